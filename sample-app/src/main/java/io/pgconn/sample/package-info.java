@@ -1,0 +1,4 @@
+/**
+ * The pgconn sample application (filled in by the sample-app issue).
+ */
+package io.pgconn.sample;
