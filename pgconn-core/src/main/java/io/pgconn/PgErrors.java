@@ -1,0 +1,40 @@
+package io.pgconn;
+
+/**
+ * The one place where a server ErrorResponse becomes a typed exception (SQLSTATE → type).
+ */
+public final class PgErrors {
+
+    private PgErrors() {
+    }
+
+    /**
+     * Maps an ErrorResponse to the exception type a caller can act on.
+     *
+     * @param host        {@code host:port} the error came from
+     * @param fields      the server's fields
+     * @param duringStartup whether the error arrived before the first ReadyForQuery
+     */
+    public static PgException fromServer(String host, ServerErrorFields fields, boolean duringStartup) {
+        String code = fields.code() == null ? "" : fields.code();
+        String message = "server " + host + " reported " + fields.describe();
+        if (code.startsWith("28")) { // invalid authorization specification / invalid password
+            return new PgAuthenticationException(host, message, fields, null);
+        }
+        if (duringStartup || code.startsWith("08") || code.equals("57P01") || code.equals("57P02")
+                || code.equals("57P03") || code.equals("57P05") || code.equals("53300")) {
+            return new PgConnectException(host, message, fields, null);
+        }
+        return new PgServerException(host, message, fields, null);
+    }
+
+    /** SQLSTATEs after which libpq moves on to the next host (cannot connect now, too many connections). */
+    public static boolean isTryNextHost(String sqlState) {
+        return "57P03".equals(sqlState) || "53300".equals(sqlState);
+    }
+
+    /** Authentication failures stop a multi-host walk (libpq): trying more hosts only locks the account faster. */
+    public static boolean isAuthenticationFailure(PgException e) {
+        return e instanceof PgAuthenticationException;
+    }
+}

@@ -1,0 +1,52 @@
+package io.pgconn;
+
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Root of every failure pgconn reports. Carries the host the failure happened on (as
+ * {@code host:port}, or {@code null} when no host was involved, e.g. a configuration error), the
+ * SQLSTATE when the server sent one, and every field of the server's
+ * <a href="https://www.postgresql.org/docs/current/protocol-error-fields.html">ErrorResponse</a>.
+ */
+public class PgException extends RuntimeException {
+
+    private static final long serialVersionUID = 1L;
+
+    private final String host;
+    private final ServerErrorFields serverFields;
+
+    public PgException(String host, String message) {
+        this(host, message, ServerErrorFields.NONE, null);
+    }
+
+    public PgException(String host, String message, Throwable cause) {
+        this(host, message, ServerErrorFields.NONE, cause);
+    }
+
+    public PgException(String host, String message, ServerErrorFields serverFields, Throwable cause) {
+        super(message, cause);
+        this.host = host;
+        this.serverFields = serverFields == null ? ServerErrorFields.NONE : serverFields;
+    }
+
+    /** The host ({@code host:port}, or a socket path) the failure happened on; {@code null} when none. */
+    public String host() {
+        return host;
+    }
+
+    /** The SQLSTATE the server sent, if any. */
+    public Optional<String> sqlState() {
+        return Optional.ofNullable(serverFields.code());
+    }
+
+    /** All fields of the server's ErrorResponse, empty when the failure did not come from the server. */
+    public ServerErrorFields serverFields() {
+        return serverFields;
+    }
+
+    /** Convenience: the raw field map keyed by the protocol's field type byte. */
+    public Map<Character, String> serverFieldMap() {
+        return serverFields.fields();
+    }
+}

@@ -1,0 +1,68 @@
+package io.pgconn;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The fields of an ErrorResponse or NoticeResponse, keyed by their
+ * <a href="https://www.postgresql.org/docs/current/protocol-error-fields.html">field type byte</a>.
+ */
+public record ServerErrorFields(Map<Character, String> fields) {
+
+    public static final ServerErrorFields NONE = new ServerErrorFields(Map.of());
+
+    public ServerErrorFields {
+        fields = Collections.unmodifiableMap(new LinkedHashMap<>(fields));
+    }
+
+    public String get(char type) {
+        return fields.get(type);
+    }
+
+    /** 'S': ERROR, FATAL, PANIC, WARNING, NOTICE... (localized). */
+    public String severity() {
+        String v = fields.get('V');
+        return v != null ? v : fields.get('S');
+    }
+
+    /** 'C': the SQLSTATE code. */
+    public String code() {
+        return fields.get('C');
+    }
+
+    /** 'M': the primary human-readable message. */
+    public String message() {
+        return fields.get('M');
+    }
+
+    /** 'D': optional detail. */
+    public String detail() {
+        return fields.get('D');
+    }
+
+    /** 'H': optional hint. */
+    public String hint() {
+        return fields.get('H');
+    }
+
+    public boolean isEmpty() {
+        return fields.isEmpty();
+    }
+
+    /** One line: {@code SEVERITY: message (SQLSTATE code)}. */
+    public String describe() {
+        if (fields.isEmpty()) {
+            return "(no server fields)";
+        }
+        StringBuilder sb = new StringBuilder();
+        if (severity() != null) {
+            sb.append(severity()).append(": ");
+        }
+        sb.append(message() == null ? "(no message)" : message());
+        if (code() != null) {
+            sb.append(" (SQLSTATE ").append(code()).append(')');
+        }
+        return sb.toString();
+    }
+}
