@@ -1,0 +1,86 @@
+package io.pgconn;
+
+import io.pgconn.auth.AuthMethod;
+import io.pgconn.config.HostSpec;
+import io.pgconn.failover.ServerRole;
+import io.pgconn.protocol.ProtocolVersion;
+
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * An open session with one PostgreSQL server. Obtained from {@link PgConnectionFactory#connect()}
+ * or {@link #connect(String)}. All methods are safe from any thread; futures complete on the
+ * connection's event loop, so do not block in their callbacks.
+ */
+public interface PgConnection {
+
+    /**
+     * Opens a connection described by a libpq connection string (URI or key=value form), with the
+     * process-wide default factory.
+     */
+    static CompletableFuture<PgConnection> connect(String connectionString) {
+        return PgConnectionFactory.defaultFactory().connect(io.pgconn.config.ConnConfig.parse(connectionString));
+    }
+
+    /** The host this session landed on. */
+    HostSpec hostSpec();
+
+    /** {@code host:port} (or the socket path) of this session's server. */
+    String host();
+
+    /** The backend process id (BackendKeyData). */
+    int processId();
+
+    /** The server's ParameterStatus values, kept current for the whole session (read-only view). */
+    Map<String, String> parameters();
+
+    default String parameter(String name) {
+        return parameters().get(name);
+    }
+
+    /** {@code server_version} as the server reported it. */
+    default String serverVersion() {
+        return parameter("server_version");
+    }
+
+    /** The role the server had when the session started (see {@code target_session_attrs}). */
+    ServerRole role();
+
+    ProtocolVersion protocolVersion();
+
+    /** The authentication method the server asked for. */
+    AuthMethod authMethod();
+
+    /** The TLS protocol in use ({@code TLSv1.3}), empty for a plaintext session. */
+    Optional<String> tlsProtocol();
+
+    /** The OID of a configured extension type discovered at connect, if the extension is installed. */
+    OptionalInt typeOid(String typeName);
+
+    /** Resolves type OIDs now (names are validated identifiers); missing types are absent from the map. */
+    CompletableFuture<Map<String, Integer>> lookupTypeOids(String... typeNames);
+
+    /** Runs SQL with the simple query protocol; for several statements the result is the last one's. */
+    CompletableFuture<QueryResult> simpleQuery(String sql);
+
+    /** {@code LISTEN channel}; notifications go to {@code listener} on the event loop. */
+    CompletableFuture<Void> listen(String channel, NotificationListener listener);
+
+    /** {@code UNLISTEN channel}; the listener gets its completion signal. */
+    CompletableFuture<Void> unlisten(String channel);
+
+    /** Asks the server to cancel the statement in progress (a separate connection to the same address). */
+    CompletableFuture<Void> cancel();
+
+    /**
+     * Closes the session: stops notifications, sends Terminate if possible, closes the channel, and
+     * fails work in flight with a "connection closed" error. Idempotent and safe from any thread;
+     * every call returns the same future, which completes when the channel is closed.
+     */
+    CompletableFuture<Void> close();
+
+    boolean isClosed();
+}

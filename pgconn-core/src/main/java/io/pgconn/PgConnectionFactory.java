@@ -1,0 +1,193 @@
+package io.pgconn;
+
+import io.netty.channel.EventLoopGroup;
+import io.pgconn.config.ConnConfig;
+import io.pgconn.config.HostSpec;
+import io.pgconn.connect.ConnectResources;
+import io.pgconn.failover.HostStatus;
+import io.pgconn.failover.HostStatusRegistry;
+import io.pgconn.failover.MultiHostConnector;
+import io.pgconn.session.DefaultPgConnection;
+import io.pgconn.trace.PgTracer;
+import io.pgconn.trace.SafeTracer;
+import io.pgconn.transport.Transport;
+
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Opens connections for one configuration and owns what they share: the Netty event loops (or
+ * uses the group it was given), TLS contexts, the SCRAM salted-password cache, and the memory of
+ * which host was up and in which role (lifecycle spec §2.4). Tracks every connection it handed out
+ * that is still open, and closes them all on {@link #close()}.
+ */
+public final class PgConnectionFactory implements AutoCloseable {
+
+    private final ConnConfig config;
+    private final EventLoopGroup group;
+    private final boolean ownsGroup;
+    private final ConnectResources resources;
+    private final MultiHostConnector connector;
+    private final PgTracer tracer;
+    private final Set<DefaultPgConnection> open = ConcurrentHashMap.newKeySet();
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private volatile CompletableFuture<Void> closeFuture;
+
+    private PgConnectionFactory(Builder builder) {
+        this.config = builder.config;
+        this.ownsGroup = builder.group == null;
+        Transport transport = builder.group == null ? Transport.best() : Transport.of(builder.group);
+        this.group = ownsGroup ? transport.newEventLoopGroup(builder.threads) : builder.group;
+        this.tracer = builder.tracer;
+        this.resources = new ConnectResources(group, transport, tracer);
+        this.connector = new MultiHostConnector(resources, new HostStatusRegistry(builder.clock), new SecureRandom());
+    }
+
+    /** A factory with its own event loops and no tracer. */
+    public static PgConnectionFactory create(ConnConfig config) {
+        return builder(config).build();
+    }
+
+    public static Builder builder(ConnConfig config) {
+        return new Builder(config);
+    }
+
+    /** The process-wide factory behind {@link PgConnection#connect(String)}: daemon threads, never closed. */
+    static PgConnectionFactory defaultFactory() {
+        return DefaultHolder.INSTANCE;
+    }
+
+    public ConnConfig config() {
+        return config;
+    }
+
+    /** Connects with this factory's configuration. */
+    public CompletableFuture<PgConnection> connect() {
+        return connect(config);
+    }
+
+    /** Connects with another configuration, sharing this factory's resources and host memory. */
+    public CompletableFuture<PgConnection> connect(ConnConfig connConfig) {
+        if (closed.get()) {
+            return CompletableFuture.failedFuture(new PgClosedException(null, "connection factory is closed"));
+        }
+        return connector.connect(connConfig).thenApply(this::track);
+    }
+
+    private PgConnection track(DefaultPgConnection connection) {
+        open.add(connection);
+        connection.channel().closeFuture().addListener(f -> {
+            open.remove(connection);
+            PgException cause = null;
+            SafeTracer.run(tracer, t -> t.connectionClosed(new PgTracer.ConnectionClosed(connection.host(), connection.processId(), cause)));
+        });
+        if (closed.get()) {
+            connection.close("closed: the connection factory was closed");
+            throw new PgClosedException(connection.host(), "connection factory was closed while connecting");
+        }
+        return connection;
+    }
+
+    /** What the factory remembers about each configured host, in configuration order. */
+    public List<HostStatus> hostStatuses() {
+        return connector.registry().statuses(config.hosts().stream().map(HostSpec::label).toList());
+    }
+
+    /** Connections handed out and still open. */
+    public int openConnections() {
+        return open.size();
+    }
+
+    public boolean isClosed() {
+        return closed.get();
+    }
+
+    /**
+     * Closes every open connection (Terminate sent; work in flight fails with "factory closed"),
+     * then stops the event loops it owns, all within {@code timeout}. Idempotent.
+     */
+    public CompletableFuture<Void> closeAsync(Duration timeout) {
+        Objects.requireNonNull(timeout, "timeout");
+        if (!closed.compareAndSet(false, true)) {
+            return closeFuture;
+        }
+        CompletableFuture<Void> connectionsClosed = CompletableFuture.allOf(open.stream()
+                .map(c -> c.close("closed: the connection factory was closed")).toArray(CompletableFuture[]::new));
+        closeFuture = connectionsClosed
+                .completeOnTimeout(null, timeout.toMillis(), TimeUnit.MILLISECONDS)
+                .thenCompose(ignored -> {
+                    resources.close();
+                    if (!ownsGroup) {
+                        return CompletableFuture.<Void>completedFuture(null);
+                    }
+                    CompletableFuture<Void> stopped = new CompletableFuture<>();
+                    group.shutdownGracefully(0, Math.max(100, timeout.toMillis() / 2), TimeUnit.MILLISECONDS)
+                            .addListener(f -> stopped.complete(null));
+                    return stopped;
+                });
+        return closeFuture;
+    }
+
+    /** {@link #closeAsync(Duration)} with 10 s, waiting for it. */
+    @Override
+    public void close() {
+        closeAsync(Duration.ofSeconds(10)).join();
+    }
+
+    @Override
+    public String toString() {
+        return "PgConnectionFactory[" + config + ", open=" + open.size() + (closed.get() ? ", closed" : "") + "]";
+    }
+
+    /** Options of a factory. */
+    public static final class Builder {
+        private final ConnConfig config;
+        private EventLoopGroup group;
+        private int threads = Math.max(1, Runtime.getRuntime().availableProcessors());
+        private PgTracer tracer = PgTracer.noop();
+        private Clock clock = Clock.systemUTC();
+
+        private Builder(ConnConfig config) {
+            this.config = Objects.requireNonNull(config, "config");
+        }
+
+        /** Uses an event loop group the caller owns (and shuts down); the factory then does not stop it. */
+        public Builder eventLoopGroup(EventLoopGroup group) {
+            this.group = group;
+            return this;
+        }
+
+        /** Event loop threads when the factory owns its group. */
+        public Builder threads(int threads) {
+            this.threads = threads;
+            return this;
+        }
+
+        public Builder tracer(PgTracer tracer) {
+            this.tracer = Objects.requireNonNull(tracer, "tracer");
+            return this;
+        }
+
+        /** The clock of the host status memory (tests). */
+        public Builder clock(Clock clock) {
+            this.clock = clock;
+            return this;
+        }
+
+        public PgConnectionFactory build() {
+            return new PgConnectionFactory(this);
+        }
+    }
+
+    private static final class DefaultHolder {
+        static final PgConnectionFactory INSTANCE = builder(ConnConfig.builder().build()).build();
+    }
+}

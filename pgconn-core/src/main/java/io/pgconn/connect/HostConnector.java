@@ -1,0 +1,171 @@
+package io.pgconn.connect;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelPipeline;
+import io.pgconn.PgConfigException;
+import io.pgconn.PgException;
+import io.pgconn.PgTimeoutException;
+import io.pgconn.PgTlsException;
+import io.pgconn.config.ConnConfig;
+import io.pgconn.config.HostSpec;
+import io.pgconn.protocol.BackendMessageDecoder;
+import io.pgconn.protocol.FrontendMessageEncoder;
+import io.pgconn.session.DefaultPgConnection;
+import io.pgconn.session.SessionFacts;
+import io.pgconn.session.SessionHandler;
+import io.pgconn.startup.Startup;
+import io.pgconn.startup.StartupHandshake;
+import io.pgconn.tls.SslMode;
+import io.pgconn.tls.TlsNegotiator;
+import io.pgconn.tls.TlsOutcome;
+import io.pgconn.tls.TlsSettings;
+import io.pgconn.transport.Dialer;
+
+import java.net.SocketAddress;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+
+/**
+ * Connects to ONE address of one host (lifecycle spec §1): socket → [TLS] → startup →
+ * authentication → ready, with libpq's second attempt for {@code sslmode=allow|prefer}.
+ * Choosing hosts is {@code MultiHostConnector}'s job; the role check happens there too.
+ */
+public final class HostConnector {
+
+    private final ConnectResources resources;
+    private final CancelRequester canceller;
+
+    public HostConnector(ConnectResources resources) {
+        this.resources = resources;
+        this.canceller = new CancelRequester(resources);
+    }
+
+    /** The encryption attempts for this host, in order: true = TLS. */
+    static List<Boolean> encryptionPlan(SslMode mode, boolean unixSocket) {
+        if (unixSocket) {
+            return List.of(false);
+        }
+        return switch (mode) {
+            case DISABLE -> List.of(false);
+            case ALLOW -> List.of(false, true);
+            case PREFER -> List.of(true, false);
+            case REQUIRE, VERIFY_CA, VERIFY_FULL -> List.of(true);
+        };
+    }
+
+    public CompletableFuture<DefaultPgConnection> connect(ConnConfig config, HostSpec host, SocketAddress address, Duration budget,
+                                                   AttemptScope scope) {
+        if (host.isUnixSocket() && config.sslMode().requiresTls()) {
+            return CompletableFuture.failedFuture(new PgConfigException(host.label(), "sslmode=" + config.sslMode().libpqName()
+                    + " cannot be satisfied on Unix socket " + host.label() + " (TLS is not used on Unix-domain sockets)"));
+        }
+        List<Boolean> plan = encryptionPlan(config.sslMode(), host.isUnixSocket());
+        return attempt(config, host, address, budget, scope, plan.get(0)).handle((connection, error) -> {
+            if (error == null) {
+                return CompletableFuture.completedFuture(connection);
+            }
+            Throwable cause = unwrap(error);
+            if (plan.size() > 1 && cause instanceof FallbackEligible eligible && !scope.isAborted()) {
+                return attempt(config, host, address, budget, scope, plan.get(1)).<DefaultPgConnection>handle((second, secondError) -> {
+                    if (secondError == null) {
+                        return second;
+                    }
+                    Throwable last = unwrap(secondError);
+                    last.addSuppressed(eligible.getCause());
+                    throw new CompletionException(last);
+                });
+            }
+            return CompletableFuture.<DefaultPgConnection>failedFuture(cause instanceof FallbackEligible f ? f.getCause() : cause);
+        }).thenCompose(f -> f);
+    }
+
+    /** One attempt with or without TLS. A failure after the socket was open is wrapped so the caller may fall back. */
+    private CompletableFuture<DefaultPgConnection> attempt(ConnConfig config, HostSpec host, SocketAddress address, Duration budget,
+                                                           AttemptScope scope, boolean tls) {
+        String label = host.label();
+        Dialer.KeepaliveSettings keepalive = new Dialer.KeepaliveSettings(config.keepalives(), config.keepalivesIdle(),
+                config.keepalivesInterval(), config.keepalivesCount());
+        return resources.dialer().dial(address, host.isUnixSocket(), keepalive, budget, label).thenCompose(channel -> {
+            if (!scope.track(channel)) {
+                return CompletableFuture.failedFuture(new PgTimeoutException(label, "attempt on " + label + " was abandoned"));
+            }
+            CompletableFuture<DefaultPgConnection> established = encrypt(config, host, channel, tls)
+                    .thenCompose(outcome -> startup(config, host, address, channel, outcome));
+            return established.handle((connection, error) -> {
+                if (error == null) {
+                    return connection;
+                }
+                channel.close();
+                Throwable cause = unwrap(error);
+                if (cause instanceof PgTimeoutException || cause instanceof PgConfigException) {
+                    throw new CompletionException(cause);
+                }
+                throw new CompletionException(new FallbackEligible(cause));
+            });
+        });
+    }
+
+    private CompletableFuture<TlsOutcome.Encrypted> encrypt(ConnConfig config, HostSpec host, Channel channel, boolean tls) {
+        if (!tls) {
+            return CompletableFuture.completedFuture(null);
+        }
+        TlsSettings settings = TlsSettingsOf.config(config);
+        return TlsNegotiator.negotiate(channel, resources.sslContext(settings, host.label()), settings, host.host(), host.port(), host.label())
+                .thenApply(outcome -> {
+                    if (outcome instanceof TlsOutcome.Encrypted encrypted) {
+                        return encrypted;
+                    }
+                    if (config.sslMode().acceptsPlaintextAfterRefusal()) {
+                        return null; // prefer: plaintext on the same socket
+                    }
+                    throw new PgTlsException(host.label(), "server " + host.label() + " does not support SSL, but sslmode="
+                            + config.sslMode().libpqName() + " requires it");
+                });
+    }
+
+    private CompletableFuture<DefaultPgConnection> startup(ConnConfig config, HostSpec host, SocketAddress address, Channel channel,
+                                                          TlsOutcome.Encrypted tls) {
+        String label = host.label();
+        BackendMessageDecoder decoder = new BackendMessageDecoder(label, config.maxMessageSize(), config.preAuthMaxMessageSize());
+        StartupHandshake handshake = Startup.handshake(config, host, tls, decoder, resources.saltedPasswords(), resources.tracer());
+        SessionHandler session = new SessionHandler(label, handshake.parameters());
+        ChannelPipeline pipeline = channel.pipeline();
+        pipeline.addLast("decoder", decoder);
+        pipeline.addLast("encoder", FrontendMessageEncoder.INSTANCE);
+        pipeline.addLast("session", session);
+        pipeline.addBefore("session", "startup", handshake);
+        return handshake.result().thenApply(result -> {
+            SessionFacts facts = new SessionFacts(host, address, tls, result.processId(), result.secretKey(),
+                    result.protocolVersion(), result.authMethod());
+            return new DefaultPgConnection(channel, facts, session, result.parameters(), f -> canceller.cancel(f, TlsSettingsOf.config(config)));
+        });
+    }
+
+    public static Throwable unwrap(Throwable error) {
+        Throwable t = error;
+        while ((t instanceof CompletionException || t instanceof java.util.concurrent.ExecutionException) && t.getCause() != null) {
+            t = t.getCause();
+        }
+        return t;
+    }
+
+    /** Marks a failure after the socket was open: libpq's allow/prefer may retry with the other encryption. */
+    private static final class FallbackEligible extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        FallbackEligible(Throwable cause) {
+            super(cause.getMessage(), cause, false, false);
+        }
+    }
+
+    /** Whether an error is one of ours (for callers that need to wrap foreign exceptions). */
+    public static PgException asPgException(Throwable error, String label) {
+        Throwable t = unwrap(error);
+        if (t instanceof PgException pg) {
+            return pg;
+        }
+        return new io.pgconn.PgConnectException(label, "connection to " + label + " failed: " + t, t);
+    }
+}

@@ -1,0 +1,297 @@
+package io.pgconn.failover;
+
+import io.netty.util.concurrent.ScheduledFuture;
+import io.pgconn.PgAuthenticationException;
+import io.pgconn.PgConnectException;
+import io.pgconn.PgException;
+import io.pgconn.PgTimeoutException;
+import io.pgconn.config.ConnConfig;
+import io.pgconn.config.HostSpec;
+import io.pgconn.connect.AttemptScope;
+import io.pgconn.connect.ConnectResources;
+import io.pgconn.connect.HostConnector;
+import io.pgconn.session.DefaultPgConnection;
+import io.pgconn.trace.PgTracer;
+import io.pgconn.trace.SafeTracer;
+
+import java.net.SocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.random.RandomGenerator;
+
+/**
+ * One multi-host connect: passes over hosts, addresses of each host, one attempt at a time.
+ * Moves on after refusal, DNS failure, timeout, 57P03, 53300, role mismatch or a closed socket;
+ * stops at an authentication failure (libpq). The whole walk is bounded by {@code connectTimeout};
+ * anything that completes after the caller's future is done is closed, never leaked.
+ */
+final class ConnectWalk {
+
+    private final long id;
+    private final ConnConfig config;
+    private final ConnectResources resources;
+    private final HostConnector hostConnector;
+    private final HostStatusRegistry registry;
+    private final List<HostSpec> hosts;
+    private final RandomGenerator addressShuffle;
+    private final TargetSessionAttrs target;
+    private final CompletableFuture<DefaultPgConnection> result = new CompletableFuture<>();
+    private final List<Failure> failures = new ArrayList<>();
+    private final long startNanos = System.nanoTime();
+    private volatile AttemptScope currentScope;
+    private ScheduledFuture<?> deadline;
+    private DefaultPgConnection secondPassCandidate;
+    private int index;
+    private int pass = 1;
+    private int attempts;
+
+    private record Failure(String host, PgException error) {
+    }
+
+    ConnectWalk(long id, ConnConfig config, ConnectResources resources, HostConnector hostConnector, HostStatusRegistry registry,
+                List<HostSpec> hosts, RandomGenerator addressShuffle) {
+        this.id = id;
+        this.config = config;
+        this.resources = resources;
+        this.hostConnector = hostConnector;
+        this.registry = registry;
+        this.hosts = hosts;
+        this.addressShuffle = addressShuffle;
+        this.target = config.targetSessionAttrs();
+    }
+
+    CompletableFuture<DefaultPgConnection> start() {
+        SafeTracer.run(tracer(), t -> t.connectStarted(new PgTracer.ConnectStarted(id, hosts.stream().map(HostSpec::label).toList(), target)));
+        if (!config.connectTimeout().isZero()) {
+            deadline = resources.group().next().schedule(this::totalTimeout, config.connectTimeout().toNanos(), TimeUnit.NANOSECONDS);
+        }
+        result.whenComplete((connection, error) -> finished(connection, error));
+        nextHost();
+        return result;
+    }
+
+    private synchronized void nextHost() {
+        if (result.isDone()) {
+            return;
+        }
+        if (index >= hosts.size()) {
+            if (pass < target.passes() && secondPassCandidate == null) {
+                pass++;
+                index = 0;
+            } else if (secondPassCandidate != null) {
+                // prefer-standby: no standby answered; the first acceptable server from pass 1 is what pass 2 would pick
+                DefaultPgConnection candidate = secondPassCandidate;
+                secondPassCandidate = null;
+                TypeOidDiscovery.discover(candidate, config).whenComplete((connection, error) -> {
+                    if (error != null) {
+                        candidate.close();
+                        result.completeExceptionally(HostConnector.asPgException(error, candidate.host()));
+                    } else {
+                        accept(connection);
+                    }
+                });
+                return;
+            } else {
+                result.completeExceptionally(allFailed());
+                return;
+            }
+        }
+        HostSpec host = hosts.get(index++);
+        resources.resolver().resolve(host, addressShuffle).whenComplete((addresses, error) -> {
+            if (error != null) {
+                failed(host, null, HostConnector.asPgException(error, host.label()), Duration.ZERO);
+                nextHost();
+            } else {
+                tryAddress(host, addresses, 0);
+            }
+        });
+    }
+
+    private void tryAddress(HostSpec host, List<SocketAddress> addresses, int position) {
+        if (position >= addresses.size() || result.isDone()) {
+            nextHost();
+            return;
+        }
+        SocketAddress address = addresses.get(position);
+        Duration budget = hostBudget();
+        AttemptScope scope = new AttemptScope();
+        currentScope = scope;
+        attempts++;
+        long attemptStart = System.nanoTime();
+        SafeTracer.run(tracer(), t -> t.hostAttemptStarted(new PgTracer.HostAttemptStarted(id, host.label(), address.toString(), pass,
+                config.sslMode().startsWithTls())));
+        HostAttempt attempt = new HostAttempt(host, scope, budget);
+        attempt.future().whenComplete((connection, error) -> {
+            Duration elapsed = Duration.ofNanos(System.nanoTime() - attemptStart);
+            if (error == null) {
+                attemptEnded(host, address, PgTracer.HostOutcome.CONNECTED, connection, null, elapsed);
+                registry.recordUp(host.label(), connection.role());
+                accept(connection);
+                return;
+            }
+            PgException failure = HostConnector.asPgException(error, host.label());
+            if (failure instanceof RoleMismatchException mismatch) {
+                registry.recordUp(host.label(), mismatch.role());
+            }
+            failed(host, address, failure, elapsed);
+            if (failure instanceof PgAuthenticationException) {
+                result.completeExceptionally(allFailed());
+            } else {
+                tryAddress(host, addresses, position + 1);
+            }
+        });
+        hostConnector.connect(config, host, address, budget, scope)
+                .thenCompose(connection -> checkRole(connection))
+                .whenComplete(attempt::settle);
+    }
+
+    private CompletableFuture<DefaultPgConnection> checkRole(DefaultPgConnection connection) {
+        return RoleCheck.determine(connection, target).thenCompose(role -> {
+            connection.role(role);
+            boolean acceptable = target.accepts(role, pass > 1);
+            if (!acceptable && pass == 1 && target == TargetSessionAttrs.PREFER_STANDBY && target.accepts(role, true)) {
+                keepForSecondPass(connection);
+                throw new RoleMismatchException(connection.host(), role, target);
+            }
+            if (!acceptable) {
+                connection.close();
+                throw new RoleMismatchException(connection.host(), role, target);
+            }
+            return TypeOidDiscovery.discover(connection, config);
+        });
+    }
+
+    private synchronized void keepForSecondPass(DefaultPgConnection connection) {
+        if (secondPassCandidate == null && !result.isDone()) {
+            secondPassCandidate = connection;
+        } else {
+            connection.close();
+        }
+    }
+
+    private void accept(DefaultPgConnection connection) {
+        if (!result.complete(connection)) {
+            connection.close();
+        }
+    }
+
+    private Duration hostBudget() {
+        Duration perHost = config.hostConnectTimeout();
+        if (config.connectTimeout().isZero()) {
+            return perHost;
+        }
+        Duration left = config.connectTimeout().minusNanos(System.nanoTime() - startNanos);
+        return MultiHostConnector.min(perHost, left.isNegative() || left.isZero() ? Duration.ofMillis(1) : left);
+    }
+
+    private void failed(HostSpec host, SocketAddress address, PgException error, Duration elapsed) {
+        synchronized (this) {
+            failures.add(new Failure(host.label(), error));
+        }
+        if (!(error instanceof RoleMismatchException)) {
+            registry.recordDown(host.label(), error.getMessage());
+        }
+        attemptEnded(host, address, Outcomes.of(error), null, error, elapsed);
+    }
+
+    private void attemptEnded(HostSpec host, SocketAddress address, PgTracer.HostOutcome outcome, DefaultPgConnection connection,
+                              PgException error, Duration elapsed) {
+        SafeTracer.run(tracer(), t -> t.hostAttemptEnded(new PgTracer.HostAttemptEnded(id, host.label(),
+                address == null ? null : address.toString(), outcome,
+                connection != null ? connection.role() : error instanceof RoleMismatchException m ? m.role() : null,
+                connection != null ? connection.tlsProtocol().orElse(null) : null,
+                connection != null ? connection.authMethod() : null, error, elapsed)));
+    }
+
+    private void totalTimeout() {
+        AttemptScope scope = currentScope;
+        PgTimeoutException timeout = new PgTimeoutException(null, "could not connect within connectTimeout="
+                + config.connectTimeout().toMillis() + "ms" + triedSoFar());
+        if (result.completeExceptionally(timeout) && scope != null) {
+            scope.abort();
+        }
+    }
+
+    private synchronized PgException allFailed() {
+        if (failures.size() == 1) {
+            return failures.get(0).error();
+        }
+        StringBuilder message = new StringBuilder("could not connect to any of ").append(hosts.size()).append(" hosts");
+        message.append(" (target_session_attrs=").append(target.libpqName()).append("):");
+        for (Failure failure : failures) {
+            message.append("\n  ").append(failure.host()).append(": ").append(failure.error().getMessage());
+        }
+        PgException last = failures.isEmpty() ? null : failures.get(failures.size() - 1).error();
+        PgException aggregate = last instanceof PgAuthenticationException
+                ? new PgAuthenticationException(null, message.toString(), last.serverFields(), null)
+                : new PgConnectException(null, message.toString());
+        failures.forEach(f -> aggregate.addSuppressed(f.error()));
+        return aggregate;
+    }
+
+    private synchronized String triedSoFar() {
+        if (failures.isEmpty()) {
+            return "";
+        }
+        StringBuilder sb = new StringBuilder("; tried:");
+        failures.forEach(f -> sb.append("\n  ").append(f.host()).append(": ").append(f.error().getMessage()));
+        return sb.toString();
+    }
+
+    private void finished(DefaultPgConnection connection, Throwable error) {
+        if (deadline != null) {
+            deadline.cancel(false);
+        }
+        DefaultPgConnection leftover;
+        synchronized (this) {
+            leftover = secondPassCandidate;
+            secondPassCandidate = null;
+        }
+        if (leftover != null && leftover != connection) {
+            leftover.close();
+        }
+        Duration elapsed = Duration.ofNanos(System.nanoTime() - startNanos);
+        SafeTracer.run(tracer(), t -> t.connectEnded(new PgTracer.ConnectEnded(id, connection == null ? null : connection.host(),
+                connection == null ? null : connection.role(), attempts, error, elapsed)));
+    }
+
+    private PgTracer tracer() {
+        return resources.tracer();
+    }
+
+    /** One host attempt bounded by its budget; a connection that arrives after the budget is closed. */
+    private final class HostAttempt {
+        private final CompletableFuture<DefaultPgConnection> future = new CompletableFuture<>();
+        private final ScheduledFuture<?> timer;
+
+        HostAttempt(HostSpec host, AttemptScope scope, Duration budget) {
+            if (budget.isZero()) {
+                timer = null;
+            } else {
+                timer = resources.group().next().schedule(() -> {
+                    if (future.completeExceptionally(new PgTimeoutException(host.label(), "server " + host.label()
+                            + " did not complete the connection within " + budget.toMillis() + "ms (hostConnectTimeout/connectTimeout)"))) {
+                        scope.abort();
+                    }
+                }, budget.toNanos(), TimeUnit.NANOSECONDS);
+            }
+        }
+
+        CompletableFuture<DefaultPgConnection> future() {
+            return future;
+        }
+
+        void settle(DefaultPgConnection connection, Throwable error) {
+            if (timer != null) {
+                timer.cancel(false);
+            }
+            boolean won = error == null ? future.complete(connection) : future.completeExceptionally(error);
+            if (!won && connection != null) {
+                connection.close();
+            }
+        }
+    }
+}

@@ -1,0 +1,55 @@
+package io.pgconn.failover;
+
+import io.pgconn.config.ConnConfig;
+import io.pgconn.connect.ConnectResources;
+import io.pgconn.connect.HostConnector;
+import io.pgconn.session.DefaultPgConnection;
+
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.random.RandomGenerator;
+
+/**
+ * The public entry's engine (lifecycle spec §2–3): orders the hosts, walks them with
+ * {@code target_session_attrs}, bounds each host and the whole attempt, and remembers what it
+ * learned. One {@link ConnectWalk} per connect.
+ */
+public final class MultiHostConnector {
+
+    private static final AtomicLong CONNECT_IDS = new AtomicLong();
+
+    private final ConnectResources resources;
+    private final HostConnector hostConnector;
+    private final HostStatusRegistry registry;
+    private final RandomGenerator random;
+
+    public MultiHostConnector(ConnectResources resources, HostStatusRegistry registry, RandomGenerator random) {
+        this.resources = resources;
+        this.hostConnector = new HostConnector(resources);
+        this.registry = registry;
+        this.random = random;
+    }
+
+    public CompletableFuture<DefaultPgConnection> connect(ConnConfig config) {
+        ConnectWalk walk = new ConnectWalk(CONNECT_IDS.incrementAndGet(), config, resources, hostConnector, registry,
+                HostOrder.order(config.hosts(), config.loadBalanceHosts(), random, registry, config.targetSessionAttrs(),
+                        config.hostRecheckInterval()),
+                config.loadBalanceHosts() == LoadBalanceHosts.RANDOM ? random : null);
+        return walk.start();
+    }
+
+    public HostStatusRegistry registry() {
+        return registry;
+    }
+
+    static Duration min(Duration a, Duration b) {
+        if (a.isZero()) {
+            return b;
+        }
+        if (b.isZero()) {
+            return a;
+        }
+        return a.compareTo(b) <= 0 ? a : b;
+    }
+}

@@ -1,0 +1,190 @@
+package io.pgconn.session;
+
+import io.netty.channel.Channel;
+import io.pgconn.NotificationListener;
+import io.pgconn.PgConfigException;
+import io.pgconn.PgConnection;
+import io.pgconn.QueryResult;
+import io.pgconn.auth.AuthMethod;
+import io.pgconn.config.HostSpec;
+import io.pgconn.failover.ServerRole;
+import io.pgconn.protocol.ProtocolVersion;
+import io.pgconn.protocol.frontend.Terminate;
+
+import java.util.Collections;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
+
+/** The {@link PgConnection} of one established channel. */
+public final class DefaultPgConnection implements PgConnection {
+
+    private final Channel channel;
+    private final SessionFacts facts;
+    private final SessionHandler session;
+    private final Map<String, String> parameters;
+    private final Function<SessionFacts, CompletableFuture<Void>> canceller;
+    private final AtomicBoolean closing = new AtomicBoolean();
+    private final CompletableFuture<Void> closed = new CompletableFuture<>();
+    private volatile ServerRole role = ServerRole.UNKNOWN;
+    private volatile Map<String, Integer> typeOids = Map.of();
+
+    public DefaultPgConnection(Channel channel, SessionFacts facts, SessionHandler session, Map<String, String> parameters,
+                               Function<SessionFacts, CompletableFuture<Void>> canceller) {
+        this.channel = channel;
+        this.facts = facts;
+        this.session = session;
+        this.parameters = Collections.unmodifiableMap(parameters);
+        this.canceller = canceller;
+        channel.closeFuture().addListener(f -> closed.complete(null));
+    }
+
+    /** Set once by the connect path before the connection is handed out. */
+    public void role(ServerRole role) {
+        this.role = role;
+    }
+
+    /** Set once by the connect path before the connection is handed out. */
+    public void typeOids(Map<String, Integer> typeOids) {
+        this.typeOids = Map.copyOf(typeOids);
+    }
+
+    public Channel channel() {
+        return channel;
+    }
+
+    public SessionFacts facts() {
+        return facts;
+    }
+
+    @Override
+    public HostSpec hostSpec() {
+        return facts.hostSpec();
+    }
+
+    @Override
+    public String host() {
+        return facts.hostSpec().label();
+    }
+
+    @Override
+    public int processId() {
+        return facts.processId();
+    }
+
+    @Override
+    public Map<String, String> parameters() {
+        return parameters;
+    }
+
+    @Override
+    public ServerRole role() {
+        return role;
+    }
+
+    @Override
+    public ProtocolVersion protocolVersion() {
+        return facts.protocolVersion();
+    }
+
+    @Override
+    public AuthMethod authMethod() {
+        return facts.authMethod();
+    }
+
+    @Override
+    public Optional<String> tlsProtocol() {
+        return facts.tls() == null ? Optional.empty() : Optional.of(facts.tls().protocol());
+    }
+
+    @Override
+    public OptionalInt typeOid(String typeName) {
+        Integer oid = typeOids.get(typeName);
+        return oid == null ? OptionalInt.empty() : OptionalInt.of(oid);
+    }
+
+    @Override
+    public CompletableFuture<Map<String, Integer>> lookupTypeOids(String... typeNames) {
+        try {
+            return simpleQuery(TypeOidQuery.sql(typeNames)).thenApply(TypeOidQuery::parse);
+        } catch (PgConfigException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    @Override
+    public CompletableFuture<QueryResult> simpleQuery(String sql) {
+        return session.simpleQuery(sql);
+    }
+
+    @Override
+    public CompletableFuture<Void> listen(String channelName, NotificationListener listener) {
+        String quoted;
+        try {
+            quoted = Identifiers.quote(channelName, "LISTEN channel");
+        } catch (PgConfigException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        session.addListener(channelName, listener);
+        return simpleQuery("LISTEN " + quoted).whenComplete((r, e) -> {
+            if (e != null) {
+                session.removeListener(channelName);
+            }
+        }).thenApply(r -> null);
+    }
+
+    @Override
+    public CompletableFuture<Void> unlisten(String channelName) {
+        String quoted;
+        try {
+            quoted = Identifiers.quote(channelName, "UNLISTEN channel");
+        } catch (PgConfigException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        return simpleQuery("UNLISTEN " + quoted).thenApply(r -> {
+            session.removeListener(channelName);
+            return null;
+        });
+    }
+
+    @Override
+    public CompletableFuture<Void> cancel() {
+        return canceller.apply(facts);
+    }
+
+    @Override
+    public CompletableFuture<Void> close() {
+        if (closing.compareAndSet(false, true)) {
+            channel.eventLoop().execute(() -> {
+                session.closingByUser("closed");
+                session.stopListening(null);
+                if (channel.isActive()) {
+                    channel.writeAndFlush(Terminate.INSTANCE).addListener(f -> channel.close());
+                } else {
+                    channel.close();
+                }
+            });
+        }
+        return closed;
+    }
+
+    /** Closes with a specific reason for work in flight (e.g. "factory closed"). */
+    public CompletableFuture<Void> close(String reason) {
+        session.closingByUser(reason);
+        return close();
+    }
+
+    @Override
+    public boolean isClosed() {
+        return closing.get() || !channel.isActive();
+    }
+
+    @Override
+    public String toString() {
+        return "PgConnection[" + host() + ", pid=" + facts.processId() + ", role=" + role.label()
+                + (facts.tls() != null ? ", " + facts.tls().protocol() : ", plaintext") + (isClosed() ? ", closed" : "") + "]";
+    }
+}

@@ -1,0 +1,93 @@
+package io.pgconn.failover;
+
+import io.pgconn.config.HostSpec;
+import org.junit.jupiter.api.Test;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class HostOrderTest {
+
+    private static final HostSpec A = new HostSpec("a", null, 5432);
+    private static final HostSpec B = new HostSpec("b", null, 5432);
+    private static final HostSpec C = new HostSpec("c", null, 5432);
+    private static final Duration RECHECK = Duration.ofSeconds(10);
+
+    private final MutableClock clock = new MutableClock();
+    private final HostStatusRegistry registry = new HostStatusRegistry(clock);
+
+    @Test
+    void configuredOrderWhenNothingIsKnown() {
+        assertThat(order(TargetSessionAttrs.READ_WRITE)).containsExactly(A, B, C);
+    }
+
+    @Test
+    void recentlyFailedHostGoesLastAndKnownWrongRoleAfterLikelyMatches() {
+        registry.recordDown(A.label(), "connection refused");
+        registry.recordUp(B.label(), ServerRole.STANDBY);
+        registry.recordUp(C.label(), ServerRole.PRIMARY);
+        assertThat(order(TargetSessionAttrs.READ_WRITE)).containsExactly(C, B, A);
+        assertThat(order(TargetSessionAttrs.STANDBY)).containsExactly(B, C, A);
+    }
+
+    @Test
+    void staleMemoryNoLongerReorders() {
+        registry.recordDown(A.label(), "connection refused");
+        registry.recordUp(B.label(), ServerRole.STANDBY);
+        clock.advance(RECHECK.plusMillis(1));
+        assertThat(order(TargetSessionAttrs.READ_WRITE)).containsExactly(A, B, C);
+    }
+
+    @Test
+    void memoryNeverRemovesAHost() {
+        registry.recordDown(A.label(), "x");
+        registry.recordDown(B.label(), "y");
+        registry.recordDown(C.label(), "z");
+        assertThat(order(TargetSessionAttrs.ANY)).containsExactlyInAnyOrder(A, B, C);
+    }
+
+    @Test
+    void randomLoadBalancingReachesEveryPermutationStart() {
+        Random random = new Random(42);
+        Set<HostSpec> firsts = new HashSet<>();
+        for (int i = 0; i < 60; i++) {
+            firsts.add(HostOrder.order(List.of(A, B, C), LoadBalanceHosts.RANDOM, random, registry, TargetSessionAttrs.ANY, RECHECK).get(0));
+        }
+        assertThat(firsts).containsExactlyInAnyOrder(A, B, C);
+    }
+
+    private List<HostSpec> order(TargetSessionAttrs target) {
+        return HostOrder.order(List.of(A, B, C), LoadBalanceHosts.DISABLE, new Random(1), registry, target, RECHECK);
+    }
+
+    private static final class MutableClock extends Clock {
+        private Instant now = Instant.parse("2026-01-01T00:00:00Z");
+
+        void advance(Duration d) {
+            now = now.plus(d);
+        }
+
+        @Override
+        public ZoneOffset getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+    }
+}
