@@ -42,6 +42,10 @@ public final class SaslPrep {
                 prepared = PROFILE.prepareStored(chars);
             } catch (IllegalArgumentException prohibited) {
                 return utf8(chars);
+            } catch (IndexOutOfBoundsException mappedToNothing) {
+                // stringprep 2.2 indexes the first character in its bidi check even when mapping
+                // left none; PostgreSQL treats an empty result as invalid, i.e. raw bytes.
+                return utf8(chars);
             }
             try {
                 return prepared.length == 0 ? utf8(chars) : utf8(prepared);

@@ -27,10 +27,12 @@ public record ScramSelection(String mechanism, String gs2Header, byte[] channelB
     public ScramSelection {
         Objects.requireNonNull(mechanism, "mechanism");
         Objects.requireNonNull(gs2Header, "gs2Header");
-        if (isChannelBound() != (channelBindingData != null)) {
+        // Compact constructor: fields are not assigned yet, so test the parameters.
+        boolean channelBound = SCRAM_SHA_256_PLUS.equals(mechanism);
+        if (channelBound != (channelBindingData != null)) {
             throw new IllegalArgumentException("channel-binding data must be present exactly for " + SCRAM_SHA_256_PLUS);
         }
-        if (isChannelBound() != gs2Header.equals(GS2_BOUND)) {
+        if (channelBound != gs2Header.equals(GS2_BOUND)) {
             throw new IllegalArgumentException("gs2 header " + gs2Header + " does not fit mechanism " + mechanism);
         }
     }
