@@ -1,0 +1,69 @@
+package io.pgconn.auth;
+
+import io.pgconn.PgConfigException;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.util.EnumSet;
+import java.util.Set;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class RequireAuthTest {
+
+    /** Allowed methods as letters: N none, P password, M md5, S scram-sha-256, X scram-sha-256-plus. */
+    @ParameterizedTest(name = "require_auth={0} allows {1}")
+    @CsvSource(delimiter = '|', value = {
+            "''                                 | NPMSX",
+            "password                           | P",
+            "md5                                | M",
+            "scram-sha-256                      | SX",
+            "scram-sha-256-plus                 | X",
+            "none                               | N",
+            "!none                              | PMSX",
+            "'!password,!md5'                   | NSX",
+            "'password,md5'                     | PM",
+            "'scram-sha-256,none'               | NSX",
+            "'scram-sha-256, scram-sha-256-plus' | SX",
+            "!scram-sha-256                     | NPM",
+            "!scram-sha-256-plus                | NPMS",
+            "'!password,!md5,!none'             | SX"})
+    void parsesPlainAndNegatedLists(String spec, String allowedLetters) {
+        RequireAuth requireAuth = RequireAuth.parse(spec);
+        Set<AuthMethod> expected = EnumSet.noneOf(AuthMethod.class);
+        for (char c : allowedLetters.toCharArray()) {
+            expected.add(switch (c) {
+                case 'N' -> AuthMethod.NONE;
+                case 'P' -> AuthMethod.PASSWORD;
+                case 'M' -> AuthMethod.MD5;
+                case 'S' -> AuthMethod.SCRAM_SHA_256;
+                case 'X' -> AuthMethod.SCRAM_SHA_256_PLUS;
+                default -> throw new IllegalArgumentException(String.valueOf(c));
+            });
+        }
+        assertThat(requireAuth.allowed()).containsExactlyInAnyOrderElementsOf(expected);
+        for (AuthMethod method : AuthMethod.values()) {
+            assertThat(requireAuth.allows(method)).isEqualTo(expected.contains(method));
+        }
+    }
+
+    @ParameterizedTest(name = "require_auth={0} → {1}")
+    @CsvSource(delimiter = '|', value = {
+            "'password,!md5'      | cannot be mixed",
+            "'!md5,password'      | cannot be mixed",
+            "'md5,md5'            | more than once",
+            "'!none,!none'        | more than once",
+            "'none,none'          | more than once",
+            "kerberos             | unknown method",
+            "'md5,gss'            | unknown method",
+            "'password,,md5'      | empty method name",
+            "'md5,'               | empty method name",
+            "!                    | empty method name"})
+    void rejectsInvalidLists(String spec, String why) {
+        assertThatThrownBy(() -> RequireAuth.parse(spec))
+                .isInstanceOf(PgConfigException.class)
+                .hasMessageContaining("require_auth")
+                .hasMessageContaining(why);
+    }
+}
