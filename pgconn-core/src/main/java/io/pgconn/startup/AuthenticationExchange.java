@@ -9,6 +9,7 @@ import io.pgconn.auth.Md5Password;
 import io.pgconn.auth.RequireAuth;
 import io.pgconn.auth.SaltedPasswordCache;
 import io.pgconn.auth.SaslPrep;
+import io.pgconn.auth.ScramSelection;
 import io.pgconn.auth.ScramSession;
 import io.pgconn.protocol.backend.AuthenticationCleartextPassword;
 import io.pgconn.protocol.backend.AuthenticationMd5Password;
@@ -114,16 +115,17 @@ final class AuthenticationExchange {
         if (method != null) {
             throw new PgProtocolException(host, "server " + host + " started SASL authentication after " + method.requireAuthName());
         }
-        List<String> allowed = AuthPolicy.filterSaslByRequireAuth(offered, settings.requireAuth());
         boolean tlsActive = tls != null;
-        byte[] certificate = tlsActive ? tls.peerLeafDer() : null;
-        AuthPolicy.ScramSelection selection = AuthPolicy.selectScramMechanism(tlsActive, certificate, allowed.isEmpty() ? offered : allowed,
-                settings.channelBinding(), host);
-        AuthMethod chosen = AuthMethod.ofSaslMechanism(selection.mechanism());
-        begin(chosen, String.join(",", offered));
-        byte[] password = SaslPrep.normalize(requirePassword(chosen));
-        scram = new ScramSession(host, selection, password, settings.saltedPasswords(),
-                settings.minScramIterations(), settings.maxScramIterations());
+        ScramSelection selection = AuthPolicy.selectScramMechanism(tlsActive, tlsActive ? tls.peerLeafDer() : null, offered,
+                settings.requireAuth(), settings.channelBinding(), host);
+        begin(selection.authMethod(), String.join(",", offered));
+        byte[] password = SaslPrep.normalize(requirePassword(selection.authMethod()));
+        try {
+            scram = new ScramSession(host, selection, password, settings.saltedPasswords(),
+                    settings.minScramIterations(), settings.maxScramIterations());
+        } finally {
+            Arrays.fill(password, (byte) 0);
+        }
         return new SaslInitialResponse(selection.mechanism(), scram.clientFirstMessage());
     }
 
@@ -148,7 +150,7 @@ final class AuthenticationExchange {
 
     private String requirePassword(AuthMethod asked) {
         String password = settings.password().get();
-        if (password == null) {
+        if (password == null || password.isEmpty()) {
             throw new PgAuthenticationException(host, "server " + host + " asked for " + asked.requireAuthName()
                     + " authentication of user \"" + settings.user() + "\" but no password was supplied (password, PGPASSWORD or .pgpass)");
         }
