@@ -95,10 +95,11 @@ final class PrivateKeys {
         Der.Tlv key = Der.expect(sec1, 0, Der.SEQUENCE, "ECPrivateKey");
         Der.Tlv version = Der.expect(sec1, key.valueOffset(), Der.INTEGER, "version");
         Der.Tlv secret = Der.expect(sec1, version.end(), Der.OCTET_STRING, "privateKey");
-        if (secret.end() >= key.end()) {
+        if (secret.end() >= key.end() || Der.read(sec1, secret.end()).tag() != Der.CONTEXT_0) {
+            // PKCS#8 carries the curve outside the SEC1 structure; here it must be inside
             throw new IllegalArgumentException("EC key without curve parameters; convert it with: openssl pkcs8 -topk8 -nocrypt");
         }
-        Der.Tlv parameters = Der.expect(sec1, secret.end(), Der.CONTEXT_0, "[0] curve parameters");
+        Der.Tlv parameters = Der.read(sec1, secret.end());
         Der.Tlv curveTlv = Der.expect(sec1, parameters.valueOffset(), Der.OBJECT_IDENTIFIER, "named curve OID");
         byte[] curve = curveTlv.encoding(sec1, parameters.valueOffset());
         byte[] algorithm = Der.encode(Der.SEQUENCE, Der.encode(Der.OBJECT_IDENTIFIER, HexFormat.of().parseHex(EC_OID)), curve);
