@@ -91,7 +91,7 @@ public final class PgHostnameVerifier {
             throw new PgTlsException(hostLabel, "could not get the server's host name from its certificate"
                     + " (no subjectAltName and no Common Name) while verifying host name \"" + hostName + "\"");
         }
-        throw new PgTlsException(hostLabel, "server certificate for " + examined
+        throw new PgTlsException(hostLabel, "server certificate of " + hostLabel + " for " + examined
                 + " does not match host name \"" + hostName + "\" (sslmode=verify-full)");
     }
 

@@ -15,6 +15,7 @@ import java.security.cert.Certificate;
 import java.security.cert.CertificateEncodingException;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
+import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import javax.net.ssl.SSLPeerUnverifiedException;
 import javax.net.ssl.SSLSession;
@@ -115,10 +116,18 @@ final class TlsHandshakeHandler extends ChannelInboundHandlerAdapter {
                     : "sslrootcert=" + settings.rootCert());
         } else if (causedBy(cause, ClosedChannelException.class) || String.valueOf(cause.getMessage()).contains("closed")) {
             what = "server closed the connection during the TLS handshake";
+        } else if (String.valueOf(cause.getMessage()).toLowerCase(Locale.ROOT).contains("protocol_version")) {
+            what = "no TLS protocol version in common (client allows " + String.join(", ", settings.enabledProtocols()) + ")";
         } else {
             what = "handshake error";
         }
-        return new PgTlsException(hostLabel, "TLS handshake with " + hostLabel + " failed: " + what + " (" + cause + ")", cause);
+        // OpenSSL's top-level message is generic ("General OpenSslEngine problem"); the root cause says more
+        Throwable root = cause;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String detail = root == cause ? cause.toString() : cause + "; caused by " + root;
+        return new PgTlsException(hostLabel, "TLS handshake with " + hostLabel + " failed: " + what + " (" + detail + ")", cause);
     }
 
     @SafeVarargs

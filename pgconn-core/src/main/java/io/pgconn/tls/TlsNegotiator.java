@@ -6,6 +6,7 @@ import io.pgconn.PgException;
 import io.pgconn.PgTlsException;
 
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
 
 /**
  * Turns a freshly connected channel into a TLS channel, the first step of
@@ -64,7 +65,7 @@ public final class TlsNegotiator {
         } else {
             try {
                 channel.eventLoop().execute(start);
-            } catch (java.util.concurrent.RejectedExecutionException e) {
+            } catch (RejectedExecutionException e) {
                 result.completeExceptionally(new PgTlsException(hostLabel, "cannot negotiate TLS with " + hostLabel
                         + ": the channel's event loop is shut down", e));
             }

@@ -1,6 +1,7 @@
 package io.pgconn.tls;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
@@ -157,6 +158,8 @@ class SslRequestHandlerTest {
             assertThat(outcome).isNotDone();
             tls.close();
             assertThat(outcome).isCompletedExceptionally();
+            assertThatThrownBy(outcome::join).cause().isInstanceOf(PgTlsException.class)
+                    .hasMessageContaining("server closed the connection during the TLS handshake");
         } finally {
             tls.finishAndReleaseAll();
         }

@@ -154,7 +154,8 @@ class TlsNegotiatorTest {
             assertThatThrownBy(() -> negotiate(server, settings(SslMode.VERIFY_FULL, caFile), "localhost"))
                     .isInstanceOf(PgTlsException.class)
                     .hasMessageContaining("\"localhost\"")
-                    .hasMessageContaining("other.example.com");
+                    .hasMessageContaining("other.example.com")
+                    .hasMessageContaining("localhost:" + server.port());
         }
         try (FakeTlsServer server = new FakeTlsServer(group, server(wrongHostCert, false), answer("S"))) {
             assertThat(negotiate(server, settings(SslMode.VERIFY_CA, caFile), "localhost"))
@@ -175,6 +176,18 @@ class TlsNegotiatorTest {
         try (FakeTlsServer server = new FakeTlsServer(group, server(selfSigned, false), answer("S"))) {
             assertThatThrownBy(() -> negotiate(server, settings(SslMode.REQUIRE, caFile), "localhost"))
                     .isInstanceOf(PgTlsException.class).hasMessageContaining("not trusted by sslrootcert=");
+        }
+    }
+
+    @Test
+    void noCommonProtocolVersionIsExplained() throws Exception {
+        SslContext tls12Only = SslContextBuilder.forServer(serverCert.key(), serverCert.certificate())
+                .sslProvider(SslProvider.JDK).protocols("TLSv1.2").build();
+        TlsSettings tls13Only = new TlsSettings(SslMode.REQUIRE, null, null, null, null, null, true, "TLSv1.3", null, null);
+        try (FakeTlsServer server = new FakeTlsServer(group, tls12Only, answer("S"))) {
+            assertThatThrownBy(() -> negotiate(server, tls13Only, "localhost"))
+                    .isInstanceOf(PgTlsException.class)
+                    .hasMessageContaining("no TLS protocol version in common (client allows TLSv1.3)");
         }
     }
 
