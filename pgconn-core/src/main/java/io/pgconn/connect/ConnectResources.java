@@ -27,6 +27,7 @@ public final class ConnectResources {
     private final Dialer dialer;
     private final SaltedPasswordCache saltedPasswords = new SaltedPasswordCache(64);
     private final Map<TlsSettings, SslContext> sslContexts = new ConcurrentHashMap<>();
+    private final SslContextFactory sslContextFactory = new SslContextFactory();
     private final PgTracer tracer;
     private final ExecutorService dnsExecutor;
     private final AddressResolver resolver;
@@ -66,7 +67,7 @@ public final class ConnectResources {
         if (existing != null) {
             return existing;
         }
-        SslContext created = SslContextFactory.create(settings, hostLabel);
+        SslContext created = sslContextFactory.create(settings, hostLabel);
         SslContext raced = sslContexts.putIfAbsent(settings, created);
         return raced != null ? raced : created;
     }
