@@ -2,6 +2,7 @@ package io.pgconn.failover;
 
 import io.netty.util.concurrent.ScheduledFuture;
 import io.pgconn.PgAuthenticationException;
+import io.pgconn.PgConfigException;
 import io.pgconn.PgConnectException;
 import io.pgconn.PgException;
 import io.pgconn.PgTimeoutException;
@@ -137,7 +138,8 @@ final class ConnectWalk {
                 registry.recordUp(host.label(), mismatch.role());
             }
             failed(host, address, failure, elapsed);
-            if (failure instanceof PgAuthenticationException) {
+            if (failure instanceof PgAuthenticationException || failure instanceof PgConfigException) {
+                // libpq: another host would only lock the account faster; a bad key file is bad for every host
                 result.completeExceptionally(allFailed());
             } else {
                 tryAddress(host, addresses, position + 1);
