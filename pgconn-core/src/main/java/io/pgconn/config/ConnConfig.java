@@ -1,0 +1,263 @@
+package io.pgconn.config;
+
+import io.pgconn.auth.ChannelBindingMode;
+import io.pgconn.auth.RequireAuth;
+import io.pgconn.failover.LoadBalanceHosts;
+import io.pgconn.failover.TargetSessionAttrs;
+import io.pgconn.protocol.ProtocolVersion;
+import io.pgconn.tls.SslMode;
+import io.pgconn.tls.SslNegotiation;
+import io.pgconn.tls.SslProviderKind;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * Immutable, validated settings of a connection (lifecycle spec §6). Built by {@link #builder()}
+ * or parsed from a libpq connection string ({@link #parse(String)}); defaults are in
+ * {@link ConnDefaults}. Precedence per setting: explicit &gt; service file &gt; environment &gt; default.
+ *
+ * <p>{@link #toString()} never shows the password or the key password.
+ *
+ * @see <a href="https://www.postgresql.org/docs/current/libpq-connect.html">libpq: Database Connection Control</a>
+ */
+public final class ConnConfig {
+
+    private final SettingValues values;
+    private final SettingValues given;
+    private final EnvironmentSource environment;
+    private final Path defaultPassfile;
+
+    ConnConfig(SettingValues values, SettingValues given, EnvironmentSource environment, Path defaultPassfile) {
+        this.values = values;
+        this.given = given;
+        this.environment = environment;
+        this.defaultPassfile = defaultPassfile;
+    }
+
+    /** A builder that reads no environment variables unless given {@link Builder#environment}. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Parses a libpq connection string (URI or key=value), with the process environment as fallback. */
+    public static ConnConfig parse(String connectionString) {
+        return parse(connectionString, EnvironmentSource.system());
+    }
+
+    /** Parses a libpq connection string (URI or key=value), with {@code env} as fallback. */
+    public static ConnConfig parse(String connectionString, EnvironmentSource env) {
+        return builder().environment(env).connectionString(connectionString).build();
+    }
+
+    /**
+     * A builder holding every value that was configured (not defaulted), from whatever source, and
+     * the same environment. Derived defaults (database = user, sslmode from sslrootcert) are
+     * derived again, so changing the user also changes a defaulted database.
+     */
+    public Builder toBuilder() {
+        Builder builder = new Builder().environment(environment);
+        builder.explicit.fillFrom(given);
+        return builder;
+    }
+
+    /** Hosts in configured order; never empty. */
+    public List<HostSpec> hosts() { return values.get(Setting.HOSTS); }
+
+    /** Database user; default {@code PGUSER}, else the OS user. */
+    public String user() { return values.get(Setting.USER); }
+
+    /** Password given explicitly, by the service file or {@code PGPASSWORD}; {@code null} if none. See {@link #passwordFor}. */
+    public String password() { return values.get(Setting.PASSWORD); }
+
+    /** Password file; {@code null} means {@code ~/.pgpass}. */
+    public Path passfile() { return path(Setting.PASSFILE); }
+
+    /** Database name; default: the user name. */
+    public String database() { return values.get(Setting.DBNAME); }
+
+    /** {@code application_name} sent at startup, or {@code null}. */
+    public String applicationName() { return values.get(Setting.APPLICATION_NAME); }
+
+    /** Command-line options sent at startup ({@code options}), or {@code null}. */
+    public String options() { return values.get(Setting.OPTIONS); }
+
+    /** {@code null}, {@code "database"} (logical) or {@code "true"} (physical replication connection). */
+    public String replication() { return values.get(Setting.REPLICATION); }
+
+    public SslMode sslMode() { return values.get(Setting.SSL_MODE); }
+
+    public SslNegotiation sslNegotiation() { return values.getOrDefault(Setting.SSL_NEGOTIATION); }
+
+    /** Path of a PEM file with trusted roots, {@code "system"} for the JDK's trust store, or {@code null}. */
+    public String sslRootCert() { return values.get(Setting.SSL_ROOT_CERT); }
+
+    public Path sslCert() { return path(Setting.SSL_CERT); }
+
+    public Path sslKey() { return path(Setting.SSL_KEY); }
+
+    /** Password of an encrypted {@link #sslKey()}, or {@code null}. */
+    public String sslPassword() { return values.get(Setting.SSL_PASSWORD); }
+
+    public boolean sslSni() { return values.getOrDefault(Setting.SSL_SNI); }
+
+    /** {@code TLSv1}, {@code TLSv1.1}, {@code TLSv1.2} or {@code TLSv1.3}. */
+    public String sslMinProtocolVersion() { return values.get(Setting.SSL_MIN_PROTOCOL_VERSION); }
+
+    /** Upper TLS bound, or {@code null} for none. */
+    public String sslMaxProtocolVersion() { return values.get(Setting.SSL_MAX_PROTOCOL_VERSION); }
+
+    public SslProviderKind sslProvider() { return values.getOrDefault(Setting.SSL_PROVIDER); }
+
+    public ChannelBindingMode channelBinding() { return values.getOrDefault(Setting.CHANNEL_BINDING); }
+
+    public RequireAuth requireAuth() { return values.getOrDefault(Setting.REQUIRE_AUTH); }
+
+    public TargetSessionAttrs targetSessionAttrs() { return values.getOrDefault(Setting.TARGET_SESSION_ATTRS); }
+
+    public LoadBalanceHosts loadBalanceHosts() { return values.getOrDefault(Setting.LOAD_BALANCE_HOSTS); }
+
+    /** Budget of one host (and address) attempt; {@link Duration#ZERO} = none. libpq's {@code connect_timeout}. */
+    public Duration hostConnectTimeout() { return values.getOrDefault(Setting.HOST_CONNECT_TIMEOUT); }
+
+    /** Deadline of the whole multi-host attempt; {@link Duration#ZERO} = none. */
+    public Duration connectTimeout() { return values.getOrDefault(Setting.CONNECT_TIMEOUT); }
+
+    /** How long a host's failure or wrong role is remembered for ordering (spec §2.4). */
+    public Duration hostRecheckInterval() { return values.getOrDefault(Setting.HOST_RECHECK_INTERVAL); }
+
+    public boolean keepalives() { return values.getOrDefault(Setting.KEEPALIVES); }
+
+    /** TCP keepalive idle time, or {@code null} for the OS default. */
+    public Duration keepalivesIdle() { return zeroToNull(values.get(Setting.KEEPALIVES_IDLE)); }
+
+    /** TCP keepalive probe interval, or {@code null} for the OS default. */
+    public Duration keepalivesInterval() { return zeroToNull(values.get(Setting.KEEPALIVES_INTERVAL)); }
+
+    /** TCP keepalive probe count, or {@code null} for the OS default. */
+    public Integer keepalivesCount() {
+        Integer count = values.get(Setting.KEEPALIVES_COUNT);
+        return count == null || count == 0 ? null : count;
+    }
+
+    public ProtocolVersion minProtocolVersion() { return values.getOrDefault(Setting.MIN_PROTOCOL_VERSION); }
+
+    public ProtocolVersion maxProtocolVersion() { return values.getOrDefault(Setting.MAX_PROTOCOL_VERSION); }
+
+    /** Extension types whose OIDs are discovered after connecting; empty = skip discovery. */
+    public List<String> extensionTypes() { return values.getOrDefault(Setting.EXTENSION_TYPES); }
+
+    /** Whether a failing discovery query fails the connection. */
+    public boolean extensionTypesRequired() { return values.getOrDefault(Setting.EXTENSION_TYPES_REQUIRED); }
+
+    public int minScramIterations() { return values.getOrDefault(Setting.MIN_SCRAM_ITERATIONS); }
+
+    public int maxScramIterations() { return values.getOrDefault(Setting.MAX_SCRAM_ITERATIONS); }
+
+    /** Largest backend message accepted after authentication, in bytes. */
+    public int maxMessageSize() { return values.getOrDefault(Setting.MAX_MESSAGE_SIZE); }
+
+    /** Largest backend message accepted until authentication ends, in bytes. */
+    public int preAuthMaxMessageSize() { return values.getOrDefault(Setting.PRE_AUTH_MAX_MESSAGE_SIZE); }
+
+    /** Extra StartupMessage parameters, in order (e.g. {@code search_path}). */
+    public Map<String, String> startupParameters() { return values.getOrDefault(Setting.STARTUP_PARAMETERS); }
+
+    /**
+     * The password to use with {@code host}: the configured password if any, else the first
+     * matching {@code .pgpass} line (host or socket directory, port, database, user), else
+     * {@code null}. Reads the password file on each call (blocking file I/O), as libpq does per
+     * connection, so edits take effect without a restart.
+     */
+    public String passwordFor(HostSpec host) {
+        String password = password();
+        if (password != null) {
+            return password;
+        }
+        Path file = passfile() != null ? passfile() : defaultPassfile;
+        return PgPassFile.read(file).map(f -> f.find(host, database(), user())).orElse(null);
+    }
+
+    private Path path(Setting<String> setting) {
+        String value = values.get(setting);
+        return value == null ? null : Path.of(value);
+    }
+
+    private static Duration zeroToNull(Duration d) {
+        return d == null || d.isZero() ? null : d;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof ConnConfig other && values.equals(other.values);
+    }
+
+    @Override
+    public int hashCode() {
+        return values.hashCode();
+    }
+
+    /** Hosts, user, database and modes; secrets only as {@code ***}. */
+    @Override
+    public String toString() {
+        return "ConnConfig{hosts=" + hosts().stream().map(HostSpec::toString).collect(Collectors.joining(",", "[", "]"))
+                + ", user=" + user() + ", database=" + database() + (password() != null ? ", password=***" : "")
+                + ", sslMode=" + sslMode().libpqName() + ", sslNegotiation=" + sslNegotiation().libpqName()
+                + (sslPassword() != null ? ", sslPassword=***" : "")
+                + ", channelBinding=" + channelBinding().libpqName() + ", " + requireAuth()
+                + ", targetSessionAttrs=" + targetSessionAttrs().libpqName()
+                + ", loadBalanceHosts=" + loadBalanceHosts().libpqName()
+                + ", hostConnectTimeout=" + hostConnectTimeout() + ", connectTimeout=" + connectTimeout()
+                + ", protocol=" + minProtocolVersion() + ".." + maxProtocolVersion() + "}";
+    }
+
+    /**
+     * Fluent builder. Setters taking {@code null} reset the setting to "not given"; nothing is
+     * checked until {@link #build()}, which validates everything and throws
+     * {@link io.pgconn.PgConfigException} naming the keyword, value and expectation.
+     */
+    public static final class Builder extends ConnConfigSetters {
+
+        Builder() {
+        }
+
+        /** Where {@code PG*} variables are read from; default: none (tests never see the real environment). */
+        public Builder environment(EnvironmentSource environment) {
+            this.environment = environment == null ? EnvironmentSource.none() : environment;
+            return this;
+        }
+
+        /** Applies every keyword of a libpq connection string (URI or key=value); later settings override. */
+        public Builder connectionString(String connectionString) {
+            for (Map.Entry<String, String> pair : ConnectionStringParser.parse(connectionString)) {
+                set(pair.getKey(), pair.getValue());
+            }
+            return this;
+        }
+
+        /** Sets one setting by connection-string keyword ({@code sslmode}, {@code connect_timeout}, {@code extensionTypes}, ...). */
+        public Builder set(String keyword, String value) {
+            Keywords.Binding<?> binding = Keywords.forKeyword(keyword);
+            if (value == null) {
+                explicit.remove(binding.setting());
+            } else {
+                binding.apply(explicit, value);
+            }
+            afterHostChange(binding.setting());
+            return this;
+        }
+
+        /** Resolves service file, environment and defaults, then validates. */
+        public ConnConfig build() {
+            return ConnConfigResolver.resolve(explicit, environment);
+        }
+
+        @Override
+        Builder self() {
+            return this;
+        }
+    }
+}

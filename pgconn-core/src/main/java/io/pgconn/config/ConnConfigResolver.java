@@ -1,0 +1,110 @@
+package io.pgconn.config;
+
+import io.pgconn.PgConfigException;
+import io.pgconn.config.Keywords.Binding;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Builds a {@link ConnConfig} from explicit settings with libpq's precedence: explicit (builder or
+ * connection string) &gt; service file &gt; environment &gt; defaults, decided per setting. Then
+ * derives the defaults that depend on other values, and validates.
+ */
+final class ConnConfigResolver {
+
+    private ConnConfigResolver() {
+    }
+
+    static ConnConfig resolve(SettingValues explicit, EnvironmentSource env) {
+        SettingValues given = new SettingValues(explicit);
+        applyService(given, env);
+        applyEnvironment(given, env);
+
+        SettingValues resolved = new SettingValues(given);
+        resolved.put(Setting.HOSTS, hosts(given));
+        String user = nonEmpty(given.get(Setting.USER));
+        resolved.put(Setting.USER, user != null ? user : System.getProperty("user.name"));
+        String database = nonEmpty(given.get(Setting.DBNAME));
+        resolved.put(Setting.DBNAME, database != null ? database : resolved.get(Setting.USER));
+        if (!given.has(Setting.SSL_MODE)) {
+            // libpq: trusting the system's CAs only makes sense with a host-name check
+            resolved.put(Setting.SSL_MODE, "system".equals(given.get(Setting.SSL_ROOT_CERT))
+                    ? ConnDefaults.SSL_MODE_WITH_SYSTEM_ROOT : ConnDefaults.SSL_MODE);
+        }
+        String minTls = nonEmpty(given.get(Setting.SSL_MIN_PROTOCOL_VERSION));
+        resolved.put(Setting.SSL_MIN_PROTOCOL_VERSION, minTls != null ? minTls : ConnDefaults.SSL_MIN_PROTOCOL_VERSION);
+        // an explicitly empty value means "default" when read (libpq); store it as absent
+        for (Setting<String> s : List.of(Setting.PASSWORD, Setting.PASSFILE, Setting.APPLICATION_NAME, Setting.OPTIONS,
+                Setting.REPLICATION, Setting.SSL_ROOT_CERT, Setting.SSL_CERT, Setting.SSL_KEY, Setting.SSL_PASSWORD,
+                Setting.SSL_MAX_PROTOCOL_VERSION, Setting.SERVICE, Setting.SERVICEFILE, Setting.HOST, Setting.HOSTADDR,
+                Setting.PORT)) {
+            resolved.put(s, nonEmpty(resolved.get(s)));
+        }
+        ConnConfigValidator.validate(resolved, given.has(Setting.SSL_MODE));
+
+        // toBuilder() must not look the service up again: its values are already in "given"
+        given.remove(Setting.SERVICEFILE);
+        given.put(Setting.SERVICE, "");
+        return new ConnConfig(resolved, given, env, homeDirectory(env).resolve(ConnDefaults.PASSFILE_NAME));
+    }
+
+    /** Fills settings from the named service's section, without overriding explicit ones. */
+    private static void applyService(SettingValues given, EnvironmentSource env) {
+        String service = given.has(Setting.SERVICE) ? given.get(Setting.SERVICE) : env.get("PGSERVICE");
+        if (service == null || service.isEmpty()) {
+            return;
+        }
+        String userFile = given.has(Setting.SERVICEFILE) ? given.get(Setting.SERVICEFILE) : env.get("PGSERVICEFILE");
+        Map<String, String> pairs = ServiceFile.lookup(service, userFile == null || userFile.isEmpty()
+                ? null : Path.of(userFile), homeDirectory(env), env.get("PGSYSCONFDIR"));
+        SettingValues fromService = new SettingValues();
+        for (Map.Entry<String, String> pair : pairs.entrySet()) {
+            Binding<?> binding = Keywords.forKeyword(pair.getKey());
+            if (!fromService.has(binding.setting())) {
+                binding.apply(fromService, pair.getValue());
+            }
+        }
+        given.fillFrom(fromService);
+    }
+
+    /** Fills settings still unset from {@code PG*} variables; a variable is parsed only when used. */
+    private static void applyEnvironment(SettingValues given, EnvironmentSource env) {
+        for (Map.Entry<String, Binding<?>> e : Keywords.environmentVariables().entrySet()) {
+            Binding<?> binding = e.getValue();
+            String value = given.has(binding.setting()) || overriddenByHostList(given, binding.setting())
+                    ? null : env.get(e.getKey());
+            if (value != null) {
+                binding.apply(given, value);
+            }
+        }
+    }
+
+    /** An explicit host list replaces host, hostaddr and port from every source. */
+    private static boolean overriddenByHostList(SettingValues given, Setting<?> setting) {
+        return given.has(Setting.HOSTS) && (setting == Setting.HOST || setting == Setting.HOSTADDR || setting == Setting.PORT);
+    }
+
+    private static List<HostSpec> hosts(SettingValues given) {
+        List<HostSpec> explicit = given.get(Setting.HOSTS);
+        if (explicit != null) {
+            if (explicit.isEmpty() || explicit.stream().anyMatch(Objects::isNull)) {
+                throw new PgConfigException(null, "invalid hosts value: " + explicit + " (expected at least one host, no null entries)");
+            }
+            return List.copyOf(explicit);
+        }
+        return HostListResolver.resolve(given.get(Setting.HOST), given.get(Setting.HOSTADDR), given.get(Setting.PORT));
+    }
+
+    /** {@code HOME} from the environment source when it has one, else the JVM's {@code user.home}. */
+    static Path homeDirectory(EnvironmentSource env) {
+        String home = env.get("HOME");
+        return Path.of(home != null && !home.isEmpty() ? home : System.getProperty("user.home"));
+    }
+
+    private static String nonEmpty(String s) {
+        return s == null || s.isEmpty() ? null : s;
+    }
+}

@@ -1,0 +1,165 @@
+package io.pgconn.config;
+
+import io.pgconn.PgConfigException;
+import io.pgconn.auth.ChannelBindingMode;
+import io.pgconn.tls.SslMode;
+import io.pgconn.tls.SslNegotiation;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * Cross-checks a resolved configuration before anything is dialled. Each failure names the
+ * keyword, the value (never for secrets) and what was expected.
+ */
+final class ConnConfigValidator {
+
+    /** An SQL identifier as {@code to_regtype} accepts it unquoted, optionally schema-qualified. */
+    private static final Pattern TYPE_NAME =
+            Pattern.compile("[A-Za-z_][A-Za-z0-9_$]*(\\.[A-Za-z_][A-Za-z0-9_$]*)?");
+    /** PostgreSQL's NAMEDATALEN - 1. */
+    private static final int MAX_IDENTIFIER_BYTES = 63;
+    /** Startup parameters the StartupMessage already sends from dedicated settings. */
+    private static final Set<String> RESERVED_STARTUP_PARAMETERS =
+            Set.of("user", "database", "options", "application_name", "replication", "client_encoding");
+    private static final List<Setting<String>> TEXT_SETTINGS = List.of(Setting.USER, Setting.DBNAME,
+            Setting.PASSWORD, Setting.APPLICATION_NAME, Setting.OPTIONS, Setting.SSL_PASSWORD, Setting.SSL_ROOT_CERT);
+    private static final List<Setting<String>> PATH_SETTINGS = List.of(Setting.PASSFILE, Setting.SSL_CERT, Setting.SSL_KEY);
+
+    private ConnConfigValidator() {
+    }
+
+    /**
+     * @param v            resolved values (derived defaults filled in)
+     * @param sslModeGiven whether sslmode was set by any source, not defaulted
+     */
+    static void validate(SettingValues v, boolean sslModeGiven) {
+        checkTexts(v);
+        checkDurations(v);
+        checkTls(v, sslModeGiven);
+        checkLimits(v);
+        checkExtensionTypes(v.getOrDefault(Setting.EXTENSION_TYPES));
+        checkStartupParameters(v.getOrDefault(Setting.STARTUP_PARAMETERS));
+        if (v.getOrDefault(Setting.MIN_PROTOCOL_VERSION).compareTo(v.getOrDefault(Setting.MAX_PROTOCOL_VERSION)) > 0) {
+            throw fail("min_protocol_version " + v.getOrDefault(Setting.MIN_PROTOCOL_VERSION)
+                    + " is greater than max_protocol_version " + v.getOrDefault(Setting.MAX_PROTOCOL_VERSION));
+        }
+    }
+
+    private static void checkTexts(SettingValues v) {
+        for (Setting<String> s : TEXT_SETTINGS) {
+            String value = v.get(s);
+            if (value != null && value.indexOf('\0') >= 0) {
+                boolean secret = s == Setting.PASSWORD || s == Setting.SSL_PASSWORD;
+                throw fail("invalid " + s.name() + " value" + (secret ? "" : ": \"" + value.replace('\0', '?') + "\"")
+                        + " (must not contain NUL characters)");
+            }
+        }
+        for (Setting<String> s : PATH_SETTINGS) {
+            String value = v.get(s);
+            try {
+                if (value != null) {
+                    Path.of(value);
+                }
+            } catch (InvalidPathException e) {
+                throw fail("invalid " + s.name() + " value: \"" + value + "\" (expected a file path: " + e.getReason() + ")");
+            }
+        }
+    }
+
+    private static void checkDurations(SettingValues v) {
+        for (Setting<Duration> s : List.of(Setting.HOST_CONNECT_TIMEOUT, Setting.CONNECT_TIMEOUT,
+                Setting.HOST_RECHECK_INTERVAL, Setting.KEEPALIVES_IDLE, Setting.KEEPALIVES_INTERVAL)) {
+            Duration d = v.get(s);
+            if (d != null && d.isNegative()) {
+                throw fail("invalid " + s.name() + " value: " + d + " (expected a non-negative duration; 0 disables)");
+            }
+        }
+        Integer count = v.get(Setting.KEEPALIVES_COUNT);
+        if (count != null && count < 0) {
+            throw fail("invalid keepalives_count value: " + count + " (expected a non-negative integer)");
+        }
+    }
+
+    private static void checkTls(SettingValues v, boolean sslModeGiven) {
+        SslMode mode = v.get(Setting.SSL_MODE);
+        if (v.getOrDefault(Setting.SSL_NEGOTIATION) == SslNegotiation.DIRECT && !mode.requiresTls()) {
+            throw fail("weak sslmode \"" + mode.libpqName() + "\" may not be used with sslnegotiation=direct"
+                    + " (use require, verify-ca or verify-full)");
+        }
+        if ("system".equals(v.get(Setting.SSL_ROOT_CERT)) && sslModeGiven && mode != SslMode.VERIFY_FULL) {
+            throw fail("weak sslmode \"" + mode.libpqName() + "\" may not be used with sslrootcert=system (use verify-full)");
+        }
+        if (v.getOrDefault(Setting.CHANNEL_BINDING) == ChannelBindingMode.REQUIRE && mode == SslMode.DISABLE) {
+            // libpq would only fail at authentication; the combination can never connect
+            throw fail("channel_binding=require cannot be used with sslmode=disable (channel binding needs TLS)");
+        }
+        String min = v.get(Setting.SSL_MIN_PROTOCOL_VERSION);
+        String max = v.get(Setting.SSL_MAX_PROTOCOL_VERSION);
+        if (max != null && ValueParsers.tlsVersionRank(min) > ValueParsers.tlsVersionRank(max)) {
+            throw fail("invalid SSL protocol version range: ssl_min_protocol_version " + min
+                    + " is greater than ssl_max_protocol_version " + max);
+        }
+    }
+
+    private static void checkLimits(SettingValues v) {
+        int minIter = v.getOrDefault(Setting.MIN_SCRAM_ITERATIONS);
+        int maxIter = v.getOrDefault(Setting.MAX_SCRAM_ITERATIONS);
+        if (minIter < 1) {
+            throw fail("invalid minScramIterations value: " + minIter + " (expected at least 1)");
+        }
+        if (minIter > maxIter) {
+            throw fail("invalid maxScramIterations value: " + maxIter + " (expected at least minScramIterations, "
+                    + minIter + ")");
+        }
+        int max = v.getOrDefault(Setting.MAX_MESSAGE_SIZE);
+        int preAuth = v.getOrDefault(Setting.PRE_AUTH_MAX_MESSAGE_SIZE);
+        if (preAuth < ConnDefaults.MIN_MESSAGE_SIZE_LIMIT) {
+            throw fail("invalid preAuthMaxMessageSize value: " + preAuth + " (expected at least "
+                    + ConnDefaults.MIN_MESSAGE_SIZE_LIMIT + " bytes)");
+        }
+        if (max < preAuth) {
+            throw fail("invalid maxMessageSize value: " + max + " (expected at least preAuthMaxMessageSize, " + preAuth + ")");
+        }
+    }
+
+    private static void checkExtensionTypes(List<String> names) {
+        for (String name : names) {
+            if (name == null || !TYPE_NAME.matcher(name).matches()) {
+                throw fail("invalid extensionTypes entry: \"" + name
+                        + "\" (expected a type name [A-Za-z_][A-Za-z0-9_$]*, optionally schema-qualified)");
+            }
+            for (String part : name.split("\\.")) {
+                if (part.getBytes(StandardCharsets.UTF_8).length > MAX_IDENTIFIER_BYTES) {
+                    throw fail("invalid extensionTypes entry: \"" + name + "\" (identifiers are at most "
+                            + MAX_IDENTIFIER_BYTES + " bytes)");
+                }
+            }
+        }
+    }
+
+    private static void checkStartupParameters(Map<String, String> params) {
+        for (Map.Entry<String, String> e : params.entrySet()) {
+            String name = e.getKey();
+            if (name == null || name.isEmpty() || name.indexOf('\0') >= 0) {
+                throw fail("invalid startupParameters name: \"" + name + "\" (expected a non-empty name without NUL)");
+            }
+            if (RESERVED_STARTUP_PARAMETERS.contains(name)) {
+                throw fail("invalid startupParameters name: \"" + name + "\" (set by its own setting; use that instead)");
+            }
+            if (e.getValue() == null || e.getValue().indexOf('\0') >= 0) {
+                throw fail("invalid startupParameters value for \"" + name + "\" (expected a value without NUL)");
+            }
+        }
+    }
+
+    private static PgConfigException fail(String message) {
+        return new PgConfigException(null, message);
+    }
+}

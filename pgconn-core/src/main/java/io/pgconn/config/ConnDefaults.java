@@ -1,0 +1,71 @@
+package io.pgconn.config;
+
+import io.pgconn.auth.ChannelBindingMode;
+import io.pgconn.auth.RequireAuth;
+import io.pgconn.failover.LoadBalanceHosts;
+import io.pgconn.failover.TargetSessionAttrs;
+import io.pgconn.protocol.ProtocolVersion;
+import io.pgconn.tls.SslMode;
+import io.pgconn.tls.SslNegotiation;
+import io.pgconn.tls.SslProviderKind;
+
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * The one place that holds configuration defaults. A value not given explicitly, by the service
+ * file or by the environment takes the default listed here (lifecycle spec §6).
+ *
+ * <p>Two defaults are derived rather than constant: the user defaults to the OS user
+ * ({@code user.name}) and the database to the user; {@code sslmode} becomes
+ * {@link SslMode#VERIFY_FULL} when {@code sslrootcert=system}.
+ */
+public final class ConnDefaults {
+
+    /** Host used when none is given. libpq would use its Unix-socket directory; we dial TCP. */
+    public static final String HOST = "localhost";
+    public static final int PORT = 5432;
+    public static final String PASSFILE_NAME = ".pgpass";
+    public static final String SERVICE_FILE_NAME = ".pg_service.conf";
+    public static final String SYSTEM_SERVICE_FILE_NAME = "pg_service.conf";
+
+    public static final SslMode SSL_MODE = SslMode.PREFER;
+    /** The mode implied by {@code sslrootcert=system} (libpq). */
+    public static final SslMode SSL_MODE_WITH_SYSTEM_ROOT = SslMode.VERIFY_FULL;
+    public static final SslNegotiation SSL_NEGOTIATION = SslNegotiation.POSTGRES;
+    public static final boolean SSL_SNI = true;
+    public static final String SSL_MIN_PROTOCOL_VERSION = "TLSv1.2";
+    public static final SslProviderKind SSL_PROVIDER = SslProviderKind.JDK;
+
+    public static final ChannelBindingMode CHANNEL_BINDING = ChannelBindingMode.PREFER;
+    public static final RequireAuth REQUIRE_AUTH = RequireAuth.ANY;
+    public static final TargetSessionAttrs TARGET_SESSION_ATTRS = TargetSessionAttrs.ANY;
+    public static final LoadBalanceHosts LOAD_BALANCE_HOSTS = LoadBalanceHosts.DISABLE;
+
+    public static final Duration HOST_CONNECT_TIMEOUT = Duration.ofSeconds(10);
+    public static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(30);
+    public static final Duration HOST_RECHECK_INTERVAL = Duration.ofSeconds(10);
+    public static final boolean KEEPALIVES = true;
+
+    public static final ProtocolVersion MIN_PROTOCOL_VERSION = ProtocolVersion.V3_0;
+    /** libpq 18 also defaults to 3.0: 3.2 must be asked for, since older poolers reject it. */
+    public static final ProtocolVersion MAX_PROTOCOL_VERSION = ProtocolVersion.V3_0;
+
+    public static final List<String> EXTENSION_TYPES = List.of("hstore", "vector");
+    public static final boolean EXTENSION_TYPES_REQUIRED = false;
+
+    /** RFC 7677 recommends at least 4096 iterations; fewer means a weak or hostile server. */
+    public static final int MIN_SCRAM_ITERATIONS = 4096;
+    /** Caps the PBKDF2 work a hostile server can make us do. */
+    public static final int MAX_SCRAM_ITERATIONS = 10_000_000;
+
+    /** PostgreSQL's own limit for one message (MaxAllocSize). */
+    public static final int MAX_MESSAGE_SIZE = 1 << 30;
+    /** Before authentication nothing legitimate is large; a small cap stops memory abuse. */
+    public static final int PRE_AUTH_MAX_MESSAGE_SIZE = 64 * 1024;
+    /** Lower bound for either cap: below this even an ErrorResponse may not fit. */
+    public static final int MIN_MESSAGE_SIZE_LIMIT = 1024;
+
+    private ConnDefaults() {
+    }
+}

@@ -1,0 +1,63 @@
+package io.pgconn.config;
+
+import io.pgconn.PgConfigException;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Turns libpq's comma lists {@code host}, {@code hostaddr} and {@code port} into host specs, with
+ * libpq's rules (lifecycle spec §2.1): the number of hosts is the number of {@code hostaddr}
+ * entries when given, else of {@code host} entries, else one; both lists must then agree; one
+ * port applies to every host, otherwise there must be one per host; an empty entry means the
+ * default ({@code localhost}, 5432).
+ */
+final class HostListResolver {
+
+    private HostListResolver() {
+    }
+
+    /**
+     * @param host     comma list or {@code null}/empty
+     * @param hostaddr comma list or {@code null}/empty
+     * @param port     comma list or {@code null}/empty
+     */
+    static List<HostSpec> resolve(String host, String hostaddr, String port) {
+        List<String> hosts = split(host);
+        List<String> addrs = split(hostaddr);
+        List<String> ports = split(port);
+        int count = !addrs.isEmpty() ? addrs.size() : Math.max(hosts.size(), 1);
+        if (!hosts.isEmpty() && hosts.size() != count) {
+            throw new PgConfigException(null, "could not match " + hosts.size() + " host names to " + count
+                    + " hostaddr values (host=\"" + host + "\", hostaddr=\"" + hostaddr + "\")");
+        }
+        if (ports.size() > 1 && ports.size() != count) {
+            throw new PgConfigException(null, "could not match " + ports.size() + " port numbers to " + count
+                    + " hosts (port=\"" + port + "\"; expected one port for all hosts or one per host)");
+        }
+        List<HostSpec> specs = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            String name = hosts.isEmpty() ? "" : hosts.get(i);
+            String addr = addrs.isEmpty() ? "" : addrs.get(i);
+            String portText = ports.isEmpty() ? "" : ports.get(ports.size() == 1 ? 0 : i);
+            if (name.isEmpty()) {
+                // libpq dials hostaddr alone, and matches .pgpass against it; otherwise the default host
+                name = addr.isEmpty() ? ConnDefaults.HOST : addr;
+            }
+            specs.add(new HostSpec(name, addr.isEmpty() ? null : addr, HostSpec.parsePort(portText)));
+        }
+        return List.copyOf(specs);
+    }
+
+    /** Splits a comma list, trimming entries; {@code null} or {@code ""} is the empty list. */
+    private static List<String> split(String list) {
+        if (list == null || list.isEmpty()) {
+            return List.of();
+        }
+        List<String> items = new ArrayList<>();
+        for (String item : list.split(",", -1)) {
+            items.add(item.trim());
+        }
+        return items;
+    }
+}

@@ -1,0 +1,126 @@
+package io.pgconn.config;
+
+import io.netty.util.NetUtil;
+import io.pgconn.PgConfigException;
+
+/**
+ * One server to try: a host name, IP literal or Unix-socket directory; the optional numeric
+ * address to dial instead of resolving the name (libpq's {@code hostaddr}); and the port.
+ *
+ * <p>The host name is kept even when {@code hostaddr} is given, because TLS verifies against the
+ * name. When only {@code hostaddr} was configured, the host is that address (libpq then uses the
+ * address for {@code .pgpass} matching too).
+ *
+ * @param host     host name, IP literal (IPv6 without brackets) or socket directory starting with {@code /}
+ * @param hostaddr numeric IPv4/IPv6 address to dial, or {@code null}
+ * @param port     TCP port, or the number in the socket file name {@code .s.PGSQL.<port>}
+ */
+public record HostSpec(String host, String hostaddr, int port) {
+
+    /** Validates at construction, so a bad host never reaches the dialler. */
+    public HostSpec {
+        if (host == null || host.isBlank() || host.indexOf('\0') >= 0) {
+            throw new PgConfigException(null, "invalid host value: \"" + host + "\" (expected a host name, IP address or socket directory)");
+        }
+        if (hostaddr != null && hostaddr.isEmpty()) {
+            hostaddr = null;
+        }
+        if (hostaddr != null && !isIpLiteral(hostaddr)) {
+            throw new PgConfigException(null, "invalid hostaddr value: \"" + hostaddr
+                    + "\" (expected a numeric IPv4 or IPv6 address)");
+        }
+        checkPort(port);
+    }
+
+    /** A host without {@code hostaddr}. */
+    public static HostSpec of(String host, int port) {
+        return new HostSpec(host, null, port);
+    }
+
+    /**
+     * Parses {@code host}, {@code host:port}, {@code [ipv6]:port}, a bare IPv6 literal or a socket
+     * directory ({@code /var/run/postgresql}, port 5432; {@code /tmp:5433} is not supported since
+     * a path may contain colons). Meant for lists such as the starter's {@code hosts} property.
+     */
+    public static HostSpec parse(String text) {
+        String s = text == null ? "" : text.trim();
+        if (s.startsWith("/")) {
+            return of(s, ConnDefaults.PORT);
+        }
+        if (s.startsWith("[")) {
+            int close = s.indexOf(']');
+            if (close < 0) {
+                throw new PgConfigException(null, "invalid host value: \"" + text + "\" (missing ']' after IPv6 address)");
+            }
+            String rest = s.substring(close + 1);
+            if (!rest.isEmpty() && !rest.startsWith(":")) {
+                throw new PgConfigException(null, "invalid host value: \"" + text + "\" (expected ':' after ']')");
+            }
+            return of(s.substring(1, close), rest.isEmpty() ? ConnDefaults.PORT : parsePort(rest.substring(1)));
+        }
+        int colon = s.indexOf(':');
+        if (colon < 0 || s.indexOf(':', colon + 1) >= 0) {
+            // no colon, or several: a bare IPv6 literal without port
+            return of(s, ConnDefaults.PORT);
+        }
+        return of(s.substring(0, colon), parsePort(s.substring(colon + 1)));
+    }
+
+    /** Parses a port number; empty means the default. */
+    static int parsePort(String text) {
+        String s = text.trim();
+        if (s.isEmpty()) {
+            return ConnDefaults.PORT;
+        }
+        try {
+            return checkPort(Integer.parseInt(s));
+        } catch (NumberFormatException e) {
+            throw new PgConfigException(null, "invalid port value: \"" + text + "\" (expected an integer from 1 to 65535)");
+        }
+    }
+
+    private static int checkPort(int port) {
+        if (port < 1 || port > 65535) {
+            throw new PgConfigException(null, "invalid port value: \"" + port + "\" (expected an integer from 1 to 65535)");
+        }
+        return port;
+    }
+
+    static boolean isIpLiteral(String s) {
+        // strip an IPv6 zone (fe80::1%eth0) before the syntax check; Netty does not accept it
+        int zone = s.indexOf('%');
+        String address = zone >= 0 && s.indexOf(':') >= 0 ? s.substring(0, zone) : s;
+        return NetUtil.isValidIpV4Address(address) || NetUtil.isValidIpV6Address(address);
+    }
+
+    /** Whether this is a Unix-domain socket directory (libpq: the host starts with {@code /}). */
+    public boolean isUnixSocket() {
+        return host.startsWith("/");
+    }
+
+    /** {@code <dir>/.s.PGSQL.<port>}; only for {@link #isUnixSocket() socket} hosts. */
+    public String socketPath() {
+        if (!isUnixSocket()) {
+            throw new IllegalStateException(host + " is not a Unix-socket directory");
+        }
+        return (host.endsWith("/") ? host : host + "/") + ".s.PGSQL." + port;
+    }
+
+    /** {@code host:port} ({@code [::1]:5432} for IPv6), or the socket path: how messages name this host. */
+    public String label() {
+        if (isUnixSocket()) {
+            return socketPath();
+        }
+        return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port;
+    }
+
+    /** What to dial: {@code hostaddr} when set (no DNS), else the host. */
+    public String dialAddress() {
+        return hostaddr != null ? hostaddr : host;
+    }
+
+    @Override
+    public String toString() {
+        return hostaddr == null ? label() : label() + " (" + hostaddr + ")";
+    }
+}

@@ -1,0 +1,131 @@
+package io.pgconn.config;
+
+import io.pgconn.PgConfigException;
+import io.pgconn.auth.ChannelBindingMode;
+import io.pgconn.auth.RequireAuth;
+import io.pgconn.config.ValueParsers.TextParser;
+import io.pgconn.failover.LoadBalanceHosts;
+import io.pgconn.failover.TargetSessionAttrs;
+import io.pgconn.protocol.ProtocolVersion;
+import io.pgconn.tls.SslMode;
+import io.pgconn.tls.SslNegotiation;
+import io.pgconn.tls.SslProviderKind;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The text keywords (connection strings, service files) and {@code PG*} environment variables,
+ * each bound to the {@link Setting} it writes and the parser for its text. Several names may
+ * write one slot: libpq's {@code connect_timeout} (seconds) and this project's
+ * {@code hostConnectTimeout} (any duration) are the same setting.
+ *
+ * @see <a href="https://www.postgresql.org/docs/current/libpq-connect.html#LIBPQ-PARAMKEYWORDS">libpq parameter keywords</a>
+ * @see <a href="https://www.postgresql.org/docs/current/libpq-envars.html">libpq environment variables</a>
+ */
+final class Keywords {
+
+    /** A name bound to a slot and a parser. */
+    record Binding<T>(String name, Setting<T> setting, TextParser<T> parser) {
+
+        /** Parses {@code value} and stores it in {@code target}, replacing what was there. */
+        void apply(SettingValues target, String value) {
+            target.put(setting, parse(value));
+        }
+
+        T parse(String value) {
+            return parser.parse(name, value);
+        }
+    }
+
+    private static final Map<String, Binding<?>> KEYWORDS = new LinkedHashMap<>();
+    private static final Map<String, Binding<?>> ENVIRONMENT = new LinkedHashMap<>();
+
+    static {
+        keyword("host", Setting.HOST, ValueParsers::text, "PGHOST");
+        keyword("hostaddr", Setting.HOSTADDR, ValueParsers::text, "PGHOSTADDR");
+        keyword("port", Setting.PORT, ValueParsers::text, "PGPORT");
+        keyword("dbname", Setting.DBNAME, ValueParsers::text, "PGDATABASE");
+        keyword("user", Setting.USER, ValueParsers::text, "PGUSER");
+        keyword("password", Setting.PASSWORD, ValueParsers::text, "PGPASSWORD");
+        keyword("passfile", Setting.PASSFILE, ValueParsers::text, "PGPASSFILE");
+        keyword("service", Setting.SERVICE, ValueParsers::text, "PGSERVICE");
+        keyword("servicefile", Setting.SERVICEFILE, ValueParsers::text, "PGSERVICEFILE");
+        keyword("application_name", Setting.APPLICATION_NAME, ValueParsers::text, "PGAPPNAME");
+        keyword("options", Setting.OPTIONS, ValueParsers::text, "PGOPTIONS");
+        keyword("replication", Setting.REPLICATION, ValueParsers::replication, null);
+        keyword("sslmode", Setting.SSL_MODE, enumParser(SslMode.class), "PGSSLMODE");
+        keyword("sslnegotiation", Setting.SSL_NEGOTIATION, enumParser(SslNegotiation.class), "PGSSLNEGOTIATION");
+        keyword("sslrootcert", Setting.SSL_ROOT_CERT, ValueParsers::text, "PGSSLROOTCERT");
+        keyword("sslcert", Setting.SSL_CERT, ValueParsers::text, "PGSSLCERT");
+        keyword("sslkey", Setting.SSL_KEY, ValueParsers::text, "PGSSLKEY");
+        keyword("sslpassword", Setting.SSL_PASSWORD, ValueParsers::text, null);
+        keyword("sslsni", Setting.SSL_SNI, ValueParsers::bool, "PGSSLSNI");
+        keyword("ssl_min_protocol_version", Setting.SSL_MIN_PROTOCOL_VERSION, ValueParsers::tlsVersion,
+                "PGSSLMINPROTOCOLVERSION");
+        keyword("ssl_max_protocol_version", Setting.SSL_MAX_PROTOCOL_VERSION, ValueParsers::tlsVersion,
+                "PGSSLMAXPROTOCOLVERSION");
+        keyword("sslProvider", Setting.SSL_PROVIDER, enumParser(SslProviderKind.class), null);
+        keyword("channel_binding", Setting.CHANNEL_BINDING, enumParser(ChannelBindingMode.class), "PGCHANNELBINDING");
+        keyword("require_auth", Setting.REQUIRE_AUTH, (k, v) -> RequireAuth.parse(v), "PGREQUIREAUTH");
+        keyword("target_session_attrs", Setting.TARGET_SESSION_ATTRS, enumParser(TargetSessionAttrs.class),
+                "PGTARGETSESSIONATTRS");
+        keyword("load_balance_hosts", Setting.LOAD_BALANCE_HOSTS, enumParser(LoadBalanceHosts.class),
+                "PGLOADBALANCEHOSTS");
+        keyword("connect_timeout", Setting.HOST_CONNECT_TIMEOUT, ValueParsers::libpqTimeout, "PGCONNECT_TIMEOUT");
+        keyword("hostConnectTimeout", Setting.HOST_CONNECT_TIMEOUT, ValueParsers::duration, null);
+        keyword("connectTimeout", Setting.CONNECT_TIMEOUT, ValueParsers::duration, null);
+        keyword("hostRecheckInterval", Setting.HOST_RECHECK_INTERVAL, ValueParsers::duration, null);
+        keyword("keepalives", Setting.KEEPALIVES, ValueParsers::bool, null);
+        keyword("keepalives_idle", Setting.KEEPALIVES_IDLE, ValueParsers::keepaliveSeconds, null);
+        keyword("keepalives_interval", Setting.KEEPALIVES_INTERVAL, ValueParsers::keepaliveSeconds, null);
+        keyword("keepalives_count", Setting.KEEPALIVES_COUNT, ValueParsers::nonNegative, null);
+        keyword("min_protocol_version", Setting.MIN_PROTOCOL_VERSION, ProtocolVersion::parse, "PGMINPROTOCOLVERSION");
+        keyword("max_protocol_version", Setting.MAX_PROTOCOL_VERSION, ProtocolVersion::parse, "PGMAXPROTOCOLVERSION");
+        keyword("extensionTypes", Setting.EXTENSION_TYPES, ValueParsers::list, null);
+        keyword("extensionTypesRequired", Setting.EXTENSION_TYPES_REQUIRED, ValueParsers::bool, null);
+        keyword("minScramIterations", Setting.MIN_SCRAM_ITERATIONS, ValueParsers::integer, null);
+        keyword("maxScramIterations", Setting.MAX_SCRAM_ITERATIONS, ValueParsers::integer, null);
+        keyword("maxMessageSize", Setting.MAX_MESSAGE_SIZE, ValueParsers::size, null);
+        keyword("preAuthMaxMessageSize", Setting.PRE_AUTH_MAX_MESSAGE_SIZE, ValueParsers::size, null);
+    }
+
+    private Keywords() {
+    }
+
+    private static <T> void keyword(String name, Setting<T> setting, TextParser<T> parser, String envVar) {
+        KEYWORDS.put(name, new Binding<>(name, setting, parser));
+        if (envVar != null) {
+            ENVIRONMENT.put(envVar, new Binding<>(envVar, setting, parser));
+        }
+    }
+
+    private static <E extends Enum<E> & LibpqValue> TextParser<E> enumParser(Class<E> type) {
+        return (keyword, value) -> LibpqValue.parse(type, keyword, value);
+    }
+
+    /** The binding for a keyword; an unknown keyword is an error naming it (libpq). */
+    static Binding<?> forKeyword(String keyword) {
+        Binding<?> binding = KEYWORDS.get(keyword);
+        if (binding == null) {
+            throw new PgConfigException(null, "invalid connection option \"" + keyword + "\"");
+        }
+        return binding;
+    }
+
+    static boolean isKeyword(String keyword) {
+        return KEYWORDS.containsKey(keyword);
+    }
+
+    /** Every environment variable this client reads for settings, with its binding, in a stable order. */
+    static Map<String, Binding<?>> environmentVariables() {
+        return Collections.unmodifiableMap(ENVIRONMENT);
+    }
+
+    /** Every accepted keyword, for documentation and metadata. */
+    static Set<String> names() {
+        return Collections.unmodifiableSet(KEYWORDS.keySet());
+    }
+}

@@ -1,0 +1,111 @@
+package io.pgconn.config;
+
+import io.pgconn.auth.ChannelBindingMode;
+import io.pgconn.auth.RequireAuth;
+import io.pgconn.failover.LoadBalanceHosts;
+import io.pgconn.failover.TargetSessionAttrs;
+import io.pgconn.protocol.ProtocolVersion;
+import io.pgconn.tls.SslMode;
+import io.pgconn.tls.SslNegotiation;
+import io.pgconn.tls.SslProviderKind;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One typed configuration slot. Builder setters, connection-string keywords, service-file entries
+ * and environment variables all write into these slots, so precedence is decided per slot in one
+ * place ({@link ConnConfigResolver}) rather than per source.
+ *
+ * <p>Strings are stored as given, including {@code ""}: libpq treats an explicitly empty value as
+ * "set" (it blocks the environment) but "use the default" when the value is read. Paths are kept
+ * as strings for the same reason.
+ *
+ * @param <T> the value type
+ */
+final class Setting<T> {
+
+    static final Setting<List<HostSpec>> HOSTS = new Setting<>("hosts", null);
+    static final Setting<String> HOST = new Setting<>("host", null);
+    static final Setting<String> HOSTADDR = new Setting<>("hostaddr", null);
+    static final Setting<String> PORT = new Setting<>("port", null);
+    static final Setting<String> DBNAME = new Setting<>("dbname", null);
+    static final Setting<String> USER = new Setting<>("user", null);
+    static final Setting<String> PASSWORD = new Setting<>("password", null);
+    static final Setting<String> PASSFILE = new Setting<>("passfile", null);
+    static final Setting<String> SERVICE = new Setting<>("service", null);
+    static final Setting<String> SERVICEFILE = new Setting<>("servicefile", null);
+    static final Setting<String> APPLICATION_NAME = new Setting<>("application_name", null);
+    static final Setting<String> OPTIONS = new Setting<>("options", null);
+    static final Setting<String> REPLICATION = new Setting<>("replication", null);
+
+    static final Setting<SslMode> SSL_MODE = new Setting<>("sslmode", null);
+    static final Setting<SslNegotiation> SSL_NEGOTIATION =
+            new Setting<>("sslnegotiation", ConnDefaults.SSL_NEGOTIATION);
+    static final Setting<String> SSL_ROOT_CERT = new Setting<>("sslrootcert", null);
+    static final Setting<String> SSL_CERT = new Setting<>("sslcert", null);
+    static final Setting<String> SSL_KEY = new Setting<>("sslkey", null);
+    static final Setting<String> SSL_PASSWORD = new Setting<>("sslpassword", null);
+    static final Setting<Boolean> SSL_SNI = new Setting<>("sslsni", ConnDefaults.SSL_SNI);
+    static final Setting<String> SSL_MIN_PROTOCOL_VERSION = new Setting<>("ssl_min_protocol_version", null);
+    static final Setting<String> SSL_MAX_PROTOCOL_VERSION = new Setting<>("ssl_max_protocol_version", null);
+    static final Setting<SslProviderKind> SSL_PROVIDER = new Setting<>("sslProvider", ConnDefaults.SSL_PROVIDER);
+
+    static final Setting<ChannelBindingMode> CHANNEL_BINDING =
+            new Setting<>("channel_binding", ConnDefaults.CHANNEL_BINDING);
+    static final Setting<RequireAuth> REQUIRE_AUTH = new Setting<>("require_auth", ConnDefaults.REQUIRE_AUTH);
+    static final Setting<TargetSessionAttrs> TARGET_SESSION_ATTRS =
+            new Setting<>("target_session_attrs", ConnDefaults.TARGET_SESSION_ATTRS);
+    static final Setting<LoadBalanceHosts> LOAD_BALANCE_HOSTS =
+            new Setting<>("load_balance_hosts", ConnDefaults.LOAD_BALANCE_HOSTS);
+
+    static final Setting<Duration> HOST_CONNECT_TIMEOUT =
+            new Setting<>("hostConnectTimeout", ConnDefaults.HOST_CONNECT_TIMEOUT);
+    static final Setting<Duration> CONNECT_TIMEOUT = new Setting<>("connectTimeout", ConnDefaults.CONNECT_TIMEOUT);
+    static final Setting<Duration> HOST_RECHECK_INTERVAL =
+            new Setting<>("hostRecheckInterval", ConnDefaults.HOST_RECHECK_INTERVAL);
+    static final Setting<Boolean> KEEPALIVES = new Setting<>("keepalives", ConnDefaults.KEEPALIVES);
+    static final Setting<Duration> KEEPALIVES_IDLE = new Setting<>("keepalives_idle", null);
+    static final Setting<Duration> KEEPALIVES_INTERVAL = new Setting<>("keepalives_interval", null);
+    static final Setting<Integer> KEEPALIVES_COUNT = new Setting<>("keepalives_count", null);
+
+    static final Setting<ProtocolVersion> MIN_PROTOCOL_VERSION =
+            new Setting<>("min_protocol_version", ConnDefaults.MIN_PROTOCOL_VERSION);
+    static final Setting<ProtocolVersion> MAX_PROTOCOL_VERSION =
+            new Setting<>("max_protocol_version", ConnDefaults.MAX_PROTOCOL_VERSION);
+    static final Setting<List<String>> EXTENSION_TYPES = new Setting<>("extensionTypes", ConnDefaults.EXTENSION_TYPES);
+    static final Setting<Boolean> EXTENSION_TYPES_REQUIRED =
+            new Setting<>("extensionTypesRequired", ConnDefaults.EXTENSION_TYPES_REQUIRED);
+    static final Setting<Integer> MIN_SCRAM_ITERATIONS =
+            new Setting<>("minScramIterations", ConnDefaults.MIN_SCRAM_ITERATIONS);
+    static final Setting<Integer> MAX_SCRAM_ITERATIONS =
+            new Setting<>("maxScramIterations", ConnDefaults.MAX_SCRAM_ITERATIONS);
+    static final Setting<Integer> MAX_MESSAGE_SIZE = new Setting<>("maxMessageSize", ConnDefaults.MAX_MESSAGE_SIZE);
+    static final Setting<Integer> PRE_AUTH_MAX_MESSAGE_SIZE =
+            new Setting<>("preAuthMaxMessageSize", ConnDefaults.PRE_AUTH_MAX_MESSAGE_SIZE);
+    static final Setting<Map<String, String>> STARTUP_PARAMETERS = new Setting<>("startupParameters", Map.of());
+
+    private final String name;
+    private final T defaultValue;
+
+    private Setting(String name, T defaultValue) {
+        this.name = name;
+        this.defaultValue = defaultValue;
+    }
+
+    /** The keyword that names this slot in messages (libpq spelling, or this project's camelCase). */
+    String name() {
+        return name;
+    }
+
+    /** The constant default, or {@code null} when there is none or it is derived (see {@link ConnDefaults}). */
+    T defaultValue() {
+        return defaultValue;
+    }
+
+    @Override
+    public String toString() {
+        return name;
+    }
+}

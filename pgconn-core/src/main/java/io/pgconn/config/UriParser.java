@@ -1,0 +1,204 @@
+package io.pgconn.config;
+
+import io.pgconn.PgConfigException;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * libpq's URI form ({@code conninfo_uri_parse_options}):
+ * {@code postgresql://[user[:password]@][host[:port][,...]][/dbname][?key=value&...]}.
+ *
+ * <p>As in libpq, the host and port lists are kept as comma lists (so {@code postgresql://,h2}
+ * is "default host, then h2"), IPv6 literals are bracketed, and every part is percent-decoded,
+ * {@code %00} being forbidden. Unlike libpq, an unknown query parameter is an error, not a
+ * warning (lifecycle spec §6), and the {@code user:password@} part ends at {@code ?} too, so an
+ * {@code @} in a query value is not mistaken for it. Error messages never quote the URI, since
+ * it may hold a password.
+ *
+ * @see <a href="https://www.postgresql.org/docs/current/libpq-connect.html#LIBPQ-CONNSTRING-URIS">libpq connection URIs</a>
+ */
+final class UriParser {
+
+    private static final String[] PREFIXES = {"postgresql://", "postgres://"};
+
+    private UriParser() {
+    }
+
+    static boolean isUri(String s) {
+        return s.startsWith(PREFIXES[0]) || s.startsWith(PREFIXES[1]);
+    }
+
+    static List<Map.Entry<String, String>> parse(String uri) {
+        int p = uri.startsWith(PREFIXES[0]) ? PREFIXES[0].length() : PREFIXES[1].length();
+        List<Map.Entry<String, String>> pairs = new ArrayList<>();
+        p = parseUserInfo(uri, p, pairs);
+
+        // netloc: host[:port] entries separated by commas
+        StringBuilder hosts = new StringBuilder();
+        StringBuilder ports = new StringBuilder();
+        char terminator;
+        while (true) {
+            if (p < uri.length() && uri.charAt(p) == '[') {
+                int close = uri.indexOf(']', p + 1);
+                if (close < 0) {
+                    throw error("end of string reached when looking for matching \"]\" in IPv6 host address in URI");
+                }
+                if (close == p + 1) {
+                    throw error("IPv6 host address may not be empty in URI");
+                }
+                hosts.append(uri, p + 1, close);
+                p = close + 1;
+                if (p < uri.length() && ":/?,".indexOf(uri.charAt(p)) < 0) {
+                    throw error("unexpected character \"" + uri.charAt(p) + "\" at position " + (p + 1)
+                            + " in URI (expected \":\", \"/\", \"?\" or \",\" after \"]\")");
+                }
+            } else {
+                int start = p;
+                p = scanTo(uri, p, ":/?,");
+                hosts.append(uri, start, p);
+            }
+            terminator = charAt(uri, p);
+            if (terminator == ':') {
+                int start = ++p;
+                p = scanTo(uri, p, "/?,");
+                ports.append(uri, start, p);
+                terminator = charAt(uri, p);
+            }
+            if (terminator != ',') {
+                break;
+            }
+            p++;
+            hosts.append(',');
+            ports.append(',');
+        }
+        if (hosts.length() > 0) {
+            pairs.add(Map.entry("host", decode(hosts.toString(), "host", false)));
+        }
+        if (ports.length() > 0) {
+            pairs.add(Map.entry("port", decode(ports.toString(), "port", false)));
+        }
+        if (terminator == '/') {
+            int start = ++p;
+            p = scanTo(uri, p, "?");
+            // an empty path sets nothing, so PGDATABASE still applies (libpq)
+            if (p > start) {
+                pairs.add(Map.entry("dbname", decode(uri.substring(start, p), "dbname", false)));
+            }
+            terminator = charAt(uri, p);
+        }
+        if (terminator == '?') {
+            parseQuery(uri.substring(p + 1), pairs);
+        }
+        return pairs;
+    }
+
+    /** {@code user[:password]@}, if there is an {@code @} before the path or query. */
+    private static int parseUserInfo(String uri, int start, List<Map.Entry<String, String>> pairs) {
+        int at = scanTo(uri, start, "@/?");
+        if (charAt(uri, at) != '@') {
+            return start;
+        }
+        String userInfo = uri.substring(start, at);
+        int colon = userInfo.indexOf(':');
+        String user = colon < 0 ? userInfo : userInfo.substring(0, colon);
+        if (!user.isEmpty()) {
+            pairs.add(Map.entry("user", decode(user, "user", false)));
+        }
+        if (colon >= 0 && colon + 1 < userInfo.length()) {
+            pairs.add(Map.entry("password", decode(userInfo.substring(colon + 1), "password", true)));
+        }
+        return at + 1;
+    }
+
+    private static void parseQuery(String query, List<Map.Entry<String, String>> pairs) {
+        String[] params = query.split("&", -1);
+        for (int i = 0; i < params.length; i++) {
+            String param = params[i];
+            if (param.isEmpty() && i == params.length - 1) {
+                continue; // "host?" and "a=1&" end with an empty parameter, as libpq allows
+            }
+            int eq = param.indexOf('=');
+            if (eq < 0) {
+                throw error("missing key/value separator \"=\" in URI query parameter: \"" + param + "\"");
+            }
+            String rawKey = param.substring(0, eq);
+            if (param.indexOf('=', eq + 1) >= 0) {
+                throw error("extra key/value separator \"=\" in URI query parameter: \"" + rawKey + "\"");
+            }
+            String key = decode(rawKey, "query parameter name", false);
+            String value = decode(param.substring(eq + 1), key, ConnectionStringParser.isSecret(key));
+            if ("ssl".equals(key)) {
+                // libpq's JDBC compatibility: ssl=true means sslmode=require
+                if (!"true".equals(value)) {
+                    throw error("invalid ssl value: \"" + value + "\" (only ssl=true is accepted; use sslmode)");
+                }
+                pairs.add(Map.entry("sslmode", "require"));
+            } else {
+                pairs.add(Map.entry(key, value));
+            }
+        }
+    }
+
+    /**
+     * Percent-decodes {@code text} as UTF-8. {@code %00} is forbidden (values end up in C strings
+     * on the server side). For secrets the message does not show the offending token.
+     */
+    static String decode(String text, String part, boolean secret) {
+        if (text.indexOf('%') < 0) {
+            return text;
+        }
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(text.length());
+        int i = 0;
+        while (i < text.length()) {
+            int percent = text.indexOf('%', i);
+            int end = percent < 0 ? text.length() : percent;
+            bytes.writeBytes(text.substring(i, end).getBytes(StandardCharsets.UTF_8));
+            if (percent < 0) {
+                break;
+            }
+            int hi = percent + 2 < text.length() ? Character.digit(text.charAt(percent + 1), 16) : -1;
+            int lo = hi >= 0 ? Character.digit(text.charAt(percent + 2), 16) : -1;
+            if (lo < 0) {
+                String token = text.substring(percent, Math.min(percent + 3, text.length()));
+                throw error("invalid percent-encoded token" + (secret ? "" : " \"" + token + "\"") + " in " + part);
+            }
+            int b = hi * 16 + lo;
+            if (b == 0) {
+                throw error("forbidden value %00 in percent-encoded value of " + part);
+            }
+            bytes.write(b);
+            i = percent + 3;
+        }
+        try {
+            return StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(bytes.toByteArray()))
+                    .toString();
+        } catch (CharacterCodingException e) {
+            throw error("percent-encoded value of " + part + " is not valid UTF-8");
+        }
+    }
+
+    private static int scanTo(String s, int i, String stops) {
+        while (i < s.length() && stops.indexOf(s.charAt(i)) < 0) {
+            i++;
+        }
+        return i;
+    }
+
+    private static char charAt(String s, int i) {
+        return i < s.length() ? s.charAt(i) : '\0';
+    }
+
+    private static PgConfigException error(String message) {
+        return new PgConfigException(null, message);
+    }
+}

@@ -1,0 +1,178 @@
+package io.pgconn.config;
+
+import io.pgconn.PgConfigException;
+
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Text → typed value conversions for connection-string keywords, service-file entries and
+ * environment variables. Every failure names the keyword (or variable), the value and what was
+ * expected. None of these is used for secrets, so echoing the value is safe.
+ */
+final class ValueParsers {
+
+    /** Converts one text value; {@code keyword} is what error messages call it. */
+    @FunctionalInterface
+    interface TextParser<T> {
+        T parse(String keyword, String value);
+    }
+
+    private static final Pattern INTEGER = Pattern.compile("\\s*([+-]?\\d+)\\s*");
+    private static final Pattern DURATION = Pattern.compile("\\s*(\\d+)\\s*(ms|s|m|h|d)?\\s*", Pattern.CASE_INSENSITIVE);
+    private static final Pattern SIZE = Pattern.compile("\\s*(\\d+)\\s*(b|k|kb|kib|m|mb|mib|g|gb|gib)?\\s*",
+            Pattern.CASE_INSENSITIVE);
+    private static final List<String> TLS_VERSIONS = List.of("TLSv1", "TLSv1.1", "TLSv1.2", "TLSv1.3");
+
+    private ValueParsers() {
+    }
+
+    static String text(String keyword, String value) {
+        return value;
+    }
+
+    /** libpq's integer rule: optional sign, decimal digits, surrounding whitespace allowed. */
+    static int integer(String keyword, String value) {
+        Matcher m = INTEGER.matcher(value);
+        if (m.matches()) {
+            try {
+                return Integer.parseInt(m.group(1));
+            } catch (NumberFormatException tooLarge) {
+                // fall through to the common message
+            }
+        }
+        throw invalid(keyword, value, "a decimal integer");
+    }
+
+    static boolean bool(String keyword, String value) {
+        switch (value.trim().toLowerCase(Locale.ROOT)) {
+            case "1", "true", "on", "yes" -> {
+                return true;
+            }
+            case "0", "false", "off", "no" -> {
+                return false;
+            }
+            default -> throw invalid(keyword, value, "1/0, true/false, on/off or yes/no");
+        }
+    }
+
+    /**
+     * libpq's {@code connect_timeout}: whole seconds; zero or negative waits forever ({@link Duration#ZERO}).
+     * libpq up to 17 raised 1 to 2 s because of its one-second timer; libpq 18 measures in
+     * microseconds and keeps 1 s as 1 s, and so do we.
+     */
+    static Duration libpqTimeout(String keyword, String value) {
+        int seconds = integer(keyword, value);
+        return seconds <= 0 ? Duration.ZERO : Duration.ofSeconds(seconds);
+    }
+
+    /** libpq's keepalive seconds/count: 0 means the operating system's default. */
+    static Duration keepaliveSeconds(String keyword, String value) {
+        return Duration.ofSeconds(nonNegative(keyword, value));
+    }
+
+    static int nonNegative(String keyword, String value) {
+        int n = integer(keyword, value);
+        if (n < 0) {
+            throw invalid(keyword, value, "a non-negative integer");
+        }
+        return n;
+    }
+
+    /** This project's durations: whole seconds, a number with a unit (500ms, 5s, 2m, 1h, 1d) or ISO-8601 (PT5S). */
+    static Duration duration(String keyword, String value) {
+        Matcher m = DURATION.matcher(value);
+        try {
+            if (m.matches()) {
+                long n = Long.parseLong(m.group(1));
+                String unit = m.group(2) == null ? "s" : m.group(2).toLowerCase(Locale.ROOT);
+                return switch (unit) {
+                    case "ms" -> Duration.ofMillis(n);
+                    case "m" -> Duration.ofMinutes(n);
+                    case "h" -> Duration.ofHours(n);
+                    case "d" -> Duration.ofDays(n);
+                    default -> Duration.ofSeconds(n);
+                };
+            }
+            String trimmed = value.trim();
+            if (!trimmed.isEmpty() && (trimmed.charAt(0) == 'P' || trimmed.charAt(0) == 'p')) {
+                return Duration.parse(trimmed);
+            }
+        } catch (NumberFormatException | ArithmeticException | DateTimeParseException e) {
+            // fall through to the common message
+        }
+        throw invalid(keyword, value, "whole seconds, a number with unit ms/s/m/h/d (e.g. 500ms) or ISO-8601 (e.g. PT5S)");
+    }
+
+    /** A byte count, optionally with a binary unit: {@code 65536}, {@code 64kB}, {@code 1GiB}. */
+    static int size(String keyword, String value) {
+        Matcher m = SIZE.matcher(value);
+        if (m.matches()) {
+            try {
+                long n = Long.parseLong(m.group(1));
+                String unit = m.group(2) == null ? "b" : m.group(2).toLowerCase(Locale.ROOT);
+                int shift = switch (unit.charAt(0)) {
+                    case 'k' -> 10;
+                    case 'm' -> 20;
+                    case 'g' -> 30;
+                    default -> 0;
+                };
+                return Math.toIntExact(Math.multiplyExact(n, 1L << shift));
+            } catch (NumberFormatException | ArithmeticException tooLarge) {
+                // fall through to the common message
+            }
+        }
+        throw invalid(keyword, value, "a byte count up to 2 GiB, optionally with unit kB/MB/GB (powers of 1024)");
+    }
+
+    /** A TLS protocol name as libpq spells it; {@code ""} is kept and means "no bound". */
+    static String tlsVersion(String keyword, String value) {
+        String trimmed = value.trim();
+        if (trimmed.isEmpty()) {
+            return "";
+        }
+        for (String version : TLS_VERSIONS) {
+            if (version.equalsIgnoreCase(trimmed)) {
+                return version;
+            }
+        }
+        throw invalid(keyword, value, String.join(", ", TLS_VERSIONS));
+    }
+
+    /** Rank of a TLS protocol name for min ≤ max checks. */
+    static int tlsVersionRank(String version) {
+        return TLS_VERSIONS.indexOf(version);
+    }
+
+    /** A comma-separated list; blanks are dropped, so {@code ""} is the empty list. */
+    static List<String> list(String keyword, String value) {
+        List<String> items = new ArrayList<>();
+        for (String item : value.split(",", -1)) {
+            if (!item.isBlank()) {
+                items.add(item.trim());
+            }
+        }
+        return List.copyOf(items);
+    }
+
+    /** libpq's {@code replication}: {@code database}, a boolean; false means not a replication connection. */
+    static String replication(String keyword, String value) {
+        if ("database".equalsIgnoreCase(value.trim())) {
+            return "database";
+        }
+        try {
+            return bool(keyword, value) ? "true" : "";
+        } catch (PgConfigException e) {
+            throw invalid(keyword, value, "database, or a boolean (true/false/on/off/yes/no/1/0)");
+        }
+    }
+
+    static PgConfigException invalid(String keyword, String value, String expected) {
+        return new PgConfigException(null, "invalid " + keyword + " value: \"" + value + "\" (expected " + expected + ")");
+    }
+}
