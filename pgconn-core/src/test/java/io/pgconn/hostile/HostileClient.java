@@ -22,7 +22,7 @@ public final class HostileClient implements AutoCloseable {
 
     public HostileClient(ScriptedServer server, String options) {
         ConnConfig config = ConnConfig.parse("host=127.0.0.1 port=" + server.port()
-                + " user=alice dbname=app password=secret-pw extensionTypes= " + options, EnvironmentSource.of(Map.of()));
+                + " user=alice dbname=app password=secret-pw extensionTypes='' " + options, EnvironmentSource.of(Map.of()));
         this.factory = PgConnectionFactory.builder(config).threads(1).build();
     }
 
