@@ -25,6 +25,7 @@ class KeyValueParserTest {
                 arguments("password='a b\\'c\\\\d'", "password='a b'c\\d'"),
                 arguments("password=''", "password=''"),
                 arguments("user=a\\ b", "user='a b'"),
+                arguments("user=a\\ ", "user='a '"),
                 arguments("user=it\\'s", "user='it's'"),
                 arguments("user='x'dbname=y", "user='x' dbname='y'"),
                 arguments("options='-c search_path=public -c work_mem=64MB'",

@@ -49,6 +49,7 @@ class UriParserTest {
             postgresql://[::1]:12345/db                | dbname='db' host='::1' port='12345'
             postgresql://[::1]/db                      | dbname='db' host='::1'
             postgresql://[2001:db8::1234]/             | host='2001:db8::1234'
+            postgresql://[200z:db8::1234]/             | host='200z:db8::1234'
             postgresql://[::1]                         | host='::1'
             postgres://                                | ""
             postgres:///                               | ""
