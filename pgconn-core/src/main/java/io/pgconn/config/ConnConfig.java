@@ -230,26 +230,6 @@ public final class ConnConfig {
             return this;
         }
 
-        /** Applies every keyword of a libpq connection string (URI or key=value); later settings override. */
-        public Builder connectionString(String connectionString) {
-            for (Map.Entry<String, String> pair : ConnectionStringParser.parse(connectionString)) {
-                set(pair.getKey(), pair.getValue());
-            }
-            return this;
-        }
-
-        /** Sets one setting by connection-string keyword ({@code sslmode}, {@code connect_timeout}, {@code extensionTypes}, ...). */
-        public Builder set(String keyword, String value) {
-            Keywords.Binding<?> binding = Keywords.forKeyword(keyword);
-            if (value == null) {
-                explicit.remove(binding.setting());
-            } else {
-                binding.apply(explicit, value);
-            }
-            afterHostChange(binding.setting());
-            return this;
-        }
-
         /** Resolves service file, environment and defaults, then validates. */
         public ConnConfig build() {
             return ConnConfigResolver.resolve(explicit, environment);

@@ -37,7 +37,7 @@ abstract class ConnConfigSetters {
     }
 
     /** An explicit host list and the libpq host/hostaddr/port lists replace each other. */
-    void afterHostChange(Setting<?> setting) {
+    private void afterHostChange(Setting<?> setting) {
         if (setting == Setting.HOSTS) {
             explicit.remove(Setting.HOST);
             explicit.remove(Setting.HOSTADDR);
@@ -45,6 +45,26 @@ abstract class ConnConfigSetters {
         } else if (setting == Setting.HOST || setting == Setting.HOSTADDR || setting == Setting.PORT) {
             explicit.remove(Setting.HOSTS);
         }
+    }
+
+    /** Applies every keyword of a libpq connection string (URI or key=value); later settings override. */
+    public ConnConfig.Builder connectionString(String connectionString) {
+        for (Map.Entry<String, String> pair : ConnectionStringParser.parse(connectionString)) {
+            set(pair.getKey(), pair.getValue());
+        }
+        return self();
+    }
+
+    /** Sets one setting by connection-string keyword ({@code sslmode}, {@code connect_timeout}, ...); unknown → error. */
+    public ConnConfig.Builder set(String keyword, String value) {
+        Keywords.Binding<?> binding = Keywords.forKeyword(keyword);
+        if (value == null) {
+            explicit.remove(binding.setting());
+        } else {
+            binding.apply(explicit, value);
+        }
+        afterHostChange(binding.setting());
+        return self();
     }
 
     /** The hosts to try, in order; replaces {@code host}/{@code hostaddr}/{@code port} from every source. */

@@ -26,11 +26,12 @@ final class ConnectionStringParser {
         if (connectionString == null) {
             throw new PgConfigException(null, "connection string must not be null");
         }
-        String s = connectionString.strip();
-        if (UriParser.isUri(s)) {
-            return UriParser.parse(s);
+        // surrounding whitespace is dropped for URIs only: in key=value form a trailing backslash-space is data
+        String uri = connectionString.strip();
+        if (UriParser.isUri(uri)) {
+            return UriParser.parse(uri);
         }
-        return parseKeyValue(s);
+        return parseKeyValue(connectionString);
     }
 
     /** libpq's {@code conninfo_parse}. */

@@ -14,7 +14,6 @@ import io.pgconn.tls.SslProviderKind;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * The text keywords (connection strings, service files) and {@code PG*} environment variables,
@@ -122,10 +121,5 @@ final class Keywords {
     /** Every environment variable this client reads for settings, with its binding, in a stable order. */
     static Map<String, Binding<?>> environmentVariables() {
         return Collections.unmodifiableMap(ENVIRONMENT);
-    }
-
-    /** Every accepted keyword, for documentation and metadata. */
-    static Set<String> names() {
-        return Collections.unmodifiableSet(KEYWORDS.keySet());
     }
 }

@@ -1,0 +1,80 @@
+package io.pgconn.config;
+
+import io.pgconn.PgConfigException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class HostSpecTest {
+
+    @ParameterizedTest(name = "{0}:{1}")
+    @CsvSource(delimiter = '|', textBlock = """
+            db.example            | 5432 | db.example:5432           | false
+            127.0.0.1             | 6432 | 127.0.0.1:6432            | false
+            ::1                   | 5432 | [::1]:5432                | false
+            fe80::1%eth0          | 5432 | [fe80::1%eth0]:5432       | false
+            /var/run/postgresql   | 5432 | /var/run/postgresql/.s.PGSQL.5432 | true
+            /tmp/                 | 5433 | /tmp/.s.PGSQL.5433        | true
+            """)
+    void labels(String host, int port, String label, boolean socket) {
+        HostSpec spec = HostSpec.of(host, port);
+        assertThat(spec.label()).isEqualTo(label);
+        assertThat(spec.isUnixSocket()).isEqualTo(socket);
+        assertThat(spec.dialAddress()).isEqualTo(host);
+        if (socket) {
+            assertThat(spec.socketPath()).isEqualTo(label);
+        }
+    }
+
+    @Test
+    void hostaddrIsDialled() {
+        HostSpec spec = new HostSpec("db.example", "10.0.0.7", 5432);
+        assertThat(spec.dialAddress()).isEqualTo("10.0.0.7");
+        assertThat(spec.label()).isEqualTo("db.example:5432");
+        assertThat(spec.toString()).isEqualTo("db.example:5432 (10.0.0.7)");
+        assertThat(new HostSpec("h", "", 1).hostaddr()).isNull();
+    }
+
+    @Test
+    void socketPathOnlyForSockets() {
+        assertThatThrownBy(() -> HostSpec.of("h", 5432).socketPath()).isInstanceOf(IllegalStateException.class);
+    }
+
+    @ParameterizedTest(name = "[{0}]")
+    @CsvSource(delimiter = '|', textBlock = """
+            db.example          | db.example          | 5432
+            db.example:6000     | db.example          | 6000
+            ' db.example:6000 ' | db.example          | 6000
+            [::1]:6000          | ::1                 | 6000
+            [::1]               | ::1                 | 5432
+            ::1                 | ::1                 | 5432
+            db.example:         | db.example          | 5432
+            /var/run/postgresql | /var/run/postgresql | 5432
+            """)
+    void parses(String text, String host, int port) {
+        assertThat(HostSpec.parse(text)).isEqualTo(HostSpec.of(host, port));
+    }
+
+    @ParameterizedTest(name = "[{0}]")
+    @CsvSource(delimiter = '|', textBlock = """
+            db:abc   | invalid port value: "abc"
+            db:0     | invalid port value: "0"
+            db:65536 | invalid port value: "65536"
+            [::1     | missing ']'
+            [::1]x   | expected ':' after ']'
+            ''       | invalid host value
+            """)
+    void rejects(String text, String message) {
+        assertThatThrownBy(() -> HostSpec.parse(text)).isInstanceOf(PgConfigException.class).hasMessageContaining(message);
+    }
+
+    @Test
+    void rejectsBadHostaddrAndPort() {
+        assertThatThrownBy(() -> new HostSpec("h", "not-an-ip", 5432)).hasMessageContaining("invalid hostaddr value: \"not-an-ip\"");
+        assertThatThrownBy(() -> HostSpec.of("h", 70000)).hasMessageContaining("invalid port value: \"70000\"");
+        assertThatThrownBy(() -> HostSpec.of(" ", 5432)).hasMessageContaining("invalid host value");
+    }
+}

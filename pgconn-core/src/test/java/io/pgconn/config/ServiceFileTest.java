@@ -1,0 +1,127 @@
+package io.pgconn.config;
+
+import io.pgconn.PgConfigException;
+import io.pgconn.tls.SslMode;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** {@code pg_service.conf}: lookup order, sections, errors. */
+class ServiceFileTest {
+
+    private static final String FILE = """
+            # production
+            [prod]
+            host=db1,db2
+            port = 5433
+            dbname=app
+            sslmode=verify-full
+            sslrootcert=/etc/ca.pem
+            connect_timeout=3
+            hostConnectTimeout=9s
+
+            [other]
+            bogus=ignored, not the wanted section
+            """;
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void serviceKeywordWithServicefile() throws IOException {
+        Path file = Files.writeString(dir.resolve("svc.conf"), FILE);
+        ConnConfig config = ConnConfig.parse("service=prod servicefile=" + file + " user=alice", EnvironmentSource.none());
+        assertThat(config.hosts()).extracting(HostSpec::label).containsExactly("db1:5433", "db2:5433");
+        assertThat(config.database()).isEqualTo("app");
+        assertThat(config.user()).isEqualTo("alice");
+        assertThat(config.sslMode()).isEqualTo(SslMode.VERIFY_FULL);
+        assertThat(config.sslRootCert()).isEqualTo("/etc/ca.pem");
+        // within the section the first value of a setting wins, as in libpq
+        assertThat(config.hostConnectTimeout()).isEqualTo(Duration.ofSeconds(3));
+    }
+
+    @Test
+    void explicitSettingsOverrideTheService() throws IOException {
+        Path file = Files.writeString(dir.resolve("svc.conf"), FILE);
+        ConnConfig config = ConnConfig.builder().service("prod").serviceFile(file).host("h").database("mine").build();
+        assertThat(config.hosts()).extracting(HostSpec::label).containsExactly("h:5433");
+        assertThat(config.database()).isEqualTo("mine");
+    }
+
+    @Test
+    void pgServiceFileVariable() throws IOException {
+        Path file = Files.writeString(dir.resolve("svc.conf"), FILE);
+        ConnConfig config = ConnConfig.parse("service=prod", EnvironmentSource.of(Map.of("PGSERVICEFILE", file.toString())));
+        assertThat(config.database()).isEqualTo("app");
+    }
+
+    @Test
+    void homeServiceFile() throws IOException {
+        Files.writeString(dir.resolve(".pg_service.conf"), FILE);
+        ConnConfig config = ConnConfig.parse("service=prod", EnvironmentSource.of(Map.of("HOME", dir.toString())));
+        assertThat(config.database()).isEqualTo("app");
+    }
+
+    @Test
+    void systemServiceFileWhenTheUserFileLacksTheSection() throws IOException {
+        Files.writeString(dir.resolve(".pg_service.conf"), "[unrelated]\ndbname=x\n");
+        Path sysconf = Files.createDirectory(dir.resolve("etc"));
+        Files.writeString(sysconf.resolve("pg_service.conf"), FILE);
+        ConnConfig config = ConnConfig.parse("service=prod",
+                EnvironmentSource.of(Map.of("HOME", dir.toString(), "PGSYSCONFDIR", sysconf.toString())));
+        assertThat(config.database()).isEqualTo("app");
+    }
+
+    @Test
+    void missingServiceNamesItAndTheFilesSearched() throws IOException {
+        Path file = Files.writeString(dir.resolve("svc.conf"), FILE);
+        Map<String, String> env = Map.of("PGSERVICEFILE", file.toString(), "PGSYSCONFDIR", dir.resolve("etc").toString());
+        assertThatThrownBy(() -> ConnConfig.parse("service=nope", EnvironmentSource.of(env)))
+                .isInstanceOf(PgConfigException.class)
+                .hasMessageContaining("definition of service \"nope\" not found")
+                .hasMessageContaining(file.toString())
+                .hasMessageContaining(dir.resolve("etc").resolve("pg_service.conf").toString());
+    }
+
+    @Test
+    void missingServiceViaPgService() {
+        Map<String, String> env = Map.of("PGSERVICE", "ghost", "HOME", dir.toString());
+        assertThatThrownBy(() -> ConnConfig.parse("", EnvironmentSource.of(env)))
+                .hasMessageContaining("definition of service \"ghost\" not found")
+                .hasMessageContaining(dir.resolve(".pg_service.conf").toString());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            unknown keyword | [s]\\nhost=h\\nbogus=1       | line 3: invalid connection option "bogus"
+            no equals sign  | # c\\n[s]\\nhost               | line 3: expected keyword=value
+            nested service  | [s]\\nservice=t              | line 2: nested service specifications are not supported
+            bad value       | [s]\\nsslmode=sometimes      | invalid sslmode value: "sometimes"
+            """)
+    void syntaxErrorsNameFileAndLine(String what, String content, String message) throws IOException {
+        Path file = Files.writeString(dir.resolve("bad.conf"), content.replace("\\n", "\n"));
+        assertThatThrownBy(() -> ConnConfig.builder().service("s").serviceFile(file).build())
+                .isInstanceOf(PgConfigException.class)
+                .hasMessageContaining(message);
+    }
+
+    @Test
+    void sectionEndsAtTheNextHeaderAndFirstSectionWins() {
+        List<String> lines = List.of("[a]", "dbname=one", "[b]", "dbname=two", "[a]", "dbname=three", "user=u");
+        assertThat(ServiceFile.parseSection(lines, "a", "f")).containsExactly(Map.entry("dbname", "one"));
+        assertThat(ServiceFile.parseSection(lines, "b", "f")).containsExactly(Map.entry("dbname", "two"));
+        assertThat(ServiceFile.parseSection(lines, "c", "f")).isNull();
+        assertThat(ServiceFile.parseSection(List.of("[ab]", "dbname=x"), "a", "f")).isNull();
+    }
+}
