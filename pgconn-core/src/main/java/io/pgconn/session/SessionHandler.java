@@ -152,6 +152,9 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
             current.emptyQuery();
         } else if (msg instanceof ErrorResponse error) {
             current.error(host, error.fields());
+            if (isFatal(error)) {
+                closeCause = PgErrors.fromServer(host, error.fields(), false); // the server ends the session after this
+            }
         } else if (msg instanceof ReadyForQuery) {
             inFlight.poll();
             current.ready();
@@ -161,6 +164,11 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
         } else {
             protocolError(ctx, "server " + host + " sent unexpected " + msg.getClass().getSimpleName());
         }
+    }
+
+    private static boolean isFatal(ErrorResponse error) {
+        String severity = error.fields().severity();
+        return "FATAL".equals(severity) || "PANIC".equals(severity);
     }
 
     private void protocolError(ChannelHandlerContext ctx, String message) {

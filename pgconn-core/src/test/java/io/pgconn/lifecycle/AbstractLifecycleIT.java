@@ -1,0 +1,238 @@
+package io.pgconn.lifecycle;
+
+import io.pgconn.PgAuthenticationException;
+import io.pgconn.PgConfigException;
+import io.pgconn.PgConnection;
+import io.pgconn.PgConnectionFactory;
+import io.pgconn.PgException;
+import io.pgconn.PgTlsException;
+import io.pgconn.auth.AuthMethod;
+import io.pgconn.config.ConnConfig;
+import io.pgconn.testkit.ClientCertificate;
+import io.pgconn.testkit.PgClusterExtension;
+import io.pgconn.testkit.PgServer;
+import io.pgconn.testkit.ServerCertificate;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import static io.pgconn.testing.Connect.await;
+import static io.pgconn.testing.Connect.failure;
+import static io.pgconn.testing.Connect.value;
+import static io.pgconn.lifecycle.LifecycleCluster.PASSWORD;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The single-host lifecycle against a real server: every authentication method, the require_auth
+ * and channel_binding matrices, every sslmode with libpq's fallbacks, certificate checks and client
+ * certificates. Subclasses pick the PostgreSQL major version.
+ */
+abstract class AbstractLifecycleIT {
+
+    static PgConnectionFactory factory;
+
+    abstract PgClusterExtension pg();
+
+    @BeforeAll
+    static void openFactory() {
+        factory = PgConnectionFactory.builder(ConnConfig.builder().build()).threads(2).build();
+    }
+
+    @AfterAll
+    static void closeFactory() {
+        factory.close();
+    }
+
+    PgServer server() {
+        return pg().primary();
+    }
+
+    ConnConfig config(String user, String password, String extra) {
+        return io.pgconn.testing.Connect.config(server(), user, password, "extensionTypes='' " + extra);
+    }
+
+    PgConnection connect(String user, String password, String extra) {
+        return await(factory.connect(config(user, password, extra)));
+    }
+
+    Throwable refusal(String user, String password, String extra) {
+        return failure(factory.connect(config(user, password, extra)));
+    }
+
+    String tlsOptions(String mode) {
+        return "sslmode=" + mode + " sslrootcert=" + pg().tls().caCertificate();
+    }
+
+    @ParameterizedTest(name = "{0} with {1} → {2}")
+    @CsvSource({
+            "trust_u,    sslmode=disable,                          NONE",
+            "pw_u,       sslmode=disable,                          PASSWORD",
+            "md5_u,      sslmode=disable,                          MD5",
+            "scram_u,    sslmode=disable,                          SCRAM_SHA_256",
+            "scram_u,    sslmode=require,                          SCRAM_SHA_256_PLUS",
+            "scram_u,    sslmode=require channel_binding=disable,  SCRAM_SHA_256",
+    })
+    void everyAuthenticationMethodWorksWithTheRightPassword(String user, String options, AuthMethod expected) {
+        PgConnection connection = connect(user, PASSWORD, options);
+        try {
+            assertThat(connection.authMethod()).isEqualTo(expected);
+            assertThat(value(connection, "SELECT current_user")).isEqualTo(user);
+            assertThat(connection.serverVersion()).startsWith(String.valueOf(server().majorVersion()));
+            assertThat(connection.processId()).isPositive();
+        } finally {
+            await(connection.close());
+        }
+    }
+
+    @ParameterizedTest(name = "{0} with a wrong password")
+    @CsvSource({"pw_u", "md5_u", "scram_u"})
+    void wrongPasswordFailsWith28P01(String user) {
+        Throwable failure = refusal(user, "not-the-password", "sslmode=disable");
+        assertThat(failure).isInstanceOf(PgAuthenticationException.class);
+        assertThat(((PgException) failure).sqlState()).contains("28P01");
+        assertThat(failure.getMessage()).contains("localhost:" + server().port()).doesNotContain("not-the-password");
+    }
+
+    @ParameterizedTest(name = "{0} require_auth={1} → {2}")
+    @CsvSource(delimiter = '|', value = {
+            "trust_u   | none                      | ok",
+            "trust_u   | !none                     | refused",
+            "trust_u   | password                  | refused",
+            "trust_u   | none,scram-sha-256        | ok",
+            "pw_u      | password                  | ok",
+            "pw_u      | !password                 | refused",
+            "pw_u      | scram-sha-256             | refused",
+            "pw_u      | none                      | refused",
+            "md5_u     | md5                       | ok",
+            "md5_u     | !md5,!password            | refused",
+            "md5_u     | scram-sha-256,password    | refused",
+            "scram_u   | scram-sha-256             | ok",
+            "scram_u   | !scram-sha-256            | refused",
+            "scram_u   | password,md5              | refused",
+            "scram_u   | !none                     | ok",
+            "scram_u   | !password,!md5            | ok",
+    })
+    void requireAuthMatrix(String user, String requireAuth, String outcome) {
+        String options = "sslmode=disable require_auth=" + requireAuth;
+        if (outcome.equals("ok")) {
+            await(connect(user, PASSWORD, options).close());
+        } else {
+            Throwable failure = refusal(user, PASSWORD, options);
+            assertThat(failure).isInstanceOf(PgAuthenticationException.class).hasMessageContaining("require_auth");
+        }
+    }
+
+    @ParameterizedTest(name = "require_auth={0} is a configuration error")
+    @CsvSource(delimiter = '|', value = {"password,!md5", "md5,md5", "kerberos", "password,,md5"})
+    void requireAuthBadListsAreRefusedBeforeDialling(String requireAuth) {
+        int before = factory.openConnections();
+        Throwable failure = org.assertj.core.api.Assertions.catchThrowable(() -> config("scram_u", PASSWORD, "require_auth='" + requireAuth + "'"));
+        assertThat(failure).isInstanceOf(PgConfigException.class).hasMessageContaining("require_auth");
+        assertThat(factory.openConnections()).isEqualTo(before);
+    }
+
+    @Test
+    void channelBindingRequireUsesScramPlusOverTls() {
+        PgConnection connection = connect("scram_u", PASSWORD, "sslmode=require channel_binding=require");
+        try {
+            assertThat(connection.authMethod()).isEqualTo(AuthMethod.SCRAM_SHA_256_PLUS);
+            assertThat(connection.tlsProtocol()).isPresent();
+        } finally {
+            await(connection.close());
+        }
+    }
+
+    @ParameterizedTest(name = "channel_binding=require refuses {0}")
+    @CsvSource({"md5_u", "pw_u", "trust_u"})
+    void channelBindingRequireRefusesMethodsWithoutBinding(String user) {
+        Throwable failure = refusal(user, PASSWORD, "sslmode=require channel_binding=require");
+        assertThat(failure).isInstanceOf(PgAuthenticationException.class).hasMessageContaining("channel_binding");
+    }
+
+    @Test
+    void channelBindingRequireRefusesCertificateAuthentication() {
+        ClientCertificate cert = pg().tls().clientCertificate("cert_u");
+        Throwable failure = refusal("cert_u", null, tlsOptions("verify-full") + " channel_binding=require sslcert="
+                + cert.certificate() + " sslkey=" + cert.keyPkcs8Pem());
+        assertThat(failure).isInstanceOf(PgAuthenticationException.class).hasMessageContaining("channel_binding");
+    }
+
+    @ParameterizedTest(name = "{0} with sslmode={1} → {2}")
+    @CsvSource({
+            "ssl_only,   disable, refused",
+            "ssl_only,   allow,   tls",
+            "ssl_only,   prefer,  tls",
+            "ssl_only,   require, tls",
+            "nossl_only, disable, plain",
+            "nossl_only, allow,   plain",
+            "nossl_only, prefer,  plain",
+            "nossl_only, require, refused",
+            "scram_u,    allow,   plain",
+            "scram_u,    prefer,  tls",
+    })
+    void sslModesFollowLibpqFallbacks(String user, String mode, String outcome) {
+        if (outcome.equals("refused")) {
+            Throwable failure = refusal(user, PASSWORD, "sslmode=" + mode);
+            assertThat(failure).isInstanceOf(PgAuthenticationException.class);
+            assertThat(((PgException) failure).sqlState()).contains("28000"); // no pg_hba.conf entry
+            return;
+        }
+        PgConnection connection = connect(user, PASSWORD, "sslmode=" + mode);
+        try {
+            assertThat(connection.tlsProtocol().isPresent()).isEqualTo(outcome.equals("tls"));
+            assertThat(value(connection, "SELECT ssl::text FROM pg_stat_ssl WHERE pid = pg_backend_pid()"))
+                    .isEqualTo(outcome.equals("tls") ? "true" : "false");
+        } finally {
+            await(connection.close());
+        }
+    }
+
+    @Test
+    void verifyFullAcceptsTheTestkitCa() {
+        await(connect("scram_u", PASSWORD, tlsOptions("verify-full")).close());
+    }
+
+    @Test
+    void verifyFullRefusesAnUntrustedCa() {
+        Throwable failure = refusal("scram_u", PASSWORD, "sslmode=verify-full sslrootcert=" + pg().tls().untrustedCaCertificate());
+        assertThat(failure).isInstanceOf(PgTlsException.class).hasMessageContaining("localhost:" + server().port());
+    }
+
+    @Test
+    void requireWithARootCertificateVerifiesTheChainLikeVerifyCa() {
+        Throwable failure = refusal("scram_u", PASSWORD, "sslmode=require sslrootcert=" + pg().tls().untrustedCaCertificate());
+        assertThat(failure).isInstanceOf(PgTlsException.class);
+    }
+
+    @Test
+    void verifyFullRefusesAWrongHostCertificateWhileVerifyCaAcceptsIt() {
+        server().useServerCertificate(ServerCertificate.WRONG_HOST);
+        try {
+            Throwable failure = refusal("scram_u", PASSWORD, tlsOptions("verify-full"));
+            assertThat(failure).isInstanceOf(PgTlsException.class).hasMessageContaining("localhost");
+            await(connect("scram_u", PASSWORD, tlsOptions("verify-ca")).close());
+        } finally {
+            server().useServerCertificate(ServerCertificate.TRUSTED);
+        }
+    }
+
+    @ParameterizedTest(name = "client certificate with a {0} key")
+    @CsvSource({"pkcs8", "pkcs1", "encrypted"})
+    void clientCertificateAuthentication(String keyFormat) {
+        ClientCertificate cert = pg().tls().clientCertificate("cert_u");
+        String key = switch (keyFormat) {
+            case "pkcs8" -> "sslkey=" + cert.keyPkcs8Pem();
+            case "pkcs1" -> "sslkey=" + cert.keyPkcs1Pem();
+            default -> "sslkey=" + cert.keyPkcs8EncryptedPem("key-pw") + " sslpassword=key-pw";
+        };
+        PgConnection connection = connect("cert_u", null, tlsOptions("verify-full") + " sslcert=" + cert.certificate() + " " + key);
+        try {
+            assertThat(connection.authMethod()).isEqualTo(AuthMethod.NONE);
+            assertThat(value(connection, "SELECT current_user")).isEqualTo("cert_u");
+        } finally {
+            await(connection.close());
+        }
+    }
+}

@@ -1,0 +1,232 @@
+package io.pgconn.lifecycle;
+
+import io.pgconn.Notification;
+import io.pgconn.NotificationListener;
+import io.pgconn.PgClosedException;
+import io.pgconn.PgConnection;
+import io.pgconn.PgConnectionFactory;
+import io.pgconn.PgException;
+import io.pgconn.PgServerException;
+import io.pgconn.QueryResult;
+import io.pgconn.config.ConnConfig;
+import io.pgconn.testing.Connect;
+import io.pgconn.testkit.PgClusterExtension;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+import static io.pgconn.lifecycle.LifecycleCluster.PASSWORD;
+import static io.pgconn.testing.Connect.await;
+import static io.pgconn.testing.Connect.failure;
+import static io.pgconn.testing.Connect.value;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** An established session: queries, cancel, LISTEN/NOTIFY, type OIDs, Unix sockets, close, server-side termination. */
+class SessionIT {
+
+    @RegisterExtension
+    static final PgClusterExtension PG = LifecycleCluster.withMajorVersion(18);
+
+    static PgConnectionFactory factory;
+
+    @BeforeAll
+    static void openFactory() {
+        factory = PgConnectionFactory.builder(ConnConfig.builder().build()).threads(2).build();
+    }
+
+    @AfterAll
+    static void closeFactory() {
+        factory.close();
+    }
+
+    private static PgConnection connect(String extra) {
+        return await(factory.connect(Connect.config(PG.primary(), "scram_u", PASSWORD, "sslmode=disable " + extra)));
+    }
+
+    @Test
+    void simpleQueryReturnsColumnsRowsAndTag() {
+        PgConnection c = connect("extensionTypes=''");
+        try {
+            QueryResult result = await(c.simpleQuery("SELECT 1 AS one, NULL::text AS nothing UNION ALL SELECT 2, 'x'"));
+            assertThat(result.columns()).containsExactly("one", "nothing");
+            assertThat(result.rows()).containsExactly(java.util.Arrays.asList("1", null), List.of("2", "x"));
+            assertThat(result.commandTag()).isEqualTo("SELECT 2");
+            PgServerException error = (PgServerException) failure(c.simpleQuery("SELECT * FROM no_such_table"));
+            assertThat(error.sqlState()).contains("42P01");
+            assertThat(value(c, "SELECT 'still usable'")).isEqualTo("still usable");
+        } finally {
+            await(c.close());
+        }
+    }
+
+    @Test
+    void cancelInterruptsALongQuery() {
+        PgConnection c = connect("extensionTypes=''");
+        try {
+            CompletableFuture<QueryResult> sleeping = c.simpleQuery("SELECT pg_sleep(30)");
+            String pid = String.valueOf(c.processId());
+            // cancel once the backend is really running the statement
+            awaitCondition(() -> "active".equals(PG.primary().queryValue(
+                    "SELECT state FROM pg_stat_activity WHERE pid = " + pid)));
+            await(c.cancel());
+            Throwable failure = failure(sleeping);
+            assertThat(failure).isInstanceOf(PgServerException.class);
+            assertThat(((PgException) failure).sqlState()).contains("57014");
+            assertThat(value(c, "SELECT 42")).isEqualTo("42");
+        } finally {
+            await(c.close());
+        }
+    }
+
+    @Test
+    void cancelOverTlsInterruptsALongQuery() {
+        PgConnection c = await(factory.connect(Connect.config(PG.primary(), "scram_u", PASSWORD,
+                "sslmode=verify-full extensionTypes='' sslrootcert=" + PG.tls().caCertificate())));
+        try {
+            assertThat(c.tlsProtocol()).isPresent();
+            CompletableFuture<QueryResult> sleeping = c.simpleQuery("SELECT pg_sleep(30)");
+            String pid = String.valueOf(c.processId());
+            awaitCondition(() -> "active".equals(PG.primary().queryValue("SELECT state FROM pg_stat_activity WHERE pid = " + pid)));
+            await(c.cancel());
+            assertThat(((PgException) failure(sleeping)).sqlState()).contains("57014");
+        } finally {
+            await(c.close());
+        }
+    }
+
+    @Test
+    void listenNotifyRoundTripAndUnlistenCompletesTheListener() throws Exception {
+        PgConnection listener = connect("extensionTypes=''");
+        PgConnection notifier = connect("extensionTypes=''");
+        BlockingQueue<Notification> received = new LinkedBlockingQueue<>();
+        CountDownLatch completed = new CountDownLatch(1);
+        try {
+            await(listener.listen("orders \"new\"", new NotificationListener() {
+                @Override
+                public void onNotification(Notification notification) {
+                    received.add(notification);
+                }
+
+                @Override
+                public void onComplete(Throwable cause) {
+                    completed.countDown();
+                }
+            }));
+            await(notifier.simpleQuery("NOTIFY \"orders \"\"new\"\"\", 'order 17'"));
+            Notification n = received.poll(Connect.LIMIT.toSeconds(), TimeUnit.SECONDS);
+            assertThat(n).isNotNull();
+            assertThat(n.channel()).isEqualTo("orders \"new\"");
+            assertThat(n.payload()).isEqualTo("order 17");
+            assertThat(n.processId()).isEqualTo(notifier.processId());
+            await(listener.unlisten("orders \"new\""));
+            assertThat(completed.await(Connect.LIMIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+        } finally {
+            await(listener.close());
+            await(notifier.close());
+        }
+    }
+
+    @Test
+    void closeStopsNotificationsAndSignalsListeners() throws Exception {
+        PgConnection listener = connect("extensionTypes=''");
+        CountDownLatch completed = new CountDownLatch(1);
+        await(listener.listen("jobs", new NotificationListener() {
+            @Override
+            public void onNotification(Notification notification) {
+            }
+
+            @Override
+            public void onComplete(Throwable cause) {
+                completed.countDown();
+            }
+        }));
+        await(listener.close());
+        assertThat(completed.await(Connect.LIMIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+    }
+
+    @Test
+    void extensionTypeOidsAreDiscoveredAtConnect() {
+        PgConnection c = connect("");
+        try {
+            String hstore = PG.primary().queryValue("SELECT 'hstore'::regtype::oid");
+            assertThat(c.typeOid("hstore")).hasValue(Integer.parseInt(hstore));
+            assertThat(c.typeOid("vector")).isEmpty(); // not installed: simply absent
+            assertThat(await(c.lookupTypeOids("int4", "no_such_type"))).containsOnlyKeys("int4").containsEntry("int4", 23);
+            assertThat(failure(c.lookupTypeOids("bad name; DROP TABLE x"))).isInstanceOf(io.pgconn.PgConfigException.class);
+        } finally {
+            await(c.close());
+        }
+    }
+
+    @Test
+    void connectsOverAUnixSocket() {
+        PgConnection c = await(factory.connect(ConnConfig.parse("host=" + PG.primary().socketDirectory() + " port="
+                + PG.primary().port() + " dbname=postgres user=scram_u password=" + PASSWORD + " extensionTypes=''",
+                io.pgconn.config.EnvironmentSource.of(java.util.Map.of()))));
+        try {
+            assertThat(c.host()).endsWith(".s.PGSQL." + PG.primary().port());
+            assertThat(value(c, "SELECT coalesce(inet_client_addr()::text, 'unix')")).isEqualTo("unix");
+        } finally {
+            await(c.close());
+        }
+    }
+
+    @Test
+    void closeIsIdempotentAndSafeFromSeveralThreads() throws Exception {
+        PgConnection c = connect("extensionTypes=''");
+        CompletableFuture<QueryResult> inFlight = c.simpleQuery("SELECT pg_sleep(10)");
+        List<CompletableFuture<Void>> closes = new ArrayList<>();
+        List<Thread> threads = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            Thread t = new Thread(() -> {
+                synchronized (closes) {
+                    closes.add(c.close());
+                }
+            });
+            threads.add(t);
+            t.start();
+        }
+        for (Thread t : threads) {
+            t.join();
+        }
+        closes.forEach(Connect::await);
+        assertThat(closes).allSatisfy(f -> assertThat(f).isSameAs(closes.get(0)));
+        assertThat(c.close()).isSameAs(closes.get(0));
+        assertThat(c.isClosed()).isTrue();
+        assertThat(failure(inFlight)).isInstanceOf(PgClosedException.class).hasMessageContaining("closed");
+        assertThat(failure(c.simpleQuery("SELECT 1"))).isInstanceOf(PgClosedException.class);
+    }
+
+    @Test
+    void serverSideTerminationSurfacesAs57P01() {
+        PgConnection c = connect("extensionTypes=''");
+        CompletableFuture<QueryResult> inFlight = c.simpleQuery("SELECT pg_sleep(30)");
+        String pid = String.valueOf(c.processId());
+        awaitCondition(() -> "active".equals(PG.primary().queryValue("SELECT state FROM pg_stat_activity WHERE pid = " + pid)));
+        PG.primary().query("SELECT pg_terminate_backend(" + pid + ")");
+        Throwable failure = failure(inFlight);
+        assertThat(failure).isInstanceOf(PgClosedException.class);
+        assertThat(((PgException) failure).sqlState()).contains("57P01");
+        await(c.close());
+        assertThat(c.isClosed()).isTrue();
+    }
+
+    private static void awaitCondition(java.util.function.BooleanSupplier condition) {
+        long deadline = System.nanoTime() + Connect.LIMIT.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("condition not met within " + Connect.LIMIT);
+            }
+            java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20)); // poll interval
+        }
+    }
+}
