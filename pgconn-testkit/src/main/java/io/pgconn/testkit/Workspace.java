@@ -1,0 +1,196 @@
+package io.pgconn.testkit;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * Where the testkit keeps its files, and the guarantees that no server outlives its JVM.
+ * <ul>
+ *   <li>cache root {@code ${java.io.tmpdir}/pgconn-testkit-<user>} (or {@code -Dpgconn.testkit.dir}): extracted
+ *       binaries and initdb templates, shared by JVMs;</li>
+ *   <li>one run directory per JVM ({@code run-<pid>-<random>}, with an {@code owner} file naming the JVM pid
+ *       and start time) holding every server of that JVM;</li>
+ *   <li>a shutdown hook that stops (immediate) every server still running and deletes the run directory;</li>
+ *   <li>on first use, a sweep of run directories whose JVM is dead: their postmasters are killed, the
+ *       directories deleted.</li>
+ * </ul>
+ */
+final class Workspace {
+
+    private static final Pattern RUN_DIR = Pattern.compile("run-(\\d+)-.*");
+    private static final Pattern TMP_DIR = Pattern.compile(".*\\.tmp-(\\d+)-.*");
+    private static final Set<PgServer> LIVE = ConcurrentHashMap.newKeySet();
+    private static final AtomicInteger COUNTER = new AtomicInteger();
+    private static Path runDir;
+
+    private Workspace() {
+    }
+
+    /** @return the per-user cache root, created with 0755 so that the server account can read it */
+    static Path cacheRoot() {
+        String configured = System.getProperty("pgconn.testkit.dir");
+        Path root = configured != null && !configured.isBlank()
+                ? Path.of(configured)
+                : Path.of(System.getProperty("java.io.tmpdir"),
+                        "pgconn-testkit-" + System.getProperty("user.name", "user").replaceAll("[^A-Za-z0-9_.-]", "_"));
+        if (!Files.isDirectory(root)) {
+            Os.mkdirs(root, "rwxr-xr-x");
+        }
+        return root;
+    }
+
+    /** @return this JVM's run directory, created (after a sweep of stale ones) on first call */
+    static synchronized Path runDir() {
+        if (runDir == null) {
+            Path root = cacheRoot();
+            sweep(root);
+            long pid = ProcessHandle.current().pid();
+            Path dir = root.resolve("run-" + pid + "-" + UUID.randomUUID().toString().substring(0, 8));
+            Os.mkdirs(dir, "rwxr-xr-x");
+            Os.write(dir.resolve("owner"), pid + " " + startMillis(ProcessHandle.current()).orElse(0L) + "\n",
+                    "rw-r--r--");
+            Runtime.getRuntime().addShutdownHook(new Thread(Workspace::shutdown, "pgconn-testkit-shutdown"));
+            runDir = dir;
+        }
+        return runDir;
+    }
+
+    /** @return a fresh, uniquely named directory inside the run directory */
+    static Path newDirectory(String prefix) {
+        String name = prefix.replaceAll("[^A-Za-z0-9_.-]", "_") + "-" + COUNTER.incrementAndGet();
+        return Os.mkdirs(runDir().resolve(name), "rwxr-xr-x");
+    }
+
+    static void register(PgServer server) {
+        LIVE.add(server);
+    }
+
+    static void unregister(PgServer server) {
+        LIVE.remove(server);
+    }
+
+    private static void shutdown() {
+        for (PgServer server : new ArrayList<>(LIVE)) {
+            try {
+                server.killForShutdown();
+            } catch (RuntimeException e) {
+                System.err.println("pgconn-testkit: could not stop " + server + ": " + e);
+            }
+        }
+        try {
+            Os.deleteTree(runDir);
+        } catch (RuntimeException e) {
+            System.err.println("pgconn-testkit: could not delete " + runDir + ": " + e);
+        }
+    }
+
+    private static Optional<Long> startMillis(ProcessHandle handle) {
+        return handle.info().startInstant().map(Instant::toEpochMilli);
+    }
+
+    /** @return whether the JVM described by an owner file ("pid startMillis") is still running */
+    private static boolean ownerAlive(Path runDirectory, long pidFromName) {
+        long pid = pidFromName;
+        long start = 0;
+        try {
+            String[] parts = Files.readString(runDirectory.resolve("owner"), StandardCharsets.UTF_8).trim().split("\\s+");
+            pid = Long.parseLong(parts[0]);
+            start = parts.length > 1 ? Long.parseLong(parts[1]) : 0;
+        } catch (IOException | RuntimeException e) {
+            // no owner file yet: a JVM that is creating it, unless the directory is old
+            try {
+                FileTime modified = Files.getLastModifiedTime(runDirectory);
+                if (modified.toInstant().isAfter(Instant.now().minusSeconds(60))) {
+                    return true;
+                }
+            } catch (IOException gone) {
+                return true;
+            }
+        }
+        Optional<ProcessHandle> handle = ProcessHandle.of(pid);
+        if (handle.isEmpty() || !Os.isAlive(pid)) {
+            return false;
+        }
+        if (start == 0) {
+            return true;
+        }
+        Optional<Long> actual = startMillis(handle.get());
+        return actual.isEmpty() || Math.abs(actual.get() - start) < 2000;
+    }
+
+    /**
+     * Removes what dead JVMs left behind under {@code root}: their postmasters are stopped (SIGQUIT, then
+     * SIGKILL), their run directories and half-done extraction directories deleted.
+     */
+    static void sweep(Path root) {
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(root)) {
+            for (Path entry : entries) {
+                String name = entry.getFileName().toString();
+                Matcher run = RUN_DIR.matcher(name);
+                Matcher tmp = TMP_DIR.matcher(name);
+                if (run.matches() && Files.isDirectory(entry) && !ownerAlive(entry, Long.parseLong(run.group(1)))) {
+                    killPostmasters(entry);
+                    deleteQuietly(entry);
+                } else if (tmp.matches() && !Os.isAlive(Long.parseLong(tmp.group(1)))) {
+                    deleteQuietly(entry);
+                }
+            }
+        } catch (IOException e) {
+            System.err.println("pgconn-testkit: could not sweep " + root + ": " + e);
+        }
+    }
+
+    private static void deleteQuietly(Path dir) {
+        try {
+            Os.deleteTree(dir);
+        } catch (RuntimeException e) {
+            System.err.println("pgconn-testkit: could not delete stale " + dir + ": " + e);
+        }
+    }
+
+    /** Stops every postmaster whose postmaster.pid lies under {@code dir}. */
+    static void killPostmasters(Path dir) {
+        List<Path> pidFiles;
+        try (Stream<Path> files = Files.find(dir, 4, (p, a) -> p.getFileName().toString().equals("postmaster.pid"))) {
+            pidFiles = files.toList();
+        } catch (IOException e) {
+            return;
+        }
+        for (Path pidFile : pidFiles) {
+            long pid = postmasterPid(pidFile);
+            if (pid > 0 && Os.isAlive(pid) && Os.commandLine(pid).contains("postgres")) {
+                Os.signal(pid, "QUIT");
+                if (!Os.awaitExit(pid, Duration.ofSeconds(10))) {
+                    Os.signal(pid, "KILL");
+                    Os.awaitExit(pid, Duration.ofSeconds(5));
+                }
+            }
+        }
+    }
+
+    /** @return the pid in the first line of a postmaster.pid file, or -1 */
+    static long postmasterPid(Path pidFile) {
+        try {
+            String first = Files.readString(pidFile, StandardCharsets.UTF_8).lines().findFirst().orElse("").trim();
+            return Long.parseLong(first);
+        } catch (IOException | NumberFormatException e) {
+            return -1;
+        }
+    }
+}
