@@ -22,7 +22,7 @@ class NoSurvivorIT {
     private static Orphan launch(String mode, Path output) throws Exception {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-cp", System.getProperty("java.class.path"), "-Xmx256m"));
-        for (String p : List.of("pgconn.testkit.dir", "pgconn.testkit.binaries", "java.io.tmpdir")) {
+        for (String p : List.of("pgconn.testkit.dir", "pgconn.testkit.runDir", "pgconn.testkit.binaries", "java.io.tmpdir")) {
             if (System.getProperty(p) != null) {
                 cmd.add("-D" + p + "=" + System.getProperty(p));
             }
@@ -73,7 +73,7 @@ class NoSurvivorIT {
             assertThat(Os.isAlive(o.pid())).as("the orphan postmaster outlives a kill -9 of its JVM").isTrue();
             assertThat(o.runDirectory()).exists();
 
-            Workspace.sweep(Workspace.cacheRoot());
+            Workspace.sweepAll();
 
             assertThat(Os.isAlive(o.pid())).as("postmaster %d after the sweep", o.pid()).isFalse();
             assertThat(o.runDirectory()).doesNotExist();
@@ -88,7 +88,7 @@ class NoSurvivorIT {
     @Test
     void theSweepLeavesLiveJvmsAlone() {
         Path mine = Workspace.runDir();
-        Workspace.sweep(Workspace.cacheRoot());
+        Workspace.sweepAll();
         assertThat(mine).exists();
     }
 }
