@@ -10,7 +10,12 @@ import java.util.Objects;
  */
 public record HbaRule(ConnectionType type, AuthMethod method) {
 
-    /** Checks the combinations PostgreSQL rejects. */
+    /**
+     * Checks the combinations PostgreSQL rejects.
+     *
+     * @param type   local / host / hostssl / hostnossl
+     * @param method the authentication method
+     */
     public HbaRule {
         Objects.requireNonNull(type, "type");
         Objects.requireNonNull(method, "method");

@@ -320,6 +320,7 @@ public final class PgBinaries {
     }
 
     /** Runs {@code work} holding an exclusive lock on {@code lockFile}, against threads and other JVMs. */
+    @SuppressWarnings("try")
     static Path underLock(Path lockFile, LockedWork work) {
         synchronized (EXTRACT_LOCK) {
             try (FileChannel ch = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);

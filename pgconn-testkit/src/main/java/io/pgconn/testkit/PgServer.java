@@ -357,7 +357,7 @@ public final class PgServer implements AutoCloseable {
     /** Stops whatever postmaster the data directory names, by signal; for failed starts and stops. */
     private void killLeftover() {
         long p = Workspace.postmasterPid(dataDirectory.resolve("postmaster.pid"));
-        if (p > 0 && Os.isAlive(p) && Os.commandLine(p).contains("postgres")) {
+        if (Workspace.isPostmasterOf(p, dataDirectory)) {
             Os.signal(p, "QUIT");
             if (!Os.awaitExit(p, Duration.ofSeconds(10))) {
                 Os.signal(p, "KILL");

@@ -6,8 +6,10 @@ package io.pgconn.testkit;
  */
 public class PgTestkitException extends RuntimeException {
 
+    /** Serialization version. */
     private static final long serialVersionUID = 1L;
 
+    /** The SQLSTATE of a server error, or null. */
     private final String sqlState;
 
     /**

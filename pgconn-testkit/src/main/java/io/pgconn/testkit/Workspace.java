@@ -112,7 +112,9 @@ final class Workspace {
 
     /** @return a fresh, uniquely named directory inside the run directory */
     static Path newDirectory(String prefix) {
-        String name = prefix.replaceAll("[^A-Za-z0-9_.-]", "_") + "-" + COUNTER.incrementAndGet();
+        // short names: the Unix socket path below it must stay under 107 bytes
+        String clean = prefix.replaceAll("[^A-Za-z0-9_.-]", "_");
+        String name = clean.substring(0, Math.min(clean.length(), 20)) + "-" + COUNTER.incrementAndGet();
         return Os.mkdirs(runDir().resolve(name), "rwxr-xr-x");
     }
 
@@ -213,7 +215,7 @@ final class Workspace {
         }
         for (Path pidFile : pidFiles) {
             long pid = postmasterPid(pidFile);
-            if (pid > 0 && Os.isAlive(pid) && Os.commandLine(pid).contains("postgres")) {
+            if (isPostmasterOf(pid, pidFile.getParent())) {
                 Os.signal(pid, "QUIT");
                 if (!Os.awaitExit(pid, Duration.ofSeconds(10))) {
                     Os.signal(pid, "KILL");
@@ -221,6 +223,11 @@ final class Workspace {
                 }
             }
         }
+    }
+
+    /** @return whether {@code pid} is alive and is the postmaster of {@code dataDirectory} (not a reused pid) */
+    static boolean isPostmasterOf(long pid, Path dataDirectory) {
+        return pid > 0 && Os.isAlive(pid) && Os.commandLine(pid).contains(dataDirectory.toString());
     }
 
     /** @return the pid in the first line of a postmaster.pid file, or -1 */
