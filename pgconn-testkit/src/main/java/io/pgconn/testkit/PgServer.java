@@ -1,0 +1,663 @@
+package io.pgconn.testkit;
+
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One real PostgreSQL server: its own data directory, loopback port and Unix socket directory, run as the
+ * unprivileged account when the JVM is root. Part of a {@link PgCluster}, or alone via {@link #builder()}.
+ *
+ * <p>Connection facts: {@link #host()} / {@link #address()} / {@link #port()}, {@link #socketDirectory()},
+ * superuser {@link #superuser()} (trust on the Unix socket and on loopback), users' passwords via
+ * {@link #password(String)}. Setup SQL as superuser: {@link #execute(String)}.
+ *
+ * <p>Lifecycle: {@link #start()}, {@link #stop(StopMode)}, {@link #restart()}, {@link #promote()};
+ * {@link #close()} stops it (immediate) and deletes its directory. Readiness is always a polled condition
+ * ({@code pg_ctl -w}, or a query), never a fixed sleep.
+ */
+public final class PgServer implements AutoCloseable {
+
+    /** The superuser the testkit creates and uses. */
+    public static final String SUPERUSER = "postgres";
+    /** The role standbys stream as (trust on loopback, replication only). */
+    public static final String REPLICATION_USER = "replicator";
+
+    private final ClusterSpec spec;
+    private final PgBinaries binaries;
+    private final PgTls tls;
+    private final String name;
+    private final Path directory;
+    private final Path dataDirectory;
+    private final Path socketDirectory;
+    private final Path tlsDirectory;
+    private final Path logFile;
+    private final Map<String, String> runtimeConfig = new LinkedHashMap<>();
+    private final Runnable afterClose;
+
+    private volatile int port;
+    private volatile long pid = -1;
+    private volatile boolean running;
+    private volatile boolean closed;
+    private volatile String version;
+    private volatile String primaryConnInfo;
+    private volatile ServerCertificate certificate = ServerCertificate.TRUSTED;
+    private boolean everStarted;
+    private long generation;
+
+    private PgServer(ClusterSpec spec, PgBinaries binaries, PgTls tls, String name, Path directory,
+                     Runnable afterClose) {
+        this.spec = spec;
+        this.binaries = binaries;
+        this.tls = tls;
+        this.name = name;
+        this.directory = directory;
+        this.dataDirectory = directory.resolve("data");
+        this.socketDirectory = directory.resolve("socket");
+        this.tlsDirectory = directory.resolve("tls");
+        this.logFile = directory.resolve("postgres.log");
+        this.afterClose = afterClose;
+        this.port = Ports.allocate();
+    }
+
+    /**
+     * A builder for a single server (a cluster without standbys); {@link PgServer#close()} then removes all.
+     *
+     * @return a new builder
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Builds and starts a single server. */
+    public static final class Builder extends AbstractPgClusterBuilder<Builder> {
+        Builder() {
+        }
+
+        @Override
+        Builder self() {
+            return this;
+        }
+
+        /**
+         * Creates the server, starts it, creates its users and runs the init SQL.
+         *
+         * @return the running server; close it to stop it and delete its files
+         */
+        public PgServer start() {
+            return PgCluster.start(spec(), true).primary();
+        }
+    }
+
+    // ---------------------------------------------------------------- creation (package-private)
+
+    /** A new server whose data directory is a copy of the version's initdb template. */
+    static PgServer fromTemplate(ClusterSpec spec, PgBinaries binaries, PgTls tls, String name, Path directory,
+                                 Runnable afterClose) {
+        PgServer s = new PgServer(spec, binaries, tls, name, directory, afterClose);
+        s.prepareDirectories(binaries.templateDataDirectory());
+        return s;
+    }
+
+    /** A new standby of a cleanly stopped {@code primary}: copy of its data, standby.signal, primary_conninfo. */
+    static PgServer standbyOf(PgServer primary, String name, Path directory) {
+        if (primary.running) {
+            throw new IllegalStateException("the primary must be stopped cleanly before its data is copied");
+        }
+        PgServer s = new PgServer(primary.spec, primary.binaries, primary.tls, name, directory, null);
+        s.prepareDirectories(primary.dataDirectory);
+        try {
+            Files.deleteIfExists(s.dataDirectory.resolve("postmaster.opts"));
+            Files.deleteIfExists(s.dataDirectory.resolve("postmaster.pid"));
+            Files.deleteIfExists(s.dataDirectory.resolve("standby.signal"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        s.writeServerFile(s.dataDirectory.resolve("standby.signal"), "");
+        s.primaryConnInfo = connInfo(primary, name);
+        return s;
+    }
+
+    private static String connInfo(PgServer primary, String applicationName) {
+        return "host=" + primary.address() + " port=" + primary.port() + " user=" + REPLICATION_USER
+                + " application_name=" + applicationName + " connect_timeout=5";
+    }
+
+    private void prepareDirectories(Path sourceData) {
+        Os.mkdirs(directory, "rwxr-xr-x");
+        Os.mkdirs(socketDirectory, "rwxr-xr-x");
+        Os.Result r = Os.run(List.of("cp", "-a", sourceData.toString(), dataDirectory.toString()),
+                Duration.ofMinutes(2));
+        if (!r.ok()) {
+            throw new PgTestkitException("cannot copy " + sourceData + " to " + dataDirectory + ": " + r.output());
+        }
+        if (tls != null) {
+            tls.installServerFiles(tlsDirectory);
+        }
+        Os.chownOneToServer(socketDirectory);
+        Os.chownOneToServer(directory); // so that the server can create its log there
+        try {
+            String conf = Files.readString(dataDirectory.resolve("postgresql.conf"), StandardCharsets.UTF_8);
+            if (!conf.contains("include 'testkit.conf'")) {
+                Files.writeString(dataDirectory.resolve("postgresql.conf"),
+                        conf + "\n# pgconn-testkit settings\ninclude 'testkit.conf'\n", StandardCharsets.UTF_8);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Creates the users and the replication role, then runs the init SQL. Primary only, once. */
+    void initialize() {
+        StringBuilder sql = new StringBuilder("CREATE ROLE " + REPLICATION_USER + " LOGIN REPLICATION;");
+        for (PgUser u : spec.users()) {
+            sql.append(u.createSql());
+        }
+        execute(sql.toString());
+        for (String s : spec.initSql()) {
+            execute(s);
+        }
+    }
+
+    // ---------------------------------------------------------------- lifecycle
+
+    /**
+     * Starts the server and waits until it accepts connections (read-only ones for a standby).
+     * A no-op when it runs already.
+     *
+     * @return this server
+     * @throws PgTestkitException when it does not start; the message holds the end of the server log
+     */
+    public synchronized PgServer start() {
+        checkNotClosed();
+        if (running) {
+            return this;
+        }
+        for (int attempt = 1; ; attempt++) {
+            writeConfig();
+            long logOffset = logSize();
+            Os.Result r = pgCtl(List.of("-l", logFile.toString(), "-w", "-t", seconds(spec.startTimeout()), "-s",
+                    "start"), spec.startTimeout().plusSeconds(15));
+            if (r.ok()) {
+                break;
+            }
+            String log = logSince(logOffset);
+            killLeftover();
+            boolean portTaken = log.contains("could not bind") || log.contains("Address already in use");
+            if (!everStarted && portTaken && attempt < 5) {
+                port = Ports.allocate();
+                continue;
+            }
+            throw new PgTestkitException("PostgreSQL " + binaries.version() + " server '" + name + "' did not start "
+                    + "(pg_ctl exit " + r.exitCode() + "): " + r.output().trim() + "\n--- end of " + logFile + " ---\n"
+                    + Os.tail(logFile, 40));
+        }
+        pid = Workspace.postmasterPid(dataDirectory.resolve("postmaster.pid"));
+        running = true;
+        everStarted = true;
+        Workspace.register(this);
+        if (version == null) {
+            try (AdminClient c = admin()) {
+                version = c.parameters().get("server_version");
+            }
+        }
+        return this;
+    }
+
+    /** Stops the server cleanly ({@link StopMode#FAST}). */
+    public void stop() {
+        stop(StopMode.FAST);
+    }
+
+    /**
+     * Stops the server and waits until the postmaster is gone. A no-op when it is not running.
+     *
+     * @param mode FAST (clean) or IMMEDIATE (like a crash)
+     */
+    public synchronized void stop(StopMode mode) {
+        if (!running) {
+            return;
+        }
+        long postmaster = pid;
+        Os.Result r = pgCtl(List.of("-m", mode.pgCtlName(), "-w", "-t", seconds(spec.startTimeout()), "-s", "stop"),
+                spec.startTimeout().plusSeconds(15));
+        if (!Os.awaitExit(postmaster, r.ok() ? Duration.ofSeconds(30) : Duration.ZERO)) {
+            killLeftover();
+        }
+        running = false;
+        pid = -1;
+        Workspace.unregister(this);
+    }
+
+    /** Stops (fast) and starts again, on the same port. */
+    public synchronized void restart() {
+        stop(StopMode.FAST);
+        start();
+    }
+
+    /**
+     * Promotes a standby to primary and waits until it accepts writes ({@code pg_is_in_recovery()} false).
+     *
+     * @throws PgTestkitException when it is not a running standby, or promotion fails
+     */
+    public synchronized void promote() {
+        requireRunning();
+        Os.Result r = pgCtl(List.of("-w", "-t", seconds(spec.startTimeout()), "-s", "promote"),
+                spec.startTimeout().plusSeconds(15));
+        if (!r.ok()) {
+            throw new PgTestkitException("cannot promote '" + name + "': " + r.output().trim() + "\n"
+                    + Os.tail(logFile, 20));
+        }
+        await("'" + name + "' to leave recovery", () -> !isInRecovery());
+        primaryConnInfo = null;
+        writeConfig();
+    }
+
+    /**
+     * Makes this standby stream from another primary (e.g. after a failover): rewrites
+     * {@code primary_conninfo} and reloads; the standby follows the new timeline.
+     *
+     * @param newPrimary the server to stream from
+     */
+    public synchronized void follow(PgServer newPrimary) {
+        if (primaryConnInfo == null) {
+            throw new IllegalStateException("'" + name + "' is not a standby");
+        }
+        primaryConnInfo = connInfo(newPrimary, name);
+        if (running) {
+            reload();
+        }
+    }
+
+    /**
+     * Sets a {@code postgresql.conf} parameter at runtime; reloads when running (only reloadable parameters
+     * take effect before a restart).
+     *
+     * @param key   the parameter
+     * @param value its value
+     */
+    public synchronized void setConfig(String key, String value) {
+        runtimeConfig.put(key, value);
+        if (running) {
+            reload();
+        }
+    }
+
+    /**
+     * Switches the certificate the server presents and waits until new connections get it.
+     *
+     * @param which the certificate
+     * @throws IllegalStateException when TLS is off
+     */
+    public synchronized void useServerCertificate(ServerCertificate which) {
+        if (tls == null) {
+            throw new IllegalStateException("TLS is off for '" + name + "': use the builder's tls()");
+        }
+        certificate = which;
+        if (running) {
+            reload();
+        }
+    }
+
+    /**
+     * Rewrites the configuration files, calls {@code pg_reload_conf()} and waits until new sessions see the
+     * new configuration (a generation counter in the config file), so hba and TLS changes are in force.
+     */
+    public synchronized void reload() {
+        requireRunning();
+        long expected = writeConfig();
+        execute("SELECT pg_reload_conf()");
+        try {
+            await("configuration reload of '" + name + "'",
+                    () -> String.valueOf(expected).equals(queryValue("SHOW pgconn_testkit.generation")));
+        } catch (PgTestkitException e) {
+            throw new PgTestkitException(e.getMessage() + "; configuration errors: "
+                    + query("SELECT sourcefile || ':' || sourceline || ' ' || name || ': ' || error "
+                    + "FROM pg_file_settings WHERE error IS NOT NULL"), e);
+        }
+    }
+
+    /** Stops the server (immediate) and deletes its directory. */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        try {
+            stop(StopMode.IMMEDIATE);
+        } finally {
+            closed = true;
+            Os.deleteTree(directory);
+            if (afterClose != null) {
+                afterClose.run();
+            }
+        }
+    }
+
+    /** Used by the shutdown hook: no lock (a test thread may hold it), immediate stop, delete. */
+    void killForShutdown() {
+        long postmaster = pid;
+        if (postmaster > 0 && Os.isAlive(postmaster)) {
+            pgCtl(List.of("-m", "immediate", "-w", "-t", "10", "-s", "stop"), Duration.ofSeconds(15));
+            if (!Os.awaitExit(postmaster, Duration.ofSeconds(5))) {
+                Os.signal(postmaster, "KILL");
+            }
+        }
+        Os.deleteTree(directory);
+    }
+
+    /** Stops whatever postmaster the data directory names, by signal; for failed starts and stops. */
+    private void killLeftover() {
+        long p = Workspace.postmasterPid(dataDirectory.resolve("postmaster.pid"));
+        if (Workspace.isPostmasterOf(p, dataDirectory)) {
+            Os.signal(p, "QUIT");
+            if (!Os.awaitExit(p, Duration.ofSeconds(10))) {
+                Os.signal(p, "KILL");
+                Os.awaitExit(p, Duration.ofSeconds(5));
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- SQL as superuser
+
+    /**
+     * Runs SQL as superuser (over the Unix socket) and returns the rows, each as its columns joined by
+     * {@code |} ({@code psql -At} style; SQL NULL as an empty string).
+     *
+     * @param sql one or more statements
+     * @return the rows of all statements, in order
+     * @throws PgTestkitException on an SQL error (with {@link PgTestkitException#sqlState()})
+     */
+    public List<String> execute(String sql) {
+        List<String> out = new ArrayList<>();
+        for (List<String> row : query(sql)) {
+            out.add(String.join("|", row.stream().map(v -> v == null ? "" : v).toList()));
+        }
+        return out;
+    }
+
+    /**
+     * @param sql one or more statements
+     * @return the rows as lists of column texts ({@code null} for SQL NULL)
+     */
+    public List<List<String>> query(String sql) {
+        requireRunning();
+        try (AdminClient c = admin()) {
+            return c.query(sql);
+        }
+    }
+
+    /**
+     * @param sql a query
+     * @return the first column of the first row, or {@code null} when there is no row
+     */
+    public String queryValue(String sql) {
+        List<List<String>> rows = query(sql);
+        return rows.isEmpty() || rows.get(0).isEmpty() ? null : rows.get(0).get(0);
+    }
+
+    /** @return whether {@code pg_is_in_recovery()} (a standby that has not been promoted) */
+    public boolean isInRecovery() {
+        return "t".equals(queryValue("SELECT pg_is_in_recovery()"));
+    }
+
+    private AdminClient admin() {
+        return AdminClient.connect(socketDirectory, port, SUPERUSER, "postgres", Duration.ofSeconds(30));
+    }
+
+    // ---------------------------------------------------------------- accessors
+
+    /** @return "localhost" (the host name the server certificate is valid for) */
+    public String host() {
+        return "localhost";
+    }
+
+    /** @return "127.0.0.1" */
+    public String address() {
+        return "127.0.0.1";
+    }
+
+    /** @return the TCP port (also the Unix socket's number) */
+    public int port() {
+        return port;
+    }
+
+    /** @return the directory of the Unix socket {@code .s.PGSQL.<port>} */
+    public Path socketDirectory() {
+        return socketDirectory;
+    }
+
+    /** @return the Unix socket file itself */
+    public Path socketFile() {
+        return socketDirectory.resolve(".s.PGSQL." + port);
+    }
+
+    /** @return the full {@code server_version} the server reported, e.g. "18.0" */
+    public String version() {
+        if (version == null) {
+            throw new IllegalStateException("'" + name + "' has not been started yet");
+        }
+        return version;
+    }
+
+    /** @return the major version, e.g. 18 */
+    public int majorVersion() {
+        return binaries.majorVersion();
+    }
+
+    /** @return the superuser name, "postgres" (no password; trust on socket and loopback) */
+    public String superuser() {
+        return SUPERUSER;
+    }
+
+    /** @return the database every server has: "postgres" */
+    public String database() {
+        return "postgres";
+    }
+
+    /**
+     * @param user a declared user
+     * @return its password, or {@code null} if it has none
+     * @throws IllegalArgumentException for a user that was not declared
+     */
+    public String password(String user) {
+        return spec.user(user).password();
+    }
+
+    /** @return the declared users */
+    public List<PgUser> users() {
+        return spec.users();
+    }
+
+    /** @return a pgjdbc-style URL for tests that use JDBC: {@code jdbc:postgresql://localhost:<port>/postgres} */
+    public String jdbcUrl() {
+        return "jdbc:postgresql://" + host() + ":" + port + "/postgres";
+    }
+
+    /** @return the TLS material, or {@code null} when TLS is off */
+    public PgTls tls() {
+        return tls;
+    }
+
+    /** @return the certificate the server presents now */
+    public ServerCertificate serverCertificate() {
+        return certificate;
+    }
+
+    /** @return this server's directory (data, socket, tls, log), deleted by {@link #close()} */
+    public Path directory() {
+        return directory;
+    }
+
+    /** @return the data directory */
+    public Path dataDirectory() {
+        return dataDirectory;
+    }
+
+    /** @return the server log file */
+    public Path logFile() {
+        return logFile;
+    }
+
+    /** @return the postmaster's pid, or -1 when not running */
+    public long pid() {
+        return pid;
+    }
+
+    /** @return whether the server was started and not stopped since */
+    public boolean isRunning() {
+        return running;
+    }
+
+    /** @return the binaries this server runs */
+    public PgBinaries binaries() {
+        return binaries;
+    }
+
+    /** @return the name within its cluster: "primary", "standby1", ... */
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public String toString() {
+        return "PgServer[" + name + ", PostgreSQL " + binaries.version() + ", port " + port
+                + (running ? ", pid " + pid : ", stopped") + ", " + directory + "]";
+    }
+
+    // ---------------------------------------------------------------- files
+
+    private long writeConfig() {
+        generation++;
+        Map<String, String> conf = new LinkedHashMap<>();
+        conf.put("listen_addresses", Ports.ipv6() ? "127.0.0.1,::1" : "127.0.0.1");
+        conf.put("port", Integer.toString(port));
+        conf.put("unix_socket_directories", socketDirectory.toString());
+        conf.put("shared_buffers", "32MB");
+        conf.put("fsync", "off");
+        conf.put("wal_level", "replica");
+        conf.put("max_wal_senders", "10");
+        conf.put("wal_keep_size", "256MB");
+        conf.put("hot_standby", "on");
+        conf.put("logging_collector", "off");
+        conf.put("log_line_prefix", "%m [%p] %q%u@%d ");
+        conf.put("ssl", tls != null ? "on" : "off");
+        if (tls != null) {
+            conf.put("ssl_cert_file", tlsDirectory.resolve(tls.serverCertificate(certificate).getFileName()).toString());
+            conf.put("ssl_key_file", tlsDirectory.resolve(tls.serverKey(certificate).getFileName()).toString());
+            conf.put("ssl_ca_file", tlsDirectory.resolve("ca.pem").toString());
+        }
+        if (primaryConnInfo != null) {
+            conf.put("primary_conninfo", primaryConnInfo);
+        }
+        conf.putAll(spec.config());
+        conf.putAll(runtimeConfig);
+        conf.put("pgconn_testkit.generation", Long.toString(generation));
+        StringBuilder sb = new StringBuilder("# written by pgconn-testkit on every start and reload\n");
+        conf.forEach((k, v) -> sb.append(k).append(" = '").append(v.replace("'", "''")).append("'\n"));
+        writeServerFile(dataDirectory.resolve("testkit.conf"), sb.toString());
+        writeServerFile(dataDirectory.resolve("pg_hba.conf"), hba());
+        return generation;
+    }
+
+    private String hba() {
+        boolean v6 = Ports.ipv6();
+        StringBuilder sb = new StringBuilder("# written by pgconn-testkit\n# users\n");
+        for (PgUser u : spec.users()) {
+            for (HbaRule rule : u.rules()) {
+                sb.append(rule.lines(u.name(), v6));
+            }
+        }
+        sb.append("# extra lines\n");
+        for (String line : spec.hbaLines()) {
+            sb.append(line).append('\n');
+        }
+        sb.append("# the testkit's own access\n");
+        sb.append(new HbaRule(ConnectionType.LOCAL, AuthMethod.TRUST).lines(SUPERUSER, v6));
+        sb.append(new HbaRule(ConnectionType.HOST, AuthMethod.TRUST).lines(SUPERUSER, v6));
+        sb.append("host       replication  ").append(REPLICATION_USER).append("           127.0.0.1/32         trust\n");
+        return sb.toString();
+    }
+
+    private void writeServerFile(Path file, String content) {
+        Os.write(file, content, "rw-------");
+        Os.chownOneToServer(file);
+    }
+
+    private Os.Result pgCtl(List<String> args, Duration timeout) {
+        List<String> cmd = new ArrayList<>(List.of(binaries.bin("pg_ctl").toString(), "-D", dataDirectory.toString()));
+        cmd.addAll(args);
+        return Os.run(Os.asServerAccount(cmd), timeout);
+    }
+
+    private static String seconds(Duration d) {
+        return Long.toString(Math.max(1, d.toSeconds()));
+    }
+
+    private long logSize() {
+        try {
+            return Files.exists(logFile) ? Files.size(logFile) : 0;
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+
+    private String logSince(long offset) {
+        try (RandomAccessFile f = new RandomAccessFile(logFile.toFile(), "r")) {
+            long len = f.length() - offset;
+            if (len <= 0) {
+                return "";
+            }
+            byte[] buf = new byte[(int) Math.min(len, 1 << 20)];
+            f.seek(offset);
+            f.readFully(buf);
+            return new String(buf, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    private void requireRunning() {
+        checkNotClosed();
+        if (!running) {
+            throw new IllegalStateException("'" + name + "' is not running");
+        }
+    }
+
+    private void checkNotClosed() {
+        if (closed) {
+            throw new IllegalStateException("'" + name + "' is closed");
+        }
+    }
+
+    /** A condition polled until true. */
+    @FunctionalInterface
+    interface Condition {
+        boolean holds();
+    }
+
+    /** Polls {@code condition} every 20 ms until it holds, for at most the start timeout. */
+    void await(String what, Condition condition) {
+        long deadline = System.nanoTime() + spec.startTimeout().toNanos();
+        RuntimeException last = null;
+        while (System.nanoTime() < deadline) {
+            try {
+                if (condition.holds()) {
+                    return;
+                }
+            } catch (RuntimeException e) {
+                last = e;
+            }
+            Os.pause(20);
+        }
+        throw new PgTestkitException("timed out after " + spec.startTimeout() + " waiting for " + what, last);
+    }
+}

@@ -1,0 +1,14 @@
+package io.pgconn.testkit;
+
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+class IsolationSecondIT extends AbstractIsolationIT {
+
+    @RegisterExtension
+    static final PgClusterExtension PG = PgClusterExtension.builder().name("isolation-second").standbys(1).build();
+
+    @Override
+    PgClusterExtension pg() {
+        return PG;
+    }
+}
