@@ -112,6 +112,10 @@ final class ConnectWalk {
     }
 
     private void tryAddress(HostSpec host, List<SocketAddress> addresses, int position) {
+        if (overallExpired()) {
+            totalTimeout();
+            return;
+        }
         if (position >= addresses.size() || result.isDone()) {
             nextHost();
             return;
@@ -208,6 +212,12 @@ final class ConnectWalk {
                 connection != null ? connection.authMethod() : null, error, elapsed)));
     }
 
+    /** Whether connectTimeout has run out (1 ms early, so a host budget clamped to it counts as the whole). */
+    private boolean overallExpired() {
+        return !config.connectTimeout().isZero()
+                && System.nanoTime() - startNanos >= config.connectTimeout().toNanos() - 1_000_000L;
+    }
+
     private void totalTimeout() {
         AttemptScope scope = currentScope;
         PgTimeoutException timeout = new PgTimeoutException(null, "could not connect within connectTimeout="
@@ -274,6 +284,10 @@ final class ConnectWalk {
                 timer = null;
             } else {
                 timer = resources.group().next().schedule(() -> {
+                    if (overallExpired()) {
+                        totalTimeout(); // the whole attempt is over, not just this host's share
+                        return;
+                    }
                     if (future.completeExceptionally(new PgTimeoutException(host.label(), "server " + host.label()
                             + " did not complete the connection within " + budget.toMillis() + "ms (hostConnectTimeout/connectTimeout)"))) {
                         scope.abort();

@@ -37,7 +37,12 @@ final class ProtocolNegotiation {
             throw new PgProtocolException(host, "server " + host + " reported unrecognized protocol options "
                     + message.unrecognizedOptions() + " that were never requested");
         }
-        ProtocolVersion offered = new ProtocolVersion(requested.major(), message.newestMinorSupported());
+        // the field carries a whole version code (3 << 16 | minor), as PostgreSQL sends and libpq reads it
+        ProtocolVersion offered = ProtocolVersion.ofCode(message.newestVersionCode());
+        if (offered.major() != requested.major()) {
+            throw new PgProtocolException(host, "server " + host + " offered protocol " + offered
+                    + " in NegotiateProtocolVersion; expected major version " + requested.major());
+        }
         if (offered.compareTo(requested) >= 0) {
             throw new PgProtocolException(host, "server " + host + " offered protocol " + offered
                     + " in NegotiateProtocolVersion, but that is not below the requested " + requested);

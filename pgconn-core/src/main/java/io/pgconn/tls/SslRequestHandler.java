@@ -36,6 +36,7 @@ final class SslRequestHandler extends ChannelInboundHandlerAdapter {
     private final CompletableFuture<TlsOutcome> result;
     private final Consumer<Channel> startTls;
     private boolean answered;
+    private boolean requested;
 
     /**
      * @param hostLabel {@code host:port}, for exceptions
@@ -61,7 +62,15 @@ final class SslRequestHandler extends ChannelInboundHandlerAdapter {
         ctx.fireChannelActive();
     }
 
+    /**
+     * Sends the request once: when the handler joins an active channel, channelActive may still
+     * follow (a connect promise's listeners run before channelActive fires).
+     */
     private void sendRequest(ChannelHandlerContext ctx) {
+        if (requested) {
+            return;
+        }
+        requested = true;
         ByteBuf request = ctx.alloc().buffer(SSL_REQUEST_LENGTH).writeInt(SSL_REQUEST_LENGTH).writeInt(SSL_REQUEST_CODE);
         ctx.writeAndFlush(request).addListener((ChannelFutureListener) future -> {
             if (!future.isSuccess()) {

@@ -68,9 +68,10 @@ public final class Backend {
         return message('Z', new byte[]{'I'});
     }
 
+    /** NegotiateProtocolVersion as PostgreSQL sends it: the newest version as a whole code (3 << 16 | minor). */
     public static byte[] negotiateProtocolVersion(int minor, String... options) {
         ByteArrayOutputStream body = new ByteArrayOutputStream();
-        body.writeBytes(ByteBuffer.allocate(8).putInt(minor).putInt(options.length).array());
+        body.writeBytes(ByteBuffer.allocate(8).putInt(3 << 16 | minor).putInt(options.length).array());
         for (String o : options) {
             body.writeBytes(cstring(o));
         }

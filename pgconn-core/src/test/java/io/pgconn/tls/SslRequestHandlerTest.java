@@ -72,6 +72,16 @@ class SslRequestHandlerTest {
     }
 
     @Test
+    void channelActiveAfterJoiningAnActiveChannelDoesNotSendASecondRequest() {
+        // a connect promise's listeners add the handler before channelActive fires; a second
+        // SSLRequest would be read by the server as the start of the TLS ClientHello
+        channel.pipeline().fireChannelActive();
+        ByteBuf request = channel.readOutbound();
+        request.release();
+        assertThat((Object) channel.readOutbound()).isNull();
+    }
+
+    @Test
     void refusalCompletesWithRefused() {
         serverSends(); // an empty read changes nothing
         assertThat(result).isNotDone();

@@ -6,13 +6,14 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * NegotiateProtocolVersion: the newest minor version the server supports and the startup options
+ * NegotiateProtocolVersion: the newest protocol version the server supports, as a whole version code
+ * ({@code 3 << 16 | minor}, which is what PostgreSQL sends despite the docs saying "minor"), and the startup options
  * (names starting with {@code _pq_.}) it did not recognize. Whether to accept is the handshake's
  * decision; the decoder only rejects what is malformed, such as a negative option count.
  *
  * @see <a href="https://www.postgresql.org/docs/current/protocol-message-formats.html#PROTOCOL-MESSAGE-FORMATS-NEGOTIATEPROTOCOLVERSION">NegotiateProtocolVersion</a>
  */
-public record NegotiateProtocolVersion(int newestMinorSupported, List<String> unrecognizedOptions)
+public record NegotiateProtocolVersion(int newestVersionCode, List<String> unrecognizedOptions)
         implements BackendMessage {
 
     public NegotiateProtocolVersion {
