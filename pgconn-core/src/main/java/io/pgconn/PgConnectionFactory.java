@@ -84,10 +84,10 @@ public final class PgConnectionFactory implements AutoCloseable {
 
     private PgConnection track(DefaultPgConnection connection) {
         open.add(connection);
-        connection.channel().closeFuture().addListener(f -> {
+        connection.onClosed(() -> {
             open.remove(connection);
-            PgException cause = null;
-            SafeTracer.run(tracer, t -> t.connectionClosed(new PgTracer.ConnectionClosed(connection.host(), connection.processId(), cause)));
+            SafeTracer.run(tracer, t -> t.connectionClosed(new PgTracer.ConnectionClosed(connection.host(), connection.processId(),
+                    connection.closeCause())));
         });
         if (closed.get()) {
             connection.close("closed: the connection factory was closed");

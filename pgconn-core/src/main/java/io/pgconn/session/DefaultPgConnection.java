@@ -11,7 +11,9 @@ import io.pgconn.failover.ServerRole;
 import io.pgconn.protocol.ProtocolVersion;
 import io.pgconn.protocol.frontend.Terminate;
 
+import java.util.ArrayList;
 import java.util.Collections;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -29,6 +31,8 @@ public final class DefaultPgConnection implements PgConnection {
     private final Function<SessionFacts, CompletableFuture<Void>> canceller;
     private final AtomicBoolean closing = new AtomicBoolean();
     private final CompletableFuture<Void> closed = new CompletableFuture<>();
+    private final List<Runnable> closeHooks = new ArrayList<>();
+    private boolean channelClosed;
     private volatile ServerRole role = ServerRole.UNKNOWN;
     private volatile Map<String, Integer> typeOids = Map.of();
 
@@ -39,7 +43,30 @@ public final class DefaultPgConnection implements PgConnection {
         this.session = session;
         this.parameters = Collections.unmodifiableMap(parameters);
         this.canceller = canceller;
-        channel.closeFuture().addListener(f -> closed.complete(null));
+        channel.closeFuture().addListener(f -> {
+            List<Runnable> hooks;
+            synchronized (closeHooks) {
+                channelClosed = true;
+                hooks = List.copyOf(closeHooks);
+                closeHooks.clear();
+            }
+            hooks.forEach(Runnable::run);
+            closed.complete(null);
+        });
+    }
+
+    /**
+     * Runs {@code hook} when the channel has closed, before {@link #close()}'s future completes (so
+     * an owner's bookkeeping is done when a caller sees the close); at once if it already closed.
+     */
+    public void onClosed(Runnable hook) {
+        synchronized (closeHooks) {
+            if (!channelClosed) {
+                closeHooks.add(hook);
+                return;
+            }
+        }
+        hook.run();
     }
 
     /** Set once by the connect path before the connection is handed out. */
@@ -169,6 +196,11 @@ public final class DefaultPgConnection implements PgConnection {
             });
         }
         return closed;
+    }
+
+    /** Why the server ended the session (e.g. 57P01), or null after a close asked by the user. */
+    public io.pgconn.PgException closeCause() {
+        return session.closeCause();
     }
 
     /** Closes with a specific reason for work in flight (e.g. "factory closed"). */
