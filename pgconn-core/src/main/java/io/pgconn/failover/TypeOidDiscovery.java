@@ -16,7 +16,7 @@ final class TypeOidDiscovery {
     }
 
     static CompletableFuture<DefaultPgConnection> discover(DefaultPgConnection connection, ConnConfig config) {
-        if (config.extensionTypes().isEmpty()) {
+        if (config.extensionTypes().isEmpty() || (config.replication() != null && !config.replication().isEmpty())) { // replication sessions skip it
             return CompletableFuture.completedFuture(connection);
         }
         return connection.lookupTypeOids(config.extensionTypes().toArray(String[]::new)).handle((oids, error) -> {

@@ -36,6 +36,9 @@ public final class Startup {
         if (config.options() != null && !config.options().isEmpty()) {
             parameters.put("options", config.options());
         }
+        if (config.replication() != null && !config.replication().isEmpty()) {
+            parameters.put("replication", config.replication());
+        }
         parameters.put("client_encoding", "UTF8");
         parameters.putAll(config.startupParameters());
         return new StartupMessage(config.maxProtocolVersion(), parameters);

@@ -49,6 +49,12 @@ public final class LeakDetectionExtension implements AfterAllCallback {
 
     private static final class RecordingFactory extends ResourceLeakDetectorFactory {
         @Override
+        public <T> ResourceLeakDetector<T> newResourceLeakDetector(Class<T> resource, int samplingInterval) {
+            return new RecordingDetector<>(resource, samplingInterval);
+        }
+
+        @Override
+        @SuppressWarnings("deprecation") // still abstract in Netty 4.2; the two-argument form above is the one Netty calls
         public <T> ResourceLeakDetector<T> newResourceLeakDetector(Class<T> resource, int samplingInterval, long maxActive) {
             return new RecordingDetector<>(resource, samplingInterval);
         }

@@ -78,7 +78,8 @@ class SslRequestHandlerTest {
         channel.pipeline().fireChannelActive();
         ByteBuf request = channel.readOutbound();
         request.release();
-        assertThat((Object) channel.readOutbound()).isNull();
+        Object second = channel.readOutbound();
+        assertThat(second).isNull();
     }
 
     @Test
