@@ -3,7 +3,6 @@ package io.pgconn.failover;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.pgconn.PgAuthenticationException;
 import io.pgconn.PgConfigException;
-import io.pgconn.PgConnectException;
 import io.pgconn.PgException;
 import io.pgconn.PgTimeoutException;
 import io.pgconn.config.ConnConfig;
@@ -17,7 +16,6 @@ import io.pgconn.trace.SafeTracer;
 
 import java.net.SocketAddress;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -40,7 +38,7 @@ final class ConnectWalk {
     private final RandomGenerator addressShuffle;
     private final TargetSessionAttrs target;
     private final CompletableFuture<DefaultPgConnection> result = new CompletableFuture<>();
-    private final List<Failure> failures = new ArrayList<>();
+    private final WalkFailures failures = new WalkFailures();
     private final long startNanos = System.nanoTime();
     private volatile AttemptScope currentScope;
     private ScheduledFuture<?> deadline;
@@ -48,9 +46,6 @@ final class ConnectWalk {
     private int index;
     private int pass = 1;
     private int attempts;
-
-    private record Failure(String host, PgException error) {
-    }
 
     ConnectWalk(long id, ConnConfig config, ConnectResources resources, HostConnector hostConnector, HostStatusRegistry registry,
                 List<HostSpec> hosts, RandomGenerator addressShuffle) {
@@ -194,9 +189,7 @@ final class ConnectWalk {
     }
 
     private void failed(HostSpec host, SocketAddress address, PgException error, Duration elapsed) {
-        synchronized (this) {
-            failures.add(new Failure(host.label(), error));
-        }
+        failures.add(host.label(), error);
         if (!(error instanceof RoleMismatchException)) {
             registry.recordDown(host.label(), error.getMessage());
         }
@@ -221,36 +214,14 @@ final class ConnectWalk {
     private void totalTimeout() {
         AttemptScope scope = currentScope;
         PgTimeoutException timeout = new PgTimeoutException(null, "could not connect within connectTimeout="
-                + config.connectTimeout().toMillis() + "ms" + triedSoFar());
+                + config.connectTimeout().toMillis() + "ms" + failures.triedSoFar());
         if (result.completeExceptionally(timeout) && scope != null) {
             scope.abort();
         }
     }
 
-    private synchronized PgException allFailed() {
-        if (failures.size() == 1) {
-            return failures.get(0).error();
-        }
-        StringBuilder message = new StringBuilder("could not connect to any of ").append(hosts.size()).append(" hosts");
-        message.append(" (target_session_attrs=").append(target.libpqName()).append("):");
-        for (Failure failure : failures) {
-            message.append("\n  ").append(failure.host()).append(": ").append(failure.error().getMessage());
-        }
-        PgException last = failures.isEmpty() ? null : failures.get(failures.size() - 1).error();
-        PgException aggregate = last instanceof PgAuthenticationException
-                ? new PgAuthenticationException(null, message.toString(), last.serverFields(), null)
-                : new PgConnectException(null, message.toString());
-        failures.forEach(f -> aggregate.addSuppressed(f.error()));
-        return aggregate;
-    }
-
-    private synchronized String triedSoFar() {
-        if (failures.isEmpty()) {
-            return "";
-        }
-        StringBuilder sb = new StringBuilder("; tried:");
-        failures.forEach(f -> sb.append("\n  ").append(f.host()).append(": ").append(f.error().getMessage()));
-        return sb.toString();
+    private PgException allFailed() {
+        return failures.aggregate(hosts.size(), target);
     }
 
     private void finished(DefaultPgConnection connection, Throwable error) {
