@@ -34,6 +34,19 @@ class Lifecycle18IT extends AbstractLifecycleIT {
     }
 
     @Test
+    void hostaddrIsDialledWhileTheHostNameIsCheckedByTls() {
+        // localhost → 127.0.0.1 without DNS; the certificate is checked against the NAME
+        PgConnection ok = connect("scram_u", PASSWORD, tlsOptions("verify-full") + " hostaddr=127.0.0.1");
+        await(ok.close());
+        // a name that does not resolve is never looked up, and the certificate does not name it
+        io.pgconn.config.ConnConfig wrongName = io.pgconn.config.ConnConfig.parse("host=db.wrong.example hostaddr=127.0.0.1 port="
+                + PG.primary().port() + " dbname=postgres user=scram_u password=" + PASSWORD + " extensionTypes='' "
+                + tlsOptions("verify-full"), io.pgconn.config.EnvironmentSource.of(java.util.Map.of()));
+        Throwable failure = io.pgconn.testing.Connect.failure(factory.connect(wrongName));
+        assertThat(failure).isInstanceOf(io.pgconn.PgTlsException.class).hasMessageContaining("db.wrong.example");
+    }
+
+    @Test
     void protocol32GivesALongCancelKey() {
         PgConnection connection = connect("trust_u", null, "sslmode=disable max_protocol_version=latest");
         try {
