@@ -119,19 +119,24 @@ public final class PgConnectionFactory implements AutoCloseable {
         if (!closed.compareAndSet(false, true)) {
             return closeFuture;
         }
-        CompletableFuture<Void> connectionsClosed = CompletableFuture.allOf(open.stream()
+        long deadline = System.nanoTime() + timeout.toNanos();
+        List<DefaultPgConnection> toClose = List.copyOf(open);
+        CompletableFuture<Void> connectionsClosed = CompletableFuture.allOf(toClose.stream()
                 .map(c -> c.close("closed: the connection factory was closed")).toArray(CompletableFuture[]::new));
         closeFuture = connectionsClosed
                 .completeOnTimeout(null, timeout.toMillis(), TimeUnit.MILLISECONDS)
                 .thenCompose(ignored -> {
+                    // a server that did not answer Terminate in time loses its socket now
+                    toClose.forEach(c -> c.channel().close());
                     resources.close();
                     if (!ownsGroup) {
                         return CompletableFuture.<Void>completedFuture(null);
                     }
+                    long left = Math.max(0, deadline - System.nanoTime());
                     CompletableFuture<Void> stopped = new CompletableFuture<>();
-                    group.shutdownGracefully(0, Math.max(100, timeout.toMillis() / 2), TimeUnit.MILLISECONDS)
-                            .addListener(f -> stopped.complete(null));
-                    return stopped;
+                    group.shutdownGracefully(0, left, TimeUnit.NANOSECONDS).addListener(f -> stopped.complete(null));
+                    // the group gets what is left of the one deadline, not a fresh one
+                    return stopped.completeOnTimeout(null, left, TimeUnit.NANOSECONDS);
                 });
         return closeFuture;
     }

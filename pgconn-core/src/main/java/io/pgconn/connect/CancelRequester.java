@@ -13,6 +13,8 @@ import io.pgconn.tls.TlsSettings;
 
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Sends a CancelRequest on a new connection to the same address the session used, over TLS when
@@ -68,9 +70,12 @@ final class CancelRequester {
                 channel.close();
             }
         });
-        channel.closeFuture().addListener(f -> done.complete(null));
         // a server that reads the request but keeps the socket open must not hold it forever
-        channel.eventLoop().schedule(() -> channel.close(), CANCEL_CONNECT_TIMEOUT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        ScheduledFuture<?> guard = channel.eventLoop().schedule(() -> channel.close(), CANCEL_CONNECT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        channel.closeFuture().addListener(f -> {
+            guard.cancel(false);
+            done.complete(null);
+        });
         return done;
     }
 }

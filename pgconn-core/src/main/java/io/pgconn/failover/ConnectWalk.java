@@ -64,9 +64,26 @@ final class ConnectWalk {
         if (!config.connectTimeout().isZero()) {
             deadline = resources.group().next().schedule(this::totalTimeout, config.connectTimeout().toNanos(), TimeUnit.NANOSECONDS);
         }
-        result.whenComplete((connection, error) -> finished(connection, error));
+        // the caller's future completes only after connectEnded, so a tracer has the whole story when a caller looks
+        CompletableFuture<DefaultPgConnection> caller = new CompletableFuture<>();
+        result.whenComplete((connection, error) -> {
+            finished(connection, error);
+            if (error != null) {
+                caller.completeExceptionally(error);
+            } else if (!caller.complete(connection)) {
+                connection.close(); // the caller cancelled while the last step finished
+            }
+        });
+        caller.whenComplete((connection, error) -> {
+            if (caller.isCancelled() && result.cancel(false)) {
+                AttemptScope scope = currentScope;
+                if (scope != null) {
+                    scope.abort();
+                }
+            }
+        });
         nextHost();
-        return result;
+        return caller;
     }
 
     private synchronized void nextHost() {

@@ -11,6 +11,7 @@ import io.pgconn.failover.ServerRole;
 import io.pgconn.protocol.ProtocolVersion;
 import io.pgconn.protocol.frontend.Terminate;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -18,11 +19,15 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 
 /** The {@link PgConnection} of one established channel. */
 public final class DefaultPgConnection implements PgConnection {
+
+    /** How long close() waits for the cancel request of a running statement to reach the server. */
+    private static final Duration CANCEL_ON_CLOSE_WAIT = Duration.ofSeconds(2);
 
     private final Channel channel;
     private final SessionFacts facts;
@@ -31,6 +36,8 @@ public final class DefaultPgConnection implements PgConnection {
     private final Function<SessionFacts, CompletableFuture<Void>> canceller;
     private final AtomicBoolean closing = new AtomicBoolean();
     private final CompletableFuture<Void> closed = new CompletableFuture<>();
+    /** A CancelRequest sent because close() found a statement running; close() completes after it. */
+    private volatile CompletableFuture<Void> cancelOnClose = CompletableFuture.completedFuture(null);
     private final List<Runnable> closeHooks = new ArrayList<>();
     private boolean channelClosed;
     private volatile ServerRole role = ServerRole.UNKNOWN;
@@ -51,7 +58,7 @@ public final class DefaultPgConnection implements PgConnection {
                 closeHooks.clear();
             }
             hooks.forEach(Runnable::run);
-            closed.complete(null);
+            cancelOnClose.whenComplete((ok, error) -> closed.complete(null));
         });
     }
 
@@ -184,9 +191,21 @@ public final class DefaultPgConnection implements PgConnection {
 
     @Override
     public CompletableFuture<Void> close() {
+        return close("closed");
+    }
+
+    /**
+     * Closes with a specific reason for work in flight (e.g. "closed: the connection factory was
+     * closed"): sends Terminate, and a CancelRequest first when a statement is running.
+     */
+    public CompletableFuture<Void> close(String reason) {
         if (closing.compareAndSet(false, true)) {
             channel.eventLoop().execute(() -> {
-                session.closingByUser("closed");
+                if (channel.isActive() && session.busy()) {
+                    // the backend would run the statement to its end before it reads Terminate
+                    cancelOnClose = cancelQuietly();
+                }
+                session.closingByUser(reason);
                 session.stopListening(null);
                 if (channel.isActive()) {
                     channel.writeAndFlush(Terminate.INSTANCE).addListener(f -> channel.close());
@@ -198,15 +217,19 @@ public final class DefaultPgConnection implements PgConnection {
         return closed;
     }
 
+    private CompletableFuture<Void> cancelQuietly() {
+        try {
+            return canceller.apply(facts)
+                    .exceptionally(error -> null)
+                    .completeOnTimeout(null, CANCEL_ON_CLOSE_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (RuntimeException e) {
+            return CompletableFuture.completedFuture(null); // e.g. the event loops are shutting down
+        }
+    }
+
     /** Why the server ended the session (e.g. 57P01), or null after a close asked by the user. */
     public io.pgconn.PgException closeCause() {
         return session.closeCause();
-    }
-
-    /** Closes with a specific reason for work in flight (e.g. "factory closed"). */
-    public CompletableFuture<Void> close(String reason) {
-        session.closingByUser(reason);
-        return close();
     }
 
     @Override

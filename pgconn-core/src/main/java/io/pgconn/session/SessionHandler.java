@@ -75,6 +75,11 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
         return query.result;
     }
 
+    /** Whether a statement is running on the server (event loop only). */
+    boolean busy() {
+        return !inFlight.isEmpty();
+    }
+
     public void addListener(String channelName, NotificationListener listener) {
         NotificationListener previous = listeners.put(channelName, listener);
         if (previous != null && previous != listener) {

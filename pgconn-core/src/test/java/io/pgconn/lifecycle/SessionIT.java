@@ -220,6 +220,52 @@ class SessionIT {
         assertThat(c.isClosed()).isTrue();
     }
 
+    @Test
+    void closeCancelsARunningStatementSoItsBackendEnds() {
+        PgConnection c = connect("extensionTypes=''");
+        CompletableFuture<QueryResult> sleeping = c.simpleQuery("SELECT pg_sleep(120)");
+        String pid = String.valueOf(c.processId());
+        awaitCondition(() -> "active".equals(PG.primary().queryValue("SELECT state FROM pg_stat_activity WHERE pid = " + pid)));
+        await(c.close());
+        assertThat(failure(sleeping)).isInstanceOf(PgClosedException.class);
+        // without the cancel request the backend would sleep on for two minutes, past this wait
+        awaitCondition(() -> "0".equals(PG.primary().queryValue("SELECT count(*) FROM pg_stat_activity WHERE pid = " + pid)));
+    }
+
+    @Test
+    void factoryCloseEndsConnectionsInUseAndRefusesNewConnects() {
+        PgConnectionFactory own = PgConnectionFactory.builder(ConnConfig.builder().build()).threads(1).build();
+        ConnConfig config = Connect.config(PG.primary(), "scram_u", PASSWORD, "sslmode=disable extensionTypes=''");
+        PgConnection idle = await(own.connect(config));
+        PgConnection busy = await(own.connect(config));
+        CompletableFuture<QueryResult> sleeping = busy.simpleQuery("SELECT pg_sleep(120)");
+        String pids = idle.processId() + "," + busy.processId();
+        awaitCondition(() -> "active".equals(PG.primary().queryValue("SELECT state FROM pg_stat_activity WHERE pid = " + busy.processId())));
+        assertThat(own.openConnections()).isEqualTo(2);
+
+        await(own.closeAsync(java.time.Duration.ofSeconds(5)));
+
+        assertThat(own.openConnections()).isZero();
+        assertThat(idle.isClosed()).isTrue();
+        assertThat(failure(sleeping)).isInstanceOf(PgClosedException.class).hasMessageContaining("factory was closed");
+        assertThat(failure(own.connect(config))).isInstanceOf(PgClosedException.class).hasMessageContaining("factory is closed");
+        awaitCondition(() -> "0".equals(PG.primary().queryValue("SELECT count(*) FROM pg_stat_activity WHERE pid IN (" + pids + ")")));
+    }
+
+    @Test
+    void theTracerHasTheWholeConnectBeforeTheCallerSeesTheConnection() {
+        io.pgconn.testing.RecordingTracer tracer = new io.pgconn.testing.RecordingTracer();
+        try (PgConnectionFactory traced = PgConnectionFactory.builder(ConnConfig.builder().build()).threads(1).tracer(tracer).build()) {
+            CompletableFuture<Integer> endedSeenByCaller = traced
+                    .connect(Connect.config(PG.primary(), "scram_u", PASSWORD, "sslmode=disable extensionTypes=''"))
+                    .thenApply(c -> {
+                        c.close();
+                        return tracer.events(io.pgconn.trace.PgTracer.ConnectEnded.class).size();
+                    });
+            assertThat(await(endedSeenByCaller)).isEqualTo(1);
+        }
+    }
+
     private static void awaitCondition(java.util.function.BooleanSupplier condition) {
         long deadline = System.nanoTime() + Connect.LIMIT.toNanos();
         while (!condition.getAsBoolean()) {
