@@ -2,11 +2,8 @@ package io.pgconn.failover;
 
 import io.pgconn.PgConnectException;
 import io.pgconn.PgConnection;
-import io.pgconn.PgConnectionFactory;
-import io.pgconn.config.ConnConfig;
+import io.pgconn.testing.FactoryExtension;
 import io.pgconn.testkit.PgClusterExtension;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -22,18 +19,9 @@ class TargetSessionAttrsIT {
     @RegisterExtension
     static final PgClusterExtension PG = FailoverCluster.withStandbys("tsa", 1);
 
-    static PgConnectionFactory factory;
-
-    @BeforeAll
-    static void openFactory() {
-        // a fresh factory per connect would forget host memory; this one is reset by using hostRecheckInterval=0
-        factory = PgConnectionFactory.builder(ConnConfig.builder().build()).threads(2).build();
-    }
-
-    @AfterAll
-    static void closeFactory() {
-        factory.close();
-    }
+    // a fresh factory per connect would forget host memory; this one is reset by using hostRecheckInterval=0
+    @RegisterExtension
+    static final FactoryExtension FACTORY = new FactoryExtension();
 
     private static int port(String node) {
         return node.equals("P") ? PG.primary().port() : PG.standby(0).port();
@@ -50,7 +38,7 @@ class TargetSessionAttrsIT {
             "P, P, prefer-standby, P",
     })
     void landsOnTheExpectedNode(String first, String second, String attrs, String expected) {
-        PgConnection c = await(factory.connect(FailoverCluster.config("hostRecheckInterval=0 target_session_attrs=" + attrs,
+        PgConnection c = await(FACTORY.factory().connect(FailoverCluster.config("hostRecheckInterval=0 target_session_attrs=" + attrs,
                 port(first), port(second))));
         try {
             assertThat(c.hostSpec().port()).isEqualTo(port(expected));
@@ -63,18 +51,18 @@ class TargetSessionAttrsIT {
     @Test
     void twoStandbysCannotServeReadWrite() {
         int s = port("S");
-        Throwable failure = failure(factory.connect(FailoverCluster.config("hostRecheckInterval=0 target_session_attrs=read-write", s, s)));
+        Throwable failure = failure(FACTORY.factory().connect(FailoverCluster.config("hostRecheckInterval=0 target_session_attrs=read-write", s, s)));
         assertThat(failure).isInstanceOf(PgConnectException.class)
                 .hasMessageContaining("could not connect to any of 2 hosts")
                 .hasMessageContaining("127.0.0.1:" + s + ": server 127.0.0.1:" + s + " is standby, not acceptable for target_session_attrs=read-write");
         assertThat(failure.getSuppressed()).hasSize(2).allSatisfy(e -> assertThat(e).isInstanceOf(RoleMismatchException.class));
-        assertThat(factory.openConnections()).isZero();
+        assertThat(FACTORY.factory().openConnections()).isZero();
     }
 
     @Test
     void twoPrimariesCannotServeStandby() {
         int p = port("P");
-        Throwable failure = failure(factory.connect(FailoverCluster.config("hostRecheckInterval=0 target_session_attrs=standby", p, p)));
+        Throwable failure = failure(FACTORY.factory().connect(FailoverCluster.config("hostRecheckInterval=0 target_session_attrs=standby", p, p)));
         assertThat(failure).isInstanceOf(PgConnectException.class).hasMessageContaining("is primary");
         assertThat(failure.getSuppressed()).hasSize(2);
     }
@@ -83,7 +71,7 @@ class TargetSessionAttrsIT {
     void roleProbeIsUsedWhenParameterStatusIsSilent() {
         // the probe query gives the same answer as ParameterStatus; checked directly on both nodes
         for (String node : new String[]{"P", "S"}) {
-            PgConnection c = await(factory.connect(FailoverCluster.config("", port(node))));
+            PgConnection c = await(FACTORY.factory().connect(FailoverCluster.config("", port(node))));
             try {
                 assertThat(await(c.simpleQuery(RoleCheck.PROBE)).rows().get(0).get(0)).isEqualTo(node.equals("S") ? "t" : "f");
                 assertThat(RoleCheck.fromParameters(c.parameters())).isEqualTo(node.equals("S") ? ServerRole.STANDBY : ServerRole.PRIMARY);

@@ -3,17 +3,16 @@ package io.pgconn.lifecycle;
 import io.pgconn.PgAuthenticationException;
 import io.pgconn.PgConfigException;
 import io.pgconn.PgConnection;
-import io.pgconn.PgConnectionFactory;
 import io.pgconn.PgException;
 import io.pgconn.PgTlsException;
 import io.pgconn.auth.AuthMethod;
 import io.pgconn.config.ConnConfig;
+import io.pgconn.testing.FactoryExtension;
 import io.pgconn.testkit.ClientCertificate;
 import io.pgconn.testkit.PgClusterExtension;
 import io.pgconn.testkit.PgServer;
 import io.pgconn.testkit.ServerCertificate;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -31,19 +30,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 abstract class AbstractLifecycleIT {
 
-    static PgConnectionFactory factory;
+    @RegisterExtension
+    static final FactoryExtension FACTORY = new FactoryExtension();
 
     abstract PgClusterExtension pg();
-
-    @BeforeAll
-    static void openFactory() {
-        factory = PgConnectionFactory.builder(ConnConfig.builder().build()).threads(2).build();
-    }
-
-    @AfterAll
-    static void closeFactory() {
-        factory.close();
-    }
 
     PgServer server() {
         return pg().primary();
@@ -54,11 +44,11 @@ abstract class AbstractLifecycleIT {
     }
 
     PgConnection connect(String user, String password, String extra) {
-        return await(factory.connect(config(user, password, extra)));
+        return await(FACTORY.factory().connect(config(user, password, extra)));
     }
 
     Throwable refusal(String user, String password, String extra) {
-        return failure(factory.connect(config(user, password, extra)));
+        return failure(FACTORY.factory().connect(config(user, password, extra)));
     }
 
     String tlsOptions(String mode) {
@@ -127,10 +117,10 @@ abstract class AbstractLifecycleIT {
     @ParameterizedTest(name = "require_auth={0} is a configuration error")
     @CsvSource(delimiter = '|', value = {"password,!md5", "md5,md5", "kerberos", "password,,md5"})
     void requireAuthBadListsAreRefusedBeforeDialling(String requireAuth) {
-        int before = factory.openConnections();
+        int before = FACTORY.factory().openConnections();
         Throwable failure = org.assertj.core.api.Assertions.catchThrowable(() -> config("scram_u", PASSWORD, "require_auth='" + requireAuth + "'"));
         assertThat(failure).isInstanceOf(PgConfigException.class).hasMessageContaining("require_auth");
-        assertThat(factory.openConnections()).isEqualTo(before);
+        assertThat(FACTORY.factory().openConnections()).isEqualTo(before);
     }
 
     @Test

@@ -42,7 +42,7 @@ class Lifecycle18IT extends AbstractLifecycleIT {
         io.pgconn.config.ConnConfig wrongName = io.pgconn.config.ConnConfig.parse("host=db.wrong.example hostaddr=127.0.0.1 port="
                 + PG.primary().port() + " dbname=postgres user=scram_u password=" + PASSWORD + " extensionTypes='' "
                 + tlsOptions("verify-full"), io.pgconn.config.EnvironmentSource.of(java.util.Map.of()));
-        Throwable failure = io.pgconn.testing.Connect.failure(factory.connect(wrongName));
+        Throwable failure = io.pgconn.testing.Connect.failure(FACTORY.factory().connect(wrongName));
         assertThat(failure).isInstanceOf(io.pgconn.PgTlsException.class).hasMessageContaining("db.wrong.example");
     }
 

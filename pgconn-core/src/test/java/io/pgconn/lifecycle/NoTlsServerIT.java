@@ -1,15 +1,14 @@
 package io.pgconn.lifecycle;
 
 import io.pgconn.PgConnection;
-import io.pgconn.PgConnectionFactory;
 import io.pgconn.PgTlsException;
 import io.pgconn.config.ConnConfig;
 import io.pgconn.testing.Connect;
+import io.pgconn.testing.FactoryExtension;
 import io.pgconn.testkit.AuthMethod;
 import io.pgconn.testkit.ConnectionType;
 import io.pgconn.testkit.PgClusterExtension;
 import io.pgconn.testkit.PgUser;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -28,18 +27,14 @@ class NoTlsServerIT {
             .user(PgUser.scram("u", "pw").allow(ConnectionType.HOST, AuthMethod.SCRAM_SHA_256))
             .build();
 
-    static PgConnectionFactory factory;
+    @RegisterExtension
+    static final FactoryExtension FACTORY = new FactoryExtension();
+
     static java.nio.file.Path rootCert;
 
     @BeforeAll
-    static void openFactory(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+    static void makeAnUnusedCa(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
         rootCert = io.pgconn.testkit.PgTls.generate(dir).caCertificate(); // a real CA the server never uses
-        factory = PgConnectionFactory.builder(ConnConfig.builder().build()).threads(1).build();
-    }
-
-    @AfterAll
-    static void closeFactory() {
-        factory.close();
     }
 
     @ParameterizedTest(name = "sslmode={0} → {1}")
@@ -48,11 +43,11 @@ class NoTlsServerIT {
         String root = mode.startsWith("verify") ? " sslrootcert=" + rootCert : "";
         ConnConfig config = Connect.config(PG.primary(), "u", "pw", "extensionTypes='' sslmode=" + mode + root);
         if (outcome.equals("plain")) {
-            PgConnection c = await(factory.connect(config));
+            PgConnection c = await(FACTORY.factory().connect(config));
             assertThat(c.tlsProtocol()).isEmpty();
             await(c.close());
         } else {
-            Throwable failure = failure(factory.connect(config));
+            Throwable failure = failure(FACTORY.factory().connect(config));
             assertThat(failure).isInstanceOf(PgTlsException.class)
                     .hasMessageContaining("does not support SSL").hasMessageContaining("sslmode=" + mode);
         }

@@ -10,9 +10,8 @@ import io.pgconn.PgServerException;
 import io.pgconn.QueryResult;
 import io.pgconn.config.ConnConfig;
 import io.pgconn.testing.Connect;
+import io.pgconn.testing.FactoryExtension;
 import io.pgconn.testkit.PgClusterExtension;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -36,20 +35,11 @@ class SessionIT {
     @RegisterExtension
     static final PgClusterExtension PG = LifecycleCluster.withMajorVersion(18);
 
-    static PgConnectionFactory factory;
-
-    @BeforeAll
-    static void openFactory() {
-        factory = PgConnectionFactory.builder(ConnConfig.builder().build()).threads(2).build();
-    }
-
-    @AfterAll
-    static void closeFactory() {
-        factory.close();
-    }
+    @RegisterExtension
+    static final FactoryExtension FACTORY = new FactoryExtension();
 
     private static PgConnection connect(String extra) {
-        return await(factory.connect(Connect.config(PG.primary(), "scram_u", PASSWORD, "sslmode=disable " + extra)));
+        return await(FACTORY.factory().connect(Connect.config(PG.primary(), "scram_u", PASSWORD, "sslmode=disable " + extra)));
     }
 
     @Test
@@ -89,7 +79,7 @@ class SessionIT {
 
     @Test
     void cancelOverTlsInterruptsALongQuery() {
-        PgConnection c = await(factory.connect(Connect.config(PG.primary(), "scram_u", PASSWORD,
+        PgConnection c = await(FACTORY.factory().connect(Connect.config(PG.primary(), "scram_u", PASSWORD,
                 "sslmode=verify-full extensionTypes='' sslrootcert=" + PG.tls().caCertificate())));
         try {
             assertThat(c.tlsProtocol()).isPresent();
@@ -169,7 +159,7 @@ class SessionIT {
 
     @Test
     void connectsOverAUnixSocket() {
-        PgConnection c = await(factory.connect(ConnConfig.parse("host=" + PG.primary().socketDirectory() + " port="
+        PgConnection c = await(FACTORY.factory().connect(ConnConfig.parse("host=" + PG.primary().socketDirectory() + " port="
                 + PG.primary().port() + " dbname=postgres user=scram_u password=" + PASSWORD + " extensionTypes=''",
                 io.pgconn.config.EnvironmentSource.of(java.util.Map.of()))));
         try {
