@@ -44,7 +44,8 @@ public final class PgConnectionFactory implements AutoCloseable {
     private PgConnectionFactory(Builder builder) {
         this.config = builder.config;
         this.ownsGroup = builder.group == null;
-        Transport transport = builder.group == null ? Transport.best() : Transport.of(builder.group);
+        Transport transport = builder.group != null ? Transport.of(builder.group)
+                : builder.transport != null ? builder.transport : Transport.best();
         this.group = ownsGroup ? transport.newEventLoopGroup(builder.threads) : builder.group;
         this.tracer = builder.tracer;
         this.resources = new ConnectResources(group, transport, tracer);
@@ -156,6 +157,7 @@ public final class PgConnectionFactory implements AutoCloseable {
     public static final class Builder {
         private final ConnConfig config;
         private EventLoopGroup group;
+        private Transport transport;
         private int threads = Math.max(1, Runtime.getRuntime().availableProcessors());
         private PgTracer tracer = PgTracer.noop();
         private Clock clock = Clock.systemUTC();
@@ -167,6 +169,18 @@ public final class PgConnectionFactory implements AutoCloseable {
         /** Uses an event loop group the caller owns (and shuts down); the factory then does not stop it. */
         public Builder eventLoopGroup(EventLoopGroup group) {
             this.group = group;
+            return this;
+        }
+
+        /**
+         * The transport of the group the factory creates (default: {@link Transport#best()}: epoll,
+         * else io_uring, else NIO); fails here when it is not available on this machine.
+         */
+        public Builder transport(Transport transport) {
+            if (!transport.isAvailable()) {
+                throw new IllegalArgumentException("transport " + transport.name().toLowerCase() + " is not available here");
+            }
+            this.transport = transport;
             return this;
         }
 

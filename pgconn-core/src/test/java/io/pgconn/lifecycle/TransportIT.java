@@ -1,0 +1,66 @@
+package io.pgconn.lifecycle;
+
+import io.pgconn.PgConnection;
+import io.pgconn.PgConnectionFactory;
+import io.pgconn.QueryResult;
+import io.pgconn.config.ConnConfig;
+import io.pgconn.config.EnvironmentSource;
+import io.pgconn.transport.Transport;
+import io.pgconn.session.DefaultPgConnection;
+import io.pgconn.testing.Connect;
+import io.pgconn.testkit.PgClusterExtension;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+import static io.pgconn.testing.Connect.await;
+import static io.pgconn.testing.Connect.failure;
+import static io.pgconn.testing.Connect.value;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/** The whole lifecycle on each Netty transport: TLS + SCRAM over TCP, cancel, a Unix socket, close. */
+class TransportIT {
+
+    @RegisterExtension
+    static final PgClusterExtension PG = LifecycleCluster.withMajorVersion(18);
+
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(Transport.class)
+    void connectsCancelsAndClosesOn(Transport transport) {
+        // CI's machine has every transport; elsewhere a kernel may forbid io_uring
+        assumeTrue(transport.isAvailable() || "true".equals(System.getenv("CI")), transport + " is not available on this machine");
+        try (PgConnectionFactory factory = PgConnectionFactory.builder(ConnConfig.builder().build()).transport(transport).threads(1).build()) {
+            PgConnection tcp = await(factory.connect(Connect.config(PG.primary(), "scram_u", LifecycleCluster.PASSWORD,
+                    "extensionTypes='' sslmode=verify-full sslrootcert=" + PG.tls().caCertificate())));
+            assertThat(((DefaultPgConnection) tcp).channel()).isInstanceOf(transport.socketChannel());
+            assertThat(tcp.tlsProtocol()).isPresent();
+            CompletableFuture<QueryResult> sleeping = tcp.simpleQuery("SELECT pg_sleep(30)");
+            awaitActive(tcp.processId());
+            await(tcp.cancel());
+            assertThat(failure(sleeping)).hasMessageContaining("57014");
+            assertThat(value(tcp, "SELECT 'after cancel'")).isEqualTo("after cancel");
+
+            PgConnection unix = await(factory.connect(ConnConfig.parse("host=" + PG.primary().socketDirectory() + " port="
+                    + PG.primary().port() + " dbname=postgres user=scram_u password=" + LifecycleCluster.PASSWORD + " extensionTypes=''",
+                    EnvironmentSource.of(Map.of()))));
+            assertThat(((DefaultPgConnection) unix).channel()).isInstanceOf(transport.domainSocketChannel());
+            assertThat(value(unix, "SELECT coalesce(inet_client_addr()::text, 'unix')")).isEqualTo("unix");
+
+            await(tcp.close());
+            await(unix.close());
+            assertThat(factory.openConnections()).isZero();
+        }
+    }
+
+    private static void awaitActive(int pid) {
+        long deadline = System.nanoTime() + Connect.LIMIT.toNanos();
+        while (!"active".equals(PG.primary().queryValue("SELECT state FROM pg_stat_activity WHERE pid = " + pid))) {
+            assertThat(System.nanoTime()).as("backend %d running the statement", pid).isLessThan(deadline);
+            java.util.concurrent.locks.LockSupport.parkNanos(20_000_000L); // poll interval
+        }
+    }
+}
