@@ -29,7 +29,7 @@ final class ScramMessages {
         String[] attributes = message.split(",", -1);
         if (attributes[0].startsWith("m=")) {
             throw new PgAuthenticationException(host,
-                    "server requires an unsupported mandatory SCRAM extension (m=) in server-first-message");
+                    "server " + host + " requires an unsupported mandatory SCRAM extension (m=) in server-first-message");
         }
         String nonce = attribute(host, attributes, 0, 'r', "server-first-message");
         String salt = attribute(host, attributes, 1, 's', "server-first-message");
@@ -38,7 +38,7 @@ final class ScramMessages {
             throw malformed(host, "unexpected attribute after i= in server-first-message: " + quote(attributes[3]));
         }
         if (nonce.length() <= clientNonce.length() || !nonce.startsWith(clientNonce)) {
-            throw new PgAuthenticationException(host, "SCRAM server nonce does not extend the client nonce"
+            throw new PgAuthenticationException(host, "SCRAM nonce of server " + host + " does not extend the client nonce"
                     + " (it must start with the client's nonce and add its own): possible replay or impersonation");
         }
         return new ServerFirst(message, nonce, salt(host, salt), iterations(host, iterations, minIterations, maxIterations));
@@ -51,7 +51,7 @@ final class ScramMessages {
     static byte[] parseServerFinal(String host, byte[] bytes) {
         String message = new String(bytes, StandardCharsets.UTF_8);
         if (message.startsWith("e=")) {
-            throw new PgAuthenticationException(host, "server reported SCRAM error: " + quote(message.substring(2)));
+            throw new PgAuthenticationException(host, "server " + host + " reported SCRAM error: " + quote(message.substring(2)));
         }
         String[] attributes = message.split(",", -1);
         String verifier = attribute(host, attributes, 0, 'v', "server-final-message");
@@ -101,7 +101,7 @@ final class ScramMessages {
         // More than 10 digits cannot fit an int; treat as "too large" rather than overflowing.
         long value = text.length() > 10 ? Long.MAX_VALUE : Long.parseLong(text);
         if (value < min || value > max) {
-            throw new PgAuthenticationException(host, "server requested " + quote(text)
+            throw new PgAuthenticationException(host, "server " + host + " requested " + quote(text)
                     + " SCRAM iterations, outside the accepted range [" + min + ", " + max
                     + "] (minScramIterations / maxScramIterations)");
         }
@@ -132,6 +132,6 @@ final class ScramMessages {
     }
 
     private static PgProtocolException malformed(String host, String detail) {
-        return new PgProtocolException(host, "malformed SCRAM message: " + detail);
+        return new PgProtocolException(host, "malformed SCRAM message from " + host + ": " + detail);
     }
 }

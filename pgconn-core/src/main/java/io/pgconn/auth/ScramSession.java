@@ -125,7 +125,7 @@ public final class ScramSession {
             // Constant time: a timing oracle on the comparison would let a forger learn it byte by byte.
             if (!MessageDigest.isEqual(expectedServerSignature, signature)) {
                 throw new PgAuthenticationException(host, "SCRAM server signature does not match:"
-                        + " the server could not prove it knows the password (possible impersonation)");
+                        + " server " + host + " could not prove it knows the password (possible impersonation)");
             }
             state = State.VERIFIED;
         } catch (PgException e) {
@@ -174,7 +174,7 @@ public final class ScramSession {
             State was = state;
             state = State.FAILED;
             Arrays.fill(password, (byte) 0);
-            throw new PgProtocolException(host, "unexpected SCRAM step " + step + ": exchange is in state " + was
+            throw new PgProtocolException(host, "unexpected SCRAM step " + step + " from " + host + ": exchange is in state " + was
                     + (was == State.FAILED ? "" : ", expected " + expected));
         }
     }

@@ -2,8 +2,10 @@ package io.pgconn.connect;
 
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelPipeline;
+import io.pgconn.PgAuthenticationException;
 import io.pgconn.PgConfigException;
 import io.pgconn.PgException;
+import io.pgconn.PgProtocolException;
 import io.pgconn.PgTimeoutException;
 import io.pgconn.PgTlsException;
 import io.pgconn.config.ConnConfig;
@@ -16,6 +18,7 @@ import io.pgconn.session.SessionHandler;
 import io.pgconn.startup.Startup;
 import io.pgconn.startup.StartupHandshake;
 import io.pgconn.tls.SslMode;
+import io.pgconn.tls.SslRequestErrorException;
 import io.pgconn.tls.TlsNegotiator;
 import io.pgconn.tls.TlsOutcome;
 import io.pgconn.tls.TlsSettings;
@@ -26,6 +29,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Connects to ONE address of one host (lifecycle spec §1): socket → [TLS] → startup →
@@ -68,17 +72,34 @@ public final class HostConnector {
             }
             Throwable cause = unwrap(error);
             if (plan.size() > 1 && cause instanceof FallbackEligible eligible && !scope.isAborted()) {
+                Throwable first = eligible.getCause();
                 return attempt(config, host, address, budget, scope, plan.get(1)).<DefaultPgConnection>handle((second, secondError) -> {
                     if (secondError == null) {
                         return second;
                     }
-                    Throwable last = unwrap(secondError);
-                    last.addSuppressed(eligible.getCause());
-                    throw new CompletionException(last);
+                    throw new CompletionException(bothFailed(first, withoutWrapper(unwrap(secondError))));
                 });
             }
-            return CompletableFuture.<DefaultPgConnection>failedFuture(cause instanceof FallbackEligible f ? f.getCause() : cause);
+            return CompletableFuture.<DefaultPgConnection>failedFuture(withoutWrapper(cause));
         }).thenCompose(f -> f);
+    }
+
+    /**
+     * The failure to report when both encryption attempts failed: the second one, unless the first was
+     * an authentication failure — the password was refused, which must stop a multi-host walk whatever
+     * the retry then met (lifecycle §2.3).
+     */
+    private static Throwable bothFailed(Throwable first, Throwable second) {
+        if (first instanceof PgAuthenticationException && !(second instanceof PgAuthenticationException)) {
+            first.addSuppressed(second);
+            return first;
+        }
+        second.addSuppressed(first);
+        return second;
+    }
+
+    private static Throwable withoutWrapper(Throwable error) {
+        return error instanceof FallbackEligible f ? f.getCause() : error;
     }
 
     /** One attempt with or without TLS. A failure after the socket was open is wrapped so the caller may fall back. */
@@ -91,15 +112,22 @@ public final class HostConnector {
             if (!scope.track(channel)) {
                 return CompletableFuture.failedFuture(new PgTimeoutException(label, "attempt on " + label + " was abandoned"));
             }
-            CompletableFuture<DefaultPgConnection> established = encrypt(config, host, channel, tls)
-                    .thenCompose(outcome -> startup(config, host, address, channel, outcome));
+            // after the server refused TLS ('N'), plaintext on this socket already was prefer's fallback (libpq)
+            AtomicBoolean plaintextAfterRefusal = new AtomicBoolean();
+            CompletableFuture<TlsOutcome> negotiation = encrypt(config, host, channel, tls);
+            CompletableFuture<DefaultPgConnection> established = negotiation
+                    .thenCompose(outcome -> {
+                        plaintextAfterRefusal.set(outcome instanceof TlsOutcome.Refused);
+                        return startup(config, host, address, channel, outcome instanceof TlsOutcome.Encrypted e ? e : null);
+                    });
             return established.handle((connection, error) -> {
                 if (error == null) {
                     return connection;
                 }
                 channel.close();
                 Throwable cause = unwrap(error);
-                if (cause instanceof PgTimeoutException || cause instanceof PgConfigException) {
+                if (cause instanceof PgTimeoutException || cause instanceof PgConfigException
+                        || plaintextAfterRefusal.get() || refusedAnswer(negotiation, cause)) {
                     throw new CompletionException(cause);
                 }
                 throw new CompletionException(new FallbackEligible(cause));
@@ -107,18 +135,25 @@ public final class HostConnector {
         });
     }
 
-    private CompletableFuture<TlsOutcome.Encrypted> encrypt(ConnConfig config, HostSpec host, Channel channel, boolean tls) {
+    /**
+     * An 'E' or a malformed answer to SSLRequest ends the host's attempts: libpq does not retry in
+     * plaintext then, and a man-in-the-middle must not be able to force a downgrade that way.
+     */
+    private static boolean refusedAnswer(CompletableFuture<TlsOutcome> negotiation, Throwable cause) {
+        return negotiation.isCompletedExceptionally()
+                && (cause instanceof SslRequestErrorException || cause instanceof PgProtocolException);
+    }
+
+    /** {@code null} when no TLS was asked for; {@code Refused} only when the mode accepts plaintext after 'N'. */
+    private CompletableFuture<TlsOutcome> encrypt(ConnConfig config, HostSpec host, Channel channel, boolean tls) {
         if (!tls) {
             return CompletableFuture.completedFuture(null);
         }
         TlsSettings settings = TlsSettingsOf.config(config);
         return TlsNegotiator.negotiate(channel, resources.sslContext(settings, host.label()), settings, host.host(), host.port(), host.label())
                 .thenApply(outcome -> {
-                    if (outcome instanceof TlsOutcome.Encrypted encrypted) {
-                        return encrypted;
-                    }
-                    if (config.sslMode().acceptsPlaintextAfterRefusal()) {
-                        return null; // prefer: plaintext on the same socket
+                    if (outcome instanceof TlsOutcome.Encrypted || config.sslMode().acceptsPlaintextAfterRefusal()) {
+                        return outcome; // Refused under prefer: plaintext on the same socket
                     }
                     throw new PgTlsException(host.label(), "server " + host.label() + " does not support SSL, but sslmode="
                             + config.sslMode().libpqName() + " requires it");

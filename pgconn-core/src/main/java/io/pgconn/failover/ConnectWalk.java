@@ -41,6 +41,8 @@ final class ConnectWalk {
     private final WalkFailures failures = new WalkFailures();
     private final long startNanos = System.nanoTime();
     private volatile AttemptScope currentScope;
+    /** The host being resolved or dialled now, named when the whole-attempt deadline cuts it short. */
+    private volatile HostSpec currentHost;
     private ScheduledFuture<?> deadline;
     private DefaultPgConnection secondPassCandidate;
     private int index;
@@ -113,6 +115,7 @@ final class ConnectWalk {
             }
         }
         HostSpec host = hosts.get(index++);
+        currentHost = host;
         resources.resolver().resolve(host, addressShuffle).whenComplete((addresses, error) -> {
             if (error != null) {
                 failed(host, null, HostConnector.asPgException(error, host.label()), Duration.ZERO);
@@ -230,8 +233,12 @@ final class ConnectWalk {
 
     private void totalTimeout() {
         AttemptScope scope = currentScope;
-        PgTimeoutException timeout = new PgTimeoutException(null, "could not connect within connectTimeout="
-                + config.connectTimeout().toMillis() + "ms" + failures.triedSoFar());
+        HostSpec inFlight = currentHost;
+        String label = inFlight == null ? null : inFlight.label();
+        PgTimeoutException timeout = new PgTimeoutException(label, "could not connect within connectTimeout="
+                + config.connectTimeout().toMillis() + "ms"
+                + (label == null ? "" : ": server " + label + " had not completed the connection when the deadline passed")
+                + failures.triedSoFar());
         if (result.completeExceptionally(timeout) && scope != null) {
             scope.abort();
         }

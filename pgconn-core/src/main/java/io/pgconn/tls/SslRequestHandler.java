@@ -106,7 +106,7 @@ final class SslRequestHandler extends ChannelInboundHandlerAdapter {
                         finish(ctx, null);
                     }
                 }
-                case 'E' -> finish(ctx, new PgTlsException(hostLabel, "server " + hostLabel
+                case 'E' -> finish(ctx, new SslRequestErrorException(hostLabel, "server " + hostLabel
                         + " does not support SSL negotiation and answered with an error"
                         + " (its text is not shown: the server is not authenticated yet)"));
                 default -> finish(ctx, new PgProtocolException(hostLabel, String.format(

@@ -118,18 +118,55 @@ public final class Conversation implements AutoCloseable {
         }
     }
 
-    /** Answers 'S' and runs the server side of a TLS handshake with {@code context}. */
-    public void acceptTls(SSLContext context) throws IOException {
+    /** Answers 'S' and runs (optionally limited to {@code protocols}, e.g. TLSv1.2) the server side of a TLS handshake with {@code context}. */
+    public void acceptTls(SSLContext context, String... protocols) throws IOException {
         send(new byte[]{'S'});
+        SSLSocket tls = (SSLSocket) context.getSocketFactory().createSocket(socket, null, socket.getPort(), true);
+        tls.setUseClientMode(false);
+        if (protocols.length > 0) {
+            tls.setEnabledProtocols(protocols);
+        }
+        tls.startHandshake();
+        attach(tls);
+    }
+
+    /** Runs the server side of a TLS handshake at once, with no SSLRequest ({@code sslnegotiation=direct}). */
+    public void acceptDirectTls(SSLContext context) throws IOException {
         SSLSocket tls = (SSLSocket) context.getSocketFactory().createSocket(socket, null, socket.getPort(), true);
         tls.setUseClientMode(false);
         tls.startHandshake();
         attach(tls);
     }
 
+    /** Reads the StartupMessage after accepting TLS for an SSLRequest (a plaintext StartupMessage is taken as it is). */
+    public StartupPacket readStartupAcceptingTls(SSLContext context) throws IOException {
+        StartupPacket packet = readStartupPacket();
+        if (packet.isSslRequest()) {
+            acceptTls(context);
+            packet = readStartupPacket();
+        }
+        return packet;
+    }
+
+    /** Reads and discards whatever bytes are available now (waits for at least one). */
+    public int readSome() throws IOException {
+        byte[] buffer = new byte[4096];
+        int n = in.read(buffer);
+        if (n < 0) {
+            throw new ClientGone(null);
+        }
+        return n;
+    }
+
+    /** Whether TLS is up on this connection. */
+    public boolean isTls() {
+        return socket instanceof SSLSocket;
+    }
+
     /** Blocks until the client closes the connection (reads and discards). */
     public void awaitClientClose() throws IOException {
         try {
+            socket.setSoTimeout(60_000); // a client that never closes is reported by awaitConnectionsEnded, not hung on forever
             while (in.read() >= 0) {
                 // discard
             }

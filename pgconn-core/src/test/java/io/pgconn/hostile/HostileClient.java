@@ -4,26 +4,42 @@ import io.pgconn.PgConnection;
 import io.pgconn.PgConnectionFactory;
 import io.pgconn.config.ConnConfig;
 import io.pgconn.config.EnvironmentSource;
+import io.pgconn.trace.PgTracer;
 
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.stream.Collectors;
 
-/** Connects pgconn to a scripted server and reports how the attempt ended. */
+/** Connects pgconn to scripted servers and reports how the attempt ended. */
 public final class HostileClient implements AutoCloseable {
 
     /** Upper bound for any single hostile case; the client's own budgets are smaller. */
     public static final Duration CASE_LIMIT = Duration.ofSeconds(20);
 
+    /** The password of every hostile case: recognisable, so that a leak of it can be searched for. */
+    public static final String PASSWORD = "Hostile-Secret-9c1e";
+
+    /** Budgets unless a case sets its own (later keywords win). */
+    private static final String DEFAULTS = "connectTimeout=5s hostConnectTimeout=5s ";
+
     private final PgConnectionFactory factory;
 
     public HostileClient(ScriptedServer server, String options) {
-        ConnConfig config = ConnConfig.parse("host=127.0.0.1 port=" + server.port()
-                + " user=alice dbname=app password=secret-pw extensionTypes='' " + options, EnvironmentSource.of(Map.of()));
-        this.factory = PgConnectionFactory.builder(config).threads(1).build();
+        this(options, PgTracer.noop(), server);
+    }
+
+    /** One client over several scripted servers, as a multi-host list in the given order. */
+    public HostileClient(String options, PgTracer tracer, ScriptedServer... servers) {
+        String hosts = Arrays.stream(servers).map(s -> "127.0.0.1").collect(Collectors.joining(","));
+        String ports = Arrays.stream(servers).map(s -> String.valueOf(s.port())).collect(Collectors.joining(","));
+        ConnConfig config = ConnConfig.parse("host=" + hosts + " port=" + ports + " user=alice dbname=app password=" + PASSWORD
+                + " extensionTypes='' " + DEFAULTS + options, EnvironmentSource.of(Map.of()));
+        this.factory = PgConnectionFactory.builder(config).threads(1).tracer(tracer).build();
     }
 
     public PgConnectionFactory factory() {

@@ -1,73 +1,193 @@
 package io.pgconn.hostile;
 
 import io.pgconn.PgAuthenticationException;
+import io.pgconn.PgConnectException;
+import io.pgconn.PgConnection;
+import io.pgconn.PgProtocolException;
 import io.pgconn.PgTlsException;
+import io.pgconn.trace.PgTracer;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Servers that lie during startup (testing spec §2): each case ends in a specific exception naming
- * the host and what was wrong, within the time budget, with nothing left open.
+ * Servers that lie, fail or vanish during startup (testing spec §2): each case ends in a specific
+ * exception naming the host and what was wrong, within the time budget, with nothing left open.
  */
 class HostileStartupIT {
+
+    private static final String PLAIN = "sslmode=disable";
 
     @Test
     void bytesAfterTheSslResponseAreRefused() {
         try (ScriptedServer server = ScriptedServer.start(c -> {
             c.readStartupPacket();
             c.send(new byte[]{'S', 'X', 'Y'}); // CVE-2021-23222: unencrypted bytes after 'S'
-            c.awaitClientClose();
-        }); HostileClient client = new HostileClient(server, "sslmode=require")) {
-            Throwable failure = client.connectFailure();
-            assertThat(failure).isInstanceOf(PgTlsException.class).hasMessageContaining("unencrypted");
-            assertThat(failure.getMessage()).contains(server.label());
-            assertThat(client.factory().openConnections()).isZero();
+        })) {
+            Refusal.expect(server, "sslmode=require", PgTlsException.class, "unencrypted data after SSL response", "CVE-2021-23222");
+        }
+    }
+
+    @ParameterizedTest(name = "ErrorResponse {0} during startup")
+    @CsvSource(delimiter = '|', value = {
+            "28P01|PgAuthenticationException|password authentication failed for user \"alice\"",
+            "28000|PgAuthenticationException|no pg_hba.conf entry for host",
+            "57P03|PgConnectException|the database system is starting up",
+            "53300|PgConnectException|sorry, too many clients already",
+            "3D000|PgConnectException|database \"app\" does not exist"})
+    void errorResponseDuringStartupIsTyped(String sqlState, String type, String text) throws Exception {
+        @SuppressWarnings("unchecked")
+        Class<? extends io.pgconn.PgException> expected = (Class<? extends io.pgconn.PgException>) Class.forName("io.pgconn." + type);
+        try (ScriptedServer server = ScriptedServer.start(c -> {
+            c.readStartupRefusingTls();
+            c.send(Backend.errorResponse(sqlState, text));
+        })) {
+            Refusal.expect(server, PLAIN, expected, text, sqlState).sqlState(sqlState);
         }
     }
 
     @Test
-    void authenticationOkBeforeSaslFinalIsRefused() {
+    void errorAfterAuthenticationOkIsTyped() {
         try (ScriptedServer server = ScriptedServer.start(c -> {
             c.readStartupRefusingTls();
-            c.send(Backend.authenticationSasl("SCRAM-SHA-256"));
-            String nonce = ScramServerSide.clientNonce(c.readMessage());
-            c.send(Backend.saslContinue(ScramServerSide.serverFirst(nonce + "server", 4096)));
-            c.readMessage(); // client-final
-            c.send(Backend.trustLogin()); // skips SASLFinal: the server never proved it knows the password
-            c.awaitClientClose();
-        }); HostileClient client = new HostileClient(server, "sslmode=disable")) {
-            Throwable failure = client.connectFailure();
-            assertThat(failure).isInstanceOf(PgAuthenticationException.class)
-                    .hasMessageContaining("AuthenticationOk").hasMessageContaining(server.label());
+            c.send(Backend.authenticationOk(), Backend.parameterStatus("server_version", "18.0"),
+                    Backend.errorResponse("3D000", "database \"app\" does not exist"));
+        })) {
+            Refusal.expect(server, PLAIN, PgConnectException.class, "database \"app\" does not exist").sqlState("3D000");
         }
     }
 
     @Test
-    void serverNonceNotExtendingTheClientNonceIsRefused() {
-        try (ScriptedServer server = ScriptedServer.start(c -> {
+    void cannotConnectNowMovesOnToTheNextHost() throws Exception {
+        try (ScriptedServer starting = ScriptedServer.start(c -> {
             c.readStartupRefusingTls();
-            c.send(Backend.authenticationSasl("SCRAM-SHA-256"));
+            c.send(Backend.errorResponse("57P03", "the database system is starting up"));
+        }); ScriptedServer healthy = ScriptedServer.start(c -> {
+            c.readStartupRefusingTls();
+            c.send(Backend.trustLogin());
+        }); HostileClient client = new HostileClient(PLAIN, PgTracer.noop(), starting, healthy)) {
+            PgConnection connection = client.connect();
+            assertThat(connection.hostSpec().port()).isEqualTo(healthy.port());
+            connection.close().get(5, TimeUnit.SECONDS);
+            starting.awaitConnectionsEnded(Duration.ofSeconds(5));
+        }
+    }
+
+    @Test
+    void authenticationFailureStopsTheWalk() {
+        try (ScriptedServer rejecting = ScriptedServer.start(c -> {
+            c.readStartupRefusingTls();
+            c.send(Backend.authenticationCleartext());
             c.readMessage();
-            c.send(Backend.saslContinue(ScramServerSide.serverFirst("someoneElsesNonce", 4096)));
-            c.awaitClientClose();
-        }); HostileClient client = new HostileClient(server, "sslmode=disable")) {
-            Throwable failure = client.connectFailure();
-            assertThat(failure).isInstanceOf(PgAuthenticationException.class).hasMessageContaining("nonce");
+            c.send(Backend.errorResponse("28P01", "password authentication failed for user \"alice\""));
+        }); ScriptedServer never = ScriptedServer.start(c -> c.send(Backend.trustLogin()));
+             HostileClient client = new HostileClient(PLAIN, PgTracer.noop(), rejecting, never)) {
+            Refusal.expect(client, rejecting, PgAuthenticationException.class, "password authentication failed").sqlState("28P01");
+            assertThat(never.connections()).as("hosts after an authentication failure are not tried").isZero();
         }
     }
 
     @Test
-    void iterationCountBelowTheMinimumIsRefused() {
+    void everyHostFailingIsReportedHostByHost() {
+        try (ScriptedServer first = ScriptedServer.start(c -> {
+            c.readStartupRefusingTls();
+            c.send(Backend.errorResponse("53300", "sorry, too many clients already"));
+        }); ScriptedServer second = ScriptedServer.start(c -> {
+            c.readStartupRefusingTls();
+            c.send(Backend.errorResponse("57P03", "the database system is shutting down"));
+        }); HostileClient client = new HostileClient(PLAIN, PgTracer.noop(), first, second)) {
+            Refusal refusal = Refusal.connect(client, PgConnectException.class, "could not connect to any of 2 hosts",
+                    first.label() + ": ", "too many clients", second.label() + ": ", "shutting down");
+            refusal.closed(client, first, second);
+            assertThat(refusal.failure().getSuppressed()).hasSize(2);
+            assertThat(refusal.failure().getMessage().indexOf(first.label()))
+                    .isLessThan(refusal.failure().getMessage().indexOf(second.label()));
+        }
+    }
+
+    @Test
+    void closeRightAfterAcceptIsReported() {
+        try (ScriptedServer server = ScriptedServer.start(Conversation::close)) {
+            Refusal.expect(server, PLAIN, PgConnectException.class, "closed the connection during startup");
+        }
+    }
+
+    @Test
+    void closeHalfWayThroughStartupIsReported() {
         try (ScriptedServer server = ScriptedServer.start(c -> {
             c.readStartupRefusingTls();
-            c.send(Backend.authenticationSasl("SCRAM-SHA-256"));
-            String nonce = ScramServerSide.clientNonce(c.readMessage());
-            c.send(Backend.saslContinue(ScramServerSide.serverFirst(nonce + "srv", 1)));
-            c.awaitClientClose();
-        }); HostileClient client = new HostileClient(server, "sslmode=disable")) {
-            Throwable failure = client.connectFailure();
-            assertThat(failure).isInstanceOf(PgAuthenticationException.class).hasMessageContaining("4096");
+            c.send(Backend.authenticationOk(), Backend.parameterStatus("server_version", "18.0"));
+            c.close();
+        })) {
+            Refusal.expect(server, PLAIN, PgConnectException.class, "closed the connection during startup");
+        }
+    }
+
+    @Test
+    void closeAfterThePasswordIsReported() {
+        try (ScriptedServer server = ScriptedServer.start(c -> {
+            c.readStartupRefusingTls();
+            c.send(Backend.authenticationCleartext());
+            c.readMessage();
+            c.close();
+        })) {
+            Refusal.expect(server, PLAIN, PgConnectException.class, "closed the connection during startup");
+        }
+    }
+
+    @Test
+    void resetDuringStartupIsReported() {
+        try (ScriptedServer server = ScriptedServer.start(c -> {
+            c.readStartupRefusingTls();
+            c.send(Backend.authenticationOk());
+            c.reset();
+        })) {
+            Refusal.expect(server, PLAIN, PgConnectException.class, "startup");
+        }
+    }
+
+    @Test
+    void readyForQueryAsTheFirstAnswerIsRefused() {
+        try (ScriptedServer server = ScriptedServer.start(c -> {
+            c.readStartupRefusingTls();
+            c.send(Backend.readyForQuery());
+        })) {
+            Refusal.expect(server, PLAIN, PgProtocolException.class, "answered StartupMessage with ReadyForQuery");
+        }
+    }
+
+    @Test
+    void authenticationRequestAfterAuthenticationOkIsRefused() {
+        try (ScriptedServer server = ScriptedServer.start(c -> {
+            c.readStartupRefusingTls();
+            c.send(Backend.authenticationOk(), Backend.authenticationCleartext());
+        })) {
+            Refusal.expect(server, PLAIN, PgProtocolException.class, "after AuthenticationOk");
+        }
+    }
+
+    @Test
+    void queryResultsDuringStartupAreRefused() {
+        try (ScriptedServer server = ScriptedServer.start(c -> {
+            c.readStartupRefusingTls();
+            c.send(Backend.authenticationOk(), Backend.message('C', Backend.cstring("SELECT 1")));
+        })) {
+            Refusal.expect(server, PLAIN, PgProtocolException.class, "unexpected CommandComplete during startup");
+        }
+    }
+
+    @Test
+    void noPasswordForACleartextRequestIsRefused() {
+        try (ScriptedServer server = ScriptedServer.start(c -> {
+            c.readStartupRefusingTls();
+            c.send(Backend.authenticationCleartext());
+        }); HostileClient client = new HostileClient(server, PLAIN + " password=''")) {
+            Refusal.expect(client, server, PgAuthenticationException.class, "no password was supplied");
         }
     }
 }

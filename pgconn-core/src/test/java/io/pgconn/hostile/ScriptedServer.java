@@ -27,6 +27,7 @@ public final class ScriptedServer implements AutoCloseable {
     private final List<Socket> accepted = new CopyOnWriteArrayList<>();
     private final List<Throwable> scriptFailures = new CopyOnWriteArrayList<>();
     private final AtomicInteger connections = new AtomicInteger();
+    private final AtomicInteger ended = new AtomicInteger();
     private volatile boolean closed;
 
     private ScriptedServer(Script script) throws IOException {
@@ -58,6 +59,21 @@ public final class ScriptedServer implements AutoCloseable {
         return connections.get();
     }
 
+    /**
+     * Waits until every accepted connection has ended (the client closed its socket, or the script
+     * closed it), failing after {@code limit}: a hostile case must leave no connection open.
+     */
+    public void awaitConnectionsEnded(java.time.Duration limit) {
+        long deadline = System.nanoTime() + limit.toNanos();
+        while (ended.get() < connections.get()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError((connections.get() - ended.get()) + " of " + connections.get()
+                        + " connection(s) to " + label() + " still open after " + limit.toMillis() + "ms: the client did not close its channel");
+            }
+            java.util.concurrent.locks.LockSupport.parkNanos(2_000_000L); // poll interval
+        }
+    }
+
     /** Rethrows the first failure a script had (e.g. an unexpected client message). */
     public void assertScriptsPassed() {
         if (!scriptFailures.isEmpty()) {
@@ -80,10 +96,16 @@ public final class ScriptedServer implements AutoCloseable {
             Thread player = new Thread(() -> {
                 try (Conversation conversation = new Conversation(client)) {
                     script.play(conversation);
+                    // the script is over: the connection ends when the client closes it
+                    conversation.awaitClientClose();
+                } catch (IOException e) {
+                    // the client went away (EOF, reset, broken pipe) or the script closed the socket: the connection ended
                 } catch (Throwable t) {
-                    if (!closed && !(t instanceof Conversation.ClientGone)) {
+                    if (!closed) {
                         scriptFailures.add(t);
                     }
+                } finally {
+                    ended.incrementAndGet();
                 }
             }, "scripted-pg-conn-" + connections.get());
             player.setDaemon(true);

@@ -1,0 +1,276 @@
+package io.pgconn.hostile;
+
+import io.pgconn.PgAuthenticationException;
+import io.pgconn.PgConnectException;
+import io.pgconn.PgConnection;
+import io.pgconn.PgProtocolException;
+import io.pgconn.PgTlsException;
+import io.pgconn.testkit.ServerCertificate;
+import io.pgconn.tls.SslRequestErrorException;
+import io.pgconn.trace.PgTracer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import javax.net.ssl.SSLContext;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * TLS-era misbehaviour (testing spec §2, lifecycle §1.2) against scripted servers that complete real
+ * TLS handshakes with the testkit's certificates: refusals, error answers, odd bytes, untrusted or
+ * wrong-host certificates, missing ALPN, and libpq's fallback rules for {@code sslmode=prefer}.
+ */
+class HostileTlsIT {
+
+    private static SSLContext trusted() {
+        return TlsMaterial.server(ServerCertificate.TRUSTED);
+    }
+
+    private static String verify(String mode) {
+        return "sslmode=" + mode + " " + TlsMaterial.trustedRoot();
+    }
+
+    /** The control case: a scripted TLS server with the trusted certificate passes verify-full. */
+    @Test
+    void aTrustedTlsServerPassesVerifyFull() throws Exception {
+        try (ScriptedServer server = ScriptedServer.start(c -> {
+            c.readStartupAcceptingTls(trusted());
+            c.send(Backend.trustLogin());
+        }); HostileClient client = new HostileClient(server, verify("verify-full"))) {
+            PgConnection connection = client.connect();
+            assertThat(connection.tlsProtocol()).isPresent();
+            connection.close().get(5, TimeUnit.SECONDS);
+            server.awaitConnectionsEnded(Duration.ofSeconds(5));
+            server.assertScriptsPassed();
+        }
+    }
+
+    @ParameterizedTest(name = "'N' under sslmode={0}")
+    @ValueSource(strings = {"require", "verify-ca", "verify-full"})
+    void refusalOfTlsUnderARequiringModeIsAnError(String mode) {
+        try (ScriptedServer server = ScriptedServer.start(Conversation::readStartupRefusingTls)) {
+            Refusal.expect(server, verify(mode), PgTlsException.class, "does not support SSL", "sslmode=" + mode + " requires it");
+            assertThat(server.connections()).isEqualTo(1);
+        }
+    }
+
+    @ParameterizedTest(name = "'E' to SSLRequest under sslmode={0}: an error, no plaintext retry")
+    @ValueSource(strings = {"prefer", "require", "verify-full"})
+    void errorAnswerToSslRequestIsAnErrorWithoutRetry(String mode) {
+        try (ScriptedServer server = ScriptedServer.start(c -> {
+            c.readStartupPacket();
+            c.send(new byte[]{'E'}, Backend.errorResponse("XX000", "evil text from an unauthenticated server"));
+        })) {
+            Refusal refusal = Refusal.expect(server, verify(mode), SslRequestErrorException.class, "answered with an error");
+            assertThat(refusal.failure().getMessage()).doesNotContain("evil text");
+            assertThat(server.connections()).as("no plaintext retry after 'E' (libpq)").isEqualTo(1);
+        }
+    }
+
+    @Test
+    void errorAfterRefusalUnderPreferIsNotRetried() {
+        try (ScriptedServer server = ScriptedServer.start(c -> {
+            c.readStartupRefusingTls();
+            c.send(Backend.errorResponse("57P03", "the database system is starting up"));
+        })) {
+            Refusal.expect(server, "sslmode=prefer", PgConnectException.class, "starting up").sqlState("57P03");
+            assertThat(server.connections()).as("the plaintext attempt after 'N' was the fallback already").isEqualTo(1);
+        }
+    }
+
+    @Test
+    void authenticationFailureAfterRefusalUnderPreferIsNotRetried() {
+        try (ScriptedServer server = ScriptedServer.start(c -> {
+            c.readStartupRefusingTls();
+            c.send(Backend.authenticationCleartext());
+            c.readMessage();
+            c.send(Backend.errorResponse("28P01", "password authentication failed for user \"alice\""));
+        })) {
+            Refusal.expect(server, "sslmode=prefer", PgAuthenticationException.class, "password authentication failed");
+            assertThat(server.connections()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void bytesAfterTheRefusalAreRefused() {
+        try (ScriptedServer server = ScriptedServer.start(c -> {
+            c.readStartupPacket();
+            c.send(new byte[]{'N', 'R', 0, 0});
+        })) {
+            Refusal.expect(server, "sslmode=prefer", PgProtocolException.class, "unexpected bytes after the SSL refusal");
+            assertThat(server.connections()).as("no plaintext retry after a malformed answer").isEqualTo(1);
+        }
+    }
+
+    @Test
+    void unknownAnswerToSslRequestIsRefused() {
+        try (ScriptedServer server = ScriptedServer.start(c -> {
+            c.readStartupPacket();
+            c.send(new byte[]{'X'});
+        })) {
+            Refusal.expect(server, "sslmode=prefer", PgProtocolException.class, "expected 'S', 'N' or 'E'", "0x58");
+            assertThat(server.connections()).as("no plaintext retry after a malformed answer").isEqualTo(1);
+        }
+    }
+
+    @Test
+    void closeBeforeAnsweringSslRequestIsReported() {
+        try (ScriptedServer server = ScriptedServer.start(c -> {
+            c.readStartupPacket();
+            c.close();
+        })) {
+            Refusal.expect(server, "sslmode=require", PgTlsException.class, "closed the connection before answering SSLRequest");
+        }
+    }
+
+    @Test
+    void closeAfterAcceptingTlsIsReported() {
+        try (ScriptedServer server = ScriptedServer.start(c -> {
+            c.readStartupPacket();
+            c.send(new byte[]{'S'});
+            c.readSome(); // the ClientHello
+            c.close();
+        })) {
+            Refusal.expect(server, "sslmode=require", PgTlsException.class, "TLS handshake", "closed the connection");
+        }
+    }
+
+    @Test
+    void plaintextAnswerToTheClientHelloIsRefused() {
+        try (ScriptedServer server = ScriptedServer.start(c -> {
+            c.readStartupPacket();
+            c.send(new byte[]{'S'});
+            c.readSome(); // the ClientHello, answered in plaintext
+            c.send(Backend.errorResponse("XX000", "not TLS at all"));
+        })) {
+            Refusal.expect(server, "sslmode=require", PgTlsException.class, "TLS handshake with", "failed");
+        }
+    }
+
+    @ParameterizedTest(name = "a certificate from an untrusted CA under sslmode={0} with sslrootcert")
+    @ValueSource(strings = {"require", "verify-ca", "verify-full"})
+    void certificateFromAnUntrustedCaIsRefused(String mode) {
+        try (ScriptedServer server = ScriptedServer.start(c -> c.readStartupAcceptingTls(TlsMaterial.server(ServerCertificate.UNTRUSTED_CA)))) {
+            Refusal.expect(server, verify(mode), PgTlsException.class, "certificate chain not trusted by sslrootcert=");
+        }
+    }
+
+    @Test
+    void certificateForAnotherHostIsRefusedUnderVerifyFull() {
+        try (ScriptedServer server = ScriptedServer.start(c -> c.readStartupAcceptingTls(TlsMaterial.server(ServerCertificate.WRONG_HOST)))) {
+            Refusal.expect(server, verify("verify-full"), PgTlsException.class, "127.0.0.1", "wrong.example");
+        }
+    }
+
+    @Test
+    void certificateForAnotherHostPassesVerifyCa() throws Exception {
+        try (ScriptedServer server = ScriptedServer.start(c -> {
+            c.readStartupAcceptingTls(TlsMaterial.server(ServerCertificate.WRONG_HOST));
+            c.send(Backend.trustLogin());
+        }); HostileClient client = new HostileClient(server, verify("verify-ca"))) {
+            client.connect().close().get(5, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void noCommonTlsVersionIsReported() {
+        try (ScriptedServer server = ScriptedServer.start(c -> {
+            c.readStartupPacket();
+            c.acceptTls(trusted(), "TLSv1.2");
+        })) {
+            Refusal.expect(server, verify("verify-full") + " ssl_min_protocol_version=TLSv1.3", PgTlsException.class,
+                    "TLS handshake with", "failed");
+        }
+    }
+
+    @Test
+    void directTlsWithoutAlpnIsRefused() {
+        try (ScriptedServer server = ScriptedServer.start(c -> c.acceptDirectTls(trusted()))) {
+            Refusal.expect(server, verify("verify-full") + " sslnegotiation=direct", PgTlsException.class,
+                    "did not select ALPN protocol postgresql");
+        }
+    }
+
+    @Test
+    void authenticationFailureOverTlsIsTyped() {
+        try (ScriptedServer server = ScriptedServer.start(c -> {
+            c.readStartupAcceptingTls(trusted());
+            c.send(Backend.errorResponse("28P01", "password authentication failed for user \"alice\""));
+        })) {
+            Refusal.expect(server, verify("verify-full"), PgAuthenticationException.class, "password authentication failed")
+                    .sqlState("28P01");
+        }
+    }
+
+    @Test
+    void closeDuringStartupOverTlsIsReported() {
+        try (ScriptedServer server = ScriptedServer.start(c -> {
+            c.readStartupAcceptingTls(trusted());
+            c.send(Backend.authenticationOk());
+            c.close();
+        })) {
+            Refusal.expect(server, verify("verify-full"), PgConnectException.class, "closed the connection during startup");
+        }
+    }
+
+    @Test
+    void channelBindingRequireRefusesAnOfferWithoutPlus() {
+        try (ScriptedServer server = ScriptedServer.start(c -> {
+            c.readStartupAcceptingTls(trusted());
+            c.send(Backend.authenticationSasl("SCRAM-SHA-256"));
+        })) {
+            Refusal.expect(server, verify("verify-full") + " channel_binding=require", PgAuthenticationException.class,
+                    "channel_binding=require failed", "did not offer SCRAM-SHA-256-PLUS");
+        }
+    }
+
+    @Test
+    void channelBindingRequireRefusesCleartextOverTls() {
+        try (ScriptedServer server = ScriptedServer.start(c -> {
+            c.readStartupAcceptingTls(trusted());
+            c.send(Backend.authenticationCleartext());
+        })) {
+            Refusal.expect(server, verify("verify-full") + " channel_binding=require", PgAuthenticationException.class,
+                    "channel_binding=require failed", "cleartext");
+        }
+    }
+
+    @Test
+    void preferFallsBackToPlaintextAfterAFailedHandshake() throws Exception {
+        try (ScriptedServer server = ScriptedServer.start(c -> {
+            Conversation.StartupPacket first = c.readStartupPacket();
+            if (first.isSslRequest()) {
+                c.send(new byte[]{'S'});
+                c.close(); // the TLS attempt dies
+            } else {
+                c.send(Backend.trustLogin());
+            }
+        }); HostileClient client = new HostileClient(server, "sslmode=prefer")) {
+            PgConnection connection = client.connect();
+            assertThat(connection.tlsProtocol()).isEmpty();
+            assertThat(server.connections()).isEqualTo(2);
+            connection.close().get(5, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    void authenticationFailureOverTlsStopsTheWalkEvenIfThePlaintextRetryDiesDifferently() {
+        try (ScriptedServer rejecting = ScriptedServer.start(c -> {
+            Conversation.StartupPacket first = c.readStartupPacket();
+            if (first.isSslRequest()) {
+                c.acceptTls(trusted());
+                c.readStartupPacket();
+                c.send(Backend.errorResponse("28P01", "password authentication failed for user \"alice\""));
+            } else {
+                c.close(); // the plaintext retry meets a closed door
+            }
+        }); ScriptedServer never = ScriptedServer.start(c -> c.send(Backend.trustLogin()));
+             HostileClient client = new HostileClient("sslmode=prefer", PgTracer.noop(), rejecting, never)) {
+            Refusal.expect(client, rejecting, PgAuthenticationException.class, "password authentication failed");
+            assertThat(never.connections()).as("hosts after an authentication failure are not tried").isZero();
+        }
+    }
+}
