@@ -1,0 +1,211 @@
+package io.pgconn.bench;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * The benchmark in one run: starts the servers, runs every client in its own JVM, then
+ * {@code pgbench -C}, and prints the tables (and writes them to {@code --results FILE}).
+ * Started by {@code pgconn-benchmarks/run.sh}; see the module README for the options.
+ */
+public final class BenchMain {
+
+    private static final List<String> CLIENTS = List.of("pgconn", "pgconn-openssl", "pgjdbc", "r2dbc", "vertx");
+
+    private BenchMain() {
+    }
+
+    /** Command-line options. */
+    record Options(Path results, long pauseMs, long warmupMs, long measureMs, int rounds, int maxIterations, int heapConnections,
+                   List<String> clients, String pgbench, String command) {
+
+        static Options parse(String[] args) {
+            Path results = null;
+            long pause = 2;
+            long warmup = 3000;
+            long measure = 5000;
+            int rounds = 5;
+            int maxIterations = 5000;
+            int heap = 1000;
+            List<String> clients = CLIENTS;
+            String pgbench = "/usr/bin/pgbench";
+            for (int i = 0; i < args.length; i++) {
+                String a = args[i];
+                switch (a) {
+                    case "--results" -> results = Path.of(args[++i]);
+                    case "--pause-ms" -> pause = Long.parseLong(args[++i]);
+                    case "--warmup-ms" -> warmup = Long.parseLong(args[++i]);
+                    case "--measure-ms" -> measure = Long.parseLong(args[++i]);
+                    case "--rounds" -> rounds = Integer.parseInt(args[++i]);
+                    case "--max-iterations" -> maxIterations = Integer.parseInt(args[++i]);
+                    case "--heap-connections" -> heap = Integer.parseInt(args[++i]);
+                    case "--clients" -> clients = List.of(args[++i].split(","));
+                    case "--pgbench" -> pgbench = args[++i];
+                    case "--quick" -> {
+                        warmup = 1000;
+                        measure = 2000;
+                        rounds = 2;
+                        heap = 200;
+                    }
+                    default -> throw new IllegalArgumentException("unknown option " + a + " (options: --results FILE, --pause-ms N,"
+                            + " --warmup-ms N, --measure-ms N, --rounds N, --max-iterations N, --heap-connections N,"
+                            + " --clients a,b, --pgbench PATH, --quick)");
+                }
+            }
+            return new Options(results, pause, warmup, measure, rounds, maxIterations, heap, clients, pgbench,
+                    "pgconn-benchmarks/run.sh " + String.join(" ", args));
+        }
+    }
+
+    private static final List<Scenario> TIMED = List.of(Scenario.TRUST, Scenario.SCRAM, Scenario.SCRAM_REQUIRE, Scenario.SCRAM_VERIFY_FULL,
+            Scenario.FAILOVER_FIRST, Scenario.FAILOVER_REPEAT, Scenario.SELECT_ONE, Scenario.IN_FLIGHT_8);
+
+    public static void main(String[] args) throws Exception {
+        Options options = Options.parse(args);
+        String loadBefore = loadAverage();
+        List<Result> results = new ArrayList<>();
+        Map<String, String> settings = new LinkedHashMap<>();
+        List<String> errors = new ArrayList<>();
+        List<String> loads = new ArrayList<>();
+        Map<Target, Pgbench.Run> pgbenchLatency = new EnumMap<>(Target.class);
+        Pgbench.Run pgbenchInFlight = null;
+        String pgbenchVersion;
+        String serverVersion;
+        Path logDir = Path.of("pgconn-benchmarks/target/bench-logs");
+        List<String> extraJvmArgs = System.getenv("BENCH_WORKER_JVM_ARGS") == null ? List.of()
+                : List.of(System.getenv("BENCH_WORKER_JVM_ARGS").trim().split("\\s+"));
+        try (BenchServers servers = new BenchServers(options.heapConnections() + 100)) {
+            serverVersion = servers.primary().version();
+            System.err.println("servers up: " + servers.endpoints().asMap().entrySet().stream().filter(e -> !e.getKey().contains("assword"))
+                    .map(Map.Entry::toString).collect(Collectors.joining(", ")));
+            Pgbench pgbench = new Pgbench(options.pgbench(), servers.endpoints(), Path.of("pgconn-benchmarks/target/pgbench"));
+            pgbenchVersion = pgbench.version();
+            List<WorkerProcess> workers = new ArrayList<>();
+            try {
+                for (String client : options.clients()) {
+                    WorkerProcess w = new WorkerProcess(client, servers.endpoints(), options.pauseMs(), extraJvmArgs, logDir, errors);
+                    workers.add(w);
+                    settings.put(client, w.settings());
+                }
+                long slice = Math.max(1, options.measureMs() / options.rounds());
+                int sliceIterations = Math.max(1, options.maxIterations() / options.rounds());
+                int pgbenchSeconds = (int) Math.max(1, Math.round(slice / 1000.0));
+                for (Scenario scenario : TIMED) {
+                    List<WorkerProcess> taking = workers.stream().filter(w -> w.supports(scenario)).toList();
+                    loads.add(scenario.name() + ": " + loadAverage());
+                    System.err.println("== " + scenario.title() + " (load " + loadAverage() + ")");
+                    long warmup = scenario.target().tls() ? 2 * options.warmupMs() : options.warmupMs();
+                    for (WorkerProcess w : taking) {
+                        w.command("WARMUP " + scenario.name() + " " + warmup);
+                    }
+                    boolean withPgbench = scenario == Scenario.IN_FLIGHT_8 || (scenario.latency() && scenario.target() != Target.FAILOVER
+                            && scenario != Scenario.SELECT_ONE && scenario != Scenario.CLOSE);
+                    List<Pgbench.Run> pgbenchRuns = new ArrayList<>();
+                    for (int round = 0; round < options.rounds(); round++) {
+                        for (int k = 0; k < taking.size(); k++) {
+                            WorkerProcess w = taking.get((k + round) % taking.size());
+                            w.command("MEASURE " + scenario.name() + " " + slice + " " + sliceIterations);
+                        }
+                        if (withPgbench) {
+                            pgbenchRuns.add(scenario == Scenario.IN_FLIGHT_8
+                                    ? pgbench.run(Target.TRUST, 8, 2, pgbenchSeconds)
+                                    : pgbench.run(scenario.target(), 1, 1, pgbenchSeconds));
+                        }
+                    }
+                    for (WorkerProcess w : taking) {
+                        for (Result r : w.command("REPORT " + scenario.name())) {
+                            results.add(r);
+                            System.err.printf("   %-15s %-40s p50 %8.3f ms  mean %8.3f ms  ops/s %8.0f  n %d%n", r.client(),
+                                    r.scenario().title(), r.p50(), r.mean(), r.throughput(), r.n());
+                        }
+                    }
+                    if (!pgbenchRuns.isEmpty()) {
+                        Pgbench.Run combined = Pgbench.Run.combine(pgbenchRuns);
+                        if (scenario == Scenario.IN_FLIGHT_8) {
+                            pgbenchInFlight = combined;
+                        } else {
+                            pgbenchLatency.put(scenario.target(), combined);
+                        }
+                        System.err.printf("   %-15s %-40s avg connect %.3f ms  tps %.0f%n", "pgbench", scenario.title(),
+                                combined.avgConnectMs(), combined.tps());
+                    }
+                }
+                loads.add("HEAP: " + loadAverage());
+                System.err.println("== heap per idle connection (" + options.heapConnections() + " connections)");
+                for (WorkerProcess w : workers) {
+                    if (w.supports(Scenario.HEAP_PER_IDLE)) {
+                        for (Result r : w.command("HEAP " + options.heapConnections())) {
+                            results.add(r);
+                            System.err.printf("   %-15s %.0f B%n", r.client(), r.value());
+                        }
+                    }
+                }
+            } finally {
+                workers.forEach(WorkerProcess::close);
+            }
+        }
+        Report report = new Report(results, pgbenchLatency, pgbenchInFlight);
+        String text = document(options, report, settings, errors, loads, loadBefore, serverVersion, pgbenchVersion, pgbenchLatency,
+                pgbenchInFlight);
+        System.out.println(text);
+        if (options.results() != null) {
+            Path file = options.results().toAbsolutePath();
+            Files.createDirectories(file.getParent());
+            Files.writeString(file, text);
+            System.err.println("written: " + file);
+        }
+    }
+
+    private static String document(Options o, Report report, Map<String, String> settings, List<String> errors, List<String> loads,
+                                   String loadBefore, String serverVersion, String pgbenchVersion, Map<Target, Pgbench.Run> pgbenchLatency,
+                                   Pgbench.Run inFlight) {
+        StringBuilder sb = new StringBuilder();
+        sb.append("# pgconn connect benchmarks — ").append(LocalDate.now(ZoneOffset.UTC)).append("\n\n");
+        sb.append("- command: `").append(o.command()).append("`\n");
+        sb.append("- machine: ").append(Machine.describe()).append("\n");
+        sb.append("- JVM: ").append(System.getProperty("java.vm.name")).append(' ').append(System.getProperty("java.runtime.version"))
+                .append("; workers: one JVM per client, -Xms1g -Xmx1g G1, Netty leak detection off\n");
+        sb.append("- server: PostgreSQL ").append(serverVersion).append(" (pgconn-testkit: primary + 1 hot standby, TLS with the testkit CA,")
+                .append(" fsync=off, max_connections=").append(o.heapConnections() + 100).append("), on the same machine\n");
+        sb.append("- baseline: ").append(pgbenchVersion).append(" `-C`, script `SELECT 1;`\n");
+        sb.append("- loop: per scenario, each client warms up ").append(o.warmupMs()).append(" ms (TLS: twice), then ")
+                .append(o.rounds()).append(" rounds in which the clients (and pgbench) take turns, each turn ")
+                .append(o.measureMs() / o.rounds()).append(" ms or ").append(o.maxIterations() / o.rounds())
+                .append(" iterations (pgbench: whole seconds); pause ").append(o.pauseMs())
+                .append(" ms after each connect+close; heap: ").append(o.heapConnections()).append(" idle connections\n");
+        sb.append("- load average (1/5/15 min): before ").append(loadBefore).append("; at the start of each scenario: ").append(String.join("; ", loads))
+                .append("; after ").append(loadAverage()).append("\n\n");
+        sb.append("## Measurements\n\n").append(report.measurements()).append('\n');
+        sb.append("## Targets (pgconn / best peer, same run)\n\n").append(report.checksTable()).append('\n');
+        sb.append("## Client settings\n\n");
+        settings.forEach((k, v) -> sb.append("- **").append(k).append("**: ").append(v).append('\n'));
+        sb.append("\n## pgbench commands\n\n");
+        pgbenchLatency.forEach((t, r) -> sb.append("- ").append(t).append(": `").append(r.command()).append("`\n"));
+        if (inFlight != null) {
+            sb.append("- 8 in flight: `").append(inFlight.command()).append("`\n");
+        }
+        if (!errors.isEmpty()) {
+            sb.append("\n## Errors\n\n");
+            errors.forEach(e -> sb.append("- ").append(e).append('\n'));
+        }
+        return sb.toString();
+    }
+
+    static String loadAverage() {
+        try {
+            String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+            return f[0] + " " + f[1] + " " + f[2];
+        } catch (IOException e) {
+            return "n/a";
+        }
+    }
+}

@@ -1,0 +1,46 @@
+package io.pgconn.bench;
+
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * One client library under test. Blocking clients (pgjdbc) return completed futures and are driven
+ * from threads; asynchronous ones complete on their own event loops.
+ */
+interface Client extends AutoCloseable {
+
+    /** Short name used in the tables (e.g. {@code pgconn}, {@code pgjdbc}). */
+    String name();
+
+    /** Whether the library can connect to this target at all (e.g. multi-host failover). */
+    boolean supports(Target target);
+
+    /** Whether calls block the caller (then the in-flight scenario uses one thread per connection). */
+    boolean blocking();
+
+    /**
+     * A source of connections for {@code target}. {@code fresh} asks for one without any memory of
+     * earlier connects (failover: which host was up, in which role); it is closed after use.
+     */
+    Source source(Target target, boolean fresh);
+
+    /** Runs {@code SELECT 1} and reads its row. */
+    CompletableFuture<Void> selectOne(Object connection);
+
+    /** Closes a connection; completes when the library says the close is done. */
+    CompletableFuture<Void> close(Object connection);
+
+    /** How the library is configured for the benchmark (for the results file). */
+    String settings();
+
+    @Override
+    void close();
+
+    /** Opens connections to one target. */
+    interface Source extends AutoCloseable {
+        CompletableFuture<Object> connect();
+
+        @Override
+        default void close() {
+        }
+    }
+}

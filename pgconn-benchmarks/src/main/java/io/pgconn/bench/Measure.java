@@ -1,0 +1,212 @@
+package io.pgconn.bench;
+
+import java.lang.management.ManagementFactory;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * The measuring loops, the same for every client: {@link System#nanoTime()} around one blocking
+ * wait per operation, a warm-up of the same loop first.
+ *
+ * <p>Connect latency is timed from the call to the open connection; the connection is then closed
+ * (its close timed separately) and the loop pauses {@code pause} before the next connect, so a
+ * client whose close returns before the server's backend has exited (vertx) does not make the next
+ * connect compete with that exit on a small machine, and close cost is never part of connect time.
+ */
+final class Measure {
+
+    /**
+     * @param pause    pause after each connect+close iteration
+     * @param inFlight concurrent connects for the throughput scenario (and while opening idle connections)
+     */
+    record Settings(Duration pause, int inFlight) {
+    }
+
+    private final Client client;
+    private final Settings settings;
+    private final Map<Target, Client.Source> sources = new EnumMap<>(Target.class);
+
+    Measure(Client client, Settings settings) {
+        this.client = client;
+        this.settings = settings;
+    }
+
+    /**
+     * Runs connect+close for {@code time} or {@code maxIterations}; with {@code connects} non-null the
+     * timings are added there (and close timings to {@code closes}), else it is a warm-up.
+     * {@code fresh}: a new source per connect (no memory of earlier connects).
+     */
+    void connectLoop(Target target, boolean fresh, Duration time, int maxIterations, Samples connects, Samples closes) {
+        Client.Source shared = fresh ? null : sources.computeIfAbsent(target, t -> client.source(t, false));
+        long end = System.nanoTime() + time.toNanos();
+        int i = 0;
+        while (i < maxIterations && System.nanoTime() < end) {
+            Client.Source source = shared != null ? shared : client.source(target, true);
+            try {
+                long t0 = System.nanoTime();
+                Object connection = source.connect().join();
+                long t1 = System.nanoTime();
+                client.close(connection).join();
+                long t2 = System.nanoTime();
+                if (connects != null) {
+                    connects.add(t1 - t0);
+                    closes.add(t2 - t1);
+                }
+            } finally {
+                if (shared == null) {
+                    source.close();
+                }
+            }
+            i++;
+            pause();
+        }
+    }
+
+    private void pause() {
+        long nanos = settings.pause().toNanos();
+        if (nanos > 0) {
+            LockSupport.parkNanos(nanos);
+        }
+    }
+
+    /** SELECT 1 on one connection opened for this batch; timings to {@code times} unless warming up. */
+    void selectOneLoop(Duration time, int maxIterations, Samples times) {
+        Client.Source source = sources.computeIfAbsent(Target.TRUST, t -> client.source(t, false));
+        Object connection = source.connect().join();
+        try {
+            long end = System.nanoTime() + time.toNanos();
+            int n = 0;
+            while (n < maxIterations && System.nanoTime() < end) {
+                long t0 = System.nanoTime();
+                client.selectOne(connection).join();
+                long t1 = System.nanoTime();
+                if (times != null) {
+                    times.add(t1 - t0);
+                }
+                n++;
+            }
+        } finally {
+            client.close(connection).join();
+        }
+    }
+
+    /**
+     * {@code inFlight} lanes of connect → SELECT 1 → close (pgbench -C -f select1) for {@code time};
+     * returns the cycles completed and the nanoseconds the lanes ran.
+     */
+    long[] inFlightBatch(Duration time) throws InterruptedException {
+        Client.Source source = sources.computeIfAbsent(Target.TRUST, t -> client.source(t, false));
+        AtomicBoolean running = new AtomicBoolean(true);
+        AtomicLong done = new AtomicLong();
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        CountDownLatch stopped = new CountDownLatch(settings.inFlight());
+        long t0 = System.nanoTime();
+        for (int lane = 0; lane < settings.inFlight(); lane++) {
+            if (client.blocking()) {
+                Thread t = new Thread(() -> {
+                    while (running.get() && failure.get() == null) {
+                        cycle(source).whenComplete((v, e) -> count(done, failure, e)).exceptionally(e -> null).join();
+                    }
+                    stopped.countDown();
+                }, "bench-lane-" + lane);
+                t.start();
+            } else {
+                asyncLane(source, running, done, failure, stopped);
+            }
+        }
+        Thread.sleep(time.toMillis());
+        running.set(false);
+        if (!stopped.await(30, TimeUnit.SECONDS)) {
+            throw new IllegalStateException(client.name() + ": in-flight lanes did not stop");
+        }
+        long t1 = System.nanoTime();
+        if (failure.get() != null) {
+            throw new IllegalStateException(client.name() + ": in-flight connect failed", failure.get());
+        }
+        return new long[] {done.get(), t1 - t0};
+    }
+
+    private CompletableFuture<Void> cycle(Client.Source source) {
+        return source.connect().thenCompose(c -> client.selectOne(c).thenCompose(v -> client.close(c)));
+    }
+
+    private static void count(AtomicLong done, AtomicReference<Throwable> failure, Throwable e) {
+        if (e == null) {
+            done.incrementAndGet();
+        } else {
+            failure.compareAndSet(null, e);
+        }
+    }
+
+    private void asyncLane(Client.Source source, AtomicBoolean running, AtomicLong done, AtomicReference<Throwable> failure,
+                           CountDownLatch stopped) {
+        if (!running.get() || failure.get() != null) {
+            stopped.countDown();
+            return;
+        }
+        cycle(source).whenComplete((v, e) -> {
+            count(done, failure, e);
+            asyncLane(source, running, done, failure, stopped);
+        });
+    }
+
+    /** Heap retained per idle connection: used heap after full GCs, before and with N connections open. */
+    Result heapPerIdleConnection(int connections) throws InterruptedException {
+        Client.Source source = sources.computeIfAbsent(Target.TRUST, t -> client.source(t, false));
+        client.close(source.connect().join()).join(); // classes loaded, event loops started
+        long before = usedHeapAfterGc();
+        List<Object> open = openIdle(source, connections);
+        long after = usedHeapAfterGc();
+        for (Object c : open) {
+            client.close(c).join();
+        }
+        return Result.ofValue(client.name(), Scenario.HEAP_PER_IDLE, open.size(), (after - before) / (double) open.size());
+    }
+
+    private List<Object> openIdle(Client.Source source, int count) throws InterruptedException {
+        List<Object> open = java.util.Collections.synchronizedList(new ArrayList<>());
+        Semaphore slots = new Semaphore(settings.inFlight());
+        List<CompletableFuture<Object>> all = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            slots.acquire();
+            CompletableFuture<Object> f = source.connect();
+            f.whenComplete((c, e) -> {
+                if (c != null) {
+                    open.add(c);
+                }
+                slots.release();
+            });
+            all.add(f);
+        }
+        CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).join();
+        return new ArrayList<>(open);
+    }
+
+    /** Closes the sources kept across batches. */
+    void close() {
+        sources.values().forEach(Client.Source::close);
+        sources.clear();
+    }
+
+    private static long usedHeapAfterGc() throws InterruptedException {
+        long used = Long.MAX_VALUE;
+        for (int i = 0; i < 4; i++) {
+            System.gc();
+            Thread.sleep(100);
+            used = Math.min(used, ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed());
+        }
+        return used;
+    }
+}

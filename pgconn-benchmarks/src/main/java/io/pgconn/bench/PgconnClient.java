@@ -1,0 +1,118 @@
+package io.pgconn.bench;
+
+import io.netty.channel.EventLoopGroup;
+import io.pgconn.PgConnection;
+import io.pgconn.PgConnectionFactory;
+import io.pgconn.config.ConnConfig;
+import io.pgconn.config.EnvironmentSource;
+import io.pgconn.tls.SslProviderKind;
+import io.pgconn.transport.Transport;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * pgconn: one factory per target (its TLS context and salted-password cache are reused across
+ * connects, as an application would), all on one event loop group; a fresh factory per connect for
+ * the "first" failover case, so no host memory is carried over.
+ */
+final class PgconnClient implements Client {
+
+    private final Endpoints endpoints;
+    private final SslProviderKind provider;
+    private final EventLoopGroup group = Transport.best().newEventLoopGroup(Runtime.getRuntime().availableProcessors());
+    private final Map<Target, PgConnectionFactory> factories = new ConcurrentHashMap<>();
+
+    PgconnClient(Endpoints endpoints, SslProviderKind provider) {
+        this.endpoints = endpoints;
+        this.provider = provider;
+    }
+
+    @Override
+    public String name() {
+        return provider == SslProviderKind.OPENSSL ? "pgconn-openssl" : "pgconn";
+    }
+
+    @Override
+    public boolean supports(Target target) {
+        // the provider matters only with TLS: the OpenSSL variant runs the TLS scenarios alone
+        return provider == SslProviderKind.JDK || target.tls();
+    }
+
+    @Override
+    public boolean blocking() {
+        return false;
+    }
+
+    ConnConfig config(Target target) {
+        Endpoints e = endpoints;
+        String common = " dbname=" + e.database() + " sslProvider=" + provider.libpqName();
+        String s = switch (target) {
+            case TRUST -> "host=" + e.host() + " port=" + e.primaryPort() + " user=" + e.trustUser() + " sslmode=disable";
+            case SCRAM -> scram() + " sslmode=disable";
+            case SCRAM_REQUIRE -> scram() + " sslmode=require";
+            case SCRAM_VERIFY_FULL -> scram() + " sslmode=verify-full sslrootcert=" + e.caFile();
+            case FAILOVER -> "host=" + e.host() + "," + e.host() + "," + e.host()
+                    + " port=" + e.refusedPort() + "," + e.standbyPort() + "," + e.primaryPort()
+                    + " user=" + e.trustUser() + " sslmode=disable target_session_attrs=read-write";
+        };
+        return ConnConfig.parse(s + common, EnvironmentSource.of(Map.of()));
+    }
+
+    private String scram() {
+        return "host=" + endpoints.host() + " port=" + endpoints.primaryPort() + " user=" + endpoints.scramUser()
+                + " password=" + endpoints.scramPassword();
+    }
+
+    @Override
+    public Source source(Target target, boolean fresh) {
+        if (fresh) {
+            PgConnectionFactory factory = newFactory(target);
+            return new Source() {
+                @Override
+                public CompletableFuture<Object> connect() {
+                    return factory.connect().thenApply(c -> c);
+                }
+
+                @Override
+                public void close() {
+                    factory.close();
+                }
+            };
+        }
+        PgConnectionFactory factory = factories.computeIfAbsent(target, this::newFactory);
+        return () -> factory.connect().thenApply(c -> c);
+    }
+
+    private PgConnectionFactory newFactory(Target target) {
+        return PgConnectionFactory.builder(config(target)).eventLoopGroup(group).build();
+    }
+
+    @Override
+    public CompletableFuture<Void> selectOne(Object connection) {
+        return ((PgConnection) connection).simpleQuery("SELECT 1").thenAccept(r -> r.singleValue());
+    }
+
+    @Override
+    public CompletableFuture<Void> close(Object connection) {
+        return ((PgConnection) connection).close();
+    }
+
+    @Override
+    public String settings() {
+        return "pgconn " + PgconnClient.class.getPackage().getImplementationVersion() + ": PgConnectionFactory per target on one "
+                + Transport.best().name().toLowerCase() + " event loop group (" + Runtime.getRuntime().availableProcessors()
+                + " threads); sslProvider=" + provider.libpqName()
+                + "; caches on: TLS context per factory, SCRAM salted password (per factory), host status memory"
+                + " (repeat failover; a new factory per connect for first failover); channel_binding=prefer (default)";
+    }
+
+    @Override
+    public void close() {
+        factories.values().forEach(PgConnectionFactory::close);
+        group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+    }
+}

@@ -1,0 +1,144 @@
+package io.pgconn.bench;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/** Turns one run's results into the markdown tables: measurements, then ratios against the targets. */
+final class Report {
+
+    static final String PGCONN = "pgconn";
+    static final String PGCONN_OPENSSL = "pgconn-openssl";
+    static final List<String> PEERS = List.of("pgjdbc", "r2dbc", "vertx");
+
+    private final List<Result> results;
+    private final Map<Target, Pgbench.Run> pgbenchLatency;
+    private final Pgbench.Run pgbenchInFlight;
+
+    Report(List<Result> results, Map<Target, Pgbench.Run> pgbenchLatency, Pgbench.Run pgbenchInFlight) {
+        this.results = results;
+        this.pgbenchLatency = pgbenchLatency;
+        this.pgbenchInFlight = pgbenchInFlight;
+    }
+
+    String measurements() {
+        StringBuilder sb = new StringBuilder();
+        sb.append("| scenario | client | p50 ms | p90 ms | p99 ms | mean ms | ops/s | n |\n");
+        sb.append("|---|---|---:|---:|---:|---:|---:|---:|\n");
+        for (Scenario s : Scenario.values()) {
+            for (Result r : of(s)) {
+                if (s == Scenario.HEAP_PER_IDLE) {
+                    sb.append(row(s.title(), r.client(), "", "", "", "", String.format(Locale.ROOT, "%,.0f B", r.value()), r.n()));
+                } else if (s == Scenario.IN_FLIGHT_8) {
+                    sb.append(row(s.title(), r.client(), "", "", "", "", String.format(Locale.ROOT, "%,.0f conn/s", r.throughput()), r.n()));
+                } else {
+                    sb.append(row(s.title(), r.client(), ms(r.p50()), ms(r.p90()), ms(r.p99()), ms(r.mean()),
+                            String.format(Locale.ROOT, "%,.0f", r.throughput()), r.n()));
+                }
+            }
+            Target t = s.target();
+            if (s.name().equals(t.name()) && pgbenchLatency.containsKey(t)) {
+                sb.append(row(s.title(), "pgbench -C (libpq)", "", "", "", ms(pgbenchLatency.get(t).avgConnectMs()) + " (avg)", "", 0));
+            }
+            if (s == Scenario.IN_FLIGHT_8 && pgbenchInFlight != null) {
+                sb.append(row(s.title(), "pgbench -C -c 8 -j 2", "", "", "", "",
+                        String.format(Locale.ROOT, "%,.0f conn/s", pgbenchInFlight.tps()), 0));
+            }
+        }
+        return sb.toString();
+    }
+
+    /** One line per target: the measured ratio, the goal and whether it was met. */
+    List<Check> checks() {
+        List<Check> checks = new ArrayList<>();
+        lowerIsBetter(checks, "trust p50 vs fastest peer", PGCONN, Scenario.TRUST, PEERS, 1.0);
+        lowerIsBetter(checks, "SCRAM p50 vs fastest peer", PGCONN, Scenario.SCRAM, PEERS, 0.85);
+        for (String client : List.of(PGCONN, PGCONN_OPENSSL)) {
+            for (Scenario s : List.of(Scenario.SCRAM_REQUIRE, Scenario.SCRAM_VERIFY_FULL)) {
+                String what = s == Scenario.SCRAM_REQUIRE ? "SCRAM+require" : "SCRAM+verify-full";
+                lowerIsBetter(checks, what + " p50 vs fastest Java peer", client, s, PEERS, 0.85);
+                Pgbench.Run pg = pgbenchLatency.get(s.target());
+                find(client, s).ifPresent(r -> {
+                    if (pg != null) {
+                        checks.add(new Check(client, what + " mean vs pgbench average connect", r.mean() / pg.avgConnectMs(), 1.0, "pgbench", true));
+                    }
+                });
+            }
+        }
+        Optional<Result> repeat = find(PGCONN, Scenario.FAILOVER_REPEAT);
+        Optional<Result> direct = find(PGCONN, Scenario.TRUST);
+        if (repeat.isPresent() && direct.isPresent()) {
+            checks.add(new Check(PGCONN, "repeat failover p50 vs direct connect to primary", repeat.get().p50() / direct.get().p50(), 1.05,
+                    "pgconn direct", true));
+        }
+        lowerIsBetter(checks, "first failover p50 vs fastest peer", PGCONN, Scenario.FAILOVER_FIRST, PEERS, 1.0);
+        find(PGCONN, Scenario.IN_FLIGHT_8).ifPresent(r -> {
+            if (pgbenchInFlight != null) {
+                checks.add(new Check(PGCONN, "8 in flight conn/s vs pgbench -C", r.throughput() / pgbenchInFlight.tps(), 0.97, "pgbench", false));
+            }
+        });
+        find(PGCONN, Scenario.CLOSE).ifPresent(r ->
+                checks.add(new Check(PGCONN, "close() mean, ms (absolute)", r.mean(), 0.3, "-", true)));
+        Optional<Result> heap = find(PGCONN, Scenario.HEAP_PER_IDLE);
+        Optional<Result> smallest = PEERS.stream().map(p -> find(p, Scenario.HEAP_PER_IDLE)).flatMap(Optional::stream)
+                .min(Comparator.comparingDouble(Result::value));
+        if (heap.isPresent() && smallest.isPresent()) {
+            checks.add(new Check(PGCONN, "heap per idle connection vs smallest peer", heap.get().value() / smallest.get().value(), 1.0,
+                    smallest.get().client(), true));
+        }
+        return checks;
+    }
+
+    String checksTable() {
+        StringBuilder sb = new StringBuilder("| client | target | measured | goal | against | met |\n|---|---|---:|---:|---|:---:|\n");
+        for (Check c : checks()) {
+            sb.append("| ").append(c.client()).append(" | ").append(c.what()).append(" | ")
+                    .append(String.format(Locale.ROOT, "%.2f", c.value())).append(c.what().contains("absolute") ? "" : "×")
+                    .append(" | ").append(c.atMost() ? "≤ " : "≥ ").append(String.format(Locale.ROOT, "%.2f", c.goal()))
+                    .append(" | ").append(c.against()).append(" | ").append(c.met() ? "yes" : "**no**").append(" |\n");
+        }
+        return sb.toString();
+    }
+
+    private void lowerIsBetter(List<Check> checks, String what, String client, Scenario s, List<String> peers, double goal) {
+        Optional<Result> mine = find(client, s);
+        Optional<Result> best = peers.stream().map(p -> find(p, s)).flatMap(Optional::stream).min(Comparator.comparingDouble(Result::p50));
+        if (mine.isPresent() && best.isPresent()) {
+            checks.add(new Check(client, what, mine.get().p50() / best.get().p50(), goal, best.get().client(), true));
+        }
+    }
+
+    private List<Result> of(Scenario s) {
+        Map<String, Result> byClient = new LinkedHashMap<>();
+        for (Result r : results) {
+            if (r.scenario() == s) {
+                byClient.put(r.client(), r);
+            }
+        }
+        return new ArrayList<>(byClient.values());
+    }
+
+    private Optional<Result> find(String client, Scenario s) {
+        return results.stream().filter(r -> r.client().equals(client) && r.scenario() == s).findFirst();
+    }
+
+    private static String row(String scenario, String client, String p50, String p90, String p99, String mean, String ops, int n) {
+        return "| " + scenario + " | " + client + " | " + p50 + " | " + p90 + " | " + p99 + " | " + mean + " | " + ops + " | "
+                + (n == 0 ? "" : Integer.toString(n)) + " |\n";
+    }
+
+    private static String ms(double v) {
+        return Double.isNaN(v) ? "" : String.format(Locale.ROOT, "%.3f", v);
+    }
+
+    /** A target: {@code value} against {@code goal} ({@code atMost}: value ≤ goal is met, else value ≥ goal). */
+    record Check(String client, String what, double value, double goal, String against, boolean atMost) {
+        boolean met() {
+            return atMost ? value <= goal : value >= goal;
+        }
+    }
+}

@@ -1,0 +1,126 @@
+package io.pgconn.bench;
+
+import io.pgconn.tls.SslProviderKind;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * One client in its own JVM (JIT, heap and static caches of one library never touch another's),
+ * driven by the coordinator over stdin so that all clients take turns in short batches: a change of
+ * machine load then hits every client alike. {@code WorkerMain <client> <pauseMs>}, endpoints as
+ * {@code -Dbench.*}.
+ *
+ * <p>Commands, one a line; every answer ends with {@code DONE}:
+ * <ul>
+ *   <li>{@code WARMUP <scenario> <ms>} — the scenario's loop, untimed</li>
+ *   <li>{@code MEASURE <scenario> <ms> <maxIterations>} — timed; timings accumulate per scenario</li>
+ *   <li>{@code REPORT <scenario>} — {@code RESULT} line(s) over all batches</li>
+ *   <li>{@code HEAP <connections>} — heap retained per idle connection</li>
+ *   <li>{@code QUIT}</li>
+ * </ul>
+ * On start it prints {@code SETTINGS} and {@code SUPPORTS} lines; a failed command prints {@code ERROR}.
+ */
+public final class WorkerMain {
+
+    private final Client client;
+    private final Measure measure;
+    private final Map<Scenario, Samples> primary = new EnumMap<>(Scenario.class);
+    private final Samples closes = new Samples();
+    private long inFlightCycles;
+    private long inFlightNanos;
+
+    private WorkerMain(Client client, Measure measure) {
+        this.client = client;
+        this.measure = measure;
+    }
+
+    public static void main(String[] args) throws Exception {
+        Endpoints endpoints = Endpoints.fromSystemProperties();
+        Measure.Settings settings = new Measure.Settings(Duration.ofMillis(Long.parseLong(args[1])), 8);
+        try (Client client = create(args[0], endpoints)) {
+            WorkerMain worker = new WorkerMain(client, new Measure(client, settings));
+            System.out.println("SETTINGS\t" + client.name() + "\t" + client.settings());
+            System.out.println("SUPPORTS\t" + List.of(Scenario.values()).stream().filter(s -> client.supports(s.target()))
+                    .map(Enum::name).collect(Collectors.joining(",")));
+            System.out.println("DONE");
+            System.out.flush();
+            BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+            String line;
+            while ((line = in.readLine()) != null && !line.equals("QUIT")) {
+                try {
+                    worker.execute(line.split(" "));
+                } catch (Exception | Error e) {
+                    System.out.println("ERROR\t" + client.name() + "\t" + line + "\t" + String.valueOf(e).replace('\n', ' '));
+                    e.printStackTrace();
+                }
+                System.out.println("DONE");
+                System.out.flush();
+            }
+            worker.measure.close();
+        }
+        System.exit(0); // peers may leave non-daemon threads behind
+    }
+
+    private void execute(String[] command) throws InterruptedException {
+        switch (command[0]) {
+            case "WARMUP" -> run(Scenario.valueOf(command[1]), Duration.ofMillis(Long.parseLong(command[2])), Integer.MAX_VALUE, false);
+            case "MEASURE" -> run(Scenario.valueOf(command[1]), Duration.ofMillis(Long.parseLong(command[2])),
+                    Integer.parseInt(command[3]), true);
+            case "REPORT" -> report(Scenario.valueOf(command[1])).forEach(r -> System.out.println(r.toLine()));
+            case "HEAP" -> System.out.println(measure.heapPerIdleConnection(Integer.parseInt(command[1])).toLine());
+            default -> throw new IllegalArgumentException("unknown command " + String.join(" ", command));
+        }
+    }
+
+    private void run(Scenario scenario, Duration time, int maxIterations, boolean timed) throws InterruptedException {
+        Samples samples = timed ? primary.computeIfAbsent(scenario, s -> new Samples()) : null;
+        switch (scenario) {
+            case TRUST -> measure.connectLoop(Target.TRUST, false, time, maxIterations, samples, timed ? closes : null);
+            case SCRAM, SCRAM_REQUIRE, SCRAM_VERIFY_FULL, FAILOVER_REPEAT ->
+                    measure.connectLoop(scenario.target(), false, time, maxIterations, samples, timed ? new Samples() : null);
+            case FAILOVER_FIRST -> measure.connectLoop(Target.FAILOVER, true, time, maxIterations, samples, timed ? new Samples() : null);
+            case SELECT_ONE -> measure.selectOneLoop(time, maxIterations, samples);
+            case IN_FLIGHT_8 -> {
+                long[] r = measure.inFlightBatch(time);
+                if (timed) {
+                    inFlightCycles += r[0];
+                    inFlightNanos += r[1];
+                }
+            }
+            case CLOSE, HEAP_PER_IDLE -> throw new IllegalArgumentException(scenario + " is not run on its own");
+        }
+    }
+
+    private List<Result> report(Scenario scenario) {
+        List<Result> results = new ArrayList<>();
+        if (scenario == Scenario.IN_FLIGHT_8) {
+            results.add(Result.ofThroughput(client.name(), scenario, (int) inFlightCycles, inFlightCycles * 1e9 / inFlightNanos));
+            return results;
+        }
+        results.add(Result.ofLatencies(client.name(), scenario, primary.getOrDefault(scenario, new Samples()).toArray()));
+        if (scenario == Scenario.TRUST) {
+            results.add(Result.ofLatencies(client.name(), Scenario.CLOSE, closes.toArray()));
+        }
+        return results;
+    }
+
+    static Client create(String name, Endpoints endpoints) {
+        return switch (name) {
+            case "pgconn" -> new PgconnClient(endpoints, SslProviderKind.JDK);
+            case "pgconn-openssl" -> new PgconnClient(endpoints, SslProviderKind.OPENSSL);
+            case "pgjdbc" -> new PgjdbcClient(endpoints);
+            case "r2dbc" -> new R2dbcClient(endpoints);
+            case "vertx" -> new VertxClient(endpoints);
+            default -> throw new IllegalArgumentException("unknown client " + name
+                    + " (expected pgconn, pgconn-openssl, pgjdbc, r2dbc or vertx)");
+        };
+    }
+}

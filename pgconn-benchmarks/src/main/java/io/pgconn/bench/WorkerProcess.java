@@ -1,0 +1,107 @@
+package io.pgconn.bench;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.io.OutputStreamWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+
+/** The coordinator's handle on one {@link WorkerMain} JVM: sends a command, collects its answer. */
+final class WorkerProcess implements AutoCloseable {
+
+    private final String client;
+    private final Process process;
+    private final BufferedReader out;
+    private final PrintWriter in;
+    private final Path log;
+    private final List<String> errors;
+    private String settings = "";
+    private final Set<Scenario> supports = EnumSet.noneOf(Scenario.class);
+
+    WorkerProcess(String client, Endpoints endpoints, long pauseMs, List<String> extraJvmArgs, Path logDir, List<String> errors)
+            throws IOException {
+        this.client = client;
+        this.errors = errors;
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xms1g", "-Xmx1g", "-XX:+UseG1GC", "-Dio.netty.leakDetection.level=disabled"));
+        cmd.addAll(extraJvmArgs);
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path")));
+        cmd.addAll(endpoints.asJvmArguments());
+        cmd.addAll(List.of(WorkerMain.class.getName(), client, Long.toString(pauseMs)));
+        Files.createDirectories(logDir);
+        this.log = logDir.resolve(client + ".log");
+        this.process = new ProcessBuilder(cmd).redirectError(log.toFile()).start();
+        this.out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+        this.in = new PrintWriter(new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8), true);
+        for (String line : answer()) {
+            if (line.startsWith("SETTINGS\t")) {
+                settings = line.split("\t", 3)[2];
+            } else if (line.startsWith("SUPPORTS\t")) {
+                for (String s : line.substring(9).split(",")) {
+                    supports.add(Scenario.valueOf(s));
+                }
+            }
+        }
+    }
+
+    String client() {
+        return client;
+    }
+
+    String settings() {
+        return settings;
+    }
+
+    boolean supports(Scenario scenario) {
+        return supports.contains(scenario);
+    }
+
+    /** Sends one command; returns its RESULT lines parsed (ERROR lines go to the run's error list). */
+    List<Result> command(String command) throws IOException {
+        in.println(command);
+        List<Result> results = new ArrayList<>();
+        for (String line : answer()) {
+            if (Result.isLine(line)) {
+                results.add(Result.parse(line));
+            }
+        }
+        return results;
+    }
+
+    private List<String> answer() throws IOException {
+        List<String> lines = new ArrayList<>();
+        String line;
+        while ((line = out.readLine()) != null && !line.equals("DONE")) {
+            if (line.startsWith("ERROR\t")) {
+                errors.add(line.substring(6).replace('\t', ' ') + " (stack trace in " + log + ")");
+                System.err.println("   " + line);
+            }
+            lines.add(line);
+        }
+        if (line == null) {
+            throw new IOException("worker " + client + " ended unexpectedly (exit " + (process.isAlive() ? "?" : process.exitValue())
+                    + "; see " + log + ")");
+        }
+        return lines;
+    }
+
+    @Override
+    public void close() {
+        in.println("QUIT");
+        try {
+            if (!process.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+            }
+        } catch (InterruptedException e) {
+            process.destroyForcibly();
+            Thread.currentThread().interrupt();
+        }
+    }
+}
