@@ -1,0 +1,64 @@
+package io.pgconn.spring.boot.autoconfigure;
+
+import io.pgconn.trace.PgTracer;
+
+import java.util.List;
+import java.util.function.Consumer;
+
+/** Hands every event to each tracer in order; one that throws does not keep the others from seeing it. */
+final class CompositePgTracer implements PgTracer {
+
+    private final List<PgTracer> tracers;
+
+    private CompositePgTracer(List<PgTracer> tracers) {
+        this.tracers = List.copyOf(tracers);
+    }
+
+    static PgTracer of(List<PgTracer> tracers) {
+        return switch (tracers.size()) {
+            case 0 -> PgTracer.noop();
+            case 1 -> tracers.get(0);
+            default -> new CompositePgTracer(tracers);
+        };
+    }
+
+    private void each(Consumer<PgTracer> call) {
+        for (PgTracer tracer : this.tracers) {
+            try {
+                call.accept(tracer);
+            } catch (RuntimeException ignored) {
+                // the SPI says tracers must not throw; one that does must not break the connect
+            }
+        }
+    }
+
+    @Override
+    public void connectStarted(ConnectStarted event) {
+        each(t -> t.connectStarted(event));
+    }
+
+    @Override
+    public void hostAttemptStarted(HostAttemptStarted event) {
+        each(t -> t.hostAttemptStarted(event));
+    }
+
+    @Override
+    public void hostAttemptEnded(HostAttemptEnded event) {
+        each(t -> t.hostAttemptEnded(event));
+    }
+
+    @Override
+    public void connectEnded(ConnectEnded event) {
+        each(t -> t.connectEnded(event));
+    }
+
+    @Override
+    public void insecureAuthentication(InsecureAuthentication event) {
+        each(t -> t.insecureAuthentication(event));
+    }
+
+    @Override
+    public void connectionClosed(ConnectionClosed event) {
+        each(t -> t.connectionClosed(event));
+    }
+}

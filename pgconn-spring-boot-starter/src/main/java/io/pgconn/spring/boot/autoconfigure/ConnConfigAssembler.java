@@ -1,0 +1,183 @@
+package io.pgconn.spring.boot.autoconfigure;
+
+import io.pgconn.PgConfigException;
+import io.pgconn.config.ConnConfig;
+import io.pgconn.config.HostSpec;
+import io.pgconn.spring.boot.autoconfigure.PgConnConnectionDetails.Tls;
+import org.jspecify.annotations.Nullable;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * Builds the factory's {@link ConnConfig} in one order: {@code pg.conn.url}, then the discrete
+ * properties, then the {@link PgConnConnectionDetails} (which win for where and as whom), then
+ * the {@link ConnConfigCustomizer}s. Every invalid value becomes an
+ * {@link InvalidPgConnPropertyException} naming its property.
+ */
+final class ConnConfigAssembler {
+
+    /** libpq keywords as core's messages name them, and the property that sets each. */
+    private static final Map<String, String> PROPERTY_BY_KEYWORD = Map.ofEntries(
+            Map.entry("sslmode", "pg.conn.ssl.mode"),
+            Map.entry("sslnegotiation", "pg.conn.ssl.negotiation"),
+            Map.entry("sslrootcert", "pg.conn.ssl.root-cert"),
+            Map.entry("sslcert", "pg.conn.ssl.cert"),
+            Map.entry("sslkey", "pg.conn.ssl.key"),
+            Map.entry("channel_binding", "pg.conn.channel-binding"),
+            Map.entry("require_auth", "pg.conn.require-auth"),
+            Map.entry("keepalives_count", "pg.conn.keepalive.count"),
+            Map.entry("extensionTypes", "pg.conn.extension-types"),
+            Map.entry("startupParameters", "pg.conn.startup-parameters"),
+            Map.entry("application_name", "pg.conn.application-name"),
+            Map.entry("hosts", "pg.conn.hosts"));
+
+    private ConnConfigAssembler() {
+    }
+
+    static ConnConfig assemble(PgConnProperties properties, PgConnConnectionDetails details,
+            List<ConnConfigCustomizer> customizers) {
+        ConnConfig.Builder builder = ConnConfig.builder();
+        applyUrl(builder, properties.getUrl());
+        applyIdentity(builder, properties);
+        applyBehaviour(builder, properties);
+        if (!(details instanceof PropertiesPgConnConnectionDetails)) {
+            // the adapter's values are the properties just applied, but resolved: applying them
+            // again would turn defaults (sslmode=prefer) into explicit settings
+            applyDetails(builder, details);
+        }
+        customizers.forEach(c -> c.customize(builder));
+        return build(builder);
+    }
+
+    /** URL plus the discrete properties that say where and as whom: what the properties adapter exposes. */
+    static ConnConfig identity(PgConnProperties properties) {
+        ConnConfig.Builder builder = ConnConfig.builder();
+        applyUrl(builder, properties.getUrl());
+        applyIdentity(builder, properties);
+        return build(builder);
+    }
+
+    private static void applyUrl(ConnConfig.Builder builder, @Nullable String url) {
+        if (url == null || url.isBlank()) {
+            return;
+        }
+        try {
+            builder.connectionString(url);
+        } catch (PgConfigException e) {
+            // the URL itself may hold a password: name the property, show the parser's reason only
+            throw new InvalidPgConnPropertyException("pg.conn.url", null, e.getMessage(), e);
+        }
+    }
+
+    private static void applyIdentity(ConnConfig.Builder builder, PgConnProperties p) {
+        if (!p.getHosts().isEmpty()) {
+            builder.hosts(p.getHosts().stream().map(ConnConfigAssembler::parseHost).toList());
+        }
+        set(p.getDatabase(), builder::database);
+        set(p.getUsername(), builder::user);
+        set(p.getPassword(), builder::password);
+        PgConnProperties.Ssl ssl = p.getSsl();
+        set(ssl.getMode(), builder::sslMode);
+        set(ssl.getRootCert(), builder::sslRootCert);
+        set(ssl.getCert(), value -> builder.sslCert(path("pg.conn.ssl.cert", value)));
+        set(ssl.getKey(), value -> builder.sslKey(path("pg.conn.ssl.key", value)));
+        set(ssl.getKeyPassword(), builder::sslPassword);
+    }
+
+    private static void applyBehaviour(ConnConfig.Builder builder, PgConnProperties p) {
+        set(p.getApplicationName(), builder::applicationName);
+        set(p.getTargetSessionAttrs(), builder::targetSessionAttrs);
+        set(p.getLoadBalanceHosts(), builder::loadBalanceHosts);
+        set(p.getChannelBinding(), builder::channelBinding);
+        set(p.getRequireAuth(), value -> {
+            try {
+                builder.requireAuth(value);
+            } catch (PgConfigException e) {
+                throw new InvalidPgConnPropertyException("pg.conn.require-auth", value, e.getMessage()
+                        + "; allowed: none, password, md5, scram-sha-256, scram-sha-256-plus, all plain or all negated with '!'", e);
+            }
+        });
+        set(p.getConnectTimeout(), builder::connectTimeout);
+        set(p.getHostConnectTimeout(), builder::hostConnectTimeout);
+        set(p.getHostRecheckInterval(), builder::hostRecheckInterval);
+        set(p.getExtensionTypes(), builder::extensionTypes);
+        if (!p.getStartupParameters().isEmpty()) {
+            builder.startupParameters(p.getStartupParameters());
+        }
+        set(p.getSsl().getNegotiation(), builder::sslNegotiation);
+        set(p.getSsl().getSni(), builder::sslSni);
+        PgConnProperties.Keepalive keepalive = p.getKeepalive();
+        set(keepalive.getEnabled(), builder::keepalives);
+        set(keepalive.getIdle(), builder::keepalivesIdle);
+        set(keepalive.getInterval(), builder::keepalivesInterval);
+        set(keepalive.getCount(), builder::keepalivesCount);
+    }
+
+    private static void applyDetails(ConnConfig.Builder builder, PgConnConnectionDetails details) {
+        if (!details.getHosts().isEmpty()) {
+            builder.hosts(details.getHosts());
+        }
+        set(details.getDatabase(), builder::database);
+        set(details.getUsername(), builder::user);
+        set(details.getPassword(), builder::password);
+        Tls tls = details.getTls();
+        if (tls != null) {
+            set(tls.mode(), builder::sslMode);
+            set(tls.rootCert(), builder::sslRootCert);
+            set(tls.cert(), builder::sslCert);
+            set(tls.key(), builder::sslKey);
+            set(tls.keyPassword(), builder::sslPassword);
+        }
+    }
+
+    private static HostSpec parseHost(String text) {
+        try {
+            return HostSpec.parse(text);
+        } catch (PgConfigException e) {
+            throw new InvalidPgConnPropertyException("pg.conn.hosts", text,
+                    "expected 'host', 'host:port' or '[ipv6]:port' with a port from 1 to 65535 (" + e.getMessage() + ")", e);
+        }
+    }
+
+    private static Path path(String property, String value) {
+        try {
+            return Path.of(value);
+        } catch (RuntimeException e) {
+            throw new InvalidPgConnPropertyException(property, value, "expected a file path", e);
+        }
+    }
+
+    private static ConnConfig build(ConnConfig.Builder builder) {
+        try {
+            return builder.build();
+        } catch (PgConfigException e) {
+            throw new InvalidPgConnPropertyException(propertyNamedIn(e.getMessage()), null, e.getMessage(), e);
+        }
+    }
+
+    /** The property behind the first libpq keyword core's message names; {@code pg.conn} when none matches. */
+    static String propertyNamedIn(@Nullable String message) {
+        if (message == null) {
+            return "pg.conn";
+        }
+        int best = Integer.MAX_VALUE;
+        String property = "pg.conn";
+        for (Map.Entry<String, String> entry : PROPERTY_BY_KEYWORD.entrySet()) {
+            int at = message.indexOf(entry.getKey());
+            if (at >= 0 && at < best) {
+                best = at;
+                property = entry.getValue();
+            }
+        }
+        return property;
+    }
+
+    private static <T> void set(@Nullable T value, Consumer<T> setter) {
+        if (value != null) {
+            setter.accept(value);
+        }
+    }
+}

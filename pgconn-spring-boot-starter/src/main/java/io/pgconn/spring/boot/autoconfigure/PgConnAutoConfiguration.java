@@ -1,0 +1,56 @@
+package io.pgconn.spring.boot.autoconfigure;
+
+import io.pgconn.PgConnectionFactory;
+import io.pgconn.config.ConnConfig;
+import io.pgconn.trace.PgTracer;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * Auto-configuration for a pgconn {@link PgConnectionFactory}:
+ * {@code pg.conn.*} and the {@link PgConnConnectionDetails} make a {@link ConnConfig},
+ * {@link ConnConfigCustomizer} beans adjust it, and every {@link PgTracer} bean observes the
+ * factory's connects. The factory is closed, with its connections, when the context closes.
+ */
+@AutoConfiguration
+@ConditionalOnClass(PgConnectionFactory.class)
+@EnableConfigurationProperties(PgConnProperties.class)
+public final class PgConnAutoConfiguration {
+
+    @Bean
+    @ConditionalOnMissingBean(PgConnConnectionDetails.class)
+    PropertiesPgConnConnectionDetails pgConnConnectionDetails(PgConnProperties properties) {
+        return new PropertiesPgConnConnectionDetails(properties);
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    FailoverTracker pgConnFailoverTracker() {
+        return new FailoverTracker();
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnMissingBean(PgConnectionFactory.class)
+    static class PgConnectionFactoryConfiguration {
+
+        // closed by PgConnectionFactoryShutdown with pg.conn.shutdown-timeout, not by the inferred close()
+        @Bean(destroyMethod = "")
+        PgConnectionFactory pgConnectionFactory(PgConnProperties properties, PgConnConnectionDetails connectionDetails,
+                ObjectProvider<ConnConfigCustomizer> customizers, ObjectProvider<PgTracer> tracers) {
+            ConnConfig config = ConnConfigAssembler.assemble(properties, connectionDetails,
+                    customizers.orderedStream().toList());
+            return PgConnectionFactory.builder(config).tracer(CompositePgTracer.of(tracers.orderedStream().toList())).build();
+        }
+
+        @Bean
+        PgConnectionFactoryShutdown pgConnectionFactoryShutdown(PgConnectionFactory pgConnectionFactory,
+                PgConnProperties properties) {
+            return new PgConnectionFactoryShutdown(pgConnectionFactory, properties.getShutdownTimeout());
+        }
+    }
+}

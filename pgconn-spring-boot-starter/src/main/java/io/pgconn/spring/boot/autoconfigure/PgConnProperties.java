@@ -1,0 +1,401 @@
+package io.pgconn.spring.boot.autoconfigure;
+
+import io.pgconn.auth.ChannelBindingMode;
+import io.pgconn.failover.LoadBalanceHosts;
+import io.pgconn.failover.TargetSessionAttrs;
+import io.pgconn.tls.SslMode;
+import io.pgconn.tls.SslNegotiation;
+import org.jspecify.annotations.Nullable;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Configuration properties for pgconn. A setting left unset falls back to what {@code url} says,
+ * then to libpq's default. Discrete properties override the URL.
+ */
+@ConfigurationProperties("pg.conn")
+public class PgConnProperties {
+
+    /**
+     * Connection string in libpq URI or key=value form, e.g.
+     * 'postgresql://db1:5432,db2:5432/app?target_session_attrs=read-write'.
+     */
+    private @Nullable String url;
+
+    /**
+     * Servers to try, in order, each as 'host', 'host:port' or '[ipv6]:port'. Overrides the URL's hosts.
+     */
+    private List<String> hosts = new ArrayList<>();
+
+    /**
+     * Database name. Defaults to the user name.
+     */
+    private @Nullable String database;
+
+    /**
+     * Login user of the database.
+     */
+    private @Nullable String username;
+
+    /**
+     * Login password of the database.
+     */
+    private @Nullable String password;
+
+    /**
+     * Value of 'application_name' sent at startup, shown in pg_stat_activity.
+     */
+    private @Nullable String applicationName;
+
+    /**
+     * Kind of server a connection must land on: any, read-write, read-only, primary,
+     * standby or prefer-standby. Defaults to any.
+     */
+    private @Nullable TargetSessionAttrs targetSessionAttrs;
+
+    /**
+     * Order in which hosts are tried: disable (as listed) or random (shuffled on each connect).
+     * Defaults to disable.
+     */
+    private @Nullable LoadBalanceHosts loadBalanceHosts;
+
+    /**
+     * Use of SCRAM channel binding: disable, prefer or require. Defaults to prefer.
+     */
+    private @Nullable ChannelBindingMode channelBinding;
+
+    /**
+     * Authentication methods the server may ask for, e.g. 'scram-sha-256' or '!password,!md5'.
+     * Defaults to any method.
+     */
+    private @Nullable String requireAuth;
+
+    /**
+     * Deadline of a whole connect over all hosts. Zero disables it.
+     */
+    private @Nullable Duration connectTimeout;
+
+    /**
+     * Budget of one attempt on one host (libpq's connect_timeout). Zero disables it.
+     */
+    private @Nullable Duration hostConnectTimeout;
+
+    /**
+     * How long a host's failure or unwanted role is remembered when ordering hosts.
+     */
+    private @Nullable Duration hostRecheckInterval;
+
+    /**
+     * Extension types whose OIDs are looked up after connecting, e.g. 'hstore'. An empty list
+     * skips the lookup.
+     */
+    private @Nullable List<String> extensionTypes;
+
+    /**
+     * Extra run-time parameters sent in the startup message, e.g. 'search_path'.
+     */
+    private Map<String, String> startupParameters = new LinkedHashMap<>();
+
+    /**
+     * Time allowed at application shutdown to close every open connection and stop the event loops.
+     */
+    private Duration shutdownTimeout = Duration.ofSeconds(10);
+
+    private final Ssl ssl = new Ssl();
+
+    private final Keepalive keepalive = new Keepalive();
+
+    public @Nullable String getUrl() {
+        return this.url;
+    }
+
+    public void setUrl(@Nullable String url) {
+        this.url = url;
+    }
+
+    public List<String> getHosts() {
+        return this.hosts;
+    }
+
+    public void setHosts(List<String> hosts) {
+        this.hosts = hosts;
+    }
+
+    public @Nullable String getDatabase() {
+        return this.database;
+    }
+
+    public void setDatabase(@Nullable String database) {
+        this.database = database;
+    }
+
+    public @Nullable String getUsername() {
+        return this.username;
+    }
+
+    public void setUsername(@Nullable String username) {
+        this.username = username;
+    }
+
+    public @Nullable String getPassword() {
+        return this.password;
+    }
+
+    public void setPassword(@Nullable String password) {
+        this.password = password;
+    }
+
+    public @Nullable String getApplicationName() {
+        return this.applicationName;
+    }
+
+    public void setApplicationName(@Nullable String applicationName) {
+        this.applicationName = applicationName;
+    }
+
+    public @Nullable TargetSessionAttrs getTargetSessionAttrs() {
+        return this.targetSessionAttrs;
+    }
+
+    public void setTargetSessionAttrs(@Nullable TargetSessionAttrs targetSessionAttrs) {
+        this.targetSessionAttrs = targetSessionAttrs;
+    }
+
+    public @Nullable LoadBalanceHosts getLoadBalanceHosts() {
+        return this.loadBalanceHosts;
+    }
+
+    public void setLoadBalanceHosts(@Nullable LoadBalanceHosts loadBalanceHosts) {
+        this.loadBalanceHosts = loadBalanceHosts;
+    }
+
+    public @Nullable ChannelBindingMode getChannelBinding() {
+        return this.channelBinding;
+    }
+
+    public void setChannelBinding(@Nullable ChannelBindingMode channelBinding) {
+        this.channelBinding = channelBinding;
+    }
+
+    public @Nullable String getRequireAuth() {
+        return this.requireAuth;
+    }
+
+    public void setRequireAuth(@Nullable String requireAuth) {
+        this.requireAuth = requireAuth;
+    }
+
+    public @Nullable Duration getConnectTimeout() {
+        return this.connectTimeout;
+    }
+
+    public void setConnectTimeout(@Nullable Duration connectTimeout) {
+        this.connectTimeout = connectTimeout;
+    }
+
+    public @Nullable Duration getHostConnectTimeout() {
+        return this.hostConnectTimeout;
+    }
+
+    public void setHostConnectTimeout(@Nullable Duration hostConnectTimeout) {
+        this.hostConnectTimeout = hostConnectTimeout;
+    }
+
+    public @Nullable Duration getHostRecheckInterval() {
+        return this.hostRecheckInterval;
+    }
+
+    public void setHostRecheckInterval(@Nullable Duration hostRecheckInterval) {
+        this.hostRecheckInterval = hostRecheckInterval;
+    }
+
+    public @Nullable List<String> getExtensionTypes() {
+        return this.extensionTypes;
+    }
+
+    public void setExtensionTypes(@Nullable List<String> extensionTypes) {
+        this.extensionTypes = extensionTypes;
+    }
+
+    public Map<String, String> getStartupParameters() {
+        return this.startupParameters;
+    }
+
+    public void setStartupParameters(Map<String, String> startupParameters) {
+        this.startupParameters = startupParameters;
+    }
+
+    public Duration getShutdownTimeout() {
+        return this.shutdownTimeout;
+    }
+
+    public void setShutdownTimeout(Duration shutdownTimeout) {
+        this.shutdownTimeout = shutdownTimeout;
+    }
+
+    public Ssl getSsl() {
+        return this.ssl;
+    }
+
+    public Keepalive getKeepalive() {
+        return this.keepalive;
+    }
+
+    /** TLS settings. */
+    public static class Ssl {
+
+        /**
+         * Whether and how TLS is used: disable, allow, prefer, require, verify-ca or verify-full.
+         * Defaults to prefer.
+         */
+        private @Nullable SslMode mode;
+
+        /**
+         * How TLS starts: postgres (SSLRequest first) or direct (PostgreSQL 17+). Defaults to postgres.
+         */
+        private @Nullable SslNegotiation negotiation;
+
+        /**
+         * PEM file of trusted root certificates, or 'system' for the JVM's trust store.
+         */
+        private @Nullable String rootCert;
+
+        /**
+         * PEM file of the client certificate.
+         */
+        private @Nullable String cert;
+
+        /**
+         * PEM file of the client private key.
+         */
+        private @Nullable String key;
+
+        /**
+         * Password of an encrypted client private key.
+         */
+        private @Nullable String keyPassword;
+
+        /**
+         * Whether to send the host name as TLS Server Name Indication. Defaults to true.
+         */
+        private @Nullable Boolean sni;
+
+        public @Nullable SslMode getMode() {
+            return this.mode;
+        }
+
+        public void setMode(@Nullable SslMode mode) {
+            this.mode = mode;
+        }
+
+        public @Nullable SslNegotiation getNegotiation() {
+            return this.negotiation;
+        }
+
+        public void setNegotiation(@Nullable SslNegotiation negotiation) {
+            this.negotiation = negotiation;
+        }
+
+        public @Nullable String getRootCert() {
+            return this.rootCert;
+        }
+
+        public void setRootCert(@Nullable String rootCert) {
+            this.rootCert = rootCert;
+        }
+
+        public @Nullable String getCert() {
+            return this.cert;
+        }
+
+        public void setCert(@Nullable String cert) {
+            this.cert = cert;
+        }
+
+        public @Nullable String getKey() {
+            return this.key;
+        }
+
+        public void setKey(@Nullable String key) {
+            this.key = key;
+        }
+
+        public @Nullable String getKeyPassword() {
+            return this.keyPassword;
+        }
+
+        public void setKeyPassword(@Nullable String keyPassword) {
+            this.keyPassword = keyPassword;
+        }
+
+        public @Nullable Boolean getSni() {
+            return this.sni;
+        }
+
+        public void setSni(@Nullable Boolean sni) {
+            this.sni = sni;
+        }
+    }
+
+    /** TCP keepalive settings. */
+    public static class Keepalive {
+
+        /**
+         * Whether TCP keepalive is enabled. Defaults to true.
+         */
+        private @Nullable Boolean enabled;
+
+        /**
+         * Idle time before the first keepalive probe. Defaults to the operating system's value.
+         */
+        private @Nullable Duration idle;
+
+        /**
+         * Time between keepalive probes. Defaults to the operating system's value.
+         */
+        private @Nullable Duration interval;
+
+        /**
+         * Unanswered probes before the connection is considered dead. Defaults to the operating
+         * system's value.
+         */
+        private @Nullable Integer count;
+
+        public @Nullable Boolean getEnabled() {
+            return this.enabled;
+        }
+
+        public void setEnabled(@Nullable Boolean enabled) {
+            this.enabled = enabled;
+        }
+
+        public @Nullable Duration getIdle() {
+            return this.idle;
+        }
+
+        public void setIdle(@Nullable Duration idle) {
+            this.idle = idle;
+        }
+
+        public @Nullable Duration getInterval() {
+            return this.interval;
+        }
+
+        public void setInterval(@Nullable Duration interval) {
+            this.interval = interval;
+        }
+
+        public @Nullable Integer getCount() {
+            return this.count;
+        }
+
+        public void setCount(@Nullable Integer count) {
+            this.count = count;
+        }
+    }
+}

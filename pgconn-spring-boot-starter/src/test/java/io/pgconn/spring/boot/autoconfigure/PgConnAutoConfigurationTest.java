@@ -1,0 +1,156 @@
+package io.pgconn.spring.boot.autoconfigure;
+
+import io.pgconn.PgConnectionFactory;
+import io.pgconn.config.ConnConfig;
+import io.pgconn.config.HostSpec;
+import io.pgconn.failover.TargetSessionAttrs;
+import io.pgconn.tls.SslMode;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.annotation.Order;
+
+import java.time.Duration;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class PgConnAutoConfigurationTest {
+
+    private final ApplicationContextRunner runner = new ApplicationContextRunner()
+            .withConfiguration(AutoConfigurations.of(PgConnAutoConfiguration.class));
+
+    private static ConnConfig config(org.springframework.context.ApplicationContext context) {
+        return context.getBean(PgConnectionFactory.class).config();
+    }
+
+    @Test
+    void createsFactoryFromUrlAlone() {
+        this.runner.withPropertyValues("pg.conn.url=postgresql://db1:5433,db2:5434/app?user=alice&target_session_attrs=read-write")
+                .run(context -> {
+                    assertThat(context).hasSingleBean(PgConnectionFactory.class);
+                    ConnConfig config = config(context);
+                    assertThat(config.hosts()).containsExactly(HostSpec.of("db1", 5433), HostSpec.of("db2", 5434));
+                    assertThat(config.database()).isEqualTo("app");
+                    assertThat(config.user()).isEqualTo("alice");
+                    assertThat(config.targetSessionAttrs()).isEqualTo(TargetSessionAttrs.READ_WRITE);
+                });
+    }
+
+    @Test
+    void discretePropertiesOverrideUrl() {
+        this.runner.withPropertyValues("pg.conn.url=postgresql://db1:5433/app?user=alice&sslmode=require",
+                "pg.conn.hosts=primary:6000,standby:6001", "pg.conn.database=orders", "pg.conn.username=bob",
+                "pg.conn.password=s3cret", "pg.conn.ssl.mode=verify-full", "pg.conn.ssl.root-cert=/etc/ca.pem",
+                "pg.conn.target-session-attrs=prefer-standby", "pg.conn.connect-timeout=5s",
+                "pg.conn.host-connect-timeout=500ms", "pg.conn.application-name=orders-service",
+                "pg.conn.startup-parameters.search_path=orders")
+                .run(context -> {
+                    ConnConfig config = config(context);
+                    assertThat(config.hosts()).containsExactly(HostSpec.of("primary", 6000), HostSpec.of("standby", 6001));
+                    assertThat(config.database()).isEqualTo("orders");
+                    assertThat(config.user()).isEqualTo("bob");
+                    assertThat(config.password()).isEqualTo("s3cret");
+                    assertThat(config.sslMode()).isEqualTo(SslMode.VERIFY_FULL);
+                    assertThat(config.sslRootCert()).isEqualTo("/etc/ca.pem");
+                    assertThat(config.targetSessionAttrs()).isEqualTo(TargetSessionAttrs.PREFER_STANDBY);
+                    assertThat(config.connectTimeout()).isEqualTo(Duration.ofSeconds(5));
+                    assertThat(config.hostConnectTimeout()).isEqualTo(Duration.ofMillis(500));
+                    assertThat(config.applicationName()).isEqualTo("orders-service");
+                    assertThat(config.startupParameters()).containsEntry("search_path", "orders");
+                });
+    }
+
+    @Test
+    void userFactoryBeanWins() {
+        this.runner.withUserConfiguration(UserFactoryConfiguration.class).withPropertyValues("pg.conn.hosts=ignored:1")
+                .run(context -> {
+                    assertThat(context).hasSingleBean(PgConnectionFactory.class);
+                    assertThat(config(context).hosts()).containsExactly(HostSpec.of("mine", 7777));
+                    assertThat(context).doesNotHaveBean(PgConnectionFactoryShutdown.class);
+                });
+    }
+
+    @Test
+    void customizersApplyInOrder() {
+        this.runner.withUserConfiguration(CustomizerConfiguration.class).withPropertyValues("pg.conn.application-name=from-properties")
+                .run(context -> assertThat(config(context).applicationName()).isEqualTo("first-then-second"));
+    }
+
+    @Test
+    void userConnectionDetailsReplaceWhereAndAsWhom() {
+        this.runner.withUserConfiguration(DetailsConfiguration.class)
+                .withPropertyValues("pg.conn.url=postgresql://from-url:5432/urldb?user=urluser", "pg.conn.target-session-attrs=read-write")
+                .run(context -> {
+                    ConnConfig config = config(context);
+                    assertThat(config.hosts()).containsExactly(HostSpec.of("embedded", 15432));
+                    assertThat(config.user()).isEqualTo("app");
+                    assertThat(config.database()).isEqualTo("appdb");
+                    assertThat(config.sslMode()).isEqualTo(SslMode.VERIFY_FULL);
+                    assertThat(config.sslRootCert()).isEqualTo("/tmp/ca.pem");
+                    assertThat(config.targetSessionAttrs()).isEqualTo(TargetSessionAttrs.READ_WRITE);
+                    assertThat(context).doesNotHaveBean(PropertiesPgConnConnectionDetails.class);
+                });
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    static class UserFactoryConfiguration {
+
+        @Bean
+        PgConnectionFactory myFactory() {
+            return PgConnectionFactory.create(ConnConfig.builder().hosts(HostSpec.of("mine", 7777)).build());
+        }
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    static class CustomizerConfiguration {
+
+        @Bean
+        @Order(2)
+        ConnConfigCustomizer second() {
+            return b -> b.applicationName("first-then-second");
+        }
+
+        @Bean
+        @Order(1)
+        ConnConfigCustomizer first() {
+            return b -> b.applicationName("first");
+        }
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    static class DetailsConfiguration {
+
+        @Bean
+        PgConnConnectionDetails embeddedCluster() {
+            return new PgConnConnectionDetails() {
+                @Override
+                public List<HostSpec> getHosts() {
+                    return List.of(HostSpec.of("embedded", 15432));
+                }
+
+                @Override
+                public String getDatabase() {
+                    return "appdb";
+                }
+
+                @Override
+                public String getUsername() {
+                    return "app";
+                }
+
+                @Override
+                public String getPassword() {
+                    return "pw";
+                }
+
+                @Override
+                public Tls getTls() {
+                    return Tls.verifyFull(java.nio.file.Path.of("/tmp/ca.pem"));
+                }
+            };
+        }
+    }
+}
