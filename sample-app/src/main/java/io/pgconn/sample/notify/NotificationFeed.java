@@ -11,6 +11,7 @@ import java.time.Instant;
 import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -36,7 +37,8 @@ class NotificationFeed implements SmartLifecycle {
     private final PgConnectionFactory factory;
     private final Deque<Received> received = new ConcurrentLinkedDeque<>();
     private final Deque<String> events = new ConcurrentLinkedDeque<>();
-    private volatile CompletableFuture<NotificationSubscriber> subscription;
+    private volatile CompletableFuture<NotificationSubscriber> opening;
+    private volatile NotificationSubscriber subscriber;
     private volatile boolean running;
 
     NotificationFeed(PgConnectionFactory factory) {
@@ -54,10 +56,8 @@ class NotificationFeed implements SmartLifecycle {
     /** What arrived so far, newest first, and where the subscription listens now. */
     FeedView view() {
         ensureSubscribed();
-        CompletableFuture<NotificationSubscriber> current = subscription;
-        NotificationSubscriber subscriber = current != null && current.isDone() && !current.isCompletedExceptionally()
-                ? current.join() : null;
-        PgConnection connection = subscriber == null || subscriber.ended().isDone() ? null : subscriber.connection();
+        NotificationSubscriber current = subscriber;
+        PgConnection connection = current == null || current.ended().isDone() ? null : current.connection();
         String listeningOn = connection == null || connection.isClosed() ? null : connection.host();
         return new FeedView(CHANNEL, listeningOn, List.copyOf(received), List.copyOf(events));
     }
@@ -71,9 +71,9 @@ class NotificationFeed implements SmartLifecycle {
     @Override
     public void stop() {
         running = false;
-        CompletableFuture<NotificationSubscriber> current = subscription;
-        if (current != null) {
-            current.thenCompose(NotificationSubscriber::close)
+        CompletableFuture<NotificationSubscriber> pending = opening;
+        if (pending != null) {
+            pending.thenCompose(NotificationSubscriber::close)
                     .completeOnTimeout(null, 5, TimeUnit.SECONDS)
                     .exceptionally(error -> null)
                     .join();
@@ -87,20 +87,28 @@ class NotificationFeed implements SmartLifecycle {
 
     /** Opens the subscription, or opens it again when the first try failed or the subscriber gave up. */
     private synchronized void ensureSubscribed() {
-        CompletableFuture<NotificationSubscriber> current = subscription;
-        boolean usable = current != null && (!current.isDone()
-                || (!current.isCompletedExceptionally() && !current.join().ended().isDone()));
-        if (!running || usable) {
+        CompletableFuture<NotificationSubscriber> pending = opening;
+        boolean inPlace = pending != null && !pending.isDone()
+                || subscriber != null && !subscriber.ended().isDone();
+        if (!running || inPlace) {
             return;
         }
-        subscription = NotificationSubscriber.open(factory, RECONNECT, new Events())
-                .thenCompose(s -> s.listen(CHANNEL, this::receive).thenApply(ignored -> {
-                    event("listening on " + s.connection().host());
-                    return s;
-                }))
+        subscriber = null;
+        opening = NotificationSubscriber.open(factory, RECONNECT, new Events())
+                .thenCompose(s -> s.listen(CHANNEL, this::receive)
+                        .handle((ignored, error) -> {
+                            if (error != null) {
+                                s.close();
+                                throw new CompletionException(error);
+                            }
+                            return s;
+                        }))
                 .whenComplete((s, error) -> {
                     if (error != null) {
                         event("could not LISTEN: " + rootMessage(error));
+                    } else {
+                        subscriber = s;
+                        event("listening on " + s.connection().host());
                     }
                 });
     }
@@ -122,7 +130,7 @@ class NotificationFeed implements SmartLifecycle {
 
     private static String rootMessage(Throwable error) {
         Throwable t = error;
-        while (t.getCause() != null && t instanceof java.util.concurrent.CompletionException) {
+        while (t.getCause() != null && t instanceof CompletionException) {
             t = t.getCause();
         }
         return t.getMessage();
