@@ -5,6 +5,7 @@ import io.pgconn.config.ConnConfig;
 import io.pgconn.config.HostSpec;
 import io.pgconn.failover.TargetSessionAttrs;
 import io.pgconn.tls.SslMode;
+import io.pgconn.trace.PgTracer;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
@@ -93,6 +94,68 @@ class PgConnAutoConfigurationTest {
                     assertThat(config.targetSessionAttrs()).isEqualTo(TargetSessionAttrs.READ_WRITE);
                     assertThat(context).doesNotHaveBean(PropertiesPgConnConnectionDetails.class);
                 });
+    }
+
+    @Test
+    void shutdownTimeoutDefaultsToTenSeconds() {
+        this.runner.run(context -> assertThat(context.getBean(PgConnProperties.class).getShutdownTimeout())
+                .isEqualTo(Duration.ofSeconds(10)));
+    }
+
+    @Test
+    void contextCloseClosesFactoryAndConnectFailsFastAfterwards() {
+        PgConnectionFactory[] factory = new PgConnectionFactory[1];
+        this.runner.withPropertyValues("pg.conn.shutdown-timeout=2s")
+                .run(context -> factory[0] = context.getBean(PgConnectionFactory.class));
+        assertThat(factory[0].isClosed()).isTrue();
+        assertThat(factory[0].connect()).failsWithin(Duration.ofMillis(100))
+                .withThrowableOfType(java.util.concurrent.ExecutionException.class)
+                .withCauseInstanceOf(io.pgconn.PgClosedException.class)
+                .withMessageContaining("closed");
+    }
+
+    @Test
+    void tracerBeansObserveTheFactorysConnects() {
+        int port = refusedPort();
+        this.runner.withUserConfiguration(RecordingTracerConfiguration.class)
+                .withPropertyValues("pg.conn.hosts=127.0.0.1:" + port, "pg.conn.ssl.mode=disable", "pg.conn.connect-timeout=2s")
+                .run(context -> {
+                    PgConnectionFactory factory = context.getBean(PgConnectionFactory.class);
+                    assertThat(factory.connect()).failsWithin(Duration.ofSeconds(5));
+                    List<Object> events = context.getBean(RecordingTracerConfiguration.class).events;
+                    assertThat(events).hasAtLeastOneElementOfType(PgTracer.ConnectStarted.class)
+                            .hasAtLeastOneElementOfType(PgTracer.HostAttemptEnded.class);
+                    assertThat(context.getBean(FailoverTracker.class).activeHost()).isNull();
+                });
+    }
+
+    static int refusedPort() {
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    static class RecordingTracerConfiguration {
+
+        final List<Object> events = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+        @Bean
+        PgTracer recordingTracer() {
+            return new PgTracer() {
+                @Override
+                public void connectStarted(ConnectStarted event) {
+                    events.add(event);
+                }
+
+                @Override
+                public void hostAttemptEnded(HostAttemptEnded event) {
+                    events.add(event);
+                }
+            };
+        }
     }
 
     @Configuration(proxyBeanMethods = false)

@@ -1,0 +1,79 @@
+package io.pgconn.spring.boot.autoconfigure;
+
+import io.pgconn.config.LibpqValue;
+import org.jspecify.annotations.Nullable;
+import org.springframework.boot.context.properties.bind.BindException;
+import org.springframework.boot.context.properties.source.ConfigurationProperty;
+import org.springframework.boot.diagnostics.FailureAnalysis;
+import org.springframework.boot.diagnostics.FailureAnalyzer;
+import org.springframework.boot.origin.Origin;
+import org.springframework.core.Ordered;
+
+import java.util.Arrays;
+import java.util.stream.Collectors;
+
+/**
+ * Reports a bad {@code pg.conn.*} value as Boot's "APPLICATION FAILED TO START" with the property,
+ * the value and what it accepts: an {@link InvalidPgConnPropertyException}, or a binding failure
+ * of an enum property, whose allowed values are given in libpq's spelling ({@code verify-full},
+ * not {@code VERIFY_FULL}). Runs before Boot's generic bind analyzer.
+ */
+class PgConnFailureAnalyzer implements FailureAnalyzer, Ordered {
+
+    private static final String PREFIX = "pg.conn.";
+
+    @Override
+    public @Nullable FailureAnalysis analyze(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof InvalidPgConnPropertyException invalid) {
+                return analyze(invalid);
+            }
+            if (t instanceof BindException bind) {
+                FailureAnalysis analysis = analyze(bind);
+                if (analysis != null) {
+                    return analysis;
+                }
+            }
+            if (t.getCause() == t) {
+                break;
+            }
+        }
+        return null;
+    }
+
+    private FailureAnalysis analyze(InvalidPgConnPropertyException e) {
+        String description = "Invalid value for pgconn property '" + e.getProperty() + "':\n\n    Property: "
+                + e.getProperty() + "\n" + (e.getValue() != null ? "    Value: \"" + e.getValue() + "\"\n" : "")
+                + "    Reason: " + e.getExpected();
+        String action = "Update '" + e.getProperty() + "' in your application's configuration: " + e.getExpected();
+        return new FailureAnalysis(description, action, e);
+    }
+
+    private @Nullable FailureAnalysis analyze(BindException e) {
+        String name = e.getName().toString();
+        Class<?> type = e.getTarget().getType().resolve();
+        if (!name.startsWith(PREFIX) || type == null || !type.isEnum() || !LibpqValue.class.isAssignableFrom(type)) {
+            return null;
+        }
+        String allowed = Arrays.stream(type.getEnumConstants()).map(c -> ((LibpqValue) c).libpqName())
+                .collect(Collectors.joining(", "));
+        ConfigurationProperty property = e.getProperty();
+        StringBuilder description = new StringBuilder("Invalid value for pgconn property '").append(name)
+                .append("':\n\n    Property: ").append(name).append('\n');
+        if (property != null) {
+            description.append("    Value: \"").append(property.getValue()).append("\"\n");
+            Origin origin = property.getOrigin();
+            if (origin != null) {
+                description.append("    Origin: ").append(origin).append('\n');
+            }
+        }
+        description.append("    Reason: not one of ").append(allowed);
+        String action = "Update '" + name + "' in your application's configuration to one of: " + allowed;
+        return new FailureAnalysis(description.toString(), action, e);
+    }
+
+    @Override
+    public int getOrder() {
+        return Ordered.HIGHEST_PRECEDENCE;
+    }
+}

@@ -1,0 +1,59 @@
+package io.pgconn.spring.boot.autoconfigure.metrics;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.observation.ObservationRegistry;
+import io.pgconn.PgConnectionFactory;
+import io.pgconn.spring.boot.autoconfigure.FailoverTracker;
+import io.pgconn.spring.boot.autoconfigure.PgConnAutoConfiguration;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * Auto-configuration of pgconn observations and meters. Each part needs its Micrometer API on the
+ * class path and its registry bean; the tracers join the auto-configured factory as
+ * {@link io.pgconn.trace.PgTracer} beans.
+ */
+@AutoConfiguration(after = PgConnAutoConfiguration.class, afterName = {
+        "org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration",
+        "org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration",
+        "org.springframework.boot.micrometer.observation.autoconfigure.ObservationAutoConfiguration" })
+@ConditionalOnClass(PgConnectionFactory.class)
+public final class PgConnMetricsAutoConfiguration {
+
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(ObservationRegistry.class)
+    @ConditionalOnBean(ObservationRegistry.class)
+    static class ObservationConfiguration {
+
+        @Bean
+        @ConditionalOnMissingBean
+        PgConnObservationTracer pgConnObservationTracer(ObservationRegistry observationRegistry,
+                ObjectProvider<PgConnectionFactory> pgConnectionFactory) {
+            return new PgConnObservationTracer(observationRegistry, pgConnectionFactory);
+        }
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(MeterRegistry.class)
+    @ConditionalOnBean(MeterRegistry.class)
+    static class MeterConfiguration {
+
+        @Bean
+        @ConditionalOnMissingBean
+        PgConnHostAttemptsCounter pgConnHostAttemptsCounter(MeterRegistry meterRegistry) {
+            return new PgConnHostAttemptsCounter(meterRegistry);
+        }
+
+        @Bean
+        @ConditionalOnMissingBean
+        @ConditionalOnBean(PgConnectionFactory.class)
+        PgConnMeterBinder pgConnMeterBinder(PgConnectionFactory pgConnectionFactory, FailoverTracker pgConnFailoverTracker) {
+            return new PgConnMeterBinder(pgConnectionFactory, pgConnFailoverTracker);
+        }
+    }
+}

@@ -1,0 +1,123 @@
+package io.pgconn.spring.boot.autoconfigure.metrics;
+
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationRegistry;
+import io.pgconn.PgConnectionFactory;
+import io.pgconn.config.ConnConfig;
+import io.pgconn.trace.PgTracer;
+import org.jspecify.annotations.Nullable;
+import org.springframework.beans.factory.ObjectProvider;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Adapts core's {@link PgTracer} to Micrometer: one {@value #CONNECT} observation per
+ * {@code connect()}, with a {@value #ATTEMPT} child per host attempt. Key names follow the
+ * OpenTelemetry database conventions where they exist ({@code db.system.name},
+ * {@code db.namespace}, {@code server.address}, {@code server.port}).
+ */
+public final class PgConnObservationTracer implements PgTracer {
+
+    static final String CONNECT = "pg.conn.connect";
+
+    static final String ATTEMPT = "pg.conn.connect.attempt";
+
+    private final ObservationRegistry registry;
+
+    private final ObjectProvider<PgConnectionFactory> factory;
+
+    private final Map<Long, Observation> connects = new ConcurrentHashMap<>();
+
+    /** Host attempts of one connect run one after another: the current one per connect. */
+    private final Map<Long, Observation> attempts = new ConcurrentHashMap<>();
+
+    private volatile @Nullable ConnConfig config;
+
+    /** {@code factory} is looked up at the first connect: it is created with this tracer. */
+    public PgConnObservationTracer(ObservationRegistry registry, ObjectProvider<PgConnectionFactory> factory) {
+        this.registry = registry;
+        this.factory = factory;
+    }
+
+    @Override
+    public void connectStarted(ConnectStarted event) {
+        Observation observation = Observation.createNotStarted(CONNECT, this.registry)
+                .contextualName("pg.conn connect")
+                .lowCardinalityKeyValue("db.system.name", "postgresql")
+                .lowCardinalityKeyValue("target.session.attrs", event.targetSessionAttrs().libpqName());
+        ConnConfig config = config();
+        if (config != null) {
+            observation.lowCardinalityKeyValue("ssl.mode", config.sslMode().libpqName())
+                    .highCardinalityKeyValue("db.namespace", config.database());
+        }
+        this.connects.put(event.connectId(), observation.start());
+    }
+
+    @Override
+    public void hostAttemptStarted(HostAttemptStarted event) {
+        Observation parent = this.connects.get(event.connectId());
+        ServerAddress server = ServerAddress.of(event.host());
+        Observation attempt = Observation.createNotStarted(ATTEMPT, this.registry)
+                .contextualName("pg.conn connect " + event.host())
+                .parentObservation(parent)
+                .lowCardinalityKeyValue("db.system.name", "postgresql")
+                .lowCardinalityKeyValue("tls", Boolean.toString(event.tls()))
+                .highCardinalityKeyValue("server.address", server.address())
+                .highCardinalityKeyValue("server.port", server.port())
+                .highCardinalityKeyValue("network.peer.address", event.address() == null ? "" : event.address())
+                .start();
+        Observation previous = this.attempts.put(event.connectId(), attempt);
+        if (previous != null) {
+            previous.stop();
+        }
+    }
+
+    @Override
+    public void hostAttemptEnded(HostAttemptEnded event) {
+        Observation attempt = this.attempts.remove(event.connectId());
+        if (attempt == null) {
+            return;
+        }
+        attempt.lowCardinalityKeyValue("outcome", event.outcome().label());
+        if (event.role() != null) {
+            attempt.lowCardinalityKeyValue("db.server.role", event.role().label());
+        }
+        if (event.error() != null) {
+            attempt.error(event.error());
+        }
+        attempt.stop();
+    }
+
+    @Override
+    public void connectEnded(ConnectEnded event) {
+        Observation dangling = this.attempts.remove(event.connectId());
+        if (dangling != null) {
+            dangling.stop();
+        }
+        Observation observation = this.connects.remove(event.connectId());
+        if (observation == null) {
+            return;
+        }
+        observation.lowCardinalityKeyValue("outcome", event.error() == null ? "success" : "failure");
+        if (event.host() != null) {
+            ServerAddress server = ServerAddress.of(event.host());
+            observation.highCardinalityKeyValue("server.address", server.address())
+                    .highCardinalityKeyValue("server.port", server.port());
+        }
+        if (event.error() != null) {
+            observation.error(event.error());
+        }
+        observation.stop();
+    }
+
+    private @Nullable ConnConfig config() {
+        ConnConfig current = this.config;
+        if (current == null) {
+            PgConnectionFactory unique = this.factory.getIfUnique();
+            current = unique != null ? unique.config() : null;
+            this.config = current;
+        }
+        return current;
+    }
+}

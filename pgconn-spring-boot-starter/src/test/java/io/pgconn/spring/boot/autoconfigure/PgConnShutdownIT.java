@@ -1,0 +1,77 @@
+package io.pgconn.spring.boot.autoconfigure;
+
+import io.pgconn.PgClosedException;
+import io.pgconn.PgConnection;
+import io.pgconn.PgConnectionFactory;
+import io.pgconn.testkit.PgClusterExtension;
+import io.pgconn.testkit.PgServer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+
+/**
+ * Closing the application context closes every connection the factory handed out (the server
+ * sees the backends go) and stops the factory: {@code connect()} afterwards fails at once.
+ */
+class PgConnShutdownIT {
+
+    private static final String APPLICATION_NAME = "starter-shutdown-it";
+
+    private static final int CONNECTIONS = 5;
+
+    @RegisterExtension
+    static final PgClusterExtension PG = StarterCluster.withStandbys("starter-shutdown", 0);
+
+    @Test
+    void contextCloseLeavesNoBackendBehind() throws Exception {
+        PgServer server = PG.primary();
+        ConfigurableApplicationContext context = new SpringApplicationBuilder(TestApplication.class)
+                .web(WebApplicationType.NONE)
+                .properties("pg.conn.hosts=" + StarterCluster.label(server), "pg.conn.username=" + StarterCluster.USER,
+                        "pg.conn.password=" + StarterCluster.PASSWORD, "pg.conn.database=postgres",
+                        "pg.conn.ssl.mode=disable", "pg.conn.application-name=" + APPLICATION_NAME,
+                        "pg.conn.shutdown-timeout=5s", "spring.main.banner-mode=off")
+                .run();
+        PgConnectionFactory factory = context.getBean(PgConnectionFactory.class);
+        List<PgConnection> connections = new ArrayList<>();
+        for (int i = 0; i < CONNECTIONS; i++) {
+            connections.add(factory.connect().get());
+        }
+        assertThat(backends(server)).isEqualTo(CONNECTIONS);
+        assertThat(factory.openConnections()).isEqualTo(CONNECTIONS);
+
+        long start = System.nanoTime();
+        context.close();
+        System.out.printf("context close with %d open connections took %d ms%n", CONNECTIONS,
+                (System.nanoTime() - start) / 1_000_000);
+
+        assertThat(connections).allMatch(PgConnection::isClosed);
+        assertThat(factory.isClosed()).isTrue();
+        assertThat(factory.openConnections()).isZero();
+        assertThat(factory.connect()).failsWithin(Duration.ofMillis(100))
+                .withThrowableOfType(ExecutionException.class).withCauseInstanceOf(PgClosedException.class);
+        // the backend exits after reading Terminate: poll the server's view
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (backends(server) > 0) {
+            if (System.nanoTime() > deadline) {
+                fail("backends still present 10s after context close: " + backends(server));
+            }
+            Thread.onSpinWait();
+        }
+    }
+
+    private static int backends(PgServer server) {
+        return Integer.parseInt(server.queryValue(
+                "SELECT count(*) FROM pg_stat_activity WHERE application_name = '" + APPLICATION_NAME + "'"));
+    }
+}

@@ -1,0 +1,97 @@
+package io.pgconn.spring.boot.autoconfigure.metrics;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.micrometer.observation.ObservationRegistry;
+import io.micrometer.observation.tck.TestObservationRegistry;
+import io.pgconn.PgConnectionFactory;
+import io.pgconn.spring.boot.autoconfigure.PgConnAutoConfiguration;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.test.context.FilteredClassLoader;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.time.Duration;
+
+import static io.micrometer.observation.tck.TestObservationRegistryAssert.assertThat;
+import static org.assertj.core.api.Assertions.assertThat;
+
+class PgConnMetricsAutoConfigurationTest {
+
+    private final ApplicationContextRunner runner = new ApplicationContextRunner()
+            .withConfiguration(AutoConfigurations.of(PgConnAutoConfiguration.class, PgConnMetricsAutoConfiguration.class));
+
+    @Test
+    void metersRegisteredWithMeterRegistry() {
+        this.runner.withBean(SimpleMeterRegistry.class).run(context -> {
+            assertThat(context).hasSingleBean(PgConnMeterBinder.class).hasSingleBean(PgConnHostAttemptsCounter.class)
+                    .doesNotHaveBean(PgConnObservationTracer.class);
+            MeterRegistry registry = context.getBean(MeterRegistry.class);
+            context.getBean(PgConnMeterBinder.class).bindTo(registry);
+            assertThat(registry.get("pg.conn.connections.active").gauge().value()).isZero();
+            assertThat(registry.get("pg.conn.failovers").functionCounter().count()).isZero();
+        });
+    }
+
+    @Test
+    void hostAttemptsCountedByHostAndOutcome() {
+        int port = refusedPort();
+        this.runner.withBean(SimpleMeterRegistry.class)
+                .withPropertyValues("pg.conn.hosts=127.0.0.1:" + port, "pg.conn.ssl.mode=disable", "pg.conn.connect-timeout=2s")
+                .run(context -> {
+                    assertThat(context.getBean(PgConnectionFactory.class).connect()).failsWithin(Duration.ofSeconds(5));
+                    MeterRegistry registry = context.getBean(MeterRegistry.class);
+                    assertThat(registry.get("pg.conn.host.attempts").tag("host", "127.0.0.1:" + port)
+                            .tag("outcome", "refused").counter().count()).isEqualTo(1);
+                });
+    }
+
+    @Test
+    void connectObservedWithObservationRegistry() {
+        int port = refusedPort();
+        this.runner.withBean(ObservationRegistry.class, TestObservationRegistry::create)
+                .withPropertyValues("pg.conn.hosts=127.0.0.1:" + port, "pg.conn.ssl.mode=disable",
+                        "pg.conn.database=orders", "pg.conn.connect-timeout=2s")
+                .run(context -> {
+                    assertThat(context).hasSingleBean(PgConnObservationTracer.class).doesNotHaveBean(PgConnMeterBinder.class);
+                    assertThat(context.getBean(PgConnectionFactory.class).connect()).failsWithin(Duration.ofSeconds(5));
+                    TestObservationRegistry registry = (TestObservationRegistry) context.getBean(ObservationRegistry.class);
+                    assertThat(registry).hasObservationWithNameEqualTo("pg.conn.connect").that()
+                            .hasLowCardinalityKeyValue("outcome", "failure")
+                            .hasLowCardinalityKeyValue("ssl.mode", "disable")
+                            .hasLowCardinalityKeyValue("db.system.name", "postgresql")
+                            .hasHighCardinalityKeyValue("db.namespace", "orders");
+                    assertThat(registry).hasObservationWithNameEqualTo("pg.conn.connect.attempt").that()
+                            .hasLowCardinalityKeyValue("outcome", "refused")
+                            .hasHighCardinalityKeyValue("server.port", Integer.toString(port))
+                            .hasParentObservationContextMatching(parent -> parent.getName().equals("pg.conn.connect"));
+                });
+    }
+
+    @Test
+    void nothingRegisteredWithoutMicrometer() {
+        this.runner.withBean(SimpleMeterRegistry.class)
+                .withClassLoader(new FilteredClassLoader("io.micrometer"))
+                .run(context -> assertThat(context).hasSingleBean(PgConnectionFactory.class)
+                        .doesNotHaveBean(PgConnMeterBinder.class).doesNotHaveBean(PgConnHostAttemptsCounter.class)
+                        .doesNotHaveBean(PgConnObservationTracer.class));
+    }
+
+    @Test
+    void nothingRegisteredWithoutRegistries() {
+        this.runner.run(context -> assertThat(context).hasSingleBean(PgConnectionFactory.class)
+                .doesNotHaveBean(PgConnMeterBinder.class).doesNotHaveBean(PgConnHostAttemptsCounter.class)
+                .doesNotHaveBean(PgConnObservationTracer.class));
+    }
+
+    static int refusedPort() {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
