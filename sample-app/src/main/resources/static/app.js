@@ -1,0 +1,157 @@
+// The pgconn sample page: plain JavaScript, no build step. Polls /actuator/health (component pgConn)
+// every second and draws the hosts; offers the embedded cluster's demo failover when there is one.
+"use strict";
+
+const $ = (id) => document.getElementById(id);
+
+const ONE_FAILOVER_NOTE = "One demo failover per run: the old primary stays down, because the bundled "
+  + "PostgreSQL binaries have no pg_rewind to turn it into a standby of the new primary. "
+  + "Restart the application to watch it again.";
+
+function text(value) {
+  return value === null || value === undefined || value === "" ? "—" : String(value);
+}
+
+function cell(row, value, className) {
+  const td = document.createElement("td");
+  td.textContent = text(value);
+  if (className) td.className = className;
+  row.appendChild(td);
+  return td;
+}
+
+// details.hosts may be a map keyed by host:port or a list of objects carrying "host".
+function hostList(hosts) {
+  if (!hosts) return [];
+  if (Array.isArray(hosts)) return hosts;
+  return Object.entries(hosts).map(([host, h]) => Object.assign({ host }, h));
+}
+
+function drawHealth(health) {
+  const pg = health.components && health.components.pgConn;
+  if (!pg) {
+    $("health-status").textContent = text(health.status);
+    $("health-error").hidden = false;
+    $("health-error").textContent = "No pgConn component in /actuator/health (is the starter's health indicator on?)";
+    return;
+  }
+  const d = pg.details || {};
+  $("health-status").textContent = pg.status;
+  $("health-status").className = "badge " + pg.status;
+  $("active-host").textContent = text(d.activeHost);
+  $("active-role").textContent = text(d.role);
+  $("server-version").textContent = text(d.serverVersion);
+  $("failovers").textContent = text(d.failovers === undefined ? 0 : d.failovers);
+  $("last-failover").textContent = d.lastFailoverAt ? ", last at " + d.lastFailoverAt : "";
+  const error = d.error || (pg.status !== "UP" ? "pgConn is " + pg.status : "");
+  $("health-error").hidden = !error;
+  $("health-error").textContent = error;
+
+  const body = $("hosts-body");
+  body.replaceChildren();
+  for (const h of hostList(d.hosts)) {
+    const row = document.createElement("tr");
+    row.className = "host" + (h.host === d.activeHost ? " active" : "");
+    row.dataset.host = h.host;
+    cell(row, h.host, "host-name");
+    cell(row, h.status, "host-status status-" + text(h.status));
+    cell(row, h.role, "host-role");
+    cell(row, h.lastCheckedAt, "host-checked");
+    cell(row, h.lastError, "host-error error-text");
+    body.appendChild(row);
+  }
+}
+
+async function pollHealth() {
+  try {
+    // 503 still carries the JSON body when the component is DOWN
+    const response = await fetch("actuator/health", { cache: "no-store" });
+    drawHealth(await response.json());
+  } catch (e) {
+    $("health-status").textContent = "unreachable";
+    $("health-status").className = "badge DOWN";
+    $("health-error").hidden = false;
+    $("health-error").textContent = "cannot read /actuator/health: " + e;
+  } finally {
+    setTimeout(pollHealth, 1000);
+  }
+}
+
+function showFailoverDone(failover) {
+  $("failover-button").disabled = true;
+  $("failover-note").hidden = false;
+  $("failover-note").textContent = "Failed over at " + failover.at + ": stopped " + failover.stoppedPrimary
+    + ", promoted " + failover.promotedStandby + ". " + ONE_FAILOVER_NOTE;
+}
+
+async function loadDemo() {
+  const response = await fetch("api/demo", { cache: "no-store" });
+  if (response.status === 404) return; // running on your own servers: no demo failover
+  const demo = await response.json();
+  $("demo-section").hidden = false;
+  if (!demo.failoverAvailable && demo.lastFailover) showFailoverDone(demo.lastFailover);
+}
+
+async function failover() {
+  const button = $("failover-button");
+  button.disabled = true;
+  button.textContent = "Failing over…";
+  const response = await fetch("api/demo/failover", { method: "POST" });
+  const body = await response.json();
+  button.textContent = "Stop the primary and promote the standby";
+  if (response.ok) {
+    showFailoverDone(body);
+  } else {
+    $("failover-note").hidden = false;
+    $("failover-note").textContent = body.detail || JSON.stringify(body);
+  }
+}
+
+async function askServer() {
+  const response = await fetch("api/server", { cache: "no-store" });
+  $("server-output").textContent = JSON.stringify(await response.json(), null, 2);
+}
+
+async function sendNotify(event) {
+  event.preventDefault();
+  const message = $("notify-message").value;
+  const response = await fetch("api/notify", {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ message }),
+  });
+  if (response.ok) $("notify-message").value = "";
+  else alert((await response.json()).detail);
+  pollNotifications(false);
+}
+
+function list(id, items, render) {
+  const ul = $(id);
+  ul.replaceChildren();
+  for (const item of items) {
+    const li = document.createElement("li");
+    li.textContent = render(item);
+    ul.appendChild(li);
+  }
+}
+
+async function pollNotifications(again = true) {
+  try {
+    const feed = await (await fetch("api/notifications", { cache: "no-store" })).json();
+    $("listening-on").textContent = text(feed.listeningOn);
+    list("notifications", feed.notifications,
+      (n) => n.receivedAt + "  \"" + n.payload + "\"  (from backend " + n.senderProcessId + ")");
+    list("notify-events", feed.events, (e) => e);
+  } catch (e) {
+    $("listening-on").textContent = "unknown (" + e + ")";
+  } finally {
+    if (again) setTimeout(pollNotifications, 2000);
+  }
+}
+
+$("failover-button").addEventListener("click", failover);
+$("server-button").addEventListener("click", askServer);
+$("notify-form").addEventListener("submit", sendNotify);
+loadDemo();
+pollHealth();
+pollNotifications();
