@@ -43,6 +43,8 @@ public final class StartupHandshake extends ChannelInboundHandlerAdapter {
     private final Map<String, String> parameters = new ConcurrentHashMap<>();
     private State state = State.AWAIT_FIRST;
     private boolean finished;
+    /** Set once the handshake failed: whatever still arrives belongs to a dead connection and goes nowhere. */
+    private boolean failed;
     private int processId;
     private byte[] secretKey;
 
@@ -77,6 +79,10 @@ public final class StartupHandshake extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (failed) {
+            ReferenceCountUtil.release(msg); // later messages of the same read: not the session's, there is none
+            return;
+        }
         if (state == State.DONE) {
             ctx.fireChannelRead(msg);
             return;
@@ -135,6 +141,9 @@ public final class StartupHandshake extends ChannelInboundHandlerAdapter {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (failed) {
+            return; // the first failure was reported and the channel is closing
+        }
         if (finished) {
             ctx.fireExceptionCaught(cause);
             return;
@@ -156,6 +165,7 @@ public final class StartupHandshake extends ChannelInboundHandlerAdapter {
             return;
         }
         finished = true;
+        failed = true;
         state = State.DONE;
         ctx.channel().close().addListener(f -> result.completeExceptionally(error));
     }

@@ -30,7 +30,12 @@ final class ScramServerSide {
 
     /** Reads SASLInitialResponse from {@code c}. */
     static ScramServerSide begin(Conversation c) throws IOException {
-        return new ScramServerSide(clientFirst(c.readMessage()));
+        return of(c.readMessage());
+    }
+
+    /** From a SASLInitialResponse the client sent. */
+    static ScramServerSide of(Conversation.Message initialResponse) {
+        return new ScramServerSide(clientFirst(initialResponse));
     }
 
     String clientNonce() {
