@@ -99,7 +99,8 @@ class PgConnFailoverHealthIT {
         assertThat(failovers.read("$.measurements[0].value", Double.class)).isEqualTo(1.0);
         DocumentContext refused = JsonPath.parse(get("/actuator/metrics/pg.conn.host.attempts?tag=host:"
                 + StarterCluster.label(primary)).body());
-        assertThat(refused.read("$.availableTags[?(@.tag == 'outcome')].values[*]", List.class)).contains("refused");
+        List<String> outcomes = refused.read("$.availableTags[?(@.tag == 'outcome')].values[*]");
+        assertThat(outcomes).contains("refused");
     }
 
     private DocumentContext pollHealth(Predicate<DocumentContext> condition) throws Exception {
