@@ -69,6 +69,11 @@ class PgConnFailoverHealthIT {
         assertThat(up.read("$.components.pgConn.details.hosts['" + StarterCluster.label(primary) + "'].status", String.class))
                 .isEqualTo("up");
         System.out.println("health before failover: " + up.jsonString());
+        for (int i = 0; i < 5; i++) {
+            assertThat(health().read("$.components.pgConn.status", String.class)).isEqualTo("UP");
+        }
+        assertThat(primary.queryValue("SELECT count(*) FROM pg_stat_activity WHERE usename = '" + StarterCluster.USER + "'"))
+                .as("checks reuse one monitor connection").isEqualTo("1");
 
         primary.stop(StopMode.IMMEDIATE);
         DocumentContext down = pollHealth(h -> "DOWN".equals(h.read("$.components.pgConn.status", String.class)));
