@@ -103,6 +103,15 @@ public final class BenchMain {
                 long slice = Math.max(1, options.measureMs() / options.rounds());
                 int sliceIterations = Math.max(1, options.maxIterations() / options.rounds());
                 int pgbenchSeconds = (int) Math.max(1, Math.round(slice / 1000.0));
+                // every code path of every client compiled before anything is timed (JIT on a small machine takes a while)
+                System.err.println("== warm-up of all scenarios (load " + loadAverage() + ")");
+                for (WorkerProcess w : workers) {
+                    for (Scenario scenario : TIMED) {
+                        if (w.supports(scenario)) {
+                            w.command("WARMUP " + scenario.name() + " " + options.warmupMs());
+                        }
+                    }
+                }
                 for (Scenario scenario : TIMED) {
                     List<WorkerProcess> taking = workers.stream().filter(w -> w.supports(scenario)).toList();
                     loads.add(scenario.name() + ": " + loadAverage());
@@ -181,7 +190,7 @@ public final class BenchMain {
         sb.append("- server: PostgreSQL ").append(serverVersion).append(" (pgconn-testkit: primary + 1 hot standby, TLS with the testkit CA,")
                 .append(" fsync=off, max_connections=").append(o.heapConnections() + 100).append("), on the same machine\n");
         sb.append("- baseline: ").append(pgbenchVersion).append(" `-C`, script `SELECT 1;`\n");
-        sb.append("- loop: per scenario, each client warms up ").append(o.warmupMs()).append(" ms (TLS: twice), then ")
+        sb.append("- loop: first every client runs each of its scenarios for the warm-up time; then per scenario, each client warms up ").append(o.warmupMs()).append(" ms (TLS: twice), then ")
                 .append(o.rounds()).append(" rounds in which the clients (and pgbench) take turns, each turn ")
                 .append(o.measureMs() / o.rounds()).append(" ms or ").append(o.maxIterations() / o.rounds())
                 .append(" iterations (pgbench: whole seconds); after each connect+close the loop waits until the server backend has exited, plus ").append(o.pauseMs())
