@@ -30,7 +30,7 @@ public final class BenchMain {
 
         static Options parse(String[] args) {
             Path results = null;
-            long pause = 2;
+            long pause = 0;
             long warmup = 3000;
             long measure = 5000;
             int rounds = 5;
@@ -70,6 +70,10 @@ public final class BenchMain {
             Scenario.FAILOVER_FIRST, Scenario.FAILOVER_REPEAT, Scenario.SELECT_ONE, Scenario.IN_FLIGHT_8);
 
     public static void main(String[] args) throws Exception {
+        if (args.length > 0 && args[0].equals("--serve")) {
+            serve(args.length > 1 ? Integer.parseInt(args[1]) : 1100);
+            return;
+        }
         Options options = Options.parse(args);
         String loadBefore = loadAverage();
         List<Result> results = new ArrayList<>();
@@ -99,6 +103,15 @@ public final class BenchMain {
                 long slice = Math.max(1, options.measureMs() / options.rounds());
                 int sliceIterations = Math.max(1, options.maxIterations() / options.rounds());
                 int pgbenchSeconds = (int) Math.max(1, Math.round(slice / 1000.0));
+                // every code path of every client compiled before anything is timed (JIT on a small machine takes a while)
+                System.err.println("== warm-up of all scenarios (load " + loadAverage() + ")");
+                for (WorkerProcess w : workers) {
+                    for (Scenario scenario : TIMED) {
+                        if (w.supports(scenario)) {
+                            w.command("WARMUP " + scenario.name() + " " + options.warmupMs());
+                        }
+                    }
+                }
                 for (Scenario scenario : TIMED) {
                     List<WorkerProcess> taking = workers.stream().filter(w -> w.supports(scenario)).toList();
                     loads.add(scenario.name() + ": " + loadAverage());
@@ -124,8 +137,8 @@ public final class BenchMain {
                     for (WorkerProcess w : taking) {
                         for (Result r : w.command("REPORT " + scenario.name())) {
                             results.add(r);
-                            System.err.printf("   %-15s %-40s p50 %8.3f ms  mean %8.3f ms  ops/s %8.0f  n %d%n", r.client(),
-                                    r.scenario().title(), r.p50(), r.mean(), r.throughput(), r.n());
+                            System.err.printf("   %-15s %-40s p50 %8.3f ms  mean %8.3f ms  ops/s %8.0f  cpu %.3f ms/op  n %d%n", r.client(),
+                                    r.scenario().title(), r.p50(), r.mean(), r.throughput(), r.cpuMs(), r.n());
                         }
                     }
                     if (!pgbenchRuns.isEmpty()) {
@@ -177,11 +190,11 @@ public final class BenchMain {
         sb.append("- server: PostgreSQL ").append(serverVersion).append(" (pgconn-testkit: primary + 1 hot standby, TLS with the testkit CA,")
                 .append(" fsync=off, max_connections=").append(o.heapConnections() + 100).append("), on the same machine\n");
         sb.append("- baseline: ").append(pgbenchVersion).append(" `-C`, script `SELECT 1;`\n");
-        sb.append("- loop: per scenario, each client warms up ").append(o.warmupMs()).append(" ms (TLS: twice), then ")
+        sb.append("- loop: first every client runs each of its scenarios for the warm-up time; then per scenario, each client warms up ").append(o.warmupMs()).append(" ms (TLS: twice), then ")
                 .append(o.rounds()).append(" rounds in which the clients (and pgbench) take turns, each turn ")
                 .append(o.measureMs() / o.rounds()).append(" ms or ").append(o.maxIterations() / o.rounds())
-                .append(" iterations (pgbench: whole seconds); pause ").append(o.pauseMs())
-                .append(" ms after each connect+close; heap: ").append(o.heapConnections()).append(" idle connections\n");
+                .append(" iterations (pgbench: whole seconds); after each connect+close the loop waits until the server backend has exited, plus ").append(o.pauseMs())
+                .append(" ms; heap: ").append(o.heapConnections()).append(" idle connections\n");
         sb.append("- load average (1/5/15 min): before ").append(loadBefore).append("; at the start of each scenario: ").append(String.join("; ", loads))
                 .append("; after ").append(loadAverage()).append("\n\n");
         sb.append("## Measurements\n\n").append(report.measurements()).append('\n');
@@ -198,6 +211,17 @@ public final class BenchMain {
             errors.forEach(e -> sb.append("- ").append(e).append('\n'));
         }
         return sb.toString();
+    }
+
+    /** Only the servers, for profiling by hand: prints the endpoints as -Dbench.* arguments, stops on end of input. */
+    private static void serve(int maxConnections) throws IOException {
+        try (BenchServers servers = new BenchServers(maxConnections)) {
+            System.out.println(String.join(" ", servers.endpoints().asJvmArguments()));
+            System.out.flush();
+            while (System.in.read() >= 0) {
+                // wait for end of input
+            }
+        }
     }
 
     static String loadAverage() {

@@ -26,6 +26,12 @@ interface Client extends AutoCloseable {
     /** Runs {@code SELECT 1} and reads its row. */
     CompletableFuture<Void> selectOne(Object connection);
 
+    /**
+     * The server process of a connection (from BackendKeyData where the library exposes it, else a
+     * query); used outside the timed part to wait until the backend has exited.
+     */
+    CompletableFuture<Integer> backendPid(Object connection);
+
     /** Closes a connection; completes when the library says the close is done. */
     CompletableFuture<Void> close(Object connection);
 

@@ -1,6 +1,8 @@
 package io.pgconn.bench;
 
 import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -21,9 +23,12 @@ import java.util.concurrent.locks.LockSupport;
  * wait per operation, a warm-up of the same loop first.
  *
  * <p>Connect latency is timed from the call to the open connection; the connection is then closed
- * (its close timed separately) and the loop pauses {@code pause} before the next connect, so a
- * client whose close returns before the server's backend has exited (vertx) does not make the next
- * connect compete with that exit on a small machine, and close cost is never part of connect time.
+ * (its close timed separately), and the loop waits until the server's backend process has exited
+ * (plus {@code pause}) before the next connect. Clients differ in whether close() waits for the
+ * server (vertx waits for its end of the socket, pgjdbc and pgconn do not); without the wait the
+ * next connect of a client that returns early competes with the exiting backend for the CPU, which
+ * on a small machine costs milliseconds, and close cost would leak into connect time. Client CPU
+ * is the JVM's process CPU time from before connect to after close (the wait excluded).
  */
 final class Measure {
 
@@ -48,22 +53,28 @@ final class Measure {
      * timings are added there (and close timings to {@code closes}), else it is a warm-up.
      * {@code fresh}: a new source per connect (no memory of earlier connects).
      */
-    void connectLoop(Target target, boolean fresh, Duration time, int maxIterations, Samples connects, Samples closes) {
+    long connectLoop(Target target, boolean fresh, Duration time, int maxIterations, Samples connects, Samples closes) {
+        long cpu = 0;
         Client.Source shared = fresh ? null : sources.computeIfAbsent(target, t -> client.source(t, false));
         long end = System.nanoTime() + time.toNanos();
         int i = 0;
         while (i < maxIterations && System.nanoTime() < end) {
             Client.Source source = shared != null ? shared : client.source(target, true);
             try {
+                long c0 = processCpuNanos();
                 long t0 = System.nanoTime();
                 Object connection = source.connect().join();
                 long t1 = System.nanoTime();
-                client.close(connection).join();
+                int pid = client.backendPid(connection).join();
                 long t2 = System.nanoTime();
+                client.close(connection).join();
+                long t3 = System.nanoTime();
+                cpu += processCpuNanos() - c0;
                 if (connects != null) {
                     connects.add(t1 - t0);
-                    closes.add(t2 - t1);
+                    closes.add(t3 - t2);
                 }
+                awaitBackendExit(pid);
             } finally {
                 if (shared == null) {
                     source.close();
@@ -72,6 +83,24 @@ final class Measure {
             i++;
             pause();
         }
+        return cpu;
+    }
+
+    /**
+     * Waits (bounded) until the server process of a closed connection is gone, so that the next
+     * connect never competes with a backend's exit, whenever the client's close returns.
+     */
+    private static void awaitBackendExit(int pid) {
+        Path proc = Path.of("/proc/" + pid);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+        while (Files.exists(proc) && System.nanoTime() < deadline) {
+            LockSupport.parkNanos(1_000_000);
+        }
+    }
+
+    /** CPU time of this whole JVM (all threads, GC and JIT included). */
+    static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
     }
 
     private void pause() {
@@ -82,9 +111,10 @@ final class Measure {
     }
 
     /** SELECT 1 on one connection opened for this batch; timings to {@code times} unless warming up. */
-    void selectOneLoop(Duration time, int maxIterations, Samples times) {
+    long selectOneLoop(Duration time, int maxIterations, Samples times) {
         Client.Source source = sources.computeIfAbsent(Target.TRUST, t -> client.source(t, false));
         Object connection = source.connect().join();
+        long cpu0 = processCpuNanos();
         try {
             long end = System.nanoTime() + time.toNanos();
             int n = 0;
@@ -97,6 +127,7 @@ final class Measure {
                 }
                 n++;
             }
+            return processCpuNanos() - cpu0;
         } finally {
             client.close(connection).join();
         }

@@ -97,6 +97,11 @@ final class PgconnClient implements Client {
     }
 
     @Override
+    public CompletableFuture<Integer> backendPid(Object connection) {
+        return CompletableFuture.completedFuture(((PgConnection) connection).processId());
+    }
+
+    @Override
     public CompletableFuture<Void> close(Object connection) {
         return ((PgConnection) connection).close();
     }

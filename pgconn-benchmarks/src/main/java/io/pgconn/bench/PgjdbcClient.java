@@ -93,6 +93,15 @@ final class PgjdbcClient implements Client {
     }
 
     @Override
+    public CompletableFuture<Integer> backendPid(Object connection) {
+        try {
+            return CompletableFuture.completedFuture(((Connection) connection).unwrap(org.postgresql.PGConnection.class).getBackendPID());
+        } catch (SQLException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    @Override
     public CompletableFuture<Void> close(Object connection) {
         try {
             ((Connection) connection).close();

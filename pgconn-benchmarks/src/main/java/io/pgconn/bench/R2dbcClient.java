@@ -73,6 +73,13 @@ final class R2dbcClient implements Client {
     }
 
     @Override
+    public CompletableFuture<Integer> backendPid(Object connection) {
+        // no public accessor for BackendKeyData's process id
+        return ((PostgresqlConnection) connection).createStatement("SELECT pg_backend_pid()").execute()
+                .flatMap(r -> r.map((row, meta) -> row.get(0, Integer.class))).single().toFuture();
+    }
+
+    @Override
     public CompletableFuture<Void> close(Object connection) {
         return ((PostgresqlConnection) connection).close().toFuture();
     }

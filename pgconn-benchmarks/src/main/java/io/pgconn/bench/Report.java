@@ -27,26 +27,27 @@ final class Report {
 
     String measurements() {
         StringBuilder sb = new StringBuilder();
-        sb.append("| scenario | client | p50 ms | p90 ms | p99 ms | mean ms | ops/s | n |\n");
-        sb.append("|---|---|---:|---:|---:|---:|---:|---:|\n");
+        sb.append("| scenario | client | p50 ms | p90 ms | p99 ms | mean ms | ops/s | client CPU ms/op | n |\n");
+        sb.append("|---|---|---:|---:|---:|---:|---:|---:|---:|\n");
         for (Scenario s : Scenario.values()) {
             for (Result r : of(s)) {
                 if (s == Scenario.HEAP_PER_IDLE) {
-                    sb.append(row(s.title(), r.client(), "", "", "", "", String.format(Locale.ROOT, "%,.0f B", r.value()), r.n()));
+                    sb.append(row(s.title(), r.client(), "", "", "", "", String.format(Locale.ROOT, "%,.0f B", r.value()), "", r.n()));
                 } else if (s == Scenario.IN_FLIGHT_8) {
-                    sb.append(row(s.title(), r.client(), "", "", "", "", String.format(Locale.ROOT, "%,.0f conn/s", r.throughput()), r.n()));
+                    sb.append(row(s.title(), r.client(), "", "", "", "", String.format(Locale.ROOT, "%,.0f conn/s", r.throughput()), ms(r.cpuMs()),
+                            r.n()));
                 } else {
                     sb.append(row(s.title(), r.client(), ms(r.p50()), ms(r.p90()), ms(r.p99()), ms(r.mean()),
-                            String.format(Locale.ROOT, "%,.0f", r.throughput()), r.n()));
+                            String.format(Locale.ROOT, "%,.0f", r.throughput()), s == Scenario.CLOSE ? "" : ms(r.cpuMs()), r.n()));
                 }
             }
             Target t = s.target();
             if (s.name().equals(t.name()) && pgbenchLatency.containsKey(t)) {
-                sb.append(row(s.title(), "pgbench -C (libpq)", "", "", "", ms(pgbenchLatency.get(t).avgConnectMs()) + " (avg)", "", 0));
+                sb.append(row(s.title(), "pgbench -C (libpq)", "", "", "", ms(pgbenchLatency.get(t).avgConnectMs()) + " (avg)", "", "", 0));
             }
             if (s == Scenario.IN_FLIGHT_8 && pgbenchInFlight != null) {
                 sb.append(row(s.title(), "pgbench -C -c 8 -j 2", "", "", "", "",
-                        String.format(Locale.ROOT, "%,.0f conn/s", pgbenchInFlight.tps()), 0));
+                        String.format(Locale.ROOT, "%,.0f conn/s", pgbenchInFlight.tps()), "", 0));
             }
         }
         return sb.toString();
@@ -126,8 +127,9 @@ final class Report {
         return results.stream().filter(r -> r.client().equals(client) && r.scenario() == s).findFirst();
     }
 
-    private static String row(String scenario, String client, String p50, String p90, String p99, String mean, String ops, int n) {
-        return "| " + scenario + " | " + client + " | " + p50 + " | " + p90 + " | " + p99 + " | " + mean + " | " + ops + " | "
+    private static String row(String scenario, String client, String p50, String p90, String p99, String mean, String ops, String cpu,
+                              int n) {
+        return "| " + scenario + " | " + client + " | " + p50 + " | " + p90 + " | " + p99 + " | " + mean + " | " + ops + " | " + cpu + " | "
                 + (n == 0 ? "" : Integer.toString(n)) + " |\n";
     }
 

@@ -64,6 +64,11 @@ final class VertxClient implements Client {
     }
 
     @Override
+    public CompletableFuture<Integer> backendPid(Object connection) {
+        return CompletableFuture.completedFuture(((PgConnection) connection).processId());
+    }
+
+    @Override
     public CompletableFuture<Void> close(Object connection) {
         return ((PgConnection) connection).close().toCompletionStage().toCompletableFuture();
     }

@@ -34,6 +34,7 @@ public final class WorkerMain {
     private final Measure measure;
     private final Map<Scenario, Samples> primary = new EnumMap<>(Scenario.class);
     private final Samples closes = new Samples();
+    private final Map<Scenario, long[]> cpu = new EnumMap<>(Scenario.class);
     private long inFlightCycles;
     private long inFlightNanos;
 
@@ -82,30 +83,42 @@ public final class WorkerMain {
 
     private void run(Scenario scenario, Duration time, int maxIterations, boolean timed) throws InterruptedException {
         Samples samples = timed ? primary.computeIfAbsent(scenario, s -> new Samples()) : null;
-        switch (scenario) {
+        int before = samples == null ? 0 : samples.size();
+        long cpuNanos = switch (scenario) {
             case TRUST -> measure.connectLoop(Target.TRUST, false, time, maxIterations, samples, timed ? closes : null);
             case SCRAM, SCRAM_REQUIRE, SCRAM_VERIFY_FULL, FAILOVER_REPEAT ->
                     measure.connectLoop(scenario.target(), false, time, maxIterations, samples, timed ? new Samples() : null);
             case FAILOVER_FIRST -> measure.connectLoop(Target.FAILOVER, true, time, maxIterations, samples, timed ? new Samples() : null);
             case SELECT_ONE -> measure.selectOneLoop(time, maxIterations, samples);
             case IN_FLIGHT_8 -> {
+                long cpu0 = Measure.processCpuNanos();
                 long[] r = measure.inFlightBatch(time);
                 if (timed) {
                     inFlightCycles += r[0];
                     inFlightNanos += r[1];
                 }
+                yield Measure.processCpuNanos() - cpu0;
             }
             case CLOSE, HEAP_PER_IDLE -> throw new IllegalArgumentException(scenario + " is not run on its own");
+        };
+        if (timed) {
+            long[] acc = cpu.computeIfAbsent(scenario, s -> new long[2]);
+            acc[0] += cpuNanos;
+            acc[1] += scenario == Scenario.IN_FLIGHT_8 ? 0 : samples.size() - before;
         }
     }
 
     private List<Result> report(Scenario scenario) {
         List<Result> results = new ArrayList<>();
         if (scenario == Scenario.IN_FLIGHT_8) {
-            results.add(Result.ofThroughput(client.name(), scenario, (int) inFlightCycles, inFlightCycles * 1e9 / inFlightNanos));
+            long[] acc = cpu.getOrDefault(scenario, new long[2]);
+            results.add(Result.ofThroughput(client.name(), scenario, (int) inFlightCycles, inFlightCycles * 1e9 / inFlightNanos)
+                    .withCpu(acc[0] / 1e6 / Math.max(1, inFlightCycles)));
             return results;
         }
-        results.add(Result.ofLatencies(client.name(), scenario, primary.getOrDefault(scenario, new Samples()).toArray()));
+        long[] acc = cpu.getOrDefault(scenario, new long[2]);
+        results.add(Result.ofLatencies(client.name(), scenario, primary.getOrDefault(scenario, new Samples()).toArray())
+                .withCpu(acc[0] / 1e6 / Math.max(1, acc[1])));
         if (scenario == Scenario.TRUST) {
             results.add(Result.ofLatencies(client.name(), Scenario.CLOSE, closes.toArray()));
         }

@@ -35,7 +35,7 @@ public final class ConnDefaults {
     public static final SslNegotiation SSL_NEGOTIATION = SslNegotiation.POSTGRES;
     public static final boolean SSL_SNI = true;
     public static final String SSL_MIN_PROTOCOL_VERSION = "TLSv1.2";
-    public static final SslProviderKind SSL_PROVIDER = SslProviderKind.JDK;
+    public static final SslProviderKind SSL_PROVIDER = SslProviderKind.AUTO;
 
     public static final ChannelBindingMode CHANNEL_BINDING = ChannelBindingMode.PREFER;
     public static final RequireAuth REQUIRE_AUTH = RequireAuth.ANY;

@@ -1,15 +1,33 @@
 package io.pgconn.connect;
 
 import io.netty.channel.Channel;
+import io.netty.channel.EventLoop;
 
 /**
  * The channels of one host attempt, so that a timeout or a caller that gave up can close them:
- * whatever is dialled after {@link #abort()} is closed at once, never handed out.
+ * whatever is dialled after {@link #abort()} is closed at once, never handed out. Also names the
+ * event loop the attempt runs on, so that a connect's timers and channels share one thread.
  */
 public final class AttemptScope {
 
+    private final EventLoop eventLoop;
     private Channel current;
     private boolean aborted;
+
+    /** A scope whose channels go to any loop of the factory's group. */
+    public AttemptScope() {
+        this(null);
+    }
+
+    /** @param eventLoop the loop the attempt's channels register with; {@code null} for any */
+    public AttemptScope(EventLoop eventLoop) {
+        this.eventLoop = eventLoop;
+    }
+
+    /** The loop the attempt's channels register with, or {@code null} for any loop of the group. */
+    public EventLoop eventLoop() {
+        return eventLoop;
+    }
 
     /** Records the attempt's channel; returns false (and closes it) if the attempt was already aborted. */
     public synchronized boolean track(Channel channel) {

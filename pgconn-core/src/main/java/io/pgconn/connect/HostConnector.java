@@ -108,7 +108,7 @@ public final class HostConnector {
         String label = host.label();
         Dialer.KeepaliveSettings keepalive = new Dialer.KeepaliveSettings(config.keepalives(), config.keepalivesIdle(),
                 config.keepalivesInterval(), config.keepalivesCount());
-        return resources.dialer().dial(address, host.isUnixSocket(), keepalive, budget, label).thenCompose(channel -> {
+        return resources.dialer().dial(scope.eventLoop(), address, host.isUnixSocket(), keepalive, budget, label).thenCompose(channel -> {
             if (!scope.track(channel)) {
                 return CompletableFuture.failedFuture(new PgTimeoutException(label, "attempt on " + label + " was abandoned"));
             }

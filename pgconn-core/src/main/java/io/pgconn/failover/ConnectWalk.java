@@ -1,7 +1,9 @@
 package io.pgconn.failover;
 
+import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.pgconn.PgAuthenticationException;
+import io.pgconn.PgClosedException;
 import io.pgconn.PgConfigException;
 import io.pgconn.PgException;
 import io.pgconn.PgTimeoutException;
@@ -18,6 +20,7 @@ import java.net.SocketAddress;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.random.RandomGenerator;
 
@@ -40,10 +43,12 @@ final class ConnectWalk {
     private final CompletableFuture<DefaultPgConnection> result = new CompletableFuture<>();
     private final WalkFailures failures = new WalkFailures();
     private final long startNanos = System.nanoTime();
+    // one loop per connect: timers and channels on the same thread, no cross-thread wake-ups
+    private final EventLoop loop;
     private volatile AttemptScope currentScope;
     /** The host being resolved or dialled now, named when the whole-attempt deadline cuts it short. */
     private volatile HostSpec currentHost;
-    private ScheduledFuture<?> deadline;
+    private volatile ScheduledFuture<?> deadline;
     private DefaultPgConnection secondPassCandidate;
     private int index;
     private int pass = 1;
@@ -59,13 +64,11 @@ final class ConnectWalk {
         this.hosts = hosts;
         this.addressShuffle = addressShuffle;
         this.target = config.targetSessionAttrs();
+        this.loop = resources.group().next();
     }
 
     CompletableFuture<DefaultPgConnection> start() {
         SafeTracer.run(tracer(), t -> t.connectStarted(new PgTracer.ConnectStarted(id, hosts.stream().map(HostSpec::label).toList(), target)));
-        if (!config.connectTimeout().isZero()) {
-            deadline = resources.group().next().schedule(this::totalTimeout, config.connectTimeout().toNanos(), TimeUnit.NANOSECONDS);
-        }
         // the caller's future completes only after connectEnded, so a tracer has the whole story when a caller looks
         CompletableFuture<DefaultPgConnection> caller = new CompletableFuture<>();
         result.whenComplete((connection, error) -> {
@@ -84,7 +87,25 @@ final class ConnectWalk {
                 }
             }
         });
-        nextHost();
+        Runnable begin = () -> {
+            if (result.isDone()) {
+                return;
+            }
+            if (!config.connectTimeout().isZero()) {
+                deadline = loop.schedule(this::totalTimeout, config.connectTimeout().toNanos(), TimeUnit.NANOSECONDS);
+            }
+            nextHost();
+        };
+        // the walk runs on its loop from the start: the timers and the dial need no wake-up of another thread
+        if (loop.inEventLoop()) {
+            begin.run();
+        } else {
+            try {
+                loop.execute(begin);
+            } catch (RejectedExecutionException e) {
+                result.completeExceptionally(new PgClosedException(null, "cannot connect: the event loop is shut down", e));
+            }
+        }
         return caller;
     }
 
@@ -137,7 +158,7 @@ final class ConnectWalk {
         }
         SocketAddress address = addresses.get(position);
         Duration budget = hostBudget();
-        AttemptScope scope = new AttemptScope();
+        AttemptScope scope = new AttemptScope(loop);
         currentScope = scope;
         attempts++;
         long attemptStart = System.nanoTime();
@@ -278,7 +299,7 @@ final class ConnectWalk {
             if (budget.isZero()) {
                 timer = null;
             } else {
-                timer = resources.group().next().schedule(() -> {
+                timer = loop.schedule(() -> {
                     if (overallExpired()) {
                         totalTimeout(); // the whole attempt is over, not just this host's share
                         return;

@@ -91,9 +91,13 @@ public final class SslContextFactory {
         }
     }
 
-    private static SslProvider provider(SslProviderKind kind, String hostLabel) {
+    /** The provider {@code kind} stands for here: {@code auto} is OpenSSL when it is available, else the JDK's. */
+    static SslProvider provider(SslProviderKind kind, String hostLabel) {
         if (kind == SslProviderKind.JDK) {
             return SslProvider.JDK;
+        }
+        if (kind == SslProviderKind.AUTO) {
+            return OpenSslSupport.AVAILABLE ? SslProvider.OPENSSL : SslProvider.JDK;
         }
         if (!OpenSsl.isAvailable()) {
             throw new PgConfigException(hostLabel, "sslprovider=openssl requested, but Netty's OpenSSL is not available"
@@ -101,5 +105,18 @@ public final class SslContextFactory {
                     OpenSsl.unavailabilityCause());
         }
         return SslProvider.OPENSSL;
+    }
+
+    /** Probed once; touching OpenSsl without netty-tcnative on the classpath must not fail {@code auto}. */
+    private static final class OpenSslSupport {
+        static final boolean AVAILABLE = probe();
+
+        private static boolean probe() {
+            try {
+                return OpenSsl.isAvailable();
+            } catch (Throwable notOnClasspath) {
+                return false;
+            }
+        }
     }
 }

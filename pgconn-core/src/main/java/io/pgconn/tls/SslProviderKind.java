@@ -2,8 +2,14 @@ package io.pgconn.tls;
 
 import io.pgconn.config.LibpqValue;
 
-/** Which TLS implementation carries the connection: the JDK's, or Netty's OpenSSL (BoringSSL static) when on the classpath. */
+/**
+ * Which TLS implementation carries the connection: the JDK's, Netty's OpenSSL (BoringSSL static,
+ * {@code io.netty:netty-tcnative-boringssl-static}), or {@code auto} (the default): OpenSSL when it
+ * is on the classpath and loads, else the JDK's. OpenSSL handshakes cost a fraction of the JDK's
+ * CPU and need no JIT warm-up (see pgconn-benchmarks/results).
+ */
 public enum SslProviderKind implements LibpqValue {
+    AUTO("auto"),
     JDK("jdk"),
     OPENSSL("openssl");
 

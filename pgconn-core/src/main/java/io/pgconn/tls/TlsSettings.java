@@ -27,7 +27,7 @@ import java.util.Objects;
  * @param sni         sslsni: send the host name as TLS SNI (never for IP literals)
  * @param minProtocol ssl_min_protocol_version; {@code null} means {@code TLSv1.2}
  * @param maxProtocol ssl_max_protocol_version; {@code null} means no upper bound
- * @param provider    TLS implementation; {@code null} means {@link SslProviderKind#JDK}
+ * @param provider    TLS implementation; {@code null} means {@link SslProviderKind#AUTO}
  */
 public record TlsSettings(
         SslMode mode,
@@ -57,7 +57,7 @@ public record TlsSettings(
         minProtocol = canonicalProtocol("ssl_min_protocol_version",
                 blankToNull(minProtocol) == null ? DEFAULT_MIN_PROTOCOL : minProtocol);
         maxProtocol = blankToNull(maxProtocol) == null ? null : canonicalProtocol("ssl_max_protocol_version", maxProtocol);
-        provider = provider == null ? SslProviderKind.JDK : provider;
+        provider = provider == null ? SslProviderKind.AUTO : provider;
 
         if (maxProtocol != null && PROTOCOLS.indexOf(maxProtocol) < PROTOCOLS.indexOf(minProtocol)) {
             throw new PgConfigException(null, "invalid SSL protocol version range: ssl_min_protocol_version="

@@ -5,6 +5,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.ConnectTimeoutException;
 import io.pgconn.PgConnectException;
@@ -42,8 +43,17 @@ public final class Dialer {
      */
     public CompletableFuture<Channel> dial(SocketAddress address, boolean unixSocket, KeepaliveSettings keepalive,
                                            Duration connectTimeout, String hostLabel) {
+        return dial(null, address, unixSocket, keepalive, connectTimeout, hostLabel);
+    }
+
+    /**
+     * Connects to {@code address} on the given event loop (the one the rest of the connect uses, so
+     * no step of it hops threads), or on the next loop of the group when {@code loop} is null.
+     */
+    public CompletableFuture<Channel> dial(EventLoop loop, SocketAddress address, boolean unixSocket, KeepaliveSettings keepalive,
+                                           Duration connectTimeout, String hostLabel) {
         Bootstrap bootstrap = new Bootstrap()
-                .group(group)
+                .group(loop != null ? loop : group)
                 .channel(unixSocket ? transport.domainSocketChannel() : transport.socketChannel())
                 .handler(new ChannelInboundHandlerAdapter());
         if (!unixSocket) {

@@ -126,6 +126,8 @@ class ConnConfigParseTest {
                 kw("ssl_min_protocol_version=''", ConnConfig::sslMinProtocolVersion, "TLSv1.2"),
                 kw("ssl_max_protocol_version=TLSv1.3", ConnConfig::sslMaxProtocolVersion, "TLSv1.3"),
                 kw("sslProvider=openssl", ConnConfig::sslProvider, SslProviderKind.OPENSSL),
+                kw("sslProvider=jdk", ConnConfig::sslProvider, SslProviderKind.JDK),
+                kw("sslProvider=auto", ConnConfig::sslProvider, SslProviderKind.AUTO),
                 kw("channel_binding=require", ConnConfig::channelBinding, ChannelBindingMode.REQUIRE),
                 kw("require_auth=scram-sha-256", c -> c.requireAuth().allows(AuthMethod.MD5), false),
                 kw("target_session_attrs=prefer-standby", ConnConfig::targetSessionAttrs,

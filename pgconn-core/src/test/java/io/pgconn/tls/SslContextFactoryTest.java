@@ -20,6 +20,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.attribute.UserPrincipal;
 import java.security.KeyPair;
+import java.util.Arrays;
 import javax.net.ssl.SSLEngine;
 
 class SslContextFactoryTest {
@@ -171,10 +172,29 @@ class SslContextFactoryTest {
         assertThat(context.applicationProtocolNegotiator().protocols()).containsExactly("postgresql");
         SSLEngine engine = context.newEngine(ByteBufAllocator.DEFAULT);
         try {
-            assertThat(engine.getEnabledProtocols()).containsExactly("TLSv1.3");
+            // Netty's OpenSSL engine also lists the pseudo-protocol SSLv2Hello (a hello format, not a version)
+            assertThat(Arrays.stream(engine.getEnabledProtocols()).filter(p -> !p.equals("SSLv2Hello"))).containsExactly("TLSv1.3");
         } finally {
             ReferenceCountUtil.release(engine);
         }
+    }
+
+    @Test
+    void autoChoosesOpenSslWhenAvailableElseTheJdk() {
+        TlsSettings settings = new TlsSettings(SslMode.REQUIRE, null, null, null, null, null, true, null, null, null);
+        assertThat(settings.provider()).isEqualTo(SslProviderKind.AUTO);
+        SslContext context = factory.create(settings, "h:1");
+        if (OpenSsl.isAvailable()) {
+            assertThat(context).isInstanceOf(OpenSslContext.class);
+        } else {
+            assertThat(context).isNotInstanceOf(OpenSslContext.class);
+        }
+    }
+
+    @Test
+    void jdkStaysTheJdkWhenOpenSslIsAvailable() {
+        TlsSettings settings = new TlsSettings(SslMode.REQUIRE, null, null, null, null, null, true, null, null, SslProviderKind.JDK);
+        assertThat(factory.create(settings, "h:1")).isNotInstanceOf(OpenSslContext.class);
     }
 
     @Test

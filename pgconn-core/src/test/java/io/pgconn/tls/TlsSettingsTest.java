@@ -20,7 +20,7 @@ class TlsSettingsTest {
         assertThat(s.negotiation()).isEqualTo(SslNegotiation.POSTGRES);
         assertThat(s.minProtocol()).isEqualTo("TLSv1.2");
         assertThat(s.maxProtocol()).isNull();
-        assertThat(s.provider()).isEqualTo(SslProviderKind.JDK);
+        assertThat(s.provider()).isEqualTo(SslProviderKind.AUTO);
         assertThat(s.enabledProtocols()).containsExactly("TLSv1.2", "TLSv1.3");
     }
 
@@ -70,7 +70,7 @@ class TlsSettingsTest {
         TlsSettings a = new TlsSettings(SslMode.VERIFY_FULL, null, "/ca.pem", Path.of("/c.pem"), Path.of("/k.pem"),
                 "s3cret", true, null, null, null);
         TlsSettings b = new TlsSettings(SslMode.VERIFY_FULL, SslNegotiation.POSTGRES, "/ca.pem", Path.of("/c.pem"),
-                Path.of("/k.pem"), "s3cret", true, "TLSv1.2", "", SslProviderKind.JDK);
+                Path.of("/k.pem"), "s3cret", true, "TLSv1.2", "", SslProviderKind.AUTO);
         assertThat(a).isEqualTo(b).hasSameHashCodeAs(b);
         assertThat(a.toString()).doesNotContain("s3cret").contains("keyPassword=***").contains("/k.pem");
     }
