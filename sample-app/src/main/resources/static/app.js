@@ -12,6 +12,13 @@ function text(value) {
   return value === null || value === undefined || value === "" ? "—" : String(value);
 }
 
+// ISO instants from the server, shown as local wall-clock time (the raw value stays in the tooltip)
+function time(iso) {
+  if (!iso) return null;
+  const date = new Date(iso);
+  return isNaN(date) ? iso : date.toLocaleTimeString();
+}
+
 function cell(row, value, className) {
   const td = document.createElement("td");
   td.textContent = text(value);
@@ -42,7 +49,7 @@ function drawHealth(health) {
   $("active-role").textContent = text(d.role);
   $("server-version").textContent = text(d.serverVersion);
   $("failovers").textContent = text(d.failovers === undefined ? 0 : d.failovers);
-  $("last-failover").textContent = d.lastFailoverAt ? ", last at " + d.lastFailoverAt : "";
+  $("last-failover").textContent = d.lastFailoverAt ? ", last at " + time(d.lastFailoverAt) : "";
   const error = d.error || (pg.status !== "UP" ? "pgConn is " + pg.status : "");
   $("health-error").hidden = !error;
   $("health-error").textContent = error;
@@ -56,7 +63,7 @@ function drawHealth(health) {
     cell(row, h.host, "host-name");
     cell(row, h.status, "host-status status-" + text(h.status));
     cell(row, h.role, "host-role");
-    cell(row, h.lastCheckedAt, "host-checked");
+    cell(row, time(h.lastCheckedAt), "host-checked").title = text(h.lastCheckedAt);
     cell(row, h.lastError, "host-error error-text");
     body.appendChild(row);
   }
@@ -80,7 +87,7 @@ async function pollHealth() {
 function showFailoverDone(failover) {
   $("failover-button").disabled = true;
   $("failover-note").hidden = false;
-  $("failover-note").textContent = "Failed over at " + failover.at + ": stopped " + failover.stoppedPrimary
+  $("failover-note").textContent = "Failed over at " + time(failover.at) + ": stopped " + failover.stoppedPrimary
     + ", promoted " + failover.promotedStandby + ". " + ONE_FAILOVER_NOTE;
 }
 
@@ -140,7 +147,7 @@ async function pollNotifications(again = true) {
     const feed = await (await fetch("api/notifications", { cache: "no-store" })).json();
     $("listening-on").textContent = text(feed.listeningOn);
     list("notifications", feed.notifications,
-      (n) => n.receivedAt + "  \"" + n.payload + "\"  (from backend " + n.senderProcessId + ")");
+      (n) => time(n.receivedAt) + "  \"" + n.payload + "\"  (from backend " + n.senderProcessId + ")");
     list("notify-events", feed.events, (e) => e);
   } catch (e) {
     $("listening-on").textContent = "unknown (" + e + ")";
