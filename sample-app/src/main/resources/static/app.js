@@ -19,11 +19,9 @@ function time(iso) {
   return isNaN(date) ? iso : date.toLocaleTimeString();
 }
 
-function cell(row, value, className) {
-  const td = document.createElement("td");
+function setCell(td, value, className) {
   td.textContent = text(value);
-  if (className) td.className = className;
-  row.appendChild(td);
+  td.className = className;
   return td;
 }
 
@@ -54,18 +52,29 @@ function drawHealth(health) {
   $("health-error").hidden = !error;
   $("health-error").textContent = error;
 
+  drawHosts(hostList(d.hosts), d.activeHost);
+}
+
+// Rows are kept per host and updated in place, so the table does not flicker (and stays put for a script).
+function drawHosts(hosts, activeHost) {
   const body = $("hosts-body");
-  body.replaceChildren();
-  for (const h of hostList(d.hosts)) {
-    const row = document.createElement("tr");
-    row.className = "host" + (h.host === d.activeHost ? " active" : "");
-    row.dataset.host = h.host;
-    cell(row, h.host, "host-name");
-    cell(row, h.status, "host-status status-" + text(h.status));
-    cell(row, h.role, "host-role");
-    cell(row, time(h.lastCheckedAt), "host-checked").title = text(h.lastCheckedAt);
-    cell(row, h.lastError, "host-error error-text");
-    body.appendChild(row);
+  const placeholder = body.querySelector("tr:not(.host)");
+  if (placeholder && hosts.length > 0) placeholder.remove();
+  for (const h of hosts) {
+    let row = body.querySelector("tr.host[data-host='" + CSS.escape(h.host) + "']");
+    if (!row) {
+      row = document.createElement("tr");
+      row.dataset.host = h.host;
+      for (let i = 0; i < 5; i++) row.appendChild(document.createElement("td"));
+      body.appendChild(row);
+    }
+    row.className = "host" + (h.host === activeHost ? " active" : "");
+    const [name, status, role, checked, error] = row.children;
+    setCell(name, h.host, "host-name");
+    setCell(status, h.status, "host-status status-" + text(h.status));
+    setCell(role, h.role, "host-role");
+    setCell(checked, time(h.lastCheckedAt), "host-checked").title = text(h.lastCheckedAt);
+    setCell(error, h.lastError, "host-error error-text");
   }
 }
 

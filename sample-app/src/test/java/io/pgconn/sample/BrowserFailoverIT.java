@@ -105,16 +105,14 @@ class BrowserFailoverIT {
         assertThat(browser.findElements(By.cssSelector("#hosts-body tr.host")))
                 .extracting(row -> row.getAttribute("data-host"))
                 .containsExactly(primary, standby);
-        assertThat(browser.findElement(By.cssSelector("#hosts-body tr.active")).getAttribute("data-host"))
-                .isEqualTo(primary);
+        wait.until(ExpectedConditions.attributeToBe(By.cssSelector("#hosts-body tr.active"), "data-host", primary));
 
         wait.until(ExpectedConditions.elementToBeClickable(By.id("failover-button"))).click();
 
         wait.until(ExpectedConditions.textToBe(By.id("active-host"), standby));
+        wait.until(ExpectedConditions.attributeToBe(By.cssSelector("#hosts-body tr.active"), "data-host", standby));
         wait.until(ExpectedConditions.textToBe(By.cssSelector("#hosts-body tr[data-host='" + primary + "'] .host-status"),
                 "down"));
-        assertThat(browser.findElement(By.cssSelector("#hosts-body tr.active")).getAttribute("data-host"))
-                .isEqualTo(standby);
         wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("failover-note")));
         assertThat(browser.findElement(By.id("failover-note")).getText())
                 .contains("One demo failover per run")
