@@ -69,6 +69,11 @@ class PgConnFailoverHealthIT {
         assertThat(up.read("$.components.pgConn.details.hosts['" + StarterCluster.label(primary) + "'].status", String.class))
                 .isEqualTo("up");
         System.out.println("health before failover: " + up.jsonString());
+        for (int i = 0; i < 5; i++) {
+            assertThat(health().read("$.components.pgConn.status", String.class)).isEqualTo("UP");
+        }
+        assertThat(primary.queryValue("SELECT count(*) FROM pg_stat_activity WHERE usename = '" + StarterCluster.USER + "'"))
+                .as("checks reuse one monitor connection").isEqualTo("1");
 
         primary.stop(StopMode.IMMEDIATE);
         DocumentContext down = pollHealth(h -> "DOWN".equals(h.read("$.components.pgConn.status", String.class)));
@@ -99,7 +104,8 @@ class PgConnFailoverHealthIT {
         assertThat(failovers.read("$.measurements[0].value", Double.class)).isEqualTo(1.0);
         DocumentContext refused = JsonPath.parse(get("/actuator/metrics/pg.conn.host.attempts?tag=host:"
                 + StarterCluster.label(primary)).body());
-        assertThat(refused.read("$.availableTags[?(@.tag == 'outcome')].values[*]", List.class)).contains("refused");
+        List<String> outcomes = refused.read("$.availableTags[?(@.tag == 'outcome')].values[*]");
+        assertThat(outcomes).contains("refused");
     }
 
     private DocumentContext pollHealth(Predicate<DocumentContext> condition) throws Exception {

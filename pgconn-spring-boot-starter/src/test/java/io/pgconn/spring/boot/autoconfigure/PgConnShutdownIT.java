@@ -3,6 +3,7 @@ package io.pgconn.spring.boot.autoconfigure;
 import io.pgconn.PgClosedException;
 import io.pgconn.PgConnection;
 import io.pgconn.PgConnectionFactory;
+import io.pgconn.QueryResult;
 import io.pgconn.testkit.PgClusterExtension;
 import io.pgconn.testkit.PgServer;
 import org.junit.jupiter.api.Test;
@@ -14,6 +15,7 @@ import org.springframework.context.ConfigurableApplicationContext;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -35,13 +37,7 @@ class PgConnShutdownIT {
     @Test
     void contextCloseLeavesNoBackendBehind() throws Exception {
         PgServer server = PG.primary();
-        ConfigurableApplicationContext context = new SpringApplicationBuilder(TestApplication.class)
-                .web(WebApplicationType.NONE)
-                .properties("pg.conn.hosts=" + StarterCluster.label(server), "pg.conn.username=" + StarterCluster.USER,
-                        "pg.conn.password=" + StarterCluster.PASSWORD, "pg.conn.database=postgres",
-                        "pg.conn.ssl.mode=disable", "pg.conn.application-name=" + APPLICATION_NAME,
-                        "pg.conn.shutdown-timeout=5s", "spring.main.banner-mode=off")
-                .run();
+        ConfigurableApplicationContext context = start(server);
         PgConnectionFactory factory = context.getBean(PgConnectionFactory.class);
         List<PgConnection> connections = new ArrayList<>();
         for (int i = 0; i < CONNECTIONS; i++) {
@@ -61,17 +57,51 @@ class PgConnShutdownIT {
         assertThat(factory.connect()).failsWithin(Duration.ofMillis(100))
                 .withThrowableOfType(ExecutionException.class).withCauseInstanceOf(PgClosedException.class);
         // the backend exits after reading Terminate: poll the server's view
+        awaitBackends(server, null, 0);
+    }
+
+    @Test
+    void connectionInUseIsClosedTooAndItsQueryFails() throws Exception {
+        PgServer server = PG.primary();
+        ConfigurableApplicationContext context = start(server);
+        PgConnection busy = context.getBean(PgConnectionFactory.class).connect().get();
+        CompletableFuture<QueryResult> query = busy.simpleQuery("SELECT pg_sleep(60)");
+        awaitBackends(server, "active", 1);
+        context.close();
+        assertThat(query).failsWithin(Duration.ofSeconds(5)).withThrowableOfType(ExecutionException.class)
+                .withMessageContaining("closed");
+        assertThat(busy.isClosed()).isTrue();
+        // the backend itself stays until pg_sleep ends unless close also sends CancelRequest (core change
+        // in progress); then this test should also await zero backends
+    }
+
+    private static ConfigurableApplicationContext start(PgServer server) {
+        return new SpringApplicationBuilder(TestApplication.class)
+                .web(WebApplicationType.NONE)
+                .properties("pg.conn.hosts=" + StarterCluster.label(server), "pg.conn.username=" + StarterCluster.USER,
+                        "pg.conn.password=" + StarterCluster.PASSWORD, "pg.conn.database=postgres",
+                        "pg.conn.ssl.mode=disable", "pg.conn.application-name=" + APPLICATION_NAME,
+                        "pg.conn.shutdown-timeout=5s", "spring.main.banner-mode=off")
+                .run();
+    }
+
+    private static void awaitBackends(PgServer server, String state, int expected) {
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (backends(server) > 0) {
+        while (backends(server, state) != expected) {
             if (System.nanoTime() > deadline) {
-                fail("backends still present 10s after context close: " + backends(server));
+                fail("expected " + expected + " backends" + (state == null ? "" : " in state " + state) + " within 10s, saw "
+                        + backends(server, state));
             }
             Thread.onSpinWait();
         }
     }
 
+    private static int backends(PgServer server, String state) {
+        return Integer.parseInt(server.queryValue("SELECT count(*) FROM pg_stat_activity WHERE application_name = '"
+                + APPLICATION_NAME + "'" + (state == null ? "" : " AND state = '" + state + "'")));
+    }
+
     private static int backends(PgServer server) {
-        return Integer.parseInt(server.queryValue(
-                "SELECT count(*) FROM pg_stat_activity WHERE application_name = '" + APPLICATION_NAME + "'"));
+        return backends(server, null);
     }
 }
