@@ -32,6 +32,9 @@ class NotificationFeed implements SmartLifecycle {
     /** Long enough to ride out a failover: 30 tries, 100 ms doubling up to 2 s. */
     static final ReconnectPolicy RECONNECT = new ReconnectPolicy(30, Duration.ofMillis(100), Duration.ofSeconds(2));
 
+    /** Wait before opening again when the first connection could not be made (e.g. all hosts down). */
+    static final Duration RETRY_OPEN = Duration.ofSeconds(2);
+
     private static final Logger log = LoggerFactory.getLogger(NotificationFeed.class);
 
     private final PgConnectionFactory factory;
@@ -85,7 +88,10 @@ class NotificationFeed implements SmartLifecycle {
         return running;
     }
 
-    /** Opens the subscription, or opens it again when the first try failed or the subscriber gave up. */
+    /**
+     * Opens the subscription; again after {@link #RETRY_OPEN} when that failed, and on the next view after
+     * the subscriber gave up re-connecting.
+     */
     private synchronized void ensureSubscribed() {
         CompletableFuture<NotificationSubscriber> pending = opening;
         boolean inPlace = pending != null && !pending.isDone()
@@ -105,7 +111,10 @@ class NotificationFeed implements SmartLifecycle {
                         }))
                 .whenComplete((s, error) -> {
                     if (error != null) {
-                        event("could not LISTEN: " + rootMessage(error));
+                        event("could not LISTEN: " + rootMessage(error) + "; trying again in " + RETRY_OPEN.toSeconds()
+                                + " s");
+                        CompletableFuture.delayedExecutor(RETRY_OPEN.toMillis(), TimeUnit.MILLISECONDS)
+                                .execute(this::ensureSubscribed);
                     } else {
                         subscriber = s;
                         event("listening on " + s.connection().host());
