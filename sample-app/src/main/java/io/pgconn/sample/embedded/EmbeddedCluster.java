@@ -52,6 +52,10 @@ public final class EmbeddedCluster implements AutoCloseable {
     public static EmbeddedCluster start(String user, String database) {
         requireIdentifier(user, "user");
         requireIdentifier(database, "database");
+        if (user.equals(PgServer.SUPERUSER) || user.equals(PgServer.REPLICATION_USER)) {
+            throw new IllegalArgumentException("embedded cluster user '" + user + "' is a role the cluster keeps for "
+                    + "itself; set pg.conn.username to another name (e.g. app)");
+        }
         String password = randomPassword();
         long started = System.nanoTime();
         PgCluster cluster = PgCluster.builder()

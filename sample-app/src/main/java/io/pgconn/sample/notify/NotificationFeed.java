@@ -32,8 +32,9 @@ class NotificationFeed implements SmartLifecycle {
     /** Long enough to ride out a failover: 30 tries, 100 ms doubling up to 2 s. */
     static final ReconnectPolicy RECONNECT = new ReconnectPolicy(30, Duration.ofMillis(100), Duration.ofSeconds(2));
 
-    /** Wait before opening again when the first connection could not be made (e.g. all hosts down). */
-    static final Duration RETRY_OPEN = Duration.ofSeconds(2);
+    /** Waits before opening again while no connection can be made (e.g. all hosts down): 2 s doubling to 30 s. */
+    static final ReconnectPolicy RETRY_OPEN = new ReconnectPolicy(Integer.MAX_VALUE, Duration.ofSeconds(2),
+            Duration.ofSeconds(30));
 
     private static final Logger log = LoggerFactory.getLogger(NotificationFeed.class);
 
@@ -43,6 +44,7 @@ class NotificationFeed implements SmartLifecycle {
     private volatile CompletableFuture<NotificationSubscriber> opening;
     private volatile NotificationSubscriber subscriber;
     private volatile boolean running;
+    private int failedOpens;
 
     NotificationFeed(PgConnectionFactory factory) {
         this.factory = factory;
@@ -111,15 +113,21 @@ class NotificationFeed implements SmartLifecycle {
                         }))
                 .whenComplete((s, error) -> {
                     if (error != null) {
-                        event("could not LISTEN: " + rootMessage(error) + "; trying again in " + RETRY_OPEN.toSeconds()
-                                + " s");
-                        CompletableFuture.delayedExecutor(RETRY_OPEN.toMillis(), TimeUnit.MILLISECONDS)
-                                .execute(this::ensureSubscribed);
+                        retryOpenLater(error);
                     } else {
+                        synchronized (this) {
+                            failedOpens = 0;
+                        }
                         subscriber = s;
                         event("listening on " + s.connection().host());
                     }
                 });
+    }
+
+    private synchronized void retryOpenLater(Throwable error) {
+        Duration wait = RETRY_OPEN.backoff(++failedOpens);
+        event("could not LISTEN: " + rootMessage(error) + "; trying again in " + wait.toSeconds() + " s");
+        CompletableFuture.delayedExecutor(wait.toMillis(), TimeUnit.MILLISECONDS).execute(this::ensureSubscribed);
     }
 
     private void receive(Notification notification) {
