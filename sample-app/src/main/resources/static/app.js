@@ -74,7 +74,7 @@ function drawHosts(hosts, activeHost) {
     setCell(status, h.status, "host-status status-" + text(h.status));
     setCell(role, h.role, "host-role");
     setCell(checked, time(h.lastCheckedAt), "host-checked").title = text(h.lastCheckedAt);
-    setCell(error, h.lastError, "host-error error-text");
+    setCell(error, h.lastError, "host-error" + (h.lastError ? " error-text" : ""));
   }
 }
 
