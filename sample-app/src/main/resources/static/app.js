@@ -12,11 +12,16 @@ function text(value) {
   return value === null || value === undefined || value === "" ? "—" : String(value);
 }
 
-function cell(row, value, className) {
-  const td = document.createElement("td");
+// ISO instants from the server, shown as local wall-clock time (the raw value stays in the tooltip)
+function time(iso) {
+  if (!iso) return null;
+  const date = new Date(iso);
+  return isNaN(date) ? iso : date.toLocaleTimeString();
+}
+
+function setCell(td, value, className) {
   td.textContent = text(value);
-  if (className) td.className = className;
-  row.appendChild(td);
+  td.className = className;
   return td;
 }
 
@@ -42,23 +47,34 @@ function drawHealth(health) {
   $("active-role").textContent = text(d.role);
   $("server-version").textContent = text(d.serverVersion);
   $("failovers").textContent = text(d.failovers === undefined ? 0 : d.failovers);
-  $("last-failover").textContent = d.lastFailoverAt ? ", last at " + d.lastFailoverAt : "";
+  $("last-failover").textContent = d.lastFailoverAt ? ", last at " + time(d.lastFailoverAt) : "";
   const error = d.error || (pg.status !== "UP" ? "pgConn is " + pg.status : "");
   $("health-error").hidden = !error;
   $("health-error").textContent = error;
 
+  drawHosts(hostList(d.hosts), d.activeHost);
+}
+
+// Rows are kept per host and updated in place, so the table does not flicker (and stays put for a script).
+function drawHosts(hosts, activeHost) {
   const body = $("hosts-body");
-  body.replaceChildren();
-  for (const h of hostList(d.hosts)) {
-    const row = document.createElement("tr");
-    row.className = "host" + (h.host === d.activeHost ? " active" : "");
-    row.dataset.host = h.host;
-    cell(row, h.host, "host-name");
-    cell(row, h.status, "host-status status-" + text(h.status));
-    cell(row, h.role, "host-role");
-    cell(row, h.lastCheckedAt, "host-checked");
-    cell(row, h.lastError, "host-error error-text");
-    body.appendChild(row);
+  const placeholder = body.querySelector("tr:not(.host)");
+  if (placeholder && hosts.length > 0) placeholder.remove();
+  for (const h of hosts) {
+    let row = body.querySelector("tr.host[data-host='" + CSS.escape(h.host) + "']");
+    if (!row) {
+      row = document.createElement("tr");
+      row.dataset.host = h.host;
+      for (let i = 0; i < 5; i++) row.appendChild(document.createElement("td"));
+      body.appendChild(row);
+    }
+    row.className = "host" + (h.host === activeHost ? " active" : "");
+    const [name, status, role, checked, error] = row.children;
+    setCell(name, h.host, "host-name");
+    setCell(status, h.status, "host-status status-" + text(h.status));
+    setCell(role, h.role, "host-role");
+    setCell(checked, time(h.lastCheckedAt), "host-checked").title = text(h.lastCheckedAt);
+    setCell(error, h.lastError, "host-error" + (h.lastError ? " error-text" : ""));
   }
 }
 
@@ -80,7 +96,7 @@ async function pollHealth() {
 function showFailoverDone(failover) {
   $("failover-button").disabled = true;
   $("failover-note").hidden = false;
-  $("failover-note").textContent = "Failed over at " + failover.at + ": stopped " + failover.stoppedPrimary
+  $("failover-note").textContent = "Failed over at " + time(failover.at) + ": stopped " + failover.stoppedPrimary
     + ", promoted " + failover.promotedStandby + ". " + ONE_FAILOVER_NOTE;
 }
 
@@ -140,7 +156,7 @@ async function pollNotifications(again = true) {
     const feed = await (await fetch("api/notifications", { cache: "no-store" })).json();
     $("listening-on").textContent = text(feed.listeningOn);
     list("notifications", feed.notifications,
-      (n) => n.receivedAt + "  \"" + n.payload + "\"  (from backend " + n.senderProcessId + ")");
+      (n) => time(n.receivedAt) + "  \"" + n.payload + "\"  (from backend " + n.senderProcessId + ")");
     list("notify-events", feed.events, (e) => e);
   } catch (e) {
     $("listening-on").textContent = "unknown (" + e + ")";

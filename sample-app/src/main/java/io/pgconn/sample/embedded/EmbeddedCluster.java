@@ -7,6 +7,7 @@ import io.pgconn.testkit.PgServer;
 import io.pgconn.testkit.PgUser;
 import io.pgconn.testkit.StopMode;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.List;
@@ -32,6 +33,7 @@ public final class EmbeddedCluster implements AutoCloseable {
     private final String password;
     private final String database;
     private FailoverResult failover;
+    private boolean closed;
 
     private EmbeddedCluster(PgCluster cluster, String user, String password, String database) {
         this.cluster = cluster;
@@ -50,6 +52,10 @@ public final class EmbeddedCluster implements AutoCloseable {
     public static EmbeddedCluster start(String user, String database) {
         requireIdentifier(user, "user");
         requireIdentifier(database, "database");
+        if (user.equals(PgServer.SUPERUSER) || user.equals(PgServer.REPLICATION_USER)) {
+            throw new IllegalArgumentException("embedded cluster user '" + user + "' is a role the cluster keeps for "
+                    + "itself; set pg.conn.username to another name (e.g. app)");
+        }
         String password = randomPassword();
         long started = System.nanoTime();
         PgCluster cluster = PgCluster.builder()
@@ -115,15 +121,19 @@ public final class EmbeddedCluster implements AutoCloseable {
         long started = System.nanoTime();
         oldPrimary.stop(StopMode.IMMEDIATE);
         newPrimary.promote();
-        failover = new FailoverResult(label(oldPrimary), label(newPrimary), java.time.Instant.now());
+        failover = new FailoverResult(label(oldPrimary), label(newPrimary), Instant.now());
         log.info("Demo failover: stopped primary {}, promoted standby {} in {} ms", failover.stoppedPrimary(),
                 failover.promotedStandby(), (System.nanoTime() - started) / 1_000_000);
         return failover;
     }
 
-    /** Stops both servers and deletes their files. */
+    /** Stops both servers and deletes their files. Idempotent. */
     @Override
-    public void close() {
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
         cluster.close();
         log.info("Embedded PostgreSQL stopped");
     }

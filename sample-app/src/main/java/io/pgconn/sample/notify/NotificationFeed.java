@@ -32,6 +32,10 @@ class NotificationFeed implements SmartLifecycle {
     /** Long enough to ride out a failover: 30 tries, 100 ms doubling up to 2 s. */
     static final ReconnectPolicy RECONNECT = new ReconnectPolicy(30, Duration.ofMillis(100), Duration.ofSeconds(2));
 
+    /** Waits before opening again while no connection can be made (e.g. all hosts down): 2 s doubling to 30 s. */
+    static final ReconnectPolicy RETRY_OPEN = new ReconnectPolicy(Integer.MAX_VALUE, Duration.ofSeconds(2),
+            Duration.ofSeconds(30));
+
     private static final Logger log = LoggerFactory.getLogger(NotificationFeed.class);
 
     private final PgConnectionFactory factory;
@@ -40,6 +44,7 @@ class NotificationFeed implements SmartLifecycle {
     private volatile CompletableFuture<NotificationSubscriber> opening;
     private volatile NotificationSubscriber subscriber;
     private volatile boolean running;
+    private int failedOpens;
 
     NotificationFeed(PgConnectionFactory factory) {
         this.factory = factory;
@@ -85,7 +90,10 @@ class NotificationFeed implements SmartLifecycle {
         return running;
     }
 
-    /** Opens the subscription, or opens it again when the first try failed or the subscriber gave up. */
+    /**
+     * Opens the subscription; again after {@link #RETRY_OPEN} when that failed, and on the next view after
+     * the subscriber gave up re-connecting.
+     */
     private synchronized void ensureSubscribed() {
         CompletableFuture<NotificationSubscriber> pending = opening;
         boolean inPlace = pending != null && !pending.isDone()
@@ -105,12 +113,21 @@ class NotificationFeed implements SmartLifecycle {
                         }))
                 .whenComplete((s, error) -> {
                     if (error != null) {
-                        event("could not LISTEN: " + rootMessage(error));
+                        retryOpenLater(error);
                     } else {
+                        synchronized (this) {
+                            failedOpens = 0;
+                        }
                         subscriber = s;
                         event("listening on " + s.connection().host());
                     }
                 });
+    }
+
+    private synchronized void retryOpenLater(Throwable error) {
+        Duration wait = RETRY_OPEN.backoff(++failedOpens);
+        event("could not LISTEN: " + rootMessage(error) + "; trying again in " + wait.toSeconds() + " s");
+        CompletableFuture.delayedExecutor(wait.toMillis(), TimeUnit.MILLISECONDS).execute(this::ensureSubscribed);
     }
 
     private void receive(Notification notification) {

@@ -32,8 +32,8 @@ final class NotifyPayload {
         }
         int bytes = message.getBytes(StandardCharsets.UTF_8).length;
         if (bytes > MAX_BYTES) {
-            throw new IllegalArgumentException("message is " + bytes + " bytes in UTF-8; NOTIFY payloads must be at most "
-                    + MAX_BYTES + " bytes");
+            throw new IllegalArgumentException("message is " + bytes + " bytes in UTF-8; "
+                    + "NOTIFY payloads must be at most " + MAX_BYTES + " bytes");
         }
         return "SELECT pg_notify(" + literal(channel) + ", " + literal(message) + ")";
     }
