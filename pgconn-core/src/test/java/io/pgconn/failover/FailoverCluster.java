@@ -2,9 +2,14 @@ package io.pgconn.failover;
 
 import io.pgconn.config.ConnConfig;
 import io.pgconn.config.EnvironmentSource;
+import io.pgconn.testing.Conditions;
+import io.pgconn.testing.Connect;
+import io.pgconn.testing.JvmResources;
 import io.pgconn.testkit.AuthMethod;
 import io.pgconn.testkit.ConnectionType;
+import io.pgconn.testkit.PgCluster;
 import io.pgconn.testkit.PgClusterExtension;
+import io.pgconn.testkit.PgServer;
 import io.pgconn.testkit.PgUser;
 
 import java.util.Map;
@@ -34,6 +39,20 @@ final class FailoverCluster {
         String portList = IntStream.of(ports).mapToObj(String::valueOf).collect(Collectors.joining(","));
         return ConnConfig.parse("host=" + hosts + " port=" + portList + " dbname=postgres user=" + USER + " password=" + PASSWORD
                 + " sslmode=disable extensionTypes='' " + extra, EnvironmentSource.of(Map.of()));
+    }
+
+    /**
+     * Waits until the running servers of {@code cluster} have no backend of {@link #USER} left and
+     * this JVM holds no more file descriptors than {@code fdsBefore} (+2 for the JDK's own churn).
+     */
+    static void awaitBaseline(PgCluster cluster, long fdsBefore) {
+        Conditions.awaitAtMost("open file descriptors", JvmResources::openFileDescriptors, fdsBefore + 2, Connect.LIMIT);
+        for (PgServer server : cluster.servers()) {
+            if (server.isRunning()) {
+                Conditions.awaitCondition("no backends of " + USER + " left on " + server.port(), () -> "0".equals(
+                        server.queryValue("SELECT count(*) FROM pg_stat_activity WHERE usename = '" + USER + "'")));
+            }
+        }
     }
 
     /** A loopback port nothing listens on. */
