@@ -2,6 +2,7 @@ package io.pgconn.failover;
 
 import io.pgconn.config.ConnConfig;
 import io.pgconn.config.EnvironmentSource;
+import io.pgconn.testing.Backends;
 import io.pgconn.testing.Conditions;
 import io.pgconn.testing.Connect;
 import io.pgconn.testing.JvmResources;
@@ -49,8 +50,7 @@ final class FailoverCluster {
         Conditions.awaitAtMost("open file descriptors", JvmResources::openFileDescriptors, fdsBefore + 2, Connect.LIMIT);
         for (PgServer server : cluster.servers()) {
             if (server.isRunning()) {
-                Conditions.awaitCondition("no backends of " + USER + " left on " + server.port(), () -> "0".equals(
-                        server.queryValue("SELECT count(*) FROM pg_stat_activity WHERE usename = '" + USER + "'")));
+                Backends.awaitNoneOf(server, USER);
             }
         }
     }

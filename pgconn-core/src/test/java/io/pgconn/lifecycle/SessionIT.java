@@ -9,6 +9,7 @@ import io.pgconn.PgException;
 import io.pgconn.PgServerException;
 import io.pgconn.QueryResult;
 import io.pgconn.config.ConnConfig;
+import io.pgconn.testing.Backends;
 import io.pgconn.testing.Connect;
 import io.pgconn.testing.FactoryExtension;
 import io.pgconn.testkit.PgClusterExtension;
@@ -63,10 +64,9 @@ class SessionIT {
         PgConnection c = connect("extensionTypes=''");
         try {
             CompletableFuture<QueryResult> sleeping = c.simpleQuery("SELECT pg_sleep(30)");
-            String pid = String.valueOf(c.processId());
+            int pid = c.processId();
             // cancel once the backend is really running the statement
-            awaitCondition(() -> "active".equals(PG.primary().queryValue(
-                    "SELECT state FROM pg_stat_activity WHERE pid = " + pid)));
+            Backends.awaitActive(PG.primary(), pid);
             await(c.cancel());
             Throwable failure = failure(sleeping);
             assertThat(failure).isInstanceOf(PgServerException.class);
@@ -84,8 +84,8 @@ class SessionIT {
         try {
             assertThat(c.tlsProtocol()).isPresent();
             CompletableFuture<QueryResult> sleeping = c.simpleQuery("SELECT pg_sleep(30)");
-            String pid = String.valueOf(c.processId());
-            awaitCondition(() -> "active".equals(PG.primary().queryValue("SELECT state FROM pg_stat_activity WHERE pid = " + pid)));
+            int pid = c.processId();
+            Backends.awaitActive(PG.primary(), pid);
             await(c.cancel());
             assertThat(((PgException) failure(sleeping)).sqlState()).contains("57014");
         } finally {
@@ -200,8 +200,8 @@ class SessionIT {
     void serverSideTerminationSurfacesAs57P01() {
         PgConnection c = connect("extensionTypes=''");
         CompletableFuture<QueryResult> inFlight = c.simpleQuery("SELECT pg_sleep(30)");
-        String pid = String.valueOf(c.processId());
-        awaitCondition(() -> "active".equals(PG.primary().queryValue("SELECT state FROM pg_stat_activity WHERE pid = " + pid)));
+        int pid = c.processId();
+        Backends.awaitActive(PG.primary(), pid);
         PG.primary().query("SELECT pg_terminate_backend(" + pid + ")");
         Throwable failure = failure(inFlight);
         assertThat(failure).isInstanceOf(PgClosedException.class);
@@ -214,12 +214,12 @@ class SessionIT {
     void closeCancelsARunningStatementSoItsBackendEnds() {
         PgConnection c = connect("extensionTypes=''");
         CompletableFuture<QueryResult> sleeping = c.simpleQuery("SELECT pg_sleep(120)");
-        String pid = String.valueOf(c.processId());
-        awaitCondition(() -> "active".equals(PG.primary().queryValue("SELECT state FROM pg_stat_activity WHERE pid = " + pid)));
+        int pid = c.processId();
+        Backends.awaitActive(PG.primary(), pid);
         await(c.close());
         assertThat(failure(sleeping)).isInstanceOf(PgClosedException.class);
         // without the cancel request the backend would sleep on for two minutes, past this wait
-        awaitCondition(() -> "0".equals(PG.primary().queryValue("SELECT count(*) FROM pg_stat_activity WHERE pid = " + pid)));
+        Backends.awaitGone(PG.primary(), c.processId());
     }
 
     @Test
@@ -229,8 +229,7 @@ class SessionIT {
         PgConnection idle = await(own.connect(config));
         PgConnection busy = await(own.connect(config));
         CompletableFuture<QueryResult> sleeping = busy.simpleQuery("SELECT pg_sleep(120)");
-        String pids = idle.processId() + "," + busy.processId();
-        awaitCondition(() -> "active".equals(PG.primary().queryValue("SELECT state FROM pg_stat_activity WHERE pid = " + busy.processId())));
+        Backends.awaitActive(PG.primary(), busy.processId());
         assertThat(own.openConnections()).isEqualTo(2);
 
         await(own.closeAsync(java.time.Duration.ofSeconds(5)));
@@ -239,7 +238,7 @@ class SessionIT {
         assertThat(idle.isClosed()).isTrue();
         assertThat(failure(sleeping)).isInstanceOf(PgClosedException.class).hasMessageContaining("factory was closed");
         assertThat(failure(own.connect(config))).isInstanceOf(PgClosedException.class).hasMessageContaining("factory is closed");
-        awaitCondition(() -> "0".equals(PG.primary().queryValue("SELECT count(*) FROM pg_stat_activity WHERE pid IN (" + pids + ")")));
+        Backends.awaitGone(PG.primary(), idle.processId(), busy.processId());
     }
 
     @Test
@@ -253,16 +252,6 @@ class SessionIT {
                         return tracer.events(io.pgconn.trace.PgTracer.ConnectEnded.class).size();
                     });
             assertThat(await(endedSeenByCaller)).isEqualTo(1);
-        }
-    }
-
-    private static void awaitCondition(java.util.function.BooleanSupplier condition) {
-        long deadline = System.nanoTime() + Connect.LIMIT.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("condition not met within " + Connect.LIMIT);
-            }
-            java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20)); // poll interval
         }
     }
 }
