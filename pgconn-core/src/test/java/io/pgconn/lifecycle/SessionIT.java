@@ -1,7 +1,6 @@
 package io.pgconn.lifecycle;
 
 import io.pgconn.Notification;
-import io.pgconn.NotificationListener;
 import io.pgconn.PgClosedException;
 import io.pgconn.PgConnection;
 import io.pgconn.PgConnectionFactory;
@@ -11,6 +10,7 @@ import io.pgconn.QueryResult;
 import io.pgconn.config.ConnConfig;
 import io.pgconn.testing.Backends;
 import io.pgconn.testing.Connect;
+import io.pgconn.testing.RecordingListener;
 import io.pgconn.testing.FactoryExtension;
 import io.pgconn.testkit.PgClusterExtension;
 import org.junit.jupiter.api.Test;
@@ -18,11 +18,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 
 import static io.pgconn.lifecycle.LifecycleCluster.PASSWORD;
 import static io.pgconn.testing.Connect.await;
@@ -97,28 +93,16 @@ class SessionIT {
     void listenNotifyRoundTripAndUnlistenCompletesTheListener() throws Exception {
         PgConnection listener = connect("extensionTypes=''");
         PgConnection notifier = connect("extensionTypes=''");
-        BlockingQueue<Notification> received = new LinkedBlockingQueue<>();
-        CountDownLatch completed = new CountDownLatch(1);
+        RecordingListener received = new RecordingListener();
         try {
-            await(listener.listen("orders \"new\"", new NotificationListener() {
-                @Override
-                public void onNotification(Notification notification) {
-                    received.add(notification);
-                }
-
-                @Override
-                public void onComplete(Throwable cause) {
-                    completed.countDown();
-                }
-            }));
+            await(listener.listen("orders \"new\"", received));
             await(notifier.simpleQuery("NOTIFY \"orders \"\"new\"\"\", 'order 17'"));
-            Notification n = received.poll(Connect.LIMIT.toSeconds(), TimeUnit.SECONDS);
-            assertThat(n).isNotNull();
+            Notification n = received.next();
             assertThat(n.channel()).isEqualTo("orders \"new\"");
             assertThat(n.payload()).isEqualTo("order 17");
             assertThat(n.processId()).isEqualTo(notifier.processId());
             await(listener.unlisten("orders \"new\""));
-            assertThat(completed.await(Connect.LIMIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+            received.awaitCompleted();
         } finally {
             await(listener.close());
             await(notifier.close());
@@ -126,21 +110,12 @@ class SessionIT {
     }
 
     @Test
-    void closeStopsNotificationsAndSignalsListeners() throws Exception {
+    void closeCompletesTheListeners() throws Exception {
         PgConnection listener = connect("extensionTypes=''");
-        CountDownLatch completed = new CountDownLatch(1);
-        await(listener.listen("jobs", new NotificationListener() {
-            @Override
-            public void onNotification(Notification notification) {
-            }
-
-            @Override
-            public void onComplete(Throwable cause) {
-                completed.countDown();
-            }
-        }));
+        RecordingListener jobs = new RecordingListener();
+        await(listener.listen("jobs", jobs));
         await(listener.close());
-        assertThat(completed.await(Connect.LIMIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+        jobs.awaitCompleted();
     }
 
     @Test
