@@ -253,7 +253,7 @@ class TlsNegotiatorTest {
                 null, null, null);
         try (FakeTlsServer server = new FakeTlsServer(group, serverContext, answer("S"))) {
             assertThat(negotiate(server, settings, "localhost")).isInstanceOf(TlsOutcome.Encrypted.class);
-            assertThat(server.sniHostName.get(TIMEOUT_SECONDS, TimeUnit.SECONDS)).isNotNull(); // server handshake done
+            assertThat(server.clientSubject.get(TIMEOUT_SECONDS, TimeUnit.SECONDS)).isEqualTo("CN=alice");
         }
     }
 
