@@ -27,11 +27,15 @@ final class FailoverCluster {
     }
 
     static PgClusterExtension withStandbys(String name, int standbys) {
+        return builder(name, standbys).build();
+    }
+
+    /** The cluster of {@link #withStandbys}, for tests that configure more. */
+    static PgClusterExtension.Builder builder(String name, int standbys) {
         return PgClusterExtension.builder()
                 .name(name)
                 .standbys(standbys)
-                .user(PgUser.scram(USER, PASSWORD).allow(ConnectionType.HOST, AuthMethod.SCRAM_SHA_256))
-                .build();
+                .user(PgUser.scram(USER, PASSWORD).allow(ConnectionType.HOST, AuthMethod.SCRAM_SHA_256));
     }
 
     /** {@code host=127.0.0.1,... port=p1,...} plus extra keywords; discovery off, TLS off. */

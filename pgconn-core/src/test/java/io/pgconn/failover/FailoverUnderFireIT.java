@@ -6,11 +6,8 @@ import io.pgconn.PgException;
 import io.pgconn.config.ConnConfig;
 import io.pgconn.testing.JvmResources;
 import io.pgconn.testing.RecordingTracer;
-import io.pgconn.testkit.AuthMethod;
-import io.pgconn.testkit.ConnectionType;
 import io.pgconn.testkit.PgClusterExtension;
 import io.pgconn.testkit.PgServer;
-import io.pgconn.testkit.PgUser;
 import io.pgconn.testkit.StopMode;
 import io.pgconn.trace.PgTracer;
 import org.junit.jupiter.api.MethodOrderer;
@@ -42,12 +39,7 @@ class FailoverUnderFireIT {
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(15);
 
     @RegisterExtension
-    static final PgClusterExtension PG = PgClusterExtension.builder()
-            .name("fire")
-            .standbys(2)
-            .config("max_connections", "400")
-            .user(PgUser.scram(FailoverCluster.USER, FailoverCluster.PASSWORD).allow(ConnectionType.HOST, AuthMethod.SCRAM_SHA_256))
-            .build();
+    static final PgClusterExtension PG = FailoverCluster.builder("fire", 2).config("max_connections", "400").build();
 
     @Test
     @Order(1)
