@@ -191,7 +191,11 @@ final class ConnectWalk {
     }
 
     private CompletableFuture<DefaultPgConnection> checkRole(DefaultPgConnection connection) {
-        return RoleCheck.determine(connection, target).thenCompose(role -> {
+        return RoleCheck.determine(connection, target).whenComplete((role, error) -> {
+            if (error != null) {
+                connection.close(); // a failed or indecisive probe skips the host; its session must not stay open
+            }
+        }).thenCompose(role -> {
             connection.role(role);
             boolean acceptable = target.accepts(role, pass > 1);
             if (!acceptable && pass == 1 && target == TargetSessionAttrs.PREFER_STANDBY && target.accepts(role, true)) {

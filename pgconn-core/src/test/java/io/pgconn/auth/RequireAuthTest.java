@@ -4,7 +4,6 @@ import io.pgconn.PgConfigException;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-import java.util.EnumSet;
 import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -12,7 +11,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class RequireAuthTest {
 
-    /** Allowed methods as letters: N none, P password, M md5, S scram-sha-256, X scram-sha-256-plus. */
+    /** Allowed methods as {@link AuthLetters}. */
     @ParameterizedTest(name = "require_auth={0} allows {1}")
     @CsvSource(delimiter = '|', value = {
             "''                                 | NPMSX",
@@ -31,17 +30,7 @@ class RequireAuthTest {
             "'!password,!md5,!none'             | SX"})
     void parsesPlainAndNegatedLists(String spec, String allowedLetters) {
         RequireAuth requireAuth = RequireAuth.parse(spec);
-        Set<AuthMethod> expected = EnumSet.noneOf(AuthMethod.class);
-        for (char c : allowedLetters.toCharArray()) {
-            expected.add(switch (c) {
-                case 'N' -> AuthMethod.NONE;
-                case 'P' -> AuthMethod.PASSWORD;
-                case 'M' -> AuthMethod.MD5;
-                case 'S' -> AuthMethod.SCRAM_SHA_256;
-                case 'X' -> AuthMethod.SCRAM_SHA_256_PLUS;
-                default -> throw new IllegalArgumentException(String.valueOf(c));
-            });
-        }
+        Set<AuthMethod> expected = AuthLetters.methods(allowedLetters);
         assertThat(requireAuth.allowed()).containsExactlyInAnyOrderElementsOf(expected);
         for (AuthMethod method : AuthMethod.values()) {
             assertThat(requireAuth.allows(method)).isEqualTo(expected.contains(method));

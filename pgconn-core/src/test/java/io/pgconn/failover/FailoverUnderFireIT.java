@@ -4,28 +4,23 @@ import io.pgconn.PgConnection;
 import io.pgconn.PgConnectionFactory;
 import io.pgconn.PgException;
 import io.pgconn.config.ConnConfig;
-import io.pgconn.testkit.AuthMethod;
-import io.pgconn.testkit.ConnectionType;
+import io.pgconn.testing.JvmResources;
+import io.pgconn.testing.RecordingTracer;
 import io.pgconn.testkit.PgClusterExtension;
 import io.pgconn.testkit.PgServer;
-import io.pgconn.testkit.PgUser;
 import io.pgconn.testkit.StopMode;
+import io.pgconn.trace.PgTracer;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.io.File;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -40,15 +35,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 class FailoverUnderFireIT {
 
     private static final int IN_FLIGHT = 200;
+    private static final int KEPT_IN_FLIGHT = 50;
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(15);
 
     @RegisterExtension
-    static final PgClusterExtension PG = PgClusterExtension.builder()
-            .name("fire")
-            .standbys(2)
-            .config("max_connections", "400")
-            .user(PgUser.scram(FailoverCluster.USER, FailoverCluster.PASSWORD).allow(ConnectionType.HOST, AuthMethod.SCRAM_SHA_256))
-            .build();
+    static final PgClusterExtension PG = FailoverCluster.builder("fire", 2).config("max_connections", "400").build();
 
     @Test
     @Order(1)
@@ -59,8 +50,55 @@ class FailoverUnderFireIT {
         runUnderFire(config, ServerRole.STANDBY, () -> restarting.restart());
     }
 
+    /**
+     * prefer-standby with load_balance_hosts=random, {@value #KEPT_IN_FLIGHT} connects kept in flight
+     * before, during and after a restart of one standby. The other standby never goes down, so every
+     * connect's first pass has an acceptable standby: the spec allows neither the primary (pass 2 is
+     * reached only when no standby was acceptable) nor a failure. hostConnectTimeout is generous so
+     * a busy CI machine cannot push the live standby over its budget. Both standbys take connects
+     * before the restart (spread), the restarted one again once its "down" memory is stale
+     * (hostRecheckInterval=1s).
+     */
     @Test
     @Order(2)
+    void preferStandbySpreadsOverBothStandbysWhileOneRestarts() throws Exception {
+        PgServer steady = PG.standby(0);
+        PgServer restarting = PG.standby(1);
+        ConnConfig config = FailoverCluster.config("target_session_attrs=prefer-standby load_balance_hosts=random hostRecheckInterval=1s"
+                + " hostConnectTimeout=10s connectTimeout=" + CONNECT_TIMEOUT.toSeconds() + "s",
+                PG.primary().port(), steady.port(), restarting.port());
+        RecordingTracer tracer = new RecordingTracer();
+        long fdsBefore = JvmResources.openFileDescriptors();
+        ConnectsInFlight connects;
+        try (PgConnectionFactory factory = PgConnectionFactory.builder(config).threads(2).tracer(tracer).build()) {
+            connects = new ConnectsInFlight(factory, CONNECT_TIMEOUT);
+            Semaphore slots = new Semaphore(KEPT_IN_FLIGHT);
+            keepInFlight(connects, slots, "before", () -> connects.ended() >= KEPT_IN_FLIGHT);
+            CompletableFuture<Void> restart = CompletableFuture.runAsync(restarting::restart);
+            keepInFlight(connects, slots, "during", restart::isDone);
+            restart.get(); // rethrows a failed restart
+            keepInFlight(connects, slots, "after", () -> connects.landedOn("after", restarting.port()) > 0);
+            connects.awaitAll();
+            assertThat(factory.openConnections()).isZero();
+        }
+        assertThat(connects.failed()).as("failed connects (a standby was up all along)").isEmpty();
+        assertThat(connects.landed()).hasSize(connects.launched())
+                .allSatisfy(l -> assertThat(l.role()).as("role of the server a connect landed on").isEqualTo(ServerRole.STANDBY));
+        // spread: before the restart both standbys take a fair share of the random order
+        assertThat(connects.landedOn("before", steady.port())).isGreaterThanOrEqualTo(5);
+        assertThat(connects.landedOn("before", restarting.port())).isGreaterThanOrEqualTo(5);
+        // the restart was felt: some attempts on the restarting standby failed and the walk moved on
+        String restartingLabel = "127.0.0.1:" + restarting.port();
+        assertThat(tracer.events(PgTracer.HostAttemptEnded.class))
+                .anySatisfy(e -> {
+                    assertThat(e.host()).isEqualTo(restartingLabel);
+                    assertThat(e.outcome()).isNotIn(PgTracer.HostOutcome.CONNECTED, PgTracer.HostOutcome.ROLE_MISMATCH);
+                });
+        FailoverCluster.awaitBaseline(PG.cluster(), fdsBefore);
+    }
+
+    @Test
+    @Order(3)
     void connectsInFlightWhileThePrimaryDiesAndAStandbyIsPromoted() throws Exception {
         PgServer primary = PG.primary();
         PgServer promoted = PG.standby(0);
@@ -80,62 +118,39 @@ class FailoverUnderFireIT {
         }
     }
 
+    /** Launches a connect whenever one of the {@code slots} is free, until {@code done}; fails after a minute. */
+    private static void keepInFlight(ConnectsInFlight connects, Semaphore slots, String phase, BooleanSupplier done)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(1);
+        while (!done.getAsBoolean()) {
+            assertThat(System.nanoTime() - deadline).as("phase '%s' not over within a minute", phase).isNegative();
+            if (slots.tryAcquire(20, TimeUnit.MILLISECONDS)) {
+                connects.launch(phase).whenComplete((ignored, error) -> slots.release());
+            }
+        }
+    }
+
     private void runUnderFire(ConnConfig config, ServerRole expectedRole, Runnable disruption) throws Exception {
-        long fdsBefore = openFileDescriptors();
-        List<PgConnection> landed = new ArrayList<>();
-        List<Throwable> failed = new ArrayList<>();
+        long fdsBefore = JvmResources.openFileDescriptors();
+        ConnectsInFlight connects;
         try (PgConnectionFactory factory = PgConnectionFactory.builder(config).threads(2).build()) {
-            List<CompletableFuture<PgConnection>> inFlight = new ArrayList<>();
+            connects = new ConnectsInFlight(factory, CONNECT_TIMEOUT);
             for (int i = 0; i < IN_FLIGHT; i++) {
-                inFlight.add(factory.connect());
+                connects.launch("fire");
                 if (i == IN_FLIGHT / 4) {
                     disruption.run(); // the rest are started while (and after) the cluster changes
                 }
             }
-            long deadline = System.nanoTime() + CONNECT_TIMEOUT.plusSeconds(10).toNanos();
-            for (CompletableFuture<PgConnection> f : inFlight) {
-                long left = Math.max(1, deadline - System.nanoTime());
-                try {
-                    landed.add(f.get(left, TimeUnit.NANOSECONDS));
-                } catch (ExecutionException e) {
-                    failed.add(e.getCause());
-                } catch (TimeoutException e) {
-                    throw new AssertionError("a connect outlived the whole-attempt deadline", e);
-                }
-            }
-            assertThat(landed.size() + failed.size()).isEqualTo(IN_FLIGHT);
-            assertThat(landed).isNotEmpty().allSatisfy(c -> assertThat(c.role()).isEqualTo(expectedRole));
-            assertThat(failed).allSatisfy(e -> {
-                assertThat(e).isInstanceOf(PgException.class);
-                assertThat(e.getMessage()).contains("127.0.0.1:");
-            });
-            for (PgConnection c : landed) {
-                c.close().get(10, TimeUnit.SECONDS);
-            }
+            connects.awaitAll();
             assertThat(factory.openConnections()).isZero();
         }
-        awaitCondition(() -> openFileDescriptors() <= fdsBefore + 2, "file descriptors back to " + fdsBefore);
-        for (PgServer server : PG.cluster().servers()) {
-            if (server.isRunning()) {
-                awaitCondition(() -> Objects.equals("0", server.queryValue(
-                        "SELECT count(*) FROM pg_stat_activity WHERE usename = '" + FailoverCluster.USER + "'")),
-                        "no backends of " + FailoverCluster.USER + " left on " + server.port());
-            }
-        }
-    }
-
-    private static long openFileDescriptors() {
-        String[] fds = new File("/proc/self/fd").list();
-        return fds == null ? 0 : fds.length;
-    }
-
-    private static void awaitCondition(BooleanSupplier condition, String what) {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("not reached within 30 s: " + what);
-            }
-            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50)); // poll interval
-        }
+        List<ConnectsInFlight.Landed> landed = connects.landed();
+        assertThat(landed.size() + connects.failed().size()).isEqualTo(IN_FLIGHT);
+        assertThat(landed).isNotEmpty().allSatisfy(c -> assertThat(c.role()).isEqualTo(expectedRole));
+        assertThat(connects.failed()).allSatisfy(e -> {
+            assertThat(e).isInstanceOf(PgException.class);
+            assertThat(e.getMessage()).contains("127.0.0.1:");
+        });
+        FailoverCluster.awaitBaseline(PG.cluster(), fdsBefore);
     }
 }

@@ -68,8 +68,9 @@ class TargetSessionAttrsIT {
     }
 
     @Test
-    void roleProbeIsUsedWhenParameterStatusIsSilent() {
-        // the probe query gives the same answer as ParameterStatus; checked directly on both nodes
+    void theProbeQueryAgreesWithParameterStatusOnARealServer() {
+        // the probe path itself (a server that reports no in_hot_standby) is covered by RoleProbeIT; here the
+        // probe's SQL runs on real servers and must say what their ParameterStatus says
         for (String node : new String[]{"P", "S"}) {
             PgConnection c = await(FACTORY.factory().connect(FailoverCluster.config("", port(node))));
             try {

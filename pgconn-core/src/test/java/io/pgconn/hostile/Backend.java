@@ -104,6 +104,41 @@ public final class Backend {
         return all.toByteArray();
     }
 
+    /** AuthenticationOk, a cancel key and ReadyForQuery, without in_hot_standby or default_transaction_read_only (a pre-14 server, a pooler). */
+    public static byte[] loginWithoutRoleParameters() {
+        ByteArrayOutputStream all = new ByteArrayOutputStream();
+        all.writeBytes(authenticationOk());
+        all.writeBytes(parameterStatus("server_version", "13.0"));
+        all.writeBytes(backendKeyData(4242, new byte[]{1, 2, 3, 4}));
+        all.writeBytes(readyForQuery());
+        return all.toByteArray();
+    }
+
+    /** The answer to a simple query of one text row: RowDescription, DataRow, CommandComplete, ReadyForQuery. */
+    public static byte[] oneRow(String[] columns, String[] values) {
+        ByteArrayOutputStream description = new ByteArrayOutputStream();
+        description.writeBytes(ByteBuffer.allocate(2).putShort((short) columns.length).array());
+        for (String column : columns) {
+            description.writeBytes(cstring(column));
+            // table oid, column number, type oid (text), type size, type modifier, format (text)
+            description.writeBytes(ByteBuffer.allocate(18).putInt(0).putShort((short) 0).putInt(25).putShort((short) -1)
+                    .putInt(-1).putShort((short) 0).array());
+        }
+        ByteArrayOutputStream row = new ByteArrayOutputStream();
+        row.writeBytes(ByteBuffer.allocate(2).putShort((short) values.length).array());
+        for (String value : values) {
+            byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
+            row.writeBytes(ByteBuffer.allocate(4).putInt(bytes.length).array());
+            row.writeBytes(bytes);
+        }
+        ByteArrayOutputStream all = new ByteArrayOutputStream();
+        all.writeBytes(message('T', description.toByteArray()));
+        all.writeBytes(message('D', row.toByteArray()));
+        all.writeBytes(message('C', cstring("SELECT 1")));
+        all.writeBytes(readyForQuery());
+        return all.toByteArray();
+    }
+
     public static byte[] cstring(String s) {
         byte[] b = s.getBytes(StandardCharsets.UTF_8);
         byte[] out = new byte[b.length + 1];

@@ -2,6 +2,7 @@ package io.pgconn.hostile;
 
 import io.pgconn.PgConnection;
 import io.pgconn.PgProtocolException;
+import io.pgconn.protocol.ProtocolVersion;
 import org.junit.jupiter.api.Test;
 
 import java.nio.ByteBuffer;
@@ -33,7 +34,10 @@ class HostileProtocolVersionIT {
             c.send(Backend.negotiateProtocolVersion(0), Backend.trustLogin());
         }); HostileClient client = new HostileClient(server, V32)) {
             PgConnection connection = client.connect();
+            assertThat(connection.protocolVersion()).isEqualTo(ProtocolVersion.V3_0);
             connection.close().get(5, TimeUnit.SECONDS);
+            server.awaitConnectionsEnded(java.time.Duration.ofSeconds(5));
+            server.assertScriptsPassed();
         }
     }
 

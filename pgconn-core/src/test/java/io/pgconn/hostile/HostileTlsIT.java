@@ -171,7 +171,11 @@ class HostileTlsIT {
             c.readStartupAcceptingTls(TlsMaterial.server(ServerCertificate.WRONG_HOST));
             c.send(Backend.trustLogin());
         }); HostileClient client = new HostileClient(server, verify("verify-ca"))) {
-            client.connect().close().get(5, TimeUnit.SECONDS);
+            PgConnection connection = client.connect();
+            assertThat(connection.tlsProtocol()).isPresent();
+            connection.close().get(5, TimeUnit.SECONDS);
+            server.awaitConnectionsEnded(Duration.ofSeconds(5));
+            server.assertScriptsPassed();
         }
     }
 

@@ -5,19 +5,17 @@ import io.pgconn.PgConnectException;
 import io.pgconn.PgConnectionFactory;
 import io.pgconn.config.ConnConfig;
 import io.pgconn.config.EnvironmentSource;
+import io.pgconn.testing.JvmResources;
 import org.junit.jupiter.api.Test;
 
-import java.io.File;
-import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
-import java.util.function.LongSupplier;
 
+import static io.pgconn.testing.Conditions.awaitAtMost;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -30,6 +28,7 @@ class ResourceLimitsIT {
 
     private static final int CONNECTS = 1000;
     private static final int WARM_UP = 100;
+    private static final Duration SETTLE = Duration.ofSeconds(20);
 
     @Test
     void failedConnectsLeaveThreadsFdsAndHeapFlat() throws Exception {
@@ -48,16 +47,16 @@ class ResourceLimitsIT {
             try (PgConnectionFactory factory = PgConnectionFactory.builder(rejected).threads(2).build()) {
                 failConnects(factory, refused, rejected, WARM_UP);
                 rejecting.awaitConnectionsEnded(Duration.ofSeconds(10));
-                long threads = threads();
-                long fds = fds();
-                long heap = heapAfterGc();
+                long threads = JvmResources.threads();
+                long fds = JvmResources.openFileDescriptors();
+                long heap = JvmResources.heapAfterGc();
 
                 failConnects(factory, refused, rejected, CONNECTS);
 
                 rejecting.awaitConnectionsEnded(Duration.ofSeconds(10));
-                settles("threads", ResourceLimitsIT::threads, threads + 4);
-                settles("file descriptors", ResourceLimitsIT::fds, fds + 4);
-                settles("heap after GC", ResourceLimitsIT::heapAfterGc, heap + 24L * 1024 * 1024);
+                awaitAtMost("threads", JvmResources::threads, threads + 4, SETTLE);
+                awaitAtMost("file descriptors", JvmResources::openFileDescriptors, fds + 4, SETTLE);
+                awaitAtMost("heap after GC", JvmResources::heapAfterGc, heap + 24L * 1024 * 1024, SETTLE);
                 assertThat(factory.openConnections()).isZero();
             }
             rejecting.assertScriptsPassed();
@@ -82,30 +81,5 @@ class ResourceLimitsIT {
     private static ConnConfig config(int port) {
         return ConnConfig.parse("host=127.0.0.1 port=" + port + " user=alice dbname=app password=" + HostileClient.PASSWORD
                 + " sslmode=disable extensionTypes='' hostConnectTimeout=5s", EnvironmentSource.of(Map.of()));
-    }
-
-    private static void settles(String what, LongSupplier measure, long limit) {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        long value;
-        while ((value = measure.getAsLong()) > limit) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError(what + " did not settle: " + value + " > " + limit);
-            }
-            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50)); // poll interval
-        }
-    }
-
-    private static long threads() {
-        return ManagementFactory.getThreadMXBean().getThreadCount();
-    }
-
-    private static long fds() {
-        String[] fds = new File("/proc/self/fd").list();
-        return fds == null ? 0 : fds.length;
-    }
-
-    private static long heapAfterGc() {
-        System.gc();
-        return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
     }
 }

@@ -1,5 +1,7 @@
 package io.pgconn.hostile;
 
+import io.pgconn.testing.Conditions;
+
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -64,14 +66,8 @@ public final class ScriptedServer implements AutoCloseable {
      * closed it), failing after {@code limit}: a hostile case must leave no connection open.
      */
     public void awaitConnectionsEnded(java.time.Duration limit) {
-        long deadline = System.nanoTime() + limit.toNanos();
-        while (ended.get() < connections.get()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError((connections.get() - ended.get()) + " of " + connections.get()
-                        + " connection(s) to " + label() + " still open after " + limit.toMillis() + "ms: the client did not close its channel");
-            }
-            java.util.concurrent.locks.LockSupport.parkNanos(2_000_000L); // poll interval
-        }
+        Conditions.awaitCondition("every connection to " + label() + " closed by the client (the client must close its channel)",
+                limit, () -> ended.get() >= connections.get());
     }
 
     /** Rethrows the first failure a script had (e.g. an unexpected client message). */

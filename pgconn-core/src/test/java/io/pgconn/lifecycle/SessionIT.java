@@ -1,7 +1,6 @@
 package io.pgconn.lifecycle;
 
 import io.pgconn.Notification;
-import io.pgconn.NotificationListener;
 import io.pgconn.PgClosedException;
 import io.pgconn.PgConnection;
 import io.pgconn.PgConnectionFactory;
@@ -9,7 +8,9 @@ import io.pgconn.PgException;
 import io.pgconn.PgServerException;
 import io.pgconn.QueryResult;
 import io.pgconn.config.ConnConfig;
+import io.pgconn.testing.Backends;
 import io.pgconn.testing.Connect;
+import io.pgconn.testing.RecordingListener;
 import io.pgconn.testing.FactoryExtension;
 import io.pgconn.testkit.PgClusterExtension;
 import org.junit.jupiter.api.Test;
@@ -17,11 +18,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 
 import static io.pgconn.lifecycle.LifecycleCluster.PASSWORD;
 import static io.pgconn.testing.Connect.await;
@@ -63,10 +60,9 @@ class SessionIT {
         PgConnection c = connect("extensionTypes=''");
         try {
             CompletableFuture<QueryResult> sleeping = c.simpleQuery("SELECT pg_sleep(30)");
-            String pid = String.valueOf(c.processId());
+            int pid = c.processId();
             // cancel once the backend is really running the statement
-            awaitCondition(() -> "active".equals(PG.primary().queryValue(
-                    "SELECT state FROM pg_stat_activity WHERE pid = " + pid)));
+            Backends.awaitActive(PG.primary(), pid);
             await(c.cancel());
             Throwable failure = failure(sleeping);
             assertThat(failure).isInstanceOf(PgServerException.class);
@@ -84,8 +80,8 @@ class SessionIT {
         try {
             assertThat(c.tlsProtocol()).isPresent();
             CompletableFuture<QueryResult> sleeping = c.simpleQuery("SELECT pg_sleep(30)");
-            String pid = String.valueOf(c.processId());
-            awaitCondition(() -> "active".equals(PG.primary().queryValue("SELECT state FROM pg_stat_activity WHERE pid = " + pid)));
+            int pid = c.processId();
+            Backends.awaitActive(PG.primary(), pid);
             await(c.cancel());
             assertThat(((PgException) failure(sleeping)).sqlState()).contains("57014");
         } finally {
@@ -97,28 +93,16 @@ class SessionIT {
     void listenNotifyRoundTripAndUnlistenCompletesTheListener() throws Exception {
         PgConnection listener = connect("extensionTypes=''");
         PgConnection notifier = connect("extensionTypes=''");
-        BlockingQueue<Notification> received = new LinkedBlockingQueue<>();
-        CountDownLatch completed = new CountDownLatch(1);
+        RecordingListener received = new RecordingListener();
         try {
-            await(listener.listen("orders \"new\"", new NotificationListener() {
-                @Override
-                public void onNotification(Notification notification) {
-                    received.add(notification);
-                }
-
-                @Override
-                public void onComplete(Throwable cause) {
-                    completed.countDown();
-                }
-            }));
+            await(listener.listen("orders \"new\"", received));
             await(notifier.simpleQuery("NOTIFY \"orders \"\"new\"\"\", 'order 17'"));
-            Notification n = received.poll(Connect.LIMIT.toSeconds(), TimeUnit.SECONDS);
-            assertThat(n).isNotNull();
+            Notification n = received.next();
             assertThat(n.channel()).isEqualTo("orders \"new\"");
             assertThat(n.payload()).isEqualTo("order 17");
             assertThat(n.processId()).isEqualTo(notifier.processId());
             await(listener.unlisten("orders \"new\""));
-            assertThat(completed.await(Connect.LIMIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+            received.awaitCompleted();
         } finally {
             await(listener.close());
             await(notifier.close());
@@ -126,21 +110,12 @@ class SessionIT {
     }
 
     @Test
-    void closeStopsNotificationsAndSignalsListeners() throws Exception {
+    void closeCompletesTheListeners() throws Exception {
         PgConnection listener = connect("extensionTypes=''");
-        CountDownLatch completed = new CountDownLatch(1);
-        await(listener.listen("jobs", new NotificationListener() {
-            @Override
-            public void onNotification(Notification notification) {
-            }
-
-            @Override
-            public void onComplete(Throwable cause) {
-                completed.countDown();
-            }
-        }));
+        RecordingListener jobs = new RecordingListener();
+        await(listener.listen("jobs", jobs));
         await(listener.close());
-        assertThat(completed.await(Connect.LIMIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+        jobs.awaitCompleted();
     }
 
     @Test
@@ -200,8 +175,8 @@ class SessionIT {
     void serverSideTerminationSurfacesAs57P01() {
         PgConnection c = connect("extensionTypes=''");
         CompletableFuture<QueryResult> inFlight = c.simpleQuery("SELECT pg_sleep(30)");
-        String pid = String.valueOf(c.processId());
-        awaitCondition(() -> "active".equals(PG.primary().queryValue("SELECT state FROM pg_stat_activity WHERE pid = " + pid)));
+        int pid = c.processId();
+        Backends.awaitActive(PG.primary(), pid);
         PG.primary().query("SELECT pg_terminate_backend(" + pid + ")");
         Throwable failure = failure(inFlight);
         assertThat(failure).isInstanceOf(PgClosedException.class);
@@ -214,12 +189,12 @@ class SessionIT {
     void closeCancelsARunningStatementSoItsBackendEnds() {
         PgConnection c = connect("extensionTypes=''");
         CompletableFuture<QueryResult> sleeping = c.simpleQuery("SELECT pg_sleep(120)");
-        String pid = String.valueOf(c.processId());
-        awaitCondition(() -> "active".equals(PG.primary().queryValue("SELECT state FROM pg_stat_activity WHERE pid = " + pid)));
+        int pid = c.processId();
+        Backends.awaitActive(PG.primary(), pid);
         await(c.close());
         assertThat(failure(sleeping)).isInstanceOf(PgClosedException.class);
         // without the cancel request the backend would sleep on for two minutes, past this wait
-        awaitCondition(() -> "0".equals(PG.primary().queryValue("SELECT count(*) FROM pg_stat_activity WHERE pid = " + pid)));
+        Backends.awaitGone(PG.primary(), c.processId());
     }
 
     @Test
@@ -229,8 +204,7 @@ class SessionIT {
         PgConnection idle = await(own.connect(config));
         PgConnection busy = await(own.connect(config));
         CompletableFuture<QueryResult> sleeping = busy.simpleQuery("SELECT pg_sleep(120)");
-        String pids = idle.processId() + "," + busy.processId();
-        awaitCondition(() -> "active".equals(PG.primary().queryValue("SELECT state FROM pg_stat_activity WHERE pid = " + busy.processId())));
+        Backends.awaitActive(PG.primary(), busy.processId());
         assertThat(own.openConnections()).isEqualTo(2);
 
         await(own.closeAsync(java.time.Duration.ofSeconds(5)));
@@ -239,7 +213,7 @@ class SessionIT {
         assertThat(idle.isClosed()).isTrue();
         assertThat(failure(sleeping)).isInstanceOf(PgClosedException.class).hasMessageContaining("factory was closed");
         assertThat(failure(own.connect(config))).isInstanceOf(PgClosedException.class).hasMessageContaining("factory is closed");
-        awaitCondition(() -> "0".equals(PG.primary().queryValue("SELECT count(*) FROM pg_stat_activity WHERE pid IN (" + pids + ")")));
+        Backends.awaitGone(PG.primary(), idle.processId(), busy.processId());
     }
 
     @Test
@@ -253,16 +227,6 @@ class SessionIT {
                         return tracer.events(io.pgconn.trace.PgTracer.ConnectEnded.class).size();
                     });
             assertThat(await(endedSeenByCaller)).isEqualTo(1);
-        }
-    }
-
-    private static void awaitCondition(java.util.function.BooleanSupplier condition) {
-        long deadline = System.nanoTime() + Connect.LIMIT.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("condition not met within " + Connect.LIMIT);
-            }
-            java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20)); // poll interval
         }
     }
 }

@@ -7,6 +7,7 @@ import io.pgconn.config.ConnConfig;
 import io.pgconn.config.EnvironmentSource;
 import io.pgconn.transport.Transport;
 import io.pgconn.session.DefaultPgConnection;
+import io.pgconn.testing.Backends;
 import io.pgconn.testing.Connect;
 import io.pgconn.testkit.PgClusterExtension;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -39,7 +40,7 @@ class TransportIT {
             assertThat(((DefaultPgConnection) tcp).channel()).isInstanceOf(transport.socketChannel());
             assertThat(tcp.tlsProtocol()).isPresent();
             CompletableFuture<QueryResult> sleeping = tcp.simpleQuery("SELECT pg_sleep(30)");
-            awaitActive(tcp.processId());
+            Backends.awaitActive(PG.primary(), tcp.processId());
             await(tcp.cancel());
             assertThat(failure(sleeping)).hasMessageContaining("57014");
             assertThat(value(tcp, "SELECT 'after cancel'")).isEqualTo("after cancel");
@@ -53,14 +54,6 @@ class TransportIT {
             await(tcp.close());
             await(unix.close());
             assertThat(factory.openConnections()).isZero();
-        }
-    }
-
-    private static void awaitActive(int pid) {
-        long deadline = System.nanoTime() + Connect.LIMIT.toNanos();
-        while (!"active".equals(PG.primary().queryValue("SELECT state FROM pg_stat_activity WHERE pid = " + pid))) {
-            assertThat(System.nanoTime()).as("backend %d running the statement", pid).isLessThan(deadline);
-            java.util.concurrent.locks.LockSupport.parkNanos(20_000_000L); // poll interval
         }
     }
 }

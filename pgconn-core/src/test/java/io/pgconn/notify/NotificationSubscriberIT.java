@@ -1,10 +1,9 @@
 package io.pgconn.notify;
 
-import io.pgconn.Notification;
-import io.pgconn.NotificationListener;
 import io.pgconn.PgConnection;
 import io.pgconn.PgConnectionFactory;
 import io.pgconn.testing.Connect;
+import io.pgconn.testing.RecordingListener;
 import io.pgconn.testkit.AuthMethod;
 import io.pgconn.testkit.ConnectionType;
 import io.pgconn.testkit.PgClusterExtension;
@@ -13,9 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 import static io.pgconn.testing.Connect.await;
@@ -32,9 +29,8 @@ class NotificationSubscriberIT {
 
     @Test
     void reconnectsAfterTheBackendIsTerminatedAndKeepsDelivering() throws Exception {
-        BlockingQueue<Notification> received = new LinkedBlockingQueue<>();
+        RecordingListener received = new RecordingListener();
         CountDownLatch reconnected = new CountDownLatch(1);
-        CountDownLatch completed = new CountDownLatch(1);
         try (PgConnectionFactory factory = PgConnectionFactory.builder(
                 Connect.config(PG.primary(), "u", "pw", "sslmode=disable extensionTypes=''")).threads(1).build()) {
             NotificationSubscriber subscriber = await(NotificationSubscriber.open(factory,
@@ -44,32 +40,22 @@ class NotificationSubscriberIT {
                             reconnected.countDown();
                         }
                     }));
-            await(subscriber.listen("events", new NotificationListener() {
-                @Override
-                public void onNotification(Notification notification) {
-                    received.add(notification);
-                }
-
-                @Override
-                public void onComplete(Throwable cause) {
-                    completed.countDown();
-                }
-            }));
+            await(subscriber.listen("events", received));
             PgConnection notifier = await(factory.connect());
             await(notifier.simpleQuery("NOTIFY events, 'before'"));
-            assertThat(received.poll(30, TimeUnit.SECONDS)).extracting(Notification::payload).isEqualTo("before");
+            assertThat(received.next().payload()).isEqualTo("before");
 
             int firstPid = subscriber.connection().processId();
             PG.primary().query("SELECT pg_terminate_backend(" + firstPid + ")");
             assertThat(reconnected.await(30, TimeUnit.SECONDS)).isTrue();
             assertThat(subscriber.connection().processId()).isNotEqualTo(firstPid);
-            assertThat(completed.getCount()).isEqualTo(1); // a re-connect is not the end
+            assertThat(received.isCompleted()).as("completed by a re-connect").isFalse();
 
             await(notifier.simpleQuery("NOTIFY events, 'after'"));
-            assertThat(received.poll(30, TimeUnit.SECONDS)).extracting(Notification::payload).isEqualTo("after");
+            assertThat(received.next().payload()).isEqualTo("after");
 
             await(subscriber.close());
-            assertThat(completed.await(30, TimeUnit.SECONDS)).isTrue();
+            received.awaitCompleted();
             await(subscriber.ended());
             await(notifier.close());
         }

@@ -33,6 +33,15 @@ class FrontendMessageEncoderTest {
         }
     }
 
+    private static byte[] readBytes(EmbeddedChannel channel) {
+        ByteBuf out = channel.readOutbound();
+        try {
+            return ByteBufUtil.getBytes(out);
+        } finally {
+            out.release();
+        }
+    }
+
     private static byte[] hex(String hex) {
         return HexFormat.of().parseHex(hex.replace(" ", ""));
     }
@@ -124,6 +133,9 @@ class FrontendMessageEncoderTest {
             b.writeOutbound(Terminate.INSTANCE);
             assertThat(a.outboundMessages()).hasSize(2);
             assertThat(b.outboundMessages()).hasSize(1);
+            assertThat(readBytes(a)).isEqualTo(encode(new Query("SELECT 1")));
+            assertThat(readBytes(a)).isEqualTo(encode(Terminate.INSTANCE));
+            assertThat(readBytes(b)).isEqualTo(encode(Terminate.INSTANCE));
         } finally {
             a.finishAndReleaseAll();
             b.finishAndReleaseAll();

@@ -33,6 +33,8 @@ final class FakeTlsServer implements AutoCloseable {
     private final Channel serverChannel;
     /** The SNI host name of the accepted TLS handshake, {@code ""} when none was sent. */
     final CompletableFuture<String> sniHostName = new CompletableFuture<>();
+    /** The subject of the client certificate the handshake verified, {@code ""} when the client sent none. */
+    final CompletableFuture<String> clientSubject = new CompletableFuture<>();
 
     /**
      * @param answer bytes sent after SSLRequest ({@code "S"}, {@code "N"}, {@code "S..."} for a MITM), or
@@ -68,8 +70,15 @@ final class FakeTlsServer implements AutoCloseable {
             if (f.isSuccess() && ssl.engine().getSession() instanceof ExtendedSSLSession session) {
                 List<SNIServerName> names = session.getRequestedServerNames();
                 sniHostName.complete(names.isEmpty() ? "" : ((SNIHostName) names.get(0)).getAsciiName());
+                try {
+                    clientSubject.complete(session.getPeerPrincipal().getName());
+                } catch (javax.net.ssl.SSLPeerUnverifiedException none) {
+                    clientSubject.complete("");
+                }
             } else {
-                sniHostName.completeExceptionally(f.cause() != null ? f.cause() : new IllegalStateException("no session"));
+                Throwable failure = f.cause() != null ? f.cause() : new IllegalStateException("no session");
+                sniHostName.completeExceptionally(failure);
+                clientSubject.completeExceptionally(failure);
             }
         });
         // handshake failures also travel the pipeline; swallow them here instead of the tail's warning

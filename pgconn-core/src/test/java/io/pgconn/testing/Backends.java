@@ -1,0 +1,29 @@
+package io.pgconn.testing;
+
+import io.pgconn.testkit.PgServer;
+
+/** Conditions on a server's backends ({@code pg_stat_activity}), awaited with {@link Conditions}. */
+public final class Backends {
+
+    private Backends() {
+    }
+
+    /** Waits until backend {@code pid} is running a statement (state {@code active}). */
+    public static void awaitActive(PgServer server, int pid) {
+        Conditions.awaitCondition("backend " + pid + " on " + server.port() + " running a statement",
+                () -> "active".equals(server.queryValue("SELECT state FROM pg_stat_activity WHERE pid = " + pid)));
+    }
+
+    /** Waits until none of the backends {@code pids} exists any more. */
+    public static void awaitGone(PgServer server, int... pids) {
+        String list = java.util.Arrays.stream(pids).mapToObj(String::valueOf).collect(java.util.stream.Collectors.joining(","));
+        Conditions.awaitCondition("backends " + list + " on " + server.port() + " gone",
+                () -> "0".equals(server.queryValue("SELECT count(*) FROM pg_stat_activity WHERE pid IN (" + list + ")")));
+    }
+
+    /** Waits until {@code server} has no backend of {@code user} left. */
+    public static void awaitNoneOf(PgServer server, String user) {
+        Conditions.awaitCondition("no backends of " + user + " left on " + server.port(),
+                () -> "0".equals(server.queryValue("SELECT count(*) FROM pg_stat_activity WHERE usename = '" + user + "'")));
+    }
+}
