@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.pgconn.sample.embedded.EmbeddedCluster;
+import io.pgconn.sample.embedded.EmbeddedClusterStartup;
 import io.pgconn.testkit.AuthMethod;
 import io.pgconn.testkit.ConnectionType;
 import io.pgconn.testkit.PgClusterExtension;
@@ -53,8 +54,10 @@ class ExternalProfileIT {
     RestTestClient http;
 
     @Test
-    void runsOnTheConfiguredServersWithoutEmbeddedClusterOrDemo(@Autowired ObjectProvider<EmbeddedCluster> embedded) {
+    void runsOnTheConfiguredServersWithoutEmbeddedClusterOrDemo(@Autowired ObjectProvider<EmbeddedCluster> embedded,
+            @Autowired ObjectProvider<EmbeddedClusterStartup> startup) {
         assertThat(embedded.getIfAvailable()).isNull();
+        assertThat(startup.getIfAvailable()).as("nothing started early either").isNull();
         http.get().uri("/api/demo").exchange().expectStatus().isNotFound();
         http.post().uri("/api/demo/failover").exchange().expectStatus().isNotFound();
     }

@@ -1,6 +1,5 @@
 package io.pgconn.sample.embedded;
 
-import io.pgconn.spring.boot.autoconfigure.PgConnProperties;
 import org.springframework.beans.factory.support.DefaultListableBeanFactory;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.context.ApplicationContextInitializer;
@@ -26,10 +25,11 @@ public final class EmbeddedClusterInitializer implements ApplicationContextIniti
                 || beans.containsSingleton(EmbeddedClusterStartup.BEAN_NAME)) {
             return;
         }
-        PgConnProperties properties = Binder.get(environment).bindOrCreate("pg.conn", PgConnProperties.class);
+        // only the two names: the rest of pg.conn.* is bound (and reported when invalid) by the starter
+        Binder binder = Binder.get(environment);
         EmbeddedClusterStartup startup = EmbeddedClusterStartup.begin(
-                properties.getUsername() != null ? properties.getUsername() : DEFAULT_NAME,
-                properties.getDatabase() != null ? properties.getDatabase() : DEFAULT_NAME);
+                binder.bind("pg.conn.username", String.class).orElse(DEFAULT_NAME),
+                binder.bind("pg.conn.database", String.class).orElse(DEFAULT_NAME));
         beans.registerSingleton(EmbeddedClusterStartup.BEAN_NAME, startup);
         // destroyed with the context, also when the refresh fails
         beans.registerDisposableBean(EmbeddedClusterStartup.BEAN_NAME, startup);
