@@ -24,7 +24,7 @@ import org.testcontainers.postgresql.PostgreSQLContainer;
         "pg.conn.ssl.mode=disable",
         "pg.conn.channel-binding=disable"})
 @Testcontainers(disabledWithoutDocker = true)
-class TestcontainersIT {
+class ServiceConnectionIT {
 
     @Container
     @ServiceConnection
