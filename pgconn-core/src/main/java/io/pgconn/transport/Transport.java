@@ -131,27 +131,20 @@ public enum Transport {
 
     /** Isolates the optional epoll classes: touching them fails when netty-transport-native-epoll is absent. */
     private static final class EpollSupport {
-        static final boolean AVAILABLE = probe();
-
-        private static boolean probe() {
-            try {
-                return Epoll.isAvailable();
-            } catch (Throwable notOnClasspath) {
-                return false;
-            }
-        }
+        static final boolean AVAILABLE = loads(() -> Epoll.isAvailable());
     }
 
     /** Isolates the optional io_uring classes: touching them fails when netty-transport-classes-io_uring is absent. */
     private static final class IoUringSupport {
-        static final boolean AVAILABLE = probe();
+        static final boolean AVAILABLE = loads(() -> IoUring.isAvailable());
+    }
 
-        private static boolean probe() {
-            try {
-                return IoUring.isAvailable();
-            } catch (Throwable notOnClasspath) {
-                return false;
-            }
+    /** Whether an optional native transport's probe says yes; a missing class or library is a no. */
+    private static boolean loads(java.util.function.BooleanSupplier probe) {
+        try {
+            return probe.getAsBoolean();
+        } catch (Throwable notOnClasspath) {
+            return false;
         }
     }
 }
