@@ -48,14 +48,7 @@ class RoleProbeIT {
             "f, on,  read-only,  READ_ONLY_PRIMARY",
     })
     void theProbeDecidesTheRole(String inRecovery, String readOnly, String target, ServerRole expected) throws Exception {
-        try (ScriptedServer server = ScriptedServer.start(answeringTheProbe(Backend.oneRow(PROBE_COLUMNS, new String[]{inRecovery, readOnly})));
-             HostileClient client = new HostileClient(server, "sslmode=disable target_session_attrs=" + target)) {
-            PgConnection connection = client.connect();
-            assertThat(connection.role()).isEqualTo(expected);
-            connection.close().get(5, TimeUnit.SECONDS);
-            server.awaitConnectionsEnded(Duration.ofSeconds(5));
-            server.assertScriptsPassed();
-        }
+        connectsAs(answeringTheProbe(Backend.oneRow(PROBE_COLUMNS, new String[]{inRecovery, readOnly})), target, expected);
     }
 
     @Test
@@ -85,13 +78,19 @@ class RoleProbeIT {
 
     @Test
     void anyNeedsNoProbe() throws Exception {
-        try (ScriptedServer server = ScriptedServer.start(c -> {
+        connectsAs(c -> {
             c.readStartupRefusingTls();
             c.send(Backend.loginWithoutRoleParameters());
-            c.awaitClientClose();
-        }); HostileClient client = new HostileClient(server, "sslmode=disable target_session_attrs=any")) {
+            c.awaitClientClose(); // a probe query would go unanswered: the connect would time out
+        }, "any", ServerRole.UNKNOWN);
+    }
+
+    /** Connects with {@code target} to a server playing {@code script}; the connection has {@code role}, and the script passed. */
+    private static void connectsAs(ScriptedServer.Script script, String target, ServerRole role) throws Exception {
+        try (ScriptedServer server = ScriptedServer.start(script);
+             HostileClient client = new HostileClient(server, "sslmode=disable target_session_attrs=" + target)) {
             PgConnection connection = client.connect();
-            assertThat(connection.role()).isEqualTo(ServerRole.UNKNOWN);
+            assertThat(connection.role()).isEqualTo(role);
             connection.close().get(5, TimeUnit.SECONDS);
             server.awaitConnectionsEnded(Duration.ofSeconds(5));
             server.assertScriptsPassed();
