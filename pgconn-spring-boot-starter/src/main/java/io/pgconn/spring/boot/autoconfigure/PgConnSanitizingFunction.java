@@ -5,7 +5,6 @@ import org.springframework.boot.actuate.endpoint.SanitizingFunction;
 
 import java.util.Locale;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /**
  * Hides pgconn's secrets in the {@code env} and {@code configprops} endpoints even when
@@ -21,13 +20,6 @@ final class PgConnSanitizingFunction implements SanitizingFunction {
 
     private static final String URL_KEY = "pgconnurl";
 
-    /** {@code scheme://user:password@}: the password ends at the last {@code @} before the host list. */
-    private static final Pattern URI_PASSWORD = Pattern.compile("(://[^/?#@:]*:)[^/?#]*(@)");
-
-    /** {@code password=} or {@code sslpassword=} in a URI query or a key=value string, quoted or not. */
-    private static final Pattern PARAMETER_PASSWORD = Pattern.compile(
-            "(?i)(\\b(?:ssl)?password\\s*=\\s*)('(?:[^'\\\\]|\\\\.)*'|[^\\s&]*)");
-
     @Override
     public SanitizableData apply(SanitizableData data) {
         String key = relaxed(data.getKey());
@@ -35,14 +27,9 @@ final class PgConnSanitizingFunction implements SanitizingFunction {
             return data.withSanitizedValue();
         }
         if (URL_KEY.equals(key) && data.getValue() != null) {
-            return data.withValue(maskUrl(String.valueOf(data.getValue())));
+            return data.withValue(ConnectionStringSecrets.mask(String.valueOf(data.getValue())));
         }
         return data;
-    }
-
-    static String maskUrl(String url) {
-        String masked = URI_PASSWORD.matcher(url).replaceAll("$1" + SanitizableData.SANITIZED_VALUE + "$2");
-        return PARAMETER_PASSWORD.matcher(masked).replaceAll("$1" + SanitizableData.SANITIZED_VALUE);
     }
 
     private static String relaxed(String key) {
