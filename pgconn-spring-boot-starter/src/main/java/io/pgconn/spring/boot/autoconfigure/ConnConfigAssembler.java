@@ -40,7 +40,7 @@ final class ConnConfigAssembler {
     static ConnConfig assemble(PgConnProperties properties, PgConnConnectionDetails details,
             List<ConnConfigCustomizer> customizers) {
         ConnConfig.Builder builder = ConnConfig.builder();
-        applyUrl(builder, properties.getUrl());
+        applyUrl(builder, properties);
         applyIdentity(builder, properties);
         applyBehaviour(builder, properties);
         if (!(details instanceof PropertiesPgConnConnectionDetails)) {
@@ -49,26 +49,27 @@ final class ConnConfigAssembler {
             applyDetails(builder, details);
         }
         customizers.forEach(c -> c.customize(builder));
-        return build(builder);
+        return build(builder, properties);
     }
 
     /** URL plus the discrete properties that say where and as whom: what the properties adapter exposes. */
     static ConnConfig identity(PgConnProperties properties) {
         ConnConfig.Builder builder = ConnConfig.builder();
-        applyUrl(builder, properties.getUrl());
+        applyUrl(builder, properties);
         applyIdentity(builder, properties);
-        return build(builder);
+        return build(builder, properties);
     }
 
-    private static void applyUrl(ConnConfig.Builder builder, @Nullable String url) {
+    private static void applyUrl(ConnConfig.Builder builder, PgConnProperties properties) {
+        String url = properties.getUrl();
         if (url == null || url.isBlank()) {
             return;
         }
         try {
             builder.connectionString(url);
         } catch (PgConfigException e) {
-            // the URL itself may hold a password: name the property, show the parser's reason only
-            throw new InvalidPgConnPropertyException("pg.conn.url", null, e.getMessage(), e);
+            // the URL itself may hold a password: name the property, never echo the value
+            throw invalid("pg.conn.url", e, properties);
         }
     }
 
@@ -150,12 +151,50 @@ final class ConnConfigAssembler {
         }
     }
 
-    private static ConnConfig build(ConnConfig.Builder builder) {
+    private static ConnConfig build(ConnConfig.Builder builder, PgConnProperties properties) {
         try {
             return builder.build();
         } catch (PgConfigException e) {
-            throw new InvalidPgConnPropertyException(propertyNamedIn(e.getMessage()), null, e.getMessage(), e);
+            String property = failsOnItsOwn(properties.getUrl(), e.getMessage()) ? "pg.conn.url"
+                    : propertyNamedIn(e.getMessage());
+            throw invalid(property, e, properties);
         }
+    }
+
+    /** Whether {@code url} alone is invalid for the same reason: then the URL is the value to fix. */
+    private static boolean failsOnItsOwn(@Nullable String url, @Nullable String message) {
+        if (url == null || url.isBlank()) {
+            return false;
+        }
+        try {
+            ConnConfig.builder().connectionString(url).build();
+            return false;
+        } catch (PgConfigException e) {
+            return java.util.Objects.equals(e.getMessage(), message);
+        }
+    }
+
+    /**
+     * Core's reason with every password the properties hold hidden (a parser may quote the text
+     * around a bad token). Core's exception is not chained when its message had to be changed,
+     * so a logged stack trace cannot show it; its stack trace is kept.
+     */
+    private static InvalidPgConnPropertyException invalid(String property, PgConfigException e, PgConnProperties p) {
+        String message = String.valueOf(e.getMessage());
+        List<String> secrets = new java.util.ArrayList<>(ConnectionStringSecrets.passwordsIn(p.getUrl()));
+        if (p.getPassword() != null) {
+            secrets.add(p.getPassword());
+        }
+        if (p.getSsl().getKeyPassword() != null) {
+            secrets.add(p.getSsl().getKeyPassword());
+        }
+        String hidden = ConnectionStringSecrets.hide(message, secrets);
+        boolean clean = hidden.equals(message) && e.getCause() == null;
+        InvalidPgConnPropertyException invalid = new InvalidPgConnPropertyException(property, null, hidden, clean ? e : null);
+        if (!clean) {
+            invalid.setStackTrace(e.getStackTrace());
+        }
+        return invalid;
     }
 
     /** The property behind the first libpq keyword core's message names; {@code pg.conn} when none matches. */

@@ -4,6 +4,7 @@ import io.pgconn.PgConnectionFactory;
 import io.pgconn.config.ConnConfig;
 import io.pgconn.trace.PgTracer;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.actuate.endpoint.SanitizingFunction;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
@@ -16,6 +17,8 @@ import org.springframework.context.annotation.Configuration;
  * {@code pg.conn.*} and the {@link PgConnConnectionDetails} make a {@link ConnConfig},
  * {@link ConnConfigCustomizer} beans adjust it, and every {@link PgTracer} bean observes the
  * factory's connects. The factory is closed, with its connections, when the context closes.
+ * With actuator present, {@link PgConnSanitizingFunction} keeps the passwords out of the
+ * {@code env} and {@code configprops} endpoints.
  */
 @AutoConfiguration
 @ConditionalOnClass(PgConnectionFactory.class)
@@ -32,6 +35,17 @@ public final class PgConnAutoConfiguration {
     @ConditionalOnMissingBean
     FailoverTracker pgConnFailoverTracker() {
         return new FailoverTracker();
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(SanitizingFunction.class)
+    static class SanitizingConfiguration {
+
+        @Bean
+        @ConditionalOnMissingBean(name = "pgConnSanitizingFunction")
+        PgConnSanitizingFunction pgConnSanitizingFunction() {
+            return new PgConnSanitizingFunction();
+        }
     }
 
     @Configuration(proxyBeanMethods = false)

@@ -1,6 +1,8 @@
 package io.pgconn.spring.boot.autoconfigure;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.SpringApplication;
@@ -95,6 +97,35 @@ class PgConnFailureAnalyzerTest {
                 "--spring.main.banner-mode=off"));
         assertThat(output).contains("APPLICATION FAILED TO START").contains("Property: pg.conn.ssl.mode")
                 .contains("Action:").contains("disable, allow, prefer, require, verify-ca, verify-full");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = { "postgresql://app:Sentinel-Url-8d2b7a@db:notaport/orders",
+            "postgresql://app:Sentinel-Url-8d2b7a@db:70000/orders",
+            "postgresql://app:Sentinel-Url-8d2b7a@db/orders?sslmode=verify-everything",
+            "postgresql://app:Sentinel-Url-8d2b7a@db/orders?no_such_option=1",
+            "postgresql://app:Sentinel-Url-8d2b7a@db/orders?connect_timeout=soon",
+            "postgresql://app:Sentinel-Url-8d2b7a%zz@db/orders",
+            "postgresql://db/orders?password=Sentinel-Url-8d2b7a&target_session_attrs=writable",
+            "mysql://app:Sentinel-Url-8d2b7a@db/orders",
+            "host=db password=Sentinel-Url-8d2b7a sslmode=bogus",
+            "host=db password='Sentinel-Url-8d2b7a",
+            "host=db password=Sentinel-Url-8d2b7a channel_binding=require sslmode=disable" })
+    void badUrlIsReportedWithoutItsPassword(String url, CapturedOutput output) {
+        SpringApplication application = new SpringApplication(BareApplication.class);
+        application.setWebApplicationType(WebApplicationType.NONE);
+        application.setDefaultProperties(java.util.Map.of("pg.conn.url", url, "spring.main.banner-mode", "off",
+                "logging.level.root", "DEBUG", "logging.level.io.pgconn", "TRACE"));
+        Throwable failure = org.assertj.core.api.Assertions.catchThrowable(application::run);
+        assertThat(failure).isNotNull();
+        FailureAnalysis analysis = new PgConnFailureAnalyzer().analyze(failure);
+        assertThat(analysis).as("analysed").isNotNull();
+        assertThat(analysis.getDescription()).contains("pg.conn.url").doesNotContain("Sentinel-Url-8d2b7a");
+        assertThat(analysis.getAction()).doesNotContain("Sentinel-Url-8d2b7a");
+        java.io.StringWriter trace = new java.io.StringWriter();
+        failure.printStackTrace(new java.io.PrintWriter(trace));
+        assertThat(trace.toString()).doesNotContain("Sentinel-Url-8d2b7a");
+        assertThat(output.getAll()).contains("APPLICATION FAILED TO START").doesNotContain("Sentinel-Url-8d2b7a");
     }
 
     @Configuration(proxyBeanMethods = false)

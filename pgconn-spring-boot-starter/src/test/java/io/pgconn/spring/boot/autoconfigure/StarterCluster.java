@@ -24,6 +24,24 @@ public final class StarterCluster {
                 .build();
     }
 
+    /** One TLS-enabled server (testkit CA) whose user may log in only over TLS, with SCRAM. */
+    public static PgClusterExtension tlsOnly(String name, String user, String password) {
+        return PgClusterExtension.builder()
+                .name(name)
+                .tls()
+                .user(PgUser.scram(user, password).allow(ConnectionType.HOSTSSL, AuthMethod.SCRAM_SHA_256))
+                .build();
+    }
+
+    /** A loopback port nothing listens on. */
+    public static int refusedPort() {
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** {@code host:port} as core labels a loopback server. */
     public static String label(PgServer server) {
         return "127.0.0.1:" + server.port();

@@ -10,6 +10,7 @@ import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnSingleCandidate;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -51,7 +52,7 @@ public final class PgConnMetricsAutoConfiguration {
 
         @Bean
         @ConditionalOnMissingBean
-        @ConditionalOnBean(PgConnectionFactory.class)
+        @ConditionalOnSingleCandidate(PgConnectionFactory.class)
         PgConnMeterBinder pgConnMeterBinder(PgConnectionFactory pgConnectionFactory, FailoverTracker pgConnFailoverTracker) {
             return new PgConnMeterBinder(pgConnectionFactory, pgConnFailoverTracker);
         }

@@ -58,6 +58,21 @@ class PgConnHealthContributorAutoConfigurationTest {
     }
 
     @Test
+    void userContributorNamedLikeBootsWins() {
+        this.runner.withBean("pgConnHealthContributor", HealthIndicator.class, () -> () -> Health.up().build())
+                .run(context -> assertThat(context).doesNotHaveBean(PgConnHealthIndicator.class));
+    }
+
+    @Test
+    void absentButStartsWithTwoUserFactories() {
+        this.runner.withBean("orders", PgConnectionFactory.class, () -> PgConnectionFactory.create(
+                        io.pgconn.config.ConnConfig.builder().build()), d -> d.setDestroyMethodName("close"))
+                .withBean("billing", PgConnectionFactory.class, () -> PgConnectionFactory.create(
+                        io.pgconn.config.ConnConfig.builder().build()), d -> d.setDestroyMethodName("close"))
+                .run(context -> assertThat(context).hasNotFailed().doesNotHaveBean(PgConnHealthIndicator.class));
+    }
+
+    @Test
     @SuppressWarnings("unchecked")
     void downWithEachHostsReasonWhenNothingAnswers() {
         int port1 = refusedPort();

@@ -72,6 +72,17 @@ class PgConnMetricsAutoConfigurationTest {
     }
 
     @Test
+    void startsWithTwoUserFactories() {
+        this.runner.withBean(SimpleMeterRegistry.class)
+                .withBean("orders", PgConnectionFactory.class, () -> PgConnectionFactory.create(
+                        io.pgconn.config.ConnConfig.builder().build()), d -> d.setDestroyMethodName("close"))
+                .withBean("billing", PgConnectionFactory.class, () -> PgConnectionFactory.create(
+                        io.pgconn.config.ConnConfig.builder().build()), d -> d.setDestroyMethodName("close"))
+                .run(context -> assertThat(context).hasNotFailed().doesNotHaveBean(PgConnMeterBinder.class)
+                        .hasSingleBean(PgConnHostAttemptsCounter.class));
+    }
+
+    @Test
     void nothingRegisteredWithoutMicrometer() {
         this.runner.withBean(SimpleMeterRegistry.class)
                 .withClassLoader(new FilteredClassLoader("io.micrometer"))

@@ -1,0 +1,59 @@
+package io.pgconn.spring.boot.autoconfigure;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.actuate.endpoint.SanitizableData;
+import org.springframework.boot.actuate.endpoint.SanitizingFunction;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.test.context.FilteredClassLoader;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class PgConnSanitizingFunctionTest {
+
+    private final PgConnSanitizingFunction function = new PgConnSanitizingFunction();
+
+    private Object sanitize(String key, Object value) {
+        return this.function.apply(new SanitizableData(null, key, value)).getValue();
+    }
+
+    @ParameterizedTest
+    @CsvSource({ "pg.conn.password", "pg.conn.ssl.key-password", "pg.conn.ssl.keyPassword", "PG_CONN_PASSWORD",
+            "PG_CONN_SSL_KEYPASSWORD", "pg.conn.Password" })
+    void passwordsAreHiddenWhole(String key) {
+        assertThat(sanitize(key, "hunter2")).isEqualTo(SanitizableData.SANITIZED_VALUE);
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "postgresql://app:hunter2@db1:5432,db2:5432/orders?sslmode=verify-full | postgresql://app:******@db1:5432,db2:5432/orders?sslmode=verify-full",
+            "postgres://app:hun@ter2@db1/orders | postgres://app:******@db1/orders",
+            "postgresql://db1:5432,db2:5433/orders?user=app&password=hunter2&sslmode=require | postgresql://db1:5432,db2:5433/orders?user=app&password=******&sslmode=require",
+            "postgresql://db1/orders?sslpassword=hunter2 | postgresql://db1/orders?sslpassword=******",
+            "host=db1 password=hunter2 dbname=orders | host=db1 password=****** dbname=orders",
+            "host=db1 password = 'hun ter\\'2' dbname=orders | host=db1 password = ****** dbname=orders",
+            "postgresql://db1:5432,db2:5432/orders?user=a@b | postgresql://db1:5432,db2:5432/orders?user=a@b" })
+    void urlKeepsEverythingButThePassword(String url, String expected) {
+        assertThat(sanitize("pg.conn.url", url)).isEqualTo(expected);
+    }
+
+    @Test
+    void otherKeysAreLeftAlone() {
+        assertThat(sanitize("pg.conn.username", "hunter2")).isEqualTo("hunter2");
+        assertThat(sanitize("spring.datasource.url", "postgresql://a:hunter2@db/x")).isEqualTo("postgresql://a:hunter2@db/x");
+    }
+
+    @Test
+    void registeredWithActuatorAndBacksOff() {
+        ApplicationContextRunner runner = new ApplicationContextRunner()
+                .withConfiguration(AutoConfigurations.of(PgConnAutoConfiguration.class));
+        runner.run(context -> assertThat(context).hasSingleBean(PgConnSanitizingFunction.class)
+                .hasBean("pgConnSanitizingFunction"));
+        runner.withClassLoader(new FilteredClassLoader(SanitizingFunction.class))
+                .run(context -> assertThat(context).doesNotHaveBean(PgConnSanitizingFunction.class));
+        runner.withBean("pgConnSanitizingFunction", SanitizingFunction.class, () -> data -> data)
+                .run(context -> assertThat(context).doesNotHaveBean(PgConnSanitizingFunction.class));
+    }
+}
