@@ -99,7 +99,19 @@ final class ConnectionStringParser {
             return new PgConfigException(null, "missing \"=\" after the value of \"" + pairs.get(pairs.size() - 1).getKey()
                     + "\" in connection info string (quote values that contain spaces: key='a b')");
         }
-        return new PgConfigException(null, "missing \"=\" after \"" + word + "\" in connection info string");
+        return new PgConfigException(null, "missing \"=\" after \"" + withoutPassword(word) + "\" in connection info string");
+    }
+
+    /** A stray word shown in an error, with the password of a {@code user:password@host} part masked. */
+    static String withoutPassword(String word) {
+        int at = word.lastIndexOf('@');
+        int scheme = word.indexOf("://");
+        int start = scheme < 0 ? 0 : scheme + 3;
+        int colon = word.indexOf(':', start);
+        if (at < 0 || colon < 0 || colon > at) {
+            return word;
+        }
+        return word.substring(0, colon + 1) + "***" + word.substring(at);
     }
 
     static boolean isSecret(String keyword) {

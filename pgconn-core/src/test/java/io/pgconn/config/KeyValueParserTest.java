@@ -4,6 +4,7 @@ import io.pgconn.PgConfigException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import java.util.stream.Stream;
@@ -57,6 +58,18 @@ class KeyValueParserTest {
         assertThatThrownBy(() -> ConnectionStringParser.parse(input))
                 .isInstanceOf(PgConfigException.class)
                 .hasMessageContaining(message);
+    }
+
+    @ParameterizedTest(name = "[{0}]")
+    @CsvSource(delimiter = '|', value = {
+            "mysql://app:S3cr3t@db/orders | mysql://app:***@db/orders",
+            "app:S3cr3t@db:5432            | app:***@db:5432",
+            "jdbc:postgresql://a:S3cr3t@h  | jdbc:postgresql://a:***@h"})
+    void aStrayUrlIsShownWithoutItsPassword(String input, String shown) {
+        assertThatThrownBy(() -> ConnectionStringParser.parse(input))
+                .isInstanceOf(PgConfigException.class)
+                .hasMessageContaining("missing \"=\" after \"" + shown + "\"")
+                .hasMessageNotContaining("S3cr3t");
     }
 
     @Test
