@@ -19,7 +19,7 @@ import java.util.stream.Collectors;
  */
 public final class BenchMain {
 
-    private static final List<String> CLIENTS = List.of("pgconn", "pgconn-openssl", "pgjdbc", "r2dbc", "vertx");
+    private static final List<String> CLIENTS = List.of("pgconn", "pgconn-jdk", "pgjdbc", "r2dbc", "vertx");
 
     private BenchMain() {
     }

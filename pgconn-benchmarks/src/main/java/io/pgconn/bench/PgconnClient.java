@@ -15,7 +15,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
- * pgconn: one factory per target (its TLS context and salted-password cache are reused across
+ * pgconn: {@code sslProvider} as given ({@code auto}, the default, is OpenSSL here: netty-tcnative is on
+ * this module's classpath); one factory per target (its TLS context and salted-password cache are reused across
  * connects, as an application would), all on one event loop group; a fresh factory per connect for
  * the "first" failover case, so no host memory is carried over.
  */
@@ -33,13 +34,13 @@ final class PgconnClient implements Client {
 
     @Override
     public String name() {
-        return provider == SslProviderKind.OPENSSL ? "pgconn-openssl" : "pgconn";
+        return provider == SslProviderKind.AUTO ? "pgconn" : "pgconn-" + provider.libpqName();
     }
 
     @Override
     public boolean supports(Target target) {
-        // the provider matters only with TLS: the OpenSSL variant runs the TLS scenarios alone
-        return provider == SslProviderKind.JDK || target.tls();
+        // the provider matters only with TLS: a variant with an explicit provider runs the TLS scenarios alone
+        return provider == SslProviderKind.AUTO || target.tls();
     }
 
     @Override
@@ -111,6 +112,8 @@ final class PgconnClient implements Client {
         return "pgconn " + PgconnClient.class.getPackage().getImplementationVersion() + ": PgConnectionFactory per target on one "
                 + Transport.best().name().toLowerCase() + " event loop group (" + Runtime.getRuntime().availableProcessors()
                 + " threads); sslProvider=" + provider.libpqName()
+                + (provider == SslProviderKind.AUTO ? " (default; resolves to " + (io.netty.handler.ssl.OpenSsl.isAvailable() ? "OpenSSL "
+                        + io.netty.handler.ssl.OpenSsl.versionString() : "JDK") + ")" : "")
                 + "; caches on: TLS context per factory, SCRAM salted password (per factory), host status memory"
                 + " (repeat failover; a new factory per connect for first failover); channel_binding=prefer (default)";
     }

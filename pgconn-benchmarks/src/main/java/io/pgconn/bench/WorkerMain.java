@@ -127,13 +127,14 @@ public final class WorkerMain {
 
     static Client create(String name, Endpoints endpoints) {
         return switch (name) {
-            case "pgconn" -> new PgconnClient(endpoints, SslProviderKind.JDK);
+            case "pgconn" -> new PgconnClient(endpoints, SslProviderKind.AUTO);
+            case "pgconn-jdk" -> new PgconnClient(endpoints, SslProviderKind.JDK);
             case "pgconn-openssl" -> new PgconnClient(endpoints, SslProviderKind.OPENSSL);
             case "pgjdbc" -> new PgjdbcClient(endpoints);
             case "r2dbc" -> new R2dbcClient(endpoints);
             case "vertx" -> new VertxClient(endpoints);
             default -> throw new IllegalArgumentException("unknown client " + name
-                    + " (expected pgconn, pgconn-openssl, pgjdbc, r2dbc or vertx)");
+                    + " (expected pgconn, pgconn-jdk, pgconn-openssl, pgjdbc, r2dbc or vertx)");
         };
     }
 }
