@@ -109,7 +109,7 @@ final class PgconnClient implements Client {
 
     @Override
     public String settings() {
-        return "pgconn " + PgconnClient.class.getPackage().getImplementationVersion() + ": PgConnectionFactory per target on one "
+        return "pgconn (this build): PgConnectionFactory per target on one "
                 + Transport.best().name().toLowerCase() + " event loop group (" + Runtime.getRuntime().availableProcessors()
                 + " threads); sslProvider=" + provider.libpqName()
                 + (provider == SslProviderKind.AUTO ? " (default; resolves to " + (io.netty.handler.ssl.OpenSsl.isAvailable() ? "OpenSSL "

@@ -49,7 +49,8 @@ public final class WorkerMain {
         try (Client client = create(args[0], endpoints)) {
             WorkerMain worker = new WorkerMain(client, new Measure(client, settings));
             System.out.println("SETTINGS\t" + client.name() + "\t" + client.settings());
-            System.out.println("SUPPORTS\t" + List.of(Scenario.values()).stream().filter(s -> client.supports(s.target()))
+            System.out.println("SUPPORTS\t" + List.of(Scenario.values()).stream()
+                    .filter(s -> client.supports(s == Scenario.FAILOVER_DIRECT ? Target.FAILOVER : s.target()))
                     .map(Enum::name).collect(Collectors.joining(",")));
             System.out.println("DONE");
             System.out.flush();
@@ -86,7 +87,7 @@ public final class WorkerMain {
         int before = samples == null ? 0 : samples.size();
         long cpuNanos = switch (scenario) {
             case TRUST -> measure.connectLoop(Target.TRUST, false, time, maxIterations, samples, timed ? closes : null);
-            case SCRAM, SCRAM_REQUIRE, SCRAM_VERIFY_FULL, FAILOVER_REPEAT ->
+            case SCRAM, SCRAM_REQUIRE, SCRAM_VERIFY_FULL, FAILOVER_REPEAT, FAILOVER_DIRECT ->
                     measure.connectLoop(scenario.target(), false, time, maxIterations, samples, timed ? new Samples() : null);
             case FAILOVER_FIRST -> measure.connectLoop(Target.FAILOVER, true, time, maxIterations, samples, timed ? new Samples() : null);
             case SELECT_ONE -> measure.selectOneLoop(time, maxIterations, samples);
