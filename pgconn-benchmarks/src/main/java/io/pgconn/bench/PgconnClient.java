@@ -24,16 +24,26 @@ final class PgconnClient implements Client {
 
     private final Endpoints endpoints;
     private final SslProviderKind provider;
+    private final boolean typeDiscovery;
     private final EventLoopGroup group = Transport.best().newEventLoopGroup(Runtime.getRuntime().availableProcessors());
     private final Map<Target, PgConnectionFactory> factories = new ConcurrentHashMap<>();
 
     PgconnClient(Endpoints endpoints, SslProviderKind provider) {
+        this(endpoints, provider, true);
+    }
+
+    /** @param typeDiscovery false: {@code extensionTypes=} (empty), no type OID query at connect */
+    PgconnClient(Endpoints endpoints, SslProviderKind provider, boolean typeDiscovery) {
         this.endpoints = endpoints;
         this.provider = provider;
+        this.typeDiscovery = typeDiscovery;
     }
 
     @Override
     public String name() {
+        if (!typeDiscovery) {
+            return "pgconn-no-types";
+        }
         return provider == SslProviderKind.AUTO ? "pgconn" : "pgconn-" + provider.libpqName();
     }
 
@@ -50,7 +60,7 @@ final class PgconnClient implements Client {
 
     ConnConfig config(Target target) {
         Endpoints e = endpoints;
-        String common = " dbname=" + e.database() + " sslProvider=" + provider.libpqName();
+        String common = " dbname=" + e.database() + " sslProvider=" + provider.libpqName() + (typeDiscovery ? "" : " extensionTypes=''");
         String s = switch (target) {
             case TRUST -> "host=" + e.host() + " port=" + e.primaryPort() + " user=" + e.trustUser() + " sslmode=disable";
             case SCRAM -> scram() + " sslmode=disable";
@@ -114,6 +124,7 @@ final class PgconnClient implements Client {
                 + " threads); sslProvider=" + provider.libpqName()
                 + (provider == SslProviderKind.AUTO ? " (default; resolves to " + (io.netty.handler.ssl.OpenSsl.isAvailable() ? "OpenSSL "
                         + io.netty.handler.ssl.OpenSsl.versionString() : "JDK") + ")" : "")
+                + (typeDiscovery ? "; extensionTypes default (hstore, vector: one pg_type query per connect)" : "; extensionTypes= (no type query)")
                 + "; caches on: TLS context per factory, SCRAM salted password (per factory), host status memory"
                 + " (repeat failover; a new factory per connect for first failover); channel_binding=prefer (default)";
     }

@@ -130,6 +130,7 @@ public final class WorkerMain {
         return switch (name) {
             case "pgconn" -> new PgconnClient(endpoints, SslProviderKind.AUTO);
             case "pgconn-jdk" -> new PgconnClient(endpoints, SslProviderKind.JDK);
+            case "pgconn-no-types" -> new PgconnClient(endpoints, SslProviderKind.AUTO, false);
             case "pgconn-openssl" -> new PgconnClient(endpoints, SslProviderKind.OPENSSL);
             case "pgjdbc" -> new PgjdbcClient(endpoints);
             case "r2dbc" -> new R2dbcClient(endpoints);
