@@ -19,7 +19,7 @@ import java.util.stream.Collectors;
  */
 public final class BenchMain {
 
-    private static final List<String> CLIENTS = List.of("pgconn", "pgconn-openssl", "pgjdbc", "r2dbc", "vertx");
+    private static final List<String> CLIENTS = List.of("pgconn", "pgconn-jdk", "pgjdbc", "r2dbc", "vertx");
 
     private BenchMain() {
     }
@@ -67,7 +67,9 @@ public final class BenchMain {
     }
 
     private static final List<Scenario> TIMED = List.of(Scenario.TRUST, Scenario.SCRAM, Scenario.SCRAM_REQUIRE, Scenario.SCRAM_VERIFY_FULL,
-            Scenario.FAILOVER_FIRST, Scenario.FAILOVER_REPEAT, Scenario.SELECT_ONE, Scenario.IN_FLIGHT_8);
+            Scenario.FAILOVER_FIRST, Scenario.FAILOVER_REPEAT, Scenario.FAILOVER_DIRECT, Scenario.SELECT_ONE, Scenario.IN_FLIGHT_8);
+    /** Scenarios timed in the same rounds as the key's, because they are compared with it. */
+    private static final Map<Scenario, Scenario> SAME_ROUNDS = Map.of(Scenario.FAILOVER_DIRECT, Scenario.FAILOVER_REPEAT);
 
     public static void main(String[] args) throws Exception {
         if (args.length > 0 && args[0].equals("--serve")) {
@@ -113,20 +115,36 @@ public final class BenchMain {
                     }
                 }
                 for (Scenario scenario : TIMED) {
-                    List<WorkerProcess> taking = workers.stream().filter(w -> w.supports(scenario)).toList();
+                    if (SAME_ROUNDS.containsKey(scenario)) {
+                        continue; // timed with its partner
+                    }
+                    List<Scenario> group = new ArrayList<>(List.of(scenario));
+                    SAME_ROUNDS.forEach((follower, leader) -> {
+                        if (leader == scenario) {
+                            group.add(follower);
+                        }
+                    });
+                    List<Map.Entry<WorkerProcess, Scenario>> turns = new ArrayList<>();
+                    for (WorkerProcess w : workers) {
+                        for (Scenario s : group) {
+                            if (w.supports(s)) {
+                                turns.add(Map.entry(w, s));
+                            }
+                        }
+                    }
                     loads.add(scenario.name() + ": " + loadAverage());
                     System.err.println("== " + scenario.title() + " (load " + loadAverage() + ")");
                     long warmup = scenario.target().tls() ? 2 * options.warmupMs() : options.warmupMs();
-                    for (WorkerProcess w : taking) {
-                        w.command("WARMUP " + scenario.name() + " " + warmup);
+                    for (Map.Entry<WorkerProcess, Scenario> t : turns) {
+                        t.getKey().command("WARMUP " + t.getValue().name() + " " + warmup);
                     }
                     boolean withPgbench = scenario == Scenario.IN_FLIGHT_8 || (scenario.latency() && scenario.target() != Target.FAILOVER
                             && scenario != Scenario.SELECT_ONE && scenario != Scenario.CLOSE);
                     List<Pgbench.Run> pgbenchRuns = new ArrayList<>();
                     for (int round = 0; round < options.rounds(); round++) {
-                        for (int k = 0; k < taking.size(); k++) {
-                            WorkerProcess w = taking.get((k + round) % taking.size());
-                            w.command("MEASURE " + scenario.name() + " " + slice + " " + sliceIterations);
+                        for (int k = 0; k < turns.size(); k++) {
+                            Map.Entry<WorkerProcess, Scenario> t = turns.get((k + round) % turns.size());
+                            t.getKey().command("MEASURE " + t.getValue().name() + " " + slice + " " + sliceIterations);
                         }
                         if (withPgbench) {
                             pgbenchRuns.add(scenario == Scenario.IN_FLIGHT_8
@@ -134,8 +152,8 @@ public final class BenchMain {
                                     : pgbench.run(scenario.target(), 1, 1, pgbenchSeconds));
                         }
                     }
-                    for (WorkerProcess w : taking) {
-                        for (Result r : w.command("REPORT " + scenario.name())) {
+                    for (Map.Entry<WorkerProcess, Scenario> t : turns) {
+                        for (Result r : t.getKey().command("REPORT " + t.getValue().name())) {
                             results.add(r);
                             System.err.printf("   %-15s %-40s p50 %8.3f ms  mean %8.3f ms  ops/s %8.0f  cpu %.3f ms/op  n %d%n", r.client(),
                                     r.scenario().title(), r.p50(), r.mean(), r.throughput(), r.cpuMs(), r.n());

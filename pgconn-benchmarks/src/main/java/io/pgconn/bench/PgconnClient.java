@@ -15,7 +15,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
- * pgconn: one factory per target (its TLS context and salted-password cache are reused across
+ * pgconn: {@code sslProvider} as given ({@code auto}, the default, is OpenSSL here: netty-tcnative is on
+ * this module's classpath); one factory per target (its TLS context and salted-password cache are reused across
  * connects, as an application would), all on one event loop group; a fresh factory per connect for
  * the "first" failover case, so no host memory is carried over.
  */
@@ -23,23 +24,33 @@ final class PgconnClient implements Client {
 
     private final Endpoints endpoints;
     private final SslProviderKind provider;
+    private final boolean typeDiscovery;
     private final EventLoopGroup group = Transport.best().newEventLoopGroup(Runtime.getRuntime().availableProcessors());
     private final Map<Target, PgConnectionFactory> factories = new ConcurrentHashMap<>();
 
     PgconnClient(Endpoints endpoints, SslProviderKind provider) {
+        this(endpoints, provider, true);
+    }
+
+    /** @param typeDiscovery false: {@code extensionTypes=} (empty), no type OID query at connect */
+    PgconnClient(Endpoints endpoints, SslProviderKind provider, boolean typeDiscovery) {
         this.endpoints = endpoints;
         this.provider = provider;
+        this.typeDiscovery = typeDiscovery;
     }
 
     @Override
     public String name() {
-        return provider == SslProviderKind.OPENSSL ? "pgconn-openssl" : "pgconn";
+        if (!typeDiscovery) {
+            return "pgconn-no-types";
+        }
+        return provider == SslProviderKind.AUTO ? "pgconn" : "pgconn-" + provider.libpqName();
     }
 
     @Override
     public boolean supports(Target target) {
-        // the provider matters only with TLS: the OpenSSL variant runs the TLS scenarios alone
-        return provider == SslProviderKind.JDK || target.tls();
+        // the provider matters only with TLS: a variant with an explicit provider runs the TLS scenarios alone
+        return provider == SslProviderKind.AUTO || target.tls();
     }
 
     @Override
@@ -49,7 +60,7 @@ final class PgconnClient implements Client {
 
     ConnConfig config(Target target) {
         Endpoints e = endpoints;
-        String common = " dbname=" + e.database() + " sslProvider=" + provider.libpqName();
+        String common = " dbname=" + e.database() + " sslProvider=" + provider.libpqName() + (typeDiscovery ? "" : " extensionTypes=''");
         String s = switch (target) {
             case TRUST -> "host=" + e.host() + " port=" + e.primaryPort() + " user=" + e.trustUser() + " sslmode=disable";
             case SCRAM -> scram() + " sslmode=disable";
@@ -108,9 +119,12 @@ final class PgconnClient implements Client {
 
     @Override
     public String settings() {
-        return "pgconn " + PgconnClient.class.getPackage().getImplementationVersion() + ": PgConnectionFactory per target on one "
+        return "pgconn (this build): PgConnectionFactory per target on one "
                 + Transport.best().name().toLowerCase() + " event loop group (" + Runtime.getRuntime().availableProcessors()
                 + " threads); sslProvider=" + provider.libpqName()
+                + (provider == SslProviderKind.AUTO ? " (default; resolves to " + (io.netty.handler.ssl.OpenSsl.isAvailable() ? "OpenSSL "
+                        + io.netty.handler.ssl.OpenSsl.versionString() : "JDK") + ")" : "")
+                + (typeDiscovery ? "; extensionTypes default (hstore, vector: one pg_type query per connect)" : "; extensionTypes= (no type query)")
                 + "; caches on: TLS context per factory, SCRAM salted password (per factory), host status memory"
                 + " (repeat failover; a new factory per connect for first failover); channel_binding=prefer (default)";
     }

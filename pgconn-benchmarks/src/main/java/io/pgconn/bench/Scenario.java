@@ -8,6 +8,8 @@ enum Scenario {
     SCRAM_VERIFY_FULL("connect, SCRAM + verify-full", Target.SCRAM_VERIFY_FULL),
     FAILOVER_FIRST("failover connect, first (refused, standby, primary)", Target.FAILOVER),
     FAILOVER_REPEAT("failover connect, repeat", Target.FAILOVER),
+    /** A direct trust connect to the primary, timed in the same rounds as FAILOVER_REPEAT (its yardstick). */
+    FAILOVER_DIRECT("direct connect to the primary (in the failover-repeat rounds)", Target.TRUST),
     CLOSE("close() (trust connection)", Target.TRUST),
     IN_FLIGHT_8("8 connects in flight, trust (connect + SELECT 1 + close)", Target.TRUST),
     SELECT_ONE("SELECT 1 round trip, open connection", Target.TRUST),

@@ -49,7 +49,8 @@ public final class WorkerMain {
         try (Client client = create(args[0], endpoints)) {
             WorkerMain worker = new WorkerMain(client, new Measure(client, settings));
             System.out.println("SETTINGS\t" + client.name() + "\t" + client.settings());
-            System.out.println("SUPPORTS\t" + List.of(Scenario.values()).stream().filter(s -> client.supports(s.target()))
+            System.out.println("SUPPORTS\t" + List.of(Scenario.values()).stream()
+                    .filter(s -> client.supports(s == Scenario.FAILOVER_DIRECT ? Target.FAILOVER : s.target()))
                     .map(Enum::name).collect(Collectors.joining(",")));
             System.out.println("DONE");
             System.out.flush();
@@ -86,7 +87,7 @@ public final class WorkerMain {
         int before = samples == null ? 0 : samples.size();
         long cpuNanos = switch (scenario) {
             case TRUST -> measure.connectLoop(Target.TRUST, false, time, maxIterations, samples, timed ? closes : null);
-            case SCRAM, SCRAM_REQUIRE, SCRAM_VERIFY_FULL, FAILOVER_REPEAT ->
+            case SCRAM, SCRAM_REQUIRE, SCRAM_VERIFY_FULL, FAILOVER_REPEAT, FAILOVER_DIRECT ->
                     measure.connectLoop(scenario.target(), false, time, maxIterations, samples, timed ? new Samples() : null);
             case FAILOVER_FIRST -> measure.connectLoop(Target.FAILOVER, true, time, maxIterations, samples, timed ? new Samples() : null);
             case SELECT_ONE -> measure.selectOneLoop(time, maxIterations, samples);
@@ -127,13 +128,15 @@ public final class WorkerMain {
 
     static Client create(String name, Endpoints endpoints) {
         return switch (name) {
-            case "pgconn" -> new PgconnClient(endpoints, SslProviderKind.JDK);
+            case "pgconn" -> new PgconnClient(endpoints, SslProviderKind.AUTO);
+            case "pgconn-jdk" -> new PgconnClient(endpoints, SslProviderKind.JDK);
+            case "pgconn-no-types" -> new PgconnClient(endpoints, SslProviderKind.AUTO, false);
             case "pgconn-openssl" -> new PgconnClient(endpoints, SslProviderKind.OPENSSL);
             case "pgjdbc" -> new PgjdbcClient(endpoints);
             case "r2dbc" -> new R2dbcClient(endpoints);
             case "vertx" -> new VertxClient(endpoints);
             default -> throw new IllegalArgumentException("unknown client " + name
-                    + " (expected pgconn, pgconn-openssl, pgjdbc, r2dbc or vertx)");
+                    + " (expected pgconn, pgconn-jdk, pgconn-openssl, pgjdbc, r2dbc or vertx)");
         };
     }
 }
