@@ -101,8 +101,8 @@ public final class NotificationSubscriber {
 
     private void reconnect(int attempt, Throwable cause) {
         if (attempt > policy.maxAttempts()) {
+            end(cause); // ended() is final before anyone hears that it gave up
             events.gaveUp(cause);
-            end(cause);
             return;
         }
         events.reconnecting(attempt, cause);
