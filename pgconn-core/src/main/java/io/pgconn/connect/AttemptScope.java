@@ -14,17 +14,12 @@ public final class AttemptScope {
     private Channel current;
     private boolean aborted;
 
-    /** A scope whose channels go to any loop of the factory's group. */
-    public AttemptScope() {
-        this(null);
-    }
-
-    /** @param eventLoop the loop the attempt's channels register with; {@code null} for any */
+    /** @param eventLoop the loop the attempt's channels register with */
     public AttemptScope(EventLoop eventLoop) {
         this.eventLoop = eventLoop;
     }
 
-    /** The loop the attempt's channels register with, or {@code null} for any loop of the group. */
+    /** The loop the attempt's channels register with. */
     public EventLoop eventLoop() {
         return eventLoop;
     }

@@ -29,7 +29,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Connects to ONE address of one host (lifecycle spec §1): socket → [TLS] → startup →
@@ -112,22 +111,16 @@ public final class HostConnector {
             if (!scope.track(channel)) {
                 return CompletableFuture.failedFuture(new PgTimeoutException(label, "attempt on " + label + " was abandoned"));
             }
-            // after the server refused TLS ('N'), plaintext on this socket already was prefer's fallback (libpq)
-            AtomicBoolean plaintextAfterRefusal = new AtomicBoolean();
             CompletableFuture<TlsOutcome> negotiation = encrypt(config, host, channel, tls);
-            CompletableFuture<DefaultPgConnection> established = negotiation
-                    .thenCompose(outcome -> {
-                        plaintextAfterRefusal.set(outcome instanceof TlsOutcome.Refused);
-                        return startup(config, host, address, channel, outcome instanceof TlsOutcome.Encrypted e ? e : null);
-                    });
+            CompletableFuture<DefaultPgConnection> established = negotiation.thenCompose(outcome ->
+                    startup(config, host, address, channel, outcome instanceof TlsOutcome.Encrypted e ? e : null));
             return established.handle((connection, error) -> {
                 if (error == null) {
                     return connection;
                 }
                 channel.close();
                 Throwable cause = unwrap(error);
-                if (cause instanceof PgTimeoutException || cause instanceof PgConfigException
-                        || plaintextAfterRefusal.get() || refusedAnswer(negotiation, cause)) {
+                if (cause instanceof PgTimeoutException || cause instanceof PgConfigException || endsTheHost(negotiation, cause)) {
                     throw new CompletionException(cause);
                 }
                 throw new CompletionException(new FallbackEligible(cause));
@@ -136,12 +129,15 @@ public final class HostConnector {
     }
 
     /**
-     * An 'E' or a malformed answer to SSLRequest ends the host's attempts: libpq does not retry in
-     * plaintext then, and a man-in-the-middle must not be able to force a downgrade that way.
+     * Whether the server's answer to SSLRequest rules out the other encryption attempt (libpq): after
+     * 'N', plaintext on this socket already was prefer's fallback; an 'E' or a malformed answer is not
+     * retried in plaintext, so a man-in-the-middle cannot force a downgrade that way.
      */
-    private static boolean refusedAnswer(CompletableFuture<TlsOutcome> negotiation, Throwable cause) {
-        return negotiation.isCompletedExceptionally()
-                && (cause instanceof SslRequestErrorException || cause instanceof PgProtocolException);
+    private static boolean endsTheHost(CompletableFuture<TlsOutcome> negotiation, Throwable cause) {
+        if (negotiation.isCompletedExceptionally()) {
+            return cause instanceof SslRequestErrorException || cause instanceof PgProtocolException;
+        }
+        return negotiation.getNow(null) instanceof TlsOutcome.Refused;
     }
 
     /** {@code null} when no TLS was asked for; {@code Refused} only when the mode accepts plaintext after 'N'. */

@@ -69,7 +69,25 @@ final class ConnectWalk {
 
     CompletableFuture<DefaultPgConnection> start() {
         SafeTracer.run(tracer(), t -> t.connectStarted(new PgTracer.ConnectStarted(id, hosts.stream().map(HostSpec::label).toList(), target)));
-        // the caller's future completes only after connectEnded, so a tracer has the whole story when a caller looks
+        CompletableFuture<DefaultPgConnection> caller = callerFuture();
+        // the walk runs on its loop from the start: the timers and the dial need no wake-up of another thread
+        if (loop.inEventLoop()) {
+            begin();
+        } else {
+            try {
+                loop.execute(this::begin);
+            } catch (RejectedExecutionException e) {
+                result.completeExceptionally(new PgClosedException(null, "cannot connect: the event loop is shut down", e));
+            }
+        }
+        return caller;
+    }
+
+    /**
+     * The future handed to the caller: completes after {@code connectEnded} (so a tracer has the whole
+     * story when the caller looks), and a caller that cancels it aborts the attempt in flight.
+     */
+    private CompletableFuture<DefaultPgConnection> callerFuture() {
         CompletableFuture<DefaultPgConnection> caller = new CompletableFuture<>();
         result.whenComplete((connection, error) -> {
             finished(connection, error);
@@ -87,26 +105,17 @@ final class ConnectWalk {
                 }
             }
         });
-        Runnable begin = () -> {
-            if (result.isDone()) {
-                return;
-            }
-            if (!config.connectTimeout().isZero()) {
-                deadline = loop.schedule(this::totalTimeout, config.connectTimeout().toNanos(), TimeUnit.NANOSECONDS);
-            }
-            nextHost();
-        };
-        // the walk runs on its loop from the start: the timers and the dial need no wake-up of another thread
-        if (loop.inEventLoop()) {
-            begin.run();
-        } else {
-            try {
-                loop.execute(begin);
-            } catch (RejectedExecutionException e) {
-                result.completeExceptionally(new PgClosedException(null, "cannot connect: the event loop is shut down", e));
-            }
-        }
         return caller;
+    }
+
+    private void begin() {
+        if (result.isDone()) {
+            return;
+        }
+        if (!config.connectTimeout().isZero()) {
+            deadline = loop.schedule(this::totalTimeout, config.connectTimeout().toNanos(), TimeUnit.NANOSECONDS);
+        }
+        nextHost();
     }
 
     private synchronized void nextHost() {

@@ -99,7 +99,7 @@ public final class SslContextFactory {
         if (kind == SslProviderKind.AUTO) {
             return OpenSslSupport.AVAILABLE ? SslProvider.OPENSSL : SslProvider.JDK;
         }
-        if (!OpenSsl.isAvailable()) {
+        if (!OpenSslSupport.AVAILABLE) {
             throw new PgConfigException(hostLabel, "sslprovider=openssl requested, but Netty's OpenSSL is not available"
                     + " (add io.netty:netty-tcnative-boringssl-static for this platform): " + OpenSsl.unavailabilityCause(),
                     OpenSsl.unavailabilityCause());

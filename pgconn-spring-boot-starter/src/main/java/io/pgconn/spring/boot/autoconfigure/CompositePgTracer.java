@@ -1,6 +1,7 @@
 package io.pgconn.spring.boot.autoconfigure;
 
 import io.pgconn.trace.PgTracer;
+import io.pgconn.trace.SafeTracer;
 
 import java.util.List;
 import java.util.function.Consumer;
@@ -23,13 +24,7 @@ final class CompositePgTracer implements PgTracer {
     }
 
     private void each(Consumer<PgTracer> call) {
-        for (PgTracer tracer : this.tracers) {
-            try {
-                call.accept(tracer);
-            } catch (RuntimeException ignored) {
-                // the SPI says tracers must not throw; one that does must not break the connect
-            }
-        }
+        tracers.forEach(tracer -> SafeTracer.run(tracer, call)); // one that throws does not silence the others
     }
 
     @Override

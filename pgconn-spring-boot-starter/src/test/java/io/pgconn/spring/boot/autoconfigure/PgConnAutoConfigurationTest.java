@@ -5,6 +5,7 @@ import io.pgconn.config.ConnConfig;
 import io.pgconn.config.HostSpec;
 import io.pgconn.failover.TargetSessionAttrs;
 import io.pgconn.tls.SslMode;
+import io.pgconn.testing.RecordingTracer;
 import io.pgconn.trace.PgTracer;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -122,7 +123,7 @@ class PgConnAutoConfigurationTest {
                 .run(context -> {
                     PgConnectionFactory factory = context.getBean(PgConnectionFactory.class);
                     assertThat(factory.connect()).failsWithin(Duration.ofSeconds(5));
-                    List<Object> events = context.getBean(RecordingTracerConfiguration.class).events;
+                    List<Object> events = context.getBean(RecordingTracer.class).events();
                     assertThat(events).hasAtLeastOneElementOfType(PgTracer.ConnectStarted.class)
                             .hasAtLeastOneElementOfType(PgTracer.HostAttemptEnded.class);
                     assertThat(context.getBean(FailoverTracker.class).activeHost()).isNull();
@@ -140,21 +141,9 @@ class PgConnAutoConfigurationTest {
     @Configuration(proxyBeanMethods = false)
     static class RecordingTracerConfiguration {
 
-        final List<Object> events = new java.util.concurrent.CopyOnWriteArrayList<>();
-
         @Bean
-        PgTracer recordingTracer() {
-            return new PgTracer() {
-                @Override
-                public void connectStarted(ConnectStarted event) {
-                    events.add(event);
-                }
-
-                @Override
-                public void hostAttemptEnded(HostAttemptEnded event) {
-                    events.add(event);
-                }
-            };
+        RecordingTracer recordingTracer() {
+            return new RecordingTracer();
         }
     }
 
