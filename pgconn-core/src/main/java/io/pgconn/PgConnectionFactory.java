@@ -7,6 +7,7 @@ import io.pgconn.connect.ConnectResources;
 import io.pgconn.failover.HostStatus;
 import io.pgconn.failover.HostStatusRegistry;
 import io.pgconn.failover.MultiHostConnector;
+import io.pgconn.failover.TypeOidCache;
 import io.pgconn.session.DefaultPgConnection;
 import io.pgconn.trace.PgTracer;
 import io.pgconn.trace.SafeTracer;
@@ -49,7 +50,8 @@ public final class PgConnectionFactory implements AutoCloseable {
         this.group = ownsGroup ? transport.newEventLoopGroup(builder.threads) : builder.group;
         this.tracer = builder.tracer;
         this.resources = new ConnectResources(group, transport, tracer);
-        this.connector = new MultiHostConnector(resources, new HostStatusRegistry(builder.clock), new SecureRandom());
+        this.connector = new MultiHostConnector(resources, new HostStatusRegistry(builder.clock), new TypeOidCache(builder.clock),
+                new SecureRandom());
     }
 
     /** A factory with its own event loops and no tracer. */
@@ -100,6 +102,15 @@ public final class PgConnectionFactory implements AutoCloseable {
     /** What the factory remembers about each configured host, in configuration order. */
     public List<HostStatus> hostStatuses() {
         return connector.registry().statuses(config.hosts().stream().map(HostSpec::label).toList());
+    }
+
+    /**
+     * Forgets the extension type OIDs this factory learned (it keeps them for
+     * {@code hostRecheckInterval}, like the rest of its host memory): call it after
+     * {@code CREATE} or {@code DROP EXTENSION} so that the next connect asks the server again.
+     */
+    public void forgetTypeOids() {
+        connector.typeOidCache().forget();
     }
 
     /** Connections handed out and still open. */
@@ -195,7 +206,7 @@ public final class PgConnectionFactory implements AutoCloseable {
             return this;
         }
 
-        /** The clock of the host status memory (tests). */
+        /** The clock of the host status memory and the type OID cache (tests). */
         public Builder clock(Clock clock) {
             this.clock = clock;
             return this;

@@ -126,7 +126,10 @@ public final class ConnConfig {
     /** Deadline of the whole multi-host attempt; {@link Duration#ZERO} = none. */
     public Duration connectTimeout() { return values.getOrDefault(Setting.CONNECT_TIMEOUT); }
 
-    /** How long a host's failure or wrong role is remembered for ordering (spec §2.4). */
+    /**
+     * How long a factory acts on what it learned about a host: its failure or wrong role, for ordering
+     * (spec §2.4), and the answer of the extension type query; {@link Duration#ZERO} = never remembered.
+     */
     public Duration hostRecheckInterval() { return values.getOrDefault(Setting.HOST_RECHECK_INTERVAL); }
 
     public boolean keepalives() { return values.getOrDefault(Setting.KEEPALIVES); }
@@ -147,7 +150,10 @@ public final class ConnConfig {
 
     public ProtocolVersion maxProtocolVersion() { return values.getOrDefault(Setting.MAX_PROTOCOL_VERSION); }
 
-    /** Extension types whose OIDs are discovered after connecting; empty = skip discovery. */
+    /**
+     * Extension types whose OIDs are discovered after connecting; empty = skip discovery. A factory
+     * reuses its answer for the same server, database and user within {@link #hostRecheckInterval()}.
+     */
     public List<String> extensionTypes() { return values.getOrDefault(Setting.EXTENSION_TYPES); }
 
     /** Whether a failing discovery query fails the connection. */

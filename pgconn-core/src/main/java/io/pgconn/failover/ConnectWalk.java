@@ -37,6 +37,7 @@ final class ConnectWalk {
     private final ConnectResources resources;
     private final HostConnector hostConnector;
     private final HostStatusRegistry registry;
+    private final TypeOidDiscovery typeOids;
     private final List<HostSpec> hosts;
     private final RandomGenerator addressShuffle;
     private final TargetSessionAttrs target;
@@ -55,12 +56,13 @@ final class ConnectWalk {
     private int attempts;
 
     ConnectWalk(long id, ConnConfig config, ConnectResources resources, HostConnector hostConnector, HostStatusRegistry registry,
-                List<HostSpec> hosts, RandomGenerator addressShuffle) {
+                TypeOidDiscovery typeOids, List<HostSpec> hosts, RandomGenerator addressShuffle) {
         this.id = id;
         this.config = config;
         this.resources = resources;
         this.hostConnector = hostConnector;
         this.registry = registry;
+        this.typeOids = typeOids;
         this.hosts = hosts;
         this.addressShuffle = addressShuffle;
         this.target = config.targetSessionAttrs();
@@ -130,7 +132,7 @@ final class ConnectWalk {
                 // prefer-standby: no standby answered; the first acceptable server from pass 1 is what pass 2 would pick
                 DefaultPgConnection candidate = secondPassCandidate;
                 secondPassCandidate = null;
-                TypeOidDiscovery.discover(candidate, config).whenComplete((connection, error) -> {
+                typeOids.discover(candidate, config).whenComplete((connection, error) -> {
                     if (error != null) {
                         candidate.close();
                         result.completeExceptionally(HostConnector.asPgException(error, candidate.host()));
@@ -215,7 +217,7 @@ final class ConnectWalk {
                 connection.close();
                 throw new RoleMismatchException(connection.host(), role, target);
             }
-            return TypeOidDiscovery.discover(connection, config);
+            return typeOids.discover(connection, config);
         });
     }
 

@@ -22,17 +22,21 @@ public final class MultiHostConnector {
     private final ConnectResources resources;
     private final HostConnector hostConnector;
     private final HostStatusRegistry registry;
+    private final TypeOidCache typeOidCache;
+    private final TypeOidDiscovery typeOids;
     private final RandomGenerator random;
 
-    public MultiHostConnector(ConnectResources resources, HostStatusRegistry registry, RandomGenerator random) {
+    public MultiHostConnector(ConnectResources resources, HostStatusRegistry registry, TypeOidCache typeOidCache, RandomGenerator random) {
         this.resources = resources;
         this.hostConnector = new HostConnector(resources);
         this.registry = registry;
+        this.typeOidCache = typeOidCache;
+        this.typeOids = new TypeOidDiscovery(typeOidCache);
         this.random = random;
     }
 
     public CompletableFuture<DefaultPgConnection> connect(ConnConfig config) {
-        ConnectWalk walk = new ConnectWalk(CONNECT_IDS.incrementAndGet(), config, resources, hostConnector, registry,
+        ConnectWalk walk = new ConnectWalk(CONNECT_IDS.incrementAndGet(), config, resources, hostConnector, registry, typeOids,
                 HostOrder.order(config.hosts(), config.loadBalanceHosts(), random, registry, config.targetSessionAttrs(),
                         config.hostRecheckInterval()),
                 config.loadBalanceHosts() == LoadBalanceHosts.RANDOM ? random : null);
@@ -41,6 +45,10 @@ public final class MultiHostConnector {
 
     public HostStatusRegistry registry() {
         return registry;
+    }
+
+    public TypeOidCache typeOidCache() {
+        return typeOidCache;
     }
 
     static Duration min(Duration a, Duration b) {

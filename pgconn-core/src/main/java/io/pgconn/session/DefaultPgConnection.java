@@ -143,7 +143,7 @@ public final class DefaultPgConnection implements PgConnection {
     @Override
     public CompletableFuture<Map<String, Integer>> lookupTypeOids(String... typeNames) {
         try {
-            return simpleQuery(TypeOidQuery.sql(typeNames)).thenApply(TypeOidQuery::parse);
+            return simpleQuery(TypeOidQuery.sql(typeNames)).thenApply(result -> TypeOidQuery.parse(result, typeNames));
         } catch (PgConfigException e) {
             return CompletableFuture.failedFuture(e);
         }

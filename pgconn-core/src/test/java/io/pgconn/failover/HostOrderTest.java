@@ -1,12 +1,10 @@
 package io.pgconn.failover;
 
 import io.pgconn.config.HostSpec;
+import io.pgconn.testing.MutableClock;
 import org.junit.jupiter.api.Test;
 
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Random;
@@ -66,28 +64,5 @@ class HostOrderTest {
 
     private List<HostSpec> order(TargetSessionAttrs target) {
         return HostOrder.order(List.of(A, B, C), LoadBalanceHosts.DISABLE, new Random(1), registry, target, RECHECK);
-    }
-
-    private static final class MutableClock extends Clock {
-        private Instant now = Instant.parse("2026-01-01T00:00:00Z");
-
-        void advance(Duration d) {
-            now = now.plus(d);
-        }
-
-        @Override
-        public ZoneOffset getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
     }
 }

@@ -133,6 +133,40 @@ class SessionIT {
     }
 
     @Test
+    void aFactoryReusesTheTypeOidsItLearnedUntilItForgetsThem() {
+        PG.primary().execute("CREATE DATABASE typeoids OWNER scram_u"); // scram_u may create the trusted hstore there
+        PgConnectionFactory factory = FACTORY.factory();
+        String remembered = "dbname=typeoids extensionTypes=hstore hostRecheckInterval=1h";
+        PgConnection first = connect(remembered);
+        try {
+            assertThat(first.typeOid("hstore")).isEmpty();
+            await(first.simpleQuery("CREATE EXTENSION hstore"));
+            int hstore = Integer.parseInt(value(first, "SELECT 'hstore'::regtype::oid"));
+
+            PgConnection second = connect(remembered);
+            assertThat(second.typeOid("hstore")).as("within the interval: the answer the factory learned").isEmpty();
+            assertThat(await(second.lookupTypeOids("hstore"))).as("on demand: asks the server").containsEntry("hstore", hstore);
+            await(second.close());
+
+            PgConnection everyTime = connect("dbname=typeoids extensionTypes=hstore hostRecheckInterval=0");
+            assertThat(everyTime.typeOid("hstore")).as("hostRecheckInterval=0: asked at every connect").hasValue(hstore);
+            await(everyTime.close());
+
+            factory.forgetTypeOids();
+            PgConnection afterForget = connect(remembered);
+            assertThat(afterForget.typeOid("hstore")).hasValue(hstore);
+            await(afterForget.close());
+            PgConnection otherUser = await(factory.connect(Connect.config(PG.primary(), "md5_u", PASSWORD,
+                    "sslmode=disable dbname=typeoids extensionTypes=hstore,vector hostRecheckInterval=1h")));
+            assertThat(otherUser.typeOid("hstore")).as("another user or name list: its own question").hasValue(hstore);
+            await(otherUser.close());
+        } finally {
+            await(first.close());
+            PG.primary().execute("DROP DATABASE typeoids WITH (FORCE)");
+        }
+    }
+
+    @Test
     void connectsOverAUnixSocket() {
         PgConnection c = await(FACTORY.factory().connect(ConnConfig.parse("host=" + PG.primary().socketDirectory() + " port="
                 + PG.primary().port() + " dbname=postgres user=scram_u password=" + PASSWORD + " extensionTypes=''",

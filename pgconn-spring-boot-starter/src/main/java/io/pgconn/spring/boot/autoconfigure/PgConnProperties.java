@@ -86,13 +86,14 @@ public class PgConnProperties {
     private @Nullable Duration hostConnectTimeout;
 
     /**
-     * How long a host's failure or unwanted role is remembered when ordering hosts.
+     * How long a host's failure or unwanted role is remembered when ordering hosts, and how long
+     * the answer of the extension type lookup is reused for the same server, database and user.
      */
     private @Nullable Duration hostRecheckInterval;
 
     /**
      * Extension types whose OIDs are looked up after connecting, e.g. 'hstore'. An empty list
-     * skips the lookup.
+     * skips the lookup. The answer is reused for 'host-recheck-interval'.
      */
     private @Nullable List<String> extensionTypes;
 
