@@ -124,8 +124,10 @@ final class PgconnClient implements Client {
                 + " threads); sslProvider=" + provider.libpqName()
                 + (provider == SslProviderKind.AUTO ? " (default; resolves to " + (io.netty.handler.ssl.OpenSsl.isAvailable() ? "OpenSSL "
                         + io.netty.handler.ssl.OpenSsl.versionString() : "JDK") + ")" : "")
-                + (typeDiscovery ? "; extensionTypes default (hstore, vector: one pg_type query per connect)" : "; extensionTypes= (no type query)")
-                + "; caches on: TLS context per factory, SCRAM salted password (per factory), host status memory"
+                + (typeDiscovery ? "; extensionTypes default (hstore, vector: one to_regtype query on a factory's first connect to a"
+                        + " server, its answer reused for hostRecheckInterval=10 s; first failover: a new factory, so a query every connect)"
+                        : "; extensionTypes= (no type query)")
+                + "; caches on: TLS context per factory, SCRAM salted password (per factory), type OIDs (per factory), host status memory"
                 + " (repeat failover; a new factory per connect for first failover); channel_binding=prefer (default)";
     }
 
