@@ -1,9 +1,7 @@
 package io.pgconn.testkit;
 
 import java.io.IOException;
-import java.io.RandomAccessFile;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -42,6 +40,8 @@ public final class PgServer implements AutoCloseable {
     private final Path logFile;
     private final Map<String, String> runtimeConfig = new LinkedHashMap<>();
     private final Runnable afterClose;
+    private final ServerConfigFiles configFiles;
+    private final ServerLog log;
 
     private volatile int port;
     private volatile long pid = -1;
@@ -51,7 +51,6 @@ public final class PgServer implements AutoCloseable {
     private volatile String primaryConnInfo;
     private volatile ServerCertificate certificate = ServerCertificate.TRUSTED;
     private boolean everStarted;
-    private long generation;
 
     private PgServer(ClusterSpec spec, PgBinaries binaries, PgTls tls, String name, Path directory,
                      Runnable afterClose) {
@@ -66,6 +65,8 @@ public final class PgServer implements AutoCloseable {
         this.logFile = directory.resolve("postgres.log");
         this.afterClose = afterClose;
         this.port = Ports.allocate();
+        this.configFiles = new ServerConfigFiles(spec, tls, dataDirectory, socketDirectory, tlsDirectory);
+        this.log = new ServerLog(logFile);
     }
 
     /**
@@ -121,7 +122,7 @@ public final class PgServer implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        s.writeServerFile(s.dataDirectory.resolve("standby.signal"), "");
+        ServerConfigFiles.writeServerFile(s.dataDirectory.resolve("standby.signal"), "");
         s.primaryConnInfo = connInfo(primary, name);
         return s;
     }
@@ -144,15 +145,7 @@ public final class PgServer implements AutoCloseable {
         }
         Os.chownOneToServer(socketDirectory);
         Os.chownOneToServer(directory); // so that the server can create its log there
-        try {
-            String conf = Files.readString(dataDirectory.resolve("postgresql.conf"), StandardCharsets.UTF_8);
-            if (!conf.contains("include 'testkit.conf'")) {
-                Files.writeString(dataDirectory.resolve("postgresql.conf"),
-                        conf + "\n# pgconn-testkit settings\ninclude 'testkit.conf'\n", StandardCharsets.UTF_8);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        configFiles.includeFromPostgresqlConf();
     }
 
     /** Creates the users and the replication role, then runs the init SQL. Primary only, once. */
@@ -183,22 +176,22 @@ public final class PgServer implements AutoCloseable {
         }
         for (int attempt = 1; ; attempt++) {
             writeConfig();
-            long logOffset = logSize();
+            long logOffset = log.size();
             Os.Result r = pgCtl(List.of("-l", logFile.toString(), "-w", "-t", seconds(spec.startTimeout()), "-s",
                     "start"), spec.startTimeout().plusSeconds(15));
             if (r.ok()) {
                 break;
             }
-            String log = logSince(logOffset);
+            String logged = log.since(logOffset);
             killLeftover();
-            boolean portTaken = log.contains("could not bind") || log.contains("Address already in use");
+            boolean portTaken = logged.contains("could not bind") || logged.contains("Address already in use");
             if (!everStarted && portTaken && attempt < 5) {
                 port = Ports.allocate();
                 continue;
             }
             throw new PgTestkitException("PostgreSQL " + binaries.version() + " server '" + name + "' did not start "
                     + "(pg_ctl exit " + r.exitCode() + "): " + r.output().trim() + "\n--- end of " + logFile + " ---\n"
-                    + Os.tail(logFile, 40));
+                    + log.tail(40));
         }
         pid = Workspace.postmasterPid(dataDirectory.resolve("postmaster.pid"));
         running = true;
@@ -254,7 +247,7 @@ public final class PgServer implements AutoCloseable {
                 spec.startTimeout().plusSeconds(15));
         if (!r.ok()) {
             throw new PgTestkitException("cannot promote '" + name + "': " + r.output().trim() + "\n"
-                    + Os.tail(logFile, 20));
+                    + log.tail(20));
         }
         await("'" + name + "' to leave recovery", () -> !isInRecovery());
         primaryConnInfo = null;
@@ -536,60 +529,7 @@ public final class PgServer implements AutoCloseable {
     // ---------------------------------------------------------------- files
 
     private long writeConfig() {
-        generation++;
-        Map<String, String> conf = new LinkedHashMap<>();
-        conf.put("listen_addresses", Ports.ipv6() ? "127.0.0.1,::1" : "127.0.0.1");
-        conf.put("port", Integer.toString(port));
-        conf.put("unix_socket_directories", socketDirectory.toString());
-        conf.put("shared_buffers", "32MB");
-        conf.put("fsync", "off");
-        conf.put("wal_level", "replica");
-        conf.put("max_wal_senders", "10");
-        conf.put("wal_keep_size", "256MB");
-        conf.put("hot_standby", "on");
-        conf.put("logging_collector", "off");
-        conf.put("log_line_prefix", "%m [%p] %q%u@%d ");
-        conf.put("ssl", tls != null ? "on" : "off");
-        if (tls != null) {
-            conf.put("ssl_cert_file", tlsDirectory.resolve(tls.serverCertificate(certificate).getFileName()).toString());
-            conf.put("ssl_key_file", tlsDirectory.resolve(tls.serverKey(certificate).getFileName()).toString());
-            conf.put("ssl_ca_file", tlsDirectory.resolve("ca.pem").toString());
-        }
-        if (primaryConnInfo != null) {
-            conf.put("primary_conninfo", primaryConnInfo);
-        }
-        conf.putAll(spec.config());
-        conf.putAll(runtimeConfig);
-        conf.put("pgconn_testkit.generation", Long.toString(generation));
-        StringBuilder sb = new StringBuilder("# written by pgconn-testkit on every start and reload\n");
-        conf.forEach((k, v) -> sb.append(k).append(" = '").append(v.replace("'", "''")).append("'\n"));
-        writeServerFile(dataDirectory.resolve("testkit.conf"), sb.toString());
-        writeServerFile(dataDirectory.resolve("pg_hba.conf"), hba());
-        return generation;
-    }
-
-    private String hba() {
-        boolean v6 = Ports.ipv6();
-        StringBuilder sb = new StringBuilder("# written by pgconn-testkit\n# users\n");
-        for (PgUser u : spec.users()) {
-            for (HbaRule rule : u.rules()) {
-                sb.append(rule.lines(u.name(), v6));
-            }
-        }
-        sb.append("# extra lines\n");
-        for (String line : spec.hbaLines()) {
-            sb.append(line).append('\n');
-        }
-        sb.append("# the testkit's own access\n");
-        sb.append(new HbaRule(ConnectionType.LOCAL, AuthMethod.TRUST).lines(SUPERUSER, v6));
-        sb.append(new HbaRule(ConnectionType.HOST, AuthMethod.TRUST).lines(SUPERUSER, v6));
-        sb.append("host       replication  ").append(REPLICATION_USER).append("           127.0.0.1/32         trust\n");
-        return sb.toString();
-    }
-
-    private void writeServerFile(Path file, String content) {
-        Os.write(file, content, "rw-------");
-        Os.chownOneToServer(file);
+        return configFiles.write(port, certificate, primaryConnInfo, runtimeConfig);
     }
 
     private Os.Result pgCtl(List<String> args, Duration timeout) {
@@ -600,29 +540,6 @@ public final class PgServer implements AutoCloseable {
 
     private static String seconds(Duration d) {
         return Long.toString(Math.max(1, d.toSeconds()));
-    }
-
-    private long logSize() {
-        try {
-            return Files.exists(logFile) ? Files.size(logFile) : 0;
-        } catch (IOException e) {
-            return 0;
-        }
-    }
-
-    private String logSince(long offset) {
-        try (RandomAccessFile f = new RandomAccessFile(logFile.toFile(), "r")) {
-            long len = f.length() - offset;
-            if (len <= 0) {
-                return "";
-            }
-            byte[] buf = new byte[(int) Math.min(len, 1 << 20)];
-            f.seek(offset);
-            f.readFully(buf);
-            return new String(buf, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            return "";
-        }
     }
 
     private void requireRunning() {
