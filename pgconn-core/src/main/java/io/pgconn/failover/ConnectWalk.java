@@ -18,6 +18,7 @@ import io.pgconn.trace.SafeTracer;
 
 import java.net.SocketAddress;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
@@ -51,6 +52,7 @@ final class ConnectWalk {
     private volatile HostSpec currentHost;
     private volatile ScheduledFuture<?> deadline;
     private DefaultPgConnection secondPassCandidate;
+    private final List<DefaultPgConnection> rejected = new ArrayList<>();
     private int index;
     private int pass = 1;
     private int attempts;
@@ -214,11 +216,24 @@ final class ConnectWalk {
                 throw new RoleMismatchException(connection.host(), role, target);
             }
             if (!acceptable) {
-                connection.close();
+                closeWhenDone(connection);
                 throw new RoleMismatchException(connection.host(), role, target);
             }
             return typeOids.discover(connection, config);
         });
+    }
+
+    /**
+     * A session of a host with the wrong role gets its Terminate when the walk ends, not now: its
+     * backend's exit would otherwise compete for CPU with the next host's startup when they share
+     * a machine (first failover: 40.5 → 35 ms p50 on 2 vCPUs, see the benchmark results).
+     */
+    private synchronized void closeWhenDone(DefaultPgConnection connection) {
+        if (result.isDone()) {
+            connection.close();
+        } else {
+            rejected.add(connection);
+        }
     }
 
     private synchronized void keepForSecondPass(DefaultPgConnection connection) {
@@ -289,13 +304,17 @@ final class ConnectWalk {
             deadline.cancel(false);
         }
         DefaultPgConnection leftover;
+        List<DefaultPgConnection> wrongRole;
         synchronized (this) {
             leftover = secondPassCandidate;
             secondPassCandidate = null;
+            wrongRole = List.copyOf(rejected);
+            rejected.clear();
         }
         if (leftover != null && leftover != connection) {
             leftover.close();
         }
+        wrongRole.forEach(DefaultPgConnection::close);
         Duration elapsed = Duration.ofNanos(System.nanoTime() - startNanos);
         SafeTracer.run(tracer(), t -> t.connectEnded(new PgTracer.ConnectEnded(id, connection == null ? null : connection.host(),
                 connection == null ? null : connection.role(), attempts, error, elapsed)));

@@ -2,12 +2,17 @@ package io.pgconn.failover;
 
 import io.pgconn.PgConnectException;
 import io.pgconn.PgConnection;
+import io.pgconn.PgConnectionFactory;
+import io.pgconn.testing.Backends;
 import io.pgconn.testing.FactoryExtension;
+import io.pgconn.trace.PgTracer;
 import io.pgconn.testkit.PgClusterExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+
+import java.util.concurrent.atomic.AtomicReference;
 
 import static io.pgconn.testing.Connect.await;
 import static io.pgconn.testing.Connect.failure;
@@ -44,6 +49,33 @@ class TargetSessionAttrsIT {
             assertThat(c.hostSpec().port()).isEqualTo(port(expected));
             assertThat(c.role()).isEqualTo(expected.equals("P") ? ServerRole.PRIMARY : ServerRole.STANDBY);
         } finally {
+            await(c.close());
+        }
+    }
+
+    @Test
+    void aRejectedHostsSessionIsTerminatedWhenTheWalkEnds() {
+        int s = port("S");
+        int p = port("P");
+        AtomicReference<String> standbySessionsWhenPrimaryConnected = new AtomicReference<>();
+        PgTracer tracer = new PgTracer() {
+            @Override
+            public void hostAttemptEnded(HostAttemptEnded event) {
+                if (event.host().endsWith(":" + p)) {
+                    standbySessionsWhenPrimaryConnected.set(PG.standby(0).queryValue(
+                            "SELECT count(*) FROM pg_stat_activity WHERE usename = '" + FailoverCluster.USER + "'"));
+                }
+            }
+        };
+        try (PgConnectionFactory factory = PgConnectionFactory.builder(FailoverCluster.config("target_session_attrs=read-write", s, p))
+                .tracer(tracer).build()) { // hostAttemptEnded runs on the walk's loop, before the walk ends
+            PgConnection c = await(factory.connect());
+            assertThat(c.hostSpec().port()).isEqualTo(p);
+            assertThat(standbySessionsWhenPrimaryConnected.get())
+                    .as("the standby's session stayed open while the next host started up (its exit would compete for CPU)")
+                    .isEqualTo("1");
+            Backends.awaitNoneOf(PG.standby(0), FailoverCluster.USER); // and gets its Terminate once the walk is over
+            assertThat(factory.openConnections()).isEqualTo(1);
             await(c.close());
         }
     }
