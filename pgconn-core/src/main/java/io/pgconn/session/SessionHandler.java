@@ -191,10 +191,12 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-        PgException error = closedError();
-        SimpleQuery query;
-        while ((query = inFlight.poll()) != null) {
-            query.result.completeExceptionally(error);
+        SimpleQuery query = inFlight.poll();
+        if (query != null) { // the error (and its stack trace) only when someone will see it
+            PgException error = closedError();
+            do {
+                query.result.completeExceptionally(error);
+            } while ((query = inFlight.poll()) != null);
         }
         stopListening(closeCause);
         ctx.fireChannelInactive();
