@@ -18,7 +18,6 @@ import io.pgconn.trace.SafeTracer;
 
 import java.net.SocketAddress;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
@@ -51,8 +50,7 @@ final class ConnectWalk {
     /** The host being resolved or dialled now, named when the whole-attempt deadline cuts it short. */
     private volatile HostSpec currentHost;
     private volatile ScheduledFuture<?> deadline;
-    private DefaultPgConnection secondPassCandidate;
-    private final List<DefaultPgConnection> rejected = new ArrayList<>();
+    private final HeldSessions held = new HeldSessions();
     private int index;
     private int pass = 1;
     private int attempts;
@@ -127,13 +125,9 @@ final class ConnectWalk {
             return;
         }
         if (index >= hosts.size()) {
-            if (pass < target.passes() && secondPassCandidate == null) {
-                pass++;
-                index = 0;
-            } else if (secondPassCandidate != null) {
+            DefaultPgConnection candidate = held.takeCandidate();
+            if (candidate != null) {
                 // prefer-standby: no standby answered; the first acceptable server from pass 1 is what pass 2 would pick
-                DefaultPgConnection candidate = secondPassCandidate;
-                secondPassCandidate = null;
                 typeOids.discover(candidate, config).whenComplete((connection, error) -> {
                     if (error != null) {
                         candidate.close();
@@ -143,10 +137,13 @@ final class ConnectWalk {
                     }
                 });
                 return;
-            } else {
+            }
+            if (pass >= target.passes()) {
                 result.completeExceptionally(allFailed());
                 return;
             }
+            pass++;
+            index = 0;
         }
         HostSpec host = hosts.get(index++);
         currentHost = host;
@@ -212,36 +209,15 @@ final class ConnectWalk {
             connection.role(role);
             boolean acceptable = target.accepts(role, pass > 1);
             if (!acceptable && pass == 1 && target == TargetSessionAttrs.PREFER_STANDBY && target.accepts(role, true)) {
-                keepForSecondPass(connection);
+                held.offerCandidate(connection);
                 throw new RoleMismatchException(connection.host(), role, target);
             }
             if (!acceptable) {
-                closeWhenDone(connection);
+                held.closeAtEnd(connection); // Terminate when the walk ends, see HeldSessions
                 throw new RoleMismatchException(connection.host(), role, target);
             }
             return typeOids.discover(connection, config);
         });
-    }
-
-    /**
-     * A session of a host with the wrong role gets its Terminate when the walk ends, not now: its
-     * backend's exit would otherwise compete for CPU with the next host's startup when they share
-     * a machine (first failover: 40.5 → 35 ms p50 on 2 vCPUs, see the benchmark results).
-     */
-    private synchronized void closeWhenDone(DefaultPgConnection connection) {
-        if (result.isDone()) {
-            connection.close();
-        } else {
-            rejected.add(connection);
-        }
-    }
-
-    private synchronized void keepForSecondPass(DefaultPgConnection connection) {
-        if (secondPassCandidate == null && !result.isDone()) {
-            secondPassCandidate = connection;
-        } else {
-            connection.close();
-        }
     }
 
     private void accept(DefaultPgConnection connection) {
@@ -303,18 +279,7 @@ final class ConnectWalk {
         if (deadline != null) {
             deadline.cancel(false);
         }
-        DefaultPgConnection leftover;
-        List<DefaultPgConnection> wrongRole;
-        synchronized (this) {
-            leftover = secondPassCandidate;
-            secondPassCandidate = null;
-            wrongRole = List.copyOf(rejected);
-            rejected.clear();
-        }
-        if (leftover != null && leftover != connection) {
-            leftover.close();
-        }
-        wrongRole.forEach(DefaultPgConnection::close);
+        held.release(connection);
         Duration elapsed = Duration.ofNanos(System.nanoTime() - startNanos);
         SafeTracer.run(tracer(), t -> t.connectEnded(new PgTracer.ConnectEnded(id, connection == null ? null : connection.host(),
                 connection == null ? null : connection.role(), attempts, error, elapsed)));
