@@ -202,6 +202,7 @@ public final class BenchMain {
         StringBuilder sb = new StringBuilder();
         sb.append("# pgconn connect benchmarks — ").append(LocalDate.now(ZoneOffset.UTC)).append("\n\n");
         sb.append("- command: `").append(o.command()).append("`\n");
+        sb.append("- code: ").append(Machine.sourceRevision()).append("\n");
         sb.append("- machine: ").append(Machine.describe()).append("\n");
         sb.append("- JVM: ").append(System.getProperty("java.vm.name")).append(' ').append(System.getProperty("java.runtime.version"))
                 .append("; workers: one JVM per client, -Xms1g -Xmx1g G1, Netty leak detection off\n");

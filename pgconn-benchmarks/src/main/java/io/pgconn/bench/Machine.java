@@ -25,6 +25,26 @@ final class Machine {
         }
     }
 
+    /** The commit the run measured, e.g. {@code 9b88c5c}, with {@code +changes} when the tree differs from it. */
+    static String sourceRevision() {
+        try {
+            String head = run("git", "rev-parse", "--short", "HEAD");
+            String status = run("git", "status", "--porcelain", "--untracked-files=no");
+            return head.isEmpty() ? "unknown (no git)" : head + (status.isEmpty() ? "" : " +changes");
+        } catch (IOException e) {
+            return "unknown (" + e.getMessage() + ")";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "unknown (interrupted)";
+        }
+    }
+
+    private static String run(String... command) throws IOException, InterruptedException {
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).trim();
+        return process.waitFor() == 0 ? out : "";
+    }
+
     private static String field(List<String> lines, String name) {
         return lines.stream().filter(l -> l.startsWith(name)).map(l -> l.substring(l.indexOf(':') + 1).trim()).findFirst().orElse("?");
     }
