@@ -90,7 +90,7 @@ final class Measure {
      * Waits (bounded) until the server process of a closed connection is gone, so that the next
      * connect never competes with a backend's exit, whenever the client's close returns.
      */
-    private static void awaitBackendExit(int pid) {
+    static void awaitBackendExit(int pid) {
         Path proc = Path.of("/proc/" + pid);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
         while (Files.exists(proc) && System.nanoTime() < deadline) {

@@ -12,7 +12,6 @@ import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.Comparator;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -91,7 +90,7 @@ public final class Probes {
                     loopWait[i] = loop1[1] - loop0[1];
                     callerWait[i] = caller1[1] - caller0[1];
                 }
-                awaitExit(pid);
+                Measure.awaitBackendExit(pid);
             }
         }
         Integer[] bySpeed = IntStream.range(0, n).boxed().sorted(Comparator.comparingLong(i -> latency[i])).toArray(Integer[]::new);
@@ -127,7 +126,7 @@ public final class Probes {
                     marks[3] = System.nanoTime() - start[0];
                     int pid = c.processId();
                     c.close().join();
-                    awaitExit(pid);
+                    Measure.awaitBackendExit(pid);
                 }
                 if (i >= 0) {
                     for (int k = 0; k < 4; k++) {
@@ -169,16 +168,8 @@ public final class Probes {
         long took = System.nanoTime() - start;
         int pid = c.processId();
         c.close().join();
-        awaitExit(pid);
+        Measure.awaitBackendExit(pid);
         return took;
-    }
-
-    private static void awaitExit(int pid) throws InterruptedException {
-        Path proc = Path.of("/proc/" + pid);
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
-        while (Files.exists(proc) && System.nanoTime() < deadline) {
-            Thread.sleep(1);
-        }
     }
 
     /** The calling thread's name as the kernel knows it ({@code comm}). */
@@ -206,10 +197,8 @@ public final class Probes {
     }
 
     private static String percentiles(long[] nanos) {
-        long[] sorted = nanos.clone();
-        Arrays.sort(sorted);
-        return String.format("p50 %.3f ms, p90 %.3f ms, mean %.3f ms", sorted[sorted.length / 2] / 1e6, sorted[sorted.length * 9 / 10] / 1e6,
-                Arrays.stream(sorted).average().orElse(0) / 1e6);
+        Result r = Result.ofLatencies("pgconn", null, nanos);
+        return String.format("p50 %.3f ms, p90 %.3f ms, mean %.3f ms", r.p50(), r.p90(), r.mean());
     }
 
     private static double mean(long[] values, int from, int to, Integer[] order) {

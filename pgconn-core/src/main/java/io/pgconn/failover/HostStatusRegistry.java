@@ -41,8 +41,7 @@ public final class HostStatusRegistry {
 
     /** Whether what we know of the host is recent enough to act on. */
     boolean isFresh(HostStatus status, Duration recheckInterval) {
-        return status.lastCheckedAt() != null && !recheckInterval.isZero()
-                && status.lastCheckedAt().plus(recheckInterval).isAfter(clock.instant());
+        return RecheckInterval.covers(status.lastCheckedAt(), recheckInterval, clock.instant());
     }
 
     Instant now() {

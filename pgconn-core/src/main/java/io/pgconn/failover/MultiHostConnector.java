@@ -22,7 +22,6 @@ public final class MultiHostConnector {
     private final ConnectResources resources;
     private final HostConnector hostConnector;
     private final HostStatusRegistry registry;
-    private final TypeOidCache typeOidCache;
     private final TypeOidDiscovery typeOids;
     private final RandomGenerator random;
 
@@ -30,7 +29,6 @@ public final class MultiHostConnector {
         this.resources = resources;
         this.hostConnector = new HostConnector(resources);
         this.registry = registry;
-        this.typeOidCache = typeOidCache;
         this.typeOids = new TypeOidDiscovery(typeOidCache);
         this.random = random;
     }
@@ -48,7 +46,7 @@ public final class MultiHostConnector {
     }
 
     public TypeOidCache typeOidCache() {
-        return typeOidCache;
+        return typeOids.cache();
     }
 
     static Duration min(Duration a, Duration b) {

@@ -46,7 +46,7 @@ public final class TypeOidCache {
 
     Optional<Map<String, Integer>> fresh(Key key, Duration interval) {
         Answer answer = answers.get(key);
-        if (answer == null || interval.isZero() || !answer.learnedAt().plus(interval).isAfter(clock.instant())) {
+        if (answer == null || !RecheckInterval.covers(answer.learnedAt(), interval, clock.instant())) {
             return Optional.empty();
         }
         return Optional.of(answer.oids());
@@ -57,7 +57,7 @@ public final class TypeOidCache {
             return;
         }
         Instant now = clock.instant();
-        answers.values().removeIf(answer -> !answer.learnedAt().plus(interval).isAfter(now)); // stays as small as what is in use
+        answers.values().removeIf(answer -> !RecheckInterval.covers(answer.learnedAt(), interval, now)); // stays as small as what is in use
         answers.put(key, new Answer(Map.copyOf(oids), now));
     }
 

@@ -22,6 +22,10 @@ final class TypeOidDiscovery {
         this.cache = cache;
     }
 
+    TypeOidCache cache() {
+        return cache;
+    }
+
     CompletableFuture<DefaultPgConnection> discover(DefaultPgConnection connection, ConnConfig config) {
         if (config.extensionTypes().isEmpty() || (config.replication() != null && !config.replication().isEmpty())) { // replication sessions skip it
             return CompletableFuture.completedFuture(connection);
