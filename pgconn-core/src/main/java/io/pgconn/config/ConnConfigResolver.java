@@ -48,7 +48,7 @@ final class ConnConfigResolver {
         // toBuilder() must not look the service up again: its values are already in "given"
         given.remove(Setting.SERVICEFILE);
         given.put(Setting.SERVICE, "");
-        return new ConnConfig(resolved, given, env, homeDirectory(env).resolve(ConnDefaults.PASSFILE_NAME));
+        return new ConnConfig(resolved, given, env, homeDirectory(env));
     }
 
     /** Fills settings from the named service's section, without overriding explicit ones. */

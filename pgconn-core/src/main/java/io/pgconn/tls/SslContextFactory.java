@@ -74,6 +74,11 @@ public final class SslContextFactory {
         } else if (settings.rootCert() == null) {
             throw new PgConfigException(hostLabel, "sslmode=" + settings.mode().libpqName()
                     + " needs a root certificate: set sslrootcert to a PEM file of trusted CAs, or to \"system\"");
+        } else if (!settings.rootCertFileExists()) {
+            // only verify-ca/verify-full get here: weaker modes skip verification when the file is absent (libpq)
+            throw new PgConfigException(hostLabel, "root certificate file \"" + settings.rootCert() + "\" does not exist (sslrootcert;"
+                    + " sslmode=" + settings.mode().libpqName() + " verifies the server certificate): provide the file,"
+                    + " use the system's trusted roots with sslrootcert=system, or choose an sslmode that does not verify");
         } else if (settings.usesSystemTrust()) {
             builder.trustManager(systemTrust(hostLabel));
         } else {
