@@ -56,7 +56,7 @@ public final class SslContextFactory {
                 // libpq 17 offers ALPN on every TLS connection; only direct negotiation insists on it
                 .applicationProtocolConfig(ALPN);
         configureTrust(builder, settings, hostLabel);
-        if (settings.cert() != null || settings.key() != null) {
+        if (ClientCredentials.certificateFileExists(settings)) {
             ClientCredentials credentials = ClientCredentials.load(settings, hostLabel);
             builder.keyManager(credentials.key(), credentials.chain());
         }

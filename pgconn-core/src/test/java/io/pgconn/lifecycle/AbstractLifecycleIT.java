@@ -255,6 +255,23 @@ abstract class AbstractLifecycleIT {
         }
     }
 
+    /** libpq's own tests use sslcert=invalid: no such file, so no client certificate, and the server decides. */
+    @Test
+    void anSslcertFileThatDoesNotExistSendsNoCertificateAndTheServerDecides(@TempDir Path dir) {
+        String noCert = tlsOptions("verify-full") + " sslcert=" + dir.resolve("invalid");
+        PgConnection connection = connect("scram_u", PASSWORD, noCert);
+        try {
+            assertThat(connection.tlsProtocol()).isPresent();
+            assertThat(value(connection, "SELECT coalesce(client_dn, 'none') FROM pg_stat_ssl WHERE pid = pg_backend_pid()"))
+                    .isEqualTo("none");
+        } finally {
+            await(connection.close());
+        }
+        Throwable certRequired = refusal("cert_u", null, noCert);
+        assertThat(certRequired).isInstanceOf(PgAuthenticationException.class);
+        assertThat(((PgException) certRequired).sqlState()).contains("28000");
+    }
+
     @ParameterizedTest(name = "client certificate with a {0} key")
     @CsvSource({"pkcs8", "pkcs1", "encrypted"})
     void clientCertificateAuthentication(String keyFormat) {

@@ -143,12 +143,23 @@ class SslContextFactoryTest {
                 .isInstanceOf(PgConfigException.class).hasMessageContaining("sslrootcert").hasMessageContaining(missing.toString());
 
         TlsSettings good = withClientKey(TestPki.pkcs8Pem(ecClient.key()), ecClient, null);
-        assertThatThrownBy(() -> factory.create(new TlsSettings(SslMode.REQUIRE, null, null, missing, good.key(),
-                null, true, null, null, null), "h:1"))
-                .isInstanceOf(PgConfigException.class).hasMessageContaining("sslcert").hasMessageContaining(missing.toString());
         assertThatThrownBy(() -> factory.create(new TlsSettings(SslMode.REQUIRE, null, null, good.cert(), missing,
                 null, true, null, null, null), "h:1"))
                 .isInstanceOf(PgConfigException.class).hasMessageContaining("sslkey").hasMessageContaining(missing.toString());
+    }
+
+    /** libpq: an sslcert file that does not exist means no client certificate (sslkey is then not read); the server decides. */
+    @Test
+    void anAbsentCertificateFileMeansNoClientCertificate() throws IOException {
+        Path missing = dir.resolve("invalid");
+        assertThatCode(() -> factory.create(new TlsSettings(SslMode.REQUIRE, null, null, missing, null, null, true, null, null, null),
+                "h:1")).doesNotThrowAnyException();
+        assertThatCode(() -> factory.create(new TlsSettings(SslMode.REQUIRE, null, null, missing, dir.resolve("no.key"), null, true,
+                null, null, null), "h:1")).doesNotThrowAnyException();
+        TlsSettings good = withClientKey(TestPki.pkcs8Pem(ecClient.key()), ecClient, null);
+        assertThatThrownBy(() -> factory.create(new TlsSettings(SslMode.REQUIRE, null, null, good.cert(), null, null, true,
+                null, null, null), "h:1"))
+                .isInstanceOf(PgConfigException.class).hasMessageContaining(good.cert().toString()).hasMessageContaining("sslkey");
     }
 
     @Test
