@@ -273,12 +273,14 @@ abstract class AbstractLifecycleIT {
     }
 
     @ParameterizedTest(name = "client certificate with a {0} key")
-    @CsvSource({"pkcs8", "pkcs1", "encrypted"})
+    @CsvSource({"pkcs8", "pkcs1", "encrypted", "legacy AES-256-CBC", "legacy DES-EDE3-CBC"})
     void clientCertificateAuthentication(String keyFormat) {
         ClientCertificate cert = pg().tls().clientCertificate("cert_u");
         String key = switch (keyFormat) {
             case "pkcs8" -> "sslkey=" + cert.keyPkcs8Pem();
             case "pkcs1" -> "sslkey=" + cert.keyPkcs1Pem();
+            case "legacy AES-256-CBC", "legacy DES-EDE3-CBC" ->
+                    "sslkey=" + cert.keyLegacyEncryptedPem(keyFormat.substring("legacy ".length()), "key-pw") + " sslpassword=key-pw";
             default -> "sslkey=" + cert.keyPkcs8EncryptedPem("key-pw") + " sslpassword=key-pw";
         };
         PgConnection connection = connect("cert_u", null, tlsOptions("verify-full") + " sslcert=" + cert.certificate() + " " + key);

@@ -14,6 +14,8 @@ import io.pgconn.PgConfigException;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -79,6 +81,31 @@ class SslContextFactoryTest {
         String pem = TestPki.encryptedPkcs8Pem(rsaClient.key(), PASSWORD);
         assertThat(pem).startsWith("-----BEGIN ENCRYPTED PRIVATE KEY-----");
         assertUsesClientKey(withClientKey(pem, rsaClient, PASSWORD), rsaClient.key());
+    }
+
+    /** OpenSSL's pre-PKCS#8 encryption (openssl rsa -aes256 / -des3 -traditional), which libpq reads with sslpassword. */
+    @ParameterizedTest(name = "legacy {0} with {1}")
+    @CsvSource({"rsa, AES-128-CBC", "rsa, AES-192-CBC", "rsa, AES-256-CBC", "rsa, DES-EDE3-CBC",
+            "ec, AES-256-CBC", "ec, DES-EDE3-CBC"})
+    void loadsLegacyEncryptedTraditionalKeys(String kind, String cipher) throws IOException {
+        TestPki.Issued client = kind.equals("rsa") ? rsaClient : ecClient;
+        String pem = TestPki.legacyEncryptedPem(client.key(), cipher, PASSWORD);
+        assertThat(pem).contains("Proc-Type: 4,ENCRYPTED").contains("DEK-Info: " + cipher + ",");
+        assertUsesClientKey(withClientKey(pem, client, PASSWORD), client.key());
+    }
+
+    @Test
+    void legacyEncryptedKeyWithAWrongOrMissingPasswordNamesTheFileNotThePassword() throws IOException {
+        TlsSettings wrong = withClientKey(TestPki.legacyEncryptedPem(rsaClient.key(), "AES-256-CBC", PASSWORD), rsaClient,
+                "not-the-pass");
+        assertThatThrownBy(() -> factory.create(wrong, "db:5432"))
+                .isInstanceOf(PgConfigException.class)
+                .hasMessageContaining("wrong sslpassword")
+                .hasMessageContaining(wrong.key().toString())
+                .hasMessageNotContaining("not-the-pass");
+        TlsSettings missing = withClientKey(TestPki.legacyEncryptedPem(rsaClient.key(), "DES-EDE3-CBC", PASSWORD), rsaClient, null);
+        assertThatThrownBy(() -> factory.create(missing, "db:5432"))
+                .isInstanceOf(PgConfigException.class).hasMessageContaining("no sslpassword").hasMessageContaining(missing.key().toString());
     }
 
     /** The context builds, and the key it was built from is the client's own (same private value as generated). */
