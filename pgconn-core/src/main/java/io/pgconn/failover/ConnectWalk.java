@@ -2,9 +2,7 @@ package io.pgconn.failover;
 
 import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.ScheduledFuture;
-import io.pgconn.PgAuthenticationException;
 import io.pgconn.PgClosedException;
-import io.pgconn.PgConfigException;
 import io.pgconn.PgException;
 import io.pgconn.PgTimeoutException;
 import io.pgconn.config.ConnConfig;
@@ -26,8 +24,10 @@ import java.util.random.RandomGenerator;
 
 /**
  * One multi-host connect: passes over hosts, addresses of each host, one attempt at a time.
- * Moves on after refusal, DNS failure, timeout, 57P03, 53300, role mismatch or a closed socket;
- * stops at an authentication failure (libpq). The whole walk is bounded by {@code connectTimeout};
+ * Moves on after refusal, DNS failure, timeout, 57P03, 53300 (a deliberate difference from libpq),
+ * role mismatch or a closed socket; stops, as libpq does, at an authentication or configuration
+ * failure, a TLS failure the sslmode allows no fallback from, and any other startup ErrorResponse
+ * such as 3D000 — {@link WalkStopRule} is the one place that decides. The whole walk is bounded by {@code connectTimeout};
  * anything that completes after the caller's future is done is closed, never leaked.
  */
 final class ConnectWalk {
@@ -175,6 +175,7 @@ final class ConnectWalk {
         SafeTracer.run(tracer(), t -> t.hostAttemptStarted(new PgTracer.HostAttemptStarted(id, host.label(), address.toString(), pass,
                 config.sslMode().startsWithTls())));
         HostAttempt attempt = new HostAttempt(host, scope, budget);
+        CompletableFuture<DefaultPgConnection> connected = hostConnector.connect(config, host, address, budget, scope);
         attempt.future().whenComplete((connection, error) -> {
             Duration elapsed = Duration.ofNanos(System.nanoTime() - attemptStart);
             if (error == null) {
@@ -188,16 +189,13 @@ final class ConnectWalk {
                 registry.recordUp(host.label(), mismatch.role());
             }
             failed(host, address, failure, elapsed);
-            if (failure instanceof PgAuthenticationException || failure instanceof PgConfigException) {
-                // libpq: another host would only lock the account faster; a bad key file is bad for every host
+            if (WalkStopRule.stopsTheWalk(failure, connected.isCompletedExceptionally())) {
                 result.completeExceptionally(allFailed());
             } else {
                 tryAddress(host, addresses, position + 1);
             }
         });
-        hostConnector.connect(config, host, address, budget, scope)
-                .thenCompose(connection -> checkRole(connection))
-                .whenComplete(attempt::settle);
+        connected.thenCompose(connection -> checkRole(connection)).whenComplete(attempt::settle);
     }
 
     private CompletableFuture<DefaultPgConnection> checkRole(DefaultPgConnection connection) {
