@@ -109,6 +109,9 @@ abstract class AbstractLifecycleIT {
             "scram_u   | password,md5              | refused",
             "scram_u   | !none                     | ok",
             "scram_u   | !password,!md5            | ok",
+            "scram_u   | !gss                      | ok",
+            "trust_u   | !sspi                     | ok",
+            "md5_u     | '!gss,!sspi'              | ok",
     })
     void requireAuthMatrix(String user, String requireAuth, String outcome) {
         String options = "sslmode=disable require_auth=" + requireAuth;
