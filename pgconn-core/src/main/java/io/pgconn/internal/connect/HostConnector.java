@@ -167,7 +167,7 @@ public final class HostConnector {
         return handshake.result().thenApply(result -> {
             SessionFacts facts = new SessionFacts(host, address, tls, result.processId(), result.secretKey(),
                     result.protocolVersion(), result.authMethod());
-            return new ConnectionControl(channel, facts, session, result.parameters(), f -> canceller.cancel(f, TlsSettingsOf.config(config)));
+            return new ConnectionControl(channel, facts, session, result.parameters(), f -> canceller.cancel(f, TlsSettingsOf.config(config), CancelRequester.deadline(config.hostConnectTimeout())));
         });
     }
 
