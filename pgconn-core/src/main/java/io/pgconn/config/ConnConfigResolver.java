@@ -57,9 +57,16 @@ final class ConnConfigResolver {
         if (service == null || service.isEmpty()) {
             return;
         }
-        String userFile = given.has(Setting.SERVICEFILE) ? given.get(Setting.SERVICEFILE) : env.get("PGSERVICEFILE");
-        Map<String, String> pairs = ServiceFile.lookup(service, userFile == null || userFile.isEmpty()
-                ? null : Path.of(userFile), homeDirectory(env), env.get("PGSYSCONFDIR"));
+        boolean explicitFile = given.has(Setting.SERVICEFILE);
+        String userFile = explicitFile ? given.get(Setting.SERVICEFILE) : env.get("PGSERVICEFILE");
+        // checked here, before any file is read: the general validation runs after the service is applied
+        Path file = userFile == null || userFile.isEmpty() ? null
+                : ConnConfigValidator.path(explicitFile ? "servicefile" : "PGSERVICEFILE", userFile);
+        String sysConfDir = env.get("PGSYSCONFDIR");
+        if (sysConfDir != null && !sysConfDir.isEmpty()) {
+            ConnConfigValidator.path("PGSYSCONFDIR", sysConfDir);
+        }
+        Map<String, String> pairs = ServiceFile.lookup(service, file, homeDirectory(env), sysConfDir);
         SettingValues fromService = new SettingValues();
         for (Map.Entry<String, String> pair : pairs.entrySet()) {
             Binding<?> binding = Keywords.forKeyword(pair.getKey());
@@ -101,7 +108,7 @@ final class ConnConfigResolver {
     /** {@code HOME} from the environment source when it has one, else the JVM's {@code user.home}. */
     static Path homeDirectory(EnvironmentSource env) {
         String home = env.get("HOME");
-        return Path.of(home != null && !home.isEmpty() ? home : System.getProperty("user.home"));
+        return ConnConfigValidator.path("HOME", home != null && !home.isEmpty() ? home : System.getProperty("user.home"));
     }
 
     private static String nonEmpty(String s) {

@@ -27,7 +27,8 @@ final class ConnConfigValidator {
             Set.of("user", "database", "options", "application_name", "replication", "client_encoding");
     private static final List<Setting<String>> TEXT_SETTINGS = List.of(Setting.USER, Setting.DBNAME,
             Setting.PASSWORD, Setting.APPLICATION_NAME, Setting.OPTIONS, Setting.SSL_PASSWORD, Setting.SSL_ROOT_CERT);
-    private static final List<Setting<String>> PATH_SETTINGS = List.of(Setting.PASSFILE, Setting.SSL_CERT, Setting.SSL_KEY);
+    private static final List<Setting<String>> PATH_SETTINGS = List.of(Setting.PASSFILE, Setting.SSL_CERT, Setting.SSL_KEY,
+            Setting.SERVICEFILE);
 
     private ConnConfigValidator() {
     }
@@ -60,13 +61,21 @@ final class ConnConfigValidator {
         }
         for (Setting<String> s : PATH_SETTINGS) {
             String value = v.get(s);
-            try {
-                if (value != null) {
-                    Path.of(value);
-                }
-            } catch (InvalidPathException e) {
-                throw fail("invalid " + s.name() + " value: \"" + value + "\" (expected a file path: " + e.getReason() + ")");
+            if (value != null) {
+                path(s.name(), value);
             }
+        }
+    }
+
+    /**
+     * {@code value} as a path, or a {@link PgConfigException} naming {@code keyword} (a keyword or an
+     * environment variable) — never {@code InvalidPathException}. A NUL shows as {@code ?}.
+     */
+    static Path path(String keyword, String value) {
+        try {
+            return Path.of(value);
+        } catch (InvalidPathException e) {
+            throw fail("invalid " + keyword + " value: \"" + value.replace('\0', '?') + "\" (expected a file path: " + e.getReason() + ")");
         }
     }
 
