@@ -55,7 +55,7 @@ final class ConnConfigValidator {
             String value = v.get(s);
             if (value != null && value.indexOf('\0') >= 0) {
                 boolean secret = s == Setting.PASSWORD || s == Setting.SSL_PASSWORD;
-                throw fail("invalid " + s.name() + " value" + (secret ? "" : ": \"" + value.replace('\0', '?') + "\"")
+                throw fail("invalid " + s.name() + " value" + (secret ? "" : ": \"" + SafeText.excerpt(value) + "\"")
                         + " (must not contain NUL characters)");
             }
         }
@@ -75,7 +75,7 @@ final class ConnConfigValidator {
         try {
             return Path.of(value);
         } catch (InvalidPathException e) {
-            throw fail("invalid " + keyword + " value: \"" + value.replace('\0', '?') + "\" (expected a file path: " + e.getReason() + ")");
+            throw fail("invalid " + keyword + " value: \"" + SafeText.excerpt(value) + "\" (expected a file path: " + e.getReason() + ")");
         }
     }
 
@@ -143,7 +143,7 @@ final class ConnConfigValidator {
             }
             for (String part : name.split("\\.")) {
                 if (part.getBytes(StandardCharsets.UTF_8).length > MAX_IDENTIFIER_BYTES) {
-                    throw fail("invalid extensionTypes entry: \"" + name + "\" (identifiers are at most "
+                    throw fail("invalid extensionTypes entry: \"" + SafeText.excerpt(name) + "\" (identifiers are at most "
                             + MAX_IDENTIFIER_BYTES + " bytes)");
                 }
             }
@@ -154,13 +154,13 @@ final class ConnConfigValidator {
         for (Map.Entry<String, String> e : params.entrySet()) {
             String name = e.getKey();
             if (name == null || name.isEmpty() || name.indexOf('\0') >= 0) {
-                throw fail("invalid startupParameters name: \"" + name + "\" (expected a non-empty name without NUL)");
+                throw fail("invalid startupParameters name: \"" + SafeText.excerpt(name) + "\" (expected a non-empty name without NUL)");
             }
             if (RESERVED_STARTUP_PARAMETERS.contains(name)) {
-                throw fail("invalid startupParameters name: \"" + name + "\" (set by its own setting; use that instead)");
+                throw fail("invalid startupParameters name: \"" + SafeText.excerpt(name) + "\" (set by its own setting; use that instead)");
             }
             if (e.getValue() == null || e.getValue().indexOf('\0') >= 0) {
-                throw fail("invalid startupParameters value for \"" + name + "\" (expected a value without NUL)");
+                throw fail("invalid startupParameters value for \"" + SafeText.excerpt(name) + "\" (expected a value without NUL)");
             }
         }
     }

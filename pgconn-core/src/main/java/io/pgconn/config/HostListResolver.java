@@ -29,11 +29,11 @@ final class HostListResolver {
         int count = !addrs.isEmpty() ? addrs.size() : Math.max(hosts.size(), 1);
         if (!hosts.isEmpty() && hosts.size() != count) {
             throw new PgConfigException(null, "could not match " + hosts.size() + " host names to " + count
-                    + " hostaddr values (host=\"" + host + "\", hostaddr=\"" + hostaddr + "\")");
+                    + " hostaddr values (host=\"" + SafeText.excerpt(host) + "\", hostaddr=\"" + SafeText.excerpt(hostaddr) + "\")");
         }
         if (ports.size() > 1 && ports.size() != count) {
             throw new PgConfigException(null, "could not match " + ports.size() + " port numbers to " + count
-                    + " hosts (port=\"" + port + "\"; expected one port for all hosts or one per host)");
+                    + " hosts (port=\"" + SafeText.excerpt(port) + "\"; expected one port for all hosts or one per host)");
         }
         List<HostSpec> specs = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {

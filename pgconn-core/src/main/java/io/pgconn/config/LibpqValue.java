@@ -29,7 +29,7 @@ public interface LibpqValue {
                 }
             }
         }
-        throw new PgConfigException(null, "invalid " + keyword + " value: \"" + value + "\" (expected one of "
+        throw new PgConfigException(null, "invalid " + keyword + " value: \"" + SafeText.excerpt(value) + "\" (expected one of "
                 + allowed(type) + ")");
     }
 

@@ -48,7 +48,7 @@ public final class RequireAuth {
             }
             negated = neg;
             if (!seen.add(name)) {
-                throw invalid(value, "method \"" + name + "\" is listed more than once");
+                throw invalid(value, "method \"" + SafeText.excerpt(name) + "\" is listed more than once");
             }
             listed.addAll(methodsNamed(value, name));
         }
@@ -77,13 +77,13 @@ public final class RequireAuth {
             // (accepted, as libpq accepts it) and "gss" in a list adds nothing
             case "gss", "sspi" -> EnumSet.noneOf(AuthMethod.class);
             case "" -> throw invalid(value, "empty method name");
-            default -> throw invalid(value, "unknown method \"" + name
+            default -> throw invalid(value, "unknown method \"" + SafeText.excerpt(name)
                     + "\" (expected none, password, md5, scram-sha-256, scram-sha-256-plus, gss, sspi, optionally negated with !)");
         };
     }
 
     private static PgConfigException invalid(String value, String why) {
-        return new PgConfigException(null, "invalid require_auth value \"" + value + "\": " + why);
+        return new PgConfigException(null, "invalid require_auth value \"" + SafeText.excerpt(value) + "\": " + why);
     }
 
     /** Whether the server may authenticate this way. */
