@@ -30,6 +30,12 @@ import java.util.random.RandomGenerator;
  * failure, a TLS failure the sslmode allows no fallback from, and any other startup ErrorResponse
  * such as 3D000 — {@link WalkStopRule} is the one place that decides. The whole walk is bounded by {@code connectTimeout};
  * anything that completes after the caller's future is done is closed, never leaked.
+ *
+ * <p>Threading: the walk is confined to one event loop ({@code loop}, chosen per connect). Every step —
+ * timers, dials, TLS, startup, role check, moving to the next address or host — runs there; a host
+ * NAME is looked up on the factory's look-up pool and its result hops back to the loop before the
+ * walk goes on. The only action from another thread is a caller cancelling its future, which aborts
+ * the attempt in flight through {@link AttemptScope}'s lock.
  */
 final class ConnectWalk {
 
@@ -148,14 +154,29 @@ final class ConnectWalk {
         }
         HostSpec host = hosts.get(index++);
         currentHost = host;
-        resources.resolver().resolve(host, addressShuffle).whenComplete((addresses, error) -> {
+        // a name's addresses arrive on a look-up thread: the walk goes on on its own loop
+        resources.resolver().resolve(host, addressShuffle).whenComplete((addresses, error) -> onLoop(host, () -> {
             if (error != null) {
                 failed(host, null, HostConnector.asPgException(error, host.label()), Duration.ZERO);
                 nextHost();
             } else {
                 tryAddress(host, addresses, 0);
             }
-        });
+        }));
+    }
+
+    /** Runs {@code step} on the walk's loop: now if already there, else queued; a loop that is shutting down ends the walk. */
+    private void onLoop(HostSpec host, Runnable step) {
+        if (loop.inEventLoop()) {
+            step.run();
+            return;
+        }
+        try {
+            loop.execute(step);
+        } catch (RejectedExecutionException e) {
+            result.completeExceptionally(new PgClosedException(host.label(), "connect to " + host.label()
+                    + " failed: the connection factory was closed", e));
+        }
     }
 
     private void tryAddress(HostSpec host, List<SocketAddress> addresses, int position) {
