@@ -2,9 +2,11 @@ package io.pgconn.spring.boot.autoconfigure;
 
 import io.pgconn.PgConfigException;
 import io.pgconn.config.ConnConfig;
+import io.pgconn.config.EnvironmentSource;
 import io.pgconn.config.HostSpec;
 import io.pgconn.spring.boot.autoconfigure.PgConnConnectionDetails.Tls;
 import org.jspecify.annotations.Nullable;
+import org.springframework.core.env.PropertyResolver;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -37,9 +39,15 @@ final class ConnConfigAssembler {
     private ConnConfigAssembler() {
     }
 
+    /**
+     * Stands in for {@code PGHOST} while the config is resolved: libpq falls back to
+     * {@code localhost}, so only a host no setting can name tells "no host given" apart.
+     */
+    static final String NO_HOST = "pgconn-no-host.invalid";
+
     static ConnConfig assemble(PgConnProperties properties, PgConnConnectionDetails details,
-            List<ConnConfigCustomizer> customizers) {
-        ConnConfig.Builder builder = ConnConfig.builder();
+            List<ConnConfigCustomizer> customizers, PropertyResolver environment) {
+        ConnConfig.Builder builder = ConnConfig.builder().environment(hostVariables(environment));
         applyUrl(builder, properties);
         applyIdentity(builder, properties);
         applyBehaviour(builder, properties);
@@ -49,15 +57,38 @@ final class ConnConfigAssembler {
             applyDetails(builder, details);
         }
         customizers.forEach(c -> c.customize(builder));
-        return build(builder, properties);
+        ConnConfig config = build(builder, properties);
+        if (config.hosts().stream().allMatch(ConnConfigAssembler::isNoHost)) {
+            throw new NoPgConnHostException();
+        }
+        return config;
     }
 
     /** URL plus the discrete properties that say where and as whom: what the properties adapter exposes. */
-    static ConnConfig identity(PgConnProperties properties) {
-        ConnConfig.Builder builder = ConnConfig.builder();
+    static ConnConfig identity(PgConnProperties properties, PropertyResolver environment) {
+        ConnConfig.Builder builder = ConnConfig.builder().environment(hostVariables(environment));
         applyUrl(builder, properties);
         applyIdentity(builder, properties);
         return build(builder, properties);
+    }
+
+    static boolean isNoHost(HostSpec host) {
+        return NO_HOST.equals(host.host());
+    }
+
+    /**
+     * {@code PGHOST} and {@code PGPORT} only, from Spring's environment: where the server is may come
+     * from the platform (as for psql); every other {@code PG*} variable is left to {@code pg.conn.*}.
+     */
+    private static EnvironmentSource hostVariables(PropertyResolver environment) {
+        return name -> switch (name) {
+            case "PGHOST" -> {
+                String host = environment.getProperty("PGHOST");
+                yield host == null || host.isBlank() ? NO_HOST : host;
+            }
+            case "PGPORT" -> environment.getProperty("PGPORT");
+            default -> null;
+        };
     }
 
     private static void applyUrl(ConnConfig.Builder builder, PgConnProperties properties) {
@@ -66,6 +97,9 @@ final class ConnConfigAssembler {
             return;
         }
         try {
+            // on its own first: a bad host or port list in the URL would go unnoticed when
+            // pg.conn.hosts replaces it, yet it is still a mistake in the configuration
+            ConnConfig.builder().connectionString(url).build();
             builder.connectionString(url);
         } catch (PgConfigException e) {
             // the URL itself may hold a password: name the property, never echo the value
@@ -155,22 +189,7 @@ final class ConnConfigAssembler {
         try {
             return builder.build();
         } catch (PgConfigException e) {
-            String property = failsOnItsOwn(properties.getUrl(), e.getMessage()) ? "pg.conn.url"
-                    : propertyNamedIn(e.getMessage());
-            throw invalid(property, e, properties);
-        }
-    }
-
-    /** Whether {@code url} alone is invalid for the same reason: then the URL is the value to fix. */
-    private static boolean failsOnItsOwn(@Nullable String url, @Nullable String message) {
-        if (url == null || url.isBlank()) {
-            return false;
-        }
-        try {
-            ConnConfig.builder().connectionString(url).build();
-            return false;
-        } catch (PgConfigException e) {
-            return java.util.Objects.equals(e.getMessage(), message);
+            throw invalid(propertyNamedIn(e.getMessage()), e, properties);
         }
     }
 
@@ -181,13 +200,7 @@ final class ConnConfigAssembler {
      */
     private static InvalidPgConnPropertyException invalid(String property, PgConfigException e, PgConnProperties p) {
         String message = String.valueOf(e.getMessage());
-        List<String> secrets = new java.util.ArrayList<>(ConnectionStringSecrets.passwordsIn(p.getUrl()));
-        if (p.getPassword() != null) {
-            secrets.add(p.getPassword());
-        }
-        if (p.getSsl().getKeyPassword() != null) {
-            secrets.add(p.getSsl().getKeyPassword());
-        }
+        List<String> secrets = secrets(p, null);
         String hidden = ConnectionStringSecrets.hide(message, secrets);
         boolean clean = hidden.equals(message) && e.getCause() == null;
         InvalidPgConnPropertyException invalid = new InvalidPgConnPropertyException(property, null, hidden, clean ? e : null);
@@ -195,6 +208,24 @@ final class ConnConfigAssembler {
             invalid.setStackTrace(e.getStackTrace());
         }
         return invalid;
+    }
+
+    /** Every password the properties (and {@code config}, when given: a details bean's) hold, to hide from messages. */
+    static List<String> secrets(PgConnProperties p, @Nullable ConnConfig config) {
+        List<String> secrets = new java.util.ArrayList<>(ConnectionStringSecrets.passwordsIn(p.getUrl()));
+        if (p.getPassword() != null) {
+            secrets.add(p.getPassword());
+        }
+        if (p.getSsl().getKeyPassword() != null) {
+            secrets.add(p.getSsl().getKeyPassword());
+        }
+        if (config != null && config.password() != null) {
+            secrets.add(config.password());
+        }
+        if (config != null && config.sslPassword() != null) {
+            secrets.add(config.sslPassword());
+        }
+        return secrets;
     }
 
     /** The property behind the first libpq keyword core's message names; {@code pg.conn} when none matches. */

@@ -11,6 +11,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
 
 /**
  * Auto-configuration for a pgconn {@link PgConnectionFactory}:
@@ -27,8 +28,8 @@ public final class PgConnAutoConfiguration {
 
     @Bean
     @ConditionalOnMissingBean(PgConnConnectionDetails.class)
-    PropertiesPgConnConnectionDetails pgConnConnectionDetails(PgConnProperties properties) {
-        return new PropertiesPgConnConnectionDetails(properties);
+    PropertiesPgConnConnectionDetails pgConnConnectionDetails(PgConnProperties properties, Environment environment) {
+        return new PropertiesPgConnConnectionDetails(properties, environment);
     }
 
     @Bean
@@ -55,10 +56,16 @@ public final class PgConnAutoConfiguration {
         // closed by PgConnectionFactoryShutdown with pg.conn.shutdown-timeout, not by the inferred close()
         @Bean(destroyMethod = "")
         PgConnectionFactory pgConnectionFactory(PgConnProperties properties, PgConnConnectionDetails connectionDetails,
-                ObjectProvider<ConnConfigCustomizer> customizers, ObjectProvider<PgTracer> tracers) {
+                ObjectProvider<ConnConfigCustomizer> customizers, ObjectProvider<PgTracer> tracers, Environment environment) {
             ConnConfig config = ConnConfigAssembler.assemble(properties, connectionDetails,
-                    customizers.orderedStream().toList());
+                    customizers.orderedStream().toList(), environment);
             return PgConnectionFactory.builder(config).tracer(CompositePgTracer.of(tracers.orderedStream().toList())).build();
+        }
+
+        @Bean
+        PgConnStartupCheck pgConnStartupCheck(PgConnectionFactory pgConnectionFactory, PgConnProperties properties) {
+            return new PgConnStartupCheck(pgConnectionFactory, properties.getStartupCheck(),
+                    ConnConfigAssembler.secrets(properties, pgConnectionFactory.config()));
         }
 
         @Bean

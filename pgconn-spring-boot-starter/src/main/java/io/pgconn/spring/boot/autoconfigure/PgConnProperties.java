@@ -107,6 +107,13 @@ public class PgConnProperties {
      */
     private Duration shutdownTimeout = Duration.ofSeconds(10);
 
+    /**
+     * What to do at start-up to find out whether the database answers: none; warn (one connect in
+     * the background, a warning naming the host and the reason when it fails); or fail (start-up
+     * fails when no acceptable host answers within 'connect-timeout').
+     */
+    private StartupCheck startupCheck = StartupCheck.WARN;
+
     private final Ssl ssl = new Ssl();
 
     private final Keepalive keepalive = new Keepalive();
@@ -237,6 +244,14 @@ public class PgConnProperties {
 
     public void setShutdownTimeout(Duration shutdownTimeout) {
         this.shutdownTimeout = shutdownTimeout;
+    }
+
+    public StartupCheck getStartupCheck() {
+        return this.startupCheck;
+    }
+
+    public void setStartupCheck(StartupCheck startupCheck) {
+        this.startupCheck = startupCheck;
     }
 
     public Ssl getSsl() {
