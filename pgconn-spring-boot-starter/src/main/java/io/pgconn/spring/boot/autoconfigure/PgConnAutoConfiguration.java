@@ -26,6 +26,9 @@ import org.springframework.core.env.Environment;
 @EnableConfigurationProperties(PgConnProperties.class)
 public final class PgConnAutoConfiguration {
 
+    /** Bean name of the auto-configured factory: the {@code name} tag of its meters. */
+    public static final String FACTORY_BEAN_NAME = "pgConnectionFactory";
+
     @Bean
     @ConditionalOnMissingBean(PgConnConnectionDetails.class)
     PropertiesPgConnConnectionDetails pgConnConnectionDetails(PgConnProperties properties, Environment environment) {
@@ -36,6 +39,12 @@ public final class PgConnAutoConfiguration {
     @ConditionalOnMissingBean
     FailoverTracker pgConnFailoverTracker() {
         return new FailoverTracker();
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    FailoverTrackers pgConnFailoverTrackers() {
+        return new FailoverTrackers();
     }
 
     @Configuration(proxyBeanMethods = false)
@@ -54,12 +63,17 @@ public final class PgConnAutoConfiguration {
     static class PgConnectionFactoryConfiguration {
 
         // closed by PgConnectionFactoryShutdown with pg.conn.shutdown-timeout, not by the inferred close()
-        @Bean(destroyMethod = "")
+        @Bean(name = FACTORY_BEAN_NAME, destroyMethod = "")
         PgConnectionFactory pgConnectionFactory(PgConnProperties properties, PgConnConnectionDetails connectionDetails,
-                ObjectProvider<ConnConfigCustomizer> customizers, ObjectProvider<PgTracer> tracers, Environment environment) {
+                ObjectProvider<ConnConfigCustomizer> customizers, ObjectProvider<PgTracer> tracers, Environment environment,
+                FailoverTrackers pgConnFailoverTrackers, ObjectProvider<FailoverTracker> pgConnFailoverTracker) {
             ConnConfig config = ConnConfigAssembler.assemble(properties, connectionDetails,
                     customizers.orderedStream().toList(), environment);
-            return PgConnectionFactory.builder(config).tracer(CompositePgTracer.of(tracers.orderedStream().toList())).build();
+            PgConnectionFactory factory = PgConnectionFactory.builder(config)
+                    .tracer(CompositePgTracer.of(tracers.orderedStream().toList())).build();
+            // the FailoverTracker bean is one of the tracers: it sees this factory's every connect
+            pgConnFailoverTracker.ifAvailable(tracker -> pgConnFailoverTrackers.register(factory, tracker));
+            return factory;
         }
 
         @Bean

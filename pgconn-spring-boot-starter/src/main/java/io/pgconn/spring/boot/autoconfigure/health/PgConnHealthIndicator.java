@@ -32,12 +32,13 @@ public class PgConnHealthIndicator extends AbstractHealthIndicator implements Di
 
     private final MonitorConnection monitor;
 
-    public PgConnHealthIndicator(PgConnectionFactory factory, FailoverTracker failoverTracker, Duration timeout) {
+    public PgConnHealthIndicator(PgConnectionFactory factory, FailoverTracker failoverTracker,
+            PgConnHealthProperties properties) {
         super("pgconn health check failed");
         this.factory = factory;
         this.failoverTracker = failoverTracker;
-        this.timeout = timeout;
-        this.monitor = new MonitorConnection(factory, timeout);
+        this.timeout = properties.getTimeout();
+        this.monitor = new MonitorConnection(factory, this.timeout);
     }
 
     @Override
