@@ -8,7 +8,6 @@ import io.pgconn.spring.boot.autoconfigure.PgConnConnectionDetails.Tls;
 import org.jspecify.annotations.Nullable;
 import org.springframework.core.env.PropertyResolver;
 
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -116,9 +115,10 @@ final class ConnConfigAssembler {
         set(p.getPassword(), builder::password);
         PgConnProperties.Ssl ssl = p.getSsl();
         set(ssl.getMode(), builder::sslMode);
-        set(ssl.getRootCert(), builder::sslRootCert);
-        set(ssl.getCert(), value -> builder.sslCert(path("pg.conn.ssl.cert", value)));
-        set(ssl.getKey(), value -> builder.sslKey(path("pg.conn.ssl.key", value)));
+        // a Path so IDEs complete files; "system" (the JVM's trust store) binds as a one-segment path
+        set(ssl.getRootCert(), value -> builder.sslRootCert(value.toString()));
+        set(ssl.getCert(), builder::sslCert);
+        set(ssl.getKey(), builder::sslKey);
         set(ssl.getKeyPassword(), builder::sslPassword);
     }
 
@@ -174,14 +174,6 @@ final class ConnConfigAssembler {
         } catch (PgConfigException e) {
             throw new InvalidPgConnPropertyException("pg.conn.hosts", text,
                     "expected 'host', 'host:port' or '[ipv6]:port' with a port from 1 to 65535 (" + e.getMessage() + ")", e);
-        }
-    }
-
-    private static Path path(String property, String value) {
-        try {
-            return Path.of(value);
-        } catch (RuntimeException e) {
-            throw new InvalidPgConnPropertyException(property, value, "expected a file path", e);
         }
     }
 

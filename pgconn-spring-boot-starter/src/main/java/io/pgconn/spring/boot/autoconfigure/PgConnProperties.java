@@ -8,6 +8,7 @@ import io.pgconn.tls.SslNegotiation;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -279,17 +280,17 @@ public class PgConnProperties {
         /**
          * PEM file of trusted root certificates, or 'system' for the JVM's trust store.
          */
-        private @Nullable String rootCert;
+        private @Nullable Path rootCert;
 
         /**
          * PEM file of the client certificate.
          */
-        private @Nullable String cert;
+        private @Nullable Path cert;
 
         /**
          * PEM file of the client private key.
          */
-        private @Nullable String key;
+        private @Nullable Path key;
 
         /**
          * Password of an encrypted client private key.
@@ -317,27 +318,27 @@ public class PgConnProperties {
             this.negotiation = negotiation;
         }
 
-        public @Nullable String getRootCert() {
+        public @Nullable Path getRootCert() {
             return this.rootCert;
         }
 
-        public void setRootCert(@Nullable String rootCert) {
+        public void setRootCert(@Nullable Path rootCert) {
             this.rootCert = rootCert;
         }
 
-        public @Nullable String getCert() {
+        public @Nullable Path getCert() {
             return this.cert;
         }
 
-        public void setCert(@Nullable String cert) {
+        public void setCert(@Nullable Path cert) {
             this.cert = cert;
         }
 
-        public @Nullable String getKey() {
+        public @Nullable Path getKey() {
             return this.key;
         }
 
-        public void setKey(@Nullable String key) {
+        public void setKey(@Nullable Path key) {
             this.key = key;
         }
 

@@ -68,6 +68,12 @@ class PgConnAutoConfigurationTest {
     }
 
     @Test
+    void rootCertSystemSelectsTheJvmTrustStore() {
+        this.runner.withPropertyValues("pg.conn.hosts=db1:5432", "pg.conn.ssl.mode=verify-full", "pg.conn.ssl.root-cert=system")
+                .run(context -> assertThat(config(context).sslRootCert()).isEqualTo("system"));
+    }
+
+    @Test
     void userFactoryBeanWins() {
         this.runner.withUserConfiguration(UserFactoryConfiguration.class).withPropertyValues("pg.conn.hosts=ignored:1")
                 .run(context -> {
