@@ -9,6 +9,7 @@ import io.pgconn.failover.HostStatusRegistry;
 import io.pgconn.failover.MultiHostConnector;
 import io.pgconn.failover.TypeOidCache;
 import io.pgconn.session.DefaultPgConnection;
+import io.pgconn.tls.SslContextFactory;
 import io.pgconn.trace.PgTracer;
 import io.pgconn.trace.SafeTracer;
 import io.pgconn.transport.Transport;
@@ -23,6 +24,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.TrustManagerFactory;
 
 /**
  * Opens connections for one configuration and owns what they share: the Netty event loops (or
@@ -49,7 +52,8 @@ public final class PgConnectionFactory implements AutoCloseable {
                 : builder.transport != null ? builder.transport : Transport.best();
         this.group = ownsGroup ? transport.newEventLoopGroup(builder.threads) : builder.group;
         this.tracer = builder.tracer;
-        this.resources = new ConnectResources(group, transport, tracer);
+        this.resources = new ConnectResources(group, transport, tracer,
+                new SslContextFactory(builder.trustManagerFactory, builder.keyManagerFactory));
         this.connector = new MultiHostConnector(resources, new HostStatusRegistry(builder.clock), new TypeOidCache(builder.clock),
                 new SecureRandom());
     }
@@ -172,6 +176,8 @@ public final class PgConnectionFactory implements AutoCloseable {
         private int threads = Math.max(1, Runtime.getRuntime().availableProcessors());
         private PgTracer tracer = PgTracer.noop();
         private Clock clock = Clock.systemUTC();
+        private TrustManagerFactory trustManagerFactory;
+        private KeyManagerFactory keyManagerFactory;
 
         private Builder(ConnConfig config) {
             this.config = Objects.requireNonNull(config, "config");
@@ -209,6 +215,22 @@ public final class PgConnectionFactory implements AutoCloseable {
         /** The clock of the host status memory and the type OID cache (tests). */
         public Builder clock(Clock clock) {
             this.clock = clock;
+            return this;
+        }
+
+        /**
+         * Trusted roots held in memory (e.g. a Spring Boot SSL bundle's), used instead of {@code sslrootcert}:
+         * {@code sslmode} still decides whether the chain is verified ({@code require} then verifies it,
+         * as with a root certificate file) and {@code verify-full} still checks the host name.
+         */
+        public Builder trustManagerFactory(TrustManagerFactory trustManagerFactory) {
+            this.trustManagerFactory = trustManagerFactory;
+            return this;
+        }
+
+        /** Client certificate and key held in memory, used instead of {@code sslcert} / {@code sslkey}. */
+        public Builder keyManagerFactory(KeyManagerFactory keyManagerFactory) {
+            this.keyManagerFactory = keyManagerFactory;
             return this;
         }
 

@@ -47,6 +47,11 @@ final class ConnConfigAssembler {
     static ConnConfig assemble(PgConnProperties properties, PgConnConnectionDetails details,
             List<ConnConfigCustomizer> customizers, PropertyResolver environment) {
         ConnConfig.Builder builder = ConnConfig.builder().environment(hostVariables(environment));
+        String bundle = properties.getSsl().getBundle();
+        if (bundle != null) {
+            // a bundle is trust material: verify with it unless the URL or ssl.mode say otherwise
+            builder.sslMode(io.pgconn.tls.SslMode.VERIFY_FULL);
+        }
         applyUrl(builder, properties);
         applyIdentity(builder, properties);
         applyBehaviour(builder, properties);
@@ -57,6 +62,9 @@ final class ConnConfigAssembler {
         }
         customizers.forEach(c -> c.customize(builder));
         ConnConfig config = build(builder, properties);
+        if (bundle != null) {
+            checkNoFiles(bundle, config);
+        }
         if (config.hosts().stream().allMatch(ConnConfigAssembler::isNoHost)) {
             throw new NoPgConnHostException();
         }
@@ -66,9 +74,31 @@ final class ConnConfigAssembler {
     /** URL plus the discrete properties that say where and as whom: what the properties adapter exposes. */
     static ConnConfig identity(PgConnProperties properties, PropertyResolver environment) {
         ConnConfig.Builder builder = ConnConfig.builder().environment(hostVariables(environment));
+        if (properties.getSsl().getBundle() != null) {
+            builder.sslMode(io.pgconn.tls.SslMode.VERIFY_FULL);
+        }
         applyUrl(builder, properties);
         applyIdentity(builder, properties);
         return build(builder, properties);
+    }
+
+    /** A bundle and files would be two answers to "what do I trust, which key do I present": refuse both. */
+    private static void checkNoFiles(String bundle, ConnConfig config) {
+        List<String> files = new java.util.ArrayList<>();
+        if (config.sslRootCert() != null) {
+            files.add("pg.conn.ssl.root-cert (sslrootcert)");
+        }
+        if (config.sslCert() != null) {
+            files.add("pg.conn.ssl.cert (sslcert)");
+        }
+        if (config.sslKey() != null) {
+            files.add("pg.conn.ssl.key (sslkey)");
+        }
+        if (!files.isEmpty()) {
+            throw new InvalidPgConnPropertyException(SslBundleTls.PROPERTY, bundle, "cannot be combined with "
+                    + String.join(", ", files) + ": take the trust and the client key either from the SSL bundle"
+                    + " or from files, not both", null);
+        }
     }
 
     static boolean isNoHost(HostSpec host) {

@@ -9,6 +9,7 @@ import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.ssl.SslBundles;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
@@ -21,7 +22,7 @@ import org.springframework.core.env.Environment;
  * With actuator present, {@link PgConnSanitizingFunction} keeps the passwords out of the
  * {@code env} and {@code configprops} endpoints.
  */
-@AutoConfiguration
+@AutoConfiguration(afterName = "org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration")
 @ConditionalOnClass(PgConnectionFactory.class)
 @EnableConfigurationProperties(PgConnProperties.class)
 public final class PgConnAutoConfiguration {
@@ -66,11 +67,17 @@ public final class PgConnAutoConfiguration {
         @Bean(name = FACTORY_BEAN_NAME, destroyMethod = "")
         PgConnectionFactory pgConnectionFactory(PgConnProperties properties, PgConnConnectionDetails connectionDetails,
                 ObjectProvider<ConnConfigCustomizer> customizers, ObjectProvider<PgTracer> tracers, Environment environment,
-                FailoverTrackers pgConnFailoverTrackers, ObjectProvider<FailoverTracker> pgConnFailoverTracker) {
+                FailoverTrackers pgConnFailoverTrackers, ObjectProvider<FailoverTracker> pgConnFailoverTracker,
+                ObjectProvider<SslBundles> sslBundles) {
             ConnConfig config = ConnConfigAssembler.assemble(properties, connectionDetails,
                     customizers.orderedStream().toList(), environment);
-            PgConnectionFactory factory = PgConnectionFactory.builder(config)
-                    .tracer(CompositePgTracer.of(tracers.orderedStream().toList())).build();
+            PgConnectionFactory.Builder builder = PgConnectionFactory.builder(config)
+                    .tracer(CompositePgTracer.of(tracers.orderedStream().toList()));
+            String bundle = properties.getSsl().getBundle();
+            if (bundle != null) {
+                SslBundleTls.apply(bundle, sslBundles.getIfAvailable(), builder);
+            }
+            PgConnectionFactory factory = builder.build();
             // the FailoverTracker bean is one of the tracers: it sees this factory's every connect
             pgConnFailoverTracker.ifAvailable(tracker -> pgConnFailoverTrackers.register(factory, tracker));
             return factory;

@@ -278,6 +278,13 @@ public class PgConnProperties {
         private @Nullable SslNegotiation negotiation;
 
         /**
+         * Name of a Spring Boot SSL bundle (spring.ssl.bundle.*) whose trust store and, if it has
+         * one, key store are used instead of 'root-cert', 'cert' and 'key'. With a bundle, 'mode'
+         * defaults to verify-full.
+         */
+        private @Nullable String bundle;
+
+        /**
          * PEM file of trusted root certificates, or 'system' for the JVM's trust store.
          */
         private @Nullable Path rootCert;
@@ -316,6 +323,14 @@ public class PgConnProperties {
 
         public void setNegotiation(@Nullable SslNegotiation negotiation) {
             this.negotiation = negotiation;
+        }
+
+        public @Nullable String getBundle() {
+            return this.bundle;
+        }
+
+        public void setBundle(@Nullable String bundle) {
+            this.bundle = bundle;
         }
 
         public @Nullable Path getRootCert() {
