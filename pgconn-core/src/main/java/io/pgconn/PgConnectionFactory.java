@@ -7,6 +7,7 @@ import io.pgconn.connect.ConnectResources;
 import io.pgconn.failover.HostStatus;
 import io.pgconn.failover.HostStatusRegistry;
 import io.pgconn.failover.MultiHostConnector;
+import io.pgconn.failover.ServerRole;
 import io.pgconn.failover.TypeOidCache;
 import io.pgconn.session.DefaultPgConnection;
 import io.pgconn.tls.SslContextFactory;
@@ -41,6 +42,8 @@ public final class PgConnectionFactory implements AutoCloseable {
     private final ConnectResources resources;
     private final MultiHostConnector connector;
     private final PgTracer tracer;
+    private final TrustManagerFactory trustManagerFactory;
+    private final KeyManagerFactory keyManagerFactory;
     private final Set<DefaultPgConnection> open = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile CompletableFuture<Void> closeFuture;
@@ -52,6 +55,8 @@ public final class PgConnectionFactory implements AutoCloseable {
                 : builder.transport != null ? builder.transport : Transport.best();
         this.group = ownsGroup ? transport.newEventLoopGroup(builder.threads) : builder.group;
         this.tracer = builder.tracer;
+        this.trustManagerFactory = builder.trustManagerFactory;
+        this.keyManagerFactory = builder.keyManagerFactory;
         this.resources = new ConnectResources(group, transport, tracer,
                 new SslContextFactory(builder.trustManagerFactory, builder.keyManagerFactory));
         this.connector = new MultiHostConnector(resources, new HostStatusRegistry(builder.clock), new TypeOidCache(builder.clock),
@@ -106,6 +111,35 @@ public final class PgConnectionFactory implements AutoCloseable {
     /** What the factory remembers about each configured host, in configuration order. */
     public List<HostStatus> hostStatuses() {
         return connector.registry().statuses(config.hosts().stream().map(HostSpec::label).toList());
+    }
+
+    /**
+     * Tells this factory's host memory what a watcher outside it (e.g. a health monitor's probe)
+     * just saw: {@code host} answered in {@code role}. The next {@code connect()} orders hosts by it
+     * as if one of its own attempts had found it so.
+     */
+    public void reportHostUp(HostSpec host, ServerRole role) {
+        connector.registry().recordUp(host.label(), Objects.requireNonNull(role, "role"));
+    }
+
+    /**
+     * Tells this factory's host memory that {@code host} just failed a watcher's probe: the next
+     * {@code connect()} tries it last, for {@code hostRecheckInterval}. {@code reason} must hold no secret.
+     */
+    public void reportHostDown(HostSpec host, String reason) {
+        connector.registry().recordDown(host.label(), Objects.requireNonNull(reason, "reason"));
+    }
+
+    /**
+     * A builder for another factory with {@code config} and this factory's in-memory TLS material,
+     * but its own event loops, tracer and host memory: for a helper (such as a health monitor) that
+     * must reach the same servers without showing up in this factory's traces or connection count.
+     */
+    public Builder builderWithSameTls(ConnConfig config) {
+        Builder builder = builder(config);
+        builder.trustManagerFactory = trustManagerFactory;
+        builder.keyManagerFactory = keyManagerFactory;
+        return builder;
     }
 
     /**

@@ -119,6 +119,8 @@ public class PgConnProperties {
 
     private final Keepalive keepalive = new Keepalive();
 
+    private final Health health = new Health();
+
     public @Nullable String getUrl() {
         return this.url;
     }
@@ -261,6 +263,32 @@ public class PgConnProperties {
 
     public Keepalive getKeepalive() {
         return this.keepalive;
+    }
+
+    public Health getHealth() {
+        return this.health;
+    }
+
+    /** Live host view behind the health contributor. */
+    public static class Health {
+
+        /**
+         * Time between two probes of each configured host by the health monitor (one idle
+         * connection per host, one round trip per probe). A crashed or frozen host shows down
+         * within this plus 'host-connect-timeout'.
+         */
+        private Duration hostCheckInterval = Duration.ofSeconds(1);
+
+        public Duration getHostCheckInterval() {
+            return this.hostCheckInterval;
+        }
+
+        public void setHostCheckInterval(Duration hostCheckInterval) {
+            if (hostCheckInterval.isNegative() || hostCheckInterval.isZero()) {
+                throw new IllegalArgumentException("pg.conn.health.host-check-interval must be positive, was " + hostCheckInterval);
+            }
+            this.hostCheckInterval = hostCheckInterval;
+        }
     }
 
     /** TLS settings. */

@@ -3,6 +3,7 @@ package io.pgconn.spring.boot.autoconfigure.health;
 import io.pgconn.PgConnectionFactory;
 import io.pgconn.spring.boot.autoconfigure.FailoverTrackers;
 import io.pgconn.spring.boot.autoconfigure.PgConnAutoConfiguration;
+import io.pgconn.spring.boot.autoconfigure.PgConnProperties;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -15,6 +16,7 @@ import org.springframework.boot.health.contributor.HealthContributor;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.context.annotation.Bean;
 
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -34,11 +36,13 @@ public final class PgConnHealthContributorAutoConfiguration {
     @Bean
     @ConditionalOnMissingBean(name = { "pgConnHealthIndicator", "pgConnHealthContributor" })
     HealthContributor pgConnHealthContributor(ConfigurableListableBeanFactory beanFactory,
-            ObjectProvider<FailoverTrackers> pgConnFailoverTrackers, PgConnHealthProperties properties) {
+            ObjectProvider<FailoverTrackers> pgConnFailoverTrackers, PgConnHealthProperties properties,
+            ObjectProvider<PgConnProperties> pgConnProperties) {
         FailoverTrackers trackers = pgConnFailoverTrackers.getIfAvailable(FailoverTrackers::new);
+        Duration interval = pgConnProperties.getIfAvailable(PgConnProperties::new).getHealth().getHostCheckInterval();
         Map<String, PgConnHealthIndicator> indicators = new LinkedHashMap<>();
         beanFactory.getBeansOfType(PgConnectionFactory.class).forEach((name, factory) -> indicators.put(name,
-                new PgConnHealthIndicator(factory, trackers.of(factory), properties)));
+                new PgConnHealthIndicator(factory, trackers.of(factory), properties, interval, name)));
         return indicators.size() == 1 ? indicators.values().iterator().next() : new PgConnHealthIndicators(indicators);
     }
 }
