@@ -50,7 +50,7 @@ final class ConnConfigAssembler {
         String bundle = properties.getSsl().getBundle();
         if (bundle != null) {
             // a bundle is trust material: verify with it unless the URL or ssl.mode say otherwise
-            builder.sslMode(io.pgconn.tls.SslMode.VERIFY_FULL);
+            builder.sslMode(io.pgconn.config.SslMode.VERIFY_FULL);
         }
         applyUrl(builder, properties);
         applyIdentity(builder, properties);
@@ -75,7 +75,7 @@ final class ConnConfigAssembler {
     static ConnConfig identity(PgConnProperties properties, PropertyResolver environment) {
         ConnConfig.Builder builder = ConnConfig.builder().environment(hostVariables(environment));
         if (properties.getSsl().getBundle() != null) {
-            builder.sslMode(io.pgconn.tls.SslMode.VERIFY_FULL);
+            builder.sslMode(io.pgconn.config.SslMode.VERIFY_FULL);
         }
         applyUrl(builder, properties);
         applyIdentity(builder, properties);

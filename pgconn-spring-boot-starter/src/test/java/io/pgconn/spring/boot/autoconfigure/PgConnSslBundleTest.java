@@ -2,7 +2,7 @@ package io.pgconn.spring.boot.autoconfigure;
 
 import io.pgconn.PgConnectionFactory;
 import io.pgconn.testkit.PgTls;
-import io.pgconn.tls.SslMode;
+import io.pgconn.config.SslMode;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -5,7 +5,7 @@ import io.pgconn.PgConnectionFactory;
 import io.pgconn.QueryResult;
 import io.pgconn.config.ConnConfig;
 import io.pgconn.config.HostSpec;
-import io.pgconn.failover.ServerRole;
+import io.pgconn.ServerRole;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -66,7 +66,7 @@ final class HostMonitor {
         ConnConfig config = applicationFactory.config();
         this.hostConfig = config.toBuilder().hosts(List.of(host))
                 .applicationName(config.applicationName() == null ? "pgconn-health" : config.applicationName() + "-health")
-                .targetSessionAttrs(io.pgconn.failover.TargetSessionAttrs.ANY).connectTimeout(probeTimeout)
+                .targetSessionAttrs(io.pgconn.config.TargetSessionAttrs.ANY).connectTimeout(probeTimeout)
                 .hostConnectTimeout(probeTimeout).extensionTypes(List.of()).keepalives(true).build();
     }
 

@@ -2,7 +2,7 @@ package io.pgconn.spring.boot.autoconfigure.health;
 
 import io.pgconn.PgConnectionFactory;
 import io.pgconn.config.ConnConfig;
-import io.pgconn.failover.TargetSessionAttrs;
+import io.pgconn.config.TargetSessionAttrs;
 import io.pgconn.spring.boot.autoconfigure.FailoverTracker;
 import org.jspecify.annotations.Nullable;
 

@@ -1,7 +1,7 @@
 package io.pgconn.spring.boot.autoconfigure.health;
 
-import io.pgconn.failover.HostStatus;
-import io.pgconn.failover.ServerRole;
+import io.pgconn.HostStatus;
+import io.pgconn.ServerRole;
 import org.jspecify.annotations.Nullable;
 
 import java.time.Instant;
