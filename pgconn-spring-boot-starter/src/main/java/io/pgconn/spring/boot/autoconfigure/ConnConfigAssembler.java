@@ -20,8 +20,21 @@ import java.util.function.Consumer;
  */
 final class ConnConfigAssembler {
 
-    /** libpq keywords as core's messages name them, and the property that sets each. */
+    /** Core's setting names ({@link PgConfigException#keyword()}) and the property that sets each. */
     private static final Map<String, String> PROPERTY_BY_KEYWORD = Map.ofEntries(
+            Map.entry("host", "pg.conn.hosts"),
+            Map.entry("hostaddr", "pg.conn.hosts"),
+            Map.entry("port", "pg.conn.hosts"),
+            Map.entry("dbname", "pg.conn.database"),
+            Map.entry("user", "pg.conn.username"),
+            Map.entry("target_session_attrs", "pg.conn.target-session-attrs"),
+            Map.entry("load_balance_hosts", "pg.conn.load-balance-hosts"),
+            Map.entry("connect_timeout", "pg.conn.host-connect-timeout"),
+            Map.entry("sslsni", "pg.conn.ssl.sni"),
+            Map.entry("sslpassword", "pg.conn.ssl.key-password"),
+            Map.entry("keepalives", "pg.conn.keepalive.enabled"),
+            Map.entry("keepalives_idle", "pg.conn.keepalive.idle"),
+            Map.entry("keepalives_interval", "pg.conn.keepalive.interval"),
             Map.entry("sslmode", "pg.conn.ssl.mode"),
             Map.entry("sslnegotiation", "pg.conn.ssl.negotiation"),
             Map.entry("sslrootcert", "pg.conn.ssl.root-cert"),
@@ -211,7 +224,7 @@ final class ConnConfigAssembler {
         try {
             return builder.build();
         } catch (PgConfigException e) {
-            throw invalid(propertyNamedIn(e.getMessage()), e, properties);
+            throw invalid(propertyFor(e), e, properties);
         }
     }
 
@@ -225,7 +238,9 @@ final class ConnConfigAssembler {
         List<String> secrets = secrets(p, null);
         String hidden = ConnectionStringSecrets.hide(message, secrets);
         boolean clean = hidden.equals(message) && e.getCause() == null;
-        InvalidPgConnPropertyException invalid = new InvalidPgConnPropertyException(property, null, hidden, clean ? e : null);
+        // core leaves out values of secret settings; the URL's value is never shown (it may hold a password)
+        String value = "pg.conn.url".equals(property) ? null : e.value().orElse(null);
+        InvalidPgConnPropertyException invalid = new InvalidPgConnPropertyException(property, value, hidden, clean ? e : null);
         if (!clean) {
             invalid.setStackTrace(e.getStackTrace());
         }
@@ -250,21 +265,12 @@ final class ConnConfigAssembler {
         return secrets;
     }
 
-    /** The property behind the first libpq keyword core's message names; {@code pg.conn} when none matches. */
-    static String propertyNamedIn(@Nullable String message) {
-        if (message == null) {
-            return "pg.conn";
-        }
-        int best = Integer.MAX_VALUE;
-        String property = "pg.conn";
-        for (Map.Entry<String, String> entry : PROPERTY_BY_KEYWORD.entrySet()) {
-            int at = message.indexOf(entry.getKey());
-            if (at >= 0 && at < best) {
-                best = at;
-                property = entry.getValue();
-            }
-        }
-        return property;
+    /**
+     * The property that sets the setting core names ({@link PgConfigException#keyword()}); {@code pg.conn.url}
+     * for settings only a connection string sets, {@code pg.conn} when the error is not about one setting.
+     */
+    static String propertyFor(PgConfigException e) {
+        return e.keyword().map(keyword -> PROPERTY_BY_KEYWORD.getOrDefault(keyword, "pg.conn.url")).orElse("pg.conn");
     }
 
     private static <T> void set(@Nullable T value, Consumer<T> setter) {

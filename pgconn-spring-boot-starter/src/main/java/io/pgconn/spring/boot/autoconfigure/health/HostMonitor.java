@@ -129,21 +129,16 @@ final class HostMonitor {
         if (current != null) {
             current.close(); // not awaited: a frozen server would hold the probe
         }
-        String reason = reason(failure);
-        boolean wasUp = this.view.isUp();
+        Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+        String reason = HostFailureReason.of(cause, this.host, this.probeTimeout);
+        boolean changed = !reason.equals(this.view.error());
         this.view = this.view.down(reason, this.clock.instant());
         this.applicationFactory.reportHostDown(this.host, reason);
-        if (wasUp && logger.isInfoEnabled()) {
-            logger.info("pgconn health: host " + this.host.label() + " is down: " + reason);
+        if (changed) {
+            // the short reason goes to health; the whole story, once per change, to the log
+            logger.info("pgconn health: host " + this.host.label() + " is down: " + reason
+                    + (cause instanceof TimeoutException ? "" : " (" + cause.getMessage() + ")"));
         }
-    }
-
-    private String reason(Throwable failure) {
-        Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
-        if (cause instanceof TimeoutException) {
-            return "no answer within " + this.probeTimeout.toMillis() + " ms";
-        }
-        return cause.getMessage() != null ? cause.getMessage() : cause.getClass().getSimpleName();
     }
 
     void close() {
