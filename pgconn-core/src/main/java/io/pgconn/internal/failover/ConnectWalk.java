@@ -71,7 +71,7 @@ final class ConnectWalk {
     }
 
     CompletableFuture<ConnectionControl> start() {
-        SafeTracer.run(tracer(), t -> t.connectStarted(new PgTracer.ConnectStarted(id, hosts.stream().map(HostSpec::label).toList(), target)));
+        SafeTracer.run(tracer(), t -> t.connectStarted(PgTracer.ConnectStarted.of(id, hosts, target)));
         CompletableFuture<ConnectionControl> caller = callerFuture();
         // the walk runs on its loop from the start: the timers and the dial need no wake-up of another thread
         if (loop.inEventLoop()) {
@@ -173,7 +173,7 @@ final class ConnectWalk {
         currentScope = scope;
         attempts++;
         long attemptStart = System.nanoTime();
-        SafeTracer.run(tracer(), t -> t.hostAttemptStarted(new PgTracer.HostAttemptStarted(id, host.label(), address.toString(), pass,
+        SafeTracer.run(tracer(), t -> t.hostAttemptStarted(PgTracer.HostAttemptStarted.of(id, host, address, pass,
                 config.sslMode().startsWithTls())));
         HostAttempt attempt = new HostAttempt(host, scope, budget);
         attempt.future().whenComplete((connection, error) -> {
@@ -246,8 +246,7 @@ final class ConnectWalk {
 
     private void attemptEnded(HostSpec host, SocketAddress address, PgTracer.HostOutcome outcome, ConnectionControl connection,
                               PgException error, Duration elapsed) {
-        SafeTracer.run(tracer(), t -> t.hostAttemptEnded(new PgTracer.HostAttemptEnded(id, host.label(),
-                address == null ? null : address.toString(), outcome,
+        SafeTracer.run(tracer(), t -> t.hostAttemptEnded(PgTracer.HostAttemptEnded.of(id, host, address, outcome,
                 connection != null ? connection.role() : error instanceof RoleMismatchException m ? m.role() : null,
                 connection != null ? connection.tlsProtocol().orElse(null) : null,
                 connection != null ? connection.authMethod() : null, error, elapsed)));
@@ -282,8 +281,10 @@ final class ConnectWalk {
         }
         held.release(connection);
         Duration elapsed = Duration.ofNanos(System.nanoTime() - startNanos);
-        SafeTracer.run(tracer(), t -> t.connectEnded(new PgTracer.ConnectEnded(id, connection == null ? null : connection.host(),
-                connection == null ? null : connection.role(), attempts, error, elapsed)));
+        SafeTracer.run(tracer(), t -> t.connectEnded(connection == null
+                ? new PgTracer.ConnectEnded(id, null, null, attempts, error, elapsed)
+                : new PgTracer.ConnectEnded(id, connection.host(), connection.role(), attempts, null, elapsed, connection.hostSpec(),
+                        connection.remoteAddress(), connection.tlsProtocol().orElse(null), connection.authMethod())));
     }
 
     private PgTracer tracer() {
