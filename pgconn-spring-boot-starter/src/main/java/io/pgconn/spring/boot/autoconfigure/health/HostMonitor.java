@@ -2,7 +2,6 @@ package io.pgconn.spring.boot.autoconfigure.health;
 
 import io.pgconn.PgConnection;
 import io.pgconn.PgConnectionFactory;
-import io.pgconn.QueryResult;
 import io.pgconn.config.ConnConfig;
 import io.pgconn.config.HostSpec;
 import io.pgconn.ServerRole;
@@ -21,7 +20,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Watches one configured host through an idle connection of its own: each {@link #probe()} asks
- * the server its role now (one round trip), or opens the connection when there is none. A probe
+ * the server its role now ({@link PgConnection#currentRole()}, one round trip), or opens the
+ * connection when there is none. A probe
  * that fails or does not answer within the probe timeout (a crashed server, a frozen one) drops the
  * connection and marks the host down; every answer is also told to the application's factory, so
  * its next {@code connect()} orders hosts by what was just seen.
@@ -29,9 +29,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 final class HostMonitor {
 
     private static final Log logger = LogFactory.getLog(HostMonitor.class);
-
-    /** Role and read-only-ness now, not at session start: a promoted standby answers differently. */
-    static final String ROLE_QUERY = "SELECT pg_is_in_recovery(), current_setting('transaction_read_only')";
 
     private final HostSpec host;
 
@@ -86,7 +83,9 @@ final class HostMonitor {
         CompletableFuture<PgConnection> ready = current != null && !current.isClosed()
                 ? CompletableFuture.completedFuture(current)
                 : this.monitorFactory.connect(this.hostConfig).thenApply(this::keep);
-        return ready.thenCompose(this::askRole)
+        // the role now, not at session start (a promoted standby answers differently), with the
+        // probe core's connect path uses
+        return ready.thenCompose(PgConnection::currentRole)
                 .orTimeout(this.probeTimeout.toMillis(), TimeUnit.MILLISECONDS)
                 .handle((role, failure) -> {
                     // once closed, a failure is its own connection closing under it: nothing learned about the host
@@ -105,15 +104,6 @@ final class HostMonitor {
     private PgConnection keep(PgConnection opened) {
         this.connection = opened;
         return opened;
-    }
-
-    private CompletableFuture<ServerRole> askRole(PgConnection connection) {
-        return connection.simpleQuery(ROLE_QUERY).thenApply(HostMonitor::role);
-    }
-
-    private static ServerRole role(QueryResult result) {
-        List<String> row = result.rows().get(0);
-        return ServerRole.of("t".equals(row.get(0)), "on".equals(row.get(1)));
     }
 
     private void up(ServerRole role) {
