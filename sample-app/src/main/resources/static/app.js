@@ -125,7 +125,9 @@ async function pollMeters() {
 
 function formatMeasurement(measurement, baseUnit) {
   const value = Number.isInteger(measurement.value) ? measurement.value : measurement.value.toFixed(3);
-  return measurement.statistic === "COUNT" || !baseUnit ? String(value) : value + " " + baseUnit;
+  // counts (COUNT, ACTIVE_TASKS) have no unit; times and values are in the meter's base unit
+  const counted = measurement.statistic === "COUNT" || measurement.statistic === "ACTIVE_TASKS";
+  return counted || !baseUnit ? String(value) : value + " " + baseUnit;
 }
 
 function showFailoverDone(failover) {
