@@ -53,8 +53,8 @@ final class HostMonitors implements AutoCloseable {
     }
 
     private void probeAll() {
-        CompletableFuture<?>[] probes = this.monitors.stream().map(HostMonitor::probe).toArray(CompletableFuture[]::new);
-        CompletableFuture.allOf(probes).thenRun(() -> {
+        List<CompletableFuture<Void>> probes = this.monitors.stream().map(HostMonitor::probe).toList();
+        CompletableFuture.allOf(probes.toArray(new CompletableFuture<?>[0])).thenRun(() -> {
             HostView active = activeHost();
             if (active != null) {
                 // the monitors see a failover without any application traffic
