@@ -98,6 +98,8 @@ class PgConnFailoverHealthIT {
                 .isEqualTo("standby");
         assertThat(down.jsonString()).doesNotContain(StarterCluster.PASSWORD);
         System.out.println("health while no primary: " + down.jsonString());
+        assertThat(this.factory.hostStatuses().get(0).state()).as("the factory's host memory learned it from the monitor")
+                .isEqualTo(io.pgconn.HostStatus.State.DOWN);
         assertThat(this.factory.connect()).as("application traffic in the window: no read-write host")
                 .failsWithin(Duration.ofSeconds(10));
 
