@@ -11,7 +11,6 @@ import io.pgconn.PgTimeoutException;
 import io.pgconn.config.ConnConfig;
 import io.pgconn.config.HostSpec;
 import io.pgconn.internal.connect.AttemptScope;
-import io.pgconn.internal.connect.ConnectResources;
 import io.pgconn.internal.connect.HostConnector;
 import io.pgconn.internal.session.ConnectionControl;
 import io.pgconn.trace.PgTracer;
@@ -35,8 +34,8 @@ final class ConnectWalk {
 
     private final long id;
     private final ConnConfig config;
-    private final ConnectResources resources;
-    private final HostConnector hostConnector;
+    private final PgTracer tracer;
+    private final Endpoints endpoints;
     private final HostStatusRegistry registry;
     private final TypeOidDiscovery typeOids;
     private final List<HostSpec> hosts;
@@ -56,18 +55,19 @@ final class ConnectWalk {
     private int pass = 1;
     private int attempts;
 
-    ConnectWalk(long id, ConnConfig config, ConnectResources resources, HostConnector hostConnector, HostStatusRegistry registry,
+    /** @param loop the loop the walk, its timers and its channels run on */
+    ConnectWalk(long id, ConnConfig config, EventLoop loop, PgTracer tracer, Endpoints endpoints, HostStatusRegistry registry,
                 TypeOidDiscovery typeOids, List<HostSpec> hosts, RandomGenerator addressShuffle) {
         this.id = id;
         this.config = config;
-        this.resources = resources;
-        this.hostConnector = hostConnector;
+        this.tracer = tracer;
+        this.endpoints = endpoints;
         this.registry = registry;
         this.typeOids = typeOids;
         this.hosts = hosts;
         this.addressShuffle = addressShuffle;
         this.target = config.targetSessionAttrs();
-        this.loop = resources.group().next();
+        this.loop = loop;
     }
 
     CompletableFuture<ConnectionControl> start() {
@@ -148,7 +148,7 @@ final class ConnectWalk {
         }
         HostSpec host = hosts.get(index++);
         currentHost = host;
-        resources.resolver().resolve(host, addressShuffle).whenComplete((addresses, error) -> {
+        endpoints.resolve(host, addressShuffle).whenComplete((addresses, error) -> {
             if (error != null) {
                 failed(host, null, HostConnector.asPgException(error, host.label()), Duration.ZERO);
                 nextHost();
@@ -196,7 +196,7 @@ final class ConnectWalk {
                 tryAddress(host, addresses, position + 1);
             }
         });
-        hostConnector.connect(config, host, address, budget, scope)
+        endpoints.connect(config, host, address, budget, scope)
                 .thenCompose(connection -> checkRole(connection))
                 .whenComplete(attempt::settle);
     }
@@ -288,7 +288,7 @@ final class ConnectWalk {
     }
 
     private PgTracer tracer() {
-        return resources.tracer();
+        return tracer;
     }
 
     /** One host attempt bounded by its budget; a connection that arrives after the budget is closed. */
