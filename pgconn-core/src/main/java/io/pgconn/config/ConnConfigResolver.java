@@ -1,6 +1,5 @@
 package io.pgconn.config;
 
-import io.pgconn.PgConfigException;
 import io.pgconn.config.Keywords.Binding;
 
 import java.nio.file.Path;
@@ -98,7 +97,7 @@ final class ConnConfigResolver {
         List<HostSpec> explicit = given.get(Setting.HOSTS);
         if (explicit != null) {
             if (explicit.isEmpty() || explicit.stream().anyMatch(Objects::isNull)) {
-                throw new PgConfigException(null, "invalid hosts value: " + explicit + " (expected at least one host, no null entries)");
+                throw SafeText.settingError("host", String.valueOf(explicit), "invalid hosts value: " + explicit + " (expected at least one host, no null entries)");
             }
             return List.copyOf(explicit);
         }

@@ -1,6 +1,5 @@
 package io.pgconn.config;
 
-import io.pgconn.PgConfigException;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -28,11 +27,11 @@ final class HostListResolver {
         List<String> ports = split(port);
         int count = !addrs.isEmpty() ? addrs.size() : Math.max(hosts.size(), 1);
         if (!hosts.isEmpty() && hosts.size() != count) {
-            throw new PgConfigException(null, "could not match " + hosts.size() + " host names to " + count
+            throw SafeText.settingError("host", host, "could not match " + hosts.size() + " host names to " + count
                     + " hostaddr values (host=\"" + SafeText.excerpt(host) + "\", hostaddr=\"" + SafeText.excerpt(hostaddr) + "\")");
         }
         if (ports.size() > 1 && ports.size() != count) {
-            throw new PgConfigException(null, "could not match " + ports.size() + " port numbers to " + count
+            throw SafeText.settingError("port", port, "could not match " + ports.size() + " port numbers to " + count
                     + " hosts (port=\"" + SafeText.excerpt(port) + "\"; expected one port for all hosts or one per host)");
         }
         List<HostSpec> specs = new ArrayList<>(count);

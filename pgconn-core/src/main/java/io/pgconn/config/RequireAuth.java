@@ -83,7 +83,7 @@ public final class RequireAuth {
     }
 
     private static PgConfigException invalid(String value, String why) {
-        return new PgConfigException(null, "invalid require_auth value \"" + SafeText.excerpt(value) + "\": " + why);
+        return SafeText.settingError("require_auth", value, "invalid require_auth value \"" + SafeText.excerpt(value) + "\": " + why);
     }
 
     /** Whether the server may authenticate this way. */

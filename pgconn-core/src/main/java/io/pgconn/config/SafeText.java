@@ -1,5 +1,7 @@
 package io.pgconn.config;
 
+import io.pgconn.PgConfigException;
+
 import java.util.regex.Pattern;
 
 /**
@@ -28,7 +30,7 @@ final class SafeText {
         if (text == null) {
             return "null";
         }
-        String masked = maskUserInfo(PASSWORD_VALUE.matcher(text).replaceAll("$1***"));
+        String masked = mask(text);
         StringBuilder out = new StringBuilder(Math.min(masked.length(), MAX_EXCERPT + 1));
         for (int i = 0; i < masked.length() && out.length() < MAX_EXCERPT; i++) {
             char c = masked.charAt(i);
@@ -75,6 +77,26 @@ final class SafeText {
             return token.substring(0, colon + 1) + "***";
         }
         return token;
+    }
+
+    /**
+     * A configuration error about one setting, built the one way the config package builds them: the
+     * {@link PgConfigException#keyword() keyword} and {@link PgConfigException#value() value} are held to
+     * the rule the message follows — text in which {@link #excerpt} would mask something (a password moved
+     * out of its place by a malformed string, URI user-info) is not carried at all, so that a caller
+     * reading {@code value()} meets no secret either. A secret setting's value is dropped by the exception.
+     */
+    static PgConfigException settingError(String keyword, String value, String message) {
+        return PgConfigException.ofSetting(unlessMasked(keyword), unlessMasked(value), message);
+    }
+
+    /** {@code text} as given, or {@code null} when masking would change it. */
+    private static String unlessMasked(String text) {
+        return text == null || !mask(text).equals(text) ? null : text;
+    }
+
+    private static String mask(String text) {
+        return maskUserInfo(PASSWORD_VALUE.matcher(text).replaceAll("$1***"));
     }
 
     /** Whether {@code text} ends with a password label, so that what follows it is a password out of place. */

@@ -24,8 +24,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * user-info {@code user:pw@} — are mutated the way real typos and fuzzers move a password out of its
  * position: an upper-case scheme (read as key=value), stray tokens such as {@code maxMessageSize= }
  * or an unclosed quote in front of it, lost spaces, extra or missing quotes and separators. Parsing
- * either succeeds or fails with a {@link PgConfigException} whose message chain does not contain the
- * password.
+ * either succeeds or fails with a {@link PgConfigException} whose message chain, {@code keyword()} and
+ * {@code value()} do not contain the password.
  */
 class ParseErrorSecretsPropertiesTest {
 
@@ -60,6 +60,9 @@ class ParseErrorSecretsPropertiesTest {
                         input.get2(), dsn).doesNotContain(PASSWORD);
             }
             assertThat(e.toString()).doesNotContain(PASSWORD);
+            // the structured value (for callers such as the starter) is held to the same rule as the message
+            assertThat(e.value().orElse("")).as("value() for %s after %s", dsn, input.get2()).doesNotContain(PASSWORD);
+            assertThat(e.keyword().orElse("")).as("keyword() for %s after %s", dsn, input.get2()).doesNotContain(PASSWORD);
         }
     }
 
@@ -72,11 +75,13 @@ class ParseErrorSecretsPropertiesTest {
                 "host=db maxMessageSize= password='" + PASSWORD + "'",
                 "host=db port=5432password=" + PASSWORD,
                 "host=db sslmode=require" + "password=" + PASSWORD,
-                "alice:" + PASSWORD + "@db/app")) {
+                "alice:" + PASSWORD + "@db/app",
+                "host=db min_protocol_version='x password=" + PASSWORD + "'")) {
             try {
                 ConnConfig.parse(dsn, EnvironmentSource.of(Map.of()));
             } catch (PgConfigException e) {
                 assertThat(e.getMessage()).as(dsn).doesNotContain(PASSWORD);
+                assertThat(e.value().orElse("")).as(dsn).doesNotContain(PASSWORD);
             }
         }
     }

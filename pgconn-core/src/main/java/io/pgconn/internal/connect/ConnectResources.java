@@ -23,13 +23,18 @@ public final class ConnectResources {
     private final Dialer dialer;
     private final SaltedPasswordCache saltedPasswords = new SaltedPasswordCache(64);
     private final Map<TlsSettings, SslContext> sslContexts = new ConcurrentHashMap<>();
-    private final SslContextFactory sslContextFactory = new SslContextFactory();
+    private final SslContextFactory sslContextFactory;
     private final PgTracer tracer;
     private final HostNameLookups lookups = new HostNameLookups();
     private final AddressResolver resolver;
 
     public ConnectResources(EventLoopGroup group, Transport transport, PgTracer tracer) {
+        this(group, transport, tracer, new SslContextFactory());
+    }
+
+    public ConnectResources(EventLoopGroup group, Transport transport, PgTracer tracer, SslContextFactory sslContextFactory) {
         this.group = group;
+        this.sslContextFactory = sslContextFactory;
         this.dialer = new Dialer(group, transport);
         this.tracer = tracer;
         this.resolver = new AddressResolver(lookups, transport);

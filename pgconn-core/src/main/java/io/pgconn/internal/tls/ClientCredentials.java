@@ -32,13 +32,13 @@ record ClientCredentials(PrivateKey key, List<X509Certificate> chain) {
     static ClientCredentials load(TlsSettings settings, String hostLabel) {
         if (settings.key() == null) {
             // libpq: "certificate present, but not private key file"
-            throw new PgConfigException(hostLabel, "sslcert file \"" + settings.cert()
+            throw new PgConfigException(hostLabel, "sslkey", null, "sslcert file \"" + settings.cert()
                     + "\" is present, but no private key file is set (sslkey)");
         }
         List<X509Certificate> chain = PemFiles.certificates("sslcert", settings.cert(), hostLabel);
         PrivateKey key = PrivateKeys.load(settings.key(), settings.keyPassword(), hostLabel);
         if (!matches(key, chain.get(0).getPublicKey())) {
-            throw new PgConfigException(hostLabel, "certificate in sslcert file \"" + settings.cert()
+            throw new PgConfigException(hostLabel, "sslcert", settings.cert().toString(), "certificate in sslcert file \"" + settings.cert()
                     + "\" does not match private key file \"" + settings.key() + "\"");
         }
         return new ClientCredentials(key, chain);

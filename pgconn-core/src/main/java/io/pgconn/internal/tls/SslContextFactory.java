@@ -13,6 +13,7 @@ import io.pgconn.PgConfigException;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
+import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.TrustManagerFactory;
 
@@ -37,6 +38,26 @@ public final class SslContextFactory {
             ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT,
             ALPN_POSTGRESQL);
 
+    /** Trust material given in memory instead of {@code sslrootcert}, or {@code null}. */
+    private final TrustManagerFactory trust;
+
+    /** Client key and certificate given in memory instead of {@code sslcert}/{@code sslkey}, or {@code null}. */
+    private final KeyManagerFactory keys;
+
+    /** Trust and client key from the settings' files. */
+    public SslContextFactory() {
+        this(null, null);
+    }
+
+    /**
+     * Trust and client key material given in memory (e.g. a Spring Boot SSL bundle), used instead of
+     * {@code sslrootcert} and {@code sslcert}/{@code sslkey}; either may be {@code null} to keep the files'.
+     */
+    public SslContextFactory(TrustManagerFactory trust, KeyManagerFactory keys) {
+        this.trust = trust;
+        this.keys = keys;
+    }
+
     /**
      * Builds a client context.
      *
@@ -57,8 +78,16 @@ public final class SslContextFactory {
                 .protocols(settings.enabledProtocols())
                 // libpq 17 offers ALPN on every TLS connection; only direct negotiation insists on it
                 .applicationProtocolConfig(ALPN);
-        configureTrust(builder, settings, hostLabel);
-        if (ClientCredentials.certificateFileExists(settings)) {
+        if (trust != null) {
+            // in-memory roots count as a root certificate file that exists: every sslmode but disable then
+            // verifies the chain, as libpq does when sslrootcert (or ~/.postgresql/root.crt) exists
+            builder.trustManager(settings.mode().verifiesChain(true) ? trust : InsecureTrustManagerFactory.INSTANCE);
+        } else {
+            configureTrust(builder, settings, hostLabel);
+        }
+        if (keys != null) {
+            builder.keyManager(keys);
+        } else if (ClientCredentials.certificateFileExists(settings)) {
             ClientCredentials credentials = ClientCredentials.load(settings, hostLabel);
             builder.keyManager(credentials.key(), credentials.chain());
         }
@@ -74,11 +103,11 @@ public final class SslContextFactory {
             // require without sslrootcert, prefer, allow: encrypted but unauthenticated, as in libpq
             builder.trustManager(InsecureTrustManagerFactory.INSTANCE);
         } else if (settings.rootCert() == null) {
-            throw new PgConfigException(hostLabel, "sslmode=" + settings.mode().libpqName()
+            throw new PgConfigException(hostLabel, "sslrootcert", null, "sslmode=" + settings.mode().libpqName()
                     + " needs a root certificate: set sslrootcert to a PEM file of trusted CAs, or to \"system\"");
         } else if (!settings.rootCertFileExists()) {
             // only verify-ca/verify-full get here: weaker modes skip verification when the file is absent (libpq)
-            throw new PgConfigException(hostLabel, "root certificate file \"" + settings.rootCert() + "\" does not exist (sslrootcert;"
+            throw new PgConfigException(hostLabel, "sslrootcert", settings.rootCert(), "root certificate file \"" + settings.rootCert() + "\" does not exist (sslrootcert;"
                     + " sslmode=" + settings.mode().libpqName() + " verifies the server certificate): provide the file,"
                     + " use the system's trusted roots with sslrootcert=system, or choose an sslmode that does not verify");
         } else if (settings.usesSystemTrust()) {
@@ -94,7 +123,7 @@ public final class SslContextFactory {
             factory.init((KeyStore) null); // null: the JDK's default trust store (cacerts or javax.net.ssl.trustStore)
             return factory;
         } catch (GeneralSecurityException e) {
-            throw new PgConfigException(hostLabel, "sslrootcert=system: could not load the JDK default trust store", e);
+            throw new PgConfigException(hostLabel, "sslrootcert", "system", "sslrootcert=system: could not load the JDK default trust store", e);
         }
     }
 
@@ -107,7 +136,7 @@ public final class SslContextFactory {
             return OpenSslSupport.AVAILABLE ? SslProvider.OPENSSL : SslProvider.JDK;
         }
         if (!OpenSslSupport.AVAILABLE) {
-            throw new PgConfigException(hostLabel, "sslprovider=openssl requested, but Netty's OpenSSL is not available"
+            throw new PgConfigException(hostLabel, "sslprovider", "openssl", "sslprovider=openssl requested, but Netty's OpenSSL is not available"
                     + " (add io.netty:netty-tcnative-boringssl-static for this platform): " + OpenSsl.unavailabilityCause(),
                     OpenSsl.unavailabilityCause());
         }
