@@ -176,6 +176,7 @@ class ConnConfigValidatorTest {
         assertThatThrownBy(() -> ConnConfig.parse(text, EnvironmentSource.of(env)).sslRootCertOrDefault())
                 .isInstanceOf(PgConfigException.class)
                 .hasMessageContaining(named)
-                .hasMessageNotContaining("\u0000");
+                .hasMessageNotContaining("\u0000")
+                .satisfies(e -> assertThat(((PgConfigException) e).keyword()).contains(named));
     }
 }
