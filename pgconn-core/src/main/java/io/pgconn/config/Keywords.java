@@ -118,6 +118,11 @@ final class Keywords {
         return KEYWORDS.containsKey(keyword);
     }
 
+    /** Every keyword, in a stable order. */
+    static java.util.Set<String> names() {
+        return Collections.unmodifiableSet(KEYWORDS.keySet());
+    }
+
     /** Every environment variable this client reads for settings, with its binding, in a stable order. */
     static Map<String, Binding<?>> environmentVariables() {
         return Collections.unmodifiableMap(ENVIRONMENT);
