@@ -204,15 +204,17 @@ final class PgConnR2dbcConnection implements Connection {
     @Override
     public Mono<Boolean> validate(ValidationDepth depth) {
         return Mono.defer(() -> {
-            boolean usable = SessionValidity.isUsable(session.connection(), factory.targetSessionAttrs(),
-                    factory.hostStatuses());
+            boolean usable = isUsable();
             if (!usable || depth == ValidationDepth.LOCAL) {
                 return Mono.just(usable);
             }
-            return control("SELECT 1").thenReturn(true).onErrorReturn(false)
-                    .map(answered -> answered && SessionValidity.isUsable(session.connection(),
-                            factory.targetSessionAttrs(), factory.hostStatuses()));
+            return control("SELECT 1").thenReturn(true).onErrorReturn(false).map(answered -> answered && isUsable());
         });
+    }
+
+    /** {@code validate(LOCAL)}, answered at once: for a pool's eviction check. */
+    boolean isUsable() {
+        return SessionValidity.isUsable(session.connection(), factory.targetSessionAttrs(), factory.hostStatuses());
     }
 
     @Override
