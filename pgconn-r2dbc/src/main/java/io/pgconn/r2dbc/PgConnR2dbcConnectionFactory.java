@@ -2,8 +2,8 @@ package io.pgconn.r2dbc;
 
 import io.pgconn.PgConnection;
 import io.pgconn.PgConnectionFactory;
-import io.pgconn.failover.HostStatus;
-import io.pgconn.failover.TargetSessionAttrs;
+import io.pgconn.HostStatus;
+import io.pgconn.config.TargetSessionAttrs;
 import io.r2dbc.spi.ConnectionFactory;
 import io.r2dbc.spi.ConnectionFactoryMetadata;
 import io.r2dbc.spi.IsolationLevel;

@@ -16,6 +16,10 @@ public final class PgConnR2dbcConnectionFactoryProvider implements ConnectionFac
     /** The driver name of R2DBC URLs: {@code r2dbc:pgconn://...}. */
     public static final String DRIVER = "pgconn";
 
+    /** For {@link java.util.ServiceLoader} ({@code ConnectionFactories.get}). */
+    public PgConnR2dbcConnectionFactoryProvider() {
+    }
+
     @Override
     public PgConnR2dbcConnectionFactory create(ConnectionFactoryOptions options) {
         if (!supports(options)) {

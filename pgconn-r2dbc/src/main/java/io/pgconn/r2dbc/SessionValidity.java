@@ -2,9 +2,9 @@ package io.pgconn.r2dbc;
 
 import io.pgconn.PgConnection;
 import io.pgconn.config.HostSpec;
-import io.pgconn.failover.HostStatus;
-import io.pgconn.failover.ServerRole;
-import io.pgconn.failover.TargetSessionAttrs;
+import io.pgconn.HostStatus;
+import io.pgconn.ServerRole;
+import io.pgconn.config.TargetSessionAttrs;
 
 import java.util.List;
 import java.util.Map;
