@@ -7,7 +7,7 @@ import reactor.core.publisher.Flux;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Statements without parameters run as one script: one round trip, one {@link Result} per statement. */
+/** Statements without parameters, run in order (pipelined): one {@link Result} per statement. */
 final class PgConnR2dbcBatch implements Batch {
 
     private final PgConnR2dbcConnection connection;
@@ -31,6 +31,6 @@ final class PgConnR2dbcBatch implements Batch {
         if (statements.isEmpty()) {
             return Flux.empty();
         }
-        return connection.executeScript(String.join("; ", statements));
+        return connection.executeScript(List.copyOf(statements));
     }
 }

@@ -15,20 +15,22 @@ import reactor.core.publisher.Mono;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.atomic.AtomicReference;
+import java.util.ArrayList;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
  * An R2DBC connection over one pgconn session. Operations are submitted to the session in the
- * order they are subscribed to, and the session answers them in that order. A {@link Result} that
- * is never read is drained before the next operation. With auto-commit off, the next statement
- * outside a transaction begins one first.
+ * order they run, and the session answers them in that order. A {@link Result} runs its statement
+ * when it is read; one that is never read is run and discarded before the connection's next
+ * operation. With auto-commit off, the next statement outside a transaction begins one first.
  */
 final class PgConnR2dbcConnection implements Connection {
 
     private final SessionPort session;
     private final PgConnR2dbcConnectionFactory factory;
     private final TransactionState transaction = new TransactionState();
-    private final AtomicReference<PgConnR2dbcResult> lastResult = new AtomicReference<>();
+    private final Queue<PgConnR2dbcResult> unread = new ConcurrentLinkedQueue<>();
     private volatile boolean autoCommit = true;
     private volatile IsolationLevel isolationLevel;
 
@@ -58,33 +60,44 @@ final class PgConnR2dbcConnection implements Connection {
         return new PgConnR2dbcBatch(this);
     }
 
-    /** Submits one statement now (after draining an unread result and an implicit BEGIN) and wraps its outcome. */
-    Result execute(String sql, List<SessionPort.BoundValue> parameters, int fetchSize) {
-        beforeStatement();
-        PgConnR2dbcResult result = new PgConnR2dbcResult(track(session.execute(sql, parameters, fetchSize)));
-        lastResult.set(result);
-        return result;
-    }
-
-    /** Runs a script (several statements, no parameters): one result per statement, read in full first. */
-    Flux<Result> executeScript(String sql) {
-        return Flux.defer(() -> {
-            beforeStatement();
-            return track(session.executeScript(sql))
-                    .bufferUntil(part -> part instanceof ResultPart.Completion)
-                    .map(parts -> (Result) new PgConnR2dbcResult(Flux.fromIterable(parts)))
-                    .onErrorMap(R2dbcErrors::translate);
-        });
-    }
-
-    private void beforeStatement() {
-        PgConnR2dbcResult previous = lastResult.getAndSet(null);
-        if (previous != null) {
+    /**
+     * Starts an operation (a statement's or batch's execution, transaction control): results of
+     * earlier operations that nobody read are run and discarded first, so the session never waits
+     * on them; with auto-commit off and no transaction open, BEGIN goes next.
+     */
+    void beginOperation() {
+        PgConnR2dbcResult previous;
+        while ((previous = unread.poll()) != null) {
             previous.drainIfUnread().subscribe();
         }
         if (!autoCommit && !transaction.isActive()) {
+            transaction.onCommand("BEGIN");
             track(session.executeScript("BEGIN")).subscribe(part -> { }, error -> { });
         }
+    }
+
+    /**
+     * One statement's result; the statement is submitted when the result is read (or drained by the
+     * next operation), so results are answered in the order they are read.
+     */
+    Result execute(String sql, List<SessionPort.BoundValue> parameters, int fetchSize) {
+        PgConnR2dbcResult result = new PgConnR2dbcResult(track(Flux.defer(() -> session.execute(sql, parameters, fetchSize))));
+        unread.add(result);
+        return result;
+    }
+
+    /** Several statements without parameters (split at top-level semicolons): one result each. */
+    Flux<Result> executeScript(String sql) {
+        return executeScript(List.of(sql));
+    }
+
+    Flux<Result> executeScript(List<String> scripts) {
+        return Flux.defer(() -> {
+            beginOperation();
+            return Flux.fromIterable(scripts)
+                    .concatMapIterable(SqlPlaceholders::statements)
+                    .map(statement -> execute(statement, List.of(), 0));
+        });
     }
 
     /** Follows transaction state from the command tags that pass by. */
@@ -99,9 +112,13 @@ final class PgConnR2dbcConnection implements Connection {
     /** Runs control SQL (transactions, settings) and completes when the server has answered. */
     private Mono<Void> control(String sql) {
         return Mono.defer(() -> {
-            PgConnR2dbcResult previous = lastResult.getAndSet(null);
-            Mono<Void> drained = previous == null ? Mono.empty() : previous.drainIfUnread();
-            return drained.then(track(session.executeScript(sql)).then());
+            List<PgConnR2dbcResult> earlier = new ArrayList<>();
+            PgConnR2dbcResult previous;
+            while ((previous = unread.poll()) != null) {
+                earlier.add(previous);
+            }
+            return Flux.fromIterable(earlier).concatMap(PgConnR2dbcResult::drainIfUnread)
+                    .then(track(session.executeScript(sql)).then());
         }).onErrorMap(R2dbcErrors::translate);
     }
 

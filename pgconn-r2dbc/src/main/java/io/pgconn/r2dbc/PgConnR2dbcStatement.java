@@ -123,8 +123,11 @@ final class PgConnR2dbcStatement implements Statement {
             all.add(new Object[0]);
         }
         int rows = fetchSize;
-        return Flux.fromIterable(all).concatMap(values -> resolve(values)
-                .map(parameters -> connection.execute(text, parameters, rows)), 1);
+        return Flux.defer(() -> {
+            connection.beginOperation();
+            return Flux.fromIterable(all).concatMap(values -> resolve(values)
+                    .map(parameters -> connection.execute(text, parameters, rows)), 1);
+        });
     }
 
     /** Blob and Clob values are read now (they are streams); everything else is bound as given. */

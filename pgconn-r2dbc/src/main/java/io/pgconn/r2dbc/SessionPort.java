@@ -7,9 +7,9 @@ import java.util.List;
 
 /**
  * What the R2DBC layer needs from one core session to run statements, so the SPI classes do not
- * depend on how the core's query path is shaped. Every method submits its work to the session
- * when called (so work is answered in call order) and returns the parts of its outcome; the returned
- * publisher must be subscribed once, and drained if its result is not wanted.
+ * depend on how the core's query path is shaped. Each method returns the parts of its outcome as a
+ * publisher that submits the work to the session when subscribed (so work is answered in
+ * subscription order); it is subscribed once.
  */
 interface SessionPort {
 
@@ -18,7 +18,7 @@ interface SessionPort {
     /** One statement with its parameters ({@link BoundValue}s, one per {@code $n}); {@code fetchSize} 0 = all at once. */
     Flux<ResultPart> execute(String sql, List<BoundValue> parameters, int fetchSize);
 
-    /** SQL text without parameters, possibly several statements separated by {@code ;}: one completion each. */
+    /** Control SQL without parameters (BEGIN, SET ...), possibly several statements: one completion each. */
     Flux<ResultPart> executeScript(String sql);
 
     /** A parameter value (never a Blob or Clob: those are read before) and its declared type for NULL. */

@@ -58,18 +58,12 @@ final class SimpleQuerySession implements SessionPort {
 
     @Override
     public Flux<ResultPart> execute(String sql, List<BoundValue> parameters, int fetchSize) {
-        String text;
-        try {
-            text = parameters.isEmpty() ? sql : inline(sql, parameters);
-        } catch (RuntimeException e) {
-            return Flux.error(e);
-        }
-        return parts(connection.simpleQuery(text));
+        return Flux.defer(() -> parts(connection.simpleQuery(parameters.isEmpty() ? sql : inline(sql, parameters))));
     }
 
     @Override
     public Flux<ResultPart> executeScript(String sql) {
-        return parts(connection.simpleQuery(sql));
+        return Flux.defer(() -> parts(connection.simpleQuery(sql)));
     }
 
     private static Flux<ResultPart> parts(CompletableFuture<QueryResult> submitted) {

@@ -30,9 +30,30 @@ final class SqlPlaceholders {
      * with more text after it (a trailing {@code ;} alone does not count).
      */
     static boolean hasSeveralStatements(String sql) {
+        return statements(sql).size() > 1;
+    }
+
+    /**
+     * The statements of {@code sql}, split at each {@code ;} outside literals, identifiers and
+     * comments; blank pieces are left out. The extended query protocol takes one statement at a time.
+     */
+    static java.util.List<String> statements(String sql) {
         java.util.List<Integer> semicolons = new java.util.ArrayList<>();
         scan(sql, semicolons);
-        return semicolons.stream().anyMatch(at -> !sql.substring(at + 1).isBlank());
+        java.util.List<String> statements = new java.util.ArrayList<>();
+        int from = 0;
+        for (int at : semicolons) {
+            addIfNotBlank(statements, sql.substring(from, at));
+            from = at + 1;
+        }
+        addIfNotBlank(statements, sql.substring(from));
+        return statements;
+    }
+
+    private static void addIfNotBlank(java.util.List<String> statements, String statement) {
+        if (!statement.isBlank()) {
+            statements.add(statement.strip());
+        }
     }
 
     private static java.util.List<Placeholder> scan(String sql, java.util.List<Integer> semicolons) {
