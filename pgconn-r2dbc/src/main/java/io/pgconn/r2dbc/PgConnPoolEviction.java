@@ -30,23 +30,33 @@ public final class PgConnPoolEviction {
     /** Sets {@code builder}'s customizer; pass the same idle and life times given to the builder. */
     public static ConnectionPoolConfiguration.Builder apply(ConnectionPoolConfiguration.Builder builder,
                                                             Duration maxIdleTime, Duration maxLifeTime) {
-        return builder.customizer(customizer(maxIdleTime, maxLifeTime));
-    }
-
-    /** A pool customizer installing {@link #predicate(Duration, Duration)}. */
-    public static Consumer<PoolBuilder<Connection, ? extends PoolConfig<? extends Connection>>> customizer(
-            Duration maxIdleTime, Duration maxLifeTime) {
-        BiPredicate<Connection, PooledRefMetadata> predicate = predicate(maxIdleTime, maxLifeTime);
-        return builder -> builder.evictionPredicate(predicate);
+        return apply(builder, maxIdleTime, maxLifeTime, reason -> { });
     }
 
     /**
-     * Evict when the connection is not usable, or when it was idle for {@code maxIdleTime} or lived
-     * for {@code maxLifeTime} (negative: no limit; zero: evict at once, as r2dbc-pool does).
+     * As {@link #apply(ConnectionPoolConfiguration.Builder, Duration, Duration)}, telling
+     * {@code evicted} why each unusable connection was evicted: {@code closed}, {@code role} (its
+     * server no longer satisfies {@code target_session_attrs}) or {@code host-down} (e.g. for a meter).
      */
-    public static BiPredicate<Connection, PooledRefMetadata> predicate(Duration maxIdleTime, Duration maxLifeTime) {
+    public static ConnectionPoolConfiguration.Builder apply(ConnectionPoolConfiguration.Builder builder,
+                                                            Duration maxIdleTime, Duration maxLifeTime,
+                                                            Consumer<String> evicted) {
+        BiPredicate<Connection, PooledRefMetadata> predicate = predicate(maxIdleTime, maxLifeTime, evicted);
+        Consumer<PoolBuilder<Connection, ? extends PoolConfig<? extends Connection>>> customizer =
+                poolBuilder -> poolBuilder.evictionPredicate(predicate);
+        return builder.customizer(customizer);
+    }
+
+    /**
+     * Evict when the connection is not usable (reported to {@code evicted}), or when it was idle for
+     * {@code maxIdleTime} or lived for {@code maxLifeTime} (negative: no limit; zero: evict at once,
+     * as r2dbc-pool does).
+     */
+    public static BiPredicate<Connection, PooledRefMetadata> predicate(Duration maxIdleTime, Duration maxLifeTime,
+                                                                       Consumer<String> evicted) {
         Objects.requireNonNull(maxIdleTime, "maxIdleTime");
         Objects.requireNonNull(maxLifeTime, "maxLifeTime");
+        Objects.requireNonNull(evicted, "evicted");
         return (connection, metadata) -> {
             if (maxIdleTime.isZero() || maxLifeTime.isZero()) {
                 return true;
@@ -57,7 +67,14 @@ public final class PgConnPoolEviction {
             if (!maxLifeTime.isNegative() && metadata.lifeTime() >= maxLifeTime.toMillis()) {
                 return true;
             }
-            return connection instanceof PgConnR2dbcConnection pg && !pg.isUsable();
+            if (connection instanceof PgConnR2dbcConnection pg) {
+                SessionValidity.Verdict verdict = pg.usability();
+                if (verdict != SessionValidity.Verdict.USABLE) {
+                    evicted.accept(verdict.label());
+                    return true;
+                }
+            }
+            return false;
         };
     }
 }

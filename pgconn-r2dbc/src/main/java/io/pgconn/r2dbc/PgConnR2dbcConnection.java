@@ -231,7 +231,11 @@ final class PgConnR2dbcConnection implements Connection {
 
     /** {@code validate(LOCAL)}, answered at once: for a pool's eviction check. */
     boolean isUsable() {
-        return SessionValidity.isUsable(session.connection(), factory.targetSessionAttrs(), factory.hostStatuses());
+        return usability() == SessionValidity.Verdict.USABLE;
+    }
+
+    SessionValidity.Verdict usability() {
+        return SessionValidity.check(session.connection(), factory.targetSessionAttrs(), factory.hostStatuses());
     }
 
     @Override

@@ -23,27 +23,47 @@ final class SessionValidity {
     private SessionValidity() {
     }
 
+    /** Why a session is not usable, or that it is. */
+    enum Verdict {
+        USABLE(null), CLOSED("closed"), WRONG_ROLE("role"), HOST_DOWN("host-down");
+
+        private final String label;
+
+        Verdict(String label) {
+            this.label = label;
+        }
+
+        /** A short label for meters ({@code closed}, {@code role}, {@code host-down}); null when usable. */
+        String label() {
+            return label;
+        }
+    }
+
     static boolean isUsable(PgConnection connection, TargetSessionAttrs target, List<HostStatus> hostMemory) {
+        return check(connection, target, hostMemory) == Verdict.USABLE;
+    }
+
+    static Verdict check(PgConnection connection, TargetSessionAttrs target, List<HostStatus> hostMemory) {
         if (connection.isClosed()) {
-            return false;
+            return Verdict.CLOSED;
         }
         ServerRole live = liveRole(connection.parameters());
         if (live != ServerRole.UNKNOWN && !accepts(target, live)) {
-            return false;
+            return Verdict.WRONG_ROLE;
         }
         HostSpec host = connection.hostSpec();
         String label = host == null ? null : host.label();
         for (HostStatus status : hostMemory) {
             if (status.host().equals(label)) {
                 if (status.state() == HostStatus.State.DOWN) {
-                    return false;
+                    return Verdict.HOST_DOWN;
                 }
                 if (status.role() != ServerRole.UNKNOWN && !accepts(target, status.role())) {
-                    return false;
+                    return Verdict.WRONG_ROLE;
                 }
             }
         }
-        return true;
+        return Verdict.USABLE;
     }
 
     /** Whether a server of {@code role} may keep serving this target (prefer-standby accepts any server). */

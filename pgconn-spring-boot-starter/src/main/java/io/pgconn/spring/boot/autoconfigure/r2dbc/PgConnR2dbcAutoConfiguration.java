@@ -7,6 +7,9 @@ import io.pgconn.spring.boot.autoconfigure.PgConnAutoConfiguration;
 import io.r2dbc.pool.ConnectionPool;
 import io.r2dbc.pool.ConnectionPoolConfiguration;
 import io.r2dbc.spi.ConnectionFactory;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -17,6 +20,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 import java.time.Duration;
+import java.util.List;
 
 /**
  * An R2DBC {@link ConnectionFactory} on the application's {@link PgConnectionFactory} when
@@ -44,7 +48,8 @@ public final class PgConnR2dbcAutoConfiguration {
 
         // disposed before the PgConnectionFactory it depends on is closed
         @Bean(destroyMethod = "dispose")
-        ConnectionPool connectionFactory(PgConnectionFactory pgConnectionFactory, PgConnPoolProperties pool) {
+        ConnectionPool connectionFactory(PgConnectionFactory pgConnectionFactory, PgConnPoolProperties pool,
+                ObjectProvider<PgConnPoolEvictionListener> evictionListeners) {
             Duration maxIdleTime = pool.getMaxIdleTime();
             Duration maxLifeTime = pool.getMaxLifeTime() == null ? NO_LIMIT : pool.getMaxLifeTime();
             ConnectionPoolConfiguration.Builder builder = ConnectionPoolConfiguration
@@ -58,7 +63,22 @@ public final class PgConnR2dbcAutoConfiguration {
             if (pool.getMaxAcquireTime() != null) {
                 builder.maxAcquireTime(pool.getMaxAcquireTime());
             }
-            return new ConnectionPool(PgConnPoolEviction.apply(builder, maxIdleTime, maxLifeTime).build());
+            List<PgConnPoolEvictionListener> listeners = evictionListeners.orderedStream().toList();
+            return new ConnectionPool(PgConnPoolEviction.apply(builder, maxIdleTime, maxLifeTime,
+                    reason -> listeners.forEach(listener -> listener.evicted(reason))).build());
+        }
+    }
+
+    /** {@code pg.conn.pool.evictions} (tag {@code reason}): connections the pool evicted as unusable. */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(name = "io.micrometer.core.instrument.MeterRegistry")
+    static class EvictionMeter {
+
+        @Bean
+        PgConnPoolEvictionListener pgConnPoolEvictionMeter(ObjectProvider<MeterRegistry> registries) {
+            return reason -> registries.orderedStream().forEach(registry -> Counter.builder("pg.conn.pool.evictions")
+                    .description("Pooled R2DBC connections evicted because they failed validate(LOCAL)")
+                    .tag("reason", reason).register(registry).increment());
         }
     }
 

@@ -20,9 +20,14 @@ import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.transaction.ReactiveTransactionManager;
 import org.springframework.r2dbc.connection.R2dbcTransactionManager;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import reactor.core.publisher.Mono;
+
 import java.time.Duration;
 import java.util.List;
 
+import static io.pgconn.testing.Conditions.awaitCondition;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -68,6 +73,9 @@ class PgConnR2dbcStarterIT {
     @Autowired
     private DatabaseClient client;
 
+    @Autowired
+    private MeterRegistry meters;
+
     @BeforeEach
     void schema() {
         client.sql("DROP TABLE IF EXISTS account").then()
@@ -84,6 +92,19 @@ class PgConnR2dbcStarterIT {
         client.sql("SELECT 1").fetch().rowsUpdated().block(STEP);
         assertThat(pgConnectionFactory.openConnections()).as("the pool's sessions come from the starter's PgConnectionFactory")
                 .isGreaterThanOrEqualTo(Math.max(1, before));
+    }
+
+    @Test
+    void poolMetersAndEvictionsOfClosedSessions() {
+        client.sql("SELECT 1").fetch().rowsUpdated().block(STEP);
+        assertThat(meters.find("r2dbc.pool.acquired").gauge()).as("Boot's pool meters see pgconn's pool").isNotNull();
+        PG.primary().execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = '" + StarterCluster.USER + "'");
+        awaitCondition("the pool to evict the terminated sessions", STEP, () -> {
+            client.sql("SELECT 1").fetch().rowsUpdated().onErrorResume(e -> Mono.empty()).block(STEP);
+            Counter evicted = meters.find("pg.conn.pool.evictions").tag("reason", "closed").counter();
+            return evicted != null && evicted.count() >= 1;
+        });
+        assertThat(client.sql("SELECT 1").fetch().rowsUpdated().block(STEP)).isNotNull();
     }
 
     @Test
