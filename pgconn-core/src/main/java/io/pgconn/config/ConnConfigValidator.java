@@ -81,6 +81,10 @@ final class ConnConfigValidator {
                 throw fail("invalid " + s.name() + " value: " + d + " (expected a non-negative duration; 0 disables)");
             }
         }
+        Integer cacheSize = v.get(Setting.PREPARED_STATEMENT_CACHE_SIZE);
+        if (cacheSize != null && cacheSize < 0) {
+            throw fail("invalid preparedStatementCacheSize value: " + cacheSize + " (expected a non-negative integer; 0 = unnamed statements only)");
+        }
         Integer count = v.get(Setting.KEEPALIVES_COUNT);
         if (count != null && count < 0) {
             throw fail("invalid keepalives_count value: " + count + " (expected a non-negative integer)");

@@ -89,6 +89,7 @@ final class Keywords {
         keyword("maxScramIterations", Setting.MAX_SCRAM_ITERATIONS, ValueParsers::integer, null);
         keyword("maxMessageSize", Setting.MAX_MESSAGE_SIZE, ValueParsers::size, null);
         keyword("preAuthMaxMessageSize", Setting.PRE_AUTH_MAX_MESSAGE_SIZE, ValueParsers::size, null);
+        keyword("preparedStatementCacheSize", Setting.PREPARED_STATEMENT_CACHE_SIZE, ValueParsers::nonNegative, null);
     }
 
     private Keywords() {
