@@ -66,6 +66,7 @@ final class ExtendedExchange extends Exchange {
     private boolean aborted;
     private boolean cancelWhenHead;
     private boolean done;
+    private long rowsInExecution;
 
     ExtendedExchange(StatementRun run, StatementPlan plan, int attempt) {
         this.run = run;
@@ -149,7 +150,9 @@ final class ExtendedExchange extends Exchange {
         } else if (message instanceof CommandComplete complete) {
             if (!aborted) {
                 emitHeader();
-                run.emit(CommandResult.of(complete.tag()));
+                run.emit(paged && complete.tag().startsWith("SELECT ")
+                        ? CommandResult.of("SELECT " + rowsInExecution) // the server counts only the last page
+                        : CommandResult.of(complete.tag()));
             }
             if (paged && !syncSent) {
                 sendSync(false);
@@ -194,6 +197,7 @@ final class ExtendedExchange extends Exchange {
 
     private void bindComplete() {
         metadataEmitted = false;
+        rowsInExecution = 0;
         if (unnamed) {
             return; // the portal's Describe answers next
         }
@@ -222,6 +226,7 @@ final class ExtendedExchange extends Exchange {
             return;
         }
         emitHeader();
+        rowsInExecution++;
         run.emit(new DefaultRow(metadata, row, session.codecs()));
     }
 
