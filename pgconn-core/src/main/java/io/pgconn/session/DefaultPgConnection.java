@@ -11,6 +11,7 @@ import io.pgconn.failover.ServerRole;
 import io.pgconn.protocol.ProtocolVersion;
 import io.pgconn.protocol.frontend.Terminate;
 import io.pgconn.internal.query.DefaultPgStatement;
+import io.pgconn.internal.query.RegistryValueCodecs;
 import io.pgconn.query.NoticeListener;
 import io.pgconn.query.PgStatement;
 import io.pgconn.query.RowSet;
@@ -91,6 +92,9 @@ public final class DefaultPgConnection implements PgConnection {
     /** Set once by the connect path before the connection is handed out. */
     public void typeOids(Map<String, Integer> typeOids) {
         this.typeOids = Map.copyOf(typeOids);
+        if (session.codecs() instanceof RegistryValueCodecs registry) {
+            session.codecs(new RegistryValueCodecs(registry.registry().bind(this.typeOids)));
+        }
     }
 
     public Channel channel() {

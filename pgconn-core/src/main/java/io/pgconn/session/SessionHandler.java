@@ -52,7 +52,7 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
     /** Exchanges waiting to be written while {@link #writeHolder} pages through a portal. */
     private final ArrayDeque<Exchange> unwritten = new ArrayDeque<>();
     private final StatementCache statementCache;
-    private final ValueCodecs codecs;
+    private volatile ValueCodecs codecs;
     private Exchange writeHolder;
     private boolean flushScheduled;
     private int readPausers;
@@ -200,6 +200,11 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
     @Override
     public ValueCodecs codecs() {
         return codecs;
+    }
+
+    /** Replaces the codecs (once the connection knows its extension types' OIDs). */
+    public void codecs(ValueCodecs codecs) {
+        this.codecs = codecs;
     }
 
     /** The transaction status of the last ReadyForQuery: 'I', 'T' or 'E'. */

@@ -158,20 +158,26 @@ public final class DefaultPgStatement implements PgStatement {
                     throw new IllegalStateException("parameter $" + (i + 1) + " is not bound"
                             + (sets.size() > 1 ? " in parameter set " + (s + 1) : ""));
                 }
-                if (typeOids[i] == 0) {
-                    typeOids[i] = set[i] instanceof TypedNull n ? n.typeOid() : codecs.typeOidOf(set[i]);
-                }
             }
         }
+        // encode: the first set's values fix the types (a typed NULL its own); later sets follow them
         List<BoundParams> bound = new ArrayList<>(sets.size());
         for (Object[] set : sets) {
             short[] formats = new short[count];
             byte[][] values = new byte[count][];
             boolean anyBinary = false;
             for (int i = 0; i < count; i++) {
-                if (!(set[i] instanceof TypedNull)) {
-                    formats[i] = codecs.parameterFormat(set[i], typeOids[i]);
-                    values[i] = codecs.encode(set[i], typeOids[i]);
+                if (set[i] instanceof TypedNull n) {
+                    if (typeOids[i] == 0) {
+                        typeOids[i] = n.typeOid();
+                    }
+                } else {
+                    ValueCodecs.Encoded encoded = codecs.encode(set[i], typeOids[i]);
+                    if (typeOids[i] == 0) {
+                        typeOids[i] = encoded.typeOid();
+                    }
+                    formats[i] = encoded.format();
+                    values[i] = encoded.bytes();
                     anyBinary |= formats[i] != 0;
                 }
             }

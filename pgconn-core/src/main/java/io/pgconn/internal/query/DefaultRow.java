@@ -9,12 +9,12 @@ final class DefaultRow implements Row {
 
     private final RowMetadata metadata;
     private final DataRow data;
-    private final ValueCodecs codecs;
+    private final ValueCodecs.RowDecoder decoder;
 
-    DefaultRow(RowMetadata metadata, DataRow data, ValueCodecs codecs) {
+    DefaultRow(RowMetadata metadata, DataRow data, ValueCodecs.RowDecoder decoder) {
         this.metadata = metadata;
         this.data = data;
-        this.codecs = codecs;
+        this.decoder = decoder;
     }
 
     @Override
@@ -28,7 +28,7 @@ final class DefaultRow implements Row {
         if (data.isNull(index)) {
             return null;
         }
-        return codecs.decode(data.data(), data.offset(index), data.length(index), metadata.column(index), type);
+        return decoder.decode(data, index, type);
     }
 
     @Override

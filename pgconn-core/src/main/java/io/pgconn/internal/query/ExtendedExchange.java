@@ -32,20 +32,26 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * One attempt at running a {@link StatementPlan} with the extended query protocol:
+ * One attempt at running a {@link StatementPlan} with the extended query protocol. When the
+ * statement's row types are known (a cached named statement) it is one write:
  * <pre>
- *   [Close S stale]* [Parse, Describe S]   (Parse + Describe only when the statement is not cached)
- *   (Bind, [Describe P], Execute)*          (one per parameter set; Describe P only for an unnamed statement)
- *   Sync                                    (or Flush when paging with a fetch size: Sync follows the last page)
+ *   [Close S stale]*  (Bind, Execute)*  Sync
  * </pre>
- * Row types come from the cached statement's description, so a cached statement is not described
- * again. The answers are checked against what was sent: a DataRow without a description, or with
- * another column count, is a protocol error that ends the connection.
+ * Otherwise the statement is described first, because the result formats in Bind (binary where a
+ * codec reads the type in binary) depend on the row types:
+ * <pre>
+ *   [Close S stale]*  Parse  Describe S  Flush   ... RowDescription | NoData ...   (Bind, Execute)*  Sync
+ * </pre>
+ * with no Sync in between (one exchange, one extra round trip on first use; later exchanges are
+ * held back until the Bind phase is written). Under a fetch size each Execute carries the row limit
+ * and a Flush, and the Sync follows the last page. The answers are checked against what was sent:
+ * a DataRow without a description, or with another column count, is a protocol error that ends the
+ * connection.
  */
 final class ExtendedExchange extends Exchange {
 
-    private static final RowDescription NO_ROWS = new RowDescription(List.of());
     private static final RowMetadata NO_COLUMNS = new RowMetadata(List.of());
+    private static final RowDescription NO_ROWS = new RowDescription(List.of());
 
     private final StatementRun run;
     private final StatementPlan plan;
@@ -53,11 +59,14 @@ final class ExtendedExchange extends Exchange {
     private final boolean paged;
     private QuerySession session;
     private StatementCache.Entry entry;
+    private String statement;
     private boolean creator;
-    private boolean unnamed;
-    private boolean awaitingStatementDescription;
+    /** Waiting for the statement's RowDescription/NoData before writing the Bind phase. */
+    private boolean describing;
+    private RowDescription description;
     private short[] resultFormats;
     private RowMetadata metadata;
+    private ValueCodecs.RowDecoder rowDecoder;
     private boolean metadataEmitted;
     private int expectedCloses;
     private PgException error;
@@ -81,44 +90,63 @@ final class ExtendedExchange extends Exchange {
 
     @Override
     public boolean holdsWrites() {
-        return paged; // the portal lives until our Sync: nothing else may run in its implicit transaction
+        // describing: the Bind phase is still to be written; paged: the portal lives until our Sync
+        return !syncSent && (describing || paged);
     }
 
     @Override
     public FrontendMessage messages(QuerySession session) {
         this.session = session;
         StatementCache cache = session.statementCache();
-        List<FrontendMessage> out = new ArrayList<>(5 + 3 * plan.sets().size());
+        List<FrontendMessage> out = new ArrayList<>(5 + 2 * plan.sets().size());
         for (String stale : cache.drainToClose()) {
             out.add(Close.statement(stale));
             expectedCloses++;
         }
-        String statement;
-        RowDescription known = null;
+        boolean parse;
         if (cache.enabled()) {
             entry = cache.get(plan.sql(), plan.typeOids());
             if (entry == null) {
                 entry = cache.create(plan.sql(), plan.typeOids());
                 creator = true;
-                awaitingStatementDescription = true;
-                out.add(new Parse(entry.name, plan.sql(), plan.typeOids()));
-                out.add(Describe.statement(entry.name));
-            } else {
-                known = entry.description; // null while an exchange ahead of us still waits for it
             }
             statement = entry.name;
+            description = entry.description;
+            parse = creator;
         } else {
-            unnamed = true;
             statement = "";
-            out.add(new Parse("", plan.sql(), plan.typeOids()));
+            parse = true;
         }
-        resultFormats = known == null ? new short[0] : formatsFor(known, session.codecs());
-        for (int i = 0; i < plan.sets().size(); i++) {
-            BoundParams params = plan.sets().get(i);
-            out.add(new Bind("", statement, params.formats(), params.values(), resultFormats));
-            if (unnamed && i == 0) {
-                out.add(Describe.portal(""));
+        if (parse) {
+            out.add(new Parse(statement, plan.sql(), plan.typeOids()));
+        }
+        if (description == null) {
+            describing = true;
+            out.add(Describe.statement(statement));
+            out.add(Flush.INSTANCE);
+        } else {
+            appendBindPhase(out);
+        }
+        return new MessageSequence(out);
+    }
+
+    /** Bind and Execute per parameter set, with result formats from the known description. */
+    private void appendBindPhase(List<FrontendMessage> out) {
+        resultFormats = formatsFor(description, session.codecs());
+        if (entry != null) {
+            if (entry.metadata == null || !java.util.Arrays.equals(entry.metadataFormats, resultFormats)) {
+                entry.metadata = metadataOf(description, resultFormats); // built once per statement, not per execution
+                entry.metadataFormats = resultFormats;
+                entry.rowDecoder = session.codecs().rowDecoder(entry.metadata);
             }
+            metadata = entry.metadata;
+            rowDecoder = entry.rowDecoder;
+        } else {
+            metadata = metadataOf(description, resultFormats);
+            rowDecoder = session.codecs().rowDecoder(metadata);
+        }
+        for (BoundParams params : plan.sets()) {
+            out.add(new Bind("", statement, params.formats(), params.values(), resultFormats));
             out.add(new Execute("", paged ? plan.fetchSize() : 0));
         }
         if (paged) {
@@ -127,7 +155,6 @@ final class ExtendedExchange extends Exchange {
             out.add(Sync.INSTANCE);
             syncSent = true;
         }
-        return new MessageSequence(out);
     }
 
     private static short[] formatsFor(RowDescription description, ValueCodecs codecs) {
@@ -184,33 +211,29 @@ final class ExtendedExchange extends Exchange {
         }
     }
 
-    private void described(RowDescription description) {
-        if (awaitingStatementDescription) {
-            awaitingStatementDescription = false;
-            entry.description = description;
-        } else if (unnamed && metadata == null) {
-            metadata = metadataOf(description, null);
-        } else {
-            throw unexpected(description);
+    private void described(RowDescription rows) {
+        if (!describing) {
+            throw unexpected(rows);
+        }
+        describing = false;
+        description = rows;
+        if (entry != null) {
+            entry.description = rows;
+        }
+        if (syncSent) {
+            return; // aborted before the Bind phase
+        }
+        List<FrontendMessage> out = new ArrayList<>(1 + 2 * plan.sets().size());
+        appendBindPhase(out);
+        session.write(new MessageSequence(out));
+        if (!paged) {
+            session.releaseWrites(this);
         }
     }
 
     private void bindComplete() {
         metadataEmitted = false;
         rowsInExecution = 0;
-        if (unnamed) {
-            return; // the portal's Describe answers next
-        }
-        RowDescription description = entry.description;
-        if (description == null) {
-            throw new PgProtocolException(session.host(), "server " + session.host()
-                    + " sent BindComplete for statement " + entry.name + " before describing its rows");
-        }
-        if (entry.metadata == null || !java.util.Arrays.equals(entry.metadataFormats, resultFormats)) {
-            entry.metadata = metadataOf(description, resultFormats); // built once per statement, not per execution
-            entry.metadataFormats = resultFormats;
-        }
-        metadata = entry.metadata;
     }
 
     private void dataRow(DataRow row) {
@@ -227,7 +250,7 @@ final class ExtendedExchange extends Exchange {
         }
         emitHeader();
         rowsInExecution++;
-        run.emit(new DefaultRow(metadata, row, session.codecs()));
+        run.emit(new DefaultRow(metadata, row, rowDecoder));
     }
 
     private void emitHeader() {
@@ -267,8 +290,8 @@ final class ExtendedExchange extends Exchange {
         if (entry != null && (staleStatement(error) || (creator && !entry.parsed))) {
             session.statementCache().invalidate(entry);
         }
-        if (paged && !syncSent) {
-            sendSync(false); // the server skips to the Sync we have not written yet
+        if (!syncSent) {
+            sendSync(false); // the server skips to the Sync we have not written yet (describing, or paging)
         }
     }
 
@@ -300,10 +323,10 @@ final class ExtendedExchange extends Exchange {
         if (session == null) {
             return; // not written yet: it runs, but its rows are dropped and it ends quickly
         }
-        if (paged) {
-            if (!syncSent) {
-                sendSync(true); // closes the portal: the server's work ends with the page in progress
-            }
+        if (!syncSent) {
+            // paging: closing the portal ends the server's work with the page in progress;
+            // describing: nothing ran yet, the Bind phase is just never written
+            sendSync(paged && !describing);
         } else if (session.isHead(this)) {
             session.requestCancel();
         } else {

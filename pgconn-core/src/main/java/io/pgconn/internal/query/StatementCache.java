@@ -29,6 +29,7 @@ public final class StatementCache {
         /** The description as metadata for {@link #metadataFormats}, shared by every execution. */
         io.pgconn.query.RowMetadata metadata;
         short[] metadataFormats;
+        ValueCodecs.RowDecoder rowDecoder;
 
         Entry(String name, String sql, int[] typeOids) {
             this.name = name;

@@ -1,6 +1,8 @@
 package io.pgconn.internal.query;
 
+import io.pgconn.protocol.backend.DataRow;
 import io.pgconn.query.ColumnMetadata;
+import io.pgconn.query.RowMetadata;
 
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
@@ -17,8 +19,7 @@ import java.util.UUID;
 /**
  * Every value as text, both directions: parameters are sent as PostgreSQL's input syntax with the
  * type OID of their Java type, columns are read as PostgreSQL prints them and parsed on access.
- * The stand-in until the codec registry replaces it behind {@link ValueCodecs}; it covers the
- * common scalar types (the registry adds binary formats, arrays, infinities and the rest).
+ * For protocol tests that want the wire in text; connections use {@link RegistryValueCodecs}.
  */
 public final class TextValueCodecs implements ValueCodecs {
 
@@ -39,8 +40,18 @@ public final class TextValueCodecs implements ValueCodecs {
     }
 
     @Override
-    public int typeOidOf(Object value) {
-        return typeOidOf(value.getClass());
+    public Encoded encode(Object value, int typeOid) {
+        return new Encoded(typeOid != 0 ? typeOid : typeOidOf(value.getClass()), (short) 0, textOf(value));
+    }
+
+    @Override
+    public RowDecoder rowDecoder(RowMetadata metadata) {
+        return new RowDecoder() {
+            @Override
+            public <T> T decode(DataRow row, int index, Class<T> type) {
+                return TextValueCodecs.this.decode(row.data(), row.offset(index), row.length(index), metadata.column(index), type);
+            }
+        };
     }
 
     @Override
@@ -61,13 +72,7 @@ public final class TextValueCodecs implements ValueCodecs {
         return 0; // String and the rest: the server infers the type from the statement
     }
 
-    @Override
-    public short parameterFormat(Object value, int typeOid) {
-        return 0;
-    }
-
-    @Override
-    public byte[] encode(Object value, int typeOid) {
+    private static byte[] textOf(Object value) {
         String text;
         if (value instanceof Boolean b) {
             text = b ? "t" : "f";
@@ -86,9 +91,8 @@ public final class TextValueCodecs implements ValueCodecs {
         return 0;
     }
 
-    @Override
     @SuppressWarnings("unchecked")
-    public <T> T decode(byte[] data, int offset, int length, ColumnMetadata column, Class<T> type) {
+    <T> T decode(byte[] data, int offset, int length, ColumnMetadata column, Class<T> type) {
         String text = new String(data, offset, length, StandardCharsets.UTF_8);
         try {
             Object value = type == Object.class ? byOid(text, column.typeOid()) : as(text, column.typeOid(), type);
