@@ -1,9 +1,7 @@
 package io.pgconn;
 
-import io.pgconn.auth.AuthMethod;
+import io.pgconn.config.ConnConfig;
 import io.pgconn.config.HostSpec;
-import io.pgconn.failover.ServerRole;
-import io.pgconn.protocol.ProtocolVersion;
 import io.pgconn.query.NoticeListener;
 import io.pgconn.query.PgStatement;
 import io.pgconn.query.RowSet;
@@ -27,7 +25,7 @@ public interface PgConnection {
      * process-wide default factory.
      */
     static CompletableFuture<PgConnection> connect(String connectionString) {
-        return PgConnectionFactory.defaultFactory().connect(io.pgconn.config.ConnConfig.parse(connectionString));
+        return DefaultFactory.INSTANCE.connect(ConnConfig.parse(connectionString));
     }
 
     /** The host this session landed on. */
@@ -129,6 +127,15 @@ public interface PgConnection {
      * every call returns the same future, which completes when the channel is closed.
      */
     CompletableFuture<Void> close();
+
+    /**
+     * Completes when the session has ended, for whatever reason, after the factory has stopped
+     * counting it: normally after {@link #close()} (by the user or by the factory's close),
+     * exceptionally with a {@link PgException} when the server ended the session (e.g. SQLSTATE
+     * 57P01 at shutdown) or the connection was lost. A listener such as
+     * {@link io.pgconn.notify.NotificationSubscriber} re-connects on it.
+     */
+    CompletableFuture<Void> closeFuture();
 
     boolean isClosed();
 }

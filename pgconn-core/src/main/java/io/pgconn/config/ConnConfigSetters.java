@@ -1,13 +1,6 @@
 package io.pgconn.config;
 
-import io.pgconn.auth.ChannelBindingMode;
-import io.pgconn.auth.RequireAuth;
-import io.pgconn.failover.LoadBalanceHosts;
-import io.pgconn.failover.TargetSessionAttrs;
-import io.pgconn.protocol.ProtocolVersion;
-import io.pgconn.tls.SslMode;
-import io.pgconn.tls.SslNegotiation;
-import io.pgconn.tls.SslProviderKind;
+import io.pgconn.ProtocolVersion;
 
 import java.nio.file.Path;
 import java.time.Duration;

@@ -1,9 +1,6 @@
 package io.pgconn.config;
 
 import io.pgconn.PgConfigException;
-import io.pgconn.auth.ChannelBindingMode;
-import io.pgconn.tls.SslMode;
-import io.pgconn.tls.SslNegotiation;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.InvalidPathException;

@@ -1,15 +1,8 @@
 package io.pgconn.config;
 
 import io.pgconn.PgConfigException;
-import io.pgconn.auth.ChannelBindingMode;
-import io.pgconn.auth.RequireAuth;
 import io.pgconn.config.ValueParsers.TextParser;
-import io.pgconn.failover.LoadBalanceHosts;
-import io.pgconn.failover.TargetSessionAttrs;
-import io.pgconn.protocol.ProtocolVersion;
-import io.pgconn.tls.SslMode;
-import io.pgconn.tls.SslNegotiation;
-import io.pgconn.tls.SslProviderKind;
+import io.pgconn.ProtocolVersion;
 
 import java.util.Collections;
 import java.util.LinkedHashMap;

@@ -1,8 +1,8 @@
 package io.pgconn.internal.query;
 
 import io.pgconn.PgException;
-import io.pgconn.protocol.backend.BackendMessage;
-import io.pgconn.protocol.frontend.FrontendMessage;
+import io.pgconn.internal.protocol.backend.BackendMessage;
+import io.pgconn.internal.protocol.frontend.FrontendMessage;
 
 /**
  * One request in the session's FIFO: the messages it writes, ending in a Sync (or a simple Query),

@@ -1,7 +1,7 @@
 package io.pgconn.internal.query;
 
 import io.netty.channel.EventLoop;
-import io.pgconn.protocol.frontend.FrontendMessage;
+import io.pgconn.internal.protocol.frontend.FrontendMessage;
 
 /** What an exchange may ask of the session it runs on. Event loop only, except {@link #eventLoop()}. */
 public interface QuerySession {

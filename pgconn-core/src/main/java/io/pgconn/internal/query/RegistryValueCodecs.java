@@ -8,7 +8,7 @@ import io.pgconn.codec.Decoder;
 import io.pgconn.codec.Encoder;
 import io.pgconn.codec.Format;
 import io.pgconn.codec.Oids;
-import io.pgconn.protocol.backend.DataRow;
+import io.pgconn.internal.protocol.backend.DataRow;
 import io.pgconn.query.RowMetadata;
 
 import java.nio.charset.StandardCharsets;

@@ -1,6 +1,6 @@
 package io.pgconn.internal.query;
 
-import io.pgconn.protocol.backend.RowDescription;
+import io.pgconn.internal.protocol.backend.RowDescription;
 
 import java.util.ArrayList;
 import java.util.Arrays;

@@ -1,6 +1,6 @@
 package io.pgconn.internal.query;
 
-import io.pgconn.protocol.backend.DataRow;
+import io.pgconn.internal.protocol.backend.DataRow;
 import io.pgconn.query.RowMetadata;
 
 /**
