@@ -158,7 +158,12 @@ public final class ArrayCodec implements Codec<Object> {
                 throw malformed("element " + (i + 1) + " has length " + length + " with " + value.readableBytes() + " bytes left");
             }
             ByteBuf slice = value.readSlice(length);
-            Object item = codec.decode(slice, Format.BINARY, component);
+            Object item;
+            try {
+                item = codec.decode(slice, Format.BINARY, component);
+            } catch (PgProtocolException e) {
+                throw malformed("element " + (i + 1) + ": " + e.getMessage());
+            }
             if (item == null || !component.isInstance(item)) {
                 throw new PgProtocolException(null, "codec " + codec.getClass().getName() + " did not read a "
                         + component.getName() + " from a " + type.name() + " element");
