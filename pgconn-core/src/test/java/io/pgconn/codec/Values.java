@@ -1,8 +1,5 @@
-package io.pgconn.internal.codec;
+package io.pgconn.codec;
 
-import io.pgconn.codec.Cidr;
-import io.pgconn.codec.Json;
-import io.pgconn.codec.PgInterval;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;

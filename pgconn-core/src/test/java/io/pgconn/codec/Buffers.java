@@ -1,11 +1,8 @@
-package io.pgconn.internal.codec;
+package io.pgconn.codec;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.PooledByteBufAllocator;
-import io.pgconn.codec.Codec;
-import io.pgconn.codec.Encoder;
-import io.pgconn.codec.Format;
 import io.pgconn.testing.LeakDetectionExtension;
 
 import java.util.function.Function;

@@ -1,15 +1,6 @@
-package io.pgconn.internal.codec;
+package io.pgconn.codec;
 
 import io.pgconn.PgProtocolException;
-import io.pgconn.codec.Cidr;
-import io.pgconn.codec.Codec;
-import io.pgconn.codec.CodecRegistry;
-import io.pgconn.codec.Encoder;
-import io.pgconn.codec.Format;
-import io.pgconn.codec.Json;
-import io.pgconn.codec.Oids;
-import io.pgconn.codec.PgConversionException;
-import io.pgconn.codec.PgInterval;
 import io.pgconn.testing.LeakDetectionExtension;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
