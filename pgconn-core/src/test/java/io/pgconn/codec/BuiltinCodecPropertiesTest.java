@@ -294,6 +294,64 @@ class BuiltinCodecPropertiesTest {
         }
     }
 
+    // ---------------------------------------------------------------- text format
+
+    /** Types read in text too (results of the simple protocol, or text requested): the text form reads as the binary one. */
+    @Property
+    void textFormReadsAsTheBinaryForm(@ForAll int i, @ForAll long l, @ForAll short s, @ForAll boolean b,
+                                      @ForAll("decimals") BigDecimal d, @ForAll("uuids") UUID u, @ForAll("doubles") Double f,
+                                      @ForAll("texts") String t) {
+        assertText(Oids.INT4, Integer.toString(i), i);
+        assertText(Oids.INT8, Long.toString(l), l);
+        assertText(Oids.INT2, Short.toString(s), s);
+        assertText(Oids.BOOL, b ? "t" : "f", b);
+        assertText(Oids.NUMERIC, d.toPlainString(), d);
+        assertText(Oids.UUID, u.toString(), u);
+        assertText(Oids.FLOAT8, f.isNaN() ? "NaN" : f.toString(), f);
+        assertText(Oids.TEXT, t, t);
+        assertText(Oids.JSONB, t, t);
+        assertText(Oids.OID, Long.toString(Integer.toUnsignedLong(i)), Integer.toUnsignedLong(i));
+    }
+
+    @Property
+    void byteaTextFormsReadAsTheBytes(@ForAll @Size(max = 100) byte[] bytes) {
+        StringBuilder hex = new StringBuilder("\\x");
+        StringBuilder escape = new StringBuilder();
+        for (byte x : bytes) {
+            hex.append(String.format("%02x", x & 0xFF));
+            int v = x & 0xFF;
+            escape.append(v == '\\' ? "\\\\" : v >= 0x20 && v < 0x7F ? String.valueOf((char) v) : String.format("\\%03o", v));
+        }
+        assertText(Oids.BYTEA, hex.toString(), bytes);
+        assertText(Oids.BYTEA, escape.toString(), bytes);
+    }
+
+    @Property(tries = 3000)
+    void randomText(@ForAll("textOids") int oid, @ForAll("texts") String text) {
+        Codec<?> codec = REGISTRY.decoder(oid, Format.TEXT, Object.class).codec();
+        try {
+            Object value = Buffers.decode(codec, text.getBytes(java.nio.charset.StandardCharsets.UTF_8), Format.TEXT, Object.class);
+            assertThat(value).isNotNull();
+            Statistics.collect("value");
+        } catch (PgProtocolException e) {
+            assertThat(e.getMessage()).contains(codec.type().name());
+            Statistics.collect("protocol error");
+        }
+    }
+
+    private static void assertText(int oid, String text, Object expected) {
+        io.pgconn.codec.Decoder decoder = REGISTRY.decoder(oid, Format.TEXT, Object.class);
+        assertThat(decoder.codec().type().oid()).as("a text reader for oid %d", oid).isEqualTo(oid);
+        Object read = Buffers.decode(decoder.codec(), text.getBytes(java.nio.charset.StandardCharsets.UTF_8), Format.TEXT, Object.class);
+        assertThat(read).isEqualTo(expected);
+    }
+
+    @Provide
+    Arbitrary<Integer> textOids() {
+        return Arbitraries.of(Oids.BOOL, Oids.INT2, Oids.INT4, Oids.INT8, Oids.FLOAT4, Oids.FLOAT8, Oids.NUMERIC, Oids.TEXT,
+                Oids.BYTEA, Oids.UUID, Oids.JSON, Oids.JSONB, Oids.OID);
+    }
+
     // ---------------------------------------------------------------- helpers
 
     /** Encodes by the value's class, checks the chosen type, and reads it back as Object and as its class. */
