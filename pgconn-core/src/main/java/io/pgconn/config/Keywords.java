@@ -103,7 +103,7 @@ final class Keywords {
     static Binding<?> forKeyword(String keyword) {
         Binding<?> binding = KEYWORDS.get(keyword);
         if (binding == null) {
-            throw new PgConfigException(null, "invalid connection option \"" + keyword + "\"");
+            throw PgConfigException.ofSetting(keyword, null, "invalid connection option \"" + keyword + "\"");
         }
         return binding;
     }

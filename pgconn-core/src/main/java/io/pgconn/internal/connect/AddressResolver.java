@@ -40,7 +40,7 @@ public final class AddressResolver {
         if (host.hostaddr() != null && !host.hostaddr().isEmpty()) {
             byte[] ip = NetUtil.createByteArrayFromIpAddressString(host.hostaddr());
             if (ip == null) {
-                return CompletableFuture.failedFuture(new PgConfigException(host.label(),
+                return CompletableFuture.failedFuture(new PgConfigException(host.label(), "hostaddr", host.hostaddr(),
                         "invalid hostaddr \"" + host.hostaddr() + "\" for host " + host.label() + " (expected an IPv4 or IPv6 address)"));
             }
             return CompletableFuture.completedFuture(List.of(socketAddress(ip, host)));

@@ -149,6 +149,11 @@ final class DefaultPgConnection implements PgConnection {
     }
 
     @Override
+    public CompletableFuture<ServerRole> currentRole() {
+        return simpleQuery(RoleProbe.SQL).thenApply(result -> RoleProbe.parse(host(), result));
+    }
+
+    @Override
     public ProtocolVersion protocolVersion() {
         return facts.protocolVersion();
     }

@@ -19,7 +19,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
 
 /** {@code build()} checks everything before dialling; messages name keyword, value and expectation. */
-class ConnConfigValidationTest {
+class ConnConfigValidatorTest {
 
     private static final String SECRET = "S3cr3t-Pa55w0rd";
 
