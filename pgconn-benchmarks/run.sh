@@ -13,9 +13,16 @@ MVN=mvn
 command -v pgmvn >/dev/null 2>&1 && MVN=pgmvn
 OFFLINE=()
 [ "${BENCH_OFFLINE:-1}" = 1 ] && OFFLINE=(-o)
-if ! "$MVN" "${OFFLINE[@]}" -q -pl pgconn-benchmarks -am install -DskipTests; then
+if ! "$MVN" "${OFFLINE[@]}" -q -pl pgconn-benchmarks -am package -DskipTests; then
   echo "offline build failed; retrying online" >&2
-  "$MVN" -q -pl pgconn-benchmarks -am install -DskipTests
+  "$MVN" -q -pl pgconn-benchmarks -am package -DskipTests
+fi
+# the native libpq worker (same loops and commands as the Java workers); skipped with a note without gcc/libpq-dev
+if command -v gcc >/dev/null 2>&1 && [ -f /usr/include/postgresql/libpq-fe.h ]; then
+  gcc -O2 -Wall -o pgconn-benchmarks/target/libpq-worker pgconn-benchmarks/src/main/c/libpq_worker.c \
+      -I/usr/include/postgresql -lpq -lm
+else
+  echo "gcc or libpq-dev missing: no native libpq worker in this run" >&2
 fi
 CP="pgconn-benchmarks/target/classes:$(cat pgconn-benchmarks/target/classpath.txt)"
 exec java -Xmx512m -cp "$CP" io.pgconn.bench.BenchMain "$@"

@@ -19,7 +19,9 @@ import java.util.stream.Collectors;
  */
 public final class BenchMain {
 
-    private static final List<String> CLIENTS = List.of("pgconn", "pgconn-jdk", "pgjdbc", "r2dbc", "vertx");
+    private static final List<String> CLIENTS = java.nio.file.Files.isExecutable(WorkerProcess.NATIVE_LIBPQ_BINARY)
+            ? List.of("pgconn", "pgconn-jdk", "pgjdbc", "r2dbc", "vertx", WorkerProcess.NATIVE_LIBPQ)
+            : List.of("pgconn", "pgconn-jdk", "pgjdbc", "r2dbc", "vertx");
 
     private BenchMain() {
     }

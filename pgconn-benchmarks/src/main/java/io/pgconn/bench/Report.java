@@ -14,6 +14,8 @@ final class Report {
     static final String PGCONN = "pgconn";
     static final String PGCONN_JDK = "pgconn-jdk";
     static final List<String> PEERS = List.of("pgjdbc", "r2dbc", "vertx");
+    /** libpq itself (the native worker): the yardstick of the connect path, never counted as a peer. */
+    static final String NATIVE = WorkerProcess.NATIVE_LIBPQ;
 
     private final List<Result> results;
     private final Map<Target, Pgbench.Run> pgbenchLatency;
@@ -58,6 +60,8 @@ final class Report {
         List<Check> checks = new ArrayList<>();
         lowerIsBetter(checks, "trust p50 vs fastest peer", PGCONN, Scenario.TRUST, PEERS, 1.0);
         lowerIsBetter(checks, "SCRAM p50 vs fastest peer", PGCONN, Scenario.SCRAM, PEERS, 0.85);
+        lowerIsBetter(checks, "trust p50 vs native libpq", PGCONN, Scenario.TRUST, List.of(NATIVE), 1.05);
+        lowerIsBetter(checks, "close() p50 vs native libpq", PGCONN, Scenario.CLOSE, List.of(NATIVE), 2.0);
         for (String client : List.of(PGCONN, PGCONN_JDK)) {
             for (Scenario s : List.of(Scenario.SCRAM_REQUIRE, Scenario.SCRAM_VERIFY_FULL)) {
                 String what = s == Scenario.SCRAM_REQUIRE ? "SCRAM+require" : "SCRAM+verify-full";

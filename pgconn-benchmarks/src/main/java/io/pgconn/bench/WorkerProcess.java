@@ -29,12 +29,7 @@ final class WorkerProcess implements AutoCloseable {
             throws IOException {
         this.client = client;
         this.errors = errors;
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xms1g", "-Xmx1g", "-XX:+UseG1GC", "-Dio.netty.leakDetection.level=disabled"));
-        cmd.addAll(extraJvmArgs);
-        cmd.addAll(List.of("-cp", System.getProperty("java.class.path")));
-        cmd.addAll(endpoints.asJvmArguments());
-        cmd.addAll(List.of(WorkerMain.class.getName(), client, Long.toString(pauseMs)));
+        List<String> cmd = client.equals(NATIVE_LIBPQ) ? nativeCommand(endpoints, pauseMs) : jvmCommand(client, endpoints, pauseMs, extraJvmArgs);
         Files.createDirectories(logDir);
         this.log = logDir.resolve(client + ".log");
         this.process = new ProcessBuilder(cmd).redirectError(log.toFile()).start();
@@ -49,6 +44,29 @@ final class WorkerProcess implements AutoCloseable {
                 }
             }
         }
+    }
+
+    /** The native libpq worker (src/main/c/libpq_worker.c), built by run.sh: same commands, same loops. */
+    static final String NATIVE_LIBPQ = "libpq";
+    static final Path NATIVE_LIBPQ_BINARY = Path.of("pgconn-benchmarks/target/libpq-worker");
+
+    private static List<String> jvmCommand(String client, Endpoints endpoints, long pauseMs, List<String> extraJvmArgs) {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Xms1g", "-Xmx1g", "-XX:+UseG1GC", "-Dio.netty.leakDetection.level=disabled"));
+        cmd.addAll(extraJvmArgs);
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path")));
+        cmd.addAll(endpoints.asJvmArguments());
+        cmd.addAll(List.of(WorkerMain.class.getName(), client, Long.toString(pauseMs)));
+        return cmd;
+    }
+
+    private static List<String> nativeCommand(Endpoints endpoints, long pauseMs) throws IOException {
+        if (!Files.isExecutable(NATIVE_LIBPQ_BINARY)) {
+            throw new IOException(NATIVE_LIBPQ_BINARY + " is missing: run.sh builds it with gcc and libpq-dev");
+        }
+        List<String> cmd = new ArrayList<>(List.of(NATIVE_LIBPQ_BINARY.toString(), Long.toString(pauseMs)));
+        endpoints.asMap().forEach((k, v) -> cmd.add(k + "=" + v));
+        return cmd;
     }
 
     String client() {

@@ -1,0 +1,279 @@
+/*
+ * The native baseline as a benchmark worker: libpq doing the same loops as the Java workers
+ * (io.pgconn.bench.Measure), driven by the coordinator over stdin with the same commands
+ * (io.pgconn.bench.WorkerMain), so its p50 sits in the same table, timed in the same rounds.
+ *
+ *   libpq-worker <pauseMs> host=... primaryPort=... standbyPort=... refusedPort=... database=...
+ *                trustUser=... scramUser=... scramPassword=... caFile=...
+ *
+ * Commands: WARMUP <scenario> <ms> | MEASURE <scenario> <ms> <maxIterations> | REPORT <scenario> | QUIT;
+ * every answer ends with DONE. A connect is timed from PQconnectdb's call to its return (blocking,
+ * as libpq's own applications use it), close is PQfinish; then the loop waits until the server's
+ * backend process has exited (/proc/<pid>), as the Java loops do.
+ * Built by pgconn-benchmarks/run.sh with gcc and libpq-dev; never part of the Maven build.
+ */
+#include <libpq-fe.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+enum { TRUST, SCRAM, SCRAM_REQUIRE, SCRAM_VERIFY_FULL, FAILOVER_FIRST, FAILOVER_REPEAT, FAILOVER_DIRECT, CLOSE, SELECT_ONE, N_SCENARIOS };
+
+static const char *NAMES[N_SCENARIOS] = {"TRUST", "SCRAM", "SCRAM_REQUIRE", "SCRAM_VERIFY_FULL", "FAILOVER_FIRST",
+                                         "FAILOVER_REPEAT", "FAILOVER_DIRECT", "CLOSE", "SELECT_ONE"};
+
+typedef struct {
+    long *values;
+    size_t size, capacity;
+    long cpu_nanos;
+    long cpu_ops;
+} samples;
+
+static samples timings[N_SCENARIOS];
+static char conninfo[N_SCENARIOS][2048];
+static long pause_nanos;
+
+static long now_nanos(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec * 1000000000L + ts.tv_nsec;
+}
+
+static long cpu_nanos(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+    return ts.tv_sec * 1000000000L + ts.tv_nsec;
+}
+
+static void add(samples *s, long nanos) {
+    if (s->size == s->capacity) {
+        s->capacity = s->capacity ? s->capacity * 2 : 1024;
+        s->values = realloc(s->values, s->capacity * sizeof(long));
+        if (!s->values) {
+            perror("realloc");
+            exit(1);
+        }
+    }
+    s->values[s->size++] = nanos;
+}
+
+static void sleep_nanos(long nanos) {
+    struct timespec ts = {nanos / 1000000000L, nanos % 1000000000L};
+    nanosleep(&ts, NULL);
+}
+
+/* Waits (at most 2 s) until the backend of a closed connection has exited, as Measure.awaitBackendExit. */
+static void await_backend_exit(int pid) {
+    char path[64];
+    struct stat st;
+    snprintf(path, sizeof path, "/proc/%d", pid);
+    long deadline = now_nanos() + 2000000000L;
+    while (stat(path, &st) == 0 && now_nanos() < deadline) {
+        sleep_nanos(1000000L);
+    }
+}
+
+static const char *arg(int argc, char **argv, const char *key) {
+    size_t n = strlen(key);
+    for (int i = 2; i < argc; i++) {
+        if (strncmp(argv[i], key, n) == 0 && argv[i][n] == '=') {
+            return argv[i] + n + 1;
+        }
+    }
+    fprintf(stderr, "missing argument %s=...\n", key);
+    exit(2);
+}
+
+static int scenario_of(const char *name) {
+    for (int i = 0; i < N_SCENARIOS; i++) {
+        if (strcmp(NAMES[i], name) == 0) {
+            return i;
+        }
+    }
+    return -1;
+}
+
+static PGconn *open_connection(int scenario) {
+    PGconn *conn = PQconnectdb(conninfo[scenario]);
+    if (PQstatus(conn) != CONNECTION_OK) {
+        printf("ERROR\tlibpq\t%s\t%s\n", NAMES[scenario], PQerrorMessage(conn));
+        PQfinish(conn);
+        return NULL;
+    }
+    return conn;
+}
+
+static void connect_loop(int scenario, long time_ms, long max_iterations, int timed) {
+    long end = now_nanos() + time_ms * 1000000L;
+    for (long i = 0; i < max_iterations && now_nanos() < end; i++) {
+        long c0 = cpu_nanos();
+        long t0 = now_nanos();
+        PGconn *conn = open_connection(scenario);
+        long t1 = now_nanos();
+        if (!conn) {
+            return;
+        }
+        int pid = PQbackendPID(conn);
+        long t2 = now_nanos();
+        PQfinish(conn);
+        long t3 = now_nanos();
+        if (timed) {
+            add(&timings[scenario], t1 - t0);
+            timings[scenario].cpu_nanos += cpu_nanos() - c0;
+            timings[scenario].cpu_ops++;
+            if (scenario == TRUST) {
+                add(&timings[CLOSE], t3 - t2);
+            }
+        }
+        await_backend_exit(pid);
+        if (pause_nanos > 0) {
+            sleep_nanos(pause_nanos);
+        }
+    }
+}
+
+static void select_one_loop(long time_ms, long max_iterations, int timed) {
+    PGconn *conn = open_connection(SELECT_ONE);
+    if (!conn) {
+        return;
+    }
+    long c0 = cpu_nanos();
+    long end = now_nanos() + time_ms * 1000000L;
+    long n = 0;
+    for (; n < max_iterations && now_nanos() < end; n++) {
+        long t0 = now_nanos();
+        PGresult *r = PQexec(conn, "SELECT 1");
+        if (PQresultStatus(r) != PGRES_TUPLES_OK || PQgetvalue(r, 0, 0)[0] != '1') {
+            printf("ERROR\tlibpq\tSELECT_ONE\t%s\n", PQerrorMessage(conn));
+            PQclear(r);
+            break;
+        }
+        PQclear(r);
+        long t1 = now_nanos();
+        if (timed) {
+            add(&timings[SELECT_ONE], t1 - t0);
+        }
+    }
+    if (timed) {
+        timings[SELECT_ONE].cpu_nanos += cpu_nanos() - c0;
+        timings[SELECT_ONE].cpu_ops += n;
+    }
+    PQfinish(conn);
+}
+
+static int compare_long(const void *a, const void *b) {
+    long x = *(const long *) a, y = *(const long *) b;
+    return x < y ? -1 : x > y;
+}
+
+/* Nearest-rank percentile in milliseconds, as io.pgconn.bench.Result. */
+static double percentile(const long *sorted, size_t n, int p) {
+    if (n == 0) {
+        return NAN;
+    }
+    long rank = (long) ((p / 100.0) * n + 0.999999999);
+    if (rank < 1) {
+        rank = 1;
+    }
+    if ((size_t) rank > n) {
+        rank = (long) n;
+    }
+    return sorted[rank - 1] / 1e6;
+}
+
+/* A number as Java's Double.parseDouble reads it ("NaN", not C's "nan"). */
+static const char *num(double v, char *buf, size_t size) {
+    if (isnan(v)) {
+        return "NaN";
+    }
+    snprintf(buf, size, "%.6f", v);
+    return buf;
+}
+
+static void report(int scenario) {
+    samples *s = &timings[scenario];
+    qsort(s->values, s->size, sizeof(long), compare_long);
+    double sum = 0;
+    for (size_t i = 0; i < s->size; i++) {
+        sum += s->values[i];
+    }
+    double mean = s->size ? sum / s->size / 1e6 : NAN;
+    double cpu = scenario == CLOSE || s->cpu_ops == 0 ? NAN : s->cpu_nanos / 1e6 / s->cpu_ops;
+    char b[6][32];
+    printf("RESULT\tlibpq\t%s\t%zu\t%s\t%s\t%s\t%s\t%s\tNaN\t%s\n", NAMES[scenario], s->size, num(mean, b[0], 32),
+           num(percentile(s->values, s->size, 50), b[1], 32), num(percentile(s->values, s->size, 90), b[2], 32),
+           num(percentile(s->values, s->size, 99), b[3], 32), num(s->size ? 1000.0 / mean : NAN, b[4], 32), num(cpu, b[5], 32));
+    if (scenario == TRUST) {
+        report(CLOSE);
+    }
+}
+
+int main(int argc, char **argv) {
+    if (argc < 2) {
+        fprintf(stderr, "usage: libpq-worker <pauseMs> key=value...\n");
+        return 2;
+    }
+    pause_nanos = atol(argv[1]) * 1000000L;
+    const char *host = arg(argc, argv, "host"), *db = arg(argc, argv, "database");
+    const char *primary = arg(argc, argv, "primaryPort"), *standby = arg(argc, argv, "standbyPort");
+    const char *refused = arg(argc, argv, "refusedPort"), *trust = arg(argc, argv, "trustUser");
+    const char *scram = arg(argc, argv, "scramUser"), *password = arg(argc, argv, "scramPassword");
+    const char *ca = arg(argc, argv, "caFile");
+    /* gssencmode=disable: libpq would otherwise probe for GSS encryption first (pgbench runs get PGGSSENCMODE=disable too) */
+    const char *common = "gssencmode=disable";
+    snprintf(conninfo[TRUST], sizeof conninfo[TRUST], "host=%s port=%s dbname=%s user=%s sslmode=disable %s", host, primary, db, trust, common);
+    snprintf(conninfo[SCRAM], sizeof conninfo[SCRAM], "host=%s port=%s dbname=%s user=%s password=%s sslmode=disable %s", host, primary, db,
+             scram, password, common);
+    snprintf(conninfo[SCRAM_REQUIRE], sizeof conninfo[SCRAM_REQUIRE], "host=%s port=%s dbname=%s user=%s password=%s sslmode=require %s",
+             host, primary, db, scram, password, common);
+    snprintf(conninfo[SCRAM_VERIFY_FULL], sizeof conninfo[SCRAM_VERIFY_FULL],
+             "host=%s port=%s dbname=%s user=%s password=%s sslmode=verify-full sslrootcert=%s %s", host, primary, db, scram, password, ca,
+             common);
+    snprintf(conninfo[FAILOVER_FIRST], sizeof conninfo[FAILOVER_FIRST],
+             "host=%s,%s,%s port=%s,%s,%s dbname=%s user=%s sslmode=disable target_session_attrs=read-write %s", host, host, host, refused,
+             standby, primary, db, trust, common);
+    strcpy(conninfo[FAILOVER_REPEAT], conninfo[FAILOVER_FIRST]);
+    strcpy(conninfo[FAILOVER_DIRECT], conninfo[TRUST]);
+    strcpy(conninfo[SELECT_ONE], conninfo[TRUST]);
+
+    printf("SETTINGS\tlibpq\tlibpq %d (PQconnectdb, blocking; no host memory: failover first and repeat walk the same list)\n",
+           PQlibVersion());
+    printf("SUPPORTS\tTRUST,SCRAM,SCRAM_REQUIRE,SCRAM_VERIFY_FULL,FAILOVER_FIRST,FAILOVER_REPEAT,FAILOVER_DIRECT,SELECT_ONE\n");
+    printf("DONE\n");
+    fflush(stdout);
+
+    char line[512];
+    while (fgets(line, sizeof line, stdin)) {
+        line[strcspn(line, "\r\n")] = 0;
+        if (strcmp(line, "QUIT") == 0) {
+            break;
+        }
+        char command[32] = "", name[64] = "";
+        long a = 0, b = 0;
+        int fields = sscanf(line, "%31s %63s %ld %ld", command, name, &a, &b);
+        int scenario = fields >= 2 ? scenario_of(name) : -1;
+        if (scenario < 0) {
+            printf("ERROR\tlibpq\t%s\tunknown command or scenario\n", line);
+        } else if (strcmp(command, "WARMUP") == 0 || strcmp(command, "MEASURE") == 0) {
+            int timed = command[0] == 'M';
+            long max = timed ? b : 0x7fffffffL;
+            if (scenario == SELECT_ONE) {
+                select_one_loop(a, max, timed);
+            } else {
+                connect_loop(scenario, a, max, timed);
+            }
+        } else if (strcmp(command, "REPORT") == 0) {
+            report(scenario);
+        } else {
+            printf("ERROR\tlibpq\t%s\tunknown command\n", line);
+        }
+        printf("DONE\n");
+        fflush(stdout);
+    }
+    return 0;
+}
