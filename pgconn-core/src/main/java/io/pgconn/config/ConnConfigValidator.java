@@ -80,7 +80,7 @@ final class ConnConfigValidator {
         }
         Integer cacheSize = v.get(Setting.PREPARED_STATEMENT_CACHE_SIZE);
         if (cacheSize != null && cacheSize < 0) {
-            throw fail("invalid preparedStatementCacheSize value: " + cacheSize + " (expected a non-negative integer; 0 = unnamed statements only)");
+            throw fail("preparedStatementCacheSize", String.valueOf(cacheSize), "invalid preparedStatementCacheSize value: " + cacheSize + " (expected a non-negative integer; 0 = unnamed statements only)");
         }
         Integer count = v.get(Setting.KEEPALIVES_COUNT);
         if (count != null && count < 0) {
