@@ -1,8 +1,6 @@
-package io.pgconn.internal.codec;
+package io.pgconn.codec;
 
 import io.netty.buffer.ByteBuf;
-import io.pgconn.codec.Format;
-import io.pgconn.codec.PgType;
 
 import java.nio.charset.StandardCharsets;
 

@@ -1,8 +1,6 @@
-package io.pgconn.internal.codec;
+package io.pgconn.codec;
 
 import io.netty.buffer.ByteBuf;
-import io.pgconn.codec.Format;
-import io.pgconn.codec.PgType;
 
 /**
  * pgvector's {@code vector} in {@code vector_send}'s form: {@code int16} dimensions, {@code int16}

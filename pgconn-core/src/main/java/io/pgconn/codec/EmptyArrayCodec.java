@@ -1,11 +1,6 @@
-package io.pgconn.internal.codec;
+package io.pgconn.codec;
 
 import io.netty.buffer.ByteBuf;
-import io.pgconn.codec.Codec;
-import io.pgconn.codec.Format;
-import io.pgconn.codec.Oids;
-import io.pgconn.codec.PgConversionException;
-import io.pgconn.codec.PgType;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -15,7 +10,7 @@ import java.util.List;
  * it goes as the text literal {@code {}} / {@code {NULL,NULL}} with an unspecified type, and the
  * server takes the type from the statement (a column, a cast).
  */
-public final class EmptyArrayCodec implements Codec<Object> {
+final class EmptyArrayCodec implements Codec<Object> {
 
     public static final EmptyArrayCodec INSTANCE = new EmptyArrayCodec();
 

@@ -1,4 +1,4 @@
-package io.pgconn.internal.codec;
+package io.pgconn.codec;
 
 /**
  * PostgreSQL's binary date/time arithmetic: days and microseconds counted from 2000-01-01, with the

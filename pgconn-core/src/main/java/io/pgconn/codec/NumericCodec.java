@@ -1,8 +1,6 @@
-package io.pgconn.internal.codec;
+package io.pgconn.codec;
 
 import io.netty.buffer.ByteBuf;
-import io.pgconn.codec.Format;
-import io.pgconn.codec.PgType;
 
 import java.math.BigDecimal;
 import java.math.BigInteger;
@@ -31,6 +29,7 @@ final class NumericCodec extends BaseCodec<Number> {
     /** NUMERIC_DSCALE_MASK: the largest display scale the format can carry. */
     private static final int MAX_DSCALE = 0x3FFF;
     private static final BigInteger TEN_THOUSAND = BigInteger.valueOf(10_000);
+    private static final BigInteger TEN_TO_16 = BigInteger.TEN.pow(16);
 
     private NumericCodec(Class<? extends Number> javaType) {
         super(PgType.NUMERIC, javaType, Format.BINARY, true, BigDecimal.class, BigInteger.class, Double.class,
@@ -181,7 +180,8 @@ final class NumericCodec extends BaseCodec<Number> {
             }
             default -> throw malformed("invalid sign");
         }
-        BigInteger unscaled = BigInteger.ZERO;
+        // up to 4 base-10000 digits fit a long: the common case allocates no BigInteger
+        BigInteger unscaled = null;
         long chunk = 0;
         int inChunk = 0;
         for (int i = 0; i < ndigits; i++) {
@@ -189,22 +189,24 @@ final class NumericCodec extends BaseCodec<Number> {
             if (digit < 0 || digit >= 10_000) {
                 throw malformed("invalid digit");
             }
-            chunk = chunk * 10_000 + digit;
-            if (++inChunk == 4) { // 10000^4 < 2^63
-                unscaled = unscaled.multiply(BigInteger.TEN.pow(16)).add(BigInteger.valueOf(chunk));
+            if (inChunk == 4) { // 10000^4 < 2^63
+                unscaled = (unscaled == null ? BigInteger.valueOf(chunk) : unscaled.multiply(TEN_TO_16).add(BigInteger.valueOf(chunk)));
                 chunk = 0;
                 inChunk = 0;
             }
+            chunk = chunk * 10_000 + digit;
+            inChunk++;
         }
-        if (inChunk > 0) {
+        BigDecimal number;
+        int exponent = -4 * (weight - ndigits + 1);
+        if (unscaled == null) {
+            number = BigDecimal.valueOf(sign == NEGATIVE ? -chunk : chunk, exponent);
+        } else {
             unscaled = unscaled.multiply(TEN_THOUSAND.pow(inChunk)).add(BigInteger.valueOf(chunk));
-        }
-        if (sign == NEGATIVE) {
-            unscaled = unscaled.negate();
+            number = new BigDecimal(sign == NEGATIVE ? unscaled.negate() : unscaled, exponent);
         }
         // the last digit's place is 10000^(weight - ndigits + 1); digits hidden by dscale are cut, as numeric_recv does
-        BigDecimal number = new BigDecimal(unscaled, -4 * (weight - ndigits + 1)).setScale(dscale, RoundingMode.DOWN);
-        return convert(number, target);
+        return convert(number.setScale(dscale, RoundingMode.DOWN), target);
     }
 
     @Override

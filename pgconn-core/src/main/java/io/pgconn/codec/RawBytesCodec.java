@@ -1,17 +1,13 @@
-package io.pgconn.internal.codec;
+package io.pgconn.codec;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
-import io.pgconn.codec.Codec;
-import io.pgconn.codec.Format;
-import io.pgconn.codec.Oids;
-import io.pgconn.codec.PgType;
 
 /**
  * The binary form of a type without a codec, as the bytes the server sent: only a caller that asked
  * for binary results of an unknown type (and for {@code byte[]} or {@code Object}) gets these.
  */
-public final class RawBytesCodec implements Codec<byte[]> {
+final class RawBytesCodec implements Codec<byte[]> {
 
     public static final RawBytesCodec INSTANCE = new RawBytesCodec();
 

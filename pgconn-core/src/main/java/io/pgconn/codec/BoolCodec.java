@@ -1,8 +1,6 @@
-package io.pgconn.internal.codec;
+package io.pgconn.codec;
 
 import io.netty.buffer.ByteBuf;
-import io.pgconn.codec.Format;
-import io.pgconn.codec.PgType;
 
 /** {@code bool}: one byte, 0 or 1 ({@code boolrecv} takes any non-zero byte as true); text {@code t}/{@code f}. */
 final class BoolCodec extends BaseCodec<Boolean> {

@@ -1,11 +1,7 @@
-package io.pgconn.internal.codec;
+package io.pgconn.codec;
 
 import io.netty.buffer.ByteBuf;
 import io.pgconn.PgProtocolException;
-import io.pgconn.codec.Codec;
-import io.pgconn.codec.Format;
-import io.pgconn.codec.PgConversionException;
-import io.pgconn.codec.PgType;
 
 import java.util.Set;
 

@@ -1,11 +1,7 @@
-package io.pgconn.internal.codec;
+package io.pgconn.codec;
 
 import io.netty.buffer.ByteBuf;
 import io.pgconn.PgProtocolException;
-import io.pgconn.codec.Codec;
-import io.pgconn.codec.Format;
-import io.pgconn.codec.PgConversionException;
-import io.pgconn.codec.PgType;
 
 import java.lang.reflect.Array;
 import java.util.Arrays;
@@ -25,7 +21,7 @@ import java.util.List;
  * unmodifiable list. Lower bounds other than 1 are dropped (Java arrays start at 0); arrays of more than
  * one dimension are a {@link PgConversionException}.
  */
-public final class ArrayCodec implements Codec<Object> {
+final class ArrayCodec implements Codec<Object> {
 
     /** PostgreSQL's MAXDIM. */
     private static final int MAX_DIMENSIONS = 6;
@@ -81,7 +77,7 @@ public final class ArrayCodec implements Codec<Object> {
         if (!valueClass.isArray()) {
             return false;
         }
-        Class<?> component = wrap(valueClass.getComponentType());
+        Class<?> component = Primitives.wrap(valueClass.getComponentType());
         return component == Object.class || elementCodecWriting(component) != null;
     }
 
@@ -94,7 +90,7 @@ public final class ArrayCodec implements Codec<Object> {
                 || target == Collection.class || target == Iterable.class) {
             return true;
         }
-        return target.isArray() && elementCodecReading(wrap(target.getComponentType())) != null;
+        return target.isArray() && elementCodecReading(Primitives.wrap(target.getComponentType())) != null;
     }
 
     // ---------------------------------------------------------------- decode
@@ -158,7 +154,12 @@ public final class ArrayCodec implements Codec<Object> {
                 throw malformed("element " + (i + 1) + " has length " + length + " with " + value.readableBytes() + " bytes left");
             }
             ByteBuf slice = value.readSlice(length);
-            Object item = codec.decode(slice, Format.BINARY, component);
+            Object item;
+            try {
+                item = codec.decode(slice, Format.BINARY, component);
+            } catch (PgProtocolException e) {
+                throw malformed("element " + (i + 1) + ": " + e.getMessage());
+            }
             if (item == null || !component.isInstance(item)) {
                 throw new PgProtocolException(null, "codec " + codec.getClass().getName() + " did not read a "
                         + component.getName() + " from a " + type.name() + " element");
@@ -207,7 +208,7 @@ public final class ArrayCodec implements Codec<Object> {
 
     private static Class<?> componentOf(Class<?> target) {
         if (target.isArray() && target != Object[].class) {
-            return wrap(target.getComponentType());
+            return Primitives.wrap(target.getComponentType());
         }
         return Object.class;
     }
@@ -297,21 +298,6 @@ public final class ArrayCodec implements Codec<Object> {
 
     private PgProtocolException malformed(String what) {
         return new PgProtocolException(null, "malformed " + type.name() + " value from the server: " + what);
-    }
-
-    static Class<?> wrap(Class<?> c) {
-        if (!c.isPrimitive()) {
-            return c;
-        }
-        if (c == int.class) return Integer.class;
-        if (c == long.class) return Long.class;
-        if (c == short.class) return Short.class;
-        if (c == boolean.class) return Boolean.class;
-        if (c == double.class) return Double.class;
-        if (c == float.class) return Float.class;
-        if (c == byte.class) return Byte.class;
-        if (c == char.class) return Character.class;
-        return Void.class;
     }
 
     @Override

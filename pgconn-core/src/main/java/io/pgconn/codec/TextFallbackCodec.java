@@ -1,11 +1,6 @@
-package io.pgconn.internal.codec;
+package io.pgconn.codec;
 
 import io.netty.buffer.ByteBuf;
-import io.pgconn.codec.Codec;
-import io.pgconn.codec.Format;
-import io.pgconn.codec.Oids;
-import io.pgconn.codec.PgConversionException;
-import io.pgconn.codec.PgType;
 
 import java.nio.charset.StandardCharsets;
 
@@ -13,7 +8,7 @@ import java.nio.charset.StandardCharsets;
  * Any type's text form as a {@code String}: what a type without a codec (or a codec's type asked for
  * as text) reads as. The connection's client_encoding is UTF8.
  */
-public final class TextFallbackCodec implements Codec<String> {
+final class TextFallbackCodec implements Codec<String> {
 
     public static final TextFallbackCodec INSTANCE = new TextFallbackCodec();
 

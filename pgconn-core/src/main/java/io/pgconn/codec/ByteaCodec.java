@@ -1,9 +1,7 @@
-package io.pgconn.internal.codec;
+package io.pgconn.codec;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
-import io.pgconn.codec.Format;
-import io.pgconn.codec.PgType;
 
 import java.nio.ByteBuffer;
 

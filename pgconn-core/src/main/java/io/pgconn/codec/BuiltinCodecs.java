@@ -1,7 +1,5 @@
-package io.pgconn.internal.codec;
+package io.pgconn.codec;
 
-import io.pgconn.codec.CodecRegistry;
-import io.pgconn.codec.PgType;
 
 /**
  * The built-in codecs. For a Java class, the codec registered last is its default parameter type:
@@ -10,7 +8,7 @@ import io.pgconn.codec.PgType;
  * {@code OffsetDateTime}, {@code Instant} and {@code ZonedDateTime} are {@code timestamptz}, and so on.
  * For a type OID, the codec registered last decides what {@code Object} reads as.
  */
-public final class BuiltinCodecs {
+final class BuiltinCodecs {
 
     private BuiltinCodecs() {
     }
