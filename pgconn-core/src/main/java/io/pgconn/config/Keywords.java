@@ -82,6 +82,7 @@ final class Keywords {
         keyword("maxScramIterations", Setting.MAX_SCRAM_ITERATIONS, ValueParsers::integer, null);
         keyword("maxMessageSize", Setting.MAX_MESSAGE_SIZE, ValueParsers::size, null);
         keyword("preAuthMaxMessageSize", Setting.PRE_AUTH_MAX_MESSAGE_SIZE, ValueParsers::size, null);
+        keyword("preparedStatementCacheSize", Setting.PREPARED_STATEMENT_CACHE_SIZE, ValueParsers::nonNegative, null);
     }
 
     private Keywords() {
@@ -102,7 +103,7 @@ final class Keywords {
     static Binding<?> forKeyword(String keyword) {
         Binding<?> binding = KEYWORDS.get(keyword);
         if (binding == null) {
-            throw new PgConfigException(null, "invalid connection option \"" + keyword + "\"");
+            throw PgConfigException.ofSetting(keyword, null, "invalid connection option \"" + keyword + "\"");
         }
         return binding;
     }

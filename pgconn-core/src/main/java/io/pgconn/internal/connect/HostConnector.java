@@ -61,7 +61,7 @@ public final class HostConnector {
     public CompletableFuture<ConnectionControl> connect(ConnConfig config, HostSpec host, SocketAddress address, Duration budget,
                                                    AttemptScope scope) {
         if (host.isUnixSocket() && config.sslMode().requiresTls()) {
-            return CompletableFuture.failedFuture(new PgConfigException(host.label(), "sslmode=" + config.sslMode().libpqName()
+            return CompletableFuture.failedFuture(new PgConfigException(host.label(), "sslmode", config.sslMode().libpqName(), "sslmode=" + config.sslMode().libpqName()
                     + " cannot be satisfied on Unix socket " + host.label() + " (TLS is not used on Unix-domain sockets)"));
         }
         List<Boolean> plan = encryptionPlan(config.sslMode(), host.isUnixSocket());
@@ -161,7 +161,8 @@ public final class HostConnector {
         String label = host.label();
         BackendMessageDecoder decoder = new BackendMessageDecoder(label, config.maxMessageSize(), config.preAuthMaxMessageSize());
         StartupHandshake handshake = Startup.handshake(config, host, tls, decoder, resources.saltedPasswords(), resources.tracer());
-        SessionHandler session = new SessionHandler(label, handshake.parameters());
+        SessionHandler session = new SessionHandler(label, handshake.parameters(), config.preparedStatementCacheSize(),
+                new io.pgconn.internal.query.RegistryValueCodecs(io.pgconn.codec.CodecRegistry.defaults()));
         ChannelPipeline pipeline = channel.pipeline();
         pipeline.addLast("decoder", decoder);
         pipeline.addLast("encoder", FrontendMessageEncoder.INSTANCE);

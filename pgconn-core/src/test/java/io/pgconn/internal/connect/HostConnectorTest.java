@@ -8,7 +8,7 @@ import java.util.List;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** libpq's order of encryption attempts per sslmode (lifecycle spec §1.2). */
-class EncryptionPlanTest {
+class HostConnectorTest {
 
     @Test
     void attemptsPerSslMode() {

@@ -23,7 +23,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
 
 /** {@code PG*} defaults and the precedence explicit &gt; service file &gt; environment &gt; default. */
-class EnvironmentPrecedenceTest {
+class ConnConfigResolverTest {
 
     @TempDir
     Path dir;

@@ -19,7 +19,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
 
 /** {@code build()} checks everything before dialling; messages name keyword, value and expectation. */
-class ConnConfigValidationTest {
+class ConnConfigValidatorTest {
 
     private static final String SECRET = "S3cr3t-Pa55w0rd";
 
@@ -105,6 +105,17 @@ class ConnConfigValidationTest {
     @MethodSource("valid")
     void validCombinationsBuild(String name, UnaryOperator<ConnConfig.Builder> change) {
         assertThatCode(() -> change.apply(ConnConfig.builder()).build()).doesNotThrowAnyException();
+    }
+
+    @Test
+    void preparedStatementCacheSizeIsANonNegativeCount() {
+        assertThat(ConnConfig.builder().build().preparedStatementCacheSize()).isEqualTo(256);
+        assertThat(ConnConfig.parse("host=h preparedStatementCacheSize=0", EnvironmentSource.none()).preparedStatementCacheSize()).isZero();
+        assertThat(ConnConfig.builder().preparedStatementCacheSize(12).build().preparedStatementCacheSize()).isEqualTo(12);
+        assertThatThrownBy(() -> ConnConfig.parse("host=h preparedStatementCacheSize=-1", EnvironmentSource.none()))
+                .isInstanceOf(io.pgconn.PgConfigException.class).hasMessageContaining("preparedStatementCacheSize");
+        assertThatThrownBy(() -> ConnConfig.builder().preparedStatementCacheSize(-3).build())
+                .isInstanceOf(io.pgconn.PgConfigException.class).hasMessageContaining("invalid preparedStatementCacheSize value: -3");
     }
 
     @Test

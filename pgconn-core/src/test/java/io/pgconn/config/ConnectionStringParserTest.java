@@ -14,7 +14,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.params.provider.Arguments.arguments;
 
 /** libpq's key=value form ({@code conninfo_parse}): whitespace, single quotes, backslash escapes. */
-class KeyValueParserTest {
+class ConnectionStringParserTest {
 
     static Stream<Arguments> valid() {
         return Stream.of(
