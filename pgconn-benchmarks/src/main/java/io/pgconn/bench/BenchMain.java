@@ -69,7 +69,8 @@ public final class BenchMain {
     }
 
     private static final List<Scenario> TIMED = List.of(Scenario.TRUST, Scenario.SCRAM, Scenario.SCRAM_REQUIRE, Scenario.SCRAM_VERIFY_FULL,
-            Scenario.FAILOVER_FIRST, Scenario.FAILOVER_REPEAT, Scenario.FAILOVER_DIRECT, Scenario.SELECT_ONE, Scenario.IN_FLIGHT_8);
+            Scenario.FAILOVER_FIRST, Scenario.FAILOVER_REPEAT, Scenario.FAILOVER_DIRECT, Scenario.SELECT_ONE, Scenario.IN_FLIGHT_8,
+            Scenario.QUERY_PK, Scenario.QUERY_ROWS, Scenario.PIPELINED_INSERTS, Scenario.STREAM_ROWS);
     /** Scenarios timed in the same rounds as the key's, because they are compared with it. */
     private static final Map<Scenario, Scenario> SAME_ROUNDS = Map.of(Scenario.FAILOVER_DIRECT, Scenario.FAILOVER_REPEAT);
 
@@ -141,7 +142,7 @@ public final class BenchMain {
                         t.getKey().command("WARMUP " + t.getValue().name() + " " + warmup);
                     }
                     boolean withPgbench = scenario == Scenario.IN_FLIGHT_8 || (scenario.latency() && scenario.target() != Target.FAILOVER
-                            && scenario != Scenario.SELECT_ONE && scenario != Scenario.CLOSE);
+                            && scenario != Scenario.SELECT_ONE && scenario != Scenario.CLOSE && !scenario.query());
                     List<Pgbench.Run> pgbenchRuns = new ArrayList<>();
                     for (int round = 0; round < options.rounds(); round++) {
                         for (int k = 0; k < turns.size(); k++) {

@@ -6,7 +6,7 @@ import java.util.concurrent.CompletableFuture;
  * One client library under test. Blocking clients (pgjdbc) return completed futures and are driven
  * from threads; asynchronous ones complete on their own event loops.
  */
-interface Client extends AutoCloseable {
+interface Client extends AutoCloseable, QueryWork {
 
     /** Short name used in the tables (e.g. {@code pgconn}, {@code pgjdbc}). */
     String name();

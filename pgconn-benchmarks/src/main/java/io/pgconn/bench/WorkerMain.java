@@ -35,6 +35,8 @@ public final class WorkerMain {
     private final Map<Scenario, Samples> primary = new EnumMap<>(Scenario.class);
     private final Samples closes = new Samples();
     private final Map<Scenario, long[]> cpu = new EnumMap<>(Scenario.class);
+    /** Per query scenario: QUERY_ROWS {bytes allocated, rows}; PIPELINED_INSERTS {statements, nanos}; STREAM_ROWS {peak live heap, rows, nanos}. */
+    private final Map<Scenario, long[]> allocated = new EnumMap<>(Scenario.class);
     private long inFlightCycles;
     private long inFlightNanos;
 
@@ -100,12 +102,21 @@ public final class WorkerMain {
                 }
                 yield Measure.processCpuNanos() - cpu0;
             }
+            case QUERY_PK -> measure.queryPkLoop(time, maxIterations, samples);
+            case QUERY_ROWS -> measure.queryRowsLoop(time, maxIterations, samples,
+                    timed ? allocated.computeIfAbsent(scenario, x -> new long[3]) : new long[3]);
+            case PIPELINED_INSERTS -> measure.pipelinedInsertLoop(time, timed ? allocated.computeIfAbsent(scenario, x -> new long[3]) : null);
+            case STREAM_ROWS -> measure.streamLoop(time, timed ? allocated.computeIfAbsent(scenario, x -> new long[3]) : null);
             case CLOSE, HEAP_PER_IDLE -> throw new IllegalArgumentException(scenario + " is not run on its own");
         };
         if (timed) {
             long[] acc = cpu.computeIfAbsent(scenario, s -> new long[2]);
             acc[0] += cpuNanos;
-            acc[1] += scenario == Scenario.IN_FLIGHT_8 ? 0 : samples.size() - before;
+            acc[1] += switch (scenario) {
+                case IN_FLIGHT_8 -> 0;
+                case PIPELINED_INSERTS, STREAM_ROWS -> 0; // per statement / per row: from their own counters
+                default -> samples.size() - before;
+            };
         }
     }
 
@@ -118,6 +129,29 @@ public final class WorkerMain {
             return results;
         }
         long[] acc = cpu.getOrDefault(scenario, new long[2]);
+        long[] q = allocated.getOrDefault(scenario, new long[3]);
+        switch (scenario) {
+            case QUERY_ROWS -> {
+                Result r = Result.ofLatencies(client.name(), scenario, primary.getOrDefault(scenario, new Samples()).toArray());
+                // throughput as rows/s, value as bytes allocated per row
+                results.add(new Result(r.client(), scenario, r.n(), r.mean(), r.p50(), r.p90(), r.p99(), 1000.0 * 1000.0 / r.mean(),
+                        q[1] == 0 ? Double.NaN : (double) q[0] / q[1], acc[0] / 1e6 / Math.max(1, acc[1])));
+                return results;
+            }
+            case PIPELINED_INSERTS -> {
+                results.add(Result.ofThroughput(client.name(), scenario, (int) q[0], q[1] == 0 ? Double.NaN : q[0] * 1e9 / q[1])
+                        .withCpu(acc[0] / 1e6 / Math.max(1, q[0])));
+                return results;
+            }
+            case STREAM_ROWS -> {
+                Result r = Result.ofValue(client.name(), scenario, (int) q[1], q[0]);
+                results.add(new Result(r.client(), scenario, r.n(), Double.NaN, Double.NaN, Double.NaN, Double.NaN,
+                        q[2] == 0 ? Double.NaN : q[1] * 1e9 / q[2], q[0], Double.NaN));
+                return results;
+            }
+            default -> {
+            }
+        }
         results.add(Result.ofLatencies(client.name(), scenario, primary.getOrDefault(scenario, new Samples()).toArray())
                 .withCpu(acc[0] / 1e6 / Math.max(1, acc[1])));
         if (scenario == Scenario.TRUST) {
