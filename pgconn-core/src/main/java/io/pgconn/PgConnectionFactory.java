@@ -2,170 +2,67 @@ package io.pgconn;
 
 import io.netty.channel.EventLoopGroup;
 import io.pgconn.config.ConnConfig;
-import io.pgconn.config.HostSpec;
-import io.pgconn.connect.ConnectResources;
-import io.pgconn.failover.HostStatus;
-import io.pgconn.failover.HostStatusRegistry;
-import io.pgconn.failover.MultiHostConnector;
-import io.pgconn.failover.TypeOidCache;
-import io.pgconn.session.DefaultPgConnection;
 import io.pgconn.trace.PgTracer;
-import io.pgconn.trace.SafeTracer;
-import io.pgconn.transport.Transport;
 
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Opens connections for one configuration and owns what they share: the Netty event loops (or
  * uses the group it was given), TLS contexts, the SCRAM salted-password cache, and the memory of
  * which host was up and in which role (lifecycle spec §2.4). Tracks every connection it handed out
- * that is still open, and closes them all on {@link #close()}.
+ * that is still open, and closes them all on {@link #close()}. Obtained from {@link #create} or
+ * {@link #builder}; the implementation is not part of the API.
  */
-public final class PgConnectionFactory implements AutoCloseable {
-
-    private final ConnConfig config;
-    private final EventLoopGroup group;
-    private final boolean ownsGroup;
-    private final ConnectResources resources;
-    private final MultiHostConnector connector;
-    private final PgTracer tracer;
-    private final Set<DefaultPgConnection> open = ConcurrentHashMap.newKeySet();
-    private final AtomicBoolean closed = new AtomicBoolean();
-    private volatile CompletableFuture<Void> closeFuture;
-
-    private PgConnectionFactory(Builder builder) {
-        this.config = builder.config;
-        this.ownsGroup = builder.group == null;
-        Transport transport = builder.group != null ? Transport.of(builder.group)
-                : builder.transport != null ? builder.transport : Transport.best();
-        this.group = ownsGroup ? transport.newEventLoopGroup(builder.threads) : builder.group;
-        this.tracer = builder.tracer;
-        this.resources = new ConnectResources(group, transport, tracer);
-        this.connector = new MultiHostConnector(resources, new HostStatusRegistry(builder.clock), new TypeOidCache(builder.clock),
-                new SecureRandom());
-    }
+public interface PgConnectionFactory extends AutoCloseable {
 
     /** A factory with its own event loops and no tracer. */
-    public static PgConnectionFactory create(ConnConfig config) {
+    static PgConnectionFactory create(ConnConfig config) {
         return builder(config).build();
     }
 
-    public static Builder builder(ConnConfig config) {
+    static Builder builder(ConnConfig config) {
         return new Builder(config);
     }
 
-    /** The process-wide factory behind {@link PgConnection#connect(String)}: daemon threads, never closed. */
-    static PgConnectionFactory defaultFactory() {
-        return DefaultHolder.INSTANCE;
-    }
-
-    public ConnConfig config() {
-        return config;
-    }
+    ConnConfig config();
 
     /** Connects with this factory's configuration. */
-    public CompletableFuture<PgConnection> connect() {
-        return connect(config);
-    }
+    CompletableFuture<PgConnection> connect();
 
     /** Connects with another configuration, sharing this factory's resources and host memory. */
-    public CompletableFuture<PgConnection> connect(ConnConfig connConfig) {
-        if (closed.get()) {
-            return CompletableFuture.failedFuture(new PgClosedException(null, "connection factory is closed"));
-        }
-        return connector.connect(connConfig).thenApply(this::track);
-    }
-
-    private PgConnection track(DefaultPgConnection connection) {
-        open.add(connection);
-        connection.onClosed(() -> {
-            open.remove(connection);
-            SafeTracer.run(tracer, t -> t.connectionClosed(new PgTracer.ConnectionClosed(connection.host(), connection.processId(),
-                    connection.closeCause())));
-        });
-        if (closed.get()) {
-            connection.close("closed: the connection factory was closed");
-            throw new PgClosedException(connection.host(), "connection factory was closed while connecting");
-        }
-        return connection;
-    }
+    CompletableFuture<PgConnection> connect(ConnConfig connConfig);
 
     /** What the factory remembers about each configured host, in configuration order. */
-    public List<HostStatus> hostStatuses() {
-        return connector.registry().statuses(config.hosts().stream().map(HostSpec::label).toList());
-    }
+    List<HostStatus> hostStatuses();
 
     /**
      * Forgets the extension type OIDs this factory learned (it keeps them for
      * {@code hostRecheckInterval}, like the rest of its host memory): call it after
      * {@code CREATE} or {@code DROP EXTENSION} so that the next connect asks the server again.
      */
-    public void forgetTypeOids() {
-        connector.typeOidCache().forget();
-    }
+    void forgetTypeOids();
 
     /** Connections handed out and still open. */
-    public int openConnections() {
-        return open.size();
-    }
+    int openConnections();
 
-    public boolean isClosed() {
-        return closed.get();
-    }
+    boolean isClosed();
 
     /**
      * Closes every open connection (Terminate sent; work in flight fails with "factory closed"),
      * then stops the event loops it owns, all within {@code timeout}. Idempotent.
      */
-    public CompletableFuture<Void> closeAsync(Duration timeout) {
-        Objects.requireNonNull(timeout, "timeout");
-        if (!closed.compareAndSet(false, true)) {
-            return closeFuture;
-        }
-        long deadline = System.nanoTime() + timeout.toNanos();
-        List<DefaultPgConnection> toClose = List.copyOf(open);
-        CompletableFuture<Void> connectionsClosed = CompletableFuture.allOf(toClose.stream()
-                .map(c -> c.close("closed: the connection factory was closed")).toArray(CompletableFuture[]::new));
-        closeFuture = connectionsClosed
-                .completeOnTimeout(null, timeout.toMillis(), TimeUnit.MILLISECONDS)
-                .thenCompose(ignored -> {
-                    // a server that did not answer Terminate in time loses its socket now
-                    toClose.forEach(c -> c.channel().close());
-                    resources.close();
-                    if (!ownsGroup) {
-                        return CompletableFuture.<Void>completedFuture(null);
-                    }
-                    long left = Math.max(0, deadline - System.nanoTime());
-                    CompletableFuture<Void> stopped = new CompletableFuture<>();
-                    group.shutdownGracefully(0, left, TimeUnit.NANOSECONDS).addListener(f -> stopped.complete(null));
-                    // the group gets what is left of the one deadline, not a fresh one
-                    return stopped.completeOnTimeout(null, left, TimeUnit.NANOSECONDS);
-                });
-        return closeFuture;
-    }
+    CompletableFuture<Void> closeAsync(Duration timeout);
 
     /** {@link #closeAsync(Duration)} with 10 s, waiting for it. */
     @Override
-    public void close() {
-        closeAsync(Duration.ofSeconds(10)).join();
-    }
-
-    @Override
-    public String toString() {
-        return "PgConnectionFactory[" + config + ", open=" + open.size() + (closed.get() ? ", closed" : "") + "]";
-    }
+    void close();
 
     /** Options of a factory. */
-    public static final class Builder {
+    final class Builder {
         private final ConnConfig config;
         private EventLoopGroup group;
         private Transport transport;
@@ -213,11 +110,7 @@ public final class PgConnectionFactory implements AutoCloseable {
         }
 
         public PgConnectionFactory build() {
-            return new PgConnectionFactory(this);
+            return Implementation.newFactory(config, group, transport, threads, tracer, clock);
         }
-    }
-
-    private static final class DefaultHolder {
-        static final PgConnectionFactory INSTANCE = builder(ConnConfig.builder().build()).build();
     }
 }

@@ -5,8 +5,8 @@ import io.pgconn.PgConnection;
 import io.pgconn.PgConnectionFactory;
 import io.pgconn.config.ConnConfig;
 import io.pgconn.config.EnvironmentSource;
-import io.pgconn.tls.SslProviderKind;
-import io.pgconn.transport.Transport;
+import io.pgconn.config.SslProviderKind;
+import io.pgconn.Transport;
 
 import io.pgconn.query.Row;
 import io.pgconn.query.Segment;

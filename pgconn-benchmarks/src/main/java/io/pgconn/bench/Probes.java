@@ -6,7 +6,7 @@ import io.pgconn.PgConnectionFactory;
 import io.pgconn.config.ConnConfig;
 import io.pgconn.config.EnvironmentSource;
 import io.pgconn.trace.PgTracer;
-import io.pgconn.transport.Transport;
+import io.pgconn.Transport;
 
 import java.io.IOException;
 import java.nio.file.DirectoryStream;

@@ -1,6 +1,6 @@
 package io.pgconn.bench;
 
-import io.pgconn.tls.SslProviderKind;
+import io.pgconn.config.SslProviderKind;
 
 import java.io.BufferedReader;
 import java.io.InputStreamReader;

@@ -1,13 +1,6 @@
 package io.pgconn.config;
 
-import io.pgconn.auth.ChannelBindingMode;
-import io.pgconn.auth.RequireAuth;
-import io.pgconn.failover.LoadBalanceHosts;
-import io.pgconn.failover.TargetSessionAttrs;
-import io.pgconn.protocol.ProtocolVersion;
-import io.pgconn.tls.SslMode;
-import io.pgconn.tls.SslNegotiation;
-import io.pgconn.tls.SslProviderKind;
+import io.pgconn.ProtocolVersion;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -168,6 +161,13 @@ public final class ConnConfig {
 
     /** Largest backend message accepted until authentication ends, in bytes. */
     public int preAuthMaxMessageSize() { return values.getOrDefault(Setting.PRE_AUTH_MAX_MESSAGE_SIZE); }
+
+    /**
+     * How many named server-side prepared statements a connection keeps (least recently used
+     * closed first); statements beyond it are re-parsed when they run again. 0: every statement is
+     * parsed unnamed, every time (for poolers in transaction mode that cannot keep named statements).
+     */
+    public int preparedStatementCacheSize() { return values.getOrDefault(Setting.PREPARED_STATEMENT_CACHE_SIZE); }
 
     /** Extra StartupMessage parameters, in order (e.g. {@code search_path}). */
     public Map<String, String> startupParameters() { return values.getOrDefault(Setting.STARTUP_PARAMETERS); }

@@ -1,13 +1,6 @@
 package io.pgconn.config;
 
-import io.pgconn.auth.ChannelBindingMode;
-import io.pgconn.auth.RequireAuth;
-import io.pgconn.failover.LoadBalanceHosts;
-import io.pgconn.failover.TargetSessionAttrs;
-import io.pgconn.protocol.ProtocolVersion;
-import io.pgconn.tls.SslMode;
-import io.pgconn.tls.SslNegotiation;
-import io.pgconn.tls.SslProviderKind;
+import io.pgconn.ProtocolVersion;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -204,6 +197,9 @@ abstract class ConnConfigSetters {
     public ConnConfig.Builder maxMessageSize(int bytes) { return put(Setting.MAX_MESSAGE_SIZE, bytes); }
 
     public ConnConfig.Builder preAuthMaxMessageSize(int bytes) { return put(Setting.PRE_AUTH_MAX_MESSAGE_SIZE, bytes); }
+
+    /** Named prepared statements kept per connection; 0 = unnamed statements only. */
+    public ConnConfig.Builder preparedStatementCacheSize(int statements) { return put(Setting.PREPARED_STATEMENT_CACHE_SIZE, statements); }
 
     /** Replaces the extra StartupMessage parameters (order kept). */
     public ConnConfig.Builder startupParameters(Map<String, String> parameters) {

@@ -1,9 +1,6 @@
 package io.pgconn.config;
 
 import io.pgconn.PgConfigException;
-import io.pgconn.auth.ChannelBindingMode;
-import io.pgconn.tls.SslMode;
-import io.pgconn.tls.SslNegotiation;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.InvalidPathException;
@@ -80,6 +77,10 @@ final class ConnConfigValidator {
             if (d != null && d.isNegative()) {
                 throw fail("invalid " + s.name() + " value: " + d + " (expected a non-negative duration; 0 disables)");
             }
+        }
+        Integer cacheSize = v.get(Setting.PREPARED_STATEMENT_CACHE_SIZE);
+        if (cacheSize != null && cacheSize < 0) {
+            throw fail("invalid preparedStatementCacheSize value: " + cacheSize + " (expected a non-negative integer; 0 = unnamed statements only)");
         }
         Integer count = v.get(Setting.KEEPALIVES_COUNT);
         if (count != null && count < 0) {

@@ -1,15 +1,8 @@
 package io.pgconn.config;
 
 import io.pgconn.PgConfigException;
-import io.pgconn.auth.ChannelBindingMode;
-import io.pgconn.auth.RequireAuth;
 import io.pgconn.config.ValueParsers.TextParser;
-import io.pgconn.failover.LoadBalanceHosts;
-import io.pgconn.failover.TargetSessionAttrs;
-import io.pgconn.protocol.ProtocolVersion;
-import io.pgconn.tls.SslMode;
-import io.pgconn.tls.SslNegotiation;
-import io.pgconn.tls.SslProviderKind;
+import io.pgconn.ProtocolVersion;
 
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -89,6 +82,7 @@ final class Keywords {
         keyword("maxScramIterations", Setting.MAX_SCRAM_ITERATIONS, ValueParsers::integer, null);
         keyword("maxMessageSize", Setting.MAX_MESSAGE_SIZE, ValueParsers::size, null);
         keyword("preAuthMaxMessageSize", Setting.PRE_AUTH_MAX_MESSAGE_SIZE, ValueParsers::size, null);
+        keyword("preparedStatementCacheSize", Setting.PREPARED_STATEMENT_CACHE_SIZE, ValueParsers::nonNegative, null);
     }
 
     private Keywords() {

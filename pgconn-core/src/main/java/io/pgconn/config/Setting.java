@@ -1,13 +1,6 @@
 package io.pgconn.config;
 
-import io.pgconn.auth.ChannelBindingMode;
-import io.pgconn.auth.RequireAuth;
-import io.pgconn.failover.LoadBalanceHosts;
-import io.pgconn.failover.TargetSessionAttrs;
-import io.pgconn.protocol.ProtocolVersion;
-import io.pgconn.tls.SslMode;
-import io.pgconn.tls.SslNegotiation;
-import io.pgconn.tls.SslProviderKind;
+import io.pgconn.ProtocolVersion;
 
 import java.time.Duration;
 import java.util.List;
@@ -84,6 +77,8 @@ final class Setting<T> {
     static final Setting<Integer> MAX_MESSAGE_SIZE = new Setting<>("maxMessageSize", ConnDefaults.MAX_MESSAGE_SIZE);
     static final Setting<Integer> PRE_AUTH_MAX_MESSAGE_SIZE =
             new Setting<>("preAuthMaxMessageSize", ConnDefaults.PRE_AUTH_MAX_MESSAGE_SIZE);
+    static final Setting<Integer> PREPARED_STATEMENT_CACHE_SIZE =
+            new Setting<>("preparedStatementCacheSize", ConnDefaults.PREPARED_STATEMENT_CACHE_SIZE);
     static final Setting<Map<String, String>> STARTUP_PARAMETERS = new Setting<>("startupParameters", Map.of());
 
     private final String name;

@@ -4,7 +4,6 @@ import io.pgconn.NotificationListener;
 import io.pgconn.PgClosedException;
 import io.pgconn.PgConnection;
 import io.pgconn.PgConnectionFactory;
-import io.pgconn.session.DefaultPgConnection;
 
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -86,10 +85,9 @@ public final class NotificationSubscriber {
 
     private void attach(PgConnection c) {
         connection = c;
-        if (c instanceof DefaultPgConnection d) {
-            d.onClosed(() -> lost(d.closeCause() != null ? d.closeCause()
-                    : new PgClosedException(d.host(), "connection to " + d.host() + " was lost")));
-        }
+        // normal completion: closed by someone other than this subscriber (e.g. its factory closed)
+        c.closeFuture().whenComplete((closed, cause) -> lost(cause != null ? cause
+                : new PgClosedException(c.host(), "connection to " + c.host() + " was closed")));
     }
 
     private void lost(Throwable cause) {

@@ -1,8 +1,8 @@
 package io.pgconn.trace;
 
-import io.pgconn.auth.AuthMethod;
-import io.pgconn.failover.ServerRole;
-import io.pgconn.failover.TargetSessionAttrs;
+import io.pgconn.AuthMethod;
+import io.pgconn.ServerRole;
+import io.pgconn.config.TargetSessionAttrs;
 
 import java.time.Duration;
 import java.util.List;

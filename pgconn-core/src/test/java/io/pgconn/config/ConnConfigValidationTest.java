@@ -1,10 +1,7 @@
 package io.pgconn.config;
 
 import io.pgconn.PgConfigException;
-import io.pgconn.auth.ChannelBindingMode;
-import io.pgconn.protocol.ProtocolVersion;
-import io.pgconn.tls.SslMode;
-import io.pgconn.tls.SslNegotiation;
+import io.pgconn.ProtocolVersion;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;

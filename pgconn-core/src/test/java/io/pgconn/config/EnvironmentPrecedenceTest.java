@@ -1,13 +1,8 @@
 package io.pgconn.config;
 
 import io.pgconn.PgConfigException;
-import io.pgconn.auth.AuthMethod;
-import io.pgconn.auth.ChannelBindingMode;
-import io.pgconn.failover.LoadBalanceHosts;
-import io.pgconn.failover.TargetSessionAttrs;
-import io.pgconn.protocol.ProtocolVersion;
-import io.pgconn.tls.SslMode;
-import io.pgconn.tls.SslNegotiation;
+import io.pgconn.AuthMethod;
+import io.pgconn.ProtocolVersion;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;

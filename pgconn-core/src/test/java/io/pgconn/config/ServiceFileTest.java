@@ -1,7 +1,6 @@
 package io.pgconn.config;
 
 import io.pgconn.PgConfigException;
-import io.pgconn.tls.SslMode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;

@@ -2,7 +2,7 @@ package io.pgconn.hostile;
 
 import io.pgconn.PgConnection;
 import io.pgconn.PgProtocolException;
-import io.pgconn.protocol.ProtocolVersion;
+import io.pgconn.ProtocolVersion;
 import org.junit.jupiter.api.Test;
 
 import java.nio.ByteBuffer;

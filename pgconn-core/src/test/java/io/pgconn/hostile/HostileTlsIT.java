@@ -6,7 +6,7 @@ import io.pgconn.PgConnection;
 import io.pgconn.PgProtocolException;
 import io.pgconn.PgTlsException;
 import io.pgconn.testkit.ServerCertificate;
-import io.pgconn.tls.SslRequestErrorException;
+import io.pgconn.internal.tls.SslRequestErrorException;
 import io.pgconn.trace.PgTracer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;

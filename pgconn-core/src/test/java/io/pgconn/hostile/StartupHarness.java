@@ -7,11 +7,11 @@ import io.pgconn.PgException;
 import io.pgconn.config.ConnConfig;
 import io.pgconn.config.EnvironmentSource;
 import io.pgconn.config.HostSpec;
-import io.pgconn.protocol.BackendMessageDecoder;
-import io.pgconn.protocol.FrontendMessageEncoder;
-import io.pgconn.startup.Startup;
-import io.pgconn.startup.StartupHandshake;
-import io.pgconn.startup.StartupResult;
+import io.pgconn.internal.protocol.BackendMessageDecoder;
+import io.pgconn.internal.protocol.FrontendMessageEncoder;
+import io.pgconn.internal.startup.Startup;
+import io.pgconn.internal.startup.StartupHandshake;
+import io.pgconn.internal.startup.StartupResult;
 import io.pgconn.trace.PgTracer;
 
 import java.util.ArrayList;

@@ -1,8 +1,8 @@
 package io.pgconn.lifecycle;
 
 import io.pgconn.PgConnection;
-import io.pgconn.protocol.ProtocolVersion;
-import io.pgconn.session.DefaultPgConnection;
+import io.pgconn.ProtocolVersion;
+import io.pgconn.internal.session.SessionAccess;
 import io.pgconn.testkit.PgClusterExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -26,7 +26,7 @@ class Lifecycle14IT extends AbstractLifecycleIT {
         PgConnection connection = connect("trust_u", null, "sslmode=disable max_protocol_version=latest");
         try {
             assertThat(connection.protocolVersion()).isEqualTo(ProtocolVersion.V3_0);
-            assertThat(((DefaultPgConnection) connection).facts().secretKey()).hasSize(4);
+            assertThat(SessionAccess.facts(connection).secretKey()).hasSize(4);
         } finally {
             await(connection.close());
         }

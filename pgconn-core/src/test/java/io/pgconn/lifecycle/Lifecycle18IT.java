@@ -1,8 +1,8 @@
 package io.pgconn.lifecycle;
 
 import io.pgconn.PgConnection;
-import io.pgconn.protocol.ProtocolVersion;
-import io.pgconn.session.DefaultPgConnection;
+import io.pgconn.ProtocolVersion;
+import io.pgconn.internal.session.SessionAccess;
 import io.pgconn.testkit.PgClusterExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -27,7 +27,7 @@ class Lifecycle18IT extends AbstractLifecycleIT {
         PgConnection connection = connect("scram_u", PASSWORD, tlsOptions("verify-full") + " sslnegotiation=direct");
         try {
             assertThat(connection.tlsProtocol()).isPresent();
-            assertThat(connection.authMethod()).isEqualTo(io.pgconn.auth.AuthMethod.SCRAM_SHA_256_PLUS);
+            assertThat(connection.authMethod()).isEqualTo(io.pgconn.AuthMethod.SCRAM_SHA_256_PLUS);
         } finally {
             await(connection.close());
         }
@@ -51,7 +51,7 @@ class Lifecycle18IT extends AbstractLifecycleIT {
         PgConnection connection = connect("trust_u", null, "sslmode=disable max_protocol_version=latest");
         try {
             assertThat(connection.protocolVersion()).isEqualTo(ProtocolVersion.V3_2);
-            assertThat(((DefaultPgConnection) connection).facts().secretKey().length).isGreaterThan(4);
+            assertThat(SessionAccess.facts(connection).secretKey().length).isGreaterThan(4);
         } finally {
             await(connection.close());
         }

@@ -1,7 +1,7 @@
 package io.pgconn.sample.api;
 
 import io.pgconn.PgConnectionFactory;
-import io.pgconn.failover.HostStatus;
+import io.pgconn.HostStatus;
 import java.time.Instant;
 import java.util.List;
 import org.springframework.web.bind.annotation.GetMapping;

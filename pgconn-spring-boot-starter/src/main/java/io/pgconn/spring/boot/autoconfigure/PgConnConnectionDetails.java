@@ -1,7 +1,7 @@
 package io.pgconn.spring.boot.autoconfigure;
 
 import io.pgconn.config.HostSpec;
-import io.pgconn.tls.SslMode;
+import io.pgconn.config.SslMode;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.autoconfigure.service.connection.ConnectionDetails;
 

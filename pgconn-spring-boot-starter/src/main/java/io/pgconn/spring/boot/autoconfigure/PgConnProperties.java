@@ -1,10 +1,10 @@
 package io.pgconn.spring.boot.autoconfigure;
 
-import io.pgconn.auth.ChannelBindingMode;
-import io.pgconn.failover.LoadBalanceHosts;
-import io.pgconn.failover.TargetSessionAttrs;
-import io.pgconn.tls.SslMode;
-import io.pgconn.tls.SslNegotiation;
+import io.pgconn.config.ChannelBindingMode;
+import io.pgconn.config.LoadBalanceHosts;
+import io.pgconn.config.TargetSessionAttrs;
+import io.pgconn.config.SslMode;
+import io.pgconn.config.SslNegotiation;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 

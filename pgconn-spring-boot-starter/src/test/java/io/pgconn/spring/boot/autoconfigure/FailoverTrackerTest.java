@@ -1,6 +1,6 @@
 package io.pgconn.spring.boot.autoconfigure;
 
-import io.pgconn.failover.ServerRole;
+import io.pgconn.ServerRole;
 import io.pgconn.trace.PgTracer.ConnectEnded;
 import org.junit.jupiter.api.Test;
 

@@ -2,8 +2,8 @@ package io.pgconn.spring.boot.autoconfigure;
 
 import io.pgconn.PgConnection;
 import io.pgconn.PgConnectionFactory;
-import io.pgconn.auth.AuthMethod;
-import io.pgconn.tls.SslMode;
+import io.pgconn.AuthMethod;
+import io.pgconn.config.SslMode;
 import io.pgconn.testkit.PgClusterExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;

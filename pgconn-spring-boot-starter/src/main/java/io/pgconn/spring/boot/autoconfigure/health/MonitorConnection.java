@@ -4,8 +4,8 @@ import io.pgconn.PgConnection;
 import io.pgconn.PgConnectionFactory;
 import io.pgconn.QueryResult;
 import io.pgconn.config.ConnConfig;
-import io.pgconn.failover.ServerRole;
-import io.pgconn.failover.TargetSessionAttrs;
+import io.pgconn.ServerRole;
+import io.pgconn.config.TargetSessionAttrs;
 import org.jspecify.annotations.Nullable;
 
 import java.time.Duration;

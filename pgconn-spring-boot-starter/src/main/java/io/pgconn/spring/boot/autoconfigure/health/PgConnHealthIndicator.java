@@ -2,7 +2,7 @@ package io.pgconn.spring.boot.autoconfigure.health;
 
 import io.pgconn.PgConnectionFactory;
 import io.pgconn.config.ConnConfig;
-import io.pgconn.failover.HostStatus;
+import io.pgconn.HostStatus;
 import io.pgconn.spring.boot.autoconfigure.FailoverTracker;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.boot.health.contributor.AbstractHealthIndicator;

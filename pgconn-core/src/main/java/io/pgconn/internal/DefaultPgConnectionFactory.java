@@ -1,0 +1,175 @@
+package io.pgconn.internal;
+
+import io.netty.channel.EventLoopGroup;
+import io.pgconn.HostStatus;
+import io.pgconn.PgClosedException;
+import io.pgconn.PgConnection;
+import io.pgconn.PgConnectionFactory;
+import io.pgconn.Transport;
+import io.pgconn.config.ConnConfig;
+import io.pgconn.config.HostSpec;
+import io.pgconn.internal.connect.ConnectResources;
+import io.pgconn.internal.failover.HostStatusRegistry;
+import io.pgconn.internal.failover.MultiHostConnector;
+import io.pgconn.internal.failover.TypeOidCache;
+import io.pgconn.internal.session.ConnectionControl;
+import io.pgconn.trace.PgTracer;
+import io.pgconn.trace.SafeTracer;
+
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * The {@link PgConnectionFactory} behind {@link PgConnectionFactory.Builder#build()} (reached
+ * through {@code io.pgconn.Implementation}, so the API package imports no internal one). Opens
+ * connections for one configuration and owns what they share: the Netty event loops (or
+ * uses the group it was given), TLS contexts, the SCRAM salted-password cache, and the memory of
+ * which host was up and in which role (lifecycle spec §2.4). Tracks every connection it handed out
+ * that is still open, and closes them all on {@link #close()}.
+ */
+public final class DefaultPgConnectionFactory implements PgConnectionFactory {
+
+    private final ConnConfig config;
+    private final EventLoopGroup group;
+    private final boolean ownsGroup;
+    private final ConnectResources resources;
+    private final MultiHostConnector connector;
+    private final PgTracer tracer;
+    private final Set<ConnectionControl> open = ConcurrentHashMap.newKeySet();
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private volatile CompletableFuture<Void> closeFuture;
+
+    private DefaultPgConnectionFactory(ConnConfig config, EventLoopGroup userGroup, Transport chosen, int threads, PgTracer tracer,
+                                       Clock clock) {
+        this.config = Objects.requireNonNull(config, "config");
+        this.ownsGroup = userGroup == null;
+        Transport transport = userGroup != null ? Transport.of(userGroup)
+                : chosen != null ? chosen : Transport.best();
+        this.group = ownsGroup ? transport.newEventLoopGroup(threads) : userGroup;
+        this.tracer = tracer;
+        this.resources = new ConnectResources(group, transport, tracer);
+        this.connector = new MultiHostConnector(resources, new HostStatusRegistry(clock), new TypeOidCache(clock),
+                new SecureRandom());
+    }
+
+    /**
+     * The builder's options, one by one ({@code userGroup} and {@code transport} may be null); the
+     * signature {@code io.pgconn.Implementation} looks up.
+     */
+    public static PgConnectionFactory create(ConnConfig config, EventLoopGroup userGroup, Transport transport, int threads,
+                                             PgTracer tracer, Clock clock) {
+        return new DefaultPgConnectionFactory(config, userGroup, transport, threads, tracer, clock);
+    }
+
+    @Override
+    public ConnConfig config() {
+        return config;
+    }
+
+    /** Connects with this factory's configuration. */
+    @Override
+    public CompletableFuture<PgConnection> connect() {
+        return connect(config);
+    }
+
+    /** Connects with another configuration, sharing this factory's resources and host memory. */
+    @Override
+    public CompletableFuture<PgConnection> connect(ConnConfig connConfig) {
+        if (closed.get()) {
+            return CompletableFuture.failedFuture(new PgClosedException(null, "connection factory is closed"));
+        }
+        return connector.connect(connConfig).thenApply(this::track);
+    }
+
+    private PgConnection track(ConnectionControl connection) {
+        open.add(connection);
+        connection.onClosed(() -> {
+            open.remove(connection);
+            SafeTracer.run(tracer, t -> t.connectionClosed(new PgTracer.ConnectionClosed(connection.host(), connection.processId(),
+                    connection.closeCause())));
+        });
+        if (closed.get()) {
+            connection.close("closed: the connection factory was closed");
+            throw new PgClosedException(connection.host(), "connection factory was closed while connecting");
+        }
+        return connection.connection();
+    }
+
+    /** What the factory remembers about each configured host, in configuration order. */
+    @Override
+    public List<HostStatus> hostStatuses() {
+        return connector.registry().statuses(config.hosts().stream().map(HostSpec::label).toList());
+    }
+
+    /**
+     * Forgets the extension type OIDs this factory learned (it keeps them for
+     * {@code hostRecheckInterval}, like the rest of its host memory): call it after
+     * {@code CREATE} or {@code DROP EXTENSION} so that the next connect asks the server again.
+     */
+    @Override
+    public void forgetTypeOids() {
+        connector.typeOidCache().forget();
+    }
+
+    /** Connections handed out and still open. */
+    @Override
+    public int openConnections() {
+        return open.size();
+    }
+
+    @Override
+    public boolean isClosed() {
+        return closed.get();
+    }
+
+    /**
+     * Closes every open connection (Terminate sent; work in flight fails with "factory closed"),
+     * then stops the event loops it owns, all within {@code timeout}. Idempotent.
+     */
+    @Override
+    public CompletableFuture<Void> closeAsync(Duration timeout) {
+        Objects.requireNonNull(timeout, "timeout");
+        if (!closed.compareAndSet(false, true)) {
+            return closeFuture;
+        }
+        long deadline = System.nanoTime() + timeout.toNanos();
+        List<ConnectionControl> toClose = List.copyOf(open);
+        CompletableFuture<Void> connectionsClosed = CompletableFuture.allOf(toClose.stream()
+                .map(c -> c.close("closed: the connection factory was closed")).toArray(CompletableFuture[]::new));
+        closeFuture = connectionsClosed
+                .completeOnTimeout(null, timeout.toMillis(), TimeUnit.MILLISECONDS)
+                .thenCompose(ignored -> {
+                    // a server that did not answer Terminate in time loses its socket now
+                    toClose.forEach(c -> c.channel().close());
+                    resources.close();
+                    if (!ownsGroup) {
+                        return CompletableFuture.<Void>completedFuture(null);
+                    }
+                    long left = Math.max(0, deadline - System.nanoTime());
+                    CompletableFuture<Void> stopped = new CompletableFuture<>();
+                    group.shutdownGracefully(0, left, TimeUnit.NANOSECONDS).addListener(f -> stopped.complete(null));
+                    // the group gets what is left of the one deadline, not a fresh one
+                    return stopped.completeOnTimeout(null, left, TimeUnit.NANOSECONDS);
+                });
+        return closeFuture;
+    }
+
+    /** {@link #closeAsync(Duration)} with 10 s, waiting for it. */
+    @Override
+    public void close() {
+        closeAsync(Duration.ofSeconds(10)).join();
+    }
+
+    @Override
+    public String toString() {
+        return "PgConnectionFactory[" + config + ", open=" + open.size() + (closed.get() ? ", closed" : "") + "]";
+    }
+}

@@ -1,0 +1,82 @@
+package io.pgconn.internal.connect;
+
+import io.netty.util.NetUtil;
+import io.pgconn.PgConfigException;
+import io.pgconn.PgConnectException;
+import io.pgconn.config.HostSpec;
+import io.pgconn.Transport;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.net.UnknownHostException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.random.RandomGenerator;
+
+/**
+ * Turns a host entry into the socket addresses to dial, in order (libpq): {@code hostaddr} as
+ * given (no DNS), an IP literal as is, a Unix-socket directory as its socket file, and a name
+ * through DNS off the event loop.
+ */
+public final class AddressResolver {
+
+    private final Executor blockingExecutor;
+    private final Transport transport;
+
+    AddressResolver(Executor blockingExecutor, Transport transport) {
+        this.blockingExecutor = blockingExecutor;
+        this.transport = transport;
+    }
+
+    public CompletableFuture<List<SocketAddress>> resolve(HostSpec host, RandomGenerator shuffle) {
+        if (host.isUnixSocket()) {
+            return CompletableFuture.completedFuture(List.of(transport.domainSocketAddress(host.socketPath())));
+        }
+        if (host.hostaddr() != null && !host.hostaddr().isEmpty()) {
+            byte[] ip = NetUtil.createByteArrayFromIpAddressString(host.hostaddr());
+            if (ip == null) {
+                return CompletableFuture.failedFuture(new PgConfigException(host.label(),
+                        "invalid hostaddr \"" + host.hostaddr() + "\" for host " + host.label() + " (expected an IPv4 or IPv6 address)"));
+            }
+            return CompletableFuture.completedFuture(List.of(socketAddress(ip, host)));
+        }
+        byte[] literal = NetUtil.createByteArrayFromIpAddressString(host.host());
+        if (literal != null) {
+            return CompletableFuture.completedFuture(List.of(socketAddress(literal, host)));
+        }
+        return CompletableFuture.supplyAsync(() -> lookup(host, shuffle), blockingExecutor);
+    }
+
+    private static List<SocketAddress> lookup(HostSpec host, RandomGenerator shuffle) {
+        try {
+            List<SocketAddress> addresses = new ArrayList<>();
+            for (InetAddress address : InetAddress.getAllByName(host.host())) {
+                addresses.add(new InetSocketAddress(address, host.port()));
+            }
+            if (shuffle != null) {
+                Collections.shuffle(addresses, asRandom(shuffle));
+            }
+            return addresses;
+        } catch (UnknownHostException e) {
+            throw new PgConnectException(host.label(), "could not translate host name \"" + host.host() + "\" to an address: "
+                    + e.getMessage(), e);
+        }
+    }
+
+    private static java.util.Random asRandom(RandomGenerator generator) {
+        return generator instanceof java.util.Random r ? r : new java.util.Random(generator.nextLong());
+    }
+
+    private static SocketAddress socketAddress(byte[] ip, HostSpec host) {
+        try {
+            return new InetSocketAddress(InetAddress.getByAddress(host.host(), ip), host.port());
+        } catch (UnknownHostException impossible) {
+            throw new IllegalStateException("invalid address length " + Arrays.toString(ip), impossible);
+        }
+    }
+}

@@ -1,0 +1,81 @@
+package io.pgconn.internal.connect;
+
+import io.netty.channel.EventLoopGroup;
+import io.netty.handler.ssl.SslContext;
+import io.pgconn.internal.auth.SaltedPasswordCache;
+import io.pgconn.internal.tls.SslContextFactory;
+import io.pgconn.internal.tls.TlsSettings;
+import io.pgconn.trace.PgTracer;
+import io.pgconn.internal.transport.Dialer;
+import io.pgconn.Transport;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * What every connect of one factory shares: the event loops, the dialer, TLS contexts (building
+ * one costs milliseconds), the salted-password cache (PBKDF2 dominates SCRAM's CPU), the tracer
+ * and a small pool for blocking DNS look-ups.
+ */
+public final class ConnectResources {
+
+    private final EventLoopGroup group;
+    private final Dialer dialer;
+    private final SaltedPasswordCache saltedPasswords = new SaltedPasswordCache(64);
+    private final Map<TlsSettings, SslContext> sslContexts = new ConcurrentHashMap<>();
+    private final SslContextFactory sslContextFactory = new SslContextFactory();
+    private final PgTracer tracer;
+    private final ExecutorService dnsExecutor;
+    private final AddressResolver resolver;
+
+    public ConnectResources(EventLoopGroup group, Transport transport, PgTracer tracer) {
+        this.group = group;
+        this.dialer = new Dialer(group, transport);
+        this.tracer = tracer;
+        this.dnsExecutor = new ThreadPoolExecutor(0, 4, 30, TimeUnit.SECONDS, new SynchronousQueue<>(),
+                new io.netty.util.concurrent.DefaultThreadFactory("pgconn-dns", true), new ThreadPoolExecutor.CallerRunsPolicy());
+        this.resolver = new AddressResolver(dnsExecutor, transport);
+    }
+
+    public EventLoopGroup group() {
+        return group;
+    }
+
+    public Dialer dialer() {
+        return dialer;
+    }
+
+    public PgTracer tracer() {
+        return tracer;
+    }
+
+    public SaltedPasswordCache saltedPasswords() {
+        return saltedPasswords;
+    }
+
+    public AddressResolver resolver() {
+        return resolver;
+    }
+
+    /** The TLS context for these settings, built once. */
+    public SslContext sslContext(TlsSettings settings, String hostLabel) {
+        SslContext existing = sslContexts.get(settings);
+        if (existing != null) {
+            return existing;
+        }
+        SslContext created = sslContextFactory.create(settings, hostLabel);
+        SslContext raced = sslContexts.putIfAbsent(settings, created);
+        return raced != null ? raced : created;
+    }
+
+    /** Releases what this object owns (not the event loop group, which its owner shuts down). */
+    public void close() {
+        dnsExecutor.shutdownNow();
+        saltedPasswords.clear();
+        sslContexts.clear();
+    }
+}

@@ -1,0 +1,203 @@
+package io.pgconn.internal.connect;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelPipeline;
+import io.pgconn.PgAuthenticationException;
+import io.pgconn.PgConfigException;
+import io.pgconn.PgException;
+import io.pgconn.PgProtocolException;
+import io.pgconn.PgTimeoutException;
+import io.pgconn.PgTlsException;
+import io.pgconn.config.ConnConfig;
+import io.pgconn.config.HostSpec;
+import io.pgconn.internal.protocol.BackendMessageDecoder;
+import io.pgconn.internal.protocol.FrontendMessageEncoder;
+import io.pgconn.internal.session.ConnectionControl;
+import io.pgconn.internal.session.SessionFacts;
+import io.pgconn.internal.session.SessionHandler;
+import io.pgconn.internal.startup.Startup;
+import io.pgconn.internal.startup.StartupHandshake;
+import io.pgconn.config.SslMode;
+import io.pgconn.internal.tls.SslRequestErrorException;
+import io.pgconn.internal.tls.TlsNegotiator;
+import io.pgconn.internal.tls.TlsOutcome;
+import io.pgconn.internal.tls.TlsSettings;
+import io.pgconn.internal.transport.Dialer;
+
+import java.net.SocketAddress;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+
+/**
+ * Connects to ONE address of one host (lifecycle spec §1): socket → [TLS] → startup →
+ * authentication → ready, with libpq's second attempt for {@code sslmode=allow|prefer}.
+ * Choosing hosts is {@code MultiHostConnector}'s job; the role check happens there too.
+ */
+public final class HostConnector {
+
+    private final ConnectResources resources;
+    private final CancelRequester canceller;
+
+    public HostConnector(ConnectResources resources) {
+        this.resources = resources;
+        this.canceller = new CancelRequester(resources);
+    }
+
+    /** The encryption attempts for this host, in order: true = TLS. */
+    static List<Boolean> encryptionPlan(SslMode mode, boolean unixSocket) {
+        if (unixSocket) {
+            return List.of(false);
+        }
+        return switch (mode) {
+            case DISABLE -> List.of(false);
+            case ALLOW -> List.of(false, true);
+            case PREFER -> List.of(true, false);
+            case REQUIRE, VERIFY_CA, VERIFY_FULL -> List.of(true);
+        };
+    }
+
+    public CompletableFuture<ConnectionControl> connect(ConnConfig config, HostSpec host, SocketAddress address, Duration budget,
+                                                   AttemptScope scope) {
+        if (host.isUnixSocket() && config.sslMode().requiresTls()) {
+            return CompletableFuture.failedFuture(new PgConfigException(host.label(), "sslmode=" + config.sslMode().libpqName()
+                    + " cannot be satisfied on Unix socket " + host.label() + " (TLS is not used on Unix-domain sockets)"));
+        }
+        List<Boolean> plan = encryptionPlan(config.sslMode(), host.isUnixSocket());
+        return attempt(config, host, address, budget, scope, plan.get(0)).handle((connection, error) -> {
+            if (error == null) {
+                return CompletableFuture.completedFuture(connection);
+            }
+            Throwable cause = unwrap(error);
+            if (plan.size() > 1 && cause instanceof FallbackEligible eligible && !scope.isAborted()) {
+                Throwable first = eligible.getCause();
+                return attempt(config, host, address, budget, scope, plan.get(1)).<ConnectionControl>handle((second, secondError) -> {
+                    if (secondError == null) {
+                        return second;
+                    }
+                    throw new CompletionException(bothFailed(first, withoutWrapper(unwrap(secondError))));
+                });
+            }
+            return CompletableFuture.<ConnectionControl>failedFuture(withoutWrapper(cause));
+        }).thenCompose(f -> f);
+    }
+
+    /**
+     * The failure to report when both encryption attempts failed: the second one, unless the first was
+     * an authentication failure — the password was refused, which must stop a multi-host walk whatever
+     * the retry then met (lifecycle §2.3).
+     */
+    private static Throwable bothFailed(Throwable first, Throwable second) {
+        if (first instanceof PgAuthenticationException && !(second instanceof PgAuthenticationException)) {
+            first.addSuppressed(second);
+            return first;
+        }
+        second.addSuppressed(first);
+        return second;
+    }
+
+    private static Throwable withoutWrapper(Throwable error) {
+        return error instanceof FallbackEligible f ? f.getCause() : error;
+    }
+
+    /** One attempt with or without TLS. A failure after the socket was open is wrapped so the caller may fall back. */
+    private CompletableFuture<ConnectionControl> attempt(ConnConfig config, HostSpec host, SocketAddress address, Duration budget,
+                                                           AttemptScope scope, boolean tls) {
+        String label = host.label();
+        Dialer.KeepaliveSettings keepalive = new Dialer.KeepaliveSettings(config.keepalives(), config.keepalivesIdle(),
+                config.keepalivesInterval(), config.keepalivesCount());
+        return resources.dialer().dial(scope.eventLoop(), address, host.isUnixSocket(), keepalive, budget, label).thenCompose(channel -> {
+            if (!scope.track(channel)) {
+                return CompletableFuture.failedFuture(new PgTimeoutException(label, "attempt on " + label + " was abandoned"));
+            }
+            CompletableFuture<TlsOutcome> negotiation = encrypt(config, host, channel, tls);
+            CompletableFuture<ConnectionControl> established = negotiation.thenCompose(outcome ->
+                    startup(config, host, address, channel, outcome instanceof TlsOutcome.Encrypted e ? e : null));
+            return established.handle((connection, error) -> {
+                if (error == null) {
+                    return connection;
+                }
+                channel.close();
+                Throwable cause = unwrap(error);
+                if (cause instanceof PgTimeoutException || cause instanceof PgConfigException || endsTheHost(negotiation, cause)) {
+                    throw new CompletionException(cause);
+                }
+                throw new CompletionException(new FallbackEligible(cause));
+            });
+        });
+    }
+
+    /**
+     * Whether the server's answer to SSLRequest rules out the other encryption attempt (libpq): after
+     * 'N', plaintext on this socket already was prefer's fallback; an 'E' or a malformed answer is not
+     * retried in plaintext, so a man-in-the-middle cannot force a downgrade that way.
+     */
+    private static boolean endsTheHost(CompletableFuture<TlsOutcome> negotiation, Throwable cause) {
+        if (negotiation.isCompletedExceptionally()) {
+            return cause instanceof SslRequestErrorException || cause instanceof PgProtocolException;
+        }
+        return negotiation.getNow(null) instanceof TlsOutcome.Refused;
+    }
+
+    /** {@code null} when no TLS was asked for; {@code Refused} only when the mode accepts plaintext after 'N'. */
+    private CompletableFuture<TlsOutcome> encrypt(ConnConfig config, HostSpec host, Channel channel, boolean tls) {
+        if (!tls) {
+            return CompletableFuture.completedFuture(null);
+        }
+        TlsSettings settings = TlsSettingsOf.config(config);
+        return TlsNegotiator.negotiate(channel, resources.sslContext(settings, host.label()), settings, host.host(), host.port(), host.label())
+                .thenApply(outcome -> {
+                    if (outcome instanceof TlsOutcome.Encrypted || config.sslMode().acceptsPlaintextAfterRefusal()) {
+                        return outcome; // Refused under prefer: plaintext on the same socket
+                    }
+                    throw new PgTlsException(host.label(), "server " + host.label() + " does not support SSL, but sslmode="
+                            + config.sslMode().libpqName() + " requires it");
+                });
+    }
+
+    private CompletableFuture<ConnectionControl> startup(ConnConfig config, HostSpec host, SocketAddress address, Channel channel,
+                                                          TlsOutcome.Encrypted tls) {
+        String label = host.label();
+        BackendMessageDecoder decoder = new BackendMessageDecoder(label, config.maxMessageSize(), config.preAuthMaxMessageSize());
+        StartupHandshake handshake = Startup.handshake(config, host, tls, decoder, resources.saltedPasswords(), resources.tracer());
+        SessionHandler session = new SessionHandler(label, handshake.parameters(), config.preparedStatementCacheSize(),
+                new io.pgconn.internal.query.RegistryValueCodecs(io.pgconn.codec.CodecRegistry.defaults()));
+        ChannelPipeline pipeline = channel.pipeline();
+        pipeline.addLast("decoder", decoder);
+        pipeline.addLast("encoder", FrontendMessageEncoder.INSTANCE);
+        pipeline.addLast("session", session);
+        pipeline.addBefore("session", "startup", handshake);
+        return handshake.result().thenApply(result -> {
+            SessionFacts facts = new SessionFacts(host, address, tls, result.processId(), result.secretKey(),
+                    result.protocolVersion(), result.authMethod());
+            return new ConnectionControl(channel, facts, session, result.parameters(), f -> canceller.cancel(f, TlsSettingsOf.config(config)));
+        });
+    }
+
+    public static Throwable unwrap(Throwable error) {
+        Throwable t = error;
+        while ((t instanceof CompletionException || t instanceof java.util.concurrent.ExecutionException) && t.getCause() != null) {
+            t = t.getCause();
+        }
+        return t;
+    }
+
+    /** Marks a failure after the socket was open: libpq's allow/prefer may retry with the other encryption. */
+    private static final class FallbackEligible extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        FallbackEligible(Throwable cause) {
+            super(cause.getMessage(), cause, false, false);
+        }
+    }
+
+    /** Whether an error is one of ours (for callers that need to wrap foreign exceptions). */
+    public static PgException asPgException(Throwable error, String label) {
+        Throwable t = unwrap(error);
+        if (t instanceof PgException pg) {
+            return pg;
+        }
+        return new io.pgconn.PgConnectException(label, "connection to " + label + " failed: " + t, t);
+    }
+}

@@ -1,0 +1,17 @@
+package io.pgconn.internal.connect;
+
+import io.pgconn.config.ConnConfig;
+import io.pgconn.internal.tls.TlsSettings;
+
+/** The TLS part of a {@link ConnConfig}. */
+final class TlsSettingsOf {
+
+    private TlsSettingsOf() {
+    }
+
+    static TlsSettings config(ConnConfig config) {
+        return new TlsSettings(config.sslMode(), config.sslNegotiation(), config.sslRootCert(), config.sslCert(), config.sslKey(),
+                config.sslPassword(), config.sslSni(), config.sslMinProtocolVersion(), config.sslMaxProtocolVersion(),
+                config.sslProvider());
+    }
+}

@@ -1,0 +1,329 @@
+package io.pgconn.internal.failover;
+
+import io.pgconn.config.TargetSessionAttrs;
+import io.netty.channel.EventLoop;
+import io.netty.util.concurrent.ScheduledFuture;
+import io.pgconn.PgAuthenticationException;
+import io.pgconn.PgClosedException;
+import io.pgconn.PgConfigException;
+import io.pgconn.PgException;
+import io.pgconn.PgTimeoutException;
+import io.pgconn.config.ConnConfig;
+import io.pgconn.config.HostSpec;
+import io.pgconn.internal.connect.AttemptScope;
+import io.pgconn.internal.connect.ConnectResources;
+import io.pgconn.internal.connect.HostConnector;
+import io.pgconn.internal.session.ConnectionControl;
+import io.pgconn.trace.PgTracer;
+import io.pgconn.trace.SafeTracer;
+
+import java.net.SocketAddress;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.random.RandomGenerator;
+
+/**
+ * One multi-host connect: passes over hosts, addresses of each host, one attempt at a time.
+ * Moves on after refusal, DNS failure, timeout, 57P03, 53300, role mismatch or a closed socket;
+ * stops at an authentication failure (libpq). The whole walk is bounded by {@code connectTimeout};
+ * anything that completes after the caller's future is done is closed, never leaked.
+ */
+final class ConnectWalk {
+
+    private final long id;
+    private final ConnConfig config;
+    private final ConnectResources resources;
+    private final HostConnector hostConnector;
+    private final HostStatusRegistry registry;
+    private final TypeOidDiscovery typeOids;
+    private final List<HostSpec> hosts;
+    private final RandomGenerator addressShuffle;
+    private final TargetSessionAttrs target;
+    private final CompletableFuture<ConnectionControl> result = new CompletableFuture<>();
+    private final WalkFailures failures = new WalkFailures();
+    private final long startNanos = System.nanoTime();
+    // one loop per connect: timers and channels on the same thread, no cross-thread wake-ups
+    private final EventLoop loop;
+    private volatile AttemptScope currentScope;
+    /** The host being resolved or dialled now, named when the whole-attempt deadline cuts it short. */
+    private volatile HostSpec currentHost;
+    private volatile ScheduledFuture<?> deadline;
+    private final HeldSessions held = new HeldSessions();
+    private int index;
+    private int pass = 1;
+    private int attempts;
+
+    ConnectWalk(long id, ConnConfig config, ConnectResources resources, HostConnector hostConnector, HostStatusRegistry registry,
+                TypeOidDiscovery typeOids, List<HostSpec> hosts, RandomGenerator addressShuffle) {
+        this.id = id;
+        this.config = config;
+        this.resources = resources;
+        this.hostConnector = hostConnector;
+        this.registry = registry;
+        this.typeOids = typeOids;
+        this.hosts = hosts;
+        this.addressShuffle = addressShuffle;
+        this.target = config.targetSessionAttrs();
+        this.loop = resources.group().next();
+    }
+
+    CompletableFuture<ConnectionControl> start() {
+        SafeTracer.run(tracer(), t -> t.connectStarted(new PgTracer.ConnectStarted(id, hosts.stream().map(HostSpec::label).toList(), target)));
+        CompletableFuture<ConnectionControl> caller = callerFuture();
+        // the walk runs on its loop from the start: the timers and the dial need no wake-up of another thread
+        if (loop.inEventLoop()) {
+            begin();
+        } else {
+            try {
+                loop.execute(this::begin);
+            } catch (RejectedExecutionException e) {
+                result.completeExceptionally(new PgClosedException(null, "cannot connect: the event loop is shut down", e));
+            }
+        }
+        return caller;
+    }
+
+    /**
+     * The future handed to the caller: completes after {@code connectEnded} (so a tracer has the whole
+     * story when the caller looks), and a caller that cancels it aborts the attempt in flight.
+     */
+    private CompletableFuture<ConnectionControl> callerFuture() {
+        CompletableFuture<ConnectionControl> caller = new CompletableFuture<>();
+        result.whenComplete((connection, error) -> {
+            finished(connection, error);
+            if (error != null) {
+                caller.completeExceptionally(error);
+            } else if (!caller.complete(connection)) {
+                connection.close(); // the caller cancelled while the last step finished
+            }
+        });
+        caller.whenComplete((connection, error) -> {
+            if (caller.isCancelled() && result.cancel(false)) {
+                AttemptScope scope = currentScope;
+                if (scope != null) {
+                    scope.abort();
+                }
+            }
+        });
+        return caller;
+    }
+
+    private void begin() {
+        if (result.isDone()) {
+            return;
+        }
+        if (!config.connectTimeout().isZero()) {
+            deadline = loop.schedule(this::totalTimeout, config.connectTimeout().toNanos(), TimeUnit.NANOSECONDS);
+        }
+        nextHost();
+    }
+
+    private synchronized void nextHost() {
+        if (result.isDone()) {
+            return;
+        }
+        if (index >= hosts.size()) {
+            ConnectionControl candidate = held.takeCandidate();
+            if (candidate != null) {
+                // prefer-standby: no standby answered; the first acceptable server from pass 1 is what pass 2 would pick
+                typeOids.discover(candidate, config).whenComplete((connection, error) -> {
+                    if (error != null) {
+                        candidate.close();
+                        result.completeExceptionally(HostConnector.asPgException(error, candidate.host()));
+                    } else {
+                        accept(connection);
+                    }
+                });
+                return;
+            }
+            if (pass >= target.passes()) {
+                result.completeExceptionally(allFailed());
+                return;
+            }
+            pass++;
+            index = 0;
+        }
+        HostSpec host = hosts.get(index++);
+        currentHost = host;
+        resources.resolver().resolve(host, addressShuffle).whenComplete((addresses, error) -> {
+            if (error != null) {
+                failed(host, null, HostConnector.asPgException(error, host.label()), Duration.ZERO);
+                nextHost();
+            } else {
+                tryAddress(host, addresses, 0);
+            }
+        });
+    }
+
+    private void tryAddress(HostSpec host, List<SocketAddress> addresses, int position) {
+        if (overallExpired()) {
+            totalTimeout();
+            return;
+        }
+        if (position >= addresses.size() || result.isDone()) {
+            nextHost();
+            return;
+        }
+        SocketAddress address = addresses.get(position);
+        Duration budget = hostBudget();
+        AttemptScope scope = new AttemptScope(loop);
+        currentScope = scope;
+        attempts++;
+        long attemptStart = System.nanoTime();
+        SafeTracer.run(tracer(), t -> t.hostAttemptStarted(new PgTracer.HostAttemptStarted(id, host.label(), address.toString(), pass,
+                config.sslMode().startsWithTls())));
+        HostAttempt attempt = new HostAttempt(host, scope, budget);
+        attempt.future().whenComplete((connection, error) -> {
+            Duration elapsed = Duration.ofNanos(System.nanoTime() - attemptStart);
+            if (error == null) {
+                attemptEnded(host, address, PgTracer.HostOutcome.CONNECTED, connection, null, elapsed);
+                registry.recordUp(host.label(), connection.role());
+                accept(connection);
+                return;
+            }
+            PgException failure = HostConnector.asPgException(error, host.label());
+            if (failure instanceof RoleMismatchException mismatch) {
+                registry.recordUp(host.label(), mismatch.role());
+            }
+            failed(host, address, failure, elapsed);
+            if (failure instanceof PgAuthenticationException || failure instanceof PgConfigException) {
+                // libpq: another host would only lock the account faster; a bad key file is bad for every host
+                result.completeExceptionally(allFailed());
+            } else {
+                tryAddress(host, addresses, position + 1);
+            }
+        });
+        hostConnector.connect(config, host, address, budget, scope)
+                .thenCompose(connection -> checkRole(connection))
+                .whenComplete(attempt::settle);
+    }
+
+    private CompletableFuture<ConnectionControl> checkRole(ConnectionControl connection) {
+        return RoleCheck.determine(connection.connection(), target).whenComplete((role, error) -> {
+            if (error != null) {
+                connection.close(); // a failed or indecisive probe skips the host; its session must not stay open
+            }
+        }).thenCompose(role -> {
+            connection.role(role);
+            boolean acceptable = target.accepts(role, pass > 1);
+            if (!acceptable && pass == 1 && target == TargetSessionAttrs.PREFER_STANDBY && target.accepts(role, true)) {
+                held.offerCandidate(connection);
+                throw new RoleMismatchException(connection.host(), role, target);
+            }
+            if (!acceptable) {
+                held.closeAtEnd(connection); // Terminate when the walk ends, see HeldSessions
+                throw new RoleMismatchException(connection.host(), role, target);
+            }
+            return typeOids.discover(connection, config);
+        });
+    }
+
+    private void accept(ConnectionControl connection) {
+        if (!result.complete(connection)) {
+            connection.close();
+        }
+    }
+
+    private Duration hostBudget() {
+        Duration perHost = config.hostConnectTimeout();
+        if (config.connectTimeout().isZero()) {
+            return perHost;
+        }
+        Duration left = config.connectTimeout().minusNanos(System.nanoTime() - startNanos);
+        return MultiHostConnector.min(perHost, left.isNegative() || left.isZero() ? Duration.ofMillis(1) : left);
+    }
+
+    private void failed(HostSpec host, SocketAddress address, PgException error, Duration elapsed) {
+        failures.add(host.label(), error);
+        if (!(error instanceof RoleMismatchException)) {
+            registry.recordDown(host.label(), error.getMessage());
+        }
+        attemptEnded(host, address, Outcomes.of(error), null, error, elapsed);
+    }
+
+    private void attemptEnded(HostSpec host, SocketAddress address, PgTracer.HostOutcome outcome, ConnectionControl connection,
+                              PgException error, Duration elapsed) {
+        SafeTracer.run(tracer(), t -> t.hostAttemptEnded(new PgTracer.HostAttemptEnded(id, host.label(),
+                address == null ? null : address.toString(), outcome,
+                connection != null ? connection.role() : error instanceof RoleMismatchException m ? m.role() : null,
+                connection != null ? connection.tlsProtocol().orElse(null) : null,
+                connection != null ? connection.authMethod() : null, error, elapsed)));
+    }
+
+    /** Whether connectTimeout has run out (1 ms early, so a host budget clamped to it counts as the whole). */
+    private boolean overallExpired() {
+        return !config.connectTimeout().isZero()
+                && System.nanoTime() - startNanos >= config.connectTimeout().toNanos() - 1_000_000L;
+    }
+
+    private void totalTimeout() {
+        AttemptScope scope = currentScope;
+        HostSpec inFlight = currentHost;
+        String label = inFlight == null ? null : inFlight.label();
+        PgTimeoutException timeout = new PgTimeoutException(label, "could not connect within connectTimeout="
+                + config.connectTimeout().toMillis() + "ms"
+                + (label == null ? "" : ": server " + label + " had not completed the connection when the deadline passed")
+                + failures.triedSoFar());
+        if (result.completeExceptionally(timeout) && scope != null) {
+            scope.abort();
+        }
+    }
+
+    private PgException allFailed() {
+        return failures.aggregate(hosts.size(), target);
+    }
+
+    private void finished(ConnectionControl connection, Throwable error) {
+        if (deadline != null) {
+            deadline.cancel(false);
+        }
+        held.release(connection);
+        Duration elapsed = Duration.ofNanos(System.nanoTime() - startNanos);
+        SafeTracer.run(tracer(), t -> t.connectEnded(new PgTracer.ConnectEnded(id, connection == null ? null : connection.host(),
+                connection == null ? null : connection.role(), attempts, error, elapsed)));
+    }
+
+    private PgTracer tracer() {
+        return resources.tracer();
+    }
+
+    /** One host attempt bounded by its budget; a connection that arrives after the budget is closed. */
+    private final class HostAttempt {
+        private final CompletableFuture<ConnectionControl> future = new CompletableFuture<>();
+        private final ScheduledFuture<?> timer;
+
+        HostAttempt(HostSpec host, AttemptScope scope, Duration budget) {
+            if (budget.isZero()) {
+                timer = null;
+            } else {
+                timer = loop.schedule(() -> {
+                    if (overallExpired()) {
+                        totalTimeout(); // the whole attempt is over, not just this host's share
+                        return;
+                    }
+                    if (future.completeExceptionally(new PgTimeoutException(host.label(), "server " + host.label()
+                            + " did not complete the connection within " + budget.toMillis() + "ms (hostConnectTimeout/connectTimeout)"))) {
+                        scope.abort();
+                    }
+                }, budget.toNanos(), TimeUnit.NANOSECONDS);
+            }
+        }
+
+        CompletableFuture<ConnectionControl> future() {
+            return future;
+        }
+
+        void settle(ConnectionControl connection, Throwable error) {
+            if (timer != null) {
+                timer.cancel(false);
+            }
+            boolean won = error == null ? future.complete(connection) : future.completeExceptionally(error);
+            if (!won && connection != null) {
+                connection.close();
+            }
+        }
+    }
+}

@@ -1,0 +1,50 @@
+package io.pgconn.internal.failover;
+
+import io.pgconn.HostStatus;
+import io.pgconn.ServerRole;
+import io.pgconn.config.LoadBalanceHosts;
+import io.pgconn.config.TargetSessionAttrs;
+import io.pgconn.config.HostSpec;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.List;
+import java.util.random.RandomGenerator;
+
+/**
+ * The order in which one connect tries the hosts: the configured order (shuffled for
+ * {@code load_balance_hosts=random}), then re-ranked by recent memory — likely matches first,
+ * hosts known to have the wrong role next, hosts that failed recently last. It reorders, it never
+ * removes a host.
+ */
+final class HostOrder {
+
+    private HostOrder() {
+    }
+
+    static List<HostSpec> order(List<HostSpec> configured, LoadBalanceHosts loadBalance, RandomGenerator random,
+                                HostStatusRegistry registry, TargetSessionAttrs target, Duration recheckInterval) {
+        List<HostSpec> hosts = new ArrayList<>(configured);
+        if (loadBalance == LoadBalanceHosts.RANDOM) {
+            Collections.shuffle(hosts, random instanceof java.util.Random r ? r : new java.util.Random(random.nextLong()));
+        }
+        hosts.sort(Comparator.comparingInt(host -> rank(registry.status(host.label()), registry, target, recheckInterval)));
+        return hosts;
+    }
+
+    /** 0: likely match or unknown; 1: known wrong role; 2: failed recently. Stale memory counts as unknown. */
+    private static int rank(HostStatus status, HostStatusRegistry registry, TargetSessionAttrs target, Duration recheckInterval) {
+        if (!registry.isFresh(status, recheckInterval)) {
+            return 0;
+        }
+        if (status.state() == HostStatus.State.DOWN) {
+            return 2;
+        }
+        if (status.role() != ServerRole.UNKNOWN && !target.accepts(status.role(), false)) {
+            return 1;
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,62 @@
+package io.pgconn.internal.failover;
+
+import io.pgconn.config.LoadBalanceHosts;
+import io.pgconn.config.ConnConfig;
+import io.pgconn.internal.connect.ConnectResources;
+import io.pgconn.internal.connect.HostConnector;
+import io.pgconn.internal.session.ConnectionControl;
+
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.random.RandomGenerator;
+
+/**
+ * The public entry's engine (lifecycle spec §2–3): orders the hosts, walks them with
+ * {@code target_session_attrs}, bounds each host and the whole attempt, and remembers what it
+ * learned. One {@link ConnectWalk} per connect.
+ */
+public final class MultiHostConnector {
+
+    private static final AtomicLong CONNECT_IDS = new AtomicLong();
+
+    private final ConnectResources resources;
+    private final HostConnector hostConnector;
+    private final HostStatusRegistry registry;
+    private final TypeOidDiscovery typeOids;
+    private final RandomGenerator random;
+
+    public MultiHostConnector(ConnectResources resources, HostStatusRegistry registry, TypeOidCache typeOidCache, RandomGenerator random) {
+        this.resources = resources;
+        this.hostConnector = new HostConnector(resources);
+        this.registry = registry;
+        this.typeOids = new TypeOidDiscovery(typeOidCache);
+        this.random = random;
+    }
+
+    public CompletableFuture<ConnectionControl> connect(ConnConfig config) {
+        ConnectWalk walk = new ConnectWalk(CONNECT_IDS.incrementAndGet(), config, resources, hostConnector, registry, typeOids,
+                HostOrder.order(config.hosts(), config.loadBalanceHosts(), random, registry, config.targetSessionAttrs(),
+                        config.hostRecheckInterval()),
+                config.loadBalanceHosts() == LoadBalanceHosts.RANDOM ? random : null);
+        return walk.start();
+    }
+
+    public HostStatusRegistry registry() {
+        return registry;
+    }
+
+    public TypeOidCache typeOidCache() {
+        return typeOids.cache();
+    }
+
+    static Duration min(Duration a, Duration b) {
+        if (a.isZero()) {
+            return b;
+        }
+        if (b.isZero()) {
+            return a;
+        }
+        return a.compareTo(b) <= 0 ? a : b;
+    }
+}

@@ -1,0 +1,158 @@
+package io.pgconn.internal.protocol;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.ByteToMessageDecoder;
+import io.pgconn.PgProtocolException;
+import io.pgconn.internal.protocol.backend.*;
+
+import java.util.List;
+
+/**
+ * Frames and decodes <a href="https://www.postgresql.org/docs/current/protocol-message-formats.html">backend
+ * messages</a>: a type byte, an int32 length that counts itself, then the body.
+ *
+ * <p>The length is validated before the decoder waits for (or buffers) the body, against a cap
+ * that starts at the pre-authentication limit and is raised by {@link #authenticationComplete()}:
+ * a peer that is not (yet) trusted cannot make the client buffer much.
+ *
+ * <p>Errors are not thrown (Netty would wrap them in a {@code DecoderException}): the first
+ * malformed message is delivered once as a {@link PgProtocolException} through
+ * {@code fireExceptionCaught}, after which every further byte is discarded and nothing is emitted.
+ * Closing the channel is left to the handler that receives the exception.
+ *
+ * <p>One instance per connection, used on its event loop only.
+ */
+public final class BackendMessageDecoder extends ByteToMessageDecoder {
+
+    private enum State { HEADER, BODY, FAILED }
+
+    private static final int HEADER_BYTES = 5;
+
+    private final String host;
+    private final int maxMessageSize;
+    private int cap;
+    private boolean authenticated;
+
+    private State state = State.HEADER;
+    private char type;
+    private int bodyLength;
+
+    /**
+     * @param host                            the {@code host:port} label for error messages
+     * @param maxMessageSize                  largest body accepted once authenticated
+     * @param preAuthenticationMaxMessageSize largest body accepted before; never above {@code maxMessageSize}
+     */
+    public BackendMessageDecoder(String host, int maxMessageSize, int preAuthenticationMaxMessageSize) {
+        if (maxMessageSize <= 0 || preAuthenticationMaxMessageSize <= 0) {
+            throw new IllegalArgumentException("message size limits must be positive: " + maxMessageSize
+                    + ", " + preAuthenticationMaxMessageSize);
+        }
+        this.host = host;
+        this.maxMessageSize = maxMessageSize;
+        this.cap = Math.min(maxMessageSize, preAuthenticationMaxMessageSize);
+    }
+
+    /**
+     * Raises the cap to {@code maxMessageSize}. Call it on the event loop when AuthenticationOk
+     * arrives: messages are emitted one per decode step, so the cap applies from the next header on.
+     */
+    public void authenticationComplete() {
+        authenticated = true;
+        cap = maxMessageSize;
+    }
+
+    @Override
+    protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+        try {
+            if (state == State.HEADER) {
+                if (in.readableBytes() < HEADER_BYTES) {
+                    return;
+                }
+                type = (char) in.readUnsignedByte();
+                bodyLength = checkedBodyLength(in.readInt());
+                state = State.BODY;
+            }
+            if (state == State.BODY) {
+                if (in.readableBytes() < bodyLength) {
+                    return;
+                }
+                ByteBuf body = in.readSlice(bodyLength);
+                state = State.HEADER;
+                // one message per call: ByteToMessageDecoder hands it on before decoding the next,
+                // so authenticationComplete() called from the handler takes effect immediately
+                out.add(decodeBody(body));
+                return;
+            }
+            in.skipBytes(in.readableBytes()); // FAILED
+        } catch (PgProtocolException e) {
+            state = State.FAILED;
+            in.skipBytes(in.readableBytes());
+            ctx.fireExceptionCaught(e);
+        }
+    }
+
+    private int checkedBodyLength(int length) {
+        if (length < 4) {
+            throw new PgProtocolException(host, "invalid length " + length + " of message " + describe(type)
+                    + " from " + host + " (the length counts itself, so it is at least 4)");
+        }
+        int body = length - 4;
+        if (body > cap) {
+            throw new PgProtocolException(host, "message " + describe(type) + " from " + host + " declares length "
+                    + length + ", over the limit of " + cap + " bytes"
+                    + (authenticated ? "" : " before authentication"));
+        }
+        return body;
+    }
+
+    private BackendMessage decodeBody(ByteBuf body) {
+        BackendMessage message;
+        try {
+            message = switch (type) {
+                case 'R' -> AuthenticationRequest.decode(body, host);
+                case 'K' -> BackendKeyData.decode(body, host);
+                case 'S' -> ParameterStatus.decode(body, host);
+                case 'Z' -> ReadyForQuery.decode(body, host);
+                case 'E' -> ErrorResponse.decode(body, host);
+                case 'N' -> NoticeResponse.decode(body, host);
+                case 'v' -> NegotiateProtocolVersion.decode(body, host);
+                case 'A' -> NotificationResponse.decode(body, host);
+                case 'T' -> RowDescription.decode(body, host);
+                case 'D' -> DataRow.decode(body, host);
+                case 'C' -> CommandComplete.decode(body, host);
+                case 'I' -> EmptyQueryResponse.decode(body, host);
+                case 'G', 'H', 'W' -> CopyResponse.decode(type, body, host);
+                case '1' -> ParseComplete.decode(body, host);
+                case '2' -> BindComplete.decode(body, host);
+                case '3' -> CloseComplete.decode(body, host);
+                case 'n' -> NoData.decode(body, host);
+                case 's' -> PortalSuspended.decode(body, host);
+                case 't' -> ParameterDescription.decode(body, host);
+                default -> throw new PgProtocolException(host, "unknown message type " + describe(type)
+                        + " from " + host);
+            };
+        } catch (PgProtocolException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            // a body decoder bug must still surface as the one protocol error, never as another type
+            throw new PgProtocolException(host, "malformed message " + describe(type) + " from " + host
+                    + ": " + e, e);
+        }
+        if (body.isReadable()) {
+            throw new PgProtocolException(host, "malformed " + message.getClass().getSimpleName() + " from "
+                    + host + ": " + body.readableBytes() + " trailing bytes in the body");
+        }
+        return message;
+    }
+
+    /** The type byte as a quoted character when printable, else in hex: it may be garbage. */
+    private static String describe(char type) {
+        return type > 0x20 && type < 0x7F ? "'" + type + "'" : String.format("0x%02x", (int) type);
+    }
+
+    /** Bytes held in the cumulation buffer; for tests that bound what a peer can make us buffer. */
+    int bufferedBytes() {
+        return internalBuffer().readableBytes();
+    }
+}

@@ -1,0 +1,116 @@
+package io.pgconn.internal.session;
+
+import io.netty.channel.Channel;
+import io.pgconn.AuthMethod;
+import io.pgconn.PgConnection;
+import io.pgconn.PgException;
+import io.pgconn.QueryResult;
+import io.pgconn.ServerRole;
+
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
+
+/**
+ * One established session as the connect path and the factory hold it: the handle on the state
+ * they set or act on (role, type OIDs, close with a reason, close hooks, the channel). Users get
+ * {@link #connection()} only, whose class is package-private, so no cast leads from a
+ * {@link PgConnection} back here (issue 16: the boundary holds on the classpath too).
+ */
+public final class ConnectionControl {
+
+    private final DefaultPgConnection connection;
+
+    public ConnectionControl(Channel channel, SessionFacts facts, SessionHandler session, Map<String, String> parameters,
+                             Function<SessionFacts, CompletableFuture<Void>> canceller) {
+        this.connection = new DefaultPgConnection(channel, facts, session, parameters, canceller);
+    }
+
+    /** What users hold. */
+    public PgConnection connection() {
+        return connection;
+    }
+
+    /**
+     * Runs {@code hook} when the channel has closed, before {@link #close()}'s future completes (so
+     * an owner's bookkeeping is done when a caller sees the close); at once if it already closed.
+     */
+    public void onClosed(Runnable hook) {
+        connection.onClosed(hook);
+    }
+
+    /** Set once by the connect path before the connection is handed out. */
+    public void role(ServerRole role) {
+        connection.role(role);
+    }
+
+    /** Set once by the connect path before the connection is handed out. */
+    public void typeOids(Map<String, Integer> typeOids) {
+        connection.typeOids(typeOids);
+    }
+
+    public Channel channel() {
+        return connection.channel();
+    }
+
+    public SessionFacts facts() {
+        return connection.facts();
+    }
+
+    /**
+     * Closes with a specific reason for work in flight (e.g. "closed: the connection factory was
+     * closed"): sends Terminate, and a CancelRequest first when a statement is running.
+     */
+    public CompletableFuture<Void> close(String reason) {
+        return connection.close(reason);
+    }
+
+    public CompletableFuture<Void> close() {
+        return connection.close();
+    }
+
+    /** Why the server ended the session (e.g. 57P01), or null after a close asked by the user. */
+    public PgException closeCause() {
+        return connection.closeCause();
+    }
+
+    // what the connect path reads, forwarded so that it need not reach through connection()
+
+    public String host() {
+        return connection.host();
+    }
+
+    public int processId() {
+        return connection.processId();
+    }
+
+    public ServerRole role() {
+        return connection.role();
+    }
+
+    public AuthMethod authMethod() {
+        return connection.authMethod();
+    }
+
+    public Optional<String> tlsProtocol() {
+        return connection.tlsProtocol();
+    }
+
+    public Map<String, String> parameters() {
+        return connection.parameters();
+    }
+
+    public CompletableFuture<QueryResult> simpleQuery(String sql) {
+        return connection.simpleQuery(sql);
+    }
+
+    public CompletableFuture<Map<String, Integer>> lookupTypeOids(String... typeNames) {
+        return connection.lookupTypeOids(typeNames);
+    }
+
+    @Override
+    public String toString() {
+        return connection.toString();
+    }
+}

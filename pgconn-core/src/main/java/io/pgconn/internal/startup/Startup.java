@@ -1,0 +1,46 @@
+package io.pgconn.internal.startup;
+
+import io.pgconn.internal.auth.SaltedPasswordCache;
+import io.pgconn.config.ConnConfig;
+import io.pgconn.config.HostSpec;
+import io.pgconn.internal.protocol.BackendMessageDecoder;
+import io.pgconn.internal.protocol.frontend.StartupMessage;
+import io.pgconn.internal.tls.TlsOutcome;
+import io.pgconn.trace.PgTracer;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** Builds the handshake of one host from the configuration. */
+public final class Startup {
+
+    private Startup() {
+    }
+
+    public static StartupHandshake handshake(ConnConfig config, HostSpec host, TlsOutcome.Encrypted tls, BackendMessageDecoder decoder,
+                                             SaltedPasswordCache saltedPasswords, PgTracer tracer) {
+        AuthenticationExchange.Settings auth = new AuthenticationExchange.Settings(config.user(), () -> config.passwordFor(host),
+                config.requireAuth(), config.channelBinding(), saltedPasswords, config.minScramIterations(), config.maxScramIterations());
+        return new StartupHandshake(host.label(), startupMessage(config),
+                new AuthenticationExchange(host.label(), auth, tls, tracer), config.minProtocolVersion(), decoder);
+    }
+
+    /** user, database, application_name, options, client_encoding=UTF8, then the configured extras (libpq's order). */
+    static StartupMessage startupMessage(ConnConfig config) {
+        Map<String, String> parameters = new LinkedHashMap<>();
+        parameters.put("user", config.user());
+        parameters.put("database", config.database());
+        if (config.applicationName() != null && !config.applicationName().isEmpty()) {
+            parameters.put("application_name", config.applicationName());
+        }
+        if (config.options() != null && !config.options().isEmpty()) {
+            parameters.put("options", config.options());
+        }
+        if (config.replication() != null && !config.replication().isEmpty()) {
+            parameters.put("replication", config.replication());
+        }
+        parameters.put("client_encoding", "UTF8");
+        parameters.putAll(config.startupParameters());
+        return new StartupMessage(config.maxProtocolVersion(), parameters);
+    }
+}

@@ -1,0 +1,176 @@
+package io.pgconn.internal.startup;
+
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.util.ReferenceCountUtil;
+import io.pgconn.PgConnectException;
+import io.pgconn.PgErrors;
+import io.pgconn.PgException;
+import io.pgconn.PgProtocolException;
+import io.pgconn.internal.protocol.BackendMessageDecoder;
+import io.pgconn.ProtocolVersion;
+import io.pgconn.internal.protocol.backend.AuthenticationOk;
+import io.pgconn.internal.protocol.backend.AuthenticationRequest;
+import io.pgconn.internal.protocol.backend.BackendKeyData;
+import io.pgconn.internal.protocol.backend.ErrorResponse;
+import io.pgconn.internal.protocol.backend.NegotiateProtocolVersion;
+import io.pgconn.internal.protocol.backend.NoticeResponse;
+import io.pgconn.internal.protocol.backend.ParameterStatus;
+import io.pgconn.internal.protocol.backend.ReadyForQuery;
+import io.pgconn.internal.protocol.frontend.FrontendMessage;
+import io.pgconn.internal.protocol.frontend.StartupMessage;
+
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The handshake of one host after the transport (and TLS) is up: StartupMessage, the
+ * authentication loop, ParameterStatus / BackendKeyData, up to the first ReadyForQuery.
+ * One future, completed once; on failure the channel is closed before the future fails.
+ * The handler removes itself when the handshake succeeds.
+ */
+public final class StartupHandshake extends ChannelInboundHandlerAdapter {
+
+    private enum State { AWAIT_FIRST, AUTHENTICATING, AWAIT_READY, DONE }
+
+    private final String host;
+    private final StartupMessage startupMessage;
+    private final AuthenticationExchange authentication;
+    private final ProtocolNegotiation negotiation;
+    private final BackendMessageDecoder decoder;
+    private final CompletableFuture<StartupResult> result = new CompletableFuture<>();
+    private final Map<String, String> parameters = new ConcurrentHashMap<>();
+    private State state = State.AWAIT_FIRST;
+    private boolean finished;
+    /** Set once the handshake failed: whatever still arrives belongs to a dead connection and goes nowhere. */
+    private boolean failed;
+    private int processId;
+    private byte[] secretKey;
+
+    StartupHandshake(String host, StartupMessage startupMessage, AuthenticationExchange authentication,
+                     ProtocolVersion minProtocol, BackendMessageDecoder decoder) {
+        this.host = host;
+        this.startupMessage = startupMessage;
+        this.authentication = authentication;
+        this.negotiation = new ProtocolNegotiation(host, startupMessage.version(), minProtocol);
+        this.decoder = decoder;
+    }
+
+    public CompletableFuture<StartupResult> result() {
+        return result;
+    }
+
+    /** The live ParameterStatus map; the session handler keeps updating it after the handshake. */
+    public Map<String, String> parameters() {
+        return parameters;
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        if (ctx.channel().isActive()) {
+            ctx.writeAndFlush(startupMessage).addListener(f -> {
+                if (!f.isSuccess()) {
+                    fail(ctx, new PgConnectException(host, "could not send StartupMessage to " + host, f.cause()));
+                }
+            });
+        }
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (failed) {
+            ReferenceCountUtil.release(msg); // later messages of the same read: not the session's, there is none
+            return;
+        }
+        if (state == State.DONE) {
+            ctx.fireChannelRead(msg);
+            return;
+        }
+        try {
+            handle(ctx, msg);
+        } catch (PgException e) {
+            fail(ctx, e);
+        } catch (RuntimeException e) {
+            fail(ctx, new PgProtocolException(host, "handshake with " + host + " failed: " + e, e));
+        } finally {
+            ReferenceCountUtil.release(msg);
+        }
+    }
+
+    private void handle(ChannelHandlerContext ctx, Object msg) {
+        if (msg instanceof ErrorResponse error) {
+            throw PgErrors.fromServer(host, error.fields(), true);
+        }
+        if (state == State.AWAIT_FIRST && !(msg instanceof AuthenticationRequest) && !(msg instanceof NegotiateProtocolVersion)) {
+            throw new PgProtocolException(host, "server " + host + " answered StartupMessage with " + describe(msg)
+                    + "; expected an authentication request, NegotiateProtocolVersion or an error");
+        }
+        if (msg instanceof NegotiateProtocolVersion negotiate) {
+            if (state != State.AWAIT_FIRST) {
+                throw new PgProtocolException(host, "server " + host + " sent NegotiateProtocolVersion after authentication began");
+            }
+            negotiation.accept(negotiate);
+        } else if (msg instanceof AuthenticationRequest request) {
+            if (state == State.AWAIT_READY) {
+                throw new PgProtocolException(host, "server " + host + " sent " + describe(msg) + " after AuthenticationOk");
+            }
+            state = State.AUTHENTICATING;
+            FrontendMessage reply = authentication.answer(request);
+            if (reply != null) {
+                ctx.writeAndFlush(reply);
+            } else if (request instanceof AuthenticationOk) {
+                state = State.AWAIT_READY;
+                decoder.authenticationComplete();
+            }
+        } else if (msg instanceof ParameterStatus status && state == State.AWAIT_READY) {
+            parameters.put(status.name(), status.value());
+        } else if (msg instanceof BackendKeyData key && state == State.AWAIT_READY) {
+            negotiation.checkCancelKeyLength(key.secretKey().length);
+            processId = key.processId();
+            secretKey = key.secretKey();
+        } else if (msg instanceof ReadyForQuery && state == State.AWAIT_READY) {
+            state = State.DONE;
+            finished = true;
+            ctx.pipeline().remove(this);
+            result.complete(new StartupResult(parameters, processId, secretKey, negotiation.current(), authentication.method()));
+        } else if (!(msg instanceof NoticeResponse)) {
+            throw new PgProtocolException(host, "server " + host + " sent unexpected " + describe(msg) + " during startup");
+        }
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (failed) {
+            return; // the first failure was reported and the channel is closing
+        }
+        if (finished) {
+            ctx.fireExceptionCaught(cause);
+            return;
+        }
+        fail(ctx, cause instanceof PgException pg ? pg
+                : new PgConnectException(host, "connection to " + host + " failed during startup: " + cause, cause));
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        if (!finished) {
+            fail(ctx, new PgConnectException(host, "server " + host + " closed the connection during startup"));
+        }
+        ctx.fireChannelInactive();
+    }
+
+    private void fail(ChannelHandlerContext ctx, PgException error) {
+        if (finished) {
+            return;
+        }
+        finished = true;
+        failed = true;
+        state = State.DONE;
+        ctx.channel().close().addListener(f -> result.completeExceptionally(error));
+    }
+
+    private static String describe(Object msg) {
+        return msg.getClass().getSimpleName();
+    }
+}

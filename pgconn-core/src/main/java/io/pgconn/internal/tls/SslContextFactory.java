@@ -1,0 +1,124 @@
+package io.pgconn.internal.tls;
+
+import io.pgconn.config.SslMode;
+import io.pgconn.config.SslProviderKind;
+import io.netty.handler.ssl.ApplicationProtocolConfig;
+import io.netty.handler.ssl.OpenSsl;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslProvider;
+import io.netty.handler.ssl.util.InsecureTrustManagerFactory;
+import io.pgconn.PgConfigException;
+
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.TrustManagerFactory;
+
+/**
+ * Builds the client {@link SslContext} for one {@link TlsSettings}: trust, client certificate,
+ * protocol range, ALPN and provider, following libpq.
+ *
+ * <p>Building a context reads files and may be slow; it is stateless here, so callers cache one
+ * context per {@code TlsSettings} (a value type). Every failure is a {@link PgConfigException}
+ * naming the keyword and the file: such errors would repeat on every host.
+ */
+public final class SslContextFactory {
+
+    /** The ALPN protocol PostgreSQL 17+ requires for direct TLS ({@code sslnegotiation=direct}). */
+    public static final String ALPN_POSTGRESQL = "postgresql";
+
+    // NO_ADVERTISE + ACCEPT is the pair both the JDK and OpenSSL providers accept for a client;
+    // the selection is checked after the handshake (TlsHandshakeHandler), not by the engine.
+    private static final ApplicationProtocolConfig ALPN = new ApplicationProtocolConfig(
+            ApplicationProtocolConfig.Protocol.ALPN,
+            ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
+            ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT,
+            ALPN_POSTGRESQL);
+
+    /**
+     * Builds a client context.
+     *
+     * @param settings  what to trust, which client certificate, protocols and provider
+     * @param hostLabel {@code host:port} of the host that asked, for error messages
+     * @throws PgConfigException when a file is missing, unreadable, too open (sslkey) or malformed,
+     *                           a password is wrong, or the OpenSSL provider is not available
+     */
+    public SslContext create(TlsSettings settings, String hostLabel) {
+        if (settings.mode() == SslMode.DISABLE) {
+            throw new PgConfigException(hostLabel, "sslmode=disable: no SSL context is needed");
+        }
+        SslContextBuilder builder = SslContextBuilder.forClient()
+                .sslProvider(provider(settings.provider(), hostLabel))
+                // Netty 4.2 turns on HTTPS host-name checks by default; libpq's rules differ and apply
+                // only to verify-full, so PgHostnameVerifier does it after the handshake
+                .endpointIdentificationAlgorithm(null)
+                .protocols(settings.enabledProtocols())
+                // libpq 17 offers ALPN on every TLS connection; only direct negotiation insists on it
+                .applicationProtocolConfig(ALPN);
+        configureTrust(builder, settings, hostLabel);
+        if (settings.cert() != null || settings.key() != null) {
+            ClientCredentials credentials = ClientCredentials.load(settings, hostLabel);
+            builder.keyManager(credentials.key(), credentials.chain());
+        }
+        try {
+            return builder.build();
+        } catch (SSLException | RuntimeException e) {
+            throw new PgConfigException(hostLabel, "could not create SSL context for " + settings + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void configureTrust(SslContextBuilder builder, TlsSettings settings, String hostLabel) {
+        if (!settings.verifiesChain()) {
+            // require without sslrootcert, prefer, allow: encrypted but unauthenticated, as in libpq
+            builder.trustManager(InsecureTrustManagerFactory.INSTANCE);
+        } else if (settings.rootCert() == null) {
+            throw new PgConfigException(hostLabel, "sslmode=" + settings.mode().libpqName()
+                    + " needs a root certificate: set sslrootcert to a PEM file of trusted CAs, or to \"system\"");
+        } else if (settings.usesSystemTrust()) {
+            builder.trustManager(systemTrust(hostLabel));
+        } else {
+            builder.trustManager(PemFiles.certificates("sslrootcert", Path.of(settings.rootCert()), hostLabel));
+        }
+    }
+
+    private static TrustManagerFactory systemTrust(String hostLabel) {
+        try {
+            TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            factory.init((KeyStore) null); // null: the JDK's default trust store (cacerts or javax.net.ssl.trustStore)
+            return factory;
+        } catch (GeneralSecurityException e) {
+            throw new PgConfigException(hostLabel, "sslrootcert=system: could not load the JDK default trust store", e);
+        }
+    }
+
+    /** The provider {@code kind} stands for here: {@code auto} is OpenSSL when it is available, else the JDK's. */
+    static SslProvider provider(SslProviderKind kind, String hostLabel) {
+        if (kind == SslProviderKind.JDK) {
+            return SslProvider.JDK;
+        }
+        if (kind == SslProviderKind.AUTO) {
+            return OpenSslSupport.AVAILABLE ? SslProvider.OPENSSL : SslProvider.JDK;
+        }
+        if (!OpenSslSupport.AVAILABLE) {
+            throw new PgConfigException(hostLabel, "sslprovider=openssl requested, but Netty's OpenSSL is not available"
+                    + " (add io.netty:netty-tcnative-boringssl-static for this platform): " + OpenSsl.unavailabilityCause(),
+                    OpenSsl.unavailabilityCause());
+        }
+        return SslProvider.OPENSSL;
+    }
+
+    /** Probed once; touching OpenSsl without netty-tcnative on the classpath must not fail {@code auto}. */
+    private static final class OpenSslSupport {
+        static final boolean AVAILABLE = probe();
+
+        private static boolean probe() {
+            try {
+                return OpenSsl.isAvailable();
+            } catch (Throwable notOnClasspath) {
+                return false;
+            }
+        }
+    }
+}

@@ -1,0 +1,160 @@
+package io.pgconn.internal.tls;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.util.ReferenceCountUtil;
+import io.pgconn.PgException;
+import io.pgconn.PgProtocolException;
+import io.pgconn.PgTlsException;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
+
+/**
+ * One-shot preamble handler: sends
+ * <a href="https://www.postgresql.org/docs/current/protocol-flow.html#PROTOCOL-FLOW-SSL">SSLRequest</a>,
+ * reads the server's one-byte answer and removes itself.
+ * <ul>
+ *   <li>{@code 'S'}: calls {@code startTls} (which puts the {@code SslHandler} at the pipeline head);
+ *       the outcome comes from the handshake. Bytes already buffered after the 'S' are refused: they
+ *       were sent in plaintext and would be taken as TLS-protected (CVE-2021-23222).</li>
+ *   <li>{@code 'N'}: completes with {@link TlsOutcome.Refused}.</li>
+ *   <li>{@code 'E'}: fails; the error text is not shown because nothing has authenticated the server yet.</li>
+ *   <li>anything else, or the connection ending first: fails.</li>
+ * </ul>
+ */
+final class SslRequestHandler extends ChannelInboundHandlerAdapter {
+
+    /** SSLRequest's code in place of a protocol version: 1234 in the high half, 5679 in the low half. */
+    static final int SSL_REQUEST_CODE = 80877103;
+    private static final int SSL_REQUEST_LENGTH = 8;
+
+    private final String hostLabel;
+    private final CompletableFuture<TlsOutcome> result;
+    private final Consumer<Channel> startTls;
+    private boolean answered;
+    private boolean requested;
+
+    /**
+     * @param hostLabel {@code host:port}, for exceptions
+     * @param result    completed with {@code Refused} or failed here; on 'S' completing it is {@code startTls}'s job
+     * @param startTls  adds the TLS handler(s) to the channel, called on the event loop
+     */
+    SslRequestHandler(String hostLabel, CompletableFuture<TlsOutcome> result, Consumer<Channel> startTls) {
+        this.hostLabel = hostLabel;
+        this.result = result;
+        this.startTls = startTls;
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        if (ctx.channel().isActive()) {
+            sendRequest(ctx);
+        }
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        sendRequest(ctx);
+        ctx.fireChannelActive();
+    }
+
+    /**
+     * Sends the request once: when the handler joins an active channel, channelActive may still
+     * follow (a connect promise's listeners run before channelActive fires).
+     */
+    private void sendRequest(ChannelHandlerContext ctx) {
+        if (requested) {
+            return;
+        }
+        requested = true;
+        ByteBuf request = ctx.alloc().buffer(SSL_REQUEST_LENGTH).writeInt(SSL_REQUEST_LENGTH).writeInt(SSL_REQUEST_CODE);
+        ctx.writeAndFlush(request).addListener((ChannelFutureListener) future -> {
+            if (!future.isSuccess()) {
+                finish(ctx, new PgTlsException(hostLabel, "could not send SSLRequest to " + hostLabel, future.cause()));
+            }
+        });
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        try {
+            if (answered || !(msg instanceof ByteBuf in) || !in.isReadable()) {
+                return;
+            }
+            byte answer = in.readByte();
+            int extra = in.readableBytes();
+            switch (answer) {
+                case 'S' -> {
+                    if (extra > 0) {
+                        finish(ctx, new PgTlsException(hostLabel, "received unencrypted data after SSL response from "
+                                + hostLabel + " (" + extra + " bytes before the TLS handshake; possible man-in-the-middle,"
+                                + " CVE-2021-23222)"));
+                    } else {
+                        acceptTls(ctx);
+                    }
+                }
+                case 'N' -> {
+                    if (extra > 0) {
+                        // the server must wait for StartupMessage; data now is a broken or hostile peer
+                        finish(ctx, new PgProtocolException(hostLabel, "received " + extra
+                                + " unexpected bytes after the SSL refusal ('N') from " + hostLabel));
+                    } else {
+                        finish(ctx, null);
+                    }
+                }
+                case 'E' -> finish(ctx, new SslRequestErrorException(hostLabel, "server " + hostLabel
+                        + " does not support SSL negotiation and answered with an error"
+                        + " (its text is not shown: the server is not authenticated yet)"));
+                default -> finish(ctx, new PgProtocolException(hostLabel, String.format(
+                        "expected 'S', 'N' or 'E' in answer to SSLRequest from %s, received byte 0x%02x",
+                        hostLabel, answer & 0xFF)));
+            }
+        } finally {
+            ReferenceCountUtil.release(msg);
+        }
+    }
+
+    private void acceptTls(ChannelHandlerContext ctx) {
+        answered = true;
+        try {
+            startTls.accept(ctx.channel());
+            ctx.pipeline().remove(this);
+        } catch (RuntimeException e) {
+            result.completeExceptionally(e instanceof PgException ? e
+                    : new PgTlsException(hostLabel, "could not start TLS with " + hostLabel + ": " + e, e));
+        }
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        finish(ctx, new PgTlsException(hostLabel, "server " + hostLabel + " closed the connection before answering SSLRequest"));
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        // not propagated: the future carries it, and the caller closes the channel
+        finish(ctx, new PgTlsException(hostLabel, "connection to " + hostLabel + " failed while waiting for the answer to SSLRequest: "
+                + cause, cause));
+    }
+
+    /** Completes once ({@code null} failure = Refused) after leaving the pipeline. */
+    private void finish(ChannelHandlerContext ctx, PgException failure) {
+        if (answered) {
+            return;
+        }
+        answered = true;
+        if (!ctx.isRemoved()) {
+            ctx.pipeline().remove(this);
+        }
+        if (failure == null) {
+            result.complete(new TlsOutcome.Refused());
+        } else {
+            result.completeExceptionally(failure);
+        }
+    }
+}

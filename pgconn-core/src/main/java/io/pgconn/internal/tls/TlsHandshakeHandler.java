@@ -1,0 +1,162 @@
+package io.pgconn.internal.tls;
+
+import io.pgconn.config.SslNegotiation;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.util.concurrent.Future;
+import io.pgconn.PgTlsException;
+
+import java.nio.channels.ClosedChannelException;
+import java.security.cert.CertPathBuilderException;
+import java.security.cert.CertPathValidatorException;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateEncodingException;
+import java.security.cert.CertificateException;
+import java.security.cert.X509Certificate;
+import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+import javax.net.ssl.SSLPeerUnverifiedException;
+import javax.net.ssl.SSLSession;
+
+/**
+ * Watches the TLS handshake right behind the {@link SslHandler}: on success it applies the checks
+ * the handshake itself does not (ALPN for direct TLS, libpq host-name rules for verify-full),
+ * completes the future with {@link TlsOutcome.Encrypted} and leaves the pipeline. Until then it
+ * swallows exceptions, which the future reports, so none reaches the pipeline's tail.
+ */
+final class TlsHandshakeHandler extends ChannelInboundHandlerAdapter {
+
+    static final String NAME = "pgconn-tls-handshake";
+
+    private final SslHandler ssl;
+    private final TlsSettings settings;
+    private final String hostName;
+    private final String hostLabel;
+    private final CompletableFuture<TlsOutcome> result;
+
+    private TlsHandshakeHandler(SslHandler ssl, TlsSettings settings, String hostName, String hostLabel,
+                                CompletableFuture<TlsOutcome> result) {
+        this.ssl = ssl;
+        this.settings = settings;
+        this.hostName = hostName;
+        this.hostLabel = hostLabel;
+        this.result = result;
+    }
+
+    /** Puts {@code SslHandler} at the pipeline head (which starts the handshake) with this watcher behind it. */
+    static void install(Channel channel, SslContext context, TlsSettings settings, String hostName, int port,
+                        String hostLabel, CompletableFuture<TlsOutcome> result) {
+        // SNI names the host for virtual hosting; an IP literal is not a valid SNI name (RFC 6066)
+        SslHandler ssl = settings.sni() && !PgHostnameVerifier.isIpLiteral(hostName)
+                ? context.newHandler(channel.alloc(), hostName, port)
+                : context.newHandler(channel.alloc());
+        // the caller's per-host budget bounds the handshake; a second, shorter timer would cut it early
+        ssl.setHandshakeTimeoutMillis(0);
+        TlsHandshakeHandler watcher = new TlsHandshakeHandler(ssl, settings, hostName, hostLabel, result);
+        // the watcher goes in first, so that it is there for any failure the handshake start raises
+        channel.pipeline().addFirst(NAME, watcher);
+        channel.pipeline().addFirst(TlsNegotiator.SSL_HANDLER_NAME, ssl);
+        ssl.handshakeFuture().addListener(future -> watcher.handshakeDone(channel, future));
+    }
+
+    private void handshakeDone(Channel channel, Future<?> handshake) {
+        if (!handshake.isSuccess()) {
+            result.completeExceptionally(failure(handshake.cause()));
+            return;
+        }
+        TlsOutcome.Encrypted outcome;
+        try {
+            outcome = inspect();
+        } catch (PgTlsException e) {
+            result.completeExceptionally(e);
+            return;
+        }
+        if (channel.pipeline().context(this) != null) {
+            channel.pipeline().remove(this);
+        }
+        result.complete(outcome);
+    }
+
+    private TlsOutcome.Encrypted inspect() {
+        if (settings.negotiation() == SslNegotiation.DIRECT
+                && !SslContextFactory.ALPN_POSTGRESQL.equals(ssl.applicationProtocol())) {
+            throw new PgTlsException(hostLabel, "server " + hostLabel + " did not select ALPN protocol postgresql"
+                    + " (selected: " + (ssl.applicationProtocol() == null ? "none" : ssl.applicationProtocol())
+                    + "); sslnegotiation=direct needs PostgreSQL 17 or later");
+        }
+        SSLSession session = ssl.engine().getSession();
+        Certificate[] peer;
+        try {
+            peer = session.getPeerCertificates();
+        } catch (SSLPeerUnverifiedException e) {
+            throw new PgTlsException(hostLabel, "server " + hostLabel + " sent no certificate", e);
+        }
+        if (peer.length == 0 || !(peer[0] instanceof X509Certificate leaf)) {
+            throw new PgTlsException(hostLabel, "server " + hostLabel + " sent no X.509 certificate");
+        }
+        if (settings.mode().verifiesHost()) {
+            PgHostnameVerifier.verify(leaf, hostName, hostLabel);
+        }
+        try {
+            return new TlsOutcome.Encrypted(session.getProtocol(), session.getCipherSuite(), leaf, leaf.getEncoded());
+        } catch (CertificateEncodingException e) {
+            throw new PgTlsException(hostLabel, "could not encode the certificate of server " + hostLabel, e);
+        }
+    }
+
+    /** Names the host and what failed; the chain-trust case names the trust source to fix. */
+    private PgTlsException failure(Throwable cause) {
+        String what;
+        if (settings.verifiesChain() && causedBy(cause, CertificateException.class, CertPathBuilderException.class,
+                CertPathValidatorException.class)) {
+            what = "server certificate chain not trusted by " + (settings.usesSystemTrust()
+                    ? "the system trust store (sslrootcert=system)"
+                    : "sslrootcert=" + settings.rootCert());
+        } else if (causedBy(cause, ClosedChannelException.class) || String.valueOf(cause.getMessage()).contains("closed")) {
+            what = "server closed the connection during the TLS handshake";
+        } else if (String.valueOf(cause.getMessage()).toLowerCase(Locale.ROOT).contains("protocol_version")) {
+            what = "no TLS protocol version in common (client allows " + String.join(", ", settings.enabledProtocols()) + ")";
+        } else {
+            what = "handshake error";
+        }
+        // OpenSSL's top-level message is generic ("General OpenSslEngine problem"); the root cause says more
+        Throwable root = cause;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String detail = root == cause ? cause.toString() : cause + "; caused by " + root;
+        return new PgTlsException(hostLabel, "TLS handshake with " + hostLabel + " failed: " + what + " (" + detail + ")", cause);
+    }
+
+    @SafeVarargs
+    private static boolean causedBy(Throwable error, Class<? extends Throwable>... types) {
+        for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            for (Class<? extends Throwable> type : types) {
+                if (type.isInstance(t)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        // SslHandler reports handshake errors here as well as through its future; one report suffices
+        if (!result.isDone()) {
+            result.completeExceptionally(failure(cause));
+        }
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        if (!result.isDone()) {
+            result.completeExceptionally(new PgTlsException(hostLabel, "TLS handshake with " + hostLabel
+                    + " failed: server closed the connection during the TLS handshake"));
+        }
+        ctx.fireChannelInactive();
+    }
+}

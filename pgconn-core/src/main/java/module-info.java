@@ -1,0 +1,29 @@
+/**
+ * pgconn-core: an asynchronous PostgreSQL connection on Netty. Exports only the API: the
+ * connection and its factory, exceptions and value types ({@code io.pgconn}), the configuration
+ * ({@code io.pgconn.config}), the tracer SPI ({@code io.pgconn.trace}) and the re-connecting LISTEN
+ * subscriber ({@code io.pgconn.notify}). Everything under {@code io.pgconn.internal} may change
+ * without notice; the import check test keeps the API free of imports of it.
+ */
+module io.pgconn.core {
+    exports io.pgconn;
+    exports io.pgconn.config;
+    exports io.pgconn.trace;
+    exports io.pgconn.notify;
+    exports io.pgconn.query;
+    exports io.pgconn.codec;
+
+    // the API names EventLoopGroup (PgConnectionFactory.Builder) and Netty channel types (Transport)
+    requires transitive io.netty.transport;
+    requires io.netty.buffer;
+    requires io.netty.common;
+    requires io.netty.codec;
+    requires io.netty.handler;
+    requires com.ongres.saslprep;
+    requires java.naming;
+    requires jdk.net;
+    // native transports are used when present, never required
+    requires static io.netty.transport.classes.epoll;
+    requires static io.netty.transport.classes.io_uring;
+    requires static io.netty.transport.unix.common;
+}

@@ -1,0 +1,102 @@
+package io.pgconn;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import javax.tools.Diagnostic;
+import javax.tools.DiagnosticCollector;
+import javax.tools.JavaCompiler;
+import javax.tools.JavaFileObject;
+import javax.tools.StandardJavaFileManager;
+import javax.tools.ToolProvider;
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.Collectors;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The boundary on the module path (issue 16): a module that requires {@code io.pgconn.core} can
+ * use the API and cannot compile against an internal package.
+ */
+class ModuleBoundaryTest {
+
+    @TempDir
+    Path work;
+
+    @Test
+    void anApplicationModuleCompilesAgainstTheApi() throws IOException {
+        List<Diagnostic<? extends JavaFileObject>> errors = compileApp("""
+                package app;
+
+                import io.pgconn.PgConnectionFactory;
+                import io.pgconn.config.ConnConfig;
+                import io.pgconn.config.SslMode;
+                import io.pgconn.trace.PgTracer;
+
+                public class App {
+                    public static PgConnectionFactory factory() {
+                        return PgConnectionFactory.builder(ConnConfig.builder().build()).tracer(PgTracer.noop()).build();
+                    }
+
+                    public static SslMode mode() {
+                        return SslMode.VERIFY_FULL;
+                    }
+                }
+                """);
+
+        assertThat(errors).isEmpty();
+    }
+
+    @Test
+    void anApplicationModuleCannotImportAnInternalPackage() throws IOException {
+        List<Diagnostic<? extends JavaFileObject>> errors = compileApp("""
+                package app;
+
+                import io.pgconn.internal.session.ConnectionControl;
+
+                public class App {
+                    static ConnectionControl control;
+                }
+                """);
+
+        assertThat(errors).extracting(d -> d.getMessage(Locale.ROOT))
+                .anySatisfy(message -> assertThat(message).contains("io.pgconn.internal.session")
+                        .contains("does not export"));
+    }
+
+    private List<Diagnostic<? extends JavaFileObject>> compileApp(String appSource) throws IOException {
+        Path src = Files.createDirectories(work.resolve("src/app"));
+        Files.writeString(work.resolve("src/module-info.java"), "module app { requires io.pgconn.core; }");
+        Files.writeString(src.resolve("App.java"), appSource);
+        JavaCompiler compiler = ToolProvider.getSystemJavaCompiler();
+        DiagnosticCollector<JavaFileObject> diagnostics = new DiagnosticCollector<>();
+        try (StandardJavaFileManager files = compiler.getStandardFileManager(diagnostics, Locale.ROOT, null)) {
+            List<String> options = List.of("--release", "17", "-d", work.resolve("out").toString(),
+                    "--module-path", modulePath());
+            Iterable<? extends JavaFileObject> units = files.getJavaFileObjects(work.resolve("src/module-info.java"), src.resolve("App.java"));
+            compiler.getTask(null, files, diagnostics, options, null, units).call();
+        }
+        return diagnostics.getDiagnostics().stream().filter(d -> d.getKind() == Diagnostic.Kind.ERROR).collect(Collectors.toList());
+    }
+
+    /** The built core classes and the modules they require (Netty, SASLprep), taken from the test classpath. */
+    private static String modulePath() {
+        List<String> entries = new ArrayList<>();
+        entries.add(PackageImportsTest.mainClasses().toString());
+        Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
+                .filter(entry -> {
+                    String name = Path.of(entry).getFileName().toString();
+                    return name.endsWith(".jar") && (name.startsWith("netty-") && !name.contains("native") && !name.contains("tcnative")
+                            || name.startsWith("saslprep-") || name.startsWith("stringprep-"));
+                })
+                .forEach(entries::add);
+        return String.join(File.pathSeparator, entries);
+    }
+}

@@ -1,0 +1,71 @@
+package io.pgconn.internal.failover;
+
+import io.pgconn.ServerRole;
+import io.pgconn.config.LoadBalanceHosts;
+import io.pgconn.config.TargetSessionAttrs;
+import io.pgconn.config.HostSpec;
+import io.pgconn.testing.MutableClock;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class HostOrderTest {
+
+    private static final HostSpec A = new HostSpec("a", null, 5432);
+    private static final HostSpec B = new HostSpec("b", null, 5432);
+    private static final HostSpec C = new HostSpec("c", null, 5432);
+    private static final Duration RECHECK = Duration.ofSeconds(10);
+
+    private final MutableClock clock = new MutableClock();
+    private final HostStatusRegistry registry = new HostStatusRegistry(clock);
+
+    @Test
+    void configuredOrderWhenNothingIsKnown() {
+        assertThat(order(TargetSessionAttrs.READ_WRITE)).containsExactly(A, B, C);
+    }
+
+    @Test
+    void recentlyFailedHostGoesLastAndKnownWrongRoleAfterLikelyMatches() {
+        registry.recordDown(A.label(), "connection refused");
+        registry.recordUp(B.label(), ServerRole.STANDBY);
+        registry.recordUp(C.label(), ServerRole.PRIMARY);
+        assertThat(order(TargetSessionAttrs.READ_WRITE)).containsExactly(C, B, A);
+        assertThat(order(TargetSessionAttrs.STANDBY)).containsExactly(B, C, A);
+    }
+
+    @Test
+    void staleMemoryNoLongerReorders() {
+        registry.recordDown(A.label(), "connection refused");
+        registry.recordUp(B.label(), ServerRole.STANDBY);
+        clock.advance(RECHECK.plusMillis(1));
+        assertThat(order(TargetSessionAttrs.READ_WRITE)).containsExactly(A, B, C);
+    }
+
+    @Test
+    void memoryNeverRemovesAHost() {
+        registry.recordDown(A.label(), "x");
+        registry.recordDown(B.label(), "y");
+        registry.recordDown(C.label(), "z");
+        assertThat(order(TargetSessionAttrs.ANY)).containsExactlyInAnyOrder(A, B, C);
+    }
+
+    @Test
+    void randomLoadBalancingReachesEveryPermutationStart() {
+        Random random = new Random(42);
+        Set<HostSpec> firsts = new HashSet<>();
+        for (int i = 0; i < 60; i++) {
+            firsts.add(HostOrder.order(List.of(A, B, C), LoadBalanceHosts.RANDOM, random, registry, TargetSessionAttrs.ANY, RECHECK).get(0));
+        }
+        assertThat(firsts).containsExactlyInAnyOrder(A, B, C);
+    }
+
+    private List<HostSpec> order(TargetSessionAttrs target) {
+        return HostOrder.order(List.of(A, B, C), LoadBalanceHosts.DISABLE, new Random(1), registry, target, RECHECK);
+    }
+}

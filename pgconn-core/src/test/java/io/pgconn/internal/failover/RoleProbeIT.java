@@ -1,0 +1,107 @@
+package io.pgconn.internal.failover;
+
+import io.pgconn.ServerRole;
+import io.pgconn.PgConnectException;
+import io.pgconn.PgConnection;
+import io.pgconn.hostile.Backend;
+import io.pgconn.hostile.Conversation;
+import io.pgconn.hostile.HostileClient;
+import io.pgconn.hostile.Refusal;
+import io.pgconn.hostile.ScriptedServer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The role probe (lifecycle spec §2.2) against servers that do not report {@code in_hot_standby} /
+ * {@code default_transaction_read_only} (PostgreSQL before 14, poolers): a real PostgreSQL 14+
+ * always reports them, so a scripted server plays the old one. The role then comes from one probe
+ * query; a probe that fails or says nothing decisive skips the host (fail closed).
+ */
+class RoleProbeIT {
+
+    private static final String[] PROBE_COLUMNS = {"pg_is_in_recovery", "current_setting"};
+
+    /** Logs in without role parameters, expects the probe query and answers it with {@code answer}. */
+    private static ScriptedServer.Script answeringTheProbe(byte[] answer) {
+        return c -> {
+            c.readStartupRefusingTls();
+            c.send(Backend.loginWithoutRoleParameters());
+            Conversation.Message query = c.readMessage();
+            assertThat(query.type()).isEqualTo('Q');
+            assertThat(query.bodyText()).contains("pg_is_in_recovery()").contains("transaction_read_only");
+            c.send(answer);
+            c.awaitClientClose();
+        };
+    }
+
+    @ParameterizedTest(name = "in recovery {0}, read-only {1}, target_session_attrs={2} → {3}")
+    @CsvSource({
+            "t, on,  standby,    STANDBY",
+            "t, on,  read-only,  STANDBY",
+            "f, off, read-write, PRIMARY",
+            "f, off, primary,    PRIMARY",
+            "f, on,  read-only,  READ_ONLY_PRIMARY",
+    })
+    void theProbeDecidesTheRole(String inRecovery, String readOnly, String target, ServerRole expected) throws Exception {
+        connectsAs(answeringTheProbe(Backend.oneRow(PROBE_COLUMNS, new String[]{inRecovery, readOnly})), target, expected);
+    }
+
+    @Test
+    void aProbedRoleThatDoesNotMatchIsRefused() {
+        try (ScriptedServer server = ScriptedServer.start(answeringTheProbe(Backend.oneRow(PROBE_COLUMNS, new String[]{"t", "on"})))) {
+            Refusal.expect(server, "sslmode=disable target_session_attrs=read-write", RoleMismatchException.class,
+                    "is standby, not acceptable for target_session_attrs=read-write");
+        }
+    }
+
+    @Test
+    void aFailedProbeSkipsTheHost() {
+        try (ScriptedServer server = ScriptedServer.start(answeringTheProbe(concat(
+                Backend.errorResponse("42501", "permission denied for function pg_is_in_recovery"), Backend.readyForQuery())))) {
+            Refusal.expect(server, "sslmode=disable target_session_attrs=standby", PgConnectException.class,
+                    "could not determine the role", "permission denied");
+        }
+    }
+
+    @Test
+    void anIndecisiveProbeSkipsTheHost() {
+        try (ScriptedServer server = ScriptedServer.start(answeringTheProbe(Backend.oneRow(PROBE_COLUMNS, new String[]{"maybe", "on"})))) {
+            Refusal.expect(server, "sslmode=disable target_session_attrs=standby", PgConnectException.class,
+                    "returned no decisive answer");
+        }
+    }
+
+    @Test
+    void anyNeedsNoProbe() throws Exception {
+        connectsAs(c -> {
+            c.readStartupRefusingTls();
+            c.send(Backend.loginWithoutRoleParameters());
+            c.awaitClientClose(); // a probe query would go unanswered: the connect would time out
+        }, "any", ServerRole.UNKNOWN);
+    }
+
+    /** Connects with {@code target} to a server playing {@code script}; the connection has {@code role}, and the script passed. */
+    private static void connectsAs(ScriptedServer.Script script, String target, ServerRole role) throws Exception {
+        try (ScriptedServer server = ScriptedServer.start(script);
+             HostileClient client = new HostileClient(server, "sslmode=disable target_session_attrs=" + target)) {
+            PgConnection connection = client.connect();
+            assertThat(connection.role()).isEqualTo(role);
+            connection.close().get(5, TimeUnit.SECONDS);
+            server.awaitConnectionsEnded(Duration.ofSeconds(5));
+            server.assertScriptsPassed();
+        }
+    }
+
+    private static byte[] concat(byte[] a, byte[] b) {
+        byte[] out = new byte[a.length + b.length];
+        System.arraycopy(a, 0, out, 0, a.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+}

@@ -1,0 +1,90 @@
+package io.pgconn.internal.session;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.pgconn.AuthMethod;
+import io.pgconn.PgConnection;
+import io.pgconn.PgException;
+import io.pgconn.ProtocolVersion;
+import io.pgconn.config.HostSpec;
+import io.pgconn.internal.protocol.FrontendMessageEncoder;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The boundary on the classpath: what a user who casts a connection to its class can reach. */
+class DefaultPgConnectionTest {
+
+    private final EmbeddedChannel channel = new EmbeddedChannel(FrontendMessageEncoder.INSTANCE, new SessionHandler("db:5432", Map.of(), 0, io.pgconn.internal.query.TextValueCodecs.INSTANCE));
+    private final ConnectionControl control = new ConnectionControl(channel,
+            new SessionFacts(new HostSpec("db", null, 5432), null, null, 42, new byte[4], ProtocolVersion.V3_0, AuthMethod.NONE),
+            (SessionHandler) channel.pipeline().last(), Map.of(), f -> CompletableFuture.completedFuture(null));
+
+    @AfterEach
+    void drain() {
+        channel.finishAndReleaseAll();
+    }
+
+    @Test
+    void aCastFindsOnlyTheInterfacesMethods() {
+        PgConnection connection = control.connection();
+        Class<?> implementation = connection.getClass();
+
+        assertThat(Modifier.isPublic(implementation.getModifiers())).as("a public class could be named in a cast").isFalse();
+        List<String> beyondTheApi = Arrays.stream(implementation.getMethods())
+                .filter(m -> !declaredBy(PgConnection.class, m) && !declaredBy(Object.class, m))
+                .map(Method::toString)
+                .toList();
+        // role(ServerRole), typeOids(Map), close(String), channel(), onClosed(Runnable) are not public here
+        assertThat(beyondTheApi).isEmpty();
+        assertThat(Arrays.stream(implementation.getDeclaredMethods())
+                .filter(m -> Modifier.isPublic(m.getModifiers()) && !m.isSynthetic())
+                .filter(m -> !declaredBy(PgConnection.class, m) && !declaredBy(Object.class, m))
+                .map(Method::getName)).isEmpty();
+    }
+
+    @Test
+    void closeFutureCompletesNormallyAfterTheUsersClose() {
+        PgConnection connection = control.connection();
+
+        connection.close();
+        channel.runPendingTasks();
+        releaseOutbound();
+
+        assertThat(connection.closeFuture()).isCompleted().isNotCompletedExceptionally();
+    }
+
+    @Test
+    void closeFutureFailsWhenTheSessionIsLost() {
+        PgConnection connection = control.connection();
+
+        channel.close(); // the peer went away; nobody asked for a close
+
+        assertThat(connection.closeFuture()).isCompletedExceptionally();
+        assertThat(connection.closeFuture().handle((ok, error) -> error).join()).isInstanceOf(PgException.class)
+                .hasMessageContaining("db:5432");
+    }
+
+    private void releaseOutbound() {
+        for (Object out; (out = channel.readOutbound()) != null; ) {
+            ((ByteBuf) out).release();
+        }
+    }
+
+    private static boolean declaredBy(Class<?> type, Method method) {
+        try {
+            type.getMethod(method.getName(), method.getParameterTypes());
+            return true;
+        } catch (NoSuchMethodException e) {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,48 @@
+package io.pgconn.internal.session;
+
+import io.pgconn.PgConfigException;
+import io.pgconn.QueryResult;
+import org.junit.jupiter.api.Test;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class TypeOidQueryTest {
+
+    @Test
+    void oneColumnPerNameAsALiteral() {
+        assertThat(TypeOidQuery.sql("hstore", "public.vector")).isEqualTo(
+                "SELECT pg_catalog.to_regtype('hstore')::pg_catalog.oid, pg_catalog.to_regtype('public.vector')::pg_catalog.oid");
+    }
+
+    @Test
+    void namesThatAreNotIdentifiersAreRefusedBeforeAnyQuery() {
+        assertThatThrownBy(() -> TypeOidQuery.sql("hstore", "x'); DROP TABLE t; --"))
+                .isInstanceOf(PgConfigException.class).hasMessageContaining("invalid type name \"x'); DROP TABLE t; --\"");
+        assertThatThrownBy(TypeOidQuery::sql).isInstanceOf(PgConfigException.class);
+    }
+
+    @Test
+    void columnIMapsToNameIAndNullMeansAbsent() {
+        QueryResult result = new QueryResult(List.of("to_regtype", "to_regtype"), List.of(Arrays.asList("16385", null)), "SELECT 1");
+        assertThat(TypeOidQuery.parse(result, "hstore", "vector")).containsExactly(Map.entry("hstore", 16_385));
+    }
+
+    @Test
+    void oidsAboveIntMaxKeepTheirBits() {
+        QueryResult result = new QueryResult(List.of("to_regtype"), List.of(List.of("4294967295")), "SELECT 1");
+        assertThat(TypeOidQuery.parse(result, "hstore")).containsEntry("hstore", -1);
+    }
+
+    @Test
+    void anAnswerOfAnotherShapeIsAnError() {
+        QueryResult twoRows = new QueryResult(List.of("a"), List.of(List.of("1"), List.of("2")), "SELECT 2");
+        assertThatThrownBy(() -> TypeOidQuery.parse(twoRows, "hstore")).hasMessageContaining("expected 1 row of 1 columns, got 2 rows");
+        QueryResult oneColumn = new QueryResult(List.of("a"), List.of(List.of("1")), "SELECT 1");
+        assertThatThrownBy(() -> TypeOidQuery.parse(oneColumn, "hstore", "vector")).hasMessageContaining("got 1 rows of 1 columns");
+    }
+}
