@@ -28,7 +28,7 @@ public final class BenchMain {
 
     /** Command-line options. */
     record Options(Path results, long pauseMs, long warmupMs, long measureMs, int rounds, int maxIterations, int heapConnections,
-                   List<String> clients, String pgbench, String command) {
+                   List<String> clients, String pgbench, List<Scenario> scenarios, String command) {
 
         static Options parse(String[] args) {
             Path results = null;
@@ -40,6 +40,7 @@ public final class BenchMain {
             int heap = 1000;
             List<String> clients = CLIENTS;
             String pgbench = "/usr/bin/pgbench";
+            List<Scenario> scenarios = TIMED;
             for (int i = 0; i < args.length; i++) {
                 String a = args[i];
                 switch (a) {
@@ -52,6 +53,7 @@ public final class BenchMain {
                     case "--heap-connections" -> heap = Integer.parseInt(args[++i]);
                     case "--clients" -> clients = List.of(args[++i].split(","));
                     case "--pgbench" -> pgbench = args[++i];
+                    case "--scenarios" -> scenarios = java.util.Arrays.stream(args[++i].split(",")).map(Scenario::valueOf).toList();
                     case "--quick" -> {
                         warmup = 1000;
                         measure = 2000;
@@ -60,10 +62,10 @@ public final class BenchMain {
                     }
                     default -> throw new IllegalArgumentException("unknown option " + a + " (options: --results FILE, --pause-ms N,"
                             + " --warmup-ms N, --measure-ms N, --rounds N, --max-iterations N, --heap-connections N,"
-                            + " --clients a,b, --pgbench PATH, --quick)");
+                            + " --clients a,b, --pgbench PATH, --scenarios A,B (names of Scenario, e.g. QUERY_PK), --quick)");
                 }
             }
-            return new Options(results, pause, warmup, measure, rounds, maxIterations, heap, clients, pgbench,
+            return new Options(results, pause, warmup, measure, rounds, maxIterations, heap, clients, pgbench, scenarios,
                     "pgconn-benchmarks/run.sh " + String.join(" ", args));
         }
     }
@@ -111,14 +113,14 @@ public final class BenchMain {
                 // every code path of every client compiled before anything is timed (JIT on a small machine takes a while)
                 System.err.println("== warm-up of all scenarios (load " + loadAverage() + ")");
                 for (WorkerProcess w : workers) {
-                    for (Scenario scenario : TIMED) {
+                    for (Scenario scenario : options.scenarios()) {
                         if (w.supports(scenario)) {
                             w.command("WARMUP " + scenario.name() + " " + options.warmupMs());
                         }
                     }
                 }
-                for (Scenario scenario : TIMED) {
-                    if (SAME_ROUNDS.containsKey(scenario)) {
+                for (Scenario scenario : options.scenarios()) {
+                    if (SAME_ROUNDS.containsKey(scenario) && options.scenarios().contains(SAME_ROUNDS.get(scenario))) {
                         continue; // timed with its partner
                     }
                     List<Scenario> group = new ArrayList<>(List.of(scenario));
@@ -173,15 +175,11 @@ public final class BenchMain {
                                 combined.avgConnectMs(), combined.tps());
                     }
                 }
-                loads.add("HEAP: " + loadAverage());
-                System.err.println("== heap per idle connection (" + options.heapConnections() + " connections)");
-                for (WorkerProcess w : workers) {
-                    if (w.supports(Scenario.HEAP_PER_IDLE)) {
-                        for (Result r : w.command("HEAP " + options.heapConnections())) {
-                            results.add(r);
-                            System.err.printf("   %-15s %.0f B%n", r.client(), r.value());
-                        }
-                    }
+                if (options.scenarios().equals(TIMED)) {
+                    loads.add("HEAP: " + loadAverage());
+                    heapPerIdleConnection(workers, options.heapConnections(), results);
+                } else {
+                    System.err.println("== heap per idle connection: skipped (--scenarios given)");
                 }
             } finally {
                 workers.forEach(WorkerProcess::close);
@@ -233,6 +231,18 @@ public final class BenchMain {
             errors.forEach(e -> sb.append("- ").append(e).append('\n'));
         }
         return sb.toString();
+    }
+
+    private static void heapPerIdleConnection(List<WorkerProcess> workers, int connections, List<Result> results) throws IOException {
+        System.err.println("== heap per idle connection (" + connections + " connections)");
+        for (WorkerProcess w : workers) {
+            if (w.supports(Scenario.HEAP_PER_IDLE)) {
+                for (Result r : w.command("HEAP " + connections)) {
+                    results.add(r);
+                    System.err.printf("   %-15s %.0f B%n", r.client(), r.value());
+                }
+            }
+        }
     }
 
     /** Only the servers, for profiling by hand: prints the endpoints as -Dbench.* arguments, stops on end of input. */
