@@ -15,7 +15,8 @@ module io.pgconn.core {
 
     // the API names EventLoopGroup (PgConnectionFactory.Builder) and Netty channel types (Transport)
     requires transitive io.netty.transport;
-    requires io.netty.buffer;
+    // the codec SPI (io.pgconn.codec) reads and writes values in Netty ByteBufs
+    requires transitive io.netty.buffer;
     requires io.netty.common;
     requires io.netty.codec;
     requires io.netty.handler;

@@ -52,6 +52,14 @@ public interface PgConnection {
     /** The role the server had when the session started (see {@code target_session_attrs}). */
     ServerRole role();
 
+    /**
+     * Asks the server its role now, with the probe the connect path uses when ParameterStatus does
+     * not tell ({@code pg_is_in_recovery()} and {@code transaction_read_only}, one round trip): a
+     * health check sees a promotion or a standby that came back. Fails with a
+     * {@link PgConnectException} when the answer is not decisive; {@link #role()} is not changed.
+     */
+    CompletableFuture<ServerRole> currentRole();
+
     ProtocolVersion protocolVersion();
 
     /** The authentication method the server asked for. */

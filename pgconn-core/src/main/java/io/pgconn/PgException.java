@@ -14,7 +14,8 @@ public class PgException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
     private final String host;
-    private final ServerErrorFields serverFields;
+    /** Transient: its map is not serializable; a deserialized exception reports no server fields. */
+    private final transient ServerErrorFields serverFields;
 
     public PgException(String host, String message) {
         this(host, message, ServerErrorFields.NONE, null);
@@ -37,16 +38,16 @@ public class PgException extends RuntimeException {
 
     /** The SQLSTATE the server sent, if any. */
     public Optional<String> sqlState() {
-        return Optional.ofNullable(serverFields.code());
+        return Optional.ofNullable(serverFields().code());
     }
 
     /** All fields of the server's ErrorResponse, empty when the failure did not come from the server. */
     public ServerErrorFields serverFields() {
-        return serverFields;
+        return serverFields == null ? ServerErrorFields.NONE : serverFields;
     }
 
     /** Convenience: the raw field map keyed by the protocol's field type byte. */
     public Map<Character, String> serverFieldMap() {
-        return serverFields.fields();
+        return serverFields().fields();
     }
 }

@@ -15,13 +15,13 @@ public record ProtocolVersion(int major, int minor) implements Comparable<Protoc
     /** Parses {@code 3.0}, {@code 3.2} or {@code latest} for the given keyword. */
     public static ProtocolVersion parse(String keyword, String value) {
         if (value == null) {
-            throw new PgConfigException(null, "invalid " + keyword + " value: null (expected 3.0, 3.2 or latest)");
+            throw PgConfigException.ofSetting(keyword, null, "invalid " + keyword + " value: null (expected 3.0, 3.2 or latest)");
         }
         return switch (value.trim().toLowerCase(java.util.Locale.ROOT)) {
             case "3.0" -> V3_0;
             case "3.2" -> V3_2;
             case "latest" -> LATEST;
-            default -> throw new PgConfigException(null, "invalid " + keyword + " value: \"" + value
+            default -> throw PgConfigException.ofSetting(keyword, value, "invalid " + keyword + " value: \"" + value
                     + "\" (expected 3.0, 3.2 or latest)");
         };
     }

@@ -1,10 +1,5 @@
 package io.pgconn.codec;
 
-import io.pgconn.internal.codec.ArrayCodec;
-import io.pgconn.internal.codec.BuiltinCodecs;
-import io.pgconn.internal.codec.EmptyArrayCodec;
-import io.pgconn.internal.codec.RawBytesCodec;
-import io.pgconn.internal.codec.TextFallbackCodec;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;

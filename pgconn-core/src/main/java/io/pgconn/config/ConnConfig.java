@@ -36,6 +36,15 @@ public final class ConnConfig {
         return new Builder();
     }
 
+    /**
+     * Every connection-string keyword this client accepts ({@code host}, {@code sslmode},
+     * {@code target_session_attrs}, pgconn's own such as {@code hostRecheckInterval}), in a stable
+     * order: for layers that take settings by name from elsewhere, such as R2DBC options.
+     */
+    public static java.util.Set<String> keywords() {
+        return Keywords.names();
+    }
+
     /** Parses a libpq connection string (URI or key=value), with the process environment as fallback. */
     public static ConnConfig parse(String connectionString) {
         return parse(connectionString, EnvironmentSource.system());

@@ -91,7 +91,7 @@ final class ConnConfigResolver {
         List<HostSpec> explicit = given.get(Setting.HOSTS);
         if (explicit != null) {
             if (explicit.isEmpty() || explicit.stream().anyMatch(Objects::isNull)) {
-                throw new PgConfigException(null, "invalid hosts value: " + explicit + " (expected at least one host, no null entries)");
+                throw PgConfigException.ofSetting("host", String.valueOf(explicit), "invalid hosts value: " + explicit + " (expected at least one host, no null entries)");
             }
             return List.copyOf(explicit);
         }

@@ -44,7 +44,7 @@ final class ConnConfigValidator {
         checkExtensionTypes(v.getOrDefault(Setting.EXTENSION_TYPES));
         checkStartupParameters(v.getOrDefault(Setting.STARTUP_PARAMETERS));
         if (v.getOrDefault(Setting.MIN_PROTOCOL_VERSION).compareTo(v.getOrDefault(Setting.MAX_PROTOCOL_VERSION)) > 0) {
-            throw fail("min_protocol_version " + v.getOrDefault(Setting.MIN_PROTOCOL_VERSION)
+            throw fail("min_protocol_version", String.valueOf(v.getOrDefault(Setting.MIN_PROTOCOL_VERSION)), "min_protocol_version " + v.getOrDefault(Setting.MIN_PROTOCOL_VERSION)
                     + " is greater than max_protocol_version " + v.getOrDefault(Setting.MAX_PROTOCOL_VERSION));
         }
     }
@@ -54,7 +54,7 @@ final class ConnConfigValidator {
             String value = v.get(s);
             if (value != null && value.indexOf('\0') >= 0) {
                 boolean secret = s == Setting.PASSWORD || s == Setting.SSL_PASSWORD;
-                throw fail("invalid " + s.name() + " value" + (secret ? "" : ": \"" + value.replace('\0', '?') + "\"")
+                throw fail(s.name(), value, "invalid " + s.name() + " value" + (secret ? "" : ": \"" + value.replace('\0', '?') + "\"")
                         + " (must not contain NUL characters)");
             }
         }
@@ -65,7 +65,7 @@ final class ConnConfigValidator {
                     Path.of(value);
                 }
             } catch (InvalidPathException e) {
-                throw fail("invalid " + s.name() + " value: \"" + value + "\" (expected a file path: " + e.getReason() + ")");
+                throw fail(s.name(), value, "invalid " + s.name() + " value: \"" + value + "\" (expected a file path: " + e.getReason() + ")");
             }
         }
     }
@@ -75,36 +75,36 @@ final class ConnConfigValidator {
                 Setting.HOST_RECHECK_INTERVAL, Setting.KEEPALIVES_IDLE, Setting.KEEPALIVES_INTERVAL)) {
             Duration d = v.get(s);
             if (d != null && d.isNegative()) {
-                throw fail("invalid " + s.name() + " value: " + d + " (expected a non-negative duration; 0 disables)");
+                throw fail(s.name(), String.valueOf(d), "invalid " + s.name() + " value: " + d + " (expected a non-negative duration; 0 disables)");
             }
         }
         Integer cacheSize = v.get(Setting.PREPARED_STATEMENT_CACHE_SIZE);
         if (cacheSize != null && cacheSize < 0) {
-            throw fail("invalid preparedStatementCacheSize value: " + cacheSize + " (expected a non-negative integer; 0 = unnamed statements only)");
+            throw fail("preparedStatementCacheSize", String.valueOf(cacheSize), "invalid preparedStatementCacheSize value: " + cacheSize + " (expected a non-negative integer; 0 = unnamed statements only)");
         }
         Integer count = v.get(Setting.KEEPALIVES_COUNT);
         if (count != null && count < 0) {
-            throw fail("invalid keepalives_count value: " + count + " (expected a non-negative integer)");
+            throw fail("keepalives_count", String.valueOf(count), "invalid keepalives_count value: " + count + " (expected a non-negative integer)");
         }
     }
 
     private static void checkTls(SettingValues v, boolean sslModeGiven) {
         SslMode mode = v.get(Setting.SSL_MODE);
         if (v.getOrDefault(Setting.SSL_NEGOTIATION) == SslNegotiation.DIRECT && !mode.requiresTls()) {
-            throw fail("weak sslmode \"" + mode.libpqName() + "\" may not be used with sslnegotiation=direct"
+            throw fail("sslmode", mode.libpqName(), "weak sslmode \"" + mode.libpqName() + "\" may not be used with sslnegotiation=direct"
                     + " (use require, verify-ca or verify-full)");
         }
         if ("system".equals(v.get(Setting.SSL_ROOT_CERT)) && sslModeGiven && mode != SslMode.VERIFY_FULL) {
-            throw fail("weak sslmode \"" + mode.libpqName() + "\" may not be used with sslrootcert=system (use verify-full)");
+            throw fail("sslmode", mode.libpqName(), "weak sslmode \"" + mode.libpqName() + "\" may not be used with sslrootcert=system (use verify-full)");
         }
         if (v.getOrDefault(Setting.CHANNEL_BINDING) == ChannelBindingMode.REQUIRE && mode == SslMode.DISABLE) {
             // libpq would only fail at authentication; the combination can never connect
-            throw fail("channel_binding=require cannot be used with sslmode=disable (channel binding needs TLS)");
+            throw fail("channel_binding", "require", "channel_binding=require cannot be used with sslmode=disable (channel binding needs TLS)");
         }
         String min = v.get(Setting.SSL_MIN_PROTOCOL_VERSION);
         String max = v.get(Setting.SSL_MAX_PROTOCOL_VERSION);
         if (max != null && ValueParsers.tlsVersionRank(min) > ValueParsers.tlsVersionRank(max)) {
-            throw fail("invalid SSL protocol version range: ssl_min_protocol_version " + min
+            throw fail("ssl_min_protocol_version", min, "invalid SSL protocol version range: ssl_min_protocol_version " + min
                     + " is greater than ssl_max_protocol_version " + max);
         }
     }
@@ -113,32 +113,32 @@ final class ConnConfigValidator {
         int minIter = v.getOrDefault(Setting.MIN_SCRAM_ITERATIONS);
         int maxIter = v.getOrDefault(Setting.MAX_SCRAM_ITERATIONS);
         if (minIter < 1) {
-            throw fail("invalid minScramIterations value: " + minIter + " (expected at least 1)");
+            throw fail("minScramIterations", String.valueOf(minIter), "invalid minScramIterations value: " + minIter + " (expected at least 1)");
         }
         if (minIter > maxIter) {
-            throw fail("invalid maxScramIterations value: " + maxIter + " (expected at least minScramIterations, "
+            throw fail("maxScramIterations", String.valueOf(maxIter), "invalid maxScramIterations value: " + maxIter + " (expected at least minScramIterations, "
                     + minIter + ")");
         }
         int max = v.getOrDefault(Setting.MAX_MESSAGE_SIZE);
         int preAuth = v.getOrDefault(Setting.PRE_AUTH_MAX_MESSAGE_SIZE);
         if (preAuth < ConnDefaults.MIN_MESSAGE_SIZE_LIMIT) {
-            throw fail("invalid preAuthMaxMessageSize value: " + preAuth + " (expected at least "
+            throw fail("preAuthMaxMessageSize", String.valueOf(preAuth), "invalid preAuthMaxMessageSize value: " + preAuth + " (expected at least "
                     + ConnDefaults.MIN_MESSAGE_SIZE_LIMIT + " bytes)");
         }
         if (max < preAuth) {
-            throw fail("invalid maxMessageSize value: " + max + " (expected at least preAuthMaxMessageSize, " + preAuth + ")");
+            throw fail("maxMessageSize", String.valueOf(max), "invalid maxMessageSize value: " + max + " (expected at least preAuthMaxMessageSize, " + preAuth + ")");
         }
     }
 
     private static void checkExtensionTypes(List<String> names) {
         for (String name : names) {
             if (name == null || !TYPE_NAME.matcher(name).matches()) {
-                throw fail("invalid extensionTypes entry: \"" + name
+                throw fail("extensionTypes", name, "invalid extensionTypes entry: \"" + name
                         + "\" (expected a type name [A-Za-z_][A-Za-z0-9_$]*, optionally schema-qualified)");
             }
             for (String part : name.split("\\.")) {
                 if (part.getBytes(StandardCharsets.UTF_8).length > MAX_IDENTIFIER_BYTES) {
-                    throw fail("invalid extensionTypes entry: \"" + name + "\" (identifiers are at most "
+                    throw fail("extensionTypes", name, "invalid extensionTypes entry: \"" + name + "\" (identifiers are at most "
                             + MAX_IDENTIFIER_BYTES + " bytes)");
                 }
             }
@@ -149,18 +149,18 @@ final class ConnConfigValidator {
         for (Map.Entry<String, String> e : params.entrySet()) {
             String name = e.getKey();
             if (name == null || name.isEmpty() || name.indexOf('\0') >= 0) {
-                throw fail("invalid startupParameters name: \"" + name + "\" (expected a non-empty name without NUL)");
+                throw fail("startupParameters", name, "invalid startupParameters name: \"" + name + "\" (expected a non-empty name without NUL)");
             }
             if (RESERVED_STARTUP_PARAMETERS.contains(name)) {
-                throw fail("invalid startupParameters name: \"" + name + "\" (set by its own setting; use that instead)");
+                throw fail("startupParameters", name, "invalid startupParameters name: \"" + name + "\" (set by its own setting; use that instead)");
             }
             if (e.getValue() == null || e.getValue().indexOf('\0') >= 0) {
-                throw fail("invalid startupParameters value for \"" + name + "\" (expected a value without NUL)");
+                throw fail("startupParameters", null, "invalid startupParameters value for \"" + name + "\" (expected a value without NUL)");
             }
         }
     }
 
-    private static PgConfigException fail(String message) {
-        return new PgConfigException(null, message);
+    private static PgConfigException fail(String keyword, String value, String message) {
+        return PgConfigException.ofSetting(keyword, value, message);
     }
 }

@@ -115,7 +115,7 @@ final class ConnectionStringParser {
     }
 
     static boolean isSecret(String keyword) {
-        return "password".equals(keyword) || "sslpassword".equals(keyword);
+        return PgConfigException.isSecret(keyword);
     }
 
     private static int skipSpace(String s, int i) {

@@ -28,11 +28,11 @@ final class HostListResolver {
         List<String> ports = split(port);
         int count = !addrs.isEmpty() ? addrs.size() : Math.max(hosts.size(), 1);
         if (!hosts.isEmpty() && hosts.size() != count) {
-            throw new PgConfigException(null, "could not match " + hosts.size() + " host names to " + count
+            throw PgConfigException.ofSetting("host", host, "could not match " + hosts.size() + " host names to " + count
                     + " hostaddr values (host=\"" + host + "\", hostaddr=\"" + hostaddr + "\")");
         }
         if (ports.size() > 1 && ports.size() != count) {
-            throw new PgConfigException(null, "could not match " + ports.size() + " port numbers to " + count
+            throw PgConfigException.ofSetting("port", port, "could not match " + ports.size() + " port numbers to " + count
                     + " hosts (port=\"" + port + "\"; expected one port for all hosts or one per host)");
         }
         List<HostSpec> specs = new ArrayList<>(count);

@@ -103,13 +103,18 @@ final class Keywords {
     static Binding<?> forKeyword(String keyword) {
         Binding<?> binding = KEYWORDS.get(keyword);
         if (binding == null) {
-            throw new PgConfigException(null, "invalid connection option \"" + keyword + "\"");
+            throw PgConfigException.ofSetting(keyword, null, "invalid connection option \"" + keyword + "\"");
         }
         return binding;
     }
 
     static boolean isKeyword(String keyword) {
         return KEYWORDS.containsKey(keyword);
+    }
+
+    /** Every keyword, in a stable order. */
+    static java.util.Set<String> names() {
+        return Collections.unmodifiableSet(KEYWORDS.keySet());
     }
 
     /** Every environment variable this client reads for settings, with its binding, in a stable order. */

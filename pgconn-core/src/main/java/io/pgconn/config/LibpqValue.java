@@ -29,7 +29,7 @@ public interface LibpqValue {
                 }
             }
         }
-        throw new PgConfigException(null, "invalid " + keyword + " value: \"" + value + "\" (expected one of "
+        throw PgConfigException.ofSetting(keyword, value, "invalid " + keyword + " value: \"" + value + "\" (expected one of "
                 + allowed(type) + ")");
     }
 

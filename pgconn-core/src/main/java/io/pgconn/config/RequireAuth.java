@@ -72,7 +72,7 @@ public final class RequireAuth {
     }
 
     private static PgConfigException invalid(String value, String why) {
-        return new PgConfigException(null, "invalid require_auth value \"" + value + "\": " + why);
+        return PgConfigException.ofSetting("require_auth", value, "invalid require_auth value \"" + value + "\": " + why);
     }
 
     /** Whether the server may authenticate this way. */

@@ -137,7 +137,7 @@ final class UriParser {
             if ("ssl".equals(key)) {
                 // libpq's JDBC compatibility: ssl=true means sslmode=require
                 if (!"true".equals(value)) {
-                    throw error("invalid ssl value: \"" + value + "\" (only ssl=true is accepted; use sslmode)");
+                    throw PgConfigException.ofSetting("ssl", value, "invalid ssl value: \"" + value + "\" (only ssl=true is accepted; use sslmode)");
                 }
                 pairs.add(Map.entry("sslmode", "require"));
             } else {
@@ -167,11 +167,11 @@ final class UriParser {
             int lo = hi >= 0 ? Character.digit(text.charAt(percent + 2), 16) : -1;
             if (lo < 0) {
                 String token = text.substring(percent, Math.min(percent + 3, text.length()));
-                throw error("invalid percent-encoded token" + (secret ? "" : " \"" + token + "\"") + " in " + part);
+                throw error(part, text, "invalid percent-encoded token" + (secret ? "" : " \"" + token + "\"") + " in " + part);
             }
             int b = hi * 16 + lo;
             if (b == 0) {
-                throw error("forbidden value %00 in percent-encoded value of " + part);
+                throw error(part, text, "forbidden value %00 in percent-encoded value of " + part);
             }
             bytes.write(b);
             i = percent + 3;
@@ -183,7 +183,7 @@ final class UriParser {
                     .decode(ByteBuffer.wrap(bytes.toByteArray()))
                     .toString();
         } catch (CharacterCodingException e) {
-            throw error("percent-encoded value of " + part + " is not valid UTF-8");
+            throw error(part, text, "percent-encoded value of " + part + " is not valid UTF-8");
         }
     }
 
@@ -200,5 +200,10 @@ final class UriParser {
 
     private static PgConfigException error(String message) {
         return new PgConfigException(null, message);
+    }
+
+    /** An error in the encoded value of one part; {@code part} is its keyword unless it is a query parameter's name. */
+    private static PgConfigException error(String part, String encoded, String message) {
+        return Keywords.isKeyword(part) ? PgConfigException.ofSetting(part, encoded, message) : error(message);
     }
 }

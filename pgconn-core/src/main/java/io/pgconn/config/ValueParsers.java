@@ -173,6 +173,6 @@ final class ValueParsers {
     }
 
     static PgConfigException invalid(String keyword, String value, String expected) {
-        return new PgConfigException(null, "invalid " + keyword + " value: \"" + value + "\" (expected " + expected + ")");
+        return PgConfigException.ofSetting(keyword, value, "invalid " + keyword + " value: \"" + value + "\" (expected " + expected + ")");
     }
 }

@@ -94,7 +94,7 @@ public final class DefaultPgConnectionFactory implements PgConnectionFactory {
         connection.onClosed(() -> {
             open.remove(connection);
             SafeTracer.run(tracer, t -> t.connectionClosed(new PgTracer.ConnectionClosed(connection.host(), connection.processId(),
-                    connection.closeCause())));
+                    connection.closeCause(), connection.hostSpec(), connection.remoteAddress())));
         });
         if (closed.get()) {
             connection.close("closed: the connection factory was closed");

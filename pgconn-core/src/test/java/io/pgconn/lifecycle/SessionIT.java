@@ -1,5 +1,6 @@
 package io.pgconn.lifecycle;
 
+import io.pgconn.AuthMethod;
 import io.pgconn.Notification;
 import io.pgconn.PgClosedException;
 import io.pgconn.PgConnection;
@@ -7,15 +8,18 @@ import io.pgconn.PgConnectionFactory;
 import io.pgconn.PgException;
 import io.pgconn.PgServerException;
 import io.pgconn.QueryResult;
+import io.pgconn.ServerRole;
 import io.pgconn.config.ConnConfig;
 import io.pgconn.testing.Backends;
 import io.pgconn.testing.Connect;
 import io.pgconn.testing.RecordingListener;
 import io.pgconn.testing.FactoryExtension;
 import io.pgconn.testkit.PgClusterExtension;
+import io.pgconn.trace.PgTracer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -261,6 +265,42 @@ class SessionIT {
                         return tracer.events(io.pgconn.trace.PgTracer.ConnectEnded.class).size();
                     });
             assertThat(await(endedSeenByCaller)).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void tracerEventsCarryTheHostAddressTlsAuthAndRoleAsFields() {
+        io.pgconn.testing.RecordingTracer tracer = new io.pgconn.testing.RecordingTracer();
+        try (PgConnectionFactory traced = PgConnectionFactory.builder(ConnConfig.builder().build()).threads(1).tracer(tracer).build()) {
+            PgConnection c = await(traced.connect(Connect.config(PG.primary(), "scram_u", PASSWORD, "sslmode=disable")));
+            await(c.close());
+
+            PgTracer.ConnectStarted started = tracer.events(PgTracer.ConnectStarted.class).get(0);
+            assertThat(started.hostSpecs()).containsExactly(c.hostSpec());
+            PgTracer.HostAttemptStarted attempt = tracer.events(PgTracer.HostAttemptStarted.class).get(0);
+            assertThat(attempt.hostSpec()).isEqualTo(c.hostSpec());
+            assertThat(attempt.port()).isEqualTo(c.hostSpec().port());
+            assertThat(attempt.socketAddress()).isInstanceOfSatisfying(InetSocketAddress.class,
+                    a -> assertThat(a.getPort()).isEqualTo(c.hostSpec().port()));
+            assertThat(attempt.tls()).isFalse();
+            PgTracer.HostAttemptEnded ended = tracer.events(PgTracer.HostAttemptEnded.class).get(0);
+            assertThat(ended.outcome()).isEqualTo(PgTracer.HostOutcome.CONNECTED);
+            assertThat(ended.hostSpec()).isEqualTo(c.hostSpec());
+            assertThat(ended.socketAddress()).isEqualTo(attempt.socketAddress());
+            assertThat(ended.role()).isEqualTo(ServerRole.PRIMARY);
+            assertThat(ended.authMethod()).isEqualTo(AuthMethod.SCRAM_SHA_256);
+            assertThat(ended.tls()).isFalse();
+            PgTracer.ConnectEnded connect = tracer.events(PgTracer.ConnectEnded.class).get(0);
+            assertThat(connect.hostSpec()).isEqualTo(c.hostSpec());
+            assertThat(connect.port()).isEqualTo(c.hostSpec().port());
+            assertThat(connect.socketAddress()).isEqualTo(attempt.socketAddress());
+            assertThat(connect.role()).isEqualTo(ServerRole.PRIMARY);
+            assertThat(connect.authMethod()).isEqualTo(AuthMethod.SCRAM_SHA_256);
+            assertThat(connect.tlsProtocol()).isNull();
+            PgTracer.ConnectionClosed closed = tracer.events(PgTracer.ConnectionClosed.class).get(0);
+            assertThat(closed.hostSpec()).isEqualTo(c.hostSpec());
+            assertThat(closed.socketAddress()).isEqualTo(attempt.socketAddress());
+            assertThat(closed.processId()).isEqualTo(c.processId());
         }
     }
 }

@@ -61,7 +61,7 @@ public final class HostConnector {
     public CompletableFuture<ConnectionControl> connect(ConnConfig config, HostSpec host, SocketAddress address, Duration budget,
                                                    AttemptScope scope) {
         if (host.isUnixSocket() && config.sslMode().requiresTls()) {
-            return CompletableFuture.failedFuture(new PgConfigException(host.label(), "sslmode=" + config.sslMode().libpqName()
+            return CompletableFuture.failedFuture(new PgConfigException(host.label(), "sslmode", config.sslMode().libpqName(), "sslmode=" + config.sslMode().libpqName()
                     + " cannot be satisfied on Unix socket " + host.label() + " (TLS is not used on Unix-domain sockets)"));
         }
         List<Boolean> plan = encryptionPlan(config.sslMode(), host.isUnixSocket());

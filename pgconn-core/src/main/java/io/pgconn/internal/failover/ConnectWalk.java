@@ -11,7 +11,6 @@ import io.pgconn.PgTimeoutException;
 import io.pgconn.config.ConnConfig;
 import io.pgconn.config.HostSpec;
 import io.pgconn.internal.connect.AttemptScope;
-import io.pgconn.internal.connect.ConnectResources;
 import io.pgconn.internal.connect.HostConnector;
 import io.pgconn.internal.session.ConnectionControl;
 import io.pgconn.trace.PgTracer;
@@ -35,8 +34,8 @@ final class ConnectWalk {
 
     private final long id;
     private final ConnConfig config;
-    private final ConnectResources resources;
-    private final HostConnector hostConnector;
+    private final PgTracer tracer;
+    private final Endpoints endpoints;
     private final HostStatusRegistry registry;
     private final TypeOidDiscovery typeOids;
     private final List<HostSpec> hosts;
@@ -56,22 +55,23 @@ final class ConnectWalk {
     private int pass = 1;
     private int attempts;
 
-    ConnectWalk(long id, ConnConfig config, ConnectResources resources, HostConnector hostConnector, HostStatusRegistry registry,
+    /** @param loop the loop the walk, its timers and its channels run on */
+    ConnectWalk(long id, ConnConfig config, EventLoop loop, PgTracer tracer, Endpoints endpoints, HostStatusRegistry registry,
                 TypeOidDiscovery typeOids, List<HostSpec> hosts, RandomGenerator addressShuffle) {
         this.id = id;
         this.config = config;
-        this.resources = resources;
-        this.hostConnector = hostConnector;
+        this.tracer = tracer;
+        this.endpoints = endpoints;
         this.registry = registry;
         this.typeOids = typeOids;
         this.hosts = hosts;
         this.addressShuffle = addressShuffle;
         this.target = config.targetSessionAttrs();
-        this.loop = resources.group().next();
+        this.loop = loop;
     }
 
     CompletableFuture<ConnectionControl> start() {
-        SafeTracer.run(tracer(), t -> t.connectStarted(new PgTracer.ConnectStarted(id, hosts.stream().map(HostSpec::label).toList(), target)));
+        SafeTracer.run(tracer(), t -> t.connectStarted(PgTracer.ConnectStarted.of(id, hosts, target)));
         CompletableFuture<ConnectionControl> caller = callerFuture();
         // the walk runs on its loop from the start: the timers and the dial need no wake-up of another thread
         if (loop.inEventLoop()) {
@@ -148,7 +148,7 @@ final class ConnectWalk {
         }
         HostSpec host = hosts.get(index++);
         currentHost = host;
-        resources.resolver().resolve(host, addressShuffle).whenComplete((addresses, error) -> {
+        endpoints.resolve(host, addressShuffle).whenComplete((addresses, error) -> {
             if (error != null) {
                 failed(host, null, HostConnector.asPgException(error, host.label()), Duration.ZERO);
                 nextHost();
@@ -173,7 +173,7 @@ final class ConnectWalk {
         currentScope = scope;
         attempts++;
         long attemptStart = System.nanoTime();
-        SafeTracer.run(tracer(), t -> t.hostAttemptStarted(new PgTracer.HostAttemptStarted(id, host.label(), address.toString(), pass,
+        SafeTracer.run(tracer(), t -> t.hostAttemptStarted(PgTracer.HostAttemptStarted.of(id, host, address, pass,
                 config.sslMode().startsWithTls())));
         HostAttempt attempt = new HostAttempt(host, scope, budget);
         attempt.future().whenComplete((connection, error) -> {
@@ -196,7 +196,7 @@ final class ConnectWalk {
                 tryAddress(host, addresses, position + 1);
             }
         });
-        hostConnector.connect(config, host, address, budget, scope)
+        endpoints.connect(config, host, address, budget, scope)
                 .thenCompose(connection -> checkRole(connection))
                 .whenComplete(attempt::settle);
     }
@@ -246,8 +246,7 @@ final class ConnectWalk {
 
     private void attemptEnded(HostSpec host, SocketAddress address, PgTracer.HostOutcome outcome, ConnectionControl connection,
                               PgException error, Duration elapsed) {
-        SafeTracer.run(tracer(), t -> t.hostAttemptEnded(new PgTracer.HostAttemptEnded(id, host.label(),
-                address == null ? null : address.toString(), outcome,
+        SafeTracer.run(tracer(), t -> t.hostAttemptEnded(PgTracer.HostAttemptEnded.of(id, host, address, outcome,
                 connection != null ? connection.role() : error instanceof RoleMismatchException m ? m.role() : null,
                 connection != null ? connection.tlsProtocol().orElse(null) : null,
                 connection != null ? connection.authMethod() : null, error, elapsed)));
@@ -282,12 +281,14 @@ final class ConnectWalk {
         }
         held.release(connection);
         Duration elapsed = Duration.ofNanos(System.nanoTime() - startNanos);
-        SafeTracer.run(tracer(), t -> t.connectEnded(new PgTracer.ConnectEnded(id, connection == null ? null : connection.host(),
-                connection == null ? null : connection.role(), attempts, error, elapsed)));
+        SafeTracer.run(tracer(), t -> t.connectEnded(connection == null
+                ? new PgTracer.ConnectEnded(id, null, null, attempts, error, elapsed)
+                : new PgTracer.ConnectEnded(id, connection.host(), connection.role(), attempts, null, elapsed, connection.hostSpec(),
+                        connection.remoteAddress(), connection.tlsProtocol().orElse(null), connection.authMethod())));
     }
 
     private PgTracer tracer() {
-        return resources.tracer();
+        return tracer;
     }
 
     /** One host attempt bounded by its budget; a connection that arrives after the budget is closed. */

@@ -2,11 +2,15 @@ package io.pgconn.internal.failover;
 
 import io.pgconn.config.LoadBalanceHosts;
 import io.pgconn.config.ConnConfig;
+import io.pgconn.config.HostSpec;
+import io.pgconn.internal.connect.AttemptScope;
 import io.pgconn.internal.connect.ConnectResources;
 import io.pgconn.internal.connect.HostConnector;
 import io.pgconn.internal.session.ConnectionControl;
 
+import java.net.SocketAddress;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.random.RandomGenerator;
@@ -21,21 +25,33 @@ public final class MultiHostConnector {
     private static final AtomicLong CONNECT_IDS = new AtomicLong();
 
     private final ConnectResources resources;
-    private final HostConnector hostConnector;
+    private final Endpoints endpoints;
     private final HostStatusRegistry registry;
     private final TypeOidDiscovery typeOids;
     private final RandomGenerator random;
 
     public MultiHostConnector(ConnectResources resources, HostStatusRegistry registry, TypeOidCache typeOidCache, RandomGenerator random) {
         this.resources = resources;
-        this.hostConnector = new HostConnector(resources);
+        HostConnector hostConnector = new HostConnector(resources);
+        this.endpoints = new Endpoints() {
+            @Override
+            public CompletableFuture<List<SocketAddress>> resolve(HostSpec host, RandomGenerator shuffle) {
+                return resources.resolver().resolve(host, shuffle);
+            }
+
+            @Override
+            public CompletableFuture<ConnectionControl> connect(ConnConfig config, HostSpec host, SocketAddress address,
+                                                                Duration budget, AttemptScope scope) {
+                return hostConnector.connect(config, host, address, budget, scope);
+            }
+        };
         this.registry = registry;
         this.typeOids = new TypeOidDiscovery(typeOidCache);
         this.random = random;
     }
 
     public CompletableFuture<ConnectionControl> connect(ConnConfig config) {
-        ConnectWalk walk = new ConnectWalk(CONNECT_IDS.incrementAndGet(), config, resources, hostConnector, registry, typeOids,
+        ConnectWalk walk = new ConnectWalk(CONNECT_IDS.incrementAndGet(), config, resources.group().next(), resources.tracer(), endpoints, registry, typeOids,
                 HostOrder.order(config.hosts(), config.loadBalanceHosts(), random, registry, config.targetSessionAttrs(),
                         config.hostRecheckInterval()),
                 config.loadBalanceHosts() == LoadBalanceHosts.RANDOM ? random : null);

@@ -6,7 +6,9 @@ import io.pgconn.PgConnection;
 import io.pgconn.PgException;
 import io.pgconn.QueryResult;
 import io.pgconn.ServerRole;
+import io.pgconn.config.HostSpec;
 
+import java.net.SocketAddress;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -76,6 +78,14 @@ public final class ConnectionControl {
     }
 
     // what the connect path reads, forwarded so that it need not reach through connection()
+
+    public HostSpec hostSpec() {
+        return connection.hostSpec();
+    }
+
+    public SocketAddress remoteAddress() {
+        return connection.facts().remoteAddress();
+    }
 
     public String host() {
         return connection.host();

@@ -66,7 +66,7 @@ final class DefaultPgConnection implements PgConnection {
         this.session = session;
         this.parameters = Collections.unmodifiableMap(parameters);
         this.canceller = canceller;
-        session.cancelAction(() -> canceller.apply(facts).exceptionally(error -> null));
+        session.cancelAction(this::cancelQuietly);
         channel.closeFuture().addListener(f -> {
             List<Runnable> hooks;
             synchronized (closeHooks) {
@@ -146,6 +146,11 @@ final class DefaultPgConnection implements PgConnection {
     @Override
     public ServerRole role() {
         return role;
+    }
+
+    @Override
+    public CompletableFuture<ServerRole> currentRole() {
+        return simpleQuery(RoleProbe.SQL).thenApply(result -> RoleProbe.parse(host(), result));
     }
 
     @Override

@@ -20,13 +20,13 @@ record ClientCredentials(PrivateKey key, List<X509Certificate> chain) {
 
     static ClientCredentials load(TlsSettings settings, String hostLabel) {
         if (settings.cert() == null || settings.key() == null) {
-            throw new PgConfigException(hostLabel, "sslcert and sslkey must be set together (sslcert="
+            throw new PgConfigException(hostLabel, settings.cert() == null ? "sslcert" : "sslkey", null, "sslcert and sslkey must be set together (sslcert="
                     + settings.cert() + ", sslkey=" + settings.key() + ")");
         }
         List<X509Certificate> chain = PemFiles.certificates("sslcert", settings.cert(), hostLabel);
         PrivateKey key = PrivateKeys.load(settings.key(), settings.keyPassword(), hostLabel);
         if (!matches(key, chain.get(0).getPublicKey())) {
-            throw new PgConfigException(hostLabel, "certificate in sslcert file \"" + settings.cert()
+            throw new PgConfigException(hostLabel, "sslcert", settings.cert().toString(), "certificate in sslcert file \"" + settings.cert()
                     + "\" does not match private key file \"" + settings.key() + "\"");
         }
         return new ClientCredentials(key, chain);

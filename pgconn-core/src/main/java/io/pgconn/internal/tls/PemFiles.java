@@ -51,11 +51,11 @@ final class PemFiles {
             if (e instanceof PgConfigException config) {
                 throw config;
             }
-            throw new PgConfigException(hostLabel, "could not parse certificates in " + keyword + " file \""
+            throw new PgConfigException(hostLabel, keyword, path.toString(), "could not parse certificates in " + keyword + " file \""
                     + path + "\": " + e.getMessage(), e);
         }
         if (certificates.isEmpty()) {
-            throw new PgConfigException(hostLabel, keyword + " file \"" + path
+            throw new PgConfigException(hostLabel, keyword, path.toString(), keyword + " file \"" + path
                     + "\" contains no PEM certificate (-----BEGIN CERTIFICATE-----)");
         }
         return certificates;
@@ -77,7 +77,7 @@ final class PemFiles {
             try {
                 blocks.add(new Block(matcher.group(1), headers, Base64.getMimeDecoder().decode(body.trim())));
             } catch (IllegalArgumentException e) {
-                throw new PgConfigException(hostLabel, keyword + " file \"" + path + "\" has invalid base64 in its "
+                throw new PgConfigException(hostLabel, keyword, path.toString(), keyword + " file \"" + path + "\" has invalid base64 in its "
                         + matcher.group(1) + " block", e);
             }
         }
@@ -88,15 +88,15 @@ final class PemFiles {
     static byte[] read(String keyword, Path path, String hostLabel) {
         try {
             if (Files.isDirectory(path)) {
-                throw new PgConfigException(hostLabel, keyword + " file \"" + path + "\" is a directory, not a file");
+                throw new PgConfigException(hostLabel, keyword, path.toString(), keyword + " file \"" + path + "\" is a directory, not a file");
             }
             return Files.readAllBytes(path);
         } catch (NoSuchFileException e) {
-            throw new PgConfigException(hostLabel, keyword + " file \"" + path + "\" does not exist", e);
+            throw new PgConfigException(hostLabel, keyword, path.toString(), keyword + " file \"" + path + "\" does not exist", e);
         } catch (AccessDeniedException e) {
-            throw new PgConfigException(hostLabel, keyword + " file \"" + path + "\" is not readable (permission denied)", e);
+            throw new PgConfigException(hostLabel, keyword, path.toString(), keyword + " file \"" + path + "\" is not readable (permission denied)", e);
         } catch (IOException e) {
-            throw new PgConfigException(hostLabel, "could not read " + keyword + " file \"" + path + "\": " + e, e);
+            throw new PgConfigException(hostLabel, keyword, path.toString(), "could not read " + keyword + " file \"" + path + "\": " + e, e);
         }
     }
 

@@ -62,11 +62,11 @@ final class PrivateKeys {
                         continue; // e.g. "EC PARAMETERS" ahead of the key, or a certificate
                 }
             } catch (GeneralSecurityException | IllegalArgumentException e) {
-                throw new PgConfigException(hostLabel, "could not load private key from " + KEYWORD + " file \""
+                throw new PgConfigException(hostLabel, KEYWORD, path.toString(), "could not load private key from " + KEYWORD + " file \""
                         + path + "\" (" + block.type() + "): " + e.getMessage(), e);
             }
         }
-        throw new PgConfigException(hostLabel, KEYWORD + " file \"" + path + "\" contains no PEM private key"
+        throw new PgConfigException(hostLabel, KEYWORD, path.toString(), KEYWORD + " file \"" + path + "\" contains no PEM private key"
                 + " (PRIVATE KEY, ENCRYPTED PRIVATE KEY, RSA PRIVATE KEY or EC PRIVATE KEY)");
     }
 
@@ -108,7 +108,7 @@ final class PrivateKeys {
 
     private static byte[] decrypt(byte[] der, String password, Path path, String hostLabel) throws GeneralSecurityException {
         if (password == null) {
-            throw new PgConfigException(hostLabel, KEYWORD + " file \"" + path
+            throw new PgConfigException(hostLabel, KEYWORD, path.toString(), KEYWORD + " file \"" + path
                     + "\" holds an encrypted private key, but no sslpassword is set");
         }
         EncryptedPrivateKeyInfo info;
@@ -130,7 +130,7 @@ final class PrivateKeys {
             return info.getKeySpec(cipher).getEncoded();
         } catch (java.security.spec.InvalidKeySpecException e) {
             // getKeySpec reports a wrong password (bad padding, or rarely garbage that pads well) this way
-            throw new PgConfigException(hostLabel, "could not decrypt " + KEYWORD + " file \"" + path
+            throw new PgConfigException(hostLabel, KEYWORD, path.toString(), "could not decrypt " + KEYWORD + " file \"" + path
                     + "\": wrong sslpassword, or the file is damaged", e);
         } finally {
             spec.clearPassword();
@@ -141,7 +141,7 @@ final class PrivateKeys {
     private static void refuseLegacyEncryption(PemFiles.Block block, Path path, String hostLabel) {
         if (block.headers().contains("ENCRYPTED")) {
             // OpenSSL's pre-PKCS#8 encryption (Proc-Type/DEK-Info, MD5-based key derivation)
-            throw new PgConfigException(hostLabel, KEYWORD + " file \"" + path + "\" uses legacy OpenSSL PEM encryption,"
+            throw new PgConfigException(hostLabel, KEYWORD, path.toString(), KEYWORD + " file \"" + path + "\" uses legacy OpenSSL PEM encryption,"
                     + " which is not supported; convert it with: openssl pkcs8 -topk8 -v2 aes-256-cbc");
         }
     }

@@ -74,7 +74,7 @@ public final class SslContextFactory {
             // require without sslrootcert, prefer, allow: encrypted but unauthenticated, as in libpq
             builder.trustManager(InsecureTrustManagerFactory.INSTANCE);
         } else if (settings.rootCert() == null) {
-            throw new PgConfigException(hostLabel, "sslmode=" + settings.mode().libpqName()
+            throw new PgConfigException(hostLabel, "sslrootcert", null, "sslmode=" + settings.mode().libpqName()
                     + " needs a root certificate: set sslrootcert to a PEM file of trusted CAs, or to \"system\"");
         } else if (settings.usesSystemTrust()) {
             builder.trustManager(systemTrust(hostLabel));
@@ -89,7 +89,7 @@ public final class SslContextFactory {
             factory.init((KeyStore) null); // null: the JDK's default trust store (cacerts or javax.net.ssl.trustStore)
             return factory;
         } catch (GeneralSecurityException e) {
-            throw new PgConfigException(hostLabel, "sslrootcert=system: could not load the JDK default trust store", e);
+            throw new PgConfigException(hostLabel, "sslrootcert", "system", "sslrootcert=system: could not load the JDK default trust store", e);
         }
     }
 
@@ -102,7 +102,7 @@ public final class SslContextFactory {
             return OpenSslSupport.AVAILABLE ? SslProvider.OPENSSL : SslProvider.JDK;
         }
         if (!OpenSslSupport.AVAILABLE) {
-            throw new PgConfigException(hostLabel, "sslprovider=openssl requested, but Netty's OpenSSL is not available"
+            throw new PgConfigException(hostLabel, "sslprovider", "openssl", "sslprovider=openssl requested, but Netty's OpenSSL is not available"
                     + " (add io.netty:netty-tcnative-boringssl-static for this platform): " + OpenSsl.unavailabilityCause(),
                     OpenSsl.unavailabilityCause());
         }

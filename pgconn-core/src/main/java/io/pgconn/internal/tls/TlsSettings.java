@@ -63,16 +63,16 @@ public record TlsSettings(
         provider = provider == null ? SslProviderKind.AUTO : provider;
 
         if (maxProtocol != null && PROTOCOLS.indexOf(maxProtocol) < PROTOCOLS.indexOf(minProtocol)) {
-            throw new PgConfigException(null, "invalid SSL protocol version range: ssl_min_protocol_version="
+            throw new PgConfigException(null, "ssl_min_protocol_version", minProtocol, "invalid SSL protocol version range: ssl_min_protocol_version="
                     + minProtocol + " is above ssl_max_protocol_version=" + maxProtocol);
         }
         // libpq refuses these combinations before dialling: both promise verification the mode would not do
         if (negotiation == SslNegotiation.DIRECT && !mode.requiresTls()) {
-            throw new PgConfigException(null, "weak sslmode \"" + mode.libpqName()
+            throw new PgConfigException(null, "sslmode", mode.libpqName(), "weak sslmode \"" + mode.libpqName()
                     + "\" may not be used with sslnegotiation=direct (use \"require\", \"verify-ca\", or \"verify-full\")");
         }
         if (SYSTEM_ROOT_CERT.equals(rootCert) && mode != SslMode.VERIFY_FULL) {
-            throw new PgConfigException(null, "weak sslmode \"" + mode.libpqName()
+            throw new PgConfigException(null, "sslmode", mode.libpqName(), "weak sslmode \"" + mode.libpqName()
                     + "\" may not be used with sslrootcert=system (use \"verify-full\")");
         }
     }
@@ -116,7 +116,7 @@ public record TlsSettings(
                 return name;
             }
         }
-        throw new PgConfigException(null, "invalid " + keyword + " value: \"" + value
+        throw new PgConfigException(null, keyword, value, "invalid " + keyword + " value: \"" + value
                 + "\" (expected one of " + String.join(", ", PROTOCOLS) + ")");
     }
 

@@ -101,7 +101,14 @@ class SslContextFactoryTest {
                 .isInstanceOf(PgConfigException.class)
                 .hasMessageContaining("wrong sslpassword")
                 .hasMessageContaining(settings.key().toString())
-                .hasMessageNotContaining("wrong\"");
+                .hasMessageNotContaining("wrong\"")
+                .satisfies(e -> assertSetting(e, "sslkey", settings.key().toString()));
+    }
+
+    /** The setting and value as fields (the starter reads them instead of the message). */
+    private static void assertSetting(Throwable e, String keyword, String value) {
+        assertThat(((PgConfigException) e).keyword()).hasValue(keyword);
+        assertThat(((PgConfigException) e).value()).hasValue(value);
     }
 
     @Test
@@ -142,15 +149,18 @@ class SslContextFactoryTest {
         Path missing = dir.resolve("nope.pem");
         assertThatThrownBy(() -> factory.create(
                 new TlsSettings(SslMode.VERIFY_CA, null, missing.toString(), null, null, null, true, null, null, null), "h:1"))
-                .isInstanceOf(PgConfigException.class).hasMessageContaining("sslrootcert").hasMessageContaining(missing.toString());
+                .isInstanceOf(PgConfigException.class).hasMessageContaining("sslrootcert").hasMessageContaining(missing.toString())
+                .satisfies(e -> assertSetting(e, "sslrootcert", missing.toString()));
 
         TlsSettings good = withClientKey(TestPki.pkcs8Pem(ecClient.key()), ecClient, null);
         assertThatThrownBy(() -> factory.create(new TlsSettings(SslMode.REQUIRE, null, null, missing, good.key(),
                 null, true, null, null, null), "h:1"))
-                .isInstanceOf(PgConfigException.class).hasMessageContaining("sslcert").hasMessageContaining(missing.toString());
+                .isInstanceOf(PgConfigException.class).hasMessageContaining("sslcert").hasMessageContaining(missing.toString())
+                .satisfies(e -> assertSetting(e, "sslcert", missing.toString()));
         assertThatThrownBy(() -> factory.create(new TlsSettings(SslMode.REQUIRE, null, null, good.cert(), missing,
                 null, true, null, null, null), "h:1"))
-                .isInstanceOf(PgConfigException.class).hasMessageContaining("sslkey").hasMessageContaining(missing.toString());
+                .isInstanceOf(PgConfigException.class).hasMessageContaining("sslkey").hasMessageContaining(missing.toString())
+                .satisfies(e -> assertSetting(e, "sslkey", missing.toString()));
     }
 
     @Test

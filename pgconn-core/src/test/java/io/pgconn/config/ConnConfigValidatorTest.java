@@ -1,0 +1,165 @@
+package io.pgconn.config;
+
+import io.pgconn.PgConfigException;
+import io.pgconn.ProtocolVersion;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.function.UnaryOperator;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.params.provider.Arguments.arguments;
+
+/** {@code build()} checks everything before dialling; messages name keyword, value and expectation. */
+class ConnConfigValidatorTest {
+
+    private static final String SECRET = "S3cr3t-Pa55w0rd";
+
+    static Stream<Arguments> invalid() {
+        return Stream.of(
+                bad("port 0", b -> b.port(0), "invalid port value: \"0\""),
+                bad("port list", b -> b.host("a,b,c").port("1,2"), "could not match 2 port numbers to 3 hosts"),
+                bad("empty host list", b -> b.hosts(List.of()), "invalid hosts value"),
+                bad("null host entry", b -> b.hosts(Arrays.asList(HostSpec.of("a", 1), null)), "no null entries"),
+                bad("negative host timeout", b -> b.hostConnectTimeout(Duration.ofSeconds(-1)),
+                        "invalid hostConnectTimeout value: PT-1S"),
+                bad("negative total timeout", b -> b.connectTimeout(Duration.ofMillis(-5)),
+                        "invalid connectTimeout value: PT-0.005S"),
+                bad("negative recheck", b -> b.hostRecheckInterval(Duration.ofSeconds(-2)), "invalid hostRecheckInterval"),
+                bad("negative keepalive idle", b -> b.keepalivesIdle(Duration.ofSeconds(-1)), "invalid keepalives_idle"),
+                bad("negative keepalive count", b -> b.keepalivesCount(-1), "invalid keepalives_count value: -1"),
+                bad("min > max protocol", b -> b.minProtocolVersion(ProtocolVersion.V3_2),
+                        "min_protocol_version 3.2 is greater than max_protocol_version 3.0"),
+                bad("zero scram iterations", b -> b.minScramIterations(0), "invalid minScramIterations value: 0"),
+                bad("min > max scram", b -> b.minScramIterations(5000).maxScramIterations(4999),
+                        "invalid maxScramIterations value: 4999 (expected at least minScramIterations, 5000)"),
+                bad("tiny pre-auth cap", b -> b.preAuthMaxMessageSize(1000), "invalid preAuthMaxMessageSize value: 1000"),
+                bad("max < pre-auth", b -> b.maxMessageSize(4096).preAuthMaxMessageSize(8192),
+                        "invalid maxMessageSize value: 4096"),
+                bad("extension type with dash", b -> b.extensionTypes("hstore", "bad-name"),
+                        "invalid extensionTypes entry: \"bad-name\""),
+                bad("extension type starting with digit", b -> b.extensionTypes("1abc"), "\"1abc\""),
+                bad("extension type injection", b -> b.extensionTypes("x'); drop table t; --"), "invalid extensionTypes"),
+                bad("extension type too long", b -> b.extensionTypes("a".repeat(64)), "at most 63 bytes"),
+                bad("extension type three parts", b -> b.extensionTypes("a.b.c"), "\"a.b.c\""),
+                bad("extension type null", b -> b.extensionTypes(Arrays.asList("hstore", null)), "\"null\""),
+                bad("direct with prefer", b -> b.sslNegotiation(SslNegotiation.DIRECT),
+                        "weak sslmode \"prefer\" may not be used with sslnegotiation=direct"),
+                bad("direct with allow", b -> b.sslNegotiation(SslNegotiation.DIRECT).sslMode(SslMode.ALLOW),
+                        "weak sslmode \"allow\""),
+                bad("system root with require", b -> b.sslRootCert("system").sslMode(SslMode.REQUIRE),
+                        "weak sslmode \"require\" may not be used with sslrootcert=system"),
+                bad("system root with verify-ca", b -> b.sslRootCert("system").sslMode(SslMode.VERIFY_CA),
+                        "weak sslmode \"verify-ca\""),
+                bad("channel binding without TLS", b -> b.channelBinding(ChannelBindingMode.REQUIRE).sslMode(SslMode.DISABLE),
+                        "channel_binding=require cannot be used with sslmode=disable"),
+                bad("TLS range", b -> b.sslMinProtocolVersion("TLSv1.3").sslMaxProtocolVersion("TLSv1.2"),
+                        "ssl_min_protocol_version TLSv1.3 is greater than ssl_max_protocol_version TLSv1.2"),
+                bad("empty startup parameter", b -> b.startupParameter("", "x"), "invalid startupParameters name: \"\""),
+                bad("NUL startup parameter", b -> b.startupParameter("a\0b", "x"), "without NUL"),
+                bad("NUL startup value", b -> b.startupParameter("search_path", "a\0b"),
+                        "invalid startupParameters value for \"search_path\""),
+                bad("reserved startup parameter", b -> b.startupParameter("user", "x"),
+                        "invalid startupParameters name: \"user\""),
+                bad("NUL in user", b -> b.user("al\0ice"), "invalid user value: \"al?ice\""),
+                bad("NUL in password", b -> b.password(SECRET + "\0"), "invalid password value (must not contain NUL"));
+    }
+
+    private static Arguments bad(String name, UnaryOperator<ConnConfig.Builder> change, String message) {
+        return arguments(name, change, message);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("invalid")
+    void rejects(String name, UnaryOperator<ConnConfig.Builder> change, String message) {
+        assertThatThrownBy(() -> change.apply(ConnConfig.builder()).build())
+                .isInstanceOf(PgConfigException.class)
+                .hasMessageContaining(message)
+                .hasMessageNotContaining(SECRET)
+                .satisfies(e -> assertThat(((PgConfigException) e).host()).isNull());
+    }
+
+    static Stream<Arguments> valid() {
+        return Stream.of(
+                ok("direct with require", b -> b.sslNegotiation(SslNegotiation.DIRECT).sslMode(SslMode.REQUIRE)),
+                ok("system root with verify-full", b -> b.sslRootCert("system").sslMode(SslMode.VERIFY_FULL)),
+                ok("extension types at the limits", b -> b.extensionTypes("public.hstore", "_my$type", "a".repeat(63))),
+                ok("no extension types", b -> b.extensionTypes(List.of())),
+                ok("max message size equal to the pre-auth cap", b -> b.maxMessageSize(1024).preAuthMaxMessageSize(1024)),
+                ok("timeouts disabled", b -> b.hostConnectTimeout(Duration.ZERO).connectTimeout(Duration.ZERO)));
+    }
+
+    private static Arguments ok(String name, UnaryOperator<ConnConfig.Builder> change) {
+        return arguments(name, change);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("valid")
+    void validCombinationsBuild(String name, UnaryOperator<ConnConfig.Builder> change) {
+        assertThatCode(() -> change.apply(ConnConfig.builder()).build()).doesNotThrowAnyException();
+    }
+
+    @Test
+    void preparedStatementCacheSizeIsANonNegativeCount() {
+        assertThat(ConnConfig.builder().build().preparedStatementCacheSize()).isEqualTo(256);
+        assertThat(ConnConfig.parse("host=h preparedStatementCacheSize=0", EnvironmentSource.none()).preparedStatementCacheSize()).isZero();
+        assertThat(ConnConfig.builder().preparedStatementCacheSize(12).build().preparedStatementCacheSize()).isEqualTo(12);
+        assertThatThrownBy(() -> ConnConfig.parse("host=h preparedStatementCacheSize=-1", EnvironmentSource.none()))
+                .isInstanceOf(io.pgconn.PgConfigException.class).hasMessageContaining("preparedStatementCacheSize");
+        assertThatThrownBy(() -> ConnConfig.builder().preparedStatementCacheSize(-3).build())
+                .isInstanceOf(io.pgconn.PgConfigException.class).hasMessageContaining("invalid preparedStatementCacheSize value: -3");
+    }
+
+    @Test
+    void systemRootCertDefaultsToVerifyFull() {
+        assertThat(ConnConfig.builder().sslRootCert("system").build().sslMode()).isEqualTo(SslMode.VERIFY_FULL);
+    }
+
+    @Test
+    void toStringNeverShowsSecrets() {
+        ConnConfig config = ConnConfig.builder().host("db1,db2").user("alice").database("app").password(SECRET)
+                .sslPassword(SECRET + "-key").sslMode(SslMode.VERIFY_FULL).build();
+        assertThat(config.toString())
+                .doesNotContain(SECRET)
+                .contains("db1:5432", "db2:5432", "user=alice", "database=app", "password=***", "sslPassword=***",
+                        "sslMode=verify-full", "targetSessionAttrs=any");
+        ConnConfig parsed = ConnConfig.parse("postgresql://alice:" + SECRET + "@db/app?sslpassword=" + SECRET,
+                EnvironmentSource.none());
+        assertThat(parsed.toString()).doesNotContain(SECRET);
+        assertThat(ConnConfig.builder().build().toString()).doesNotContain("password");
+    }
+
+    @Test
+    void toBuilderRoundTripsAndRederivesDefaults() {
+        ConnConfig config = ConnConfig.parse("postgresql://alice:pw@h1,h2:6000/app?sslmode=require&connect_timeout=4"
+                + "&extensionTypes=hstore", EnvironmentSource.none());
+        assertThat(config.toBuilder().build()).isEqualTo(config);
+        assertThat(config.toBuilder().build().toString()).isEqualTo(config.toString());
+
+        ConnConfig defaulted = ConnConfig.builder().user("alice").build();
+        assertThat(defaulted.toBuilder().user("bob").build().database()).isEqualTo("bob");
+        assertThat(defaulted.toBuilder().sslRootCert("system").build().sslMode()).isEqualTo(SslMode.VERIFY_FULL);
+        assertThat(config.toBuilder().hosts(HostSpec.of("x", 1)).build().hosts()).containsExactly(HostSpec.of("x", 1));
+    }
+
+    @Test
+    void settingTheKeywordToNullRestoresTheDefault() {
+        ConnConfig config = ConnConfig.builder().set("sslmode", "disable").set("sslmode", null).build();
+        assertThat(config.sslMode()).isEqualTo(SslMode.PREFER);
+        assertThat(ConnConfig.builder().sslMode(SslMode.DISABLE).sslMode(null).build().sslMode()).isEqualTo(SslMode.PREFER);
+    }
+
+    @Test
+    void unknownKeywordViaBuilder() {
+        assertThatThrownBy(() -> ConnConfig.builder().set("sslmod", "require"))
+                .isInstanceOf(PgConfigException.class).hasMessage("invalid connection option \"sslmod\"");
+    }
+}

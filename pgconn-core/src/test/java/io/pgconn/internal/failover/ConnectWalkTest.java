@@ -1,0 +1,279 @@
+package io.pgconn.internal.failover;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.DefaultEventLoopGroup;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.pgconn.AuthMethod;
+import io.pgconn.HostStatus;
+import io.pgconn.PgAuthenticationException;
+import io.pgconn.PgConnectException;
+import io.pgconn.PgTimeoutException;
+import io.pgconn.ProtocolVersion;
+import io.pgconn.ServerRole;
+import io.pgconn.config.ConnConfig;
+import io.pgconn.config.EnvironmentSource;
+import io.pgconn.config.HostSpec;
+import io.pgconn.internal.connect.AttemptScope;
+import io.pgconn.internal.protocol.FrontendMessageEncoder;
+import io.pgconn.internal.session.ConnectionControl;
+import io.pgconn.internal.session.SessionFacts;
+import io.pgconn.internal.session.SessionHandler;
+import io.pgconn.testing.RecordingTracer;
+import io.pgconn.trace.PgTracer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.net.ConnectException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.net.UnknownHostException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.random.RandomGenerator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
+
+/**
+ * The multi-host walk against scripted hosts behind a stub resolver: no server, no socket. Each
+ * host answers each of its addresses as scripted; the stub records what the walk dialled, in order.
+ */
+class ConnectWalkTest {
+
+    private enum Answer { PRIMARY, STANDBY, REFUSED, AUTH_FAILS, HANGS }
+
+    private final EventLoopGroup loop = new DefaultEventLoopGroup(1);
+    private final Map<String, List<Answer>> script = new HashMap<>();
+    private final List<String> dialled = Collections.synchronizedList(new ArrayList<>());
+    private final Map<String, ConnectionControl> sessions = new ConcurrentHashMap<>();
+    private final List<AttemptScope> scopes = Collections.synchronizedList(new ArrayList<>());
+    private final HostStatusRegistry registry = new HostStatusRegistry(Clock.systemUTC());
+    private final RecordingTracer tracer = new RecordingTracer();
+
+    private final Endpoints scripted = new Endpoints() {
+        @Override
+        public CompletableFuture<List<SocketAddress>> resolve(HostSpec host, RandomGenerator shuffle) {
+            List<Answer> answers = script.get(host.host());
+            if (answers == null) {
+                return CompletableFuture.failedFuture(new PgConnectException(host.label(),
+                        "could not translate host name \"" + host.host() + "\" to address", new UnknownHostException(host.host())));
+            }
+            List<SocketAddress> addresses = new ArrayList<>();
+            for (int i = 0; i < answers.size(); i++) {
+                addresses.add(address(host, i));
+            }
+            return CompletableFuture.completedFuture(addresses);
+        }
+
+        @Override
+        public CompletableFuture<ConnectionControl> connect(ConnConfig config, HostSpec host, SocketAddress address, Duration budget,
+                                                            AttemptScope scope) {
+            int index = ((InetSocketAddress) address).getAddress().getAddress()[3] - 1;
+            String name = host.host() + "#" + index;
+            dialled.add(name);
+            scopes.add(scope);
+            return switch (script.get(host.host()).get(index)) {
+                case PRIMARY -> CompletableFuture.completedFuture(session(name, host, address, false));
+                case STANDBY -> CompletableFuture.completedFuture(session(name, host, address, true));
+                case REFUSED -> CompletableFuture.failedFuture(new PgConnectException(host.label(),
+                        "connection to " + host.label() + " refused", new ConnectException("Connection refused")));
+                case AUTH_FAILS -> CompletableFuture.failedFuture(new PgAuthenticationException(host.label(),
+                        "password authentication failed for user \"u\""));
+                case HANGS -> new CompletableFuture<>();
+            };
+        }
+    };
+
+    @AfterEach
+    void release() throws InterruptedException {
+        loop.shutdownGracefully(0, 0, TimeUnit.SECONDS).await(5, TimeUnit.SECONDS);
+        sessions.values().forEach(s -> {
+            EmbeddedChannel channel = (EmbeddedChannel) s.channel();
+            channel.runPendingTasks();
+            channel.finishAndReleaseAll();
+        });
+    }
+
+    @Test
+    void triesHostsInOrderAndHandsOutTheFirstThatAnswers() throws Exception {
+        script.put("a", List.of(Answer.PRIMARY));
+        script.put("b", List.of(Answer.PRIMARY));
+
+        ConnectionControl connection = walk("").get(5, TimeUnit.SECONDS);
+
+        assertThat(connection.host()).isEqualTo("a:5432");
+        assertThat(dialled).containsExactly("a#0");
+        assertThat(tracer.events(PgTracer.ConnectStarted.class).get(0).hosts()).containsExactly("a:5432", "b:5432");
+    }
+
+    @Test
+    void skipsAHostThatDoesNotResolveAndOneThatRefuses() throws Exception {
+        script.put("a", List.of(Answer.REFUSED));
+        script.put("b", List.of(Answer.PRIMARY));
+
+        ConnectionControl connection = walk("", "nowhere", "a", "b").get(5, TimeUnit.SECONDS);
+
+        assertThat(connection.host()).isEqualTo("b:5432");
+        assertThat(dialled).containsExactly("a#0", "b#0");
+        assertThat(registry.statuses(List.of("nowhere:5432", "a:5432", "b:5432"))).extracting(HostStatus::state)
+                .containsExactly(HostStatus.State.DOWN, HostStatus.State.DOWN, HostStatus.State.UP);
+        assertThat(tracer.events(PgTracer.HostAttemptEnded.class)).extracting(PgTracer.HostAttemptEnded::outcome)
+                .containsExactly(PgTracer.HostOutcome.FAILED, PgTracer.HostOutcome.REFUSED, PgTracer.HostOutcome.CONNECTED);
+    }
+
+    @Test
+    void triesEveryAddressOfAHostBeforeTheNextHost() throws Exception {
+        script.put("a", List.of(Answer.REFUSED, Answer.PRIMARY));
+        script.put("b", List.of(Answer.PRIMARY));
+
+        ConnectionControl connection = walk("").get(5, TimeUnit.SECONDS);
+
+        assertThat(dialled).containsExactly("a#0", "a#1");
+        assertThat(connection.remoteAddress()).isEqualTo(address(connection.hostSpec(), 1));
+    }
+
+    @Test
+    void aHostInTheWrongRoleIsSkippedAndItsSessionTerminatedWhenTheWalkEnds() throws Exception {
+        script.put("a", List.of(Answer.STANDBY));
+        script.put("b", List.of(Answer.PRIMARY));
+
+        ConnectionControl connection = walk("target_session_attrs=primary").get(5, TimeUnit.SECONDS);
+
+        assertThat(connection.host()).isEqualTo("b:5432");
+        assertThat(connection.role()).isEqualTo(ServerRole.PRIMARY);
+        assertThat(dialled).containsExactly("a#0", "b#0");
+        assertThat(terminated("a#0")).isTrue();
+        assertThat(terminated("b#0")).isFalse();
+        assertThat(registry.statuses(List.of("a:5432")).get(0).role()).isEqualTo(ServerRole.STANDBY);
+    }
+
+    @Test
+    void noHostInTheWantedRoleFailsWithEveryHostsCause() {
+        script.put("a", List.of(Answer.PRIMARY));
+        script.put("b", List.of(Answer.PRIMARY));
+
+        Throwable failure = cause(walk("target_session_attrs=standby"));
+
+        assertThat(failure).isInstanceOf(PgConnectException.class).hasMessageContaining("is primary");
+        assertThat(failure.getSuppressed()).hasSize(2);
+        assertThat(terminated("a#0")).isTrue();
+        assertThat(terminated("b#0")).isTrue();
+    }
+
+    @Test
+    void preferStandbyTakesThePass1PrimaryWhenNoStandbyAnswers() throws Exception {
+        script.put("a", List.of(Answer.PRIMARY));
+        script.put("b", List.of(Answer.PRIMARY));
+
+        ConnectionControl connection = walk("target_session_attrs=prefer-standby").get(5, TimeUnit.SECONDS);
+
+        assertThat(connection.host()).isEqualTo("a:5432");
+        assertThat(dialled).containsExactly("a#0", "b#0"); // no second pass: a is kept, not dialled again
+        assertThat(terminated("b#0")).isTrue();
+    }
+
+    @Test
+    void anAuthenticationFailureEndsTheWalk() {
+        script.put("a", List.of(Answer.AUTH_FAILS));
+        script.put("b", List.of(Answer.PRIMARY));
+
+        Throwable failure = cause(walk(""));
+
+        assertThat(failure).isInstanceOf(PgAuthenticationException.class).hasMessageContaining("password authentication failed");
+        assertThat(dialled).containsExactly("a#0"); // another host would only lock the account faster (libpq)
+    }
+
+    @Test
+    void aHostThatHangsPastItsBudgetIsAbandonedForTheNext() throws Exception {
+        script.put("a", List.of(Answer.HANGS));
+        script.put("b", List.of(Answer.PRIMARY));
+
+        ConnectionControl connection = walk("hostConnectTimeout=100ms").get(5, TimeUnit.SECONDS);
+
+        assertThat(connection.host()).isEqualTo("b:5432");
+        afterWhatTheLoopIsDoing(); // the timer moves the walk on, then aborts the abandoned attempt
+        assertThat(scopes.get(0).isAborted()).isTrue();
+        assertThat(tracer.events(PgTracer.HostAttemptEnded.class)).extracting(PgTracer.HostAttemptEnded::outcome)
+                .containsExactly(PgTracer.HostOutcome.TIMEOUT, PgTracer.HostOutcome.CONNECTED);
+    }
+
+    @Test
+    void theWholeAttemptDeadlineEndsTheWalkAndNamesTheHostInFlight() {
+        script.put("a", List.of(Answer.HANGS));
+        script.put("b", List.of(Answer.PRIMARY));
+
+        Throwable failure = cause(walk("connectTimeout=150ms"));
+
+        assertThat(failure).isInstanceOf(PgTimeoutException.class).hasMessageContaining("connectTimeout=150ms")
+                .hasMessageContaining("a:5432");
+        assertThat(dialled).containsExactly("a#0");
+        afterWhatTheLoopIsDoing(); // the deadline fails the walk first, then aborts the attempt in flight
+        assertThat(scopes.get(0).isAborted()).isTrue();
+    }
+
+    private void afterWhatTheLoopIsDoing() {
+        try {
+            loop.submit(() -> { }).get(5, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    private CompletableFuture<ConnectionControl> walk(String settings, String... hostNames) {
+        String hosts = String.join(",", hostNames.length > 0 ? List.of(hostNames) : List.of("a", "b"));
+        ConnConfig config = ConnConfig.parse("host=" + hosts + " port=5432 user=u extensionTypes='' hostRecheckInterval=0 " + settings,
+                EnvironmentSource.none());
+        return new ConnectWalk(1, config, loop.next(), tracer, scripted, registry, new TypeOidDiscovery(new TypeOidCache(Clock.systemUTC())),
+                config.hosts(), null).start();
+    }
+
+    private ConnectionControl session(String name, HostSpec host, SocketAddress address, boolean standby) {
+        EmbeddedChannel channel = new EmbeddedChannel(FrontendMessageEncoder.INSTANCE, new SessionHandler(host.label(), Map.of(), 0, io.pgconn.internal.query.TextValueCodecs.INSTANCE));
+        SessionFacts facts = new SessionFacts(host, address, null, 1000 + sessions.size(), new byte[4], ProtocolVersion.V3_0,
+                AuthMethod.SCRAM_SHA_256);
+        String flag = standby ? "on" : "off";
+        ConnectionControl session = new ConnectionControl(channel, facts, (SessionHandler) channel.pipeline().last(),
+                Map.of("in_hot_standby", flag, "default_transaction_read_only", flag), f -> CompletableFuture.completedFuture(null));
+        sessions.put(name, session);
+        return session;
+    }
+
+    private static SocketAddress address(HostSpec host, int index) {
+        try {
+            return new InetSocketAddress(InetAddress.getByAddress(host.host(), new byte[]{10, 0, 0, (byte) (index + 1)}), host.port());
+        } catch (UnknownHostException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Whether the scripted session got its Terminate ('X') once the walk was over. */
+    private boolean terminated(String name) {
+        EmbeddedChannel channel = (EmbeddedChannel) sessions.get(name).channel();
+        channel.runPendingTasks();
+        ByteBuf out = channel.readOutbound();
+        try {
+            return out != null && out.getByte(0) == 'X';
+        } finally {
+            if (out != null) {
+                out.release();
+            }
+        }
+    }
+
+    private static Throwable cause(CompletableFuture<?> future) {
+        Throwable thrown = catchThrowable(() -> future.get(5, TimeUnit.SECONDS));
+        assertThat(thrown).isInstanceOf(ExecutionException.class);
+        return thrown.getCause();
+    }
+}
