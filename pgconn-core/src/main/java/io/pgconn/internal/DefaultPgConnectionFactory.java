@@ -5,6 +5,7 @@ import io.pgconn.HostStatus;
 import io.pgconn.PgClosedException;
 import io.pgconn.PgConnection;
 import io.pgconn.PgConnectionFactory;
+import io.pgconn.ServerRole;
 import io.pgconn.Transport;
 import io.pgconn.config.ConnConfig;
 import io.pgconn.config.HostSpec;
@@ -12,6 +13,7 @@ import io.pgconn.internal.connect.ConnectResources;
 import io.pgconn.internal.failover.HostStatusRegistry;
 import io.pgconn.internal.failover.MultiHostConnector;
 import io.pgconn.internal.failover.TypeOidCache;
+import io.pgconn.internal.tls.SslContextFactory;
 import io.pgconn.internal.session.ConnectionControl;
 import io.pgconn.trace.PgTracer;
 import io.pgconn.trace.SafeTracer;
@@ -26,6 +28,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.TrustManagerFactory;
 
 /**
  * The {@link PgConnectionFactory} behind {@link PgConnectionFactory.Builder#build()} (reached
@@ -43,19 +47,23 @@ public final class DefaultPgConnectionFactory implements PgConnectionFactory {
     private final ConnectResources resources;
     private final MultiHostConnector connector;
     private final PgTracer tracer;
+    private final TrustManagerFactory trustManagerFactory;
+    private final KeyManagerFactory keyManagerFactory;
     private final Set<ConnectionControl> open = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile CompletableFuture<Void> closeFuture;
 
     private DefaultPgConnectionFactory(ConnConfig config, EventLoopGroup userGroup, Transport chosen, int threads, PgTracer tracer,
-                                       Clock clock) {
+                                       Clock clock, TrustManagerFactory trust, KeyManagerFactory keys) {
         this.config = Objects.requireNonNull(config, "config");
         this.ownsGroup = userGroup == null;
         Transport transport = userGroup != null ? Transport.of(userGroup)
                 : chosen != null ? chosen : Transport.best();
         this.group = ownsGroup ? transport.newEventLoopGroup(threads) : userGroup;
         this.tracer = tracer;
-        this.resources = new ConnectResources(group, transport, tracer);
+        this.trustManagerFactory = trust;
+        this.keyManagerFactory = keys;
+        this.resources = new ConnectResources(group, transport, tracer, new SslContextFactory(trust, keys));
         this.connector = new MultiHostConnector(resources, new HostStatusRegistry(clock), new TypeOidCache(clock),
                 new SecureRandom());
     }
@@ -65,8 +73,23 @@ public final class DefaultPgConnectionFactory implements PgConnectionFactory {
      * signature {@code io.pgconn.Implementation} looks up.
      */
     public static PgConnectionFactory create(ConnConfig config, EventLoopGroup userGroup, Transport transport, int threads,
-                                             PgTracer tracer, Clock clock) {
-        return new DefaultPgConnectionFactory(config, userGroup, transport, threads, tracer, clock);
+                                             PgTracer tracer, Clock clock, TrustManagerFactory trust, KeyManagerFactory keys) {
+        return new DefaultPgConnectionFactory(config, userGroup, transport, threads, tracer, clock, trust, keys);
+    }
+
+    @Override
+    public void reportHostUp(HostSpec host, ServerRole role) {
+        connector.registry().recordUp(host.label(), Objects.requireNonNull(role, "role"));
+    }
+
+    @Override
+    public void reportHostDown(HostSpec host, String reason) {
+        connector.registry().recordDown(host.label(), Objects.requireNonNull(reason, "reason"));
+    }
+
+    @Override
+    public PgConnectionFactory.Builder builderWithSameTls(ConnConfig connConfig) {
+        return PgConnectionFactory.builder(connConfig).trustManagerFactory(trustManagerFactory).keyManagerFactory(keyManagerFactory);
     }
 
     @Override
