@@ -20,8 +20,8 @@ import java.util.stream.Collectors;
 public final class BenchMain {
 
     private static final List<String> CLIENTS = java.nio.file.Files.isExecutable(WorkerProcess.NATIVE_LIBPQ_BINARY)
-            ? List.of("pgconn", "pgconn-jdk", "pgjdbc", "r2dbc", "vertx", WorkerProcess.NATIVE_LIBPQ)
-            : List.of("pgconn", "pgconn-jdk", "pgjdbc", "r2dbc", "vertx");
+            ? List.of("pgconn", "pgconn-jdk", "pgjdbc", "r2dbc", "vertx", WorkerProcess.NATIVE_LIBPQ, "pgconn-r2dbc-data", "r2dbc-data")
+            : List.of("pgconn", "pgconn-jdk", "pgjdbc", "r2dbc", "vertx", "pgconn-r2dbc-data", "r2dbc-data");
 
     private BenchMain() {
     }
@@ -72,7 +72,8 @@ public final class BenchMain {
 
     private static final List<Scenario> TIMED = List.of(Scenario.TRUST, Scenario.SCRAM, Scenario.SCRAM_REQUIRE, Scenario.SCRAM_VERIFY_FULL,
             Scenario.FAILOVER_FIRST, Scenario.FAILOVER_REPEAT, Scenario.FAILOVER_DIRECT, Scenario.SELECT_ONE, Scenario.IN_FLIGHT_8,
-            Scenario.QUERY_PK, Scenario.QUERY_ROWS, Scenario.PIPELINED_INSERTS, Scenario.STREAM_ROWS);
+            Scenario.QUERY_PK, Scenario.QUERY_ROWS, Scenario.PIPELINED_INSERTS, Scenario.STREAM_ROWS,
+            Scenario.DATA_FIND_BY_ID, Scenario.DATA_SAVE);
     /** Scenarios timed in the same rounds as the key's, because they are compared with it. */
     private static final Map<Scenario, Scenario> SAME_ROUNDS = Map.of(Scenario.FAILOVER_DIRECT, Scenario.FAILOVER_REPEAT);
 
@@ -144,7 +145,8 @@ public final class BenchMain {
                         t.getKey().command("WARMUP " + t.getValue().name() + " " + warmup);
                     }
                     boolean withPgbench = scenario == Scenario.IN_FLIGHT_8 || (scenario.latency() && scenario.target() != Target.FAILOVER
-                            && scenario != Scenario.SELECT_ONE && scenario != Scenario.CLOSE && !scenario.query());
+                            && scenario != Scenario.SELECT_ONE && scenario != Scenario.CLOSE && !scenario.query()
+                            && !scenario.springData());
                     List<Pgbench.Run> pgbenchRuns = new ArrayList<>();
                     for (int round = 0; round < options.rounds(); round++) {
                         for (int k = 0; k < turns.size(); k++) {

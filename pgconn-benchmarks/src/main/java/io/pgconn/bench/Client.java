@@ -14,6 +14,14 @@ interface Client extends AutoCloseable, QueryWork {
     /** Whether the library can connect to this target at all (e.g. multi-host failover). */
     boolean supports(Target target);
 
+    /**
+     * Whether this client runs {@code scenario}: by default every scenario on a target it supports,
+     * except the Spring Data ones (only the {@code *-data} clients run those).
+     */
+    default boolean supports(Scenario scenario) {
+        return !scenario.springData() && supports(scenario == Scenario.FAILOVER_DIRECT ? Target.FAILOVER : scenario.target());
+    }
+
     /** Whether calls block the caller (then the in-flight scenario uses one thread per connection). */
     boolean blocking();
 

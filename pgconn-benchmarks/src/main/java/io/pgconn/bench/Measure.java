@@ -324,6 +324,68 @@ final class Measure {
         }
     }
 
+    // ---------------------------------------------------------------- Spring Data (SpringDataWork), requests in flight
+
+    /**
+     * {@code lanes} request loops at once for {@code time}, each starting its next request when the
+     * last one ends: every request's latency to {@code times} and, unless warming up, requests and
+     * wall-clock nanoseconds (from the first start to the last end) added to {@code done}.
+     */
+    long concurrentLoop(Duration time, int lanes, java.util.function.LongFunction<CompletableFuture<?>> request, Samples times,
+                        long[] done) throws InterruptedException {
+        long cpu0 = processCpuNanos();
+        long t0 = System.nanoTime();
+        long end = t0 + time.toNanos();
+        AtomicLong sequence = new AtomicLong();
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        CountDownLatch stopped = new CountDownLatch(lanes);
+        for (int lane = 0; lane < lanes; lane++) {
+            requestLane(request, end, sequence, times, failure, stopped);
+        }
+        if (!stopped.await(time.toMillis() + 30_000, TimeUnit.MILLISECONDS)) {
+            throw new IllegalStateException(client.name() + ": requests still running 30 s after the end of the batch (a hang)");
+        }
+        long t1 = System.nanoTime();
+        if (failure.get() != null) {
+            throw new IllegalStateException(client.name() + ": a request failed", failure.get());
+        }
+        if (done != null) {
+            synchronized (times) {
+                done[0] += sequence.get();
+                done[1] += t1 - t0;
+            }
+        }
+        return processCpuNanos() - cpu0;
+    }
+
+    private static void requestLane(java.util.function.LongFunction<CompletableFuture<?>> request, long end, AtomicLong sequence,
+                                    Samples times, AtomicReference<Throwable> failure, CountDownLatch stopped) {
+        if (System.nanoTime() >= end || failure.get() != null) {
+            stopped.countDown();
+            return;
+        }
+        long t0 = System.nanoTime();
+        CompletableFuture<?> f;
+        try {
+            f = request.apply(sequence.getAndIncrement());
+        } catch (RuntimeException e) {
+            failure.compareAndSet(null, e);
+            stopped.countDown();
+            return;
+        }
+        f.whenComplete((v, e) -> {
+            long t1 = System.nanoTime();
+            if (e != null) {
+                failure.compareAndSet(null, e);
+            } else if (times != null) {
+                synchronized (times) {
+                    times.add(t1 - t0);
+                }
+            }
+            requestLane(request, end, sequence, times, failure, stopped);
+        });
+    }
+
     /** Bytes allocated so far by all live threads of this JVM (HotSpot's per-thread counters). */
     static long allocatedBytes() {
         com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();

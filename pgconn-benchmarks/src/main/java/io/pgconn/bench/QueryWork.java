@@ -57,7 +57,13 @@ interface QueryWork {
                 + " 'v' || g, g % 2 = 0, timestamptz '2026-01-01 00:00+00' + g * interval '1 second', date '2026-01-01' + g,"
                 + " md5(g::text)::uuid FROM generate_series(1, 1000) g");
         server.execute("CREATE TABLE bench_insert (k int4 NOT NULL, v text NOT NULL)");
-        server.execute("GRANT SELECT, INSERT ON bench_pk, bench_wide, bench_insert TO PUBLIC");
+        // the Spring Data scenarios' entity table (SpringDataWork, BenchEntity): found by id, and grown by saves
+        server.execute("CREATE TABLE " + SpringDataWork.TABLE + " (id bigserial PRIMARY KEY, name text NOT NULL,"
+                + " amount numeric(12,2) NOT NULL, created timestamptz NOT NULL)");
+        server.execute("INSERT INTO " + SpringDataWork.TABLE + " (name, amount, created) SELECT 'entity-' || g, g * 1.25,"
+                + " now() - g * interval '1 minute' FROM generate_series(1, " + SpringDataWork.ROWS + ") g");
+        server.execute("GRANT SELECT, INSERT ON bench_pk, bench_wide, bench_insert, " + SpringDataWork.TABLE + " TO PUBLIC");
+        server.execute("GRANT USAGE ON SEQUENCE " + SpringDataWork.TABLE + "_id_seq TO PUBLIC");
         server.execute("VACUUM ANALYZE");
     }
 }

@@ -14,6 +14,9 @@ final class Report {
     static final String PGCONN = "pgconn";
     static final String PGCONN_JDK = "pgconn-jdk";
     static final List<String> PEERS = List.of("pgjdbc", "r2dbc", "vertx");
+    /** The Spring Data scenarios' pair: pgconn-r2dbc and its anchor r2dbc-postgresql, both under Spring Data R2DBC + r2dbc-pool. */
+    static final String PGCONN_DATA = "pgconn-r2dbc-data";
+    static final String R2DBC_DATA = "r2dbc-data";
     /** libpq itself (the native worker): the yardstick of the connect path, never counted as a peer. */
     static final String NATIVE = WorkerProcess.NATIVE_LIBPQ;
 
@@ -42,6 +45,10 @@ final class Report {
                 } else if (s == Scenario.STREAM_ROWS) {
                     sb.append(row(s.title(), r.client(), "", "", "", "", String.format(Locale.ROOT, "%,.0f B live heap; %,.0f rows/s",
                             r.value(), r.throughput()), "", r.n()));
+                } else if (s.springData()) {
+                    sb.append(row(s.title(), r.client(), ms(r.p50()), ms(r.p90()), ms(r.p99()), ms(r.mean()),
+                            String.format(Locale.ROOT, "%,.0f %s/s", r.throughput(), s == Scenario.DATA_SAVE ? "saves" : "requests"),
+                            ms(r.cpuMs()), r.n()));
                 } else if (s == Scenario.HEAP_PER_IDLE) {
                     sb.append(row(s.title(), r.client(), "", "", "", "", String.format(Locale.ROOT, "%,.0f B", r.value()), "", r.n()));
                 } else if (s == Scenario.IN_FLIGHT_8) {
@@ -105,6 +112,10 @@ final class Report {
         higherIsBetter(checks, "pipelined inserts statements/s vs pgjdbc's loop", Scenario.PIPELINED_INSERTS, List.of("pgjdbc"),
                 Result::throughput, 3.0);
         smallestValue(checks, "100,000-row stream live heap vs smallest peer", Scenario.STREAM_ROWS, PEERS);
+        lowerIsBetter(checks, "Spring Data findById p50, 16 concurrent, vs r2dbc-postgresql", PGCONN_DATA, Scenario.DATA_FIND_BY_ID,
+                List.of(R2DBC_DATA), 0.8);
+        higherIsBetter(checks, "Spring Data saves/s, 16 concurrent, vs r2dbc-postgresql", PGCONN_DATA, Scenario.DATA_SAVE,
+                List.of(R2DBC_DATA), Result::throughput, 1.25);
         Optional<Result> heap = find(PGCONN, Scenario.HEAP_PER_IDLE);
         Optional<Result> smallest = PEERS.stream().map(p -> find(p, Scenario.HEAP_PER_IDLE)).flatMap(Optional::stream)
                 .min(Comparator.comparingDouble(Result::value));
@@ -136,10 +147,15 @@ final class Report {
 
     private void higherIsBetter(List<Check> checks, String what, Scenario s, List<String> peers,
                                 java.util.function.ToDoubleFunction<Result> measure, double goal) {
-        Optional<Result> mine = find(PGCONN, s);
+        higherIsBetter(checks, what, PGCONN, s, peers, measure, goal);
+    }
+
+    private void higherIsBetter(List<Check> checks, String what, String client, Scenario s, List<String> peers,
+                                java.util.function.ToDoubleFunction<Result> measure, double goal) {
+        Optional<Result> mine = find(client, s);
         Optional<Result> best = peers.stream().map(p -> find(p, s)).flatMap(Optional::stream).max(Comparator.comparingDouble(measure));
         if (mine.isPresent() && best.isPresent()) {
-            checks.add(new Check(PGCONN, what, measure.applyAsDouble(mine.get()) / measure.applyAsDouble(best.get()), goal,
+            checks.add(new Check(client, what, measure.applyAsDouble(mine.get()) / measure.applyAsDouble(best.get()), goal,
                     best.get().client(), false));
         }
     }

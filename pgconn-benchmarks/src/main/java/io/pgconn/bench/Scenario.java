@@ -17,7 +17,9 @@ enum Scenario {
     QUERY_PK("one-row select by primary key, int parameter, open connection", Target.TRUST),
     QUERY_ROWS("1,000 rows x 10 columns (mixed types) read, open connection", Target.TRUST),
     PIPELINED_INSERTS("inserts with parameters, 256 in flight on one connection", Target.TRUST),
-    STREAM_ROWS("100,000-row streamed read: live heap in the middle of the stream", Target.TRUST);
+    STREAM_ROWS("100,000-row streamed read: live heap in the middle of the stream", Target.TRUST),
+    DATA_FIND_BY_ID("Spring Data R2DBC findById, 16 concurrent requests, r2dbc-pool of 16", Target.TRUST),
+    DATA_SAVE("Spring Data R2DBC save (insert), 16 concurrent requests, r2dbc-pool of 16", Target.TRUST);
 
     private final String title;
     private final Target target;
@@ -43,5 +45,13 @@ enum Scenario {
     /** The query-path scenarios: on an open connection, each client with its own best settings (see QueryWork). */
     boolean query() {
         return this == QUERY_PK || this == QUERY_ROWS || this == PIPELINED_INSERTS || this == STREAM_ROWS;
+    }
+
+    /**
+     * The Spring Data R2DBC scenarios: run only by the {@code *-data} clients (a repository over an
+     * r2dbc-pool, see SpringDataClient), which run nothing else.
+     */
+    boolean springData() {
+        return this == DATA_FIND_BY_ID || this == DATA_SAVE;
     }
 }

@@ -52,7 +52,7 @@ public final class WorkerMain {
             WorkerMain worker = new WorkerMain(client, new Measure(client, settings));
             System.out.println("SETTINGS\t" + client.name() + "\t" + client.settings());
             System.out.println("SUPPORTS\t" + List.of(Scenario.values()).stream()
-                    .filter(s -> client.supports(s == Scenario.FAILOVER_DIRECT ? Target.FAILOVER : s.target()))
+                    .filter(client::supports)
                     .map(Enum::name).collect(Collectors.joining(",")));
             System.out.println("DONE");
             System.out.flush();
@@ -107,6 +107,8 @@ public final class WorkerMain {
                     timed ? allocated.computeIfAbsent(scenario, x -> new long[3]) : new long[3]);
             case PIPELINED_INSERTS -> measure.pipelinedInsertLoop(time, timed ? allocated.computeIfAbsent(scenario, x -> new long[3]) : null);
             case STREAM_ROWS -> measure.streamLoop(time, timed ? allocated.computeIfAbsent(scenario, x -> new long[3]) : null);
+            case DATA_FIND_BY_ID, DATA_SAVE -> measure.concurrentLoop(time, SpringDataWork.CONCURRENT, springDataRequest(scenario),
+                    samples, timed ? allocated.computeIfAbsent(scenario, x -> new long[3]) : null);
             case CLOSE, HEAP_PER_IDLE -> throw new IllegalArgumentException(scenario + " is not run on its own");
         };
         if (timed) {
@@ -143,6 +145,13 @@ public final class WorkerMain {
                         .withCpu(acc[0] / 1e6 / Math.max(1, q[0])));
                 return results;
             }
+            case DATA_FIND_BY_ID, DATA_SAVE -> {
+                // latencies of single requests (16 in flight); throughput: requests per second of wall-clock time
+                Result r = Result.ofLatencies(client.name(), scenario, primary.getOrDefault(scenario, new Samples()).toArray());
+                results.add(new Result(r.client(), scenario, r.n(), r.mean(), r.p50(), r.p90(), r.p99(),
+                        q[1] == 0 ? Double.NaN : q[0] * 1e9 / q[1], Double.NaN, acc[0] / 1e6 / Math.max(1, acc[1])));
+                return results;
+            }
             case STREAM_ROWS -> {
                 Result r = Result.ofValue(client.name(), scenario, (int) q[1], q[0]);
                 results.add(new Result(r.client(), scenario, r.n(), Double.NaN, Double.NaN, Double.NaN, Double.NaN,
@@ -160,6 +169,16 @@ public final class WorkerMain {
         return results;
     }
 
+    /** findById of a pseudo-random existing row, or save of a new entity; {@code n} numbers the request. */
+    private java.util.function.LongFunction<java.util.concurrent.CompletableFuture<?>> springDataRequest(Scenario scenario) {
+        SpringDataWork work = (SpringDataWork) client;
+        if (scenario == Scenario.DATA_FIND_BY_ID) {
+            return n -> work.findById(1 + Math.floorMod(n * 7919L, SpringDataWork.ROWS));
+        }
+        return n -> work.save(new BenchEntity(null, "saved-" + n, java.math.BigDecimal.valueOf(n % 100_000, 2),
+                java.time.OffsetDateTime.now()));
+    }
+
     static Client create(String name, Endpoints endpoints) {
         return switch (name) {
             case "pgconn" -> new PgconnClient(endpoints, SslProviderKind.AUTO);
@@ -169,8 +188,10 @@ public final class WorkerMain {
             case "pgjdbc" -> new PgjdbcClient(endpoints);
             case "r2dbc" -> new R2dbcClient(endpoints);
             case "vertx" -> new VertxClient(endpoints);
+            case "pgconn-r2dbc-data" -> SpringDataClient.pgconn(endpoints);
+            case "r2dbc-data" -> SpringDataClient.r2dbcPostgresql(endpoints);
             default -> throw new IllegalArgumentException("unknown client " + name
-                    + " (expected pgconn, pgconn-jdk, pgconn-openssl, pgjdbc, r2dbc or vertx)");
+                    + " (expected pgconn, pgconn-jdk, pgconn-openssl, pgjdbc, r2dbc, vertx, pgconn-r2dbc-data or r2dbc-data)");
         };
     }
 }
