@@ -347,7 +347,9 @@ final class Measure {
         }
         long t1 = System.nanoTime();
         if (failure.get() != null) {
-            throw new IllegalStateException(client.name() + ": a request failed", failure.get());
+            Throwable cause = failure.get() instanceof java.util.concurrent.CompletionException c && c.getCause() != null
+                    ? c.getCause() : failure.get();
+            throw new IllegalStateException(client.name() + ": a request failed: " + cause, cause);
         }
         if (done != null) {
             synchronized (times) {

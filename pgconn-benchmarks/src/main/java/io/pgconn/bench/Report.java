@@ -45,6 +45,8 @@ final class Report {
                 } else if (s == Scenario.STREAM_ROWS) {
                     sb.append(row(s.title(), r.client(), "", "", "", "", String.format(Locale.ROOT, "%,.0f B live heap; %,.0f rows/s",
                             r.value(), r.throughput()), "", r.n()));
+                } else if (s.springData() && r.n() == 0) {
+                    sb.append(row(s.title(), r.client(), "", "", "", "", "**failed** (see Errors)", "", 0));
                 } else if (s.springData()) {
                     sb.append(row(s.title(), r.client(), ms(r.p50()), ms(r.p90()), ms(r.p99()), ms(r.mean()),
                             String.format(Locale.ROOT, "%,.0f %s/s", r.throughput(), s == Scenario.DATA_SAVE ? "saves" : "requests"),
