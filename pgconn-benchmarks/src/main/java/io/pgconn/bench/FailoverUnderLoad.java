@@ -88,7 +88,8 @@ public final class FailoverUnderLoad {
 
     /** One driver's run. */
     record Row(String client, int requests, long failed, long failedStartedAfterPromotion, long readOnly25006, long hangs,
-               double recoveryMs, long failedAfterOldPrimaryBack, String notes, Map<String, Integer> errorKinds) {
+               double promotionMs, double outageMs, double recoveryMs, long failedAfterOldPrimaryBack, String notes,
+               Map<String, Integer> errorKinds) {
     }
 
     public static void main(String[] args) throws Exception {
@@ -146,6 +147,7 @@ public final class FailoverUnderLoad {
             AtomicLong oldPrimaryBackAt = new AtomicLong(Long.MAX_VALUE);
             AtomicLong firstSuccessAfterPromotion = new AtomicLong();
             AtomicBoolean stop = new AtomicBoolean();
+            long stoppedAt = 0;
             List<String> notes = new ArrayList<>();
             Disposable load = Flux.range(0, LOOPS)
                     .flatMap(loop -> Mono.defer(() -> request(pool, loop, outcomes, promotedAt, firstSuccessAfterPromotion))
@@ -154,6 +156,7 @@ public final class FailoverUnderLoad {
             try {
                 await(notes, "the load to run on the primary", () -> successes(outcomes) >= 200);
                 primary.stop(StopMode.IMMEDIATE);
+                stoppedAt = System.nanoTime();
                 standby.promote();
                 promotedAt.set(System.nanoTime());
                 long before = successes(outcomes);
@@ -177,7 +180,7 @@ public final class FailoverUnderLoad {
                 notes.add("old primary at the end: " + core[0].hostStatuses().get(0));
                 core[0].close();
             }
-            return row(client, outcomes, promotedAt.get(), oldPrimaryBackAt.get(), firstSuccessAfterPromotion.get(), notes);
+            return row(client, outcomes, stoppedAt, promotedAt.get(), oldPrimaryBackAt.get(), firstSuccessAfterPromotion.get(), notes);
         }
     }
 
@@ -257,8 +260,11 @@ public final class FailoverUnderLoad {
         return true;
     }
 
-    private static Row row(String client, ConcurrentLinkedQueue<Outcome> outcomes, long promotedAt, long oldPrimaryBackAt,
+    private static Row row(String client, ConcurrentLinkedQueue<Outcome> outcomes, long stoppedAt, long promotedAt, long oldPrimaryBackAt,
                            long firstSuccess, List<String> notes) {
+        // outage as the application saw it: from the old primary's death to the first success of a request started after it
+        double outageMs = outcomes.stream().filter(o -> o.error() == null && o.startedNanos() > stoppedAt)
+                .mapToLong(Outcome::endedNanos).min().stream().mapToDouble(t -> (t - stoppedAt) / 1e6).findFirst().orElse(Double.NaN);
         List<Outcome> failed = outcomes.stream().filter(o -> o.error() != null).toList();
         Map<String, Integer> kinds = new TreeMap<>();
         for (Outcome o : failed) {
@@ -268,6 +274,7 @@ public final class FailoverUnderLoad {
                 failed.stream().filter(o -> o.startedNanos() > promotedAt).count(),
                 failed.stream().filter(o -> o.error() instanceof R2dbcException r && "25006".equals(r.getSqlState())).count(),
                 failed.stream().filter(o -> o.error() instanceof TimeoutException).count(),
+                (promotedAt - stoppedAt) / 1e6, outageMs,
                 firstSuccess == 0 ? Double.NaN : (firstSuccess - promotedAt) / 1e6,
                 failed.stream().filter(o -> o.startedNanos() > oldPrimaryBackAt).count(),
                 String.join("; ", notes), kinds);
@@ -283,12 +290,15 @@ public final class FailoverUnderLoad {
     static String table(List<Row> rows) {
         StringBuilder sb = new StringBuilder();
         sb.append("| client | requests | failed | failed, started after the promotion | 25006 (read-only server) | hangs (> ")
-                .append(REQUEST_TIMEOUT.toSeconds()).append(" s) | recovery: first success after the promotion, ms |")
+                .append(REQUEST_TIMEOUT.toSeconds()).append(" s) | promotion took, ms | no success: from the crash to the first success of a")
+                .append(" request started after it, ms | recovery: first success after the promotion finished, ms |")
                 .append(" failed, started after the old primary came back read-only |\n");
-        sb.append("|---|---:|---:|---:|---:|---:|---:|---:|\n");
+        sb.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         for (Row r : rows) {
             sb.append("| ").append(r.client()).append(" | ").append(r.requests()).append(" | ").append(r.failed()).append(" | ")
                     .append(r.failedStartedAfterPromotion()).append(" | ").append(r.readOnly25006()).append(" | ").append(r.hangs())
+                    .append(" | ").append(String.format(Locale.ROOT, "%.0f", r.promotionMs()))
+                    .append(" | ").append(Double.isNaN(r.outageMs()) ? "never" : String.format(Locale.ROOT, "%.0f", r.outageMs()))
                     .append(" | ").append(Double.isNaN(r.recoveryMs()) ? "never" : String.format(Locale.ROOT, "%.1f", r.recoveryMs()))
                     .append(" | ").append(r.failedAfterOldPrimaryBack()).append(" |\n");
         }
