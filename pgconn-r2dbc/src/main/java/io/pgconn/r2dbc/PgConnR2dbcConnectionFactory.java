@@ -56,7 +56,7 @@ public final class PgConnR2dbcConnectionFactory implements ConnectionFactory, Au
 
     /** Reads the session's default isolation level once, so getTransactionIsolationLevel() needs no round trip. */
     private Mono<io.r2dbc.spi.Connection> open(PgConnection connection) {
-        SessionPort session = new SimpleQuerySession(connection);
+        SessionPort session = new ExtendedQuerySession(connection);
         return Mono.fromFuture(connection.simpleQuery("SHOW default_transaction_isolation"), true)
                 .map(result -> (io.r2dbc.spi.Connection) new PgConnR2dbcConnection(session, this,
                         TransactionSql.isolationOf(result.singleValue())))

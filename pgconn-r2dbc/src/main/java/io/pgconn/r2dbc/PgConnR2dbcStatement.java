@@ -162,10 +162,16 @@ final class PgConnR2dbcStatement implements Statement {
             }
             return checkValue(index, inner);
         }
-        if (value instanceof Blob || value instanceof Clob || SimpleQuerySession.supports(value.getClass())) {
+        if (value instanceof Blob || value instanceof Clob) {
             return value;
         }
-        throw new IllegalArgumentException("cannot bind a value of type " + value.getClass().getName() + " to $" + (index + 1));
+        try {
+            ExtendedQuerySession.checkBindable(value);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("cannot bind a value of type " + value.getClass().getName() + " to $" + (index + 1)
+                    + ": " + e.getMessage(), e);
+        }
+        return value;
     }
 
     private static Class<?> javaTypeOf(Type type) {

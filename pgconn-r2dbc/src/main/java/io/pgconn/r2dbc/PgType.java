@@ -15,7 +15,8 @@ import java.util.UUID;
 
 /**
  * The PostgreSQL built-in types R2DBC column metadata names, by OID, with the Java type a value of
- * each reads as by default. A type not listed here reads as its text.
+ * each reads as by default. Other types (arrays, inet, interval, extension types) read as the
+ * core's codec for them decides.
  */
 enum PgType implements Type {
     BOOL(16, "bool", Boolean.class),
@@ -39,8 +40,8 @@ enum PgType implements Type {
     NUMERIC(1700, "numeric", BigDecimal.class),
     UUID_TYPE(2950, "uuid", UUID.class),
     JSONB(3802, "jsonb", String.class),
-    /** Any type this table does not know, and columns whose type was not reported. */
-    UNKNOWN(0, "unknown", String.class);
+    /** Any type this table does not know: its values read as the core's codec for it decides. */
+    UNKNOWN(0, "unknown", Object.class);
 
     private static final Map<Integer, PgType> BY_OID = new HashMap<>();
 
