@@ -70,6 +70,8 @@ public final class FailoverUnderLoad {
     private static final int POOL_MAX = 10;
     private static final Duration MAX_IDLE = Duration.ofMinutes(5);
     private static final Duration MAX_LIFE = Duration.ofSeconds(1);
+    /** --switchover: pooled connections live long (as r2dbc-pool's default, no limit), so they outlive the demotion. */
+    private static final Duration SWITCHOVER_MAX_LIFE = Duration.ofMinutes(30);
     private static final Duration MAX_ACQUIRE = Duration.ofSeconds(5);
     /** After the old primary is back read-only: run this long (many pool turnovers, each connect meeting it first). */
     private static final Duration READ_ONLY_PHASE = Duration.ofSeconds(5);
@@ -96,10 +98,12 @@ public final class FailoverUnderLoad {
         List<String> clients = new ArrayList<>();
         Path results = null;
         int repeat = 1;
+        boolean switchover = false;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--results" -> results = Path.of(args[++i]);
                 case "--repeat" -> repeat = Integer.parseInt(args[++i]);
+                case "--switchover" -> switchover = true;
                 case PGCONN, R2DBC, R2DBC_DEFAULTS -> clients.add(args[i]);
                 default -> throw new IllegalArgumentException("unknown argument " + args[i] + " (expected " + PGCONN + ", " + R2DBC
                         + ", " + R2DBC_DEFAULTS + ", --repeat N, --results FILE)");
@@ -113,10 +117,11 @@ public final class FailoverUnderLoad {
         for (int round = 1; round <= repeat; round++) {
             for (String client : clients) {
                 System.err.println("== " + client + " run " + round + " (load " + BenchMain.loadAverage() + ")");
-                rows.add(run(client));
+                rows.add(run(client, switchover));
             }
         }
-        String table = table(rows);
+        String table = (switchover ? "Switchover (the primary demoted to read-only without a crash, pooled connections living 30 min):\n\n"
+                : "Failover (the primary crashed, pooled connections living 1 s):\n\n") + table(rows);
         System.out.println(table);
         if (results != null) {
             Files.writeString(results, table);
@@ -124,7 +129,13 @@ public final class FailoverUnderLoad {
         System.exit(0); // reactor-netty's and pgconn's loops are not all daemon threads
     }
 
-    static Row run(String client) throws IOException {
+    /**
+     * One run. {@code switchover}: instead of crashing, the primary is made read-only
+     * ({@code default_transaction_read_only=on}, reloaded: its sessions stay open) just before the standby is promoted,
+     * and pooled connections live 30 min: the case where a pool keeps handing out connections to the old primary.
+     */
+    static Row run(String client, boolean switchover) throws IOException {
+        Duration maxLife = switchover ? SWITCHOVER_MAX_LIFE : MAX_LIFE;
         try (PgCluster cluster = PgCluster.builder().name("failover-load").majorVersion(18).standbys(1)
                 .user(PgUser.scram(USER, PASSWORD).allow(ConnectionType.HOST, AuthMethod.SCRAM_SHA_256))
                 .initSql("CREATE DATABASE " + DATABASE + " OWNER " + USER).start()) {
@@ -136,10 +147,10 @@ public final class FailoverUnderLoad {
             PgConnectionFactory[] core = new PgConnectionFactory[1];
             ConnectionFactory factory = factory(client, primary, standby, core);
             ConnectionPoolConfiguration.Builder config = ConnectionPoolConfiguration.builder(factory)
-                    .initialSize(0).maxSize(POOL_MAX).maxIdleTime(MAX_IDLE).maxLifeTime(MAX_LIFE)
+                    .initialSize(0).maxSize(POOL_MAX).maxIdleTime(MAX_IDLE).maxLifeTime(maxLife)
                     .maxAcquireTime(MAX_ACQUIRE).validationDepth(ValidationDepth.LOCAL);
             if (client.equals(PGCONN)) {
-                PgConnPoolEviction.apply(config, MAX_IDLE, MAX_LIFE); // pgconn-r2dbc's documented pool setup (the starter's)
+                PgConnPoolEviction.apply(config, MAX_IDLE, maxLife); // pgconn-r2dbc's documented pool setup (the starter's)
             }
             ConnectionPool pool = new ConnectionPool(config.build());
             ConcurrentLinkedQueue<Outcome> outcomes = new ConcurrentLinkedQueue<>();
@@ -155,7 +166,11 @@ public final class FailoverUnderLoad {
                     .subscribe();
             try {
                 await(notes, "the load to run on the primary", () -> successes(outcomes) >= 200);
-                primary.stop(StopMode.IMMEDIATE);
+                if (switchover) {
+                    primary.setConfig("default_transaction_read_only", "on");
+                } else {
+                    primary.stop(StopMode.IMMEDIATE);
+                }
                 stoppedAt = System.nanoTime();
                 standby.promote();
                 promotedAt.set(System.nanoTime());
@@ -163,8 +178,10 @@ public final class FailoverUnderLoad {
                 if (!await(notes, "200 requests to succeed on the new primary", () -> successes(outcomes) >= before + 200)) {
                     notes.add("never recovered within " + STEP.toSeconds() + " s");
                 }
-                primary.setConfig("default_transaction_read_only", "on");
-                primary.start();
+                if (!switchover) {
+                    primary.setConfig("default_transaction_read_only", "on");
+                    primary.start();
+                }
                 oldPrimaryBackAt.set(System.nanoTime());
                 long restarted = successes(outcomes);
                 long until = System.nanoTime() + READ_ONLY_PHASE.toNanos();
