@@ -34,7 +34,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -84,14 +83,61 @@ public final class FailoverUnderLoad {
     private FailoverUnderLoad() {
     }
 
-    /** One request's outcome. */
-    private record Outcome(long startedNanos, long endedNanos, Throwable error) {
+    /**
+     * The run's outcomes, counted as requests end (not kept one by one: a driver that keeps failing fast, as on a
+     * read-only server, ends millions of requests). Times are {@link System#nanoTime()}; MAX_VALUE: not yet.
+     */
+    private static final class Tally {
+        final AtomicLong requests = new AtomicLong();
+        final AtomicLong successes = new AtomicLong();
+        final AtomicLong failed = new AtomicLong();
+        final AtomicLong failedStartedAfterPromotion = new AtomicLong();
+        final AtomicLong readOnly25006 = new AtomicLong();
+        final AtomicLong hangs = new AtomicLong();
+        final AtomicLong failedAfterBack = new AtomicLong();
+        final AtomicLong stoppedAt = new AtomicLong(Long.MAX_VALUE);
+        final AtomicLong promotedAt = new AtomicLong(Long.MAX_VALUE);
+        final AtomicLong backAt = new AtomicLong(Long.MAX_VALUE);
+        /** End of the first success ending after the promotion finished. */
+        final AtomicLong firstSuccessAfterPromotion = new AtomicLong(Long.MAX_VALUE);
+        /** End of the first success of a request started after the old primary was stopped (or demoted). */
+        final AtomicLong firstSuccessStartedAfterStop = new AtomicLong(Long.MAX_VALUE);
+        final Map<String, java.util.concurrent.atomic.LongAdder> kinds = new java.util.concurrent.ConcurrentHashMap<>();
+
+        void success(long started, long ended) {
+            requests.incrementAndGet();
+            successes.incrementAndGet();
+            if (ended > promotedAt.get()) {
+                firstSuccessAfterPromotion.accumulateAndGet(ended, Math::min);
+            }
+            if (started > stoppedAt.get()) {
+                firstSuccessStartedAfterStop.accumulateAndGet(ended, Math::min);
+            }
+        }
+
+        void failure(long started, Throwable error) {
+            requests.incrementAndGet();
+            failed.incrementAndGet();
+            if (started > promotedAt.get()) {
+                failedStartedAfterPromotion.incrementAndGet();
+            }
+            if (started > backAt.get()) {
+                failedAfterBack.incrementAndGet();
+            }
+            if (error instanceof R2dbcException r && "25006".equals(r.getSqlState())) {
+                readOnly25006.incrementAndGet();
+            }
+            if (error instanceof TimeoutException) {
+                hangs.incrementAndGet();
+            }
+            kinds.computeIfAbsent(kind(error), k -> new java.util.concurrent.atomic.LongAdder()).increment();
+        }
     }
 
     /** One driver's run. */
-    record Row(String client, int requests, long failed, long failedStartedAfterPromotion, long readOnly25006, long hangs,
+    record Row(String client, long requests, long failed, long failedStartedAfterPromotion, long readOnly25006, long hangs,
                double promotionMs, double outageMs, double recoveryMs, long failedAfterOldPrimaryBack, String notes,
-               Map<String, Integer> errorKinds) {
+               Map<String, Long> errorKinds) {
     }
 
     public static void main(String[] args) throws Exception {
@@ -153,40 +199,35 @@ public final class FailoverUnderLoad {
                 PgConnPoolEviction.apply(config, MAX_IDLE, maxLife); // pgconn-r2dbc's documented pool setup (the starter's)
             }
             ConnectionPool pool = new ConnectionPool(config.build());
-            ConcurrentLinkedQueue<Outcome> outcomes = new ConcurrentLinkedQueue<>();
-            AtomicLong promotedAt = new AtomicLong(Long.MAX_VALUE);
-            AtomicLong oldPrimaryBackAt = new AtomicLong(Long.MAX_VALUE);
-            AtomicLong firstSuccessAfterPromotion = new AtomicLong();
+            Tally tally = new Tally();
             AtomicBoolean stop = new AtomicBoolean();
-            long stoppedAt = 0;
             List<String> notes = new ArrayList<>();
             Disposable load = Flux.range(0, LOOPS)
-                    .flatMap(loop -> Mono.defer(() -> request(pool, loop, outcomes, promotedAt, firstSuccessAfterPromotion))
-                            .repeat(() -> !stop.get()), LOOPS)
+                    .flatMap(loop -> Mono.defer(() -> request(pool, loop, tally)).repeat(() -> !stop.get()), LOOPS)
                     .subscribe();
             try {
-                await(notes, "the load to run on the primary", () -> successes(outcomes) >= 200);
+                await(notes, "the load to run on the primary", () -> tally.successes.get() >= 200);
                 if (switchover) {
                     primary.setConfig("default_transaction_read_only", "on");
                 } else {
                     primary.stop(StopMode.IMMEDIATE);
                 }
-                stoppedAt = System.nanoTime();
+                tally.stoppedAt.set(System.nanoTime());
                 standby.promote();
-                promotedAt.set(System.nanoTime());
-                long before = successes(outcomes);
-                if (!await(notes, "200 requests to succeed on the new primary", () -> successes(outcomes) >= before + 200)) {
+                tally.promotedAt.set(System.nanoTime());
+                long before = tally.successes.get();
+                if (!await(notes, "200 requests to succeed on the new primary", () -> tally.successes.get() >= before + 200)) {
                     notes.add("never recovered within " + STEP.toSeconds() + " s");
                 }
                 if (!switchover) {
                     primary.setConfig("default_transaction_read_only", "on");
                     primary.start();
                 }
-                oldPrimaryBackAt.set(System.nanoTime());
-                long restarted = successes(outcomes);
+                tally.backAt.set(System.nanoTime());
+                long restarted = tally.successes.get();
                 long until = System.nanoTime() + READ_ONLY_PHASE.toNanos();
                 await(notes, "400 requests and " + READ_ONLY_PHASE.toSeconds() + " s with the old primary back read-only",
-                        () -> successes(outcomes) >= restarted + 400 && System.nanoTime() >= until);
+                        () -> tally.successes.get() >= restarted + 400 && System.nanoTime() >= until);
             } finally {
                 stop.set(true);
                 load.dispose();
@@ -197,7 +238,7 @@ public final class FailoverUnderLoad {
                 notes.add("old primary at the end: " + core[0].hostStatuses().get(0));
                 core[0].close();
             }
-            return row(client, outcomes, stoppedAt, promotedAt.get(), oldPrimaryBackAt.get(), firstSuccessAfterPromotion.get(), notes);
+            return row(client, tally, notes);
         }
     }
 
@@ -231,21 +272,14 @@ public final class FailoverUnderLoad {
                 .database(DATABASE).username(USER).password(PASSWORD).sslMode(SSLMode.DISABLE).build());
     }
 
-    private static Mono<Void> request(ConnectionPool pool, int loop, ConcurrentLinkedQueue<Outcome> outcomes,
-                                      AtomicLong promotedAt, AtomicLong firstSuccessAfterPromotion) {
+    private static Mono<Void> request(ConnectionPool pool, int loop, Tally tally) {
         long started = System.nanoTime();
         Mono<Long> work = Mono.usingWhen(pool.create(),
                 connection -> write(connection, loop).then(read(connection, loop)),
                 Connection::close, (connection, error) -> connection.close(), Connection::close);
         return work.timeout(REQUEST_TIMEOUT)
-                .doOnSuccess(ignored -> {
-                    long ended = System.nanoTime();
-                    outcomes.add(new Outcome(started, ended, null));
-                    if (ended > promotedAt.get()) {
-                        firstSuccessAfterPromotion.compareAndSet(0, ended);
-                    }
-                })
-                .doOnError(error -> outcomes.add(new Outcome(started, System.nanoTime(), error)))
+                .doOnSuccess(ignored -> tally.success(started, System.nanoTime()))
+                .doOnError(error -> tally.failure(started, error))
                 .onErrorResume(error -> Mono.empty())
                 .then();
     }
@@ -258,10 +292,6 @@ public final class FailoverUnderLoad {
     private static Mono<Long> read(Connection connection, int loop) {
         return Flux.from(connection.createStatement("SELECT count(*) FROM load_events WHERE loop_id = $1").bind(0, loop).execute())
                 .flatMap(result -> result.map((row, meta) -> row.get(0, Long.class))).last();
-    }
-
-    private static long successes(ConcurrentLinkedQueue<Outcome> outcomes) {
-        return outcomes.stream().filter(o -> o.error() == null).count();
     }
 
     /** Waits for {@code condition} up to {@link #STEP}; on time-out notes it and answers false (the run goes on). */
@@ -277,24 +307,16 @@ public final class FailoverUnderLoad {
         return true;
     }
 
-    private static Row row(String client, ConcurrentLinkedQueue<Outcome> outcomes, long stoppedAt, long promotedAt, long oldPrimaryBackAt,
-                           long firstSuccess, List<String> notes) {
-        // outage as the application saw it: from the old primary's death to the first success of a request started after it
-        double outageMs = outcomes.stream().filter(o -> o.error() == null && o.startedNanos() > stoppedAt)
-                .mapToLong(Outcome::endedNanos).min().stream().mapToDouble(t -> (t - stoppedAt) / 1e6).findFirst().orElse(Double.NaN);
-        List<Outcome> failed = outcomes.stream().filter(o -> o.error() != null).toList();
-        Map<String, Integer> kinds = new TreeMap<>();
-        for (Outcome o : failed) {
-            kinds.merge(kind(o.error()), 1, Integer::sum);
-        }
-        return new Row(client, outcomes.size(), failed.size(),
-                failed.stream().filter(o -> o.startedNanos() > promotedAt).count(),
-                failed.stream().filter(o -> o.error() instanceof R2dbcException r && "25006".equals(r.getSqlState())).count(),
-                failed.stream().filter(o -> o.error() instanceof TimeoutException).count(),
-                (promotedAt - stoppedAt) / 1e6, outageMs,
-                firstSuccess == 0 ? Double.NaN : (firstSuccess - promotedAt) / 1e6,
-                failed.stream().filter(o -> o.startedNanos() > oldPrimaryBackAt).count(),
-                String.join("; ", notes), kinds);
+    private static Row row(String client, Tally t, List<String> notes) {
+        Map<String, Long> kinds = new TreeMap<>();
+        t.kinds.forEach((k, n) -> kinds.put(k, n.sum()));
+        long stopped = t.stoppedAt.get();
+        long promoted = t.promotedAt.get();
+        return new Row(client, t.requests.get(), t.failed.get(), t.failedStartedAfterPromotion.get(), t.readOnly25006.get(), t.hangs.get(),
+                (promoted - stopped) / 1e6,
+                t.firstSuccessStartedAfterStop.get() == Long.MAX_VALUE ? Double.NaN : (t.firstSuccessStartedAfterStop.get() - stopped) / 1e6,
+                t.firstSuccessAfterPromotion.get() == Long.MAX_VALUE ? Double.NaN : (t.firstSuccessAfterPromotion.get() - promoted) / 1e6,
+                t.failedAfterBack.get(), String.join("; ", notes), kinds);
     }
 
     /** An error's class and SQLSTATE and the start of its message (no parameters are in these statements' messages). */
