@@ -18,6 +18,7 @@ enum Scenario {
     QUERY_ROWS("1,000 rows x 10 columns (mixed types) read, open connection", Target.TRUST),
     PIPELINED_INSERTS("inserts with parameters, 256 in flight on one connection", Target.TRUST),
     STREAM_ROWS("100,000-row streamed read: live heap in the middle of the stream", Target.TRUST),
+    DATA_FIND_BY_ID_ONE("Spring Data R2DBC findById, one request in flight, r2dbc-pool of 16", Target.TRUST),
     DATA_FIND_BY_ID("Spring Data R2DBC findById, 16 concurrent requests, r2dbc-pool of 16", Target.TRUST),
     DATA_SAVE("Spring Data R2DBC save (insert), 16 concurrent requests, r2dbc-pool of 16", Target.TRUST);
 
@@ -52,6 +53,6 @@ enum Scenario {
      * r2dbc-pool, see SpringDataClient), which run nothing else.
      */
     boolean springData() {
-        return this == DATA_FIND_BY_ID || this == DATA_SAVE;
+        return this == DATA_FIND_BY_ID_ONE || this == DATA_FIND_BY_ID || this == DATA_SAVE;
     }
 }

@@ -107,7 +107,8 @@ public final class WorkerMain {
                     timed ? allocated.computeIfAbsent(scenario, x -> new long[3]) : new long[3]);
             case PIPELINED_INSERTS -> measure.pipelinedInsertLoop(time, timed ? allocated.computeIfAbsent(scenario, x -> new long[3]) : null);
             case STREAM_ROWS -> measure.streamLoop(time, timed ? allocated.computeIfAbsent(scenario, x -> new long[3]) : null);
-            case DATA_FIND_BY_ID, DATA_SAVE -> measure.concurrentLoop(time, SpringDataWork.CONCURRENT, springDataRequest(scenario),
+            case DATA_FIND_BY_ID_ONE, DATA_FIND_BY_ID, DATA_SAVE -> measure.concurrentLoop(time,
+                    scenario == Scenario.DATA_FIND_BY_ID_ONE ? 1 : SpringDataWork.CONCURRENT, springDataRequest(scenario),
                     samples, timed ? allocated.computeIfAbsent(scenario, x -> new long[3]) : null);
             case CLOSE, HEAP_PER_IDLE -> throw new IllegalArgumentException(scenario + " is not run on its own");
         };
@@ -145,7 +146,7 @@ public final class WorkerMain {
                         .withCpu(acc[0] / 1e6 / Math.max(1, q[0])));
                 return results;
             }
-            case DATA_FIND_BY_ID, DATA_SAVE -> {
+            case DATA_FIND_BY_ID_ONE, DATA_FIND_BY_ID, DATA_SAVE -> {
                 // latencies of single requests (16 in flight); throughput: requests per second of wall-clock time
                 Result r = Result.ofLatencies(client.name(), scenario, primary.getOrDefault(scenario, new Samples()).toArray());
                 results.add(new Result(r.client(), scenario, r.n(), r.mean(), r.p50(), r.p90(), r.p99(),
@@ -172,7 +173,7 @@ public final class WorkerMain {
     /** findById of a pseudo-random existing row, or save of a new entity; {@code n} numbers the request. */
     private java.util.function.LongFunction<java.util.concurrent.CompletableFuture<?>> springDataRequest(Scenario scenario) {
         SpringDataWork work = (SpringDataWork) client;
-        if (scenario == Scenario.DATA_FIND_BY_ID) {
+        if (scenario != Scenario.DATA_SAVE) {
             return n -> work.findById(1 + Math.floorMod(n * 7919L, SpringDataWork.ROWS));
         }
         return n -> work.save(new BenchEntity(null, "saved-" + n, java.math.BigDecimal.valueOf(n % 100_000, 2),
