@@ -1,7 +1,6 @@
 package io.pgconn.spring.boot.autoconfigure.r2dbc;
 
 import io.r2dbc.spi.ValidationDepth;
-import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 import java.time.Duration;
@@ -36,14 +35,14 @@ public class PgConnPoolProperties {
     private Duration maxIdleTime = Duration.ofMinutes(30);
 
     /**
-     * How long a connection may live before it is closed. Unset: no limit.
+     * How long a connection may live before it is closed. Zero: no limit.
      */
-    private @Nullable Duration maxLifeTime;
+    private Duration maxLifeTime = Duration.ZERO;
 
     /**
-     * How long an acquire may wait for a connection. Unset: no limit.
+     * How long an acquire may wait for a connection. Zero: no limit.
      */
-    private @Nullable Duration maxAcquireTime;
+    private Duration maxAcquireTime = Duration.ZERO;
 
     /**
      * Validation of a connection before it is handed out: local (no round trip: open, and the
@@ -83,19 +82,19 @@ public class PgConnPoolProperties {
         this.maxIdleTime = maxIdleTime;
     }
 
-    public @Nullable Duration getMaxLifeTime() {
+    public Duration getMaxLifeTime() {
         return this.maxLifeTime;
     }
 
-    public void setMaxLifeTime(@Nullable Duration maxLifeTime) {
+    public void setMaxLifeTime(Duration maxLifeTime) {
         this.maxLifeTime = maxLifeTime;
     }
 
-    public @Nullable Duration getMaxAcquireTime() {
+    public Duration getMaxAcquireTime() {
         return this.maxAcquireTime;
     }
 
-    public void setMaxAcquireTime(@Nullable Duration maxAcquireTime) {
+    public void setMaxAcquireTime(Duration maxAcquireTime) {
         this.maxAcquireTime = maxAcquireTime;
     }
 

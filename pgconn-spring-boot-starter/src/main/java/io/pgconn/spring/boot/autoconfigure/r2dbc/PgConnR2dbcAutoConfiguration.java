@@ -42,6 +42,11 @@ public final class PgConnR2dbcAutoConfiguration {
     /** r2dbc-pool's "no limit". */
     private static final Duration NO_LIMIT = Duration.ofMillis(-1);
 
+    /** {@code pg.conn.pool.*} says zero (or negative) for "no limit", r2dbc-pool says -1 ms. */
+    private static Duration orNoLimit(Duration duration) {
+        return duration.isZero() || duration.isNegative() ? NO_LIMIT : duration;
+    }
+
     @Configuration(proxyBeanMethods = false)
     @ConditionalOnProperty(prefix = "pg.conn.pool", name = "enabled", havingValue = "true", matchIfMissing = true)
     static class Pooled {
@@ -51,7 +56,7 @@ public final class PgConnR2dbcAutoConfiguration {
         ConnectionPool connectionFactory(PgConnectionFactory pgConnectionFactory, PgConnPoolProperties pool,
                 ObjectProvider<PgConnPoolEvictionListener> evictionListeners) {
             Duration maxIdleTime = pool.getMaxIdleTime();
-            Duration maxLifeTime = pool.getMaxLifeTime() == null ? NO_LIMIT : pool.getMaxLifeTime();
+            Duration maxLifeTime = orNoLimit(pool.getMaxLifeTime());
             ConnectionPoolConfiguration.Builder builder = ConnectionPoolConfiguration
                     .builder(PgConnR2dbcConnectionFactory.of(pgConnectionFactory))
                     .name("pgConn")
@@ -60,9 +65,7 @@ public final class PgConnR2dbcAutoConfiguration {
                     .maxIdleTime(maxIdleTime)
                     .maxLifeTime(maxLifeTime)
                     .validationDepth(pool.getValidationDepth());
-            if (pool.getMaxAcquireTime() != null) {
-                builder.maxAcquireTime(pool.getMaxAcquireTime());
-            }
+            builder.maxAcquireTime(orNoLimit(pool.getMaxAcquireTime()));
             List<PgConnPoolEvictionListener> listeners = evictionListeners.orderedStream().toList();
             return new ConnectionPool(PgConnPoolEviction.apply(builder, maxIdleTime, maxLifeTime,
                     reason -> listeners.forEach(listener -> listener.evicted(reason))).build());
