@@ -1,5 +1,6 @@
 package io.pgconn;
 
+import io.pgconn.codec.CodecRegistry;
 import io.netty.channel.EventLoopGroup;
 import io.pgconn.config.ConnConfig;
 import io.pgconn.trace.PgTracer;
@@ -24,9 +25,9 @@ final class Implementation {
     }
 
     static PgConnectionFactory newFactory(ConnConfig config, EventLoopGroup group, Transport transport, int threads,
-                                          PgTracer tracer, Clock clock) {
+                                          PgTracer tracer, Clock clock, CodecRegistry codecs) {
         try {
-            return (PgConnectionFactory) NEW_FACTORY.invokeExact(config, group, transport, threads, tracer, clock);
+            return (PgConnectionFactory) NEW_FACTORY.invokeExact(config, group, transport, threads, tracer, clock, codecs);
         } catch (RuntimeException | Error e) {
             throw e;
         } catch (Throwable e) {
@@ -38,7 +39,7 @@ final class Implementation {
         try {
             return MethodHandles.lookup().findStatic(Class.forName(FACTORY), "create", MethodType.methodType(
                     PgConnectionFactory.class, ConnConfig.class, EventLoopGroup.class, Transport.class, int.class,
-                    PgTracer.class, Clock.class));
+                    PgTracer.class, Clock.class, CodecRegistry.class));
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }

@@ -1,5 +1,6 @@
 package io.pgconn.internal.connect;
 
+import io.pgconn.codec.CodecRegistry;
 import io.netty.channel.EventLoopGroup;
 import io.netty.handler.ssl.SslContext;
 import io.pgconn.internal.auth.SaltedPasswordCache;
@@ -32,13 +33,21 @@ public final class ConnectResources {
     private final ExecutorService dnsExecutor;
     private final AddressResolver resolver;
 
-    public ConnectResources(EventLoopGroup group, Transport transport, PgTracer tracer) {
+    private final CodecRegistry codecs;
+
+    public ConnectResources(EventLoopGroup group, Transport transport, PgTracer tracer, CodecRegistry codecs) {
         this.group = group;
+        this.codecs = codecs;
         this.dialer = new Dialer(group, transport);
         this.tracer = tracer;
         this.dnsExecutor = new ThreadPoolExecutor(0, 4, 30, TimeUnit.SECONDS, new SynchronousQueue<>(),
                 new io.netty.util.concurrent.DefaultThreadFactory("pgconn-dns", true), new ThreadPoolExecutor.CallerRunsPolicy());
         this.resolver = new AddressResolver(dnsExecutor, transport);
+    }
+
+    /** The factory's codecs, unbound: each connection binds them to its extension type OIDs. */
+    public CodecRegistry codecs() {
+        return codecs;
     }
 
     public EventLoopGroup group() {
