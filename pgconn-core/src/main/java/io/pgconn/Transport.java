@@ -1,32 +1,15 @@
 package io.pgconn;
 
-import io.netty.bootstrap.Bootstrap;
-import io.netty.channel.Channel;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoEventLoopGroup;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.epoll.Epoll;
-import io.netty.channel.epoll.EpollChannelOption;
-import io.netty.channel.epoll.EpollDomainSocketChannel;
 import io.netty.channel.epoll.EpollIoHandler;
-import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.nio.NioChannelOption;
-import io.netty.channel.socket.nio.NioDomainSocketChannel;
-import io.netty.channel.socket.nio.NioSocketChannel;
-import io.netty.channel.unix.DomainSocketAddress;
 import io.netty.channel.uring.IoUring;
-import io.netty.channel.uring.IoUringChannelOption;
-import io.netty.channel.uring.IoUringDomainSocketChannel;
 import io.netty.channel.uring.IoUringIoHandler;
-import io.netty.channel.uring.IoUringSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
-import jdk.net.ExtendedSocketOptions;
-
-import java.net.SocketAddress;
-import java.net.UnixDomainSocketAddress;
-import java.time.Duration;
 
 /**
  * The Netty transport pgconn runs on: native epoll when it is on the classpath and loads, else
@@ -77,56 +60,6 @@ public enum Transport {
             case NIO -> NioIoHandler.newFactory();
         };
         return new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory("pgconn-" + name().toLowerCase(), true), factory);
-    }
-
-    public Class<? extends Channel> socketChannel() {
-        return switch (this) {
-            case EPOLL -> EpollSocketChannel.class;
-            case IO_URING -> IoUringSocketChannel.class;
-            case NIO -> NioSocketChannel.class;
-        };
-    }
-
-    public Class<? extends Channel> domainSocketChannel() {
-        return switch (this) {
-            case EPOLL -> EpollDomainSocketChannel.class;
-            case IO_URING -> IoUringDomainSocketChannel.class;
-            case NIO -> NioDomainSocketChannel.class;
-        };
-    }
-
-    /** The address of a Unix-domain socket file in the form this transport's channel accepts. */
-    public SocketAddress domainSocketAddress(String path) {
-        return this == NIO ? UnixDomainSocketAddress.of(path) : new DomainSocketAddress(path);
-    }
-
-    /** TCP keepalive tuning (libpq keepalives_idle / _interval / _count); unset values keep the OS defaults. */
-    public void applyKeepaliveTuning(Bootstrap bootstrap, Duration idle, Duration interval, Integer count) {
-        Integer idleSeconds = idle == null ? null : (int) Math.max(1, idle.toSeconds());
-        Integer intervalSeconds = interval == null ? null : (int) Math.max(1, interval.toSeconds());
-        switch (this) {
-            case EPOLL -> {
-                set(bootstrap, EpollChannelOption.TCP_KEEPIDLE, idleSeconds);
-                set(bootstrap, EpollChannelOption.TCP_KEEPINTVL, intervalSeconds);
-                set(bootstrap, EpollChannelOption.TCP_KEEPCNT, count);
-            }
-            case IO_URING -> {
-                set(bootstrap, IoUringChannelOption.TCP_KEEPIDLE, idleSeconds);
-                set(bootstrap, IoUringChannelOption.TCP_KEEPINTVL, intervalSeconds);
-                set(bootstrap, IoUringChannelOption.TCP_KEEPCNT, count);
-            }
-            case NIO -> {
-                set(bootstrap, NioChannelOption.of(ExtendedSocketOptions.TCP_KEEPIDLE), idleSeconds);
-                set(bootstrap, NioChannelOption.of(ExtendedSocketOptions.TCP_KEEPINTERVAL), intervalSeconds);
-                set(bootstrap, NioChannelOption.of(ExtendedSocketOptions.TCP_KEEPCOUNT), count);
-            }
-        }
-    }
-
-    private static <T> void set(Bootstrap bootstrap, io.netty.channel.ChannelOption<T> option, T value) {
-        if (value != null) {
-            bootstrap.option(option, value);
-        }
     }
 
     /** Isolates the optional epoll classes: touching them fails when netty-transport-native-epoll is absent. */

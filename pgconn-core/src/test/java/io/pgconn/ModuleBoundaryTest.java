@@ -78,8 +78,10 @@ class ModuleBoundaryTest {
         JavaCompiler compiler = ToolProvider.getSystemJavaCompiler();
         DiagnosticCollector<JavaFileObject> diagnostics = new DiagnosticCollector<>();
         try (StandardJavaFileManager files = compiler.getStandardFileManager(diagnostics, Locale.ROOT, null)) {
+            // an empty class path: javac would otherwise inherit java.class.path, where the core's classes
+            // sit in the unnamed module and the error says "not visible" instead of "does not export"
             List<String> options = List.of("--release", "17", "-d", work.resolve("out").toString(),
-                    "--module-path", modulePath());
+                    "--module-path", modulePath(), "--class-path", Files.createDirectories(work.resolve("empty")).toString());
             Iterable<? extends JavaFileObject> units = files.getJavaFileObjects(work.resolve("src/module-info.java"), src.resolve("App.java"));
             compiler.getTask(null, files, diagnostics, options, null, units).call();
         }

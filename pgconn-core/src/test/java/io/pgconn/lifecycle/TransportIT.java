@@ -7,6 +7,7 @@ import io.pgconn.config.ConnConfig;
 import io.pgconn.config.EnvironmentSource;
 import io.pgconn.Transport;
 import io.pgconn.internal.session.SessionAccess;
+import io.pgconn.internal.transport.TransportChannels;
 import io.pgconn.testing.Backends;
 import io.pgconn.testing.Connect;
 import io.pgconn.testkit.PgClusterExtension;
@@ -37,7 +38,7 @@ class TransportIT {
         try (PgConnectionFactory factory = PgConnectionFactory.builder(ConnConfig.builder().build()).transport(transport).threads(1).build()) {
             PgConnection tcp = await(factory.connect(Connect.config(PG.primary(), "scram_u", LifecycleCluster.PASSWORD,
                     "extensionTypes='' sslmode=verify-full sslrootcert=" + PG.tls().caCertificate())));
-            assertThat(SessionAccess.channel(tcp)).isInstanceOf(transport.socketChannel());
+            assertThat(SessionAccess.channel(tcp)).isInstanceOf(TransportChannels.socketChannel(transport));
             assertThat(tcp.tlsProtocol()).isPresent();
             CompletableFuture<QueryResult> sleeping = tcp.simpleQuery("SELECT pg_sleep(30)");
             Backends.awaitActive(PG.primary(), tcp.processId());
@@ -48,7 +49,7 @@ class TransportIT {
             PgConnection unix = await(factory.connect(ConnConfig.parse("host=" + PG.primary().socketDirectory() + " port="
                     + PG.primary().port() + " dbname=postgres user=scram_u password=" + LifecycleCluster.PASSWORD + " extensionTypes=''",
                     EnvironmentSource.of(Map.of()))));
-            assertThat(SessionAccess.channel(unix)).isInstanceOf(transport.domainSocketChannel());
+            assertThat(SessionAccess.channel(unix)).isInstanceOf(TransportChannels.domainSocketChannel(transport));
             assertThat(value(unix, "SELECT coalesce(inet_client_addr()::text, 'unix')")).isEqualTo("unix");
 
             await(tcp.close());

@@ -78,6 +78,26 @@ class QueryIT {
     }
 
     @Test
+    void incompleteOrInvalidBindingsFailTheCallNotTheConnection() {
+        PgConnection c = QueryCluster.connect(PG, FACTORY, "");
+        try {
+            assertThat(failure(c.statement("SELECT $1, $2").bind(1, 2).collect()))
+                    .isInstanceOf(IllegalStateException.class).hasMessageContaining("parameter $1 is not bound");
+            assertThat(failure(c.statement("SELECT $1::int, $2::int").bind(0, 1).bind(1, 2).add().bind(0, 3).collect()))
+                    .isInstanceOf(IllegalStateException.class).hasMessageContaining("parameter set 2 binds 1 parameters");
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> c.statement("SELECT $1").bind(-1, 1))
+                    .isInstanceOf(IndexOutOfBoundsException.class).hasMessageContaining("0 binds $1");
+            PgServerException tooFew = (PgServerException) failure(c.query("SELECT $1::int + $2::int", 1));
+            assertThat(tooFew.sqlState()).contains("08P01");
+            // a trailing add() with nothing bound after it is ignored (R2DBC's rule): the statement runs once
+            assertThat(await(c.statement("SELECT $1::int").bind(0, 1).add().collect())).hasSize(1);
+            assertThat(await(c.query("SELECT 'usable'")).single(String.class)).isEqualTo("usable");
+        } finally {
+            await(c.close());
+        }
+    }
+
+    @Test
     void aThousandPipelinedStatementsAreAnsweredInOrderAndOneFailureFailsOnlyItself() {
         PgConnection c = QueryCluster.connect(PG, FACTORY, "");
         try {

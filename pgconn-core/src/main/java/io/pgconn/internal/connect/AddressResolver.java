@@ -1,6 +1,7 @@
 package io.pgconn.internal.connect;
 
 import io.netty.util.NetUtil;
+import io.pgconn.internal.transport.TransportChannels;
 import io.pgconn.PgConfigException;
 import io.pgconn.PgConnectException;
 import io.pgconn.config.HostSpec;
@@ -35,7 +36,7 @@ public final class AddressResolver {
 
     public CompletableFuture<List<SocketAddress>> resolve(HostSpec host, RandomGenerator shuffle) {
         if (host.isUnixSocket()) {
-            return CompletableFuture.completedFuture(List.of(transport.domainSocketAddress(host.socketPath())));
+            return CompletableFuture.completedFuture(List.of(TransportChannels.domainSocketAddress(transport, host.socketPath())));
         }
         if (host.hostaddr() != null && !host.hostaddr().isEmpty()) {
             byte[] ip = NetUtil.createByteArrayFromIpAddressString(host.hostaddr());

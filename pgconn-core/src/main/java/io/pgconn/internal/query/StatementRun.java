@@ -1,11 +1,13 @@
 package io.pgconn.internal.query;
 
+import io.pgconn.PgClosedException;
 import io.pgconn.PgServerException;
 import io.pgconn.PgStatementTimeoutException;
 import io.pgconn.query.Segment;
 
 import java.util.ArrayDeque;
 import java.util.concurrent.Flow;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -45,7 +47,13 @@ final class StatementRun implements Flow.Subscription {
     static void start(QuerySession session, Flow.Subscriber<? super Segment> subscriber, StatementPlan plan) {
         StatementRun run = new StatementRun(session, subscriber, plan);
         subscriber.onSubscribe(run);
-        session.eventLoop().execute(run::submitFirst);
+        try {
+            session.eventLoop().execute(run::submitFirst);
+        } catch (RejectedExecutionException e) { // the factory's event loops are shut down
+            run.signalled = true;
+            subscriber.onError(new PgClosedException(session.host(), "connection to " + session.host()
+                    + " closed: its event loop is shut down"));
+        }
     }
 
     private void submitFirst() {
@@ -186,10 +194,14 @@ final class StatementRun implements Flow.Subscription {
                 if (terminal && !signalled) {
                     signalled = true;
                     stopTimer();
-                    if (terminalError == null) {
-                        downstream.onComplete();
-                    } else {
-                        downstream.onError(terminalError);
+                    try {
+                        if (terminalError == null) {
+                            downstream.onComplete();
+                        } else {
+                            downstream.onError(terminalError);
+                        }
+                    } catch (RuntimeException ignored) {
+                        // Reactive Streams §2.13: a subscriber's failure must not break the connection
                     }
                 }
             }

@@ -66,7 +66,7 @@ final class DefaultPgConnection implements PgConnection {
         this.session = session;
         this.parameters = Collections.unmodifiableMap(parameters);
         this.canceller = canceller;
-        session.cancelAction(() -> canceller.apply(facts).exceptionally(error -> null));
+        session.cancelAction(this::cancelQuietly);
         channel.closeFuture().addListener(f -> {
             List<Runnable> hooks;
             synchronized (closeHooks) {

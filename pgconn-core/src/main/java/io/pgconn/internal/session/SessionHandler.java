@@ -63,6 +63,11 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
     private volatile NoticeListener noticeListener;
     private volatile Runnable cancelAction = () -> { };
 
+    /** A session with the built-in codecs and no statement cache (unnamed statements only). */
+    public SessionHandler(String host, Map<String, String> parameters) {
+        this(host, parameters, 0, new io.pgconn.internal.query.RegistryValueCodecs(io.pgconn.codec.CodecRegistry.defaults()));
+    }
+
     public SessionHandler(String host, Map<String, String> parameters, int statementCacheSize, ValueCodecs codecs) {
         this.host = host;
         this.parameters = parameters;

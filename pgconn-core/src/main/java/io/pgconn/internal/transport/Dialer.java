@@ -55,13 +55,13 @@ public final class Dialer {
                                            Duration connectTimeout, String hostLabel) {
         Bootstrap bootstrap = new Bootstrap()
                 .group(loop != null ? loop : group)
-                .channel(unixSocket ? transport.domainSocketChannel() : transport.socketChannel())
+                .channel(unixSocket ? TransportChannels.domainSocketChannel(transport) : TransportChannels.socketChannel(transport))
                 .handler(new ChannelInboundHandlerAdapter());
         if (!unixSocket) {
             bootstrap.option(ChannelOption.TCP_NODELAY, true);
             if (keepalive != null && keepalive.enabled()) {
                 bootstrap.option(ChannelOption.SO_KEEPALIVE, true);
-                transport.applyKeepaliveTuning(bootstrap, keepalive.idle(), keepalive.interval(), keepalive.count());
+                TransportChannels.applyKeepaliveTuning(transport, bootstrap, keepalive.idle(), keepalive.interval(), keepalive.count());
             }
         }
         if (!connectTimeout.isZero()) {
