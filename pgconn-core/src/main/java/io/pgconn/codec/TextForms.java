@@ -15,8 +15,9 @@ import java.util.Map;
  * PostgreSQL's text output of values that arrived in binary, so that a column read as {@code String}
  * gives what {@code psql} would show: {@code DateStyle} ISO, {@code IntervalStyle} postgres,
  * {@code bytea_output} hex, and {@code timestamptz} at UTC ({@code +00}: the binary form carries no
- * session time zone). Types without such a rendering here (float4/float8, vector) are not readable as
- * {@code String} in binary.
+ * session time zone), float4/float8 as the shortest decimal that reads back as the same value
+ * (PostgreSQL 12+), in exponent form outside 1e-4 to 1e15 (1e6 for float4). pgvector's vector is not
+ * readable as {@code String} in binary.
  */
 final class TextForms {
 
@@ -28,7 +29,7 @@ final class TextForms {
     /** Whether {@link #render} knows values of this (scalar) type. */
     static boolean supports(int oid) {
         return switch (oid) {
-            case Oids.BOOL, Oids.BYTEA, Oids.DATE, Oids.TIME, Oids.TIMETZ, Oids.TIMESTAMP, Oids.TIMESTAMPTZ, Oids.INTERVAL,
+            case Oids.FLOAT4, Oids.FLOAT8, Oids.BOOL, Oids.BYTEA, Oids.DATE, Oids.TIME, Oids.TIMETZ, Oids.TIMESTAMP, Oids.TIMESTAMPTZ, Oids.INTERVAL,
                  Oids.INET, Oids.CIDR, Oids.INT2, Oids.INT4, Oids.INT8, Oids.NUMERIC, Oids.OID, Oids.UUID, Oids.TEXT,
                  Oids.VARCHAR, Oids.BPCHAR, Oids.NAME, Oids.JSON, Oids.JSONB -> true;
             default -> false;
@@ -39,6 +40,8 @@ final class TextForms {
     static String render(int oid, Object value) {
         return switch (oid) {
             case Oids.BOOL -> (Boolean) value ? "t" : "f";
+            case Oids.FLOAT4 -> floating(((Float) value).doubleValue(), true);
+            case Oids.FLOAT8 -> floating((Double) value, false);
             case Oids.BYTEA -> "\\x" + HEX.formatHex((byte[]) value);
             case Oids.DATE -> date((LocalDate) value);
             case Oids.TIME -> time((LocalTime) value);
@@ -112,6 +115,56 @@ final class TextForms {
             sb.append(c);
         }
         sb.append('"');
+    }
+
+    // ------------------------------------------------------------------ float4/float8
+
+    /** float4out/float8out with extra_float_digits > 0 (PostgreSQL 12+): the shortest exact form. */
+    private static String floating(double v, boolean single) {
+        if (Double.isNaN(v)) {
+            return "NaN";
+        }
+        if (Double.isInfinite(v)) {
+            return v > 0 ? "Infinity" : "-Infinity";
+        }
+        if (v == 0) {
+            return Double.doubleToRawLongBits(v) < 0 ? "-0" : "0";
+        }
+        java.math.BigDecimal shortest = shortest(v, single);
+        String digits = shortest.unscaledValue().toString();
+        int exponent = digits.length() - 1 - shortest.scale(); // v = d.ddd × 10^exponent
+        String sign = v < 0 ? "-" : "";
+        if (exponent < -4 || exponent >= (single ? 6 : 15)) {
+            String mantissa = digits.length() == 1 ? digits : digits.charAt(0) + "." + digits.substring(1);
+            return sign + mantissa + "e" + (exponent < 0 ? "-" : "+") + (Math.abs(exponent) < 10 ? "0" : "") + Math.abs(exponent);
+        }
+        return sign + shortest.toPlainString();
+    }
+
+    /**
+     * The decimal with the fewest digits strictly inside {@code |v|}'s rounding interval (the halfway
+     * points to its neighbours excluded, as PostgreSQL's Ryu does: 1e23 prints as 9.999999999999999e+22),
+     * the closest one when several have that many digits; no trailing zeros.
+     */
+    private static java.math.BigDecimal shortest(double v, boolean single) {
+        double abs = Math.abs(v);
+        java.math.BigDecimal exact = new java.math.BigDecimal(abs);
+        double up = single ? Math.nextUp((float) abs) : Math.nextUp(abs);
+        double down = single ? Math.nextDown((float) abs) : Math.nextDown(abs);
+        java.math.BigDecimal two = java.math.BigDecimal.valueOf(2);
+        java.math.BigDecimal low = exact.add(new java.math.BigDecimal(down)).divide(two);
+        java.math.BigDecimal high = Double.isInfinite(up) ? exact.add(exact.subtract(low))
+                : exact.add(new java.math.BigDecimal(up)).divide(two);
+        for (int digits = 1; digits <= 17; digits++) {
+            for (java.math.RoundingMode mode : new java.math.RoundingMode[] {
+                    java.math.RoundingMode.HALF_EVEN, java.math.RoundingMode.CEILING, java.math.RoundingMode.FLOOR}) {
+                java.math.BigDecimal candidate = exact.round(new java.math.MathContext(digits, mode));
+                if (candidate.compareTo(low) > 0 && candidate.compareTo(high) < 0) {
+                    return candidate.stripTrailingZeros();
+                }
+            }
+        }
+        return exact.round(new java.math.MathContext(17, java.math.RoundingMode.HALF_EVEN)).stripTrailingZeros();
     }
 
     // ------------------------------------------------------------------ date/time

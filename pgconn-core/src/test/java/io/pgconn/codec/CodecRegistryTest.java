@@ -372,7 +372,13 @@ class CodecRegistryTest {
         h.put("k", "v\"");
         h.put("n", null);
         assertThat(asString(r, h)).isEqualTo("\"k\"=>\"v\\\"\", \"n\"=>NULL");
-        assertThatThrownBy(() -> r.decoder(Oids.FLOAT8, Format.BINARY, String.class)).isInstanceOf(PgConversionException.class);
+        assertThat(asString(r, 1e15)).isEqualTo("1e+15");
+        assertThat(asString(r, 1e14)).isEqualTo("100000000000000");
+        assertThat(asString(r, 1e-5)).isEqualTo("1e-05");
+        assertThat(asString(r, 0.0001)).isEqualTo("0.0001");
+        assertThat(asString(r, 1e6f)).isEqualTo("1e+06");
+        assertThat(asString(r, 0.1f)).isEqualTo("0.1");
+        assertThat(asString(r, -0.0)).isEqualTo("-0");
     }
 
     private static String asString(CodecRegistry r, Object value) {
