@@ -24,9 +24,9 @@ final class Implementation {
     }
 
     static PgConnectionFactory newFactory(ConnConfig config, EventLoopGroup group, Transport transport, int threads,
-                                          PgTracer tracer, Clock clock) {
+                                          PgTracer tracer, Clock clock, io.pgconn.codec.CodecRegistry codecs) {
         try {
-            return (PgConnectionFactory) NEW_FACTORY.invokeExact(config, group, transport, threads, tracer, clock);
+            return (PgConnectionFactory) NEW_FACTORY.invokeExact(config, group, transport, threads, tracer, clock, codecs);
         } catch (RuntimeException | Error e) {
             throw e;
         } catch (Throwable e) {
@@ -38,7 +38,7 @@ final class Implementation {
         try {
             return MethodHandles.lookup().findStatic(Class.forName(FACTORY), "create", MethodType.methodType(
                     PgConnectionFactory.class, ConnConfig.class, EventLoopGroup.class, Transport.class, int.class,
-                    PgTracer.class, Clock.class));
+                    PgTracer.class, Clock.class, io.pgconn.codec.CodecRegistry.class));
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }

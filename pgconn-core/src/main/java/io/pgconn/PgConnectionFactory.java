@@ -1,6 +1,7 @@
 package io.pgconn;
 
 import io.netty.channel.EventLoopGroup;
+import io.pgconn.codec.CodecRegistry;
 import io.pgconn.config.ConnConfig;
 import io.pgconn.trace.PgTracer;
 
@@ -69,6 +70,7 @@ public interface PgConnectionFactory extends AutoCloseable {
         private int threads = Math.max(1, Runtime.getRuntime().availableProcessors());
         private PgTracer tracer = PgTracer.noop();
         private Clock clock = Clock.systemUTC();
+        private CodecRegistry codecs = CodecRegistry.defaults();
 
         private Builder(ConnConfig config) {
             this.config = Objects.requireNonNull(config, "config");
@@ -109,8 +111,18 @@ public interface PgConnectionFactory extends AutoCloseable {
             return this;
         }
 
+        /**
+         * The codecs of every connection (default {@link CodecRegistry#defaults()}): build one with
+         * {@code CodecRegistry.builder().register(myCodec).build()} to add your own types; each
+         * connection binds it to the extension type OIDs it discovered.
+         */
+        public Builder codecs(CodecRegistry registry) {
+            this.codecs = Objects.requireNonNull(registry, "registry");
+            return this;
+        }
+
         public PgConnectionFactory build() {
-            return Implementation.newFactory(config, group, transport, threads, tracer, clock);
+            return Implementation.newFactory(config, group, transport, threads, tracer, clock, codecs);
         }
     }
 }

@@ -6,6 +6,7 @@ import io.pgconn.PgClosedException;
 import io.pgconn.PgConnection;
 import io.pgconn.PgConnectionFactory;
 import io.pgconn.Transport;
+import io.pgconn.codec.CodecRegistry;
 import io.pgconn.config.ConnConfig;
 import io.pgconn.config.HostSpec;
 import io.pgconn.internal.connect.ConnectResources;
@@ -48,14 +49,14 @@ public final class DefaultPgConnectionFactory implements PgConnectionFactory {
     private volatile CompletableFuture<Void> closeFuture;
 
     private DefaultPgConnectionFactory(ConnConfig config, EventLoopGroup userGroup, Transport chosen, int threads, PgTracer tracer,
-                                       Clock clock) {
+                                       Clock clock, CodecRegistry codecs) {
         this.config = Objects.requireNonNull(config, "config");
         this.ownsGroup = userGroup == null;
         Transport transport = userGroup != null ? Transport.of(userGroup)
                 : chosen != null ? chosen : Transport.best();
         this.group = ownsGroup ? transport.newEventLoopGroup(threads) : userGroup;
         this.tracer = tracer;
-        this.resources = new ConnectResources(group, transport, tracer);
+        this.resources = new ConnectResources(group, transport, tracer, codecs);
         this.connector = new MultiHostConnector(resources, new HostStatusRegistry(clock), new TypeOidCache(clock),
                 new SecureRandom());
     }
@@ -65,8 +66,8 @@ public final class DefaultPgConnectionFactory implements PgConnectionFactory {
      * signature {@code io.pgconn.Implementation} looks up.
      */
     public static PgConnectionFactory create(ConnConfig config, EventLoopGroup userGroup, Transport transport, int threads,
-                                             PgTracer tracer, Clock clock) {
-        return new DefaultPgConnectionFactory(config, userGroup, transport, threads, tracer, clock);
+                                             PgTracer tracer, Clock clock, CodecRegistry codecs) {
+        return new DefaultPgConnectionFactory(config, userGroup, transport, threads, tracer, clock, codecs);
     }
 
     @Override

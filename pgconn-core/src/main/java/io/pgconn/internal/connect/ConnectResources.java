@@ -32,13 +32,25 @@ public final class ConnectResources {
     private final ExecutorService dnsExecutor;
     private final AddressResolver resolver;
 
+    private final io.pgconn.codec.CodecRegistry codecs;
+
     public ConnectResources(EventLoopGroup group, Transport transport, PgTracer tracer) {
+        this(group, transport, tracer, io.pgconn.codec.CodecRegistry.defaults());
+    }
+
+    public ConnectResources(EventLoopGroup group, Transport transport, PgTracer tracer, io.pgconn.codec.CodecRegistry codecs) {
+        this.codecs = codecs;
         this.group = group;
         this.dialer = new Dialer(group, transport);
         this.tracer = tracer;
         this.dnsExecutor = new ThreadPoolExecutor(0, 4, 30, TimeUnit.SECONDS, new SynchronousQueue<>(),
                 new io.netty.util.concurrent.DefaultThreadFactory("pgconn-dns", true), new ThreadPoolExecutor.CallerRunsPolicy());
         this.resolver = new AddressResolver(dnsExecutor, transport);
+    }
+
+    /** The codecs every connection starts with (unbound: a connection binds its extension type OIDs). */
+    public io.pgconn.codec.CodecRegistry codecs() {
+        return codecs;
     }
 
     public EventLoopGroup group() {
