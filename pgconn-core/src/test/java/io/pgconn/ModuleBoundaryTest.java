@@ -1,5 +1,6 @@
 package io.pgconn;
 
+import io.pgconn.testing.ClassFileReferences;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -78,8 +79,7 @@ class ModuleBoundaryTest {
         JavaCompiler compiler = ToolProvider.getSystemJavaCompiler();
         DiagnosticCollector<JavaFileObject> diagnostics = new DiagnosticCollector<>();
         try (StandardJavaFileManager files = compiler.getStandardFileManager(diagnostics, Locale.ROOT, null)) {
-            // an empty class path: javac would otherwise inherit java.class.path, where the core's classes
-            // sit in the unnamed module and the error says "not visible" instead of "does not export"
+            // an empty class path: javac would otherwise take this JVM's, where the test classes live too
             List<String> options = List.of("--release", "17", "-d", work.resolve("out").toString(),
                     "--module-path", modulePath(), "--class-path", Files.createDirectories(work.resolve("empty")).toString());
             Iterable<? extends JavaFileObject> units = files.getJavaFileObjects(work.resolve("src/module-info.java"), src.resolve("App.java"));
@@ -91,7 +91,7 @@ class ModuleBoundaryTest {
     /** The built core classes and the modules they require (Netty, SASLprep), taken from the test classpath. */
     private static String modulePath() {
         List<String> entries = new ArrayList<>();
-        entries.add(PackageImportsTest.mainClasses().toString());
+        entries.add(ClassFileReferences.locationOf(PgConnection.class).toString());
         Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
                 .filter(entry -> {
                     String name = Path.of(entry).getFileName().toString();

@@ -1,13 +1,9 @@
 package io.pgconn;
 
+import io.pgconn.testing.ClassFileReferences;
 import org.junit.jupiter.api.Test;
 
-import java.io.DataInputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.lang.module.ModuleDescriptor;
-import java.net.URISyntaxException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -19,22 +15,16 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The package graph of the compiled main classes (issue 16): the exported packages import no
- * internal one, and no packages form a cycle. Reads every class name a class file mentions (class
- * constants, descriptors, signatures: all live in its constant pool's UTF-8 entries), so what the
- * compiler inlined away (constants) is the only thing it cannot see.
+ * The package graph of the compiled main classes (issue 16, read by {@link ClassFileReferences}):
+ * the exported packages import no internal one, and no cycle passes through an internal package.
  */
 class PackageImportsTest {
 
     private static final String API = "(exported API)";
-    private static final Pattern CLASS_NAME = Pattern.compile("(io/pgconn(?:/[a-z_][a-z0-9_]*)*)/[A-Z][A-Za-z0-9_$]*");
 
     @Test
     void exportedPackagesImportNoInternalPackage() throws IOException {
@@ -129,72 +119,17 @@ class PackageImportsTest {
         }
     }
 
-    /** package → the other io.pgconn packages its classes mention. */
     static Map<String, Set<String>> packageGraph() throws IOException {
-        Path classes = mainClasses();
-        Map<String, Set<String>> graph = new TreeMap<>();
-        try (Stream<Path> files = Files.walk(classes)) {
-            for (Path file : files.filter(f -> f.toString().endsWith(".class") && !f.endsWith("module-info.class")).toList()) {
-                String from = classes.relativize(file.getParent()).toString().replace(file.getFileSystem().getSeparator(), ".");
-                Set<String> targets = graph.computeIfAbsent(from, k -> new TreeSet<>());
-                for (String utf8 : utf8Constants(file)) {
-                    Matcher m = CLASS_NAME.matcher(utf8);
-                    while (m.find()) {
-                        String to = m.group(1).replace('/', '.');
-                        if (!to.equals(from)) {
-                            targets.add(to);
-                        }
-                    }
-                }
-            }
-        }
-        return graph;
+        return ClassFileReferences.packageGraph(mainClasses());
     }
 
     static Set<String> exportedPackages() throws IOException {
-        try (InputStream in = Files.newInputStream(mainClasses().resolve("module-info.class"))) {
-            Set<String> exported = new TreeSet<>();
-            ModuleDescriptor.read(in).exports().forEach(e -> {
-                assertThat(e.isQualified()).as("qualified export of " + e.source()).isFalse();
-                exported.add(e.source());
-            });
-            return exported;
-        }
+        Map<String, Boolean> exports = ClassFileReferences.coreExports();
+        assertThat(exports).as("qualified exports").doesNotContainValue(true);
+        return new TreeSet<>(exports.keySet());
     }
 
     static Path mainClasses() {
-        try {
-            Path location = Path.of(PgConnection.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-            assertThat(location).isDirectory(); // target/classes: the unit tests run before packaging
-            return location;
-        } catch (URISyntaxException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    /** The UTF-8 entries of a class file's constant pool (JVMS §4.4). */
-    private static List<String> utf8Constants(Path classFile) throws IOException {
-        try (DataInputStream in = new DataInputStream(Files.newInputStream(classFile))) {
-            in.readInt(); // magic
-            in.readUnsignedShort();
-            in.readUnsignedShort();
-            int count = in.readUnsignedShort();
-            List<String> strings = new ArrayList<>();
-            for (int i = 1; i < count; i++) {
-                int tag = in.readUnsignedByte();
-                switch (tag) {
-                    case 1 -> strings.add(in.readUTF());
-                    case 7, 8, 16, 19, 20 -> in.skipBytes(2);
-                    case 15 -> in.skipBytes(3);
-                    case 3, 4, 9, 10, 11, 12, 17, 18 -> in.skipBytes(4);
-                    case 5, 6 -> {
-                        in.skipBytes(8);
-                        i++; // a long or double takes two entries
-                    }
-                    default -> throw new IOException(classFile + ": unknown constant pool tag " + tag);
-                }
-            }
-            return strings;
-        }
+        return ClassFileReferences.coreClasses();
     }
 }
