@@ -1,5 +1,6 @@
 package io.pgconn;
 
+import io.pgconn.codec.CodecRegistry;
 import io.netty.channel.EventLoopGroup;
 import io.pgconn.config.ConnConfig;
 import io.pgconn.trace.PgTracer;
@@ -24,7 +25,7 @@ final class Implementation {
     }
 
     static PgConnectionFactory newFactory(ConnConfig config, EventLoopGroup group, Transport transport, int threads,
-                                          PgTracer tracer, Clock clock, io.pgconn.codec.CodecRegistry codecs) {
+                                          PgTracer tracer, Clock clock, CodecRegistry codecs) {
         try {
             return (PgConnectionFactory) NEW_FACTORY.invokeExact(config, group, transport, threads, tracer, clock, codecs);
         } catch (RuntimeException | Error e) {
@@ -38,7 +39,7 @@ final class Implementation {
         try {
             return MethodHandles.lookup().findStatic(Class.forName(FACTORY), "create", MethodType.methodType(
                     PgConnectionFactory.class, ConnConfig.class, EventLoopGroup.class, Transport.class, int.class,
-                    PgTracer.class, Clock.class, io.pgconn.codec.CodecRegistry.class));
+                    PgTracer.class, Clock.class, CodecRegistry.class));
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }

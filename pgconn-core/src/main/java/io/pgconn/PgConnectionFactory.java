@@ -1,7 +1,7 @@
 package io.pgconn;
 
-import io.netty.channel.EventLoopGroup;
 import io.pgconn.codec.CodecRegistry;
+import io.netty.channel.EventLoopGroup;
 import io.pgconn.config.ConnConfig;
 import io.pgconn.trace.PgTracer;
 
@@ -112,12 +112,13 @@ public interface PgConnectionFactory extends AutoCloseable {
         }
 
         /**
-         * The codecs of every connection (default {@link CodecRegistry#defaults()}): build one with
-         * {@code CodecRegistry.builder().register(myCodec).build()} to add your own types; each
-         * connection binds it to the extension type OIDs it discovered.
+         * The codecs of this factory's connections (default: {@link CodecRegistry#defaults()}), e.g.
+         * {@code CodecRegistry.builder().register(new MyCodec()).build()}. Each connection binds the
+         * registry's named types to the OIDs it discovers; list their names in the
+         * {@code extensionTypes} setting so that they are looked up at connect.
          */
-        public Builder codecs(CodecRegistry registry) {
-            this.codecs = Objects.requireNonNull(registry, "registry");
+        public Builder codecs(CodecRegistry codecs) {
+            this.codecs = Objects.requireNonNull(codecs, "codecs");
             return this;
         }
 

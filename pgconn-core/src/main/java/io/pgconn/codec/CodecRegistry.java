@@ -55,6 +55,8 @@ public final class CodecRegistry {
     private final Map<String, Integer> boundOids;
     private final List<Codec<?>> named;
     private final ConcurrentHashMap<Class<?>, Encoder> encoderCache = new ConcurrentHashMap<>();
+    /** Array encoders by element class (a List parameter's class says nothing about its elements). */
+    private final ConcurrentHashMap<Class<?>, Encoder> arrayEncoderCache = new ConcurrentHashMap<>();
 
     private CodecRegistry(Codec<?>[][] direct, Map<Integer, Codec<?>[]> high, Map<Class<?>, Codec<?>[]> byClass,
                           Map<Integer, ArrayCodec> arraysByElementOid, Map<String, Integer> boundOids,
@@ -279,6 +281,18 @@ public final class CodecRegistry {
     }
 
     private Encoder arrayEncoder(Class<?> elementClass, Class<?> containerClass) {
+        Encoder cached = arrayEncoderCache.get(elementClass);
+        if (cached != null) {
+            return cached;
+        }
+        Encoder found = newArrayEncoder(elementClass, containerClass);
+        if (found != null) {
+            arrayEncoderCache.putIfAbsent(elementClass, found);
+        }
+        return found;
+    }
+
+    private Encoder newArrayEncoder(Class<?> elementClass, Class<?> containerClass) {
         Encoder element = resolveCached(elementClass);
         if (element == null) {
             return null;

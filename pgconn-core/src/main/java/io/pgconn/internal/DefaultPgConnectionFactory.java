@@ -1,12 +1,12 @@
 package io.pgconn.internal;
 
+import io.pgconn.codec.CodecRegistry;
 import io.netty.channel.EventLoopGroup;
 import io.pgconn.HostStatus;
 import io.pgconn.PgClosedException;
 import io.pgconn.PgConnection;
 import io.pgconn.PgConnectionFactory;
 import io.pgconn.Transport;
-import io.pgconn.codec.CodecRegistry;
 import io.pgconn.config.ConnConfig;
 import io.pgconn.config.HostSpec;
 import io.pgconn.internal.connect.ConnectResources;

@@ -1,5 +1,6 @@
 package io.pgconn.internal.connect;
 
+import io.pgconn.codec.CodecRegistry;
 import io.netty.channel.EventLoopGroup;
 import io.netty.handler.ssl.SslContext;
 import io.pgconn.internal.auth.SaltedPasswordCache;
@@ -32,15 +33,11 @@ public final class ConnectResources {
     private final ExecutorService dnsExecutor;
     private final AddressResolver resolver;
 
-    private final io.pgconn.codec.CodecRegistry codecs;
+    private final CodecRegistry codecs;
 
-    public ConnectResources(EventLoopGroup group, Transport transport, PgTracer tracer) {
-        this(group, transport, tracer, io.pgconn.codec.CodecRegistry.defaults());
-    }
-
-    public ConnectResources(EventLoopGroup group, Transport transport, PgTracer tracer, io.pgconn.codec.CodecRegistry codecs) {
-        this.codecs = codecs;
+    public ConnectResources(EventLoopGroup group, Transport transport, PgTracer tracer, CodecRegistry codecs) {
         this.group = group;
+        this.codecs = codecs;
         this.dialer = new Dialer(group, transport);
         this.tracer = tracer;
         this.dnsExecutor = new ThreadPoolExecutor(0, 4, 30, TimeUnit.SECONDS, new SynchronousQueue<>(),
@@ -48,8 +45,8 @@ public final class ConnectResources {
         this.resolver = new AddressResolver(dnsExecutor, transport);
     }
 
-    /** The codecs every connection starts with (unbound: a connection binds its extension type OIDs). */
-    public io.pgconn.codec.CodecRegistry codecs() {
+    /** The factory's codecs, unbound: each connection binds them to its extension type OIDs. */
+    public CodecRegistry codecs() {
         return codecs;
     }
 
