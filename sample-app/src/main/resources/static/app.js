@@ -1,5 +1,6 @@
 // The pgconn sample page: plain JavaScript, no build step. Polls /actuator/health (component pgConn)
-// every second and draws the hosts; offers the embedded cluster's demo failover when there is one.
+// every second and draws the hosts, and the pg.conn.* meters of /actuator/metrics every two; offers
+// the embedded cluster's demo failover when there is one.
 "use strict";
 
 const $ = (id) => document.getElementById(id);
@@ -93,6 +94,42 @@ async function pollHealth() {
   }
 }
 
+// One row per pg.conn.* meter: its measurements (COUNT, TOTAL_TIME, VALUE, ...) and the tags it can be cut by.
+async function pollMeters() {
+  try {
+    const names = (await (await fetch("actuator/metrics", { cache: "no-store" })).json()).names
+      .filter((n) => n.startsWith("pg.conn.")).sort();
+    const meters = await Promise.all(names.map(async (name) =>
+      (await fetch("actuator/metrics/" + encodeURIComponent(name), { cache: "no-store" })).json()));
+    const rows = meters.map((m) => {
+      const row = document.createElement("tr");
+      row.className = "meter";
+      const measurements = m.measurements.map((x) => x.statistic.toLowerCase() + " " + formatMeasurement(x, m.baseUnit))
+        .join(", ");
+      const tags = m.availableTags.map((t) => t.tag + ": " + t.values.join(" | ")).join("; ");
+      for (const value of [m.name, measurements, tags]) {
+        row.appendChild(setCell(document.createElement("td"), value, ""));
+      }
+      return row;
+    });
+    $("meters-body").replaceChildren(...rows);
+  } catch (e) {
+    $("meters-body").replaceChildren();
+    const row = document.createElement("tr");
+    row.appendChild(setCell(document.createElement("td"), "cannot read /actuator/metrics: " + e, "error-text"));
+    $("meters-body").appendChild(row);
+  } finally {
+    setTimeout(pollMeters, 2000);
+  }
+}
+
+function formatMeasurement(measurement, baseUnit) {
+  const value = Number.isInteger(measurement.value) ? measurement.value : measurement.value.toFixed(3);
+  // counts (COUNT, ACTIVE_TASKS) have no unit; times and values are in the meter's base unit
+  const counted = measurement.statistic === "COUNT" || measurement.statistic === "ACTIVE_TASKS";
+  return counted || !baseUnit ? String(value) : value + " " + baseUnit;
+}
+
 function showFailoverDone(failover) {
   $("failover-button").disabled = true;
   $("failover-note").hidden = false;
@@ -170,4 +207,5 @@ $("server-button").addEventListener("click", askServer);
 $("notify-form").addEventListener("submit", sendNotify);
 loadDemo();
 pollHealth();
+pollMeters();
 pollNotifications();

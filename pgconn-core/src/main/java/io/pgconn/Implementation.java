@@ -9,6 +9,8 @@ import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.time.Clock;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.TrustManagerFactory;
 
 /**
  * The one link from the API to its implementation, looked up by name once. The implementation
@@ -25,9 +27,10 @@ final class Implementation {
     }
 
     static PgConnectionFactory newFactory(ConnConfig config, EventLoopGroup group, Transport transport, int threads,
-                                          PgTracer tracer, Clock clock, CodecRegistry codecs) {
+                                          PgTracer tracer, Clock clock, TrustManagerFactory trust, KeyManagerFactory keys,
+                                          CodecRegistry codecs) {
         try {
-            return (PgConnectionFactory) NEW_FACTORY.invokeExact(config, group, transport, threads, tracer, clock, codecs);
+            return (PgConnectionFactory) NEW_FACTORY.invokeExact(config, group, transport, threads, tracer, clock, trust, keys, codecs);
         } catch (RuntimeException | Error e) {
             throw e;
         } catch (Throwable e) {
@@ -39,7 +42,7 @@ final class Implementation {
         try {
             return MethodHandles.lookup().findStatic(Class.forName(FACTORY), "create", MethodType.methodType(
                     PgConnectionFactory.class, ConnConfig.class, EventLoopGroup.class, Transport.class, int.class,
-                    PgTracer.class, Clock.class, CodecRegistry.class));
+                    PgTracer.class, Clock.class, TrustManagerFactory.class, KeyManagerFactory.class, CodecRegistry.class));
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }

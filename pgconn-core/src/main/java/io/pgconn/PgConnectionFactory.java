@@ -3,6 +3,7 @@ package io.pgconn;
 import io.pgconn.codec.CodecRegistry;
 import io.netty.channel.EventLoopGroup;
 import io.pgconn.config.ConnConfig;
+import io.pgconn.config.HostSpec;
 import io.pgconn.trace.PgTracer;
 
 import java.time.Clock;
@@ -10,6 +11,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.TrustManagerFactory;
 
 /**
  * Opens connections for one configuration and owns what they share: the Netty event loops (or
@@ -41,6 +44,27 @@ public interface PgConnectionFactory extends AutoCloseable {
     List<HostStatus> hostStatuses();
 
     /**
+     * Tells this factory's host memory what a watcher outside it (e.g. a health monitor's probe)
+     * just saw: {@code host} answered in {@code role}. The next {@code connect()} orders hosts by it
+     * as if one of its own attempts had found it so.
+     */
+    void reportHostUp(HostSpec host, ServerRole role);
+
+    /**
+     * Tells this factory's host memory that {@code host} just failed a watcher's probe: the next
+     * {@code connect()} tries it last, for {@code hostRecheckInterval}. {@code reason} must hold no secret.
+     */
+    void reportHostDown(HostSpec host, String reason);
+
+    /**
+     * A builder for another factory with {@code config} and this factory's in-memory TLS material
+     * ({@link Builder#trustManagerFactory}, {@link Builder#keyManagerFactory}), but its own event
+     * loops, tracer and host memory: for a helper (such as a health monitor) that must reach the
+     * same servers without showing up in this factory's traces or connection count.
+     */
+    Builder builderWithSameTls(ConnConfig config);
+
+    /**
      * Forgets the extension type OIDs this factory learned (it keeps them for
      * {@code hostRecheckInterval}, like the rest of its host memory): call it after
      * {@code CREATE} or {@code DROP EXTENSION} so that the next connect asks the server again.
@@ -70,6 +94,8 @@ public interface PgConnectionFactory extends AutoCloseable {
         private int threads = Math.max(1, Runtime.getRuntime().availableProcessors());
         private PgTracer tracer = PgTracer.noop();
         private Clock clock = Clock.systemUTC();
+        private TrustManagerFactory trustManagerFactory;
+        private KeyManagerFactory keyManagerFactory;
         private CodecRegistry codecs = CodecRegistry.defaults();
 
         private Builder(ConnConfig config) {
@@ -112,6 +138,26 @@ public interface PgConnectionFactory extends AutoCloseable {
         }
 
         /**
+         * Trusted roots held in memory (e.g. a Spring Boot SSL bundle's), used instead of {@code sslrootcert}:
+         * {@code sslmode} still decides whether the chain is verified ({@code require} then verifies it,
+         * as with a root certificate file) and {@code verify-full} still checks the host name.
+         * {@code null} (the default): {@code sslrootcert} decides.
+         */
+        public Builder trustManagerFactory(TrustManagerFactory trustManagerFactory) {
+            this.trustManagerFactory = trustManagerFactory;
+            return this;
+        }
+
+        /**
+         * Client certificate and key held in memory, used instead of {@code sslcert} / {@code sslkey}.
+         * {@code null} (the default): the files decide.
+         */
+        public Builder keyManagerFactory(KeyManagerFactory keyManagerFactory) {
+            this.keyManagerFactory = keyManagerFactory;
+            return this;
+        }
+
+        /**
          * The codecs of this factory's connections (default: {@link CodecRegistry#defaults()}), e.g.
          * {@code CodecRegistry.builder().register(new MyCodec()).build()}. Each connection binds the
          * registry's named types to the OIDs it discovers; list their names in the
@@ -123,7 +169,8 @@ public interface PgConnectionFactory extends AutoCloseable {
         }
 
         public PgConnectionFactory build() {
-            return Implementation.newFactory(config, group, transport, threads, tracer, clock, codecs);
+            return Implementation.newFactory(config, group, transport, threads, tracer, clock, trustManagerFactory,
+                    keyManagerFactory, codecs);
         }
     }
 }

@@ -169,6 +169,12 @@ public final class CodecRegistry {
             }
         }
         String typeName = typeName(oid);
+        if (format == Format.BINARY && (wanted == String.class || wanted == CharSequence.class)) {
+            Codec<?> textForm = textForm(oid, codecs);
+            if (textForm != null) {
+                return new Decoder(textForm, oid, format, wanted, typeName);
+            }
+        }
         if (codecs.length == 0 || format == Format.TEXT) {
             if (format == Format.TEXT && TextFallbackCodec.INSTANCE.decodes(format, wanted)) {
                 return new Decoder(TextFallbackCodec.INSTANCE, oid, format, wanted, typeName);
@@ -180,6 +186,26 @@ public final class CodecRegistry {
         throw new PgConversionException("no codec reads " + typeName + " (" + format.name().toLowerCase()
                 + " format) as " + wanted.getName()
                 + (codecs.length == 0 && format == Format.BINARY ? "; request text format for this type" : ""));
+    }
+
+    /**
+     * A binary built-in type asked for as String: its value rendered as the server's text output (see
+     * TextForms), when there is a rendering for it; user codecs' types are not rendered.
+     */
+    private Codec<?> textForm(int oid, Codec<?>[] codecs) {
+        for (Codec<?> codec : codecs) {
+            if (!codec.decodes(Format.BINARY, Object.class)) {
+                continue;
+            }
+            if (codec instanceof ArrayCodec array) {
+                return TextForms.supports(array.elementOid()) ? new TextFormCodec(codec, oid, array.elementOid()) : null;
+            }
+            if (codec instanceof HstoreCodec) {
+                return new TextFormCodec(codec, oid, 0);
+            }
+            return codec instanceof BaseCodec<?> && TextForms.supports(codec.type().oid()) ? new TextFormCodec(codec, codec.type().oid(), 0) : null;
+        }
+        return null;
     }
 
     /** Reads one non-null value: {@code decoder(oid, format, target).decode(value)}. */

@@ -6,6 +6,7 @@ import io.pgconn.HostStatus;
 import io.pgconn.PgClosedException;
 import io.pgconn.PgConnection;
 import io.pgconn.PgConnectionFactory;
+import io.pgconn.ServerRole;
 import io.pgconn.Transport;
 import io.pgconn.config.ConnConfig;
 import io.pgconn.config.HostSpec;
@@ -13,6 +14,7 @@ import io.pgconn.internal.connect.ConnectResources;
 import io.pgconn.internal.failover.HostStatusRegistry;
 import io.pgconn.internal.failover.MultiHostConnector;
 import io.pgconn.internal.failover.TypeOidCache;
+import io.pgconn.internal.tls.SslContextFactory;
 import io.pgconn.internal.session.ConnectionControl;
 import io.pgconn.trace.PgTracer;
 import io.pgconn.trace.SafeTracer;
@@ -27,6 +29,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.TrustManagerFactory;
 
 /**
  * The {@link PgConnectionFactory} behind {@link PgConnectionFactory.Builder#build()} (reached
@@ -44,19 +48,25 @@ public final class DefaultPgConnectionFactory implements PgConnectionFactory {
     private final ConnectResources resources;
     private final MultiHostConnector connector;
     private final PgTracer tracer;
+    private final TrustManagerFactory trustManagerFactory;
+    private final KeyManagerFactory keyManagerFactory;
+    private final CodecRegistry codecs;
     private final Set<ConnectionControl> open = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile CompletableFuture<Void> closeFuture;
 
     private DefaultPgConnectionFactory(ConnConfig config, EventLoopGroup userGroup, Transport chosen, int threads, PgTracer tracer,
-                                       Clock clock, CodecRegistry codecs) {
+                                       Clock clock, TrustManagerFactory trust, KeyManagerFactory keys, CodecRegistry codecs) {
         this.config = Objects.requireNonNull(config, "config");
         this.ownsGroup = userGroup == null;
         Transport transport = userGroup != null ? Transport.of(userGroup)
                 : chosen != null ? chosen : Transport.best();
         this.group = ownsGroup ? transport.newEventLoopGroup(threads) : userGroup;
         this.tracer = tracer;
-        this.resources = new ConnectResources(group, transport, tracer, codecs);
+        this.trustManagerFactory = trust;
+        this.keyManagerFactory = keys;
+        this.codecs = codecs;
+        this.resources = new ConnectResources(group, transport, tracer, new SslContextFactory(trust, keys), codecs);
         this.connector = new MultiHostConnector(resources, new HostStatusRegistry(clock), new TypeOidCache(clock),
                 new SecureRandom());
     }
@@ -66,8 +76,24 @@ public final class DefaultPgConnectionFactory implements PgConnectionFactory {
      * signature {@code io.pgconn.Implementation} looks up.
      */
     public static PgConnectionFactory create(ConnConfig config, EventLoopGroup userGroup, Transport transport, int threads,
-                                             PgTracer tracer, Clock clock, CodecRegistry codecs) {
-        return new DefaultPgConnectionFactory(config, userGroup, transport, threads, tracer, clock, codecs);
+                                             PgTracer tracer, Clock clock, TrustManagerFactory trust, KeyManagerFactory keys,
+                                             CodecRegistry codecs) {
+        return new DefaultPgConnectionFactory(config, userGroup, transport, threads, tracer, clock, trust, keys, codecs);
+    }
+
+    @Override
+    public void reportHostUp(HostSpec host, ServerRole role) {
+        connector.registry().recordUp(host.label(), Objects.requireNonNull(role, "role"));
+    }
+
+    @Override
+    public void reportHostDown(HostSpec host, String reason) {
+        connector.registry().recordDown(host.label(), Objects.requireNonNull(reason, "reason"));
+    }
+
+    @Override
+    public PgConnectionFactory.Builder builderWithSameTls(ConnConfig connConfig) {
+        return PgConnectionFactory.builder(connConfig).trustManagerFactory(trustManagerFactory).keyManagerFactory(keyManagerFactory);
     }
 
     @Override

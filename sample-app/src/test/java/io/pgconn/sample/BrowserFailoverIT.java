@@ -122,6 +122,12 @@ class BrowserFailoverIT {
         wait.until(ExpectedConditions.attributeToBe(By.cssSelector("#hosts-body tr.active"), "data-host", standby));
         By oldPrimaryStatus = By.cssSelector("#hosts-body tr[data-host='" + primary + "'] .host-status");
         wait.until(ExpectedConditions.textToBe(oldPrimaryStatus, "down"));
+        // the short reason on the page; the socket error's detail is in the log
+        wait.until(ExpectedConditions.textToBe(By.cssSelector("#hosts-body tr[data-host='" + primary + "'] .host-error"),
+                "connection refused (" + primary + ")"));
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("meters-body"), "pg.conn.failovers"));
+        assertThat(browser.findElement(By.id("meters-body")).getText())
+                .contains("pg.conn.connections.active").contains("pg.conn.connect");
         wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("failover-note")));
         assertThat(browser.findElement(By.id("failover-note")).getText())
                 .contains("One demo failover per run")

@@ -73,7 +73,19 @@ class EmbeddedFailoverIT {
                 .jsonPath("$.components.pgConn.details.activeHost").isEqualTo(standby)
                 .jsonPath("$.components.pgConn.details.role").isEqualTo("primary")
                 .jsonPath("$.components.pgConn.details.failovers").isEqualTo(1)
-                .jsonPath("$.components.pgConn.details.lastFailoverAt").isNotEmpty());
+                .jsonPath("$.components.pgConn.details.lastFailoverAt").isNotEmpty()
+                // a few words and the host, not Netty's socket text (that is in the log)
+                .jsonPath("$.components.pgConn.details.hosts['" + primary + "'].lastError")
+                .isEqualTo("connection refused (" + primary + ")"));
+        http.get().uri("/actuator/metrics").exchange()
+                .expectStatus().isOk()
+                .expectBody()
+                .jsonPath("$.names").value(java.util.List.class, names -> assertThat(names)
+                        .contains("pg.conn.connections.active", "pg.conn.failovers", "pg.conn.connect"));
+        http.get().uri("/actuator/metrics/pg.conn.failovers?tag=name:pgConnectionFactory").exchange()
+                .expectStatus().isOk()
+                .expectBody()
+                .jsonPath("$.measurements[0].value").isEqualTo(1.0);
         http.get().uri("/api/server").exchange()
                 .expectStatus().isOk()
                 .expectBody()

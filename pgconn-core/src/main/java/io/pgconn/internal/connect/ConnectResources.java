@@ -28,16 +28,22 @@ public final class ConnectResources {
     private final Dialer dialer;
     private final SaltedPasswordCache saltedPasswords = new SaltedPasswordCache(64);
     private final Map<TlsSettings, SslContext> sslContexts = new ConcurrentHashMap<>();
-    private final SslContextFactory sslContextFactory = new SslContextFactory();
+    private final SslContextFactory sslContextFactory;
     private final PgTracer tracer;
     private final ExecutorService dnsExecutor;
     private final AddressResolver resolver;
 
     private final CodecRegistry codecs;
 
-    public ConnectResources(EventLoopGroup group, Transport transport, PgTracer tracer, CodecRegistry codecs) {
+    public ConnectResources(EventLoopGroup group, Transport transport, PgTracer tracer) {
+        this(group, transport, tracer, new SslContextFactory(), CodecRegistry.defaults());
+    }
+
+    public ConnectResources(EventLoopGroup group, Transport transport, PgTracer tracer, SslContextFactory sslContextFactory,
+                            CodecRegistry codecs) {
         this.group = group;
         this.codecs = codecs;
+        this.sslContextFactory = sslContextFactory;
         this.dialer = new Dialer(group, transport);
         this.tracer = tracer;
         this.dnsExecutor = new ThreadPoolExecutor(0, 4, 30, TimeUnit.SECONDS, new SynchronousQueue<>(),

@@ -13,6 +13,7 @@ import io.pgconn.PgConfigException;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
+import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.TrustManagerFactory;
 
@@ -37,6 +38,26 @@ public final class SslContextFactory {
             ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT,
             ALPN_POSTGRESQL);
 
+    /** Trust material given in memory instead of {@code sslrootcert}, or {@code null}. */
+    private final TrustManagerFactory trust;
+
+    /** Client key and certificate given in memory instead of {@code sslcert}/{@code sslkey}, or {@code null}. */
+    private final KeyManagerFactory keys;
+
+    /** Trust and client key from the settings' files. */
+    public SslContextFactory() {
+        this(null, null);
+    }
+
+    /**
+     * Trust and client key material given in memory (e.g. a Spring Boot SSL bundle), used instead of
+     * {@code sslrootcert} and {@code sslcert}/{@code sslkey}; either may be {@code null} to keep the files'.
+     */
+    public SslContextFactory(TrustManagerFactory trust, KeyManagerFactory keys) {
+        this.trust = trust;
+        this.keys = keys;
+    }
+
     /**
      * Builds a client context.
      *
@@ -57,8 +78,15 @@ public final class SslContextFactory {
                 .protocols(settings.enabledProtocols())
                 // libpq 17 offers ALPN on every TLS connection; only direct negotiation insists on it
                 .applicationProtocolConfig(ALPN);
-        configureTrust(builder, settings, hostLabel);
-        if (settings.cert() != null || settings.key() != null) {
+        if (trust != null) {
+            // in-memory roots count as a configured sslrootcert: require then verifies the chain, as in libpq
+            builder.trustManager(settings.mode().verifiesChain(true) ? trust : InsecureTrustManagerFactory.INSTANCE);
+        } else {
+            configureTrust(builder, settings, hostLabel);
+        }
+        if (keys != null) {
+            builder.keyManager(keys);
+        } else if (settings.cert() != null || settings.key() != null) {
             ClientCredentials credentials = ClientCredentials.load(settings, hostLabel);
             builder.keyManager(credentials.key(), credentials.chain());
         }

@@ -187,6 +187,16 @@ class SslContextFactoryTest {
     }
 
     @Test
+    void inMemoryTrustStandsInForRootCert() throws Exception {
+        javax.net.ssl.TrustManagerFactory trust = javax.net.ssl.TrustManagerFactory.getInstance(
+                javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+        trust.init((java.security.KeyStore) null);
+        SslContextFactory inMemory = new SslContextFactory(trust, null);
+        assertThatCode(() -> inMemory.create(TlsSettingsTest.settings(SslMode.VERIFY_CA, null, null, null, null), "h:1"))
+                .doesNotThrowAnyException();
+    }
+
+    @Test
     void systemTrustStoreBuilds() {
         assertThatCode(() -> factory.create(TlsSettingsTest.settings(SslMode.VERIFY_FULL, null, "system", null, null), "h:1"))
                 .doesNotThrowAnyException();

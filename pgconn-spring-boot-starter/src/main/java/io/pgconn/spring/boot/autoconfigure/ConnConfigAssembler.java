@@ -2,11 +2,12 @@ package io.pgconn.spring.boot.autoconfigure;
 
 import io.pgconn.PgConfigException;
 import io.pgconn.config.ConnConfig;
+import io.pgconn.config.EnvironmentSource;
 import io.pgconn.config.HostSpec;
 import io.pgconn.spring.boot.autoconfigure.PgConnConnectionDetails.Tls;
 import org.jspecify.annotations.Nullable;
+import org.springframework.core.env.PropertyResolver;
 
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -19,8 +20,21 @@ import java.util.function.Consumer;
  */
 final class ConnConfigAssembler {
 
-    /** libpq keywords as core's messages name them, and the property that sets each. */
+    /** Core's setting names ({@link PgConfigException#keyword()}) and the property that sets each. */
     private static final Map<String, String> PROPERTY_BY_KEYWORD = Map.ofEntries(
+            Map.entry("host", "pg.conn.hosts"),
+            Map.entry("hostaddr", "pg.conn.hosts"),
+            Map.entry("port", "pg.conn.hosts"),
+            Map.entry("dbname", "pg.conn.database"),
+            Map.entry("user", "pg.conn.username"),
+            Map.entry("target_session_attrs", "pg.conn.target-session-attrs"),
+            Map.entry("load_balance_hosts", "pg.conn.load-balance-hosts"),
+            Map.entry("connect_timeout", "pg.conn.host-connect-timeout"),
+            Map.entry("sslsni", "pg.conn.ssl.sni"),
+            Map.entry("sslpassword", "pg.conn.ssl.key-password"),
+            Map.entry("keepalives", "pg.conn.keepalive.enabled"),
+            Map.entry("keepalives_idle", "pg.conn.keepalive.idle"),
+            Map.entry("keepalives_interval", "pg.conn.keepalive.interval"),
             Map.entry("sslmode", "pg.conn.ssl.mode"),
             Map.entry("sslnegotiation", "pg.conn.ssl.negotiation"),
             Map.entry("sslrootcert", "pg.conn.ssl.root-cert"),
@@ -37,9 +51,20 @@ final class ConnConfigAssembler {
     private ConnConfigAssembler() {
     }
 
+    /**
+     * Stands in for {@code PGHOST} while the config is resolved: libpq falls back to
+     * {@code localhost}, so only a host no setting can name tells "no host given" apart.
+     */
+    static final String NO_HOST = "pgconn-no-host.invalid";
+
     static ConnConfig assemble(PgConnProperties properties, PgConnConnectionDetails details,
-            List<ConnConfigCustomizer> customizers) {
-        ConnConfig.Builder builder = ConnConfig.builder();
+            List<ConnConfigCustomizer> customizers, PropertyResolver environment) {
+        ConnConfig.Builder builder = ConnConfig.builder().environment(hostVariables(environment));
+        String bundle = properties.getSsl().getBundle();
+        if (bundle != null) {
+            // a bundle is trust material: verify with it unless the URL or ssl.mode say otherwise
+            builder.sslMode(io.pgconn.config.SslMode.VERIFY_FULL);
+        }
         applyUrl(builder, properties);
         applyIdentity(builder, properties);
         applyBehaviour(builder, properties);
@@ -49,15 +74,63 @@ final class ConnConfigAssembler {
             applyDetails(builder, details);
         }
         customizers.forEach(c -> c.customize(builder));
-        return build(builder, properties);
+        ConnConfig config = build(builder, properties);
+        if (bundle != null) {
+            checkNoFiles(bundle, config);
+        }
+        if (config.hosts().stream().allMatch(ConnConfigAssembler::isNoHost)) {
+            throw new NoPgConnHostException();
+        }
+        return config;
     }
 
     /** URL plus the discrete properties that say where and as whom: what the properties adapter exposes. */
-    static ConnConfig identity(PgConnProperties properties) {
-        ConnConfig.Builder builder = ConnConfig.builder();
+    static ConnConfig identity(PgConnProperties properties, PropertyResolver environment) {
+        ConnConfig.Builder builder = ConnConfig.builder().environment(hostVariables(environment));
+        if (properties.getSsl().getBundle() != null) {
+            builder.sslMode(io.pgconn.config.SslMode.VERIFY_FULL);
+        }
         applyUrl(builder, properties);
         applyIdentity(builder, properties);
         return build(builder, properties);
+    }
+
+    /** A bundle and files would be two answers to "what do I trust, which key do I present": refuse both. */
+    private static void checkNoFiles(String bundle, ConnConfig config) {
+        List<String> files = new java.util.ArrayList<>();
+        if (config.sslRootCert() != null) {
+            files.add("pg.conn.ssl.root-cert (sslrootcert)");
+        }
+        if (config.sslCert() != null) {
+            files.add("pg.conn.ssl.cert (sslcert)");
+        }
+        if (config.sslKey() != null) {
+            files.add("pg.conn.ssl.key (sslkey)");
+        }
+        if (!files.isEmpty()) {
+            throw new InvalidPgConnPropertyException(SslBundleTls.PROPERTY, bundle, "cannot be combined with "
+                    + String.join(", ", files) + ": take the trust and the client key either from the SSL bundle"
+                    + " or from files, not both", null);
+        }
+    }
+
+    static boolean isNoHost(HostSpec host) {
+        return NO_HOST.equals(host.host());
+    }
+
+    /**
+     * {@code PGHOST} and {@code PGPORT} only, from Spring's environment: where the server is may come
+     * from the platform (as for psql); every other {@code PG*} variable is left to {@code pg.conn.*}.
+     */
+    private static EnvironmentSource hostVariables(PropertyResolver environment) {
+        return name -> switch (name) {
+            case "PGHOST" -> {
+                String host = environment.getProperty("PGHOST");
+                yield host == null || host.isBlank() ? NO_HOST : host;
+            }
+            case "PGPORT" -> environment.getProperty("PGPORT");
+            default -> null;
+        };
     }
 
     private static void applyUrl(ConnConfig.Builder builder, PgConnProperties properties) {
@@ -66,6 +139,9 @@ final class ConnConfigAssembler {
             return;
         }
         try {
+            // on its own first: a bad host or port list in the URL would go unnoticed when
+            // pg.conn.hosts replaces it, yet it is still a mistake in the configuration
+            ConnConfig.builder().connectionString(url).build();
             builder.connectionString(url);
         } catch (PgConfigException e) {
             // the URL itself may hold a password: name the property, never echo the value
@@ -82,9 +158,10 @@ final class ConnConfigAssembler {
         set(p.getPassword(), builder::password);
         PgConnProperties.Ssl ssl = p.getSsl();
         set(ssl.getMode(), builder::sslMode);
-        set(ssl.getRootCert(), builder::sslRootCert);
-        set(ssl.getCert(), value -> builder.sslCert(path("pg.conn.ssl.cert", value)));
-        set(ssl.getKey(), value -> builder.sslKey(path("pg.conn.ssl.key", value)));
+        // a Path so IDEs complete files; "system" (the JVM's trust store) binds as a one-segment path
+        set(ssl.getRootCert(), value -> builder.sslRootCert(value.toString()));
+        set(ssl.getCert(), builder::sslCert);
+        set(ssl.getKey(), builder::sslKey);
         set(ssl.getKeyPassword(), builder::sslPassword);
     }
 
@@ -143,34 +220,11 @@ final class ConnConfigAssembler {
         }
     }
 
-    private static Path path(String property, String value) {
-        try {
-            return Path.of(value);
-        } catch (RuntimeException e) {
-            throw new InvalidPgConnPropertyException(property, value, "expected a file path", e);
-        }
-    }
-
     private static ConnConfig build(ConnConfig.Builder builder, PgConnProperties properties) {
         try {
             return builder.build();
         } catch (PgConfigException e) {
-            String property = failsOnItsOwn(properties.getUrl(), e.getMessage()) ? "pg.conn.url"
-                    : propertyNamedIn(e.getMessage());
-            throw invalid(property, e, properties);
-        }
-    }
-
-    /** Whether {@code url} alone is invalid for the same reason: then the URL is the value to fix. */
-    private static boolean failsOnItsOwn(@Nullable String url, @Nullable String message) {
-        if (url == null || url.isBlank()) {
-            return false;
-        }
-        try {
-            ConnConfig.builder().connectionString(url).build();
-            return false;
-        } catch (PgConfigException e) {
-            return java.util.Objects.equals(e.getMessage(), message);
+            throw invalid(propertyFor(e), e, properties);
         }
     }
 
@@ -181,6 +235,20 @@ final class ConnConfigAssembler {
      */
     private static InvalidPgConnPropertyException invalid(String property, PgConfigException e, PgConnProperties p) {
         String message = String.valueOf(e.getMessage());
+        List<String> secrets = secrets(p, null);
+        String hidden = ConnectionStringSecrets.hide(message, secrets);
+        boolean clean = hidden.equals(message) && e.getCause() == null;
+        // core leaves out values of secret settings; the URL's value is never shown (it may hold a password)
+        String value = "pg.conn.url".equals(property) ? null : e.value().orElse(null);
+        InvalidPgConnPropertyException invalid = new InvalidPgConnPropertyException(property, value, hidden, clean ? e : null);
+        if (!clean) {
+            invalid.setStackTrace(e.getStackTrace());
+        }
+        return invalid;
+    }
+
+    /** Every password the properties (and {@code config}, when given: a details bean's) hold, to hide from messages. */
+    static List<String> secrets(PgConnProperties p, @Nullable ConnConfig config) {
         List<String> secrets = new java.util.ArrayList<>(ConnectionStringSecrets.passwordsIn(p.getUrl()));
         if (p.getPassword() != null) {
             secrets.add(p.getPassword());
@@ -188,30 +256,21 @@ final class ConnConfigAssembler {
         if (p.getSsl().getKeyPassword() != null) {
             secrets.add(p.getSsl().getKeyPassword());
         }
-        String hidden = ConnectionStringSecrets.hide(message, secrets);
-        boolean clean = hidden.equals(message) && e.getCause() == null;
-        InvalidPgConnPropertyException invalid = new InvalidPgConnPropertyException(property, null, hidden, clean ? e : null);
-        if (!clean) {
-            invalid.setStackTrace(e.getStackTrace());
+        if (config != null && config.password() != null) {
+            secrets.add(config.password());
         }
-        return invalid;
+        if (config != null && config.sslPassword() != null) {
+            secrets.add(config.sslPassword());
+        }
+        return secrets;
     }
 
-    /** The property behind the first libpq keyword core's message names; {@code pg.conn} when none matches. */
-    static String propertyNamedIn(@Nullable String message) {
-        if (message == null) {
-            return "pg.conn";
-        }
-        int best = Integer.MAX_VALUE;
-        String property = "pg.conn";
-        for (Map.Entry<String, String> entry : PROPERTY_BY_KEYWORD.entrySet()) {
-            int at = message.indexOf(entry.getKey());
-            if (at >= 0 && at < best) {
-                best = at;
-                property = entry.getValue();
-            }
-        }
-        return property;
+    /**
+     * The property that sets the setting core names ({@link PgConfigException#keyword()}); {@code pg.conn.url}
+     * for settings only a connection string sets, {@code pg.conn} when the error is not about one setting.
+     */
+    static String propertyFor(PgConfigException e) {
+        return e.keyword().map(keyword -> PROPERTY_BY_KEYWORD.getOrDefault(keyword, "pg.conn.url")).orElse("pg.conn");
     }
 
     private static <T> void set(@Nullable T value, Consumer<T> setter) {

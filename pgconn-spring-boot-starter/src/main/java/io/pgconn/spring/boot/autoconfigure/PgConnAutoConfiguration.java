@@ -9,8 +9,10 @@ import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.ssl.SslBundles;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
 
 /**
  * Auto-configuration for a pgconn {@link PgConnectionFactory}:
@@ -20,21 +22,30 @@ import org.springframework.context.annotation.Configuration;
  * With actuator present, {@link PgConnSanitizingFunction} keeps the passwords out of the
  * {@code env} and {@code configprops} endpoints.
  */
-@AutoConfiguration
+@AutoConfiguration(afterName = "org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration")
 @ConditionalOnClass(PgConnectionFactory.class)
 @EnableConfigurationProperties(PgConnProperties.class)
 public final class PgConnAutoConfiguration {
 
+    /** Bean name of the auto-configured factory: the {@code name} tag of its meters. */
+    public static final String FACTORY_BEAN_NAME = "pgConnectionFactory";
+
     @Bean
     @ConditionalOnMissingBean(PgConnConnectionDetails.class)
-    PropertiesPgConnConnectionDetails pgConnConnectionDetails(PgConnProperties properties) {
-        return new PropertiesPgConnConnectionDetails(properties);
+    PropertiesPgConnConnectionDetails pgConnConnectionDetails(PgConnProperties properties, Environment environment) {
+        return new PropertiesPgConnConnectionDetails(properties, environment);
     }
 
     @Bean
     @ConditionalOnMissingBean
     FailoverTracker pgConnFailoverTracker() {
         return new FailoverTracker();
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    FailoverTrackers pgConnFailoverTrackers() {
+        return new FailoverTrackers();
     }
 
     @Configuration(proxyBeanMethods = false)
@@ -53,12 +64,29 @@ public final class PgConnAutoConfiguration {
     static class PgConnectionFactoryConfiguration {
 
         // closed by PgConnectionFactoryShutdown with pg.conn.shutdown-timeout, not by the inferred close()
-        @Bean(destroyMethod = "")
+        @Bean(name = FACTORY_BEAN_NAME, destroyMethod = "")
         PgConnectionFactory pgConnectionFactory(PgConnProperties properties, PgConnConnectionDetails connectionDetails,
-                ObjectProvider<ConnConfigCustomizer> customizers, ObjectProvider<PgTracer> tracers) {
+                ObjectProvider<ConnConfigCustomizer> customizers, ObjectProvider<PgTracer> tracers, Environment environment,
+                FailoverTrackers pgConnFailoverTrackers, ObjectProvider<FailoverTracker> pgConnFailoverTracker,
+                ObjectProvider<SslBundles> sslBundles) {
             ConnConfig config = ConnConfigAssembler.assemble(properties, connectionDetails,
-                    customizers.orderedStream().toList());
-            return PgConnectionFactory.builder(config).tracer(CompositePgTracer.of(tracers.orderedStream().toList())).build();
+                    customizers.orderedStream().toList(), environment);
+            PgConnectionFactory.Builder builder = PgConnectionFactory.builder(config)
+                    .tracer(CompositePgTracer.of(tracers.orderedStream().toList()));
+            String bundle = properties.getSsl().getBundle();
+            if (bundle != null) {
+                SslBundleTls.apply(bundle, sslBundles.getIfAvailable(), builder);
+            }
+            PgConnectionFactory factory = builder.build();
+            // the FailoverTracker bean is one of the tracers: it sees this factory's every connect
+            pgConnFailoverTracker.ifAvailable(tracker -> pgConnFailoverTrackers.register(factory, tracker));
+            return factory;
+        }
+
+        @Bean
+        PgConnStartupCheck pgConnStartupCheck(PgConnectionFactory pgConnectionFactory, PgConnProperties properties) {
+            return new PgConnStartupCheck(pgConnectionFactory, properties.getStartupCheck(),
+                    ConnConfigAssembler.secrets(properties, pgConnectionFactory.config()));
         }
 
         @Bean

@@ -28,6 +28,12 @@ class PgConnFailureAnalyzer implements FailureAnalyzer, Ordered {
             if (t instanceof InvalidPgConnPropertyException invalid) {
                 return analyze(invalid);
             }
+            if (t instanceof NoPgConnHostException noHost) {
+                return analyze(noHost);
+            }
+            if (t instanceof PgConnStartupCheckException check) {
+                return analyze(check);
+            }
             if (t instanceof BindException bind) {
                 FailureAnalysis analysis = analyze(bind);
                 if (analysis != null) {
@@ -46,6 +52,24 @@ class PgConnFailureAnalyzer implements FailureAnalyzer, Ordered {
                 + e.getProperty() + "\n" + (e.getValue() != null ? "    Value: \"" + e.getValue() + "\"\n" : "")
                 + "    Reason: " + e.getExpected();
         String action = "Update '" + e.getProperty() + "' in your application's configuration: " + e.getExpected();
+        return new FailureAnalysis(description, action, e);
+    }
+
+    private FailureAnalysis analyze(NoPgConnHostException e) {
+        String description = "No PostgreSQL host is configured for pgconn: none of 'pg.conn.url', 'pg.conn.hosts',"
+                + " a PgConnConnectionDetails bean (such as one from @ServiceConnection) or the PGHOST environment"
+                + " variable names a server.";
+        String action = "Set 'pg.conn.hosts' (e.g. 'db1.internal:5432,db2.internal:5432') or 'pg.conn.url'"
+                + " (e.g. 'postgresql://db1.internal:5432/app') in your application's configuration, or define a"
+                + " PgConnConnectionDetails bean.";
+        return new FailureAnalysis(description, action, e);
+    }
+
+    private FailureAnalysis analyze(PgConnStartupCheckException e) {
+        String description = "pgconn could not connect at start-up (pg.conn.startup-check=fail):\n\n    Hosts: "
+                + e.getHosts() + "\n    Reason: " + e.getReason().replace("\n", "\n        ");
+        String action = "Check that the server is running and reachable and that 'pg.conn.username' and"
+                + " 'pg.conn.password' are right, or set 'pg.conn.startup-check' to 'warn' to start without the database.";
         return new FailureAnalysis(description, action, e);
     }
 

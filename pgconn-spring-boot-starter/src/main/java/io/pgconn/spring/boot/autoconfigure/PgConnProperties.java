@@ -8,6 +8,7 @@ import io.pgconn.config.SslNegotiation;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -107,9 +108,18 @@ public class PgConnProperties {
      */
     private Duration shutdownTimeout = Duration.ofSeconds(10);
 
+    /**
+     * What to do at start-up to find out whether the database answers: none; warn (one connect in
+     * the background, a warning naming the host and the reason when it fails); or fail (start-up
+     * fails when no acceptable host answers within 'connect-timeout').
+     */
+    private StartupCheck startupCheck = StartupCheck.WARN;
+
     private final Ssl ssl = new Ssl();
 
     private final Keepalive keepalive = new Keepalive();
+
+    private final Health health = new Health();
 
     public @Nullable String getUrl() {
         return this.url;
@@ -239,12 +249,46 @@ public class PgConnProperties {
         this.shutdownTimeout = shutdownTimeout;
     }
 
+    public StartupCheck getStartupCheck() {
+        return this.startupCheck;
+    }
+
+    public void setStartupCheck(StartupCheck startupCheck) {
+        this.startupCheck = startupCheck;
+    }
+
     public Ssl getSsl() {
         return this.ssl;
     }
 
     public Keepalive getKeepalive() {
         return this.keepalive;
+    }
+
+    public Health getHealth() {
+        return this.health;
+    }
+
+    /** Live host view behind the health contributor. */
+    public static class Health {
+
+        /**
+         * Time between two probes of each configured host by the health monitor (one idle
+         * connection per host, one round trip per probe). A crashed or frozen host shows down
+         * within this plus 'host-connect-timeout'.
+         */
+        private Duration hostCheckInterval = Duration.ofSeconds(1);
+
+        public Duration getHostCheckInterval() {
+            return this.hostCheckInterval;
+        }
+
+        public void setHostCheckInterval(Duration hostCheckInterval) {
+            if (hostCheckInterval.isNegative() || hostCheckInterval.isZero()) {
+                throw new IllegalArgumentException("pg.conn.health.host-check-interval must be positive, was " + hostCheckInterval);
+            }
+            this.hostCheckInterval = hostCheckInterval;
+        }
     }
 
     /** TLS settings. */
@@ -262,19 +306,26 @@ public class PgConnProperties {
         private @Nullable SslNegotiation negotiation;
 
         /**
+         * Name of a Spring Boot SSL bundle (spring.ssl.bundle.*) whose trust store and, if it has
+         * one, key store are used instead of 'root-cert', 'cert' and 'key'. With a bundle, 'mode'
+         * defaults to verify-full.
+         */
+        private @Nullable String bundle;
+
+        /**
          * PEM file of trusted root certificates, or 'system' for the JVM's trust store.
          */
-        private @Nullable String rootCert;
+        private @Nullable Path rootCert;
 
         /**
          * PEM file of the client certificate.
          */
-        private @Nullable String cert;
+        private @Nullable Path cert;
 
         /**
          * PEM file of the client private key.
          */
-        private @Nullable String key;
+        private @Nullable Path key;
 
         /**
          * Password of an encrypted client private key.
@@ -302,27 +353,35 @@ public class PgConnProperties {
             this.negotiation = negotiation;
         }
 
-        public @Nullable String getRootCert() {
+        public @Nullable String getBundle() {
+            return this.bundle;
+        }
+
+        public void setBundle(@Nullable String bundle) {
+            this.bundle = bundle;
+        }
+
+        public @Nullable Path getRootCert() {
             return this.rootCert;
         }
 
-        public void setRootCert(@Nullable String rootCert) {
+        public void setRootCert(@Nullable Path rootCert) {
             this.rootCert = rootCert;
         }
 
-        public @Nullable String getCert() {
+        public @Nullable Path getCert() {
             return this.cert;
         }
 
-        public void setCert(@Nullable String cert) {
+        public void setCert(@Nullable Path cert) {
             this.cert = cert;
         }
 
-        public @Nullable String getKey() {
+        public @Nullable Path getKey() {
             return this.key;
         }
 
-        public void setKey(@Nullable String key) {
+        public void setKey(@Nullable Path key) {
             this.key = key;
         }
 

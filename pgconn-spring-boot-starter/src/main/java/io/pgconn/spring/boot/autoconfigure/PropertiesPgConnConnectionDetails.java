@@ -3,6 +3,7 @@ package io.pgconn.spring.boot.autoconfigure;
 import io.pgconn.config.ConnConfig;
 import io.pgconn.config.HostSpec;
 import org.jspecify.annotations.Nullable;
+import org.springframework.core.env.PropertyResolver;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -15,13 +16,15 @@ final class PropertiesPgConnConnectionDetails implements PgConnConnectionDetails
 
     private final ConnConfig resolved;
 
-    PropertiesPgConnConnectionDetails(PgConnProperties properties) {
-        this.resolved = ConnConfigAssembler.identity(properties);
+    PropertiesPgConnConnectionDetails(PgConnProperties properties, PropertyResolver environment) {
+        this.resolved = ConnConfigAssembler.identity(properties, environment);
     }
 
+    /** The configured hosts; empty when nothing names one (the factory then fails start-up). */
     @Override
     public List<HostSpec> getHosts() {
-        return this.resolved.hosts();
+        List<HostSpec> hosts = this.resolved.hosts();
+        return hosts.stream().allMatch(ConnConfigAssembler::isNoHost) ? List.of() : hosts;
     }
 
     @Override

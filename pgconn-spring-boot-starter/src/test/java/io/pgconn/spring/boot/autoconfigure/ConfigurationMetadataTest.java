@@ -10,6 +10,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+
+import io.pgconn.config.ConnConfig;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -41,6 +44,56 @@ class ConfigurationMetadataTest {
     void enumsHintedInLibpqSpelling(String property, String value) throws IOException {
         List<String> values = metadata().read("$.hints[?(@.name == '" + property + "')].values[*].value");
         assertThat(values).contains(value);
+    }
+
+    /** Properties whose default is not one value: derived (database = user), the OS's, or none. */
+    private static final Set<String> NO_SINGLE_DEFAULT = Set.of("pg.conn.url", "pg.conn.hosts", "pg.conn.database",
+            "pg.conn.username", "pg.conn.password", "pg.conn.application-name", "pg.conn.require-auth",
+            "pg.conn.ssl.root-cert", "pg.conn.ssl.cert", "pg.conn.ssl.key", "pg.conn.ssl.key-password",
+            "pg.conn.ssl.bundle", "pg.conn.keepalive.idle", "pg.conn.keepalive.interval", "pg.conn.keepalive.count",
+            "pg.conn.startup-parameters");
+
+    @Test
+    void everyPropertyWithADefaultDocumentsIt() throws IOException {
+        List<Map<String, Object>> properties = metadata().read("$.properties[?(@.name =~ /(pg\\.conn|management\\.health\\.pgconn)\\..*/)]");
+        assertThat(properties).filteredOn(p -> !NO_SINGLE_DEFAULT.contains((String) p.get("name")))
+                .allSatisfy(p -> assertThat(p).as((String) p.get("name")).containsKey("defaultValue"));
+    }
+
+    /** The documented defaults are core's: resolved from a config that sets nothing. */
+    @Test
+    void documentedDefaultsAreCoresDefaults() throws IOException {
+        ConnConfig defaults = ConnConfig.builder().build();
+        DocumentContext metadata = metadata();
+        Map<String, Object> expected = new java.util.LinkedHashMap<>();
+        expected.put("pg.conn.target-session-attrs", defaults.targetSessionAttrs().libpqName());
+        expected.put("pg.conn.load-balance-hosts", defaults.loadBalanceHosts().libpqName());
+        expected.put("pg.conn.channel-binding", defaults.channelBinding().libpqName());
+        expected.put("pg.conn.connect-timeout", defaults.connectTimeout().toSeconds() + "s");
+        expected.put("pg.conn.host-connect-timeout", defaults.hostConnectTimeout().toSeconds() + "s");
+        expected.put("pg.conn.host-recheck-interval", defaults.hostRecheckInterval().toSeconds() + "s");
+        expected.put("pg.conn.extension-types", defaults.extensionTypes());
+        expected.put("pg.conn.ssl.mode", defaults.sslMode().libpqName());
+        expected.put("pg.conn.ssl.negotiation", defaults.sslNegotiation().libpqName());
+        expected.put("pg.conn.ssl.sni", defaults.sslSni());
+        expected.put("pg.conn.keepalive.enabled", defaults.keepalives());
+        expected.forEach((name, value) -> {
+            List<Object> documented = metadata.read("$.properties[?(@.name == '" + name + "')].defaultValue");
+            assertThat(documented).as(name).containsExactly(value);
+        });
+    }
+
+    @ParameterizedTest
+    @CsvSource({ "pg.conn.ssl.root-cert", "pg.conn.ssl.cert", "pg.conn.ssl.key" })
+    void filePropertiesAreTypedAsPaths(String property) throws IOException {
+        List<String> types = metadata().read("$.properties[?(@.name == '" + property + "')].type");
+        assertThat(types).containsExactly("java.nio.file.Path");
+    }
+
+    @Test
+    void startupCheckDefaultsToWarn() throws IOException {
+        List<Object> defaults = metadata().read("$.properties[?(@.name == 'pg.conn.startup-check')].defaultValue");
+        assertThat(defaults).containsExactly("warn");
     }
 
     @Test

@@ -22,7 +22,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 class PgConnAutoConfigurationTest {
 
     private final ApplicationContextRunner runner = new ApplicationContextRunner()
-            .withConfiguration(AutoConfigurations.of(PgConnAutoConfiguration.class));
+            .withConfiguration(AutoConfigurations.of(PgConnAutoConfiguration.class))
+            // a host (PGHOST, which url and hosts override) and no start-up connect: these tests are about beans
+            .withPropertyValues("PGHOST=db.test.invalid", "pg.conn.startup-check=none");
 
     private static ConnConfig config(org.springframework.context.ApplicationContext context) {
         return context.getBean(PgConnectionFactory.class).config();
@@ -63,6 +65,12 @@ class PgConnAutoConfigurationTest {
                     assertThat(config.applicationName()).isEqualTo("orders-service");
                     assertThat(config.startupParameters()).containsEntry("search_path", "orders");
                 });
+    }
+
+    @Test
+    void rootCertSystemSelectsTheJvmTrustStore() {
+        this.runner.withPropertyValues("pg.conn.hosts=db1:5432", "pg.conn.ssl.mode=verify-full", "pg.conn.ssl.root-cert=system")
+                .run(context -> assertThat(config(context).sslRootCert()).isEqualTo("system"));
     }
 
     @Test

@@ -7,6 +7,8 @@ import io.pgconn.testkit.PgServer;
 import io.pgconn.testkit.StopMode;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import io.pgconn.PgConnectionFactory;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -27,15 +29,17 @@ import static org.assertj.core.api.Assertions.fail;
 
 /**
  * The starter in a real application over real HTTP, against a testkit primary and standby with
- * {@code target-session-attrs: read-write}: health shows the primary; when it dies health goes
- * DOWN with each host's reason; once the standby is promoted, health shows it as the active host
- * and counts one failover; the {@code pg.conn.*} meters are in {@code /actuator/metrics}.
+ * {@code target-session-attrs: read-write}: health shows the primary and, before any failover, the
+ * standby as a live standby; when the primary dies health goes DOWN with each host's reason; once
+ * the standby is promoted, health shows it as the active host and counts one failover, with no
+ * application traffic; the {@code pg.conn.*} meters are in {@code /actuator/metrics}.
  */
 @SpringBootTest(classes = TestApplication.class, webEnvironment = WebEnvironment.RANDOM_PORT, properties = {
         "management.endpoints.web.exposure.include=health,metrics",
         "management.endpoint.health.show-details=always",
         "pg.conn.ssl.mode=disable", "pg.conn.target-session-attrs=read-write",
-        "pg.conn.database=postgres", "pg.conn.host-connect-timeout=2s", "pg.conn.extension-types=" })
+        "pg.conn.database=postgres", "pg.conn.host-connect-timeout=2s", "pg.conn.extension-types=",
+        "pg.conn.startup-check=none" })
 class PgConnFailoverHealthIT {
 
     @RegisterExtension
@@ -45,6 +49,9 @@ class PgConnFailoverHealthIT {
 
     @LocalServerPort
     private int port;
+
+    @Autowired
+    private PgConnectionFactory factory;
 
     @DynamicPropertySource
     static void pgConn(DynamicPropertyRegistry registry) {
@@ -68,12 +75,18 @@ class PgConnFailoverHealthIT {
         assertThat(up.read("$.components.pgConn.details.failovers", Integer.class)).isZero();
         assertThat(up.read("$.components.pgConn.details.hosts['" + StarterCluster.label(primary) + "'].status", String.class))
                 .isEqualTo("up");
+        assertThat(up.read("$.components.pgConn.details.hosts['" + StarterCluster.label(standby) + "'].status", String.class))
+                .as("the standby is watched before any failover").isEqualTo("up");
+        assertThat(up.read("$.components.pgConn.details.hosts['" + StarterCluster.label(standby) + "'].role", String.class))
+                .isEqualTo("standby");
         System.out.println("health before failover: " + up.jsonString());
         for (int i = 0; i < 5; i++) {
             assertThat(health().read("$.components.pgConn.status", String.class)).isEqualTo("UP");
         }
-        assertThat(primary.queryValue("SELECT count(*) FROM pg_stat_activity WHERE usename = '" + StarterCluster.USER + "'"))
-                .as("checks reuse one monitor connection").isEqualTo("1");
+        for (PgServer server : List.of(primary, standby)) {
+            assertThat(server.queryValue("SELECT count(*) FROM pg_stat_activity WHERE usename = '" + StarterCluster.USER + "'"))
+                    .as("one monitor connection per host, reused by every probe").isEqualTo("1");
+        }
 
         primary.stop(StopMode.IMMEDIATE);
         DocumentContext down = pollHealth(h -> "DOWN".equals(h.read("$.components.pgConn.status", String.class)));
@@ -85,11 +98,15 @@ class PgConnFailoverHealthIT {
                 .isEqualTo("standby");
         assertThat(down.jsonString()).doesNotContain(StarterCluster.PASSWORD);
         System.out.println("health while no primary: " + down.jsonString());
+        assertThat(this.factory.hostStatuses().get(0).state()).as("the factory's host memory learned it from the monitor")
+                .isEqualTo(io.pgconn.HostStatus.State.DOWN);
+        assertThat(this.factory.connect()).as("application traffic in the window: no read-write host")
+                .failsWithin(Duration.ofSeconds(10));
 
         standby.promote();
         long promoted = System.nanoTime();
         DocumentContext after = pollHealth(h -> StarterCluster.label(standby)
-                .equals(h.read("$.components.pgConn.details.activeHost", String.class)));
+                .equals(h.read("$.components.pgConn.details", java.util.Map.class).get("activeHost")));
         System.out.printf("failover visible in health %d ms after promote returned%n", (System.nanoTime() - promoted) / 1_000_000);
         assertThat(after.read("$.components.pgConn.status", String.class)).isEqualTo("UP");
         assertThat(after.read("$.components.pgConn.details.role", String.class)).isEqualTo("primary");

@@ -21,7 +21,9 @@ import static org.assertj.core.api.Assertions.assertThatException;
 class PgConnFailureAnalyzerTest {
 
     private final ApplicationContextRunner runner = new ApplicationContextRunner()
-            .withConfiguration(AutoConfigurations.of(PgConnAutoConfiguration.class));
+            .withConfiguration(AutoConfigurations.of(PgConnAutoConfiguration.class))
+            // a host (PGHOST, which url and hosts override) and no start-up connect: these tests are about beans
+            .withPropertyValues("PGHOST=db.test.invalid", "pg.conn.startup-check=none");
 
     private FailureAnalysis analyze(String... properties) {
         FailureAnalysis[] analysis = new FailureAnalysis[1];

@@ -48,7 +48,9 @@ class PgConnSanitizingFunctionTest {
     @Test
     void registeredWithActuatorAndBacksOff() {
         ApplicationContextRunner runner = new ApplicationContextRunner()
-                .withConfiguration(AutoConfigurations.of(PgConnAutoConfiguration.class));
+                .withConfiguration(AutoConfigurations.of(PgConnAutoConfiguration.class))
+            // a host (PGHOST, which url and hosts override) and no start-up connect: these tests are about beans
+            .withPropertyValues("PGHOST=db.test.invalid", "pg.conn.startup-check=none");
         runner.run(context -> assertThat(context).hasSingleBean(PgConnSanitizingFunction.class)
                 .hasBean("pgConnSanitizingFunction"));
         runner.withClassLoader(new FilteredClassLoader(SanitizingFunction.class))

@@ -1,33 +1,48 @@
 package io.pgconn.spring.boot.autoconfigure.health;
 
 import io.pgconn.PgConnectionFactory;
-import io.pgconn.spring.boot.autoconfigure.FailoverTracker;
+import io.pgconn.spring.boot.autoconfigure.FailoverTrackers;
 import io.pgconn.spring.boot.autoconfigure.PgConnAutoConfiguration;
+import io.pgconn.spring.boot.autoconfigure.PgConnProperties;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnSingleCandidate;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.health.autoconfigure.contributor.ConditionalOnEnabledHealthIndicator;
+import org.springframework.boot.health.contributor.HealthContributor;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.context.annotation.Bean;
 
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
 /**
- * Auto-configuration of the {@code pgConn} health indicator; {@code management.health.pgconn.enabled=false}
- * turns it off. Registered for a single (or primary) {@link PgConnectionFactory}; with several,
- * define the indicators you want.
+ * Auto-configuration of the {@code pgConn} health contributor; {@code management.health.pgconn.enabled=false}
+ * turns it off. One {@link PgConnHealthIndicator} per {@link PgConnectionFactory} bean: the
+ * indicator itself for one factory, a composite keyed by bean name for several (as Boot does for
+ * several R2DBC {@code ConnectionFactory} beans).
  */
 @AutoConfiguration(after = PgConnAutoConfiguration.class)
 @ConditionalOnClass({ HealthIndicator.class, PgConnectionFactory.class })
-@ConditionalOnSingleCandidate(PgConnectionFactory.class)
+@ConditionalOnBean(PgConnectionFactory.class)
 @ConditionalOnEnabledHealthIndicator("pgconn")
 @EnableConfigurationProperties(PgConnHealthProperties.class)
 public final class PgConnHealthContributorAutoConfiguration {
 
     @Bean
     @ConditionalOnMissingBean(name = { "pgConnHealthIndicator", "pgConnHealthContributor" })
-    PgConnHealthIndicator pgConnHealthIndicator(PgConnectionFactory pgConnectionFactory,
-            FailoverTracker pgConnFailoverTracker, PgConnHealthProperties properties) {
-        return new PgConnHealthIndicator(pgConnectionFactory, pgConnFailoverTracker, properties.getTimeout());
+    HealthContributor pgConnHealthContributor(ConfigurableListableBeanFactory beanFactory,
+            ObjectProvider<FailoverTrackers> pgConnFailoverTrackers, PgConnHealthProperties properties,
+            ObjectProvider<PgConnProperties> pgConnProperties) {
+        FailoverTrackers trackers = pgConnFailoverTrackers.getIfAvailable(FailoverTrackers::new);
+        Duration interval = pgConnProperties.getIfAvailable(PgConnProperties::new).getHealth().getHostCheckInterval();
+        Map<String, PgConnHealthIndicator> indicators = new LinkedHashMap<>();
+        beanFactory.getBeansOfType(PgConnectionFactory.class).forEach((name, factory) -> indicators.put(name,
+                new PgConnHealthIndicator(factory, trackers.of(factory), properties, interval, name)));
+        return indicators.size() == 1 ? indicators.values().iterator().next() : new PgConnHealthIndicators(indicators);
     }
 }

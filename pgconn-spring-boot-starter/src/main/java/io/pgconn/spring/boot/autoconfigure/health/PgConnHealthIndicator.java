@@ -2,7 +2,6 @@ package io.pgconn.spring.boot.autoconfigure.health;
 
 import io.pgconn.PgConnectionFactory;
 import io.pgconn.config.ConnConfig;
-import io.pgconn.HostStatus;
 import io.pgconn.spring.boot.autoconfigure.FailoverTracker;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.boot.health.contributor.AbstractHealthIndicator;
@@ -11,88 +10,92 @@ import org.springframework.boot.health.contributor.Health;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeoutException;
+import java.util.stream.Collectors;
 
 /**
- * Health of a {@link PgConnectionFactory}: {@code UP} with the host connections land on
- * ({@code activeHost}), its role and version, failover count and what the factory remembers of
- * every configured host; {@code DOWN} with each host's reason when no server satisfying
- * {@code target_session_attrs} answers within the health timeout. Checks reuse one monitor
- * connection (see {@link MonitorConnection}). Details never hold secrets.
+ * Health of a {@link PgConnectionFactory}, from a live view of every configured host kept by
+ * background monitors ({@link HostMonitors}): {@code UP} with the host a connect would land on now
+ * ({@code activeHost}: the first host, in configuration order, whose last probe saw a role that
+ * satisfies {@code target_session_attrs}), its role and version, the failover count and each
+ * host's status; {@code DOWN} with each host's reason when no host is acceptable. A check reads
+ * the monitors' last results and costs no round trip. Details never hold secrets.
  */
 public class PgConnHealthIndicator extends AbstractHealthIndicator implements DisposableBean {
 
-    private final PgConnectionFactory factory;
+    private final ConnConfig config;
 
     private final FailoverTracker failoverTracker;
 
     private final Duration timeout;
 
-    private final MonitorConnection monitor;
+    private final HostMonitors monitors;
 
-    public PgConnHealthIndicator(PgConnectionFactory factory, FailoverTracker failoverTracker, Duration timeout) {
+    /**
+     * @param factory         the factory whose hosts to watch
+     * @param failoverTracker counts changes of the active host
+     * @param properties      {@code timeout}: the longest a check waits for the first round of probes
+     * @param interval        time between two probes of one host
+     * @param name            the factory's bean name, for the monitor thread's name
+     */
+    public PgConnHealthIndicator(PgConnectionFactory factory, FailoverTracker failoverTracker,
+            PgConnHealthProperties properties, Duration interval, String name) {
         super("pgconn health check failed");
-        this.factory = factory;
+        this.config = factory.config();
         this.failoverTracker = failoverTracker;
-        this.timeout = timeout;
-        this.monitor = new MonitorConnection(factory, timeout);
+        this.timeout = properties.getTimeout();
+        Duration hostTimeout = this.config.hostConnectTimeout();
+        // a probe must end even with host-connect-timeout=0 (none): a frozen server would hang it
+        Duration probeTimeout = hostTimeout.isZero() ? this.timeout : hostTimeout;
+        this.monitors = new HostMonitors(factory, failoverTracker, interval, probeTimeout, name);
     }
 
     @Override
     protected void doHealthCheck(Health.Builder builder) {
-        ConnConfig config = this.factory.config();
-        try {
-            MonitorConnection.Probe probe = this.monitor.check(this.timeout);
-            if (probe.reopened()) {
-                this.failoverTracker.landedOn(probe.connection().host());
+        this.monitors.awaitFirstRound(this.timeout);
+        List<HostView> views = this.monitors.views();
+        HostView active = this.monitors.activeHost();
+        if (active != null) {
+            builder.up().withDetail("activeHost", active.host()).withDetail("role", active.role().label());
+            if (active.serverVersion() != null) {
+                builder.withDetail("serverVersion", active.serverVersion());
             }
-            builder.up()
-                    .withDetail("activeHost", probe.connection().host())
-                    .withDetail("role", probe.role().label())
-                    .withDetail("serverVersion", String.valueOf(probe.connection().serverVersion()));
-        } catch (Exception e) {
-            builder.down().withDetail("error", reason(e, config));
+        } else {
+            builder.down().withDetail("error", "no host satisfying target_session_attrs="
+                    + this.config.targetSessionAttrs().libpqName() + " is up: " + views.stream()
+                    .map(v -> v.host() + ": " + (v.isUp() ? v.role().label() : String.valueOf(v.error() != null ? v.error() : v.state().label())))
+                    .collect(Collectors.joining("; ")));
         }
-        builder.withDetail("targetSessionAttrs", config.targetSessionAttrs().libpqName())
-                .withDetail("database", config.database())
+        builder.withDetail("targetSessionAttrs", this.config.targetSessionAttrs().libpqName())
+                .withDetail("database", this.config.database())
                 .withDetail("failovers", this.failoverTracker.failovers());
         Instant lastFailoverAt = this.failoverTracker.lastFailoverAt();
         if (lastFailoverAt != null) {
             builder.withDetail("lastFailoverAt", lastFailoverAt.toString());
         }
-        builder.withDetail("hosts", hosts());
+        builder.withDetail("hosts", hosts(views));
     }
 
-    private String reason(Exception e, ConnConfig config) {
-        if (e instanceof TimeoutException) {
-            return "no server satisfying target_session_attrs=" + config.targetSessionAttrs().libpqName()
-                    + " answered within " + this.timeout.toMillis() + " ms";
-        }
-        Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
-        return cause.getMessage() != null ? cause.getMessage() : cause.getClass().getSimpleName();
-    }
-
-    private Map<String, Object> hosts() {
+    private static Map<String, Object> hosts(List<HostView> views) {
         Map<String, Object> hosts = new LinkedHashMap<>();
-        for (HostStatus status : this.factory.hostStatuses()) {
+        for (HostView view : views) {
             Map<String, Object> host = new LinkedHashMap<>();
-            host.put("status", status.state().label());
-            host.put("role", status.role().label());
-            if (status.lastCheckedAt() != null) {
-                host.put("lastCheckedAt", status.lastCheckedAt().toString());
+            host.put("status", view.state().label());
+            host.put("role", view.role().label());
+            if (view.checkedAt() != null) {
+                host.put("lastCheckedAt", view.checkedAt().toString());
             }
-            if (status.lastError() != null) {
-                host.put("lastError", status.lastError());
+            if (view.error() != null) {
+                host.put("lastError", view.error());
             }
-            hosts.put(status.host(), host);
+            hosts.put(view.host(), host);
         }
         return hosts;
     }
 
     @Override
     public void destroy() {
-        this.monitor.close();
+        this.monitors.close();
     }
 }

@@ -11,8 +11,8 @@ import java.time.Duration;
 public class PgConnHealthProperties {
 
     /**
-     * Time allowed for one health check: validating the monitor connection, or re-opening it
-     * through the failover logic when it broke.
+     * Longest a health check waits for the first probe of every host after start-up; later
+     * checks read the host monitors' last results at once.
      */
     private Duration timeout = Duration.ofSeconds(2);
 

@@ -5,7 +5,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.pgconn.trace.PgTracer;
 
 /**
- * Counts host attempts as {@value #NAME}, tagged by {@code host} ({@code host:port}, from
+ * Counts host attempts of the auto-configured factory as {@value #NAME}, tagged by {@code name}
+ * (the factory's bean name), {@code host} ({@code host:port}, from
  * configuration, so bounded) and {@code outcome} ({@code connected}, {@code refused},
  * {@code role-mismatch}, ...).
  */
@@ -15,8 +16,12 @@ public final class PgConnHostAttemptsCounter implements PgTracer {
 
     private final MeterRegistry registry;
 
-    public PgConnHostAttemptsCounter(MeterRegistry registry) {
+    private final String name;
+
+    /** {@code name}: the bean name of the factory this tracer is given to, as the {@code name} tag. */
+    public PgConnHostAttemptsCounter(MeterRegistry registry, String name) {
         this.registry = registry;
+        this.name = name;
     }
 
     @Override
@@ -24,6 +29,7 @@ public final class PgConnHostAttemptsCounter implements PgTracer {
         Counter.builder(NAME)
                 .description("Connection attempts on one host, by outcome")
                 .tag("db.system.name", "postgresql")
+                .tag("name", this.name)
                 .tag("host", event.host())
                 .tag("outcome", event.outcome().label())
                 .register(this.registry)

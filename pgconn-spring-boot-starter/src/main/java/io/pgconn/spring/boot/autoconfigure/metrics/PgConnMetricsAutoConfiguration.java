@@ -3,16 +3,17 @@ package io.pgconn.spring.boot.autoconfigure.metrics;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.observation.ObservationRegistry;
 import io.pgconn.PgConnectionFactory;
-import io.pgconn.spring.boot.autoconfigure.FailoverTracker;
+import io.pgconn.spring.boot.autoconfigure.FailoverTrackers;
 import io.pgconn.spring.boot.autoconfigure.PgConnAutoConfiguration;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnSingleCandidate;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+
+import java.util.Map;
 
 /**
  * Auto-configuration of pgconn observations and meters. Each part needs its Micrometer API on the
@@ -47,14 +48,16 @@ public final class PgConnMetricsAutoConfiguration {
         @Bean
         @ConditionalOnMissingBean
         PgConnHostAttemptsCounter pgConnHostAttemptsCounter(MeterRegistry meterRegistry) {
-            return new PgConnHostAttemptsCounter(meterRegistry);
+            // a tracer: only the auto-configured factory, whose bean name is fixed, is given tracers
+            return new PgConnHostAttemptsCounter(meterRegistry, PgConnAutoConfiguration.FACTORY_BEAN_NAME);
         }
 
         @Bean
         @ConditionalOnMissingBean
-        @ConditionalOnSingleCandidate(PgConnectionFactory.class)
-        PgConnMeterBinder pgConnMeterBinder(PgConnectionFactory pgConnectionFactory, FailoverTracker pgConnFailoverTracker) {
-            return new PgConnMeterBinder(pgConnectionFactory, pgConnFailoverTracker);
+        @ConditionalOnBean(PgConnectionFactory.class)
+        PgConnMeterBinder pgConnMeterBinder(Map<String, PgConnectionFactory> pgConnectionFactories,
+                ObjectProvider<FailoverTrackers> pgConnFailoverTrackers) {
+            return new PgConnMeterBinder(pgConnectionFactories, pgConnFailoverTrackers.getIfAvailable(FailoverTrackers::new));
         }
     }
 }

@@ -4,10 +4,13 @@ import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;
 import io.pgconn.PgConnectionFactory;
 import io.pgconn.config.ConnConfig;
+import io.pgconn.config.HostSpec;
 import io.pgconn.trace.PgTracer;
 import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.ObjectProvider;
 
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -57,15 +60,14 @@ public final class PgConnObservationTracer implements PgTracer {
     @Override
     public void hostAttemptStarted(HostAttemptStarted event) {
         Observation parent = this.connects.get(event.connectId());
-        ServerAddress server = ServerAddress.of(event.host());
         Observation attempt = Observation.createNotStarted(ATTEMPT, this.registry)
                 .contextualName("pg.conn connect " + event.host())
                 .parentObservation(parent)
                 .lowCardinalityKeyValue("db.system.name", "postgresql")
                 .lowCardinalityKeyValue("tls", Boolean.toString(event.tls()))
-                .highCardinalityKeyValue("server.address", server.address())
-                .highCardinalityKeyValue("server.port", server.port())
-                .highCardinalityKeyValue("network.peer.address", event.address() == null ? "" : event.address())
+                .highCardinalityKeyValue("server.address", serverAddress(event.hostSpec(), event.host()))
+                .highCardinalityKeyValue("server.port", port(event.port()))
+                .highCardinalityKeyValue("network.peer.address", peerAddress(event.socketAddress()))
                 .start();
         Observation previous = this.attempts.put(event.connectId(), attempt);
         if (previous != null) {
@@ -101,14 +103,33 @@ public final class PgConnObservationTracer implements PgTracer {
         }
         observation.lowCardinalityKeyValue("outcome", event.error() == null ? "success" : "failure");
         if (event.host() != null) {
-            ServerAddress server = ServerAddress.of(event.host());
-            observation.highCardinalityKeyValue("server.address", server.address())
-                    .highCardinalityKeyValue("server.port", server.port());
+            observation.highCardinalityKeyValue("server.address", serverAddress(event.hostSpec(), event.host()))
+                    .highCardinalityKeyValue("server.port", port(event.port()));
         }
         if (event.error() != null) {
             observation.error(event.error());
         }
         observation.stop();
+    }
+
+    /** OpenTelemetry's {@code server.address}: the host name or IP as configured, or the socket file. */
+    private static String serverAddress(@Nullable HostSpec host, String label) {
+        if (host == null) {
+            return label;
+        }
+        return host.isUnixSocket() ? host.socketPath() : host.host();
+    }
+
+    private static String port(int port) {
+        return port < 0 ? "" : Integer.toString(port);
+    }
+
+    /** OpenTelemetry's {@code network.peer.address}: the IP dialled, or the socket file. */
+    private static String peerAddress(@Nullable SocketAddress address) {
+        if (address instanceof InetSocketAddress inet && inet.getAddress() != null) {
+            return inet.getAddress().getHostAddress();
+        }
+        return address == null ? "" : address.toString();
     }
 
     private @Nullable ConnConfig config() {

@@ -4,7 +4,9 @@ import io.pgconn.PgConnectionFactory;
 import io.pgconn.spring.boot.autoconfigure.PgConnAutoConfiguration;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.health.contributor.CompositeHealthContributor;
 import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.HealthContributors;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.boot.health.contributor.Status;
 import org.springframework.boot.test.context.FilteredClassLoader;
@@ -18,12 +20,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 class PgConnHealthContributorAutoConfigurationTest {
 
     private final ApplicationContextRunner runner = new ApplicationContextRunner()
-            .withConfiguration(AutoConfigurations.of(PgConnAutoConfiguration.class, PgConnHealthContributorAutoConfiguration.class));
+            .withConfiguration(AutoConfigurations.of(PgConnAutoConfiguration.class, PgConnHealthContributorAutoConfiguration.class))
+            // a host (PGHOST, which url and hosts override) and no start-up connect: these tests are about beans
+            .withPropertyValues("PGHOST=db.test.invalid", "pg.conn.startup-check=none");
 
     @Test
     void registersPgConnIndicator() {
         this.runner.run(context -> assertThat(context).hasSingleBean(PgConnHealthIndicator.class)
-                .hasBean("pgConnHealthIndicator"));
+                .hasBean("pgConnHealthContributor"));
     }
 
     @Test
@@ -64,12 +68,23 @@ class PgConnHealthContributorAutoConfigurationTest {
     }
 
     @Test
-    void absentButStartsWithTwoUserFactories() {
-        this.runner.withBean("orders", PgConnectionFactory.class, () -> PgConnectionFactory.create(
-                        io.pgconn.config.ConnConfig.builder().build()), d -> d.setDestroyMethodName("close"))
-                .withBean("billing", PgConnectionFactory.class, () -> PgConnectionFactory.create(
-                        io.pgconn.config.ConnConfig.builder().build()), d -> d.setDestroyMethodName("close"))
-                .run(context -> assertThat(context).hasNotFailed().doesNotHaveBean(PgConnHealthIndicator.class));
+    void oneIndicatorPerFactoryBeanNamedAfterIt() {
+        int orders = refusedPort();
+        int billing = refusedPort();
+        this.runner.withPropertyValues("management.health.pgconn.timeout=3s")
+                .withBean("orders", PgConnectionFactory.class, () -> PgConnectionFactory.create(io.pgconn.config.ConnConfig
+                        .builder().hosts(io.pgconn.config.HostSpec.of("127.0.0.1", orders)).build()), d -> d.setDestroyMethodName("close"))
+                .withBean("billing", PgConnectionFactory.class, () -> PgConnectionFactory.create(io.pgconn.config.ConnConfig
+                        .builder().hosts(io.pgconn.config.HostSpec.of("127.0.0.1", billing)).build()), d -> d.setDestroyMethodName("close"))
+                .run(context -> {
+                    assertThat(context).hasNotFailed().hasBean("pgConnHealthContributor");
+                    CompositeHealthContributor composite = context.getBean("pgConnHealthContributor", CompositeHealthContributor.class);
+                    assertThat(composite.stream().map(HealthContributors.Entry::name)).containsExactlyInAnyOrder("orders", "billing");
+                    Health health = ((HealthIndicator) composite.getContributor("billing")).health();
+                    assertThat(health.getStatus()).isEqualTo(Status.DOWN);
+                    assertThat(health.getDetails().get("hosts")).asString().contains("127.0.0.1:" + billing)
+                            .doesNotContain("127.0.0.1:" + orders);
+                });
     }
 
     @Test

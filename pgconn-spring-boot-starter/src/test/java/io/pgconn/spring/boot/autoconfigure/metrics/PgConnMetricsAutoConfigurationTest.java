@@ -22,7 +22,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 class PgConnMetricsAutoConfigurationTest {
 
     private final ApplicationContextRunner runner = new ApplicationContextRunner()
-            .withConfiguration(AutoConfigurations.of(PgConnAutoConfiguration.class, PgConnMetricsAutoConfiguration.class));
+            .withConfiguration(AutoConfigurations.of(PgConnAutoConfiguration.class, PgConnMetricsAutoConfiguration.class))
+            // a host (PGHOST, which url and hosts override) and no start-up connect: these tests are about beans
+            .withPropertyValues("PGHOST=db.test.invalid", "pg.conn.startup-check=none");
 
     @Test
     void metersRegisteredWithMeterRegistry() {
@@ -31,8 +33,8 @@ class PgConnMetricsAutoConfigurationTest {
                     .doesNotHaveBean(PgConnObservationTracer.class);
             MeterRegistry registry = context.getBean(MeterRegistry.class);
             context.getBean(PgConnMeterBinder.class).bindTo(registry);
-            assertThat(registry.get("pg.conn.connections.active").gauge().value()).isZero();
-            assertThat(registry.get("pg.conn.failovers").functionCounter().count()).isZero();
+            assertThat(registry.get("pg.conn.connections.active").tag("name", "pgConnectionFactory").gauge().value()).isZero();
+            assertThat(registry.get("pg.conn.failovers").tag("name", "pgConnectionFactory").functionCounter().count()).isZero();
         });
     }
 
@@ -44,7 +46,7 @@ class PgConnMetricsAutoConfigurationTest {
                 .run(context -> {
                     assertThat(context.getBean(PgConnectionFactory.class).connect()).failsWithin(Duration.ofSeconds(5));
                     MeterRegistry registry = context.getBean(MeterRegistry.class);
-                    assertThat(registry.get("pg.conn.host.attempts").tag("host", "127.0.0.1:" + port)
+                    assertThat(registry.get("pg.conn.host.attempts").tag("name", "pgConnectionFactory").tag("host", "127.0.0.1:" + port)
                             .tag("outcome", "refused").counter().count()).isEqualTo(1);
                 });
     }
@@ -72,14 +74,22 @@ class PgConnMetricsAutoConfigurationTest {
     }
 
     @Test
-    void startsWithTwoUserFactories() {
+    void oneMeterSetPerFactoryBeanTaggedWithItsName() {
         this.runner.withBean(SimpleMeterRegistry.class)
                 .withBean("orders", PgConnectionFactory.class, () -> PgConnectionFactory.create(
                         io.pgconn.config.ConnConfig.builder().build()), d -> d.setDestroyMethodName("close"))
                 .withBean("billing", PgConnectionFactory.class, () -> PgConnectionFactory.create(
                         io.pgconn.config.ConnConfig.builder().build()), d -> d.setDestroyMethodName("close"))
-                .run(context -> assertThat(context).hasNotFailed().doesNotHaveBean(PgConnMeterBinder.class)
-                        .hasSingleBean(PgConnHostAttemptsCounter.class));
+                .run(context -> {
+                    assertThat(context).hasNotFailed().hasSingleBean(PgConnMeterBinder.class)
+                            .hasSingleBean(PgConnHostAttemptsCounter.class);
+                    MeterRegistry registry = context.getBean(MeterRegistry.class);
+                    context.getBean(PgConnMeterBinder.class).bindTo(registry);
+                    assertThat(registry.find("pg.conn.connections.active").gauges())
+                            .extracting(g -> g.getId().getTag("name")).containsExactlyInAnyOrder("orders", "billing");
+                    assertThat(registry.find("pg.conn.failovers").functionCounters())
+                            .extracting(c -> c.getId().getTag("name")).containsExactlyInAnyOrder("orders", "billing");
+                });
     }
 
     @Test

@@ -27,7 +27,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 class PgConnContainerConnectionDetailsFactoryTest {
 
     private final ApplicationContextRunner runner = new ApplicationContextRunner()
-            .withConfiguration(AutoConfigurations.of(ServiceConnectionAutoConfiguration.class, PgConnAutoConfiguration.class));
+            .withConfiguration(AutoConfigurations.of(ServiceConnectionAutoConfiguration.class, PgConnAutoConfiguration.class))
+            // a host (PGHOST, which url and hosts override) and no start-up connect: these tests are about beans
+            .withPropertyValues("PGHOST=db.test.invalid", "pg.conn.startup-check=none");
 
     @Test
     void containerBeanWithServiceConnectionProvidesTheDetails() {

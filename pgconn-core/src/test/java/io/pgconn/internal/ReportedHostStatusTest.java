@@ -1,0 +1,46 @@
+package io.pgconn.internal;
+
+import io.pgconn.HostStatus;
+import io.pgconn.PgConnectionFactory;
+import io.pgconn.ServerRole;
+import io.pgconn.config.ConnConfig;
+import io.pgconn.config.HostSpec;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** What a watcher outside the factory reports lands in its host memory, as its own attempts would. */
+class ReportedHostStatusTest {
+
+    private static final HostSpec DB1 = HostSpec.of("db1", 5432);
+    private static final HostSpec DB2 = HostSpec.of("db2", 5433);
+
+    @Test
+    void reportedStatusesAreWhatTheFactoryRemembers() {
+        try (PgConnectionFactory factory = PgConnectionFactory.builder(ConnConfig.builder().hosts(DB1, DB2).build())
+                .threads(1).build()) {
+            factory.reportHostDown(DB1, "connection refused (db1:5432)");
+            factory.reportHostUp(DB2, ServerRole.STANDBY);
+            List<HostStatus> statuses = factory.hostStatuses();
+            assertThat(statuses.get(0).state()).isEqualTo(HostStatus.State.DOWN);
+            assertThat(statuses.get(0).lastError()).isEqualTo("connection refused (db1:5432)");
+            assertThat(statuses.get(1).state()).isEqualTo(HostStatus.State.UP);
+            assertThat(statuses.get(1).role()).isEqualTo(ServerRole.STANDBY);
+
+            factory.reportHostUp(DB1, ServerRole.PRIMARY);
+            assertThat(factory.hostStatuses().get(0).state()).isEqualTo(HostStatus.State.UP);
+            assertThat(factory.hostStatuses().get(0).lastError()).isNull();
+        }
+    }
+
+    @Test
+    void aSiblingFactoryHasItsOwnMemory() {
+        try (PgConnectionFactory factory = PgConnectionFactory.builder(ConnConfig.builder().hosts(DB1).build()).threads(1).build();
+             PgConnectionFactory sibling = factory.builderWithSameTls(factory.config()).threads(1).build()) {
+            factory.reportHostDown(DB1, "gone");
+            assertThat(sibling.hostStatuses().get(0).state()).isEqualTo(HostStatus.State.UNKNOWN);
+        }
+    }
+}

@@ -1,0 +1,26 @@
+package io.pgconn.spring.boot.autoconfigure;
+
+import io.pgconn.PgConnectionFactory;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * One {@link FailoverTracker} per {@link PgConnectionFactory} bean, shared by its health
+ * contributor and its meters. The auto-configured factory's is the {@link FailoverTracker} bean
+ * (fed by every connect); a factory of the application's own gets one fed by its health monitor.
+ */
+public final class FailoverTrackers {
+
+    // PgConnectionFactory keeps Object's identity equality: one entry per instance
+    private final Map<PgConnectionFactory, FailoverTracker> trackers = new ConcurrentHashMap<>();
+
+    void register(PgConnectionFactory factory, FailoverTracker tracker) {
+        this.trackers.put(factory, tracker);
+    }
+
+    /** The tracker of {@code factory}, created on first use. */
+    public FailoverTracker of(PgConnectionFactory factory) {
+        return this.trackers.computeIfAbsent(factory, f -> new FailoverTracker());
+    }
+}

@@ -1,0 +1,100 @@
+package io.pgconn.spring.boot.autoconfigure;
+
+import io.pgconn.PgConnection;
+import io.pgconn.PgConnectionFactory;
+import io.pgconn.config.HostSpec;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.springframework.beans.factory.SmartInitializingSingleton;
+
+import java.time.Duration;
+import java.util.Collection;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.stream.Collectors;
+
+/**
+ * {@code pg.conn.startup-check}: one connect once every singleton exists, so a wrong password or
+ * an unknown host shows at start-up rather than in the first request or only in health.
+ * {@code warn} does not hold start-up up; {@code fail} waits for the factory's
+ * {@code connect-timeout} and throws {@link PgConnStartupCheckException}.
+ */
+final class PgConnStartupCheck implements SmartInitializingSingleton {
+
+    private static final Log logger = LogFactory.getLog(PgConnStartupCheck.class);
+
+    /** What {@code fail} waits for when {@code connect-timeout} is 0 (no deadline): libpq's default deadline. */
+    private static final Duration UNBOUNDED_WAIT = Duration.ofSeconds(30);
+
+    private final PgConnectionFactory factory;
+
+    private final StartupCheck mode;
+
+    private final Collection<String> secrets;
+
+    PgConnStartupCheck(PgConnectionFactory factory, StartupCheck mode, Collection<String> secrets) {
+        this.factory = factory;
+        this.mode = mode;
+        this.secrets = secrets;
+    }
+
+    @Override
+    public void afterSingletonsInstantiated() {
+        switch (this.mode) {
+            case NONE -> {
+            }
+            case WARN -> this.factory.connect().whenComplete((connection, failure) -> {
+                if (failure != null) {
+                    logger.warn("pgconn start-up check: " + describe(failure));
+                } else {
+                    logConnected(connection);
+                }
+            });
+            case FAIL -> checkNow();
+        }
+    }
+
+    private void checkNow() {
+        Duration timeout = this.factory.config().connectTimeout();
+        Duration wait = timeout.isZero() ? UNBOUNDED_WAIT : timeout.plusSeconds(1); // core's own deadline fires first
+        CompletableFuture<PgConnection> connect = this.factory.connect();
+        try {
+            logConnected(connect.get(wait.toMillis(), TimeUnit.MILLISECONDS));
+        } catch (ExecutionException e) {
+            throw failure(e.getCause() != null ? e.getCause() : e);
+        } catch (TimeoutException e) {
+            connect.thenAccept(PgConnection::close);
+            throw new PgConnStartupCheckException(hosts(), "no acceptable host answered within " + wait.toMillis() + " ms", null);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new PgConnStartupCheckException(hosts(), "interrupted", e);
+        }
+    }
+
+    private void logConnected(PgConnection connection) {
+        if (logger.isDebugEnabled()) {
+            logger.debug("pgconn start-up check: connected to " + connection.host());
+        }
+        connection.close();
+    }
+
+    private PgConnStartupCheckException failure(Throwable cause) {
+        String message = String.valueOf(cause.getMessage());
+        String reason = ConnectionStringSecrets.hide(message, this.secrets);
+        // chained only when nothing had to be hidden: a logged cause would print the message again
+        return new PgConnStartupCheckException(hosts(), reason, reason.equals(message) ? cause : null);
+    }
+
+    private String describe(Throwable failure) {
+        Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
+                ? failure.getCause() : failure;
+        return "could not connect to " + hosts() + ": "
+                + ConnectionStringSecrets.hide(String.valueOf(cause.getMessage()), this.secrets);
+    }
+
+    private String hosts() {
+        return this.factory.config().hosts().stream().map(HostSpec::label).collect(Collectors.joining(", "));
+    }
+}

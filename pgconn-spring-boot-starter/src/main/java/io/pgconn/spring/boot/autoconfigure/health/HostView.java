@@ -1,0 +1,38 @@
+package io.pgconn.spring.boot.autoconfigure.health;
+
+import io.pgconn.HostStatus;
+import io.pgconn.ServerRole;
+import org.jspecify.annotations.Nullable;
+
+import java.time.Instant;
+
+/**
+ * What the last probe of one host saw. {@code error} never holds a secret.
+ *
+ * @param host          {@code host:port}
+ * @param state         up, down, or unknown before the first probe ended
+ * @param role          the role the server reported, or its last known role while it is down
+ * @param checkedAt     when the last probe ended, or {@code null} before it
+ * @param error         why the last probe failed, or {@code null}
+ * @param serverVersion {@code server_version} of the monitor connection's server, or {@code null}
+ */
+record HostView(String host, HostStatus.State state, ServerRole role, @Nullable Instant checkedAt, @Nullable String error,
+                @Nullable String serverVersion) {
+
+    static HostView unknown(String host) {
+        return new HostView(host, HostStatus.State.UNKNOWN, ServerRole.UNKNOWN, null, null, null);
+    }
+
+    HostView up(ServerRole role, String serverVersion, Instant at) {
+        return new HostView(this.host, HostStatus.State.UP, role, at, null, serverVersion);
+    }
+
+    /** Keeps the last known role, as the factory's host memory does. */
+    HostView down(String error, Instant at) {
+        return new HostView(this.host, HostStatus.State.DOWN, this.role, at, error, null);
+    }
+
+    boolean isUp() {
+        return this.state == HostStatus.State.UP;
+    }
+}

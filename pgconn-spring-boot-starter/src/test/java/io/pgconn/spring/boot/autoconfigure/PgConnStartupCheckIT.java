@@ -1,0 +1,66 @@
+package io.pgconn.spring.boot.autoconfigure;
+
+import io.pgconn.testkit.PgClusterExtension;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.diagnostics.FailureAnalysis;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+
+import java.time.Duration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** {@code pg.conn.startup-check} against a real server with a wrong password, and with the right one. */
+@ExtendWith(OutputCaptureExtension.class)
+class PgConnStartupCheckIT {
+
+    private static final String WRONG_PASSWORD = "not-the-Pa55word";
+
+    @RegisterExtension
+    static final PgClusterExtension PG = StarterCluster.withStandbys("starter-startup", 0);
+
+    private ApplicationContextRunner runner(String password) {
+        return new ApplicationContextRunner()
+                .withConfiguration(AutoConfigurations.of(PgConnAutoConfiguration.class))
+                .withPropertyValues("pg.conn.hosts=" + StarterCluster.label(PG.primary()), "pg.conn.ssl.mode=disable",
+                        "pg.conn.database=postgres", "pg.conn.username=" + StarterCluster.USER,
+                        "pg.conn.password=" + password, "pg.conn.extension-types=", "pg.conn.connect-timeout=5s");
+    }
+
+    @Test
+    void warnLogsTheHostAndTheServersReasonAndStarts(CapturedOutput output) {
+        runner(WRONG_PASSWORD).run(context -> {
+            assertThat(context).hasNotFailed();
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(output.getOut())
+                    .contains("WARN").contains("could not connect to " + StarterCluster.label(PG.primary()))
+                    .contains("password authentication failed"));
+        });
+        assertThat(output.getOut()).doesNotContain(WRONG_PASSWORD);
+    }
+
+    @Test
+    void failReportsTheHostAndTheServersReasonNeverThePassword(CapturedOutput output) {
+        FailureAnalysis[] analysis = new FailureAnalysis[1];
+        runner(WRONG_PASSWORD).withPropertyValues("pg.conn.startup-check=fail").run(context -> {
+            assertThat(context).hasFailed();
+            analysis[0] = new PgConnFailureAnalyzer().analyze(context.getStartupFailure());
+        });
+        assertThat(analysis[0].getDescription()).contains("Hosts: " + StarterCluster.label(PG.primary()))
+                .contains("password authentication failed").doesNotContain(WRONG_PASSWORD);
+        assertThat(output.getOut()).doesNotContain(WRONG_PASSWORD);
+    }
+
+    @Test
+    void failStartsWhenTheServerAcceptsAndLeavesNoConnectionOpen() {
+        runner(StarterCluster.PASSWORD).withPropertyValues("pg.conn.startup-check=fail").run(context -> {
+            assertThat(context).hasNotFailed();
+            await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(context
+                    .getBean(io.pgconn.PgConnectionFactory.class).openConnections()).isZero());
+        });
+    }
+}

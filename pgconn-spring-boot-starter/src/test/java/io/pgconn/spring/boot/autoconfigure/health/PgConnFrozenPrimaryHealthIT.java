@@ -1,0 +1,108 @@
+package io.pgconn.spring.boot.autoconfigure.health;
+
+import com.jayway.jsonpath.DocumentContext;
+import com.jayway.jsonpath.JsonPath;
+import io.pgconn.spring.boot.autoconfigure.StarterCluster;
+import io.pgconn.spring.boot.autoconfigure.TestApplication;
+import io.pgconn.testkit.PgClusterExtension;
+import io.pgconn.testkit.PgServer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Map;
+import java.util.function.Predicate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+
+/**
+ * A frozen primary (SIGSTOP: its sockets stay open, nothing answers) over real HTTP, with the
+ * default {@code host-check-interval} and {@code host-connect-timeout=1s}: health shows the standby
+ * as a standby before anything happens; after the freeze and the standby's promotion it shows the
+ * primary {@code down} ("no answer") and the promoted standby as {@code activeHost} within one
+ * interval plus {@code host-connect-timeout} (plus slack) of the freeze, with no application traffic.
+ */
+@SpringBootTest(classes = TestApplication.class, webEnvironment = WebEnvironment.RANDOM_PORT, properties = {
+        "management.endpoints.web.exposure.include=health",
+        "management.endpoint.health.show-details=always",
+        "pg.conn.ssl.mode=disable", "pg.conn.target-session-attrs=read-write",
+        "pg.conn.database=postgres", "pg.conn.host-connect-timeout=1s", "pg.conn.extension-types=",
+        "pg.conn.startup-check=none" })
+class PgConnFrozenPrimaryHealthIT {
+
+    @RegisterExtension
+    static final PgClusterExtension PG = StarterCluster.withStandbys("starter-frozen", 1);
+
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    @LocalServerPort
+    private int port;
+
+    @DynamicPropertySource
+    static void pgConn(DynamicPropertyRegistry registry) {
+        registry.add("pg.conn.hosts", () -> StarterCluster.label(PG.primary()) + "," + StarterCluster.label(PG.standby(0)));
+        registry.add("pg.conn.username", () -> StarterCluster.USER);
+        registry.add("pg.conn.password", () -> StarterCluster.PASSWORD);
+    }
+
+    @Test
+    void frozenPrimaryTurnsDownAndThePromotedStandbyBecomesActive() throws Exception {
+        PgServer primary = PG.primary();
+        PgServer standby = PG.standby(0);
+        pollHealth(h -> StarterCluster.label(primary).equals(details(h).get("activeHost"))
+                && "standby".equals(host(h, standby).get("role")) && "up".equals(host(h, standby).get("status")));
+
+        long frozenAt = System.nanoTime();
+        DocumentContext after;
+        try (Freeze frozen = Freeze.of(primary)) {
+            standby.promote();
+            after = pollHealth(h -> StarterCluster.label(standby).equals(details(h).get("activeHost")));
+            long ms = (System.nanoTime() - frozenAt) / 1_000_000;
+            System.out.printf("frozen primary: promoted standby active in health %d ms after the freeze%n", ms);
+            assertThat(ms).as("one interval (1 s) + host-connect-timeout (1 s), plus slack").isLessThanOrEqualTo(3000);
+        }
+        assertThat(after.read("$.components.pgConn.status", String.class)).isEqualTo("UP");
+        assertThat(host(after, primary)).containsEntry("status", "down")
+                .containsEntry("lastError", "no answer within 1000 ms (" + StarterCluster.label(primary) + ")");
+        assertThat(after.read("$.components.pgConn.details.failovers", Integer.class)).isEqualTo(1);
+    }
+
+    private static Map<String, Object> details(DocumentContext health) {
+        return health.read("$.components.pgConn.details", Map.class);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> host(DocumentContext health, PgServer server) {
+        Map<String, Object> hosts = (Map<String, Object>) details(health).get("hosts");
+        return hosts == null ? Map.of() : (Map<String, Object>) hosts.getOrDefault(StarterCluster.label(server), Map.of());
+    }
+
+    private DocumentContext pollHealth(Predicate<DocumentContext> condition) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        DocumentContext last = null;
+        while (System.nanoTime() < deadline) {
+            last = JsonPath.parse(get("/actuator/health").body());
+            if (condition.test(last)) {
+                return last;
+            }
+            Thread.onSpinWait();
+        }
+        return fail("condition not met within 30s; last health: " + (last == null ? null : last.jsonString()));
+    }
+
+    private HttpResponse<String> get(String path) throws IOException, InterruptedException {
+        return this.http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + this.port + path)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+}
