@@ -137,8 +137,9 @@ public interface PgConnectionFactory extends AutoCloseable {
 
         /**
          * Trusted roots held in memory (e.g. a Spring Boot SSL bundle's), used instead of {@code sslrootcert}:
-         * {@code sslmode} still decides whether the chain is verified ({@code require} then verifies it,
-         * as with a root certificate file) and {@code verify-full} still checks the host name.
+         * they count as a root certificate file that exists, so every {@code sslmode} but {@code disable}
+         * verifies the chain against them ({@code prefer} and {@code allow} fall back to plaintext when it
+         * fails, as libpq does) and {@code verify-full} still checks the host name.
          * {@code null} (the default): {@code sslrootcert} decides.
          */
         public Builder trustManagerFactory(TrustManagerFactory trustManagerFactory) {

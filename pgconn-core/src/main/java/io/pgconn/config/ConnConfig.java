@@ -22,13 +22,13 @@ public final class ConnConfig {
     private final SettingValues values;
     private final SettingValues given;
     private final EnvironmentSource environment;
-    private final Path defaultPassfile;
+    private final Path homeDirectory;
 
-    ConnConfig(SettingValues values, SettingValues given, EnvironmentSource environment, Path defaultPassfile) {
+    ConnConfig(SettingValues values, SettingValues given, EnvironmentSource environment, Path homeDirectory) {
         this.values = values;
         this.given = given;
         this.environment = environment;
-        this.defaultPassfile = defaultPassfile;
+        this.homeDirectory = homeDirectory;
     }
 
     /** A builder that reads no environment variables unless given {@link Builder#environment}. */
@@ -87,6 +87,17 @@ public final class ConnConfig {
 
     /** Path of a PEM file with trusted roots, {@code "system"} for the JDK's trust store, or {@code null}. */
     public String sslRootCert() { return values.get(Setting.SSL_ROOT_CERT); }
+
+    /**
+     * The root certificate file libpq would read: {@link #sslRootCert()}, else
+     * {@code ~/.postgresql/root.crt} ({@code HOME} from the environment source). The file need not
+     * exist: when it does, every TLS mode verifies the chain (libpq); when it does not, only
+     * verify-ca/verify-full fail for want of it.
+     */
+    public String sslRootCertOrDefault() {
+        String explicit = sslRootCert();
+        return explicit != null ? explicit : homeDirectory.resolve(ConnDefaults.ROOT_CERT_FILE).toString();
+    }
 
     public Path sslCert() { return path(Setting.SSL_CERT); }
 
@@ -176,7 +187,7 @@ public final class ConnConfig {
         if (password != null) {
             return password;
         }
-        Path file = passfile() != null ? passfile() : defaultPassfile;
+        Path file = passfile() != null ? passfile() : homeDirectory.resolve(ConnDefaults.PASSFILE_NAME);
         return PgPassFile.read(file).map(f -> f.find(host, database(), user())).orElse(null);
     }
 

@@ -20,6 +20,8 @@ public final class ConnDefaults {
     public static final int PORT = 5432;
     public static final String PASSFILE_NAME = ".pgpass";
     public static final String SERVICE_FILE_NAME = ".pg_service.conf";
+    /** libpq's default {@code sslrootcert}, under the home directory; read only when the file exists. */
+    public static final String ROOT_CERT_FILE = ".postgresql/root.crt";
     public static final String SYSTEM_SERVICE_FILE_NAME = "pg_service.conf";
 
     public static final SslMode SSL_MODE = SslMode.PREFER;

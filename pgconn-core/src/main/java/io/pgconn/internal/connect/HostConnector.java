@@ -45,7 +45,7 @@ public final class HostConnector {
         this.canceller = new CancelRequester(resources);
     }
 
-    /** The encryption attempts for this host, in order: true = TLS. */
+    /** The encryption attempts for this host, in order: true = TLS. Unix-domain sockets never use TLS (libpq ignores sslmode). */
     static List<Boolean> encryptionPlan(SslMode mode, boolean unixSocket) {
         if (unixSocket) {
             return List.of(false);
@@ -60,10 +60,7 @@ public final class HostConnector {
 
     public CompletableFuture<ConnectionControl> connect(ConnConfig config, HostSpec host, SocketAddress address, Duration budget,
                                                    AttemptScope scope) {
-        if (host.isUnixSocket() && config.sslMode().requiresTls()) {
-            return CompletableFuture.failedFuture(new PgConfigException(host.label(), "sslmode", config.sslMode().libpqName(), "sslmode=" + config.sslMode().libpqName()
-                    + " cannot be satisfied on Unix socket " + host.label() + " (TLS is not used on Unix-domain sockets)"));
-        }
+        // a Unix-domain socket is plaintext whatever sslmode says, even require: libpq ignores sslmode there
         List<Boolean> plan = encryptionPlan(config.sslMode(), host.isUnixSocket());
         return attempt(config, host, address, budget, scope, plan.get(0)).handle((connection, error) -> {
             if (error == null) {
@@ -170,7 +167,7 @@ public final class HostConnector {
         return handshake.result().thenApply(result -> {
             SessionFacts facts = new SessionFacts(host, address, tls, result.processId(), result.secretKey(),
                     result.protocolVersion(), result.authMethod());
-            return new ConnectionControl(channel, facts, session, result.parameters(), f -> canceller.cancel(f, TlsSettingsOf.config(config)));
+            return new ConnectionControl(channel, facts, session, result.parameters(), f -> canceller.cancel(f, TlsSettingsOf.config(config), CancelRequester.deadline(config.hostConnectTimeout())));
         });
     }
 
