@@ -10,10 +10,13 @@ module io.pgconn.core {
     exports io.pgconn.config;
     exports io.pgconn.trace;
     exports io.pgconn.notify;
+    exports io.pgconn.query;
+    exports io.pgconn.codec;
 
     // the API names EventLoopGroup (PgConnectionFactory.Builder) and Netty channel types (Transport)
     requires transitive io.netty.transport;
-    requires io.netty.buffer;
+    // the codec SPI (io.pgconn.codec) reads and writes values in Netty ByteBufs
+    requires transitive io.netty.buffer;
     requires io.netty.common;
     requires io.netty.codec;
     requires io.netty.handler;

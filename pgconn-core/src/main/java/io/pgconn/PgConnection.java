@@ -2,6 +2,11 @@ package io.pgconn;
 
 import io.pgconn.config.ConnConfig;
 import io.pgconn.config.HostSpec;
+import io.pgconn.query.NoticeListener;
+import io.pgconn.query.PgStatement;
+import io.pgconn.query.RowSet;
+import io.pgconn.query.TransactionOptions;
+import io.pgconn.query.TransactionStatus;
 
 import java.util.Map;
 import java.util.Optional;
@@ -71,6 +76,49 @@ public interface PgConnection {
 
     /** Runs SQL with the simple query protocol; for several statements the result is the last one's. */
     CompletableFuture<QueryResult> simpleQuery(String sql);
+
+    /**
+     * Runs {@code sql} with parameters {@code $1 .. $n} = {@code params} (extended query protocol,
+     * the statement prepared once per connection and cached) and gathers its rows: for small
+     * results; stream large ones with {@link #statement(String)}. A {@code null} parameter is an
+     * untyped NULL. Cancelling the future cancels the statement on the server.
+     *
+     * <pre>{@code
+     * RowSet rows = connection.query("SELECT id, name FROM users WHERE id = $1", 42).join();
+     * String name = rows.row(0).get("name", String.class);
+     * }</pre>
+     */
+    CompletableFuture<RowSet> query(String sql, Object... params);
+
+    /** A statement to bind, batch ({@link PgStatement#add()}) and stream; no round trip until it runs. */
+    PgStatement statement(String sql);
+
+    /** The transaction status of the server's last ReadyForQuery (before any request, IDLE). */
+    TransactionStatus transactionStatus();
+
+    /** {@code BEGIN} with the session's default isolation level and access mode. */
+    default CompletableFuture<Void> begin() {
+        return begin(TransactionOptions.DEFAULT);
+    }
+
+    /** {@code BEGIN ISOLATION LEVEL ..., READ ONLY|READ WRITE, [NOT] DEFERRABLE} as {@code options} say. */
+    CompletableFuture<Void> begin(TransactionOptions options);
+
+    CompletableFuture<Void> commit();
+
+    CompletableFuture<Void> rollback();
+
+    /** {@code SAVEPOINT "name"} (the name is quoted as an identifier). */
+    CompletableFuture<Void> setSavepoint(String name);
+
+    /** {@code RELEASE SAVEPOINT "name"}. */
+    CompletableFuture<Void> releaseSavepoint(String name);
+
+    /** {@code ROLLBACK TO SAVEPOINT "name"}. */
+    CompletableFuture<Void> rollbackToSavepoint(String name);
+
+    /** Receives the server's notices and warnings (null: drop them), on the event loop. */
+    void noticeListener(NoticeListener listener);
 
     /** {@code LISTEN channel}; notifications go to {@code listener} on the event loop. */
     CompletableFuture<Void> listen(String channel, NotificationListener listener);

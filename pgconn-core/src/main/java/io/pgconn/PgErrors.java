@@ -21,7 +21,10 @@ public final class PgErrors {
         if (code.startsWith("28")) { // invalid authorization specification / invalid password
             return new PgAuthenticationException(host, message, fields, null);
         }
-        if (duringStartup || code.startsWith("08") || code.equals("57P01") || code.equals("57P02")
+        // class 08 ends a connection, except an ERROR after startup (08P01 for a Bind with the wrong
+        // parameter count): the session goes on, so it is the statement's error
+        boolean connectionLevel = code.startsWith("08") && (duringStartup || !"ERROR".equals(fields.severity()));
+        if (duringStartup || connectionLevel || code.equals("57P01") || code.equals("57P02")
                 || code.equals("57P03") || code.equals("57P05") || code.equals("53300")) {
             return new PgConnectException(host, message, fields, null);
         }

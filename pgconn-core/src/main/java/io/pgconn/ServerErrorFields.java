@@ -46,6 +46,64 @@ public record ServerErrorFields(Map<Character, String> fields) {
         return fields.get('H');
     }
 
+    /** 'P': 1-based character position of the error in the statement text, if the server gave one. */
+    public String position() {
+        return fields.get('P');
+    }
+
+    /** 'p': position in an internally generated statement ({@link #internalQuery()}). */
+    public String internalPosition() {
+        return fields.get('p');
+    }
+
+    /** 'q': the internally generated statement that failed (e.g. in a PL/pgSQL function). */
+    public String internalQuery() {
+        return fields.get('q');
+    }
+
+    /** 'W': the context (call stack) the error occurred in. */
+    public String where() {
+        return fields.get('W');
+    }
+
+    /** 's': schema of the object the error is about. */
+    public String schema() {
+        return fields.get('s');
+    }
+
+    /** 't': table of the object the error is about. */
+    public String table() {
+        return fields.get('t');
+    }
+
+    /** 'c': column the error is about. */
+    public String column() {
+        return fields.get('c');
+    }
+
+    /** 'd': data type the error is about. */
+    public String dataType() {
+        return fields.get('d');
+    }
+
+    /** 'n': constraint the error is about. */
+    public String constraint() {
+        return fields.get('n');
+    }
+
+    /** 'F', 'L', 'R': where in the server's source the error was raised. */
+    public String file() {
+        return fields.get('F');
+    }
+
+    public String line() {
+        return fields.get('L');
+    }
+
+    public String routine() {
+        return fields.get('R');
+    }
+
     public boolean isEmpty() {
         return fields.isEmpty();
     }

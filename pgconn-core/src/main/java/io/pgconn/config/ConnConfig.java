@@ -36,6 +36,15 @@ public final class ConnConfig {
         return new Builder();
     }
 
+    /**
+     * Every connection-string keyword this client accepts ({@code host}, {@code sslmode},
+     * {@code target_session_attrs}, pgconn's own such as {@code hostRecheckInterval}), in a stable
+     * order: for layers that take settings by name from elsewhere, such as R2DBC options.
+     */
+    public static java.util.Set<String> keywords() {
+        return Keywords.names();
+    }
+
     /** Parses a libpq connection string (URI or key=value), with the process environment as fallback. */
     public static ConnConfig parse(String connectionString) {
         return parse(connectionString, EnvironmentSource.system());
@@ -172,6 +181,13 @@ public final class ConnConfig {
 
     /** Largest backend message accepted until authentication ends, in bytes. */
     public int preAuthMaxMessageSize() { return values.getOrDefault(Setting.PRE_AUTH_MAX_MESSAGE_SIZE); }
+
+    /**
+     * How many named server-side prepared statements a connection keeps (least recently used
+     * closed first); statements beyond it are re-parsed when they run again. 0: every statement is
+     * parsed unnamed, every time (for poolers in transaction mode that cannot keep named statements).
+     */
+    public int preparedStatementCacheSize() { return values.getOrDefault(Setting.PREPARED_STATEMENT_CACHE_SIZE); }
 
     /** Extra StartupMessage parameters, in order (e.g. {@code search_path}). */
     public Map<String, String> startupParameters() { return values.getOrDefault(Setting.STARTUP_PARAMETERS); }

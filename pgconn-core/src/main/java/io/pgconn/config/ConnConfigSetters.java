@@ -198,6 +198,9 @@ abstract class ConnConfigSetters {
 
     public ConnConfig.Builder preAuthMaxMessageSize(int bytes) { return put(Setting.PRE_AUTH_MAX_MESSAGE_SIZE, bytes); }
 
+    /** Named prepared statements kept per connection; 0 = unnamed statements only. */
+    public ConnConfig.Builder preparedStatementCacheSize(int statements) { return put(Setting.PREPARED_STATEMENT_CACHE_SIZE, statements); }
+
     /** Replaces the extra StartupMessage parameters (order kept). */
     public ConnConfig.Builder startupParameters(Map<String, String> parameters) {
         return put(Setting.STARTUP_PARAMETERS,

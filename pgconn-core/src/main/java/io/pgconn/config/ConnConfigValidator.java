@@ -87,6 +87,10 @@ final class ConnConfigValidator {
                 throw fail(s.name(), String.valueOf(d), "invalid " + s.name() + " value: " + d + " (expected a non-negative duration; 0 disables)");
             }
         }
+        Integer cacheSize = v.get(Setting.PREPARED_STATEMENT_CACHE_SIZE);
+        if (cacheSize != null && cacheSize < 0) {
+            throw fail("preparedStatementCacheSize", String.valueOf(cacheSize), "invalid preparedStatementCacheSize value: " + cacheSize + " (expected a non-negative integer; 0 = unnamed statements only)");
+        }
         Integer count = v.get(Setting.KEEPALIVES_COUNT);
         if (count != null && count < 0) {
             throw fail("keepalives_count", String.valueOf(count), "invalid keepalives_count value: " + count + " (expected a non-negative integer)");

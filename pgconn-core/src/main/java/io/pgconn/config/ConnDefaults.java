@@ -58,6 +58,8 @@ public final class ConnDefaults {
     public static final int MAX_MESSAGE_SIZE = 1 << 30;
     /** Before authentication nothing legitimate is large; a small cap stops memory abuse. */
     public static final int PRE_AUTH_MAX_MESSAGE_SIZE = 64 * 1024;
+    /** Named server-side prepared statements kept per connection (LRU); 0 parses every statement unnamed. */
+    public static final int PREPARED_STATEMENT_CACHE_SIZE = 256;
     /** Lower bound for either cap: below this even an ErrorResponse may not fit. */
     public static final int MIN_MESSAGE_SIZE_LIMIT = 1024;
 

@@ -80,6 +80,7 @@ final class Keywords {
         keyword("maxScramIterations", Setting.MAX_SCRAM_ITERATIONS, ValueParsers::integer, null);
         keyword("maxMessageSize", Setting.MAX_MESSAGE_SIZE, ValueParsers::size, null);
         keyword("preAuthMaxMessageSize", Setting.PRE_AUTH_MAX_MESSAGE_SIZE, ValueParsers::size, null);
+        keyword("preparedStatementCacheSize", Setting.PREPARED_STATEMENT_CACHE_SIZE, ValueParsers::nonNegative, null);
     }
 
     private Keywords() {
@@ -107,6 +108,11 @@ final class Keywords {
 
     static boolean isKeyword(String keyword) {
         return KEYWORDS.containsKey(keyword);
+    }
+
+    /** Every keyword, in a stable order. */
+    static java.util.Set<String> names() {
+        return Collections.unmodifiableSet(KEYWORDS.keySet());
     }
 
     /** Every environment variable this client reads for settings, with its binding, in a stable order. */

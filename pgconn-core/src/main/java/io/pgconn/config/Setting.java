@@ -77,6 +77,8 @@ final class Setting<T> {
     static final Setting<Integer> MAX_MESSAGE_SIZE = new Setting<>("maxMessageSize", ConnDefaults.MAX_MESSAGE_SIZE);
     static final Setting<Integer> PRE_AUTH_MAX_MESSAGE_SIZE =
             new Setting<>("preAuthMaxMessageSize", ConnDefaults.PRE_AUTH_MAX_MESSAGE_SIZE);
+    static final Setting<Integer> PREPARED_STATEMENT_CACHE_SIZE =
+            new Setting<>("preparedStatementCacheSize", ConnDefaults.PREPARED_STATEMENT_CACHE_SIZE);
     static final Setting<Map<String, String>> STARTUP_PARAMETERS = new Setting<>("startupParameters", Map.of());
 
     private final String name;

@@ -108,6 +108,17 @@ class ConnConfigValidatorTest {
     }
 
     @Test
+    void preparedStatementCacheSizeIsANonNegativeCount() {
+        assertThat(ConnConfig.builder().build().preparedStatementCacheSize()).isEqualTo(256);
+        assertThat(ConnConfig.parse("host=h preparedStatementCacheSize=0", EnvironmentSource.none()).preparedStatementCacheSize()).isZero();
+        assertThat(ConnConfig.builder().preparedStatementCacheSize(12).build().preparedStatementCacheSize()).isEqualTo(12);
+        assertThatThrownBy(() -> ConnConfig.parse("host=h preparedStatementCacheSize=-1", EnvironmentSource.none()))
+                .isInstanceOf(io.pgconn.PgConfigException.class).hasMessageContaining("preparedStatementCacheSize");
+        assertThatThrownBy(() -> ConnConfig.builder().preparedStatementCacheSize(-3).build())
+                .isInstanceOf(io.pgconn.PgConfigException.class).hasMessageContaining("invalid preparedStatementCacheSize value: -3");
+    }
+
+    @Test
     void systemRootCertDefaultsToVerifyFull() {
         assertThat(ConnConfig.builder().sslRootCert("system").build().sslMode()).isEqualTo(SslMode.VERIFY_FULL);
     }

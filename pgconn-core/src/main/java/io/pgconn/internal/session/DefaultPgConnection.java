@@ -12,6 +12,13 @@ import io.pgconn.QueryResult;
 import io.pgconn.ServerRole;
 import io.pgconn.config.HostSpec;
 import io.pgconn.internal.protocol.frontend.Terminate;
+import io.pgconn.internal.query.DefaultPgStatement;
+import io.pgconn.internal.query.RegistryValueCodecs;
+import io.pgconn.query.NoticeListener;
+import io.pgconn.query.PgStatement;
+import io.pgconn.query.RowSet;
+import io.pgconn.query.TransactionOptions;
+import io.pgconn.query.TransactionStatus;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -60,6 +67,7 @@ final class DefaultPgConnection implements PgConnection {
         this.session = session;
         this.parameters = Collections.unmodifiableMap(parameters);
         this.canceller = canceller;
+        session.cancelAction(this::cancelQuietly);
         channel.closeFuture().addListener(f -> {
             List<Runnable> hooks;
             synchronized (closeHooks) {
@@ -103,6 +111,9 @@ final class DefaultPgConnection implements PgConnection {
     /** Set once by the connect path before the connection is handed out. */
     void typeOids(Map<String, Integer> typeOids) {
         this.typeOids = Map.copyOf(typeOids);
+        if (session.codecs() instanceof RegistryValueCodecs registry) {
+            session.codecs(new RegistryValueCodecs(registry.registry().bind(this.typeOids)));
+        }
     }
 
     Channel channel() {
@@ -176,6 +187,72 @@ final class DefaultPgConnection implements PgConnection {
     @Override
     public CompletableFuture<QueryResult> simpleQuery(String sql) {
         return session.simpleQuery(sql);
+    }
+
+    @Override
+    public CompletableFuture<RowSet> query(String sql, Object... params) {
+        try {
+            return DefaultPgStatement.of(session, sql, params).collectFirst();
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    @Override
+    public PgStatement statement(String sql) {
+        return new DefaultPgStatement(session, sql);
+    }
+
+    @Override
+    public TransactionStatus transactionStatus() {
+        return TransactionStatus.of(session.transactionStatus());
+    }
+
+    @Override
+    public CompletableFuture<Void> begin(TransactionOptions options) {
+        return command(options.beginSql());
+    }
+
+    @Override
+    public CompletableFuture<Void> commit() {
+        return command("COMMIT");
+    }
+
+    @Override
+    public CompletableFuture<Void> rollback() {
+        return command("ROLLBACK");
+    }
+
+    @Override
+    public CompletableFuture<Void> setSavepoint(String name) {
+        return savepointCommand("SAVEPOINT ", name);
+    }
+
+    @Override
+    public CompletableFuture<Void> releaseSavepoint(String name) {
+        return savepointCommand("RELEASE SAVEPOINT ", name);
+    }
+
+    @Override
+    public CompletableFuture<Void> rollbackToSavepoint(String name) {
+        return savepointCommand("ROLLBACK TO SAVEPOINT ", name);
+    }
+
+    private CompletableFuture<Void> savepointCommand(String prefix, String name) {
+        try {
+            return command(prefix + Identifiers.quote(name, "savepoint name"));
+        } catch (PgConfigException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    private CompletableFuture<Void> command(String sql) {
+        return session.simpleQuery(sql).thenApply(result -> null);
+    }
+
+    @Override
+    public void noticeListener(NoticeListener listener) {
+        session.noticeListener(listener);
     }
 
     @Override

@@ -3,6 +3,7 @@ package io.pgconn.internal.session;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.EventLoop;
 import io.netty.util.ReferenceCountUtil;
 import io.pgconn.Notification;
 import io.pgconn.NotificationListener;
@@ -11,17 +12,18 @@ import io.pgconn.PgErrors;
 import io.pgconn.PgException;
 import io.pgconn.PgProtocolException;
 import io.pgconn.QueryResult;
+import io.pgconn.internal.query.Exchange;
+import io.pgconn.internal.query.QuerySession;
+import io.pgconn.internal.query.StatementCache;
+import io.pgconn.internal.query.ValueCodecs;
 import io.pgconn.internal.protocol.backend.CommandComplete;
-import io.pgconn.internal.protocol.backend.CopyResponse;
-import io.pgconn.internal.protocol.backend.DataRow;
-import io.pgconn.internal.protocol.backend.EmptyQueryResponse;
 import io.pgconn.internal.protocol.backend.ErrorResponse;
 import io.pgconn.internal.protocol.backend.NoticeResponse;
 import io.pgconn.internal.protocol.backend.NotificationResponse;
 import io.pgconn.internal.protocol.backend.ParameterStatus;
 import io.pgconn.internal.protocol.backend.ReadyForQuery;
-import io.pgconn.internal.protocol.backend.RowDescription;
-import io.pgconn.internal.protocol.frontend.Query;
+import io.pgconn.internal.protocol.frontend.FrontendMessage;
+import io.pgconn.query.NoticeListener;
 
 import java.util.ArrayDeque;
 import java.util.Map;
@@ -29,23 +31,48 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The established session: runs simple queries one after another, keeps the ParameterStatus map
- * current, delivers notifications, and turns the end of the channel into a clear error for
- * everything still in flight (with the SQLSTATE when the server said why, e.g. 57P01).
+ * The established session: a FIFO of exchanges written without waiting for each other
+ * (pipelining) and answered in order, each ending at its ReadyForQuery; keeps the ParameterStatus
+ * map and the transaction status current, delivers notifications and notices, and turns the end
+ * of the channel into a clear error for everything still in flight (with the SQLSTATE when the
+ * server said why, e.g. 57P01).
+ *
+ * <p>A server error fails only its exchange: the server skips to that exchange's Sync and answers
+ * ReadyForQuery, and the next exchange's answers follow. An answer that breaks the protocol
+ * (a DataRow that does not match its description ...) ends the connection: nothing after it can be
+ * trusted.
  */
-public final class SessionHandler extends ChannelInboundHandlerAdapter {
+public final class SessionHandler extends ChannelInboundHandlerAdapter implements QuerySession {
 
     private final String host;
     private final Map<String, String> parameters;
     private final Map<String, NotificationListener> listeners = new ConcurrentHashMap<>();
-    private final ArrayDeque<SimpleQuery> inFlight = new ArrayDeque<>();
+    /** Every exchange submitted and not yet answered by its ReadyForQuery, in write order. */
+    private final ArrayDeque<Exchange> inFlight = new ArrayDeque<>();
+    /** Exchanges waiting to be written while {@link #writeHolder} pages through a portal. */
+    private final ArrayDeque<Exchange> unwritten = new ArrayDeque<>();
+    private final StatementCache statementCache;
+    private volatile ValueCodecs codecs;
+    private Exchange writeHolder;
+    private boolean flushScheduled;
+    private int readPausers;
     private volatile Channel channel;
     private volatile PgException closeCause;
     private volatile String closeReason = "closed";
+    private volatile char transactionStatus = 'I';
+    private volatile NoticeListener noticeListener;
+    private volatile Runnable cancelAction = () -> { };
 
+    /** A session with the built-in codecs and no statement cache (unnamed statements only). */
     public SessionHandler(String host, Map<String, String> parameters) {
+        this(host, parameters, 0, new io.pgconn.internal.query.RegistryValueCodecs(io.pgconn.codec.CodecRegistry.defaults()));
+    }
+
+    public SessionHandler(String host, Map<String, String> parameters, int statementCacheSize, ValueCodecs codecs) {
         this.host = host;
         this.parameters = parameters;
+        this.statementCache = new StatementCache(statementCacheSize);
+        this.codecs = codecs;
     }
 
     @Override
@@ -53,26 +80,145 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
         channel = ctx.channel();
     }
 
-    /** Runs {@code sql}; safe from any thread. */
+    /** Runs {@code sql} with the simple query protocol; safe from any thread. */
     public CompletableFuture<QueryResult> simpleQuery(String sql) {
-        SimpleQuery query = new SimpleQuery(sql);
-        Query message;
+        SimpleQuery query;
         try {
-            message = new Query(sql);
+            query = new SimpleQuery(sql, host);
         } catch (PgException e) {
-            query.result.completeExceptionally(e);
-            return query.result;
+            return CompletableFuture.failedFuture(e);
         }
-        Channel ch = channel;
-        ch.eventLoop().execute(() -> {
-            if (!ch.isActive()) {
-                query.result.completeExceptionally(closedError());
-                return;
-            }
-            inFlight.add(query);
-            ch.writeAndFlush(message);
-        });
+        submit(query);
         return query.result;
+    }
+
+    /** Queues an exchange; safe from any thread. */
+    @Override
+    public void submit(Exchange exchange) {
+        Channel ch = channel;
+        if (ch.eventLoop().inEventLoop()) {
+            enqueue(exchange);
+        } else {
+            ch.eventLoop().execute(() -> enqueue(exchange));
+        }
+    }
+
+    private void enqueue(Exchange exchange) {
+        if (!channel.isActive()) {
+            exchange.fail(closedError());
+            return;
+        }
+        inFlight.add(exchange);
+        if (inFlight.size() == 1) {
+            exchange.becameHead();
+        }
+        if (writeHolder != null) {
+            unwritten.add(exchange);
+        } else {
+            writeExchange(exchange);
+        }
+    }
+
+    private void writeExchange(Exchange exchange) {
+        FrontendMessage message;
+        try {
+            message = exchange.messages(this);
+        } catch (RuntimeException e) {
+            inFlight.remove(exchange);
+            exchange.fail(e instanceof PgException pg ? pg : new PgProtocolException(host, "cannot write a request to " + host + ": " + e, e));
+            return;
+        }
+        write(message);
+        if (exchange.holdsWrites()) {
+            writeHolder = exchange;
+        }
+    }
+
+    /** Writes now and flushes once the event loop's current batch of tasks is done: pipelined requests share a flush. */
+    @Override
+    public void write(FrontendMessage message) {
+        channel.write(message, channel.voidPromise());
+        if (!flushScheduled) {
+            flushScheduled = true;
+            channel.eventLoop().execute(() -> {
+                flushScheduled = false;
+                channel.flush();
+            });
+        }
+    }
+
+    @Override
+    public void releaseWrites(Exchange holder) {
+        if (writeHolder != holder) {
+            return;
+        }
+        writeHolder = null;
+        while (writeHolder == null && !unwritten.isEmpty()) {
+            writeExchange(unwritten.poll());
+        }
+    }
+
+    @Override
+    public void pauseReading(Object pauser) {
+        if (readPausers++ == 0) {
+            channel.config().setAutoRead(false);
+        }
+    }
+
+    @Override
+    public void resumeReading(Object pauser) {
+        if (readPausers > 0 && --readPausers == 0) {
+            channel.config().setAutoRead(true); // reads at once
+        }
+    }
+
+    @Override
+    public boolean isHead(Exchange exchange) {
+        return inFlight.peek() == exchange;
+    }
+
+    @Override
+    public void requestCancel() {
+        cancelAction.run();
+    }
+
+    /** What {@link #requestCancel()} does: set by the connection, which knows how to reach the server. */
+    public void cancelAction(Runnable action) {
+        this.cancelAction = action;
+    }
+
+    @Override
+    public String host() {
+        return host;
+    }
+
+    @Override
+    public EventLoop eventLoop() {
+        return channel.eventLoop();
+    }
+
+    @Override
+    public StatementCache statementCache() {
+        return statementCache;
+    }
+
+    @Override
+    public ValueCodecs codecs() {
+        return codecs;
+    }
+
+    /** Replaces the codecs (once the connection knows its extension types' OIDs). */
+    public void codecs(ValueCodecs codecs) {
+        this.codecs = codecs;
+    }
+
+    /** The transaction status of the last ReadyForQuery: 'I', 'T' or 'E'. */
+    public char transactionStatus() {
+        return transactionStatus;
+    }
+
+    public void noticeListener(NoticeListener listener) {
+        this.noticeListener = listener;
     }
 
     /** Whether a statement is running on the server (event loop only). */
@@ -122,13 +268,18 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         try {
             dispatch(ctx, msg);
+        } catch (PgProtocolException e) {
+            protocolError(ctx, e);
         } finally {
             ReferenceCountUtil.release(msg);
         }
     }
 
     private void dispatch(ChannelHandlerContext ctx, Object msg) {
-        SimpleQuery current = inFlight.peek();
+        if (closeCause instanceof PgProtocolException) {
+            return; // the stream is broken; the channel is closing
+        }
+        Exchange current = inFlight.peek();
         if (msg instanceof ParameterStatus status) {
             parameters.put(status.name(), status.value());
         } else if (msg instanceof NotificationResponse n) {
@@ -140,35 +291,41 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
                     // a listener's failure must not break the session
                 }
             }
-        } else if (msg instanceof NoticeResponse) {
-            return; // notices are informational
+        } else if (msg instanceof NoticeResponse notice) {
+            NoticeListener listener = noticeListener;
+            if (listener != null) {
+                try {
+                    listener.onNotice(notice.fields());
+                } catch (RuntimeException ignored) {
+                    // a listener's failure must not break the session
+                }
+            }
         } else if (msg instanceof ErrorResponse error && current == null) {
             // unsolicited: the server is about to end the session (57P01 admin shutdown, 57P05 idle timeout ...)
             closeCause = PgErrors.fromServer(host, error.fields(), false);
         } else if (current == null) {
-            protocolError(ctx, "server " + host + " sent " + msg.getClass().getSimpleName() + " with no query in flight");
-        } else if (msg instanceof RowDescription description) {
-            current.rowDescription(description);
-        } else if (msg instanceof DataRow row) {
-            current.dataRow(row);
-        } else if (msg instanceof CommandComplete complete) {
-            current.commandComplete(complete);
-        } else if (msg instanceof EmptyQueryResponse) {
-            current.emptyQuery();
-        } else if (msg instanceof ErrorResponse error) {
-            current.error(host, error.fields());
-            if (isFatal(error)) {
+            throw new PgProtocolException(host, "server " + host + " sent " + msg.getClass().getSimpleName() + " with no query in flight");
+        } else if (msg instanceof ReadyForQuery ready) {
+            transactionStatus = ready.transactionStatus();
+            inFlight.poll();
+            current.onReady(ready.transactionStatus());
+            Exchange next = inFlight.peek();
+            if (next != null) {
+                next.becameHead();
+            }
+        } else {
+            if (msg instanceof CommandComplete complete && isDiscardAll(complete.tag())) {
+                statementCache.serverDiscardedAll();
+            }
+            if (msg instanceof ErrorResponse error && isFatal(error)) {
                 closeCause = PgErrors.fromServer(host, error.fields(), false); // the server ends the session after this
             }
-        } else if (msg instanceof ReadyForQuery) {
-            inFlight.poll();
-            current.ready();
-        } else if (msg instanceof CopyResponse) {
-            current.fail(new PgProtocolException(host, "COPY is not supported by simpleQuery (statement: " + current.sql + ")"));
-            ctx.close();
-        } else {
-            protocolError(ctx, "server " + host + " sent unexpected " + msg.getClass().getSimpleName());
+            current.onMessage((io.pgconn.internal.protocol.backend.BackendMessage) msg);
         }
+    }
+
+    private static boolean isDiscardAll(String tag) {
+        return "DISCARD ALL".equals(tag) || "DEALLOCATE ALL".equals(tag);
     }
 
     private static boolean isFatal(ErrorResponse error) {
@@ -176,8 +333,11 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
         return "FATAL".equals(severity) || "PANIC".equals(severity);
     }
 
-    private void protocolError(ChannelHandlerContext ctx, String message) {
-        closeCause = new PgProtocolException(host, message);
+    private void protocolError(ChannelHandlerContext ctx, PgProtocolException error) {
+        if (!(closeCause instanceof PgProtocolException)) {
+            closeCause = error;
+        }
+        ctx.channel().config().setAutoRead(true);
         ctx.close();
     }
 
@@ -191,12 +351,18 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-        SimpleQuery query = inFlight.poll();
-        if (query != null) { // the error (and its stack trace) only when someone will see it
+        unwritten.clear();
+        writeHolder = null;
+        Exchange exchange = inFlight.poll();
+        if (exchange != null) { // the error (and its stack trace) only when someone will see it
             PgException error = closedError();
             do {
-                query.result.completeExceptionally(error);
-            } while ((query = inFlight.poll()) != null);
+                try {
+                    exchange.fail(error);
+                } catch (RuntimeException ignored) {
+                    // one exchange's subscriber must not keep the others from hearing about the close
+                }
+            } while ((exchange = inFlight.poll()) != null);
         }
         stopListening(closeCause);
         ctx.fireChannelInactive();

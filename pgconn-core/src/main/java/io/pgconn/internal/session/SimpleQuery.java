@@ -2,67 +2,84 @@ package io.pgconn.internal.session;
 
 import io.pgconn.PgErrors;
 import io.pgconn.PgException;
+import io.pgconn.PgProtocolException;
 import io.pgconn.QueryResult;
+import io.pgconn.internal.query.Exchange;
+import io.pgconn.internal.query.QuerySession;
+import io.pgconn.internal.protocol.backend.BackendMessage;
 import io.pgconn.internal.protocol.backend.CommandComplete;
+import io.pgconn.internal.protocol.backend.CopyResponse;
 import io.pgconn.internal.protocol.backend.DataRow;
+import io.pgconn.internal.protocol.backend.EmptyQueryResponse;
+import io.pgconn.internal.protocol.backend.ErrorResponse;
 import io.pgconn.internal.protocol.backend.RowDescription;
-import io.pgconn.ServerErrorFields;
+import io.pgconn.internal.protocol.frontend.FrontendMessage;
+import io.pgconn.internal.protocol.frontend.Query;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /** One simple-query round trip in flight: gathers rows until ReadyForQuery. Used on the event loop only. */
-final class SimpleQuery {
+final class SimpleQuery extends Exchange {
 
     final String sql;
     final CompletableFuture<QueryResult> result = new CompletableFuture<>();
+    private final Query message;
+    private final String host;
     private List<String> columns = List.of();
     private List<List<String>> rows = new ArrayList<>();
     private QueryResult last;
     private PgException error;
 
-    SimpleQuery(String sql) {
+    /** @throws PgException if the SQL cannot be sent (contains NUL) */
+    SimpleQuery(String sql, String host) {
         this.sql = sql;
+        this.host = host;
+        this.message = new Query(sql);
     }
 
-    void rowDescription(RowDescription description) {
-        columns = description.columns().stream().map(RowDescription.Column::name).toList();
-        rows = new ArrayList<>();
+    @Override
+    public FrontendMessage messages(QuerySession session) {
+        return message;
     }
 
-    void dataRow(DataRow row) {
-        rows.add(row.values());
-    }
-
-    void commandComplete(CommandComplete complete) {
-        last = new QueryResult(columns, rows, complete.tag());
-        columns = List.of();
-        rows = new ArrayList<>();
-    }
-
-    void emptyQuery() {
-        last = new QueryResult(List.of(), List.of(), "");
-    }
-
-    void error(String host, ServerErrorFields fields) {
-        if (error == null) {
-            error = PgErrors.fromServer(host, fields, false);
+    @Override
+    public void onMessage(BackendMessage msg) {
+        if (msg instanceof RowDescription description) {
+            columns = description.columns().stream().map(RowDescription.Column::name).toList();
+            rows = new ArrayList<>();
+        } else if (msg instanceof DataRow row) {
+            rows.add(row.values());
+        } else if (msg instanceof CommandComplete complete) {
+            last = new QueryResult(columns, rows, complete.tag());
+            columns = List.of();
+            rows = new ArrayList<>();
+        } else if (msg instanceof EmptyQueryResponse) {
+            last = new QueryResult(List.of(), List.of(), "");
+        } else if (msg instanceof ErrorResponse response) {
+            if (error == null) {
+                error = PgErrors.fromServer(host, response.fields(), false);
+            }
+        } else if (msg instanceof CopyResponse) {
+            throw new PgProtocolException(host, "COPY is not supported by simpleQuery (statement: " + sql + ")");
+        } else {
+            throw new PgProtocolException(host, "server " + host + " sent unexpected " + msg.getClass().getSimpleName()
+                    + " in a simple query exchange");
         }
     }
 
-    void fail(PgException e) {
-        if (error == null) {
-            error = e;
-        }
-    }
-
-    /** ReadyForQuery: the round trip is over. */
-    void ready() {
+    @Override
+    public void onReady(char status) {
         if (error != null) {
             result.completeExceptionally(error);
         } else {
             result.complete(last != null ? last : new QueryResult(List.of(), List.of(), ""));
         }
+    }
+
+    @Override
+    public void fail(PgException e) {
+        result.completeExceptionally(e);
     }
 }

@@ -329,7 +329,7 @@ class ConnectWalkTest {
     }
 
     private ConnectionControl session(String name, HostSpec host, SocketAddress address, boolean standby) {
-        EmbeddedChannel channel = new EmbeddedChannel(FrontendMessageEncoder.INSTANCE, new SessionHandler(host.label(), Map.of()));
+        EmbeddedChannel channel = new EmbeddedChannel(FrontendMessageEncoder.INSTANCE, new SessionHandler(host.label(), Map.of(), 0, io.pgconn.internal.query.TextValueCodecs.INSTANCE));
         SessionFacts facts = new SessionFacts(host, address, null, 1000 + sessions.size(), new byte[4], ProtocolVersion.V3_0,
                 AuthMethod.SCRAM_SHA_256);
         String flag = standby ? "on" : "off";

@@ -25,7 +25,7 @@ class HeldSessionsTest {
     private final List<EmbeddedChannel> channels = new ArrayList<>();
 
     private ConnectionControl session(String host) {
-        EmbeddedChannel channel = new EmbeddedChannel(FrontendMessageEncoder.INSTANCE, new SessionHandler(host + ":5432", Map.of()));
+        EmbeddedChannel channel = new EmbeddedChannel(FrontendMessageEncoder.INSTANCE, new SessionHandler(host + ":5432", Map.of(), 0, io.pgconn.internal.query.TextValueCodecs.INSTANCE));
         channels.add(channel);
         SessionFacts facts = new SessionFacts(new HostSpec(host, null, 5432), null, null, 42, new byte[4], ProtocolVersion.V3_0, AuthMethod.NONE);
         return new ConnectionControl(channel, facts, (SessionHandler) channel.pipeline().last(), Map.of(),

@@ -10,7 +10,8 @@ import io.netty.buffer.ByteBuf;
  */
 public sealed interface FrontendMessage
         permits StartupMessage, SslRequest, CancelRequest, PasswordMessage, SaslInitialResponse,
-                SaslResponse, Query, Terminate {
+                SaslResponse, Query, Terminate, Parse, Bind, Describe, Execute, Sync, Close, Flush,
+                MessageSequence {
 
     void encode(ByteBuf out);
 }

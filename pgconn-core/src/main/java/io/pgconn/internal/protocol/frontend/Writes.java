@@ -45,4 +45,18 @@ final class Writes {
         }
         return value;
     }
+
+    /** Counts are written as int16: more than 65535 elements cannot be sent. */
+    static void requireCount(int count, String what) {
+        if (count > 0xFFFF) {
+            throw new PgConfigException(null, count + " " + what + " (the protocol allows at most 65535)");
+        }
+    }
+
+    /** Describe and Close name a statement ('S') or a portal ('P'). */
+    static void requireKind(char kind) {
+        if (kind != 'S' && kind != 'P') {
+            throw new PgConfigException(null, "target kind '" + kind + "' (expected 'S' statement or 'P' portal)");
+        }
+    }
 }

@@ -1,0 +1,101 @@
+package io.pgconn.codec;
+
+import io.netty.buffer.ByteBuf;
+import io.pgconn.PgProtocolException;
+
+import java.util.Set;
+
+/**
+ * What every built-in codec shares: its type, default Java class and format, the classes it reads
+ * into, and errors that name the type and what was wrong but never the value.
+ */
+abstract class BaseCodec<T> implements Codec<T> {
+
+    private final PgType type;
+    private final Class<? extends T> javaType;
+    private final Format format;
+    private final Set<Class<?>> targets;
+    private final boolean readsText;
+
+    /**
+     * @param targets   the classes {@link #decode} produces besides {@code Object} and {@code javaType}
+     * @param readsText whether {@link #decode} also reads the text format
+     */
+    BaseCodec(PgType type, Class<? extends T> javaType, Format format, boolean readsText, Class<?>... targets) {
+        this.type = type;
+        this.javaType = javaType;
+        this.format = format;
+        this.readsText = readsText;
+        this.targets = Set.of(targets);
+    }
+
+    @Override
+    public final PgType type() {
+        return type;
+    }
+
+    @Override
+    public final Class<? extends T> javaType() {
+        return javaType;
+    }
+
+    @Override
+    public final Format format() {
+        return format;
+    }
+
+    @Override
+    public boolean decodes(Format format, Class<?> target) {
+        return (format == this.format || (readsText && format == Format.TEXT))
+                && (target.isAssignableFrom(javaType) || targets.contains(target));
+    }
+
+    @Override
+    public final Object decode(ByteBuf value, Format format, Class<?> target) {
+        return format == Format.BINARY ? decodeBinary(value, target) : decodeText(value, target);
+    }
+
+    /** Reads the binary form as {@code target}. */
+    abstract Object decodeBinary(ByteBuf value, Class<?> target);
+
+    /** Reads the text form as {@code target}; only called when {@code readsText} or the format is text. */
+    Object decodeText(ByteBuf value, Class<?> target) {
+        throw new PgConversionException(type.name() + " values are read in binary format only");
+    }
+
+    /** The value must be exactly {@code length} bytes. */
+    final void expectLength(ByteBuf value, int length) {
+        if (value.readableBytes() != length) {
+            throw malformed("expected " + length + " bytes, got " + value.readableBytes());
+        }
+    }
+
+    /** At least {@code length} more bytes must be readable. */
+    final void need(ByteBuf value, int length, String what) {
+        if (length < 0 || value.readableBytes() < length) {
+            throw malformed(what + " needs " + length + " bytes, " + value.readableBytes() + " left");
+        }
+    }
+
+    final PgProtocolException malformed(String what) {
+        return new PgProtocolException(null, "malformed " + type.name() + " value from the server: " + what);
+    }
+
+    final PgConversionException cannotRead(Class<?> target, String why) {
+        return new PgConversionException("cannot read a " + type.name() + " value as " + target.getName() + ": " + why);
+    }
+
+    final PgConversionException cannotWrite(Object value, String why) {
+        return new PgConversionException("cannot write a " + value.getClass().getName() + " parameter as "
+                + type.name() + ": " + why);
+    }
+
+    final PgConversionException unsupportedTarget(Class<?> target) {
+        return new PgConversionException("no conversion from " + type.name() + " to " + target.getName());
+    }
+
+    @Override
+    public String toString() {
+        return getClass().getSimpleName() + "[" + type.name() + " <-> " + javaType.getSimpleName() + ", " + format + "]";
+    }
+}

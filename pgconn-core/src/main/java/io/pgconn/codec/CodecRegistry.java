@@ -1,0 +1,444 @@
+package io.pgconn.codec;
+
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The codecs a connection uses: pgconn's built-in ones plus those a user registered, found by type OID
+ * for results and by Java class for parameters. Immutable and thread-safe once built; one registry
+ * (usually {@link #defaults()} or one built by a factory) serves every connection, and each connection
+ * uses a {@linkplain #bind bound} copy that knows its extension types' OIDs.
+ *
+ * <p><b>Lookup order.</b> For a type OID, codecs registered later are asked first, so a user's codec
+ * for {@code int4} or for {@code Integer} wins over the built-in one. For a parameter, the value's
+ * class, then its superclasses, then its interfaces are looked up; among the codecs registered for the
+ * first class found, the first one usable on this connection wins (a codec for a named type is usable
+ * only once {@link #bind} found its OID).
+ *
+ * <p><b>Unknown types</b> (no codec for the OID) are read as {@code String} in text format — their OID
+ * stays visible in the row description — and as {@code byte[]} in binary format;
+ * {@link #resultFormat(int)} asks for text for them.
+ *
+ * <p><b>Arrays.</b> Every codec whose {@link PgType#arrayOid()} is set and whose format is binary gets
+ * an array codec for one-dimensional arrays (with NULL elements): Java arrays (boxed, or primitive when
+ * there are no NULLs) and {@code List}s. An empty or all-NULL {@code List} is sent as a text array
+ * literal with an unspecified type, so the server takes the type from the statement.
+ *
+ * <p><b>Hot path.</b> Lookups by OID below {@value #DIRECT_OIDS} index an array; parameter encoders are
+ * cached per class. Resolve a {@link Decoder} once per column and reuse it for every row.
+ */
+public final class CodecRegistry {
+
+    /** OIDs below this are looked up in an array (every built-in type's OID is far below it). */
+    static final int DIRECT_OIDS = 10_000;
+
+    private static final Codec<?>[] NONE = new Codec<?>[0];
+    private static final CodecRegistry DEFAULTS = builder().build();
+
+    private final Codec<?>[][] direct;
+    private final Map<Integer, Codec<?>[]> high;
+    private final Map<Class<?>, Codec<?>[]> byClass;
+    private final Map<Integer, ArrayCodec> arraysByElementOid;
+    private final Map<String, Integer> boundOids;
+    private final List<Codec<?>> named;
+    private final ConcurrentHashMap<Class<?>, Encoder> encoderCache = new ConcurrentHashMap<>();
+
+    private CodecRegistry(Codec<?>[][] direct, Map<Integer, Codec<?>[]> high, Map<Class<?>, Codec<?>[]> byClass,
+                          Map<Integer, ArrayCodec> arraysByElementOid, Map<String, Integer> boundOids,
+                          List<Codec<?>> named) {
+        this.direct = direct;
+        this.high = high;
+        this.byClass = byClass;
+        this.arraysByElementOid = arraysByElementOid;
+        this.boundOids = boundOids;
+        this.named = named;
+    }
+
+    /** pgconn's built-in codecs only, unbound (extension types are not usable until {@link #bind}). */
+    public static CodecRegistry defaults() {
+        return DEFAULTS;
+    }
+
+    /** A builder that starts with the built-in codecs. */
+    public static Builder builder() {
+        Builder builder = new Builder();
+        BuiltinCodecs.registerAll(builder);
+        return builder;
+    }
+
+    /**
+     * A copy of this registry that uses the codecs of named types at the OIDs a connection discovered
+     * ({@code typname → oid}, as {@code PgConnection.typeOid} knows them). Names missing from the map
+     * stay unusable: their values are read as unknown types and a parameter needing them fails with a
+     * {@link PgConversionException} that says the type is not installed.
+     */
+    public CodecRegistry bind(Map<String, Integer> typeOids) {
+        Objects.requireNonNull(typeOids, "typeOids");
+        Map<String, Integer> bound = new HashMap<>();
+        Map<Integer, List<Codec<?>>> added = new LinkedHashMap<>();
+        for (Codec<?> codec : named) {
+            Integer oid = typeOids.get(codec.type().name());
+            if (oid != null && oid != 0) {
+                bound.put(codec.type().name(), oid);
+                added.computeIfAbsent(oid, o -> new ArrayList<>()).add(codec);
+            }
+        }
+        if (bound.isEmpty() && boundOids.isEmpty()) {
+            return this;
+        }
+        Codec<?>[][] newDirect = direct;
+        Map<Integer, Codec<?>[]> newHigh = new HashMap<>(high);
+        for (Map.Entry<Integer, List<Codec<?>>> e : added.entrySet()) {
+            int oid = e.getKey();
+            // the named codecs come first: they are what the user configured for this type
+            Codec<?>[] existing = oid >= 0 && oid < DIRECT_OIDS ? direct[oid] : high.get(oid);
+            List<Codec<?>> all = new ArrayList<>(e.getValue());
+            if (existing != null) {
+                all.addAll(Arrays.asList(existing));
+            }
+            Codec<?>[] codecs = all.toArray(NONE);
+            if (oid >= 0 && oid < DIRECT_OIDS) {
+                if (newDirect == direct) {
+                    newDirect = direct.clone();
+                }
+                newDirect[oid] = codecs;
+            } else {
+                newHigh.put(oid, codecs);
+            }
+        }
+        return new CodecRegistry(newDirect, Map.copyOf(newHigh), byClass, arraysByElementOid, Map.copyOf(bound), named);
+    }
+
+    /** The type names whose OIDs {@link #bind} needs (the named types of registered codecs). */
+    public Set<String> namedTypes() {
+        Set<String> names = new LinkedHashSet<>();
+        for (Codec<?> codec : named) {
+            names.add(codec.type().name());
+        }
+        return Collections.unmodifiableSet(names);
+    }
+
+    /** The OID a named type is bound to in this registry, or {@code 0}. */
+    public int boundOid(String typeName) {
+        return boundOids.getOrDefault(typeName, 0);
+    }
+
+    // ---------------------------------------------------------------- results
+
+    /**
+     * The format to request for a result column of this type: binary when a codec reads it in binary,
+     * text otherwise (unknown types, text-only codecs).
+     */
+    public Format resultFormat(int oid) {
+        for (Codec<?> codec : codecs(oid)) {
+            if (codec.format() == Format.BINARY) {
+                return Format.BINARY;
+            }
+        }
+        return Format.TEXT;
+    }
+
+    /**
+     * The decoder for a column of type {@code oid} in {@code format} read as {@code target}
+     * ({@code Object.class} for the codec's default class; a primitive class means its wrapper).
+     *
+     * @throws PgConversionException when no codec reads that type as that class
+     */
+    public Decoder decoder(int oid, Format format, Class<?> target) {
+        Objects.requireNonNull(format, "format");
+        Class<?> wanted = Primitives.wrap(Objects.requireNonNull(target, "target"));
+        Codec<?>[] codecs = codecs(oid);
+        for (Codec<?> codec : codecs) {
+            if (codec.decodes(format, wanted)) {
+                return new Decoder(codec, oid, format, wanted, codec.type().name());
+            }
+        }
+        String typeName = typeName(oid);
+        if (codecs.length == 0 || format == Format.TEXT) {
+            if (format == Format.TEXT && TextFallbackCodec.INSTANCE.decodes(format, wanted)) {
+                return new Decoder(TextFallbackCodec.INSTANCE, oid, format, wanted, typeName);
+            }
+            if (format == Format.BINARY && RawBytesCodec.INSTANCE.decodes(format, wanted)) {
+                return new Decoder(RawBytesCodec.INSTANCE, oid, format, wanted, typeName);
+            }
+        }
+        throw new PgConversionException("no codec reads " + typeName + " (" + format.name().toLowerCase()
+                + " format) as " + wanted.getName()
+                + (codecs.length == 0 && format == Format.BINARY ? "; request text format for this type" : ""));
+    }
+
+    /** Reads one non-null value: {@code decoder(oid, format, target).decode(value)}. */
+    public <T> T decode(int oid, Format format, io.netty.buffer.ByteBuf value, Class<T> target) {
+        @SuppressWarnings("unchecked")
+        T result = (T) decoder(oid, format, target).decode(value);
+        return result;
+    }
+
+    /** Reads one non-null value as the type's default Java class. */
+    public Object decode(int oid, Format format, io.netty.buffer.ByteBuf value) {
+        return decoder(oid, format, Object.class).decode(value);
+    }
+
+    /** The type's name for messages: the codec's type name, or {@code "type oid N"} for an unknown one. */
+    public String typeName(int oid) {
+        Codec<?>[] codecs = codecs(oid);
+        return codecs.length > 0 ? codecs[0].type().name() : "type oid " + Integer.toUnsignedString(oid);
+    }
+
+    /** Whether any codec handles this OID (otherwise its values are read as text). */
+    public boolean knows(int oid) {
+        return codecs(oid).length > 0;
+    }
+
+    private Codec<?>[] codecs(int oid) {
+        Codec<?>[] codecs = oid >= 0 && oid < DIRECT_OIDS ? direct[oid] : high.get(oid);
+        return codecs == null ? NONE : codecs;
+    }
+
+    // ---------------------------------------------------------------- parameters
+
+    /**
+     * The encoder for a non-null parameter, chosen by its class (see the class comment for the order).
+     *
+     * @throws PgConversionException when no codec writes that class (the message names the class only)
+     */
+    public Encoder encoder(Object value) {
+        Objects.requireNonNull(value, "value (a NULL parameter needs no encoder)");
+        if (value instanceof List<?> list) {
+            return listEncoder(list);
+        }
+        Class<?> type = value.getClass();
+        Encoder cached = encoderCache.get(type);
+        if (cached != null) {
+            return cached;
+        }
+        Encoder found = resolve(type);
+        if (found == null && type.isArray() && type.getComponentType() != Object.class) {
+            found = arrayEncoder(Primitives.wrap(type.getComponentType()), type);
+        }
+        if (found == null && type == Object[].class) {
+            return listEncoder(Arrays.asList((Object[]) value));
+        }
+        if (found == null) {
+            throw new PgConversionException("no codec writes a parameter of class " + type.getName() + unboundHint(type));
+        }
+        encoderCache.putIfAbsent(type, found);
+        return found;
+    }
+
+    /**
+     * The encoder for a non-null parameter sent as the type {@code oid}: the first codec for that OID
+     * that {@linkplain Codec#encodes accepts} the value's class.
+     *
+     * @throws PgConversionException when none does
+     */
+    public Encoder encoder(int oid, Object value) {
+        Objects.requireNonNull(value, "value (a NULL parameter needs no encoder)");
+        Class<?> type = value.getClass();
+        for (Codec<?> codec : codecs(oid)) {
+            if (codec.encodes(type)) {
+                return new Encoder(codec, oid, codec.format());
+            }
+        }
+        throw new PgConversionException("no codec writes a parameter of class " + type.getName() + " as " + typeName(oid));
+    }
+
+    private Encoder listEncoder(List<?> list) {
+        Object first = null;
+        for (Object element : list) {
+            if (element != null) {
+                first = element;
+                break;
+            }
+        }
+        if (first == null) {
+            return new Encoder(EmptyArrayCodec.INSTANCE, Oids.UNSPECIFIED, Format.TEXT);
+        }
+        if (first instanceof List<?> || first.getClass() == Object[].class) {
+            throw new PgConversionException("multi-dimensional array parameters are not supported (a List of "
+                    + first.getClass().getName() + ")");
+        }
+        Encoder found = arrayEncoder(first.getClass(), list.getClass());
+        if (found == null) {
+            throw new PgConversionException("no codec writes a List of " + first.getClass().getName() + unboundHint(first.getClass()));
+        }
+        return found;
+    }
+
+    private Encoder arrayEncoder(Class<?> elementClass, Class<?> containerClass) {
+        Encoder element = resolveCached(elementClass);
+        if (element == null) {
+            return null;
+        }
+        ArrayCodec arrays = arraysByElementOid.get(element.codec().type().oid());
+        if (arrays == null || element.codec().type().isNamed()) {
+            throw new PgConversionException("no array codec for " + element.typeName() + " elements ("
+                    + containerClass.getName() + " parameter)");
+        }
+        ArrayCodec codec = arrays.writingWith(element.codec());
+        return new Encoder(codec, codec.type().oid(), Format.BINARY);
+    }
+
+    private Encoder resolveCached(Class<?> type) {
+        Encoder cached = encoderCache.get(type);
+        if (cached != null) {
+            return cached;
+        }
+        Encoder found = resolve(type);
+        if (found != null) {
+            encoderCache.putIfAbsent(type, found);
+        }
+        return found;
+    }
+
+    /** The class, its superclasses, then its interfaces breadth-first: the first with a usable codec. */
+    private Encoder resolve(Class<?> type) {
+        for (Class<?> c = type; c != null; c = c.getSuperclass()) {
+            Encoder e = usable(byClass.get(c));
+            if (e != null) {
+                return e;
+            }
+        }
+        Deque<Class<?>> queue = new ArrayDeque<>();
+        Set<Class<?>> seen = new HashSet<>();
+        for (Class<?> c = type; c != null; c = c.getSuperclass()) {
+            queue.addAll(Arrays.asList(c.getInterfaces()));
+        }
+        while (!queue.isEmpty()) {
+            Class<?> i = queue.poll();
+            if (!seen.add(i)) {
+                continue;
+            }
+            Encoder e = usable(byClass.get(i));
+            if (e != null) {
+                return e;
+            }
+            queue.addAll(Arrays.asList(i.getInterfaces()));
+        }
+        return null;
+    }
+
+    private Encoder usable(Codec<?>[] codecs) {
+        if (codecs == null) {
+            return null;
+        }
+        for (Codec<?> codec : codecs) {
+            if (!codec.type().isNamed()) {
+                return new Encoder(codec, codec.type().oid(), codec.format());
+            }
+            Integer oid = boundOids.get(codec.type().name());
+            if (oid != null) {
+                return new Encoder(codec, oid, codec.format());
+            }
+        }
+        return null;
+    }
+
+    private String unboundHint(Class<?> type) {
+        for (Codec<?> codec : named) {
+            if (codec.encodes(type) && !boundOids.containsKey(codec.type().name())) {
+                return "; type " + codec.type().name() + " is not installed in this database (or not among the"
+                        + " connection's extensionTypes)";
+            }
+        }
+        return "";
+    }
+
+    /**
+     * Builds a registry: starts with the built-in codecs ({@link CodecRegistry#builder()}); codecs
+     * registered later take precedence, for their type OID and for their Java class.
+     */
+    public static final class Builder {
+
+        private final List<Codec<?>> codecs = new ArrayList<>();
+        private final Set<Codec<?>> explicitOnly = Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+
+        private Builder() {
+        }
+
+        /**
+         * Uses {@code codec} for its type's values and for parameters of its {@link Codec#javaType()}
+         * (and subclasses), ahead of every codec registered before it.
+         */
+        public Builder register(Codec<?> codec) {
+            codecs.add(Objects.requireNonNull(codec, "codec"));
+            return this;
+        }
+
+        /**
+         * Uses {@code codec} for its type's values, and for parameters only when the caller names its type
+         * ({@link CodecRegistry#encoder(int, Object)}) — for a type whose Java class already has a default
+         * (the built-in {@code oid} codec reads {@code Long}s, but a {@code Long} parameter is an {@code int8}).
+         */
+        public Builder registerExplicit(Codec<?> codec) {
+            register(codec);
+            explicitOnly.add(codec);
+            return this;
+        }
+
+        public CodecRegistry build() {
+            Codec<?>[][] direct = new Codec<?>[DIRECT_OIDS][];
+            Map<Integer, List<Codec<?>>> high = new HashMap<>();
+            Map<Class<?>, List<Codec<?>>> byClass = new HashMap<>();
+            Map<Integer, List<Codec<?>>> elementCodecs = new LinkedHashMap<>();
+            List<Codec<?>> named = new ArrayList<>();
+            // latest first: a user's codec precedes the built-in one it overrides
+            List<Codec<?>> ordered = new ArrayList<>(codecs);
+            Collections.reverse(ordered);
+            Map<Integer, List<Codec<?>>> byOid = new LinkedHashMap<>();
+            for (Codec<?> codec : ordered) {
+                PgType type = Objects.requireNonNull(codec.type(), "codec.type()");
+                Objects.requireNonNull(codec.javaType(), "codec.javaType()");
+                Objects.requireNonNull(codec.format(), "codec.format()");
+                if (type.isNamed()) {
+                    named.add(codec);
+                } else {
+                    byOid.computeIfAbsent(type.oid(), o -> new ArrayList<>()).add(codec);
+                    if (type.arrayOid() != 0 && codec.format() == Format.BINARY) {
+                        elementCodecs.computeIfAbsent(type.oid(), o -> new ArrayList<>()).add(codec);
+                    }
+                }
+                if (!explicitOnly.contains(codec)) {
+                    byClass.computeIfAbsent(codec.javaType(), c -> new ArrayList<>()).add(codec);
+                }
+            }
+            Map<Integer, ArrayCodec> arrays = new HashMap<>();
+            for (Map.Entry<Integer, List<Codec<?>>> e : elementCodecs.entrySet()) {
+                Codec<?>[] elements = e.getValue().toArray(NONE);
+                PgType elementType = elements[0].type();
+                ArrayCodec array = new ArrayCodec(PgType.of(elementType.arrayOid(), elementType.name() + "[]"),
+                        elementType.oid(), elements);
+                arrays.put(elementType.oid(), array);
+                // after any codec registered for the array OID itself
+                byOid.computeIfAbsent(elementType.arrayOid(), o -> new ArrayList<>()).add(array);
+            }
+            for (Map.Entry<Integer, List<Codec<?>>> e : byOid.entrySet()) {
+                int oid = e.getKey();
+                if (oid >= 0 && oid < DIRECT_OIDS) {
+                    direct[oid] = e.getValue().toArray(NONE);
+                } else {
+                    high.put(oid, e.getValue());
+                }
+            }
+            Map<Integer, Codec<?>[]> highArrays = new HashMap<>();
+            high.forEach((oid, list) -> highArrays.put(oid, list.toArray(NONE)));
+            Map<Class<?>, Codec<?>[]> classArrays = new HashMap<>();
+            byClass.forEach((c, list) -> classArrays.put(c, list.toArray(NONE)));
+            return new CodecRegistry(direct, Map.copyOf(highArrays), Map.copyOf(classArrays), Map.copyOf(arrays),
+                    Map.of(), List.copyOf(named));
+        }
+    }
+}

@@ -1,0 +1,51 @@
+package io.pgconn.codec;
+
+import io.netty.buffer.ByteBuf;
+
+import java.time.LocalDate;
+
+/**
+ * {@code date}: {@code int32} days since 2000-01-01. {@code infinity} and {@code -infinity} are
+ * {@link LocalDate#MAX} and {@link LocalDate#MIN}, both ways, as pgjdbc maps them. BC dates are
+ * proleptic Gregorian with a year 0 (1 BC is year 0, 2 BC is -1), exactly as {@code LocalDate} counts.
+ * Dates outside PostgreSQL's range (4713 BC – 5874897 AD) are refused.
+ */
+final class DateCodec extends BaseCodec<LocalDate> {
+
+    DateCodec() {
+        super(PgType.DATE, LocalDate.class, Format.BINARY, false);
+    }
+
+    @Override
+    public void encode(LocalDate value, ByteBuf out) {
+        if (value.equals(LocalDate.MAX)) {
+            out.writeInt(PgEpoch.DATE_INFINITY);
+            return;
+        }
+        if (value.equals(LocalDate.MIN)) {
+            out.writeInt(PgEpoch.DATE_MINUS_INFINITY);
+            return;
+        }
+        long days = value.toEpochDay() - PgEpoch.EPOCH_DAY;
+        if (!PgEpoch.validDate(days)) {
+            throw cannotWrite(value, "outside PostgreSQL's date range (4713 BC to 5874897 AD)");
+        }
+        out.writeInt((int) days);
+    }
+
+    @Override
+    Object decodeBinary(ByteBuf value, Class<?> target) {
+        expectLength(value, 4);
+        int days = value.getInt(value.readerIndex());
+        if (days == PgEpoch.DATE_INFINITY) {
+            return LocalDate.MAX;
+        }
+        if (days == PgEpoch.DATE_MINUS_INFINITY) {
+            return LocalDate.MIN;
+        }
+        if (!PgEpoch.validDate(days)) {
+            throw malformed("day number out of range");
+        }
+        return LocalDate.ofEpochDay(days + PgEpoch.EPOCH_DAY);
+    }
+}

@@ -1,0 +1,76 @@
+package io.pgconn.codec;
+
+import io.netty.buffer.ByteBuf;
+import io.pgconn.PgException;
+import io.pgconn.PgProtocolException;
+
+/**
+ * A codec chosen for one column: its type OID, format and the requested Java class. Obtained from
+ * {@link CodecRegistry#decoder(int, Format, Class)} once per column of a row description, then used for
+ * every row.
+ */
+public final class Decoder {
+
+    private final Codec<?> codec;
+    private final int oid;
+    private final Format format;
+    private final Class<?> target;
+    private final String typeName;
+
+    Decoder(Codec<?> codec, int oid, Format format, Class<?> target, String typeName) {
+        this.codec = codec;
+        this.oid = oid;
+        this.format = format;
+        this.target = target;
+        this.typeName = typeName;
+    }
+
+    public int oid() {
+        return oid;
+    }
+
+    public Format format() {
+        return format;
+    }
+
+    /** The class {@link #decode} returns (the wrapper for a primitive request). */
+    public Class<?> target() {
+        return target;
+    }
+
+    public String typeName() {
+        return typeName;
+    }
+
+    public Codec<?> codec() {
+        return codec;
+    }
+
+    /**
+     * Reads one non-null value; the caller keeps ownership of {@code value}. Malformed bytes are a
+     * {@link PgProtocolException} naming the type (without a host: the caller adds it), a value that does
+     * not fit {@link #target()} a {@link PgConversionException}.
+     */
+    public Object decode(ByteBuf value) {
+        Object result;
+        try {
+            result = codec.decode(value, format, target);
+        } catch (PgException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            // safety net for users' codecs: their exception's class is kept, its message is not (it may quote data)
+            throw new PgProtocolException(null, "cannot read a " + typeName + " value (" + format + ") as "
+                    + target.getName() + ": " + e.getClass().getSimpleName() + " in " + codec.getClass().getName(), e);
+        }
+        if (result != null && !target.isInstance(result)) {
+            throw new PgConversionException("codec " + codec.getClass().getName() + " returned a "
+                    + result.getClass().getName() + " for a " + typeName + " value requested as " + target.getName());
+        }
+        return result;
+    }
+
+    @Override
+    public String toString() {
+        return "Decoder[" + typeName + ", oid " + oid + ", " + format + " -> " + target.getName() + "]";
+    }
+}

@@ -1,0 +1,63 @@
+package io.pgconn.codec;
+
+import io.netty.buffer.ByteBuf;
+
+/**
+ * A codec chosen for a parameter, with the OID it is sent as on this connection. Obtained from
+ * {@link CodecRegistry#encoder(Object)} or {@link CodecRegistry#encoder(int, Object)}; the protocol layer
+ * puts {@link #oid()} in Parse, {@link #format()} in Bind's format codes, and the bytes
+ * {@link #encode} writes after the value's length.
+ */
+public final class Encoder {
+
+    private final Codec<Object> codec;
+    private final int oid;
+    private final Format format;
+
+    @SuppressWarnings("unchecked")
+    Encoder(Codec<?> codec, int oid, Format format) {
+        this.codec = (Codec<Object>) codec;
+        this.oid = oid;
+        this.format = format;
+    }
+
+    /** The parameter type OID to declare in Parse ({@code 0}: let the server infer it). */
+    public int oid() {
+        return oid;
+    }
+
+    public Format format() {
+        return format;
+    }
+
+    /** The type's name, for messages. */
+    public String typeName() {
+        return codec.type().name();
+    }
+
+    public Codec<?> codec() {
+        return codec;
+    }
+
+    /**
+     * Writes a non-null value (one this encoder was chosen for) to {@code out}. A value that does not
+     * fit the type is a {@link PgConversionException}; the message names the type and the value's class,
+     * never the value.
+     */
+    public void encode(Object value, ByteBuf out) {
+        try {
+            codec.encode(value, out);
+        } catch (PgConversionException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            // a user codec's failure: keep the cause's class, not its message (it may quote the value)
+            throw new PgConversionException("cannot write a " + value.getClass().getName() + " parameter as "
+                    + typeName() + ": " + e.getClass().getSimpleName() + " in " + codec.getClass().getName());
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "Encoder[" + typeName() + ", oid " + oid + ", " + format + "]";
+    }
+}

@@ -1,0 +1,26 @@
+package io.pgconn.codec;
+
+import java.util.Objects;
+
+/**
+ * JSON text to send as {@code jsonb} (a {@code String} parameter goes as {@code text}, which a
+ * {@code jsonb} column does not take without a cast). Results of {@code json}/{@code jsonb} read as
+ * {@code String} by default, or as {@code Json} or {@code byte[]} (UTF-8) when asked. pgconn does not
+ * parse or validate the text; the server does. {@link #toString()} shows the length only: documents
+ * may hold secrets.
+ */
+public record Json(String text) {
+
+    public Json {
+        Objects.requireNonNull(text, "text");
+    }
+
+    public static Json of(String text) {
+        return new Json(text);
+    }
+
+    @Override
+    public String toString() {
+        return "Json[" + text.length() + " chars]";
+    }
+}

@@ -1,0 +1,41 @@
+package io.pgconn.codec;
+
+import io.netty.buffer.ByteBuf;
+
+import java.nio.charset.StandardCharsets;
+
+/**
+ * {@code text}, {@code varchar}, {@code bpchar}, {@code name}: the binary form is the text itself in
+ * the client encoding (UTF8 on a pgconn connection), so both formats read the same way. {@code bpchar}
+ * keeps its padding, as the server sends it.
+ */
+final class TextCodec extends BaseCodec<String> {
+
+    TextCodec(PgType type) {
+        super(type, String.class, Format.BINARY, true, CharSequence.class);
+    }
+
+    @Override
+    public boolean encodes(Class<?> valueClass) {
+        return valueClass == String.class;
+    }
+
+    @Override
+    public void encode(String value, ByteBuf out) {
+        if (value.indexOf('\0') >= 0) {
+            // the server would refuse it with an encoding error that quotes the bytes; say it without the value
+            throw cannotWrite(value, "text cannot contain the character U+0000");
+        }
+        out.writeCharSequence(value, StandardCharsets.UTF_8);
+    }
+
+    @Override
+    Object decodeBinary(ByteBuf value, Class<?> target) {
+        return value.toString(StandardCharsets.UTF_8);
+    }
+
+    @Override
+    Object decodeText(ByteBuf value, Class<?> target) {
+        return value.toString(StandardCharsets.UTF_8);
+    }
+}

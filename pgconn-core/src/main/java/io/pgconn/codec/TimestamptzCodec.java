@@ -1,0 +1,96 @@
+package io.pgconn.codec;
+
+import io.netty.buffer.ByteBuf;
+
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+
+/**
+ * {@code timestamptz}: {@code int64} microseconds since 2000-01-01 00:00 UTC; the server's TimeZone
+ * plays no part in the binary form. Reads as {@link OffsetDateTime} at UTC (the default),
+ * {@link Instant} or {@link ZonedDateTime} at UTC; writes all three. {@code ±infinity} are
+ * {@code OffsetDateTime.MAX/MIN} (as pgjdbc), {@code Instant.MAX/MIN} and, for {@code ZonedDateTime},
+ * refused when read (it has no infinity) and never produced when written.
+ */
+final class TimestamptzCodec extends BaseCodec<Object> {
+
+    private TimestamptzCodec(Class<?> javaType) {
+        super(PgType.TIMESTAMPTZ, javaType, Format.BINARY, false, OffsetDateTime.class, Instant.class, ZonedDateTime.class);
+    }
+
+    static TimestamptzCodec offsetDateTime() {
+        return new TimestamptzCodec(OffsetDateTime.class);
+    }
+
+    static TimestamptzCodec instant() {
+        return new TimestamptzCodec(Instant.class);
+    }
+
+    static TimestamptzCodec zonedDateTime() {
+        return new TimestamptzCodec(ZonedDateTime.class);
+    }
+
+    @Override
+    public boolean encodes(Class<?> valueClass) {
+        return valueClass == OffsetDateTime.class || valueClass == Instant.class || valueClass == ZonedDateTime.class;
+    }
+
+    @Override
+    public void encode(Object value, ByteBuf out) {
+        if (value.equals(OffsetDateTime.MAX) || value.equals(Instant.MAX)) {
+            out.writeLong(PgEpoch.TIMESTAMP_INFINITY);
+            return;
+        }
+        if (value.equals(OffsetDateTime.MIN) || value.equals(Instant.MIN)) {
+            out.writeLong(PgEpoch.TIMESTAMP_MINUS_INFINITY);
+            return;
+        }
+        Instant instant;
+        if (value instanceof OffsetDateTime odt) {
+            instant = odt.toInstant();
+        } else if (value instanceof ZonedDateTime zdt) {
+            instant = zdt.toInstant();
+        } else {
+            instant = (Instant) value;
+        }
+        Long micros;
+        try {
+            micros = TimestampCodec.micros(LocalDateTime.ofEpochSecond(instant.getEpochSecond(), instant.getNano(), ZoneOffset.UTC));
+        } catch (java.time.DateTimeException e) {
+            micros = null;
+        }
+        if (micros == null) {
+            throw cannotWrite(value, "outside PostgreSQL's timestamp range (4713 BC to 294276 AD)");
+        }
+        out.writeLong(micros);
+    }
+
+    @Override
+    Object decodeBinary(ByteBuf value, Class<?> target) {
+        expectLength(value, 8);
+        long micros = value.getLong(value.readerIndex());
+        if (micros == PgEpoch.TIMESTAMP_INFINITY || micros == PgEpoch.TIMESTAMP_MINUS_INFINITY) {
+            boolean positive = micros == PgEpoch.TIMESTAMP_INFINITY;
+            if (target == Instant.class) {
+                return positive ? Instant.MAX : Instant.MIN;
+            }
+            if (target == ZonedDateTime.class) {
+                throw cannotRead(target, (positive ? "infinity" : "-infinity") + " has no ZonedDateTime; read OffsetDateTime or Instant");
+            }
+            return positive ? OffsetDateTime.MAX : OffsetDateTime.MIN;
+        }
+        if (!PgEpoch.validTimestamp(micros)) {
+            throw malformed("timestamp out of range");
+        }
+        long seconds = Math.floorDiv(micros, 1_000_000L) + PgEpoch.EPOCH_SECOND;
+        int nanos = (int) Math.floorMod(micros, 1_000_000L) * 1000;
+        if (target == Instant.class) {
+            return Instant.ofEpochSecond(seconds, nanos);
+        }
+        OffsetDateTime utc = OffsetDateTime.of(LocalDateTime.ofEpochSecond(seconds, nanos, ZoneOffset.UTC), ZoneOffset.UTC);
+        return target == ZonedDateTime.class ? utc.toZonedDateTime() : utc;
+    }
+}

@@ -1,0 +1,70 @@
+package io.pgconn.internal.protocol.frontend;
+
+import io.netty.buffer.ByteBuf;
+
+import java.util.Arrays;
+
+/**
+ * Bind: creates a portal from a prepared statement and parameter values. {@code values[i]} is the
+ * encoded value of parameter {@code i + 1} ({@code null} for SQL NULL) in {@code parameterFormats[i]}
+ * (0 text, 1 binary). One result format code applies to every column; several give one per column.
+ * Arrays are not copied. {@code toString} never shows the values: they may be secrets.
+ *
+ * @see <a href="https://www.postgresql.org/docs/current/protocol-message-formats.html#PROTOCOL-MESSAGE-FORMATS-BIND">Bind</a>
+ */
+public record Bind(String portal, String statement, short[] parameterFormats, byte[][] values,
+                   short[] resultFormats) implements FrontendMessage {
+
+    /** @throws io.pgconn.PgConfigException if a name contains NUL, or counts do not fit the message */
+    public Bind {
+        Writes.requireNoNul(portal, "portal name");
+        Writes.requireNoNul(statement, "statement name");
+        Writes.requireCount(values.length, "parameter values");
+        Writes.requireCount(resultFormats.length, "result formats");
+        if (parameterFormats.length != values.length && parameterFormats.length > 1) {
+            throw new io.pgconn.PgConfigException(null, parameterFormats.length + " parameter formats for "
+                    + values.length + " parameter values (expected 0, 1 or one per value)");
+        }
+    }
+
+    @Override
+    public void encode(ByteBuf out) {
+        int lengthIndex = Writes.begin(out, 'B');
+        Writes.cString(out, portal);
+        Writes.cString(out, statement);
+        out.writeShort(parameterFormats.length);
+        for (short format : parameterFormats) {
+            out.writeShort(format);
+        }
+        out.writeShort(values.length);
+        for (byte[] value : values) {
+            if (value == null) {
+                out.writeInt(-1);
+            } else {
+                out.writeInt(value.length).writeBytes(value);
+            }
+        }
+        out.writeShort(resultFormats.length);
+        for (short format : resultFormats) {
+            out.writeShort(format);
+        }
+        Writes.end(out, lengthIndex);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Bind b && portal.equals(b.portal) && statement.equals(b.statement)
+                && Arrays.equals(parameterFormats, b.parameterFormats) && Arrays.deepEquals(values, b.values)
+                && Arrays.equals(resultFormats, b.resultFormats);
+    }
+
+    @Override
+    public int hashCode() {
+        return 31 * (31 * portal.hashCode() + statement.hashCode()) + Arrays.deepHashCode(values);
+    }
+
+    @Override
+    public String toString() {
+        return "Bind[portal=" + portal + ", statement=" + statement + ", " + values.length + " parameters]";
+    }
+}

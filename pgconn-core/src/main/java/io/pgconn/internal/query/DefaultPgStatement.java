@@ -1,0 +1,201 @@
+package io.pgconn.internal.query;
+
+import io.pgconn.PgConfigException;
+import io.pgconn.query.PgStatement;
+import io.pgconn.query.RowSet;
+import io.pgconn.query.Segment;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.OptionalLong;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Flow;
+
+/** The {@link PgStatement} of a session: collects bindings, and on execute encodes them into a {@link StatementPlan}. */
+public final class DefaultPgStatement implements PgStatement {
+
+    /** A NULL bound with a type (0: untyped). */
+    private record TypedNull(int typeOid) {
+    }
+
+    private static final Object UNBOUND = new Object();
+
+    private final QuerySession session;
+    private final String sql;
+    private final List<Object[]> saved = new ArrayList<>();
+    private Object[] current = new Object[0];
+    private int fetchSize;
+    private Duration timeout;
+
+    public DefaultPgStatement(QuerySession session, String sql) {
+        if (sql == null) {
+            throw new PgConfigException(null, "statement SQL must not be null");
+        }
+        this.session = session;
+        this.sql = sql;
+    }
+
+    /** A statement bound to {@code params} in order ($1 = params[0]); null elements are untyped NULLs. */
+    public static DefaultPgStatement of(QuerySession session, String sql, Object... params) {
+        DefaultPgStatement statement = new DefaultPgStatement(session, sql);
+        if (params != null) {
+            for (int i = 0; i < params.length; i++) {
+                statement.bind(i, params[i]);
+            }
+        }
+        return statement;
+    }
+
+    @Override
+    public PgStatement bind(int index, Object value) {
+        put(index, value == null ? new TypedNull(0) : value);
+        return this;
+    }
+
+    @Override
+    public PgStatement bindNull(int index, Class<?> type) {
+        put(index, new TypedNull(type == null ? 0 : session.codecs().typeOidOf(type)));
+        return this;
+    }
+
+    @Override
+    public PgStatement bindNull(int index, int typeOid) {
+        put(index, new TypedNull(typeOid));
+        return this;
+    }
+
+    private void put(int index, Object value) {
+        if (index < 0 || index > 0xFFFE) {
+            throw new IndexOutOfBoundsException("parameter index " + index + " (0-based: 0 binds $1; at most 65535 parameters)");
+        }
+        if (index >= current.length) {
+            int old = current.length;
+            current = Arrays.copyOf(current, Math.max(index + 1, old * 2));
+            Arrays.fill(current, old, current.length, UNBOUND);
+        }
+        current[index] = value;
+    }
+
+    @Override
+    public PgStatement add() {
+        saved.add(trimmed(current));
+        current = new Object[0];
+        return this;
+    }
+
+    @Override
+    public PgStatement fetchSize(int rows) {
+        if (rows < 0) {
+            throw new IllegalArgumentException("fetch size must be 0 (all rows) or positive: " + rows);
+        }
+        this.fetchSize = rows;
+        return this;
+    }
+
+    @Override
+    public PgStatement timeout(Duration timeout) {
+        this.timeout = timeout;
+        return this;
+    }
+
+    @Override
+    public Flow.Publisher<Segment> execute() {
+        StatementPlan plan;
+        try {
+            plan = plan();
+        } catch (RuntimeException e) {
+            return subscriber -> {
+                subscriber.onSubscribe(new Flow.Subscription() {
+                    @Override
+                    public void request(long n) {
+                    }
+
+                    @Override
+                    public void cancel() {
+                    }
+                });
+                subscriber.onError(e);
+            };
+        }
+        return subscriber -> StatementRun.start(session, subscriber, plan);
+    }
+
+    @Override
+    public CompletableFuture<List<RowSet>> collect() {
+        RowSetCollector<List<RowSet>> collector = new RowSetCollector<>(List::copyOf);
+        execute().subscribe(collector);
+        return collector.result();
+    }
+
+    /** The first execution's rows: what {@code PgConnection.query} returns. */
+    public CompletableFuture<RowSet> collectFirst() {
+        RowSetCollector<RowSet> collector = new RowSetCollector<>(sets -> sets.isEmpty()
+                ? new RowSet(new io.pgconn.query.RowMetadata(List.of()), List.of(), "", OptionalLong.empty()) : sets.get(0));
+        execute().subscribe(collector);
+        return collector.result();
+    }
+
+    /** Encodes the bindings: every set must bind $1..$n; a parameter's type is the first non-zero over the sets. */
+    StatementPlan plan() {
+        List<Object[]> sets = new ArrayList<>(saved);
+        Object[] last = trimmed(current);
+        if (last.length > 0 || sets.isEmpty()) {
+            sets.add(last);
+        }
+        int count = sets.get(0).length;
+        ValueCodecs codecs = session.codecs();
+        int[] typeOids = new int[count];
+        for (int s = 0; s < sets.size(); s++) {
+            Object[] set = sets.get(s);
+            if (set.length != count) {
+                throw new IllegalStateException("parameter set " + (s + 1) + " binds " + set.length
+                        + " parameters, the first binds " + count);
+            }
+            for (int i = 0; i < count; i++) {
+                if (set[i] == UNBOUND) {
+                    throw new IllegalStateException("parameter $" + (i + 1) + " is not bound"
+                            + (sets.size() > 1 ? " in parameter set " + (s + 1) : ""));
+                }
+            }
+        }
+        // encode: the first set's values fix the types (a typed NULL its own); later sets follow them
+        List<BoundParams> bound = new ArrayList<>(sets.size());
+        for (Object[] set : sets) {
+            short[] formats = new short[count];
+            byte[][] values = new byte[count][];
+            boolean anyBinary = false;
+            for (int i = 0; i < count; i++) {
+                if (set[i] instanceof TypedNull n) {
+                    if (typeOids[i] == 0) {
+                        typeOids[i] = n.typeOid();
+                    }
+                } else {
+                    ValueCodecs.Encoded encoded = codecs.encode(set[i], typeOids[i]);
+                    if (typeOids[i] == 0) {
+                        typeOids[i] = encoded.typeOid();
+                    }
+                    formats[i] = encoded.format();
+                    values[i] = encoded.bytes();
+                    anyBinary |= formats[i] != 0;
+                }
+            }
+            bound.add(new BoundParams(typeOids, anyBinary ? formats : new short[0], values));
+        }
+        return new StatementPlan(sql, typeOids, bound, fetchSize, timeout);
+    }
+
+    private static Object[] trimmed(Object[] set) {
+        int length = set.length;
+        while (length > 0 && set[length - 1] == UNBOUND) {
+            length--;
+        }
+        return Arrays.copyOf(set, length);
+    }
+
+    @Override
+    public String toString() {
+        return "PgStatement[" + (saved.size() + 1) + " parameter sets]";
+    }
+}

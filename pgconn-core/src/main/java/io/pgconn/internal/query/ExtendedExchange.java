@@ -1,0 +1,383 @@
+package io.pgconn.internal.query;
+
+import io.pgconn.PgErrors;
+import io.pgconn.PgException;
+import io.pgconn.PgProtocolException;
+import io.pgconn.internal.protocol.backend.BackendMessage;
+import io.pgconn.internal.protocol.backend.BindComplete;
+import io.pgconn.internal.protocol.backend.CloseComplete;
+import io.pgconn.internal.protocol.backend.CommandComplete;
+import io.pgconn.internal.protocol.backend.DataRow;
+import io.pgconn.internal.protocol.backend.EmptyQueryResponse;
+import io.pgconn.internal.protocol.backend.ErrorResponse;
+import io.pgconn.internal.protocol.backend.NoData;
+import io.pgconn.internal.protocol.backend.ParameterDescription;
+import io.pgconn.internal.protocol.backend.ParseComplete;
+import io.pgconn.internal.protocol.backend.PortalSuspended;
+import io.pgconn.internal.protocol.backend.RowDescription;
+import io.pgconn.internal.protocol.frontend.Bind;
+import io.pgconn.internal.protocol.frontend.Close;
+import io.pgconn.internal.protocol.frontend.Describe;
+import io.pgconn.internal.protocol.frontend.Execute;
+import io.pgconn.internal.protocol.frontend.Flush;
+import io.pgconn.internal.protocol.frontend.FrontendMessage;
+import io.pgconn.internal.protocol.frontend.MessageSequence;
+import io.pgconn.internal.protocol.frontend.Parse;
+import io.pgconn.internal.protocol.frontend.Sync;
+import io.pgconn.query.ColumnMetadata;
+import io.pgconn.query.CommandResult;
+import io.pgconn.query.RowMetadata;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One attempt at running a {@link StatementPlan} with the extended query protocol. When the
+ * statement's row types are known (a cached named statement) it is one write:
+ * <pre>
+ *   [Close S stale]*  (Bind, Execute)*  Sync
+ * </pre>
+ * Otherwise the statement is described first, because the result formats in Bind (binary where a
+ * codec reads the type in binary) depend on the row types:
+ * <pre>
+ *   [Close S stale]*  Parse  Describe S  Flush   ... RowDescription | NoData ...   (Bind, Execute)*  Sync
+ * </pre>
+ * with no Sync in between (one exchange, one extra round trip on first use; later exchanges are
+ * held back until the Bind phase is written). Under a fetch size each Execute carries the row limit
+ * and a Flush, and the Sync follows the last page. The answers are checked against what was sent:
+ * a DataRow without a description, or with another column count, is a protocol error that ends the
+ * connection.
+ */
+final class ExtendedExchange extends Exchange {
+
+    private static final RowMetadata NO_COLUMNS = new RowMetadata(List.of());
+    private static final RowDescription NO_ROWS = new RowDescription(List.of());
+
+    private final StatementRun run;
+    private final StatementPlan plan;
+    private final int attempt;
+    private final boolean paged;
+    private QuerySession session;
+    private StatementCache.Entry entry;
+    private String statement;
+    private boolean creator;
+    /** Waiting for the statement's RowDescription/NoData before writing the Bind phase. */
+    private boolean describing;
+    private RowDescription description;
+    private short[] resultFormats;
+    private RowMetadata metadata;
+    private ValueCodecs.RowDecoder rowDecoder;
+    private boolean metadataEmitted;
+    private int expectedCloses;
+    private PgException error;
+    private boolean syncSent;
+    private boolean suspended;
+    private boolean aborted;
+    private boolean cancelWhenHead;
+    private boolean done;
+    private long rowsInExecution;
+
+    ExtendedExchange(StatementRun run, StatementPlan plan, int attempt) {
+        this.run = run;
+        this.plan = plan;
+        this.attempt = attempt;
+        this.paged = plan.paged();
+    }
+
+    int attempt() {
+        return attempt;
+    }
+
+    @Override
+    public boolean holdsWrites() {
+        // describing: the Bind phase is still to be written; paged: the portal lives until our Sync
+        return !syncSent && (describing || paged);
+    }
+
+    @Override
+    public FrontendMessage messages(QuerySession session) {
+        this.session = session;
+        StatementCache cache = session.statementCache();
+        List<FrontendMessage> out = new ArrayList<>(5 + 2 * plan.sets().size());
+        for (String stale : cache.drainToClose()) {
+            out.add(Close.statement(stale));
+            expectedCloses++;
+        }
+        boolean parse;
+        if (cache.enabled()) {
+            entry = cache.get(plan.sql(), plan.typeOids());
+            if (entry == null) {
+                entry = cache.create(plan.sql(), plan.typeOids());
+                creator = true;
+            }
+            statement = entry.name;
+            description = entry.description;
+            parse = creator;
+        } else {
+            statement = "";
+            parse = true;
+        }
+        if (parse) {
+            out.add(new Parse(statement, plan.sql(), plan.typeOids()));
+        }
+        if (description == null) {
+            describing = true;
+            out.add(Describe.statement(statement));
+            out.add(Flush.INSTANCE);
+        } else {
+            appendBindPhase(out);
+        }
+        return new MessageSequence(out);
+    }
+
+    /** Bind and Execute per parameter set, with result formats from the known description. */
+    private void appendBindPhase(List<FrontendMessage> out) {
+        resultFormats = formatsFor(description, session.codecs());
+        if (entry != null) {
+            if (entry.metadata == null || !java.util.Arrays.equals(entry.metadataFormats, resultFormats)) {
+                entry.metadata = metadataOf(description, resultFormats); // built once per statement, not per execution
+                entry.metadataFormats = resultFormats;
+                entry.rowDecoder = session.codecs().rowDecoder(entry.metadata);
+            }
+            metadata = entry.metadata;
+            rowDecoder = entry.rowDecoder;
+        } else {
+            metadata = metadataOf(description, resultFormats);
+            rowDecoder = session.codecs().rowDecoder(metadata);
+        }
+        for (BoundParams params : plan.sets()) {
+            out.add(new Bind("", statement, params.formats(), params.values(), resultFormats));
+            out.add(new Execute("", paged ? plan.fetchSize() : 0));
+        }
+        if (paged) {
+            out.add(Flush.INSTANCE);
+        } else {
+            out.add(Sync.INSTANCE);
+            syncSent = true;
+        }
+    }
+
+    private static short[] formatsFor(RowDescription description, ValueCodecs codecs) {
+        List<RowDescription.Column> columns = description.columns();
+        short[] formats = new short[columns.size()];
+        boolean anyBinary = false;
+        for (int i = 0; i < formats.length; i++) {
+            formats[i] = codecs.resultFormat(columns.get(i).typeOid());
+            anyBinary |= formats[i] != 0;
+        }
+        return anyBinary ? formats : new short[0];
+    }
+
+    @Override
+    public void onMessage(BackendMessage message) {
+        if (message instanceof DataRow row) {
+            dataRow(row);
+        } else if (message instanceof BindComplete) {
+            bindComplete();
+        } else if (message instanceof CommandComplete complete) {
+            if (!aborted) {
+                emitHeader();
+                run.emit(paged && complete.tag().startsWith("SELECT ")
+                        ? CommandResult.of("SELECT " + rowsInExecution) // the server counts only the last page
+                        : CommandResult.of(complete.tag()));
+            }
+            if (paged && !syncSent) {
+                sendSync(false);
+            }
+        } else if (message instanceof ParseComplete) {
+            if (entry != null && creator) {
+                entry.parsed = true;
+            }
+        } else if (message instanceof ParameterDescription) {
+            // the types were chosen by us or inferred by the server; values are already encoded
+        } else if (message instanceof RowDescription description) {
+            described(description);
+        } else if (message instanceof NoData) {
+            described(NO_ROWS);
+        } else if (message instanceof PortalSuspended) {
+            portalSuspended();
+        } else if (message instanceof CloseComplete) {
+            if (--expectedCloses < 0) {
+                throw unexpected(message);
+            }
+        } else if (message instanceof EmptyQueryResponse) {
+            if (!aborted) {
+                run.emit(CommandResult.of(""));
+            }
+        } else if (message instanceof ErrorResponse response) {
+            serverError(response);
+        } else {
+            throw unexpected(message);
+        }
+    }
+
+    private void described(RowDescription rows) {
+        if (!describing) {
+            throw unexpected(rows);
+        }
+        describing = false;
+        description = rows;
+        if (entry != null) {
+            entry.description = rows;
+        }
+        if (syncSent) {
+            return; // aborted before the Bind phase
+        }
+        List<FrontendMessage> out = new ArrayList<>(1 + 2 * plan.sets().size());
+        appendBindPhase(out);
+        session.write(new MessageSequence(out));
+        if (!paged) {
+            session.releaseWrites(this);
+        }
+    }
+
+    private void bindComplete() {
+        metadataEmitted = false;
+        rowsInExecution = 0;
+    }
+
+    private void dataRow(DataRow row) {
+        if (metadata == null || metadata.size() == 0) {
+            throw new PgProtocolException(session.host(), "server " + session.host()
+                    + " sent DataRow without a RowDescription for the statement");
+        }
+        if (row.columnCount() != metadata.size()) {
+            throw new PgProtocolException(session.host(), "server " + session.host() + " sent DataRow with "
+                    + row.columnCount() + " columns, but the RowDescription has " + metadata.size());
+        }
+        if (aborted) {
+            return;
+        }
+        emitHeader();
+        rowsInExecution++;
+        run.emit(new DefaultRow(metadata, row, rowDecoder));
+    }
+
+    private void emitHeader() {
+        if (!metadataEmitted && metadata != null && metadata.size() > 0) {
+            metadataEmitted = true;
+            run.emit(metadata);
+        }
+    }
+
+    private void portalSuspended() {
+        if (!paged) {
+            throw new PgProtocolException(session.host(), "server " + session.host()
+                    + " sent PortalSuspended for an Execute without a row limit");
+        }
+        if (syncSent) {
+            return;
+        }
+        if (run.wantsMore()) {
+            session.write(new MessageSequence(List.of(new Execute("", plan.fetchSize()), Flush.INSTANCE)));
+        } else {
+            suspended = true;
+        }
+    }
+
+    /** The subscriber asked for more: under paging, fetch the next page if the server is waiting. */
+    void onDemand() {
+        if (suspended && !syncSent && run.wantsMore()) {
+            suspended = false;
+            session.write(new MessageSequence(List.of(new Execute("", plan.fetchSize()), Flush.INSTANCE)));
+        }
+    }
+
+    private void serverError(ErrorResponse response) {
+        if (error == null) {
+            error = PgErrors.fromServer(session.host(), response.fields(), false);
+        }
+        if (entry != null && (staleStatement(error) || (creator && !entry.parsed))) {
+            session.statementCache().invalidate(entry);
+        }
+        if (!syncSent) {
+            sendSync(false); // the server skips to the Sync we have not written yet (describing, or paging)
+        }
+    }
+
+    /** 26000: the named statement is gone (DISCARD ALL, DEALLOCATE); 0A000: its plan's result type changed. */
+    private static boolean staleStatement(PgException error) {
+        String code = error.serverFields().code();
+        String message = error.serverFields().message();
+        return "26000".equals(code)
+                || ("0A000".equals(code) && message != null && message.contains("cached plan must not change result type"));
+    }
+
+    private void sendSync(boolean closePortal) {
+        syncSent = true;
+        if (closePortal) {
+            expectedCloses++;
+            session.write(new MessageSequence(List.of(Close.portal(""), Sync.INSTANCE)));
+        } else {
+            session.write(Sync.INSTANCE);
+        }
+        session.releaseWrites(this);
+    }
+
+    /** Cancel or timeout: stop the server's work; rows still arriving are dropped. */
+    void abort() {
+        if (done || aborted) {
+            return;
+        }
+        aborted = true;
+        if (session == null) {
+            return; // not written yet: it runs, but its rows are dropped and it ends quickly
+        }
+        if (!syncSent) {
+            // paging: closing the portal ends the server's work with the page in progress;
+            // describing: nothing ran yet, the Bind phase is just never written
+            sendSync(paged && !describing);
+        } else if (session.isHead(this)) {
+            session.requestCancel();
+        } else {
+            cancelWhenHead = true;
+        }
+    }
+
+    @Override
+    public void becameHead() {
+        if (cancelWhenHead && !done) {
+            cancelWhenHead = false;
+            session.requestCancel();
+        }
+    }
+
+    @Override
+    public void onReady(char status) {
+        done = true;
+        if (error == null) {
+            run.complete();
+        } else if (attempt == 0 && entry != null && staleStatement(error) && status == 'I' && !run.emittedAny()
+                && !run.cancelled()) {
+            // outside a transaction block the failed attempt changed nothing: run it again, re-prepared
+            run.retry(this);
+        } else {
+            run.error(error);
+        }
+    }
+
+    @Override
+    public void fail(PgException failure) {
+        done = true;
+        run.error(failure);
+    }
+
+    private PgProtocolException unexpected(BackendMessage message) {
+        return new PgProtocolException(session.host(), "server " + session.host() + " sent unexpected "
+                + message.getClass().getSimpleName() + " in an extended query exchange");
+    }
+
+    private static RowMetadata metadataOf(RowDescription description, short[] formats) {
+        if (description.columns().isEmpty()) {
+            return NO_COLUMNS;
+        }
+        List<ColumnMetadata> columns = new ArrayList<>(description.columns().size());
+        for (int i = 0; i < description.columns().size(); i++) {
+            RowDescription.Column c = description.columns().get(i);
+            short format = formats == null ? c.format() : formats.length == 0 ? 0 : formats.length == 1 ? formats[0] : formats[i];
+            columns.add(new ColumnMetadata(c.name(), c.typeOid(), c.typeModifier(), c.typeSize(), c.tableOid(),
+                    c.columnNumber(), format));
+        }
+        return new RowMetadata(columns);
+    }
+}

@@ -1,0 +1,37 @@
+package io.pgconn.internal.query;
+
+import io.netty.channel.EventLoop;
+import io.pgconn.internal.protocol.frontend.FrontendMessage;
+
+/** What an exchange may ask of the session it runs on. Event loop only, except {@link #eventLoop()}. */
+public interface QuerySession {
+
+    /** {@code host:port} for error messages. */
+    String host();
+
+    EventLoop eventLoop();
+
+    StatementCache statementCache();
+
+    ValueCodecs codecs();
+
+    /** Queues an exchange at the end of the FIFO (writes it unless an earlier one holds the writes). */
+    void submit(Exchange exchange);
+
+    /** Writes (and flushes soon) a message on behalf of the exchange that holds the writes. */
+    void write(FrontendMessage message);
+
+    /** Lets exchanges queued behind {@code holder} be written (its Sync is written). */
+    void releaseWrites(Exchange holder);
+
+    /** Stops reading the socket until every pauser resumed: the server then blocks on a full socket. */
+    void pauseReading(Object pauser);
+
+    void resumeReading(Object pauser);
+
+    /** Whether {@code exchange} is the first in the FIFO, i.e. the one the server is working on. */
+    boolean isHead(Exchange exchange);
+
+    /** Sends a CancelRequest for whatever the backend is running now. */
+    void requestCancel();
+}

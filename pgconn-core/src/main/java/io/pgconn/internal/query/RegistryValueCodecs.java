@@ -1,0 +1,102 @@
+package io.pgconn.internal.query;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import io.pgconn.codec.CodecRegistry;
+import io.pgconn.codec.Decoder;
+import io.pgconn.codec.Encoder;
+import io.pgconn.codec.Format;
+import io.pgconn.codec.Oids;
+import io.pgconn.internal.protocol.backend.DataRow;
+import io.pgconn.query.RowMetadata;
+
+import java.nio.charset.StandardCharsets;
+
+/**
+ * {@link ValueCodecs} over a connection's bound {@link CodecRegistry}: binary where a codec reads
+ * the type in binary, text otherwise. One exception to the registry's choice: a {@code String}
+ * parameter the built-in text codec would send is sent as text of unspecified type, so the server
+ * types it from the statement ({@code WHERE id = $1} with {@code "42"} on an int column, a JSON
+ * string into a jsonb column) as libpq and pgjdbc's {@code stringtype=unspecified} do.
+ */
+public final class RegistryValueCodecs implements ValueCodecs {
+
+    private final CodecRegistry registry;
+
+    public RegistryValueCodecs(CodecRegistry registry) {
+        this.registry = registry;
+    }
+
+    public CodecRegistry registry() {
+        return registry;
+    }
+
+    @Override
+    public Encoded encode(Object value, int typeOid) {
+        if (value instanceof String s && (typeOid == Oids.UNSPECIFIED || typeOid == Oids.TEXT) && !userStringCodec()) {
+            return new Encoded(typeOid, Format.TEXT.code(), s.getBytes(StandardCharsets.UTF_8));
+        }
+        Encoder encoder = registry.encoder(value);
+        if (typeOid != Oids.UNSPECIFIED && encoder.oid() != typeOid) {
+            encoder = registry.encoder(typeOid, value); // another parameter set fixed the type
+        }
+        ByteBuf out = Unpooled.buffer(16);
+        try {
+            encoder.encode(value, out);
+            return new Encoded(encoder.oid(), encoder.format().code(), ByteBufUtil.getBytes(out));
+        } finally {
+            out.release();
+        }
+    }
+
+    /** Whether a user registered a codec for String that should win over sending text untyped. */
+    private boolean userStringCodec() {
+        return registry.encoder("").oid() != Oids.TEXT;
+    }
+
+    @Override
+    public int typeOidOf(Class<?> type) {
+        return TextValueCodecs.INSTANCE.typeOidOf(type);
+    }
+
+    @Override
+    public short resultFormat(int typeOid) {
+        return registry.resultFormat(typeOid).code();
+    }
+
+    @Override
+    public RowDecoder rowDecoder(RowMetadata metadata) {
+        return new ColumnDecoders(registry, metadata);
+    }
+
+    /**
+     * The decoders of one description's columns, resolved on first use per column and Java type and
+     * then reused by every row (racy caching of immutable decoders is fine across threads).
+     */
+    private static final class ColumnDecoders implements RowDecoder {
+
+        private final CodecRegistry registry;
+        private final RowMetadata metadata;
+        private final Decoder[] last;
+
+        ColumnDecoders(CodecRegistry registry, RowMetadata metadata) {
+            this.registry = registry;
+            this.metadata = metadata;
+            this.last = new Decoder[metadata.size()];
+        }
+
+        @Override
+        @SuppressWarnings("unchecked")
+        public <T> T decode(DataRow row, int index, Class<T> type) {
+            Class<?> wanted = java.lang.invoke.MethodType.methodType(type).wrap().returnType();
+            Decoder decoder = last[index];
+            if (decoder == null || decoder.target() != wanted) {
+                var column = metadata.column(index);
+                decoder = registry.decoder(column.typeOid(), Format.ofCode(column.format()), wanted);
+                last[index] = decoder;
+            }
+            return (T) decoder.decode(Unpooled.wrappedBuffer(row.data(), row.offset(index), row.length(index)));
+        }
+    }
+}

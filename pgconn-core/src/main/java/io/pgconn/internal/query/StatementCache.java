@@ -1,0 +1,115 @@
+package io.pgconn.internal.query;
+
+import io.pgconn.internal.protocol.backend.RowDescription;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The named server-side prepared statements of one connection, least recently used first out.
+ * An evicted or invalidated statement's name is queued for a Close that the next exchange sends
+ * before anything else (so no error earlier in that exchange can skip it). Names are never reused,
+ * so a Close lost to a dropped exchange can only leave an unused statement behind, never a clash.
+ * Capacity 0 keeps nothing: every statement is parsed unnamed. Event loop only.
+ */
+public final class StatementCache {
+
+    /** A named statement; its row description is known once the server answered its Describe. */
+    public static final class Entry {
+        final String name;
+        final String sql;
+        final int[] typeOids;
+        /** null until described; a RowDescription with no columns when the statement returns no rows (NoData). */
+        RowDescription description;
+        boolean parsed;
+        /** The description as metadata for {@link #metadataFormats}, shared by every execution. */
+        io.pgconn.query.RowMetadata metadata;
+        short[] metadataFormats;
+        ValueCodecs.RowDecoder rowDecoder;
+
+        Entry(String name, String sql, int[] typeOids) {
+            this.name = name;
+            this.sql = sql;
+            this.typeOids = typeOids;
+        }
+
+        public String name() {
+            return name;
+        }
+    }
+
+    private record Key(String sql, int[] typeOids) {
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Key k && sql.equals(k.sql) && Arrays.equals(typeOids, k.typeOids);
+        }
+
+        @Override
+        public int hashCode() {
+            return 31 * sql.hashCode() + Arrays.hashCode(typeOids);
+        }
+    }
+
+    private final int capacity;
+    private final LinkedHashMap<Key, Entry> entries = new LinkedHashMap<>(16, 0.75f, true);
+    private final List<String> toClose = new ArrayList<>();
+    private long nextId;
+
+    public StatementCache(int capacity) {
+        this.capacity = capacity;
+    }
+
+    public boolean enabled() {
+        return capacity > 0;
+    }
+
+    public int size() {
+        return entries.size();
+    }
+
+    Entry get(String sql, int[] typeOids) {
+        return entries.get(new Key(sql, typeOids));
+    }
+
+    /** A new entry for a statement about to be parsed; evicts the least recently used beyond capacity. */
+    Entry create(String sql, int[] typeOids) {
+        Entry entry = new Entry("pgconn_" + (++nextId), sql, typeOids);
+        entries.put(new Key(sql, typeOids), entry);
+        Iterator<Map.Entry<Key, Entry>> eldest = entries.entrySet().iterator();
+        while (entries.size() > capacity && eldest.hasNext()) {
+            Entry evicted = eldest.next().getValue();
+            eldest.remove();
+            toClose.add(evicted.name);
+        }
+        return entry;
+    }
+
+    /** Forgets {@code entry} (its Parse failed, or the server says it is gone or stale); closes it if it was parsed. */
+    void invalidate(Entry entry) {
+        Key key = new Key(entry.sql, entry.typeOids);
+        if (entries.get(key) == entry) {
+            entries.remove(key);
+            toClose.add(entry.name); // a Close of a statement that does not exist is not an error
+        }
+    }
+
+    /** DISCARD ALL / DEALLOCATE ALL: the server dropped every statement, so there is nothing to close. */
+    public void serverDiscardedAll() {
+        entries.clear();
+        toClose.clear();
+    }
+
+    /** Names to Close at the start of the next exchange. */
+    List<String> drainToClose() {
+        if (toClose.isEmpty()) {
+            return List.of();
+        }
+        List<String> names = List.copyOf(toClose);
+        toClose.clear();
+        return names;
+    }
+}

@@ -1,0 +1,235 @@
+package io.pgconn.internal.query;
+
+import io.pgconn.PgClosedException;
+import io.pgconn.PgServerException;
+import io.pgconn.PgStatementTimeoutException;
+import io.pgconn.query.Segment;
+
+import java.util.ArrayDeque;
+import java.util.concurrent.Flow;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One subscription to a statement's results: carries demand from the subscriber to the exchange
+ * and segments back. Segments arriving without demand are held here and the socket reads pause
+ * (the server then blocks on its full send buffer), so what is held is bounded by one read, not by
+ * the result's size. Under a fetch size the exchange asks for the next page only when there is
+ * demand instead. State is confined to the event loop; request/cancel hop onto it.
+ */
+final class StatementRun implements Flow.Subscription {
+
+    private final QuerySession session;
+    private final Flow.Subscriber<? super Segment> downstream;
+    private final StatementPlan plan;
+    private final ArrayDeque<Segment> held = new ArrayDeque<>();
+    private long demand;
+    private boolean paused;
+    private boolean draining;
+    private boolean terminal;
+    private Throwable terminalError;
+    /** onComplete/onError was signalled, or the subscriber cancelled: nothing more goes downstream. */
+    private boolean signalled;
+    private boolean cancelled;
+    private boolean emittedAny;
+    private boolean timedOut;
+    private ScheduledFuture<?> timeoutTask;
+    private ExtendedExchange current;
+
+    private StatementRun(QuerySession session, Flow.Subscriber<? super Segment> downstream, StatementPlan plan) {
+        this.session = session;
+        this.downstream = downstream;
+        this.plan = plan;
+    }
+
+    /** Subscribes {@code subscriber} and queues the statement at once (rows wait for demand). */
+    static void start(QuerySession session, Flow.Subscriber<? super Segment> subscriber, StatementPlan plan) {
+        StatementRun run = new StatementRun(session, subscriber, plan);
+        subscriber.onSubscribe(run);
+        try {
+            session.eventLoop().execute(run::submitFirst);
+        } catch (RejectedExecutionException e) { // the factory's event loops are shut down
+            run.signalled = true;
+            subscriber.onError(new PgClosedException(session.host(), "connection to " + session.host()
+                    + " closed: its event loop is shut down"));
+        }
+    }
+
+    private void submitFirst() {
+        if (signalled) {
+            return; // cancelled before it was sent: nothing to do on the server
+        }
+        if (plan.timeout() != null && !plan.timeout().isZero() && !plan.timeout().isNegative()) {
+            timeoutTask = session.eventLoop().schedule(this::onTimeout, plan.timeout().toNanos(), TimeUnit.NANOSECONDS);
+        }
+        current = new ExtendedExchange(this, plan, 0);
+        session.submit(current);
+    }
+
+    /** Runs the plan again after a stale cached statement (the first attempt changed nothing). */
+    void retry(ExtendedExchange failed) {
+        current = new ExtendedExchange(this, plan, failed.attempt() + 1);
+        session.submit(current);
+    }
+
+    @Override
+    public void request(long n) {
+        if (session.eventLoop().inEventLoop()) {
+            onRequest(n);
+        } else {
+            session.eventLoop().execute(() -> onRequest(n));
+        }
+    }
+
+    @Override
+    public void cancel() {
+        if (session.eventLoop().inEventLoop()) {
+            onCancel();
+        } else {
+            session.eventLoop().execute(this::onCancel);
+        }
+    }
+
+    private void onRequest(long n) {
+        if (signalled) {
+            return;
+        }
+        if (n <= 0) { // Reactive Streams §3.9
+            onCancel();
+            downstream.onError(new IllegalArgumentException("request(" + n + "): demand must be positive (Reactive Streams §3.9)"));
+            return;
+        }
+        demand = demand + n < 0 ? Long.MAX_VALUE : demand + n;
+        drain();
+        if (current != null && !signalled) {
+            current.onDemand();
+        }
+    }
+
+    private void onCancel() {
+        if (signalled) {
+            return;
+        }
+        signalled = true;
+        cancelled = true;
+        held.clear();
+        resume();
+        stopTimer();
+        if (current != null) {
+            current.abort();
+        }
+    }
+
+    private void onTimeout() {
+        if (signalled || terminal) {
+            return;
+        }
+        timedOut = true;
+        if (current != null) {
+            current.abort();
+        }
+    }
+
+    /** Whether the exchange should fetch more rows (paging): the subscriber has unmet demand. */
+    boolean wantsMore() {
+        return !signalled && held.isEmpty() && demand > 0;
+    }
+
+    boolean emittedAny() {
+        return emittedAny;
+    }
+
+    boolean cancelled() {
+        return cancelled;
+    }
+
+    /** A segment from the exchange, in protocol order. */
+    void emit(Segment segment) {
+        emittedAny = true;
+        if (signalled) {
+            return;
+        }
+        if (demand > 0 && held.isEmpty()) {
+            demand--;
+            deliver(segment);
+            return;
+        }
+        held.add(segment);
+        if (!paused && !plan.paged()) {
+            paused = true;
+            session.pauseReading(this);
+        }
+    }
+
+    void complete() {
+        terminal = true;
+        drain();
+    }
+
+    /** Fails the stream at once: rows held for missing demand are dropped, the error is not held back. */
+    void error(Throwable error) {
+        if (timedOut && error instanceof PgServerException server && "57014".equals(server.serverFields().code())) {
+            error = new PgStatementTimeoutException(server.host(), "statement on " + server.host() + " cancelled after its timeout of "
+                    + plan.timeout() + " (" + plan + ")", server.serverFields(), server);
+        }
+        terminal = true;
+        terminalError = error;
+        held.clear();
+        drain();
+    }
+
+    private void drain() {
+        if (draining) {
+            return;
+        }
+        draining = true;
+        try {
+            while (!signalled && demand > 0 && !held.isEmpty()) {
+                demand--;
+                deliver(held.poll());
+            }
+            if (held.isEmpty()) {
+                resume();
+                if (terminal && !signalled) {
+                    signalled = true;
+                    stopTimer();
+                    try {
+                        if (terminalError == null) {
+                            downstream.onComplete();
+                        } else {
+                            downstream.onError(terminalError);
+                        }
+                    } catch (RuntimeException ignored) {
+                        // Reactive Streams §2.13: a subscriber's failure must not break the connection
+                    }
+                }
+            }
+        } finally {
+            draining = false;
+        }
+    }
+
+    private void deliver(Segment segment) {
+        try {
+            downstream.onNext(segment);
+        } catch (RuntimeException e) {
+            // Reactive Streams §2.13: a throwing subscriber is treated as cancelled
+            onCancel();
+        }
+    }
+
+    private void resume() {
+        if (paused) {
+            paused = false;
+            session.resumeReading(this);
+        }
+    }
+
+    private void stopTimer() {
+        if (timeoutTask != null) {
+            timeoutTask.cancel(false);
+            timeoutTask = null;
+        }
+    }
+}

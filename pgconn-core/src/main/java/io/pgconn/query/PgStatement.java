@@ -1,0 +1,53 @@
+package io.pgconn.query;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Flow;
+
+/**
+ * A statement with {@code $1 .. $n} parameters, bound and run with the extended query protocol.
+ * Created by {@link io.pgconn.PgConnection#statement(String)}; cheap (no round trip): the server
+ * side prepared statement comes from the connection's cache when it runs. Binding is not
+ * thread-safe; {@link #execute()} takes a snapshot, so the object may be rebound and run again.
+ *
+ * <p>Parameter indexes are 0-based: {@code bind(0, x)} binds {@code $1}. A value's Java type picks
+ * the parameter's PostgreSQL type ({@code Integer} is int4, {@code String} is left for the server
+ * to infer ...); {@link #bindNull(int, Class)} gives a NULL its type.
+ */
+public interface PgStatement {
+
+    PgStatement bind(int index, Object value);
+
+    /** Binds SQL NULL typed as the PostgreSQL type {@code type} maps to ({@code Object.class}: let the server infer). */
+    PgStatement bindNull(int index, Class<?> type);
+
+    /** Binds SQL NULL of the type with OID {@code typeOid} (0: let the server infer). */
+    PgStatement bindNull(int index, int typeOid);
+
+    /**
+     * Ends the current parameter set and starts the next: the statement runs once per set, in one
+     * exchange (one Sync), so they commit or fail together outside an explicit transaction.
+     */
+    PgStatement add();
+
+    /**
+     * Rows fetched per round trip (Execute with a row limit); 0 (the default) streams the whole
+     * result and applies demand by pausing the socket reads instead. See the README for the
+     * measured difference.
+     */
+    PgStatement fetchSize(int rows);
+
+    /** Cancels the statement (CancelRequest) when it runs longer than {@code timeout}; null or zero: none. */
+    PgStatement timeout(Duration timeout);
+
+    /**
+     * Runs the statement when subscribed (once per subscription): segments in protocol order, with
+     * demand honoured. Cancelling the subscription stops the server's work (CancelRequest, or the
+     * portal closed under a fetch size); the connection stays usable.
+     */
+    Flow.Publisher<Segment> execute();
+
+    /** Runs the statement now and gathers each execution's result (one per parameter set). */
+    CompletableFuture<List<RowSet>> collect();
+}

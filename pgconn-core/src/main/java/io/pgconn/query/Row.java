@@ -1,0 +1,55 @@
+package io.pgconn.query;
+
+/**
+ * One result row. Values are decoded on access, as the requested Java type; SQL NULL is
+ * {@code null}. Column indexes are 0-based. A row stays valid after the stream moved on (it holds
+ * its own copy of the bytes), and may be read from any thread.
+ */
+public non-sealed interface Row extends Segment {
+
+    RowMetadata metadata();
+
+    default int size() {
+        return metadata().size();
+    }
+
+    /**
+     * Column {@code index} decoded as {@code type}; {@code Object.class} gives the type's default
+     * Java mapping, {@code String.class} always works (the value as PostgreSQL prints it).
+     *
+     * @throws IllegalArgumentException when the column cannot be read as {@code type} (naming both)
+     */
+    <T> T get(int index, Class<T> type);
+
+    default <T> T get(String name, Class<T> type) {
+        return get(metadata().indexOf(name), type);
+    }
+
+    /** The default Java mapping of the column's type. */
+    default Object get(int index) {
+        return get(index, Object.class);
+    }
+
+    default Object get(String name) {
+        return get(name, Object.class);
+    }
+
+    default String getString(int index) {
+        return get(index, String.class);
+    }
+
+    default String getString(String name) {
+        return get(name, String.class);
+    }
+
+    boolean isNull(int index);
+
+    default boolean isNull(String name) {
+        return isNull(metadata().indexOf(name));
+    }
+
+    /** The type OID of column {@code index}. */
+    default int getOid(int index) {
+        return metadata().column(index).typeOid();
+    }
+}

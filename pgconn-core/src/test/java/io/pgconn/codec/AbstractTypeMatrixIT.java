@@ -1,0 +1,383 @@
+package io.pgconn.codec;
+
+import io.pgconn.PgConnection;
+import io.pgconn.query.Row;
+import io.pgconn.query.RowSet;
+import io.pgconn.testing.Connect;
+import io.pgconn.testing.FactoryExtension;
+import io.pgconn.testkit.AuthMethod;
+import io.pgconn.testkit.ConnectionType;
+import io.pgconn.testkit.PgClusterExtension;
+import io.pgconn.testkit.PgUser;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.postgresql.util.PGInterval;
+
+import java.math.BigDecimal;
+import java.net.Inet6Address;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.LocalTime;
+import java.time.OffsetDateTime;
+import java.time.OffsetTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.stream.Stream;
+
+import static io.pgconn.testing.Connect.await;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The type matrix: for every type with a built-in codec, values (edge values included) and NULL go
+ * in as parameters of an INSERT, come back through a SELECT, and must equal what was sent (or the
+ * server's normal form of it) and what pgjdbc reads from the same rows.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+abstract class AbstractTypeMatrixIT {
+
+    static final String USER = "types_u";
+
+    @RegisterExtension
+    static final FactoryExtension FACTORY = new FactoryExtension();
+
+    private PgConnection pgconn;
+    private Connection jdbc;
+
+    abstract PgClusterExtension pg();
+
+    static PgClusterExtension cluster(int major) {
+        return PgClusterExtension.builder()
+                .name("types" + major)
+                .majorVersion(major)
+                .user(PgUser.named(USER).allow(ConnectionType.HOST, AuthMethod.TRUST))
+                .initSql("CREATE EXTENSION hstore")
+                .initSql("GRANT CREATE ON SCHEMA public TO " + USER)
+                .build();
+    }
+
+    int major() {
+        return pg().primary().majorVersion();
+    }
+
+    @BeforeAll
+    void connect() throws SQLException {
+        // extensionTypes left at its default (hstore, vector): the connection binds hstore's OID
+        pgconn = await(FACTORY.factory().connect(Connect.config(pg().primary(), USER, null, "sslmode=disable")));
+        Properties props = new Properties();
+        props.setProperty("user", USER);
+        props.setProperty("sslmode", "disable");
+        jdbc = DriverManager.getConnection(pg().primary().jdbcUrl(), props);
+    }
+
+    @AfterAll
+    void close() throws SQLException {
+        if (pgconn != null) {
+            await(pgconn.close());
+        }
+        if (jdbc != null) {
+            jdbc.close();
+        }
+    }
+
+    Stream<TypeCase> cases() {
+        return TypeMatrix.cases().stream().filter(c -> c.minMajor() <= major());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    void roundTripsThroughParametersAndMatchesPgjdbc(TypeCase c) throws SQLException {
+        String table = c.table();
+        await(pgconn.simpleQuery("DROP TABLE IF EXISTS " + table + "; CREATE TABLE " + table + " (id int PRIMARY KEY, v " + c.sqlType() + ")"));
+        List<Object> values = new ArrayList<>(c.values());
+        values.add(null);
+        for (int i = 0; i < values.size(); i++) {
+            await(pgconn.query("INSERT INTO " + table + " (id, v) VALUES ($1, $2" + (c.cast() ? "::" + c.sqlType() : "") + ")",
+                    i, values.get(i)));
+        }
+        RowSet rows = await(pgconn.query("SELECT id, v FROM " + table + " ORDER BY id"));
+        assertThat(rows.size()).isEqualTo(values.size());
+        try (PreparedStatement ps = jdbc.prepareStatement("SELECT id, v FROM " + table + " ORDER BY id");
+             ResultSet rs = ps.executeQuery()) {
+            for (int i = 0; i < values.size(); i++) {
+                Row row = rows.row(i);
+                assertThat(rs.next()).isTrue();
+                Object sent = values.get(i);
+                String what = c.sqlType() + " value #" + i;
+                if (sent == null) {
+                    assertThat(row.isNull(1)).as(what).isTrue();
+                    assertThat(row.get(1, c.readAs())).as(what).isNull();
+                    assertThat(rs.getObject(2)).as(what + " in pgjdbc").isNull();
+                    continue;
+                }
+                Object read = row.get(1, c.readAs());
+                assertThat(deep(read)).as(what + " read by pgconn").isEqualTo(deep(c.expected().apply(sent)));
+                assertThat(row.get(1)).as(what + " read as Object").isNotNull();
+                if (c.element() == null) {
+                    assertThat(c.jdbc().read(rs, 2)).as(what + " read by pgjdbc").isEqualTo(read);
+                } else {
+                    assertElementsMatchPgjdbc(c, table, i, (List<?>) read);
+                }
+            }
+        }
+    }
+
+    /** pgjdbc reads the array's elements one per row through unnest, with the element type's reader. */
+    private void assertElementsMatchPgjdbc(TypeCase c, String table, int id, List<?> read) throws SQLException {
+        try (PreparedStatement ps = jdbc.prepareStatement(
+                "SELECT x FROM " + table + ", unnest(v) WITH ORDINALITY AS u(x, n) WHERE id = ? ORDER BY n")) {
+            ps.setInt(1, id);
+            try (ResultSet rs = ps.executeQuery()) {
+                List<Object> elements = new ArrayList<>();
+                while (rs.next()) {
+                    elements.add(rs.getObject(1) == null ? null : c.element().jdbc().read(rs, 1));
+                }
+                assertThat(deep(read)).as(c.sqlType() + " value #" + id + " read by pgjdbc").isEqualTo(deep(elements));
+            }
+        }
+    }
+
+    /** Lists as arrays, so that AssertJ compares byte[] elements by content. */
+    private static Object deep(Object value) {
+        return value instanceof List<?> list ? list.toArray() : value;
+    }
+
+    /** A typed NULL of every built-in type, and every type's OID as pgconn reports it. */
+    @Test
+    void typedNullsAndOids() {
+        RowSet rows = await(pgconn.query("SELECT NULL::int4, NULL::text[], $1::int8, $2::hstore",
+                null, Map.of("k", "v")));
+        Row row = rows.row(0);
+        assertThat(row.isNull(0)).isTrue();
+        assertThat(row.isNull(1)).isTrue();
+        assertThat(row.isNull(2)).isTrue();
+        assertThat(row.getOid(0)).isEqualTo(Oids.INT4);
+        assertThat(row.getOid(1)).isEqualTo(Oids.TEXT_ARRAY);
+        assertThat(row.get(3)).isEqualTo(Map.of("k", "v"));
+        assertThat(pgconn.typeOid("hstore")).hasValue(row.getOid(3));
+    }
+
+    /** A type without a codec comes back as its text, with its OID. */
+    @Test
+    void unknownTypesComeBackAsTextWithTheirOid() {
+        Row row = await(pgconn.query("SELECT point(1, 2) AS p, '[1,5)'::int4range AS r")).row(0);
+        assertThat(row.get(0)).isEqualTo("(1,2)");
+        assertThat(row.getOid(0)).isEqualTo(600);
+        assertThat(row.get("r", String.class)).isEqualTo("[1,5)");
+        assertThat(row.getOid(1)).isEqualTo(3904);
+    }
+
+    // ------------------------------------------------------------------ pgjdbc readers, in pgconn's terms
+
+    static TypeCase.JdbcRead object(Class<?> type) {
+        return (rs, i) -> rs.getObject(i, type);
+    }
+
+    static Object numeric(ResultSet rs, int i) throws SQLException {
+        String s = rs.getString(i);
+        return switch (s) {
+            case "NaN" -> Double.NaN;
+            case "Infinity" -> Double.POSITIVE_INFINITY;
+            case "-Infinity" -> Double.NEGATIVE_INFINITY;
+            default -> new BigDecimal(s);
+        };
+    }
+
+    static Object interval(ResultSet rs, int i) throws SQLException {
+        PGInterval p = (PGInterval) rs.getObject(i);
+        long micros = ((p.getHours() * 60L + p.getMinutes()) * 60L + p.getWholeSeconds()) * 1_000_000L + p.getMicroSeconds();
+        return new PgInterval(p.getYears() * 12 + p.getMonths(), p.getDays(), micros);
+    }
+
+    /** inet/cidr as pgjdbc's text, parsed into what pgconn reads (IPv4-mapped IPv6 kept as IPv6). */
+    static Object inet(ResultSet rs, int i) throws SQLException {
+        String text = rs.getString(i);
+        int slash = text.indexOf('/');
+        String host = slash < 0 ? text : text.substring(0, slash);
+        InetAddress address = literal(host);
+        int bits = address.getAddress().length * 8;
+        int prefix = slash < 0 ? bits : Integer.parseInt(text.substring(slash + 1));
+        boolean cidr = "cidr".equals(rs.getMetaData().getColumnTypeName(i));
+        return cidr || prefix != bits ? new Cidr(address, prefix) : address;
+    }
+
+    static InetAddress literal(String host) {
+        try {
+            InetAddress parsed = InetAddress.getByName(host); // a literal: no lookup
+            if (host.contains(":") && parsed.getAddress().length == 4) { // ::ffff:a.b.c.d, which Java folds to IPv4
+                byte[] mapped = new byte[16];
+                mapped[10] = (byte) 0xFF;
+                mapped[11] = (byte) 0xFF;
+                System.arraycopy(parsed.getAddress(), 0, mapped, 12, 4);
+                return Inet6Address.getByAddress(null, mapped, null);
+            }
+            return parsed;
+        } catch (UnknownHostException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    static Object hstore(ResultSet rs, int i) throws SQLException {
+        return new HashMap<>((Map<String, String>) rs.getObject(i));
+    }
+
+    static Object string(ResultSet rs, int i) throws SQLException {
+        return rs.getString(i);
+    }
+
+    /** The values and readers of every type. */
+    static final class TypeMatrix {
+
+        static List<TypeCase> cases() {
+            List<TypeCase> cases = new ArrayList<>();
+            TypeCase bool = TypeCase.of("bool", Boolean.class, object(Boolean.class), true, false);
+            TypeCase int2 = TypeCase.of("int2", Short.class, (rs, i) -> rs.getShort(i), Short.MIN_VALUE, Short.MAX_VALUE, (short) 0);
+            TypeCase int4 = TypeCase.of("int4", Integer.class, object(Integer.class), Integer.MIN_VALUE, Integer.MAX_VALUE, 0, -1);
+            TypeCase int8 = TypeCase.of("int8", Long.class, object(Long.class), Long.MIN_VALUE, Long.MAX_VALUE, 0L);
+            TypeCase float4 = TypeCase.of("float4", Float.class, (rs, i) -> rs.getFloat(i),
+                    Float.MIN_VALUE, Float.MAX_VALUE, -Float.MAX_VALUE, 3.14159f, -0.0f, Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY);
+            TypeCase float8 = TypeCase.of("float8", Double.class, (rs, i) -> rs.getDouble(i),
+                    Double.MIN_VALUE, Double.MAX_VALUE, -Double.MAX_VALUE, Math.PI, 1e-300, Double.NaN,
+                    Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY);
+            String big = "9".repeat(120) + "." + "0123456789".repeat(5);
+            TypeCase numeric = TypeCase.of("numeric", Object.class, AbstractTypeMatrixIT::numeric,
+                    BigDecimal.ZERO, new BigDecimal("0.00"), new BigDecimal("-1.5"), new BigDecimal(big), new BigDecimal("-" + big),
+                    new BigDecimal("0.000000000000000000000001"), new BigDecimal("1E+30"), new BigDecimal("123456789012345678901234567890"),
+                    Double.NaN, Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY)
+                    // a BigDecimal comes back with the scale it was sent with (1E+30 has none: scale 0)
+                    .expecting(v -> v instanceof BigDecimal b ? b.setScale(Math.max(0, b.scale())) : v);
+            String unicode = "ünïcödé ✓ 𝄞 😀 日本語 \"quoted\" 'single' back\\slash, comma {brace} NULL";
+            TypeCase text = TypeCase.of("text", String.class, AbstractTypeMatrixIT::string, "", unicode, "x".repeat(100_000), " padded ");
+            TypeCase varchar = TypeCase.of("varchar(200)", String.class, AbstractTypeMatrixIT::string, "", unicode);
+            TypeCase bpchar = TypeCase.of("char(5)", String.class, AbstractTypeMatrixIT::string, "ab", "", "ü✓")
+                    .expecting(v -> String.format("%-5s", v));
+            TypeCase name = TypeCase.of("name", String.class, AbstractTypeMatrixIT::string, "pg_catalog", "ünï", "");
+            byte[] all = new byte[256];
+            for (int i = 0; i < all.length; i++) {
+                all[i] = (byte) i;
+            }
+            TypeCase bytea = TypeCase.of("bytea", byte[].class, (rs, i) -> rs.getBytes(i), new byte[0], all, new byte[200_000]);
+            TypeCase uuid = TypeCase.of("uuid", UUID.class, object(UUID.class),
+                    UUID.randomUUID(), new UUID(0, 0), new UUID(-1, -1));
+            TypeCase date = TypeCase.of("date", LocalDate.class, object(LocalDate.class),
+                    LocalDate.of(2024, 2, 29), LocalDate.of(2000, 1, 1), LocalDate.of(1970, 1, 1), LocalDate.of(1900, 2, 28),
+                    LocalDate.of(-43, 3, 15), LocalDate.of(-4712, 1, 1), LocalDate.of(0, 12, 31), LocalDate.of(5874897, 12, 31),
+                    LocalDate.MAX, LocalDate.MIN);
+            TypeCase time = TypeCase.of("time", LocalTime.class, object(LocalTime.class),
+                    LocalTime.MIDNIGHT, LocalTime.of(23, 59, 59, 999_999_000), LocalTime.of(12, 34, 56, 789_000_000), LocalTime.MAX);
+            TypeCase timetz = TypeCase.of("timetz", OffsetTime.class, object(OffsetTime.class),
+                    OffsetTime.of(12, 0, 0, 0, ZoneOffset.ofHoursMinutes(5, 30)),
+                    OffsetTime.of(0, 0, 0, 0, ZoneOffset.ofHoursMinutes(-15, -59)),
+                    OffsetTime.of(23, 59, 59, 999_999_000, ZoneOffset.UTC));
+            TypeCase timestamp = TypeCase.of("timestamp", LocalDateTime.class, object(LocalDateTime.class),
+                    LocalDateTime.of(2024, 2, 29, 12, 0), LocalDateTime.of(1970, 1, 1, 0, 0),
+                    LocalDateTime.of(1999, 12, 31, 23, 59, 59, 999_999_000), LocalDateTime.of(-99, 1, 1, 0, 0),
+                    LocalDateTime.of(294276, 12, 31, 23, 59, 59, 999_999_000), LocalDateTime.of(-4713, 11, 24, 0, 0),
+                    LocalDateTime.MAX, LocalDateTime.MIN);
+            TypeCase timestamptz = TypeCase.of("timestamptz", OffsetDateTime.class, object(OffsetDateTime.class),
+                    OffsetDateTime.of(2024, 2, 29, 12, 0, 0, 0, ZoneOffset.ofHours(2)),
+                    OffsetDateTime.of(1970, 1, 1, 0, 0, 0, 1000, ZoneOffset.UTC),
+                    OffsetDateTime.of(-99, 1, 1, 0, 0, 0, 0, ZoneOffset.UTC),
+                    Instant.parse("2038-01-19T03:14:08Z"),
+                    OffsetDateTime.MAX, OffsetDateTime.MIN)
+                    .expecting(v -> v instanceof Instant instant ? instant.atOffset(ZoneOffset.UTC)
+                            : v.equals(OffsetDateTime.MAX) || v.equals(OffsetDateTime.MIN) ? v
+                            : ((OffsetDateTime) v).withOffsetSameInstant(ZoneOffset.UTC));
+            TypeCase interval = TypeCase.of("interval", PgInterval.class, AbstractTypeMatrixIT::interval,
+                    PgInterval.ZERO, new PgInterval(14, 3, 4_005_006), new PgInterval(-1, -2, -3_000_001),
+                    new PgInterval(0, 0, 86_400_000_000L * 40), java.time.Duration.ofMillis(1500), java.time.Period.of(1, 2, 3))
+                    .expecting(v -> v instanceof java.time.Duration d ? PgInterval.of(d) : v instanceof java.time.Period p ? PgInterval.of(p) : v);
+            TypeCase json = TypeCase.of("json", String.class, AbstractTypeMatrixIT::string,
+                    "{\"b\": 1, \"a\": [true, null, \"ü✓\"]}", "[]", "\"\"", "12.50");
+            TypeCase jsonb = TypeCase.of("jsonb", String.class, AbstractTypeMatrixIT::string,
+                    "{\"b\": 1,   \"a\": [true, null, \"ü✓\"]}", Json.of("{\"k\": \"v\"}"), "[]", "12.50")
+                    .expecting(v -> v instanceof Json j ? j.text() : v.equals("{\"b\": 1,   \"a\": [true, null, \"ü✓\"]}")
+                            ? "{\"a\": [true, null, \"ü✓\"], \"b\": 1}" : v);
+            TypeCase oid = TypeCase.of("oid", Long.class, (rs, i) -> rs.getLong(i), 0L, 4_294_967_295L, 26L);
+            TypeCase inet = TypeCase.of("inet", Object.class, AbstractTypeMatrixIT::inet,
+                    literal("192.168.0.1"), literal("::1"), literal("::ffff:1.2.3.4"), literal("2001:db8::ff00:42:8329"),
+                    new Cidr(literal("10.0.0.0"), 8), "10.1.2.3/8", "2001:db8::1/64")
+                    .expecting(v -> v instanceof String s ? new Cidr(literal(s.substring(0, s.indexOf('/'))),
+                            Integer.parseInt(s.substring(s.indexOf('/') + 1))) : v);
+            TypeCase cidr = TypeCase.of("cidr", Cidr.class, AbstractTypeMatrixIT::inet,
+                    new Cidr(literal("10.0.0.0"), 8), new Cidr(literal("192.168.1.0"), 24), new Cidr(literal("::"), 0),
+                    new Cidr(literal("2001:db8::"), 32), new Cidr(literal("1.2.3.4"), 32));
+            Map<String, String> withNull = new LinkedHashMap<>();
+            withNull.put("a", "1");
+            withNull.put("ü✓", "日本");
+            withNull.put("nothing", null);
+            withNull.put("", "");
+            withNull.put("quote\"d", "back\\slash => x");
+            TypeCase hstore = TypeCase.of("hstore", Map.class, AbstractTypeMatrixIT::hstore, withNull, Map.of());
+
+            cases.addAll(List.of(bool, int2, int4, int8, float4, float8, numeric, text, varchar, bpchar, name,
+                    bytea, uuid, date, time, timetz, timestamp, timestamptz, interval, json, jsonb, oid, inet, cidr, hstore));
+            cases.add(TypeCase.of("interval", PgInterval.class, AbstractTypeMatrixIT::intervalOrInfinity,
+                    PgInterval.POSITIVE_INFINITY, PgInterval.NEGATIVE_INFINITY).since(17));
+
+            // one-dimensional arrays, with NULL elements, empty, and all-NULL
+            cases.add(bool.arrayOf("bool[]", List.of(true, false), Arrays.asList(null, true), List.of()));
+            cases.add(int2.arrayOf("int2[]", List.of((short) 1, Short.MIN_VALUE)));
+            cases.add(int4.arrayOf("int4[]", Arrays.asList(1, null, 3), List.of(), Arrays.asList((Object) null),
+                    List.of(Integer.MAX_VALUE, Integer.MIN_VALUE)));
+            cases.add(int8.arrayOf("int8[]", Arrays.asList(Long.MAX_VALUE, null)));
+            cases.add(float4.arrayOf("float4[]", Arrays.asList(Float.NaN, null, 1.5f, Float.NEGATIVE_INFINITY)));
+            cases.add(float8.arrayOf("float8[]", Arrays.asList(Double.NaN, null, -0.0, Double.POSITIVE_INFINITY)));
+            cases.add(numeric.arrayOf("numeric[]", Arrays.asList(new BigDecimal("1.50"), null, new BigDecimal(big))));
+            cases.add(text.arrayOf("text[]", Arrays.asList(unicode, null, "", "NULL", "a,b", "{x}", " "), List.of(),
+                    Arrays.asList(null, null)));
+            cases.add(varchar.arrayOf("varchar[]", Arrays.asList("a", null)));
+            cases.add(bpchar.arrayOf("char(3)[]", Arrays.asList("abc", null)));
+            cases.add(name.arrayOf("name[]", Arrays.asList("pg_catalog", null)));
+            cases.add(bytea.arrayOf("bytea[]", Arrays.asList(all, null, new byte[0])));
+            cases.add(uuid.arrayOf("uuid[]", Arrays.asList(new UUID(1, 2), null)));
+            cases.add(date.arrayOf("date[]", Arrays.asList(LocalDate.of(2024, 2, 29), null, LocalDate.MAX, LocalDate.of(-43, 3, 15))));
+            cases.add(time.arrayOf("time[]", Arrays.asList(LocalTime.NOON, null, LocalTime.MAX)));
+            cases.add(timetz.arrayOf("timetz[]", Arrays.asList(OffsetTime.of(1, 2, 3, 0, ZoneOffset.ofHours(-3)), null)));
+            cases.add(timestamp.arrayOf("timestamp[]", Arrays.asList(LocalDateTime.of(2024, 2, 29, 1, 2), null, LocalDateTime.MIN)));
+            cases.add(timestamptz.arrayOf("timestamptz[]", Arrays.asList(OffsetDateTime.of(2024, 2, 29, 1, 2, 3, 0, ZoneOffset.UTC),
+                    null, OffsetDateTime.MAX)));
+            cases.add(interval.arrayOf("interval[]", Arrays.asList(new PgInterval(1, 2, 3), null)));
+            cases.add(inet.arrayOf("inet[]", Arrays.asList(literal("::1"), null, literal("10.0.0.1"))));
+            cases.add(cidr.arrayOf("cidr[]", Arrays.asList(new Cidr(literal("10.0.0.0"), 8), null)));
+            cases.add(oid.arrayOf("oid[]", Arrays.asList(1L, null, 4_294_967_295L)));
+            cases.add(json.arrayOf("json[]", Arrays.asList("{\"a\": 1}", null)).castParameter());
+            cases.add(jsonb.arrayOf("jsonb[]", Arrays.asList("{\"a\": 1}", null)).castParameter());
+            cases.add(jsonb.arrayOf("jsonb[] ", Arrays.asList(Json.of("{\"b\": 2}"), null))
+                    .expecting(v -> ((List<?>) v).stream().map(j -> j == null ? null : ((Json) j).text()).toList()));
+            return cases;
+        }
+
+        private TypeMatrix() {
+        }
+    }
+
+    static Object intervalOrInfinity(ResultSet rs, int i) throws SQLException {
+        String s = rs.getString(i);
+        return switch (s) {
+            case "infinity" -> PgInterval.POSITIVE_INFINITY;
+            case "-infinity" -> PgInterval.NEGATIVE_INFINITY;
+            default -> interval(rs, i);
+        };
+    }
+}

@@ -1,0 +1,71 @@
+package io.pgconn.codec;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.PooledByteBufAllocator;
+import io.pgconn.testing.LeakDetectionExtension;
+
+import java.util.function.Function;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Buffers for codec tests, each released before the helper returns and checked to be freed: a codec
+ * must neither release nor retain the buffer it is handed.
+ */
+final class Buffers {
+
+    static {
+        // installs the recording leak detector before the first ByteBuf class is initialised in this JVM
+        LeakDetectionExtension.class.getName();
+    }
+
+    private Buffers() {
+    }
+
+    /** The bytes {@code codec} writes for {@code value}. */
+    @SuppressWarnings("unchecked")
+    static byte[] encode(Codec<?> codec, Object value) {
+        ByteBuf out = PooledByteBufAllocator.DEFAULT.buffer();
+        try {
+            ((Codec<Object>) codec).encode(value, out);
+            return ByteBufUtil.getBytes(out);
+        } finally {
+            release(out);
+        }
+    }
+
+    static byte[] encode(Encoder encoder, Object value) {
+        ByteBuf out = PooledByteBufAllocator.DEFAULT.buffer();
+        try {
+            encoder.encode(value, out);
+            return ByteBufUtil.getBytes(out);
+        } finally {
+            release(out);
+        }
+    }
+
+    /** Decodes {@code bytes} placed in the middle of a bigger buffer, as a DataRow slice would be. */
+    static Object decode(Codec<?> codec, byte[] bytes, Format format, Class<?> target) {
+        return withSlice(bytes, slice -> codec.decode(slice, format, target));
+    }
+
+    static <R> R withSlice(byte[] bytes, Function<ByteBuf, R> reader) {
+        ByteBuf row = PooledByteBufAllocator.DEFAULT.buffer(bytes.length + 16);
+        try {
+            row.writeLong(0x5A5A5A5A5A5A5A5AL); // bytes before and after the value a codec must not touch
+            row.writeBytes(bytes);
+            row.writeLong(0xA5A5A5A5A5A5A5A5L);
+            ByteBuf slice = row.slice(8, bytes.length);
+            return reader.apply(slice);
+        } finally {
+            release(row);
+        }
+    }
+
+    private static void release(ByteBuf buf) {
+        assertThat(buf.refCnt()).as("the codec kept the buffer's reference count").isEqualTo(1);
+        buf.release();
+        assertThat(buf.refCnt()).isZero();
+    }
+}

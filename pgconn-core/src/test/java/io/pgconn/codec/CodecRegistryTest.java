@@ -1,0 +1,397 @@
+package io.pgconn.codec;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import io.pgconn.PgProtocolException;
+import org.junit.jupiter.api.Test;
+
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** Lookup rules of the registry: user codecs first, named types bound per connection, unknown types as text. */
+class CodecRegistryTest {
+
+    private static final int HSTORE_OID = 40_001;
+    private static final int VECTOR_OID = 40_002;
+    private static final String SECRET = "s3cr3t-value";
+
+    /** A user's type: money in cents, sent as int8. */
+    record Cents(long value) {
+    }
+
+    static final class CentsCodec implements Codec<Cents> {
+        @Override
+        public PgType type() {
+            return PgType.INT8;
+        }
+
+        @Override
+        public Class<Cents> javaType() {
+            return Cents.class;
+        }
+
+        @Override
+        public Format format() {
+            return Format.BINARY;
+        }
+
+        @Override
+        public void encode(Cents value, ByteBuf out) {
+            out.writeLong(value.value());
+        }
+
+        @Override
+        public Object decode(ByteBuf value, Format format, Class<?> target) {
+            return new Cents(value.getLong(value.readerIndex()));
+        }
+    }
+
+    /** A user's codec for an extension type known by name. */
+    record Ltree(String path) {
+    }
+
+    static final class LtreeCodec implements Codec<Ltree> {
+        @Override
+        public PgType type() {
+            return PgType.named("ltree");
+        }
+
+        @Override
+        public Class<Ltree> javaType() {
+            return Ltree.class;
+        }
+
+        @Override
+        public Format format() {
+            return Format.TEXT;
+        }
+
+        @Override
+        public void encode(Ltree value, ByteBuf out) {
+            out.writeCharSequence(value.path(), StandardCharsets.UTF_8);
+        }
+
+        @Override
+        public Object decode(ByteBuf value, Format format, Class<?> target) {
+            return new Ltree(value.toString(StandardCharsets.UTF_8));
+        }
+    }
+
+    @Test
+    void aUserCodecForABuiltInTypeIsAskedFirstForThatTypeAndItsClass() {
+        CodecRegistry registry = CodecRegistry.builder().register(new CentsCodec()).build();
+
+        assertThat(registry.decode(Oids.INT8, Format.BINARY, bytes(b -> b.writeLong(1234)), Object.class))
+                .isEqualTo(new Cents(1234));
+        // the built-in int8 codec still reads what the user codec does not
+        assertThat(registry.decode(Oids.INT8, Format.BINARY, bytes(b -> b.writeLong(1234)), Long.class)).isEqualTo(1234L);
+        Encoder encoder = registry.encoder(new Cents(5));
+        assertThat(encoder.oid()).isEqualTo(Oids.INT8);
+        assertThat(encode(encoder, new Cents(5))).isEqualTo(ByteBufUtil.getBytes(bytes(b -> b.writeLong(5))));
+        assertThat(registry.encoder(5L).codec()).isNotInstanceOf(CentsCodec.class);
+        // the defaults are untouched
+        assertThat(CodecRegistry.defaults().decode(Oids.INT8, Format.BINARY, bytes(b -> b.writeLong(7)), Object.class)).isEqualTo(7L);
+    }
+
+    @Test
+    void aUserCodecForAClassWinsOverTheBuiltInOne() {
+        Codec<String> shouting = new Codec<>() {
+            @Override
+            public PgType type() {
+                return PgType.VARCHAR;
+            }
+
+            @Override
+            public Class<String> javaType() {
+                return String.class;
+            }
+
+            @Override
+            public Format format() {
+                return Format.TEXT;
+            }
+
+            @Override
+            public void encode(String value, ByteBuf out) {
+                out.writeCharSequence(value.toUpperCase(), StandardCharsets.UTF_8);
+            }
+
+            @Override
+            public Object decode(ByteBuf value, Format format, Class<?> target) {
+                return value.toString(StandardCharsets.UTF_8).toUpperCase();
+            }
+        };
+        CodecRegistry registry = CodecRegistry.builder().register(shouting).build();
+        Encoder encoder = registry.encoder("abc");
+        assertThat(encoder.oid()).isEqualTo(Oids.VARCHAR);
+        assertThat(encoder.format()).isEqualTo(Format.TEXT);
+        assertThat(new String(encode(encoder, "abc"), StandardCharsets.UTF_8)).isEqualTo("ABC");
+        assertThat(registry.decode(Oids.VARCHAR, Format.TEXT, text("abc"), String.class)).isEqualTo("ABC");
+        assertThat(CodecRegistry.defaults().encoder("abc").oid()).isEqualTo(Oids.TEXT);
+    }
+
+    @Test
+    void namedTypesAreUsableOnlyWhereBound() {
+        CodecRegistry registry = CodecRegistry.builder().register(new LtreeCodec()).build();
+        assertThat(registry.namedTypes()).containsExactlyInAnyOrder("hstore", "vector", "ltree");
+
+        // unbound: the type is unknown, its values read as text; a parameter of its class is refused with the reason
+        assertThat(registry.decode(50_000, Format.TEXT, text("a.b"), Object.class)).isEqualTo("a.b");
+        assertThatThrownBy(() -> registry.encoder(new Ltree("a.b")))
+                .isInstanceOf(PgConversionException.class)
+                .hasMessageContaining("ltree is not installed");
+        assertThatThrownBy(() -> registry.encoder(Map.of("k", "v")))
+                .isInstanceOf(PgConversionException.class)
+                .hasMessageContaining("hstore is not installed");
+
+        CodecRegistry bound = registry.bind(Map.of("ltree", 50_000, "hstore", HSTORE_OID));
+        assertThat(bound.boundOid("ltree")).isEqualTo(50_000);
+        assertThat(bound.boundOid("vector")).isZero();
+        assertThat(bound.decode(50_000, Format.TEXT, text("a.b"), Object.class)).isEqualTo(new Ltree("a.b"));
+        assertThat(bound.resultFormat(50_000)).isEqualTo(Format.TEXT);
+        assertThat(bound.resultFormat(HSTORE_OID)).isEqualTo(Format.BINARY);
+        assertThat(bound.encoder(new Ltree("x")).oid()).isEqualTo(50_000);
+        assertThat(bound.encoder(new HashMap<>(Map.of("k", "v"))).oid()).isEqualTo(HSTORE_OID);
+        assertThat(bound.typeName(HSTORE_OID)).isEqualTo("hstore");
+        // another connection's binding does not leak into this one
+        assertThat(registry.knows(50_000)).isFalse();
+        assertThat(registry.bind(Map.of("ltree", 60_000)).knows(50_000)).isFalse();
+    }
+
+    @Test
+    void floatArraysAreVectorsWherePgvectorIsInstalledAndRealArraysElsewhere() {
+        float[] v = {1f, 2.5f};
+        assertThat(CodecRegistry.defaults().encoder(v).oid()).isEqualTo(Oids.FLOAT4_ARRAY);
+        CodecRegistry bound = CodecRegistry.defaults().bind(Map.of("vector", VECTOR_OID));
+        Encoder encoder = bound.encoder(v);
+        assertThat(encoder.oid()).isEqualTo(VECTOR_OID);
+        assertThat(bound.decode(VECTOR_OID, Format.BINARY, Unpooled.wrappedBuffer(encode(encoder, v)), float[].class)).isEqualTo(v);
+    }
+
+    @Test
+    void unknownTypesReadAsTextOrRawBytes() {
+        CodecRegistry registry = CodecRegistry.defaults();
+        int unknown = 777_777;
+        assertThat(registry.knows(unknown)).isFalse();
+        assertThat(registry.resultFormat(unknown)).isEqualTo(Format.TEXT);
+        assertThat(registry.typeName(unknown)).isEqualTo("type oid 777777");
+        assertThat(registry.decode(unknown, Format.TEXT, text("(1,2)"), Object.class)).isEqualTo("(1,2)");
+        assertThat(registry.decode(Oids.MONEY, Format.TEXT, text("$1.00"), String.class)).isEqualTo("$1.00");
+        assertThat(registry.decode(unknown, Format.BINARY, bytes(b -> b.writeByte(9)), byte[].class)).isEqualTo(new byte[] {9});
+        assertThatThrownBy(() -> registry.decoder(unknown, Format.BINARY, String.class))
+                .isInstanceOf(PgConversionException.class)
+                .hasMessageContaining("type oid 777777")
+                .hasMessageContaining("request text format");
+        // a known type asked for as text without a text reader still reads as its text
+        assertThat(registry.decode(Oids.DATE, Format.TEXT, text("2024-02-29"), Object.class)).isEqualTo("2024-02-29");
+    }
+
+    @Test
+    void resultFormatIsBinaryForEveryBuiltInScalarAndArray() {
+        for (int oid : new int[] {Oids.BOOL, Oids.INT2, Oids.INT4, Oids.INT8, Oids.FLOAT4, Oids.FLOAT8, Oids.NUMERIC,
+                Oids.TEXT, Oids.VARCHAR, Oids.BPCHAR, Oids.NAME, Oids.BYTEA, Oids.UUID, Oids.DATE, Oids.TIME, Oids.TIMETZ,
+                Oids.TIMESTAMP, Oids.TIMESTAMPTZ, Oids.INTERVAL, Oids.JSON, Oids.JSONB, Oids.OID, Oids.INET, Oids.CIDR,
+                Oids.INT4_ARRAY, Oids.TEXT_ARRAY, Oids.JSONB_ARRAY, Oids.CIDR_ARRAY}) {
+            assertThat(CodecRegistry.defaults().resultFormat(oid)).as("oid %d", oid).isEqualTo(Format.BINARY);
+        }
+    }
+
+    @Test
+    void parameterTypesByClass() {
+        CodecRegistry r = CodecRegistry.defaults();
+        assertThat(r.encoder(true).oid()).isEqualTo(Oids.BOOL);
+        assertThat(r.encoder((short) 1).oid()).isEqualTo(Oids.INT2);
+        assertThat(r.encoder(1).oid()).isEqualTo(Oids.INT4);
+        assertThat(r.encoder(1L).oid()).isEqualTo(Oids.INT8);
+        assertThat(r.encoder(1f).oid()).isEqualTo(Oids.FLOAT4);
+        assertThat(r.encoder(1d).oid()).isEqualTo(Oids.FLOAT8);
+        assertThat(r.encoder(BigDecimal.ONE).oid()).isEqualTo(Oids.NUMERIC);
+        assertThat(r.encoder(java.math.BigInteger.ONE).oid()).isEqualTo(Oids.NUMERIC);
+        assertThat(r.encoder("x").oid()).isEqualTo(Oids.TEXT);
+        assertThat(r.encoder(new byte[0]).oid()).isEqualTo(Oids.BYTEA);
+        assertThat(r.encoder(java.nio.ByteBuffer.allocateDirect(1)).oid()).isEqualTo(Oids.BYTEA);
+        assertThat(r.encoder(java.util.UUID.randomUUID()).oid()).isEqualTo(Oids.UUID);
+        assertThat(r.encoder(java.time.LocalDate.MAX).oid()).isEqualTo(Oids.DATE);
+        assertThat(r.encoder(java.time.LocalTime.NOON).oid()).isEqualTo(Oids.TIME);
+        assertThat(r.encoder(java.time.OffsetTime.MIN).oid()).isEqualTo(Oids.TIMETZ);
+        assertThat(r.encoder(java.time.LocalDateTime.MIN).oid()).isEqualTo(Oids.TIMESTAMP);
+        assertThat(r.encoder(java.time.Instant.EPOCH).oid()).isEqualTo(Oids.TIMESTAMPTZ);
+        assertThat(r.encoder(java.time.ZonedDateTime.now()).oid()).isEqualTo(Oids.TIMESTAMPTZ);
+        assertThat(r.encoder(java.time.OffsetDateTime.MAX).oid()).isEqualTo(Oids.TIMESTAMPTZ);
+        assertThat(r.encoder(java.time.Duration.ZERO).oid()).isEqualTo(Oids.INTERVAL);
+        assertThat(r.encoder(java.time.Period.ZERO).oid()).isEqualTo(Oids.INTERVAL);
+        assertThat(r.encoder(PgInterval.ZERO).oid()).isEqualTo(Oids.INTERVAL);
+        assertThat(r.encoder(Json.of("{}")).oid()).isEqualTo(Oids.JSONB);
+        assertThat(r.encoder(java.net.InetAddress.getLoopbackAddress()).oid()).isEqualTo(Oids.INET);
+        assertThat(r.encoder(new Cidr(java.net.InetAddress.getLoopbackAddress(), 8)).oid()).isEqualTo(Oids.CIDR);
+        assertThat(r.encoder(new Integer[] {1, null}).oid()).isEqualTo(Oids.INT4_ARRAY);
+        assertThat(r.encoder(new int[] {1}).oid()).isEqualTo(Oids.INT4_ARRAY);
+        assertThat(r.encoder(new String[0]).oid()).isEqualTo(Oids.TEXT_ARRAY);
+        assertThat(r.encoder(new byte[][] {{1}}).oid()).isEqualTo(Oids.BYTEA_ARRAY);
+        assertThat(r.encoder(Arrays.asList(null, 2L)).oid()).isEqualTo(Oids.INT8_ARRAY);
+        assertThat(r.encoder(new Object[] {"a", null}).oid()).isEqualTo(Oids.TEXT_ARRAY);
+        assertThat(r.encoder(List.of(java.time.Instant.EPOCH)).oid()).isEqualTo(Oids.TIMESTAMPTZ_ARRAY);
+        // typed explicitly
+        assertThat(r.encoder(Oids.VARCHAR, "x").oid()).isEqualTo(Oids.VARCHAR);
+        assertThat(r.encoder(Oids.JSONB, "{}").oid()).isEqualTo(Oids.JSONB);
+        assertThat(r.encoder(Oids.OID, 5L).oid()).isEqualTo(Oids.OID);
+        assertThat(r.encoder(Oids.INT8, 5).oid()).isEqualTo(Oids.INT8);
+        assertThat(r.encoder(Oids.NUMERIC, Double.NaN).oid()).isEqualTo(Oids.NUMERIC);
+    }
+
+    @Test
+    void emptyAndAllNullListsLetTheServerChooseTheArrayType() {
+        Encoder empty = CodecRegistry.defaults().encoder(new ArrayList<>());
+        assertThat(empty.oid()).isEqualTo(Oids.UNSPECIFIED);
+        assertThat(empty.format()).isEqualTo(Format.TEXT);
+        assertThat(new String(encode(empty, List.of()), StandardCharsets.US_ASCII)).isEqualTo("{}");
+        List<Object> nulls = Arrays.asList(null, null);
+        assertThat(new String(encode(CodecRegistry.defaults().encoder(nulls), nulls), StandardCharsets.US_ASCII))
+                .isEqualTo("{NULL,NULL}");
+    }
+
+    @Test
+    void parametersThatCannotBeWrittenAreRefusedWithoutTheirValue() {
+        CodecRegistry r = CodecRegistry.defaults();
+        assertThatThrownBy(() -> r.encoder(new Object()))
+                .isInstanceOf(PgConversionException.class).hasMessageContaining("java.lang.Object");
+        assertThatThrownBy(() -> encode(r.encoder(Oids.INT2, 70_000), 70_000))
+                .isInstanceOf(PgConversionException.class).hasMessageContaining("int2").hasMessageNotContaining("70000");
+        assertThatThrownBy(() -> encode(r.encoder("a" + SECRET + "\0"), "a" + SECRET + "\0"))
+                .isInstanceOf(PgConversionException.class).hasMessageNotContaining(SECRET);
+        assertThatThrownBy(() -> r.encoder(List.of(List.of(1))))
+                .isInstanceOf(PgConversionException.class).hasMessageContaining("multi-dimensional");
+        List<Object> mixed = Arrays.asList(1, SECRET);
+        assertThatThrownBy(() -> encode(r.encoder(mixed), mixed))
+                .isInstanceOf(PgConversionException.class).hasMessageContaining("java.lang.String")
+                .hasMessageNotContaining(SECRET);
+        Map<Object, Object> badKey = new LinkedHashMap<>();
+        badKey.put(1, SECRET);
+        CodecRegistry bound = r.bind(Map.of("hstore", HSTORE_OID));
+        assertThatThrownBy(() -> encode(bound.encoder(badKey), badKey))
+                .isInstanceOf(PgConversionException.class).hasMessageContaining("hstore").hasMessageNotContaining(SECRET);
+
+        Codec<String> leaky = new Codec<>() {
+            @Override
+            public PgType type() {
+                return PgType.of(90_000, "leaky");
+            }
+
+            @Override
+            public Class<String> javaType() {
+                return String.class;
+            }
+
+            @Override
+            public Format format() {
+                return Format.TEXT;
+            }
+
+            @Override
+            public void encode(String value, ByteBuf out) {
+                throw new IllegalStateException("cannot store " + value);
+            }
+
+            @Override
+            public Object decode(ByteBuf value, Format format, Class<?> target) {
+                throw new IndexOutOfBoundsException("index 9 of " + value.toString(StandardCharsets.UTF_8));
+            }
+        };
+        CodecRegistry withLeaky = CodecRegistry.builder().register(leaky).build();
+        assertThatThrownBy(() -> encode(withLeaky.encoder(SECRET), SECRET))
+                .isInstanceOf(PgConversionException.class)
+                .hasMessageContaining("IllegalStateException").hasMessageNotContaining(SECRET)
+                .hasNoCause();
+        assertThatThrownBy(() -> withLeaky.decode(90_000, Format.TEXT, text("x"), Object.class))
+                .isInstanceOf(PgProtocolException.class)
+                .hasMessageContaining("leaky").hasMessageContaining("IndexOutOfBoundsException");
+    }
+
+    @Test
+    void valuesThatDoNotFitTheRequestedClassAreConversionErrors() {
+        CodecRegistry r = CodecRegistry.defaults();
+        ByteBuf big = bytes(b -> b.writeLong(1L << 40));
+        assertThatThrownBy(() -> r.decode(Oids.INT8, Format.BINARY, big, Integer.class))
+                .isInstanceOf(PgConversionException.class).hasMessageContaining("int8").hasMessageContaining("Integer");
+        assertThat(r.decode(Oids.INT8, Format.BINARY, bytes(b -> b.writeLong(42)), int.class)).isEqualTo(42);
+        assertThat(r.decode(Oids.INT2, Format.BINARY, bytes(b -> b.writeShort(-3)), Long.class)).isEqualTo(-3L);
+
+        ByteBuf nan = numericSpecial(0xC000);
+        assertThatThrownBy(() -> r.decode(Oids.NUMERIC, Format.BINARY, nan, BigDecimal.class))
+                .isInstanceOf(PgConversionException.class).hasMessageContaining("NaN").hasMessageContaining("Double");
+        assertThat(r.decode(Oids.NUMERIC, Format.BINARY, numericSpecial(0xC000), Object.class)).isEqualTo(Double.NaN);
+        assertThat(r.decode(Oids.NUMERIC, Format.BINARY, numericSpecial(0xD000), Double.class)).isEqualTo(Double.POSITIVE_INFINITY);
+        assertThat(r.decode(Oids.NUMERIC, Format.BINARY, numericSpecial(0xF000), Object.class)).isEqualTo(Double.NEGATIVE_INFINITY);
+
+        // int4[] with 2 dimensions [[1],[2]]
+        ByteBuf twoDims = bytes(b -> b.writeInt(2).writeInt(0).writeInt(Oids.INT4).writeInt(2).writeInt(1).writeInt(1).writeInt(1)
+                .writeInt(4).writeInt(1).writeInt(4).writeInt(2));
+        assertThatThrownBy(() -> r.decode(Oids.INT4_ARRAY, Format.BINARY, twoDims, Object.class))
+                .isInstanceOf(PgConversionException.class).hasMessageContaining("2-dimensional");
+        ByteBuf withNull = bytes(b -> b.writeInt(1).writeInt(1).writeInt(Oids.INT4).writeInt(2).writeInt(1).writeInt(-1).writeInt(4).writeInt(7));
+        assertThatThrownBy(() -> r.decode(Oids.INT4_ARRAY, Format.BINARY, withNull, int[].class))
+                .isInstanceOf(PgConversionException.class).hasMessageContaining("NULL");
+        assertThat(r.decode(Oids.INT4_ARRAY, Format.BINARY, withNull.resetReaderIndex(), Integer[].class)).isEqualTo(new Integer[] {null, 7});
+    }
+
+    private static ByteBuf numericSpecial(int sign) {
+        return bytes(b -> b.writeShort(0).writeShort(0).writeShort(sign).writeShort(0));
+    }
+
+    /** Known bytes of numeric_send and date_send, to pin the formats beyond round trips. */
+    @Test
+    void wireFormatsMatchTheServers() {
+        CodecRegistry r = CodecRegistry.defaults();
+        // 12345.678: 3 digits [1, 2345, 6780], weight 1, positive, dscale 3
+        assertThat(encode(r.encoder(new BigDecimal("12345.678")), new BigDecimal("12345.678")))
+                .isEqualTo(shorts(3, 1, 0, 3, 1, 2345, 6780));
+        // -0.00012: digits [1, 2000], the first at 10000^-1; dscale 5
+        assertThat(encode(r.encoder(new BigDecimal("-0.00012")), new BigDecimal("-0.00012")))
+                .isEqualTo(shorts(2, -1, 0x4000, 5, 1, 2000));
+        assertThat(encode(r.encoder(new BigDecimal("0.00")), new BigDecimal("0.00"))).isEqualTo(shorts(0, 0, 0, 2));
+        assertThat(encode(r.encoder(new BigDecimal("1E+8")), new BigDecimal("1E+8"))).isEqualTo(shorts(1, 2, 0, 0, 1));
+        assertThat(r.decode(Oids.NUMERIC, Format.BINARY, Unpooled.wrappedBuffer(shorts(3, 1, 0, 3, 1, 2345, 6780)), Object.class))
+                .isEqualTo(new BigDecimal("12345.678"));
+        assertThat(encode(r.encoder(java.time.LocalDate.of(2000, 1, 2)), java.time.LocalDate.of(2000, 1, 2)))
+                .isEqualTo(new byte[] {0, 0, 0, 1});
+        assertThat(r.decode(Oids.NUMERIC, Format.TEXT, text("-1.50"), Object.class)).isEqualTo(new BigDecimal("-1.50"));
+        assertThat(r.decode(Oids.BOOL, Format.TEXT, text("t"), Object.class)).isEqualTo(true);
+        assertThat(r.decode(Oids.BYTEA, Format.TEXT, text("\\x0aff"), byte[].class)).isEqualTo(new byte[] {10, -1});
+        assertThat(r.decode(Oids.BYTEA, Format.TEXT, text("a\\\\\\001"), byte[].class)).isEqualTo(new byte[] {'a', '\\', 1});
+        assertThat(r.decode(Oids.INT4, Format.TEXT, text("-17"), Object.class)).isEqualTo(-17);
+        assertThat(r.decode(Oids.FLOAT8, Format.TEXT, text("-Infinity"), Object.class)).isEqualTo(Double.NEGATIVE_INFINITY);
+    }
+
+    private static byte[] shorts(int... values) {
+        ByteBuf b = Unpooled.buffer();
+        for (int v : values) {
+            b.writeShort(v);
+        }
+        return ByteBufUtil.getBytes(b);
+    }
+
+    private static ByteBuf bytes(Function<ByteBuf, ByteBuf> writer) {
+        return writer.apply(Unpooled.buffer());
+    }
+
+    private static ByteBuf text(String s) {
+        return Unpooled.copiedBuffer(s, StandardCharsets.UTF_8);
+    }
+
+    private static byte[] encode(Encoder encoder, Object value) {
+        ByteBuf out = Unpooled.buffer();
+        encoder.encode(value, out);
+        return ByteBufUtil.getBytes(out);
+    }
+}

@@ -1,0 +1,238 @@
+package io.pgconn.hostile;
+
+import io.pgconn.PgClosedException;
+import io.pgconn.PgConnection;
+import io.pgconn.PgProtocolException;
+import io.pgconn.PgServerException;
+import io.pgconn.query.Row;
+import io.pgconn.query.RowSet;
+import io.pgconn.query.Segment;
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Flow;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The query path against a server that breaks the extended protocol mid-result: a DataRow with the
+ * wrong column count or a length past its message, rows without a RowDescription, an ErrorResponse
+ * in the middle of the rows, the connection dropped mid-result. Each ends with a clear error naming
+ * the host; protocol violations close the connection, a server error does not; nothing leaks
+ * (Netty's leak detector runs at paranoid).
+ */
+class HostileQueryIT {
+
+    private static final String OPTIONS = "sslmode=disable";
+    private static final int TEXT = 25;
+
+    /** What the scripted server answers to the first query's Describe and then to its Bind/Execute/Sync. */
+    private interface Answer {
+        void play(Conversation c) throws Exception;
+    }
+
+    /** Logs in, reads Parse/Describe/Flush, answers with a one-column text description, then runs {@code answer}. */
+    private static ScriptedServer serverAnswering(Answer answer) {
+        return ScriptedServer.start(c -> {
+            c.readStartupRefusingTls();
+            c.send(Backend.trustLogin());
+            readThrough(c, 'H');
+            c.send(message('1', new byte[0]), parameterDescription(), rowDescription("v"));
+            readThrough(c, 'S');
+            answer.play(c);
+            c.awaitClientClose();
+        });
+    }
+
+    @Test
+    void aDataRowWithTheWrongColumnCountClosesTheConnectionWithAClearError() throws Exception {
+        try (ScriptedServer server = serverAnswering(c -> c.send(bindComplete(), dataRow("a", "b")));
+             HostileClient client = new HostileClient(server, OPTIONS)) {
+            PgConnection connection = client.connect();
+            Throwable error = failure(connection.query("SELECT v FROM t"));
+            assertThat(error).isInstanceOf(PgClosedException.class)
+                    .hasMessageContaining("DataRow with 2 columns, but the RowDescription has 1").hasMessageContaining(server.label());
+            assertThat(error.getCause()).isInstanceOf(PgProtocolException.class);
+            assertThat(connection.isClosed()).isTrue();
+            server.awaitConnectionsEnded(Duration.ofSeconds(5));
+        }
+    }
+
+    @Test
+    void aColumnLengthPastTheEndOfTheMessageIsRefused() throws Exception {
+        byte[] lying = message('D', ByteBuffer.allocate(2 + 4 + 3).putShort((short) 1).putInt(100).put("abc".getBytes(StandardCharsets.UTF_8)).array());
+        try (ScriptedServer server = serverAnswering(c -> c.send(bindComplete(), lying));
+             HostileClient client = new HostileClient(server, OPTIONS)) {
+            PgConnection connection = client.connect();
+            Throwable error = failure(connection.query("SELECT v FROM t"));
+            assertThat(error).isInstanceOf(PgClosedException.class)
+                    .hasMessageContaining("malformed DataRow").hasMessageContaining("column 1 declares 100 bytes but 3 remain");
+            assertThat(connection.isClosed()).isTrue();
+            server.awaitConnectionsEnded(Duration.ofSeconds(5));
+        }
+    }
+
+    @Test
+    void rowsWithoutARowDescriptionAreRefused() throws Exception {
+        try (ScriptedServer server = ScriptedServer.start(c -> {
+            c.readStartupRefusingTls();
+            c.send(Backend.trustLogin());
+            readThrough(c, 'H');
+            c.send(message('1', new byte[0]), parameterDescription(), message('n', new byte[0])); // NoData: no rows
+            readThrough(c, 'S');
+            c.send(bindComplete(), dataRow("surprise"));
+            c.awaitClientClose();
+        }); HostileClient client = new HostileClient(server, OPTIONS)) {
+            PgConnection connection = client.connect();
+            Throwable error = failure(connection.query("UPDATE t SET v = 1"));
+            assertThat(error).isInstanceOf(PgClosedException.class).hasMessageContaining("DataRow without a RowDescription");
+            server.awaitConnectionsEnded(Duration.ofSeconds(5));
+        }
+    }
+
+    @Test
+    void anErrorResponseMidStreamFailsThatStatementAndTheConnectionStaysUsable() throws Exception {
+        try (ScriptedServer server = serverAnswering(c -> {
+            c.send(bindComplete(), dataRow("1"), dataRow("2"), errorResponse("XX000", "disk on fire"), Backend.readyForQuery());
+            // the next query: a cached statement now, so Bind/Execute/Sync only
+            readThrough(c, 'S');
+            c.send(bindComplete(), dataRow("fine"), commandComplete("SELECT 1"), Backend.readyForQuery());
+        }); HostileClient client = new HostileClient(server, OPTIONS)) {
+            PgConnection connection = client.connect();
+            List<Segment> seen = new CopyOnWriteArrayList<>();
+            CompletableFuture<Void> done = new CompletableFuture<>();
+            connection.statement("SELECT v FROM t").execute().subscribe(new Flow.Subscriber<>() {
+                @Override
+                public void onSubscribe(Flow.Subscription s) {
+                    s.request(Long.MAX_VALUE);
+                }
+
+                @Override
+                public void onNext(Segment item) {
+                    seen.add(item);
+                }
+
+                @Override
+                public void onError(Throwable t) {
+                    done.completeExceptionally(t);
+                }
+
+                @Override
+                public void onComplete() {
+                    done.complete(null);
+                }
+            });
+            Throwable error = failure(done);
+            assertThat(error).isInstanceOf(PgServerException.class).hasMessageContaining("disk on fire").hasMessageContaining(server.label());
+            assertThat(((PgServerException) error).sqlState()).contains("XX000");
+            assertThat(seen.stream().filter(s -> s instanceof Row).map(s -> ((Row) s).get(0, String.class)).toList()).containsExactly("1", "2");
+            RowSet next = connection.query("SELECT v FROM t").get(HostileClient.CASE_LIMIT.toMillis(), TimeUnit.MILLISECONDS);
+            assertThat(next.single(String.class)).isEqualTo("fine");
+            assertThat(connection.isClosed()).isFalse();
+            connection.close().get(5, TimeUnit.SECONDS);
+            server.awaitConnectionsEnded(Duration.ofSeconds(5));
+            server.assertScriptsPassed();
+        }
+    }
+
+    @Test
+    void aConnectionDroppedMidResultFailsTheStatementAndWhatIsQueuedBehindIt() throws Exception {
+        try (ScriptedServer server = ScriptedServer.start(c -> {
+            c.readStartupRefusingTls();
+            c.send(Backend.trustLogin());
+            readThrough(c, 'H');
+            c.send(message('1', new byte[0]), parameterDescription(), rowDescription("v"));
+            readThrough(c, 'S');
+            c.send(bindComplete(), dataRow("1"), dataRow("2"));
+            c.reset(); // the server goes away in the middle of the rows
+        }); HostileClient client = new HostileClient(server, OPTIONS)) {
+            PgConnection connection = client.connect();
+            CompletableFuture<RowSet> first = connection.query("SELECT v FROM t");
+            CompletableFuture<RowSet> queued = connection.query("SELECT v FROM t");
+            assertThat(failure(first)).isInstanceOf(PgClosedException.class).hasMessageContaining(server.label());
+            assertThat(failure(queued)).isInstanceOf(PgClosedException.class);
+            assertThat(connection.isClosed()).isTrue();
+            assertThat(failure(connection.query("SELECT 1"))).isInstanceOf(PgClosedException.class);
+            server.awaitConnectionsEnded(Duration.ofSeconds(5));
+        }
+    }
+
+    // ------------------------------------------------------------------ scripted server helpers
+
+    private static Throwable failure(CompletableFuture<?> future) throws InterruptedException {
+        try {
+            Object value = future.get(HostileClient.CASE_LIMIT.toMillis(), TimeUnit.MILLISECONDS);
+            throw new AssertionError("expected a failure, got " + value);
+        } catch (ExecutionException e) {
+            return e.getCause();
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new AssertionError("no answer within " + HostileClient.CASE_LIMIT, e);
+        }
+    }
+
+    /** Reads client messages up to and including one of type {@code last} (Flush 'H' or Sync 'S'). */
+    private static void readThrough(Conversation c, char last) throws IOException {
+        while (c.readMessage().type() != last) {
+            // Parse, Describe, Bind, Execute, Close ... are answered by the script as a whole
+        }
+    }
+
+    private static byte[] message(char type, byte[] body) {
+        return Backend.message(type, body);
+    }
+
+    private static byte[] bindComplete() {
+        return message('2', new byte[0]);
+    }
+
+    private static byte[] parameterDescription() {
+        return message('t', new byte[]{0, 0});
+    }
+
+    private static byte[] commandComplete(String tag) {
+        return message('C', Backend.cstring(tag));
+    }
+
+    /** Text columns (the binary form of text is its UTF-8 bytes, so either format reads the same). */
+    private static byte[] rowDescription(String... columns) {
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        body.writeBytes(ByteBuffer.allocate(2).putShort((short) columns.length).array());
+        for (String column : columns) {
+            body.writeBytes(Backend.cstring(column));
+            body.writeBytes(ByteBuffer.allocate(18).putInt(0).putShort((short) 0).putInt(TEXT).putShort((short) -1)
+                    .putInt(-1).putShort((short) 0).array());
+        }
+        return message('T', body.toByteArray());
+    }
+
+    private static byte[] dataRow(String... values) {
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        body.writeBytes(ByteBuffer.allocate(2).putShort((short) values.length).array());
+        for (String value : values) {
+            byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
+            body.writeBytes(ByteBuffer.allocate(4).putInt(bytes.length).array());
+            body.writeBytes(bytes);
+        }
+        return message('D', body.toByteArray());
+    }
+
+    /** An ERROR (not FATAL): the session goes on after it. */
+    private static byte[] errorResponse(String sqlState, String text) {
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        for (String[] field : new String[][]{{"S", "ERROR"}, {"V", "ERROR"}, {"C", sqlState}, {"M", text}}) {
+            body.write(field[0].charAt(0));
+            body.writeBytes(Backend.cstring(field[1]));
+        }
+        body.write(0);
+        return message('E', body.toByteArray());
+    }
+}

@@ -1,0 +1,126 @@
+package io.pgconn.query;
+
+import io.pgconn.PgConnection;
+import io.pgconn.testing.FactoryExtension;
+import io.pgconn.testkit.PgClusterExtension;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import java.util.List;
+
+import static io.pgconn.testing.Connect.await;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Named server-side statements: the LRU cache, re-prepare after 0A000 and after DISCARD ALL, unnamed-only mode. */
+class PreparedStatementIT {
+
+    @RegisterExtension
+    static final PgClusterExtension PG = QueryCluster.withMajorVersion(18);
+
+    @RegisterExtension
+    static final FactoryExtension FACTORY = new FactoryExtension();
+
+    /** The statements this session holds on the server (simple protocol: the probe itself is not prepared). */
+    private static List<String> serverStatements(PgConnection c) {
+        return await(c.simpleQuery("SELECT statement FROM pg_prepared_statements ORDER BY prepare_time, name")).rows()
+                .stream().map(r -> r.get(0)).toList();
+    }
+
+    @Test
+    void theCacheKeepsTheMostRecentlyUsedStatementsAndClosesTheEvictedOnes() {
+        PgConnection c = QueryCluster.connect(PG, FACTORY, "preparedStatementCacheSize=2");
+        try {
+            await(c.query("SELECT 1 + $1::int", 1));
+            await(c.query("SELECT 2 + $1::int", 1));
+            await(c.query("SELECT 1 + $1::int", 1)); // touches the first: the second is now the eldest
+            assertThat(serverStatements(c)).containsExactlyInAnyOrder("SELECT 1 + $1::int", "SELECT 2 + $1::int");
+            await(c.query("SELECT 3 + $1::int", 1)); // evicts "SELECT 2"; its Close goes out with the next exchange
+            await(c.query("SELECT 1 + $1::int", 1));
+            assertThat(serverStatements(c)).containsExactlyInAnyOrder("SELECT 1 + $1::int", "SELECT 3 + $1::int");
+            assertThat(await(c.query("SELECT 2 + $1::int", 5)).single(Integer.class)).isEqualTo(7); // re-prepared
+        } finally {
+            await(c.close());
+        }
+    }
+
+    @Test
+    void sizeZeroUsesTheUnnamedStatementOnly() {
+        PgConnection c = QueryCluster.connect(PG, FACTORY, "preparedStatementCacheSize=0");
+        try {
+            for (int i = 0; i < 3; i++) {
+                assertThat(await(c.query("SELECT $1::int * 2 AS doubled", i)).single(Integer.class)).isEqualTo(2 * i);
+            }
+            assertThat(serverStatements(c)).isEmpty();
+        } finally {
+            await(c.close());
+        }
+    }
+
+    @Test
+    void aStatementWhoseResultTypeChangedIsPreparedAgainTransparently() {
+        PgConnection c = QueryCluster.connect(PG, FACTORY, "");
+        try {
+            await(c.simpleQuery("CREATE TABLE altered (id int, a text)"));
+            await(c.simpleQuery("INSERT INTO altered VALUES (1, 'x')"));
+            RowSet before = await(c.query("SELECT * FROM altered WHERE id = $1", 1));
+            assertThat(before.metadata().names()).containsExactly("id", "a");
+            await(c.simpleQuery("ALTER TABLE altered ADD COLUMN b int DEFAULT 7"));
+            // the server answers the cached statement with 0A000 "cached plan must not change result type"
+            RowSet after = await(c.query("SELECT * FROM altered WHERE id = $1", 1));
+            assertThat(after.metadata().names()).containsExactly("id", "a", "b");
+            assertThat(after.row(0).get("b", Integer.class)).isEqualTo(7);
+            assertThat(serverStatements(c)).containsExactly("SELECT * FROM altered WHERE id = $1");
+        } finally {
+            await(c.close());
+        }
+    }
+
+    @Test
+    void inATransactionTheStaleStatementFailsOnceAndWorksAfterTheRollback() {
+        PgConnection c = QueryCluster.connect(PG, FACTORY, "");
+        try {
+            await(c.simpleQuery("CREATE TABLE altered_tx (id int)"));
+            await(c.query("SELECT * FROM altered_tx WHERE id = $1", 1));
+            await(c.simpleQuery("ALTER TABLE altered_tx ADD COLUMN b int"));
+            await(c.begin());
+            // inside a transaction block a retry would only meet 25P02: the error is the caller's
+            Throwable error = io.pgconn.testing.Connect.failure(c.query("SELECT * FROM altered_tx WHERE id = $1", 1));
+            assertThat(((io.pgconn.PgException) error).sqlState()).contains("0A000");
+            assertThat(c.transactionStatus()).isEqualTo(TransactionStatus.FAILED);
+            await(c.rollback());
+            assertThat(await(c.query("SELECT * FROM altered_tx WHERE id = $1", 1)).metadata().names()).containsExactly("id", "b");
+        } finally {
+            await(c.close());
+        }
+    }
+
+    @Test
+    void discardAllForgetsTheCacheSoStatementsArePreparedAgain() {
+        PgConnection c = QueryCluster.connect(PG, FACTORY, "");
+        try {
+            assertThat(await(c.query("SELECT $1::text || 'a'", "x")).single(String.class)).isEqualTo("xa");
+            await(c.simpleQuery("DISCARD ALL"));
+            assertThat(serverStatements(c)).isEmpty();
+            assertThat(await(c.query("SELECT $1::text || 'a'", "y")).single(String.class)).isEqualTo("ya");
+            // DISCARD ALL run as a prepared statement is seen too
+            await(c.query("DISCARD ALL"));
+            assertThat(await(c.query("SELECT $1::text || 'a'", "z")).single(String.class)).isEqualTo("za");
+            assertThat(serverStatements(c)).containsExactly("SELECT $1::text || 'a'");
+        } finally {
+            await(c.close());
+        }
+    }
+
+    @Test
+    void aStatementDeallocatedBehindTheCachesBackIsPreparedAgain() {
+        PgConnection c = QueryCluster.connect(PG, FACTORY, "");
+        try {
+            await(c.query("SELECT $1::int + 100", 1));
+            String name = await(c.simpleQuery("SELECT name FROM pg_prepared_statements")).singleValue();
+            await(c.simpleQuery("DEALLOCATE " + name)); // the server answers the next Bind with 26000
+            assertThat(await(c.query("SELECT $1::int + 100", 1)).single(Integer.class)).isEqualTo(101);
+        } finally {
+            await(c.close());
+        }
+    }
+}

@@ -1,0 +1,129 @@
+package io.pgconn.query;
+
+import io.pgconn.PgConnection;
+import io.pgconn.PgServerException;
+import io.pgconn.testing.FactoryExtension;
+import io.pgconn.testkit.PgClusterExtension;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import java.math.BigDecimal;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+
+import static io.pgconn.testing.Connect.await;
+import static io.pgconn.testing.Connect.failure;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Parameterized queries, batches and pipelining through the extended query protocol. */
+class QueryIT {
+
+    @RegisterExtension
+    static final PgClusterExtension PG = QueryCluster.withMajorVersion(18);
+
+    @RegisterExtension
+    static final FactoryExtension FACTORY = new FactoryExtension();
+
+    @Test
+    void queryBindsParametersAndReadsTypedColumns() {
+        PgConnection c = QueryCluster.connect(PG, FACTORY, "");
+        try {
+            UUID id = UUID.randomUUID();
+            RowSet rows = await(c.query("SELECT $1::int + 1 AS next, $2 AS name, $3::uuid AS id, $4::numeric * 2 AS big,"
+                    + " $5::date AS day, $6::bool AS flag, $7::text AS nothing",
+                    41, "ünïcode", id, new BigDecimal("12345678901234567890.5"), LocalDate.of(2024, 2, 29), true, null));
+            assertThat(rows.size()).isEqualTo(1);
+            Row row = rows.row(0);
+            assertThat(row.get("next", Integer.class)).isEqualTo(42);
+            assertThat(row.get(0)).isEqualTo(42);
+            assertThat(row.get("NAME", String.class)).isEqualTo("ünïcode");
+            assertThat(row.get("id", UUID.class)).isEqualTo(id);
+            assertThat(row.get("big", BigDecimal.class)).isEqualByComparingTo("24691357802469135781.0");
+            assertThat(row.get("day", LocalDate.class)).isEqualTo(LocalDate.of(2024, 2, 29));
+            assertThat(row.get("flag", Boolean.class)).isTrue();
+            assertThat(row.isNull("nothing")).isTrue();
+            assertThat(row.get("nothing", String.class)).isNull();
+            assertThat(row.metadata().names()).containsExactly("next", "name", "id", "big", "day", "flag", "nothing");
+            assertThat(row.getOid(0)).isEqualTo(23);
+            assertThat(rows.commandTag()).isEqualTo("SELECT 1");
+            assertThat(rows.rowsAffected()).isEqualTo(1);
+        } finally {
+            await(c.close());
+        }
+    }
+
+    @Test
+    void statementRunsABatchWithOneResultPerParameterSetAndTypedNulls() {
+        PgConnection c = QueryCluster.connect(PG, FACTORY, "");
+        try {
+            await(c.simpleQuery("CREATE TABLE batch_t (id serial PRIMARY KEY, n int, label text)"));
+            List<RowSet> results = await(c.statement("INSERT INTO batch_t (n, label) VALUES ($1, $2) RETURNING id, n")
+                    .bind(0, 1).bind(1, "one").add()
+                    .bind(0, 2).bindNull(1, String.class).add()
+                    .bindNull(0, Integer.class).bind(1, "three")
+                    .collect());
+            assertThat(results).hasSize(3);
+            assertThat(results).extracting(RowSet::commandTag).containsExactly("INSERT 0 1", "INSERT 0 1", "INSERT 0 1");
+            assertThat(results.get(1).row(0).get("n", Integer.class)).isEqualTo(2);
+            assertThat(results.get(2).row(0).isNull("n")).isTrue();
+            RowSet updated = await(c.query("UPDATE batch_t SET label = $1 WHERE n IS NOT NULL", "x"));
+            assertThat(updated.rowsAffected()).isEqualTo(2);
+            assertThat(updated.metadata().size()).isZero();
+        } finally {
+            await(c.close());
+        }
+    }
+
+    @Test
+    void incompleteOrInvalidBindingsFailTheCallNotTheConnection() {
+        PgConnection c = QueryCluster.connect(PG, FACTORY, "");
+        try {
+            assertThat(failure(c.statement("SELECT $1, $2").bind(1, 2).collect()))
+                    .isInstanceOf(IllegalStateException.class).hasMessageContaining("parameter $1 is not bound");
+            assertThat(failure(c.statement("SELECT $1::int, $2::int").bind(0, 1).bind(1, 2).add().bind(0, 3).collect()))
+                    .isInstanceOf(IllegalStateException.class).hasMessageContaining("parameter set 2 binds 1 parameters");
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> c.statement("SELECT $1").bind(-1, 1))
+                    .isInstanceOf(IndexOutOfBoundsException.class).hasMessageContaining("0 binds $1");
+            PgServerException tooFew = (PgServerException) failure(c.query("SELECT $1::int + $2::int", 1));
+            assertThat(tooFew.sqlState()).contains("08P01");
+            // a trailing add() with nothing bound after it is ignored (R2DBC's rule): the statement runs once
+            assertThat(await(c.statement("SELECT $1::int").bind(0, 1).add().collect())).hasSize(1);
+            assertThat(await(c.query("SELECT 'usable'")).single(String.class)).isEqualTo("usable");
+        } finally {
+            await(c.close());
+        }
+    }
+
+    @Test
+    void aThousandPipelinedStatementsAreAnsweredInOrderAndOneFailureFailsOnlyItself() {
+        PgConnection c = QueryCluster.connect(PG, FACTORY, "");
+        try {
+            await(c.simpleQuery("CREATE TABLE pipe_t (seq serial PRIMARY KEY, n int NOT NULL)"));
+            int failing = 500;
+            List<CompletableFuture<RowSet>> futures = new ArrayList<>();
+            for (int i = 0; i < 1000; i++) {
+                futures.add(i == failing
+                        ? c.query("INSERT INTO pipe_t (n) VALUES ($1 / 0) RETURNING n", i)
+                        : c.query("INSERT INTO pipe_t (n) VALUES ($1) RETURNING n", i));
+            }
+            for (int i = 0; i < 1000; i++) {
+                if (i == failing) {
+                    PgServerException error = (PgServerException) failure(futures.get(i));
+                    assertThat(error.sqlState()).contains("22012");
+                } else {
+                    assertThat(await(futures.get(i)).row(0).get(0, Integer.class)).isEqualTo(i);
+                }
+            }
+            assertThat(await(c.query("SELECT count(*) FROM pipe_t")).single(Long.class)).isEqualTo(999L);
+            // executed in submission order: seq follows n
+            RowSet disorder = await(c.query("SELECT count(*) FROM (SELECT n, lag(n) OVER (ORDER BY seq) AS prev FROM pipe_t) s WHERE prev > n"));
+            assertThat(disorder.single(Long.class)).isZero();
+            assertThat(c.transactionStatus()).isEqualTo(TransactionStatus.IDLE);
+        } finally {
+            await(c.close());
+        }
+    }
+}

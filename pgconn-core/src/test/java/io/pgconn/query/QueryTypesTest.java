@@ -1,0 +1,54 @@
+package io.pgconn.query;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.OptionalLong;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** The small value types of the query API. */
+class QueryTypesTest {
+
+    @Test
+    void commandResultsCountRowsOnlyForTagsThatCarryACount() {
+        assertThat(CommandResult.of("INSERT 0 3").rowCount()).isEqualTo(OptionalLong.of(3));
+        assertThat(CommandResult.of("UPDATE 7").rowsAffected()).isEqualTo(7);
+        assertThat(CommandResult.of("SELECT 0").rowCount()).isEqualTo(OptionalLong.of(0));
+        assertThat(CommandResult.of("MERGE 2").rowsAffected()).isEqualTo(2);
+        assertThat(CommandResult.of("CREATE TABLE").rowCount()).isEmpty();
+        assertThat(CommandResult.of("").rowsAffected()).isZero();
+    }
+
+    @Test
+    void beginSqlSpellsEveryOption() {
+        assertThat(TransactionOptions.DEFAULT.beginSql()).isEqualTo("BEGIN");
+        assertThat(TransactionOptions.isolation(IsolationLevel.SERIALIZABLE).readOnly(true).deferrable(true).beginSql())
+                .isEqualTo("BEGIN ISOLATION LEVEL SERIALIZABLE, READ ONLY, DEFERRABLE");
+        assertThat(new TransactionOptions(null, false, false).beginSql()).isEqualTo("BEGIN READ WRITE, NOT DEFERRABLE");
+    }
+
+    @Test
+    void rowMetadataFindsNamesExactlyThenIgnoringCase() {
+        RowMetadata metadata = new RowMetadata(List.of(column("id"), column("Name"), column("id")));
+        assertThat(metadata.indexOf("id")).isZero();
+        assertThat(metadata.indexOf("ID")).isZero();
+        assertThat(metadata.indexOf("Name")).isEqualTo(1);
+        assertThat(metadata.indexOf("name")).isEqualTo(1);
+        assertThatThrownBy(() -> metadata.indexOf("nope")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("no column \"nope\" in [id, Name, id]");
+        assertThatThrownBy(() -> metadata.column(3)).isInstanceOf(IndexOutOfBoundsException.class).hasMessageContaining("3 columns");
+    }
+
+    @Test
+    void transactionStatusFromTheProtocolLetter() {
+        assertThat(TransactionStatus.of('I')).isEqualTo(TransactionStatus.IDLE);
+        assertThat(TransactionStatus.of('T')).isEqualTo(TransactionStatus.IN_TRANSACTION);
+        assertThat(TransactionStatus.of('E')).isEqualTo(TransactionStatus.FAILED);
+    }
+
+    private static ColumnMetadata column(String name) {
+        return new ColumnMetadata(name, 23, -1, (short) 4, 0, (short) 0, (short) 1);
+    }
+}
