@@ -17,7 +17,7 @@ import javax.net.ssl.TrustManagerFactory;
 /**
  * Opens connections for one configuration and owns what they share: the Netty event loops (or
  * uses the group it was given), TLS contexts, the SCRAM salted-password cache, and the memory of
- * which host was up and in which role (lifecycle spec §2.4). Tracks every connection it handed out
+ * which host was up and in which role (docs/lifecycle.md §2.4). Tracks every connection it handed out
  * that is still open, and closes them all on {@link #close()}. Obtained from {@link #create} or
  * {@link #builder}; the implementation is not part of the API.
  */
@@ -139,8 +139,9 @@ public interface PgConnectionFactory extends AutoCloseable {
 
         /**
          * Trusted roots held in memory (e.g. a Spring Boot SSL bundle's), used instead of {@code sslrootcert}:
-         * {@code sslmode} still decides whether the chain is verified ({@code require} then verifies it,
-         * as with a root certificate file) and {@code verify-full} still checks the host name.
+         * they count as a root certificate file that exists, so every {@code sslmode} but {@code disable}
+         * verifies the chain against them ({@code prefer} and {@code allow} fall back to plaintext when it
+         * fails, as libpq does) and {@code verify-full} still checks the host name.
          * {@code null} (the default): {@code sslrootcert} decides.
          */
         public Builder trustManagerFactory(TrustManagerFactory trustManagerFactory) {

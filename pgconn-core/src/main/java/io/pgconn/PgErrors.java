@@ -31,7 +31,10 @@ public final class PgErrors {
         return new PgServerException(host, message, fields, null);
     }
 
-    /** SQLSTATEs after which libpq moves on to the next host (cannot connect now, too many connections). */
+    /**
+     * Startup SQLSTATEs after which a multi-host connect moves on to the next host: 57P03 (cannot connect
+     * now), as libpq, and 53300 (too many connections), a deliberate difference — libpq stops there.
+     */
     public static boolean isTryNextHost(String sqlState) {
         return "57P03".equals(sqlState) || "53300".equals(sqlState);
     }

@@ -9,7 +9,7 @@ import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
- * Immutable, validated settings of a connection (lifecycle spec §6). Built by {@link #builder()}
+ * Immutable, validated settings of a connection (docs/lifecycle.md §6). Built by {@link #builder()}
  * or parsed from a libpq connection string ({@link #parse(String)}); defaults are in
  * {@link ConnDefaults}. Precedence per setting: explicit &gt; service file &gt; environment &gt; default.
  *
@@ -22,18 +22,27 @@ public final class ConnConfig {
     private final SettingValues values;
     private final SettingValues given;
     private final EnvironmentSource environment;
-    private final Path defaultPassfile;
+    private final Path homeDirectory;
 
-    ConnConfig(SettingValues values, SettingValues given, EnvironmentSource environment, Path defaultPassfile) {
+    ConnConfig(SettingValues values, SettingValues given, EnvironmentSource environment, Path homeDirectory) {
         this.values = values;
         this.given = given;
         this.environment = environment;
-        this.defaultPassfile = defaultPassfile;
+        this.homeDirectory = homeDirectory;
     }
 
     /** A builder that reads no environment variables unless given {@link Builder#environment}. */
     public static Builder builder() {
         return new Builder();
+    }
+
+    /**
+     * Every connection-string keyword this client accepts ({@code host}, {@code sslmode},
+     * {@code target_session_attrs}, pgconn's own such as {@code hostRecheckInterval}), in a stable
+     * order: for layers that take settings by name from elsewhere, such as R2DBC options.
+     */
+    public static java.util.Set<String> keywords() {
+        return Keywords.names();
     }
 
     /** Parses a libpq connection string (URI or key=value), with the process environment as fallback. */
@@ -88,6 +97,17 @@ public final class ConnConfig {
     /** Path of a PEM file with trusted roots, {@code "system"} for the JDK's trust store, or {@code null}. */
     public String sslRootCert() { return values.get(Setting.SSL_ROOT_CERT); }
 
+    /**
+     * The root certificate file libpq would read: {@link #sslRootCert()}, else
+     * {@code ~/.postgresql/root.crt} ({@code HOME} from the environment source). The file need not
+     * exist: when it does, every TLS mode verifies the chain (libpq); when it does not, only
+     * verify-ca/verify-full fail for want of it.
+     */
+    public String sslRootCertOrDefault() {
+        String explicit = sslRootCert();
+        return explicit != null ? explicit : homeDirectory.resolve(ConnDefaults.ROOT_CERT_FILE).toString();
+    }
+
     public Path sslCert() { return path(Setting.SSL_CERT); }
 
     public Path sslKey() { return path(Setting.SSL_KEY); }
@@ -121,7 +141,7 @@ public final class ConnConfig {
 
     /**
      * How long a factory acts on what it learned about a host: its failure or wrong role, for ordering
-     * (spec §2.4), and the answer of the extension type query; {@link Duration#ZERO} = never remembered.
+     * (docs/lifecycle.md §2.4), and the answer of the extension type query; {@link Duration#ZERO} = never remembered.
      */
     public Duration hostRecheckInterval() { return values.getOrDefault(Setting.HOST_RECHECK_INTERVAL); }
 
@@ -183,7 +203,7 @@ public final class ConnConfig {
         if (password != null) {
             return password;
         }
-        Path file = passfile() != null ? passfile() : defaultPassfile;
+        Path file = passfile() != null ? passfile() : homeDirectory.resolve(ConnDefaults.PASSFILE_NAME);
         return PgPassFile.read(file).map(f -> f.find(host, database(), user())).orElse(null);
     }
 

@@ -1,6 +1,5 @@
 package io.pgconn.config;
 
-import io.pgconn.PgConfigException;
 import io.pgconn.config.Keywords.Binding;
 
 import java.nio.file.Path;
@@ -48,7 +47,7 @@ final class ConnConfigResolver {
         // toBuilder() must not look the service up again: its values are already in "given"
         given.remove(Setting.SERVICEFILE);
         given.put(Setting.SERVICE, "");
-        return new ConnConfig(resolved, given, env, homeDirectory(env).resolve(ConnDefaults.PASSFILE_NAME));
+        return new ConnConfig(resolved, given, env, homeDirectory(env));
     }
 
     /** Fills settings from the named service's section, without overriding explicit ones. */
@@ -57,9 +56,16 @@ final class ConnConfigResolver {
         if (service == null || service.isEmpty()) {
             return;
         }
-        String userFile = given.has(Setting.SERVICEFILE) ? given.get(Setting.SERVICEFILE) : env.get("PGSERVICEFILE");
-        Map<String, String> pairs = ServiceFile.lookup(service, userFile == null || userFile.isEmpty()
-                ? null : Path.of(userFile), homeDirectory(env), env.get("PGSYSCONFDIR"));
+        boolean explicitFile = given.has(Setting.SERVICEFILE);
+        String userFile = explicitFile ? given.get(Setting.SERVICEFILE) : env.get("PGSERVICEFILE");
+        // checked here, before any file is read: the general validation runs after the service is applied
+        Path file = userFile == null || userFile.isEmpty() ? null
+                : ConnConfigValidator.path(explicitFile ? "servicefile" : "PGSERVICEFILE", userFile);
+        String sysConfDir = env.get("PGSYSCONFDIR");
+        if (sysConfDir != null && !sysConfDir.isEmpty()) {
+            ConnConfigValidator.path("PGSYSCONFDIR", sysConfDir);
+        }
+        Map<String, String> pairs = ServiceFile.lookup(service, file, homeDirectory(env), sysConfDir);
         SettingValues fromService = new SettingValues();
         for (Map.Entry<String, String> pair : pairs.entrySet()) {
             Binding<?> binding = Keywords.forKeyword(pair.getKey());
@@ -91,7 +97,7 @@ final class ConnConfigResolver {
         List<HostSpec> explicit = given.get(Setting.HOSTS);
         if (explicit != null) {
             if (explicit.isEmpty() || explicit.stream().anyMatch(Objects::isNull)) {
-                throw PgConfigException.ofSetting("host", String.valueOf(explicit), "invalid hosts value: " + explicit + " (expected at least one host, no null entries)");
+                throw SafeText.settingError("host", String.valueOf(explicit), "invalid hosts value: " + explicit + " (expected at least one host, no null entries)");
             }
             return List.copyOf(explicit);
         }
@@ -101,7 +107,7 @@ final class ConnConfigResolver {
     /** {@code HOME} from the environment source when it has one, else the JVM's {@code user.home}. */
     static Path homeDirectory(EnvironmentSource env) {
         String home = env.get("HOME");
-        return Path.of(home != null && !home.isEmpty() ? home : System.getProperty("user.home"));
+        return ConnConfigValidator.path("HOME", home != null && !home.isEmpty() ? home : System.getProperty("user.home"));
     }
 
     private static String nonEmpty(String s) {

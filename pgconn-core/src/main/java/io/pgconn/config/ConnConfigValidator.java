@@ -27,7 +27,8 @@ final class ConnConfigValidator {
             Set.of("user", "database", "options", "application_name", "replication", "client_encoding");
     private static final List<Setting<String>> TEXT_SETTINGS = List.of(Setting.USER, Setting.DBNAME,
             Setting.PASSWORD, Setting.APPLICATION_NAME, Setting.OPTIONS, Setting.SSL_PASSWORD, Setting.SSL_ROOT_CERT);
-    private static final List<Setting<String>> PATH_SETTINGS = List.of(Setting.PASSFILE, Setting.SSL_CERT, Setting.SSL_KEY);
+    private static final List<Setting<String>> PATH_SETTINGS = List.of(Setting.PASSFILE, Setting.SSL_CERT, Setting.SSL_KEY,
+            Setting.SERVICEFILE);
 
     private ConnConfigValidator() {
     }
@@ -54,19 +55,27 @@ final class ConnConfigValidator {
             String value = v.get(s);
             if (value != null && value.indexOf('\0') >= 0) {
                 boolean secret = s == Setting.PASSWORD || s == Setting.SSL_PASSWORD;
-                throw fail(s.name(), value, "invalid " + s.name() + " value" + (secret ? "" : ": \"" + value.replace('\0', '?') + "\"")
+                throw fail(s.name(), value, "invalid " + s.name() + " value" + (secret ? "" : ": \"" + SafeText.excerpt(value) + "\"")
                         + " (must not contain NUL characters)");
             }
         }
         for (Setting<String> s : PATH_SETTINGS) {
             String value = v.get(s);
-            try {
-                if (value != null) {
-                    Path.of(value);
-                }
-            } catch (InvalidPathException e) {
-                throw fail(s.name(), value, "invalid " + s.name() + " value: \"" + value + "\" (expected a file path: " + e.getReason() + ")");
+            if (value != null) {
+                path(s.name(), value);
             }
+        }
+    }
+
+    /**
+     * {@code value} as a path, or a {@link PgConfigException} naming {@code keyword} (a keyword or an
+     * environment variable) — never {@code InvalidPathException}. A NUL shows as {@code ?}.
+     */
+    static Path path(String keyword, String value) {
+        try {
+            return Path.of(value);
+        } catch (InvalidPathException e) {
+            throw fail(keyword, value, "invalid " + keyword + " value: \"" + SafeText.excerpt(value) + "\" (expected a file path: " + e.getReason() + ")");
         }
     }
 
@@ -133,12 +142,12 @@ final class ConnConfigValidator {
     private static void checkExtensionTypes(List<String> names) {
         for (String name : names) {
             if (name == null || !TYPE_NAME.matcher(name).matches()) {
-                throw fail("extensionTypes", name, "invalid extensionTypes entry: \"" + name
+                throw fail("extensionTypes", name, "invalid extensionTypes entry: \"" + SafeText.excerpt(name)
                         + "\" (expected a type name [A-Za-z_][A-Za-z0-9_$]*, optionally schema-qualified)");
             }
             for (String part : name.split("\\.")) {
                 if (part.getBytes(StandardCharsets.UTF_8).length > MAX_IDENTIFIER_BYTES) {
-                    throw fail("extensionTypes", name, "invalid extensionTypes entry: \"" + name + "\" (identifiers are at most "
+                    throw fail("extensionTypes", name, "invalid extensionTypes entry: \"" + SafeText.excerpt(name) + "\" (identifiers are at most "
                             + MAX_IDENTIFIER_BYTES + " bytes)");
                 }
             }
@@ -149,18 +158,18 @@ final class ConnConfigValidator {
         for (Map.Entry<String, String> e : params.entrySet()) {
             String name = e.getKey();
             if (name == null || name.isEmpty() || name.indexOf('\0') >= 0) {
-                throw fail("startupParameters", name, "invalid startupParameters name: \"" + name + "\" (expected a non-empty name without NUL)");
+                throw fail("startupParameters", name, "invalid startupParameters name: \"" + SafeText.excerpt(name) + "\" (expected a non-empty name without NUL)");
             }
             if (RESERVED_STARTUP_PARAMETERS.contains(name)) {
-                throw fail("startupParameters", name, "invalid startupParameters name: \"" + name + "\" (set by its own setting; use that instead)");
+                throw fail("startupParameters", name, "invalid startupParameters name: \"" + SafeText.excerpt(name) + "\" (set by its own setting; use that instead)");
             }
             if (e.getValue() == null || e.getValue().indexOf('\0') >= 0) {
-                throw fail("startupParameters", null, "invalid startupParameters value for \"" + name + "\" (expected a value without NUL)");
+                throw fail("startupParameters", null, "invalid startupParameters value for \"" + SafeText.excerpt(name) + "\" (expected a value without NUL)");
             }
         }
     }
 
     private static PgConfigException fail(String keyword, String value, String message) {
-        return PgConfigException.ofSetting(keyword, value, message);
+        return SafeText.settingError(keyword, value, message);
     }
 }

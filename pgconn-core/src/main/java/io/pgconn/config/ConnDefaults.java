@@ -7,7 +7,7 @@ import java.util.List;
 
 /**
  * The one place that holds configuration defaults. A value not given explicitly, by the service
- * file or by the environment takes the default listed here (lifecycle spec §6).
+ * file or by the environment takes the default listed here (docs/lifecycle.md §6).
  *
  * <p>Two defaults are derived rather than constant: the user defaults to the OS user
  * ({@code user.name}) and the database to the user; {@code sslmode} becomes
@@ -20,6 +20,8 @@ public final class ConnDefaults {
     public static final int PORT = 5432;
     public static final String PASSFILE_NAME = ".pgpass";
     public static final String SERVICE_FILE_NAME = ".pg_service.conf";
+    /** libpq's default {@code sslrootcert}, under the home directory; read only when the file exists. */
+    public static final String ROOT_CERT_FILE = ".postgresql/root.crt";
     public static final String SYSTEM_SERVICE_FILE_NAME = "pg_service.conf";
 
     public static final SslMode SSL_MODE = SslMode.PREFER;

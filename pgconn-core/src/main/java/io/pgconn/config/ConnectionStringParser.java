@@ -78,7 +78,7 @@ final class ConnectionStringParser {
             if (i >= s.length()) {
                 // no value in the message: the quoted text may be a password
                 throw new PgConfigException(null, "unterminated quoted string in connection info string (value of \""
-                        + name + "\")");
+                        + SafeText.excerpt(name) + "\")");
             }
             char c = s.charAt(i++);
             if (c == '\\') {
@@ -94,24 +94,16 @@ final class ConnectionStringParser {
     }
 
     private static PgConfigException missingEquals(String word, List<Map.Entry<String, String>> pairs) {
-        // A stray word right after a secret is most likely the rest of an unquoted secret: do not echo it.
-        if (!pairs.isEmpty() && isSecret(pairs.get(pairs.size() - 1).getKey())) {
-            return new PgConfigException(null, "missing \"=\" after the value of \"" + pairs.get(pairs.size() - 1).getKey()
-                    + "\" in connection info string (quote values that contain spaces: key='a b')");
+        // A stray word right after a secret (or after a value that swallowed "password=", as an unclosed
+        // quote does) is most likely the rest of a secret: do not echo it.
+        if (!pairs.isEmpty()) {
+            Map.Entry<String, String> previous = pairs.get(pairs.size() - 1);
+            if (isSecret(previous.getKey()) || SafeText.endsWithPasswordLabel(previous.getValue())) {
+                return new PgConfigException(null, "missing \"=\" after the value of \"" + SafeText.excerpt(previous.getKey())
+                        + "\" in connection info string (quote values that contain spaces: key='a b')");
+            }
         }
-        return new PgConfigException(null, "missing \"=\" after \"" + withoutPassword(word) + "\" in connection info string");
-    }
-
-    /** A stray word shown in an error, with the password of a {@code user:password@host} part masked. */
-    static String withoutPassword(String word) {
-        int at = word.lastIndexOf('@');
-        int scheme = word.indexOf("://");
-        int start = scheme < 0 ? 0 : scheme + 3;
-        int colon = word.indexOf(':', start);
-        if (at < 0 || colon < 0 || colon > at) {
-            return word;
-        }
-        return word.substring(0, colon + 1) + "***" + word.substring(at);
+        return new PgConfigException(null, "missing \"=\" after \"" + SafeText.excerpt(word) + "\" in connection info string");
     }
 
     static boolean isSecret(String keyword) {

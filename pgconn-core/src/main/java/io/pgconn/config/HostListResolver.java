@@ -1,13 +1,12 @@
 package io.pgconn.config;
 
-import io.pgconn.PgConfigException;
 
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * Turns libpq's comma lists {@code host}, {@code hostaddr} and {@code port} into host specs, with
- * libpq's rules (lifecycle spec §2.1): the number of hosts is the number of {@code hostaddr}
+ * libpq's rules (docs/lifecycle.md §2.1): the number of hosts is the number of {@code hostaddr}
  * entries when given, else of {@code host} entries, else one; both lists must then agree; one
  * port applies to every host, otherwise there must be one per host; an empty entry means the
  * default ({@code localhost}, 5432).
@@ -28,12 +27,12 @@ final class HostListResolver {
         List<String> ports = split(port);
         int count = !addrs.isEmpty() ? addrs.size() : Math.max(hosts.size(), 1);
         if (!hosts.isEmpty() && hosts.size() != count) {
-            throw PgConfigException.ofSetting("host", host, "could not match " + hosts.size() + " host names to " + count
-                    + " hostaddr values (host=\"" + host + "\", hostaddr=\"" + hostaddr + "\")");
+            throw SafeText.settingError("host", host, "could not match " + hosts.size() + " host names to " + count
+                    + " hostaddr values (host=\"" + SafeText.excerpt(host) + "\", hostaddr=\"" + SafeText.excerpt(hostaddr) + "\")");
         }
         if (ports.size() > 1 && ports.size() != count) {
-            throw PgConfigException.ofSetting("port", port, "could not match " + ports.size() + " port numbers to " + count
-                    + " hosts (port=\"" + port + "\"; expected one port for all hosts or one per host)");
+            throw SafeText.settingError("port", port, "could not match " + ports.size() + " port numbers to " + count
+                    + " hosts (port=\"" + SafeText.excerpt(port) + "\"; expected one port for all hosts or one per host)");
         }
         List<HostSpec> specs = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {

@@ -1,7 +1,6 @@
 package io.pgconn.config;
 
 import io.netty.util.NetUtil;
-import io.pgconn.PgConfigException;
 
 /**
  * One server to try: a host name, IP literal or Unix-socket directory; the optional numeric
@@ -20,13 +19,13 @@ public record HostSpec(String host, String hostaddr, int port) {
     /** Validates at construction, so a bad host never reaches the dialler. */
     public HostSpec {
         if (host == null || host.isBlank() || host.indexOf('\0') >= 0) {
-            throw PgConfigException.ofSetting("host", host, "invalid host value: \"" + host + "\" (expected a host name, IP address or socket directory)");
+            throw SafeText.settingError("host", host, "invalid host value: \"" + SafeText.excerpt(host) + "\" (expected a host name, IP address or socket directory)");
         }
         if (hostaddr != null && hostaddr.isEmpty()) {
             hostaddr = null;
         }
         if (hostaddr != null && !isIpLiteral(hostaddr)) {
-            throw PgConfigException.ofSetting("hostaddr", hostaddr, "invalid hostaddr value: \"" + hostaddr
+            throw SafeText.settingError("hostaddr", hostaddr, "invalid hostaddr value: \"" + SafeText.excerpt(hostaddr)
                     + "\" (expected a numeric IPv4 or IPv6 address)");
         }
         checkPort(port);
@@ -50,11 +49,11 @@ public record HostSpec(String host, String hostaddr, int port) {
         if (s.startsWith("[")) {
             int close = s.indexOf(']');
             if (close < 0) {
-                throw PgConfigException.ofSetting("host", text, "invalid host value: \"" + text + "\" (missing ']' after IPv6 address)");
+                throw SafeText.settingError("host", text, "invalid host value: \"" + SafeText.excerpt(text) + "\" (missing ']' after IPv6 address)");
             }
             String rest = s.substring(close + 1);
             if (!rest.isEmpty() && !rest.startsWith(":")) {
-                throw PgConfigException.ofSetting("host", text, "invalid host value: \"" + text + "\" (expected ':' after ']')");
+                throw SafeText.settingError("host", text, "invalid host value: \"" + SafeText.excerpt(text) + "\" (expected ':' after ']')");
             }
             return of(s.substring(1, close), rest.isEmpty() ? ConnDefaults.PORT : parsePort(rest.substring(1)));
         }
@@ -75,13 +74,13 @@ public record HostSpec(String host, String hostaddr, int port) {
         try {
             return checkPort(Integer.parseInt(s));
         } catch (NumberFormatException e) {
-            throw PgConfigException.ofSetting("port", text, "invalid port value: \"" + text + "\" (expected an integer from 1 to 65535)");
+            throw SafeText.settingError("port", text, "invalid port value: \"" + SafeText.excerpt(text) + "\" (expected an integer from 1 to 65535)");
         }
     }
 
     private static int checkPort(int port) {
         if (port < 1 || port > 65535) {
-            throw PgConfigException.ofSetting("port", String.valueOf(port), "invalid port value: \"" + port + "\" (expected an integer from 1 to 65535)");
+            throw SafeText.settingError("port", String.valueOf(port), "invalid port value: \"" + port + "\" (expected an integer from 1 to 65535)");
         }
         return port;
     }

@@ -1,8 +1,6 @@
 package io.pgconn.config;
 
-import io.pgconn.PgConfigException;
 import io.pgconn.config.ValueParsers.TextParser;
-import io.pgconn.ProtocolVersion;
 
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -74,8 +72,8 @@ final class Keywords {
         keyword("keepalives_idle", Setting.KEEPALIVES_IDLE, ValueParsers::keepaliveSeconds, null);
         keyword("keepalives_interval", Setting.KEEPALIVES_INTERVAL, ValueParsers::keepaliveSeconds, null);
         keyword("keepalives_count", Setting.KEEPALIVES_COUNT, ValueParsers::nonNegative, null);
-        keyword("min_protocol_version", Setting.MIN_PROTOCOL_VERSION, ProtocolVersion::parse, "PGMINPROTOCOLVERSION");
-        keyword("max_protocol_version", Setting.MAX_PROTOCOL_VERSION, ProtocolVersion::parse, "PGMAXPROTOCOLVERSION");
+        keyword("min_protocol_version", Setting.MIN_PROTOCOL_VERSION, ValueParsers::protocolVersion, "PGMINPROTOCOLVERSION");
+        keyword("max_protocol_version", Setting.MAX_PROTOCOL_VERSION, ValueParsers::protocolVersion, "PGMAXPROTOCOLVERSION");
         keyword("extensionTypes", Setting.EXTENSION_TYPES, ValueParsers::list, null);
         keyword("extensionTypesRequired", Setting.EXTENSION_TYPES_REQUIRED, ValueParsers::bool, null);
         keyword("minScramIterations", Setting.MIN_SCRAM_ITERATIONS, ValueParsers::integer, null);
@@ -103,13 +101,18 @@ final class Keywords {
     static Binding<?> forKeyword(String keyword) {
         Binding<?> binding = KEYWORDS.get(keyword);
         if (binding == null) {
-            throw PgConfigException.ofSetting(keyword, null, "invalid connection option \"" + keyword + "\"");
+            throw SafeText.settingError(keyword, null, "invalid connection option \"" + SafeText.excerpt(keyword) + "\"");
         }
         return binding;
     }
 
     static boolean isKeyword(String keyword) {
         return KEYWORDS.containsKey(keyword);
+    }
+
+    /** Every keyword, in a stable order. */
+    static java.util.Set<String> names() {
+        return Collections.unmodifiableSet(KEYWORDS.keySet());
     }
 
     /** Every environment variable this client reads for settings, with its binding, in a stable order. */

@@ -1,6 +1,5 @@
 package io.pgconn.config;
 
-import io.pgconn.PgConfigException;
 
 import java.util.Arrays;
 import java.util.Locale;
@@ -29,7 +28,7 @@ public interface LibpqValue {
                 }
             }
         }
-        throw PgConfigException.ofSetting(keyword, value, "invalid " + keyword + " value: \"" + value + "\" (expected one of "
+        throw SafeText.settingError(keyword, value, "invalid " + keyword + " value: \"" + SafeText.excerpt(value) + "\" (expected one of "
                 + allowed(type) + ")");
     }
 

@@ -13,6 +13,9 @@ import java.util.Set;
  * either a list of accepted methods ({@code scram-sha-256,none}) or a list of refused ones
  * ({@code !password,!md5}). {@code scram-sha-256} admits both SCRAM mechanisms;
  * {@code scram-sha-256-plus} (this project's extra value) only the channel-bound one.
+ * {@code gss} and {@code sspi} are libpq's names for methods pgconn does not implement: negated
+ * ({@code !gss}) they forbid nothing pgconn would use and are accepted, as libpq accepts them; a list
+ * of only those ({@code gss}) could never be satisfied and is a configuration error.
  */
 public final class RequireAuth {
 
@@ -45,9 +48,14 @@ public final class RequireAuth {
             }
             negated = neg;
             if (!seen.add(name)) {
-                throw invalid(value, "method \"" + name + "\" is listed more than once");
+                throw invalid(value, "method \"" + SafeText.excerpt(name) + "\" is listed more than once");
             }
             listed.addAll(methodsNamed(value, name));
+        }
+        if (!Boolean.TRUE.equals(negated) && listed.isEmpty()) {
+            // only gss/sspi listed: no method pgconn speaks could ever satisfy it
+            throw invalid(value, "pgconn has no GSSAPI or SSPI authentication, so this can never be satisfied"
+                    + " (list a method pgconn supports: none, password, md5, scram-sha-256, scram-sha-256-plus)");
         }
         Set<AuthMethod> allowed;
         if (Boolean.TRUE.equals(negated)) {
@@ -65,14 +73,17 @@ public final class RequireAuth {
             case "md5" -> EnumSet.of(AuthMethod.MD5);
             case "scram-sha-256" -> EnumSet.of(AuthMethod.SCRAM_SHA_256, AuthMethod.SCRAM_SHA_256_PLUS);
             case "scram-sha-256-plus" -> EnumSet.of(AuthMethod.SCRAM_SHA_256_PLUS);
+            // libpq's Kerberos methods: pgconn never authenticates this way, so "!gss" forbids nothing
+            // (accepted, as libpq accepts it) and "gss" in a list adds nothing
+            case "gss", "sspi" -> EnumSet.noneOf(AuthMethod.class);
             case "" -> throw invalid(value, "empty method name");
-            default -> throw invalid(value, "unknown method \"" + name
-                    + "\" (expected none, password, md5, scram-sha-256, scram-sha-256-plus, optionally negated with !)");
+            default -> throw invalid(value, "unknown method \"" + SafeText.excerpt(name)
+                    + "\" (expected none, password, md5, scram-sha-256, scram-sha-256-plus, gss, sspi, optionally negated with !)");
         };
     }
 
     private static PgConfigException invalid(String value, String why) {
-        return PgConfigException.ofSetting("require_auth", value, "invalid require_auth value \"" + value + "\": " + why);
+        return SafeText.settingError("require_auth", value, "invalid require_auth value \"" + SafeText.excerpt(value) + "\": " + why);
     }
 
     /** Whether the server may authenticate this way. */

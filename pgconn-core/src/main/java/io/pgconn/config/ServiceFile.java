@@ -55,7 +55,7 @@ final class ServiceFile {
         }
         String searched = candidates.isEmpty() ? "no service file configured"
                 : "searched " + candidates.stream().map(p -> "\"" + p + "\"").collect(Collectors.joining(", "));
-        throw PgConfigException.ofSetting("service", service, "definition of service \"" + service + "\" not found (" + searched + ")");
+        throw SafeText.settingError("service", service, "definition of service \"" + SafeText.excerpt(service) + "\" not found (" + searched + ")");
     }
 
     /** The section's pairs, or {@code null} when the file has no such section. */

@@ -12,7 +12,7 @@ public enum SslMode implements LibpqValue {
     ALLOW("allow"),
     /** TLS first; on 'N' plaintext on the same socket; if TLS or anything after it fails, a new plaintext attempt. */
     PREFER("prefer"),
-    /** TLS only; the chain is verified only when a root certificate is configured (then as verify-ca). */
+    /** TLS only; the chain is verified only when a root certificate file exists (then as verify-ca). */
     REQUIRE("require"),
     /** TLS; the chain must verify against {@code sslrootcert}. */
     VERIFY_CA("verify-ca"),
@@ -57,9 +57,14 @@ public enum SslMode implements LibpqValue {
         return this == ALLOW || this == PREFER;
     }
 
-    /** Whether the certificate chain must verify. {@code require} does so too when a root certificate is configured. */
-    public boolean verifiesChain(boolean rootCertConfigured) {
-        return this == VERIFY_CA || this == VERIFY_FULL || (this == REQUIRE && rootCertConfigured);
+    /**
+     * Whether the certificate chain must verify. The verify modes always do; allow, prefer and require
+     * do when a root certificate file exists (libpq loads {@code sslrootcert}, or
+     * {@code ~/.postgresql/root.crt}, whenever the file is there, and then verifies the chain as
+     * verify-ca does — a failure is a failed TLS attempt, after which allow/prefer may go on in plaintext).
+     */
+    public boolean verifiesChain(boolean rootCertFileExists) {
+        return this == VERIFY_CA || this == VERIFY_FULL || (this != DISABLE && rootCertFileExists);
     }
 
     /** Whether the server's certificate must match the host name. */

@@ -18,7 +18,7 @@ import java.util.Map;
  * <p>As in libpq, the host and port lists are kept as comma lists (so {@code postgresql://,h2}
  * is "default host, then h2"), IPv6 literals are bracketed, and every part is percent-decoded,
  * {@code %00} being forbidden. Unlike libpq, an unknown query parameter is an error, not a
- * warning (lifecycle spec §6), and the {@code user:password@} part ends at {@code ?} too, so an
+ * warning (docs/lifecycle.md §6), and the {@code user:password@} part ends at {@code ?} too, so an
  * {@code @} in a query value is not mistaken for it. Error messages never quote the URI, since
  * it may hold a password.
  *
@@ -126,18 +126,18 @@ final class UriParser {
             }
             int eq = param.indexOf('=');
             if (eq < 0) {
-                throw error("missing key/value separator \"=\" in URI query parameter: \"" + param + "\"");
+                throw error("missing key/value separator \"=\" in URI query parameter: \"" + SafeText.excerpt(param) + "\"");
             }
             String rawKey = param.substring(0, eq);
             if (param.indexOf('=', eq + 1) >= 0) {
-                throw error("extra key/value separator \"=\" in URI query parameter: \"" + rawKey + "\"");
+                throw error("extra key/value separator \"=\" in URI query parameter: \"" + SafeText.excerpt(rawKey) + "\"");
             }
             String key = decode(rawKey, "query parameter name", false);
             String value = decode(param.substring(eq + 1), key, ConnectionStringParser.isSecret(key));
             if ("ssl".equals(key)) {
                 // libpq's JDBC compatibility: ssl=true means sslmode=require
                 if (!"true".equals(value)) {
-                    throw PgConfigException.ofSetting("ssl", value, "invalid ssl value: \"" + value + "\" (only ssl=true is accepted; use sslmode)");
+                    throw SafeText.settingError("ssl", value, "invalid ssl value: \"" + SafeText.excerpt(value) + "\" (only ssl=true is accepted; use sslmode)");
                 }
                 pairs.add(Map.entry("sslmode", "require"));
             } else {
@@ -167,7 +167,7 @@ final class UriParser {
             int lo = hi >= 0 ? Character.digit(text.charAt(percent + 2), 16) : -1;
             if (lo < 0) {
                 String token = text.substring(percent, Math.min(percent + 3, text.length()));
-                throw error(part, text, "invalid percent-encoded token" + (secret ? "" : " \"" + token + "\"") + " in " + part);
+                throw error(part, text, "invalid percent-encoded token" + (secret ? "" : " \"" + SafeText.excerpt(token) + "\"") + " in " + part);
             }
             int b = hi * 16 + lo;
             if (b == 0) {
@@ -204,6 +204,6 @@ final class UriParser {
 
     /** An error in the encoded value of one part; {@code part} is its keyword unless it is a query parameter's name. */
     private static PgConfigException error(String part, String encoded, String message) {
-        return Keywords.isKeyword(part) ? PgConfigException.ofSetting(part, encoded, message) : error(message);
+        return Keywords.isKeyword(part) ? SafeText.settingError(part, encoded, message) : error(message);
     }
 }

@@ -1,6 +1,7 @@
 package io.pgconn.config;
 
 import io.pgconn.PgConfigException;
+import io.pgconn.ProtocolVersion;
 
 import java.time.Duration;
 import java.time.format.DateTimeParseException;
@@ -172,7 +173,16 @@ final class ValueParsers {
         }
     }
 
+    /** {@code 3.0}, {@code 3.2} or {@code latest} ({@link ProtocolVersion#parse}), refused with a masked excerpt. */
+    static ProtocolVersion protocolVersion(String keyword, String value) {
+        try {
+            return ProtocolVersion.parse(keyword, value);
+        } catch (PgConfigException e) {
+            throw invalid(keyword, value, "3.0, 3.2 or latest");
+        }
+    }
+
     static PgConfigException invalid(String keyword, String value, String expected) {
-        return PgConfigException.ofSetting(keyword, value, "invalid " + keyword + " value: \"" + value + "\" (expected " + expected + ")");
+        return SafeText.settingError(keyword, value, "invalid " + keyword + " value: \"" + SafeText.excerpt(value) + "\" (expected " + expected + ")");
     }
 }

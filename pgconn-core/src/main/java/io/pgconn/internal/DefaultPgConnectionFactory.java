@@ -11,6 +11,7 @@ import io.pgconn.Transport;
 import io.pgconn.config.ConnConfig;
 import io.pgconn.config.HostSpec;
 import io.pgconn.internal.connect.ConnectResources;
+import io.pgconn.internal.connect.HostConnector;
 import io.pgconn.internal.failover.HostStatusRegistry;
 import io.pgconn.internal.failover.MultiHostConnector;
 import io.pgconn.internal.failover.TypeOidCache;
@@ -37,7 +38,7 @@ import javax.net.ssl.TrustManagerFactory;
  * through {@code io.pgconn.Implementation}, so the API package imports no internal one). Opens
  * connections for one configuration and owns what they share: the Netty event loops (or
  * uses the group it was given), TLS contexts, the SCRAM salted-password cache, and the memory of
- * which host was up and in which role (lifecycle spec §2.4). Tracks every connection it handed out
+ * which host was up and in which role (docs/lifecycle.md §2.4). Tracks every connection it handed out
  * that is still open, and closes them all on {@link #close()}.
  */
 public final class DefaultPgConnectionFactory implements PgConnectionFactory {
@@ -53,7 +54,10 @@ public final class DefaultPgConnectionFactory implements PgConnectionFactory {
     private final CodecRegistry codecs;
     private final Set<ConnectionControl> open = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean closed = new AtomicBoolean();
-    private volatile CompletableFuture<Void> closeFuture;
+    /** Connect walks not finished yet: closeAsync ends them, so they fail as "the connection factory was closed". */
+    private final Set<CompletableFuture<ConnectionControl>> connecting = ConcurrentHashMap.newKeySet();
+    /** The one future of closeAsync, made before any caller can see {@link #closed}: a second caller never gets null. */
+    private final CompletableFuture<Void> closeFuture = new CompletableFuture<>();
 
     private DefaultPgConnectionFactory(ConnConfig config, EventLoopGroup userGroup, Transport chosen, int threads, PgTracer tracer,
                                        Clock clock, TrustManagerFactory trust, KeyManagerFactory keys, CodecRegistry codecs) {
@@ -113,7 +117,42 @@ public final class DefaultPgConnectionFactory implements PgConnectionFactory {
         if (closed.get()) {
             return CompletableFuture.failedFuture(new PgClosedException(null, "connection factory is closed"));
         }
-        return connector.connect(connConfig).thenApply(this::track);
+        CompletableFuture<ConnectionControl> walk = connector.connect(connConfig);
+        connecting.add(walk);
+        CompletableFuture<PgConnection> result = new CompletableFuture<>();
+        walk.whenComplete((control, error) -> {
+            connecting.remove(walk);
+            if (error != null) {
+                // whatever a walk cut off by closeAsync met (a cancelled attempt, a stopping event loop),
+                // its caller learns the reason the README promises
+                result.completeExceptionally(closed.get() ? cutOff(error) : HostConnector.unwrap(error));
+                return;
+            }
+            try {
+                if (!result.complete(track(control))) {
+                    control.close("closed: the caller cancelled the connect");
+                }
+            } catch (PgClosedException e) {
+                result.completeExceptionally(e);
+            }
+        });
+        result.whenComplete((connection, error) -> {
+            if (result.isCancelled()) {
+                walk.cancel(false); // aborts the attempt in flight (ConnectWalk)
+            }
+        });
+        if (closed.get()) {
+            walk.cancel(false); // closeAsync began between the check above and the registration
+        }
+        return result;
+    }
+
+    private static PgClosedException cutOff(Throwable error) {
+        Throwable cause = HostConnector.unwrap(error);
+        if (cause instanceof PgClosedException closedAlready && closedAlready.getMessage().contains("the connection factory was closed")) {
+            return closedAlready;
+        }
+        return new PgClosedException(null, "connect failed: the connection factory was closed", cause);
     }
 
     private PgConnection track(ConnectionControl connection) {
@@ -125,7 +164,7 @@ public final class DefaultPgConnectionFactory implements PgConnectionFactory {
         });
         if (closed.get()) {
             connection.close("closed: the connection factory was closed");
-            throw new PgClosedException(connection.host(), "connection factory was closed while connecting");
+            throw new PgClosedException(connection.host(), "connect to " + connection.host() + " failed: the connection factory was closed");
         }
         return connection.connection();
     }
@@ -168,10 +207,12 @@ public final class DefaultPgConnectionFactory implements PgConnectionFactory {
             return closeFuture;
         }
         long deadline = System.nanoTime() + timeout.toNanos();
+        // connects in flight end now, not when the stopping event loops refuse their next step
+        List.copyOf(connecting).forEach(walk -> walk.cancel(false));
         List<ConnectionControl> toClose = List.copyOf(open);
         CompletableFuture<Void> connectionsClosed = CompletableFuture.allOf(toClose.stream()
                 .map(c -> c.close("closed: the connection factory was closed")).toArray(CompletableFuture[]::new));
-        closeFuture = connectionsClosed
+        connectionsClosed
                 .completeOnTimeout(null, timeout.toMillis(), TimeUnit.MILLISECONDS)
                 .thenCompose(ignored -> {
                     // a server that did not answer Terminate in time loses its socket now
@@ -185,6 +226,13 @@ public final class DefaultPgConnectionFactory implements PgConnectionFactory {
                     group.shutdownGracefully(0, left, TimeUnit.NANOSECONDS).addListener(f -> stopped.complete(null));
                     // the group gets what is left of the one deadline, not a fresh one
                     return stopped.completeOnTimeout(null, left, TimeUnit.NANOSECONDS);
+                })
+                .whenComplete((ok, error) -> {
+                    if (error != null) {
+                        closeFuture.completeExceptionally(error);
+                    } else {
+                        closeFuture.complete(null);
+                    }
                 });
         return closeFuture;
     }

@@ -162,4 +162,32 @@ class ConnConfigValidatorTest {
         assertThatThrownBy(() -> ConnConfig.builder().set("sslmod", "require"))
                 .isInstanceOf(PgConfigException.class).hasMessage("invalid connection option \"sslmod\"");
     }
+
+    /** Every keyword and variable that names a file or directory fails as a configuration error, never InvalidPathException. */
+    @ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.CsvSource(delimiter = '|', value = {
+            "service=x servicefile=a<NUL>b | | servicefile",
+            "passfile=a<NUL>b              | | passfile",
+            "sslcert=a<NUL>b               | | sslcert",
+            "sslkey=a<NUL>b                | | sslkey",
+            "sslrootcert=a<NUL>b           | | sslrootcert",
+            "service=x                     | PGSERVICEFILE | PGSERVICEFILE",
+            "service=x servicefile=        | PGSYSCONFDIR  | PGSYSCONFDIR",
+            "host=h                        | HOME          | HOME",
+            "sslcert=/tmp/x                | PGSSLCERT     | sslcert"})
+    void aNulInAnyPathIsAConfigurationError(String dsn, String variable, String named) {
+        String value = "a\u0000b";
+        java.util.Map<String, String> env = variable == null ? java.util.Map.of()
+                : java.util.Map.of(variable, value);
+        String connectionString = dsn.replace("<NUL>", "\u0000");
+        if (variable != null && variable.equals("PGSSLCERT")) {
+            connectionString = "host=h";
+        }
+        String text = connectionString;
+        assertThatThrownBy(() -> ConnConfig.parse(text, EnvironmentSource.of(env)).sslRootCertOrDefault())
+                .isInstanceOf(PgConfigException.class)
+                .hasMessageContaining(named)
+                .hasMessageNotContaining("\u0000")
+                .satisfies(e -> assertThat(((PgConfigException) e).keyword()).contains(named));
+    }
 }

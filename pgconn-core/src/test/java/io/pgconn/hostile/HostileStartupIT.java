@@ -16,7 +16,7 @@ import java.util.concurrent.TimeUnit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Servers that lie, fail or vanish during startup (testing spec §2): each case ends in a specific
+ * Servers that lie, fail or vanish during startup (docs/testing.md §2): each case ends in a specific
  * exception naming the host and what was wrong, within the time budget, with nothing left open.
  */
 class HostileStartupIT {
@@ -75,6 +75,32 @@ class HostileStartupIT {
             assertThat(connection.hostSpec().port()).isEqualTo(healthy.port());
             connection.close().get(5, TimeUnit.SECONDS);
             starting.awaitConnectionsEnded(Duration.ofSeconds(5));
+        }
+    }
+
+    /**
+     * libpq ends the whole attempt at a startup ErrorResponse other than 57P03; pgconn also moves on
+     * after 53300 (a deliberate difference: a failover client should reach a host with room).
+     */
+    @ParameterizedTest(name = "startup error {0}: next host tried = {1}")
+    @CsvSource({"57P03, true", "53300, true", "3D000, false", "42501, false", "08P01, false"})
+    void aStartupErrorStopsTheWalkUnlessTheServerCannotTakeUsNow(String sqlState, boolean nextHostTried) throws Exception {
+        try (ScriptedServer first = ScriptedServer.start(c -> {
+            c.readStartupRefusingTls();
+            c.send(Backend.errorResponse(sqlState, "startup refused with " + sqlState));
+        }); ScriptedServer second = ScriptedServer.start(c -> {
+            c.readStartupRefusingTls();
+            c.send(Backend.trustLogin());
+        }); HostileClient client = new HostileClient(PLAIN, PgTracer.noop(), first, second)) {
+            if (nextHostTried) {
+                PgConnection connection = client.connect();
+                assertThat(connection.hostSpec().port()).isEqualTo(second.port());
+                connection.close().get(5, TimeUnit.SECONDS);
+            } else {
+                Refusal.connect(client, PgConnectException.class, "startup refused with " + sqlState)
+                        .namesHost(first).sqlState(sqlState).closed(client, first, second);
+                assertThat(second.connections()).as("hosts after this startup error are not tried").isZero();
+            }
         }
     }
 

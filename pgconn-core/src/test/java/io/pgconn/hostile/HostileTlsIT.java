@@ -10,6 +10,7 @@ import io.pgconn.internal.tls.SslRequestErrorException;
 import io.pgconn.trace.PgTracer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import javax.net.ssl.SSLContext;
@@ -19,7 +20,7 @@ import java.util.concurrent.TimeUnit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * TLS-era misbehaviour (testing spec §2, lifecycle §1.2) against scripted servers that complete real
+ * TLS-era misbehaviour (docs/testing.md §2, docs/lifecycle.md §1.2) against scripted servers that complete real
  * TLS handshakes with the testkit's certificates: refusals, error answers, odd bytes, untrusted or
  * wrong-host certificates, missing ALPN, and libpq's fallback rules for {@code sslmode=prefer}.
  */
@@ -257,6 +258,29 @@ class HostileTlsIT {
             assertThat(connection.tlsProtocol()).isEmpty();
             assertThat(server.connections()).isEqualTo(2);
             connection.close().get(5, TimeUnit.SECONDS);
+        }
+    }
+
+    /** libpq ends the whole attempt when a host fails TLS in a way the sslmode allows no fallback from. */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+            "answer N under require|sslmode=require|refuse|does not support SSL",
+            "untrusted chain under verify-ca|verify-ca|UNTRUSTED_CA|certificate chain not trusted",
+            "wrong host name under verify-full|verify-full|WRONG_HOST|wrong.example"})
+    void aTlsFailureWithoutFallbackStopsTheWalk(String name, String mode, String server, String fragment) {
+        String options = mode.startsWith("sslmode=") ? mode : verify(mode);
+        try (ScriptedServer failing = ScriptedServer.start(c -> {
+            if (server.equals("refuse")) {
+                c.readStartupRefusingTls();
+            } else {
+                c.readStartupAcceptingTls(TlsMaterial.server(ServerCertificate.valueOf(server)));
+            }
+        }); ScriptedServer never = ScriptedServer.start(c -> {
+            c.readStartupAcceptingTls(trusted());
+            c.send(Backend.trustLogin());
+        }); HostileClient client = new HostileClient(options, PgTracer.noop(), failing, never)) {
+            Refusal.connect(client, PgTlsException.class, fragment).namesHost(failing).closed(client, failing, never);
+            assertThat(never.connections()).as("hosts after a TLS failure without fallback are not tried").isZero();
         }
     }
 

@@ -14,6 +14,12 @@ import io.pgconn.testkit.PgServer;
 import io.pgconn.testkit.ServerCertificate;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import io.pgconn.config.EnvironmentSource;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -103,6 +109,9 @@ abstract class AbstractLifecycleIT {
             "scram_u   | password,md5              | refused",
             "scram_u   | !none                     | ok",
             "scram_u   | !password,!md5            | ok",
+            "scram_u   | !gss                      | ok",
+            "trust_u   | !sspi                     | ok",
+            "md5_u     | '!gss,!sspi'              | ok",
     })
     void requireAuthMatrix(String user, String requireAuth, String outcome) {
         String options = "sslmode=disable require_auth=" + requireAuth;
@@ -192,6 +201,51 @@ abstract class AbstractLifecycleIT {
         assertThat(failure).isInstanceOf(PgTlsException.class);
     }
 
+    /** libpq: a root certificate file makes prefer verify the chain like verify-ca; a failure falls back to plaintext. */
+    @Test
+    void preferWithARootCertificateVerifiesTheChainAndFallsBackToPlaintext() {
+        PgConnection verified = connect("scram_u", PASSWORD, tlsOptions("prefer"));
+        try {
+            assertThat(verified.tlsProtocol()).isPresent();
+        } finally {
+            await(verified.close());
+        }
+        PgConnection fallback = connect("scram_u", PASSWORD, "sslmode=prefer sslrootcert=" + pg().tls().untrustedCaCertificate());
+        try {
+            assertThat(fallback.tlsProtocol()).as("the untrusted chain failed the TLS attempt; prefer went on in plaintext").isEmpty();
+            assertThat(value(fallback, "SELECT ssl::text FROM pg_stat_ssl WHERE pid = pg_backend_pid()")).isEqualTo("false");
+        } finally {
+            await(fallback.close());
+        }
+        Throwable sslOnly = refusal("ssl_only", PASSWORD, "sslmode=prefer sslrootcert=" + pg().tls().untrustedCaCertificate());
+        assertThat(sslOnly).as("a hostssl-only user has no plaintext way in").isInstanceOf(PgAuthenticationException.class);
+    }
+
+    /** libpq applies this only when the file exists: a root file named but absent leaves require unverified. */
+    @Test
+    void requireWithAnAbsentRootCertificateFileEncryptsWithoutVerifying(@TempDir Path dir) {
+        PgConnection connection = connect("scram_u", PASSWORD, "sslmode=require sslrootcert=" + dir.resolve("absent.crt"));
+        try {
+            assertThat(connection.tlsProtocol()).isPresent();
+        } finally {
+            await(connection.close());
+        }
+        Throwable verifyCa = refusal("scram_u", PASSWORD, "sslmode=verify-ca sslrootcert=" + dir.resolve("absent.crt"));
+        assertThat(verifyCa).isInstanceOf(io.pgconn.PgConfigException.class).hasMessageContaining("absent.crt")
+                .hasMessageContaining("does not exist");
+    }
+
+    /** libpq's default root file, ~/.postgresql/root.crt, counts as sslrootcert when it exists. */
+    @Test
+    void theDefaultRootCertificateFileInHomeIsUsedWhenItExists(@TempDir Path home) throws Exception {
+        Files.createDirectories(home.resolve(".postgresql"));
+        Files.copy(pg().tls().untrustedCaCertificate(), home.resolve(".postgresql/root.crt"));
+        ConnConfig config = ConnConfig.parse("host=localhost port=" + server().port() + " dbname=postgres user=scram_u password='"
+                + PASSWORD + "' extensionTypes='' sslmode=require", EnvironmentSource.of(Map.of("HOME", home.toString())));
+        Throwable failure = failure(FACTORY.factory().connect(config));
+        assertThat(failure).isInstanceOf(PgTlsException.class).hasMessageContaining("root.crt");
+    }
+
     @Test
     void verifyFullRefusesAWrongHostCertificateWhileVerifyCaAcceptsIt() {
         server().useServerCertificate(ServerCertificate.WRONG_HOST);
@@ -204,13 +258,32 @@ abstract class AbstractLifecycleIT {
         }
     }
 
+    /** libpq's own tests use sslcert=invalid: no such file, so no client certificate, and the server decides. */
+    @Test
+    void anSslcertFileThatDoesNotExistSendsNoCertificateAndTheServerDecides(@TempDir Path dir) {
+        String noCert = tlsOptions("verify-full") + " sslcert=" + dir.resolve("invalid");
+        PgConnection connection = connect("scram_u", PASSWORD, noCert);
+        try {
+            assertThat(connection.tlsProtocol()).isPresent();
+            assertThat(value(connection, "SELECT coalesce(client_dn, 'none') FROM pg_stat_ssl WHERE pid = pg_backend_pid()"))
+                    .isEqualTo("none");
+        } finally {
+            await(connection.close());
+        }
+        Throwable certRequired = refusal("cert_u", null, noCert);
+        assertThat(certRequired).isInstanceOf(PgAuthenticationException.class);
+        assertThat(((PgException) certRequired).sqlState()).contains("28000");
+    }
+
     @ParameterizedTest(name = "client certificate with a {0} key")
-    @CsvSource({"pkcs8", "pkcs1", "encrypted"})
+    @CsvSource({"pkcs8", "pkcs1", "encrypted", "legacy AES-256-CBC", "legacy DES-EDE3-CBC"})
     void clientCertificateAuthentication(String keyFormat) {
         ClientCertificate cert = pg().tls().clientCertificate("cert_u");
         String key = switch (keyFormat) {
             case "pkcs8" -> "sslkey=" + cert.keyPkcs8Pem();
             case "pkcs1" -> "sslkey=" + cert.keyPkcs1Pem();
+            case "legacy AES-256-CBC", "legacy DES-EDE3-CBC" ->
+                    "sslkey=" + cert.keyLegacyEncryptedPem(keyFormat.substring("legacy ".length()), "key-pw") + " sslpassword=key-pw";
             default -> "sslkey=" + cert.keyPkcs8EncryptedPem("key-pw") + " sslpassword=key-pw";
         };
         PgConnection connection = connect("cert_u", null, tlsOptions("verify-full") + " sslcert=" + cert.certificate() + " " + key);

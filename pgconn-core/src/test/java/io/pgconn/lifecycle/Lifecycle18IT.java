@@ -46,6 +46,20 @@ class Lifecycle18IT extends AbstractLifecycleIT {
         assertThat(failure).isInstanceOf(io.pgconn.PgTlsException.class).hasMessageContaining("db.wrong.example");
     }
 
+    /** PostgreSQL 16+ can store weak verifiers (scram_iterations): still refused by default, with the way out named. */
+    @Test
+    void aScramIterationCountBelowTheMinimumIsRefusedNamingTheSettingAndTheCount() {
+        PG.primary().execute("SET scram_iterations = 1024; ALTER ROLE low_iter PASSWORD '" + PASSWORD + "'");
+        Throwable failure = refusal("low_iter", PASSWORD, "sslmode=disable");
+        assertThat(failure).isInstanceOf(io.pgconn.PgAuthenticationException.class)
+                .hasMessageContaining("1024")
+                .hasMessageContaining("minScramIterations=4096")
+                .hasMessageContaining("set minScramIterations=1024")
+                .hasMessageNotContaining(PASSWORD);
+        PgConnection allowed = connect("low_iter", PASSWORD, "sslmode=disable minScramIterations=1024");
+        await(allowed.close());
+    }
+
     @Test
     void protocol32GivesALongCancelKey() {
         PgConnection connection = connect("trust_u", null, "sslmode=disable max_protocol_version=latest");

@@ -25,6 +25,7 @@ final class LifecycleCluster {
                         .allow(ConnectionType.LOCAL, AuthMethod.SCRAM_SHA_256))
                 .user(PgUser.scram("ssl_only", PASSWORD).allow(ConnectionType.HOSTSSL, AuthMethod.SCRAM_SHA_256))
                 .user(PgUser.scram("nossl_only", PASSWORD).allow(ConnectionType.HOSTNOSSL, AuthMethod.SCRAM_SHA_256))
+                .user(PgUser.scram("low_iter", PASSWORD).allow(ConnectionType.HOST, AuthMethod.SCRAM_SHA_256))
                 .user(PgUser.named("cert_u").allow(ConnectionType.HOSTSSL, AuthMethod.CERT))
                 .initSql("CREATE EXTENSION hstore")
                 .build();

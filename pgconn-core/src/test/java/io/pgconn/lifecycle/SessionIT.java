@@ -183,6 +183,21 @@ class SessionIT {
         }
     }
 
+    /** libpq ignores sslmode on Unix-domain sockets, even require and verify-full: the socket is plaintext. */
+    @org.junit.jupiter.params.ParameterizedTest(name = "sslmode={0} on a Unix socket")
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"require", "verify-ca", "verify-full"})
+    void sslmodeIsIgnoredOnAUnixSocket(String mode) {
+        PgConnection c = await(FACTORY.factory().connect(ConnConfig.parse("host=" + PG.primary().socketDirectory() + " port="
+                + PG.primary().port() + " dbname=postgres user=scram_u password=" + PASSWORD + " extensionTypes='' sslmode=" + mode,
+                io.pgconn.config.EnvironmentSource.of(java.util.Map.of("HOME", System.getProperty("java.io.tmpdir"))))));
+        try {
+            assertThat(c.tlsProtocol()).isEmpty();
+            assertThat(value(c, "SELECT coalesce(inet_client_addr()::text, 'unix')")).isEqualTo("unix");
+        } finally {
+            await(c.close());
+        }
+    }
+
     @Test
     void closeIsIdempotentAndSafeFromSeveralThreads() throws Exception {
         PgConnection c = connect("extensionTypes=''");

@@ -18,6 +18,7 @@ public final class ClientCertificate {
     private final PrivateKey key;
     private final Path base;
     private final Map<String, Path> encrypted = new ConcurrentHashMap<>();
+    private final java.util.concurrent.atomic.AtomicInteger legacyCount = new java.util.concurrent.atomic.AtomicInteger();
 
     ClientCertificate(String user, Path certificate, Path pkcs8Pem, Path pkcs1Pem, Path pkcs8Der, PrivateKey key,
                       Path base) {
@@ -68,6 +69,21 @@ public final class ClientCertificate {
             Os.write(file, PgTls.encryptedPkcs8Pem(key, pw), "rw-------");
             return file;
         });
+    }
+
+    /**
+     * The key in OpenSSL's legacy encrypted PEM ({@code BEGIN RSA PRIVATE KEY} with {@code Proc-Type: 4,ENCRYPTED}
+     * and {@code DEK-Info}), as {@code openssl rsa -aes256 -traditional} writes it; a new file per call.
+     *
+     * @param cipher   the DEK-Info cipher, e.g. {@code AES-256-CBC} or {@code DES-EDE3-CBC}
+     * @param password the passphrase
+     * @return the file
+     */
+    public Path keyLegacyEncryptedPem(String cipher, String password) {
+        Path file = base.resolveSibling(base.getFileName() + ".legacy-" + cipher.toLowerCase(java.util.Locale.ROOT) + "-"
+                + legacyCount.incrementAndGet() + ".pem");
+        Os.write(file, PgTls.legacyEncryptedPem(key, cipher, password), "rw-------");
+        return file;
     }
 
     @Override

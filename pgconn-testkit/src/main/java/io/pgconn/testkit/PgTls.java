@@ -240,6 +240,17 @@ public final class PgTls {
         }
     }
 
+    /** @return OpenSSL's legacy encrypted PEM of the traditional (PKCS#1) key: Proc-Type/DEK-Info, EVP_BytesToKey-MD5 */
+    static String legacyEncryptedPem(PrivateKey key, String cipher, String password) {
+        try {
+            return pem(new org.bouncycastle.openssl.jcajce.JcaMiscPEMGenerator(key,
+                    new org.bouncycastle.openssl.jcajce.JcePEMEncryptorBuilder(cipher).setProvider(BC).setSecureRandom(RANDOM)
+                            .build(password.toCharArray())));
+        } catch (IOException e) {
+            throw new PgTestkitException("cannot encrypt a private key", e);
+        }
+    }
+
     private static KeyPair pooledKey(String purpose) {
         return KEY_POOL.computeIfAbsent(purpose, p -> {
             try {

@@ -100,10 +100,17 @@ final class ScramMessages {
         }
         // More than 10 digits cannot fit an int; treat as "too large" rather than overflowing.
         long value = text.length() > 10 ? Long.MAX_VALUE : Long.parseLong(text);
-        if (value < min || value > max) {
-            throw new PgAuthenticationException(host, "server " + host + " requested " + quote(text)
-                    + " SCRAM iterations, outside the accepted range [" + min + ", " + max
-                    + "] (minScramIterations / maxScramIterations)");
+        if (value < min) {
+            // PostgreSQL 16+ stores verifiers with any scram_iterations; a low count makes a stolen verifier cheap to crack
+            throw new PgAuthenticationException(host, "server " + host + " sent a SCRAM iteration count of " + value
+                    + ", below minScramIterations=" + min + " (a weak password verifier, e.g. made with scram_iterations="
+                    + value + " on PostgreSQL 16+); to connect anyway, set minScramIterations=" + value + " or lower");
+        }
+        if (value > max) {
+            String count = text.length() <= 20 ? text : quote(text); // digits only; a very long run is cut by quote()
+            throw new PgAuthenticationException(host, "server " + host + " sent a SCRAM iteration count of " + count
+                    + ", above maxScramIterations=" + max + " (the cap on the work a server can make the client do)"
+                    + (value == Long.MAX_VALUE ? "" : "; to connect anyway, set maxScramIterations=" + value + " or higher"));
         }
         return (int) value;
     }

@@ -3,7 +3,6 @@ package io.pgconn.internal.connect;
 import io.netty.util.NetUtil;
 import io.pgconn.internal.transport.TransportChannels;
 import io.pgconn.PgConfigException;
-import io.pgconn.PgConnectException;
 import io.pgconn.config.HostSpec;
 import io.pgconn.Transport;
 
@@ -16,21 +15,20 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Executor;
 import java.util.random.RandomGenerator;
 
 /**
  * Turns a host entry into the socket addresses to dial, in order (libpq): {@code hostaddr} as
  * given (no DNS), an IP literal as is, a Unix-socket directory as its socket file, and a name
- * through DNS off the event loop.
+ * through {@link HostNameLookups}, off the event loop (that future completes on a look-up thread).
  */
 public final class AddressResolver {
 
-    private final Executor blockingExecutor;
+    private final HostNameLookups lookups;
     private final Transport transport;
 
-    AddressResolver(Executor blockingExecutor, Transport transport) {
-        this.blockingExecutor = blockingExecutor;
+    AddressResolver(HostNameLookups lookups, Transport transport) {
+        this.lookups = lookups;
         this.transport = transport;
     }
 
@@ -50,23 +48,19 @@ public final class AddressResolver {
         if (literal != null) {
             return CompletableFuture.completedFuture(List.of(socketAddress(literal, host)));
         }
-        return CompletableFuture.supplyAsync(() -> lookup(host, shuffle), blockingExecutor);
+        // completes on a look-up thread: the caller hops back to its own loop (ConnectWalk does)
+        return lookups.lookUp(host).thenApply(found -> addresses(found, host, shuffle));
     }
 
-    private static List<SocketAddress> lookup(HostSpec host, RandomGenerator shuffle) {
-        try {
-            List<SocketAddress> addresses = new ArrayList<>();
-            for (InetAddress address : InetAddress.getAllByName(host.host())) {
-                addresses.add(new InetSocketAddress(address, host.port()));
-            }
-            if (shuffle != null) {
-                Collections.shuffle(addresses, asRandom(shuffle));
-            }
-            return addresses;
-        } catch (UnknownHostException e) {
-            throw new PgConnectException(host.label(), "could not translate host name \"" + host.host() + "\" to an address: "
-                    + e.getMessage(), e);
+    private static List<SocketAddress> addresses(InetAddress[] found, HostSpec host, RandomGenerator shuffle) {
+        List<SocketAddress> addresses = new ArrayList<>();
+        for (InetAddress address : found) {
+            addresses.add(new InetSocketAddress(address, host.port()));
         }
+        if (shuffle != null) {
+            Collections.shuffle(addresses, asRandom(shuffle));
+        }
+        return addresses;
     }
 
     private static java.util.Random asRandom(RandomGenerator generator) {

@@ -1,6 +1,10 @@
 package io.pgconn.internal.connect;
 
 import io.netty.channel.Channel;
+import io.netty.channel.EventLoop;
+import io.netty.util.concurrent.ScheduledFuture;
+import io.pgconn.PgClosedException;
+import io.pgconn.PgTimeoutException;
 import io.pgconn.PgConnectException;
 import io.pgconn.config.HostSpec;
 import io.pgconn.internal.protocol.FrontendMessageEncoder;
@@ -13,17 +17,26 @@ import io.pgconn.internal.tls.TlsSettings;
 
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Sends a CancelRequest on a new connection to the same address the session used, over TLS when
  * the session used TLS (PostgreSQL 17+ accepts encrypted cancel requests; a server that refuses
  * TLS gets the request in plaintext only under sslmode prefer/allow).
+ *
+ * <p>One deadline covers the whole request — dial, TLS, send, and the wait for the server to close
+ * the connection (it does once it has read the request). When it passes, the future fails with a
+ * {@link PgTimeoutException} and the socket is closed: a server that accepts the connection and then
+ * says nothing (a stopped postmaster) must not hold a socket, or the caller, forever. Completing or
+ * cancelling the returned future from outside (as {@code close()} does after its shorter wait) ends
+ * the request the same way.
  */
 final class CancelRequester {
 
-    private static final Duration CANCEL_CONNECT_TIMEOUT = Duration.ofSeconds(10);
+    /** The deadline when the connection has no {@code hostConnectTimeout} (libpq's connect_timeout, 0 = none). */
+    static final Duration DEFAULT_DEADLINE = Duration.ofSeconds(10);
 
     private final ConnectResources resources;
 
@@ -31,17 +44,57 @@ final class CancelRequester {
         this.resources = resources;
     }
 
-    CompletableFuture<Void> cancel(SessionFacts facts, TlsSettings tlsSettings) {
+    /** The deadline of a cancel request for a connection whose per-host budget is {@code hostConnectTimeout}. */
+    static Duration deadline(Duration hostConnectTimeout) {
+        return hostConnectTimeout.isZero() ? DEFAULT_DEADLINE : hostConnectTimeout;
+    }
+
+    CompletableFuture<Void> cancel(SessionFacts facts, TlsSettings tlsSettings, Duration deadline) {
         HostSpec host = facts.hostSpec();
         String label = host.label();
-        return resources.dialer().dial(facts.remoteAddress(), host.isUnixSocket(), null, CANCEL_CONNECT_TIMEOUT, label)
-                .thenCompose(channel -> encrypt(facts, tlsSettings, channel)
-                        .thenCompose(ignored -> send(facts, channel))
-                        .whenComplete((ok, error) -> {
-                            if (error != null) {
-                                channel.close();
-                            }
-                        }));
+        CompletableFuture<Void> result = new CompletableFuture<>();
+        AtomicReference<Channel> dialled = new AtomicReference<>();
+        EventLoop loop;
+        ScheduledFuture<?> timer;
+        try {
+            loop = resources.group().next();
+            timer = loop.schedule(() -> {
+                result.completeExceptionally(new PgTimeoutException(label, "cancel request to " + label + " did not complete within "
+                        + deadline.toMillis() + "ms (dial, TLS, send, server closing the connection); its connection was closed"));
+            }, deadline.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException e) {
+            return CompletableFuture.failedFuture(new PgClosedException(label, "cannot cancel on " + label
+                    + ": the connection factory was closed", e));
+        }
+        // however the request ends (done, failed, timed out, completed by the caller): no socket stays open
+        result.whenComplete((ok, error) -> {
+            timer.cancel(false);
+            Channel channel = dialled.get();
+            if (channel != null) {
+                channel.close();
+            }
+        });
+        resources.dialer().dial(loop, facts.remoteAddress(), host.isUnixSocket(), null, deadline, label).whenComplete((channel, error) -> {
+            if (error != null) {
+                result.completeExceptionally(error);
+                return;
+            }
+            dialled.set(channel);
+            if (result.isDone()) {
+                channel.close(); // the deadline passed (or the caller gave up) while dialling
+                return;
+            }
+            encrypt(facts, tlsSettings, channel)
+                    .thenCompose(ignored -> send(facts, channel))
+                    .whenComplete((ok, failure) -> {
+                        if (failure != null) {
+                            result.completeExceptionally(HostConnector.unwrap(failure));
+                        } else {
+                            result.complete(null);
+                        }
+                    });
+        });
+        return result;
     }
 
     private CompletableFuture<Void> encrypt(SessionFacts facts, TlsSettings settings, Channel channel) {
@@ -70,12 +123,8 @@ final class CancelRequester {
                 channel.close();
             }
         });
-        // a server that reads the request but keeps the socket open must not hold it forever
-        ScheduledFuture<?> guard = channel.eventLoop().schedule(() -> channel.close(), CANCEL_CONNECT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-        channel.closeFuture().addListener(f -> {
-            guard.cancel(false);
-            done.complete(null);
-        });
+        // a server that reads the request but keeps the socket open is bounded by the caller's deadline
+        channel.closeFuture().addListener(f -> done.complete(null));
         return done;
     }
 }

@@ -12,15 +12,11 @@ import io.pgconn.Transport;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.SynchronousQueue;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 
 /**
  * What every connect of one factory shares: the event loops, the dialer, TLS contexts (building
  * one costs milliseconds), the salted-password cache (PBKDF2 dominates SCRAM's CPU), the tracer
- * and a small pool for blocking DNS look-ups.
+ * and a small bounded pool for blocking host-name look-ups ({@link HostNameLookups}).
  */
 public final class ConnectResources {
 
@@ -30,7 +26,7 @@ public final class ConnectResources {
     private final Map<TlsSettings, SslContext> sslContexts = new ConcurrentHashMap<>();
     private final SslContextFactory sslContextFactory;
     private final PgTracer tracer;
-    private final ExecutorService dnsExecutor;
+    private final HostNameLookups lookups = new HostNameLookups();
     private final AddressResolver resolver;
 
     private final CodecRegistry codecs;
@@ -46,9 +42,7 @@ public final class ConnectResources {
         this.sslContextFactory = sslContextFactory;
         this.dialer = new Dialer(group, transport);
         this.tracer = tracer;
-        this.dnsExecutor = new ThreadPoolExecutor(0, 4, 30, TimeUnit.SECONDS, new SynchronousQueue<>(),
-                new io.netty.util.concurrent.DefaultThreadFactory("pgconn-dns", true), new ThreadPoolExecutor.CallerRunsPolicy());
-        this.resolver = new AddressResolver(dnsExecutor, transport);
+        this.resolver = new AddressResolver(lookups, transport);
     }
 
     /** The factory's codecs, unbound: each connection binds them to its extension type OIDs. */
@@ -89,7 +83,7 @@ public final class ConnectResources {
 
     /** Releases what this object owns (not the event loop group, which its owner shuts down). */
     public void close() {
-        dnsExecutor.shutdownNow();
+        lookups.close();
         saltedPasswords.clear();
         sslContexts.clear();
     }

@@ -31,7 +31,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 
 /**
- * Connects to ONE address of one host (lifecycle spec §1): socket → [TLS] → startup →
+ * Connects to ONE address of one host (docs/lifecycle.md §1): socket → [TLS] → startup →
  * authentication → ready, with libpq's second attempt for {@code sslmode=allow|prefer}.
  * Choosing hosts is {@code MultiHostConnector}'s job; the role check happens there too.
  */
@@ -45,7 +45,7 @@ public final class HostConnector {
         this.canceller = new CancelRequester(resources);
     }
 
-    /** The encryption attempts for this host, in order: true = TLS. */
+    /** The encryption attempts for this host, in order: true = TLS. Unix-domain sockets never use TLS (libpq ignores sslmode). */
     static List<Boolean> encryptionPlan(SslMode mode, boolean unixSocket) {
         if (unixSocket) {
             return List.of(false);
@@ -60,10 +60,7 @@ public final class HostConnector {
 
     public CompletableFuture<ConnectionControl> connect(ConnConfig config, HostSpec host, SocketAddress address, Duration budget,
                                                    AttemptScope scope) {
-        if (host.isUnixSocket() && config.sslMode().requiresTls()) {
-            return CompletableFuture.failedFuture(new PgConfigException(host.label(), "sslmode", config.sslMode().libpqName(), "sslmode=" + config.sslMode().libpqName()
-                    + " cannot be satisfied on Unix socket " + host.label() + " (TLS is not used on Unix-domain sockets)"));
-        }
+        // a Unix-domain socket is plaintext whatever sslmode says, even require: libpq ignores sslmode there
         List<Boolean> plan = encryptionPlan(config.sslMode(), host.isUnixSocket());
         return attempt(config, host, address, budget, scope, plan.get(0)).handle((connection, error) -> {
             if (error == null) {
@@ -86,7 +83,7 @@ public final class HostConnector {
     /**
      * The failure to report when both encryption attempts failed: the second one, unless the first was
      * an authentication failure — the password was refused, which must stop a multi-host walk whatever
-     * the retry then met (lifecycle §2.3).
+     * the retry then met (docs/lifecycle.md §2.3).
      */
     private static Throwable bothFailed(Throwable first, Throwable second) {
         if (first instanceof PgAuthenticationException && !(second instanceof PgAuthenticationException)) {
@@ -171,7 +168,7 @@ public final class HostConnector {
         return handshake.result().thenApply(result -> {
             SessionFacts facts = new SessionFacts(host, address, tls, result.processId(), result.secretKey(),
                     result.protocolVersion(), result.authMethod());
-            return new ConnectionControl(channel, facts, session, result.parameters(), f -> canceller.cancel(f, TlsSettingsOf.config(config)));
+            return new ConnectionControl(channel, facts, session, result.parameters(), f -> canceller.cancel(f, TlsSettingsOf.config(config), CancelRequester.deadline(config.hostConnectTimeout())));
         });
     }
 

@@ -3,9 +3,7 @@ package io.pgconn.internal.failover;
 import io.pgconn.config.TargetSessionAttrs;
 import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.ScheduledFuture;
-import io.pgconn.PgAuthenticationException;
 import io.pgconn.PgClosedException;
-import io.pgconn.PgConfigException;
 import io.pgconn.PgException;
 import io.pgconn.PgTimeoutException;
 import io.pgconn.config.ConnConfig;
@@ -26,9 +24,17 @@ import java.util.random.RandomGenerator;
 
 /**
  * One multi-host connect: passes over hosts, addresses of each host, one attempt at a time.
- * Moves on after refusal, DNS failure, timeout, 57P03, 53300, role mismatch or a closed socket;
- * stops at an authentication failure (libpq). The whole walk is bounded by {@code connectTimeout};
+ * Moves on after refusal, DNS failure, timeout, 57P03, 53300 (a deliberate difference from libpq),
+ * role mismatch or a closed socket; stops, as libpq does, at an authentication or configuration
+ * failure, a TLS failure the sslmode allows no fallback from, and any other startup ErrorResponse
+ * such as 3D000 — {@link WalkStopRule} is the one place that decides. The whole walk is bounded by {@code connectTimeout};
  * anything that completes after the caller's future is done is closed, never leaked.
+ *
+ * <p>Threading: the walk is confined to one event loop ({@code loop}, chosen per connect). Every step —
+ * timers, dials, TLS, startup, role check, moving to the next address or host — runs there; a host
+ * NAME is looked up on the factory's look-up pool and its result hops back to the loop before the
+ * walk goes on. The only action from another thread is a caller cancelling its future, which aborts
+ * the attempt in flight through {@link AttemptScope}'s lock.
  */
 final class ConnectWalk {
 
@@ -148,14 +154,29 @@ final class ConnectWalk {
         }
         HostSpec host = hosts.get(index++);
         currentHost = host;
-        endpoints.resolve(host, addressShuffle).whenComplete((addresses, error) -> {
+        // a name's addresses arrive on a look-up thread: the walk goes on on its own loop
+        endpoints.resolve(host, addressShuffle).whenComplete((addresses, error) -> onLoop(host, () -> {
             if (error != null) {
                 failed(host, null, HostConnector.asPgException(error, host.label()), Duration.ZERO);
                 nextHost();
             } else {
                 tryAddress(host, addresses, 0);
             }
-        });
+        }));
+    }
+
+    /** Runs {@code step} on the walk's loop: now if already there, else queued; a loop that is shutting down ends the walk. */
+    private void onLoop(HostSpec host, Runnable step) {
+        if (loop.inEventLoop()) {
+            step.run();
+            return;
+        }
+        try {
+            loop.execute(step);
+        } catch (RejectedExecutionException e) {
+            result.completeExceptionally(new PgClosedException(host.label(), "connect to " + host.label()
+                    + " failed: the connection factory was closed", e));
+        }
     }
 
     private void tryAddress(HostSpec host, List<SocketAddress> addresses, int position) {
@@ -176,6 +197,7 @@ final class ConnectWalk {
         SafeTracer.run(tracer(), t -> t.hostAttemptStarted(PgTracer.HostAttemptStarted.of(id, host, address, pass,
                 config.sslMode().startsWithTls())));
         HostAttempt attempt = new HostAttempt(host, scope, budget);
+        CompletableFuture<ConnectionControl> connected = endpoints.connect(config, host, address, budget, scope);
         attempt.future().whenComplete((connection, error) -> {
             Duration elapsed = Duration.ofNanos(System.nanoTime() - attemptStart);
             if (error == null) {
@@ -189,16 +211,13 @@ final class ConnectWalk {
                 registry.recordUp(host.label(), mismatch.role());
             }
             failed(host, address, failure, elapsed);
-            if (failure instanceof PgAuthenticationException || failure instanceof PgConfigException) {
-                // libpq: another host would only lock the account faster; a bad key file is bad for every host
+            if (WalkStopRule.stopsTheWalk(failure, connected.isCompletedExceptionally())) {
                 result.completeExceptionally(allFailed());
             } else {
                 tryAddress(host, addresses, position + 1);
             }
         });
-        endpoints.connect(config, host, address, budget, scope)
-                .thenCompose(connection -> checkRole(connection))
-                .whenComplete(attempt::settle);
+        connected.thenCompose(connection -> checkRole(connection)).whenComplete(attempt::settle);
     }
 
     private CompletableFuture<ConnectionControl> checkRole(ConnectionControl connection) {

@@ -47,6 +47,7 @@ final class DefaultPgConnection implements PgConnection {
     private final SessionFacts facts;
     private final SessionHandler session;
     private final Map<String, String> parameters;
+    /** Sends a CancelRequest; completing the future it returns from outside ends that request and closes its socket. */
     private final Function<SessionFacts, CompletableFuture<Void>> canceller;
     private final AtomicBoolean closing = new AtomicBoolean();
     private final CompletableFuture<Void> closed = new CompletableFuture<>();
@@ -319,9 +320,10 @@ final class DefaultPgConnection implements PgConnection {
 
     private CompletableFuture<Void> cancelQuietly() {
         try {
-            return canceller.apply(facts)
-                    .exceptionally(error -> null)
-                    .completeOnTimeout(null, CANCEL_ON_CLOSE_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+            CompletableFuture<Void> request = canceller.apply(facts);
+            // completing the request itself (not a copy) ends it: the canceller closes its socket then
+            request.completeOnTimeout(null, CANCEL_ON_CLOSE_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+            return request.exceptionally(error -> null);
         } catch (RuntimeException e) {
             return CompletableFuture.completedFuture(null); // e.g. the event loops are shutting down
         }

@@ -3,6 +3,7 @@ package io.pgconn.internal.tls;
 import io.pgconn.PgConfigException;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.security.GeneralSecurityException;
 import java.security.PrivateKey;
 import java.security.PublicKey;
@@ -18,10 +19,21 @@ import java.util.List;
  */
 record ClientCredentials(PrivateKey key, List<X509Certificate> chain) {
 
+    /**
+     * Whether a client certificate is sent at all: only when the {@code sslcert} file exists. libpq
+     * {@code stat()}s it and, when it is absent, sends no certificate and ignores {@code sslkey} — the
+     * server then decides (a {@code cert} rule in pg_hba.conf refuses, any other method goes on).
+     */
+    static boolean certificateFileExists(TlsSettings settings) {
+        return settings.cert() != null && Files.exists(settings.cert());
+    }
+
+    /** The certificate chain and its key; call only when {@link #certificateFileExists} holds. */
     static ClientCredentials load(TlsSettings settings, String hostLabel) {
-        if (settings.cert() == null || settings.key() == null) {
-            throw new PgConfigException(hostLabel, settings.cert() == null ? "sslcert" : "sslkey", null, "sslcert and sslkey must be set together (sslcert="
-                    + settings.cert() + ", sslkey=" + settings.key() + ")");
+        if (settings.key() == null) {
+            // libpq: "certificate present, but not private key file"
+            throw new PgConfigException(hostLabel, "sslkey", null, "sslcert file \"" + settings.cert()
+                    + "\" is present, but no private key file is set (sslkey)");
         }
         List<X509Certificate> chain = PemFiles.certificates("sslcert", settings.cert(), hostLabel);
         PrivateKey key = PrivateKeys.load(settings.key(), settings.keyPassword(), hostLabel);

@@ -19,7 +19,8 @@ import javax.crypto.spec.PBEKeySpec;
 /**
  * Loads the {@code sslkey} file: PEM {@code PRIVATE KEY} (PKCS#8), {@code ENCRYPTED PRIVATE KEY}
  * (PKCS#8 with {@code sslpassword}), {@code RSA PRIVATE KEY} (PKCS#1) and {@code EC PRIVATE KEY}
- * (SEC1) — the formats OpenSSL, and so libpq, reads. PKCS#1 and SEC1 are wrapped into PKCS#8 here,
+ * (SEC1), the last two also with OpenSSL's legacy {@code Proc-Type}/{@code DEK-Info} encryption
+ * ({@link LegacyPemEncryption}) — the formats OpenSSL, and so libpq, reads. PKCS#1 and SEC1 are wrapped into PKCS#8 here,
  * so core needs no BouncyCastle.
  */
 final class PrivateKeys {
@@ -53,11 +54,9 @@ final class PrivateKeys {
                     case "ENCRYPTED PRIVATE KEY":
                         return pkcs8(decrypt(block.der(), password, path, hostLabel));
                     case "RSA PRIVATE KEY":
-                        refuseLegacyEncryption(block, path, hostLabel);
-                        return pkcs8(rsaToPkcs8(block.der()));
+                        return pkcs8(rsaToPkcs8(plain(block, password, path, hostLabel)));
                     case "EC PRIVATE KEY":
-                        refuseLegacyEncryption(block, path, hostLabel);
-                        return pkcs8(ecToPkcs8(block.der()));
+                        return pkcs8(ecToPkcs8(plain(block, password, path, hostLabel)));
                     default:
                         continue; // e.g. "EC PARAMETERS" ahead of the key, or a certificate
                 }
@@ -138,11 +137,10 @@ final class PrivateKeys {
         }
     }
 
-    private static void refuseLegacyEncryption(PemFiles.Block block, Path path, String hostLabel) {
-        if (block.headers().contains("ENCRYPTED")) {
-            // OpenSSL's pre-PKCS#8 encryption (Proc-Type/DEK-Info, MD5-based key derivation)
-            throw new PgConfigException(hostLabel, KEYWORD, path.toString(), KEYWORD + " file \"" + path + "\" uses legacy OpenSSL PEM encryption,"
-                    + " which is not supported; convert it with: openssl pkcs8 -topk8 -v2 aes-256-cbc");
-        }
+    /** The DER of a PKCS#1 or SEC1 block, decrypted first when it carries OpenSSL's legacy encryption headers. */
+    private static byte[] plain(PemFiles.Block block, String password, Path path, String hostLabel) {
+        return LegacyPemEncryption.isEncrypted(block.headers())
+                ? LegacyPemEncryption.decrypt(block, password, path, hostLabel)
+                : block.der();
     }
 }

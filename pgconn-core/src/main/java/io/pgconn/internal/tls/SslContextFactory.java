@@ -79,14 +79,15 @@ public final class SslContextFactory {
                 // libpq 17 offers ALPN on every TLS connection; only direct negotiation insists on it
                 .applicationProtocolConfig(ALPN);
         if (trust != null) {
-            // in-memory roots count as a configured sslrootcert: require then verifies the chain, as in libpq
+            // in-memory roots count as a root certificate file that exists: every sslmode but disable then
+            // verifies the chain, as libpq does when sslrootcert (or ~/.postgresql/root.crt) exists
             builder.trustManager(settings.mode().verifiesChain(true) ? trust : InsecureTrustManagerFactory.INSTANCE);
         } else {
             configureTrust(builder, settings, hostLabel);
         }
         if (keys != null) {
             builder.keyManager(keys);
-        } else if (settings.cert() != null || settings.key() != null) {
+        } else if (ClientCredentials.certificateFileExists(settings)) {
             ClientCredentials credentials = ClientCredentials.load(settings, hostLabel);
             builder.keyManager(credentials.key(), credentials.chain());
         }
@@ -104,6 +105,11 @@ public final class SslContextFactory {
         } else if (settings.rootCert() == null) {
             throw new PgConfigException(hostLabel, "sslrootcert", null, "sslmode=" + settings.mode().libpqName()
                     + " needs a root certificate: set sslrootcert to a PEM file of trusted CAs, or to \"system\"");
+        } else if (!settings.rootCertFileExists()) {
+            // only verify-ca/verify-full get here: weaker modes skip verification when the file is absent (libpq)
+            throw new PgConfigException(hostLabel, "sslrootcert", settings.rootCert(), "root certificate file \"" + settings.rootCert() + "\" does not exist (sslrootcert;"
+                    + " sslmode=" + settings.mode().libpqName() + " verifies the server certificate): provide the file,"
+                    + " use the system's trusted roots with sslrootcert=system, or choose an sslmode that does not verify");
         } else if (settings.usesSystemTrust()) {
             builder.trustManager(systemTrust(hostLabel));
         } else {

@@ -5,6 +5,8 @@ import io.pgconn.config.SslNegotiation;
 import io.pgconn.config.SslProviderKind;
 import io.pgconn.PgConfigException;
 
+import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
@@ -23,7 +25,8 @@ import java.util.Objects;
  *
  * @param mode        sslmode (required)
  * @param negotiation sslnegotiation; {@code null} means {@link SslNegotiation#POSTGRES}
- * @param rootCert    path of a PEM file of trusted CA certificates, {@link #SYSTEM_ROOT_CERT}, or {@code null}
+ * @param rootCert    path of a PEM file of trusted CA certificates (it need not exist: see {@link #verifiesChain()}),
+ *                    {@link #SYSTEM_ROOT_CERT}, or {@code null}
  * @param cert        client certificate chain (PEM), or {@code null}
  * @param key         client private key (PEM: PKCS#8, encrypted PKCS#8, PKCS#1 RSA or SEC1 EC), or {@code null}
  * @param keyPassword sslpassword for an encrypted key, or {@code null}; never shown by {@link #toString()}
@@ -82,9 +85,28 @@ public record TlsSettings(
         return SYSTEM_ROOT_CERT.equals(rootCert);
     }
 
-    /** Whether the server's certificate chain must verify (libpq: require verifies when a root certificate is set). */
+    /**
+     * Whether the certificate chain must verify: always under verify-ca/verify-full; under allow, prefer
+     * and require only when the {@link #rootCert()} file exists — libpq checks with {@code stat()} at
+     * connect time, so a root file named but absent means "encrypt, do not verify" there, and so here.
+     */
     public boolean verifiesChain() {
-        return mode.verifiesChain(rootCert != null);
+        return mode.verifiesChain(rootCertFileExists());
+    }
+
+    /** Whether {@link #rootCert()} names the system trust store or a file that exists now. */
+    public boolean rootCertFileExists() {
+        if (rootCert == null) {
+            return false;
+        }
+        if (usesSystemTrust()) {
+            return true;
+        }
+        try {
+            return Files.exists(Path.of(rootCert));
+        } catch (InvalidPathException e) {
+            return false; // names no file; under a verify mode, reading it reports the bad path
+        }
     }
 
     /** The TLS protocol names to enable, from {@link #minProtocol()} to {@link #maxProtocol()} inclusive. */

@@ -29,7 +29,12 @@ class RequireAuthTest {
             "'scram-sha-256, scram-sha-256-plus' | SX",
             "!scram-sha-256                     | NPM",
             "!scram-sha-256-plus                | NPMS",
-            "'!password,!md5,!none'             | SX"})
+            "'!password,!md5,!none'             | SX",
+            "!gss                               | NPMSX",
+            "!sspi                              | NPMSX",
+            "'!gss,!sspi,!md5'                  | NPSX",
+            "'md5,gss'                          | M",
+            "'sspi,scram-sha-256'               | SX"})
     void parsesPlainAndNegatedLists(String spec, String allowedLetters) {
         RequireAuth requireAuth = RequireAuth.parse(spec);
         Set<AuthMethod> expected = AuthLetters.methods(allowedLetters);
@@ -47,7 +52,10 @@ class RequireAuthTest {
             "'!none,!none'        | more than once",
             "'none,none'          | more than once",
             "kerberos             | unknown method",
-            "'md5,gss'            | unknown method",
+            "gss                  | no GSSAPI",
+            "sspi                 | no GSSAPI",
+            "'gss,sspi'           | no GSSAPI",
+            "'!gss,!gss'          | more than once",
             "'password,,md5'      | empty method name",
             "'md5,'               | empty method name",
             "!                    | empty method name"})

@@ -2,14 +2,18 @@ package io.pgconn.internal.failover;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.DefaultEventLoopGroup;
+import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.pgconn.AuthMethod;
 import io.pgconn.HostStatus;
 import io.pgconn.PgAuthenticationException;
 import io.pgconn.PgConnectException;
+import io.pgconn.PgException;
+import io.pgconn.PgTlsException;
 import io.pgconn.PgTimeoutException;
 import io.pgconn.ProtocolVersion;
+import io.pgconn.ServerErrorFields;
 import io.pgconn.ServerRole;
 import io.pgconn.config.ConnConfig;
 import io.pgconn.config.EnvironmentSource;
@@ -39,6 +43,8 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.random.RandomGenerator;
 
@@ -51,7 +57,7 @@ import static org.assertj.core.api.Assertions.catchThrowable;
  */
 class ConnectWalkTest {
 
-    private enum Answer { PRIMARY, STANDBY, REFUSED, AUTH_FAILS, HANGS }
+    private enum Answer { PRIMARY, STANDBY, REFUSED, AUTH_FAILS, HANGS, NO_DATABASE, TOO_MANY_CONNECTIONS, STARTING_UP, TLS_FAILS }
 
     private final EventLoopGroup loop = new DefaultEventLoopGroup(1);
     private final Map<String, List<Answer>> script = new HashMap<>();
@@ -60,20 +66,35 @@ class ConnectWalkTest {
     private final List<AttemptScope> scopes = Collections.synchronizedList(new ArrayList<>());
     private final HostStatusRegistry registry = new HostStatusRegistry(Clock.systemUTC());
     private final RecordingTracer tracer = new RecordingTracer();
+    private final EventLoop walkLoop = loop.next();
+    private final List<String> dialledOffTheLoop = Collections.synchronizedList(new ArrayList<>());
+    /** When set, host names resolve on this pool instead of at once, as in production. */
+    private ExecutorService lookups;
 
     private final Endpoints scripted = new Endpoints() {
         @Override
         public CompletableFuture<List<SocketAddress>> resolve(HostSpec host, RandomGenerator shuffle) {
+            if (lookups != null) {
+                // as the factory's look-up pool does: the addresses arrive on another thread than the walk's loop
+                return CompletableFuture.supplyAsync(() -> resolveNow(host), lookups);
+            }
+            try {
+                return CompletableFuture.completedFuture(resolveNow(host));
+            } catch (PgConnectException e) {
+                return CompletableFuture.failedFuture(e);
+            }
+        }
+
+        private List<SocketAddress> resolveNow(HostSpec host) {
             List<Answer> answers = script.get(host.host());
             if (answers == null) {
-                return CompletableFuture.failedFuture(new PgConnectException(host.label(),
-                        "could not translate host name \"" + host.host() + "\" to address", new UnknownHostException(host.host())));
+                throw unresolvable(host);
             }
             List<SocketAddress> addresses = new ArrayList<>();
             for (int i = 0; i < answers.size(); i++) {
                 addresses.add(address(host, i));
             }
-            return CompletableFuture.completedFuture(addresses);
+            return addresses;
         }
 
         @Override
@@ -83,6 +104,9 @@ class ConnectWalkTest {
             String name = host.host() + "#" + index;
             dialled.add(name);
             scopes.add(scope);
+            if (!walkLoop.inEventLoop()) {
+                dialledOffTheLoop.add(name);
+            }
             return switch (script.get(host.host()).get(index)) {
                 case PRIMARY -> CompletableFuture.completedFuture(session(name, host, address, false));
                 case STANDBY -> CompletableFuture.completedFuture(session(name, host, address, true));
@@ -91,12 +115,20 @@ class ConnectWalkTest {
                 case AUTH_FAILS -> CompletableFuture.failedFuture(new PgAuthenticationException(host.label(),
                         "password authentication failed for user \"u\""));
                 case HANGS -> new CompletableFuture<>();
+                case NO_DATABASE -> startupError(host, "3D000", "database \"d\" does not exist");
+                case TOO_MANY_CONNECTIONS -> startupError(host, "53300", "sorry, too many clients already");
+                case STARTING_UP -> startupError(host, "57P03", "the database system is starting up");
+                case TLS_FAILS -> CompletableFuture.failedFuture(new PgTlsException(host.label(),
+                        "TLS handshake with " + host.label() + " failed: server certificate chain not trusted"));
             };
         }
     };
 
     @AfterEach
     void release() throws InterruptedException {
+        if (lookups != null) {
+            lookups.shutdownNow();
+        }
         loop.shutdownGracefully(0, 0, TimeUnit.SECONDS).await(5, TimeUnit.SECONDS);
         sessions.values().forEach(s -> {
             EmbeddedChannel channel = (EmbeddedChannel) s.channel();
@@ -222,6 +254,64 @@ class ConnectWalkTest {
         assertThat(scopes.get(0).isAborted()).isTrue();
     }
 
+    @Test
+    void aStartupErrorOtherThanTryAgainEndsTheWalkAsLibpq() {
+        script.put("a", List.of(Answer.NO_DATABASE));
+        script.put("b", List.of(Answer.PRIMARY));
+
+        Throwable failure = cause(walk(""));
+
+        assertThat(failure).isInstanceOf(PgException.class).hasMessageContaining("does not exist");
+        assertThat(dialled).containsExactly("a#0"); // WalkStopRule: 3D000 would repeat on every host
+    }
+
+    @Test
+    void tooManyConnectionsAndStartingUpMoveOnToTheNextHost() throws Exception {
+        // 57P03 as libpq; 53300 is the deliberate difference: libpq stops there, pgconn looks for a host with room
+        script.put("a", List.of(Answer.TOO_MANY_CONNECTIONS));
+        script.put("b", List.of(Answer.STARTING_UP));
+        script.put("c", List.of(Answer.PRIMARY));
+
+        ConnectionControl connection = walk("", "a", "b", "c").get(5, TimeUnit.SECONDS);
+
+        assertThat(connection.host()).isEqualTo("c:5432");
+        assertThat(dialled).containsExactly("a#0", "b#0", "c#0");
+    }
+
+    @Test
+    void aTlsFailureTheSslModeCannotFallBackFromEndsTheWalk() {
+        script.put("a", List.of(Answer.TLS_FAILS, Answer.PRIMARY));
+        script.put("b", List.of(Answer.PRIMARY));
+
+        Throwable failure = cause(walk("sslmode=verify-ca"));
+
+        assertThat(failure).isInstanceOf(PgTlsException.class).hasMessageContaining("not trusted");
+        assertThat(dialled).containsExactly("a#0");
+    }
+
+    @Test
+    void addressesLookedUpOnAnotherThreadAreDialledFromTheWalksLoop() throws Exception {
+        lookups = Executors.newSingleThreadExecutor();
+        script.put("a", List.of(Answer.REFUSED));
+        script.put("b", List.of(Answer.PRIMARY));
+
+        ConnectionControl connection = walk("", "nowhere", "a", "b").get(5, TimeUnit.SECONDS);
+
+        assertThat(connection.host()).isEqualTo("b:5432");
+        assertThat(dialled).containsExactly("a#0", "b#0");
+        assertThat(dialledOffTheLoop).isEmpty();
+    }
+
+    private static CompletableFuture<ConnectionControl> startupError(HostSpec host, String sqlState, String message) {
+        return CompletableFuture.failedFuture(new PgConnectException(host.label(), "connection to " + host.label() + " failed: " + message,
+                new ServerErrorFields(Map.of('S', "FATAL", 'C', sqlState, 'M', message)), null));
+    }
+
+    private static PgConnectException unresolvable(HostSpec host) {
+        return new PgConnectException(host.label(), "could not translate host name \"" + host.host() + "\" to address",
+                new UnknownHostException(host.host()));
+    }
+
     private void afterWhatTheLoopIsDoing() {
         try {
             loop.submit(() -> { }).get(5, TimeUnit.SECONDS);
@@ -234,7 +324,7 @@ class ConnectWalkTest {
         String hosts = String.join(",", hostNames.length > 0 ? List.of(hostNames) : List.of("a", "b"));
         ConnConfig config = ConnConfig.parse("host=" + hosts + " port=5432 user=u extensionTypes='' hostRecheckInterval=0 " + settings,
                 EnvironmentSource.none());
-        return new ConnectWalk(1, config, loop.next(), tracer, scripted, registry, new TypeOidDiscovery(new TypeOidCache(Clock.systemUTC())),
+        return new ConnectWalk(1, config, walkLoop, tracer, scripted, registry, new TypeOidDiscovery(new TypeOidCache(Clock.systemUTC())),
                 config.hosts(), null).start();
     }
 

@@ -120,6 +120,21 @@ class FailoverIT {
         }
     }
 
+    /** libpq stops at a startup error such as 3D000: the next host would repeat a configuration error. */
+    @Test
+    @Order(4)
+    void missingDatabaseOnTheFirstHostStopsTheWalk() {
+        try (ScriptedServer second = ScriptedServer.start(c -> c.awaitClientClose())) {
+            ConnConfig config = FailoverCluster.config("dbname=no_such_db", PG.primary().port(), second.port());
+            try (PgConnectionFactory factory = factory(config, PgTracer.noop())) {
+                Throwable failure = failure(factory.connect());
+                assertThat(failure).isInstanceOf(io.pgconn.PgConnectException.class).hasMessageContaining("no_such_db");
+                assertThat(((io.pgconn.PgException) failure).sqlState()).contains("3D000");
+                assertThat(second.connections()).as("hosts after a startup error are not tried").isZero();
+            }
+        }
+    }
+
     @Test
     @Order(5)
     void randomLoadBalancingReachesEveryNode() {

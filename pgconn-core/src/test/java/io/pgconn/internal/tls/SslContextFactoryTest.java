@@ -16,6 +16,8 @@ import io.pgconn.PgConfigException;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -81,6 +83,31 @@ class SslContextFactoryTest {
         String pem = TestPki.encryptedPkcs8Pem(rsaClient.key(), PASSWORD);
         assertThat(pem).startsWith("-----BEGIN ENCRYPTED PRIVATE KEY-----");
         assertUsesClientKey(withClientKey(pem, rsaClient, PASSWORD), rsaClient.key());
+    }
+
+    /** OpenSSL's pre-PKCS#8 encryption (openssl rsa -aes256 / -des3 -traditional), which libpq reads with sslpassword. */
+    @ParameterizedTest(name = "legacy {0} with {1}")
+    @CsvSource({"rsa, AES-128-CBC", "rsa, AES-192-CBC", "rsa, AES-256-CBC", "rsa, DES-EDE3-CBC",
+            "ec, AES-256-CBC", "ec, DES-EDE3-CBC"})
+    void loadsLegacyEncryptedTraditionalKeys(String kind, String cipher) throws IOException {
+        TestPki.Issued client = kind.equals("rsa") ? rsaClient : ecClient;
+        String pem = TestPki.legacyEncryptedPem(client.key(), cipher, PASSWORD);
+        assertThat(pem).contains("Proc-Type: 4,ENCRYPTED").contains("DEK-Info: " + cipher + ",");
+        assertUsesClientKey(withClientKey(pem, client, PASSWORD), client.key());
+    }
+
+    @Test
+    void legacyEncryptedKeyWithAWrongOrMissingPasswordNamesTheFileNotThePassword() throws IOException {
+        TlsSettings wrong = withClientKey(TestPki.legacyEncryptedPem(rsaClient.key(), "AES-256-CBC", PASSWORD), rsaClient,
+                "not-the-pass");
+        assertThatThrownBy(() -> factory.create(wrong, "db:5432"))
+                .isInstanceOf(PgConfigException.class)
+                .hasMessageContaining("wrong sslpassword")
+                .hasMessageContaining(wrong.key().toString())
+                .hasMessageNotContaining("not-the-pass");
+        TlsSettings missing = withClientKey(TestPki.legacyEncryptedPem(rsaClient.key(), "DES-EDE3-CBC", PASSWORD), rsaClient, null);
+        assertThatThrownBy(() -> factory.create(missing, "db:5432"))
+                .isInstanceOf(PgConfigException.class).hasMessageContaining("no sslpassword").hasMessageContaining(missing.key().toString());
     }
 
     /** The context builds, and the key it was built from is the client's own (same private value as generated). */
@@ -153,14 +180,24 @@ class SslContextFactoryTest {
                 .satisfies(e -> assertSetting(e, "sslrootcert", missing.toString()));
 
         TlsSettings good = withClientKey(TestPki.pkcs8Pem(ecClient.key()), ecClient, null);
-        assertThatThrownBy(() -> factory.create(new TlsSettings(SslMode.REQUIRE, null, null, missing, good.key(),
-                null, true, null, null, null), "h:1"))
-                .isInstanceOf(PgConfigException.class).hasMessageContaining("sslcert").hasMessageContaining(missing.toString())
-                .satisfies(e -> assertSetting(e, "sslcert", missing.toString()));
         assertThatThrownBy(() -> factory.create(new TlsSettings(SslMode.REQUIRE, null, null, good.cert(), missing,
                 null, true, null, null, null), "h:1"))
                 .isInstanceOf(PgConfigException.class).hasMessageContaining("sslkey").hasMessageContaining(missing.toString())
                 .satisfies(e -> assertSetting(e, "sslkey", missing.toString()));
+    }
+
+    /** libpq: an sslcert file that does not exist means no client certificate (sslkey is then not read); the server decides. */
+    @Test
+    void anAbsentCertificateFileMeansNoClientCertificate() throws IOException {
+        Path missing = dir.resolve("invalid");
+        assertThatCode(() -> factory.create(new TlsSettings(SslMode.REQUIRE, null, null, missing, null, null, true, null, null, null),
+                "h:1")).doesNotThrowAnyException();
+        assertThatCode(() -> factory.create(new TlsSettings(SslMode.REQUIRE, null, null, missing, dir.resolve("no.key"), null, true,
+                null, null, null), "h:1")).doesNotThrowAnyException();
+        TlsSettings good = withClientKey(TestPki.pkcs8Pem(ecClient.key()), ecClient, null);
+        assertThatThrownBy(() -> factory.create(new TlsSettings(SslMode.REQUIRE, null, null, good.cert(), null, null, true,
+                null, null, null), "h:1"))
+                .isInstanceOf(PgConfigException.class).hasMessageContaining(good.cert().toString()).hasMessageContaining("sslkey");
     }
 
     @Test

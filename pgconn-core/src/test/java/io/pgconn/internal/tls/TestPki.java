@@ -155,6 +155,27 @@ final class TestPki {
         }
     }
 
+    /**
+     * OpenSSL's legacy encrypted PEM ({@code Proc-Type: 4,ENCRYPTED}, {@code DEK-Info: <cipher>,<IV>}) of the
+     * traditional form (PKCS#1 / SEC1), as {@code openssl rsa -aes256 -traditional} writes it; encrypted by
+     * BouncyCastle's own EVP_BytesToKey, not by the code under test.
+     */
+    static String legacyEncryptedPem(PrivateKey key, String cipher, String password) {
+        try {
+            String plain = traditionalPem(key);
+            PemObject block = new org.bouncycastle.util.io.pem.PemReader(new java.io.StringReader(plain)).readPemObject();
+            org.bouncycastle.openssl.PEMEncryptor encryptor = new org.bouncycastle.openssl.jcajce.JcePEMEncryptorBuilder(cipher)
+                    .setProvider(new BouncyCastleProvider()).setSecureRandom(new SecureRandom()).build(password.toCharArray());
+            java.util.List<org.bouncycastle.util.io.pem.PemHeader> headers = java.util.List.of(
+                    new org.bouncycastle.util.io.pem.PemHeader("Proc-Type", "4,ENCRYPTED"),
+                    new org.bouncycastle.util.io.pem.PemHeader("DEK-Info", encryptor.getAlgorithm() + ","
+                            + java.util.HexFormat.of().withUpperCase().formatHex(encryptor.getIV())));
+            return pem(new PemObject(block.getType(), headers, encryptor.encrypt(block.getContent())));
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     static String certificatesPem(X509Certificate... certificates) {
         StringBuilder text = new StringBuilder();
         for (X509Certificate certificate : certificates) {

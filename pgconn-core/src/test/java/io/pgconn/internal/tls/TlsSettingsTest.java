@@ -8,6 +8,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.pgconn.PgConfigException;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import java.nio.file.Files;
 
 import java.nio.file.Path;
 
@@ -63,9 +68,21 @@ class TlsSettingsTest {
     }
 
     @Test
-    void requireVerifiesTheChainOnlyWithARootCert() {
+    void requireVerifiesTheChainOnlyWithARootCert(@TempDir Path dir) throws Exception {
+        Path ca = Files.writeString(dir.resolve("root.crt"), "pem");
         assertThat(settings(SslMode.REQUIRE, null, null, null, null).verifiesChain()).isFalse();
-        assertThat(settings(SslMode.REQUIRE, null, "/ca.pem", null, null).verifiesChain()).isTrue();
+        assertThat(settings(SslMode.REQUIRE, null, ca.toString(), null, null).verifiesChain()).isTrue();
+    }
+
+    /** libpq stat()s the root file: present → every TLS mode verifies the chain; absent → only the verify modes insist. */
+    @ParameterizedTest(name = "sslmode={0}: verifies with a root file {1}, without {2}")
+    @CsvSource({"allow, true, false", "prefer, true, false", "require, true, false", "verify-ca, true, true", "verify-full, true, true"})
+    void aRootCertFileThatExistsMakesEveryTlsModeVerifyTheChain(String mode, boolean withFile, boolean withoutFile,
+                                                                 @TempDir Path dir) throws Exception {
+        Path ca = Files.writeString(dir.resolve("root.crt"), "pem");
+        SslMode sslMode = SslMode.parse(mode);
+        assertThat(settings(sslMode, null, ca.toString(), null, null).verifiesChain()).isEqualTo(withFile);
+        assertThat(settings(sslMode, null, dir.resolve("absent.crt").toString(), null, null).verifiesChain()).isEqualTo(withoutFile);
     }
 
     @Test

@@ -1,0 +1,53 @@
+package io.pgconn.internal.failover;
+
+import io.pgconn.PgAuthenticationException;
+import io.pgconn.PgConfigException;
+import io.pgconn.PgConnectException;
+import io.pgconn.PgErrors;
+import io.pgconn.PgException;
+import io.pgconn.PgTimeoutException;
+import io.pgconn.PgTlsException;
+
+/**
+ * Whether one host's failure ends the whole multi-host attempt or lets the walk try the next address
+ * and host (docs/lifecycle.md §2.3, libpq 18's {@code PQconnectPoll}).
+ *
+ * <p>The walk moves on after: a refused or closed connection, a host budget running out, SQLSTATE
+ * 57P03 (cannot connect now), a role mismatch or a failed role probe — and after 53300 (too many
+ * connections), which is a <em>deliberate difference</em>: libpq stops there, but a failover client
+ * should reach a host that still has room. DNS failures are handled before any attempt and move on too.
+ *
+ * <p>It stops, as libpq does, after: an authentication failure (more hosts would only lock the account
+ * faster); a configuration error (it would repeat on every host); a TLS failure — by the time one is
+ * reported here the sslmode allowed no fallback from it ({@code require} answered with 'N', a
+ * verify-ca/verify-full chain or host-name failure; allow/prefer already made their other attempt on
+ * the same host); any other ErrorResponse before the session was ready (e.g. 3D000 database does not
+ * exist); and a server that broke the protocol while starting the session.
+ */
+final class WalkStopRule {
+
+    private WalkStopRule() {
+    }
+
+    /**
+     * @param failure        the host attempt's failure
+     * @param duringStartup  whether it happened while connecting (socket, TLS, startup, authentication),
+     *                       not in the role probe or type discovery that follow on a ready session
+     */
+    static boolean stopsTheWalk(PgException failure, boolean duringStartup) {
+        if (failure instanceof PgAuthenticationException || failure instanceof PgConfigException) {
+            return true;
+        }
+        if (!duringStartup || failure instanceof RoleMismatchException || failure instanceof PgTimeoutException) {
+            return false;
+        }
+        if (failure instanceof PgTlsException) {
+            return true;
+        }
+        if (failure.sqlState().isPresent()) {
+            return !PgErrors.isTryNextHost(failure.sqlState().get());
+        }
+        // refused, reset or closed by the server: another host may be up; anything else broke the protocol
+        return !(failure instanceof PgConnectException);
+    }
+}

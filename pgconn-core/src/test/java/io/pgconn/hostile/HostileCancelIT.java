@@ -1,0 +1,89 @@
+package io.pgconn.hostile;
+
+import io.pgconn.PgConnection;
+import io.pgconn.PgTimeoutException;
+import io.pgconn.trace.PgTracer;
+import io.pgconn.testkit.ServerCertificate;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * cancel() against a server that takes the cancel connection and then never answers (a SIGSTOPped
+ * postmaster looks like this): one deadline over the whole cancel — dial, TLS, send, wait for the
+ * server to close — after which the cancel socket is closed; close() of a busy TLS session leaves no
+ * cancel socket behind either (docs/lifecycle.md §4).
+ */
+class HostileCancelIT {
+
+    /** The first connection is a TLS session whose query never ends; later ones (cancel requests) get no answer to SSLRequest. */
+    private static final class StalledCancelServer {
+        final CountDownLatch cancelDialled = new CountDownLatch(1);
+        final CountDownLatch cancelSocketClosed = new CountDownLatch(1);
+        final CountDownLatch queryReceived = new CountDownLatch(1);
+        private final AtomicInteger order = new AtomicInteger();
+        final ScriptedServer server = ScriptedServer.start(c -> {
+            if (order.getAndIncrement() == 0) {
+                c.readStartupAcceptingTls(TlsMaterial.server(ServerCertificate.TRUSTED));
+                c.send(Backend.trustLogin());
+                c.readMessage(); // the query, never answered
+                queryReceived.countDown();
+                c.awaitClientClose();
+            } else {
+                c.readStartupPacket(); // SSLRequest of the cancel connection: no answer, ever
+                cancelDialled.countDown();
+                c.awaitClientClose();
+                cancelSocketClosed.countDown();
+            }
+        });
+    }
+
+    private static HostileClient client(ScriptedServer server) {
+        return new HostileClient("sslmode=verify-full " + TlsMaterial.trustedRoot() + " hostConnectTimeout=1s", PgTracer.noop(), server);
+    }
+
+    @Test
+    void cancelOverTlsHasOneDeadlineAndClosesItsSocketWhenItPasses() throws Exception {
+        StalledCancelServer stalled = new StalledCancelServer();
+        try (ScriptedServer server = stalled.server; HostileClient client = client(server)) {
+            PgConnection connection = client.connect();
+            CompletableFuture<?> query = connection.simpleQuery("SELECT pg_sleep(3600)");
+            assertThat(stalled.queryReceived.await(5, TimeUnit.SECONDS)).isTrue();
+            long start = System.nanoTime();
+            CompletableFuture<Void> cancel = connection.cancel();
+            assertThatThrownBy(() -> cancel.get(5, TimeUnit.SECONDS))
+                    .as("the cancel gives up after hostConnectTimeout=1s instead of hanging")
+                    .isInstanceOf(ExecutionException.class).cause().isInstanceOf(PgTimeoutException.class)
+                    .hasMessageContaining(server.label()).hasMessageContaining("cancel");
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(4));
+            assertThat(stalled.cancelSocketClosed.await(5, TimeUnit.SECONDS)).as("the cancel socket was closed").isTrue();
+            connection.close().get(10, TimeUnit.SECONDS);
+            query.handle((r, e) -> null).get(5, TimeUnit.SECONDS);
+            server.awaitConnectionsEnded(Duration.ofSeconds(5));
+            assertThat(client.factory().openConnections()).isZero();
+        }
+    }
+
+    @Test
+    void closeOfABusyTlsSessionLeavesNoCancelSocketBehind() throws Exception {
+        StalledCancelServer stalled = new StalledCancelServer();
+        try (ScriptedServer server = stalled.server; HostileClient client = client(server)) {
+            PgConnection connection = client.connect();
+            CompletableFuture<?> query = connection.simpleQuery("SELECT pg_sleep(3600)");
+            assertThat(stalled.queryReceived.await(5, TimeUnit.SECONDS)).isTrue();
+            connection.close().get(10, TimeUnit.SECONDS);
+            assertThat(stalled.cancelDialled.await(5, TimeUnit.SECONDS)).as("close() of a busy session sends a cancel").isTrue();
+            assertThat(stalled.cancelSocketClosed.await(5, TimeUnit.SECONDS)).as("the cancel socket was closed").isTrue();
+            query.handle((r, e) -> null).get(5, TimeUnit.SECONDS);
+            server.awaitConnectionsEnded(Duration.ofSeconds(5));
+        }
+    }
+}

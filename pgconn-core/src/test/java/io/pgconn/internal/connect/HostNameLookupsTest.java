@@ -1,0 +1,102 @@
+package io.pgconn.internal.connect;
+
+import io.netty.channel.DefaultEventLoop;
+import io.netty.channel.EventLoop;
+import io.pgconn.PgClosedException;
+import io.pgconn.PgConnectException;
+import io.pgconn.config.HostSpec;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.net.InetAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * The look-up pool never runs a look-up on the thread that asked (an event loop), bounds how many
+ * wait, refuses the next one cleanly, and fails the waiting ones when the factory closes.
+ */
+class HostNameLookupsTest {
+
+    private final CountDownLatch release = new CountDownLatch(1);
+    private final Set<Thread> lookupThreads = ConcurrentHashMap.newKeySet();
+    private final EventLoop loop = new DefaultEventLoop();
+    private HostNameLookups lookups;
+
+    private HostNameLookups.Lookup slowLookup() {
+        return host -> {
+            lookupThreads.add(Thread.currentThread());
+            try {
+                release.await(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return new InetAddress[]{InetAddress.getLoopbackAddress()};
+        };
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        release.countDown();
+        if (lookups != null) {
+            lookups.close();
+        }
+        loop.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
+    }
+
+    private List<CompletableFuture<InetAddress[]>> lookUpFromTheLoop(int count) throws Exception {
+        List<CompletableFuture<InetAddress[]>> futures = new ArrayList<>();
+        loop.submit(() -> {
+            for (int i = 0; i < count; i++) {
+                futures.add(lookups.lookUp(HostSpec.of("db" + i + ".example", 5432)));
+            }
+        }).get(5, TimeUnit.SECONDS);
+        return futures;
+    }
+
+    @Test
+    void moreLookupsThanThreadsWaitInsteadOfRunningOnTheEventLoop() throws Exception {
+        lookups = new HostNameLookups(slowLookup(), 2, 8);
+        Thread loopThread = loop.submit(Thread::currentThread).get(5, TimeUnit.SECONDS);
+        List<CompletableFuture<InetAddress[]>> futures = lookUpFromTheLoop(6);
+        release.countDown();
+        for (CompletableFuture<InetAddress[]> f : futures) {
+            assertThat(f.get(5, TimeUnit.SECONDS)).containsExactly(InetAddress.getLoopbackAddress());
+        }
+        assertThat(lookupThreads).as("look-ups ran on the pool only").doesNotContain(loopThread).hasSizeLessThanOrEqualTo(2)
+                .allMatch(t -> t.getName().startsWith("pgconn-dns"));
+    }
+
+    @Test
+    void aLookupBeyondTheQueueFailsAtOnceNamingTheHost() throws Exception {
+        lookups = new HostNameLookups(slowLookup(), 1, 1);
+        List<CompletableFuture<InetAddress[]>> futures = lookUpFromTheLoop(3);
+        assertThatThrownBy(() -> futures.get(2).getNow(null))
+                .cause().isInstanceOf(PgConnectException.class)
+                .hasMessageContaining("db2.example").hasMessageContaining("lookups are already waiting");
+        release.countDown();
+        assertThat(futures.get(0).get(5, TimeUnit.SECONDS)).isNotEmpty();
+        assertThat(futures.get(1).get(5, TimeUnit.SECONDS)).isNotEmpty();
+    }
+
+    @Test
+    void closingFailsTheWaitingLookupsWithTheFactoryWasClosed() throws Exception {
+        lookups = new HostNameLookups(slowLookup(), 1, 4);
+        List<CompletableFuture<InetAddress[]>> futures = lookUpFromTheLoop(3);
+        lookups.close();
+        for (CompletableFuture<InetAddress[]> waiting : futures.subList(1, 3)) {
+            assertThatThrownBy(() -> waiting.get(5, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
+                    .cause().isInstanceOf(PgClosedException.class).hasMessageContaining("the connection factory was closed");
+        }
+        assertThat(lookups.lookUp(HostSpec.of("late.example", 5432))).isCompletedExceptionally();
+    }
+}

@@ -1,0 +1,80 @@
+package io.pgconn.r2dbc;
+
+import io.r2dbc.pool.ConnectionPoolConfiguration;
+import io.r2dbc.spi.Connection;
+import reactor.pool.PoolBuilder;
+import reactor.pool.PoolConfig;
+import reactor.pool.PooledRefMetadata;
+
+import java.time.Duration;
+import java.util.Objects;
+import java.util.function.BiPredicate;
+import java.util.function.Consumer;
+
+/**
+ * Makes an r2dbc-pool evict a pgconn connection the moment it is no longer usable (closed, or its
+ * server no longer satisfies {@code target_session_attrs}, see {@link io.r2dbc.spi.Connection#validate}
+ * with LOCAL), before it is handed out. Validation on acquire alone would fail an acquire per stale
+ * connection (r2dbc-pool retries {@code acquireRetry} times, then gives up), so after a failover with
+ * many idle connections to the old primary an application would see errors; with this eviction they
+ * are closed and skipped, and the acquire gets a live connection or a new one.
+ *
+ * <p>The pool's own idle/life-time eviction is kept: r2dbc-pool installs it as the same predicate,
+ * which this one replaces and includes.
+ */
+public final class PgConnPoolEviction {
+
+    private PgConnPoolEviction() {
+    }
+
+    /** Sets {@code builder}'s customizer; pass the same idle and life times given to the builder. */
+    public static ConnectionPoolConfiguration.Builder apply(ConnectionPoolConfiguration.Builder builder,
+                                                            Duration maxIdleTime, Duration maxLifeTime) {
+        return apply(builder, maxIdleTime, maxLifeTime, reason -> { });
+    }
+
+    /**
+     * As {@link #apply(ConnectionPoolConfiguration.Builder, Duration, Duration)}, telling
+     * {@code evicted} why each unusable connection was evicted: {@code closed}, {@code role} (its
+     * server no longer satisfies {@code target_session_attrs}) or {@code host-down} (e.g. for a meter).
+     */
+    public static ConnectionPoolConfiguration.Builder apply(ConnectionPoolConfiguration.Builder builder,
+                                                            Duration maxIdleTime, Duration maxLifeTime,
+                                                            Consumer<String> evicted) {
+        BiPredicate<Connection, PooledRefMetadata> predicate = predicate(maxIdleTime, maxLifeTime, evicted);
+        Consumer<PoolBuilder<Connection, ? extends PoolConfig<? extends Connection>>> customizer =
+                poolBuilder -> poolBuilder.evictionPredicate(predicate);
+        return builder.customizer(customizer);
+    }
+
+    /**
+     * Evict when the connection is not usable (reported to {@code evicted}), or when it was idle for
+     * {@code maxIdleTime} or lived for {@code maxLifeTime} (negative: no limit; zero: evict at once,
+     * as r2dbc-pool does).
+     */
+    public static BiPredicate<Connection, PooledRefMetadata> predicate(Duration maxIdleTime, Duration maxLifeTime,
+                                                                       Consumer<String> evicted) {
+        Objects.requireNonNull(maxIdleTime, "maxIdleTime");
+        Objects.requireNonNull(maxLifeTime, "maxLifeTime");
+        Objects.requireNonNull(evicted, "evicted");
+        return (connection, metadata) -> {
+            if (maxIdleTime.isZero() || maxLifeTime.isZero()) {
+                return true;
+            }
+            if (!maxIdleTime.isNegative() && metadata.idleTime() >= maxIdleTime.toMillis()) {
+                return true;
+            }
+            if (!maxLifeTime.isNegative() && metadata.lifeTime() >= maxLifeTime.toMillis()) {
+                return true;
+            }
+            if (connection instanceof PgConnR2dbcConnection pg) {
+                SessionValidity.Verdict verdict = pg.usability();
+                if (verdict != SessionValidity.Verdict.USABLE) {
+                    evicted.accept(verdict.label());
+                    return true;
+                }
+            }
+            return false;
+        };
+    }
+}

@@ -1,0 +1,268 @@
+package io.pgconn.r2dbc;
+
+import io.pgconn.PgConnection;
+import io.r2dbc.spi.Batch;
+import io.r2dbc.spi.Connection;
+import io.r2dbc.spi.ConnectionMetadata;
+import io.r2dbc.spi.IsolationLevel;
+import io.r2dbc.spi.Result;
+import io.r2dbc.spi.Statement;
+import io.r2dbc.spi.TransactionDefinition;
+import io.r2dbc.spi.ValidationDepth;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.ArrayList;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+
+/**
+ * An R2DBC connection over one pgconn session. Operations are submitted to the session in the
+ * order they run, and the session answers them in that order. A {@link Result} runs its statement
+ * when it is read; one that is never read is run and discarded before the connection's next
+ * operation. With auto-commit off, the next statement outside a transaction begins one first.
+ */
+final class PgConnR2dbcConnection implements Connection {
+
+    private final SessionPort session;
+    private final PgConnR2dbcConnectionFactory factory;
+    private final TransactionState transaction = new TransactionState();
+    private final Queue<PgConnR2dbcResult> unread = new ConcurrentLinkedQueue<>();
+    private volatile boolean autoCommit = true;
+    private volatile IsolationLevel isolationLevel;
+
+    PgConnR2dbcConnection(SessionPort session, PgConnR2dbcConnectionFactory factory, IsolationLevel isolationLevel) {
+        this.session = session;
+        this.factory = factory;
+        this.isolationLevel = isolationLevel;
+    }
+
+    /** The pgconn session under this connection (host, role, server parameters). */
+    PgConnection pgConnection() {
+        return session.connection();
+    }
+
+    // --- statements -----------------------------------------------------------------------------
+
+    @Override
+    public Statement createStatement(String sql) {
+        if (sql == null) {
+            throw new IllegalArgumentException("sql must not be null");
+        }
+        return new PgConnR2dbcStatement(this, sql);
+    }
+
+    @Override
+    public Batch createBatch() {
+        return new PgConnR2dbcBatch(this);
+    }
+
+    /**
+     * Starts an operation (a statement's or batch's execution, transaction control): results of
+     * earlier operations that nobody read are run and discarded first, so the session never waits
+     * on them; with auto-commit off and no transaction open, BEGIN goes next.
+     */
+    void beginOperation() {
+        PgConnR2dbcResult previous;
+        while ((previous = unread.poll()) != null) {
+            previous.drainIfUnread().subscribe();
+        }
+        if (!autoCommit && !transaction.isActive()) {
+            transaction.onCommand("BEGIN");
+            track(session.executeScript("BEGIN")).subscribe(part -> { }, error -> { });
+        }
+    }
+
+    /**
+     * One statement's result; the statement is submitted when the result is read (or drained by the
+     * next operation), so results are answered in the order they are read.
+     */
+    Result execute(String sql, List<SessionPort.BoundValue> parameters, int fetchSize) {
+        PgConnR2dbcResult result = new PgConnR2dbcResult(track(Flux.defer(() -> session.execute(sql, parameters, fetchSize))));
+        unread.add(result);
+        return result;
+    }
+
+    /** Several statements without parameters (split at top-level semicolons): one result each. */
+    Flux<Result> executeScript(String sql) {
+        return executeScript(List.of(sql));
+    }
+
+    Flux<Result> executeScript(List<String> scripts) {
+        return Flux.defer(() -> {
+            beginOperation();
+            return Flux.fromIterable(scripts)
+                    .concatMapIterable(SqlPlaceholders::statements)
+                    .map(statement -> execute(statement, List.of(), 0));
+        });
+    }
+
+    /** Follows transaction state from the command tags that pass by. */
+    private Flux<ResultPart> track(Flux<ResultPart> parts) {
+        return parts.doOnNext(part -> {
+            if (part instanceof ResultPart.Completion completion) {
+                transaction.onCommand(completion.commandTag());
+            }
+        }).doOnError(error -> transaction.onError());
+    }
+
+    /** Runs control SQL (transactions, settings) and completes when the server has answered. */
+    private Mono<Void> control(String sql) {
+        return Mono.defer(() -> {
+            List<PgConnR2dbcResult> earlier = new ArrayList<>();
+            PgConnR2dbcResult previous;
+            while ((previous = unread.poll()) != null) {
+                earlier.add(previous);
+            }
+            return Flux.fromIterable(earlier).concatMap(PgConnR2dbcResult::drainIfUnread)
+                    .then(track(session.executeScript(sql)).then());
+        }).onErrorMap(R2dbcErrors::translate);
+    }
+
+    // --- transactions ---------------------------------------------------------------------------
+
+    @Override
+    public Mono<Void> beginTransaction() {
+        return beginTransaction(null);
+    }
+
+    @Override
+    public Mono<Void> beginTransaction(TransactionDefinition definition) {
+        return Mono.defer(() -> {
+            if (transaction.isActive()) {
+                return Mono.empty();
+            }
+            String sql = TransactionSql.begin(definition);
+            return control(sql).doOnSuccess(ignored -> transaction.onCommand("BEGIN"));
+        });
+    }
+
+    @Override
+    public Mono<Void> commitTransaction() {
+        return Mono.defer(() -> transaction.isActive() ? control("COMMIT") : Mono.empty());
+    }
+
+    @Override
+    public Mono<Void> rollbackTransaction() {
+        return Mono.defer(() -> transaction.isActive() ? control("ROLLBACK") : Mono.empty());
+    }
+
+    @Override
+    public Mono<Void> createSavepoint(String name) {
+        String savepoint = TransactionSql.savepointName(name);
+        return Mono.defer(() -> transaction.isActive() ? control("SAVEPOINT " + savepoint)
+                : control("BEGIN; SAVEPOINT " + savepoint));
+    }
+
+    @Override
+    public Mono<Void> releaseSavepoint(String name) {
+        String savepoint = TransactionSql.savepointName(name);
+        return control("RELEASE SAVEPOINT " + savepoint);
+    }
+
+    @Override
+    public Mono<Void> rollbackTransactionToSavepoint(String name) {
+        String savepoint = TransactionSql.savepointName(name);
+        return control("ROLLBACK TO SAVEPOINT " + savepoint);
+    }
+
+    @Override
+    public boolean isAutoCommit() {
+        return autoCommit && !transaction.isActive();
+    }
+
+    /** Turning auto-commit on commits a transaction in progress; turning it off begins one with the next statement. */
+    @Override
+    public Mono<Void> setAutoCommit(boolean autoCommit) {
+        return Mono.defer(() -> {
+            this.autoCommit = autoCommit;
+            if (autoCommit && transaction.isActive()) {
+                return control("COMMIT");
+            }
+            return Mono.empty();
+        });
+    }
+
+    @Override
+    public IsolationLevel getTransactionIsolationLevel() {
+        return isolationLevel;
+    }
+
+    @Override
+    public Mono<Void> setTransactionIsolationLevel(IsolationLevel level) {
+        Objects.requireNonNull(level, "level");
+        String sql = TransactionSql.isolationSql(level);
+        return control("SET SESSION CHARACTERISTICS AS TRANSACTION ISOLATION LEVEL " + sql)
+                .doOnSuccess(ignored -> isolationLevel = level);
+    }
+
+    @Override
+    public Mono<Void> setLockWaitTimeout(Duration timeout) {
+        Objects.requireNonNull(timeout, "timeout");
+        return control("SET lock_timeout = " + timeout.toMillis());
+    }
+
+    @Override
+    public Mono<Void> setStatementTimeout(Duration timeout) {
+        Objects.requireNonNull(timeout, "timeout");
+        return control("SET statement_timeout = " + timeout.toMillis());
+    }
+
+    // --- lifecycle ------------------------------------------------------------------------------
+
+    /**
+     * LOCAL: open, and the server still satisfies the factory's {@code target_session_attrs} as far as
+     * the session's ParameterStatus and the factory's host memory tell, without a round trip.
+     * REMOTE: that, and the server answers a query.
+     */
+    @Override
+    public Mono<Boolean> validate(ValidationDepth depth) {
+        return Mono.defer(() -> {
+            boolean usable = isUsable();
+            if (!usable || depth == ValidationDepth.LOCAL) {
+                return Mono.just(usable);
+            }
+            return control("SELECT 1").thenReturn(true).onErrorReturn(false).map(answered -> answered && isUsable());
+        });
+    }
+
+    /** {@code validate(LOCAL)}, answered at once: for a pool's eviction check. */
+    boolean isUsable() {
+        return usability() == SessionValidity.Verdict.USABLE;
+    }
+
+    SessionValidity.Verdict usability() {
+        return SessionValidity.check(session.connection(), factory.targetSessionAttrs(), factory.hostStatuses());
+    }
+
+    @Override
+    public ConnectionMetadata getMetadata() {
+        PgConnection connection = session.connection();
+        return new ConnectionMetadata() {
+            @Override
+            public String getDatabaseProductName() {
+                return PgConnR2dbcConnectionFactoryMetadata.NAME;
+            }
+
+            @Override
+            public String getDatabaseVersion() {
+                return connection.serverVersion();
+            }
+        };
+    }
+
+    @Override
+    public Mono<Void> close() {
+        return Mono.defer(() -> Mono.fromFuture(session.connection().close(), true)).onErrorResume(error -> Mono.empty());
+    }
+
+    @Override
+    public String toString() {
+        PgConnection connection = session.connection();
+        return "PgConnR2dbcConnection[" + connection.host() + ", pid " + connection.processId()
+                + (connection.isClosed() ? ", closed" : "") + "]";
+    }
+}

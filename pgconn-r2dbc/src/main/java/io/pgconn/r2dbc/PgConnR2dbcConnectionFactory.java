@@ -1,0 +1,92 @@
+package io.pgconn.r2dbc;
+
+import io.pgconn.PgConnection;
+import io.pgconn.PgConnectionFactory;
+import io.pgconn.HostStatus;
+import io.pgconn.config.TargetSessionAttrs;
+import io.r2dbc.spi.ConnectionFactory;
+import io.r2dbc.spi.ConnectionFactoryMetadata;
+import io.r2dbc.spi.IsolationLevel;
+import reactor.core.publisher.Mono;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * An R2DBC {@link ConnectionFactory} over a pgconn {@link PgConnectionFactory}: every connection
+ * comes from the core's connect (multi-host walk, {@code target_session_attrs}, TLS, SCRAM cache)
+ * and the core factory's host memory decides {@code validate(LOCAL)}. Put a pool (r2dbc-pool) in
+ * front of it for applications.
+ */
+public final class PgConnR2dbcConnectionFactory implements ConnectionFactory, AutoCloseable {
+
+    private final PgConnectionFactory core;
+    private final boolean ownsCore;
+
+    private PgConnR2dbcConnectionFactory(PgConnectionFactory core, boolean ownsCore) {
+        this.core = Objects.requireNonNull(core, "core");
+        this.ownsCore = ownsCore;
+    }
+
+    /**
+     * A factory over a core factory the caller keeps (and closes): share one core factory between
+     * R2DBC and direct pgconn use, so both see one host memory.
+     */
+    public static PgConnR2dbcConnectionFactory of(PgConnectionFactory core) {
+        return new PgConnR2dbcConnectionFactory(core, false);
+    }
+
+    /** A factory that closes {@code core} when it is closed (the driver's URL route). */
+    static PgConnR2dbcConnectionFactory owning(PgConnectionFactory core) {
+        return new PgConnR2dbcConnectionFactory(core, true);
+    }
+
+    /** The core factory behind this one. */
+    public PgConnectionFactory pgConnectionFactory() {
+        return core;
+    }
+
+    @Override
+    public Mono<io.r2dbc.spi.Connection> create() {
+        return Mono.defer(() -> Mono.fromFuture(core.connect(), true))
+                .flatMap(this::open)
+                .onErrorMap(R2dbcErrors::translate);
+    }
+
+    /** Reads the session's default isolation level once, so getTransactionIsolationLevel() needs no round trip. */
+    private Mono<io.r2dbc.spi.Connection> open(PgConnection connection) {
+        SessionPort session = new ExtendedQuerySession(connection);
+        return Mono.fromFuture(connection.simpleQuery("SHOW default_transaction_isolation"), true)
+                .map(result -> (io.r2dbc.spi.Connection) new PgConnR2dbcConnection(session, this,
+                        TransactionSql.isolationOf(result.singleValue())))
+                .onErrorResume(error -> Mono.fromFuture(connection.close(), true).onErrorResume(e -> Mono.empty())
+                        .then(Mono.error(error)));
+    }
+
+    @Override
+    public ConnectionFactoryMetadata getMetadata() {
+        return PgConnR2dbcConnectionFactoryMetadata.INSTANCE;
+    }
+
+    TargetSessionAttrs targetSessionAttrs() {
+        return core.config().targetSessionAttrs();
+    }
+
+    List<HostStatus> hostStatuses() {
+        return core.hostStatuses();
+    }
+
+    /** Closes the core factory if this factory created it (from an R2DBC URL); a shared one stays open. */
+    @Override
+    public void close() {
+        if (ownsCore) {
+            core.closeAsync(Duration.ofSeconds(10)).join();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "PgConnR2dbcConnectionFactory[" + core + "]";
+    }
+}

@@ -1,0 +1,46 @@
+package io.pgconn.r2dbc;
+
+import io.pgconn.PgConnectionFactory;
+import io.r2dbc.spi.ConnectionFactoryOptions;
+import io.r2dbc.spi.ConnectionFactoryProvider;
+
+/**
+ * The R2DBC driver {@code pgconn}: {@code ConnectionFactories.get("r2dbc:pgconn://app@db1,db2/orders?target_session_attrs=read-write")}.
+ * Standard options (host, port, user, password, database, connectTimeout, ssl, statementTimeout,
+ * lockWaitTimeout) map to their libpq counterparts, and every libpq keyword pgconn knows is accepted
+ * as an option. Each factory created here owns its own {@link PgConnectionFactory}, with its own
+ * event loops and host memory; to share one, build {@link PgConnR2dbcConnectionFactory} directly.
+ */
+public final class PgConnR2dbcConnectionFactoryProvider implements ConnectionFactoryProvider {
+
+    /** The driver name of R2DBC URLs: {@code r2dbc:pgconn://...}. */
+    public static final String DRIVER = "pgconn";
+
+    /** For {@link java.util.ServiceLoader} ({@code ConnectionFactories.get}). */
+    public PgConnR2dbcConnectionFactoryProvider() {
+    }
+
+    @Override
+    public PgConnR2dbcConnectionFactory create(ConnectionFactoryOptions options) {
+        if (!supports(options)) {
+            throw new IllegalArgumentException("driver \"" + options.getValue(ConnectionFactoryOptions.DRIVER)
+                    + "\" is not " + DRIVER);
+        }
+        Object protocol = options.getValue(ConnectionFactoryOptions.PROTOCOL);
+        if (protocol != null && !protocol.toString().isEmpty()) {
+            throw new IllegalArgumentException("protocol \"" + protocol + "\" in r2dbc:" + DRIVER
+                    + ":" + protocol + "://...: the pgconn driver has none, expected r2dbc:" + DRIVER + "://...");
+        }
+        return PgConnR2dbcConnectionFactory.owning(PgConnectionFactory.create(ConnConfigFromOptions.toConnConfig(options)));
+    }
+
+    @Override
+    public boolean supports(ConnectionFactoryOptions options) {
+        return DRIVER.equals(options.getValue(ConnectionFactoryOptions.DRIVER));
+    }
+
+    @Override
+    public String getDriver() {
+        return DRIVER;
+    }
+}

@@ -1,0 +1,224 @@
+package io.pgconn.r2dbc;
+
+import io.r2dbc.spi.Blob;
+import io.r2dbc.spi.Clob;
+import io.r2dbc.spi.Parameter;
+import io.r2dbc.spi.Result;
+import io.r2dbc.spi.Statement;
+import io.r2dbc.spi.Type;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.NoSuchElementException;
+
+/**
+ * One SQL statement with {@code $1}-style parameters, bound by index (0 is {@code $1}) or by the
+ * name {@code "$1"}; {@link #add()} starts the next set of bindings, and {@link #execute()} runs
+ * one statement per set (pipelined) with one {@link Result} each. Without parameters, text holding
+ * several statements runs as one script with one result per statement.
+ */
+final class PgConnR2dbcStatement implements Statement {
+
+    private final PgConnR2dbcConnection connection;
+    private final String sql;
+    private final int parameterCount;
+    private final List<Object[]> bindings = new ArrayList<>();
+    private Object[] current;
+    private boolean currentTouched;
+    private int fetchSize;
+    private String[] generatedColumns;
+
+    PgConnR2dbcStatement(PgConnR2dbcConnection connection, String sql) {
+        this.connection = connection;
+        this.sql = sql;
+        this.parameterCount = SqlPlaceholders.count(sql);
+        this.current = new Object[parameterCount];
+    }
+
+    @Override
+    public Statement add() {
+        requireComplete(current, "add()");
+        bindings.add(current);
+        current = new Object[parameterCount];
+        currentTouched = false;
+        return this;
+    }
+
+    @Override
+    public Statement bind(int index, Object value) {
+        if (value == null) {
+            throw new IllegalArgumentException("value for $" + (index + 1) + " must not be null: use bindNull(index, type)");
+        }
+        checkIndex(index);
+        current[index] = checkValue(index, value);
+        currentTouched = true;
+        return this;
+    }
+
+    @Override
+    public Statement bind(String name, Object value) {
+        return bind(indexOf(name), value);
+    }
+
+    @Override
+    public Statement bindNull(int index, Class<?> type) {
+        if (type == null) {
+            throw new IllegalArgumentException("type for $" + (index + 1) + " must not be null");
+        }
+        checkIndex(index);
+        current[index] = SessionPort.BoundValue.nullOf(type);
+        currentTouched = true;
+        return this;
+    }
+
+    @Override
+    public Statement bindNull(String name, Class<?> type) {
+        return bindNull(indexOf(name), type);
+    }
+
+    @Override
+    public Statement returnGeneratedValues(String... columns) {
+        if (columns == null) {
+            throw new IllegalArgumentException("columns must not be null (pass none for all columns)");
+        }
+        for (String column : columns) {
+            if (column == null || column.isBlank()) {
+                throw new IllegalArgumentException("generated column names must not be null or blank: " + Arrays.toString(columns));
+            }
+        }
+        this.generatedColumns = columns.clone();
+        return this;
+    }
+
+    @Override
+    public Statement fetchSize(int rows) {
+        if (rows < 0) {
+            throw new IllegalArgumentException("fetch size " + rows + " must not be negative");
+        }
+        this.fetchSize = rows;
+        return this;
+    }
+
+    @Override
+    public Flux<Result> execute() {
+        List<Object[]> all = new ArrayList<>(bindings);
+        if (currentTouched) {
+            requireComplete(current, "execute()");
+            all.add(current);
+        } else if (!bindings.isEmpty()) {
+            throw new IllegalStateException("add() was called after the last bindings and nothing was bound since:"
+                    + " remove the trailing add()");
+        } else if (parameterCount > 0) {
+            requireComplete(current, "execute()");
+        }
+        String text = withReturning(sql);
+        if (parameterCount == 0 && all.isEmpty() && generatedColumns == null && SqlPlaceholders.hasSeveralStatements(sql)) {
+            return connection.executeScript(text);
+        }
+        if (all.isEmpty()) {
+            all.add(new Object[0]);
+        }
+        int rows = fetchSize;
+        return Flux.defer(() -> {
+            connection.beginOperation();
+            return Flux.fromIterable(all).concatMap(values -> resolve(values)
+                    .map(parameters -> connection.execute(text, parameters, rows)), 1);
+        });
+    }
+
+    /** Blob and Clob values are read now (they are streams); everything else is bound as given. */
+    private static Mono<List<SessionPort.BoundValue>> resolve(Object[] values) {
+        return Flux.fromArray(values).concatMap(PgConnR2dbcStatement::resolve).collectList();
+    }
+
+    private static Mono<SessionPort.BoundValue> resolve(Object value) {
+        if (value instanceof SessionPort.BoundValue bound) {
+            return Mono.just(bound);
+        }
+        if (value instanceof Blob blob) {
+            return Flux.from(blob.stream()).collectList().map(chunks -> {
+                int size = chunks.stream().mapToInt(ByteBuffer::remaining).sum();
+                ByteBuffer all = ByteBuffer.allocate(size);
+                chunks.forEach(all::put);
+                return SessionPort.BoundValue.of(all.array());
+            }).switchIfEmpty(Mono.fromSupplier(() -> SessionPort.BoundValue.of(new byte[0])));
+        }
+        if (value instanceof Clob clob) {
+            return Flux.from(clob.stream()).collect(StringBuilder::new, StringBuilder::append)
+                    .map(text -> SessionPort.BoundValue.of(text.toString()));
+        }
+        return Mono.just(SessionPort.BoundValue.of(value));
+    }
+
+    private Object checkValue(int index, Object value) {
+        if (value instanceof Parameter parameter) {
+            Object inner = parameter.getValue();
+            if (inner == null) {
+                return SessionPort.BoundValue.nullOf(javaTypeOf(parameter.getType()));
+            }
+            return checkValue(index, inner);
+        }
+        if (value instanceof Blob || value instanceof Clob) {
+            return value;
+        }
+        try {
+            ExtendedQuerySession.checkBindable(value);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("cannot bind a value of type " + value.getClass().getName() + " to $" + (index + 1)
+                    + ": " + e.getMessage(), e);
+        }
+        return value;
+    }
+
+    private static Class<?> javaTypeOf(Type type) {
+        Class<?> javaType = type == null ? null : type.getJavaType();
+        return javaType == null ? Object.class : javaType;
+    }
+
+    private void checkIndex(int index) {
+        if (index < 0 || index >= parameterCount) {
+            throw new IndexOutOfBoundsException("parameter index " + index + " is out of range: the statement has "
+                    + parameterCount + " parameters ($1 is index 0)");
+        }
+    }
+
+    /** {@code "$3"} is index 2. */
+    private int indexOf(String name) {
+        if (name == null) {
+            throw new IllegalArgumentException("parameter name must not be null");
+        }
+        if (name.length() > 1 && name.charAt(0) == '$' && name.substring(1).chars().allMatch(Character::isDigit)) {
+            int number = Integer.parseInt(name.substring(1));
+            if (number >= 1 && number <= parameterCount) {
+                return number - 1;
+            }
+        }
+        throw new NoSuchElementException("no parameter \"" + name + "\" in the statement: it has "
+                + (parameterCount == 0 ? "none" : "$1 to $" + parameterCount));
+    }
+
+    private void requireComplete(Object[] values, String operation) {
+        for (int i = 0; i < values.length; i++) {
+            if (values[i] == null) {
+                throw new IllegalStateException("$" + (i + 1) + " is not bound before " + operation
+                        + ": bind every parameter ($1 to $" + values.length + "), use bindNull for NULL");
+            }
+        }
+    }
+
+    /** {@code RETURNING *} or {@code RETURNING a, b} after the statement, as asked by returnGeneratedValues. */
+    private String withReturning(String text) {
+        if (generatedColumns == null) {
+            return text;
+        }
+        String trimmed = text.strip();
+        while (trimmed.endsWith(";")) {
+            trimmed = trimmed.substring(0, trimmed.length() - 1).strip();
+        }
+        return trimmed + " RETURNING " + (generatedColumns.length == 0 ? "*" : String.join(", ", generatedColumns));
+    }
+}

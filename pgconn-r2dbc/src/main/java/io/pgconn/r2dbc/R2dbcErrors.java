@@ -1,0 +1,73 @@
+package io.pgconn.r2dbc;
+
+import io.pgconn.PgClosedException;
+import io.pgconn.PgConnectException;
+import io.pgconn.PgException;
+import io.pgconn.PgTimeoutException;
+import io.r2dbc.spi.R2dbcBadGrammarException;
+import io.r2dbc.spi.R2dbcDataIntegrityViolationException;
+import io.r2dbc.spi.R2dbcException;
+import io.r2dbc.spi.R2dbcNonTransientResourceException;
+import io.r2dbc.spi.R2dbcPermissionDeniedException;
+import io.r2dbc.spi.R2dbcRollbackException;
+import io.r2dbc.spi.R2dbcTimeoutException;
+import io.r2dbc.spi.R2dbcTransientResourceException;
+
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+
+/**
+ * The one place core errors become R2DBC exceptions, by SQLSTATE class, so Spring's exception
+ * translation sees the usual hierarchy (integrity violation, bad grammar, ...). The message is the
+ * core's, which never holds parameter values.
+ */
+final class R2dbcErrors {
+
+    private R2dbcErrors() {
+    }
+
+    static Throwable translate(Throwable error) {
+        Throwable cause = unwrap(error);
+        if (cause instanceof R2dbcException || cause instanceof IllegalArgumentException
+                || cause instanceof IllegalStateException || cause instanceof CancellationException) {
+            return cause;
+        }
+        if (!(cause instanceof PgException pg)) {
+            return cause;
+        }
+        String state = pg.sqlState().orElse(null);
+        String message = pg.getMessage();
+        if (state == null) {
+            if (cause instanceof PgTimeoutException) {
+                return new R2dbcTimeoutException(message, cause);
+            }
+            if (cause instanceof PgClosedException || cause instanceof PgConnectException) {
+                return new R2dbcNonTransientResourceException(message, cause);
+            }
+            return new R2dbcNonTransientResourceException(message, cause);
+        }
+        if (state.equals("42501")) {
+            return new R2dbcPermissionDeniedException(message, state, cause);
+        }
+        if (state.equals("57014")) {
+            return new R2dbcTimeoutException(message, state, cause);
+        }
+        return switch (state.substring(0, 2)) {
+            case "23" -> new R2dbcDataIntegrityViolationException(message, state, cause);
+            case "42" -> new R2dbcBadGrammarException(message, state, cause);
+            case "28" -> new R2dbcPermissionDeniedException(message, state, cause);
+            case "40" -> new R2dbcRollbackException(message, state, cause);
+            case "08", "53", "57" -> new R2dbcTransientResourceException(message, state, cause);
+            default -> new R2dbcNonTransientResourceException(message, state, cause);
+        };
+    }
+
+    private static Throwable unwrap(Throwable error) {
+        Throwable current = error;
+        while ((current instanceof CompletionException || current instanceof ExecutionException) && current.getCause() != null) {
+            current = current.getCause();
+        }
+        return current;
+    }
+}

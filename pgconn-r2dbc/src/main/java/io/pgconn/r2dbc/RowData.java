@@ -1,0 +1,21 @@
+package io.pgconn.r2dbc;
+
+import java.util.List;
+
+/** One row as the session delivered it: the statement's columns and a way to decode each value. */
+interface RowData {
+
+    /** The columns of the statement this row belongs to (the same list for every row of it). */
+    List<ColumnInfo> columns();
+
+    /**
+     * The value of column {@code index} (0-based) as {@code type}, {@code null} for SQL NULL;
+     * {@code Object.class} gives the column type's default Java type.
+     * {@link IllegalArgumentException} when the column's value cannot be read as {@code type}.
+     */
+    <T> T get(int index, Class<T> type);
+
+    /** One column: its label and its server type. */
+    record ColumnInfo(String name, int typeOid, int typeModifier) {
+    }
+}

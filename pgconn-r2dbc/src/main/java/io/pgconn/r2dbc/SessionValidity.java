@@ -1,0 +1,83 @@
+package io.pgconn.r2dbc;
+
+import io.pgconn.PgConnection;
+import io.pgconn.config.HostSpec;
+import io.pgconn.HostStatus;
+import io.pgconn.ServerRole;
+import io.pgconn.config.TargetSessionAttrs;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Decides {@code validate(LOCAL)} without a round trip: a session is usable while it is open and
+ * its server still satisfies the factory's {@code target_session_attrs}, as far as the client knows
+ * it. Two sources tell: the session's own {@code in_hot_standby} / {@code default_transaction_read_only}
+ * ParameterStatus values (PostgreSQL 14+ reports changes to them on the session), and the factory's
+ * host memory, which any later connect or health check updates. A host remembered as down, or in a
+ * role the target does not accept, makes every session to it unusable: after a failover, a pool
+ * stops handing out sessions to the old primary as soon as anything has seen it demoted or gone.
+ */
+final class SessionValidity {
+
+    private SessionValidity() {
+    }
+
+    /** Why a session is not usable, or that it is. */
+    enum Verdict {
+        USABLE(null), CLOSED("closed"), WRONG_ROLE("role"), HOST_DOWN("host-down");
+
+        private final String label;
+
+        Verdict(String label) {
+            this.label = label;
+        }
+
+        /** A short label for meters ({@code closed}, {@code role}, {@code host-down}); null when usable. */
+        String label() {
+            return label;
+        }
+    }
+
+    static boolean isUsable(PgConnection connection, TargetSessionAttrs target, List<HostStatus> hostMemory) {
+        return check(connection, target, hostMemory) == Verdict.USABLE;
+    }
+
+    static Verdict check(PgConnection connection, TargetSessionAttrs target, List<HostStatus> hostMemory) {
+        if (connection.isClosed()) {
+            return Verdict.CLOSED;
+        }
+        ServerRole live = liveRole(connection.parameters());
+        if (live != ServerRole.UNKNOWN && !accepts(target, live)) {
+            return Verdict.WRONG_ROLE;
+        }
+        HostSpec host = connection.hostSpec();
+        String label = host == null ? null : host.label();
+        for (HostStatus status : hostMemory) {
+            if (status.host().equals(label)) {
+                if (status.state() == HostStatus.State.DOWN) {
+                    return Verdict.HOST_DOWN;
+                }
+                if (status.role() != ServerRole.UNKNOWN && !accepts(target, status.role())) {
+                    return Verdict.WRONG_ROLE;
+                }
+            }
+        }
+        return Verdict.USABLE;
+    }
+
+    /** Whether a server of {@code role} may keep serving this target (prefer-standby accepts any server). */
+    private static boolean accepts(TargetSessionAttrs target, ServerRole role) {
+        return target.accepts(role, true);
+    }
+
+    /** The role from the ParameterStatus values PostgreSQL 14+ reports; UNKNOWN before 14. */
+    static ServerRole liveRole(Map<String, String> parameters) {
+        String hotStandby = parameters.get("in_hot_standby");
+        String readOnly = parameters.get("default_transaction_read_only");
+        if (hotStandby == null || readOnly == null) {
+            return ServerRole.UNKNOWN;
+        }
+        return ServerRole.of("on".equals(hotStandby), "on".equals(readOnly));
+    }
+}

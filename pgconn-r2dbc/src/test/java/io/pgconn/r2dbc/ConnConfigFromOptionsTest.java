@@ -1,0 +1,116 @@
+package io.pgconn.r2dbc;
+
+import io.pgconn.config.ConnConfig;
+import io.pgconn.config.HostSpec;
+import io.pgconn.config.SslMode;
+import io.pgconn.config.TargetSessionAttrs;
+import io.r2dbc.spi.ConnectionFactories;
+import io.r2dbc.spi.ConnectionFactory;
+import io.r2dbc.spi.ConnectionFactoryOptions;
+import io.r2dbc.spi.Option;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class ConnConfigFromOptionsTest {
+
+    private static ConnConfig parse(String url) {
+        return ConnConfigFromOptions.toConnConfig(ConnectionFactoryOptions.parse(url));
+    }
+
+    @Test
+    void theIssuesExampleUrl() {
+        ConnConfig config = parse("r2dbc:pgconn://app@db1,db2/orders?target_session_attrs=read-write");
+        assertThat(config.hosts()).containsExactly(HostSpec.of("db1", 5432), HostSpec.of("db2", 5432));
+        assertThat(config.user()).isEqualTo("app");
+        assertThat(config.database()).isEqualTo("orders");
+        assertThat(config.targetSessionAttrs()).isEqualTo(TargetSessionAttrs.READ_WRITE);
+    }
+
+    @Test
+    void hostsWithTheirOwnPorts() {
+        ConnConfig config = parse("r2dbc:pgconn://app:s3cret@db1:5433,db2:5434,db3/orders");
+        assertThat(config.hosts()).containsExactly(HostSpec.of("db1", 5433), HostSpec.of("db2", 5434), HostSpec.of("db3", 5432));
+        assertThat(config.password()).isEqualTo("s3cret");
+    }
+
+    /** The SPI's URL parser (java.net.URI) refuses IPv6 literals in a host list; the host option takes them. */
+    @Test
+    void ipv6LiteralsInTheHostOption() {
+        ConnConfig config = ConnConfigFromOptions.toConnConfig(ConnectionFactoryOptions.builder()
+                .option(ConnectionFactoryOptions.DRIVER, "pgconn")
+                .option(ConnectionFactoryOptions.HOST, "[::1]:5434,db2")
+                .option(ConnectionFactoryOptions.PORT, 5440)
+                .build());
+        assertThat(config.hosts()).containsExactly(HostSpec.of("::1", 5434), HostSpec.of("db2", 5440));
+    }
+
+    @Test
+    void oneHostAndPort() {
+        ConnConfig config = parse("r2dbc:pgconn://app@db1:6543/orders");
+        assertThat(config.hosts()).containsExactly(HostSpec.of("db1", 6543));
+    }
+
+    @Test
+    void standardOptionsMapToTheirLibpqCounterparts() {
+        ConnConfig config = ConnConfigFromOptions.toConnConfig(ConnectionFactoryOptions.builder()
+                .option(ConnectionFactoryOptions.DRIVER, "pgconn")
+                .option(ConnectionFactoryOptions.HOST, "db1")
+                .option(ConnectionFactoryOptions.PORT, 5440)
+                .option(ConnectionFactoryOptions.USER, "app")
+                .option(ConnectionFactoryOptions.PASSWORD, "pw")
+                .option(ConnectionFactoryOptions.DATABASE, "orders")
+                .option(ConnectionFactoryOptions.CONNECT_TIMEOUT, Duration.ofSeconds(3))
+                .option(ConnectionFactoryOptions.STATEMENT_TIMEOUT, Duration.ofSeconds(2))
+                .option(ConnectionFactoryOptions.SSL, true)
+                .build());
+        assertThat(config.hosts()).containsExactly(HostSpec.of("db1", 5440));
+        assertThat(config.connectTimeout()).isEqualTo(Duration.ofSeconds(3));
+        assertThat(config.startupParameters()).containsEntry("statement_timeout", "2000");
+        assertThat(config.sslMode()).isEqualTo(SslMode.VERIFY_FULL);
+    }
+
+    @Test
+    void everyLibpqKeywordIsAnOptionAndAnExplicitSslmodeWinsOverSsl() {
+        ConnConfig config = parse("r2dbcs:pgconn://app@db1/orders?sslmode=require&application_name=orders-api"
+                + "&connect_timeout=4&hostRecheckInterval=5s&load_balance_hosts=random");
+        assertThat(config.sslMode()).isEqualTo(SslMode.REQUIRE);
+        assertThat(config.applicationName()).isEqualTo("orders-api");
+        assertThat(config.hostConnectTimeout()).isEqualTo(Duration.ofSeconds(4));
+        assertThat(config.hostRecheckInterval()).isEqualTo(Duration.ofSeconds(5));
+    }
+
+    @Test
+    void badValuesAreErrorsNamingTheOptionAndNeverThePassword() {
+        assertThatThrownBy(() -> parse("r2dbc:pgconn://app:topsecret@db1/orders?target_session_attrs=writable"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("target_session_attrs").hasMessageContaining("writable")
+                .hasMessageNotContaining("topsecret");
+        assertThatThrownBy(() -> parse("r2dbc:pgconn://app@db1:99x,db2/orders"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("99x");
+    }
+
+    @Test
+    void theDriverIsFoundByConnectionFactoriesAndNamesPostgresql() {
+        ConnectionFactory factory = ConnectionFactories.get("r2dbc:pgconn://app@db1,db2/orders?target_session_attrs=read-write");
+        try {
+            assertThat(factory).isInstanceOf(PgConnR2dbcConnectionFactory.class);
+            assertThat(factory.getMetadata().getName()).isEqualTo("PostgreSQL");
+            assertThat(((PgConnR2dbcConnectionFactory) factory).pgConnectionFactory().config().hosts()).hasSize(2);
+        } finally {
+            ((PgConnR2dbcConnectionFactory) factory).close();
+        }
+        assertThat(ConnectionFactories.supports(ConnectionFactoryOptions.parse("r2dbc:postgresql://db1/x"))).isFalse();
+    }
+
+    @Test
+    void aProtocolIsRefused() {
+        assertThatThrownBy(() -> new PgConnR2dbcConnectionFactoryProvider().create(ConnectionFactoryOptions.builder()
+                .option(ConnectionFactoryOptions.DRIVER, "pgconn").option(ConnectionFactoryOptions.PROTOCOL, "failover")
+                .option(Option.valueOf("host"), "db1").build()))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("failover");
+    }
+}

@@ -1,0 +1,108 @@
+package io.pgconn.spring.boot.autoconfigure.r2dbc;
+
+import io.r2dbc.spi.ValidationDepth;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+import java.time.Duration;
+
+/**
+ * The R2DBC connection pool over pgconn ({@code pg.conn.pool.*}), in the style of Boot's
+ * {@code spring.r2dbc.pool.*}. Whatever the settings, a pooled connection whose server no longer
+ * satisfies {@code target_session_attrs} (or that is closed) is evicted instead of handed out.
+ */
+@ConfigurationProperties("pg.conn.pool")
+public class PgConnPoolProperties {
+
+    /**
+     * Whether the R2DBC ConnectionFactory is pooled (r2dbc-pool). When false, every
+     * create() opens a new pgconn session.
+     */
+    private boolean enabled = true;
+
+    /**
+     * Connections the pool opens when it is first used.
+     */
+    private int initialSize = 10;
+
+    /**
+     * Most connections the pool holds.
+     */
+    private int maxSize = 10;
+
+    /**
+     * How long a connection may sit idle in the pool before it is closed.
+     */
+    private Duration maxIdleTime = Duration.ofMinutes(30);
+
+    /**
+     * How long a connection may live before it is closed. Zero: no limit.
+     */
+    private Duration maxLifeTime = Duration.ZERO;
+
+    /**
+     * How long an acquire may wait for a connection. Zero: no limit.
+     */
+    private Duration maxAcquireTime = Duration.ZERO;
+
+    /**
+     * Validation of a connection before it is handed out: local (no round trip: open, and the
+     * server still in the role target_session_attrs asks for) or remote (also a query).
+     */
+    private ValidationDepth validationDepth = ValidationDepth.LOCAL;
+
+    public boolean isEnabled() {
+        return this.enabled;
+    }
+
+    public void setEnabled(boolean enabled) {
+        this.enabled = enabled;
+    }
+
+    public int getInitialSize() {
+        return this.initialSize;
+    }
+
+    public void setInitialSize(int initialSize) {
+        this.initialSize = initialSize;
+    }
+
+    public int getMaxSize() {
+        return this.maxSize;
+    }
+
+    public void setMaxSize(int maxSize) {
+        this.maxSize = maxSize;
+    }
+
+    public Duration getMaxIdleTime() {
+        return this.maxIdleTime;
+    }
+
+    public void setMaxIdleTime(Duration maxIdleTime) {
+        this.maxIdleTime = maxIdleTime;
+    }
+
+    public Duration getMaxLifeTime() {
+        return this.maxLifeTime;
+    }
+
+    public void setMaxLifeTime(Duration maxLifeTime) {
+        this.maxLifeTime = maxLifeTime;
+    }
+
+    public Duration getMaxAcquireTime() {
+        return this.maxAcquireTime;
+    }
+
+    public void setMaxAcquireTime(Duration maxAcquireTime) {
+        this.maxAcquireTime = maxAcquireTime;
+    }
+
+    public ValidationDepth getValidationDepth() {
+        return this.validationDepth;
+    }
+
+    public void setValidationDepth(ValidationDepth validationDepth) {
+        this.validationDepth = validationDepth;
+    }
+}

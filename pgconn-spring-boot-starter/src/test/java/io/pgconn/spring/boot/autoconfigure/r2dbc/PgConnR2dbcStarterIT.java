@@ -1,0 +1,142 @@
+package io.pgconn.spring.boot.autoconfigure.r2dbc;
+
+import io.pgconn.PgConnectionFactory;
+import io.pgconn.spring.boot.autoconfigure.StarterCluster;
+import io.pgconn.testkit.AuthMethod;
+import io.pgconn.testkit.ConnectionType;
+import io.pgconn.testkit.PgClusterExtension;
+import io.pgconn.testkit.PgUser;
+import io.r2dbc.pool.ConnectionPool;
+import io.r2dbc.spi.ConnectionFactory;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.transaction.ReactiveTransactionManager;
+import org.springframework.r2dbc.connection.R2dbcTransactionManager;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import reactor.core.publisher.Mono;
+
+import java.time.Duration;
+import java.util.List;
+
+import static io.pgconn.testing.Conditions.awaitCondition;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * An application with only the starter and spring-boot-starter-data-r2dbc: the R2DBC
+ * ConnectionFactory is pgconn's pool over the starter's PgConnectionFactory (Boot's own R2DBC
+ * auto-configuration backs off), and Spring Data R2DBC, {@code @Transactional} and
+ * {@code DatabaseClient} work on it.
+ */
+@SpringBootTest(classes = R2dbcTestApplication.class, webEnvironment = WebEnvironment.NONE, properties = {
+        "pg.conn.database=" + StarterCluster.USER, "pg.conn.username=" + StarterCluster.USER, "pg.conn.password=" + StarterCluster.PASSWORD,
+        "pg.conn.ssl.mode=disable", "pg.conn.extension-types=", "pg.conn.pool.initial-size=1", "pg.conn.pool.max-size=4" })
+class PgConnR2dbcStarterIT {
+
+    private static final Duration STEP = Duration.ofSeconds(30);
+
+    @RegisterExtension
+    static final PgClusterExtension PG = PgClusterExtension.builder().name("starter-r2dbc")
+            .user(PgUser.scram(StarterCluster.USER, StarterCluster.PASSWORD).allow(ConnectionType.HOST, AuthMethod.SCRAM_SHA_256))
+            .initSql("CREATE DATABASE " + StarterCluster.USER + " OWNER " + StarterCluster.USER)
+            .build();
+
+    @DynamicPropertySource
+    static void pgConn(DynamicPropertyRegistry registry) {
+        registry.add("pg.conn.hosts", () -> "127.0.0.1:" + PG.primary().port());
+    }
+
+    @Autowired
+    private ConnectionFactory connectionFactory;
+
+    @Autowired
+    private PgConnectionFactory pgConnectionFactory;
+
+    @Autowired
+    private ReactiveTransactionManager transactionManager;
+
+    @Autowired
+    private AccountRepository repository;
+
+    @Autowired
+    private AccountService service;
+
+    @Autowired
+    private DatabaseClient client;
+
+    @Autowired
+    private MeterRegistry meters;
+
+    @BeforeEach
+    void schema() {
+        client.sql("DROP TABLE IF EXISTS account").then()
+                .then(client.sql("CREATE TABLE account (id BIGSERIAL PRIMARY KEY, owner TEXT NOT NULL, balance BIGINT NOT NULL)").then())
+                .block(STEP);
+    }
+
+    @Test
+    void theConnectionFactoryIsPgconnsPoolOnTheSharedFactory() {
+        assertThat(connectionFactory).isInstanceOf(ConnectionPool.class);
+        assertThat(connectionFactory.getMetadata().getName()).isEqualTo("PostgreSQL");
+        assertThat(transactionManager).isInstanceOf(R2dbcTransactionManager.class);
+        int before = pgConnectionFactory.openConnections();
+        client.sql("SELECT 1").fetch().rowsUpdated().block(STEP);
+        assertThat(pgConnectionFactory.openConnections()).as("the pool's sessions come from the starter's PgConnectionFactory")
+                .isGreaterThanOrEqualTo(Math.max(1, before));
+    }
+
+    @Test
+    void poolMetersAndEvictionsOfClosedSessions() {
+        client.sql("SELECT 1").fetch().rowsUpdated().block(STEP);
+        assertThat(meters.find("r2dbc.pool.acquired").gauge()).as("Boot's pool meters see pgconn's pool").isNotNull();
+        PG.primary().execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = '" + StarterCluster.USER + "'");
+        awaitCondition("the pool to evict the terminated sessions", STEP, () -> {
+            client.sql("SELECT 1").fetch().rowsUpdated().onErrorResume(e -> Mono.empty()).block(STEP);
+            Counter evicted = meters.find("pg.conn.pool.evictions").tag("reason", "closed").counter();
+            return evicted != null && evicted.count() >= 1;
+        });
+        assertThat(client.sql("SELECT 1").fetch().rowsUpdated().block(STEP)).isNotNull();
+    }
+
+    @Test
+    void aRepositorySavesAndFinds() {
+        Account saved = repository.save(Account.of("ada", 100)).block(STEP);
+        assertThat(saved.id()).isNotNull();
+        assertThat(repository.findById(saved.id()).block(STEP)).isEqualTo(saved);
+        repository.save(Account.of("grace", 5)).block(STEP);
+        assertThat(repository.findByOwner("grace").map(Account::balance).collectList().block(STEP)).containsExactly(5L);
+        assertThat(repository.count().block(STEP)).isEqualTo(2);
+    }
+
+    @Test
+    void transactionalRollsBackOnAnException() {
+        assertThatThrownBy(() -> service.openAll(Account.of("ada", 1), Account.of("bob", -1)).block(STEP))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("negative balance for bob");
+        assertThat(repository.count().block(STEP)).as("ada's row was rolled back with bob's").isZero();
+        service.openAll(Account.of("ada", 1), Account.of("bob", 2)).block(STEP);
+        assertThat(repository.count().block(STEP)).isEqualTo(2);
+    }
+
+    @Test
+    void databaseClientBindsParameters() {
+        client.sql("INSERT INTO account (owner, balance) VALUES (:owner, :balance)")
+                .bind("owner", "o'brien").bind("balance", 42L).fetch().rowsUpdated().block(STEP);
+        client.sql("INSERT INTO account (owner, balance) VALUES ($1, $2)")
+                .bind(0, "lin").bind(1, 7L).fetch().rowsUpdated().block(STEP);
+        List<String> owners = client.sql("SELECT owner FROM account WHERE balance >= :min ORDER BY owner")
+                .bind("min", 7L).map(row -> row.get("owner", String.class)).all().collectList().block(STEP);
+        assertThat(owners).containsExactly("lin", "o'brien");
+        Long balance = client.sql("SELECT balance FROM account WHERE owner = :owner").bind("owner", "o'brien")
+                .map(row -> row.get(0, Long.class)).one().block(STEP);
+        assertThat(balance).isEqualTo(42L);
+    }
+}
