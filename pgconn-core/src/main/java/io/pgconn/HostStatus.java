@@ -3,7 +3,7 @@ package io.pgconn;
 import java.time.Instant;
 
 /**
- * What the factory last learned about one configured host (lifecycle spec §2.4): advisory memory
+ * What the factory last learned about one configured host (docs/lifecycle.md §2.4): advisory memory
  * used to order hosts and to report health. {@code lastError} never contains secrets.
  */
 public record HostStatus(String host, State state, ServerRole role, Instant lastCheckedAt, String lastError) {

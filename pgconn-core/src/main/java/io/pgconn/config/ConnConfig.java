@@ -9,7 +9,7 @@ import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
- * Immutable, validated settings of a connection (lifecycle spec §6). Built by {@link #builder()}
+ * Immutable, validated settings of a connection (docs/lifecycle.md §6). Built by {@link #builder()}
  * or parsed from a libpq connection string ({@link #parse(String)}); defaults are in
  * {@link ConnDefaults}. Precedence per setting: explicit &gt; service file &gt; environment &gt; default.
  *
@@ -141,7 +141,7 @@ public final class ConnConfig {
 
     /**
      * How long a factory acts on what it learned about a host: its failure or wrong role, for ordering
-     * (spec §2.4), and the answer of the extension type query; {@link Duration#ZERO} = never remembered.
+     * (docs/lifecycle.md §2.4), and the answer of the extension type query; {@link Duration#ZERO} = never remembered.
      */
     public Duration hostRecheckInterval() { return values.getOrDefault(Setting.HOST_RECHECK_INTERVAL); }
 

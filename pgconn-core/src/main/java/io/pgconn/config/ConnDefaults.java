@@ -7,7 +7,7 @@ import java.util.List;
 
 /**
  * The one place that holds configuration defaults. A value not given explicitly, by the service
- * file or by the environment takes the default listed here (lifecycle spec §6).
+ * file or by the environment takes the default listed here (docs/lifecycle.md §6).
  *
  * <p>Two defaults are derived rather than constant: the user defaults to the OS user
  * ({@code user.name}) and the database to the user; {@code sslmode} becomes

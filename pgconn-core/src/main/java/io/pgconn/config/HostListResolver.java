@@ -6,7 +6,7 @@ import java.util.List;
 
 /**
  * Turns libpq's comma lists {@code host}, {@code hostaddr} and {@code port} into host specs, with
- * libpq's rules (lifecycle spec §2.1): the number of hosts is the number of {@code hostaddr}
+ * libpq's rules (docs/lifecycle.md §2.1): the number of hosts is the number of {@code hostaddr}
  * entries when given, else of {@code host} entries, else one; both lists must then agree; one
  * port applies to every host, otherwise there must be one per host; an empty entry means the
  * default ({@code localhost}, 5432).

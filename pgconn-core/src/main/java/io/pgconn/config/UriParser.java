@@ -18,7 +18,7 @@ import java.util.Map;
  * <p>As in libpq, the host and port lists are kept as comma lists (so {@code postgresql://,h2}
  * is "default host, then h2"), IPv6 literals are bracketed, and every part is percent-decoded,
  * {@code %00} being forbidden. Unlike libpq, an unknown query parameter is an error, not a
- * warning (lifecycle spec §6), and the {@code user:password@} part ends at {@code ?} too, so an
+ * warning (docs/lifecycle.md §6), and the {@code user:password@} part ends at {@code ?} too, so an
  * {@code @} in a query value is not mistaken for it. Error messages never quote the URI, since
  * it may hold a password.
  *

@@ -38,7 +38,7 @@ import javax.net.ssl.TrustManagerFactory;
  * through {@code io.pgconn.Implementation}, so the API package imports no internal one). Opens
  * connections for one configuration and owns what they share: the Netty event loops (or
  * uses the group it was given), TLS contexts, the SCRAM salted-password cache, and the memory of
- * which host was up and in which role (lifecycle spec §2.4). Tracks every connection it handed out
+ * which host was up and in which role (docs/lifecycle.md §2.4). Tracks every connection it handed out
  * that is still open, and closes them all on {@link #close()}.
  */
 public final class DefaultPgConnectionFactory implements PgConnectionFactory {

@@ -12,7 +12,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A LISTEN connection that survives its server (lifecycle spec §4): when the connection is lost
+ * A LISTEN connection that survives its server (docs/lifecycle.md §4): when the connection is lost
  * it re-connects through the factory's failover logic with backoff, re-issues LISTEN for every
  * channel, and reports what happened. Notifications sent while it was away are lost — PostgreSQL
  * does not queue them for absent listeners.

@@ -15,9 +15,9 @@ public non-sealed interface Row extends Segment {
 
     /**
      * Column {@code index} decoded as {@code type} by the connection's codecs; {@code Object.class}
-     * gives the type's default Java mapping. {@code String.class} reads text-like types (text,
-     * varchar, json, uuid, numbers ...) and any type sent in text format; a binary date or inet
-     * asked as String is refused (see docs/codecs.md for every mapping).
+     * gives the type's default Java mapping. {@code String.class} reads every built-in type as
+     * the text PostgreSQL would print for it (ISO dates, timestamptz at UTC, bytea hex ...), and an
+     * unknown type as the text the server sent (see docs/codecs.md for every mapping).
      *
      * @throws io.pgconn.codec.PgConversionException when no codec reads the column's type as {@code type} (naming both)
      */

@@ -10,7 +10,7 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * What a connect did, step by step (lifecycle spec §7). A tiny SPI with no tracing-library
+ * What a connect did, step by step (docs/lifecycle.md §7). A tiny SPI with no tracing-library
  * dependency: the Spring Boot starter adapts it to Micrometer Observation. Every method has a
  * no-op default; implementations must be fast and must not throw (exceptions are swallowed).
  * Events never carry secrets.

@@ -7,10 +7,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * Servers that ask for an authentication the client must not give (testing spec §2, lifecycle
- * §1.4): every {@code require_auth} refusal, {@code channel_binding=require} against cleartext, MD5
- * and trust, and methods pgconn does not speak. The message says which requirement failed, what the
- * server asked for, and which host.
+ * Servers that ask for an authentication the client must not give (docs/testing.md §2,
+ * docs/lifecycle.md §1.4): every {@code require_auth} refusal, {@code channel_binding=require}
+ * against cleartext, MD5 and trust, and methods pgconn does not speak. The message says which
+ * requirement failed, what the server asked for, and which host.
  */
 class HostileAuthenticationIT {
 

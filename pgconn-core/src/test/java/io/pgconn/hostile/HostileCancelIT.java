@@ -20,7 +20,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * cancel() against a server that takes the cancel connection and then never answers (a SIGSTOPped
  * postmaster looks like this): one deadline over the whole cancel — dial, TLS, send, wait for the
  * server to close — after which the cancel socket is closed; close() of a busy TLS session leaves no
- * cancel socket behind either (lifecycle §4).
+ * cancel socket behind either (docs/lifecycle.md §4).
  */
 class HostileCancelIT {
 

@@ -9,7 +9,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import java.nio.ByteBuffer;
 
 /**
- * Broken framing (testing spec §2, lifecycle §1.3): lengths below 4, over the pre-authentication
+ * Broken framing (docs/testing.md §2, docs/lifecycle.md §1.3): lengths below 4, over the pre-authentication
  * cap or {@code maxMessageSize}, messages cut short by EOF, unknown types and malformed bodies. The
  * length is judged before anything is allocated for the body.
  */

@@ -22,7 +22,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Property-based fuzzing of the backend decoder and the startup/authentication state machine
- * (testing spec §2, last item): whatever a server sends, however the bytes are split, the handshake
+ * (docs/testing.md §2, HostileFuzzIT): whatever a server sends, however the bytes are split, the handshake
  * ends — in success, or in a protocol, authentication or connect exception that names the host and
  * hides no stray runtime exception — and no buffer larger than the message cap is ever allocated.
  *

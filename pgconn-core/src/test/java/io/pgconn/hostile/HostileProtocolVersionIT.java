@@ -11,7 +11,7 @@ import java.util.concurrent.TimeUnit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * NegotiateProtocolVersion and BackendKeyData variants (testing spec §2, lifecycle §1.3, libpq 18
+ * NegotiateProtocolVersion and BackendKeyData variants (docs/testing.md §2, docs/lifecycle.md §1.3, libpq 18
  * rules): at most one negotiation, only to a lower supported minor, no options we never asked
  * for, and cancel keys whose length fits the negotiated protocol.
  */

@@ -14,7 +14,7 @@ import java.util.concurrent.TimeUnit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * SCRAM servers that cheat or garble (testing spec §2, lifecycle §1.4 "SCRAM hardening"): the client
+ * SCRAM servers that cheat or garble (docs/testing.md §2, docs/lifecycle.md §1.4 "SCRAM hardening"): the client
  * insists on mutual authentication and strict message grammar, and says which host failed and how.
  */
 class HostileScramIT {

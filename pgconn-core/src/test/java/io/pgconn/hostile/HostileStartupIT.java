@@ -16,7 +16,7 @@ import java.util.concurrent.TimeUnit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Servers that lie, fail or vanish during startup (testing spec §2): each case ends in a specific
+ * Servers that lie, fail or vanish during startup (docs/testing.md §2): each case ends in a specific
  * exception naming the host and what was wrong, within the time budget, with nothing left open.
  */
 class HostileStartupIT {

@@ -7,7 +7,7 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Servers that stall (testing spec §2, lifecycle §3): silent at each step of the handshake, or
+ * Servers that stall (docs/testing.md §2, docs/lifecycle.md §3): silent at each step of the handshake, or
  * answering one byte at a time. The host budget and the whole-attempt deadline bound every case;
  * the failure names the host that was in flight and the budget that ran out, and the channel is
  * closed.

@@ -20,7 +20,7 @@ import java.util.concurrent.TimeUnit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * TLS-era misbehaviour (testing spec §2, lifecycle §1.2) against scripted servers that complete real
+ * TLS-era misbehaviour (docs/testing.md §2, docs/lifecycle.md §1.2) against scripted servers that complete real
  * TLS handshakes with the testkit's certificates: refusals, error answers, odd bytes, untrusted or
  * wrong-host certificates, missing ALPN, and libpq's fallback rules for {@code sslmode=prefer}.
  */

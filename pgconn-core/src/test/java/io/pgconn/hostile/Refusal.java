@@ -8,7 +8,7 @@ import java.util.Arrays;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * How a hostile case must end (testing spec §2): one specific exception type whose message says what
+ * How a hostile case must end (docs/testing.md §2): one specific exception type whose message says what
  * was wrong and names the host, within the configured connect budget, with every connection the
  * server accepted closed by the client and nothing left open in the factory.
  */

@@ -34,7 +34,7 @@ import java.util.logging.SimpleFormatter;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Secrets never leak (lifecycle §1.4, common rules): connects that succeed and fail — against a real
+ * Secrets never leak (docs/lifecycle.md ground rules and §1.4): connects that succeed and fail — against a real
  * server and against scripted ones, with every authentication method — while every log record (JUL,
  * which {@code System.Logger} and Netty use here, at ALL), everything printed to stdout/stderr, every
  * exception with its causes and suppressed exceptions, every {@code toString} and every tracer event

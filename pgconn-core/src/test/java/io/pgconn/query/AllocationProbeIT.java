@@ -38,14 +38,23 @@ class AllocationProbeIT {
                 readAll(c); // warm-up: JIT, statement cache, decoders
             }
             int rounds = 200;
-            long before = allocated(threads);
+            // the leak detector's access records (paranoid in tests) would be most of what is counted;
+            // the warm-up above ran under it, the measured rounds do not
+            io.netty.util.ResourceLeakDetector.Level level = io.netty.util.ResourceLeakDetector.getLevel();
+            io.netty.util.ResourceLeakDetector.setLevel(io.netty.util.ResourceLeakDetector.Level.DISABLED);
+            long perRow;
             long checksum = 0;
-            for (int i = 0; i < rounds; i++) {
-                checksum += readAll(c);
+            try {
+                long before = allocated(threads);
+                for (int i = 0; i < rounds; i++) {
+                    checksum += readAll(c);
+                }
+                perRow = (allocated(threads) - before) / (rounds * 1000L);
+            } finally {
+                io.netty.util.ResourceLeakDetector.setLevel(level);
             }
-            long perRow = (allocated(threads) - before) / (rounds * 1000L);
             System.out.printf("[allocation] %d bytes per row (1,000 rows x 10 columns, every column decoded; checksum %d)%n", perRow, checksum);
-            assertThat(perRow).isLessThan(4_000);
+            assertThat(perRow).isLessThan(2_000); // a buffer per decoded value would add about 1,000
         } finally {
             await(c.close());
         }

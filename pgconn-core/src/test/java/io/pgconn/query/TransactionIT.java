@@ -174,6 +174,16 @@ class TransactionIT {
             Conditions.awaitCondition("backend " + c.processId() + " idle after the cancel", Duration.ofSeconds(10),
                     () -> "idle".equals(PG.primary().queryValue("SELECT state FROM pg_stat_activity WHERE pid = " + c.processId())));
             assertThat(await(c.query("SELECT 'usable'")).single(String.class)).isEqualTo("usable");
+            // again with both statements cached: the one behind is written whole, so it gets a CancelRequest once it runs
+            await(c.query("SELECT pg_sleep($1::float8), 1 AS one", 0.0));
+            await(c.query("SELECT pg_sleep($1::float8)", 0.0));
+            CompletableFuture<RowSet> aheadCached = c.query("SELECT pg_sleep($1::float8), 1 AS one", 0.5);
+            CompletableFuture<RowSet> behindCached = c.query("SELECT pg_sleep($1::float8)", 30.0);
+            behindCached.cancel(true);
+            assertThat(await(aheadCached).row(0).get("one", Integer.class)).isEqualTo(1);
+            Conditions.awaitCondition("backend " + c.processId() + " idle after the second cancel", Duration.ofSeconds(10),
+                    () -> "idle".equals(PG.primary().queryValue("SELECT state FROM pg_stat_activity WHERE pid = " + c.processId())));
+            assertThat(await(c.query("SELECT 'still usable'")).single(String.class)).isEqualTo("still usable");
         } finally {
             await(c.close());
         }

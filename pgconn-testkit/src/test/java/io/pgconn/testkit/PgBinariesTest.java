@@ -23,7 +23,7 @@ class PgBinariesTest {
 
     @Test
     void mapsEachSupportedMajorToAnArtifactOfThatMajorAndRefusesOthers() {
-        // the testing spec's majors; which patch release each maps to is checked against the delivered jars below
+        // the majors of docs/testing.md §1; which patch release each maps to is checked against the jars below
         for (int major : new int[] {14, 16, 17, 18}) {
             assertThat(PgBinaries.fullVersion(major)).matches(major + "\\.\\d+\\.\\d+");
         }

@@ -31,7 +31,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 
 /**
- * Connects to ONE address of one host (lifecycle spec §1): socket → [TLS] → startup →
+ * Connects to ONE address of one host (docs/lifecycle.md §1): socket → [TLS] → startup →
  * authentication → ready, with libpq's second attempt for {@code sslmode=allow|prefer}.
  * Choosing hosts is {@code MultiHostConnector}'s job; the role check happens there too.
  */
@@ -83,7 +83,7 @@ public final class HostConnector {
     /**
      * The failure to report when both encryption attempts failed: the second one, unless the first was
      * an authentication failure — the password was refused, which must stop a multi-host walk whatever
-     * the retry then met (lifecycle §2.3).
+     * the retry then met (docs/lifecycle.md §2.3).
      */
     private static Throwable bothFailed(Throwable first, Throwable second) {
         if (first instanceof PgAuthenticationException && !(second instanceof PgAuthenticationException)) {

@@ -16,7 +16,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.random.RandomGenerator;
 
 /**
- * The public entry's engine (lifecycle spec §2–3): orders the hosts, walks them with
+ * The public entry's engine (docs/lifecycle.md §2–3): orders the hosts, walks them with
  * {@code target_session_attrs}, bounds each host and the whole attempt, and remembers what it
  * learned. One {@link ConnectWalk} per connect.
  */

@@ -10,7 +10,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * Decides a server's role (lifecycle spec §2.2): from the {@code in_hot_standby} and
+ * Decides a server's role (docs/lifecycle.md §2.2): from the {@code in_hot_standby} and
  * {@code default_transaction_read_only} ParameterStatus values PostgreSQL 14+ reports, otherwise
  * with one probe query ({@link RoleProbe}). A probe that fails or answers nothing decisive fails the host (fail closed).
  */

@@ -9,7 +9,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * Extension type OID discovery after the role check (lifecycle spec §1.5): one query for the
+ * Extension type OID discovery after the role check (docs/lifecycle.md §1.5): one query for the
  * configured names, unless this factory asked the same server the same question within
  * {@code hostRecheckInterval} ({@link TypeOidCache}); a failure fails the connection only when
  * {@code extensionTypesRequired}.

@@ -10,7 +10,7 @@ import java.util.List;
 
 /**
  * The failures of one multi-host walk, in order, and the single exception that reports them:
- * every host with its reason in the message, every cause attached as suppressed (lifecycle §2.3).
+ * every host with its reason in the message, every cause attached as suppressed (docs/lifecycle.md §2.3).
  */
 final class WalkFailures {
 

@@ -10,7 +10,7 @@ import io.pgconn.PgTlsException;
 
 /**
  * Whether one host's failure ends the whole multi-host attempt or lets the walk try the next address
- * and host (lifecycle spec §2.3, libpq 18's {@code PQconnectPoll}).
+ * and host (docs/lifecycle.md §2.3, libpq 18's {@code PQconnectPoll}).
  *
  * <p>The walk moves on after: a refused or closed connection, a host budget running out, SQLSTATE
  * 57P03 (cannot connect now), a role mismatch or a failed role probe — and after 53300 (too many

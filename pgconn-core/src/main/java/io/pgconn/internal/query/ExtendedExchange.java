@@ -97,6 +97,10 @@ final class ExtendedExchange extends Exchange {
     @Override
     public FrontendMessage messages(QuerySession session) {
         this.session = session;
+        if (aborted) {
+            syncSent = true; // cancelled while held back: nothing to run, but the FIFO still gets its ReadyForQuery
+            return Sync.INSTANCE;
+        }
         StatementCache cache = session.statementCache();
         List<FrontendMessage> out = new ArrayList<>(5 + 2 * plan.sets().size());
         for (String stale : cache.drainToClose()) {
@@ -321,8 +325,7 @@ final class ExtendedExchange extends Exchange {
         }
         aborted = true;
         if (session == null) {
-            cancelWhenHead = true; // not written yet (held behind a paging exchange): cancel it once it runs
-            return;
+            return; // not written yet (held behind another exchange): it will write a bare Sync
         }
         if (!syncSent) {
             // paging: closing the portal ends the server's work with the page in progress;
@@ -337,9 +340,9 @@ final class ExtendedExchange extends Exchange {
 
     @Override
     public void becameHead() {
-        if (cancelWhenHead && !done && session != null) {
+        if (cancelWhenHead && !done) {
             cancelWhenHead = false;
-            session.requestCancel();
+            session.requestCancel(); // only set once the Bind phase (and its Sync) was written
         }
     }
 

@@ -5,7 +5,7 @@ import io.pgconn.QueryResult;
 import io.pgconn.ServerRole;
 
 /**
- * The one query that asks a server its role (lifecycle spec §2.2), used by the connect path when
+ * The one query that asks a server its role (docs/lifecycle.md §2.2), used by the connect path when
  * ParameterStatus does not tell, and by {@link io.pgconn.PgConnection#currentRole()} (the Spring
  * Boot starter's health check). An answer that is not two booleans is not decisive and fails.
  */

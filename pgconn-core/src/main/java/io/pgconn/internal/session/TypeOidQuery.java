@@ -11,7 +11,7 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
- * One query resolving type names to OIDs with {@code to_regtype} (lifecycle spec §1.5): missing
+ * One query resolving type names to OIDs with {@code to_regtype} (docs/lifecycle.md §1.5): missing
  * types come back NULL and are left out. Names are validated, then still passed as literals.
  *
  * <p>One row with a column per name and no {@code FROM}: on the brand-new backend of a connect this

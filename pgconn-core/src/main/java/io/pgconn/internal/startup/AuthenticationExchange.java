@@ -33,7 +33,7 @@ import java.util.List;
 import java.util.function.Supplier;
 
 /**
- * The authentication loop of one handshake (lifecycle spec §1.4): answers each authentication
+ * The authentication loop of one handshake (docs/lifecycle.md §1.4): answers each authentication
  * request the server sends, after checking it against {@code require_auth} and
  * {@code channel_binding}, and insists that SCRAM ends with a verified server signature.
  */

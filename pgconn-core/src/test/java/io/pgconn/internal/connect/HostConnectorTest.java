@@ -7,7 +7,7 @@ import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** libpq's order of encryption attempts per sslmode (lifecycle spec §1.2). */
+/** libpq's order of encryption attempts per sslmode (docs/lifecycle.md §1.2). */
 class HostConnectorTest {
 
     @Test

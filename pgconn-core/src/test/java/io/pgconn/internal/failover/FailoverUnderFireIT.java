@@ -27,7 +27,7 @@ import java.util.function.BooleanSupplier;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Failover under fire (testing spec §3): hundreds of connects in flight while the primary dies and
+ * Failover under fire (docs/testing.md §3): hundreds of connects in flight while the primary dies and
  * a standby is promoted, and while a standby restarts. Every connect lands on a server that
  * satisfies target_session_attrs or fails with a PgException; none outlives the whole-attempt
  * deadline; channels, file descriptors and server backends return to their baseline.
@@ -54,7 +54,7 @@ class FailoverUnderFireIT {
     /**
      * prefer-standby with load_balance_hosts=random, {@value #KEPT_IN_FLIGHT} connects kept in flight
      * before, during and after a restart of one standby. The other standby never goes down, so every
-     * connect's first pass has an acceptable standby: the spec allows neither the primary (pass 2 is
+     * connect's first pass has an acceptable standby: docs/lifecycle.md §2.2 allows neither the primary (pass 2 is
      * reached only when no standby was acceptable) nor a failure. hostConnectTimeout is generous so
      * a busy CI machine cannot push the live standby over its budget. Both standbys take connects
      * before the restart (spread), the restarted one again once its "down" memory is stale

@@ -18,7 +18,7 @@ import java.util.concurrent.TimeUnit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The role probe (lifecycle spec §2.2) against servers that do not report {@code in_hot_standby} /
+ * The role probe (docs/lifecycle.md §2.2) against servers that do not report {@code in_hot_standby} /
  * {@code default_transaction_read_only} (PostgreSQL before 14, poolers): a real PostgreSQL 14+
  * always reports them, so a scripted server plays the old one. The role then comes from one probe
  * query; a probe that fails or says nothing decisive skips the host (fail closed).
