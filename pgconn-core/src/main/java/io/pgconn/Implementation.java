@@ -1,5 +1,6 @@
 package io.pgconn;
 
+import io.pgconn.codec.CodecRegistry;
 import io.netty.channel.EventLoopGroup;
 import io.pgconn.config.ConnConfig;
 import io.pgconn.trace.PgTracer;
@@ -26,9 +27,10 @@ final class Implementation {
     }
 
     static PgConnectionFactory newFactory(ConnConfig config, EventLoopGroup group, Transport transport, int threads,
-                                          PgTracer tracer, Clock clock, TrustManagerFactory trust, KeyManagerFactory keys) {
+                                          PgTracer tracer, Clock clock, TrustManagerFactory trust, KeyManagerFactory keys,
+                                          CodecRegistry codecs) {
         try {
-            return (PgConnectionFactory) NEW_FACTORY.invokeExact(config, group, transport, threads, tracer, clock, trust, keys);
+            return (PgConnectionFactory) NEW_FACTORY.invokeExact(config, group, transport, threads, tracer, clock, trust, keys, codecs);
         } catch (RuntimeException | Error e) {
             throw e;
         } catch (Throwable e) {
@@ -40,7 +42,7 @@ final class Implementation {
         try {
             return MethodHandles.lookup().findStatic(Class.forName(FACTORY), "create", MethodType.methodType(
                     PgConnectionFactory.class, ConnConfig.class, EventLoopGroup.class, Transport.class, int.class,
-                    PgTracer.class, Clock.class, TrustManagerFactory.class, KeyManagerFactory.class));
+                    PgTracer.class, Clock.class, TrustManagerFactory.class, KeyManagerFactory.class, CodecRegistry.class));
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }

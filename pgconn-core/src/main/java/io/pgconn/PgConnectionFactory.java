@@ -1,5 +1,6 @@
 package io.pgconn;
 
+import io.pgconn.codec.CodecRegistry;
 import io.netty.channel.EventLoopGroup;
 import io.pgconn.config.ConnConfig;
 import io.pgconn.config.HostSpec;
@@ -95,6 +96,7 @@ public interface PgConnectionFactory extends AutoCloseable {
         private Clock clock = Clock.systemUTC();
         private TrustManagerFactory trustManagerFactory;
         private KeyManagerFactory keyManagerFactory;
+        private CodecRegistry codecs = CodecRegistry.defaults();
 
         private Builder(ConnConfig config) {
             this.config = Objects.requireNonNull(config, "config");
@@ -156,9 +158,20 @@ public interface PgConnectionFactory extends AutoCloseable {
             return this;
         }
 
+        /**
+         * The codecs of this factory's connections (default: {@link CodecRegistry#defaults()}), e.g.
+         * {@code CodecRegistry.builder().register(new MyCodec()).build()}. Each connection binds the
+         * registry's named types to the OIDs it discovers; list their names in the
+         * {@code extensionTypes} setting so that they are looked up at connect.
+         */
+        public Builder codecs(CodecRegistry codecs) {
+            this.codecs = Objects.requireNonNull(codecs, "codecs");
+            return this;
+        }
+
         public PgConnectionFactory build() {
             return Implementation.newFactory(config, group, transport, threads, tracer, clock, trustManagerFactory,
-                    keyManagerFactory);
+                    keyManagerFactory, codecs);
         }
     }
 }

@@ -20,15 +20,15 @@ import java.util.stream.Collectors;
 public final class BenchMain {
 
     private static final List<String> CLIENTS = java.nio.file.Files.isExecutable(WorkerProcess.NATIVE_LIBPQ_BINARY)
-            ? List.of("pgconn", "pgconn-jdk", "pgjdbc", "r2dbc", "vertx", WorkerProcess.NATIVE_LIBPQ)
-            : List.of("pgconn", "pgconn-jdk", "pgjdbc", "r2dbc", "vertx");
+            ? List.of("pgconn", "pgconn-jdk", "pgjdbc", "r2dbc", "vertx", WorkerProcess.NATIVE_LIBPQ, "pgconn-r2dbc-data", "r2dbc-data")
+            : List.of("pgconn", "pgconn-jdk", "pgjdbc", "r2dbc", "vertx", "pgconn-r2dbc-data", "r2dbc-data");
 
     private BenchMain() {
     }
 
     /** Command-line options. */
     record Options(Path results, long pauseMs, long warmupMs, long measureMs, int rounds, int maxIterations, int heapConnections,
-                   List<String> clients, String pgbench, String command) {
+                   List<String> clients, String pgbench, List<Scenario> scenarios, String command) {
 
         static Options parse(String[] args) {
             Path results = null;
@@ -40,6 +40,7 @@ public final class BenchMain {
             int heap = 1000;
             List<String> clients = CLIENTS;
             String pgbench = "/usr/bin/pgbench";
+            List<Scenario> scenarios = TIMED;
             for (int i = 0; i < args.length; i++) {
                 String a = args[i];
                 switch (a) {
@@ -52,6 +53,7 @@ public final class BenchMain {
                     case "--heap-connections" -> heap = Integer.parseInt(args[++i]);
                     case "--clients" -> clients = List.of(args[++i].split(","));
                     case "--pgbench" -> pgbench = args[++i];
+                    case "--scenarios" -> scenarios = java.util.Arrays.stream(args[++i].split(",")).map(Scenario::valueOf).toList();
                     case "--quick" -> {
                         warmup = 1000;
                         measure = 2000;
@@ -60,16 +62,18 @@ public final class BenchMain {
                     }
                     default -> throw new IllegalArgumentException("unknown option " + a + " (options: --results FILE, --pause-ms N,"
                             + " --warmup-ms N, --measure-ms N, --rounds N, --max-iterations N, --heap-connections N,"
-                            + " --clients a,b, --pgbench PATH, --quick)");
+                            + " --clients a,b, --pgbench PATH, --scenarios A,B (names of Scenario, e.g. QUERY_PK), --quick)");
                 }
             }
-            return new Options(results, pause, warmup, measure, rounds, maxIterations, heap, clients, pgbench,
+            return new Options(results, pause, warmup, measure, rounds, maxIterations, heap, clients, pgbench, scenarios,
                     "pgconn-benchmarks/run.sh " + String.join(" ", args));
         }
     }
 
     private static final List<Scenario> TIMED = List.of(Scenario.TRUST, Scenario.SCRAM, Scenario.SCRAM_REQUIRE, Scenario.SCRAM_VERIFY_FULL,
-            Scenario.FAILOVER_FIRST, Scenario.FAILOVER_REPEAT, Scenario.FAILOVER_DIRECT, Scenario.SELECT_ONE, Scenario.IN_FLIGHT_8);
+            Scenario.FAILOVER_FIRST, Scenario.FAILOVER_REPEAT, Scenario.FAILOVER_DIRECT, Scenario.SELECT_ONE, Scenario.IN_FLIGHT_8,
+            Scenario.QUERY_PK, Scenario.QUERY_ROWS, Scenario.PIPELINED_INSERTS, Scenario.STREAM_ROWS,
+            Scenario.DATA_FIND_BY_ID_ONE, Scenario.DATA_FIND_BY_ID, Scenario.DATA_SAVE);
     /** Scenarios timed in the same rounds as the key's, because they are compared with it. */
     private static final Map<Scenario, Scenario> SAME_ROUNDS = Map.of(Scenario.FAILOVER_DIRECT, Scenario.FAILOVER_REPEAT);
 
@@ -110,14 +114,14 @@ public final class BenchMain {
                 // every code path of every client compiled before anything is timed (JIT on a small machine takes a while)
                 System.err.println("== warm-up of all scenarios (load " + loadAverage() + ")");
                 for (WorkerProcess w : workers) {
-                    for (Scenario scenario : TIMED) {
+                    for (Scenario scenario : options.scenarios()) {
                         if (w.supports(scenario)) {
                             w.command("WARMUP " + scenario.name() + " " + options.warmupMs());
                         }
                     }
                 }
-                for (Scenario scenario : TIMED) {
-                    if (SAME_ROUNDS.containsKey(scenario)) {
+                for (Scenario scenario : options.scenarios()) {
+                    if (SAME_ROUNDS.containsKey(scenario) && options.scenarios().contains(SAME_ROUNDS.get(scenario))) {
                         continue; // timed with its partner
                     }
                     List<Scenario> group = new ArrayList<>(List.of(scenario));
@@ -141,7 +145,8 @@ public final class BenchMain {
                         t.getKey().command("WARMUP " + t.getValue().name() + " " + warmup);
                     }
                     boolean withPgbench = scenario == Scenario.IN_FLIGHT_8 || (scenario.latency() && scenario.target() != Target.FAILOVER
-                            && scenario != Scenario.SELECT_ONE && scenario != Scenario.CLOSE);
+                            && scenario != Scenario.SELECT_ONE && scenario != Scenario.CLOSE && !scenario.query()
+                            && !scenario.springData());
                     List<Pgbench.Run> pgbenchRuns = new ArrayList<>();
                     for (int round = 0; round < options.rounds(); round++) {
                         for (int k = 0; k < turns.size(); k++) {
@@ -172,15 +177,11 @@ public final class BenchMain {
                                 combined.avgConnectMs(), combined.tps());
                     }
                 }
-                loads.add("HEAP: " + loadAverage());
-                System.err.println("== heap per idle connection (" + options.heapConnections() + " connections)");
-                for (WorkerProcess w : workers) {
-                    if (w.supports(Scenario.HEAP_PER_IDLE)) {
-                        for (Result r : w.command("HEAP " + options.heapConnections())) {
-                            results.add(r);
-                            System.err.printf("   %-15s %.0f B%n", r.client(), r.value());
-                        }
-                    }
+                if (options.scenarios().equals(TIMED)) {
+                    loads.add("HEAP: " + loadAverage());
+                    heapPerIdleConnection(workers, options.heapConnections(), results);
+                } else {
+                    System.err.println("== heap per idle connection: skipped (--scenarios given)");
                 }
             } finally {
                 workers.forEach(WorkerProcess::close);
@@ -232,6 +233,18 @@ public final class BenchMain {
             errors.forEach(e -> sb.append("- ").append(e).append('\n'));
         }
         return sb.toString();
+    }
+
+    private static void heapPerIdleConnection(List<WorkerProcess> workers, int connections, List<Result> results) throws IOException {
+        System.err.println("== heap per idle connection (" + connections + " connections)");
+        for (WorkerProcess w : workers) {
+            if (w.supports(Scenario.HEAP_PER_IDLE)) {
+                for (Result r : w.command("HEAP " + connections)) {
+                    results.add(r);
+                    System.err.printf("   %-15s %.0f B%n", r.client(), r.value());
+                }
+            }
+        }
     }
 
     /** Only the servers, for profiling by hand: prints the endpoints as -Dbench.* arguments, stops on end of input. */

@@ -36,6 +36,7 @@ final class BenchServers implements AutoCloseable {
                 .standbys(1)
                 .start();
         PgServer primary = cluster.primary();
+        QueryWork.createTables(primary);
         this.endpoints = new Endpoints("127.0.0.1", primary.port(), cluster.standby(0).port(), unusedPort(), primary.database(),
                 TRUST_USER, SCRAM_USER, SCRAM_PASSWORD, cluster.tls().caCertificate().toString());
     }

@@ -6,13 +6,21 @@ import java.util.concurrent.CompletableFuture;
  * One client library under test. Blocking clients (pgjdbc) return completed futures and are driven
  * from threads; asynchronous ones complete on their own event loops.
  */
-interface Client extends AutoCloseable {
+interface Client extends AutoCloseable, QueryWork {
 
     /** Short name used in the tables (e.g. {@code pgconn}, {@code pgjdbc}). */
     String name();
 
     /** Whether the library can connect to this target at all (e.g. multi-host failover). */
     boolean supports(Target target);
+
+    /**
+     * Whether this client runs {@code scenario}: by default every scenario on a target it supports,
+     * except the Spring Data ones (only the {@code *-data} clients run those).
+     */
+    default boolean supports(Scenario scenario) {
+        return !scenario.springData() && supports(scenario == Scenario.FAILOVER_DIRECT ? Target.FAILOVER : scenario.target());
+    }
 
     /** Whether calls block the caller (then the in-flight scenario uses one thread per connection). */
     boolean blocking();

@@ -225,6 +225,185 @@ final class Measure {
         return new ArrayList<>(open);
     }
 
+    // ---------------------------------------------------------------- the query path (QueryWork), on one open connection
+
+    /** One-row selects by a random primary key; latencies to {@code times} unless warming up. */
+    long queryPkLoop(Duration time, int maxIterations, Samples times) {
+        return onOpenConnection(connection -> {
+            java.util.SplittableRandom random = new java.util.SplittableRandom(42);
+            long end = System.nanoTime() + time.toNanos();
+            for (int n = 0; n < maxIterations && System.nanoTime() < end; n++) {
+                int id = 1 + random.nextInt(QueryWork.PK_ROWS);
+                long t0 = System.nanoTime();
+                client.selectByPk(connection, id).join();
+                long t1 = System.nanoTime();
+                if (times != null) {
+                    times.add(t1 - t0);
+                }
+            }
+        });
+    }
+
+    /**
+     * Whole reads of the 1,000-row table: each read's latency to {@code times}, and the bytes every
+     * thread of this JVM allocated (event loops included) added to {@code allocated[0]}, rows to
+     * {@code allocated[1]}.
+     */
+    long queryRowsLoop(Duration time, int maxIterations, Samples times, long[] allocated) {
+        return onOpenConnection(connection -> {
+            long end = System.nanoTime() + time.toNanos();
+            for (int n = 0; n < maxIterations && System.nanoTime() < end; n++) {
+                long a0 = allocatedBytes();
+                long t0 = System.nanoTime();
+                int rows = client.selectRows(connection).join();
+                long t1 = System.nanoTime();
+                long a1 = allocatedBytes();
+                if (rows != 1000) {
+                    throw new IllegalStateException(client.name() + " read " + rows + " rows of bench_wide, expected 1000");
+                }
+                if (times != null) {
+                    times.add(t1 - t0);
+                    allocated[0] += a1 - a0;
+                    allocated[1] += rows;
+                }
+            }
+        });
+    }
+
+    /** Batches of 2,560 inserts with 256 in flight; statements and nanoseconds added to {@code done}. */
+    long pipelinedInsertLoop(Duration time, long[] done) {
+        return onOpenConnection(connection -> {
+            long end = System.nanoTime() + time.toNanos();
+            do {
+                long t0 = System.nanoTime();
+                client.insertPipelined(connection, 2560, 256).join();
+                long t1 = System.nanoTime();
+                if (done != null) {
+                    done[0] += 2560;
+                    done[1] += t1 - t0;
+                }
+            } while (System.nanoTime() < end);
+        });
+    }
+
+    /**
+     * Streamed reads of 100,000 rows: the live heap (used after a full GC) at row 50,000 minus the
+     * live heap before the read; the largest such difference to {@code peak[0]}, rows and
+     * nanoseconds to {@code peak[1]}, {@code peak[2]}.
+     */
+    long streamLoop(Duration time, long[] peak) {
+        return onOpenConnection(connection -> {
+            long end = System.nanoTime() + time.toNanos();
+            do {
+                long before = liveHeap();
+                long[] midway = new long[1];
+                long t0 = System.nanoTime();
+                int rows = client.streamRows(connection, () -> midway[0] = liveHeap()).join();
+                long t1 = System.nanoTime();
+                if (rows != QueryWork.STREAM_TOTAL) {
+                    throw new IllegalStateException(client.name() + " streamed " + rows + " rows, expected " + QueryWork.STREAM_TOTAL);
+                }
+                if (peak != null) {
+                    peak[0] = Math.max(peak[0], midway[0] - before);
+                    peak[1] += rows;
+                    peak[2] += t1 - t0;
+                }
+            } while (System.nanoTime() < end);
+        });
+    }
+
+    private long onOpenConnection(java.util.function.Consumer<Object> work) {
+        Client.Source source = sources.computeIfAbsent(Target.TRUST, t -> client.source(t, false));
+        Object connection = source.connect().join();
+        long cpu0 = processCpuNanos();
+        try {
+            work.accept(connection);
+            return processCpuNanos() - cpu0;
+        } finally {
+            client.close(connection).join();
+        }
+    }
+
+    // ---------------------------------------------------------------- Spring Data (SpringDataWork), requests in flight
+
+    /**
+     * {@code lanes} request loops at once for {@code time}, each starting its next request when the
+     * last one ends: every request's latency to {@code times} and, unless warming up, requests and
+     * wall-clock nanoseconds (from the first start to the last end) added to {@code done}.
+     */
+    long concurrentLoop(Duration time, int lanes, java.util.function.LongFunction<CompletableFuture<?>> request, Samples times,
+                        long[] done) throws InterruptedException {
+        long cpu0 = processCpuNanos();
+        long t0 = System.nanoTime();
+        long end = t0 + time.toNanos();
+        AtomicLong sequence = new AtomicLong();
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        CountDownLatch stopped = new CountDownLatch(lanes);
+        for (int lane = 0; lane < lanes; lane++) {
+            requestLane(request, end, sequence, times, failure, stopped);
+        }
+        if (!stopped.await(time.toMillis() + 30_000, TimeUnit.MILLISECONDS)) {
+            throw new IllegalStateException(client.name() + ": requests still running 30 s after the end of the batch (a hang)");
+        }
+        long t1 = System.nanoTime();
+        if (failure.get() != null) {
+            Throwable cause = failure.get() instanceof java.util.concurrent.CompletionException c && c.getCause() != null
+                    ? c.getCause() : failure.get();
+            throw new IllegalStateException(client.name() + ": a request failed: " + cause, cause);
+        }
+        if (done != null) {
+            synchronized (times) {
+                done[0] += sequence.get();
+                done[1] += t1 - t0;
+            }
+        }
+        return processCpuNanos() - cpu0;
+    }
+
+    private static void requestLane(java.util.function.LongFunction<CompletableFuture<?>> request, long end, AtomicLong sequence,
+                                    Samples times, AtomicReference<Throwable> failure, CountDownLatch stopped) {
+        if (System.nanoTime() >= end || failure.get() != null) {
+            stopped.countDown();
+            return;
+        }
+        long t0 = System.nanoTime();
+        CompletableFuture<?> f;
+        try {
+            f = request.apply(sequence.getAndIncrement());
+        } catch (RuntimeException e) {
+            failure.compareAndSet(null, e);
+            stopped.countDown();
+            return;
+        }
+        f.whenComplete((v, e) -> {
+            long t1 = System.nanoTime();
+            if (e != null) {
+                failure.compareAndSet(null, e);
+            } else if (times != null) {
+                synchronized (times) {
+                    times.add(t1 - t0);
+                }
+            }
+            requestLane(request, end, sequence, times, failure, stopped);
+        });
+    }
+
+    /** Bytes allocated so far by all live threads of this JVM (HotSpot's per-thread counters). */
+    static long allocatedBytes() {
+        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        long sum = 0;
+        for (long bytes : threads.getThreadAllocatedBytes(threads.getAllThreadIds())) {
+            sum += Math.max(0, bytes);
+        }
+        return sum;
+    }
+
+    /** Used heap right after a full GC: what is reachable (called from whichever thread delivers the row). */
+    private static long liveHeap() {
+        System.gc();
+        return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+    }
+
     /** Closes the sources kept across batches. */
     void close() {
         sources.values().forEach(Client.Source::close);

@@ -8,7 +8,15 @@ import io.pgconn.config.EnvironmentSource;
 import io.pgconn.config.SslProviderKind;
 import io.pgconn.Transport;
 
+import io.pgconn.query.Row;
+import io.pgconn.query.Segment;
+
+import java.math.BigDecimal;
 import java.time.Duration;
+import java.time.LocalDate;
+import java.time.OffsetDateTime;
+import java.util.UUID;
+import java.util.concurrent.Flow;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -105,6 +113,111 @@ final class PgconnClient implements Client {
     @Override
     public CompletableFuture<Void> selectOne(Object connection) {
         return ((PgConnection) connection).simpleQuery("SELECT 1").thenAccept(r -> r.singleValue());
+    }
+
+    @Override
+    public CompletableFuture<Void> selectByPk(Object connection, int id) {
+        return ((PgConnection) connection).query(PK_SQL, id).thenAccept(rows -> {
+            Row r = rows.row(0);
+            r.get(0, Integer.class);
+            r.get(1, String.class);
+            r.get(2, BigDecimal.class);
+            r.get(3, OffsetDateTime.class);
+        });
+    }
+
+    @Override
+    public CompletableFuture<Integer> selectRows(Object connection) {
+        return ((PgConnection) connection).query(ROWS_SQL).thenApply(rows -> {
+            int n = 0;
+            for (Row r : rows) {
+                r.get(0, Integer.class);
+                r.get(1, Long.class);
+                r.get(2, Double.class);
+                r.get(3, BigDecimal.class);
+                r.get(4, String.class);
+                r.get(5, String.class);
+                r.get(6, Boolean.class);
+                r.get(7, OffsetDateTime.class);
+                r.get(8, LocalDate.class);
+                r.get(9, UUID.class);
+                n++;
+            }
+            return n;
+        });
+    }
+
+    /** Pipelining: a new insert is written whenever an answer arrives, so {@code inFlight} stay on the wire. */
+    @Override
+    public CompletableFuture<Void> insertPipelined(Object connection, int count, int inFlight) {
+        PgConnection c = (PgConnection) connection;
+        CompletableFuture<Void> all = new CompletableFuture<>();
+        java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicInteger left = new java.util.concurrent.atomic.AtomicInteger(count);
+        Runnable[] send = new Runnable[1];
+        send[0] = () -> {
+            int i = next.getAndIncrement();
+            if (i >= count) {
+                return;
+            }
+            c.query(INSERT_SQL, i, "value " + i).whenComplete((r, e) -> {
+                if (e != null) {
+                    all.completeExceptionally(e);
+                } else if (left.decrementAndGet() == 0) {
+                    all.complete(null);
+                } else {
+                    send[0].run();
+                }
+            });
+        };
+        for (int k = 0; k < Math.min(inFlight, count); k++) {
+            send[0].run();
+        }
+        return all;
+    }
+
+    /** The statement's stream with a demand of 256 rows at a time (the socket is not read while demand is zero). */
+    @Override
+    public CompletableFuture<Integer> streamRows(Object connection, Runnable midway) {
+        CompletableFuture<Integer> done = new CompletableFuture<>();
+        ((PgConnection) connection).statement(STREAM_SQL).execute().subscribe(new Flow.Subscriber<Segment>() {
+            private Flow.Subscription subscription;
+            private int rows;
+            private int left;
+
+            @Override
+            public void onSubscribe(Flow.Subscription s) {
+                subscription = s;
+                left = STREAM_DEMAND;
+                s.request(STREAM_DEMAND);
+            }
+
+            @Override
+            public void onNext(Segment segment) {
+                if (segment instanceof Row r) {
+                    r.get(0, Integer.class);
+                    r.get(1, String.class);
+                    if (++rows == STREAM_TOTAL / 2) {
+                        midway.run();
+                    }
+                }
+                if (--left == 0) {
+                    left = STREAM_DEMAND;
+                    subscription.request(STREAM_DEMAND);
+                }
+            }
+
+            @Override
+            public void onError(Throwable t) {
+                done.completeExceptionally(t);
+            }
+
+            @Override
+            public void onComplete() {
+                done.complete(rows);
+            }
+        });
+        return done;
     }
 
     @Override

@@ -4,6 +4,9 @@ import org.postgresql.Driver;
 
 import java.sql.Connection;
 import java.sql.ResultSet;
+import java.sql.PreparedStatement;
+import java.util.IdentityHashMap;
+import java.util.Map;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.Properties;
@@ -92,6 +95,104 @@ final class PgjdbcClient implements Client {
         }
     }
 
+    /** One PreparedStatement per connection and SQL, reused (pgjdbc server-prepares it from the 5th execution, prepareThreshold=5). */
+    private final Map<Connection, Map<String, PreparedStatement>> prepared = new IdentityHashMap<>();
+
+    private PreparedStatement prepared(Object connection, String sql) throws SQLException {
+        Map<String, PreparedStatement> byConnection = prepared.computeIfAbsent((Connection) connection, c -> new java.util.HashMap<>());
+        PreparedStatement ps = byConnection.get(sql);
+        if (ps == null) {
+            ps = ((Connection) connection).prepareStatement(QueryWork.jdbc(sql));
+            byConnection.put(sql, ps);
+        }
+        return ps;
+    }
+
+    @Override
+    public CompletableFuture<Void> selectByPk(Object connection, int id) {
+        try {
+            PreparedStatement ps = prepared(connection, PK_SQL);
+            ps.setInt(1, id);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                rs.getInt(1);
+                rs.getString(2);
+                rs.getBigDecimal(3);
+                rs.getObject(4, java.time.OffsetDateTime.class);
+            }
+            return CompletableFuture.completedFuture(null);
+        } catch (SQLException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    @Override
+    public CompletableFuture<Integer> selectRows(Object connection) {
+        try (ResultSet rs = prepared(connection, ROWS_SQL).executeQuery()) {
+            int n = 0;
+            while (rs.next()) {
+                rs.getInt(1);
+                rs.getLong(2);
+                rs.getDouble(3);
+                rs.getBigDecimal(4);
+                rs.getString(5);
+                rs.getString(6);
+                rs.getBoolean(7);
+                rs.getObject(8, java.time.OffsetDateTime.class);
+                rs.getObject(9, java.time.LocalDate.class);
+                rs.getObject(10, java.util.UUID.class);
+                n++;
+            }
+            return CompletableFuture.completedFuture(n);
+        } catch (SQLException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    /** pgjdbc cannot pipeline single statements: the batch-free loop, one round trip each. */
+    @Override
+    public CompletableFuture<Void> insertPipelined(Object connection, int count, int inFlight) {
+        try {
+            PreparedStatement ps = prepared(connection, INSERT_SQL);
+            for (int i = 0; i < count; i++) {
+                ps.setInt(1, i);
+                ps.setString(2, "value " + i);
+                ps.executeUpdate();
+            }
+            return CompletableFuture.completedFuture(null);
+        } catch (SQLException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    /** pgjdbc streams with a fetch size only inside a transaction (autocommit off), as its docs say. */
+    @Override
+    public CompletableFuture<Integer> streamRows(Object connection, Runnable midway) {
+        Connection c = (Connection) connection;
+        try {
+            c.setAutoCommit(false);
+            try (PreparedStatement ps = c.prepareStatement(STREAM_SQL)) {
+                ps.setFetchSize(STREAM_DEMAND);
+                try (ResultSet rs = ps.executeQuery()) {
+                    int n = 0;
+                    while (rs.next()) {
+                        rs.getInt(1);
+                        rs.getString(2);
+                        if (++n == STREAM_TOTAL / 2) {
+                            midway.run();
+                        }
+                    }
+                    return CompletableFuture.completedFuture(n);
+                }
+            } finally {
+                c.commit();
+                c.setAutoCommit(true);
+            }
+        } catch (SQLException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
     @Override
     public CompletableFuture<Integer> backendPid(Object connection) {
         try {
@@ -103,6 +204,7 @@ final class PgjdbcClient implements Client {
 
     @Override
     public CompletableFuture<Void> close(Object connection) {
+        prepared.remove(connection);
         try {
             ((Connection) connection).close();
             return CompletableFuture.completedFuture(null);

@@ -6,7 +6,13 @@ import io.r2dbc.postgresql.PostgresqlConnectionFactory;
 import io.r2dbc.postgresql.api.PostgresqlConnection;
 import io.r2dbc.postgresql.client.SSLMode;
 
+import reactor.core.publisher.Flux;
+
+import java.math.BigDecimal;
 import java.time.Duration;
+import java.time.LocalDate;
+import java.time.OffsetDateTime;
+import java.util.UUID;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -70,6 +76,62 @@ final class R2dbcClient implements Client {
         return ((PostgresqlConnection) connection).createStatement("SELECT 1").execute()
                 .flatMap(r -> r.map((row, meta) -> row.get(0, Integer.class)))
                 .then().toFuture();
+    }
+
+    @Override
+    public CompletableFuture<Void> selectByPk(Object connection, int id) {
+        return ((PostgresqlConnection) connection).createStatement(PK_SQL).bind("$1", id).execute()
+                .flatMap(r -> r.map((row, meta) -> {
+                    row.get(0, Integer.class);
+                    row.get(1, String.class);
+                    row.get(2, BigDecimal.class);
+                    return row.get(3, OffsetDateTime.class);
+                })).then().toFuture();
+    }
+
+    @Override
+    public CompletableFuture<Integer> selectRows(Object connection) {
+        return ((PostgresqlConnection) connection).createStatement(ROWS_SQL).execute()
+                .flatMap(r -> r.map((row, meta) -> {
+                    row.get(0, Integer.class);
+                    row.get(1, Long.class);
+                    row.get(2, Double.class);
+                    row.get(3, BigDecimal.class);
+                    row.get(4, String.class);
+                    row.get(5, String.class);
+                    row.get(6, Boolean.class);
+                    row.get(7, OffsetDateTime.class);
+                    row.get(8, LocalDate.class);
+                    return row.get(9, UUID.class);
+                })).count().map(Long::intValue).toFuture();
+    }
+
+    /** Inserts subscribed up to {@code inFlight} at a time on the one connection (its client queues and pipelines them). */
+    @Override
+    public CompletableFuture<Void> insertPipelined(Object connection, int count, int inFlight) {
+        PostgresqlConnection c = (PostgresqlConnection) connection;
+        return Flux.range(0, count)
+                .flatMap(i -> c.createStatement(INSERT_SQL).bind("$1", i).bind("$2", "value " + i).execute()
+                        .flatMap(r -> r.getRowsUpdated()), inFlight)
+                .then().toFuture();
+    }
+
+    /** fetchSize(256): Execute with a row limit; limitRate keeps the demand at 256. */
+    @Override
+    public CompletableFuture<Integer> streamRows(Object connection, Runnable midway) {
+        int[] n = new int[1];
+        return ((PostgresqlConnection) connection).createStatement(STREAM_SQL).fetchSize(STREAM_DEMAND).execute()
+                .flatMap(r -> r.map((row, meta) -> {
+                    row.get(0, Integer.class);
+                    return row.get(1, String.class);
+                }))
+                .limitRate(STREAM_DEMAND)
+                .doOnNext(v -> {
+                    if (++n[0] == STREAM_TOTAL / 2) {
+                        midway.run();
+                    }
+                })
+                .then().toFuture().thenApply(v -> n[0]);
     }
 
     @Override

@@ -14,6 +14,9 @@ final class Report {
     static final String PGCONN = "pgconn";
     static final String PGCONN_JDK = "pgconn-jdk";
     static final List<String> PEERS = List.of("pgjdbc", "r2dbc", "vertx");
+    /** The Spring Data scenarios' pair: pgconn-r2dbc and its anchor r2dbc-postgresql, both under Spring Data R2DBC + r2dbc-pool. */
+    static final String PGCONN_DATA = "pgconn-r2dbc-data";
+    static final String R2DBC_DATA = "r2dbc-data";
     /** libpq itself (the native worker): the yardstick of the connect path, never counted as a peer. */
     static final String NATIVE = WorkerProcess.NATIVE_LIBPQ;
 
@@ -33,7 +36,22 @@ final class Report {
         sb.append("|---|---|---:|---:|---:|---:|---:|---:|---:|\n");
         for (Scenario s : Scenario.values()) {
             for (Result r : of(s)) {
-                if (s == Scenario.HEAP_PER_IDLE) {
+                if (s == Scenario.QUERY_ROWS) {
+                    sb.append(row(s.title(), r.client(), ms(r.p50()), ms(r.p90()), ms(r.p99()), ms(r.mean()),
+                            String.format(Locale.ROOT, "%,.0f rows/s; %,.0f B allocated/row", r.throughput(), r.value()), ms(r.cpuMs()), r.n()));
+                } else if (s == Scenario.PIPELINED_INSERTS) {
+                    sb.append(row(s.title(), r.client(), "", "", "", "", String.format(Locale.ROOT, "%,.0f statements/s", r.throughput()),
+                            ms(r.cpuMs()), r.n()));
+                } else if (s == Scenario.STREAM_ROWS) {
+                    sb.append(row(s.title(), r.client(), "", "", "", "", String.format(Locale.ROOT, "%,.0f B live heap; %,.0f rows/s",
+                            r.value(), r.throughput()), "", r.n()));
+                } else if (s.springData() && r.n() == 0) {
+                    sb.append(row(s.title(), r.client(), "", "", "", "", "**failed** (see Errors)", "", 0));
+                } else if (s.springData()) {
+                    sb.append(row(s.title(), r.client(), ms(r.p50()), ms(r.p90()), ms(r.p99()), ms(r.mean()),
+                            String.format(Locale.ROOT, "%,.0f %s/s", r.throughput(), s == Scenario.DATA_SAVE ? "saves" : "requests"),
+                            ms(r.cpuMs()), r.n()));
+                } else if (s == Scenario.HEAP_PER_IDLE) {
                     sb.append(row(s.title(), r.client(), "", "", "", "", String.format(Locale.ROOT, "%,.0f B", r.value()), "", r.n()));
                 } else if (s == Scenario.IN_FLIGHT_8) {
                     sb.append(row(s.title(), r.client(), "", "", "", "", String.format(Locale.ROOT, "%,.0f conn/s", r.throughput()), ms(r.cpuMs()),
@@ -88,6 +106,20 @@ final class Report {
         });
         find(PGCONN, Scenario.CLOSE).ifPresent(r ->
                 checks.add(new Check(PGCONN, "close() mean, ms (absolute)", r.mean(), 0.3, "-", true)));
+        lowerIsBetter(checks, "PK select p50 vs fastest peer", PGCONN, Scenario.QUERY_PK, PEERS, 1.0);
+        higherIsBetter(checks, "1,000-row read rows/s vs fastest peer", Scenario.QUERY_ROWS, PEERS, Result::throughput, 1.0);
+        smallestValue(checks, "1,000-row read bytes allocated/row vs smallest peer", Scenario.QUERY_ROWS, PEERS);
+        higherIsBetter(checks, "pipelined inserts statements/s vs vertx pipelining", Scenario.PIPELINED_INSERTS, List.of("vertx"),
+                Result::throughput, 1.0);
+        higherIsBetter(checks, "pipelined inserts statements/s vs pgjdbc's loop", Scenario.PIPELINED_INSERTS, List.of("pgjdbc"),
+                Result::throughput, 3.0);
+        smallestValue(checks, "100,000-row stream live heap vs smallest peer", Scenario.STREAM_ROWS, PEERS);
+        lowerIsBetter(checks, "Spring Data findById p50, 16 concurrent, vs r2dbc-postgresql", PGCONN_DATA, Scenario.DATA_FIND_BY_ID,
+                List.of(R2DBC_DATA), 0.8);
+        lowerIsBetter(checks, "Spring Data findById p50, one in flight, vs r2dbc-postgresql (no goal of its own; the issue's ≤ 0.8)",
+                PGCONN_DATA, Scenario.DATA_FIND_BY_ID_ONE, List.of(R2DBC_DATA), 0.8);
+        higherIsBetter(checks, "Spring Data saves/s, 16 concurrent, vs r2dbc-postgresql", PGCONN_DATA, Scenario.DATA_SAVE,
+                List.of(R2DBC_DATA), Result::throughput, 1.25);
         Optional<Result> heap = find(PGCONN, Scenario.HEAP_PER_IDLE);
         Optional<Result> smallest = PEERS.stream().map(p -> find(p, Scenario.HEAP_PER_IDLE)).flatMap(Optional::stream)
                 .min(Comparator.comparingDouble(Result::value));
@@ -114,6 +146,29 @@ final class Report {
         Optional<Result> best = peers.stream().map(p -> find(p, s)).flatMap(Optional::stream).min(Comparator.comparingDouble(Result::p50));
         if (mine.isPresent() && best.isPresent()) {
             checks.add(new Check(client, what, mine.get().p50() / best.get().p50(), goal, best.get().client(), true));
+        }
+    }
+
+    private void higherIsBetter(List<Check> checks, String what, Scenario s, List<String> peers,
+                                java.util.function.ToDoubleFunction<Result> measure, double goal) {
+        higherIsBetter(checks, what, PGCONN, s, peers, measure, goal);
+    }
+
+    private void higherIsBetter(List<Check> checks, String what, String client, Scenario s, List<String> peers,
+                                java.util.function.ToDoubleFunction<Result> measure, double goal) {
+        Optional<Result> mine = find(client, s);
+        Optional<Result> best = peers.stream().map(p -> find(p, s)).flatMap(Optional::stream).max(Comparator.comparingDouble(measure));
+        if (mine.isPresent() && best.isPresent()) {
+            checks.add(new Check(client, what, measure.applyAsDouble(mine.get()) / measure.applyAsDouble(best.get()), goal,
+                    best.get().client(), false));
+        }
+    }
+
+    private void smallestValue(List<Check> checks, String what, Scenario s, List<String> peers) {
+        Optional<Result> mine = find(PGCONN, s);
+        Optional<Result> smallest = peers.stream().map(p -> find(p, s)).flatMap(Optional::stream).min(Comparator.comparingDouble(Result::value));
+        if (mine.isPresent() && smallest.isPresent()) {
+            checks.add(new Check(PGCONN, what, mine.get().value() / Math.max(1, smallest.get().value()), 1.0, smallest.get().client(), true));
         }
     }
 

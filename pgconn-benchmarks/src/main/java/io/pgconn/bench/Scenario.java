@@ -13,7 +13,14 @@ enum Scenario {
     CLOSE("close() (trust connection)", Target.TRUST),
     IN_FLIGHT_8("8 connects in flight, trust (connect + SELECT 1 + close)", Target.TRUST),
     SELECT_ONE("SELECT 1 round trip, open connection", Target.TRUST),
-    HEAP_PER_IDLE("heap retained per idle open connection", Target.TRUST);
+    HEAP_PER_IDLE("heap retained per idle open connection", Target.TRUST),
+    QUERY_PK("one-row select by primary key, int parameter, open connection", Target.TRUST),
+    QUERY_ROWS("1,000 rows x 10 columns (mixed types) read, open connection", Target.TRUST),
+    PIPELINED_INSERTS("inserts with parameters, 256 in flight on one connection", Target.TRUST),
+    STREAM_ROWS("100,000-row streamed read: live heap in the middle of the stream", Target.TRUST),
+    DATA_FIND_BY_ID_ONE("Spring Data R2DBC findById, one request in flight, r2dbc-pool of 16", Target.TRUST),
+    DATA_FIND_BY_ID("Spring Data R2DBC findById, 16 concurrent requests, r2dbc-pool of 16", Target.TRUST),
+    DATA_SAVE("Spring Data R2DBC save (insert), 16 concurrent requests, r2dbc-pool of 16", Target.TRUST);
 
     private final String title;
     private final Target target;
@@ -33,6 +40,19 @@ enum Scenario {
 
     /** Scenarios whose numbers are latencies (p50/p90/p99 in ms). */
     boolean latency() {
-        return this != IN_FLIGHT_8 && this != HEAP_PER_IDLE;
+        return this != IN_FLIGHT_8 && this != HEAP_PER_IDLE && this != PIPELINED_INSERTS && this != STREAM_ROWS;
+    }
+
+    /** The query-path scenarios: on an open connection, each client with its own best settings (see QueryWork). */
+    boolean query() {
+        return this == QUERY_PK || this == QUERY_ROWS || this == PIPELINED_INSERTS || this == STREAM_ROWS;
+    }
+
+    /**
+     * The Spring Data R2DBC scenarios: run only by the {@code *-data} clients (a repository over an
+     * r2dbc-pool, see SpringDataClient), which run nothing else.
+     */
+    boolean springData() {
+        return this == DATA_FIND_BY_ID_ONE || this == DATA_FIND_BY_ID || this == DATA_SAVE;
     }
 }

@@ -7,6 +7,8 @@ import io.vertx.core.net.PemTrustOptions;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.pgclient.PgConnection;
 import io.vertx.pgclient.SslMode;
+import io.vertx.sqlclient.Row;
+import io.vertx.sqlclient.Tuple;
 
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -42,7 +44,9 @@ final class VertxClient implements Client {
     @Override
     public Source source(Target target, boolean fresh) {
         Endpoints e = endpoints;
-        PgConnectOptions o = new PgConnectOptions().setHost(e.host()).setPort(e.primaryPort()).setDatabase(e.database());
+        // prepared statements cached (off by default) for the query scenarios; pipelining limit 256 (its default)
+        PgConnectOptions o = new PgConnectOptions().setHost(e.host()).setPort(e.primaryPort()).setDatabase(e.database())
+                .setCachePreparedStatements(true).setPipeliningLimit(256);
         switch (target) {
             case TRUST -> o.setUser(e.trustUser()).setSslMode(SslMode.DISABLE);
             case SCRAM -> o.setUser(e.scramUser()).setPassword(e.scramPassword()).setSslMode(SslMode.DISABLE);
@@ -61,6 +65,78 @@ final class VertxClient implements Client {
         return ((PgConnection) connection).query("SELECT 1").execute()
                 .map(rows -> rows.iterator().next().getInteger(0))
                 .toCompletionStage().toCompletableFuture().thenAccept(v -> { });
+    }
+
+    @Override
+    public CompletableFuture<Void> selectByPk(Object connection, int id) {
+        return ((PgConnection) connection).preparedQuery(PK_SQL).execute(Tuple.of(id)).map(rows -> {
+            Row r = rows.iterator().next();
+            r.getInteger(0);
+            r.getString(1);
+            r.getBigDecimal(2);
+            r.getOffsetDateTime(3);
+            return (Void) null;
+        }).toCompletionStage().toCompletableFuture();
+    }
+
+    @Override
+    public CompletableFuture<Integer> selectRows(Object connection) {
+        return ((PgConnection) connection).preparedQuery(ROWS_SQL).execute().map(rows -> {
+            int n = 0;
+            for (Row r : rows) {
+                r.getInteger(0);
+                r.getLong(1);
+                r.getDouble(2);
+                r.getBigDecimal(3);
+                r.getString(4);
+                r.getString(5);
+                r.getBoolean(6);
+                r.getOffsetDateTime(7);
+                r.getLocalDate(8);
+                r.getUUID(9);
+                n++;
+            }
+            return n;
+        }).toCompletionStage().toCompletableFuture();
+    }
+
+    /** Vert.x pipelines on its own (pipeliningLimit 256): every insert sent at once, it keeps 256 on the wire. */
+    @Override
+    public CompletableFuture<Void> insertPipelined(Object connection, int count, int inFlight) {
+        PgConnection c = (PgConnection) connection;
+        CompletableFuture<Void> all = new CompletableFuture<>();
+        java.util.concurrent.atomic.AtomicInteger left = new java.util.concurrent.atomic.AtomicInteger(count);
+        for (int i = 0; i < count; i++) {
+            c.preparedQuery(INSERT_SQL).execute(Tuple.of(i, "value " + i)).onComplete(ar -> {
+                if (ar.failed()) {
+                    all.completeExceptionally(ar.cause());
+                } else if (left.decrementAndGet() == 0) {
+                    all.complete(null);
+                }
+            });
+        }
+        return all;
+    }
+
+    /** A cursor stream of 256 rows per fetch; PostgreSQL keeps cursors only inside a transaction. */
+    @Override
+    public CompletableFuture<Integer> streamRows(Object connection, Runnable midway) {
+        PgConnection c = (PgConnection) connection;
+        CompletableFuture<Integer> done = new CompletableFuture<>();
+        c.begin().onSuccess(tx -> c.prepare(STREAM_SQL).onSuccess(ps -> {
+            int[] n = new int[1];
+            ps.createStream(STREAM_DEMAND)
+                    .exceptionHandler(done::completeExceptionally)
+                    .endHandler(v -> tx.commit().onComplete(ar -> ps.close().onComplete(x -> done.complete(n[0]))))
+                    .handler(row -> {
+                        row.getInteger(0);
+                        row.getString(1);
+                        if (++n[0] == STREAM_TOTAL / 2) {
+                            midway.run();
+                        }
+                    });
+        }).onFailure(done::completeExceptionally)).onFailure(done::completeExceptionally);
+        return done;
     }
 
     @Override

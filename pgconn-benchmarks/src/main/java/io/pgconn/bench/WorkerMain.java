@@ -35,6 +35,8 @@ public final class WorkerMain {
     private final Map<Scenario, Samples> primary = new EnumMap<>(Scenario.class);
     private final Samples closes = new Samples();
     private final Map<Scenario, long[]> cpu = new EnumMap<>(Scenario.class);
+    /** Per query scenario: QUERY_ROWS {bytes allocated, rows}; PIPELINED_INSERTS {statements, nanos}; STREAM_ROWS {peak live heap, rows, nanos}. */
+    private final Map<Scenario, long[]> allocated = new EnumMap<>(Scenario.class);
     private long inFlightCycles;
     private long inFlightNanos;
 
@@ -50,7 +52,7 @@ public final class WorkerMain {
             WorkerMain worker = new WorkerMain(client, new Measure(client, settings));
             System.out.println("SETTINGS\t" + client.name() + "\t" + client.settings());
             System.out.println("SUPPORTS\t" + List.of(Scenario.values()).stream()
-                    .filter(s -> client.supports(s == Scenario.FAILOVER_DIRECT ? Target.FAILOVER : s.target()))
+                    .filter(client::supports)
                     .map(Enum::name).collect(Collectors.joining(",")));
             System.out.println("DONE");
             System.out.flush();
@@ -100,12 +102,24 @@ public final class WorkerMain {
                 }
                 yield Measure.processCpuNanos() - cpu0;
             }
+            case QUERY_PK -> measure.queryPkLoop(time, maxIterations, samples);
+            case QUERY_ROWS -> measure.queryRowsLoop(time, maxIterations, samples,
+                    timed ? allocated.computeIfAbsent(scenario, x -> new long[3]) : new long[3]);
+            case PIPELINED_INSERTS -> measure.pipelinedInsertLoop(time, timed ? allocated.computeIfAbsent(scenario, x -> new long[3]) : null);
+            case STREAM_ROWS -> measure.streamLoop(time, timed ? allocated.computeIfAbsent(scenario, x -> new long[3]) : null);
+            case DATA_FIND_BY_ID_ONE, DATA_FIND_BY_ID, DATA_SAVE -> measure.concurrentLoop(time,
+                    scenario == Scenario.DATA_FIND_BY_ID_ONE ? 1 : SpringDataWork.CONCURRENT, springDataRequest(scenario),
+                    samples, timed ? allocated.computeIfAbsent(scenario, x -> new long[3]) : null);
             case CLOSE, HEAP_PER_IDLE -> throw new IllegalArgumentException(scenario + " is not run on its own");
         };
         if (timed) {
             long[] acc = cpu.computeIfAbsent(scenario, s -> new long[2]);
             acc[0] += cpuNanos;
-            acc[1] += scenario == Scenario.IN_FLIGHT_8 ? 0 : samples.size() - before;
+            acc[1] += switch (scenario) {
+                case IN_FLIGHT_8 -> 0;
+                case PIPELINED_INSERTS, STREAM_ROWS -> 0; // per statement / per row: from their own counters
+                default -> samples.size() - before;
+            };
         }
     }
 
@@ -118,12 +132,52 @@ public final class WorkerMain {
             return results;
         }
         long[] acc = cpu.getOrDefault(scenario, new long[2]);
+        long[] q = allocated.getOrDefault(scenario, new long[3]);
+        switch (scenario) {
+            case QUERY_ROWS -> {
+                Result r = Result.ofLatencies(client.name(), scenario, primary.getOrDefault(scenario, new Samples()).toArray());
+                // throughput as rows/s, value as bytes allocated per row
+                results.add(new Result(r.client(), scenario, r.n(), r.mean(), r.p50(), r.p90(), r.p99(), 1000.0 * 1000.0 / r.mean(),
+                        q[1] == 0 ? Double.NaN : (double) q[0] / q[1], acc[0] / 1e6 / Math.max(1, acc[1])));
+                return results;
+            }
+            case PIPELINED_INSERTS -> {
+                results.add(Result.ofThroughput(client.name(), scenario, (int) q[0], q[1] == 0 ? Double.NaN : q[0] * 1e9 / q[1])
+                        .withCpu(acc[0] / 1e6 / Math.max(1, q[0])));
+                return results;
+            }
+            case DATA_FIND_BY_ID_ONE, DATA_FIND_BY_ID, DATA_SAVE -> {
+                // latencies of single requests (16 in flight); throughput: requests per second of wall-clock time
+                Result r = Result.ofLatencies(client.name(), scenario, primary.getOrDefault(scenario, new Samples()).toArray());
+                results.add(new Result(r.client(), scenario, r.n(), r.mean(), r.p50(), r.p90(), r.p99(),
+                        q[1] == 0 ? Double.NaN : q[0] * 1e9 / q[1], Double.NaN, acc[0] / 1e6 / Math.max(1, acc[1])));
+                return results;
+            }
+            case STREAM_ROWS -> {
+                Result r = Result.ofValue(client.name(), scenario, (int) q[1], q[0]);
+                results.add(new Result(r.client(), scenario, r.n(), Double.NaN, Double.NaN, Double.NaN, Double.NaN,
+                        q[2] == 0 ? Double.NaN : q[1] * 1e9 / q[2], q[0], Double.NaN));
+                return results;
+            }
+            default -> {
+            }
+        }
         results.add(Result.ofLatencies(client.name(), scenario, primary.getOrDefault(scenario, new Samples()).toArray())
                 .withCpu(acc[0] / 1e6 / Math.max(1, acc[1])));
         if (scenario == Scenario.TRUST) {
             results.add(Result.ofLatencies(client.name(), Scenario.CLOSE, closes.toArray()));
         }
         return results;
+    }
+
+    /** findById of a pseudo-random existing row, or save of a new entity; {@code n} numbers the request. */
+    private java.util.function.LongFunction<java.util.concurrent.CompletableFuture<?>> springDataRequest(Scenario scenario) {
+        SpringDataWork work = (SpringDataWork) client;
+        if (scenario != Scenario.DATA_SAVE) {
+            return n -> work.findById(1 + Math.floorMod(n * 7919L, SpringDataWork.ROWS));
+        }
+        return n -> work.save(new BenchEntity(null, "saved-" + n, java.math.BigDecimal.valueOf(n % 100_000, 2),
+                java.time.OffsetDateTime.now()));
     }
 
     static Client create(String name, Endpoints endpoints) {
@@ -135,8 +189,10 @@ public final class WorkerMain {
             case "pgjdbc" -> new PgjdbcClient(endpoints);
             case "r2dbc" -> new R2dbcClient(endpoints);
             case "vertx" -> new VertxClient(endpoints);
+            case "pgconn-r2dbc-data" -> SpringDataClient.pgconn(endpoints);
+            case "r2dbc-data" -> SpringDataClient.r2dbcPostgresql(endpoints);
             default -> throw new IllegalArgumentException("unknown client " + name
-                    + " (expected pgconn, pgconn-jdk, pgconn-openssl, pgjdbc, r2dbc or vertx)");
+                    + " (expected pgconn, pgconn-jdk, pgconn-openssl, pgjdbc, r2dbc, vertx, pgconn-r2dbc-data or r2dbc-data)");
         };
     }
 }

@@ -35,13 +35,13 @@ final class ArrayCodec implements Codec<Object> {
      * @param elements the element type's codecs, in lookup order (all binary)
      */
     public ArrayCodec(PgType type, int elementOid, Codec<?>[] elements) {
-        this(type, elementOid, elements, null);
+        this(type, elementOid, elements.clone(), null);
     }
 
     private ArrayCodec(PgType type, int elementOid, Codec<?>[] elements, Codec<?> writer) {
         this.type = type;
         this.elementOid = elementOid;
-        this.elements = elements.clone();
+        this.elements = elements;
         this.writer = writer;
     }
 

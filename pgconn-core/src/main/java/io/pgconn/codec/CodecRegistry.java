@@ -55,6 +55,8 @@ public final class CodecRegistry {
     private final Map<String, Integer> boundOids;
     private final List<Codec<?>> named;
     private final ConcurrentHashMap<Class<?>, Encoder> encoderCache = new ConcurrentHashMap<>();
+    /** Array encoders by element class (a List parameter's class says nothing about its elements). */
+    private final ConcurrentHashMap<Class<?>, Encoder> arrayEncoderCache = new ConcurrentHashMap<>();
 
     private CodecRegistry(Codec<?>[][] direct, Map<Integer, Codec<?>[]> high, Map<Class<?>, Codec<?>[]> byClass,
                           Map<Integer, ArrayCodec> arraysByElementOid, Map<String, Integer> boundOids,
@@ -167,6 +169,12 @@ public final class CodecRegistry {
             }
         }
         String typeName = typeName(oid);
+        if (format == Format.BINARY && (wanted == String.class || wanted == CharSequence.class)) {
+            Codec<?> textForm = textForm(oid, codecs);
+            if (textForm != null) {
+                return new Decoder(textForm, oid, format, wanted, typeName);
+            }
+        }
         if (codecs.length == 0 || format == Format.TEXT) {
             if (format == Format.TEXT && TextFallbackCodec.INSTANCE.decodes(format, wanted)) {
                 return new Decoder(TextFallbackCodec.INSTANCE, oid, format, wanted, typeName);
@@ -178,6 +186,26 @@ public final class CodecRegistry {
         throw new PgConversionException("no codec reads " + typeName + " (" + format.name().toLowerCase()
                 + " format) as " + wanted.getName()
                 + (codecs.length == 0 && format == Format.BINARY ? "; request text format for this type" : ""));
+    }
+
+    /**
+     * A binary built-in type asked for as String: its value rendered as the server's text output (see
+     * TextForms), when there is a rendering for it; user codecs' types are not rendered.
+     */
+    private Codec<?> textForm(int oid, Codec<?>[] codecs) {
+        for (Codec<?> codec : codecs) {
+            if (!codec.decodes(Format.BINARY, Object.class)) {
+                continue;
+            }
+            if (codec instanceof ArrayCodec array) {
+                return TextForms.supports(array.elementOid()) ? new TextFormCodec(codec, oid, array.elementOid()) : null;
+            }
+            if (codec instanceof HstoreCodec) {
+                return new TextFormCodec(codec, oid, 0);
+            }
+            return codec instanceof BaseCodec<?> && TextForms.supports(codec.type().oid()) ? new TextFormCodec(codec, codec.type().oid(), 0) : null;
+        }
+        return null;
     }
 
     /** Reads one non-null value: {@code decoder(oid, format, target).decode(value)}. */
@@ -279,6 +307,18 @@ public final class CodecRegistry {
     }
 
     private Encoder arrayEncoder(Class<?> elementClass, Class<?> containerClass) {
+        Encoder cached = arrayEncoderCache.get(elementClass);
+        if (cached != null) {
+            return cached;
+        }
+        Encoder found = newArrayEncoder(elementClass, containerClass);
+        if (found != null) {
+            arrayEncoderCache.putIfAbsent(elementClass, found);
+        }
+        return found;
+    }
+
+    private Encoder newArrayEncoder(Class<?> elementClass, Class<?> containerClass) {
         Encoder element = resolveCached(elementClass);
         if (element == null) {
             return null;

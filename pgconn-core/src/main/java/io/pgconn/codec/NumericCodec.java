@@ -86,6 +86,10 @@ final class NumericCodec extends BaseCodec<Number> {
         if (scale > MAX_DSCALE) {
             throw cannotWrite(original, "scale above " + MAX_DSCALE);
         }
+        if (number.scale() >= 0 && number.precision() + 3 <= 18) {
+            encodeSmall(number, scale, out);
+            return;
+        }
         BigInteger unscaled = number.unscaledValue().abs();
         if (number.scale() < 0) {
             unscaled = unscaled.multiply(BigInteger.TEN.pow(-number.scale()));
@@ -118,6 +122,31 @@ final class NumericCodec extends BaseCodec<Number> {
         out.writeShort(scale);
         for (int i = count - 1; i >= low; i--) {
             out.writeShort(digits[i]);
+        }
+    }
+
+    private static final long[] POWERS_OF_10000 = {1L, 10_000L, 100_000_000L, 1_000_000_000_000L, 10_000_000_000_000_000L};
+    private static final long[] POWERS_OF_10 = {1L, 10L, 100L, 1000L};
+
+    /** The same as the general path for values of at most 15 digits, in long arithmetic (one BigInteger: the unscaled value). */
+    private static void encodeSmall(BigDecimal number, int scale, ByteBuf out) {
+        int fractionDigits = (scale + 3) / 4;
+        long u = Math.abs(number.unscaledValue().longValue()) * POWERS_OF_10[fractionDigits * 4 - scale];
+        int count = 0;
+        while (count < POWERS_OF_10000.length && u >= POWERS_OF_10000[count]) {
+            count++;
+        }
+        int low = 0;
+        while (low < count && (u / POWERS_OF_10000[low]) % 10_000 == 0) {
+            low++;
+        }
+        int ndigits = count - low;
+        out.writeShort(ndigits);
+        out.writeShort(ndigits == 0 ? 0 : count - fractionDigits - 1);
+        out.writeShort(number.signum() < 0 ? NEGATIVE : POSITIVE);
+        out.writeShort(scale);
+        for (int i = count - 1; i >= low; i--) {
+            out.writeShort((int) ((u / POWERS_OF_10000[i]) % 10_000));
         }
     }
 

@@ -16,16 +16,25 @@ final class TimestampCodec extends BaseCodec<LocalDateTime> {
         super(PgType.TIMESTAMP, LocalDateTime.class, Format.BINARY, false);
     }
 
-    /** Microseconds since 2000-01-01 of a UTC date-time, or {@code null} when PostgreSQL cannot hold it. */
-    static Long micros(LocalDateTime value) {
-        long seconds = value.toEpochSecond(ZoneOffset.UTC) - PgEpoch.EPOCH_SECOND;
-        long micros;
-        try {
-            micros = Math.addExact(Math.multiplyExact(seconds, 1_000_000L), PgEpoch.roundToMicros(value.getNano()));
-        } catch (ArithmeticException e) {
-            return null;
+    /** What {@link #micros} returns for an instant PostgreSQL cannot hold (it is {@code -infinity}'s value, never a result). */
+    static final long OUT_OF_RANGE = Long.MIN_VALUE;
+
+    /** Microseconds since 2000-01-01 of a UTC date-time, or {@link #OUT_OF_RANGE}. */
+    static long micros(LocalDateTime value) {
+        return micros(value.toEpochSecond(ZoneOffset.UTC), value.getNano());
+    }
+
+    /**
+     * Microseconds since 2000-01-01 of an instant given as seconds and nanoseconds since 1970 (no
+     * objects on the way), or {@link #OUT_OF_RANGE}.
+     */
+    static long micros(long epochSecond, int nano) {
+        long seconds = epochSecond - PgEpoch.EPOCH_SECOND;
+        if (seconds > Long.MAX_VALUE / 1_000_000L - 1 || seconds < Long.MIN_VALUE / 1_000_000L + 1) {
+            return OUT_OF_RANGE;
         }
-        return PgEpoch.validTimestamp(micros) ? micros : null;
+        long micros = seconds * 1_000_000L + PgEpoch.roundToMicros(nano);
+        return PgEpoch.validTimestamp(micros) ? micros : OUT_OF_RANGE;
     }
 
     static LocalDateTime dateTime(long micros) {
@@ -44,8 +53,8 @@ final class TimestampCodec extends BaseCodec<LocalDateTime> {
             out.writeLong(PgEpoch.TIMESTAMP_MINUS_INFINITY);
             return;
         }
-        Long micros = micros(value);
-        if (micros == null) {
+        long micros = micros(value);
+        if (micros == OUT_OF_RANGE) {
             throw cannotWrite(value, "outside PostgreSQL's timestamp range (4713 BC to 294276 AD)");
         }
         out.writeLong(micros);

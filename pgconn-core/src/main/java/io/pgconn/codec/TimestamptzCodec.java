@@ -48,21 +48,16 @@ final class TimestamptzCodec extends BaseCodec<Object> {
             out.writeLong(PgEpoch.TIMESTAMP_MINUS_INFINITY);
             return;
         }
-        Instant instant;
+        long micros;
         if (value instanceof OffsetDateTime odt) {
-            instant = odt.toInstant();
+            micros = TimestampCodec.micros(odt.toEpochSecond(), odt.getNano());
         } else if (value instanceof ZonedDateTime zdt) {
-            instant = zdt.toInstant();
+            micros = TimestampCodec.micros(zdt.toEpochSecond(), zdt.getNano());
         } else {
-            instant = (Instant) value;
+            Instant instant = (Instant) value;
+            micros = TimestampCodec.micros(instant.getEpochSecond(), instant.getNano());
         }
-        Long micros;
-        try {
-            micros = TimestampCodec.micros(LocalDateTime.ofEpochSecond(instant.getEpochSecond(), instant.getNano(), ZoneOffset.UTC));
-        } catch (java.time.DateTimeException e) {
-            micros = null;
-        }
-        if (micros == null) {
+        if (micros == TimestampCodec.OUT_OF_RANGE) {
             throw cannotWrite(value, "outside PostgreSQL's timestamp range (4713 BC to 294276 AD)");
         }
         out.writeLong(micros);

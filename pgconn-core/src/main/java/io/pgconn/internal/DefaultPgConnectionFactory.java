@@ -1,5 +1,6 @@
 package io.pgconn.internal;
 
+import io.pgconn.codec.CodecRegistry;
 import io.netty.channel.EventLoopGroup;
 import io.pgconn.HostStatus;
 import io.pgconn.PgClosedException;
@@ -50,6 +51,7 @@ public final class DefaultPgConnectionFactory implements PgConnectionFactory {
     private final PgTracer tracer;
     private final TrustManagerFactory trustManagerFactory;
     private final KeyManagerFactory keyManagerFactory;
+    private final CodecRegistry codecs;
     private final Set<ConnectionControl> open = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean closed = new AtomicBoolean();
     /** Connect walks not finished yet: closeAsync ends them, so they fail as "the connection factory was closed". */
@@ -58,7 +60,7 @@ public final class DefaultPgConnectionFactory implements PgConnectionFactory {
     private final CompletableFuture<Void> closeFuture = new CompletableFuture<>();
 
     private DefaultPgConnectionFactory(ConnConfig config, EventLoopGroup userGroup, Transport chosen, int threads, PgTracer tracer,
-                                       Clock clock, TrustManagerFactory trust, KeyManagerFactory keys) {
+                                       Clock clock, TrustManagerFactory trust, KeyManagerFactory keys, CodecRegistry codecs) {
         this.config = Objects.requireNonNull(config, "config");
         this.ownsGroup = userGroup == null;
         Transport transport = userGroup != null ? Transport.of(userGroup)
@@ -67,7 +69,8 @@ public final class DefaultPgConnectionFactory implements PgConnectionFactory {
         this.tracer = tracer;
         this.trustManagerFactory = trust;
         this.keyManagerFactory = keys;
-        this.resources = new ConnectResources(group, transport, tracer, new SslContextFactory(trust, keys));
+        this.codecs = codecs;
+        this.resources = new ConnectResources(group, transport, tracer, new SslContextFactory(trust, keys), codecs);
         this.connector = new MultiHostConnector(resources, new HostStatusRegistry(clock), new TypeOidCache(clock),
                 new SecureRandom());
     }
@@ -77,8 +80,9 @@ public final class DefaultPgConnectionFactory implements PgConnectionFactory {
      * signature {@code io.pgconn.Implementation} looks up.
      */
     public static PgConnectionFactory create(ConnConfig config, EventLoopGroup userGroup, Transport transport, int threads,
-                                             PgTracer tracer, Clock clock, TrustManagerFactory trust, KeyManagerFactory keys) {
-        return new DefaultPgConnectionFactory(config, userGroup, transport, threads, tracer, clock, trust, keys);
+                                             PgTracer tracer, Clock clock, TrustManagerFactory trust, KeyManagerFactory keys,
+                                             CodecRegistry codecs) {
+        return new DefaultPgConnectionFactory(config, userGroup, transport, threads, tracer, clock, trust, keys, codecs);
     }
 
     @Override

@@ -3,7 +3,7 @@ package io.pgconn.query;
 /**
  * One result row. Values are decoded on access, as the requested Java type; SQL NULL is
  * {@code null}. Column indexes are 0-based. A row stays valid after the stream moved on (it holds
- * its own copy of the bytes), and may be read from any thread.
+ * its own copy of the bytes), and may be read from any thread, one thread at a time.
  */
 public non-sealed interface Row extends Segment {
 
@@ -14,10 +14,12 @@ public non-sealed interface Row extends Segment {
     }
 
     /**
-     * Column {@code index} decoded as {@code type}; {@code Object.class} gives the type's default
-     * Java mapping, {@code String.class} always works (the value as PostgreSQL prints it).
+     * Column {@code index} decoded as {@code type} by the connection's codecs; {@code Object.class}
+     * gives the type's default Java mapping. {@code String.class} reads text-like types (text,
+     * varchar, json, uuid, numbers ...) and any type sent in text format; a binary date or inet
+     * asked as String is refused (see docs/codecs.md for every mapping).
      *
-     * @throws IllegalArgumentException when the column cannot be read as {@code type} (naming both)
+     * @throws io.pgconn.codec.PgConversionException when no codec reads the column's type as {@code type} (naming both)
      */
     <T> T get(int index, Class<T> type);
 

@@ -86,7 +86,11 @@ abstract class AbstractTypeMatrixIT {
         Properties props = new Properties();
         props.setProperty("user", USER);
         props.setProperty("sslmode", "disable");
+        props.setProperty("binaryTransfer", "false"); // getString is then the server's own text output
         jdbc = DriverManager.getConnection(pg().primary().jdbcUrl(), props);
+        try (var st = jdbc.createStatement()) {
+            st.execute("SET TIME ZONE 'UTC'"); // pgconn renders a binary timestamptz at UTC
+        }
     }
 
     @AfterAll
@@ -132,6 +136,7 @@ abstract class AbstractTypeMatrixIT {
                 Object read = row.get(1, c.readAs());
                 assertThat(deep(read)).as(what + " read by pgconn").isEqualTo(deep(c.expected().apply(sent)));
                 assertThat(row.get(1)).as(what + " read as Object").isNotNull();
+                assertThat(row.get(1, String.class)).as(what + " read as String").isEqualTo(rs.getString(2));
                 if (c.element() == null) {
                     assertThat(c.jdbc().read(rs, 2)).as(what + " read by pgjdbc").isEqualTo(read);
                 } else {
@@ -174,6 +179,30 @@ abstract class AbstractTypeMatrixIT {
         assertThat(row.getOid(1)).isEqualTo(Oids.TEXT_ARRAY);
         assertThat(row.get(3)).isEqualTo(Map.of("k", "v"));
         assertThat(pgconn.typeOid("hstore")).hasValue(row.getOid(3));
+    }
+
+    /** Random float8 and float4 bit patterns read as String: the same text as the server's own ::text. */
+    @Test
+    void floatsReadAsStringAreTheServersShortestText() {
+        java.util.Random random = new java.util.Random(major());
+        double[] doubles = new double[3000];
+        float[] floats = new float[3000];
+        for (int i = 0; i < doubles.length; i++) {
+            do {
+                doubles[i] = i % 3 == 0 ? random.nextDouble() * Math.pow(10, random.nextInt(40) - 20)
+                        : Double.longBitsToDouble(random.nextLong());
+            } while (Double.isNaN(doubles[i]) || Double.isInfinite(doubles[i]));
+            do {
+                floats[i] = i % 3 == 0 ? (float) (random.nextFloat() * Math.pow(10, random.nextInt(16) - 8))
+                        : Float.intBitsToFloat(random.nextInt());
+            } while (Float.isNaN(floats[i]) || Float.isInfinite(floats[i]));
+        }
+        for (Row row : await(pgconn.query("SELECT v, v::text FROM unnest($1::float8[]) v", (Object) doubles))) {
+            assertThat(row.get(0, String.class)).as("float8 %s", row.get(0)).isEqualTo(row.get(1));
+        }
+        for (Row row : await(pgconn.query("SELECT v, v::text FROM unnest($1::float4[]) v", (Object) floats))) {
+            assertThat(row.get(0, String.class)).as("float4 %s", row.get(0)).isEqualTo(row.get(1));
+        }
     }
 
     /** A type without a codec comes back as its text, with its OID. */
@@ -255,9 +284,10 @@ abstract class AbstractTypeMatrixIT {
             TypeCase int4 = TypeCase.of("int4", Integer.class, object(Integer.class), Integer.MIN_VALUE, Integer.MAX_VALUE, 0, -1);
             TypeCase int8 = TypeCase.of("int8", Long.class, object(Long.class), Long.MIN_VALUE, Long.MAX_VALUE, 0L);
             TypeCase float4 = TypeCase.of("float4", Float.class, (rs, i) -> rs.getFloat(i),
-                    Float.MIN_VALUE, Float.MAX_VALUE, -Float.MAX_VALUE, 3.14159f, -0.0f, Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY);
+                    Float.MIN_VALUE, Float.MAX_VALUE, -Float.MAX_VALUE, 3.14159f, -0.0f, 1e6f, 123456f, 1e-4f, 1.5e-5f, 0.1f, Float.NaN, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY);
             TypeCase float8 = TypeCase.of("float8", Double.class, (rs, i) -> rs.getDouble(i),
-                    Double.MIN_VALUE, Double.MAX_VALUE, -Double.MAX_VALUE, Math.PI, 1e-300, Double.NaN,
+                    Double.MIN_VALUE, Double.MAX_VALUE, -Double.MAX_VALUE, Math.PI, 1e-300, 1e15, 1e14, 123456789012345680d,
+                    1e-4, 1e-5, 0.1, 2e-3, 1e23, 5e-324, -0.0, Double.NaN,
                     Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY);
             String big = "9".repeat(120) + "." + "0123456789".repeat(5);
             TypeCase numeric = TypeCase.of("numeric", Object.class, AbstractTypeMatrixIT::numeric,

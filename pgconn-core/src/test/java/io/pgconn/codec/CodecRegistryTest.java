@@ -345,6 +345,63 @@ class CodecRegistryTest {
         assertThat(r.decode(Oids.INT4_ARRAY, Format.BINARY, withNull.resetReaderIndex(), Integer[].class)).isEqualTo(new Integer[] {null, 7});
     }
 
+    /** Binary values asked for as String read as the server's text output (DateStyle ISO, IntervalStyle postgres). */
+    @Test
+    void binaryValuesReadAsStringAreTheServersTextForm() {
+        CodecRegistry r = CodecRegistry.defaults().bind(Map.of("hstore", HSTORE_OID));
+        assertThat(asString(r, java.time.LocalDate.of(-43, 3, 15))).isEqualTo("0044-03-15 BC");
+        assertThat(asString(r, java.time.LocalDate.MAX)).isEqualTo("infinity");
+        assertThat(asString(r, java.time.LocalTime.of(1, 2, 3, 450_000_000))).isEqualTo("01:02:03.45");
+        assertThat(asString(r, java.time.LocalTime.MAX)).isEqualTo("24:00:00");
+        assertThat(asString(r, java.time.OffsetTime.of(0, 0, 0, 0, java.time.ZoneOffset.ofHoursMinutes(-15, -59)))).isEqualTo("00:00:00-15:59");
+        assertThat(asString(r, java.time.LocalDateTime.of(-99, 1, 1, 0, 0))).isEqualTo("0100-01-01 00:00:00 BC");
+        assertThat(asString(r, java.time.OffsetDateTime.of(2024, 2, 29, 12, 0, 0, 0, java.time.ZoneOffset.ofHours(2))))
+                .isEqualTo("2024-02-29 10:00:00+00");
+        assertThat(asString(r, new PgInterval(14, 3, 4_005_006))).isEqualTo("1 year 2 mons 3 days 00:00:04.005006");
+        assertThat(asString(r, new PgInterval(-1, -2, -3_000_001))).isEqualTo("-1 mons -2 days -00:00:03.000001");
+        assertThat(asString(r, new PgInterval(0, -1, 3_600_000_000L))).isEqualTo("-1 days +01:00:00");
+        assertThat(asString(r, PgInterval.ZERO)).isEqualTo("00:00:00");
+        assertThat(asString(r, new byte[] {1, (byte) 0xAB})).isEqualTo("\\x01ab");
+        assertThat(asString(r, true)).isEqualTo("t");
+        assertThat(asString(r, new Cidr(address("2001:db8::"), 32))).isEqualTo("2001:db8::/32");
+        assertThat(asString(r, address("::ffff:1.2.3.4"))).isEqualTo("::ffff:1.2.3.4");
+        assertThat(asString(r, address("1:0:0:2:0:0:0:3"))).isEqualTo("1:0:0:2::3");
+        assertThat(asString(r, address("::"))).isEqualTo("::");
+        assertThat(asString(r, Arrays.asList("a b", null, "", "NULL", "q\"", "x"))).isEqualTo("{\"a b\",NULL,\"\",\"NULL\",\"q\\\"\",x}");
+        Map<String, String> h = new LinkedHashMap<>();
+        h.put("k", "v\"");
+        h.put("n", null);
+        assertThat(asString(r, h)).isEqualTo("\"k\"=>\"v\\\"\", \"n\"=>NULL");
+        assertThat(asString(r, 1e15)).isEqualTo("1e+15");
+        assertThat(asString(r, 1e14)).isEqualTo("100000000000000");
+        assertThat(asString(r, 1e-5)).isEqualTo("1e-05");
+        assertThat(asString(r, 0.0001)).isEqualTo("0.0001");
+        assertThat(asString(r, 1e6f)).isEqualTo("1e+06");
+        assertThat(asString(r, 0.1f)).isEqualTo("0.1");
+        assertThat(asString(r, -0.0)).isEqualTo("-0");
+    }
+
+    private static String asString(CodecRegistry r, Object value) {
+        Encoder encoder = r.encoder(value);
+        return r.decode(encoder.oid(), Format.BINARY, Unpooled.wrappedBuffer(encode(encoder, value)), String.class);
+    }
+
+    private static java.net.InetAddress address(String literal) {
+        try {
+            java.net.InetAddress a = java.net.InetAddress.getByName(literal);
+            if (literal.contains(":") && a.getAddress().length == 4) {
+                byte[] mapped = new byte[16];
+                mapped[10] = (byte) 0xFF;
+                mapped[11] = (byte) 0xFF;
+                System.arraycopy(a.getAddress(), 0, mapped, 12, 4);
+                return java.net.Inet6Address.getByAddress(null, mapped, null);
+            }
+            return a;
+        } catch (java.net.UnknownHostException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     private static ByteBuf numericSpecial(int sign) {
         return bytes(b -> b.writeShort(0).writeShort(0).writeShort(sign).writeShort(0));
     }

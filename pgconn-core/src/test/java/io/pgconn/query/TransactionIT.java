@@ -164,6 +164,22 @@ class TransactionIT {
     }
 
     @Test
+    void cancellingAPipelinedStatementWaitsUntilItRunsAndSparesTheOneAhead() {
+        PgConnection c = QueryCluster.connect(PG, FACTORY, "");
+        try {
+            CompletableFuture<RowSet> ahead = c.query("SELECT pg_sleep(0.5), 1 AS one");
+            CompletableFuture<RowSet> behind = c.query("SELECT pg_sleep(30)");
+            behind.cancel(true); // the server is still running the one ahead: a CancelRequest now would hit it
+            assertThat(await(ahead).row(0).get("one", Integer.class)).isEqualTo(1);
+            Conditions.awaitCondition("backend " + c.processId() + " idle after the cancel", Duration.ofSeconds(10),
+                    () -> "idle".equals(PG.primary().queryValue("SELECT state FROM pg_stat_activity WHERE pid = " + c.processId())));
+            assertThat(await(c.query("SELECT 'usable'")).single(String.class)).isEqualTo("usable");
+        } finally {
+            await(c.close());
+        }
+    }
+
+    @Test
     void cancellingTheFutureCancelsTheStatementOnTheServer() {
         PgConnection c = QueryCluster.connect(PG, FACTORY, "");
         try {

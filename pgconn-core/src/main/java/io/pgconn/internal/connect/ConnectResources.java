@@ -1,5 +1,6 @@
 package io.pgconn.internal.connect;
 
+import io.pgconn.codec.CodecRegistry;
 import io.netty.channel.EventLoopGroup;
 import io.netty.handler.ssl.SslContext;
 import io.pgconn.internal.auth.SaltedPasswordCache;
@@ -28,16 +29,25 @@ public final class ConnectResources {
     private final HostNameLookups lookups = new HostNameLookups();
     private final AddressResolver resolver;
 
+    private final CodecRegistry codecs;
+
     public ConnectResources(EventLoopGroup group, Transport transport, PgTracer tracer) {
-        this(group, transport, tracer, new SslContextFactory());
+        this(group, transport, tracer, new SslContextFactory(), CodecRegistry.defaults());
     }
 
-    public ConnectResources(EventLoopGroup group, Transport transport, PgTracer tracer, SslContextFactory sslContextFactory) {
+    public ConnectResources(EventLoopGroup group, Transport transport, PgTracer tracer, SslContextFactory sslContextFactory,
+                            CodecRegistry codecs) {
         this.group = group;
+        this.codecs = codecs;
         this.sslContextFactory = sslContextFactory;
         this.dialer = new Dialer(group, transport);
         this.tracer = tracer;
         this.resolver = new AddressResolver(lookups, transport);
+    }
+
+    /** The factory's codecs, unbound: each connection binds them to its extension type OIDs. */
+    public CodecRegistry codecs() {
+        return codecs;
     }
 
     public EventLoopGroup group() {

@@ -159,7 +159,7 @@ public final class HostConnector {
         BackendMessageDecoder decoder = new BackendMessageDecoder(label, config.maxMessageSize(), config.preAuthMaxMessageSize());
         StartupHandshake handshake = Startup.handshake(config, host, tls, decoder, resources.saltedPasswords(), resources.tracer());
         SessionHandler session = new SessionHandler(label, handshake.parameters(), config.preparedStatementCacheSize(),
-                new io.pgconn.internal.query.RegistryValueCodecs(io.pgconn.codec.CodecRegistry.defaults()));
+                new io.pgconn.internal.query.RegistryValueCodecs(resources.codecs()));
         ChannelPipeline pipeline = channel.pipeline();
         pipeline.addLast("decoder", decoder);
         pipeline.addLast("encoder", FrontendMessageEncoder.INSTANCE);

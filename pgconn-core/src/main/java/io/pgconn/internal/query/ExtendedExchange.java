@@ -321,7 +321,8 @@ final class ExtendedExchange extends Exchange {
         }
         aborted = true;
         if (session == null) {
-            return; // not written yet: it runs, but its rows are dropped and it ends quickly
+            cancelWhenHead = true; // not written yet (held behind a paging exchange): cancel it once it runs
+            return;
         }
         if (!syncSent) {
             // paging: closing the portal ends the server's work with the page in progress;
@@ -336,7 +337,7 @@ final class ExtendedExchange extends Exchange {
 
     @Override
     public void becameHead() {
-        if (cancelWhenHead && !done) {
+        if (cancelWhenHead && !done && session != null) {
             cancelWhenHead = false;
             session.requestCancel();
         }

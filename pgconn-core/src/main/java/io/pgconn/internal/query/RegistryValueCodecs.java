@@ -88,7 +88,7 @@ public final class RegistryValueCodecs implements ValueCodecs {
 
         @Override
         @SuppressWarnings("unchecked")
-        public <T> T decode(DataRow row, int index, Class<T> type) {
+        public <T> T decode(DataRow row, int index, ByteBuf value, Class<T> type) {
             Class<?> wanted = java.lang.invoke.MethodType.methodType(type).wrap().returnType();
             Decoder decoder = last[index];
             if (decoder == null || decoder.target() != wanted) {
@@ -96,7 +96,7 @@ public final class RegistryValueCodecs implements ValueCodecs {
                 decoder = registry.decoder(column.typeOid(), Format.ofCode(column.format()), wanted);
                 last[index] = decoder;
             }
-            return (T) decoder.decode(Unpooled.wrappedBuffer(row.data(), row.offset(index), row.length(index)));
+            return (T) decoder.decode(value);
         }
     }
 }

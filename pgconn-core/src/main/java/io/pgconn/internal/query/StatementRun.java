@@ -23,7 +23,8 @@ final class StatementRun implements Flow.Subscription {
     private final QuerySession session;
     private final Flow.Subscriber<? super Segment> downstream;
     private final StatementPlan plan;
-    private final ArrayDeque<Segment> held = new ArrayDeque<>();
+    /** Segments waiting for demand; made on first need (most runs never hold any). */
+    private ArrayDeque<Segment> held;
     private long demand;
     private boolean paused;
     private boolean draining;
@@ -113,7 +114,7 @@ final class StatementRun implements Flow.Subscription {
         }
         signalled = true;
         cancelled = true;
-        held.clear();
+        held = null;
         resume();
         stopTimer();
         if (current != null) {
@@ -133,7 +134,7 @@ final class StatementRun implements Flow.Subscription {
 
     /** Whether the exchange should fetch more rows (paging): the subscriber has unmet demand. */
     boolean wantsMore() {
-        return !signalled && held.isEmpty() && demand > 0;
+        return !signalled && noneHeld() && demand > 0;
     }
 
     boolean emittedAny() {
@@ -150,10 +151,13 @@ final class StatementRun implements Flow.Subscription {
         if (signalled) {
             return;
         }
-        if (demand > 0 && held.isEmpty()) {
+        if (demand > 0 && noneHeld()) {
             demand--;
             deliver(segment);
             return;
+        }
+        if (held == null) {
+            held = new ArrayDeque<>();
         }
         held.add(segment);
         if (!paused && !plan.paged()) {
@@ -175,7 +179,7 @@ final class StatementRun implements Flow.Subscription {
         }
         terminal = true;
         terminalError = error;
-        held.clear();
+        held = null;
         drain();
     }
 
@@ -185,11 +189,11 @@ final class StatementRun implements Flow.Subscription {
         }
         draining = true;
         try {
-            while (!signalled && demand > 0 && !held.isEmpty()) {
+            while (!signalled && demand > 0 && !noneHeld()) {
                 demand--;
                 deliver(held.poll());
             }
-            if (held.isEmpty()) {
+            if (noneHeld()) {
                 resume();
                 if (terminal && !signalled) {
                     signalled = true;
@@ -208,6 +212,10 @@ final class StatementRun implements Flow.Subscription {
         } finally {
             draining = false;
         }
+    }
+
+    private boolean noneHeld() {
+        return held == null || held.isEmpty();
     }
 
     private void deliver(Segment segment) {

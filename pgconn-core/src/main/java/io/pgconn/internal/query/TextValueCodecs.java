@@ -48,7 +48,7 @@ public final class TextValueCodecs implements ValueCodecs {
     public RowDecoder rowDecoder(RowMetadata metadata) {
         return new RowDecoder() {
             @Override
-            public <T> T decode(DataRow row, int index, Class<T> type) {
+            public <T> T decode(DataRow row, int index, io.netty.buffer.ByteBuf value, Class<T> type) {
                 return TextValueCodecs.this.decode(row.data(), row.offset(index), row.length(index), metadata.column(index), type);
             }
         };

@@ -1,5 +1,6 @@
 package io.pgconn.internal.query;
 
+import io.netty.buffer.ByteBuf;
 import io.pgconn.internal.protocol.backend.DataRow;
 import io.pgconn.query.RowMetadata;
 
@@ -35,9 +36,11 @@ public interface ValueCodecs {
     /** Decodes one column of a row. */
     interface RowDecoder {
         /**
-         * A non-null column as {@code type} ({@code Object.class}: the type's default mapping).
-         * Failures name the column's type and the Java type, never the value.
+         * A non-null column as {@code type} ({@code Object.class}: the type's default mapping);
+         * {@code value} is the row's bytes with the reader and writer index around the column (one
+         * view per row, reused for its columns: no buffer per value). Failures name the column's
+         * type and the Java type, never the value.
          */
-        <T> T decode(DataRow row, int index, Class<T> type);
+        <T> T decode(DataRow row, int index, ByteBuf value, Class<T> type);
     }
 }

@@ -109,13 +109,13 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
             return;
         }
         inFlight.add(exchange);
-        if (inFlight.size() == 1) {
-            exchange.becameHead();
-        }
         if (writeHolder != null) {
             unwritten.add(exchange);
         } else {
             writeExchange(exchange);
+        }
+        if (inFlight.peek() == exchange) {
+            exchange.becameHead();
         }
     }
 

@@ -10,45 +10,40 @@ import java.util.List;
 
 /**
  * DataRow: the column values of one row, as the server sent them (text or binary per the Bind's
- * result formats). The body is copied once into one array and each column is an (offset, length)
- * into it, length -1 for SQL NULL: one allocation per row instead of one per column, and no buffer
+ * result formats). The body is validated, then copied once into one array, length prefixes and
+ * all; a column's offset is found by stepping over the lengths before it (a few int reads, cheaper
+ * than an offsets array per row). One allocation per row instead of one per column, and no buffer
  * outlives the decoder's read (rows may be held by an application long after).
  *
  * @see <a href="https://www.postgresql.org/docs/current/protocol-message-formats.html#PROTOCOL-MESSAGE-FORMATS-DATAROW">DataRow</a>
  */
 public final class DataRow implements BackendMessage {
 
+    /** The body after the column count: (int32 length, bytes)* with length -1 for NULL. */
     private final byte[] data;
-    /** Per column: offset into {@link #data} at [2i], length at [2i+1] (-1 for NULL). */
-    private final int[] bounds;
+    private final int columns;
 
-    private DataRow(byte[] data, int[] bounds) {
+    private DataRow(byte[] data, int columns) {
         this.data = data;
-        this.bounds = bounds;
+        this.columns = columns;
     }
 
     /** A text-format row; {@code null} elements are SQL NULL. For tests and scripted servers. */
     public DataRow(List<String> values) {
-        byte[][] encoded = new byte[values.size()][];
-        int total = 0;
-        for (int i = 0; i < encoded.length; i++) {
-            String v = values.get(i);
-            encoded[i] = v == null ? null : v.getBytes(StandardCharsets.UTF_8);
-            total += encoded[i] == null ? 0 : encoded[i].length;
-        }
-        this.data = new byte[total];
-        this.bounds = new int[encoded.length * 2];
-        int at = 0;
-        for (int i = 0; i < encoded.length; i++) {
-            bounds[2 * i] = at;
-            if (encoded[i] == null) {
-                bounds[2 * i + 1] = -1;
-            } else {
-                System.arraycopy(encoded[i], 0, data, at, encoded[i].length);
-                bounds[2 * i + 1] = encoded[i].length;
-                at += encoded[i].length;
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        for (String v : values) {
+            byte[] bytes = v == null ? null : v.getBytes(StandardCharsets.UTF_8);
+            int length = bytes == null ? -1 : bytes.length;
+            out.write(length >>> 24);
+            out.write(length >>> 16);
+            out.write(length >>> 8);
+            out.write(length);
+            if (bytes != null) {
+                out.writeBytes(bytes);
             }
         }
+        this.data = out.toByteArray();
+        this.columns = values.size();
     }
 
     /** Decodes the body (after type byte and length); a malformed one raises {@link io.pgconn.PgProtocolException}. */
@@ -57,13 +52,10 @@ public final class DataRow implements BackendMessage {
         Bodies.need(body, 2, host, name);
         int count = Bodies.count(body, body.readUnsignedShort(), 4, host, name, "column");
         int start = body.readerIndex();
-        int[] bounds = new int[count * 2];
         // validate the framing first, then copy the whole body once
         for (int i = 0; i < count; i++) {
             Bodies.need(body, 4, host, name);
             int length = body.readInt();
-            bounds[2 * i] = body.readerIndex() - start;
-            bounds[2 * i + 1] = length;
             if (length == -1) {
                 continue;
             }
@@ -75,15 +67,32 @@ public final class DataRow implements BackendMessage {
         }
         byte[] data = new byte[body.readerIndex() - start];
         body.getBytes(start, data);
-        return new DataRow(data, bounds);
+        return new DataRow(data, count);
+    }
+
+    /** Where column {@code i}'s length prefix starts. */
+    private int prefix(int column) {
+        if (column < 0 || column >= columns) {
+            throw new IndexOutOfBoundsException("column " + column + " of a row with " + columns + " columns");
+        }
+        int at = 0;
+        for (int i = 0; i < column; i++) {
+            int length = lengthAt(at);
+            at += 4 + Math.max(length, 0);
+        }
+        return at;
+    }
+
+    private int lengthAt(int at) {
+        return (data[at] & 0xFF) << 24 | (data[at + 1] & 0xFF) << 16 | (data[at + 2] & 0xFF) << 8 | (data[at + 3] & 0xFF);
     }
 
     public int columnCount() {
-        return bounds.length / 2;
+        return columns;
     }
 
     public boolean isNull(int column) {
-        return bounds[2 * column + 1] < 0;
+        return length(column) < 0;
     }
 
     /** The bytes that hold every column; read a column with {@link #offset} and {@link #length}. Not copied. */
@@ -92,18 +101,19 @@ public final class DataRow implements BackendMessage {
     }
 
     public int offset(int column) {
-        return bounds[2 * column];
+        return prefix(column) + 4;
     }
 
     /** -1 for SQL NULL. */
     public int length(int column) {
-        return bounds[2 * column + 1];
+        return lengthAt(prefix(column));
     }
 
     /** Column {@code i} as UTF-8 text, {@code null} for SQL NULL. */
     public String text(int column) {
-        int length = length(column);
-        return length < 0 ? null : new String(data, offset(column), length, StandardCharsets.UTF_8);
+        int at = prefix(column);
+        int length = lengthAt(at);
+        return length < 0 ? null : new String(data, at + 4, length, StandardCharsets.UTF_8);
     }
 
     /** Every column as UTF-8 text ({@code null} for SQL NULL): the simple query protocol's view. */

@@ -1,0 +1,167 @@
+package io.pgconn.codec;
+
+import io.netty.buffer.ByteBuf;
+import io.pgconn.PgConnection;
+import io.pgconn.PgConnectionFactory;
+import io.pgconn.config.ConnConfig;
+import io.pgconn.query.Row;
+import io.pgconn.testing.Connect;
+import io.pgconn.testkit.AuthMethod;
+import io.pgconn.testkit.ConnectionType;
+import io.pgconn.testkit.PgClusterExtension;
+import io.pgconn.testkit.PgUser;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+
+import static io.pgconn.testing.Connect.await;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * A user's codecs on a real server, registered through {@code PgConnectionFactory.Builder.codecs}: one
+ * for a type known by name (an enum created in the database, bound to its OID at connect), one that
+ * overrides the built-in int8 codec for the user's own class.
+ */
+class UserCodecIT {
+
+    static final String USER = "codec_u";
+
+    @RegisterExtension
+    static final PgClusterExtension PG = PgClusterExtension.builder()
+            .name("usercodec")
+            .majorVersion(18)
+            .user(PgUser.named(USER).allow(ConnectionType.HOST, AuthMethod.TRUST))
+            .initSql("CREATE TYPE mood AS ENUM ('sad', 'ok', 'happy')")
+            .build();
+
+    enum Mood { SAD, OK, HAPPY }
+
+    /** The enum in text format: its label. */
+    static final class MoodCodec implements Codec<Mood> {
+        @Override
+        public PgType type() {
+            return PgType.named("mood");
+        }
+
+        @Override
+        public Class<Mood> javaType() {
+            return Mood.class;
+        }
+
+        @Override
+        public Format format() {
+            return Format.TEXT;
+        }
+
+        @Override
+        public void encode(Mood value, ByteBuf out) {
+            out.writeCharSequence(value.name().toLowerCase(Locale.ROOT), StandardCharsets.UTF_8);
+        }
+
+        @Override
+        public Object decode(ByteBuf value, Format format, Class<?> target) {
+            return Mood.valueOf(value.toString(StandardCharsets.UTF_8).toUpperCase(Locale.ROOT));
+        }
+    }
+
+    record Cents(long value) {
+    }
+
+    /** int8 as the user's money class; the built-in codec still reads Long. */
+    static final class CentsCodec implements Codec<Cents> {
+        @Override
+        public PgType type() {
+            return PgType.INT8;
+        }
+
+        @Override
+        public Class<Cents> javaType() {
+            return Cents.class;
+        }
+
+        @Override
+        public Format format() {
+            return Format.BINARY;
+        }
+
+        @Override
+        public void encode(Cents value, ByteBuf out) {
+            out.writeLong(value.value());
+        }
+
+        @Override
+        public Object decode(ByteBuf value, Format format, Class<?> target) {
+            if (value.readableBytes() != 8) {
+                throw new io.pgconn.PgProtocolException(null, "malformed int8 value: " + value.readableBytes() + " bytes");
+            }
+            return new Cents(value.getLong(value.readerIndex()));
+        }
+    }
+
+    static PgConnectionFactory factory;
+
+    @BeforeAll
+    static void factory() {
+        CodecRegistry codecs = CodecRegistry.builder().register(new MoodCodec()).register(new CentsCodec()).build();
+        factory = PgConnectionFactory.builder(ConnConfig.builder().build()).threads(1).codecs(codecs).build();
+    }
+
+    @AfterAll
+    static void close() {
+        factory.close();
+    }
+
+    private static PgConnection connect(String extensionTypes) {
+        return await(factory.connect(Connect.config(PG.primary(), USER, null, "sslmode=disable extensionTypes=" + extensionTypes)));
+    }
+
+    @Test
+    void aNamedUserTypeIsBoundAtConnectAndUsedBothWays() {
+        PgConnection c = connect("hstore,vector,mood");
+        try {
+            assertThat(c.typeOid("mood")).isPresent();
+            Row row = await(c.query("SELECT $1 AS m, 'sad'::mood AS s, ARRAY['ok'::mood]::text AS t", Mood.HAPPY)).row(0);
+            assertThat(row.getOid(0)).isEqualTo(c.typeOid("mood").getAsInt());
+            assertThat(row.get(0)).isEqualTo(Mood.HAPPY);
+            assertThat(row.get("s", Mood.class)).isEqualTo(Mood.SAD);
+            assertThat(row.get("t")).isEqualTo("{ok}");
+            Row compared = await(c.query("SELECT $1 < 'happy'::mood AS lower", Mood.OK)).row(0);
+            assertThat(compared.get(0)).isEqualTo(true);
+        } finally {
+            await(c.close());
+        }
+    }
+
+    @Test
+    void aUserCodecForABuiltInTypeWinsForItsClassAndForObject() {
+        PgConnection c = connect("hstore,vector");
+        try {
+            Row row = await(c.query("SELECT $1 AS price, $2::int8 + 1 AS plain", new Cents(1999), 41L)).row(0);
+            assertThat(row.get("price")).isEqualTo(new Cents(1999));
+            assertThat(row.get("price", Long.class)).isEqualTo(1999L);
+            assertThat(row.get("plain", Long.class)).isEqualTo(42L);
+        } finally {
+            await(c.close());
+        }
+    }
+
+    @Test
+    void whereTheNamedTypeIsNotLookedUpItsValuesAreTextAndItsParametersAreRefused() {
+        PgConnection c = connect("hstore,vector");
+        try {
+            Row row = await(c.query("SELECT 'ok'::mood AS m")).row(0);
+            assertThat(row.get(0)).isEqualTo("ok");
+            assertThatThrownBy(() -> await(c.query("SELECT $1", Mood.SAD)))
+                    .hasStackTraceContaining("mood is not installed");
+            // the connection stays usable
+            assertThat(await(c.query("SELECT 1")).row(0).get(0)).isEqualTo(1);
+        } finally {
+            await(c.close());
+        }
+    }
+}
