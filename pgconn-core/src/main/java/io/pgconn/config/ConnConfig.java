@@ -1,5 +1,7 @@
 package io.pgconn.config;
 
+import io.pgconn.PgConfigException;
+
 import io.pgconn.ProtocolVersion;
 
 import java.nio.file.Path;
@@ -258,7 +260,15 @@ public final class ConnConfig {
 
         /** Resolves service file, environment and defaults, then validates. */
         public ConnConfig build() {
-            return ConnConfigResolver.resolve(explicit, environment);
+            try {
+                return ConnConfigResolver.resolve(explicit, environment);
+            } catch (PgConfigException e) {
+                PgConfigException safe = e;
+                for (String source : connectionStrings) {
+                    safe = SafeText.withoutSecretsOf(source, safe);
+                }
+                throw safe;
+            }
         }
 
         @Override

@@ -1,5 +1,7 @@
 package io.pgconn.config;
 
+import io.pgconn.PgConfigException;
+
 import io.pgconn.ProtocolVersion;
 
 import java.nio.file.Path;
@@ -20,6 +22,8 @@ abstract class ConnConfigSetters {
 
     final SettingValues explicit = new SettingValues();
     EnvironmentSource environment = EnvironmentSource.none();
+    /** The connection strings applied, so that an error found later (at build) can still be held to SafeText's rule. */
+    final List<String> connectionStrings = new ArrayList<>();
 
     abstract ConnConfig.Builder self();
 
@@ -42,9 +46,14 @@ abstract class ConnConfigSetters {
 
     /** Applies every keyword of a libpq connection string (URI or key=value); later settings override. */
     public ConnConfig.Builder connectionString(String connectionString) {
-        for (Map.Entry<String, String> pair : ConnectionStringParser.parse(connectionString)) {
-            set(pair.getKey(), pair.getValue());
+        try {
+            for (Map.Entry<String, String> pair : ConnectionStringParser.parse(connectionString)) {
+                set(pair.getKey(), pair.getValue());
+            }
+        } catch (PgConfigException e) {
+            throw SafeText.withoutSecretsOf(connectionString, e);
         }
+        connectionStrings.add(connectionString);
         return self();
     }
 

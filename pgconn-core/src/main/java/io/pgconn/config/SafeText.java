@@ -2,6 +2,10 @@ package io.pgconn.config;
 
 import io.pgconn.PgConfigException;
 
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -97,6 +101,89 @@ final class SafeText {
 
     private static String mask(String text) {
         return maskUserInfo(PASSWORD_VALUE.matcher(text).replaceAll("$1***"));
+    }
+
+    /**
+     * {@code error} as it may leave the parse of {@code source}: when its message chain, keyword or value
+     * holds a password that {@code source} labels somewhere ({@code password=...} under every reading of
+     * its quotes, URI user-info), a copy with that text masked and no cause; else {@code error} itself.
+     * The last line of defence for a password a malformed string moved where no label precedes it, e.g.
+     * into a keyword ({@code options='x password='secret'y=...} makes {@code secret'y} a keyword).
+     */
+    static PgConfigException withoutSecretsOf(String source, PgConfigException error) {
+        List<String> secrets = secretsIn(source);
+        if (secrets.isEmpty() || !mentionsAny(error, secrets)) {
+            return error;
+        }
+        PgConfigException safe = new PgConfigException(error.host(), error.keyword().map(k -> maskAll(k, secrets)).orElse(null),
+                error.value().map(v -> maskAll(v, secrets)).orElse(null), maskAll(error.getMessage(), secrets));
+        safe.setStackTrace(error.getStackTrace());
+        return safe;
+    }
+
+    private static final Pattern PASSWORD_LABEL = Pattern.compile("(?i)password\\s*=\\s*");
+    /** Shorter text is not masked on its own: it would blot out ordinary words of the message. */
+    private static final int MIN_SECRET = 3;
+
+    /** Every text {@code source} could mean as a password: after each password label, quoted or not, and URI user-info. */
+    static List<String> secretsIn(String source) {
+        List<String> secrets = new ArrayList<>();
+        if (source == null) {
+            return secrets;
+        }
+        Matcher label = PASSWORD_LABEL.matcher(source);
+        while (label.find()) {
+            int start = label.end();
+            int end = start;
+            while (end < source.length() && !Character.isWhitespace(source.charAt(end)) && source.charAt(end) != '&') {
+                end++;
+            }
+            String bare = source.substring(start, end);
+            addSecret(secrets, bare);
+            addSecret(secrets, bare.replace("'", ""));
+            if (start < source.length() && source.charAt(start) == '\'') {
+                int close = source.indexOf('\'', start + 1);
+                addSecret(secrets, source.substring(start + 1, close < 0 ? source.length() : close));
+            }
+        }
+        for (String token : source.split("\\s+")) {
+            int scheme = token.indexOf("://");
+            int at = token.lastIndexOf('@');
+            int colon = scheme < 0 ? -1 : token.indexOf(':', scheme + 3);
+            if (colon >= 0 && at > colon) {
+                addSecret(secrets, token.substring(colon + 1, at));
+            }
+        }
+        secrets.sort(Comparator.comparingInt(String::length).reversed());
+        return secrets;
+    }
+
+    private static void addSecret(List<String> secrets, String candidate) {
+        if (candidate.length() >= MIN_SECRET && !secrets.contains(candidate)) {
+            secrets.add(candidate);
+        }
+    }
+
+    private static boolean mentionsAny(PgConfigException error, List<String> secrets) {
+        for (String secret : secrets) {
+            for (Throwable t = error; t != null; t = t.getCause()) {
+                if (String.valueOf(t.getMessage()).contains(secret)) {
+                    return true;
+                }
+            }
+            if (error.keyword().map(k -> k.contains(secret)).orElse(false) || error.value().map(v -> v.contains(secret)).orElse(false)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String maskAll(String text, List<String> secrets) {
+        String masked = text;
+        for (String secret : secrets) {
+            masked = masked.replace(secret, "***");
+        }
+        return masked;
     }
 
     /** Whether {@code text} ends with a password label, so that what follows it is a password out of place. */
