@@ -37,13 +37,27 @@ public final class PgConnPoolEviction {
      * As {@link #apply(ConnectionPoolConfiguration.Builder, Duration, Duration)}, telling
      * {@code evicted} why each unusable connection was evicted: {@code closed}, {@code role} (its
      * server no longer satisfies {@code target_session_attrs}) or {@code host-down} (e.g. for a meter).
+     *
+     * <p>Told when the pool destroys the connection, not by the eviction predicate: r2dbc-pool also
+     * drops a connection without asking the predicate, when {@code validate(LOCAL)} fails as it is
+     * released (e.g. its statement failed because the server terminated the session) or acquired
+     * (it then invalidates it), and those evictions must be counted too, each once.
      */
     public static ConnectionPoolConfiguration.Builder apply(ConnectionPoolConfiguration.Builder builder,
                                                             Duration maxIdleTime, Duration maxLifeTime,
                                                             Consumer<String> evicted) {
-        BiPredicate<Connection, PooledRefMetadata> predicate = predicate(maxIdleTime, maxLifeTime, evicted);
+        Objects.requireNonNull(evicted, "evicted");
+        BiPredicate<Connection, PooledRefMetadata> predicate = predicate(maxIdleTime, maxLifeTime, reason -> { });
         Consumer<PoolBuilder<Connection, ? extends PoolConfig<? extends Connection>>> customizer =
-                poolBuilder -> poolBuilder.evictionPredicate(predicate);
+                poolBuilder -> poolBuilder.evictionPredicate(predicate).destroyHandler(connection -> {
+                    if (connection instanceof PgConnR2dbcConnection pg) {
+                        String reason = pg.usability().label();
+                        if (reason != null) {
+                            evicted.accept(reason);
+                        }
+                    }
+                    return connection.close(); // what r2dbc-pool's own destroy handler does
+                });
         return builder.customizer(customizer);
     }
 
