@@ -225,7 +225,9 @@ final class PgConnR2dbcConnection implements Connection {
             if (!usable || depth == ValidationDepth.LOCAL) {
                 return Mono.just(usable);
             }
-            return control("SELECT 1").thenReturn(true).onErrorReturn(false).map(answered -> answered && isUsable());
+            // bounded: a frozen server never answers; past the deadline the statement is cancelled and the answer is false
+            return control("SELECT 1").thenReturn(true).timeout(factory.remoteValidationTimeout())
+                    .onErrorReturn(false).map(answered -> answered && isUsable());
         });
     }
 

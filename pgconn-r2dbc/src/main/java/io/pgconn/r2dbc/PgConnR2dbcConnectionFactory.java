@@ -69,6 +69,20 @@ public final class PgConnR2dbcConnectionFactory implements ConnectionFactory, Au
         return PgConnR2dbcConnectionFactoryMetadata.INSTANCE;
     }
 
+    /**
+     * How long {@code validate(REMOTE)} waits for its round trip: {@code hostConnectTimeout}, else
+     * {@code connect_timeout}, else 10 s (the cancel request's rule). A server that stopped answering
+     * (frozen, or behind a dead network) must not hang a pool or a health check that validates.
+     */
+    java.time.Duration remoteValidationTimeout() {
+        java.time.Duration host = core.config().hostConnectTimeout();
+        if (host != null && !host.isZero()) {
+            return host;
+        }
+        java.time.Duration total = core.config().connectTimeout();
+        return total != null && !total.isZero() ? total : java.time.Duration.ofSeconds(10);
+    }
+
     TargetSessionAttrs targetSessionAttrs() {
         return core.config().targetSessionAttrs();
     }

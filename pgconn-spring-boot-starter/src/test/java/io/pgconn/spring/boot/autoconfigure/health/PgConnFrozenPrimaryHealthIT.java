@@ -102,7 +102,8 @@ class PgConnFrozenPrimaryHealthIT {
     }
 
     private HttpResponse<String> get(String path) throws IOException, InterruptedException {
-        return this.http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + this.port + path)).build(),
+        return this.http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + this.port + path))
+                        .timeout(Duration.ofSeconds(20)).build(), // a health endpoint that hangs fails the test, not the build
                 HttpResponse.BodyHandlers.ofString());
     }
 }
