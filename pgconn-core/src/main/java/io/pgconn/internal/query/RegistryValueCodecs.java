@@ -23,9 +23,12 @@ import java.nio.charset.StandardCharsets;
 public final class RegistryValueCodecs implements ValueCodecs {
 
     private final CodecRegistry registry;
+    /** Whether a user registered a codec for String that should win over sending text untyped (the registry is immutable). */
+    private final boolean userStringCodec;
 
     public RegistryValueCodecs(CodecRegistry registry) {
         this.registry = registry;
+        this.userStringCodec = registry.encoder("").oid() != Oids.TEXT;
     }
 
     public CodecRegistry registry() {
@@ -34,7 +37,7 @@ public final class RegistryValueCodecs implements ValueCodecs {
 
     @Override
     public Encoded encode(Object value, int typeOid) {
-        if (value instanceof String s && (typeOid == Oids.UNSPECIFIED || typeOid == Oids.TEXT) && !userStringCodec()) {
+        if (value instanceof String s && (typeOid == Oids.UNSPECIFIED || typeOid == Oids.TEXT) && !userStringCodec) {
             return new Encoded(typeOid, Format.TEXT.code(), s.getBytes(StandardCharsets.UTF_8));
         }
         Encoder encoder = registry.encoder(value);
@@ -48,11 +51,6 @@ public final class RegistryValueCodecs implements ValueCodecs {
         } finally {
             out.release();
         }
-    }
-
-    /** Whether a user registered a codec for String that should win over sending text untyped. */
-    private boolean userStringCodec() {
-        return registry.encoder("").oid() != Oids.TEXT;
     }
 
     @Override
@@ -78,25 +76,29 @@ public final class RegistryValueCodecs implements ValueCodecs {
 
         private final CodecRegistry registry;
         private final RowMetadata metadata;
-        private final Decoder[] last;
+        private final Resolved[] last;
 
         ColumnDecoders(CodecRegistry registry, RowMetadata metadata) {
             this.registry = registry;
             this.metadata = metadata;
-            this.last = new Decoder[metadata.size()];
+            this.last = new Resolved[metadata.size()];
         }
 
         @Override
         @SuppressWarnings("unchecked")
         public <T> T decode(DataRow row, int index, ByteBuf value, Class<T> type) {
-            Class<?> wanted = java.lang.invoke.MethodType.methodType(type).wrap().returnType();
-            Decoder decoder = last[index];
-            if (decoder == null || decoder.target() != wanted) {
+            Resolved resolved = last[index];
+            if (resolved == null || resolved.requested() != type) {
                 var column = metadata.column(index);
-                decoder = registry.decoder(column.typeOid(), Format.ofCode(column.format()), wanted);
-                last[index] = decoder;
+                // the registry maps a primitive class to its wrapper itself
+                resolved = new Resolved(type, registry.decoder(column.typeOid(), Format.ofCode(column.format()), type));
+                last[index] = resolved;
             }
-            return (T) decoder.decode(value);
+            return (T) resolved.decoder().decode(value);
         }
+    }
+
+    /** A column's decoder for the class a caller asked for; one immutable object, so racy publication stays consistent. */
+    private record Resolved(Class<?> requested, Decoder decoder) {
     }
 }
