@@ -71,15 +71,18 @@ class PgConnFrozenPrimaryHealthIT {
             long ms = (System.nanoTime() - frozenAt) / 1_000_000;
             System.out.printf("frozen primary: promoted standby active in health %d ms after the freeze%n", ms);
             assertThat(ms).as("one interval (1 s) + host-connect-timeout (1 s), plus slack").isLessThanOrEqualTo(3000);
+            // the whole endpoint, other contributors included (Boot's R2DBC check validates a pooled connection,
+            // possibly to the frozen primary): it answers, it does not hang
+            assertThat(get("/actuator/health").statusCode()).isIn(200, 503);
         }
-        assertThat(after.read("$.components.pgConn.status", String.class)).isEqualTo("UP");
+        assertThat(after.read("$.status", String.class)).isEqualTo("UP");
         assertThat(host(after, primary)).containsEntry("status", "down")
                 .containsEntry("lastError", "no answer within 1000 ms (" + StarterCluster.label(primary) + ")");
-        assertThat(after.read("$.components.pgConn.details.failovers", Integer.class)).isEqualTo(1);
+        assertThat(after.read("$.details.failovers", Integer.class)).isEqualTo(1);
     }
 
     private static Map<String, Object> details(DocumentContext health) {
-        return health.read("$.components.pgConn.details", Map.class);
+        return health.read("$.details", Map.class);
     }
 
     @SuppressWarnings("unchecked")
@@ -92,7 +95,8 @@ class PgConnFrozenPrimaryHealthIT {
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         DocumentContext last = null;
         while (System.nanoTime() < deadline) {
-            last = JsonPath.parse(get("/actuator/health").body());
+            // pgConn's own component: the detection time is its, not the latency of other contributors
+            last = JsonPath.parse(get("/actuator/health/pgConn").body());
             if (condition.test(last)) {
                 return last;
             }
