@@ -7,8 +7,6 @@ import io.pgconn.spring.boot.autoconfigure.PgConnAutoConfiguration;
 import io.r2dbc.pool.ConnectionPool;
 import io.r2dbc.pool.ConnectionPoolConfiguration;
 import io.r2dbc.spi.ConnectionFactory;
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
@@ -29,6 +27,11 @@ import java.util.List;
  * configuration and one host memory. Pooled with r2dbc-pool ({@code pg.conn.pool.*}); the pool
  * evicts a connection that fails {@code validate(LOCAL)}, so after a failover it does not hand out
  * connections to the old primary. Runs before Boot's R2DBC auto-configuration, which then backs off.
+ *
+ * <p>The pool is a {@link ConnectionPool} bean named {@value #POOL_BEAN_NAME}, so Boot's
+ * {@code ConnectionPoolMetricsAutoConfiguration} publishes its {@code r2dbc.pool.*} meters (acquired,
+ * idle, pending, ..., tag {@code name}); the starter adds {@code pg.conn.pool.evictions} with the same
+ * {@code name} tag.
  */
 @AutoConfiguration(after = PgConnAutoConfiguration.class,
         beforeName = "org.springframework.boot.r2dbc.autoconfigure.R2dbcAutoConfiguration")
@@ -38,6 +41,9 @@ import java.util.List;
 @ConditionalOnMissingBean(ConnectionFactory.class)
 @EnableConfigurationProperties(PgConnPoolProperties.class)
 public final class PgConnR2dbcAutoConfiguration {
+
+    /** The pool's bean name: the {@code name} tag of its meters and its key in the {@code pgConn} health. */
+    public static final String POOL_BEAN_NAME = "connectionFactory";
 
     /** r2dbc-pool's "no limit". */
     private static final Duration NO_LIMIT = Duration.ofMillis(-1);
@@ -51,10 +57,15 @@ public final class PgConnR2dbcAutoConfiguration {
     @ConditionalOnProperty(prefix = "pg.conn.pool", name = "enabled", havingValue = "true", matchIfMissing = true)
     static class Pooled {
 
+        @Bean
+        PgConnPoolEvictions pgConnPoolEvictions() {
+            return new PgConnPoolEvictions(POOL_BEAN_NAME);
+        }
+
         // disposed before the PgConnectionFactory it depends on is closed
-        @Bean(destroyMethod = "dispose")
+        @Bean(name = POOL_BEAN_NAME, destroyMethod = "dispose")
         ConnectionPool connectionFactory(PgConnectionFactory pgConnectionFactory, PgConnPoolProperties pool,
-                ObjectProvider<PgConnPoolEvictionListener> evictionListeners) {
+                PgConnPoolEvictions pgConnPoolEvictions, ObjectProvider<PgConnPoolEvictionListener> evictionListeners) {
             Duration maxIdleTime = pool.getMaxIdleTime();
             Duration maxLifeTime = orNoLimit(pool.getMaxLifeTime());
             ConnectionPoolConfiguration.Builder builder = ConnectionPoolConfiguration
@@ -67,21 +78,21 @@ public final class PgConnR2dbcAutoConfiguration {
                     .validationDepth(pool.getValidationDepth());
             builder.maxAcquireTime(orNoLimit(pool.getMaxAcquireTime()));
             List<PgConnPoolEvictionListener> listeners = evictionListeners.orderedStream().toList();
-            return new ConnectionPool(PgConnPoolEviction.apply(builder, maxIdleTime, maxLifeTime,
-                    reason -> listeners.forEach(listener -> listener.evicted(reason))).build());
+            return new ConnectionPool(PgConnPoolEviction.apply(builder, maxIdleTime, maxLifeTime, reason -> {
+                pgConnPoolEvictions.evicted(reason);
+                listeners.forEach(listener -> listener.evicted(reason));
+            }).build());
         }
     }
 
-    /** {@code pg.conn.pool.evictions} (tag {@code reason}): connections the pool evicted as unusable. */
+    /** {@code pg.conn.pool.evictions} (tags {@code name}, {@code reason}): connections the pool evicted as unusable. */
     @Configuration(proxyBeanMethods = false)
     @ConditionalOnClass(name = "io.micrometer.core.instrument.MeterRegistry")
     static class EvictionMeter {
 
         @Bean
-        PgConnPoolEvictionListener pgConnPoolEvictionMeter(ObjectProvider<MeterRegistry> registries) {
-            return reason -> registries.orderedStream().forEach(registry -> Counter.builder("pg.conn.pool.evictions")
-                    .description("Pooled R2DBC connections evicted because they failed validate(LOCAL)")
-                    .tag("reason", reason).register(registry).increment());
+        PgConnPoolEvictionsMeterBinder pgConnPoolEvictionsMeterBinder(ObjectProvider<PgConnPoolEvictions> evictions) {
+            return new PgConnPoolEvictionsMeterBinder(evictions.orderedStream().toList());
         }
     }
 

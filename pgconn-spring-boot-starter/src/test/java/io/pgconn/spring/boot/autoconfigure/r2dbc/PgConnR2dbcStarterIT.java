@@ -20,7 +20,8 @@ import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.transaction.ReactiveTransactionManager;
 import org.springframework.r2dbc.connection.R2dbcTransactionManager;
 
-import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Tag;
+import io.r2dbc.spi.Connection;
 import io.micrometer.core.instrument.MeterRegistry;
 import reactor.core.publisher.Mono;
 
@@ -43,6 +44,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class PgConnR2dbcStarterIT {
 
     private static final Duration STEP = Duration.ofSeconds(30);
+
+    /** The pool's bean name: the {@code name} tag of its meters. */
+    private static final String POOL = PgConnR2dbcAutoConfiguration.POOL_BEAN_NAME;
 
     @RegisterExtension
     static final PgClusterExtension PG = PgClusterExtension.builder().name("starter-r2dbc")
@@ -95,16 +99,41 @@ class PgConnR2dbcStarterIT {
     }
 
     @Test
-    void poolMetersAndEvictionsOfClosedSessions() {
+    void bootsPoolMetersSeePgconnsPoolAndTheEvictionMeterSharesTheirNameTag() {
         client.sql("SELECT 1").fetch().rowsUpdated().block(STEP);
-        assertThat(meters.find("r2dbc.pool.acquired").gauge()).as("Boot's pool meters see pgconn's pool").isNotNull();
+        // Boot's ConnectionPoolMetricsAutoConfiguration binds r2dbc-pool's own figures for the ConnectionPool bean
+        assertThat(meters.get("r2dbc.pool.max.allocated").tag("name", POOL).gauge().value()).isEqualTo(4);
+        Connection held = Mono.from(connectionFactory.create()).block(STEP);
+        try {
+            assertThat(meters.get("r2dbc.pool.acquired").tag("name", POOL).gauge().value()).isEqualTo(1);
+            assertThat(meters.get("r2dbc.pool.pending").tag("name", POOL).gauge().value()).isZero();
+        } finally {
+            Mono.from(held.close()).block(STEP);
+        }
+        assertThat(meters.get("r2dbc.pool.acquired").tag("name", POOL).gauge().value()).isZero();
+        assertThat(meters.get("r2dbc.pool.idle").tag("name", POOL).gauge().value()).isGreaterThanOrEqualTo(1);
+        for (String reason : List.of("role", "host-down", "closed")) {
+            assertThat(meters.find("pg.conn.pool.evictions").tags("name", POOL, "reason", reason).functionCounter())
+                    .as("pg.conn.pool.evictions{name=%s, reason=%s} from the start", POOL, reason).isNotNull();
+        }
+        assertThat(meters.find("pg.conn.pool.evictions").meters()).allSatisfy(meter -> assertThat(meter.getId().getTags())
+                .extracting(Tag::getKey).containsExactlyInAnyOrder("db.system.name", "name", "reason"));
+    }
+
+    @Test
+    void evictionsOfClosedSessionsAreCounted() {
+        client.sql("SELECT 1").fetch().rowsUpdated().block(STEP);
+        double before = evictions("closed");
         PG.primary().execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = '" + StarterCluster.USER + "'");
         awaitCondition("the pool to evict the terminated sessions", STEP, () -> {
             client.sql("SELECT 1").fetch().rowsUpdated().onErrorResume(e -> Mono.empty()).block(STEP);
-            Counter evicted = meters.find("pg.conn.pool.evictions").tag("reason", "closed").counter();
-            return evicted != null && evicted.count() >= 1;
+            return evictions("closed") > before;
         });
         assertThat(client.sql("SELECT 1").fetch().rowsUpdated().block(STEP)).isNotNull();
+    }
+
+    private double evictions(String reason) {
+        return meters.get("pg.conn.pool.evictions").tags("name", POOL, "reason", reason).functionCounter().count();
     }
 
     @Test
