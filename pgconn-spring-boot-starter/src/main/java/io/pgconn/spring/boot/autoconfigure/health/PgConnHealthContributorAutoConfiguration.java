@@ -24,7 +24,8 @@ import java.util.Map;
  * Auto-configuration of the {@code pgConn} health contributor; {@code management.health.pgconn.enabled=false}
  * turns it off. One {@link PgConnHealthIndicator} per {@link PgConnectionFactory} bean: the
  * indicator itself for one factory, a composite keyed by bean name for several (as Boot does for
- * several R2DBC {@code ConnectionFactory} beans).
+ * several R2DBC {@code ConnectionFactory} beans). Each shows the R2DBC pools over its factory when
+ * there is a {@link PgConnPoolDetails} bean (the R2DBC auto-configuration provides one).
  */
 @AutoConfiguration(after = PgConnAutoConfiguration.class)
 @ConditionalOnClass({ HealthIndicator.class, PgConnectionFactory.class })
@@ -37,12 +38,13 @@ public final class PgConnHealthContributorAutoConfiguration {
     @ConditionalOnMissingBean(name = { "pgConnHealthIndicator", "pgConnHealthContributor" })
     HealthContributor pgConnHealthContributor(ConfigurableListableBeanFactory beanFactory,
             ObjectProvider<FailoverTrackers> pgConnFailoverTrackers, PgConnHealthProperties properties,
-            ObjectProvider<PgConnProperties> pgConnProperties) {
+            ObjectProvider<PgConnProperties> pgConnProperties, ObjectProvider<PgConnPoolDetails> pgConnPoolDetails) {
         FailoverTrackers trackers = pgConnFailoverTrackers.getIfAvailable(FailoverTrackers::new);
         Duration interval = pgConnProperties.getIfAvailable(PgConnProperties::new).getHealth().getHostCheckInterval();
+        PgConnPoolDetails pools = pgConnPoolDetails.getIfAvailable(() -> factory -> Map.of());
         Map<String, PgConnHealthIndicator> indicators = new LinkedHashMap<>();
         beanFactory.getBeansOfType(PgConnectionFactory.class).forEach((name, factory) -> indicators.put(name,
-                new PgConnHealthIndicator(factory, trackers.of(factory), properties, interval, name)));
+                new PgConnHealthIndicator(factory, trackers.of(factory), properties, interval, name, pools)));
         return indicators.size() == 1 ? indicators.values().iterator().next() : new PgConnHealthIndicators(indicators);
     }
 }

@@ -19,8 +19,10 @@ import java.util.stream.Collectors;
  * background monitors ({@link HostMonitors}): {@code UP} with the host a connect would land on now
  * ({@code activeHost}: the first host, in configuration order, whose last probe saw a role that
  * satisfies {@code target_session_attrs}), its role and version, the failover count and each
- * host's status; {@code DOWN} with each host's reason when no host is acceptable. A check reads
- * the monitors' last results and costs no round trip. Details never hold secrets.
+ * host's status; {@code DOWN} with each host's reason when no host is acceptable. With an R2DBC
+ * pool over the factory, {@code pools} shows each pool by bean name (acquired, idle, pending,
+ * allocated, max, evictions by reason). A check reads the monitors' last results and the pools'
+ * counters, and costs no round trip. Details never hold secrets.
  */
 public class PgConnHealthIndicator extends AbstractHealthIndicator implements DisposableBean {
 
@@ -32,16 +34,29 @@ public class PgConnHealthIndicator extends AbstractHealthIndicator implements Di
 
     private final HostMonitors monitors;
 
+    private final PgConnectionFactory factory;
+
+    private final PgConnPoolDetails pools;
+
+    /** As {@link #PgConnHealthIndicator(PgConnectionFactory, FailoverTracker, PgConnHealthProperties, Duration, String, PgConnPoolDetails)} without pools. */
+    public PgConnHealthIndicator(PgConnectionFactory factory, FailoverTracker failoverTracker,
+            PgConnHealthProperties properties, Duration interval, String name) {
+        this(factory, failoverTracker, properties, interval, name, f -> Map.of());
+    }
+
     /**
      * @param factory         the factory whose hosts to watch
      * @param failoverTracker counts changes of the active host
      * @param properties      {@code timeout}: the longest a check waits for the first round of probes
      * @param interval        time between two probes of one host
      * @param name            the factory's bean name, for the monitor thread's name
+     * @param pools           the connection pools over the factory, shown as {@code pools}
      */
     public PgConnHealthIndicator(PgConnectionFactory factory, FailoverTracker failoverTracker,
-            PgConnHealthProperties properties, Duration interval, String name) {
+            PgConnHealthProperties properties, Duration interval, String name, PgConnPoolDetails pools) {
         super("pgconn health check failed");
+        this.factory = factory;
+        this.pools = pools;
         this.config = factory.config();
         this.failoverTracker = failoverTracker;
         this.timeout = properties.getTimeout();
@@ -75,6 +90,10 @@ public class PgConnHealthIndicator extends AbstractHealthIndicator implements Di
             builder.withDetail("lastFailoverAt", lastFailoverAt.toString());
         }
         builder.withDetail("hosts", hosts(views));
+        Map<String, Map<String, Object>> pools = this.pools.of(this.factory);
+        if (!pools.isEmpty()) {
+            builder.withDetail("pools", pools);
+        }
     }
 
     private static Map<String, Object> hosts(List<HostView> views) {
