@@ -1,6 +1,7 @@
 // The pgconn sample page: plain JavaScript, no build step. Polls /actuator/health (component pgConn)
-// every second and draws the hosts, and the pg.conn.* meters of /actuator/metrics every two; offers
-// the embedded cluster's demo failover when there is one.
+// every second and draws the hosts, /api/writes (the Spring Data write load) every second and draws
+// the writes per host, and the pg.conn.* and r2dbc.pool.* meters of /actuator/metrics every two;
+// offers the embedded cluster's demo failover when there is one.
 "use strict";
 
 const $ = (id) => document.getElementById(id);
@@ -98,7 +99,7 @@ async function pollHealth() {
 async function pollMeters() {
   try {
     const names = (await (await fetch("actuator/metrics", { cache: "no-store" })).json()).names
-      .filter((n) => n.startsWith("pg.conn.")).sort();
+      .filter((n) => n.startsWith("pg.conn.") || n.startsWith("r2dbc.pool.")).sort();
     const meters = await Promise.all(names.map(async (name) =>
       (await fetch("actuator/metrics/" + encodeURIComponent(name), { cache: "no-store" })).json()));
     const rows = meters.map((m) => {
@@ -160,6 +161,63 @@ async function failover() {
   }
 }
 
+// The write load's counters; one row per host that took a write, updated in place, the last one marked.
+function drawWrites(w) {
+  $("load-state").textContent = w.enabled
+    ? "A note is written every " + w.intervalMillis + " ms."
+    : "The background write load is off (sample.write-load.enabled=false); POST a note below.";
+  $("writes-ok").textContent = w.succeeded;
+  $("writes-failed").textContent = w.failed;
+  $("writes-readonly").textContent = w.readOnlyRefusals;
+  $("writes-last-host").textContent = text(w.lastHost);
+  const body = $("writes-body");
+  for (const [host, count] of Object.entries(w.byHost)) {
+    let row = body.querySelector("tr.writes-host[data-host='" + CSS.escape(host) + "']");
+    if (!row) {
+      row = document.createElement("tr");
+      row.dataset.host = host;
+      for (let i = 0; i < 2; i++) row.appendChild(document.createElement("td"));
+      body.appendChild(row);
+    }
+    row.className = "writes-host" + (host === w.lastHost ? " last" : "");
+    setCell(row.children[0], host, "host-name");
+    setCell(row.children[1], count, "writes-count");
+  }
+  const failures = Object.entries(w.failures).map(([reason, n]) => reason + " × " + n).join(", ");
+  $("writes-failures").hidden = !w.failed;
+  $("writes-failures").textContent = w.failed
+    ? "Failed writes by reason: " + failures + ". Last at " + time(w.lastFailureAt) + ": " + w.lastError
+    : "";
+}
+
+async function pollWrites() {
+  try {
+    drawWrites(await (await fetch("api/writes", { cache: "no-store" })).json());
+  } catch (e) {
+    $("load-state").textContent = "cannot read /api/writes: " + e;
+  } finally {
+    setTimeout(pollWrites, 1000);
+  }
+}
+
+async function loadNotes() {
+  const response = await fetch("api/notes", { cache: "no-store" });
+  if (!response.ok) return;
+  list("notes", await response.json(), (n) => "#" + n.id + " \"" + n.text + "\" written on " + n.host + " at " + time(n.createdAt));
+}
+
+async function writeNote(event) {
+  event.preventDefault();
+  const response = await fetch("api/notes", {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ text: $("note-text").value }),
+  });
+  if (response.ok) $("note-text").value = "";
+  else alert((await response.json()).detail);
+  loadNotes();
+}
+
 async function askServer() {
   const response = await fetch("api/server", { cache: "no-store" });
   $("server-output").textContent = JSON.stringify(await response.json(), null, 2);
@@ -205,7 +263,10 @@ async function pollNotifications(again = true) {
 $("failover-button").addEventListener("click", failover);
 $("server-button").addEventListener("click", askServer);
 $("notify-form").addEventListener("submit", sendNotify);
+$("note-form").addEventListener("submit", writeNote);
 loadDemo();
 pollHealth();
 pollMeters();
+pollWrites();
+loadNotes();
 pollNotifications();

@@ -33,8 +33,9 @@ import org.springframework.test.annotation.DirtiesContext;
 
 /**
  * The page as a person sees it, in headless Chromium (Debian's {@code chromium} + {@code chromium-driver}):
- * two hosts, the primary active; a click on the failover button moves the active host to the promoted
- * standby and the page explains there is one failover per run. Skipped without Chromium, except under
+ * two hosts, the primary active, the Spring Data write load landing on it; a click on the failover
+ * button moves the active host to the promoted standby, the writes continue there (none refused by a
+ * read-only server), and the page explains there is one failover per run. Skipped without Chromium, except under
  * {@code CI=true}, where a missing browser fails the build ({@code .ci/run} installs it).
  */
 // Selenium warns that it has no DevTools (CDP) module for this Chromium version: this test needs none
@@ -116,6 +117,9 @@ class BrowserFailoverIT {
                 .containsExactly(primary, standby);
         wait.until(ExpectedConditions.attributeToBe(By.cssSelector("#hosts-body tr.active"), "data-host", primary));
 
+        // the Spring Data write load lands on the primary
+        wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#writes-body tr[data-host='" + primary + "']")));
+
         wait.until(ExpectedConditions.elementToBeClickable(By.id("failover-button"))).click();
 
         wait.until(ExpectedConditions.textToBe(By.id("active-host"), standby));
@@ -125,9 +129,16 @@ class BrowserFailoverIT {
         // the short reason on the page; the socket error's detail is in the log
         wait.until(ExpectedConditions.textToBe(By.cssSelector("#hosts-body tr[data-host='" + primary + "'] .host-error"),
                 "connection refused (" + primary + ")"));
+        // writes continue on the new primary, none refused by a read-only server
+        By standbyWrites = By.cssSelector("#writes-body tr[data-host='" + standby + "'] .writes-count");
+        wait.until(ExpectedConditions.presenceOfElementLocated(standbyWrites));
+        wait.until(d -> Long.parseLong(d.findElement(standbyWrites).getText()) >= 5);
+        wait.until(ExpectedConditions.textToBe(By.id("writes-last-host"), standby));
+        assertThat(browser.findElement(By.id("writes-readonly")).getText()).isEqualTo("0");
         wait.until(ExpectedConditions.textToBePresentInElementLocated(By.id("meters-body"), "pg.conn.failovers"));
         assertThat(browser.findElement(By.id("meters-body")).getText())
-                .contains("pg.conn.connections.active").contains("pg.conn.connect");
+                .contains("pg.conn.connections.active").contains("pg.conn.connect")
+                .contains("pg.conn.pool.evictions").contains("r2dbc.pool.acquired");
         wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("failover-note")));
         assertThat(browser.findElement(By.id("failover-note")).getText())
                 .contains("One demo failover per run")

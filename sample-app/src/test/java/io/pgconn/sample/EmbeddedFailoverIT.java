@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.pgconn.sample.embedded.EmbeddedCluster;
+import io.pgconn.sample.notes.WriteLoad;
+import io.pgconn.sample.notes.WrittenNote;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -19,8 +21,10 @@ import org.springframework.test.web.servlet.client.RestTestClient;
 
 /**
  * The sample as a newcomer meets it: on the embedded primary + standby, the demo failover moves
- * {@code /actuator/health}'s active host to the promoted standby, new connections land there, and the
- * LISTEN connection follows.
+ * {@code /actuator/health}'s active host to the promoted standby, new connections land there, the
+ * LISTEN connection follows, and writes through Spring Data R2DBC (the background write load and
+ * {@code POST /api/notes}) continue on the new primary: none refused by a read-only server, none
+ * failed once the first write landed there.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT)
 @AutoConfigureRestTestClient
@@ -58,6 +62,11 @@ class EmbeddedFailoverIT {
                 .jsonPath("$.tls.cipher").isNotEmpty()
                 .jsonPath("$.authMethod").value(String.class, m -> assertThat(m).startsWith("scram-sha-256"));
         notifyAndExpect("before the failover");
+
+        // Spring Data R2DBC on the pool: a note written and read back on the primary; the write load runs there
+        WrittenNote before = writeNote("before the failover");
+        assertThat(before.host()).isEqualTo(primary);
+        await().atMost(DEADLINE).until(() -> writes().byHost().getOrDefault(primary, 0L) > 0);
 
         // the demo failover: primary stopped like a crash, standby promoted
         http.post().uri("/api/demo/failover").exchange()
@@ -102,6 +111,31 @@ class EmbeddedFailoverIT {
                 .jsonPath("$[1].status").isEqualTo("up")
                 .jsonPath("$[1].role").isEqualTo("primary");
 
+        // writes continue on the new primary: the load's next writes land there, none is sent to a read-only server
+        await().atMost(DEADLINE).until(() -> writes().byHost().getOrDefault(standby, 0L) > 0);
+        WriteLoad.Stats resumed = writes();
+        System.out.println("write load when writes resumed on the new primary: " + resumed);
+        await().atMost(DEADLINE).until(() -> writes().byHost().getOrDefault(standby, 0L)
+                >= resumed.byHost().get(standby) + 10);
+        WriteLoad.Stats after = writes();
+        assertThat(after.readOnlyRefusals()).as("writes refused by a read-only server (25006)").isZero();
+        assertThat(after.failed()).as("no write failed once writes landed on the new primary: " + after.failures())
+                .isEqualTo(resumed.failed());
+        assertThat(after.byHost().get(primary)).as("nothing more landed on the stopped primary")
+                .isEqualTo(resumed.byHost().get(primary));
+        assertThat(after.lastHost()).isEqualTo(standby);
+        System.out.println("pgConn health after the failover: " + http.get().uri("/actuator/health/pgConn").exchange()
+                .expectBody(String.class).returnResult().getResponseBody());
+        WrittenNote afterNote = writeNote("after the failover");
+        assertThat(afterNote.host()).isEqualTo(standby);
+        assertThat(http.get().uri("/api/notes").exchange().expectStatus().isOk()
+                .expectBody(new ParameterizedTypeReference<List<WrittenNote>>() { }).returnResult().getResponseBody())
+                .as("the ten newest notes, read on the new primary")
+                .extracting(WrittenNote::id).contains(afterNote.id());
+        assertThat(http.get().uri("/api/notes/" + before.id()).exchange().expectStatus().isOk()
+                .expectBody(WrittenNote.class).returnResult().getResponseBody())
+                .as("the note written on the old primary, replicated and read back on the new one").isEqualTo(before);
+
         // the LISTEN connection re-connected to the new primary and still receives
         await().atMost(DEADLINE).untilAsserted(() -> http.get().uri("/api/notifications").exchange()
                 .expectBody().jsonPath("$.listeningOn").isEqualTo(standby));
@@ -116,6 +150,17 @@ class EmbeddedFailoverIT {
                 .expectBody()
                 .jsonPath("$.failoverAvailable").isEqualTo(false)
                 .jsonPath("$.lastFailover.promotedStandby").isEqualTo(standby);
+    }
+
+    private WrittenNote writeNote(String text) {
+        return http.post().uri("/api/notes").body(Map.of("text", text)).exchange()
+                .expectStatus().isCreated()
+                .expectBody(WrittenNote.class).returnResult().getResponseBody();
+    }
+
+    private WriteLoad.Stats writes() {
+        return http.get().uri("/api/writes").exchange().expectStatus().isOk()
+                .expectBody(WriteLoad.Stats.class).returnResult().getResponseBody();
     }
 
     private void notifyAndExpect(String message) {

@@ -10,6 +10,7 @@ import io.pgconn.testkit.ConnectionType;
 import io.pgconn.testkit.PgClusterExtension;
 import io.pgconn.testkit.PgUser;
 import java.time.Duration;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.beans.factory.ObjectProvider;
@@ -77,6 +78,27 @@ class ExternalProfileIT {
                 .expectStatus().isOk()
                 .expectBody()
                 .jsonPath("$.components.pgConn.details.activeHost").isEqualTo(primary));
+        // Spring Data R2DBC on the pool: the note is written on the primary, listed second, and read back
+        http.post().uri("/api/notes").body(Map.of("text", "on your servers")).exchange()
+                .expectStatus().isCreated()
+                .expectBody()
+                .jsonPath("$.host").isEqualTo(primary)
+                .jsonPath("$.text").isEqualTo("on your servers")
+                .jsonPath("$.id").isNotEmpty()
+                .jsonPath("$.createdAt").isNotEmpty();
+        http.get().uri("/api/notes").exchange()
+                .expectStatus().isOk()
+                .expectBody()
+                .jsonPath("$[0].text").isEqualTo("on your servers")
+                .jsonPath("$[0].host").isEqualTo(primary);
+        http.post().uri("/api/notes").body(Map.of("text", " ")).exchange()
+                .expectStatus().isBadRequest()
+                .expectBody().jsonPath("$.detail").value(String.class, d -> assertThat(d).contains("1 to 200 characters"));
+        http.get().uri("/api/writes").exchange()
+                .expectStatus().isOk()
+                .expectBody()
+                .jsonPath("$.enabled").isEqualTo(false)
+                .jsonPath("$.succeeded").isEqualTo(0);
         http.get().uri("/api/hosts").exchange()
                 .expectStatus().isOk()
                 .expectBody()
