@@ -28,6 +28,7 @@ public final class ConnectResources {
     private final PgTracer tracer;
     private final HostNameLookups lookups = new HostNameLookups();
     private final AddressResolver resolver;
+    private final ConnectLoops loops;
 
     private final CodecRegistry codecs;
 
@@ -43,6 +44,7 @@ public final class ConnectResources {
         this.dialer = new Dialer(group, transport);
         this.tracer = tracer;
         this.resolver = new AddressResolver(lookups, transport);
+        this.loops = new ConnectLoops(group);
     }
 
     /** The factory's codecs, unbound: each connection binds them to its extension type OIDs. */
@@ -52,6 +54,11 @@ public final class ConnectResources {
 
     public EventLoopGroup group() {
         return group;
+    }
+
+    /** Which loop each connect runs on. */
+    public ConnectLoops loops() {
+        return loops;
     }
 
     public Dialer dialer() {
