@@ -24,6 +24,10 @@ public final class ConnectProfile {
 
     public static void main(String[] args) throws Exception {
         String name = args.length > 0 ? args[0] : "pgconn";
+        if (name.equals("hop")) {
+            hop();
+            return;
+        }
         Target target = args.length > 1 ? Target.valueOf(args[1]) : Target.TRUST;
         int warmup = args.length > 2 ? Integer.parseInt(args[2]) : 10;
         int measure = args.length > 3 ? Integer.parseInt(args[3]) : 10;
@@ -54,6 +58,28 @@ public final class ConnectProfile {
                         cpu / 1e6 / connects.size());
             }
         }
+    }
+
+    /**
+     * What one round trip caller → idle event loop → caller costs here (no I/O): the floor of the two
+     * thread hand-overs every connect (and close) of an event-loop client called from a blocking thread pays.
+     */
+    private static void hop() {
+        io.netty.channel.EventLoopGroup group = io.pgconn.Transport.best().newEventLoopGroup(1);
+        io.netty.channel.EventLoop loop = group.next();
+        Samples samples = new Samples();
+        for (int i = 0; i < 12_000; i++) {
+            java.util.concurrent.locks.LockSupport.parkNanos(500_000); // the loop falls asleep, as between connects
+            long t0 = System.nanoTime();
+            java.util.concurrent.CompletableFuture.runAsync(() -> { }, loop).join();
+            long t1 = System.nanoTime();
+            if (i >= 2_000) {
+                samples.add(t1 - t0);
+            }
+        }
+        System.out.printf("caller -> idle loop -> caller: n=%d p50 %.3f ms p90 %.3f ms mean %.3f ms%n", samples.size(),
+                pct(samples, 50), pct(samples, 90), mean(samples));
+        group.shutdownGracefully();
     }
 
     /**
