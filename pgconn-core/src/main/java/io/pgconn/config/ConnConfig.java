@@ -114,6 +114,28 @@ public final class ConnConfig {
 
     public Path sslKey() { return path(Setting.SSL_KEY); }
 
+    /**
+     * The client certificate file libpq would read: {@link #sslCert()}, else
+     * {@code ~/.postgresql/postgresql.crt} ({@code HOME} from the environment source). The file need
+     * not exist: a certificate is sent only when it does (libpq {@code stat()}s it; absent means no
+     * client certificate and no error, and the server decides).
+     */
+    public Path sslCertOrDefault() {
+        String explicit = values.get(Setting.SSL_CERT);
+        // libpq: an empty sslcert counts as unset
+        return explicit != null && !explicit.isEmpty() ? Path.of(explicit) : homeDirectory.resolve(ConnDefaults.CLIENT_CERT_FILE);
+    }
+
+    /**
+     * The private key file libpq would read for the client certificate: {@link #sslKey()}, else
+     * {@code ~/.postgresql/postgresql.key} — also when {@code sslcert} was given (libpq). Read only
+     * when a certificate is sent; then it must exist and be {@code 0600} or less (root-owned: {@code 0640}).
+     */
+    public Path sslKeyOrDefault() {
+        String explicit = values.get(Setting.SSL_KEY);
+        return explicit != null && !explicit.isEmpty() ? Path.of(explicit) : homeDirectory.resolve(ConnDefaults.CLIENT_KEY_FILE);
+    }
+
     /** Password of an encrypted {@link #sslKey()}, or {@code null}. */
     public String sslPassword() { return values.get(Setting.SSL_PASSWORD); }
 

@@ -22,6 +22,10 @@ public final class ConnDefaults {
     public static final String SERVICE_FILE_NAME = ".pg_service.conf";
     /** libpq's default {@code sslrootcert}, under the home directory; read only when the file exists. */
     public static final String ROOT_CERT_FILE = ".postgresql/root.crt";
+    /** libpq's default {@code sslcert}, under the home directory; a client certificate is sent only when the file exists. */
+    public static final String CLIENT_CERT_FILE = ".postgresql/postgresql.crt";
+    /** libpq's default {@code sslkey}, under the home directory; read only when a client certificate is sent. */
+    public static final String CLIENT_KEY_FILE = ".postgresql/postgresql.key";
     public static final String SYSTEM_SERVICE_FILE_NAME = "pg_service.conf";
 
     public static final SslMode SSL_MODE = SslMode.PREFER;

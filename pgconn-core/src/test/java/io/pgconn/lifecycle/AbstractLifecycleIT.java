@@ -19,6 +19,7 @@ import io.pgconn.config.EnvironmentSource;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Map;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -244,6 +245,44 @@ abstract class AbstractLifecycleIT {
                 + PASSWORD + "' extensionTypes='' sslmode=require", EnvironmentSource.of(Map.of("HOME", home.toString())));
         Throwable failure = failure(FACTORY.factory().connect(config));
         assertThat(failure).isInstanceOf(PgTlsException.class).hasMessageContaining("root.crt");
+    }
+
+    /**
+     * libpq's default client certificate: with sslcert/sslkey unset, ~/.postgresql/postgresql.crt is sent
+     * when it exists, with ~/.postgresql/postgresql.key; no such file means no certificate and no error.
+     */
+    @Test
+    void theDefaultClientCertificateFilesInHomeAreSentWhenTheyExist(@TempDir Path home) throws Exception {
+        ClientCertificate cert = pg().tls().clientCertificate("cert_u");
+        Path dotPostgresql = Files.createDirectories(home.resolve(".postgresql"));
+        ConnConfig config = ConnConfig.parse("host=localhost port=" + server().port() + " dbname=postgres user=cert_u extensionTypes='' "
+                + tlsOptions("verify-full"), EnvironmentSource.of(Map.of("HOME", home.toString())));
+
+        Throwable noFiles = failure(FACTORY.factory().connect(config));
+        assertThat(noFiles).as("no default files: no certificate, and the server's cert rule refuses (28000)")
+                .isInstanceOf(PgAuthenticationException.class);
+        assertThat(((PgException) noFiles).sqlState()).contains("28000");
+
+        Files.copy(cert.certificate(), dotPostgresql.resolve("postgresql.crt"));
+        Throwable noKey = failure(FACTORY.factory().connect(config));
+        assertThat(noKey).isInstanceOf(io.pgconn.PgConfigException.class)
+                .hasMessageContaining("certificate present, but not private key file")
+                .hasMessageContaining(dotPostgresql.resolve("postgresql.key").toString());
+
+        Path key = Files.copy(cert.keyPkcs8Pem(), dotPostgresql.resolve("postgresql.key"));
+        Files.setPosixFilePermissions(key, PosixFilePermissions.fromString("rw-r--r--"));
+        Throwable worldReadable = failure(FACTORY.factory().connect(config));
+        assertThat(worldReadable).isInstanceOf(io.pgconn.PgConfigException.class)
+                .hasMessageContaining(key.toString()).hasMessageContaining("group or world access");
+
+        Files.setPosixFilePermissions(key, PosixFilePermissions.fromString("rw-------"));
+        PgConnection connection = await(FACTORY.factory().connect(config));
+        try {
+            assertThat(value(connection, "SELECT current_user")).isEqualTo("cert_u");
+            assertThat(value(connection, "SELECT client_dn FROM pg_stat_ssl WHERE pid = pg_backend_pid()")).contains("cert_u");
+        } finally {
+            await(connection.close());
+        }
     }
 
     @Test

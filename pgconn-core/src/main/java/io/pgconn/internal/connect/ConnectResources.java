@@ -23,11 +23,12 @@ public final class ConnectResources {
     private final EventLoopGroup group;
     private final Dialer dialer;
     private final SaltedPasswordCache saltedPasswords = new SaltedPasswordCache(64);
-    private final Map<TlsSettings, SslContext> sslContexts = new ConcurrentHashMap<>();
+    private final Map<ContextKey, SslContext> sslContexts = new ConcurrentHashMap<>();
     private final SslContextFactory sslContextFactory;
     private final PgTracer tracer;
     private final HostNameLookups lookups = new HostNameLookups();
     private final AddressResolver resolver;
+    private final ConnectLoops loops;
 
     private final CodecRegistry codecs;
 
@@ -43,6 +44,7 @@ public final class ConnectResources {
         this.dialer = new Dialer(group, transport);
         this.tracer = tracer;
         this.resolver = new AddressResolver(lookups, transport);
+        this.loops = new ConnectLoops(group);
     }
 
     /** The factory's codecs, unbound: each connection binds them to its extension type OIDs. */
@@ -52,6 +54,11 @@ public final class ConnectResources {
 
     public EventLoopGroup group() {
         return group;
+    }
+
+    /** Which loop each connect runs on. */
+    public ConnectLoops loops() {
+        return loops;
     }
 
     public Dialer dialer() {
@@ -70,15 +77,23 @@ public final class ConnectResources {
         return resolver;
     }
 
-    /** The TLS context for these settings, built once. */
+    /**
+     * The TLS context for these settings, built once — once per state of the client certificate file,
+     * that is: libpq looks for it at every connect, so a certificate that appears (or goes) later is
+     * sent (or not) from the next connect on, not only by a new factory.
+     */
     public SslContext sslContext(TlsSettings settings, String hostLabel) {
-        SslContext existing = sslContexts.get(settings);
+        ContextKey key = new ContextKey(settings, settings.certFileExists());
+        SslContext existing = sslContexts.get(key);
         if (existing != null) {
             return existing;
         }
         SslContext created = sslContextFactory.create(settings, hostLabel);
-        SslContext raced = sslContexts.putIfAbsent(settings, created);
+        SslContext raced = sslContexts.putIfAbsent(key, created);
         return raced != null ? raced : created;
+    }
+
+    private record ContextKey(TlsSettings settings, boolean certFileExists) {
     }
 
     /** Releases what this object owns (not the event loop group, which its owner shuts down). */

@@ -5,7 +5,9 @@ import io.pgconn.internal.tls.TlsSettings;
 
 /**
  * The TLS part of a {@link ConnConfig}. The root certificate is {@code sslrootcert}, else libpq's
- * default {@code ~/.postgresql/root.crt} — used only if that file exists (see {@link TlsSettings#verifiesChain()}).
+ * default {@code ~/.postgresql/root.crt} — used only if that file exists (see {@link TlsSettings#verifiesChain()});
+ * the client certificate and key likewise {@code sslcert}/{@code sslkey}, else {@code ~/.postgresql/postgresql.crt}
+ * and {@code .key} — a certificate is sent only if its file exists (see {@code ClientCredentials}).
  */
 final class TlsSettingsOf {
 
@@ -13,7 +15,7 @@ final class TlsSettingsOf {
     }
 
     static TlsSettings config(ConnConfig config) {
-        return new TlsSettings(config.sslMode(), config.sslNegotiation(), config.sslRootCertOrDefault(), config.sslCert(), config.sslKey(),
+        return new TlsSettings(config.sslMode(), config.sslNegotiation(), config.sslRootCertOrDefault(), config.sslCertOrDefault(), config.sslKeyOrDefault(),
                 config.sslPassword(), config.sslSni(), config.sslMinProtocolVersion(), config.sslMaxProtocolVersion(),
                 config.sslProvider());
     }

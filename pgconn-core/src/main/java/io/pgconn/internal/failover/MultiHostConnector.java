@@ -4,6 +4,7 @@ import io.pgconn.config.LoadBalanceHosts;
 import io.pgconn.config.ConnConfig;
 import io.pgconn.config.HostSpec;
 import io.pgconn.internal.connect.AttemptScope;
+import io.pgconn.internal.connect.ConnectLoops;
 import io.pgconn.internal.connect.ConnectResources;
 import io.pgconn.internal.connect.HostConnector;
 import io.pgconn.internal.session.ConnectionControl;
@@ -51,11 +52,21 @@ public final class MultiHostConnector {
     }
 
     public CompletableFuture<ConnectionControl> connect(ConnConfig config) {
-        ConnectWalk walk = new ConnectWalk(CONNECT_IDS.incrementAndGet(), config, resources.group().next(), resources.tracer(), endpoints, registry, typeOids,
+        ConnectLoops.Lease lease = resources.loops().acquire();
+        ConnectWalk walk = new ConnectWalk(CONNECT_IDS.incrementAndGet(), config, lease.loop(), resources.tracer(), endpoints, registry, typeOids,
                 HostOrder.order(config.hosts(), config.loadBalanceHosts(), random, registry, config.targetSessionAttrs(),
                         config.hostRecheckInterval()),
                 config.loadBalanceHosts() == LoadBalanceHosts.RANDOM ? random : null);
-        return walk.start();
+        CompletableFuture<ConnectionControl> result = walk.start();
+        // the connection lives on the walk's loop: the loop carries it until it closes
+        result.whenComplete((connection, error) -> {
+            if (connection == null) {
+                lease.release();
+            } else {
+                connection.onClosed(lease::release);
+            }
+        });
+        return result;
     }
 
     public HostStatusRegistry registry() {

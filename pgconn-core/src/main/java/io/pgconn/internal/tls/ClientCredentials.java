@@ -20,12 +20,13 @@ import java.util.List;
 record ClientCredentials(PrivateKey key, List<X509Certificate> chain) {
 
     /**
-     * Whether a client certificate is sent at all: only when the {@code sslcert} file exists. libpq
+     * Whether a client certificate is sent at all: only when the {@code sslcert} file (libpq's default
+     * {@code ~/.postgresql/postgresql.crt} when unset) exists. libpq
      * {@code stat()}s it and, when it is absent, sends no certificate and ignores {@code sslkey} — the
      * server then decides (a {@code cert} rule in pg_hba.conf refuses, any other method goes on).
      */
     static boolean certificateFileExists(TlsSettings settings) {
-        return settings.cert() != null && Files.exists(settings.cert());
+        return settings.certFileExists();
     }
 
     /** The certificate chain and its key; call only when {@link #certificateFileExists} holds. */
@@ -34,6 +35,11 @@ record ClientCredentials(PrivateKey key, List<X509Certificate> chain) {
             // libpq: "certificate present, but not private key file"
             throw new PgConfigException(hostLabel, "sslkey", null, "sslcert file \"" + settings.cert()
                     + "\" is present, but no private key file is set (sslkey)");
+        }
+        if (!Files.exists(settings.key())) {
+            // libpq's words; with the default files this is the one error a present postgresql.crt can cause by itself
+            throw new PgConfigException(hostLabel, "sslkey", settings.key().toString(), "certificate present, but not private key file \""
+                    + settings.key() + "\" (sslcert file \"" + settings.cert() + "\"; set sslkey, or remove the certificate file)");
         }
         List<X509Certificate> chain = PemFiles.certificates("sslcert", settings.cert(), hostLabel);
         PrivateKey key = PrivateKeys.load(settings.key(), settings.keyPassword(), hostLabel);

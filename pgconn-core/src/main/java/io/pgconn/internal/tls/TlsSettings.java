@@ -109,6 +109,18 @@ public record TlsSettings(
         }
     }
 
+    /**
+     * Whether {@link #cert()} names a file that exists now: only then is a client certificate sent
+     * (libpq {@code stat()}s it at each connect; absent is no error, the server decides).
+     */
+    public boolean certFileExists() {
+        try {
+            return cert != null && Files.exists(cert);
+        } catch (SecurityException e) {
+            return false;
+        }
+    }
+
     /** The TLS protocol names to enable, from {@link #minProtocol()} to {@link #maxProtocol()} inclusive. */
     public List<String> enabledProtocols() {
         int from = PROTOCOLS.indexOf(minProtocol);

@@ -183,6 +183,7 @@ class SslContextFactoryTest {
         assertThatThrownBy(() -> factory.create(new TlsSettings(SslMode.REQUIRE, null, null, good.cert(), missing,
                 null, true, null, null, null), "h:1"))
                 .isInstanceOf(PgConfigException.class).hasMessageContaining("sslkey").hasMessageContaining(missing.toString())
+                .hasMessageContaining("certificate present, but not private key file") // libpq's words
                 .satisfies(e -> assertSetting(e, "sslkey", missing.toString()));
     }
 
