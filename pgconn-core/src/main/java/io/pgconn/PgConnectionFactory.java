@@ -44,6 +44,20 @@ public interface PgConnectionFactory extends AutoCloseable {
     List<HostStatus> hostStatuses();
 
     /**
+     * What the factory remembers about one host, by its {@link io.pgconn.config.HostSpec#label() label}
+     * ({@code host:port}); {@link HostStatus.State#UNKNOWN} when it remembers nothing. The cheap form of
+     * {@link #hostStatuses()} for callers that ask on every use of a connection (a pool's validation).
+     */
+    default HostStatus hostStatus(String hostLabel) {
+        for (HostStatus status : hostStatuses()) {
+            if (status.host().equals(hostLabel)) {
+                return status;
+            }
+        }
+        return HostStatus.unknown(hostLabel);
+    }
+
+    /**
      * Tells this factory's host memory what a watcher outside it (e.g. a health monitor's probe)
      * just saw: {@code host} answered in {@code role}. The next {@code connect()} orders hosts by it
      * as if one of its own attempts had found it so.

@@ -44,6 +44,8 @@ import javax.net.ssl.TrustManagerFactory;
 public final class DefaultPgConnectionFactory implements PgConnectionFactory {
 
     private final ConnConfig config;
+    /** The configured hosts' labels, in configuration order: the config is immutable. */
+    private final List<String> hostLabels;
     private final EventLoopGroup group;
     private final boolean ownsGroup;
     private final ConnectResources resources;
@@ -62,6 +64,7 @@ public final class DefaultPgConnectionFactory implements PgConnectionFactory {
     private DefaultPgConnectionFactory(ConnConfig config, EventLoopGroup userGroup, Transport chosen, int threads, PgTracer tracer,
                                        Clock clock, TrustManagerFactory trust, KeyManagerFactory keys, CodecRegistry codecs) {
         this.config = Objects.requireNonNull(config, "config");
+        this.hostLabels = config.hosts().stream().map(HostSpec::label).toList();
         this.ownsGroup = userGroup == null;
         Transport transport = userGroup != null ? Transport.of(userGroup)
                 : chosen != null ? chosen : Transport.best();
@@ -172,7 +175,13 @@ public final class DefaultPgConnectionFactory implements PgConnectionFactory {
     /** What the factory remembers about each configured host, in configuration order. */
     @Override
     public List<HostStatus> hostStatuses() {
-        return connector.registry().statuses(config.hosts().stream().map(HostSpec::label).toList());
+        return connector.registry().statuses(hostLabels);
+    }
+
+    /** One map lookup, no allocation for a remembered host: r2dbc-pool asks on every acquire. */
+    @Override
+    public HostStatus hostStatus(String hostLabel) {
+        return connector.registry().status(hostLabel);
     }
 
     /**

@@ -33,7 +33,8 @@ public final class HostStatusRegistry {
     }
 
     public HostStatus status(String host) {
-        return statuses.getOrDefault(host, HostStatus.unknown(host));
+        HostStatus status = statuses.get(host);
+        return status != null ? status : HostStatus.unknown(host);
     }
 
     /** Statuses of the given hosts, in that order. */

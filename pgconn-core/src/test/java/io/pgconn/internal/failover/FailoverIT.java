@@ -66,6 +66,11 @@ class FailoverIT {
             // host memory: the refused host is DOWN, the standby known, the primary UP
             assertThat(factory.hostStatuses()).extracting(HostStatus::state)
                     .containsExactly(HostStatus.State.DOWN, HostStatus.State.UP, HostStatus.State.UP);
+            // one host by its label: the same entry as in the list; a host never tried is UNKNOWN
+            for (HostStatus status : factory.hostStatuses()) {
+                assertThat(factory.hostStatus(status.host())).isEqualTo(status);
+            }
+            assertThat(factory.hostStatus(PG.primary().host() + ":1").state()).isEqualTo(HostStatus.State.UNKNOWN);
             // the next connect goes straight to the primary
             tracer.clear();
             await(await(factory.connect()).close());
