@@ -4,6 +4,7 @@ import io.pgconn.PgClosedException;
 import io.pgconn.PgConnection;
 import io.pgconn.PgProtocolException;
 import io.pgconn.PgServerException;
+import io.pgconn.PgStatementTimeoutException;
 import io.pgconn.query.Row;
 import io.pgconn.query.RowSet;
 import io.pgconn.query.Segment;
@@ -17,9 +18,11 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -163,6 +166,44 @@ class HostileQueryIT {
             assertThat(connection.isClosed()).isTrue();
             assertThat(failure(connection.query("SELECT 1"))).isInstanceOf(PgClosedException.class);
             server.awaitConnectionsEnded(Duration.ofSeconds(5));
+        }
+    }
+
+    @Test
+    void aTimeoutWhoseCancelLostTheRaceStillFailsTheStatement() throws Exception {
+        CountDownLatch cancelArrived = new CountDownLatch(1);
+        AtomicInteger order = new AtomicInteger();
+        try (ScriptedServer server = ScriptedServer.start(c -> {
+            if (order.getAndIncrement() == 0) {
+                c.readStartupRefusingTls();
+                c.send(Backend.trustLogin());
+                readThrough(c, 'H');
+                c.send(message('1', new byte[0]), parameterDescription(), rowDescription("v"));
+                readThrough(c, 'S');
+                if (!cancelArrived.await(10, TimeUnit.SECONDS)) {
+                    throw new AssertionError("no CancelRequest after the timeout");
+                }
+                // the statement finished before the cancel reached it: its rows and its end, no 57014
+                c.send(bindComplete(), dataRow("1"), commandComplete("SELECT 1"), Backend.readyForQuery());
+                readThrough(c, 'S');
+                c.send(bindComplete(), dataRow("fine"), commandComplete("SELECT 1"), Backend.readyForQuery());
+                c.awaitClientClose();
+            } else {
+                c.readStartupPacket(); // the CancelRequest
+                cancelArrived.countDown();
+                c.close();
+            }
+        }); HostileClient client = new HostileClient(server, OPTIONS)) {
+            PgConnection connection = client.connect();
+            Throwable error = failure(connection.statement("SELECT v FROM t").timeout(Duration.ofMillis(100)).collect());
+            assertThat(error).as("rows after the timeout were dropped: never a short success")
+                    .isInstanceOf(PgStatementTimeoutException.class).hasMessageContaining(server.label()).hasMessageContaining("PT0.1S");
+            assertThat(((PgStatementTimeoutException) error).sqlState()).contains("57014");
+            RowSet next = connection.query("SELECT v FROM t").get(HostileClient.CASE_LIMIT.toMillis(), TimeUnit.MILLISECONDS);
+            assertThat(next.single(String.class)).isEqualTo("fine");
+            connection.close().get(5, TimeUnit.SECONDS);
+            server.awaitConnectionsEnded(Duration.ofSeconds(5));
+            server.assertScriptsPassed();
         }
     }
 

@@ -75,6 +75,12 @@ final class ExtendedExchange extends Exchange {
     private boolean aborted;
     private boolean cancelWhenHead;
     private boolean done;
+    /**
+     * The server has finished this exchange's work (the last Execute's CommandComplete or
+     * EmptyQueryResponse, or an ErrorResponse): a CancelRequest now could only hit a later statement.
+     */
+    private boolean serverDone;
+    private int executionsDone;
     private long rowsInExecution;
 
     ExtendedExchange(StatementRun run, StatementPlan plan, int attempt) {
@@ -90,8 +96,17 @@ final class ExtendedExchange extends Exchange {
 
     @Override
     public boolean holdsWrites() {
-        // describing: the Bind phase is still to be written; paged: the portal lives until our Sync
-        return !syncSent && (describing || paged);
+        // describing: the Bind phase is still to be written; paged: the portal lives until our Sync;
+        // a timeout: its CancelRequest must not be able to hit a later statement, so none is
+        // written behind this one until its ReadyForQuery
+        return (!syncSent && (describing || paged)) || (plan.hasTimeout() && !done);
+    }
+
+    /** Lets the exchanges behind this one be written once nothing holds them any more. */
+    private void releaseWritesIfFree() {
+        if (session != null && !holdsWrites()) {
+            session.releaseWrites(this);
+        }
     }
 
     @Override
@@ -179,6 +194,7 @@ final class ExtendedExchange extends Exchange {
         } else if (message instanceof BindComplete) {
             bindComplete();
         } else if (message instanceof CommandComplete complete) {
+            executionDone();
             if (!aborted) {
                 emitHeader();
                 run.emit(paged && complete.tag().startsWith("SELECT ")
@@ -205,6 +221,7 @@ final class ExtendedExchange extends Exchange {
                 throw unexpected(message);
             }
         } else if (message instanceof EmptyQueryResponse) {
+            executionDone();
             if (!aborted) {
                 run.emit(CommandResult.of(""));
             }
@@ -231,7 +248,7 @@ final class ExtendedExchange extends Exchange {
         appendBindPhase(out);
         session.write(new MessageSequence(out));
         if (!paged) {
-            session.releaseWrites(this);
+            releaseWritesIfFree();
         }
     }
 
@@ -287,7 +304,14 @@ final class ExtendedExchange extends Exchange {
         }
     }
 
+    private void executionDone() {
+        if (++executionsDone >= plan.sets().size()) {
+            serverDone = true;
+        }
+    }
+
     private void serverError(ErrorResponse response) {
+        serverDone = true; // the server skips the rest up to our Sync
         if (error == null) {
             error = PgErrors.fromServer(session.host(), response.fields(), false);
         }
@@ -315,44 +339,67 @@ final class ExtendedExchange extends Exchange {
         } else {
             session.write(Sync.INSTANCE);
         }
-        session.releaseWrites(this);
+        releaseWritesIfFree();
     }
 
-    /** Cancel or timeout: stop the server's work; rows still arriving are dropped. */
-    void abort() {
+    /**
+     * Cancel or timeout: stop the server's work; rows still arriving are dropped. A CancelRequest
+     * is sent only while this exchange is the one the server runs, its work is not done, and
+     * nothing of ours was written after it: PostgreSQL cancels whatever the backend runs when the
+     * signal arrives, so otherwise it could fail a later, innocent statement (docs/query.md §5).
+     *
+     * @return whether the server was asked to stop (or is already done), so its ReadyForQuery
+     *         follows soon; false when the statement runs on to its end or waits for its turn
+     */
+    boolean abort() {
         if (done || aborted) {
-            return;
+            return true;
         }
         aborted = true;
         if (session == null) {
-            return; // not written yet (held behind another exchange): it will write a bare Sync
+            return false; // not written yet (held behind another exchange): it will write a bare Sync
+        }
+        if (serverDone) {
+            return true; // only the ReadyForQuery is still to come
         }
         if (!syncSent) {
             // paging: closing the portal ends the server's work with the page in progress;
             // describing: nothing ran yet, the Bind phase is just never written
             sendSync(paged && !describing);
-        } else if (session.isHead(this)) {
-            session.requestCancel();
-        } else {
-            cancelWhenHead = true;
+            return true;
         }
+        if (!session.isHead(this)) {
+            cancelWhenHead = true;
+            return false;
+        }
+        return cancelIfAlone();
     }
 
     @Override
     public void becameHead() {
         if (cancelWhenHead && !done) {
             cancelWhenHead = false;
-            session.requestCancel(); // only set once the Bind phase (and its Sync) was written
+            cancelIfAlone(); // only set once the Bind phase (and its Sync) was written
         }
+    }
+
+    /** Sends a CancelRequest unless the server may be done with us and running a later exchange. */
+    private boolean cancelIfAlone() {
+        if (serverDone || !session.isLastWritten(this)) {
+            return serverDone;
+        }
+        session.requestCancel();
+        return true;
     }
 
     @Override
     public void onReady(char status) {
         done = true;
+        releaseWritesIfFree();
         if (error == null) {
             run.complete();
         } else if (attempt == 0 && entry != null && staleStatement(error) && status == 'I' && !run.emittedAny()
-                && !run.cancelled()) {
+                && !run.cancelled() && !run.timedOut()) {
             // outside a transaction block the failed attempt changed nothing: run it again, re-prepared
             run.retry(this);
         } else {
@@ -363,6 +410,7 @@ final class ExtendedExchange extends Exchange {
     @Override
     public void fail(PgException failure) {
         done = true;
+        releaseWritesIfFree();
         run.error(failure);
     }
 
