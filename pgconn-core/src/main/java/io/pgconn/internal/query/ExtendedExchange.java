@@ -313,7 +313,8 @@ final class ExtendedExchange extends Exchange {
     private void serverError(ErrorResponse response) {
         serverDone = true; // the server skips the rest up to our Sync
         if (error == null) {
-            error = PgErrors.fromServer(session.host(), response.fields(), false);
+            // the server's text may quote a parameter value it could not take: kept out of the message
+            error = PgErrors.fromServer(session.host(), response.fields(), false, plan.typeOids().length > 0);
         }
         if (entry != null && (staleStatement(error) || (creator && !entry.parsed))) {
             session.statementCache().invalidate(entry);

@@ -62,7 +62,8 @@ final class SimpleQuery extends Exchange {
                 error = PgErrors.fromServer(host, response.fields(), false);
             }
         } else if (msg instanceof CopyResponse) {
-            throw new PgProtocolException(host, "COPY is not supported by simpleQuery (statement: " + sql + ")");
+            // not the SQL text: it may carry literals that are secrets
+            throw new PgProtocolException(host, "COPY is not supported by simpleQuery (server " + host + " started a COPY)");
         } else {
             throw new PgProtocolException(host, "server " + host + " sent unexpected " + msg.getClass().getSimpleName()
                     + " in a simple query exchange");
