@@ -207,6 +207,32 @@ class HostileQueryIT {
         }
     }
 
+    @Test
+    void aResultTypeChangeReportedInAnotherLanguageIsStillPreparedAgain() throws Exception {
+        try (ScriptedServer server = serverAnswering(c -> {
+            c.send(bindComplete(), dataRow("1"), commandComplete("SELECT 1"), Backend.readyForQuery());
+            // the cached statement again: the server's lc_messages is German, the routine is not translated
+            readThrough(c, 'S');
+            c.send(errorResponse("0A000", "gespeicherter Plan darf den Ergebnistyp nicht ändern", "RevalidateCachedQuery"),
+                    Backend.readyForQuery());
+            // the re-run: Close of the stale statement, Parse, Describe, Flush ... then Bind, Execute, Sync
+            readThrough(c, 'H');
+            c.send(message('3', new byte[0]), message('1', new byte[0]), parameterDescription(), rowDescription("v", "w"));
+            readThrough(c, 'S');
+            c.send(bindComplete(), dataRow("2", "new"), commandComplete("SELECT 1"), Backend.readyForQuery());
+        }); HostileClient client = new HostileClient(server, OPTIONS)) {
+            PgConnection connection = client.connect();
+            RowSet first = connection.query("SELECT * FROM t").get(HostileClient.CASE_LIMIT.toMillis(), TimeUnit.MILLISECONDS);
+            assertThat(first.single(String.class)).isEqualTo("1");
+            RowSet again = connection.query("SELECT * FROM t").get(HostileClient.CASE_LIMIT.toMillis(), TimeUnit.MILLISECONDS);
+            assertThat(again.metadata().names()).containsExactly("v", "w");
+            assertThat(again.row(0).get("w", String.class)).isEqualTo("new");
+            connection.close().get(5, TimeUnit.SECONDS);
+            server.awaitConnectionsEnded(Duration.ofSeconds(5));
+            server.assertScriptsPassed();
+        }
+    }
+
     // ------------------------------------------------------------------ scripted server helpers
 
     private static Throwable failure(CompletableFuture<?> future) throws InterruptedException {
@@ -268,8 +294,13 @@ class HostileQueryIT {
 
     /** An ERROR (not FATAL): the session goes on after it. */
     private static byte[] errorResponse(String sqlState, String text) {
+        return errorResponse(sqlState, text, "errfinish");
+    }
+
+    /** An ERROR raised by {@code routine} (the 'R' field: the server function's name, never translated). */
+    private static byte[] errorResponse(String sqlState, String text, String routine) {
         ByteArrayOutputStream body = new ByteArrayOutputStream();
-        for (String[] field : new String[][]{{"S", "ERROR"}, {"V", "ERROR"}, {"C", sqlState}, {"M", text}}) {
+        for (String[] field : new String[][]{{"S", "ERROR"}, {"V", "ERROR"}, {"C", sqlState}, {"M", text}, {"R", routine}}) {
             body.write(field[0].charAt(0));
             body.writeBytes(Backend.cstring(field[1]));
         }

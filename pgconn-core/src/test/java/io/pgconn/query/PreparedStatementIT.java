@@ -1,14 +1,18 @@
 package io.pgconn.query;
 
 import io.pgconn.PgConnection;
+import io.pgconn.PgServerException;
 import io.pgconn.testing.FactoryExtension;
 import io.pgconn.testkit.PgClusterExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 
 import static io.pgconn.testing.Connect.await;
+import static io.pgconn.testing.Connect.failure;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Named server-side statements: the LRU cache, re-prepare after 0A000 and after DISCARD ALL, unnamed-only mode. */
@@ -70,6 +74,39 @@ class PreparedStatementIT {
             assertThat(after.metadata().names()).containsExactly("id", "a", "b");
             assertThat(after.row(0).get("b", Integer.class)).isEqualTo(7);
             assertThat(serverStatements(c)).containsExactly("SELECT * FROM altered WHERE id = $1");
+        } finally {
+            await(c.close());
+        }
+    }
+
+    @Test
+    void aStaleStatementInTheMiddleOfAPipelineFailsInsteadOfRunningAfterTheStatementsBehindIt() {
+        PgConnection c = QueryCluster.connect(PG, FACTORY, "");
+        try {
+            await(c.simpleQuery("CREATE TABLE pipe_log (seq serial PRIMARY KEY, n int NOT NULL)"));
+            assertThat(await(c.query("SELECT * FROM pipe_log")).size()).isZero(); // cached with two columns
+            await(c.simpleQuery("ALTER TABLE pipe_log ADD COLUMN extra int"));
+            int stale = 100;
+            List<CompletableFuture<RowSet>> futures = new ArrayList<>();
+            for (int i = 0; i < 200; i++) {
+                futures.add(i == stale ? c.query("SELECT * FROM pipe_log") : c.query("INSERT INTO pipe_log (n) VALUES ($1)", i));
+            }
+            for (int i = 0; i < 200; i++) {
+                if (i == stale) {
+                    // a transparent re-run would go to the end of the FIFO and see all 199 rows
+                    Throwable error = failure(futures.get(i));
+                    assertThat(error).isInstanceOf(PgServerException.class);
+                    assertThat(((PgServerException) error).sqlState()).contains("0A000");
+                } else {
+                    assertThat(await(futures.get(i)).rowsAffected()).isEqualTo(1);
+                }
+            }
+            RowSet disorder = await(c.query("SELECT count(*) FROM (SELECT n, lag(n) OVER (ORDER BY seq) AS prev FROM pipe_log) s WHERE prev > n"));
+            assertThat(disorder.single(Long.class)).isZero();
+            // the entry was dropped: running it again prepares it with its new row type
+            RowSet again = await(c.query("SELECT * FROM pipe_log"));
+            assertThat(again.metadata().names()).containsExactly("seq", "n", "extra");
+            assertThat(again.size()).isEqualTo(199);
         } finally {
             await(c.close());
         }

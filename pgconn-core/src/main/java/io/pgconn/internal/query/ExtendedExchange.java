@@ -324,12 +324,26 @@ final class ExtendedExchange extends Exchange {
         }
     }
 
-    /** 26000: the named statement is gone (DISCARD ALL, DEALLOCATE); 0A000: its plan's result type changed. */
+    /**
+     * 26000: the named statement is gone (DISCARD ALL, DEALLOCATE); 0A000 raised by the plan cache's
+     * revalidation: its result type changed. Told by the routine field ('R'), which is not
+     * translated, unlike the message under a non-English lc_messages (pgjdbc does the same); the
+     * English message only when a server leaves the routine out.
+     */
     private static boolean staleStatement(PgException error) {
         String code = error.serverFields().code();
+        if ("26000".equals(code)) {
+            return true;
+        }
+        if (!"0A000".equals(code)) {
+            return false;
+        }
+        String routine = error.serverFields().routine();
+        if (routine != null) {
+            return "RevalidateCachedQuery".equals(routine) || "RevalidateCachedPlan".equals(routine);
+        }
         String message = error.serverFields().message();
-        return "26000".equals(code)
-                || ("0A000".equals(code) && message != null && message.contains("cached plan must not change result type"));
+        return message != null && message.contains("cached plan must not change result type");
     }
 
     private void sendSync(boolean closePortal) {
@@ -400,8 +414,11 @@ final class ExtendedExchange extends Exchange {
         if (error == null) {
             run.complete();
         } else if (attempt == 0 && entry != null && staleStatement(error) && status == 'I' && !run.emittedAny()
-                && !run.cancelled() && !run.timedOut()) {
-            // outside a transaction block the failed attempt changed nothing: run it again, re-prepared
+                && !run.cancelled() && !run.timedOut() && session.nothingSubmittedAfter(this)) {
+            // outside a transaction block the failed attempt changed nothing: run it again, re-prepared.
+            // Only when nothing was submitted after it: the retry goes to the end of the FIFO, and
+            // must not run after statements meant to follow it (the entry is invalidated already,
+            // so the caller's own retry re-prepares)
             run.retry(this);
         } else {
             run.error(error);
