@@ -48,6 +48,24 @@ class PreparedStatementIT {
     }
 
     @Test
+    void aStatementThatCannotBeSentLosesNoPendingCloseAndLeavesNoEntry() {
+        PgConnection c = QueryCluster.connect(PG, FACTORY, "preparedStatementCacheSize=2");
+        try {
+            await(c.query("SELECT 1 + $1::int", 1));
+            await(c.query("SELECT 2 + $1::int", 1));
+            await(c.query("SELECT 3 + $1::int", 1)); // evicts "SELECT 1": its Close is pending
+            Throwable nul = failure(c.query("SELECT 4 + $1::int\0", 1));
+            assertThat(nul).isInstanceOf(io.pgconn.PgConfigException.class);
+            await(c.query("SELECT 5 + $1::int", 1)); // sends the pending Close
+            assertThat(serverStatements(c)).doesNotContain("SELECT 1 + $1::int").contains("SELECT 3 + $1::int", "SELECT 5 + $1::int");
+            assertThat(await(c.query("SELECT 3 + $1::int", 1)).single(Integer.class)).isEqualTo(4);
+            assertThat(nul).hasMessageContaining("NUL character (at index 18)").hasMessageContaining(PG.primary().port() + "");
+        } finally {
+            await(c.close());
+        }
+    }
+
+    @Test
     void sizeZeroUsesTheUnnamedStatementOnly() {
         PgConnection c = QueryCluster.connect(PG, FACTORY, "preparedStatementCacheSize=0");
         try {

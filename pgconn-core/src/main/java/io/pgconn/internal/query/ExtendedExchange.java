@@ -117,8 +117,22 @@ final class ExtendedExchange extends Exchange {
             return Sync.INSTANCE;
         }
         StatementCache cache = session.statementCache();
+        List<String> staleNames = cache.drainToClose();
+        try {
+            return messages(cache, staleNames);
+        } catch (RuntimeException e) {
+            // nothing is written: the Closes go with the next exchange, a new entry was never parsed
+            cache.restoreToClose(staleNames);
+            if (creator) {
+                cache.invalidate(entry);
+            }
+            throw e;
+        }
+    }
+
+    private FrontendMessage messages(StatementCache cache, List<String> staleNames) {
         List<FrontendMessage> out = new ArrayList<>(5 + 2 * plan.sets().size());
-        for (String stale : cache.drainToClose()) {
+        for (String stale : staleNames) {
             out.add(Close.statement(stale));
             expectedCloses++;
         }

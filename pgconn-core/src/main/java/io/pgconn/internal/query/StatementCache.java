@@ -103,6 +103,11 @@ public final class StatementCache {
         toClose.clear();
     }
 
+    /** Puts back names drained for an exchange that could not be written after all. */
+    void restoreToClose(List<String> names) {
+        toClose.addAll(0, names);
+    }
+
     /** Names to Close at the start of the next exchange. */
     List<String> drainToClose() {
         if (toClose.isEmpty()) {
