@@ -7,6 +7,9 @@ import io.pgconn.internal.protocol.backend.BackendMessage;
 import io.pgconn.internal.protocol.backend.BindComplete;
 import io.pgconn.internal.protocol.backend.CloseComplete;
 import io.pgconn.internal.protocol.backend.CommandComplete;
+import io.pgconn.internal.protocol.backend.CopyData;
+import io.pgconn.internal.protocol.backend.CopyDone;
+import io.pgconn.internal.protocol.backend.CopyResponse;
 import io.pgconn.internal.protocol.backend.DataRow;
 import io.pgconn.internal.protocol.backend.EmptyQueryResponse;
 import io.pgconn.internal.protocol.backend.ErrorResponse;
@@ -17,6 +20,7 @@ import io.pgconn.internal.protocol.backend.PortalSuspended;
 import io.pgconn.internal.protocol.backend.RowDescription;
 import io.pgconn.internal.protocol.frontend.Bind;
 import io.pgconn.internal.protocol.frontend.Close;
+import io.pgconn.internal.protocol.frontend.CopyFail;
 import io.pgconn.internal.protocol.frontend.Describe;
 import io.pgconn.internal.protocol.frontend.Execute;
 import io.pgconn.internal.protocol.frontend.Flush;
@@ -57,6 +61,10 @@ final class ExtendedExchange extends Exchange {
     private final StatementPlan plan;
     private final int attempt;
     private final boolean paged;
+    /** COPY may start: later requests wait for our ReadyForQuery, so a CopyInResponse can be refused. */
+    private final boolean mayCopy;
+    /** A CopyIn/OutResponse was refused: its CopyData and the COPY's CommandComplete are read past. */
+    private boolean copyRefused;
     private QuerySession session;
     private StatementCache.Entry entry;
     private String statement;
@@ -88,6 +96,7 @@ final class ExtendedExchange extends Exchange {
         this.plan = plan;
         this.attempt = attempt;
         this.paged = plan.paged();
+        this.mayCopy = CopyRefusal.mayCopy(plan.sql());
     }
 
     int attempt() {
@@ -99,7 +108,7 @@ final class ExtendedExchange extends Exchange {
         // describing: the Bind phase is still to be written; paged: the portal lives until our Sync;
         // a timeout: its CancelRequest must not be able to hit a later statement, so none is
         // written behind this one until its ReadyForQuery
-        return (!syncSent && (describing || paged)) || (plan.hasTimeout() && !done);
+        return (!syncSent && (describing || paged)) || ((plan.hasTimeout() || mayCopy) && !done);
     }
 
     /** Lets the exchanges behind this one be written once nothing holds them any more. */
@@ -209,7 +218,7 @@ final class ExtendedExchange extends Exchange {
             bindComplete();
         } else if (message instanceof CommandComplete complete) {
             executionDone();
-            if (!aborted) {
+            if (!aborted && !copyRefused) {
                 emitHeader();
                 run.emit(paged && complete.tag().startsWith("SELECT ")
                         ? CommandResult.of("SELECT " + rowsInExecution) // the server counts only the last page
@@ -241,8 +250,28 @@ final class ExtendedExchange extends Exchange {
             }
         } else if (message instanceof ErrorResponse response) {
             serverError(response);
+        } else if (message instanceof CopyResponse copy && copy.kind() != 'W') {
+            refuseCopy(copy.kind() == 'G');
+        } else if ((message instanceof CopyData || message instanceof CopyDone) && copyRefused) {
+            // COPY TO STDOUT's data, read past; its CommandComplete follows
         } else {
             throw unexpected(message);
+        }
+    }
+
+    private void refuseCopy(boolean fromStdin) {
+        if (error == null) {
+            error = CopyRefusal.notSupported(session.host(), fromStdin);
+        }
+        copyRefused = true;
+        if (fromStdin) {
+            if (!session.isLastWritten(this)) {
+                throw CopyRefusal.cannotRefuse(session.host());
+            }
+            // in COPY IN mode the server ignores the Sync we sent; after CopyFail it skips to the next one
+            syncSent = true;
+            session.write(new MessageSequence(List.of(new CopyFail(CopyRefusal.REASON), Sync.INSTANCE)));
+            releaseWritesIfFree();
         }
     }
 
