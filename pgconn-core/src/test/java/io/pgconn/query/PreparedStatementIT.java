@@ -66,6 +66,24 @@ class PreparedStatementIT {
     }
 
     @Test
+    void aDiscardAllForgetsOnlyStatementsPreparedBeforeIt() {
+        PgConnection c = QueryCluster.connect(PG, FACTORY, "");
+        try {
+            await(c.query("SELECT 6 + $1::int", 1));
+            CompletableFuture<?> discard = c.simpleQuery("DISCARD ALL");
+            CompletableFuture<RowSet> parsedAfter = c.query("SELECT 7 + $1::int", 1); // written before the DISCARD's answer is read
+            await(discard);
+            assertThat(await(parsedAfter).single(Integer.class)).isEqualTo(8);
+            assertThat(await(c.query("SELECT 7 + $1::int", 2)).single(Integer.class)).isEqualTo(9);
+            assertThat(await(c.query("SELECT 6 + $1::int", 2)).single(Integer.class)).isEqualTo(8); // prepared anew
+            // the statement parsed after the DISCARD is still known: reused, not parsed a second time
+            assertThat(serverStatements(c)).containsExactly("SELECT 7 + $1::int", "SELECT 6 + $1::int");
+        } finally {
+            await(c.close());
+        }
+    }
+
+    @Test
     void sizeZeroUsesTheUnnamedStatementOnly() {
         PgConnection c = QueryCluster.connect(PG, FACTORY, "preparedStatementCacheSize=0");
         try {

@@ -136,6 +136,7 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
             return;
         }
         write(message);
+        exchange.writtenAt(statementCache.mark());
         lastWritten = exchange;
         if (exchange.holdsWrites()) {
             writeHolder = exchange;
@@ -369,7 +370,7 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
             }
         } else {
             if (msg instanceof CommandComplete complete && isDiscardAll(complete.tag())) {
-                statementCache.serverDiscardedAll();
+                statementCache.serverDiscardedAll(current.statementCacheMark());
             }
             if (msg instanceof ErrorResponse error && isFatal(error)) {
                 closeCause = PgErrors.fromServer(host, error.fields(), false); // the server ends the session after this
