@@ -22,6 +22,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -227,6 +228,58 @@ class HostileQueryIT {
             RowSet again = connection.query("SELECT * FROM t").get(HostileClient.CASE_LIMIT.toMillis(), TimeUnit.MILLISECONDS);
             assertThat(again.metadata().names()).containsExactly("v", "w");
             assertThat(again.row(0).get("w", String.class)).isEqualTo("new");
+            connection.close().get(5, TimeUnit.SECONDS);
+            server.awaitConnectionsEnded(Duration.ofSeconds(5));
+            server.assertScriptsPassed();
+        }
+    }
+
+    @Test
+    void aRequestSubmittedWhileACancelIsInFlightIsWrittenOnlyAfterTheServerClosedTheCancelConnection() throws Exception {
+        CountDownLatch running = new CountDownLatch(1);
+        CountDownLatch cancelArrived = new CountDownLatch(1);
+        CountDownLatch nextRequestArrived = new CountDownLatch(1);
+        AtomicBoolean cancelOpen = new AtomicBoolean();
+        AtomicBoolean writtenWhileCancelOpen = new AtomicBoolean();
+        AtomicInteger order = new AtomicInteger();
+        try (ScriptedServer server = ScriptedServer.start(c -> {
+            if (order.getAndIncrement() == 0) {
+                c.readStartupRefusingTls();
+                c.send(Backend.trustLogin());
+                readThrough(c, 'H');
+                c.send(message('1', new byte[0]), parameterDescription(), rowDescription("v"));
+                readThrough(c, 'S');
+                running.countDown();
+                if (!cancelArrived.await(10, TimeUnit.SECONDS)) {
+                    throw new AssertionError("no CancelRequest");
+                }
+                c.send(errorResponse("57014", "canceling statement due to user request"), Backend.readyForQuery());
+                c.readMessage(); // the next request's first message: it must not come while the cancel connection is open
+                writtenWhileCancelOpen.set(cancelOpen.get());
+                nextRequestArrived.countDown();
+                readThrough(c, 'S');
+                c.send(bindComplete(), dataRow("next"), commandComplete("SELECT 1"), Backend.readyForQuery());
+                c.awaitClientClose();
+            } else {
+                c.readStartupPacket(); // the CancelRequest
+                cancelOpen.set(true);
+                cancelArrived.countDown();
+                // PostgreSQL closes the cancel connection once it has signalled the backend; until then a
+                // request written behind could be what the signal cancels. Nothing may arrive meanwhile:
+                // a bounded quiet period is the only way to observe "not written"
+                nextRequestArrived.await(500, TimeUnit.MILLISECONDS);
+                cancelOpen.set(false);
+                c.close();
+            }
+        }); HostileClient client = new HostileClient(server, OPTIONS)) {
+            PgConnection connection = client.connect();
+            CompletableFuture<RowSet> cancelled = connection.query("SELECT v FROM t");
+            assertThat(running.await(10, TimeUnit.SECONDS)).isTrue();
+            cancelled.cancel(true);
+            assertThat(cancelArrived.await(10, TimeUnit.SECONDS)).isTrue();
+            RowSet next = connection.query("SELECT v FROM t").get(HostileClient.CASE_LIMIT.toMillis(), TimeUnit.MILLISECONDS);
+            assertThat(next.single(String.class)).isEqualTo("next");
+            assertThat(writtenWhileCancelOpen.get()).as("the next request was written while the cancel was in flight").isFalse();
             connection.close().get(5, TimeUnit.SECONDS);
             server.awaitConnectionsEnded(Duration.ofSeconds(5));
             server.assertScriptsPassed();
