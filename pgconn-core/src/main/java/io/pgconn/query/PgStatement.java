@@ -19,7 +19,11 @@ public interface PgStatement {
 
     PgStatement bind(int index, Object value);
 
-    /** Binds SQL NULL typed as the PostgreSQL type {@code type} maps to ({@code Object.class}: let the server infer). */
+    /**
+     * Binds SQL NULL typed as the PostgreSQL type a parameter of class {@code type} is sent as, by the
+     * connection's codec registry (a user codec's class included); {@code Object.class}, {@code String.class}
+     * or a class no codec writes: let the server infer.
+     */
     PgStatement bindNull(int index, Class<?> type);
 
     /** Binds SQL NULL of the type with OID {@code typeOid} (0: let the server infer). */
