@@ -1,5 +1,8 @@
 package io.pgconn;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
+
 /**
  * The one place where a server ErrorResponse becomes a typed exception (SQLSTATE → type).
  */
@@ -16,8 +19,20 @@ public final class PgErrors {
      * @param duringStartup whether the error arrived before the first ReadyForQuery
      */
     public static PgException fromServer(String host, ServerErrorFields fields, boolean duringStartup) {
+        return fromServer(host, fields, duringStartup, false);
+    }
+
+    /**
+     * As {@link #fromServer(String, ServerErrorFields, boolean)}, for the error of a statement that
+     * was sent with parameter values ({@code withParameters}). PostgreSQL quotes the value it could
+     * not take in class 22 (data exception) messages, e.g. {@code invalid input syntax for type
+     * integer: "hunter2"}, so the quoted part of such a message is replaced by {@code "…"} in the
+     * exception's message; the server's raw fields stay in {@link PgException#serverFields()}, which
+     * may therefore contain data (as its DETAIL always may, e.g. 23505's {@code Key (x)=(…)}).
+     */
+    public static PgException fromServer(String host, ServerErrorFields fields, boolean duringStartup, boolean withParameters) {
         String code = fields.code() == null ? "" : fields.code();
-        String message = "server " + host + " reported " + fields.describe();
+        String message = "server " + host + " reported " + (withParameters && code.startsWith("22") ? redacted(fields) : fields.describe());
         if (code.startsWith("28")) { // invalid authorization specification / invalid password
             return new PgAuthenticationException(host, message, fields, null);
         }
@@ -29,6 +44,25 @@ public final class PgErrors {
             return new PgConnectException(host, message, fields, null);
         }
         return new PgServerException(host, message, fields, null);
+    }
+
+    /** The one-line description with everything between the first and the last double quote of the message left out. */
+    private static String redacted(ServerErrorFields fields) {
+        String text = fields.message();
+        if (text == null) {
+            return fields.describe();
+        }
+        int first = text.indexOf('"');
+        int last = text.lastIndexOf('"');
+        if (first < 0 || last == first) {
+            // a lone quote: the value may run to the end of the message
+            text = first < 0 ? text : text.substring(0, first + 1) + "…";
+        } else {
+            text = text.substring(0, first + 1) + "…" + text.substring(last);
+        }
+        Map<Character, String> copy = new LinkedHashMap<>(fields.fields());
+        copy.put('M', text);
+        return new ServerErrorFields(copy).describe();
     }
 
     /**

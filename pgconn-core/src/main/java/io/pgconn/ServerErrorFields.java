@@ -6,7 +6,11 @@ import java.util.Map;
 
 /**
  * The fields of an ErrorResponse or NoticeResponse, keyed by their
- * <a href="https://www.postgresql.org/docs/current/protocol-error-fields.html">field type byte</a>.
+ * <a href="https://www.postgresql.org/docs/current/protocol-error-fields.html">field type byte</a>,
+ * exactly as the server sent them. They may contain data: the message of a data exception quotes
+ * the value it could not take (22P02 {@code invalid input syntax for type integer: "…"}), a DETAIL
+ * may show a row or key ({@code Key (email)=(…) already exists}). pgconn keeps such values out of
+ * its exception messages (see {@link PgErrors}); whoever logs these fields decides about them.
  */
 public record ServerErrorFields(Map<Character, String> fields) {
 

@@ -332,6 +332,15 @@ public final class CodecRegistry {
         return new Encoder(codec, codec.type().oid(), Format.BINARY);
     }
 
+    /**
+     * The OID a parameter of class {@code type} is sent as — what a NULL bound with that class is typed
+     * as — or 0 when no codec usable on this connection writes that class.
+     */
+    public int parameterOid(Class<?> type) {
+        Encoder encoder = resolveCached(type);
+        return encoder == null ? 0 : encoder.oid();
+    }
+
     private Encoder resolveCached(Class<?> type) {
         Encoder cached = encoderCache.get(type);
         if (cached != null) {

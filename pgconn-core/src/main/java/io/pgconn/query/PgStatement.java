@@ -19,7 +19,11 @@ public interface PgStatement {
 
     PgStatement bind(int index, Object value);
 
-    /** Binds SQL NULL typed as the PostgreSQL type {@code type} maps to ({@code Object.class}: let the server infer). */
+    /**
+     * Binds SQL NULL typed as the PostgreSQL type a parameter of class {@code type} is sent as, by the
+     * connection's codec registry (a user codec's class included); {@code Object.class}, {@code String.class}
+     * or a class no codec writes: let the server infer.
+     */
     PgStatement bindNull(int index, Class<?> type);
 
     /** Binds SQL NULL of the type with OID {@code typeOid} (0: let the server infer). */
@@ -38,13 +42,20 @@ public interface PgStatement {
      */
     PgStatement fetchSize(int rows);
 
-    /** Cancels the statement (CancelRequest) when it runs longer than {@code timeout}; null or zero: none. */
+    /**
+     * Cancels the statement (CancelRequest) when it runs longer than {@code timeout}; null or zero:
+     * none. Once the timeout passed the statement fails with {@code PgStatementTimeoutException},
+     * never completes normally; rows after it are dropped. Requests submitted after a statement
+     * with a timeout are written only after its end (its cancel must not hit them).
+     */
     PgStatement timeout(Duration timeout);
 
     /**
      * Runs the statement when subscribed (once per subscription): segments in protocol order, with
      * demand honoured. Cancelling the subscription stops the server's work (CancelRequest, or the
-     * portal closed under a fetch size); the connection stays usable.
+     * portal closed under a fetch size) unless a later request was already written behind it, whose
+     * work a CancelRequest could cancel instead: then the rest of the rows is read and dropped. The
+     * connection stays usable.
      */
     Flow.Publisher<Segment> execute();
 

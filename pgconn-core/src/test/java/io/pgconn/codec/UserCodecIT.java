@@ -151,6 +151,21 @@ class UserCodecIT {
     }
 
     @Test
+    void aNullBoundWithAUserCodecsClassIsTypedByThatCodec() {
+        PgConnection c = connect("hstore,vector,mood");
+        try {
+            Row row = await(c.statement("SELECT pg_typeof($1)::text AS m, pg_typeof($2)::text AS cents, $3::int4 IS NULL AS untyped")
+                    .bindNull(0, Mood.class).bindNull(1, Cents.class).bindNull(2, String.class).collect()).get(0).row(0);
+            assertThat(row.get("m", String.class)).isEqualTo("mood");
+            assertThat(row.get("cents", String.class)).isEqualTo("bigint");
+            // a String NULL stays untyped like String values, so the server takes int4 from the statement
+            assertThat(row.get("untyped", Boolean.class)).isTrue();
+        } finally {
+            await(c.close());
+        }
+    }
+
+    @Test
     void whereTheNamedTypeIsNotLookedUpItsValuesAreTextAndItsParametersAreRefused() {
         PgConnection c = connect("hstore,vector");
         try {

@@ -4,6 +4,7 @@ import io.pgconn.PgClosedException;
 import io.pgconn.PgConnection;
 import io.pgconn.PgProtocolException;
 import io.pgconn.PgServerException;
+import io.pgconn.PgStatementTimeoutException;
 import io.pgconn.query.Row;
 import io.pgconn.query.RowSet;
 import io.pgconn.query.Segment;
@@ -17,9 +18,12 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -166,6 +170,122 @@ class HostileQueryIT {
         }
     }
 
+    @Test
+    void aTimeoutWhoseCancelLostTheRaceStillFailsTheStatement() throws Exception {
+        CountDownLatch cancelArrived = new CountDownLatch(1);
+        AtomicInteger order = new AtomicInteger();
+        try (ScriptedServer server = ScriptedServer.start(c -> {
+            if (order.getAndIncrement() == 0) {
+                c.readStartupRefusingTls();
+                c.send(Backend.trustLogin());
+                readThrough(c, 'H');
+                c.send(message('1', new byte[0]), parameterDescription(), rowDescription("v"));
+                readThrough(c, 'S');
+                if (!cancelArrived.await(10, TimeUnit.SECONDS)) {
+                    throw new AssertionError("no CancelRequest after the timeout");
+                }
+                // the statement finished before the cancel reached it: its rows and its end, no 57014
+                c.send(bindComplete(), dataRow("1"), commandComplete("SELECT 1"), Backend.readyForQuery());
+                readThrough(c, 'S');
+                c.send(bindComplete(), dataRow("fine"), commandComplete("SELECT 1"), Backend.readyForQuery());
+                c.awaitClientClose();
+            } else {
+                c.readStartupPacket(); // the CancelRequest
+                cancelArrived.countDown();
+                c.close();
+            }
+        }); HostileClient client = new HostileClient(server, OPTIONS)) {
+            PgConnection connection = client.connect();
+            Throwable error = failure(connection.statement("SELECT v FROM t").timeout(Duration.ofMillis(100)).collect());
+            assertThat(error).as("rows after the timeout were dropped: never a short success")
+                    .isInstanceOf(PgStatementTimeoutException.class).hasMessageContaining(server.label()).hasMessageContaining("PT0.1S");
+            assertThat(((PgStatementTimeoutException) error).sqlState()).contains("57014");
+            RowSet next = connection.query("SELECT v FROM t").get(HostileClient.CASE_LIMIT.toMillis(), TimeUnit.MILLISECONDS);
+            assertThat(next.single(String.class)).isEqualTo("fine");
+            connection.close().get(5, TimeUnit.SECONDS);
+            server.awaitConnectionsEnded(Duration.ofSeconds(5));
+            server.assertScriptsPassed();
+        }
+    }
+
+    @Test
+    void aResultTypeChangeReportedInAnotherLanguageIsStillPreparedAgain() throws Exception {
+        try (ScriptedServer server = serverAnswering(c -> {
+            c.send(bindComplete(), dataRow("1"), commandComplete("SELECT 1"), Backend.readyForQuery());
+            // the cached statement again: the server's lc_messages is German, the routine is not translated
+            readThrough(c, 'S');
+            c.send(errorResponse("0A000", "gespeicherter Plan darf den Ergebnistyp nicht ändern", "RevalidateCachedQuery"),
+                    Backend.readyForQuery());
+            // the re-run: Close of the stale statement, Parse, Describe, Flush ... then Bind, Execute, Sync
+            readThrough(c, 'H');
+            c.send(message('3', new byte[0]), message('1', new byte[0]), parameterDescription(), rowDescription("v", "w"));
+            readThrough(c, 'S');
+            c.send(bindComplete(), dataRow("2", "new"), commandComplete("SELECT 1"), Backend.readyForQuery());
+        }); HostileClient client = new HostileClient(server, OPTIONS)) {
+            PgConnection connection = client.connect();
+            RowSet first = connection.query("SELECT * FROM t").get(HostileClient.CASE_LIMIT.toMillis(), TimeUnit.MILLISECONDS);
+            assertThat(first.single(String.class)).isEqualTo("1");
+            RowSet again = connection.query("SELECT * FROM t").get(HostileClient.CASE_LIMIT.toMillis(), TimeUnit.MILLISECONDS);
+            assertThat(again.metadata().names()).containsExactly("v", "w");
+            assertThat(again.row(0).get("w", String.class)).isEqualTo("new");
+            connection.close().get(5, TimeUnit.SECONDS);
+            server.awaitConnectionsEnded(Duration.ofSeconds(5));
+            server.assertScriptsPassed();
+        }
+    }
+
+    @Test
+    void aRequestSubmittedWhileACancelIsInFlightIsWrittenOnlyAfterTheServerClosedTheCancelConnection() throws Exception {
+        CountDownLatch running = new CountDownLatch(1);
+        CountDownLatch cancelArrived = new CountDownLatch(1);
+        CountDownLatch nextRequestArrived = new CountDownLatch(1);
+        AtomicBoolean cancelOpen = new AtomicBoolean();
+        AtomicBoolean writtenWhileCancelOpen = new AtomicBoolean();
+        AtomicInteger order = new AtomicInteger();
+        try (ScriptedServer server = ScriptedServer.start(c -> {
+            if (order.getAndIncrement() == 0) {
+                c.readStartupRefusingTls();
+                c.send(Backend.trustLogin());
+                readThrough(c, 'H');
+                c.send(message('1', new byte[0]), parameterDescription(), rowDescription("v"));
+                readThrough(c, 'S');
+                running.countDown();
+                if (!cancelArrived.await(10, TimeUnit.SECONDS)) {
+                    throw new AssertionError("no CancelRequest");
+                }
+                c.send(errorResponse("57014", "canceling statement due to user request"), Backend.readyForQuery());
+                c.readMessage(); // the next request's first message: it must not come while the cancel connection is open
+                writtenWhileCancelOpen.set(cancelOpen.get());
+                nextRequestArrived.countDown();
+                readThrough(c, 'S');
+                c.send(bindComplete(), dataRow("next"), commandComplete("SELECT 1"), Backend.readyForQuery());
+                c.awaitClientClose();
+            } else {
+                c.readStartupPacket(); // the CancelRequest
+                cancelOpen.set(true);
+                cancelArrived.countDown();
+                // PostgreSQL closes the cancel connection once it has signalled the backend; until then a
+                // request written behind could be what the signal cancels. Nothing may arrive meanwhile:
+                // a bounded quiet period is the only way to observe "not written"
+                nextRequestArrived.await(500, TimeUnit.MILLISECONDS);
+                cancelOpen.set(false);
+                c.close();
+            }
+        }); HostileClient client = new HostileClient(server, OPTIONS)) {
+            PgConnection connection = client.connect();
+            CompletableFuture<RowSet> cancelled = connection.query("SELECT v FROM t");
+            assertThat(running.await(10, TimeUnit.SECONDS)).isTrue();
+            cancelled.cancel(true);
+            assertThat(cancelArrived.await(10, TimeUnit.SECONDS)).isTrue();
+            RowSet next = connection.query("SELECT v FROM t").get(HostileClient.CASE_LIMIT.toMillis(), TimeUnit.MILLISECONDS);
+            assertThat(next.single(String.class)).isEqualTo("next");
+            assertThat(writtenWhileCancelOpen.get()).as("the next request was written while the cancel was in flight").isFalse();
+            connection.close().get(5, TimeUnit.SECONDS);
+            server.awaitConnectionsEnded(Duration.ofSeconds(5));
+            server.assertScriptsPassed();
+        }
+    }
+
     // ------------------------------------------------------------------ scripted server helpers
 
     private static Throwable failure(CompletableFuture<?> future) throws InterruptedException {
@@ -227,8 +347,13 @@ class HostileQueryIT {
 
     /** An ERROR (not FATAL): the session goes on after it. */
     private static byte[] errorResponse(String sqlState, String text) {
+        return errorResponse(sqlState, text, "errfinish");
+    }
+
+    /** An ERROR raised by {@code routine} (the 'R' field: the server function's name, never translated). */
+    private static byte[] errorResponse(String sqlState, String text, String routine) {
         ByteArrayOutputStream body = new ByteArrayOutputStream();
-        for (String[] field : new String[][]{{"S", "ERROR"}, {"V", "ERROR"}, {"C", sqlState}, {"M", text}}) {
+        for (String[] field : new String[][]{{"S", "ERROR"}, {"V", "ERROR"}, {"C", sqlState}, {"M", text}, {"R", routine}}) {
             body.write(field[0].charAt(0));
             body.writeBytes(Backend.cstring(field[1]));
         }

@@ -1,14 +1,18 @@
 package io.pgconn.query;
 
 import io.pgconn.PgConnection;
+import io.pgconn.PgServerException;
 import io.pgconn.testing.FactoryExtension;
 import io.pgconn.testkit.PgClusterExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 
 import static io.pgconn.testing.Connect.await;
+import static io.pgconn.testing.Connect.failure;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Named server-side statements: the LRU cache, re-prepare after 0A000 and after DISCARD ALL, unnamed-only mode. */
@@ -44,6 +48,42 @@ class PreparedStatementIT {
     }
 
     @Test
+    void aStatementThatCannotBeSentLosesNoPendingCloseAndLeavesNoEntry() {
+        PgConnection c = QueryCluster.connect(PG, FACTORY, "preparedStatementCacheSize=2");
+        try {
+            await(c.query("SELECT 1 + $1::int", 1));
+            await(c.query("SELECT 2 + $1::int", 1));
+            await(c.query("SELECT 3 + $1::int", 1)); // evicts "SELECT 1": its Close is pending
+            Throwable nul = failure(c.query("SELECT 4 + $1::int\0", 1));
+            assertThat(nul).isInstanceOf(io.pgconn.PgConfigException.class);
+            await(c.query("SELECT 5 + $1::int", 1)); // sends the pending Close
+            assertThat(serverStatements(c)).doesNotContain("SELECT 1 + $1::int").contains("SELECT 3 + $1::int", "SELECT 5 + $1::int");
+            assertThat(await(c.query("SELECT 3 + $1::int", 1)).single(Integer.class)).isEqualTo(4);
+            assertThat(nul).hasMessageContaining("NUL character (at index 18)").hasMessageContaining(PG.primary().port() + "");
+        } finally {
+            await(c.close());
+        }
+    }
+
+    @Test
+    void aDiscardAllForgetsOnlyStatementsPreparedBeforeIt() {
+        PgConnection c = QueryCluster.connect(PG, FACTORY, "");
+        try {
+            await(c.query("SELECT 6 + $1::int", 1));
+            CompletableFuture<?> discard = c.simpleQuery("DISCARD ALL");
+            CompletableFuture<RowSet> parsedAfter = c.query("SELECT 7 + $1::int", 1); // written before the DISCARD's answer is read
+            await(discard);
+            assertThat(await(parsedAfter).single(Integer.class)).isEqualTo(8);
+            assertThat(await(c.query("SELECT 7 + $1::int", 2)).single(Integer.class)).isEqualTo(9);
+            assertThat(await(c.query("SELECT 6 + $1::int", 2)).single(Integer.class)).isEqualTo(8); // prepared anew
+            // the statement parsed after the DISCARD is still known: reused, not parsed a second time
+            assertThat(serverStatements(c)).containsExactly("SELECT 7 + $1::int", "SELECT 6 + $1::int");
+        } finally {
+            await(c.close());
+        }
+    }
+
+    @Test
     void sizeZeroUsesTheUnnamedStatementOnly() {
         PgConnection c = QueryCluster.connect(PG, FACTORY, "preparedStatementCacheSize=0");
         try {
@@ -70,6 +110,39 @@ class PreparedStatementIT {
             assertThat(after.metadata().names()).containsExactly("id", "a", "b");
             assertThat(after.row(0).get("b", Integer.class)).isEqualTo(7);
             assertThat(serverStatements(c)).containsExactly("SELECT * FROM altered WHERE id = $1");
+        } finally {
+            await(c.close());
+        }
+    }
+
+    @Test
+    void aStaleStatementInTheMiddleOfAPipelineFailsInsteadOfRunningAfterTheStatementsBehindIt() {
+        PgConnection c = QueryCluster.connect(PG, FACTORY, "");
+        try {
+            await(c.simpleQuery("CREATE TABLE pipe_log (seq serial PRIMARY KEY, n int NOT NULL)"));
+            assertThat(await(c.query("SELECT * FROM pipe_log")).size()).isZero(); // cached with two columns
+            await(c.simpleQuery("ALTER TABLE pipe_log ADD COLUMN extra int"));
+            int stale = 100;
+            List<CompletableFuture<RowSet>> futures = new ArrayList<>();
+            for (int i = 0; i < 200; i++) {
+                futures.add(i == stale ? c.query("SELECT * FROM pipe_log") : c.query("INSERT INTO pipe_log (n) VALUES ($1)", i));
+            }
+            for (int i = 0; i < 200; i++) {
+                if (i == stale) {
+                    // a transparent re-run would go to the end of the FIFO and see all 199 rows
+                    Throwable error = failure(futures.get(i));
+                    assertThat(error).isInstanceOf(PgServerException.class);
+                    assertThat(((PgServerException) error).sqlState()).contains("0A000");
+                } else {
+                    assertThat(await(futures.get(i)).rowsAffected()).isEqualTo(1);
+                }
+            }
+            RowSet disorder = await(c.query("SELECT count(*) FROM (SELECT n, lag(n) OVER (ORDER BY seq) AS prev FROM pipe_log) s WHERE prev > n"));
+            assertThat(disorder.single(Long.class)).isZero();
+            // the entry was dropped: running it again prepares it with its new row type
+            RowSet again = await(c.query("SELECT * FROM pipe_log"));
+            assertThat(again.metadata().names()).containsExactly("seq", "n", "extra");
+            assertThat(again.size()).isEqualTo(199);
         } finally {
             await(c.close());
         }

@@ -123,6 +123,8 @@ public final class BackendMessageDecoder extends ByteToMessageDecoder {
                 case 'C' -> CommandComplete.decode(body, host);
                 case 'I' -> EmptyQueryResponse.decode(body, host);
                 case 'G', 'H', 'W' -> CopyResponse.decode(type, body, host);
+                case 'd' -> CopyData.decode(body, host);
+                case 'c' -> CopyDone.decode(body, host);
                 case '1' -> ParseComplete.decode(body, host);
                 case '2' -> BindComplete.decode(body, host);
                 case '3' -> CloseComplete.decode(body, host);

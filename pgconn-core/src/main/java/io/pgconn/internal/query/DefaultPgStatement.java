@@ -139,6 +139,12 @@ public final class DefaultPgStatement implements PgStatement {
 
     /** Encodes the bindings: every set must bind $1..$n; a parameter's type is the first non-zero over the sets. */
     StatementPlan plan() {
+        int nul = sql.indexOf('\0');
+        if (nul >= 0) {
+            // refused here, on the caller's thread, before the exchange touches the statement cache
+            throw new io.pgconn.PgConfigException(session.host(), "query text contains a NUL character (at index " + nul
+                    + "), which PostgreSQL would read as its end; the statement was not sent to " + session.host());
+        }
         List<Object[]> sets = new ArrayList<>(saved);
         Object[] last = trimmed(current);
         if (last.length > 0 || sets.isEmpty()) {

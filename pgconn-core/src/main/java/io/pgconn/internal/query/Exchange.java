@@ -11,6 +11,18 @@ import io.pgconn.internal.protocol.frontend.FrontendMessage;
  */
 public abstract class Exchange {
 
+    private long statementCacheMark;
+
+    /** Set by the session once the exchange is written: the statement cache's {@link StatementCache#mark()} then. */
+    public final void writtenAt(long statementCacheMark) {
+        this.statementCacheMark = statementCacheMark;
+    }
+
+    /** What a DISCARD ALL in this exchange dropped on the server: cache entries up to this mark. */
+    public final long statementCacheMark() {
+        return statementCacheMark;
+    }
+
     /** The messages to write, built when the exchange is written (the statement cache is read then). */
     public abstract FrontendMessage messages(QuerySession session);
 

@@ -7,6 +7,9 @@ import io.pgconn.internal.protocol.backend.BackendMessage;
 import io.pgconn.internal.protocol.backend.BindComplete;
 import io.pgconn.internal.protocol.backend.CloseComplete;
 import io.pgconn.internal.protocol.backend.CommandComplete;
+import io.pgconn.internal.protocol.backend.CopyData;
+import io.pgconn.internal.protocol.backend.CopyDone;
+import io.pgconn.internal.protocol.backend.CopyResponse;
 import io.pgconn.internal.protocol.backend.DataRow;
 import io.pgconn.internal.protocol.backend.EmptyQueryResponse;
 import io.pgconn.internal.protocol.backend.ErrorResponse;
@@ -17,6 +20,7 @@ import io.pgconn.internal.protocol.backend.PortalSuspended;
 import io.pgconn.internal.protocol.backend.RowDescription;
 import io.pgconn.internal.protocol.frontend.Bind;
 import io.pgconn.internal.protocol.frontend.Close;
+import io.pgconn.internal.protocol.frontend.CopyFail;
 import io.pgconn.internal.protocol.frontend.Describe;
 import io.pgconn.internal.protocol.frontend.Execute;
 import io.pgconn.internal.protocol.frontend.Flush;
@@ -57,6 +61,10 @@ final class ExtendedExchange extends Exchange {
     private final StatementPlan plan;
     private final int attempt;
     private final boolean paged;
+    /** COPY may start: later requests wait for our ReadyForQuery, so a CopyInResponse can be refused. */
+    private final boolean mayCopy;
+    /** A CopyIn/OutResponse was refused: its CopyData and the COPY's CommandComplete are read past. */
+    private boolean copyRefused;
     private QuerySession session;
     private StatementCache.Entry entry;
     private String statement;
@@ -75,6 +83,12 @@ final class ExtendedExchange extends Exchange {
     private boolean aborted;
     private boolean cancelWhenHead;
     private boolean done;
+    /**
+     * The server has finished this exchange's work (the last Execute's CommandComplete or
+     * EmptyQueryResponse, or an ErrorResponse): a CancelRequest now could only hit a later statement.
+     */
+    private boolean serverDone;
+    private int executionsDone;
     private long rowsInExecution;
 
     ExtendedExchange(StatementRun run, StatementPlan plan, int attempt) {
@@ -82,6 +96,7 @@ final class ExtendedExchange extends Exchange {
         this.plan = plan;
         this.attempt = attempt;
         this.paged = plan.paged();
+        this.mayCopy = CopyRefusal.mayCopy(plan.sql());
     }
 
     int attempt() {
@@ -90,8 +105,17 @@ final class ExtendedExchange extends Exchange {
 
     @Override
     public boolean holdsWrites() {
-        // describing: the Bind phase is still to be written; paged: the portal lives until our Sync
-        return !syncSent && (describing || paged);
+        // describing: the Bind phase is still to be written; paged: the portal lives until our Sync;
+        // a timeout: its CancelRequest must not be able to hit a later statement, so none is
+        // written behind this one until its ReadyForQuery
+        return (!syncSent && (describing || paged)) || ((plan.hasTimeout() || mayCopy) && !done);
+    }
+
+    /** Lets the exchanges behind this one be written once nothing holds them any more. */
+    private void releaseWritesIfFree() {
+        if (session != null && !holdsWrites()) {
+            session.releaseWrites(this);
+        }
     }
 
     @Override
@@ -102,8 +126,22 @@ final class ExtendedExchange extends Exchange {
             return Sync.INSTANCE;
         }
         StatementCache cache = session.statementCache();
+        List<String> staleNames = cache.drainToClose();
+        try {
+            return messages(cache, staleNames);
+        } catch (RuntimeException e) {
+            // nothing is written: the Closes go with the next exchange, a new entry was never parsed
+            cache.restoreToClose(staleNames);
+            if (creator) {
+                cache.invalidate(entry);
+            }
+            throw e;
+        }
+    }
+
+    private FrontendMessage messages(StatementCache cache, List<String> staleNames) {
         List<FrontendMessage> out = new ArrayList<>(5 + 2 * plan.sets().size());
-        for (String stale : cache.drainToClose()) {
+        for (String stale : staleNames) {
             out.add(Close.statement(stale));
             expectedCloses++;
         }
@@ -179,7 +217,8 @@ final class ExtendedExchange extends Exchange {
         } else if (message instanceof BindComplete) {
             bindComplete();
         } else if (message instanceof CommandComplete complete) {
-            if (!aborted) {
+            executionDone();
+            if (!aborted && !copyRefused) {
                 emitHeader();
                 run.emit(paged && complete.tag().startsWith("SELECT ")
                         ? CommandResult.of("SELECT " + rowsInExecution) // the server counts only the last page
@@ -205,13 +244,34 @@ final class ExtendedExchange extends Exchange {
                 throw unexpected(message);
             }
         } else if (message instanceof EmptyQueryResponse) {
+            executionDone();
             if (!aborted) {
                 run.emit(CommandResult.of(""));
             }
         } else if (message instanceof ErrorResponse response) {
             serverError(response);
+        } else if (message instanceof CopyResponse copy && copy.kind() != 'W') {
+            refuseCopy(copy.kind() == 'G');
+        } else if ((message instanceof CopyData || message instanceof CopyDone) && copyRefused) {
+            // COPY TO STDOUT's data, read past; its CommandComplete follows
         } else {
             throw unexpected(message);
+        }
+    }
+
+    private void refuseCopy(boolean fromStdin) {
+        if (error == null) {
+            error = CopyRefusal.notSupported(session.host(), fromStdin);
+        }
+        copyRefused = true;
+        if (fromStdin) {
+            if (!session.isLastWritten(this)) {
+                throw CopyRefusal.cannotRefuse(session.host());
+            }
+            // in COPY IN mode the server ignores the Sync we sent; after CopyFail it skips to the next one
+            syncSent = true;
+            session.write(new MessageSequence(List.of(new CopyFail(CopyRefusal.REASON), Sync.INSTANCE)));
+            releaseWritesIfFree();
         }
     }
 
@@ -231,7 +291,7 @@ final class ExtendedExchange extends Exchange {
         appendBindPhase(out);
         session.write(new MessageSequence(out));
         if (!paged) {
-            session.releaseWrites(this);
+            releaseWritesIfFree();
         }
     }
 
@@ -287,9 +347,17 @@ final class ExtendedExchange extends Exchange {
         }
     }
 
+    private void executionDone() {
+        if (++executionsDone >= plan.sets().size()) {
+            serverDone = true;
+        }
+    }
+
     private void serverError(ErrorResponse response) {
+        serverDone = true; // the server skips the rest up to our Sync
         if (error == null) {
-            error = PgErrors.fromServer(session.host(), response.fields(), false);
+            // the server's text may quote a parameter value it could not take: kept out of the message
+            error = PgErrors.fromServer(session.host(), response.fields(), false, plan.typeOids().length > 0);
         }
         if (entry != null && (staleStatement(error) || (creator && !entry.parsed))) {
             session.statementCache().invalidate(entry);
@@ -299,12 +367,26 @@ final class ExtendedExchange extends Exchange {
         }
     }
 
-    /** 26000: the named statement is gone (DISCARD ALL, DEALLOCATE); 0A000: its plan's result type changed. */
+    /**
+     * 26000: the named statement is gone (DISCARD ALL, DEALLOCATE); 0A000 raised by the plan cache's
+     * revalidation: its result type changed. Told by the routine field ('R'), which is not
+     * translated, unlike the message under a non-English lc_messages (pgjdbc does the same); the
+     * English message only when a server leaves the routine out.
+     */
     private static boolean staleStatement(PgException error) {
         String code = error.serverFields().code();
+        if ("26000".equals(code)) {
+            return true;
+        }
+        if (!"0A000".equals(code)) {
+            return false;
+        }
+        String routine = error.serverFields().routine();
+        if (routine != null) {
+            return "RevalidateCachedQuery".equals(routine) || "RevalidateCachedPlan".equals(routine);
+        }
         String message = error.serverFields().message();
-        return "26000".equals(code)
-                || ("0A000".equals(code) && message != null && message.contains("cached plan must not change result type"));
+        return message != null && message.contains("cached plan must not change result type");
     }
 
     private void sendSync(boolean closePortal) {
@@ -315,45 +397,71 @@ final class ExtendedExchange extends Exchange {
         } else {
             session.write(Sync.INSTANCE);
         }
-        session.releaseWrites(this);
+        releaseWritesIfFree();
     }
 
-    /** Cancel or timeout: stop the server's work; rows still arriving are dropped. */
-    void abort() {
+    /**
+     * Cancel or timeout: stop the server's work; rows still arriving are dropped. A CancelRequest
+     * is sent only while this exchange is the one the server runs, its work is not done, and
+     * nothing of ours was written after it: PostgreSQL cancels whatever the backend runs when the
+     * signal arrives, so otherwise it could fail a later, innocent statement (docs/query.md §5).
+     *
+     * @return whether the server was asked to stop (or is already done), so its ReadyForQuery
+     *         follows soon; false when the statement runs on to its end or waits for its turn
+     */
+    boolean abort() {
         if (done || aborted) {
-            return;
+            return true;
         }
         aborted = true;
         if (session == null) {
-            return; // not written yet (held behind another exchange): it will write a bare Sync
+            return false; // not written yet (held behind another exchange): it will write a bare Sync
+        }
+        if (serverDone) {
+            return true; // only the ReadyForQuery is still to come
         }
         if (!syncSent) {
             // paging: closing the portal ends the server's work with the page in progress;
             // describing: nothing ran yet, the Bind phase is just never written
             sendSync(paged && !describing);
-        } else if (session.isHead(this)) {
-            session.requestCancel();
-        } else {
-            cancelWhenHead = true;
+            return true;
         }
+        if (!session.isHead(this)) {
+            cancelWhenHead = true;
+            return false;
+        }
+        return cancelIfAlone();
     }
 
     @Override
     public void becameHead() {
         if (cancelWhenHead && !done) {
             cancelWhenHead = false;
-            session.requestCancel(); // only set once the Bind phase (and its Sync) was written
+            cancelIfAlone(); // only set once the Bind phase (and its Sync) was written
         }
+    }
+
+    /** Sends a CancelRequest unless the server may be done with us and running a later exchange. */
+    private boolean cancelIfAlone() {
+        if (serverDone || !session.isLastWritten(this)) {
+            return serverDone;
+        }
+        session.requestCancel();
+        return true;
     }
 
     @Override
     public void onReady(char status) {
         done = true;
+        releaseWritesIfFree();
         if (error == null) {
             run.complete();
         } else if (attempt == 0 && entry != null && staleStatement(error) && status == 'I' && !run.emittedAny()
-                && !run.cancelled()) {
-            // outside a transaction block the failed attempt changed nothing: run it again, re-prepared
+                && !run.cancelled() && !run.timedOut() && session.nothingSubmittedAfter(this)) {
+            // outside a transaction block the failed attempt changed nothing: run it again, re-prepared.
+            // Only when nothing was submitted after it: the retry goes to the end of the FIFO, and
+            // must not run after statements meant to follow it (the entry is invalidated already,
+            // so the caller's own retry re-prepares)
             run.retry(this);
         } else {
             run.error(error);
@@ -363,6 +471,7 @@ final class ExtendedExchange extends Exchange {
     @Override
     public void fail(PgException failure) {
         done = true;
+        releaseWritesIfFree();
         run.error(failure);
     }
 

@@ -32,6 +32,25 @@ public interface QuerySession {
     /** Whether {@code exchange} is the first in the FIFO, i.e. the one the server is working on. */
     boolean isHead(Exchange exchange);
 
-    /** Sends a CancelRequest for whatever the backend is running now. */
+    /**
+     * Whether {@code exchange} is the last one written: the server has nothing of ours to run after
+     * it, so a CancelRequest cannot hit a later statement (later ones wait while a cancel is in flight).
+     */
+    boolean isLastWritten(Exchange exchange);
+
+    /** Whether no exchange was submitted after {@code exchange} (written or not). */
+    boolean nothingSubmittedAfter(Exchange exchange);
+
+    /**
+     * Takes back an exchange that is still waiting to be written (held behind another): it leaves
+     * the FIFO and nothing of it reaches the server. False when it was already written.
+     */
+    boolean withdraw(Exchange exchange);
+
+    /**
+     * Sends a CancelRequest for whatever the backend is running now. Exchanges submitted while it is
+     * in flight are written only after the server closed the cancel connection (when it has
+     * delivered the signal), so the cancel cannot land on them.
+     */
     void requestCancel();
 }

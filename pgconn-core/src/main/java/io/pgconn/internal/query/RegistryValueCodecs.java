@@ -55,7 +55,9 @@ public final class RegistryValueCodecs implements ValueCodecs {
 
     @Override
     public int typeOidOf(Class<?> type) {
-        return TextValueCodecs.INSTANCE.typeOidOf(type);
+        // the registry's codec for the class (a user's too); a String NULL stays untyped like String values
+        int oid = type == String.class || type.isPrimitive() ? 0 : registry.parameterOid(type);
+        return oid != 0 ? oid : TextValueCodecs.INSTANCE.typeOidOf(type);
     }
 
     @Override

@@ -21,6 +21,8 @@ public final class StatementCache {
     /** A named statement; its row description is known once the server answered its Describe. */
     public static final class Entry {
         final String name;
+        /** Grows with every entry: a DISCARD ALL drops only entries made before its exchange was written. */
+        final long id;
         final String sql;
         final int[] typeOids;
         /** null until described; a RowDescription with no columns when the statement returns no rows (NoData). */
@@ -31,8 +33,9 @@ public final class StatementCache {
         short[] metadataFormats;
         ValueCodecs.RowDecoder rowDecoder;
 
-        Entry(String name, String sql, int[] typeOids) {
-            this.name = name;
+        Entry(long id, String sql, int[] typeOids) {
+            this.id = id;
+            this.name = NAME_PREFIX + id;
             this.sql = sql;
             this.typeOids = typeOids;
         }
@@ -53,6 +56,8 @@ public final class StatementCache {
             return 31 * sql.hashCode() + Arrays.hashCode(typeOids);
         }
     }
+
+    private static final String NAME_PREFIX = "pgconn_";
 
     private final int capacity;
     private final LinkedHashMap<Key, Entry> entries = new LinkedHashMap<>(16, 0.75f, true);
@@ -77,7 +82,7 @@ public final class StatementCache {
 
     /** A new entry for a statement about to be parsed; evicts the least recently used beyond capacity. */
     Entry create(String sql, int[] typeOids) {
-        Entry entry = new Entry("pgconn_" + (++nextId), sql, typeOids);
+        Entry entry = new Entry(++nextId, sql, typeOids);
         entries.put(new Key(sql, typeOids), entry);
         Iterator<Map.Entry<Key, Entry>> eldest = entries.entrySet().iterator();
         while (entries.size() > capacity && eldest.hasNext()) {
@@ -97,10 +102,24 @@ public final class StatementCache {
         }
     }
 
-    /** DISCARD ALL / DEALLOCATE ALL: the server dropped every statement, so there is nothing to close. */
-    public void serverDiscardedAll() {
-        entries.clear();
-        toClose.clear();
+    /** The id of the newest entry so far: what an exchange written now was preceded by. */
+    public long mark() {
+        return nextId;
+    }
+
+    /**
+     * DISCARD ALL / DEALLOCATE ALL ran in an exchange written at {@code mark}: the server dropped
+     * every statement parsed before it, so those entries go and need no Close. Entries made by
+     * exchanges written after it were parsed after it: they exist and stay (and so do their Closes).
+     */
+    public void serverDiscardedAll(long mark) {
+        entries.values().removeIf(entry -> entry.id <= mark);
+        toClose.removeIf(name -> Long.parseLong(name.substring(NAME_PREFIX.length())) <= mark);
+    }
+
+    /** Puts back names drained for an exchange that could not be written after all. */
+    void restoreToClose(List<String> names) {
+        toClose.addAll(0, names);
     }
 
     /** Names to Close at the start of the next exchange. */

@@ -15,6 +15,11 @@ public record StatementPlan(String sql, int[] typeOids, List<BoundParams> sets, 
         sets = List.copyOf(sets);
     }
 
+    /** Whether the statement is cancelled after a positive {@link #timeout()}. */
+    boolean hasTimeout() {
+        return timeout != null && !timeout.isZero() && !timeout.isNegative();
+    }
+
     /** Fetch-size paging works on a single execution; a batch is streamed whole. */
     boolean paged() {
         return fetchSize > 0 && sets.size() == 1;

@@ -3,9 +3,11 @@ package io.pgconn.internal.query;
 import io.pgconn.PgClosedException;
 import io.pgconn.PgServerException;
 import io.pgconn.PgStatementTimeoutException;
+import io.pgconn.ServerErrorFields;
 import io.pgconn.query.Segment;
 
 import java.util.ArrayDeque;
+import java.util.Map;
 import java.util.concurrent.Flow;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
@@ -19,6 +21,9 @@ import java.util.concurrent.TimeUnit;
  * demand instead. State is confined to the event loop; request/cancel hop onto it.
  */
 final class StatementRun implements Flow.Subscription {
+
+    /** The fields of a timeout the server did not answer with its own 57014. */
+    private static final ServerErrorFields TIMEOUT_FIELDS = new ServerErrorFields(Map.of('S', "ERROR", 'V', "ERROR", 'C', "57014"));
 
     private final QuerySession session;
     private final Flow.Subscriber<? super Segment> downstream;
@@ -61,7 +66,7 @@ final class StatementRun implements Flow.Subscription {
         if (signalled) {
             return; // cancelled before it was sent: nothing to do on the server
         }
-        if (plan.timeout() != null && !plan.timeout().isZero() && !plan.timeout().isNegative()) {
+        if (plan.hasTimeout()) {
             timeoutTask = session.eventLoop().schedule(this::onTimeout, plan.timeout().toNanos(), TimeUnit.NANOSECONDS);
         }
         current = new ExtendedExchange(this, plan, 0);
@@ -117,19 +122,47 @@ final class StatementRun implements Flow.Subscription {
         held = null;
         resume();
         stopTimer();
-        if (current != null) {
+        if (current != null && !session.withdraw(current)) {
             current.abort();
         }
     }
 
+    /**
+     * The timeout passed: rows held for missing demand are dropped and reading resumes (a backend
+     * blocked writing to us would not even see the cancel), the server is asked to stop, and the
+     * stream fails with {@link PgStatementTimeoutException} — once the server answered when it was
+     * asked to stop, at once when it was not (the statement was still queued, or a cancel could
+     * have hit a later statement). It never completes normally after this.
+     */
     private void onTimeout() {
+        timeoutTask = null;
         if (signalled || terminal) {
             return;
         }
         timedOut = true;
-        if (current != null) {
-            current.abort();
+        held = null;
+        resume();
+        if (current == null) {
+            return;
         }
+        if (session.withdraw(current) || !current.abort()) {
+            error(timeoutError(null));
+        }
+    }
+
+    boolean timedOut() {
+        return timedOut;
+    }
+
+    private PgStatementTimeoutException timeoutError(PgServerException server) {
+        if (server != null) {
+            return new PgStatementTimeoutException(server.host(), "statement on " + server.host() + " cancelled after its timeout of "
+                    + plan.timeout() + " (" + plan + ")", server.serverFields(), server);
+        }
+        // no 57014 from the server (queued, paged portal closed, cancel lost the race or not sent):
+        // the SQLSTATE is still 57014 (query_canceled), so callers can tell a timeout by its code
+        return new PgStatementTimeoutException(session.host(), "statement on " + session.host() + " timed out after "
+                + plan.timeout() + "; its remaining rows were dropped (" + plan + ")", TIMEOUT_FIELDS, null);
     }
 
     /** Whether the exchange should fetch more rows (paging): the subscriber has unmet demand. */
@@ -167,6 +200,10 @@ final class StatementRun implements Flow.Subscription {
     }
 
     void complete() {
+        if (timedOut) {
+            error(timeoutError(null)); // rows after the timeout were dropped: never a short success
+            return;
+        }
         terminal = true;
         drain();
     }
@@ -174,8 +211,7 @@ final class StatementRun implements Flow.Subscription {
     /** Fails the stream at once: rows held for missing demand are dropped, the error is not held back. */
     void error(Throwable error) {
         if (timedOut && error instanceof PgServerException server && "57014".equals(server.serverFields().code())) {
-            error = new PgStatementTimeoutException(server.host(), "statement on " + server.host() + " cancelled after its timeout of "
-                    + plan.timeout() + " (" + plan + ")", server.serverFields(), server);
+            error = timeoutError(server);
         }
         terminal = true;
         terminalError = error;

@@ -28,6 +28,9 @@ import io.pgconn.query.NoticeListener;
 import java.util.ArrayDeque;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.function.Supplier;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -54,6 +57,10 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
     private final StatementCache statementCache;
     private volatile ValueCodecs codecs;
     private Exchange writeHolder;
+    /** The exchange whose messages were written last (a cancel is safe only while it is the head). */
+    private Exchange lastWritten;
+    /** CancelRequests whose connection the server has not closed yet: later exchanges wait meanwhile. */
+    private int cancelsInFlight;
     private boolean flushScheduled;
     private int readPausers;
     private volatile Channel channel;
@@ -61,7 +68,7 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
     private volatile String closeReason = "closed";
     private volatile char transactionStatus = 'I';
     private volatile NoticeListener noticeListener;
-    private volatile Runnable cancelAction = () -> { };
+    private volatile Supplier<? extends CompletionStage<?>> cancelAction = () -> CompletableFuture.completedFuture(null);
 
     /** A session with the built-in codecs and no statement cache (unnamed statements only). */
     public SessionHandler(String host, Map<String, String> parameters) {
@@ -109,7 +116,7 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
             return;
         }
         inFlight.add(exchange);
-        if (writeHolder != null) {
+        if (writeHolder != null || cancelsInFlight > 0) {
             unwritten.add(exchange);
         } else {
             writeExchange(exchange);
@@ -129,6 +136,8 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
             return;
         }
         write(message);
+        exchange.writtenAt(statementCache.mark());
+        lastWritten = exchange;
         if (exchange.holdsWrites()) {
             writeHolder = exchange;
         }
@@ -153,7 +162,11 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
             return;
         }
         writeHolder = null;
-        while (writeHolder == null && !unwritten.isEmpty()) {
+        writeUnwritten();
+    }
+
+    private void writeUnwritten() {
+        while (writeHolder == null && cancelsInFlight == 0 && !unwritten.isEmpty()) {
             writeExchange(unwritten.poll());
         }
     }
@@ -178,12 +191,54 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
     }
 
     @Override
-    public void requestCancel() {
-        cancelAction.run();
+    public boolean isLastWritten(Exchange exchange) {
+        return lastWritten == exchange;
     }
 
-    /** What {@link #requestCancel()} does: set by the connection, which knows how to reach the server. */
-    public void cancelAction(Runnable action) {
+    @Override
+    public boolean nothingSubmittedAfter(Exchange exchange) {
+        return inFlight.isEmpty() || inFlight.peekLast() == exchange;
+    }
+
+    @Override
+    public boolean withdraw(Exchange exchange) {
+        if (unwritten.remove(exchange)) {
+            inFlight.remove(exchange);
+            return true;
+        }
+        return false;
+    }
+
+    @Override
+    public void requestCancel() {
+        CompletionStage<?> request;
+        try {
+            request = cancelAction.get();
+        } catch (RuntimeException e) {
+            return; // e.g. the event loops are shutting down: nothing was sent
+        }
+        // PostgreSQL cancels whatever the backend runs when the signal arrives: hold later exchanges
+        // back until the server closed the cancel connection (it has signalled the backend by then)
+        cancelsInFlight++;
+        request.whenComplete((ok, error) -> {
+            try {
+                channel.eventLoop().execute(this::cancelEnded);
+            } catch (RejectedExecutionException ignored) {
+                // the event loop is gone, and the connection with it
+            }
+        });
+    }
+
+    private void cancelEnded() {
+        cancelsInFlight--;
+        writeUnwritten();
+    }
+
+    /**
+     * What {@link #requestCancel()} does: set by the connection, which knows how to reach the server.
+     * The returned stage completes when the cancel connection has ended (or the attempt gave up).
+     */
+    public void cancelAction(Supplier<? extends CompletionStage<?>> action) {
         this.cancelAction = action;
     }
 
@@ -315,7 +370,7 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
             }
         } else {
             if (msg instanceof CommandComplete complete && isDiscardAll(complete.tag())) {
-                statementCache.serverDiscardedAll();
+                statementCache.serverDiscardedAll(current.statementCacheMark());
             }
             if (msg instanceof ErrorResponse error && isFatal(error)) {
                 closeCause = PgErrors.fromServer(host, error.fields(), false); // the server ends the session after this

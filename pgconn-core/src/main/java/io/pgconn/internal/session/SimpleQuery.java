@@ -4,15 +4,19 @@ import io.pgconn.PgErrors;
 import io.pgconn.PgException;
 import io.pgconn.PgProtocolException;
 import io.pgconn.QueryResult;
+import io.pgconn.internal.query.CopyRefusal;
 import io.pgconn.internal.query.Exchange;
 import io.pgconn.internal.query.QuerySession;
 import io.pgconn.internal.protocol.backend.BackendMessage;
 import io.pgconn.internal.protocol.backend.CommandComplete;
+import io.pgconn.internal.protocol.backend.CopyData;
+import io.pgconn.internal.protocol.backend.CopyDone;
 import io.pgconn.internal.protocol.backend.CopyResponse;
 import io.pgconn.internal.protocol.backend.DataRow;
 import io.pgconn.internal.protocol.backend.EmptyQueryResponse;
 import io.pgconn.internal.protocol.backend.ErrorResponse;
 import io.pgconn.internal.protocol.backend.RowDescription;
+import io.pgconn.internal.protocol.frontend.CopyFail;
 import io.pgconn.internal.protocol.frontend.FrontendMessage;
 import io.pgconn.internal.protocol.frontend.Query;
 
@@ -31,17 +35,29 @@ final class SimpleQuery extends Exchange {
     private List<List<String>> rows = new ArrayList<>();
     private QueryResult last;
     private PgException error;
+    /** COPY may start: later requests wait for our ReadyForQuery, so a CopyInResponse can be refused. */
+    private final boolean mayCopy;
+    private boolean copyRefused;
+    private boolean done;
+    private QuerySession session;
 
     /** @throws PgException if the SQL cannot be sent (contains NUL) */
     SimpleQuery(String sql, String host) {
         this.sql = sql;
         this.host = host;
         this.message = new Query(sql);
+        this.mayCopy = CopyRefusal.mayCopyAnywhere(sql);
     }
 
     @Override
     public FrontendMessage messages(QuerySession session) {
+        this.session = session;
         return message;
+    }
+
+    @Override
+    public boolean holdsWrites() {
+        return mayCopy && !done;
     }
 
     @Override
@@ -61,16 +77,33 @@ final class SimpleQuery extends Exchange {
             if (error == null) {
                 error = PgErrors.fromServer(host, response.fields(), false);
             }
-        } else if (msg instanceof CopyResponse) {
-            throw new PgProtocolException(host, "COPY is not supported by simpleQuery (statement: " + sql + ")");
+        } else if (msg instanceof CopyResponse copy && copy.kind() != 'W') {
+            refuseCopy(copy.kind() == 'G');
+        } else if ((msg instanceof CopyData || msg instanceof CopyDone) && copyRefused) {
+            // COPY TO STDOUT's data, read past; its CommandComplete follows
         } else {
             throw new PgProtocolException(host, "server " + host + " sent unexpected " + msg.getClass().getSimpleName()
                     + " in a simple query exchange");
         }
     }
 
+    private void refuseCopy(boolean fromStdin) {
+        if (error == null) {
+            error = CopyRefusal.notSupported(host, fromStdin);
+        }
+        copyRefused = true;
+        if (fromStdin) {
+            if (!session.isLastWritten(this)) {
+                throw CopyRefusal.cannotRefuse(host);
+            }
+            session.write(new CopyFail(CopyRefusal.REASON)); // the server answers with an error, then ReadyForQuery
+        }
+    }
+
     @Override
     public void onReady(char status) {
+        done = true;
+        session.releaseWrites(this);
         if (error != null) {
             result.completeExceptionally(error);
         } else {
@@ -80,6 +113,10 @@ final class SimpleQuery extends Exchange {
 
     @Override
     public void fail(PgException e) {
+        done = true;
+        if (session != null) {
+            session.releaseWrites(this);
+        }
         result.completeExceptionally(e);
     }
 }

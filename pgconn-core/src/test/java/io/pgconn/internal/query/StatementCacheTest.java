@@ -40,9 +40,22 @@ class StatementCacheTest {
         StatementCache cache = new StatementCache(1);
         cache.create("A", NO_TYPES);
         cache.create("B", NO_TYPES); // A queued for Close
-        cache.serverDiscardedAll();
+        cache.serverDiscardedAll(cache.mark());
         assertThat(cache.size()).isZero();
         assertThat(cache.drainToClose()).isEmpty();
+    }
+
+    @Test
+    void discardAllKeepsWhatWasMadeAfterItsExchangeWasWritten() {
+        StatementCache cache = new StatementCache(2);
+        StatementCache.Entry a = cache.create("A", NO_TYPES);
+        long discardWritten = cache.mark();
+        StatementCache.Entry b = cache.create("B", NO_TYPES); // parsed by an exchange written after the DISCARD ALL
+        StatementCache.Entry c = cache.create("C", NO_TYPES); // evicts A: its Close is useless now
+        cache.create("D", NO_TYPES); // evicts B: that statement exists, its Close must go out
+        cache.serverDiscardedAll(discardWritten);
+        assertThat(cache.get("C", NO_TYPES)).isSameAs(c);
+        assertThat(cache.drainToClose()).containsExactly(b.name()).doesNotContain(a.name());
     }
 
     @Test

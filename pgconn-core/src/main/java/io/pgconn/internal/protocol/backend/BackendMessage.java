@@ -9,7 +9,7 @@ package io.pgconn.internal.protocol.backend;
  */
 public sealed interface BackendMessage
         permits AuthenticationRequest, BackendKeyData, BindComplete, CloseComplete, CommandComplete,
-                CopyResponse, DataRow, EmptyQueryResponse, ErrorResponse, NegotiateProtocolVersion,
+                CopyData, CopyDone, CopyResponse, DataRow, EmptyQueryResponse, ErrorResponse, NegotiateProtocolVersion,
                 NoData, NoticeResponse, NotificationResponse, ParameterDescription, ParameterStatus,
                 ParseComplete, PortalSuspended, ReadyForQuery, RowDescription {
 }

@@ -3,9 +3,9 @@ package io.pgconn.internal.protocol.backend;
 import io.netty.buffer.ByteBuf;
 
 /**
- * CopyInResponse ('G'), CopyOutResponse ('H') or CopyBothResponse ('W'). This client never starts
- * COPY, so it only needs to recognize one in order to refuse it; the format codes are validated
- * and dropped.
+ * CopyInResponse ('G'), CopyOutResponse ('H') or CopyBothResponse ('W'). This client does not
+ * support COPY, so it only needs to recognize one in order to refuse it (CopyFail for COPY FROM
+ * STDIN, the data read past for COPY TO STDOUT); the format codes are validated and dropped.
  *
  * @see <a href="https://www.postgresql.org/docs/current/protocol-message-formats.html#PROTOCOL-MESSAGE-FORMATS-COPYINRESPONSE">CopyInResponse</a>
  */

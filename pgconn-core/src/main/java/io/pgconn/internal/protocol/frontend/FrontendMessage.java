@@ -10,7 +10,7 @@ import io.netty.buffer.ByteBuf;
  */
 public sealed interface FrontendMessage
         permits StartupMessage, SslRequest, CancelRequest, PasswordMessage, SaslInitialResponse,
-                SaslResponse, Query, Terminate, Parse, Bind, Describe, Execute, Sync, Close, Flush,
+                SaslResponse, Query, Terminate, Parse, Bind, Describe, Execute, Sync, Close, Flush, CopyFail,
                 MessageSequence {
 
     void encode(ByteBuf out);

@@ -1,0 +1,79 @@
+package io.pgconn.query;
+
+import io.pgconn.PgConnection;
+import io.pgconn.PgException;
+import io.pgconn.PgServerException;
+import io.pgconn.testing.FactoryExtension;
+import io.pgconn.testkit.PgClusterExtension;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import static io.pgconn.testing.Connect.await;
+import static io.pgconn.testing.Connect.failure;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Parameter values never reach an exception's message or toString, even where PostgreSQL's own text
+ * quotes them (issue 13, M7); the raw server fields keep them for whoever asks.
+ */
+class ErrorMessageSecretsIT {
+
+    @RegisterExtension
+    static final PgClusterExtension PG = QueryCluster.withMajorVersion(18);
+
+    @RegisterExtension
+    static final FactoryExtension FACTORY = new FactoryExtension();
+
+    @Test
+    void aParameterValueTheServerQuotesInADataExceptionIsLeftOutOfTheMessage() {
+        PgConnection c = QueryCluster.connect(PG, FACTORY, "");
+        try {
+            PgServerException syntax = (PgServerException) failure(c.query("SELECT $1::int", "hunter2"));
+            assertThat(syntax.sqlState()).contains("22P02");
+            assertThat(syntax.getMessage()).contains("invalid input syntax for type integer").contains(PG.primary().port() + "")
+                    .doesNotContain("hunter2");
+            assertThat(syntax.toString()).doesNotContain("hunter2");
+            assertThat(syntax.serverFields().message()).as("the raw field keeps it").contains("hunter2");
+
+            PgServerException range = (PgServerException) failure(c.query("SELECT $1::int", "98765432109"));
+            assertThat(range.sqlState()).contains("22003");
+            assertThat(range.getMessage()).contains("out of range for type integer").doesNotContain("98765432109");
+
+            PgServerException date = (PgServerException) failure(c.query("SELECT $1::date", "2024-13-45-secret\"quoted\""));
+            assertThat(date.getMessage()).doesNotContain("secret").doesNotContain("2024-13-45");
+            // without parameters the server's text is the user's own SQL: passed on as written
+            assertThat(failure(c.query("SELECT 'literal'::int")).getMessage()).contains("\"literal\"");
+            assertThat(await(c.query("SELECT $1::int", "5")).single(Integer.class)).isEqualTo(5);
+        } finally {
+            await(c.close());
+        }
+    }
+
+    @Test
+    void aUniqueViolationKeepsTheKeyOutOfTheMessage() {
+        PgConnection c = QueryCluster.connect(PG, FACTORY, "");
+        try {
+            await(c.simpleQuery("CREATE TABLE secrets_u (token text UNIQUE)"));
+            await(c.query("INSERT INTO secrets_u VALUES ($1)", "tok-s3cr3t"));
+            PgServerException duplicate = (PgServerException) failure(c.query("INSERT INTO secrets_u VALUES ($1)", "tok-s3cr3t"));
+            assertThat(duplicate.sqlState()).contains("23505");
+            assertThat(duplicate.getMessage()).contains("secrets_u_token_key").doesNotContain("s3cr3t");
+            assertThat(duplicate.toString()).doesNotContain("s3cr3t");
+            assertThat(duplicate.serverFields().detail()).as("DETAIL is raw server data").contains("tok-s3cr3t");
+        } finally {
+            await(c.close());
+        }
+    }
+
+    @Test
+    void aCopyThroughSimpleQueryDoesNotPutTheSqlIntoTheError() {
+        PgConnection c = QueryCluster.connect(PG, FACTORY, "");
+        try {
+            PgException error = (PgException) failure(c.simpleQuery("COPY (SELECT 'hunter2') TO STDOUT"));
+            assertThat(error.getMessage()).contains("COPY").doesNotContain("hunter2");
+            assertThat(error.getCause() == null ? "" : error.getCause().getMessage()).doesNotContain("hunter2");
+        } finally {
+            await(c.close());
+        }
+    }
+}

@@ -1,0 +1,90 @@
+package io.pgconn.query;
+
+import io.pgconn.PgConnection;
+import io.pgconn.PgStatementTimeoutException;
+import io.pgconn.testing.Conditions;
+import io.pgconn.testing.FactoryExtension;
+import io.pgconn.testkit.PgClusterExtension;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+
+import static io.pgconn.testing.Connect.await;
+import static io.pgconn.testing.Connect.failure;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A statement whose timeout fired never completes normally: not while it was still queued, not
+ * when its paged portal was closed, not while its subscriber had no demand (issue 13, H1/H2).
+ */
+class TimeoutIT {
+
+    @RegisterExtension
+    static final PgClusterExtension PG = QueryCluster.withMajorVersion(18);
+
+    @RegisterExtension
+    static final FactoryExtension FACTORY = new FactoryExtension();
+
+    @Test
+    void aTimeoutWhileQueuedBehindAPagedStreamFailsAtOnceAndNothingRuns() {
+        PgConnection c = QueryCluster.connect(PG, FACTORY, "");
+        try {
+            await(c.simpleQuery("CREATE TABLE queued_t (n int)"));
+            // a paged stream whose subscriber stopped asking: its portal holds every later request back
+            TestSubscriber pager = new TestSubscriber(row -> { });
+            c.statement("SELECT g FROM generate_series(1, 1000) g").fetchSize(10).execute().subscribe(pager);
+            pager.request(3);
+            Conditions.awaitCondition("2 rows of the paged stream", Duration.ofSeconds(10), () -> pager.rows.get() == 2);
+            CompletableFuture<List<RowSet>> queued = c.statement("INSERT INTO queued_t VALUES (1)").timeout(Duration.ofMillis(200)).collect();
+            Throwable error = failure(queued);
+            assertThat(error).isInstanceOf(PgStatementTimeoutException.class).hasMessageContaining("PT0.2S");
+            assertThat(((PgStatementTimeoutException) error).sqlState()).contains("57014");
+            assertThat(pager.done).as("the paged stream is still open").isNotDone();
+            pager.cancel();
+            assertThat(await(c.query("SELECT count(*) FROM queued_t")).single(Long.class)).as("the timed-out INSERT never ran").isZero();
+            assertThat(c.transactionStatus()).isEqualTo(TransactionStatus.IDLE);
+        } finally {
+            await(c.close());
+        }
+    }
+
+    @Test
+    void aTimeoutOfAPagedStreamWithoutDemandFailsInsteadOfCompletingShort() {
+        PgConnection c = QueryCluster.connect(PG, FACTORY, "");
+        try {
+            TestSubscriber subscriber = new TestSubscriber(row -> { });
+            c.statement("SELECT g FROM generate_series(1, 1000) g").fetchSize(10).timeout(Duration.ofMillis(300)).execute().subscribe(subscriber);
+            subscriber.request(6); // RowMetadata and 5 rows, then no more demand
+            Throwable error = failure(subscriber.done);
+            assertThat(error).isInstanceOf(PgStatementTimeoutException.class).hasMessageContaining("PT0.3S");
+            assertThat(subscriber.rows.get()).isEqualTo(5);
+            assertThat(subscriber.lastResult.get()).as("no CommandResult: the result was cut short").isNull();
+            assertThat(await(c.query("SELECT $1::int", 3)).single(Integer.class)).isEqualTo(3);
+        } finally {
+            await(c.close());
+        }
+    }
+
+    @Test
+    void aTimeoutFiresWhileTheSubscriberHasNoDemandAndTheConnectionStaysUsable() {
+        PgConnection c = QueryCluster.connect(PG, FACTORY, "");
+        try {
+            TestSubscriber subscriber = new TestSubscriber(row -> { });
+            c.statement("SELECT g, repeat('x', 1000) AS pad FROM generate_series(1, 1000000) g").timeout(Duration.ofMillis(500))
+                    .execute().subscribe(subscriber);
+            subscriber.request(3); // RowMetadata and 2 rows; reads pause, the server blocks writing to us
+            Throwable error = failure(subscriber.done);
+            assertThat(error).isInstanceOf(PgStatementTimeoutException.class).hasMessageContaining("PT0.5S");
+            assertThat(((PgStatementTimeoutException) error).sqlState()).contains("57014");
+            assertThat(subscriber.rows.get()).isEqualTo(2);
+            Conditions.awaitCondition("backend " + c.processId() + " idle after the timeout", Duration.ofSeconds(10),
+                    () -> "idle".equals(PG.primary().queryValue("SELECT state FROM pg_stat_activity WHERE pid = " + c.processId())));
+            assertThat(await(c.query("SELECT $1::int", 4)).single(Integer.class)).isEqualTo(4);
+        } finally {
+            await(c.close());
+        }
+    }
+}
