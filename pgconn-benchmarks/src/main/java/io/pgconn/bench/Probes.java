@@ -26,6 +26,7 @@ import java.util.stream.IntStream;
  * java -cp ... -Dbench.host=... io.pgconn.bench.Probes close    [warm-up] [n]   close() latency and who waited for a CPU
  * java -cp ... -Dbench.host=... io.pgconn.bench.Probes failover [warm-up] [n]   phases of a first-failover walk
  * java -cp ... -Dbench.host=... io.pgconn.bench.Probes scram    [warm-up] [n]   trust and SCRAM connects, alternating
+ * java -cp ... -Dbench.host=... io.pgconn.bench.Probes demand   [warm-up] [n]   a million rows by each demand strategy, alternating
  * </pre>
  */
 public final class Probes {
@@ -41,14 +42,15 @@ public final class Probes {
 
     public static void main(String[] args) throws Exception {
         if (args.length == 0) {
-            throw new IllegalArgumentException("usage: Probes close|failover|scram [warm-up] [n]");
+            throw new IllegalArgumentException("usage: Probes close|failover|scram|demand [warm-up] [n]");
         }
         Probes probes = new Probes(args.length > 1 ? Integer.parseInt(args[1]) : 2000, args.length > 2 ? Integer.parseInt(args[2]) : 400);
         switch (args[0]) {
             case "close" -> probes.close();
             case "failover" -> probes.failover();
             case "scram" -> probes.scram();
-            default -> throw new IllegalArgumentException("unknown probe \"" + args[0] + "\" (expected close, failover or scram)");
+            case "demand" -> probes.demand();
+            default -> throw new IllegalArgumentException("unknown probe \"" + args[0] + "\" (expected close, failover, scram or demand)");
         }
     }
 
@@ -99,6 +101,44 @@ public final class Probes {
                 mean(latency, 0, n / 2, bySpeed), mean(loopWait, 0, n / 2, bySpeed), mean(callerWait, 0, n / 2, bySpeed));
         System.out.printf("slowest 10%%: close %.3f ms; around it, event loop waiting for a CPU %.3f ms, caller %.3f ms%n",
                 mean(latency, n * 9 / 10, n, bySpeed), mean(loopWait, n * 9 / 10, n, bySpeed), mean(callerWait, n * 9 / 10, n, bySpeed));
+    }
+
+    /**
+     * The two demand strategies of a streamed read (docs/query.md: socket reads paused while demand is
+     * zero with {@code fetchSize(0)}, or Execute with a row limit) on the same million rows, with a
+     * consumer that keeps up (256 more each time it got 256): {@code warmUp} rounds, then {@code n}
+     * alternating rounds; the median per strategy.
+     */
+    private void demand() throws Exception {
+        int[] fetchSizes = {0, 256, 4096};
+        long[][] millis = new long[fetchSizes.length][n];
+        String sql = "SELECT g, repeat('x', 100) AS pad FROM generate_series(1, 1000000) g";
+        try (PgConnectionFactory factory = PgConnectionFactory.builder(config(trust())).threads(1).build()) {
+            PgConnection c = factory.connect().join();
+            try {
+                for (int round = -warmUp; round < n; round++) {
+                    for (int f = 0; f < fetchSizes.length; f++) {
+                        long start = System.nanoTime();
+                        long rows = DemandReader.readAll(c.statement(sql).fetchSize(fetchSizes[f]), 256);
+                        if (rows != 1_000_000) {
+                            throw new IllegalStateException("fetchSize " + fetchSizes[f] + " delivered " + rows + " rows, expected 1000000");
+                        }
+                        if (round >= 0) {
+                            millis[f][round] = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+                        }
+                    }
+                }
+            } finally {
+                c.close().join();
+            }
+        }
+        for (int f = 0; f < fetchSizes.length; f++) {
+            long[] m = millis[f].clone();
+            java.util.Arrays.sort(m);
+            System.out.printf("%s: median %d ms per million rows (runs %s)%n",
+                    fetchSizes[f] == 0 ? "socket reads paused while demand is 0 (fetchSize=0)" : "Execute row limit (fetchSize=" + fetchSizes[f] + ")",
+                    m[m.length / 2], java.util.Arrays.toString(millis[f]));
+        }
     }
 
     /** A first failover (refused port, standby, primary; read-write), a new factory each time: when each attempt ended. */

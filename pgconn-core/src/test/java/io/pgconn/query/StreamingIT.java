@@ -20,8 +20,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Streaming with demand: a million rows read 256 at a time keep the heap flat (the server is held
- * back, not the rows buffered), cancelling a subscription stops the server's work, and the time of
- * both demand strategies (socket reads paused vs. Execute with a row limit).
+ * back, not the rows buffered), and cancelling a subscription stops the server's work. The time of
+ * both demand strategies is the benchmark module's question ({@code Probes demand}), not a test's.
  */
 class StreamingIT {
 
@@ -101,59 +101,6 @@ class StreamingIT {
         } finally {
             await(c.close());
         }
-    }
-
-    /**
-     * Times the two demand strategies on the same million rows, with a consumer that keeps up
-     * (requests 256 more each time it got 256): alternating runs after a warm-up. Printed for the
-     * README; the assertion is only that both deliver every row.
-     */
-    @Test
-    void demandStrategiesCompared() {
-        PgConnection c = QueryCluster.connect(PG, FACTORY, "");
-        try {
-            int[] fetchSizes = {0, 256, 4096};
-            long[][] millis = new long[fetchSizes.length][3];
-            // timed without the leak detector's access records (paranoid in tests): they would be most of the time
-            io.netty.util.ResourceLeakDetector.Level level = io.netty.util.ResourceLeakDetector.getLevel();
-            io.netty.util.ResourceLeakDetector.setLevel(io.netty.util.ResourceLeakDetector.Level.DISABLED);
-            try {
-                for (int round = -1; round < 3; round++) {
-                    for (int f = 0; f < fetchSizes.length; f++) {
-                        long start = System.nanoTime();
-                        long rows = readAll(c, fetchSizes[f]);
-                        assertThat(rows).isEqualTo(ROWS);
-                        if (round >= 0) {
-                            millis[f][round] = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
-                        }
-                    }
-                }
-            } finally {
-                io.netty.util.ResourceLeakDetector.setLevel(level);
-            }
-            for (int f = 0; f < fetchSizes.length; f++) {
-                long[] m = millis[f].clone();
-                java.util.Arrays.sort(m);
-                System.out.printf("[demand strategy] %s: median %d ms for %d rows (runs %s)%n",
-                        fetchSizes[f] == 0 ? "autoRead off while demand is 0 (fetchSize=0)" : "Execute row limit fetchSize=" + fetchSizes[f],
-                        m[1], ROWS, java.util.Arrays.toString(millis[f]));
-            }
-        } finally {
-            await(c.close());
-        }
-    }
-
-    private static long readAll(PgConnection c, int fetchSize) {
-        TestSubscriber[] self = new TestSubscriber[1];
-        self[0] = new TestSubscriber(row -> {
-            if (self[0].rows.get() % DEMAND == 0) {
-                self[0].request(DEMAND);
-            }
-        });
-        c.statement(MILLION).fetchSize(fetchSize).execute().subscribe(self[0]);
-        self[0].request(DEMAND + 2); // + the metadata and the CommandResult
-        await(self[0].done);
-        return self[0].rows.get();
     }
 
     private static long usedAfterGc(MemoryMXBean memory) {
