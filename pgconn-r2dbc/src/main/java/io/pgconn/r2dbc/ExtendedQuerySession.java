@@ -51,12 +51,29 @@ final class ExtendedQuerySession implements SessionPort {
         if (value instanceof Map<?, ?> || value instanceof float[] || value instanceof List<?>) {
             return;
         }
+        Class<?> type = value.getClass();
+        // an Object[]'s encoder depends on its elements; any other class's on the class alone
+        boolean[] known = type == Object[].class ? null : BINDABLE.get(type);
+        if (known != null && known[0]) {
+            return;
+        }
         try {
             CodecRegistry.defaults().encoder(value);
         } catch (PgConversionException e) {
             throw new IllegalArgumentException(e.getMessage(), e);
         }
+        if (known != null) {
+            known[0] = true; // a racing thread at worst asks the registry once more
+        }
     }
+
+    /** Per class: whether the default registry has already said it writes it (checked on every bind). */
+    private static final ClassValue<boolean[]> BINDABLE = new ClassValue<>() {
+        @Override
+        protected boolean[] computeValue(Class<?> type) {
+            return new boolean[1];
+        }
+    };
 
     @Override
     public PgConnection connection() {

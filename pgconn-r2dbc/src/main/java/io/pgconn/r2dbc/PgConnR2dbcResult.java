@@ -43,7 +43,7 @@ final class PgConnR2dbcResult implements Result {
 
     /** Reads and discards the result if nobody has started to read it. */
     void drainIfUnread() {
-        if (subscribed.compareAndSet(false, true)) {
+        if (!subscribed.get() && subscribed.compareAndSet(false, true)) {
             Flux.from(parts).subscribe(part -> { }, error -> { });
         }
     }
