@@ -13,6 +13,8 @@ import reactor.core.publisher.Operators;
 
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
+import java.util.concurrent.atomic.AtomicLongFieldUpdater;
 import java.util.function.BiFunction;
 import java.util.function.Function;
 import java.util.function.Predicate;
@@ -150,12 +152,37 @@ final class PgConnR2dbcResult implements Result {
         }
     }
 
+    /**
+     * Unbounded demand (Spring's readers ask for all rows) passes straight through. Under bounded
+     * demand the core would hold the statement's completion until more is asked for (it is a segment
+     * like a row), so a reader that asks for exactly the rows there are would never see the end: this
+     * asks the core for one part more than the reader and holds at most that one row.
+     */
     private static final class MappingSubscriber<T> implements CoreSubscriber<ResultPart>, Subscription {
+        @SuppressWarnings("rawtypes")
+        private static final AtomicIntegerFieldUpdater<MappingSubscriber> STARTED =
+                AtomicIntegerFieldUpdater.newUpdater(MappingSubscriber.class, "started");
+        @SuppressWarnings("rawtypes")
+        private static final AtomicLongFieldUpdater<MappingSubscriber> REQUESTED =
+                AtomicLongFieldUpdater.newUpdater(MappingSubscriber.class, "requested");
+        @SuppressWarnings("rawtypes")
+        private static final AtomicIntegerFieldUpdater<MappingSubscriber> WIP =
+                AtomicIntegerFieldUpdater.newUpdater(MappingSubscriber.class, "wip");
+
         private final CoreSubscriber<? super T> actual;
         private final Function<PgConnR2dbcRow, ? extends T> mapper;
         private Subscription upstream;
+        private volatile int started;
         private volatile boolean unbounded;
+        /** Upstream has terminated or the mapping failed (set on the thread that delivers parts). */
         private boolean done;
+        // bounded demand only (field updaters: no objects per statement on the unbounded path)
+        private volatile long requested;
+        private volatile int wip;
+        private volatile T held;
+        private volatile boolean terminated;
+        private volatile Throwable failure;
+        private volatile boolean cancelled;
 
         MappingSubscriber(CoreSubscriber<? super T> actual, Function<PgConnR2dbcRow, ? extends T> mapper) {
             this.actual = actual;
@@ -186,12 +213,16 @@ final class PgConnR2dbcResult implements Result {
                     value = Objects.requireNonNull(mapper.apply(new PgConnR2dbcRow(row.row())),
                             "the mapping function returned null");
                 } catch (Throwable error) {
-                    done = true;
                     upstream.cancel();
-                    actual.onError(Operators.onOperatorError(error, actual.currentContext()));
+                    terminate(Operators.onOperatorError(error, actual.currentContext()));
                     return;
                 }
-                actual.onNext(value);
+                if (unbounded) {
+                    actual.onNext(value);
+                } else {
+                    held = value; // never more than one: the core is one part ahead of the reader at most
+                    drain();
+                }
             } else if (!unbounded) {
                 upstream.request(1); // a completion is not passed on: its demand goes back
             }
@@ -199,33 +230,99 @@ final class PgConnR2dbcResult implements Result {
 
         @Override
         public void onError(Throwable error) {
-            if (done) {
-                return;
+            if (!done) {
+                terminate(R2dbcErrors.translate(error));
             }
-            done = true;
-            actual.onError(R2dbcErrors.translate(error));
         }
 
         @Override
         public void onComplete() {
-            if (done) {
+            if (!done) {
+                terminate(null);
+            }
+        }
+
+        private void terminate(Throwable error) {
+            done = true;
+            if (unbounded) {
+                if (error == null) {
+                    actual.onComplete();
+                } else {
+                    actual.onError(error);
+                }
                 return;
             }
-            done = true;
-            actual.onComplete();
+            failure = error;
+            terminated = true;
+            drain();
         }
 
         @Override
         public void request(long n) {
-            if (n == Long.MAX_VALUE) {
-                unbounded = true;
+            if (n <= 0) {
+                upstream.request(n); // the core answers a bad n with onError (Reactive Streams §3.9)
+                return;
             }
-            upstream.request(n); // a bad n goes on too: the core answers it with onError (Reactive Streams §3.9)
+            if (STARTED.compareAndSet(this, 0, 1)) {
+                if (n == Long.MAX_VALUE) {
+                    unbounded = true;
+                    upstream.request(n);
+                    return;
+                }
+                REQUESTED.set(this, n);
+                upstream.request(n + 1); // the look-ahead part
+            } else {
+                if (unbounded) {
+                    return;
+                }
+                REQUESTED.getAndAccumulate(this, n, (current, more) -> current + more < 0 ? Long.MAX_VALUE : current + more);
+                upstream.request(n);
+            }
+            drain();
         }
 
         @Override
         public void cancel() {
+            cancelled = true;
             upstream.cancel();
+        }
+
+        /** Bounded demand: hands the held row on when asked for, then the end; serialized (request and parts race). */
+        private void drain() {
+            if (WIP.getAndIncrement(this) != 0) {
+                return;
+            }
+            int missed = 1;
+            while (true) {
+                if (cancelled) {
+                    held = null;
+                    return; // wip stays up: nothing is signalled any more
+                }
+                boolean ended = terminated;
+                Throwable error = failure;
+                if (ended && error != null) {
+                    held = null; // like the core: an error is not held back behind rows nobody asked for
+                    actual.onError(error);
+                    return;
+                }
+                T value = held;
+                if (value != null && requested > 0) {
+                    held = null;
+                    if (requested != Long.MAX_VALUE) {
+                        REQUESTED.decrementAndGet(this);
+                    }
+                    actual.onNext(value);
+                    continue;
+                }
+                if (ended && value == null) {
+                    actual.onComplete();
+                    return;
+                }
+                missed = WIP.addAndGet(this, -missed);
+                if (missed == 0) {
+                    return;
+                }
+            }
         }
     }
 }

@@ -69,9 +69,16 @@ class ResultReadingIT {
                 .thenRequest(1).expectNext(1)
                 .thenRequest(1).expectNext(2)
                 .thenRequest(2).expectNext(3, 4)
-                .thenRequest(2).expectNext(5) // the second of these goes to the completion, which is not passed on
-                .expectComplete()
+                .thenRequest(1).expectNext(5)
+                .expectComplete() // without more demand: the completion after the last row is not waiting for it
                 .verify(STEP);
+        assertThat(selectOne()).isEqualTo(1);
+    }
+
+    @Test
+    void aReaderThatAsksForExactlyTheRowsThereAreSeesTheEnd() {
+        Flux<Integer> rows = Flux.from(execute("SELECT g FROM generate_series(1, 3) g").map(row -> row.get(0, Integer.class)));
+        StepVerifier.create(rows, 3).expectNext(1, 2, 3).expectComplete().verify(STEP);
         assertThat(selectOne()).isEqualTo(1);
     }
 
