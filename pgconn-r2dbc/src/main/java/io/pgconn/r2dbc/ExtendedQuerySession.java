@@ -1,7 +1,6 @@
 package io.pgconn.r2dbc;
 
 import io.pgconn.PgConnection;
-import io.pgconn.QueryResult;
 import io.pgconn.codec.CodecRegistry;
 import io.pgconn.codec.PgConversionException;
 import io.pgconn.query.ColumnMetadata;
@@ -12,23 +11,32 @@ import io.pgconn.query.RowMetadata;
 import io.pgconn.query.Segment;
 import io.r2dbc.spi.Blob;
 import io.r2dbc.spi.Clob;
-import reactor.adapter.JdkFlowAdapter;
-import reactor.core.publisher.Flux;
+import org.reactivestreams.Publisher;
+import org.reactivestreams.Subscriber;
+import org.reactivestreams.Subscription;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.Operators;
 
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Flow;
 
 /**
  * The {@link SessionPort} on the core's extended query path: parameters bound as typed values
  * (binary where a codec writes binary), rows streamed from the core's {@code Flow.Publisher} with
- * the subscriber's demand (no buffering here), decoded by the core's codecs when a value is asked for.
+ * the subscriber's demand (no buffering, no operator chain here), decoded by the core's codecs when a
+ * value is asked for.
  */
 final class ExtendedQuerySession implements SessionPort {
 
+    /** Descriptions remembered at most (a session rarely runs more distinct statements; the core caches 256 by default). */
+    private static final int METADATA_LIMIT = 256;
+
     private final PgConnection connection;
+    private final Map<RowMetadata, PgConnR2dbcRowMetadata> metadata = new ConcurrentHashMap<>();
 
     ExtendedQuerySession(PgConnection connection) {
         this.connection = connection;
@@ -43,12 +51,29 @@ final class ExtendedQuerySession implements SessionPort {
         if (value instanceof Map<?, ?> || value instanceof float[] || value instanceof List<?>) {
             return;
         }
+        Class<?> type = value.getClass();
+        // an Object[]'s encoder depends on its elements; any other class's on the class alone
+        boolean[] known = type == Object[].class ? null : BINDABLE.get(type);
+        if (known != null && known[0]) {
+            return;
+        }
         try {
             CodecRegistry.defaults().encoder(value);
         } catch (PgConversionException e) {
             throw new IllegalArgumentException(e.getMessage(), e);
         }
+        if (known != null) {
+            known[0] = true; // a racing thread at worst asks the registry once more
+        }
     }
+
+    /** Per class: whether the default registry has already said it writes it (checked on every bind). */
+    private static final ClassValue<boolean[]> BINDABLE = new ClassValue<>() {
+        @Override
+        protected boolean[] computeValue(Class<?> type) {
+            return new boolean[1];
+        }
+    };
 
     @Override
     public PgConnection connection() {
@@ -56,67 +81,130 @@ final class ExtendedQuerySession implements SessionPort {
     }
 
     @Override
-    public Flux<ResultPart> execute(String sql, List<BoundValue> parameters, int fetchSize) {
-        return Flux.defer(() -> {
-            PgStatement statement = connection.statement(sql).fetchSize(fetchSize);
-            for (int i = 0; i < parameters.size(); i++) {
-                BoundValue bound = parameters.get(i);
-                if (bound.value() == null) {
-                    statement.bindNull(i, bound.type());
-                } else {
-                    statement.bind(i, bound.value());
+    public Publisher<ResultPart> execute(String sql, List<BoundValue> parameters, int fetchSize, Observer observer) {
+        return subscriber -> {
+            Flow.Publisher<Segment> segments;
+            try {
+                PgStatement statement = connection.statement(sql).fetchSize(fetchSize);
+                for (int i = 0; i < parameters.size(); i++) {
+                    BoundValue bound = parameters.get(i);
+                    if (bound.value() == null) {
+                        statement.bindNull(i, bound.type());
+                    } else {
+                        statement.bind(i, bound.value());
+                    }
                 }
+                segments = statement.execute();
+            } catch (RuntimeException e) {
+                observer.onError(e);
+                Operators.error(subscriber, e);
+                return;
             }
-            SegmentMapper mapper = new SegmentMapper();
-            return JdkFlowAdapter.flowPublisherToFlux(statement.execute()).handle((segment, sink) -> {
-                ResultPart part = mapper.apply(segment);
-                if (part != null) {
-                    sink.next(part);
-                }
-            });
-        });
+            segments.subscribe(new PartsSubscriber(subscriber, observer, this));
+        };
     }
 
     /** Control SQL (BEGIN, SET, SAVEPOINT ...) on the simple query protocol: several statements in one round trip. */
     @Override
-    public Flux<ResultPart> executeScript(String sql) {
-        return Flux.defer(() -> Mono.fromFuture(connection.simpleQuery(sql), true)
-                .map(QueryResult::commandTag)
-                .map(ResultPart.Completion::of));
+    public Publisher<ResultPart> executeScript(String sql, Observer observer) {
+        return Mono.fromFuture(() -> connection.simpleQuery(sql), true)
+                .<ResultPart>map(result -> ResultPart.Completion.of(result.commandTag()))
+                .doOnNext(part -> observer.onCompletion((ResultPart.Completion) part))
+                .doOnError(observer::onError);
     }
 
-    /** Core segments to parts: the row description becomes the columns every row of the execution shares. */
-    private static final class SegmentMapper {
-        private RowMetadata metadata;
-        private List<RowData.ColumnInfo> columns = List.of();
-
-        ResultPart apply(Segment segment) {
-            if (segment instanceof Row row) {
-                if (row.metadata() != metadata) {
-                    describe(row.metadata());
-                }
-                return new ResultPart.RowPart(new CoreRow(row, columns));
+    /**
+     * The R2DBC metadata of a core description. The core keeps one {@link RowMetadata} per cached
+     * prepared statement, so this builds it once per statement rather than once per execution.
+     */
+    PgConnR2dbcRowMetadata metadataOf(RowMetadata description) {
+        PgConnR2dbcRowMetadata known = metadata.get(description);
+        if (known == null) {
+            if (metadata.size() >= METADATA_LIMIT) {
+                metadata.clear(); // uncached statements bring a new description each time: stay bounded
             }
-            if (segment instanceof RowMetadata description) {
-                describe(description);
-                return null;
-            }
-            CommandResult done = (CommandResult) segment;
-            return new ResultPart.Completion(done.commandTag(), done.rowCount().orElse(-1));
-        }
-
-        private void describe(RowMetadata description) {
-            metadata = description;
             List<RowData.ColumnInfo> infos = new ArrayList<>(description.size());
             for (ColumnMetadata column : description.columns()) {
                 infos.add(new RowData.ColumnInfo(column.name(), column.typeOid(), column.typeModifier()));
             }
-            columns = List.copyOf(infos);
+            known = new PgConnR2dbcRowMetadata(infos);
+            metadata.put(description, known);
+        }
+        return known;
+    }
+
+    /**
+     * Core segments to parts, straight from the core's publisher to the reader (one subscriber, no
+     * operator chain): rows with their R2DBC metadata, completions; row descriptions are absorbed
+     * (and their demand given back). Demand and cancellation pass through unchanged.
+     */
+    private static final class PartsSubscriber implements Flow.Subscriber<Segment>, Subscription {
+        private final Subscriber<? super ResultPart> downstream;
+        private final Observer observer;
+        private final ExtendedQuerySession session;
+        private Flow.Subscription upstream;
+        private RowMetadata description;
+        private PgConnR2dbcRowMetadata columns;
+        private volatile boolean unbounded;
+
+        PartsSubscriber(Subscriber<? super ResultPart> downstream, Observer observer, ExtendedQuerySession session) {
+            this.downstream = downstream;
+            this.observer = observer;
+            this.session = session;
+        }
+
+        @Override
+        public void onSubscribe(Flow.Subscription subscription) {
+            upstream = subscription;
+            downstream.onSubscribe(this);
+        }
+
+        @Override
+        public void onNext(Segment segment) {
+            if (segment instanceof Row row) {
+                if (row.metadata() != description) {
+                    description = row.metadata();
+                    columns = session.metadataOf(description);
+                }
+                downstream.onNext(new ResultPart.RowPart(new CoreRow(row, columns)));
+            } else if (segment instanceof CommandResult done) {
+                ResultPart.Completion completion = new ResultPart.Completion(done.commandTag(), done.rowCount().orElse(-1));
+                observer.onCompletion(completion);
+                downstream.onNext(completion);
+            } else {
+                if (!unbounded) {
+                    upstream.request(1); // a description is not passed on: its demand goes back
+                }
+            }
+        }
+
+        @Override
+        public void onError(Throwable error) {
+            observer.onError(error);
+            downstream.onError(error);
+        }
+
+        @Override
+        public void onComplete() {
+            downstream.onComplete();
+        }
+
+        @Override
+        public void request(long n) {
+            if (n == Long.MAX_VALUE) {
+                unbounded = true;
+            }
+            upstream.request(n);
+        }
+
+        @Override
+        public void cancel() {
+            upstream.cancel();
         }
     }
 
     /** A core row read the R2DBC way: bytea is a ByteBuffer and json a String by default, Blob and Clob on request. */
-    private record CoreRow(Row row, List<ColumnInfo> columns) implements RowData {
+    private record CoreRow(Row row, PgConnR2dbcRowMetadata metadata) implements RowData {
 
         @Override
         public <T> T get(int index, Class<T> type) {
@@ -130,11 +218,11 @@ final class ExtendedQuerySession implements SessionPort {
                     return text == null ? null : type.cast(Clob.from(Mono.just(text)));
                 }
                 if (type == Object.class) {
-                    // the Java type the column metadata announces (bytea: ByteBuffer, json: String), so
-                    // values and metadata agree; types the table does not know keep the core's default
-                    PgType known = PgType.ofOid(columns.get(index).typeOid());
-                    if (known != PgType.UNKNOWN) {
-                        return type.cast(row.get(index, known.getJavaType()));
+                    // the Java type the column metadata announces, so values and metadata agree;
+                    // types the table does not know keep the core's default
+                    Class<?> announced = metadata.readType(index);
+                    if (announced != null) {
+                        return type.cast(row.get(index, announced));
                     }
                 }
                 return row.get(index, type);

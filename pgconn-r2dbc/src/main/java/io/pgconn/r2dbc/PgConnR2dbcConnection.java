@@ -31,6 +31,9 @@ final class PgConnR2dbcConnection implements Connection {
     private final PgConnR2dbcConnectionFactory factory;
     private final TransactionState transaction = new TransactionState();
     private final Queue<PgConnR2dbcResult> unread = new ConcurrentLinkedQueue<>();
+    private final SessionPort.Observer tracker = new Tracker();
+    /** The session's host as host memory names it; fixed for the session's life, so computed once. */
+    private final String hostLabel;
     private volatile boolean autoCommit = true;
     private volatile IsolationLevel isolationLevel;
 
@@ -38,6 +41,7 @@ final class PgConnR2dbcConnection implements Connection {
         this.session = session;
         this.factory = factory;
         this.isolationLevel = isolationLevel;
+        this.hostLabel = SessionValidity.hostLabel(session.connection());
     }
 
     /** The pgconn session under this connection (host, role, server parameters). */
@@ -68,11 +72,11 @@ final class PgConnR2dbcConnection implements Connection {
     void beginOperation() {
         PgConnR2dbcResult previous;
         while ((previous = unread.poll()) != null) {
-            previous.drainIfUnread().subscribe();
+            previous.drainIfUnread();
         }
         if (!autoCommit && !transaction.isActive()) {
             transaction.onCommand("BEGIN");
-            track(session.executeScript("BEGIN")).subscribe(part -> { }, error -> { });
+            Flux.from(session.executeScript("BEGIN", tracker)).subscribe(part -> { }, error -> { });
         }
     }
 
@@ -81,7 +85,7 @@ final class PgConnR2dbcConnection implements Connection {
      * next operation), so results are answered in the order they are read.
      */
     Result execute(String sql, List<SessionPort.BoundValue> parameters, int fetchSize) {
-        PgConnR2dbcResult result = new PgConnR2dbcResult(track(Flux.defer(() -> session.execute(sql, parameters, fetchSize))));
+        PgConnR2dbcResult result = new PgConnR2dbcResult(session.execute(sql, parameters, fetchSize, tracker));
         unread.add(result);
         return result;
     }
@@ -101,12 +105,17 @@ final class PgConnR2dbcConnection implements Connection {
     }
 
     /** Follows transaction state from the command tags that pass by. */
-    private Flux<ResultPart> track(Flux<ResultPart> parts) {
-        return parts.doOnNext(part -> {
-            if (part instanceof ResultPart.Completion completion) {
-                transaction.onCommand(completion.commandTag());
-            }
-        }).doOnError(error -> transaction.onError());
+    private final class Tracker implements SessionPort.Observer {
+
+        @Override
+        public void onCompletion(ResultPart.Completion completion) {
+            transaction.onCommand(completion.commandTag());
+        }
+
+        @Override
+        public void onError(Throwable error) {
+            transaction.onError();
+        }
     }
 
     /** Runs control SQL (transactions, settings) and completes when the server has answered. */
@@ -117,8 +126,8 @@ final class PgConnR2dbcConnection implements Connection {
             while ((previous = unread.poll()) != null) {
                 earlier.add(previous);
             }
-            return Flux.fromIterable(earlier).concatMap(PgConnR2dbcResult::drainIfUnread)
-                    .then(track(session.executeScript(sql)).then());
+            return Flux.fromIterable(earlier).concatMap(PgConnR2dbcResult::drainedIfUnread)
+                    .then(Flux.from(session.executeScript(sql, tracker)).then());
         }).onErrorMap(R2dbcErrors::translate);
     }
 
@@ -220,6 +229,9 @@ final class PgConnR2dbcConnection implements Connection {
      */
     @Override
     public Mono<Boolean> validate(ValidationDepth depth) {
+        if (depth == ValidationDepth.LOCAL) {
+            return Mono.fromSupplier(this::isUsable); // on every pool acquire: one operator, no round trip
+        }
         return Mono.defer(() -> {
             boolean usable = isUsable();
             if (!usable || depth == ValidationDepth.LOCAL) {
@@ -237,7 +249,7 @@ final class PgConnR2dbcConnection implements Connection {
     }
 
     SessionValidity.Verdict usability() {
-        return SessionValidity.check(session.connection(), factory.targetSessionAttrs(), factory.hostStatuses());
+        return SessionValidity.check(session.connection(), hostLabel, factory.targetSessionAttrs(), factory.hostStatuses());
     }
 
     @Override

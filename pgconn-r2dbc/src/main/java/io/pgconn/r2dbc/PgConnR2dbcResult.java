@@ -5,11 +5,16 @@ import io.r2dbc.spi.Result;
 import io.r2dbc.spi.Row;
 import io.r2dbc.spi.RowMetadata;
 import org.reactivestreams.Publisher;
+import org.reactivestreams.Subscription;
+import reactor.core.CoreSubscriber;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.Operators;
 
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
+import java.util.concurrent.atomic.AtomicLongFieldUpdater;
 import java.util.function.BiFunction;
 import java.util.function.Function;
 import java.util.function.Predicate;
@@ -18,44 +23,57 @@ import java.util.function.Predicate;
  * The outcome of one statement: its rows and its update count, as R2DBC segments, streamed from
  * the session with the consumer's demand. A result is read once; one that is never read is drained
  * by its connection before the connection's next operation, so the session never waits on it.
+ * {@link #map} (what Spring's DatabaseClient reads with) maps the session's parts in one subscriber;
+ * the other ways of reading go through Reactor operators.
  */
 final class PgConnR2dbcResult implements Result {
 
-    private final Flux<ResultPart> parts;
+    private final Publisher<ResultPart> parts;
     private final Predicate<Segment> filter;
     private final AtomicBoolean subscribed;
 
-    PgConnR2dbcResult(Flux<ResultPart> parts) {
-        this(parts, segment -> true, new AtomicBoolean());
+    PgConnR2dbcResult(Publisher<ResultPart> parts) {
+        this(parts, null, new AtomicBoolean());
     }
 
-    private PgConnR2dbcResult(Flux<ResultPart> parts, Predicate<Segment> filter, AtomicBoolean subscribed) {
+    /** {@code filter} null: every segment. */
+    private PgConnR2dbcResult(Publisher<ResultPart> parts, Predicate<Segment> filter, AtomicBoolean subscribed) {
         this.parts = parts;
         this.filter = filter;
         this.subscribed = subscribed;
     }
 
     /** Reads and discards the result if nobody has started to read it. */
-    Mono<Void> drainIfUnread() {
+    void drainIfUnread() {
+        if (!subscribed.get() && subscribed.compareAndSet(false, true)) {
+            Flux.from(parts).subscribe(part -> { }, error -> { });
+        }
+    }
+
+    /** Like {@link #drainIfUnread()}, completing when the result is read (at once if someone else reads it). */
+    Mono<Void> drainedIfUnread() {
         if (!subscribed.compareAndSet(false, true)) {
             return Mono.empty();
         }
-        return parts.onErrorResume(error -> Mono.empty()).then();
+        return Flux.from(parts).onErrorResume(error -> Mono.empty()).then();
     }
 
     private Flux<Segment> segments() {
         return Flux.defer(() -> {
             if (!subscribed.compareAndSet(false, true)) {
-                return Flux.error(new IllegalStateException("this result has already been read (a result can be read once)"));
+                return Flux.error(alreadyRead());
             }
-            SegmentMapper mapper = new SegmentMapper();
-            return parts.<Segment>handle((part, sink) -> {
-                Segment segment = mapper.apply(part);
-                if (segment != null && filter.test(segment)) {
+            return Flux.from(parts).<Segment>handle((part, sink) -> {
+                Segment segment = segmentOf(part);
+                if (segment != null && (filter == null || filter.test(segment))) {
                     sink.next(segment);
                 }
             }).onErrorMap(R2dbcErrors::translate);
         });
+    }
+
+    private static IllegalStateException alreadyRead() {
+        return new IllegalStateException("this result has already been read (a result can be read once)");
     }
 
     @Override
@@ -66,22 +84,28 @@ final class PgConnR2dbcResult implements Result {
     @Override
     public <T> Flux<T> map(BiFunction<Row, RowMetadata, ? extends T> mappingFunction) {
         Objects.requireNonNull(mappingFunction, "mappingFunction");
-        return segments().ofType(RowSegment.class).map(segment -> {
-            Row row = segment.row();
-            return mappingFunction.apply(row, row.getMetadata());
-        });
+        if (filter != null) {
+            return segments().ofType(RowSegment.class).map(segment -> {
+                Row row = segment.row();
+                return mappingFunction.apply(row, row.getMetadata());
+            });
+        }
+        return new MappedRows<>(this, row -> mappingFunction.apply(row, row.getMetadata()));
     }
 
     @Override
     public <T> Flux<T> map(Function<? super Readable, ? extends T> mappingFunction) {
         Objects.requireNonNull(mappingFunction, "mappingFunction");
-        return segments().ofType(RowSegment.class).map(segment -> mappingFunction.apply(segment.row()));
+        if (filter != null) {
+            return segments().ofType(RowSegment.class).map(segment -> mappingFunction.apply(segment.row()));
+        }
+        return new MappedRows<>(this, mappingFunction::apply);
     }
 
     @Override
     public Result filter(Predicate<Segment> predicate) {
         Objects.requireNonNull(predicate, "predicate");
-        return new PgConnR2dbcResult(parts, filter.and(predicate), subscribed);
+        return new PgConnR2dbcResult(parts, filter == null ? predicate : filter.and(predicate), subscribed);
     }
 
     @Override
@@ -90,26 +114,215 @@ final class PgConnR2dbcResult implements Result {
         return segments().concatMap(mappingFunction);
     }
 
-    /** Turns parts into segments, building the row metadata once per statement. */
-    private static final class SegmentMapper implements Function<ResultPart, Segment> {
-        private PgConnR2dbcRowMetadata metadata;
+    /** A part as an R2DBC segment: a row, or the update count a completion carries (none: null). */
+    private static Segment segmentOf(ResultPart part) {
+        if (part instanceof ResultPart.RowPart rowPart) {
+            PgConnR2dbcRow row = new PgConnR2dbcRow(rowPart.row());
+            return (RowSegment) () -> row;
+        }
+        ResultPart.Completion completion = (ResultPart.Completion) part;
+        if (completion.rows() < 0) {
+            return null;
+        }
+        long rows = completion.rows();
+        return (UpdateCount) () -> rows;
+    }
+
+    /**
+     * The rows of a result through the reader's function, in one subscriber on the session's parts
+     * (what Reactor's defer, handle, ofType, map and onErrorMap did, without their subscription
+     * chain per statement). Completions are not passed on; their demand goes back upstream.
+     */
+    private static final class MappedRows<T> extends Flux<T> {
+        private final PgConnR2dbcResult result;
+        private final Function<PgConnR2dbcRow, ? extends T> mapper;
+
+        MappedRows(PgConnR2dbcResult result, Function<PgConnR2dbcRow, ? extends T> mapper) {
+            this.result = result;
+            this.mapper = mapper;
+        }
 
         @Override
-        public Segment apply(ResultPart part) {
-            if (part instanceof ResultPart.RowPart rowPart) {
-                RowData data = rowPart.row();
-                if (metadata == null || !metadata.describes(data.columns())) {
-                    metadata = new PgConnR2dbcRowMetadata(data.columns());
+        public void subscribe(CoreSubscriber<? super T> actual) {
+            if (!result.subscribed.compareAndSet(false, true)) {
+                Operators.error(actual, alreadyRead());
+                return;
+            }
+            result.parts.subscribe(new MappingSubscriber<>(actual, mapper));
+        }
+    }
+
+    /**
+     * Unbounded demand (Spring's readers ask for all rows) passes straight through. Under bounded
+     * demand the core would hold the statement's completion until more is asked for (it is a segment
+     * like a row), so a reader that asks for exactly the rows there are would never see the end: this
+     * asks the core for one part more than the reader and holds at most that one row.
+     */
+    private static final class MappingSubscriber<T> implements CoreSubscriber<ResultPart>, Subscription {
+        @SuppressWarnings("rawtypes")
+        private static final AtomicIntegerFieldUpdater<MappingSubscriber> STARTED =
+                AtomicIntegerFieldUpdater.newUpdater(MappingSubscriber.class, "started");
+        @SuppressWarnings("rawtypes")
+        private static final AtomicLongFieldUpdater<MappingSubscriber> REQUESTED =
+                AtomicLongFieldUpdater.newUpdater(MappingSubscriber.class, "requested");
+        @SuppressWarnings("rawtypes")
+        private static final AtomicIntegerFieldUpdater<MappingSubscriber> WIP =
+                AtomicIntegerFieldUpdater.newUpdater(MappingSubscriber.class, "wip");
+
+        private final CoreSubscriber<? super T> actual;
+        private final Function<PgConnR2dbcRow, ? extends T> mapper;
+        private Subscription upstream;
+        private volatile int started;
+        private volatile boolean unbounded;
+        /** Upstream has terminated or the mapping failed (set on the thread that delivers parts). */
+        private boolean done;
+        // bounded demand only (field updaters: no objects per statement on the unbounded path)
+        private volatile long requested;
+        private volatile int wip;
+        private volatile T held;
+        private volatile boolean terminated;
+        private volatile Throwable failure;
+        private volatile boolean cancelled;
+
+        MappingSubscriber(CoreSubscriber<? super T> actual, Function<PgConnR2dbcRow, ? extends T> mapper) {
+            this.actual = actual;
+            this.mapper = mapper;
+        }
+
+        @Override
+        public reactor.util.context.Context currentContext() {
+            return actual.currentContext();
+        }
+
+        @Override
+        public void onSubscribe(Subscription subscription) {
+            if (Operators.validate(upstream, subscription)) {
+                upstream = subscription;
+                actual.onSubscribe(this);
+            }
+        }
+
+        @Override
+        public void onNext(ResultPart part) {
+            if (done) {
+                return;
+            }
+            if (part instanceof ResultPart.RowPart row) {
+                T value;
+                try {
+                    value = Objects.requireNonNull(mapper.apply(new PgConnR2dbcRow(row.row())),
+                            "the mapping function returned null");
+                } catch (Throwable error) {
+                    upstream.cancel();
+                    terminate(Operators.onOperatorError(error, actual.currentContext()));
+                    return;
                 }
-                PgConnR2dbcRow row = new PgConnR2dbcRow(data, metadata);
-                return (RowSegment) () -> row;
+                if (unbounded) {
+                    actual.onNext(value);
+                } else {
+                    held = value; // never more than one: the core is one part ahead of the reader at most
+                    drain();
+                }
+            } else if (!unbounded) {
+                upstream.request(1); // a completion is not passed on: its demand goes back
             }
-            ResultPart.Completion completion = (ResultPart.Completion) part;
-            if (completion.rows() < 0) {
-                return null;
+        }
+
+        @Override
+        public void onError(Throwable error) {
+            if (!done) {
+                terminate(R2dbcErrors.translate(error));
             }
-            long rows = completion.rows();
-            return (UpdateCount) () -> rows;
+        }
+
+        @Override
+        public void onComplete() {
+            if (!done) {
+                terminate(null);
+            }
+        }
+
+        private void terminate(Throwable error) {
+            done = true;
+            if (unbounded) {
+                if (error == null) {
+                    actual.onComplete();
+                } else {
+                    actual.onError(error);
+                }
+                return;
+            }
+            failure = error;
+            terminated = true;
+            drain();
+        }
+
+        @Override
+        public void request(long n) {
+            if (n <= 0) {
+                upstream.request(n); // the core answers a bad n with onError (Reactive Streams §3.9)
+                return;
+            }
+            if (STARTED.compareAndSet(this, 0, 1)) {
+                if (n == Long.MAX_VALUE) {
+                    unbounded = true;
+                    upstream.request(n);
+                    return;
+                }
+                REQUESTED.set(this, n);
+                upstream.request(n + 1); // the look-ahead part
+            } else {
+                if (unbounded) {
+                    return;
+                }
+                REQUESTED.getAndAccumulate(this, n, (current, more) -> current + more < 0 ? Long.MAX_VALUE : current + more);
+                upstream.request(n);
+            }
+            drain();
+        }
+
+        @Override
+        public void cancel() {
+            cancelled = true;
+            upstream.cancel();
+        }
+
+        /** Bounded demand: hands the held row on when asked for, then the end; serialized (request and parts race). */
+        private void drain() {
+            if (WIP.getAndIncrement(this) != 0) {
+                return;
+            }
+            int missed = 1;
+            while (true) {
+                if (cancelled) {
+                    held = null;
+                    return; // wip stays up: nothing is signalled any more
+                }
+                boolean ended = terminated;
+                Throwable error = failure;
+                if (ended && error != null) {
+                    held = null; // like the core: an error is not held back behind rows nobody asked for
+                    actual.onError(error);
+                    return;
+                }
+                T value = held;
+                if (value != null && requested > 0) {
+                    held = null;
+                    if (requested != Long.MAX_VALUE) {
+                        REQUESTED.decrementAndGet(this);
+                    }
+                    actual.onNext(value);
+                    continue;
+                }
+                if (ended && value == null) {
+                    actual.onComplete();
+                    return;
+                }
+                missed = WIP.addAndGet(this, -missed);
+                if (missed == 0) {
+                    return;
+                }
+            }
         }
     }
 }

@@ -7,24 +7,22 @@ import io.r2dbc.spi.RowMetadata;
 final class PgConnR2dbcRow implements Row {
 
     private final RowData data;
-    private final PgConnR2dbcRowMetadata metadata;
 
-    PgConnR2dbcRow(RowData data, PgConnR2dbcRowMetadata metadata) {
+    PgConnR2dbcRow(RowData data) {
         this.data = data;
-        this.metadata = metadata;
     }
 
     @Override
     public RowMetadata getMetadata() {
-        return metadata;
+        return data.metadata();
     }
 
     @Override
     public <T> T get(int index, Class<T> type) {
         checkType(type);
-        if (index < 0 || index >= data.columns().size()) {
-            throw new IndexOutOfBoundsException("column index " + index + " is out of range: the row has "
-                    + data.columns().size() + " columns");
+        int size = data.metadata().size();
+        if (index < 0 || index >= size) {
+            throw new IndexOutOfBoundsException("column index " + index + " is out of range: the row has " + size + " columns");
         }
         return data.get(index, type);
     }
@@ -32,7 +30,7 @@ final class PgConnR2dbcRow implements Row {
     @Override
     public <T> T get(String name, Class<T> type) {
         checkType(type);
-        return data.get(metadata.indexOf(name), type);
+        return data.get(data.metadata().indexOf(name), type);
     }
 
     private static void checkType(Class<?> type) {

@@ -8,22 +8,36 @@ import java.util.Locale;
 import java.util.NoSuchElementException;
 
 /**
- * The columns of one result, shared by all its rows. Names match case-insensitively (R2DBC asks
- * for that); with duplicate names the first column wins.
+ * The columns of one result, shared by all its rows (and by every result of the same prepared
+ * statement: the session keeps one per server-side description). Names match case-insensitively
+ * (R2DBC asks for that); with duplicate names the first column wins.
  */
 final class PgConnR2dbcRowMetadata implements RowMetadata {
 
-    private final List<RowData.ColumnInfo> source;
     private final List<PgConnR2dbcColumnMetadata> columns;
+    /** Per column, the Java type {@code get(i, Object.class)} reads (the announced one); null: the core codec's default. */
+    private final Class<?>[] readTypes;
 
     PgConnR2dbcRowMetadata(List<RowData.ColumnInfo> source) {
-        this.source = source;
         this.columns = source.stream().map(PgConnR2dbcColumnMetadata::new).toList();
+        this.readTypes = new Class<?>[columns.size()];
+        for (int i = 0; i < readTypes.length; i++) {
+            PgType type = PgType.ofOid(source.get(i).typeOid());
+            readTypes[i] = type == PgType.UNKNOWN ? null : type.getJavaType();
+        }
     }
 
-    /** Whether this metadata describes {@code columnInfos} (the list every row of one result shares). */
-    boolean describes(List<RowData.ColumnInfo> columnInfos) {
-        return source == columnInfos;
+    int size() {
+        return readTypes.length;
+    }
+
+    /**
+     * The Java type a value of column {@code index} reads as when {@code Object.class} is asked for,
+     * so values and metadata agree (bytea: ByteBuffer, json: String); null for types the table does
+     * not know, which keep the core's default.
+     */
+    Class<?> readType(int index) {
+        return readTypes[index];
     }
 
     @Override

@@ -123,11 +123,36 @@ final class PgConnR2dbcStatement implements Statement {
             all.add(new Object[0]);
         }
         int rows = fetchSize;
+        if (all.size() == 1 && !hasStreams(all.get(0))) {
+            // the common case (one parameter set, no Blob/Clob to read first): no operator chain
+            List<SessionPort.BoundValue> parameters = boundValues(all.get(0));
+            return Mono.fromSupplier(() -> {
+                connection.beginOperation();
+                return connection.execute(text, parameters, rows);
+            }).flux();
+        }
         return Flux.defer(() -> {
             connection.beginOperation();
             return Flux.fromIterable(all).concatMap(values -> resolve(values)
                     .map(parameters -> connection.execute(text, parameters, rows)), 1);
         });
+    }
+
+    private static boolean hasStreams(Object[] values) {
+        for (Object value : values) {
+            if (value instanceof Blob || value instanceof Clob) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static List<SessionPort.BoundValue> boundValues(Object[] values) {
+        SessionPort.BoundValue[] bound = new SessionPort.BoundValue[values.length];
+        for (int i = 0; i < values.length; i++) {
+            bound[i] = values[i] instanceof SessionPort.BoundValue given ? given : SessionPort.BoundValue.of(values[i]);
+        }
+        return Arrays.asList(bound);
     }
 
     /** Blob and Clob values are read now (they are streams); everything else is bound as given. */

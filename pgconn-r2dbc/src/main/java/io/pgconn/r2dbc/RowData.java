@@ -1,12 +1,10 @@
 package io.pgconn.r2dbc;
 
-import java.util.List;
-
-/** One row as the session delivered it: the statement's columns and a way to decode each value. */
+/** One row as the session delivered it: the columns of its result and a way to decode each value. */
 interface RowData {
 
-    /** The columns of the statement this row belongs to (the same list for every row of it). */
-    List<ColumnInfo> columns();
+    /** The columns of the result this row belongs to (the same object for every row of it). */
+    PgConnR2dbcRowMetadata metadata();
 
     /**
      * The value of column {@code index} (0-based) as {@code type}, {@code null} for SQL NULL;

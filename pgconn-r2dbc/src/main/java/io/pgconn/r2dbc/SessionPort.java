@@ -1,7 +1,7 @@
 package io.pgconn.r2dbc;
 
 import io.pgconn.PgConnection;
-import reactor.core.publisher.Flux;
+import org.reactivestreams.Publisher;
 
 import java.util.List;
 
@@ -9,17 +9,29 @@ import java.util.List;
  * What the R2DBC layer needs from one core session to run statements, so the SPI classes do not
  * depend on how the core's query path is shaped. Each method returns the parts of its outcome as a
  * publisher that submits the work to the session when subscribed (so work is answered in
- * subscription order); it is subscribed once.
+ * subscription order); it is subscribed once. Plain Reactive Streams publishers, not Reactor
+ * operator chains: a statement's parts pass through one subscriber on their way to the reader.
  */
 interface SessionPort {
 
     PgConnection connection();
 
-    /** One statement with its parameters ({@link BoundValue}s, one per {@code $n}); {@code fetchSize} 0 = all at once. */
-    Flux<ResultPart> execute(String sql, List<BoundValue> parameters, int fetchSize);
+    /**
+     * One statement with its parameters ({@link BoundValue}s, one per {@code $n}); {@code fetchSize}
+     * 0 = all at once. {@code observer} sees the completion and any failure before the subscriber does.
+     */
+    Publisher<ResultPart> execute(String sql, List<BoundValue> parameters, int fetchSize, Observer observer);
 
     /** Control SQL without parameters (BEGIN, SET ...), possibly several statements: one completion each. */
-    Flux<ResultPart> executeScript(String sql);
+    Publisher<ResultPart> executeScript(String sql, Observer observer);
+
+    /** Sees what passes by on the session (the connection follows its transaction state this way). */
+    interface Observer {
+
+        void onCompletion(ResultPart.Completion completion);
+
+        void onError(Throwable error);
+    }
 
     /** A parameter value (never a Blob or Clob: those are read before) and its declared type for NULL. */
     record BoundValue(Object value, Class<?> type) {

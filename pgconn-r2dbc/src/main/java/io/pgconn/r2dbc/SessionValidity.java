@@ -39,31 +39,39 @@ final class SessionValidity {
         }
     }
 
-    static boolean isUsable(PgConnection connection, TargetSessionAttrs target, List<HostStatus> hostMemory) {
-        return check(connection, target, hostMemory) == Verdict.USABLE;
-    }
-
-    static Verdict check(PgConnection connection, TargetSessionAttrs target, List<HostStatus> hostMemory) {
+    /**
+     * {@code hostLabel} is the session's {@code hostSpec().label()}, computed once per session by
+     * the caller (this runs on every pool acquire).
+     */
+    static Verdict check(PgConnection connection, String hostLabel, TargetSessionAttrs target, List<HostStatus> hostMemory) {
         if (connection.isClosed()) {
             return Verdict.CLOSED;
         }
-        ServerRole live = liveRole(connection.parameters());
-        if (live != ServerRole.UNKNOWN && !accepts(target, live)) {
-            return Verdict.WRONG_ROLE;
+        boolean anyRole = target == TargetSessionAttrs.ANY || target == TargetSessionAttrs.PREFER_STANDBY;
+        if (!anyRole) {
+            ServerRole live = liveRole(connection.parameters());
+            if (live != ServerRole.UNKNOWN && !accepts(target, live)) {
+                return Verdict.WRONG_ROLE;
+            }
         }
-        HostSpec host = connection.hostSpec();
-        String label = host == null ? null : host.label();
-        for (HostStatus status : hostMemory) {
-            if (status.host().equals(label)) {
+        for (int i = 0; i < hostMemory.size(); i++) {
+            HostStatus status = hostMemory.get(i);
+            if (status.host().equals(hostLabel)) {
                 if (status.state() == HostStatus.State.DOWN) {
                     return Verdict.HOST_DOWN;
                 }
-                if (status.role() != ServerRole.UNKNOWN && !accepts(target, status.role())) {
+                if (!anyRole && status.role() != ServerRole.UNKNOWN && !accepts(target, status.role())) {
                     return Verdict.WRONG_ROLE;
                 }
             }
         }
         return Verdict.USABLE;
+    }
+
+    /** The label host memory files a session's host under (null for a session without a host spec). */
+    static String hostLabel(PgConnection connection) {
+        HostSpec host = connection.hostSpec();
+        return host == null ? null : host.label();
     }
 
     /** Whether a server of {@code role} may keep serving this target (prefer-standby accepts any server). */

@@ -17,12 +17,14 @@ final class SqlPlaceholders {
 
     /** The number of parameters {@code sql} refers to (its highest {@code $n}), 0 when none. */
     static int count(String sql) {
-        return find(sql).stream().mapToInt(Placeholder::index).max().orElse(0);
+        return scan(sql, null, null); // runs per statement created: no allocation
     }
 
     /** Every placeholder, in text order. */
     static java.util.List<Placeholder> find(String sql) {
-        return scan(sql, null);
+        java.util.List<Placeholder> found = new java.util.ArrayList<>();
+        scan(sql, found, null);
+        return found;
     }
 
     /**
@@ -39,7 +41,7 @@ final class SqlPlaceholders {
      */
     static java.util.List<String> statements(String sql) {
         java.util.List<Integer> semicolons = new java.util.ArrayList<>();
-        scan(sql, semicolons);
+        scan(sql, null, semicolons);
         java.util.List<String> statements = new java.util.ArrayList<>();
         int from = 0;
         for (int at : semicolons) {
@@ -56,8 +58,9 @@ final class SqlPlaceholders {
         }
     }
 
-    private static java.util.List<Placeholder> scan(String sql, java.util.List<Integer> semicolons) {
-        java.util.List<Placeholder> found = new java.util.ArrayList<>();
+    /** The highest placeholder number; fills {@code found} and {@code semicolons} when given. */
+    private static int scan(String sql, java.util.List<Placeholder> found, java.util.List<Integer> semicolons) {
+        int highest = 0;
         int i = 0;
         int length = sql.length();
         while (i < length) {
@@ -79,7 +82,11 @@ final class SqlPlaceholders {
                     while (end < length && Character.isDigit(sql.charAt(end))) {
                         end++;
                     }
-                    found.add(new Placeholder(i, end, parseIndex(sql.substring(i + 1, end))));
+                    int index = parseIndex(sql, i + 1, end);
+                    highest = Math.max(highest, index);
+                    if (found != null) {
+                        found.add(new Placeholder(i, end, index));
+                    }
                     i = end;
                 } else {
                     i = skipDollarQuoted(sql, i);
@@ -91,15 +98,18 @@ final class SqlPlaceholders {
                 i++;
             }
         }
-        return found;
+        return highest;
     }
 
-    private static int parseIndex(String digits) {
-        try {
-            return Integer.parseInt(digits);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("parameter placeholder $" + digits + " is out of range: at most $65535");
+    private static int parseIndex(String sql, int from, int to) {
+        long value = 0;
+        for (int i = from; i < to; i++) {
+            value = value * 10 + Character.digit(sql.charAt(i), 10);
+            if (value > Integer.MAX_VALUE) {
+                throw new IllegalArgumentException("parameter placeholder $" + sql.substring(from, to) + " is out of range: at most $65535");
+            }
         }
+        return (int) value;
     }
 
     private static boolean isIdentifierPart(char c) {

@@ -1,0 +1,153 @@
+package io.pgconn.r2dbc;
+
+import io.pgconn.testkit.PgClusterExtension;
+import io.r2dbc.spi.Connection;
+import io.r2dbc.spi.ConnectionFactories;
+import io.r2dbc.spi.Result;
+import io.r2dbc.spi.RowMetadata;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.test.StepVerifier;
+
+import java.time.Duration;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * How a {@link Result} is read on the path Spring's DatabaseClient takes ({@code Result.map}): rows with the
+ * reader's demand, a throwing mapping function, cancellation, one read per result, and the row metadata the
+ * driver keeps per prepared statement.
+ */
+class ResultReadingIT {
+
+    private static final Duration STEP = Duration.ofSeconds(10);
+
+    @RegisterExtension
+    static final PgClusterExtension PG = R2dbcTestServer.builder("r2dbc-result-reading", 0).build();
+
+    private static PgConnR2dbcConnectionFactory factory;
+    private static Connection connection;
+
+    @BeforeAll
+    static void connect() {
+        factory = (PgConnR2dbcConnectionFactory) ConnectionFactories.get(R2dbcTestServer.url(PG.primary(), ""));
+        connection = Mono.from(factory.create()).block(STEP);
+    }
+
+    @AfterAll
+    static void close() {
+        if (connection != null) {
+            Mono.from(connection.close()).block(STEP);
+        }
+        if (factory != null) {
+            factory.close();
+        }
+    }
+
+    private static Result execute(String sql, Object... parameters) {
+        var statement = connection.createStatement(sql);
+        for (int i = 0; i < parameters.length; i++) {
+            statement.bind(i, parameters[i]);
+        }
+        return Mono.from(statement.execute()).block(STEP);
+    }
+
+    private static int selectOne() {
+        return Flux.from(execute("SELECT 1 AS one").map(row -> row.get(0, Integer.class))).blockLast(STEP);
+    }
+
+    @Test
+    void rowsComeWithTheReadersDemandOneAtATime() {
+        Flux<Integer> rows = Flux.from(execute("SELECT g FROM generate_series(1, 5) g").map(row -> row.get("g", Integer.class)));
+        StepVerifier.create(rows, 0)
+                .thenRequest(1).expectNext(1)
+                .thenRequest(1).expectNext(2)
+                .thenRequest(2).expectNext(3, 4)
+                .thenRequest(1).expectNext(5)
+                .expectComplete() // without more demand: the completion after the last row is not waiting for it
+                .verify(STEP);
+        assertThat(selectOne()).isEqualTo(1);
+    }
+
+    @Test
+    void aReaderThatAsksForExactlyTheRowsThereAreSeesTheEnd() {
+        Flux<Integer> rows = Flux.from(execute("SELECT g FROM generate_series(1, 3) g").map(row -> row.get(0, Integer.class)));
+        StepVerifier.create(rows, 3).expectNext(1, 2, 3).expectComplete().verify(STEP);
+        assertThat(selectOne()).isEqualTo(1);
+    }
+
+    @Test
+    void aStatementWithoutRowsCompletesTheMappedReadEmpty() {
+        execute("CREATE TEMP TABLE IF NOT EXISTS reading_empty (v int)");
+        StepVerifier.create(execute("INSERT INTO reading_empty VALUES ($1)", 7).map(row -> row.get(0)))
+                .expectComplete()
+                .verify(STEP);
+        assertThat(Flux.from(execute("SELECT count(*) FROM reading_empty").map(row -> row.get(0, Long.class))).blockLast(STEP))
+                .isEqualTo(1L);
+    }
+
+    @Test
+    void aMappingFunctionThatThrowsFailsTheReadAndLeavesTheConnectionUsable() {
+        Flux<Integer> rows = Flux.from(execute("SELECT g FROM generate_series(1, 1000) g").map(row -> {
+            int value = row.get(0, Integer.class);
+            if (value == 2) {
+                throw new IllegalStateException("mapping failed at row " + value);
+            }
+            return value;
+        }));
+        StepVerifier.create(rows)
+                .expectNext(1)
+                .expectErrorSatisfies(error -> assertThat(error).isInstanceOf(IllegalStateException.class)
+                        .hasMessage("mapping failed at row 2"))
+                .verify(STEP);
+        assertThat(selectOne()).isEqualTo(1);
+    }
+
+    @Test
+    void cancellingAReadStopsItAndLeavesTheConnectionUsable() {
+        List<Integer> firstTwo = Flux.from(execute("SELECT g FROM generate_series(1, 200000) g").map(row -> row.get(0, Integer.class)))
+                .take(2).collectList().block(STEP);
+        assertThat(firstTwo).containsExactly(1, 2);
+        assertThat(selectOne()).isEqualTo(1);
+    }
+
+    @Test
+    void aServerErrorIsTheR2dbcExceptionOfItsSqlState() {
+        StepVerifier.create(execute("SELECT 1 / (g - g) FROM generate_series(1, 1) g").map(row -> row.get(0)))
+                .expectErrorSatisfies(error -> assertThat(error).isInstanceOf(io.r2dbc.spi.R2dbcNonTransientResourceException.class)
+                        .hasMessageContaining("division by zero"))
+                .verify(STEP);
+        assertThat(selectOne()).isEqualTo(1);
+    }
+
+    @Test
+    void aResultIsReadOnce() {
+        Result result = execute("SELECT 1");
+        assertThat(Flux.from(result.map(row -> row.get(0, Integer.class))).blockLast(STEP)).isEqualTo(1);
+        assertThatThrownBy(() -> Flux.from(result.map(row -> row.get(0, Integer.class))).blockLast(STEP))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("already been read");
+    }
+
+    @Test
+    void rowMetadataIsKeptPerPreparedStatementAndNotMixedUpBetweenStatements() {
+        String sql = "SELECT $1::int AS id, 'x'::text AS name";
+        RowMetadata first = Flux.from(execute(sql, 1).map((row, metadata) -> metadata)).blockLast(STEP);
+        RowMetadata second = Flux.from(execute(sql, 2).map((row, metadata) -> metadata)).blockLast(STEP);
+        assertThat(second).as("the same prepared statement's description").isSameAs(first);
+        assertThat(first.getColumnMetadatas()).extracting(column -> column.getName()).containsExactly("id", "name");
+        assertThat(first.getColumnMetadata("NAME").getJavaType()).isEqualTo(String.class);
+
+        RowMetadata other = Flux.from(execute("SELECT $1::bigint AS total", 3L).map((row, metadata) -> metadata)).blockLast(STEP);
+        assertThat(other).isNotSameAs(first);
+        assertThat(other.getColumnMetadatas()).extracting(column -> column.getName()).containsExactly("total");
+        assertThat(Flux.from(execute("SELECT $1::bigint AS total", 4L).map(row -> row.get("total"))).blockLast(STEP))
+                .isEqualTo(4L);
+    }
+}
