@@ -249,7 +249,7 @@ final class PgConnR2dbcConnection implements Connection {
     }
 
     SessionValidity.Verdict usability() {
-        return SessionValidity.check(session.connection(), hostLabel, factory.targetSessionAttrs(), factory.hostStatuses());
+        return SessionValidity.check(session.connection(), factory.targetSessionAttrs(), factory.hostStatus(hostLabel));
     }
 
     @Override

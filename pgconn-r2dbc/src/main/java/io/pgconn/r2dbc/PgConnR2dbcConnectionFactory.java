@@ -10,7 +10,6 @@ import io.r2dbc.spi.IsolationLevel;
 import reactor.core.publisher.Mono;
 
 import java.time.Duration;
-import java.util.List;
 import java.util.Objects;
 
 /**
@@ -87,8 +86,9 @@ public final class PgConnR2dbcConnectionFactory implements ConnectionFactory, Au
         return core.config().targetSessionAttrs();
     }
 
-    List<HostStatus> hostStatuses() {
-        return core.hostStatuses();
+    /** What the core factory remembers of one host (null label: nothing). */
+    HostStatus hostStatus(String hostLabel) {
+        return hostLabel == null ? null : core.hostStatus(hostLabel);
     }
 
     /** Closes the core factory if this factory created it (from an R2DBC URL); a shared one stays open. */

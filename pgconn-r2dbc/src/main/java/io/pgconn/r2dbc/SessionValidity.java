@@ -6,7 +6,6 @@ import io.pgconn.HostStatus;
 import io.pgconn.ServerRole;
 import io.pgconn.config.TargetSessionAttrs;
 
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -40,10 +39,11 @@ final class SessionValidity {
     }
 
     /**
-     * {@code hostLabel} is the session's {@code hostSpec().label()}, computed once per session by
-     * the caller (this runs on every pool acquire).
+     * {@code hostMemory} is what the factory remembers of the session's host
+     * ({@code PgConnectionFactory.hostStatus(label)}, one map lookup: this runs on every pool acquire);
+     * null for a session without a host spec.
      */
-    static Verdict check(PgConnection connection, String hostLabel, TargetSessionAttrs target, List<HostStatus> hostMemory) {
+    static Verdict check(PgConnection connection, TargetSessionAttrs target, HostStatus hostMemory) {
         if (connection.isClosed()) {
             return Verdict.CLOSED;
         }
@@ -54,15 +54,12 @@ final class SessionValidity {
                 return Verdict.WRONG_ROLE;
             }
         }
-        for (int i = 0; i < hostMemory.size(); i++) {
-            HostStatus status = hostMemory.get(i);
-            if (status.host().equals(hostLabel)) {
-                if (status.state() == HostStatus.State.DOWN) {
-                    return Verdict.HOST_DOWN;
-                }
-                if (!anyRole && status.role() != ServerRole.UNKNOWN && !accepts(target, status.role())) {
-                    return Verdict.WRONG_ROLE;
-                }
+        if (hostMemory != null) {
+            if (hostMemory.state() == HostStatus.State.DOWN) {
+                return Verdict.HOST_DOWN;
+            }
+            if (!anyRole && hostMemory.role() != ServerRole.UNKNOWN && !accepts(target, hostMemory.role())) {
+                return Verdict.WRONG_ROLE;
             }
         }
         return Verdict.USABLE;
