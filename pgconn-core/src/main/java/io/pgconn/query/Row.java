@@ -3,7 +3,7 @@ package io.pgconn.query;
 /**
  * One result row. Values are decoded on access, as the requested Java type; SQL NULL is
  * {@code null}. Column indexes are 0-based. A row stays valid after the stream moved on (it holds
- * its own copy of the bytes), and may be read from any thread, one thread at a time.
+ * its own copy of the bytes), and may be read from any thread, also from several at once.
  */
 public non-sealed interface Row extends Segment {
 

@@ -77,11 +77,10 @@ public final class BackendMessageDecoder extends ByteToMessageDecoder {
                 if (in.readableBytes() < bodyLength) {
                     return;
                 }
-                ByteBuf body = in.readSlice(bodyLength);
                 state = State.HEADER;
                 // one message per call: ByteToMessageDecoder hands it on before decoding the next,
                 // so authenticationComplete() called from the handler takes effect immediately
-                out.add(decodeBody(body));
+                out.add(decodeBody(in, bodyLength));
                 return;
             }
             in.skipBytes(in.readableBytes()); // FAILED
@@ -104,6 +103,23 @@ public final class BackendMessageDecoder extends ByteToMessageDecoder {
                     + (authenticated ? "" : " before authentication"));
         }
         return body;
+    }
+
+    /**
+     * Decodes the next {@code length} bytes of {@code in}. Instead of a slice per message (an
+     * allocation per DataRow), the writer index is pulled in to the body's end for the call and put
+     * back after: body decoders see exactly the body, and none of them keeps the buffer.
+     */
+    private BackendMessage decodeBody(ByteBuf in, int length) {
+        int end = in.readerIndex() + length;
+        int writerIndex = in.writerIndex();
+        in.writerIndex(end);
+        try {
+            return decodeBody(in);
+        } finally {
+            in.writerIndex(writerIndex);
+            in.readerIndex(end);
+        }
     }
 
     private BackendMessage decodeBody(ByteBuf body) {

@@ -70,7 +70,10 @@ public final class RegistryValueCodecs implements ValueCodecs {
 
     /**
      * The decoders of one description's columns, resolved on first use per column and Java type and
-     * then reused by every row (racy caching of immutable decoders is fine across threads).
+     * then reused by every row. Threads reading rows of the same statement share {@code last} without
+     * locks: a thread may miss another's entry (and resolve again) but never sees a half-built one,
+     * since {@link Resolved} and {@link Decoder} have only final fields and codecs are immutable (the
+     * rule of the {@link io.pgconn.codec.Codec} SPI).
      */
     private static final class ColumnDecoders implements RowDecoder {
 
