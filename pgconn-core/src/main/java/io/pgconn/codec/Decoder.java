@@ -16,9 +16,12 @@ public final class Decoder {
     private final Format format;
     private final Class<?> target;
     private final String typeName;
+    /** A built-in codec, called without the interface dispatch and trusted to return {@link #target}. */
+    private final BaseCodec<?> builtin;
 
     Decoder(Codec<?> codec, int oid, Format format, Class<?> target, String typeName) {
         this.codec = codec;
+        this.builtin = codec instanceof BaseCodec<?> base ? base : null;
         this.oid = oid;
         this.format = format;
         this.target = target;
@@ -52,9 +55,12 @@ public final class Decoder {
      * not fit {@link #target()} a {@link PgConversionException}.
      */
     public Object decode(ByteBuf value) {
+        BaseCodec<?> base = builtin;
         Object result;
         try {
-            result = codec.decode(value, format, target);
+            // built-ins (the common case) without the interface dispatch
+            result = base == null ? codec.decode(value, format, target)
+                    : format == Format.BINARY ? base.decodeBinary(value, target) : base.decodeText(value, target);
         } catch (PgException e) {
             throw e;
         } catch (RuntimeException e) {

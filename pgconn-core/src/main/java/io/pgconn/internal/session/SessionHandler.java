@@ -55,6 +55,7 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
     private volatile ValueCodecs codecs;
     private Exchange writeHolder;
     private boolean flushScheduled;
+    private final Runnable flushTask = this::flushNow;
     private int readPausers;
     private volatile Channel channel;
     private volatile PgException closeCause;
@@ -140,11 +141,14 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
         channel.write(message, channel.voidPromise());
         if (!flushScheduled) {
             flushScheduled = true;
-            channel.eventLoop().execute(() -> {
-                flushScheduled = false;
-                channel.flush();
-            });
+            channel.eventLoop().execute(flushTask);
         }
+    }
+
+    /** The flush that writes share, one object for the session's life. */
+    private void flushNow() {
+        flushScheduled = false;
+        channel.flush();
     }
 
     @Override

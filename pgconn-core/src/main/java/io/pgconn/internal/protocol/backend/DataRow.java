@@ -26,6 +26,7 @@ import java.util.List;
 public final class DataRow implements BackendMessage {
 
     private static final VarHandle INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.nativeOrder());
+    private static final VarHandle BIG_ENDIAN_INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.BIG_ENDIAN);
 
     /** The start table ({@code columns + 1} ints), then the values. */
     private final byte[] data;
@@ -62,32 +63,51 @@ public final class DataRow implements BackendMessage {
 
     /** Decodes the body (after type byte and length); a malformed one raises {@link io.pgconn.PgProtocolException}. */
     public static DataRow decode(ByteBuf body, String host) {
+        return decode(body, host, null);
+    }
+
+    /**
+     * As {@link #decode(ByteBuf, String)}, reading the body through {@code scratch} when it is big
+     * enough: one bulk copy out of the (usually direct) buffer, then plain array reads, instead of a
+     * buffer call per length prefix and per value.
+     */
+    public static DataRow decode(ByteBuf body, String host, byte[] scratch) {
         String name = "DataRow";
         Bodies.need(body, 2, host, name);
         int count = Bodies.count(body, body.readUnsignedShort(), 4, host, name, "column");
+        int size = body.readableBytes();
+        byte[] raw = scratch != null && scratch.length >= size ? scratch : new byte[size];
+        body.getBytes(body.readerIndex(), raw, 0, size);
         // a well-formed body is count length prefixes and the values: the table replaces the prefixes, plus one end entry
-        byte[] data = new byte[body.readableBytes() + 4];
+        byte[] data = new byte[size + 4];
         int at = 4 * (count + 1);
+        int p = 0;
         for (int i = 0; i < count; i++) {
-            Bodies.need(body, 4, host, name);
-            int length = body.readInt();
+            if (size - p < 4) {
+                body.skipBytes(p);
+                Bodies.need(body, 4, host, name); // throws, naming what is missing
+            }
+            int length = (int) BIG_ENDIAN_INT.get(raw, p);
+            p += 4;
             if (length == -1) {
                 INT.set(data, 4 * i, ~at);
                 continue;
             }
-            if (length < 0 || length > body.readableBytes()) {
+            if (length < 0 || length > size - p) {
                 throw Bodies.malformed(host, name, "column " + (i + 1) + " declares " + length
-                        + " bytes but " + body.readableBytes() + " remain");
+                        + " bytes but " + (size - p) + " remain");
             }
-            if (length > body.readableBytes() - 4 * (count - 1 - i)) {
+            if (length > size - p - 4 * (count - 1 - i)) {
                 throw Bodies.malformed(host, name, "column " + (i + 1) + " declares " + length
                         + " bytes, which leaves no room for the length of the " + (count - 1 - i) + " columns after it");
             }
             INT.set(data, 4 * i, at);
-            body.readBytes(data, at, length);
+            System.arraycopy(raw, p, data, at, length);
+            p += length;
             at += length;
         }
         INT.set(data, 4 * count, at);
+        body.skipBytes(p); // anything left is trailing garbage, which the caller reports
         return new DataRow(data, count);
     }
 
