@@ -50,6 +50,15 @@ public final class Decoder {
     }
 
     /**
+     * Whether the codec is one of pgconn's built-in ones (no user codec registered for the type won):
+     * then a row may read a binary {@code int2/int4/int8/float8} straight from its bytes, the way this
+     * codec would, to hand out a primitive without a box.
+     */
+    public boolean builtin() {
+        return builtin != null;
+    }
+
+    /**
      * Reads one non-null value; the caller keeps ownership of {@code value}. Malformed bytes are a
      * {@link PgProtocolException} naming the type (without a host: the caller adds it), a value that does
      * not fit {@link #target()} a {@link PgConversionException}.

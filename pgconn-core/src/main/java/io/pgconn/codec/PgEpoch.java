@@ -32,12 +32,15 @@ final class PgEpoch {
     static final long END_TIMESTAMP = 9_223_371_331_200_000_000L;
 
     /**
-     * The day of the last timestamp read, shared by every thread without locks: a {@code LocalDate} is
-     * immutable (final fields only), so a thread sees either its own, another's or none, never a torn
-     * one. Timestamps of one result are often on the same day, and then the calendar arithmetic of
+     * The day of the last timestamp read, shared by every thread without locks: a {@link Day} has only
+     * final fields, so a thread sees its own, another's or the initial one, never a torn one.
+     * Timestamps of one result are often on the same day, and then the calendar arithmetic of
      * {@code LocalDate.ofEpochDay} (divisions, range checks, one more object) is skipped.
      */
-    private static LocalDate lastDay = LocalDate.EPOCH;
+    private static Day lastDay = new Day(0, LocalDate.EPOCH);
+
+    private record Day(long epochDay, LocalDate date) {
+    }
 
     private PgEpoch() {
     }
@@ -46,12 +49,12 @@ final class PgEpoch {
     static LocalDateTime utcDateTime(long epochSecond, int nano) {
         long epochDay = Math.floorDiv(epochSecond, 86_400L);
         long secondOfDay = Math.floorMod(epochSecond, 86_400L);
-        LocalDate day = lastDay;
-        if (day.toEpochDay() != epochDay) {
-            day = LocalDate.ofEpochDay(epochDay);
+        Day day = lastDay;
+        if (day.epochDay() != epochDay) {
+            day = new Day(epochDay, LocalDate.ofEpochDay(epochDay));
             lastDay = day;
         }
-        return LocalDateTime.of(day, LocalTime.ofNanoOfDay(secondOfDay * 1_000_000_000L + nano));
+        return LocalDateTime.of(day.date(), LocalTime.ofNanoOfDay(secondOfDay * 1_000_000_000L + nano));
     }
 
     static boolean validDate(long days) {

@@ -44,6 +44,32 @@ public non-sealed interface Row extends Segment {
         return get(name, String.class);
     }
 
+    /**
+     * Column {@code index} as an {@code int}: what {@code get(index, Integer.class)} reads, without
+     * the box (binary {@code int2}/{@code int4} read by the built-in codec skip the codecs altogether).
+     *
+     * @throws io.pgconn.codec.PgConversionException when the value is SQL NULL (check {@link #isNull})
+     *         or does not fit an {@code int}
+     */
+    default int getInt(int index) {
+        return Rows.nonNull(get(index, Integer.class), this, index);
+    }
+
+    /** Column {@code index} as a {@code long}, as {@link #getInt} does for {@code Long} (binary {@code int2/4/8} without the codecs). */
+    default long getLong(int index) {
+        return Rows.nonNull(get(index, Long.class), this, index);
+    }
+
+    /** Column {@code index} as a {@code double}, as {@link #getInt} does for {@code Double} (binary {@code float8} without the codecs). */
+    default double getDouble(int index) {
+        return Rows.nonNull(get(index, Double.class), this, index);
+    }
+
+    /** Column {@code index} as a {@code boolean}, as {@link #getInt} does for {@code Boolean}. */
+    default boolean getBoolean(int index) {
+        return Rows.nonNull(get(index, Boolean.class), this, index);
+    }
+
     boolean isNull(int index);
 
     default boolean isNull(String name) {

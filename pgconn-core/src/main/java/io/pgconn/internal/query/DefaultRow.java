@@ -2,12 +2,14 @@ package io.pgconn.internal.query;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.pgconn.codec.Oids;
 import io.pgconn.internal.protocol.backend.DataRow;
 import io.pgconn.query.Row;
 import io.pgconn.query.RowMetadata;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 
 /**
  * A {@link Row} over one DataRow's bytes, decoded on access through the connection's codecs. Safe
@@ -20,6 +22,9 @@ import java.lang.invoke.VarHandle;
 final class DefaultRow implements Row {
 
     private static final VarHandle OWNER;
+    private static final VarHandle SHORT = MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.BIG_ENDIAN);
+    private static final VarHandle INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.BIG_ENDIAN);
+    private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
 
     static {
         try {
@@ -59,6 +64,44 @@ final class DefaultRow implements Row {
         }
         int offset = data.offset(index);
         return decoder.decode(data, index, view(offset, length), type);
+    }
+
+    @Override
+    public int getInt(int index) {
+        if (index >= 0 && index < data.columnCount()) {
+            int oid = decoder.plainOid(index);
+            int length = data.length(index);
+            if (oid == Oids.INT4 && length == 4) {
+                return (int) INT.get(data.data(), data.offset(index));
+            }
+            if (oid == Oids.INT2 && length == 2) {
+                return (short) SHORT.get(data.data(), data.offset(index));
+            }
+        }
+        return Row.super.getInt(index); // NULL, another type, a user codec: the codecs decide (and explain)
+    }
+
+    @Override
+    public long getLong(int index) {
+        if (index >= 0 && index < data.columnCount()) {
+            int oid = decoder.plainOid(index);
+            int length = data.length(index);
+            if (oid == Oids.INT8 && length == 8) {
+                return (long) LONG.get(data.data(), data.offset(index));
+            }
+            if (oid == Oids.INT4 && length == 4) {
+                return (int) INT.get(data.data(), data.offset(index));
+            }
+        }
+        return Row.super.getLong(index);
+    }
+
+    @Override
+    public double getDouble(int index) {
+        if (index >= 0 && index < data.columnCount() && decoder.plainOid(index) == Oids.FLOAT8 && data.length(index) == 8) {
+            return Double.longBitsToDouble((long) LONG.get(data.data(), data.offset(index)));
+        }
+        return Row.super.getDouble(index);
     }
 
     /** The value at {@code offset} as a readable heap buffer that no other thread moves; nothing to release. */

@@ -1,7 +1,13 @@
 package io.pgconn.internal.query;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.pgconn.codec.Codec;
 import io.pgconn.codec.CodecRegistry;
+import io.pgconn.codec.Format;
 import io.pgconn.codec.Oids;
+import io.pgconn.codec.PgConversionException;
+import io.pgconn.codec.PgType;
 import io.pgconn.internal.protocol.backend.DataRow;
 import io.pgconn.query.ColumnMetadata;
 import io.pgconn.query.Row;
@@ -98,5 +104,90 @@ class DefaultRowTest {
             pool.shutdownNow();
         }
         checkAll(rows.get(0)); // and the test thread, which claimed none of them
+    }
+
+    /** Binary int4 42, int8 2^40, float8 2.5, int2 -7, int4 NULL, text-format int4 "123", binary int8 2^40 (for getInt). */
+    private static Row binaryRow(CodecRegistry registry) {
+        int[] oids = {Oids.INT4, Oids.INT8, Oids.FLOAT8, Oids.INT2, Oids.INT4, Oids.INT4, Oids.INT8};
+        short[] formats = {1, 1, 1, 1, 1, 0, 1};
+        List<ColumnMetadata> columns = new ArrayList<>();
+        for (int i = 0; i < oids.length; i++) {
+            columns.add(new ColumnMetadata("c" + i, oids[i], -1, (short) -1, 0, (short) 0, formats[i]));
+        }
+        ByteBuf body = Unpooled.buffer();
+        body.writeShort(oids.length);
+        body.writeInt(4).writeInt(42);
+        body.writeInt(8).writeLong(1L << 40);
+        body.writeInt(8).writeDouble(2.5);
+        body.writeInt(2).writeShort(-7);
+        body.writeInt(-1);
+        body.writeInt(3).writeBytes("123".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        body.writeInt(8).writeLong(1L << 40);
+        try {
+            RowMetadata metadata = new RowMetadata(columns);
+            return new DefaultRow(metadata, DataRow.decode(body, "test:5432"), new RegistryValueCodecs(registry).rowDecoder(metadata));
+        } finally {
+            body.release();
+        }
+    }
+
+    @Test
+    void primitiveGettersReadWhatTheBoxedOnesReadAndRefuseNull() {
+        Row row = binaryRow(CodecRegistry.defaults());
+        assertThat(row.getInt(0)).isEqualTo(42).isEqualTo(row.get(0, Integer.class));
+        assertThat(row.getLong(0)).isEqualTo(42L);
+        assertThat(row.getLong(1)).isEqualTo(1L << 40);
+        assertThat(row.getDouble(1)).isEqualTo((double) (1L << 40)); // int8 as double: through the codec
+        assertThat(row.getDouble(2)).isEqualTo(2.5);
+        assertThat(row.getInt(3)).isEqualTo(-7);
+        assertThat(row.getLong(3)).isEqualTo(-7L);
+        assertThat(row.getInt(5)).isEqualTo(123); // text format: through the codec
+        assertThatThrownBy(() -> row.getInt(4)).isInstanceOf(PgConversionException.class)
+                .hasMessageContaining("column 4 (\"c4\") is NULL");
+        assertThatThrownBy(() -> row.getInt(6)).isInstanceOf(PgConversionException.class)
+                .hasMessageContaining("out of range"); // int8 beyond int: the codec's own check
+        assertThatThrownBy(() -> row.getBoolean(0)).isInstanceOf(PgConversionException.class);
+        assertThatThrownBy(() -> row.getInt(7)).isInstanceOf(IndexOutOfBoundsException.class);
+    }
+
+    /** A codec the user registered for int4 wins over the direct read. */
+    @Test
+    void primitiveGettersLeaveAUserCodecInCharge() {
+        Codec<Integer> plusOne = new Codec<>() {
+            @Override
+            public PgType type() {
+                return PgType.INT4;
+            }
+
+            @Override
+            public Class<? extends Integer> javaType() {
+                return Integer.class;
+            }
+
+            @Override
+            public Format format() {
+                return Format.BINARY;
+            }
+
+            @Override
+            public void encode(Integer value, ByteBuf out) {
+                out.writeInt(value);
+            }
+
+            @Override
+            public Object decode(ByteBuf value, Format format, Class<?> target) {
+                int v = value.getInt(value.readerIndex()) + 1;
+                return target == Long.class ? (Object) (long) v : (Object) v;
+            }
+
+            @Override
+            public boolean decodes(Format format, Class<?> target) {
+                return format == Format.BINARY && (target == Integer.class || target == Long.class || target == Object.class);
+            }
+        };
+        Row row = binaryRow(CodecRegistry.builder().register(plusOne).build());
+        assertThat(row.getInt(0)).isEqualTo(43);
+        assertThat(row.getLong(0)).isEqualTo(43L);
+        assertThat(row.getLong(1)).isEqualTo(1L << 40); // int8: still the built-in
     }
 }
