@@ -70,7 +70,8 @@ public interface Codec<T> {
 
     /**
      * Reads a non-null value. {@code value} holds exactly the column's bytes (its readable bytes); read it
-     * with relative or absolute reads, but do not retain or release it, and never read past
+     * with relative or absolute reads, but do not write to it, retain or release it (it is the row's own
+     * bytes, shared by every reader), and never read past
      * {@code writerIndex}: check the length first. The buffer is valid only during the call: the caller
      * moves it on to the next value afterwards.
      *

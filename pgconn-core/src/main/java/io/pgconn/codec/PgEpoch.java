@@ -1,9 +1,5 @@
 package io.pgconn.codec;
 
-import java.time.LocalDate;
-import java.time.LocalDateTime;
-import java.time.LocalTime;
-
 /**
  * PostgreSQL's binary date/time arithmetic: days and microseconds counted from 2000-01-01, with the
  * extreme values reserved for {@code ±infinity}, and the ranges the server accepts
@@ -31,30 +27,7 @@ final class PgEpoch {
     static final long MIN_TIMESTAMP = -211_813_488_000_000_000L;
     static final long END_TIMESTAMP = 9_223_371_331_200_000_000L;
 
-    /**
-     * The day of the last timestamp read, shared by every thread without locks: a {@link Day} has only
-     * final fields, so a thread sees its own, another's or the initial one, never a torn one.
-     * Timestamps of one result are often on the same day, and then the calendar arithmetic of
-     * {@code LocalDate.ofEpochDay} (divisions, range checks, one more object) is skipped.
-     */
-    private static Day lastDay = new Day(0, LocalDate.EPOCH);
-
-    private record Day(long epochDay, LocalDate date) {
-    }
-
     private PgEpoch() {
-    }
-
-    /** {@code LocalDateTime.ofEpochSecond(epochSecond, nano, UTC)} for an in-range timestamp, reusing the last day read. */
-    static LocalDateTime utcDateTime(long epochSecond, int nano) {
-        long epochDay = Math.floorDiv(epochSecond, 86_400L);
-        long secondOfDay = Math.floorMod(epochSecond, 86_400L);
-        Day day = lastDay;
-        if (day.epochDay() != epochDay) {
-            day = new Day(epochDay, LocalDate.ofEpochDay(epochDay));
-            lastDay = day;
-        }
-        return LocalDateTime.of(day.date(), LocalTime.ofNanoOfDay(secondOfDay * 1_000_000_000L + nano));
     }
 
     static boolean validDate(long days) {

@@ -40,7 +40,7 @@ final class TimestampCodec extends BaseCodec<LocalDateTime> {
     static LocalDateTime dateTime(long micros) {
         long seconds = Math.floorDiv(micros, 1_000_000L);
         long micro = Math.floorMod(micros, 1_000_000L);
-        return PgEpoch.utcDateTime(seconds + PgEpoch.EPOCH_SECOND, (int) micro * 1000);
+        return LocalDateTime.ofEpochSecond(seconds + PgEpoch.EPOCH_SECOND, (int) micro * 1000, ZoneOffset.UTC);
     }
 
     @Override

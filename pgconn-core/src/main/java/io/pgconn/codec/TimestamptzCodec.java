@@ -3,6 +3,7 @@ package io.pgconn.codec;
 import io.netty.buffer.ByteBuf;
 
 import java.time.Instant;
+import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
@@ -84,7 +85,7 @@ final class TimestamptzCodec extends BaseCodec<Object> {
         if (target == Instant.class) {
             return Instant.ofEpochSecond(seconds, nanos);
         }
-        OffsetDateTime utc = OffsetDateTime.of(PgEpoch.utcDateTime(seconds, nanos), ZoneOffset.UTC);
+        OffsetDateTime utc = OffsetDateTime.of(LocalDateTime.ofEpochSecond(seconds, nanos, ZoneOffset.UTC), ZoneOffset.UTC);
         return target == ZonedDateTime.class ? utc.toZonedDateTime() : utc;
     }
 }

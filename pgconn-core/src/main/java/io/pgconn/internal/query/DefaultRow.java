@@ -17,7 +17,11 @@ import java.nio.ByteOrder;
  * through a {@link ByteBuf} whose indexes only one thread ever moves. The first thread that reads
  * the row claims one heap view of its bytes (one compare-and-set per row) and moves it from column
  * to column; any other thread wraps the value afresh per read (one small object), so sharing a row
- * costs that thread an allocation per value, never a wrong value.
+ * costs that thread an allocation per value, never a wrong value. The row keeps a reference to
+ * that first reader's {@code Thread} for as long as the row lives (a row cached long after a
+ * short-lived or virtual thread read it keeps that ended Thread object, not its stack or
+ * thread-locals); a weak reference or a thread id would cost an object or a reuse hazard per row.
+ * The view is writable for speed: the Codec SPI forbids codecs to write to the value buffer.
  */
 final class DefaultRow implements Row {
 

@@ -106,7 +106,14 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
 
     private void enqueue(Exchange exchange) {
         if (!channel.isActive()) {
-            exchange.fail(closedError());
+            // failed in a task of its own, not inline: a subscriber that retries on error (Reactor's retry())
+            // would otherwise resubmit from inside fail() and recurse on the event loop's stack
+            PgException error = closedError();
+            try {
+                channel.eventLoop().execute(() -> exchange.fail(error));
+            } catch (java.util.concurrent.RejectedExecutionException e) { // the event loops are shut down: nothing can recurse
+                exchange.fail(error);
+            }
             return;
         }
         inFlight.add(exchange);

@@ -76,10 +76,13 @@ public final class DataRow implements BackendMessage {
         Bodies.need(body, 2, host, name);
         int count = Bodies.count(body, body.readUnsignedShort(), 4, host, name, "column");
         int size = body.readableBytes();
-        byte[] raw = scratch != null && scratch.length >= size ? scratch : new byte[size];
-        body.getBytes(body.readerIndex(), raw, 0, size);
         // a well-formed body is count length prefixes and the values: the table replaces the prefixes, plus one end entry
         byte[] data = new byte[size + 4];
+        if (scratch == null || scratch.length < size) {
+            return decodeFromBuffer(body, host, count, data); // a big row: no second copy of its size
+        }
+        byte[] raw = scratch;
+        body.getBytes(body.readerIndex(), raw, 0, size);
         int at = 4 * (count + 1);
         int p = 0;
         for (int i = 0; i < count; i++) {
@@ -108,6 +111,33 @@ public final class DataRow implements BackendMessage {
         }
         INT.set(data, 4 * count, at);
         body.skipBytes(p); // anything left is trailing garbage, which the caller reports
+        return new DataRow(data, count);
+    }
+
+    /** The same layout read straight from the buffer, a buffer call per length and value: for rows bigger than the scratch array. */
+    private static DataRow decodeFromBuffer(ByteBuf body, String host, int count, byte[] data) {
+        String name = "DataRow";
+        int at = 4 * (count + 1);
+        for (int i = 0; i < count; i++) {
+            Bodies.need(body, 4, host, name);
+            int length = body.readInt();
+            if (length == -1) {
+                INT.set(data, 4 * i, ~at);
+                continue;
+            }
+            if (length < 0 || length > body.readableBytes()) {
+                throw Bodies.malformed(host, name, "column " + (i + 1) + " declares " + length
+                        + " bytes but " + body.readableBytes() + " remain");
+            }
+            if (length > body.readableBytes() - 4 * (count - 1 - i)) {
+                throw Bodies.malformed(host, name, "column " + (i + 1) + " declares " + length
+                        + " bytes, which leaves no room for the length of the " + (count - 1 - i) + " columns after it");
+            }
+            INT.set(data, 4 * i, at);
+            body.readBytes(data, at, length);
+            at += length;
+        }
+        INT.set(data, 4 * count, at);
         return new DataRow(data, count);
     }
 
