@@ -119,7 +119,7 @@ final class PgconnClient implements Client {
     public CompletableFuture<Void> selectByPk(Object connection, int id) {
         return ((PgConnection) connection).query(PK_SQL, id).thenAccept(rows -> {
             Row r = rows.row(0);
-            r.get(0, Integer.class);
+            r.getInt(0);
             r.get(1, String.class);
             r.get(2, BigDecimal.class);
             r.get(3, OffsetDateTime.class);
@@ -131,13 +131,14 @@ final class PgconnClient implements Client {
         return ((PgConnection) connection).query(ROWS_SQL).thenApply(rows -> {
             int n = 0;
             for (Row r : rows) {
-                r.get(0, Integer.class);
-                r.get(1, Long.class);
-                r.get(2, Double.class);
+                // the primitive getters where pgjdbc's worker uses getInt/getLong/getDouble/getBoolean
+                r.getInt(0);
+                r.getLong(1);
+                r.getDouble(2);
                 r.get(3, BigDecimal.class);
-                r.get(4, String.class);
-                r.get(5, String.class);
-                r.get(6, Boolean.class);
+                r.getString(4);
+                r.getString(5);
+                r.getBoolean(6);
                 r.get(7, OffsetDateTime.class);
                 r.get(8, LocalDate.class);
                 r.get(9, UUID.class);
@@ -195,8 +196,8 @@ final class PgconnClient implements Client {
             @Override
             public void onNext(Segment segment) {
                 if (segment instanceof Row r) {
-                    r.get(0, Integer.class);
-                    r.get(1, String.class);
+                    r.getInt(0);
+                    r.getString(1);
                     if (++rows == STREAM_TOTAL / 2) {
                         midway.run();
                     }

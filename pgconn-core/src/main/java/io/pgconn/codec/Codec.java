@@ -18,6 +18,10 @@ import io.netty.buffer.ByteBuf;
  * {@code PgProtocolException}, but built-in codecs check their input and never rely on that.
  *
  * <p>Implementations must be stateless or immutable: one instance serves every connection and thread.
+ * A connection caches the {@link Decoder} it chose for a column and shares it, without locks, with
+ * every thread that reads a row of that statement; that is safe because a {@code Decoder} has only
+ * final fields and the codec behind it holds no mutable state (a cache inside a codec must be
+ * thread-safe on its own, e.g. an immutable holder replaced whole).
  *
  * @param <T> the class {@link #encode} accepts (it may be wider than {@link #javaType()}, e.g.
  *            {@code Number} for an integer codec that writes {@code Short}, {@code Integer} or {@code Long})
@@ -66,8 +70,10 @@ public interface Codec<T> {
 
     /**
      * Reads a non-null value. {@code value} holds exactly the column's bytes (its readable bytes); read it
-     * with relative or absolute reads, but do not retain or release it, and never read past
-     * {@code writerIndex}: check the length first.
+     * with relative or absolute reads, but do not write to it, retain or release it (it is the row's own
+     * bytes, shared by every reader), and never read past
+     * {@code writerIndex}: check the length first. The buffer is valid only during the call: the caller
+     * moves it on to the next value afterwards.
      *
      * @param format the value's format, one for which {@link #decodes} said yes
      * @param target the requested class, one for which {@link #decodes} said yes

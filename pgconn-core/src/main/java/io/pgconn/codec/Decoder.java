@@ -16,9 +16,12 @@ public final class Decoder {
     private final Format format;
     private final Class<?> target;
     private final String typeName;
+    /** A built-in codec, called without the interface dispatch and trusted to return {@link #target}. */
+    private final BaseCodec<?> builtin;
 
     Decoder(Codec<?> codec, int oid, Format format, Class<?> target, String typeName) {
         this.codec = codec;
+        this.builtin = codec instanceof BaseCodec<?> base ? base : null;
         this.oid = oid;
         this.format = format;
         this.target = target;
@@ -47,14 +50,26 @@ public final class Decoder {
     }
 
     /**
+     * Whether the codec is one of pgconn's built-in ones (no user codec registered for the type won):
+     * then a row may read a binary {@code int2/int4/int8/float8} straight from its bytes, the way this
+     * codec would, to hand out a primitive without a box.
+     */
+    public boolean builtin() {
+        return builtin != null;
+    }
+
+    /**
      * Reads one non-null value; the caller keeps ownership of {@code value}. Malformed bytes are a
      * {@link PgProtocolException} naming the type (without a host: the caller adds it), a value that does
      * not fit {@link #target()} a {@link PgConversionException}.
      */
     public Object decode(ByteBuf value) {
+        BaseCodec<?> base = builtin;
         Object result;
         try {
-            result = codec.decode(value, format, target);
+            // built-ins (the common case) without the interface dispatch
+            result = base == null ? codec.decode(value, format, target)
+                    : format == Format.BINARY ? base.decodeBinary(value, target) : base.decodeText(value, target);
         } catch (PgException e) {
             throw e;
         } catch (RuntimeException e) {

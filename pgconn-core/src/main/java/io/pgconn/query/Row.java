@@ -3,7 +3,7 @@ package io.pgconn.query;
 /**
  * One result row. Values are decoded on access, as the requested Java type; SQL NULL is
  * {@code null}. Column indexes are 0-based. A row stays valid after the stream moved on (it holds
- * its own copy of the bytes), and may be read from any thread, one thread at a time.
+ * its own copy of the bytes), and may be read from any thread, also from several at once.
  */
 public non-sealed interface Row extends Segment {
 
@@ -42,6 +42,32 @@ public non-sealed interface Row extends Segment {
 
     default String getString(String name) {
         return get(name, String.class);
+    }
+
+    /**
+     * Column {@code index} as an {@code int}: what {@code get(index, Integer.class)} reads, without
+     * the box (binary {@code int2}/{@code int4} read by the built-in codec skip the codecs altogether).
+     *
+     * @throws io.pgconn.codec.PgConversionException when the value is SQL NULL (check {@link #isNull})
+     *         or does not fit an {@code int}
+     */
+    default int getInt(int index) {
+        return Rows.nonNull(get(index, Integer.class), this, index);
+    }
+
+    /** Column {@code index} as a {@code long}, as {@link #getInt} does for {@code Long} (binary {@code int2/4/8} without the codecs). */
+    default long getLong(int index) {
+        return Rows.nonNull(get(index, Long.class), this, index);
+    }
+
+    /** Column {@code index} as a {@code double}, as {@link #getInt} does for {@code Double} (binary {@code float8} without the codecs). */
+    default double getDouble(int index) {
+        return Rows.nonNull(get(index, Double.class), this, index);
+    }
+
+    /** Column {@code index} as a {@code boolean}, as {@link #getInt} does for {@code Boolean}. */
+    default boolean getBoolean(int index) {
+        return Rows.nonNull(get(index, Boolean.class), this, index);
     }
 
     boolean isNull(int index);

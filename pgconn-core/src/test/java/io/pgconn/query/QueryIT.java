@@ -1,6 +1,7 @@
 package io.pgconn.query;
 
 import io.pgconn.PgConnection;
+import io.pgconn.QueryResult;
 import io.pgconn.PgServerException;
 import io.pgconn.testing.FactoryExtension;
 import io.pgconn.testkit.PgClusterExtension;
@@ -125,5 +126,83 @@ class QueryIT {
         } finally {
             await(c.close());
         }
+    }
+
+    /**
+     * On the event loop (in a callback), a query and a simpleQuery issued one after the other reach
+     * the server in that order: the query is queued inline, not in a later task that the simple
+     * query would overtake. The sequence numbers show the server's order.
+     */
+    @Test
+    void statementsStartedInACallbackReachTheServerInCallOrder() {
+        PgConnection c = QueryCluster.connect(PG, FACTORY, "");
+        try {
+            await(c.simpleQuery("CREATE TEMP SEQUENCE call_order"));
+            CompletableFuture<List<Long>> order = c.query("SELECT 1").thenCompose(first -> {
+                CompletableFuture<RowSet> extended = c.query("SELECT nextval('call_order')");
+                CompletableFuture<QueryResult> simple = c.simpleQuery("SELECT nextval('call_order')");
+                return extended.thenCombine(simple, (a, b) -> List.of(a.row(0).getLong(0),
+                        Long.parseLong(b.singleValue())));
+            });
+            assertThat(await(order)).containsExactly(1L, 2L);
+        } finally {
+            await(c.close());
+        }
+    }
+
+    /** A row bigger than the decoder's scratch array (64 KB) is read straight from the buffer, whole. */
+    @Test
+    void aRowOverSixtyFourKilobytesIsReadWhole() {
+        PgConnection c = QueryCluster.connect(PG, FACTORY, "");
+        try {
+            RowSet rows = await(c.query("SELECT repeat('x', 100000) AS big, $1::int AS n, NULL::text AS none", 7));
+            Row row = rows.row(0);
+            assertThat(row.getString(0)).hasSize(100_000).matches("x+");
+            assertThat(row.getInt(1)).isEqualTo(7);
+            assertThat(row.isNull(2)).isTrue();
+        } finally {
+            await(c.close());
+        }
+    }
+
+    /**
+     * A subscriber that resubscribes on every error (Reactor's retry()) against a closed connection:
+     * each failure arrives in an event-loop task of its own, so 20,000 attempts do not recurse on
+     * the loop's stack (inline failing would end in a StackOverflowError).
+     */
+    @Test
+    void resubscribingOnEveryErrorOfAClosedConnectionDoesNotRecurse() {
+        PgConnection c = QueryCluster.connect(PG, FACTORY, "");
+        await(c.close());
+        java.util.concurrent.Flow.Publisher<Segment> publisher = c.statement("SELECT 1").execute();
+        CompletableFuture<Integer> attempts = new CompletableFuture<>();
+        publisher.subscribe(new java.util.concurrent.Flow.Subscriber<Segment>() {
+            private int errors;
+
+            @Override
+            public void onSubscribe(java.util.concurrent.Flow.Subscription subscription) {
+                subscription.request(Long.MAX_VALUE);
+            }
+
+            @Override
+            public void onNext(Segment item) {
+                attempts.completeExceptionally(new AssertionError("a row from a closed connection"));
+            }
+
+            @Override
+            public void onError(Throwable error) {
+                if (++errors < 20_000) {
+                    publisher.subscribe(this);
+                } else {
+                    attempts.complete(errors);
+                }
+            }
+
+            @Override
+            public void onComplete() {
+                attempts.completeExceptionally(new AssertionError("completed on a closed connection"));
+            }
+        });
+        assertThat(await(attempts)).isEqualTo(20_000);
     }
 }

@@ -28,11 +28,16 @@ public final class BackendMessageDecoder extends ByteToMessageDecoder {
     private enum State { HEADER, BODY, FAILED }
 
     private static final int HEADER_BYTES = 5;
+    /** Rows bigger than this are read through an array of their own, so one huge row does not pin its size here. */
+    private static final int SCRATCH_MAX = 64 * 1024;
 
     private final String host;
     private final int maxMessageSize;
     private int cap;
     private boolean authenticated;
+
+    /** Where a DataRow's body is copied to in one go before it is taken apart; grown up to {@link #SCRATCH_MAX}. */
+    private byte[] scratch = new byte[256];
 
     private State state = State.HEADER;
     private char type;
@@ -77,11 +82,10 @@ public final class BackendMessageDecoder extends ByteToMessageDecoder {
                 if (in.readableBytes() < bodyLength) {
                     return;
                 }
-                ByteBuf body = in.readSlice(bodyLength);
                 state = State.HEADER;
                 // one message per call: ByteToMessageDecoder hands it on before decoding the next,
                 // so authenticationComplete() called from the handler takes effect immediately
-                out.add(decodeBody(body));
+                out.add(decodeBody(in, bodyLength));
                 return;
             }
             in.skipBytes(in.readableBytes()); // FAILED
@@ -106,6 +110,23 @@ public final class BackendMessageDecoder extends ByteToMessageDecoder {
         return body;
     }
 
+    /**
+     * Decodes the next {@code length} bytes of {@code in}. Instead of a slice per message (an
+     * allocation per DataRow), the writer index is pulled in to the body's end for the call and put
+     * back after: body decoders see exactly the body, and none of them keeps the buffer.
+     */
+    private BackendMessage decodeBody(ByteBuf in, int length) {
+        int end = in.readerIndex() + length;
+        int writerIndex = in.writerIndex();
+        in.writerIndex(end);
+        try {
+            return decodeBody(in);
+        } finally {
+            in.writerIndex(writerIndex);
+            in.readerIndex(end);
+        }
+    }
+
     private BackendMessage decodeBody(ByteBuf body) {
         BackendMessage message;
         try {
@@ -119,7 +140,7 @@ public final class BackendMessageDecoder extends ByteToMessageDecoder {
                 case 'v' -> NegotiateProtocolVersion.decode(body, host);
                 case 'A' -> NotificationResponse.decode(body, host);
                 case 'T' -> RowDescription.decode(body, host);
-                case 'D' -> DataRow.decode(body, host);
+                case 'D' -> DataRow.decode(body, host, scratch(body.readableBytes()));
                 case 'C' -> CommandComplete.decode(body, host);
                 case 'I' -> EmptyQueryResponse.decode(body, host);
                 case 'G', 'H', 'W' -> CopyResponse.decode(type, body, host);
@@ -146,6 +167,13 @@ public final class BackendMessageDecoder extends ByteToMessageDecoder {
                     + host + ": " + body.readableBytes() + " trailing bytes in the body");
         }
         return message;
+    }
+
+    private byte[] scratch(int size) {
+        if (size > scratch.length && size <= SCRATCH_MAX) {
+            scratch = new byte[Math.min(SCRATCH_MAX, Math.max(size, 2 * scratch.length))];
+        }
+        return scratch;
     }
 
     /** The type byte as a quoted character when printable, else in hex: it may be garbage. */

@@ -2,20 +2,48 @@ package io.pgconn.internal.query;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.pgconn.codec.Oids;
 import io.pgconn.internal.protocol.backend.DataRow;
 import io.pgconn.query.Row;
 import io.pgconn.query.RowMetadata;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+
 /**
- * A {@link Row} over one DataRow's bytes, decoded on access through the connection's codecs. Reads
- * of one row are not synchronized (like a JDBC ResultSet row): read a row from one thread at a time.
+ * A {@link Row} over one DataRow's bytes, decoded on access through the connection's codecs. Safe
+ * to read from any number of threads at once: the bytes never change, and the codecs read a value
+ * through a {@link ByteBuf} whose indexes only one thread ever moves. The first thread that reads
+ * the row claims one heap view of its bytes (one compare-and-set per row) and moves it from column
+ * to column; any other thread wraps the value afresh per read (one small object), so sharing a row
+ * costs that thread an allocation per value, never a wrong value. The row keeps a reference to
+ * that first reader's {@code Thread} for as long as the row lives (a row cached long after a
+ * short-lived or virtual thread read it keeps that ended Thread object, not its stack or
+ * thread-locals); a weak reference or a thread id would cost an object or a reuse hazard per row.
+ * The view is writable for speed: the Codec SPI forbids codecs to write to the value buffer.
  */
 final class DefaultRow implements Row {
+
+    private static final VarHandle OWNER;
+    private static final VarHandle SHORT = MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.BIG_ENDIAN);
+    private static final VarHandle INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.BIG_ENDIAN);
+    private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
+
+    static {
+        try {
+            OWNER = MethodHandles.lookup().findVarHandle(DefaultRow.class, "owner", Thread.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 
     private final RowMetadata metadata;
     private final DataRow data;
     private final ValueCodecs.RowDecoder decoder;
-    /** A heap view of the row's bytes, made on the first read and moved from column to column. */
+    /** The thread that may use {@link #view}; set once, by compare-and-set. */
+    private volatile Thread owner;
+    /** The owner's heap view of the row's bytes, moved from column to column; only the owner reads or writes it. */
     private ByteBuf view;
 
     DefaultRow(RowMetadata metadata, DataRow data, ValueCodecs.RowDecoder decoder) {
@@ -31,17 +59,67 @@ final class DefaultRow implements Row {
 
     @Override
     public <T> T get(int index, Class<T> type) {
-        metadata.column(index); // range check with a clear message
-        if (data.isNull(index)) {
+        if (index < 0 || index >= data.columnCount()) {
+            metadata.column(index); // throws, with a clear message
+        }
+        int length = data.length(index);
+        if (length < 0) {
             return null;
         }
-        ByteBuf value = view;
-        if (value == null) {
-            value = view = Unpooled.wrappedBuffer(data.data()); // unpooled heap: nothing to release
-        }
         int offset = data.offset(index);
-        value.setIndex(offset, offset + data.length(index));
-        return decoder.decode(data, index, value, type);
+        return decoder.decode(data, index, view(offset, length), type);
+    }
+
+    @Override
+    public int getInt(int index) {
+        if (index >= 0 && index < data.columnCount()) {
+            int oid = decoder.plainOid(index);
+            int length = data.length(index);
+            if (oid == Oids.INT4 && length == 4) {
+                return (int) INT.get(data.data(), data.offset(index));
+            }
+            if (oid == Oids.INT2 && length == 2) {
+                return (short) SHORT.get(data.data(), data.offset(index));
+            }
+        }
+        return Row.super.getInt(index); // NULL, another type, a user codec: the codecs decide (and explain)
+    }
+
+    @Override
+    public long getLong(int index) {
+        if (index >= 0 && index < data.columnCount()) {
+            int oid = decoder.plainOid(index);
+            int length = data.length(index);
+            if (oid == Oids.INT8 && length == 8) {
+                return (long) LONG.get(data.data(), data.offset(index));
+            }
+            if (oid == Oids.INT4 && length == 4) {
+                return (int) INT.get(data.data(), data.offset(index));
+            }
+        }
+        return Row.super.getLong(index);
+    }
+
+    @Override
+    public double getDouble(int index) {
+        if (index >= 0 && index < data.columnCount() && decoder.plainOid(index) == Oids.FLOAT8 && data.length(index) == 8) {
+            return Double.longBitsToDouble((long) LONG.get(data.data(), data.offset(index)));
+        }
+        return Row.super.getDouble(index);
+    }
+
+    /** The value at {@code offset} as a readable heap buffer that no other thread moves; nothing to release. */
+    private ByteBuf view(int offset, int length) {
+        Thread me = Thread.currentThread();
+        Thread claimed = (Thread) OWNER.getOpaque(this);
+        if (claimed == me || (claimed == null && OWNER.compareAndSet(this, null, me))) {
+            ByteBuf mine = view;
+            if (mine == null) {
+                mine = view = Unpooled.wrappedBuffer(data.data());
+            }
+            return mine.setIndex(offset, offset + length);
+        }
+        return Unpooled.wrappedBuffer(data.data()).setIndex(offset, offset + length);
     }
 
     @Override

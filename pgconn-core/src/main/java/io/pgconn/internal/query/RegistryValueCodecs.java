@@ -72,7 +72,10 @@ public final class RegistryValueCodecs implements ValueCodecs {
 
     /**
      * The decoders of one description's columns, resolved on first use per column and Java type and
-     * then reused by every row (racy caching of immutable decoders is fine across threads).
+     * then reused by every row. Threads reading rows of the same statement share {@code last} without
+     * locks: a thread may miss another's entry (and resolve again) but never sees a half-built one,
+     * since {@link Resolved} and {@link Decoder} have only final fields and codecs are immutable (the
+     * rule of the {@link io.pgconn.codec.Codec} SPI).
      */
     private static final class ColumnDecoders implements RowDecoder {
 
@@ -80,10 +83,38 @@ public final class RegistryValueCodecs implements ValueCodecs {
         private final RowMetadata metadata;
         private final Resolved[] last;
 
+        /** Per column: its OID when it is a binary number the built-in codec reads, else 0 (see {@link #plainOid}). */
+        private final int[] plain;
+
         ColumnDecoders(CodecRegistry registry, RowMetadata metadata) {
             this.registry = registry;
             this.metadata = metadata;
             this.last = new Resolved[metadata.size()];
+            this.plain = new int[metadata.size()];
+            for (int i = 0; i < plain.length; i++) {
+                var column = metadata.column(i);
+                int oid = column.typeOid();
+                if (column.format() == Format.BINARY.code()
+                        && (oid == Oids.INT2 || oid == Oids.INT4 || oid == Oids.INT8 || oid == Oids.FLOAT8)) {
+                    try {
+                        boolean builtin = oid == Oids.FLOAT8 ? builtin(registry, oid, Double.class)
+                                : builtin(registry, oid, Long.class) && (oid == Oids.INT8 || builtin(registry, oid, Integer.class));
+                        plain[i] = builtin ? oid : 0;
+                    } catch (RuntimeException e) {
+                        plain[i] = 0; // no codec: the codec path reports it when the column is read
+                    }
+                }
+            }
+        }
+
+        /** Whether the registry reads {@code oid} in binary as {@code type} with a built-in codec (no user codec took it). */
+        private static boolean builtin(CodecRegistry registry, int oid, Class<?> type) {
+            return registry.decoder(oid, Format.BINARY, type).builtin();
+        }
+
+        @Override
+        public int plainOid(int index) {
+            return plain[index];
         }
 
         @Override

@@ -42,6 +42,9 @@ final class StatementRun implements Flow.Subscription {
     private boolean timedOut;
     private ScheduledFuture<?> timeoutTask;
     private ExtendedExchange current;
+    /** The thread inside {@code start}'s onSubscribe (not the event loop), and the demand it requested there. */
+    private Thread starter;
+    private long earlyDemand;
 
     private StatementRun(QuerySession session, Flow.Subscriber<? super Segment> downstream, StatementPlan plan) {
         this.session = session;
@@ -49,10 +52,25 @@ final class StatementRun implements Flow.Subscription {
         this.plan = plan;
     }
 
-    /** Subscribes {@code subscriber} and queues the statement at once (rows wait for demand). */
+    /**
+     * Subscribes {@code subscriber} and queues the statement at once (rows wait for demand). On the
+     * event loop (a statement started from another's callback) it is queued inline, in call order;
+     * from another thread, demand requested inside {@code onSubscribe} travels with the one task that
+     * queues the statement instead of a task of its own.
+     */
     static void start(QuerySession session, Flow.Subscriber<? super Segment> subscriber, StatementPlan plan) {
         StatementRun run = new StatementRun(session, subscriber, plan);
-        subscriber.onSubscribe(run);
+        if (session.eventLoop().inEventLoop()) {
+            subscriber.onSubscribe(run);
+            run.submitFirst();
+            return;
+        }
+        run.starter = Thread.currentThread();
+        try {
+            subscriber.onSubscribe(run);
+        } finally {
+            run.starter = null;
+        }
         try {
             session.eventLoop().execute(run::submitFirst);
         } catch (RejectedExecutionException e) { // the factory's event loops are shut down
@@ -63,6 +81,11 @@ final class StatementRun implements Flow.Subscription {
     }
 
     private void submitFirst() {
+        if (earlyDemand > 0) {
+            long n = earlyDemand;
+            earlyDemand = 0;
+            onRequest(n);
+        }
         if (signalled) {
             return; // cancelled before it was sent: nothing to do on the server
         }
@@ -83,6 +106,8 @@ final class StatementRun implements Flow.Subscription {
     public void request(long n) {
         if (session.eventLoop().inEventLoop()) {
             onRequest(n);
+        } else if (n > 0 && starter == Thread.currentThread()) {
+            earlyDemand = earlyDemand + n < 0 ? Long.MAX_VALUE : earlyDemand + n; // applied by submitFirst
         } else {
             session.eventLoop().execute(() -> onRequest(n));
         }

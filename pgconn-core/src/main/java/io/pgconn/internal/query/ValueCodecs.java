@@ -42,5 +42,13 @@ public interface ValueCodecs {
          * type and the Java type, never the value.
          */
         <T> T decode(DataRow row, int index, ByteBuf value, Class<T> type);
+
+        /**
+         * The type OID of column {@code index} when it arrives in binary and the built-in codec reads
+         * it (so its bytes may be read directly as the big-endian number they are), else 0.
+         */
+        default int plainOid(int index) {
+            return 0;
+        }
     }
 }

@@ -62,6 +62,7 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
     /** CancelRequests whose connection the server has not closed yet: later exchanges wait meanwhile. */
     private int cancelsInFlight;
     private boolean flushScheduled;
+    private final Runnable flushTask = this::flushNow;
     private int readPausers;
     private volatile Channel channel;
     private volatile PgException closeCause;
@@ -112,7 +113,14 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
 
     private void enqueue(Exchange exchange) {
         if (!channel.isActive()) {
-            exchange.fail(closedError());
+            // failed in a task of its own, not inline: a subscriber that retries on error (Reactor's retry())
+            // would otherwise resubmit from inside fail() and recurse on the event loop's stack
+            PgException error = closedError();
+            try {
+                channel.eventLoop().execute(() -> exchange.fail(error));
+            } catch (java.util.concurrent.RejectedExecutionException e) { // the event loops are shut down: nothing can recurse
+                exchange.fail(error);
+            }
             return;
         }
         inFlight.add(exchange);
@@ -149,11 +157,14 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
         channel.write(message, channel.voidPromise());
         if (!flushScheduled) {
             flushScheduled = true;
-            channel.eventLoop().execute(() -> {
-                flushScheduled = false;
-                channel.flush();
-            });
+            channel.eventLoop().execute(flushTask);
         }
+    }
+
+    /** The flush that writes share, one object for the session's life. */
+    private void flushNow() {
+        flushScheduled = false;
+        channel.flush();
     }
 
     @Override

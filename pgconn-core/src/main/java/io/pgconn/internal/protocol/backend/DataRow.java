@@ -2,6 +2,9 @@ package io.pgconn.internal.protocol.backend;
 
 import io.netty.buffer.ByteBuf;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -10,16 +13,22 @@ import java.util.List;
 
 /**
  * DataRow: the column values of one row, as the server sent them (text or binary per the Bind's
- * result formats). The body is validated, then copied once into one array, length prefixes and
- * all; a column's offset is found by stepping over the lengths before it (a few int reads, cheaper
- * than an offsets array per row). One allocation per row instead of one per column, and no buffer
- * outlives the decoder's read (rows may be held by an application long after).
+ * result formats), copied once out of the inbound buffer into one array (no buffer outlives the
+ * decoder's read: rows may be held by an application long after). The array starts with a table
+ * of {@code columns + 1} native-order ints, the start of each value ({@code ~start} for SQL NULL)
+ * and then the end of the last one, followed by the values back to back: a column's offset and
+ * length are two reads, whatever its position, and the table takes the room of the length prefixes
+ * it replaces (one int more). One allocation per row instead of one per column. Immutable: safe to
+ * read from any thread.
  *
  * @see <a href="https://www.postgresql.org/docs/current/protocol-message-formats.html#PROTOCOL-MESSAGE-FORMATS-DATAROW">DataRow</a>
  */
 public final class DataRow implements BackendMessage {
 
-    /** The body after the column count: (int32 length, bytes)* with length -1 for NULL. */
+    private static final VarHandle INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.nativeOrder());
+    private static final VarHandle BIG_ENDIAN_INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.BIG_ENDIAN);
+
+    /** The start table ({@code columns + 1} ints), then the values. */
     private final byte[] data;
     private final int columns;
 
@@ -30,61 +39,112 @@ public final class DataRow implements BackendMessage {
 
     /** A text-format row; {@code null} elements are SQL NULL. For tests and scripted servers. */
     public DataRow(List<String> values) {
-        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-        for (String v : values) {
-            byte[] bytes = v == null ? null : v.getBytes(StandardCharsets.UTF_8);
-            int length = bytes == null ? -1 : bytes.length;
-            out.write(length >>> 24);
-            out.write(length >>> 16);
-            out.write(length >>> 8);
-            out.write(length);
-            if (bytes != null) {
-                out.writeBytes(bytes);
+        int columns = values.size();
+        byte[][] bytes = new byte[columns][];
+        int size = 4 * (columns + 1);
+        for (int i = 0; i < columns; i++) {
+            String v = values.get(i);
+            bytes[i] = v == null ? null : v.getBytes(StandardCharsets.UTF_8);
+            size += bytes[i] == null ? 0 : bytes[i].length;
+        }
+        byte[] data = new byte[size];
+        int at = 4 * (columns + 1);
+        for (int i = 0; i < columns; i++) {
+            INT.set(data, 4 * i, bytes[i] == null ? ~at : at);
+            if (bytes[i] != null) {
+                System.arraycopy(bytes[i], 0, data, at, bytes[i].length);
+                at += bytes[i].length;
             }
         }
-        this.data = out.toByteArray();
-        this.columns = values.size();
+        INT.set(data, 4 * columns, at);
+        this.data = data;
+        this.columns = columns;
     }
 
     /** Decodes the body (after type byte and length); a malformed one raises {@link io.pgconn.PgProtocolException}. */
     public static DataRow decode(ByteBuf body, String host) {
+        return decode(body, host, null);
+    }
+
+    /**
+     * As {@link #decode(ByteBuf, String)}, reading the body through {@code scratch} when it is big
+     * enough: one bulk copy out of the (usually direct) buffer, then plain array reads, instead of a
+     * buffer call per length prefix and per value.
+     */
+    public static DataRow decode(ByteBuf body, String host, byte[] scratch) {
         String name = "DataRow";
         Bodies.need(body, 2, host, name);
         int count = Bodies.count(body, body.readUnsignedShort(), 4, host, name, "column");
-        int start = body.readerIndex();
-        // validate the framing first, then copy the whole body once
+        int size = body.readableBytes();
+        // a well-formed body is count length prefixes and the values: the table replaces the prefixes, plus one end entry
+        byte[] data = new byte[size + 4];
+        if (scratch == null || scratch.length < size) {
+            return decodeFromBuffer(body, host, count, data); // a big row: no second copy of its size
+        }
+        byte[] raw = scratch;
+        body.getBytes(body.readerIndex(), raw, 0, size);
+        int at = 4 * (count + 1);
+        int p = 0;
+        for (int i = 0; i < count; i++) {
+            if (size - p < 4) {
+                body.skipBytes(p);
+                Bodies.need(body, 4, host, name); // throws, naming what is missing
+            }
+            int length = (int) BIG_ENDIAN_INT.get(raw, p);
+            p += 4;
+            if (length == -1) {
+                INT.set(data, 4 * i, ~at);
+                continue;
+            }
+            if (length < 0 || length > size - p) {
+                throw Bodies.malformed(host, name, "column " + (i + 1) + " declares " + length
+                        + " bytes but " + (size - p) + " remain");
+            }
+            if (length > size - p - 4 * (count - 1 - i)) {
+                throw Bodies.malformed(host, name, "column " + (i + 1) + " declares " + length
+                        + " bytes, which leaves no room for the length of the " + (count - 1 - i) + " columns after it");
+            }
+            INT.set(data, 4 * i, at);
+            System.arraycopy(raw, p, data, at, length);
+            p += length;
+            at += length;
+        }
+        INT.set(data, 4 * count, at);
+        body.skipBytes(p); // anything left is trailing garbage, which the caller reports
+        return new DataRow(data, count);
+    }
+
+    /** The same layout read straight from the buffer, a buffer call per length and value: for rows bigger than the scratch array. */
+    private static DataRow decodeFromBuffer(ByteBuf body, String host, int count, byte[] data) {
+        String name = "DataRow";
+        int at = 4 * (count + 1);
         for (int i = 0; i < count; i++) {
             Bodies.need(body, 4, host, name);
             int length = body.readInt();
             if (length == -1) {
+                INT.set(data, 4 * i, ~at);
                 continue;
             }
             if (length < 0 || length > body.readableBytes()) {
                 throw Bodies.malformed(host, name, "column " + (i + 1) + " declares " + length
                         + " bytes but " + body.readableBytes() + " remain");
             }
-            body.skipBytes(length);
+            if (length > body.readableBytes() - 4 * (count - 1 - i)) {
+                throw Bodies.malformed(host, name, "column " + (i + 1) + " declares " + length
+                        + " bytes, which leaves no room for the length of the " + (count - 1 - i) + " columns after it");
+            }
+            INT.set(data, 4 * i, at);
+            body.readBytes(data, at, length);
+            at += length;
         }
-        byte[] data = new byte[body.readerIndex() - start];
-        body.getBytes(start, data);
+        INT.set(data, 4 * count, at);
         return new DataRow(data, count);
     }
 
-    /** Where column {@code i}'s length prefix starts. */
-    private int prefix(int column) {
+    private void check(int column) {
         if (column < 0 || column >= columns) {
             throw new IndexOutOfBoundsException("column " + column + " of a row with " + columns + " columns");
         }
-        int at = 0;
-        for (int i = 0; i < column; i++) {
-            int length = lengthAt(at);
-            at += 4 + Math.max(length, 0);
-        }
-        return at;
-    }
-
-    private int lengthAt(int at) {
-        return (data[at] & 0xFF) << 24 | (data[at + 1] & 0xFF) << 16 | (data[at + 2] & 0xFF) << 8 | (data[at + 3] & 0xFF);
     }
 
     public int columnCount() {
@@ -92,28 +152,37 @@ public final class DataRow implements BackendMessage {
     }
 
     public boolean isNull(int column) {
-        return length(column) < 0;
+        check(column);
+        return (int) INT.get(data, 4 * column) < 0;
     }
 
-    /** The bytes that hold every column; read a column with {@link #offset} and {@link #length}. Not copied. */
+    /** The array that holds every column; read a column with {@link #offset} and {@link #length}. Not copied. */
     public byte[] data() {
         return data;
     }
 
+    /** Where column {@code column}'s bytes start in {@link #data()} (for SQL NULL: where they would). */
     public int offset(int column) {
-        return prefix(column) + 4;
+        check(column);
+        int start = (int) INT.get(data, 4 * column);
+        return start < 0 ? ~start : start;
     }
 
     /** -1 for SQL NULL. */
     public int length(int column) {
-        return lengthAt(prefix(column));
+        check(column);
+        int start = (int) INT.get(data, 4 * column);
+        if (start < 0) {
+            return -1;
+        }
+        int next = (int) INT.get(data, 4 * column + 4);
+        return (next < 0 ? ~next : next) - start;
     }
 
     /** Column {@code i} as UTF-8 text, {@code null} for SQL NULL. */
     public String text(int column) {
-        int at = prefix(column);
-        int length = lengthAt(at);
-        return length < 0 ? null : new String(data, at + 4, length, StandardCharsets.UTF_8);
+        int length = length(column);
+        return length < 0 ? null : new String(data, offset(column), length, StandardCharsets.UTF_8);
     }
 
     /** Every column as UTF-8 text ({@code null} for SQL NULL): the simple query protocol's view. */

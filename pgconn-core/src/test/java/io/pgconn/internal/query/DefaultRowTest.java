@@ -1,0 +1,193 @@
+package io.pgconn.internal.query;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.pgconn.codec.Codec;
+import io.pgconn.codec.CodecRegistry;
+import io.pgconn.codec.Format;
+import io.pgconn.codec.Oids;
+import io.pgconn.codec.PgConversionException;
+import io.pgconn.codec.PgType;
+import io.pgconn.internal.protocol.backend.DataRow;
+import io.pgconn.query.ColumnMetadata;
+import io.pgconn.query.Row;
+import io.pgconn.query.RowMetadata;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** Rows decode on access: NULLs, ranges, and the same row read by several threads at once. */
+class DefaultRowTest {
+
+    private static final int COLUMNS = 12;
+
+    /** Even columns int4, odd ones text; column i holds a value derived from i, the last one NULL. */
+    private static Row row(ValueCodecs.RowDecoder[] decoder) {
+        List<ColumnMetadata> columns = new ArrayList<>();
+        List<String> values = new ArrayList<>();
+        for (int i = 0; i < COLUMNS; i++) {
+            columns.add(new ColumnMetadata("c" + i, i % 2 == 0 ? Oids.INT4 : Oids.TEXT, -1, (short) -1, 0, (short) 0, (short) 0));
+            values.add(i == COLUMNS - 1 ? null : i % 2 == 0 ? Integer.toString(1000 * i + 7) : "value " + "ü".repeat(i));
+        }
+        RowMetadata metadata = new RowMetadata(columns);
+        if (decoder[0] == null) {
+            decoder[0] = new RegistryValueCodecs(CodecRegistry.defaults()).rowDecoder(metadata);
+        }
+        return new DefaultRow(metadata, new DataRow(values), decoder[0]);
+    }
+
+    private static void checkAll(Row row) {
+        for (int i = 0; i < COLUMNS - 1; i++) {
+            if (i % 2 == 0) {
+                assertThat(row.get(i, Integer.class)).isEqualTo(1000 * i + 7);
+                assertThat(row.get(i, String.class)).isEqualTo(Integer.toString(1000 * i + 7));
+            } else {
+                assertThat(row.get(i, String.class)).isEqualTo("value " + "ü".repeat(i));
+            }
+        }
+        assertThat(row.get(COLUMNS - 1, String.class)).isNull();
+        assertThat(row.isNull(COLUMNS - 1)).isTrue();
+    }
+
+    @Test
+    void readsEveryColumnInAnyOrderAndNullAsNull() {
+        Row row = row(new ValueCodecs.RowDecoder[1]);
+        checkAll(row);
+        assertThat(row.get(4, Long.class)).isEqualTo(4007L);
+        assertThat(row.get(1, String.class)).isEqualTo("value ü");
+        assertThatThrownBy(() -> row.get(COLUMNS, String.class)).isInstanceOf(IndexOutOfBoundsException.class)
+                .hasMessageContaining("column index " + COLUMNS);
+        assertThatThrownBy(() -> row.get(-1, String.class)).isInstanceOf(IndexOutOfBoundsException.class);
+    }
+
+    /**
+     * Item 11 of the query-path review: threads that read the same rows at once (a RowSet handed to
+     * a parallel consumer) each see every value right; the rows' decoders are shared too.
+     */
+    @Test
+    void rowsReadByManyThreadsAtOnceDecodeEveryValueRight() throws Exception {
+        ValueCodecs.RowDecoder[] decoder = new ValueCodecs.RowDecoder[1];
+        List<Row> rows = new ArrayList<>();
+        for (int i = 0; i < 200; i++) {
+            rows.add(row(decoder));
+        }
+        int threads = 4;
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            CountDownLatch start = new CountDownLatch(1);
+            List<Future<?>> done = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                done.add(pool.submit(() -> {
+                    start.await();
+                    for (int round = 0; round < 50; round++) {
+                        for (Row row : rows) {
+                            checkAll(row);
+                        }
+                    }
+                    return null;
+                }));
+            }
+            start.countDown();
+            for (Future<?> f : done) {
+                f.get(60, TimeUnit.SECONDS); // an assertion failure in a reader fails here
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        checkAll(rows.get(0)); // and the test thread, which claimed none of them
+    }
+
+    /** Binary int4 42, int8 2^40, float8 2.5, int2 -7, int4 NULL, text-format int4 "123", binary int8 2^40 (for getInt). */
+    private static Row binaryRow(CodecRegistry registry) {
+        int[] oids = {Oids.INT4, Oids.INT8, Oids.FLOAT8, Oids.INT2, Oids.INT4, Oids.INT4, Oids.INT8};
+        short[] formats = {1, 1, 1, 1, 1, 0, 1};
+        List<ColumnMetadata> columns = new ArrayList<>();
+        for (int i = 0; i < oids.length; i++) {
+            columns.add(new ColumnMetadata("c" + i, oids[i], -1, (short) -1, 0, (short) 0, formats[i]));
+        }
+        ByteBuf body = Unpooled.buffer();
+        body.writeShort(oids.length);
+        body.writeInt(4).writeInt(42);
+        body.writeInt(8).writeLong(1L << 40);
+        body.writeInt(8).writeDouble(2.5);
+        body.writeInt(2).writeShort(-7);
+        body.writeInt(-1);
+        body.writeInt(3).writeBytes("123".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        body.writeInt(8).writeLong(1L << 40);
+        try {
+            RowMetadata metadata = new RowMetadata(columns);
+            return new DefaultRow(metadata, DataRow.decode(body, "test:5432"), new RegistryValueCodecs(registry).rowDecoder(metadata));
+        } finally {
+            body.release();
+        }
+    }
+
+    @Test
+    void primitiveGettersReadWhatTheBoxedOnesReadAndRefuseNull() {
+        Row row = binaryRow(CodecRegistry.defaults());
+        assertThat(row.getInt(0)).isEqualTo(42).isEqualTo(row.get(0, Integer.class));
+        assertThat(row.getLong(0)).isEqualTo(42L);
+        assertThat(row.getLong(1)).isEqualTo(1L << 40);
+        assertThat(row.getDouble(1)).isEqualTo((double) (1L << 40)); // int8 as double: through the codec
+        assertThat(row.getDouble(2)).isEqualTo(2.5);
+        assertThat(row.getInt(3)).isEqualTo(-7);
+        assertThat(row.getLong(3)).isEqualTo(-7L);
+        assertThat(row.getInt(5)).isEqualTo(123); // text format: through the codec
+        assertThatThrownBy(() -> row.getInt(4)).isInstanceOf(PgConversionException.class)
+                .hasMessageContaining("column 4 (\"c4\") is NULL");
+        assertThatThrownBy(() -> row.getInt(6)).isInstanceOf(PgConversionException.class)
+                .hasMessageContaining("out of range"); // int8 beyond int: the codec's own check
+        assertThatThrownBy(() -> row.getBoolean(0)).isInstanceOf(PgConversionException.class);
+        assertThatThrownBy(() -> row.getInt(7)).isInstanceOf(IndexOutOfBoundsException.class);
+    }
+
+    /** A codec the user registered for int4 wins over the direct read. */
+    @Test
+    void primitiveGettersLeaveAUserCodecInCharge() {
+        Codec<Integer> plusOne = new Codec<>() {
+            @Override
+            public PgType type() {
+                return PgType.INT4;
+            }
+
+            @Override
+            public Class<? extends Integer> javaType() {
+                return Integer.class;
+            }
+
+            @Override
+            public Format format() {
+                return Format.BINARY;
+            }
+
+            @Override
+            public void encode(Integer value, ByteBuf out) {
+                out.writeInt(value);
+            }
+
+            @Override
+            public Object decode(ByteBuf value, Format format, Class<?> target) {
+                int v = value.getInt(value.readerIndex()) + 1;
+                return target == Long.class ? (Object) (long) v : (Object) v;
+            }
+
+            @Override
+            public boolean decodes(Format format, Class<?> target) {
+                return format == Format.BINARY && (target == Integer.class || target == Long.class || target == Object.class);
+            }
+        };
+        Row row = binaryRow(CodecRegistry.builder().register(plusOne).build());
+        assertThat(row.getInt(0)).isEqualTo(43);
+        assertThat(row.getLong(0)).isEqualTo(43L);
+        assertThat(row.getLong(1)).isEqualTo(1L << 40); // int8: still the built-in
+    }
+}
