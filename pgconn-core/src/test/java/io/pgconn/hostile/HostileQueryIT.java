@@ -235,6 +235,27 @@ class HostileQueryIT {
     }
 
     @Test
+    void aParameterValueQuotedInAGermanDataExceptionIsLeftOutOfTheMessage() throws Exception {
+        try (ScriptedServer server = serverAnswering(c -> {
+            // lc_messages is German: the value comes in »…«, not in ASCII quotes
+            c.send(errorResponse("22P02", "ungültige Eingabesyntax für Typ integer: »hunter2«"), Backend.readyForQuery());
+            readThrough(c, 'S');
+            c.send(bindComplete(), dataRow("fine"), commandComplete("SELECT 1"), Backend.readyForQuery());
+        }); HostileClient client = new HostileClient(server, OPTIONS)) {
+            PgConnection connection = client.connect();
+            Throwable error = failure(connection.query("SELECT v FROM t WHERE v = $1", "hunter2"));
+            assertThat(error).isInstanceOf(PgServerException.class).hasMessageContaining("22P02")
+                    .hasMessageContaining("ungültige Eingabesyntax für Typ integer: »…«").hasMessageNotContaining("hunter2");
+            assertThat(((PgServerException) error).serverFields().toString()).doesNotContain("hunter2");
+            RowSet next = connection.query("SELECT v FROM t WHERE v = $1", "fine").get(HostileClient.CASE_LIMIT.toMillis(), TimeUnit.MILLISECONDS);
+            assertThat(next.single(String.class)).isEqualTo("fine");
+            connection.close().get(5, TimeUnit.SECONDS);
+            server.awaitConnectionsEnded(Duration.ofSeconds(5));
+            server.assertScriptsPassed();
+        }
+    }
+
+    @Test
     void aRequestSubmittedWhileACancelIsInFlightIsWrittenOnlyAfterTheServerClosedTheCancelConnection() throws Exception {
         CountDownLatch running = new CountDownLatch(1);
         CountDownLatch cancelArrived = new CountDownLatch(1);
