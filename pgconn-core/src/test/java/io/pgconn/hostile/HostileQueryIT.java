@@ -209,6 +209,52 @@ class HostileQueryIT {
     }
 
     @Test
+    void aTimeoutWhoseCancelIsIgnoredStillEndsTheCallersWaitAndTheStatementDrainsInTheBackground() throws Exception {
+        CountDownLatch cancelArrived = new CountDownLatch(1);
+        CountDownLatch callerFailed = new CountDownLatch(1);
+        AtomicInteger order = new AtomicInteger();
+        try (ScriptedServer server = ScriptedServer.start(c -> {
+            if (order.getAndIncrement() == 0) {
+                c.readStartupRefusingTls();
+                c.send(Backend.trustLogin());
+                readThrough(c, 'H');
+                c.send(message('1', new byte[0]), parameterDescription(), rowDescription("v"));
+                readThrough(c, 'S');
+                if (!cancelArrived.await(10, TimeUnit.SECONDS)) {
+                    throw new AssertionError("no CancelRequest after the timeout");
+                }
+                // the cancel went nowhere (a pooler sent it to another node): the statement runs on
+                if (!callerFailed.await(15, TimeUnit.SECONDS)) {
+                    throw new AssertionError("the caller still waits for a statement whose cancel was lost");
+                }
+                c.send(bindComplete(), dataRow("late"), commandComplete("SELECT 1"), Backend.readyForQuery());
+                readThrough(c, 'S');
+                c.send(bindComplete(), dataRow("fine"), commandComplete("SELECT 1"), Backend.readyForQuery());
+                c.awaitClientClose();
+            } else {
+                c.readStartupPacket(); // the CancelRequest, closed without signalling anything
+                cancelArrived.countDown();
+                c.close();
+            }
+        }); HostileClient client = new HostileClient(server, OPTIONS)) {
+            PgConnection connection = client.connect();
+            long start = System.nanoTime();
+            CompletableFuture<List<RowSet>> timed = connection.statement("SELECT v FROM t").timeout(Duration.ofMillis(200)).collect();
+            Throwable error = failure(timed);
+            long waitedMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+            callerFailed.countDown();
+            assertThat(error).isInstanceOf(PgStatementTimeoutException.class).hasMessageContaining("PT0.2S");
+            assertThat(waitedMillis).as("bounded by the cancel grace (1 s), not by the statement (the script waits 15 s)")
+                    .isLessThan(10_000);
+            RowSet next = connection.query("SELECT v FROM t").get(HostileClient.CASE_LIMIT.toMillis(), TimeUnit.MILLISECONDS);
+            assertThat(next.single(String.class)).as("the late rows were drained, not given to the next statement").isEqualTo("fine");
+            connection.close().get(5, TimeUnit.SECONDS);
+            server.awaitConnectionsEnded(Duration.ofSeconds(5));
+            server.assertScriptsPassed();
+        }
+    }
+
+    @Test
     void aResultTypeChangeReportedInAnotherLanguageIsStillPreparedAgain() throws Exception {
         try (ScriptedServer server = serverAnswering(c -> {
             c.send(bindComplete(), dataRow("1"), commandComplete("SELECT 1"), Backend.readyForQuery());
