@@ -69,6 +69,29 @@ class TimeoutIT {
     }
 
     @Test
+    void aTimeoutWhileAPageIsStillRunningCancelsItOnTheServer() {
+        PgConnection c = QueryCluster.connect(PG, FACTORY, "");
+        try {
+            TestSubscriber subscriber = new TestSubscriber(row -> { });
+            // the first page (2 rows) takes 10 s on the server
+            c.statement("SELECT pg_sleep(5), g FROM generate_series(1, 10) g").fetchSize(2).timeout(Duration.ofMillis(300))
+                    .execute().subscribe(subscriber);
+            subscriber.request(Long.MAX_VALUE);
+            Throwable error = failure(subscriber.done);
+            assertThat(error).isInstanceOf(PgStatementTimeoutException.class).hasMessageContaining("PT0.3S");
+            assertThat(error.getCause()).as("the server's own 57014: the page was cancelled, not waited out")
+                    .isInstanceOf(io.pgconn.PgServerException.class);
+            assertThat(subscriber.rows.get()).isZero();
+            long start = System.nanoTime();
+            assertThat(await(c.query("SELECT $1::int", 5)).single(Integer.class)).isEqualTo(5);
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).as("the connection is free at once, not after the page")
+                    .isLessThan(Duration.ofSeconds(5));
+        } finally {
+            await(c.close());
+        }
+    }
+
+    @Test
     void aTimeoutFiresWhileTheSubscriberHasNoDemandAndTheConnectionStaysUsable() {
         PgConnection c = QueryCluster.connect(PG, FACTORY, "");
         try {

@@ -421,8 +421,18 @@ final class ExtendedExchange extends Exchange {
             return true; // only the ReadyForQuery is still to come
         }
         if (!syncSent) {
-            // paging: closing the portal ends the server's work with the page in progress;
+            // paging: closing the portal ends the server's work with the page in progress, so a
+            // page still running (a sort, a lock wait ...) is cancelled as well — asked before the
+            // Close/Sync release the writes, so nothing of ours is behind it (a cancel arriving
+            // after the page is ignored by the idle or reading backend);
             // describing: nothing ran yet, the Bind phase is just never written
+            if (paged && !describing && !suspended) {
+                if (session.isHead(this)) {
+                    cancelIfAlone();
+                } else {
+                    cancelWhenHead = true; // sent only if nothing was written after the Close/Sync
+                }
+            }
             sendSync(paged && !describing);
             return true;
         }
