@@ -255,6 +255,45 @@ class HostileQueryIT {
     }
 
     @Test
+    void aCopyFromStdinCancelledRightAfterItsCopyInResponseGetsOneSyncAndTheNextStatementItsOwnRows() throws Exception {
+        AtomicInteger syncsOfTheCopy = new AtomicInteger();
+        try (ScriptedServer server = ScriptedServer.start(c -> {
+            c.readStartupRefusingTls();
+            c.send(Backend.trustLogin());
+            readThrough(c, 'H');
+            c.send(message('1', new byte[0]), parameterDescription(), message('n', new byte[0]));
+            readThrough(c, 'E'); // Bind, Execute
+            // the COPY starts, and a CancelRequest's signal lands before the client's first message is read:
+            // the 57014 makes the backend skip to the next Sync; CopyFail is ignored then, every Sync answered
+            c.send(message('G', new byte[]{0, 0, 1, 0, 0}), errorResponse("57014", "canceling statement due to user request"));
+            char type;
+            while ((type = c.readMessage().type()) != 'P') { // up to the next statement's Parse
+                if (type == 'S') {
+                    syncsOfTheCopy.incrementAndGet();
+                    c.send(Backend.readyForQuery());
+                }
+            }
+            if (syncsOfTheCopy.get() != 1) {
+                throw new AssertionError(syncsOfTheCopy.get() + " Syncs for the COPY: the server would answer each with a ReadyForQuery");
+            }
+            readThrough(c, 'H');
+            c.send(message('1', new byte[0]), parameterDescription(), rowDescription("v"));
+            readThrough(c, 'S');
+            c.send(bindComplete(), dataRow("mine"), commandComplete("SELECT 1"), Backend.readyForQuery());
+            c.awaitClientClose();
+        }); HostileClient client = new HostileClient(server, OPTIONS)) {
+            PgConnection connection = client.connect();
+            CompletableFuture<RowSet> copy = connection.query("COPY t FROM STDIN");
+            CompletableFuture<RowSet> next = connection.query("SELECT v FROM t");
+            assertThat(failure(copy)).isInstanceOf(io.pgconn.PgException.class);
+            assertThat(next.get(HostileClient.CASE_LIMIT.toMillis(), TimeUnit.MILLISECONDS).single(String.class)).isEqualTo("mine");
+            connection.close().get(5, TimeUnit.SECONDS);
+            server.awaitConnectionsEnded(Duration.ofSeconds(5));
+            server.assertScriptsPassed();
+        }
+    }
+
+    @Test
     void aResultTypeChangeReportedInAnotherLanguageIsStillPreparedAgain() throws Exception {
         try (ScriptedServer server = serverAnswering(c -> {
             c.send(bindComplete(), dataRow("1"), commandComplete("SELECT 1"), Backend.readyForQuery());

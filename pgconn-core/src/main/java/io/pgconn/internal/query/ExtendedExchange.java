@@ -48,7 +48,9 @@ import java.util.List;
  * </pre>
  * with no Sync in between (one exchange, one extra round trip on first use; later exchanges are
  * held back until the Bind phase is written). Under a fetch size each Execute carries the row limit
- * and a Flush, and the Sync follows the last page. The answers are checked against what was sent:
+ * and a Flush, and the Sync follows the last page. A statement that may be a COPY also ends its Bind
+ * phase with a Flush: its one Sync follows its end or error, or goes with the CopyFail that refuses
+ * a COPY FROM STDIN (so a cancel can never make two ReadyForQuery). The answers are checked against what was sent:
  * a DataRow without a description, or with another column count, is a protocol error that ends the
  * connection.
  */
@@ -191,7 +193,11 @@ final class ExtendedExchange extends Exchange {
             out.add(new Bind("", statement, params.formats(), params.values(), resultFormats));
             out.add(new Execute("", paged ? plan.fetchSize() : 0));
         }
-        if (paged) {
+        if (paged || mayCopy) {
+            // a COPY: the Sync is written only in reply (CopyFail+Sync, or after its end or error).
+            // A Sync written now would be skipped in copy-in mode — unless a cancel's error lands
+            // right after the CopyInResponse: the server then answers that Sync, and our CopyFail's
+            // Sync a second time, and one ReadyForQuery too many puts the FIFO out of step
             out.add(Flush.INSTANCE);
         } else {
             out.add(Sync.INSTANCE);
@@ -224,7 +230,7 @@ final class ExtendedExchange extends Exchange {
                         ? CommandResult.of("SELECT " + rowsInExecution) // the server counts only the last page
                         : CommandResult.of(complete.tag()));
             }
-            if (paged && !syncSent) {
+            if ((paged || (mayCopy && serverDone)) && !syncSent) {
                 sendSync(false);
             }
         } else if (message instanceof ParseComplete) {
@@ -248,6 +254,9 @@ final class ExtendedExchange extends Exchange {
             if (!aborted) {
                 run.emit(CommandResult.of(""));
             }
+            if (mayCopy && serverDone && !syncSent) {
+                sendSync(false);
+            }
         } else if (message instanceof ErrorResponse response) {
             serverError(response);
         } else if (message instanceof CopyResponse copy && copy.kind() != 'W') {
@@ -268,7 +277,7 @@ final class ExtendedExchange extends Exchange {
             if (!session.isLastWritten(this)) {
                 throw CopyRefusal.cannotRefuse(session.host());
             }
-            // in COPY IN mode the server ignores the Sync we sent; after CopyFail it skips to the next one
+            // the one Sync of this exchange: after CopyFail (or a cancel's error) the server skips to it
             syncSent = true;
             session.write(new MessageSequence(List.of(new CopyFail(CopyRefusal.REASON), Sync.INSTANCE)));
             releaseWritesIfFree();
@@ -426,6 +435,15 @@ final class ExtendedExchange extends Exchange {
             // Close/Sync release the writes, so nothing of ours is behind it (a cancel arriving
             // after the page is ignored by the idle or reading backend);
             // describing: nothing ran yet, the Bind phase is just never written
+            if (mayCopy && !paged && !describing) {
+                // Bind/Execute/Flush written, the Sync only follows in reply: a Close or Sync now
+                // would be read in copy-in mode (an error of its own, then a second ReadyForQuery)
+                if (session.isHead(this)) {
+                    return cancelIfAlone();
+                }
+                cancelWhenHead = true;
+                return false;
+            }
             if (paged && !describing && !suspended) {
                 if (session.isHead(this)) {
                     cancelIfAlone();
