@@ -69,6 +69,30 @@ class TimeoutIT {
     }
 
     @Test
+    void aStatementTimedOutWhileQueuedInATransactionFailsThatTransactionSoAPipelinedCommitRollsBack() {
+        PgConnection c = QueryCluster.connect(PG, FACTORY, "");
+        try {
+            await(c.simpleQuery("CREATE TABLE tx_queued (n int)"));
+            await(c.simpleQuery("BEGIN"));
+            await(c.query("INSERT INTO tx_queued VALUES (1)"));
+            TestSubscriber pager = new TestSubscriber(row -> { });
+            c.statement("SELECT g FROM generate_series(1, 1000) g").fetchSize(10).execute().subscribe(pager);
+            pager.request(3);
+            Conditions.awaitCondition("2 rows of the paged stream", Duration.ofSeconds(10), () -> pager.rows.get() == 2);
+            CompletableFuture<List<RowSet>> queued = c.statement("INSERT INTO tx_queued VALUES (2)").timeout(Duration.ofMillis(200)).collect();
+            assertThat(failure(queued)).isInstanceOf(PgStatementTimeoutException.class);
+            CompletableFuture<RowSet> commit = c.query("COMMIT");
+            pager.cancel();
+            assertThat(await(commit).commandTag()).as("the transaction failed where the INSERT was: no commit without it")
+                    .isEqualTo("ROLLBACK");
+            assertThat(await(c.query("SELECT count(*) FROM tx_queued")).single(Long.class)).isZero();
+            assertThat(c.transactionStatus()).isEqualTo(TransactionStatus.IDLE);
+        } finally {
+            await(c.close());
+        }
+    }
+
+    @Test
     void aTimeoutWhileAPageIsStillRunningCancelsItOnTheServer() {
         PgConnection c = QueryCluster.connect(PG, FACTORY, "");
         try {

@@ -58,6 +58,8 @@ final class ExtendedExchange extends Exchange {
 
     private static final RowMetadata NO_COLUMNS = new RowMetadata(List.of());
     private static final RowDescription NO_ROWS = new RowDescription(List.of());
+    /** Not SQL (a syntax error): written in place of a statement cancelled while it was queued. */
+    static final String WITHDRAWN = "pgconn_statement_withdrawn_after_cancel_or_timeout";
 
     private final StatementRun run;
     private final StatementPlan plan;
@@ -124,8 +126,11 @@ final class ExtendedExchange extends Exchange {
     public FrontendMessage messages(QuerySession session) {
         this.session = session;
         if (aborted) {
-            syncSent = true; // cancelled while held back: nothing to run, but the FIFO still gets its ReadyForQuery
-            return Sync.INSTANCE;
+            // cancelled while held back, and it could not leave the queue (a transaction may be open):
+            // a statement the server must reject, so an open transaction fails ('E') and a COMMIT
+            // pipelined behind becomes a ROLLBACK instead of committing without this statement
+            syncSent = true;
+            return new MessageSequence(List.of(new Parse("", WITHDRAWN, new int[0]), Sync.INSTANCE));
         }
         StatementCache cache = session.statementCache();
         List<String> staleNames = cache.drainToClose();

@@ -202,7 +202,10 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
 
     @Override
     public boolean withdraw(Exchange exchange) {
-        if (unwritten.remove(exchange)) {
+        // only when it is next and no transaction is open: behind a pipelined BEGIN (or inside a
+        // transaction) leaving it out would let a later COMMIT commit without it; it is then written
+        // as a statement the server rejects instead (ExtendedExchange)
+        if (inFlight.peek() == exchange && transactionStatus == 'I' && unwritten.remove(exchange)) {
             inFlight.remove(exchange);
             return true;
         }
