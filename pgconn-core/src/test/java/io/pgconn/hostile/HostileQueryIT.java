@@ -244,6 +244,7 @@ class HostileQueryIT {
             long waitedMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
             callerFailed.countDown();
             assertThat(error).isInstanceOf(PgStatementTimeoutException.class).hasMessageContaining("PT0.2S");
+            assertThat(error.getCause()).as("no 57014 from the server: the grace ended the wait").isNull();
             assertThat(waitedMillis).as("bounded by the cancel grace (1 s), not by the statement (the script waits 15 s)")
                     .isLessThan(10_000);
             RowSet next = connection.query("SELECT v FROM t").get(HostileClient.CASE_LIMIT.toMillis(), TimeUnit.MILLISECONDS);

@@ -231,7 +231,8 @@ final class StatementRun implements Flow.Subscription {
 
     /** Fails the stream at once: rows held for missing demand are dropped, the error is not held back. */
     void error(Throwable error) {
-        if (timedOut && error instanceof PgServerException server && "57014".equals(server.serverFields().code())) {
+        if (timedOut && error instanceof PgServerException server && !(error instanceof PgStatementTimeoutException)
+                && "57014".equals(server.serverFields().code())) {
             error = timeoutError(server);
         }
         terminal = true;
