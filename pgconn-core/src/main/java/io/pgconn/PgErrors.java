@@ -1,8 +1,5 @@
 package io.pgconn;
 
-import java.util.LinkedHashMap;
-import java.util.Map;
-
 /**
  * The one place where a server ErrorResponse becomes a typed exception (SQLSTATE → type).
  */
@@ -26,13 +23,13 @@ public final class PgErrors {
      * As {@link #fromServer(String, ServerErrorFields, boolean)}, for the error of a statement that
      * was sent with parameter values ({@code withParameters}). PostgreSQL quotes the value it could
      * not take in class 22 (data exception) messages, e.g. {@code invalid input syntax for type
-     * integer: "hunter2"}, so the quoted part of such a message is replaced by {@code "…"} in the
-     * exception's message; the server's raw fields stay in {@link PgException#serverFields()}, which
+     * integer: "hunter2"} (in the quotes of the server's language: {@code »hunter2«}), so such a
+     * message is cut before the value in the exception's message ({@link DataExceptionText}); the server's raw fields stay in {@link PgException#serverFields()}, which
      * may therefore contain data (as its DETAIL always may, e.g. 23505's {@code Key (x)=(…)}).
      */
     public static PgException fromServer(String host, ServerErrorFields fields, boolean duringStartup, boolean withParameters) {
         String code = fields.code() == null ? "" : fields.code();
-        String message = "server " + host + " reported " + (withParameters && code.startsWith("22") ? redacted(fields) : fields.describe());
+        String message = "server " + host + " reported " + (withParameters && DataExceptionText.isDataException(code) ? DataExceptionText.describe(fields) : fields.describe());
         if (code.startsWith("28")) { // invalid authorization specification / invalid password
             return new PgAuthenticationException(host, message, fields, null);
         }
@@ -44,25 +41,6 @@ public final class PgErrors {
             return new PgConnectException(host, message, fields, null);
         }
         return new PgServerException(host, message, fields, null);
-    }
-
-    /** The one-line description with everything between the first and the last double quote of the message left out. */
-    private static String redacted(ServerErrorFields fields) {
-        String text = fields.message();
-        if (text == null) {
-            return fields.describe();
-        }
-        int first = text.indexOf('"');
-        int last = text.lastIndexOf('"');
-        if (first < 0 || last == first) {
-            // a lone quote: the value may run to the end of the message
-            text = first < 0 ? text : text.substring(0, first + 1) + "…";
-        } else {
-            text = text.substring(0, first + 1) + "…" + text.substring(last);
-        }
-        Map<Character, String> copy = new LinkedHashMap<>(fields.fields());
-        copy.put('M', text);
-        return new ServerErrorFields(copy).describe();
     }
 
     /**

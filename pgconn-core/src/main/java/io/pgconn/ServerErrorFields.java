@@ -10,7 +10,8 @@ import java.util.Map;
  * exactly as the server sent them. They may contain data: the message of a data exception quotes
  * the value it could not take (22P02 {@code invalid input syntax for type integer: "…"}), a DETAIL
  * may show a row or key ({@code Key (email)=(…) already exists}). pgconn keeps such values out of
- * its exception messages (see {@link PgErrors}); whoever logs these fields decides about them.
+ * its exception messages (see {@link PgErrors}) and out of {@link #toString()}; whoever logs the
+ * fields themselves decides about them.
  */
 public record ServerErrorFields(Map<Character, String> fields) {
 
@@ -110,6 +111,21 @@ public record ServerErrorFields(Map<Character, String> fields) {
 
     public boolean isEmpty() {
         return fields.isEmpty();
+    }
+
+    /**
+     * Safe to log: {@link #describe()} (with a data exception's message cut before its value) and
+     * which fields are present, never their values (DETAIL, WHERE, the statement ... may hold data).
+     */
+    @Override
+    public String toString() {
+        StringBuilder sb = new StringBuilder("ServerErrorFields[");
+        sb.append(DataExceptionText.isDataException(code()) ? DataExceptionText.describe(this) : describe());
+        sb.append("; fields ");
+        for (Character type : fields.keySet()) {
+            sb.append(type);
+        }
+        return sb.append(']').toString();
     }
 
     /** One line: {@code SEVERITY: message (SQLSTATE code)}. */

@@ -209,6 +209,92 @@ class HostileQueryIT {
     }
 
     @Test
+    void aTimeoutWhoseCancelIsIgnoredStillEndsTheCallersWaitAndTheStatementDrainsInTheBackground() throws Exception {
+        CountDownLatch cancelArrived = new CountDownLatch(1);
+        CountDownLatch callerFailed = new CountDownLatch(1);
+        AtomicInteger order = new AtomicInteger();
+        try (ScriptedServer server = ScriptedServer.start(c -> {
+            if (order.getAndIncrement() == 0) {
+                c.readStartupRefusingTls();
+                c.send(Backend.trustLogin());
+                readThrough(c, 'H');
+                c.send(message('1', new byte[0]), parameterDescription(), rowDescription("v"));
+                readThrough(c, 'S');
+                if (!cancelArrived.await(10, TimeUnit.SECONDS)) {
+                    throw new AssertionError("no CancelRequest after the timeout");
+                }
+                // the cancel went nowhere (a pooler sent it to another node): the statement runs on
+                if (!callerFailed.await(15, TimeUnit.SECONDS)) {
+                    throw new AssertionError("the caller still waits for a statement whose cancel was lost");
+                }
+                c.send(bindComplete(), dataRow("late"), commandComplete("SELECT 1"), Backend.readyForQuery());
+                readThrough(c, 'S');
+                c.send(bindComplete(), dataRow("fine"), commandComplete("SELECT 1"), Backend.readyForQuery());
+                c.awaitClientClose();
+            } else {
+                c.readStartupPacket(); // the CancelRequest, closed without signalling anything
+                cancelArrived.countDown();
+                c.close();
+            }
+        }); HostileClient client = new HostileClient(server, OPTIONS)) {
+            PgConnection connection = client.connect();
+            long start = System.nanoTime();
+            CompletableFuture<List<RowSet>> timed = connection.statement("SELECT v FROM t").timeout(Duration.ofMillis(200)).collect();
+            Throwable error = failure(timed);
+            long waitedMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+            callerFailed.countDown();
+            assertThat(error).isInstanceOf(PgStatementTimeoutException.class).hasMessageContaining("PT0.2S");
+            assertThat(error.getCause()).as("no 57014 from the server: the grace ended the wait").isNull();
+            assertThat(waitedMillis).as("bounded by the cancel grace (1 s), not by the statement (the script waits 15 s)")
+                    .isLessThan(10_000);
+            RowSet next = connection.query("SELECT v FROM t").get(HostileClient.CASE_LIMIT.toMillis(), TimeUnit.MILLISECONDS);
+            assertThat(next.single(String.class)).as("the late rows were drained, not given to the next statement").isEqualTo("fine");
+            connection.close().get(5, TimeUnit.SECONDS);
+            server.awaitConnectionsEnded(Duration.ofSeconds(5));
+            server.assertScriptsPassed();
+        }
+    }
+
+    @Test
+    void aCopyFromStdinCancelledRightAfterItsCopyInResponseGetsOneSyncAndTheNextStatementItsOwnRows() throws Exception {
+        AtomicInteger syncsOfTheCopy = new AtomicInteger();
+        try (ScriptedServer server = ScriptedServer.start(c -> {
+            c.readStartupRefusingTls();
+            c.send(Backend.trustLogin());
+            readThrough(c, 'H');
+            c.send(message('1', new byte[0]), parameterDescription(), message('n', new byte[0]));
+            readThrough(c, 'E'); // Bind, Execute
+            // the COPY starts, and a CancelRequest's signal lands before the client's first message is read:
+            // the 57014 makes the backend skip to the next Sync; CopyFail is ignored then, every Sync answered
+            c.send(message('G', new byte[]{0, 0, 1, 0, 0}), errorResponse("57014", "canceling statement due to user request"));
+            char type;
+            while ((type = c.readMessage().type()) != 'P') { // up to the next statement's Parse
+                if (type == 'S') {
+                    syncsOfTheCopy.incrementAndGet();
+                    c.send(Backend.readyForQuery());
+                }
+            }
+            if (syncsOfTheCopy.get() != 1) {
+                throw new AssertionError(syncsOfTheCopy.get() + " Syncs for the COPY: the server would answer each with a ReadyForQuery");
+            }
+            readThrough(c, 'H');
+            c.send(message('1', new byte[0]), parameterDescription(), rowDescription("v"));
+            readThrough(c, 'S');
+            c.send(bindComplete(), dataRow("mine"), commandComplete("SELECT 1"), Backend.readyForQuery());
+            c.awaitClientClose();
+        }); HostileClient client = new HostileClient(server, OPTIONS)) {
+            PgConnection connection = client.connect();
+            CompletableFuture<RowSet> copy = connection.query("COPY t FROM STDIN");
+            CompletableFuture<RowSet> next = connection.query("SELECT v FROM t");
+            assertThat(failure(copy)).isInstanceOf(io.pgconn.PgException.class);
+            assertThat(next.get(HostileClient.CASE_LIMIT.toMillis(), TimeUnit.MILLISECONDS).single(String.class)).isEqualTo("mine");
+            connection.close().get(5, TimeUnit.SECONDS);
+            server.awaitConnectionsEnded(Duration.ofSeconds(5));
+            server.assertScriptsPassed();
+        }
+    }
+
+    @Test
     void aResultTypeChangeReportedInAnotherLanguageIsStillPreparedAgain() throws Exception {
         try (ScriptedServer server = serverAnswering(c -> {
             c.send(bindComplete(), dataRow("1"), commandComplete("SELECT 1"), Backend.readyForQuery());
@@ -228,6 +314,27 @@ class HostileQueryIT {
             RowSet again = connection.query("SELECT * FROM t").get(HostileClient.CASE_LIMIT.toMillis(), TimeUnit.MILLISECONDS);
             assertThat(again.metadata().names()).containsExactly("v", "w");
             assertThat(again.row(0).get("w", String.class)).isEqualTo("new");
+            connection.close().get(5, TimeUnit.SECONDS);
+            server.awaitConnectionsEnded(Duration.ofSeconds(5));
+            server.assertScriptsPassed();
+        }
+    }
+
+    @Test
+    void aParameterValueQuotedInAGermanDataExceptionIsLeftOutOfTheMessage() throws Exception {
+        try (ScriptedServer server = serverAnswering(c -> {
+            // lc_messages is German: the value comes in »…«, not in ASCII quotes
+            c.send(errorResponse("22P02", "ungültige Eingabesyntax für Typ integer: »hunter2«"), Backend.readyForQuery());
+            readThrough(c, 'S');
+            c.send(bindComplete(), dataRow("fine"), commandComplete("SELECT 1"), Backend.readyForQuery());
+        }); HostileClient client = new HostileClient(server, OPTIONS)) {
+            PgConnection connection = client.connect();
+            Throwable error = failure(connection.query("SELECT v FROM t WHERE v = $1", "hunter2"));
+            assertThat(error).isInstanceOf(PgServerException.class).hasMessageContaining("22P02")
+                    .hasMessageContaining("ungültige Eingabesyntax für Typ integer: »…«").hasMessageNotContaining("hunter2");
+            assertThat(((PgServerException) error).serverFields().toString()).doesNotContain("hunter2");
+            RowSet next = connection.query("SELECT v FROM t WHERE v = $1", "fine").get(HostileClient.CASE_LIMIT.toMillis(), TimeUnit.MILLISECONDS);
+            assertThat(next.single(String.class)).isEqualTo("fine");
             connection.close().get(5, TimeUnit.SECONDS);
             server.awaitConnectionsEnded(Duration.ofSeconds(5));
             server.assertScriptsPassed();

@@ -122,11 +122,18 @@ class PreparedStatementIT {
             await(c.simpleQuery("CREATE TABLE pipe_log (seq serial PRIMARY KEY, n int NOT NULL)"));
             assertThat(await(c.query("SELECT * FROM pipe_log")).size()).isZero(); // cached with two columns
             await(c.simpleQuery("ALTER TABLE pipe_log ADD COLUMN extra int"));
+            // a paged stream with no demand holds every later request back; once it is cancelled the 200
+            // are written back to back in one go, so #100 always has statements submitted after it
+            // (submitted one by one from this thread, #100 could be answered before #101 is submitted)
+            TestSubscriber pager = new TestSubscriber(row -> { });
+            c.statement("SELECT g FROM generate_series(1, 1000) g").fetchSize(10).execute().subscribe(pager);
             int stale = 100;
             List<CompletableFuture<RowSet>> futures = new ArrayList<>();
             for (int i = 0; i < 200; i++) {
                 futures.add(i == stale ? c.query("SELECT * FROM pipe_log") : c.query("INSERT INTO pipe_log (n) VALUES ($1)", i));
             }
+            assertThat(futures).as("all held behind the paged stream").noneMatch(CompletableFuture::isDone);
+            pager.cancel();
             for (int i = 0; i < 200; i++) {
                 if (i == stale) {
                     // a transparent re-run would go to the end of the FIFO and see all 199 rows

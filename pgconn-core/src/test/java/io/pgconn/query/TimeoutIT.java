@@ -69,6 +69,53 @@ class TimeoutIT {
     }
 
     @Test
+    void aStatementTimedOutWhileQueuedInATransactionFailsThatTransactionSoAPipelinedCommitRollsBack() {
+        PgConnection c = QueryCluster.connect(PG, FACTORY, "");
+        try {
+            await(c.simpleQuery("CREATE TABLE tx_queued (n int)"));
+            await(c.simpleQuery("BEGIN"));
+            await(c.query("INSERT INTO tx_queued VALUES (1)"));
+            TestSubscriber pager = new TestSubscriber(row -> { });
+            c.statement("SELECT g FROM generate_series(1, 1000) g").fetchSize(10).execute().subscribe(pager);
+            pager.request(3);
+            Conditions.awaitCondition("2 rows of the paged stream", Duration.ofSeconds(10), () -> pager.rows.get() == 2);
+            CompletableFuture<List<RowSet>> queued = c.statement("INSERT INTO tx_queued VALUES (2)").timeout(Duration.ofMillis(200)).collect();
+            assertThat(failure(queued)).isInstanceOf(PgStatementTimeoutException.class);
+            CompletableFuture<RowSet> commit = c.query("COMMIT");
+            pager.cancel();
+            assertThat(await(commit).commandTag()).as("the transaction failed where the INSERT was: no commit without it")
+                    .isEqualTo("ROLLBACK");
+            assertThat(await(c.query("SELECT count(*) FROM tx_queued")).single(Long.class)).isZero();
+            assertThat(c.transactionStatus()).isEqualTo(TransactionStatus.IDLE);
+        } finally {
+            await(c.close());
+        }
+    }
+
+    @Test
+    void aTimeoutWhileAPageIsStillRunningCancelsItOnTheServer() {
+        PgConnection c = QueryCluster.connect(PG, FACTORY, "");
+        try {
+            TestSubscriber subscriber = new TestSubscriber(row -> { });
+            // the first page (2 rows) takes 10 s on the server
+            c.statement("SELECT pg_sleep(5), g FROM generate_series(1, 10) g").fetchSize(2).timeout(Duration.ofMillis(300))
+                    .execute().subscribe(subscriber);
+            subscriber.request(Long.MAX_VALUE);
+            Throwable error = failure(subscriber.done);
+            assertThat(error).isInstanceOf(PgStatementTimeoutException.class).hasMessageContaining("PT0.3S");
+            assertThat(error.getCause()).as("the server's own 57014: the page was cancelled, not waited out")
+                    .isInstanceOf(io.pgconn.PgServerException.class).isNotInstanceOf(PgStatementTimeoutException.class);
+            assertThat(subscriber.rows.get()).isZero();
+            long start = System.nanoTime();
+            assertThat(await(c.query("SELECT $1::int", 5)).single(Integer.class)).isEqualTo(5);
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).as("the connection is free at once, not after the page")
+                    .isLessThan(Duration.ofSeconds(5));
+        } finally {
+            await(c.close());
+        }
+    }
+
+    @Test
     void aTimeoutFiresWhileTheSubscriberHasNoDemandAndTheConnectionStaysUsable() {
         PgConnection c = QueryCluster.connect(PG, FACTORY, "");
         try {

@@ -12,10 +12,17 @@ import io.pgconn.internal.protocol.frontend.FrontendMessage;
 public abstract class Exchange {
 
     private long statementCacheMark;
+    private boolean written;
 
     /** Set by the session once the exchange is written: the statement cache's {@link StatementCache#mark()} then. */
     public final void writtenAt(long statementCacheMark) {
         this.statementCacheMark = statementCacheMark;
+        this.written = true;
+    }
+
+    /** Whether its messages were written: answers can be for it only then. */
+    public final boolean written() {
+        return written;
     }
 
     /** What a DISCARD ALL in this exchange dropped on the server: cache entries up to this mark. */

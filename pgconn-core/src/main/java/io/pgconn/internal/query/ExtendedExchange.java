@@ -48,7 +48,9 @@ import java.util.List;
  * </pre>
  * with no Sync in between (one exchange, one extra round trip on first use; later exchanges are
  * held back until the Bind phase is written). Under a fetch size each Execute carries the row limit
- * and a Flush, and the Sync follows the last page. The answers are checked against what was sent:
+ * and a Flush, and the Sync follows the last page. A statement that may be a COPY also ends its Bind
+ * phase with a Flush: its one Sync follows its end or error, or goes with the CopyFail that refuses
+ * a COPY FROM STDIN (so a cancel can never make two ReadyForQuery). The answers are checked against what was sent:
  * a DataRow without a description, or with another column count, is a protocol error that ends the
  * connection.
  */
@@ -56,6 +58,8 @@ final class ExtendedExchange extends Exchange {
 
     private static final RowMetadata NO_COLUMNS = new RowMetadata(List.of());
     private static final RowDescription NO_ROWS = new RowDescription(List.of());
+    /** Not SQL (a syntax error): written in place of a statement cancelled while it was queued. */
+    static final String WITHDRAWN = "pgconn_statement_withdrawn_after_cancel_or_timeout";
 
     private final StatementRun run;
     private final StatementPlan plan;
@@ -122,8 +126,11 @@ final class ExtendedExchange extends Exchange {
     public FrontendMessage messages(QuerySession session) {
         this.session = session;
         if (aborted) {
-            syncSent = true; // cancelled while held back: nothing to run, but the FIFO still gets its ReadyForQuery
-            return Sync.INSTANCE;
+            // cancelled while held back, and it could not leave the queue (a transaction may be open):
+            // a statement the server must reject, so an open transaction fails ('E') and a COMMIT
+            // pipelined behind becomes a ROLLBACK instead of committing without this statement
+            syncSent = true;
+            return new MessageSequence(List.of(new Parse("", WITHDRAWN, new int[0]), Sync.INSTANCE));
         }
         StatementCache cache = session.statementCache();
         List<String> staleNames = cache.drainToClose();
@@ -191,7 +198,11 @@ final class ExtendedExchange extends Exchange {
             out.add(new Bind("", statement, params.formats(), params.values(), resultFormats));
             out.add(new Execute("", paged ? plan.fetchSize() : 0));
         }
-        if (paged) {
+        if (paged || mayCopy) {
+            // a COPY: the Sync is written only in reply (CopyFail+Sync, or after its end or error).
+            // A Sync written now would be skipped in copy-in mode — unless a cancel's error lands
+            // right after the CopyInResponse: the server then answers that Sync, and our CopyFail's
+            // Sync a second time, and one ReadyForQuery too many puts the FIFO out of step
             out.add(Flush.INSTANCE);
         } else {
             out.add(Sync.INSTANCE);
@@ -224,7 +235,7 @@ final class ExtendedExchange extends Exchange {
                         ? CommandResult.of("SELECT " + rowsInExecution) // the server counts only the last page
                         : CommandResult.of(complete.tag()));
             }
-            if (paged && !syncSent) {
+            if ((paged || (mayCopy && serverDone)) && !syncSent) {
                 sendSync(false);
             }
         } else if (message instanceof ParseComplete) {
@@ -248,6 +259,9 @@ final class ExtendedExchange extends Exchange {
             if (!aborted) {
                 run.emit(CommandResult.of(""));
             }
+            if (mayCopy && serverDone && !syncSent) {
+                sendSync(false);
+            }
         } else if (message instanceof ErrorResponse response) {
             serverError(response);
         } else if (message instanceof CopyResponse copy && copy.kind() != 'W') {
@@ -268,7 +282,7 @@ final class ExtendedExchange extends Exchange {
             if (!session.isLastWritten(this)) {
                 throw CopyRefusal.cannotRefuse(session.host());
             }
-            // in COPY IN mode the server ignores the Sync we sent; after CopyFail it skips to the next one
+            // the one Sync of this exchange: after CopyFail (or a cancel's error) the server skips to it
             syncSent = true;
             session.write(new MessageSequence(List.of(new CopyFail(CopyRefusal.REASON), Sync.INSTANCE)));
             releaseWritesIfFree();
@@ -421,8 +435,27 @@ final class ExtendedExchange extends Exchange {
             return true; // only the ReadyForQuery is still to come
         }
         if (!syncSent) {
-            // paging: closing the portal ends the server's work with the page in progress;
+            // paging: closing the portal ends the server's work with the page in progress, so a
+            // page still running (a sort, a lock wait ...) is cancelled as well — asked before the
+            // Close/Sync release the writes, so nothing of ours is behind it (a cancel arriving
+            // after the page is ignored by the idle or reading backend);
             // describing: nothing ran yet, the Bind phase is just never written
+            if (mayCopy && !paged && !describing) {
+                // Bind/Execute/Flush written, the Sync only follows in reply: a Close or Sync now
+                // would be read in copy-in mode (an error of its own, then a second ReadyForQuery)
+                if (session.isHead(this)) {
+                    return cancelIfAlone();
+                }
+                cancelWhenHead = true;
+                return false;
+            }
+            if (paged && !describing && !suspended) {
+                if (session.isHead(this)) {
+                    cancelIfAlone();
+                } else {
+                    cancelWhenHead = true; // sent only if nothing was written after the Close/Sync
+                }
+            }
             sendSync(paged && !describing);
             return true;
         }

@@ -42,8 +42,9 @@ public interface QuerySession {
     boolean nothingSubmittedAfter(Exchange exchange);
 
     /**
-     * Takes back an exchange that is still waiting to be written (held behind another): it leaves
-     * the FIFO and nothing of it reaches the server. False when it was already written.
+     * Takes back an exchange that is still waiting to be written: it leaves the FIFO and nothing of
+     * it reaches the server. Only when it is the head and no transaction is open; false otherwise
+     * (or when it was already written).
      */
     boolean withdraw(Exchange exchange);
 

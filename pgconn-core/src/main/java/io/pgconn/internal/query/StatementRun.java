@@ -22,6 +22,14 @@ import java.util.concurrent.TimeUnit;
  */
 final class StatementRun implements Flow.Subscription {
 
+    /**
+     * How long after its timeout a statement whose server was asked to stop may take to answer
+     * before the caller is failed anyway: a CancelRequest can be lost (the cancel connection or its
+     * TLS refused, a pooler or load balancer sending it to another node), and then the statement
+     * would run to its end. The exchange keeps draining in the background either way.
+     */
+    static final long CANCEL_GRACE_NANOS = TimeUnit.SECONDS.toNanos(1);
+
     /** The fields of a timeout the server did not answer with its own 57014. */
     private static final ServerErrorFields TIMEOUT_FIELDS = new ServerErrorFields(Map.of('S', "ERROR", 'V', "ERROR", 'C', "57014"));
 
@@ -156,8 +164,9 @@ final class StatementRun implements Flow.Subscription {
      * The timeout passed: rows held for missing demand are dropped and reading resumes (a backend
      * blocked writing to us would not even see the cancel), the server is asked to stop, and the
      * stream fails with {@link PgStatementTimeoutException} — once the server answered when it was
-     * asked to stop, at once when it was not (the statement was still queued, or a cancel could
-     * have hit a later statement). It never completes normally after this.
+     * asked to stop (or after {@link #CANCEL_GRACE_NANOS}, at least the timeout again, if it does not
+     * answer), at once when it was not (the statement was still queued, or a cancel could have hit
+     * a later statement). It never completes normally after this.
      */
     private void onTimeout() {
         timeoutTask = null;
@@ -171,6 +180,18 @@ final class StatementRun implements Flow.Subscription {
             return;
         }
         if (session.withdraw(current) || !current.abort()) {
+            error(timeoutError(null));
+        } else {
+            // asked to stop: its 57014 (or ReadyForQuery) normally follows soon, but the cancel may never land
+            timeoutTask = session.eventLoop().schedule(this::onCancelGraceOver,
+                    Math.max(CANCEL_GRACE_NANOS, plan.timeout().toNanos()), TimeUnit.NANOSECONDS);
+        }
+    }
+
+    /** The server did not answer the cancel in time: the caller's wait ends; the exchange drains on. */
+    private void onCancelGraceOver() {
+        timeoutTask = null;
+        if (!signalled && !terminal) {
             error(timeoutError(null));
         }
     }
@@ -235,7 +256,8 @@ final class StatementRun implements Flow.Subscription {
 
     /** Fails the stream at once: rows held for missing demand are dropped, the error is not held back. */
     void error(Throwable error) {
-        if (timedOut && error instanceof PgServerException server && "57014".equals(server.serverFields().code())) {
+        if (timedOut && error instanceof PgServerException server && !(error instanceof PgStatementTimeoutException)
+                && "57014".equals(server.serverFields().code())) {
             error = timeoutError(server);
         }
         terminal = true;

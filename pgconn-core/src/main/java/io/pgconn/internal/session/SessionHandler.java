@@ -30,6 +30,8 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -46,6 +48,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * trusted.
  */
 public final class SessionHandler extends ChannelInboundHandlerAdapter implements QuerySession {
+
+    /** How long requests are held back at most while a CancelRequest is under way. */
+    static final long CANCEL_HOLD_MAX_MILLIS = 2_000;
 
     private final String host;
     private final Map<String, String> parameters;
@@ -124,7 +129,8 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
             return;
         }
         inFlight.add(exchange);
-        if (writeHolder != null || cancelsInFlight > 0) {
+        // behind what still waits, too: a callback run inside writeUnwritten must not overtake it
+        if (writeHolder != null || cancelsInFlight > 0 || !unwritten.isEmpty()) {
             unwritten.add(exchange);
         } else {
             writeExchange(exchange);
@@ -140,7 +146,9 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
             message = exchange.messages(this);
         } catch (RuntimeException e) {
             inFlight.remove(exchange);
-            exchange.fail(e instanceof PgException pg ? pg : new PgProtocolException(host, "cannot write a request to " + host + ": " + e, e));
+            PgException error = e instanceof PgException pg ? pg : new PgProtocolException(host, "cannot write a request to " + host + ": " + e, e);
+            // later: the user's callbacks must not run (and submit) in the middle of writeUnwritten
+            channel.eventLoop().execute(() -> exchange.fail(error));
             return;
         }
         write(message);
@@ -206,6 +214,10 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
         return lastWritten == exchange;
     }
 
+    /**
+     * Asked from {@code onReady}, after dispatch has polled the exchange: so the FIFO is empty when
+     * nothing came after it ({@code peekLast() == exchange} only covers a call before the poll).
+     */
     @Override
     public boolean nothingSubmittedAfter(Exchange exchange) {
         return inFlight.isEmpty() || inFlight.peekLast() == exchange;
@@ -213,7 +225,10 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
 
     @Override
     public boolean withdraw(Exchange exchange) {
-        if (unwritten.remove(exchange)) {
+        // only when it is next and no transaction is open: behind a pipelined BEGIN (or inside a
+        // transaction) leaving it out would let a later COMMIT commit without it; it is then written
+        // as a statement the server rejects instead (ExtendedExchange)
+        if (inFlight.peek() == exchange && transactionStatus == 'I' && unwritten.remove(exchange)) {
             inFlight.remove(exchange);
             return true;
         }
@@ -230,10 +245,23 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
         }
         // PostgreSQL cancels whatever the backend runs when the signal arrives: hold later exchanges
         // back until the server closed the cancel connection (it has signalled the backend by then)
+        // bounded here, whatever the action: a cancel delivered later than that can still hit the
+        // statement released meanwhile (docs/query.md §5)
         cancelsInFlight++;
+        boolean[] ended = new boolean[1];
+        Runnable end = () -> {
+            if (!ended[0]) {
+                ended[0] = true;
+                cancelEnded();
+            }
+        };
+        ScheduledFuture<?> bound = channel.eventLoop().schedule(end, CANCEL_HOLD_MAX_MILLIS, TimeUnit.MILLISECONDS);
         request.whenComplete((ok, error) -> {
             try {
-                channel.eventLoop().execute(this::cancelEnded);
+                channel.eventLoop().execute(() -> {
+                    bound.cancel(false);
+                    end.run();
+                });
             } catch (RejectedExecutionException ignored) {
                 // the event loop is gone, and the connection with it
             }
@@ -346,6 +374,9 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
             return; // the stream is broken; the channel is closing
         }
         Exchange current = inFlight.peek();
+        if (current != null && !current.written()) {
+            current = null; // held back (e.g. while a cancel is in flight): nothing of the server's is for it yet
+        }
         if (msg instanceof ParameterStatus status) {
             parameters.put(status.name(), status.value());
         } else if (msg instanceof NotificationResponse n) {

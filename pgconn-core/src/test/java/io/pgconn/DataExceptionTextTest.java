@@ -1,0 +1,51 @@
+package io.pgconn;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** A class 22 message keeps no value in any of the languages the server may answer in (review 2 item 9, 10). */
+class DataExceptionTextTest {
+
+    private static PgException error(String code, String message) {
+        return PgErrors.fromServer("db:5432", new ServerErrorFields(Map.of('S', "ERROR", 'C', code, 'M', message)), false, true);
+    }
+
+    @Test
+    void theValueIsCutOffInEveryQuoteStyle() {
+        assertThat(error("22P02", "invalid input syntax for type integer: \"hunter2\"").getMessage())
+                .doesNotContain("hunter2").contains("invalid input syntax for type integer: \"…\"");
+        assertThat(error("22P02", "ungültige Eingabesyntax für Typ integer: »hunter2«").getMessage())
+                .doesNotContain("hunter2").contains("ungültige Eingabesyntax für Typ integer: »…«");
+        assertThat(error("22P02", "syntaxe en entrée invalide pour le type integer : « hunter2 »").getMessage())
+                .doesNotContain("hunter2").contains("syntaxe en entrée invalide pour le type integer : «…»");
+        assertThat(error("22P02", "неверный синтаксис для типа integer: „hunter2“").getMessage()).doesNotContain("hunter2");
+        assertThat(error("22007", "invalid value \"hunter2\" for \"YYYY\"").getMessage()).doesNotContain("hunter2");
+        assertThat(error("22003", "value \"98765432109\" is out of range for type integer").getMessage())
+                .doesNotContain("98765432109").contains("value \"…\" is out of range for type integer");
+        assertThat(error("22P02", "ungültige Eingabesyntax: hunter2").getMessage()).doesNotContain("hunter2").contains("ungültige Eingabesyntax: …");
+    }
+
+    @Test
+    void bytesAfterTheLastQuoteAreCutOffToo() {
+        assertThat(error("22021", "invalid byte sequence for encoding \"UTF8\": 0xe2 0x28").getMessage())
+                .doesNotContain("0xe2").contains("invalid byte sequence for encoding \"…\": …").contains("22021");
+    }
+
+    @Test
+    void aMessageWithNeitherQuoteNorColonKeepsOnlyTheConditionName() {
+        assertThat(error("22P02", "Wert hunter2 ist ungültig").getMessage())
+                .doesNotContain("hunter2").contains("invalid_text_representation").contains("SQLSTATE 22P02");
+    }
+
+    @Test
+    void theFieldsToStringShowsNoDetailAndNoQuotedValue() {
+        ServerErrorFields fields = new ServerErrorFields(Map.of('S', "ERROR", 'C', "23505",
+                'M', "duplicate key value violates unique constraint \"t_pkey\"", 'D', "Key (token)=(tok-s3cr3t) already exists"));
+        assertThat(fields.toString()).doesNotContain("tok-s3cr3t").contains("23505").contains("D");
+        ServerErrorFields data = new ServerErrorFields(Map.of('S', "ERROR", 'C', "22P02", 'M', "ungültige Eingabesyntax für Typ integer: »hunter2«"));
+        assertThat(data.toString()).doesNotContain("hunter2").contains("22P02");
+    }
+}

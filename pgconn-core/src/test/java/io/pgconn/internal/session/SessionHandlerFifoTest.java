@@ -1,0 +1,125 @@
+package io.pgconn.internal.session;
+
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.pgconn.PgException;
+import io.pgconn.PgProtocolException;
+import io.pgconn.ServerErrorFields;
+import io.pgconn.internal.protocol.backend.ErrorResponse;
+import io.pgconn.internal.protocol.backend.ReadyForQuery;
+import io.pgconn.internal.protocol.backend.BackendMessage;
+import io.pgconn.internal.protocol.frontend.FrontendMessage;
+import io.pgconn.internal.protocol.frontend.Query;
+import io.pgconn.internal.query.Exchange;
+import io.pgconn.internal.query.QuerySession;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The session's write order: what is written is the FIFO's order (review 2 items 5, 7). */
+class SessionHandlerFifoTest {
+
+    private final SessionHandler session = new SessionHandler("db:5432", Map.of(), 0, io.pgconn.internal.query.TextValueCodecs.INSTANCE);
+    private final EmbeddedChannel channel = new EmbeddedChannel(session);
+
+    /** Writes a simple Query named {@code sql}; may hold the writes or fail to build its messages. */
+    private static class Named extends Exchange {
+        final String sql;
+        boolean holding;
+        RuntimeException failToWrite;
+        Runnable onFail = () -> { };
+        final List<BackendMessage> answers = new ArrayList<>();
+
+        Named(String sql) {
+            this.sql = sql;
+        }
+
+        @Override
+        public FrontendMessage messages(QuerySession s) {
+            if (failToWrite != null) {
+                throw failToWrite;
+            }
+            return new Query(sql);
+        }
+
+        @Override
+        public void onMessage(BackendMessage message) {
+            answers.add(message);
+        }
+
+        @Override
+        public void onReady(char status) {
+        }
+
+        @Override
+        public void fail(PgException error) {
+            onFail.run();
+        }
+
+        @Override
+        public boolean holdsWrites() {
+            return holding;
+        }
+    }
+
+    private List<String> written() {
+        List<String> out = new ArrayList<>();
+        Object m;
+        while ((m = channel.readOutbound()) != null) {
+            out.add(((Query) m).sql());
+        }
+        return out;
+    }
+
+    @Test
+    void aRequestSubmittedFromTheFailureCallbackOfAnUnwritableOneGoesBehindTheOnesStillWaiting() {
+        Named holder = new Named("A");
+        holder.holding = true;
+        Named broken = new Named("B");
+        broken.failToWrite = new PgProtocolException("db:5432", "cannot encode");
+        Named waiting = new Named("C");
+        Named fromCallback = new Named("D");
+        broken.onFail = () -> session.submit(fromCallback);
+        session.submit(holder);
+        session.submit(broken);
+        session.submit(waiting);
+        holder.holding = false;
+        session.releaseWrites(holder);
+        channel.runPendingTasks();
+        assertThat(written()).containsExactly("A", "C", "D");
+    }
+
+    @Test
+    void requestsHeldForACancelThatNeverEndsAreWrittenAfterTwoSeconds() {
+        session.cancelAction(CompletableFuture::new); // never completes: a dial that hangs
+        session.submit(new Named("A"));
+        session.requestCancel();
+        session.submit(new Named("B"));
+        channel.runPendingTasks();
+        assertThat(written()).containsExactly("A");
+        channel.advanceTimeBy(SessionHandler.CANCEL_HOLD_MAX_MILLIS + 1, TimeUnit.MILLISECONDS);
+        channel.runScheduledPendingTasks();
+        channel.runPendingTasks();
+        assertThat(written()).containsExactly("B");
+    }
+
+    @Test
+    void anUnsolicitedFatalWhileTheHeadIsStillUnwrittenIsTheSessionsNotTheHeads() {
+        session.cancelAction(CompletableFuture::new);
+        Named running = new Named("A");
+        Named held = new Named("B");
+        session.submit(running);
+        session.requestCancel();
+        session.submit(held); // held while the cancel is in flight
+        channel.writeInbound(new ReadyForQuery('I')); // A answered before the cancel connection closed: B is the head, unwritten
+        channel.writeInbound(new ErrorResponse(new ServerErrorFields(Map.of('S', "FATAL", 'V', "FATAL", 'C', "57P05",
+                'M', "terminating connection due to idle-session timeout"))));
+        assertThat(held.answers).as("nothing of the server's is for an exchange not yet written").isEmpty();
+        assertThat(session.closeCause().serverFields().code()).isEqualTo("57P05");
+    }
+}
