@@ -1,11 +1,14 @@
 package io.pgconn;
 
 /**
- * A statement ran longer than the timeout set for it and was cancelled. {@link #sqlState()} is
- * always 57014 (query_canceled): the server's own fields are attached when it answered the cancel
- * with them; when it did not (the statement was still queued and never sent, a paged portal was
- * closed, the statement ended before the cancel reached it) the fields hold only that code. Rows
- * that arrived after the timeout were dropped. The connection stays usable.
+ * A statement ran longer than the timeout set for it; the server was asked to stop it where that was
+ * safe. {@link #sqlState()} is always 57014 (query_canceled). When the server answered the cancel,
+ * its fields are attached and {@link #getCause()} is its {@link PgServerException}. Otherwise (the
+ * statement was still queued, a paged portal was closed, the statement finished before the cancel
+ * reached it, or the server did not answer within max(1 s, timeout)) the fields hold only that code
+ * and there is no cause: the statement may then have had its effect, or may still be running
+ * (docs/query.md §5). Rows that arrived after the timeout were dropped. The connection stays
+ * usable; later requests on it wait for the statement's end.
  */
 public class PgStatementTimeoutException extends PgServerException {
 

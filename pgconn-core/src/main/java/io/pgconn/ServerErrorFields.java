@@ -9,9 +9,10 @@ import java.util.Map;
  * <a href="https://www.postgresql.org/docs/current/protocol-error-fields.html">field type byte</a>,
  * exactly as the server sent them. They may contain data: the message of a data exception quotes
  * the value it could not take (22P02 {@code invalid input syntax for type integer: "…"}), a DETAIL
- * may show a row or key ({@code Key (email)=(…) already exists}). pgconn keeps such values out of
- * its exception messages (see {@link PgErrors}) and out of {@link #toString()}; whoever logs the
- * fields themselves decides about them.
+ * may show a row or key ({@code Key (email)=(…) already exists}). pgconn keeps the quoted value of a
+ * data exception out of the exception message of a statement sent with parameters
+ * ({@code DataExceptionText}), keeps DETAIL out of every exception message, and keeps both out of
+ * {@link #toString()}; whoever logs the fields themselves decides about them.
  */
 public record ServerErrorFields(Map<Character, String> fields) {
 

@@ -55,7 +55,7 @@ public non-sealed interface Row extends Segment {
         return Rows.nonNull(get(index, Integer.class), this, index);
     }
 
-    /** Column {@code index} as a {@code long}, as {@link #getInt} does for {@code Long} (binary {@code int2/4/8} without the codecs). */
+    /** Column {@code index} as a {@code long}, as {@link #getInt} does for {@code Long} (binary {@code int4/int8} without the codecs). */
     default long getLong(int index) {
         return Rows.nonNull(get(index, Long.class), this, index);
     }

@@ -60,6 +60,7 @@ public final class PgConnR2dbcAutoConfiguration {
     static class Pooled {
 
         @Bean
+        @ConditionalOnMissingBean
         PgConnPoolEvictions pgConnPoolEvictions() {
             return new PgConnPoolEvictions(POOL_BEAN_NAME);
         }
@@ -89,6 +90,7 @@ public final class PgConnR2dbcAutoConfiguration {
 
     /** What the {@code pgConn} health shows about the pools over each {@code PgConnectionFactory} bean. */
     @Bean
+    @ConditionalOnMissingBean
     PgConnPoolDetails pgConnPoolDetails(ListableBeanFactory beanFactory, ObjectProvider<PgConnPoolEvictions> evictions) {
         return new PgConnR2dbcPoolDetails(beanFactory, evictions.orderedStream().toList());
     }
@@ -99,6 +101,7 @@ public final class PgConnR2dbcAutoConfiguration {
     static class EvictionMeter {
 
         @Bean
+        @ConditionalOnMissingBean
         PgConnPoolEvictionsMeterBinder pgConnPoolEvictionsMeterBinder(ObjectProvider<PgConnPoolEvictions> evictions) {
             return new PgConnPoolEvictionsMeterBinder(evictions.orderedStream().toList());
         }
