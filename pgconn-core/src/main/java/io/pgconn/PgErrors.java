@@ -45,10 +45,15 @@ public final class PgErrors {
 
     /**
      * Startup SQLSTATEs after which a multi-host connect moves on to the next host: 57P03 (cannot connect
-     * now), as libpq, and 53300 (too many connections), a deliberate difference — libpq stops there.
+     * now), as libpq; and, deliberate differences (libpq stops there), 53300 (too many connections) and
+     * 57P01/57P02 (the server is shutting down — a fast shutdown or restart met mid-startup): the next
+     * host would not say the same, and a failover client should reach one that can take the session.
      */
     public static boolean isTryNextHost(String sqlState) {
-        return "57P03".equals(sqlState) || "53300".equals(sqlState);
+        return switch (sqlState) {
+            case "57P03", "53300", "57P01", "57P02" -> true;
+            default -> false;
+        };
     }
 
     /** Authentication failures stop a multi-host walk (libpq): trying more hosts only locks the account faster. */

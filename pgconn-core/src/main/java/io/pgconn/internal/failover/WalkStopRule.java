@@ -14,8 +14,8 @@ import io.pgconn.PgTlsException;
  *
  * <p>The walk moves on after: a refused or closed connection, a host budget running out, SQLSTATE
  * 57P03 (cannot connect now), a role mismatch or a failed role probe — and after 53300 (too many
- * connections), which is a <em>deliberate difference</em>: libpq stops there, but a failover client
- * should reach a host that still has room. DNS failures are handled before any attempt and move on too.
+ * connections) and 57P01/57P02 (the server is shutting down), which are <em>deliberate differences</em>:
+ * libpq stops there, but a failover client should reach a host that still has room or is not going away. DNS failures are handled before any attempt and move on too.
  *
  * <p>It stops, as libpq does, after: an authentication failure (more hosts would only lock the account
  * faster); a configuration error (it would repeat on every host); a TLS failure — by the time one is

@@ -57,7 +57,7 @@ import static org.assertj.core.api.Assertions.catchThrowable;
  */
 class ConnectWalkTest {
 
-    private enum Answer { PRIMARY, STANDBY, REFUSED, AUTH_FAILS, HANGS, NO_DATABASE, TOO_MANY_CONNECTIONS, STARTING_UP, TLS_FAILS }
+    private enum Answer { PRIMARY, STANDBY, REFUSED, AUTH_FAILS, HANGS, NO_DATABASE, TOO_MANY_CONNECTIONS, STARTING_UP, SHUTTING_DOWN, TLS_FAILS }
 
     private final EventLoopGroup loop = new DefaultEventLoopGroup(1);
     private final Map<String, List<Answer>> script = new HashMap<>();
@@ -118,6 +118,7 @@ class ConnectWalkTest {
                 case NO_DATABASE -> startupError(host, "3D000", "database \"d\" does not exist");
                 case TOO_MANY_CONNECTIONS -> startupError(host, "53300", "sorry, too many clients already");
                 case STARTING_UP -> startupError(host, "57P03", "the database system is starting up");
+                case SHUTTING_DOWN -> startupError(host, "57P01", "terminating connection due to administrator command");
                 case TLS_FAILS -> CompletableFuture.failedFuture(new PgTlsException(host.label(),
                         "TLS handshake with " + host.label() + " failed: server certificate chain not trusted"));
             };
@@ -276,6 +277,18 @@ class ConnectWalkTest {
 
         assertThat(connection.host()).isEqualTo("c:5432");
         assertThat(dialled).containsExactly("a#0", "b#0", "c#0");
+    }
+
+    @Test
+    void aServerShuttingDownDuringStartupMovesOnToTheNextHost() throws Exception {
+        // 57P01 (a fast shutdown or restart met mid-startup): another deliberate difference, the next host is not shutting down
+        script.put("a", List.of(Answer.SHUTTING_DOWN));
+        script.put("b", List.of(Answer.PRIMARY));
+
+        ConnectionControl connection = walk("", "a", "b").get(5, TimeUnit.SECONDS);
+
+        assertThat(connection.host()).isEqualTo("b:5432");
+        assertThat(dialled).containsExactly("a#0", "b#0");
     }
 
     @Test

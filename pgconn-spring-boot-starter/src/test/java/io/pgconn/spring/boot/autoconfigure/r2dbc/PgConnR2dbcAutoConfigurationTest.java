@@ -1,0 +1,58 @@
+package io.pgconn.spring.boot.autoconfigure.r2dbc;
+
+import io.pgconn.spring.boot.autoconfigure.PgConnAutoConfiguration;
+import io.pgconn.spring.boot.autoconfigure.health.PgConnPoolDetails;
+import io.r2dbc.pool.ConnectionPool;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The R2DBC beans over the starter's factory, and that a user's bean of the same type wins (no connect: beans only). */
+class PgConnR2dbcAutoConfigurationTest {
+
+    private final ApplicationContextRunner runner = new ApplicationContextRunner()
+            .withConfiguration(AutoConfigurations.of(PgConnAutoConfiguration.class, PgConnR2dbcAutoConfiguration.class))
+            .withPropertyValues("pg.conn.hosts=db.test.invalid:5432", "pg.conn.startup-check=none");
+
+    @Test
+    void thePoolAndItsEvictionAndHealthBeansAreThereByDefault() {
+        runner.run(context -> {
+            assertThat(context).hasSingleBean(ConnectionPool.class);
+            assertThat(context).hasBean(PgConnR2dbcAutoConfiguration.POOL_BEAN_NAME);
+            assertThat(context).hasSingleBean(PgConnPoolEvictions.class);
+            assertThat(context).getBean(PgConnPoolDetails.class).isInstanceOf(PgConnR2dbcPoolDetails.class);
+        });
+    }
+
+    @Test
+    void aUsersPoolBeansWinOverTheStartersOnes() {
+        runner.withUserConfiguration(UserPoolBeans.class).run(context -> {
+            assertThat(context).hasSingleBean(PgConnPoolDetails.class);
+            assertThat(context.getBean(PgConnPoolDetails.class)).isSameAs(context.getBean(UserPoolBeans.class).details);
+            assertThat(context).hasSingleBean(PgConnPoolEvictions.class);
+            assertThat(context.getBean(PgConnPoolEvictions.class).poolName()).isEqualTo("mine");
+        });
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    static class UserPoolBeans {
+
+        final PgConnPoolDetails details = factory -> Map.of();
+
+        @Bean
+        PgConnPoolDetails userPoolDetails() {
+            return details;
+        }
+
+        @Bean
+        PgConnPoolEvictions userPoolEvictions() {
+            return new PgConnPoolEvictions("mine");
+        }
+    }
+}
