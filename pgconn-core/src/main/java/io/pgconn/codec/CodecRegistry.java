@@ -1,20 +1,16 @@
 package io.pgconn.codec;
 
 
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
-import java.util.Deque;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The codecs a connection uses: pgconn's built-in ones plus those a user registered, found by type OID
@@ -54,9 +50,8 @@ public final class CodecRegistry {
     private final Map<Integer, ArrayCodec> arraysByElementOid;
     private final Map<String, Integer> boundOids;
     private final List<Codec<?>> named;
-    private final ConcurrentHashMap<Class<?>, Encoder> encoderCache = new ConcurrentHashMap<>();
-    /** Array encoders by element class (a List parameter's class says nothing about its elements). */
-    private final ConcurrentHashMap<Class<?>, Encoder> arrayEncoderCache = new ConcurrentHashMap<>();
+    /** Parameter encoders by Java class, resolved once per class. */
+    private final ParameterEncoders parameters;
 
     private CodecRegistry(Codec<?>[][] direct, Map<Integer, Codec<?>[]> high, Map<Class<?>, Codec<?>[]> byClass,
                           Map<Integer, ArrayCodec> arraysByElementOid, Map<String, Integer> boundOids,
@@ -67,6 +62,7 @@ public final class CodecRegistry {
         this.arraysByElementOid = arraysByElementOid;
         this.boundOids = boundOids;
         this.named = named;
+        this.parameters = new ParameterEncoders(byClass, arraysByElementOid, boundOids, named);
     }
 
     /** pgconn's built-in codecs only, unbound (extension types are not usable until {@link #bind}). */
@@ -244,27 +240,7 @@ public final class CodecRegistry {
      * @throws PgConversionException when no codec writes that class (the message names the class only)
      */
     public Encoder encoder(Object value) {
-        Objects.requireNonNull(value, "value (a NULL parameter needs no encoder)");
-        if (value instanceof List<?> list) {
-            return listEncoder(list);
-        }
-        Class<?> type = value.getClass();
-        Encoder cached = encoderCache.get(type);
-        if (cached != null) {
-            return cached;
-        }
-        Encoder found = resolve(type);
-        if (found == null && type.isArray() && type.getComponentType() != Object.class) {
-            found = arrayEncoder(Primitives.wrap(type.getComponentType()), type);
-        }
-        if (found == null && type == Object[].class) {
-            return listEncoder(Arrays.asList((Object[]) value));
-        }
-        if (found == null) {
-            throw new PgConversionException("no codec writes a parameter of class " + type.getName() + unboundHint(type));
-        }
-        encoderCache.putIfAbsent(type, found);
-        return found;
+        return parameters.encoder(value);
     }
 
     /**
@@ -284,126 +260,12 @@ public final class CodecRegistry {
         throw new PgConversionException("no codec writes a parameter of class " + type.getName() + " as " + typeName(oid));
     }
 
-    private Encoder listEncoder(List<?> list) {
-        Object first = null;
-        for (Object element : list) {
-            if (element != null) {
-                first = element;
-                break;
-            }
-        }
-        if (first == null) {
-            return new Encoder(EmptyArrayCodec.INSTANCE, Oids.UNSPECIFIED, Format.TEXT);
-        }
-        if (first instanceof List<?> || first.getClass() == Object[].class) {
-            throw new PgConversionException("multi-dimensional array parameters are not supported (a List of "
-                    + first.getClass().getName() + ")");
-        }
-        Encoder found = arrayEncoder(first.getClass(), list.getClass());
-        if (found == null) {
-            throw new PgConversionException("no codec writes a List of " + first.getClass().getName() + unboundHint(first.getClass()));
-        }
-        return found;
-    }
-
-    private Encoder arrayEncoder(Class<?> elementClass, Class<?> containerClass) {
-        Encoder cached = arrayEncoderCache.get(elementClass);
-        if (cached != null) {
-            return cached;
-        }
-        Encoder found = newArrayEncoder(elementClass, containerClass);
-        if (found != null) {
-            arrayEncoderCache.putIfAbsent(elementClass, found);
-        }
-        return found;
-    }
-
-    private Encoder newArrayEncoder(Class<?> elementClass, Class<?> containerClass) {
-        Encoder element = resolveCached(elementClass);
-        if (element == null) {
-            return null;
-        }
-        ArrayCodec arrays = arraysByElementOid.get(element.codec().type().oid());
-        if (arrays == null || element.codec().type().isNamed()) {
-            throw new PgConversionException("no array codec for " + element.typeName() + " elements ("
-                    + containerClass.getName() + " parameter)");
-        }
-        ArrayCodec codec = arrays.writingWith(element.codec());
-        return new Encoder(codec, codec.type().oid(), Format.BINARY);
-    }
-
     /**
      * The OID a parameter of class {@code type} is sent as — what a NULL bound with that class is typed
      * as — or 0 when no codec usable on this connection writes that class.
      */
     public int parameterOid(Class<?> type) {
-        Encoder encoder = resolveCached(type);
-        return encoder == null ? 0 : encoder.oid();
-    }
-
-    private Encoder resolveCached(Class<?> type) {
-        Encoder cached = encoderCache.get(type);
-        if (cached != null) {
-            return cached;
-        }
-        Encoder found = resolve(type);
-        if (found != null) {
-            encoderCache.putIfAbsent(type, found);
-        }
-        return found;
-    }
-
-    /** The class, its superclasses, then its interfaces breadth-first: the first with a usable codec. */
-    private Encoder resolve(Class<?> type) {
-        for (Class<?> c = type; c != null; c = c.getSuperclass()) {
-            Encoder e = usable(byClass.get(c));
-            if (e != null) {
-                return e;
-            }
-        }
-        Deque<Class<?>> queue = new ArrayDeque<>();
-        Set<Class<?>> seen = new HashSet<>();
-        for (Class<?> c = type; c != null; c = c.getSuperclass()) {
-            queue.addAll(Arrays.asList(c.getInterfaces()));
-        }
-        while (!queue.isEmpty()) {
-            Class<?> i = queue.poll();
-            if (!seen.add(i)) {
-                continue;
-            }
-            Encoder e = usable(byClass.get(i));
-            if (e != null) {
-                return e;
-            }
-            queue.addAll(Arrays.asList(i.getInterfaces()));
-        }
-        return null;
-    }
-
-    private Encoder usable(Codec<?>[] codecs) {
-        if (codecs == null) {
-            return null;
-        }
-        for (Codec<?> codec : codecs) {
-            if (!codec.type().isNamed()) {
-                return new Encoder(codec, codec.type().oid(), codec.format());
-            }
-            Integer oid = boundOids.get(codec.type().name());
-            if (oid != null) {
-                return new Encoder(codec, oid, codec.format());
-            }
-        }
-        return null;
-    }
-
-    private String unboundHint(Class<?> type) {
-        for (Codec<?> codec : named) {
-            if (codec.encodes(type) && !boundOids.containsKey(codec.type().name())) {
-                return "; type " + codec.type().name() + " is not installed in this database (or not among the"
-                        + " connection's extensionTypes)";
-            }
-        }
-        return "";
+        return parameters.parameterOid(type);
     }
 
     /**
