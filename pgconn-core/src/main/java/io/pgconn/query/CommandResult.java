@@ -18,24 +18,38 @@ public record CommandResult(String commandTag, OptionalLong rowCount) implements
         return rowCount.orElse(0);
     }
 
+    /** Counts 0..15 as shared instances: the counts of almost every single-row statement's tag. */
+    private static final OptionalLong[] SMALL_COUNTS = new OptionalLong[16];
+
+    static {
+        for (int i = 0; i < SMALL_COUNTS.length; i++) {
+            SMALL_COUNTS[i] = OptionalLong.of(i);
+        }
+    }
+
+    /** Read in place (no substrings): this runs for every statement. */
     private static OptionalLong countOf(String tag) {
         int space = tag.indexOf(' ');
-        if (space < 0) {
+        if (space < 0 || !countingVerb(tag, space)) {
             return OptionalLong.empty();
         }
-        String verb = tag.substring(0, space);
-        switch (verb) {
-            case "INSERT", "UPDATE", "DELETE", "SELECT", "MERGE", "MOVE", "FETCH", "COPY" -> {
-                int last = tag.lastIndexOf(' ');
-                try {
-                    return OptionalLong.of(Long.parseLong(tag.substring(last + 1)));
-                } catch (NumberFormatException e) {
-                    return OptionalLong.empty();
-                }
-            }
-            default -> {
-                return OptionalLong.empty();
-            }
+        int last = tag.lastIndexOf(' ');
+        long count;
+        try {
+            count = Long.parseLong(tag, last + 1, tag.length(), 10);
+        } catch (NumberFormatException e) {
+            return OptionalLong.empty();
         }
+        return count >= 0 && count < SMALL_COUNTS.length ? SMALL_COUNTS[(int) count] : OptionalLong.of(count);
+    }
+
+    /** Whether the tag's first word (up to {@code space}) is INSERT/UPDATE/DELETE/SELECT/MERGE/MOVE/FETCH/COPY. */
+    private static boolean countingVerb(String tag, int space) {
+        return switch (space) {
+            case 4 -> tag.startsWith("MOVE") || tag.startsWith("COPY");
+            case 5 -> tag.startsWith("MERGE") || tag.startsWith("FETCH");
+            case 6 -> tag.startsWith("INSERT") || tag.startsWith("UPDATE") || tag.startsWith("DELETE") || tag.startsWith("SELECT");
+            default -> false;
+        };
     }
 }

@@ -22,6 +22,23 @@ class QueryTypesTest {
     }
 
     @Test
+    void commandResultCountsAreReadInPlaceForEveryVerbThatHasOne() {
+        assertThat(CommandResult.of("INSERT 0 1").rowCount()).isEqualTo(OptionalLong.of(1));
+        assertThat(CommandResult.of("SELECT 123456789012").rowCount()).isEqualTo(OptionalLong.of(123456789012L));
+        assertThat(CommandResult.of("DELETE 15").rowsAffected()).isEqualTo(15);
+        assertThat(CommandResult.of("DELETE 16").rowsAffected()).isEqualTo(16);
+        assertThat(CommandResult.of("MOVE 4").rowsAffected()).isEqualTo(4);
+        assertThat(CommandResult.of("FETCH 5").rowsAffected()).isEqualTo(5);
+        assertThat(CommandResult.of("COPY 6").rowsAffected()).isEqualTo(6);
+        // a verb that merely starts like a counting one, a count that is not a number, no count at all
+        assertThat(CommandResult.of("SELECTS 3").rowCount()).isEmpty();
+        assertThat(CommandResult.of("COPYING 3").rowCount()).isEmpty();
+        assertThat(CommandResult.of("UPDATE x").rowCount()).isEmpty();
+        assertThat(CommandResult.of("UPDATE ").rowCount()).isEmpty();
+        assertThat(CommandResult.of("SELECT 99999999999999999999").rowCount()).isEmpty();
+    }
+
+    @Test
     void beginSqlSpellsEveryOption() {
         assertThat(TransactionOptions.DEFAULT.beginSql()).isEqualTo("BEGIN");
         assertThat(TransactionOptions.isolation(IsolationLevel.SERIALIZABLE).readOnly(true).deferrable(true).beginSql())

@@ -9,7 +9,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Flow;
 
@@ -21,6 +20,8 @@ public final class DefaultPgStatement implements PgStatement {
     }
 
     private static final Object UNBOUND = new Object();
+    /** Bind's empty list of parameter formats (all text); never written to. */
+    private static final short[] ALL_TEXT = new short[0];
 
     private final QuerySession session;
     private final String sql;
@@ -30,11 +31,35 @@ public final class DefaultPgStatement implements PgStatement {
     private Duration timeout;
 
     public DefaultPgStatement(QuerySession session, String sql) {
+        requireSql(sql);
+        this.session = session;
+        this.sql = sql;
+    }
+
+    private static void requireSql(String sql) {
         if (sql == null) {
             throw new PgConfigException(null, "statement SQL must not be null");
         }
-        this.session = session;
-        this.sql = sql;
+    }
+
+    /**
+     * {@code PgConnection.query(sql, params)}: the first execution's rows, as
+     * {@code of(session, sql, params).collectFirst()} gives them, without the statement object: the
+     * one parameter set is encoded straight from {@code params} (no bindings to collect and check)
+     * and the collector keeps only the first row set.
+     */
+    public static CompletableFuture<RowSet> query(QuerySession session, String sql, Object... params) {
+        requireSql(sql);
+        refuseNul(session, sql);
+        int count = params == null ? 0 : params.length;
+        if (count > 0) {
+            checkIndex(count - 1);
+        }
+        int[] typeOids = new int[count];
+        BoundParams bound = encode(session.codecs(), params == null ? new Object[0] : params, count, typeOids);
+        RowSetCollector<RowSet> collector = RowSetCollector.first();
+        StatementRun.start(session, collector, new StatementPlan(sql, typeOids, List.of(bound), 0, null));
+        return collector.result();
     }
 
     /** A statement bound to {@code params} in order ($1 = params[0]); null elements are untyped NULLs. */
@@ -66,10 +91,14 @@ public final class DefaultPgStatement implements PgStatement {
         return this;
     }
 
-    private void put(int index, Object value) {
+    private static void checkIndex(int index) {
         if (index < 0 || index > 0xFFFE) {
             throw new IndexOutOfBoundsException("parameter index " + index + " (0-based: 0 binds $1; at most 65535 parameters)");
         }
+    }
+
+    private void put(int index, Object value) {
+        checkIndex(index);
         if (index >= current.length) {
             int old = current.length;
             current = Arrays.copyOf(current, Math.max(index + 1, old * 2));
@@ -124,27 +153,21 @@ public final class DefaultPgStatement implements PgStatement {
 
     @Override
     public CompletableFuture<List<RowSet>> collect() {
-        RowSetCollector<List<RowSet>> collector = new RowSetCollector<>(List::copyOf);
+        RowSetCollector<List<RowSet>> collector = RowSetCollector.all();
         execute().subscribe(collector);
         return collector.result();
     }
 
     /** The first execution's rows: what {@code PgConnection.query} returns. */
     public CompletableFuture<RowSet> collectFirst() {
-        RowSetCollector<RowSet> collector = new RowSetCollector<>(sets -> sets.isEmpty()
-                ? new RowSet(new io.pgconn.query.RowMetadata(List.of()), List.of(), "", OptionalLong.empty()) : sets.get(0));
+        RowSetCollector<RowSet> collector = RowSetCollector.first();
         execute().subscribe(collector);
         return collector.result();
     }
 
     /** Encodes the bindings: every set must bind $1..$n; a parameter's type is the first non-zero over the sets. */
     StatementPlan plan() {
-        int nul = sql.indexOf('\0');
-        if (nul >= 0) {
-            // refused here, on the caller's thread, before the exchange touches the statement cache
-            throw new io.pgconn.PgConfigException(session.host(), "query text contains a NUL character (at index " + nul
-                    + "), which PostgreSQL would read as its end; the statement was not sent to " + session.host());
-        }
+        refuseNul(session, sql);
         List<Object[]> sets = new ArrayList<>(saved);
         Object[] last = trimmed(current);
         if (last.length > 0 || sets.isEmpty()) {
@@ -169,27 +192,48 @@ public final class DefaultPgStatement implements PgStatement {
         // encode: the first set's values fix the types (a typed NULL its own); later sets follow them
         List<BoundParams> bound = new ArrayList<>(sets.size());
         for (Object[] set : sets) {
-            short[] formats = new short[count];
-            byte[][] values = new byte[count][];
-            boolean anyBinary = false;
-            for (int i = 0; i < count; i++) {
-                if (set[i] instanceof TypedNull n) {
-                    if (typeOids[i] == 0) {
-                        typeOids[i] = n.typeOid();
-                    }
-                } else {
-                    ValueCodecs.Encoded encoded = codecs.encode(set[i], typeOids[i]);
-                    if (typeOids[i] == 0) {
-                        typeOids[i] = encoded.typeOid();
-                    }
-                    formats[i] = encoded.format();
-                    values[i] = encoded.bytes();
-                    anyBinary |= formats[i] != 0;
-                }
-            }
-            bound.add(new BoundParams(typeOids, anyBinary ? formats : new short[0], values));
+            bound.add(encode(codecs, set, count, typeOids));
         }
         return new StatementPlan(sql, typeOids, bound, fetchSize, timeout);
+    }
+
+    /** Refused here, on the caller's thread, before the exchange touches the statement cache. */
+    private static void refuseNul(QuerySession session, String sql) {
+        int nul = sql.indexOf('\0');
+        if (nul >= 0) {
+            throw new PgConfigException(session.host(), "query text contains a NUL character (at index " + nul
+                    + "), which PostgreSQL would read as its end; the statement was not sent to " + session.host());
+        }
+    }
+
+    /**
+     * One parameter set's values ({@code null}: an untyped NULL); a parameter whose type is still 0 in
+     * {@code typeOids} takes the type of its value (or of its typed NULL).
+     */
+    private static BoundParams encode(ValueCodecs codecs, Object[] set, int count, int[] typeOids) {
+        short[] formats = new short[count];
+        byte[][] values = new byte[count][];
+        boolean anyBinary = false;
+        for (int i = 0; i < count; i++) {
+            Object value = set[i];
+            if (value == null) {
+                continue; // untyped: the server infers it (or another set's value types it)
+            }
+            if (value instanceof TypedNull n) {
+                if (typeOids[i] == 0) {
+                    typeOids[i] = n.typeOid();
+                }
+            } else {
+                ValueCodecs.Encoded encoded = codecs.encode(value, typeOids[i]);
+                if (typeOids[i] == 0) {
+                    typeOids[i] = encoded.typeOid();
+                }
+                formats[i] = encoded.format();
+                values[i] = encoded.bytes();
+                anyBinary |= formats[i] != 0;
+            }
+        }
+        return new BoundParams(typeOids, anyBinary ? formats : ALL_TEXT, values);
     }
 
     private static Object[] trimmed(Object[] set) {

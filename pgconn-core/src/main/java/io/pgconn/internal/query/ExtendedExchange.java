@@ -58,6 +58,8 @@ final class ExtendedExchange extends Exchange {
 
     private static final RowMetadata NO_COLUMNS = new RowMetadata(List.of());
     private static final RowDescription NO_ROWS = new RowDescription(List.of());
+    /** All columns in text: Bind's empty list of result formats (never written to). */
+    private static final short[] NO_FORMATS = new short[0];
     /** Not SQL (a syntax error): written in place of a statement cancelled while it was queued. */
     static final String WITHDRAWN = "pgconn_statement_withdrawn_after_cancel_or_timeout";
 
@@ -130,7 +132,7 @@ final class ExtendedExchange extends Exchange {
             // a statement the server must reject, so an open transaction fails ('E') and a COMMIT
             // pipelined behind becomes a ROLLBACK instead of committing without this statement
             syncSent = true;
-            return new MessageSequence(List.of(new Parse("", WITHDRAWN, new int[0]), Sync.INSTANCE));
+            return MessageSequence.of(new Parse("", WITHDRAWN, new int[0]), Sync.INSTANCE);
         }
         StatementCache cache = session.statementCache();
         List<String> staleNames = cache.drainToClose();
@@ -147,11 +149,6 @@ final class ExtendedExchange extends Exchange {
     }
 
     private FrontendMessage messages(StatementCache cache, List<String> staleNames) {
-        List<FrontendMessage> out = new ArrayList<>(5 + 2 * plan.sets().size());
-        for (String stale : staleNames) {
-            out.add(Close.statement(stale));
-            expectedCloses++;
-        }
         boolean parse;
         if (cache.enabled()) {
             entry = cache.get(plan.sql(), plan.typeOids());
@@ -166,46 +163,67 @@ final class ExtendedExchange extends Exchange {
             statement = "";
             parse = true;
         }
+        // sized exactly: the array becomes the MessageSequence as it is
+        int size = staleNames.size() + (parse ? 1 : 0) + (description == null ? 2 : bindPhaseSize());
+        FrontendMessage[] out = new FrontendMessage[size];
+        int n = 0;
+        for (String stale : staleNames) {
+            out[n++] = Close.statement(stale);
+            expectedCloses++;
+        }
         if (parse) {
-            out.add(new Parse(statement, plan.sql(), plan.typeOids()));
+            out[n++] = new Parse(statement, plan.sql(), plan.typeOids());
         }
         if (description == null) {
             describing = true;
-            out.add(Describe.statement(statement));
-            out.add(Flush.INSTANCE);
+            out[n++] = Describe.statement(statement);
+            out[n] = Flush.INSTANCE;
         } else {
-            appendBindPhase(out);
+            appendBindPhase(out, n);
         }
-        return new MessageSequence(out);
+        return MessageSequence.of(out);
     }
 
-    /** Bind and Execute per parameter set, with result formats from the known description. */
-    private void appendBindPhase(List<FrontendMessage> out) {
-        resultFormats = formatsFor(description, session.codecs());
+    /** Bind and Execute per parameter set, then a Sync or a Flush. */
+    private int bindPhaseSize() {
+        return 2 * plan.sets().size() + 1;
+    }
+
+    /** Bind and Execute per parameter set from {@code out[n]} on, with result formats from the known description. */
+    private void appendBindPhase(FrontendMessage[] out, int n) {
+        ValueCodecs codecs = session.codecs();
         if (entry != null) {
-            if (entry.metadata == null || !java.util.Arrays.equals(entry.metadataFormats, resultFormats)) {
-                entry.metadata = metadataOf(description, resultFormats); // built once per statement, not per execution
-                entry.metadataFormats = resultFormats;
-                entry.rowDecoder = session.codecs().rowDecoder(entry.metadata);
+            if (entry.metadata == null || entry.formatsDescription != description || entry.formatsCodecs != codecs) {
+                short[] formats = formatsFor(description, codecs);
+                if (entry.metadata == null || !java.util.Arrays.equals(entry.metadataFormats, formats)) {
+                    entry.metadata = metadataOf(description, formats); // built once per statement, not per execution
+                    entry.metadataFormats = formats;
+                    entry.rowDecoder = codecs.rowDecoder(entry.metadata);
+                }
+                entry.formatsDescription = description;
+                entry.formatsCodecs = codecs;
             }
+            resultFormats = entry.metadataFormats; // never written to: shared by the statement's executions
             metadata = entry.metadata;
             rowDecoder = entry.rowDecoder;
         } else {
+            resultFormats = formatsFor(description, codecs);
             metadata = metadataOf(description, resultFormats);
-            rowDecoder = session.codecs().rowDecoder(metadata);
+            rowDecoder = codecs.rowDecoder(metadata);
         }
+        Execute execute = paged ? new Execute("", plan.fetchSize()) : Execute.ALL_ROWS;
         for (BoundParams params : plan.sets()) {
-            out.add(new Bind("", statement, params.formats(), params.values(), resultFormats));
-            out.add(new Execute("", paged ? plan.fetchSize() : 0));
+            out[n++] = new Bind("", statement, params.formats(), params.values(), resultFormats);
+            out[n++] = execute;
         }
         if (paged || mayCopy) {
             // a COPY: the Sync is written only in reply (CopyFail+Sync, or after its end or error).
             // A Sync written now would be skipped in copy-in mode — unless a cancel's error lands
             // right after the CopyInResponse: the server then answers that Sync, and our CopyFail's
             // Sync a second time, and one ReadyForQuery too many puts the FIFO out of step
-            out.add(Flush.INSTANCE);
+            out[n] = Flush.INSTANCE;
         } else {
-            out.add(Sync.INSTANCE);
+            out[n] = Sync.INSTANCE;
             syncSent = true;
         }
     }
@@ -218,7 +236,7 @@ final class ExtendedExchange extends Exchange {
             formats[i] = codecs.resultFormat(columns.get(i).typeOid());
             anyBinary |= formats[i] != 0;
         }
-        return anyBinary ? formats : new short[0];
+        return anyBinary ? formats : NO_FORMATS;
     }
 
     @Override
@@ -284,7 +302,7 @@ final class ExtendedExchange extends Exchange {
             }
             // the one Sync of this exchange: after CopyFail (or a cancel's error) the server skips to it
             syncSent = true;
-            session.write(new MessageSequence(List.of(new CopyFail(CopyRefusal.REASON), Sync.INSTANCE)));
+            session.write(MessageSequence.of(new CopyFail(CopyRefusal.REASON), Sync.INSTANCE));
             releaseWritesIfFree();
         }
     }
@@ -301,9 +319,9 @@ final class ExtendedExchange extends Exchange {
         if (syncSent) {
             return; // aborted before the Bind phase
         }
-        List<FrontendMessage> out = new ArrayList<>(1 + 2 * plan.sets().size());
-        appendBindPhase(out);
-        session.write(new MessageSequence(out));
+        FrontendMessage[] out = new FrontendMessage[bindPhaseSize()];
+        appendBindPhase(out, 0);
+        session.write(MessageSequence.of(out));
         if (!paged) {
             releaseWritesIfFree();
         }
@@ -347,7 +365,7 @@ final class ExtendedExchange extends Exchange {
             return;
         }
         if (run.wantsMore()) {
-            session.write(new MessageSequence(List.of(new Execute("", plan.fetchSize()), Flush.INSTANCE)));
+            session.write(MessageSequence.of(new Execute("", plan.fetchSize()), Flush.INSTANCE));
         } else {
             suspended = true;
         }
@@ -357,7 +375,7 @@ final class ExtendedExchange extends Exchange {
     void onDemand() {
         if (suspended && !syncSent && run.wantsMore()) {
             suspended = false;
-            session.write(new MessageSequence(List.of(new Execute("", plan.fetchSize()), Flush.INSTANCE)));
+            session.write(MessageSequence.of(new Execute("", plan.fetchSize()), Flush.INSTANCE));
         }
     }
 
@@ -407,7 +425,7 @@ final class ExtendedExchange extends Exchange {
         syncSent = true;
         if (closePortal) {
             expectedCloses++;
-            session.write(new MessageSequence(List.of(Close.portal(""), Sync.INSTANCE)));
+            session.write(MessageSequence.of(Close.portal(""), Sync.INSTANCE));
         } else {
             session.write(Sync.INSTANCE);
         }

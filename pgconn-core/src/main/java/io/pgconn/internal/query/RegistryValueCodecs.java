@@ -2,7 +2,8 @@ package io.pgconn.internal.query;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
-import io.netty.buffer.Unpooled;
+import io.netty.buffer.UnpooledByteBufAllocator;
+import io.netty.buffer.UnpooledHeapByteBuf;
 import io.pgconn.codec.CodecRegistry;
 import io.pgconn.codec.Decoder;
 import io.pgconn.codec.Encoder;
@@ -44,12 +45,40 @@ public final class RegistryValueCodecs implements ValueCodecs {
         if (typeOid != Oids.UNSPECIFIED && encoder.oid() != typeOid) {
             encoder = registry.encoder(typeOid, value); // another parameter set fixed the type
         }
-        ByteBuf out = Unpooled.buffer(16);
+        Scratch scratch = SCRATCH.get();
+        if (scratch.inUse) {
+            return encodeInto(encoder, value, Scratch.newBuffer()); // a codec that encodes a parameter itself
+        }
+        scratch.inUse = true;
         try {
-            encoder.encode(value, out);
-            return new Encoded(encoder.oid(), encoder.format().code(), ByteBufUtil.getBytes(out));
+            return encodeInto(encoder, value, scratch.buffer.clear());
         } finally {
-            out.release();
+            scratch.inUse = false;
+            if (scratch.buffer.capacity() > Scratch.KEPT_CAPACITY) {
+                scratch.buffer = Scratch.newBuffer(); // a large value's bytes are not kept for the thread's life
+            }
+        }
+    }
+
+    private static Encoded encodeInto(Encoder encoder, Object value, ByteBuf out) {
+        encoder.encode(value, out);
+        return new Encoded(encoder.oid(), encoder.format().code(), ByteBufUtil.getBytes(out));
+    }
+
+    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+
+    /**
+     * Where a parameter is encoded before its bytes are copied out, one per thread: a buffer per
+     * parameter cost three objects (and the allocator's accounting) on every statement. A plain heap
+     * buffer made directly, not by an allocator: nothing to release, so nothing the leak detector could miss.
+     */
+    private static final class Scratch {
+        static final int KEPT_CAPACITY = 8192;
+        ByteBuf buffer = newBuffer();
+        boolean inUse;
+
+        static ByteBuf newBuffer() {
+            return new UnpooledHeapByteBuf(UnpooledByteBufAllocator.DEFAULT, 256, Integer.MAX_VALUE);
         }
     }
 

@@ -8,26 +8,46 @@ import io.pgconn.query.Segment;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Flow;
-import java.util.function.Function;
 
 /**
- * Gathers a statement's segments into one {@link RowSet} per execution. Cancelling the future
- * cancels the subscription, which cancels the statement on the server.
+ * Gathers a statement's segments into one {@link RowSet} per execution ({@link #all()}), or keeps
+ * only the first execution's ({@link #first()}, what {@code PgConnection.query} returns).
+ * Cancelling the future cancels the subscription, which cancels the statement on the server.
+ * Built per statement, so it allocates no more than the result needs: no row list for a result of
+ * none or one row, no list of row sets for the first one alone.
  */
 final class RowSetCollector<R> implements Flow.Subscriber<Segment> {
 
     private static final RowMetadata NO_COLUMNS = new RowMetadata(List.of());
+    /** What {@link #first()} completes with when the statement had no execution at all. */
+    private static final RowSet NONE = new RowSet(NO_COLUMNS, List.of(), "", OptionalLong.empty());
 
-    private final CompletableFuture<R> result = new CompletableFuture<>();
-    private final Function<List<RowSet>, R> finisher;
-    private final List<RowSet> sets = new ArrayList<>(1);
+    private final Result<R> result = new Result<>();
+    private final boolean firstOnly;
+    /** Every execution's rows ({@link #all()} only). */
+    private final List<RowSet> sets;
+    private RowSet firstSet;
     private RowMetadata metadata = NO_COLUMNS;
-    private List<Row> rows = new ArrayList<>();
+    /** The execution's rows: its only row in {@code oneRow} until a second one makes the list. */
+    private Row oneRow;
+    private List<Row> rows;
 
-    RowSetCollector(Function<List<RowSet>, R> finisher) {
-        this.finisher = finisher;
+    private RowSetCollector(boolean firstOnly) {
+        this.firstOnly = firstOnly;
+        this.sets = firstOnly ? null : new ArrayList<>(1);
+    }
+
+    /** Completes with the row set of every execution, in order. */
+    static RowSetCollector<List<RowSet>> all() {
+        return new RowSetCollector<>(false);
+    }
+
+    /** Completes with the first execution's row set (one with no rows and an empty tag if there was none). */
+    static RowSetCollector<RowSet> first() {
+        return new RowSetCollector<>(true);
     }
 
     CompletableFuture<R> result() {
@@ -36,24 +56,39 @@ final class RowSetCollector<R> implements Flow.Subscriber<Segment> {
 
     @Override
     public void onSubscribe(Flow.Subscription subscription) {
-        result.whenComplete((value, error) -> {
-            if (result.isCancelled()) {
-                subscription.cancel();
-            }
-        });
+        result.subscription = subscription;
         subscription.request(Long.MAX_VALUE);
     }
 
     @Override
     public void onNext(Segment segment) {
+        if (firstOnly && firstSet != null) {
+            return; // later executions' results are not returned
+        }
         if (segment instanceof Row row) {
-            rows.add(row);
+            if (rows != null) {
+                rows.add(row);
+            } else if (oneRow == null) {
+                oneRow = row;
+            } else {
+                rows = new ArrayList<>();
+                rows.add(oneRow);
+                rows.add(row);
+            }
         } else if (segment instanceof RowMetadata columns) {
             metadata = columns;
         } else if (segment instanceof CommandResult done) {
-            sets.add(new RowSet(metadata, rows, done.commandTag(), done.rowCount()));
+            // RowSet keeps an immutable list as it is (List.copyOf): List.of for none or one row
+            List<Row> executionRows = rows != null ? rows : oneRow != null ? List.of(oneRow) : List.of();
+            RowSet set = new RowSet(metadata, executionRows, done.commandTag(), done.rowCount());
+            if (firstOnly) {
+                firstSet = set;
+            } else {
+                sets.add(set);
+            }
             metadata = NO_COLUMNS;
-            rows = new ArrayList<>();
+            oneRow = null;
+            rows = null;
         }
     }
 
@@ -63,7 +98,42 @@ final class RowSetCollector<R> implements Flow.Subscriber<Segment> {
     }
 
     @Override
+    @SuppressWarnings("unchecked")
     public void onComplete() {
-        result.complete(finisher.apply(sets));
+        result.complete((R) (firstOnly ? (firstSet != null ? firstSet : NONE) : List.copyOf(sets)));
+    }
+
+    /**
+     * The caller's future: its cancellation (by {@code cancel}, or a {@code CancellationException}
+     * completion) cancels the subscription. An override rather than a {@code whenComplete} stage,
+     * which would cost two objects per statement. Stages made from it are plain futures.
+     */
+    private static final class Result<R> extends CompletableFuture<R> {
+
+        /** Set in onSubscribe, before the future is handed out. */
+        private volatile Flow.Subscription subscription;
+
+        @Override
+        public boolean cancel(boolean mayInterruptIfRunning) {
+            boolean cancelled = super.cancel(mayInterruptIfRunning);
+            cancelSubscriptionIfCancelled();
+            return cancelled;
+        }
+
+        @Override
+        public boolean completeExceptionally(Throwable error) {
+            boolean completed = super.completeExceptionally(error);
+            if (completed) {
+                cancelSubscriptionIfCancelled();
+            }
+            return completed;
+        }
+
+        private void cancelSubscriptionIfCancelled() {
+            Flow.Subscription s = subscription;
+            if (s != null && isCancelled()) {
+                s.cancel(); // idempotent: a second cancel, or one after the end, does nothing
+            }
+        }
     }
 }

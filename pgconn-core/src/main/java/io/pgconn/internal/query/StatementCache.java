@@ -32,6 +32,9 @@ public final class StatementCache {
         io.pgconn.query.RowMetadata metadata;
         short[] metadataFormats;
         ValueCodecs.RowDecoder rowDecoder;
+        /** What {@link #metadataFormats} were worked out from: reused while both are the same objects. */
+        RowDescription formatsDescription;
+        ValueCodecs formatsCodecs;
 
         Entry(long id, String sql, int[] typeOids) {
             this.id = id;
@@ -63,6 +66,11 @@ public final class StatementCache {
     private final LinkedHashMap<Key, Entry> entries = new LinkedHashMap<>(16, 0.75f, true);
     private final List<String> toClose = new ArrayList<>();
     private long nextId;
+    /**
+     * The entry used last, which access order keeps at the LRU end: a statement run again and again
+     * finds it without a lookup key (and its hashing) per execution. Cleared whenever entries leave.
+     */
+    private Entry lastUsed;
 
     public StatementCache(int capacity) {
         this.capacity = capacity;
@@ -77,13 +85,22 @@ public final class StatementCache {
     }
 
     Entry get(String sql, int[] typeOids) {
-        return entries.get(new Key(sql, typeOids));
+        Entry last = lastUsed;
+        if (last != null && last.sql.equals(sql) && Arrays.equals(last.typeOids, typeOids)) {
+            return last; // already the most recently used: the map's order would not change
+        }
+        Entry found = entries.get(new Key(sql, typeOids));
+        if (found != null) {
+            lastUsed = found;
+        }
+        return found;
     }
 
     /** A new entry for a statement about to be parsed; evicts the least recently used beyond capacity. */
     Entry create(String sql, int[] typeOids) {
         Entry entry = new Entry(++nextId, sql, typeOids);
         entries.put(new Key(sql, typeOids), entry);
+        lastUsed = entry; // the newest is never the one evicted (capacity > 0)
         Iterator<Map.Entry<Key, Entry>> eldest = entries.entrySet().iterator();
         while (entries.size() > capacity && eldest.hasNext()) {
             Entry evicted = eldest.next().getValue();
@@ -95,6 +112,7 @@ public final class StatementCache {
 
     /** Forgets {@code entry} (its Parse failed, or the server says it is gone or stale); closes it if it was parsed. */
     void invalidate(Entry entry) {
+        lastUsed = null; // the get below may reorder the map
         Key key = new Key(entry.sql, entry.typeOids);
         if (entries.get(key) == entry) {
             entries.remove(key);
@@ -113,6 +131,7 @@ public final class StatementCache {
      * exchanges written after it were parsed after it: they exist and stay (and so do their Closes).
      */
     public void serverDiscardedAll(long mark) {
+        lastUsed = null;
         entries.values().removeIf(entry -> entry.id <= mark);
         toClose.removeIf(name -> Long.parseLong(name.substring(NAME_PREFIX.length())) <= mark);
     }

@@ -192,7 +192,7 @@ final class DefaultPgConnection implements PgConnection {
     @Override
     public CompletableFuture<RowSet> query(String sql, Object... params) {
         try {
-            return DefaultPgStatement.of(session, sql, params).collectFirst();
+            return DefaultPgStatement.query(session, sql, params);
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }

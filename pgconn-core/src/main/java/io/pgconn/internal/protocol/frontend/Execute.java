@@ -10,6 +10,9 @@ import io.netty.buffer.ByteBuf;
  */
 public record Execute(String portal, int maxRows) implements FrontendMessage {
 
+    /** The unnamed portal, all rows: what almost every execution sends, so one instance serves them all. */
+    public static final Execute ALL_ROWS = new Execute("", 0);
+
     public Execute {
         Writes.requireNoNul(portal, "portal name");
         if (maxRows < 0) {

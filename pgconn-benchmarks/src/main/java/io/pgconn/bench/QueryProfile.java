@@ -1,0 +1,69 @@
+package io.pgconn.bench;
+
+import io.pgconn.config.SslProviderKind;
+
+import java.time.Duration;
+
+/**
+ * A profiling driver for the per-statement query path, not a benchmark: one client's pipelined
+ * inserts ({@link Measure#pipelinedInsertLoop}) and primary-key selects ({@link Measure#queryPkLoop})
+ * against the benchmark servers in this JVM, printing client CPU and bytes allocated per statement,
+ * so that a JFR recording ({@code -XX:StartFlightRecording}) sees only those loops.
+ * {@code QueryProfile [pgconn|pgjdbc|vertx] [PIPELINED_INSERTS|QUERY_PK|BOTH] [warmupSeconds] [measureSeconds] [rounds]}.
+ */
+public final class QueryProfile {
+
+    private QueryProfile() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        String name = args.length > 0 ? args[0] : "pgconn";
+        String which = args.length > 1 ? args[1] : "BOTH";
+        int warmup = args.length > 2 ? Integer.parseInt(args[2]) : 5;
+        int measure = args.length > 3 ? Integer.parseInt(args[3]) : 5;
+        int rounds = args.length > 4 ? Integer.parseInt(args[4]) : 1;
+        try (BenchServers servers = new BenchServers(20)) {
+            Endpoints endpoints = servers.endpoints();
+            try (Client client = switch (name) {
+                case "pgjdbc" -> new PgjdbcClient(endpoints);
+                case "vertx" -> new VertxClient(endpoints);
+                default -> new PgconnClient(endpoints, SslProviderKind.AUTO);
+            }) {
+                Measure m = new Measure(client, new Measure.Settings(Duration.ZERO, 8));
+                boolean inserts = !which.equals("QUERY_PK");
+                boolean pk = !which.equals("PIPELINED_INSERTS");
+                if (inserts) {
+                    m.pipelinedInsertLoop(Duration.ofSeconds(warmup), null);
+                }
+                if (pk) {
+                    m.queryPkLoop(Duration.ofSeconds(warmup), Integer.MAX_VALUE, null);
+                }
+                for (int r = 0; r < rounds; r++) {
+                    if (inserts) {
+                        long[] done = new long[2];
+                        long a0 = Measure.allocatedBytes();
+                        long cpu = m.pipelinedInsertLoop(Duration.ofSeconds(measure), done);
+                        long a1 = Measure.allocatedBytes();
+                        System.out.printf("%s PIPELINED_INSERTS: %d statements, %.0f st/s, client CPU %.4f ms/st, %.0f B/st%n",
+                                name, done[0], done[0] * 1e9 / done[1], cpu / 1e6 / done[0], (a1 - a0) / (double) done[0]);
+                    }
+                    if (pk) {
+                        Samples times = new Samples();
+                        long a0 = Measure.allocatedBytes();
+                        long cpu = m.queryPkLoop(Duration.ofSeconds(measure), Integer.MAX_VALUE, times);
+                        long a1 = Measure.allocatedBytes();
+                        System.out.printf("%s QUERY_PK: %d queries, p50 %.4f ms, client CPU %.4f ms/q, %.0f B/q%n",
+                                name, times.size(), p50(times) / 1e6, cpu / 1e6 / times.size(),
+                                (a1 - a0) / (double) times.size());
+                    }
+                }
+            }
+        }
+    }
+
+    private static double p50(Samples s) {
+        long[] v = s.toArray();
+        java.util.Arrays.sort(v);
+        return v.length == 0 ? 0 : v[v.length / 2];
+    }
+}
