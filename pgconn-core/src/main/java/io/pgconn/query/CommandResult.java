@@ -10,6 +10,11 @@ public record CommandResult(String commandTag, OptionalLong rowCount) implements
 
     /** Parses the count from a command tag: the last number of INSERT/UPDATE/DELETE/SELECT/MERGE/MOVE/FETCH/COPY. */
     public static CommandResult of(String tag) {
+        for (CommandResult common : COMMON) {
+            if (common.commandTag == tag) { // the decoder's shared tags are these literals: one result each, not one per statement
+                return common;
+            }
+        }
         return new CommandResult(tag, countOf(tag));
     }
 
@@ -26,6 +31,11 @@ public record CommandResult(String commandTag, OptionalLong rowCount) implements
             SMALL_COUNTS[i] = OptionalLong.of(i);
         }
     }
+
+    /** The tags the protocol decoder shares (string literals, so the same instances); see {@link #of}. */
+    private static final CommandResult[] COMMON = java.util.stream.Stream.of("INSERT 0 1", "UPDATE 1", "DELETE 1", "SELECT 1",
+            "SELECT 0", "UPDATE 0", "DELETE 0", "BEGIN", "COMMIT", "ROLLBACK", "SET")
+            .map(tag -> new CommandResult(tag, countOf(tag))).toArray(CommandResult[]::new);
 
     /** Read in place (no substrings): this runs for every statement. */
     private static OptionalLong countOf(String tag) {

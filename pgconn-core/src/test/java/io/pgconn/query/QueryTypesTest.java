@@ -36,6 +36,10 @@ class QueryTypesTest {
         assertThat(CommandResult.of("UPDATE x").rowCount()).isEmpty();
         assertThat(CommandResult.of("UPDATE ").rowCount()).isEmpty();
         assertThat(CommandResult.of("SELECT 99999999999999999999").rowCount()).isEmpty();
+        // a tag the decoder shares and the same tag decoded afresh give equal results
+        String fresh = new String("INSERT 0 1".toCharArray());
+        assertThat(CommandResult.of(fresh)).isEqualTo(CommandResult.of("INSERT 0 1"));
+        assertThat(CommandResult.of("COMMIT").rowCount()).isEmpty();
     }
 
     @Test

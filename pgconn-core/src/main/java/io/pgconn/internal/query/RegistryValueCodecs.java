@@ -26,6 +26,7 @@ public final class RegistryValueCodecs implements ValueCodecs {
     private final CodecRegistry registry;
     /** Whether a user registered a codec for String that should win over sending text untyped (the registry is immutable). */
     private final boolean userStringCodec;
+    private LastEncoder lastEncoder;
 
     public RegistryValueCodecs(CodecRegistry registry) {
         this.registry = registry;
@@ -41,7 +42,7 @@ public final class RegistryValueCodecs implements ValueCodecs {
         if (value instanceof String s && (typeOid == Oids.UNSPECIFIED || typeOid == Oids.TEXT) && !userStringCodec) {
             return new Encoded(typeOid, Format.TEXT.code(), s.getBytes(StandardCharsets.UTF_8));
         }
-        Encoder encoder = registry.encoder(value);
+        Encoder encoder = encoderFor(value);
         if (typeOid != Oids.UNSPECIFIED && encoder.oid() != typeOid) {
             encoder = registry.encoder(typeOid, value); // another parameter set fixed the type
         }
@@ -58,6 +59,28 @@ public final class RegistryValueCodecs implements ValueCodecs {
                 scratch.buffer = Scratch.newBuffer(); // a large value's bytes are not kept for the thread's life
             }
         }
+    }
+
+    /**
+     * The registry's encoder for the value's class, the last class's without a lookup: most
+     * statements bind the same classes again and again. A List's or an Object[]'s encoder depends on
+     * its elements, so those always ask the registry.
+     */
+    private Encoder encoderFor(Object value) {
+        Class<?> type = value.getClass();
+        LastEncoder known = lastEncoder;
+        if (known != null && known.type() == type) {
+            return known.encoder();
+        }
+        Encoder encoder = registry.encoder(value);
+        if (!(value instanceof java.util.List) && type != Object[].class) {
+            lastEncoder = new LastEncoder(type, encoder);
+        }
+        return encoder;
+    }
+
+    /** One immutable pair: threads encoding at once may replace it, never see half of one. */
+    private record LastEncoder(Class<?> type, Encoder encoder) {
     }
 
     private static Encoded encodeInto(Encoder encoder, Object value, ByteBuf out) {

@@ -309,6 +309,7 @@ final class DefaultPgConnection implements PgConnection {
                 session.closingByUser(reason);
                 session.stopListening(null);
                 if (channel.isActive()) {
+                    session.flushPending(); // requests written in this loop turn go before the Terminate
                     channel.writeAndFlush(Terminate.INSTANCE).addListener(f -> channel.close());
                 } else {
                     channel.close();

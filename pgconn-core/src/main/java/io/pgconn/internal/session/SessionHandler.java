@@ -1,5 +1,6 @@
 package io.pgconn.internal.session;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -68,6 +69,14 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
     private int cancelsInFlight;
     private boolean flushScheduled;
     private final Runnable flushTask = this::flushNow;
+    /**
+     * What was written since the last flush, already encoded: pipelined exchanges share one buffer
+     * (one allocation, one pass through the pipeline and one outbound entry per flush instead of per
+     * exchange). Event loop only; released if the channel ends first.
+     */
+    private ByteBuf pending;
+    /** How many bytes the last flush wrote: the next buffer starts that large (pipelining bursts repeat). */
+    private int lastFlushBytes;
     private int readPausers;
     private volatile Channel channel;
     private volatile PgException closeCause;
@@ -159,10 +168,26 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
         }
     }
 
-    /** Writes now and flushes once the event loop's current batch of tasks is done: pipelined requests share a flush. */
+    /**
+     * Encodes now and writes once the event loop's current batch of tasks is done: pipelined
+     * requests share a buffer and a flush. A message that cannot be encoded leaves nothing behind
+     * and ends the connection (as an encoder's failure in the pipeline would).
+     */
     @Override
     public void write(FrontendMessage message) {
-        channel.write(message, channel.voidPromise());
+        ByteBuf out = pending;
+        if (out == null) {
+            out = channel.alloc().ioBuffer(Math.min(Math.max(lastFlushBytes, 256), 64 * 1024));
+            pending = out;
+        }
+        int start = out.writerIndex();
+        try {
+            message.encode(out);
+        } catch (RuntimeException e) {
+            out.writerIndex(start);
+            channel.pipeline().fireExceptionCaught(e);
+            return;
+        }
         if (!flushScheduled) {
             flushScheduled = true;
             channel.eventLoop().execute(flushTask);
@@ -172,7 +197,30 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
     /** The flush that writes share, one object for the session's life. */
     private void flushNow() {
         flushScheduled = false;
-        channel.flush();
+        flushPending();
+    }
+
+    /** Writes and flushes what was encoded since the last flush; before anything written to the channel directly (Terminate). */
+    void flushPending() {
+        ByteBuf out = pending;
+        if (out != null) {
+            pending = null;
+            lastFlushBytes = out.readableBytes();
+            channel.writeAndFlush(out, channel.voidPromise());
+        }
+    }
+
+    private void releasePending() {
+        ByteBuf out = pending;
+        if (out != null) {
+            pending = null;
+            out.release();
+        }
+    }
+
+    @Override
+    public void handlerRemoved(ChannelHandlerContext ctx) {
+        releasePending();
     }
 
     @Override
@@ -448,6 +496,7 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
+        releasePending(); // nothing more reaches the server
         unwritten.clear();
         writeHolder = null;
         Exchange exchange = inFlight.poll();

@@ -74,6 +74,8 @@ final class SampleMessages {
                 s("DataRow", msg('D').int16(4).int32(1).text("1").int32(-1).int32(2).text("ü").int32(0),
                         new DataRow(Arrays.asList("1", null, "ü", ""))),
                 s("CommandComplete", msg('C').cstr("SELECT 1"), new CommandComplete("SELECT 1")),
+                s("CommandComplete with a tag decoded afresh", msg('C').cstr("INSERT 0 25"), new CommandComplete("INSERT 0 25")),
+                s("CommandComplete with a shared tag", msg('C').cstr("INSERT 0 1"), new CommandComplete("INSERT 0 1")),
                 s("EmptyQueryResponse", msg('I'), EmptyQueryResponse.INSTANCE),
                 s("CopyInResponse", msg('G').int8(0).int16(2).int16(0).int16(0), new CopyResponse('G')),
                 s("CopyOutResponse", msg('H').int8(1).int16(0), new CopyResponse('H')),

@@ -1,5 +1,6 @@
 package io.pgconn.internal.session;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.pgconn.PgException;
 import io.pgconn.PgProtocolException;
@@ -11,8 +12,10 @@ import io.pgconn.internal.protocol.frontend.FrontendMessage;
 import io.pgconn.internal.protocol.frontend.Query;
 import io.pgconn.internal.query.Exchange;
 import io.pgconn.internal.query.QuerySession;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -67,13 +70,28 @@ class SessionHandlerFifoTest {
         }
     }
 
+    /** The SQL of every simple Query written so far, in wire order (the session encodes them itself, several to a buffer). */
     private List<String> written() {
         List<String> out = new ArrayList<>();
-        Object m;
+        ByteBuf m;
         while ((m = channel.readOutbound()) != null) {
-            out.add(((Query) m).sql());
+            try {
+                while (m.isReadable()) {
+                    assertThat((char) m.readByte()).isEqualTo('Q');
+                    int length = m.readInt();
+                    out.add(m.readCharSequence(length - 5, StandardCharsets.UTF_8).toString());
+                    assertThat(m.readByte()).isZero();
+                }
+            } finally {
+                m.release();
+            }
         }
         return out;
+    }
+
+    @AfterEach
+    void releaseWhatIsLeft() {
+        channel.finishAndReleaseAll();
     }
 
     @Test

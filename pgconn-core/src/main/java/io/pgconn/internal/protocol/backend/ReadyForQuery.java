@@ -18,6 +18,11 @@ public record ReadyForQuery(char transactionStatus) implements BackendMessage {
             throw Bodies.malformed(host, "ReadyForQuery", String.format(
                     "transaction status 0x%02x (expected 'I', 'T' or 'E')", status));
         }
-        return new ReadyForQuery((char) status);
+        return status == 'I' ? IDLE : status == 'T' ? IN_TRANSACTION : FAILED_TRANSACTION;
     }
+
+    /** One instance per status: every exchange ends with one of these. */
+    private static final ReadyForQuery IDLE = new ReadyForQuery('I');
+    private static final ReadyForQuery IN_TRANSACTION = new ReadyForQuery('T');
+    private static final ReadyForQuery FAILED_TRANSACTION = new ReadyForQuery('E');
 }
