@@ -41,17 +41,21 @@ public final class QueryProfile {
                 for (int r = 0; r < rounds; r++) {
                     if (inserts) {
                         long[] done = new long[2];
+                        java.util.Map<String, long[]> t0 = threadTicks();
                         long a0 = Measure.allocatedBytes();
                         long cpu = m.pipelinedInsertLoop(Duration.ofSeconds(measure), done);
                         long a1 = Measure.allocatedBytes();
+                        printThreads(t0, threadTicks(), done[0]);
                         System.out.printf("%s PIPELINED_INSERTS: %d statements, %.0f st/s, client CPU %.4f ms/st, %.0f B/st%n",
                                 name, done[0], done[0] * 1e9 / done[1], cpu / 1e6 / done[0], (a1 - a0) / (double) done[0]);
                     }
                     if (pk) {
                         Samples times = new Samples();
+                        java.util.Map<String, long[]> t0 = threadTicks();
                         long a0 = Measure.allocatedBytes();
                         long cpu = m.queryPkLoop(Duration.ofSeconds(measure), Integer.MAX_VALUE, times);
                         long a1 = Measure.allocatedBytes();
+                        printThreads(t0, threadTicks(), times.size());
                         System.out.printf("%s QUERY_PK: %d queries, p50 %.4f ms, client CPU %.4f ms/q, %.0f B/q%n",
                                 name, times.size(), p50(times) / 1e6, cpu / 1e6 / times.size(),
                                 (a1 - a0) / (double) times.size());
@@ -59,6 +63,38 @@ public final class QueryProfile {
                 }
             }
         }
+    }
+
+    /** CPU per operation of each thread name (digits folded), user and system, from /proc (10 ms ticks). */
+    private static void printThreads(java.util.Map<String, long[]> before, java.util.Map<String, long[]> after, long ops) {
+        after.forEach((thread, t) -> {
+            long[] b = before.getOrDefault(thread, new long[2]);
+            long user = t[0] - b[0];
+            long sys = t[1] - b[1];
+            if (user + sys > 0) {
+                System.out.printf("  %-24s user %.4f ms/op sys %.4f ms/op%n", thread, user * 10.0 / ops, sys * 10.0 / ops);
+            }
+        });
+    }
+
+    private static java.util.Map<String, long[]> threadTicks() throws java.io.IOException {
+        java.util.Map<String, long[]> ticks = new java.util.TreeMap<>();
+        try (java.nio.file.DirectoryStream<java.nio.file.Path> tasks = java.nio.file.Files.newDirectoryStream(java.nio.file.Path.of("/proc/self/task"))) {
+            for (java.nio.file.Path task : tasks) {
+                String stat;
+                try {
+                    stat = java.nio.file.Files.readString(task.resolve("stat"));
+                } catch (java.io.IOException gone) {
+                    continue;
+                }
+                String comm = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')')).replaceAll("[0-9]+", "N");
+                String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                long[] t = ticks.computeIfAbsent(comm, k -> new long[2]);
+                t[0] += Long.parseLong(f[11]);
+                t[1] += Long.parseLong(f[12]);
+            }
+        }
+        return ticks;
     }
 
     private static double p50(Samples s) {
