@@ -7,8 +7,6 @@ import io.pgconn.spring.boot.autoconfigure.PgConnAutoConfiguration;
 import io.r2dbc.pool.ConnectionPool;
 import io.r2dbc.pool.ConnectionPoolConfiguration;
 import io.r2dbc.spi.ConnectionFactory;
-import io.pgconn.spring.boot.autoconfigure.health.PgConnPoolDetails;
-import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
@@ -33,7 +31,8 @@ import java.util.List;
  * <p>The pool is a {@link ConnectionPool} bean named {@value #POOL_BEAN_NAME}, so Boot's
  * {@code ConnectionPoolMetricsAutoConfiguration} publishes its {@code r2dbc.pool.*} meters (acquired,
  * idle, pending, ..., tag {@code name}); the starter adds {@code pg.conn.pool.evictions} with the same
- * {@code name} tag, and the {@code pgConn} health shows the pool next to the active host.
+ * {@code name} tag, and the {@code pgConn} health shows the pool next to the active host
+ * ({@link PgConnR2dbcPoolDetailsAutoConfiguration}, which also shows an application's own pool).
  */
 @AutoConfiguration(after = PgConnAutoConfiguration.class,
         beforeName = "org.springframework.boot.r2dbc.autoconfigure.R2dbcAutoConfiguration")
@@ -86,13 +85,6 @@ public final class PgConnR2dbcAutoConfiguration {
                 listeners.forEach(listener -> listener.evicted(reason));
             }).build());
         }
-    }
-
-    /** What the {@code pgConn} health shows about the pools over each {@code PgConnectionFactory} bean. */
-    @Bean
-    @ConditionalOnMissingBean
-    PgConnPoolDetails pgConnPoolDetails(ListableBeanFactory beanFactory, ObjectProvider<PgConnPoolEvictions> evictions) {
-        return new PgConnR2dbcPoolDetails(beanFactory, evictions.orderedStream().toList());
     }
 
     /** {@code pg.conn.pool.evictions} (tags {@code name}, {@code reason}): connections the pool evicted as unusable. */
