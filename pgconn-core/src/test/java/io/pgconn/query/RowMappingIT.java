@@ -62,6 +62,20 @@ class RowMappingIT {
     }
 
     @Test
+    void aStatementThatCannotBeSentFailsTheFutureAndANullMapperIsRefused() {
+        PgConnection c = QueryCluster.connect(PG, FACTORY, "");
+        try {
+            assertThat(failure(c.statement("SELECT $1::int + $2::int").bind(1, 2).map(row -> row.getInt(0))))
+                    .isInstanceOf(IllegalStateException.class).hasMessageContaining("parameter $1 is not bound");
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> c.statement("SELECT 1").map(null))
+                    .isInstanceOf(NullPointerException.class);
+            assertThat(await(c.statement("SELECT 1").map(row -> row.getInt(0)))).containsExactly(1);
+        } finally {
+            await(c.close());
+        }
+    }
+
+    @Test
     void mapsRowsWhileTheServerIsStillSending() {
         PgConnection c = QueryCluster.connect(PG, FACTORY, "");
         PgConnection locker = QueryCluster.connect(PG, FACTORY, "");
