@@ -186,13 +186,13 @@ final class ExtendedExchange extends Exchange {
             if (entry.metadata == null || !java.util.Arrays.equals(entry.metadataFormats, resultFormats)) {
                 entry.metadata = metadataOf(description, resultFormats); // built once per statement, not per execution
                 entry.metadataFormats = resultFormats;
-                entry.rowDecoder = session.codecs().rowDecoder(entry.metadata);
+                entry.rowDecoder = session.codecs().rowDecoder(entry.metadata, session.host());
             }
             metadata = entry.metadata;
             rowDecoder = entry.rowDecoder;
         } else {
             metadata = metadataOf(description, resultFormats);
-            rowDecoder = session.codecs().rowDecoder(metadata);
+            rowDecoder = session.codecs().rowDecoder(metadata, session.host());
         }
         for (BoundParams params : plan.sets()) {
             out.add(new Bind("", statement, params.formats(), params.values(), resultFormats));
