@@ -4,6 +4,7 @@ import io.pgconn.PgConnectionFactory;
 import io.pgconn.r2dbc.PgConnPoolEviction;
 import io.pgconn.r2dbc.PgConnR2dbcConnectionFactory;
 import io.pgconn.spring.boot.autoconfigure.PgConnAutoConfiguration;
+import io.pgconn.spring.boot.autoconfigure.PgConnStartupCheck;
 import io.r2dbc.pool.ConnectionPool;
 import io.r2dbc.pool.ConnectionPoolConfiguration;
 import io.r2dbc.spi.ConnectionFactory;
@@ -67,14 +68,18 @@ public final class PgConnR2dbcAutoConfiguration {
         // disposed before the PgConnectionFactory it depends on is closed
         @Bean(name = POOL_BEAN_NAME, destroyMethod = "dispose")
         ConnectionPool connectionFactory(PgConnectionFactory pgConnectionFactory, PgConnPoolProperties pool,
-                PgConnPoolEvictions pgConnPoolEvictions, ObjectProvider<PgConnPoolEvictionListener> evictionListeners) {
+                PgConnPoolEvictions pgConnPoolEvictions, ObjectProvider<PgConnPoolEvictionListener> evictionListeners,
+                ObjectProvider<PgConnStartupCheck> startupCheck) {
+            PgConnPoolSizes sizes = PgConnPoolSizes.of(pool);
+            // before spring.sql.init (or any bean) can use the pool: pg.conn.startup-check=fail reports first
+            startupCheck.ifAvailable(PgConnStartupCheck::checkBeforeFirstUse);
             Duration maxIdleTime = pool.getMaxIdleTime();
             Duration maxLifeTime = orNoLimit(pool.getMaxLifeTime());
             ConnectionPoolConfiguration.Builder builder = ConnectionPoolConfiguration
                     .builder(PgConnR2dbcConnectionFactory.of(pgConnectionFactory))
                     .name("pgConn")
-                    .initialSize(pool.getInitialSize())
-                    .maxSize(pool.getMaxSize())
+                    .initialSize(sizes.initialSize())
+                    .maxSize(sizes.maxSize())
                     .maxIdleTime(maxIdleTime)
                     .maxLifeTime(maxLifeTime)
                     .validationDepth(pool.getValidationDepth());
@@ -105,7 +110,9 @@ public final class PgConnR2dbcAutoConfiguration {
 
         // the PgConnectionFactory is closed by the starter's shutdown, not through this wrapper
         @Bean(destroyMethod = "")
-        PgConnR2dbcConnectionFactory connectionFactory(PgConnectionFactory pgConnectionFactory) {
+        PgConnR2dbcConnectionFactory connectionFactory(PgConnectionFactory pgConnectionFactory,
+                ObjectProvider<PgConnStartupCheck> startupCheck) {
+            startupCheck.ifAvailable(PgConnStartupCheck::checkBeforeFirstUse);
             return PgConnR2dbcConnectionFactory.of(pgConnectionFactory);
         }
     }
