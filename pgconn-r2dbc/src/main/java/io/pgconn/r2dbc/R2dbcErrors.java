@@ -54,7 +54,9 @@ final class R2dbcErrors {
             return new R2dbcTimeoutException(message, state, cause);
         }
         return switch (state.substring(0, 2)) {
-            case "23" -> new R2dbcDataIntegrityViolationException(message, state, cause);
+            // 22 (data exception: 22003 out of range, 22P02 bad text for a type, 22001 too long) is bad input,
+            // not a resource failure: Spring's SQL-state translation puts 22 with 23 under data integrity
+            case "22", "23" -> new R2dbcDataIntegrityViolationException(message, state, cause);
             case "42" -> new R2dbcBadGrammarException(message, state, cause);
             case "28" -> new R2dbcPermissionDeniedException(message, state, cause);
             case "40" -> new R2dbcRollbackException(message, state, cause);
