@@ -41,6 +41,13 @@ class R2dbcErrorsTest {
         assertThat(translated("22012")).isInstanceOf(R2dbcDataIntegrityViolationException.class);
     }
 
+    /** Spring's SQL-state translation counts these as data integrity too. */
+    @Test
+    void triggeredDataChangeAndWithCheckOptionViolationsAreDataIntegrityViolations() {
+        assertThat(translated("27000")).isInstanceOf(R2dbcDataIntegrityViolationException.class);
+        assertThat(translated("44000")).isInstanceOf(R2dbcDataIntegrityViolationException.class);
+    }
+
     @Test
     void theOtherClassesKeepTheirTypes() {
         assertThat(translated("23505")).isInstanceOf(R2dbcDataIntegrityViolationException.class);
