@@ -15,6 +15,7 @@ module io.pgconn.r2dbc {
     requires transitive reactor.core;
     requires transitive reactor.pool;
     requires transitive org.reactivestreams;
+    requires io.netty.common; // NetUtil: telling an IPv6 literal from a mistyped host:port in the host option
 
     provides io.r2dbc.spi.ConnectionFactoryProvider with io.pgconn.r2dbc.PgConnR2dbcConnectionFactoryProvider;
 }

@@ -1,6 +1,7 @@
 package io.pgconn;
 
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The message of a class 22 (data exception) error with the value it quotes left out. PostgreSQL
@@ -8,7 +9,11 @@ import java.util.Map;
  * in English, {@code »…«} in German, {@code « … »} in French, {@code „…“} ... and 22021 puts the bytes
  * after a colon ({@code invalid byte sequence for encoding "UTF8": 0xe2 0x28}). So everything between
  * the first and the last quote-like character is left out and the rest is cut at a {@code ": "};
- * a message with neither may still hold the value somewhere, so then only the condition's name is kept.
+ * a digit before the first quote ({@code setval: value 42 is out of bounds for sequence "s"}) cuts
+ * the message at its first {@code ": "}, or keeps only the condition's name; a message with neither
+ * quote nor colon may still hold the value somewhere (a translation may put it anywhere), so then
+ * only the condition's name is kept — unless it is one of PostgreSQL's English messages that have
+ * no placeholder at all ({@code integer out of range}), which are shown as they are.
  */
 final class DataExceptionText {
 
@@ -30,6 +35,24 @@ final class DataExceptionText {
             Map.entry("22P03", "invalid_binary_representation"), Map.entry("22P05", "untranslatable_character"),
             Map.entry("2200N", "invalid_xml_content"), Map.entry("22032", "invalid_json_text"));
 
+    /**
+     * PostgreSQL's English class 22 messages without a placeholder (they cannot hold a value): shown
+     * whole, since the condition's name alone says less ({@code integer out of range} vs
+     * {@code numeric_value_out_of_range}).
+     */
+    private static final Set<String> FIXED = Set.of(
+            "integer out of range", "smallint out of range", "bigint out of range", "OID out of range",
+            "division by zero", "value overflows numeric format", "numeric field overflow",
+            "interval out of range", "timestamp out of range", "date out of range",
+            "value out of range: overflow", "value out of range: underflow",
+            "cannot take logarithm of zero", "cannot take logarithm of a negative number",
+            "cannot take square root of a negative number", "zero raised to a negative power is undefined",
+            "a negative number raised to a non-integer power yields a complex result",
+            "cannot convert NaN to integer", "cannot convert NaN to bigint", "cannot convert NaN to smallint",
+            "cannot convert infinity to integer", "cannot convert infinity to bigint", "cannot convert infinity to smallint",
+            "null character not permitted", "negative substring length not allowed", "step size cannot equal zero",
+            "array subscript out of range", "invalid preceding or following size in window function");
+
     private DataExceptionText() {
     }
 
@@ -46,6 +69,9 @@ final class DataExceptionText {
         if (message == null) {
             return null;
         }
+        if (FIXED.contains(message)) {
+            return message;
+        }
         int first = -1;
         int last = -1;
         for (int i = 0; i < message.length(); i++) {
@@ -58,6 +84,10 @@ final class DataExceptionText {
             int colon = message.indexOf(": ");
             return colon < 0 ? null : message.substring(0, colon + 2) + "…";
         }
+        if (hasDigit(message, first)) { // a value before the quotes: keep only what precedes a colon
+            int colon = message.indexOf(": ");
+            return colon < 0 || colon > first ? null : message.substring(0, colon + 2) + "…";
+        }
         String head = message.substring(0, first + 1) + "…";
         if (last == first) {
             return head; // a lone quote: the value may run to the end of the message
@@ -65,6 +95,15 @@ final class DataExceptionText {
         String tail = message.substring(last);
         int colon = tail.indexOf(": ");
         return head + (colon < 0 ? tail : tail.substring(0, colon + 2) + "…");
+    }
+
+    private static boolean hasDigit(String text, int end) {
+        for (int i = 0; i < end; i++) {
+            if (Character.isDigit(text.charAt(i))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The one-line description with the message cut (or replaced by the condition's name). */

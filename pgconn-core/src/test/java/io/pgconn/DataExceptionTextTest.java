@@ -41,6 +41,23 @@ class DataExceptionTextTest {
     }
 
     @Test
+    void aValueBeforeTheQuotesIsCutOffWithThem() {
+        assertThat(error("22003", "setval: value 987654 is out of bounds for sequence \"s\" (1..100)").getMessage())
+                .doesNotContain("987654").contains("setval: …").contains("SQLSTATE 22003");
+        assertThat(error("22003", "Wert 987654 ist außerhalb des Bereichs für Sequenz »s«").getMessage())
+                .doesNotContain("987654").contains("numeric_value_out_of_range");
+    }
+
+    @Test
+    void postgresqlsMessagesWithoutAPlaceholderAreShownWhole() {
+        assertThat(error("22003", "integer out of range").getMessage()).contains("integer out of range").contains("SQLSTATE 22003");
+        assertThat(error("22012", "division by zero").getMessage()).contains("division by zero");
+        assertThat(error("22003", "value out of range: overflow").getMessage()).contains("value out of range: overflow");
+        // the same words around a value are not the fixed message
+        assertThat(error("22003", "integer out of range 987654").getMessage()).doesNotContain("987654");
+    }
+
+    @Test
     void theFieldsToStringShowsNoDetailAndNoQuotedValue() {
         ServerErrorFields fields = new ServerErrorFields(Map.of('S', "ERROR", 'C', "23505",
                 'M', "duplicate key value violates unique constraint \"t_pkey\"", 'D', "Key (token)=(tok-s3cr3t) already exists"));

@@ -72,7 +72,7 @@ public final class BenchMain {
 
     private static final List<Scenario> TIMED = List.of(Scenario.TRUST, Scenario.SCRAM, Scenario.SCRAM_REQUIRE, Scenario.SCRAM_VERIFY_FULL,
             Scenario.FAILOVER_FIRST, Scenario.FAILOVER_REPEAT, Scenario.FAILOVER_DIRECT, Scenario.SELECT_ONE, Scenario.IN_FLIGHT_8,
-            Scenario.QUERY_PK, Scenario.QUERY_ROWS, Scenario.PIPELINED_INSERTS, Scenario.STREAM_ROWS,
+            Scenario.QUERY_PK, Scenario.QUERY_PK_CHAINED, Scenario.QUERY_ROWS, Scenario.PIPELINED_INSERTS, Scenario.STREAM_ROWS,
             Scenario.DATA_FIND_BY_ID_ONE, Scenario.DATA_FIND_BY_ID, Scenario.DATA_SAVE);
     /** Scenarios timed in the same rounds as the key's, because they are compared with it. */
     private static final Map<Scenario, Scenario> SAME_ROUNDS = Map.of(Scenario.FAILOVER_DIRECT, Scenario.FAILOVER_REPEAT);

@@ -42,9 +42,16 @@ public final class ConnectProfile {
                 }
                 Samples connects = new Samples();
                 Samples closes = new Samples();
+                jdk.jfr.Recording recording = startRecording();
+                System.out.println("measuring (pid " + ProcessHandle.current().pid() + ")"); // for tools that attach now (strace -p)
                 Map<String, long[]> before = threadTicks();
                 long cpu = m.connectLoop(target, false, Duration.ofSeconds(measure), Integer.MAX_VALUE, connects, closes);
                 Map<String, long[]> after = threadTicks();
+                if (recording != null) {
+                    recording.stop();
+                    recording.dump(Path.of(System.getProperty("profile.jfr")));
+                    recording.close();
+                }
                 after.forEach((thread, t) -> {
                     long[] b = before.getOrDefault(thread, new long[2]);
                     long user = t[0] - b[0];
@@ -100,6 +107,22 @@ public final class ConnectProfile {
                     property, side == 1, target, connects[side].size(), pct(connects[side], 50), pct(connects[side], 90),
                     pct(closes[side], 50), mean(closes[side]), cpu[side] / 1e6 / connects[side].size());
         }
+    }
+
+    /**
+     * A JFR recording of the measured loop only (not the warm-up), when system property {@code profile.jfr}
+     * names the file to write; {@code profile.jfc} names the settings (default: the JDK's "profile").
+     */
+    private static jdk.jfr.Recording startRecording() throws IOException, java.text.ParseException {
+        if (System.getProperty("profile.jfr") == null) {
+            return null;
+        }
+        String jfc = System.getProperty("profile.jfc");
+        jdk.jfr.Configuration configuration = jfc == null ? jdk.jfr.Configuration.getConfiguration("profile")
+                : jdk.jfr.Configuration.create(Path.of(jfc));
+        jdk.jfr.Recording recording = new jdk.jfr.Recording(configuration);
+        recording.start();
+        return recording;
     }
 
     /** utime, stime (clock ticks, 10 ms) per thread name from /proc/self/task; threads of one name summed. */

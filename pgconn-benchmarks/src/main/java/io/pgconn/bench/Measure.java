@@ -99,8 +99,12 @@ final class Measure {
     }
 
     /** CPU time of this whole JVM (all threads, GC and JIT included). */
+    /** Looked up once: the lookup costs more than the reading, inside every client's measured CPU window. */
+    private static final com.sun.management.OperatingSystemMXBean OS =
+            (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+
     static long processCpuNanos() {
-        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+        return OS.getProcessCpuTime();
     }
 
     private void pause() {
@@ -242,6 +246,61 @@ final class Measure {
                 }
             }
         });
+    }
+
+    /**
+     * The selects of {@link #queryPkLoop}, each issued from the previous one's completion (for an
+     * asynchronous client: on its event loop, where its future completes); a blocking client's
+     * futures complete on the caller, so it runs {@link #queryPkLoop} (its idiom already).
+     */
+    long queryPkChain(Duration time, int maxIterations, Samples times) {
+        if (client.blocking()) {
+            return queryPkLoop(time, maxIterations, times);
+        }
+        return onOpenConnection(connection -> new PkChain(connection, System.nanoTime() + time.toNanos(), maxIterations, times).run());
+    }
+
+    /** One select after another, the next started in the completion callback of the last. */
+    private final class PkChain {
+        private final Object connection;
+        private final long end;
+        private final int maxIterations;
+        private final Samples times;
+        private final java.util.SplittableRandom random = new java.util.SplittableRandom(42);
+        private final CompletableFuture<Void> done = new CompletableFuture<>();
+        private int n;
+
+        PkChain(Object connection, long end, int maxIterations, Samples times) {
+            this.connection = connection;
+            this.end = end;
+            this.maxIterations = maxIterations;
+            this.times = times;
+        }
+
+        void run() {
+            next();
+            done.join();
+        }
+
+        private void next() {
+            if (n++ >= maxIterations || System.nanoTime() >= end) {
+                done.complete(null);
+                return;
+            }
+            int id = 1 + random.nextInt(QueryWork.PK_ROWS);
+            long t0 = System.nanoTime();
+            client.selectByPk(connection, id).whenComplete((ignored, failure) -> {
+                long t1 = System.nanoTime();
+                if (failure != null) {
+                    done.completeExceptionally(failure);
+                    return;
+                }
+                if (times != null) {
+                    times.add(t1 - t0);
+                }
+                next();
+            });
+        }
     }
 
     /**

@@ -15,6 +15,13 @@ enum Scenario {
     SELECT_ONE("SELECT 1 round trip, open connection", Target.TRUST),
     HEAP_PER_IDLE("heap retained per idle open connection", Target.TRUST),
     QUERY_PK("one-row select by primary key, int parameter, open connection", Target.TRUST),
+    /**
+     * The same selects, each issued from the previous one's completion: an asynchronous client's own
+     * idiom (a reactive chain), so no caller thread is parked and woken per round trip. Blocking
+     * clients run their loop as in QUERY_PK, which is already their idiom.
+     */
+    QUERY_PK_CHAINED("one-row select by primary key, each issued from the previous one's completion (async: on the client's event loop)",
+            Target.TRUST),
     QUERY_ROWS("1,000 rows x 10 columns (mixed types) read, open connection", Target.TRUST),
     PIPELINED_INSERTS("inserts with parameters, 256 in flight on one connection", Target.TRUST),
     STREAM_ROWS("100,000-row streamed read: live heap in the middle of the stream", Target.TRUST),
@@ -45,7 +52,7 @@ enum Scenario {
 
     /** The query-path scenarios: on an open connection, each client with its own best settings (see QueryWork). */
     boolean query() {
-        return this == QUERY_PK || this == QUERY_ROWS || this == PIPELINED_INSERTS || this == STREAM_ROWS;
+        return this == QUERY_PK || this == QUERY_PK_CHAINED || this == QUERY_ROWS || this == PIPELINED_INSERTS || this == STREAM_ROWS;
     }
 
     /**

@@ -81,23 +81,20 @@ final class VertxClient implements Client {
 
     @Override
     public CompletableFuture<Integer> selectRows(Object connection) {
-        return ((PgConnection) connection).preparedQuery(ROWS_SQL).execute().map(rows -> {
-            int n = 0;
-            for (Row r : rows) {
-                r.getInteger(0);
-                r.getLong(1);
-                r.getDouble(2);
-                r.getBigDecimal(3);
-                r.getString(4);
-                r.getString(5);
-                r.getBoolean(6);
-                r.getOffsetDateTime(7);
-                r.getLocalDate(8);
-                r.getUUID(9);
-                n++;
-            }
-            return n;
-        }).toCompletionStage().toCompletableFuture();
+        // mapping: each row is read as it is decoded, no RowSet of Rows gathered first (measured faster than execute().map)
+        return ((PgConnection) connection).preparedQuery(ROWS_SQL).mapping(r -> {
+            r.getInteger(0);
+            r.getLong(1);
+            r.getDouble(2);
+            r.getBigDecimal(3);
+            r.getString(4);
+            r.getString(5);
+            r.getBoolean(6);
+            r.getOffsetDateTime(7);
+            r.getLocalDate(8);
+            r.getUUID(9);
+            return Boolean.TRUE;
+        }).execute().map(rows -> rows.size()).toCompletionStage().toCompletableFuture();
     }
 
     /** Vert.x pipelines on its own (pipeliningLimit 256): every insert sent at once, it keeps 256 on the wire. */

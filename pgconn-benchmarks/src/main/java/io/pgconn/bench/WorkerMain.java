@@ -103,6 +103,7 @@ public final class WorkerMain {
                 yield Measure.processCpuNanos() - cpu0;
             }
             case QUERY_PK -> measure.queryPkLoop(time, maxIterations, samples);
+            case QUERY_PK_CHAINED -> measure.queryPkChain(time, maxIterations, samples);
             case QUERY_ROWS -> measure.queryRowsLoop(time, maxIterations, samples,
                     timed ? allocated.computeIfAbsent(scenario, x -> new long[3]) : new long[3]);
             case PIPELINED_INSERTS -> measure.pipelinedInsertLoop(time, timed ? allocated.computeIfAbsent(scenario, x -> new long[3]) : null);

@@ -60,7 +60,7 @@ public final class Decoder {
 
     /**
      * Reads one non-null value; the caller keeps ownership of {@code value}. Malformed bytes are a
-     * {@link PgProtocolException} naming the type (without a host: the caller adds it), a value that does
+     * {@link PgProtocolException} naming the type (without a host: a row read adds it, with the column), a value that does
      * not fit {@link #target()} a {@link PgConversionException}.
      */
     public Object decode(ByteBuf value) {

@@ -20,4 +20,9 @@ public class PgConversionException extends PgException {
     public PgConversionException(String message, Throwable cause) {
         super(null, message, cause);
     }
+
+    /** One naming the host the value came from (a row's read adds it to the codec's host-less error). */
+    public PgConversionException(String host, String message, Throwable cause) {
+        super(host, message, cause);
+    }
 }

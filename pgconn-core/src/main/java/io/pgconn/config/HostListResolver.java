@@ -22,6 +22,10 @@ final class HostListResolver {
      * @param port     comma list or {@code null}/empty
      */
     static List<HostSpec> resolve(String host, String hostaddr, String port) {
+        // before any message quotes the host list: an '@' in it may be a password's tail (HostSpec#refuseAtSign)
+        for (String name : split(host)) {
+            HostSpec.refuseAtSign(name);
+        }
         List<String> hosts = split(host);
         List<String> addrs = split(hostaddr);
         List<String> ports = split(port);

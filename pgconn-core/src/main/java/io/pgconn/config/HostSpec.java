@@ -1,6 +1,7 @@
 package io.pgconn.config;
 
 import io.netty.util.NetUtil;
+import io.pgconn.PgConfigException;
 
 /**
  * One server to try: a host name, IP literal or Unix-socket directory; the optional numeric
@@ -21,6 +22,7 @@ public record HostSpec(String host, String hostaddr, int port) {
         if (host == null || host.isBlank() || host.indexOf('\0') >= 0) {
             throw SafeText.settingError("host", host, "invalid host value: \"" + SafeText.excerpt(host) + "\" (expected a host name, IP address or socket directory)");
         }
+        refuseAtSign(host);
         if (hostaddr != null && hostaddr.isEmpty()) {
             hostaddr = null;
         }
@@ -30,6 +32,23 @@ public record HostSpec(String host, String hostaddr, int port) {
         }
         checkPort(port);
     }
+
+    /**
+     * Refuses a host name holding {@code @}. No host name or IP literal contains one, but an unescaped
+     * {@code @} in a URI password ({@code postgresql://app:p@ss@db}) moves the password's tail into the
+     * host (libpq, too, ends the user-info at the first {@code @}), and a host name is printed everywhere
+     * (messages, health, metric tags, logs). So the error quotes neither the host nor any part of it.
+     * A socket directory (starting with {@code /}) is a path, which may hold {@code @}, and is left alone.
+     */
+    static void refuseAtSign(String host) {
+        if (host != null && !host.startsWith("/") && host.indexOf('@') >= 0) {
+            throw PgConfigException.ofSetting("host", null, AT_SIGN_IN_HOST);
+        }
+    }
+
+    /** The message for a host holding {@code @}; names no part of the value. */
+    static final String AT_SIGN_IN_HOST =
+            "invalid host value: a host name cannot contain '@': percent-encode '@' in the user or password as %40";
 
     /** A host without {@code hostaddr}. */
     public static HostSpec of(String host, int port) {

@@ -39,6 +39,7 @@ final class UriParser {
         int p = uri.startsWith(PREFIXES[0]) ? PREFIXES[0].length() : PREFIXES[1].length();
         List<Map.Entry<String, String>> pairs = new ArrayList<>();
         p = parseUserInfo(uri, p, pairs);
+        refuseAtSignInNetloc(uri, p);
 
         // netloc: host[:port] entries separated by commas
         StringBuilder hosts = new StringBuilder();
@@ -115,6 +116,19 @@ final class UriParser {
             pairs.add(Map.entry("password", decode(userInfo.substring(colon + 1), "password", true)));
         }
         return at + 1;
+    }
+
+    /**
+     * An {@code @} left between the user-info and the path: the password held an unescaped {@code @}, and
+     * its tail would become a host name or port and be quoted by every message naming them. libpq reads it
+     * as a host; pgconn refuses it, without quoting any of it ({@link HostSpec#refuseAtSign}).
+     */
+    private static void refuseAtSignInNetloc(String uri, int start) {
+        int end = scanTo(uri, start, "/?");
+        int at = uri.indexOf('@', start);
+        if (at >= 0 && at < end) {
+            throw PgConfigException.ofSetting("host", null, HostSpec.AT_SIGN_IN_HOST);
+        }
     }
 
     private static void parseQuery(String query, List<Map.Entry<String, String>> pairs) {

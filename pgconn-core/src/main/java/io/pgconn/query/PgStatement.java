@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Flow;
+import java.util.function.Function;
 
 /**
  * A statement with {@code $1 .. $n} parameters, bound and run with the extended query protocol.
@@ -61,4 +62,20 @@ public interface PgStatement {
 
     /** Runs the statement now and gathers each execution's result (one per parameter set). */
     CompletableFuture<List<RowSet>> collect();
+
+    /**
+     * Runs the statement now and maps each row with {@code mapper} as it arrives, while the server is
+     * still sending the rest: decoding overlaps the transfer, where {@link #collect()} leaves it until
+     * the last row is in. The result lists the mapped values in row order, over every execution (one
+     * per parameter set), and may hold {@code null}s; unmodifiable. Like R2DBC's {@code Result.map}
+     * and vert.x's {@code mapping}.
+     *
+     * <p>The mapper runs on the connection's event loop: keep it short and never block in it (a
+     * blocking call there stalls every statement of the connection). It may keep the {@link Row}: a
+     * row stays valid afterwards. A mapper that throws fails the future with its exception (not
+     * wrapped) and cancels the statement as cancelling a subscription does; the connection stays
+     * usable. Cancelling the future cancels the statement. Under a {@link #fetchSize} rows are mapped
+     * page by page.
+     */
+    <T> CompletableFuture<List<T>> map(Function<? super Row, ? extends T> mapper);
 }

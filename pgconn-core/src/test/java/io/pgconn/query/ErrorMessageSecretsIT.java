@@ -28,6 +28,7 @@ class ErrorMessageSecretsIT {
     void aParameterValueTheServerQuotesInADataExceptionIsLeftOutOfTheMessage() {
         PgConnection c = QueryCluster.connect(PG, FACTORY, "");
         try {
+            await(c.simpleQuery("CREATE SEQUENCE IF NOT EXISTS secrets_seq MAXVALUE 100"));
             PgServerException syntax = (PgServerException) failure(c.query("SELECT $1::int", "hunter2"));
             assertThat(syntax.sqlState()).contains("22P02");
             assertThat(syntax.getMessage()).contains("invalid input syntax for type integer").contains(PG.primary().port() + "")
@@ -38,6 +39,15 @@ class ErrorMessageSecretsIT {
             PgServerException range = (PgServerException) failure(c.query("SELECT $1::int", "98765432109"));
             assertThat(range.sqlState()).contains("22003");
             assertThat(range.getMessage()).contains("out of range for type integer").doesNotContain("98765432109");
+
+            // a message without a placeholder is the server's as it is (the type's bound, no value)
+            PgServerException narrowed = (PgServerException) failure(c.query("SELECT $1::int", Long.MAX_VALUE));
+            assertThat(narrowed.sqlState()).contains("22003");
+            assertThat(narrowed.getMessage()).contains("integer out of range").doesNotContain(Long.MAX_VALUE + "");
+
+            PgServerException sequence = (PgServerException) failure(c.query("SELECT setval('secrets_seq', $1)", 987654321L));
+            assertThat(sequence.sqlState()).contains("22003");
+            assertThat(sequence.getMessage()).doesNotContain("987654321");
 
             PgServerException date = (PgServerException) failure(c.query("SELECT $1::date", "2024-13-45-secret\"quoted\""));
             assertThat(date.getMessage()).doesNotContain("secret").doesNotContain("2024-13-45");

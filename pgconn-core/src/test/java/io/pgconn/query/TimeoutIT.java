@@ -40,7 +40,7 @@ class TimeoutIT {
             Conditions.awaitCondition("2 rows of the paged stream", Duration.ofSeconds(10), () -> pager.rows.get() == 2);
             CompletableFuture<List<RowSet>> queued = c.statement("INSERT INTO queued_t VALUES (1)").timeout(Duration.ofMillis(200)).collect();
             Throwable error = failure(queued);
-            assertThat(error).isInstanceOf(PgStatementTimeoutException.class).hasMessageContaining("PT0.2S");
+            assertThat(error).isInstanceOf(PgStatementTimeoutException.class).hasMessageContaining("timeout of 200 ms").hasMessageNotContaining("StatementPlan");
             assertThat(((PgStatementTimeoutException) error).sqlState()).contains("57014");
             assertThat(pager.done).as("the paged stream is still open").isNotDone();
             pager.cancel();
@@ -59,7 +59,7 @@ class TimeoutIT {
             c.statement("SELECT g FROM generate_series(1, 1000) g").fetchSize(10).timeout(Duration.ofMillis(300)).execute().subscribe(subscriber);
             subscriber.request(6); // RowMetadata and 5 rows, then no more demand
             Throwable error = failure(subscriber.done);
-            assertThat(error).isInstanceOf(PgStatementTimeoutException.class).hasMessageContaining("PT0.3S");
+            assertThat(error).isInstanceOf(PgStatementTimeoutException.class).hasMessageContaining("timeout of 300 ms").hasMessageNotContaining("StatementPlan");
             assertThat(subscriber.rows.get()).isEqualTo(5);
             assertThat(subscriber.lastResult.get()).as("no CommandResult: the result was cut short").isNull();
             assertThat(await(c.query("SELECT $1::int", 3)).single(Integer.class)).isEqualTo(3);
@@ -102,7 +102,7 @@ class TimeoutIT {
                     .execute().subscribe(subscriber);
             subscriber.request(Long.MAX_VALUE);
             Throwable error = failure(subscriber.done);
-            assertThat(error).isInstanceOf(PgStatementTimeoutException.class).hasMessageContaining("PT0.3S");
+            assertThat(error).isInstanceOf(PgStatementTimeoutException.class).hasMessageContaining("timeout of 300 ms").hasMessageNotContaining("StatementPlan");
             assertThat(error.getCause()).as("the server's own 57014: the page was cancelled, not waited out")
                     .isInstanceOf(io.pgconn.PgServerException.class).isNotInstanceOf(PgStatementTimeoutException.class);
             assertThat(subscriber.rows.get()).isZero();
@@ -124,7 +124,7 @@ class TimeoutIT {
                     .execute().subscribe(subscriber);
             subscriber.request(3); // RowMetadata and 2 rows; reads pause, the server blocks writing to us
             Throwable error = failure(subscriber.done);
-            assertThat(error).isInstanceOf(PgStatementTimeoutException.class).hasMessageContaining("PT0.5S");
+            assertThat(error).isInstanceOf(PgStatementTimeoutException.class).hasMessageContaining("timeout of 500 ms").hasMessageNotContaining("StatementPlan");
             assertThat(((PgStatementTimeoutException) error).sqlState()).contains("57014");
             assertThat(subscriber.rows.get()).isEqualTo(2);
             Conditions.awaitCondition("backend " + c.processId() + " idle after the timeout", Duration.ofSeconds(10),

@@ -1,5 +1,6 @@
 package io.pgconn.r2dbc;
 
+import io.netty.util.NetUtil;
 import io.pgconn.PgConfigException;
 import io.pgconn.config.ConnConfig;
 import io.r2dbc.spi.ConnectionFactoryOptions;
@@ -117,6 +118,11 @@ final class ConnConfigFromOptions {
         if (colon >= 0 && entry.indexOf(':', colon + 1) < 0) {
             return new String[] {entry.substring(0, colon), port(entry.substring(colon + 1), whole)};
         }
+        if (colon >= 0 && !NetUtil.isValidIpV6Address(entry)) {
+            // db1:5432:x would otherwise become a host name that fails only at connect, as an unknown host
+            throw new IllegalArgumentException("invalid host \"" + entry + "\" in host \"" + whole
+                    + "\": expected host, host:port (port a number from 1 to 65535), an IPv6 address, or [IPv6]:port");
+        }
         return new String[] {entry, null};
     }
 
@@ -178,15 +184,12 @@ final class ConnConfigFromOptions {
             return null;
         }
         if (value instanceof Duration d) {
+            if (d.isNegative()) {
+                throw new IllegalArgumentException("invalid " + option.name() + " \"" + d + "\": must not be negative");
+            }
             return d;
         }
-        String text = value.toString().trim();
-        try {
-            return text.chars().allMatch(Character::isDigit) ? Duration.ofMillis(Long.parseLong(text)) : Duration.parse(text);
-        } catch (RuntimeException e) {
-            throw new IllegalArgumentException("invalid " + option.name() + " \"" + text
-                    + "\": expected milliseconds or an ISO-8601 duration such as PT10S");
-        }
+        return OptionDuration.parse(option.name(), value.toString());
     }
 
     private static String durationText(Duration duration) {

@@ -90,7 +90,10 @@ final class PgConnR2dbcConnection implements Connection {
         return result;
     }
 
-    /** Several statements without parameters (split at top-level semicolons): one result each. */
+    /**
+     * Several statements without parameters (split at top-level semicolons): one result each. Once
+     * subscribed, every statement runs, whether or not the reader takes all results ({@link ScriptResults}).
+     */
     Flux<Result> executeScript(String sql) {
         return executeScript(List.of(sql));
     }
@@ -98,9 +101,16 @@ final class PgConnR2dbcConnection implements Connection {
     Flux<Result> executeScript(List<String> scripts) {
         return Flux.defer(() -> {
             beginOperation();
-            return Flux.fromIterable(scripts)
-                    .concatMapIterable(SqlPlaceholders::statements)
-                    .map(statement -> execute(statement, List.of(), 0));
+            List<String> statements = new ArrayList<>();
+            for (String script : scripts) {
+                statements.addAll(SqlPlaceholders.statements(script));
+            }
+            // all results now, so that cancelling the reader's publisher cannot leave the script half run
+            ScriptResults results = new ScriptResults(statements.size());
+            for (int i = 0; i < statements.size(); i++) {
+                unread.add(results.result(i, session.execute(statements.get(i), List.of(), 0, tracker)));
+            }
+            return results.publisher();
         });
     }
 

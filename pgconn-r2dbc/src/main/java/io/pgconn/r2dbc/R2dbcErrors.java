@@ -54,7 +54,10 @@ final class R2dbcErrors {
             return new R2dbcTimeoutException(message, state, cause);
         }
         return switch (state.substring(0, 2)) {
-            case "23" -> new R2dbcDataIntegrityViolationException(message, state, cause);
+            // 22 (data exception: 22003 out of range, 22P02 bad text for a type, 22001 too long) is bad input,
+            // not a resource failure; with 27 (triggered data change) and 44 (WITH CHECK OPTION) it is where
+            // Spring's SQL-state translation (what it does over pgjdbc) puts data integrity, next to 23
+            case "22", "23", "27", "44" -> new R2dbcDataIntegrityViolationException(message, state, cause);
             case "42" -> new R2dbcBadGrammarException(message, state, cause);
             case "28" -> new R2dbcPermissionDeniedException(message, state, cause);
             case "40" -> new R2dbcRollbackException(message, state, cause);

@@ -113,4 +113,53 @@ class ConnConfigFromOptionsTest {
                 .option(Option.valueOf("host"), "db1").build()))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("failover");
     }
+
+    /** The core's own URL parser refuses db1:5432:x at once; the R2DBC host option must too, not at connect. */
+    @Test
+    void aHostWithAMistypedPortIsRefusedAtOnceWithoutThePassword() {
+        assertThatThrownBy(() -> parse("r2dbc:pgconn://app:pw-secret@localhost:47209:x/app"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("localhost:47209:x").hasMessageContaining("host:port")
+                .hasMessageNotContaining("pw-secret");
+        assertThatThrownBy(() -> ConnectionFactories.get("r2dbc:pgconn://app:pw-secret@localhost:47209:x/app"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("localhost:47209:x").hasMessageNotContaining("pw-secret");
+        assertThatThrownBy(() -> ConnConfigFromOptions.toConnConfig(ConnectionFactoryOptions.builder()
+                .option(ConnectionFactoryOptions.DRIVER, "pgconn")
+                .option(ConnectionFactoryOptions.HOST, "db1,db2:5432:5433").build()))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("db2:5432:5433");
+        // an unbracketed IPv6 address is still a host
+        ConnConfig config = ConnConfigFromOptions.toConnConfig(ConnectionFactoryOptions.builder()
+                .option(ConnectionFactoryOptions.DRIVER, "pgconn")
+                .option(ConnectionFactoryOptions.HOST, "fe80::1").option(ConnectionFactoryOptions.PORT, 5441).build());
+        assertThat(config.hosts()).containsExactly(HostSpec.of("fe80::1", 5441));
+    }
+
+    /** The forms r2dbc-postgresql takes: a number with a unit (none = ms) or ISO-8601. */
+    @Test
+    void durationOptionsTakeSimpleUnitsAsWellAsMillisAndIso8601() {
+        ConnConfig config = parse("r2dbc:pgconn://app@db1/orders?connectTimeout=5s&statementTimeout=500ms&lockWaitTimeout=2m");
+        assertThat(config.connectTimeout()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(config.startupParameters()).containsEntry("statement_timeout", "500").containsEntry("lock_timeout", "120000");
+        assertThat(parse("r2dbc:pgconn://app@db1/orders?connectTimeout=1500").connectTimeout()).isEqualTo(Duration.ofMillis(1500));
+        assertThat(parse("r2dbc:pgconn://app@db1/orders?connectTimeout=PT7S").connectTimeout()).isEqualTo(Duration.ofSeconds(7));
+        assertThat(parse("r2dbc:pgconn://app@db1/orders?connectTimeout=1h").connectTimeout()).isEqualTo(Duration.ofHours(1));
+        assertThat(parse("r2dbc:pgconn://app@db1/orders?connectTimeout=3S").connectTimeout()).isEqualTo(Duration.ofSeconds(3));
+        assertThat(parse("r2dbc:pgconn://app@db1/orders?statementTimeout=1d").startupParameters())
+                .containsEntry("statement_timeout", "86400000");
+    }
+
+    @Test
+    void aBadDurationIsAnErrorNamingTheOptionTheValueAndTheFormsAccepted() {
+        for (String bad : new String[] {"5 seconds", "5x", "s", "PT5", "-5s", "-PT5S", "1.5s"}) {
+            assertThatThrownBy(() -> parse("r2dbc:pgconn://app:pw-secret@db1/orders?connectTimeout=" + bad.replace(" ", "%20")))
+                    .as(bad)
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("connectTimeout").hasMessageContaining(bad)
+                    .hasMessageNotContaining("pw-secret");
+        }
+        assertThatThrownBy(() -> parse("r2dbc:pgconn://app@db1/orders?statementTimeout=5y"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("statementTimeout \"5y\"").hasMessageContaining("5s").hasMessageContaining("PT5S");
+    }
 }

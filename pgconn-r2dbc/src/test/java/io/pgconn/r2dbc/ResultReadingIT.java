@@ -2,6 +2,9 @@ package io.pgconn.r2dbc;
 
 import io.pgconn.testkit.PgClusterExtension;
 import io.r2dbc.spi.Connection;
+import io.r2dbc.spi.R2dbcBadGrammarException;
+import io.r2dbc.spi.R2dbcDataIntegrityViolationException;
+import io.r2dbc.spi.R2dbcException;
 import io.r2dbc.spi.ConnectionFactories;
 import io.r2dbc.spi.Result;
 import io.r2dbc.spi.RowMetadata;
@@ -117,11 +120,26 @@ class ResultReadingIT {
         assertThat(selectOne()).isEqualTo(1);
     }
 
+    /** Class 22 (data exception) is bad input: a data integrity violation, as Spring over pgjdbc has it. */
     @Test
     void aServerErrorIsTheR2dbcExceptionOfItsSqlState() {
         StepVerifier.create(execute("SELECT 1 / (g - g) FROM generate_series(1, 1) g").map(row -> row.get(0)))
-                .expectErrorSatisfies(error -> assertThat(error).isInstanceOf(io.r2dbc.spi.R2dbcNonTransientResourceException.class)
-                        .hasMessageContaining("division by zero"))
+                .expectErrorSatisfies(error -> assertThat(error).isInstanceOf(R2dbcDataIntegrityViolationException.class)
+                        .hasMessageContaining("division by zero")
+                        .extracting(e -> ((R2dbcException) e).getSqlState()).isEqualTo("22012"))
+                .verify(STEP);
+        assertThat(selectOne()).isEqualTo(1);
+        StepVerifier.create(execute("SELECT $1::int + 1", 2147483647).map(row -> row.get(0)))
+                .expectErrorSatisfies(error -> assertThat(error).isInstanceOf(R2dbcDataIntegrityViolationException.class)
+                        .extracting(e -> ((R2dbcException) e).getSqlState()).isEqualTo("22003"))
+                .verify(STEP);
+        StepVerifier.create(execute("SELECT 'abc'::int").getRowsUpdated())
+                .expectErrorSatisfies(error -> assertThat(error).isInstanceOf(R2dbcDataIntegrityViolationException.class)
+                        .extracting(e -> ((R2dbcException) e).getSqlState()).isEqualTo("22P02"))
+                .verify(STEP);
+        StepVerifier.create(execute("SELECT * FROM no_such_table").getRowsUpdated())
+                .expectErrorSatisfies(error -> assertThat(error).isInstanceOf(R2dbcBadGrammarException.class)
+                        .extracting(e -> ((R2dbcException) e).getSqlState()).isEqualTo("42P01"))
                 .verify(STEP);
         assertThat(selectOne()).isEqualTo(1);
     }

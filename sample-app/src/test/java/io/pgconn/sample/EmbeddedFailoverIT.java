@@ -49,7 +49,9 @@ class EmbeddedFailoverIT {
                 .expectStatus().isOk()
                 .expectBody()
                 .jsonPath("$.components.pgConn.details.activeHost").isEqualTo(primary)
-                .jsonPath("$.components.pgConn.details.role").isEqualTo("primary"));
+                .jsonPath("$.components.pgConn.details.role").isEqualTo("primary")
+                .jsonPath("$.components.pgConn.details.pools.connectionFactory.max").isEqualTo(10)
+                .jsonPath("$.components.r2dbc").doesNotExist()); // off: it would acquire through the pool
         http.get().uri("/api/server").exchange()
                 .expectStatus().isOk()
                 .expectBody()

@@ -17,6 +17,7 @@ import io.pgconn.internal.session.SessionFacts;
 import io.pgconn.internal.session.SessionHandler;
 import io.pgconn.internal.startup.Startup;
 import io.pgconn.internal.startup.StartupHandshake;
+import io.pgconn.internal.protocol.frontend.StartupMessage;
 import io.pgconn.config.SslMode;
 import io.pgconn.internal.tls.SslRequestErrorException;
 import io.pgconn.internal.tls.TlsNegotiator;
@@ -39,6 +40,7 @@ public final class HostConnector {
 
     private final ConnectResources resources;
     private final CancelRequester canceller;
+    private volatile PerConfig perConfig;
 
     public HostConnector(ConnectResources resources) {
         this.resources = resources;
@@ -62,14 +64,17 @@ public final class HostConnector {
                                                    AttemptScope scope) {
         // a Unix-domain socket is plaintext whatever sslmode says, even require: libpq ignores sslmode there
         List<Boolean> plan = encryptionPlan(config.sslMode(), host.isUnixSocket());
-        return attempt(config, host, address, budget, scope, plan.get(0)).handle((connection, error) -> {
+        if (plan.size() == 1) {
+            return attempt(config, host, address, budget, scope, plan.get(0), false); // no second attempt: nothing to unwrap
+        }
+        return attempt(config, host, address, budget, scope, plan.get(0), true).handle((connection, error) -> {
             if (error == null) {
                 return CompletableFuture.completedFuture(connection);
             }
             Throwable cause = unwrap(error);
             if (plan.size() > 1 && cause instanceof FallbackEligible eligible && !scope.isAborted()) {
                 Throwable first = eligible.getCause();
-                return attempt(config, host, address, budget, scope, plan.get(1)).<ConnectionControl>handle((second, secondError) -> {
+                return attempt(config, host, address, budget, scope, plan.get(1), true).<ConnectionControl>handle((second, secondError) -> {
                     if (secondError == null) {
                         return second;
                     }
@@ -98,31 +103,60 @@ public final class HostConnector {
         return error instanceof FallbackEligible f ? f.getCause() : error;
     }
 
-    /** One attempt with or without TLS. A failure after the socket was open is wrapped so the caller may fall back. */
+    /**
+     * One attempt with or without TLS. When {@code fallback}, a failure after the socket was open is
+     * wrapped so the caller may try the other encryption. A plaintext attempt goes from the open
+     * socket straight to the startup: no TLS stage to chain through.
+     */
     private CompletableFuture<ConnectionControl> attempt(ConnConfig config, HostSpec host, SocketAddress address, Duration budget,
-                                                           AttemptScope scope, boolean tls) {
+                                                           AttemptScope scope, boolean tls, boolean fallback) {
         String label = host.label();
-        Dialer.KeepaliveSettings keepalive = new Dialer.KeepaliveSettings(config.keepalives(), config.keepalivesIdle(),
-                config.keepalivesInterval(), config.keepalivesCount());
-        return resources.dialer().dial(scope.eventLoop(), address, host.isUnixSocket(), keepalive, budget, label).thenCompose(channel -> {
+        PerConfig derived;
+        try {
+            derived = perConfig(config);
+        } catch (RuntimeException e) { // e.g. a NUL in a startup parameter: no socket is opened for it
+            return CompletableFuture.failedFuture(e);
+        }
+        return resources.dialer().dial(scope.eventLoop(), address, host.isUnixSocket(), derived.keepalive(), budget, label).thenCompose(channel -> {
             if (!scope.track(channel)) {
                 return CompletableFuture.failedFuture(new PgTimeoutException(label, "attempt on " + label + " was abandoned"));
             }
-            CompletableFuture<TlsOutcome> negotiation = encrypt(config, host, channel, tls);
-            CompletableFuture<ConnectionControl> established = negotiation.thenCompose(outcome ->
-                    startup(config, host, address, channel, outcome instanceof TlsOutcome.Encrypted e ? e : null));
+            CompletableFuture<TlsOutcome> negotiation = tls ? encrypt(config, host, channel) : null;
+            CompletableFuture<ConnectionControl> established = negotiation == null ? plaintextStartup(config, derived, host, address, channel)
+                    : negotiation.thenCompose(outcome -> startup(config, derived, host, address, channel,
+                            outcome instanceof TlsOutcome.Encrypted e ? e : null));
             return established.handle((connection, error) -> {
                 if (error == null) {
                     return connection;
                 }
                 channel.close();
                 Throwable cause = unwrap(error);
-                if (cause instanceof PgTimeoutException || cause instanceof PgConfigException || endsTheHost(negotiation, cause)) {
+                if (!fallback || cause instanceof PgTimeoutException || cause instanceof PgConfigException || endsTheHost(negotiation, cause)) {
                     throw new CompletionException(cause);
                 }
                 throw new CompletionException(new FallbackEligible(cause));
             });
         });
+    }
+
+    /** What an attempt needs of {@code config} alone: computed for the first attempt of a configuration, then reused. */
+    private PerConfig perConfig(ConnConfig config) {
+        PerConfig known = perConfig;
+        if (known == null || known.config() != config) {
+            known = new PerConfig(config, new Dialer.KeepaliveSettings(config.keepalives(), config.keepalivesIdle(),
+                    config.keepalivesInterval(), config.keepalivesCount()), Startup.startupMessage(config));
+            perConfig = known;
+        }
+        return known;
+    }
+
+    /**
+     * What an attempt derives from the configuration alone, kept for the last configuration seen (a
+     * factory's connects share one): ConnConfig is immutable, so identity is enough to reuse it, and
+     * the StartupMessage is immutable too, so every attempt may send the same one (validated and
+     * copied once instead of per connect).
+     */
+    private record PerConfig(ConnConfig config, Dialer.KeepaliveSettings keepalive, StartupMessage startupMessage) {
     }
 
     /**
@@ -131,17 +165,17 @@ public final class HostConnector {
      * retried in plaintext, so a man-in-the-middle cannot force a downgrade that way.
      */
     private static boolean endsTheHost(CompletableFuture<TlsOutcome> negotiation, Throwable cause) {
+        if (negotiation == null) {
+            return false; // plaintext: no SSLRequest was answered
+        }
         if (negotiation.isCompletedExceptionally()) {
             return cause instanceof SslRequestErrorException || cause instanceof PgProtocolException;
         }
         return negotiation.getNow(null) instanceof TlsOutcome.Refused;
     }
 
-    /** {@code null} when no TLS was asked for; {@code Refused} only when the mode accepts plaintext after 'N'. */
-    private CompletableFuture<TlsOutcome> encrypt(ConnConfig config, HostSpec host, Channel channel, boolean tls) {
-        if (!tls) {
-            return CompletableFuture.completedFuture(null);
-        }
+    /** SSLRequest and the TLS handshake; {@code Refused} only when the mode accepts plaintext after 'N'. */
+    private CompletableFuture<TlsOutcome> encrypt(ConnConfig config, HostSpec host, Channel channel) {
         TlsSettings settings = TlsSettingsOf.config(config);
         return TlsNegotiator.negotiate(channel, resources.sslContext(settings, host.label()), settings, host.host(), host.port(), host.label())
                 .thenApply(outcome -> {
@@ -153,11 +187,22 @@ public final class HostConnector {
                 });
     }
 
-    private CompletableFuture<ConnectionControl> startup(ConnConfig config, HostSpec host, SocketAddress address, Channel channel,
+    /** {@link #startup} without TLS, a synchronous failure turned into a failed future (so the attempt closes the channel). */
+    private CompletableFuture<ConnectionControl> plaintextStartup(ConnConfig config, PerConfig derived, HostSpec host, SocketAddress address,
+                                                                   Channel channel) {
+        try {
+            return startup(config, derived, host, address, channel, null);
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    private CompletableFuture<ConnectionControl> startup(ConnConfig config, PerConfig derived, HostSpec host, SocketAddress address, Channel channel,
                                                           TlsOutcome.Encrypted tls) {
         String label = host.label();
         BackendMessageDecoder decoder = new BackendMessageDecoder(label, config.maxMessageSize(), config.preAuthMaxMessageSize());
-        StartupHandshake handshake = Startup.handshake(config, host, tls, decoder, resources.saltedPasswords(), resources.tracer());
+        StartupHandshake handshake = Startup.handshake(config, host, tls, decoder, resources.saltedPasswords(), resources.tracer(),
+                derived.startupMessage());
         SessionHandler session = new SessionHandler(label, handshake.parameters(), config.preparedStatementCacheSize(),
                 new io.pgconn.internal.query.RegistryValueCodecs(resources.codecs()));
         ChannelPipeline pipeline = channel.pipeline();

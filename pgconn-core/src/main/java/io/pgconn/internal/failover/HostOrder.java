@@ -26,6 +26,9 @@ final class HostOrder {
 
     static List<HostSpec> order(List<HostSpec> configured, LoadBalanceHosts loadBalance, RandomGenerator random,
                                 HostStatusRegistry registry, TargetSessionAttrs target, Duration recheckInterval) {
+        if (configured.size() == 1) {
+            return configured; // nothing to order: no copy, no ranking (the walk only reads the list)
+        }
         List<HostSpec> hosts = new ArrayList<>(configured);
         if (loadBalance == LoadBalanceHosts.RANDOM) {
             Collections.shuffle(hosts, random instanceof java.util.Random r ? r : new java.util.Random(random.nextLong()));

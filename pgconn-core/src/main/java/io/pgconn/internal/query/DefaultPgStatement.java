@@ -2,6 +2,7 @@ package io.pgconn.internal.query;
 
 import io.pgconn.PgConfigException;
 import io.pgconn.query.PgStatement;
+import io.pgconn.query.Row;
 import io.pgconn.query.RowSet;
 import io.pgconn.query.Segment;
 
@@ -9,8 +10,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Flow;
+import java.util.function.Function;
 
 /** The {@link PgStatement} of a session: collects bindings, and on execute encodes them into a {@link StatementPlan}. */
 public final class DefaultPgStatement implements PgStatement {
@@ -154,6 +157,14 @@ public final class DefaultPgStatement implements PgStatement {
     @Override
     public CompletableFuture<List<RowSet>> collect() {
         RowSetCollector<List<RowSet>> collector = RowSetCollector.all();
+        execute().subscribe(collector);
+        return collector.result();
+    }
+
+    @Override
+    public <T> CompletableFuture<List<T>> map(Function<? super Row, ? extends T> mapper) {
+        Objects.requireNonNull(mapper, "mapper");
+        MappingCollector<T> collector = new MappingCollector<>(mapper);
         execute().subscribe(collector);
         return collector.result();
     }

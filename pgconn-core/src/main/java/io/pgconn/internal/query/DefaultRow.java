@@ -2,8 +2,12 @@ package io.pgconn.internal.query;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.pgconn.PgException;
+import io.pgconn.PgProtocolException;
 import io.pgconn.codec.Oids;
+import io.pgconn.codec.PgConversionException;
 import io.pgconn.internal.protocol.backend.DataRow;
+import io.pgconn.query.ColumnMetadata;
 import io.pgconn.query.Row;
 import io.pgconn.query.RowMetadata;
 
@@ -67,7 +71,27 @@ final class DefaultRow implements Row {
             return null;
         }
         int offset = data.offset(index);
-        return decoder.decode(data, index, view(offset, length), type);
+        try {
+            return decoder.decode(data, index, view(offset, length), type);
+        } catch (PgProtocolException | PgConversionException e) {
+            throw located(e, index);
+        }
+    }
+
+    /**
+     * The codecs' error for column {@code index} again, naming the host, the column and its type
+     * (codecs know neither): the same class, the codec's error as the cause. Errors already naming
+     * a host pass unchanged. Only ever on the failing path: the reads themselves allocate nothing for it.
+     */
+    private RuntimeException located(PgException e, int index) {
+        if (e.host() != null) {
+            return e;
+        }
+        ColumnMetadata column = metadata.column(index);
+        String host = decoder.host();
+        String message = "cannot read column " + index + " (\"" + column.name() + "\", type OID " + column.typeOid()
+                + (column.format() == 1 ? ", binary" : ", text") + ") of a row from " + host + ": " + e.getMessage();
+        return e instanceof PgProtocolException ? new PgProtocolException(host, message, e) : new PgConversionException(host, message, e);
     }
 
     @Override
@@ -82,7 +106,11 @@ final class DefaultRow implements Row {
                 return (short) SHORT.get(data.data(), data.offset(index));
             }
         }
-        return Row.super.getInt(index); // NULL, another type, a user codec: the codecs decide (and explain)
+        try {
+            return Row.super.getInt(index); // NULL, another type, a user codec: the codecs decide (and explain)
+        } catch (PgConversionException e) {
+            throw located(e, index); // a NULL: Row's refusal, with the host
+        }
     }
 
     @Override
@@ -97,7 +125,11 @@ final class DefaultRow implements Row {
                 return (int) INT.get(data.data(), data.offset(index));
             }
         }
-        return Row.super.getLong(index);
+        try {
+            return Row.super.getLong(index);
+        } catch (PgConversionException e) {
+            throw located(e, index);
+        }
     }
 
     @Override
@@ -105,7 +137,20 @@ final class DefaultRow implements Row {
         if (index >= 0 && index < data.columnCount() && decoder.plainOid(index) == Oids.FLOAT8 && data.length(index) == 8) {
             return Double.longBitsToDouble((long) LONG.get(data.data(), data.offset(index)));
         }
-        return Row.super.getDouble(index);
+        try {
+            return Row.super.getDouble(index);
+        } catch (PgConversionException e) {
+            throw located(e, index);
+        }
+    }
+
+    @Override
+    public boolean getBoolean(int index) {
+        try {
+            return Row.super.getBoolean(index);
+        } catch (PgConversionException e) {
+            throw located(e, index);
+        }
     }
 
     /** The value at {@code offset} as a readable heap buffer that no other thread moves; nothing to release. */

@@ -198,7 +198,7 @@ final class ExtendedExchange extends Exchange {
                 if (entry.metadata == null || !java.util.Arrays.equals(entry.metadataFormats, formats)) {
                     entry.metadata = metadataOf(description, formats); // built once per statement, not per execution
                     entry.metadataFormats = formats;
-                    entry.rowDecoder = codecs.rowDecoder(entry.metadata);
+                    entry.rowDecoder = codecs.rowDecoder(entry.metadata, session.host());
                 }
                 entry.formatsDescription = description;
                 entry.formatsCodecs = codecs;
@@ -209,7 +209,7 @@ final class ExtendedExchange extends Exchange {
         } else {
             resultFormats = formatsFor(description, codecs);
             metadata = metadataOf(description, resultFormats);
-            rowDecoder = codecs.rowDecoder(metadata);
+            rowDecoder = codecs.rowDecoder(metadata, session.host());
         }
         Execute execute = paged ? new Execute("", plan.fetchSize()) : Execute.ALL_ROWS;
         for (BoundParams params : plan.sets()) {

@@ -118,8 +118,8 @@ public final class RegistryValueCodecs implements ValueCodecs {
     }
 
     @Override
-    public RowDecoder rowDecoder(RowMetadata metadata) {
-        return new ColumnDecoders(registry, metadata);
+    public RowDecoder rowDecoder(RowMetadata metadata, String host) {
+        return new ColumnDecoders(registry, metadata, host);
     }
 
     /**
@@ -133,14 +133,16 @@ public final class RegistryValueCodecs implements ValueCodecs {
 
         private final CodecRegistry registry;
         private final RowMetadata metadata;
+        private final String host;
         private final Resolved[] last;
 
         /** Per column: its OID when it is a binary number the built-in codec reads, else 0 (see {@link #plainOid}). */
         private final int[] plain;
 
-        ColumnDecoders(CodecRegistry registry, RowMetadata metadata) {
+        ColumnDecoders(CodecRegistry registry, RowMetadata metadata, String host) {
             this.registry = registry;
             this.metadata = metadata;
+            this.host = host;
             this.last = new Resolved[metadata.size()];
             this.plain = new int[metadata.size()];
             for (int i = 0; i < plain.length; i++) {
@@ -162,6 +164,11 @@ public final class RegistryValueCodecs implements ValueCodecs {
         /** Whether the registry reads {@code oid} in binary as {@code type} with a built-in codec (no user codec took it). */
         private static boolean builtin(CodecRegistry registry, int oid, Class<?> type) {
             return registry.decoder(oid, Format.BINARY, type).builtin();
+        }
+
+        @Override
+        public String host() {
+            return host;
         }
 
         @Override

@@ -25,6 +25,32 @@ public record StatementPlan(String sql, int[] typeOids, List<BoundParams> sets, 
         return fetchSize > 0 && sets.size() == 1;
     }
 
+    /**
+     * What an error message may say about the statement: its parameter count (and how many sets)
+     * and fetch size, never values or SQL, e.g. {@code 2 parameters} or {@code 3 parameter sets of 2
+     * parameters, fetch size 100}.
+     */
+    String describe() {
+        StringBuilder sb = new StringBuilder();
+        if (sets.size() != 1) {
+            sb.append(sets.size()).append(" parameter sets of ");
+        }
+        sb.append(typeOids.length).append(typeOids.length == 1 ? " parameter" : " parameters");
+        if (fetchSize > 0) {
+            sb.append(", fetch size ").append(fetchSize);
+        }
+        return sb.toString();
+    }
+
+    /** A duration as a person writes it: {@code 500 ms}, {@code 2 s}, {@code 1.5 s}. */
+    static String humanReadable(Duration duration) {
+        long millis = duration.toMillis();
+        if (millis < 1000 || millis % 100 != 0) {
+            return millis + " ms";
+        }
+        return millis % 1000 == 0 ? millis / 1000 + " s" : String.format(java.util.Locale.ROOT, "%.1f s", millis / 1000.0);
+    }
+
     @Override
     public String toString() {
         return "StatementPlan[" + sets.size() + " parameter sets of " + typeOids.length + " parameters, typeOids="

@@ -203,12 +203,12 @@ final class StatementRun implements Flow.Subscription {
     private PgStatementTimeoutException timeoutError(PgServerException server) {
         if (server != null) {
             return new PgStatementTimeoutException(server.host(), "statement on " + server.host() + " cancelled after its timeout of "
-                    + plan.timeout() + " (" + plan + ")", server.serverFields(), server);
+                    + StatementPlan.humanReadable(plan.timeout()) + " (" + plan.describe() + ")", server.serverFields(), server);
         }
         // no 57014 from the server (queued, paged portal closed, cancel lost the race or not sent):
         // the SQLSTATE is still 57014 (query_canceled), so callers can tell a timeout by its code
-        return new PgStatementTimeoutException(session.host(), "statement on " + session.host() + " timed out after "
-                + plan.timeout() + "; its remaining rows were dropped (" + plan + ")", TIMEOUT_FIELDS, null);
+        return new PgStatementTimeoutException(session.host(), "statement on " + session.host() + " ran past its timeout of "
+                + StatementPlan.humanReadable(plan.timeout()) + "; its remaining rows were dropped (" + plan.describe() + ")", TIMEOUT_FIELDS, null);
     }
 
     /** Whether the exchange should fetch more rows (paging): the subscriber has unmet demand. */

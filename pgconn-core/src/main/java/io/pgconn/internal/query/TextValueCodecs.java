@@ -45,8 +45,13 @@ public final class TextValueCodecs implements ValueCodecs {
     }
 
     @Override
-    public RowDecoder rowDecoder(RowMetadata metadata) {
+    public RowDecoder rowDecoder(RowMetadata metadata, String host) {
         return new RowDecoder() {
+            @Override
+            public String host() {
+                return host;
+            }
+
             @Override
             public <T> T decode(DataRow row, int index, io.netty.buffer.ByteBuf value, Class<T> type) {
                 return TextValueCodecs.this.decode(row.data(), row.offset(index), row.length(index), metadata.column(index), type);

@@ -30,8 +30,11 @@ public interface ValueCodecs {
     /** The format to ask for a result column of {@code typeOid} (0 text, 1 binary). */
     short resultFormat(int typeOid);
 
-    /** Reads the columns of rows described by {@code metadata}; made once per description, shared by its rows. */
-    RowDecoder rowDecoder(RowMetadata metadata);
+    /**
+     * Reads the columns of rows described by {@code metadata} that came from {@code host} (named by
+     * decode errors); made once per description, shared by its rows.
+     */
+    RowDecoder rowDecoder(RowMetadata metadata, String host);
 
     /** Decodes one column of a row. */
     interface RowDecoder {
@@ -42,6 +45,9 @@ public interface ValueCodecs {
          * type and the Java type, never the value.
          */
         <T> T decode(DataRow row, int index, ByteBuf value, Class<T> type);
+
+        /** The server the rows came from, for errors. */
+        String host();
 
         /**
          * The type OID of column {@code index} when it arrives in binary and the built-in codec reads

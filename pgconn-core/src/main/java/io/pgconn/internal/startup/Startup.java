@@ -19,14 +19,20 @@ public final class Startup {
 
     public static StartupHandshake handshake(ConnConfig config, HostSpec host, TlsOutcome.Encrypted tls, BackendMessageDecoder decoder,
                                              SaltedPasswordCache saltedPasswords, PgTracer tracer) {
+        return handshake(config, host, tls, decoder, saltedPasswords, tracer, startupMessage(config));
+    }
+
+    /** The handshake sending {@code startupMessage}, which must be {@link #startupMessage(ConnConfig)} of {@code config}. */
+    public static StartupHandshake handshake(ConnConfig config, HostSpec host, TlsOutcome.Encrypted tls, BackendMessageDecoder decoder,
+                                             SaltedPasswordCache saltedPasswords, PgTracer tracer, StartupMessage startupMessage) {
         AuthenticationExchange.Settings auth = new AuthenticationExchange.Settings(config.user(), () -> config.passwordFor(host),
                 config.requireAuth(), config.channelBinding(), saltedPasswords, config.minScramIterations(), config.maxScramIterations());
-        return new StartupHandshake(host.label(), startupMessage(config),
+        return new StartupHandshake(host.label(), startupMessage,
                 new AuthenticationExchange(host.label(), auth, tls, tracer), config.minProtocolVersion(), decoder);
     }
 
     /** user, database, application_name, options, client_encoding=UTF8, then the configured extras (libpq's order). */
-    static StartupMessage startupMessage(ConnConfig config) {
+    public static StartupMessage startupMessage(ConnConfig config) {
         Map<String, String> parameters = new LinkedHashMap<>();
         parameters.put("user", config.user());
         parameters.put("database", config.database());

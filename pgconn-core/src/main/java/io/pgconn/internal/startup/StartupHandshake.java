@@ -40,7 +40,8 @@ public final class StartupHandshake extends ChannelInboundHandlerAdapter {
     private final ProtocolNegotiation negotiation;
     private final BackendMessageDecoder decoder;
     private final CompletableFuture<StartupResult> result = new CompletableFuture<>();
-    private final Map<String, String> parameters = new ConcurrentHashMap<>();
+    /** Room for the ~15 parameters a server reports at startup (a 32-slot table): the default 16 slots would be resized during every handshake. */
+    private final Map<String, String> parameters = new ConcurrentHashMap<>(16);
     private State state = State.AWAIT_FIRST;
     private boolean finished;
     /** Set once the handshake failed: whatever still arrives belongs to a dead connection and goes nowhere. */

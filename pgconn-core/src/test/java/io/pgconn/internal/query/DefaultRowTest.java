@@ -40,7 +40,7 @@ class DefaultRowTest {
         }
         RowMetadata metadata = new RowMetadata(columns);
         if (decoder[0] == null) {
-            decoder[0] = new RegistryValueCodecs(CodecRegistry.defaults()).rowDecoder(metadata);
+            decoder[0] = new RegistryValueCodecs(CodecRegistry.defaults()).rowDecoder(metadata, "db1.example:5432");
         }
         return new DefaultRow(metadata, new DataRow(values), decoder[0]);
     }
@@ -125,7 +125,7 @@ class DefaultRowTest {
         body.writeInt(8).writeLong(1L << 40);
         try {
             RowMetadata metadata = new RowMetadata(columns);
-            return new DefaultRow(metadata, DataRow.decode(body, "test:5432"), new RegistryValueCodecs(registry).rowDecoder(metadata));
+            return new DefaultRow(metadata, DataRow.decode(body, "test:5432"), new RegistryValueCodecs(registry).rowDecoder(metadata, "db1.example:5432"));
         } finally {
             body.release();
         }
@@ -143,10 +143,14 @@ class DefaultRowTest {
         assertThat(row.getLong(3)).isEqualTo(-7L);
         assertThat(row.getInt(5)).isEqualTo(123); // text format: through the codec
         assertThatThrownBy(() -> row.getInt(4)).isInstanceOf(PgConversionException.class)
-                .hasMessageContaining("column 4 (\"c4\") is NULL");
+                .hasMessageContaining("column 4 (\"c4\") is NULL").hasMessageContaining("db1.example:5432")
+                .extracting(e -> ((PgConversionException) e).host()).isEqualTo("db1.example:5432");
         assertThatThrownBy(() -> row.getInt(6)).isInstanceOf(PgConversionException.class)
-                .hasMessageContaining("out of range"); // int8 beyond int: the codec's own check
-        assertThatThrownBy(() -> row.getBoolean(0)).isInstanceOf(PgConversionException.class);
+                .hasMessageContaining("out of range") // int8 beyond int: the codec's own check
+                .hasMessageContaining("column 6 (\"c6\", type OID 20, binary) of a row from db1.example:5432");
+        assertThatThrownBy(() -> row.getBoolean(0)).isInstanceOf(PgConversionException.class).hasMessageContaining("db1.example:5432");
+        assertThatThrownBy(() -> row.getDouble(4)).isInstanceOf(PgConversionException.class).hasMessageContaining("db1.example:5432");
+        assertThatThrownBy(() -> row.getLong(4)).isInstanceOf(PgConversionException.class).hasMessageContaining("db1.example:5432");
         assertThatThrownBy(() -> row.getInt(7)).isInstanceOf(IndexOutOfBoundsException.class);
     }
 

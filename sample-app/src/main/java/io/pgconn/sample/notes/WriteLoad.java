@@ -8,14 +8,15 @@ import java.util.Map;
 import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 import reactor.core.Disposable;
 import reactor.core.publisher.Mono;
 
 /**
- * A steady trickle of writes through {@link NoteService} (one every {@code sample.write-load.interval}),
+ * A steady trickle of writes through {@link NoteService} (one every {@code sample.write-load.interval},
+ * see {@link WriteLoadProperties}),
  * counted so the page can show writes continuing on the new primary after a failover: how many
  * succeeded, on which host each landed, how many failed and why ({@code 25006}, a write refused by a
  * read-only server, is counted apart: the pool must never hand out a connection to one). Each write is
@@ -24,6 +25,7 @@ import reactor.core.publisher.Mono;
  * database unless you ask).
  */
 @Component
+@EnableConfigurationProperties(WriteLoadProperties.class)
 public class WriteLoad implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(WriteLoad.class);
@@ -47,13 +49,11 @@ public class WriteLoad implements SmartLifecycle {
     private Instant lastFailureAt;
     private Disposable loop;
 
-    WriteLoad(NoteService notes, @Value("${sample.write-load.enabled:true}") boolean enabled,
-            @Value("${sample.write-load.interval:200ms}") Duration interval,
-            @Value("${sample.write-load.timeout:5s}") Duration timeout) {
+    WriteLoad(NoteService notes, WriteLoadProperties properties) {
         this.notes = notes;
-        this.enabled = enabled;
-        this.interval = interval;
-        this.timeout = timeout;
+        this.enabled = properties.enabled();
+        this.interval = properties.interval();
+        this.timeout = properties.timeout();
     }
 
     @Override

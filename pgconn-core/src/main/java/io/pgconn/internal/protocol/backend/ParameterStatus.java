@@ -13,6 +13,9 @@ public record ParameterStatus(String name, String value) implements BackendMessa
     /** Decodes the body (after type byte and length); a malformed one raises {@link io.pgconn.PgProtocolException}. */
     public static ParameterStatus decode(ByteBuf body, String host) {
         String name = Bodies.cString(body, host, "ParameterStatus", "parameter name");
-        return new ParameterStatus(name, Bodies.cString(body, host, "ParameterStatus", "value of " + name));
+        if (body.bytesBefore((byte) 0) < 0) { // the field named only when it is wrong: no string built per message
+            throw Bodies.malformed(host, "ParameterStatus", "value of " + name + " is not NUL-terminated");
+        }
+        return new ParameterStatus(name, Bodies.cString(body, host, "ParameterStatus", "value"));
     }
 }

@@ -215,7 +215,8 @@ final class ConnConfigAssembler {
         try {
             return HostSpec.parse(text);
         } catch (PgConfigException e) {
-            throw new InvalidPgConnPropertyException("pg.conn.hosts", text,
+            // core leaves out a value it will not quote (a host holding '@' may be a password's tail): so does the report
+            throw new InvalidPgConnPropertyException("pg.conn.hosts", e.value().isPresent() ? text : null,
                     "expected 'host', 'host:port' or '[ipv6]:port' with a port from 1 to 65535 (" + e.getMessage() + ")", e);
         }
     }

@@ -16,12 +16,18 @@ import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
 
 /**
- * {@code pg.conn.startup-check}: one connect once every singleton exists, so a wrong password or
- * an unknown host shows at start-up rather than in the first request or only in health.
- * {@code warn} does not hold start-up up; {@code fail} waits for the factory's
- * {@code connect-timeout} and throws {@link PgConnStartupCheckException}.
+ * {@code pg.conn.startup-check}: one connect at start-up, so a wrong password or an unknown host shows
+ * at start-up rather than in the first request or only in health. {@code warn} does not hold start-up
+ * up; {@code fail} waits for the factory's {@code connect-timeout} and throws
+ * {@link PgConnStartupCheckException}.
+ *
+ * <p>The check runs once, at the first of: the starter's R2DBC {@code ConnectionFactory} being created
+ * ({@link #checkBeforeFirstUse()}), or every singleton existing. The first matters: Boot's
+ * {@code spring.sql.init} script initializer (and any bean that uses the pool while being created) runs
+ * during singleton creation, and with a wrong password it would fail first with its own "Failed to
+ * execute database script" instead of this check's report.
  */
-final class PgConnStartupCheck implements SmartInitializingSingleton {
+public final class PgConnStartupCheck implements SmartInitializingSingleton {
 
     private static final Log logger = LogFactory.getLog(PgConnStartupCheck.class);
 
@@ -34,6 +40,8 @@ final class PgConnStartupCheck implements SmartInitializingSingleton {
 
     private final Collection<String> secrets;
 
+    private boolean started;
+
     PgConnStartupCheck(PgConnectionFactory factory, StartupCheck mode, Collection<String> secrets) {
         this.factory = factory;
         this.mode = mode;
@@ -42,6 +50,19 @@ final class PgConnStartupCheck implements SmartInitializingSingleton {
 
     @Override
     public void afterSingletonsInstantiated() {
+        checkBeforeFirstUse();
+    }
+
+    /**
+     * Runs the check unless it has run: called by a bean that uses the factory's connections while it
+     * is being created (the starter's R2DBC pool) before it is created, so that {@code fail} reports a
+     * failed connect before anything else meets it. A failed check is not repeated.
+     */
+    public synchronized void checkBeforeFirstUse() {
+        if (this.started) {
+            return;
+        }
+        this.started = true;
         switch (this.mode) {
             case NONE -> {
             }

@@ -51,7 +51,7 @@ class ConfigurationMetadataTest {
             "pg.conn.username", "pg.conn.password", "pg.conn.application-name", "pg.conn.require-auth",
             "pg.conn.ssl.root-cert", "pg.conn.ssl.cert", "pg.conn.ssl.key", "pg.conn.ssl.key-password",
             "pg.conn.ssl.bundle", "pg.conn.keepalive.idle", "pg.conn.keepalive.interval", "pg.conn.keepalive.count",
-            "pg.conn.startup-parameters");
+            "pg.conn.startup-parameters", "pg.conn.pool.initial-size");
 
     @Test
     void everyPropertyWithADefaultDocumentsIt() throws IOException {

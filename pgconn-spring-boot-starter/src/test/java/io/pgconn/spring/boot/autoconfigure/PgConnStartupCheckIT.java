@@ -2,6 +2,9 @@ package io.pgconn.spring.boot.autoconfigure;
 
 import io.pgconn.testkit.PgClusterExtension;
 import org.junit.jupiter.api.Test;
+import io.pgconn.spring.boot.autoconfigure.r2dbc.PgConnR2dbcAutoConfiguration;
+import org.springframework.boot.r2dbc.autoconfigure.R2dbcAutoConfiguration;
+import org.springframework.boot.r2dbc.autoconfigure.R2dbcInitializationAutoConfiguration;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -51,6 +54,28 @@ class PgConnStartupCheckIT {
             analysis[0] = new PgConnFailureAnalyzer().analyze(context.getStartupFailure());
         });
         assertThat(analysis[0].getDescription()).contains("Hosts: " + StarterCluster.label(PG.primary()))
+                .contains("password authentication failed").doesNotContain(WRONG_PASSWORD);
+        assertThat(output.getOut()).doesNotContain(WRONG_PASSWORD);
+    }
+
+    /** The new user's case: spring.sql.init on (as the README recommends), R2DBC pool, wrong password. */
+    @Test
+    void failReportsAWrongPasswordBeforeSqlInitMeetsIt(CapturedOutput output) {
+        FailureAnalysis[] analysis = new FailureAnalysis[1];
+        runner(WRONG_PASSWORD)
+                .withConfiguration(AutoConfigurations.of(PgConnR2dbcAutoConfiguration.class, R2dbcAutoConfiguration.class,
+                        R2dbcInitializationAutoConfiguration.class))
+                .withPropertyValues("pg.conn.startup-check=fail", "spring.sql.init.mode=always",
+                        "spring.sql.init.schema-locations=classpath:sql-init/schema.sql")
+                .run(context -> {
+                    assertThat(context).hasFailed();
+                    for (Throwable t = context.getStartupFailure(); t != null; t = t.getCause()) {
+                        assertThat(String.valueOf(t.getMessage())).doesNotContain("Failed to execute database script");
+                    }
+                    analysis[0] = new PgConnFailureAnalyzer().analyze(context.getStartupFailure());
+                });
+        assertThat(analysis[0]).isNotNull();
+        assertThat(analysis[0].getDescription()).startsWith("pgconn could not connect at start-up")
                 .contains("password authentication failed").doesNotContain(WRONG_PASSWORD);
         assertThat(output.getOut()).doesNotContain(WRONG_PASSWORD);
     }

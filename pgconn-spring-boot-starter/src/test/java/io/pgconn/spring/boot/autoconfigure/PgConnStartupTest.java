@@ -107,6 +107,35 @@ class PgConnStartupTest {
     }
 
     @Test
+    void anUnescapedAtSignInTheUrlPasswordIsRefusedWithoutShowingThePassword() {
+        this.runner.withPropertyValues("pg.conn.url=postgresql://app:p@ssSECRET@localhost/app").run(context -> {
+            assertThat(context).hasFailed();
+            FailureAnalysis analysis = new PgConnFailureAnalyzer().analyze(context.getStartupFailure());
+            assertThat(analysis).isNotNull();
+            assertThat(analysis.getDescription()).contains("Property: pg.conn.url")
+                    .contains("a host name cannot contain '@'").contains("%40");
+            assertThat(analysis.getDescription() + analysis.getAction()).doesNotContain("ssSECRET").doesNotContain("p@ss");
+            for (Throwable t = context.getStartupFailure(); t != null; t = t.getCause()) {
+                assertThat(String.valueOf(t.getMessage())).doesNotContain("ssSECRET");
+            }
+        });
+    }
+
+    @Test
+    void aHostHoldingAnAtSignIsRefusedWithoutQuotingIt() {
+        this.runner.withPropertyValues("pg.conn.hosts=db1:5432,ssSECRET@localhost:5432").run(context -> {
+            assertThat(context).hasFailed();
+            FailureAnalysis analysis = new PgConnFailureAnalyzer().analyze(context.getStartupFailure());
+            assertThat(analysis).isNotNull();
+            assertThat(analysis.getDescription()).contains("Property: pg.conn.hosts").contains("%40")
+                    .doesNotContain("ssSECRET");
+            for (Throwable t = context.getStartupFailure(); t != null; t = t.getCause()) {
+                assertThat(String.valueOf(t.getMessage())).doesNotContain("ssSECRET");
+            }
+        });
+    }
+
+    @Test
     void noneMakesNoConnect() {
         this.runner.withPropertyValues("pg.conn.hosts=" + UNKNOWN_HOST, "pg.conn.startup-check=none")
                 .withBean(RecordingTracer.class, RecordingTracer::new)

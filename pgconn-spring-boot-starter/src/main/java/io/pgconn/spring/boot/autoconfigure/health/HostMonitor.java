@@ -1,6 +1,8 @@
 package io.pgconn.spring.boot.autoconfigure.health;
 
+import io.pgconn.PgAuthenticationException;
 import io.pgconn.PgConnection;
+import io.pgconn.PgException;
 import io.pgconn.PgConnectionFactory;
 import io.pgconn.config.ConnConfig;
 import io.pgconn.config.HostSpec;
@@ -11,7 +13,9 @@ import org.jspecify.annotations.Nullable;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
@@ -25,10 +29,21 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * that fails or does not answer within the probe timeout (a crashed server, a frozen one) drops the
  * connection and marks the host down; every answer is also told to the application's factory, so
  * its next {@code connect()} orders hosts by what was just seen.
+ *
+ * <p>A login the server refuses (SQLSTATE 28P01 wrong password, 28000 not allowed by pg_hba.conf, or
+ * any {@link PgAuthenticationException}) is not retried every interval: each one writes a FATAL to the
+ * server's log and, repeated, may lock the account. After the n-th refusal in a row the next login
+ * waits {@code interval × 2^n}, at most {@link #maxAuthBackoff}; probes in between are skipped and
+ * the health keeps showing the failure. An answer resets it.
  */
 final class HostMonitor {
 
     private static final Log logger = LogFactory.getLog(HostMonitor.class);
+
+    private static final Duration MAX_AUTH_BACKOFF = Duration.ofSeconds(30);
+
+    /** SQLSTATEs of a refused login: invalid_password, invalid_authorization_specification. */
+    private static final Set<String> AUTH_SQLSTATES = Set.of("28P01", "28000");
 
     private final HostSpec host;
 
@@ -44,6 +59,18 @@ final class HostMonitor {
 
     private final AtomicBoolean probing = new AtomicBoolean();
 
+    /** The probe interval, the unit of the back-off after a refused login. */
+    private final Duration interval;
+
+    /** Longest wait between two logins after refusals: 30 s, or the interval when that is longer. */
+    private final Duration maxAuthBackoff;
+
+    /** Refused logins in a row; reset by an answer or any other failure. */
+    private int authFailures;
+
+    /** No login before this instant (after a refused one); {@code null}: none pending. */
+    private volatile @Nullable Instant nextLoginAt;
+
     private volatile @Nullable PgConnection connection;
 
     private volatile HostView view;
@@ -51,8 +78,10 @@ final class HostMonitor {
     private volatile boolean closed;
 
     HostMonitor(HostSpec host, PgConnectionFactory monitorFactory, PgConnectionFactory applicationFactory,
-            Duration probeTimeout, Clock clock) {
+            Duration interval, Duration probeTimeout, Clock clock) {
         this.host = host;
+        this.interval = interval;
+        this.maxAuthBackoff = interval.compareTo(MAX_AUTH_BACKOFF) > 0 ? interval : MAX_AUTH_BACKOFF;
         this.monitorFactory = monitorFactory;
         this.applicationFactory = applicationFactory;
         this.probeTimeout = probeTimeout;
@@ -80,7 +109,14 @@ final class HostMonitor {
             return CompletableFuture.completedFuture(null);
         }
         PgConnection current = this.connection;
-        CompletableFuture<PgConnection> ready = current != null && !current.isClosed()
+        boolean open = current != null && !current.isClosed();
+        Instant notBefore = this.nextLoginAt;
+        if (!open && notBefore != null && this.clock.instant().isBefore(notBefore)) {
+            // backing off after a refused login: the view keeps showing it
+            this.probing.set(false);
+            return CompletableFuture.completedFuture(null);
+        }
+        CompletableFuture<PgConnection> ready = open
                 ? CompletableFuture.completedFuture(current)
                 : this.monitorFactory.connect(this.hostConfig).thenApply(this::keep);
         // the role now, not at session start (a promoted standby answers differently), with the
@@ -107,6 +143,8 @@ final class HostMonitor {
     }
 
     private void up(ServerRole role) {
+        this.authFailures = 0;
+        this.nextLoginAt = null;
         PgConnection current = this.connection;
         String version = current != null ? current.serverVersion() : null;
         this.view = this.view.up(role, version == null ? "" : version, this.clock.instant());
@@ -121,6 +159,7 @@ final class HostMonitor {
         }
         Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
         String reason = HostFailureReason.of(cause, this.host, this.probeTimeout);
+        backOffIfRefused(cause);
         boolean changed = !reason.equals(this.view.error());
         this.view = this.view.down(reason, this.clock.instant());
         this.applicationFactory.reportHostDown(this.host, reason);
@@ -129,6 +168,45 @@ final class HostMonitor {
             logger.info("pgconn health: host " + this.host.label() + " is down: " + reason
                     + (cause instanceof TimeoutException ? "" : " (" + cause.getMessage() + ")"));
         }
+    }
+
+    private void backOffIfRefused(Throwable cause) {
+        if (!isRefusedLogin(cause)) {
+            this.authFailures = 0;
+            this.nextLoginAt = null;
+            return;
+        }
+        this.authFailures++;
+        // interval × 2^n, computed without overflow: the cap is reached long before 2^31
+        Duration wait = this.maxAuthBackoff;
+        if (this.authFailures < 31) {
+            Duration doubled = this.interval.multipliedBy(1L << this.authFailures);
+            if (doubled.compareTo(wait) < 0) {
+                wait = doubled;
+            }
+        }
+        this.nextLoginAt = this.clock.instant().plus(wait);
+    }
+
+    /** Whether the server refused the login (not a network or TLS failure). */
+    static boolean isRefusedLogin(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof PgAuthenticationException) {
+                return true;
+            }
+            if (t instanceof PgException pg && pg.sqlState().filter(AUTH_SQLSTATES::contains).isPresent()) {
+                return true;
+            }
+            if (t.getCause() == t) {
+                break;
+            }
+        }
+        return false;
+    }
+
+    /** When the next login may be tried after refused ones; {@code null} when not backing off. For tests. */
+    @Nullable Instant nextLoginAt() {
+        return this.nextLoginAt;
     }
 
     void close() {

@@ -43,7 +43,7 @@ final class HostMonitors implements AutoCloseable {
         this.monitorFactory = factory.builderWithSameTls(this.config).threads(1).build();
         Clock clock = Clock.systemUTC();
         this.monitors = this.config.hosts().stream()
-                .map(host -> new HostMonitor(host, this.monitorFactory, factory, probeTimeout, clock)).toList();
+                .map(host -> new HostMonitor(host, this.monitorFactory, factory, interval, probeTimeout, clock)).toList();
         this.scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
             Thread thread = new Thread(runnable, "pgconn-health-" + name);
             thread.setDaemon(true);

@@ -1,6 +1,7 @@
 package io.pgconn.spring.boot.autoconfigure.r2dbc;
 
 import io.r2dbc.spi.ValidationDepth;
+import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 import java.time.Duration;
@@ -19,13 +20,17 @@ public class PgConnPoolProperties {
      */
     private boolean enabled = true;
 
-    /**
-     * Connections the pool opens when it is first used.
-     */
-    private int initialSize = 10;
+    /** What {@code initial-size} is, when not set, unless {@code max-size} is smaller. */
+    static final int DEFAULT_INITIAL_SIZE = 10;
 
     /**
-     * Most connections the pool holds.
+     * Connections the pool opens when it is first used; from 0 to max-size. When not set:
+     * min(10, max-size).
+     */
+    private @Nullable Integer initialSize;
+
+    /**
+     * Most connections the pool holds; at least 1.
      */
     private int maxSize = 10;
 
@@ -58,11 +63,12 @@ public class PgConnPoolProperties {
         this.enabled = enabled;
     }
 
-    public int getInitialSize() {
+    /** As set, or {@code null}: then min(10, {@code max-size}) ({@link PgConnPoolSizes}). */
+    public @Nullable Integer getInitialSize() {
         return this.initialSize;
     }
 
-    public void setInitialSize(int initialSize) {
+    public void setInitialSize(@Nullable Integer initialSize) {
         this.initialSize = initialSize;
     }
 

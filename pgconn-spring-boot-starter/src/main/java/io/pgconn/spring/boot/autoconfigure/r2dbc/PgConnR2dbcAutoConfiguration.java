@@ -4,11 +4,10 @@ import io.pgconn.PgConnectionFactory;
 import io.pgconn.r2dbc.PgConnPoolEviction;
 import io.pgconn.r2dbc.PgConnR2dbcConnectionFactory;
 import io.pgconn.spring.boot.autoconfigure.PgConnAutoConfiguration;
+import io.pgconn.spring.boot.autoconfigure.PgConnStartupCheck;
 import io.r2dbc.pool.ConnectionPool;
 import io.r2dbc.pool.ConnectionPoolConfiguration;
 import io.r2dbc.spi.ConnectionFactory;
-import io.pgconn.spring.boot.autoconfigure.health.PgConnPoolDetails;
-import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
@@ -33,7 +32,8 @@ import java.util.List;
  * <p>The pool is a {@link ConnectionPool} bean named {@value #POOL_BEAN_NAME}, so Boot's
  * {@code ConnectionPoolMetricsAutoConfiguration} publishes its {@code r2dbc.pool.*} meters (acquired,
  * idle, pending, ..., tag {@code name}); the starter adds {@code pg.conn.pool.evictions} with the same
- * {@code name} tag, and the {@code pgConn} health shows the pool next to the active host.
+ * {@code name} tag, and the {@code pgConn} health shows the pool next to the active host
+ * ({@link PgConnR2dbcPoolDetailsAutoConfiguration}, which also shows an application's own pool).
  */
 @AutoConfiguration(after = PgConnAutoConfiguration.class,
         beforeName = "org.springframework.boot.r2dbc.autoconfigure.R2dbcAutoConfiguration")
@@ -68,14 +68,18 @@ public final class PgConnR2dbcAutoConfiguration {
         // disposed before the PgConnectionFactory it depends on is closed
         @Bean(name = POOL_BEAN_NAME, destroyMethod = "dispose")
         ConnectionPool connectionFactory(PgConnectionFactory pgConnectionFactory, PgConnPoolProperties pool,
-                PgConnPoolEvictions pgConnPoolEvictions, ObjectProvider<PgConnPoolEvictionListener> evictionListeners) {
+                PgConnPoolEvictions pgConnPoolEvictions, ObjectProvider<PgConnPoolEvictionListener> evictionListeners,
+                ObjectProvider<PgConnStartupCheck> startupCheck) {
+            PgConnPoolSizes sizes = PgConnPoolSizes.of(pool);
+            // before spring.sql.init (or any bean) can use the pool: pg.conn.startup-check=fail reports first
+            startupCheck.ifAvailable(PgConnStartupCheck::checkBeforeFirstUse);
             Duration maxIdleTime = pool.getMaxIdleTime();
             Duration maxLifeTime = orNoLimit(pool.getMaxLifeTime());
             ConnectionPoolConfiguration.Builder builder = ConnectionPoolConfiguration
                     .builder(PgConnR2dbcConnectionFactory.of(pgConnectionFactory))
                     .name("pgConn")
-                    .initialSize(pool.getInitialSize())
-                    .maxSize(pool.getMaxSize())
+                    .initialSize(sizes.initialSize())
+                    .maxSize(sizes.maxSize())
                     .maxIdleTime(maxIdleTime)
                     .maxLifeTime(maxLifeTime)
                     .validationDepth(pool.getValidationDepth());
@@ -86,13 +90,6 @@ public final class PgConnR2dbcAutoConfiguration {
                 listeners.forEach(listener -> listener.evicted(reason));
             }).build());
         }
-    }
-
-    /** What the {@code pgConn} health shows about the pools over each {@code PgConnectionFactory} bean. */
-    @Bean
-    @ConditionalOnMissingBean
-    PgConnPoolDetails pgConnPoolDetails(ListableBeanFactory beanFactory, ObjectProvider<PgConnPoolEvictions> evictions) {
-        return new PgConnR2dbcPoolDetails(beanFactory, evictions.orderedStream().toList());
     }
 
     /** {@code pg.conn.pool.evictions} (tags {@code name}, {@code reason}): connections the pool evicted as unusable. */
@@ -113,7 +110,9 @@ public final class PgConnR2dbcAutoConfiguration {
 
         // the PgConnectionFactory is closed by the starter's shutdown, not through this wrapper
         @Bean(destroyMethod = "")
-        PgConnR2dbcConnectionFactory connectionFactory(PgConnectionFactory pgConnectionFactory) {
+        PgConnR2dbcConnectionFactory connectionFactory(PgConnectionFactory pgConnectionFactory,
+                ObjectProvider<PgConnStartupCheck> startupCheck) {
+            startupCheck.ifAvailable(PgConnStartupCheck::checkBeforeFirstUse);
             return PgConnR2dbcConnectionFactory.of(pgConnectionFactory);
         }
     }

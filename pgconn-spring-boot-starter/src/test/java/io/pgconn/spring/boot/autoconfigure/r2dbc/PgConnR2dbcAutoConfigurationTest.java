@@ -2,7 +2,10 @@ package io.pgconn.spring.boot.autoconfigure.r2dbc;
 
 import io.pgconn.spring.boot.autoconfigure.PgConnAutoConfiguration;
 import io.pgconn.spring.boot.autoconfigure.health.PgConnPoolDetails;
+import io.pgconn.PgConnectionFactory;
+import io.pgconn.r2dbc.PgConnR2dbcConnectionFactory;
 import io.r2dbc.pool.ConnectionPool;
+import io.r2dbc.pool.ConnectionPoolConfiguration;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
@@ -17,7 +20,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class PgConnR2dbcAutoConfigurationTest {
 
     private final ApplicationContextRunner runner = new ApplicationContextRunner()
-            .withConfiguration(AutoConfigurations.of(PgConnAutoConfiguration.class, PgConnR2dbcAutoConfiguration.class))
+            .withConfiguration(AutoConfigurations.of(PgConnAutoConfiguration.class, PgConnR2dbcAutoConfiguration.class,
+                    PgConnR2dbcPoolDetailsAutoConfiguration.class))
             .withPropertyValues("pg.conn.hosts=db.test.invalid:5432", "pg.conn.startup-check=none");
 
     @Test
@@ -38,6 +42,27 @@ class PgConnR2dbcAutoConfigurationTest {
             assertThat(context).hasSingleBean(PgConnPoolEvictions.class);
             assertThat(context.getBean(PgConnPoolEvictions.class).poolName()).isEqualTo("mine");
         });
+    }
+
+    @Test
+    void anApplicationsOwnPoolOverTheFactoryIsShownInTheHealthAlthoughTheStartersPoolBacksOff() {
+        runner.withUserConfiguration(ApplicationPool.class).run(context -> {
+            assertThat(context).hasSingleBean(ConnectionPool.class).hasBean("myPool");
+            assertThat(context).doesNotHaveBean(PgConnPoolEvictions.class);
+            Map<String, Map<String, Object>> pools = context.getBean(PgConnPoolDetails.class).of(context.getBean(PgConnectionFactory.class));
+            assertThat(pools).containsOnlyKeys("myPool");
+            assertThat(pools.get("myPool")).containsEntry("max", 3).containsEntry("acquired", 0).doesNotContainKey("evictions");
+        });
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    static class ApplicationPool {
+
+        @Bean(destroyMethod = "dispose")
+        ConnectionPool myPool(PgConnectionFactory factory) {
+            return new ConnectionPool(ConnectionPoolConfiguration.builder(PgConnR2dbcConnectionFactory.of(factory))
+                    .initialSize(0).maxSize(3).build());
+        }
     }
 
     @Configuration(proxyBeanMethods = false)

@@ -1,0 +1,63 @@
+package io.pgconn.r2dbc;
+
+import io.pgconn.PgServerException;
+import io.pgconn.ServerErrorFields;
+import io.r2dbc.spi.R2dbcBadGrammarException;
+import io.r2dbc.spi.R2dbcDataIntegrityViolationException;
+import io.r2dbc.spi.R2dbcException;
+import io.r2dbc.spi.R2dbcNonTransientResourceException;
+import io.r2dbc.spi.R2dbcPermissionDeniedException;
+import io.r2dbc.spi.R2dbcRollbackException;
+import io.r2dbc.spi.R2dbcTimeoutException;
+import io.r2dbc.spi.R2dbcTransientResourceException;
+import org.junit.jupiter.api.Test;
+
+import java.util.Map;
+import java.util.concurrent.CompletionException;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** SQLSTATE classes to the R2DBC exception types Spring's ConnectionFactoryUtils translates from. */
+class R2dbcErrorsTest {
+
+    private static R2dbcException translated(String sqlState) {
+        Throwable error = R2dbcErrors.translate(new CompletionException(serverError(sqlState)));
+        assertThat(error).isInstanceOf(R2dbcException.class);
+        R2dbcException r2dbc = (R2dbcException) error;
+        assertThat(r2dbc.getSqlState()).isEqualTo(sqlState);
+        return r2dbc;
+    }
+
+    private static PgServerException serverError(String sqlState) {
+        return new PgServerException("db1:5432", "ERROR: " + sqlState,
+                new ServerErrorFields(Map.of('S', "ERROR", 'C', sqlState, 'M', "message of " + sqlState)), null);
+    }
+
+    @Test
+    void dataExceptionsAreDataIntegrityViolations() {
+        assertThat(translated("22003")).isInstanceOf(R2dbcDataIntegrityViolationException.class);
+        assertThat(translated("22P02")).isInstanceOf(R2dbcDataIntegrityViolationException.class);
+        assertThat(translated("22001")).isInstanceOf(R2dbcDataIntegrityViolationException.class);
+        assertThat(translated("22012")).isInstanceOf(R2dbcDataIntegrityViolationException.class);
+    }
+
+    /** Spring's SQL-state translation counts these as data integrity too. */
+    @Test
+    void triggeredDataChangeAndWithCheckOptionViolationsAreDataIntegrityViolations() {
+        assertThat(translated("27000")).isInstanceOf(R2dbcDataIntegrityViolationException.class);
+        assertThat(translated("44000")).isInstanceOf(R2dbcDataIntegrityViolationException.class);
+    }
+
+    @Test
+    void theOtherClassesKeepTheirTypes() {
+        assertThat(translated("23505")).isInstanceOf(R2dbcDataIntegrityViolationException.class);
+        assertThat(translated("42P01")).isInstanceOf(R2dbcBadGrammarException.class);
+        assertThat(translated("42501")).isInstanceOf(R2dbcPermissionDeniedException.class);
+        assertThat(translated("28P01")).isInstanceOf(R2dbcPermissionDeniedException.class);
+        assertThat(translated("40001")).isInstanceOf(R2dbcRollbackException.class);
+        assertThat(translated("57014")).isInstanceOf(R2dbcTimeoutException.class);
+        assertThat(translated("08006")).isInstanceOf(R2dbcTransientResourceException.class);
+        assertThat(translated("53300")).isInstanceOf(R2dbcTransientResourceException.class);
+        assertThat(translated("XX000")).isInstanceOf(R2dbcNonTransientResourceException.class);
+    }
+}

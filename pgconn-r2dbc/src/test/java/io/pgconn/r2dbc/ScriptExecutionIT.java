@@ -1,0 +1,142 @@
+package io.pgconn.r2dbc;
+
+import io.pgconn.testkit.PgClusterExtension;
+import io.r2dbc.spi.Connection;
+import io.r2dbc.spi.ConnectionFactories;
+import io.r2dbc.spi.Result;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.reactivestreams.Publisher;
+import org.springframework.jdbc.core.JdbcTemplate;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.test.StepVerifier;
+
+import java.time.Duration;
+import java.util.List;
+
+import static io.pgconn.testing.Conditions.awaitCondition;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A script (several statements without parameters, or a Batch) runs to its end once its publisher of
+ * results is subscribed, also when the reader takes only the first result ({@code Mono.from} cancels the
+ * rest), as a simple-query script does on r2dbc-postgresql; the results nobody reads are discarded.
+ */
+class ScriptExecutionIT {
+
+    private static final Duration STEP = Duration.ofSeconds(10);
+
+    @RegisterExtension
+    static final PgClusterExtension PG = R2dbcTestServer.builder("r2dbc-script", 0).build();
+
+    private static PgConnR2dbcConnectionFactory factory;
+    private static JdbcTemplate jdbc;
+    private Connection connection;
+
+    @BeforeAll
+    static void factory() {
+        factory = (PgConnR2dbcConnectionFactory) ConnectionFactories.get(R2dbcTestServer.url(PG.primary(), ""));
+        jdbc = new JdbcTemplate(R2dbcTestServer.dataSource(PG.primary()));
+    }
+
+    @AfterAll
+    static void closeFactory() {
+        if (factory != null) {
+            factory.close();
+        }
+    }
+
+    @BeforeEach
+    void connect() {
+        jdbc.execute("DROP TABLE IF EXISTS m1, m2, m3, items");
+        connection = Mono.from(factory.create()).block(STEP);
+    }
+
+    @AfterEach
+    void close() {
+        if (connection != null) {
+            Mono.from(connection.close()).block(STEP);
+        }
+    }
+
+    private long firstResultOnly(Publisher<? extends Result> results) {
+        return Mono.from(results).flatMap(result -> Mono.from(result.getRowsUpdated()).defaultIfEmpty(-1L)).block(STEP);
+    }
+
+    private List<String> tablesSeenByTheConnection() {
+        return Flux.from(connection.createStatement(
+                        "SELECT relname FROM pg_class WHERE relname IN ('m1', 'm2', 'm3') AND relkind = 'r' ORDER BY relname").execute())
+                .flatMap(result -> result.map(row -> row.get(0, String.class))).collectList().block(STEP);
+    }
+
+    private long itemsSeenByTheConnection() {
+        return Flux.from(connection.createStatement("SELECT count(*) FROM items").execute())
+                .flatMap(result -> result.map(row -> row.get(0, Long.class))).blockLast(STEP);
+    }
+
+    /** The user's reproducer: only the first Result is read. */
+    @Test
+    void aDdlScriptRunsWholeWhenOnlyItsFirstResultIsRead() {
+        firstResultOnly(connection.createStatement("CREATE TABLE m1 (x int); CREATE TABLE m2 (x int); CREATE TABLE m3 (x int)").execute());
+        assertThat(tablesSeenByTheConnection()).containsExactly("m1", "m2", "m3");
+    }
+
+    /** Run on the server even when the connection does nothing more: seen from another session. */
+    @Test
+    void theRestOfTheScriptRunsWithoutWaitingForTheConnectionsNextOperation() {
+        firstResultOnly(connection.createStatement("CREATE TABLE m1 (x int); CREATE TABLE m2 (x int)").execute());
+        awaitCondition("m2 created by the script's second statement", STEP,
+                () -> Boolean.TRUE.equals(jdbc.queryForObject("SELECT to_regclass('m2') IS NOT NULL", Boolean.class)));
+    }
+
+    @Test
+    void anInsertScriptHasAllItsEffectsForTheNextQuery() {
+        jdbc.execute("CREATE TABLE items (id int PRIMARY KEY)");
+        long first = firstResultOnly(connection.createStatement("INSERT INTO items VALUES (1); INSERT INTO items VALUES (2), (3)").execute());
+        assertThat(first).isEqualTo(1);
+        assertThat(itemsSeenByTheConnection()).isEqualTo(3);
+    }
+
+    @Test
+    void aScriptInsideATransactionRunsWholeBeforeTheCommit() {
+        jdbc.execute("CREATE TABLE items (id int PRIMARY KEY)");
+        Mono.from(connection.beginTransaction()).block(STEP);
+        firstResultOnly(connection.createStatement("INSERT INTO items VALUES (1); INSERT INTO items VALUES (2); INSERT INTO items VALUES (3)").execute());
+        assertThat(itemsSeenByTheConnection()).isEqualTo(3);
+        Mono.from(connection.commitTransaction()).block(STEP);
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM items", Long.class)).isEqualTo(3);
+    }
+
+    @Test
+    void aBatchRunsWholeWhenOnlyItsFirstResultIsRead() {
+        jdbc.execute("CREATE TABLE items (id int PRIMARY KEY)");
+        firstResultOnly(connection.createBatch().add("INSERT INTO items VALUES (1)").add("INSERT INTO items VALUES (2)").execute());
+        assertThat(itemsSeenByTheConnection()).isEqualTo(2);
+    }
+
+    /** Subscribed, then cancelled before any result was handed out: every statement still runs, in order. */
+    @Test
+    void aScriptWhoseResultsAreAllCancelledStillRunsInOrder() {
+        jdbc.execute("CREATE TABLE items (id int PRIMARY KEY)");
+        StepVerifier.create(connection.createStatement("INSERT INTO items VALUES (1); UPDATE items SET id = id + 10").execute(), 0)
+                .thenCancel().verify(STEP);
+        assertThat(Flux.from(connection.createStatement("SELECT id FROM items").execute())
+                .flatMap(result -> result.map(row -> row.get(0, Integer.class))).collectList().block(STEP)).containsExactly(11);
+    }
+
+    /** Every result read: nothing runs twice, and the rows of each statement are its own. */
+    @Test
+    void aScriptReadWholeGivesOneResultPerStatement() {
+        List<Long> counts = Flux.from(connection.createStatement("CREATE TABLE m1 (x int); INSERT INTO m1 VALUES (1), (2); SELECT * FROM m1")
+                        .execute())
+                .concatMap(result -> Mono.from(result.getRowsUpdated()).defaultIfEmpty(-1L)).collectList().block(STEP);
+        assertThat(counts).hasSize(3);
+        assertThat(counts.get(1)).isEqualTo(2);
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM m1", Long.class)).isEqualTo(2);
+    }
+}

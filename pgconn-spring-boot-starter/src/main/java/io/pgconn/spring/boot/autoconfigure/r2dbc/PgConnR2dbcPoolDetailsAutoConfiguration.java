@@ -1,0 +1,29 @@
+package io.pgconn.spring.boot.autoconfigure.r2dbc;
+
+import io.pgconn.PgConnectionFactory;
+import io.pgconn.spring.boot.autoconfigure.health.PgConnPoolDetails;
+import org.springframework.beans.factory.ListableBeanFactory;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.context.annotation.Bean;
+
+/**
+ * What the {@code pgConn} health shows about the r2dbc-pool pools over each {@code PgConnectionFactory}
+ * bean: the starter's pool, and also an application's own {@code ConnectionPool} bean over
+ * {@code PgConnR2dbcConnectionFactory.of(factory)} — with one of its own,
+ * {@link PgConnR2dbcAutoConfiguration} backs off, this does not.
+ */
+@AutoConfiguration(after = PgConnR2dbcAutoConfiguration.class)
+@ConditionalOnClass(name = {"io.pgconn.r2dbc.PgConnR2dbcConnectionFactory", "io.r2dbc.pool.ConnectionPool"})
+@ConditionalOnBean(PgConnectionFactory.class)
+public final class PgConnR2dbcPoolDetailsAutoConfiguration {
+
+    @Bean
+    @ConditionalOnMissingBean
+    PgConnPoolDetails pgConnPoolDetails(ListableBeanFactory beanFactory, ObjectProvider<PgConnPoolEvictions> evictions) {
+        return new PgConnR2dbcPoolDetails(beanFactory, evictions.orderedStream().toList());
+    }
+}
