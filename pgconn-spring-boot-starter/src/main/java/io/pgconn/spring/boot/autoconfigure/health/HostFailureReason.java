@@ -1,6 +1,7 @@
 package io.pgconn.spring.boot.autoconfigure.health;
 
 import io.pgconn.PgAuthenticationException;
+import io.pgconn.PgTimeoutException;
 import io.pgconn.PgTlsException;
 import io.pgconn.config.HostSpec;
 
@@ -23,7 +24,9 @@ final class HostFailureReason {
 
     static String of(Throwable failure, HostSpec host, Duration probeTimeout) {
         String label = host.label();
-        if (failure instanceof TimeoutException) {
+        // the probe's own deadline, or its connect's (the monitor's config sets connectTimeout to the
+        // probe's time: the core's "connectTimeout=..." would name a setting the user did not set)
+        if (failure instanceof TimeoutException || failure instanceof PgTimeoutException) {
             return "no answer within " + probeTimeout.toMillis() + " ms (" + label + ")";
         }
         if (failure instanceof PgAuthenticationException) {

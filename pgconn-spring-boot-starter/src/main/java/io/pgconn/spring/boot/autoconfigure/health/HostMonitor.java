@@ -3,6 +3,7 @@ package io.pgconn.spring.boot.autoconfigure.health;
 import io.pgconn.PgAuthenticationException;
 import io.pgconn.PgConnection;
 import io.pgconn.PgException;
+import io.pgconn.PgTimeoutException;
 import io.pgconn.PgConnectionFactory;
 import io.pgconn.config.ConnConfig;
 import io.pgconn.config.HostSpec;
@@ -166,7 +167,7 @@ final class HostMonitor {
         if (changed) {
             // the short reason goes to health; the whole story, once per change, to the log
             logger.info("pgconn health: host " + this.host.label() + " is down: " + reason
-                    + (cause instanceof TimeoutException ? "" : " (" + cause.getMessage() + ")"));
+                    + (cause instanceof TimeoutException || cause instanceof PgTimeoutException ? "" : " (" + cause.getMessage() + ")"));
         }
     }
 
