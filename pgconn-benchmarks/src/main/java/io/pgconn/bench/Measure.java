@@ -98,11 +98,11 @@ final class Measure {
         }
     }
 
-    /** CPU time of this whole JVM (all threads, GC and JIT included). */
     /** Looked up once: the lookup costs more than the reading, inside every client's measured CPU window. */
     private static final com.sun.management.OperatingSystemMXBean OS =
             (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
 
+    /** CPU time of this whole JVM (all threads, GC and JIT included). */
     static long processCpuNanos() {
         return OS.getProcessCpuTime();
     }
