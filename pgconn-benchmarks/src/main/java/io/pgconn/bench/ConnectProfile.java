@@ -4,12 +4,9 @@ import io.pgconn.config.SslProviderKind;
 
 import java.time.Duration;
 import java.io.IOException;
-import java.nio.file.DirectoryStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Map;
-import java.util.TreeMap;
 
 /**
  * A profiling driver for the connect path, not a benchmark: one client's connect+close loop (the
@@ -44,9 +41,9 @@ public final class ConnectProfile {
                 Samples closes = new Samples();
                 jdk.jfr.Recording recording = startRecording();
                 System.out.println("measuring (pid " + ProcessHandle.current().pid() + ")"); // for tools that attach now (strace -p)
-                Map<String, long[]> before = threadTicks();
+                Map<String, long[]> before = ThreadTicks.read();
                 long cpu = m.connectLoop(target, false, Duration.ofSeconds(measure), Integer.MAX_VALUE, connects, closes);
-                Map<String, long[]> after = threadTicks();
+                Map<String, long[]> after = ThreadTicks.read();
                 if (recording != null) {
                     recording.stop();
                     recording.dump(Path.of(System.getProperty("profile.jfr")));
@@ -125,26 +122,6 @@ public final class ConnectProfile {
         return recording;
     }
 
-    /** utime, stime (clock ticks, 10 ms) per thread name from /proc/self/task; threads of one name summed. */
-    private static Map<String, long[]> threadTicks() throws IOException {
-        Map<String, long[]> ticks = new TreeMap<>();
-        try (DirectoryStream<Path> tasks = Files.newDirectoryStream(Path.of("/proc/self/task"))) {
-            for (Path task : tasks) {
-                String stat;
-                try {
-                    stat = Files.readString(task.resolve("stat"));
-                } catch (IOException gone) {
-                    continue;
-                }
-                String comm = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')')).replaceAll("[0-9]+", "N");
-                String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                long[] t = ticks.computeIfAbsent(comm, k -> new long[2]);
-                t[0] += Long.parseLong(f[11]);
-                t[1] += Long.parseLong(f[12]);
-            }
-        }
-        return ticks;
-    }
 
     private static double pct(Samples s, int p) {
         long[] v = s.toArray();

@@ -41,21 +41,21 @@ public final class QueryProfile {
                 for (int r = 0; r < rounds; r++) {
                     if (inserts) {
                         long[] done = new long[2];
-                        java.util.Map<String, long[]> t0 = threadTicks();
+                        java.util.Map<String, long[]> t0 = ThreadTicks.read();
                         long a0 = Measure.allocatedBytes();
                         long cpu = m.pipelinedInsertLoop(Duration.ofSeconds(measure), done);
                         long a1 = Measure.allocatedBytes();
-                        printThreads(t0, threadTicks(), done[0]);
+                        printThreads(t0, ThreadTicks.read(), done[0]);
                         System.out.printf("%s PIPELINED_INSERTS: %d statements, %.0f st/s, client CPU %.4f ms/st, %.0f B/st%n",
                                 name, done[0], done[0] * 1e9 / done[1], cpu / 1e6 / done[0], (a1 - a0) / (double) done[0]);
                     }
                     if (pk) {
                         Samples times = new Samples();
-                        java.util.Map<String, long[]> t0 = threadTicks();
+                        java.util.Map<String, long[]> t0 = ThreadTicks.read();
                         long a0 = Measure.allocatedBytes();
                         long cpu = m.queryPkLoop(Duration.ofSeconds(measure), Integer.MAX_VALUE, times);
                         long a1 = Measure.allocatedBytes();
-                        printThreads(t0, threadTicks(), times.size());
+                        printThreads(t0, ThreadTicks.read(), times.size());
                         System.out.printf("%s QUERY_PK: %d queries, p50 %.4f ms, client CPU %.4f ms/q, %.0f B/q%n",
                                 name, times.size(), p50(times) / 1e6, cpu / 1e6 / times.size(),
                                 (a1 - a0) / (double) times.size());
@@ -75,26 +75,6 @@ public final class QueryProfile {
                 System.out.printf("  %-24s user %.4f ms/op sys %.4f ms/op%n", thread, user * 10.0 / ops, sys * 10.0 / ops);
             }
         });
-    }
-
-    private static java.util.Map<String, long[]> threadTicks() throws java.io.IOException {
-        java.util.Map<String, long[]> ticks = new java.util.TreeMap<>();
-        try (java.nio.file.DirectoryStream<java.nio.file.Path> tasks = java.nio.file.Files.newDirectoryStream(java.nio.file.Path.of("/proc/self/task"))) {
-            for (java.nio.file.Path task : tasks) {
-                String stat;
-                try {
-                    stat = java.nio.file.Files.readString(task.resolve("stat"));
-                } catch (java.io.IOException gone) {
-                    continue;
-                }
-                String comm = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')')).replaceAll("[0-9]+", "N");
-                String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                long[] t = ticks.computeIfAbsent(comm, k -> new long[2]);
-                t[0] += Long.parseLong(f[11]);
-                t[1] += Long.parseLong(f[12]);
-            }
-        }
-        return ticks;
     }
 
     private static double p50(Samples s) {
