@@ -1,0 +1,94 @@
+package io.pgconn.internal.transport;
+
+import io.netty.channel.Channel;
+import io.netty.channel.EventLoopGroup;
+import io.pgconn.PgConnectException;
+import io.pgconn.PgConnectionFactory;
+import io.pgconn.config.ConnConfig;
+import io.pgconn.PgTimeoutException;
+import io.pgconn.Transport;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * The TCP dial on every transport this machine has, against real loopback sockets: a refused port
+ * fails at once as a refusal, never as the connect timeout — for the dial alone and for a factory's
+ * whole connect over two refused hosts — and an open port gives an active channel. (A Bootstrap-less
+ * dial, reverted, hung NIO connects to refused ports in the starter's tests when compiled by JDK 25's
+ * javac; these tests did not reproduce that, see the session-3 closing note.)
+ */
+class DialerTest {
+
+    @ParameterizedTest
+    @EnumSource(Transport.class)
+    void aRefusedPortFailsAtOnceAsARefusalNotAsTheTimeout(Transport transport) throws Exception {
+        assumeTrue(transport.isAvailable(), transport + " is not available here (NIO always is)");
+        EventLoopGroup group = transport.newEventLoopGroup(1);
+        try {
+            int port = refusedPort();
+            CompletableFuture<Channel> dial = new Dialer(group, transport).dial(
+                    new InetSocketAddress(InetAddress.getLoopbackAddress(), port), false, null, Duration.ofSeconds(20), "127.0.0.1:" + port);
+            // well inside the 20 s connect timeout: a refusal on loopback is immediate
+            assertThatThrownBy(() -> dial.get(10, TimeUnit.SECONDS))
+                    .isInstanceOf(ExecutionException.class)
+                    .cause().isInstanceOf(PgConnectException.class).isNotInstanceOf(PgTimeoutException.class)
+                    .hasMessageContaining("refused").hasMessageContaining("127.0.0.1:" + port);
+        } finally {
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Transport.class)
+    void anOpenPortGivesAnActiveChannel(Transport transport) throws Exception {
+        assumeTrue(transport.isAvailable(), transport + " is not available here (NIO always is)");
+        EventLoopGroup group = transport.newEventLoopGroup(1);
+        try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            Channel channel = new Dialer(group, transport).dial(new InetSocketAddress(InetAddress.getLoopbackAddress(), server.getLocalPort()),
+                    false, null, Duration.ofSeconds(20), "127.0.0.1:" + server.getLocalPort()).get(10, TimeUnit.SECONDS);
+            assertThat(channel.isActive()).isTrue();
+            channel.close().sync();
+        } finally {
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Transport.class)
+    void aFactorysConnectOverRefusedHostsFailsAtOnceNamingEachRefusal(Transport transport) throws Exception {
+        assumeTrue(transport.isAvailable(), transport + " is not available here (NIO always is)");
+        int first = refusedPort();
+        int second = refusedPort();
+        // the whole connect path (ConnectLoops picks the loop, ConnectWalk walks both hosts), not the dial alone
+        PgConnectionFactory factory = PgConnectionFactory.builder(ConnConfig.parse("host=127.0.0.1,127.0.0.1 port=" + first + "," + second
+                + " user=nobody sslmode=disable connect_timeout=20")).transport(transport).build();
+        try {
+            assertThatThrownBy(() -> factory.connect().get(10, TimeUnit.SECONDS))
+                    .isInstanceOf(ExecutionException.class)
+                    .cause().isInstanceOf(PgConnectException.class).isNotInstanceOf(PgTimeoutException.class)
+                    .hasMessageContaining("127.0.0.1:" + first + ": connection refused")
+                    .hasMessageContaining("127.0.0.1:" + second + ": connection refused");
+        } finally {
+            factory.close();
+        }
+    }
+
+    private static int refusedPort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+}
