@@ -72,10 +72,6 @@ public class PgConnHealthIndicator extends AbstractHealthIndicator implements Di
         List<HostView> views = this.monitors.views();
         HostView active = this.monitors.activeHost();
         if (active != null) {
-            // the monitors record a move of the active host when a whole probe round has ended, which a
-            // frozen host holds for a probe timeout; a report already showing the new host counts it
-            // too, so activeHost and failovers never disagree
-            this.failoverTracker.landedOn(active.host());
             builder.up().withDetail("activeHost", active.host()).withDetail("role", active.role().label());
             if (active.serverVersion() != null) {
                 builder.withDetail("serverVersion", active.serverVersion());
