@@ -1,6 +1,5 @@
 package io.pgconn.internal.session;
 
-import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -67,16 +66,8 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
     private Exchange lastWritten;
     /** CancelRequests whose connection the server has not closed yet: later exchanges wait meanwhile. */
     private int cancelsInFlight;
-    private boolean flushScheduled;
-    private final Runnable flushTask = this::flushNow;
-    /**
-     * What was written since the last flush, already encoded: pipelined exchanges share one buffer
-     * (one allocation, one pass through the pipeline and one outbound entry per flush instead of per
-     * exchange). Event loop only; released if the channel ends first.
-     */
-    private ByteBuf pending;
-    /** How many bytes the last flush wrote: the next buffer starts that large (pipelining bursts repeat). */
-    private int lastFlushBytes;
+    /** What is written in one loop turn, encoded into one buffer and flushed after the turn; set with the channel. */
+    private WriteBatch writes;
     private int readPausers;
     private volatile Channel channel;
     private volatile PgException closeCause;
@@ -100,6 +91,7 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         channel = ctx.channel();
+        writes = new WriteBatch(channel);
     }
 
     /** Runs {@code sql} with the simple query protocol; safe from any thread. */
@@ -175,52 +167,23 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
      */
     @Override
     public void write(FrontendMessage message) {
-        ByteBuf out = pending;
-        if (out == null) {
-            out = channel.alloc().ioBuffer(Math.min(Math.max(lastFlushBytes, 256), 64 * 1024));
-            pending = out;
-        }
-        int start = out.writerIndex();
         try {
-            message.encode(out);
+            writes.add(message);
         } catch (RuntimeException e) {
-            out.writerIndex(start);
             channel.pipeline().fireExceptionCaught(e);
-            return;
         }
-        if (!flushScheduled) {
-            flushScheduled = true;
-            channel.eventLoop().execute(flushTask);
-        }
-    }
-
-    /** The flush that writes share, one object for the session's life. */
-    private void flushNow() {
-        flushScheduled = false;
-        flushPending();
     }
 
     /** Writes and flushes what was encoded since the last flush; before anything written to the channel directly (Terminate). */
     void flushPending() {
-        ByteBuf out = pending;
-        if (out != null) {
-            pending = null;
-            lastFlushBytes = out.readableBytes();
-            channel.writeAndFlush(out, channel.voidPromise());
-        }
-    }
-
-    private void releasePending() {
-        ByteBuf out = pending;
-        if (out != null) {
-            pending = null;
-            out.release();
-        }
+        writes.flush();
     }
 
     @Override
     public void handlerRemoved(ChannelHandlerContext ctx) {
-        releasePending();
+        if (writes != null) {
+            writes.release();
+        }
     }
 
     @Override
@@ -496,7 +459,9 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-        releasePending(); // nothing more reaches the server
+        if (writes != null) {
+            writes.release(); // nothing more reaches the server
+        }
         unwritten.clear();
         writeHolder = null;
         Exchange exchange = inFlight.poll();

@@ -1,0 +1,76 @@
+package io.pgconn.internal.session;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.pgconn.internal.protocol.frontend.FrontendMessage;
+
+/**
+ * What a session writes in one event-loop turn, encoded into one buffer and flushed once the loop's
+ * current batch of tasks is done: pipelined exchanges share one allocation, one pass through the
+ * pipeline and one outbound entry per flush instead of one per exchange. Event loop only; the buffer
+ * is released if the channel ends before the flush.
+ */
+final class WriteBatch {
+
+    private static final int MIN_BUFFER = 256;
+    private static final int MAX_BUFFER = 64 * 1024;
+
+    private final Channel channel;
+    /** The flush that writes share, one object for the session's life. */
+    private final Runnable flushTask = this::scheduledFlush;
+    private ByteBuf pending;
+    /** How many bytes the last flush wrote: the next buffer starts that large (pipelining bursts repeat). */
+    private int lastFlushBytes;
+    private boolean flushScheduled;
+
+    WriteBatch(Channel channel) {
+        this.channel = channel;
+    }
+
+    /**
+     * Encodes {@code message} into this turn's buffer and schedules the flush. A message that cannot
+     * be encoded leaves nothing behind: its exception is rethrown and no flush is scheduled for it.
+     */
+    void add(FrontendMessage message) {
+        ByteBuf out = pending;
+        if (out == null) {
+            out = channel.alloc().ioBuffer(Math.min(Math.max(lastFlushBytes, MIN_BUFFER), MAX_BUFFER));
+            pending = out;
+        }
+        int start = out.writerIndex();
+        try {
+            message.encode(out);
+        } catch (RuntimeException e) {
+            out.writerIndex(start);
+            throw e;
+        }
+        if (!flushScheduled) {
+            flushScheduled = true;
+            channel.eventLoop().execute(flushTask);
+        }
+    }
+
+    private void scheduledFlush() {
+        flushScheduled = false;
+        flush();
+    }
+
+    /** Writes and flushes what was encoded since the last flush (before anything written to the channel directly: Terminate). */
+    void flush() {
+        ByteBuf out = pending;
+        if (out != null) {
+            pending = null;
+            lastFlushBytes = out.readableBytes();
+            channel.writeAndFlush(out, channel.voidPromise());
+        }
+    }
+
+    /** Drops what was not flushed: nothing more reaches the server. */
+    void release() {
+        ByteBuf out = pending;
+        if (out != null) {
+            pending = null;
+            out.release();
+        }
+    }
+}
