@@ -10,8 +10,10 @@ import reactor.core.CoreSubscriber;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Operators;
+import reactor.util.concurrent.Queues;
 
 import java.util.Objects;
+import java.util.Queue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 import java.util.concurrent.atomic.AtomicLongFieldUpdater;
@@ -156,7 +158,10 @@ final class PgConnR2dbcResult implements Result {
      * Unbounded demand (Spring's readers ask for all rows) passes straight through. Under bounded
      * demand the core would hold the statement's completion until more is asked for (it is a segment
      * like a row), so a reader that asks for exactly the rows there are would never see the end: this
-     * asks the core for one part more than the reader and holds at most that one row.
+     * asks the core for one part more than the reader, and queues the mapped rows the reader has not
+     * taken yet. Rows arrive on the session's event loop while the reader asks from its own thread
+     * (WebFlux writing NDJSON, {@code publishOn}): a row can arrive before the previous one was handed
+     * on, so they wait in a queue, never in a single slot that the next row would overwrite.
      */
     private static final class MappingSubscriber<T> implements CoreSubscriber<ResultPart>, Subscription {
         @SuppressWarnings("rawtypes")
@@ -176,10 +181,12 @@ final class PgConnR2dbcResult implements Result {
         private volatile boolean unbounded;
         /** Upstream has terminated or the mapping failed (set on the thread that delivers parts). */
         private boolean done;
-        // bounded demand only (field updaters: no objects per statement on the unbounded path)
+        // bounded demand only (field updaters, and the queue made on the first bounded request: no objects
+        // per statement on the unbounded path)
         private volatile long requested;
         private volatile int wip;
-        private volatile T held;
+        /** Mapped rows not handed on yet: one producer (the parts, serial), one consumer (the drain loop). */
+        private volatile Queue<T> ready;
         private volatile boolean terminated;
         private volatile Throwable failure;
         private volatile boolean cancelled;
@@ -220,7 +227,7 @@ final class PgConnR2dbcResult implements Result {
                 if (unbounded) {
                     actual.onNext(value);
                 } else {
-                    held = value; // never more than one: the core is one part ahead of the reader at most
+                    ready.offer(value);
                     drain();
                 }
             } else if (!unbounded) {
@@ -269,6 +276,7 @@ final class PgConnR2dbcResult implements Result {
                     upstream.request(n);
                     return;
                 }
+                ready = Queues.<T>unbounded(Queues.XS_BUFFER_SIZE).get();
                 REQUESTED.set(this, n);
                 upstream.request(n + 1); // the look-ahead part
             } else {
@@ -287,34 +295,40 @@ final class PgConnR2dbcResult implements Result {
             upstream.cancel();
         }
 
-        /** Bounded demand: hands the held row on when asked for, then the end; serialized (request and parts race). */
+        /** Bounded demand: hands queued rows on as they are asked for, then the end; serialized (request and parts race). */
         private void drain() {
             if (WIP.getAndIncrement(this) != 0) {
                 return;
             }
             int missed = 1;
             while (true) {
+                Queue<T> queue = ready; // null until the first bounded request: then no row came yet
                 if (cancelled) {
-                    held = null;
+                    if (queue != null) {
+                        queue.clear();
+                    }
                     return; // wip stays up: nothing is signalled any more
                 }
-                boolean ended = terminated;
+                boolean ended = terminated; // read before the queue: every row is queued before the end is set
                 Throwable error = failure;
                 if (ended && error != null) {
-                    held = null; // like the core: an error is not held back behind rows nobody asked for
+                    if (queue != null) {
+                        queue.clear(); // like the core: an error is not held back behind rows nobody asked for
+                    }
                     actual.onError(error);
                     return;
                 }
-                T value = held;
-                if (value != null && requested > 0) {
-                    held = null;
-                    if (requested != Long.MAX_VALUE) {
-                        REQUESTED.decrementAndGet(this);
+                if (queue != null && requested > 0) {
+                    T value = queue.poll();
+                    if (value != null) {
+                        if (requested != Long.MAX_VALUE) {
+                            REQUESTED.decrementAndGet(this);
+                        }
+                        actual.onNext(value);
+                        continue;
                     }
-                    actual.onNext(value);
-                    continue;
                 }
-                if (ended && value == null) {
+                if (ended && (queue == null || queue.isEmpty())) {
                     actual.onComplete();
                     return;
                 }

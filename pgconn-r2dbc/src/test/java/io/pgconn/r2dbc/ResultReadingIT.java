@@ -14,10 +14,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 import reactor.test.StepVerifier;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.stream.IntStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -63,6 +65,28 @@ class ResultReadingIT {
 
     private static int selectOne() {
         return Flux.from(execute("SELECT 1 AS one").map(row -> row.get(0, Integer.class))).blockLast(STEP);
+    }
+
+    /**
+     * Demand from another thread than the session's event loop, as WebFlux writing NDJSON or {@code publishOn}
+     * asks: a row may arrive before the one before it was handed on. Every row comes, once, in order.
+     */
+    @Test
+    void everyRowComesWhenTheReaderAsksFromAnotherThread() {
+        List<Integer> expected = IntStream.rangeClosed(1, 1000).boxed().toList();
+        for (int run = 0; run < 10; run++) {
+            List<Integer> prefetched = Flux.from(execute("SELECT g FROM generate_series(1, 1000) g").map(row -> row.get("g", Integer.class)))
+                    .publishOn(Schedulers.parallel(), 32)
+                    .collectList().block(STEP);
+            assertThat(prefetched).as("run %d, publishOn(parallel, 32)", run).containsExactlyElementsOf(expected);
+            List<Integer> limited = Flux.from(execute("SELECT g FROM generate_series(1, 1000) g").map(row -> row.get("g", Integer.class)))
+                    .subscribeOn(Schedulers.single())
+                    .limitRate(7)
+                    .publishOn(Schedulers.boundedElastic(), 5)
+                    .collectList().block(STEP);
+            assertThat(limited).as("run %d, limitRate(7)", run).containsExactlyElementsOf(expected);
+        }
+        assertThat(selectOne()).isEqualTo(1);
     }
 
     @Test
