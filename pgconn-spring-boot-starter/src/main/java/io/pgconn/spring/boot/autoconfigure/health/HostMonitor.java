@@ -22,6 +22,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 
 /**
  * Watches one configured host through an idle connection of its own: each {@link #probe()} asks
@@ -76,11 +77,15 @@ final class HostMonitor {
 
     private volatile HostView view;
 
+    /** Told every new view at once (the monitors' {@link HostViews}), not at the end of a probe round. */
+    private final Consumer<HostView> published;
+
     private volatile boolean closed;
 
     HostMonitor(HostSpec host, PgConnectionFactory monitorFactory, PgConnectionFactory applicationFactory,
-            Duration interval, Duration probeTimeout, Clock clock) {
+            Duration interval, Duration probeTimeout, Clock clock, Consumer<HostView> published) {
         this.host = host;
+        this.published = published;
         this.interval = interval;
         this.maxAuthBackoff = interval.compareTo(MAX_AUTH_BACKOFF) > 0 ? interval : MAX_AUTH_BACKOFF;
         this.monitorFactory = monitorFactory;
@@ -149,6 +154,7 @@ final class HostMonitor {
         PgConnection current = this.connection;
         String version = current != null ? current.serverVersion() : null;
         this.view = this.view.up(role, version == null ? "" : version, this.clock.instant());
+        this.published.accept(this.view);
         this.applicationFactory.reportHostUp(this.host, role);
     }
 
@@ -163,6 +169,7 @@ final class HostMonitor {
         backOffIfRefused(cause);
         boolean changed = !reason.equals(this.view.error());
         this.view = this.view.down(reason, this.clock.instant());
+        this.published.accept(this.view);
         this.applicationFactory.reportHostDown(this.host, reason);
         if (changed) {
             // the short reason goes to health; the whole story, once per change, to the log
