@@ -65,7 +65,9 @@ class EmbeddedFailoverIT {
                 .jsonPath("$.database").isEqualTo(cluster.database())
                 .jsonPath("$.tls.enabled").isEqualTo(true)
                 .jsonPath("$.tls.cipher").isNotEmpty()
-                .jsonPath("$.authMethod").value(String.class, m -> assertThat(m).startsWith("scram-sha-256"));
+                .jsonPath("$.authMethod").value(String.class, m -> assertThat(m).startsWith("scram-sha-256"))
+                // pg_stat_activity names the service: the starter defaults it to spring.application.name
+                .jsonPath("$.applicationName").isEqualTo("pgconn-sample");
         notifyAndExpect("before the failover");
 
         // Spring Data R2DBC on the pool: a note written and read back on the primary; the write load runs there
