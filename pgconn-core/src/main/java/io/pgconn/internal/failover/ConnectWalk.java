@@ -197,7 +197,7 @@ final class ConnectWalk {
         SafeTracer.run(tracer(), t -> t.hostAttemptStarted(PgTracer.HostAttemptStarted.of(id, host, address, pass,
                 config.sslMode().startsWithTls())));
         HostAttempt attempt = new HostAttempt(host, scope, budget);
-        CompletableFuture<ConnectionControl> connected = endpoints.connect(config, host, address, budget, scope);
+        CompletableFuture<ConnectionControl> connected = connect(host, address, budget, scope);
         attempt.future().whenComplete((connection, error) -> {
             Duration elapsed = Duration.ofNanos(System.nanoTime() - attemptStart);
             if (error == null) {
@@ -218,6 +218,20 @@ final class ConnectWalk {
             }
         });
         connected.thenCompose(connection -> checkRole(connection)).whenComplete(attempt::settle);
+    }
+
+    /**
+     * The attempt's session, or its failure — also when the layer below throws instead of returning (a
+     * bug, a class that would not load): unwound, the throwable would end in the callback that ran this
+     * step, whose CompletableFuture keeps it to itself, and the caller would wait for connectTimeout
+     * with nothing logged.
+     */
+    private CompletableFuture<ConnectionControl> connect(HostSpec host, SocketAddress address, Duration budget, AttemptScope scope) {
+        try {
+            return endpoints.connect(config, host, address, budget, scope);
+        } catch (RuntimeException | Error e) {
+            return CompletableFuture.failedFuture(e);
+        }
     }
 
     private CompletableFuture<ConnectionControl> checkRole(ConnectionControl connection) {

@@ -1,7 +1,7 @@
 package io.pgconn.internal.transport;
 
-import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelConfig;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.epoll.EpollDomainSocketChannel;
@@ -50,37 +50,95 @@ public final class TransportChannels {
         };
     }
 
+    /** A new, unregistered TCP channel of {@code transport} (a plain constructor call: no reflection per connect). */
+    public static Channel newSocketChannel(Transport transport) {
+        return switch (transport) {
+            case EPOLL -> Epoll.socket();
+            case IO_URING -> IoUring.socket();
+            case NIO -> Nio.socket();
+        };
+    }
+
+    /** A new, unregistered Unix-domain socket channel of {@code transport}. */
+    public static Channel newDomainSocketChannel(Transport transport) {
+        return switch (transport) {
+            case EPOLL -> Epoll.domainSocket();
+            case IO_URING -> IoUring.domainSocket();
+            case NIO -> Nio.domainSocket();
+        };
+    }
+
+    /*
+     * Each transport's constructors live in a class of their own, typed Channel, and the switches above
+     * only call them. Had a switch expression's arms been the constructor calls themselves, JDK 25's
+     * javac would record the arms' least upper bound CLASS (AbstractChannel) in the method's stack map
+     * frame where JDK 17's javac records the target interface (Channel); the verifier then loads every
+     * arm's class to check the subclassing, so linking TransportChannels threw NoClassDefFoundError on a
+     * class path without the optional io_uring or epoll jar (a Spring application's) — even for NIO.
+     * Here a native class is loaded only when its transport is used. WithoutNativeTransportsTest.
+     */
+
+    private static final class Epoll {
+        static Channel socket() {
+            return new EpollSocketChannel();
+        }
+
+        static Channel domainSocket() {
+            return new EpollDomainSocketChannel();
+        }
+    }
+
+    private static final class IoUring {
+        static Channel socket() {
+            return new IoUringSocketChannel();
+        }
+
+        static Channel domainSocket() {
+            return new IoUringDomainSocketChannel();
+        }
+    }
+
+    private static final class Nio {
+        static Channel socket() {
+            return new NioSocketChannel();
+        }
+
+        static Channel domainSocket() {
+            return new NioDomainSocketChannel();
+        }
+    }
+
     /** The address of a Unix-domain socket file in the form this transport's channel accepts. */
     public static SocketAddress domainSocketAddress(Transport transport, String path) {
         return transport == NIO ? UnixDomainSocketAddress.of(path) : new DomainSocketAddress(path);
     }
 
     /** TCP keepalive tuning (libpq keepalives_idle / _interval / _count); unset values keep the OS defaults. */
-    public static void applyKeepaliveTuning(Transport transport, Bootstrap bootstrap, Duration idle, Duration interval, Integer count) {
+    public static void applyKeepaliveTuning(Transport transport, ChannelConfig config, Duration idle, Duration interval, Integer count) {
         Integer idleSeconds = idle == null ? null : (int) Math.max(1, idle.toSeconds());
         Integer intervalSeconds = interval == null ? null : (int) Math.max(1, interval.toSeconds());
         switch (transport) {
             case EPOLL -> {
-                set(bootstrap, EpollChannelOption.TCP_KEEPIDLE, idleSeconds);
-                set(bootstrap, EpollChannelOption.TCP_KEEPINTVL, intervalSeconds);
-                set(bootstrap, EpollChannelOption.TCP_KEEPCNT, count);
+                set(config, EpollChannelOption.TCP_KEEPIDLE, idleSeconds);
+                set(config, EpollChannelOption.TCP_KEEPINTVL, intervalSeconds);
+                set(config, EpollChannelOption.TCP_KEEPCNT, count);
             }
             case IO_URING -> {
-                set(bootstrap, IoUringChannelOption.TCP_KEEPIDLE, idleSeconds);
-                set(bootstrap, IoUringChannelOption.TCP_KEEPINTVL, intervalSeconds);
-                set(bootstrap, IoUringChannelOption.TCP_KEEPCNT, count);
+                set(config, IoUringChannelOption.TCP_KEEPIDLE, idleSeconds);
+                set(config, IoUringChannelOption.TCP_KEEPINTVL, intervalSeconds);
+                set(config, IoUringChannelOption.TCP_KEEPCNT, count);
             }
             case NIO -> {
-                set(bootstrap, NioChannelOption.of(ExtendedSocketOptions.TCP_KEEPIDLE), idleSeconds);
-                set(bootstrap, NioChannelOption.of(ExtendedSocketOptions.TCP_KEEPINTERVAL), intervalSeconds);
-                set(bootstrap, NioChannelOption.of(ExtendedSocketOptions.TCP_KEEPCOUNT), count);
+                set(config, NioChannelOption.of(ExtendedSocketOptions.TCP_KEEPIDLE), idleSeconds);
+                set(config, NioChannelOption.of(ExtendedSocketOptions.TCP_KEEPINTERVAL), intervalSeconds);
+                set(config, NioChannelOption.of(ExtendedSocketOptions.TCP_KEEPCOUNT), count);
             }
         }
     }
 
-    private static <T> void set(Bootstrap bootstrap, ChannelOption<T> option, T value) {
+    private static <T> void set(ChannelConfig config, ChannelOption<T> option, T value) {
         if (value != null) {
-            bootstrap.option(option, value);
+            config.setOption(option, value);
         }
     }
 }

@@ -57,7 +57,7 @@ import static org.assertj.core.api.Assertions.catchThrowable;
  */
 class ConnectWalkTest {
 
-    private enum Answer { PRIMARY, STANDBY, REFUSED, AUTH_FAILS, HANGS, NO_DATABASE, TOO_MANY_CONNECTIONS, STARTING_UP, SHUTTING_DOWN, TLS_FAILS }
+    private enum Answer { PRIMARY, STANDBY, REFUSED, AUTH_FAILS, HANGS, NO_DATABASE, TOO_MANY_CONNECTIONS, STARTING_UP, SHUTTING_DOWN, TLS_FAILS, THROWS }
 
     private final EventLoopGroup loop = new DefaultEventLoopGroup(1);
     private final Map<String, List<Answer>> script = new HashMap<>();
@@ -107,6 +107,10 @@ class ConnectWalkTest {
             if (!walkLoop.inEventLoop()) {
                 dialledOffTheLoop.add(name);
             }
+            if (script.get(host.host()).get(index) == Answer.THROWS) {
+                // what the Bootstrap-less dial did when its transport class failed verification (JDK 25's javac, no io_uring jar)
+                throw new NoClassDefFoundError("io/netty/channel/uring/IoUringSocketChannel");
+            }
             return switch (script.get(host.host()).get(index)) {
                 case PRIMARY -> CompletableFuture.completedFuture(session(name, host, address, false));
                 case STANDBY -> CompletableFuture.completedFuture(session(name, host, address, true));
@@ -121,6 +125,7 @@ class ConnectWalkTest {
                 case SHUTTING_DOWN -> startupError(host, "57P01", "terminating connection due to administrator command");
                 case TLS_FAILS -> CompletableFuture.failedFuture(new PgTlsException(host.label(),
                         "TLS handshake with " + host.label() + " failed: server certificate chain not trusted"));
+                case THROWS -> throw new IllegalStateException("handled above");
             };
         }
     };
@@ -253,6 +258,24 @@ class ConnectWalkTest {
         assertThat(dialled).containsExactly("a#0");
         afterWhatTheLoopIsDoing(); // the deadline fails the walk first, then aborts the attempt in flight
         assertThat(scopes.get(0).isAborted()).isTrue();
+    }
+
+    /**
+     * A dial that throws instead of returning a future (an Error from a class that failed to load or
+     * verify, a bug) fails the attempt at once: before, the throw unwound into the resolve callback,
+     * whose CompletableFuture swallowed it, and the connect waited silently for its connectTimeout.
+     */
+    @Test
+    void aDialThatThrowsFailsTheAttemptAtOnceNotAtTheConnectTimeout() {
+        script.put("a", List.of(Answer.THROWS));
+        script.put("b", List.of(Answer.THROWS));
+
+        Throwable failure = cause(walk("connectTimeout=60s"));
+
+        assertThat(failure).isInstanceOf(PgConnectException.class).isNotInstanceOf(PgTimeoutException.class)
+                .hasMessageContaining("a:5432").hasMessageContaining("IoUringSocketChannel");
+        assertThat(dialled).containsExactly("a#0", "b#0");
+        assertThat(tracer.events(PgTracer.HostAttemptEnded.class)).hasSize(2);
     }
 
     @Test

@@ -26,9 +26,9 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 /**
  * The TCP dial on every transport this machine has, against real loopback sockets: a refused port
  * fails at once as a refusal, never as the connect timeout — for the dial alone and for a factory's
- * whole connect over two refused hosts — and an open port gives an active channel. (A Bootstrap-less
- * dial, reverted, hung NIO connects to refused ports in the starter's tests when compiled by JDK 25's
- * javac; these tests did not reproduce that, see the session-3 closing note.)
+ * whole connect over two refused hosts — and an open port gives an active channel. (The Bootstrap-less
+ * dial's hang with JDK 25-compiled classes needed a class path without the io_uring jar, which this
+ * module's tests have: {@link WithoutNativeTransportsTest} runs that case.)
  */
 class DialerTest {
 

@@ -18,8 +18,8 @@ class ServerController {
     static final String WHO_AM_I = """
             SELECT inet_server_port() AS port, pg_is_in_recovery() AS in_recovery,
                    current_user AS "user", current_database() AS database,
-                   s.ssl, s.version AS tls_version, s.cipher
-            FROM pg_stat_ssl s WHERE s.pid = pg_backend_pid()""";
+                   a.application_name, s.ssl, s.version AS tls_version, s.cipher
+            FROM pg_stat_ssl s JOIN pg_stat_activity a ON a.pid = s.pid WHERE s.pid = pg_backend_pid()""";
 
     private final PgConnectionFactory factory;
 
@@ -45,6 +45,7 @@ class ServerController {
                 connection.processId(),
                 new ServerInfo.Tls(connection.tlsProtocol().isPresent(), connection.tlsProtocol().orElse(null),
                         whoAmI.value(0, "cipher")),
-                connection.authMethod().requireAuthName());
+                connection.authMethod().requireAuthName(),
+                whoAmI.value(0, "application_name"));
     }
 }

@@ -13,9 +13,12 @@ package io.pgconn.sample.api;
  * @param tls           TLS as negotiated by the client, and the cipher the server reports
  * @param authMethod    the authentication method the server asked for, spelled as {@code require_auth} spells it
  *                      ({@code scram-sha-256-plus} when channel binding was used)
+ * @param applicationName {@code application_name} as {@code pg_stat_activity} shows it: the starter's default,
+ *                      {@code spring.application.name}
  */
 public record ServerInfo(String host, String role, String serverVersion, String database, String user,
-                         boolean inRecovery, int processId, Tls tls, String authMethod) {
+                         boolean inRecovery, int processId, Tls tls, String authMethod,
+                         String applicationName) {
 
     /**
      * @param enabled  whether the session is encrypted

@@ -57,6 +57,9 @@ final class ConnConfigAssembler {
      */
     static final String NO_HOST = "pgconn-no-host.invalid";
 
+    /** Boot's application name: the {@code application_name} default (docs/starter.md §1). */
+    static final String SPRING_APPLICATION_NAME = "spring.application.name";
+
     static ConnConfig assemble(PgConnProperties properties, PgConnConnectionDetails details,
             List<ConnConfigCustomizer> customizers, PropertyResolver environment) {
         ConnConfig.Builder builder = ConnConfig.builder().environment(hostVariables(environment));
@@ -74,7 +77,7 @@ final class ConnConfigAssembler {
             applyDetails(builder, details);
         }
         customizers.forEach(c -> c.customize(builder));
-        ConnConfig config = build(builder, properties);
+        ConnConfig config = withApplicationNameFallback(build(builder, properties), properties, environment);
         if (bundle != null) {
             checkNoFiles(bundle, config);
         }
@@ -82,6 +85,30 @@ final class ConnConfigAssembler {
             throw new NoPgConnHostException();
         }
         return config;
+    }
+
+    /**
+     * {@code spring.application.name} as the {@code application_name} when nothing else named one
+     * ({@code pg.conn.application-name}, the URL's {@code application_name}, a customizer): libpq's
+     * {@code fallback_application_name}, set the way Boot sets it for a Docker Compose PostgreSQL
+     * service, so {@code pg_stat_activity} tells the application's sessions apart. An empty
+     * {@code pg.conn.application-name} sends none.
+     */
+    private static ConnConfig withApplicationNameFallback(ConnConfig config, PgConnProperties properties,
+            PropertyResolver environment) {
+        String springName = environment.getProperty(SPRING_APPLICATION_NAME);
+        // an empty property is set too (core keeps no empty name: nothing is sent)
+        boolean named = properties.getApplicationName() != null || config.applicationName() != null;
+        if (named || springName == null || springName.isBlank()) {
+            return config;
+        }
+        try {
+            return config.toBuilder().applicationName(springName).build();
+        } catch (PgConfigException e) {
+            throw new InvalidPgConnPropertyException(SPRING_APPLICATION_NAME, springName,
+                    "used as pgconn's application_name when 'pg.conn.application-name' is not set: " + e.getMessage()
+                    + "; set 'pg.conn.application-name'", e);
+        }
     }
 
     /** URL plus the discrete properties that say where and as whom: what the properties adapter exposes. */

@@ -8,10 +8,14 @@ import java.time.Instant;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The host connections currently land on, and how often that changed (a failover). Fed by every
- * successful connect of the auto-configured factory and by the health check's monitor connection;
- * read by health and metrics. With {@code load-balance-hosts=random} the landing host changes by
- * design, so the count is meaningful only with a fixed host order.
+ * The host connections currently land on, and how often that changed (a failover); read by health
+ * and metrics. It has one source at a time (docs/starter.md §3): the health monitors' live view of
+ * the hosts once they run ({@link #followHealthMonitor()}), else every successful connect of the
+ * auto-configured factory. Never both: a connect sees the new primary up to one probe interval
+ * before the monitors' views stop showing the crashed one as up, so interleaving the two fed it
+ * old, new, old, new for one promotion (3 failovers counted for 1). With
+ * {@code load-balance-hosts=random} the landing host changes by design, so the count is meaningful
+ * only with a fixed host order.
  */
 public final class FailoverTracker implements PgTracer {
 
@@ -22,6 +26,9 @@ public final class FailoverTracker implements PgTracer {
     private @Nullable String activeHost;
 
     private @Nullable Instant lastFailoverAt;
+
+    /** Whether the health monitors feed this tracker; connects are then ignored. */
+    private boolean followsHealthMonitor;
 
     public FailoverTracker() {
         this(Clock.systemUTC());
@@ -34,11 +41,28 @@ public final class FailoverTracker implements PgTracer {
     @Override
     public void connectEnded(ConnectEnded event) {
         if (event.error() == null && event.host() != null) {
-            landedOn(event.host());
+            connectLandedOn(event.host());
         }
     }
 
-    /** Records that a connection landed on {@code host} ({@code host:port}); a different host than before is a failover. */
+    private synchronized void connectLandedOn(String host) {
+        if (!this.followsHealthMonitor) {
+            landedOn(host);
+        }
+    }
+
+    /**
+     * From now on only {@link #landedOn} calls of the health monitors count, connects no longer do:
+     * the monitors' active host is what health shows next to the count, so the two always agree.
+     */
+    public synchronized void followHealthMonitor() {
+        this.followsHealthMonitor = true;
+    }
+
+    /**
+     * Records that connections land on {@code host} ({@code host:port}) now; a different host than
+     * before is a failover. The health monitors call it on every change of their active host.
+     */
     public synchronized void landedOn(String host) {
         String previous = this.activeHost;
         this.activeHost = host;

@@ -49,7 +49,9 @@ public class PgConnProperties {
     private @Nullable String password;
 
     /**
-     * Value of 'application_name' sent at startup, shown in pg_stat_activity.
+     * Value of 'application_name' sent at startup, shown in pg_stat_activity. Defaults to
+     * 'spring.application.name' when that is set and neither this nor the URL names one; empty
+     * sends none.
      */
     private @Nullable String applicationName;
 

@@ -1,12 +1,20 @@
 package io.pgconn.spring.boot.autoconfigure;
 
 import io.pgconn.PgConfigException;
+import io.pgconn.config.ConnConfig;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.springframework.mock.env.MockEnvironment;
+
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Which property a core configuration error is about: read from its keyword, never from its message. */
+/**
+ * Which property a core configuration error is about (read from its keyword, never from its
+ * message), and the {@code application_name} default from {@code spring.application.name}.
+ */
 class ConnConfigAssemblerTest {
 
     @ParameterizedTest
@@ -23,5 +31,39 @@ class ConnConfigAssemblerTest {
         // a message naming another setting must not mislead
         PgConfigException e = new PgConfigException(null, keyword, "x", "sslmode and channel_binding disagree");
         assertThat(ConnConfigAssembler.propertyFor(e)).isEqualTo(property);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', nullValues = "null", textBlock = """
+            spring.application.name alone is the default | orders | null    | null                                        | orders
+            pg.conn.application-name wins                | orders | billing | null                                        | billing
+            the URL's application_name wins              | orders | null    | postgresql://db1/app?application_name=batch | batch
+            an empty pg.conn.application-name sends none | orders | ''      | null                                        | null
+            neither: none (libpq's default)              | null   | null    | null                                        | null
+            a blank spring.application.name is none      | '  '   | null    | null                                        | null
+            """)
+    void applicationNameDefaultsToSpringApplicationName(String name, String springName, String property, String url,
+            String expected) {
+        PgConnProperties properties = new PgConnProperties();
+        properties.setHosts(List.of("db1:5432"));
+        properties.setApplicationName(property);
+        properties.setUrl(url);
+        MockEnvironment environment = new MockEnvironment();
+        if (springName != null) {
+            environment.setProperty("spring.application.name", springName);
+        }
+        ConnConfig config = ConnConfigAssembler.assemble(properties, new PropertiesPgConnConnectionDetails(properties, environment),
+                List.of(), environment);
+        assertThat(config.applicationName()).isEqualTo(expected);
+    }
+
+    @Test
+    void aCustomizersApplicationNameWinsOverSpringApplicationName() {
+        PgConnProperties properties = new PgConnProperties();
+        properties.setHosts(List.of("db1:5432"));
+        MockEnvironment environment = new MockEnvironment().withProperty("spring.application.name", "orders");
+        ConnConfig config = ConnConfigAssembler.assemble(properties, new PropertiesPgConnConnectionDetails(properties, environment),
+                List.of(builder -> builder.applicationName("custom")), environment);
+        assertThat(config.applicationName()).isEqualTo("custom");
     }
 }

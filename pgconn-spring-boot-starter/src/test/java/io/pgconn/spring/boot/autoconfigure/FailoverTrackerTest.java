@@ -42,4 +42,38 @@ class FailoverTrackerTest {
         assertThat(this.tracker.activeHost()).isEqualTo("db1:5432");
         assertThat(this.tracker.failovers()).isZero();
     }
+
+    /**
+     * The sequence EmbeddedFailoverIT recorded (crash of db1, promotion of db2, a write load on the
+     * pool): the application's connect lands on the promoted db2 while the monitors' view still
+     * shows db1 up (its last probe answered before the crash), then the monitors see db1 down and
+     * db2 primary. Fed by both, the tracker counted db1 -> db2 -> db1 -> db2: 3 failovers for one
+     * promotion, and a count that ran ahead of the activeHost health showed. With the monitors as
+     * its one source it counts 1.
+     */
+    @Test
+    void oneFailoverForOnePromotionWhenConnectsSeeTheNewPrimaryBeforeTheMonitorsDo() {
+        this.tracker.connectEnded(landed("db1:5432")); // start-up check, before the monitors run
+        this.tracker.followHealthMonitor();
+        this.tracker.landedOn("db1:5432"); // monitors: db1 primary, db2 standby
+        this.tracker.connectEnded(landed("db2:5432")); // crash + promote: the pool's next connect lands on db2
+        assertThat(this.tracker.failovers()).as("health still shows db1 active").isZero();
+        this.tracker.landedOn("db1:5432"); // a report or a round end still reading db1's stale view
+        this.tracker.landedOn("db2:5432"); // monitors: db1 down, db2 primary
+        this.tracker.connectEnded(landed("db2:5432"));
+        this.tracker.landedOn("db2:5432");
+        assertThat(this.tracker.failovers()).isEqualTo(1);
+        assertThat(this.tracker.activeHost()).isEqualTo("db2:5432");
+    }
+
+    @Test
+    void withoutHealthMonitorsConnectsAreTheSource() {
+        this.tracker.connectEnded(landed("db1:5432"));
+        this.tracker.connectEnded(landed("db2:5432"));
+        assertThat(this.tracker.failovers()).isEqualTo(1);
+    }
+
+    private static ConnectEnded landed(String host) {
+        return new ConnectEnded(1, host, ServerRole.PRIMARY, 1, null, Duration.ofMillis(1));
+    }
 }

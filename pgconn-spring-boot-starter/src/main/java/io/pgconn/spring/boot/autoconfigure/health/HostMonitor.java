@@ -12,6 +12,7 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -22,6 +23,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 
 /**
  * Watches one configured host through an idle connection of its own: each {@link #probe()} asks
@@ -42,6 +44,9 @@ final class HostMonitor {
     private static final Log logger = LogFactory.getLog(HostMonitor.class);
 
     private static final Duration MAX_AUTH_BACKOFF = Duration.ofSeconds(30);
+
+    /** PostgreSQL's NAMEDATALEN - 1: what the server keeps of an {@code application_name}. */
+    private static final int MAX_APPLICATION_NAME_BYTES = 63;
 
     /** SQLSTATEs of a refused login: invalid_password, invalid_authorization_specification. */
     private static final Set<String> AUTH_SQLSTATES = Set.of("28P01", "28000");
@@ -76,11 +81,15 @@ final class HostMonitor {
 
     private volatile HostView view;
 
+    /** Told every new view at once (the monitors' {@link HostViews}), not at the end of a probe round. */
+    private final Consumer<HostView> published;
+
     private volatile boolean closed;
 
     HostMonitor(HostSpec host, PgConnectionFactory monitorFactory, PgConnectionFactory applicationFactory,
-            Duration interval, Duration probeTimeout, Clock clock) {
+            Duration interval, Duration probeTimeout, Clock clock, Consumer<HostView> published) {
         this.host = host;
+        this.published = published;
         this.interval = interval;
         this.maxAuthBackoff = interval.compareTo(MAX_AUTH_BACKOFF) > 0 ? interval : MAX_AUTH_BACKOFF;
         this.monitorFactory = monitorFactory;
@@ -92,13 +101,30 @@ final class HostMonitor {
         // from the application's own connections in pg_stat_activity
         ConnConfig config = applicationFactory.config();
         this.hostConfig = config.toBuilder().hosts(List.of(host))
-                .applicationName(config.applicationName() == null ? "pgconn-health" : config.applicationName() + "-health")
+                .applicationName(monitorApplicationName(config.applicationName()))
                 .targetSessionAttrs(io.pgconn.config.TargetSessionAttrs.ANY).connectTimeout(probeTimeout)
                 .hostConnectTimeout(probeTimeout).extensionTypes(List.of()).keepalives(true).build();
     }
 
     HostView view() {
         return this.view;
+    }
+
+    /**
+     * {@code <application_name>-health}, or {@code pgconn-health} without one. The server keeps 63
+     * bytes of it (NAMEDATALEN - 1): a long name is cut before the suffix, which is what tells a
+     * monitor session from the application's own in {@code pg_stat_activity}.
+     */
+    static String monitorApplicationName(@Nullable String applicationName) {
+        String suffix = "-health";
+        if (applicationName == null || applicationName.isEmpty()) {
+            return "pgconn" + suffix;
+        }
+        String base = applicationName;
+        while ((base + suffix).getBytes(StandardCharsets.UTF_8).length > MAX_APPLICATION_NAME_BYTES) {
+            base = base.substring(0, base.offsetByCodePoints(base.length(), -1));
+        }
+        return base + suffix;
     }
 
     /**
@@ -149,6 +175,7 @@ final class HostMonitor {
         PgConnection current = this.connection;
         String version = current != null ? current.serverVersion() : null;
         this.view = this.view.up(role, version == null ? "" : version, this.clock.instant());
+        this.published.accept(this.view);
         this.applicationFactory.reportHostUp(this.host, role);
     }
 
@@ -163,6 +190,7 @@ final class HostMonitor {
         backOffIfRefused(cause);
         boolean changed = !reason.equals(this.view.error());
         this.view = this.view.down(reason, this.clock.instant());
+        this.published.accept(this.view);
         this.applicationFactory.reportHostDown(this.host, reason);
         if (changed) {
             // the short reason goes to health; the whole story, once per change, to the log

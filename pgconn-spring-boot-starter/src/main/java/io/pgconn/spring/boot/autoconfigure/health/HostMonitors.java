@@ -2,12 +2,12 @@ package io.pgconn.spring.boot.autoconfigure.health;
 
 import io.pgconn.PgConnectionFactory;
 import io.pgconn.config.ConnConfig;
-import io.pgconn.config.TargetSessionAttrs;
+import io.pgconn.config.HostSpec;
 import io.pgconn.spring.boot.autoconfigure.FailoverTracker;
-import org.jspecify.annotations.Nullable;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
@@ -30,7 +30,7 @@ final class HostMonitors implements AutoCloseable {
 
     private final List<HostMonitor> monitors;
 
-    private final FailoverTracker failoverTracker;
+    private final HostViews views;
 
     private final ScheduledExecutorService scheduler;
 
@@ -39,11 +39,18 @@ final class HostMonitors implements AutoCloseable {
     HostMonitors(PgConnectionFactory factory, FailoverTracker failoverTracker, Duration interval, Duration probeTimeout,
             String name) {
         this.config = factory.config();
-        this.failoverTracker = failoverTracker;
+        List<HostSpec> hosts = this.config.hosts();
+        this.views = new HostViews(hosts.stream().map(HostSpec::label).toList(), this.config.targetSessionAttrs(),
+                failoverTracker);
         this.monitorFactory = factory.builderWithSameTls(this.config).threads(1).build();
         Clock clock = Clock.systemUTC();
-        this.monitors = this.config.hosts().stream()
-                .map(host -> new HostMonitor(host, this.monitorFactory, factory, interval, probeTimeout, clock)).toList();
+        List<HostMonitor> monitors = new ArrayList<>(hosts.size());
+        for (int i = 0; i < hosts.size(); i++) {
+            int index = i;
+            monitors.add(new HostMonitor(hosts.get(i), this.monitorFactory, factory, interval, probeTimeout, clock,
+                    view -> this.views.update(index, view)));
+        }
+        this.monitors = List.copyOf(monitors);
         this.scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
             Thread thread = new Thread(runnable, "pgconn-health-" + name);
             thread.setDaemon(true);
@@ -54,14 +61,9 @@ final class HostMonitors implements AutoCloseable {
 
     private void probeAll() {
         List<CompletableFuture<Void>> probes = this.monitors.stream().map(HostMonitor::probe).toList();
-        CompletableFuture.allOf(probes.toArray(new CompletableFuture<?>[0])).thenRun(() -> {
-            HostView active = activeHost();
-            if (active != null) {
-                // the monitors see a failover without any application traffic
-                this.failoverTracker.landedOn(active.host());
-            }
-            this.firstRound.complete(null);
-        });
+        // a change of the active host is counted as each probe ends (HostViews), not here: a frozen
+        // host's probe holds the round for its timeout
+        CompletableFuture.allOf(probes.toArray(new CompletableFuture<?>[0])).thenRun(() -> this.firstRound.complete(null));
     }
 
     /** Waits, at most {@code timeout}, until every host has been probed once; later calls return at once. */
@@ -75,23 +77,9 @@ final class HostMonitors implements AutoCloseable {
         }
     }
 
-    List<HostView> views() {
-        return this.monitors.stream().map(HostMonitor::view).toList();
-    }
-
-    /** The host a connect would land on now, by the live views; {@code null} when none is acceptable. */
-    @Nullable HostView activeHost() {
-        TargetSessionAttrs attrs = this.config.targetSessionAttrs();
-        List<HostView> views = views();
-        for (int pass = 1; pass <= attrs.passes(); pass++) {
-            boolean lastPass = pass > 1;
-            for (HostView view : views) {
-                if (view.isUp() && attrs.accepts(view.role(), lastPass)) {
-                    return view;
-                }
-            }
-        }
-        return null;
+    /** Every host's view, the active host and the failover count, as of one moment. */
+    HostViews.Snapshot snapshot() {
+        return this.views.snapshot();
     }
 
     @Override

@@ -28,8 +28,6 @@ public class PgConnHealthIndicator extends AbstractHealthIndicator implements Di
 
     private final ConnConfig config;
 
-    private final FailoverTracker failoverTracker;
-
     private final Duration timeout;
 
     private final HostMonitors monitors;
@@ -58,7 +56,6 @@ public class PgConnHealthIndicator extends AbstractHealthIndicator implements Di
         this.factory = factory;
         this.pools = pools;
         this.config = factory.config();
-        this.failoverTracker = failoverTracker;
         this.timeout = properties.getTimeout();
         Duration hostTimeout = this.config.hostConnectTimeout();
         // a probe must end even with host-connect-timeout=0 (none): a frozen server would hang it
@@ -69,8 +66,10 @@ public class PgConnHealthIndicator extends AbstractHealthIndicator implements Di
     @Override
     protected void doHealthCheck(Health.Builder builder) {
         this.monitors.awaitFirstRound(this.timeout);
-        List<HostView> views = this.monitors.views();
-        HostView active = this.monitors.activeHost();
+        // one snapshot: activeHost and failovers as of the same moment
+        HostViews.Snapshot snapshot = this.monitors.snapshot();
+        List<HostView> views = snapshot.hosts();
+        HostView active = snapshot.active();
         if (active != null) {
             builder.up().withDetail("activeHost", active.host()).withDetail("role", active.role().label());
             if (active.serverVersion() != null) {
@@ -84,8 +83,8 @@ public class PgConnHealthIndicator extends AbstractHealthIndicator implements Di
         }
         builder.withDetail("targetSessionAttrs", this.config.targetSessionAttrs().libpqName())
                 .withDetail("database", this.config.database())
-                .withDetail("failovers", this.failoverTracker.failovers());
-        Instant lastFailoverAt = this.failoverTracker.lastFailoverAt();
+                .withDetail("failovers", snapshot.failovers());
+        Instant lastFailoverAt = snapshot.lastFailoverAt();
         if (lastFailoverAt != null) {
             builder.withDetail("lastFailoverAt", lastFailoverAt.toString());
         }

@@ -66,7 +66,8 @@ class HostMonitorAuthBackoffTest {
                 case NONE -> CompletableFuture.completedFuture(primary());
             };
         });
-        this.monitor = new HostMonitor(HOST, monitorFactory, application, INTERVAL, Duration.ofSeconds(1), this.clock);
+        this.monitor = new HostMonitor(HOST, monitorFactory, application, INTERVAL, Duration.ofSeconds(1), this.clock,
+                view -> { });
     }
 
     @Test

@@ -1,0 +1,107 @@
+package io.pgconn.spring.boot.autoconfigure.health;
+
+import io.pgconn.ServerRole;
+import io.pgconn.config.TargetSessionAttrs;
+import io.pgconn.spring.boot.autoconfigure.FailoverTracker;
+import io.pgconn.trace.PgTracer.ConnectEnded;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Every new view of a host moves the active host and the failover count together, in the orders
+ * real failovers produce them; a snapshot never shows one without the other.
+ */
+class HostViewsTest {
+
+    private static final String DB1 = "db1:5432";
+
+    private static final String DB2 = "db2:5432";
+
+    private final Instant at = Instant.parse("2026-12-03T12:00:00Z");
+
+    private final FailoverTracker tracker = new FailoverTracker();
+
+    private final HostViews views = new HostViews(List.of(DB1, DB2), TargetSessionAttrs.READ_WRITE, this.tracker);
+
+    @Test
+    void aFrozenPrimaryWhoseProbeTimesOutAfterThePromotionCountsWhenActiveHostMoves() {
+        this.views.update(0, up(DB1, ServerRole.PRIMARY));
+        this.views.update(1, up(DB2, ServerRole.STANDBY));
+        assertActive(DB1, 0);
+        // db1 frozen: its probe hangs, its view stays the last answer; db2 promoted and probed first
+        this.views.update(1, up(DB2, ServerRole.PRIMARY));
+        assertActive(DB1, 0);
+        // db1's probe times out (its probe round is still open: the count no longer waits for it)
+        this.views.update(0, down(DB1, "no answer within 1000 ms (db1:5432)"));
+        assertActive(DB2, 1);
+        assertThat(this.views.snapshot().lastFailoverAt()).isNotNull();
+    }
+
+    @Test
+    void aCrashThenAPromotionIsOneFailoverWithTheWindowInBetween() {
+        this.views.update(0, up(DB1, ServerRole.PRIMARY));
+        this.views.update(1, up(DB2, ServerRole.STANDBY));
+        this.views.update(0, down(DB1, "connection refused (db1:5432)"));
+        // the window: no host satisfies read-write
+        assertThat(this.views.snapshot().active()).isNull();
+        assertThat(this.views.snapshot().failovers()).isZero();
+        this.views.update(1, up(DB2, ServerRole.STANDBY));
+        this.views.update(1, up(DB2, ServerRole.PRIMARY));
+        assertActive(DB2, 1);
+        // later rounds, and the application's connects on the new primary, change nothing
+        this.tracker.connectEnded(new ConnectEnded(9, DB2, ServerRole.PRIMARY, 2, null, Duration.ofMillis(2)));
+        this.views.update(0, down(DB1, "connection refused (db1:5432)"));
+        this.views.update(1, up(DB2, ServerRole.PRIMARY));
+        assertActive(DB2, 1);
+    }
+
+    @Test
+    void theApplicationsConnectsDoNotMoveTheCountAheadOfTheViews() {
+        this.views.update(0, up(DB1, ServerRole.PRIMARY));
+        this.views.update(1, up(DB2, ServerRole.STANDBY));
+        // crash + promote: the pool's connect lands on db2 before db1's next probe
+        this.tracker.connectEnded(new ConnectEnded(7, DB2, ServerRole.PRIMARY, 2, null, Duration.ofMillis(3)));
+        assertActive(DB1, 0);
+        this.views.update(0, down(DB1, "connection refused (db1:5432)"));
+        this.views.update(1, up(DB2, ServerRole.PRIMARY));
+        assertActive(DB2, 1);
+    }
+
+    @Test
+    void thePrimaryComingBackWithoutAPromotionIsNoFailover() {
+        this.views.update(0, up(DB1, ServerRole.PRIMARY));
+        this.views.update(1, up(DB2, ServerRole.STANDBY));
+        this.views.update(0, down(DB1, "connection refused (db1:5432)"));
+        this.views.update(0, up(DB1, ServerRole.PRIMARY));
+        assertActive(DB1, 0);
+    }
+
+    @Test
+    void hostsNotYetProbedAreUnknownAndNoneIsActive() {
+        HostViews.Snapshot snapshot = this.views.snapshot();
+        assertThat(snapshot.hosts()).extracting(HostView::host).containsExactly(DB1, DB2);
+        assertThat(snapshot.hosts()).allMatch(v -> !v.isUp());
+        assertThat(snapshot.active()).isNull();
+    }
+
+    private void assertActive(String host, long failovers) {
+        HostViews.Snapshot snapshot = this.views.snapshot();
+        assertThat(snapshot.active()).as("active host").isNotNull();
+        assertThat(snapshot.active().host()).isEqualTo(host);
+        assertThat(snapshot.failovers()).as("failovers with activeHost " + host).isEqualTo(failovers);
+        assertThat(this.tracker.activeHost()).isEqualTo(host);
+    }
+
+    private HostView up(String host, ServerRole role) {
+        return HostView.unknown(host).up(role, "18.0", this.at);
+    }
+
+    private HostView down(String host, String error) {
+        return HostView.unknown(host).up(ServerRole.PRIMARY, "18.0", this.at).down(error, this.at);
+    }
+}
