@@ -90,6 +90,24 @@ class ResultReadingIT {
     }
 
     @Test
+    void everyRowComesUnderAFetchSizeWhenTheReaderAsksFromAnotherThread() {
+        for (int run = 0; run < 3; run++) {
+            var statement = connection.createStatement("SELECT g FROM generate_series(1, 100000) g").fetchSize(1000);
+            List<Integer> rows = Flux.from(statement.execute())
+                    .concatMap(result -> result.map(row -> row.get("g", Integer.class)))
+                    .publishOn(Schedulers.parallel(), 256)
+                    .collectList().block(STEP);
+            assertThat(rows).as("run %d", run).hasSize(100_000);
+            for (int i = 0; i < rows.size(); i++) {
+                if (rows.get(i) != i + 1) {
+                    throw new AssertionError("run " + run + ": row " + (i + 1) + " is " + rows.get(i));
+                }
+            }
+        }
+        assertThat(selectOne()).isEqualTo(1);
+    }
+
+    @Test
     void rowsComeWithTheReadersDemandOneAtATime() {
         Flux<Integer> rows = Flux.from(execute("SELECT g FROM generate_series(1, 5) g").map(row -> row.get("g", Integer.class)));
         StepVerifier.create(rows, 0)
