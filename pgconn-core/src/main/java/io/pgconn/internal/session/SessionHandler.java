@@ -14,6 +14,7 @@ import io.pgconn.PgProtocolException;
 import io.pgconn.QueryResult;
 import io.pgconn.internal.query.Exchange;
 import io.pgconn.internal.query.QuerySession;
+import io.pgconn.internal.query.SqlShapes;
 import io.pgconn.internal.query.StatementCache;
 import io.pgconn.internal.query.ValueCodecs;
 import io.pgconn.internal.protocol.backend.CommandComplete;
@@ -60,6 +61,7 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
     /** Exchanges waiting to be written while {@link #writeHolder} pages through a portal. */
     private final ArrayDeque<Exchange> unwritten = new ArrayDeque<>();
     private final StatementCache statementCache;
+    private final SqlShapes sqlShapes;
     private volatile ValueCodecs codecs;
     private Exchange writeHolder;
     /** The exchange whose messages were written last (a cancel is safe only while it is the head). */
@@ -85,6 +87,7 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
         this.host = host;
         this.parameters = parameters;
         this.statementCache = new StatementCache(statementCacheSize);
+        this.sqlShapes = new SqlShapes(parameters);
         this.codecs = codecs;
     }
 
@@ -305,6 +308,11 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
     @Override
     public StatementCache statementCache() {
         return statementCache;
+    }
+
+    @Override
+    public SqlShapes sqlShapes() {
+        return sqlShapes;
     }
 
     @Override
