@@ -199,8 +199,26 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
     }
 
     private void writeUnwritten() {
+        boolean headLeft = false;
         while (writeHolder == null && cancelsInFlight == 0 && !unwritten.isEmpty()) {
+            Exchange next = unwritten.peek();
+            if (next.waitsToBeHead()) {
+                if (inFlight.peek() != next) {
+                    break; // decided after the ReadyForQuery before it (dispatch comes back here)
+                }
+                if (transactionStatus == 'I') {
+                    // no transaction to fail: nothing of it reaches the server (no rejected statement in its log)
+                    unwritten.poll();
+                    inFlight.poll();
+                    headLeft = true;
+                    continue;
+                }
+            }
             writeExchange(unwritten.poll());
+        }
+        Exchange head;
+        if (headLeft && (head = inFlight.peek()) != null) {
+            head.becameHead();
         }
     }
 
@@ -240,8 +258,9 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
     @Override
     public boolean withdraw(Exchange exchange) {
         // only when it is next and no transaction is open: behind a pipelined BEGIN (or inside a
-        // transaction) leaving it out would let a later COMMIT commit without it; it is then written
-        // as a statement the server rejects instead (ExtendedExchange)
+        // transaction) leaving it out would let a later COMMIT commit without it. Otherwise it waits
+        // unwritten for its turn as the head (Exchange.waitsToBeHead, writeUnwritten), and leaves
+        // then, or is written as a statement the server rejects inside a transaction (ExtendedExchange)
         if (inFlight.peek() == exchange && transactionStatus == 'I' && unwritten.remove(exchange)) {
             inFlight.remove(exchange);
             return true;
@@ -428,6 +447,9 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
             Exchange next = inFlight.peek();
             if (next != null) {
                 next.becameHead();
+                if (!next.written() && next.waitsToBeHead()) {
+                    writeUnwritten(); // the transaction status it waited for is known now
+                }
             }
         } else {
             if (msg instanceof CommandComplete complete && isDiscardAll(complete.tag())) {
