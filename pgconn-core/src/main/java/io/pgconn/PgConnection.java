@@ -83,7 +83,9 @@ public interface PgConnection {
      * Runs {@code sql} with parameters {@code $1 .. $n} = {@code params} (extended query protocol,
      * the statement prepared once per connection and cached) and gathers its rows: for small
      * results; stream large ones with {@link #statement(String)}. A {@code null} parameter is an
-     * untyped NULL. Cancelling the future cancels the statement on the server.
+     * untyped NULL. Cancelling the future cancels the statement on the server. Another number of
+     * {@code params} than the SQL's highest {@code $n} fails the future with an
+     * {@code IllegalArgumentException} naming the host and both counts; nothing is sent.
      *
      * <pre>{@code
      * RowSet rows = connection.query("SELECT id, name FROM users WHERE id = $1", 42).join();
