@@ -5,9 +5,11 @@ import io.pgconn.config.HostSpec;
 import io.pgconn.query.NoticeListener;
 import io.pgconn.query.PgStatement;
 import io.pgconn.query.RowSet;
+import io.pgconn.query.SqlShape;
 import io.pgconn.query.TransactionOptions;
 import io.pgconn.query.TransactionStatus;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -81,7 +83,9 @@ public interface PgConnection {
      * Runs {@code sql} with parameters {@code $1 .. $n} = {@code params} (extended query protocol,
      * the statement prepared once per connection and cached) and gathers its rows: for small
      * results; stream large ones with {@link #statement(String)}. A {@code null} parameter is an
-     * untyped NULL. Cancelling the future cancels the statement on the server.
+     * untyped NULL. Cancelling the future cancels the statement on the server. Another number of
+     * {@code params} than the SQL's highest {@code $n} fails the future with an
+     * {@code IllegalArgumentException} naming the host and both counts; nothing is sent.
      *
      * <pre>{@code
      * RowSet rows = connection.query("SELECT id, name FROM users WHERE id = $1", 42).join();
@@ -92,6 +96,22 @@ public interface PgConnection {
 
     /** A statement to bind, batch ({@link PgStatement#add()}) and stream; no round trip until it runs. */
     PgStatement statement(String sql);
+
+    /**
+     * What {@code sql} asks for, read as this connection's server reads it (string literals, quoted
+     * identifiers, dollar quotes and comments hide {@code $n} and {@code ;}; backslash escapes in
+     * plain literals while {@code standard_conforming_strings} is off): its highest {@code $n} and
+     * its statements. {@link #query} and {@link PgStatement} check their parameters against it
+     * before anything is sent (when {@link SqlShape#certain()}). Remembered per text: cheap to ask
+     * again.
+     */
+    SqlShape sqlShape(String sql);
+
+    /**
+     * The statements of {@code script}, split where {@link #sqlShape} counts them (each top-level
+     * {@code ;}), stripped; pieces with only blanks and comments are left out.
+     */
+    List<String> statements(String script);
 
     /** The transaction status of the server's last ReadyForQuery (before any request, IDLE). */
     TransactionStatus transactionStatus();

@@ -14,7 +14,11 @@ import java.util.function.Function;
  *
  * <p>Parameter indexes are 0-based: {@code bind(0, x)} binds {@code $1}. A value's Java type picks
  * the parameter's PostgreSQL type ({@code Integer} is int4, {@code String} is left for the server
- * to infer ...); {@link #bindNull(int, Class)} gives a NULL its type.
+ * to infer ...); {@link #bindNull(int, Class)} gives a NULL its type. Bindings are checked against
+ * the SQL's highest {@code $n} ({@link io.pgconn.PgConnection#sqlShape}) before anything is sent: an
+ * index past it is an {@code IndexOutOfBoundsException} at {@code bind}, a parameter left unbound an
+ * {@code IllegalStateException} from the execution; both name the index and the count expected,
+ * never a value. A text holding several statements, or ending inside a literal, is left to the server.
  */
 public interface PgStatement {
 

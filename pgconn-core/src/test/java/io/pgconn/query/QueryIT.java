@@ -85,14 +85,41 @@ class QueryIT {
             assertThat(failure(c.statement("SELECT $1, $2").bind(1, 2).collect()))
                     .isInstanceOf(IllegalStateException.class).hasMessageContaining("parameter $1 is not bound");
             assertThat(failure(c.statement("SELECT $1::int, $2::int").bind(0, 1).bind(1, 2).add().bind(0, 3).collect()))
-                    .isInstanceOf(IllegalStateException.class).hasMessageContaining("parameter set 2 binds 1 parameters");
+                    .isInstanceOf(IllegalStateException.class).hasMessageContaining("parameter $2 is not bound in parameter set 2 (index 1)");
             org.assertj.core.api.Assertions.assertThatThrownBy(() -> c.statement("SELECT $1").bind(-1, 1))
                     .isInstanceOf(IndexOutOfBoundsException.class).hasMessageContaining("0 binds $1");
-            PgServerException tooFew = (PgServerException) failure(c.query("SELECT $1::int + $2::int", 1));
-            assertThat(tooFew.sqlState()).contains("08P01");
+            // refused before sending (the server would answer 08P01 after a round trip): host and both counts, no value
+            assertThat(failure(c.query("SELECT $1::int + $2::int", 1)))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage("1 parameter given, but the statement for " + c.host() + " takes 2 parameters ($1 to $2); nothing was sent");
+            assertThat(failure(c.query("SELECT $1::int", 1, 2))).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("2 parameters given").hasMessageContaining("takes 1 parameter ($1)");
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> c.statement("SELECT $1::int").bind(5, 1))
+                    .isInstanceOf(IndexOutOfBoundsException.class).hasMessageContaining("parameter index 5 ($6)")
+                    .hasMessageContaining("takes 1 parameter ($1)");
+            // several statements: not judged here, the server refuses them in one Parse
+            assertThat(((PgServerException) failure(c.query("SELECT $1::int; SELECT 2", 1))).sqlState()).contains("42601");
             // a trailing add() with nothing bound after it is ignored (R2DBC's rule): the statement runs once
             assertThat(await(c.statement("SELECT $1::int").bind(0, 1).add().collect())).hasSize(1);
             assertThat(await(c.query("SELECT 'usable'")).single(String.class)).isEqualTo("usable");
+        } finally {
+            await(c.close());
+        }
+    }
+
+    @Test
+    void parametersAreCountedAsTheServerReadsTheTextUnderStandardConformingStringsOff() {
+        PgConnection c = QueryCluster.connect(PG, FACTORY, "");
+        try {
+            await(c.simpleQuery("SET standard_conforming_strings = off"));
+            assertThat(c.parameter("standard_conforming_strings")).isEqualTo("off");
+            // off: 'a\'' and '\'$2' are literals, $1 is the only parameter (read as 'on', the text has none)
+            String sql = "SELECT 'a\\'' || $1::text || '\\'$2'";
+            assertThat(await(c.query(sql, "b")).single(String.class)).isEqualTo("a'b'$2");
+            assertThat(c.sqlShape(sql).parameterCount()).isEqualTo(1);
+            await(c.simpleQuery("SET standard_conforming_strings = on"));
+            assertThat(c.sqlShape(sql).parameterCount()).isZero();
+            assertThat(failure(c.query(sql, "b"))).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("takes no parameters");
         } finally {
             await(c.close());
         }

@@ -29,10 +29,11 @@ class TimeoutIT {
     static final FactoryExtension FACTORY = new FactoryExtension();
 
     @Test
-    void aTimeoutWhileQueuedBehindAPagedStreamFailsAtOnceAndNothingRuns() {
+    void aTimeoutWhileQueuedBehindAPagedStreamFailsAtOnceAndNothingRuns() throws Exception {
         PgConnection c = QueryCluster.connect(PG, FACTORY, "");
         try {
             await(c.simpleQuery("CREATE TABLE queued_t (n int)"));
+            long logBefore = java.nio.file.Files.size(PG.primary().logFile());
             // a paged stream whose subscriber stopped asking: its portal holds every later request back
             TestSubscriber pager = new TestSubscriber(row -> { });
             c.statement("SELECT g FROM generate_series(1, 1000) g").fetchSize(10).execute().subscribe(pager);
@@ -46,9 +47,17 @@ class TimeoutIT {
             pager.cancel();
             assertThat(await(c.query("SELECT count(*) FROM queued_t")).single(Long.class)).as("the timed-out INSERT never ran").isZero();
             assertThat(c.transactionStatus()).isEqualTo(TransactionStatus.IDLE);
+            // nothing of it reached the server: no rejected statement in its log (the server logs an
+            // error before it sends it, and the count above was answered after that point)
+            assertThat(serverLogSince(logBefore)).doesNotContain("ERROR");
         } finally {
             await(c.close());
         }
+    }
+
+    private static String serverLogSince(long offset) throws java.io.IOException {
+        byte[] log = java.nio.file.Files.readAllBytes(PG.primary().logFile());
+        return new String(log, (int) offset, log.length - (int) offset, java.nio.charset.StandardCharsets.UTF_8);
     }
 
     @Test

@@ -103,7 +103,7 @@ final class PgConnR2dbcConnection implements Connection {
             beginOperation();
             List<String> statements = new ArrayList<>();
             for (String script : scripts) {
-                statements.addAll(SqlPlaceholders.statements(script));
+                statements.addAll(session.connection().statements(script));
             }
             // all results now, so that cancelling the reader's publisher cannot leave the script half run
             ScriptResults results = new ScriptResults(statements.size());

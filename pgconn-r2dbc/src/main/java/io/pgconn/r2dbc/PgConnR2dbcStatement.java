@@ -35,7 +35,7 @@ final class PgConnR2dbcStatement implements Statement {
     PgConnR2dbcStatement(PgConnR2dbcConnection connection, String sql) {
         this.connection = connection;
         this.sql = sql;
-        this.parameterCount = SqlPlaceholders.count(sql);
+        this.parameterCount = connection.pgConnection().sqlShape(sql).parameterCount(); // the core's memo: scanned once per text
         this.current = new Object[parameterCount];
     }
 
@@ -116,7 +116,7 @@ final class PgConnR2dbcStatement implements Statement {
             requireComplete(current, "execute()");
         }
         String text = withReturning(sql);
-        if (parameterCount == 0 && all.isEmpty() && generatedColumns == null && SqlPlaceholders.hasSeveralStatements(sql)) {
+        if (parameterCount == 0 && all.isEmpty() && generatedColumns == null && connection.pgConnection().sqlShape(sql).statementCount() > 1) {
             return connection.executeScript(text);
         }
         if (all.isEmpty()) {

@@ -139,4 +139,21 @@ class ScriptExecutionIT {
         assertThat(counts.get(1)).isEqualTo(2);
         assertThat(jdbc.queryForObject("SELECT count(*) FROM m1", Long.class)).isEqualTo(2);
     }
+
+    /**
+     * Placeholders and statements are counted by the core's scanner, as the server reads the text: with
+     * standard_conforming_strings off a backslash escapes a quote in a plain literal, so $1 here is a
+     * parameter and '\'$2' a literal (the scanner pgconn-r2dbc had of its own counted none and refused bind(0)).
+     */
+    @Test
+    void placeholdersAreCountedAsTheServerReadsTheText() {
+        Flux.from(connection.createStatement("SET standard_conforming_strings = off").execute())
+                .flatMap(Result::getRowsUpdated).blockLast(STEP);
+        String value = Flux.from(connection.createStatement("SELECT 'a\\'' || $1::text || '\\'$2'").bind(0, "b").execute())
+                .flatMap(result -> result.map(row -> row.get(0, String.class))).blockLast(STEP);
+        assertThat(value).isEqualTo("a'b'$2");
+        // a comment after the last ';' is no statement of its own: one result
+        assertThat(Flux.from(connection.createStatement("SELECT 1; SELECT 2; -- done").execute())
+                .concatMap(result -> result.map(row -> row.get(0, Integer.class))).collectList().block(STEP)).containsExactly(1, 2);
+    }
 }

@@ -5,6 +5,7 @@ import io.pgconn.query.PgStatement;
 import io.pgconn.query.Row;
 import io.pgconn.query.RowSet;
 import io.pgconn.query.Segment;
+import io.pgconn.query.SqlShape;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -28,6 +29,8 @@ public final class DefaultPgStatement implements PgStatement {
 
     private final QuerySession session;
     private final String sql;
+    /** What the SQL asks for; looked up in the session's memo once per statement object. */
+    private final SqlShape shape;
     private final List<Object[]> saved = new ArrayList<>();
     private Object[] current = new Object[0];
     private int fetchSize;
@@ -37,6 +40,7 @@ public final class DefaultPgStatement implements PgStatement {
         requireSql(sql);
         this.session = session;
         this.sql = sql;
+        this.shape = session.sqlShapes().of(sql);
     }
 
     private static void requireSql(String sql) {
@@ -57,6 +61,11 @@ public final class DefaultPgStatement implements PgStatement {
         int count = params == null ? 0 : params.length;
         if (count > 0) {
             checkIndex(count - 1);
+        }
+        SqlShape shape = session.sqlShapes().of(sql);
+        if (shape.certain() && shape.parameterCount() != count) {
+            throw new IllegalArgumentException(count + (count == 1 ? " parameter" : " parameters") + " given, but "
+                    + takes(session, shape) + "; nothing was sent");
         }
         int[] typeOids = new int[count];
         BoundParams bound = encode(session.codecs(), params == null ? new Object[0] : params, count, typeOids);
@@ -94,6 +103,16 @@ public final class DefaultPgStatement implements PgStatement {
         return this;
     }
 
+    /**
+     * {@code the statement for db:5432 takes 2 parameters ($1 to $2)}: what a binding error says the
+     * SQL expects (its highest {@code $n}), never the values or the SQL text.
+     */
+    private static String takes(QuerySession session, SqlShape shape) {
+        int n = shape.parameterCount();
+        return "the statement for " + session.host() + " takes " + (n == 0 ? "no parameters"
+                : n == 1 ? "1 parameter ($1)" : n + " parameters ($1 to $" + n + ")");
+    }
+
     private static void checkIndex(int index) {
         if (index < 0 || index > 0xFFFE) {
             throw new IndexOutOfBoundsException("parameter index " + index + " (0-based: 0 binds $1; at most 65535 parameters)");
@@ -102,6 +121,10 @@ public final class DefaultPgStatement implements PgStatement {
 
     private void put(int index, Object value) {
         checkIndex(index);
+        if (shape.certain() && index >= shape.parameterCount()) {
+            throw new IndexOutOfBoundsException("parameter index " + index + " ($" + (index + 1) + ") is out of range: "
+                    + takes(session, shape) + " (0-based: 0 binds $1)");
+        }
         if (index >= current.length) {
             int old = current.length;
             current = Arrays.copyOf(current, Math.max(index + 1, old * 2));
@@ -184,19 +207,23 @@ public final class DefaultPgStatement implements PgStatement {
         if (last.length > 0 || sets.isEmpty()) {
             sets.add(last);
         }
-        int count = sets.get(0).length;
+        // one complete statement: every set binds exactly what the SQL asks for; otherwise (several
+        // statements, an unterminated literal) the server judges, and the sets only have to agree
+        boolean certain = shape.certain();
+        int count = certain ? shape.parameterCount() : sets.get(0).length;
         ValueCodecs codecs = session.codecs();
         int[] typeOids = new int[count];
         for (int s = 0; s < sets.size(); s++) {
             Object[] set = sets.get(s);
-            if (set.length != count) {
+            String inSet = sets.size() > 1 ? " in parameter set " + (s + 1) : "";
+            if (!certain && set.length != count) {
                 throw new IllegalStateException("parameter set " + (s + 1) + " binds " + set.length
-                        + " parameters, the first binds " + count);
+                        + " parameters, the first binds " + count + " (statement for " + session.host() + ")");
             }
             for (int i = 0; i < count; i++) {
-                if (set[i] == UNBOUND) {
-                    throw new IllegalStateException("parameter $" + (i + 1) + " is not bound"
-                            + (sets.size() > 1 ? " in parameter set " + (s + 1) : ""));
+                if (i >= set.length || set[i] == UNBOUND) {
+                    throw new IllegalStateException("parameter $" + (i + 1) + " is not bound" + inSet + " (index " + i + "): "
+                            + (certain ? takes(session, shape) : "the statement for " + session.host() + " binds " + count));
                 }
             }
         }

@@ -50,6 +50,16 @@ public abstract class Exchange {
         return false;
     }
 
+    /**
+     * Whether the session must keep this exchange (and what was submitted after it) unwritten until
+     * every exchange before it has been answered: a statement cancelled while queued, which then
+     * leaves the FIFO unwritten when no transaction is open, or else is written to fail the open one
+     * (the transaction status is only known once the exchanges before it are answered).
+     */
+    public boolean waitsToBeHead() {
+        return false;
+    }
+
     /** Called when every exchange before this one has finished: it is the one the server is running. */
     public void becameHead() {
     }

@@ -128,9 +128,10 @@ final class ExtendedExchange extends Exchange {
     public FrontendMessage messages(QuerySession session) {
         this.session = session;
         if (aborted) {
-            // cancelled while held back, and it could not leave the queue (a transaction may be open):
-            // a statement the server must reject, so an open transaction fails ('E') and a COMMIT
-            // pipelined behind becomes a ROLLBACK instead of committing without this statement
+            // cancelled while held back, written only as the head inside a transaction (waitsToBeHead;
+            // outside one the session withdrew it): a statement the server must reject, so the open
+            // transaction fails ('E') and a COMMIT pipelined behind becomes a ROLLBACK instead of
+            // committing without this statement
             syncSent = true;
             return MessageSequence.of(new Parse("", WITHDRAWN, new int[0]), Sync.INSTANCE);
         }
@@ -482,6 +483,12 @@ final class ExtendedExchange extends Exchange {
             return false;
         }
         return cancelIfAlone();
+    }
+
+    /** Cancelled or timed out before it was written: the session decides at its turn whether to write it at all. */
+    @Override
+    public boolean waitsToBeHead() {
+        return aborted;
     }
 
     @Override

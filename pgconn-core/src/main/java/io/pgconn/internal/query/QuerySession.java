@@ -15,6 +15,9 @@ public interface QuerySession {
 
     ValueCodecs codecs();
 
+    /** What SQL texts ask for (placeholders, statements), scanned once per text; safe from any thread. */
+    SqlShapes sqlShapes();
+
     /** Queues an exchange at the end of the FIFO (writes it unless an earlier one holds the writes). */
     void submit(Exchange exchange);
 

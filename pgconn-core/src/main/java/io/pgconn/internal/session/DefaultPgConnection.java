@@ -13,10 +13,12 @@ import io.pgconn.ServerRole;
 import io.pgconn.config.HostSpec;
 import io.pgconn.internal.protocol.frontend.Terminate;
 import io.pgconn.internal.query.DefaultPgStatement;
+import io.pgconn.internal.query.SqlScanner;
 import io.pgconn.internal.query.RegistryValueCodecs;
 import io.pgconn.query.NoticeListener;
 import io.pgconn.query.PgStatement;
 import io.pgconn.query.RowSet;
+import io.pgconn.query.SqlShape;
 import io.pgconn.query.TransactionOptions;
 import io.pgconn.query.TransactionStatus;
 
@@ -201,6 +203,18 @@ final class DefaultPgConnection implements PgConnection {
     @Override
     public PgStatement statement(String sql) {
         return new DefaultPgStatement(session, sql);
+    }
+
+    @Override
+    public SqlShape sqlShape(String sql) {
+        java.util.Objects.requireNonNull(sql, "sql");
+        return session.sqlShapes().of(sql);
+    }
+
+    @Override
+    public List<String> statements(String script) {
+        java.util.Objects.requireNonNull(script, "script");
+        return SqlScanner.statements(script, session.sqlShapes().standardConformingStrings());
     }
 
     @Override

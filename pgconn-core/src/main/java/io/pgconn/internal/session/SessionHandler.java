@@ -14,6 +14,7 @@ import io.pgconn.PgProtocolException;
 import io.pgconn.QueryResult;
 import io.pgconn.internal.query.Exchange;
 import io.pgconn.internal.query.QuerySession;
+import io.pgconn.internal.query.SqlShapes;
 import io.pgconn.internal.query.StatementCache;
 import io.pgconn.internal.query.ValueCodecs;
 import io.pgconn.internal.protocol.backend.CommandComplete;
@@ -60,6 +61,7 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
     /** Exchanges waiting to be written while {@link #writeHolder} pages through a portal. */
     private final ArrayDeque<Exchange> unwritten = new ArrayDeque<>();
     private final StatementCache statementCache;
+    private final SqlShapes sqlShapes;
     private volatile ValueCodecs codecs;
     private Exchange writeHolder;
     /** The exchange whose messages were written last (a cancel is safe only while it is the head). */
@@ -85,6 +87,7 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
         this.host = host;
         this.parameters = parameters;
         this.statementCache = new StatementCache(statementCacheSize);
+        this.sqlShapes = new SqlShapes(parameters);
         this.codecs = codecs;
     }
 
@@ -196,8 +199,26 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
     }
 
     private void writeUnwritten() {
+        boolean headLeft = false;
         while (writeHolder == null && cancelsInFlight == 0 && !unwritten.isEmpty()) {
+            Exchange next = unwritten.peek();
+            if (next.waitsToBeHead()) {
+                if (inFlight.peek() != next) {
+                    break; // decided after the ReadyForQuery before it (dispatch comes back here)
+                }
+                if (transactionStatus == 'I') {
+                    // no transaction to fail: nothing of it reaches the server (no rejected statement in its log)
+                    unwritten.poll();
+                    inFlight.poll();
+                    headLeft = true;
+                    continue;
+                }
+            }
             writeExchange(unwritten.poll());
+        }
+        Exchange head;
+        if (headLeft && (head = inFlight.peek()) != null) {
+            head.becameHead();
         }
     }
 
@@ -237,8 +258,9 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
     @Override
     public boolean withdraw(Exchange exchange) {
         // only when it is next and no transaction is open: behind a pipelined BEGIN (or inside a
-        // transaction) leaving it out would let a later COMMIT commit without it; it is then written
-        // as a statement the server rejects instead (ExtendedExchange)
+        // transaction) leaving it out would let a later COMMIT commit without it. Otherwise it waits
+        // unwritten for its turn as the head (Exchange.waitsToBeHead, writeUnwritten), and leaves
+        // then, or is written as a statement the server rejects inside a transaction (ExtendedExchange)
         if (inFlight.peek() == exchange && transactionStatus == 'I' && unwritten.remove(exchange)) {
             inFlight.remove(exchange);
             return true;
@@ -305,6 +327,11 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
     @Override
     public StatementCache statementCache() {
         return statementCache;
+    }
+
+    @Override
+    public SqlShapes sqlShapes() {
+        return sqlShapes;
     }
 
     @Override
@@ -420,6 +447,9 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
             Exchange next = inFlight.peek();
             if (next != null) {
                 next.becameHead();
+                if (!next.written() && next.waitsToBeHead()) {
+                    writeUnwritten(); // the transaction status it waited for is known now
+                }
             }
         } else {
             if (msg instanceof CommandComplete complete && isDiscardAll(complete.tag())) {

@@ -1,0 +1,202 @@
+package io.pgconn.internal.query;
+
+import io.pgconn.query.SqlShape;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Reads one SQL text the way PostgreSQL's lexer does as far as {@code $n} placeholders and statement
+ * ends go: they do not count inside string literals ({@code '...'}, {@code E'...'}, {@code B'...'},
+ * {@code X'...'}, {@code U&'...'}), quoted identifiers, dollar-quoted strings ({@code $$ ... $$},
+ * {@code $tag$ ... $tag$}), {@code --} and (nested) {@code /* *}{@code /} comments, nor (for
+ * semicolons) inside parentheses (a {@code CREATE RULE}'s action list). With
+ * {@code standard_conforming_strings = off} a backslash escapes the next character in plain
+ * {@code '...'} literals too, as it always does in {@code E'...'}. The one scanner of the project:
+ * the core's parameter-count check and the R2DBC layer's statements and script splitting use it.
+ */
+public final class SqlScanner {
+
+    /** PostgreSQL's Bind carries at most this many parameters (an Int16 count). */
+    static final int MAX_PARAMETERS = 65535;
+
+    private SqlScanner() {
+    }
+
+    /** The placeholders and statements of {@code sql}; allocates only the result. */
+    public static SqlShape shape(String sql, boolean standardConformingStrings) {
+        return scan(sql, standardConformingStrings, null);
+    }
+
+    /**
+     * The statements of {@code sql}, split at each top-level {@code ;}, stripped; pieces holding only
+     * blanks and comments are left out. The extended query protocol takes one statement at a time.
+     */
+    public static List<String> statements(String sql, boolean standardConformingStrings) {
+        List<int[]> pieces = new ArrayList<>();
+        scan(sql, standardConformingStrings, pieces);
+        List<String> statements = new ArrayList<>(pieces.size());
+        for (int[] piece : pieces) {
+            statements.add(sql.substring(piece[0], piece[1]).strip());
+        }
+        return statements;
+    }
+
+    /** One pass; fills {@code pieces} ([start, end) of each statement with a token) when given. */
+    private static SqlShape scan(String sql, boolean standardConformingStrings, List<int[]> pieces) {
+        int highest = 0;
+        int statements = 0;
+        boolean complete = true;
+        boolean token = false; // the current statement has something besides blanks and comments
+        int pieceStart = 0;
+        int depth = 0;
+        int i = 0;
+        int length = sql.length();
+        while (i < length) {
+            char c = sql.charAt(i);
+            int next;
+            boolean isToken = true;
+            if (c == '\'') {
+                next = skipQuoted(sql, i + 1, '\'', backslashEscapes(sql, i, standardConformingStrings));
+            } else if (c == '"') {
+                next = skipQuoted(sql, i + 1, '"', false);
+            } else if (c == '-' && i + 1 < length && sql.charAt(i + 1) == '-') {
+                int end = sql.indexOf('\n', i);
+                next = end < 0 ? length : end + 1;
+                isToken = false;
+            } else if (c == '/' && i + 1 < length && sql.charAt(i + 1) == '*') {
+                next = skipBlockComment(sql, i + 2);
+                isToken = false;
+            } else if (c == '$' && (i == 0 || !isIdentifierPart(sql.charAt(i - 1)))) {
+                if (i + 1 < length && isDigit(sql.charAt(i + 1))) {
+                    next = i + 1;
+                    long index = 0;
+                    while (next < length && isDigit(sql.charAt(next))) {
+                        index = Math.min(index * 10 + (sql.charAt(next) - '0'), Integer.MAX_VALUE);
+                        next++;
+                    }
+                    highest = Math.max(highest, (int) index);
+                } else {
+                    next = skipDollarQuoted(sql, i);
+                }
+            } else if (c == ';' && depth == 0) {
+                if (token) {
+                    statements++;
+                    if (pieces != null) {
+                        pieces.add(new int[]{pieceStart, i});
+                    }
+                }
+                token = false;
+                pieceStart = i + 1;
+                i++;
+                continue;
+            } else {
+                if (c == '(') {
+                    depth++;
+                } else if (c == ')' && depth > 0) {
+                    depth--;
+                }
+                isToken = !Character.isWhitespace(c);
+                next = i + 1;
+            }
+            if (next < 0) { // an unterminated literal, identifier or comment: it runs to the end
+                complete = false;
+                next = length;
+            }
+            token |= isToken;
+            i = next;
+        }
+        if (token) {
+            statements++;
+            if (pieces != null) {
+                pieces.add(new int[]{pieceStart, length});
+            }
+        }
+        return new SqlShape(highest, statements, complete);
+    }
+
+    /**
+     * {@code E'...'} always; a plain {@code '...'} (or {@code N'...'}) while standard_conforming_strings
+     * is off; never {@code B'...'}, {@code X'...'} or {@code U&'...'}, whose lexer states take no escapes.
+     */
+    private static boolean backslashEscapes(String sql, int quote, boolean standardConformingStrings) {
+        char before = quote > 0 ? sql.charAt(quote - 1) : ' ';
+        boolean prefixed = quote > 0 && isIdentifierPart(before) && (quote < 2 || !isIdentifierPart(sql.charAt(quote - 2)));
+        if (prefixed && (before == 'E' || before == 'e')) {
+            return true;
+        }
+        if (prefixed && (before == 'B' || before == 'b' || before == 'X' || before == 'x')) {
+            return false;
+        }
+        if (before == '&' && quote > 1 && (sql.charAt(quote - 2) == 'U' || sql.charAt(quote - 2) == 'u')) {
+            return false;
+        }
+        return !standardConformingStrings;
+    }
+
+    private static boolean isDigit(char c) {
+        return c >= '0' && c <= '9';
+    }
+
+    private static boolean isIdentifierPart(char c) {
+        return Character.isLetterOrDigit(c) || c == '_' || c == '$';
+    }
+
+    /** The index after the closing quote, or -1 when the text ends first. */
+    private static int skipQuoted(String sql, int from, char quote, boolean backslashEscapes) {
+        int i = from;
+        int length = sql.length();
+        while (i < length) {
+            char c = sql.charAt(i);
+            if (backslashEscapes && c == '\\') {
+                i += 2;
+            } else if (c == quote) {
+                if (i + 1 < length && sql.charAt(i + 1) == quote) {
+                    i += 2;
+                } else {
+                    return i + 1;
+                }
+            } else {
+                i++;
+            }
+        }
+        return -1;
+    }
+
+    /** Block comments nest in PostgreSQL; -1 when the text ends inside one. */
+    private static int skipBlockComment(String sql, int from) {
+        int depth = 1;
+        int i = from;
+        while (i < sql.length()) {
+            if (sql.startsWith("/*", i)) {
+                depth++;
+                i += 2;
+            } else if (sql.startsWith("*/", i)) {
+                if (--depth == 0) {
+                    return i + 2;
+                }
+                i += 2;
+            } else {
+                i++;
+            }
+        }
+        return -1;
+    }
+
+    /**
+     * {@code $tag$ ... $tag$} (the tag may be empty, never starts with a digit); a {@code $} that opens
+     * no quote is one character. -1 when the closing tag is missing.
+     */
+    private static int skipDollarQuoted(String sql, int start) {
+        int tagEnd = start + 1;
+        while (tagEnd < sql.length() && (Character.isLetterOrDigit(sql.charAt(tagEnd)) || sql.charAt(tagEnd) == '_')) {
+            tagEnd++;
+        }
+        if (tagEnd >= sql.length() || sql.charAt(tagEnd) != '$') {
+            return start + 1;
+        }
+        String tag = sql.substring(start, tagEnd + 1);
+        int close = sql.indexOf(tag, tagEnd + 1);
+        return close < 0 ? -1 : close + tag.length();
+    }
+}

@@ -1,0 +1,51 @@
+package io.pgconn.internal.query;
+
+import io.pgconn.query.SqlShape;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The {@link SqlShape}s of the SQL texts one session ran, so a text is scanned once, not per
+ * execution: a statement run again costs one map lookup (its String's hash is cached, and the key
+ * is usually the same object). Read from any thread (statements are planned on the caller's);
+ * the server's {@code standard_conforming_strings} is read per lookup from the session's
+ * ParameterStatus map, and a shape scanned under the other setting is scanned again. Bounded: past
+ * {@link #CAPACITY} texts the memo starts over (an application's distinct statements are far fewer;
+ * one that builds SQL with literals inline pays a scan per text, as it pays a Parse).
+ */
+public final class SqlShapes {
+
+    static final int CAPACITY = 1024;
+
+    /** A shape and the setting it was scanned under. */
+    private record Scanned(SqlShape shape, boolean standardConformingStrings) {
+    }
+
+    private final Map<String, String> serverParameters;
+    private final ConcurrentHashMap<String, Scanned> scanned = new ConcurrentHashMap<>();
+
+    /** @param serverParameters the session's ParameterStatus map, kept current by the session */
+    public SqlShapes(Map<String, String> serverParameters) {
+        this.serverParameters = serverParameters;
+    }
+
+    public SqlShape of(String sql) {
+        boolean standard = standardConformingStrings();
+        Scanned known = scanned.get(sql);
+        if (known != null && known.standardConformingStrings == standard) {
+            return known.shape;
+        }
+        Scanned fresh = new Scanned(SqlScanner.shape(sql, standard), standard);
+        if (scanned.size() >= CAPACITY) {
+            scanned.clear();
+        }
+        scanned.put(sql, fresh);
+        return fresh.shape;
+    }
+
+    /** Off only when the server says so: PostgreSQL has defaulted to on since 9.1, and reports it at startup. */
+    public boolean standardConformingStrings() {
+        return !"off".equals(serverParameters.get("standard_conforming_strings"));
+    }
+}

@@ -1,0 +1,163 @@
+package io.pgconn.internal.session;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.pgconn.PgException;
+import io.pgconn.ServerErrorFields;
+import io.pgconn.internal.protocol.backend.BackendMessage;
+import io.pgconn.internal.protocol.backend.BindComplete;
+import io.pgconn.internal.protocol.backend.CommandComplete;
+import io.pgconn.internal.protocol.backend.ErrorResponse;
+import io.pgconn.internal.protocol.backend.NoData;
+import io.pgconn.internal.protocol.backend.ParseComplete;
+import io.pgconn.internal.protocol.backend.ReadyForQuery;
+import io.pgconn.internal.protocol.frontend.FrontendMessage;
+import io.pgconn.internal.protocol.frontend.Query;
+import io.pgconn.internal.query.DefaultPgStatement;
+import io.pgconn.internal.query.Exchange;
+import io.pgconn.internal.query.QuerySession;
+import io.pgconn.internal.query.TextValueCodecs;
+import io.pgconn.query.RowSet;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A statement cancelled while it waits to be written (behind a paged stream, a statement with a
+ * timeout ...): outside a transaction nothing of it reaches the server — no rejected Parse, so no
+ * ERROR line in the server's log — and the answers of the requests behind it stay in order; inside
+ * a transaction it is still written as a statement the server rejects, failing the transaction.
+ */
+class WithdrawnStatementTest {
+
+    private final SessionHandler session = new SessionHandler("db:5432", Map.of(), 0, TextValueCodecs.INSTANCE);
+    private final EmbeddedChannel channel = new EmbeddedChannel(session);
+
+    /** A simple Query that holds later writes until released (as a paged stream holds them until its Sync). */
+    private static final class Holder extends Exchange {
+        boolean holding = true;
+        char readyStatus;
+
+        @Override
+        public FrontendMessage messages(QuerySession s) {
+            return new Query("SELECT 'holder'");
+        }
+
+        @Override
+        public void onMessage(BackendMessage message) {
+        }
+
+        @Override
+        public void onReady(char status) {
+            readyStatus = status;
+        }
+
+        @Override
+        public void fail(PgException error) {
+        }
+
+        @Override
+        public boolean holdsWrites() {
+            return holding;
+        }
+    }
+
+    @AfterEach
+    void releaseWhatIsLeft() {
+        channel.finishAndReleaseAll();
+    }
+
+    /** Each frontend message written so far, as its type letter; a Parse or Query with its SQL text. */
+    private List<String> written() {
+        channel.runPendingTasks();
+        List<String> out = new ArrayList<>();
+        ByteBuf m;
+        while ((m = channel.readOutbound()) != null) {
+            try {
+                while (m.isReadable()) {
+                    char type = (char) m.readByte();
+                    int length = m.readInt();
+                    ByteBuf body = m.readSlice(length - 4);
+                    if (type == 'P') {
+                        readCString(body); // statement name
+                        out.add("Parse " + readCString(body));
+                    } else if (type == 'Q') {
+                        out.add("Query " + readCString(body));
+                    } else {
+                        out.add(String.valueOf(type));
+                    }
+                }
+            } finally {
+                m.release();
+            }
+        }
+        return out;
+    }
+
+    private static String readCString(ByteBuf body) {
+        int end = body.bytesBefore((byte) 0);
+        String text = body.readCharSequence(end, StandardCharsets.UTF_8).toString();
+        body.skipBytes(1);
+        return text;
+    }
+
+    private CompletableFuture<RowSet> cancelledWhileQueued(Holder holder) {
+        session.submit(holder);
+        assertThat(written()).containsExactly("Query SELECT 'holder'");
+        CompletableFuture<RowSet> cancelled = DefaultPgStatement.query(session, "SELECT 'cancelled'");
+        cancelled.cancel(true);
+        channel.runPendingTasks();
+        return cancelled;
+    }
+
+    @Test
+    void outsideATransactionNothingOfItIsWrittenAndTheAnswersBehindItStayInOrder() {
+        Holder holder = new Holder();
+        CompletableFuture<RowSet> cancelled = cancelledWhileQueued(holder);
+        CompletableFuture<RowSet> next = DefaultPgStatement.query(session, "SET work_mem = '8MB'");
+        holder.holding = false;
+        session.releaseWrites(holder); // e.g. a paged stream's Sync: the holder's ReadyForQuery is still to come
+        assertThat(written()).as("nothing before the transaction status behind the holder is known").isEmpty();
+
+        channel.writeInbound(new ReadyForQuery('I'));
+        assertThat(written()).as("the cancelled statement left the queue; the next one is written")
+                .containsExactly("Parse SET work_mem = '8MB'", "D", "H");
+        channel.writeInbound(ParseComplete.INSTANCE, NoData.INSTANCE);
+        assertThat(written()).containsExactly("B", "E", "S");
+        channel.writeInbound(BindComplete.INSTANCE, new CommandComplete("SET"), new ReadyForQuery('I'));
+
+        assertThat(next.join().commandTag()).as("its own answers, not the cancelled one's").isEqualTo("SET");
+        assertThat(cancelled).isCompletedExceptionally();
+        assertThat(cancelled.handle((ok, e) -> e).join()).isInstanceOf(CancellationException.class);
+    }
+
+    @Test
+    void insideATransactionItIsWrittenAsAStatementTheServerRejectsSoTheTransactionFails() {
+        Holder holder = new Holder();
+        cancelledWhileQueued(holder);
+        CompletableFuture<RowSet> commit = DefaultPgStatement.query(session, "COMMIT");
+        holder.holding = false;
+        session.releaseWrites(holder);
+        assertThat(written()).isEmpty();
+
+        channel.writeInbound(new ReadyForQuery('T')); // the holder ran BEGIN (a pipelined BEGIN)
+        List<String> wire = written();
+        assertThat(wire.get(0)).startsWith("Parse pgconn_statement_withdrawn");
+        assertThat(wire).containsExactly(wire.get(0), "S", "Parse COMMIT", "D", "H");
+        channel.writeInbound(new ErrorResponse(new ServerErrorFields(Map.of('S', "ERROR", 'V', "ERROR", 'C', "42601",
+                'M', "syntax error"))), new ReadyForQuery('E'));
+        channel.writeInbound(ParseComplete.INSTANCE, NoData.INSTANCE);
+        assertThat(written()).containsExactly("B", "E", "S");
+        channel.writeInbound(BindComplete.INSTANCE, new CommandComplete("ROLLBACK"), new ReadyForQuery('I'));
+        assertThat(commit.join().commandTag()).as("the transaction did not commit without the cancelled statement")
+                .isEqualTo("ROLLBACK");
+    }
+}
