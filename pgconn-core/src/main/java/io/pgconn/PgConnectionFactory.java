@@ -71,6 +71,22 @@ public interface PgConnectionFactory extends AutoCloseable {
     void reportHostDown(HostSpec host, String reason);
 
     /**
+     * Closes every connection this factory handed out to {@code host} (matched by
+     * {@link HostSpec#label()}) that is still open, as {@link #closeAsync} closes them all: Terminate
+     * sent, a running statement's backend sent a CancelRequest first, and work in flight — and every
+     * later call on those connections — fails with {@link PgClosedException}
+     * "connection to host:port closed: {@code reason}". A socket whose Terminate cannot be written
+     * within 2 s (a frozen server's full receive window) is closed without it. For a watcher that
+     * found the host stopped answering (a frozen or cut-off server still ACKs TCP, so nothing else
+     * ends statements waiting on it; docs/lifecycle.md §4): pools then drop the closed connections and
+     * open new ones, which {@link #reportHostDown} has ordered away from the host.
+     *
+     * @param reason why, for the callers' errors; must hold no secret
+     * @return how many connections were closed; completes when their sockets are closed
+     */
+    CompletableFuture<Integer> closeConnections(HostSpec host, String reason);
+
+    /**
      * A builder for another factory with {@code config} and this factory's in-memory TLS material
      * ({@link Builder#trustManagerFactory}, {@link Builder#keyManagerFactory}), but its own event
      * loops, tracer and host memory: for a helper (such as a health monitor) that must reach the

@@ -1,6 +1,7 @@
 package io.pgconn.internal;
 
 import io.pgconn.codec.CodecRegistry;
+import io.netty.channel.Channel;
 import io.netty.channel.EventLoopGroup;
 import io.pgconn.HostStatus;
 import io.pgconn.PgClosedException;
@@ -42,6 +43,9 @@ import javax.net.ssl.TrustManagerFactory;
  * that is still open, and closes them all on {@link #close()}.
  */
 public final class DefaultPgConnectionFactory implements PgConnectionFactory {
+
+    /** How long {@link #closeConnections} lets a connection try to send Terminate before its socket is closed. */
+    private static final Duration FORCED_CLOSE_AFTER = Duration.ofSeconds(2);
 
     private final ConnConfig config;
     /** The configured hosts' labels, in configuration order: the config is immutable. */
@@ -96,6 +100,28 @@ public final class DefaultPgConnectionFactory implements PgConnectionFactory {
     @Override
     public void reportHostDown(HostSpec host, String reason) {
         connector.registry().recordDown(host.label(), Objects.requireNonNull(reason, "reason"));
+    }
+
+    @Override
+    public CompletableFuture<Integer> closeConnections(HostSpec host, String reason) {
+        String label = Objects.requireNonNull(host, "host").label();
+        String closeReason = "closed: " + Objects.requireNonNull(reason, "reason");
+        List<ConnectionControl> toClose = open.stream()
+                .filter(c -> c.hostSpec() != null && label.equals(c.hostSpec().label())).toList();
+        CompletableFuture<?>[] sockets = toClose.stream().map(c -> {
+            c.close(closeReason);
+            Channel channel = c.channel();
+            CompletableFuture<Void> socketClosed = new CompletableFuture<>();
+            channel.closeFuture().addListener(f -> socketClosed.complete(null));
+            // a Terminate that cannot be written (the server reads nothing) must not keep the socket open
+            return socketClosed.completeOnTimeout(null, FORCED_CLOSE_AFTER.toMillis(), TimeUnit.MILLISECONDS)
+                    .thenCompose(ignored -> {
+                        CompletableFuture<Void> forced = new CompletableFuture<>();
+                        channel.close().addListener(f -> forced.complete(null));
+                        return forced;
+                    });
+        }).toArray(CompletableFuture[]::new);
+        return CompletableFuture.allOf(sockets).thenApply(ignored -> toClose.size());
     }
 
     @Override
