@@ -45,7 +45,9 @@ final class SessionValidity {
      */
     static Verdict check(PgConnection connection, TargetSessionAttrs target, HostStatus hostMemory) {
         if (connection.isClosed()) {
-            return Verdict.CLOSED;
+            // closed because its host was found down (the starter's health closes the connections
+            // of a host that stopped answering, after telling the factory): counted as host-down
+            return hostMemory != null && hostMemory.state() == HostStatus.State.DOWN ? Verdict.HOST_DOWN : Verdict.CLOSED;
         }
         boolean anyRole = target == TargetSessionAttrs.ANY || target == TargetSessionAttrs.PREFER_STANDBY;
         if (!anyRole) {

@@ -281,6 +281,24 @@ public class PgConnProperties {
          */
         private Duration hostCheckInterval = Duration.ofSeconds(1);
 
+        /**
+         * Whether the application's connections to a host are closed when the health monitor finds
+         * that it stopped answering (a probe not answered within 'host-connect-timeout': a frozen or
+         * cut-off server, not a refused login nor a slow query of the application): statements in
+         * flight there fail at once with "connection to host:port closed: the server stopped
+         * answering ...", the pool evicts them (reason host-down) and new work connects to another
+         * host. When false they wait until the server answers again, however long.
+         */
+        private boolean closeConnectionsWhenUnresponsive = true;
+
+        public boolean isCloseConnectionsWhenUnresponsive() {
+            return this.closeConnectionsWhenUnresponsive;
+        }
+
+        public void setCloseConnectionsWhenUnresponsive(boolean closeConnectionsWhenUnresponsive) {
+            this.closeConnectionsWhenUnresponsive = closeConnectionsWhenUnresponsive;
+        }
+
         public Duration getHostCheckInterval() {
             return this.hostCheckInterval;
         }

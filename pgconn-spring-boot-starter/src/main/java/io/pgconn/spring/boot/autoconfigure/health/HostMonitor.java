@@ -86,9 +86,19 @@ final class HostMonitor {
 
     private volatile boolean closed;
 
+    /** Whether the application's connections to the host are closed when it stops answering. */
+    private final boolean closeWhenUnresponsive;
+
     HostMonitor(HostSpec host, PgConnectionFactory monitorFactory, PgConnectionFactory applicationFactory,
             Duration interval, Duration probeTimeout, Clock clock, Consumer<HostView> published) {
+        this(host, monitorFactory, applicationFactory, interval, probeTimeout, clock, published, true);
+    }
+
+    HostMonitor(HostSpec host, PgConnectionFactory monitorFactory, PgConnectionFactory applicationFactory,
+            Duration interval, Duration probeTimeout, Clock clock, Consumer<HostView> published,
+            boolean closeWhenUnresponsive) {
         this.host = host;
+        this.closeWhenUnresponsive = closeWhenUnresponsive;
         this.published = published;
         this.interval = interval;
         this.maxAuthBackoff = interval.compareTo(MAX_AUTH_BACKOFF) > 0 ? interval : MAX_AUTH_BACKOFF;
@@ -192,11 +202,39 @@ final class HostMonitor {
         this.view = this.view.down(reason, this.clock.instant());
         this.published.accept(this.view);
         this.applicationFactory.reportHostDown(this.host, reason);
+        if (changed && this.closeWhenUnresponsive && stoppedAnswering(cause)) {
+            closeApplicationConnections();
+        }
         if (changed) {
             // the short reason goes to health; the whole story, once per change, to the log
             logger.info("pgconn health: host " + this.host.label() + " is down: " + reason
                     + (cause instanceof TimeoutException || cause instanceof PgTimeoutException ? "" : " (" + cause.getMessage() + ")"));
         }
+    }
+
+    /**
+     * Nothing answered within the probe timeout: not a refusal, not an error, silence. A server that
+     * stopped that way (SIGSTOP, a hung VM, a network cut) still ACKs TCP or says nothing at all, so no
+     * socket setting ends the application's statements waiting on it; only closing them does.
+     */
+    static boolean stoppedAnswering(Throwable cause) {
+        return cause instanceof TimeoutException || cause instanceof PgTimeoutException;
+    }
+
+    /**
+     * Closes the application's connections to the host (after {@code reportHostDown}, so that a pool
+     * counts them as {@code host-down} and its new connections go elsewhere). Once per change of the
+     * view: the host cannot take new sessions while it is silent.
+     */
+    private void closeApplicationConnections() {
+        String why = "the server stopped answering (no answer to the pgconn health check within "
+                + this.probeTimeout.toMillis() + " ms)";
+        this.applicationFactory.closeConnections(this.host, why).thenAccept(closed -> {
+            if (closed > 0) {
+                logger.warn("pgconn health: closed " + closed + " connection(s) to " + this.host.label() + ": " + why
+                        + "; their work in flight failed (pg.conn.health.close-connections-when-unresponsive=false keeps them waiting)");
+            }
+        });
     }
 
     private void backOffIfRefused(Throwable cause) {

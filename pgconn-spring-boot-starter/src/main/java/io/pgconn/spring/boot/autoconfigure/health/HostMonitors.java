@@ -38,6 +38,12 @@ final class HostMonitors implements AutoCloseable {
 
     HostMonitors(PgConnectionFactory factory, FailoverTracker failoverTracker, Duration interval, Duration probeTimeout,
             String name) {
+        this(factory, failoverTracker, interval, probeTimeout, name, true);
+    }
+
+    /** {@code closeWhenUnresponsive}: close the factory's connections to a host that stopped answering. */
+    HostMonitors(PgConnectionFactory factory, FailoverTracker failoverTracker, Duration interval, Duration probeTimeout,
+            String name, boolean closeWhenUnresponsive) {
         this.config = factory.config();
         List<HostSpec> hosts = this.config.hosts();
         this.views = new HostViews(hosts.stream().map(HostSpec::label).toList(), this.config.targetSessionAttrs(),
@@ -48,7 +54,7 @@ final class HostMonitors implements AutoCloseable {
         for (int i = 0; i < hosts.size(); i++) {
             int index = i;
             monitors.add(new HostMonitor(hosts.get(i), this.monitorFactory, factory, interval, probeTimeout, clock,
-                    view -> this.views.update(index, view)));
+                    view -> this.views.update(index, view), closeWhenUnresponsive));
         }
         this.monitors = List.copyOf(monitors);
         this.scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {

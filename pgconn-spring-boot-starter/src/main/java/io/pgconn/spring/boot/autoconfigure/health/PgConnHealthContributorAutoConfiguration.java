@@ -40,11 +40,13 @@ public final class PgConnHealthContributorAutoConfiguration {
             ObjectProvider<FailoverTrackers> pgConnFailoverTrackers, PgConnHealthProperties properties,
             ObjectProvider<PgConnProperties> pgConnProperties, ObjectProvider<PgConnPoolDetails> pgConnPoolDetails) {
         FailoverTrackers trackers = pgConnFailoverTrackers.getIfAvailable(FailoverTrackers::new);
-        Duration interval = pgConnProperties.getIfAvailable(PgConnProperties::new).getHealth().getHostCheckInterval();
+        PgConnProperties.Health health = pgConnProperties.getIfAvailable(PgConnProperties::new).getHealth();
+        Duration interval = health.getHostCheckInterval();
         PgConnPoolDetails pools = pgConnPoolDetails.getIfAvailable(() -> factory -> Map.of());
         Map<String, PgConnHealthIndicator> indicators = new LinkedHashMap<>();
         beanFactory.getBeansOfType(PgConnectionFactory.class).forEach((name, factory) -> indicators.put(name,
-                new PgConnHealthIndicator(factory, trackers.of(factory), properties, interval, name, pools)));
+                new PgConnHealthIndicator(factory, trackers.of(factory), properties, interval, name, pools,
+                        health.isCloseConnectionsWhenUnresponsive())));
         return indicators.size() == 1 ? indicators.values().iterator().next() : new PgConnHealthIndicators(indicators);
     }
 }

@@ -52,6 +52,17 @@ public class PgConnHealthIndicator extends AbstractHealthIndicator implements Di
      */
     public PgConnHealthIndicator(PgConnectionFactory factory, FailoverTracker failoverTracker,
             PgConnHealthProperties properties, Duration interval, String name, PgConnPoolDetails pools) {
+        this(factory, failoverTracker, properties, interval, name, pools, true);
+    }
+
+    /**
+     * As {@link #PgConnHealthIndicator(PgConnectionFactory, FailoverTracker, PgConnHealthProperties, Duration, String, PgConnPoolDetails)};
+     * {@code closeWhenUnresponsive} ({@code pg.conn.health.close-connections-when-unresponsive}): close
+     * the factory's connections to a host whose probe got no answer within the probe timeout.
+     */
+    public PgConnHealthIndicator(PgConnectionFactory factory, FailoverTracker failoverTracker,
+            PgConnHealthProperties properties, Duration interval, String name, PgConnPoolDetails pools,
+            boolean closeWhenUnresponsive) {
         super("pgconn health check failed");
         this.factory = factory;
         this.pools = pools;
@@ -60,7 +71,7 @@ public class PgConnHealthIndicator extends AbstractHealthIndicator implements Di
         Duration hostTimeout = this.config.hostConnectTimeout();
         // a probe must end even with host-connect-timeout=0 (none): a frozen server would hang it
         Duration probeTimeout = hostTimeout.isZero() ? this.timeout : hostTimeout;
-        this.monitors = new HostMonitors(factory, failoverTracker, interval, probeTimeout, name);
+        this.monitors = new HostMonitors(factory, failoverTracker, interval, probeTimeout, name, closeWhenUnresponsive);
     }
 
     @Override

@@ -1,0 +1,146 @@
+package io.pgconn.spring.boot.autoconfigure.r2dbc;
+
+import io.pgconn.PgConnectionFactory;
+import io.pgconn.spring.boot.autoconfigure.StarterCluster;
+import io.pgconn.spring.boot.autoconfigure.TestApplication;
+import io.pgconn.testkit.PgClusterExtension;
+import io.pgconn.testkit.PgServer;
+import io.pgconn.testkit.ServerFreeze;
+import io.r2dbc.pool.ConnectionPool;
+import io.r2dbc.pool.PoolMetrics;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import static io.pgconn.testing.Conditions.awaitCondition;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The new user's outage: two read-write primaries, the pool's every connection in flight on the
+ * first when it freezes (SIGSTOP: its kernel still ACKs, so no TCP setting notices). Before, every
+ * statement hung until the server was thawed and every new request failed its acquire, the pool
+ * full of connections nothing freed. Now the health monitor, finding the host silent for
+ * {@code host-connect-timeout}, closes the application's connections to it: statements in flight
+ * fail with the reason, the pool evicts them as {@code host-down}, and requests that waited for a
+ * connection, and new ones, run on the other primary (starter.md §3).
+ */
+@SpringBootTest(classes = TestApplication.class, webEnvironment = WebEnvironment.NONE, properties = {
+        "pg.conn.ssl.mode=disable", "pg.conn.target-session-attrs=read-write", "pg.conn.database=postgres",
+        "pg.conn.host-connect-timeout=1s", "pg.conn.health.host-check-interval=1s", "pg.conn.extension-types=",
+        "pg.conn.startup-check=none", "pg.conn.pool.initial-size=4", "pg.conn.pool.max-size=4",
+        "pg.conn.pool.max-acquire-time=5s" })
+class PgConnFrozenHostPoolIT {
+
+    private static final int POOL_SIZE = 4;
+
+    /** One interval + the probe timeout until the host is found silent, plus slack for a loaded machine. */
+    private static final long BOUND_MS = 6_000;
+
+    @RegisterExtension
+    static final PgClusterExtension FIRST = StarterCluster.withStandbys("starter-frozen-pool-a", 0);
+
+    @RegisterExtension
+    static final PgClusterExtension SECOND = StarterCluster.withStandbys("starter-frozen-pool-b", 0);
+
+    @DynamicPropertySource
+    static void pgConn(DynamicPropertyRegistry registry) {
+        registry.add("pg.conn.hosts", () -> StarterCluster.label(FIRST.primary()) + "," + StarterCluster.label(SECOND.primary()));
+        registry.add("pg.conn.username", () -> StarterCluster.USER);
+        registry.add("pg.conn.password", () -> StarterCluster.PASSWORD);
+    }
+
+    @Autowired
+    private DatabaseClient client;
+
+    @Autowired
+    private ConnectionPool pool;
+
+    @Autowired
+    private PgConnectionFactory factory;
+
+    @Autowired
+    private PgConnPoolEvictions evictions;
+
+    @Test
+    void statementsInFlightOnAFrozenPrimaryFailAndNewWorkRunsOnTheOtherPrimary() throws Exception {
+        PgServer frozenHost = FIRST.primary();
+        PgServer otherHost = SECOND.primary();
+        // every pooled connection on the first host, all used once
+        List<Integer> ports = Flux.range(0, POOL_SIZE).flatMap(i -> serverPort(), POOL_SIZE).collectList().block(Duration.ofSeconds(30));
+        assertThat(ports).containsOnly(frozenHost.port());
+        PoolMetrics metrics = pool.getMetrics().orElseThrow();
+        awaitCondition("the pool to hold " + POOL_SIZE + " idle connections", () -> metrics.idleSize() == POOL_SIZE);
+
+        List<CompletableFuture<Long>> inFlight = new ArrayList<>();
+        List<CompletableFuture<Integer>> waiting = new ArrayList<>();
+        long frozenAt;
+        try (ServerFreeze frozen = ServerFreeze.of(frozenHost)) {
+            frozenAt = System.nanoTime();
+            for (int i = 0; i < POOL_SIZE; i++) {
+                inFlight.add(client.sql("SELECT " + i).fetch().rowsUpdated().toFuture().handle((rows, error) -> {
+                    assertThat(error).as("a statement on the frozen host fails").isNotNull();
+                    assertThat(rootMessage(error)).contains("connection to " + StarterCluster.label(frozenHost)
+                            + " closed: the server stopped answering (no answer to the pgconn health check within 1000 ms)");
+                    return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - frozenAt);
+                }));
+            }
+            awaitCondition("every pooled connection in flight", () -> metrics.acquiredSize() == POOL_SIZE);
+            for (int i = 0; i < 2; i++) {
+                waiting.add(serverPort().toFuture()); // waits for a connection of the full pool
+            }
+            List<Long> failedAfter = new ArrayList<>();
+            for (CompletableFuture<Long> statement : inFlight) {
+                failedAfter.add(statement.get(30, TimeUnit.SECONDS));
+            }
+            System.out.println("statements in flight on the frozen host failed after (ms since the freeze): " + failedAfter);
+            assertThat(failedAfter).allMatch(ms -> ms < BOUND_MS);
+            for (CompletableFuture<Integer> request : waiting) {
+                assertThat(request.get(30, TimeUnit.SECONDS)).as("a request that waited for a connection").isEqualTo(otherHost.port());
+            }
+            long newWorkAt = System.nanoTime();
+            assertThat(Flux.range(0, 2 * POOL_SIZE).flatMap(i -> serverPort(), POOL_SIZE).collectList().block(Duration.ofSeconds(30)))
+                    .containsOnly(otherHost.port());
+            System.out.println("new work on the other host while frozen: " + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - newWorkAt) + " ms for "
+                    + 2 * POOL_SIZE + " statements");
+            assertThat(evictions.count("host-down")).as("the frozen host's connections, evicted as host-down").isGreaterThanOrEqualTo(POOL_SIZE);
+            assertThat(evictions.count("closed")).isZero();
+        }
+        // nothing leaks: the pool holds only connections to the other host, the thawed host no session of the application
+        awaitCondition("the pool to give back every connection", () -> metrics.acquiredSize() == 0 && metrics.pendingAcquireSize() == 0);
+        System.out.println("after the thaw: evictions " + evictions + ", pool allocated " + metrics.allocatedSize()
+                + ", factory open " + factory.openConnections());
+        // a closed connection still idle in the pool is dropped at the next acquire (r2dbc-pool checks on acquire)
+        awaitCondition("every connection the pool holds to be open", () -> {
+            serverPort().block(Duration.ofSeconds(30));
+            return factory.openConnections() == metrics.allocatedSize();
+        });
+        awaitCondition("no application session left on the thawed host", () -> Integer.parseInt(frozenHost.queryValue(
+                "SELECT count(*) FROM pg_stat_activity WHERE usename = '" + StarterCluster.USER + "' AND application_name <> 'pgconn-health'")) == 0);
+        assertThat(serverPort().block(Duration.ofSeconds(30))).isEqualTo(otherHost.port());
+    }
+
+    private Mono<Integer> serverPort() {
+        return client.sql("SELECT inet_server_port()").map(row -> row.get(0, Integer.class)).one();
+    }
+
+    private static String rootMessage(Throwable error) {
+        StringBuilder messages = new StringBuilder();
+        for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            messages.append(t.getMessage()).append(" | ");
+        }
+        return messages.toString();
+    }
+}
