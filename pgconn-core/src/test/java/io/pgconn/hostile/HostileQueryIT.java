@@ -8,6 +8,7 @@ import io.pgconn.PgStatementTimeoutException;
 import io.pgconn.query.Row;
 import io.pgconn.query.RowSet;
 import io.pgconn.query.Segment;
+import io.pgconn.testing.Conditions;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;
@@ -259,7 +260,7 @@ class HostileQueryIT {
     }
 
     @Test
-    void aTimeoutWhoseCancelIsIgnoredStillEndsTheCallersWaitAndTheStatementDrainsInTheBackground() throws Exception {
+    void aTimeoutWhoseCancelIsIgnoredByALiveServerEndsTheCallersWaitAndTheStatementDrainsInTheBackground() throws Exception {
         CountDownLatch cancelArrived = new CountDownLatch(1);
         CountDownLatch callerFailed = new CountDownLatch(1);
         AtomicInteger order = new AtomicInteger();
@@ -273,11 +274,13 @@ class HostileQueryIT {
                 if (!cancelArrived.await(10, TimeUnit.SECONDS)) {
                     throw new AssertionError("no CancelRequest after the timeout");
                 }
-                // the cancel went nowhere (a pooler sent it to another node): the statement runs on
+                // the cancel went nowhere (a pooler sent it to another node): the statement runs on, and
+                // the server is alive (a row during the grace), so the connection stays
+                c.send(bindComplete(), dataRow("running"));
                 if (!callerFailed.await(15, TimeUnit.SECONDS)) {
                     throw new AssertionError("the caller still waits for a statement whose cancel was lost");
                 }
-                c.send(bindComplete(), dataRow("late"), commandComplete("SELECT 1"), Backend.readyForQuery());
+                c.send(dataRow("late"), commandComplete("SELECT 1"), Backend.readyForQuery());
                 readThrough(c, 'S');
                 c.send(bindComplete(), dataRow("fine"), commandComplete("SELECT 1"), Backend.readyForQuery());
                 c.awaitClientClose();
@@ -300,6 +303,43 @@ class HostileQueryIT {
             RowSet next = connection.query("SELECT v FROM t").get(HostileClient.CASE_LIMIT.toMillis(), TimeUnit.MILLISECONDS);
             assertThat(next.single(String.class)).as("the late rows were drained, not given to the next statement").isEqualTo("fine");
             connection.close().get(5, TimeUnit.SECONDS);
+            server.awaitConnectionsEnded(Duration.ofSeconds(5));
+            server.assertScriptsPassed();
+        }
+    }
+
+    @Test
+    void aTimeoutWhoseCancelGetsNoAnswerFromASilentServerClosesTheConnection() throws Exception {
+        CountDownLatch cancelArrived = new CountDownLatch(1);
+        AtomicInteger order = new AtomicInteger();
+        try (ScriptedServer server = ScriptedServer.start(c -> {
+            if (order.getAndIncrement() == 0) {
+                c.readStartupRefusingTls();
+                c.send(Backend.trustLogin());
+                readThrough(c, 'H');
+                c.send(message('1', new byte[0]), parameterDescription(), rowDescription("v"));
+                readThrough(c, 'S');
+                if (!cancelArrived.await(10, TimeUnit.SECONDS)) {
+                    throw new AssertionError("no CancelRequest after the timeout");
+                }
+                // a frozen server: not one byte more; the client gives up on the connection
+                c.awaitClientClose();
+            } else {
+                c.readStartupPacket(); // the CancelRequest, never answered
+                cancelArrived.countDown();
+                c.awaitClientClose();
+            }
+        }); HostileClient client = new HostileClient(server, OPTIONS)) {
+            PgConnection connection = client.connect();
+            CompletableFuture<List<RowSet>> timed = connection.statement("SELECT v FROM t").timeout(Duration.ofMillis(200)).collect();
+            CompletableFuture<RowSet> queuedBehind = connection.query("SELECT v FROM t");
+            Throwable error = failure(timed);
+            assertThat(error).isInstanceOf(PgStatementTimeoutException.class).hasMessageContaining("timeout of 200 ms");
+            // what queued behind it would wait as long as the server: the connection is closed instead
+            Throwable behind = failure(queuedBehind);
+            assertThat(behind).isInstanceOf(PgClosedException.class).hasMessageContaining(server.label())
+                    .hasMessageContaining("closed: the server sent nothing for 1 s after a statement's timeout of 200 ms and its cancel request");
+            Conditions.awaitCondition("the connection to close", connection::isClosed);
             server.awaitConnectionsEnded(Duration.ofSeconds(5));
             server.assertScriptsPassed();
         }

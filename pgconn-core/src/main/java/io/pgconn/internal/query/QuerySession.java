@@ -57,4 +57,14 @@ public interface QuerySession {
      * delivered the signal), so the cancel cannot land on them.
      */
     void requestCancel();
+
+    /** Server messages read on this session so far: whether the server said anything between two moments. */
+    long messagesRead();
+
+    /**
+     * Closes the session as {@code PgConnection.close} does, with {@code reason} for the work in
+     * flight ("closed: ..."): for a server that stopped answering, so that nothing more queues behind
+     * a statement it will never finish.
+     */
+    void closeUnanswered(String reason);
 }

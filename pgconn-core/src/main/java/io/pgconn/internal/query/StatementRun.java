@@ -49,6 +49,8 @@ final class StatementRun implements Flow.Subscription {
     private boolean emittedAny;
     private boolean timedOut;
     private ScheduledFuture<?> timeoutTask;
+    /** The session's {@code messagesRead()} when the server was asked to stop: a silent server reads the same after the grace. */
+    private long readsAtCancel;
     private ExtendedExchange current;
     /** The thread inside {@code start}'s onSubscribe (not the event loop), and the demand it requested there. */
     private Thread starter;
@@ -183,6 +185,7 @@ final class StatementRun implements Flow.Subscription {
             error(timeoutError(null));
         } else {
             // asked to stop: its 57014 (or ReadyForQuery) normally follows soon, but the cancel may never land
+            readsAtCancel = session.messagesRead();
             timeoutTask = session.eventLoop().schedule(this::onCancelGraceOver,
                     Math.max(CANCEL_GRACE_NANOS, plan.timeout().toNanos()), TimeUnit.NANOSECONDS);
         }
@@ -193,6 +196,16 @@ final class StatementRun implements Flow.Subscription {
         timeoutTask = null;
         if (!signalled && !terminal) {
             error(timeoutError(null));
+            if (session.messagesRead() == readsAtCancel) {
+                // not one message since the cancel: a frozen or cut-off server (it still ACKs, so TCP
+                // says nothing). Whatever queues behind this statement would wait as long; the
+                // connection is closed so that a pool drops it (Npgsql breaks the connection when a
+                // cancel does not complete in time, pgjdbc's socketTimeout closes it)
+                session.closeUnanswered("closed: the server sent nothing for "
+                        + StatementPlan.humanReadable(java.time.Duration.ofNanos(Math.max(CANCEL_GRACE_NANOS, plan.timeout().toNanos())))
+                        + " after a statement's timeout of " + StatementPlan.humanReadable(plan.timeout())
+                        + " and its cancel request (the server stopped answering)");
+            }
         }
     }
 

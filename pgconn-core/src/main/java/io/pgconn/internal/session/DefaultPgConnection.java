@@ -70,6 +70,7 @@ final class DefaultPgConnection implements PgConnection {
         this.parameters = Collections.unmodifiableMap(parameters);
         this.canceller = canceller;
         session.cancelAction(this::cancelQuietly);
+        session.closeAction(this::close);
         channel.closeFuture().addListener(f -> {
             List<Runnable> hooks;
             synchronized (closeHooks) {

@@ -33,6 +33,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -77,6 +78,10 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
     private volatile char transactionStatus = 'I';
     private volatile NoticeListener noticeListener;
     private volatile Supplier<? extends CompletionStage<?>> cancelAction = () -> CompletableFuture.completedFuture(null);
+    /** What {@link #closeUnanswered} does: set by the connection (its close with a reason). */
+    private volatile Consumer<String> closeAction = reason -> { };
+    /** Server messages read, on the event loop only ({@link #messagesRead}). */
+    private long messagesRead;
 
     /** A session with the built-in codecs and no statement cache (unnamed statements only). */
     public SessionHandler(String host, Map<String, String> parameters) {
@@ -314,6 +319,21 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
         this.cancelAction = action;
     }
 
+    /** What {@link #closeUnanswered} does: set by the connection, which owns the close path. */
+    public void closeAction(Consumer<String> action) {
+        this.closeAction = action;
+    }
+
+    @Override
+    public long messagesRead() {
+        return messagesRead;
+    }
+
+    @Override
+    public void closeUnanswered(String reason) {
+        closeAction.accept(reason);
+    }
+
     @Override
     public String host() {
         return host;
@@ -398,6 +418,7 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        messagesRead++;
         try {
             dispatch(ctx, msg);
         } catch (PgProtocolException e) {
