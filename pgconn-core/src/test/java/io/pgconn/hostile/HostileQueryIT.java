@@ -260,6 +260,63 @@ class HostileQueryIT {
     }
 
     @Test
+    void aCancelledStatementWhoseServerSaysNothingAfterTheCancelRequestClosesTheConnection() throws Exception {
+        CountDownLatch executing = new CountDownLatch(1);
+        AtomicInteger order = new AtomicInteger();
+        try (ScriptedServer server = ScriptedServer.start(c -> {
+            if (order.getAndIncrement() == 0) {
+                c.readStartupRefusingTls();
+                c.send(Backend.trustLogin());
+                readThrough(c, 'H');
+                c.send(message('1', new byte[0]), parameterDescription(), rowDescription("v"));
+                readThrough(c, 'S');
+                executing.countDown();
+                // frozen from here on: not one byte more
+                c.awaitClientClose();
+            } else {
+                c.readStartupPacket(); // the CancelRequest, never answered
+                c.awaitClientClose();
+            }
+        }); HostileClient client = new HostileClient(server, OPTIONS)) {
+            PgConnection connection = client.connect();
+            CompletableFuture<Flow.Subscription> subscribed = new CompletableFuture<>();
+            connection.statement("SELECT v FROM t").execute().subscribe(new Flow.Subscriber<>() {
+                @Override
+                public void onSubscribe(Flow.Subscription subscription) {
+                    subscription.request(Long.MAX_VALUE);
+                    subscribed.complete(subscription);
+                }
+
+                @Override
+                public void onNext(Segment item) {
+                }
+
+                @Override
+                public void onError(Throwable throwable) {
+                }
+
+                @Override
+                public void onComplete() {
+                }
+            });
+            assertThat(executing.await(10, TimeUnit.SECONDS)).isTrue();
+            long cancelledAt = System.nanoTime();
+            subscribed.get(10, TimeUnit.SECONDS).cancel(); // the reader is gone (e.g. a Reactor timeout upstream)
+            // the next statement on the connection (a pool hands it out again once it is released)
+            CompletableFuture<RowSet> queuedBehind = connection.query("SELECT v FROM t");
+            // a pool would hand the connection out again, to wait behind a statement that never ends
+            Throwable behind = failure(queuedBehind);
+            long waitedMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - cancelledAt);
+            assertThat(behind).isInstanceOf(PgClosedException.class).hasMessageContaining(server.label())
+                    .hasMessageContaining("closed: the server sent nothing for 1 s after a cancel request (the server stopped answering)");
+            assertThat(waitedMillis).as("one cancel grace (1 s), not the server's silence").isLessThan(10_000);
+            Conditions.awaitCondition("the connection to close", connection::isClosed);
+            server.awaitConnectionsEnded(Duration.ofSeconds(5));
+            server.assertScriptsPassed();
+        }
+    }
+
+    @Test
     void aTimeoutWhoseCancelIsIgnoredByALiveServerEndsTheCallersWaitAndTheStatementDrainsInTheBackground() throws Exception {
         CountDownLatch cancelArrived = new CountDownLatch(1);
         CountDownLatch callerFailed = new CountDownLatch(1);

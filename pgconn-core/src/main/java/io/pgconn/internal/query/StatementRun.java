@@ -157,9 +157,26 @@ final class StatementRun implements Flow.Subscription {
         held = null;
         resume();
         stopTimer();
-        if (current != null && !session.withdraw(current)) {
-            current.abort();
+        if (current != null && !session.withdraw(current) && current.abort()) {
+            watchSilenceAfterCancel();
         }
+    }
+
+    /**
+     * The server was asked to stop for a subscriber that is gone: if it sends nothing at all within
+     * {@link #CANCEL_GRACE_NANOS}, it stopped answering (frozen, hung, cut off), and the next
+     * statement on this connection — a pool hands it out again — would queue behind this one for as
+     * long; the connection is closed instead, as after a timeout ({@link #onCancelGraceOver}).
+     */
+    private void watchSilenceAfterCancel() {
+        readsAtCancel = session.messagesRead();
+        session.eventLoop().schedule(() -> {
+            if (!terminal && session.messagesRead() == readsAtCancel) {
+                session.closeUnanswered("closed: the server sent nothing for "
+                        + StatementPlan.humanReadable(java.time.Duration.ofNanos(CANCEL_GRACE_NANOS))
+                        + " after a cancel request (the server stopped answering)");
+            }
+        }, CANCEL_GRACE_NANOS, TimeUnit.NANOSECONDS);
     }
 
     /**
