@@ -5,6 +5,8 @@ import io.pgconn.config.HostSpec;
 import io.pgconn.testing.RecordingTracer;
 import io.pgconn.trace.PgTracer;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.diagnostics.FailureAnalysis;
@@ -117,6 +119,26 @@ class PgConnStartupTest {
             assertThat(analysis.getDescription() + analysis.getAction()).doesNotContain("ssSECRET").doesNotContain("p@ss");
             for (Throwable t = context.getStartupFailure(); t != null; t = t.getCause()) {
                 assertThat(String.valueOf(t.getMessage())).doesNotContain("ssSECRET");
+            }
+        });
+    }
+
+    /**
+     * libpq reads user info up to the '@' (a '?' in the password is the password's), core splits the
+     * query off first and reports the password's tail as a malformed query parameter: the report
+     * must not quote it.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = { "postgresql://app:Pa55?ssSECRET@localhost/app", "postgresql://app:Pa55?ss=SECRET&x@localhost/app" })
+    void aUrlPasswordHoldingAQuestionMarkIsNotQuotedInTheReport(String url) {
+        this.runner.withPropertyValues("pg.conn.url=" + url).run(context -> {
+            assertThat(context).hasFailed();
+            FailureAnalysis analysis = new PgConnFailureAnalyzer().analyze(context.getStartupFailure());
+            assertThat(analysis).isNotNull();
+            assertThat(analysis.getDescription()).contains("Property: pg.conn.url");
+            assertThat(analysis.getDescription() + analysis.getAction()).doesNotContain("SECRET").doesNotContain("Pa55");
+            for (Throwable t = context.getStartupFailure(); t != null; t = t.getCause()) {
+                assertThat(String.valueOf(t.getMessage())).doesNotContain("SECRET");
             }
         });
     }
