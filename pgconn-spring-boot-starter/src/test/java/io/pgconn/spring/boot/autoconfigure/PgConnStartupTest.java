@@ -1,6 +1,7 @@
 package io.pgconn.spring.boot.autoconfigure;
 
 import io.pgconn.PgConnectionFactory;
+import io.pgconn.config.ConnConfig;
 import io.pgconn.config.HostSpec;
 import io.pgconn.testing.RecordingTracer;
 import io.pgconn.trace.PgTracer;
@@ -123,13 +124,25 @@ class PgConnStartupTest {
         });
     }
 
+    /** As libpq reads it: user info up to the '@', a '?' in the password is the password's. */
+    @Test
+    void aUrlPasswordHoldingAQuestionMarkIsThePasswords() {
+        this.runner.withPropertyValues("pg.conn.url=postgresql://app:Pa55?ssSECRET@localhost/app").run(context -> {
+            assertThat(context).hasNotFailed();
+            ConnConfig config = context.getBean(PgConnectionFactory.class).config();
+            assertThat(config.password()).isEqualTo("Pa55?ssSECRET");
+            assertThat(config.hosts()).extracting(Object::toString).singleElement().asString().startsWith("localhost");
+            assertThat(config.toString()).doesNotContain("SECRET");
+        });
+    }
+
     /**
-     * libpq reads user info up to the '@' (a '?' in the password is the password's), core splits the
-     * query off first and reports the password's tail as a malformed query parameter: the report
-     * must not quote it.
+     * A '?' followed by a key=value before the '@' starts the query (pgconn's reading, where libpq would take
+     * the user info up to the '@'): the password's tail is then a malformed query parameter, which the report
+     * must not quote.
      */
     @ParameterizedTest
-    @ValueSource(strings = { "postgresql://app:Pa55?ssSECRET@localhost/app", "postgresql://app:Pa55?ss=SECRET&x@localhost/app" })
+    @ValueSource(strings = { "postgresql://app:Pa55?ss=SECRET&x@localhost/app", "postgresql://app:Pa55?a=1&ssSECRET@localhost/app" })
     void aUrlPasswordHoldingAQuestionMarkIsNotQuotedInTheReport(String url) {
         this.runner.withPropertyValues("pg.conn.url=" + url).run(context -> {
             assertThat(context).hasFailed();
