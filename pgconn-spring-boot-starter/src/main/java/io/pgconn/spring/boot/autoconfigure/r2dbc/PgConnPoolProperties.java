@@ -50,6 +50,13 @@ public class PgConnPoolProperties {
     private Duration maxAcquireTime = Duration.ZERO;
 
     /**
+     * How many times r2dbc-pool tries an acquire again after it failed, a timeout of
+     * max-acquire-time included: a caller waits up to (1 + acquire-retry) x max-acquire-time.
+     * r2dbc-pool's default, 1, doubles max-acquire-time; 0 makes it the bound.
+     */
+    private int acquireRetry = 1;
+
+    /**
      * Validation of a connection before it is handed out: local (no round trip: open, and the
      * server still in the role target_session_attrs asks for) or remote (also a query).
      */
@@ -102,6 +109,17 @@ public class PgConnPoolProperties {
 
     public void setMaxAcquireTime(Duration maxAcquireTime) {
         this.maxAcquireTime = maxAcquireTime;
+    }
+
+    public int getAcquireRetry() {
+        return this.acquireRetry;
+    }
+
+    public void setAcquireRetry(int acquireRetry) {
+        if (acquireRetry < 0) {
+            throw new IllegalArgumentException("pg.conn.pool.acquire-retry must be 0 or more, was " + acquireRetry);
+        }
+        this.acquireRetry = acquireRetry;
     }
 
     public ValidationDepth getValidationDepth() {

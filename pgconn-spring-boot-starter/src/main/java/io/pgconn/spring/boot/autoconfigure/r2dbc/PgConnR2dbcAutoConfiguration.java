@@ -17,6 +17,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
 
 import java.time.Duration;
 import java.util.List;
@@ -69,7 +70,8 @@ public final class PgConnR2dbcAutoConfiguration {
         @Bean(name = POOL_BEAN_NAME, destroyMethod = "dispose")
         ConnectionPool connectionFactory(PgConnectionFactory pgConnectionFactory, PgConnPoolProperties pool,
                 PgConnPoolEvictions pgConnPoolEvictions, ObjectProvider<PgConnPoolEvictionListener> evictionListeners,
-                ObjectProvider<PgConnStartupCheck> startupCheck) {
+                ObjectProvider<PgConnStartupCheck> startupCheck, Environment environment) {
+            SpringR2dbcUrlWarning.warnIfSet(environment);
             PgConnPoolSizes sizes = PgConnPoolSizes.of(pool);
             // before spring.sql.init (or any bean) can use the pool: pg.conn.startup-check=fail reports first
             startupCheck.ifAvailable(PgConnStartupCheck::checkBeforeFirstUse);
@@ -83,7 +85,7 @@ public final class PgConnR2dbcAutoConfiguration {
                     .maxIdleTime(maxIdleTime)
                     .maxLifeTime(maxLifeTime)
                     .validationDepth(pool.getValidationDepth());
-            builder.maxAcquireTime(orNoLimit(pool.getMaxAcquireTime()));
+            builder.maxAcquireTime(orNoLimit(pool.getMaxAcquireTime())).acquireRetry(pool.getAcquireRetry());
             // the starter's own count is a listener bean too: told once, directly, not again among the listeners
             List<PgConnPoolEvictionListener> listeners = evictionListeners.orderedStream()
                     .filter(listener -> listener != pgConnPoolEvictions).toList();
@@ -113,7 +115,8 @@ public final class PgConnR2dbcAutoConfiguration {
         // the PgConnectionFactory is closed by the starter's shutdown, not through this wrapper
         @Bean(destroyMethod = "")
         PgConnR2dbcConnectionFactory connectionFactory(PgConnectionFactory pgConnectionFactory,
-                ObjectProvider<PgConnStartupCheck> startupCheck) {
+                ObjectProvider<PgConnStartupCheck> startupCheck, Environment environment) {
+            SpringR2dbcUrlWarning.warnIfSet(environment);
             startupCheck.ifAvailable(PgConnStartupCheck::checkBeforeFirstUse);
             return PgConnR2dbcConnectionFactory.of(pgConnectionFactory);
         }

@@ -7,6 +7,9 @@ import io.pgconn.r2dbc.PgConnR2dbcConnectionFactory;
 import io.r2dbc.pool.ConnectionPool;
 import io.r2dbc.pool.ConnectionPoolConfiguration;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
@@ -31,6 +34,39 @@ class PgConnR2dbcAutoConfigurationTest {
             assertThat(context).hasBean(PgConnR2dbcAutoConfiguration.POOL_BEAN_NAME);
             assertThat(context).hasSingleBean(PgConnPoolEvictions.class);
             assertThat(context).getBean(PgConnPoolDetails.class).isInstanceOf(PgConnR2dbcPoolDetails.class);
+        });
+    }
+
+    @Test
+    @ExtendWith(OutputCaptureExtension.class)
+    void springR2dbcUrlIsReportedOnceAsIgnoredWithoutItsValue(CapturedOutput output) {
+        runner.withPropertyValues("spring.r2dbc.url=r2dbc:postgresql://app:Url-s3cret@db.test.invalid/app").run(context -> {
+            assertThat(context).hasSingleBean(ConnectionPool.class);
+            String log = output.getAll();
+            assertThat(log).contains("spring.r2dbc.url is set but ignored: the R2DBC ConnectionFactory is pgconn's, configured by pg.conn.*")
+                    .doesNotContain("Url-s3cret").doesNotContain("db.test.invalid/app");
+            assertThat(log.split("spring.r2dbc.url is set but ignored", -1)).hasSize(2);
+        });
+    }
+
+    @Test
+    @ExtendWith(OutputCaptureExtension.class)
+    void withoutSpringR2dbcUrlNothingIsReported(CapturedOutput output) {
+        runner.run(context -> {
+            assertThat(context).hasSingleBean(ConnectionPool.class);
+            assertThat(output.getAll()).doesNotContain("spring.r2dbc.url");
+        });
+    }
+
+    @Test
+    void aNegativeAcquireRetryFailsStartUpNamingTheProperty() {
+        runner.withPropertyValues("pg.conn.pool.acquire-retry=-1").run(context -> {
+            assertThat(context).hasFailed();
+            StringBuilder messages = new StringBuilder();
+            for (Throwable t = context.getStartupFailure(); t != null; t = t.getCause()) {
+                messages.append(t.getMessage()).append('\n');
+            }
+            assertThat(messages.toString()).contains("pg.conn.pool.acquire-retry must be 0 or more, was -1");
         });
     }
 
