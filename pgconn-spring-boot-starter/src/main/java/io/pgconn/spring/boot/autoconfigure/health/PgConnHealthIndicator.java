@@ -99,6 +99,10 @@ public class PgConnHealthIndicator extends AbstractHealthIndicator implements Di
         if (lastFailoverAt != null) {
             builder.withDetail("lastFailoverAt", lastFailoverAt.toString());
         }
+        String splitBrain = SplitBrainWarning.of(views, this.config.targetSessionAttrs());
+        if (splitBrain != null) {
+            builder.withDetail("warning", splitBrain);
+        }
         builder.withDetail("hosts", hosts(views));
         Map<String, Map<String, Object>> pools = this.pools.of(this.factory);
         if (!pools.isEmpty()) {

@@ -9,6 +9,10 @@ import io.pgconn.testkit.ServerFreeze;
 import io.r2dbc.pool.ConnectionPool;
 import io.r2dbc.pool.PoolMetrics;
 import org.junit.jupiter.api.Test;
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.HealthContributor;
+import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.boot.health.contributor.Status;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -74,6 +78,9 @@ class PgConnFrozenHostPoolIT {
     @Autowired
     private PgConnPoolEvictions evictions;
 
+    @Autowired
+    private HealthContributor pgConnHealthContributor;
+
     @Test
     void statementsInFlightOnAFrozenPrimaryFailAndNewWorkRunsOnTheOtherPrimary() throws Exception {
         PgServer frozenHost = FIRST.primary();
@@ -83,6 +90,13 @@ class PgConnFrozenHostPoolIT {
         assertThat(ports).containsOnly(frozenHost.port());
         PoolMetrics metrics = pool.getMetrics().orElseThrow();
         awaitCondition("the pool to hold " + POOL_SIZE + " idle connections", () -> metrics.idleSize() == POOL_SIZE);
+        // two read-write primaries: health stays UP with a split-brain warning naming both
+        awaitCondition("health to warn of two primaries", () -> health().getDetails().containsKey("warning"));
+        Health both = health();
+        assertThat(both.getStatus()).isEqualTo(Status.UP);
+        assertThat(both.getDetails().get("warning")).isEqualTo("2 hosts answer as primary: " + StarterCluster.label(frozenHost) + ", "
+                + StarterCluster.label(otherHost) + " (split brain? e.g. an old primary back after a failover without pg_rewind); "
+                + "target_session_attrs=read-write connects to the first, " + StarterCluster.label(frozenHost));
 
         List<CompletableFuture<Long>> inFlight = new ArrayList<>();
         List<CompletableFuture<Integer>> waiting = new ArrayList<>();
@@ -117,6 +131,9 @@ class PgConnFrozenHostPoolIT {
                     + 2 * POOL_SIZE + " statements");
             assertThat(evictions.count("host-down")).as("the frozen host's connections, evicted as host-down, once each").isEqualTo(POOL_SIZE);
             assertThat(evictions.count("closed")).isZero();
+            Health oneLeft = health();
+            assertThat(oneLeft.getStatus()).isEqualTo(Status.UP);
+            assertThat(oneLeft.getDetails()).containsEntry("activeHost", StarterCluster.label(otherHost)).doesNotContainKey("warning");
         }
         // nothing leaks: the pool holds only connections to the other host, the thawed host no session of the application
         awaitCondition("the pool to give back every connection", () -> metrics.acquiredSize() == 0 && metrics.pendingAcquireSize() == 0);
@@ -130,6 +147,10 @@ class PgConnFrozenHostPoolIT {
         awaitCondition("no application session left on the thawed host", () -> Integer.parseInt(frozenHost.queryValue(
                 "SELECT count(*) FROM pg_stat_activity WHERE usename = '" + StarterCluster.USER + "' AND application_name <> 'pgconn-health'")) == 0);
         assertThat(serverPort().block(Duration.ofSeconds(30))).isEqualTo(otherHost.port());
+    }
+
+    private Health health() {
+        return ((HealthIndicator) pgConnHealthContributor).health(true);
     }
 
     private Mono<Integer> serverPort() {
