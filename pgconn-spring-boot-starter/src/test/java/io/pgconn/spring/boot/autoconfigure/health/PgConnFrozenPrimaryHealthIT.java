@@ -6,6 +6,7 @@ import io.pgconn.spring.boot.autoconfigure.StarterCluster;
 import io.pgconn.spring.boot.autoconfigure.TestApplication;
 import io.pgconn.testkit.PgClusterExtension;
 import io.pgconn.testkit.PgServer;
+import io.pgconn.testkit.ServerFreeze;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -68,7 +69,7 @@ class PgConnFrozenPrimaryHealthIT {
 
         long frozenAt = System.nanoTime();
         DocumentContext after;
-        try (Freeze frozen = Freeze.of(primary)) {
+        try (ServerFreeze frozen = ServerFreeze.of(primary)) {
             standby.promote();
             after = pollHealth(h -> {
                 assertActiveHostAndFailoversAgree(h, primary, standby);

@@ -6,6 +6,7 @@ import io.pgconn.testkit.AuthMethod;
 import io.pgconn.testkit.ConnectionType;
 import io.pgconn.testkit.PgCluster;
 import io.pgconn.testkit.PgServer;
+import io.pgconn.testkit.ServerFreeze;
 import io.pgconn.testkit.PgUser;
 import io.pgconn.testkit.StopMode;
 import org.junit.jupiter.api.Test;
@@ -65,7 +66,7 @@ class PgConnHealthDetectionIT {
     void frozenPrimaryAndPromotedStandby() {
         List<long[]> runs = new ArrayList<>();
         for (int i = 0; i < RUNS; i++) {
-            runs.add(measure("freeze", Freeze::of));
+            runs.add(measure("freeze", ServerFreeze::of));
         }
         report("SIGSTOP + promote", runs);
         // the frozen primary's probe times out: one interval plus host-connect-timeout, plus slack
