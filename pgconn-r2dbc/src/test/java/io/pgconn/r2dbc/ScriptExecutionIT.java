@@ -26,7 +26,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * A script (several statements without parameters, or a Batch) runs to its end once its publisher of
  * results is subscribed, also when the reader takes only the first result ({@code Mono.from} cancels the
- * rest), as a simple-query script does on r2dbc-postgresql; the results nobody reads are discarded.
+ * rest), as a simple-query script does on r2dbc-postgresql; the results nobody reads are discarded. And it
+ * has that script's semantics: one implicit transaction outside a transaction, ended by the first error.
  */
 class ScriptExecutionIT {
 
