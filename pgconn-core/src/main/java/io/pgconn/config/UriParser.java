@@ -18,9 +18,9 @@ import java.util.Map;
  * <p>As in libpq, the host and port lists are kept as comma lists (so {@code postgresql://,h2}
  * is "default host, then h2"), IPv6 literals are bracketed, and every part is percent-decoded,
  * {@code %00} being forbidden. Unlike libpq, an unknown query parameter is an error, not a
- * warning (docs/lifecycle.md §6), and the {@code user:password@} part ends at {@code ?} too, so an
- * {@code @} in a query value is not mistaken for it. Error messages never quote the URI, since
- * it may hold a password.
+ * warning (docs/lifecycle.md §6), and a {@code ?key=value} before the first {@code @} starts the query,
+ * so an {@code @} in a query value is not mistaken for the end of the user-info. Error messages
+ * never quote the URI, since it may hold a password.
  *
  * @see <a href="https://www.postgresql.org/docs/current/libpq-connect.html#LIBPQ-CONNSTRING-URIS">libpq connection URIs</a>
  */
@@ -100,10 +100,20 @@ final class UriParser {
         return pairs;
     }
 
-    /** {@code user[:password]@}, if there is an {@code @} before the path or query. */
+    /**
+     * {@code user[:password]@}, if there is an {@code @} before the path: libpq's look-ahead, so a
+     * password holding {@code ?} ({@code app:pa?ss@db}) is read as libpq reads it — except that a
+     * {@code ?} followed by a {@code key=value} before the {@code @} starts the query
+     * ({@code host?application_name=x@y}), where libpq would take {@code host?application_name=x}
+     * for the user.
+     */
     private static int parseUserInfo(String uri, int start, List<Map.Entry<String, String>> pairs) {
-        int at = scanTo(uri, start, "@/?");
+        int at = scanTo(uri, start, "@/");
         if (charAt(uri, at) != '@') {
+            return start;
+        }
+        int query = uri.indexOf('?', start);
+        if (query >= 0 && query < at && uri.substring(query + 1, at).indexOf('=') >= 0) {
             return start;
         }
         String userInfo = uri.substring(start, at);
@@ -140,7 +150,10 @@ final class UriParser {
             }
             int eq = param.indexOf('=');
             if (eq < 0) {
-                throw error("missing key/value separator \"=\" in URI query parameter: \"" + SafeText.excerpt(param) + "\"");
+                // a parameter holding '@' may be the tail of a password whose '?' and '=' moved it here: not quoted
+                throw error("missing key/value separator \"=\" in URI query parameter"
+                        + (param.indexOf('@') >= 0 ? " (not quoted: it holds an '@'; percent-encode '?', '=' and '@' in a password"
+                        + " as %3F, %3D and %40)" : ": \"" + SafeText.excerpt(param) + "\""));
             }
             String rawKey = param.substring(0, eq);
             if (param.indexOf('=', eq + 1) >= 0) {

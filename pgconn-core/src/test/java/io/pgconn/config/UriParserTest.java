@@ -77,6 +77,9 @@ class UriParserTest {
             postgresql://host/db?host=other&port=7     | dbname='db' host='other' port='7'
             postgresql://a@b/c?application_name=x@y    | user='a' dbname='c' host='b' application_name='x@y'
             postgresql://host?application_name=x@y     | host='host' application_name='x@y'
+            postgresql://app:pa?ss@db/app              | user='app' password='pa?ss' dbname='app' host='db'
+            postgresql://app:p?a&s#s@db:5433           | user='app' password='p?a&s#s' host='db' port='5433'
+            postgresql://app@db?application_name=a@b   | user='app' host='db' application_name='a@b'
             """)
     void parsesLikeLibpq(String uri, String expected) {
         assertThat(render(ConnectionStringParser.parse(uri))).isEqualTo(expected == null ? "" : expected);
@@ -99,6 +102,7 @@ class UriParserTest {
             postgresql://%                    | invalid percent-encoded token "%"
             postgresql://host/%FF             | percent-encoded value of dbname is not valid UTF-8
             postgresql://host?ssl=false       | invalid ssl value
+            postgresql://h?a=1&pw@x           | missing key/value separator "=" in URI query parameter (not quoted: it holds an '@'
             """)
     void rejectsMalformedUris(String uri, String message) {
         assertThatThrownBy(() -> ConnectionStringParser.parse(uri))
@@ -112,6 +116,7 @@ class UriParserTest {
             postgresql://user:S3cr3t%zz@host
             postgresql://user:S3cr3t%00@host
             postgresql://host?password=S3cr3t%4
+            postgresql://app:pa?x=1&S3cr3t@db/app
             """)
     void malformedPasswordIsNotEchoed(String uri) {
         assertThatThrownBy(() -> ConnectionStringParser.parse(uri))

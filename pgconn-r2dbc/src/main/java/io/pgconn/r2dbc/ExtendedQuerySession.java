@@ -112,7 +112,7 @@ final class ExtendedQuerySession implements SessionPort {
     /** Control SQL (BEGIN, SET, SAVEPOINT ...) on the simple query protocol: several statements in one round trip. */
     @Override
     public Publisher<ResultPart> executeScript(String sql, Observer observer) {
-        return Mono.fromFuture(() -> connection.simpleQuery(sql), true)
+        return CoreFutures.untilDone(() -> connection.simpleQuery(sql))
                 .<ResultPart>map(result -> ResultPart.Completion.of(result.commandTag()))
                 .doOnNext(part -> observer.onCompletion((ResultPart.Completion) part))
                 .doOnError(observer::onError);

@@ -279,7 +279,7 @@ final class PgConnR2dbcConnection implements Connection {
 
     @Override
     public Mono<Void> close() {
-        return Mono.defer(() -> Mono.fromFuture(session.connection().close(), true)).onErrorResume(error -> Mono.empty());
+        return CoreFutures.untilDone(() -> session.connection().close()).onErrorResume(error -> Mono.empty());
     }
 
     @Override

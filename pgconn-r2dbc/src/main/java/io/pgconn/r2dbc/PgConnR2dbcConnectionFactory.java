@@ -48,7 +48,7 @@ public final class PgConnR2dbcConnectionFactory implements ConnectionFactory, Au
 
     @Override
     public Mono<io.r2dbc.spi.Connection> create() {
-        return Mono.defer(() -> Mono.fromFuture(core.connect(), true))
+        return CoreFutures.untilDone(core::connect, PgConnection::close) // a connect the reader gave up on is closed, not left open
                 .flatMap(this::open)
                 .onErrorMap(R2dbcErrors::translate);
     }
@@ -56,10 +56,10 @@ public final class PgConnR2dbcConnectionFactory implements ConnectionFactory, Au
     /** Reads the session's default isolation level once, so getTransactionIsolationLevel() needs no round trip. */
     private Mono<io.r2dbc.spi.Connection> open(PgConnection connection) {
         SessionPort session = new ExtendedQuerySession(connection);
-        return Mono.fromFuture(connection.simpleQuery("SHOW default_transaction_isolation"), true)
+        return CoreFutures.untilDone(() -> connection.simpleQuery("SHOW default_transaction_isolation"), result -> connection.close())
                 .map(result -> (io.r2dbc.spi.Connection) new PgConnR2dbcConnection(session, this,
                         TransactionSql.isolationOf(result.singleValue())))
-                .onErrorResume(error -> Mono.fromFuture(connection.close(), true).onErrorResume(e -> Mono.empty())
+                .onErrorResume(error -> CoreFutures.untilDone(connection::close).onErrorResume(e -> Mono.empty())
                         .then(Mono.error(error)));
     }
 

@@ -264,7 +264,8 @@ final class ConnConfigAssembler {
     private static InvalidPgConnPropertyException invalid(String property, PgConfigException e, PgConnProperties p) {
         String message = String.valueOf(e.getMessage());
         List<String> secrets = secrets(p, null);
-        String hidden = ConnectionStringSecrets.hide(message, secrets);
+        String hidden = ConnectionStringSecrets.hideQuotedPartsOfPasswords(ConnectionStringSecrets.hide(message, secrets),
+                p.getUrl());
         boolean clean = hidden.equals(message) && e.getCause() == null;
         // core leaves out values of secret settings; the URL's value is never shown (it may hold a password)
         String value = "pg.conn.url".equals(property) ? null : e.value().orElse(null);

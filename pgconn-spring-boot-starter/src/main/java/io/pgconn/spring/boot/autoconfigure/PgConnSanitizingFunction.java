@@ -27,7 +27,7 @@ final class PgConnSanitizingFunction implements SanitizingFunction {
             return data.withSanitizedValue();
         }
         if (URL_KEY.equals(key) && data.getValue() != null) {
-            return data.withValue(ConnectionStringSecrets.mask(String.valueOf(data.getValue())));
+            return data.withValue(ConnectionStringSecrets.maskUrl(String.valueOf(data.getValue())));
         }
         return data;
     }

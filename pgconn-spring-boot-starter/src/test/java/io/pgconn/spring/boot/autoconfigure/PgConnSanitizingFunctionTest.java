@@ -34,7 +34,14 @@ class PgConnSanitizingFunctionTest {
             "postgresql://db1/orders?sslpassword=hunter2 | postgresql://db1/orders?sslpassword=******",
             "host=db1 password=hunter2 dbname=orders | host=db1 password=****** dbname=orders",
             "host=db1 password = 'hun ter\\'2' dbname=orders | host=db1 password = ****** dbname=orders",
-            "postgresql://db1:5432,db2:5432/orders?user=a@b | postgresql://db1:5432,db2:5432/orders?user=a@b" })
+            "postgresql://db1:5432,db2:5432/orders?user=a@b | postgresql://db1:5432,db2:5432/orders?user=a@b",
+            // libpq takes everything up to the '@' before the host list as user info: '#', '?', '"', spaces included
+            "postgresql://app:hun#ter2@db1/orders | postgresql://app:******@db1/orders",
+            "postgresql://app:hun?ter2@db1/orders | postgresql://app:******@db1/orders",
+            "postgresql://app:hun ter2@db1/orders?sslmode=require | postgresql://app:******@db1/orders?sslmode=require",
+            "postgresql://app:hun\"ter2@db1/orders | postgresql://app:******@db1/orders",
+            "postgresql://app:hun%40ter2@db1,db2/orders | postgresql://app:******@db1,db2/orders",
+            "postgresql://app:hun%40ter2@db1 | postgresql://app:******@db1" })
     void urlKeepsEverythingButThePassword(String url, String expected) {
         assertThat(sanitize("pg.conn.url", url)).isEqualTo(expected);
     }

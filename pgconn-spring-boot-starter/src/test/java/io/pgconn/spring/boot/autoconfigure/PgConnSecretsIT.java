@@ -68,13 +68,16 @@ class PgConnSecretsIT {
 
     static final String PASSWORD = "Sentinel-Pw-4c1f9e";
 
-    static final String URL_PASSWORD = "Sentinel-Url-8d2b7a";
+    /** As a user writes it: '#' (libpq takes it as part of the password) and a percent-encoded '@'. */
+    static final String URL_PASSWORD = "Sentinel#Url%408d2b7a";
 
     static final String KEY_PASSWORD = "Sentinel-Key-3e6a05";
 
     static final String WRONG_PASSWORD = "Sentinel-Wrong-91fd";
 
-    static final List<String> SECRETS = List.of(PASSWORD, URL_PASSWORD, KEY_PASSWORD, WRONG_PASSWORD);
+    /** Each password, the URL's also decoded and from its '#' on (what a parser stopping there would quote). */
+    static final List<String> SECRETS = List.of(PASSWORD, URL_PASSWORD, "Sentinel#Url@8d2b7a", "Url%408d2b7a",
+            "Url@8d2b7a", KEY_PASSWORD, WRONG_PASSWORD);
 
     @RegisterExtension
     static final PgClusterExtension PG = StarterCluster.tlsOnly("starter-secrets", USER, PASSWORD);

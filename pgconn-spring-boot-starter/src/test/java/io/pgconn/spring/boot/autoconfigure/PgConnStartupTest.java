@@ -1,10 +1,13 @@
 package io.pgconn.spring.boot.autoconfigure;
 
 import io.pgconn.PgConnectionFactory;
+import io.pgconn.config.ConnConfig;
 import io.pgconn.config.HostSpec;
 import io.pgconn.testing.RecordingTracer;
 import io.pgconn.trace.PgTracer;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.diagnostics.FailureAnalysis;
@@ -117,6 +120,38 @@ class PgConnStartupTest {
             assertThat(analysis.getDescription() + analysis.getAction()).doesNotContain("ssSECRET").doesNotContain("p@ss");
             for (Throwable t = context.getStartupFailure(); t != null; t = t.getCause()) {
                 assertThat(String.valueOf(t.getMessage())).doesNotContain("ssSECRET");
+            }
+        });
+    }
+
+    /** As libpq reads it: user info up to the '@', a '?' in the password is the password's. */
+    @Test
+    void aUrlPasswordHoldingAQuestionMarkIsThePasswords() {
+        this.runner.withPropertyValues("pg.conn.url=postgresql://app:Pa55?ssSECRET@localhost/app").run(context -> {
+            assertThat(context).hasNotFailed();
+            ConnConfig config = context.getBean(PgConnectionFactory.class).config();
+            assertThat(config.password()).isEqualTo("Pa55?ssSECRET");
+            assertThat(config.hosts()).extracting(Object::toString).singleElement().asString().startsWith("localhost");
+            assertThat(config.toString()).doesNotContain("SECRET");
+        });
+    }
+
+    /**
+     * A '?' followed by a key=value before the '@' starts the query (pgconn's reading, where libpq would take
+     * the user info up to the '@'): the password's tail is then a malformed query parameter, which the report
+     * must not quote.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = { "postgresql://app:Pa55?ss=SECRET&x@localhost/app", "postgresql://app:Pa55?a=1&ssSECRET@localhost/app" })
+    void aUrlPasswordHoldingAQuestionMarkIsNotQuotedInTheReport(String url) {
+        this.runner.withPropertyValues("pg.conn.url=" + url).run(context -> {
+            assertThat(context).hasFailed();
+            FailureAnalysis analysis = new PgConnFailureAnalyzer().analyze(context.getStartupFailure());
+            assertThat(analysis).isNotNull();
+            assertThat(analysis.getDescription()).contains("Property: pg.conn.url");
+            assertThat(analysis.getDescription() + analysis.getAction()).doesNotContain("SECRET").doesNotContain("Pa55");
+            for (Throwable t = context.getStartupFailure(); t != null; t = t.getCause()) {
+                assertThat(String.valueOf(t.getMessage())).doesNotContain("SECRET");
             }
         });
     }

@@ -84,7 +84,9 @@ public final class PgConnR2dbcAutoConfiguration {
                     .maxLifeTime(maxLifeTime)
                     .validationDepth(pool.getValidationDepth());
             builder.maxAcquireTime(orNoLimit(pool.getMaxAcquireTime()));
-            List<PgConnPoolEvictionListener> listeners = evictionListeners.orderedStream().toList();
+            // the starter's own count is a listener bean too: told once, directly, not again among the listeners
+            List<PgConnPoolEvictionListener> listeners = evictionListeners.orderedStream()
+                    .filter(listener -> listener != pgConnPoolEvictions).toList();
             return new ConnectionPool(PgConnPoolEviction.apply(builder, maxIdleTime, maxLifeTime, reason -> {
                 pgConnPoolEvictions.evicted(reason);
                 listeners.forEach(listener -> listener.evicted(reason));

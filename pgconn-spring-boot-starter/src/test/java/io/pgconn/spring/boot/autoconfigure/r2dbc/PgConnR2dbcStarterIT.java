@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.context.annotation.Import;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -27,6 +28,7 @@ import reactor.core.publisher.Mono;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static io.pgconn.testing.Conditions.awaitCondition;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -41,6 +43,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 @SpringBootTest(classes = R2dbcTestApplication.class, webEnvironment = WebEnvironment.NONE, properties = {
         "pg.conn.database=" + StarterCluster.USER, "pg.conn.username=" + StarterCluster.USER, "pg.conn.password=" + StarterCluster.PASSWORD,
         "pg.conn.ssl.mode=disable", "pg.conn.extension-types=", "pg.conn.pool.initial-size=1", "pg.conn.pool.max-size=4" })
+@Import(PgConnR2dbcStarterIT.CountingEvictionListener.class)
 class PgConnR2dbcStarterIT {
 
     private static final Duration STEP = Duration.ofSeconds(30);
@@ -61,6 +64,9 @@ class PgConnR2dbcStarterIT {
 
     @Autowired
     private ConnectionFactory connectionFactory;
+
+    @Autowired
+    private CountingEvictionListener listener;
 
     @Autowired
     private PgConnectionFactory pgConnectionFactory;
@@ -121,15 +127,32 @@ class PgConnR2dbcStarterIT {
     }
 
     @Test
-    void evictionsOfClosedSessionsAreCounted() {
+    void evictionsOfClosedSessionsAreCountedOnceEach() {
         client.sql("SELECT 1").fetch().rowsUpdated().block(STEP);
         double before = evictions("closed");
+        int heardBefore = listener.closed.get();
         PG.primary().execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = '" + StarterCluster.USER + "'");
         awaitCondition("the pool to evict the terminated sessions", STEP, () -> {
             client.sql("SELECT 1").fetch().rowsUpdated().onErrorResume(e -> Mono.empty()).block(STEP);
             return evictions("closed") > before;
         });
         assertThat(client.sql("SELECT 1").fetch().rowsUpdated().block(STEP)).isNotNull();
+        // an application's listener hears each eviction once; the meter counts each once too (it counted twice)
+        int heard = listener.closed.get() - heardBefore;
+        assertThat(heard).isPositive();
+        assertThat(evictions("closed") - before).isEqualTo(heard);
+    }
+
+    /** An application's own eviction listener, next to the starter's count. */
+    static final class CountingEvictionListener implements PgConnPoolEvictionListener {
+        final AtomicInteger closed = new AtomicInteger();
+
+        @Override
+        public void evicted(String reason) {
+            if ("closed".equals(reason)) {
+                closed.incrementAndGet();
+            }
+        }
     }
 
     private double evictions(String reason) {
