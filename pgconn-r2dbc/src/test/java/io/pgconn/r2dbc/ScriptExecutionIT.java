@@ -207,6 +207,22 @@ class ScriptExecutionIT {
         assertThat(rows.subList(1, 4)).containsExactly(List.of(7), List.of(), List.of(8));
     }
 
+    /** A reader that takes only the first row of a statement cancels that Result only: the rest of it is dropped, the next Result comes. */
+    @Test
+    void aResultCancelledAfterItsFirstRowLetsTheNextResultsCome() {
+        List<Integer> firsts = Flux.from(connection.createStatement(
+                        "SELECT n FROM generate_series(1, 5000) n; SELECT 2; SELECT n FROM generate_series(3, 4000) n").execute())
+                .concatMap(result -> Mono.from(result.map(row -> row.get(0, Integer.class))))
+                .collectList().block(STEP);
+        assertThat(firsts).containsExactly(1, 2, 3);
+        assertThat(theConnectionAnswers()).isEqualTo(1); // nothing of the script is left in its way
+    }
+
+    private int theConnectionAnswers() {
+        return Flux.from(connection.createStatement("SELECT 1").execute()).flatMap(result -> result.map(row -> row.get(0, Integer.class)))
+                .blockLast(STEP);
+    }
+
     /**
      * Placeholders and statements are counted by the core's scanner, as the server reads the text: with
      * standard_conforming_strings off a backslash escapes a quote in a plain literal, so $1 here is a
