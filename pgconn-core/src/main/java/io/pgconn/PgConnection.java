@@ -124,7 +124,8 @@ public interface PgConnection {
      * {@link io.pgconn.query.RowMetadata} when it returns rows, its {@link io.pgconn.query.Row}s,
      * then its {@link io.pgconn.query.CommandResult}; then completes, or signals the first error
      * after the segments of the statements before it. Demand and cancellation as for
-     * {@link PgStatement#execute()}; cancelling rolls the script back outside a transaction.
+     * {@link PgStatement#execute()}; a cancel that reaches the server before the script's end rolls it
+     * back outside a transaction (one that comes after its end cannot: docs/query.md §5).
      *
      * <p>Refused before anything is sent (the subscriber's {@code onError}, naming the statement's
      * number, never its text): an element holding several statements (split a script with

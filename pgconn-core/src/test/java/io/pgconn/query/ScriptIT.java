@@ -260,6 +260,8 @@ class ScriptIT {
             await(c.simpleQuery("CREATE TABLE sc_refused (id int)"));
             assertThat(run(c, "INSERT INTO sc_refused VALUES (1)", "COPY sc_refused TO STDOUT").error())
                     .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("statement 2").hasMessageContaining("COPY");
+            assertThat(run(c, "-- load\n/* rows */ COPY sc_refused FROM STDIN").error())
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("statement 1").hasMessageContaining("COPY");
             assertThat(run(c, "INSERT INTO sc_refused VALUES (1); INSERT INTO sc_refused VALUES (2)").error())
                     .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("statement 1").hasMessageContaining("2 statements");
             assertThat(run(c, "SELECT 1", "SELECT $1::int").error())

@@ -323,13 +323,7 @@ final class ScriptExchange extends DrivenExchange {
      * "may return rows" costs a round trip, a wrong "none" would send rows in text).
      */
     static boolean certainlyRowless(String sql) {
-        int i = skipBlanksAndComments(sql, 0);
-        int end = i;
-        while (end < sql.length() && Character.isLetter(sql.charAt(end))) {
-            end++;
-        }
-        String keyword = sql.substring(i, end).toUpperCase(java.util.Locale.ROOT);
-        return switch (keyword) {
+        return switch (firstKeyword(sql)) {
             case "CREATE", "DROP", "ALTER", "TRUNCATE", "GRANT", "REVOKE", "COMMENT", "SET", "RESET", "LOCK",
                  "BEGIN", "START", "COMMIT", "END", "ROLLBACK", "ABORT", "SAVEPOINT", "RELEASE", "DISCARD",
                  "DEALLOCATE", "LISTEN", "UNLISTEN", "NOTIFY", "DO", "REFRESH", "CLUSTER", "REINDEX",
@@ -338,6 +332,16 @@ final class ScriptExchange extends DrivenExchange {
             case "INSERT", "UPDATE", "DELETE", "MERGE" -> !containsWord(sql, "RETURNING");
             default -> false;
         };
+    }
+
+    /** The statement's first word, upper case, after blanks and comments ("" when there is none). */
+    static String firstKeyword(String sql) {
+        int i = skipBlanksAndComments(sql, 0);
+        int end = i;
+        while (end < sql.length() && Character.isLetter(sql.charAt(end))) {
+            end++;
+        }
+        return sql.substring(i, end).toUpperCase(java.util.Locale.ROOT);
     }
 
     private static int skipBlanksAndComments(String sql, int i) {

@@ -48,7 +48,7 @@ public final class ScriptPublisher implements Flow.Publisher<Segment> {
                 return new IllegalArgumentException(which + " takes parameters ($1" + (shape.parameterCount() > 1
                         ? " to $" + shape.parameterCount() : "") + "), but a script runs without parameters; nothing was sent");
             }
-            if (CopyRefusal.mayCopy(sql)) {
+            if (CopyRefusal.mayCopy(sql) || "COPY".equals(ScriptExchange.firstKeyword(sql))) { // behind a comment too
                 return new IllegalArgumentException(which + " is a COPY, which pgconn does not support; nothing was sent");
             }
         }
