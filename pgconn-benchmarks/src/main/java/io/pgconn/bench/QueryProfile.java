@@ -9,7 +9,9 @@ import java.time.Duration;
  * inserts ({@link Measure#pipelinedInsertLoop}) and primary-key selects ({@link Measure#queryPkLoop})
  * against the benchmark servers in this JVM, printing client CPU and bytes allocated per statement,
  * so that a JFR recording ({@code -XX:StartFlightRecording}) sees only those loops.
- * {@code QueryProfile [pgconn|pgjdbc|vertx] [PIPELINED_INSERTS|QUERY_PK|BOTH] [warmupSeconds] [measureSeconds] [rounds]}.
+ * The chained selects ({@link Measure#queryPkChain}) and the 1,000-row read ({@link Measure#queryRowsLoop})
+ * run when named: {@code QueryProfile [pgconn|pgjdbc|vertx] [PIPELINED_INSERTS|QUERY_PK|QUERY_PK_CHAINED|QUERY_ROWS|BOTH|ALL]
+ * [warmupSeconds] [measureSeconds] [rounds]} (a comma list of scenarios works too; BOTH = inserts + PK, ALL = the four).
  */
 public final class QueryProfile {
 
@@ -30,13 +32,23 @@ public final class QueryProfile {
                 default -> new PgconnClient(endpoints, SslProviderKind.AUTO);
             }) {
                 Measure m = new Measure(client, new Measure.Settings(Duration.ZERO, 8));
-                boolean inserts = !which.equals("QUERY_PK");
-                boolean pk = !which.equals("PIPELINED_INSERTS");
+                java.util.Set<String> names = java.util.Set.of(which.split(","));
+                boolean all = names.contains("ALL");
+                boolean inserts = all || names.contains("BOTH") || names.contains("PIPELINED_INSERTS");
+                boolean pk = all || names.contains("BOTH") || names.contains("QUERY_PK");
+                boolean chained = all || names.contains("QUERY_PK_CHAINED");
+                boolean rows = all || names.contains("QUERY_ROWS");
                 if (inserts) {
                     m.pipelinedInsertLoop(Duration.ofSeconds(warmup), null);
                 }
                 if (pk) {
                     m.queryPkLoop(Duration.ofSeconds(warmup), Integer.MAX_VALUE, null);
+                }
+                if (chained) {
+                    m.queryPkChain(Duration.ofSeconds(warmup), Integer.MAX_VALUE, null);
+                }
+                if (rows) {
+                    m.queryRowsLoop(Duration.ofSeconds(warmup), Integer.MAX_VALUE, null, null);
                 }
                 for (int r = 0; r < rounds; r++) {
                     if (inserts) {
@@ -60,6 +72,27 @@ public final class QueryProfile {
                                 name, times.size(), p50(times) / 1e6, cpu / 1e6 / times.size(),
                                 (a1 - a0) / (double) times.size());
                     }
+                    if (chained) {
+                        Samples times = new Samples();
+                        java.util.Map<String, long[]> t0 = ThreadTicks.read();
+                        long a0 = Measure.allocatedBytes();
+                        long cpu = m.queryPkChain(Duration.ofSeconds(measure), Integer.MAX_VALUE, times);
+                        long a1 = Measure.allocatedBytes();
+                        printThreads(t0, ThreadTicks.read(), times.size());
+                        System.out.printf("%s QUERY_PK_CHAINED: %d queries, p50 %.4f ms, mean %.4f ms, client CPU %.4f ms/q, %.0f B/q%n",
+                                name, times.size(), p50(times) / 1e6, mean(times) / 1e6, cpu / 1e6 / times.size(),
+                                (a1 - a0) / (double) times.size());
+                    }
+                    if (rows) {
+                        Samples times = new Samples();
+                        long[] allocated = new long[2];
+                        java.util.Map<String, long[]> t0 = ThreadTicks.read();
+                        long cpu = m.queryRowsLoop(Duration.ofSeconds(measure), Integer.MAX_VALUE, times, allocated);
+                        printThreads(t0, ThreadTicks.read(), times.size());
+                        System.out.printf("%s QUERY_ROWS: %d reads, p50 %.4f ms, %.0f rows/s (mean), client CPU %.4f ms/read, %.0f B/row%n",
+                                name, times.size(), p50(times) / 1e6, allocated[1] * 1e9 / (mean(times) * times.size()),
+                                cpu / 1e6 / times.size(), allocated[0] / (double) Math.max(1, allocated[1]));
+                    }
                 }
             }
         }
@@ -75,6 +108,11 @@ public final class QueryProfile {
                 System.out.printf("  %-24s user %.4f ms/op sys %.4f ms/op%n", thread, user * 10.0 / ops, sys * 10.0 / ops);
             }
         });
+    }
+
+    private static double mean(Samples s) {
+        long[] v = s.toArray();
+        return v.length == 0 ? 0 : java.util.Arrays.stream(v).average().orElse(0);
     }
 
     private static double p50(Samples s) {

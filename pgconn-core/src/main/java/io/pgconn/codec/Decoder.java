@@ -65,23 +65,36 @@ public final class Decoder {
      */
     public Object decode(ByteBuf value) {
         BaseCodec<?> base = builtin;
+        if (base != null) {
+            // built-ins (the common case): no interface dispatch, and no check of the result's class —
+            // they return the target they declared for (CodecRegistry chose them by it)
+            try {
+                return format == Format.BINARY ? base.decodeBinary(value, target) : base.decodeText(value, target);
+            } catch (PgException e) {
+                throw e;
+            } catch (RuntimeException e) {
+                throw unreadable(e);
+            }
+        }
         Object result;
         try {
-            // built-ins (the common case) without the interface dispatch
-            result = base == null ? codec.decode(value, format, target)
-                    : format == Format.BINARY ? base.decodeBinary(value, target) : base.decodeText(value, target);
+            result = codec.decode(value, format, target);
         } catch (PgException e) {
             throw e;
         } catch (RuntimeException e) {
-            // safety net for users' codecs: their exception's class is kept, its message is not (it may quote data)
-            throw new PgProtocolException(null, "cannot read a " + typeName + " value (" + format + ") as "
-                    + target.getName() + ": " + e.getClass().getSimpleName() + " in " + codec.getClass().getName(), e);
+            throw unreadable(e);
         }
         if (result != null && !target.isInstance(result)) {
             throw new PgConversionException("codec " + codec.getClass().getName() + " returned a "
                     + result.getClass().getName() + " for a " + typeName + " value requested as " + target.getName());
         }
         return result;
+    }
+
+    /** Safety net for users' codecs: their exception's class is kept, its message is not (it may quote data). */
+    private PgProtocolException unreadable(RuntimeException e) {
+        return new PgProtocolException(null, "cannot read a " + typeName + " value (" + format + ") as "
+                + target.getName() + ": " + e.getClass().getSimpleName() + " in " + codec.getClass().getName(), e);
     }
 
     @Override

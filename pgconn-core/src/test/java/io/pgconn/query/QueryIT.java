@@ -177,7 +177,7 @@ class QueryIT {
         }
     }
 
-    /** A row bigger than the decoder's scratch array (64 KB) is read straight from the buffer, whole. */
+    /** A row bigger than 64 KB (many socket reads) is read whole. */
     @Test
     void aRowOverSixtyFourKilobytesIsReadWhole() {
         PgConnection c = QueryCluster.connect(PG, FACTORY, "");

@@ -28,16 +28,11 @@ public final class BackendMessageDecoder extends ByteToMessageDecoder {
     private enum State { HEADER, BODY, FAILED }
 
     private static final int HEADER_BYTES = 5;
-    /** Rows bigger than this are read through an array of their own, so one huge row does not pin its size here. */
-    private static final int SCRATCH_MAX = 64 * 1024;
 
     private final String host;
     private final int maxMessageSize;
     private int cap;
     private boolean authenticated;
-
-    /** Where a DataRow's body is copied to in one go before it is taken apart; grown up to {@link #SCRATCH_MAX}. */
-    private byte[] scratch = new byte[256];
 
     private State state = State.HEADER;
     private char type;
@@ -140,7 +135,7 @@ public final class BackendMessageDecoder extends ByteToMessageDecoder {
                 case 'v' -> NegotiateProtocolVersion.decode(body, host);
                 case 'A' -> NotificationResponse.decode(body, host);
                 case 'T' -> RowDescription.decode(body, host);
-                case 'D' -> DataRow.decode(body, host, scratch(body.readableBytes()));
+                case 'D' -> DataRow.decode(body, host);
                 case 'C' -> CommandComplete.decode(body, host);
                 case 'I' -> EmptyQueryResponse.decode(body, host);
                 case 'G', 'H', 'W' -> CopyResponse.decode(type, body, host);
@@ -167,13 +162,6 @@ public final class BackendMessageDecoder extends ByteToMessageDecoder {
                     + host + ": " + body.readableBytes() + " trailing bytes in the body");
         }
         return message;
-    }
-
-    private byte[] scratch(int size) {
-        if (size > scratch.length && size <= SCRATCH_MAX) {
-            scratch = new byte[Math.min(SCRATCH_MAX, Math.max(size, 2 * scratch.length))];
-        }
-        return scratch;
     }
 
     /** The type byte as a quoted character when printable, else in hex: it may be garbage. */

@@ -15,11 +15,11 @@ import java.util.List;
  * DataRow: the column values of one row, as the server sent them (text or binary per the Bind's
  * result formats), copied once out of the inbound buffer into one array (no buffer outlives the
  * decoder's read: rows may be held by an application long after). The array starts with a table
- * of {@code columns + 1} native-order ints, the start of each value ({@code ~start} for SQL NULL)
- * and then the end of the last one, followed by the values back to back: a column's offset and
- * length are two reads, whatever its position, and the table takes the room of the length prefixes
- * it replaces (one int more). One allocation per row instead of one per column. Immutable: safe to
- * read from any thread.
+ * of {@code columns} native-order ints, the start of each value ({@code ~start} for SQL NULL),
+ * followed by the body as the server sent it (each value after its big-endian length prefix): the
+ * body is one bulk copy out of the buffer, a column's offset is one read and its length the prefix
+ * just before it. One allocation per row instead of one per column. Immutable: safe to read from
+ * any thread.
  *
  * @see <a href="https://www.postgresql.org/docs/current/protocol-message-formats.html#PROTOCOL-MESSAGE-FORMATS-DATAROW">DataRow</a>
  */
@@ -28,7 +28,7 @@ public final class DataRow implements BackendMessage {
     private static final VarHandle INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.nativeOrder());
     private static final VarHandle BIG_ENDIAN_INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.BIG_ENDIAN);
 
-    /** The start table ({@code columns + 1} ints), then the values. */
+    /** The start table ({@code columns} ints), then the body: per column its length (big-endian, -1 for NULL) and value. */
     private final byte[] data;
     private final int columns;
 
@@ -41,103 +41,65 @@ public final class DataRow implements BackendMessage {
     public DataRow(List<String> values) {
         int columns = values.size();
         byte[][] bytes = new byte[columns][];
-        int size = 4 * (columns + 1);
+        int size = 4 * columns;
         for (int i = 0; i < columns; i++) {
             String v = values.get(i);
             bytes[i] = v == null ? null : v.getBytes(StandardCharsets.UTF_8);
-            size += bytes[i] == null ? 0 : bytes[i].length;
+            size += 4 + (bytes[i] == null ? 0 : bytes[i].length);
         }
         byte[] data = new byte[size];
-        int at = 4 * (columns + 1);
+        int at = 4 * columns;
         for (int i = 0; i < columns; i++) {
+            BIG_ENDIAN_INT.set(data, at, bytes[i] == null ? -1 : bytes[i].length);
+            at += 4;
             INT.set(data, 4 * i, bytes[i] == null ? ~at : at);
             if (bytes[i] != null) {
                 System.arraycopy(bytes[i], 0, data, at, bytes[i].length);
                 at += bytes[i].length;
             }
         }
-        INT.set(data, 4 * columns, at);
         this.data = data;
         this.columns = columns;
     }
 
-    /** Decodes the body (after type byte and length); a malformed one raises {@link io.pgconn.PgProtocolException}. */
-    public static DataRow decode(ByteBuf body, String host) {
-        return decode(body, host, null);
-    }
-
     /**
-     * As {@link #decode(ByteBuf, String)}, reading the body through {@code scratch} when it is big
-     * enough: one bulk copy out of the (usually direct) buffer, then plain array reads, instead of a
-     * buffer call per length prefix and per value.
+     * Decodes the body (after type byte and length): one bulk copy of it behind the start table, then
+     * the length prefixes are checked and the table filled from the copy. A malformed body raises
+     * {@link io.pgconn.PgProtocolException}; the buffer's reader index then stands at the fault.
      */
-    public static DataRow decode(ByteBuf body, String host, byte[] scratch) {
+    public static DataRow decode(ByteBuf body, String host) {
         String name = "DataRow";
         Bodies.need(body, 2, host, name);
         int count = Bodies.count(body, body.readUnsignedShort(), 4, host, name, "column");
         int size = body.readableBytes();
-        // a well-formed body is count length prefixes and the values: the table replaces the prefixes, plus one end entry
-        byte[] data = new byte[size + 4];
-        if (scratch == null || scratch.length < size) {
-            return decodeFromBuffer(body, host, count, data); // a big row: no second copy of its size
-        }
-        byte[] raw = scratch;
-        body.getBytes(body.readerIndex(), raw, 0, size);
-        int at = 4 * (count + 1);
-        int p = 0;
+        int table = 4 * count;
+        byte[] data = new byte[table + size];
+        body.getBytes(body.readerIndex(), data, table, size);
+        int p = table;
+        int end = table + size;
         for (int i = 0; i < count; i++) {
-            if (size - p < 4) {
-                body.skipBytes(p);
+            if (end - p < 4) {
+                body.skipBytes(p - table);
                 Bodies.need(body, 4, host, name); // throws, naming what is missing
             }
-            int length = (int) BIG_ENDIAN_INT.get(raw, p);
+            int length = (int) BIG_ENDIAN_INT.get(data, p);
             p += 4;
             if (length == -1) {
-                INT.set(data, 4 * i, ~at);
+                INT.set(data, 4 * i, ~p);
                 continue;
             }
-            if (length < 0 || length > size - p) {
+            if (length < 0 || length > end - p) {
                 throw Bodies.malformed(host, name, "column " + (i + 1) + " declares " + length
-                        + " bytes but " + (size - p) + " remain");
+                        + " bytes but " + (end - p) + " remain");
             }
-            if (length > size - p - 4 * (count - 1 - i)) {
+            if (length > end - p - 4 * (count - 1 - i)) {
                 throw Bodies.malformed(host, name, "column " + (i + 1) + " declares " + length
                         + " bytes, which leaves no room for the length of the " + (count - 1 - i) + " columns after it");
             }
-            INT.set(data, 4 * i, at);
-            System.arraycopy(raw, p, data, at, length);
+            INT.set(data, 4 * i, p);
             p += length;
-            at += length;
         }
-        INT.set(data, 4 * count, at);
-        body.skipBytes(p); // anything left is trailing garbage, which the caller reports
-        return new DataRow(data, count);
-    }
-
-    /** The same layout read straight from the buffer, a buffer call per length and value: for rows bigger than the scratch array. */
-    private static DataRow decodeFromBuffer(ByteBuf body, String host, int count, byte[] data) {
-        String name = "DataRow";
-        int at = 4 * (count + 1);
-        for (int i = 0; i < count; i++) {
-            Bodies.need(body, 4, host, name);
-            int length = body.readInt();
-            if (length == -1) {
-                INT.set(data, 4 * i, ~at);
-                continue;
-            }
-            if (length < 0 || length > body.readableBytes()) {
-                throw Bodies.malformed(host, name, "column " + (i + 1) + " declares " + length
-                        + " bytes but " + body.readableBytes() + " remain");
-            }
-            if (length > body.readableBytes() - 4 * (count - 1 - i)) {
-                throw Bodies.malformed(host, name, "column " + (i + 1) + " declares " + length
-                        + " bytes, which leaves no room for the length of the " + (count - 1 - i) + " columns after it");
-            }
-            INT.set(data, 4 * i, at);
-            body.readBytes(data, at, length);
-            at += length;
-        }
-        INT.set(data, 4 * count, at);
+        body.skipBytes(p - table); // anything left is trailing garbage, which the caller reports
         return new DataRow(data, count);
     }
 
@@ -172,11 +134,7 @@ public final class DataRow implements BackendMessage {
     public int length(int column) {
         check(column);
         int start = (int) INT.get(data, 4 * column);
-        if (start < 0) {
-            return -1;
-        }
-        int next = (int) INT.get(data, 4 * column + 4);
-        return (next < 0 ? ~next : next) - start;
+        return start < 0 ? -1 : (int) BIG_ENDIAN_INT.get(data, start - 4);
     }
 
     /** Column {@code i} as UTF-8 text, {@code null} for SQL NULL. */

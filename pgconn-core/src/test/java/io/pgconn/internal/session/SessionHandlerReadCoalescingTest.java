@@ -1,0 +1,104 @@
+package io.pgconn.internal.session;
+
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.pgconn.PgException;
+import io.pgconn.internal.protocol.backend.BackendMessage;
+import io.pgconn.internal.protocol.backend.ReadyForQuery;
+import io.pgconn.internal.protocol.frontend.FrontendMessage;
+import io.pgconn.internal.protocol.frontend.Query;
+import io.pgconn.internal.query.Exchange;
+import io.pgconn.internal.query.QuerySession;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Read coalescing: a deep pipeline's answers are read after a short pause, a shallow one's at once. */
+class SessionHandlerReadCoalescingTest {
+
+    private final SessionHandler session = new SessionHandler("db:5432", Map.of(), 0, io.pgconn.internal.query.TextValueCodecs.INSTANCE);
+    private final EmbeddedChannel channel = new EmbeddedChannel(session);
+
+    /** A simple Query answered by its ReadyForQuery alone. */
+    private static final class Select extends Exchange {
+        boolean ready;
+
+        @Override
+        public FrontendMessage messages(QuerySession s) {
+            return new Query("SELECT 1");
+        }
+
+        @Override
+        public void onMessage(BackendMessage message) {
+        }
+
+        @Override
+        public void onReady(char status) {
+            ready = true;
+        }
+
+        @Override
+        public void fail(PgException error) {
+        }
+    }
+
+    @AfterEach
+    void releaseWhatIsLeft() {
+        channel.finishAndReleaseAll();
+    }
+
+    private void submitWritten(int count) {
+        channel.freezeTime(); // the pause ends only when the test moves the clock
+        for (int i = 0; i < count; i++) {
+            session.submit(new Select());
+        }
+        channel.runPendingTasks(); // the flush
+    }
+
+    @Test
+    void aReadWithADeepPipelineUnansweredPausesReadingForTheCoalescingTimeThenReadsAgain() {
+        submitWritten(SessionHandler.COALESCE_MIN_UNANSWERED + 1);
+        channel.writeInbound(new ReadyForQuery('I')); // one answer read: the minimum is still unanswered
+
+        assertThat(channel.config().isAutoRead()).as("paused after the read").isFalse();
+        channel.advanceTimeBy(SessionHandler.COALESCE_NANOS, TimeUnit.NANOSECONDS);
+        channel.runScheduledPendingTasks();
+        assertThat(channel.config().isAutoRead()).as("reading again once the pause is over").isTrue();
+    }
+
+    @Test
+    void aReadWithFewerUnansweredThanTheMinimumDoesNotPause() {
+        submitWritten(SessionHandler.COALESCE_MIN_UNANSWERED);
+        channel.writeInbound(new ReadyForQuery('I')); // one fewer than the minimum left
+
+        assertThat(channel.config().isAutoRead()).isTrue();
+    }
+
+    @Test
+    void theCoalescingPauseDoesNotEndAPauseForMissingDemand() {
+        submitWritten(SessionHandler.COALESCE_MIN_UNANSWERED + 1);
+        channel.writeInbound(new ReadyForQuery('I'));
+        Object subscriber = new Object();
+        session.pauseReading(subscriber); // a subscriber without demand, while the coalescing pause runs
+
+        channel.advanceTimeBy(SessionHandler.COALESCE_NANOS, TimeUnit.NANOSECONDS);
+        channel.runScheduledPendingTasks();
+        assertThat(channel.config().isAutoRead()).as("still paused for the subscriber").isFalse();
+        session.resumeReading(subscriber);
+        assertThat(channel.config().isAutoRead()).isTrue();
+    }
+
+    @Test
+    void theCoalescingPauseEndingAfterTheChannelClosedChangesNothing() {
+        submitWritten(SessionHandler.COALESCE_MIN_UNANSWERED + 1);
+        channel.writeInbound(new ReadyForQuery('I'));
+        channel.close();
+
+        channel.advanceTimeBy(SessionHandler.COALESCE_NANOS, TimeUnit.NANOSECONDS);
+        channel.runScheduledPendingTasks();
+        assertThat(channel.isOpen()).isFalse();
+    }
+}
