@@ -5,6 +5,7 @@ import io.pgconn.config.HostSpec;
 import io.pgconn.query.NoticeListener;
 import io.pgconn.query.PgStatement;
 import io.pgconn.query.RowSet;
+import io.pgconn.query.Segment;
 import io.pgconn.query.SqlShape;
 import io.pgconn.query.TransactionOptions;
 import io.pgconn.query.TransactionStatus;
@@ -14,6 +15,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Flow;
 
 /**
  * An open session with one PostgreSQL server. Obtained from {@link PgConnectionFactory#connect()}
@@ -112,6 +114,32 @@ public interface PgConnection {
      * {@code ;}), stripped; pieces with only blanks and comments are left out.
      */
     List<String> statements(String script);
+
+    /**
+     * Runs {@code statements} (one statement each, without parameters) as a script, with PostgreSQL's
+     * semantics for a multi-statement simple Query: in order, under one Sync, so outside a transaction
+     * they form one implicit transaction (all committed at the end, or none), and the first statement
+     * that fails ends the script — the ones after it never run. Inside {@code BEGIN} a failing
+     * statement fails the transaction. Cold: runs once per subscription. Emits, per statement, a
+     * {@link io.pgconn.query.RowMetadata} when it returns rows, its {@link io.pgconn.query.Row}s,
+     * then its {@link io.pgconn.query.CommandResult}; then completes, or signals the first error
+     * after the segments of the statements before it. Demand and cancellation as for
+     * {@link PgStatement#execute()}; a cancel that reaches the server before the script's end rolls it
+     * back outside a transaction (one that comes after its end cannot: docs/query.md §5).
+     *
+     * <p>Refused before anything is sent (the subscriber's {@code onError}, naming the statement's
+     * number, never its text): an element holding several statements (split a script with
+     * {@link #statements}), one with {@code $n} parameters, a COPY. Statements that refuse to run in a
+     * transaction block ({@code VACUUM}, {@code CREATE DATABASE}, {@code CREATE INDEX CONCURRENTLY}
+     * ...) fail inside a script of several statements, as in a multi-statement simple Query: run them
+     * alone. A statement that may return rows is described before its Bind (one round trip each,
+     * so its rows come in the formats the codecs read); the others go in one write.
+     *
+     * <pre>{@code
+     * connection.script(connection.statements("CREATE TABLE t (id int); INSERT INTO t VALUES (1)"))
+     * }</pre>
+     */
+    Flow.Publisher<Segment> script(List<String> statements);
 
     /** The transaction status of the server's last ReadyForQuery (before any request, IDLE). */
     TransactionStatus transactionStatus();

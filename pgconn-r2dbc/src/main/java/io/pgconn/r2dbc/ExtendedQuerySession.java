@@ -104,6 +104,11 @@ final class ExtendedQuerySession implements SessionPort {
         };
     }
 
+    @Override
+    public Publisher<ResultPart> runScript(List<String> statements, Observer observer) {
+        return subscriber -> connection.script(statements).subscribe(new PartsSubscriber(subscriber, observer, this));
+    }
+
     /** Control SQL (BEGIN, SET, SAVEPOINT ...) on the simple query protocol: several statements in one round trip. */
     @Override
     public Publisher<ResultPart> executeScript(String sql, Observer observer) {

@@ -7,7 +7,10 @@ import reactor.core.publisher.Flux;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Statements without parameters, run in order (pipelined): one {@link Result} per statement. */
+/**
+ * Statements without parameters, run as one script (PostgreSQL's semantics: one implicit transaction
+ * outside a transaction, stopping at the first error; docs/r2dbc.md §2): one {@link Result} per statement.
+ */
 final class PgConnR2dbcBatch implements Batch {
 
     private final PgConnR2dbcConnection connection;

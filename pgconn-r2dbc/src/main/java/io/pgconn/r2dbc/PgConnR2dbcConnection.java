@@ -100,17 +100,16 @@ final class PgConnR2dbcConnection implements Connection {
 
     Flux<Result> executeScript(List<String> scripts) {
         return Flux.defer(() -> {
-            beginOperation();
             List<String> statements = new ArrayList<>();
             for (String script : scripts) {
                 statements.addAll(session.connection().statements(script));
             }
-            // all results now, so that cancelling the reader's publisher cannot leave the script half run
-            ScriptResults results = new ScriptResults(statements.size());
-            for (int i = 0; i < statements.size(); i++) {
-                unread.add(results.result(i, session.execute(statements.get(i), List.of(), 0, tracker)));
+            if (statements.isEmpty()) {
+                return Flux.empty();
             }
-            return results.publisher();
+            beginOperation();
+            // one exchange under one Sync: PostgreSQL's script semantics, split into one result per statement
+            return new ScriptResults(session.runScript(statements, tracker), statements.size(), unread::add).publisher();
         });
     }
 

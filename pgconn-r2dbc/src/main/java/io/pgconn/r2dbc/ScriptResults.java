@@ -2,68 +2,269 @@ package io.pgconn.r2dbc;
 
 import io.r2dbc.spi.Result;
 import org.reactivestreams.Publisher;
+import org.reactivestreams.Subscriber;
+import org.reactivestreams.Subscription;
 import reactor.core.publisher.Flux;
+import reactor.core.publisher.FluxSink;
 
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicIntegerArray;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 
 /**
- * The results of a script (several statements without parameters, or a {@code Batch}), all made
- * when the script's publisher is subscribed. The script runs to its end once subscribed, like a
- * simple-query script that is on the server as a whole: when the reader cancels the publisher of
- * results (as {@code Mono.from} does after the first one), the results it never got are run and
- * discarded — right after the last result it did get has been submitted, so the statements still
- * reach the session in script order. A result it got but never reads is run and discarded before the
- * connection's next operation, like any unread result.
+ * The results of a script (several statements without parameters, or a {@code Batch}): the script's
+ * parts, one stream from the session under one Sync ({@code PgConnection.script}), split at each
+ * completion into one {@link Result} per statement. Subscribing to {@link #publisher()} runs the
+ * script; it runs to its end once subscribed, as PostgreSQL runs a script sent in one Query.
+ *
+ * <p>Result {@code i + 1} is handed out once statement {@code i} has completed, so after an error the
+ * failing statement's result signals it and no further results come (as on r2dbc-postgresql).
+ * Parts are read from the session with demand: for the statement whose result is being read, as
+ * its reader asks; ahead of it, up to {@link #READ_AHEAD} parts (so results of statements without
+ * rows are handed out without waiting for anyone); and all of the current statement when the reader
+ * of results asks for the next one before reading this one. Results the reader never got (it
+ * cancelled the publisher of results, as {@code Mono.from} does after the first) are run and
+ * discarded in order; a result it got but never reads is discarded at the connection's next
+ * operation, like any unread result.
+ *
+ * <p>Parts arrive on the session's event loop while readers ask from their own threads: every state
+ * change happens in {@link #drain()}, which one thread runs at a time.
  */
-final class ScriptResults {
+final class ScriptResults implements Subscriber<ResultPart> {
 
-    private final PgConnR2dbcResult[] results;
-    /** 1 once the statement of result i has been submitted to the session. */
-    private final AtomicIntegerArray submitted;
-    private final AtomicBoolean restRun = new AtomicBoolean();
-    /** Index of the last result handed to the reader; -1 before the first. */
-    private volatile int handedOut = -1;
-    private volatile boolean cancelled;
+    /** Parts read ahead of any reader's demand. */
+    static final int READ_AHEAD = 32;
 
-    ScriptResults(int size) {
-        this.results = new PgConnR2dbcResult[size];
-        this.submitted = new AtomicIntegerArray(size);
-    }
+    /** The reader of one statement's result. */
+    private static final class Slot implements Subscription {
+        private final ScriptResults script;
+        volatile Subscriber<? super ResultPart> reader;
+        final AtomicLong requested = new AtomicLong();
+        /** The reader cancelled: the rest of the statement is read and dropped. */
+        volatile boolean discarding;
+        // drain only
+        /** Parts of the statement not handed to its reader yet. */
+        final ArrayDeque<ResultPart> kept = new ArrayDeque<>();
+        /** Its completion (or error) is in: nothing more arrives for it. */
+        boolean ended;
+        Throwable error;
+        /** Its reader has had the end, or it was discarded to its end. */
+        boolean done;
 
-    /** Result {@code index} of the script, over the statement's {@code parts}. */
-    PgConnR2dbcResult result(int index, Publisher<ResultPart> parts) {
-        PgConnR2dbcResult result = new PgConnR2dbcResult(subscriber -> {
-            parts.subscribe(subscriber); // submits the statement to the session
-            submitted.set(index, 1);
-            if (cancelled && handedOut == index) {
-                runRest(index);
+        Slot(ScriptResults script) {
+            this.script = script;
+        }
+
+        @Override
+        public void request(long n) {
+            if (n <= 0) {
+                discarding = true;
+                script.drain();
+                return;
             }
-        });
-        results[index] = result;
-        return result;
+            requested.getAndAccumulate(n, (current, more) -> current + more < 0 ? Long.MAX_VALUE : current + more);
+            script.drain();
+        }
+
+        @Override
+        public void cancel() {
+            discarding = true;
+            script.drain();
+        }
     }
 
-    /** The results in script order, for the reader. */
+    private final Publisher<ResultPart> parts;
+    private final Consumer<PgConnR2dbcResult> handedOut;
+    private final int statements;
+    private final Queue<ResultPart> arrived = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger wip = new AtomicInteger();
+    /** Parts asked of the session and not yet arrived. */
+    private final AtomicLong outstanding = new AtomicLong();
+    private volatile Subscription upstream;
+    private volatile boolean ended;
+    private volatile Throwable failure;
+    private volatile FluxSink<Result> sink;
+    private volatile boolean resultsCancelled;
+    // drain only
+    private int current;
+    private Slot slot;
+    private boolean finished;
+    /** Results handed out whose reader has not had everything yet. */
+    private final List<Slot> open = new ArrayList<>();
+
+    /**
+     * @param parts      the script's parts, a completion after each statement's rows; subscribed once
+     * @param statements how many statements the script holds
+     * @param handedOut  sees every result handed to the reader (the connection discards it if it is never read)
+     */
+    ScriptResults(Publisher<ResultPart> parts, int statements, Consumer<PgConnR2dbcResult> handedOut) {
+        this.parts = parts;
+        this.statements = statements;
+        this.handedOut = handedOut;
+    }
+
+    /** The results in script order; subscribing runs the script (once). */
     Flux<Result> publisher() {
-        return Flux.<Result>fromArray(results).doOnNext(result -> handedOut++).doOnCancel(this::onCancel);
+        return Flux.create(results -> {
+            sink = results;
+            results.onRequest(n -> drain());
+            results.onCancel(() -> {
+                resultsCancelled = true;
+                drain();
+            });
+            parts.subscribe(this);
+        }, FluxSink.OverflowStrategy.BUFFER);
     }
 
-    private void onCancel() {
-        cancelled = true;
-        int last = handedOut;
-        if (last < 0 || submitted.get(last) == 1) {
-            runRest(last);
+    @Override
+    public void onSubscribe(Subscription subscription) {
+        upstream = subscription;
+        drain();
+    }
+
+    @Override
+    public void onNext(ResultPart part) {
+        outstanding.decrementAndGet();
+        arrived.offer(part);
+        drain();
+    }
+
+    @Override
+    public void onError(Throwable error) {
+        failure = error;
+        ended = true;
+        drain();
+    }
+
+    @Override
+    public void onComplete() {
+        ended = true;
+        drain();
+    }
+
+    private void drain() {
+        if (wip.getAndIncrement() != 0) {
+            return;
         }
-        // otherwise the reader still holds the last result unread: the rest runs once it is submitted
+        int missed = 1;
+        do {
+            step();
+            missed = wip.addAndGet(-missed);
+        } while (missed != 0);
     }
 
-    /** Runs and discards the results after {@code last}, which nobody can read any more. */
-    private void runRest(int last) {
-        if (restRun.compareAndSet(false, true)) {
-            for (int i = last + 1; i < results.length; i++) {
-                results[i].drainIfUnread();
+    private void step() {
+        FluxSink<Result> results = sink;
+        if (results == null) {
+            return;
+        }
+        if (!finished) {
+            if (slot == null && current < statements) {
+                handOut(results);
+            }
+            // arrived parts to the statement they belong to; a completion moves on to the next
+            ResultPart part;
+            while (slot != null && (part = arrived.poll()) != null) {
+                slot.kept.add(part);
+                if (part instanceof ResultPart.Completion) {
+                    slot.ended = true;
+                    slot = null;
+                    current++;
+                    if (current < statements) {
+                        handOut(results);
+                    }
+                }
+            }
+            if (ended && arrived.isEmpty()) {
+                finished = true;
+                if (slot != null) { // the failing statement: its reader gets the error after its rows
+                    slot.error = failure != null ? failure : new IllegalStateException("the script ended before statement "
+                            + (current + 1) + " of " + statements + " completed");
+                    slot.ended = true;
+                    slot = null;
+                }
+                results.complete(); // no results after the failing one
             }
         }
+        for (Iterator<Slot> it = open.iterator(); it.hasNext(); ) {
+            Slot each = it.next();
+            serve(each);
+            if (each.done) {
+                it.remove();
+            }
+        }
+        Subscription session = upstream;
+        Slot reading = slot;
+        if (finished || session == null || reading == null) {
+            return;
+        }
+        // read ahead a little; more while the statement's reader asks for more, or while the reader of
+        // results waits for the next one without reading this one (then this one is kept for later)
+        boolean wanted = reading.discarding || reading.kept.size() < READ_AHEAD
+                || (reading.reader != null && reading.requested.get() > reading.kept.size())
+                || (reading.reader == null && results.requestedFromDownstream() > 0);
+        long asked = outstanding.get();
+        if (wanted && asked < READ_AHEAD / 2) {
+            outstanding.addAndGet(READ_AHEAD - asked);
+            session.request(READ_AHEAD - asked);
+        }
+    }
+
+    /** Hands a statement's kept parts to its reader as far as it asks; then its end, or its error. */
+    private static void serve(Slot slot) {
+        while (!slot.kept.isEmpty()) {
+            if (slot.discarding) {
+                slot.kept.clear();
+                break;
+            }
+            Subscriber<? super ResultPart> reader = slot.reader;
+            if (reader == null || slot.requested.get() == 0) {
+                return;
+            }
+            ResultPart part = slot.kept.poll();
+            if (slot.requested.get() != Long.MAX_VALUE) {
+                slot.requested.decrementAndGet();
+            }
+            reader.onNext(part);
+            if (part instanceof ResultPart.Completion) {
+                if (!slot.discarding) {
+                    reader.onComplete();
+                }
+                slot.done = true;
+                return;
+            }
+        }
+        if (slot.ended) {
+            if (slot.discarding) {
+                slot.done = true;
+            } else if (slot.error != null && slot.reader != null) {
+                slot.done = true;
+                slot.reader.onError(slot.error);
+            }
+        }
+    }
+
+    /** Result {@code current} to the reader of results, or straight to discarding when the reader is gone. */
+    private void handOut(FluxSink<Result> results) {
+        Slot next = new Slot(this);
+        slot = next;
+        open.add(next);
+        PgConnR2dbcResult result = new PgConnR2dbcResult(reader -> {
+            next.reader = reader;
+            reader.onSubscribe(next);
+            drain();
+        });
+        if (resultsCancelled) {
+            next.discarding = true; // nobody can get it any more
+            return;
+        }
+        handedOut.accept(result);
+        results.next(result);
     }
 }

@@ -22,6 +22,13 @@ interface SessionPort {
      */
     Publisher<ResultPart> execute(String sql, List<BoundValue> parameters, int fetchSize, Observer observer);
 
+    /**
+     * A script: {@code statements} (one statement each, no parameters) under one Sync, PostgreSQL's
+     * script semantics (one implicit transaction outside BEGIN, stopping at the first error). The parts
+     * of every statement in order, a completion ending each; the first error ends the stream.
+     */
+    Publisher<ResultPart> runScript(List<String> statements, Observer observer);
+
     /** Control SQL without parameters (BEGIN, SET ...), possibly several statements: one completion each. */
     Publisher<ResultPart> executeScript(String sql, Observer observer);
 

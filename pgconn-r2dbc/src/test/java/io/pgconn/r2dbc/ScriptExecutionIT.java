@@ -3,6 +3,7 @@ package io.pgconn.r2dbc;
 import io.pgconn.testkit.PgClusterExtension;
 import io.r2dbc.spi.Connection;
 import io.r2dbc.spi.ConnectionFactories;
+import io.r2dbc.spi.R2dbcDataIntegrityViolationException;
 import io.r2dbc.spi.Result;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -25,7 +26,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * A script (several statements without parameters, or a Batch) runs to its end once its publisher of
  * results is subscribed, also when the reader takes only the first result ({@code Mono.from} cancels the
- * rest), as a simple-query script does on r2dbc-postgresql; the results nobody reads are discarded.
+ * rest), as a simple-query script does on r2dbc-postgresql; the results nobody reads are discarded. And it
+ * has that script's semantics: one implicit transaction outside a transaction, ended by the first error.
  */
 class ScriptExecutionIT {
 
@@ -138,6 +140,87 @@ class ScriptExecutionIT {
         assertThat(counts).hasSize(3);
         assertThat(counts.get(1)).isEqualTo(2);
         assertThat(jdbc.queryForObject("SELECT count(*) FROM m1", Long.class)).isEqualTo(2);
+    }
+
+    /**
+     * PostgreSQL's script semantics: outside a transaction the script is one implicit transaction that
+     * stops at the first error. The failing statement's Result signals the error, the one before it has
+     * its count (rolled back with the rest), and no Result comes for the statement after it, which never ran.
+     */
+    @Test
+    void aFailingMiddleStatementOfAScriptRollsBackTheScriptAndEndsIt() {
+        jdbc.execute("CREATE TABLE items (id int PRIMARY KEY)");
+        List<Result> results = Flux.<Result>from(connection.createStatement(
+                "INSERT INTO items VALUES (1); INSERT INTO items VALUES (1); INSERT INTO items VALUES (3)").execute()).collectList().block(STEP);
+        // every Result handed out is read in order below; the collectList before reading them must not hang either
+        assertThat(results).hasSize(2);
+        StepVerifier.create(results.get(0).getRowsUpdated()).expectNext(1L).verifyComplete();
+        StepVerifier.create(results.get(1).getRowsUpdated())
+                .expectErrorSatisfies(error -> assertThat(error).isInstanceOf(R2dbcDataIntegrityViolationException.class)
+                        .hasMessageContaining("23505"))
+                .verify(STEP);
+        assertThat(itemsSeenByTheConnection()).isZero();
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM items", Long.class)).isZero();
+    }
+
+    @Test
+    void aFailingMiddleStatementOfABatchRollsBackTheBatchAndEndsIt() {
+        jdbc.execute("CREATE TABLE items (id int PRIMARY KEY)");
+        List<Object> outcomes = Flux.from(connection.createBatch().add("INSERT INTO items VALUES (1)").add("SELECT 1 / 0")
+                        .add("INSERT INTO items VALUES (3)").execute())
+                .concatMap(result -> Flux.from(result.getRowsUpdated()).cast(Object.class)
+                        .onErrorResume(error -> Mono.just(error.getClass().getSimpleName())))
+                .collectList().block(STEP);
+        assertThat(outcomes).containsExactly(1L, "R2dbcDataIntegrityViolationException");
+        assertThat(itemsSeenByTheConnection()).isZero();
+        // the connection goes on: a later batch commits
+        Flux.from(connection.createBatch().add("INSERT INTO items VALUES (4)").add("INSERT INTO items VALUES (5)").execute())
+                .concatMap(Result::getRowsUpdated).blockLast(STEP);
+        assertThat(itemsSeenByTheConnection()).isEqualTo(2);
+    }
+
+    /** Inside a transaction the failing statement fails the transaction, as a simple Query's would. */
+    @Test
+    void aFailingStatementOfAScriptInsideATransactionFailsTheTransaction() {
+        jdbc.execute("CREATE TABLE items (id int PRIMARY KEY)");
+        Mono.from(connection.beginTransaction()).block(STEP);
+        Flux.from(connection.createStatement("INSERT INTO items VALUES (1); INSERT INTO items VALUES (2)").execute())
+                .concatMap(Result::getRowsUpdated).blockLast(STEP);
+        StepVerifier.create(Flux.from(connection.createStatement("INSERT INTO items VALUES (3); SELECT 1/0").execute())
+                        .concatMap(Result::getRowsUpdated))
+                .expectNext(1L).expectError().verify(STEP);
+        StepVerifier.create(Flux.from(connection.createStatement("SELECT 1").execute()).concatMap(Result::getRowsUpdated))
+                .expectErrorSatisfies(error -> assertThat(error).hasMessageContaining("25P02")).verify(STEP);
+        Mono.from(connection.rollbackTransaction()).block(STEP);
+        assertThat(itemsSeenByTheConnection()).isZero();
+    }
+
+    /** Rows of every statement, read with bounded demand: each Result has its own rows, in order. */
+    @Test
+    void theRowsOfEachStatementComeToItsOwnResult() {
+        List<List<Integer>> rows = Flux.from(connection.createStatement(
+                        "SELECT n FROM generate_series(1, 100) n; SELECT 7; SELECT n FROM generate_series(1, 0) n; SELECT 8").execute())
+                .concatMap(result -> Flux.from(result.map(row -> row.get(0, Integer.class))).limitRate(3).collectList())
+                .collectList().block(STEP);
+        assertThat(rows).hasSize(4);
+        assertThat(rows.get(0)).hasSize(100).startsWith(1, 2, 3).endsWith(100);
+        assertThat(rows.subList(1, 4)).containsExactly(List.of(7), List.of(), List.of(8));
+    }
+
+    /** A reader that takes only the first row of a statement cancels that Result only: the rest of it is dropped, the next Result comes. */
+    @Test
+    void aResultCancelledAfterItsFirstRowLetsTheNextResultsCome() {
+        List<Integer> firsts = Flux.from(connection.createStatement(
+                        "SELECT n FROM generate_series(1, 5000) n; SELECT 2; SELECT n FROM generate_series(3, 4000) n").execute())
+                .concatMap(result -> Mono.from(result.map(row -> row.get(0, Integer.class))))
+                .collectList().block(STEP);
+        assertThat(firsts).containsExactly(1, 2, 3);
+        assertThat(theConnectionAnswers()).isEqualTo(1); // nothing of the script is left in its way
+    }
+
+    private int theConnectionAnswers() {
+        return Flux.from(connection.createStatement("SELECT 1").execute()).flatMap(result -> result.map(row -> row.get(0, Integer.class)))
+                .blockLast(STEP);
     }
 
     /**

@@ -54,7 +54,7 @@ import java.util.List;
  * a DataRow without a description, or with another column count, is a protocol error that ends the
  * connection.
  */
-final class ExtendedExchange extends Exchange {
+final class ExtendedExchange extends DrivenExchange {
 
     private static final RowMetadata NO_COLUMNS = new RowMetadata(List.of());
     private static final RowDescription NO_ROWS = new RowDescription(List.of());
@@ -373,6 +373,7 @@ final class ExtendedExchange extends Exchange {
     }
 
     /** The subscriber asked for more: under paging, fetch the next page if the server is waiting. */
+    @Override
     void onDemand() {
         if (suspended && !syncSent && run.wantsMore()) {
             suspended = false;
@@ -442,6 +443,7 @@ final class ExtendedExchange extends Exchange {
      * @return whether the server was asked to stop (or is already done), so its ReadyForQuery
      *         follows soon; false when the statement runs on to its end or waits for its turn
      */
+    @Override
     boolean abort() {
         if (done || aborted) {
             return true;

@@ -12,6 +12,7 @@ import java.util.concurrent.Flow;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 /**
  * One subscription to a statement's results: carries demand from the subscriber to the exchange
@@ -51,15 +52,30 @@ final class StatementRun implements Flow.Subscription {
     private ScheduledFuture<?> timeoutTask;
     /** The session's {@code messagesRead()} when the server was asked to stop: a silent server reads the same after the grace. */
     private long readsAtCancel;
-    private ExtendedExchange current;
+    private DrivenExchange current;
+    /** Makes the first exchange (the statement's, or a script's); retries after a stale statement are ExtendedExchanges. */
+    private final Function<StatementRun, DrivenExchange> first;
+    /**
+     * A server error is signalled after the segments held before it (a script: the statements before
+     * the failing one keep their results); otherwise an error drops what is held and fails at once.
+     */
+    private final boolean errorInOrder;
     /** The thread inside {@code start}'s onSubscribe (not the event loop), and the demand it requested there. */
     private Thread starter;
     private long earlyDemand;
 
-    private StatementRun(QuerySession session, Flow.Subscriber<? super Segment> downstream, StatementPlan plan) {
+    private StatementRun(QuerySession session, Flow.Subscriber<? super Segment> downstream, StatementPlan plan,
+                         Function<StatementRun, DrivenExchange> first, boolean errorInOrder) {
         this.session = session;
         this.downstream = downstream;
         this.plan = plan;
+        this.first = first;
+        this.errorInOrder = errorInOrder;
+    }
+
+    /** The plan a run executes (its first exchange is made from it). */
+    StatementPlan plan() {
+        return plan;
     }
 
     /**
@@ -69,7 +85,18 @@ final class StatementRun implements Flow.Subscription {
      * queues the statement instead of a task of its own.
      */
     static void start(QuerySession session, Flow.Subscriber<? super Segment> subscriber, StatementPlan plan) {
-        StatementRun run = new StatementRun(session, subscriber, plan);
+        start(session, subscriber, plan, FIRST_ATTEMPT, false);
+    }
+
+    private static final Function<StatementRun, DrivenExchange> FIRST_ATTEMPT = run -> new ExtendedExchange(run, run.plan, 0);
+
+    /**
+     * Like {@link #start(QuerySession, Flow.Subscriber, StatementPlan)} with another first exchange
+     * ({@code plan} gives the timeout and what error messages say).
+     */
+    static void start(QuerySession session, Flow.Subscriber<? super Segment> subscriber, StatementPlan plan,
+                      Function<StatementRun, DrivenExchange> first, boolean errorInOrder) {
+        StatementRun run = new StatementRun(session, subscriber, plan, first, errorInOrder);
         if (session.eventLoop().inEventLoop()) {
             subscriber.onSubscribe(run);
             run.submitFirst();
@@ -102,7 +129,7 @@ final class StatementRun implements Flow.Subscription {
         if (plan.hasTimeout()) {
             timeoutTask = session.eventLoop().schedule(this::onTimeout, plan.timeout().toNanos(), TimeUnit.NANOSECONDS);
         }
-        current = new ExtendedExchange(this, plan, 0);
+        current = first.apply(this);
         session.submit(current);
     }
 
@@ -284,7 +311,10 @@ final class StatementRun implements Flow.Subscription {
         drain();
     }
 
-    /** Fails the stream at once: rows held for missing demand are dropped, the error is not held back. */
+    /**
+     * Fails the stream at once: rows held for missing demand are dropped, the error is not held back;
+     * in a script ({@code errorInOrder}) a server's error follows the segments held before it.
+     */
     void error(Throwable error) {
         if (timedOut && error instanceof PgServerException server && !(error instanceof PgStatementTimeoutException)
                 && "57014".equals(server.serverFields().code())) {
@@ -292,7 +322,9 @@ final class StatementRun implements Flow.Subscription {
         }
         terminal = true;
         terminalError = error;
-        held = null;
+        if (!errorInOrder || timedOut || cancelled) {
+            held = null;
+        }
         drain();
     }
 

@@ -13,11 +13,13 @@ import io.pgconn.ServerRole;
 import io.pgconn.config.HostSpec;
 import io.pgconn.internal.protocol.frontend.Terminate;
 import io.pgconn.internal.query.DefaultPgStatement;
+import io.pgconn.internal.query.ScriptPublisher;
 import io.pgconn.internal.query.SqlScanner;
 import io.pgconn.internal.query.RegistryValueCodecs;
 import io.pgconn.query.NoticeListener;
 import io.pgconn.query.PgStatement;
 import io.pgconn.query.RowSet;
+import io.pgconn.query.Segment;
 import io.pgconn.query.SqlShape;
 import io.pgconn.query.TransactionOptions;
 import io.pgconn.query.TransactionStatus;
@@ -30,6 +32,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
@@ -216,6 +219,11 @@ final class DefaultPgConnection implements PgConnection {
     public List<String> statements(String script) {
         java.util.Objects.requireNonNull(script, "script");
         return SqlScanner.statements(script, session.sqlShapes().standardConformingStrings());
+    }
+
+    @Override
+    public Flow.Publisher<Segment> script(List<String> statements) {
+        return new ScriptPublisher(session, statements);
     }
 
     @Override

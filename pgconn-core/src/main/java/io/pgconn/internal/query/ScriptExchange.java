@@ -1,0 +1,384 @@
+package io.pgconn.internal.query;
+
+import io.pgconn.PgErrors;
+import io.pgconn.PgException;
+import io.pgconn.PgProtocolException;
+import io.pgconn.internal.protocol.backend.BackendMessage;
+import io.pgconn.internal.protocol.backend.BindComplete;
+import io.pgconn.internal.protocol.backend.CommandComplete;
+import io.pgconn.internal.protocol.backend.DataRow;
+import io.pgconn.internal.protocol.backend.EmptyQueryResponse;
+import io.pgconn.internal.protocol.backend.ErrorResponse;
+import io.pgconn.internal.protocol.backend.NoData;
+import io.pgconn.internal.protocol.backend.ParameterDescription;
+import io.pgconn.internal.protocol.backend.ParseComplete;
+import io.pgconn.internal.protocol.backend.RowDescription;
+import io.pgconn.internal.protocol.frontend.Bind;
+import io.pgconn.internal.protocol.frontend.Describe;
+import io.pgconn.internal.protocol.frontend.Execute;
+import io.pgconn.internal.protocol.frontend.Flush;
+import io.pgconn.internal.protocol.frontend.FrontendMessage;
+import io.pgconn.internal.protocol.frontend.MessageSequence;
+import io.pgconn.internal.protocol.frontend.Parse;
+import io.pgconn.internal.protocol.frontend.Sync;
+import io.pgconn.query.ColumnMetadata;
+import io.pgconn.query.CommandResult;
+import io.pgconn.query.RowMetadata;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A script: several statements without parameters under one Sync, so the server runs them as one
+ * implicit transaction (outside {@code BEGIN}) that stops at the first error, as it runs a
+ * multi-statement simple Query. Per statement, in order:
+ * <pre>
+ *   Parse ""  Bind  Describe portal  Execute          (a statement that returns no rows, or ...)
+ *   Parse ""  Describe S  Flush  ... RowDescription ...  Bind  Execute   (one whose rows may come)
+ * </pre>
+ * then one Sync. Statements are parsed one after the other, each after the one before it ran (a
+ * Parse analyses the statement, so a table created by an earlier statement must exist by then). The
+ * result formats in Bind depend on the row types (binary where a codec reads the type in binary), so
+ * a statement that may return rows is described first, which costs one round trip before its Bind;
+ * a statement that certainly returns none ({@link #certainlyRowless}: DDL, INSERT/UPDATE/DELETE
+ * without RETURNING, SET ...) goes in the same write as the ones before it. Later exchanges are held
+ * back until the Sync is written: they must not run inside the script's transaction. When the server
+ * reports an error it skips to the Sync, which is then written if it was not yet; the segments of the
+ * statements before it are passed on, then the error. Event loop only.
+ */
+final class ScriptExchange extends DrivenExchange {
+
+    private static final short[] NO_FORMATS = new short[0];
+    private static final byte[][] NO_VALUES = new byte[0][];
+    private static final int[] NO_TYPES = new int[0];
+    private static final RowMetadata NO_COLUMNS = new RowMetadata(List.of());
+
+    private final StatementRun run;
+    private final List<String> statements;
+    private QuerySession session;
+    /** The statement whose statement description is awaited before its Bind is written; -1: none. */
+    private int describing = -1;
+    /** The statement the answers being read belong to. */
+    private int answering;
+    private RowMetadata metadata;
+    private ValueCodecs.RowDecoder rowDecoder;
+    private boolean metadataEmitted;
+    private PgException error;
+    private boolean syncSent;
+    private boolean aborted;
+    private boolean cancelWhenHead;
+    private boolean done;
+    /** The last statement completed, or the server reported an error: a CancelRequest could only hit a later exchange. */
+    private boolean serverDone;
+
+    ScriptExchange(StatementRun run, List<String> statements) {
+        this.run = run;
+        this.statements = statements;
+    }
+
+    @Override
+    public boolean holdsWrites() {
+        return !syncSent; // the script's implicit transaction lasts until its Sync
+    }
+
+    @Override
+    public FrontendMessage messages(QuerySession session) {
+        this.session = session;
+        if (aborted) {
+            // cancelled while queued and written only to fail the open transaction (see ExtendedExchange)
+            syncSent = true;
+            return MessageSequence.of(new Parse("", ExtendedExchange.WITHDRAWN, NO_TYPES), Sync.INSTANCE);
+        }
+        List<FrontendMessage> out = new ArrayList<>(statements.size() * 4 + 1);
+        appendFrom(0, out);
+        return MessageSequence.of(out.toArray(FrontendMessage[]::new));
+    }
+
+    /** The statements from {@code from} on, up to the first one to describe (then a Flush), else to the Sync. */
+    private void appendFrom(int from, List<FrontendMessage> out) {
+        for (int i = from; i < statements.size(); i++) {
+            String sql = statements.get(i);
+            out.add(new Parse("", sql, NO_TYPES));
+            if (!certainlyRowless(sql)) {
+                describing = i;
+                out.add(Describe.statement(""));
+                out.add(Flush.INSTANCE);
+                return;
+            }
+            out.add(new Bind("", "", NO_FORMATS, NO_VALUES, NO_FORMATS));
+            out.add(Describe.portal("")); // its RowDescription gives the metadata should rows come after all
+            out.add(Execute.ALL_ROWS);
+        }
+        out.add(Sync.INSTANCE);
+        syncSent = true;
+    }
+
+    @Override
+    public void onMessage(BackendMessage message) {
+        if (message instanceof DataRow row) {
+            dataRow(row);
+        } else if (message instanceof CommandComplete complete) {
+            statementDone(CommandResult.of(complete.tag()));
+        } else if (message instanceof EmptyQueryResponse) {
+            statementDone(CommandResult.of(""));
+        } else if (message instanceof RowDescription description) {
+            described(description);
+        } else if (message instanceof NoData) {
+            described(null);
+        } else if (message instanceof ParseComplete || message instanceof BindComplete
+                || message instanceof ParameterDescription) {
+            // in order; nothing to do
+        } else if (message instanceof ErrorResponse response) {
+            serverError(response);
+        } else {
+            throw new PgProtocolException(session.host(), "server " + session.host() + " sent unexpected "
+                    + message.getClass().getSimpleName() + " in a script exchange");
+        }
+    }
+
+    /** A statement description (awaited before its Bind) or a portal description (rows follow in these formats). */
+    private void described(RowDescription description) {
+        if (describing == answering && !syncSent) {
+            describing = -1;
+            short[] formats = description == null ? NO_FORMATS : formatsFor(description, session.codecs());
+            metadata = description == null ? NO_COLUMNS : metadataOf(description, formats);
+            rowDecoder = session.codecs().rowDecoder(metadata, session.host());
+            List<FrontendMessage> out = new ArrayList<>((statements.size() - answering) * 4 + 1);
+            out.add(new Bind("", "", NO_FORMATS, NO_VALUES, formats));
+            out.add(Execute.ALL_ROWS);
+            appendFrom(answering + 1, out);
+            session.write(MessageSequence.of(out.toArray(FrontendMessage[]::new)));
+            releaseWritesIfFree();
+            return;
+        }
+        if (describing == answering) {
+            return; // aborted while waiting for it: the Bind is never written
+        }
+        metadata = description == null ? NO_COLUMNS : metadataOf(description, null);
+        rowDecoder = session.codecs().rowDecoder(metadata, session.host());
+    }
+
+    private void dataRow(DataRow row) {
+        if (metadata == null || metadata.size() == 0) {
+            throw new PgProtocolException(session.host(), "server " + session.host()
+                    + " sent DataRow without a RowDescription for statement " + (answering + 1) + " of a script");
+        }
+        if (row.columnCount() != metadata.size()) {
+            throw new PgProtocolException(session.host(), "server " + session.host() + " sent DataRow with "
+                    + row.columnCount() + " columns, but the RowDescription has " + metadata.size());
+        }
+        if (aborted) {
+            return;
+        }
+        emitHeader();
+        run.emit(new DefaultRow(metadata, row, rowDecoder));
+    }
+
+    private void emitHeader() {
+        if (!metadataEmitted && metadata != null && metadata.size() > 0) {
+            metadataEmitted = true;
+            run.emit(metadata);
+        }
+    }
+
+    private void statementDone(CommandResult result) {
+        if (answering >= statements.size()) {
+            throw new PgProtocolException(session.host(), "server " + session.host() + " completed more statements than the "
+                    + statements.size() + " of a script");
+        }
+        if (!aborted) {
+            emitHeader();
+            run.emit(result);
+        }
+        answering++;
+        metadata = null;
+        rowDecoder = null;
+        metadataEmitted = false;
+        if (answering == statements.size()) {
+            serverDone = true;
+        }
+    }
+
+    private void serverError(ErrorResponse response) {
+        serverDone = true; // the server skips the rest up to our Sync
+        if (error == null) {
+            error = PgErrors.fromServer(session.host(), response.fields(), false, false);
+        }
+        if (!syncSent) {
+            // waiting for a statement description: the server skips to the Sync we have not written yet
+            describing = -1;
+            syncSent = true;
+            session.write(Sync.INSTANCE);
+            releaseWritesIfFree();
+        }
+    }
+
+    private void releaseWritesIfFree() {
+        if (session != null && !holdsWrites()) {
+            session.releaseWrites(this);
+        }
+    }
+
+    /**
+     * Cancel: outside {@code BEGIN} the script's changes are rolled back. Written up to a statement
+     * description: the rest is never written, a statement the server rejects goes before the Sync
+     * instead (so the implicit transaction fails rather than commits the statements before). Sync
+     * written: a CancelRequest under {@link ExtendedExchange}'s rule (only while this is the exchange
+     * the server runs and nothing of ours was written after it).
+     */
+    @Override
+    boolean abort() {
+        if (done || aborted) {
+            return true;
+        }
+        aborted = true;
+        if (session == null) {
+            return false; // not written yet: the session withdraws it, or writes it to fail the transaction
+        }
+        if (serverDone) {
+            return true;
+        }
+        if (!syncSent) {
+            // a description still awaited is ignored when it comes (described)
+            syncSent = true;
+            session.write(MessageSequence.of(new Parse("", ExtendedExchange.WITHDRAWN, NO_TYPES), Sync.INSTANCE));
+            releaseWritesIfFree();
+            return true;
+        }
+        if (!session.isHead(this)) {
+            cancelWhenHead = true;
+            return false;
+        }
+        return cancelIfAlone();
+    }
+
+    @Override
+    public boolean waitsToBeHead() {
+        return aborted;
+    }
+
+    @Override
+    public void becameHead() {
+        if (cancelWhenHead && !done) {
+            cancelWhenHead = false;
+            cancelIfAlone();
+        }
+    }
+
+    private boolean cancelIfAlone() {
+        if (serverDone || !session.isLastWritten(this)) {
+            return serverDone;
+        }
+        session.requestCancel();
+        return true;
+    }
+
+    @Override
+    public void onReady(char status) {
+        done = true;
+        if (error == null || (aborted && !"57014".equals(error.serverFields().code()))) {
+            // aborted: the error is the one our rejected statement provoked, not the caller's business
+            run.complete();
+        } else {
+            run.error(error);
+        }
+    }
+
+    @Override
+    public void fail(PgException failure) {
+        done = true;
+        run.error(failure);
+    }
+
+    private static short[] formatsFor(RowDescription description, ValueCodecs codecs) {
+        List<RowDescription.Column> columns = description.columns();
+        short[] formats = new short[columns.size()];
+        boolean anyBinary = false;
+        for (int i = 0; i < formats.length; i++) {
+            formats[i] = codecs.resultFormat(columns.get(i).typeOid());
+            anyBinary |= formats[i] != 0;
+        }
+        return anyBinary ? formats : NO_FORMATS;
+    }
+
+    /** {@code formats} null: each column's own (a portal description carries the formats chosen in Bind). */
+    private static RowMetadata metadataOf(RowDescription description, short[] formats) {
+        if (description.columns().isEmpty()) {
+            return NO_COLUMNS;
+        }
+        List<ColumnMetadata> columns = new ArrayList<>(description.columns().size());
+        for (int i = 0; i < description.columns().size(); i++) {
+            RowDescription.Column c = description.columns().get(i);
+            short format = formats == null ? c.format() : formats.length == 0 ? 0 : formats[i];
+            columns.add(new ColumnMetadata(c.name(), c.typeOid(), c.typeModifier(), c.typeSize(), c.tableOid(),
+                    c.columnNumber(), format));
+        }
+        return new RowMetadata(columns);
+    }
+
+    /**
+     * Whether a statement certainly returns no rows, so its result formats do not matter and it needs
+     * no description first: its first keyword is one of the commands that never return rows, and an
+     * INSERT, UPDATE, DELETE or MERGE has no {@code RETURNING} (the word anywhere counts: a wrong
+     * "may return rows" costs a round trip, a wrong "none" would send rows in text).
+     */
+    static boolean certainlyRowless(String sql) {
+        return switch (firstKeyword(sql)) {
+            case "CREATE", "DROP", "ALTER", "TRUNCATE", "GRANT", "REVOKE", "COMMENT", "SET", "RESET", "LOCK",
+                 "BEGIN", "START", "COMMIT", "END", "ROLLBACK", "ABORT", "SAVEPOINT", "RELEASE", "DISCARD",
+                 "DEALLOCATE", "LISTEN", "UNLISTEN", "NOTIFY", "DO", "REFRESH", "CLUSTER", "REINDEX",
+                 "VACUUM", "ANALYZE", "CHECKPOINT", "SECURITY", "IMPORT", "LOAD", "PREPARE", "REASSIGN", "DECLARE",
+                 "CLOSE", "MOVE" -> true;
+            case "INSERT", "UPDATE", "DELETE", "MERGE" -> !containsWord(sql, "RETURNING");
+            default -> false;
+        };
+    }
+
+    /** The statement's first word, upper case, after blanks and comments ("" when there is none). */
+    static String firstKeyword(String sql) {
+        int i = skipBlanksAndComments(sql, 0);
+        int end = i;
+        while (end < sql.length() && Character.isLetter(sql.charAt(end))) {
+            end++;
+        }
+        return sql.substring(i, end).toUpperCase(java.util.Locale.ROOT);
+    }
+
+    private static int skipBlanksAndComments(String sql, int i) {
+        while (i < sql.length()) {
+            char c = sql.charAt(i);
+            if (Character.isWhitespace(c)) {
+                i++;
+            } else if (sql.startsWith("--", i)) {
+                int eol = sql.indexOf('\n', i);
+                i = eol < 0 ? sql.length() : eol + 1;
+            } else if (sql.startsWith("/*", i)) {
+                int close = sql.indexOf("*/", i + 2); // nested comments: a wrong guess only costs a round trip
+                i = close < 0 ? sql.length() : close + 2;
+            } else {
+                return i;
+            }
+        }
+        return i;
+    }
+
+    private static boolean containsWord(String sql, String word) {
+        for (int at = 0; (at = indexOfIgnoreCase(sql, word, at)) >= 0; at += word.length()) {
+            boolean before = at == 0 || !Character.isLetterOrDigit(sql.charAt(at - 1)) && sql.charAt(at - 1) != '_';
+            int after = at + word.length();
+            if (before && (after == sql.length() || !Character.isLetterOrDigit(sql.charAt(after)) && sql.charAt(after) != '_')) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static int indexOfIgnoreCase(String sql, String word, int from) {
+        for (int i = from; i + word.length() <= sql.length(); i++) {
+            if (sql.regionMatches(true, i, word, 0, word.length())) {
+                return i;
+            }
+        }
+        return -1;
+    }
+}

@@ -1,0 +1,31 @@
+package io.pgconn.internal.query;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Which script statements go without a description first: only those that certainly return no rows
+ * (a wrong "none" would bring rows in text, so every doubt means "describe it").
+ */
+class ScriptExchangeTest {
+
+    @Test
+    void commandsWithoutRowsNeedNoDescription() {
+        for (String sql : new String[]{"CREATE TABLE t (id int)", "  drop table t", "-- setup\nALTER TABLE t ADD c int",
+                "/* x */ TRUNCATE t", "SET search_path = a", "BEGIN", "commit", "INSERT INTO t VALUES (1)",
+                "UPDATE t SET returning_x = 1", "DELETE FROM t WHERE note = 'x'", "VACUUM t", "DO $$ BEGIN END $$"}) {
+            assertThat(ScriptExchange.certainlyRowless(sql)).as(sql).isTrue();
+        }
+    }
+
+    @Test
+    void statementsThatMayReturnRowsAreDescribed() {
+        for (String sql : new String[]{"SELECT 1", "(SELECT 1)", "WITH x AS (SELECT 1) SELECT * FROM x", "VALUES (1)", "TABLE t",
+                "SHOW search_path", "EXPLAIN SELECT 1", "CALL p()", "FETCH ALL FROM c", "EXECUTE s",
+                "INSERT INTO t VALUES (1) RETURNING id", "update t set v = 1\nreturning *", "DELETE FROM t RETURNING(id)",
+                "MERGE INTO t USING s ON true WHEN MATCHED THEN DELETE RETURNING *", "", "-- only a comment"}) {
+            assertThat(ScriptExchange.certainlyRowless(sql)).as(sql).isFalse();
+        }
+    }
+}
