@@ -2,6 +2,7 @@ package io.pgconn.hostile;
 
 import io.pgconn.PgClosedException;
 import io.pgconn.PgConnection;
+import io.pgconn.QueryResult;
 import io.pgconn.PgProtocolException;
 import io.pgconn.PgServerException;
 import io.pgconn.PgStatementTimeoutException;
@@ -397,6 +398,45 @@ class HostileQueryIT {
             assertThat(behind).isInstanceOf(PgClosedException.class).hasMessageContaining(server.label())
                     .hasMessageContaining("closed: the server sent nothing for 1 s after a statement's timeout of 200 ms and its cancel request");
             Conditions.awaitCondition("the connection to close", connection::isClosed);
+            server.awaitConnectionsEnded(Duration.ofSeconds(5));
+            server.assertScriptsPassed();
+        }
+    }
+
+    /**
+     * A statement that times out while queued behind a long one is aborted with a Sync alone, no
+     * CancelRequest: the server's silence is the statement ahead still running, not a server that stopped
+     * answering, and the connection (with the statement ahead) must stay (review of the silence rule).
+     */
+    @Test
+    void aTimeoutWithoutACancelRequestBehindALongStatementKeepsTheConnection() throws Exception {
+        CountDownLatch queuedOneFailed = new CountDownLatch(1);
+        try (ScriptedServer server = ScriptedServer.start(c -> {
+            c.readStartupRefusingTls();
+            c.send(Backend.trustLogin());
+            if (c.readMessage().type() != 'Q') {
+                throw new AssertionError("expected the long statement's Query first");
+            }
+            readThrough(c, 'H'); // the queued statement's Parse/Describe/Flush
+            readThrough(c, 'S'); // its abort at the timeout: a Sync, and no CancelRequest
+            // the long statement runs on, the server says nothing, for longer than the cancel grace
+            if (!queuedOneFailed.await(15, TimeUnit.SECONDS)) {
+                throw new AssertionError("the queued statement never failed its timeout");
+            }
+            c.send(rowDescription("a"), dataRow("done"), commandComplete("SELECT 1"), Backend.readyForQuery());
+            c.send(message('1', new byte[0]), parameterDescription(), rowDescription("v"), Backend.readyForQuery());
+            c.awaitClientClose();
+        }); HostileClient client = new HostileClient(server, OPTIONS)) {
+            PgConnection connection = client.connect();
+            CompletableFuture<QueryResult> longOne = connection.simpleQuery("SELECT a");
+            CompletableFuture<List<RowSet>> queued = connection.statement("SELECT v FROM t").timeout(Duration.ofMillis(200)).collect();
+            Throwable error = failure(queued);
+            assertThat(error).isInstanceOf(PgStatementTimeoutException.class).hasMessageContaining("timeout of 200 ms");
+            queuedOneFailed.countDown();
+            QueryResult answer = longOne.get(HostileClient.CASE_LIMIT.toMillis(), TimeUnit.MILLISECONDS);
+            assertThat(answer.singleValue()).as("the statement ahead got its answer: the connection was not closed").isEqualTo("done");
+            assertThat(connection.isClosed()).isFalse();
+            connection.close().get(5, TimeUnit.SECONDS);
             server.awaitConnectionsEnded(Duration.ofSeconds(5));
             server.assertScriptsPassed();
         }

@@ -188,8 +188,15 @@ final class ScriptResults implements Subscriber<ResultPart> {
                             + (current + 1) + " of " + statements + " completed");
                     slot.ended = true;
                     slot = null;
+                    results.complete(); // no results after the failing one
+                } else if (failure != null) {
+                    // every statement completed, and then the script failed: at its commit (a deferred
+                    // constraint, a serialization failure) or with the connection lost before its
+                    // ReadyForQuery; nothing was committed, and the reader of the results must hear it
+                    results.error(R2dbcErrors.translate(failure));
+                } else {
+                    results.complete();
                 }
-                results.complete(); // no results after the failing one
             }
         }
         for (Iterator<Slot> it = open.iterator(); it.hasNext(); ) {

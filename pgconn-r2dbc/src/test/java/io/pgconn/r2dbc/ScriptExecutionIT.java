@@ -55,7 +55,7 @@ class ScriptExecutionIT {
 
     @BeforeEach
     void connect() {
-        jdbc.execute("DROP TABLE IF EXISTS m1, m2, m3, items");
+        jdbc.execute("DROP TABLE IF EXISTS m1, m2, m3, items, children, parents");
         connection = Mono.from(factory.create()).block(STEP);
     }
 
@@ -177,6 +177,26 @@ class ScriptExecutionIT {
         Flux.from(connection.createBatch().add("INSERT INTO items VALUES (4)").add("INSERT INTO items VALUES (5)").execute())
                 .concatMap(Result::getRowsUpdated).blockLast(STEP);
         assertThat(itemsSeenByTheConnection()).isEqualTo(2);
+    }
+
+    /**
+     * Every statement completes, then the script's implicit transaction fails at its commit (a deferred
+     * foreign key): nothing was committed, and the reader of the results hears it after the last count.
+     */
+    @Test
+    void aScriptThatFailsAtItsCommitFailsItsResults() {
+        jdbc.execute("CREATE TABLE parents (id int PRIMARY KEY)");
+        jdbc.execute("CREATE TABLE children (id int PRIMARY KEY, parent int REFERENCES parents DEFERRABLE INITIALLY DEFERRED)");
+        StepVerifier.create(Flux.from(connection.createBatch().add("INSERT INTO children VALUES (1, 42)")
+                                .add("INSERT INTO children VALUES (2, 42)").execute())
+                        .concatMap(Result::getRowsUpdated))
+                .expectNext(1L, 1L)
+                .expectErrorSatisfies(error -> assertThat(error).isInstanceOf(R2dbcDataIntegrityViolationException.class)
+                        .hasMessageContaining("23503"))
+                .verify(STEP);
+        assertThat(jdbc.queryForObject("SELECT count(*) FROM children", Long.class)).isZero();
+        assertThat(Flux.from(connection.createStatement("SELECT 1").execute())
+                .concatMap(result -> result.map(row -> row.get(0, Integer.class))).blockLast(STEP)).isEqualTo(1);
     }
 
     /** Inside a transaction the failing statement fails the transaction, as a simple Query's would. */

@@ -61,6 +61,9 @@ public interface QuerySession {
     /** Server messages read on this session so far: whether the server said anything between two moments. */
     long messagesRead();
 
+    /** CancelRequests sent on this session so far: whether an abort asked the server to stop, or only wrote a Sync. */
+    long cancelRequestsSent();
+
     /**
      * Closes the session as {@code PgConnection.close} does, with {@code reason} for the work in
      * flight ("closed: ..."): for a server that stopped answering, so that nothing more queues behind

@@ -52,6 +52,8 @@ final class StatementRun implements Flow.Subscription {
     private ScheduledFuture<?> timeoutTask;
     /** The session's {@code messagesRead()} when the server was asked to stop: a silent server reads the same after the grace. */
     private long readsAtCancel;
+    /** The timeout's abort sent a CancelRequest (only then does the server's silence afterwards mean it stopped answering). */
+    private boolean cancelSentAtTimeout;
     private DrivenExchange current;
     /** Makes the first exchange (the statement's, or a script's); retries after a stale statement are ExtendedExchanges. */
     private final Function<StatementRun, DrivenExchange> first;
@@ -184,13 +186,19 @@ final class StatementRun implements Flow.Subscription {
         held = null;
         resume();
         stopTimer();
-        if (current != null && !session.withdraw(current) && current.abort()) {
+        if (current == null || session.withdraw(current)) {
+            return;
+        }
+        long cancelsBefore = session.cancelRequestsSent();
+        if (current.abort() && session.cancelRequestsSent() != cancelsBefore) {
             watchSilenceAfterCancel();
         }
     }
 
     /**
-     * The server was asked to stop for a subscriber that is gone: if it sends nothing at all within
+     * A CancelRequest was sent for a subscriber that is gone (an abort that only wrote a Sync — a
+     * statement still being described, or queued behind another that the server is busy with — is no
+     * question put to the server, and its silence proves nothing): if it sends nothing at all within
      * {@link #CANCEL_GRACE_NANOS}, it stopped answering (frozen, hung, cut off), and the next
      * statement on this connection — a pool hands it out again — would queue behind this one for as
      * long; the connection is closed instead, as after a timeout ({@link #onCancelGraceOver}).
@@ -225,10 +233,16 @@ final class StatementRun implements Flow.Subscription {
         if (current == null) {
             return;
         }
-        if (session.withdraw(current) || !current.abort()) {
+        if (session.withdraw(current)) {
+            error(timeoutError(null));
+            return;
+        }
+        long cancelsBefore = session.cancelRequestsSent();
+        if (!current.abort()) {
             error(timeoutError(null));
         } else {
             // asked to stop: its 57014 (or ReadyForQuery) normally follows soon, but the cancel may never land
+            cancelSentAtTimeout = session.cancelRequestsSent() != cancelsBefore;
             readsAtCancel = session.messagesRead();
             timeoutTask = session.eventLoop().schedule(this::onCancelGraceOver,
                     Math.max(CANCEL_GRACE_NANOS, plan.timeout().toNanos()), TimeUnit.NANOSECONDS);
@@ -240,7 +254,7 @@ final class StatementRun implements Flow.Subscription {
         timeoutTask = null;
         if (!signalled && !terminal) {
             error(timeoutError(null));
-            if (session.messagesRead() == readsAtCancel) {
+            if (cancelSentAtTimeout && session.messagesRead() == readsAtCancel) {
                 // not one message since the cancel: a frozen or cut-off server (it still ACKs, so TCP
                 // says nothing). Whatever queues behind this statement would wait as long; the
                 // connection is closed so that a pool drops it (Npgsql breaks the connection when a

@@ -92,6 +92,8 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
     private volatile Consumer<String> closeAction = reason -> { };
     /** Server messages read, on the event loop only ({@link #messagesRead}). */
     private long messagesRead;
+    /** CancelRequests sent, on the event loop only ({@link #cancelRequestsSent}). */
+    private long cancelRequestsSent;
 
     /** A session with the built-in codecs and no statement cache (unnamed statements only). */
     public SessionHandler(String host, Map<String, String> parameters) {
@@ -296,6 +298,7 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
         // bounded here, whatever the action: a cancel delivered later than that can still hit the
         // statement released meanwhile (docs/query.md §5)
         cancelsInFlight++;
+        cancelRequestsSent++;
         boolean[] ended = new boolean[1];
         Runnable end = () -> {
             if (!ended[0]) {
@@ -337,6 +340,11 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
     @Override
     public long messagesRead() {
         return messagesRead;
+    }
+
+    @Override
+    public long cancelRequestsSent() {
+        return cancelRequestsSent;
     }
 
     @Override
