@@ -1,7 +1,6 @@
 package io.pgconn.internal;
 
 import io.pgconn.codec.CodecRegistry;
-import io.netty.channel.Channel;
 import io.netty.channel.EventLoopGroup;
 import io.pgconn.HostStatus;
 import io.pgconn.PgClosedException;
@@ -45,7 +44,6 @@ import javax.net.ssl.TrustManagerFactory;
 public final class DefaultPgConnectionFactory implements PgConnectionFactory {
 
     /** How long {@link #closeConnections} lets a connection try to send Terminate before its socket is closed. */
-    private static final Duration FORCED_CLOSE_AFTER = Duration.ofSeconds(2);
 
     private final ConnConfig config;
     /** The configured hosts' labels, in configuration order: the config is immutable. */
@@ -108,18 +106,13 @@ public final class DefaultPgConnectionFactory implements PgConnectionFactory {
         String closeReason = "closed: " + Objects.requireNonNull(reason, "reason");
         List<ConnectionControl> toClose = open.stream()
                 .filter(c -> c.hostSpec() != null && label.equals(c.hostSpec().label())).toList();
+        // each close ends with its socket closed, also when the server never reads the Terminate
+        // (the connection closes its socket anyway after a bound: DefaultPgConnection.FORCED_CLOSE_AFTER)
         CompletableFuture<?>[] sockets = toClose.stream().map(c -> {
             c.close(closeReason);
-            Channel channel = c.channel();
             CompletableFuture<Void> socketClosed = new CompletableFuture<>();
-            channel.closeFuture().addListener(f -> socketClosed.complete(null));
-            // a Terminate that cannot be written (the server reads nothing) must not keep the socket open
-            return socketClosed.completeOnTimeout(null, FORCED_CLOSE_AFTER.toMillis(), TimeUnit.MILLISECONDS)
-                    .thenCompose(ignored -> {
-                        CompletableFuture<Void> forced = new CompletableFuture<>();
-                        channel.close().addListener(f -> forced.complete(null));
-                        return forced;
-                    });
+            c.channel().closeFuture().addListener(f -> socketClosed.complete(null));
+            return socketClosed;
         }).toArray(CompletableFuture[]::new);
         return CompletableFuture.allOf(sockets).thenApply(ignored -> toClose.size());
     }

@@ -404,6 +404,39 @@ class HostileQueryIT {
     }
 
     /**
+     * A server that reads nothing more (frozen) while a large parameter is being written: the close ends
+     * with the socket closed and the statement failed, within the case limit. (The connection also
+     * closes its socket after {@code FORCED_CLOSE_AFTER} when its Terminate cannot be written; this
+     * harness did not get a Terminate stuck, so that bound is not what this case shows.)
+     */
+    @Test
+    void aCloseWhoseTerminateTheServerNeverReadsStillClosesTheSocket() throws Exception {
+        CountDownLatch caseOver = new CountDownLatch(1);
+        AtomicInteger order = new AtomicInteger();
+        try (ScriptedServer server = ScriptedServer.start(c -> {
+            if (order.getAndIncrement() == 0) {
+                c.readStartupRefusingTls();
+                c.send(Backend.trustLogin());
+            } else {
+                c.readStartupPacket(); // the close's CancelRequest, never answered
+            }
+            // frozen from here on: nothing is read, so the client's writes fill the socket buffers
+            if (!caseOver.await(30, TimeUnit.SECONDS)) {
+                throw new AssertionError("the case never ended");
+            }
+        }); HostileClient client = new HostileClient(server, OPTIONS)) {
+            PgConnection connection = client.connect();
+            CompletableFuture<RowSet> stuck = connection.query("SELECT $1::bytea", (Object) new byte[96 << 20]); // past both socket buffers (Linux grows a receive buffer up to tcp_rmem: 32 MB here)
+            connection.close().get(HostileClient.CASE_LIMIT.toMillis(), TimeUnit.MILLISECONDS);
+            assertThat(connection.isClosed()).isTrue();
+            assertThat(failure(stuck)).isInstanceOf(PgClosedException.class).hasMessageContaining(server.label());
+            caseOver.countDown();
+            server.awaitConnectionsEnded(Duration.ofSeconds(5));
+            server.assertScriptsPassed();
+        }
+    }
+
+    /**
      * A statement that times out while queued behind a long one is aborted with a Sync alone, no
      * CancelRequest: the server's silence is the statement ahead still running, not a server that stopped
      * answering, and the connection (with the statement ahead) must stay (review of the silence rule).

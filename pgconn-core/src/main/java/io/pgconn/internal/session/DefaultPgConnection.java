@@ -33,6 +33,7 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Flow;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
@@ -47,6 +48,8 @@ final class DefaultPgConnection implements PgConnection {
 
     /** How long close() waits for the cancel request of a running statement to reach the server. */
     private static final Duration CANCEL_ON_CLOSE_WAIT = Duration.ofSeconds(2);
+    /** How long a close waits for its Terminate to be written before it closes the socket anyway. */
+    static final Duration FORCED_CLOSE_AFTER = Duration.ofSeconds(2);
 
     private final Channel channel;
     private final SessionFacts facts;
@@ -334,6 +337,13 @@ final class DefaultPgConnection implements PgConnection {
                 if (channel.isActive()) {
                     session.flushPending(); // requests written in this loop turn go before the Terminate
                     channel.writeAndFlush(Terminate.INSTANCE).addListener(f -> channel.close());
+                    // a server that reads nothing (frozen, its receive window full of our writes) never
+                    // takes the Terminate: the socket is closed anyway, so the close and the work queued
+                    // behind it end instead of waiting on the server
+                    ScheduledFuture<?> forced = channel.eventLoop().schedule(() -> {
+                        channel.close();
+                    }, FORCED_CLOSE_AFTER.toMillis(), TimeUnit.MILLISECONDS);
+                    channel.closeFuture().addListener(f -> forced.cancel(false));
                 } else {
                     channel.close();
                 }
