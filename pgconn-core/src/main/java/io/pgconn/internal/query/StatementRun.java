@@ -52,8 +52,8 @@ final class StatementRun implements Flow.Subscription {
     private ScheduledFuture<?> timeoutTask;
     /** The session's {@code messagesRead()} when the server was asked to stop: a silent server reads the same after the grace. */
     private long readsAtCancel;
-    /** The timeout's abort sent a CancelRequest (only then does the server's silence afterwards mean it stopped answering). */
-    private boolean cancelSentAtTimeout;
+    /** The timeout's abort asked the server for an answer that must come soon ({@link #abortAskingTheServer}): only then does silence mean it stopped answering. */
+    private boolean silenceMeansStopped;
     private DrivenExchange current;
     /** Makes the first exchange (the statement's, or a script's); retries after a stale statement are ExtendedExchanges. */
     private final Function<StatementRun, DrivenExchange> first;
@@ -189,16 +189,26 @@ final class StatementRun implements Flow.Subscription {
         if (current == null || session.withdraw(current)) {
             return;
         }
-        long cancelsBefore = session.cancelRequestsSent();
-        if (current.abort() && session.cancelRequestsSent() != cancelsBefore) {
+        if (abortAskingTheServer()) {
             watchSilenceAfterCancel();
         }
     }
 
     /**
-     * A CancelRequest was sent for a subscriber that is gone (an abort that only wrote a Sync — a
-     * statement still being described, or queued behind another that the server is busy with — is no
-     * question put to the server, and its silence proves nothing): if it sends nothing at all within
+     * Aborts the current exchange; true when the server's answer must follow soon: the exchange was
+     * the head of the session's FIFO (nothing ahead of it could keep the server busy: a Sync or a
+     * CancelRequest is answered at once by a live server), or its abort sent a CancelRequest. An
+     * exchange queued behind another that the server is busy with, aborted with a Sync alone, is
+     * answered only when the statement ahead ends: the server's silence says nothing then.
+     */
+    private boolean abortAskingTheServer() {
+        boolean head = session.isHead(current);
+        long cancelsBefore = session.cancelRequestsSent();
+        return current.abort() && (head || session.cancelRequestsSent() != cancelsBefore);
+    }
+
+    /**
+     * The server was asked to stop for a subscriber that is gone ({@link #abortAskingTheServer}): if it sends nothing at all within
      * {@link #CANCEL_GRACE_NANOS}, it stopped answering (frozen, hung, cut off), and the next
      * statement on this connection — a pool hands it out again — would queue behind this one for as
      * long; the connection is closed instead, as after a timeout ({@link #onCancelGraceOver}).
@@ -237,12 +247,13 @@ final class StatementRun implements Flow.Subscription {
             error(timeoutError(null));
             return;
         }
+        boolean head = session.isHead(current);
         long cancelsBefore = session.cancelRequestsSent();
         if (!current.abort()) {
             error(timeoutError(null));
         } else {
             // asked to stop: its 57014 (or ReadyForQuery) normally follows soon, but the cancel may never land
-            cancelSentAtTimeout = session.cancelRequestsSent() != cancelsBefore;
+            silenceMeansStopped = head || session.cancelRequestsSent() != cancelsBefore;
             readsAtCancel = session.messagesRead();
             timeoutTask = session.eventLoop().schedule(this::onCancelGraceOver,
                     Math.max(CANCEL_GRACE_NANOS, plan.timeout().toNanos()), TimeUnit.NANOSECONDS);
@@ -254,7 +265,7 @@ final class StatementRun implements Flow.Subscription {
         timeoutTask = null;
         if (!signalled && !terminal) {
             error(timeoutError(null));
-            if (cancelSentAtTimeout && session.messagesRead() == readsAtCancel) {
+            if (silenceMeansStopped && session.messagesRead() == readsAtCancel) {
                 // not one message since the cancel: a frozen or cut-off server (it still ACKs, so TCP
                 // says nothing). Whatever queues behind this statement would wait as long; the
                 // connection is closed so that a pool drops it (Npgsql breaks the connection when a
