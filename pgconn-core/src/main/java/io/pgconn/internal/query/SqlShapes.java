@@ -12,11 +12,15 @@ import java.util.concurrent.ConcurrentHashMap;
  * the server's {@code standard_conforming_strings} is read per lookup from the session's
  * ParameterStatus map, and a shape scanned under the other setting is scanned again. Bounded: past
  * {@link #CAPACITY} texts the memo starts over (an application's distinct statements are far fewer;
- * one that builds SQL with literals inline pays a scan per text, as it pays a Parse).
+ * one that builds SQL with literals inline pays a scan per text, as it pays a Parse). A text longer
+ * than {@link #LONGEST_KEPT} characters is scanned each time and not kept: such texts are mostly
+ * generated (bulk {@code VALUES} lists), scanning one costs about what sending it does, and 1,024 of
+ * them per pooled connection would hold megabytes each.
  */
 public final class SqlShapes {
 
     static final int CAPACITY = 1024;
+    static final int LONGEST_KEPT = 4096;
 
     /** A shape and the setting it was scanned under. */
     private record Scanned(SqlShape shape, boolean standardConformingStrings) {
@@ -37,11 +41,19 @@ public final class SqlShapes {
             return known.shape;
         }
         Scanned fresh = new Scanned(SqlScanner.shape(sql, standard), standard);
+        if (sql.length() > LONGEST_KEPT) {
+            return fresh.shape;
+        }
         if (scanned.size() >= CAPACITY) {
             scanned.clear();
         }
         scanned.put(sql, fresh);
         return fresh.shape;
+    }
+
+    /** How many texts are kept (tests). */
+    int kept() {
+        return scanned.size();
     }
 
     /** Off only when the server says so: PostgreSQL has defaulted to on since 9.1, and reports it at startup. */
