@@ -135,7 +135,7 @@ class PgConnFrozenHostPoolIT {
             assertThat(oneLeft.getStatus()).isEqualTo(Status.UP);
             assertThat(oneLeft.getDetails()).containsEntry("activeHost", StarterCluster.label(otherHost)).doesNotContainKey("warning");
         }
-        // nothing leaks: the pool holds only connections to the other host, the thawed host no session of the application
+        // nothing leaks: every connection the pool gave back is either open and held, or gone from the servers
         awaitCondition("the pool to give back every connection", () -> metrics.acquiredSize() == 0 && metrics.pendingAcquireSize() == 0);
         System.out.println("after the thaw: evictions " + evictions + ", pool allocated " + metrics.allocatedSize()
                 + ", factory open " + factory.openConnections());
@@ -144,16 +144,25 @@ class PgConnFrozenHostPoolIT {
             serverPort().block(Duration.ofSeconds(30));
             return factory.openConnections() == metrics.allocatedSize();
         });
-        String leftOnThawedHost = "FROM pg_stat_activity WHERE usename = '" + StarterCluster.USER + "' AND application_name <> 'pgconn-health'";
+        // no session is left behind: every application session on either server is one the factory holds open.
+        // (Once the thawed host answers again it is a primary again, and first in the host list: the pool may
+        // well open new connections to it, which is not a leak.)
+        String applicationSessions = "FROM pg_stat_activity WHERE usename = '" + StarterCluster.USER + "' AND application_name <> 'pgconn-health'";
         try {
-            awaitCondition("no application session left on the thawed host",
-                    () -> Integer.parseInt(frozenHost.queryValue("SELECT count(*) " + leftOnThawedHost)) == 0);
+            awaitCondition("no application session the factory does not hold", () -> {
+                serverPort().block(Duration.ofSeconds(30));
+                int sessions = Integer.parseInt(frozenHost.queryValue("SELECT count(*) " + applicationSessions))
+                        + Integer.parseInt(otherHost.queryValue("SELECT count(*) " + applicationSessions));
+                return sessions == factory.openConnections();
+            });
         } catch (AssertionError e) {
-            // what is left, for whoever reads the failure (seen once in CI: a session that outlived the thaw by 30 s)
-            throw new AssertionError(e.getMessage() + "; sessions left: " + frozenHost.execute("SELECT pid, application_name, state, "
-                    + "backend_start, state_change, wait_event, left(query, 60), client_port " + leftOnThawedHost), e);
+            // what is there, for whoever reads the failure
+            throw new AssertionError(e.getMessage() + "; factory open " + factory.openConnections() + "; thawed host: "
+                    + frozenHost.execute("SELECT pid, application_name, state, backend_start, wait_event, left(query, 60) " + applicationSessions)
+                    + "; other host: " + otherHost.execute("SELECT pid, application_name, state, backend_start, wait_event, left(query, 60) "
+                    + applicationSessions), e);
         }
-        assertThat(serverPort().block(Duration.ofSeconds(30))).isEqualTo(otherHost.port());
+        assertThat(serverPort().block(Duration.ofSeconds(30))).isIn(frozenHost.port(), otherHost.port());
     }
 
     private Health health() {
