@@ -353,8 +353,8 @@ final class ScriptExchange extends DrivenExchange {
                 int eol = sql.indexOf('\n', i);
                 i = eol < 0 ? sql.length() : eol + 1;
             } else if (sql.startsWith("/*", i)) {
-                int close = sql.indexOf("*/", i + 2); // nested comments: a wrong guess only costs a round trip
-                i = close < 0 ? sql.length() : close + 2;
+                int end = SqlScanner.skipBlockComment(sql, i + 2); // they nest: "/* /* */ */ COPY" is a COPY
+                i = end < 0 ? sql.length() : end;
             } else {
                 return i;
             }

@@ -163,8 +163,8 @@ public final class SqlScanner {
         return -1;
     }
 
-    /** Block comments nest in PostgreSQL; -1 when the text ends inside one. */
-    private static int skipBlockComment(String sql, int from) {
+    /** Block comments nest in PostgreSQL; {@code from} is past the opening; -1 when the text ends inside one. */
+    static int skipBlockComment(String sql, int from) {
         int depth = 1;
         int i = from;
         while (i < sql.length()) {

@@ -28,4 +28,13 @@ class ScriptExchangeTest {
             assertThat(ScriptExchange.certainlyRowless(sql)).as(sql).isFalse();
         }
     }
+
+    /** Block comments nest, as PostgreSQL reads them: the first word is the one after the outermost comment. */
+    @Test
+    void theFirstKeywordComesAfterNestedComments() {
+        assertThat(ScriptExchange.firstKeyword("/* /* */ */ COPY t FROM STDIN")).isEqualTo("COPY");
+        assertThat(ScriptExchange.firstKeyword("/* /* */ COPY */ SELECT 1")).isEqualTo("SELECT");
+        assertThat(ScriptExchange.firstKeyword("-- a\n /* b /* c */ d */ vacuum t")).isEqualTo("VACUUM");
+        assertThat(ScriptExchange.firstKeyword("/* never closed /* */")).isEmpty();
+    }
 }
