@@ -71,7 +71,6 @@ final class ExtendedExchange extends DrivenExchange {
     private final boolean mayCopy;
     /** A CopyIn/OutResponse was refused: its CopyData and the COPY's CommandComplete are read past. */
     private boolean copyRefused;
-    private QuerySession session;
     private StatementCache.Entry entry;
     private String statement;
     private boolean creator;
@@ -86,14 +85,6 @@ final class ExtendedExchange extends DrivenExchange {
     private PgException error;
     private boolean syncSent;
     private boolean suspended;
-    private boolean aborted;
-    private boolean cancelWhenHead;
-    private boolean done;
-    /**
-     * The server has finished this exchange's work (the last Execute's CommandComplete or
-     * EmptyQueryResponse, or an ErrorResponse): a CancelRequest now could only hit a later statement.
-     */
-    private boolean serverDone;
     private int executionsDone;
     private long rowsInExecution;
 
@@ -480,34 +471,7 @@ final class ExtendedExchange extends DrivenExchange {
             sendSync(paged && !describing);
             return true;
         }
-        if (!session.isHead(this)) {
-            cancelWhenHead = true;
-            return false;
-        }
-        return cancelIfAlone();
-    }
-
-    /** Cancelled or timed out before it was written: the session decides at its turn whether to write it at all. */
-    @Override
-    public boolean waitsToBeHead() {
-        return aborted;
-    }
-
-    @Override
-    public void becameHead() {
-        if (cancelWhenHead && !done) {
-            cancelWhenHead = false;
-            cancelIfAlone(); // only set once the Bind phase (and its Sync) was written
-        }
-    }
-
-    /** Sends a CancelRequest unless the server may be done with us and running a later exchange. */
-    private boolean cancelIfAlone() {
-        if (serverDone || !session.isLastWritten(this)) {
-            return serverDone;
-        }
-        session.requestCancel();
-        return true;
+        return cancelNowOrAtHead();
     }
 
     @Override

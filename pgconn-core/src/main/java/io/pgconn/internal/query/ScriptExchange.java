@@ -55,7 +55,6 @@ final class ScriptExchange extends DrivenExchange {
 
     private final StatementRun run;
     private final List<String> statements;
-    private QuerySession session;
     /** The statement whose statement description is awaited before its Bind is written; -1: none. */
     private int describing = -1;
     /** The statement the answers being read belong to. */
@@ -65,11 +64,6 @@ final class ScriptExchange extends DrivenExchange {
     private boolean metadataEmitted;
     private PgException error;
     private boolean syncSent;
-    private boolean aborted;
-    private boolean cancelWhenHead;
-    private boolean done;
-    /** The last statement completed, or the server reported an error: a CancelRequest could only hit a later exchange. */
-    private boolean serverDone;
 
     ScriptExchange(StatementRun run, List<String> statements) {
         this.run = run;
@@ -245,32 +239,7 @@ final class ScriptExchange extends DrivenExchange {
             releaseWritesIfFree();
             return true;
         }
-        if (!session.isHead(this)) {
-            cancelWhenHead = true;
-            return false;
-        }
-        return cancelIfAlone();
-    }
-
-    @Override
-    public boolean waitsToBeHead() {
-        return aborted;
-    }
-
-    @Override
-    public void becameHead() {
-        if (cancelWhenHead && !done) {
-            cancelWhenHead = false;
-            cancelIfAlone();
-        }
-    }
-
-    private boolean cancelIfAlone() {
-        if (serverDone || !session.isLastWritten(this)) {
-            return serverDone;
-        }
-        session.requestCancel();
-        return true;
+        return cancelNowOrAtHead();
     }
 
     @Override
