@@ -190,6 +190,32 @@ abstract class AbstractLifecycleIT {
         assertThat(connection.tlsProtocol()).isPresent();
     }
 
+    /**
+     * A first host that closes the socket before it answers SSLRequest (a server going away mid-failover)
+     * is a transport failure, not a TLS refusal: the walk moves on to the next host, under every sslmode
+     * that requires TLS (user3's F1; docs/lifecycle.md §2.3 and §9 — libpq stops here).
+     */
+    @ParameterizedTest(name = "sslmode={0}")
+    @CsvSource({"require", "verify-ca", "verify-full"})
+    void aHostThatClosesBeforeAnsweringSslRequestIsPassedOver(String mode) {
+        try (io.pgconn.hostile.ScriptedServer closer = io.pgconn.hostile.ScriptedServer.start(c -> {
+            c.readStartupPacket();
+            c.close();
+        })) {
+            ConnConfig config = ConnConfig.parse("host=localhost,localhost port=" + closer.port() + "," + server().port()
+                    + " dbname=postgres user=scram_u password='" + PASSWORD + "' extensionTypes='' " + tlsOptions(mode),
+                    EnvironmentSource.of(Map.of("HOME", System.getProperty("java.io.tmpdir"))));
+            PgConnection connection = await(FACTORY.factory().connect(config));
+            try {
+                assertThat(connection.hostSpec().port()).isEqualTo(server().port());
+                assertThat(connection.tlsProtocol()).isPresent();
+                assertThat(closer.connections()).isEqualTo(1);
+            } finally {
+                await(connection.close());
+            }
+        }
+    }
+
     @Test
     void verifyFullRefusesAnUntrustedCa() {
         Throwable failure = refusal("scram_u", PASSWORD, "sslmode=verify-full sslrootcert=" + pg().tls().untrustedCaCertificate());

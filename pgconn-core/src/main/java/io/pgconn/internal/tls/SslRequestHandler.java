@@ -7,9 +7,11 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.ReferenceCountUtil;
 import io.pgconn.PgException;
+import io.pgconn.PgConnectException;
 import io.pgconn.PgProtocolException;
 import io.pgconn.PgTlsException;
 
+import java.io.IOException;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 
@@ -23,7 +25,8 @@ import java.util.function.Consumer;
  *       were sent in plaintext and would be taken as TLS-protected (CVE-2021-23222).</li>
  *   <li>{@code 'N'}: completes with {@link TlsOutcome.Refused}.</li>
  *   <li>{@code 'E'}: fails; the error text is not shown because nothing has authenticated the server yet.</li>
- *   <li>anything else, or the connection ending first: fails.</li>
+ *   <li>anything else: fails; the connection ending first (a close or a reset) fails as a transport
+ *       failure, {@link PgConnectException}, so a multi-host connect moves on.</li>
  * </ul>
  */
 final class SslRequestHandler extends ChannelInboundHandlerAdapter {
@@ -129,17 +132,25 @@ final class SslRequestHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
+    /**
+     * A server that closes before it answered has not refused TLS: it went away (a crash, a stop, a
+     * failover under way). That is a transport failure ({@link PgConnectException}), so a multi-host
+     * connect moves on to the next host, as after any other close during startup (docs/lifecycle.md
+     * §2.3; libpq stops here — a deliberate difference, §9).
+     */
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-        finish(ctx, new PgTlsException(hostLabel, "server " + hostLabel + " closed the connection before answering SSLRequest"));
+        finish(ctx, new PgConnectException(hostLabel, "server " + hostLabel + " closed the connection before answering SSLRequest"));
         ctx.fireChannelInactive();
     }
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        // not propagated: the future carries it, and the caller closes the channel
-        finish(ctx, new PgTlsException(hostLabel, "connection to " + hostLabel + " failed while waiting for the answer to SSLRequest: "
-                + cause, cause));
+        // not propagated: the future carries it, and the caller closes the channel. A socket error (reset) is the
+        // server going away, like a close; anything else is a failure of this stage.
+        String message = "connection to " + hostLabel + " failed while waiting for the answer to SSLRequest: " + cause;
+        finish(ctx, cause instanceof IOException ? new PgConnectException(hostLabel, message, cause)
+                : new PgTlsException(hostLabel, message, cause));
     }
 
     /** Completes once ({@code null} failure = Refused) after leaving the pipeline. */

@@ -138,7 +138,7 @@ class SslRequestHandlerTest {
     @Test
     void closeBeforeTheAnswerFails() {
         channel.close();
-        assertThat(failure()).isInstanceOf(PgTlsException.class)
+        assertThat(failure()).isInstanceOf(io.pgconn.PgConnectException.class)
                 .hasMessageContaining("closed the connection before answering SSLRequest")
                 .hasMessageContaining("db:5432");
     }
@@ -146,7 +146,7 @@ class SslRequestHandlerTest {
     @Test
     void errorBeforeTheAnswerFails() {
         channel.pipeline().fireExceptionCaught(new java.io.IOException("Connection reset by peer"));
-        assertThat(failure()).isInstanceOf(PgTlsException.class).hasMessageContaining("Connection reset by peer");
+        assertThat(failure()).isInstanceOf(io.pgconn.PgConnectException.class).hasMessageContaining("Connection reset by peer");
         assertRemoved();
     }
 
