@@ -53,10 +53,6 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
 
     /** How long requests are held back at most while a CancelRequest is under way. */
     static final long CANCEL_HOLD_MAX_MILLIS = 2_000;
-    /** Written exchanges still unanswered from which a read is followed by a short pause in reading. */
-    static final int COALESCE_MIN_UNANSWERED = 64;
-    /** The pause: answers gather in the socket meanwhile and are then read, and new requests written, in one go. */
-    static final long COALESCE_NANOS = 100_000;
 
     private final String host;
     private final Map<String, String> parameters;
@@ -75,13 +71,8 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
     private int cancelsInFlight;
     /** What is written in one loop turn, encoded into one buffer and flushed after the turn; set with the channel. */
     private WriteBatch writes;
-    private int readPausers;
-    /** Reading paused for {@link #COALESCE_NANOS} after a read, because a deep pipeline is still answering. */
-    private boolean coalescing;
-    private final Runnable endCoalescing = () -> {
-        coalescing = false;
-        resumeReading(this);
-    };
+    /** Whether the socket is read (paused for missing demand, read coalescing); set with the channel. */
+    private ReadPauses reads;
     private volatile Channel channel;
     private volatile PgException closeCause;
     private volatile String closeReason = "closed";
@@ -112,6 +103,7 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
     public void handlerAdded(ChannelHandlerContext ctx) {
         channel = ctx.channel();
         writes = new WriteBatch(channel);
+        reads = new ReadPauses(channel);
     }
 
     /** Runs {@code sql} with the simple query protocol; safe from any thread. */
@@ -241,16 +233,12 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
 
     @Override
     public void pauseReading(Object pauser) {
-        if (readPausers++ == 0) {
-            channel.config().setAutoRead(false);
-        }
+        reads.pause(pauser);
     }
 
     @Override
     public void resumeReading(Object pauser) {
-        if (readPausers > 0 && --readPausers == 0) {
-            channel.config().setAutoRead(true); // reads at once
-        }
+        reads.resume(pauser);
     }
 
     @Override
@@ -514,28 +502,14 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
         if (!(closeCause instanceof PgProtocolException)) {
             closeCause = error;
         }
-        ctx.channel().config().setAutoRead(true);
+        reads.readToTheEnd();
         ctx.close();
     }
 
-    /**
-     * Read coalescing for deep pipelines: with at least {@link #COALESCE_MIN_UNANSWERED} written
-     * exchanges unanswered, reading pauses for {@link #COALESCE_NANOS} after each read. The server
-     * flushes every ReadyForQuery, so without the pause each of its answers wakes the event loop,
-     * which reads two or three answers and writes as many new requests per wake-up: a read, a
-     * write and an epoll wait, on both sides, for every few statements. Meanwhile the server still
-     * has at least that many statements to run (far more than the pause's worth), so it does not
-     * wait for us; each answer waits at most the pause longer behind the ones before it. Nothing
-     * changes below that depth: a single statement or a short pipeline is read at once.
-     */
+    /** Read coalescing for deep pipelines ({@link ReadPauses#readCompleted}). */
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
-        if (!coalescing && readPausers == 0 && inFlight.size() - unwritten.size() >= COALESCE_MIN_UNANSWERED
-                && ctx.channel().isActive()) {
-            coalescing = true;
-            pauseReading(this);
-            ctx.channel().eventLoop().schedule(endCoalescing, COALESCE_NANOS, TimeUnit.NANOSECONDS);
-        }
+        reads.readCompleted(inFlight.size() - unwritten.size());
         ctx.fireChannelReadComplete();
     }
 

@@ -60,18 +60,18 @@ class SessionHandlerReadCoalescingTest {
 
     @Test
     void aReadWithADeepPipelineUnansweredPausesReadingForTheCoalescingTimeThenReadsAgain() {
-        submitWritten(SessionHandler.COALESCE_MIN_UNANSWERED + 1);
+        submitWritten(ReadPauses.COALESCE_MIN_UNANSWERED + 1);
         channel.writeInbound(new ReadyForQuery('I')); // one answer read: the minimum is still unanswered
 
         assertThat(channel.config().isAutoRead()).as("paused after the read").isFalse();
-        channel.advanceTimeBy(SessionHandler.COALESCE_NANOS, TimeUnit.NANOSECONDS);
+        channel.advanceTimeBy(ReadPauses.COALESCE_NANOS, TimeUnit.NANOSECONDS);
         channel.runScheduledPendingTasks();
         assertThat(channel.config().isAutoRead()).as("reading again once the pause is over").isTrue();
     }
 
     @Test
     void aReadWithFewerUnansweredThanTheMinimumDoesNotPause() {
-        submitWritten(SessionHandler.COALESCE_MIN_UNANSWERED);
+        submitWritten(ReadPauses.COALESCE_MIN_UNANSWERED);
         channel.writeInbound(new ReadyForQuery('I')); // one fewer than the minimum left
 
         assertThat(channel.config().isAutoRead()).isTrue();
@@ -79,12 +79,12 @@ class SessionHandlerReadCoalescingTest {
 
     @Test
     void theCoalescingPauseDoesNotEndAPauseForMissingDemand() {
-        submitWritten(SessionHandler.COALESCE_MIN_UNANSWERED + 1);
+        submitWritten(ReadPauses.COALESCE_MIN_UNANSWERED + 1);
         channel.writeInbound(new ReadyForQuery('I'));
         Object subscriber = new Object();
         session.pauseReading(subscriber); // a subscriber without demand, while the coalescing pause runs
 
-        channel.advanceTimeBy(SessionHandler.COALESCE_NANOS, TimeUnit.NANOSECONDS);
+        channel.advanceTimeBy(ReadPauses.COALESCE_NANOS, TimeUnit.NANOSECONDS);
         channel.runScheduledPendingTasks();
         assertThat(channel.config().isAutoRead()).as("still paused for the subscriber").isFalse();
         session.resumeReading(subscriber);
@@ -93,11 +93,11 @@ class SessionHandlerReadCoalescingTest {
 
     @Test
     void theCoalescingPauseEndingAfterTheChannelClosedChangesNothing() {
-        submitWritten(SessionHandler.COALESCE_MIN_UNANSWERED + 1);
+        submitWritten(ReadPauses.COALESCE_MIN_UNANSWERED + 1);
         channel.writeInbound(new ReadyForQuery('I'));
         channel.close();
 
-        channel.advanceTimeBy(SessionHandler.COALESCE_NANOS, TimeUnit.NANOSECONDS);
+        channel.advanceTimeBy(ReadPauses.COALESCE_NANOS, TimeUnit.NANOSECONDS);
         channel.runScheduledPendingTasks();
         assertThat(channel.isOpen()).isFalse();
     }
