@@ -190,6 +190,8 @@ final class PgConnR2dbcResult implements Result {
         private volatile boolean terminated;
         private volatile Throwable failure;
         private volatile boolean cancelled;
+        /** The reader has had its end (drain loop only). */
+        private boolean signalled;
 
         MappingSubscriber(CoreSubscriber<? super T> actual, Function<PgConnR2dbcRow, ? extends T> mapper) {
             this.actual = actual;
@@ -211,8 +213,8 @@ final class PgConnR2dbcResult implements Result {
 
         @Override
         public void onNext(ResultPart part) {
-            if (done) {
-                return;
+            if (done || cancelled) {
+                return; // parts in flight when the reader cancelled are not mapped, and nothing holds them
             }
             if (part instanceof ResultPart.RowPart row) {
                 T value;
@@ -251,6 +253,9 @@ final class PgConnR2dbcResult implements Result {
 
         private void terminate(Throwable error) {
             done = true;
+            if (cancelled) {
+                return;
+            }
             if (unbounded) {
                 if (error == null) {
                     actual.onComplete();
@@ -289,10 +294,22 @@ final class PgConnR2dbcResult implements Result {
             drain();
         }
 
+        /**
+         * Stops the session's parts and lets go of the rows queued for the reader: the drain clears the
+         * queue (now, or when the drain running on another thread loops), and every drain after this
+         * one clears what came in flight; the work-in-progress count always comes back down, so no
+         * later signal is left behind a drain that will never run.
+         */
         @Override
         public void cancel() {
+            if (cancelled) {
+                return;
+            }
             cancelled = true;
             upstream.cancel();
+            if (!unbounded) {
+                drain();
+            }
         }
 
         /** Bounded demand: hands queued rows on as they are asked for, then the end; serialized (request and parts race). */
@@ -303,34 +320,36 @@ final class PgConnR2dbcResult implements Result {
             int missed = 1;
             while (true) {
                 Queue<T> queue = ready; // null until the first bounded request: then no row came yet
-                if (cancelled) {
+                if (cancelled || signalled) { // nothing is handed on any more: let go of what is queued
                     if (queue != null) {
                         queue.clear();
                     }
-                    return; // wip stays up: nothing is signalled any more
-                }
-                boolean ended = terminated; // read before the queue: every row is queued before the end is set
-                Throwable error = failure;
-                if (ended && error != null) {
-                    if (queue != null) {
-                        queue.clear(); // like the core: an error is not held back behind rows nobody asked for
-                    }
-                    actual.onError(error);
-                    return;
-                }
-                if (queue != null && requested > 0) {
-                    T value = queue.poll();
-                    if (value != null) {
-                        if (requested != Long.MAX_VALUE) {
-                            REQUESTED.decrementAndGet(this);
+                } else {
+                    boolean ended = terminated; // read before the queue: every row is queued before the end is set
+                    Throwable error = failure;
+                    if (ended && error != null) {
+                        if (queue != null) {
+                            queue.clear(); // like the core: an error is not held back behind rows nobody asked for
                         }
-                        actual.onNext(value);
+                        signalled = true;
+                        actual.onError(error);
                         continue;
                     }
-                }
-                if (ended && (queue == null || queue.isEmpty())) {
-                    actual.onComplete();
-                    return;
+                    if (queue != null && requested > 0) {
+                        T value = queue.poll();
+                        if (value != null) {
+                            if (requested != Long.MAX_VALUE) {
+                                REQUESTED.decrementAndGet(this);
+                            }
+                            actual.onNext(value);
+                            continue;
+                        }
+                    }
+                    if (ended && (queue == null || queue.isEmpty())) {
+                        signalled = true;
+                        actual.onComplete();
+                        continue;
+                    }
                 }
                 missed = WIP.addAndGet(this, -missed);
                 if (missed == 0) {
