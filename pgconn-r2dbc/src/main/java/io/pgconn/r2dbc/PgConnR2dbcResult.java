@@ -60,12 +60,19 @@ final class PgConnR2dbcResult implements Result {
         return Flux.from(parts).onErrorResume(error -> Mono.empty()).then();
     }
 
-    private Flux<Segment> segments() {
+    /** {@code rowsWanted}: rows dropped unread ({@link ResultPart.Dropped}) fail the read; otherwise they are passed over. */
+    private Flux<Segment> segments(boolean rowsWanted) {
         return Flux.defer(() -> {
             if (!subscribed.compareAndSet(false, true)) {
                 return Flux.error(alreadyRead());
             }
             return Flux.from(parts).<Segment>handle((part, sink) -> {
+                if (part instanceof ResultPart.Dropped dropped) {
+                    if (rowsWanted) {
+                        sink.error(dropped.error());
+                    }
+                    return;
+                }
                 Segment segment = segmentOf(part);
                 if (segment != null && (filter == null || filter.test(segment))) {
                     sink.next(segment);
@@ -80,14 +87,14 @@ final class PgConnR2dbcResult implements Result {
 
     @Override
     public Mono<Long> getRowsUpdated() {
-        return segments().ofType(UpdateCount.class).map(UpdateCount::value).reduce(Long::sum);
+        return segments(false).ofType(UpdateCount.class).map(UpdateCount::value).reduce(Long::sum);
     }
 
     @Override
     public <T> Flux<T> map(BiFunction<Row, RowMetadata, ? extends T> mappingFunction) {
         Objects.requireNonNull(mappingFunction, "mappingFunction");
         if (filter != null) {
-            return segments().ofType(RowSegment.class).map(segment -> {
+            return segments(true).ofType(RowSegment.class).map(segment -> {
                 Row row = segment.row();
                 return mappingFunction.apply(row, row.getMetadata());
             });
@@ -99,7 +106,7 @@ final class PgConnR2dbcResult implements Result {
     public <T> Flux<T> map(Function<? super Readable, ? extends T> mappingFunction) {
         Objects.requireNonNull(mappingFunction, "mappingFunction");
         if (filter != null) {
-            return segments().ofType(RowSegment.class).map(segment -> mappingFunction.apply(segment.row()));
+            return segments(true).ofType(RowSegment.class).map(segment -> mappingFunction.apply(segment.row()));
         }
         return new MappedRows<>(this, mappingFunction::apply);
     }
@@ -113,7 +120,7 @@ final class PgConnR2dbcResult implements Result {
     @Override
     public <T> Flux<T> flatMap(Function<Segment, ? extends Publisher<? extends T>> mappingFunction) {
         Objects.requireNonNull(mappingFunction, "mappingFunction");
-        return segments().concatMap(mappingFunction);
+        return segments(true).concatMap(mappingFunction);
     }
 
     /** A part as an R2DBC segment: a row, or the update count a completion carries (none: null). */
@@ -232,6 +239,9 @@ final class PgConnR2dbcResult implements Result {
                     ready.offer(value);
                     drain();
                 }
+            } else if (part instanceof ResultPart.Dropped dropped) {
+                upstream.cancel(); // the rest of the statement is dropped too
+                terminate(dropped.error());
             } else if (!unbounded) {
                 upstream.request(1); // a completion is not passed on: its demand goes back
             }
