@@ -125,6 +125,32 @@ class QueryIT {
         }
     }
 
+    /**
+     * A statement object made before a {@code SET standard_conforming_strings} reads its text as the
+     * server does after it: it kept the shape of its creation, so under off it refused to bind the $1
+     * the server sees, and under on it sent a Bind with a value the server's statement does not take.
+     */
+    @Test
+    void aStatementObjectReadsItsTextUnderTheStandardConformingStringsOfItsExecution() {
+        PgConnection c = QueryCluster.connect(PG, FACTORY, "");
+        try {
+            String sql = "SELECT 'a\\'' || $1::text || '\\'$2'"; // on: no parameter; off: $1 only
+            PgStatement madeUnderOn = c.statement(sql);
+            await(c.simpleQuery("SET standard_conforming_strings = off"));
+            madeUnderOn.bind(0, "b");
+            assertThat(await(madeUnderOn.collect()).get(0).single(String.class)).isEqualTo("a'b'$2");
+
+            PgStatement madeUnderOff = c.statement(sql).bind(0, "b");
+            await(c.simpleQuery("SET standard_conforming_strings = on"));
+            assertThat(failure(madeUnderOff.collect())).isInstanceOf(IllegalStateException.class)
+                    .hasMessage("parameter $1 is bound, but the statement for " + c.host()
+                            + " takes no parameters as standard_conforming_strings is now on; nothing was sent");
+            assertThat(await(c.query("SELECT 1")).single(Integer.class)).isEqualTo(1);
+        } finally {
+            await(c.close());
+        }
+    }
+
     @Test
     void aThousandPipelinedStatementsAreAnsweredInOrderAndOneFailureFailsOnlyItself() {
         PgConnection c = QueryCluster.connect(PG, FACTORY, "");

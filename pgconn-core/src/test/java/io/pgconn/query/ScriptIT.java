@@ -123,6 +123,35 @@ class ScriptIT {
         }
     }
 
+    /**
+     * A SQL-standard routine body ({@code BEGIN ATOMIC ... END}, PostgreSQL 14+) holds semicolons that do
+     * not end the CREATE statement: split there, the server got {@code CREATE FUNCTION ... SELECT a + 1}
+     * without its END (a syntax error) and the body's remains as statements of their own.
+     */
+    @Test
+    void aBeginAtomicRoutineBodyStaysOneStatement() {
+        PgConnection c = QueryCluster.connect(PG, FACTORY, "");
+        try {
+            List<String> statements = c.statements("""
+                    CREATE TABLE sc_atomic (id int);
+                    CREATE FUNCTION sc_atomic_add(a int) RETURNS int LANGUAGE sql
+                    BEGIN ATOMIC
+                      INSERT INTO sc_atomic VALUES (a);
+                      INSERT INTO sc_atomic VALUES (CASE WHEN a > 0 THEN a + 1 ELSE 0 END);
+                      SELECT count(*)::int FROM sc_atomic;
+                    END;
+                    SELECT sc_atomic_add(5);
+                    """);
+            assertThat(statements).hasSize(3);
+            Recorder r = run(c, statements.toArray(String[]::new));
+            await(r.done);
+            assertThat(r.seen).containsExactly("CREATE TABLE", "CREATE FUNCTION", "columns 1", "row", "SELECT 1");
+            assertThat(r.rows.get(0).get(0, Integer.class)).isEqualTo(2);
+        } finally {
+            await(c.close());
+        }
+    }
+
     /** Outside a transaction: one implicit transaction — the INSERT before the failure is rolled back, the one after never runs. */
     @Test
     void aFailingMiddleStatementRollsBackTheEarlierOnesAndTheLaterOnesNeverRun() {

@@ -60,12 +60,19 @@ final class PgConnR2dbcResult implements Result {
         return Flux.from(parts).onErrorResume(error -> Mono.empty()).then();
     }
 
-    private Flux<Segment> segments() {
+    /** {@code rowsWanted}: rows dropped unread ({@link ResultPart.Dropped}) fail the read; otherwise they are passed over. */
+    private Flux<Segment> segments(boolean rowsWanted) {
         return Flux.defer(() -> {
             if (!subscribed.compareAndSet(false, true)) {
                 return Flux.error(alreadyRead());
             }
             return Flux.from(parts).<Segment>handle((part, sink) -> {
+                if (part instanceof ResultPart.Dropped dropped) {
+                    if (rowsWanted) {
+                        sink.error(dropped.error());
+                    }
+                    return;
+                }
                 Segment segment = segmentOf(part);
                 if (segment != null && (filter == null || filter.test(segment))) {
                     sink.next(segment);
@@ -80,14 +87,14 @@ final class PgConnR2dbcResult implements Result {
 
     @Override
     public Mono<Long> getRowsUpdated() {
-        return segments().ofType(UpdateCount.class).map(UpdateCount::value).reduce(Long::sum);
+        return segments(false).ofType(UpdateCount.class).map(UpdateCount::value).reduce(Long::sum);
     }
 
     @Override
     public <T> Flux<T> map(BiFunction<Row, RowMetadata, ? extends T> mappingFunction) {
         Objects.requireNonNull(mappingFunction, "mappingFunction");
         if (filter != null) {
-            return segments().ofType(RowSegment.class).map(segment -> {
+            return segments(true).ofType(RowSegment.class).map(segment -> {
                 Row row = segment.row();
                 return mappingFunction.apply(row, row.getMetadata());
             });
@@ -99,7 +106,7 @@ final class PgConnR2dbcResult implements Result {
     public <T> Flux<T> map(Function<? super Readable, ? extends T> mappingFunction) {
         Objects.requireNonNull(mappingFunction, "mappingFunction");
         if (filter != null) {
-            return segments().ofType(RowSegment.class).map(segment -> mappingFunction.apply(segment.row()));
+            return segments(true).ofType(RowSegment.class).map(segment -> mappingFunction.apply(segment.row()));
         }
         return new MappedRows<>(this, mappingFunction::apply);
     }
@@ -113,7 +120,7 @@ final class PgConnR2dbcResult implements Result {
     @Override
     public <T> Flux<T> flatMap(Function<Segment, ? extends Publisher<? extends T>> mappingFunction) {
         Objects.requireNonNull(mappingFunction, "mappingFunction");
-        return segments().concatMap(mappingFunction);
+        return segments(true).concatMap(mappingFunction);
     }
 
     /** A part as an R2DBC segment: a row, or the update count a completion carries (none: null). */
@@ -190,6 +197,8 @@ final class PgConnR2dbcResult implements Result {
         private volatile boolean terminated;
         private volatile Throwable failure;
         private volatile boolean cancelled;
+        /** The reader has had its end (drain loop only). */
+        private boolean signalled;
 
         MappingSubscriber(CoreSubscriber<? super T> actual, Function<PgConnR2dbcRow, ? extends T> mapper) {
             this.actual = actual;
@@ -211,8 +220,8 @@ final class PgConnR2dbcResult implements Result {
 
         @Override
         public void onNext(ResultPart part) {
-            if (done) {
-                return;
+            if (done || cancelled) {
+                return; // parts in flight when the reader cancelled are not mapped, and nothing holds them
             }
             if (part instanceof ResultPart.RowPart row) {
                 T value;
@@ -230,6 +239,9 @@ final class PgConnR2dbcResult implements Result {
                     ready.offer(value);
                     drain();
                 }
+            } else if (part instanceof ResultPart.Dropped dropped) {
+                upstream.cancel(); // the rest of the statement is dropped too
+                terminate(dropped.error());
             } else if (!unbounded) {
                 upstream.request(1); // a completion is not passed on: its demand goes back
             }
@@ -251,6 +263,9 @@ final class PgConnR2dbcResult implements Result {
 
         private void terminate(Throwable error) {
             done = true;
+            if (cancelled) {
+                return;
+            }
             if (unbounded) {
                 if (error == null) {
                     actual.onComplete();
@@ -289,10 +304,22 @@ final class PgConnR2dbcResult implements Result {
             drain();
         }
 
+        /**
+         * Stops the session's parts and lets go of the rows queued for the reader: the drain clears the
+         * queue (now, or when the drain running on another thread loops), and every drain after this
+         * one clears what came in flight; the work-in-progress count always comes back down, so no
+         * later signal is left behind a drain that will never run.
+         */
         @Override
         public void cancel() {
+            if (cancelled) {
+                return;
+            }
             cancelled = true;
             upstream.cancel();
+            if (!unbounded) {
+                drain();
+            }
         }
 
         /** Bounded demand: hands queued rows on as they are asked for, then the end; serialized (request and parts race). */
@@ -303,34 +330,36 @@ final class PgConnR2dbcResult implements Result {
             int missed = 1;
             while (true) {
                 Queue<T> queue = ready; // null until the first bounded request: then no row came yet
-                if (cancelled) {
+                if (cancelled || signalled) { // nothing is handed on any more: let go of what is queued
                     if (queue != null) {
                         queue.clear();
                     }
-                    return; // wip stays up: nothing is signalled any more
-                }
-                boolean ended = terminated; // read before the queue: every row is queued before the end is set
-                Throwable error = failure;
-                if (ended && error != null) {
-                    if (queue != null) {
-                        queue.clear(); // like the core: an error is not held back behind rows nobody asked for
-                    }
-                    actual.onError(error);
-                    return;
-                }
-                if (queue != null && requested > 0) {
-                    T value = queue.poll();
-                    if (value != null) {
-                        if (requested != Long.MAX_VALUE) {
-                            REQUESTED.decrementAndGet(this);
+                } else {
+                    boolean ended = terminated; // read before the queue: every row is queued before the end is set
+                    Throwable error = failure;
+                    if (ended && error != null) {
+                        if (queue != null) {
+                            queue.clear(); // like the core: an error is not held back behind rows nobody asked for
                         }
-                        actual.onNext(value);
+                        signalled = true;
+                        actual.onError(error);
                         continue;
                     }
-                }
-                if (ended && (queue == null || queue.isEmpty())) {
-                    actual.onComplete();
-                    return;
+                    if (queue != null && requested > 0) {
+                        T value = queue.poll();
+                        if (value != null) {
+                            if (requested != Long.MAX_VALUE) {
+                                REQUESTED.decrementAndGet(this);
+                            }
+                            actual.onNext(value);
+                            continue;
+                        }
+                    }
+                    if (ended && (queue == null || queue.isEmpty())) {
+                        signalled = true;
+                        actual.onComplete();
+                        continue;
+                    }
                 }
                 missed = WIP.addAndGet(this, -missed);
                 if (missed == 0) {

@@ -25,7 +25,6 @@ final class PgConnR2dbcStatement implements Statement {
 
     private final PgConnR2dbcConnection connection;
     private final String sql;
-    private final int parameterCount;
     private final List<Object[]> bindings = new ArrayList<>();
     private Object[] current;
     private boolean currentTouched;
@@ -35,15 +34,23 @@ final class PgConnR2dbcStatement implements Statement {
     PgConnR2dbcStatement(PgConnR2dbcConnection connection, String sql) {
         this.connection = connection;
         this.sql = sql;
-        this.parameterCount = connection.pgConnection().sqlShape(sql).parameterCount(); // the core's memo: scanned once per text
-        this.current = new Object[parameterCount];
+        this.current = new Object[parameterCount()];
+    }
+
+    /**
+     * The parameters the text takes under the connection's standard_conforming_strings now (the core's
+     * memo: one lookup, the text is scanned once per setting): a {@code SET standard_conforming_strings}
+     * between creating the statement and binding or executing it moves where a {@code '...'} literal
+     * with a backslash ends, and so which {@code $n} the server sees.
+     */
+    private int parameterCount() {
+        return connection.pgConnection().sqlShape(sql).parameterCount();
     }
 
     @Override
     public Statement add() {
-        requireComplete(current, "add()");
-        bindings.add(current);
-        current = new Object[parameterCount];
+        bindings.add(fit(current, "add()"));
+        current = new Object[parameterCount()];
         currentTouched = false;
         return this;
     }
@@ -54,7 +61,9 @@ final class PgConnR2dbcStatement implements Statement {
             throw new IllegalArgumentException("value for $" + (index + 1) + " must not be null: use bindNull(index, type)");
         }
         checkIndex(index);
-        current[index] = checkValue(index, value);
+        Object checked = checkValue(index, value);
+        current = grown(current, index);
+        current[index] = checked;
         currentTouched = true;
         return this;
     }
@@ -70,6 +79,7 @@ final class PgConnR2dbcStatement implements Statement {
             throw new IllegalArgumentException("type for $" + (index + 1) + " must not be null");
         }
         checkIndex(index);
+        current = grown(current, index);
         current[index] = SessionPort.BoundValue.nullOf(type);
         currentTouched = true;
         return this;
@@ -105,15 +115,18 @@ final class PgConnR2dbcStatement implements Statement {
 
     @Override
     public Flux<Result> execute() {
-        List<Object[]> all = new ArrayList<>(bindings);
+        List<Object[]> all = new ArrayList<>(bindings.size() + 1);
+        for (Object[] saved : bindings) {
+            all.add(fit(saved, "execute()"));
+        }
+        int parameterCount = parameterCount();
         if (currentTouched) {
-            requireComplete(current, "execute()");
-            all.add(current);
+            all.add(fit(current, "execute()"));
         } else if (!bindings.isEmpty()) {
             throw new IllegalStateException("add() was called after the last bindings and nothing was bound since:"
                     + " remove the trailing add()");
         } else if (parameterCount > 0) {
-            requireComplete(current, "execute()");
+            fit(current, "execute()");
         }
         String text = withReturning(sql);
         if (parameterCount == 0 && all.isEmpty() && generatedColumns == null && connection.pgConnection().sqlShape(sql).statementCount() > 1) {
@@ -204,7 +217,31 @@ final class PgConnR2dbcStatement implements Statement {
         return javaType == null ? Object.class : javaType;
     }
 
+    /** {@code values}, grown to hold {@code index} (the count grew since they were made). */
+    private static Object[] grown(Object[] values, int index) {
+        return index < values.length ? values : Arrays.copyOf(values, index + 1);
+    }
+
+    /**
+     * {@code values} as the statement takes them now: every {@code $n} bound, none past the count
+     * (bound before a {@code SET standard_conforming_strings} moved a literal's end).
+     */
+    private Object[] fit(Object[] values, String operation) {
+        int parameterCount = parameterCount();
+        for (int i = values.length - 1; i >= parameterCount; i--) {
+            if (values[i] != null) {
+                throw new IllegalStateException("$" + (i + 1) + " is bound, but the statement has " + parameterCount
+                        + " parameters (standard_conforming_strings is now "
+                        + connection.pgConnection().parameter("standard_conforming_strings") + "); nothing was sent by " + operation);
+            }
+        }
+        Object[] fitted = values.length == parameterCount ? values : Arrays.copyOf(values, parameterCount);
+        requireComplete(fitted, operation);
+        return fitted;
+    }
+
     private void checkIndex(int index) {
+        int parameterCount = parameterCount();
         if (index < 0 || index >= parameterCount) {
             throw new IndexOutOfBoundsException("parameter index " + index + " is out of range: the statement has "
                     + parameterCount + " parameters ($1 is index 0)");
@@ -216,6 +253,7 @@ final class PgConnR2dbcStatement implements Statement {
         if (name == null) {
             throw new IllegalArgumentException("parameter name must not be null");
         }
+        int parameterCount = parameterCount();
         if (name.length() > 1 && name.charAt(0) == '$' && name.substring(1).chars().allMatch(Character::isDigit)) {
             int number = Integer.parseInt(name.substring(1));
             if (number >= 1 && number <= parameterCount) {

@@ -11,6 +11,22 @@ sealed interface ResultPart {
     }
 
     /**
+     * Rows of a script's statement dropped unread ({@link ScriptResults}: the reader of results asked
+     * for the next result before reading this one, so this one's rows were read and discarded rather
+     * than kept): {@code rows} dropped when its reader came. Reading the rows fails there; the update
+     * count still comes with the completion.
+     */
+    record Dropped(long rows) implements ResultPart {
+
+        IllegalStateException error() {
+            return new IllegalStateException("the rows of this result were dropped unread (" + rows + " by the time it was read):"
+                    + " the script's next result was asked for before this one was read, and a script's results come in"
+                    + " order from one stream; read each result before asking for the next (concatMap, not collectList),"
+                    + " or read only its update count");
+        }
+    }
+
+    /**
      * The end of one statement: its command tag ({@code INSERT 0 3}, {@code SELECT 5}, {@code BEGIN})
      * and the row count the tag carries, or -1 when it carries none.
      */

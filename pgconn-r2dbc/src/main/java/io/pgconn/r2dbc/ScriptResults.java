@@ -27,8 +27,12 @@ import java.util.function.Consumer;
  * failing statement's result signals it and no further results come (as on r2dbc-postgresql).
  * Parts are read from the session with demand: for the statement whose result is being read, as
  * its reader asks; ahead of it, up to {@link #READ_AHEAD} parts (so results of statements without
- * rows are handed out without waiting for anyone); and all of the current statement when the reader
- * of results asks for the next one before reading this one. Results the reader never got (it
+ * rows, or with few, are handed out without waiting for anyone). When the reader of results asks for
+ * the next result while nobody reads this one (and no earlier result is still being read, whose end
+ * would let its reader come, as {@code concatMap} does), this one is <em>skipped</em>: the rest of
+ * the statement is read and its rows dropped, not kept (a statement's rows can be any number; the
+ * heap holds at most {@link #READ_AHEAD} parts per result), and its reader, if one comes, gets a
+ * {@link ResultPart.Dropped} first: reading its rows fails, its update count still comes. Results the reader never got (it
  * cancelled the publisher of results, as {@code Mono.from} does after the first) are run and
  * discarded in order; a result it got but never reads is discarded at the connection's next
  * operation, like any unread result.
@@ -56,6 +60,12 @@ final class ScriptResults implements Subscriber<ResultPart> {
         Throwable error;
         /** Its reader has had the end, or it was discarded to its end. */
         boolean done;
+        /** The next result was asked for before anyone read this one: its rows are dropped as they come. */
+        boolean skipped;
+        /** Rows dropped while skipped. */
+        long dropped;
+        /** Its reader has had the {@link ResultPart.Dropped}. */
+        boolean droppedTold;
 
         Slot(ScriptResults script) {
             this.script = script;
@@ -171,6 +181,10 @@ final class ScriptResults implements Subscriber<ResultPart> {
             // arrived parts to the statement they belong to; a completion moves on to the next
             ResultPart part;
             while (slot != null && (part = arrived.poll()) != null) {
+                if (slot.skipped && part instanceof ResultPart.RowPart) {
+                    slot.dropped++;
+                    continue;
+                }
                 slot.kept.add(part);
                 if (part instanceof ResultPart.Completion) {
                     slot.ended = true;
@@ -211,11 +225,14 @@ final class ScriptResults implements Subscriber<ResultPart> {
         if (finished || session == null || reading == null) {
             return;
         }
-        // read ahead a little; more while the statement's reader asks for more, or while the reader of
-        // results waits for the next one without reading this one (then this one is kept for later)
-        boolean wanted = reading.discarding || reading.kept.size() < READ_AHEAD
-                || (reading.reader != null && reading.requested.get() > reading.kept.size())
-                || (reading.reader == null && results.requestedFromDownstream() > 0);
+        if (reading.reader == null && !reading.skipped && !reading.discarding && reading.kept.size() >= READ_AHEAD
+                && results.requestedFromDownstream() > 0 && !anEarlierResultIsBeingRead(reading)) {
+            skip(reading);
+        }
+        // read ahead a little; more while the statement's reader asks for more, or while its rows are
+        // dropped (skipped, or its reader cancelled)
+        boolean wanted = reading.discarding || reading.skipped || reading.kept.size() < READ_AHEAD
+                || (reading.reader != null && reading.requested.get() > reading.kept.size());
         long asked = outstanding.get();
         if (wanted && asked < READ_AHEAD / 2) {
             outstanding.addAndGet(READ_AHEAD - asked);
@@ -223,8 +240,36 @@ final class ScriptResults implements Subscriber<ResultPart> {
         }
     }
 
+    /** Whether a result before {@code current} has a reader that has not had its end (its end brings the next reader, as in concatMap). */
+    private boolean anEarlierResultIsBeingRead(Slot current) {
+        for (Slot each : open) {
+            if (each != current && each.reader != null && !each.done && !each.discarding) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** From now on {@code slot}'s rows are dropped, those kept so far too (only rows are kept before its completion). */
+    private static void skip(Slot slot) {
+        slot.skipped = true;
+        slot.dropped += slot.kept.size();
+        slot.kept.clear();
+    }
+
     /** Hands a statement's kept parts to its reader as far as it asks; then its end, or its error. */
     private static void serve(Slot slot) {
+        if (slot.skipped && !slot.droppedTold && !slot.discarding) {
+            Subscriber<? super ResultPart> reader = slot.reader;
+            if (reader == null || slot.requested.get() == 0) {
+                return;
+            }
+            slot.droppedTold = true;
+            if (slot.requested.get() != Long.MAX_VALUE) {
+                slot.requested.decrementAndGet();
+            }
+            reader.onNext(new ResultPart.Dropped(slot.dropped));
+        }
         while (!slot.kept.isEmpty()) {
             if (slot.discarding) {
                 slot.kept.clear();

@@ -210,4 +210,32 @@ class ResultReadingIT {
         assertThat(Flux.from(execute("SELECT $1::bigint AS total", 4L).map(row -> row.get("total"))).blockLast(STEP))
                 .isEqualTo(4L);
     }
+
+    /**
+     * A statement created before a {@code SET standard_conforming_strings} counts its parameters as the
+     * server reads the text when it is bound and executed: it kept the count of its creation, so under
+     * off it refused the $1 the server sees.
+     */
+    @Test
+    void aStatementCountsItsParametersUnderTheStandardConformingStringsOfItsExecution() {
+        Connection own = Mono.from(factory.create()).block(STEP);
+        try {
+            String sql = "SELECT 'a\\'' || $1::text || '\\'$2' AS v"; // on: no parameter; off: $1 only
+            var madeUnderOn = own.createStatement(sql);
+            Flux.from(own.createStatement("SET standard_conforming_strings = off").execute())
+                    .flatMap(Result::getRowsUpdated).blockLast(STEP);
+            madeUnderOn.bind("$1", "b");
+            assertThat(Flux.from(madeUnderOn.execute()).flatMap(r -> r.map(row -> row.get("v", String.class))).blockLast(STEP))
+                    .isEqualTo("a'b'$2");
+
+            var madeUnderOff = own.createStatement(sql).bind(0, "b");
+            Flux.from(own.createStatement("SET standard_conforming_strings = on").execute())
+                    .flatMap(Result::getRowsUpdated).blockLast(STEP);
+            assertThatThrownBy(madeUnderOff::execute).isInstanceOf(IllegalStateException.class)
+                    .hasMessage("$1 is bound, but the statement has 0 parameters (standard_conforming_strings is now on);"
+                            + " nothing was sent by execute()");
+        } finally {
+            Mono.from(own.close()).block(STEP);
+        }
+    }
 }

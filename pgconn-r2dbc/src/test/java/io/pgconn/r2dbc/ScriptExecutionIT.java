@@ -238,6 +238,24 @@ class ScriptExecutionIT {
         assertThat(theConnectionAnswers()).isEqualTo(1); // nothing of the script is left in its way
     }
 
+    /**
+     * Results collected before any is read: the first statement's rows are read and dropped rather than
+     * kept (they were all held in memory for a reader that might never come); its update count still
+     * comes, reading its rows fails saying why, the next result reads as usual.
+     */
+    @Test
+    void aResultSkippedByTheReaderOfResultsIsDroppedNotKept() {
+        List<Result> results = Flux.<Result>from(connection.createStatement(
+                "SELECT n, repeat('x', 100) FROM generate_series(1, 20000) n; SELECT 2").execute()).collectList().block(STEP);
+        assertThat(results).hasSize(2);
+        StepVerifier.create(results.get(0).map(row -> row.get(0, Integer.class)))
+                .expectErrorSatisfies(error -> assertThat(error).isInstanceOf(IllegalStateException.class)
+                        .hasMessageContaining("the rows of this result were dropped unread"))
+                .verify(STEP);
+        assertThat(Flux.from(results.get(1).map(row -> row.get(0, Integer.class))).blockLast(STEP)).isEqualTo(2);
+        assertThat(theConnectionAnswers()).isEqualTo(1);
+    }
+
     private int theConnectionAnswers() {
         return Flux.from(connection.createStatement("SELECT 1").execute()).flatMap(result -> result.map(row -> row.get(0, Integer.class)))
                 .blockLast(STEP);

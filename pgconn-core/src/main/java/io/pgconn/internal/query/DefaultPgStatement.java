@@ -29,8 +29,14 @@ public final class DefaultPgStatement implements PgStatement {
 
     private final QuerySession session;
     private final String sql;
-    /** What the SQL asks for; looked up in the session's memo once per statement object. */
-    private final SqlShape shape;
+    /**
+     * What the SQL asks for, looked up in the session's memo, and the standard_conforming_strings it
+     * was read under: a {@code SET standard_conforming_strings} on the connection moves where a
+     * {@code '...'} literal with a backslash ends, so the shape is looked up again when the server's
+     * setting (its ParameterStatus) is no longer the one the shape was read under.
+     */
+    private SqlShape shape;
+    private boolean shapeStandard;
     private final List<Object[]> saved = new ArrayList<>();
     private Object[] current = new Object[0];
     private int fetchSize;
@@ -40,7 +46,19 @@ public final class DefaultPgStatement implements PgStatement {
         requireSql(sql);
         this.session = session;
         this.sql = sql;
-        this.shape = session.sqlShapes().of(sql);
+        this.shapeStandard = session.sqlShapes().standardConformingStrings();
+        this.shape = session.sqlShapes().of(sql, shapeStandard);
+    }
+
+    /** The shape under the session's standard_conforming_strings now. */
+    private SqlShape shape() {
+        SqlShapes shapes = session.sqlShapes();
+        boolean standard = shapes.standardConformingStrings();
+        if (standard != shapeStandard) {
+            shape = shapes.of(sql, standard);
+            shapeStandard = standard;
+        }
+        return shape;
     }
 
     private static void requireSql(String sql) {
@@ -121,6 +139,7 @@ public final class DefaultPgStatement implements PgStatement {
 
     private void put(int index, Object value) {
         checkIndex(index);
+        SqlShape shape = shape();
         if (shape.certain() && index >= shape.parameterCount()) {
             throw new IndexOutOfBoundsException("parameter index " + index + " ($" + (index + 1) + ") is out of range: "
                     + takes(session, shape) + " (0-based: 0 binds $1)");
@@ -209,6 +228,7 @@ public final class DefaultPgStatement implements PgStatement {
         }
         // one complete statement: every set binds exactly what the SQL asks for; otherwise (several
         // statements, an unterminated literal) the server judges, and the sets only have to agree
+        SqlShape shape = shape();
         boolean certain = shape.certain();
         int count = certain ? shape.parameterCount() : sets.get(0).length;
         ValueCodecs codecs = session.codecs();
@@ -219,6 +239,11 @@ public final class DefaultPgStatement implements PgStatement {
             if (!certain && set.length != count) {
                 throw new IllegalStateException("parameter set " + (s + 1) + " binds " + set.length
                         + " parameters, the first binds " + count + " (statement for " + session.host() + ")");
+            }
+            if (certain && set.length > count) { // bound before a SET standard_conforming_strings moved a literal's end
+                throw new IllegalStateException("parameter $" + set.length + " is bound" + inSet + ", but "
+                        + takes(session, shape) + " as standard_conforming_strings is now "
+                        + (shapeStandard ? "on" : "off") + "; nothing was sent");
             }
             for (int i = 0; i < count; i++) {
                 if (i >= set.length || set[i] == UNBOUND) {

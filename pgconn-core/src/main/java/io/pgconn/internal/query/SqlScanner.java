@@ -10,7 +10,9 @@ import java.util.List;
  * ends go: they do not count inside string literals ({@code '...'}, {@code E'...'}, {@code B'...'},
  * {@code X'...'}, {@code U&'...'}), quoted identifiers, dollar-quoted strings ({@code $$ ... $$},
  * {@code $tag$ ... $tag$}), {@code --} and (nested) {@code /* *}{@code /} comments, nor (for
- * semicolons) inside parentheses (a {@code CREATE RULE}'s action list). With
+ * semicolons) inside parentheses (a {@code CREATE RULE}'s action list) or inside the
+ * {@code BEGIN ATOMIC ... END} body of a {@code CREATE [OR REPLACE] FUNCTION|PROCEDURE} (PostgreSQL
+ * 14's SQL-standard bodies, read with the heuristic psql's lexer uses). With
  * {@code standard_conforming_strings = off} a backslash escapes the next character in plain
  * {@code '...'} literals too, as it always does in {@code E'...'}. The one scanner of the project:
  * the core's parameter-count check and the R2DBC layer's statements and script splitting use it.
@@ -50,6 +52,8 @@ public final class SqlScanner {
         boolean token = false; // the current statement has something besides blanks and comments
         int pieceStart = 0;
         int depth = 0;
+        int lead = LEAD_NONE; // the statement's first words (routine bodies, below)
+        int body = 0; // BEGIN ... END levels of a routine body
         int i = 0;
         int length = sql.length();
         while (i < length) {
@@ -79,7 +83,17 @@ public final class SqlScanner {
                 } else {
                     next = skipDollarQuoted(sql, i);
                 }
-            } else if (c == ';' && depth == 0) {
+            } else if (isIdentifierStart(c)) {
+                next = i + 1;
+                while (next < length && isIdentifierPart(sql.charAt(next))) {
+                    next++;
+                }
+                lead = lead(lead, sql, i, next);
+                if (lead == LEAD_ROUTINE && depth == 0) {
+                    body = bodyDepth(body, sql, i, next);
+                }
+            } else if (c == ';' && depth == 0 && body == 0) {
+                lead = LEAD_NONE;
                 if (token) {
                     statements++;
                     if (pieces != null) {
@@ -105,6 +119,9 @@ public final class SqlScanner {
             }
             token |= isToken;
             i = next;
+        }
+        if (body > 0) { // a routine body's END is missing (psql would wait for more lines)
+            complete = false;
         }
         if (token) {
             statements++;
@@ -136,6 +153,11 @@ public final class SqlScanner {
 
     private static boolean isDigit(char c) {
         return c >= '0' && c <= '9';
+    }
+
+    /** What starts a keyword or an unquoted identifier ({@code ident_start} of PostgreSQL's lexer). */
+    private static boolean isIdentifierStart(char c) {
+        return Character.isLetter(c) || c == '_';
     }
 
     private static boolean isIdentifierPart(char c) {
@@ -198,5 +220,52 @@ public final class SqlScanner {
         String tag = sql.substring(start, tagEnd + 1);
         int close = sql.indexOf(tag, tagEnd + 1);
         return close < 0 ? -1 : close + tag.length();
+    }
+
+    /*
+     * Routine bodies. CREATE FUNCTION f() RETURNS int LANGUAGE sql BEGIN ATOMIC SELECT 1; SELECT 2; END
+     * is one statement to the server. Short of parsing, the words are read as psql's lexer reads them
+     * (the server's grammar is the authority; psql is what a script author checks a script with): when
+     * a statement's first words are CREATE, optionally OR REPLACE, then FUNCTION or PROCEDURE, each
+     * top-level (outside parentheses) BEGIN opens a body level, CASE opens one inside a body (it also
+     * closes with END), and END closes one; a semicolon inside a level does not end the statement.
+     * Words inside literals, quoted identifiers, dollar quotes and comments never get here, so a
+     * PL/pgSQL body in $$ ... $$ is read as before.
+     */
+
+    /** The lead of a statement so far: nothing read yet, CREATE, CREATE OR, CREATE OR REPLACE, a routine, anything else. */
+    private static final int LEAD_NONE = 0, LEAD_CREATE = 1, LEAD_OR = 2, LEAD_REPLACE = 3, LEAD_ROUTINE = 4, LEAD_OTHER = 5;
+
+    /** The lead after the word [start, end). */
+    private static int lead(int lead, String sql, int start, int end) {
+        return switch (lead) {
+            case LEAD_NONE -> is(sql, start, end, "create") ? LEAD_CREATE : LEAD_OTHER;
+            case LEAD_CREATE -> routine(sql, start, end) ? LEAD_ROUTINE : is(sql, start, end, "or") ? LEAD_OR : LEAD_OTHER;
+            case LEAD_OR -> is(sql, start, end, "replace") ? LEAD_REPLACE : LEAD_OTHER;
+            case LEAD_REPLACE -> routine(sql, start, end) ? LEAD_ROUTINE : LEAD_OTHER;
+            default -> lead;
+        };
+    }
+
+    /** The body depth after the word [start, end) of a CREATE FUNCTION|PROCEDURE statement, outside parentheses. */
+    private static int bodyDepth(int depth, String sql, int start, int end) {
+        if (is(sql, start, end, "begin")) {
+            return depth + 1;
+        }
+        if (is(sql, start, end, "case")) {
+            return depth > 0 ? depth + 1 : 0;
+        }
+        if (is(sql, start, end, "end")) {
+            return Math.max(depth - 1, 0);
+        }
+        return depth;
+    }
+
+    private static boolean routine(String sql, int start, int end) {
+        return is(sql, start, end, "function") || is(sql, start, end, "procedure");
+    }
+
+    private static boolean is(String sql, int start, int end, String keyword) {
+        return end - start == keyword.length() && sql.regionMatches(true, start, keyword, 0, keyword.length());
     }
 }

@@ -34,8 +34,13 @@ public final class SqlShapes {
         this.serverParameters = serverParameters;
     }
 
+    /** The shape of {@code sql} under the server's standard_conforming_strings now. */
     public SqlShape of(String sql) {
-        boolean standard = standardConformingStrings();
+        return of(sql, standardConformingStrings());
+    }
+
+    /** The shape of {@code sql} under {@code standard} (the caller read the setting once for several uses). */
+    public SqlShape of(String sql, boolean standard) {
         Scanned known = scanned.get(sql);
         if (known != null && known.standardConformingStrings == standard) {
             return known.shape;

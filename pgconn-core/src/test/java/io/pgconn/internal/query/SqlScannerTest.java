@@ -63,4 +63,35 @@ class SqlScannerTest {
         assertThat(SqlScanner.statements("SELECT 'a\\'; SELECT 2'", false)).as("off: the ; is inside the literal").hasSize(1);
         assertThat(SqlScanner.statements("SELECT 'a\\'; SELECT 2'", true)).hasSize(2);
     }
+
+    @Test
+    void aRoutineBodyInBeginAtomicIsOneStatement() {
+        String function = "CREATE FUNCTION f(a int) RETURNS int LANGUAGE sql BEGIN ATOMIC SELECT a; SELECT a + 1; END";
+        assertThat(SqlScanner.statements(function + "; SELECT f(1)", true)).containsExactly(function, "SELECT f(1)");
+        assertThat(SqlScanner.shape(function, true)).isEqualTo(new SqlShape(0, 1, true));
+        String replace = "create or replace procedure p() language sql\nbegin atomic\n  insert into t values (1);\n"
+                + "  insert into t values (case when true then 2 else 3 end);\nend";
+        assertThat(SqlScanner.statements(replace + ";\nCALL p();", true)).as("CASE ... END inside the body")
+                .containsExactly(replace, "CALL p()");
+        // an unfinished body: the server would wait for END, psql for more lines
+        assertThat(SqlScanner.shape("CREATE FUNCTION g() RETURNS int LANGUAGE sql BEGIN ATOMIC SELECT 1;", true).complete()).isFalse();
+    }
+
+    @Test
+    void beginAndEndOutsideARoutineBodyStillEndAtSemicolons() {
+        assertThat(SqlScanner.statements("BEGIN; SELECT 1; END; COMMIT", true)).containsExactly("BEGIN", "SELECT 1", "END", "COMMIT");
+        assertThat(SqlScanner.statements("SELECT CASE WHEN true THEN 1 END; SELECT 2", true)).hasSize(2);
+        // a PL/pgSQL body is dollar-quoted: its BEGIN and END are never read as words
+        assertThat(SqlScanner.statements("CREATE FUNCTION h() RETURNS int LANGUAGE plpgsql AS $$ BEGIN RETURN 1; END $$; BEGIN; COMMIT", true))
+                .hasSize(3);
+        // a routine without a BEGIN body ends at its semicolon, and the next statement's BEGIN is a transaction's
+        assertThat(SqlScanner.statements("CREATE FUNCTION k() RETURNS int LANGUAGE sql RETURN 1; BEGIN; SELECT k(); COMMIT", true))
+                .containsExactly("CREATE FUNCTION k() RETURNS int LANGUAGE sql RETURN 1", "BEGIN", "SELECT k()", "COMMIT");
+        // words that only look like the lead or the keywords
+        assertThat(SqlScanner.statements("CREATE TABLE begin_t (id int); SELECT 1", true)).hasSize(2);
+        assertThat(SqlScanner.statements("CREATE FUNCTION m(\"begin\" int) RETURNS int LANGUAGE sql RETURN 1; SELECT 'begin'; SELECT 2", true))
+                .hasSize(3);
+        assertThat(SqlScanner.statements("CREATE FUNCTION n(x int DEFAULT (SELECT 1)) RETURNS int LANGUAGE sql RETURN x; SELECT 1", true))
+                .hasSize(2);
+    }
 }

@@ -283,8 +283,9 @@ public class PgConnProperties {
 
         /**
          * Whether the application's connections to a host are closed when the health monitor finds
-         * that it stopped answering (a probe not answered within 'host-connect-timeout': a frozen or
-         * cut-off server, not a refused login nor a slow query of the application): statements in
+         * that it stopped answering (two probes in a row not answered within 'host-connect-timeout'
+         * each: a frozen or cut-off server, not a refused login nor a slow query of the application;
+         * one alone, as a JVM pause can cause, only marks the host down): statements in
          * flight there fail at once with "connection to host:port closed: the server stopped
          * answering ...", the pool evicts them (reason host-down) and new work connects to another
          * host. When false they wait until the server answers again, however long.

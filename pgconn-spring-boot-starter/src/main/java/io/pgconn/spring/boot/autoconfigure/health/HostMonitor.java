@@ -89,6 +89,20 @@ final class HostMonitor {
     /** Whether the application's connections to the host are closed when it stops answering. */
     private final boolean closeWhenUnresponsive;
 
+    /**
+     * Probes in a row that got no answer within the probe timeout ({@link #stoppedAnswering}); reset by
+     * an answer or by any other failure. Written by one probe at a time ({@link #probing}).
+     */
+    private int unansweredInARow;
+
+    /**
+     * Unanswered probes in a row that close the application's connections: one is not enough. A JVM
+     * pause (a long GC, a safepoint) or one slow answer can let a single probe's timeout pass while
+     * the server is fine, and closing every connection to the host fails all its work in flight; a
+     * server that stopped answering does not answer the next probe (on a new connection) either.
+     */
+    static final int UNANSWERED_PROBES_TO_CLOSE = 2;
+
     HostMonitor(HostSpec host, PgConnectionFactory monitorFactory, PgConnectionFactory applicationFactory,
             Duration interval, Duration probeTimeout, Clock clock, Consumer<HostView> published) {
         this(host, monitorFactory, applicationFactory, interval, probeTimeout, clock, published, true);
@@ -180,6 +194,7 @@ final class HostMonitor {
     }
 
     private void up(ServerRole role) {
+        this.unansweredInARow = 0;
         this.authFailures = 0;
         this.nextLoginAt = null;
         PgConnection current = this.connection;
@@ -202,8 +217,9 @@ final class HostMonitor {
         this.view = this.view.down(reason, this.clock.instant());
         this.published.accept(this.view);
         this.applicationFactory.reportHostDown(this.host, reason);
-        if (changed && this.closeWhenUnresponsive && stoppedAnswering(cause)) {
-            closeApplicationConnections();
+        this.unansweredInARow = stoppedAnswering(cause) ? this.unansweredInARow + 1 : 0;
+        if (this.closeWhenUnresponsive && this.unansweredInARow == UNANSWERED_PROBES_TO_CLOSE) {
+            closeApplicationConnections(); // once per silence: the count passes 2 only once before an answer
         }
         if (changed) {
             // the short reason goes to health; the whole story, once per change, to the log
@@ -223,12 +239,13 @@ final class HostMonitor {
 
     /**
      * Closes the application's connections to the host (after {@code reportHostDown}, so that a pool
-     * counts them as {@code host-down} and its new connections go elsewhere). Once per change of the
-     * view: the host cannot take new sessions while it is silent.
+     * counts them as {@code host-down} and its new connections go elsewhere). Once per silence, at
+     * its {@link #UNANSWERED_PROBES_TO_CLOSE}th unanswered probe: the host cannot take new sessions
+     * while it is silent.
      */
     private void closeApplicationConnections() {
-        String why = "the server stopped answering (no answer to the pgconn health check within "
-                + this.probeTimeout.toMillis() + " ms)";
+        String why = "the server stopped answering (no answer to " + UNANSWERED_PROBES_TO_CLOSE
+                + " pgconn health checks in a row, " + this.probeTimeout.toMillis() + " ms each)";
         this.applicationFactory.closeConnections(this.host, why).thenAccept(closed -> {
             if (closed > 0) {
                 logger.warn("pgconn health: closed " + closed + " connection(s) to " + this.host.label() + ": " + why

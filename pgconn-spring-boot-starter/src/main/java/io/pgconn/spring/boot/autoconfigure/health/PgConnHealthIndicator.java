@@ -58,7 +58,7 @@ public class PgConnHealthIndicator extends AbstractHealthIndicator implements Di
     /**
      * As {@link #PgConnHealthIndicator(PgConnectionFactory, FailoverTracker, PgConnHealthProperties, Duration, String, PgConnPoolDetails)};
      * {@code closeWhenUnresponsive} ({@code pg.conn.health.close-connections-when-unresponsive}): close
-     * the factory's connections to a host whose probe got no answer within the probe timeout.
+     * the factory's connections to a host whose probes got no answer within the probe timeout twice in a row.
      */
     public PgConnHealthIndicator(PgConnectionFactory factory, FailoverTracker failoverTracker,
             PgConnHealthProperties properties, Duration interval, String name, PgConnPoolDetails pools,
