@@ -82,4 +82,27 @@ public interface PgStatement {
      * page by page.
      */
     <T> CompletableFuture<List<T>> map(Function<? super Row, ? extends T> mapper);
+
+    /**
+     * Runs the statement now and gives its rows to a reader that blocks: a Spring MVC handler, a
+     * virtual thread, a batch job — the shape pgjdbc users know from {@code setFetchSize}. Rows of every
+     * execution (one per parameter set) come in order; the metadata and command results are not in it.
+     *
+     * <p>{@link #execute()}'s subscriber runs on the connection's event loop, so writing each row to a
+     * slow HTTP client there would stall every connection on that loop. Here the loop only queues
+     * rows: the stream asks for {@code prefetch} rows, then for more as the reader consumes them, so a
+     * slow reader slows its own statement alone (reading pauses while the queue is full, as with any
+     * missing demand). Each wait for a row blocks the reader's thread; waiting on an event loop thread
+     * is refused with an {@code IllegalStateException}.
+     *
+     * <p>A server error ends the stream with that {@code PgException} thrown from the stream's
+     * operation. An interrupt while waiting cancels the statement and throws
+     * {@code CancellationException} (the thread's interrupt flag is kept). Close the stream (try with
+     * resources) when it may not be read to its end: closing cancels the statement as cancelling a
+     * subscription does, and the connection stays usable; an unread, unclosed stream keeps its
+     * statement — and every later one of the connection — waiting.
+     *
+     * @param prefetch rows queued ahead of the reader (at least 1); 256 is a good start
+     */
+    java.util.stream.Stream<Row> stream(int prefetch);
 }

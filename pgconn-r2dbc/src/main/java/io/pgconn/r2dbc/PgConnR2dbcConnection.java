@@ -9,6 +9,7 @@ import io.r2dbc.spi.Result;
 import io.r2dbc.spi.Statement;
 import io.r2dbc.spi.TransactionDefinition;
 import io.r2dbc.spi.ValidationDepth;
+import io.r2dbc.spi.Wrapped;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -24,8 +25,14 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  * order they run, and the session answers them in that order. A {@link Result} runs its statement
  * when it is read; one that is never read is run and discarded before the connection's next
  * operation. With auto-commit off, the next statement outside a transaction begins one first.
+ *
+ * <p>{@link Wrapped#unwrap()} lends the pgconn {@link PgConnection} under it (through r2dbc-pool's
+ * own {@code Wrapped}: {@code ((Wrapped<?>) pooled).unwrap()} is this connection), so core-API work —
+ * typed rows, {@code stream}, pipelined statements — can run on a pooled session. It stays this
+ * connection's: begin, commit and close through R2DBC (this connection tracks its transaction), and
+ * use the session only while the R2DBC connection is held.
  */
-final class PgConnR2dbcConnection implements Connection {
+final class PgConnR2dbcConnection implements Connection, Wrapped<PgConnection> {
 
     private final SessionPort session;
     private final PgConnR2dbcConnectionFactory factory;
@@ -46,6 +53,12 @@ final class PgConnR2dbcConnection implements Connection {
 
     /** The pgconn session under this connection (host, role, server parameters). */
     PgConnection pgConnection() {
+        return session.connection();
+    }
+
+    /** The pgconn session under this connection, lent for as long as this connection is held (class javadoc). */
+    @Override
+    public PgConnection unwrap() {
         return session.connection();
     }
 

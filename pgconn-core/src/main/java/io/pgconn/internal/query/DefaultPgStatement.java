@@ -15,6 +15,10 @@ import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Flow;
 import java.util.function.Function;
+import java.util.Spliterator;
+import java.util.Spliterators;
+import java.util.stream.Stream;
+import java.util.stream.StreamSupport;
 
 /** The {@link PgStatement} of a session: collects bindings, and on execute encodes them into a {@link StatementPlan}. */
 public final class DefaultPgStatement implements PgStatement {
@@ -209,6 +213,14 @@ public final class DefaultPgStatement implements PgStatement {
         MappingCollector<T> collector = new MappingCollector<>(mapper);
         execute().subscribe(collector);
         return collector.result();
+    }
+
+    @Override
+    public Stream<Row> stream(int prefetch) {
+        BlockingRows rows = new BlockingRows("a statement on " + session.host(), prefetch);
+        execute().subscribe(rows);
+        return StreamSupport.stream(Spliterators.spliteratorUnknownSize(rows, Spliterator.ORDERED | Spliterator.NONNULL), false)
+                .onClose(rows::close);
     }
 
     /** The first execution's rows: what {@code PgConnection.query} returns. */
