@@ -33,6 +33,8 @@ public final class ConnDefaults {
     public static final SslMode SSL_MODE_WITH_SYSTEM_ROOT = SslMode.VERIFY_FULL;
     public static final SslNegotiation SSL_NEGOTIATION = SslNegotiation.POSTGRES;
     public static final boolean SSL_SNI = true;
+    /** libpq's default with TLS support: a client certificate is sent when its file exists and the server asks. */
+    public static final SslCertMode SSL_CERT_MODE = SslCertMode.ALLOW;
     public static final String SSL_MIN_PROTOCOL_VERSION = "TLSv1.2";
     public static final SslProviderKind SSL_PROVIDER = SslProviderKind.AUTO;
 
