@@ -121,6 +121,16 @@ public final class ConnConfig {
     /** libpq's {@code sslcrldir}: a directory of PEM revocation lists, used as {@link #sslCrl()}; or {@code null}. */
     public Path sslCrlDir() { return path(Setting.SSL_CRL_DIR); }
 
+    /**
+     * The revocation list file libpq would read: {@link #sslCrl()}, else, when {@code sslcrldir} is not
+     * set either, {@code ~/.postgresql/root.crl} ({@code HOME} from the environment source). Used only
+     * when it exists and the server's chain is verified.
+     */
+    public Path sslCrlOrDefault() {
+        Path explicit = sslCrl();
+        return explicit != null || sslCrlDir() != null ? explicit : homeDirectory.resolve(ConnDefaults.ROOT_CRL_FILE);
+    }
+
     /** libpq's {@code requirepeer}: the operating-system user a Unix-socket server must run as; or {@code null}. */
     public String requirePeer() { return values.get(Setting.REQUIRE_PEER); }
 

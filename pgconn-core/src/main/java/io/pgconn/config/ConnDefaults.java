@@ -22,6 +22,8 @@ public final class ConnDefaults {
     public static final String SERVICE_FILE_NAME = ".pg_service.conf";
     /** libpq's default {@code sslrootcert}, under the home directory; read only when the file exists. */
     public static final String ROOT_CERT_FILE = ".postgresql/root.crt";
+    /** libpq's default {@code sslcrl}, under the home directory; used only when the file exists and the chain is verified. */
+    public static final String ROOT_CRL_FILE = ".postgresql/root.crl";
     /** libpq's default {@code sslcert}, under the home directory; a client certificate is sent only when the file exists. */
     public static final String CLIENT_CERT_FILE = ".postgresql/postgresql.crt";
     /** libpq's default {@code sslkey}, under the home directory; read only when a client certificate is sent. */

@@ -57,8 +57,12 @@ final class Keywords {
         keyword("sslkey", Setting.SSL_KEY, ValueParsers::text, "PGSSLKEY");
         keyword("sslpassword", Setting.SSL_PASSWORD, ValueParsers::text, null);
         keyword("sslsni", Setting.SSL_SNI, ValueParsers::libpqSni, "PGSSLSNI");
+        keyword("sslcertmode", Setting.SSL_CERT_MODE, enumParser(SslCertMode.class), "PGSSLCERTMODE");
+        keyword("sslcrl", Setting.SSL_CRL, ValueParsers::text, "PGSSLCRL");
+        keyword("sslcrldir", Setting.SSL_CRL_DIR, ValueParsers::text, "PGSSLCRLDIR");
         keyword("sslcompression", Setting.SSL_COMPRESSION, ValueParsers::text, "PGSSLCOMPRESSION");
         keyword("sslkeylogfile", Setting.SSL_KEY_LOG_FILE, ValueParsers::text, null);
+        keyword("requirepeer", Setting.REQUIRE_PEER, ValueParsers::text, "PGREQUIREPEER");
         keyword("gssencmode", Setting.GSS_ENC_MODE, ValueParsers::gssEncMode, "PGGSSENCMODE");
         keyword("krbsrvname", Setting.KRB_SRV_NAME, ValueParsers::text, "PGKRBSRVNAME");
         keyword("gsslib", Setting.GSS_LIB, ValueParsers::text, "PGGSSLIB");
@@ -83,6 +87,7 @@ final class Keywords {
         keyword("connectTimeout", Setting.CONNECT_TIMEOUT, ValueParsers::duration, null);
         keyword("hostRecheckInterval", Setting.HOST_RECHECK_INTERVAL, ValueParsers::duration, null);
         keyword("keepalives", Setting.KEEPALIVES, ValueParsers::libpqKeepalives, null);
+        keyword("tcp_user_timeout", Setting.TCP_USER_TIMEOUT, ValueParsers::integer, null);
         keyword("keepalives_idle", Setting.KEEPALIVES_IDLE, ValueParsers::keepaliveSeconds, null);
         keyword("keepalives_interval", Setting.KEEPALIVES_INTERVAL, ValueParsers::keepaliveSeconds, null);
         keyword("keepalives_count", Setting.KEEPALIVES_COUNT, ValueParsers::nonNegative, null);

@@ -98,6 +98,9 @@ class ConnConfigParseTest {
             gssencmode=allow                          | invalid gssencmode value: "allow"
             client_encoding=LATIN1                    | invalid client_encoding value: "LATIN1"
             keepalives=yes                            | invalid keepalives value: "yes"
+            sslcertmode=bogus                         | invalid sslcertmode value: "bogus"
+            sslcertmode=''                            | invalid sslcertmode value: ""
+            tcp_user_timeout=abc                      | invalid tcp_user_timeout value: "abc"
             scram_client_key=abc                      | connection option "scram_client_key" is not supported
             service=''                                | definition of service "" not found
             " postgresql://h/db"                      | missing "=" after "postgresql://h/db"
@@ -172,6 +175,9 @@ class ConnConfigParseTest {
                 kw("sslsni=abc", ConnConfig::sslSni, false),
                 kw("sslsni=1", ConnConfig::sslSni, true),
                 kw("replication=''", ConnConfig::replication, null),
+                kw("tcp_user_timeout=1500", ConnConfig::tcpUserTimeoutMillis, 1500),
+                kw("sslcertmode=disable", ConnConfig::sslCertMode, SslCertMode.DISABLE),
+                kw("sslcertmode=require", ConnConfig::sslCertMode, SslCertMode.REQUIRE),
                 kw("gssencmode=prefer krbsrvname=x gsslib=gssapi gssdelegation=1 sslcompression=1 sslkeylogfile=/k"
                         + " oauth_issuer=https://i oauth_client_id=c oauth_client_secret=s oauth_scope=o", ConnConfig::user,
                         System.getProperty("user.name")),
