@@ -17,7 +17,7 @@ public class PgConfigException extends PgException {
     private static final long serialVersionUID = 1L;
 
     /** Settings whose values never leave the configuration (neither in messages nor in {@link #value()}). */
-    private static final Set<String> SECRETS = Set.of("password", "sslpassword");
+    private static final Set<String> SECRETS = Set.of("password", "sslpassword", "oauth_client_secret");
 
     private final String keyword;
     private final String value;

@@ -112,6 +112,31 @@ public final class ConnConfig {
 
     public Path sslCert() { return path(Setting.SSL_CERT); }
 
+    /** libpq's {@code sslcertmode}: whether a client certificate may ({@code allow}, default) or must be sent. */
+    public SslCertMode sslCertMode() { return values.getOrDefault(Setting.SSL_CERT_MODE); }
+
+    /** libpq's {@code sslcrl}: a PEM file of revoked certificates, used when it exists and the chain is verified; or {@code null}. */
+    public Path sslCrl() { return path(Setting.SSL_CRL); }
+
+    /** libpq's {@code sslcrldir}: a directory of PEM revocation lists, used as {@link #sslCrl()}; or {@code null}. */
+    public Path sslCrlDir() { return path(Setting.SSL_CRL_DIR); }
+
+    /**
+     * The revocation list file libpq would read: {@link #sslCrl()}, else, when {@code sslcrldir} is not
+     * set either, {@code ~/.postgresql/root.crl} ({@code HOME} from the environment source). Used only
+     * when it exists and the server's chain is verified.
+     */
+    public Path sslCrlOrDefault() {
+        Path explicit = sslCrl();
+        return explicit != null || sslCrlDir() != null ? explicit : homeDirectory.resolve(ConnDefaults.ROOT_CRL_FILE);
+    }
+
+    /** libpq's {@code requirepeer}: the operating-system user a Unix-socket server must run as; or {@code null}. */
+    public String requirePeer() { return values.get(Setting.REQUIRE_PEER); }
+
+    /** libpq's {@code tcp_user_timeout} in milliseconds (0: the system's default); {@code null} when not set. */
+    public Integer tcpUserTimeoutMillis() { return values.get(Setting.TCP_USER_TIMEOUT); }
+
     public Path sslKey() { return path(Setting.SSL_KEY); }
 
     /**

@@ -1,5 +1,6 @@
 package io.pgconn.config;
 
+import io.pgconn.ProtocolVersion;
 import io.pgconn.config.Keywords.Binding;
 
 import java.nio.file.Path;
@@ -23,6 +24,7 @@ final class ConnConfigResolver {
         applyEnvironment(given, env);
 
         SettingValues resolved = new SettingValues(given);
+        resolved.put(Setting.SERVICE_APPLIED, null);
         resolved.put(Setting.HOSTS, hosts(given));
         String user = nonEmpty(given.get(Setting.USER));
         resolved.put(Setting.USER, user != null ? user : System.getProperty("user.name"));
@@ -37,23 +39,38 @@ final class ConnConfigResolver {
         resolved.put(Setting.SSL_MIN_PROTOCOL_VERSION, minTls != null ? minTls : ConnDefaults.SSL_MIN_PROTOCOL_VERSION);
         // an explicitly empty value means "default" when read (libpq); store it as absent
         for (Setting<String> s : List.of(Setting.PASSWORD, Setting.PASSFILE, Setting.APPLICATION_NAME, Setting.OPTIONS,
+                Setting.FALLBACK_APPLICATION_NAME, Setting.CLIENT_ENCODING, Setting.SSL_CRL, Setting.SSL_CRL_DIR, Setting.REQUIRE_PEER,
                 Setting.REPLICATION, Setting.SSL_ROOT_CERT, Setting.SSL_CERT, Setting.SSL_KEY, Setting.SSL_PASSWORD,
                 Setting.SSL_MAX_PROTOCOL_VERSION, Setting.SERVICE, Setting.SERVICEFILE, Setting.HOST, Setting.HOSTADDR,
                 Setting.PORT)) {
             resolved.put(s, nonEmpty(resolved.get(s)));
         }
+        // libpq: application_name (or PGAPPNAME) when non-empty, else fallback_application_name
+        if (resolved.get(Setting.APPLICATION_NAME) == null) {
+            resolved.put(Setting.APPLICATION_NAME, nonEmpty(given.get(Setting.FALLBACK_APPLICATION_NAME)));
+        }
+        // libpq 18: without max_protocol_version the maximum is 3.0, unless min_protocol_version asks for more
+        if (!given.has(Setting.MAX_PROTOCOL_VERSION)
+                && resolved.getOrDefault(Setting.MIN_PROTOCOL_VERSION).compareTo(ConnDefaults.MAX_PROTOCOL_VERSION) > 0) {
+            resolved.put(Setting.MAX_PROTOCOL_VERSION, ProtocolVersion.LATEST);
+        }
         ConnConfigValidator.validate(resolved, given.has(Setting.SSL_MODE));
 
         // toBuilder() must not look the service up again: its values are already in "given"
         given.remove(Setting.SERVICEFILE);
-        given.put(Setting.SERVICE, "");
+        given.remove(Setting.SERVICE);
+        given.put(Setting.SERVICE_APPLIED, Boolean.TRUE);
         return new ConnConfig(resolved, given, env, homeDirectory(env));
     }
 
     /** Fills settings from the named service's section, without overriding explicit ones. */
     private static void applyService(SettingValues given, EnvironmentSource env) {
+        if (Boolean.TRUE.equals(given.get(Setting.SERVICE_APPLIED)) && !given.has(Setting.SERVICE)) {
+            return; // a toBuilder() copy: the service's values are already in "given", PGSERVICE was read
+        }
+        // libpq looks up even an empty name ("definition of service \"\" not found"); only an unset one is skipped
         String service = given.has(Setting.SERVICE) ? given.get(Setting.SERVICE) : env.get("PGSERVICE");
-        if (service == null || service.isEmpty()) {
+        if (service == null) {
             return;
         }
         boolean explicitFile = given.has(Setting.SERVICEFILE);

@@ -28,7 +28,7 @@ final class ConnConfigValidator {
     private static final List<Setting<String>> TEXT_SETTINGS = List.of(Setting.USER, Setting.DBNAME,
             Setting.PASSWORD, Setting.APPLICATION_NAME, Setting.OPTIONS, Setting.SSL_PASSWORD, Setting.SSL_ROOT_CERT);
     private static final List<Setting<String>> PATH_SETTINGS = List.of(Setting.PASSFILE, Setting.SSL_CERT, Setting.SSL_KEY,
-            Setting.SERVICEFILE);
+            Setting.SERVICEFILE, Setting.SSL_CRL, Setting.SSL_CRL_DIR);
 
     private ConnConfigValidator() {
     }

@@ -22,6 +22,8 @@ public final class ConnDefaults {
     public static final String SERVICE_FILE_NAME = ".pg_service.conf";
     /** libpq's default {@code sslrootcert}, under the home directory; read only when the file exists. */
     public static final String ROOT_CERT_FILE = ".postgresql/root.crt";
+    /** libpq's default {@code sslcrl}, under the home directory; used only when the file exists and the chain is verified. */
+    public static final String ROOT_CRL_FILE = ".postgresql/root.crl";
     /** libpq's default {@code sslcert}, under the home directory; a client certificate is sent only when the file exists. */
     public static final String CLIENT_CERT_FILE = ".postgresql/postgresql.crt";
     /** libpq's default {@code sslkey}, under the home directory; read only when a client certificate is sent. */
@@ -33,6 +35,8 @@ public final class ConnDefaults {
     public static final SslMode SSL_MODE_WITH_SYSTEM_ROOT = SslMode.VERIFY_FULL;
     public static final SslNegotiation SSL_NEGOTIATION = SslNegotiation.POSTGRES;
     public static final boolean SSL_SNI = true;
+    /** libpq's default with TLS support: a client certificate is sent when its file exists and the server asks. */
+    public static final SslCertMode SSL_CERT_MODE = SslCertMode.ALLOW;
     public static final String SSL_MIN_PROTOCOL_VERSION = "TLSv1.2";
     public static final SslProviderKind SSL_PROVIDER = SslProviderKind.AUTO;
 

@@ -26,8 +26,9 @@ final class ConnectionStringParser {
         if (connectionString == null) {
             throw new PgConfigException(null, "connection string must not be null");
         }
-        // surrounding whitespace is dropped for URIs only: in key=value form a trailing backslash-space is data
-        String uri = connectionString.strip();
+        // libpq recognises a URI only at the very start (" postgresql://..." is a key=value string missing
+        // its "="); trailing whitespace is dropped for URIs only: in key=value form a trailing backslash-space is data
+        String uri = connectionString.stripTrailing();
         if (UriParser.isUri(uri)) {
             return UriParser.parse(uri);
         }

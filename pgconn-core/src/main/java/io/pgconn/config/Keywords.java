@@ -32,6 +32,8 @@ final class Keywords {
 
     private static final Map<String, Binding<?>> KEYWORDS = new LinkedHashMap<>();
     private static final Map<String, Binding<?>> ENVIRONMENT = new LinkedHashMap<>();
+    /** libpq keywords refused by name, with a reason rather than "invalid connection option" (docs/lifecycle.md §9). */
+    private static final java.util.Set<String> UNSUPPORTED = java.util.Set.of("scram_client_key", "scram_server_key");
 
     static {
         keyword("host", Setting.HOST, ValueParsers::text, "PGHOST");
@@ -44,6 +46,8 @@ final class Keywords {
         keyword("service", Setting.SERVICE, ValueParsers::text, "PGSERVICE");
         keyword("servicefile", Setting.SERVICEFILE, ValueParsers::text, "PGSERVICEFILE");
         keyword("application_name", Setting.APPLICATION_NAME, ValueParsers::text, "PGAPPNAME");
+        keyword("fallback_application_name", Setting.FALLBACK_APPLICATION_NAME, ValueParsers::text, null);
+        keyword("client_encoding", Setting.CLIENT_ENCODING, ValueParsers::clientEncoding, "PGCLIENTENCODING");
         keyword("options", Setting.OPTIONS, ValueParsers::text, "PGOPTIONS");
         keyword("replication", Setting.REPLICATION, ValueParsers::replication, null);
         keyword("sslmode", Setting.SSL_MODE, enumParser(SslMode.class), "PGSSLMODE");
@@ -52,12 +56,26 @@ final class Keywords {
         keyword("sslcert", Setting.SSL_CERT, ValueParsers::text, "PGSSLCERT");
         keyword("sslkey", Setting.SSL_KEY, ValueParsers::text, "PGSSLKEY");
         keyword("sslpassword", Setting.SSL_PASSWORD, ValueParsers::text, null);
-        keyword("sslsni", Setting.SSL_SNI, ValueParsers::bool, "PGSSLSNI");
+        keyword("sslsni", Setting.SSL_SNI, ValueParsers::libpqSni, "PGSSLSNI");
+        keyword("sslcertmode", Setting.SSL_CERT_MODE, enumParser(SslCertMode.class), "PGSSLCERTMODE");
+        keyword("sslcrl", Setting.SSL_CRL, ValueParsers::text, "PGSSLCRL");
+        keyword("sslcrldir", Setting.SSL_CRL_DIR, ValueParsers::text, "PGSSLCRLDIR");
+        keyword("sslcompression", Setting.SSL_COMPRESSION, ValueParsers::text, "PGSSLCOMPRESSION");
+        keyword("sslkeylogfile", Setting.SSL_KEY_LOG_FILE, ValueParsers::text, null);
+        keyword("requirepeer", Setting.REQUIRE_PEER, ValueParsers::text, "PGREQUIREPEER");
+        keyword("gssencmode", Setting.GSS_ENC_MODE, ValueParsers::gssEncMode, "PGGSSENCMODE");
+        keyword("krbsrvname", Setting.KRB_SRV_NAME, ValueParsers::text, "PGKRBSRVNAME");
+        keyword("gsslib", Setting.GSS_LIB, ValueParsers::text, "PGGSSLIB");
+        keyword("gssdelegation", Setting.GSS_DELEGATION, ValueParsers::text, "PGGSSDELEGATION");
+        keyword("oauth_issuer", Setting.OAUTH_ISSUER, ValueParsers::text, null);
+        keyword("oauth_client_id", Setting.OAUTH_CLIENT_ID, ValueParsers::text, null);
+        keyword("oauth_client_secret", Setting.OAUTH_CLIENT_SECRET, ValueParsers::text, null);
+        keyword("oauth_scope", Setting.OAUTH_SCOPE, ValueParsers::text, null);
         keyword("ssl_min_protocol_version", Setting.SSL_MIN_PROTOCOL_VERSION, ValueParsers::tlsVersion,
                 "PGSSLMINPROTOCOLVERSION");
         keyword("ssl_max_protocol_version", Setting.SSL_MAX_PROTOCOL_VERSION, ValueParsers::tlsVersion,
                 "PGSSLMAXPROTOCOLVERSION");
-        keyword("sslProvider", Setting.SSL_PROVIDER, enumParser(SslProviderKind.class), null);
+        keyword("sslProvider", Setting.SSL_PROVIDER, (k, v) -> LibpqValue.parse(SslProviderKind.class, k, v), null);
         keyword("channel_binding", Setting.CHANNEL_BINDING, enumParser(ChannelBindingMode.class), "PGCHANNELBINDING");
         keyword("require_auth", Setting.REQUIRE_AUTH, (k, v) -> RequireAuth.parse(v), "PGREQUIREAUTH");
         keyword("target_session_attrs", Setting.TARGET_SESSION_ATTRS, enumParser(TargetSessionAttrs.class),
@@ -68,7 +86,8 @@ final class Keywords {
         keyword("hostConnectTimeout", Setting.HOST_CONNECT_TIMEOUT, ValueParsers::duration, null);
         keyword("connectTimeout", Setting.CONNECT_TIMEOUT, ValueParsers::duration, null);
         keyword("hostRecheckInterval", Setting.HOST_RECHECK_INTERVAL, ValueParsers::duration, null);
-        keyword("keepalives", Setting.KEEPALIVES, ValueParsers::bool, null);
+        keyword("keepalives", Setting.KEEPALIVES, ValueParsers::libpqKeepalives, null);
+        keyword("tcp_user_timeout", Setting.TCP_USER_TIMEOUT, ValueParsers::integer, null);
         keyword("keepalives_idle", Setting.KEEPALIVES_IDLE, ValueParsers::keepaliveSeconds, null);
         keyword("keepalives_interval", Setting.KEEPALIVES_INTERVAL, ValueParsers::keepaliveSeconds, null);
         keyword("keepalives_count", Setting.KEEPALIVES_COUNT, ValueParsers::nonNegative, null);
@@ -94,12 +113,16 @@ final class Keywords {
     }
 
     private static <E extends Enum<E> & LibpqValue> TextParser<E> enumParser(Class<E> type) {
-        return (keyword, value) -> LibpqValue.parse(type, keyword, value);
+        return (keyword, value) -> LibpqValue.parseExact(type, keyword, value);
     }
 
     /** The binding for a keyword; an unknown keyword is an error naming it (libpq). */
     static Binding<?> forKeyword(String keyword) {
         Binding<?> binding = KEYWORDS.get(keyword);
+        if (UNSUPPORTED.contains(keyword)) {
+            throw SafeText.settingError(keyword, null, "connection option \"" + keyword + "\" is not supported by pgconn"
+                    + " (libpq's SCRAM pass-through keys; give the password instead)");
+        }
         if (binding == null) {
             throw SafeText.settingError(keyword, null, "invalid connection option \"" + SafeText.excerpt(keyword) + "\"");
         }

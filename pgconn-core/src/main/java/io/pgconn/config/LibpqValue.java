@@ -7,8 +7,10 @@ import java.util.stream.Collectors;
 
 /**
  * An enumerated configuration value spelled as libpq spells it ({@code verify-full},
- * {@code prefer-standby}). Parsing is case-insensitive and accepts {@code _} for {@code -}, so
- * Spring's relaxed binding and libpq connection strings share one parser.
+ * {@code prefer-standby}). Two parsers: {@link #parse} is case-insensitive and accepts {@code _} for
+ * {@code -} (Java callers and Spring's relaxed binding); {@link #parseExact}, used for connection
+ * strings, service files, {@code PG*} variables and R2DBC options, accepts only libpq's exact
+ * spelling, as libpq does ({@code sslmode=REQUIRE} is refused by both).
  */
 public interface LibpqValue {
 
@@ -30,6 +32,17 @@ public interface LibpqValue {
         }
         throw SafeText.settingError(keyword, value, "invalid " + keyword + " value: \"" + SafeText.excerpt(value) + "\" (expected one of "
                 + allowed(type) + ")");
+    }
+
+    /** Like {@link #parse}, but only libpq's exact spelling is accepted (libpq compares with strcmp). */
+    static <E extends Enum<E> & LibpqValue> E parseExact(Class<E> type, String keyword, String value) {
+        for (E e : type.getEnumConstants()) {
+            if (e.libpqName().equals(value)) {
+                return e;
+            }
+        }
+        throw SafeText.settingError(keyword, value, "invalid " + keyword + " value: \"" + SafeText.excerpt(value) + "\" (expected one of "
+                + allowed(type) + ", spelled exactly so)");
     }
 
     /** The allowed spellings, comma separated, for error messages and configuration metadata. */

@@ -5,7 +5,6 @@ import io.pgconn.PgConfigException;
 
 import java.util.EnumSet;
 import java.util.LinkedHashSet;
-import java.util.Locale;
 import java.util.Set;
 
 /**
@@ -13,9 +12,10 @@ import java.util.Set;
  * either a list of accepted methods ({@code scram-sha-256,none}) or a list of refused ones
  * ({@code !password,!md5}). {@code scram-sha-256} admits both SCRAM mechanisms;
  * {@code scram-sha-256-plus} (this project's extra value) only the channel-bound one.
- * {@code gss} and {@code sspi} are libpq's names for methods pgconn does not implement: negated
- * ({@code !gss}) they forbid nothing pgconn would use and are accepted, as libpq accepts them; a list
- * of only those ({@code gss}) could never be satisfied and is a configuration error.
+ * {@code gss}, {@code sspi} and {@code oauth} are libpq's names for methods pgconn does not implement:
+ * negated ({@code !gss}) they forbid nothing pgconn would use and are accepted, as libpq accepts them; a
+ * list of only those ({@code gss}) could never be satisfied and is a configuration error. Method names
+ * are spelled exactly as libpq spells them ({@code PASSWORD} is refused, as libpq refuses it).
  */
 public final class RequireAuth {
 
@@ -40,7 +40,8 @@ public final class RequireAuth {
         Set<AuthMethod> listed = EnumSet.noneOf(AuthMethod.class);
         Set<String> seen = new LinkedHashSet<>();
         for (String raw : entries) {
-            String entry = raw.trim().toLowerCase(Locale.ROOT);
+            // libpq compares method names exactly: "PASSWORD" is not a method
+            String entry = raw.trim();
             boolean neg = entry.startsWith("!");
             String name = neg ? entry.substring(1) : entry;
             if (negated != null && negated != neg) {
@@ -53,8 +54,8 @@ public final class RequireAuth {
             listed.addAll(methodsNamed(value, name));
         }
         if (!Boolean.TRUE.equals(negated) && listed.isEmpty()) {
-            // only gss/sspi listed: no method pgconn speaks could ever satisfy it
-            throw invalid(value, "pgconn has no GSSAPI or SSPI authentication, so this can never be satisfied"
+            // only gss/sspi/oauth listed: no method pgconn speaks could ever satisfy it
+            throw invalid(value, "pgconn has no GSSAPI, SSPI or OAuth authentication, so this can never be satisfied"
                     + " (list a method pgconn supports: none, password, md5, scram-sha-256, scram-sha-256-plus)");
         }
         Set<AuthMethod> allowed;
@@ -73,12 +74,12 @@ public final class RequireAuth {
             case "md5" -> EnumSet.of(AuthMethod.MD5);
             case "scram-sha-256" -> EnumSet.of(AuthMethod.SCRAM_SHA_256, AuthMethod.SCRAM_SHA_256_PLUS);
             case "scram-sha-256-plus" -> EnumSet.of(AuthMethod.SCRAM_SHA_256_PLUS);
-            // libpq's Kerberos methods: pgconn never authenticates this way, so "!gss" forbids nothing
-            // (accepted, as libpq accepts it) and "gss" in a list adds nothing
-            case "gss", "sspi" -> EnumSet.noneOf(AuthMethod.class);
+            // libpq's Kerberos and OAuth methods: pgconn never authenticates this way, so "!gss" forbids
+            // nothing (accepted, as libpq accepts it) and "gss" in a list adds nothing
+            case "gss", "sspi", "oauth" -> EnumSet.noneOf(AuthMethod.class);
             case "" -> throw invalid(value, "empty method name");
             default -> throw invalid(value, "unknown method \"" + SafeText.excerpt(name)
-                    + "\" (expected none, password, md5, scram-sha-256, scram-sha-256-plus, gss, sspi, optionally negated with !)");
+                    + "\" (expected none, password, md5, scram-sha-256, scram-sha-256-plus, gss, sspi or oauth, optionally negated with !)");
         };
     }
 

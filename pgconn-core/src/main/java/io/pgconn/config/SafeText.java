@@ -22,9 +22,9 @@ final class SafeText {
     /** Longest excerpt shown; longer text is cut with "…". */
     static final int MAX_EXCERPT = 40;
 
-    private static final Pattern PASSWORD_VALUE = Pattern.compile("(?i)(password\\s*=\\s*)('(?:[^'\\\\]|\\\\.)*'?|\\S*)");
+    private static final Pattern PASSWORD_VALUE = Pattern.compile("(?i)((?:password|oauth_client_secret)\\s*=\\s*)('(?:[^'\\\\]|\\\\.)*'?|\\S*)");
     // "…password=" or any "…key=" at the end of a value: a quote swallowed a label, a secret may follow
-    private static final Pattern ENDS_WITH_PASSWORD_LABEL = Pattern.compile("(?i).*(password\\s*=\\s*'?|=)$", Pattern.DOTALL);
+    private static final Pattern ENDS_WITH_PASSWORD_LABEL = Pattern.compile("(?i).*((?:password|oauth_client_secret)\\s*=\\s*'?|=)$", Pattern.DOTALL);
 
     private SafeText() {
     }

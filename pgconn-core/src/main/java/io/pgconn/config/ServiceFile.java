@@ -38,6 +38,11 @@ final class ServiceFile {
     static Map<String, String> lookup(String service, Path userFile, Path homeDir, String sysConfDir) {
         List<Path> candidates = new ArrayList<>(2);
         if (userFile != null) {
+            if (!Files.exists(userFile)) {
+                // libpq 18: a file named by servicefile/PGSERVICEFILE must be there; only ~/.pg_service.conf may be absent
+                throw SafeText.settingError("servicefile", userFile.toString(), "service file \"" + userFile
+                        + "\" not found (servicefile or PGSERVICEFILE; looking up service \"" + SafeText.excerpt(service) + "\")");
+            }
             candidates.add(userFile);
         } else if (homeDir != null) {
             candidates.add(homeDir.resolve(ConnDefaults.SERVICE_FILE_NAME));

@@ -29,7 +29,11 @@ final class Setting<T> {
     static final Setting<String> PASSFILE = new Setting<>("passfile", null);
     static final Setting<String> SERVICE = new Setting<>("service", null);
     static final Setting<String> SERVICEFILE = new Setting<>("servicefile", null);
+    /** Set in the values a {@code toBuilder()} copy starts from: the service file was applied already. */
+    static final Setting<Boolean> SERVICE_APPLIED = new Setting<>("serviceApplied", false);
     static final Setting<String> APPLICATION_NAME = new Setting<>("application_name", null);
+    static final Setting<String> FALLBACK_APPLICATION_NAME = new Setting<>("fallback_application_name", null);
+    static final Setting<String> CLIENT_ENCODING = new Setting<>("client_encoding", null);
     static final Setting<String> OPTIONS = new Setting<>("options", null);
     static final Setting<String> REPLICATION = new Setting<>("replication", null);
 
@@ -41,6 +45,11 @@ final class Setting<T> {
     static final Setting<String> SSL_KEY = new Setting<>("sslkey", null);
     static final Setting<String> SSL_PASSWORD = new Setting<>("sslpassword", null);
     static final Setting<Boolean> SSL_SNI = new Setting<>("sslsni", ConnDefaults.SSL_SNI);
+    static final Setting<SslCertMode> SSL_CERT_MODE = new Setting<>("sslcertmode", ConnDefaults.SSL_CERT_MODE);
+    static final Setting<String> SSL_CRL = new Setting<>("sslcrl", null);
+    static final Setting<String> SSL_CRL_DIR = new Setting<>("sslcrldir", null);
+    static final Setting<String> REQUIRE_PEER = new Setting<>("requirepeer", null);
+    static final Setting<Integer> TCP_USER_TIMEOUT = new Setting<>("tcp_user_timeout", null);
     static final Setting<String> SSL_MIN_PROTOCOL_VERSION = new Setting<>("ssl_min_protocol_version", null);
     static final Setting<String> SSL_MAX_PROTOCOL_VERSION = new Setting<>("ssl_max_protocol_version", null);
     static final Setting<SslProviderKind> SSL_PROVIDER = new Setting<>("sslProvider", ConnDefaults.SSL_PROVIDER);
@@ -67,6 +76,18 @@ final class Setting<T> {
             new Setting<>("min_protocol_version", ConnDefaults.MIN_PROTOCOL_VERSION);
     static final Setting<ProtocolVersion> MAX_PROTOCOL_VERSION =
             new Setting<>("max_protocol_version", ConnDefaults.MAX_PROTOCOL_VERSION);
+    // libpq keywords accepted for compatibility that change nothing here (docs/lifecycle.md §6, §9)
+    static final Setting<String> SSL_COMPRESSION = new Setting<>("sslcompression", null);
+    static final Setting<String> SSL_KEY_LOG_FILE = new Setting<>("sslkeylogfile", null);
+    static final Setting<String> GSS_ENC_MODE = new Setting<>("gssencmode", null);
+    static final Setting<String> KRB_SRV_NAME = new Setting<>("krbsrvname", null);
+    static final Setting<String> GSS_LIB = new Setting<>("gsslib", null);
+    static final Setting<String> GSS_DELEGATION = new Setting<>("gssdelegation", null);
+    static final Setting<String> OAUTH_ISSUER = new Setting<>("oauth_issuer", null);
+    static final Setting<String> OAUTH_CLIENT_ID = new Setting<>("oauth_client_id", null);
+    static final Setting<String> OAUTH_CLIENT_SECRET = new Setting<>("oauth_client_secret", null);
+    static final Setting<String> OAUTH_SCOPE = new Setting<>("oauth_scope", null);
+
     static final Setting<List<String>> EXTENSION_TYPES = new Setting<>("extensionTypes", ConnDefaults.EXTENSION_TYPES);
     static final Setting<Boolean> EXTENSION_TYPES_REQUIRED =
             new Setting<>("extensionTypesRequired", ConnDefaults.EXTENSION_TYPES_REQUIRED);

@@ -62,6 +62,47 @@ final class ValueParsers {
         }
     }
 
+    /** libpq's {@code keepalives}: an integer, zero for off and anything else for on (not true/false). */
+    static boolean libpqKeepalives(String keyword, String value) {
+        return integer(keyword, value) != 0;
+    }
+
+    /**
+     * libpq's {@code sslsni}: SNI is sent only when the value starts with {@code 1}; any other text turns
+     * it off, as libpq reads only that first character.
+     */
+    static boolean libpqSni(String keyword, String value) {
+        return value.startsWith("1");
+    }
+
+    /**
+     * libpq's {@code client_encoding}: pgconn decodes text as UTF-8 only, so it accepts the names the
+     * server knows for UTF-8 (case and punctuation ignored, as the server ignores them), {@code auto}
+     * (libpq's "the locale's", which for a JVM is UTF-8) and empty (unset). Any other encoding is refused
+     * (docs/lifecycle.md §9): libpq would switch the session to it.
+     */
+    static String clientEncoding(String keyword, String value) {
+        String name = value.replaceAll("[^A-Za-z0-9]", "").toLowerCase(Locale.ROOT);
+        if (value.isEmpty() || "auto".equals(value) || "utf8".equals(name) || "unicode".equals(name)) {
+            return value;
+        }
+        throw invalid(keyword, value, "UTF8 or auto: pgconn reads and writes text as UTF-8 only");
+    }
+
+    /**
+     * libpq's {@code gssencmode}: {@code disable}, {@code prefer} or {@code require}. pgconn has no GSSAPI,
+     * like a libpq built without it: {@code prefer} then means {@code disable}, and {@code require} is an
+     * error with libpq's words.
+     */
+    static String gssEncMode(String keyword, String value) {
+        return switch (value) {
+            case "disable", "prefer" -> value;
+            case "require" -> throw SafeText.settingError(keyword, value, keyword + " value \"require\" invalid: pgconn has no GSSAPI"
+                    + " support (as libpq built without it); use disable or prefer");
+            default -> throw invalid(keyword, value, "disable, prefer or require");
+        };
+    }
+
     /**
      * libpq's {@code connect_timeout}: whole seconds; zero or negative waits forever ({@link Duration#ZERO}).
      * libpq up to 17 raised 1 to 2 s because of its one-second timer; libpq 18 measures in
@@ -163,6 +204,9 @@ final class ValueParsers {
 
     /** libpq's {@code replication}: {@code database}, a boolean; false means not a replication connection. */
     static String replication(String keyword, String value) {
+        if (value.isEmpty()) {
+            return ""; // libpq sends no replication parameter for an empty value
+        }
         if ("database".equalsIgnoreCase(value.trim())) {
             return "database";
         }

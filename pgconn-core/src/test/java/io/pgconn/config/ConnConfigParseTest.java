@@ -87,6 +87,23 @@ class ConnConfigParseTest {
             target_session_attrs=master               | invalid target_session_attrs value: "master"
             ssl_min_protocol_version=SSLv3            | invalid ssl_min_protocol_version value: "SSLv3"
             replication=maybe                         | invalid replication value: "maybe"
+            sslmode=REQUIRE                           | invalid sslmode value: "REQUIRE"
+            sslmode=verify_full                       | invalid sslmode value: "verify_full"
+            target_session_attrs=READ-WRITE           | invalid target_session_attrs value: "READ-WRITE"
+            load_balance_hosts=RANDOM                 | invalid load_balance_hosts value: "RANDOM"
+            channel_binding=Require                   | invalid channel_binding value: "Require"
+            sslnegotiation=DIRECT                     | invalid sslnegotiation value: "DIRECT"
+            require_auth=PASSWORD                     | unknown method "PASSWORD"
+            gssencmode=require                        | gssencmode value "require" invalid
+            gssencmode=allow                          | invalid gssencmode value: "allow"
+            client_encoding=LATIN1                    | invalid client_encoding value: "LATIN1"
+            keepalives=yes                            | invalid keepalives value: "yes"
+            sslcertmode=bogus                         | invalid sslcertmode value: "bogus"
+            sslcertmode=''                            | invalid sslcertmode value: ""
+            tcp_user_timeout=abc                      | invalid tcp_user_timeout value: "abc"
+            scram_client_key=abc                      | connection option "scram_client_key" is not supported
+            service=''                                | definition of service "" not found
+            " postgresql://h/db"                      | missing "=" after "postgresql://h/db"
             """)
     void rejectsWithKeywordAndValue(String connectionString, String message) {
         assertThatThrownBy(() -> parse(connectionString))
@@ -109,7 +126,7 @@ class ConnConfigParseTest {
                 kw("replication=on", ConnConfig::replication, "true"),
                 kw("replication=false", ConnConfig::replication, null),
                 kw("sslmode=verify-ca", ConnConfig::sslMode, SslMode.VERIFY_CA),
-                kw("sslmode=VERIFY_FULL", ConnConfig::sslMode, SslMode.VERIFY_FULL),
+                kw("sslmode=verify-full", ConnConfig::sslMode, SslMode.VERIFY_FULL),
                 kw("sslmode=require sslnegotiation=direct", ConnConfig::sslNegotiation, SslNegotiation.DIRECT),
                 kw("sslrootcert=/ca.pem", ConnConfig::sslRootCert, "/ca.pem"),
                 kw("sslcert=/c.pem", ConnConfig::sslCert, Path.of("/c.pem")),
@@ -146,6 +163,24 @@ class ConnConfigParseTest {
                 kw("max_protocol_version=latest", ConnConfig::maxProtocolVersion, ProtocolVersion.V3_2),
                 kw("min_protocol_version=3.2 max_protocol_version=3.2", ConnConfig::minProtocolVersion,
                         ProtocolVersion.V3_2),
+                // libpq 18: an unset maximum follows a minimum above 3.0 instead of contradicting it
+                kw("min_protocol_version=3.2", ConnConfig::maxProtocolVersion, ProtocolVersion.V3_2),
+                kw("min_protocol_version=3.0", ConnConfig::maxProtocolVersion, ProtocolVersion.V3_0),
+                kw("fallback_application_name=fb", ConnConfig::applicationName, "fb"),
+                kw("fallback_application_name=fb application_name=app", ConnConfig::applicationName, "app"),
+                kw("application_name='' fallback_application_name=fb", ConnConfig::applicationName, "fb"),
+                kw("client_encoding=UTF8", ConnConfig::applicationName, null),
+                kw("keepalives=2", ConnConfig::keepalives, true),
+                kw("keepalives=-1", ConnConfig::keepalives, true),
+                kw("sslsni=abc", ConnConfig::sslSni, false),
+                kw("sslsni=1", ConnConfig::sslSni, true),
+                kw("replication=''", ConnConfig::replication, null),
+                kw("tcp_user_timeout=1500", ConnConfig::tcpUserTimeoutMillis, 1500),
+                kw("sslcertmode=disable", ConnConfig::sslCertMode, SslCertMode.DISABLE),
+                kw("sslcertmode=require", ConnConfig::sslCertMode, SslCertMode.REQUIRE),
+                kw("gssencmode=prefer krbsrvname=x gsslib=gssapi gssdelegation=1 sslcompression=1 sslkeylogfile=/k"
+                        + " oauth_issuer=https://i oauth_client_id=c oauth_client_secret=s oauth_scope=o", ConnConfig::user,
+                        System.getProperty("user.name")),
                 kw("extensionTypes=hstore,public.citext", ConnConfig::extensionTypes, List.of("hstore", "public.citext")),
                 kw("extensionTypes=''", ConnConfig::extensionTypes, List.of()),
                 kw("extensionTypesRequired=true", ConnConfig::extensionTypesRequired, true),

@@ -36,7 +36,7 @@ class ConnConfigValidatorTest {
                 bad("negative recheck", b -> b.hostRecheckInterval(Duration.ofSeconds(-2)), "invalid hostRecheckInterval"),
                 bad("negative keepalive idle", b -> b.keepalivesIdle(Duration.ofSeconds(-1)), "invalid keepalives_idle"),
                 bad("negative keepalive count", b -> b.keepalivesCount(-1), "invalid keepalives_count value: -1"),
-                bad("min > max protocol", b -> b.minProtocolVersion(ProtocolVersion.V3_2),
+                bad("min > max protocol", b -> b.minProtocolVersion(ProtocolVersion.V3_2).maxProtocolVersion(ProtocolVersion.V3_0),
                         "min_protocol_version 3.2 is greater than max_protocol_version 3.0"),
                 bad("zero scram iterations", b -> b.minScramIterations(0), "invalid minScramIterations value: 0"),
                 bad("min > max scram", b -> b.minScramIterations(5000).maxScramIterations(4999),

@@ -93,6 +93,23 @@ class ServiceFileTest {
                 .hasMessageContaining(dir.resolve("etc").resolve("pg_service.conf").toString());
     }
 
+    /** libpq 18: a named service file must exist; the system file is not searched instead. */
+    @Test
+    void aNamedServiceFileThatIsMissingIsAnError() throws IOException {
+        Path sysconf = Files.createDirectories(dir.resolve("etc"));
+        Files.writeString(sysconf.resolve("pg_service.conf"), "[prod]\ndbname=app\n");
+        Map<String, String> env = Map.of("PGSERVICEFILE", dir.resolve("nope.conf").toString(), "PGSYSCONFDIR", sysconf.toString());
+        assertThatThrownBy(() -> ConnConfig.parse("service=prod", EnvironmentSource.of(env)))
+                .isInstanceOf(PgConfigException.class)
+                .hasMessageContaining("service file \"" + dir.resolve("nope.conf"));
+        assertThatThrownBy(() -> ConnConfig.builder().service("prod").serviceFile(dir.resolve("nope.conf"))
+                .environment(EnvironmentSource.of(Map.of("PGSYSCONFDIR", sysconf.toString()))).build())
+                .isInstanceOf(PgConfigException.class).hasMessageContaining("not found");
+        // without a named file, a missing ~/.pg_service.conf is fine: the system file answers
+        assertThat(ConnConfig.parse("service=prod", EnvironmentSource.of(Map.of("HOME", dir.resolve("home").toString(),
+                "PGSYSCONFDIR", sysconf.toString()))).database()).isEqualTo("app");
+    }
+
     @Test
     void missingServiceViaPgService() {
         Map<String, String> env = Map.of("PGSERVICE", "ghost", "HOME", dir.toString());

@@ -340,6 +340,46 @@ abstract class AbstractLifecycleIT {
         assertThat(((PgException) certRequired).sqlState()).contains("28000");
     }
 
+    /**
+     * libpq's sslcrl / sslcrldir (as libpq 18 behaves): checked when the file exists and the chain is
+     * verified; a revoked server certificate fails the handshake; an absent file is silently unused.
+     */
+    @Test
+    void revocationListsAreCheckedWhenTheyExist(@TempDir Path dir) throws Exception {
+        Path empty = pg().tls().revocationList(false);
+        Path revoked = pg().tls().revocationList(true);
+        await(connect("scram_u", PASSWORD, tlsOptions("verify-full") + " sslcrl=" + empty).close());
+        await(connect("scram_u", PASSWORD, tlsOptions("verify-full") + " sslcrl=" + dir.resolve("absent.crl")).close());
+        Throwable failure = refusal("scram_u", PASSWORD, tlsOptions("verify-full") + " sslcrl=" + revoked);
+        assertThat(failure).isInstanceOf(io.pgconn.PgTlsException.class).hasMessageContaining("localhost:" + server().port());
+        // a directory of hashed CRL files, as OpenSSL reads it: <issuer hash>.r0
+        Path crlDir = java.nio.file.Files.createDirectories(dir.resolve("crls"));
+        java.nio.file.Files.copy(revoked, crlDir.resolve("0a1b2c3d.r0"));
+        assertThat(refusal("scram_u", PASSWORD, tlsOptions("verify-ca") + " sslcrldir=" + crlDir))
+                .isInstanceOf(io.pgconn.PgTlsException.class);
+        // not verified (require without a root file): no revocation check, as in libpq
+        await(connect("scram_u", PASSWORD, "sslmode=require sslrootcert=" + dir.resolve("none.crt") + " sslcrl=" + revoked).close());
+    }
+
+    /** libpq 16's sslcertmode, as libpq 18 behaves: disable never sends the certificate, require fails unless one was sent. */
+    @Test
+    void sslcertmodeDecidesWhetherAClientCertificateIsSent(@TempDir Path dir) {
+        ClientCertificate cert = pg().tls().clientCertificate("cert_u");
+        String withCert = tlsOptions("verify-full") + " sslcert=" + cert.certificate() + " sslkey=" + cert.keyPkcs8Pem();
+        Throwable notSent = refusal("cert_u", null, withCert + " sslcertmode=disable");
+        assertThat(notSent).isInstanceOf(PgAuthenticationException.class);
+        assertThat(((PgException) notSent).sqlState()).contains("28000");
+        await(connect("cert_u", null, withCert + " sslcertmode=require").close());
+
+        Throwable noCertificate = refusal("scram_u", PASSWORD, tlsOptions("verify-full") + " sslcert=" + dir.resolve("invalid")
+                + " sslcertmode=require");
+        assertThat(noCertificate).isInstanceOf(PgAuthenticationException.class)
+                .hasMessageContaining("sslcertmode=require").hasMessageContaining("without a valid SSL certificate")
+                .hasMessageContaining("localhost:" + server().port());
+        Throwable plaintext = refusal("scram_u", PASSWORD, "sslmode=disable sslcertmode=require");
+        assertThat(plaintext).isInstanceOf(PgAuthenticationException.class).hasMessageContaining("did not request an SSL certificate");
+    }
+
     @ParameterizedTest(name = "client certificate with a {0} key")
     @CsvSource({"pkcs8", "pkcs1", "encrypted", "legacy AES-256-CBC", "legacy DES-EDE3-CBC"})
     void clientCertificateAuthentication(String keyFormat) {

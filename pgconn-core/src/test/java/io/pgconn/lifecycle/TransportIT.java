@@ -57,4 +57,20 @@ class TransportIT {
             assertThat(factory.openConnections()).isZero();
         }
     }
+
+    /** libpq's requirepeer: on a Unix socket the server must run as that user (libpq 18's words on a mismatch); TCP ignores it. */
+    @org.junit.jupiter.api.Test
+    void requirepeerNamesTheUserTheServerMustRunAs() throws Exception {
+        String serverUser = java.nio.file.Files.getOwner(PG.primary().socketFile()).getName();
+        String unix = "host=" + PG.primary().socketDirectory() + " port=" + PG.primary().port() + " dbname=postgres user=scram_u password="
+                + LifecycleCluster.PASSWORD + " extensionTypes='' requirepeer=";
+        try (PgConnectionFactory factory = PgConnectionFactory.create(ConnConfig.builder().build())) {
+            await(await(factory.connect(ConnConfig.parse(unix + serverUser, EnvironmentSource.of(Map.of())))).close());
+            assertThat(failure(factory.connect(ConnConfig.parse(unix + "not-" + serverUser, EnvironmentSource.of(Map.of())))))
+                    .isInstanceOf(io.pgconn.PgAuthenticationException.class)
+                    .hasMessageContaining("requirepeer specifies \"not-" + serverUser + "\", but actual peer user name is \"" + serverUser + "\"");
+            await(await(factory.connect(Connect.config(PG.primary(), "scram_u", LifecycleCluster.PASSWORD,
+                    "extensionTypes='' sslmode=disable requirepeer=not-" + serverUser))).close());
+        }
+    }
 }

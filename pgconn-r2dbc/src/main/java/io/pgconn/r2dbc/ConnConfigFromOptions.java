@@ -149,11 +149,19 @@ final class ConnConfigFromOptions {
                 continue;
             }
             try {
-                builder.set(name, value instanceof Duration d ? durationText(d) : value.toString());
+                builder.set(name, value instanceof Duration d ? durationText(d) : value instanceof Boolean b ? booleanText(b) : value.toString());
             } catch (PgConfigException e) {
                 throw new IllegalArgumentException("R2DBC option \"" + name + "\": " + e.getMessage(), e);
             }
         }
+    }
+
+    /**
+     * A Java boolean in libpq's spelling, 1 or 0: libpq reads {@code keepalives} as an integer and
+     * {@code sslsni} by its first character, so "true" would be an error or mean "off" there.
+     */
+    private static String booleanText(boolean value) {
+        return value ? "1" : "0";
     }
 
     /**

@@ -48,6 +48,23 @@ class ConnConfigFromOptionsTest {
         assertThat(config.hosts()).containsExactly(HostSpec.of("::1", 5434), HostSpec.of("db2", 5440));
     }
 
+    /** libpq reads keepalives as an integer and sslsni by its first character: Java booleans are passed as 1/0. */
+    @Test
+    void booleanOptionsKeepTheirMeaning() {
+        ConnConfig on = ConnConfigFromOptions.toConnConfig(ConnectionFactoryOptions.builder()
+                .option(ConnectionFactoryOptions.DRIVER, "pgconn").option(ConnectionFactoryOptions.HOST, "db1")
+                .option(Option.valueOf("keepalives"), Boolean.TRUE).option(Option.valueOf("sslsni"), Boolean.TRUE)
+                .option(Option.valueOf("extensionTypesRequired"), Boolean.TRUE).build());
+        assertThat(on.keepalives()).isTrue();
+        assertThat(on.sslSni()).isTrue();
+        assertThat(on.extensionTypesRequired()).isTrue();
+        ConnConfig off = ConnConfigFromOptions.toConnConfig(ConnectionFactoryOptions.builder()
+                .option(ConnectionFactoryOptions.DRIVER, "pgconn").option(ConnectionFactoryOptions.HOST, "db1")
+                .option(Option.valueOf("keepalives"), Boolean.FALSE).option(Option.valueOf("sslsni"), Boolean.FALSE).build());
+        assertThat(off.keepalives()).isFalse();
+        assertThat(off.sslSni()).isFalse();
+    }
+
     @Test
     void oneHostAndPort() {
         ConnConfig config = parse("r2dbc:pgconn://app@db1:6543/orders");

@@ -139,6 +139,34 @@ public final class PgTls {
     }
 
     /**
+     * A certificate revocation list (PEM) signed by the trusted CA, for libpq's {@code sslcrl}: empty, or
+     * revoking the server's {@link ServerCertificate#TRUSTED} certificate.
+     *
+     * @param revokeServer whether the server certificate is on the list
+     * @return the PEM file ({@code crl-empty.pem} or {@code crl-server-revoked.pem} in {@link #directory()})
+     */
+    public synchronized Path revocationList(boolean revokeServer) {
+        Path file = directory.resolve(revokeServer ? "crl-server-revoked.pem" : "crl-empty.pem");
+        try {
+            java.util.Date now = new java.util.Date();
+            org.bouncycastle.cert.X509v2CRLBuilder builder = new org.bouncycastle.cert.jcajce.JcaX509v2CRLBuilder(caCert, now);
+            builder.setNextUpdate(new java.util.Date(now.getTime() + 30L * 24 * 3600 * 1000));
+            if (revokeServer) {
+                X509Certificate server = (X509Certificate) java.security.cert.CertificateFactory.getInstance("X.509")
+                        .generateCertificate(new java.io.ByteArrayInputStream(java.nio.file.Files.readAllBytes(
+                                serverCertificate(ServerCertificate.TRUSTED))));
+                builder.addCRLEntry(server.getSerialNumber(), now, org.bouncycastle.asn1.x509.CRLReason.keyCompromise);
+            }
+            builder.addExtension(Extension.cRLNumber, false, new org.bouncycastle.asn1.x509.CRLNumber(java.math.BigInteger.ONE));
+            org.bouncycastle.cert.X509CRLHolder crl = builder.build(new JcaContentSignerBuilder("SHA256withRSA").build(caKey.getPrivate()));
+            Os.write(file, pem(new org.bouncycastle.cert.jcajce.JcaX509CRLConverter().getCRL(crl)), "rw-r--r--");
+            return file;
+        } catch (java.io.IOException | java.security.GeneralSecurityException | OperatorCreationException e) {
+            throw new PgTestkitException("could not write a revocation list into " + directory, e);
+        }
+    }
+
+    /**
      * A client certificate with CN = {@code user}, signed by the trusted CA; made on first request.
      *
      * @param user the role name the certificate authenticates

@@ -80,10 +80,10 @@ public final class ConnectResources {
     /**
      * The TLS context for these settings, built once — once per state of the client certificate file,
      * that is: libpq looks for it at every connect, so a certificate that appears (or goes) later is
-     * sent (or not) from the next connect on, not only by a new factory.
+     * sent (or not) from the next connect on, not only by a new factory; likewise the revocation lists.
      */
     public SslContext sslContext(TlsSettings settings, String hostLabel) {
-        ContextKey key = new ContextKey(settings, settings.certFileExists());
+        ContextKey key = new ContextKey(settings, settings.certFileExists(), settings.revocationListsExist());
         SslContext existing = sslContexts.get(key);
         if (existing != null) {
             return existing;
@@ -93,7 +93,7 @@ public final class ConnectResources {
         return raced != null ? raced : created;
     }
 
-    private record ContextKey(TlsSettings settings, boolean certFileExists) {
+    private record ContextKey(TlsSettings settings, boolean certFileExists, boolean revocationListsExist) {
     }
 
     /** Releases what this object owns (not the event loop group, which its owner shuts down). */

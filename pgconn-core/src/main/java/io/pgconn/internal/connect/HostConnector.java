@@ -62,6 +62,13 @@ public final class HostConnector {
 
     public CompletableFuture<ConnectionControl> connect(ConnConfig config, HostSpec host, SocketAddress address, Duration budget,
                                                    AttemptScope scope) {
+        if (host.isUnixSocket() && config.requirePeer() != null) {
+            try {
+                checkPeer(config.requirePeer(), host);
+            } catch (RuntimeException e) {
+                return CompletableFuture.failedFuture(e);
+            }
+        }
         // a Unix-domain socket is plaintext whatever sslmode says, even require: libpq ignores sslmode there
         List<Boolean> plan = encryptionPlan(config.sslMode(), host.isUnixSocket());
         if (plan.size() == 1) {
@@ -144,7 +151,7 @@ public final class HostConnector {
         PerConfig known = perConfig;
         if (known == null || known.config() != config) {
             known = new PerConfig(config, new Dialer.KeepaliveSettings(config.keepalives(), config.keepalivesIdle(),
-                    config.keepalivesInterval(), config.keepalivesCount()), Startup.startupMessage(config));
+                    config.keepalivesInterval(), config.keepalivesCount(), config.tcpUserTimeoutMillis()), Startup.startupMessage(config));
             perConfig = known;
         }
         return known;
@@ -211,10 +218,53 @@ public final class HostConnector {
         pipeline.addLast("session", session);
         pipeline.addBefore("session", "startup", handshake);
         return handshake.result().thenApply(result -> {
+            requireClientCertificateIfAsked(config, label, channel, tls);
             SessionFacts facts = new SessionFacts(host, address, tls, result.processId(), result.secretKey(),
                     result.protocolVersion(), result.authMethod());
             return new ConnectionControl(channel, facts, session, result.parameters(), f -> canceller.cancel(f, TlsSettingsOf.config(config), CancelRequester.deadline(config.hostConnectTimeout())));
         });
+    }
+
+    /**
+     * libpq's {@code requirepeer} on a Unix-domain socket (ignored over TCP, as libpq ignores it): the
+     * server must run as that operating-system user. libpq asks the kernel for the peer's uid; a JVM has
+     * no portable way to, so the owner of the socket file is read instead — the user of the process that
+     * bound it — just before dialling. A mismatch stops the connect, as in libpq.
+     */
+    private static void checkPeer(String required, HostSpec host) {
+        String owner;
+        try {
+            owner = java.nio.file.Files.getOwner(java.nio.file.Path.of(host.socketPath())).getName();
+        } catch (java.io.IOException | UnsupportedOperationException e) {
+            throw new io.pgconn.PgConnectException(host.label(), "requirepeer: could not tell who owns " + host.socketPath() + ": " + e, e);
+        }
+        if (!owner.equals(required)) {
+            throw new io.pgconn.PgAuthenticationException(host.label(), "requirepeer specifies \"" + required
+                    + "\", but actual peer user name is \"" + owner + "\" (" + host.socketPath() + ")");
+        }
+    }
+
+    /**
+     * libpq's {@code sslcertmode=require}: the session is refused unless a client certificate was sent,
+     * which needs TLS and a server that asked for one. Checked once the server has accepted the
+     * session, as libpq checks at AuthenticationOk; an authentication-class failure, so the walk stops.
+     */
+    private static void requireClientCertificateIfAsked(ConnConfig config, String label, Channel channel, TlsOutcome.Encrypted tls) {
+        if (config.sslCertMode() != io.pgconn.config.SslCertMode.REQUIRE) {
+            return;
+        }
+        io.netty.handler.ssl.SslHandler ssl = tls == null ? null
+                : (io.netty.handler.ssl.SslHandler) channel.pipeline().get(io.pgconn.internal.tls.TlsNegotiator.SSL_HANDLER_NAME);
+        if (ssl == null) {
+            throw new io.pgconn.PgAuthenticationException(label, "sslcertmode=require failed: server " + label
+                    + " did not request an SSL certificate (the session is not encrypted)");
+        }
+        java.security.cert.Certificate[] sent = ssl.engine().getSession().getLocalCertificates();
+        if (sent == null || sent.length == 0) {
+            throw new io.pgconn.PgAuthenticationException(label, "sslcertmode=require failed: server " + label
+                    + " accepted the connection without a valid SSL certificate (sslcert: " + config.sslCertOrDefault()
+                    + "; none was sent)");
+        }
     }
 
     public static Throwable unwrap(Throwable error) {

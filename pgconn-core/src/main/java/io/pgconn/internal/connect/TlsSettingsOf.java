@@ -1,6 +1,7 @@
 package io.pgconn.internal.connect;
 
 import io.pgconn.config.ConnConfig;
+import io.pgconn.config.SslCertMode;
 import io.pgconn.internal.tls.TlsSettings;
 
 /**
@@ -15,8 +16,10 @@ final class TlsSettingsOf {
     }
 
     static TlsSettings config(ConnConfig config) {
-        return new TlsSettings(config.sslMode(), config.sslNegotiation(), config.sslRootCertOrDefault(), config.sslCertOrDefault(), config.sslKeyOrDefault(),
+        return new TlsSettings(config.sslMode(), config.sslNegotiation(), config.sslRootCertOrDefault(),
+                // sslcertmode=disable: no client certificate, whatever files exist (libpq)
+                config.sslCertMode() == SslCertMode.DISABLE ? null : config.sslCertOrDefault(), config.sslKeyOrDefault(),
                 config.sslPassword(), config.sslSni(), config.sslMinProtocolVersion(), config.sslMaxProtocolVersion(),
-                config.sslProvider());
+                config.sslProvider(), config.sslCrlOrDefault(), config.sslCrlDir());
     }
 }

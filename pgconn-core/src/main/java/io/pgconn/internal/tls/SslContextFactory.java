@@ -13,6 +13,8 @@ import io.pgconn.PgConfigException;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
+import java.security.cert.X509Certificate;
+import java.util.List;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLException;
 import javax.net.ssl.TrustManagerFactory;
@@ -111,10 +113,25 @@ public final class SslContextFactory {
                     + " sslmode=" + settings.mode().libpqName() + " verifies the server certificate): provide the file,"
                     + " use the system's trusted roots with sslrootcert=system, or choose an sslmode that does not verify");
         } else if (settings.usesSystemTrust()) {
-            builder.trustManager(systemTrust(hostLabel));
+            TrustManagerFactory system = systemTrust(hostLabel);
+            builder.trustManager(RevocationLists.exist(settings) ? RevocationLists.trusting(acceptedIssuers(system), settings, hostLabel) : system);
         } else {
-            builder.trustManager(PemFiles.certificates("sslrootcert", Path.of(settings.rootCert()), hostLabel));
+            List<X509Certificate> roots = PemFiles.certificates("sslrootcert", Path.of(settings.rootCert()), hostLabel);
+            if (RevocationLists.exist(settings)) {
+                builder.trustManager(RevocationLists.trusting(roots, settings, hostLabel));
+            } else {
+                builder.trustManager(roots);
+            }
         }
+    }
+
+    private static List<X509Certificate> acceptedIssuers(TrustManagerFactory factory) {
+        for (javax.net.ssl.TrustManager manager : factory.getTrustManagers()) {
+            if (manager instanceof javax.net.ssl.X509TrustManager x509) {
+                return List.of(x509.getAcceptedIssuers());
+            }
+        }
+        return List.of();
     }
 
     private static TrustManagerFactory systemTrust(String hostLabel) {

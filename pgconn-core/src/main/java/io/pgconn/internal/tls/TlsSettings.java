@@ -34,6 +34,8 @@ import java.util.Objects;
  * @param minProtocol ssl_min_protocol_version; {@code null} means {@code TLSv1.2}
  * @param maxProtocol ssl_max_protocol_version; {@code null} means no upper bound
  * @param provider    TLS implementation; {@code null} means {@link SslProviderKind#AUTO}
+ * @param crl         sslcrl (or libpq's default {@code ~/.postgresql/root.crl}): used when it exists and the chain is verified; or {@code null}
+ * @param crlDir      sslcrldir: a directory of hashed CRL files, likewise; or {@code null}
  */
 public record TlsSettings(
         SslMode mode,
@@ -45,7 +47,9 @@ public record TlsSettings(
         boolean sni,
         String minProtocol,
         String maxProtocol,
-        SslProviderKind provider) {
+        SslProviderKind provider,
+        Path crl,
+        Path crlDir) {
 
     /** The {@code sslrootcert} value that selects the JDK's default trust store. */
     public static final String SYSTEM_ROOT_CERT = "system";
@@ -55,6 +59,12 @@ public record TlsSettings(
 
     // libpq's accepted names, oldest first; the index is the order used for the min/max range
     private static final List<String> PROTOCOLS = List.of("TLSv1", "TLSv1.1", "TLSv1.2", "TLSv1.3");
+
+    /** Settings without revocation lists. */
+    public TlsSettings(SslMode mode, SslNegotiation negotiation, String rootCert, Path cert, Path key, String keyPassword, boolean sni,
+                       String minProtocol, String maxProtocol, SslProviderKind provider) {
+        this(mode, negotiation, rootCert, cert, key, keyPassword, sni, minProtocol, maxProtocol, provider, null, null);
+    }
 
     public TlsSettings {
         Objects.requireNonNull(mode, "mode");
@@ -121,6 +131,11 @@ public record TlsSettings(
         }
     }
 
+    /** Whether {@link #crl()} or {@link #crlDir()} exists now: only then are revocation lists checked (libpq). */
+    public boolean revocationListsExist() {
+        return RevocationLists.exist(this);
+    }
+
     /** The TLS protocol names to enable, from {@link #minProtocol()} to {@link #maxProtocol()} inclusive. */
     public List<String> enabledProtocols() {
         int from = PROTOCOLS.indexOf(minProtocol);
@@ -140,7 +155,9 @@ public record TlsSettings(
                 + ", sni=" + sni
                 + ", minProtocol=" + minProtocol
                 + ", maxProtocol=" + maxProtocol
-                + ", provider=" + provider.libpqName() + "]";
+                + ", provider=" + provider.libpqName()
+                + ", crl=" + crl
+                + ", crlDir=" + crlDir + "]";
     }
 
     private static String canonicalProtocol(String keyword, String value) {

@@ -117,6 +117,9 @@ public final class Dialer {
                 config.setOption(ChannelOption.SO_KEEPALIVE, true);
                 TransportChannels.applyKeepaliveTuning(transport, config, keepalive.idle(), keepalive.interval(), keepalive.count());
             }
+            if (keepalive != null && keepalive.userTimeoutMillis() != null) {
+                TransportChannels.applyUserTimeout(transport, config, keepalive.userTimeoutMillis());
+            }
         }
         if (!connectTimeout.isZero()) {
             config.setConnectTimeoutMillis((int) Math.min(Integer.MAX_VALUE, Math.max(1, connectTimeout.toMillis())));
@@ -131,7 +134,7 @@ public final class Dialer {
         return new PgConnectException(hostLabel, what + " to " + hostLabel + " (" + address + "): " + cause.getMessage(), cause);
     }
 
-    /** libpq's keepalives, keepalives_idle, keepalives_interval, keepalives_count. */
-    public record KeepaliveSettings(boolean enabled, Duration idle, Duration interval, Integer count) {
+    /** libpq's keepalives, keepalives_idle, keepalives_interval, keepalives_count, and tcp_user_timeout ({@code null}: not set). */
+    public record KeepaliveSettings(boolean enabled, Duration idle, Duration interval, Integer count, Integer userTimeoutMillis) {
     }
 }

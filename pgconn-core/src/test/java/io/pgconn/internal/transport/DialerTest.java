@@ -1,6 +1,7 @@
 package io.pgconn.internal.transport;
 
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.pgconn.PgConnectException;
 import io.pgconn.PgConnectionFactory;
@@ -60,6 +61,25 @@ class DialerTest {
             Channel channel = new Dialer(group, transport).dial(new InetSocketAddress(InetAddress.getLoopbackAddress(), server.getLocalPort()),
                     false, null, Duration.ofSeconds(20), "127.0.0.1:" + server.getLocalPort()).get(10, TimeUnit.SECONDS);
             assertThat(channel.isActive()).isTrue();
+            channel.close().sync();
+        } finally {
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
+        }
+    }
+
+    /** libpq's tcp_user_timeout becomes TCP_USER_TIMEOUT where the transport can set it (not NIO: the JDK has no such option). */
+    @ParameterizedTest
+    @EnumSource(value = Transport.class, names = {"EPOLL", "IO_URING"})
+    void tcpUserTimeoutIsSetOnTheSocket(Transport transport) throws Exception {
+        assumeTrue(transport.isAvailable(), transport + " is not available here");
+        EventLoopGroup group = transport.newEventLoopGroup(1);
+        ChannelOption<Integer> option = transport == Transport.EPOLL ? io.netty.channel.epoll.EpollChannelOption.TCP_USER_TIMEOUT
+                : io.netty.channel.uring.IoUringChannelOption.TCP_USER_TIMEOUT;
+        try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            Dialer.KeepaliveSettings tcp = new Dialer.KeepaliveSettings(true, null, null, null, 1500);
+            Channel channel = new Dialer(group, transport).dial(new InetSocketAddress(InetAddress.getLoopbackAddress(), server.getLocalPort()),
+                    false, tcp, Duration.ofSeconds(20), "127.0.0.1:" + server.getLocalPort()).get(10, TimeUnit.SECONDS);
+            assertThat(channel.config().getOption(option)).isEqualTo(1500);
             channel.close().sync();
         } finally {
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
