@@ -152,6 +152,12 @@ public interface PgConnection {
     /** {@code BEGIN ISOLATION LEVEL ..., READ ONLY|READ WRITE, [NOT] DEFERRABLE} as {@code options} say. */
     CompletableFuture<Void> begin(TransactionOptions options);
 
+    /**
+     * {@code COMMIT}. When the transaction had already failed (an earlier statement's error, timeout
+     * or cancel), the server rolls it back instead and says so only by the command tag {@code ROLLBACK}:
+     * the future then fails with {@link PgTransactionRolledBackException} (SQLSTATE 25P02), as pgjdbc's
+     * commit does, so that lost work is never reported as committed. The session is idle after either.
+     */
     CompletableFuture<Void> commit();
 
     CompletableFuture<Void> rollback();

@@ -53,6 +53,41 @@ class TransactionIT {
         }
     }
 
+    /**
+     * user3's F0: the server answers a failed transaction's COMMIT with the tag ROLLBACK, not an error;
+     * commit() must fail, or the lost work looks committed (pgjdbc raises it too). Both ways a transaction
+     * fails: a statement's error the application caught, and a statement timeout.
+     */
+    @Test
+    void aCommitTheServerAnswersWithRollbackFails() {
+        PgConnection c = QueryCluster.connect(PG, FACTORY, "");
+        try {
+            await(c.simpleQuery("CREATE TABLE tx_lost (n int PRIMARY KEY)"));
+            await(c.begin());
+            await(c.query("INSERT INTO tx_lost VALUES ($1)", 1));
+            failure(c.query("INSERT INTO tx_lost VALUES ($1)", 1)); // 23505, caught by the application
+            Throwable commit = failure(c.commit());
+            assertThat(commit).isInstanceOf(io.pgconn.PgTransactionRolledBackException.class)
+                    .hasMessageContaining("did not commit").hasMessageContaining(c.host());
+            assertThat(((PgServerException) commit).sqlState()).contains("25P02");
+            assertThat(c.transactionStatus()).isEqualTo(TransactionStatus.IDLE);
+
+            await(c.begin());
+            await(c.query("INSERT INTO tx_lost VALUES ($1)", 2));
+            failure(c.statement("SELECT pg_sleep(5)").timeout(java.time.Duration.ofMillis(100)).collect());
+            assertThat(failure(c.commit())).isInstanceOf(io.pgconn.PgTransactionRolledBackException.class);
+
+            assertThat(await(c.query("SELECT count(*) FROM tx_lost")).single(Long.class)).isZero();
+            // a transaction that did not fail commits as before
+            await(c.begin());
+            await(c.query("INSERT INTO tx_lost VALUES ($1)", 3));
+            await(c.commit());
+            assertThat(await(c.query("SELECT n FROM tx_lost")).single(Integer.class)).isEqualTo(3);
+        } finally {
+            await(c.close());
+        }
+    }
+
     @Test
     void beginAppliesIsolationAccessModeAndDeferrable() {
         PgConnection c = QueryCluster.connect(PG, FACTORY, "");

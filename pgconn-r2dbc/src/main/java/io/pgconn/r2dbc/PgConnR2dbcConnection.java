@@ -1,6 +1,7 @@
 package io.pgconn.r2dbc;
 
 import io.pgconn.PgConnection;
+import io.pgconn.PgTransactionRolledBackException;
 import io.r2dbc.spi.Batch;
 import io.r2dbc.spi.Connection;
 import io.r2dbc.spi.ConnectionMetadata;
@@ -142,15 +143,33 @@ final class PgConnR2dbcConnection implements Connection, Wrapped<PgConnection> {
 
     /** Runs control SQL (transactions, settings) and completes when the server has answered. */
     private Mono<Void> control(String sql) {
-        return Mono.defer(() -> {
-            List<PgConnR2dbcResult> earlier = new ArrayList<>();
-            PgConnR2dbcResult previous;
-            while ((previous = unread.poll()) != null) {
-                earlier.add(previous);
-            }
-            return Flux.fromIterable(earlier).concatMap(PgConnR2dbcResult::drainedIfUnread)
-                    .then(Flux.from(session.executeScript(sql, tracker)).then());
-        }).onErrorMap(R2dbcErrors::translate);
+        return Mono.defer(() -> afterUnreadResults().then(Flux.from(session.executeScript(sql, tracker)).then()))
+                .onErrorMap(R2dbcErrors::translate);
+    }
+
+    /**
+     * {@code COMMIT}, failing when the server answered it with {@code ROLLBACK} (the transaction had
+     * failed before): the core's {@link PgTransactionRolledBackException}, which R2dbcErrors makes a
+     * {@link TransactionRolledBackException}, so Spring's commit fails instead of reporting lost work as
+     * committed.
+     */
+    private Mono<Void> commit() {
+        return Mono.defer(() -> afterUnreadResults().then(Flux.from(session.executeScript("COMMIT", tracker))
+                .doOnNext(part -> {
+                    if (part instanceof ResultPart.Completion completion && "ROLLBACK".equals(completion.commandTag())) {
+                        throw PgTransactionRolledBackException.ofCommit(session.connection().host());
+                    }
+                }).then())).onErrorMap(R2dbcErrors::translate);
+    }
+
+    /** Results never read are run and discarded first: operations reach the session in the order they were made. */
+    private Mono<Void> afterUnreadResults() {
+        List<PgConnR2dbcResult> earlier = new ArrayList<>();
+        PgConnR2dbcResult previous;
+        while ((previous = unread.poll()) != null) {
+            earlier.add(previous);
+        }
+        return Flux.fromIterable(earlier).concatMap(PgConnR2dbcResult::drainedIfUnread).then();
     }
 
     // --- transactions ---------------------------------------------------------------------------
@@ -173,7 +192,7 @@ final class PgConnR2dbcConnection implements Connection, Wrapped<PgConnection> {
 
     @Override
     public Mono<Void> commitTransaction() {
-        return Mono.defer(() -> transaction.isActive() ? control("COMMIT") : Mono.empty());
+        return Mono.defer(() -> transaction.isActive() ? commit() : Mono.empty());
     }
 
     @Override
@@ -211,7 +230,7 @@ final class PgConnR2dbcConnection implements Connection, Wrapped<PgConnection> {
         return Mono.defer(() -> {
             this.autoCommit = autoCommit;
             if (autoCommit && transaction.isActive()) {
-                return control("COMMIT");
+                return commit();
             }
             return Mono.empty();
         });

@@ -4,6 +4,7 @@ import io.pgconn.PgClosedException;
 import io.pgconn.PgConnectException;
 import io.pgconn.PgException;
 import io.pgconn.PgTimeoutException;
+import io.pgconn.PgTransactionRolledBackException;
 import io.r2dbc.spi.R2dbcBadGrammarException;
 import io.r2dbc.spi.R2dbcDataIntegrityViolationException;
 import io.r2dbc.spi.R2dbcException;
@@ -38,6 +39,9 @@ final class R2dbcErrors {
         }
         String state = pg.sqlState().orElse(null);
         String message = pg.getMessage();
+        if (cause instanceof PgTransactionRolledBackException) {
+            return new TransactionRolledBackException(message, state, cause);
+        }
         if (state == null) {
             if (cause instanceof PgTimeoutException) {
                 return new R2dbcTimeoutException(message, cause);
@@ -61,6 +65,11 @@ final class R2dbcErrors {
             case "42" -> new R2dbcBadGrammarException(message, state, cause);
             case "28" -> new R2dbcPermissionDeniedException(message, state, cause);
             case "40" -> new R2dbcRollbackException(message, state, cause);
+            // 55P03 lock_not_available (lock_timeout, NOWAIT): a lock conflict, which Spring over pgjdbc makes a
+            // CannotAcquireLockException; a rollback exception gives its PessimisticLockingFailureException parent,
+            // a concurrency failure a retry policy handles (user3's F9: it was a resource failure, "database down")
+            case "55" -> state.equals("55P03") ? new R2dbcRollbackException(message, state, cause)
+                    : new R2dbcNonTransientResourceException(message, state, cause);
             case "08", "53", "57" -> new R2dbcTransientResourceException(message, state, cause);
             default -> new R2dbcNonTransientResourceException(message, state, cause);
         };

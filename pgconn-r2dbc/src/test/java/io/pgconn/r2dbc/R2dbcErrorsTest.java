@@ -60,4 +60,20 @@ class R2dbcErrorsTest {
         assertThat(translated("53300")).isInstanceOf(R2dbcTransientResourceException.class);
         assertThat(translated("XX000")).isInstanceOf(R2dbcNonTransientResourceException.class);
     }
+
+    /** user3's F9: a lock timeout is a lock conflict (Spring: PessimisticLockingFailureException), not "database down". */
+    @Test
+    void aLockNotAvailableIsARollbackAndOtherObjectStateErrorsStayResourceFailures() {
+        assertThat(translated("55P03")).isInstanceOf(R2dbcRollbackException.class);
+        assertThat(translated("55006")).isInstanceOf(R2dbcNonTransientResourceException.class);
+    }
+
+    /** user3's F0: a COMMIT the server answered with ROLLBACK fails the commit with its own type and 25P02. */
+    @Test
+    void aRolledBackCommitIsItsOwnNonTransientException() {
+        Throwable error = R2dbcErrors.translate(new CompletionException(io.pgconn.PgTransactionRolledBackException.ofCommit("db1:5432")));
+        assertThat(error).isInstanceOf(TransactionRolledBackException.class).isInstanceOf(io.r2dbc.spi.R2dbcNonTransientException.class)
+                .hasMessageContaining("db1:5432").hasMessageContaining("did not commit");
+        assertThat(((R2dbcException) error).getSqlState()).isEqualTo("25P02");
+    }
 }

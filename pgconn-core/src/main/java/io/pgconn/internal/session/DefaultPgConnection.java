@@ -5,6 +5,7 @@ import io.pgconn.AuthMethod;
 import io.pgconn.NotificationListener;
 import io.pgconn.PgClosedException;
 import io.pgconn.PgConfigException;
+import io.pgconn.PgTransactionRolledBackException;
 import io.pgconn.PgConnection;
 import io.pgconn.PgException;
 import io.pgconn.ProtocolVersion;
@@ -241,7 +242,13 @@ final class DefaultPgConnection implements PgConnection {
 
     @Override
     public CompletableFuture<Void> commit() {
-        return command("COMMIT");
+        // a failed transaction's COMMIT is answered with the tag ROLLBACK, not an error: fail it, or its loss is silent
+        return session.simpleQuery("COMMIT").thenApply(result -> {
+            if ("ROLLBACK".equals(result.commandTag())) {
+                throw PgTransactionRolledBackException.ofCommit(host());
+            }
+            return null;
+        });
     }
 
     @Override

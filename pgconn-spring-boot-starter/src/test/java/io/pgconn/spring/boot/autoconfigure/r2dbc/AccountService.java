@@ -1,5 +1,6 @@
 package io.pgconn.spring.boot.autoconfigure.r2dbc;
 
+import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.transaction.annotation.Transactional;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -8,9 +9,11 @@ import reactor.core.publisher.Mono;
 public class AccountService {
 
     private final AccountRepository repository;
+    private final DatabaseClient client;
 
-    public AccountService(AccountRepository repository) {
+    public AccountService(AccountRepository repository, DatabaseClient client) {
         this.repository = repository;
+        this.client = client;
     }
 
     @Transactional
@@ -20,6 +23,17 @@ public class AccountService {
                 .concatMap(saved -> saved.balance() < 0
                         ? Mono.error(new IllegalArgumentException("negative balance for " + saved.owner()))
                         : Mono.just(saved))
+                .then();
+    }
+
+    /**
+     * Saves the account, then tries a statement that fails and goes on (the "try, ignore the failure"
+     * pattern): PostgreSQL has failed the transaction, so its COMMIT rolls back — and must not look committed.
+     */
+    @Transactional
+    public Mono<Void> openIgnoringAFailedStep(Account account) {
+        return repository.save(account)
+                .then(client.sql("SELECT 1 / 0").fetch().rowsUpdated().onErrorResume(e -> Mono.just(0L)))
                 .then();
     }
 }

@@ -178,6 +178,16 @@ class PgConnR2dbcStarterIT {
         assertThat(repository.count().block(STEP)).isEqualTo(2);
     }
 
+    /** user3's F0: the server answered COMMIT with ROLLBACK; Spring's commit must fail, not report the work as done. */
+    @Test
+    void aTransactionWhoseStepFailedFailsAtCommitInsteadOfLosingItsWorkSilently() {
+        assertThatThrownBy(() -> service.openIgnoringAFailedStep(Account.of("carol", 5)).block(STEP))
+                .isInstanceOf(org.springframework.dao.DataAccessException.class)
+                .hasRootCauseInstanceOf(io.pgconn.PgTransactionRolledBackException.class)
+                .hasMessageContaining("did not commit");
+        assertThat(repository.findByOwner("carol").collectList().block(STEP)).isEmpty();
+    }
+
     @Test
     void databaseClientBindsParameters() {
         client.sql("INSERT INTO account (owner, balance) VALUES (:owner, :balance)")
