@@ -40,6 +40,21 @@ class PgconnBomTest {
         assertThat(bom).as("a parent would leak its dependencyManagement into every import").doesNotContain("<parent>");
     }
 
+    /** An offline build of the BOM alone needs the plugin versions the rest of the build has. */
+    @Test
+    void theBomPinsItsLifecyclePluginsAtTheParentsVersions() throws Exception {
+        Path root = Path.of("..").toAbsolutePath().normalize();
+        String parent = Files.readString(root.resolve("pom.xml"));
+        String bom = Files.readString(root.resolve("pgconn-bom/pom.xml"));
+        for (String plugin : List.of("maven-clean-plugin", "maven-install-plugin", "maven-deploy-plugin")) {
+            Matcher inParent = Pattern.compile("<" + plugin + "\\.version>([^<]+)</").matcher(parent);
+            assertThat(inParent.find()).as(plugin + " in the parent's properties").isTrue();
+            Matcher inBom = Pattern.compile("<artifactId>" + plugin + "</artifactId>\\s*<version>([^<]+)</version>").matcher(bom);
+            assertThat(inBom.find()).as(plugin + " pinned in pgconn-bom").isTrue();
+            assertThat(inBom.group(1)).as(plugin).isEqualTo(inParent.group(1));
+        }
+    }
+
     /** The first {@code <version>} after the project's own artifactId (the parent's, for a module with a parent). */
     private static String projectVersion(String pom) {
         String head = pom.substring(0, pom.indexOf("<dependencyManagement>") < 0 ? pom.length() : pom.indexOf("<dependencyManagement>"));
