@@ -59,8 +59,12 @@ class LibpqConnectConformanceIT {
             .user(PgUser.md5("md5_u", SECRET).allow(ConnectionType.HOST, AuthMethod.MD5))
             .user(PgUser.scram("pw_u", SECRET).allow(ConnectionType.HOST, AuthMethod.PASSWORD))
             .user(PgUser.scram("scram_u", SECRET).allow(ConnectionType.HOST, AuthMethod.SCRAM_SHA_256))
-            .user(PgUser.named("nossl_u").allow(ConnectionType.HOSTNOSSL, AuthMethod.TRUST))
-            .user(PgUser.named("sslonly_u").allow(ConnectionType.HOSTSSL, AuthMethod.TRUST))
+            // trusted over one encryption, asked for a password over the other: which encryption a failure
+            // is retried with (allow/prefer) shows in whether these users get in
+            .user(PgUser.scram("nossl_u", SECRET).allow(ConnectionType.HOSTNOSSL, AuthMethod.TRUST))
+            .user(PgUser.scram("sslonly_u", SECRET).allow(ConnectionType.HOSTSSL, AuthMethod.TRUST))
+            .hba("host all nossl_u all scram-sha-256")
+            .hba("host all sslonly_u all scram-sha-256")
             .initSql("CREATE DATABASE trust_u")
             .initSql("CREATE DATABASE md5_u")
             .initSql("CREATE DATABASE pw_u")
