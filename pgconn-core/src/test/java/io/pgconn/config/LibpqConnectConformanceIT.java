@@ -69,6 +69,15 @@ class LibpqConnectConformanceIT {
             .initSql("CREATE DATABASE md5_u")
             .initSql("CREATE DATABASE pw_u")
             .initSql("CREATE DATABASE scram_u")
+            // a primary whose sessions are read-only by default: target_session_attrs=read-write must skip it
+            .initSql("CREATE DATABASE rodb")
+            .initSql("ALTER DATABASE rodb SET default_transaction_read_only = on")
+            // libpq's 002_saslprep.pl roles: the password as stored, and spellings SASLprep maps onto it
+            .initSql("SET password_encryption = 'scram-sha-256'; CREATE ROLE saslpreptest1_role LOGIN PASSWORD 'IX';"
+                    + " CREATE ROLE saslpreptest4a_role LOGIN PASSWORD 'a'; CREATE ROLE saslpreptest4b_role LOGIN PASSWORD E'\\xc2\\xaa';"
+                    + " CREATE ROLE saslpreptest6_role LOGIN PASSWORD E'foo\\x07bar';"
+                    + " CREATE ROLE saslpreptest7_role LOGIN PASSWORD E'foo\\u0627\\u0031bar'")
+            .hba("host all saslpreptest1_role,saslpreptest4a_role,saslpreptest4b_role,saslpreptest6_role,saslpreptest7_role all scram-sha-256")
             .build();
 
     @TempDir
