@@ -170,6 +170,29 @@ class LibpqConnectConformanceIT {
         }
     }
 
+    /**
+     * libpq has no memory between connects: after a refused password on the first host, the next connect
+     * starts with the first host again. The factory's host memory must not make it start elsewhere (it
+     * remembers only hosts that could not take a session, docs/lifecycle.md §2.4).
+     */
+    @org.junit.jupiter.api.Test
+    void aRefusedPasswordDoesNotMoveTheFirstHostToTheEndOfTheNextConnect() {
+        String hosts = "host=127.0.0.1,127.0.0.1 port=" + PG.primary().port() + "," + PG.standby(0).port()
+                + " dbname=postgres user=scram_u target_session_attrs=any sslmode=disable";
+        try (PgConnectionFactory shared = PgConnectionFactory.create(ConnConfig.builder().build())) {
+            Throwable refused = failure(shared.connect(ConnConfig.builder().connectionString(hosts + " password=wrong")
+                    .extensionTypes(List.of()).build()));
+            assertThat(refused).isInstanceOf(io.pgconn.PgAuthenticationException.class);
+            PgConnection connection = await(shared.connect(ConnConfig.builder().connectionString(hosts + " password=" + SECRET)
+                    .extensionTypes(List.of()).build()));
+            try {
+                assertThat(connection.hostSpec().port()).as("libpq 18 connects to the first host").isEqualTo(PG.primary().port());
+            } finally {
+                await(connection.close());
+            }
+        }
+    }
+
     private static String substitute(String text) {
         String out = text;
         for (Map.Entry<String, String> e : placeholders.entrySet()) {
