@@ -25,6 +25,9 @@ def norm_libpq(line):
         p = pl[0 if len(pl) == 1 else i] if pl else ""
         if h == "": h = a if a else "localhost"
         if h.startswith("/") and False: pass
+        import re as _re
+        if p and _re.fullmatch(r"\s*[+-]?\d+\s*", p):
+            p = str(int(p.strip()))  # libpq reads the port with its integer rule when connecting
         hs += f"{h}/{a}/{p if p else 5432};"
     o = {"hosts": hs}
     for k in ["user","dbname","password","application_name","options","replication","sslmode","sslnegotiation","sslrootcert",

@@ -1,5 +1,5 @@
 import sys
-SETS = [("ccases.tsv", "libpq.cout"), ("extra.tsv", "libpq.eout"), ("crl.tsv", "libpq.crlout")]
+SETS = [("ccases.tsv", "libpq.cout"), ("extra.tsv", "libpq.eout"), ("crl.tsv", "libpq.crlout"), ("ne_primary.tsv", "ne_primary.lib"), ("fb.tsv", "fb.lib"), ("ro2.tsv", "ro2.lib"), ("envempty.tsv", "envempty.lib"), ("sasl.tsv", "sasl.lib")]
 DELIBERATE = {"client_encoding=LATIN1": "pgconn refuses: it reads and writes text as UTF-8 only (docs/lifecycle.md §9)", "PGCLIENTENCODING=LATIN1": "pgconn refuses: it reads and writes text as UTF-8 only (docs/lifecycle.md §9)"}
 SUBST = [("/tmp/lpq/crl/empty.crl", "@CRL_EMPTY@"), ("/tmp/lpq/crl/revoked.crl", "@CRL_REVOKED@"), ("/tmp/lpq/crl/dir", "@CRL_DIR@"),
          ("/tmp/lpq/crl", "@EMPTY_DIR@"), ("/tmp/lpq/otherca.crt", "@OTHER_CA@"), ("/tmp/lpq/ca.crt", "@CA@"), ("/tmp/lpq/home", "@HOME@"),

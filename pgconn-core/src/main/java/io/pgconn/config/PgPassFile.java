@@ -15,7 +15,9 @@ import java.util.Set;
 /**
  * The password file ({@code ~/.pgpass}): lines of {@code hostname:port:database:username:password};
  * {@code *} as a whole field matches anything; {@code \:} and {@code \\} escape; the first
- * matching line wins; {@code #} comments and blank lines are skipped.
+ * matching line wins; lines starting with {@code #} and empty lines are skipped. Matching follows
+ * libpq's {@code passwordFromFile} character by character (an unescaped {@code :} inside a value such
+ * as {@code ::1} still matches; the password ends at its first unescaped {@code :}).
  *
  * <p>As libpq does, a file that grants any access to group or others (POSIX permissions beyond
  * {@code 0600}) is ignored with a warning, since its passwords may already be exposed; on file
@@ -34,33 +36,22 @@ public final class PgPassFile {
      */
     private static final Set<String> DEFAULT_SOCKET_DIRS = Set.of("/tmp", "/var/run/postgresql", "/run/postgresql");
 
-    private record Entry(String host, String port, String database, String user, String password) {
-        @Override
-        public String toString() {
-            return host + ":" + port + ":" + database + ":" + user + ":***"; // null = wildcard
-        }
-    }
+    /** The lines that may match: comments ({@code #} as the first character, as libpq) and empty lines dropped. */
+    private final List<String> lines;
 
-    private final List<Entry> entries;
-
-    private PgPassFile(List<Entry> entries) {
-        this.entries = entries;
+    private PgPassFile(List<String> lines) {
+        this.lines = lines;
     }
 
     /** Parses the lines of a password file (no permission check). */
     public static PgPassFile parse(List<String> lines) {
-        List<Entry> entries = new ArrayList<>();
+        List<String> kept = new ArrayList<>();
         for (String line : lines) {
-            if (line.isBlank() || line.stripLeading().startsWith("#")) {
-                continue;
+            if (!line.isEmpty() && !line.startsWith("#")) {
+                kept.add(line);
             }
-            List<String> fields = splitFields(line);
-            if (fields.size() >= 5) {
-                entries.add(new Entry(fields.get(0), fields.get(1), fields.get(2), fields.get(3), fields.get(4)));
-            }
-            // lines with fewer fields cannot match anything: skipped, as in libpq
         }
-        return new PgPassFile(List.copyOf(entries));
+        return new PgPassFile(List.copyOf(kept));
     }
 
     /**
@@ -109,60 +100,89 @@ public final class PgPassFile {
     /** The password of the first line matching this host, or {@code null}. */
     public String find(HostSpec host, String database, String user) {
         String port = Integer.toString(host.port());
-        for (Entry e : entries) {
-            if (hostMatches(e.host(), host) && matches(e.port(), port) && matches(e.database(), database)
-                    && matches(e.user(), user)) {
-                return e.password();
+        for (String line : lines) {
+            int rest = -1;
+            for (String hostName : hostNames(host)) {
+                rest = matchField(line, 0, hostName);
+                if (rest >= 0) {
+                    break;
+                }
+            }
+            rest = matchField(line, rest, port);
+            rest = matchField(line, rest, database);
+            rest = matchField(line, rest, user);
+            if (rest >= 0) {
+                return password(line, rest);
             }
         }
         return null;
     }
 
-    private static boolean hostMatches(String field, HostSpec host) {
-        if (matches(field, host.host())) {
-            return true;
+    /** The names a line's host field may match: the host, and "localhost" for a default socket directory (libpq). */
+    private static List<String> hostNames(HostSpec host) {
+        if (host.isUnixSocket() && DEFAULT_SOCKET_DIRS.contains(stripSlash(host.host()))) {
+            return List.of(host.host(), "localhost");
         }
-        // libpq: a line for "localhost" also serves its default socket directory
-        return host.isUnixSocket() && "localhost".equals(field) && DEFAULT_SOCKET_DIRS.contains(stripSlash(host.host()));
+        return List.of(host.host());
     }
 
     private static String stripSlash(String dir) {
         return dir.length() > 1 && dir.endsWith("/") ? dir.substring(0, dir.length() - 1) : dir;
     }
 
-    /** {@code null} is the wildcard field. */
-    private static boolean matches(String field, String value) {
-        return field == null || field.equals(value);
+    /**
+     * libpq's {@code pwdfMatchesString}: whether the field starting at {@code from} matches {@code value},
+     * returning where the next field starts, or -1. {@code *} as the whole field matches anything; otherwise
+     * the field is compared character by character with {@code value}, a backslash taking the next character
+     * literally, and it ends at the first unescaped {@code :} once {@code value} is used up — so an unescaped
+     * colon inside a value ({@code ::1}) still matches, as in libpq.
+     */
+    private static int matchField(String line, int from, String value) {
+        if (from < 0 || value == null) {
+            return -1;
+        }
+        if (line.startsWith("*:", from)) {
+            return from + 2;
+        }
+        int i = from;
+        int v = 0;
+        while (i < line.length()) {
+            boolean escaped = false;
+            if (line.charAt(i) == '\\') {
+                i++;
+                escaped = true;
+                if (i >= line.length()) {
+                    return -1;
+                }
+            }
+            char c = line.charAt(i);
+            if (c == ':' && v == value.length() && !escaped) {
+                return i + 1;
+            }
+            if (v == value.length() || c != value.charAt(v)) {
+                return -1;
+            }
+            i++;
+            v++;
+        }
+        return -1;
     }
 
-    /**
-     * Splits at unescaped colons into at most five fields, undoing escapes. The fifth field is the
-     * rest of the line, so a password may contain unescaped colons. A field written exactly as
-     * {@code *} becomes {@code null}, the wildcard; an escaped {@code \*} is a literal star (libpq).
-     */
-    private static List<String> splitFields(String line) {
-        List<String> fields = new ArrayList<>(5);
-        StringBuilder current = new StringBuilder();
-        boolean escaped = false;
-        for (int i = 0; i < line.length(); i++) {
+    /** The password field: up to the first unescaped {@code :} (libpq ignores anything after it), unescaped. */
+    private static String password(String line, int from) {
+        StringBuilder out = new StringBuilder();
+        for (int i = from; i < line.length() && line.charAt(i) != ':'; i++) {
             char c = line.charAt(i);
             if (c == '\\' && i + 1 < line.length()) {
-                current.append(line.charAt(++i));
-                escaped = true;
-            } else if (c == ':' && fields.size() < 4) {
-                fields.add(!escaped && "*".contentEquals(current) ? null : current.toString());
-                current.setLength(0);
-                escaped = false;
-            } else {
-                current.append(c);
+                c = line.charAt(++i);
             }
+            out.append(c);
         }
-        fields.add(current.toString());
-        return fields;
+        return out.toString();
     }
 
     @Override
     public String toString() {
-        return "PgPassFile" + entries;
+        return "PgPassFile[" + lines.size() + " lines, passwords ***]"; // lines hold passwords
     }
 }

@@ -102,7 +102,8 @@ final class ServiceFile {
         if (eq < 0) {
             throw syntax(fileName, lineNo, "expected keyword=value");
         }
-        String key = line.substring(0, eq).strip();
+        // as libpq: the line is stripped, the key and value are not ("host = h" names the option "host ")
+        String key = line.substring(0, eq);
         if (key.equals("service") || key.equals("servicefile")) {
             throw syntax(fileName, lineNo, "nested " + key + " specifications are not supported");
         }
@@ -110,7 +111,7 @@ final class ServiceFile {
             throw syntax(fileName, lineNo, "invalid connection option \"" + key + "\"");
         }
         // first occurrence wins: libpq never overwrites a value already set
-        pairs.putIfAbsent(key, line.substring(eq + 1).strip());
+        pairs.putIfAbsent(key, line.substring(eq + 1));
     }
 
     private static PgConfigException syntax(String fileName, int lineNo, String what) {

@@ -59,12 +59,25 @@ class LibpqConnectConformanceIT {
             .user(PgUser.md5("md5_u", SECRET).allow(ConnectionType.HOST, AuthMethod.MD5))
             .user(PgUser.scram("pw_u", SECRET).allow(ConnectionType.HOST, AuthMethod.PASSWORD))
             .user(PgUser.scram("scram_u", SECRET).allow(ConnectionType.HOST, AuthMethod.SCRAM_SHA_256))
-            .user(PgUser.named("nossl_u").allow(ConnectionType.HOSTNOSSL, AuthMethod.TRUST))
-            .user(PgUser.named("sslonly_u").allow(ConnectionType.HOSTSSL, AuthMethod.TRUST))
+            // trusted over one encryption, asked for a password over the other: which encryption a failure
+            // is retried with (allow/prefer) shows in whether these users get in
+            .user(PgUser.scram("nossl_u", SECRET).allow(ConnectionType.HOSTNOSSL, AuthMethod.TRUST))
+            .user(PgUser.scram("sslonly_u", SECRET).allow(ConnectionType.HOSTSSL, AuthMethod.TRUST))
+            .hba("host all nossl_u all scram-sha-256")
+            .hba("host all sslonly_u all scram-sha-256")
             .initSql("CREATE DATABASE trust_u")
             .initSql("CREATE DATABASE md5_u")
             .initSql("CREATE DATABASE pw_u")
             .initSql("CREATE DATABASE scram_u")
+            // a primary whose sessions are read-only by default: target_session_attrs=read-write must skip it
+            .initSql("CREATE DATABASE rodb")
+            .initSql("ALTER DATABASE rodb SET default_transaction_read_only = on")
+            // libpq's 002_saslprep.pl roles: the password as stored, and spellings SASLprep maps onto it
+            .initSql("SET password_encryption = 'scram-sha-256'; CREATE ROLE saslpreptest1_role LOGIN PASSWORD 'IX';"
+                    + " CREATE ROLE saslpreptest4a_role LOGIN PASSWORD 'a'; CREATE ROLE saslpreptest4b_role LOGIN PASSWORD E'\\xc2\\xaa';"
+                    + " CREATE ROLE saslpreptest6_role LOGIN PASSWORD E'foo\\x07bar';"
+                    + " CREATE ROLE saslpreptest7_role LOGIN PASSWORD E'foo\\u0627\\u0031bar'")
+            .hba("host all saslpreptest1_role,saslpreptest4a_role,saslpreptest4b_role,saslpreptest6_role,saslpreptest7_role all scram-sha-256")
             .build();
 
     @TempDir
@@ -154,6 +167,29 @@ class LibpqConnectConformanceIT {
             assertThat(saw).isEqualTo(substitute(libpqSaw));
         } finally {
             await(connection.close());
+        }
+    }
+
+    /**
+     * libpq has no memory between connects: after a refused password on the first host, the next connect
+     * starts with the first host again. The factory's host memory must not make it start elsewhere (it
+     * remembers only hosts that could not take a session, docs/lifecycle.md §2.4).
+     */
+    @org.junit.jupiter.api.Test
+    void aRefusedPasswordDoesNotMoveTheFirstHostToTheEndOfTheNextConnect() {
+        String hosts = "host=127.0.0.1,127.0.0.1 port=" + PG.primary().port() + "," + PG.standby(0).port()
+                + " dbname=postgres user=scram_u target_session_attrs=any sslmode=disable";
+        try (PgConnectionFactory shared = PgConnectionFactory.create(ConnConfig.builder().build())) {
+            Throwable refused = failure(shared.connect(ConnConfig.builder().connectionString(hosts + " password=wrong")
+                    .extensionTypes(List.of()).build()));
+            assertThat(refused).isInstanceOf(io.pgconn.PgAuthenticationException.class);
+            PgConnection connection = await(shared.connect(ConnConfig.builder().connectionString(hosts + " password=" + SECRET)
+                    .extensionTypes(List.of()).build()));
+            try {
+                assertThat(connection.hostSpec().port()).as("libpq 18 connects to the first host").isEqualTo(PG.primary().port());
+            } finally {
+                await(connection.close());
+            }
         }
     }
 

@@ -23,7 +23,7 @@ class ServiceFileTest {
             # production
             [prod]
             host=db1,db2
-            port = 5433
+            port=5433
             dbname=app
             sslmode=verify-full
             sslrootcert=/etc/ca.pem
@@ -123,6 +123,7 @@ class ServiceFileTest {
             unknown keyword | [s]\\nhost=h\\nbogus=1       | line 3: invalid connection option "bogus"
             no equals sign  | # c\\n[s]\\nhost               | line 3: expected keyword=value
             nested service  | [s]\\nservice=t              | line 2: nested service specifications are not supported
+            blank before =  | [s]\\nhost = h               | line 2: invalid connection option "host "
             bad value       | [s]\\nsslmode=sometimes      | invalid sslmode value: "sometimes"
             """)
     void syntaxErrorsNameFileAndLine(String what, String content, String message) throws IOException {

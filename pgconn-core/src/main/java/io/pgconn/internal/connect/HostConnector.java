@@ -138,7 +138,8 @@ public final class HostConnector {
                 }
                 channel.close();
                 Throwable cause = unwrap(error);
-                if (!fallback || cause instanceof PgTimeoutException || cause instanceof PgConfigException || endsTheHost(negotiation, cause)) {
+                if (!fallback || cause instanceof PgTimeoutException || cause instanceof PgConfigException || endsTheHost(negotiation, cause)
+                        || refusedByTheClient(cause)) {
                     throw new CompletionException(cause);
                 }
                 throw new CompletionException(new FallbackEligible(cause));
@@ -164,6 +165,16 @@ public final class HostConnector {
      * copied once instead of per connect).
      */
     private record PerConfig(ConnConfig config, Dialer.KeepaliveSettings keepalive, StartupMessage startupMessage) {
+    }
+
+    /**
+     * An authentication this client refused by itself — no password to give, a require_auth,
+     * channel_binding or sslcertmode refusal, a SCRAM check —, as opposed to an ErrorResponse from
+     * the server (which has a SQLSTATE). libpq 18 retries allow/prefer's other encryption only after the
+     * server refused; a refusal of the client's own is final for the host (and the walk, §2.3).
+     */
+    private static boolean refusedByTheClient(Throwable cause) {
+        return cause instanceof PgAuthenticationException auth && auth.sqlState().isEmpty();
     }
 
     /**

@@ -157,7 +157,7 @@ final class ConnectWalk {
         // a name's addresses arrive on a look-up thread: the walk goes on on its own loop
         endpoints.resolve(host, addressShuffle).whenComplete((addresses, error) -> onLoop(host, () -> {
             if (error != null) {
-                failed(host, null, HostConnector.asPgException(error, host.label()), Duration.ZERO);
+                failed(host, null, HostConnector.asPgException(error, host.label()), Duration.ZERO, true);
                 nextHost();
             } else {
                 tryAddress(host, addresses, 0);
@@ -210,7 +210,7 @@ final class ConnectWalk {
             if (failure instanceof RoleMismatchException mismatch) {
                 registry.recordUp(host.label(), mismatch.role());
             }
-            failed(host, address, failure, elapsed);
+            failed(host, address, failure, elapsed, connected.isCompletedExceptionally());
             if (WalkStopRule.stopsTheWalk(failure, connected.isCompletedExceptionally())) {
                 result.completeExceptionally(allFailed());
             } else {
@@ -269,9 +269,15 @@ final class ConnectWalk {
         return MultiHostConnector.min(perHost, left.isNegative() || left.isZero() ? Duration.ofMillis(1) : left);
     }
 
-    private void failed(HostSpec host, SocketAddress address, PgException error, Duration elapsed) {
+    /**
+     * Only a host that could not take the session is remembered as down (docs/lifecycle.md §2.4): a failure
+     * that ends the walk — a refused password, a bad setting, a TLS verification failure, an ErrorResponse
+     * such as 3D000 — is about this configuration, not about the host, and must not move the host to the
+     * end of the next connects' order (libpq has no memory: it starts with the first host again).
+     */
+    private void failed(HostSpec host, SocketAddress address, PgException error, Duration elapsed, boolean duringStartup) {
         failures.add(host.label(), error);
-        if (!(error instanceof RoleMismatchException)) {
+        if (!(error instanceof RoleMismatchException) && !WalkStopRule.stopsTheWalk(error, duringStartup)) {
             registry.recordDown(host.label(), error.getMessage());
         }
         attemptEnded(host, address, Outcomes.of(error), null, error, elapsed);

@@ -15,6 +15,9 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.stream.Stream;
 
 class PgHostnameVerifierTest {
@@ -70,6 +73,52 @@ class PgHostnameVerifierTest {
                     .isInstanceOf(PgTlsException.class)
                     .hasMessageContaining(host);
         }
+    }
+
+    /** The hosts libpq 18.0 accepted for each certificate shape (verify-full, hostaddr=127.0.0.1; libpq-harness). */
+    private static final String[] HOSTS = {"common-name.pg-ssltest.test", "COMMON-NAME.pg-ssltest.test", "wronghost.test",
+        "dns1.alt-name.pg-ssltest.test", "dns2.alt-name.pg-ssltest.test", "foo.alt-name.pg-ssltest.test",
+        "a.foo.alt-name.pg-ssltest.test", "alt-name.pg-ssltest.test", ".alt-name.pg-ssltest.test", "192.0.2.1", "192.0.2.2",
+        "2001:db8::1", "2001:DB8:0:0:0:0:0:1", "other.pg-ssltest.test", "x.pg-ssltest.test", "pg-ssltest.test"};
+
+    static Stream<Arguments> recordedFromLibpq() {
+        Map<X509Certificate, java.util.Set<String>> accepted = new java.util.LinkedHashMap<>();
+        accepted.put(cert("CN=common-name.pg-ssltest.test"), java.util.Set.of("common-name.pg-ssltest.test", "COMMON-NAME.pg-ssltest.test"));
+        accepted.put(cert("CN=common-name.pg-ssltest.test", dns("dns1.alt-name.pg-ssltest.test"), dns("dns2.alt-name.pg-ssltest.test")),
+                java.util.Set.of("dns1.alt-name.pg-ssltest.test", "dns2.alt-name.pg-ssltest.test"));
+        accepted.put(cert("CN=common-name.pg-ssltest.test", dns("*.alt-name.pg-ssltest.test")),
+                java.util.Set.of("dns1.alt-name.pg-ssltest.test", "dns2.alt-name.pg-ssltest.test", "foo.alt-name.pg-ssltest.test"));
+        accepted.put(cert("CN=common-name.pg-ssltest.test", ip("192.0.2.1"), ip("2001:DB8::1")), java.util.Set.of("common-name.pg-ssltest.test",
+                "COMMON-NAME.pg-ssltest.test", "192.0.2.1", "2001:db8::1", "2001:DB8:0:0:0:0:0:1"));
+        accepted.put(cert("CN=*.pg-ssltest.test"), java.util.Set.of("common-name.pg-ssltest.test", "COMMON-NAME.pg-ssltest.test",
+                "alt-name.pg-ssltest.test", "other.pg-ssltest.test", "x.pg-ssltest.test"));
+        accepted.put(cert("CN=192.0.2.1"), java.util.Set.of("192.0.2.1"));
+        accepted.put(cert("CN=common-name.pg-ssltest.test", dns("dns1.alt-name.pg-ssltest.test"), ip("192.0.2.1")),
+                java.util.Set.of("dns1.alt-name.pg-ssltest.test", "192.0.2.1"));
+        accepted.put(cert("CN=dns1.alt-name.pg-ssltest.test", dns("other.pg-ssltest.test")), java.util.Set.of("other.pg-ssltest.test"));
+        List<Arguments> cases = new ArrayList<>();
+        for (Map.Entry<X509Certificate, java.util.Set<String>> e : accepted.entrySet()) {
+            for (String host : HOSTS) {
+                cases.add(Arguments.of(e.getKey().getSubjectX500Principal().getName() + " " + sans(e.getKey()), e.getKey(), host,
+                        e.getValue().contains(host)));
+            }
+        }
+        return cases.stream();
+    }
+
+    private static String sans(X509Certificate cert) {
+        try {
+            return String.valueOf(cert.getSubjectAlternativeNames());
+        } catch (java.security.cert.CertificateParsingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** 128 cases modelled on libpq's 001_ssltests.pl certificates, each as libpq 18.0 decided it against a real server. */
+    @ParameterizedTest(name = "{0} / {2} → {3}")
+    @MethodSource("recordedFromLibpq")
+    void agreesWithLibpq18(String description, X509Certificate cert, String host, boolean accepted) {
+        followsLibpqRules(description, cert, host, accepted);
     }
 
     @Test
