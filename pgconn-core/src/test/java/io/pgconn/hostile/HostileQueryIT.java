@@ -475,6 +475,120 @@ class HostileQueryIT {
         }
     }
 
+    /**
+     * Silence rule, reading paused: a statement times out while another run, whose subscriber has no
+     * demand, holds the socket unread. The server answered the timed-out statement at once; its answer
+     * waits in the socket, and nothing read is not nothing sent: the connection stays (it was closed
+     * at the end of the cancel grace, failing the next statement).
+     */
+    @Test
+    void aTimeoutWhileAnotherRunPausedReadingKeepsTheConnection() throws Exception {
+        try (ScriptedServer server = ScriptedServer.start(c -> {
+            c.readStartupRefusingTls();
+            c.send(Backend.trustLogin());
+            readThrough(c, 'H'); // the slow reader's statement
+            c.send(message('1', new byte[0]), parameterDescription(), rowDescription("a"));
+            readThrough(c, 'S');
+            c.send(bindComplete(), dataRow("1"), dataRow("2"), dataRow("3"), commandComplete("SELECT 3"), Backend.readyForQuery());
+            readThrough(c, 'H'); // the statement that times out: answered at once, never read by the client in time
+            c.send(message('1', new byte[0]), parameterDescription(), rowDescription("b"));
+            readThrough(c, 'S'); // its abort while described
+            c.send(Backend.readyForQuery());
+            readThrough(c, 'H'); // the next statement
+            c.send(message('1', new byte[0]), parameterDescription(), rowDescription("c"));
+            readThrough(c, 'S');
+            c.send(bindComplete(), dataRow("fine"), commandComplete("SELECT 1"), Backend.readyForQuery());
+            c.awaitClientClose();
+        }); HostileClient client = new HostileClient(server, OPTIONS)) {
+            PgConnection connection = client.connect();
+            List<Segment> slowReaderGot = new CopyOnWriteArrayList<>();
+            CompletableFuture<Flow.Subscription> slowReader = new CompletableFuture<>();
+            CompletableFuture<Void> slowReaderDone = new CompletableFuture<>();
+            connection.statement("SELECT a FROM t").execute().subscribe(new Flow.Subscriber<>() {
+                @Override
+                public void onSubscribe(Flow.Subscription subscription) {
+                    subscription.request(2); // the columns and the first row; the rest waits, reading paused
+                    slowReader.complete(subscription);
+                }
+
+                @Override
+                public void onNext(Segment item) {
+                    slowReaderGot.add(item);
+                }
+
+                @Override
+                public void onError(Throwable throwable) {
+                    slowReaderDone.completeExceptionally(throwable);
+                }
+
+                @Override
+                public void onComplete() {
+                    slowReaderDone.complete(null);
+                }
+            });
+            Conditions.awaitCondition("the slow reader's first row", () -> slowReaderGot.size() == 2);
+            Throwable error = failure(connection.statement("SELECT b FROM t").timeout(Duration.ofMillis(200)).collect());
+            assertThat(error).isInstanceOf(PgStatementTimeoutException.class).hasMessageContaining("timeout of 200 ms");
+            slowReader.get(5, TimeUnit.SECONDS).request(Long.MAX_VALUE);
+            slowReaderDone.get(HostileClient.CASE_LIMIT.toMillis(), TimeUnit.MILLISECONDS);
+            assertThat(slowReaderGot.stream().filter(Row.class::isInstance)).hasSize(3);
+            RowSet next = connection.query("SELECT c FROM t").get(HostileClient.CASE_LIMIT.toMillis(), TimeUnit.MILLISECONDS);
+            assertThat(next.single(String.class)).as("the connection was kept").isEqualTo("fine");
+            connection.close().get(5, TimeUnit.SECONDS);
+            server.awaitConnectionsEnded(Duration.ofSeconds(5));
+            server.assertScriptsPassed();
+        }
+    }
+
+    /**
+     * Silence rule, one large row: after a timeout's CancelRequest the server goes on sending a 64 KB
+     * row slowly, for longer than the cancel grace (1 s), then the 57014. Bytes arrive, no whole message:
+     * the server is not silent and the connection stays (it was closed at the end of the grace).
+     */
+    @Test
+    void aTimedOutStatementWhoseServerSendsOneLargeRowSlowlyKeepsTheConnection() throws Exception {
+        AtomicInteger order = new AtomicInteger();
+        CountDownLatch cancelled = new CountDownLatch(1);
+        try (ScriptedServer server = ScriptedServer.start(c -> {
+            if (order.getAndIncrement() == 0) {
+                c.readStartupRefusingTls();
+                c.send(Backend.trustLogin());
+                readThrough(c, 'H');
+                c.send(message('1', new byte[0]), parameterDescription(), rowDescription("big"));
+                readThrough(c, 'S');
+                byte[] row = dataRow("x".repeat(64 * 1024));
+                c.send(bindComplete(), java.util.Arrays.copyOf(row, 1024)); // the row starts
+                if (!cancelled.await(10, TimeUnit.SECONDS)) {
+                    throw new AssertionError("no CancelRequest after the timeout");
+                }
+                // a slow link: the rest of the row in 1 KB pieces over about 2.5 s (the simulated server's pace)
+                for (int at = 1024; at < row.length; at += 1024) {
+                    c.send(java.util.Arrays.copyOfRange(row, at, Math.min(at + 1024, row.length)));
+                    Thread.sleep(40);
+                }
+                c.send(errorResponse("57014", "canceling statement due to user request"), Backend.readyForQuery());
+                readThrough(c, 'H');
+                c.send(message('1', new byte[0]), parameterDescription(), rowDescription("v"));
+                readThrough(c, 'S');
+                c.send(bindComplete(), dataRow("fine"), commandComplete("SELECT 1"), Backend.readyForQuery());
+                c.awaitClientClose();
+            } else {
+                c.readStartupPacket(); // the CancelRequest
+                cancelled.countDown();
+                c.close();
+            }
+        }); HostileClient client = new HostileClient(server, OPTIONS)) {
+            PgConnection connection = client.connect();
+            Throwable error = failure(connection.statement("SELECT big FROM t").timeout(Duration.ofMillis(200)).collect());
+            assertThat(error).isInstanceOf(PgStatementTimeoutException.class).hasMessageContaining("timeout of 200 ms");
+            RowSet next = connection.query("SELECT v FROM t").get(HostileClient.CASE_LIMIT.toMillis(), TimeUnit.MILLISECONDS);
+            assertThat(next.single(String.class)).as("the connection was kept").isEqualTo("fine");
+            connection.close().get(5, TimeUnit.SECONDS);
+            server.awaitConnectionsEnded(Duration.ofSeconds(5));
+            server.assertScriptsPassed();
+        }
+    }
+
     @Test
     void aCopyFromStdinCancelledRightAfterItsCopyInResponseGetsOneSyncAndTheNextStatementItsOwnRows() throws Exception {
         AtomicInteger syncsOfTheCopy = new AtomicInteger();

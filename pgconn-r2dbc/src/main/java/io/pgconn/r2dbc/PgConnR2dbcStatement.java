@@ -273,15 +273,18 @@ final class PgConnR2dbcStatement implements Statement {
         }
     }
 
-    /** {@code RETURNING *} or {@code RETURNING a, b} after the statement, as asked by returnGeneratedValues. */
+    /**
+     * {@code RETURNING *} or {@code RETURNING a, b} after the statement, as asked by returnGeneratedValues:
+     * after the statement as the core's scanner reads it (its {@code ;} and a comment after that left
+     * out), on a line of its own (a trailing {@code -- comment} would swallow it: the statement ran
+     * and its generated values never came).
+     */
     private String withReturning(String text) {
         if (generatedColumns == null) {
             return text;
         }
-        String trimmed = text.strip();
-        while (trimmed.endsWith(";")) {
-            trimmed = trimmed.substring(0, trimmed.length() - 1).strip();
-        }
-        return trimmed + " RETURNING " + (generatedColumns.length == 0 ? "*" : String.join(", ", generatedColumns));
+        List<String> statements = connection.pgConnection().statements(text);
+        String statement = statements.size() == 1 ? statements.get(0) : text.strip(); // several: the server refuses them
+        return statement + "\nRETURNING " + (generatedColumns.length == 0 ? "*" : String.join(", ", generatedColumns));
     }
 }

@@ -238,4 +238,27 @@ class ResultReadingIT {
             Mono.from(own.close()).block(STEP);
         }
     }
+
+    /**
+     * Generated values come whatever follows the statement: {@code RETURNING} was appended after a
+     * trailing {@code -- comment} (inside it) or after a {@code ;} followed by one, so the insert ran
+     * and returned nothing.
+     */
+    @Test
+    void generatedValuesComeAfterATrailingCommentOrSemicolon() {
+        Connection own = Mono.from(factory.create()).block(STEP);
+        try {
+            Flux.from(own.createStatement("CREATE TEMP TABLE generated (id serial, v text)").execute())
+                    .flatMap(Result::getRowsUpdated).blockLast(STEP);
+            List<Integer> ids = Flux.just("INSERT INTO generated (v) VALUES ('a') -- the first",
+                            "INSERT INTO generated (v) VALUES ('b'); -- done",
+                            "INSERT INTO generated (v) VALUES ('c') /* last */ ;")
+                    .concatMap(sql -> Flux.from(own.createStatement(sql).returnGeneratedValues("id").execute())
+                            .concatMap(result -> result.map(row -> row.get("id", Integer.class))))
+                    .collectList().block(STEP);
+            assertThat(ids).containsExactly(1, 2, 3);
+        } finally {
+            Mono.from(own.close()).block(STEP);
+        }
+    }
 }

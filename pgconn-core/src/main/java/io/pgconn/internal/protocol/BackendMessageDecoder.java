@@ -34,6 +34,9 @@ public final class BackendMessageDecoder extends ByteToMessageDecoder {
     private int cap;
     private boolean authenticated;
 
+    /** Bytes received so far, in whole messages or not ({@link #bytesReceived}). */
+    private long bytesReceived;
+
     private State state = State.HEADER;
     private char type;
     private int bodyLength;
@@ -60,6 +63,23 @@ public final class BackendMessageDecoder extends ByteToMessageDecoder {
     public void authenticationComplete() {
         authenticated = true;
         cap = maxMessageSize;
+    }
+
+    /**
+     * Counts the bytes as they arrive, before they make up a message: a server sending one large
+     * message slowly is not a silent one (the session's silence rule, query.md §5).
+     */
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
+        if (msg instanceof ByteBuf bytes) {
+            bytesReceived += bytes.readableBytes();
+        }
+        super.channelRead(ctx, msg);
+    }
+
+    /** Bytes received from the server so far; read on the event loop. */
+    public long bytesReceived() {
+        return bytesReceived;
     }
 
     @Override

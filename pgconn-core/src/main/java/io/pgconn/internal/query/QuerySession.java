@@ -58,8 +58,19 @@ public interface QuerySession {
      */
     void requestCancel();
 
-    /** Server messages read on this session so far: whether the server said anything between two moments. */
-    long messagesRead();
+    /**
+     * Grows with every byte read from the server (a piece of a message included, so one large row
+     * arriving slowly counts) and every message: whether the server sent anything between two
+     * moments. Event loop only.
+     */
+    long readProgress();
+
+    /**
+     * Whether the socket is not being read now ({@link #pauseReading}: a run whose subscriber has no
+     * demand, or read coalescing): whatever the server sends meanwhile waits unread, so its silence
+     * cannot be told. Event loop only.
+     */
+    boolean readingPaused();
 
     /** CancelRequests sent on this session so far: whether an abort asked the server to stop, or only wrote a Sync. */
     long cancelRequestsSent();

@@ -50,7 +50,7 @@ final class StatementRun implements Flow.Subscription {
     private boolean emittedAny;
     private boolean timedOut;
     private ScheduledFuture<?> timeoutTask;
-    /** The session's {@code messagesRead()} when the server was asked to stop: a silent server reads the same after the grace. */
+    /** The session's {@code readProgress()} when the server was asked to stop: a silent server reads the same after the grace. */
     private long readsAtCancel;
     /** The timeout's abort asked the server for an answer that must come soon ({@link #abortAskingTheServer}): only then does silence mean it stopped answering. */
     private boolean silenceMeansStopped;
@@ -214,14 +214,31 @@ final class StatementRun implements Flow.Subscription {
      * long; the connection is closed instead, as after a timeout ({@link #onCancelGraceOver}).
      */
     private void watchSilenceAfterCancel() {
-        readsAtCancel = session.messagesRead();
+        long progress = session.readProgress();
         session.eventLoop().schedule(() -> {
-            if (!terminal && session.messagesRead() == readsAtCancel) {
-                session.closeUnanswered("closed: the server sent nothing for "
+            if (!terminal) {
+                closeIfSilentSince(progress, CANCEL_GRACE_NANOS, "closed: the server sent nothing for "
                         + StatementPlan.humanReadable(java.time.Duration.ofNanos(CANCEL_GRACE_NANOS))
                         + " after a cancel request (the server stopped answering)");
             }
         }, CANCEL_GRACE_NANOS, TimeUnit.NANOSECONDS);
+    }
+
+    /**
+     * A grace after the server was asked to stop: closes the connection when not one byte came from
+     * the server since {@code progress} (a large row arriving slowly is bytes, not silence). While
+     * the socket is not read (a run whose subscriber has no demand paused reading: the server's
+     * answer waits unread in the socket), silence cannot be told: judged again one grace later.
+     */
+    private void closeIfSilentSince(long progress, long graceNanos, String reason) {
+        if (session.readProgress() != progress || current == null || current.done) {
+            return;
+        }
+        if (session.readingPaused()) {
+            session.eventLoop().schedule(() -> closeIfSilentSince(progress, graceNanos, reason), graceNanos, TimeUnit.NANOSECONDS);
+            return;
+        }
+        session.closeUnanswered(reason);
     }
 
     /**
@@ -254,7 +271,7 @@ final class StatementRun implements Flow.Subscription {
         } else {
             // asked to stop: its 57014 (or ReadyForQuery) normally follows soon, but the cancel may never land
             silenceMeansStopped = head || session.cancelRequestsSent() != cancelsBefore;
-            readsAtCancel = session.messagesRead();
+            readsAtCancel = session.readProgress();
             timeoutTask = session.eventLoop().schedule(this::onCancelGraceOver,
                     Math.max(CANCEL_GRACE_NANOS, plan.timeout().toNanos()), TimeUnit.NANOSECONDS);
         }
@@ -265,13 +282,14 @@ final class StatementRun implements Flow.Subscription {
         timeoutTask = null;
         if (!signalled && !terminal) {
             error(timeoutError(null));
-            if (silenceMeansStopped && session.messagesRead() == readsAtCancel) {
-                // not one message since the cancel: a frozen or cut-off server (it still ACKs, so TCP
+            if (silenceMeansStopped) {
+                // not one byte since the cancel: a frozen or cut-off server (it still ACKs, so TCP
                 // says nothing). Whatever queues behind this statement would wait as long; the
                 // connection is closed so that a pool drops it (Npgsql breaks the connection when a
                 // cancel does not complete in time, pgjdbc's socketTimeout closes it)
-                session.closeUnanswered("closed: the server sent nothing for "
-                        + StatementPlan.humanReadable(java.time.Duration.ofNanos(Math.max(CANCEL_GRACE_NANOS, plan.timeout().toNanos())))
+                long grace = Math.max(CANCEL_GRACE_NANOS, plan.timeout().toNanos());
+                closeIfSilentSince(readsAtCancel, grace, "closed: the server sent nothing for "
+                        + StatementPlan.humanReadable(java.time.Duration.ofNanos(grace))
                         + " after a statement's timeout of " + StatementPlan.humanReadable(plan.timeout())
                         + " and its cancel request (the server stopped answering)");
             }

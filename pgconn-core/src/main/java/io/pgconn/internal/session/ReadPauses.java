@@ -43,6 +43,11 @@ final class ReadPauses {
         }
     }
 
+    /** Whether the socket is not read now (someone paused it): what the server sends waits unread. */
+    boolean paused() {
+        return pausers > 0;
+    }
+
     /**
      * Read coalescing for deep pipelines, after each read: with at least {@link #COALESCE_MIN_UNANSWERED}
      * written exchanges unanswered, reading pauses for {@link #COALESCE_NANOS}. The server flushes

@@ -17,6 +17,7 @@ import io.pgconn.internal.query.QuerySession;
 import io.pgconn.internal.query.SqlShapes;
 import io.pgconn.internal.query.StatementCache;
 import io.pgconn.internal.query.ValueCodecs;
+import io.pgconn.internal.protocol.BackendMessageDecoder;
 import io.pgconn.internal.protocol.backend.CommandComplete;
 import io.pgconn.internal.protocol.backend.ErrorResponse;
 import io.pgconn.internal.protocol.backend.NoticeResponse;
@@ -81,8 +82,10 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
     private volatile Supplier<? extends CompletionStage<?>> cancelAction = () -> CompletableFuture.completedFuture(null);
     /** What {@link #closeUnanswered} does: set by the connection (its close with a reason). */
     private volatile Consumer<String> closeAction = reason -> { };
-    /** Server messages read, on the event loop only ({@link #messagesRead}). */
+    /** Server messages read, on the event loop only ({@link #readProgress}). */
     private long messagesRead;
+    /** The connection's decoder, counting raw bytes ({@link #readProgress}); absent where a test feeds messages. */
+    private BackendMessageDecoder decoder;
     /** CancelRequests sent, on the event loop only ({@link #cancelRequestsSent}). */
     private long cancelRequestsSent;
 
@@ -104,6 +107,7 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
         channel = ctx.channel();
         writes = new WriteBatch(channel);
         reads = new ReadPauses(channel);
+        decoder = ctx.pipeline().get(BackendMessageDecoder.class);
     }
 
     /** Runs {@code sql} with the simple query protocol; safe from any thread. */
@@ -326,8 +330,14 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
     }
 
     @Override
-    public long messagesRead() {
-        return messagesRead;
+    public long readProgress() {
+        BackendMessageDecoder bytes = decoder;
+        return (bytes == null ? 0 : bytes.bytesReceived()) + messagesRead;
+    }
+
+    @Override
+    public boolean readingPaused() {
+        return reads.paused();
     }
 
     @Override
