@@ -10,7 +10,9 @@ import org.springframework.boot.diagnostics.FailureAnalyzer;
 import org.springframework.boot.origin.Origin;
 import org.springframework.core.Ordered;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.stream.Collectors;
 
 /**
@@ -52,11 +54,35 @@ class PgConnFailureAnalyzer implements FailureAnalyzer, Ordered {
     }
 
     private FailureAnalysis analyze(InvalidPgConnPropertyException e) {
-        String description = "Invalid value for pgconn property '" + e.getProperty() + "':\n\n    Property: "
-                + e.getProperty() + "\n" + (e.getValue() != null ? "    Value: \"" + e.getValue() + "\"\n" : "")
-                + "    Reason: " + e.getExpected();
+        if (!e.getConflictsWith().isEmpty()) {
+            return analyzeConflict(e);
+        }
+        String description = "Invalid value for pgconn property '" + e.getProperty() + "':\n\n"
+                + property(e.getProperty(), e.getValue(), e.getOrigin()) + "    Reason: " + e.getExpected();
         String action = "Update '" + e.getProperty() + "' in your application's configuration: " + e.getExpected();
         return new FailureAnalysis(description, action, e);
+    }
+
+    /** Each property of the conflict with its value and origin: the one to change may be either. */
+    private FailureAnalysis analyzeConflict(InvalidPgConnPropertyException e) {
+        List<String> names = new ArrayList<>();
+        names.add(e.getProperty());
+        StringBuilder properties = new StringBuilder(property(e.getProperty(), e.getValue(), e.getOrigin()));
+        for (InvalidPgConnPropertyException.ConflictingProperty other : e.getConflictsWith()) {
+            names.add(other.property());
+            properties.append('\n').append(property(other.property(), other.value(), other.origin()));
+        }
+        String quoted = names.stream().map(n -> "'" + n + "'").collect(Collectors.joining(" and "));
+        String description = "Conflicting values of pgconn properties " + quoted + ":\n\n" + properties
+                + "\n    Reason: " + e.getExpected();
+        String action = "Change " + names.stream().map(n -> "'" + n + "'").collect(Collectors.joining(" or "))
+                + " in your application's configuration: " + e.getExpected();
+        return new FailureAnalysis(description, action, e);
+    }
+
+    private static String property(String name, @Nullable String value, @Nullable Origin origin) {
+        return "    Property: " + name + "\n" + (value != null ? "    Value: \"" + value + "\"\n" : "")
+                + (origin != null ? "    Origin: " + origin + "\n" : "");
     }
 
     private FailureAnalysis analyze(NoPgConnHostException e) {
