@@ -58,12 +58,20 @@ final class ConnConfigAssembler {
      */
     static final String NO_HOST = "pgconn-no-host.invalid";
 
+    /**
+     * Where a password comes from under the starter, for core's "no password was supplied (...)":
+     * core's own words name {@code PGPASSWORD}, which the starter does not read (docs/starter.md §1).
+     */
+    static final String PASSWORD_SOURCES = "pg.conn.password, PG_CONN_PASSWORD, the password in pg.conn.url or .pgpass;"
+            + " the starter does not read PGPASSWORD";
+
     /** Boot's application name: the {@code application_name} default (docs/starter.md §1). */
     static final String SPRING_APPLICATION_NAME = "spring.application.name";
 
     static ConnConfig assemble(PgConnProperties properties, PgConnConnectionDetails details,
             List<ConnConfigCustomizer> customizers, PropertyResolver environment) {
-        ConnConfig.Builder builder = ConnConfig.builder().environment(hostVariables(environment));
+        ConnConfig.Builder builder = ConnConfig.builder().environment(hostVariables(environment))
+                .passwordSources(PASSWORD_SOURCES);
         String bundle = properties.getSsl().getBundle();
         if (bundle != null) {
             // a bundle is trust material: verify with it unless the URL or ssl.mode say otherwise
@@ -114,7 +122,8 @@ final class ConnConfigAssembler {
 
     /** URL plus the discrete properties that say where and as whom: what the properties adapter exposes. */
     static ConnConfig identity(PgConnProperties properties, PropertyResolver environment) {
-        ConnConfig.Builder builder = ConnConfig.builder().environment(hostVariables(environment));
+        ConnConfig.Builder builder = ConnConfig.builder().environment(hostVariables(environment))
+                .passwordSources(PASSWORD_SOURCES);
         if (properties.getSsl().getBundle() != null) {
             builder.sslMode(io.pgconn.config.SslMode.VERIFY_FULL);
         }
