@@ -1,5 +1,6 @@
 package io.pgconn;
 
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
@@ -21,6 +22,8 @@ public class PgConfigException extends PgException {
 
     private final String keyword;
     private final String value;
+    /** Transient like {@code PgException}'s fields: not every {@code List} is serializable; a deserialized exception names no conflict. */
+    private final transient List<String> conflictsWith;
 
     public PgConfigException(String host, String message) {
         this(host, null, null, message, null);
@@ -34,6 +37,7 @@ public class PgConfigException extends PgException {
         super(host, message, serverFields, cause);
         this.keyword = null;
         this.value = null;
+        this.conflictsWith = List.of();
     }
 
     /** An error about one setting; see {@link #PgConfigException(String, String, String, String, Throwable)}. */
@@ -46,14 +50,30 @@ public class PgConfigException extends PgException {
      * ({@link #isSecret}); the caller's message must not contain it either.
      */
     public PgConfigException(String host, String keyword, String value, String message, Throwable cause) {
+        this(host, keyword, value, List.of(), message, cause);
+    }
+
+    /**
+     * An error about {@code keyword}'s value together with the values of {@code conflictsWith}
+     * (e.g. {@code channel_binding=require} with {@code sslmode=disable}): each of them may be the
+     * one to change.
+     */
+    public PgConfigException(String host, String keyword, String value, List<String> conflictsWith, String message,
+            Throwable cause) {
         super(host, message, cause);
         this.keyword = keyword;
         this.value = keyword == null || isSecret(keyword) ? null : value;
+        this.conflictsWith = List.copyOf(conflictsWith);
     }
 
     /** An error about one setting, found while reading the configuration (no host involved). */
     public static PgConfigException ofSetting(String keyword, String value, String message) {
         return new PgConfigException(null, keyword, value, message, null);
+    }
+
+    /** An error about two or more settings together, found while reading the configuration (no host involved). */
+    public static PgConfigException ofConflict(String keyword, String value, List<String> conflictsWith, String message) {
+        return new PgConfigException(null, keyword, value, conflictsWith, message, null);
     }
 
     /** Whether a setting's value is a secret ({@code password}, {@code sslpassword}). */
@@ -64,6 +84,14 @@ public class PgConfigException extends PgException {
     /** The setting the error is about; empty for errors of syntax or of a whole file. */
     public Optional<String> keyword() {
         return Optional.ofNullable(keyword);
+    }
+
+    /**
+     * The other settings whose values make {@link #keyword()}'s invalid (e.g. {@code sslmode} for
+     * {@code channel_binding=require}); empty when the error is about one setting alone.
+     */
+    public List<String> conflictsWith() {
+        return conflictsWith == null ? List.of() : conflictsWith;
     }
 
     /** The rejected value as given; empty when not known, not about one setting, or a secret. */

@@ -77,6 +77,9 @@ public final class ConnConfig {
     /** Password given explicitly, by the service file or {@code PGPASSWORD}; {@code null} if none. See {@link #passwordFor}. */
     public String password() { return values.get(Setting.PASSWORD); }
 
+    /** Where a password may be set, as the "no password was supplied" error names it ({@link Builder#passwordSources}). */
+    public String passwordSources() { return values.getOrDefault(Setting.PASSWORD_SOURCES); }
+
     /** Password file; {@code null} means {@code ~/.pgpass}. */
     public Path passfile() { return path(Setting.PASSFILE); }
 

@@ -99,6 +99,14 @@ abstract class ConnConfigSetters {
 
     public ConnConfig.Builder passfile(Path passfile) { return put(Setting.PASSFILE, text(passfile)); }
 
+    /**
+     * Where a password for this configuration may be set, in the words of whoever configures it:
+     * named by the error when the server asks for a password and none was supplied. Default
+     * {@value ConnDefaults#PASSWORD_SOURCES}; a layer that reads its own settings instead of
+     * {@code PGPASSWORD} (the Spring Boot starter) names those. Never holds the password itself.
+     */
+    public ConnConfig.Builder passwordSources(String sources) { return put(Setting.PASSWORD_SOURCES, sources); }
+
     /** libpq {@code service}: a section of the service file. */
     public ConnConfig.Builder service(String service) { return put(Setting.SERVICE, service); }
 

@@ -100,20 +100,20 @@ final class ConnConfigValidator {
     private static void checkTls(SettingValues v, boolean sslModeGiven) {
         SslMode mode = v.get(Setting.SSL_MODE);
         if (v.getOrDefault(Setting.SSL_NEGOTIATION) == SslNegotiation.DIRECT && !mode.requiresTls()) {
-            throw fail("sslmode", mode.libpqName(), "weak sslmode \"" + mode.libpqName() + "\" may not be used with sslnegotiation=direct"
+            throw conflict("sslmode", mode.libpqName(), "sslnegotiation", "weak sslmode \"" + mode.libpqName() + "\" may not be used with sslnegotiation=direct"
                     + " (use require, verify-ca or verify-full)");
         }
         if ("system".equals(v.get(Setting.SSL_ROOT_CERT)) && sslModeGiven && mode != SslMode.VERIFY_FULL) {
-            throw fail("sslmode", mode.libpqName(), "weak sslmode \"" + mode.libpqName() + "\" may not be used with sslrootcert=system (use verify-full)");
+            throw conflict("sslmode", mode.libpqName(), "sslrootcert", "weak sslmode \"" + mode.libpqName() + "\" may not be used with sslrootcert=system (use verify-full)");
         }
         if (v.getOrDefault(Setting.CHANNEL_BINDING) == ChannelBindingMode.REQUIRE && mode == SslMode.DISABLE) {
             // libpq would only fail at authentication; the combination can never connect
-            throw fail("channel_binding", "require", "channel_binding=require cannot be used with sslmode=disable (channel binding needs TLS)");
+            throw conflict("channel_binding", "require", "sslmode", "channel_binding=require cannot be used with sslmode=disable (channel binding needs TLS)");
         }
         String min = v.get(Setting.SSL_MIN_PROTOCOL_VERSION);
         String max = v.get(Setting.SSL_MAX_PROTOCOL_VERSION);
         if (max != null && ValueParsers.tlsVersionRank(min) > ValueParsers.tlsVersionRank(max)) {
-            throw fail("ssl_min_protocol_version", min, "invalid SSL protocol version range: ssl_min_protocol_version " + min
+            throw conflict("ssl_min_protocol_version", min, "ssl_max_protocol_version", "invalid SSL protocol version range: ssl_min_protocol_version " + min
                     + " is greater than ssl_max_protocol_version " + max);
         }
     }
@@ -125,7 +125,7 @@ final class ConnConfigValidator {
             throw fail("minScramIterations", String.valueOf(minIter), "invalid minScramIterations value: " + minIter + " (expected at least 1)");
         }
         if (minIter > maxIter) {
-            throw fail("maxScramIterations", String.valueOf(maxIter), "invalid maxScramIterations value: " + maxIter + " (expected at least minScramIterations, "
+            throw conflict("maxScramIterations", String.valueOf(maxIter), "minScramIterations", "invalid maxScramIterations value: " + maxIter + " (expected at least minScramIterations, "
                     + minIter + ")");
         }
         int max = v.getOrDefault(Setting.MAX_MESSAGE_SIZE);
@@ -135,7 +135,7 @@ final class ConnConfigValidator {
                     + ConnDefaults.MIN_MESSAGE_SIZE_LIMIT + " bytes)");
         }
         if (max < preAuth) {
-            throw fail("maxMessageSize", String.valueOf(max), "invalid maxMessageSize value: " + max + " (expected at least preAuthMaxMessageSize, " + preAuth + ")");
+            throw conflict("maxMessageSize", String.valueOf(max), "preAuthMaxMessageSize", "invalid maxMessageSize value: " + max + " (expected at least preAuthMaxMessageSize, " + preAuth + ")");
         }
     }
 
@@ -171,5 +171,10 @@ final class ConnConfigValidator {
 
     private static PgConfigException fail(String keyword, String value, String message) {
         return SafeText.settingError(keyword, value, message);
+    }
+
+    /** {@code keyword}'s value is wrong only together with {@code other}'s: the error names both settings. */
+    private static PgConfigException conflict(String keyword, String value, String other, String message) {
+        return SafeText.conflictError(keyword, value, List.of(other), message);
     }
 }

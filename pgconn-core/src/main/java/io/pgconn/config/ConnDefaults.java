@@ -19,6 +19,13 @@ public final class ConnDefaults {
     public static final String HOST = "localhost";
     public static final int PORT = 5432;
     public static final String PASSFILE_NAME = ".pgpass";
+
+    /**
+     * Where a password may come from, as the "no password was supplied" error names it: libpq's
+     * sources. A layer that reads others (the Spring Boot starter's {@code pg.conn.password}) says
+     * so with {@code ConnConfig.Builder#passwordSources}.
+     */
+    public static final String PASSWORD_SOURCES = "password, PGPASSWORD or .pgpass";
     public static final String SERVICE_FILE_NAME = ".pg_service.conf";
     /** libpq's default {@code sslrootcert}, under the home directory; read only when the file exists. */
     public static final String ROOT_CERT_FILE = ".postgresql/root.crt";

@@ -94,6 +94,11 @@ final class SafeText {
         return PgConfigException.ofSetting(unlessMasked(keyword), unlessMasked(value), message);
     }
 
+    /** {@link #settingError} for a value that conflicts with those of {@code conflictsWith} (keywords). */
+    static PgConfigException conflictError(String keyword, String value, List<String> conflictsWith, String message) {
+        return PgConfigException.ofConflict(unlessMasked(keyword), unlessMasked(value), conflictsWith, message);
+    }
+
     /** {@code text} as given, or {@code null} when masking would change it. */
     private static String unlessMasked(String text) {
         return text == null || !mask(text).equals(text) ? null : text;
@@ -116,7 +121,7 @@ final class SafeText {
             return error;
         }
         PgConfigException safe = new PgConfigException(error.host(), error.keyword().map(k -> maskAll(k, secrets)).orElse(null),
-                error.value().map(v -> maskAll(v, secrets)).orElse(null), maskAll(error.getMessage(), secrets));
+                error.value().map(v -> maskAll(v, secrets)).orElse(null), error.conflictsWith(), maskAll(error.getMessage(), secrets), null);
         safe.setStackTrace(error.getStackTrace());
         return safe;
     }

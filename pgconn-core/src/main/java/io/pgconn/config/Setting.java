@@ -27,6 +27,8 @@ final class Setting<T> {
     static final Setting<String> USER = new Setting<>("user", null);
     static final Setting<String> PASSWORD = new Setting<>("password", null);
     static final Setting<String> PASSFILE = new Setting<>("passfile", null);
+    /** Builder only (no keyword): words for the error when no password was supplied. */
+    static final Setting<String> PASSWORD_SOURCES = new Setting<>("passwordSources", ConnDefaults.PASSWORD_SOURCES);
     static final Setting<String> SERVICE = new Setting<>("service", null);
     static final Setting<String> SERVICEFILE = new Setting<>("servicefile", null);
     /** Set in the values a {@code toBuilder()} copy starts from: the service file was applied already. */

@@ -190,4 +190,36 @@ class ConnConfigValidatorTest {
                 .hasMessageNotContaining("\u0000")
                 .satisfies(e -> assertThat(((PgConfigException) e).keyword()).contains(named));
     }
+
+    /** A conflict names every setting in it, so a layer above (the starter) can name each one's property and origin. */
+    @ParameterizedTest
+    @MethodSource("conflicts")
+    void aConflictNamesBothSettings(String keyword, List<String> others, UnaryOperator<ConnConfig.Builder> setup) {
+        assertThatThrownBy(() -> setup.apply(ConnConfig.builder()).build()).isInstanceOfSatisfying(PgConfigException.class, e -> {
+            assertThat(e.keyword()).contains(keyword);
+            assertThat(e.conflictsWith()).isEqualTo(others);
+        });
+    }
+
+    static Stream<Arguments> conflicts() {
+        return Stream.of(
+                arguments("channel_binding", List.of("sslmode"),
+                        (UnaryOperator<ConnConfig.Builder>) b -> b.channelBinding(ChannelBindingMode.REQUIRE).sslMode(SslMode.DISABLE)),
+                arguments("sslmode", List.of("sslnegotiation"),
+                        (UnaryOperator<ConnConfig.Builder>) b -> b.sslNegotiation(SslNegotiation.DIRECT).sslMode(SslMode.PREFER)),
+                arguments("sslmode", List.of("sslrootcert"),
+                        (UnaryOperator<ConnConfig.Builder>) b -> b.sslRootCert("system").sslMode(SslMode.REQUIRE)),
+                arguments("ssl_min_protocol_version", List.of("ssl_max_protocol_version"),
+                        (UnaryOperator<ConnConfig.Builder>) b -> b.sslMinProtocolVersion("TLSv1.3").sslMaxProtocolVersion("TLSv1.2")),
+                arguments("sslmode", List.of(), (UnaryOperator<ConnConfig.Builder>) b -> b.connectionString("sslmode=bogus")));
+    }
+
+    @Test
+    void aConflictInAConnectionStringHoldingAPasswordKeepsBothSettings() {
+        assertThatThrownBy(() -> ConnConfig.builder().connectionString("host=db password=Sentinel-Pw-3a9 channel_binding=require sslmode=disable")
+                .build()).isInstanceOfSatisfying(PgConfigException.class, e -> {
+                    assertThat(e.conflictsWith()).containsExactly("sslmode");
+                    assertThat(e.getMessage()).doesNotContain("Sentinel-Pw-3a9");
+                });
+    }
 }

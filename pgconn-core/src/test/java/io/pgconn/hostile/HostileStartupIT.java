@@ -213,7 +213,7 @@ class HostileStartupIT {
             c.readStartupRefusingTls();
             c.send(Backend.authenticationCleartext());
         }); HostileClient client = new HostileClient(server, PLAIN + " password=''")) {
-            Refusal.expect(client, server, PgAuthenticationException.class, "no password was supplied");
+            Refusal.expect(client, server, PgAuthenticationException.class, "no password was supplied (password, PGPASSWORD or .pgpass)");
         }
     }
 }

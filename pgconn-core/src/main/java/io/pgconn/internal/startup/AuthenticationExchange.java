@@ -40,7 +40,8 @@ import java.util.function.Supplier;
 final class AuthenticationExchange {
 
     /** Everything the loop needs from the configuration; the password is fetched only when asked for. */
-    record Settings(String user, Supplier<String> password, RequireAuth requireAuth, ChannelBindingMode channelBinding,
+    record Settings(String user, Supplier<String> password, String passwordSources, RequireAuth requireAuth,
+                    ChannelBindingMode channelBinding,
                     SaltedPasswordCache saltedPasswords, int minScramIterations, int maxScramIterations) {
     }
 
@@ -152,7 +153,7 @@ final class AuthenticationExchange {
         String password = settings.password().get();
         if (password == null || password.isEmpty()) {
             throw new PgAuthenticationException(host, "server " + host + " asked for " + asked.requireAuthName()
-                    + " authentication of user \"" + settings.user() + "\" but no password was supplied (password, PGPASSWORD or .pgpass)");
+                    + " authentication of user \"" + settings.user() + "\" but no password was supplied (" + settings.passwordSources() + ")");
         }
         return password;
     }

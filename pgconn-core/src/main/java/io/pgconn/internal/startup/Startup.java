@@ -26,7 +26,8 @@ public final class Startup {
     public static StartupHandshake handshake(ConnConfig config, HostSpec host, TlsOutcome.Encrypted tls, BackendMessageDecoder decoder,
                                              SaltedPasswordCache saltedPasswords, PgTracer tracer, StartupMessage startupMessage) {
         AuthenticationExchange.Settings auth = new AuthenticationExchange.Settings(config.user(), () -> config.passwordFor(host),
-                config.requireAuth(), config.channelBinding(), saltedPasswords, config.minScramIterations(), config.maxScramIterations());
+                config.passwordSources(), config.requireAuth(), config.channelBinding(), saltedPasswords, config.minScramIterations(),
+                config.maxScramIterations());
         return new StartupHandshake(host.label(), startupMessage,
                 new AuthenticationExchange(host.label(), auth, tls, tracer), config.minProtocolVersion(), decoder);
     }

@@ -6,6 +6,7 @@ import io.pgconn.config.EnvironmentSource;
 import io.pgconn.config.HostSpec;
 import io.pgconn.spring.boot.autoconfigure.PgConnConnectionDetails.Tls;
 import org.jspecify.annotations.Nullable;
+import org.springframework.boot.context.properties.source.ConfigurationProperty;
 import org.springframework.core.env.PropertyResolver;
 
 import java.util.List;
@@ -57,12 +58,20 @@ final class ConnConfigAssembler {
      */
     static final String NO_HOST = "pgconn-no-host.invalid";
 
+    /**
+     * Where a password comes from under the starter, for core's "no password was supplied (...)":
+     * core's own words name {@code PGPASSWORD}, which the starter does not read (docs/starter.md §1).
+     */
+    static final String PASSWORD_SOURCES = "pg.conn.password, PG_CONN_PASSWORD, the password in pg.conn.url or .pgpass;"
+            + " the starter does not read PGPASSWORD";
+
     /** Boot's application name: the {@code application_name} default (docs/starter.md §1). */
     static final String SPRING_APPLICATION_NAME = "spring.application.name";
 
     static ConnConfig assemble(PgConnProperties properties, PgConnConnectionDetails details,
             List<ConnConfigCustomizer> customizers, PropertyResolver environment) {
-        ConnConfig.Builder builder = ConnConfig.builder().environment(hostVariables(environment));
+        ConnConfig.Builder builder = ConnConfig.builder().environment(hostVariables(environment))
+                .passwordSources(PASSWORD_SOURCES);
         String bundle = properties.getSsl().getBundle();
         if (bundle != null) {
             // a bundle is trust material: verify with it unless the URL or ssl.mode say otherwise
@@ -77,7 +86,7 @@ final class ConnConfigAssembler {
             applyDetails(builder, details);
         }
         customizers.forEach(c -> c.customize(builder));
-        ConnConfig config = withApplicationNameFallback(build(builder, properties), properties, environment);
+        ConnConfig config = withApplicationNameFallback(build(builder, properties, environment), properties, environment);
         if (bundle != null) {
             checkNoFiles(bundle, config);
         }
@@ -113,13 +122,14 @@ final class ConnConfigAssembler {
 
     /** URL plus the discrete properties that say where and as whom: what the properties adapter exposes. */
     static ConnConfig identity(PgConnProperties properties, PropertyResolver environment) {
-        ConnConfig.Builder builder = ConnConfig.builder().environment(hostVariables(environment));
+        ConnConfig.Builder builder = ConnConfig.builder().environment(hostVariables(environment))
+                .passwordSources(PASSWORD_SOURCES);
         if (properties.getSsl().getBundle() != null) {
             builder.sslMode(io.pgconn.config.SslMode.VERIFY_FULL);
         }
         applyUrl(builder, properties);
         applyIdentity(builder, properties);
-        return build(builder, properties);
+        return build(builder, properties, environment);
     }
 
     /** A bundle and files would be two answers to "what do I trust, which key do I present": refuse both. */
@@ -172,7 +182,7 @@ final class ConnConfigAssembler {
             builder.connectionString(url);
         } catch (PgConfigException e) {
             // the URL itself may hold a password: name the property, never echo the value
-            throw invalid("pg.conn.url", e, properties);
+            throw invalid("pg.conn.url", e, properties, null);
         }
     }
 
@@ -248,11 +258,11 @@ final class ConnConfigAssembler {
         }
     }
 
-    private static ConnConfig build(ConnConfig.Builder builder, PgConnProperties properties) {
+    private static ConnConfig build(ConnConfig.Builder builder, PgConnProperties properties, PropertyResolver environment) {
         try {
             return builder.build();
         } catch (PgConfigException e) {
-            throw invalid(propertyFor(e), e, properties);
+            throw invalid(propertyFor(e), e, properties, environment);
         }
     }
 
@@ -261,7 +271,11 @@ final class ConnConfigAssembler {
      * around a bad token). Core's exception is not chained when its message had to be changed,
      * so a logged stack trace cannot show it; its stack trace is kept.
      */
-    private static InvalidPgConnPropertyException invalid(String property, PgConfigException e, PgConnProperties p) {
+    private static InvalidPgConnPropertyException invalid(String property, PgConfigException e, PgConnProperties p,
+            @Nullable PropertyResolver environment) {
+        if (environment != null && e.keyword().isPresent() && !e.conflictsWith().isEmpty()) {
+            return conflict(e, p, environment);
+        }
         String message = String.valueOf(e.getMessage());
         List<String> secrets = secrets(p, null);
         String hidden = ConnectionStringSecrets.hideQuotedPartsOfPasswords(ConnectionStringSecrets.hide(message, secrets),
@@ -269,11 +283,66 @@ final class ConnConfigAssembler {
         boolean clean = hidden.equals(message) && e.getCause() == null;
         // core leaves out values of secret settings; the URL's value is never shown (it may hold a password)
         String value = "pg.conn.url".equals(property) ? null : e.value().orElse(null);
-        InvalidPgConnPropertyException invalid = new InvalidPgConnPropertyException(property, value, hidden, clean ? e : null);
+        ConfigurationProperty set = environment == null ? null : PgConnPropertySources.find(environment, property);
+        InvalidPgConnPropertyException invalid = new InvalidPgConnPropertyException(property, value,
+                set != null ? set.getOrigin() : null, List.of(), hidden, clean ? e : null);
         if (!clean) {
             invalid.setStackTrace(e.getStackTrace());
         }
         return invalid;
+    }
+
+    /**
+     * A conflict between settings (core's {@link PgConfigException#conflictsWith()}): each one named by
+     * the property that set it, with its value and origin — the discrete property when it is set,
+     * else {@code pg.conn.url} (value not shown) — and core's reason in those properties' spelling.
+     */
+    private static InvalidPgConnPropertyException conflict(PgConfigException e, PgConnProperties p, PropertyResolver environment) {
+        String keyword = e.keyword().orElseThrow();
+        InvalidPgConnPropertyException.ConflictingProperty main = setBy(keyword, e.value().orElse(null), p, environment);
+        List<InvalidPgConnPropertyException.ConflictingProperty> others = e.conflictsWith().stream()
+                .map(other -> setBy(other, null, p, environment)).toList();
+        String reason = String.valueOf(e.getMessage());
+        reason = inPropertySpelling(reason, keyword, main.property());
+        for (int i = 0; i < others.size(); i++) {
+            reason = inPropertySpelling(reason, e.conflictsWith().get(i), others.get(i).property());
+        }
+        List<String> secrets = secrets(p, null);
+        String hidden = ConnectionStringSecrets.hideQuotedPartsOfPasswords(ConnectionStringSecrets.hide(reason, secrets), p.getUrl());
+        InvalidPgConnPropertyException invalid = new InvalidPgConnPropertyException(main.property(), main.value(),
+                main.origin(), others, hidden, null);
+        invalid.setStackTrace(e.getStackTrace());
+        return invalid;
+    }
+
+    /**
+     * The property that set {@code keyword}: its discrete property when that is set (value and origin
+     * from the environment, unless {@code value} is given), else {@code pg.conn.url} when there is one
+     * (no value: the URL may hold a password), else the discrete property (set by a details bean or a
+     * customizer, or core's default).
+     */
+    private static InvalidPgConnPropertyException.ConflictingProperty setBy(String keyword, @Nullable String value,
+            PgConnProperties p, PropertyResolver environment) {
+        String property = PROPERTY_BY_KEYWORD.get(keyword);
+        ConfigurationProperty set = property == null ? null : PgConnPropertySources.find(environment, property);
+        if (set != null) {
+            return new InvalidPgConnPropertyException.ConflictingProperty(property,
+                    value != null ? value : String.valueOf(set.getValue()), set.getOrigin());
+        }
+        if (p.getUrl() != null && !p.getUrl().isBlank()) {
+            ConfigurationProperty url = PgConnPropertySources.find(environment, "pg.conn.url");
+            return new InvalidPgConnPropertyException.ConflictingProperty("pg.conn.url", null, url != null ? url.getOrigin() : null);
+        }
+        return new InvalidPgConnPropertyException.ConflictingProperty(property != null ? property : "pg.conn", value, null);
+    }
+
+    /** Core's {@code channel_binding=require} as {@code pg.conn.channel-binding=require}; a URL's settings keep libpq's names. */
+    private static String inPropertySpelling(String reason, String keyword, String property) {
+        if ("pg.conn.url".equals(property) || "pg.conn".equals(property)) {
+            return reason;
+        }
+        return reason.replaceAll("(?<![\\w.])" + java.util.regex.Pattern.quote(keyword) + "(?!\\w)",
+                java.util.regex.Matcher.quoteReplacement(property));
     }
 
     /** Every password the properties (and {@code config}, when given: a details bean's) hold, to hide from messages. */

@@ -1,6 +1,7 @@
 package io.pgconn.spring.boot.autoconfigure;
 
 import io.pgconn.PgConnectionFactory;
+import io.pgconn.codec.CodecRegistry;
 import io.pgconn.config.ConnConfig;
 import io.pgconn.trace.PgTracer;
 import org.springframework.beans.factory.ObjectProvider;
@@ -18,7 +19,8 @@ import org.springframework.core.env.Environment;
  * Auto-configuration for a pgconn {@link PgConnectionFactory}:
  * {@code pg.conn.*} and the {@link PgConnConnectionDetails} make a {@link ConnConfig},
  * {@link ConnConfigCustomizer} beans adjust it, and every {@link PgTracer} bean observes the
- * factory's connects. The factory is closed, with its connections, when the context closes.
+ * factory's connects. A {@link CodecRegistry} bean (one) becomes the factory's codecs, and
+ * {@link PgConnectionFactoryBuilderCustomizer} beans have the last word on its builder. The factory is closed, with its connections, when the context closes.
  * With actuator present, {@link PgConnSanitizingFunction} keeps the passwords out of the
  * {@code env} and {@code configprops} endpoints.
  */
@@ -68,7 +70,8 @@ public final class PgConnAutoConfiguration {
         PgConnectionFactory pgConnectionFactory(PgConnProperties properties, PgConnConnectionDetails connectionDetails,
                 ObjectProvider<ConnConfigCustomizer> customizers, ObjectProvider<PgTracer> tracers, Environment environment,
                 FailoverTrackers pgConnFailoverTrackers, ObjectProvider<FailoverTracker> pgConnFailoverTracker,
-                ObjectProvider<SslBundles> sslBundles) {
+                ObjectProvider<SslBundles> sslBundles, ObjectProvider<CodecRegistry> codecs,
+                ObjectProvider<PgConnectionFactoryBuilderCustomizer> builderCustomizers) {
             ConnConfig config = ConnConfigAssembler.assemble(properties, connectionDetails,
                     customizers.orderedStream().toList(), environment);
             PgConnectionFactory.Builder builder = PgConnectionFactory.builder(config)
@@ -77,6 +80,9 @@ public final class PgConnAutoConfiguration {
             if (bundle != null) {
                 SslBundleTls.apply(bundle, sslBundles.getIfAvailable(), builder);
             }
+            // user codecs reach every connection of the factory, the R2DBC pool's included (docs/starter.md §2)
+            codecs.ifUnique(builder::codecs);
+            builderCustomizers.orderedStream().forEach(customizer -> customizer.customize(builder));
             PgConnectionFactory factory = builder.build();
             // the FailoverTracker bean is one of the tracers: it sees this factory's every connect
             pgConnFailoverTracker.ifAvailable(tracker -> pgConnFailoverTrackers.register(factory, tracker));

@@ -3,20 +3,26 @@ package io.pgconn.spring.boot.autoconfigure;
 import io.pgconn.config.LibpqValue;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.bind.BindException;
+import org.springframework.boot.context.properties.bind.UnboundConfigurationPropertiesException;
 import org.springframework.boot.context.properties.source.ConfigurationProperty;
 import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.diagnostics.FailureAnalyzer;
 import org.springframework.boot.origin.Origin;
 import org.springframework.core.Ordered;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.stream.Collectors;
 
 /**
  * Reports a bad {@code pg.conn.*} value as Boot's "APPLICATION FAILED TO START" with the property,
  * the value and what it accepts: an {@link InvalidPgConnPropertyException}, or a binding failure
  * of an enum property, whose allowed values are given in libpq's spelling ({@code verify-full},
- * not {@code VERIFY_FULL}). Runs before Boot's generic bind analyzer.
+ * not {@code VERIFY_FULL}). An unknown {@code pg.conn.*} key (Boot's
+ * {@link UnboundConfigurationPropertiesException}, {@link PgConnProperties} ignoring no unknown field)
+ * is reported with its origin and the nearest known property, never its value (it may be a
+ * mistyped password). Runs before Boot's generic bind analyzers.
  */
 class PgConnFailureAnalyzer implements FailureAnalyzer, Ordered {
 
@@ -48,11 +54,35 @@ class PgConnFailureAnalyzer implements FailureAnalyzer, Ordered {
     }
 
     private FailureAnalysis analyze(InvalidPgConnPropertyException e) {
-        String description = "Invalid value for pgconn property '" + e.getProperty() + "':\n\n    Property: "
-                + e.getProperty() + "\n" + (e.getValue() != null ? "    Value: \"" + e.getValue() + "\"\n" : "")
-                + "    Reason: " + e.getExpected();
+        if (!e.getConflictsWith().isEmpty()) {
+            return analyzeConflict(e);
+        }
+        String description = "Invalid value for pgconn property '" + e.getProperty() + "':\n\n"
+                + property(e.getProperty(), e.getValue(), e.getOrigin()) + "    Reason: " + e.getExpected();
         String action = "Update '" + e.getProperty() + "' in your application's configuration: " + e.getExpected();
         return new FailureAnalysis(description, action, e);
+    }
+
+    /** Each property of the conflict with its value and origin: the one to change may be either. */
+    private FailureAnalysis analyzeConflict(InvalidPgConnPropertyException e) {
+        List<String> names = new ArrayList<>();
+        names.add(e.getProperty());
+        StringBuilder properties = new StringBuilder(property(e.getProperty(), e.getValue(), e.getOrigin()));
+        for (InvalidPgConnPropertyException.ConflictingProperty other : e.getConflictsWith()) {
+            names.add(other.property());
+            properties.append('\n').append(property(other.property(), other.value(), other.origin()));
+        }
+        String quoted = names.stream().map(n -> "'" + n + "'").collect(Collectors.joining(" and "));
+        String description = "Conflicting values of pgconn properties " + quoted + ":\n\n" + properties
+                + "\n    Reason: " + e.getExpected();
+        String action = "Change " + names.stream().map(n -> "'" + n + "'").collect(Collectors.joining(" or "))
+                + " in your application's configuration: " + e.getExpected();
+        return new FailureAnalysis(description, action, e);
+    }
+
+    private static String property(String name, @Nullable String value, @Nullable Origin origin) {
+        return "    Property: " + name + "\n" + (value != null ? "    Value: \"" + value + "\"\n" : "")
+                + (origin != null ? "    Origin: " + origin + "\n" : "");
     }
 
     private FailureAnalysis analyze(NoPgConnHostException e) {
@@ -74,6 +104,10 @@ class PgConnFailureAnalyzer implements FailureAnalyzer, Ordered {
     }
 
     private @Nullable FailureAnalysis analyze(BindException e) {
+        if (e.getCause() instanceof UnboundConfigurationPropertiesException unbound
+                && PgConnPropertyNames.PREFIX.equals(e.getName().toString())) {
+            return analyze(unbound, e);
+        }
         String name = e.getName().toString();
         Class<?> type = e.getTarget().getType().resolve();
         if (!name.startsWith(PREFIX) || type == null || !type.isEnum() || !LibpqValue.class.isAssignableFrom(type)) {
@@ -94,6 +128,32 @@ class PgConnFailureAnalyzer implements FailureAnalyzer, Ordered {
         description.append("    Reason: not one of ").append(allowed);
         String action = "Update '" + name + "' in your application's configuration to one of: " + allowed;
         return new FailureAnalysis(description.toString(), action, e);
+    }
+
+    private FailureAnalysis analyze(UnboundConfigurationPropertiesException unbound, BindException e) {
+        int count = unbound.getUnboundProperties().size();
+        StringBuilder description = new StringBuilder(count == 1 ? "Unknown pgconn property" : "Unknown pgconn properties")
+                .append(" (every pg.conn.* key is pgconn's):\n");
+        StringBuilder action = new StringBuilder();
+        for (ConfigurationProperty property : unbound.getUnboundProperties()) {
+            String name = property.getName().toString();
+            String nearest = PgConnPropertyNames.nearest(name);
+            // no value: the key may be a mistyped 'password'
+            description.append("\n    Property: ").append(name).append('\n');
+            Origin origin = property.getOrigin();
+            if (origin != null) {
+                description.append("    Origin: ").append(origin).append('\n');
+            }
+            description.append("    Reason: no such property")
+                    .append(nearest != null ? "; did you mean '" + nearest + "'?" : "").append('\n');
+            action.append(action.isEmpty() ? "" : "\n").append(nearest != null
+                    ? "Rename '" + name + "' to '" + nearest + "'"
+                    : "Remove '" + name + "' or correct its name");
+            action.append(" in your application's configuration.");
+        }
+        action.append("\nThe pg.conn.* properties are listed in pgconn-spring-boot-starter's README and in your IDE's"
+                + " completion (configuration metadata).");
+        return new FailureAnalysis(description.toString().stripTrailing(), action.toString(), e);
     }
 
     @Override

@@ -18,8 +18,14 @@ import java.util.Map;
 /**
  * Configuration properties for pgconn. A setting left unset falls back to what {@code url} says,
  * then to libpq's default. Discrete properties override the URL.
+ *
+ * <p>Every {@code pg.conn.*} key is pgconn's, so all of them are bound here (the R2DBC pool's
+ * {@code pg.conn.pool.*} too, although only the R2DBC auto-configuration reads them) and an unknown
+ * one fails start-up ({@code ignoreUnknownFields = false}, docs/starter.md §1): a typo such as
+ * {@code pg.conn.target-sesion-attrs} would otherwise be ignored without a trace. The keys of
+ * {@code startup-parameters} are free (a map).
  */
-@ConfigurationProperties("pg.conn")
+@ConfigurationProperties(prefix = "pg.conn", ignoreUnknownFields = false)
 public class PgConnProperties {
 
     /**
@@ -122,6 +128,8 @@ public class PgConnProperties {
     private final Keepalive keepalive = new Keepalive();
 
     private final Health health = new Health();
+
+    private final Pool pool = new Pool();
 
     public @Nullable String getUrl() {
         return this.url;
@@ -269,6 +277,146 @@ public class PgConnProperties {
 
     public Health getHealth() {
         return this.health;
+    }
+
+    public Pool getPool() {
+        return this.pool;
+    }
+
+    /**
+     * The R2DBC connection pool over pgconn, read when pgconn-r2dbc and spring-r2dbc are present, in
+     * the style of Boot's {@code spring.r2dbc.pool.*}. Whatever the settings, a pooled connection
+     * whose server no longer satisfies {@code target_session_attrs} (or that is closed) is evicted
+     * instead of handed out.
+     */
+    public static class Pool {
+
+        /** What {@code initial-size} is, when not set, unless {@code max-size} is smaller. */
+        public static final int DEFAULT_INITIAL_SIZE = 10;
+
+        /**
+         * Whether the R2DBC ConnectionFactory is pooled (r2dbc-pool). When false, every
+         * create() opens a new pgconn session.
+         */
+        private boolean enabled = true;
+
+        /**
+         * Connections the pool opens when it is first used; from 0 to max-size. When not set:
+         * min(10, max-size).
+         */
+        private @Nullable Integer initialSize;
+
+        /**
+         * Most connections the pool holds; at least 1.
+         */
+        private int maxSize = 10;
+
+        /**
+         * How long a connection may sit idle in the pool before it is closed.
+         */
+        private Duration maxIdleTime = Duration.ofMinutes(30);
+
+        /**
+         * How long a connection may live before it is closed. Zero: no limit.
+         */
+        private Duration maxLifeTime = Duration.ZERO;
+
+        /**
+         * How long an acquire may wait for a connection. Zero: no limit.
+         */
+        private Duration maxAcquireTime = Duration.ZERO;
+
+        /**
+         * How many times r2dbc-pool tries an acquire again after it failed, a timeout of
+         * max-acquire-time included: a caller waits up to (1 + acquire-retry) x max-acquire-time.
+         * r2dbc-pool's default, 1, doubles max-acquire-time; 0 makes it the bound.
+         */
+        private int acquireRetry = 1;
+
+        /**
+         * Validation of a connection before it is handed out: local (no round trip: open, and the
+         * server still in the role target_session_attrs asks for) or remote (also a query).
+         */
+        private ValidationDepth validationDepth = ValidationDepth.LOCAL;
+
+        public boolean isEnabled() {
+            return this.enabled;
+        }
+
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
+        }
+
+        /** As set, or {@code null}: then min(10, {@code max-size}). */
+        public @Nullable Integer getInitialSize() {
+            return this.initialSize;
+        }
+
+        public void setInitialSize(@Nullable Integer initialSize) {
+            this.initialSize = initialSize;
+        }
+
+        public int getMaxSize() {
+            return this.maxSize;
+        }
+
+        public void setMaxSize(int maxSize) {
+            this.maxSize = maxSize;
+        }
+
+        public Duration getMaxIdleTime() {
+            return this.maxIdleTime;
+        }
+
+        public void setMaxIdleTime(Duration maxIdleTime) {
+            this.maxIdleTime = maxIdleTime;
+        }
+
+        public Duration getMaxLifeTime() {
+            return this.maxLifeTime;
+        }
+
+        public void setMaxLifeTime(Duration maxLifeTime) {
+            this.maxLifeTime = maxLifeTime;
+        }
+
+        public Duration getMaxAcquireTime() {
+            return this.maxAcquireTime;
+        }
+
+        public void setMaxAcquireTime(Duration maxAcquireTime) {
+            this.maxAcquireTime = maxAcquireTime;
+        }
+
+        public int getAcquireRetry() {
+            return this.acquireRetry;
+        }
+
+        public void setAcquireRetry(int acquireRetry) {
+            if (acquireRetry < 0) {
+                throw new IllegalArgumentException("pg.conn.pool.acquire-retry must be 0 or more, was " + acquireRetry);
+            }
+            this.acquireRetry = acquireRetry;
+        }
+
+        public ValidationDepth getValidationDepth() {
+            return this.validationDepth;
+        }
+
+        public void setValidationDepth(ValidationDepth validationDepth) {
+            this.validationDepth = validationDepth;
+        }
+
+        /**
+         * R2DBC's {@code ValidationDepth}, spelled here so that binding {@code pg.conn.*} needs no
+         * R2DBC class (the properties are bound with or without pgconn-r2dbc).
+         */
+        public enum ValidationDepth {
+            /** No round trip: the connection is open and its server in the wanted role. */
+            LOCAL,
+            /** Also a query. */
+            REMOTE
+        }
     }
 
     /** Live host view behind the health contributor. */

@@ -80,10 +80,46 @@ class PgConnFailureAnalyzerTest {
     }
 
     @Test
-    void invalidCombinationNamesTheProperty() {
-        FailureAnalysis analysis = analyze("pg.conn.ssl.mode=disable", "pg.conn.channel-binding=require");
-        assertThat(analysis.getDescription()).contains("channel_binding=require");
-        assertThat(analysis.getDescription()).contains("pg.conn.");
+    void aConflictNamesBothPropertiesWithTheirValuesAndOrigins() {
+        // user3 F5: channel-binding=require in application.yml, then --pg.conn.ssl.mode=disable: only
+        // channel-binding was blamed, without an origin, in libpq's spelling
+        SpringApplication application = new SpringApplication(BareApplication.class);
+        application.setWebApplicationType(WebApplicationType.NONE);
+        Throwable failure = org.assertj.core.api.Assertions.catchThrowable(() -> application.run(
+                "--spring.config.location=classpath:conflict/application.yml", "--pg.conn.ssl.mode=disable",
+                "--spring.main.banner-mode=off"));
+        FailureAnalysis analysis = new PgConnFailureAnalyzer().analyze(failure);
+        assertThat(analysis).isNotNull();
+        assertThat(analysis.getDescription())
+                .startsWith("Conflicting values of pgconn properties 'pg.conn.channel-binding' and 'pg.conn.ssl.mode'")
+                .contains("Property: pg.conn.channel-binding\n    Value: \"require\"\n    Origin: class path resource [conflict/application.yml]")
+                .contains("Property: pg.conn.ssl.mode\n    Value: \"disable\"\n"
+                        + "    Origin: \"pg.conn.ssl.mode\" from property source \"commandLineArgs\"")
+                .contains("Reason: pg.conn.channel-binding=require cannot be used with pg.conn.ssl.mode=disable")
+                .doesNotContain("channel_binding").doesNotContain("sslmode");
+        assertThat(analysis.getAction()).startsWith("Change 'pg.conn.channel-binding' or 'pg.conn.ssl.mode'");
+    }
+
+    @Test
+    void aConflictWithASettingOfTheUrlNamesTheUrlWithoutItsValue() {
+        FailureAnalysis analysis = analyze("pg.conn.url=postgresql://app:Sentinel-Url-8d2b7a@db/app?sslmode=disable",
+                "pg.conn.channel-binding=require");
+        assertThat(analysis.getDescription())
+                .startsWith("Conflicting values of pgconn properties 'pg.conn.channel-binding' and 'pg.conn.url'")
+                .contains("Origin: \"pg.conn.channel-binding\" from property source \"test\"")
+                .contains("Property: pg.conn.url\n    Origin: \"pg.conn.url\" from property source \"test\"")
+                .contains("pg.conn.channel-binding=require cannot be used with sslmode=disable")
+                .doesNotContain("Sentinel-Url-8d2b7a");
+        assertThat(analysis.getAction()).doesNotContain("Sentinel-Url-8d2b7a");
+    }
+
+    @Test
+    void aDirectNegotiationConflictNamesSslModeAndSslNegotiation() {
+        FailureAnalysis analysis = analyze("pg.conn.ssl.negotiation=direct", "pg.conn.ssl.mode=prefer");
+        assertThat(analysis.getDescription())
+                .startsWith("Conflicting values of pgconn properties 'pg.conn.ssl.mode' and 'pg.conn.ssl.negotiation'")
+                .contains("Property: pg.conn.ssl.negotiation\n    Value: \"direct\"")
+                .contains("may not be used with pg.conn.ssl.negotiation=direct");
     }
 
     @Test

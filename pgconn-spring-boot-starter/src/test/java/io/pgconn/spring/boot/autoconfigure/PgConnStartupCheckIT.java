@@ -80,6 +80,25 @@ class PgConnStartupCheckIT {
         assertThat(output.getOut()).doesNotContain(WRONG_PASSWORD);
     }
 
+    /** user3 F3: no password configured; the hint named PGPASSWORD, which the starter does not read (set here, to no avail). */
+    @Test
+    void noPasswordNamesTheStartersPropertyNotPgpassword(CapturedOutput output) {
+        FailureAnalysis[] analysis = new FailureAnalysis[1];
+        new ApplicationContextRunner()
+                .withConfiguration(AutoConfigurations.of(PgConnAutoConfiguration.class))
+                .withPropertyValues("pg.conn.hosts=" + StarterCluster.label(PG.primary()), "pg.conn.ssl.mode=disable",
+                        "pg.conn.database=postgres", "pg.conn.username=" + StarterCluster.USER, "pg.conn.extension-types=",
+                        "pg.conn.connect-timeout=5s", "pg.conn.startup-check=fail", "PGPASSWORD=" + StarterCluster.PASSWORD)
+                .run(context -> {
+                    assertThat(context).hasFailed();
+                    analysis[0] = new PgConnFailureAnalyzer().analyze(context.getStartupFailure());
+                });
+        assertThat(analysis[0].getDescription()).contains("but no password was supplied (pg.conn.password, PG_CONN_PASSWORD,")
+                .contains("the starter does not read PGPASSWORD").doesNotContain("(password, PGPASSWORD or .pgpass)")
+                .doesNotContain(StarterCluster.PASSWORD);
+        assertThat(output.getOut()).doesNotContain(StarterCluster.PASSWORD);
+    }
+
     @Test
     void failStartsWhenTheServerAcceptsAndLeavesNoConnectionOpen() {
         runner(StarterCluster.PASSWORD).withPropertyValues("pg.conn.startup-check=fail").run(context -> {

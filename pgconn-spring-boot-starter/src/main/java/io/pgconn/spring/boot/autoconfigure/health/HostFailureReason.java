@@ -1,6 +1,11 @@
 package io.pgconn.spring.boot.autoconfigure.health;
 
 import io.pgconn.PgAuthenticationException;
+import io.pgconn.PgClosedException;
+import io.pgconn.PgConfigException;
+import io.pgconn.PgConnectException;
+import io.pgconn.PgException;
+import io.pgconn.PgProtocolException;
 import io.pgconn.PgTimeoutException;
 import io.pgconn.PgTlsException;
 import io.pgconn.config.HostSpec;
@@ -13,9 +18,11 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * A host's failure in a few words and its {@code host:port}, e.g. {@code connection refused (db1:5432)},
- * for health details and pages built on them; the full message (Netty's socket text included) goes
- * to the log. Classified from the exception types, never from message text; anything not
- * recognised keeps core's message, which names the host and holds no secret.
+ * for health details and pages built on them: {@code lastError} and the {@code error} of a DOWN
+ * report are public, so they carry no message text at all (a TLS message names the
+ * {@code sslrootcert} file, a server message the database, a socket message the address). The full
+ * message goes to {@link HostMonitor}'s INFO log once per change. Classified from the exception types
+ * and the server's SQLSTATE, never from message text.
  */
 final class HostFailureReason {
 
@@ -23,32 +30,51 @@ final class HostFailureReason {
     }
 
     static String of(Throwable failure, HostSpec host, Duration probeTimeout) {
-        String label = host.label();
+        return words(failure, probeTimeout) + " (" + host.label() + ")";
+    }
+
+    private static String words(Throwable failure, Duration probeTimeout) {
         // the probe's own deadline, or its connect's (the monitor's config sets connectTimeout to the
         // probe's time: the core's "connectTimeout=..." would name a setting the user did not set)
         if (failure instanceof TimeoutException || failure instanceof PgTimeoutException) {
-            return "no answer within " + probeTimeout.toMillis() + " ms (" + label + ")";
+            return "no answer within " + probeTimeout.toMillis() + " ms";
         }
         if (failure instanceof PgAuthenticationException) {
-            return "authentication failed (" + label + ")";
+            return "authentication failed";
         }
         if (failure instanceof PgTlsException) {
-            return "TLS failed (" + label + "): " + failure.getMessage();
+            return "TLS failed";
         }
         for (Throwable t = failure; t != null; t = t.getCause()) {
-            if (t instanceof ConnectException && !(t instanceof NoRouteToHostException)) {
-                return "connection refused (" + label + ")";
-            }
             if (t instanceof NoRouteToHostException) {
-                return "no route to host (" + label + ")";
+                return "no route to host";
+            }
+            if (t instanceof ConnectException) {
+                return "connection refused";
             }
             if (t instanceof UnknownHostException) {
-                return "unknown host (" + label + ")";
+                return "unknown host";
             }
             if (t.getCause() == t) {
                 break;
             }
         }
-        return failure.getMessage() != null ? failure.getMessage() : failure.getClass().getSimpleName() + " (" + label + ")";
+        if (failure instanceof PgException pg && pg.sqlState().isPresent()) {
+            // a SQLSTATE is five letters and digits: safe to show, and what an operator looks up
+            return "server error " + pg.sqlState().get();
+        }
+        if (failure instanceof PgConfigException) {
+            return "configuration error";
+        }
+        if (failure instanceof PgClosedException) {
+            return "connection closed";
+        }
+        if (failure instanceof PgProtocolException) {
+            return "protocol error";
+        }
+        if (failure instanceof PgConnectException) {
+            return "connection failed";
+        }
+        return "failed: " + failure.getClass().getSimpleName();
     }
 }

@@ -4,17 +4,18 @@ import io.pgconn.PgConnectionFactory;
 import io.pgconn.r2dbc.PgConnPoolEviction;
 import io.pgconn.r2dbc.PgConnR2dbcConnectionFactory;
 import io.pgconn.spring.boot.autoconfigure.PgConnAutoConfiguration;
+import io.pgconn.spring.boot.autoconfigure.PgConnProperties;
 import io.pgconn.spring.boot.autoconfigure.PgConnStartupCheck;
 import io.r2dbc.pool.ConnectionPool;
 import io.r2dbc.pool.ConnectionPoolConfiguration;
 import io.r2dbc.spi.ConnectionFactory;
+import io.r2dbc.spi.ValidationDepth;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
-import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
@@ -42,7 +43,6 @@ import java.util.List;
         "org.springframework.r2dbc.core.DatabaseClient"})
 @ConditionalOnBean(PgConnectionFactory.class)
 @ConditionalOnMissingBean(ConnectionFactory.class)
-@EnableConfigurationProperties(PgConnPoolProperties.class)
 public final class PgConnR2dbcAutoConfiguration {
 
     /** The pool's bean name: the {@code name} tag of its meters and its key in the {@code pgConn} health. */
@@ -68,10 +68,11 @@ public final class PgConnR2dbcAutoConfiguration {
 
         // disposed before the PgConnectionFactory it depends on is closed
         @Bean(name = POOL_BEAN_NAME, destroyMethod = "dispose")
-        ConnectionPool connectionFactory(PgConnectionFactory pgConnectionFactory, PgConnPoolProperties pool,
+        ConnectionPool connectionFactory(PgConnectionFactory pgConnectionFactory, PgConnProperties properties,
                 PgConnPoolEvictions pgConnPoolEvictions, ObjectProvider<PgConnPoolEvictionListener> evictionListeners,
                 ObjectProvider<PgConnStartupCheck> startupCheck, Environment environment) {
             SpringR2dbcUrlWarning.warnIfSet(environment);
+            PgConnProperties.Pool pool = properties.getPool();
             PgConnPoolSizes sizes = PgConnPoolSizes.of(pool);
             // before spring.sql.init (or any bean) can use the pool: pg.conn.startup-check=fail reports first
             startupCheck.ifAvailable(PgConnStartupCheck::checkBeforeFirstUse);
@@ -84,7 +85,7 @@ public final class PgConnR2dbcAutoConfiguration {
                     .maxSize(sizes.maxSize())
                     .maxIdleTime(maxIdleTime)
                     .maxLifeTime(maxLifeTime)
-                    .validationDepth(pool.getValidationDepth());
+                    .validationDepth(ValidationDepth.valueOf(pool.getValidationDepth().name()));
             builder.maxAcquireTime(orNoLimit(pool.getMaxAcquireTime())).acquireRetry(pool.getAcquireRetry());
             // the starter's own count is a listener bean too: told once, directly, not again among the listeners
             List<PgConnPoolEvictionListener> listeners = evictionListeners.orderedStream()

@@ -1,0 +1,100 @@
+package io.pgconn.spring.boot.autoconfigure;
+
+import org.jspecify.annotations.Nullable;
+import org.springframework.beans.BeanUtils;
+import org.springframework.boot.context.properties.bind.DataObjectPropertyName;
+
+import java.beans.PropertyDescriptor;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Every {@code pg.conn.*} property name, read from {@link PgConnProperties} the way Boot's binder
+ * reads it (its JavaBean properties, nested groups declared in it, names in kebab case), and the one
+ * nearest to a name that is not among them: for "did you mean" in the report of an unknown key.
+ */
+final class PgConnPropertyNames {
+
+    static final String PREFIX = "pg.conn";
+
+    /** Known names; those of a map (whose keys are free) are also matched as a prefix. */
+    private record Known(String name, boolean map) {
+    }
+
+    private static final List<Known> KNOWN = collect(PREFIX, PgConnProperties.class, new ArrayList<>());
+
+    private PgConnPropertyNames() {
+    }
+
+    private static List<Known> collect(String prefix, Class<?> type, List<Known> into) {
+        for (PropertyDescriptor property : BeanUtils.getPropertyDescriptors(type)) {
+            if (property.getReadMethod() == null || "class".equals(property.getName())) {
+                continue;
+            }
+            String name = prefix + "." + DataObjectPropertyName.toDashedForm(property.getName());
+            Class<?> valueType = property.getPropertyType();
+            if (valueType.getDeclaringClass() == PgConnProperties.class && !valueType.isEnum()) {
+                collect(name, valueType, into);
+            } else {
+                into.add(new Known(name, Map.class.isAssignableFrom(valueType)));
+            }
+        }
+        return into;
+    }
+
+    /** Every property name, kebab case, in no particular order. */
+    static List<String> all() {
+        return KNOWN.stream().map(Known::name).toList();
+    }
+
+    /**
+     * The known name closest to {@code unknown} (in any relaxed spelling: case, dashes and
+     * underscores do not count), or {@code null} when none is close enough to be a typo of it.
+     */
+    static @Nullable String nearest(String unknown) {
+        String[] elements = uniform(unknown).split("\\.");
+        Known best = null;
+        int bestDistance = Integer.MAX_VALUE;
+        for (Known known : KNOWN) {
+            String[] knownElements = uniform(known.name()).split("\\.");
+            // a map's keys are free: 'pg.conn.startup-parameter.search_path' is compared up to the map's name
+            int compared = known.map() ? Math.min(knownElements.length, elements.length) : elements.length;
+            int distance = distance(String.join(".", knownElements), String.join(".", Arrays.copyOf(elements, compared)));
+            if (distance < bestDistance) {
+                best = known;
+                bestDistance = distance;
+            }
+        }
+        // a typo changes a few letters; beyond that a suggestion would be a guess
+        int allowed = Math.max(2, uniform(unknown).length() / 5);
+        return best != null && bestDistance <= allowed ? best.name() : null;
+    }
+
+    /** Lower case without '-' and '_' in each element, as Boot's relaxed binding compares names. */
+    private static String uniform(String name) {
+        return name.toLowerCase(Locale.ROOT).replace("-", "").replace("_", "");
+    }
+
+    /** Levenshtein distance (insertions, deletions, substitutions). */
+    static int distance(String a, String b) {
+        int[] previous = new int[b.length() + 1];
+        int[] current = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) {
+            previous[j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            current[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                int substitution = previous[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
+                current[j] = Math.min(substitution, Math.min(previous[j], current[j - 1]) + 1);
+            }
+            int[] swap = previous;
+            previous = current;
+            current = swap;
+        }
+        return previous[b.length()];
+    }
+}
