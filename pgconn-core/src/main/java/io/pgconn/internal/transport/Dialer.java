@@ -63,7 +63,7 @@ public final class Dialer {
         EventLoop on = loop != null ? loop : group.next();
         Channel channel;
         try {
-            channel = unixSocket ? TransportChannels.newDomainSocketChannel(transport) : TransportChannels.newSocketChannel(transport);
+            channel = unixSocket ? TransportChannels.newDomainSocketChannel(transport) : TransportChannels.newSocketChannel(transport, address);
         } catch (RuntimeException | LinkageError e) { // socket() failed (e.g. too many open files), or a transport class would not load
             return CompletableFuture.failedFuture(describe(e, hostLabel, address));
         }

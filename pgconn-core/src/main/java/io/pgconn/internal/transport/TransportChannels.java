@@ -6,6 +6,7 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.epoll.EpollDomainSocketChannel;
 import io.netty.channel.epoll.EpollSocketChannel;
+import io.netty.channel.socket.SocketProtocolFamily;
 import io.netty.channel.socket.nio.NioChannelOption;
 import io.netty.channel.socket.nio.NioDomainSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
@@ -16,8 +17,11 @@ import io.netty.channel.uring.IoUringSocketChannel;
 import io.pgconn.Transport;
 import jdk.net.ExtendedSocketOptions;
 
+import java.net.Inet4Address;
+import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.net.UnixDomainSocketAddress;
+import java.nio.channels.spi.SelectorProvider;
 import java.time.Duration;
 
 import static io.pgconn.Transport.NIO;
@@ -59,6 +63,26 @@ public final class TransportChannels {
         };
     }
 
+    /**
+     * A new, unregistered TCP channel of {@code transport} for dialling {@code address}: an IPv4
+     * address gets an IPv4 socket, as libpq's {@code socket(AF_INET)}, where the transports' default is
+     * a dual-stack IPv6 socket. That default costs a connect one more system call ({@code IPV6_V6ONLY})
+     * and takes the kernel's IPv4-mapped path on every connect, send and close (measured on the trust
+     * connect: {@code connect()} 63 µs vs libpq's 43 µs, {@code sendto} 21 vs 11 µs). io_uring's channel
+     * has no family constructor in this Netty: it keeps its default.
+     */
+    public static Channel newSocketChannel(Transport transport, SocketAddress address) {
+        boolean ipv4 = address instanceof InetSocketAddress inet && inet.getAddress() instanceof Inet4Address;
+        if (!ipv4) {
+            return newSocketChannel(transport);
+        }
+        return switch (transport) {
+            case EPOLL -> Epoll.ipv4Socket();
+            case IO_URING -> IoUring.socket();
+            case NIO -> Nio.ipv4Socket();
+        };
+    }
+
     /** A new, unregistered Unix-domain socket channel of {@code transport}. */
     public static Channel newDomainSocketChannel(Transport transport) {
         return switch (transport) {
@@ -83,6 +107,10 @@ public final class TransportChannels {
             return new EpollSocketChannel();
         }
 
+        static Channel ipv4Socket() {
+            return new EpollSocketChannel(SocketProtocolFamily.INET);
+        }
+
         static Channel domainSocket() {
             return new EpollDomainSocketChannel();
         }
@@ -101,6 +129,10 @@ public final class TransportChannels {
     private static final class Nio {
         static Channel socket() {
             return new NioSocketChannel();
+        }
+
+        static Channel ipv4Socket() {
+            return new NioSocketChannel(SelectorProvider.provider(), SocketProtocolFamily.INET);
         }
 
         static Channel domainSocket() {

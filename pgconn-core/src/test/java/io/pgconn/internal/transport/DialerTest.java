@@ -15,7 +15,10 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -84,6 +87,40 @@ class DialerTest {
         } finally {
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
         }
+    }
+
+    /**
+     * An IPv4 address is dialled on an IPv4 socket (libpq's {@code socket(AF_INET)}), not on the
+     * transports' default dual-stack IPv6 socket with an IPv4-mapped address: the kernel lists the
+     * socket in /proc/self/net/tcp, not tcp6. io_uring's channel has no family constructor in this Netty.
+     */
+    @ParameterizedTest
+    @EnumSource(value = Transport.class, names = {"EPOLL", "NIO"})
+    void anIpv4AddressIsDialledOnAnIpv4Socket(Transport transport) throws Exception {
+        assumeTrue(transport.isAvailable(), transport + " is not available here (NIO always is)");
+        assumeTrue(Files.isReadable(Path.of("/proc/self/net/tcp6")), "needs Linux with IPv6 (/proc/self/net/tcp6)");
+        EventLoopGroup group = transport.newEventLoopGroup(1);
+        try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+            Channel channel = new Dialer(group, transport).dial(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), server.getLocalPort()),
+                    false, null, Duration.ofSeconds(20), "127.0.0.1:" + server.getLocalPort()).get(10, TimeUnit.SECONDS);
+            try {
+                int localPort = ((InetSocketAddress) channel.localAddress()).getPort();
+                assertThat(localPorts(Path.of("/proc/self/net/tcp"))).contains(localPort);
+                assertThat(localPorts(Path.of("/proc/self/net/tcp6"))).doesNotContain(localPort);
+            } finally {
+                channel.close().sync();
+            }
+        } finally {
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
+        }
+    }
+
+    /** The local ports of the sockets a /proc/net/tcp[6] table lists (column local_address, "ADDR:PORT" in hex). */
+    private static List<Integer> localPorts(Path table) throws IOException {
+        return Files.readAllLines(table).stream().skip(1)
+                .map(line -> line.trim().split("\\s+")[1])
+                .map(local -> Integer.parseInt(local.substring(local.indexOf(':') + 1), 16))
+                .toList();
     }
 
     @ParameterizedTest
