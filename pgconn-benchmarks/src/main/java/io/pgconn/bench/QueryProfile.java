@@ -50,6 +50,8 @@ public final class QueryProfile {
                 if (rows) {
                     m.queryRowsLoop(Duration.ofSeconds(warmup), Integer.MAX_VALUE, null, null);
                 }
+                System.out.println("measuring"); // a profiler attached from here sees the measured loops only
+                System.out.flush();
                 for (int r = 0; r < rounds; r++) {
                     if (inserts) {
                         long[] done = new long[2];
