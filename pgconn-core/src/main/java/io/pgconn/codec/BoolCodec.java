@@ -16,8 +16,18 @@ final class BoolCodec extends BaseCodec<Boolean> {
 
     @Override
     Object decodeBinary(ByteBuf value, Class<?> target) {
-        expectLength(value, 1);
-        return value.getByte(value.readerIndex()) != 0;
+        return viaArray(value, Format.BINARY, target);
+    }
+
+    @Override
+    boolean readsArrays(Format format) {
+        return format == Format.BINARY;
+    }
+
+    @Override
+    Object decodeArray(byte[] bytes, int offset, int length, Format format, Class<?> target) {
+        expectLength(length, 1);
+        return bytes[offset] != 0;
     }
 
     @Override

@@ -42,9 +42,19 @@ final class FloatCodec extends BaseCodec<Number> {
 
     @Override
     Object decodeBinary(ByteBuf value, Class<?> target) {
-        expectLength(value, single ? 4 : 8);
-        int at = value.readerIndex();
-        return single ? convert(value.getFloat(at), target) : convert(value.getDouble(at), target);
+        return viaArray(value, Format.BINARY, target);
+    }
+
+    @Override
+    boolean readsArrays(Format format) {
+        return format == Format.BINARY;
+    }
+
+    @Override
+    Object decodeArray(byte[] bytes, int offset, int length, Format format, Class<?> target) {
+        expectLength(length, single ? 4 : 8);
+        return single ? convert(Float.intBitsToFloat(BigEndian.int32(bytes, offset)), target)
+                : convert(Double.longBitsToDouble(BigEndian.int64(bytes, offset)), target);
     }
 
     @Override

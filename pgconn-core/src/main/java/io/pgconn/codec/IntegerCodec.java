@@ -58,12 +58,21 @@ final class IntegerCodec extends BaseCodec<Number> {
 
     @Override
     Object decodeBinary(ByteBuf value, Class<?> target) {
-        expectLength(value, width);
-        int at = value.readerIndex();
+        return viaArray(value, Format.BINARY, target);
+    }
+
+    @Override
+    boolean readsArrays(Format format) {
+        return format == Format.BINARY;
+    }
+
+    @Override
+    Object decodeArray(byte[] bytes, int offset, int length, Format format, Class<?> target) {
+        expectLength(length, width);
         long v = switch (width) {
-            case 2 -> value.getShort(at);
-            case 4 -> value.getInt(at);
-            default -> value.getLong(at);
+            case 2 -> BigEndian.int16(bytes, offset);
+            case 4 -> BigEndian.int32(bytes, offset);
+            default -> BigEndian.int64(bytes, offset);
         };
         return convert(v, target);
     }

@@ -38,4 +38,15 @@ final class TextCodec extends BaseCodec<String> {
     Object decodeText(ByteBuf value, Class<?> target) {
         return value.toString(StandardCharsets.UTF_8);
     }
+
+    /** Both formats are the text: {@code String}'s own UTF-8 decoding (with its ASCII fast path) over the row's bytes. */
+    @Override
+    boolean readsArrays(Format format) {
+        return true;
+    }
+
+    @Override
+    Object decodeArray(byte[] bytes, int offset, int length, Format format, Class<?> target) {
+        return new String(bytes, offset, length, StandardCharsets.UTF_8);
+    }
 }

@@ -3,6 +3,7 @@ package io.pgconn.codec;
 import io.netty.buffer.ByteBuf;
 
 import java.time.LocalDateTime;
+import java.time.LocalTime;
 import java.time.ZoneOffset;
 
 /**
@@ -37,10 +38,11 @@ final class TimestampCodec extends BaseCodec<LocalDateTime> {
         return PgEpoch.validTimestamp(micros) ? micros : OUT_OF_RANGE;
     }
 
+    /** The UTC date-time of a valid timestamp: its day from the date cache ({@link LocalDates}), its time computed. */
     static LocalDateTime dateTime(long micros) {
-        long seconds = Math.floorDiv(micros, 1_000_000L);
-        long micro = Math.floorMod(micros, 1_000_000L);
-        return LocalDateTime.ofEpochSecond(seconds + PgEpoch.EPOCH_SECOND, (int) micro * 1000, ZoneOffset.UTC);
+        long days = Math.floorDiv(micros, PgEpoch.MICROS_PER_DAY);
+        long microOfDay = Math.floorMod(micros, PgEpoch.MICROS_PER_DAY);
+        return LocalDateTime.of(LocalDates.ofPgDay(days), LocalTime.ofNanoOfDay(microOfDay * 1000));
     }
 
     @Override
@@ -62,8 +64,18 @@ final class TimestampCodec extends BaseCodec<LocalDateTime> {
 
     @Override
     Object decodeBinary(ByteBuf value, Class<?> target) {
-        expectLength(value, 8);
-        long micros = value.getLong(value.readerIndex());
+        return viaArray(value, Format.BINARY, target);
+    }
+
+    @Override
+    boolean readsArrays(Format format) {
+        return format == Format.BINARY;
+    }
+
+    @Override
+    Object decodeArray(byte[] bytes, int offset, int length, Format format, Class<?> target) {
+        expectLength(length, 8);
+        long micros = BigEndian.int64(bytes, offset);
         if (micros == PgEpoch.TIMESTAMP_INFINITY) {
             return LocalDateTime.MAX;
         }

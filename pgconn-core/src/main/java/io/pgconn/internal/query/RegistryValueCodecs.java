@@ -178,19 +178,24 @@ public final class RegistryValueCodecs implements ValueCodecs {
 
         @Override
         @SuppressWarnings("unchecked")
-        public <T> T decode(DataRow row, int index, ByteBuf value, Class<T> type) {
+        public <T> T decode(DataRow row, int index, int offset, int length, ValueView views, Class<T> type) {
             Resolved resolved = last[index];
             if (resolved == null || resolved.requested() != type) {
                 var column = metadata.column(index);
                 // the registry maps a primitive class to its wrapper itself
-                resolved = new Resolved(type, registry.decoder(column.typeOid(), Format.ofCode(column.format()), type));
+                Decoder decoder = registry.decoder(column.typeOid(), Format.ofCode(column.format()), type);
+                resolved = new Resolved(type, decoder, decoder.readsArrays());
                 last[index] = resolved;
             }
-            return (T) resolved.decoder().decode(value);
+            Decoder decoder = resolved.decoder();
+            return (T) (resolved.readsArrays() ? decoder.decode(row.data(), offset, length) : decoder.decode(views.view(offset, length)));
         }
     }
 
-    /** A column's decoder for the class a caller asked for; one immutable object, so racy publication stays consistent. */
-    private record Resolved(Class<?> requested, Decoder decoder) {
+    /**
+     * A column's decoder for the class a caller asked for, and whether it reads the row's array (no
+     * buffer view); one immutable object, so racy publication stays consistent.
+     */
+    private record Resolved(Class<?> requested, Decoder decoder, boolean readsArrays) {
     }
 }
