@@ -96,6 +96,15 @@ abstract class BaseCodec<T> implements Codec<T> {
         return decodeArray(copy, 0, length, format, target);
     }
 
+    /**
+     * The bytes {@link #encode} writes for {@code value}, as a new array made without a buffer, or
+     * null when this codec writes buffers only. Codecs that override it write one way: their
+     * {@link #encode} writes this array (the same bytes and errors either way).
+     */
+    byte[] encodeArray(T value) {
+        return null;
+    }
+
     /** The value must be exactly {@code length} bytes. */
     final void expectLength(int actual, int length) {
         if (actual != length) {

@@ -29,4 +29,29 @@ final class BigEndian {
     static long int64(byte[] bytes, int at) {
         return (long) LONG.get(bytes, at);
     }
+
+    static byte[] of16(int value) {
+        byte[] bytes = new byte[2];
+        SHORT.set(bytes, 0, (short) value);
+        return bytes;
+    }
+
+    static byte[] of32(int value) {
+        byte[] bytes = new byte[4];
+        INT.set(bytes, 0, value);
+        return bytes;
+    }
+
+    static byte[] of128(long high, long low) {
+        byte[] bytes = new byte[16];
+        LONG.set(bytes, 0, high);
+        LONG.set(bytes, 8, low);
+        return bytes;
+    }
+
+    static byte[] of64(long value) {
+        byte[] bytes = new byte[8];
+        LONG.set(bytes, 0, value);
+        return bytes;
+    }
 }

@@ -15,6 +15,11 @@ final class BoolCodec extends BaseCodec<Boolean> {
     }
 
     @Override
+    byte[] encodeArray(Boolean value) {
+        return new byte[] {(byte) (value ? 1 : 0)};
+    }
+
+    @Override
     Object decodeBinary(ByteBuf value, Class<?> target) {
         return viaArray(value, Format.BINARY, target);
     }

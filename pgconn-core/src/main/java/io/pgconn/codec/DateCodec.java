@@ -20,19 +20,26 @@ final class DateCodec extends BaseCodec<LocalDate> {
 
     @Override
     public void encode(LocalDate value, ByteBuf out) {
+        out.writeInt(days(value));
+    }
+
+    @Override
+    byte[] encodeArray(LocalDate value) {
+        return BigEndian.of32(days(value));
+    }
+
+    private int days(LocalDate value) {
         if (value.equals(LocalDate.MAX)) {
-            out.writeInt(PgEpoch.DATE_INFINITY);
-            return;
+            return PgEpoch.DATE_INFINITY;
         }
         if (value.equals(LocalDate.MIN)) {
-            out.writeInt(PgEpoch.DATE_MINUS_INFINITY);
-            return;
+            return PgEpoch.DATE_MINUS_INFINITY;
         }
         long days = value.toEpochDay() - PgEpoch.EPOCH_DAY;
         if (!PgEpoch.validDate(days)) {
             throw cannotWrite(value, "outside PostgreSQL's date range (4713 BC to 5874897 AD)");
         }
-        out.writeInt((int) days);
+        return (int) days;
     }
 
     @Override

@@ -34,10 +34,16 @@ final class FloatCodec extends BaseCodec<Number> {
     @Override
     public void encode(Number value, ByteBuf out) {
         if (single) {
-            out.writeFloat(value.floatValue());
+            out.writeInt(Float.floatToRawIntBits(value.floatValue()));
         } else {
-            out.writeDouble(value.doubleValue());
+            out.writeLong(Double.doubleToRawLongBits(value.doubleValue()));
         }
+    }
+
+    @Override
+    byte[] encodeArray(Number value) {
+        return single ? BigEndian.of32(Float.floatToRawIntBits(value.floatValue()))
+                : BigEndian.of64(Double.doubleToRawLongBits(value.doubleValue()));
     }
 
     @Override

@@ -45,15 +45,30 @@ final class IntegerCodec extends BaseCodec<Number> {
 
     @Override
     public void encode(Number value, ByteBuf out) {
-        long v = value.longValue();
-        if (v < min || v > max) {
-            throw cannotWrite(value, "out of range");
-        }
+        long v = inRange(value);
         switch (width) {
             case 2 -> out.writeShort((short) v);
             case 4 -> out.writeInt((int) v);
             default -> out.writeLong(v);
         }
+    }
+
+    private long inRange(Number value) {
+        long v = value.longValue();
+        if (v < min || v > max) {
+            throw cannotWrite(value, "out of range");
+        }
+        return v;
+    }
+
+    @Override
+    byte[] encodeArray(Number value) {
+        long v = inRange(value);
+        return switch (width) {
+            case 2 -> BigEndian.of16((int) v);
+            case 4 -> BigEndian.of32((int) v);
+            default -> BigEndian.of64(v);
+        };
     }
 
     @Override

@@ -47,19 +47,26 @@ final class TimestampCodec extends BaseCodec<LocalDateTime> {
 
     @Override
     public void encode(LocalDateTime value, ByteBuf out) {
+        out.writeLong(checkedMicros(value));
+    }
+
+    @Override
+    byte[] encodeArray(LocalDateTime value) {
+        return BigEndian.of64(checkedMicros(value));
+    }
+
+    private long checkedMicros(LocalDateTime value) {
         if (value.equals(LocalDateTime.MAX)) {
-            out.writeLong(PgEpoch.TIMESTAMP_INFINITY);
-            return;
+            return PgEpoch.TIMESTAMP_INFINITY;
         }
         if (value.equals(LocalDateTime.MIN)) {
-            out.writeLong(PgEpoch.TIMESTAMP_MINUS_INFINITY);
-            return;
+            return PgEpoch.TIMESTAMP_MINUS_INFINITY;
         }
         long micros = micros(value);
         if (micros == OUT_OF_RANGE) {
             throw cannotWrite(value, "outside PostgreSQL's timestamp range (4713 BC to 294276 AD)");
         }
-        out.writeLong(micros);
+        return micros;
     }
 
     @Override

@@ -39,13 +39,20 @@ final class TimestamptzCodec extends BaseCodec<Object> {
 
     @Override
     public void encode(Object value, ByteBuf out) {
+        out.writeLong(micros(value));
+    }
+
+    @Override
+    byte[] encodeArray(Object value) {
+        return BigEndian.of64(micros(value));
+    }
+
+    private long micros(Object value) {
         if (value.equals(OffsetDateTime.MAX) || value.equals(Instant.MAX)) {
-            out.writeLong(PgEpoch.TIMESTAMP_INFINITY);
-            return;
+            return PgEpoch.TIMESTAMP_INFINITY;
         }
         if (value.equals(OffsetDateTime.MIN) || value.equals(Instant.MIN)) {
-            out.writeLong(PgEpoch.TIMESTAMP_MINUS_INFINITY);
-            return;
+            return PgEpoch.TIMESTAMP_MINUS_INFINITY;
         }
         long micros;
         if (value instanceof OffsetDateTime odt) {
@@ -59,7 +66,7 @@ final class TimestamptzCodec extends BaseCodec<Object> {
         if (micros == TimestampCodec.OUT_OF_RANGE) {
             throw cannotWrite(value, "outside PostgreSQL's timestamp range (4713 BC to 294276 AD)");
         }
-        out.writeLong(micros);
+        return micros;
     }
 
     @Override

@@ -18,6 +18,11 @@ final class UuidCodec extends BaseCodec<UUID> {
     }
 
     @Override
+    byte[] encodeArray(UUID value) {
+        return BigEndian.of128(value.getMostSignificantBits(), value.getLeastSignificantBits());
+    }
+
+    @Override
     Object decodeBinary(ByteBuf value, Class<?> target) {
         return viaArray(value, Format.BINARY, target);
     }

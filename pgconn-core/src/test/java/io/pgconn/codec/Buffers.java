@@ -35,11 +35,14 @@ final class Buffers {
         }
     }
 
+    /** The bytes {@code encoder} writes for {@code value}, checked to be the bytes it makes as an array. */
     static byte[] encode(Encoder encoder, Object value) {
         ByteBuf out = PooledByteBufAllocator.DEFAULT.buffer();
         try {
             encoder.encode(value, out);
-            return ByteBufUtil.getBytes(out);
+            byte[] bytes = ByteBufUtil.getBytes(out);
+            assertThat(encoder.encode(value)).as("the bytes encode(value) makes").isEqualTo(bytes);
+            return bytes;
         } finally {
             release(out);
         }
