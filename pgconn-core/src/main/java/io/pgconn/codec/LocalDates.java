@@ -61,7 +61,7 @@ final class LocalDates {
         return date;
     }
 
-    /** The first and last day numbers the window caches (for tests). */
+    /** The PostgreSQL day number of the window's first day (for tests; the window holds {@link #WINDOW} days). */
     long firstDay() {
         return first;
     }
