@@ -63,6 +63,55 @@ abstract class BaseCodec<T> implements Codec<T> {
         throw new PgConversionException(type.name() + " values are read in binary format only");
     }
 
+    /**
+     * Whether this codec reads {@code format} straight from an array ({@link #decodeArray}): the fixed-size
+     * and text types a row reads most, where a buffer's bounds and reference-count checks on every
+     * access cost more than the value itself. Such a codec has one reader, the array one: its
+     * {@link #decodeBinary}/{@link #decodeText} hand the buffer's bytes to it ({@link #viaArray}).
+     */
+    boolean readsArrays(Format format) {
+        return false;
+    }
+
+    /**
+     * Reads the {@code length} bytes at {@code offset} of {@code bytes} in {@code format} as {@code target};
+     * only called when {@link #readsArrays} says so. The bytes around the value are not the codec's: it
+     * reads exactly the given range and never writes.
+     */
+    Object decodeArray(byte[] bytes, int offset, int length, Format format, Class<?> target) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " reads buffers only");
+    }
+
+    /**
+     * {@link #decodeArray} over a buffer's readable bytes: the buffer's own array when it has one (a
+     * row's heap view, a slice of it), else a copy (a direct buffer).
+     */
+    final Object viaArray(ByteBuf value, Format format, Class<?> target) {
+        int length = value.readableBytes();
+        if (value.hasArray()) {
+            return decodeArray(value.array(), value.arrayOffset() + value.readerIndex(), length, format, target);
+        }
+        byte[] copy = new byte[length];
+        value.getBytes(value.readerIndex(), copy);
+        return decodeArray(copy, 0, length, format, target);
+    }
+
+    /**
+     * The bytes {@link #encode} writes for {@code value}, as a new array made without a buffer, or
+     * null when this codec writes buffers only. Codecs that override it write one way: their
+     * {@link #encode} writes this array (the same bytes and errors either way).
+     */
+    byte[] encodeArray(T value) {
+        return null;
+    }
+
+    /** The value must be exactly {@code length} bytes. */
+    final void expectLength(int actual, int length) {
+        if (actual != length) {
+            throw malformed("expected " + length + " bytes, got " + actual);
+        }
+    }
+
     /** The value must be exactly {@code length} bytes. */
     final void expectLength(ByteBuf value, int length) {
         if (value.readableBytes() != length) {

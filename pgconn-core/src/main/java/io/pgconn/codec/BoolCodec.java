@@ -15,9 +15,24 @@ final class BoolCodec extends BaseCodec<Boolean> {
     }
 
     @Override
+    byte[] encodeArray(Boolean value) {
+        return new byte[] {(byte) (value ? 1 : 0)};
+    }
+
+    @Override
     Object decodeBinary(ByteBuf value, Class<?> target) {
-        expectLength(value, 1);
-        return value.getByte(value.readerIndex()) != 0;
+        return viaArray(value, Format.BINARY, target);
+    }
+
+    @Override
+    boolean readsArrays(Format format) {
+        return format == Format.BINARY;
+    }
+
+    @Override
+    Object decodeArray(byte[] bytes, int offset, int length, Format format, Class<?> target) {
+        expectLength(length, 1);
+        return bytes[offset] != 0;
     }
 
     @Override

@@ -8,7 +8,9 @@ import java.time.LocalDate;
  * {@code date}: {@code int32} days since 2000-01-01. {@code infinity} and {@code -infinity} are
  * {@link LocalDate#MAX} and {@link LocalDate#MIN}, both ways, as pgjdbc maps them. BC dates are
  * proleptic Gregorian with a year 0 (1 BC is year 0, 2 BC is -1), exactly as {@code LocalDate} counts.
- * Dates outside PostgreSQL's range (4713 BC – 5874897 AD) are refused.
+ * Dates outside PostgreSQL's range (4713 BC – 5874897 AD) are refused. Dates read within a few decades
+ * of today come from a shared cache ({@link LocalDates}): the same {@code LocalDate} instance for
+ * the same day.
  */
 final class DateCodec extends BaseCodec<LocalDate> {
 
@@ -18,25 +20,42 @@ final class DateCodec extends BaseCodec<LocalDate> {
 
     @Override
     public void encode(LocalDate value, ByteBuf out) {
+        out.writeInt(days(value));
+    }
+
+    @Override
+    byte[] encodeArray(LocalDate value) {
+        return BigEndian.of32(days(value));
+    }
+
+    private int days(LocalDate value) {
         if (value.equals(LocalDate.MAX)) {
-            out.writeInt(PgEpoch.DATE_INFINITY);
-            return;
+            return PgEpoch.DATE_INFINITY;
         }
         if (value.equals(LocalDate.MIN)) {
-            out.writeInt(PgEpoch.DATE_MINUS_INFINITY);
-            return;
+            return PgEpoch.DATE_MINUS_INFINITY;
         }
         long days = value.toEpochDay() - PgEpoch.EPOCH_DAY;
         if (!PgEpoch.validDate(days)) {
             throw cannotWrite(value, "outside PostgreSQL's date range (4713 BC to 5874897 AD)");
         }
-        out.writeInt((int) days);
+        return (int) days;
     }
 
     @Override
     Object decodeBinary(ByteBuf value, Class<?> target) {
-        expectLength(value, 4);
-        int days = value.getInt(value.readerIndex());
+        return viaArray(value, Format.BINARY, target);
+    }
+
+    @Override
+    boolean readsArrays(Format format) {
+        return format == Format.BINARY;
+    }
+
+    @Override
+    Object decodeArray(byte[] bytes, int offset, int length, Format format, Class<?> target) {
+        expectLength(length, 4);
+        int days = BigEndian.int32(bytes, offset);
         if (days == PgEpoch.DATE_INFINITY) {
             return LocalDate.MAX;
         }
@@ -46,6 +65,6 @@ final class DateCodec extends BaseCodec<LocalDate> {
         if (!PgEpoch.validDate(days)) {
             throw malformed("day number out of range");
         }
-        return LocalDate.ofEpochDay(days + PgEpoch.EPOCH_DAY);
+        return LocalDates.ofPgDay(days);
     }
 }

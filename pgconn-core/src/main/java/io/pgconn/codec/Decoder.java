@@ -1,8 +1,11 @@
 package io.pgconn.codec;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.pgconn.PgException;
 import io.pgconn.PgProtocolException;
+
+import java.util.Objects;
 
 /**
  * A codec chosen for one column: its type OID, format and the requested Java class. Obtained from
@@ -18,10 +21,13 @@ public final class Decoder {
     private final String typeName;
     /** A built-in codec, called without the interface dispatch and trusted to return {@link #target}. */
     private final BaseCodec<?> builtin;
+    /** {@link #builtin} when it reads this format straight from arrays, else null. */
+    private final BaseCodec<?> arrayReader;
 
     Decoder(Codec<?> codec, int oid, Format format, Class<?> target, String typeName) {
         this.codec = codec;
         this.builtin = codec instanceof BaseCodec<?> base ? base : null;
+        this.arrayReader = builtin != null && builtin.readsArrays(format) ? builtin : null;
         this.oid = oid;
         this.format = format;
         this.target = target;
@@ -89,6 +95,38 @@ public final class Decoder {
                     + result.getClass().getName() + " for a " + typeName + " value requested as " + target.getName());
         }
         return result;
+    }
+
+    /**
+     * Whether {@link #decode(byte[], int, int)} reads the array itself: a built-in codec of the types
+     * rows hold most (integers, floats, bool, numeric, text, uuid, date, timestamps in binary; text in
+     * either format). Otherwise it wraps the bytes in a buffer on each call, and a caller that keeps a
+     * buffer over them (a row) does better with {@link #decode(ByteBuf)}.
+     */
+    public boolean readsArrays() {
+        return arrayReader != null;
+    }
+
+    /**
+     * Reads one non-null value held in {@code length} bytes at {@code offset} of {@code bytes}, exactly
+     * as {@link #decode(ByteBuf)} reads them from a buffer (the same values and errors); the bytes
+     * around the value are not read, none are written.
+     *
+     * @throws IndexOutOfBoundsException when the range lies outside {@code bytes}
+     */
+    public Object decode(byte[] bytes, int offset, int length) {
+        Objects.checkFromIndexSize(offset, length, bytes.length);
+        BaseCodec<?> reader = arrayReader;
+        if (reader == null) {
+            return decode(Unpooled.wrappedBuffer(bytes).setIndex(offset, offset + length));
+        }
+        try {
+            return reader.decodeArray(bytes, offset, length, format, target);
+        } catch (PgException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw unreadable(e);
+        }
     }
 
     /** Safety net for users' codecs: their exception's class is kept, its message is not (it may quote data). */

@@ -13,12 +13,15 @@ public final class Encoder {
     private final Codec<Object> codec;
     private final int oid;
     private final Format format;
+    /** The codec when it is a built-in one, whose fixed-size and text values are written without a buffer. */
+    private final BaseCodec<Object> builtin;
 
     @SuppressWarnings("unchecked")
     Encoder(Codec<?> codec, int oid, Format format) {
         this.codec = (Codec<Object>) codec;
         this.oid = oid;
         this.format = format;
+        this.builtin = codec instanceof BaseCodec<?> base ? (BaseCodec<Object>) base : null;
     }
 
     /** The parameter type OID to declare in Parse ({@code 0}: let the server infer it). */
@@ -54,6 +57,30 @@ public final class Encoder {
             throw new PgConversionException("cannot write a " + value.getClass().getName() + " parameter as "
                     + typeName() + ": " + e.getClass().getSimpleName() + " in " + codec.getClass().getName());
         }
+    }
+
+    /**
+     * The bytes {@link #encode(Object, ByteBuf)} writes for {@code value}, as a new array (the same
+     * bytes and errors): the built-in codecs of fixed-size types and text make the array directly,
+     * the others write to a buffer kept per thread, from which the bytes are copied.
+     */
+    public byte[] encode(Object value) {
+        BaseCodec<Object> base = builtin;
+        if (base != null) {
+            byte[] bytes;
+            try {
+                bytes = base.encodeArray(value);
+            } catch (PgConversionException e) {
+                throw e;
+            } catch (RuntimeException e) {
+                throw new PgConversionException("cannot write a " + value.getClass().getName() + " parameter as "
+                        + typeName() + ": " + e.getClass().getSimpleName() + " in " + codec.getClass().getName());
+            }
+            if (bytes != null) {
+                return bytes;
+            }
+        }
+        return EncodeScratch.bytes(this, value);
     }
 
     @Override

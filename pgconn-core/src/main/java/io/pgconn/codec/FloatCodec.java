@@ -34,17 +34,33 @@ final class FloatCodec extends BaseCodec<Number> {
     @Override
     public void encode(Number value, ByteBuf out) {
         if (single) {
-            out.writeFloat(value.floatValue());
+            out.writeInt(Float.floatToRawIntBits(value.floatValue()));
         } else {
-            out.writeDouble(value.doubleValue());
+            out.writeLong(Double.doubleToRawLongBits(value.doubleValue()));
         }
     }
 
     @Override
+    byte[] encodeArray(Number value) {
+        return single ? BigEndian.of32(Float.floatToRawIntBits(value.floatValue()))
+                : BigEndian.of64(Double.doubleToRawLongBits(value.doubleValue()));
+    }
+
+    @Override
     Object decodeBinary(ByteBuf value, Class<?> target) {
-        expectLength(value, single ? 4 : 8);
-        int at = value.readerIndex();
-        return single ? convert(value.getFloat(at), target) : convert(value.getDouble(at), target);
+        return viaArray(value, Format.BINARY, target);
+    }
+
+    @Override
+    boolean readsArrays(Format format) {
+        return format == Format.BINARY;
+    }
+
+    @Override
+    Object decodeArray(byte[] bytes, int offset, int length, Format format, Class<?> target) {
+        expectLength(length, single ? 4 : 8);
+        return single ? convert(Float.intBitsToFloat(BigEndian.int32(bytes, offset)), target)
+                : convert(Double.longBitsToDouble(BigEndian.int64(bytes, offset)), target);
     }
 
     @Override

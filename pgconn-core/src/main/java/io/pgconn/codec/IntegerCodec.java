@@ -45,10 +45,7 @@ final class IntegerCodec extends BaseCodec<Number> {
 
     @Override
     public void encode(Number value, ByteBuf out) {
-        long v = value.longValue();
-        if (v < min || v > max) {
-            throw cannotWrite(value, "out of range");
-        }
+        long v = inRange(value);
         switch (width) {
             case 2 -> out.writeShort((short) v);
             case 4 -> out.writeInt((int) v);
@@ -56,14 +53,41 @@ final class IntegerCodec extends BaseCodec<Number> {
         }
     }
 
+    private long inRange(Number value) {
+        long v = value.longValue();
+        if (v < min || v > max) {
+            throw cannotWrite(value, "out of range");
+        }
+        return v;
+    }
+
+    @Override
+    byte[] encodeArray(Number value) {
+        long v = inRange(value);
+        return switch (width) {
+            case 2 -> BigEndian.of16((int) v);
+            case 4 -> BigEndian.of32((int) v);
+            default -> BigEndian.of64(v);
+        };
+    }
+
     @Override
     Object decodeBinary(ByteBuf value, Class<?> target) {
-        expectLength(value, width);
-        int at = value.readerIndex();
+        return viaArray(value, Format.BINARY, target);
+    }
+
+    @Override
+    boolean readsArrays(Format format) {
+        return format == Format.BINARY;
+    }
+
+    @Override
+    Object decodeArray(byte[] bytes, int offset, int length, Format format, Class<?> target) {
+        expectLength(length, width);
         long v = switch (width) {
-            case 2 -> value.getShort(at);
-            case 4 -> value.getInt(at);
-            default -> value.getLong(at);
+            case 2 -> BigEndian.int16(bytes, offset);
+            case 4 -> BigEndian.int32(bytes, offset);
+            default -> BigEndian.int64(bytes, offset);
         };
         return convert(v, target);
     }

@@ -127,6 +127,15 @@ final class NumericCodec extends BaseCodec<Number> {
 
     private static final long[] POWERS_OF_10000 = {1L, 10_000L, 100_000_000L, 1_000_000_000_000L, 10_000_000_000_000_000L};
     private static final long[] POWERS_OF_10 = {1L, 10L, 100L, 1000L};
+    /** 10^0 .. 10^18, the powers of ten a long holds. */
+    private static final long[] TENS = new long[19];
+
+    static {
+        TENS[0] = 1;
+        for (int i = 1; i < TENS.length; i++) {
+            TENS[i] = TENS[i - 1] * 10;
+        }
+    }
 
     /** The same as the general path for values of at most 15 digits, in long arithmetic (one BigInteger: the unscaled value). */
     private static void encodeSmall(BigDecimal number, int scale, ByteBuf out) {
@@ -181,16 +190,25 @@ final class NumericCodec extends BaseCodec<Number> {
 
     @Override
     Object decodeBinary(ByteBuf value, Class<?> target) {
-        if (value.readableBytes() < 8) {
-            throw malformed("header needs 8 bytes, got " + value.readableBytes());
+        return viaArray(value, Format.BINARY, target);
+    }
+
+    @Override
+    boolean readsArrays(Format format) {
+        return format == Format.BINARY;
+    }
+
+    @Override
+    Object decodeArray(byte[] bytes, int at, int length, Format format, Class<?> target) {
+        if (length < 8) {
+            throw malformed("header needs 8 bytes, got " + length);
         }
-        int at = value.readerIndex();
-        int ndigits = value.getUnsignedShort(at);
-        int weight = value.getShort(at + 2);
-        int sign = value.getUnsignedShort(at + 4);
-        int dscale = value.getUnsignedShort(at + 6);
-        if (value.readableBytes() != 8 + 2 * ndigits) {
-            throw malformed(ndigits + " digits need " + (8 + 2 * ndigits) + " bytes, got " + value.readableBytes());
+        int ndigits = BigEndian.uint16(bytes, at);
+        int weight = BigEndian.int16(bytes, at + 2);
+        int sign = BigEndian.uint16(bytes, at + 4);
+        int dscale = BigEndian.uint16(bytes, at + 6);
+        if (length != 8 + 2 * ndigits) {
+            throw malformed(ndigits + " digits need " + (8 + 2 * ndigits) + " bytes, got " + length);
         }
         if ((dscale & MAX_DSCALE) != dscale) {
             throw malformed("invalid scale");
@@ -214,7 +232,7 @@ final class NumericCodec extends BaseCodec<Number> {
         long chunk = 0;
         int inChunk = 0;
         for (int i = 0; i < ndigits; i++) {
-            int digit = value.getShort(at + 8 + 2 * i);
+            int digit = BigEndian.int16(bytes, at + 8 + 2 * i);
             if (digit < 0 || digit >= 10_000) {
                 throw malformed("invalid digit");
             }
@@ -229,6 +247,16 @@ final class NumericCodec extends BaseCodec<Number> {
         BigDecimal number;
         int exponent = -4 * (weight - ndigits + 1);
         if (unscaled == null) {
+            // the value at its display scale in one step, without the intermediate BigDecimal setScale would make
+            int shift = dscale - exponent;
+            if (shift >= 0 && shift < TENS.length && chunk <= Long.MAX_VALUE / TENS[shift]) {
+                long v = chunk * TENS[shift];
+                return convert(BigDecimal.valueOf(sign == NEGATIVE ? -v : v, dscale), target);
+            }
+            if (shift < 0 && -shift < TENS.length) {
+                long v = chunk / TENS[-shift]; // digits hidden by dscale are cut, as numeric_recv does
+                return convert(BigDecimal.valueOf(sign == NEGATIVE ? -v : v, dscale), target);
+            }
             number = BigDecimal.valueOf(sign == NEGATIVE ? -chunk : chunk, exponent);
         } else {
             unscaled = unscaled.multiply(TEN_THOUSAND.pow(inChunk)).add(BigInteger.valueOf(chunk));

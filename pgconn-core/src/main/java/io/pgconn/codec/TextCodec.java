@@ -22,11 +22,20 @@ final class TextCodec extends BaseCodec<String> {
 
     @Override
     public void encode(String value, ByteBuf out) {
+        out.writeCharSequence(withoutNul(value), StandardCharsets.UTF_8);
+    }
+
+    @Override
+    byte[] encodeArray(String value) {
+        return withoutNul(value).getBytes(StandardCharsets.UTF_8);
+    }
+
+    private String withoutNul(String value) {
         if (value.indexOf('\0') >= 0) {
             // the server would refuse it with an encoding error that quotes the bytes; say it without the value
             throw cannotWrite(value, "text cannot contain the character U+0000");
         }
-        out.writeCharSequence(value, StandardCharsets.UTF_8);
+        return value;
     }
 
     @Override
@@ -37,5 +46,16 @@ final class TextCodec extends BaseCodec<String> {
     @Override
     Object decodeText(ByteBuf value, Class<?> target) {
         return value.toString(StandardCharsets.UTF_8);
+    }
+
+    /** Both formats are the text: {@code String}'s own UTF-8 decoding (with its ASCII fast path) over the row's bytes. */
+    @Override
+    boolean readsArrays(Format format) {
+        return true;
+    }
+
+    @Override
+    Object decodeArray(byte[] bytes, int offset, int length, Format format, Class<?> target) {
+        return new String(bytes, offset, length, StandardCharsets.UTF_8);
     }
 }

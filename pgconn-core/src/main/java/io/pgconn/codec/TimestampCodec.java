@@ -3,6 +3,7 @@ package io.pgconn.codec;
 import io.netty.buffer.ByteBuf;
 
 import java.time.LocalDateTime;
+import java.time.LocalTime;
 import java.time.ZoneOffset;
 
 /**
@@ -37,33 +38,51 @@ final class TimestampCodec extends BaseCodec<LocalDateTime> {
         return PgEpoch.validTimestamp(micros) ? micros : OUT_OF_RANGE;
     }
 
+    /** The UTC date-time of a valid timestamp: its day from the date cache ({@link LocalDates}), its time computed. */
     static LocalDateTime dateTime(long micros) {
-        long seconds = Math.floorDiv(micros, 1_000_000L);
-        long micro = Math.floorMod(micros, 1_000_000L);
-        return LocalDateTime.ofEpochSecond(seconds + PgEpoch.EPOCH_SECOND, (int) micro * 1000, ZoneOffset.UTC);
+        long days = Math.floorDiv(micros, PgEpoch.MICROS_PER_DAY);
+        long microOfDay = Math.floorMod(micros, PgEpoch.MICROS_PER_DAY);
+        return LocalDateTime.of(LocalDates.ofPgDay(days), LocalTime.ofNanoOfDay(microOfDay * 1000));
     }
 
     @Override
     public void encode(LocalDateTime value, ByteBuf out) {
+        out.writeLong(checkedMicros(value));
+    }
+
+    @Override
+    byte[] encodeArray(LocalDateTime value) {
+        return BigEndian.of64(checkedMicros(value));
+    }
+
+    private long checkedMicros(LocalDateTime value) {
         if (value.equals(LocalDateTime.MAX)) {
-            out.writeLong(PgEpoch.TIMESTAMP_INFINITY);
-            return;
+            return PgEpoch.TIMESTAMP_INFINITY;
         }
         if (value.equals(LocalDateTime.MIN)) {
-            out.writeLong(PgEpoch.TIMESTAMP_MINUS_INFINITY);
-            return;
+            return PgEpoch.TIMESTAMP_MINUS_INFINITY;
         }
         long micros = micros(value);
         if (micros == OUT_OF_RANGE) {
             throw cannotWrite(value, "outside PostgreSQL's timestamp range (4713 BC to 294276 AD)");
         }
-        out.writeLong(micros);
+        return micros;
     }
 
     @Override
     Object decodeBinary(ByteBuf value, Class<?> target) {
-        expectLength(value, 8);
-        long micros = value.getLong(value.readerIndex());
+        return viaArray(value, Format.BINARY, target);
+    }
+
+    @Override
+    boolean readsArrays(Format format) {
+        return format == Format.BINARY;
+    }
+
+    @Override
+    Object decodeArray(byte[] bytes, int offset, int length, Format format, Class<?> target) {
+        expectLength(length, 8);
+        long micros = BigEndian.int64(bytes, offset);
         if (micros == PgEpoch.TIMESTAMP_INFINITY) {
             return LocalDateTime.MAX;
         }

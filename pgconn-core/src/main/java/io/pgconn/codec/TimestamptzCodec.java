@@ -3,7 +3,6 @@ package io.pgconn.codec;
 import io.netty.buffer.ByteBuf;
 
 import java.time.Instant;
-import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
@@ -40,13 +39,20 @@ final class TimestamptzCodec extends BaseCodec<Object> {
 
     @Override
     public void encode(Object value, ByteBuf out) {
+        out.writeLong(micros(value));
+    }
+
+    @Override
+    byte[] encodeArray(Object value) {
+        return BigEndian.of64(micros(value));
+    }
+
+    private long micros(Object value) {
         if (value.equals(OffsetDateTime.MAX) || value.equals(Instant.MAX)) {
-            out.writeLong(PgEpoch.TIMESTAMP_INFINITY);
-            return;
+            return PgEpoch.TIMESTAMP_INFINITY;
         }
         if (value.equals(OffsetDateTime.MIN) || value.equals(Instant.MIN)) {
-            out.writeLong(PgEpoch.TIMESTAMP_MINUS_INFINITY);
-            return;
+            return PgEpoch.TIMESTAMP_MINUS_INFINITY;
         }
         long micros;
         if (value instanceof OffsetDateTime odt) {
@@ -60,13 +66,23 @@ final class TimestamptzCodec extends BaseCodec<Object> {
         if (micros == TimestampCodec.OUT_OF_RANGE) {
             throw cannotWrite(value, "outside PostgreSQL's timestamp range (4713 BC to 294276 AD)");
         }
-        out.writeLong(micros);
+        return micros;
     }
 
     @Override
     Object decodeBinary(ByteBuf value, Class<?> target) {
-        expectLength(value, 8);
-        long micros = value.getLong(value.readerIndex());
+        return viaArray(value, Format.BINARY, target);
+    }
+
+    @Override
+    boolean readsArrays(Format format) {
+        return format == Format.BINARY;
+    }
+
+    @Override
+    Object decodeArray(byte[] bytes, int offset, int length, Format format, Class<?> target) {
+        expectLength(length, 8);
+        long micros = BigEndian.int64(bytes, offset);
         if (micros == PgEpoch.TIMESTAMP_INFINITY || micros == PgEpoch.TIMESTAMP_MINUS_INFINITY) {
             boolean positive = micros == PgEpoch.TIMESTAMP_INFINITY;
             if (target == Instant.class) {
@@ -80,12 +96,12 @@ final class TimestamptzCodec extends BaseCodec<Object> {
         if (!PgEpoch.validTimestamp(micros)) {
             throw malformed("timestamp out of range");
         }
-        long seconds = Math.floorDiv(micros, 1_000_000L) + PgEpoch.EPOCH_SECOND;
-        int nanos = (int) Math.floorMod(micros, 1_000_000L) * 1000;
         if (target == Instant.class) {
+            long seconds = Math.floorDiv(micros, 1_000_000L) + PgEpoch.EPOCH_SECOND;
+            int nanos = (int) Math.floorMod(micros, 1_000_000L) * 1000;
             return Instant.ofEpochSecond(seconds, nanos);
         }
-        OffsetDateTime utc = OffsetDateTime.of(LocalDateTime.ofEpochSecond(seconds, nanos, ZoneOffset.UTC), ZoneOffset.UTC);
+        OffsetDateTime utc = OffsetDateTime.of(TimestampCodec.dateTime(micros), ZoneOffset.UTC);
         return target == ZonedDateTime.class ? utc.toZonedDateTime() : utc;
     }
 }

@@ -18,10 +18,24 @@ final class UuidCodec extends BaseCodec<UUID> {
     }
 
     @Override
+    byte[] encodeArray(UUID value) {
+        return BigEndian.of128(value.getMostSignificantBits(), value.getLeastSignificantBits());
+    }
+
+    @Override
     Object decodeBinary(ByteBuf value, Class<?> target) {
-        expectLength(value, 16);
-        int at = value.readerIndex();
-        UUID uuid = new UUID(value.getLong(at), value.getLong(at + 8));
+        return viaArray(value, Format.BINARY, target);
+    }
+
+    @Override
+    boolean readsArrays(Format format) {
+        return format == Format.BINARY;
+    }
+
+    @Override
+    Object decodeArray(byte[] bytes, int offset, int length, Format format, Class<?> target) {
+        expectLength(length, 16);
+        UUID uuid = new UUID(BigEndian.int64(bytes, offset), BigEndian.int64(bytes, offset + 8));
         return target == String.class ? uuid.toString() : uuid;
     }
 

@@ -35,11 +35,14 @@ final class Buffers {
         }
     }
 
+    /** The bytes {@code encoder} writes for {@code value}, checked to be the bytes it makes as an array. */
     static byte[] encode(Encoder encoder, Object value) {
         ByteBuf out = PooledByteBufAllocator.DEFAULT.buffer();
         try {
             encoder.encode(value, out);
-            return ByteBufUtil.getBytes(out);
+            byte[] bytes = ByteBufUtil.getBytes(out);
+            assertThat(encoder.encode(value)).as("the bytes encode(value) makes").isEqualTo(bytes);
+            return bytes;
         } finally {
             release(out);
         }
@@ -48,6 +51,36 @@ final class Buffers {
     /** Decodes {@code bytes} placed in the middle of a bigger buffer, as a DataRow slice would be. */
     static Object decode(Codec<?> codec, byte[] bytes, Format format, Class<?> target) {
         return withSlice(bytes, slice -> codec.decode(slice, format, target));
+    }
+
+    /**
+     * Reads {@code bytes} through {@link Decoder#decode(byte[], int, int)} from the middle of a bigger
+     * array, as a row's reads do: a codec that reads arrays must read exactly that range.
+     */
+    static Object decodeArray(Decoder decoder, byte[] bytes) {
+        byte[] row = new byte[bytes.length + 16];
+        java.util.Arrays.fill(row, (byte) 0x5A);
+        System.arraycopy(bytes, 0, row, 8, bytes.length);
+        java.util.Arrays.fill(row, 8 + bytes.length, row.length, (byte) 0xA5);
+        byte[] before = row.clone();
+        Object value = decoder.decode(row, 8, bytes.length);
+        assertThat(row).as("the codec wrote to the row's bytes").isEqualTo(before);
+        return value;
+    }
+
+    /** A value compared by content: arrays (also inside lists, as array columns hold bytea values) become lists. */
+    static Object byContent(Object value) {
+        if (value instanceof java.util.List<?> list) {
+            return list.stream().map(Buffers::byContent).toList();
+        }
+        if (value != null && value.getClass().isArray()) {
+            java.util.List<Object> items = new java.util.ArrayList<>();
+            for (int i = 0; i < java.lang.reflect.Array.getLength(value); i++) {
+                items.add(byContent(java.lang.reflect.Array.get(value, i)));
+            }
+            return items;
+        }
+        return value;
     }
 
     static <R> R withSlice(byte[] bytes, Function<ByteBuf, R> reader) {

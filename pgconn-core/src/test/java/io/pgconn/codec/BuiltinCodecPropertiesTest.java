@@ -32,6 +32,7 @@ import java.util.Map;
 import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * Every binary codec: what it writes it reads back unchanged, and whatever bytes it is handed it either
@@ -96,6 +97,26 @@ class BuiltinCodecPropertiesTest {
     @Property
     void numeric(@ForAll("decimals") BigDecimal value) {
         assertRoundTrip(value, Oids.NUMERIC);
+    }
+
+    /**
+     * Any numeric_send header and digits the server may send (also a dscale below the digits' places,
+     * which numeric_recv cuts, and weights far from the point) read as the value computed from the
+     * format's definition: Σ digit·10000^(weight − i), cut to dscale decimals.
+     */
+    @Property
+    void numericFromAnyHeader(@ForAll @Size(max = 6) List<@IntRange(min = 0, max = 9999) Integer> digits,
+                              @ForAll @IntRange(min = -12, max = 12) int weight, @ForAll @IntRange(min = 0, max = 40) int dscale,
+                              @ForAll boolean negative) {
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(8 + 2 * digits.size());
+        b.putShort((short) digits.size()).putShort((short) weight).putShort((short) (negative ? 0x4000 : 0)).putShort((short) dscale);
+        BigDecimal expected = BigDecimal.ZERO;
+        for (int i = 0; i < digits.size(); i++) {
+            b.putShort((short) (int) digits.get(i));
+            expected = expected.add(BigDecimal.valueOf(digits.get(i)).scaleByPowerOfTen(4 * (weight - i)));
+        }
+        expected = (negative ? expected.negate() : expected).setScale(dscale, java.math.RoundingMode.DOWN);
+        assertThat(decode(Oids.NUMERIC, b.array(), BigDecimal.class)).isEqualTo(expected);
     }
 
     /** NaN and ±Infinity go as the numeric specials when typed numeric, and come back as Double. */
@@ -271,12 +292,16 @@ class BuiltinCodecPropertiesTest {
             if (codec == null) {
                 continue;
             }
+            Decoder decoder = REGISTRY.decoder(oid, Format.BINARY, target);
             try {
                 Object value = Buffers.decode(codec, bytes, Format.BINARY, target);
                 assertThat(value).isInstanceOf(target);
+                assertThat(Buffers.byContent(Buffers.decodeArray(decoder, bytes))).as("read from a row's array").isEqualTo(Buffers.byContent(value));
                 Statistics.label("outcome").collect("value");
             } catch (PgProtocolException e) {
                 assertThat(e.getMessage()).contains(codec.type().name());
+                assertThatThrownBy(() -> Buffers.decodeArray(decoder, bytes)).as("read from a row's array")
+                        .isInstanceOf(PgProtocolException.class).hasMessage(e.getMessage());
                 Statistics.label("outcome").collect("protocol error");
             } catch (PgConversionException e) {
                 // valid bytes that do not fit the class: only a multi-dimensional array read as one dimension
@@ -342,8 +367,10 @@ class BuiltinCodecPropertiesTest {
     private static void assertText(int oid, String text, Object expected) {
         io.pgconn.codec.Decoder decoder = REGISTRY.decoder(oid, Format.TEXT, Object.class);
         assertThat(decoder.codec().type().oid()).as("a text reader for oid %d", oid).isEqualTo(oid);
-        Object read = Buffers.decode(decoder.codec(), text.getBytes(java.nio.charset.StandardCharsets.UTF_8), Format.TEXT, Object.class);
+        byte[] bytes = text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        Object read = Buffers.decode(decoder.codec(), bytes, Format.TEXT, Object.class);
         assertThat(read).isEqualTo(expected);
+        assertThat(Buffers.decodeArray(decoder, bytes)).as("read from a row's array").isEqualTo(expected);
     }
 
     @Provide
@@ -369,7 +396,9 @@ class BuiltinCodecPropertiesTest {
 
     private static Object decode(int oid, byte[] bytes, Class<?> target) {
         io.pgconn.codec.Decoder decoder = REGISTRY.decoder(oid, Format.BINARY, target);
-        return Buffers.decode(decoder.codec(), bytes, Format.BINARY, decoder.target());
+        Object value = Buffers.decode(decoder.codec(), bytes, Format.BINARY, decoder.target());
+        assertThat(Buffers.byContent(Buffers.decodeArray(decoder, bytes))).as("read from a row's array").isEqualTo(Buffers.byContent(value));
+        return value;
     }
 
     // ---------------------------------------------------------------- generators

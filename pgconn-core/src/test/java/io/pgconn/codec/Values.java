@@ -69,6 +69,9 @@ final class Values {
         return Arbitraries.oneOf(
                 Arbitraries.integers().between(PgEpoch.MIN_DATE, PgEpoch.END_DATE - 1)
                         .map(d -> LocalDate.ofEpochDay(d + PgEpoch.EPOCH_DAY)),
+                // the days around today, which come from the date cache (LocalDates), and its edges
+                Arbitraries.integers().between(-LocalDates.WINDOW, LocalDates.WINDOW)
+                        .map(d -> LocalDate.now(ZoneOffset.UTC).plusDays(d)),
                 Arbitraries.of(LocalDate.MAX, LocalDate.MIN, LocalDate.of(2000, 2, 29), LocalDate.of(-4712, 1, 1),
                         LocalDate.of(0, 12, 31), LocalDate.of(1, 1, 1), LocalDate.of(5874897, 12, 31)));
     }
@@ -84,9 +87,18 @@ final class Values {
 
     static Arbitrary<LocalDateTime> timestamps() {
         return Arbitraries.oneOf(
-                Arbitraries.longs().between(PgEpoch.MIN_TIMESTAMP, PgEpoch.END_TIMESTAMP - 1).map(TimestampCodec::dateTime),
+                Arbitraries.longs().between(PgEpoch.MIN_TIMESTAMP, PgEpoch.END_TIMESTAMP - 1).map(Values::dateTime),
+                // within the date cache's window around today
+                Arbitraries.longs().between(-LocalDates.WINDOW * PgEpoch.MICROS_PER_DAY, LocalDates.WINDOW * PgEpoch.MICROS_PER_DAY)
+                        .map(m -> dateTime(m + (LocalDate.now(ZoneOffset.UTC).toEpochDay() - PgEpoch.EPOCH_DAY) * PgEpoch.MICROS_PER_DAY)),
                 Arbitraries.of(LocalDateTime.MAX, LocalDateTime.MIN, LocalDateTime.of(2024, 2, 29, 23, 59, 59, 999_999_000),
                         LocalDateTime.of(-4713, 11, 24, 0, 0)));
+    }
+
+    /** A timestamp's UTC date-time computed by java.time alone (not by the codec under test). */
+    static LocalDateTime dateTime(long micros) {
+        return LocalDateTime.ofEpochSecond(Math.floorDiv(micros, 1_000_000L) + PgEpoch.EPOCH_SECOND,
+                (int) Math.floorMod(micros, 1_000_000L) * 1000, ZoneOffset.UTC);
     }
 
     static Arbitrary<OffsetDateTime> timestamptzs() {

@@ -17,17 +17,19 @@ import java.nio.ByteOrder;
 
 /**
  * A {@link Row} over one DataRow's bytes, decoded on access through the connection's codecs. Safe
- * to read from any number of threads at once: the bytes never change, and the codecs read a value
- * through a {@link ByteBuf} whose indexes only one thread ever moves. The first thread that reads
- * the row claims one heap view of its bytes (one compare-and-set per row) and moves it from column
- * to column; any other thread wraps the value afresh per read (one small object), so sharing a row
- * costs that thread an allocation per value, never a wrong value. The row keeps a reference to
+ * to read from any number of threads at once: the bytes never change. The built-in codecs of the
+ * common types (numbers, bool, text, uuid, date, timestamps) read the row's array directly, with no
+ * buffer at all; the others read a value through a {@link ByteBuf} whose indexes only one thread
+ * ever moves. The first thread that needs such a buffer claims one heap view of the row's bytes (one
+ * compare-and-set per row) and moves it from column to column; any other thread wraps the value
+ * afresh per read (one small object), so sharing a row costs that thread an allocation per value,
+ * never a wrong value. The row keeps a reference to
  * that first reader's {@code Thread} for as long as the row lives (a row cached long after a
  * short-lived or virtual thread read it keeps that ended Thread object, not its stack or
  * thread-locals); a weak reference or a thread id would cost an object or a reuse hazard per row.
  * The view is writable for speed: the Codec SPI forbids codecs to write to the value buffer.
  */
-final class DefaultRow implements Row {
+final class DefaultRow implements Row, ValueCodecs.ValueView {
 
     private static final VarHandle OWNER;
     private static final VarHandle SHORT = MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.BIG_ENDIAN);
@@ -72,7 +74,7 @@ final class DefaultRow implements Row {
         }
         int offset = data.offset(index);
         try {
-            return decoder.decode(data, index, view(offset, length), type);
+            return decoder.decode(data, index, offset, length, this, type);
         } catch (PgProtocolException | PgConversionException e) {
             throw located(e, index);
         }
@@ -153,8 +155,13 @@ final class DefaultRow implements Row {
         }
     }
 
-    /** The value at {@code offset} as a readable heap buffer that no other thread moves; nothing to release. */
-    private ByteBuf view(int offset, int length) {
+    /**
+     * The value at {@code offset} as a readable heap buffer that no other thread moves; nothing to
+     * release. Only codecs that read buffers ask (the built-in ones of the common types read the
+     * array itself), so a row of such columns makes no view at all.
+     */
+    @Override
+    public ByteBuf view(int offset, int length) {
         Thread me = Thread.currentThread();
         Thread claimed = (Thread) OWNER.getOpaque(this);
         if (claimed == me || (claimed == null && OWNER.compareAndSet(this, null, me))) {

@@ -21,7 +21,9 @@ final class MappingCollector<T> implements Flow.Subscriber<Segment> {
 
     private final CompletableFuture<List<T>> result = new CompletableFuture<>();
     private final Function<? super Row, ? extends T> mapper;
-    private final List<T> mapped = new ArrayList<>();
+    private final ArrayList<T> mapped = new ArrayList<>(16);
+    /** {@link #mapped}'s capacity, doubled when full: ArrayList's own growth (×1.5) copied the list twice as often on long results. */
+    private int capacity = 16;
     private Flow.Subscription subscription;
 
     MappingCollector(Function<? super Row, ? extends T> mapper) {
@@ -53,6 +55,10 @@ final class MappingCollector<T> implements Flow.Subscriber<Segment> {
                 subscription.cancel();
                 result.completeExceptionally(error);
                 return;
+            }
+            if (mapped.size() == capacity) {
+                capacity = capacity > (Integer.MAX_VALUE - 8) / 2 ? Integer.MAX_VALUE - 8 : capacity * 2;
+                mapped.ensureCapacity(capacity);
             }
             mapped.add(value);
         }

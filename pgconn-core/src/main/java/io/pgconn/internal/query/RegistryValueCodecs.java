@@ -1,9 +1,5 @@
 package io.pgconn.internal.query;
 
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.ByteBufUtil;
-import io.netty.buffer.UnpooledByteBufAllocator;
-import io.netty.buffer.UnpooledHeapByteBuf;
 import io.pgconn.codec.CodecRegistry;
 import io.pgconn.codec.Decoder;
 import io.pgconn.codec.Encoder;
@@ -46,19 +42,7 @@ public final class RegistryValueCodecs implements ValueCodecs {
         if (typeOid != Oids.UNSPECIFIED && encoder.oid() != typeOid) {
             encoder = registry.encoder(typeOid, value); // another parameter set fixed the type
         }
-        Scratch scratch = SCRATCH.get();
-        if (scratch.inUse) {
-            return encodeInto(encoder, value, Scratch.newBuffer()); // a codec that encodes a parameter itself
-        }
-        scratch.inUse = true;
-        try {
-            return encodeInto(encoder, value, scratch.buffer.clear());
-        } finally {
-            scratch.inUse = false;
-            if (scratch.buffer.capacity() > Scratch.KEPT_CAPACITY) {
-                scratch.buffer = Scratch.newBuffer(); // a large value's bytes are not kept for the thread's life
-            }
-        }
+        return new Encoded(encoder.oid(), encoder.format().code(), encoder.encode(value));
     }
 
     /**
@@ -81,28 +65,6 @@ public final class RegistryValueCodecs implements ValueCodecs {
 
     /** One immutable pair: threads encoding at once may replace it, never see half of one. */
     private record LastEncoder(Class<?> type, Encoder encoder) {
-    }
-
-    private static Encoded encodeInto(Encoder encoder, Object value, ByteBuf out) {
-        encoder.encode(value, out);
-        return new Encoded(encoder.oid(), encoder.format().code(), ByteBufUtil.getBytes(out));
-    }
-
-    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
-
-    /**
-     * Where a parameter is encoded before its bytes are copied out, one per thread: a buffer per
-     * parameter cost three objects (and the allocator's accounting) on every statement. A plain heap
-     * buffer made directly, not by an allocator: nothing to release, so nothing the leak detector could miss.
-     */
-    private static final class Scratch {
-        static final int KEPT_CAPACITY = 8192;
-        ByteBuf buffer = newBuffer();
-        boolean inUse;
-
-        static ByteBuf newBuffer() {
-            return new UnpooledHeapByteBuf(UnpooledByteBufAllocator.DEFAULT, 256, Integer.MAX_VALUE);
-        }
     }
 
     @Override
@@ -178,19 +140,24 @@ public final class RegistryValueCodecs implements ValueCodecs {
 
         @Override
         @SuppressWarnings("unchecked")
-        public <T> T decode(DataRow row, int index, ByteBuf value, Class<T> type) {
+        public <T> T decode(DataRow row, int index, int offset, int length, ValueView views, Class<T> type) {
             Resolved resolved = last[index];
             if (resolved == null || resolved.requested() != type) {
                 var column = metadata.column(index);
                 // the registry maps a primitive class to its wrapper itself
-                resolved = new Resolved(type, registry.decoder(column.typeOid(), Format.ofCode(column.format()), type));
+                Decoder decoder = registry.decoder(column.typeOid(), Format.ofCode(column.format()), type);
+                resolved = new Resolved(type, decoder, decoder.readsArrays());
                 last[index] = resolved;
             }
-            return (T) resolved.decoder().decode(value);
+            Decoder decoder = resolved.decoder();
+            return (T) (resolved.readsArrays() ? decoder.decode(row.data(), offset, length) : decoder.decode(views.view(offset, length)));
         }
     }
 
-    /** A column's decoder for the class a caller asked for; one immutable object, so racy publication stays consistent. */
-    private record Resolved(Class<?> requested, Decoder decoder) {
+    /**
+     * A column's decoder for the class a caller asked for, and whether it reads the row's array (no
+     * buffer view); one immutable object, so racy publication stays consistent.
+     */
+    private record Resolved(Class<?> requested, Decoder decoder, boolean readsArrays) {
     }
 }

@@ -53,8 +53,8 @@ public final class TextValueCodecs implements ValueCodecs {
             }
 
             @Override
-            public <T> T decode(DataRow row, int index, io.netty.buffer.ByteBuf value, Class<T> type) {
-                return TextValueCodecs.this.decode(row.data(), row.offset(index), row.length(index), metadata.column(index), type);
+            public <T> T decode(DataRow row, int index, int offset, int length, ValueView views, Class<T> type) {
+                return TextValueCodecs.this.decode(row.data(), offset, length, metadata.column(index), type);
             }
         };
     }

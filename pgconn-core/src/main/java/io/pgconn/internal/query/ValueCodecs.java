@@ -36,15 +36,21 @@ public interface ValueCodecs {
      */
     RowDecoder rowDecoder(RowMetadata metadata, String host);
 
+    /** A buffer over a value of a row's bytes, for the codecs that read buffers (one per row and reader, reused). */
+    interface ValueView {
+        /** The row's bytes with the reader and writer index around {@code length} bytes at {@code offset}. */
+        ByteBuf view(int offset, int length);
+    }
+
     /** Decodes one column of a row. */
     interface RowDecoder {
         /**
-         * A non-null column as {@code type} ({@code Object.class}: the type's default mapping);
-         * {@code value} is the row's bytes with the reader and writer index around the column (one
-         * view per row, reused for its columns: no buffer per value). Failures name the column's
-         * type and the Java type, never the value.
+         * The non-null column {@code index}, {@code length} bytes at {@code offset} of
+         * {@code row.data()}, as {@code type} ({@code Object.class}: the type's default mapping).
+         * Codecs that read arrays read {@code row.data()} directly; the others read
+         * {@code views.view(offset, length)}. Failures name the column's type and the Java type, never the value.
          */
-        <T> T decode(DataRow row, int index, ByteBuf value, Class<T> type);
+        <T> T decode(DataRow row, int index, int offset, int length, ValueView views, Class<T> type);
 
         /** The server the rows came from, for errors. */
         String host();

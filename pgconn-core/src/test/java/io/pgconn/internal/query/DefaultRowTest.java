@@ -194,4 +194,68 @@ class DefaultRowTest {
         assertThat(row.getLong(0)).isEqualTo(43L);
         assertThat(row.getLong(1)).isEqualTo(1L << 40); // int8: still the built-in
     }
+    /**
+     * Binary columns that codecs read from the row's array (numeric, non-ASCII text, date, timestamptz,
+     * uuid, bool) next to ones read through the row's buffer view (interval, int4[]), each value between
+     * others in the one array: every thread reads every value right, whichever path it takes.
+     */
+    @Test
+    void arrayAndBufferReadColumnsOfOneRowReadRightByManyThreads() throws Exception {
+        int[] oids = {Oids.NUMERIC, Oids.TEXT, Oids.DATE, Oids.TIMESTAMPTZ, Oids.UUID, Oids.BOOL, Oids.INTERVAL, Oids.INT4_ARRAY};
+        List<ColumnMetadata> columns = new ArrayList<>();
+        for (int i = 0; i < oids.length; i++) {
+            columns.add(new ColumnMetadata("c" + i, oids[i], -1, (short) -1, 0, (short) 0, (short) 1));
+        }
+        RowMetadata metadata = new RowMetadata(columns);
+        CodecRegistry registry = CodecRegistry.defaults();
+        java.math.BigDecimal amount = new java.math.BigDecimal("-12345678.9012");
+        String text = "Grüße, 水, \uD83D\uDE42";
+        java.time.LocalDate leapDay = java.time.LocalDate.of(2024, 2, 29);
+        java.time.OffsetDateTime bc = java.time.OffsetDateTime.of(-44, 3, 15, 12, 0, 0, 123_456_000, java.time.ZoneOffset.UTC);
+        java.util.UUID uuid = java.util.UUID.fromString("123e4567-e89b-12d3-a456-426614174000");
+        io.pgconn.codec.PgInterval interval = new io.pgconn.codec.PgInterval(1, 2, 3_000_000L);
+        Object[] values = {amount, text, leapDay, bc, uuid, true, interval, new int[] {1, -2, 3}};
+        ByteBuf body = Unpooled.buffer();
+        body.writeShort(oids.length);
+        for (int i = 0; i < oids.length; i++) {
+            ByteBuf value = Unpooled.buffer();
+            registry.encoder(oids[i], values[i]).encode(values[i], value);
+            body.writeInt(value.readableBytes()).writeBytes(value);
+            value.release();
+        }
+        Row row;
+        try {
+            row = new DefaultRow(metadata, DataRow.decode(body, "test:5432"), new RegistryValueCodecs(registry).rowDecoder(metadata, "db1.example:5432"));
+        } finally {
+            body.release();
+        }
+        Runnable check = () -> {
+            assertThat(row.get(0, java.math.BigDecimal.class)).isEqualTo(amount);
+            assertThat(row.getString(1)).isEqualTo(text);
+            assertThat(row.get(2, java.time.LocalDate.class)).isEqualTo(leapDay);
+            assertThat(row.get(3, java.time.OffsetDateTime.class)).isEqualTo(bc);
+            assertThat(row.get(4, java.util.UUID.class)).isEqualTo(uuid);
+            assertThat(row.getBoolean(5)).isTrue();
+            assertThat(row.get(6, io.pgconn.codec.PgInterval.class)).isEqualTo(interval);
+            assertThat(row.get(7, int[].class)).containsExactly(1, -2, 3);
+        };
+        ExecutorService pool = Executors.newFixedThreadPool(3);
+        try {
+            List<Future<?>> done = new ArrayList<>();
+            for (int t = 0; t < 3; t++) {
+                done.add(pool.submit(() -> {
+                    for (int round = 0; round < 2000; round++) {
+                        check.run();
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : done) {
+                f.get(60, TimeUnit.SECONDS);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        check.run();
+    }
 }
