@@ -3,7 +3,7 @@ package io.pgconn.codec;
 import io.netty.buffer.ByteBuf;
 
 /** {@code bool}: one byte, 0 or 1 ({@code boolrecv} takes any non-zero byte as true); text {@code t}/{@code f}. */
-final class BoolCodec extends BaseCodec<Boolean> {
+final class BoolCodec extends BinaryArrayCodec<Boolean> {
 
     BoolCodec() {
         super(PgType.BOOL, Boolean.class, Format.BINARY, true);
@@ -17,16 +17,6 @@ final class BoolCodec extends BaseCodec<Boolean> {
     @Override
     byte[] encodeArray(Boolean value) {
         return new byte[] {(byte) (value ? 1 : 0)};
-    }
-
-    @Override
-    Object decodeBinary(ByteBuf value, Class<?> target) {
-        return viaArray(value, Format.BINARY, target);
-    }
-
-    @Override
-    boolean readsArrays(Format format) {
-        return format == Format.BINARY;
     }
 
     @Override

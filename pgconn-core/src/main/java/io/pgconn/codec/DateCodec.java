@@ -12,7 +12,7 @@ import java.time.LocalDate;
  * of today come from a shared cache ({@link LocalDates}): the same {@code LocalDate} instance for
  * the same day.
  */
-final class DateCodec extends BaseCodec<LocalDate> {
+final class DateCodec extends BinaryArrayCodec<LocalDate> {
 
     DateCodec() {
         super(PgType.DATE, LocalDate.class, Format.BINARY, false);
@@ -40,16 +40,6 @@ final class DateCodec extends BaseCodec<LocalDate> {
             throw cannotWrite(value, "outside PostgreSQL's date range (4713 BC to 5874897 AD)");
         }
         return (int) days;
-    }
-
-    @Override
-    Object decodeBinary(ByteBuf value, Class<?> target) {
-        return viaArray(value, Format.BINARY, target);
-    }
-
-    @Override
-    boolean readsArrays(Format format) {
-        return format == Format.BINARY;
     }
 
     @Override

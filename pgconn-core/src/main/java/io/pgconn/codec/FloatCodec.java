@@ -9,7 +9,7 @@ import java.nio.charset.StandardCharsets;
  * {@code float4}, {@code float8}: IEEE 754 bits, big-endian; NaN and ±Infinity included. Reads into
  * {@code Float} or {@code Double} either way, and {@code BigDecimal} for finite values.
  */
-final class FloatCodec extends BaseCodec<Number> {
+final class FloatCodec extends BinaryArrayCodec<Number> {
 
     private final boolean single;
 
@@ -44,16 +44,6 @@ final class FloatCodec extends BaseCodec<Number> {
     byte[] encodeArray(Number value) {
         return single ? BigEndian.of32(Float.floatToRawIntBits(value.floatValue()))
                 : BigEndian.of64(Double.doubleToRawLongBits(value.doubleValue()));
-    }
-
-    @Override
-    Object decodeBinary(ByteBuf value, Class<?> target) {
-        return viaArray(value, Format.BINARY, target);
-    }
-
-    @Override
-    boolean readsArrays(Format format) {
-        return format == Format.BINARY;
     }
 
     @Override

@@ -12,7 +12,7 @@ import java.nio.charset.StandardCharsets;
  * value fits (an {@code int8} read as {@code Integer} fails only when it is out of range), and into
  * {@code BigInteger}, {@code BigDecimal}, {@code Double} and {@code String}.
  */
-final class IntegerCodec extends BaseCodec<Number> {
+final class IntegerCodec extends BinaryArrayCodec<Number> {
 
     private final int width;
     private final long min;
@@ -69,16 +69,6 @@ final class IntegerCodec extends BaseCodec<Number> {
             case 4 -> BigEndian.of32((int) v);
             default -> BigEndian.of64(v);
         };
-    }
-
-    @Override
-    Object decodeBinary(ByteBuf value, Class<?> target) {
-        return viaArray(value, Format.BINARY, target);
-    }
-
-    @Override
-    boolean readsArrays(Format format) {
-        return format == Format.BINARY;
     }
 
     @Override

@@ -19,7 +19,7 @@ import java.nio.charset.StandardCharsets;
  * Written: {@code Double}/{@code Float} NaN and infinities become the numeric ones when the parameter is
  * typed numeric.
  */
-final class NumericCodec extends BaseCodec<Number> {
+final class NumericCodec extends BinaryArrayCodec<Number> {
 
     private static final int POSITIVE = 0x0000;
     private static final int NEGATIVE = 0x4000;
@@ -187,16 +187,6 @@ final class NumericCodec extends BaseCodec<Number> {
     }
 
     // ---------------------------------------------------------------- decode
-
-    @Override
-    Object decodeBinary(ByteBuf value, Class<?> target) {
-        return viaArray(value, Format.BINARY, target);
-    }
-
-    @Override
-    boolean readsArrays(Format format) {
-        return format == Format.BINARY;
-    }
 
     @Override
     Object decodeArray(byte[] bytes, int at, int length, Format format, Class<?> target) {

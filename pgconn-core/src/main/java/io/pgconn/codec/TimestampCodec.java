@@ -11,7 +11,7 @@ import java.time.ZoneOffset;
  * {@code -infinity} are {@link LocalDateTime#MAX} and {@link LocalDateTime#MIN} both ways (as in
  * pgjdbc); BC as in {@link DateCodec}; nanoseconds rounded to microseconds.
  */
-final class TimestampCodec extends BaseCodec<LocalDateTime> {
+final class TimestampCodec extends BinaryArrayCodec<LocalDateTime> {
 
     TimestampCodec() {
         super(PgType.TIMESTAMP, LocalDateTime.class, Format.BINARY, false);
@@ -67,16 +67,6 @@ final class TimestampCodec extends BaseCodec<LocalDateTime> {
             throw cannotWrite(value, "outside PostgreSQL's timestamp range (4713 BC to 294276 AD)");
         }
         return micros;
-    }
-
-    @Override
-    Object decodeBinary(ByteBuf value, Class<?> target) {
-        return viaArray(value, Format.BINARY, target);
-    }
-
-    @Override
-    boolean readsArrays(Format format) {
-        return format == Format.BINARY;
     }
 
     @Override

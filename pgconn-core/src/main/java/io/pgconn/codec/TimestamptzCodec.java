@@ -14,7 +14,7 @@ import java.time.ZonedDateTime;
  * {@code OffsetDateTime.MAX/MIN} (as pgjdbc), {@code Instant.MAX/MIN} and, for {@code ZonedDateTime},
  * refused when read (it has no infinity) and never produced when written.
  */
-final class TimestamptzCodec extends BaseCodec<Object> {
+final class TimestamptzCodec extends BinaryArrayCodec<Object> {
 
     private TimestamptzCodec(Class<?> javaType) {
         super(PgType.TIMESTAMPTZ, javaType, Format.BINARY, false, OffsetDateTime.class, Instant.class, ZonedDateTime.class);
@@ -67,16 +67,6 @@ final class TimestamptzCodec extends BaseCodec<Object> {
             throw cannotWrite(value, "outside PostgreSQL's timestamp range (4713 BC to 294276 AD)");
         }
         return micros;
-    }
-
-    @Override
-    Object decodeBinary(ByteBuf value, Class<?> target) {
-        return viaArray(value, Format.BINARY, target);
-    }
-
-    @Override
-    boolean readsArrays(Format format) {
-        return format == Format.BINARY;
     }
 
     @Override

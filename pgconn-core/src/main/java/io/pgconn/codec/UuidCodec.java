@@ -6,7 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.UUID;
 
 /** {@code uuid}: 16 bytes, most significant first; the text form is the canonical 36 characters. */
-final class UuidCodec extends BaseCodec<UUID> {
+final class UuidCodec extends BinaryArrayCodec<UUID> {
 
     UuidCodec() {
         super(PgType.UUID, UUID.class, Format.BINARY, true, String.class);
@@ -20,16 +20,6 @@ final class UuidCodec extends BaseCodec<UUID> {
     @Override
     byte[] encodeArray(UUID value) {
         return BigEndian.of128(value.getMostSignificantBits(), value.getLeastSignificantBits());
-    }
-
-    @Override
-    Object decodeBinary(ByteBuf value, Class<?> target) {
-        return viaArray(value, Format.BINARY, target);
-    }
-
-    @Override
-    boolean readsArrays(Format format) {
-        return format == Format.BINARY;
     }
 
     @Override
