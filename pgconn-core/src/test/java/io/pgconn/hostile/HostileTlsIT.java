@@ -135,7 +135,7 @@ class HostileTlsIT {
             c.readSome(); // the ClientHello
             c.close();
         })) {
-            Refusal.expect(server, "sslmode=require", PgTlsException.class, "TLS handshake", "closed the connection");
+            Refusal.expect(server, "sslmode=require", PgConnectException.class, "TLS handshake", "closed the connection");
         }
     }
 

@@ -191,15 +191,22 @@ abstract class AbstractLifecycleIT {
     }
 
     /**
-     * A first host that closes the socket before it answers SSLRequest (a server going away mid-failover)
-     * is a transport failure, not a TLS refusal: the walk moves on to the next host, under every sslmode
-     * that requires TLS (user3's F1; docs/lifecycle.md §2.3 and §9 — libpq stops here).
+     * A first host that closes the socket before it answers SSLRequest, or during the TLS handshake (a
+     * server going away mid-failover), is a transport failure, not a TLS refusal: the walk moves on to the
+     * next host, under every sslmode that requires TLS (user3's F1; docs/lifecycle.md §2.3 and §9 — libpq
+     * stops here).
      */
-    @ParameterizedTest(name = "sslmode={0}")
-    @CsvSource({"require", "verify-ca", "verify-full"})
-    void aHostThatClosesBeforeAnsweringSslRequestIsPassedOver(String mode) {
+    @ParameterizedTest(name = "sslmode={0}, closed {1}")
+    @CsvSource({"require, before answering", "verify-ca, before answering", "verify-full, before answering",
+            "require, in the handshake", "verify-full, in the handshake"})
+    void aHostThatClosesBeforeAnsweringSslRequestOrInTheHandshakeIsPassedOver(String mode, String when) {
+        boolean inHandshake = when.equals("in the handshake");
         try (io.pgconn.hostile.ScriptedServer closer = io.pgconn.hostile.ScriptedServer.start(c -> {
             c.readStartupPacket();
+            if (inHandshake) {
+                c.send(new byte[]{'S'});
+                c.readSome(); // the ClientHello
+            }
             c.close();
         })) {
             ConnConfig config = ConnConfig.parse("host=localhost,localhost port=" + closer.port() + "," + server().port()

@@ -13,7 +13,7 @@ import io.pgconn.PgTlsException;
  * and host (docs/lifecycle.md §2.3, libpq 18's {@code PQconnectPoll}).
  *
  * <p>The walk moves on after: a refused or closed connection (closed before the server answered
- * SSLRequest too: a {@link PgConnectException}, since the server went away rather than refused TLS —
+ * SSLRequest or during the TLS handshake too: a {@link PgConnectException}, since the server went away rather than refused TLS —
  * libpq stops there, a deliberate difference), a host budget running out, SQLSTATE
  * 57P03 (cannot connect now), a role mismatch or a failed role probe — and after 53300 (too many
  * connections) and 57P01/57P02 (the server is shutting down), which are <em>deliberate differences</em>:

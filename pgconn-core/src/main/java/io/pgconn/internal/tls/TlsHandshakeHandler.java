@@ -7,6 +7,8 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.util.concurrent.Future;
+import io.pgconn.PgConnectException;
+import io.pgconn.PgException;
 import io.pgconn.PgTlsException;
 
 import java.nio.channels.ClosedChannelException;
@@ -28,6 +30,8 @@ import javax.net.ssl.SSLSession;
  * swallows exceptions, which the future reports, so none reaches the pipeline's tail.
  */
 final class TlsHandshakeHandler extends ChannelInboundHandlerAdapter {
+
+    private static final String SERVER_CLOSED = "server closed the connection during the TLS handshake";
 
     static final String NAME = "pgconn-tls-handshake";
 
@@ -107,8 +111,13 @@ final class TlsHandshakeHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
-    /** Names the host and what failed; the chain-trust case names the trust source to fix. */
-    private PgTlsException failure(Throwable cause) {
+    /**
+     * Names the host and what failed; the chain-trust case names the trust source to fix. A server that
+     * closes the connection mid-handshake went away (a stop, a crash, a switchover) rather than refused
+     * anything: that is a transport failure ({@link PgConnectException}), after which a multi-host connect
+     * moves on, as after a close before the SSLRequest answer (docs/lifecycle.md §2.3, §9).
+     */
+    private PgException failure(Throwable cause) {
         String what;
         if (settings.verifiesChain() && causedBy(cause, CertificateException.class, CertPathBuilderException.class,
                 CertPathValidatorException.class)) {
@@ -116,7 +125,7 @@ final class TlsHandshakeHandler extends ChannelInboundHandlerAdapter {
                     ? "the system trust store (sslrootcert=system)"
                     : "sslrootcert=" + settings.rootCert());
         } else if (causedBy(cause, ClosedChannelException.class) || String.valueOf(cause.getMessage()).contains("closed")) {
-            what = "server closed the connection during the TLS handshake";
+            what = SERVER_CLOSED;
         } else if (String.valueOf(cause.getMessage()).toLowerCase(Locale.ROOT).contains("protocol_version")) {
             what = "no TLS protocol version in common (client allows " + String.join(", ", settings.enabledProtocols()) + ")";
         } else {
@@ -128,7 +137,8 @@ final class TlsHandshakeHandler extends ChannelInboundHandlerAdapter {
             root = root.getCause();
         }
         String detail = root == cause ? cause.toString() : cause + "; caused by " + root;
-        return new PgTlsException(hostLabel, "TLS handshake with " + hostLabel + " failed: " + what + " (" + detail + ")", cause);
+        String message = "TLS handshake with " + hostLabel + " failed: " + what + " (" + detail + ")";
+        return what.equals(SERVER_CLOSED) ? new PgConnectException(hostLabel, message, cause) : new PgTlsException(hostLabel, message, cause);
     }
 
     @SafeVarargs
@@ -154,8 +164,8 @@ final class TlsHandshakeHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         if (!result.isDone()) {
-            result.completeExceptionally(new PgTlsException(hostLabel, "TLS handshake with " + hostLabel
-                    + " failed: server closed the connection during the TLS handshake"));
+            result.completeExceptionally(new PgConnectException(hostLabel, "TLS handshake with " + hostLabel
+                    + " failed: " + SERVER_CLOSED));
         }
         ctx.fireChannelInactive();
     }

@@ -170,7 +170,8 @@ class SslRequestHandlerTest {
             assertThat(outcome).isNotDone();
             tls.close();
             assertThat(outcome).isCompletedExceptionally();
-            assertThatThrownBy(outcome::join).cause().isInstanceOf(PgTlsException.class)
+            assertThatThrownBy(outcome::join).cause().isInstanceOf(io.pgconn.PgConnectException.class)
+                    .isNotInstanceOf(PgTlsException.class)
                     .hasMessageContaining("server closed the connection during the TLS handshake");
         } finally {
             tls.finishAndReleaseAll();
