@@ -86,4 +86,31 @@ class ErrorMessageSecretsIT {
             await(c.close());
         }
     }
+
+    /**
+     * user3's F12: a NUL in a String parameter made the server refuse it with an encoding error whose text
+     * (it quotes the bytes) pgconn hides entirely; it is refused before sending, naming the parameter and host.
+     */
+    @Test
+    void aNulInAStringParameterIsRefusedBeforeSendingNamingTheParameterNotTheValue() {
+        PgConnection c = QueryCluster.connect(PG, FACTORY, "");
+        try {
+            Throwable bound = failure(c.statement("SELECT $1::int, $2").bind(0, 1).bind(1, "tok\0en-s3cr3t").collect());
+            Throwable direct;
+            try {
+                direct = failure(c.query("SELECT $1", "tok\0en-s3cr3t"));
+            } catch (io.pgconn.codec.PgConversionException thrown) {
+                direct = thrown;
+            }
+            assertThat(bound).isInstanceOf(io.pgconn.codec.PgConversionException.class)
+                    .hasMessageContaining("parameter $2 (index 1)").hasMessageContaining("U+0000")
+                    .hasMessageContaining(String.valueOf(PG.primary().port())).hasMessageNotContaining("s3cr3t");
+            assertThat(direct).isInstanceOf(io.pgconn.codec.PgConversionException.class)
+                    .hasMessageContaining("parameter $1").hasMessageNotContaining("s3cr3t");
+            assertThat(((PgException) bound).host()).endsWith(":" + PG.primary().port());
+            assertThat(await(c.query("SELECT $1", "after")).single(String.class)).isEqualTo("after");
+        } finally {
+            await(c.close());
+        }
+    }
 }

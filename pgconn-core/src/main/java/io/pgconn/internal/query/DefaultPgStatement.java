@@ -1,6 +1,7 @@
 package io.pgconn.internal.query;
 
 import io.pgconn.PgConfigException;
+import io.pgconn.codec.PgConversionException;
 import io.pgconn.query.PgStatement;
 import io.pgconn.query.Row;
 import io.pgconn.query.RowSet;
@@ -90,7 +91,7 @@ public final class DefaultPgStatement implements PgStatement {
                     + takes(session, shape) + "; nothing was sent");
         }
         int[] typeOids = new int[count];
-        BoundParams bound = encode(session.codecs(), params == null ? new Object[0] : params, count, typeOids);
+        BoundParams bound = encode(session.host(), session.codecs(), params == null ? new Object[0] : params, count, typeOids);
         RowSetCollector<RowSet> collector = RowSetCollector.first();
         StatementRun.start(session, collector, new StatementPlan(sql, typeOids, List.of(bound), 0, null));
         return collector.result();
@@ -267,7 +268,7 @@ public final class DefaultPgStatement implements PgStatement {
         // encode: the first set's values fix the types (a typed NULL its own); later sets follow them
         List<BoundParams> bound = new ArrayList<>(sets.size());
         for (Object[] set : sets) {
-            bound.add(encode(codecs, set, count, typeOids));
+            bound.add(encode(session.host(), codecs, set, count, typeOids));
         }
         return new StatementPlan(sql, typeOids, bound, fetchSize, timeout);
     }
@@ -285,7 +286,7 @@ public final class DefaultPgStatement implements PgStatement {
      * One parameter set's values ({@code null}: an untyped NULL); a parameter whose type is still 0 in
      * {@code typeOids} takes the type of its value (or of its typed NULL).
      */
-    private static BoundParams encode(ValueCodecs codecs, Object[] set, int count, int[] typeOids) {
+    private static BoundParams encode(String host, ValueCodecs codecs, Object[] set, int count, int[] typeOids) {
         short[] formats = new short[count];
         byte[][] values = new byte[count][];
         boolean anyBinary = false;
@@ -299,7 +300,14 @@ public final class DefaultPgStatement implements PgStatement {
                     typeOids[i] = n.typeOid();
                 }
             } else {
-                ValueCodecs.Encoded encoded = codecs.encode(value, typeOids[i]);
+                ValueCodecs.Encoded encoded;
+                try {
+                    encoded = codecs.encode(value, typeOids[i]);
+                } catch (PgConversionException e) {
+                    // the codec says what cannot be written and why, never the value; this says which parameter, and where
+                    throw new PgConversionException(host, "parameter $" + (i + 1) + " (index " + i + ") was not sent to "
+                            + host + ": " + e.getMessage(), e);
+                }
                 if (typeOids[i] == 0) {
                     typeOids[i] = encoded.typeOid();
                 }

@@ -5,6 +5,7 @@ import io.pgconn.codec.Decoder;
 import io.pgconn.codec.Encoder;
 import io.pgconn.codec.Format;
 import io.pgconn.codec.Oids;
+import io.pgconn.codec.PgConversionException;
 import io.pgconn.internal.protocol.backend.DataRow;
 import io.pgconn.query.RowMetadata;
 
@@ -36,6 +37,12 @@ public final class RegistryValueCodecs implements ValueCodecs {
     @Override
     public Encoded encode(Object value, int typeOid) {
         if (value instanceof String s && (typeOid == Oids.UNSPECIFIED || typeOid == Oids.TEXT) && !userStringCodec) {
+            if (s.indexOf('\0') >= 0) {
+                // the server would refuse it with an encoding error (whose text pgconn cannot show: it quotes the
+                // bytes); refused here, before a round trip, as pgjdbc does (user3's F12)
+                throw new PgConversionException("cannot write a java.lang.String parameter: PostgreSQL's text values"
+                        + " cannot contain the character U+0000 (NUL)");
+            }
             return new Encoded(typeOid, Format.TEXT.code(), s.getBytes(StandardCharsets.UTF_8));
         }
         Encoder encoder = encoderFor(value);
