@@ -23,6 +23,18 @@ public class PgTransactionRolledBackException extends PgServerException {
         super(host, message);
     }
 
+    /**
+     * The one rule for a COMMIT's answer, used by the core's {@code commit()} and pgconn-r2dbc's: the
+     * command tag {@code ROLLBACK} means it did not commit.
+     *
+     * @throws PgTransactionRolledBackException when {@code commandTag} is {@code ROLLBACK}
+     */
+    public static void requireCommitted(String commandTag, String host) {
+        if ("ROLLBACK".equals(commandTag)) {
+            throw ofCommit(host);
+        }
+    }
+
     /** For {@code COMMIT} (or {@code END}) answered with the command tag {@code ROLLBACK} on {@code host}. */
     public static PgTransactionRolledBackException ofCommit(String host) {
         return new PgTransactionRolledBackException(host, "COMMIT on " + host + " did not commit: the transaction had failed"

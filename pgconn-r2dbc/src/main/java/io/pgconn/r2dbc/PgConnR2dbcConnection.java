@@ -156,8 +156,8 @@ final class PgConnR2dbcConnection implements Connection, Wrapped<PgConnection> {
     private Mono<Void> commit() {
         return Mono.defer(() -> afterUnreadResults().then(Flux.from(session.executeScript("COMMIT", tracker))
                 .doOnNext(part -> {
-                    if (part instanceof ResultPart.Completion completion && "ROLLBACK".equals(completion.commandTag())) {
-                        throw PgTransactionRolledBackException.ofCommit(session.connection().host());
+                    if (part instanceof ResultPart.Completion completion) {
+                        PgTransactionRolledBackException.requireCommitted(completion.commandTag(), session.connection().host());
                     }
                 }).then())).onErrorMap(R2dbcErrors::translate);
     }

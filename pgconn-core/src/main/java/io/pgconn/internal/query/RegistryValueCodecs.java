@@ -5,7 +5,6 @@ import io.pgconn.codec.Decoder;
 import io.pgconn.codec.Encoder;
 import io.pgconn.codec.Format;
 import io.pgconn.codec.Oids;
-import io.pgconn.codec.PgConversionException;
 import io.pgconn.internal.protocol.backend.DataRow;
 import io.pgconn.query.RowMetadata;
 
@@ -36,13 +35,9 @@ public final class RegistryValueCodecs implements ValueCodecs {
 
     @Override
     public Encoded encode(Object value, int typeOid) {
-        if (value instanceof String s && (typeOid == Oids.UNSPECIFIED || typeOid == Oids.TEXT) && !userStringCodec) {
-            if (s.indexOf('\0') >= 0) {
-                // the server would refuse it with an encoding error (whose text pgconn cannot show: it quotes the
-                // bytes); refused here, before a round trip, as pgjdbc does (user3's F12)
-                throw new PgConversionException("cannot write a java.lang.String parameter: PostgreSQL's text values"
-                        + " cannot contain the character U+0000 (NUL)");
-            }
+        // the fast path of a String; one holding U+0000 goes to the text codec, which refuses it (user3's F12)
+        if (value instanceof String s && (typeOid == Oids.UNSPECIFIED || typeOid == Oids.TEXT) && !userStringCodec
+                && s.indexOf('\0') < 0) {
             return new Encoded(typeOid, Format.TEXT.code(), s.getBytes(StandardCharsets.UTF_8));
         }
         Encoder encoder = encoderFor(value);

@@ -244,9 +244,7 @@ final class DefaultPgConnection implements PgConnection {
     public CompletableFuture<Void> commit() {
         // a failed transaction's COMMIT is answered with the tag ROLLBACK, not an error: fail it, or its loss is silent
         return session.simpleQuery("COMMIT").thenApply(result -> {
-            if ("ROLLBACK".equals(result.commandTag())) {
-                throw PgTransactionRolledBackException.ofCommit(host());
-            }
+            PgTransactionRolledBackException.requireCommitted(result.commandTag(), host());
             return null;
         });
     }
