@@ -18,21 +18,17 @@ import io.pgconn.internal.protocol.backend.ParameterDescription;
 import io.pgconn.internal.protocol.backend.ParseComplete;
 import io.pgconn.internal.protocol.backend.PortalSuspended;
 import io.pgconn.internal.protocol.backend.RowDescription;
-import io.pgconn.internal.protocol.frontend.Bind;
 import io.pgconn.internal.protocol.frontend.Close;
 import io.pgconn.internal.protocol.frontend.CopyFail;
-import io.pgconn.internal.protocol.frontend.Describe;
 import io.pgconn.internal.protocol.frontend.Execute;
 import io.pgconn.internal.protocol.frontend.Flush;
 import io.pgconn.internal.protocol.frontend.FrontendMessage;
 import io.pgconn.internal.protocol.frontend.MessageSequence;
 import io.pgconn.internal.protocol.frontend.Parse;
 import io.pgconn.internal.protocol.frontend.Sync;
-import io.pgconn.query.ColumnMetadata;
 import io.pgconn.query.CommandResult;
 import io.pgconn.query.RowMetadata;
 
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -56,10 +52,7 @@ import java.util.List;
  */
 final class ExtendedExchange extends DrivenExchange {
 
-    private static final RowMetadata NO_COLUMNS = new RowMetadata(List.of());
     private static final RowDescription NO_ROWS = new RowDescription(List.of());
-    /** All columns in text: Bind's empty list of result formats (never written to). */
-    private static final short[] NO_FORMATS = new short[0];
     /** Not SQL (a syntax error): written in place of a statement cancelled while it was queued. */
     static final String WITHDRAWN = "pgconn_statement_withdrawn_after_cancel_or_timeout";
 
@@ -71,15 +64,10 @@ final class ExtendedExchange extends DrivenExchange {
     private final boolean mayCopy;
     /** A CopyIn/OutResponse was refused: its CopyData and the COPY's CommandComplete are read past. */
     private boolean copyRefused;
-    private StatementCache.Entry entry;
-    private String statement;
-    private boolean creator;
+    /** What this exchange writes: the statement, its Parse/Describe, its Bind phase and their row metadata. */
+    private final ExtendedRequest request;
     /** Waiting for the statement's RowDescription/NoData before writing the Bind phase. */
     private boolean describing;
-    private RowDescription description;
-    private short[] resultFormats;
-    private RowMetadata metadata;
-    private ValueCodecs.RowDecoder rowDecoder;
     private boolean metadataEmitted;
     private int expectedCloses;
     private PgException error;
@@ -94,6 +82,7 @@ final class ExtendedExchange extends DrivenExchange {
         this.attempt = attempt;
         this.paged = plan.paged();
         this.mayCopy = CopyRefusal.mayCopy(plan.sql());
+        this.request = new ExtendedRequest(plan, mayCopy);
     }
 
     int attempt() {
@@ -129,106 +118,19 @@ final class ExtendedExchange extends DrivenExchange {
         StatementCache cache = session.statementCache();
         List<String> staleNames = cache.drainToClose();
         try {
-            return messages(cache, staleNames);
+            FrontendMessage first = request.first(session, staleNames);
+            expectedCloses += staleNames.size();
+            describing = request.describing();
+            syncSent = !describing && request.bindPhaseSyncs();
+            return first;
         } catch (RuntimeException e) {
             // nothing is written: the Closes go with the next exchange, a new entry was never parsed
             cache.restoreToClose(staleNames);
-            if (creator) {
-                cache.invalidate(entry);
+            if (request.creator()) {
+                cache.invalidate(request.entry());
             }
             throw e;
         }
-    }
-
-    private FrontendMessage messages(StatementCache cache, List<String> staleNames) {
-        boolean parse;
-        if (cache.enabled()) {
-            entry = cache.get(plan.sql(), plan.typeOids());
-            if (entry == null) {
-                entry = cache.create(plan.sql(), plan.typeOids());
-                creator = true;
-            }
-            statement = entry.name;
-            description = entry.description;
-            parse = creator;
-        } else {
-            statement = "";
-            parse = true;
-        }
-        // sized exactly: the array becomes the MessageSequence as it is
-        int size = staleNames.size() + (parse ? 1 : 0) + (description == null ? 2 : bindPhaseSize());
-        FrontendMessage[] out = new FrontendMessage[size];
-        int n = 0;
-        for (String stale : staleNames) {
-            out[n++] = Close.statement(stale);
-            expectedCloses++;
-        }
-        if (parse) {
-            out[n++] = new Parse(statement, plan.sql(), plan.typeOids());
-        }
-        if (description == null) {
-            describing = true;
-            out[n++] = Describe.statement(statement);
-            out[n] = Flush.INSTANCE;
-        } else {
-            appendBindPhase(out, n);
-        }
-        return MessageSequence.of(out);
-    }
-
-    /** Bind and Execute per parameter set, then a Sync or a Flush. */
-    private int bindPhaseSize() {
-        return 2 * plan.sets().size() + 1;
-    }
-
-    /** Bind and Execute per parameter set from {@code out[n]} on, with result formats from the known description. */
-    private void appendBindPhase(FrontendMessage[] out, int n) {
-        ValueCodecs codecs = session.codecs();
-        if (entry != null) {
-            if (entry.metadata == null || entry.formatsDescription != description || entry.formatsCodecs != codecs) {
-                short[] formats = formatsFor(description, codecs);
-                if (entry.metadata == null || !java.util.Arrays.equals(entry.metadataFormats, formats)) {
-                    entry.metadata = metadataOf(description, formats); // built once per statement, not per execution
-                    entry.metadataFormats = formats;
-                    entry.rowDecoder = codecs.rowDecoder(entry.metadata, session.host());
-                }
-                entry.formatsDescription = description;
-                entry.formatsCodecs = codecs;
-            }
-            resultFormats = entry.metadataFormats; // never written to: shared by the statement's executions
-            metadata = entry.metadata;
-            rowDecoder = entry.rowDecoder;
-        } else {
-            resultFormats = formatsFor(description, codecs);
-            metadata = metadataOf(description, resultFormats);
-            rowDecoder = codecs.rowDecoder(metadata, session.host());
-        }
-        Execute execute = paged ? new Execute("", plan.fetchSize()) : Execute.ALL_ROWS;
-        for (BoundParams params : plan.sets()) {
-            out[n++] = new Bind("", statement, params.formats(), params.values(), resultFormats);
-            out[n++] = execute;
-        }
-        if (paged || mayCopy) {
-            // a COPY: the Sync is written only in reply (CopyFail+Sync, or after its end or error).
-            // A Sync written now would be skipped in copy-in mode — unless a cancel's error lands
-            // right after the CopyInResponse: the server then answers that Sync, and our CopyFail's
-            // Sync a second time, and one ReadyForQuery too many puts the FIFO out of step
-            out[n] = Flush.INSTANCE;
-        } else {
-            out[n] = Sync.INSTANCE;
-            syncSent = true;
-        }
-    }
-
-    private static short[] formatsFor(RowDescription description, ValueCodecs codecs) {
-        List<RowDescription.Column> columns = description.columns();
-        short[] formats = new short[columns.size()];
-        boolean anyBinary = false;
-        for (int i = 0; i < formats.length; i++) {
-            formats[i] = codecs.resultFormat(columns.get(i).typeOid());
-            anyBinary |= formats[i] != 0;
-        }
-        return anyBinary ? formats : NO_FORMATS;
     }
 
     @Override
@@ -249,8 +151,8 @@ final class ExtendedExchange extends DrivenExchange {
                 sendSync(false);
             }
         } else if (message instanceof ParseComplete) {
-            if (entry != null && creator) {
-                entry.parsed = true;
+            if (request.entry() != null && request.creator()) {
+                request.entry().parsed = true;
             }
         } else if (message instanceof ParameterDescription) {
             // the types were chosen by us or inferred by the server; values are already encoded
@@ -304,16 +206,12 @@ final class ExtendedExchange extends DrivenExchange {
             throw unexpected(rows);
         }
         describing = false;
-        description = rows;
-        if (entry != null) {
-            entry.description = rows;
-        }
         if (syncSent) {
+            request.described(rows);
             return; // aborted before the Bind phase
         }
-        FrontendMessage[] out = new FrontendMessage[bindPhaseSize()];
-        appendBindPhase(out, 0);
-        session.write(MessageSequence.of(out));
+        session.write(request.bindPhase(session, rows));
+        syncSent = request.bindPhaseSyncs();
         if (!paged) {
             releaseWritesIfFree();
         }
@@ -325,6 +223,7 @@ final class ExtendedExchange extends DrivenExchange {
     }
 
     private void dataRow(DataRow row) {
+        RowMetadata metadata = request.metadata();
         if (metadata == null || metadata.size() == 0) {
             throw new PgProtocolException(session.host(), "server " + session.host()
                     + " sent DataRow without a RowDescription for the statement");
@@ -338,10 +237,11 @@ final class ExtendedExchange extends DrivenExchange {
         }
         emitHeader();
         rowsInExecution++;
-        run.emit(new DefaultRow(metadata, row, rowDecoder));
+        run.emit(new DefaultRow(metadata, row, request.rowDecoder()));
     }
 
     private void emitHeader() {
+        RowMetadata metadata = request.metadata();
         if (!metadataEmitted && metadata != null && metadata.size() > 0) {
             metadataEmitted = true;
             run.emit(metadata);
@@ -384,34 +284,13 @@ final class ExtendedExchange extends DrivenExchange {
             // the server's text may quote a parameter value it could not take: kept out of the message
             error = PgErrors.fromServer(session.host(), response.fields(), false, plan.typeOids().length > 0);
         }
-        if (entry != null && (staleStatement(error) || (creator && !entry.parsed))) {
+        StatementCache.Entry entry = request.entry();
+        if (entry != null && (StaleStatement.is(error) || (request.creator() && !entry.parsed))) {
             session.statementCache().invalidate(entry);
         }
         if (!syncSent) {
             sendSync(false); // the server skips to the Sync we have not written yet (describing, or paging)
         }
-    }
-
-    /**
-     * 26000: the named statement is gone (DISCARD ALL, DEALLOCATE); 0A000 raised by the plan cache's
-     * revalidation: its result type changed. Told by the routine field ('R'), which is not
-     * translated, unlike the message under a non-English lc_messages (pgjdbc does the same); the
-     * English message only when a server leaves the routine out.
-     */
-    private static boolean staleStatement(PgException error) {
-        String code = error.serverFields().code();
-        if ("26000".equals(code)) {
-            return true;
-        }
-        if (!"0A000".equals(code)) {
-            return false;
-        }
-        String routine = error.serverFields().routine();
-        if (routine != null) {
-            return "RevalidateCachedQuery".equals(routine) || "RevalidateCachedPlan".equals(routine);
-        }
-        String message = error.serverFields().message();
-        return message != null && message.contains("cached plan must not change result type");
     }
 
     private void sendSync(boolean closePortal) {
@@ -480,7 +359,7 @@ final class ExtendedExchange extends DrivenExchange {
         releaseWritesIfFree();
         if (error == null) {
             run.complete();
-        } else if (attempt == 0 && entry != null && staleStatement(error) && status == 'I' && !run.emittedAny()
+        } else if (attempt == 0 && request.entry() != null && StaleStatement.is(error) && status == 'I' && !run.emittedAny()
                 && !run.cancelled() && !run.timedOut() && session.nothingSubmittedAfter(this)) {
             // outside a transaction block the failed attempt changed nothing: run it again, re-prepared.
             // Only when nothing was submitted after it: the retry goes to the end of the FIFO, and
@@ -502,19 +381,5 @@ final class ExtendedExchange extends DrivenExchange {
     private PgProtocolException unexpected(BackendMessage message) {
         return new PgProtocolException(session.host(), "server " + session.host() + " sent unexpected "
                 + message.getClass().getSimpleName() + " in an extended query exchange");
-    }
-
-    private static RowMetadata metadataOf(RowDescription description, short[] formats) {
-        if (description.columns().isEmpty()) {
-            return NO_COLUMNS;
-        }
-        List<ColumnMetadata> columns = new ArrayList<>(description.columns().size());
-        for (int i = 0; i < description.columns().size(); i++) {
-            RowDescription.Column c = description.columns().get(i);
-            short format = formats == null ? c.format() : formats.length == 0 ? 0 : formats.length == 1 ? formats[0] : formats[i];
-            columns.add(new ColumnMetadata(c.name(), c.typeOid(), c.typeModifier(), c.typeSize(), c.tableOid(),
-                    c.columnNumber(), format));
-        }
-        return new RowMetadata(columns);
     }
 }

@@ -3,15 +3,11 @@ package io.pgconn.internal.query;
 import io.pgconn.PgClosedException;
 import io.pgconn.PgServerException;
 import io.pgconn.PgStatementTimeoutException;
-import io.pgconn.ServerErrorFields;
 import io.pgconn.query.Segment;
 
 import java.util.ArrayDeque;
-import java.util.Map;
 import java.util.concurrent.Flow;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 /**
@@ -22,17 +18,6 @@ import java.util.function.Function;
  * demand instead. State is confined to the event loop; request/cancel hop onto it.
  */
 final class StatementRun implements Flow.Subscription {
-
-    /**
-     * How long after its timeout a statement whose server was asked to stop may take to answer
-     * before the caller is failed anyway: a CancelRequest can be lost (the cancel connection or its
-     * TLS refused, a pooler or load balancer sending it to another node), and then the statement
-     * would run to its end. The exchange keeps draining in the background either way.
-     */
-    static final long CANCEL_GRACE_NANOS = TimeUnit.SECONDS.toNanos(1);
-
-    /** The fields of a timeout the server did not answer with its own 57014. */
-    private static final ServerErrorFields TIMEOUT_FIELDS = new ServerErrorFields(Map.of('S', "ERROR", 'V', "ERROR", 'C', "57014"));
 
     private final QuerySession session;
     private final Flow.Subscriber<? super Segment> downstream;
@@ -48,12 +33,8 @@ final class StatementRun implements Flow.Subscription {
     private boolean signalled;
     private boolean cancelled;
     private boolean emittedAny;
-    private boolean timedOut;
-    private ScheduledFuture<?> timeoutTask;
-    /** The session's {@code readProgress()} when the server was asked to stop: a silent server reads the same after the grace. */
-    private long readsAtCancel;
-    /** The timeout's abort asked the server for an answer that must come soon ({@link #abortAskingTheServer}): only then does silence mean it stopped answering. */
-    private boolean silenceMeansStopped;
+    /** The timeout and the grace after asking the server to stop; made only when there is either. */
+    private StatementDeadline deadline;
     private DrivenExchange current;
     /** Makes the first exchange (the statement's, or a script's); retries after a stale statement are ExtendedExchanges. */
     private final Function<StatementRun, DrivenExchange> first;
@@ -129,7 +110,7 @@ final class StatementRun implements Flow.Subscription {
             return; // cancelled before it was sent: nothing to do on the server
         }
         if (plan.hasTimeout()) {
-            timeoutTask = session.eventLoop().schedule(this::onTimeout, plan.timeout().toNanos(), TimeUnit.NANOSECONDS);
+            deadline().start();
         }
         current = first.apply(this);
         session.submit(current);
@@ -190,7 +171,7 @@ final class StatementRun implements Flow.Subscription {
             return;
         }
         if (abortAskingTheServer()) {
-            watchSilenceAfterCancel();
+            deadline().watchSilenceAfterCancel();
         }
     }
 
@@ -201,114 +182,42 @@ final class StatementRun implements Flow.Subscription {
      * exchange queued behind another that the server is busy with, aborted with a Sync alone, is
      * answered only when the statement ahead ends: the server's silence says nothing then.
      */
-    private boolean abortAskingTheServer() {
+    boolean abortAskingTheServer() {
         boolean head = session.isHead(current);
         long cancelsBefore = session.cancelRequestsSent();
         return current.abort() && (head || session.cancelRequestsSent() != cancelsBefore);
     }
 
-    /**
-     * The server was asked to stop for a subscriber that is gone ({@link #abortAskingTheServer}): if it sends nothing at all within
-     * {@link #CANCEL_GRACE_NANOS}, it stopped answering (frozen, hung, cut off), and the next
-     * statement on this connection — a pool hands it out again — would queue behind this one for as
-     * long; the connection is closed instead, as after a timeout ({@link #onCancelGraceOver}).
-     */
-    private void watchSilenceAfterCancel() {
-        long progress = session.readProgress();
-        session.eventLoop().schedule(() -> {
-            if (!terminal) {
-                closeIfSilentSince(progress, CANCEL_GRACE_NANOS, "closed: the server sent nothing for "
-                        + StatementPlan.humanReadable(java.time.Duration.ofNanos(CANCEL_GRACE_NANOS))
-                        + " after a cancel request (the server stopped answering)");
-            }
-        }, CANCEL_GRACE_NANOS, TimeUnit.NANOSECONDS);
-    }
-
-    /**
-     * A grace after the server was asked to stop: closes the connection when not one byte came from
-     * the server since {@code progress} (a large row arriving slowly is bytes, not silence). While
-     * the socket is not read (a run whose subscriber has no demand paused reading: the server's
-     * answer waits unread in the socket), silence cannot be told: judged again one grace later.
-     */
-    private void closeIfSilentSince(long progress, long graceNanos, String reason) {
-        if (session.readProgress() != progress || current == null || current.done) {
-            return;
+    private StatementDeadline deadline() {
+        if (deadline == null) {
+            deadline = new StatementDeadline(this, session, plan);
         }
-        if (session.readingPaused()) {
-            session.eventLoop().schedule(() -> closeIfSilentSince(progress, graceNanos, reason), graceNanos, TimeUnit.NANOSECONDS);
-            return;
-        }
-        session.closeUnanswered(reason);
-    }
-
-    /**
-     * The timeout passed: rows held for missing demand are dropped and reading resumes (a backend
-     * blocked writing to us would not even see the cancel), the server is asked to stop, and the
-     * stream fails with {@link PgStatementTimeoutException} — once the server answered when it was
-     * asked to stop (or after {@link #CANCEL_GRACE_NANOS}, at least the timeout again, if it does not
-     * answer), at once when it was not (the statement was still queued, or a cancel could have hit
-     * a later statement). It never completes normally after this.
-     */
-    private void onTimeout() {
-        timeoutTask = null;
-        if (signalled || terminal) {
-            return;
-        }
-        timedOut = true;
-        held = null;
-        resume();
-        if (current == null) {
-            return;
-        }
-        if (session.withdraw(current)) {
-            error(timeoutError(null));
-            return;
-        }
-        boolean head = session.isHead(current);
-        long cancelsBefore = session.cancelRequestsSent();
-        if (!current.abort()) {
-            error(timeoutError(null));
-        } else {
-            // asked to stop: its 57014 (or ReadyForQuery) normally follows soon, but the cancel may never land
-            silenceMeansStopped = head || session.cancelRequestsSent() != cancelsBefore;
-            readsAtCancel = session.readProgress();
-            timeoutTask = session.eventLoop().schedule(this::onCancelGraceOver,
-                    Math.max(CANCEL_GRACE_NANOS, plan.timeout().toNanos()), TimeUnit.NANOSECONDS);
-        }
-    }
-
-    /** The server did not answer the cancel in time: the caller's wait ends; the exchange drains on. */
-    private void onCancelGraceOver() {
-        timeoutTask = null;
-        if (!signalled && !terminal) {
-            error(timeoutError(null));
-            if (silenceMeansStopped) {
-                // not one byte since the cancel: a frozen or cut-off server (it still ACKs, so TCP
-                // says nothing). Whatever queues behind this statement would wait as long; the
-                // connection is closed so that a pool drops it (Npgsql breaks the connection when a
-                // cancel does not complete in time, pgjdbc's socketTimeout closes it)
-                long grace = Math.max(CANCEL_GRACE_NANOS, plan.timeout().toNanos());
-                closeIfSilentSince(readsAtCancel, grace, "closed: the server sent nothing for "
-                        + StatementPlan.humanReadable(java.time.Duration.ofNanos(grace))
-                        + " after a statement's timeout of " + StatementPlan.humanReadable(plan.timeout())
-                        + " and its cancel request (the server stopped answering)");
-            }
-        }
+        return deadline;
     }
 
     boolean timedOut() {
-        return timedOut;
+        return deadline != null && deadline.timedOut();
     }
 
-    private PgStatementTimeoutException timeoutError(PgServerException server) {
-        if (server != null) {
-            return new PgStatementTimeoutException(server.host(), "statement on " + server.host() + " cancelled after its timeout of "
-                    + StatementPlan.humanReadable(plan.timeout()) + " (" + plan.describe() + ")", server.serverFields(), server);
-        }
-        // no 57014 from the server (queued, paged portal closed, cancel lost the race or not sent):
-        // the SQLSTATE is still 57014 (query_canceled), so callers can tell a timeout by its code
-        return new PgStatementTimeoutException(session.host(), "statement on " + session.host() + " ran past its timeout of "
-                + StatementPlan.humanReadable(plan.timeout()) + "; its remaining rows were dropped (" + plan.describe() + ")", TIMEOUT_FIELDS, null);
+    /** The exchange running now (the first, or a retry); null before it was submitted. */
+    DrivenExchange current() {
+        return current;
+    }
+
+    /** The stream ended, or the subscriber is gone: a timeout has nothing left to do. */
+    boolean over() {
+        return signalled || terminal;
+    }
+
+    /** The stream has its end (complete or error), signalled or still behind held segments. */
+    boolean terminal() {
+        return terminal;
+    }
+
+    /** Drops the segments held for missing demand and resumes reading (a timeout). */
+    void dropHeld() {
+        held = null;
+        resume();
     }
 
     /** Whether the exchange should fetch more rows (paging): the subscriber has unmet demand. */
@@ -346,8 +255,8 @@ final class StatementRun implements Flow.Subscription {
     }
 
     void complete() {
-        if (timedOut) {
-            error(timeoutError(null)); // rows after the timeout were dropped: never a short success
+        if (timedOut()) {
+            error(deadline.timeoutError(null)); // rows after the timeout were dropped: never a short success
             return;
         }
         terminal = true;
@@ -359,13 +268,13 @@ final class StatementRun implements Flow.Subscription {
      * in a script ({@code errorInOrder}) a server's error follows the segments held before it.
      */
     void error(Throwable error) {
-        if (timedOut && error instanceof PgServerException server && !(error instanceof PgStatementTimeoutException)
+        if (timedOut() && error instanceof PgServerException server && !(error instanceof PgStatementTimeoutException)
                 && "57014".equals(server.serverFields().code())) {
-            error = timeoutError(server);
+            error = deadline.timeoutError(server);
         }
         terminal = true;
         terminalError = error;
-        if (!errorInOrder || timedOut || cancelled) {
+        if (!errorInOrder || timedOut() || cancelled) {
             held = null;
         }
         drain();
@@ -423,9 +332,8 @@ final class StatementRun implements Flow.Subscription {
     }
 
     private void stopTimer() {
-        if (timeoutTask != null) {
-            timeoutTask.cancel(false);
-            timeoutTask = null;
+        if (deadline != null) {
+            deadline.stop();
         }
     }
 }

@@ -5,7 +5,6 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.EventLoop;
 import io.netty.util.ReferenceCountUtil;
-import io.pgconn.Notification;
 import io.pgconn.NotificationListener;
 import io.pgconn.PgClosedException;
 import io.pgconn.PgErrors;
@@ -18,25 +17,20 @@ import io.pgconn.internal.query.SqlShapes;
 import io.pgconn.internal.query.StatementCache;
 import io.pgconn.internal.query.ValueCodecs;
 import io.pgconn.internal.protocol.BackendMessageDecoder;
+import io.pgconn.internal.protocol.backend.BackendMessage;
 import io.pgconn.internal.protocol.backend.CommandComplete;
 import io.pgconn.internal.protocol.backend.ErrorResponse;
-import io.pgconn.internal.protocol.backend.NoticeResponse;
-import io.pgconn.internal.protocol.backend.NotificationResponse;
 import io.pgconn.internal.protocol.backend.ParameterStatus;
 import io.pgconn.internal.protocol.backend.ReadyForQuery;
 import io.pgconn.internal.protocol.frontend.FrontendMessage;
 import io.pgconn.query.NoticeListener;
 
-import java.util.ArrayDeque;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The established session: a FIFO of exchanges written without waiting for each other
@@ -49,27 +43,20 @@ import java.util.concurrent.ConcurrentHashMap;
  * ReadyForQuery, and the next exchange's answers follow. An answer that breaks the protocol
  * (a DataRow that does not match its description ...) ends the connection: nothing after it can be
  * trusted.
+ *
+ * <p>The FIFO and the order of writes are {@link ExchangeFifo}'s, the hold a CancelRequest puts
+ * on later exchanges is {@link CancelHold}'s, notifications and notices go to {@link SessionListeners}.
  */
 public final class SessionHandler extends ChannelInboundHandlerAdapter implements QuerySession {
 
-    /** How long requests are held back at most while a CancelRequest is under way. */
-    static final long CANCEL_HOLD_MAX_MILLIS = 2_000;
-
     private final String host;
     private final Map<String, String> parameters;
-    private final Map<String, NotificationListener> listeners = new ConcurrentHashMap<>();
-    /** Every exchange submitted and not yet answered by its ReadyForQuery, in write order. */
-    private final ArrayDeque<Exchange> inFlight = new ArrayDeque<>();
-    /** Exchanges waiting to be written while {@link #writeHolder} pages through a portal. */
-    private final ArrayDeque<Exchange> unwritten = new ArrayDeque<>();
+    private final SessionListeners listeners = new SessionListeners();
+    private final CancelHold cancels;
+    private final ExchangeFifo fifo;
     private final StatementCache statementCache;
     private final SqlShapes sqlShapes;
     private volatile ValueCodecs codecs;
-    private Exchange writeHolder;
-    /** The exchange whose messages were written last (a cancel is safe only while it is the head). */
-    private Exchange lastWritten;
-    /** CancelRequests whose connection the server has not closed yet: later exchanges wait meanwhile. */
-    private int cancelsInFlight;
     /** What is written in one loop turn, encoded into one buffer and flushed after the turn; set with the channel. */
     private WriteBatch writes;
     /** Whether the socket is read (paused for missing demand, read coalescing); set with the channel. */
@@ -78,16 +65,12 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
     private volatile PgException closeCause;
     private volatile String closeReason = "closed";
     private volatile char transactionStatus = 'I';
-    private volatile NoticeListener noticeListener;
-    private volatile Supplier<? extends CompletionStage<?>> cancelAction = () -> CompletableFuture.completedFuture(null);
     /** What {@link #closeUnanswered} does: set by the connection (its close with a reason). */
     private volatile Consumer<String> closeAction = reason -> { };
     /** Server messages read, on the event loop only ({@link #readProgress}). */
     private long messagesRead;
     /** The connection's decoder, counting raw bytes ({@link #readProgress}); absent where a test feeds messages. */
     private BackendMessageDecoder decoder;
-    /** CancelRequests sent, on the event loop only ({@link #cancelRequestsSent}). */
-    private long cancelRequestsSent;
 
     /** A session with the built-in codecs and no statement cache (unnamed statements only). */
     public SessionHandler(String host, Map<String, String> parameters) {
@@ -100,6 +83,9 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
         this.statementCache = new StatementCache(statementCacheSize);
         this.sqlShapes = new SqlShapes(parameters);
         this.codecs = codecs;
+        ExchangeFifo[] held = new ExchangeFifo[1];
+        this.cancels = new CancelHold(this::eventLoop, () -> held[0].writeUnwritten());
+        this.fifo = held[0] = new ExchangeFifo(this, cancels);
     }
 
     @Override
@@ -140,40 +126,12 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
             PgException error = closedError();
             try {
                 channel.eventLoop().execute(() -> exchange.fail(error));
-            } catch (java.util.concurrent.RejectedExecutionException e) { // the event loops are shut down: nothing can recurse
+            } catch (RejectedExecutionException e) { // the event loops are shut down: nothing can recurse
                 exchange.fail(error);
             }
             return;
         }
-        inFlight.add(exchange);
-        // behind what still waits, too: a callback run inside writeUnwritten must not overtake it
-        if (writeHolder != null || cancelsInFlight > 0 || !unwritten.isEmpty()) {
-            unwritten.add(exchange);
-        } else {
-            writeExchange(exchange);
-        }
-        if (inFlight.peek() == exchange) {
-            exchange.becameHead();
-        }
-    }
-
-    private void writeExchange(Exchange exchange) {
-        FrontendMessage message;
-        try {
-            message = exchange.messages(this);
-        } catch (RuntimeException e) {
-            inFlight.remove(exchange);
-            PgException error = e instanceof PgException pg ? pg : new PgProtocolException(host, "cannot write a request to " + host + ": " + e, e);
-            // later: the user's callbacks must not run (and submit) in the middle of writeUnwritten
-            channel.eventLoop().execute(() -> exchange.fail(error));
-            return;
-        }
-        write(message);
-        exchange.writtenAt(statementCache.mark());
-        lastWritten = exchange;
-        if (exchange.holdsWrites()) {
-            writeHolder = exchange;
-        }
+        fifo.add(exchange);
     }
 
     /**
@@ -204,35 +162,7 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
 
     @Override
     public void releaseWrites(Exchange holder) {
-        if (writeHolder != holder) {
-            return;
-        }
-        writeHolder = null;
-        writeUnwritten();
-    }
-
-    private void writeUnwritten() {
-        boolean headLeft = false;
-        while (writeHolder == null && cancelsInFlight == 0 && !unwritten.isEmpty()) {
-            Exchange next = unwritten.peek();
-            if (next.waitsToBeHead()) {
-                if (inFlight.peek() != next) {
-                    break; // decided after the ReadyForQuery before it (dispatch comes back here)
-                }
-                if (transactionStatus == 'I') {
-                    // no transaction to fail: nothing of it reaches the server (no rejected statement in its log)
-                    unwritten.poll();
-                    inFlight.poll();
-                    headLeft = true;
-                    continue;
-                }
-            }
-            writeExchange(unwritten.poll());
-        }
-        Exchange head;
-        if (headLeft && (head = inFlight.peek()) != null) {
-            head.becameHead();
-        }
+        fifo.releaseWrites(holder);
     }
 
     @Override
@@ -247,73 +177,27 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
 
     @Override
     public boolean isHead(Exchange exchange) {
-        return inFlight.peek() == exchange;
+        return fifo.isHead(exchange);
     }
 
     @Override
     public boolean isLastWritten(Exchange exchange) {
-        return lastWritten == exchange;
+        return fifo.isLastWritten(exchange);
     }
 
-    /**
-     * Asked from {@code onReady}, after dispatch has polled the exchange: so the FIFO is empty when
-     * nothing came after it ({@code peekLast() == exchange} only covers a call before the poll).
-     */
     @Override
     public boolean nothingSubmittedAfter(Exchange exchange) {
-        return inFlight.isEmpty() || inFlight.peekLast() == exchange;
+        return fifo.nothingSubmittedAfter(exchange);
     }
 
     @Override
     public boolean withdraw(Exchange exchange) {
-        // only when it is next and no transaction is open: behind a pipelined BEGIN (or inside a
-        // transaction) leaving it out would let a later COMMIT commit without it. Otherwise it waits
-        // unwritten for its turn as the head (Exchange.waitsToBeHead, writeUnwritten), and leaves
-        // then, or is written as a statement the server rejects inside a transaction (ExtendedExchange)
-        if (inFlight.peek() == exchange && transactionStatus == 'I' && unwritten.remove(exchange)) {
-            inFlight.remove(exchange);
-            return true;
-        }
-        return false;
+        return fifo.withdraw(exchange);
     }
 
     @Override
     public void requestCancel() {
-        CompletionStage<?> request;
-        try {
-            request = cancelAction.get();
-        } catch (RuntimeException e) {
-            return; // e.g. the event loops are shutting down: nothing was sent
-        }
-        // PostgreSQL cancels whatever the backend runs when the signal arrives: hold later exchanges
-        // back until the server closed the cancel connection (it has signalled the backend by then)
-        // bounded here, whatever the action: a cancel delivered later than that can still hit the
-        // statement released meanwhile (docs/query.md §5)
-        cancelsInFlight++;
-        cancelRequestsSent++;
-        boolean[] ended = new boolean[1];
-        Runnable end = () -> {
-            if (!ended[0]) {
-                ended[0] = true;
-                cancelEnded();
-            }
-        };
-        ScheduledFuture<?> bound = channel.eventLoop().schedule(end, CANCEL_HOLD_MAX_MILLIS, TimeUnit.MILLISECONDS);
-        request.whenComplete((ok, error) -> {
-            try {
-                channel.eventLoop().execute(() -> {
-                    bound.cancel(false);
-                    end.run();
-                });
-            } catch (RejectedExecutionException ignored) {
-                // the event loop is gone, and the connection with it
-            }
-        });
-    }
-
-    private void cancelEnded() {
-        cancelsInFlight--;
-        writeUnwritten();
+        cancels.request();
     }
 
     /**
@@ -321,7 +205,7 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
      * The returned stage completes when the cancel connection has ended (or the attempt gave up).
      */
     public void cancelAction(Supplier<? extends CompletionStage<?>> action) {
-        this.cancelAction = action;
+        cancels.action(action);
     }
 
     /** What {@link #closeUnanswered} does: set by the connection, which owns the close path. */
@@ -342,7 +226,7 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
 
     @Override
     public long cancelRequestsSent() {
-        return cancelRequestsSent;
+        return cancels.sent();
     }
 
     @Override
@@ -386,40 +270,25 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
     }
 
     public void noticeListener(NoticeListener listener) {
-        this.noticeListener = listener;
+        listeners.noticeListener(listener);
     }
 
     /** Whether a statement is running on the server (event loop only). */
     boolean busy() {
-        return !inFlight.isEmpty();
+        return !fifo.isEmpty();
     }
 
     public void addListener(String channelName, NotificationListener listener) {
-        NotificationListener previous = listeners.put(channelName, listener);
-        if (previous != null && previous != listener) {
-            previous.onComplete(null);
-        }
+        listeners.add(channelName, listener);
     }
 
     public void removeListener(String channelName) {
-        NotificationListener previous = listeners.remove(channelName);
-        if (previous != null) {
-            previous.onComplete(null);
-        }
+        listeners.remove(channelName);
     }
 
     /** Stops notification delivery: listeners get their completion signal and no further callbacks. */
     public void stopListening(Throwable cause) {
-        for (String name : listeners.keySet()) {
-            NotificationListener listener = listeners.remove(name);
-            if (listener != null) {
-                try {
-                    listener.onComplete(cause);
-                } catch (RuntimeException ignored) {
-                    // a listener's failure must not stop the others from hearing about the close
-                }
-            }
-        }
+        listeners.stop(cause);
     }
 
     /** Marks the close as asked for by the user, so in-flight work fails with "connection closed". */
@@ -436,7 +305,7 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         messagesRead++;
         try {
-            dispatch(ctx, msg);
+            dispatch(msg);
         } catch (PgProtocolException e) {
             protocolError(ctx, e);
         } finally {
@@ -444,34 +313,15 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
         }
     }
 
-    private void dispatch(ChannelHandlerContext ctx, Object msg) {
+    private void dispatch(Object msg) {
         if (closeCause instanceof PgProtocolException) {
             return; // the stream is broken; the channel is closing
         }
-        Exchange current = inFlight.peek();
-        if (current != null && !current.written()) {
-            current = null; // held back (e.g. while a cancel is in flight): nothing of the server's is for it yet
-        }
+        Exchange current = fifo.answering();
         if (msg instanceof ParameterStatus status) {
             parameters.put(status.name(), status.value());
-        } else if (msg instanceof NotificationResponse n) {
-            NotificationListener listener = listeners.get(n.channel());
-            if (listener != null) {
-                try {
-                    listener.onNotification(new Notification(n.channel(), n.payload(), n.processId()));
-                } catch (RuntimeException ignored) {
-                    // a listener's failure must not break the session
-                }
-            }
-        } else if (msg instanceof NoticeResponse notice) {
-            NoticeListener listener = noticeListener;
-            if (listener != null) {
-                try {
-                    listener.onNotice(notice.fields());
-                } catch (RuntimeException ignored) {
-                    // a listener's failure must not break the session
-                }
-            }
+        } else if (listeners.deliver(msg)) {
+            return; // a notification or a notice
         } else if (msg instanceof ErrorResponse error && current == null) {
             // unsolicited: the server is about to end the session (57P01 admin shutdown, 57P05 idle timeout ...)
             closeCause = PgErrors.fromServer(host, error.fields(), false);
@@ -479,15 +329,7 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
             throw new PgProtocolException(host, "server " + host + " sent " + msg.getClass().getSimpleName() + " with no query in flight");
         } else if (msg instanceof ReadyForQuery ready) {
             transactionStatus = ready.transactionStatus();
-            inFlight.poll();
-            current.onReady(ready.transactionStatus());
-            Exchange next = inFlight.peek();
-            if (next != null) {
-                next.becameHead();
-                if (!next.written() && next.waitsToBeHead()) {
-                    writeUnwritten(); // the transaction status it waited for is known now
-                }
-            }
+            fifo.answered(current, ready.transactionStatus());
         } else {
             if (msg instanceof CommandComplete complete && isDiscardAll(complete.tag())) {
                 statementCache.serverDiscardedAll(current.statementCacheMark());
@@ -495,7 +337,7 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
             if (msg instanceof ErrorResponse error && isFatal(error)) {
                 closeCause = PgErrors.fromServer(host, error.fields(), false); // the server ends the session after this
             }
-            current.onMessage((io.pgconn.internal.protocol.backend.BackendMessage) msg);
+            current.onMessage((BackendMessage) msg);
         }
     }
 
@@ -519,7 +361,7 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
     /** Read coalescing for deep pipelines ({@link ReadPauses#readCompleted}). */
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
-        reads.readCompleted(inFlight.size() - unwritten.size());
+        reads.readCompleted(fifo.writtenUnanswered());
         ctx.fireChannelReadComplete();
     }
 
@@ -536,20 +378,8 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
         if (writes != null) {
             writes.release(); // nothing more reaches the server
         }
-        unwritten.clear();
-        writeHolder = null;
-        Exchange exchange = inFlight.poll();
-        if (exchange != null) { // the error (and its stack trace) only when someone will see it
-            PgException error = closedError();
-            do {
-                try {
-                    exchange.fail(error);
-                } catch (RuntimeException ignored) {
-                    // one exchange's subscriber must not keep the others from hearing about the close
-                }
-            } while ((exchange = inFlight.poll()) != null);
-        }
-        stopListening(closeCause);
+        fifo.failAll(this::closedError);
+        listeners.stop(closeCause);
         ctx.fireChannelInactive();
     }
 

@@ -120,7 +120,7 @@ class SessionHandlerFifoTest {
         session.submit(new Named("B"));
         channel.runPendingTasks();
         assertThat(written()).containsExactly("A");
-        channel.advanceTimeBy(SessionHandler.CANCEL_HOLD_MAX_MILLIS + 1, TimeUnit.MILLISECONDS);
+        channel.advanceTimeBy(CancelHold.MAX_MILLIS + 1, TimeUnit.MILLISECONDS);
         channel.runScheduledPendingTasks();
         channel.runPendingTasks();
         assertThat(written()).containsExactly("B");

@@ -1,0 +1,158 @@
+package io.pgconn.internal.query;
+
+import io.pgconn.internal.protocol.backend.RowDescription;
+import io.pgconn.internal.protocol.frontend.Bind;
+import io.pgconn.internal.protocol.frontend.Close;
+import io.pgconn.internal.protocol.frontend.Describe;
+import io.pgconn.internal.protocol.frontend.Execute;
+import io.pgconn.internal.protocol.frontend.Flush;
+import io.pgconn.internal.protocol.frontend.FrontendMessage;
+import io.pgconn.internal.protocol.frontend.MessageSequence;
+import io.pgconn.internal.protocol.frontend.Parse;
+import io.pgconn.internal.protocol.frontend.Sync;
+import io.pgconn.query.RowMetadata;
+
+import java.util.List;
+
+/**
+ * What one {@link ExtendedExchange} writes, and what it was written with: the statement (a cached
+ * named one, or the unnamed one), and the row types and result formats its Bind phase used. The
+ * first write is the Closes of evicted statements, a Parse for a statement the server does not have
+ * yet, then a Describe and Flush while the row types are unknown, else the Bind phase at once; the
+ * Bind phase is Bind and Execute per parameter set, then a Sync, or a Flush when paged or a possible
+ * COPY (the exchange writes the Sync later). Event loop only.
+ */
+final class ExtendedRequest {
+
+    private final StatementPlan plan;
+    /** Paged or a possible COPY: the Bind phase ends with a Flush, the exchange writes the Sync later. */
+    private final boolean syncLater;
+    /** The cache entry of the named statement; null when the cache is off (the unnamed statement). */
+    private StatementCache.Entry entry;
+    /** This request created {@link #entry}: its Parse is in the first write. */
+    private boolean creator;
+    private String statement;
+    private RowDescription description;
+    private RowMetadata metadata;
+    private ValueCodecs.RowDecoder rowDecoder;
+
+    ExtendedRequest(StatementPlan plan, boolean mayCopy) {
+        this.plan = plan;
+        this.syncLater = plan.paged() || mayCopy;
+    }
+
+    /**
+     * The first write: {@code staleNames}' Closes, the Parse if needed, then the Bind phase when the
+     * row types are known ({@link #describing()} is false then), else Describe and Flush.
+     */
+    FrontendMessage first(QuerySession session, List<String> staleNames) {
+        StatementCache cache = session.statementCache();
+        boolean parse;
+        if (cache.enabled()) {
+            entry = cache.get(plan.sql(), plan.typeOids());
+            if (entry == null) {
+                entry = cache.create(plan.sql(), plan.typeOids());
+                creator = true;
+            }
+            statement = entry.name;
+            description = entry.description;
+            parse = creator;
+        } else {
+            statement = "";
+            parse = true;
+        }
+        // sized exactly: the array becomes the MessageSequence as it is
+        int size = staleNames.size() + (parse ? 1 : 0) + (description == null ? 2 : bindPhaseSize());
+        FrontendMessage[] out = new FrontendMessage[size];
+        int n = 0;
+        for (String stale : staleNames) {
+            out[n++] = Close.statement(stale);
+        }
+        if (parse) {
+            out[n++] = new Parse(statement, plan.sql(), plan.typeOids());
+        }
+        if (description == null) {
+            out[n++] = Describe.statement(statement);
+            out[n] = Flush.INSTANCE;
+        } else {
+            appendBindPhase(session, out, n);
+        }
+        return MessageSequence.of(out);
+    }
+
+    /** The Bind phase, once the statement's row types came ({@code rows}: none for a statement without rows). */
+    FrontendMessage bindPhase(QuerySession session, RowDescription rows) {
+        described(rows);
+        FrontendMessage[] out = new FrontendMessage[bindPhaseSize()];
+        appendBindPhase(session, out, 0);
+        return MessageSequence.of(out);
+    }
+
+    /** The row types came, but no Bind phase follows (the exchange was aborted meanwhile). */
+    void described(RowDescription rows) {
+        description = rows;
+        if (entry != null) {
+            entry.description = rows;
+        }
+    }
+
+    /** The first write asked for the row types: the Bind phase waits for them. */
+    boolean describing() {
+        return description == null;
+    }
+
+    /** Whether the Bind phase ends with the Sync (else with a Flush: paged, or a possible COPY). */
+    boolean bindPhaseSyncs() {
+        return !syncLater;
+    }
+
+    /** Bind and Execute per parameter set, then a Sync or a Flush. */
+    private int bindPhaseSize() {
+        return 2 * plan.sets().size() + 1;
+    }
+
+    /** Bind and Execute per parameter set from {@code out[n]} on, with result formats from the known description. */
+    private void appendBindPhase(QuerySession session, FrontendMessage[] out, int n) {
+        ValueCodecs codecs = session.codecs();
+        short[] resultFormats;
+        if (entry != null) {
+            ResultShape.refresh(entry, description, codecs, session.host());
+            resultFormats = entry.metadataFormats; // never written to: shared by the statement's executions
+            metadata = entry.metadata;
+            rowDecoder = entry.rowDecoder;
+        } else {
+            ResultShape shape = ResultShape.of(description, codecs, session.host());
+            resultFormats = shape.formats();
+            metadata = shape.metadata();
+            rowDecoder = shape.rowDecoder();
+        }
+        Execute execute = plan.paged() ? new Execute("", plan.fetchSize()) : Execute.ALL_ROWS;
+        for (BoundParams params : plan.sets()) {
+            out[n++] = new Bind("", statement, params.formats(), params.values(), resultFormats);
+            out[n++] = execute;
+        }
+        // a COPY: the Sync is written only in reply (CopyFail+Sync, or after its end or error).
+        // A Sync written now would be skipped in copy-in mode — unless a cancel's error lands
+        // right after the CopyInResponse: the server then answers that Sync, and our CopyFail's
+        // Sync a second time, and one ReadyForQuery too many puts the FIFO out of step
+        out[n] = syncLater ? Flush.INSTANCE : Sync.INSTANCE;
+    }
+
+    /** The cache entry written with; null without the cache. */
+    StatementCache.Entry entry() {
+        return entry;
+    }
+
+    boolean creator() {
+        return creator;
+    }
+
+    /** The rows' metadata of the Bind phase written; null before it. */
+    RowMetadata metadata() {
+        return metadata;
+    }
+
+    ValueCodecs.RowDecoder rowDecoder() {
+        return rowDecoder;
+    }
+}

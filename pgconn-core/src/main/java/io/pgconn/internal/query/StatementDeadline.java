@@ -1,0 +1,166 @@
+package io.pgconn.internal.query;
+
+import io.pgconn.PgServerException;
+import io.pgconn.PgStatementTimeoutException;
+import io.pgconn.ServerErrorFields;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A {@link StatementRun}'s clock: the statement's timeout, and the grace a server gets to answer once
+ * it was asked to stop (after the timeout, or after the subscriber cancelled) before the connection
+ * is closed as one that stopped answering. Made only for a run with a timeout or a cancel. Event
+ * loop only.
+ */
+final class StatementDeadline {
+
+    /**
+     * How long after its timeout a statement whose server was asked to stop may take to answer
+     * before the caller is failed anyway: a CancelRequest can be lost (the cancel connection or its
+     * TLS refused, a pooler or load balancer sending it to another node), and then the statement
+     * would run to its end. The exchange keeps draining in the background either way.
+     */
+    static final long CANCEL_GRACE_NANOS = TimeUnit.SECONDS.toNanos(1);
+
+    /** The fields of a timeout the server did not answer with its own 57014. */
+    private static final ServerErrorFields TIMEOUT_FIELDS = new ServerErrorFields(Map.of('S', "ERROR", 'V', "ERROR", 'C', "57014"));
+
+    private final StatementRun run;
+    private final QuerySession session;
+    private final StatementPlan plan;
+    private boolean timedOut;
+    private ScheduledFuture<?> timeoutTask;
+    /** The session's {@code readProgress()} when the server was asked to stop: a silent server reads the same after the grace. */
+    private long readsAtCancel;
+    /** The timeout's abort asked the server for an answer that must come soon: only then does silence mean it stopped answering. */
+    private boolean silenceMeansStopped;
+
+    StatementDeadline(StatementRun run, QuerySession session, StatementPlan plan) {
+        this.run = run;
+        this.session = session;
+        this.plan = plan;
+    }
+
+    /** Starts the statement's timeout. */
+    void start() {
+        timeoutTask = session.eventLoop().schedule(this::onTimeout, plan.timeout().toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    /** The run ended: no timeout, no grace. */
+    void stop() {
+        if (timeoutTask != null) {
+            timeoutTask.cancel(false);
+            timeoutTask = null;
+        }
+    }
+
+    boolean timedOut() {
+        return timedOut;
+    }
+
+    /**
+     * The server was asked to stop for a subscriber that is gone ({@link StatementRun#abortAskingTheServer}):
+     * if it sends nothing at all within {@link #CANCEL_GRACE_NANOS}, it stopped answering (frozen,
+     * hung, cut off), and the next statement on this connection — a pool hands it out again — would
+     * queue behind this one for as long; the connection is closed instead, as after a timeout
+     * ({@link #onCancelGraceOver}).
+     */
+    void watchSilenceAfterCancel() {
+        long progress = session.readProgress();
+        session.eventLoop().schedule(() -> {
+            if (!run.terminal()) {
+                closeIfSilentSince(progress, CANCEL_GRACE_NANOS, "closed: the server sent nothing for "
+                        + StatementPlan.humanReadable(Duration.ofNanos(CANCEL_GRACE_NANOS))
+                        + " after a cancel request (the server stopped answering)");
+            }
+        }, CANCEL_GRACE_NANOS, TimeUnit.NANOSECONDS);
+    }
+
+    /**
+     * A grace after the server was asked to stop: closes the connection when not one byte came from
+     * the server since {@code progress} (a large row arriving slowly is bytes, not silence). While
+     * the socket is not read (a run whose subscriber has no demand paused reading: the server's
+     * answer waits unread in the socket), silence cannot be told: judged again one grace later.
+     */
+    private void closeIfSilentSince(long progress, long graceNanos, String reason) {
+        DrivenExchange current = run.current();
+        if (session.readProgress() != progress || current == null || current.done) {
+            return;
+        }
+        if (session.readingPaused()) {
+            session.eventLoop().schedule(() -> closeIfSilentSince(progress, graceNanos, reason), graceNanos, TimeUnit.NANOSECONDS);
+            return;
+        }
+        session.closeUnanswered(reason);
+    }
+
+    /**
+     * The timeout passed: rows held for missing demand are dropped and reading resumes (a backend
+     * blocked writing to us would not even see the cancel), the server is asked to stop, and the
+     * stream fails with {@link PgStatementTimeoutException} — once the server answered when it was
+     * asked to stop (or after {@link #CANCEL_GRACE_NANOS}, at least the timeout again, if it does not
+     * answer), at once when it was not (the statement was still queued, or a cancel could have hit
+     * a later statement). It never completes normally after this.
+     */
+    private void onTimeout() {
+        timeoutTask = null;
+        if (run.over()) {
+            return;
+        }
+        timedOut = true;
+        run.dropHeld();
+        DrivenExchange current = run.current();
+        if (current == null) {
+            return;
+        }
+        if (session.withdraw(current)) {
+            run.error(timeoutError(null));
+            return;
+        }
+        boolean head = session.isHead(current);
+        long cancelsBefore = session.cancelRequestsSent();
+        if (!current.abort()) {
+            run.error(timeoutError(null));
+        } else {
+            // asked to stop: its 57014 (or ReadyForQuery) normally follows soon, but the cancel may never land
+            silenceMeansStopped = head || session.cancelRequestsSent() != cancelsBefore;
+            readsAtCancel = session.readProgress();
+            timeoutTask = session.eventLoop().schedule(this::onCancelGraceOver,
+                    Math.max(CANCEL_GRACE_NANOS, plan.timeout().toNanos()), TimeUnit.NANOSECONDS);
+        }
+    }
+
+    /** The server did not answer the cancel in time: the caller's wait ends; the exchange drains on. */
+    private void onCancelGraceOver() {
+        timeoutTask = null;
+        if (!run.over()) {
+            run.error(timeoutError(null));
+            if (silenceMeansStopped) {
+                // not one byte since the cancel: a frozen or cut-off server (it still ACKs, so TCP
+                // says nothing). Whatever queues behind this statement would wait as long; the
+                // connection is closed so that a pool drops it (Npgsql breaks the connection when a
+                // cancel does not complete in time, pgjdbc's socketTimeout closes it)
+                long grace = Math.max(CANCEL_GRACE_NANOS, plan.timeout().toNanos());
+                closeIfSilentSince(readsAtCancel, grace, "closed: the server sent nothing for "
+                        + StatementPlan.humanReadable(Duration.ofNanos(grace))
+                        + " after a statement's timeout of " + StatementPlan.humanReadable(plan.timeout())
+                        + " and its cancel request (the server stopped answering)");
+            }
+        }
+    }
+
+    /** The error of a timed-out statement: the server's own 57014 when it sent one ({@code server}), else ours. */
+    PgStatementTimeoutException timeoutError(PgServerException server) {
+        if (server != null) {
+            return new PgStatementTimeoutException(server.host(), "statement on " + server.host() + " cancelled after its timeout of "
+                    + StatementPlan.humanReadable(plan.timeout()) + " (" + plan.describe() + ")", server.serverFields(), server);
+        }
+        // no 57014 from the server (queued, paged portal closed, cancel lost the race or not sent):
+        // the SQLSTATE is still 57014 (query_canceled), so callers can tell a timeout by its code
+        return new PgStatementTimeoutException(session.host(), "statement on " + session.host() + " ran past its timeout of "
+                + StatementPlan.humanReadable(plan.timeout()) + "; its remaining rows were dropped (" + plan.describe() + ")", TIMEOUT_FIELDS, null);
+    }
+}

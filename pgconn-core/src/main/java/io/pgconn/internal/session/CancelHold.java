@@ -1,0 +1,87 @@
+package io.pgconn.internal.session;
+
+import io.netty.channel.EventLoop;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+/**
+ * The session's CancelRequests and the hold they put on later exchanges. PostgreSQL cancels
+ * whatever the backend runs when the signal arrives, so exchanges submitted while a CancelRequest is
+ * in flight are written only once the server closed the cancel connection (it has signalled the
+ * backend by then), and at most {@link #MAX_MILLIS} later whatever the cancel does: a cancel
+ * delivered later than that can still hit the statement released meanwhile (docs/query.md §5).
+ * Event loop only, except {@link #action}.
+ */
+final class CancelHold {
+
+    /** How long requests are held back at most while a CancelRequest is under way. */
+    static final long MAX_MILLIS = 2_000;
+
+    private final Supplier<EventLoop> loop;
+    /** Writes what was held back once no cancel holds it any more. */
+    private final Runnable released;
+    private volatile Supplier<? extends CompletionStage<?>> action = () -> CompletableFuture.completedFuture(null);
+    /** CancelRequests whose connection the server has not closed yet: later exchanges wait meanwhile. */
+    private int inFlight;
+    /** CancelRequests sent ({@link #sent}). */
+    private long sent;
+
+    CancelHold(Supplier<EventLoop> loop, Runnable released) {
+        this.loop = loop;
+        this.released = released;
+    }
+
+    /**
+     * How to send a CancelRequest: set by the connection, which knows how to reach the server. The
+     * returned stage completes when the cancel connection has ended (or the attempt gave up).
+     */
+    void action(Supplier<? extends CompletionStage<?>> action) {
+        this.action = action;
+    }
+
+    /** Whether a CancelRequest is under way: exchanges submitted now wait unwritten. */
+    boolean holding() {
+        return inFlight > 0;
+    }
+
+    long sent() {
+        return sent;
+    }
+
+    /** Sends a CancelRequest and holds later exchanges back until it ended, or {@link #MAX_MILLIS}. */
+    void request() {
+        CompletionStage<?> request;
+        try {
+            request = action.get();
+        } catch (RuntimeException e) {
+            return; // e.g. the event loops are shutting down: nothing was sent
+        }
+        inFlight++;
+        sent++;
+        EventLoop eventLoop = loop.get();
+        boolean[] ended = new boolean[1];
+        Runnable end = () -> {
+            if (!ended[0]) {
+                ended[0] = true;
+                inFlight--;
+                released.run();
+            }
+        };
+        ScheduledFuture<?> bound = eventLoop.schedule(end, MAX_MILLIS, TimeUnit.MILLISECONDS);
+        request.whenComplete((ok, error) -> {
+            try {
+                eventLoop.execute(() -> {
+                    bound.cancel(false);
+                    end.run();
+                });
+            } catch (RejectedExecutionException ignored) {
+                // the event loop is gone, and the connection with it
+            }
+        });
+    }
+}

@@ -1,0 +1,180 @@
+package io.pgconn.internal.session;
+
+import io.pgconn.PgException;
+import io.pgconn.PgProtocolException;
+import io.pgconn.internal.query.Exchange;
+import io.pgconn.internal.protocol.frontend.FrontendMessage;
+
+import java.util.ArrayDeque;
+
+/**
+ * The session's exchanges in submission order, which is the order they are written and answered
+ * in, and the ones held back unwritten: behind an exchange that holds the writes (describing,
+ * paging, a timeout, a possible COPY), while a CancelRequest is in flight ({@link CancelHold}), and a
+ * statement cancelled while queued, which waits for its turn as the head to learn whether a
+ * transaction is open. Event loop only.
+ */
+final class ExchangeFifo {
+
+    private final SessionHandler session;
+    private final CancelHold cancels;
+    /** Every exchange submitted and not yet answered by its ReadyForQuery, in write order. */
+    private final ArrayDeque<Exchange> inFlight = new ArrayDeque<>();
+    /** Exchanges waiting to be written while {@link #writeHolder} holds the writes (or a cancel is in flight). */
+    private final ArrayDeque<Exchange> unwritten = new ArrayDeque<>();
+    private Exchange writeHolder;
+    /** The exchange whose messages were written last (a cancel is safe only while it is the head). */
+    private Exchange lastWritten;
+
+    ExchangeFifo(SessionHandler session, CancelHold cancels) {
+        this.session = session;
+        this.cancels = cancels;
+    }
+
+    /** Appends {@code exchange}: written now unless something before it holds the writes. */
+    void add(Exchange exchange) {
+        inFlight.add(exchange);
+        // behind what still waits, too: a callback run inside writeUnwritten must not overtake it
+        if (writeHolder != null || cancels.holding() || !unwritten.isEmpty()) {
+            unwritten.add(exchange);
+        } else {
+            write(exchange);
+        }
+        if (inFlight.peek() == exchange) {
+            exchange.becameHead();
+        }
+    }
+
+    private void write(Exchange exchange) {
+        FrontendMessage message;
+        try {
+            message = exchange.messages(session);
+        } catch (RuntimeException e) {
+            inFlight.remove(exchange);
+            String host = session.host();
+            PgException error = e instanceof PgException pg ? pg : new PgProtocolException(host, "cannot write a request to " + host + ": " + e, e);
+            // later: the user's callbacks must not run (and submit) in the middle of writeUnwritten
+            session.eventLoop().execute(() -> exchange.fail(error));
+            return;
+        }
+        session.write(message);
+        exchange.writtenAt(session.statementCache().mark());
+        lastWritten = exchange;
+        if (exchange.holdsWrites()) {
+            writeHolder = exchange;
+        }
+    }
+
+    /** {@code holder} wrote its Sync: the exchanges behind it may be written. */
+    void releaseWrites(Exchange holder) {
+        if (writeHolder != holder) {
+            return;
+        }
+        writeHolder = null;
+        writeUnwritten();
+    }
+
+    /** Writes what was held back, as far as nothing holds it any more. */
+    void writeUnwritten() {
+        boolean headLeft = false;
+        while (writeHolder == null && !cancels.holding() && !unwritten.isEmpty()) {
+            Exchange next = unwritten.peek();
+            if (next.waitsToBeHead()) {
+                if (inFlight.peek() != next) {
+                    break; // decided after the ReadyForQuery before it (answered() comes back here)
+                }
+                if (session.transactionStatus() == 'I') {
+                    // no transaction to fail: nothing of it reaches the server (no rejected statement in its log)
+                    unwritten.poll();
+                    inFlight.poll();
+                    headLeft = true;
+                    continue;
+                }
+            }
+            write(unwritten.poll());
+        }
+        Exchange head;
+        if (headLeft && (head = inFlight.peek()) != null) {
+            head.becameHead();
+        }
+    }
+
+    /**
+     * The exchange the server's answers are for now: the head, once written (held back, e.g. while
+     * a cancel is in flight, nothing of the server's is for it yet); null when there is none.
+     */
+    Exchange answering() {
+        Exchange current = inFlight.peek();
+        return current != null && current.written() ? current : null;
+    }
+
+    /** The head's ReadyForQuery came: it leaves, and the next one becomes the head. */
+    void answered(Exchange head, char transactionStatus) {
+        inFlight.poll();
+        head.onReady(transactionStatus);
+        Exchange next = inFlight.peek();
+        if (next != null) {
+            next.becameHead();
+            if (!next.written() && next.waitsToBeHead()) {
+                writeUnwritten(); // the transaction status it waited for is known now
+            }
+        }
+    }
+
+    boolean isHead(Exchange exchange) {
+        return inFlight.peek() == exchange;
+    }
+
+    boolean isLastWritten(Exchange exchange) {
+        return lastWritten == exchange;
+    }
+
+    /**
+     * Asked from {@code onReady}, after {@link #answered} has polled the exchange: so the FIFO is
+     * empty when nothing came after it ({@code peekLast() == exchange} only covers a call before the poll).
+     */
+    boolean nothingSubmittedAfter(Exchange exchange) {
+        return inFlight.isEmpty() || inFlight.peekLast() == exchange;
+    }
+
+    /**
+     * Takes back the head while it waits unwritten and no transaction is open: behind a pipelined
+     * BEGIN (or inside a transaction) leaving it out would let a later COMMIT commit without it.
+     * Otherwise it waits unwritten for its turn as the head (Exchange.waitsToBeHead,
+     * writeUnwritten), and leaves then, or is written as a statement the server rejects inside a
+     * transaction (ExtendedExchange).
+     */
+    boolean withdraw(Exchange exchange) {
+        if (inFlight.peek() == exchange && session.transactionStatus() == 'I' && unwritten.remove(exchange)) {
+            inFlight.remove(exchange);
+            return true;
+        }
+        return false;
+    }
+
+    boolean isEmpty() {
+        return inFlight.isEmpty();
+    }
+
+    /** Exchanges written and not yet answered: how deep the pipeline on the wire is. */
+    int writtenUnanswered() {
+        return inFlight.size() - unwritten.size();
+    }
+
+    /** The channel ended: nothing more is written, and every exchange hears {@code error}. */
+    void failAll(java.util.function.Supplier<PgException> error) {
+        unwritten.clear();
+        writeHolder = null;
+        Exchange exchange = inFlight.poll();
+        if (exchange != null) { // the error (and its stack trace) only when someone will see it
+            PgException failure = error.get();
+            do {
+                try {
+                    exchange.fail(failure);
+                } catch (RuntimeException ignored) {
+                    // one exchange's subscriber must not keep the others from hearing about the close
+                }
+            } while ((exchange = inFlight.poll()) != null);
+        }
+    }
+}
