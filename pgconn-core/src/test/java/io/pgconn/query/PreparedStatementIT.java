@@ -174,6 +174,29 @@ class PreparedStatementIT {
         }
     }
 
+    /**
+     * The server lexes a text once, at its Parse: a backslash in a plain literal is a character under
+     * standard_conforming_strings on and an escape under off, so a statement cached under one setting
+     * is not run under the other (it returned {@code a\q} after the SET; the unnamed path gave {@code aq}).
+     */
+    @Test
+    void aStatementCachedUnderOneStandardConformingStringsIsParsedAgainUnderTheOther() {
+        String sql = "SELECT 'a\\q'::text || $1::text"; // SQL: SELECT 'a\q'::text || $1::text
+        PgConnection c = QueryCluster.connect(PG, FACTORY, "");
+        try {
+            assertThat(await(c.query(sql, "!")).single(String.class)).isEqualTo("a\\q!");
+            await(c.simpleQuery("SET standard_conforming_strings = off"));
+            assertThat(await(c.query(sql, "!")).single(String.class)).isEqualTo("aq!");
+            assertThat(await(c.query(sql, "?")).single(String.class)).isEqualTo("aq?"); // cached again, under off
+            await(c.simpleQuery("SET standard_conforming_strings = on"));
+            assertThat(await(c.query(sql, "!")).single(String.class)).isEqualTo("a\\q!");
+            // the statements parsed under the other setting were closed, not left on the server
+            assertThat(serverStatements(c)).containsExactly(sql);
+        } finally {
+            await(c.close());
+        }
+    }
+
     @Test
     void discardAllForgetsTheCacheSoStatementsArePreparedAgain() {
         PgConnection c = QueryCluster.connect(PG, FACTORY, "");

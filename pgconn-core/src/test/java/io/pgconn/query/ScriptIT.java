@@ -35,7 +35,7 @@ class ScriptIT {
     @RegisterExtension
     static final FactoryExtension FACTORY = new FactoryExtension();
 
-    /** Records every segment as text (rows read as the test says), then the end or the error. */
+    /** Records every segment as text (rows read as the test says), then the end or the error; asks for {@code initialDemand} at once if positive (or if told to). */
     private static final class Recorder implements Flow.Subscriber<Segment> {
         final List<String> seen = new CopyOnWriteArrayList<>();
         final List<Row> rows = new CopyOnWriteArrayList<>();
@@ -43,14 +43,22 @@ class ScriptIT {
         private final long initialDemand;
         volatile Flow.Subscription subscription;
 
+        private final boolean asks;
+
         Recorder(long initialDemand) {
+            this(initialDemand, initialDemand > 0);
+        }
+
+        /** {@code asks}: request {@code initialDemand} in onSubscribe, whatever it is. */
+        Recorder(long initialDemand, boolean asks) {
             this.initialDemand = initialDemand;
+            this.asks = asks;
         }
 
         @Override
         public void onSubscribe(Flow.Subscription s) {
             subscription = s;
-            if (initialDemand > 0) {
+            if (asks) {
                 s.request(initialDemand);
             }
         }
@@ -97,6 +105,32 @@ class ScriptIT {
 
     private static long count(PgConnection c, String table) {
         return await(c.query("SELECT count(*) FROM " + table)).single(Long.class);
+    }
+
+    /**
+     * Reactive Streams §3.9 also where the publisher's end is known before anyone asks (an empty script,
+     * one refused before sending, a statement whose parameters do not fit): a request of no or negative
+     * demand ends it with an IllegalArgumentException, not with its end (they completed, or failed with
+     * the refusal, before).
+     */
+    @Test
+    void aRequestOfNoDemandEndsWithIllegalArgumentExceptionAlsoWhenTheEndIsKnownAtOnce() {
+        PgConnection c = QueryCluster.connect(PG, FACTORY, "");
+        try {
+            List<Flow.Publisher<Segment>> publishers = List.of(c.script(List.of()), c.script(List.of("SELECT 1; SELECT 2")),
+                    c.statement("SELECT $1::int, $2::int").bind(0, 1).execute(), c.script(List.of("SELECT 1")));
+            for (Flow.Publisher<Segment> publisher : publishers) {
+                for (long n : new long[] {0, -1}) {
+                    Recorder recorder = new Recorder(n, true);
+                    publisher.subscribe(recorder);
+                    assertThat(recorder.error()).as("request(%d)", n).isInstanceOf(IllegalArgumentException.class)
+                            .hasMessageContaining("request(" + n + ")").hasMessageContaining("§3.9");
+                }
+            }
+            assertThat(await(c.query("SELECT 7")).single(Integer.class)).isEqualTo(7); // nothing left behind
+        } finally {
+            await(c.close());
+        }
     }
 
     @Test

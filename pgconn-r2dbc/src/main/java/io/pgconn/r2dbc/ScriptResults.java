@@ -52,6 +52,8 @@ final class ScriptResults implements Subscriber<ResultPart> {
         final AtomicLong requested = new AtomicLong();
         /** The reader cancelled: the rest of the statement is read and dropped. */
         volatile boolean discarding;
+        /** A request of no or negative demand, for the drain to signal (Reactive Streams §3.9); discarding after it. */
+        volatile IllegalArgumentException refusedDemand;
         // drain only
         /** Parts of the statement not handed to its reader yet. */
         final ArrayDeque<ResultPart> kept = new ArrayDeque<>();
@@ -66,6 +68,8 @@ final class ScriptResults implements Subscriber<ResultPart> {
         long dropped;
         /** Its reader has had the {@link ResultPart.Dropped}. */
         boolean droppedTold;
+        /** Its reader has had {@link #refusedDemand}. */
+        boolean refusalTold;
 
         Slot(ScriptResults script) {
             this.script = script;
@@ -73,8 +77,14 @@ final class ScriptResults implements Subscriber<ResultPart> {
 
         @Override
         public void request(long n) {
+            if (discarding || refusedDemand != null) {
+                return; // cancelled, or already refused (§3.6)
+            }
             if (n <= 0) {
-                discarding = true;
+                // §3.9: the reader gets an IllegalArgumentException, from the drain (which alone signals
+                // the reader); the statement is then read and dropped as after a cancel
+                refusedDemand = new IllegalArgumentException("request(" + n
+                        + "): demand must be positive (Reactive Streams §3.9)");
                 script.drain();
                 return;
             }
@@ -259,6 +269,12 @@ final class ScriptResults implements Subscriber<ResultPart> {
 
     /** Hands a statement's kept parts to its reader as far as it asks; then its end, or its error. */
     private static void serve(Slot slot) {
+        IllegalArgumentException refused = slot.refusedDemand;
+        if (refused != null && !slot.refusalTold && slot.reader != null) {
+            slot.refusalTold = true;
+            slot.discarding = true; // nothing more reaches the reader: the rest of the statement is dropped
+            slot.reader.onError(refused);
+        }
         if (slot.skipped && !slot.droppedTold && !slot.discarding) {
             Subscriber<? super ResultPart> reader = slot.reader;
             if (reader == null || slot.requested.get() == 0) {

@@ -5,6 +5,7 @@ import org.junit.jupiter.api.Test;
 import org.reactivestreams.Publisher;
 import org.reactivestreams.Subscriber;
 import org.reactivestreams.Subscription;
+import reactor.core.CoreSubscriber;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -139,5 +140,70 @@ class ScriptResultsTest {
                 .concatMap(result -> Flux.from(result.map(row -> 1)).limitRate(7))
                 .count().block(STEP);
         assertThat(rows).isEqualTo(10_001L);
+    }
+
+    /**
+     * Reactive Streams §3.9: a reader of a script's result that asks for no or negative demand gets an
+     * IllegalArgumentException (it used to be taken as a cancel, in silence: the reader waited forever);
+     * the statement is then read and dropped, and the next result reads as usual. The readers are
+     * CoreSubscribers, as a Reactor operator is: Reactor checks §3.9 itself only for other subscribers.
+     */
+    @Test
+    void aRequestOfNoDemandOnAScriptsResultSignalsIllegalArgumentException() {
+        for (long n : new long[] {0, -3}) {
+            Parts parts = new Parts(50, 2);
+            ScriptResults script = new ScriptResults(parts, 2, result -> { });
+            Flux<Result> publisher = script.publisher();
+            java.util.concurrent.CompletableFuture<Throwable> ended = new java.util.concurrent.CompletableFuture<>();
+            publisher.take(1).subscribe(first -> first.map(row -> row).subscribe(new CoreSubscriber<Object>() {
+                @Override
+                public void onSubscribe(Subscription s) {
+                    s.request(n);
+                }
+
+                @Override
+                public void onNext(Object row) {
+                    ended.completeExceptionally(new AssertionError("a row without demand: " + row));
+                }
+
+                @Override
+                public void onError(Throwable t) {
+                    ended.complete(t);
+                }
+
+                @Override
+                public void onComplete() {
+                    ended.completeExceptionally(new AssertionError("completed after request(" + n + ")"));
+                }
+            }));
+            assertThat(ended.orTimeout(30, java.util.concurrent.TimeUnit.SECONDS).join()).as("request(%d)", n)
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("request(" + n + ")").hasMessageContaining("§3.9");
+        }
+        // with both results in hand, the refused one's rows are dropped and the next one is read whole
+        Parts parts = new Parts(50, 2);
+        List<Result> both = new ScriptResults(parts, 2, result -> { }).publisher().collectList().block(STEP);
+        java.util.concurrent.atomic.AtomicReference<Throwable> refused = new java.util.concurrent.atomic.AtomicReference<>();
+        both.get(0).map(row -> row).subscribe(new CoreSubscriber<Object>() {
+            @Override
+            public void onSubscribe(Subscription s) {
+                s.request(0);
+            }
+
+            @Override
+            public void onNext(Object row) {
+            }
+
+            @Override
+            public void onError(Throwable t) {
+                refused.set(t);
+            }
+
+            @Override
+            public void onComplete() {
+            }
+        });
+        assertThat(refused.get()).isInstanceOf(IllegalArgumentException.class);
+        assertThat(Flux.from(both.get(1).map(row -> row)).count().block(STEP)).isEqualTo(2L);
     }
 }

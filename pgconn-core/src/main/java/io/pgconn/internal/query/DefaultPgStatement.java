@@ -185,18 +185,7 @@ public final class DefaultPgStatement implements PgStatement {
         try {
             plan = plan();
         } catch (RuntimeException e) {
-            return subscriber -> {
-                subscriber.onSubscribe(new Flow.Subscription() {
-                    @Override
-                    public void request(long n) {
-                    }
-
-                    @Override
-                    public void cancel() {
-                    }
-                });
-                subscriber.onError(e);
-            };
+            return subscriber -> EndedAtOnce.signal(subscriber, e);
         }
         return subscriber -> StatementRun.start(session, subscriber, plan);
     }

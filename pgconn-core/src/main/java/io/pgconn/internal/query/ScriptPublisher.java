@@ -59,20 +59,7 @@ public final class ScriptPublisher implements Flow.Publisher<Segment> {
     public void subscribe(Flow.Subscriber<? super Segment> subscriber) {
         Objects.requireNonNull(subscriber, "subscriber");
         if (refused != null || statements.isEmpty()) {
-            subscriber.onSubscribe(new Flow.Subscription() {
-                @Override
-                public void request(long n) {
-                }
-
-                @Override
-                public void cancel() {
-                }
-            });
-            if (refused != null) {
-                subscriber.onError(refused);
-            } else {
-                subscriber.onComplete();
-            }
+            EndedAtOnce.signal(subscriber, refused);
             return;
         }
         StatementRun.start(session, subscriber, PLAN, run -> new ScriptExchange(run, statements), true);

@@ -15,6 +15,14 @@ import java.util.Map;
  * before anything else (so no error earlier in that exchange can skip it). Names are never reused,
  * so a Close lost to a dropped exchange can only leave an unused statement behind, never a clash.
  * Capacity 0 keeps nothing: every statement is parsed unnamed. Event loop only.
+ *
+ * <p>The server lexes a text once, at its Parse: a named statement keeps the literals it was parsed
+ * with (revalidation re-analyses the parse tree, it does not read the text again). Under
+ * {@code standard_conforming_strings = off} a backslash in a plain {@code '...'} literal escapes, so
+ * the same text means another value under each setting; when the session's ParameterStatus says the
+ * setting changed, every entry is dropped at the next exchange (and closed by it), and texts are parsed anew
+ * under the new one. A statement written before the server's answer to the {@code SET} (pipelined
+ * behind it) still uses the entries of the setting before, as its {@code SqlShape} does.
  */
 public final class StatementCache {
 
@@ -62,7 +70,13 @@ public final class StatementCache {
 
     private static final String NAME_PREFIX = "pgconn_";
 
+    private static final String STANDARD_CONFORMING_STRINGS = "standard_conforming_strings";
+
     private final int capacity;
+    /** The session's ParameterStatus map, kept current by the session. */
+    private final Map<String, String> serverParameters;
+    /** The standard_conforming_strings the entries were parsed under. */
+    private boolean entriesStandard;
     private final LinkedHashMap<Key, Entry> entries = new LinkedHashMap<>(16, 0.75f, true);
     private final List<String> toClose = new ArrayList<>();
     private long nextId;
@@ -72,8 +86,34 @@ public final class StatementCache {
      */
     private Entry lastUsed;
 
+    /** A cache whose server never reports standard_conforming_strings (on, as since PostgreSQL 9.1). */
     public StatementCache(int capacity) {
+        this(capacity, Map.of());
+    }
+
+    /** @param serverParameters the session's ParameterStatus map, kept current by the session */
+    public StatementCache(int capacity, Map<String, String> serverParameters) {
         this.capacity = capacity;
+        this.serverParameters = serverParameters;
+        this.entriesStandard = standardConformingStrings();
+    }
+
+    /** Off only when the server says so, as {@link SqlShapes#standardConformingStrings()} reads it. */
+    private boolean standardConformingStrings() {
+        return !"off".equals(serverParameters.get(STANDARD_CONFORMING_STRINGS));
+    }
+
+    /** Drops every entry (each closed) when standard_conforming_strings is not what they were parsed under. */
+    private void followStandardConformingStrings() {
+        boolean standard = standardConformingStrings();
+        if (standard != entriesStandard) {
+            entriesStandard = standard;
+            lastUsed = null;
+            for (Entry entry : entries.values()) {
+                toClose.add(entry.name);
+            }
+            entries.clear();
+        }
     }
 
     public boolean enabled() {
@@ -85,6 +125,7 @@ public final class StatementCache {
     }
 
     Entry get(String sql, int[] typeOids) {
+        followStandardConformingStrings();
         Entry last = lastUsed;
         if (last != null && last.sql.equals(sql) && Arrays.equals(last.typeOids, typeOids)) {
             return last; // already the most recently used: the map's order would not change
@@ -143,6 +184,7 @@ public final class StatementCache {
 
     /** Names to Close at the start of the next exchange. */
     List<String> drainToClose() {
+        followStandardConformingStrings(); // the Closes of a change go with the exchange that sees it
         if (toClose.isEmpty()) {
             return List.of();
         }

@@ -80,7 +80,7 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
     public SessionHandler(String host, Map<String, String> parameters, int statementCacheSize, ValueCodecs codecs) {
         this.host = host;
         this.parameters = parameters;
-        this.statementCache = new StatementCache(statementCacheSize);
+        this.statementCache = new StatementCache(statementCacheSize, parameters);
         this.sqlShapes = new SqlShapes(parameters);
         this.codecs = codecs;
         ExchangeFifo[] held = new ExchangeFifo[1];
