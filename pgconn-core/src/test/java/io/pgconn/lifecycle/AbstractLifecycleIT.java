@@ -2,6 +2,7 @@ package io.pgconn.lifecycle;
 
 import io.pgconn.PgAuthenticationException;
 import io.pgconn.PgConnection;
+import io.pgconn.PgConnectionFactory;
 import io.pgconn.PgException;
 import io.pgconn.PgTlsException;
 import io.pgconn.AuthMethod;
@@ -18,6 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 import io.pgconn.config.EnvironmentSource;
 
 import java.nio.file.Files;
+import javax.net.ssl.KeyManagerFactory;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Map;
@@ -385,6 +387,68 @@ abstract class AbstractLifecycleIT {
                 .hasMessageContaining("localhost:" + server().port());
         Throwable plaintext = refusal("scram_u", PASSWORD, "sslmode=disable sslcertmode=require");
         assertThat(plaintext).isInstanceOf(PgAuthenticationException.class).hasMessageContaining("did not request an SSL certificate");
+    }
+
+    /**
+     * sslcertmode=disable sends no client certificate whatever its source: a key manager given to the
+     * factory's builder (a Spring SSL bundle's) too. cert_u's pg_hba.conf line requires one; scram_u's
+     * only lets the client send one (the server asks, pg_stat_ssl shows what came).
+     */
+    @Test
+    void sslcertmodeDisableSendsNoCertificateFromAKeyManagerEither() throws Exception {
+        ClientCertificate cert = pg().tls().clientCertificate("cert_u");
+        KeyManagerFactory keys = keyManager(cert);
+        try (PgConnectionFactory sent = PgConnectionFactory.builder(config("cert_u", null, tlsOptions("verify-full")))
+                .keyManagerFactory(keys).build();
+             PgConnectionFactory disabled = PgConnectionFactory.builder(config("cert_u", null, tlsOptions("verify-full")
+                     + " sslcertmode=disable")).keyManagerFactory(keys).build()) {
+            PgConnection withCertificate = await(sent.connect());
+            try {
+                assertThat(value(withCertificate, "SELECT current_user")).isEqualTo("cert_u");
+            } finally {
+                await(withCertificate.close());
+            }
+            Throwable notSent = failure(disabled.connect());
+            assertThat(notSent).isInstanceOf(PgAuthenticationException.class);
+            assertThat(((PgException) notSent).sqlState()).contains("28000");
+            String clientDn = "SELECT coalesce(client_dn, 'none') FROM pg_stat_ssl WHERE pid = pg_backend_pid()";
+            PgConnection optional = await(disabled.connect(config("scram_u", PASSWORD, tlsOptions("verify-full")
+                    + " sslcertmode=disable")));
+            try {
+                assertThat(value(optional, clientDn)).isEqualTo("none");
+            } finally {
+                await(optional.close());
+            }
+            PgConnection optionalSent = await(sent.connect(config("scram_u", PASSWORD, tlsOptions("verify-full"))));
+            try {
+                assertThat(value(optionalSent, clientDn)).contains("cert_u");
+            } finally {
+                await(optionalSent.close());
+            }
+        }
+    }
+
+    /** The client certificate and key as in-memory key material, as a Spring SSL bundle gives it. */
+    private static KeyManagerFactory keyManager(ClientCertificate cert) throws Exception {
+        java.security.cert.Certificate[] chain;
+        try (java.io.InputStream in = Files.newInputStream(cert.certificate())) {
+            chain = java.security.cert.CertificateFactory.getInstance("X.509").generateCertificates(in)
+                    .toArray(java.security.cert.Certificate[]::new);
+        }
+        String base64 = Files.readString(cert.keyPkcs8Pem()).replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", "");
+        java.security.spec.PKCS8EncodedKeySpec spec = new java.security.spec.PKCS8EncodedKeySpec(java.util.Base64.getDecoder().decode(base64));
+        java.security.PrivateKey key;
+        try {
+            key = java.security.KeyFactory.getInstance("RSA").generatePrivate(spec);
+        } catch (java.security.spec.InvalidKeySpecException notRsa) {
+            key = java.security.KeyFactory.getInstance("EC").generatePrivate(spec);
+        }
+        java.security.KeyStore store = java.security.KeyStore.getInstance("PKCS12");
+        store.load(null, null);
+        store.setKeyEntry("client", key, new char[0], chain);
+        KeyManagerFactory keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+        keys.init(store, new char[0]);
+        return keys;
     }
 
     @ParameterizedTest(name = "client certificate with a {0} key")

@@ -17,7 +17,7 @@ final class TlsSettingsOf {
 
     static TlsSettings config(ConnConfig config) {
         return new TlsSettings(config.sslMode(), config.sslNegotiation(), config.sslRootCertOrDefault(),
-                // sslcertmode=disable: no client certificate, whatever files exist (libpq)
+                // sslcertmode=disable: no client certificate, whatever files exist (libpq) or key manager was given
                 config.sslCertMode() == SslCertMode.DISABLE ? null : config.sslCertOrDefault(), config.sslKeyOrDefault(),
                 config.sslPassword(), config.sslSni(), config.sslMinProtocolVersion(), config.sslMaxProtocolVersion(),
                 config.sslProvider(), config.sslCrlOrDefault(), config.sslCrlDir());

@@ -54,6 +54,7 @@ public final class SslContextFactory {
     /**
      * Trust and client key material given in memory (e.g. a Spring Boot SSL bundle), used instead of
      * {@code sslrootcert} and {@code sslcert}/{@code sslkey}; either may be {@code null} to keep the files'.
+     * Settings without a client certificate ({@code sslcertmode=disable}) send none, whatever {@code keys} holds.
      */
     public SslContextFactory(TrustManagerFactory trust, KeyManagerFactory keys) {
         this.trust = trust;
@@ -87,7 +88,9 @@ public final class SslContextFactory {
         } else {
             configureTrust(builder, settings, hostLabel);
         }
-        if (keys != null) {
+        if (settings.cert() == null) {
+            // sslcertmode=disable (TlsSettingsOf): no client certificate, not even one given in memory
+        } else if (keys != null) {
             builder.keyManager(keys);
         } else if (ClientCredentials.certificateFileExists(settings)) {
             ClientCredentials credentials = ClientCredentials.load(settings, hostLabel);

@@ -27,7 +27,8 @@ import java.util.Objects;
  * @param negotiation sslnegotiation; {@code null} means {@link SslNegotiation#POSTGRES}
  * @param rootCert    path of a PEM file of trusted CA certificates (it need not exist: see {@link #verifiesChain()}),
  *                    {@link #SYSTEM_ROOT_CERT}, or {@code null}
- * @param cert        client certificate chain (PEM), or {@code null}
+ * @param cert        client certificate chain (PEM), or {@code null}: no client certificate at all, not even key
+ *                    material given to the factory in memory ({@code sslcertmode=disable})
  * @param key         client private key (PEM: PKCS#8, encrypted PKCS#8, PKCS#1 RSA or SEC1 EC), or {@code null}
  * @param keyPassword sslpassword for an encrypted key, or {@code null}; never shown by {@link #toString()}
  * @param sni         sslsni: send the host name as TLS SNI (never for IP literals)
