@@ -70,6 +70,7 @@ final class ConnConfigAssembler {
 
     static ConnConfig assemble(PgConnProperties properties, PgConnConnectionDetails details,
             List<ConnConfigCustomizer> customizers, PropertyResolver environment) {
+        PgConnEnvironmentVariables.check(environment); // before any value is used: a typo would change the config
         ConnConfig.Builder builder = ConnConfig.builder().environment(hostVariables(environment))
                 .passwordSources(PASSWORD_SOURCES);
         String bundle = properties.getSsl().getBundle();

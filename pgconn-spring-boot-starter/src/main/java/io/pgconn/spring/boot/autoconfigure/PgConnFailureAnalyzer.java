@@ -22,7 +22,8 @@ import java.util.stream.Collectors;
  * not {@code VERIFY_FULL}). An unknown {@code pg.conn.*} key (Boot's
  * {@link UnboundConfigurationPropertiesException}, {@link PgConnProperties} ignoring no unknown field)
  * is reported with its origin and the nearest known property, never its value (it may be a
- * mistyped password). Runs before Boot's generic bind analyzers.
+ * mistyped password); so is a {@code PG_CONN_*} environment variable that binds to none
+ * ({@link UnknownPgConnEnvironmentVariableException}), by name only. Runs before Boot's generic bind analyzers.
  */
 class PgConnFailureAnalyzer implements FailureAnalyzer, Ordered {
 
@@ -39,6 +40,9 @@ class PgConnFailureAnalyzer implements FailureAnalyzer, Ordered {
             }
             if (t instanceof PgConnStartupCheckException check) {
                 return analyze(check);
+            }
+            if (t instanceof UnknownPgConnEnvironmentVariableException variables) {
+                return analyze(variables);
             }
             if (t instanceof BindException bind) {
                 FailureAnalysis analysis = analyze(bind);
@@ -153,6 +157,27 @@ class PgConnFailureAnalyzer implements FailureAnalyzer, Ordered {
         }
         action.append("\nThe pg.conn.* properties are listed in pgconn-spring-boot-starter's README and in your IDE's"
                 + " completion (configuration metadata).");
+        return new FailureAnalysis(description.toString().stripTrailing(), action.toString(), e);
+    }
+
+    /** Each variable by name with the nearest property's variable; never a value (it may be a mistyped password). */
+    private FailureAnalysis analyze(UnknownPgConnEnvironmentVariableException e) {
+        List<String> variables = e.getVariables();
+        StringBuilder description = new StringBuilder(variables.size() == 1 ? "Unknown pgconn environment variable"
+                : "Unknown pgconn environment variables").append(" (every PG_CONN_* variable is read as a pg.conn.* property):\n");
+        StringBuilder action = new StringBuilder();
+        for (String variable : variables) {
+            String nearest = PgConnPropertyNames.nearestToVariable(variable);
+            String nearestVariable = nearest == null ? null : PgConnPropertyNames.variableOf(nearest);
+            description.append("\n    Variable: ").append(variable).append('\n')
+                    .append("    Reason: binds to no pg.conn.* property")
+                    .append(nearest != null ? "; did you mean '" + nearestVariable + "' (" + nearest + ")?" : "").append('\n');
+            action.append(action.isEmpty() ? "" : "\n").append(nearest != null
+                    ? "Rename the environment variable '" + variable + "' to '" + nearestVariable + "'."
+                    : "Unset the environment variable '" + variable + "' or correct its name.");
+        }
+        action.append("\nThe pg.conn.* properties are listed in pgconn-spring-boot-starter's README; a variable names one in"
+                + " upper case with '_' for '.' and '-' (pg.conn.ssl.root-cert is PG_CONN_SSL_ROOT_CERT).");
         return new FailureAnalysis(description.toString().stripTrailing(), action.toString(), e);
     }
 

@@ -14,15 +14,22 @@ import java.util.Map;
 /**
  * Every {@code pg.conn.*} property name, read from {@link PgConnProperties} the way Boot's binder
  * reads it (its JavaBean properties, nested groups declared in it, names in kebab case), and the one
- * nearest to a name that is not among them: for "did you mean" in the report of an unknown key.
+ * nearest to a name that is not among them: for "did you mean" in the report of an unknown key, or
+ * of a {@code PG_CONN_*} environment variable that binds to none.
  */
 final class PgConnPropertyNames {
 
     static final String PREFIX = "pg.conn";
 
-    /** Known names; those of a map (whose keys are free) are also matched as a prefix. */
-    private record Known(String name, boolean map) {
+    /**
+     * Known names; those of a map (whose keys are free) are also matched as a prefix, those of a list
+     * also with an index after them ({@code PG_CONN_HOSTS_0}).
+     */
+    private record Known(String name, boolean map, boolean list) {
     }
+
+    /** How every {@code pg.conn.*} environment variable begins (Boot's mapping of the prefix). */
+    static final String VARIABLE_PREFIX = "PG_CONN_";
 
     private static final List<Known> KNOWN = collect(PREFIX, PgConnProperties.class, new ArrayList<>());
 
@@ -39,7 +46,8 @@ final class PgConnPropertyNames {
             if (valueType.getDeclaringClass() == PgConnProperties.class && !valueType.isEnum()) {
                 collect(name, valueType, into);
             } else {
-                into.add(new Known(name, Map.class.isAssignableFrom(valueType)));
+                into.add(new Known(name, Map.class.isAssignableFrom(valueType),
+                        java.util.Collection.class.isAssignableFrom(valueType) || valueType.isArray()));
             }
         }
         return into;
@@ -71,6 +79,50 @@ final class PgConnPropertyNames {
         // a typo changes a few letters; beyond that a suggestion would be a guess
         int allowed = Math.max(2, uniform(unknown).length() / 5);
         return best != null && bestDistance <= allowed ? best.name() : null;
+    }
+
+    /**
+     * Whether the environment variable {@code variable} ({@code PG_CONN_...}) binds to a property.
+     * Boot maps a variable to a name by its underscores, which stand for dots and for nothing (a
+     * dash, a word break): compared without any of them, case ignored, as the binder would accept it
+     * (a spelling the binder would not take either way is let through: the check only stops names
+     * that can bind to nothing).
+     */
+    static boolean bindsVariable(String variable) {
+        String flat = flat(variable.substring(VARIABLE_PREFIX.length()));
+        for (Known known : KNOWN) {
+            String name = flat(known.name().substring(PREFIX.length() + 1));
+            if (flat.equals(name)
+                    || (known.map() && flat.startsWith(name))
+                    || (known.list() && flat.startsWith(name) && flat.substring(name.length()).chars().allMatch(Character::isDigit))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The known property nearest to the environment variable {@code variable}, or {@code null} when none is close. */
+    static @Nullable String nearestToVariable(String variable) {
+        String flat = flat(variable.substring(VARIABLE_PREFIX.length()));
+        Known best = null;
+        int bestDistance = Integer.MAX_VALUE;
+        for (Known known : KNOWN) {
+            int distance = distance(flat(known.name().substring(PREFIX.length() + 1)), flat);
+            if (distance < bestDistance) {
+                best = known;
+                bestDistance = distance;
+            }
+        }
+        return best != null && bestDistance <= Math.max(2, flat.length() / 5) ? best.name() : null;
+    }
+
+    /** The environment variable that sets {@code property}: {@code pg.conn.ssl.root-cert} is {@code PG_CONN_SSL_ROOT_CERT}. */
+    static String variableOf(String property) {
+        return property.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
+    }
+
+    private static String flat(String name) {
+        return uniform(name).replace(".", "");
     }
 
     /** Lower case without '-' and '_' in each element, as Boot's relaxed binding compares names. */

@@ -126,14 +126,59 @@ class PgConnUnknownPropertyTest {
                 });
     }
 
-    /** Boot's check leaves out the process environment and system properties (shared with everything else): documented. */
-    @Test
-    void unknownKeysFromEnvironmentVariablesAndSystemPropertiesAreNotChecked() {
-        this.runner.withInitializer(context -> context.getEnvironment().getPropertySources().replace(
+    private ApplicationContextRunner withVariables(Map<String, Object> variables) {
+        return this.runner.withInitializer(context -> context.getEnvironment().getPropertySources().replace(
                 StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME, new SystemEnvironmentPropertySource(
-                        StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME, Map.of("PG_CONN_PASWORD", "x"))))
-                .withSystemProperties("pg.conn.pasword=x")
-                .run(context -> assertThat(context).hasNotFailed());
+                        StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME, variables)));
+    }
+
+    /**
+     * Boot's unknown-key check leaves out the process environment: pgconn checks its PG_CONN_* variables
+     * itself. A mistyped one fails start-up named with the nearest variable, its value never shown (it
+     * started with PG_CONN_PASWORD ignored: the connect then failed for a missing password, or worse,
+     * PG_CONN_TARGET_SESION_ATTRS sent writes to the primary).
+     */
+    @Test
+    void aMistypedEnvironmentVariableFailsStartUpNamedButItsValueNeverShown() {
+        withVariables(Map.of("PG_CONN_PASWORD", "Sentinel-Env-Pw-5e2a", "PG_CONN_TARGET_SESION_ATTRS", "read-only",
+                "PG_CONN_FROBNICATE", "x", "PG_CONNECTION_OTHER_TOOL", "y", "PGCONN_X", "z")).run(context -> {
+                    assertThat(context).hasFailed();
+                    Throwable failure = context.getStartupFailure();
+                    FailureAnalysis analysis = analysisOf(failure);
+                    assertThat(analysis.getDescription()).startsWith("Unknown pgconn environment variables")
+                            .contains("Variable: PG_CONN_PASWORD", "did you mean 'PG_CONN_PASSWORD' (pg.conn.password)?")
+                            .contains("Variable: PG_CONN_TARGET_SESION_ATTRS",
+                                    "did you mean 'PG_CONN_TARGET_SESSION_ATTRS' (pg.conn.target-session-attrs)?")
+                            .contains("Variable: PG_CONN_FROBNICATE\n    Reason: binds to no pg.conn.* property\n")
+                            .doesNotContain("PG_CONNECTION_OTHER_TOOL").doesNotContain("PGCONN_X")
+                            .doesNotContain("Sentinel-Env-Pw-5e2a");
+                    assertThat(analysis.getAction()).contains("Rename the environment variable 'PG_CONN_PASWORD' to 'PG_CONN_PASSWORD'")
+                            .contains("Unset the environment variable 'PG_CONN_FROBNICATE'").doesNotContain("Sentinel-Env-Pw-5e2a");
+                    java.io.StringWriter trace = new java.io.StringWriter();
+                    failure.printStackTrace(new java.io.PrintWriter(trace));
+                    assertThat(trace.toString()).contains("PG_CONN_PASWORD").doesNotContain("Sentinel-Env-Pw-5e2a");
+                });
+    }
+
+    @Test
+    void everyVariableThatBindsPassesTheCheck() {
+        withVariables(Map.of("PG_CONN_TARGETSESSIONATTRS", "read-only", "PG_CONN_HOSTS_0", "db9.test.invalid:5432",
+                "PG_CONN_STARTUP_PARAMETERS_SEARCH_PATH", "app", "PG_CONN_SSL_KEY_PASSWORD", "k", "PG_CONN_POOL_MAXSIZE", "3",
+                "PG_CONN_HEALTH_HOST_CHECK_INTERVAL", "2s")).run(context -> {
+                    assertThat(context).hasNotFailed();
+                    PgConnProperties properties = context.getBean(PgConnProperties.class);
+                    assertThat(properties.getTargetSessionAttrs()).isEqualTo(TargetSessionAttrs.READ_ONLY);
+                    assertThat(properties.getPool().getMaxSize()).isEqualTo(3);
+                });
+        assertThat(PgConnPropertyNames.bindsVariable("PG_CONN_HOSTS")).isTrue();
+        assertThat(PgConnPropertyNames.bindsVariable("PG_CONN_HOSTS_X")).isFalse();
+        assertThat(PgConnPropertyNames.variableOf("pg.conn.ssl.root-cert")).isEqualTo("PG_CONN_SSL_ROOT_CERT");
+    }
+
+    /** Boot's check leaves out system properties (shared with everything else), and so does pgconn: documented. */
+    @Test
+    void unknownKeysFromSystemPropertiesAreNotChecked() {
+        this.runner.withSystemProperties("pg.conn.pasword=x").run(context -> assertThat(context).hasNotFailed());
     }
 
     @Test
