@@ -1,8 +1,21 @@
 package io.pgconn.hostile;
 
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.pgconn.PgConnection;
+import io.pgconn.PgConnectionFactory;
 import io.pgconn.PgTimeoutException;
+import io.pgconn.config.ConnConfig;
+import io.pgconn.config.EnvironmentSource;
 import io.pgconn.trace.PgTracer;
 import org.junit.jupiter.api.Test;
+
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -85,6 +98,55 @@ class HostileTimingIT {
                     first.label() + ": server " + first.label() + " did not complete the connection within 500ms", second.label());
             refusal.namesHost(second).closed(client, first, second);
             assertThat(second.connections()).isEqualTo(1);
+        }
+    }
+
+    /**
+     * A connect timeout blames the server; when the client's own event loop was blocked past the
+     * deadline (a blocking call on it), the timer ran late and the message says so instead of only
+     * blaming the server. A timer on time says nothing of the kind.
+     */
+    @Test
+    void aTimeoutRunLateByABlockedClientLoopSaysSo() throws Exception {
+        EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+        CountDownLatch startupRead = new CountDownLatch(2);
+        try (ScriptedServer silent = ScriptedServer.start(c -> {
+            c.readStartupPacket();
+            startupRead.countDown();
+        })) {
+            ConnConfig config = ConnConfig.parse("host=127.0.0.1 port=" + silent.port() + " user=alice dbname=app"
+                    + " sslmode=disable extensionTypes='' hostConnectTimeout=300ms connectTimeout=10s", EnvironmentSource.of(Map.of()));
+            try (PgConnectionFactory factory = PgConnectionFactory.builder(config).eventLoopGroup(group).build()) {
+                Throwable onTime = failureOf(factory.connect());
+                assertThat(onTime).isInstanceOf(PgTimeoutException.class).hasMessageContaining("within 300ms")
+                        .hasMessageNotContaining("event loop");
+
+                CompletableFuture<PgConnection> connect = factory.connect();
+                assertThat(startupRead.await(HostileClient.CASE_LIMIT.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
+                // the attempt's timer is set (the server has its startup packet): now the loop blocks past it
+                group.next().execute(() -> {
+                    try {
+                        Thread.sleep(1_500);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                });
+                assertThat(failureOf(connect)).isInstanceOf(PgTimeoutException.class)
+                        .hasMessageContaining("server " + silent.label() + " did not complete the connection within 300ms")
+                        .hasMessageMatching("(?s).*this client's event loop ran the timeout \\d+ms after it was due: it was blocked.*");
+            }
+        } finally {
+            group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS).syncUninterruptibly();
+        }
+    }
+
+    private static Throwable failureOf(CompletableFuture<PgConnection> connect) throws Exception {
+        try {
+            PgConnection connection = connect.get(HostileClient.CASE_LIMIT.toMillis(), TimeUnit.MILLISECONDS);
+            connection.close();
+            throw new AssertionError("connected to a silent server: " + connection);
+        } catch (ExecutionException e) {
+            return e.getCause();
         }
     }
 }

@@ -122,7 +122,9 @@ final class ConnectWalk {
             return;
         }
         if (!config.connectTimeout().isZero()) {
-            deadline = loop.schedule(this::totalTimeout, config.connectTimeout().toNanos(), TimeUnit.NANOSECONDS);
+            long due = System.nanoTime() + config.connectTimeout().toNanos();
+            deadline = loop.schedule(() -> totalTimeout(System.nanoTime() - due), config.connectTimeout().toNanos(),
+                    TimeUnit.NANOSECONDS);
         }
         nextHost();
     }
@@ -181,7 +183,7 @@ final class ConnectWalk {
 
     private void tryAddress(HostSpec host, List<SocketAddress> addresses, int position) {
         if (overallExpired()) {
-            totalTimeout();
+            totalTimeout(0);
             return;
         }
         if (position >= addresses.size() || result.isDone()) {
@@ -297,13 +299,30 @@ final class ConnectWalk {
                 && System.nanoTime() - startNanos >= config.connectTimeout().toNanos() - 1_000_000L;
     }
 
-    private void totalTimeout() {
+    /**
+     * Connect timeouts blame the server; when the timer itself ran late — the client's event loop was
+     * blocked or busy (a blocking call on it), or the JVM paused — the time was lost in this process,
+     * and the message says so. Measured for free: when the timer ran against when it was due.
+     */
+    static String lateness(long lateNanos) {
+        long lateMillis = TimeUnit.NANOSECONDS.toMillis(lateNanos);
+        return lateMillis < LATE_WORTH_SAYING_MILLIS ? "" : " (this client's event loop ran the timeout " + lateMillis
+                + "ms after it was due: it was blocked or busy, or the JVM paused, so the time may have been lost in"
+                + " this process, not on the server)";
+    }
+
+    /** A timer later than this is not the scheduler's jitter. */
+    static final long LATE_WORTH_SAYING_MILLIS = 100;
+
+    /** @param lateNanos how long after its due time the timer that called ran (0 when no timer called) */
+    private void totalTimeout(long lateNanos) {
         AttemptScope scope = currentScope;
         HostSpec inFlight = currentHost;
         String label = inFlight == null ? null : inFlight.label();
         PgTimeoutException timeout = new PgTimeoutException(label, "could not connect within connectTimeout="
                 + config.connectTimeout().toMillis() + "ms"
                 + (label == null ? "" : ": server " + label + " had not completed the connection when the deadline passed")
+                + lateness(lateNanos)
                 + failures.triedSoFar());
         if (result.completeExceptionally(timeout) && scope != null) {
             scope.abort();
@@ -339,13 +358,16 @@ final class ConnectWalk {
             if (budget.isZero()) {
                 timer = null;
             } else {
+                long due = System.nanoTime() + budget.toNanos();
                 timer = loop.schedule(() -> {
+                    long late = System.nanoTime() - due;
                     if (overallExpired()) {
-                        totalTimeout(); // the whole attempt is over, not just this host's share
+                        totalTimeout(late); // the whole attempt is over, not just this host's share
                         return;
                     }
                     if (future.completeExceptionally(new PgTimeoutException(host.label(), "server " + host.label()
-                            + " did not complete the connection within " + budget.toMillis() + "ms (hostConnectTimeout/connectTimeout)"))) {
+                            + " did not complete the connection within " + budget.toMillis() + "ms (hostConnectTimeout/connectTimeout)"
+                            + lateness(late)))) {
                         scope.abort();
                     }
                 }, budget.toNanos(), TimeUnit.NANOSECONDS);
