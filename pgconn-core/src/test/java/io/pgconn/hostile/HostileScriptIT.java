@@ -149,4 +149,72 @@ class HostileScriptIT {
             server.assertScriptsPassed();
         }
     }
+
+    /**
+     * A subscriber that cancels on the script's last CommandResult ({@code Mono.from} of a one-statement
+     * script without rows does) leaves nothing for the server to stop: only the ReadyForQuery is to
+     * come. A CancelRequest sent then (it was: the statement was counted done only after the result was
+     * handed on) could only land on the connection's next statement. The server holds its ReadyForQuery
+     * back for half a second, the time a CancelRequest from loopback needs many times over: that bounded
+     * wait is the test of an absence, not a sleep in place of a condition.
+     */
+    @Test
+    void cancellingOnTheLastCommandResultSendsNoCancelRequest() throws Exception {
+        CompletableFuture<Boolean> cancelRequest = new CompletableFuture<>();
+        try (ScriptedServer server = ScriptedServer.start(c -> {
+            Conversation.StartupPacket first = c.readStartupPacket();
+            if (first.isCancelRequest()) {
+                cancelRequest.complete(true);
+                return;
+            }
+            c.send(Backend.trustLogin());
+            readThrough(c, 'S');
+            c.send(message('1', null), message('2', null), message('n', null), message('C', "COMMIT"));
+            try {
+                cancelRequest.get(500, TimeUnit.MILLISECONDS);
+            } catch (java.util.concurrent.TimeoutException none) {
+                // none came
+            }
+            c.send(Backend.readyForQuery());
+            readThrough(c, 'S');
+            c.send(message('1', null), message('2', null), message('n', null), message('C', "SET"), Backend.readyForQuery());
+            c.awaitClientClose();
+        }); HostileClient client = new HostileClient(server, OPTIONS)) {
+            PgConnection connection = client.connect();
+            CompletableFuture<String> first = new CompletableFuture<>();
+            connection.script(List.of("COMMIT")).subscribe(new Flow.Subscriber<Segment>() {
+                private Flow.Subscription subscription;
+
+                @Override
+                public void onSubscribe(Flow.Subscription s) {
+                    subscription = s;
+                    s.request(Long.MAX_VALUE);
+                }
+
+                @Override
+                public void onNext(Segment segment) {
+                    subscription.cancel(); // as Mono.from does after the first element
+                    first.complete(((CommandResult) segment).commandTag());
+                }
+
+                @Override
+                public void onError(Throwable t) {
+                    first.completeExceptionally(t);
+                }
+
+                @Override
+                public void onComplete() {
+                }
+            });
+            assertThat(first.get(5, TimeUnit.SECONDS)).isEqualTo("COMMIT");
+            Recorder next = new Recorder();
+            connection.script(List.of("SET x.y = 1")).subscribe(next);
+            next.done.get(HostileClient.CASE_LIMIT.toMillis(), TimeUnit.MILLISECONDS);
+            assertThat(next.seen).containsExactly("SET");
+            assertThat(cancelRequest).as("a CancelRequest reached the server").isNotDone();
+            assertThat(server.connections()).isEqualTo(1);
+            connection.close().get(5, TimeUnit.SECONDS);
+            server.assertScriptsPassed();
+        }
+    }
 }

@@ -180,17 +180,20 @@ final class ScriptExchange extends DrivenExchange {
             throw new PgProtocolException(session.host(), "server " + session.host() + " completed more statements than the "
                     + statements.size() + " of a script");
         }
+        // counted before the result is handed on: a subscriber that cancels on the last one (Mono.from of a
+        // script of one statement without rows does) finds the server's work done, so nothing is sent to stop
+        // it: a CancelRequest now could only land on the connection's next statement
+        answering++;
+        if (answering == statements.size()) {
+            serverDone = true;
+        }
         if (!aborted) {
             emitHeader();
             run.emit(result);
         }
-        answering++;
         metadata = null;
         rowDecoder = null;
         metadataEmitted = false;
-        if (answering == statements.size()) {
-            serverDone = true;
-        }
     }
 
     private void serverError(ErrorResponse response) {
