@@ -50,7 +50,7 @@ import java.util.List;
  * a DataRow without a description, or with another column count, is a protocol error that ends the
  * connection.
  */
-final class ExtendedExchange extends DrivenExchange {
+final class ExtendedExchange extends ExtendedRequest {
 
     private static final RowDescription NO_ROWS = new RowDescription(List.of());
     /** Not SQL (a syntax error): written in place of a statement cancelled while it was queued. */
@@ -60,12 +60,8 @@ final class ExtendedExchange extends DrivenExchange {
     private final StatementPlan plan;
     private final int attempt;
     private final boolean paged;
-    /** COPY may start: later requests wait for our ReadyForQuery, so a CopyInResponse can be refused. */
-    private final boolean mayCopy;
     /** A CopyIn/OutResponse was refused: its CopyData and the COPY's CommandComplete are read past. */
     private boolean copyRefused;
-    /** What this exchange writes: the statement, its Parse/Describe, its Bind phase and their row metadata. */
-    private final ExtendedRequest request;
     /** Waiting for the statement's RowDescription/NoData before writing the Bind phase. */
     private boolean describing;
     private boolean metadataEmitted;
@@ -77,12 +73,11 @@ final class ExtendedExchange extends DrivenExchange {
     private long rowsInExecution;
 
     ExtendedExchange(StatementRun run, StatementPlan plan, int attempt) {
+        super(plan, CopyRefusal.mayCopy(plan.sql()));
         this.run = run;
         this.plan = plan;
         this.attempt = attempt;
         this.paged = plan.paged();
-        this.mayCopy = CopyRefusal.mayCopy(plan.sql());
-        this.request = new ExtendedRequest(plan, mayCopy);
     }
 
     int attempt() {
@@ -118,16 +113,16 @@ final class ExtendedExchange extends DrivenExchange {
         StatementCache cache = session.statementCache();
         List<String> staleNames = cache.drainToClose();
         try {
-            FrontendMessage first = request.first(session, staleNames);
+            FrontendMessage first = firstWrite(session, staleNames);
             expectedCloses += staleNames.size();
-            describing = request.describing();
-            syncSent = !describing && request.bindPhaseSyncs();
+            describing = describingFirst();
+            syncSent = !describing && bindPhaseSyncs();
             return first;
         } catch (RuntimeException e) {
             // nothing is written: the Closes go with the next exchange, a new entry was never parsed
             cache.restoreToClose(staleNames);
-            if (request.creator()) {
-                cache.invalidate(request.entry());
+            if (creator()) {
+                cache.invalidate(entry());
             }
             throw e;
         }
@@ -151,8 +146,8 @@ final class ExtendedExchange extends DrivenExchange {
                 sendSync(false);
             }
         } else if (message instanceof ParseComplete) {
-            if (request.entry() != null && request.creator()) {
-                request.entry().parsed = true;
+            if (entry() != null && creator()) {
+                entry().parsed = true;
             }
         } else if (message instanceof ParameterDescription) {
             // the types were chosen by us or inferred by the server; values are already encoded
@@ -207,11 +202,11 @@ final class ExtendedExchange extends DrivenExchange {
         }
         describing = false;
         if (syncSent) {
-            request.described(rows);
+            rememberDescription(rows);
             return; // aborted before the Bind phase
         }
-        session.write(request.bindPhase(session, rows));
-        syncSent = request.bindPhaseSyncs();
+        session.write(bindPhase(session, rows));
+        syncSent = bindPhaseSyncs();
         if (!paged) {
             releaseWritesIfFree();
         }
@@ -223,7 +218,7 @@ final class ExtendedExchange extends DrivenExchange {
     }
 
     private void dataRow(DataRow row) {
-        RowMetadata metadata = request.metadata();
+        RowMetadata metadata = metadata();
         if (metadata == null || metadata.size() == 0) {
             throw new PgProtocolException(session.host(), "server " + session.host()
                     + " sent DataRow without a RowDescription for the statement");
@@ -237,11 +232,11 @@ final class ExtendedExchange extends DrivenExchange {
         }
         emitHeader();
         rowsInExecution++;
-        run.emit(new DefaultRow(metadata, row, request.rowDecoder()));
+        run.emit(new DefaultRow(metadata, row, rowDecoder()));
     }
 
     private void emitHeader() {
-        RowMetadata metadata = request.metadata();
+        RowMetadata metadata = metadata();
         if (!metadataEmitted && metadata != null && metadata.size() > 0) {
             metadataEmitted = true;
             run.emit(metadata);
@@ -284,8 +279,8 @@ final class ExtendedExchange extends DrivenExchange {
             // the server's text may quote a parameter value it could not take: kept out of the message
             error = PgErrors.fromServer(session.host(), response.fields(), false, plan.typeOids().length > 0);
         }
-        StatementCache.Entry entry = request.entry();
-        if (entry != null && (StaleStatement.is(error) || (request.creator() && !entry.parsed))) {
+        StatementCache.Entry entry = entry();
+        if (entry != null && (StaleStatement.is(error) || (creator() && !entry.parsed))) {
             session.statementCache().invalidate(entry);
         }
         if (!syncSent) {
@@ -359,7 +354,7 @@ final class ExtendedExchange extends DrivenExchange {
         releaseWritesIfFree();
         if (error == null) {
             run.complete();
-        } else if (attempt == 0 && request.entry() != null && StaleStatement.is(error) && status == 'I' && !run.emittedAny()
+        } else if (attempt == 0 && entry() != null && StaleStatement.is(error) && status == 'I' && !run.emittedAny()
                 && !run.cancelled() && !run.timedOut() && session.nothingSubmittedAfter(this)) {
             // outside a transaction block the failed attempt changed nothing: run it again, re-prepared.
             // Only when nothing was submitted after it: the retry goes to the end of the FIFO, and

@@ -15,16 +15,19 @@ import io.pgconn.query.RowMetadata;
 import java.util.List;
 
 /**
- * What one {@link ExtendedExchange} writes, and what it was written with: the statement (a cached
+ * What one {@link ExtendedExchange} writes (this is its write side; the subclass reads the answers,
+ * so one object per attempt), and what it was written with: the statement (a cached
  * named one, or the unnamed one), and the row types and result formats its Bind phase used. The
  * first write is the Closes of evicted statements, a Parse for a statement the server does not have
  * yet, then a Describe and Flush while the row types are unknown, else the Bind phase at once; the
  * Bind phase is Bind and Execute per parameter set, then a Sync, or a Flush when paged or a possible
  * COPY (the exchange writes the Sync later). Event loop only.
  */
-final class ExtendedRequest {
+abstract class ExtendedRequest extends DrivenExchange {
 
-    private final StatementPlan plan;
+    private final StatementPlan requestPlan;
+    /** COPY may start: later requests wait for our ReadyForQuery, so a CopyInResponse can be refused. */
+    final boolean mayCopy;
     /** Paged or a possible COPY: the Bind phase ends with a Flush, the exchange writes the Sync later. */
     private final boolean syncLater;
     /** The cache entry of the named statement; null when the cache is off (the unnamed statement). */
@@ -37,21 +40,22 @@ final class ExtendedRequest {
     private ValueCodecs.RowDecoder rowDecoder;
 
     ExtendedRequest(StatementPlan plan, boolean mayCopy) {
-        this.plan = plan;
+        this.requestPlan = plan;
+        this.mayCopy = mayCopy;
         this.syncLater = plan.paged() || mayCopy;
     }
 
     /**
      * The first write: {@code staleNames}' Closes, the Parse if needed, then the Bind phase when the
-     * row types are known ({@link #describing()} is false then), else Describe and Flush.
+     * row types are known ({@link #describingFirst()} is false then), else Describe and Flush.
      */
-    FrontendMessage first(QuerySession session, List<String> staleNames) {
+    final FrontendMessage firstWrite(QuerySession session, List<String> staleNames) {
         StatementCache cache = session.statementCache();
         boolean parse;
         if (cache.enabled()) {
-            entry = cache.get(plan.sql(), plan.typeOids());
+            entry = cache.get(requestPlan.sql(), requestPlan.typeOids());
             if (entry == null) {
-                entry = cache.create(plan.sql(), plan.typeOids());
+                entry = cache.create(requestPlan.sql(), requestPlan.typeOids());
                 creator = true;
             }
             statement = entry.name;
@@ -69,7 +73,7 @@ final class ExtendedRequest {
             out[n++] = Close.statement(stale);
         }
         if (parse) {
-            out[n++] = new Parse(statement, plan.sql(), plan.typeOids());
+            out[n++] = new Parse(statement, requestPlan.sql(), requestPlan.typeOids());
         }
         if (description == null) {
             out[n++] = Describe.statement(statement);
@@ -81,15 +85,15 @@ final class ExtendedRequest {
     }
 
     /** The Bind phase, once the statement's row types came ({@code rows}: none for a statement without rows). */
-    FrontendMessage bindPhase(QuerySession session, RowDescription rows) {
-        described(rows);
+    final FrontendMessage bindPhase(QuerySession session, RowDescription rows) {
+        rememberDescription(rows);
         FrontendMessage[] out = new FrontendMessage[bindPhaseSize()];
         appendBindPhase(session, out, 0);
         return MessageSequence.of(out);
     }
 
     /** The row types came, but no Bind phase follows (the exchange was aborted meanwhile). */
-    void described(RowDescription rows) {
+    final void rememberDescription(RowDescription rows) {
         description = rows;
         if (entry != null) {
             entry.description = rows;
@@ -97,18 +101,18 @@ final class ExtendedRequest {
     }
 
     /** The first write asked for the row types: the Bind phase waits for them. */
-    boolean describing() {
+    final boolean describingFirst() {
         return description == null;
     }
 
     /** Whether the Bind phase ends with the Sync (else with a Flush: paged, or a possible COPY). */
-    boolean bindPhaseSyncs() {
+    final boolean bindPhaseSyncs() {
         return !syncLater;
     }
 
     /** Bind and Execute per parameter set, then a Sync or a Flush. */
     private int bindPhaseSize() {
-        return 2 * plan.sets().size() + 1;
+        return 2 * requestPlan.sets().size() + 1;
     }
 
     /** Bind and Execute per parameter set from {@code out[n]} on, with result formats from the known description. */
@@ -126,8 +130,8 @@ final class ExtendedRequest {
             metadata = shape.metadata();
             rowDecoder = shape.rowDecoder();
         }
-        Execute execute = plan.paged() ? new Execute("", plan.fetchSize()) : Execute.ALL_ROWS;
-        for (BoundParams params : plan.sets()) {
+        Execute execute = requestPlan.paged() ? new Execute("", requestPlan.fetchSize()) : Execute.ALL_ROWS;
+        for (BoundParams params : requestPlan.sets()) {
             out[n++] = new Bind("", statement, params.formats(), params.values(), resultFormats);
             out[n++] = execute;
         }
@@ -139,20 +143,20 @@ final class ExtendedRequest {
     }
 
     /** The cache entry written with; null without the cache. */
-    StatementCache.Entry entry() {
+    final StatementCache.Entry entry() {
         return entry;
     }
 
-    boolean creator() {
+    final boolean creator() {
         return creator;
     }
 
     /** The rows' metadata of the Bind phase written; null before it. */
-    RowMetadata metadata() {
+    final RowMetadata metadata() {
         return metadata;
     }
 
-    ValueCodecs.RowDecoder rowDecoder() {
+    final ValueCodecs.RowDecoder rowDecoder() {
         return rowDecoder;
     }
 }
