@@ -127,6 +127,23 @@ class HostileTlsIT {
         }
     }
 
+    /**
+     * A reset mid-handshake is the server going away too (classified by type: a socket IOException, not an
+     * SSLException): a transport failure, after which a multi-host connect moves on. It was a PgTlsException
+     * ("handshake error"), which stops the walk.
+     */
+    @Test
+    void resetAfterAcceptingTlsIsATransportFailure() {
+        try (ScriptedServer server = ScriptedServer.start(c -> {
+            c.readStartupPacket();
+            c.send(new byte[]{'S'});
+            c.readSome(); // the ClientHello
+            c.reset();
+        })) {
+            Refusal.expect(server, "sslmode=require", PgConnectException.class, "TLS handshake", "closed the connection");
+        }
+    }
+
     @Test
     void closeAfterAcceptingTlsIsReported() {
         try (ScriptedServer server = ScriptedServer.start(c -> {

@@ -350,6 +350,32 @@ abstract class AbstractLifecycleIT {
     }
 
     /**
+     * libpq reads the revocation lists at every connect: a list updated in place (the server's certificate
+     * revoked since) fails the next connect of the same factory, as do a hashed file added to, and taken
+     * out of, an sslcrldir. The factory's cached TLS context was built once per settings, so the update
+     * was never seen until a new factory.
+     */
+    @Test
+    void anUpdatedRevocationListIsReadByTheNextConnect(@TempDir Path dir) throws Exception {
+        Path crl = dir.resolve("root.crl");
+        Files.copy(pg().tls().revocationList(false), crl);
+        String options = tlsOptions("verify-full") + " sslcrl=" + crl;
+        await(connect("scram_u", PASSWORD, options).close());
+        Files.copy(pg().tls().revocationList(true), crl, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Files.setLastModifiedTime(crl, java.nio.file.attribute.FileTime.fromMillis(Files.getLastModifiedTime(crl).toMillis() + 2_000));
+        assertThat(refusal("scram_u", PASSWORD, options)).isInstanceOf(io.pgconn.PgTlsException.class);
+
+        Path crlDir = Files.createDirectories(dir.resolve("crls"));
+        Files.copy(pg().tls().revocationList(false), crlDir.resolve("0a1b2c3d.r0"));
+        String dirOptions = tlsOptions("verify-full") + " sslcrldir=" + crlDir;
+        await(connect("scram_u", PASSWORD, dirOptions).close());
+        Files.copy(pg().tls().revocationList(true), crlDir.resolve("0a1b2c3d.r1"));
+        assertThat(refusal("scram_u", PASSWORD, dirOptions)).isInstanceOf(io.pgconn.PgTlsException.class);
+        Files.delete(crlDir.resolve("0a1b2c3d.r1"));
+        await(connect("scram_u", PASSWORD, dirOptions).close());
+    }
+
+    /**
      * libpq's sslcrl / sslcrldir (as libpq 18 behaves): checked when the file exists and the chain is
      * verified; a revoked server certificate fails the handshake; an absent file is silently unused.
      */

@@ -58,7 +58,7 @@ class TransportIT {
         }
     }
 
-    /** libpq's requirepeer: on a Unix socket the server must run as that user (libpq 18's words on a mismatch); TCP ignores it. */
+    /** libpq's requirepeer: on a Unix socket the server must run as that user (the mismatch names the socket file's owner, what pgconn reads); TCP ignores it. */
     @org.junit.jupiter.api.Test
     void requirepeerNamesTheUserTheServerMustRunAs() throws Exception {
         String serverUser = java.nio.file.Files.getOwner(PG.primary().socketFile()).getName();
@@ -68,7 +68,9 @@ class TransportIT {
             await(await(factory.connect(ConnConfig.parse(unix + serverUser, EnvironmentSource.of(Map.of())))).close());
             assertThat(failure(factory.connect(ConnConfig.parse(unix + "not-" + serverUser, EnvironmentSource.of(Map.of())))))
                     .isInstanceOf(io.pgconn.PgAuthenticationException.class)
-                    .hasMessageContaining("requirepeer specifies \"not-" + serverUser + "\", but actual peer user name is \"" + serverUser + "\"");
+                    .hasMessageContaining("requirepeer specifies \"not-" + serverUser + "\", but the server's socket file ")
+                    .hasMessageContaining(".s.PGSQL." + PG.primary().port() + " is owned by \"" + serverUser + "\"")
+                    .hasMessageContaining("reads the socket file's owner");
             await(await(factory.connect(Connect.config(PG.primary(), "scram_u", LifecycleCluster.PASSWORD,
                     "extensionTypes='' sslmode=disable requirepeer=not-" + serverUser))).close());
         }

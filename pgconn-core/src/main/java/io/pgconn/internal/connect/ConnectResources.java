@@ -10,6 +10,7 @@ import io.pgconn.trace.PgTracer;
 import io.pgconn.internal.transport.Dialer;
 import io.pgconn.Transport;
 
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -23,7 +24,7 @@ public final class ConnectResources {
     private final EventLoopGroup group;
     private final Dialer dialer;
     private final SaltedPasswordCache saltedPasswords = new SaltedPasswordCache(64);
-    private final Map<ContextKey, SslContext> sslContexts = new ConcurrentHashMap<>();
+    private final Map<TlsSettings, Built> sslContexts = new ConcurrentHashMap<>();
     private final SslContextFactory sslContextFactory;
     private final PgTracer tracer;
     private final HostNameLookups lookups = new HostNameLookups();
@@ -78,22 +79,27 @@ public final class ConnectResources {
     }
 
     /**
-     * The TLS context for these settings, built once — once per state of the client certificate file,
-     * that is: libpq looks for it at every connect, so a certificate that appears (or goes) later is
-     * sent (or not) from the next connect on, not only by a new factory; likewise the revocation lists.
+     * The TLS context for these settings, built once per state of the files libpq reads at every
+     * connect: a client certificate that appears (or goes) later is sent (or not) from the next connect
+     * on, and revocation lists that appear, go or change (a certificate revoked since) are checked from
+     * the next connect on, not only by a new factory. One context per settings: a new state replaces the old.
      */
     public SslContext sslContext(TlsSettings settings, String hostLabel) {
-        ContextKey key = new ContextKey(settings, settings.certFileExists(), settings.revocationListsExist());
-        SslContext existing = sslContexts.get(key);
-        if (existing != null) {
-            return existing;
+        FileState state = new FileState(settings.certFileExists(), settings.revocationListsState());
+        Built existing = sslContexts.get(settings);
+        if (existing != null && existing.state().equals(state)) {
+            return existing.context();
         }
         SslContext created = sslContextFactory.create(settings, hostLabel);
-        SslContext raced = sslContexts.putIfAbsent(key, created);
-        return raced != null ? raced : created;
+        sslContexts.put(settings, new Built(state, created));
+        return created;
     }
 
-    private record ContextKey(TlsSettings settings, boolean certFileExists, boolean revocationListsExist) {
+    /** What of the settings' files a context was built from. */
+    private record FileState(boolean certFileExists, List<String> revocationLists) {
+    }
+
+    private record Built(FileState state, SslContext context) {
     }
 
     /** Releases what this object owns (not the event loop group, which its owner shuts down). */

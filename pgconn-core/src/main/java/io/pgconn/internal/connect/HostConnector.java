@@ -250,8 +250,10 @@ public final class HostConnector {
             throw new io.pgconn.PgConnectException(host.label(), "requirepeer: could not tell who owns " + host.socketPath() + ": " + e, e);
         }
         if (!owner.equals(required)) {
+            // not libpq's "actual peer user name is": what was read is the file's owner, which is said as such
             throw new io.pgconn.PgAuthenticationException(host.label(), "requirepeer specifies \"" + required
-                    + "\", but actual peer user name is \"" + owner + "\" (" + host.socketPath() + ")");
+                    + "\", but the server's socket file " + host.socketPath() + " is owned by \"" + owner
+                    + "\" (pgconn reads the socket file's owner: a JVM cannot ask the kernel for the peer's user, as libpq does)");
         }
     }
 

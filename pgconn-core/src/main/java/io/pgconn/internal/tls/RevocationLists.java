@@ -48,6 +48,36 @@ final class RevocationLists {
         return exists(settings.crl()) || exists(settings.crlDir());
     }
 
+    /**
+     * What the revocation lists are now, as a value that changes when they do: each file's path, size and
+     * modification time ({@code sslcrl}, and the hashed files of {@code sslcrldir}); empty when none
+     * exists. libpq reads the lists at every connect, so a list updated later (a certificate revoked since)
+     * must reach the next connect: a cached context is rebuilt when this changes.
+     */
+    static List<String> state(TlsSettings settings) {
+        List<String> state = new ArrayList<>(2);
+        if (exists(settings.crl())) {
+            state.add(stamp(settings.crl()));
+        }
+        if (exists(settings.crlDir()) && Files.isDirectory(settings.crlDir())) {
+            try (Stream<Path> files = Files.list(settings.crlDir())) {
+                files.filter(f -> HASHED_CRL.matcher(f.getFileName().toString()).matches()).sorted()
+                        .forEach(f -> state.add(stamp(f)));
+            } catch (IOException | RuntimeException e) {
+                state.add(settings.crlDir() + " unreadable"); // reading it for the context reports why
+            }
+        }
+        return state;
+    }
+
+    private static String stamp(Path file) {
+        try {
+            return file + " " + Files.size(file) + " " + Files.getLastModifiedTime(file).toMillis();
+        } catch (IOException | SecurityException e) {
+            return file + " unreadable";
+        }
+    }
+
     private static boolean exists(Path path) {
         try {
             return path != null && Files.exists(path);

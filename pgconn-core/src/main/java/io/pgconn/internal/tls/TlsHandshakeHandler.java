@@ -124,7 +124,7 @@ final class TlsHandshakeHandler extends ChannelInboundHandlerAdapter {
             what = "server certificate chain not trusted by " + (settings.usesSystemTrust()
                     ? "the system trust store (sslrootcert=system)"
                     : "sslrootcert=" + settings.rootCert());
-        } else if (causedBy(cause, ClosedChannelException.class) || String.valueOf(cause.getMessage()).contains("closed")) {
+        } else if (serverWentAway(cause)) {
             what = SERVER_CLOSED;
         } else if (String.valueOf(cause.getMessage()).toLowerCase(Locale.ROOT).contains("protocol_version")) {
             what = "no TLS protocol version in common (client allows " + String.join(", ", settings.enabledProtocols()) + ")";
@@ -139,6 +139,25 @@ final class TlsHandshakeHandler extends ChannelInboundHandlerAdapter {
         String detail = root == cause ? cause.toString() : cause + "; caused by " + root;
         String message = "TLS handshake with " + hostLabel + " failed: " + what + " (" + detail + ")";
         return what.equals(SERVER_CLOSED) ? new PgConnectException(hostLabel, message, cause) : new PgTlsException(hostLabel, message, cause);
+    }
+
+    /**
+     * Whether the handshake ended because the connection did, by the exception types alone (never the
+     * text): Netty's ClosedChannelException when the channel went inactive mid-handshake (or
+     * SslClosedEngineException, the engine closed under it), or a socket error — an IOException that is
+     * not an SSLException, such as a reset. A TLS alert or a certificate failure is an SSLException:
+     * the server refused, and the walk stops there.
+     */
+    private static boolean serverWentAway(Throwable cause) {
+        if (causedBy(cause, ClosedChannelException.class, io.netty.handler.ssl.SslClosedEngineException.class)) {
+            return true;
+        }
+        for (Throwable t = cause; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof java.io.IOException && !(t instanceof javax.net.ssl.SSLException)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     @SafeVarargs

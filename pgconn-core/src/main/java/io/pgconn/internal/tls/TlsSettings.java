@@ -132,9 +132,12 @@ public record TlsSettings(
         }
     }
 
-    /** Whether {@link #crl()} or {@link #crlDir()} exists now: only then are revocation lists checked (libpq). */
-    public boolean revocationListsExist() {
-        return RevocationLists.exist(this);
+    /**
+     * The revocation lists' state now (each file's path, size and modification time; empty when none
+     * exists): a context built for one state is not used once they changed, as libpq reads them per connect.
+     */
+    public List<String> revocationListsState() {
+        return RevocationLists.state(this);
     }
 
     /** The TLS protocol names to enable, from {@link #minProtocol()} to {@link #maxProtocol()} inclusive. */
