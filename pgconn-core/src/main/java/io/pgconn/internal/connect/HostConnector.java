@@ -30,6 +30,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.function.BiConsumer;
 
 /**
  * Connects to ONE address of one host (docs/lifecycle.md §1): socket → [TLS] → startup →
@@ -112,8 +113,9 @@ public final class HostConnector {
 
     /**
      * One attempt with or without TLS. When {@code fallback}, a failure after the socket was open is
-     * wrapped so the caller may try the other encryption. A plaintext attempt goes from the open
-     * socket straight to the startup: no TLS stage to chain through.
+     * wrapped so the caller may try the other encryption. One future, completed from the dial's, the
+     * TLS negotiation's and the handshake's callbacks on the attempt's loop: a plaintext attempt goes
+     * from the open socket straight to the startup, with no stage to chain through.
      */
     private CompletableFuture<ConnectionControl> attempt(ConnConfig config, HostSpec host, SocketAddress address, Duration budget,
                                                            AttemptScope scope, boolean tls, boolean fallback) {
@@ -124,27 +126,55 @@ public final class HostConnector {
         } catch (RuntimeException e) { // e.g. a NUL in a startup parameter: no socket is opened for it
             return CompletableFuture.failedFuture(e);
         }
-        return resources.dialer().dial(scope.eventLoop(), address, host.isUnixSocket(), derived.keepalive(), budget, label).thenCompose(channel -> {
-            if (!scope.track(channel)) {
-                return CompletableFuture.failedFuture(new PgTimeoutException(label, "attempt on " + label + " was abandoned"));
+        CompletableFuture<ConnectionControl> result = new CompletableFuture<>();
+        resources.dialer().dial(scope.eventLoop(), address, host.isUnixSocket(), derived.keepalive(), budget, label).whenComplete((channel, dialError) -> {
+            if (dialError != null) {
+                result.completeExceptionally(dialError); // no socket: nothing to retry with the other encryption
+                return;
             }
-            CompletableFuture<TlsOutcome> negotiation = tls ? encrypt(config, host, channel) : null;
-            CompletableFuture<ConnectionControl> established = negotiation == null ? plaintextStartup(config, derived, host, address, channel)
-                    : negotiation.thenCompose(outcome -> startup(config, derived, host, address, channel,
-                            outcome instanceof TlsOutcome.Encrypted e ? e : null));
-            return established.handle((connection, error) -> {
-                if (error == null) {
-                    return connection;
-                }
+            if (!scope.track(channel)) {
+                result.completeExceptionally(new PgTimeoutException(label, "attempt on " + label + " was abandoned"));
+                return;
+            }
+            if (!tls) {
+                startup(config, derived, host, address, channel, null, (connection, error) -> settle(result, channel, null, fallback, connection, error));
+                return;
+            }
+            CompletableFuture<TlsOutcome> negotiation;
+            try {
+                negotiation = encrypt(config, host, channel);
+            } catch (RuntimeException e) { // no TLS context for these settings (a certificate or key file): not retried without TLS
                 channel.close();
-                Throwable cause = unwrap(error);
-                if (!fallback || cause instanceof PgTimeoutException || cause instanceof PgConfigException || endsTheHost(negotiation, cause)
-                        || refusedByTheClient(cause)) {
-                    throw new CompletionException(cause);
+                result.completeExceptionally(e);
+                return;
+            }
+            BiConsumer<ConnectionControl, Throwable> settle = (connection, error) -> settle(result, channel, negotiation, fallback, connection, error);
+            negotiation.whenComplete((outcome, tlsError) -> {
+                if (tlsError != null) {
+                    settle.accept(null, tlsError);
+                } else {
+                    startup(config, derived, host, address, channel, outcome instanceof TlsOutcome.Encrypted e ? e : null, settle);
                 }
-                throw new CompletionException(new FallbackEligible(cause));
             });
         });
+        return result;
+    }
+
+    /** Completes the attempt; a failure closes the channel and is marked for the other encryption when it may be retried. */
+    private static void settle(CompletableFuture<ConnectionControl> result, Channel channel, CompletableFuture<TlsOutcome> negotiation,
+                               boolean fallback, ConnectionControl connection, Throwable error) {
+        if (error == null) {
+            result.complete(connection);
+            return;
+        }
+        channel.close();
+        Throwable cause = unwrap(error);
+        if (!fallback || cause instanceof PgTimeoutException || cause instanceof PgConfigException || endsTheHost(negotiation, cause)
+                || refusedByTheClient(cause)) {
+            result.completeExceptionally(cause);
+        } else {
+            result.completeExceptionally(new FallbackEligible(cause));
+        }
     }
 
     /** What an attempt needs of {@code config} alone: computed for the first attempt of a configuration, then reused. */
@@ -205,34 +235,47 @@ public final class HostConnector {
                 });
     }
 
-    /** {@link #startup} without TLS, a synchronous failure turned into a failed future (so the attempt closes the channel). */
-    private CompletableFuture<ConnectionControl> plaintextStartup(ConnConfig config, PerConfig derived, HostSpec host, SocketAddress address,
-                                                                   Channel channel) {
-        try {
-            return startup(config, derived, host, address, channel, null);
-        } catch (RuntimeException e) {
-            return CompletableFuture.failedFuture(e);
-        }
-    }
-
-    private CompletableFuture<ConnectionControl> startup(ConnConfig config, PerConfig derived, HostSpec host, SocketAddress address, Channel channel,
-                                                          TlsOutcome.Encrypted tls) {
+    /**
+     * The handshake on the open (and maybe encrypted) channel; {@code done} gets the session or why there
+     * is none — also a failure thrown while setting the pipeline up, so that the attempt closes the channel.
+     */
+    private void startup(ConnConfig config, PerConfig derived, HostSpec host, SocketAddress address, Channel channel,
+                         TlsOutcome.Encrypted tls, BiConsumer<ConnectionControl, Throwable> done) {
         String label = host.label();
-        BackendMessageDecoder decoder = new BackendMessageDecoder(label, config.maxMessageSize(), config.preAuthMaxMessageSize());
-        StartupHandshake handshake = Startup.handshake(config, host, tls, decoder, resources.saltedPasswords(), resources.tracer(),
-                derived.startupMessage());
-        SessionHandler session = new SessionHandler(label, handshake.parameters(), config.preparedStatementCacheSize(),
-                new io.pgconn.internal.query.RegistryValueCodecs(resources.codecs()));
-        ChannelPipeline pipeline = channel.pipeline();
-        pipeline.addLast("decoder", decoder);
-        pipeline.addLast("encoder", FrontendMessageEncoder.INSTANCE);
-        pipeline.addLast("session", session);
-        pipeline.addBefore("session", "startup", handshake);
-        return handshake.result().thenApply(result -> {
-            requireClientCertificateIfAsked(config, label, channel, tls);
-            SessionFacts facts = new SessionFacts(host, address, tls, result.processId(), result.secretKey(),
-                    result.protocolVersion(), result.authMethod());
-            return new ConnectionControl(channel, facts, session, result.parameters(), f -> canceller.cancel(f, TlsSettingsOf.config(config), CancelRequester.deadline(config.hostConnectTimeout())));
+        StartupHandshake handshake;
+        SessionHandler session;
+        try {
+            BackendMessageDecoder decoder = new BackendMessageDecoder(label, config.maxMessageSize(), config.preAuthMaxMessageSize());
+            handshake = Startup.handshake(config, host, tls, decoder, resources.saltedPasswords(), resources.tracer(),
+                    derived.startupMessage());
+            session = new SessionHandler(label, handshake.parameters(), config.preparedStatementCacheSize(),
+                    new io.pgconn.internal.query.RegistryValueCodecs(resources.codecs()));
+            ChannelPipeline pipeline = channel.pipeline();
+            pipeline.addLast("decoder", decoder);
+            pipeline.addLast("encoder", FrontendMessageEncoder.INSTANCE);
+            pipeline.addLast("session", session);
+            pipeline.addBefore("session", "startup", handshake);
+        } catch (RuntimeException e) {
+            done.accept(null, e);
+            return;
+        }
+        handshake.result().whenComplete((result, error) -> {
+            if (error != null) {
+                done.accept(null, error);
+                return;
+            }
+            ConnectionControl connection;
+            try {
+                requireClientCertificateIfAsked(config, label, channel, tls);
+                SessionFacts facts = new SessionFacts(host, address, tls, result.processId(), result.secretKey(),
+                        result.protocolVersion(), result.authMethod());
+                connection = new ConnectionControl(channel, facts, session, result.parameters(),
+                        f -> canceller.cancel(f, TlsSettingsOf.config(config), CancelRequester.deadline(config.hostConnectTimeout())));
+            } catch (RuntimeException e) {
+                done.accept(null, e);
+                return;
+            }
+            done.accept(connection, null);
         });
     }
 

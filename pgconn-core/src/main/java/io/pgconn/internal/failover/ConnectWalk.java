@@ -6,6 +6,7 @@ import io.netty.util.concurrent.ScheduledFuture;
 import io.pgconn.PgClosedException;
 import io.pgconn.PgException;
 import io.pgconn.PgTimeoutException;
+import io.pgconn.ServerRole;
 import io.pgconn.config.ConnConfig;
 import io.pgconn.config.HostSpec;
 import io.pgconn.internal.connect.AttemptScope;
@@ -31,7 +32,8 @@ import java.util.random.RandomGenerator;
  * anything that completes after the caller's future is done is closed, never leaked.
  *
  * <p>Threading: the walk is confined to one event loop ({@code loop}, chosen per connect). Every step —
- * timers, dials, TLS, startup, role check, moving to the next address or host — runs there; a host
+ * timers, dials, TLS, startup, role check, moving to the next address or host — runs there, as callbacks
+ * (one {@link HostAttempt} per address), not as a chain of futures; a host
  * NAME is looked up on the factory's look-up pool and its result hops back to the loop before the
  * walk goes on. The only action from another thread is a caller cancelling its future, which aborts
  * the attempt in flight through {@link AttemptScope}'s lock.
@@ -195,31 +197,65 @@ final class ConnectWalk {
         AttemptScope scope = new AttemptScope(loop);
         currentScope = scope;
         attempts++;
-        long attemptStart = System.nanoTime();
         SafeTracer.run(tracer(), t -> t.hostAttemptStarted(PgTracer.HostAttemptStarted.of(id, host, address, pass,
                 config.sslMode().startsWithTls())));
-        HostAttempt attempt = new HostAttempt(host, scope, budget);
-        CompletableFuture<ConnectionControl> connected = connect(host, address, budget, scope);
-        attempt.future().whenComplete((connection, error) -> {
-            Duration elapsed = Duration.ofNanos(System.nanoTime() - attemptStart);
-            if (error == null) {
-                attemptEnded(host, address, PgTracer.HostOutcome.CONNECTED, connection, null, elapsed);
-                registry.recordUp(host.label(), connection.role());
-                accept(connection);
-                return;
-            }
-            PgException failure = HostConnector.asPgException(error, host.label());
-            if (failure instanceof RoleMismatchException mismatch) {
-                registry.recordUp(host.label(), mismatch.role());
-            }
-            failed(host, address, failure, elapsed, connected.isCompletedExceptionally());
-            if (WalkStopRule.stopsTheWalk(failure, connected.isCompletedExceptionally())) {
-                result.completeExceptionally(allFailed());
-            } else {
-                tryAddress(host, addresses, position + 1);
-            }
-        });
-        connected.thenCompose(connection -> checkRole(connection)).whenComplete(attempt::settle);
+        connect(host, address, budget, scope).whenComplete(new HostAttempt(this, host, addresses, position, scope, budget));
+    }
+
+    /**
+     * The one outcome of a host attempt ({@link HostAttempt}): hands the session out, or records the
+     * failure and moves on to the next address or host, or stops the walk.
+     *
+     * @param duringStartup whether the failure came from the dial, TLS or startup (not from the role or type OID steps)
+     */
+    void attemptEnded(HostAttempt attempt, ConnectionControl connection, Throwable error, boolean duringStartup) {
+        HostSpec host = attempt.host();
+        Duration elapsed = attempt.elapsed();
+        if (error == null) {
+            attemptEnded(host, attempt.address(), PgTracer.HostOutcome.CONNECTED, connection, null, elapsed);
+            registry.recordUp(host.label(), connection.role());
+            accept(connection);
+            return;
+        }
+        PgException failure = HostConnector.asPgException(error, host.label());
+        if (failure instanceof RoleMismatchException mismatch) {
+            registry.recordUp(host.label(), mismatch.role());
+        }
+        failed(host, attempt.address(), failure, elapsed, duringStartup);
+        if (WalkStopRule.stopsTheWalk(failure, duringStartup)) {
+            result.completeExceptionally(allFailed());
+        } else {
+            tryAddress(host, attempt.addresses(), attempt.position() + 1);
+        }
+    }
+
+    /**
+     * The session's answer to this connect's {@code target_session_attrs}: null when the role is wanted;
+     * else the mismatch, and the session is held — prefer-standby's pass-1 candidate, or closed when the
+     * walk ends ({@link HeldSessions}).
+     */
+    RoleMismatchException holdIfNotWanted(ConnectionControl connection, ServerRole role) {
+        if (target.accepts(role, pass > 1)) {
+            return null;
+        }
+        if (pass == 1 && target == TargetSessionAttrs.PREFER_STANDBY && target.accepts(role, true)) {
+            held.offerCandidate(connection);
+        } else {
+            held.closeAtEnd(connection); // Terminate when the walk ends, see HeldSessions
+        }
+        return new RoleMismatchException(connection.host(), role, target);
+    }
+
+    TargetSessionAttrs target() {
+        return target;
+    }
+
+    ConnConfig config() {
+        return config;
+    }
+
+    TypeOidDiscovery typeOids() {
+        return typeOids;
     }
 
     /**
@@ -234,26 +270,6 @@ final class ConnectWalk {
         } catch (RuntimeException | Error e) {
             return CompletableFuture.failedFuture(e);
         }
-    }
-
-    private CompletableFuture<ConnectionControl> checkRole(ConnectionControl connection) {
-        return RoleCheck.determine(connection.connection(), target).whenComplete((role, error) -> {
-            if (error != null) {
-                connection.close(); // a failed or indecisive probe skips the host; its session must not stay open
-            }
-        }).thenCompose(role -> {
-            connection.role(role);
-            boolean acceptable = target.accepts(role, pass > 1);
-            if (!acceptable && pass == 1 && target == TargetSessionAttrs.PREFER_STANDBY && target.accepts(role, true)) {
-                held.offerCandidate(connection);
-                throw new RoleMismatchException(connection.host(), role, target);
-            }
-            if (!acceptable) {
-                held.closeAtEnd(connection); // Terminate when the walk ends, see HeldSessions
-                throw new RoleMismatchException(connection.host(), role, target);
-            }
-            return typeOids.discover(connection, config);
-        });
     }
 
     private void accept(ConnectionControl connection) {
@@ -294,7 +310,7 @@ final class ConnectWalk {
     }
 
     /** Whether connectTimeout has run out (1 ms early, so a host budget clamped to it counts as the whole). */
-    private boolean overallExpired() {
+    boolean overallExpired() {
         return !config.connectTimeout().isZero()
                 && System.nanoTime() - startNanos >= config.connectTimeout().toNanos() - 1_000_000L;
     }
@@ -315,7 +331,7 @@ final class ConnectWalk {
     static final long LATE_WORTH_SAYING_MILLIS = 100;
 
     /** @param lateNanos how long after its due time the timer that called ran (0 when no timer called) */
-    private void totalTimeout(long lateNanos) {
+    void totalTimeout(long lateNanos) {
         AttemptScope scope = currentScope;
         HostSpec inFlight = currentHost;
         String label = inFlight == null ? null : inFlight.label();
@@ -347,45 +363,5 @@ final class ConnectWalk {
 
     private PgTracer tracer() {
         return tracer;
-    }
-
-    /** One host attempt bounded by its budget; a connection that arrives after the budget is closed. */
-    private final class HostAttempt {
-        private final CompletableFuture<ConnectionControl> future = new CompletableFuture<>();
-        private final ScheduledFuture<?> timer;
-
-        HostAttempt(HostSpec host, AttemptScope scope, Duration budget) {
-            if (budget.isZero()) {
-                timer = null;
-            } else {
-                long due = System.nanoTime() + budget.toNanos();
-                timer = loop.schedule(() -> {
-                    long late = System.nanoTime() - due;
-                    if (overallExpired()) {
-                        totalTimeout(late); // the whole attempt is over, not just this host's share
-                        return;
-                    }
-                    if (future.completeExceptionally(new PgTimeoutException(host.label(), "server " + host.label()
-                            + " did not complete the connection within " + budget.toMillis() + "ms (hostConnectTimeout/connectTimeout)"
-                            + lateness(late)))) {
-                        scope.abort();
-                    }
-                }, budget.toNanos(), TimeUnit.NANOSECONDS);
-            }
-        }
-
-        CompletableFuture<ConnectionControl> future() {
-            return future;
-        }
-
-        void settle(ConnectionControl connection, Throwable error) {
-            if (timer != null) {
-                timer.cancel(false);
-            }
-            boolean won = error == null ? future.complete(connection) : future.completeExceptionally(error);
-            if (!won && connection != null) {
-                connection.close();
-            }
-        }
     }
 }

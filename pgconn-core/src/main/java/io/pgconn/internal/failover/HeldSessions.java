@@ -50,6 +50,9 @@ final class HeldSessions {
         List<ConnectionControl> toClose;
         synchronized (this) {
             released = true;
+            if (wrongRole.isEmpty() && secondPassCandidate == null) {
+                return; // the usual walk: nothing held
+            }
             toClose = new ArrayList<>(wrongRole);
             wrongRole.clear();
             if (secondPassCandidate != null) {

@@ -29,11 +29,11 @@ public final class RoleCheck {
         return ServerRole.of("on".equals(hotStandby), "on".equals(readOnly));
     }
 
-    static CompletableFuture<ServerRole> determine(PgConnection connection, TargetSessionAttrs target) {
-        ServerRole known = fromParameters(connection.parameters());
-        if (known != ServerRole.UNKNOWN || !target.needsRole()) {
-            return CompletableFuture.completedFuture(known);
-        }
+    /**
+     * The role from one probe query, for a server whose ParameterStatus did not tell it ({@link #fromParameters}
+     * answered {@link ServerRole#UNKNOWN}) when the target needs it.
+     */
+    static CompletableFuture<ServerRole> probe(PgConnection connection, TargetSessionAttrs target) {
         return connection.simpleQuery(RoleProbe.SQL).handle((result, error) -> {
             if (error != null) {
                 throw new PgConnectException(connection.host(), "could not determine the role of " + connection.host()

@@ -26,16 +26,29 @@ final class TypeOidDiscovery {
         return cache;
     }
 
-    CompletableFuture<ConnectionControl> discover(ConnectionControl connection, ConnConfig config) {
+    /**
+     * Whether the session needs no query: no names to look up, a replication session, or an answer this
+     * factory learned within {@code hostRecheckInterval} (then set on the session). The common case, decided
+     * without a future.
+     */
+    boolean knownNow(ConnectionControl connection, ConnConfig config) {
         if (config.extensionTypes().isEmpty() || (config.replication() != null && !config.replication().isEmpty())) { // replication sessions skip it
+            return true;
+        }
+        Optional<Map<String, Integer>> known = cache.fresh(TypeOidCache.Key.of(connection, config), config.hostRecheckInterval());
+        if (known.isPresent()) {
+            connection.typeOids(known.get());
+            return true;
+        }
+        return false;
+    }
+
+    /** {@link #knownNow}, else the query; its failure fails the session only when {@code extensionTypesRequired}. */
+    CompletableFuture<ConnectionControl> discover(ConnectionControl connection, ConnConfig config) {
+        if (knownNow(connection, config)) {
             return CompletableFuture.completedFuture(connection);
         }
         TypeOidCache.Key key = TypeOidCache.Key.of(connection, config);
-        Optional<Map<String, Integer>> known = cache.fresh(key, config.hostRecheckInterval());
-        if (known.isPresent()) {
-            connection.typeOids(known.get());
-            return CompletableFuture.completedFuture(connection);
-        }
         return connection.lookupTypeOids(config.extensionTypes().toArray(String[]::new)).handle((oids, error) -> {
             if (error == null) {
                 connection.typeOids(oids);

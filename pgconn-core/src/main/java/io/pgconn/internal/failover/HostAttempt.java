@@ -1,0 +1,157 @@
+package io.pgconn.internal.failover;
+
+import io.netty.util.concurrent.ScheduledFuture;
+import io.pgconn.PgTimeoutException;
+import io.pgconn.ServerRole;
+import io.pgconn.config.HostSpec;
+import io.pgconn.config.TargetSessionAttrs;
+import io.pgconn.internal.connect.AttemptScope;
+import io.pgconn.internal.session.ConnectionControl;
+
+import java.net.SocketAddress;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
+
+/**
+ * One host attempt of a {@link ConnectWalk}, as one callback state machine on the walk's loop: the
+ * session on one address ({@link Endpoints#connect}: dial, TLS, startup) → its role (§2.2) → the
+ * extension type OIDs (§1.5) → exactly one outcome to {@link ConnectWalk#attemptEnded}. The budget's
+ * timer ends the attempt early and aborts its scope; whatever settles after the outcome (a session that
+ * arrives late) is closed, never handed out.
+ *
+ * <p>Why callbacks and not a CompletableFuture chain: the chain took about ten stages per connect (a
+ * future, a stage object and a lambda each) that the JIT compiled connect after connect while, on a
+ * 2-core machine, the server's new backend waited for the CPU. A role known from ParameterStatus
+ * (PostgreSQL 14+) and type OIDs the factory already knows are decided in the same call as the
+ * session's arrival; only a role probe or a type OID query waits for a future.
+ *
+ * <p>Threading: every step runs on the walk's loop (the session's future completes there, and so do
+ * the probe's and the query's); the lock only orders the budget's timer against the outcome.
+ */
+final class HostAttempt implements BiConsumer<ConnectionControl, Throwable>, Runnable {
+
+    private final ConnectWalk walk;
+    private final HostSpec host;
+    private final List<SocketAddress> addresses;
+    private final int position;
+    private final AttemptScope scope;
+    private final Duration budget;
+    private final long startNanos = System.nanoTime();
+    private final ScheduledFuture<?> timer;
+    /** When the budget's timer is due (System.nanoTime), to tell a late timer in the timeout's message. */
+    private final long due;
+    /** Guarded by this: an outcome reached the walk (or the budget ran out). */
+    private boolean settled;
+
+    HostAttempt(ConnectWalk walk, HostSpec host, List<SocketAddress> addresses, int position, AttemptScope scope, Duration budget) {
+        this.walk = walk;
+        this.host = host;
+        this.addresses = addresses;
+        this.position = position;
+        this.scope = scope;
+        this.budget = budget;
+        this.due = startNanos + budget.toNanos();
+        this.timer = budget.isZero() ? null : scope.eventLoop().schedule(this, budget.toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    HostSpec host() {
+        return host;
+    }
+
+    List<SocketAddress> addresses() {
+        return addresses;
+    }
+
+    int position() {
+        return position;
+    }
+
+    SocketAddress address() {
+        return addresses.get(position);
+    }
+
+    Duration elapsed() {
+        return Duration.ofNanos(System.nanoTime() - startNanos);
+    }
+
+    /** The session on the address, or why there is none (the dial, TLS or startup failed). */
+    @Override
+    public void accept(ConnectionControl connection, Throwable error) {
+        if (error != null) {
+            end(null, error, true);
+            return;
+        }
+        TargetSessionAttrs target = walk.target();
+        ServerRole known = RoleCheck.fromParameters(connection.parameters());
+        if (known != ServerRole.UNKNOWN || !target.needsRole()) {
+            roleKnown(connection, known);
+            return;
+        }
+        RoleCheck.probe(connection.connection(), target).whenComplete((role, probeError) -> {
+            if (probeError != null) {
+                connection.close(); // a failed or indecisive probe skips the host; its session must not stay open
+                end(null, probeError, false);
+            } else {
+                roleKnown(connection, role);
+            }
+        });
+    }
+
+    private void roleKnown(ConnectionControl connection, ServerRole role) {
+        connection.role(role);
+        RoleMismatchException mismatch = walk.holdIfNotWanted(connection, role);
+        if (mismatch != null) {
+            end(null, mismatch, false);
+            return;
+        }
+        TypeOidDiscovery typeOids = walk.typeOids();
+        if (typeOids.knownNow(connection, walk.config())) {
+            end(connection, null, false);
+            return;
+        }
+        typeOids.discover(connection, walk.config()).whenComplete((discovered, discoveryError) -> end(discovered, discoveryError, false));
+    }
+
+    /**
+     * Hands the outcome to the walk once; a session that comes after the budget ran out is closed.
+     *
+     * @param duringStartup whether the failure came from the dial, TLS or startup (not from the role or type OID steps)
+     */
+    private void end(ConnectionControl connection, Throwable error, boolean duringStartup) {
+        synchronized (this) {
+            if (settled) {
+                if (connection != null) {
+                    connection.close();
+                }
+                return;
+            }
+            settled = true;
+        }
+        if (timer != null) {
+            timer.cancel(false);
+        }
+        walk.attemptEnded(this, connection, error, duringStartup);
+    }
+
+    /** The budget ran out: the attempt fails as a timeout and its channel closes (or the whole connect times out). */
+    @Override
+    public void run() {
+        long late = System.nanoTime() - due;
+        if (walk.overallExpired()) {
+            walk.totalTimeout(late); // the whole attempt is over, not just this host's share
+            return;
+        }
+        synchronized (this) {
+            if (settled) {
+                return;
+            }
+            settled = true;
+        }
+        walk.attemptEnded(this, null, new PgTimeoutException(host.label(), "server " + host.label()
+                + " did not complete the connection within " + budget.toMillis() + "ms (hostConnectTimeout/connectTimeout)"
+                + ConnectWalk.lateness(late)), false);
+        scope.abort();
+    }
+}
