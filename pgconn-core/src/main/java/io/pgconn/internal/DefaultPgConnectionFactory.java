@@ -141,7 +141,7 @@ public final class DefaultPgConnectionFactory implements PgConnectionFactory {
         }
         CompletableFuture<ConnectionControl> walk = connector.connect(connConfig);
         connecting.add(walk);
-        CompletableFuture<PgConnection> result = new CompletableFuture<>();
+        CompletableFuture<PgConnection> result = new ConnectFuture(walk);
         walk.whenComplete((control, error) -> {
             connecting.remove(walk);
             if (error != null) {
@@ -158,15 +158,31 @@ public final class DefaultPgConnectionFactory implements PgConnectionFactory {
                 result.completeExceptionally(e);
             }
         });
-        result.whenComplete((connection, error) -> {
-            if (result.isCancelled()) {
-                walk.cancel(false); // aborts the attempt in flight (ConnectWalk)
-            }
-        });
         if (closed.get()) {
             walk.cancel(false); // closeAsync began between the check above and the registration
         }
         return result;
+    }
+
+    /**
+     * The caller's future of one connect: cancelling it cancels the walk, which aborts the attempt in flight
+     * (ConnectWalk). A subclass rather than a dependent stage: one stage less on every connect.
+     */
+    private static final class ConnectFuture extends CompletableFuture<PgConnection> {
+        private final CompletableFuture<ConnectionControl> walk;
+
+        ConnectFuture(CompletableFuture<ConnectionControl> walk) {
+            this.walk = walk;
+        }
+
+        @Override
+        public boolean cancel(boolean mayInterruptIfRunning) {
+            boolean cancelled = super.cancel(mayInterruptIfRunning);
+            if (cancelled) {
+                walk.cancel(false);
+            }
+            return cancelled;
+        }
     }
 
     private static PgClosedException cutOff(Throwable error) {

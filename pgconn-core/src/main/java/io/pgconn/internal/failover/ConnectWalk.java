@@ -18,9 +18,11 @@ import io.pgconn.trace.SafeTracer;
 import java.net.SocketAddress;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.random.RandomGenerator;
 
 /**
@@ -49,7 +51,12 @@ final class ConnectWalk {
     private final List<HostSpec> hosts;
     private final RandomGenerator addressShuffle;
     private final TargetSessionAttrs target;
-    private final CompletableFuture<ConnectionControl> result = new CompletableFuture<>();
+    /** The caller's future, completed by {@link #end} (or cancelled by the caller) after the walk's bookkeeping. */
+    private final WalkFuture result = new WalkFuture();
+    /** Guarded by {@code result}: the walk has ended (an outcome, or the caller cancelled). */
+    private boolean ended;
+    /** What the owner does when the walk ends: the session handed out, or null. */
+    private Consumer<ConnectionControl> onEnd = connection -> { };
     private final WalkFailures failures = new WalkFailures();
     private final long startNanos = System.nanoTime();
     // one loop per connect: timers and channels on the same thread, no cross-thread wake-ups
@@ -79,8 +86,16 @@ final class ConnectWalk {
     }
 
     CompletableFuture<ConnectionControl> start() {
+        return start(onEnd);
+    }
+
+    /**
+     * Starts the walk; {@code onEnd} runs once when it ends, before the returned future completes, with the
+     * session handed out or null (failed or cancelled).
+     */
+    CompletableFuture<ConnectionControl> start(Consumer<ConnectionControl> onEnd) {
+        this.onEnd = onEnd;
         SafeTracer.run(tracer(), t -> t.connectStarted(PgTracer.ConnectStarted.of(id, hosts, target)));
-        CompletableFuture<ConnectionControl> caller = callerFuture();
         // the walk runs on its loop from the start: the timers and the dial need no wake-up of another thread
         if (loop.inEventLoop()) {
             begin();
@@ -88,35 +103,60 @@ final class ConnectWalk {
             try {
                 loop.execute(this::begin);
             } catch (RejectedExecutionException e) {
-                result.completeExceptionally(new PgClosedException(null, "cannot connect: the event loop is shut down", e));
+                end(null, new PgClosedException(null, "cannot connect: the event loop is shut down", e));
             }
         }
-        return caller;
+        return result;
     }
 
     /**
-     * The future handed to the caller: completes after {@code connectEnded} (so a tracer has the whole
-     * story when the caller looks), and a caller that cancels it aborts the attempt in flight.
+     * Ends the walk once: the bookkeeping and {@code connectEnded} first (so a tracer has the whole story
+     * when the caller looks), then the caller's future. A session that comes after the end (the caller
+     * cancelled, the deadline passed) is closed.
+     *
+     * @return whether this call ended the walk
      */
-    private CompletableFuture<ConnectionControl> callerFuture() {
-        CompletableFuture<ConnectionControl> caller = new CompletableFuture<>();
-        result.whenComplete((connection, error) -> {
-            finished(connection, error);
-            if (error != null) {
-                caller.completeExceptionally(error);
-            } else if (!caller.complete(connection)) {
-                connection.close(); // the caller cancelled while the last step finished
-            }
-        });
-        caller.whenComplete((connection, error) -> {
-            if (caller.isCancelled() && result.cancel(false)) {
-                AttemptScope scope = currentScope;
-                if (scope != null) {
-                    scope.abort();
+    private boolean end(ConnectionControl connection, Throwable error) {
+        synchronized (result) {
+            if (ended) {
+                if (connection != null) {
+                    connection.close();
                 }
+                return false;
             }
-        });
-        return caller;
+            ended = true;
+        }
+        finished(connection, error);
+        if (error != null) {
+            result.completeExceptionally(error);
+        } else if (!result.complete(connection)) {
+            connection.close(); // the caller completed the future itself
+        }
+        return true;
+    }
+
+    /**
+     * The future handed to the caller: a caller that cancels it ends the walk and aborts the attempt in
+     * flight. A subclass, not a dependent stage, so that a connect completes one future, not three.
+     */
+    private final class WalkFuture extends CompletableFuture<ConnectionControl> {
+        @Override
+        public boolean cancel(boolean mayInterruptIfRunning) {
+            synchronized (this) {
+                if (ended) {
+                    return false;
+                }
+                ended = true;
+            }
+            CancellationException cancelled = new CancellationException("the caller cancelled the connect");
+            finished(null, cancelled);
+            boolean done = super.cancel(mayInterruptIfRunning);
+            AttemptScope scope = currentScope;
+            if (scope != null) {
+                scope.abort();
+            }
+            return done;
+        }
     }
 
     private void begin() {
@@ -142,15 +182,15 @@ final class ConnectWalk {
                 typeOids.discover(candidate, config).whenComplete((connection, error) -> {
                     if (error != null) {
                         candidate.close();
-                        result.completeExceptionally(HostConnector.asPgException(error, candidate.host()));
+                        end(null, HostConnector.asPgException(error, candidate.host()));
                     } else {
-                        accept(connection);
+                        end(connection, null);
                     }
                 });
                 return;
             }
             if (pass >= target.passes()) {
-                result.completeExceptionally(allFailed());
+                end(null, allFailed());
                 return;
             }
             pass++;
@@ -178,7 +218,7 @@ final class ConnectWalk {
         try {
             loop.execute(step);
         } catch (RejectedExecutionException e) {
-            result.completeExceptionally(new PgClosedException(host.label(), "connect to " + host.label()
+            end(null, new PgClosedException(host.label(), "connect to " + host.label()
                     + " failed: the connection factory was closed", e));
         }
     }
@@ -214,7 +254,7 @@ final class ConnectWalk {
         if (error == null) {
             attemptEnded(host, attempt.address(), PgTracer.HostOutcome.CONNECTED, connection, null, elapsed);
             registry.recordUp(host.label(), connection.role());
-            accept(connection);
+            end(connection, null);
             return;
         }
         PgException failure = HostConnector.asPgException(error, host.label());
@@ -223,7 +263,7 @@ final class ConnectWalk {
         }
         failed(host, attempt.address(), failure, elapsed, duringStartup);
         if (WalkStopRule.stopsTheWalk(failure, duringStartup)) {
-            result.completeExceptionally(allFailed());
+            end(null, allFailed());
         } else {
             tryAddress(host, attempt.addresses(), attempt.position() + 1);
         }
@@ -269,12 +309,6 @@ final class ConnectWalk {
             return endpoints.connect(config, host, address, budget, scope);
         } catch (RuntimeException | Error e) {
             return CompletableFuture.failedFuture(e);
-        }
-    }
-
-    private void accept(ConnectionControl connection) {
-        if (!result.complete(connection)) {
-            connection.close();
         }
     }
 
@@ -340,7 +374,7 @@ final class ConnectWalk {
                 + (label == null ? "" : ": server " + label + " had not completed the connection when the deadline passed")
                 + lateness(lateNanos)
                 + failures.triedSoFar());
-        if (result.completeExceptionally(timeout) && scope != null) {
+        if (end(null, timeout) && scope != null) {
             scope.abort();
         }
     }
@@ -354,6 +388,7 @@ final class ConnectWalk {
             deadline.cancel(false);
         }
         held.release(connection);
+        onEnd.accept(connection);
         Duration elapsed = Duration.ofNanos(System.nanoTime() - startNanos);
         SafeTracer.run(tracer(), t -> t.connectEnded(connection == null
                 ? new PgTracer.ConnectEnded(id, null, null, attempts, error, elapsed)

@@ -57,16 +57,14 @@ public final class MultiHostConnector {
                 HostOrder.order(config.hosts(), config.loadBalanceHosts(), random, registry, config.targetSessionAttrs(),
                         config.hostRecheckInterval()),
                 config.loadBalanceHosts() == LoadBalanceHosts.RANDOM ? random : null);
-        CompletableFuture<ConnectionControl> result = walk.start();
         // the connection lives on the walk's loop: the loop carries it until it closes
-        result.whenComplete((connection, error) -> {
+        return walk.start(connection -> {
             if (connection == null) {
                 lease.release();
             } else {
                 connection.onClosed(lease::release);
             }
         });
-        return result;
     }
 
     public HostStatusRegistry registry() {
