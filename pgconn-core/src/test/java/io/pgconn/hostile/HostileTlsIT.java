@@ -318,4 +318,19 @@ class HostileTlsIT {
             assertThat(never.connections()).as("hosts after an authentication failure are not tried").isZero();
         }
     }
+
+    /**
+     * The TLS context is built after the socket is open (it depends on the host's settings): when it cannot
+     * be built — here a verify-full root certificate file that does not exist — the attempt fails with the
+     * configuration error, nothing is sent, and the socket is closed at once, not left open until the factory
+     * closes.
+     */
+    @Test
+    void aTlsContextThatCannotBeBuiltClosesTheAttemptsSocket() {
+        try (ScriptedServer server = ScriptedServer.start(Conversation::awaitClientClose);
+             HostileClient client = new HostileClient(server, "sslmode=verify-full sslrootcert=/nonexistent/pgconn-root.crt")) {
+            Refusal.connect(client, io.pgconn.PgConfigException.class, "does not exist").closed(client, server);
+            assertThat(server.connections()).isEqualTo(1);
+        }
+    }
 }
