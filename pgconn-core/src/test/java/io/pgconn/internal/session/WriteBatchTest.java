@@ -1,0 +1,154 @@
+package io.pgconn.internal.session;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOutboundHandlerAdapter;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.pgconn.PgException;
+import io.pgconn.internal.protocol.backend.BackendMessage;
+import io.pgconn.internal.protocol.backend.ReadyForQuery;
+import io.pgconn.internal.protocol.frontend.FrontendMessage;
+import io.pgconn.internal.protocol.frontend.Query;
+import io.pgconn.internal.query.Exchange;
+import io.pgconn.internal.query.QuerySession;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The session's flush policy ({@link WriteBatch}): what is written while the event loop handles one
+ * read batch (a pipelining caller submitting the next statement from each completion) leaves in one
+ * buffer and one flush at the end of that batch; a lone request is flushed in the same loop turn,
+ * with no timer in between.
+ */
+class WriteBatchTest {
+
+    private final SessionHandler session = new SessionHandler("db:5432", Map.of(), 0, io.pgconn.internal.query.TextValueCodecs.INSTANCE);
+    /** Counts the flushes that reach the socket's end of the pipeline. */
+    private final FlushCounter flushes = new FlushCounter();
+    private final EmbeddedChannel channel = new EmbeddedChannel(flushes, session);
+
+    private static final class FlushCounter extends ChannelOutboundHandlerAdapter {
+        int count;
+
+        @Override
+        public void flush(ChannelHandlerContext ctx) {
+            count++;
+            ctx.flush();
+        }
+    }
+
+    /** A simple Query; when answered, runs {@code next} (a caller issuing its next request from the completion). */
+    private static final class Statement extends Exchange {
+        final String sql;
+        Runnable next = () -> { };
+
+        Statement(String sql) {
+            this.sql = sql;
+        }
+
+        @Override
+        public FrontendMessage messages(QuerySession s) {
+            return new Query(sql);
+        }
+
+        @Override
+        public void onMessage(BackendMessage message) {
+        }
+
+        @Override
+        public void onReady(char status) {
+            next.run();
+        }
+
+        @Override
+        public void fail(PgException error) {
+        }
+    }
+
+    @AfterEach
+    void releaseWhatIsLeft() {
+        channel.finishAndReleaseAll();
+    }
+
+    /** The buffers written so far, each as the SQL of the simple Queries it holds, in wire order. */
+    private List<List<String>> buffers() {
+        List<List<String>> out = new ArrayList<>();
+        ByteBuf m;
+        while ((m = channel.readOutbound()) != null) {
+            List<String> queries = new ArrayList<>();
+            try {
+                while (m.isReadable()) {
+                    assertThat((char) m.readByte()).isEqualTo('Q');
+                    int length = m.readInt();
+                    queries.add(m.readCharSequence(length - 5, StandardCharsets.UTF_8).toString());
+                    m.readByte(); // the terminating NUL
+                }
+            } finally {
+                m.release();
+            }
+            out.add(queries);
+        }
+        return out;
+    }
+
+    @Test
+    void requestsIssuedFromTheCompletionsOfOneReadBatchLeaveInOneBufferAndOneFlush() {
+        int depth = 8;
+        for (int i = 0; i < depth; i++) {
+            Statement s = new Statement("first " + i);
+            int n = i;
+            s.next = () -> session.submit(new Statement("next " + n));
+            session.submit(s);
+        }
+        channel.runPendingTasks();
+        assertThat(buffers()).as("the first requests, submitted in one loop turn").hasSize(1);
+        int before = flushes.count;
+
+        // one read batch: eight answers, then channelReadComplete, then the loop's tasks
+        Object[] answers = new Object[depth];
+        for (int i = 0; i < depth; i++) {
+            answers[i] = new ReadyForQuery('I');
+        }
+        channel.writeInbound(answers);
+
+        assertThat(flushes.count - before).as("flushes for the eight requests issued while the batch was read").isEqualTo(1);
+        List<List<String>> written = buffers();
+        assertThat(written).hasSize(1);
+        assertThat(written.get(0)).containsExactly("next 0", "next 1", "next 2", "next 3", "next 4", "next 5", "next 6", "next 7");
+    }
+
+    @Test
+    void aLoneRequestIsFlushedInTheSameLoopTurnWithoutWaitingForATimer() {
+        channel.freezeTime(); // a flush that waited for a timer would not happen below
+        int before = flushes.count;
+
+        session.submit(new Statement("SELECT 1"));
+        channel.runPendingTasks(); // the tasks of this loop turn, nothing scheduled for later
+
+        assertThat(flushes.count - before).isEqualTo(1);
+        assertThat(buffers()).containsExactly(List.of("SELECT 1"));
+    }
+
+    @Test
+    void aRequestIssuedFromALoneAnswerIsFlushedAtTheEndOfThatRead() {
+        Statement first = new Statement("first");
+        first.next = () -> session.submit(new Statement("second"));
+        session.submit(first);
+        channel.runPendingTasks();
+        buffers();
+        channel.freezeTime();
+        int before = flushes.count;
+
+        channel.writeInbound(new ReadyForQuery('I')); // the read, its completion, then the loop's tasks
+
+        assertThat(flushes.count - before).isEqualTo(1);
+        assertThat(buffers()).containsExactly(List.of("second"));
+    }
+}
