@@ -36,9 +36,15 @@ public final class PgErrors {
         // class 08 ends a connection, except an ERROR after startup (08P01 for a Bind with the wrong
         // parameter count): the session goes on, so it is the statement's error
         boolean connectionLevel = code.startsWith("08") && (duringStartup || !"ERROR".equals(fields.severity()));
-        if (duringStartup || connectionLevel || code.equals("57P01") || code.equals("57P02")
-                || code.equals("57P03") || code.equals("57P05") || code.equals("53300")) {
+        boolean sessionEnding = connectionLevel || code.equals("57P01") || code.equals("57P02")
+                || code.equals("57P03") || code.equals("57P05") || code.equals("53300");
+        if (duringStartup) {
             return new PgConnectException(host, message, fields, null);
+        }
+        if (sessionEnding) {
+            // an established session the server ended (pg_terminate_backend, a fast shutdown or restart,
+            // idle_session_timeout): a closed connection, not a failed connect
+            return new PgClosedException(host, message, fields, null);
         }
         return new PgServerException(host, message, fields, null);
     }

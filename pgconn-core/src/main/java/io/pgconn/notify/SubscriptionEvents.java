@@ -2,21 +2,40 @@ package io.pgconn.notify;
 
 import io.pgconn.PgConnection;
 
-/** What a {@link NotificationSubscriber} reports about its connection. Called on an event loop: do not block. */
+/**
+ * What a {@link NotificationSubscriber} reports about its connection. Called on an event loop or a
+ * timer thread: do not block.
+ */
 public interface SubscriptionEvents {
 
     SubscriptionEvents NONE = new SubscriptionEvents() {
     };
 
-    /** The connection was lost; attempt {@code attempt} of the policy starts after the backoff. */
+    /**
+     * The connection was lost, or its server no longer satisfies the factory's
+     * {@code target_session_attrs} (a {@link WrongRoleException} as {@code cause}: after a switchover,
+     * the old primary turned read-only); attempt {@code attempt} of the policy starts after the backoff.
+     * Notifications sent from now until {@link #reconnected} are lost: PostgreSQL queues nothing for a
+     * listener that is not connected (and a server in the wrong role gets no more writes).
+     */
     default void reconnecting(int attempt, Throwable cause) {
     }
 
-    /** A new connection is up and LISTENs on every channel again; notifications sent meanwhile were lost. */
+    /**
+     * A new connection is up and LISTENs on every channel again; notifications sent meanwhile were
+     * lost: an application that must not miss a change re-reads the state it follows now.
+     */
     default void reconnected(PgConnection connection, int attempts) {
     }
 
-    /** No more attempts: the subscription has ended and listeners got their completion signal. */
+    /** No more attempts (a bounded policy only): the subscription has ended and listeners got their completion signal. */
     default void gaveUp(Throwable cause) {
+    }
+
+    /**
+     * The subscription ended without an error: {@link NotificationSubscriber#close()} was called, or its
+     * factory was closed (then it does not re-connect). Called once; not after {@link #gaveUp}.
+     */
+    default void closed() {
     }
 }

@@ -1,7 +1,11 @@
 package io.pgconn.notify;
 
+import io.pgconn.PgClosedException;
+import io.pgconn.PgConnectException;
 import io.pgconn.PgConnection;
 import io.pgconn.PgConnectionFactory;
+import io.pgconn.PgException;
+import io.pgconn.testing.Conditions;
 import io.pgconn.testing.Connect;
 import io.pgconn.testing.RecordingListener;
 import io.pgconn.testkit.AuthMethod;
@@ -12,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -31,10 +36,16 @@ class NotificationSubscriberIT {
     void reconnectsAfterTheBackendIsTerminatedAndKeepsDelivering() throws Exception {
         RecordingListener received = new RecordingListener();
         CountDownLatch reconnected = new CountDownLatch(1);
+        CompletableFuture<Throwable> lostBecause = new CompletableFuture<>();
         try (PgConnectionFactory factory = PgConnectionFactory.builder(
                 Connect.config(PG.primary(), "u", "pw", "sslmode=disable extensionTypes=''")).threads(1).build()) {
             NotificationSubscriber subscriber = await(NotificationSubscriber.open(factory,
                     new ReconnectPolicy(5, Duration.ofMillis(50), Duration.ofMillis(500)), new SubscriptionEvents() {
+                        @Override
+                        public void reconnecting(int attempt, Throwable cause) {
+                            lostBecause.complete(cause);
+                        }
+
                         @Override
                         public void reconnected(PgConnection connection, int attempts) {
                             reconnected.countDown();
@@ -48,6 +59,10 @@ class NotificationSubscriberIT {
             int firstPid = subscriber.connection().processId();
             PG.primary().query("SELECT pg_terminate_backend(" + firstPid + ")");
             assertThat(reconnected.await(30, TimeUnit.SECONDS)).isTrue();
+            // F15: a session the server ended is a closed connection, not a failed connect
+            assertThat(lostBecause.getNow(null)).isInstanceOf(PgClosedException.class).isNotInstanceOf(PgConnectException.class)
+                    .hasMessageContaining("terminating connection due to administrator command");
+            assertThat(((PgException) lostBecause.getNow(null)).sqlState()).contains("57P01");
             assertThat(subscriber.connection().processId()).isNotEqualTo(firstPid);
             assertThat(received.isCompleted()).as("completed by a re-connect").isFalse();
 
@@ -84,5 +99,64 @@ class NotificationSubscriberIT {
             PG.primary().query("ALTER ROLE u PASSWORD 'pw'");
             factory.close();
         }
+    }
+
+    /** user4's F2: the default policy must not give up on a long-running LISTEN (an outage, a rotated password). */
+    @Test
+    void anUnlimitedPolicyOutlastsAPasswordRotationAndResumes() throws Exception {
+        RecordingListener received = new RecordingListener();
+        RecordingEvents events = new RecordingEvents();
+        try (PgConnectionFactory factory = PgConnectionFactory.builder(
+                Connect.config(PG.primary(), "u", "pw", "sslmode=disable extensionTypes=''")).threads(1).build()) {
+            NotificationSubscriber subscriber = await(NotificationSubscriber.open(factory,
+                    new ReconnectPolicy(ReconnectPolicy.UNLIMITED, Duration.ofMillis(5), Duration.ofMillis(10)), events));
+            await(subscriber.listen("events", received));
+            try {
+                PG.primary().query("ALTER ROLE u PASSWORD 'rotated'");
+                PG.primary().query("SELECT pg_terminate_backend(" + subscriber.connection().processId() + ")");
+                // more failed attempts than the old default's whole budget (10), and still going
+                Conditions.awaitCondition("15 failed re-connects", () -> events.reconnecting.size() >= 15);
+            } finally {
+                PG.primary().query("ALTER ROLE u PASSWORD 'pw'");
+            }
+            Conditions.awaitCondition("re-connected once the password is back", () -> !events.reconnected.isEmpty());
+            assertThat(events.gaveUp).isEmpty();
+            assertThat(subscriber.ended()).isNotDone();
+            PgConnection notifier = await(factory.connect());
+            await(notifier.simpleQuery("NOTIFY events, 'resumed'"));
+            assertThat(received.next().payload()).isEqualTo("resumed");
+            await(notifier.close());
+            await(subscriber.close());
+        }
+    }
+
+    /**
+     * user4's F4: the factory closing (application shutdown) ends the subscription quietly — no
+     * re-connect, a closed event — and a close() afterwards is a completed future, not an exception.
+     */
+    @Test
+    void aClosedFactoryEndsTheSubscriptionQuietlyAndCloseAfterwardsIsSafe() throws Exception {
+        RecordingListener received = new RecordingListener();
+        RecordingEvents events = new RecordingEvents();
+        PgConnectionFactory factory = PgConnectionFactory.builder(
+                Connect.config(PG.primary(), "u", "pw", "sslmode=disable extensionTypes=''")).threads(1).build();
+        NotificationSubscriber subscriber = await(NotificationSubscriber.open(factory, ReconnectPolicy.DEFAULT, events));
+        await(subscriber.listen("events", received));
+        // a connection the server ended before the factory closed: its close() ran into the stopped event loop
+        PgConnection terminated = await(factory.connect());
+        PG.primary().query("SELECT pg_terminate_backend(" + terminated.processId() + ")");
+        await(terminated.closeFuture().exceptionally(error -> null));
+
+        factory.close();
+        await(subscriber.ended());
+        received.awaitCompleted();
+        assertThat(events.reconnecting).as("no re-connect on a closed factory").isEmpty();
+        assertThat(events.closed).hasSize(1);
+
+        CompletableFuture<Void> closed = subscriber.close();
+        assertThat(closed).isCompleted();
+        assertThat(subscriber.close()).isSameAs(closed);
+        assertThat(events.closed).hasSize(1);
+        assertThat(terminated.close()).isCompleted();
     }
 }

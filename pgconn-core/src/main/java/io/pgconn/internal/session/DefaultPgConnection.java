@@ -34,6 +34,7 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Flow;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -332,29 +333,40 @@ final class DefaultPgConnection implements PgConnection {
      */
     CompletableFuture<Void> close(String reason) {
         if (closing.compareAndSet(false, true)) {
-            channel.eventLoop().execute(() -> {
-                if (channel.isActive() && session.busy()) {
-                    // the backend would run the statement to its end before it reads Terminate
-                    cancelOnClose = cancelQuietly();
-                }
-                session.closingByUser(reason);
-                session.stopListening(null);
-                if (channel.isActive()) {
-                    session.flushPending(); // requests written in this loop turn go before the Terminate
-                    channel.writeAndFlush(Terminate.INSTANCE).addListener(f -> channel.close());
-                    // a server that reads nothing (frozen, its receive window full of our writes) never
-                    // takes the Terminate: the socket is closed anyway, so the close and the work queued
-                    // behind it end instead of waiting on the server
-                    ScheduledFuture<?> forced = channel.eventLoop().schedule(() -> {
-                        channel.close();
-                    }, FORCED_CLOSE_AFTER.toMillis(), TimeUnit.MILLISECONDS);
-                    channel.closeFuture().addListener(f -> forced.cancel(false));
-                } else {
-                    channel.close();
-                }
-            });
+            try {
+                closeOnLoop(reason);
+            } catch (RejectedExecutionException e) {
+                // the event loop has stopped (its factory was closed after the server ended this session):
+                // Netty closed the channel with it, so there is nothing left to close
+                closed.complete(null);
+                ended.complete(null);
+            }
         }
         return closed;
+    }
+
+    private void closeOnLoop(String reason) {
+        channel.eventLoop().execute(() -> {
+            if (channel.isActive() && session.busy()) {
+                // the backend would run the statement to its end before it reads Terminate
+                cancelOnClose = cancelQuietly();
+            }
+            session.closingByUser(reason);
+            session.stopListening(null);
+            if (channel.isActive()) {
+                session.flushPending(); // requests written in this loop turn go before the Terminate
+                channel.writeAndFlush(Terminate.INSTANCE).addListener(f -> channel.close());
+                // a server that reads nothing (frozen, its receive window full of our writes) never
+                // takes the Terminate: the socket is closed anyway, so the close and the work queued
+                // behind it end instead of waiting on the server
+                ScheduledFuture<?> forced = channel.eventLoop().schedule(() -> {
+                    channel.close();
+                }, FORCED_CLOSE_AFTER.toMillis(), TimeUnit.MILLISECONDS);
+                channel.closeFuture().addListener(f -> forced.cancel(false));
+            } else {
+                channel.close();
+            }
+        });
     }
 
     private CompletableFuture<Void> cancelQuietly() {

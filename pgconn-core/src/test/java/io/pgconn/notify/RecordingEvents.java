@@ -1,0 +1,35 @@
+package io.pgconn.notify;
+
+import io.pgconn.PgConnection;
+
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/** Records what a {@link NotificationSubscriber} reported, for tests to wait on with Conditions. */
+final class RecordingEvents implements SubscriptionEvents {
+
+    final List<Throwable> reconnecting = new CopyOnWriteArrayList<>();
+    final List<PgConnection> reconnected = new CopyOnWriteArrayList<>();
+    final List<Throwable> gaveUp = new CopyOnWriteArrayList<>();
+    final List<Boolean> closed = new CopyOnWriteArrayList<>();
+
+    @Override
+    public void reconnecting(int attempt, Throwable cause) {
+        reconnecting.add(cause);
+    }
+
+    @Override
+    public void reconnected(PgConnection connection, int attempts) {
+        reconnected.add(connection);
+    }
+
+    @Override
+    public void gaveUp(Throwable cause) {
+        gaveUp.add(cause);
+    }
+
+    @Override
+    public void closed() {
+        closed.add(true);
+    }
+}
