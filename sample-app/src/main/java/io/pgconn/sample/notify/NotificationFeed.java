@@ -6,6 +6,7 @@ import io.pgconn.PgConnectionFactory;
 import io.pgconn.notify.NotificationSubscriber;
 import io.pgconn.notify.ReconnectPolicy;
 import io.pgconn.notify.SubscriptionEvents;
+import io.pgconn.notify.WrongRoleException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Deque;
@@ -21,19 +22,19 @@ import org.springframework.stereotype.Component;
 
 /**
  * LISTENs on {@value #CHANNEL} through a {@link NotificationSubscriber}, which re-connects through the
- * factory's failover logic when its server goes away (so after the demo failover it listens on the new
- * primary), and keeps the last {@value #KEEP} notifications and subscription events.
+ * factory's failover logic when its server goes away or leaves the primary role (so after the demo
+ * failover, or a switchover, it listens on the new primary) and, with {@link ReconnectPolicy#DEFAULT},
+ * never gives up; keeps the last {@value #KEEP} notifications and subscription events. The only
+ * supervision left is the first open: when no server can be reached at start-up it tries again.
  */
 @Component
 class NotificationFeed implements SmartLifecycle {
 
     static final String CHANNEL = "pgconn_sample";
     static final int KEEP = 50;
-    /** Long enough to ride out a failover: 30 tries, 100 ms doubling up to 2 s. */
-    static final ReconnectPolicy RECONNECT = new ReconnectPolicy(30, Duration.ofMillis(100), Duration.ofSeconds(2));
 
-    /** Waits before opening again while no connection can be made (e.g. all hosts down): 2 s doubling to 30 s. */
-    static final ReconnectPolicy RETRY_OPEN = new ReconnectPolicy(Integer.MAX_VALUE, Duration.ofSeconds(2),
+    /** Waits before opening again while no connection can be made at start-up (e.g. all hosts down): 2 s doubling to 30 s. */
+    static final ReconnectPolicy RETRY_OPEN = new ReconnectPolicy(ReconnectPolicy.UNLIMITED, Duration.ofSeconds(2),
             Duration.ofSeconds(30));
 
     private static final Logger log = LoggerFactory.getLogger(NotificationFeed.class);
@@ -44,7 +45,6 @@ class NotificationFeed implements SmartLifecycle {
     private volatile CompletableFuture<NotificationSubscriber> opening;
     private volatile NotificationSubscriber subscriber;
     private volatile boolean running;
-    private int failedOpens;
 
     NotificationFeed(PgConnectionFactory factory) {
         this.factory = factory;
@@ -60,7 +60,6 @@ class NotificationFeed implements SmartLifecycle {
 
     /** What arrived so far, newest first, and where the subscription listens now. */
     FeedView view() {
-        ensureSubscribed();
         NotificationSubscriber current = subscriber;
         PgConnection connection = current == null || current.ended().isDone() ? null : current.connection();
         String listeningOn = connection == null || connection.isClosed() ? null : connection.host();
@@ -70,7 +69,7 @@ class NotificationFeed implements SmartLifecycle {
     @Override
     public void start() {
         running = true;
-        ensureSubscribed();
+        open(1);
     }
 
     @Override
@@ -78,6 +77,7 @@ class NotificationFeed implements SmartLifecycle {
         running = false;
         CompletableFuture<NotificationSubscriber> pending = opening;
         if (pending != null) {
+            // close() is safe however far the open got, and after the factory closed
             pending.thenCompose(NotificationSubscriber::close)
                     .completeOnTimeout(null, 5, TimeUnit.SECONDS)
                     .exceptionally(error -> null)
@@ -90,19 +90,12 @@ class NotificationFeed implements SmartLifecycle {
         return running;
     }
 
-    /**
-     * Opens the subscription; again after {@link #RETRY_OPEN} when that failed, and on the next view after
-     * the subscriber gave up re-connecting.
-     */
-    private synchronized void ensureSubscribed() {
-        CompletableFuture<NotificationSubscriber> pending = opening;
-        boolean inPlace = pending != null && !pending.isDone()
-                || subscriber != null && !subscriber.ended().isDone();
-        if (!running || inPlace) {
+    /** Opens the subscription; again after {@link #RETRY_OPEN} while no server can be reached. */
+    private void open(int attempt) {
+        if (!running) {
             return;
         }
-        subscriber = null;
-        opening = NotificationSubscriber.open(factory, RECONNECT, new Events())
+        opening = NotificationSubscriber.open(factory, ReconnectPolicy.DEFAULT, new Events())
                 .thenCompose(s -> s.listen(CHANNEL, this::receive)
                         .handle((ignored, error) -> {
                             if (error != null) {
@@ -113,21 +106,14 @@ class NotificationFeed implements SmartLifecycle {
                         }))
                 .whenComplete((s, error) -> {
                     if (error != null) {
-                        retryOpenLater(error);
+                        Duration wait = RETRY_OPEN.backoff(attempt);
+                        event("could not LISTEN: " + rootMessage(error) + "; trying again in " + wait.toSeconds() + " s");
+                        CompletableFuture.delayedExecutor(wait.toMillis(), TimeUnit.MILLISECONDS).execute(() -> open(attempt + 1));
                     } else {
-                        synchronized (this) {
-                            failedOpens = 0;
-                        }
                         subscriber = s;
                         event("listening on " + s.connection().host());
                     }
                 });
-    }
-
-    private synchronized void retryOpenLater(Throwable error) {
-        Duration wait = RETRY_OPEN.backoff(++failedOpens);
-        event("could not LISTEN: " + rootMessage(error) + "; trying again in " + wait.toSeconds() + " s");
-        CompletableFuture.delayedExecutor(wait.toMillis(), TimeUnit.MILLISECONDS).execute(this::ensureSubscribed);
     }
 
     private void receive(Notification notification) {
@@ -157,7 +143,9 @@ class NotificationFeed implements SmartLifecycle {
     private final class Events implements SubscriptionEvents {
         @Override
         public void reconnecting(int attempt, Throwable cause) {
-            if (attempt == 1) {
+            if (attempt == 1 && cause instanceof WrongRoleException) {
+                event("moving the LISTEN connection (" + cause.getMessage() + ")");
+            } else if (attempt == 1) {
                 event("lost the LISTEN connection (" + rootMessage(cause) + "); re-connecting");
             }
         }
@@ -169,7 +157,7 @@ class NotificationFeed implements SmartLifecycle {
 
         @Override
         public void gaveUp(Throwable cause) {
-            event("gave up re-connecting: " + rootMessage(cause));
+            event("gave up re-connecting: " + rootMessage(cause)); // not with ReconnectPolicy.DEFAULT
         }
     }
 
