@@ -185,7 +185,8 @@ public interface PgConnection {
 
     /**
      * Closes the session: stops notifications, sends Terminate if possible, closes the channel, and
-     * fails work in flight with a "connection closed" error. Idempotent and safe from any thread;
+     * fails work in flight with a "connection closed" error. Idempotent and safe from any thread,
+     * also after its factory was closed (then it returns a completed future, never throws);
      * every call returns the same future, which completes when the channel is closed.
      */
     CompletableFuture<Void> close();
