@@ -159,4 +159,37 @@ class NotificationSubscriberIT {
         assertThat(events.closed).hasSize(1);
         assertThat(terminated.close()).isCompleted();
     }
+
+    /**
+     * user4's F1, the factory's side: a watcher (the starter's health monitor) that saw the host turn
+     * read-only tells the factory's host memory; the subscriber leaves that server on its next role
+     * check, before the idle session has heard anything itself.
+     */
+    @Test
+    void aHostTheFactoryRemembersInTheWrongRoleIsLeft() throws Exception {
+        RecordingListener received = new RecordingListener();
+        RecordingEvents events = new RecordingEvents();
+        try (PgConnectionFactory factory = PgConnectionFactory.builder(Connect.config(PG.primary(), "u", "pw",
+                "sslmode=disable extensionTypes='' target_session_attrs=read-write")).threads(1).build()) {
+            NotificationSubscriber subscriber = await(NotificationSubscriber.open(factory,
+                    ReconnectPolicy.DEFAULT.withRoleCheckInterval(Duration.ofMillis(50)), events));
+            await(subscriber.listen("events", received));
+            PgConnection first = subscriber.connection();
+
+            factory.reportHostUp(first.hostSpec(), io.pgconn.ServerRole.READ_ONLY_PRIMARY);
+            Conditions.awaitCondition("re-connected", () -> !events.reconnected.isEmpty());
+            assertThat(events.reconnecting.get(0)).isInstanceOf(WrongRoleException.class);
+            assertThat(((WrongRoleException) events.reconnecting.get(0)).role()).isEqualTo(io.pgconn.ServerRole.READ_ONLY_PRIMARY);
+            // the server itself is still writable: the factory's connect found it so and the memory says so again
+            assertThat(subscriber.connection()).isNotSameAs(first);
+            await(first.closeFuture().exceptionally(error -> null));
+            assertThat(events.reconnected).hasSize(1);
+
+            PgConnection notifier = await(factory.connect());
+            await(notifier.simpleQuery("NOTIFY events, 'moved'"));
+            assertThat(received.next().payload()).isEqualTo("moved");
+            await(notifier.close());
+            await(subscriber.close());
+        }
+    }
 }
