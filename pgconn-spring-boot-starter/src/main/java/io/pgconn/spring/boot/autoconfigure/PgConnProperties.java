@@ -440,6 +440,25 @@ public class PgConnProperties {
          */
         private boolean closeConnectionsWhenUnresponsive = true;
 
+        /**
+         * Age at which the health monitor replaces a host's probe session with a new login (opened
+         * before the old one closes), so that health turns down when the server refuses new logins
+         * (a rotated password, a pg_hba.conf change, max_connections reached) although old sessions
+         * still answer. Costs one login per host per interval; 0 never logs in again while the session lives.
+         */
+        private Duration reloginInterval = Duration.ofSeconds(10);
+
+        public Duration getReloginInterval() {
+            return this.reloginInterval;
+        }
+
+        public void setReloginInterval(Duration reloginInterval) {
+            if (reloginInterval.isNegative()) {
+                throw new IllegalArgumentException("pg.conn.health.relogin-interval must be 0 or positive, was " + reloginInterval);
+            }
+            this.reloginInterval = reloginInterval;
+        }
+
         public boolean isCloseConnectionsWhenUnresponsive() {
             return this.closeConnectionsWhenUnresponsive;
         }

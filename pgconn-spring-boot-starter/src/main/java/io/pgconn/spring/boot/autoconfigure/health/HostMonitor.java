@@ -38,12 +38,21 @@ import java.util.function.Consumer;
  * server's log and, repeated, may lock the account. After the n-th refusal in a row the next login
  * waits {@code interval × 2^n}, at most {@link #maxAuthBackoff}; probes in between are skipped and
  * the health keeps showing the failure. An answer resets it.
+ *
+ * <p>The probe session is replaced by a new login once it is {@code reloginInterval} old: a session
+ * opened long ago keeps answering while the server refuses every new login (a rotated password, a
+ * pg_hba.conf change, a dropped database, max_connections reached), and health must say what a
+ * {@code connect()} would get. The new session is opened before the old one is closed; when the login
+ * fails, the host is down with its reason, as for any failed probe.
  */
 final class HostMonitor {
 
     private static final Log logger = LogFactory.getLog(HostMonitor.class);
 
     private static final Duration MAX_AUTH_BACKOFF = Duration.ofSeconds(30);
+
+    /** Default age at which the probe session is replaced by a new login ({@code pg.conn.health.relogin-interval}). */
+    static final Duration DEFAULT_RELOGIN_INTERVAL = Duration.ofSeconds(10);
 
     /** PostgreSQL's NAMEDATALEN - 1: what the server keeps of an {@code application_name}. */
     private static final int MAX_APPLICATION_NAME_BYTES = 63;
@@ -79,6 +88,12 @@ final class HostMonitor {
 
     private volatile @Nullable PgConnection connection;
 
+    /** When {@link #connection} logged in: a probe after {@link #reloginInterval} logs in again. */
+    private volatile @Nullable Instant connectedAt;
+
+    /** Age of the probe session at which the next probe logs in anew; zero: never. */
+    private final Duration reloginInterval;
+
     private volatile HostView view;
 
     /** Told every new view at once (the monitors' {@link HostViews}), not at the end of a probe round. */
@@ -111,7 +126,15 @@ final class HostMonitor {
     HostMonitor(HostSpec host, PgConnectionFactory monitorFactory, PgConnectionFactory applicationFactory,
             Duration interval, Duration probeTimeout, Clock clock, Consumer<HostView> published,
             boolean closeWhenUnresponsive) {
+        this(host, monitorFactory, applicationFactory, interval, probeTimeout, clock, published, closeWhenUnresponsive,
+                DEFAULT_RELOGIN_INTERVAL);
+    }
+
+    HostMonitor(HostSpec host, PgConnectionFactory monitorFactory, PgConnectionFactory applicationFactory,
+            Duration interval, Duration probeTimeout, Clock clock, Consumer<HostView> published,
+            boolean closeWhenUnresponsive, Duration reloginInterval) {
         this.host = host;
+        this.reloginInterval = reloginInterval;
         this.closeWhenUnresponsive = closeWhenUnresponsive;
         this.published = published;
         this.interval = interval;
@@ -167,7 +190,7 @@ final class HostMonitor {
             this.probing.set(false);
             return CompletableFuture.completedFuture(null);
         }
-        CompletableFuture<PgConnection> ready = open
+        CompletableFuture<PgConnection> ready = open && !dueForLogin()
                 ? CompletableFuture.completedFuture(current)
                 : this.monitorFactory.connect(this.hostConfig).thenApply(this::keep);
         // the role now, not at session start (a promoted standby answers differently), with the
@@ -188,8 +211,25 @@ final class HostMonitor {
                 });
     }
 
+    /** Whether the open probe session is old enough to be replaced by a new login. */
+    private boolean dueForLogin() {
+        Instant since = this.connectedAt;
+        return !this.reloginInterval.isZero() && since != null
+                && !this.clock.instant().isBefore(since.plus(this.reloginInterval));
+    }
+
+    /** Takes a new probe session, closing the one it replaces (not awaited). */
     private PgConnection keep(PgConnection opened) {
+        if (this.closed) {
+            opened.close();
+            return opened;
+        }
+        PgConnection previous = this.connection;
         this.connection = opened;
+        this.connectedAt = this.clock.instant();
+        if (previous != null && previous != opened) {
+            previous.close();
+        }
         return opened;
     }
 

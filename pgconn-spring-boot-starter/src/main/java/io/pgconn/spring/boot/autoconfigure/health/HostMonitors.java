@@ -44,6 +44,12 @@ final class HostMonitors implements AutoCloseable {
     /** {@code closeWhenUnresponsive}: close the factory's connections to a host that stopped answering. */
     HostMonitors(PgConnectionFactory factory, FailoverTracker failoverTracker, Duration interval, Duration probeTimeout,
             String name, boolean closeWhenUnresponsive) {
+        this(factory, failoverTracker, interval, probeTimeout, name, closeWhenUnresponsive, HostMonitor.DEFAULT_RELOGIN_INTERVAL);
+    }
+
+    /** {@code reloginInterval}: age at which a monitor's probe session is replaced by a new login (zero: never). */
+    HostMonitors(PgConnectionFactory factory, FailoverTracker failoverTracker, Duration interval, Duration probeTimeout,
+            String name, boolean closeWhenUnresponsive, Duration reloginInterval) {
         this.config = factory.config();
         List<HostSpec> hosts = this.config.hosts();
         this.views = new HostViews(hosts.stream().map(HostSpec::label).toList(), this.config.targetSessionAttrs(),
@@ -54,7 +60,7 @@ final class HostMonitors implements AutoCloseable {
         for (int i = 0; i < hosts.size(); i++) {
             int index = i;
             monitors.add(new HostMonitor(hosts.get(i), this.monitorFactory, factory, interval, probeTimeout, clock,
-                    view -> this.views.update(index, view), closeWhenUnresponsive));
+                    view -> this.views.update(index, view), closeWhenUnresponsive, reloginInterval));
         }
         this.monitors = List.copyOf(monitors);
         this.scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {

@@ -46,7 +46,7 @@ public final class PgConnHealthContributorAutoConfiguration {
         Map<String, PgConnHealthIndicator> indicators = new LinkedHashMap<>();
         beanFactory.getBeansOfType(PgConnectionFactory.class).forEach((name, factory) -> indicators.put(name,
                 new PgConnHealthIndicator(factory, trackers.of(factory), properties, interval, name, pools,
-                        health.isCloseConnectionsWhenUnresponsive())));
+                        health.isCloseConnectionsWhenUnresponsive(), health.getReloginInterval())));
         return indicators.size() == 1 ? indicators.values().iterator().next() : new PgConnHealthIndicators(indicators);
     }
 }

@@ -63,6 +63,18 @@ public class PgConnHealthIndicator extends AbstractHealthIndicator implements Di
     public PgConnHealthIndicator(PgConnectionFactory factory, FailoverTracker failoverTracker,
             PgConnHealthProperties properties, Duration interval, String name, PgConnPoolDetails pools,
             boolean closeWhenUnresponsive) {
+        this(factory, failoverTracker, properties, interval, name, pools, closeWhenUnresponsive,
+                HostMonitor.DEFAULT_RELOGIN_INTERVAL);
+    }
+
+    /**
+     * As {@link #PgConnHealthIndicator(PgConnectionFactory, FailoverTracker, PgConnHealthProperties, Duration, String, PgConnPoolDetails, boolean)};
+     * {@code reloginInterval} ({@code pg.conn.health.relogin-interval}): age at which a host's probe
+     * session is replaced by a new login, so that health sees logins the server now refuses (zero: never).
+     */
+    public PgConnHealthIndicator(PgConnectionFactory factory, FailoverTracker failoverTracker,
+            PgConnHealthProperties properties, Duration interval, String name, PgConnPoolDetails pools,
+            boolean closeWhenUnresponsive, Duration reloginInterval) {
         super("pgconn health check failed");
         this.factory = factory;
         this.pools = pools;
@@ -71,7 +83,8 @@ public class PgConnHealthIndicator extends AbstractHealthIndicator implements Di
         Duration hostTimeout = this.config.hostConnectTimeout();
         // a probe must end even with host-connect-timeout=0 (none): a frozen server would hang it
         Duration probeTimeout = hostTimeout.isZero() ? this.timeout : hostTimeout;
-        this.monitors = new HostMonitors(factory, failoverTracker, interval, probeTimeout, name, closeWhenUnresponsive);
+        this.monitors = new HostMonitors(factory, failoverTracker, interval, probeTimeout, name, closeWhenUnresponsive,
+                reloginInterval);
     }
 
     @Override
