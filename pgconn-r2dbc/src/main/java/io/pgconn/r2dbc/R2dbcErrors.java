@@ -1,9 +1,12 @@
 package io.pgconn.r2dbc;
 
+import io.pgconn.PgAuthenticationException;
 import io.pgconn.PgClosedException;
+import io.pgconn.PgConfigException;
 import io.pgconn.PgConnectException;
 import io.pgconn.PgException;
 import io.pgconn.PgTimeoutException;
+import io.pgconn.PgTlsException;
 import io.pgconn.PgTransactionRolledBackException;
 import io.r2dbc.spi.R2dbcBadGrammarException;
 import io.r2dbc.spi.R2dbcDataIntegrityViolationException;
@@ -46,8 +49,12 @@ final class R2dbcErrors {
             if (cause instanceof PgTimeoutException) {
                 return new R2dbcTimeoutException(message, cause);
             }
-            if (cause instanceof PgClosedException || cause instanceof PgConnectException) {
-                return new R2dbcNonTransientResourceException(message, cause);
+            if (cause instanceof PgClosedException
+                    || cause instanceof PgConnectException && !lastingConnectFailure(pg)) {
+                // the server went away (socket closed, host frozen and closed by health) or no host
+                // was usable just now (refused, no primary yet, 53300): a retry on a new connection may
+                // succeed, as for 08/53/57 — user4's F6: how the server was lost decided it
+                return new R2dbcTransientResourceException(message, cause);
             }
             return new R2dbcNonTransientResourceException(message, cause);
         }
@@ -73,6 +80,31 @@ final class R2dbcErrors {
             case "08", "53", "57" -> new R2dbcTransientResourceException(message, state, cause);
             default -> new R2dbcNonTransientResourceException(message, state, cause);
         };
+    }
+
+    /**
+     * A connect failure a retry does not cure: a refused login, TLS or configuration, a database or
+     * role that does not exist (SQLSTATE 28, 3D) — for a multi-host walk, when every host failed so.
+     */
+    private static boolean lastingConnectFailure(PgException error) {
+        if (error instanceof PgAuthenticationException || error instanceof PgTlsException
+                || error instanceof PgConfigException) {
+            return true;
+        }
+        String state = error.sqlState().orElse(null);
+        if (state != null) {
+            return state.startsWith("28") || state.startsWith("3D");
+        }
+        Throwable[] hosts = error.getSuppressed();
+        if (hosts.length == 0) {
+            return false;
+        }
+        for (Throwable host : hosts) {
+            if (!(host instanceof PgException pg) || !lastingConnectFailure(pg)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static Throwable unwrap(Throwable error) {

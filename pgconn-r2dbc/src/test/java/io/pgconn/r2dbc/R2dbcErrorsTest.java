@@ -1,6 +1,11 @@
 package io.pgconn.r2dbc;
 
+import io.pgconn.PgAuthenticationException;
+import io.pgconn.PgClosedException;
+import io.pgconn.PgConfigException;
+import io.pgconn.PgConnectException;
 import io.pgconn.PgServerException;
+import io.pgconn.PgTlsException;
 import io.pgconn.ServerErrorFields;
 import io.r2dbc.spi.R2dbcBadGrammarException;
 import io.r2dbc.spi.R2dbcDataIntegrityViolationException;
@@ -75,5 +80,38 @@ class R2dbcErrorsTest {
         assertThat(error).isInstanceOf(TransactionRolledBackException.class).isInstanceOf(io.r2dbc.spi.R2dbcNonTransientException.class)
                 .hasMessageContaining("db1:5432").hasMessageContaining("did not commit");
         assertThat(((R2dbcException) error).getSqlState()).isEqualTo("25P02");
+    }
+
+    /**
+     * user4's F6: losing the server is transient however it was lost — a closed socket, a host closed
+     * by health, a multi-host connect where no host was usable (refused, standby only, 53300) — as
+     * 08/53/57 are; a connect that a retry does not cure (login refused, TLS, configuration, unknown
+     * database) stays non-transient.
+     */
+    @Test
+    void aLostServerOrAnUnusableHostSetIsTransientButALastingConnectFailureIsNot() {
+        assertThat(R2dbcErrors.translate(new PgClosedException("db1:5432", "connection to db1:5432 closed")))
+                .isInstanceOf(R2dbcTransientResourceException.class);
+        assertThat(R2dbcErrors.translate(new PgConnectException("db1:5432", "connection refused to db1:5432")))
+                .isInstanceOf(R2dbcTransientResourceException.class);
+        PgConnectException walk = new PgConnectException(null, "could not connect to any of 2 hosts");
+        walk.addSuppressed(new PgConnectException("db1:5432", "FATAL: too many", fields("53300"), null));
+        walk.addSuppressed(new PgConnectException("db2:5432", "server db2:5432 is standby"));
+        assertThat(R2dbcErrors.translate(new CompletionException(walk))).isInstanceOf(R2dbcTransientResourceException.class);
+
+        assertThat(R2dbcErrors.translate(new PgTlsException("db1:5432", "certificate not trusted")))
+                .isInstanceOf(R2dbcNonTransientResourceException.class);
+        assertThat(R2dbcErrors.translate(new PgConfigException("db1:5432", "bad sslmode")))
+                .isInstanceOf(R2dbcNonTransientResourceException.class);
+        PgConnectException lasting = new PgConnectException(null, "could not connect to any of 2 hosts");
+        lasting.addSuppressed(new PgTlsException("db1:5432", "certificate not trusted"));
+        lasting.addSuppressed(new PgConnectException("db2:5432", "FATAL: no database", fields("3D000"), null));
+        assertThat(R2dbcErrors.translate(lasting)).isInstanceOf(R2dbcNonTransientResourceException.class);
+        assertThat(R2dbcErrors.translate(new PgAuthenticationException(null, "could not connect to any of 2 hosts",
+                fields("28P01"), null))).isInstanceOf(R2dbcPermissionDeniedException.class);
+    }
+
+    private static ServerErrorFields fields(String sqlState) {
+        return new ServerErrorFields(Map.of('S', "FATAL", 'C', sqlState, 'M', "refused"));
     }
 }
