@@ -49,6 +49,23 @@ class PgConnR2dbcAutoConfigurationTest {
         });
     }
 
+    /** user4's F8: settings kept from r2dbc-postgresql are named, each with the pg.conn.* property that does it. */
+    @Test
+    @ExtendWith(OutputCaptureExtension.class)
+    void otherSpringR2dbcSettingsAreEachReportedWithThePgConnPropertyToUse(CapturedOutput output) {
+        runner.withPropertyValues("spring.r2dbc.pool.max-size=20", "spring.r2dbc.pool.initialSize=5",
+                "spring.r2dbc.username=other", "spring.r2dbc.password=Other-s3cret").run(context -> {
+            assertThat(context).hasSingleBean(ConnectionPool.class);
+            String log = output.getAll();
+            assertThat(log).contains("spring.r2dbc.pool.max-size is set but ignored: the R2DBC ConnectionFactory is pgconn's, "
+                    + "configured by pg.conn.*; use pg.conn.pool.max-size instead")
+                    .contains("spring.r2dbc.pool.initial-size is set but ignored").contains("use pg.conn.pool.initial-size instead")
+                    .contains("spring.r2dbc.username is set but ignored").contains("use pg.conn.username instead")
+                    .contains("use pg.conn.password instead").doesNotContain("Other-s3cret");
+            assertThat(log.split("spring.r2dbc.pool.max-size is set but ignored", -1)).hasSize(2);
+        });
+    }
+
     @Test
     @ExtendWith(OutputCaptureExtension.class)
     void withoutSpringR2dbcUrlNothingIsReported(CapturedOutput output) {
