@@ -71,6 +71,7 @@ final class ConnConfigAssembler {
     static ConnConfig assemble(PgConnProperties properties, PgConnConnectionDetails details,
             List<ConnConfigCustomizer> customizers, PropertyResolver environment) {
         PgConnEnvironmentVariables.check(environment); // before any value is used: a typo would change the config
+        UnitlessConnectTimeouts.check(environment);
         ConnConfig.Builder builder = ConnConfig.builder().environment(hostVariables(environment))
                 .passwordSources(PASSWORD_SOURCES);
         String bundle = properties.getSsl().getBundle();
@@ -183,8 +184,28 @@ final class ConnConfigAssembler {
             builder.connectionString(url);
         } catch (PgConfigException e) {
             // the URL itself may hold a password: name the property, never echo the value
-            throw invalid("pg.conn.url", e, properties, null);
+            InvalidPgConnPropertyException invalid = invalid("pg.conn.url", e, properties, null);
+            String hint = otherDriversUrlHint(url);
+            if (hint == null) {
+                throw invalid;
+            }
+            InvalidPgConnPropertyException hinted = new InvalidPgConnPropertyException("pg.conn.url", null, null,
+                    List.of(), invalid.getExpected() + "; " + hint, invalid.getCause());
+            hinted.setStackTrace(invalid.getStackTrace());
+            throw hinted;
         }
+    }
+
+    /**
+     * For an R2DBC or JDBC URL in {@code pg.conn.url} (user4's F9: the README's {@code r2dbc:pgconn://}
+     * form pasted into the starter got only libpq's {@code missing "="}): what the property takes instead.
+     */
+    static @Nullable String otherDriversUrlHint(String url) {
+        String lower = url.strip().toLowerCase(java.util.Locale.ROOT);
+        String kind = lower.startsWith("r2dbc:") ? "an R2DBC URL (for ConnectionFactories.get)"
+                : lower.startsWith("jdbc:") ? "a JDBC URL" : null;
+        return kind == null ? null : "pg.conn.url is " + kind + ", but it takes a libpq connection string: "
+                + "postgresql://user@host:port/database?param=value or key=value pairs (host=... dbname=...)";
     }
 
     private static void applyIdentity(ConnConfig.Builder builder, PgConnProperties p) {

@@ -79,6 +79,25 @@ class PgConnFailureAnalyzerTest {
         assertThat(analysis.getAction()).doesNotContain("hunter2");
     }
 
+    /** user4's F10: "connect-timeout: 5" meant seconds and was 5 ms. */
+    @Test
+    void aConnectTimeoutWithoutAUnitBelow100msIsRefusedNamingThePropertyAndTheUnit() {
+        FailureAnalysis analysis = analyze("pg.conn.connect-timeout=5");
+        assertThat(analysis.getDescription()).contains("Property: pg.conn.connect-timeout").contains("5")
+                .contains("a duration without a unit is milliseconds, so this is 5 ms").contains("write 5s for seconds");
+        assertThat(analyze("pg.conn.host-connect-timeout=2").getDescription()).contains("Property: pg.conn.host-connect-timeout");
+    }
+
+    /** user4's F9: the README's R2DBC URL pasted into pg.conn.url. */
+    @Test
+    void anR2dbcUrlInPgConnUrlSaysWhatThePropertyTakesWithoutEchoingIt() {
+        FailureAnalysis analysis = analyze("pg.conn.url=r2dbc:pgconn://app:hunter2@localhost:34561/app");
+        assertThat(analysis.getDescription()).contains("Property: pg.conn.url")
+                .contains("pg.conn.url is an R2DBC URL (for ConnectionFactories.get), but it takes a libpq connection string: "
+                        + "postgresql://").doesNotContain("hunter2");
+        assertThat(analysis.getAction()).doesNotContain("hunter2");
+    }
+
     @Test
     void aConflictNamesBothPropertiesWithTheirValuesAndOrigins() {
         // user3 F5: channel-binding=require in application.yml, then --pg.conn.ssl.mode=disable: only

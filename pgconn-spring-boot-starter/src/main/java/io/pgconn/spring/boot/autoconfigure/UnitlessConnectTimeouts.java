@@ -1,0 +1,42 @@
+package io.pgconn.spring.boot.autoconfigure;
+
+import org.springframework.boot.context.properties.source.ConfigurationProperty;
+import org.springframework.core.env.PropertyResolver;
+
+import java.util.List;
+
+/**
+ * Refuses {@code pg.conn.connect-timeout} / {@code pg.conn.host-connect-timeout} given as a bare
+ * number below {@value #SHORTEST_UNITLESS_MS}: Boot reads a {@code Duration} without a unit as
+ * milliseconds, so {@code connect-timeout: 5} (meant as seconds) became 5 ms and every connect failed
+ * with core's "could not connect within connectTimeout=5ms" (user4's F10). A value with a unit
+ * ({@code 50ms}) says what it means and passes; 0 (no limit) passes.
+ */
+final class UnitlessConnectTimeouts {
+
+    static final int SHORTEST_UNITLESS_MS = 100;
+
+    private static final List<String> PROPERTIES = List.of("pg.conn.connect-timeout", "pg.conn.host-connect-timeout");
+
+    private UnitlessConnectTimeouts() {
+    }
+
+    static void check(PropertyResolver environment) {
+        for (String name : PROPERTIES) {
+            ConfigurationProperty property = PgConnPropertySources.find(environment, name);
+            if (property == null) {
+                continue;
+            }
+            String value = String.valueOf(property.getValue()).strip();
+            if (!value.matches("\\d{1,9}")) {
+                continue; // has a unit, or is not a number (Boot's binder reports that)
+            }
+            int millis = Integer.parseInt(value);
+            if (millis > 0 && millis < SHORTEST_UNITLESS_MS) {
+                throw new InvalidPgConnPropertyException(name, value, property.getOrigin(), List.of(),
+                        "a duration without a unit is milliseconds, so this is " + millis + " ms, too short for a connect; "
+                                + "write " + millis + "s for seconds, or " + millis + "ms if milliseconds are meant", null);
+            }
+        }
+    }
+}
