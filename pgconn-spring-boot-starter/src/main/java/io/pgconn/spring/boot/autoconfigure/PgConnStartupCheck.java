@@ -1,6 +1,7 @@
 package io.pgconn.spring.boot.autoconfigure;
 
 import io.pgconn.PgConnection;
+import io.pgconn.PgTimeoutException;
 import io.pgconn.PgConnectionFactory;
 import io.pgconn.config.HostSpec;
 import org.apache.commons.logging.Log;
@@ -105,14 +106,28 @@ public final class PgConnStartupCheck implements SmartInitializingSingleton {
         String message = String.valueOf(cause.getMessage());
         String reason = ConnectionStringSecrets.hide(message, this.secrets);
         // chained only when nothing had to be hidden: a logged cause would print the message again
-        return new PgConnStartupCheckException(hosts(), reason, reason.equals(message) ? cause : null);
+        return new PgConnStartupCheckException(hosts(), reason + deadlines(cause), reason.equals(message) ? cause : null);
+    }
+
+    /**
+     * For a connect that ran out of time: the deadlines in the starter's spelling. Core's message names
+     * its own {@code connectTimeout=5ms}, which a user who wrote {@code pg.conn.connect-timeout: 5}
+     * (meaning seconds) does not recognise (user4's F10).
+     */
+    private String deadlines(Throwable cause) {
+        if (!(cause instanceof PgTimeoutException)) {
+            return "";
+        }
+        return " (deadlines: pg.conn.connect-timeout=" + this.factory.config().connectTimeout().toMillis()
+                + "ms, pg.conn.host-connect-timeout=" + this.factory.config().hostConnectTimeout().toMillis()
+                + "ms; a duration without a unit is milliseconds)";
     }
 
     private String describe(Throwable failure) {
         Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
                 ? failure.getCause() : failure;
         return "could not connect to " + hosts() + ": "
-                + ConnectionStringSecrets.hide(String.valueOf(cause.getMessage()), this.secrets);
+                + ConnectionStringSecrets.hide(String.valueOf(cause.getMessage()), this.secrets) + deadlines(cause);
     }
 
     private String hosts() {
