@@ -28,7 +28,8 @@ public final class BenchMain {
 
     /** Command-line options. */
     record Options(Path results, long pauseMs, long warmupMs, long measureMs, int rounds, int maxIterations, int heapConnections,
-                   List<String> clients, String pgbench, List<Scenario> scenarios, String command) {
+                   List<String> clients, String pgbench, List<Scenario> scenarios, String command, int pkRounds, int pkTurn,
+                   boolean queriesWithStandby) {
 
         static Options parse(String[] args) {
             Path results = null;
@@ -41,6 +42,9 @@ public final class BenchMain {
             List<String> clients = CLIENTS;
             String pgbench = "/usr/bin/pgbench";
             List<Scenario> scenarios = TIMED;
+            int pkRounds = 20;
+            int pkTurn = 500;
+            boolean queriesWithStandby = false;
             for (int i = 0; i < args.length; i++) {
                 String a = args[i];
                 switch (a) {
@@ -54,19 +58,40 @@ public final class BenchMain {
                     case "--clients" -> clients = List.of(args[++i].split(","));
                     case "--pgbench" -> pgbench = args[++i];
                     case "--scenarios" -> scenarios = java.util.Arrays.stream(args[++i].split(",")).map(Scenario::valueOf).toList();
+                    case "--pk-rounds" -> pkRounds = Integer.parseInt(args[++i]);
+                    case "--pk-turn" -> pkTurn = Integer.parseInt(args[++i]);
+                    case "--query-server" -> queriesWithStandby = switch (args[++i]) {
+                        case "primary-only" -> false;
+                        case "with-standby" -> true;
+                        default -> throw new IllegalArgumentException("--query-server " + args[i] + ": expected primary-only (default)"
+                                + " or with-standby (the query scenarios on the primary that has the standby, as before session 7)");
+                    };
                     case "--quick" -> {
                         warmup = 1000;
                         measure = 2000;
                         rounds = 2;
                         heap = 200;
+                        pkRounds = 6;
+                        pkTurn = 250;
                     }
                     default -> throw new IllegalArgumentException("unknown option " + a + " (options: --results FILE, --pause-ms N,"
                             + " --warmup-ms N, --measure-ms N, --rounds N, --max-iterations N, --heap-connections N,"
-                            + " --clients a,b, --pgbench PATH, --scenarios A,B (names of Scenario, e.g. QUERY_PK), --quick)");
+                            + " --clients a,b, --pgbench PATH, --scenarios A,B (names of Scenario, e.g. QUERY_PK), --pk-rounds N,"
+                            + " --pk-turn N, --query-server primary-only|with-standby, --quick)");
                 }
             }
             return new Options(results, pause, warmup, measure, rounds, maxIterations, heap, clients, pgbench, scenarios,
-                    "pgconn-benchmarks/run.sh " + String.join(" ", args));
+                    "pgconn-benchmarks/run.sh " + String.join(" ", args), pkRounds, pkTurn,
+                    queriesWithStandby);
+        }
+
+        /** The primary-key select scenarios: more and shorter turns, read as per-round ratios (see PK_ROUNDS). */
+        int rounds(Scenario s) {
+            return PK_ROUNDS.contains(s) ? pkRounds : rounds;
+        }
+
+        int turnIterations(Scenario s) {
+            return PK_ROUNDS.contains(s) ? pkTurn : Math.max(1, maxIterations / rounds);
         }
     }
 
@@ -74,6 +99,14 @@ public final class BenchMain {
             Scenario.FAILOVER_FIRST, Scenario.FAILOVER_REPEAT, Scenario.FAILOVER_DIRECT, Scenario.SELECT_ONE, Scenario.IN_FLIGHT_8,
             Scenario.QUERY_PK, Scenario.QUERY_PK_CHAINED, Scenario.QUERY_ROWS, Scenario.PIPELINED_INSERTS, Scenario.STREAM_ROWS,
             Scenario.DATA_FIND_BY_ID_ONE, Scenario.DATA_FIND_BY_ID, Scenario.DATA_SAVE);
+    /**
+     * Sub-millisecond latencies whose p50 on this shared 2-core machine is bimodal by turn (a wake-up
+     * that finds a CPU idle or not, sticky for a while): five turns of 1,000 queries in separate JVMs
+     * made the pgconn/vert.x ratio a coin flip (0.97–1.19× with equal CPU per query, session 6). They run
+     * --pk-rounds short turns of --pk-turn queries (default 20 × 500), and the target is read as the median
+     * of the per-round ratios (TurnP50s); the pooled p50 ratio is printed next to it.
+     */
+    static final List<Scenario> PK_ROUNDS = List.of(Scenario.QUERY_PK, Scenario.QUERY_PK_CHAINED);
     /** Scenarios timed in the same rounds as the key's, because they are compared with it. */
     private static final Map<Scenario, Scenario> SAME_ROUNDS = Map.of(Scenario.FAILOVER_DIRECT, Scenario.FAILOVER_REPEAT);
 
@@ -88,6 +121,7 @@ public final class BenchMain {
         Map<String, String> settings = new LinkedHashMap<>();
         List<String> errors = new ArrayList<>();
         List<String> loads = new ArrayList<>();
+        List<TurnP50s> turnP50s = new ArrayList<>();
         Map<Target, Pgbench.Run> pgbenchLatency = new EnumMap<>(Target.class);
         Pgbench.Run pgbenchInFlight = null;
         String pgbenchVersion;
@@ -95,8 +129,11 @@ public final class BenchMain {
         Path logDir = Path.of("pgconn-benchmarks/target/bench-logs");
         List<String> extraJvmArgs = System.getenv("BENCH_WORKER_JVM_ARGS") == null ? List.of()
                 : List.of(System.getenv("BENCH_WORKER_JVM_ARGS").trim().split("\\s+"));
+        String topology;
         try (BenchServers servers = new BenchServers(options.heapConnections() + 100)) {
             serverVersion = servers.primary().version();
+            Endpoints endpoints = options.queriesWithStandby() ? servers.endpoints().queriesOnPrimaryWithStandby() : servers.endpoints();
+            topology = topology(options.scenarios(), endpoints);
             System.err.println("servers up: " + servers.endpoints().asMap().entrySet().stream().filter(e -> !e.getKey().contains("assword"))
                     .map(Map.Entry::toString).collect(Collectors.joining(", ")));
             Pgbench pgbench = new Pgbench(options.pgbench(), servers.endpoints(), Path.of("pgconn-benchmarks/target/pgbench"));
@@ -104,12 +141,11 @@ public final class BenchMain {
             List<WorkerProcess> workers = new ArrayList<>();
             try {
                 for (String client : options.clients()) {
-                    WorkerProcess w = new WorkerProcess(client, servers.endpoints(), options.pauseMs(), extraJvmArgs, logDir, errors);
+                    WorkerProcess w = new WorkerProcess(client, endpoints, options.pauseMs(), extraJvmArgs, logDir, errors);
                     workers.add(w);
                     settings.put(client, w.settings());
                 }
                 long slice = Math.max(1, options.measureMs() / options.rounds());
-                int sliceIterations = Math.max(1, options.maxIterations() / options.rounds());
                 int pgbenchSeconds = (int) Math.max(1, Math.round(slice / 1000.0));
                 // every code path of every client compiled before anything is timed (JIT on a small machine takes a while)
                 System.err.println("== warm-up of all scenarios (load " + loadAverage() + ")");
@@ -148,7 +184,8 @@ public final class BenchMain {
                             && scenario != Scenario.SELECT_ONE && scenario != Scenario.CLOSE && !scenario.query()
                             && !scenario.springData());
                     List<Pgbench.Run> pgbenchRuns = new ArrayList<>();
-                    for (int round = 0; round < options.rounds(); round++) {
+                    int sliceIterations = options.turnIterations(scenario);
+                    for (int round = 0; round < options.rounds(scenario); round++) {
                         for (int k = 0; k < turns.size(); k++) {
                             Map.Entry<WorkerProcess, Scenario> t = turns.get((k + round) % turns.size());
                             t.getKey().command("MEASURE " + t.getValue().name() + " " + slice + " " + sliceIterations);
@@ -177,6 +214,7 @@ public final class BenchMain {
                                 combined.avgConnectMs(), combined.tps());
                     }
                 }
+                workers.forEach(w -> turnP50s.addAll(w.turns()));
                 if (options.scenarios().equals(TIMED)) {
                     loads.add("HEAP: " + loadAverage());
                     heapPerIdleConnection(workers, options.heapConnections(), results);
@@ -187,9 +225,9 @@ public final class BenchMain {
                 workers.forEach(WorkerProcess::close);
             }
         }
-        Report report = new Report(results, pgbenchLatency, pgbenchInFlight);
-        String text = document(options, report, settings, errors, loads, loadBefore, serverVersion, pgbenchVersion, pgbenchLatency,
-                pgbenchInFlight);
+        Report report = new Report(results, pgbenchLatency, pgbenchInFlight, turnP50s);
+        String text = document(options, report, settings, errors, loads, loadBefore, serverVersion, topology, pgbenchVersion,
+                pgbenchLatency, pgbenchInFlight);
         System.out.println(text);
         if (options.results() != null) {
             Path file = options.results().toAbsolutePath();
@@ -200,8 +238,8 @@ public final class BenchMain {
     }
 
     private static String document(Options o, Report report, Map<String, String> settings, List<String> errors, List<String> loads,
-                                   String loadBefore, String serverVersion, String pgbenchVersion, Map<Target, Pgbench.Run> pgbenchLatency,
-                                   Pgbench.Run inFlight) {
+                                   String loadBefore, String serverVersion, String topology, String pgbenchVersion,
+                                   Map<Target, Pgbench.Run> pgbenchLatency, Pgbench.Run inFlight) {
         StringBuilder sb = new StringBuilder();
         sb.append("# pgconn connect benchmarks — ").append(LocalDate.now(ZoneOffset.UTC)).append("\n\n");
         sb.append("- command: `").append(o.command()).append("`\n");
@@ -209,18 +247,26 @@ public final class BenchMain {
         sb.append("- machine: ").append(Machine.describe()).append("\n");
         sb.append("- JVM: ").append(System.getProperty("java.vm.name")).append(' ').append(System.getProperty("java.runtime.version"))
                 .append("; workers: one JVM per client, -Xms1g -Xmx1g G1, Netty leak detection off\n");
-        sb.append("- server: PostgreSQL ").append(serverVersion).append(" (pgconn-testkit: primary + 1 hot standby, TLS with the testkit CA,")
-                .append(" fsync=off, max_connections=").append(o.heapConnections() + 100).append("), on the same machine\n");
+        sb.append("- servers: PostgreSQL ").append(serverVersion).append(", two pgconn-testkit clusters with the same settings (TLS with")
+                .append(" the testkit CA, fsync=off, wal_level=replica, max_connections=").append(o.heapConnections() + 100)
+                .append("), on the same machine; per scenario: ").append(topology).append('\n');
         sb.append("- baseline: ").append(pgbenchVersion).append(" `-C`, script `SELECT 1;`\n");
         sb.append("- loop: first every client runs each of its scenarios for the warm-up time; then per scenario, each client warms up ").append(o.warmupMs()).append(" ms (TLS: twice), then ")
                 .append(o.rounds()).append(" rounds in which the clients (and pgbench) take turns, each turn ")
                 .append(o.measureMs() / o.rounds()).append(" ms or ").append(o.maxIterations() / o.rounds())
-                .append(" iterations (pgbench: whole seconds); after each connect+close the loop waits until the server backend has exited, plus ").append(o.pauseMs())
+                .append(" iterations (pgbench: whole seconds); ").append(String.join(", ", PK_ROUNDS.stream().map(Enum::name).toList()))
+                .append(": ").append(o.pkRounds()).append(" rounds of ").append(o.pkTurn()).append("-query turns, target read as the median of")
+                .append(" per-round p50 ratios; query scenarios: one connection per client and scenario, opened by the warm-up and")
+                .append(" measured in every turn; after each connect+close the loop waits until the server backend has exited, plus ").append(o.pauseMs())
                 .append(" ms; heap: ").append(o.heapConnections()).append(" idle connections\n");
         sb.append("- load average (1/5/15 min): before ").append(loadBefore).append("; at the start of each scenario: ").append(String.join("; ", loads))
                 .append("; after ").append(loadAverage()).append("\n\n");
         sb.append("## Measurements\n\n").append(report.measurements()).append('\n');
         sb.append("## Targets (pgconn / best peer, same run)\n\n").append(report.checksTable()).append('\n');
+        String perRound = report.perRoundTable();
+        if (!perRound.isEmpty()) {
+            sb.append("## Per-round p50 (primary-key selects)\n").append(perRound).append('\n');
+        }
         sb.append("## Client settings\n\n");
         settings.forEach((k, v) -> sb.append("- **").append(k).append("**: ").append(v).append('\n'));
         sb.append("\n## pgbench commands\n\n");
@@ -245,6 +291,22 @@ public final class BenchMain {
                 }
             }
         }
+    }
+
+    /** Which server each selected scenario ran against, for the results header. */
+    private static String topology(List<Scenario> scenarios, Endpoints e) {
+        Map<Scenario.Topology, List<String>> by = new EnumMap<>(Scenario.Topology.class);
+        for (Scenario s : scenarios) {
+            by.computeIfAbsent(s.topology(), t -> new ArrayList<>()).add(s.name());
+        }
+        List<String> parts = new ArrayList<>();
+        by.forEach((t, names) -> {
+            boolean alone = t == Scenario.Topology.PRIMARY_ONLY && e.queryPort() != e.primaryPort();
+            parts.add(String.join(", ", names) + " → " + (alone ? t.description() : Scenario.Topology.PRIMARY_WITH_STANDBY.description()
+                    + (t == Scenario.Topology.PRIMARY_ONLY ? " (--query-server with-standby: the method before session 7)" : ""))
+                    + " (port " + (alone ? e.queryPort() : e.primaryPort()) + ")");
+        });
+        return String.join("; ", parts);
     }
 
     /** Only the servers, for profiling by hand: prints the endpoints as -Dbench.* arguments, stops on end of input. */

@@ -12,8 +12,16 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 
 /**
- * The servers of one benchmark run: a PostgreSQL 18 primary with TLS (testkit CA), a trust user, a
- * SCRAM user, one hot standby, and room for the heap scenario's idle connections.
+ * The servers of one benchmark run, both PostgreSQL 18 with the same settings (TLS with the testkit CA,
+ * a trust user, a SCRAM user, the benchmark's tables, room for the heap scenario's idle connections):
+ * <ul>
+ *   <li>a primary with one hot standby streaming from it — for the connect scenarios (failover needs the
+ *       standby; see {@link Scenario#topology()});</li>
+ *   <li>a primary without a standby — for the query scenarios. On this 2-core machine the standby's WAL
+ *       receive and replay take about 0.85 of a core while inserts run (results/2026-12-04-session6-pipe.md
+ *       §2.1), which on a real cluster would be another machine's; a query benchmark on the same cores
+ *       measures that, not the clients.</li>
+ * </ul>
  */
 final class BenchServers implements AutoCloseable {
 
@@ -23,22 +31,35 @@ final class BenchServers implements AutoCloseable {
     private static final String SCRAM_PASSWORD = "bench-s3cret";
 
     private final PgCluster cluster;
+    private final PgCluster queryServer;
     private final Endpoints endpoints;
 
     BenchServers(int maxConnections) {
-        this.cluster = PgCluster.builder()
-                .name("bench")
+        this.cluster = start("bench", 1, maxConnections);
+        try {
+            this.queryServer = start("bench-query", 0, maxConnections);
+        } catch (RuntimeException | Error e) {
+            cluster.close();
+            throw e;
+        }
+        PgServer primary = cluster.primary();
+        QueryWork.createTables(primary);
+        QueryWork.createTables(queryServer.primary());
+        this.endpoints = new Endpoints("127.0.0.1", primary.port(), cluster.standby(0).port(), unusedPort(), primary.database(),
+                TRUST_USER, SCRAM_USER, SCRAM_PASSWORD, cluster.tls().caCertificate().toString(), queryServer.primary().port());
+    }
+
+    /** One cluster; both are built here so that their settings cannot drift apart (only the standby count differs). */
+    private static PgCluster start(String name, int standbys, int maxConnections) {
+        return PgCluster.builder()
+                .name(name)
                 .majorVersion(18)
                 .tls()
                 .config("max_connections", Integer.toString(maxConnections))
                 .user(PgUser.named(TRUST_USER).allow(ConnectionType.HOST, AuthMethod.TRUST))
                 .user(PgUser.scram(SCRAM_USER, SCRAM_PASSWORD).allow(ConnectionType.HOST, AuthMethod.SCRAM_SHA_256))
-                .standbys(1)
+                .standbys(standbys)
                 .start();
-        PgServer primary = cluster.primary();
-        QueryWork.createTables(primary);
-        this.endpoints = new Endpoints("127.0.0.1", primary.port(), cluster.standby(0).port(), unusedPort(), primary.database(),
-                TRUST_USER, SCRAM_USER, SCRAM_PASSWORD, cluster.tls().caCertificate().toString());
     }
 
     Endpoints endpoints() {
@@ -60,6 +81,10 @@ final class BenchServers implements AutoCloseable {
 
     @Override
     public void close() {
-        cluster.close();
+        try {
+            queryServer.close();
+        } finally {
+            cluster.close();
+        }
     }
 }

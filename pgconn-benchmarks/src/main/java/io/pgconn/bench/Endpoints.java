@@ -18,9 +18,11 @@ import java.util.Map;
  * @param scramUser     a user with a SCRAM-SHA-256 secret
  * @param scramPassword its password
  * @param caFile        the testkit CA (PEM), for verify-full
+ * @param queryPort     a primary without a standby, same settings, users and tables: where the query
+ *                      scenarios run ({@link Scenario#topology()})
  */
 record Endpoints(String host, int primaryPort, int standbyPort, int refusedPort, String database, String trustUser,
-                 String scramUser, String scramPassword, String caFile) {
+                 String scramUser, String scramPassword, String caFile, int queryPort) {
 
     private static final String PREFIX = "bench.";
 
@@ -42,14 +44,30 @@ record Endpoints(String host, int primaryPort, int standbyPort, int refusedPort,
         m.put("scramUser", scramUser);
         m.put("scramPassword", scramPassword);
         m.put("caFile", caFile);
+        m.put("queryPort", Integer.toString(queryPort));
         return m;
     }
 
-    /** Reads what {@link #asJvmArguments()} wrote. */
+    /**
+     * The same endpoints with the query server as "the primary": what a client instance for the query
+     * scenarios is created with, so that it is configured exactly like the connect scenarios' instance.
+     */
+    Endpoints forQueries() {
+        return new Endpoints(host, queryPort, standbyPort, refusedPort, database, trustUser, scramUser, scramPassword, caFile, queryPort);
+    }
+
+    /** The same endpoints with the query scenarios sent to the primary with the standby (--query-server with-standby: the old method, for comparison). */
+    Endpoints queriesOnPrimaryWithStandby() {
+        return new Endpoints(host, primaryPort, standbyPort, refusedPort, database, trustUser, scramUser, scramPassword, caFile, primaryPort);
+    }
+
+    /** Reads what {@link #asJvmArguments()} wrote ({@code queryPort} absent, as from older {@code --serve} lines: the primary). */
     static Endpoints fromSystemProperties() {
-        return new Endpoints(property("host"), Integer.parseInt(property("primaryPort")), Integer.parseInt(property("standbyPort")),
+        int primary = Integer.parseInt(property("primaryPort"));
+        String query = System.getProperty(PREFIX + "queryPort");
+        return new Endpoints(property("host"), primary, Integer.parseInt(property("standbyPort")),
                 Integer.parseInt(property("refusedPort")), property("database"), property("trustUser"), property("scramUser"),
-                property("scramPassword"), property("caFile"));
+                property("scramPassword"), property("caFile"), query == null ? primary : Integer.parseInt(query));
     }
 
     private static String property(String key) {

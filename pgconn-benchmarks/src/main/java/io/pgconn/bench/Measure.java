@@ -33,15 +33,25 @@ import java.util.concurrent.locks.LockSupport;
 final class Measure {
 
     /**
-     * @param pause    pause after each connect+close iteration
-     * @param inFlight concurrent connects for the throughput scenario (and while opening idle connections)
+     * @param pause                pause after each connect+close iteration
+     * @param inFlight             concurrent connects for the throughput scenario (and while opening idle connections)
+     * @param keepQueryConnections the query loops run on one connection per scenario, opened by its first
+     *                             loop (the warm-up) and kept until {@link #release}: the connection measured is
+     *                             the one warmed up (statement caches filled, the JIT past a new connection's
+     *                             first statements, which take branches steady state never does). Without it
+     *                             each loop opens and closes its own connection (the profiling drivers).
      */
-    record Settings(Duration pause, int inFlight) {
+    record Settings(Duration pause, int inFlight, boolean keepQueryConnections) {
+        Settings(Duration pause, int inFlight) {
+            this(pause, inFlight, false);
+        }
     }
 
     private final Client client;
     private final Settings settings;
     private final Map<Target, Client.Source> sources = new EnumMap<>(Target.class);
+    /** With {@link Settings#keepQueryConnections}: the open connection of each query scenario. */
+    private final Map<Scenario, Object> kept = new EnumMap<>(Scenario.class);
 
     Measure(Client client, Settings settings) {
         this.client = client;
@@ -233,7 +243,11 @@ final class Measure {
 
     /** One-row selects by a random primary key; latencies to {@code times} unless warming up. */
     long queryPkLoop(Duration time, int maxIterations, Samples times) {
-        return onOpenConnection(connection -> {
+        return queryPkLoop(Scenario.QUERY_PK, time, maxIterations, times);
+    }
+
+    private long queryPkLoop(Scenario scenario, Duration time, int maxIterations, Samples times) {
+        return onOpenConnection(scenario, connection -> {
             java.util.SplittableRandom random = new java.util.SplittableRandom(42);
             long end = System.nanoTime() + time.toNanos();
             for (int n = 0; n < maxIterations && System.nanoTime() < end; n++) {
@@ -255,9 +269,9 @@ final class Measure {
      */
     long queryPkChain(Duration time, int maxIterations, Samples times) {
         if (client.blocking()) {
-            return queryPkLoop(time, maxIterations, times);
+            return queryPkLoop(Scenario.QUERY_PK_CHAINED, time, maxIterations, times);
         }
-        return onOpenConnection(connection -> new PkChain(connection, System.nanoTime() + time.toNanos(), maxIterations, times).run());
+        return onOpenConnection(Scenario.QUERY_PK_CHAINED, connection -> new PkChain(connection, System.nanoTime() + time.toNanos(), maxIterations, times).run());
     }
 
     /** One select after another, the next started in the completion callback of the last. */
@@ -309,7 +323,7 @@ final class Measure {
      * {@code allocated[1]}.
      */
     long queryRowsLoop(Duration time, int maxIterations, Samples times, long[] allocated) {
-        return onOpenConnection(connection -> {
+        return onOpenConnection(Scenario.QUERY_ROWS, connection -> {
             long end = System.nanoTime() + time.toNanos();
             for (int n = 0; n < maxIterations && System.nanoTime() < end; n++) {
                 long a0 = allocatedBytes();
@@ -331,7 +345,7 @@ final class Measure {
 
     /** Batches of 2,560 inserts with 256 in flight; statements and nanoseconds added to {@code done}. */
     long pipelinedInsertLoop(Duration time, long[] done) {
-        return onOpenConnection(connection -> {
+        return onOpenConnection(Scenario.PIPELINED_INSERTS, connection -> {
             long end = System.nanoTime() + time.toNanos();
             do {
                 long t0 = System.nanoTime();
@@ -351,7 +365,7 @@ final class Measure {
      * nanoseconds to {@code peak[1]}, {@code peak[2]}.
      */
     long streamLoop(Duration time, long[] peak) {
-        return onOpenConnection(connection -> {
+        return onOpenConnection(Scenario.STREAM_ROWS, connection -> {
             long end = System.nanoTime() + time.toNanos();
             do {
                 long before = liveHeap();
@@ -371,14 +385,29 @@ final class Measure {
         });
     }
 
-    private long onOpenConnection(java.util.function.Consumer<Object> work) {
+    /** Runs {@code work} on the scenario's kept connection (opened if need be), or on a connection of its own; returns process CPU. */
+    private long onOpenConnection(Scenario scenario, java.util.function.Consumer<Object> work) {
         Client.Source source = sources.computeIfAbsent(Target.TRUST, t -> client.source(t, false));
-        Object connection = source.connect().join();
+        boolean keep = settings.keepQueryConnections();
+        Object connection = keep ? kept.computeIfAbsent(scenario, s -> source.connect().join()) : source.connect().join();
         long cpu0 = processCpuNanos();
+        boolean done = false;
         try {
             work.accept(connection);
+            done = true;
             return processCpuNanos() - cpu0;
         } finally {
+            if (!keep || !done) { // a failed loop may leave its connection anywhere: the next one starts on a new one
+                kept.remove(scenario);
+                client.close(connection).join();
+            }
+        }
+    }
+
+    /** Closes the connection kept for {@code scenario}, if any (after its last measured turn). */
+    void release(Scenario scenario) {
+        Object connection = kept.remove(scenario);
+        if (connection != null) {
             client.close(connection).join();
         }
     }
@@ -465,6 +494,9 @@ final class Measure {
 
     /** Closes the sources kept across batches. */
     void close() {
+        for (Scenario s : List.copyOf(kept.keySet())) {
+            release(s);
+        }
         sources.values().forEach(Client.Source::close);
         sources.clear();
     }

@@ -53,7 +53,7 @@ public final class PkAB {
         long turnMs = Long.parseLong(args[1]);
         List<String> variants = List.of(Arrays.copyOfRange(args, 2, args.length));
         try (BenchServers servers = new BenchServers(20)) {
-            Endpoints endpoints = servers.endpoints();
+            Endpoints endpoints = servers.endpoints().forQueries(); // the query scenarios' server (no standby)
             Map<String, Measure> measures = new LinkedHashMap<>();
             List<Client> clients = new ArrayList<>();
             Client pgconn = new PgconnClient(endpoints, SslProviderKind.AUTO);

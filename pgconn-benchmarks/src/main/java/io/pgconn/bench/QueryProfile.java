@@ -25,7 +25,7 @@ public final class QueryProfile {
         int measure = args.length > 3 ? Integer.parseInt(args[3]) : 5;
         int rounds = args.length > 4 ? Integer.parseInt(args[4]) : 1;
         try (BenchServers servers = new BenchServers(20)) {
-            Endpoints endpoints = servers.endpoints();
+            Endpoints endpoints = servers.endpoints().forQueries(); // the query scenarios' server (no standby)
             try (Client client = switch (name) {
                 case "pgjdbc" -> new PgjdbcClient(endpoints);
                 case "vertx" -> new VertxClient(endpoints);

@@ -23,11 +23,13 @@ final class Report {
     private final List<Result> results;
     private final Map<Target, Pgbench.Run> pgbenchLatency;
     private final Pgbench.Run pgbenchInFlight;
+    private final List<TurnP50s> turns;
 
-    Report(List<Result> results, Map<Target, Pgbench.Run> pgbenchLatency, Pgbench.Run pgbenchInFlight) {
+    Report(List<Result> results, Map<Target, Pgbench.Run> pgbenchLatency, Pgbench.Run pgbenchInFlight, List<TurnP50s> turns) {
         this.results = results;
         this.pgbenchLatency = pgbenchLatency;
         this.pgbenchInFlight = pgbenchInFlight;
+        this.turns = turns;
     }
 
     String measurements() {
@@ -106,8 +108,11 @@ final class Report {
         });
         find(PGCONN, Scenario.CLOSE).ifPresent(r ->
                 checks.add(new Check(PGCONN, "close() mean, ms (absolute)", r.mean(), 0.3, "-", true)));
-        lowerIsBetter(checks, "PK select p50 vs fastest peer (caller blocked on each)", PGCONN, Scenario.QUERY_PK, PEERS, 1.0);
-        lowerIsBetter(checks, "PK select p50 vs fastest peer (chained from completions; pgjdbc: its blocking loop)", PGCONN,
+        perRound(checks, "PK select p50 vs fastest peer (caller blocked on each), median of per-round ratios", Scenario.QUERY_PK, 1.0);
+        lowerIsBetter(checks, "PK select p50 vs fastest peer (caller blocked on each), pooled p50s", PGCONN, Scenario.QUERY_PK, PEERS, 1.0);
+        perRound(checks, "PK select p50 vs fastest peer (chained from completions; pgjdbc: its blocking loop), median of per-round ratios",
+                Scenario.QUERY_PK_CHAINED, 1.0);
+        lowerIsBetter(checks, "PK select p50 vs fastest peer (chained from completions; pgjdbc: its blocking loop), pooled p50s", PGCONN,
                 Scenario.QUERY_PK_CHAINED, PEERS, 1.0);
         higherIsBetter(checks, "1,000-row read rows/s vs fastest peer", Scenario.QUERY_ROWS, PEERS, Result::throughput, 1.0);
         smallestValue(checks, "1,000-row read bytes allocated/row vs smallest peer", Scenario.QUERY_ROWS, PEERS);
@@ -149,6 +154,92 @@ final class Report {
         if (mine.isPresent() && best.isPresent()) {
             checks.add(new Check(client, what, mine.get().p50() / best.get().p50(), goal, best.get().client(), true));
         }
+    }
+
+    /**
+     * pgconn's p50 in round k over the fastest peer's p50 in the same round, the median over the rounds
+     * (rounds every client took part in); {@code against} says which peer was fastest how often.
+     */
+    private void perRound(List<Check> checks, String what, Scenario s, double goal) {
+        List<Double> ratios = new ArrayList<>();
+        Map<String, Integer> fastest = new LinkedHashMap<>();
+        for (Round r : rounds(s)) {
+            ratios.add(r.ratio());
+            fastest.merge(r.fastestPeer(), 1, Integer::sum);
+        }
+        if (ratios.isEmpty()) {
+            return;
+        }
+        long met = ratios.stream().filter(x -> x <= goal).count();
+        checks.add(new Check(PGCONN, what + " (" + ratios.size() + " rounds, ≤ goal in " + met + ")", median(ratios), goal,
+                "fastest peer of each round: " + fastest.entrySet().stream().map(e -> e.getKey() + " " + e.getValue() + "×")
+                        .collect(java.util.stream.Collectors.joining(", ")), true));
+    }
+
+    /** One round of a per-round scenario: every client's p50 of its turn in it, and pgconn's over the fastest peer's. */
+    record Round(int index, Map<String, Double> p50, String fastestPeer, double ratio) {
+    }
+
+    List<Round> rounds(Scenario s) {
+        Map<String, List<Double>> byClient = new LinkedHashMap<>();
+        for (TurnP50s t : turns) {
+            if (t.scenario() == s) {
+                byClient.put(t.client(), t.p50Ms());
+            }
+        }
+        List<Double> mine = byClient.get(PGCONN);
+        List<String> peers = PEERS.stream().filter(byClient::containsKey).toList();
+        List<Round> rounds = new ArrayList<>();
+        if (mine == null || peers.isEmpty()) {
+            return rounds;
+        }
+        int n = byClient.values().stream().mapToInt(List::size).min().orElse(0);
+        for (int k = 0; k < n; k++) {
+            int round = k;
+            Map<String, Double> p50 = new LinkedHashMap<>();
+            byClient.forEach((c, v) -> p50.put(c, v.get(round)));
+            String best = peers.stream().min(Comparator.comparingDouble(p50::get)).orElseThrow();
+            rounds.add(new Round(k + 1, p50, best, mine.get(k) / p50.get(best)));
+        }
+        return rounds;
+    }
+
+    /** The per-round p50s of the per-round scenarios (empty when none ran). */
+    String perRoundTable() {
+        StringBuilder sb = new StringBuilder();
+        for (Scenario s : BenchMain.PK_ROUNDS) {
+            List<Round> rounds = rounds(s);
+            if (rounds.isEmpty()) {
+                continue;
+            }
+            List<String> clients = new ArrayList<>(rounds.get(0).p50().keySet());
+            sb.append("\n").append(s.name()).append(" (").append(s.title()).append("), p50 ms of each client's turn in each round:\n\n");
+            sb.append("| round | ").append(String.join(" | ", clients)).append(" | pgconn / fastest peer |\n|---:|");
+            sb.append("---:|".repeat(clients.size())).append("---:|\n");
+            for (Round r : rounds) {
+                sb.append("| ").append(r.index()).append(" | ");
+                for (String c : clients) {
+                    sb.append(ms(r.p50().get(c))).append(" | ");
+                }
+                sb.append(String.format(Locale.ROOT, "%.2f× (%s)", r.ratio(), r.fastestPeer())).append(" |\n");
+            }
+            sb.append("\nMedian of per-round ratios against each peer: ");
+            List<String> each = new ArrayList<>();
+            for (String peer : PEERS) {
+                if (rounds.get(0).p50().containsKey(peer)) {
+                    each.add(String.format(Locale.ROOT, "pgconn / %s %.2f×", peer,
+                            median(rounds.stream().map(r -> r.p50().get(PGCONN) / r.p50().get(peer)).toList())));
+                }
+            }
+            sb.append(String.join(", ", each)).append(".\n");
+        }
+        return sb.toString();
+    }
+
+    static double median(List<Double> values) {
+        List<Double> sorted = values.stream().sorted().toList();
+        int n = sorted.size();
+        return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
     }
 
     private void higherIsBetter(List<Check> checks, String what, Scenario s, List<String> peers,

@@ -150,7 +150,8 @@ final class VertxClient implements Client {
     public String settings() {
         return "vertx-pg-client " + PgConnection.class.getPackage().getImplementationVersion()
                 + ": PgConnection.connect on one Vertx (preferNativeTransport=true, " + "default event loop threads = 2 x cores),"
-                + " defaults otherwise (cachePreparedStatements=false; Vert.x caches the SSL context per options);"
+                + " cachePreparedStatements=true (its default is false), pipeliningLimit=256, defaults otherwise"
+                + " (Vert.x caches the SSL context per options);"
                 + " no multi-host support (failover n/a)";
     }
 

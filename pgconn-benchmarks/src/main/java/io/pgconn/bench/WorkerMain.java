@@ -22,17 +22,30 @@ import java.util.stream.Collectors;
  * <ul>
  *   <li>{@code WARMUP <scenario> <ms>} — the scenario's loop, untimed</li>
  *   <li>{@code MEASURE <scenario> <ms> <maxIterations>} — timed; timings accumulate per scenario</li>
- *   <li>{@code REPORT <scenario>} — {@code RESULT} line(s) over all batches</li>
+ *   <li>{@code REPORT <scenario>} — {@code RESULT} line(s) over all batches, and for latency scenarios a
+ *       {@code TURNS} line (each measured batch's own p50, in order: the per-round ratios); a query
+ *       scenario's kept connection is closed</li>
  *   <li>{@code HEAP <connections>} — heap retained per idle connection</li>
  *   <li>{@code QUIT}</li>
  * </ul>
  * On start it prints {@code SETTINGS} and {@code SUPPORTS} lines; a failed command prints {@code ERROR}.
+ *
+ * <p>The query scenarios ({@link Scenario#query()}) run on a second instance of the same client, created
+ * the same way but with the query server as its primary ({@link Endpoints#forQueries()}), and each on
+ * one connection kept from its first warm-up to its {@code REPORT} ({@link Measure.Settings#keepQueryConnections}).
  */
 public final class WorkerMain {
 
     private final Client client;
     private final Measure measure;
     private final Map<Scenario, Samples> primary = new EnumMap<>(Scenario.class);
+    /** Per latency scenario: each measured batch's p50 in ms, in order. */
+    private final Map<Scenario, List<Double>> turnP50s = new EnumMap<>(Scenario.class);
+    private final String name;
+    private final Endpoints endpoints;
+    private final Measure.Settings settings;
+    private Client queryClient;
+    private Measure queryMeasure;
     private final Samples closes = new Samples();
     private final Map<Scenario, long[]> cpu = new EnumMap<>(Scenario.class);
     /** Per query scenario: QUERY_ROWS {bytes allocated, rows}; PIPELINED_INSERTS {statements, nanos}; STREAM_ROWS {peak live heap, rows, nanos}. */
@@ -40,16 +53,28 @@ public final class WorkerMain {
     private long inFlightCycles;
     private long inFlightNanos;
 
-    private WorkerMain(Client client, Measure measure) {
+    private WorkerMain(String name, Endpoints endpoints, Measure.Settings settings, Client client) {
+        this.name = name;
+        this.endpoints = endpoints;
+        this.settings = settings;
         this.client = client;
-        this.measure = measure;
+        this.measure = new Measure(client, settings);
+    }
+
+    /** The query scenarios' instance of the client (see the class comment), made on first use. */
+    private Measure queries() {
+        if (queryMeasure == null) {
+            queryClient = create(name, endpoints.forQueries());
+            queryMeasure = new Measure(queryClient, settings);
+        }
+        return queryMeasure;
     }
 
     public static void main(String[] args) throws Exception {
         Endpoints endpoints = Endpoints.fromSystemProperties();
-        Measure.Settings settings = new Measure.Settings(Duration.ofMillis(Long.parseLong(args[1])), 8);
+        Measure.Settings settings = new Measure.Settings(Duration.ofMillis(Long.parseLong(args[1])), 8, true);
         try (Client client = create(args[0], endpoints)) {
-            WorkerMain worker = new WorkerMain(client, new Measure(client, settings));
+            WorkerMain worker = new WorkerMain(args[0], endpoints, settings, client);
             System.out.println("SETTINGS\t" + client.name() + "\t" + client.settings());
             System.out.println("SUPPORTS\t" + List.of(Scenario.values()).stream()
                     .filter(client::supports)
@@ -69,6 +94,10 @@ public final class WorkerMain {
                 System.out.flush();
             }
             worker.measure.close();
+            if (worker.queryMeasure != null) {
+                worker.queryMeasure.close();
+                worker.queryClient.close();
+            }
         }
         System.exit(0); // peers may leave non-daemon threads behind
     }
@@ -78,7 +107,16 @@ public final class WorkerMain {
             case "WARMUP" -> run(Scenario.valueOf(command[1]), Duration.ofMillis(Long.parseLong(command[2])), Integer.MAX_VALUE, false);
             case "MEASURE" -> run(Scenario.valueOf(command[1]), Duration.ofMillis(Long.parseLong(command[2])),
                     Integer.parseInt(command[3]), true);
-            case "REPORT" -> report(Scenario.valueOf(command[1])).forEach(r -> System.out.println(r.toLine()));
+            case "REPORT" -> {
+                Scenario scenario = Scenario.valueOf(command[1]);
+                report(scenario).forEach(r -> System.out.println(r.toLine()));
+                if (turnP50s.containsKey(scenario)) {
+                    System.out.println(new TurnP50s(client.name(), scenario, turnP50s.get(scenario)).toLine());
+                }
+                if (scenario.query() && queryMeasure != null) {
+                    queryMeasure.release(scenario);
+                }
+            }
             case "HEAP" -> System.out.println(measure.heapPerIdleConnection(Integer.parseInt(command[1])).toLine());
             default -> throw new IllegalArgumentException("unknown command " + String.join(" ", command));
         }
@@ -102,12 +140,12 @@ public final class WorkerMain {
                 }
                 yield Measure.processCpuNanos() - cpu0;
             }
-            case QUERY_PK -> measure.queryPkLoop(time, maxIterations, samples);
-            case QUERY_PK_CHAINED -> measure.queryPkChain(time, maxIterations, samples);
-            case QUERY_ROWS -> measure.queryRowsLoop(time, maxIterations, samples,
+            case QUERY_PK -> queries().queryPkLoop(time, maxIterations, samples);
+            case QUERY_PK_CHAINED -> queries().queryPkChain(time, maxIterations, samples);
+            case QUERY_ROWS -> queries().queryRowsLoop(time, maxIterations, samples,
                     timed ? allocated.computeIfAbsent(scenario, x -> new long[3]) : new long[3]);
-            case PIPELINED_INSERTS -> measure.pipelinedInsertLoop(time, timed ? allocated.computeIfAbsent(scenario, x -> new long[3]) : null);
-            case STREAM_ROWS -> measure.streamLoop(time, timed ? allocated.computeIfAbsent(scenario, x -> new long[3]) : null);
+            case PIPELINED_INSERTS -> queries().pipelinedInsertLoop(time, timed ? allocated.computeIfAbsent(scenario, x -> new long[3]) : null);
+            case STREAM_ROWS -> queries().streamLoop(time, timed ? allocated.computeIfAbsent(scenario, x -> new long[3]) : null);
             case DATA_FIND_BY_ID_ONE, DATA_FIND_BY_ID, DATA_SAVE -> measure.concurrentLoop(time,
                     scenario == Scenario.DATA_FIND_BY_ID_ONE ? 1 : SpringDataWork.CONCURRENT, springDataRequest(scenario),
                     samples, timed ? allocated.computeIfAbsent(scenario, x -> new long[3]) : null);
@@ -121,6 +159,10 @@ public final class WorkerMain {
                 case PIPELINED_INSERTS, STREAM_ROWS -> 0; // per statement / per row: from their own counters
                 default -> samples.size() - before;
             };
+            if (samples != null && samples.size() > before) {
+                long[] turn = java.util.Arrays.copyOfRange(samples.toArray(), before, samples.size());
+                turnP50s.computeIfAbsent(scenario, s -> new ArrayList<>()).add(Result.ofLatencies(client.name(), scenario, turn).p50());
+            }
         }
     }
 

@@ -24,6 +24,7 @@ final class WorkerProcess implements AutoCloseable {
     private final List<String> errors;
     private String settings = "";
     private final Set<Scenario> supports = EnumSet.noneOf(Scenario.class);
+    private final List<TurnP50s> turns = new ArrayList<>();
 
     WorkerProcess(String client, Endpoints endpoints, long pauseMs, List<String> extraJvmArgs, Path logDir, List<String> errors)
             throws IOException {
@@ -81,16 +82,23 @@ final class WorkerProcess implements AutoCloseable {
         return supports.contains(scenario);
     }
 
-    /** Sends one command; returns its RESULT lines parsed (ERROR lines go to the run's error list). */
+    /** Sends one command; returns its RESULT lines parsed (TURNS lines to {@link #turns()}, ERROR lines to the run's error list). */
     List<Result> command(String command) throws IOException {
         in.println(command);
         List<Result> results = new ArrayList<>();
         for (String line : answer()) {
             if (Result.isLine(line)) {
                 results.add(Result.parse(line));
+            } else if (TurnP50s.isLine(line)) {
+                turns.add(TurnP50s.parse(line));
             }
         }
         return results;
+    }
+
+    /** The per-turn p50s of every scenario reported so far. */
+    List<TurnP50s> turns() {
+        return turns;
     }
 
     private List<String> answer() throws IOException {
