@@ -246,7 +246,9 @@ public final class BenchMain {
         sb.append("- code: ").append(Machine.sourceRevision()).append("\n");
         sb.append("- machine: ").append(Machine.describe()).append("\n");
         sb.append("- JVM: ").append(System.getProperty("java.vm.name")).append(' ').append(System.getProperty("java.runtime.version"))
-                .append("; workers: one JVM per client, -Xms1g -Xmx1g G1, Netty leak detection off\n");
+                .append("; workers: one JVM per client, -Xms1g -Xmx1g G1, Netty leak detection off")
+                .append(System.getenv("BENCH_WORKER_JVM_ARGS") == null ? "" : ", BENCH_WORKER_JVM_ARGS=`" + System.getenv("BENCH_WORKER_JVM_ARGS") + "`")
+                .append('\n');
         sb.append("- servers: PostgreSQL ").append(serverVersion).append(", two pgconn-testkit clusters with the same settings (TLS with")
                 .append(" the testkit CA, fsync=off, wal_level=replica, max_connections=").append(o.heapConnections() + 100)
                 .append("), on the same machine; per scenario: ").append(topology).append('\n');

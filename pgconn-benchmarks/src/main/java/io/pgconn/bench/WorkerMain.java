@@ -72,7 +72,10 @@ public final class WorkerMain {
 
     public static void main(String[] args) throws Exception {
         Endpoints endpoints = Endpoints.fromSystemProperties();
-        Measure.Settings settings = new Measure.Settings(Duration.ofMillis(Long.parseLong(args[1])), 8, true);
+        // -Dbench.freshQueryConnections=true (through BENCH_WORKER_JVM_ARGS): a new connection per warm-up and turn, the
+        // method before session 7, for A/B comparisons of the warm-up only
+        Measure.Settings settings = new Measure.Settings(Duration.ofMillis(Long.parseLong(args[1])), 8,
+                !Boolean.getBoolean("bench.freshQueryConnections"));
         try (Client client = create(args[0], endpoints)) {
             WorkerMain worker = new WorkerMain(args[0], endpoints, settings, client);
             System.out.println("SETTINGS\t" + client.name() + "\t" + client.settings());
