@@ -349,7 +349,7 @@ final class ConnConfigAssembler {
         ConfigurationProperty set = property == null ? null : PgConnPropertySources.find(environment, property);
         if (set != null) {
             return new InvalidPgConnPropertyException.ConflictingProperty(property,
-                    value != null ? value : String.valueOf(set.getValue()), set.getOrigin());
+                    value != null ? value : PgConnPropertySources.resolvedValue(environment, set), set.getOrigin());
         }
         if (p.getUrl() != null && !p.getUrl().isBlank()) {
             ConfigurationProperty url = PgConnPropertySources.find(environment, "pg.conn.url");

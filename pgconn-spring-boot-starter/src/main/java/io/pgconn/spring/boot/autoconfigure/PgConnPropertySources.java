@@ -32,4 +32,21 @@ final class PgConnPropertySources {
         }
         return null;
     }
+
+    /**
+     * {@code property}'s value as Boot's binder reads it: placeholders ({@code ${CONNECT_TIMEOUT:5}})
+     * resolved against {@code environment}, as Boot's binder resolves them (one left unresolved stays
+     * as written). A property source holds the value as written, so a check of the raw value would
+     * judge the placeholder, not the value bound.
+     */
+    static String resolvedValue(PropertyResolver environment, ConfigurationProperty property) {
+        Object value = property.getValue();
+        return value instanceof String written ? environment.resolvePlaceholders(written) : String.valueOf(value);
+    }
+
+    /** The value as written in its property source, when that differs from {@link #resolvedValue}; else {@code null}. */
+    static @Nullable String writtenIfResolved(PropertyResolver environment, ConfigurationProperty property) {
+        String written = String.valueOf(property.getValue());
+        return written.equals(resolvedValue(environment, property)) ? null : written;
+    }
 }

@@ -88,6 +88,40 @@ class PgConnFailureAnalyzerTest {
         assertThat(analyze("pg.conn.host-connect-timeout=2").getDescription()).contains("Property: pg.conn.host-connect-timeout");
     }
 
+    /** Review F3: the raw "${...}" string was checked, so a placeholder resolving to a bare 5 passed as 5 ms. */
+    @Test
+    void aPlaceholderResolvingToAConnectTimeoutWithoutAUnitIsRefusedNamingTheResolvedValueAndWhereItWasSet() {
+        FailureAnalysis analysis = analyze("pg.conn.connect-timeout=${PGCONN_TEST_CONNECT_TIMEOUT:5}");
+        assertThat(analysis.getDescription()).contains("Property: pg.conn.connect-timeout\n    Value: \"5\"\n"
+                        + "    Origin: \"pg.conn.connect-timeout\" from property source \"test\"")
+                .contains("'${PGCONN_TEST_CONNECT_TIMEOUT:5}' resolves to 5 in \"pg.conn.connect-timeout\" from property source \"test\"")
+                .contains("a duration without a unit is milliseconds, so this is 5 ms");
+        assertThat(analyze("PGCONN_TEST_HOST_TIMEOUT=2", "pg.conn.host-connect-timeout=${PGCONN_TEST_HOST_TIMEOUT:3s}")
+                .getDescription()).contains("Property: pg.conn.host-connect-timeout\n    Value: \"2\"")
+                .contains("'${PGCONN_TEST_HOST_TIMEOUT:3s}' resolves to 2");
+    }
+
+    @Test
+    void aPlaceholderResolvingToAConnectTimeoutWithAUnitPasses() {
+        this.runner.withPropertyValues("PGCONN_TEST_CONNECT_TIMEOUT=5s",
+                        "pg.conn.connect-timeout=${PGCONN_TEST_CONNECT_TIMEOUT:5}",
+                        "pg.conn.host-connect-timeout=${PGCONN_TEST_HOST_TIMEOUT:50ms}")
+                .run(context -> {
+                    assertThat(context).hasNotFailed();
+                    io.pgconn.config.ConnConfig config = context.getBean(io.pgconn.PgConnectionFactory.class).config();
+                    assertThat(config.connectTimeout()).isEqualTo(java.time.Duration.ofSeconds(5));
+                    assertThat(config.hostConnectTimeout()).isEqualTo(java.time.Duration.ofMillis(50));
+                });
+    }
+
+    /** Review F3, same cause: a conflict showed the other property's placeholder, not the value that conflicts. */
+    @Test
+    void aConflictShowsThePlaceholdersResolvedValue() {
+        FailureAnalysis analysis = analyze("pg.conn.channel-binding=require", "pg.conn.ssl.mode=${PGCONN_TEST_SSL_MODE:disable}");
+        assertThat(analysis.getDescription()).contains("Property: pg.conn.ssl.mode\n    Value: \"disable\"")
+                .doesNotContain("${PGCONN_TEST_SSL_MODE");
+    }
+
     /** user4's F9: the README's R2DBC URL pasted into pg.conn.url. */
     @Test
     void anR2dbcUrlInPgConnUrlSaysWhatThePropertyTakesWithoutEchoingIt() {
