@@ -1,12 +1,9 @@
 package io.pgconn.r2dbc;
 
-import io.pgconn.PgAuthenticationException;
 import io.pgconn.PgClosedException;
-import io.pgconn.PgConfigException;
 import io.pgconn.PgConnectException;
 import io.pgconn.PgException;
 import io.pgconn.PgTimeoutException;
-import io.pgconn.PgTlsException;
 import io.pgconn.PgTransactionRolledBackException;
 import io.r2dbc.spi.R2dbcBadGrammarException;
 import io.r2dbc.spi.R2dbcDataIntegrityViolationException;
@@ -40,17 +37,25 @@ final class R2dbcErrors {
         if (!(cause instanceof PgException pg)) {
             return cause;
         }
-        String state = pg.sqlState().orElse(null);
-        String message = pg.getMessage();
         if (cause instanceof PgTransactionRolledBackException) {
-            return new TransactionRolledBackException(message, state, cause);
+            return new TransactionRolledBackException(pg.getMessage(), pg.sqlState().orElse(null), cause);
         }
+        return byKind(ConnectFailures.deciding(pg), pg.getMessage(), cause);
+    }
+
+    /**
+     * The R2DBC exception for a failure of {@code kind}'s type and SQLSTATE, with the reported failure's
+     * message and the reported failure as cause (for a multi-host connect, {@code kind} is the host failure
+     * that decided the walk and the message lists every host).
+     */
+    private static R2dbcException byKind(PgException kind, String message, Throwable cause) {
+        String state = kind.sqlState().orElse(null);
         if (state == null) {
-            if (cause instanceof PgTimeoutException) {
+            if (kind instanceof PgTimeoutException) {
                 return new R2dbcTimeoutException(message, cause);
             }
-            if (cause instanceof PgClosedException
-                    || cause instanceof PgConnectException && !lastingConnectFailure(pg)) {
+            if (kind instanceof PgClosedException
+                    || kind instanceof PgConnectException && !ConnectFailures.isLasting(kind)) {
                 // the server went away (socket closed, host frozen and closed by health) or no host
                 // was usable just now (refused, no primary yet, 53300): a retry on a new connection may
                 // succeed, as for 08/53/57 — user4's F6: how the server was lost decided it
@@ -80,31 +85,6 @@ final class R2dbcErrors {
             case "08", "53", "57" -> new R2dbcTransientResourceException(message, state, cause);
             default -> new R2dbcNonTransientResourceException(message, state, cause);
         };
-    }
-
-    /**
-     * A connect failure a retry does not cure: a refused login, TLS or configuration, a database or
-     * role that does not exist (SQLSTATE 28, 3D) — for a multi-host walk, when every host failed so.
-     */
-    private static boolean lastingConnectFailure(PgException error) {
-        if (error instanceof PgAuthenticationException || error instanceof PgTlsException
-                || error instanceof PgConfigException) {
-            return true;
-        }
-        String state = error.sqlState().orElse(null);
-        if (state != null) {
-            return state.startsWith("28") || state.startsWith("3D");
-        }
-        Throwable[] hosts = error.getSuppressed();
-        if (hosts.length == 0) {
-            return false;
-        }
-        for (Throwable host : hosts) {
-            if (!(host instanceof PgException pg) || !lastingConnectFailure(pg)) {
-                return false;
-            }
-        }
-        return true;
     }
 
     private static Throwable unwrap(Throwable error) {

@@ -111,6 +111,33 @@ class R2dbcErrorsTest {
                 fields("28P01"), null))).isInstanceOf(R2dbcPermissionDeniedException.class);
     }
 
+    /**
+     * REVIEW F2: a walk is classified by the host failure that decided it (the last, which stopped the walk
+     * or was the last host to move on from), not by a host that was down before it.
+     */
+    @Test
+    void aMultiHostConnectIsClassifiedByTheFailureThatDecidedTheWalk() {
+        PgConnectException missingDatabase = new PgConnectException(null, "could not connect to any of 2 hosts");
+        missingDatabase.addSuppressed(new PgConnectException("db1:5432", "connection refused to db1:5432"));
+        missingDatabase.addSuppressed(new PgConnectException("db2:5432", "FATAL: no database", fields("3D000"), null));
+        Throwable error = R2dbcErrors.translate(new CompletionException(missingDatabase));
+        assertThat(error).isInstanceOf(R2dbcNonTransientResourceException.class).hasMessage(missingDatabase.getMessage());
+        assertThat(((R2dbcException) error).getSqlState()).isEqualTo("3D000");
+        assertThat(error.getCause()).isSameAs(missingDatabase);
+
+        PgAuthenticationException wrongPassword = new PgAuthenticationException(null, "could not connect to any of 2 hosts",
+                fields("28P01"), null);
+        wrongPassword.addSuppressed(new PgConnectException("db1:5432", "connection refused to db1:5432"));
+        wrongPassword.addSuppressed(new PgAuthenticationException("db2:5432", "FATAL: password", fields("28P01"), null));
+        assertThat(R2dbcErrors.translate(wrongPassword)).isInstanceOf(R2dbcPermissionDeniedException.class);
+
+        PgConnectException downThenStandby = new PgConnectException(null, "could not connect to any of 2 hosts");
+        downThenStandby.addSuppressed(new PgTlsException("db1:5432", "certificate not trusted"));
+        downThenStandby.addSuppressed(new PgConnectException("db2:5432", "connection refused to db2:5432"));
+        assertThat(R2dbcErrors.translate(downThenStandby)).as("the last host was down: a retry may find it up")
+                .isInstanceOf(R2dbcTransientResourceException.class);
+    }
+
     private static ServerErrorFields fields(String sqlState) {
         return new ServerErrorFields(Map.of('S', "FATAL", 'C', sqlState, 'M', "refused"));
     }
