@@ -9,7 +9,11 @@ public final class PgErrors {
     }
 
     /**
-     * Maps an ErrorResponse to the exception type a caller can act on.
+     * Maps an ErrorResponse to the exception type a caller can act on: during startup a
+     * {@link PgAuthenticationException} (SQLSTATE class 28) or a {@link PgConnectException}; after it,
+     * a {@link PgClosedException} when the error ends the session ({@link ServerErrorFields#endsSession()}: severity
+     * FATAL or PANIC, whatever the SQLSTATE), else a {@link PgServerException} (class 28 a
+     * {@link PgAuthenticationException}), after which the session goes on.
      *
      * @param host        {@code host:port} the error came from
      * @param fields      the server's fields
@@ -30,21 +34,18 @@ public final class PgErrors {
     public static PgException fromServer(String host, ServerErrorFields fields, boolean duringStartup, boolean withParameters) {
         String code = fields.code() == null ? "" : fields.code();
         String message = "server " + host + " reported " + (withParameters && DataExceptionText.isDataException(code) ? DataExceptionText.describe(fields) : fields.describe());
-        if (code.startsWith("28")) { // invalid authorization specification / invalid password
-            return new PgAuthenticationException(host, message, fields, null);
-        }
-        // class 08 ends a connection, except an ERROR after startup (08P01 for a Bind with the wrong
-        // parameter count): the session goes on, so it is the statement's error
-        boolean connectionLevel = code.startsWith("08") && (duringStartup || !"ERROR".equals(fields.severity()));
-        boolean sessionEnding = connectionLevel || code.equals("57P01") || code.equals("57P02")
-                || code.equals("57P03") || code.equals("57P05") || code.equals("53300");
+        boolean authentication = code.startsWith("28"); // invalid authorization specification / invalid password
         if (duringStartup) {
-            return new PgConnectException(host, message, fields, null);
+            return authentication ? new PgAuthenticationException(host, message, fields, null) : new PgConnectException(host, message, fields, null);
         }
-        if (sessionEnding) {
+        if (fields.endsSession()) {
             // an established session the server ended (pg_terminate_backend, a fast shutdown or restart,
-            // idle_session_timeout): a closed connection, not a failed connect
+            // idle_session_timeout, idle_in_transaction_session_timeout, transaction_timeout ...): a
+            // closed connection, not a failed connect
             return new PgClosedException(host, message, fields, null);
+        }
+        if (authentication) {
+            return new PgAuthenticationException(host, message, fields, null);
         }
         return new PgServerException(host, message, fields, null);
     }

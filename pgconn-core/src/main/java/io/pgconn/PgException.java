@@ -46,6 +46,20 @@ public class PgException extends RuntimeException {
         return serverFields == null ? ServerErrorFields.NONE : serverFields;
     }
 
+    /**
+     * Whether the server ended the session with this error: its ErrorResponse has severity FATAL or
+     * PANIC ({@link ServerErrorFields#endsSession()}), after which PostgreSQL always closes the
+     * connection, whatever the SQLSTATE (57P01 admin_shutdown, 25P03
+     * idle_in_transaction_session_timeout, 25P04 transaction_timeout, 57P04 database_dropped ...).
+     * After startup such an error is a {@link PgClosedException}, and so is every later call's failure
+     * on that connection, with the same fields. False for a statement's error (severity ERROR, the
+     * session goes on) and for a failure the server did not report (then {@link PgClosedException}
+     * alone says the connection is gone: a lost socket, a close).
+     */
+    public boolean endsSession() {
+        return serverFields().endsSession();
+    }
+
     /** Convenience: the raw field map keyed by the protocol's field type byte. */
     public Map<Character, String> serverFieldMap() {
         return serverFields().fields();

@@ -3,6 +3,7 @@ package io.pgconn;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The fields of an ErrorResponse or NoticeResponse, keyed by their
@@ -18,6 +19,13 @@ public record ServerErrorFields(Map<Character, String> fields) {
 
     public static final ServerErrorFields NONE = new ServerErrorFields(Map.of());
 
+    /**
+     * SQLSTATEs PostgreSQL reports only with severity FATAL: 57P01 admin_shutdown, 57P02
+     * crash_shutdown, 57P03 cannot_connect_now, 57P04 database_dropped, 57P05 idle_session_timeout,
+     * 25P03 idle_in_transaction_session_timeout, 25P04 transaction_timeout, 53300 too_many_connections.
+     */
+    private static final Set<String> FATAL_ONLY_CODES = Set.of("57P01", "57P02", "57P03", "57P04", "57P05", "25P03", "25P04", "53300");
+
     public ServerErrorFields {
         fields = Collections.unmodifiableMap(new LinkedHashMap<>(fields));
     }
@@ -26,10 +34,33 @@ public record ServerErrorFields(Map<Character, String> fields) {
         return fields.get(type);
     }
 
-    /** 'S': ERROR, FATAL, PANIC, WARNING, NOTICE... (localized). */
+    /**
+     * The severity: 'V' (ERROR, FATAL, PANIC, WARNING, NOTICE ..., never localized; sent since
+     * PostgreSQL 9.6), else 'S' (the same, in the server's {@code lc_messages} language).
+     */
     public String severity() {
         String v = fields.get('V');
         return v != null ? v : fields.get('S');
+    }
+
+    /**
+     * Whether the server ends the session after this error: its {@link #severity()} is FATAL or
+     * PANIC (<a href="https://www.postgresql.org/docs/current/runtime-config-logging.html#RUNTIME-CONFIG-SEVERITY-LEVELS">severity
+     * levels</a>: FATAL "caused the current session to abort"). PostgreSQL closes the connection
+     * after every such ErrorResponse, whatever its SQLSTATE (57P01 admin_shutdown, 25P03
+     * idle_in_transaction_session_timeout, 25P04 transaction_timeout, 57P04 database_dropped, 57P05
+     * idle_session_timeout ...); after an ERROR the session goes on (08P01 for a Bind with the wrong
+     * parameter count fails only its statement). Fields without any severity (not PostgreSQL) end it
+     * when their SQLSTATE is of class 08 or one PostgreSQL sends only as FATAL.
+     */
+    public boolean endsSession() {
+        String severity = severity();
+        if (severity != null) {
+            return "FATAL".equals(severity) || "PANIC".equals(severity);
+        }
+        // no severity at all (not PostgreSQL): class 08 (connection exception) and the codes PostgreSQL sends only as FATAL
+        String code = code();
+        return code != null && (code.startsWith("08") || FATAL_ONLY_CODES.contains(code));
     }
 
     /** 'C': the SQLSTATE code. */

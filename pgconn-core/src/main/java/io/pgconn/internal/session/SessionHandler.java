@@ -306,6 +306,13 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
         messagesRead++;
         try {
             dispatch(msg);
+            if (msg instanceof ErrorResponse error && error.fields().endsSession()) {
+                // a FATAL (or PANIC): PostgreSQL exits after it, so nothing more can come. Closed
+                // here, not when the server's close arrives: a proxy or a stuck server that keeps the
+                // socket open would otherwise leave a connection that reports itself open and takes
+                // requests nobody will answer
+                ctx.close();
+            }
         } catch (PgProtocolException e) {
             protocolError(ctx, e);
         } finally {
@@ -323,7 +330,8 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
         } else if (listeners.deliver(msg)) {
             return; // a notification or a notice
         } else if (msg instanceof ErrorResponse error && current == null) {
-            // unsolicited: the server is about to end the session (57P01 admin shutdown, 57P05 idle timeout ...)
+            // unsolicited: the server is about to end the session (57P01 admin shutdown, 57P05 idle
+            // timeout, 25P03 idle in transaction timeout ...)
             closeCause = PgErrors.fromServer(host, error.fields(), false);
         } else if (current == null) {
             throw new PgProtocolException(host, "server " + host + " sent " + msg.getClass().getSimpleName() + " with no query in flight");
@@ -334,7 +342,7 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
             if (msg instanceof CommandComplete complete && isDiscardAll(complete.tag())) {
                 statementCache.serverDiscardedAll(current.statementCacheMark());
             }
-            if (msg instanceof ErrorResponse error && isFatal(error)) {
+            if (msg instanceof ErrorResponse error && error.fields().endsSession()) {
                 closeCause = PgErrors.fromServer(host, error.fields(), false); // the server ends the session after this
             }
             current.onMessage((BackendMessage) msg);
@@ -343,11 +351,6 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
 
     private static boolean isDiscardAll(String tag) {
         return "DISCARD ALL".equals(tag) || "DEALLOCATE ALL".equals(tag);
-    }
-
-    private static boolean isFatal(ErrorResponse error) {
-        String severity = error.fields().severity();
-        return "FATAL".equals(severity) || "PANIC".equals(severity);
     }
 
     private void protocolError(ChannelHandlerContext ctx, PgProtocolException error) {

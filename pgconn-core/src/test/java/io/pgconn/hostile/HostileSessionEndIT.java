@@ -1,0 +1,77 @@
+package io.pgconn.hostile;
+
+import io.pgconn.PgClosedException;
+import io.pgconn.PgConnection;
+import io.pgconn.PgException;
+import io.pgconn.QueryResult;
+import io.pgconn.testing.Conditions;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A FATAL ErrorResponse ends the session even when the peer keeps the socket open (a proxy, a stuck
+ * server): PostgreSQL exits after one, so the client closes the connection itself instead of taking
+ * requests that nobody will answer (review F1).
+ */
+class HostileSessionEndIT {
+
+    private static final String OPTIONS = "sslmode=disable";
+
+    @Test
+    void anUnsolicitedFatalClosesTheConnectionThoughTheSocketStaysOpen() throws Exception {
+        try (ScriptedServer server = ScriptedServer.start(c -> {
+            c.readStartupRefusingTls();
+            c.send(Backend.trustLogin());
+            assertThat(c.readMessage().type()).isEqualTo('Q');
+            c.send(Backend.oneRow(new String[]{"v"}, new String[]{"1"}));
+            c.send(Backend.errorResponse("25P03", "terminating connection due to idle-in-transaction timeout"));
+            c.awaitClientClose(); // the socket stays open until the client closes it
+        }); HostileClient client = new HostileClient(server, OPTIONS)) {
+            PgConnection connection = client.connect();
+            connection.simpleQuery("SELECT 1").get(5, TimeUnit.SECONDS);
+            Conditions.awaitCondition("the connection closed after the server's FATAL", Duration.ofSeconds(5), connection::isClosed);
+            Throwable next = failure(connection.simpleQuery("SELECT 2"));
+            assertThat(next).isInstanceOf(PgClosedException.class).hasMessageContaining("25P03").hasMessageContaining(server.label());
+            assertThat(((PgException) next).endsSession()).isTrue();
+            server.awaitConnectionsEnded(Duration.ofSeconds(5));
+            server.assertScriptsPassed();
+        }
+    }
+
+    @Test
+    void aFatalAnsweringAStatementFailsItAtOnceThoughNoReadyForQueryFollows() throws Exception {
+        try (ScriptedServer server = ScriptedServer.start(c -> {
+            c.readStartupRefusingTls();
+            c.send(Backend.trustLogin());
+            assertThat(c.readMessage().type()).isEqualTo('Q');
+            c.send(Backend.errorResponse("25P04", "terminating connection due to transaction timeout"));
+            c.awaitClientClose();
+        }); HostileClient client = new HostileClient(server, OPTIONS)) {
+            PgConnection connection = client.connect();
+            CompletableFuture<QueryResult> running = connection.simpleQuery("SELECT pg_sleep(10)");
+            Throwable error = failure(running);
+            assertThat(error).isInstanceOf(PgClosedException.class).hasMessageContaining("25P04");
+            assertThat(((PgException) error).sqlState()).contains("25P04");
+            assertThat(connection.isClosed()).isTrue();
+            server.awaitConnectionsEnded(Duration.ofSeconds(5));
+            server.assertScriptsPassed();
+        }
+    }
+
+    private static Throwable failure(CompletableFuture<?> future) throws InterruptedException {
+        try {
+            Object value = future.get(5, TimeUnit.SECONDS);
+            throw new AssertionError("expected a failure, got " + value);
+        } catch (ExecutionException e) {
+            return e.getCause();
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new AssertionError("no answer within 5 s: the connection waits for a server that ended the session", e);
+        }
+    }
+}
