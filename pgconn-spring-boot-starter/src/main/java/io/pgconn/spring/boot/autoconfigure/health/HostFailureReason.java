@@ -33,6 +33,15 @@ final class HostFailureReason {
         return words(failure, probeTimeout) + " (" + host.label() + ")";
     }
 
+    /**
+     * A new login that got no answer within the probe timeout while the monitor's open session to the
+     * host answered: the host serves its sessions and takes no new ones (a stopped postmaster, a
+     * hanging authentication).
+     */
+    static String unansweredLogin(HostSpec host, Duration probeTimeout) {
+        return "no answer to a new login within " + probeTimeout.toMillis() + " ms (" + host.label() + ")";
+    }
+
     private static String words(Throwable failure, Duration probeTimeout) {
         // the probe's own deadline, or its connect's (the monitor's config sets connectTimeout to the
         // probe's time: the core's "connectTimeout=..." would name a setting the user did not set)

@@ -43,7 +43,8 @@ import java.util.function.Consumer;
  * opened long ago keeps answering while the server refuses every new login (a rotated password, a
  * pg_hba.conf change, a dropped database, max_connections reached), and health must say what a
  * {@code connect()} would get. The new session is opened before the old one is closed; when the login
- * fails, the host is down with its reason, as for any failed probe.
+ * fails, the host is down with its reason, as for any failed probe. A login that gets no answer while
+ * the old session answers leaves the host down for new connections but not silent ({@link #relogin}).
  */
 final class HostMonitor {
 
@@ -190,25 +191,106 @@ final class HostMonitor {
             this.probing.set(false);
             return CompletableFuture.completedFuture(null);
         }
-        CompletableFuture<PgConnection> ready = open && !dueForLogin()
-                ? CompletableFuture.completedFuture(current)
-                : this.monitorFactory.connect(this.hostConfig).thenApply(this::keep);
-        // the role now, not at session start (a promoted standby answers differently), with the
-        // probe core's connect path uses
-        return ready.thenCompose(PgConnection::currentRole)
-                .orTimeout(this.probeTimeout.toMillis(), TimeUnit.MILLISECONDS)
-                .handle((role, failure) -> {
-                    // once closed, a failure is its own connection closing under it: nothing learned about the host
-                    if (!this.closed) {
-                        if (failure == null) {
-                            up(role);
-                        } else {
-                            down(failure);
-                        }
-                    }
-                    this.probing.set(false);
+        CompletableFuture<Void> probed;
+        if (!open) {
+            probed = login().handle((answer, failure) -> {
+                loggedIn(answer, failure);
+                return null;
+            });
+        } else if (dueForLogin()) {
+            probed = relogin(current);
+        } else {
+            probed = ask(current).handle((role, failure) -> {
+                answered(role, failure);
+                return null;
+            });
+        }
+        return probed.whenComplete((ignored, failure) -> this.probing.set(false));
+    }
+
+    /** The role now, not at session start (a promoted standby answers differently), with the probe core's connect path uses. */
+    private CompletableFuture<ServerRole> ask(PgConnection session) {
+        return session.currentRole().orTimeout(this.probeTimeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * A new probe session and its role, within the probe timeout. A login that does not make it in
+     * time (a server that accepts TCP and never answers) is cancelled, which makes core abort it and
+     * close its channel; one that logged in but failed or was late to answer is closed: the monitor
+     * adopts a session only from a probe that succeeded ({@link #keep}).
+     */
+    private CompletableFuture<Answer> login() {
+        CompletableFuture<PgConnection> login = this.monitorFactory.connect(this.hostConfig);
+        CompletableFuture<Answer> answer = login.thenCompose(session -> session.currentRole()
+                        .thenApply(role -> new Answer(session, role)))
+                .orTimeout(this.probeTimeout.toMillis(), TimeUnit.MILLISECONDS);
+        answer.whenComplete((answered, failure) -> {
+            if (failure != null) {
+                login.cancel(false);
+                login.thenAccept(PgConnection::close);
+            }
+        });
+        return answer;
+    }
+
+    /** A new session that answered the role probe, and its answer. */
+    private record Answer(PgConnection session, ServerRole role) {
+    }
+
+    /**
+     * Replaces the open probe session by a new login, asking the open one at the same time. A login
+     * that gets no answer while the open session answers is not a host that stopped answering: a
+     * stopped postmaster (SIGSTOP) or a hanging authentication leaves the running backends serving,
+     * the application's included (review F11: two such logins in a row closed the application's
+     * connections). The host is down for new connections ({@link #loginUnanswered}), the open session
+     * is kept so that the next probe can tell again, and the count of unanswered probes starts anew.
+     * Only when the open session is silent too is the probe unanswered.
+     */
+    private CompletableFuture<Void> relogin(PgConnection open) {
+        CompletableFuture<ServerRole> openAnswer = ask(open);
+        return login().handle((answer, failure) -> {
+            if (failure == null || !stoppedAnswering(unwrap(failure))) {
+                loggedIn(answer, failure); // a refused login closes the open session: health says what a connect() gets
+                return CompletableFuture.<Void>completedFuture(null);
+            }
+            return openAnswer.handle((role, silent) -> {
+                if (this.closed) {
                     return null;
-                });
+                }
+                if (silent == null) {
+                    loginUnanswered(failure);
+                } else {
+                    down(failure);
+                }
+                return (Void) null;
+            });
+        }).thenCompose(next -> next);
+    }
+
+    private void loggedIn(@Nullable Answer answer, @Nullable Throwable failure) {
+        if (answer != null) {
+            keep(answer.session());
+        }
+        if (this.closed) {
+            return; // a failure now is its own connection closing under it: nothing learned about the host
+        }
+        if (answer != null) {
+            up(answer.role());
+        } else {
+            down(failure);
+        }
+    }
+
+    private void answered(@Nullable ServerRole role, @Nullable Throwable failure) {
+        // once closed, a failure is its own connection closing under it: nothing learned about the host
+        if (this.closed) {
+            return;
+        }
+        if (failure == null) {
+            up(role);
+        } else {
+            down(failure);
+        }
     }
 
     /** Whether the open probe session is old enough to be replaced by a new login. */
@@ -218,11 +300,11 @@ final class HostMonitor {
                 && !this.clock.instant().isBefore(since.plus(this.reloginInterval));
     }
 
-    /** Takes a new probe session, closing the one it replaces (not awaited). */
-    private PgConnection keep(PgConnection opened) {
+    /** Takes a new probe session, closing the one it replaces (not awaited); closes it instead once the monitor is closed. */
+    private void keep(PgConnection opened) {
         if (this.closed) {
             opened.close();
-            return opened;
+            return;
         }
         PgConnection previous = this.connection;
         this.connection = opened;
@@ -230,7 +312,9 @@ final class HostMonitor {
         if (previous != null && previous != opened) {
             previous.close();
         }
-        return opened;
+        if (this.closed) {
+            opened.close(); // close() ran meanwhile and may have read the previous session
+        }
     }
 
     private void up(ServerRole role) {
@@ -250,22 +334,42 @@ final class HostMonitor {
         if (current != null) {
             current.close(); // not awaited: a frozen server would hold the probe
         }
-        Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
-        String reason = HostFailureReason.of(cause, this.host, this.probeTimeout);
+        Throwable cause = unwrap(failure);
         backOffIfRefused(cause);
-        boolean changed = !reason.equals(this.view.error());
-        this.view = this.view.down(reason, this.clock.instant());
-        this.published.accept(this.view);
-        this.applicationFactory.reportHostDown(this.host, reason);
+        markDown(HostFailureReason.of(cause, this.host, this.probeTimeout), cause);
         this.unansweredInARow = stoppedAnswering(cause) ? this.unansweredInARow + 1 : 0;
         if (this.closeWhenUnresponsive && this.unansweredInARow == UNANSWERED_PROBES_TO_CLOSE) {
             closeApplicationConnections(); // once per silence: the count passes 2 only once before an answer
         }
+    }
+
+    /**
+     * The new login got no answer within the probe timeout while the open session answered: down for
+     * new connections (a {@code connect()} would time out), but not silent, so nothing of the
+     * application's is closed and the open session stays ({@link #relogin}).
+     */
+    private void loginUnanswered(Throwable failure) {
+        Throwable cause = unwrap(failure);
+        backOffIfRefused(cause);
+        this.unansweredInARow = 0;
+        markDown(HostFailureReason.unansweredLogin(this.host, this.probeTimeout), cause);
+    }
+
+    /** Shows the host down with {@code reason}, tells the application's factory, and logs a change once. */
+    private void markDown(String reason, Throwable cause) {
+        boolean changed = !reason.equals(this.view.error());
+        this.view = this.view.down(reason, this.clock.instant());
+        this.published.accept(this.view);
+        this.applicationFactory.reportHostDown(this.host, reason);
         if (changed) {
             // the short reason goes to health; the whole story, once per change, to the log
             logger.info("pgconn health: host " + this.host.label() + " is down: " + reason
-                    + (cause instanceof TimeoutException || cause instanceof PgTimeoutException ? "" : " (" + cause.getMessage() + ")"));
+                    + (stoppedAnswering(cause) ? "" : " (" + cause.getMessage() + ")"));
         }
+    }
+
+    private static Throwable unwrap(Throwable failure) {
+        return failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
     }
 
     /**
