@@ -1,21 +1,17 @@
 package io.pgconn.notify;
 
-import io.pgconn.HostStatus;
 import io.pgconn.NotificationListener;
 import io.pgconn.PgClosedException;
+import io.pgconn.PgConfigException;
 import io.pgconn.PgConnection;
 import io.pgconn.PgConnectionFactory;
-import io.pgconn.ServerRole;
-import io.pgconn.config.HostSpec;
-import io.pgconn.config.TargetSessionAttrs;
+import io.pgconn.notify.SubscriberState.Status;
 
-import java.time.Instant;
-import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 
 /**
  * A LISTEN connection that survives its server (docs/lifecycle.md §4): when the connection is lost,
@@ -24,6 +20,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * failover logic with backoff, re-issues LISTEN for every channel, and reports what happened
  * ({@link SubscriptionEvents}). With {@link ReconnectPolicy#DEFAULT} it never gives up; it ends only
  * when closed, when its factory is closed, or when a bounded policy runs out of attempts.
+ *
+ * <p>The channels are the subscriber's own state ({@link ChannelSet}): {@link #listen} and
+ * {@link #unlisten} work in every state but the end, and a call made while no connection carries the
+ * subscription (connecting, re-connecting, or the connection lost during the call) completes when the
+ * next connection LISTENs on every channel.
  *
  * <p>Notifications sent while it was away are lost — PostgreSQL does not queue them for absent
  * listeners — and so are those sent on the new primary before the role check noticed the switchover
@@ -35,62 +36,141 @@ public final class NotificationSubscriber {
     private final PgConnectionFactory factory;
     private final ReconnectPolicy policy;
     private final SubscriptionEvents events;
-    private final TargetSessionAttrs target;
-    private final Map<String, NotificationListener> listeners = new ConcurrentHashMap<>();
+    private final ChannelSet channels = new ChannelSet();
     private final CompletableFuture<Void> ended = new CompletableFuture<>();
-    private final AtomicBoolean reconnecting = new AtomicBoolean();
-    private volatile PgConnection connection;
-    /** When {@link #connection} was attached: host memory older than that says nothing about it. */
-    private volatile Instant attachedAt = Instant.MIN;
-    private volatile boolean closing;
-    private volatile CompletableFuture<Void> closeResult;
-    private boolean endingNow;
+    private final ReconnectLoop reconnectLoop;
+
+    // guarded by this
+    private Status status = Status.CONNECTING;
+    private PgConnection connection;
+    private boolean everConnected;
+    private int attempt;
+    private String lastError;
+    private boolean closing;
+    private CompletableFuture<Void> closeResult;
+    /** Completes when the next connection carries the subscription; fails when the subscription ends first. */
+    private CompletableFuture<Void> nextConnection = new CompletableFuture<>();
 
     private NotificationSubscriber(PgConnectionFactory factory, ReconnectPolicy policy, SubscriptionEvents events) {
-        this.factory = factory;
-        this.policy = policy;
-        this.events = events;
-        this.target = factory.config().targetSessionAttrs();
-    }
-
-    /** Opens the subscription's first connection. */
-    public static CompletableFuture<NotificationSubscriber> open(PgConnectionFactory factory, ReconnectPolicy policy,
-                                                                 SubscriptionEvents events) {
-        NotificationSubscriber subscriber = new NotificationSubscriber(factory, policy, events);
-        return factory.connect().thenApply(c -> {
-            subscriber.attach(c);
-            return subscriber;
-        });
-    }
-
-    /** The connection currently carrying the subscription. */
-    public PgConnection connection() {
-        return connection;
-    }
-
-    public CompletableFuture<Void> listen(String channel, NotificationListener listener) {
-        listeners.put(channel, listener);
-        return connection.listen(channel, relay(channel));
-    }
-
-    public CompletableFuture<Void> unlisten(String channel) {
-        NotificationListener removed = listeners.remove(channel);
-        CompletableFuture<Void> done = connection.unlisten(channel);
-        if (removed != null) {
-            done = done.whenComplete((ok, error) -> removed.onComplete(null));
-        }
-        return done;
+        this.factory = Objects.requireNonNull(factory, "factory");
+        this.policy = Objects.requireNonNull(policy, "policy");
+        this.events = new GuardedEvents(Objects.requireNonNull(events, "events"));
+        this.reconnectLoop = new ReconnectLoop(this, factory, policy, this.events);
     }
 
     /**
-     * Ends the subscription: closes the connection, completes every listener. Idempotent, and safe
-     * after the factory was closed (then it completes at once): every call returns the same future.
+     * Opens the subscription's first connection, fail-fast: when that connect fails, the returned
+     * future fails and nothing runs in the background. Later losses are re-connected per {@code policy}.
      */
-    public synchronized CompletableFuture<Void> close() {
-        if (closeResult == null) {
-            closing = true;
-            closeResult = closeQuietly(connection).thenRun(() -> end(null));
+    public static CompletableFuture<NotificationSubscriber> open(PgConnectionFactory factory, ReconnectPolicy policy,
+                                                                 SubscriptionEvents events) {
+        NotificationSubscriber subscriber = new NotificationSubscriber(factory, policy, events);
+        return subscriber.connect(0).thenApply(ignored -> subscriber);
+    }
+
+    /**
+     * Starts the subscription in the background and returns at once ({@link Status#CONNECTING}): a
+     * failed first connect is retried like a lost connection ({@link SubscriptionEvents#reconnecting},
+     * then the policy's backoff and limit), so an application can start while its primary is down.
+     * {@link #listen} may be called right away; it completes once a connection LISTENs.
+     */
+    public static NotificationSubscriber start(PgConnectionFactory factory, ReconnectPolicy policy,
+                                               SubscriptionEvents events) {
+        NotificationSubscriber subscriber = new NotificationSubscriber(factory, policy, events);
+        subscriber.connect(0).whenComplete((ignored, error) -> {
+            if (error != null) {
+                subscriber.reconnectLoop.attempt(1, error);
+            }
+        });
+        return subscriber;
+    }
+
+    /** The factory the subscriber connects through. */
+    public PgConnectionFactory factory() {
+        return factory;
+    }
+
+    /** The connection currently carrying the subscription; null before the first one. */
+    public synchronized PgConnection connection() {
+        return connection;
+    }
+
+    /** A snapshot of where the subscriber is: status, host, channels, attempt, last error. */
+    public synchronized SubscriberState state() {
+        return new SubscriberState(status, status == Status.LISTENING ? connection.host() : null, channels.names(),
+                attempt, lastError);
+    }
+
+    /**
+     * LISTENs on {@code channel} (replacing its listener if it had one), now and on every later
+     * connection. Completes when a connection LISTENs on it: at once while one carries the subscription,
+     * else (connecting, re-connecting, the connection lost during the call) when the next one does.
+     * Fails when the server refuses the LISTEN on a working connection (the channel is then dropped),
+     * or when the subscription is or becomes closed or gives up first.
+     */
+    public CompletableFuture<Void> listen(String channel, NotificationListener listener) {
+        if (channel == null || channel.isEmpty() || channel.indexOf('\0') >= 0) {
+            return CompletableFuture.failedFuture(new PgConfigException(null, "invalid LISTEN channel: \"" + channel
+                    + "\" (expected a non-empty name without NUL)"));
         }
+        Objects.requireNonNull(listener, "listener");
+        PgConnection current;
+        CompletableFuture<Void> next;
+        synchronized (this) {
+            if (closing) {
+                return CompletableFuture.failedFuture(closedError("listen(\"" + channel + "\")"));
+            }
+            channels.put(channel, listener);
+            next = nextConnection;
+            if (status != Status.LISTENING) {
+                return next.thenRun(() -> { });
+            }
+            current = connection;
+        }
+        return onCurrentOrNext(current, current.listen(channel, channels.relay(channel)), next,
+                error -> channels.remove(channel, listener));
+    }
+
+    /**
+     * UNLISTENs {@code channel}, now and for every later connection; its listener gets its completion
+     * signal. Completes as {@link #listen} does.
+     */
+    public CompletableFuture<Void> unlisten(String channel) {
+        NotificationListener removed;
+        PgConnection current;
+        CompletableFuture<Void> next;
+        synchronized (this) {
+            if (closing) {
+                return CompletableFuture.failedFuture(closedError("unlisten(\"" + channel + "\")"));
+            }
+            removed = channels.remove(channel);
+            next = nextConnection;
+            current = status == Status.LISTENING ? connection : null;
+        }
+        CompletableFuture<Void> done = current == null ? next.thenRun(() -> { })
+                : onCurrentOrNext(current, current.unlisten(channel), next, error -> { });
+        return removed == null ? done : done.whenComplete((ok, error) -> removed.onComplete(null));
+    }
+
+    /**
+     * Ends the subscription: closes the connection, completes every listener, fails the calls waiting
+     * for a connection. Idempotent, and safe after the factory was closed (then it completes at once):
+     * every call returns the same future.
+     */
+    public CompletableFuture<Void> close() {
+        PgConnection current;
+        synchronized (this) {
+            if (closeResult != null) {
+                return closeResult;
+            }
+            closing = true;
+            current = connection;
+            closeResult = new CompletableFuture<>();
+        }
+        closeQuietly(current).whenComplete((ok, error) -> {
+            end(null);
+            closeResult.complete(null);
+        });
         return closeResult;
     }
 
@@ -99,145 +179,131 @@ public final class NotificationSubscriber {
         return ended;
     }
 
-    /** Forwards to the user's listener; the connection's own completion signal is not passed on (we may re-connect). */
-    private NotificationListener relay(String channel) {
-        return notification -> {
-            NotificationListener target = listeners.get(channel);
-            if (target != null) {
-                target.onNotification(notification);
+    /**
+     * {@code command} ran on the connection that carried the subscription: its outcome, unless that
+     * connection was lost or replaced meanwhile — then the next connection, which is brought in line
+     * with the channel set, decides. {@code refused} runs when the server refused it on a working connection.
+     */
+    private CompletableFuture<Void> onCurrentOrNext(PgConnection current, CompletableFuture<Void> command,
+                                                    CompletableFuture<Void> next, Consumer<Throwable> refused) {
+        return command.handle((ok, error) -> {
+            if (error == null) {
+                return CompletableFuture.<Void>completedFuture(null);
             }
-        };
+            if (current.isClosed() || ReconnectLoop.unwrap(error) instanceof PgClosedException || !carriesTheSubscription(current)) {
+                return next.thenRun(() -> { });
+            }
+            refused.accept(error);
+            return CompletableFuture.<Void>failedFuture(ReconnectLoop.unwrap(error));
+        }).thenCompose(f -> f);
     }
 
-    private void attach(PgConnection c) {
-        attachedAt = Instant.now();
-        connection = c;
-        // normal completion: closed by someone other than this subscriber (e.g. its factory closed)
-        c.closeFuture().whenComplete((closed, cause) -> lost(c, cause != null ? cause
-                : new PgClosedException(c.host(), "connection to " + c.host() + " was closed")));
-        scheduleRoleCheck(c);
-    }
-
-    private void lost(PgConnection c, Throwable cause) {
-        if (closing || c != connection) {
-            return; // closed by this subscriber, or a connection it already replaced
-        }
-        if (factory.isClosed()) {
-            end(null); // the application is shutting down: nothing to re-connect to, nothing to warn about
-            return;
-        }
-        startReconnect(cause);
-    }
-
-    private void startReconnect(Throwable cause) {
-        if (reconnecting.compareAndSet(false, true)) {
-            reconnect(1, cause);
-        }
-    }
-
-    private void reconnect(int attempt, Throwable cause) {
-        if (closing || ended.isDone()) {
-            return;
-        }
-        if (factory.isClosed()) {
-            end(null);
-            return;
-        }
-        if (attempt > policy.maxAttempts()) {
-            end(cause); // ended() is final before anyone hears that it gave up
-            events.gaveUp(cause);
-            return;
-        }
-        events.reconnecting(attempt, cause);
-        Executor later = CompletableFuture.delayedExecutor(policy.backoff(attempt).toMillis(), TimeUnit.MILLISECONDS);
-        CompletableFuture.runAsync(() -> { }, later)
-                .thenCompose(ignored -> factory.connect())
-                .thenCompose(c -> relisten(c).thenApply(ignored -> c))
-                .whenComplete((c, error) -> {
-                    if (error != null) {
-                        reconnect(attempt + 1, error);
-                    } else if (closing || ended.isDone()) {
-                        closeQuietly(c);
-                    } else {
-                        // make before break: the replaced connection (wrong role, or already lost) goes after
-                        PgConnection replaced = connection;
-                        attach(c);
-                        reconnecting.set(false);
-                        closeQuietly(replaced);
-                        events.reconnected(c, attempt);
-                    }
-                });
-    }
-
-    private CompletableFuture<Void> relisten(PgConnection c) {
-        return CompletableFuture.allOf(listeners.keySet().stream()
-                .map(channel -> c.listen(channel, relay(channel)))
-                .toArray(CompletableFuture[]::new))
+    /** Connects through the factory, brings the connection in line with the channel set and lets it carry the subscription. */
+    CompletableFuture<Void> connect(int attempts) {
+        return factory.connect().thenCompose(c -> catchUp(c, ConcurrentHashMap.newKeySet(), attempts)
                 .whenComplete((ok, error) -> {
                     if (error != null) {
                         closeQuietly(c);
                     }
-                });
+                }));
     }
 
     /**
-     * Every {@link ReconnectPolicy#roleCheckInterval()}, whether {@code c}'s server still satisfies
-     * {@code target_session_attrs}. An idle session hears nothing: PostgreSQL applies a reloaded
-     * {@code default_transaction_read_only} and reports it (ParameterStatus) only when the session
-     * runs something, so the check asks the server ({@link PgConnection#currentRole()}, one round
-     * trip) unless the session's parameters or the factory's host memory already tell.
+     * LISTEN/UNLISTEN on {@code c} until it matches the channel set — calls made meanwhile change the
+     * set, so this repeats — then, in the same step as the last check, {@code c} takes over.
      */
-    private void scheduleRoleCheck(PgConnection c) {
-        if (policy.roleCheckInterval().isZero() || !target.needsRole() || target == TargetSessionAttrs.PREFER_STANDBY) {
-            return; // any server will do
-        }
-        Executor later = CompletableFuture.delayedExecutor(policy.roleCheckInterval().toMillis(), TimeUnit.MILLISECONDS);
-        later.execute(() -> checkRole(c));
-    }
-
-    private void checkRole(PgConnection c) {
-        if (closing || ended.isDone() || c != connection || c.isClosed() || reconnecting.get()) {
-            return; // a re-connect attaches a new connection and schedules its own check
-        }
-        ServerRole known = knownWrongRole(c);
-        if (known != null) {
-            wrongRole(c, known);
-            return;
-        }
-        c.currentRole().whenComplete((role, error) -> {
-            if (error == null && !target.accepts(role, true)) {
-                wrongRole(c, role);
-            } else {
-                scheduleRoleCheck(c); // a failure here is the connection's: its close starts the re-connect
+    private CompletableFuture<Void> catchUp(PgConnection c, Set<String> listened, int attempts) {
+        boolean inLine;
+        PgConnection replaced = null;
+        boolean first = false;
+        CompletableFuture<Void> arrived = null;
+        synchronized (this) {
+            if (closing) {
+                return CompletableFuture.failedFuture(closedError("connecting"));
             }
-        });
-    }
-
-    /** A role {@code target} refuses, from the session's ParameterStatus or the factory's host memory; null if neither tells. */
-    private ServerRole knownWrongRole(PgConnection c) {
-        String hotStandby = c.parameter("in_hot_standby");
-        String readOnly = c.parameter("default_transaction_read_only");
-        if (hotStandby != null && readOnly != null) {
-            ServerRole live = ServerRole.of("on".equals(hotStandby), "on".equals(readOnly));
-            if (!target.accepts(live, true)) {
-                return live;
+            inLine = channels.isListenedBy(listened);
+            if (inLine) {
+                replaced = connection;
+                first = !everConnected;
+                everConnected = true;
+                connection = c;
+                status = Status.LISTENING;
+                attempt = 0;
+                arrived = nextConnection;
+                nextConnection = new CompletableFuture<>();
             }
         }
-        HostSpec host = c.hostSpec();
-        if (host != null) {
-            HostStatus memory = factory.hostStatus(host.label());
-            if (memory.role() != ServerRole.UNKNOWN && memory.lastCheckedAt() != null
-                    && memory.lastCheckedAt().isAfter(attachedAt) && !target.accepts(memory.role(), true)) {
-                return memory.role();
-            }
+        if (!inLine) {
+            return channels.bringInLine(c, listened).thenCompose(ignored -> catchUp(c, listened, attempts));
         }
-        return null;
+        // normal completion: closed by someone other than this subscriber (e.g. its factory closed)
+        c.closeFuture().whenComplete((closed, cause) -> lost(c, cause != null ? cause
+                : new PgClosedException(c.host(), "connection to " + c.host() + " was closed")));
+        RoleCheck.start(factory, policy.roleCheckInterval(), c, () -> carriesTheSubscription(c),
+                role -> lost(c, new WrongRoleException(c.host(), role, factory.config().targetSessionAttrs())));
+        closeQuietly(replaced); // make before break: the replaced connection (wrong role, or already lost) goes after
+        arrived.complete(null);
+        if (first) {
+            events.connected(c);
+        } else {
+            events.reconnected(c, attempts);
+        }
+        return CompletableFuture.completedFuture(null);
     }
 
-    private void wrongRole(PgConnection c, ServerRole role) {
-        if (c == connection && !closing) {
-            startReconnect(new WrongRoleException(c.host(), role, target));
+    private synchronized boolean carriesTheSubscription(PgConnection c) {
+        return !closing && status == Status.LISTENING && connection == c;
+    }
+
+    /** {@code c} was lost, or its server is in the wrong role: re-connect unless it no longer matters. */
+    private void lost(PgConnection c, Throwable cause) {
+        synchronized (this) {
+            if (!carriesTheSubscription(c)) {
+                return; // closed by this subscriber, replaced, or a re-connect already runs
+            }
+            status = Status.RECONNECTING;
         }
+        reconnectLoop.attempt(1, cause);
+    }
+
+    /** Records attempt {@code n} of the re-connect loop; false when the subscription is closing: stop. */
+    synchronized boolean beginAttempt(int n, Throwable cause) {
+        if (closing) {
+            return false;
+        }
+        attempt = n;
+        lastError = SubscriberState.describe(cause);
+        return true;
+    }
+
+    /** Once, whichever of close(), a factory close and a give-up comes first. */
+    void end(Throwable cause) {
+        PgConnection current;
+        CompletableFuture<Void> waiting;
+        synchronized (this) {
+            if (status.isEnded()) {
+                return;
+            }
+            closing = true;
+            status = cause == null ? Status.CLOSED : Status.GAVE_UP;
+            current = connection;
+            waiting = nextConnection;
+        }
+        waiting.completeExceptionally(cause == null ? closedError("waiting for a connection")
+                : new PgClosedException(null, "the notification subscriber gave up re-connecting after "
+                + policy.maxAttempts() + " attempt(s): " + SubscriberState.describe(cause), cause));
+        channels.completeAll(cause);
+        closeQuietly(current); // e.g. a bounded policy gave up while the old server, in the wrong role, still holds it
+        if (cause == null) {
+            ended.complete(null);
+            events.closed();
+        } else {
+            ended.completeExceptionally(cause);
+        }
+    }
+
+    private static PgClosedException closedError(String what) {
+        return new PgClosedException(null, what + ": the notification subscriber is closed");
     }
 
     /** {@code c.close()}, which cannot throw here: a connection of a closed factory is closed already. */
@@ -249,24 +315,6 @@ public final class NotificationSubscriber {
             return c.close().exceptionally(error -> null);
         } catch (RuntimeException e) {
             return CompletableFuture.completedFuture(null);
-        }
-    }
-
-    private void end(Throwable cause) {
-        synchronized (ended) { // once, whichever of close(), a factory close and a give-up comes first
-            if (ended.isDone() || endingNow) {
-                return;
-            }
-            endingNow = true;
-        }
-        listeners.values().forEach(l -> l.onComplete(cause));
-        listeners.clear();
-        closeQuietly(connection); // e.g. a bounded policy gave up while the old server, in the wrong role, still holds it
-        if (cause == null) {
-            ended.complete(null);
-            events.closed();
-        } else {
-            ended.completeExceptionally(cause);
         }
     }
 }

@@ -4,7 +4,8 @@ import io.pgconn.PgConnection;
 
 /**
  * What a {@link NotificationSubscriber} reports about its connection. Called on an event loop or a
- * timer thread: do not block.
+ * timer thread: do not block. A callback that throws changes nothing for the subscriber: the first
+ * such exception is logged at WARN (callback and exception type), all at DEBUG.
  */
 public interface SubscriptionEvents {
 
@@ -12,9 +13,18 @@ public interface SubscriptionEvents {
     };
 
     /**
+     * The first connection is up ({@link NotificationSubscriber#open}, or {@link NotificationSubscriber#start}
+     * after however many attempts) and LISTENs on every channel added so far. Later connections are
+     * {@link #reconnected}.
+     */
+    default void connected(PgConnection connection) {
+    }
+
+    /**
      * The connection was lost, or its server no longer satisfies the factory's
      * {@code target_session_attrs} (a {@link WrongRoleException} as {@code cause}: after a switchover,
-     * the old primary turned read-only); attempt {@code attempt} of the policy starts after the backoff.
+     * the old primary turned read-only), or the first connect of {@link NotificationSubscriber#start}
+     * failed; attempt {@code attempt} of the policy starts after the backoff.
      * Notifications sent from now until {@link #reconnected} are lost: PostgreSQL queues nothing for a
      * listener that is not connected (and a server in the wrong role gets no more writes).
      */

@@ -1,6 +1,7 @@
 package io.pgconn.notify;
 
 import io.pgconn.PgClosedException;
+import io.pgconn.PgConfigException;
 import io.pgconn.PgConnectException;
 import io.pgconn.PgConnection;
 import io.pgconn.PgConnectionFactory;
@@ -189,6 +190,149 @@ class NotificationSubscriberIT {
             await(notifier.simpleQuery("NOTIFY events, 'moved'"));
             assertThat(received.next().payload()).isEqualTo("moved");
             await(notifier.close());
+            await(subscriber.close());
+        }
+    }
+
+    /**
+     * The channel set is the subscriber's own: a listen() racing the server's end of the session
+     * (pg_terminate_backend just before the call) and an unlisten() while every re-connect fails both
+     * complete once the new session has caught up — which then LISTENs on exactly the set.
+     */
+    @Test
+    void listenAndUnlistenDuringAReconnectCompleteWhenTheNewSessionListens() throws Exception {
+        RecordingListener a = new RecordingListener();
+        RecordingListener b = new RecordingListener();
+        RecordingEvents events = new RecordingEvents();
+        try (PgConnectionFactory factory = PgConnectionFactory.builder(
+                Connect.config(PG.primary(), "u", "pw", "sslmode=disable extensionTypes=''")).threads(1).build()) {
+            NotificationSubscriber subscriber = await(NotificationSubscriber.open(factory,
+                    new ReconnectPolicy(ReconnectPolicy.UNLIMITED, Duration.ofMillis(20), Duration.ofMillis(50)), events));
+            await(subscriber.listen("a", a));
+            assertThat(events.connected).containsExactly(subscriber.connection());
+            int firstPid = subscriber.connection().processId();
+            CompletableFuture<Void> listenB;
+            CompletableFuture<Void> unlistenA;
+            try {
+                PG.primary().query("ALTER ROLE u PASSWORD 'rotated'");
+                PG.primary().query("SELECT pg_terminate_backend(" + firstPid + ")");
+                listenB = subscriber.listen("b", b); // on the dying session, or straight to the wait for the next
+                Conditions.awaitCondition("2 failed re-connects", () -> events.reconnecting.size() >= 2);
+                unlistenA = subscriber.unlisten("a");
+                SubscriberState state = subscriber.state();
+                assertThat(state.status()).isEqualTo(SubscriberState.Status.RECONNECTING);
+                assertThat(state.host()).isNull();
+                assertThat(state.channels()).containsExactly("b");
+                assertThat(state.attempt()).isGreaterThanOrEqualTo(2);
+                assertThat(state.lastError()).contains("password authentication failed").doesNotContain("rotated");
+                assertThat(listenB).as("waits for the next session").isNotDone();
+                assertThat(unlistenA).as("waits for the next session").isNotDone();
+            } finally {
+                PG.primary().query("ALTER ROLE u PASSWORD 'pw'");
+            }
+            await(listenB);
+            await(unlistenA);
+            a.awaitCompleted();
+            assertThat(b.isCompleted()).isFalse();
+            SubscriberState state = subscriber.state();
+            assertThat(state.status()).isEqualTo(SubscriberState.Status.LISTENING);
+            assertThat(state.host()).isEqualTo(subscriber.connection().host());
+            assertThat(state.attempt()).isZero();
+            assertThat(subscriber.connection().processId()).isNotEqualTo(firstPid);
+            assertThat(await(subscriber.connection().simpleQuery("SELECT pg_listening_channels()")).rows())
+                    .extracting(row -> row.get(0)).containsExactly("b");
+            assertThat(events.connected).hasSize(1);
+            assertThat(events.reconnected).hasSize(1);
+
+            PgConnection notifier = await(factory.connect());
+            await(notifier.simpleQuery("NOTIFY a, 'gone'; NOTIFY b, 'here'"));
+            assertThat(b.next().payload()).isEqualTo("here");
+            assertThat(a.pending()).isZero();
+            await(notifier.close());
+            await(subscriber.close());
+        }
+    }
+
+    /** A call waiting for the next session fails, naming the cause, when the subscriber is closed; so do calls after. */
+    @Test
+    void callsWaitingForASessionFailWhenTheSubscriberIsClosed() throws Exception {
+        RecordingEvents events = new RecordingEvents();
+        try (PgConnectionFactory factory = PgConnectionFactory.builder(
+                Connect.config(PG.primary(), "u", "pw", "sslmode=disable extensionTypes=''")).threads(1).build()) {
+            NotificationSubscriber subscriber = await(NotificationSubscriber.open(factory,
+                    new ReconnectPolicy(ReconnectPolicy.UNLIMITED, Duration.ofMillis(20), Duration.ofMillis(50)), events));
+            CompletableFuture<Void> waiting;
+            try {
+                PG.primary().query("ALTER ROLE u PASSWORD 'rotated'");
+                PG.primary().query("SELECT pg_terminate_backend(" + subscriber.connection().processId() + ")");
+                Conditions.awaitCondition("re-connecting", () -> !events.reconnecting.isEmpty());
+                waiting = subscriber.listen("c", n -> { });
+                await(subscriber.close());
+            } finally {
+                PG.primary().query("ALTER ROLE u PASSWORD 'pw'");
+            }
+            assertThat(Connect.failure(waiting)).isInstanceOf(PgClosedException.class)
+                    .hasMessageContaining("the notification subscriber is closed");
+            assertThat(Connect.failure(subscriber.listen("d", n -> { }))).isInstanceOf(PgClosedException.class)
+                    .hasMessageContaining("listen(\"d\"): the notification subscriber is closed");
+            assertThat(subscriber.state().status()).isEqualTo(SubscriberState.Status.CLOSED);
+            assertThat(events.closed).hasSize(1);
+        }
+    }
+
+    /**
+     * Review finding F12: an application's event callback that throws (here every one of them) must
+     * not stop the subscriber: it re-connects and keeps delivering.
+     */
+    @Test
+    void aThrowingEventCallbackDoesNotStopTheReconnect() throws Exception {
+        RecordingListener received = new RecordingListener();
+        RecordingEvents events = new RecordingEvents();
+        SubscriptionEvents throwing = new SubscriptionEvents() {
+            @Override
+            public void connected(PgConnection connection) {
+                events.connected(connection);
+                throw new IllegalStateException("application bug in connected");
+            }
+
+            @Override
+            public void reconnecting(int attempt, Throwable cause) {
+                events.reconnecting(attempt, cause);
+                throw new IllegalStateException("application bug in reconnecting");
+            }
+
+            @Override
+            public void reconnected(PgConnection connection, int attempts) {
+                events.reconnected(connection, attempts);
+                throw new IllegalStateException("application bug in reconnected");
+            }
+        };
+        try (PgConnectionFactory factory = PgConnectionFactory.builder(
+                Connect.config(PG.primary(), "u", "pw", "sslmode=disable extensionTypes=''")).threads(1).build()) {
+            NotificationSubscriber subscriber = await(NotificationSubscriber.open(factory,
+                    new ReconnectPolicy(5, Duration.ofMillis(20), Duration.ofMillis(50)), throwing));
+            await(subscriber.listen("events", received));
+            PG.primary().query("SELECT pg_terminate_backend(" + subscriber.connection().processId() + ")");
+            Conditions.awaitCondition("re-connected", () -> !events.reconnected.isEmpty());
+            assertThat(subscriber.state().status()).isEqualTo(SubscriberState.Status.LISTENING);
+
+            PgConnection notifier = await(factory.connect());
+            await(notifier.simpleQuery("NOTIFY events, 'still here'"));
+            assertThat(received.next().payload()).isEqualTo("still here");
+            await(notifier.close());
+            await(subscriber.close());
+        }
+    }
+
+    @Test
+    void anInvalidChannelIsRefusedWithItsName() throws Exception {
+        try (PgConnectionFactory factory = PgConnectionFactory.builder(
+                Connect.config(PG.primary(), "u", "pw", "sslmode=disable extensionTypes=''")).threads(1).build()) {
+            NotificationSubscriber subscriber = await(NotificationSubscriber.open(factory, ReconnectPolicy.DEFAULT,
+                    SubscriptionEvents.NONE));
+            assertThat(Connect.failure(subscriber.listen("", n -> { }))).isInstanceOf(PgConfigException.class)
+                    .hasMessageContaining("invalid LISTEN channel: \"\"");
+            assertThat(subscriber.state().channels()).isEmpty();
             await(subscriber.close());
         }
     }

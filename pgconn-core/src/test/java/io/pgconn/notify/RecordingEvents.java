@@ -8,10 +8,16 @@ import java.util.concurrent.CopyOnWriteArrayList;
 /** Records what a {@link NotificationSubscriber} reported, for tests to wait on with Conditions. */
 final class RecordingEvents implements SubscriptionEvents {
 
+    final List<PgConnection> connected = new CopyOnWriteArrayList<>();
     final List<Throwable> reconnecting = new CopyOnWriteArrayList<>();
     final List<PgConnection> reconnected = new CopyOnWriteArrayList<>();
     final List<Throwable> gaveUp = new CopyOnWriteArrayList<>();
     final List<Boolean> closed = new CopyOnWriteArrayList<>();
+
+    @Override
+    public void connected(PgConnection connection) {
+        connected.add(connection);
+    }
 
     @Override
     public void reconnecting(int attempt, Throwable cause) {

@@ -1,0 +1,62 @@
+package io.pgconn.notify;
+
+import io.pgconn.PgConnectionFactory;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A {@link NotificationSubscriber}'s way back to a connection after a loss (or, after
+ * {@link NotificationSubscriber#start}, a failed first connect): attempt after attempt with the
+ * {@link ReconnectPolicy}'s backoff, until one carries the subscription, the subscriber is closed,
+ * its factory closes, or a bounded policy runs out.
+ */
+final class ReconnectLoop {
+
+    private final NotificationSubscriber subscriber;
+    private final PgConnectionFactory factory;
+    private final ReconnectPolicy policy;
+    private final SubscriptionEvents events;
+
+    ReconnectLoop(NotificationSubscriber subscriber, PgConnectionFactory factory, ReconnectPolicy policy,
+                  SubscriptionEvents events) {
+        this.subscriber = subscriber;
+        this.factory = factory;
+        this.policy = policy;
+        this.events = events;
+    }
+
+    /** Attempt {@code n} after {@code cause}, with its backoff; attempt {@code n + 1} if it fails. */
+    void attempt(int n, Throwable cause) {
+        Throwable why = unwrap(cause);
+        if (!subscriber.beginAttempt(n, why)) {
+            return; // closed meanwhile
+        }
+        if (factory.isClosed()) {
+            subscriber.end(null); // the application is shutting down: nothing to re-connect to, nothing to warn about
+            return;
+        }
+        if (n > policy.maxAttempts()) {
+            subscriber.end(why); // ended() is final before anyone hears that it gave up
+            events.gaveUp(why);
+            return;
+        }
+        events.reconnecting(n, why);
+        CompletableFuture.runAsync(() -> { }, CompletableFuture.delayedExecutor(policy.backoff(n).toMillis(), TimeUnit.MILLISECONDS))
+                .thenCompose(ignored -> subscriber.connect(n))
+                .whenComplete((ok, error) -> {
+                    if (error != null) {
+                        attempt(n + 1, error);
+                    }
+                });
+    }
+
+    static Throwable unwrap(Throwable error) {
+        Throwable t = error;
+        while (t instanceof CompletionException && t.getCause() != null) {
+            t = t.getCause();
+        }
+        return t;
+    }
+}

@@ -1,0 +1,101 @@
+package io.pgconn.notify;
+
+import io.pgconn.HostStatus;
+import io.pgconn.PgConnection;
+import io.pgconn.PgConnectionFactory;
+import io.pgconn.ServerRole;
+import io.pgconn.config.HostSpec;
+import io.pgconn.config.TargetSessionAttrs;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
+
+/**
+ * Every {@link ReconnectPolicy#roleCheckInterval()}, whether one connection's server still
+ * satisfies the factory's {@code target_session_attrs}. An idle session hears nothing: PostgreSQL
+ * applies a reloaded {@code default_transaction_read_only} and reports it (ParameterStatus) only when
+ * the session runs something, so the check asks the server ({@link PgConnection#currentRole()}, one
+ * round trip) unless the session's parameters or the factory's host memory already tell.
+ */
+final class RoleCheck {
+
+    private final PgConnectionFactory factory;
+    private final TargetSessionAttrs target;
+    private final Duration interval;
+    private final PgConnection connection;
+    /** When {@link #connection} began to carry the subscription: host memory older than that says nothing about it. */
+    private final Instant attachedAt = Instant.now();
+    private final BooleanSupplier carriesTheSubscription;
+    private final Consumer<ServerRole> wrongRole;
+
+    /**
+     * @param carriesTheSubscription whether {@code connection} is still the subscriber's (checks stop when not)
+     * @param wrongRole              told the refused role once; the checks stop
+     */
+    private RoleCheck(PgConnectionFactory factory, Duration interval, PgConnection connection,
+                      BooleanSupplier carriesTheSubscription, Consumer<ServerRole> wrongRole) {
+        this.factory = factory;
+        this.target = factory.config().targetSessionAttrs();
+        this.interval = interval;
+        this.connection = connection;
+        this.carriesTheSubscription = carriesTheSubscription;
+        this.wrongRole = wrongRole;
+    }
+
+    /** Starts checking {@code connection}, unless the policy says never or any server will do. */
+    static void start(PgConnectionFactory factory, Duration interval, PgConnection connection,
+                      BooleanSupplier carriesTheSubscription, Consumer<ServerRole> wrongRole) {
+        TargetSessionAttrs target = factory.config().targetSessionAttrs();
+        if (interval.isZero() || !target.needsRole() || target == TargetSessionAttrs.PREFER_STANDBY) {
+            return;
+        }
+        new RoleCheck(factory, interval, connection, carriesTheSubscription, wrongRole).schedule();
+    }
+
+    private void schedule() {
+        CompletableFuture.delayedExecutor(interval.toMillis(), TimeUnit.MILLISECONDS).execute(this::check);
+    }
+
+    private void check() {
+        if (connection.isClosed() || !carriesTheSubscription.getAsBoolean()) {
+            return; // a re-connect's new connection has checks of its own
+        }
+        ServerRole known = knownWrongRole();
+        if (known != null) {
+            wrongRole.accept(known);
+            return;
+        }
+        connection.currentRole().whenComplete((role, error) -> {
+            if (error == null && !target.accepts(role, true)) {
+                wrongRole.accept(role);
+            } else {
+                schedule(); // a failure here is the connection's: its close starts the re-connect
+            }
+        });
+    }
+
+    /** A role {@code target} refuses, from the session's ParameterStatus or the factory's host memory; null if neither tells. */
+    private ServerRole knownWrongRole() {
+        String hotStandby = connection.parameter("in_hot_standby");
+        String readOnly = connection.parameter("default_transaction_read_only");
+        if (hotStandby != null && readOnly != null) {
+            ServerRole live = ServerRole.of("on".equals(hotStandby), "on".equals(readOnly));
+            if (!target.accepts(live, true)) {
+                return live;
+            }
+        }
+        HostSpec host = connection.hostSpec();
+        if (host != null) {
+            HostStatus memory = factory.hostStatus(host.label());
+            if (memory.role() != ServerRole.UNKNOWN && memory.lastCheckedAt() != null
+                    && memory.lastCheckedAt().isAfter(attachedAt) && !target.accepts(memory.role(), true)) {
+                return memory.role();
+            }
+        }
+        return null;
+    }
+}

@@ -1,0 +1,63 @@
+package io.pgconn.notify;
+
+import java.util.Collections;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+
+/**
+ * A snapshot of a {@link NotificationSubscriber} ({@link NotificationSubscriber#state()}), e.g. for
+ * a health page. Holds no secrets.
+ *
+ * @param status    where the subscriber is in its life
+ * @param host      {@code host:port} of the server it listens on while {@link Status#LISTENING}; null otherwise
+ * @param channels  the channels it listens on (its own set: kept across re-connects), sorted
+ * @param attempt   the current connect attempt of the {@link ReconnectPolicy} while {@link Status#CONNECTING}
+ *                  or {@link Status#RECONNECTING} (0 before the first re-try), the last one after
+ *                  {@link Status#GAVE_UP}; 0 while listening
+ * @param lastError the last lost connection or failed attempt, as one short line (exception type and
+ *                  message, no stack, no parameters); null if there was none
+ */
+public record SubscriberState(Status status, String host, Set<String> channels, int attempt, String lastError) {
+
+    /** The longest {@link #lastError}; a longer message is cut. */
+    static final int MAX_ERROR_LENGTH = 200;
+
+    public SubscriberState {
+        channels = Collections.unmodifiableSortedSet(new TreeSet<>(channels));
+    }
+
+    /** Where a subscriber is in its life. */
+    public enum Status {
+        /** Opening its first connection ({@link NotificationSubscriber#start}: retried after a failure as the policy says). */
+        CONNECTING,
+        /** Its connection LISTENs on every channel. */
+        LISTENING,
+        /** Lost its connection, or its server left the wanted role: connecting again as the policy says. */
+        RECONNECTING,
+        /** Closed, or its factory closed. */
+        CLOSED,
+        /** A bounded policy ran out of attempts: the subscription has ended. */
+        GAVE_UP;
+
+        /** Whether the subscription has ended for good. */
+        public boolean isEnded() {
+            return this == CLOSED || this == GAVE_UP;
+        }
+    }
+
+    /** {@code error} (unwrapped from the future's wrapper) as one short line: its type and the first line of its message. */
+    static String describe(Throwable error) {
+        if (error == null) {
+            return null;
+        }
+        Throwable t = error;
+        while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
+            t = t.getCause();
+        }
+        String message = t.getMessage() == null ? "" : t.getMessage().lines().findFirst().orElse("");
+        String text = message.isEmpty() ? t.getClass().getSimpleName() : t.getClass().getSimpleName() + ": " + message;
+        return text.length() <= MAX_ERROR_LENGTH ? text : text.substring(0, MAX_ERROR_LENGTH - 3) + "...";
+    }
+}

@@ -1,0 +1,114 @@
+package io.pgconn.notify;
+
+import io.pgconn.PgClosedException;
+import io.pgconn.PgConnectException;
+import io.pgconn.PgConnection;
+import io.pgconn.PgConnectionFactory;
+import io.pgconn.testing.Conditions;
+import io.pgconn.testing.Connect;
+import io.pgconn.testing.RecordingListener;
+import io.pgconn.testkit.AuthMethod;
+import io.pgconn.testkit.ConnectionType;
+import io.pgconn.testkit.PgClusterExtension;
+import io.pgconn.testkit.PgUser;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+
+import static io.pgconn.testing.Connect.await;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The first connect: {@link NotificationSubscriber#start} keeps trying in the background while the
+ * server is down (an application booting during an outage), {@link NotificationSubscriber#open} fails fast.
+ */
+class NotificationSubscriberStartIT {
+
+    @RegisterExtension
+    static final PgClusterExtension PG = PgClusterExtension.builder()
+            .name("notify-start")
+            .user(PgUser.scram("u", "pw").allow(ConnectionType.HOST, AuthMethod.SCRAM_SHA_256))
+            .build();
+
+    private static final ReconnectPolicy QUICK = new ReconnectPolicy(ReconnectPolicy.UNLIMITED, Duration.ofMillis(20),
+            Duration.ofMillis(100));
+
+    @AfterEach
+    void serverRunsAgain() {
+        if (!PG.primary().isRunning()) {
+            PG.primary().start();
+        }
+    }
+
+    private static PgConnectionFactory factory() {
+        return PgConnectionFactory.builder(Connect.config(PG.primary(), "u", "pw", "sslmode=disable extensionTypes=''"))
+                .threads(1).build();
+    }
+
+    @Test
+    void startConnectsInTheBackgroundOnceTheServerIsUp() throws Exception {
+        RecordingListener received = new RecordingListener();
+        RecordingEvents events = new RecordingEvents();
+        PG.primary().stop();
+        try (PgConnectionFactory factory = factory()) {
+            NotificationSubscriber subscriber = NotificationSubscriber.start(factory, QUICK, events);
+            CompletableFuture<Void> listening = subscriber.listen("boot", received);
+            Conditions.awaitCondition("2 failed first connects", () -> events.reconnecting.size() >= 2);
+            SubscriberState connecting = subscriber.state();
+            assertThat(connecting.status()).isEqualTo(SubscriberState.Status.CONNECTING);
+            assertThat(connecting.attempt()).isGreaterThanOrEqualTo(2);
+            assertThat(connecting.channels()).containsExactly("boot");
+            assertThat(connecting.lastError()).isNotBlank().doesNotContain("pw");
+            assertThat(events.reconnecting.get(0)).isInstanceOf(PgConnectException.class);
+            assertThat(listening).isNotDone();
+            assertThat(subscriber.connection()).isNull();
+
+            PG.primary().start();
+            await(listening);
+            assertThat(subscriber.state().status()).isEqualTo(SubscriberState.Status.LISTENING);
+            assertThat(events.connected).containsExactly(subscriber.connection());
+            assertThat(events.reconnected).as("the first connection is connected, not re-connected").isEmpty();
+
+            PgConnection notifier = await(factory.connect());
+            await(notifier.simpleQuery("NOTIFY boot, 'up'"));
+            assertThat(received.next().payload()).isEqualTo("up");
+            await(notifier.close());
+            await(subscriber.close());
+            assertThat(subscriber.state().status()).isEqualTo(SubscriberState.Status.CLOSED);
+        }
+    }
+
+    @Test
+    void startWithABoundedPolicyGivesUpAndFailsTheWaitingCalls() throws Exception {
+        RecordingEvents events = new RecordingEvents();
+        PG.primary().stop();
+        try (PgConnectionFactory factory = factory()) {
+            NotificationSubscriber subscriber = NotificationSubscriber.start(factory,
+                    new ReconnectPolicy(2, Duration.ofMillis(10), Duration.ofMillis(20)), events);
+            CompletableFuture<Void> listening = subscriber.listen("boot", n -> { });
+            assertThat(Connect.failure(subscriber.ended())).isInstanceOf(PgConnectException.class);
+            assertThat(Connect.failure(listening)).isInstanceOf(PgClosedException.class)
+                    .hasMessageContaining("gave up re-connecting after 2 attempt(s)");
+            Conditions.awaitCondition("gave up", () -> !events.gaveUp.isEmpty()); // told after ended() failed
+            assertThat(events.gaveUp).hasSize(1);
+            assertThat(events.reconnecting).hasSize(2);
+            assertThat(subscriber.state().status()).isEqualTo(SubscriberState.Status.GAVE_UP);
+            assertThat(subscriber.state().lastError()).startsWith("PgConnectException");
+        }
+    }
+
+    @Test
+    void openFailsFastWhenTheFirstConnectFails() throws Exception {
+        RecordingEvents events = new RecordingEvents();
+        PG.primary().stop();
+        try (PgConnectionFactory factory = factory()) {
+            assertThat(Connect.failure(NotificationSubscriber.open(factory, QUICK, events)))
+                    .isInstanceOf(PgConnectException.class).hasMessageContaining(String.valueOf(PG.primary().port()));
+            assertThat(events.reconnecting).as("nothing runs in the background").isEmpty();
+            assertThat(events.connected).isEmpty();
+        }
+    }
+}
