@@ -242,12 +242,14 @@ public final class NotificationSubscriber {
         RoleCheck.start(factory, policy.roleCheckInterval(), c, () -> carriesTheSubscription(c),
                 role -> lost(c, new WrongRoleException(c.host(), role, factory.config().targetSessionAttrs())));
         closeQuietly(replaced); // make before break: the replaced connection (wrong role, or already lost) goes after
-        arrived.complete(null);
+        // told before the calls waiting for this connection complete, so a caller whose listen() has
+        // completed sees the event already (GuardedEvents: a throwing callback cannot stop this)
         if (first) {
             events.connected(c);
         } else {
             events.reconnected(c, attempts);
         }
+        arrived.complete(null);
         return CompletableFuture.completedFuture(null);
     }
 

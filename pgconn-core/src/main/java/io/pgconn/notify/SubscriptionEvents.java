@@ -15,7 +15,8 @@ public interface SubscriptionEvents {
     /**
      * The first connection is up ({@link NotificationSubscriber#open}, or {@link NotificationSubscriber#start}
      * after however many attempts) and LISTENs on every channel added so far. Later connections are
-     * {@link #reconnected}.
+     * {@link #reconnected}. Told before the calls that waited for this connection ({@code listen},
+     * {@code unlisten}, {@code open}) complete.
      */
     default void connected(PgConnection connection) {
     }
@@ -33,7 +34,8 @@ public interface SubscriptionEvents {
 
     /**
      * A new connection is up and LISTENs on every channel again; notifications sent meanwhile were
-     * lost: an application that must not miss a change re-reads the state it follows now.
+     * lost: an application that must not miss a change re-reads the state it follows now. Told before
+     * the calls that waited for this connection complete.
      */
     default void reconnected(PgConnection connection, int attempts) {
     }
