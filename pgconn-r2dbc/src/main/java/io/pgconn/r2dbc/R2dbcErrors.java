@@ -49,6 +49,11 @@ final class R2dbcErrors {
         return byKind(ConnectFailures.deciding(pg), pg.getMessage(), cause);
     }
 
+    /** Whether {@code error} (as the core reports it, possibly wrapped) ended the session ({@link SessionEndingErrors}). */
+    static boolean endedTheSession(Throwable error) {
+        return SessionEndingErrors.endedTheSession(unwrap(error));
+    }
+
     /**
      * The R2DBC exception for a failure of {@code kind}'s type and SQLSTATE, with the reported failure's
      * message and the reported failure as cause (for a multi-host connect, {@code kind} is the host failure
