@@ -143,8 +143,12 @@ final class PgConnR2dbcConnection implements Connection, Wrapped<PgConnection> {
 
     /** Runs control SQL (transactions, settings) and completes when the server has answered. */
     private Mono<Void> control(String sql) {
-        return Mono.defer(() -> afterUnreadResults().then(Flux.from(session.executeScript(sql, tracker)).then()))
-                .onErrorMap(R2dbcErrors::translate);
+        return sent(sql).onErrorMap(R2dbcErrors::translate);
+    }
+
+    /** {@link #control}, its failure left as the core reported it. */
+    private Mono<Void> sent(String sql) {
+        return Mono.defer(() -> afterUnreadResults().then(Flux.from(session.executeScript(sql, tracker)).then()));
     }
 
     /**
@@ -195,9 +199,30 @@ final class PgConnR2dbcConnection implements Connection, Wrapped<PgConnection> {
         return Mono.defer(() -> transaction.isActive() ? commit() : Mono.empty());
     }
 
+    /**
+     * {@code ROLLBACK}. On a session that is closed, or that ends while the ROLLBACK is on its way, it
+     * completes without error: PostgreSQL rolls back the open transaction of a session that ends, and a
+     * session the client lost can never commit it, so the outcome asked for holds. Failing it made Spring's
+     * transaction manager throw the rollback's "connection closed" in place of the error that failed the
+     * transaction (new user's F2; docs/r2dbc.md §3). {@link #commitTransaction()} still fails.
+     */
     @Override
     public Mono<Void> rollbackTransaction() {
-        return Mono.defer(() -> transaction.isActive() ? control("ROLLBACK") : Mono.empty());
+        return Mono.defer(() -> {
+            if (!transaction.isActive()) {
+                return Mono.empty();
+            }
+            return sent("ROLLBACK")
+                    .onErrorResume(this::endedTheSession, error -> {
+                        transaction.onSessionEnd();
+                        return Mono.empty();
+                    })
+                    .onErrorMap(R2dbcErrors::translate);
+        });
+    }
+
+    private boolean endedTheSession(Throwable error) {
+        return session.connection().isClosed() || R2dbcErrors.endedTheSession(error);
     }
 
     @Override

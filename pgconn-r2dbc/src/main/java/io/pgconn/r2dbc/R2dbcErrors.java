@@ -19,9 +19,10 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 
 /**
- * The one place core errors become R2DBC exceptions, by SQLSTATE class, so Spring's exception
- * translation sees the usual hierarchy (integrity violation, bad grammar, ...). The message is the
- * core's, which never holds parameter values.
+ * The one place core errors become R2DBC exceptions, so Spring's exception translation sees the usual
+ * hierarchy (integrity violation, bad grammar, ...): an error that ended the session first
+ * ({@link SessionEndingErrors}), then a connect's deciding failure ({@link ConnectFailures}), then the
+ * SQLSTATE class. The message is the core's, which never holds parameter values.
  */
 final class R2dbcErrors {
 
@@ -40,7 +41,17 @@ final class R2dbcErrors {
         if (cause instanceof PgTransactionRolledBackException) {
             return new TransactionRolledBackException(pg.getMessage(), pg.sqlState().orElse(null), cause);
         }
+        if (SessionEndingErrors.endedTheSession(pg)) {
+            // before the SQLSTATE class: the class tells what a live session's error means (a 40001 retries
+            // on the same connection), but this session is gone (REVIEW F1)
+            return SessionEndingErrors.translate(pg);
+        }
         return byKind(ConnectFailures.deciding(pg), pg.getMessage(), cause);
+    }
+
+    /** Whether {@code error} (as the core reports it, possibly wrapped) ended the session ({@link SessionEndingErrors}). */
+    static boolean endedTheSession(Throwable error) {
+        return SessionEndingErrors.endedTheSession(unwrap(error));
     }
 
     /**
@@ -56,9 +67,9 @@ final class R2dbcErrors {
             }
             if (kind instanceof PgClosedException
                     || kind instanceof PgConnectException && !ConnectFailures.isLasting(kind)) {
-                // the server went away (socket closed, host frozen and closed by health) or no host
-                // was usable just now (refused, no primary yet, 53300): a retry on a new connection may
-                // succeed, as for 08/53/57 — user4's F6: how the server was lost decided it
+                // a host of a walk that went away, or no host was usable just now (refused, no primary yet,
+                // 53300): a retry may succeed, as for 08/53/57 and a lost session (SessionEndingErrors) —
+                // user4's F6: how the server was lost decided it
                 return new R2dbcTransientResourceException(message, cause);
             }
             return new R2dbcNonTransientResourceException(message, cause);

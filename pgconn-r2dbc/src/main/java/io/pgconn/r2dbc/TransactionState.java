@@ -25,6 +25,11 @@ final class TransactionState {
         }
     }
 
+    /** The session ended: the server rolled back its transaction, none is open any more. */
+    void onSessionEnd() {
+        active = false;
+    }
+
     /** An error does not end a transaction block (it fails it until ROLLBACK); outside one nothing changes. */
     void onError() {
     }

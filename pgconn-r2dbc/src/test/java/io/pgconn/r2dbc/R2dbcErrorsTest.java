@@ -138,6 +138,46 @@ class R2dbcErrorsTest {
                 .isInstanceOf(R2dbcTransientResourceException.class);
     }
 
+    /**
+     * REVIEW F1: an error that ended the session is one of the two resource exceptions (the R2DBC spec lets
+     * the application assume the connection valid after any other), decided before the SQLSTATE class —
+     * as the statement's own FATAL and as the closed session's error for the next operation.
+     */
+    @Test
+    void anErrorThatEndedTheSessionIsAResourceFailureWhateverItsSqlStateClass() {
+        for (String newSessionCanRetry : new String[] {"40001", "57014", "57P01", "57P05", "08P01", "53200"}) {
+            assertThat(R2dbcErrors.translate(fatal(newSessionCanRetry, "FATAL"))).as(newSessionCanRetry)
+                    .isExactlyInstanceOf(R2dbcTransientResourceException.class);
+            assertThat(R2dbcErrors.translate(closedAfter(newSessionCanRetry))).as(newSessionCanRetry)
+                    .isExactlyInstanceOf(R2dbcTransientResourceException.class);
+        }
+        assertThat(R2dbcErrors.translate(fatal("XX000", "PANIC"))).isExactlyInstanceOf(R2dbcTransientResourceException.class);
+        for (String retryMeetsItAgain : new String[] {"57P04", "25P03", "25P04"}) {
+            Throwable error = R2dbcErrors.translate(closedAfter(retryMeetsItAgain));
+            assertThat(error).as(retryMeetsItAgain).isExactlyInstanceOf(R2dbcNonTransientResourceException.class);
+            assertThat(((R2dbcException) error).getSqlState()).isEqualTo(retryMeetsItAgain);
+            assertThat(R2dbcErrors.translate(fatal(retryMeetsItAgain, "FATAL"))).as(retryMeetsItAgain)
+                    .isExactlyInstanceOf(R2dbcNonTransientResourceException.class);
+        }
+        // the session lives on after an ERROR; a connect's FATAL is a connect failure
+        assertThat(translated("40001")).isInstanceOf(R2dbcRollbackException.class);
+        assertThat(R2dbcErrors.translate(new PgAuthenticationException("db1:5432", "FATAL: password", fields("28P01"), null)))
+                .isInstanceOf(R2dbcPermissionDeniedException.class);
+        assertThat(R2dbcErrors.translate(new PgConnectException("db1:5432", "FATAL: no database", fields("3D000"), null)))
+                .isExactlyInstanceOf(R2dbcNonTransientResourceException.class);
+    }
+
+    private static PgServerException fatal(String sqlState, String severity) {
+        return new PgServerException("db1:5432", severity + ": " + sqlState,
+                new ServerErrorFields(Map.of('S', severity, 'V', severity, 'C', sqlState, 'M', "terminating connection")), null);
+    }
+
+    /** What the core reports for the next operation on a session the server ended with a FATAL. */
+    private static PgClosedException closedAfter(String sqlState) {
+        PgServerException fatal = fatal(sqlState, "FATAL");
+        return new PgClosedException("db1:5432", "connection to db1:5432 closed: " + fatal.getMessage(), fatal.serverFields(), fatal);
+    }
+
     private static ServerErrorFields fields(String sqlState) {
         return new ServerErrorFields(Map.of('S', "FATAL", 'C', sqlState, 'M', "refused"));
     }
