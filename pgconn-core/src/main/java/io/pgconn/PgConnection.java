@@ -72,10 +72,16 @@ public interface PgConnection {
     /** The TLS protocol in use ({@code TLSv1.3}), empty for a plaintext session. */
     Optional<String> tlsProtocol();
 
-    /** The OID of a configured extension type discovered at connect, if the extension is installed. */
+    /**
+     * The OID of a configured extension type discovered at connect ({@code extensionTypes}), if it
+     * exists; {@code typeOid("name[]")} is the OID of its array type ({@code pg_type.typarray}).
+     */
     OptionalInt typeOid(String typeName);
 
-    /** Resolves type OIDs now (names are validated identifiers); missing types are absent from the map. */
+    /**
+     * Resolves type OIDs now (names are validated identifiers, optionally schema-qualified, optionally
+     * ending in {@code []} for the array type); missing types are absent from the map.
+     */
     CompletableFuture<Map<String, Integer>> lookupTypeOids(String... typeNames);
 
     /** Runs SQL with the simple query protocol; for several statements the result is the last one's. */

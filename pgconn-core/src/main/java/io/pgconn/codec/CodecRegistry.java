@@ -26,12 +26,16 @@ import java.util.Set;
  *
  * <p><b>Unknown types</b> (no codec for the OID) are read as {@code String} in text format — their OID
  * stays visible in the row description — and as {@code byte[]} in binary format;
- * {@link #resultFormat(int)} asks for text for them.
+ * {@link #resultFormat(int)} asks for text for them. So is an array of a type without a codec: one
+ * {@code String}, the array's literal as the server prints it — {@code {ok,NULL,"a b"}} for an enum
+ * array — not a Java array (asking for {@code String[]} is a {@link PgConversionException}).
  *
  * <p><b>Arrays.</b> Every codec whose {@link PgType#arrayOid()} is set and whose format is binary gets
  * an array codec for one-dimensional arrays (with NULL elements): Java arrays (boxed, or primitive when
  * there are no NULLs) and {@code List}s. An empty or all-NULL {@code List} is sent as a text array
- * literal with an unspecified type, so the server takes the type from the statement.
+ * literal with an unspecified type, so the server takes the type from the statement. A named type's
+ * array type is bound with it ({@link #bind}, key {@code name[]}): in the binary array form through a
+ * binary codec, in {@code array_out}'s text form through a text one.
  *
  * <p><b>Hot path.</b> Lookups by OID below {@value #DIRECT_OIDS} index an array; parameter encoders are
  * cached per class. Resolve a {@link Decoder} once per column and reuse it for every row.
@@ -47,14 +51,14 @@ public final class CodecRegistry {
     private final Codec<?>[][] direct;
     private final Map<Integer, Codec<?>[]> high;
     private final Map<Class<?>, Codec<?>[]> byClass;
-    private final Map<Integer, ArrayCodec> arraysByElementOid;
+    private final Map<Integer, ElementArrayCodec> arraysByElementOid;
     private final Map<String, Integer> boundOids;
     private final List<Codec<?>> named;
     /** Parameter encoders by Java class, resolved once per class. */
     private final ParameterEncoders parameters;
 
     private CodecRegistry(Codec<?>[][] direct, Map<Integer, Codec<?>[]> high, Map<Class<?>, Codec<?>[]> byClass,
-                          Map<Integer, ArrayCodec> arraysByElementOid, Map<String, Integer> boundOids,
+                          Map<Integer, ElementArrayCodec> arraysByElementOid, Map<String, Integer> boundOids,
                           List<Codec<?>> named) {
         this.direct = direct;
         this.high = high;
@@ -79,23 +83,37 @@ public final class CodecRegistry {
 
     /**
      * A copy of this registry that uses the codecs of named types at the OIDs a connection discovered
-     * ({@code typname → oid}, as {@code PgConnection.typeOid} knows them). Names missing from the map
-     * stay unusable: their values are read as unknown types and a parameter needing them fails with a
-     * {@link PgConversionException} that says the type is not installed.
+     * ({@code typname → oid}, as {@code PgConnection.typeOid} knows them), and arrays of them at the
+     * OID under {@code typname[]} ({@code pg_type.typarray}). Names missing from the map stay
+     * unusable: their values are read as unknown types and a parameter needing them fails with a
+     * {@link PgConversionException} that says the type is not installed; without {@code typname[]},
+     * so are arrays of the type.
      */
     public CodecRegistry bind(Map<String, Integer> typeOids) {
         Objects.requireNonNull(typeOids, "typeOids");
         Map<String, Integer> bound = new HashMap<>();
         Map<Integer, List<Codec<?>>> added = new LinkedHashMap<>();
+        Map<String, List<Codec<?>>> boundByName = new LinkedHashMap<>();
         for (Codec<?> codec : named) {
             Integer oid = typeOids.get(codec.type().name());
             if (oid != null && oid != 0) {
                 bound.put(codec.type().name(), oid);
                 added.computeIfAbsent(oid, o -> new ArrayList<>()).add(codec);
+                boundByName.computeIfAbsent(codec.type().name(), n -> new ArrayList<>()).add(codec);
             }
         }
         if (bound.isEmpty() && boundOids.isEmpty()) {
             return this;
+        }
+        Map<Integer, ElementArrayCodec> arrays = new HashMap<>(arraysByElementOid);
+        for (Map.Entry<String, List<Codec<?>>> e : boundByName.entrySet()) {
+            Integer arrayOid = typeOids.get(e.getKey() + "[]");
+            if (arrayOid != null && arrayOid != 0) {
+                ElementArrayCodec array = namedArray(e.getKey(), bound.get(e.getKey()), arrayOid, e.getValue());
+                arrays.put(array.elementOid(), array);
+                added.computeIfAbsent(arrayOid, o -> new ArrayList<>()); // after any codec of the array OID itself
+                added.get(arrayOid).add(array);
+            }
         }
         Codec<?>[][] newDirect = direct;
         Map<Integer, Codec<?>[]> newHigh = new HashMap<>(high);
@@ -117,7 +135,22 @@ public final class CodecRegistry {
                 newHigh.put(oid, codecs);
             }
         }
-        return new CodecRegistry(newDirect, Map.copyOf(newHigh), byClass, arraysByElementOid, Map.copyOf(bound), named);
+        return new CodecRegistry(newDirect, Map.copyOf(newHigh), byClass, Map.copyOf(arrays), Map.copyOf(bound), named);
+    }
+
+    /**
+     * The codec of a named type's array type ({@code typeOids} key {@code name[]}, its
+     * {@code pg_type.typarray}): binary arrays ({@code array_send}) through the element's binary
+     * codecs; where it has only text codecs (an enum, a domain or a composite read as text), text
+     * arrays ({@code array_out}), since a binary array carries its elements in binary.
+     */
+    private static ElementArrayCodec namedArray(String name, int elementOid, int arrayOid, List<Codec<?>> codecs) {
+        PgType arrayType = PgType.of(arrayOid, name + "[]");
+        List<Codec<?>> binary = codecs.stream().filter(c -> c.format() == Format.BINARY).toList();
+        if (!binary.isEmpty()) {
+            return new ArrayCodec(arrayType, elementOid, binary.toArray(NONE));
+        }
+        return new TextArrayCodec(arrayType, elementOid, codecs.toArray(NONE));
     }
 
     /** The type names whose OIDs {@link #bind} needs (the named types of registered codecs). */
@@ -194,7 +227,10 @@ public final class CodecRegistry {
                 continue;
             }
             if (codec instanceof ArrayCodec array) {
-                return TextForms.supports(array.elementOid()) ? new TextFormCodec(codec, oid, array.elementOid()) : null;
+                int element = array.elementOid();
+                Codec<?>[] elementCodecs = codecs(element);
+                boolean renders = TextForms.supports(element) || elementCodecs.length > 0 && elementCodecs[0] instanceof HstoreCodec;
+                return renders ? new TextFormCodec(codec, oid, element) : null;
             }
             if (codec instanceof HstoreCodec) {
                 return new TextFormCodec(codec, oid, 0);
@@ -326,7 +362,7 @@ public final class CodecRegistry {
                     byClass.computeIfAbsent(codec.javaType(), c -> new ArrayList<>()).add(codec);
                 }
             }
-            Map<Integer, ArrayCodec> arrays = new HashMap<>();
+            Map<Integer, ElementArrayCodec> arrays = new HashMap<>();
             for (Map.Entry<Integer, List<Codec<?>>> e : elementCodecs.entrySet()) {
                 Codec<?>[] elements = e.getValue().toArray(NONE);
                 PgType elementType = elements[0].type();

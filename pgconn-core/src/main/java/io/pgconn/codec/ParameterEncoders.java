@@ -18,14 +18,14 @@ import java.util.concurrent.ConcurrentHashMap;
 final class ParameterEncoders {
 
     private final Map<Class<?>, Codec<?>[]> byClass;
-    private final Map<Integer, ArrayCodec> arraysByElementOid;
+    private final Map<Integer, ElementArrayCodec> arraysByElementOid;
     private final Map<String, Integer> boundOids;
     private final List<Codec<?>> named;
     private final ConcurrentHashMap<Class<?>, Encoder> encoderCache = new ConcurrentHashMap<>();
     /** Array encoders by element class (a List parameter's class says nothing about its elements). */
     private final ConcurrentHashMap<Class<?>, Encoder> arrayEncoderCache = new ConcurrentHashMap<>();
 
-    ParameterEncoders(Map<Class<?>, Codec<?>[]> byClass, Map<Integer, ArrayCodec> arraysByElementOid,
+    ParameterEncoders(Map<Class<?>, Codec<?>[]> byClass, Map<Integer, ElementArrayCodec> arraysByElementOid,
                       Map<String, Integer> boundOids, List<Codec<?>> named) {
         this.byClass = byClass;
         this.arraysByElementOid = arraysByElementOid;
@@ -97,13 +97,15 @@ final class ParameterEncoders {
         if (element == null) {
             return null;
         }
-        ArrayCodec arrays = arraysByElementOid.get(element.codec().type().oid());
-        if (arrays == null || element.codec().type().isNamed()) {
+        // by the OID the element is sent as: a named type's is the one this connection discovered
+        ElementArrayCodec arrays = arraysByElementOid.get(element.oid());
+        if (arrays == null) {
             throw new PgConversionException("no array codec for " + element.typeName() + " elements ("
-                    + containerClass.getName() + " parameter)");
+                    + containerClass.getName() + " parameter)" + (element.codec().type().isNamed()
+                    ? "; the array type of " + element.typeName() + " was not found on this connection" : ""));
         }
-        ArrayCodec codec = arrays.writingWith(element.codec());
-        return new Encoder(codec, codec.type().oid(), Format.BINARY);
+        ElementArrayCodec codec = arrays.writingWith(element.codec());
+        return new Encoder(codec, codec.type().oid(), codec.format());
     }
 
     /** See {@link CodecRegistry#parameterOid(Class)}. */

@@ -58,7 +58,8 @@ final class TextFormCodec implements Codec<Object> {
     public Object decode(ByteBuf value, Format format, Class<?> target) {
         Object decoded = codec.decode(value, Format.BINARY, Object.class);
         if (elementOid != 0) {
-            return TextForms.renderArray(elementOid, (Object[]) decoded);
+            return TextForms.renderArray((Object[]) decoded, item -> item instanceof Map<?, ?> map ? TextForms.hstore(map)
+                    : TextForms.render(elementOid, item));
         }
         if (decoded instanceof Map<?, ?> map) {
             return TextForms.hstore(map);

@@ -57,8 +57,8 @@ final class TextForms {
         };
     }
 
-    /** A one-dimensional array: {@code {a,"b c",NULL}}, elements quoted as {@code array_out} does. */
-    static String renderArray(int elementOid, Object[] items) {
+    /** A one-dimensional array: {@code {a,"b c",NULL}}, elements rendered by {@code element}, quoted as {@code array_out} does. */
+    static String renderArray(Object[] items, java.util.function.Function<Object, String> element) {
         StringBuilder sb = new StringBuilder().append('{');
         for (int i = 0; i < items.length; i++) {
             if (i > 0) {
@@ -67,7 +67,7 @@ final class TextForms {
             if (items[i] == null) {
                 sb.append("NULL");
             } else {
-                quoteElement(sb, render(elementOid, items[i]));
+                quoteElement(sb, element.apply(items[i]));
             }
         }
         return sb.append('}').toString();

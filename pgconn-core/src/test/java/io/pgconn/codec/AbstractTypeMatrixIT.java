@@ -181,6 +181,24 @@ abstract class AbstractTypeMatrixIT {
         assertThat(pgconn.typeOid("hstore")).hasValue(row.getOid(3));
     }
 
+    /**
+     * hstore[]: the array type of a named type is bound with it, so its values go both ways in the
+     * binary array form with NULL elements, and read as String they are the server's own text.
+     */
+    @Test
+    void hstoreArraysRoundTripAndReadAsTheServersText() {
+        Map<String, String> first = new java.util.LinkedHashMap<>();
+        first.put("k", "v, \"q\" \\ {x}");
+        first.put("n", null);
+        List<Map<String, String>> sent = java.util.Arrays.asList(first, null, Map.of());
+        Row row = await(pgconn.query("SELECT $1::hstore[] AS a, ($1::hstore[])::text AS t, ($1::hstore[])[2] IS NULL AS second_null",
+                sent)).row(0);
+        assertThat(pgconn.typeOid("hstore[]")).hasValue(row.getOid(0));
+        assertThat(row.get("second_null")).isEqualTo(true);
+        assertThat(row.get("a", List.class)).isEqualTo(sent);
+        assertThat(row.get("a", String.class)).isEqualTo(row.get("t", String.class));
+    }
+
     /** Random float8 and float4 bit patterns read as String: the same text as the server's own ::text. */
     @Test
     void floatsReadAsStringAreTheServersShortestText() {

@@ -5,6 +5,7 @@ import io.pgconn.PgConnection;
 import io.pgconn.PgConnectionFactory;
 import io.pgconn.config.ConnConfig;
 import io.pgconn.query.Row;
+import io.pgconn.query.RowSet;
 import io.pgconn.testing.Connect;
 import io.pgconn.testkit.AuthMethod;
 import io.pgconn.testkit.ConnectionType;
@@ -16,6 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Locale;
 
 import static io.pgconn.testing.Connect.await;
@@ -37,6 +39,8 @@ class UserCodecIT {
             .majorVersion(18)
             .user(PgUser.named(USER).allow(ConnectionType.HOST, AuthMethod.TRUST))
             .initSql("CREATE TYPE mood AS ENUM ('sad', 'ok', 'happy')")
+            .initSql("CREATE TYPE labeled AS (n int, label text)")
+            .initSql("GRANT CREATE ON SCHEMA public TO " + USER)
             .build();
 
     enum Mood { SAD, OK, HAPPY }
@@ -66,6 +70,47 @@ class UserCodecIT {
         @Override
         public Object decode(ByteBuf value, Format format, Class<?> target) {
             return Mood.valueOf(value.toString(StandardCharsets.UTF_8).toUpperCase(Locale.ROOT));
+        }
+    }
+
+    record Labeled(int n, String label) {
+    }
+
+    /**
+     * A composite type in its text form, {@code (1,"a, b")}: the label always quoted, a quote in it
+     * doubled (record_in reads that, record_out writes it so).
+     */
+    static final class LabeledCodec implements Codec<Labeled> {
+        @Override
+        public PgType type() {
+            return PgType.named("labeled");
+        }
+
+        @Override
+        public Class<Labeled> javaType() {
+            return Labeled.class;
+        }
+
+        @Override
+        public Format format() {
+            return Format.TEXT;
+        }
+
+        @Override
+        public void encode(Labeled value, ByteBuf out) {
+            out.writeCharSequence("(" + value.n() + ",\"" + value.label().replace("\\", "\\\\").replace("\"", "\"\"") + "\")",
+                    StandardCharsets.UTF_8);
+        }
+
+        @Override
+        public Object decode(ByteBuf value, Format format, Class<?> target) {
+            String text = value.toString(StandardCharsets.UTF_8);
+            int comma = text.indexOf(',');
+            String label = text.substring(comma + 1, text.length() - 1);
+            if (label.startsWith("\"")) {
+                label = label.substring(1, label.length() - 1).replace("\"\"", "\"").replace("\\\\", "\\");
+            }
+            return new Labeled(Integer.parseInt(text.substring(1, comma)), label);
         }
     }
 
@@ -107,7 +152,8 @@ class UserCodecIT {
 
     @BeforeAll
     static void factory() {
-        CodecRegistry codecs = CodecRegistry.builder().register(new MoodCodec()).register(new CentsCodec()).build();
+        CodecRegistry codecs = CodecRegistry.builder().register(new MoodCodec()).register(new CentsCodec())
+                .register(new LabeledCodec()).build();
         factory = PgConnectionFactory.builder(ConnConfig.builder().build()).threads(1).codecs(codecs).build();
     }
 
@@ -132,6 +178,46 @@ class UserCodecIT {
             assertThat(row.get("t")).isEqualTo("{ok}");
             Row compared = await(c.query("SELECT $1 < 'happy'::mood AS lower", Mood.OK)).row(0);
             assertThat(compared.get(0)).isEqualTo(true);
+        } finally {
+            await(c.close());
+        }
+    }
+
+    @Test
+    void arraysOfANamedUserTypeRoundTripWithNullElements() {
+        PgConnection c = connect("hstore,vector,mood,labeled");
+        try {
+            assertThat(c.typeOid("mood[]")).as("the array type is discovered with the type").isPresent();
+            await(c.simpleQuery("CREATE TABLE mood_arrays (id int PRIMARY KEY, ms mood[])"));
+            Mood[] sent = {Mood.HAPPY, null, Mood.SAD};
+            await(c.query("INSERT INTO mood_arrays VALUES (1, $1), (2, $2), (3, $3)", sent, List.of(Mood.OK), new Mood[0]));
+            RowSet rows = await(c.query("SELECT ms, ms::text AS t, ms[2] IS NULL AS second_null FROM mood_arrays ORDER BY id"));
+            Row first = rows.row(0);
+            assertThat(first.getOid(0)).isEqualTo(c.typeOid("mood[]").getAsInt());
+            assertThat(first.get("t")).as("the server holds a mood[] with a NULL element").isEqualTo("{happy,NULL,sad}");
+            assertThat(first.get("second_null")).isEqualTo(true);
+            assertThat(first.get("ms")).isEqualTo(sent);
+            assertThat(first.get("ms", List.class)).containsExactly(Mood.HAPPY, null, Mood.SAD);
+            assertThat(first.get("ms", String.class)).isEqualTo("{happy,NULL,sad}");
+            assertThat(rows.row(1).get("ms", Mood[].class)).containsExactly(Mood.OK);
+            assertThat(rows.row(2).get("ms", Mood[].class)).isEmpty();
+            // a NULL element decides nothing: the server types the array from the column
+            assertThat(await(c.query("SELECT $1::mood[] = ARRAY['happy', NULL, 'sad']::mood[]", (Object) sent)).row(0).get(0)).isEqualTo(true);
+        } finally {
+            await(c.close());
+        }
+    }
+
+    @Test
+    void arraysOfACompositeInItsTextFormKeepQuotesCommasAndBraces() {
+        PgConnection c = connect("labeled");
+        try {
+            Labeled[] sent = {new Labeled(1, "a, \"b\" {c} \\ d"), null, new Labeled(2, "")};
+            Row row = await(c.query("SELECT $1::labeled[] AS l, ($1::labeled[])[1].label AS first_label,"
+                    + " cardinality($1::labeled[]) AS n", (Object) sent)).row(0);
+            assertThat(row.get("first_label")).isEqualTo("a, \"b\" {c} \\ d");
+            assertThat(row.get("n")).isEqualTo(3);
+            assertThat(row.get("l")).isEqualTo(sent);
         } finally {
             await(c.close());
         }
@@ -169,8 +255,13 @@ class UserCodecIT {
     void whereTheNamedTypeIsNotLookedUpItsValuesAreTextAndItsParametersAreRefused() {
         PgConnection c = connect("hstore,vector");
         try {
-            Row row = await(c.query("SELECT 'ok'::mood AS m")).row(0);
+            Row row = await(c.query("SELECT 'ok'::mood AS m, ARRAY['ok', NULL, 'happy']::mood[] AS ms")).row(0);
             assertThat(row.get(0)).isEqualTo("ok");
+            // an array of a type without a usable codec: one String, the server's literal (docs/codecs.md)
+            assertThat(row.get("ms")).isEqualTo("{ok,NULL,happy}");
+            assertThatThrownBy(() -> row.get("ms", String[].class)).isInstanceOf(PgConversionException.class);
+            assertThat(await(c.query("SELECT ARRAY['ok', NULL]::mood[]::text[]")).row(0).get(0, String[].class))
+                    .containsExactly("ok", null);
             assertThatThrownBy(() -> await(c.query("SELECT $1", Mood.SAD)))
                     .hasStackTraceContaining("mood is not installed");
             // the connection stays usable

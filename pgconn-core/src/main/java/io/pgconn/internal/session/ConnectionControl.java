@@ -115,8 +115,12 @@ public final class ConnectionControl {
         return connection.simpleQuery(sql);
     }
 
+    /**
+     * The connect path's type lookup (docs/lifecycle.md §1.5): each name's OID and, under
+     * {@code name[]}, its array type's, so arrays of a named type get a codec when the registry is bound.
+     */
     public CompletableFuture<Map<String, Integer>> lookupTypeOids(String... typeNames) {
-        return connection.lookupTypeOids(typeNames);
+        return connection.lookupTypeOids(TypeOidQuery.withArrayTypes(typeNames));
     }
 
     @Override

@@ -20,9 +20,24 @@ import java.util.stream.Stream;
  */
 public final class TypeOidQuery {
 
-    private static final Pattern TYPE_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_$]*(\\.[A-Za-z_][A-Za-z0-9_$]*)?");
+    /** An identifier, optionally schema-qualified, optionally {@code []} for its array type. */
+    private static final Pattern TYPE_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_$]*(\\.[A-Za-z_][A-Za-z0-9_$]*)?(\\[])?");
 
     private TypeOidQuery() {
+    }
+
+    /**
+     * The names and, after each, its array type's name ({@code mood}, {@code mood[]}): what the connect
+     * path looks up, so that arrays of a named type have a codec too ({@code to_regtype('mood[]')} is
+     * the element type's {@code pg_type.typarray}; NULL where there is none).
+     */
+    public static String[] withArrayTypes(String... typeNames) {
+        String[] all = new String[typeNames.length * 2];
+        for (int i = 0; i < typeNames.length; i++) {
+            all[2 * i] = typeNames[i];
+            all[2 * i + 1] = typeNames[i] == null || typeNames[i].endsWith("[]") ? typeNames[i] : typeNames[i] + "[]";
+        }
+        return all;
     }
 
     public static String sql(String... typeNames) {

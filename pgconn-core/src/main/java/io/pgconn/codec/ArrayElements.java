@@ -1,0 +1,178 @@
+package io.pgconn.codec;
+
+import io.netty.buffer.ByteBuf;
+import io.pgconn.PgProtocolException;
+
+import java.lang.reflect.Array;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.List;
+
+/**
+ * The element side of a one-dimensional array codec, whatever the array's wire form
+ * ({@link ArrayCodec}: {@code array_send}'s binary; {@link TextArrayCodec}: {@code array_out}'s text):
+ * the element type's codecs (all of one format), which of them reads or writes a Java class, and the
+ * Java shape of what was read — as {@code Object} a Java array of the element codec's class (an
+ * {@code Object[]} when elements come back as different classes), as {@code X[]} an array of
+ * {@code X}, as a primitive array when there are no NULLs, as {@code List} an unmodifiable list.
+ */
+final class ArrayElements {
+
+    private final String arrayTypeName;
+    private final Format format;
+    private final Codec<?>[] codecs;
+
+    /**
+     * @param codecs the element type's codecs, in lookup order, all reading and writing {@code format}
+     */
+    ArrayElements(String arrayTypeName, Format format, Codec<?>[] codecs) {
+        this.arrayTypeName = arrayTypeName;
+        this.format = format;
+        this.codecs = codecs.clone();
+    }
+
+    /** Whether a parameter of this class is written as this array: a {@code List}, or a Java array whose elements a codec writes. */
+    boolean encodes(Class<?> valueClass, Codec<?> writer) {
+        if (List.class.isAssignableFrom(valueClass)) {
+            return true;
+        }
+        if (!valueClass.isArray()) {
+            return false;
+        }
+        Class<?> component = Primitives.wrap(valueClass.getComponentType());
+        return component == Object.class || writing(component, writer) != null;
+    }
+
+    /** Whether a value can be read as {@code target}: {@code Object}, {@code Object[]}, a collection type, or {@code X[]} of a readable {@code X}. */
+    boolean decodes(Class<?> target) {
+        if (target == Object.class || target == Object[].class || target == List.class
+                || target == Collection.class || target == Iterable.class) {
+            return true;
+        }
+        return target.isArray() && reading(Primitives.wrap(target.getComponentType())) != null;
+    }
+
+    /** The codec reading elements as {@code component}, or a {@link PgConversionException}. */
+    Codec<?> readerFor(Class<?> component) {
+        Codec<?> codec = reading(component);
+        if (codec == null) {
+            throw new PgConversionException("no conversion from " + arrayTypeName + " elements to " + component.getName());
+        }
+        return codec;
+    }
+
+    /** Reads one non-NULL element with {@code codec} (from {@link #readerFor}). */
+    Object element(Codec<?> codec, ByteBuf bytes, Class<?> component, int index) {
+        Object item;
+        try {
+            item = codec.decode(bytes, format, component);
+        } catch (PgProtocolException e) {
+            throw malformed("element " + (index + 1) + ": " + e.getMessage());
+        }
+        if (item == null || !component.isInstance(item)) {
+            throw new PgProtocolException(null, "codec " + codec.getClass().getName() + " did not read a "
+                    + component.getName() + " from a " + arrayTypeName + " element");
+        }
+        return item;
+    }
+
+    private Codec<?> reading(Class<?> component) {
+        for (Codec<?> codec : codecs) {
+            if (codec.decodes(format, component)) {
+                return codec;
+            }
+        }
+        return null;
+    }
+
+    /** The codec writing an element of this class: {@code writer} (chosen by the parameter's element class) first. */
+    Codec<?> writing(Class<?> elementClass, Codec<?> writer) {
+        if (writer != null && writer.encodes(elementClass)) {
+            return writer;
+        }
+        for (Codec<?> codec : codecs) {
+            if (codec.encodes(elementClass)) {
+                return codec;
+            }
+        }
+        return null;
+    }
+
+    /** The class elements are read as for {@code target}: its component type, or {@code Object}. */
+    static Class<?> componentOf(Class<?> target) {
+        if (target.isArray() && target != Object[].class) {
+            return Primitives.wrap(target.getComponentType());
+        }
+        return Object.class;
+    }
+
+    /** The elements read ({@code null} for NULL) in the shape {@code target} asks for. */
+    Object shape(Object[] items, Class<?> target, Class<?> component) {
+        if (target == List.class || target == Collection.class || target == Iterable.class) {
+            return Collections.unmodifiableList(Arrays.asList(items));
+        }
+        if (target == Object.class || target == Object[].class) {
+            Class<?> common = reading(Object.class).javaType();
+            for (Object item : items) {
+                if (item != null && !common.isInstance(item)) {
+                    return items;
+                }
+            }
+            return copy(items, common);
+        }
+        Class<?> declared = target.getComponentType();
+        if (declared.isPrimitive()) {
+            Object array = Array.newInstance(declared, items.length);
+            for (int i = 0; i < items.length; i++) {
+                if (items[i] == null) {
+                    throw new PgConversionException("cannot read a " + arrayTypeName + " value with NULL elements as "
+                            + declared.getName() + "[]; use " + component.getSimpleName() + "[] or List");
+                }
+                Array.set(array, i, items[i]);
+            }
+            return array;
+        }
+        return copy(items, component);
+    }
+
+    private static Object[] copy(Object[] items, Class<?> component) {
+        Object[] typed = (Object[]) Array.newInstance(component, items.length);
+        System.arraycopy(items, 0, typed, 0, items.length);
+        return typed;
+    }
+
+    /** A parameter's elements: a {@code List}, or a Java array (primitive ones boxed). */
+    List<?> asList(Object value) {
+        if (value instanceof List<?> list) {
+            return list;
+        }
+        if (value instanceof Object[] array) {
+            return Arrays.asList(array);
+        }
+        if (value != null && value.getClass().isArray()) {
+            int n = Array.getLength(value);
+            Object[] boxed = new Object[n];
+            for (int i = 0; i < n; i++) {
+                boxed[i] = Array.get(value, i);
+            }
+            return Arrays.asList(boxed);
+        }
+        throw new PgConversionException("cannot write a " + (value == null ? "null" : value.getClass().getName())
+                + " parameter as " + arrayTypeName);
+    }
+
+    /** The codec writing {@code element} (a class change looks it up again), or a {@link PgConversionException}. */
+    Codec<?> writerFor(Class<?> elementClass, Codec<?> writer) {
+        Codec<?> codec = writing(elementClass, writer);
+        if (codec == null) {
+            throw new PgConversionException("cannot write a " + elementClass.getName() + " element in a "
+                    + arrayTypeName + " parameter");
+        }
+        return codec;
+    }
+
+    PgProtocolException malformed(String what) {
+        return new PgProtocolException(null, "malformed " + arrayTypeName + " value from the server: " + what);
+    }
+}

@@ -1,0 +1,109 @@
+package io.pgconn.codec;
+
+import io.pgconn.PgProtocolException;
+import io.pgconn.codec.CodecRegistryTest.Ltree;
+import io.pgconn.codec.CodecRegistryTest.LtreeCodec;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import static io.pgconn.codec.Buffers.encode;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * Arrays of named types (a user's codec, hstore): the array type's OID is bound with the element's
+ * ({@code name[]}), a text codec's arrays travel in {@code array_out}'s text form, a binary one's in
+ * {@code array_send}'s form; NULL elements both ways.
+ */
+class NamedTypeArraysTest {
+
+    private static final int LTREE = 50_000;
+    private static final int LTREE_ARRAY = 50_001;
+    private static final int HSTORE = 40_001;
+    private static final int HSTORE_ARRAY = 40_002;
+
+    private final CodecRegistry registry = CodecRegistry.builder().register(new LtreeCodec()).build()
+            .bind(Map.of("ltree", LTREE, "ltree[]", LTREE_ARRAY, "hstore", HSTORE, "hstore[]", HSTORE_ARRAY));
+
+    @Test
+    void aTextCodecsArraysAreWrittenAsTextWithEveryElementQuoted() {
+        Ltree[] value = {new Ltree("a.b"), null, new Ltree("with \"quote\", \\ and {brace}"), new Ltree("")};
+        Encoder encoder = registry.encoder(value);
+        assertThat(encoder.oid()).isEqualTo(LTREE_ARRAY);
+        assertThat(encoder.format()).isEqualTo(Format.TEXT);
+        assertThat(new String(encode(encoder, value), StandardCharsets.UTF_8))
+                .isEqualTo("{\"a.b\",NULL,\"with \\\"quote\\\", \\\\ and {brace}\",\"\"}");
+        Encoder list = registry.encoder(Arrays.asList(null, new Ltree("x")));
+        assertThat(list.oid()).isEqualTo(LTREE_ARRAY);
+        assertThat(new String(encode(list, Arrays.asList(null, new Ltree("x"))), StandardCharsets.UTF_8)).isEqualTo("{NULL,\"x\"}");
+    }
+
+    @Test
+    void aTextCodecsArraysAreReadFromArrayOutsText() {
+        assertThat(registry.resultFormat(LTREE_ARRAY)).isEqualTo(Format.TEXT);
+        assertThat(registry.typeName(LTREE_ARRAY)).isEqualTo("ltree[]");
+        String text = "{a.b,NULL,\"with \\\"quote\\\", \\\\ and {brace}\",\"\",\"NULL\", spaced }";
+        Object read = read(text, Object.class);
+        assertThat(read).isInstanceOf(Ltree[].class);
+        assertThat((Ltree[]) read).containsExactly(new Ltree("a.b"), null, new Ltree("with \"quote\", \\ and {brace}"),
+                new Ltree(""), new Ltree("NULL"), new Ltree("spaced"));
+        assertThat((List<?>) read(text, List.class)).hasSize(6).containsNull();
+        assertThat(read("{}", Ltree[].class)).isEqualTo(new Ltree[0]);
+        assertThat(read("[0:1]={x,y}", Ltree[].class)).isEqualTo(new Ltree[]{new Ltree("x"), new Ltree("y")});
+        // as String: the array's own text, as for a type without a codec
+        assertThat(read(text, String.class)).isEqualTo(text);
+    }
+
+    @Test
+    void whatIsWrittenReadsBackTheSame() {
+        Ltree[] value = {new Ltree("ü✓ 日本"), null, new Ltree("a,b}{\"\\")};
+        byte[] bytes = encode(registry.encoder(value), value);
+        assertThat(read(new String(bytes, StandardCharsets.UTF_8), Ltree[].class)).isEqualTo(value);
+    }
+
+    @Test
+    void malformedOrMultiDimensionalTextIsRefusedNamingTheType() {
+        for (String bad : List.of("a.b", "{a", "{\"a}", "{a,}", "{a}x", "{a\"b}", "[0:1]{a}")) {
+            assertThatThrownBy(() -> read(bad, Object.class)).as(bad)
+                    .isInstanceOf(PgProtocolException.class).hasMessageContaining("malformed ltree[] value");
+        }
+        assertThatThrownBy(() -> read("{{a},{b}}", Object.class))
+                .isInstanceOf(PgConversionException.class).hasMessageContaining("only one-dimensional");
+    }
+
+    @Test
+    void aBinaryNamedCodecsArraysUseTheBinaryArrayFormAndReadAsStringLikeTheServer() {
+        Map<String, String> first = new LinkedHashMap<>();
+        first.put("k", "v, \"q\"");
+        first.put("n", null);
+        List<Map<String, String>> value = Arrays.asList(first, null, Map.of());
+        Encoder encoder = registry.encoder(value);
+        assertThat(encoder.oid()).isEqualTo(HSTORE_ARRAY);
+        assertThat(encoder.format()).isEqualTo(Format.BINARY);
+        byte[] bytes = encode(encoder, value);
+        assertThat(registry.resultFormat(HSTORE_ARRAY)).isEqualTo(Format.BINARY);
+        Object read = Buffers.decode(registry.decoder(HSTORE_ARRAY, Format.BINARY, List.class).codec(), bytes, Format.BINARY, List.class);
+        assertThat(read).isEqualTo(value);
+        Object text = Buffers.withSlice(bytes, slice -> registry.decoder(HSTORE_ARRAY, Format.BINARY, String.class).decode(slice));
+        assertThat(text).isEqualTo("{\"\\\"k\\\"=>\\\"v, \\\\\\\"q\\\\\\\"\\\", \\\"n\\\"=>NULL\",NULL,\"\"}");
+    }
+
+    @Test
+    void withoutTheArrayTypesOidArraysOfANamedTypeAreRefusedAndReadAsText() {
+        CodecRegistry noArray = CodecRegistry.builder().register(new LtreeCodec()).build().bind(Map.of("ltree", LTREE));
+        assertThatThrownBy(() -> noArray.encoder(new Ltree[]{new Ltree("a")}))
+                .isInstanceOf(PgConversionException.class).hasMessageContaining("the array type of ltree was not found");
+        assertThat(noArray.knows(LTREE_ARRAY)).isFalse();
+    }
+
+    private Object read(String text, Class<?> target) {
+        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+        Decoder decoder = registry.decoder(LTREE_ARRAY, Format.TEXT, target);
+        return Buffers.withSlice(bytes, decoder::decode);
+    }
+}
