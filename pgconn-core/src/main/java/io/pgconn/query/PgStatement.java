@@ -48,10 +48,15 @@ public interface PgStatement {
     PgStatement fetchSize(int rows);
 
     /**
-     * Cancels the statement (CancelRequest) when it runs longer than {@code timeout}; null or zero:
-     * none. Once the timeout passed the statement fails with {@code PgStatementTimeoutException},
-     * never completes normally; rows after it are dropped. Requests submitted after a statement
-     * with a timeout are written only after its end (its cancel must not hit them).
+     * Bounds the statement to {@code timeout}, counted from its submission (time spent queued behind
+     * earlier requests on the connection counts); null or zero: none. When it passes while the
+     * statement is still queued, it fails at once ("timed out while queued behind N earlier
+     * statements"): it is not run, or, when it was already sent (pipelined), it is cancelled when it
+     * starts and its results are skipped. When it passes while the statement runs, the server is asked
+     * to stop it (CancelRequest, or the portal closed under a fetch size). Either way it fails with
+     * {@code PgStatementTimeoutException} (SQLSTATE 57014) and never completes normally; rows after
+     * the timeout are dropped. Requests submitted after a statement with a timeout are written only
+     * after its end (its cancel must not hit them). docs/query.md §5.
      */
     PgStatement timeout(Duration timeout);
 

@@ -61,6 +61,70 @@ class TimeoutIT {
     }
 
     @Test
+    void aTimeoutWhileQueuedBehindALongStatementFailsAtItsTimeoutCountedFromSubmission() {
+        PgConnection c = QueryCluster.connect(PG, FACTORY, "");
+        try {
+            await(c.simpleQuery("CREATE TABLE behind_long (n int)"));
+            CompletableFuture<RowSet> longOne = c.query("SELECT pg_sleep(4)");
+            long submitted = System.nanoTime();
+            // pipelined behind the sleep (its Parse/Describe written, answered only after the sleep)
+            CompletableFuture<List<RowSet>> queued = c.statement("INSERT INTO behind_long VALUES (1)").timeout(Duration.ofSeconds(1)).collect();
+            Throwable error = failure(queued);
+            Duration took = Duration.ofNanos(System.nanoTime() - submitted);
+            assertThat(error).isInstanceOf(PgStatementTimeoutException.class)
+                    .hasMessageContaining("timed out while queued behind 1 earlier statement (its timeout of 1 s counts from its submission)")
+                    .hasMessageContaining("it was not run").hasMessageContaining(c.host())
+                    .hasMessageNotContaining("rows were dropped").hasMessageNotContaining("StatementPlan");
+            assertThat(((PgStatementTimeoutException) error).sqlState()).contains("57014");
+            assertThat(took).as("at its timeout, not a cancel grace after it").isBetween(Duration.ofMillis(950), Duration.ofMillis(1800));
+            assertThat(longOne).as("it failed while the statement ahead still ran").isNotDone();
+            assertThat(await(longOne).size()).as("the statement ahead is not disturbed").isEqualTo(1);
+            assertThat(await(c.query("SELECT count(*) FROM behind_long")).single(Long.class)).as("the timed-out INSERT never ran").isZero();
+            assertThat(c.transactionStatus()).isEqualTo(TransactionStatus.IDLE);
+        } finally {
+            await(c.close());
+        }
+    }
+
+    @Test
+    void aTimeoutWhileQueuedAfterItsExecutionWasSentSaysItsResultsAreSkipped() {
+        PgConnection c = QueryCluster.connect(PG, FACTORY, "");
+        try {
+            assertThat(await(c.query("SELECT 42 AS answer")).single(Integer.class)).isEqualTo(42); // cached: written in one go next time
+            CompletableFuture<RowSet> longOne = c.query("SELECT pg_sleep(3)");
+            long submitted = System.nanoTime();
+            CompletableFuture<List<RowSet>> queued = c.statement("SELECT 42 AS answer").timeout(Duration.ofMillis(500)).collect();
+            Throwable error = failure(queued);
+            assertThat(error).isInstanceOf(PgStatementTimeoutException.class)
+                    .hasMessageContaining("timed out while queued behind 1 earlier statement (its timeout of 500 ms")
+                    .hasMessageContaining("already been sent (pipelined)");
+            assertThat(Duration.ofNanos(System.nanoTime() - submitted)).isLessThan(Duration.ofMillis(1400));
+            assertThat(longOne).isNotDone();
+            await(longOne);
+            assertThat(await(c.query("SELECT $1::int", 8)).single(Integer.class)).as("the connection stays usable").isEqualTo(8);
+        } finally {
+            await(c.close());
+        }
+    }
+
+    @Test
+    void aRunningStatementsTimeoutCancelsItOnTheServerAndTheConnectionStaysUsable() {
+        PgConnection c = QueryCluster.connect(PG, FACTORY, "");
+        try {
+            long start = System.nanoTime();
+            Throwable error = failure(c.statement("SELECT pg_sleep(10)").timeout(Duration.ofMillis(300)).collect());
+            assertThat(error).isInstanceOf(PgStatementTimeoutException.class).hasMessageContaining("cancelled after its timeout of 300 ms");
+            assertThat(error.getCause()).as("the server's own 57014 for the CancelRequest").isInstanceOf(io.pgconn.PgServerException.class);
+            assertThat(((io.pgconn.PgServerException) error.getCause()).sqlState()).contains("57014");
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+            assertThat(await(c.query("SELECT $1::int", 6)).single(Integer.class)).isEqualTo(6);
+            assertThat(c.transactionStatus()).isEqualTo(TransactionStatus.IDLE);
+        } finally {
+            await(c.close());
+        }
+    }
+
+    @Test
     void aTimeoutOfAPagedStreamWithoutDemandFailsInsteadOfCompletingShort() {
         PgConnection c = QueryCluster.connect(PG, FACTORY, "");
         try {

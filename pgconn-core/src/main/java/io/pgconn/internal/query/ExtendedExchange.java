@@ -68,6 +68,8 @@ final class ExtendedExchange extends ExtendedRequest {
     private int expectedCloses;
     private PgException error;
     private boolean syncSent;
+    /** The Bind/Execute phase was written: the server runs the statement unless a cancel stops it. */
+    private boolean bindPhaseWritten;
     private boolean suspended;
     private int executionsDone;
     private long rowsInExecution;
@@ -82,6 +84,11 @@ final class ExtendedExchange extends ExtendedRequest {
 
     int attempt() {
         return attempt;
+    }
+
+    @Override
+    boolean executionSent() {
+        return bindPhaseWritten;
     }
 
     @Override
@@ -116,6 +123,7 @@ final class ExtendedExchange extends ExtendedRequest {
             FrontendMessage first = firstWrite(session, staleNames);
             expectedCloses += staleNames.size();
             describing = describingFirst();
+            bindPhaseWritten = !describing;
             syncSent = !describing && bindPhaseSyncs();
             return first;
         } catch (RuntimeException e) {
@@ -206,6 +214,7 @@ final class ExtendedExchange extends ExtendedRequest {
             return; // aborted before the Bind phase
         }
         session.write(bindPhase(session, rows));
+        bindPhaseWritten = true;
         syncSent = bindPhaseSyncs();
         if (!paged) {
             releaseWritesIfFree();

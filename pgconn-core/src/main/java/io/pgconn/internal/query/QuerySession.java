@@ -32,6 +32,9 @@ public interface QuerySession {
 
     void resumeReading(Object pauser);
 
+    /** How many exchanges are ahead of {@code exchange} in the FIFO (0: it is the head), for messages. */
+    int exchangesAhead(Exchange exchange);
+
     /** Whether {@code exchange} is the first in the FIFO, i.e. the one the server is working on. */
     boolean isHead(Exchange exchange);
 

@@ -44,7 +44,7 @@ final class StatementDeadline {
         this.plan = plan;
     }
 
-    /** Starts the statement's timeout. */
+    /** Starts the statement's timeout: at its submission, so time spent queued behind other requests counts. */
     void start() {
         timeoutTask = session.eventLoop().schedule(this::onTimeout, plan.timeout().toNanos(), TimeUnit.NANOSECONDS);
     }
@@ -98,12 +98,15 @@ final class StatementDeadline {
     }
 
     /**
-     * The timeout passed: rows held for missing demand are dropped and reading resumes (a backend
-     * blocked writing to us would not even see the cancel), the server is asked to stop, and the
-     * stream fails with {@link PgStatementTimeoutException} — once the server answered when it was
-     * asked to stop (or after {@link #CANCEL_GRACE_NANOS}, at least the timeout again, if it does not
-     * answer), at once when it was not (the statement was still queued, or a cancel could have hit
-     * a later statement). It never completes normally after this.
+     * The timeout (counted from the statement's submission) passed. A statement still queued — behind
+     * earlier requests, or not yet written — fails at once with {@link PgStatementTimeoutException}
+     * saying so: it is not run (never written, or only its Parse/Describe were), or, when its execution
+     * was already written (pipelined), its results are skipped and it is cancelled when it starts where
+     * that is safe. A running one (the head of the FIFO): rows held for missing demand are dropped and
+     * reading resumes (a backend blocked writing to us would not even see the cancel), the server is
+     * asked to stop, and the stream fails once the server answered (or after
+     * {@link #CANCEL_GRACE_NANOS}, at least the timeout again, if it does not answer), at once when it
+     * was not asked (a cancel could have hit a later statement). It never completes normally after this.
      */
     private void onTimeout() {
         timeoutTask = null;
@@ -116,8 +119,19 @@ final class StatementDeadline {
         if (current == null) {
             return;
         }
+        int ahead = session.exchangesAhead(current);
         if (session.withdraw(current)) {
-            run.error(timeoutError(null));
+            run.error(queuedTimeoutError(ahead, false));
+            return;
+        }
+        if (ahead > 0 || !current.written()) {
+            // still queued: the statements ahead keep the server busy, so neither a CancelRequest
+            // (it would hit one of them) nor waiting for the server can help — it fails now. Not
+            // written: it never will be; written (pipelined): its results are skipped, and it is
+            // cancelled when it starts where that is safe (DrivenExchange#cancelWhenHead)
+            boolean mayRun = current.executionSent();
+            current.abort();
+            run.error(queuedTimeoutError(ahead, mayRun));
             return;
         }
         boolean head = session.isHead(current);
@@ -150,6 +164,21 @@ final class StatementDeadline {
                         + " and its cancel request (the server stopped answering)");
             }
         }
+    }
+
+    /**
+     * The error of a statement whose timeout passed while it was still queued behind {@code ahead}
+     * earlier requests (0: at the head, not yet written, e.g. behind a cancel in flight); {@code mayRun}:
+     * its execution had already been written (pipelined), so the server may still start it.
+     */
+    private PgStatementTimeoutException queuedTimeoutError(int ahead, boolean mayRun) {
+        String where = ahead == 0 ? "before it was sent" : "while queued behind " + ahead + " earlier statement" + (ahead == 1 ? "" : "s");
+        String outcome = mayRun
+                ? "it had already been sent (pipelined), so the server may still run it: it is cancelled when it starts, and its results are skipped"
+                : "it was not run";
+        return new PgStatementTimeoutException(session.host(), "statement on " + session.host() + " timed out " + where
+                + " (its timeout of " + StatementPlan.humanReadable(plan.timeout()) + " counts from its submission); " + outcome
+                + " (" + plan.describe() + ")", TIMEOUT_FIELDS, null);
     }
 
     /** The error of a timed-out statement: the server's own 57014 when it sent one ({@code server}), else ours. */

@@ -121,6 +121,18 @@ final class ExchangeFifo {
         }
     }
 
+    /** How many exchanges were submitted before {@code exchange} and are not answered yet. */
+    int ahead(Exchange exchange) {
+        int n = 0;
+        for (Exchange e : inFlight) {
+            if (e == exchange) {
+                return n;
+            }
+            n++;
+        }
+        return n;
+    }
+
     boolean isHead(Exchange exchange) {
         return inFlight.peek() == exchange;
     }

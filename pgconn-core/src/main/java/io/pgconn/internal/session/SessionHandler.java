@@ -176,6 +176,11 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
     }
 
     @Override
+    public int exchangesAhead(Exchange exchange) {
+        return fifo.ahead(exchange);
+    }
+
+    @Override
     public boolean isHead(Exchange exchange) {
         return fifo.isHead(exchange);
     }
