@@ -25,7 +25,8 @@ import java.util.Map;
  * turns it off. One {@link PgConnHealthIndicator} per {@link PgConnectionFactory} bean: the
  * indicator itself for one factory, a composite keyed by bean name for several (as Boot does for
  * several R2DBC {@code ConnectionFactory} beans). Each shows the R2DBC pools over its factory when
- * there is a {@link PgConnPoolDetails} bean (the R2DBC auto-configuration provides one).
+ * there is a {@link PgConnPoolDetails} bean (the R2DBC auto-configuration provides one), and the
+ * {@link io.pgconn.notify.NotificationSubscriber} beans over it ({@link PgConnSubscriberDetails}).
  */
 @AutoConfiguration(after = PgConnAutoConfiguration.class)
 @ConditionalOnClass({ HealthIndicator.class, PgConnectionFactory.class })
@@ -43,10 +44,11 @@ public final class PgConnHealthContributorAutoConfiguration {
         PgConnProperties.Health health = pgConnProperties.getIfAvailable(PgConnProperties::new).getHealth();
         Duration interval = health.getHostCheckInterval();
         PgConnPoolDetails pools = pgConnPoolDetails.getIfAvailable(() -> factory -> Map.of());
+        PgConnSubscriberDetails subscribers = PgConnSubscriberDetails.beansOf(beanFactory);
         Map<String, PgConnHealthIndicator> indicators = new LinkedHashMap<>();
         beanFactory.getBeansOfType(PgConnectionFactory.class).forEach((name, factory) -> indicators.put(name,
                 new PgConnHealthIndicator(factory, trackers.of(factory), properties, interval, name, pools,
-                        health.isCloseConnectionsWhenUnresponsive(), health.getReloginInterval())));
+                        health.isCloseConnectionsWhenUnresponsive(), health.getReloginInterval(), subscribers)));
         return indicators.size() == 1 ? indicators.values().iterator().next() : new PgConnHealthIndicators(indicators);
     }
 }

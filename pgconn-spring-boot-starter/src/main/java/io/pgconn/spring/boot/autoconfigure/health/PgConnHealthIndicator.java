@@ -21,8 +21,10 @@ import java.util.stream.Collectors;
  * satisfies {@code target_session_attrs}), its role and version, the failover count and each
  * host's status; {@code DOWN} with each host's reason when no host is acceptable. With an R2DBC
  * pool over the factory, {@code pools} shows each pool by bean name (acquired, idle, pending,
- * allocated, max, evictions by reason). A check reads the monitors' last results and the pools'
- * counters, and costs no round trip. Details never hold secrets.
+ * allocated, max, evictions by reason); with {@link io.pgconn.notify.NotificationSubscriber} beans
+ * over it, {@code subscribers} shows each one's state by bean name. A check reads the monitors' last
+ * results, the pools' counters and the subscribers' states, and costs no round trip. Details never
+ * hold secrets.
  */
 public class PgConnHealthIndicator extends AbstractHealthIndicator implements DisposableBean {
 
@@ -35,6 +37,8 @@ public class PgConnHealthIndicator extends AbstractHealthIndicator implements Di
     private final PgConnectionFactory factory;
 
     private final PgConnPoolDetails pools;
+
+    private final PgConnSubscriberDetails subscribers;
 
     /** As {@link #PgConnHealthIndicator(PgConnectionFactory, FailoverTracker, PgConnHealthProperties, Duration, String, PgConnPoolDetails)} without pools. */
     public PgConnHealthIndicator(PgConnectionFactory factory, FailoverTracker failoverTracker,
@@ -75,9 +79,21 @@ public class PgConnHealthIndicator extends AbstractHealthIndicator implements Di
     public PgConnHealthIndicator(PgConnectionFactory factory, FailoverTracker failoverTracker,
             PgConnHealthProperties properties, Duration interval, String name, PgConnPoolDetails pools,
             boolean closeWhenUnresponsive, Duration reloginInterval) {
+        this(factory, failoverTracker, properties, interval, name, pools, closeWhenUnresponsive, reloginInterval,
+                f -> Map.of());
+    }
+
+    /**
+     * As {@link #PgConnHealthIndicator(PgConnectionFactory, FailoverTracker, PgConnHealthProperties, Duration, String, PgConnPoolDetails, boolean, Duration)};
+     * {@code subscribers}: the notification subscribers over the factory, shown as {@code subscribers}.
+     */
+    public PgConnHealthIndicator(PgConnectionFactory factory, FailoverTracker failoverTracker,
+            PgConnHealthProperties properties, Duration interval, String name, PgConnPoolDetails pools,
+            boolean closeWhenUnresponsive, Duration reloginInterval, PgConnSubscriberDetails subscribers) {
         super("pgconn health check failed");
         this.factory = factory;
         this.pools = pools;
+        this.subscribers = subscribers;
         this.config = factory.config();
         this.timeout = properties.getTimeout();
         Duration hostTimeout = this.config.hostConnectTimeout();
@@ -120,6 +136,10 @@ public class PgConnHealthIndicator extends AbstractHealthIndicator implements Di
         Map<String, Map<String, Object>> pools = this.pools.of(this.factory);
         if (!pools.isEmpty()) {
             builder.withDetail("pools", pools);
+        }
+        Map<String, Map<String, Object>> subscribers = this.subscribers.of(this.factory);
+        if (!subscribers.isEmpty()) {
+            builder.withDetail("subscribers", subscribers);
         }
     }
 

@@ -1,0 +1,58 @@
+package io.pgconn.spring.boot.autoconfigure.health;
+
+import io.pgconn.PgConnectionFactory;
+import io.pgconn.notify.NotificationSubscriber;
+import io.pgconn.notify.SubscriberState;
+import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
+
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The {@link NotificationSubscriber}s over a {@link PgConnectionFactory}, as the {@code pgConn}
+ * health shows them under {@code subscribers}: a LISTEN that re-connects forever is invisible
+ * otherwise, and "it stopped getting notifications" is the other half of "is the application healthy".
+ */
+@FunctionalInterface
+public interface PgConnSubscriberDetails {
+
+    /** Subscriber name to its state (no secrets), for each subscriber over {@code factory}; empty when none. */
+    Map<String, Map<String, Object>> of(PgConnectionFactory factory);
+
+    /**
+     * The {@link NotificationSubscriber} beans of {@code beans}, by bean name, read when health is
+     * checked; a lazy subscriber bean nobody has asked for yet is not created for it.
+     */
+    static PgConnSubscriberDetails beansOf(ConfigurableListableBeanFactory beans) {
+        return factory -> {
+            Map<String, Map<String, Object>> subscribers = new LinkedHashMap<>();
+            for (String name : beans.getBeanNamesForType(NotificationSubscriber.class, false, false)) {
+                if (beans.containsSingleton(name)) {
+                    NotificationSubscriber subscriber = beans.getBean(name, NotificationSubscriber.class);
+                    if (subscriber.factory() == factory) {
+                        subscribers.put(name, details(subscriber.state()));
+                    }
+                }
+            }
+            return subscribers;
+        };
+    }
+
+    /** {@code status} (lower case: {@code listening}, {@code reconnecting}, ...), and what else is known. */
+    static Map<String, Object> details(SubscriberState state) {
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("status", state.status().name().toLowerCase(Locale.ROOT).replace('_', '-'));
+        if (state.host() != null) {
+            details.put("host", state.host());
+        }
+        details.put("channels", state.channels().stream().toList());
+        if (state.attempt() > 0) {
+            details.put("attempt", state.attempt());
+        }
+        if (state.lastError() != null) {
+            details.put("lastError", state.lastError());
+        }
+        return details;
+    }
+}
