@@ -5,46 +5,39 @@ import io.pgconn.PgConnection;
 import io.pgconn.PgConnectionFactory;
 import io.pgconn.notify.NotificationSubscriber;
 import io.pgconn.notify.ReconnectPolicy;
+import io.pgconn.notify.SubscriberState;
 import io.pgconn.notify.SubscriptionEvents;
 import io.pgconn.notify.WrongRoleException;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.Deque;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentLinkedDeque;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
 /**
- * LISTENs on {@value #CHANNEL} through a {@link NotificationSubscriber}, which re-connects through the
- * factory's failover logic when its server goes away or leaves the primary role (so after the demo
- * failover, or a switchover, it listens on the new primary) and, with {@link ReconnectPolicy#DEFAULT},
- * never gives up; keeps the last {@value #KEEP} notifications and subscription events. The only
- * supervision left is the first open: when no server can be reached at start-up it tries again.
+ * What the application's LISTEN on {@value #CHANNEL} received: the last {@value #KEEP} notifications
+ * and subscription events, for the page. The subscription itself is the {@link NotificationSubscriber}
+ * bean of {@link NotifyConfiguration}, {@link NotificationSubscriber#start started} in the background:
+ * it re-connects through the factory's failover logic when its server goes away or leaves the primary
+ * role (so after the demo failover, or a switchover, it listens on the new primary), never gives up
+ * ({@link ReconnectPolicy#DEFAULT}), and a primary that is down at boot only delays its first LISTEN.
  */
 @Component
-class NotificationFeed implements SmartLifecycle {
+class NotificationFeed {
 
     static final String CHANNEL = "pgconn_sample";
     static final int KEEP = 50;
-
-    /** Waits before opening again while no connection can be made at start-up (e.g. all hosts down): 2 s doubling to 30 s. */
-    static final ReconnectPolicy RETRY_OPEN = new ReconnectPolicy(ReconnectPolicy.UNLIMITED, Duration.ofSeconds(2),
-            Duration.ofSeconds(30));
 
     private static final Logger log = LoggerFactory.getLogger(NotificationFeed.class);
 
     private final PgConnectionFactory factory;
     private final Deque<Received> received = new ConcurrentLinkedDeque<>();
     private final Deque<String> events = new ConcurrentLinkedDeque<>();
-    private volatile CompletableFuture<NotificationSubscriber> opening;
-    private volatile NotificationSubscriber subscriber;
-    private volatile boolean running;
 
     NotificationFeed(PgConnectionFactory factory) {
         this.factory = factory;
@@ -58,65 +51,25 @@ class NotificationFeed implements SmartLifecycle {
                 .whenComplete((sent, error) -> connection.close()));
     }
 
-    /** What arrived so far, newest first, and where the subscription listens now. */
-    FeedView view() {
-        NotificationSubscriber current = subscriber;
-        PgConnection connection = current == null || current.ended().isDone() ? null : current.connection();
-        String listeningOn = connection == null || connection.isClosed() ? null : connection.host();
-        return new FeedView(CHANNEL, listeningOn, List.copyOf(received), List.copyOf(events));
+    /** What arrived so far, newest first, and where the subscription ({@code state}) listens now. */
+    FeedView view(SubscriberState state) {
+        return new FeedView(CHANNEL, state.host(), state.status().name().toLowerCase(Locale.ROOT),
+                List.copyOf(received), List.copyOf(events));
     }
 
-    @Override
-    public void start() {
-        running = true;
-        open(1);
+    /** The subscription's events, reported in the feed so the page can show the LISTEN moving host. */
+    SubscriptionEvents events() {
+        return new Events();
     }
 
-    @Override
-    public void stop() {
-        running = false;
-        CompletableFuture<NotificationSubscriber> pending = opening;
-        if (pending != null) {
-            // close() is safe however far the open got, and after the factory closed
-            pending.thenCompose(NotificationSubscriber::close)
-                    .completeOnTimeout(null, 5, TimeUnit.SECONDS)
-                    .exceptionally(error -> null)
-                    .join();
+    /** The end of the LISTEN on {@value #CHANNEL}: null once a connection LISTENs, else why it never will. */
+    void listenResult(Throwable error) {
+        if (error != null) {
+            event("could not LISTEN: " + rootMessage(error));
         }
     }
 
-    @Override
-    public boolean isRunning() {
-        return running;
-    }
-
-    /** Opens the subscription; again after {@link #RETRY_OPEN} while no server can be reached. */
-    private void open(int attempt) {
-        if (!running) {
-            return;
-        }
-        opening = NotificationSubscriber.open(factory, ReconnectPolicy.DEFAULT, new Events())
-                .thenCompose(s -> s.listen(CHANNEL, this::receive)
-                        .handle((ignored, error) -> {
-                            if (error != null) {
-                                s.close();
-                                throw new CompletionException(error);
-                            }
-                            return s;
-                        }))
-                .whenComplete((s, error) -> {
-                    if (error != null) {
-                        Duration wait = RETRY_OPEN.backoff(attempt);
-                        event("could not LISTEN: " + rootMessage(error) + "; trying again in " + wait.toSeconds() + " s");
-                        CompletableFuture.delayedExecutor(wait.toMillis(), TimeUnit.MILLISECONDS).execute(() -> open(attempt + 1));
-                    } else {
-                        subscriber = s;
-                        event("listening on " + s.connection().host());
-                    }
-                });
-    }
-
-    private void receive(Notification notification) {
+    void receive(Notification notification) {
         received.addFirst(new Received(notification.payload(), notification.processId(), Instant.now()));
         while (received.size() > KEEP) {
             received.pollLast();
@@ -139,14 +92,21 @@ class NotificationFeed implements SmartLifecycle {
         return t.getMessage();
     }
 
-    /** Reports the subscriber's re-connects in the feed, so the page can show the LISTEN moving host. */
     private final class Events implements SubscriptionEvents {
         @Override
+        public void connected(PgConnection connection) {
+            event("listening on " + connection.host());
+        }
+
+        @Override
         public void reconnecting(int attempt, Throwable cause) {
-            if (attempt == 1 && cause instanceof WrongRoleException) {
+            if (attempt != 1) {
+                return; // one line per outage, not one per attempt
+            }
+            if (cause instanceof WrongRoleException) {
                 event("moving the LISTEN connection (" + cause.getMessage() + ")");
-            } else if (attempt == 1) {
-                event("lost the LISTEN connection (" + rootMessage(cause) + "); re-connecting");
+            } else {
+                event("no LISTEN connection (" + rootMessage(cause) + "); connecting in the background");
             }
         }
 
@@ -180,9 +140,10 @@ class NotificationFeed implements SmartLifecycle {
     /**
      * @param channel       the channel listened on
      * @param listeningOn   {@code host:port} of the LISTEN connection; null while there is none
+     * @param status        the subscription's status: connecting, listening, reconnecting, closed
      * @param notifications received notifications, newest first
      * @param events        what the subscription went through, newest first
      */
-    record FeedView(String channel, String listeningOn, List<Received> notifications, List<String> events) {
+    record FeedView(String channel, String listeningOn, String status, List<Received> notifications, List<String> events) {
     }
 }

@@ -1,5 +1,6 @@
 package io.pgconn.sample.notify;
 
+import io.pgconn.notify.NotificationSubscriber;
 import java.util.concurrent.CompletableFuture;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
@@ -19,8 +20,11 @@ class NotifyController {
 
     private final NotificationFeed feed;
 
-    NotifyController(NotificationFeed feed) {
+    private final NotificationSubscriber subscriber;
+
+    NotifyController(NotificationFeed feed, NotificationSubscriber subscriber) {
         this.feed = feed;
+        this.subscriber = subscriber;
     }
 
     @PostMapping("/api/notify")
@@ -31,7 +35,7 @@ class NotifyController {
 
     @GetMapping("/api/notifications")
     NotificationFeed.FeedView notifications() {
-        return feed.view();
+        return feed.view(subscriber.state());
     }
 
     @ExceptionHandler(IllegalArgumentException.class)
