@@ -249,7 +249,7 @@ function list(id, items, render) {
 async function pollNotifications(again = true) {
   try {
     const feed = await (await fetch("api/notifications", { cache: "no-store" })).json();
-    $("listening-on").textContent = text(feed.listeningOn);
+    $("listening-on").textContent = feed.listeningOn ? feed.listeningOn : "— (" + text(feed.status) + ")";
     list("notifications", feed.notifications,
       (n) => time(n.receivedAt) + "  \"" + n.payload + "\"  (from backend " + n.senderProcessId + ")");
     list("notify-events", feed.events, (e) => e);
