@@ -4,7 +4,8 @@ import java.time.Duration;
 
 /**
  * How a {@link NotificationSubscriber} keeps its LISTEN connection (docs/lifecycle.md §4): after
- * losing it, up to {@code maxAttempts} re-connects ({@link #UNLIMITED}: no limit), waiting
+ * losing it (or, for {@link NotificationSubscriber#start}, after a failed first connect), up to
+ * {@code maxAttempts} re-connects ({@link #UNLIMITED}: no limit), waiting
  * {@code initialBackoff} before the first and doubling up to {@code maxBackoff}; and every
  * {@code roleCheckInterval} it asks the server whether it still satisfies the factory's
  * {@code target_session_attrs} ({@link Duration#ZERO}: never), so that after a switchover it moves

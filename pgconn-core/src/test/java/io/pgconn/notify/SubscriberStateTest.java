@@ -1,0 +1,43 @@
+package io.pgconn.notify;
+
+import io.pgconn.PgConnectException;
+import org.junit.jupiter.api.Test;
+
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.concurrent.CompletionException;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class SubscriberStateTest {
+
+    @Test
+    void lastErrorIsOneShortLineOfTheUnwrappedCause() {
+        PgConnectException refused = new PgConnectException("127.0.0.1:5432", "connection refused (127.0.0.1:5432)\nsecond line");
+        assertThat(SubscriberState.describe(new CompletionException(refused)))
+                .isEqualTo("PgConnectException: connection refused (127.0.0.1:5432)");
+        assertThat(SubscriberState.describe(new IllegalStateException())).isEqualTo("IllegalStateException");
+        assertThat(SubscriberState.describe(null)).isNull();
+        String cut = SubscriberState.describe(new IllegalStateException("x".repeat(500)));
+        assertThat(cut).hasSize(SubscriberState.MAX_ERROR_LENGTH).endsWith("...");
+    }
+
+    @Test
+    void channelsAreASortedCopyThatCannotChange() {
+        LinkedHashSet<String> channels = new LinkedHashSet<>(List.of("orders", "audit"));
+        SubscriberState state = new SubscriberState(SubscriberState.Status.LISTENING, "127.0.0.1:5432", channels, 0, null);
+        channels.add("later");
+        assertThat(state.channels()).containsExactly("audit", "orders");
+        assertThatThrownBy(() -> state.channels().add("x")).isInstanceOf(UnsupportedOperationException.class);
+    }
+
+    @Test
+    void onlyClosedAndGaveUpAreEnded() {
+        assertThat(SubscriberState.Status.CLOSED.isEnded()).isTrue();
+        assertThat(SubscriberState.Status.GAVE_UP.isEnded()).isTrue();
+        assertThat(SubscriberState.Status.RECONNECTING.isEnded()).isFalse();
+        assertThat(SubscriberState.Status.CONNECTING.isEnded()).isFalse();
+        assertThat(SubscriberState.Status.LISTENING.isEnded()).isFalse();
+    }
+}
