@@ -55,6 +55,8 @@ final class ConnectWalk {
     private final WalkFuture result = new WalkFuture();
     /** Guarded by {@code result}: the walk has ended (an outcome, or the caller cancelled). */
     private boolean ended;
+    /** Guarded by {@code result}: the caller cancelled (or the factory, closing). */
+    private boolean cancelled;
     /** What the owner does when the walk ends: the session handed out, or null. */
     private Consumer<ConnectionControl> onEnd = connection -> { };
     private final WalkFailures failures = new WalkFailures();
@@ -147,6 +149,7 @@ final class ConnectWalk {
                     return false;
                 }
                 ended = true;
+                cancelled = true;
             }
             CancellationException cancelled = new CancellationException("the caller cancelled the connect");
             finished(null, cancelled);
@@ -249,6 +252,13 @@ final class ConnectWalk {
      * @param duringStartup whether the failure came from the dial, TLS or startup (not from the role or type OID steps)
      */
     void attemptEnded(HostAttempt attempt, ConnectionControl connection, Throwable error, boolean duringStartup) {
+        if (isCancelled()) {
+            // the caller cancelled or the factory closed: what the aborted attempt met says nothing of the host
+            if (connection != null) {
+                connection.close();
+            }
+            return;
+        }
         HostSpec host = attempt.host();
         Duration elapsed = attempt.elapsed();
         if (error == null) {
@@ -322,12 +332,26 @@ final class ConnectWalk {
     }
 
     /**
+     * Whether the caller cancelled the walk (the factory closing cancels its walks too). An attempt's failure
+     * after that is the abort's doing, not the host's: it is neither remembered as down nor reported
+     * (docs/lifecycle.md §2.4).
+     */
+    private boolean isCancelled() {
+        synchronized (result) {
+            return cancelled;
+        }
+    }
+
+    /**
      * Only a host that could not take the session is remembered as down (docs/lifecycle.md §2.4): a failure
      * that ends the walk — a refused password, a bad setting, a TLS verification failure, an ErrorResponse
      * such as 3D000 — is about this configuration, not about the host, and must not move the host to the
      * end of the next connects' order (libpq has no memory: it starts with the first host again).
      */
     private void failed(HostSpec host, SocketAddress address, PgException error, Duration elapsed, boolean duringStartup) {
+        if (isCancelled()) {
+            return; // e.g. the look-up that a closing factory failed: the host did nothing wrong
+        }
         failures.add(host.label(), error);
         if (!(error instanceof RoleMismatchException) && !WalkStopRule.stopsTheWalk(error, duringStartup)) {
             registry.recordDown(host.label(), error.getMessage());
