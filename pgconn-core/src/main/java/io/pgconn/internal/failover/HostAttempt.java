@@ -174,7 +174,7 @@ final class HostAttempt implements BiConsumer<ConnectionControl, Throwable>, Run
         }
         walk.attemptEnded(this, null, new PgTimeoutException(host.label(), "server " + host.label()
                 + " did not complete the connection within " + budget.toMillis() + "ms (hostConnectTimeout/connectTimeout)"
-                + ConnectWalk.lateness(late)), false);
+                + Lateness.of(late)), false);
         scope.abort();
     }
 }
