@@ -1,5 +1,6 @@
 package io.pgconn.hostile;
 
+import io.pgconn.HostStatus;
 import io.pgconn.PgClosedException;
 import io.pgconn.PgConnection;
 import io.pgconn.trace.PgTracer;
@@ -49,6 +50,31 @@ class HostileFactoryCloseIT {
                         .hasMessageContaining("the connection factory was closed");
             }
             assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+            silent.awaitConnectionsEnded(Duration.ofSeconds(5));
+        }
+    }
+
+    /**
+     * The host a closing factory cut off did nothing wrong, so the factory's memory does not blame it: before,
+     * the aborted attempt's closed socket came back as the host's failure and marked it down.
+     */
+    @Test
+    void aConnectCutOffByCloseAsyncLeavesTheHostUnblamed() throws Exception {
+        CountDownLatch started = new CountDownLatch(1);
+        try (ScriptedServer silent = ScriptedServer.start(c -> {
+            c.readStartupPacket();
+            started.countDown();
+            c.awaitClientClose();
+        }); HostileClient client = new HostileClient("sslmode=disable connectTimeout=20s hostConnectTimeout=20s", PgTracer.noop(),
+                silent)) {
+            CompletableFuture<PgConnection> connect = client.factory().connect();
+            assertThat(started.await(5, TimeUnit.SECONDS)).isTrue();
+
+            // its event loop has stopped when this completes: whatever the aborted attempt met has been handled
+            client.factory().closeAsync(Duration.ofSeconds(5)).get(10, TimeUnit.SECONDS);
+
+            assertThatThrownBy(() -> connect.get(5, TimeUnit.SECONDS)).cause().isInstanceOf(PgClosedException.class);
+            assertThat(client.factory().hostStatus(silent.label()).state()).isEqualTo(HostStatus.State.UNKNOWN);
             silent.awaitConnectionsEnded(Duration.ofSeconds(5));
         }
     }

@@ -8,6 +8,7 @@ import io.pgconn.internal.tls.SslContextFactory;
 import io.pgconn.internal.tls.TlsSettings;
 import io.pgconn.trace.PgTracer;
 import io.pgconn.internal.transport.Dialer;
+import io.pgconn.internal.transport.SocketPeer;
 import io.pgconn.Transport;
 
 import java.util.List;
@@ -32,6 +33,7 @@ public final class ConnectResources {
     private final ConnectLoops loops;
 
     private final CodecRegistry codecs;
+    private final SocketPeer socketPeer;
 
     public ConnectResources(EventLoopGroup group, Transport transport, PgTracer tracer) {
         this(group, transport, tracer, new SslContextFactory(), CodecRegistry.defaults());
@@ -39,7 +41,14 @@ public final class ConnectResources {
 
     public ConnectResources(EventLoopGroup group, Transport transport, PgTracer tracer, SslContextFactory sslContextFactory,
                             CodecRegistry codecs) {
+        this(group, transport, tracer, sslContextFactory, codecs, SocketPeer.of(transport));
+    }
+
+    /** @param socketPeer who listens at the other end of a Unix-domain socket (requirepeer): the kernel, or a test's stand-in */
+    public ConnectResources(EventLoopGroup group, Transport transport, PgTracer tracer, SslContextFactory sslContextFactory,
+                            CodecRegistry codecs, SocketPeer socketPeer) {
         this.group = group;
+        this.socketPeer = socketPeer;
         this.codecs = codecs;
         this.sslContextFactory = sslContextFactory;
         this.dialer = new Dialer(group, transport);
@@ -60,6 +69,11 @@ public final class ConnectResources {
     /** Which loop each connect runs on. */
     public ConnectLoops loops() {
         return loops;
+    }
+
+    /** Who listens at the other end of a Unix-domain socket ({@code requirepeer}). */
+    public SocketPeer socketPeer() {
+        return socketPeer;
     }
 
     public Dialer dialer() {

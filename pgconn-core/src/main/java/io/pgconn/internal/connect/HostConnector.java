@@ -63,13 +63,6 @@ public final class HostConnector {
 
     public CompletableFuture<ConnectionControl> connect(ConnConfig config, HostSpec host, SocketAddress address, Duration budget,
                                                    AttemptScope scope) {
-        if (host.isUnixSocket() && config.requirePeer() != null) {
-            try {
-                checkPeer(config.requirePeer(), host);
-            } catch (RuntimeException e) {
-                return CompletableFuture.failedFuture(e);
-            }
-        }
         // a Unix-domain socket is plaintext whatever sslmode says, even require: libpq ignores sslmode there
         List<Boolean> plan = encryptionPlan(config.sslMode(), host.isUnixSocket());
         if (plan.size() == 1) {
@@ -135,6 +128,15 @@ public final class HostConnector {
             if (!scope.track(channel)) {
                 result.completeExceptionally(new PgTimeoutException(label, "attempt on " + label + " was abandoned"));
                 return;
+            }
+            if (host.isUnixSocket() && config.requirePeer() != null) {
+                try {
+                    RequirePeer.check(config.requirePeer(), host, channel, resources.socketPeer());
+                } catch (RuntimeException e) { // before the startup message, as libpq: the server learns nothing of this client
+                    channel.close();
+                    result.completeExceptionally(e);
+                    return;
+                }
             }
             if (!tls) {
                 startup(config, derived, host, address, channel, null, (connection, error) -> settle(result, channel, null, fallback, connection, error));
@@ -277,27 +279,6 @@ public final class HostConnector {
             }
             done.accept(connection, null);
         });
-    }
-
-    /**
-     * libpq's {@code requirepeer} on a Unix-domain socket (ignored over TCP, as libpq ignores it): the
-     * server must run as that operating-system user. libpq asks the kernel for the peer's uid; a JVM has
-     * no portable way to, so the owner of the socket file is read instead — the user of the process that
-     * bound it — just before dialling. A mismatch stops the connect, as in libpq.
-     */
-    private static void checkPeer(String required, HostSpec host) {
-        String owner;
-        try {
-            owner = java.nio.file.Files.getOwner(java.nio.file.Path.of(host.socketPath())).getName();
-        } catch (java.io.IOException | UnsupportedOperationException e) {
-            throw new io.pgconn.PgConnectException(host.label(), "requirepeer: could not tell who owns " + host.socketPath() + ": " + e, e);
-        }
-        if (!owner.equals(required)) {
-            // not libpq's "actual peer user name is": what was read is the file's owner, which is said as such
-            throw new io.pgconn.PgAuthenticationException(host.label(), "requirepeer specifies \"" + required
-                    + "\", but the server's socket file " + host.socketPath() + " is owned by \"" + owner
-                    + "\" (pgconn reads the socket file's owner: a JVM cannot ask the kernel for the peer's user, as libpq does)");
-        }
     }
 
     /**

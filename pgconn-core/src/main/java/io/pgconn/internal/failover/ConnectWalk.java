@@ -13,7 +13,6 @@ import io.pgconn.internal.connect.AttemptScope;
 import io.pgconn.internal.connect.HostConnector;
 import io.pgconn.internal.session.ConnectionControl;
 import io.pgconn.trace.PgTracer;
-import io.pgconn.trace.SafeTracer;
 
 import java.net.SocketAddress;
 import java.time.Duration;
@@ -42,9 +41,8 @@ import java.util.random.RandomGenerator;
  */
 final class ConnectWalk {
 
-    private final long id;
     private final ConnConfig config;
-    private final PgTracer tracer;
+    private final WalkTrace trace;
     private final Endpoints endpoints;
     private final HostStatusRegistry registry;
     private final TypeOidDiscovery typeOids;
@@ -55,6 +53,8 @@ final class ConnectWalk {
     private final WalkFuture result = new WalkFuture();
     /** Guarded by {@code result}: the walk has ended (an outcome, or the caller cancelled). */
     private boolean ended;
+    /** Guarded by {@code result}: the caller cancelled (or the factory, closing). */
+    private boolean cancelled;
     /** What the owner does when the walk ends: the session handed out, or null. */
     private Consumer<ConnectionControl> onEnd = connection -> { };
     private final WalkFailures failures = new WalkFailures();
@@ -68,14 +68,12 @@ final class ConnectWalk {
     private final HeldSessions held = new HeldSessions();
     private int index;
     private int pass = 1;
-    private int attempts;
 
     /** @param loop the loop the walk, its timers and its channels run on */
     ConnectWalk(long id, ConnConfig config, EventLoop loop, PgTracer tracer, Endpoints endpoints, HostStatusRegistry registry,
                 TypeOidDiscovery typeOids, List<HostSpec> hosts, RandomGenerator addressShuffle) {
-        this.id = id;
         this.config = config;
-        this.tracer = tracer;
+        this.trace = new WalkTrace(id, tracer);
         this.endpoints = endpoints;
         this.registry = registry;
         this.typeOids = typeOids;
@@ -95,7 +93,7 @@ final class ConnectWalk {
      */
     CompletableFuture<ConnectionControl> start(Consumer<ConnectionControl> onEnd) {
         this.onEnd = onEnd;
-        SafeTracer.run(tracer(), t -> t.connectStarted(PgTracer.ConnectStarted.of(id, hosts, target)));
+        trace.connectStarted(hosts, target);
         // the walk runs on its loop from the start: the timers and the dial need no wake-up of another thread
         if (loop.inEventLoop()) {
             begin();
@@ -147,6 +145,7 @@ final class ConnectWalk {
                     return false;
                 }
                 ended = true;
+                cancelled = true;
             }
             CancellationException cancelled = new CancellationException("the caller cancelled the connect");
             finished(null, cancelled);
@@ -236,9 +235,7 @@ final class ConnectWalk {
         Duration budget = hostBudget();
         AttemptScope scope = new AttemptScope(loop);
         currentScope = scope;
-        attempts++;
-        SafeTracer.run(tracer(), t -> t.hostAttemptStarted(PgTracer.HostAttemptStarted.of(id, host, address, pass,
-                config.sslMode().startsWithTls())));
+        trace.hostAttemptStarted(host, address, pass, config.sslMode().startsWithTls());
         connect(host, address, budget, scope).whenComplete(new HostAttempt(this, host, addresses, position, scope, budget));
     }
 
@@ -249,10 +246,17 @@ final class ConnectWalk {
      * @param duringStartup whether the failure came from the dial, TLS or startup (not from the role or type OID steps)
      */
     void attemptEnded(HostAttempt attempt, ConnectionControl connection, Throwable error, boolean duringStartup) {
+        if (isCancelled()) {
+            // the caller cancelled or the factory closed: what the aborted attempt met says nothing of the host
+            if (connection != null) {
+                connection.close();
+            }
+            return;
+        }
         HostSpec host = attempt.host();
         Duration elapsed = attempt.elapsed();
         if (error == null) {
-            attemptEnded(host, attempt.address(), PgTracer.HostOutcome.CONNECTED, connection, null, elapsed);
+            trace.hostAttemptConnected(host, attempt.address(), connection, elapsed);
             registry.recordUp(host.label(), connection.role());
             end(connection, null);
             return;
@@ -322,25 +326,31 @@ final class ConnectWalk {
     }
 
     /**
+     * Whether the caller cancelled the walk (the factory closing cancels its walks too). An attempt's failure
+     * after that is the abort's doing, not the host's: it is neither remembered as down nor reported
+     * (docs/lifecycle.md §2.4).
+     */
+    private boolean isCancelled() {
+        synchronized (result) {
+            return cancelled;
+        }
+    }
+
+    /**
      * Only a host that could not take the session is remembered as down (docs/lifecycle.md §2.4): a failure
      * that ends the walk — a refused password, a bad setting, a TLS verification failure, an ErrorResponse
      * such as 3D000 — is about this configuration, not about the host, and must not move the host to the
      * end of the next connects' order (libpq has no memory: it starts with the first host again).
      */
     private void failed(HostSpec host, SocketAddress address, PgException error, Duration elapsed, boolean duringStartup) {
+        if (isCancelled()) {
+            return; // e.g. the look-up that a closing factory failed: the host did nothing wrong
+        }
         failures.add(host.label(), error);
         if (!(error instanceof RoleMismatchException) && !WalkStopRule.stopsTheWalk(error, duringStartup)) {
             registry.recordDown(host.label(), error.getMessage());
         }
-        attemptEnded(host, address, Outcomes.of(error), null, error, elapsed);
-    }
-
-    private void attemptEnded(HostSpec host, SocketAddress address, PgTracer.HostOutcome outcome, ConnectionControl connection,
-                              PgException error, Duration elapsed) {
-        SafeTracer.run(tracer(), t -> t.hostAttemptEnded(PgTracer.HostAttemptEnded.of(id, host, address, outcome,
-                connection != null ? connection.role() : error instanceof RoleMismatchException m ? m.role() : null,
-                connection != null ? connection.tlsProtocol().orElse(null) : null,
-                connection != null ? connection.authMethod() : null, error, elapsed)));
+        trace.hostAttemptFailed(host, address, error, elapsed);
     }
 
     /** Whether connectTimeout has run out (1 ms early, so a host budget clamped to it counts as the whole). */
@@ -348,21 +358,6 @@ final class ConnectWalk {
         return !config.connectTimeout().isZero()
                 && System.nanoTime() - startNanos >= config.connectTimeout().toNanos() - 1_000_000L;
     }
-
-    /**
-     * Connect timeouts blame the server; when the timer itself ran late — the client's event loop was
-     * blocked or busy (a blocking call on it), or the JVM paused — the time was lost in this process,
-     * and the message says so. Measured for free: when the timer ran against when it was due.
-     */
-    static String lateness(long lateNanos) {
-        long lateMillis = TimeUnit.NANOSECONDS.toMillis(lateNanos);
-        return lateMillis < LATE_WORTH_SAYING_MILLIS ? "" : " (this client's event loop ran the timeout " + lateMillis
-                + "ms after it was due: it was blocked or busy, or the JVM paused, so the time may have been lost in"
-                + " this process, not on the server)";
-    }
-
-    /** A timer later than this is not the scheduler's jitter. */
-    static final long LATE_WORTH_SAYING_MILLIS = 100;
 
     /** @param lateNanos how long after its due time the timer that called ran (0 when no timer called) */
     void totalTimeout(long lateNanos) {
@@ -372,7 +367,7 @@ final class ConnectWalk {
         PgTimeoutException timeout = new PgTimeoutException(label, "could not connect within connectTimeout="
                 + config.connectTimeout().toMillis() + "ms"
                 + (label == null ? "" : ": server " + label + " had not completed the connection when the deadline passed")
-                + lateness(lateNanos)
+                + Lateness.of(lateNanos)
                 + failures.triedSoFar());
         if (end(null, timeout) && scope != null) {
             scope.abort();
@@ -389,14 +384,6 @@ final class ConnectWalk {
         }
         held.release(connection);
         onEnd.accept(connection);
-        Duration elapsed = Duration.ofNanos(System.nanoTime() - startNanos);
-        SafeTracer.run(tracer(), t -> t.connectEnded(connection == null
-                ? new PgTracer.ConnectEnded(id, null, null, attempts, error, elapsed)
-                : new PgTracer.ConnectEnded(id, connection.host(), connection.role(), attempts, null, elapsed, connection.hostSpec(),
-                        connection.remoteAddress(), connection.tlsProtocol().orElse(null), connection.authMethod())));
-    }
-
-    private PgTracer tracer() {
-        return tracer;
+        trace.connectEnded(connection, error, Duration.ofNanos(System.nanoTime() - startNanos));
     }
 }

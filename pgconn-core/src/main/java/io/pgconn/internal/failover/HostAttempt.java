@@ -83,19 +83,21 @@ final class HostAttempt implements BiConsumer<ConnectionControl, Throwable>, Run
             end(null, error, true);
             return;
         }
-        TargetSessionAttrs target = walk.target();
-        ServerRole known = RoleCheck.fromParameters(connection.parameters());
-        if (known != ServerRole.UNKNOWN || !target.needsRole()) {
-            roleKnown(connection, known);
-            return;
-        }
-        RoleCheck.probe(connection.connection(), target).whenComplete((role, probeError) -> {
-            if (probeError != null) {
-                connection.close(); // a failed or indecisive probe skips the host; its session must not stay open
-                end(null, probeError, false);
-            } else {
-                roleKnown(connection, role);
+        step(connection, () -> {
+            TargetSessionAttrs target = walk.target();
+            ServerRole known = RoleCheck.fromParameters(connection.parameters());
+            if (known != ServerRole.UNKNOWN || !target.needsRole()) {
+                roleKnown(connection, known);
+                return;
             }
+            RoleCheck.probe(connection.connection(), target).whenComplete((role, probeError) -> step(connection, () -> {
+                if (probeError != null) {
+                    connection.close(); // a failed or indecisive probe skips the host; its session must not stay open
+                    end(null, probeError, false);
+                } else {
+                    roleKnown(connection, role);
+                }
+            }));
         });
     }
 
@@ -111,7 +113,28 @@ final class HostAttempt implements BiConsumer<ConnectionControl, Throwable>, Run
             end(connection, null, false);
             return;
         }
-        typeOids.discover(connection, walk.config()).whenComplete((discovered, discoveryError) -> end(discovered, discoveryError, false));
+        typeOids.discover(connection, walk.config())
+                .whenComplete((discovered, discoveryError) -> step(connection, () -> end(discovered, discoveryError, false)));
+    }
+
+    /**
+     * Runs one step on the session: a step that throws (a bug, a class that would not load, a codec or
+     * callback that fails) fails the attempt now, its session closed and the throwable the cause. Unguarded,
+     * the throwable would end in the CompletableFuture whose callback ran the step — which keeps it to itself
+     * — and the attempt would wait for its budget to run out, or forever without one.
+     */
+    private void step(ConnectionControl connection, Runnable step) {
+        try {
+            step.run();
+        } catch (RuntimeException | Error e) {
+            synchronized (this) {
+                if (settled) {
+                    throw e; // the outcome was handed on already: not this attempt's failure to report
+                }
+            }
+            connection.close();
+            end(null, e, false);
+        }
     }
 
     /**
@@ -151,7 +174,7 @@ final class HostAttempt implements BiConsumer<ConnectionControl, Throwable>, Run
         }
         walk.attemptEnded(this, null, new PgTimeoutException(host.label(), "server " + host.label()
                 + " did not complete the connection within " + budget.toMillis() + "ms (hostConnectTimeout/connectTimeout)"
-                + ConnectWalk.lateness(late)), false);
+                + Lateness.of(late)), false);
         scope.abort();
     }
 }

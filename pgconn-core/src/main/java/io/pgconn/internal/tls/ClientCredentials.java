@@ -1,7 +1,5 @@
 package io.pgconn.internal.tls;
 
-import io.pgconn.PgConfigException;
-
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.security.GeneralSecurityException;
@@ -33,19 +31,18 @@ record ClientCredentials(PrivateKey key, List<X509Certificate> chain) {
     static ClientCredentials load(TlsSettings settings, String hostLabel) {
         if (settings.key() == null) {
             // libpq: "certificate present, but not private key file"
-            throw new PgConfigException(hostLabel, "sslkey", null, "sslcert file \"" + settings.cert()
-                    + "\" is present, but no private key file is set (sslkey)");
+            throw TlsFile.KEY.error(hostLabel, null, TlsFile.CERT.named(settings.cert()) + " is present, but no private key file is set (sslkey)");
         }
         if (!Files.exists(settings.key())) {
             // libpq's words; with the default files this is the one error a present postgresql.crt can cause by itself
-            throw new PgConfigException(hostLabel, "sslkey", settings.key().toString(), "certificate present, but not private key file \""
-                    + settings.key() + "\" (sslcert file \"" + settings.cert() + "\"; set sslkey, or remove the certificate file)");
+            throw TlsFile.KEY.error(hostLabel, settings.key(), "certificate present, but not private key file \"" + settings.key()
+                    + "\" (" + TlsFile.CERT.named(settings.cert()) + "; set sslkey, or remove the certificate file)");
         }
-        List<X509Certificate> chain = PemFiles.certificates("sslcert", settings.cert(), hostLabel);
+        List<X509Certificate> chain = PemFiles.certificates(TlsFile.CERT, settings.cert(), hostLabel);
         PrivateKey key = PrivateKeys.load(settings.key(), settings.keyPassword(), hostLabel);
         if (!matches(key, chain.get(0).getPublicKey())) {
-            throw new PgConfigException(hostLabel, "sslcert", settings.cert().toString(), "certificate in sslcert file \"" + settings.cert()
-                    + "\" does not match private key file \"" + settings.key() + "\"");
+            throw TlsFile.CERT.error(hostLabel, settings.cert(), "the certificate in " + TlsFile.CERT.named(settings.cert())
+                    + " does not match private key file \"" + settings.key() + "\" (sslkey)");
         }
         return new ClientCredentials(key, chain);
     }

@@ -1,7 +1,5 @@
 package io.pgconn.internal.tls;
 
-import io.pgconn.PgConfigException;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,19 +31,19 @@ final class KeyFilePermissions {
         boolean rootOwned;
         try {
             if (!Files.isRegularFile(key)) {
-                throw new PgConfigException(hostLabel, "sslkey", key.toString(), "sslkey file \"" + key + "\" is not a regular file");
+                throw TlsFile.KEY.error(hostLabel, key, TlsFile.KEY.named(key) + " is not a regular file");
             }
             permissions = Files.getPosixFilePermissions(key);
             rootOwned = isOwnedByRoot(key);
         } catch (UnsupportedOperationException e) {
             return; // e.g. Windows: no POSIX modes to check (libpq skips the check there too)
         } catch (IOException e) {
-            throw new PgConfigException(hostLabel, "sslkey", key.toString(), "could not check permissions of sslkey file \"" + key + "\": " + e, e);
+            throw TlsFile.KEY.error(hostLabel, key, "could not check the permissions of " + TlsFile.KEY.named(key) + ": " + e, e);
         }
         Set<PosixFilePermission> forbidden = EnumSet.copyOf(rootOwned ? FORBIDDEN_FOR_ROOT_OWNED : FORBIDDEN_FOR_USER_OWNED);
         forbidden.retainAll(permissions);
         if (!forbidden.isEmpty()) {
-            throw new PgConfigException(hostLabel, "sslkey", key.toString(), "private key file \"" + key + "\" has group or world access ("
+            throw TlsFile.KEY.error(hostLabel, key, "private key file \"" + key + "\" has group or world access ("
                     + PosixFilePermissions.toString(permissions) + "); file must have permissions u=rw (0600) or less"
                     + " if owned by the current user, or u=rw,g=r (0640) or less if owned by root");
         }

@@ -58,19 +58,19 @@ final class LegacyPemEncryption {
      */
     static byte[] decrypt(PemFiles.Block block, String password, Path path, String hostLabel) {
         if (password == null) {
-            throw new PgConfigException(hostLabel, KEYWORD, path.toString(), KEYWORD + " file \"" + path
+            throw TlsFile.KEY.error(hostLabel, path, KEYWORD + " file \"" + path
                     + "\" holds an encrypted private key (legacy OpenSSL PEM encryption), but no sslpassword is set");
         }
         String dekInfo = header(block.headers(), "DEK-Info");
         int comma = dekInfo == null ? -1 : dekInfo.indexOf(',');
         if (comma < 0) {
-            throw new PgConfigException(hostLabel, KEYWORD, path.toString(), KEYWORD + " file \"" + path
+            throw TlsFile.KEY.error(hostLabel, path, KEYWORD + " file \"" + path
                     + "\" is marked encrypted (Proc-Type: 4,ENCRYPTED) but has no valid DEK-Info header (expected <cipher>,<hex IV>)");
         }
         String cipherName = dekInfo.substring(0, comma).trim().toUpperCase(Locale.ROOT);
         Scheme scheme = SCHEMES.get(cipherName);
         if (scheme == null) {
-            throw new PgConfigException(hostLabel, KEYWORD, path.toString(), KEYWORD + " file \"" + path + "\" is encrypted with " + cipherName
+            throw TlsFile.KEY.error(hostLabel, path, KEYWORD + " file \"" + path + "\" is encrypted with " + cipherName
                     + ", which is not supported (expected one of " + String.join(", ", SCHEMES.keySet().stream().sorted().toList())
                     + "); convert it with: openssl pkcs8 -topk8 -v2 aes-256-cbc");
         }
@@ -81,7 +81,7 @@ final class LegacyPemEncryption {
             iv = new byte[0];
         }
         if (iv.length != scheme.ivLength()) {
-            throw new PgConfigException(hostLabel, KEYWORD, path.toString(), KEYWORD + " file \"" + path + "\" has a DEK-Info IV of " + iv.length
+            throw TlsFile.KEY.error(hostLabel, path, KEYWORD + " file \"" + path + "\" has a DEK-Info IV of " + iv.length
                     + " bytes; " + cipherName + " needs " + scheme.ivLength());
         }
         byte[] secret = password.getBytes(StandardCharsets.UTF_8);
@@ -96,10 +96,10 @@ final class LegacyPemEncryption {
             }
             return der;
         } catch (BadPaddingException e) {
-            throw new PgConfigException(hostLabel, KEYWORD, path.toString(), "could not decrypt " + KEYWORD + " file \"" + path
+            throw TlsFile.KEY.error(hostLabel, path, "could not decrypt " + KEYWORD + " file \"" + path
                     + "\": wrong sslpassword, or the file is damaged", e);
         } catch (GeneralSecurityException e) {
-            throw new PgConfigException(hostLabel, KEYWORD, path.toString(), "could not decrypt " + KEYWORD + " file \"" + path + "\" (" + cipherName + "): "
+            throw TlsFile.KEY.error(hostLabel, path, "could not decrypt " + KEYWORD + " file \"" + path + "\" (" + cipherName + "): "
                     + e.getMessage(), e);
         } finally {
             Arrays.fill(secret, (byte) 0);

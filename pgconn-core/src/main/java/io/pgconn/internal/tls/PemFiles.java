@@ -19,8 +19,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Reads the PEM files named by {@code sslrootcert}, {@code sslcert} and {@code sslkey}. Every error
- * names the keyword and the path, so a user can tell which setting to fix.
+ * Reads the PEM files named by {@code sslrootcert}, {@code sslcert}, {@code sslkey} and the revocation
+ * lists. Every error names the host, the keyword, the path and what was expected ({@link TlsFile}), so a
+ * user can tell which setting to fix.
  */
 final class PemFiles {
 
@@ -38,11 +39,11 @@ final class PemFiles {
      * The X.509 certificates in a PEM file (a CA bundle may hold several, with comment lines between
      * them); at least one.
      */
-    static List<X509Certificate> certificates(String keyword, Path path, String hostLabel) {
+    static List<X509Certificate> certificates(TlsFile file, Path path, String hostLabel) {
         List<X509Certificate> certificates = new ArrayList<>();
         try {
             CertificateFactory factory = CertificateFactory.getInstance("X.509");
-            for (Block block : blocks(keyword, path, read(keyword, path, hostLabel), hostLabel)) {
+            for (Block block : blocks(file, path, read(file, path, hostLabel), hostLabel)) {
                 if (block.type().equals("CERTIFICATE")) {
                     certificates.add((X509Certificate) factory.generateCertificate(new ByteArrayInputStream(block.der())));
                 }
@@ -51,18 +52,16 @@ final class PemFiles {
             if (e instanceof PgConfigException config) {
                 throw config;
             }
-            throw new PgConfigException(hostLabel, keyword, path.toString(), "could not parse certificates in " + keyword + " file \""
-                    + path + "\": " + e.getMessage(), e);
+            throw file.error(hostLabel, path, "could not parse the certificates in " + file.named(path) + ": " + e.getMessage(), e);
         }
         if (certificates.isEmpty()) {
-            throw new PgConfigException(hostLabel, keyword, path.toString(), keyword + " file \"" + path
-                    + "\" contains no PEM certificate (-----BEGIN CERTIFICATE-----)");
+            throw file.error(hostLabel, path, file.named(path) + " contains no PEM certificate");
         }
         return certificates;
     }
 
     /** The PEM blocks of a text file, in file order. */
-    static List<Block> blocks(String keyword, Path path, byte[] content, String hostLabel) {
+    static List<Block> blocks(TlsFile file, Path path, byte[] content, String hostLabel) {
         List<Block> blocks = new ArrayList<>();
         Matcher matcher = BLOCK.matcher(new String(content, StandardCharsets.US_ASCII));
         while (matcher.find()) {
@@ -77,26 +76,25 @@ final class PemFiles {
             try {
                 blocks.add(new Block(matcher.group(1), headers, Base64.getMimeDecoder().decode(body.trim())));
             } catch (IllegalArgumentException e) {
-                throw new PgConfigException(hostLabel, keyword, path.toString(), keyword + " file \"" + path + "\" has invalid base64 in its "
-                        + matcher.group(1) + " block", e);
+                throw file.error(hostLabel, path, file.named(path) + " has invalid base64 in its " + matcher.group(1) + " block", e);
             }
         }
         return blocks;
     }
 
     /** The whole file, with errors that name the keyword, the path and what went wrong. */
-    static byte[] read(String keyword, Path path, String hostLabel) {
+    static byte[] read(TlsFile file, Path path, String hostLabel) {
+        if (Files.isDirectory(path)) {
+            throw file.error(hostLabel, path, file.named(path) + " is a directory, not a file");
+        }
         try {
-            if (Files.isDirectory(path)) {
-                throw new PgConfigException(hostLabel, keyword, path.toString(), keyword + " file \"" + path + "\" is a directory, not a file");
-            }
             return Files.readAllBytes(path);
         } catch (NoSuchFileException e) {
-            throw new PgConfigException(hostLabel, keyword, path.toString(), keyword + " file \"" + path + "\" does not exist", e);
+            throw file.error(hostLabel, path, file.named(path) + " does not exist", e);
         } catch (AccessDeniedException e) {
-            throw new PgConfigException(hostLabel, keyword, path.toString(), keyword + " file \"" + path + "\" is not readable (permission denied)", e);
+            throw file.error(hostLabel, path, file.named(path) + " is not readable (permission denied)", e);
         } catch (IOException e) {
-            throw new PgConfigException(hostLabel, keyword, path.toString(), "could not read " + keyword + " file \"" + path + "\": " + e, e);
+            throw file.error(hostLabel, path, "could not read " + file.named(path) + ": " + e, e);
         }
     }
 

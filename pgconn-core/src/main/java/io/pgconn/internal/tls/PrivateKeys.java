@@ -44,9 +44,9 @@ final class PrivateKeys {
 
     /** Reads, permission-checks and decodes the key file; every failure is a {@link PgConfigException} naming the file. */
     static PrivateKey load(Path path, String password, String hostLabel) {
-        byte[] content = PemFiles.read(KEYWORD, path, hostLabel);
+        byte[] content = PemFiles.read(TlsFile.KEY, path, hostLabel);
         KeyFilePermissions.check(path, hostLabel);
-        for (PemFiles.Block block : PemFiles.blocks(KEYWORD, path, content, hostLabel)) {
+        for (PemFiles.Block block : PemFiles.blocks(TlsFile.KEY, path, content, hostLabel)) {
             try {
                 switch (block.type()) {
                     case "PRIVATE KEY":
@@ -61,11 +61,11 @@ final class PrivateKeys {
                         continue; // e.g. "EC PARAMETERS" ahead of the key, or a certificate
                 }
             } catch (GeneralSecurityException | IllegalArgumentException e) {
-                throw new PgConfigException(hostLabel, KEYWORD, path.toString(), "could not load private key from " + KEYWORD + " file \""
+                throw TlsFile.KEY.error(hostLabel, path, "could not load private key from " + KEYWORD + " file \""
                         + path + "\" (" + block.type() + "): " + e.getMessage(), e);
             }
         }
-        throw new PgConfigException(hostLabel, KEYWORD, path.toString(), KEYWORD + " file \"" + path + "\" contains no PEM private key"
+        throw TlsFile.KEY.error(hostLabel, path, KEYWORD + " file \"" + path + "\" contains no PEM private key"
                 + " (PRIVATE KEY, ENCRYPTED PRIVATE KEY, RSA PRIVATE KEY or EC PRIVATE KEY)");
     }
 
@@ -107,7 +107,7 @@ final class PrivateKeys {
 
     private static byte[] decrypt(byte[] der, String password, Path path, String hostLabel) throws GeneralSecurityException {
         if (password == null) {
-            throw new PgConfigException(hostLabel, KEYWORD, path.toString(), KEYWORD + " file \"" + path
+            throw TlsFile.KEY.error(hostLabel, path, KEYWORD + " file \"" + path
                     + "\" holds an encrypted private key, but no sslpassword is set");
         }
         EncryptedPrivateKeyInfo info;
@@ -129,7 +129,7 @@ final class PrivateKeys {
             return info.getKeySpec(cipher).getEncoded();
         } catch (java.security.spec.InvalidKeySpecException e) {
             // getKeySpec reports a wrong password (bad padding, or rarely garbage that pads well) this way
-            throw new PgConfigException(hostLabel, KEYWORD, path.toString(), "could not decrypt " + KEYWORD + " file \"" + path
+            throw TlsFile.KEY.error(hostLabel, path, "could not decrypt " + KEYWORD + " file \"" + path
                     + "\": wrong sslpassword, or the file is damaged", e);
         } finally {
             spec.clearPassword();

@@ -114,34 +114,37 @@ final class RevocationLists {
     private static List<CRL> load(TlsSettings settings, String hostLabel) {
         List<CRL> crls = new ArrayList<>();
         if (exists(settings.crl())) {
-            crls.addAll(read("sslcrl", settings.crl(), hostLabel));
+            crls.addAll(read(TlsFile.CRL, settings.crl(), hostLabel));
         }
         if (exists(settings.crlDir()) && Files.isDirectory(settings.crlDir())) {
             try (Stream<Path> files = Files.list(settings.crlDir())) {
                 for (Path file : files.filter(f -> HASHED_CRL.matcher(f.getFileName().toString()).matches()).sorted().toList()) {
-                    crls.addAll(read("sslcrldir", file, hostLabel));
+                    crls.addAll(read(TlsFile.CRL_DIR, file, hostLabel));
                 }
             } catch (IOException e) {
-                throw new PgConfigException(hostLabel, "sslcrldir", settings.crlDir().toString(), "could not read sslcrldir \""
-                        + settings.crlDir() + "\": " + e.getMessage(), e);
+                throw TlsFile.CRL_DIR.error(hostLabel, settings.crlDir(), "could not read sslcrldir \"" + settings.crlDir() + "\": "
+                        + e.getMessage(), e);
             }
         }
         return crls;
     }
 
-    private static List<CRL> read(String keyword, Path file, String hostLabel) {
-        byte[] content = PemFiles.read(keyword, file, hostLabel);
+    private static List<CRL> read(TlsFile kind, Path file, String hostLabel) {
+        byte[] content = PemFiles.read(kind, file, hostLabel);
         List<CRL> crls = new ArrayList<>();
         try {
             CertificateFactory factory = CertificateFactory.getInstance("X.509");
-            for (PemFiles.Block block : PemFiles.blocks(keyword, file, content, hostLabel)) {
+            for (PemFiles.Block block : PemFiles.blocks(kind, file, content, hostLabel)) {
                 if (block.type().equals("X509 CRL")) {
                     crls.add((X509CRL) factory.generateCRL(new ByteArrayInputStream(block.der())));
                 }
             }
         } catch (GeneralSecurityException | RuntimeException e) {
-            throw new PgConfigException(hostLabel, keyword, file.toString(), "could not parse the revocation list in " + keyword + " file \""
-                    + file + "\": " + e.getMessage(), e);
+            throw kind.error(hostLabel, file, "could not parse the revocation list in " + kind.named(file) + ": " + e.getMessage(), e);
+        }
+        if (crls.isEmpty()) {
+            // OpenSSL, and so libpq, refuses a revocation list file that holds none
+            throw kind.error(hostLabel, file, kind.named(file) + " contains no PEM certificate revocation list");
         }
         return crls;
     }

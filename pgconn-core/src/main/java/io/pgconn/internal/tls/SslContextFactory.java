@@ -112,14 +112,14 @@ public final class SslContextFactory {
                     + " needs a root certificate: set sslrootcert to a PEM file of trusted CAs, or to \"system\"");
         } else if (!settings.rootCertFileExists()) {
             // only verify-ca/verify-full get here: weaker modes skip verification when the file is absent (libpq)
-            throw new PgConfigException(hostLabel, "sslrootcert", settings.rootCert(), "root certificate file \"" + settings.rootCert() + "\" does not exist (sslrootcert;"
-                    + " sslmode=" + settings.mode().libpqName() + " verifies the server certificate): provide the file,"
-                    + " use the system's trusted roots with sslrootcert=system, or choose an sslmode that does not verify");
+            throw TlsFile.ROOT_CERT.error(hostLabel, Path.of(settings.rootCert()), "root certificate file \"" + settings.rootCert()
+                    + "\" does not exist (sslrootcert; sslmode=" + settings.mode().libpqName() + " verifies the server certificate):"
+                    + " provide the file, use the system's trusted roots with sslrootcert=system, or choose an sslmode that does not verify");
         } else if (settings.usesSystemTrust()) {
             TrustManagerFactory system = systemTrust(hostLabel);
             builder.trustManager(RevocationLists.exist(settings) ? RevocationLists.trusting(acceptedIssuers(system), settings, hostLabel) : system);
         } else {
-            List<X509Certificate> roots = PemFiles.certificates("sslrootcert", Path.of(settings.rootCert()), hostLabel);
+            List<X509Certificate> roots = PemFiles.certificates(TlsFile.ROOT_CERT, Path.of(settings.rootCert()), hostLabel);
             if (RevocationLists.exist(settings)) {
                 builder.trustManager(RevocationLists.trusting(roots, settings, hostLabel));
             } else {

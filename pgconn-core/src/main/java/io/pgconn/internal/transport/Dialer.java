@@ -15,16 +15,22 @@ import java.net.ConnectException;
 import java.net.SocketAddress;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Opens one TCP or Unix-domain socket: TCP_NODELAY always, SO_KEEPALIVE as configured, the
  * connect bounded by the time left in the host's budget. The pipeline is left empty for the
- * TLS and startup stages to fill.
+ * TLS and startup stages to fill. One per connection factory ({@code ConnectResources}), so it warns
+ * once per factory about a setting its transport cannot apply.
  */
 public final class Dialer {
 
+    private static final System.Logger LOG = System.getLogger(Dialer.class.getName());
+
     private final EventLoopGroup group;
     private final Transport transport;
+    /** Whether this dialer said that tcp_user_timeout cannot be set on its transport. */
+    private final AtomicBoolean userTimeoutWarned = new AtomicBoolean();
 
     public Dialer(EventLoopGroup group, Transport transport) {
         this.group = group;
@@ -117,12 +123,23 @@ public final class Dialer {
                 config.setOption(ChannelOption.SO_KEEPALIVE, true);
                 TransportChannels.applyKeepaliveTuning(transport, config, keepalive.idle(), keepalive.interval(), keepalive.count());
             }
-            if (keepalive != null && keepalive.userTimeoutMillis() != null) {
-                TransportChannels.applyUserTimeout(transport, config, keepalive.userTimeoutMillis());
+            if (keepalive != null && keepalive.userTimeoutMillis() != null
+                    && !TransportChannels.applyUserTimeout(transport, config, keepalive.userTimeoutMillis())) {
+                warnUserTimeoutIgnored(keepalive.userTimeoutMillis());
             }
         }
         if (!connectTimeout.isZero()) {
             config.setConnectTimeoutMillis((int) Math.min(Integer.MAX_VALUE, Math.max(1, connectTimeout.toMillis())));
+        }
+    }
+
+    /** Once per dialer, that is per connection factory: every connect of it would say the same. */
+    private void warnUserTimeoutIgnored(int millis) {
+        if (userTimeoutWarned.compareAndSet(false, true)) {
+            // no MessageFormat: it would print 1500 as "1,500"
+            LOG.log(System.Logger.Level.WARNING, "tcp_user_timeout=" + millis + " has no effect on the " + transport
+                    + " transport: the JDK cannot set TCP_USER_TIMEOUT; use the epoll or io_uring transport"
+                    + " (netty-transport-native-epoll) for it. Said once per connection factory.");
         }
     }
 

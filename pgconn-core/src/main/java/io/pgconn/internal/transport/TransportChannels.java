@@ -171,16 +171,22 @@ public final class TransportChannels {
     /**
      * libpq's {@code tcp_user_timeout} (milliseconds; 0 the system's default, negative as 0, as libpq):
      * TCP_USER_TIMEOUT on epoll and io_uring. NIO has no such socket option, so it is not set there.
+     *
+     * @return whether it was set (false on NIO)
      */
-    public static void applyUserTimeout(Transport transport, ChannelConfig config, int millis) {
+    public static boolean applyUserTimeout(Transport transport, ChannelConfig config, int millis) {
         int value = Math.max(0, millis);
-        switch (transport) {
-            case EPOLL -> config.setOption(EpollChannelOption.TCP_USER_TIMEOUT, value);
-            case IO_URING -> config.setOption(IoUringChannelOption.TCP_USER_TIMEOUT, value);
-            case NIO -> {
-                // the JDK exposes no TCP_USER_TIMEOUT (docs/lifecycle.md §1.1)
+        return switch (transport) {
+            case EPOLL -> {
+                config.setOption(EpollChannelOption.TCP_USER_TIMEOUT, value);
+                yield true;
             }
-        }
+            case IO_URING -> {
+                config.setOption(IoUringChannelOption.TCP_USER_TIMEOUT, value);
+                yield true;
+            }
+            case NIO -> false; // the JDK exposes no TCP_USER_TIMEOUT (docs/lifecycle.md §1.1)
+        };
     }
 
     private static <T> void set(ChannelConfig config, ChannelOption<T> option, T value) {

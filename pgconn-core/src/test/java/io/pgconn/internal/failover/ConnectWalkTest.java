@@ -57,7 +57,7 @@ import static org.assertj.core.api.Assertions.catchThrowable;
  */
 class ConnectWalkTest {
 
-    private enum Answer { PRIMARY, STANDBY, REFUSED, AUTH_FAILS, HANGS, NO_DATABASE, TOO_MANY_CONNECTIONS, STARTING_UP, SHUTTING_DOWN, TLS_FAILS, THROWS }
+    private enum Answer { PRIMARY, STANDBY, REFUSED, AUTH_FAILS, HANGS, NO_DATABASE, TOO_MANY_CONNECTIONS, STARTING_UP, SHUTTING_DOWN, TLS_FAILS, THROWS, STEP_THROWS, FAILS_WHEN_ABORTED }
 
     private final EventLoopGroup loop = new DefaultEventLoopGroup(1);
     private final Map<String, List<Answer>> script = new HashMap<>();
@@ -68,6 +68,15 @@ class ConnectWalkTest {
     private final RecordingTracer tracer = new RecordingTracer();
     private final EventLoop walkLoop = loop.next();
     private final List<String> dialledOffTheLoop = Collections.synchronizedList(new ArrayList<>());
+    /** The FAILS_WHEN_ABORTED attempts that failed because their scope was aborted. */
+    private final List<String> failedOnAbort = Collections.synchronizedList(new ArrayList<>());
+    /** A session's parameters that throw when read, as a step of the attempt that breaks. */
+    private static final Map<String, String> BROKEN_PARAMETERS = new java.util.AbstractMap<>() {
+        @Override
+        public java.util.Set<Entry<String, String>> entrySet() {
+            throw new IllegalStateException("the session's parameters broke");
+        }
+    };
     /** When set, host names resolve on this pool instead of at once, as in production. */
     private ExecutorService lookups;
 
@@ -126,6 +135,16 @@ class ConnectWalkTest {
                 case TLS_FAILS -> CompletableFuture.failedFuture(new PgTlsException(host.label(),
                         "TLS handshake with " + host.label() + " failed: server certificate chain not trusted"));
                 case THROWS -> throw new IllegalStateException("handled above");
+                case STEP_THROWS -> CompletableFuture.completedFuture(session(name, host, address, BROKEN_PARAMETERS));
+                case FAILS_WHEN_ABORTED -> {
+                    // as HostConnector's attempt: the scope closes its socket on abort, and the attempt fails with that
+                    CompletableFuture<ConnectionControl> attempt = new CompletableFuture<>();
+                    EmbeddedChannel socket = new EmbeddedChannel();
+                    socket.closeFuture().addListener(f -> attempt.completeExceptionally(new PgConnectException(host.label(),
+                            "connection to " + host.label() + " was closed before the session was ready")));
+                    scope.track(socket);
+                    yield attempt.whenComplete((ignored, error) -> failedOnAbort.add(name));
+                }
             };
         }
     };
@@ -278,6 +297,49 @@ class ConnectWalkTest {
         assertThat(tracer.events(PgTracer.HostAttemptEnded.class)).hasSize(2);
     }
 
+    /**
+     * A step of the attempt on a ready session that throws — here reading the session's parameters for its
+     * role — fails the attempt at once, with the throwable as the cause and the session closed, and the walk
+     * moves on. Before, the throw ended in the CompletableFuture whose callback ran the step, and the attempt
+     * waited for its budget (60 s here).
+     */
+    @Test
+    void aStepOfTheAttemptThatThrowsFailsItAtOnceWithTheThrowableAsCause() throws Exception {
+        script.put("a", List.of(Answer.STEP_THROWS));
+        script.put("b", List.of(Answer.PRIMARY));
+
+        ConnectionControl connection = walk("connectTimeout=60s hostConnectTimeout=60s").get(5, TimeUnit.SECONDS);
+
+        assertThat(connection.host()).isEqualTo("b:5432");
+        PgTracer.HostAttemptEnded first = tracer.events(PgTracer.HostAttemptEnded.class).get(0);
+        assertThat(first.host()).isEqualTo("a:5432");
+        assertThat(first.outcome()).isEqualTo(PgTracer.HostOutcome.FAILED);
+        assertThat(first.error()).isInstanceOf(PgConnectException.class).hasMessageContaining("a:5432")
+                .cause().isInstanceOf(IllegalStateException.class).hasMessage("the session's parameters broke");
+        assertThat(terminated("a#0")).as("the broken attempt's session is closed").isTrue();
+    }
+
+    /**
+     * A caller that cancels its connect aborts the attempt in flight; what that attempt meets then (its socket
+     * closed under it) says nothing of the host: it is not remembered as down, nor reported as an attempt's
+     * outcome after ConnectEnded. The factory's close cancels its walks the same way (HostileFactoryCloseIT).
+     */
+    @Test
+    void aCancelledConnectLeavesTheHostInFlightUnblamed() {
+        script.put("a", List.of(Answer.FAILS_WHEN_ABORTED));
+        CompletableFuture<ConnectionControl> connect = walk("", "a");
+        afterWhatTheLoopIsDoing();
+        assertThat(dialled).containsExactly("a#0");
+
+        assertThat(connect.cancel(false)).isTrue();
+
+        assertThat(failedOnAbort).as("the aborted attempt failed").containsExactly("a#0");
+        assertThat(registry.status("a:5432").state()).isEqualTo(HostStatus.State.UNKNOWN);
+        assertThat(tracer.events(PgTracer.HostAttemptEnded.class)).isEmpty();
+        assertThat(tracer.events(PgTracer.ConnectEnded.class)).singleElement()
+                .satisfies(ended -> assertThat(ended.error()).isInstanceOf(java.util.concurrent.CancellationException.class));
+    }
+
     @Test
     void aStartupErrorOtherThanTryAgainEndsTheWalkAsLibpq() {
         script.put("a", List.of(Answer.NO_DATABASE));
@@ -365,12 +427,16 @@ class ConnectWalkTest {
     }
 
     private ConnectionControl session(String name, HostSpec host, SocketAddress address, boolean standby) {
+        String flag = standby ? "on" : "off";
+        return session(name, host, address, Map.of("in_hot_standby", flag, "default_transaction_read_only", flag));
+    }
+
+    private ConnectionControl session(String name, HostSpec host, SocketAddress address, Map<String, String> parameters) {
         EmbeddedChannel channel = new EmbeddedChannel(FrontendMessageEncoder.INSTANCE, new SessionHandler(host.label(), Map.of(), 0, io.pgconn.internal.query.TextValueCodecs.INSTANCE));
         SessionFacts facts = new SessionFacts(host, address, null, 1000 + sessions.size(), new byte[4], ProtocolVersion.V3_0,
                 AuthMethod.SCRAM_SHA_256);
-        String flag = standby ? "on" : "off";
         ConnectionControl session = new ConnectionControl(channel, facts, (SessionHandler) channel.pipeline().last(),
-                Map.of("in_hot_standby", flag, "default_transaction_read_only", flag), f -> CompletableFuture.completedFuture(null));
+                parameters, f -> CompletableFuture.completedFuture(null));
         sessions.put(name, session);
         return session;
     }

@@ -213,7 +213,7 @@ class SslContextFactoryTest {
         TestPki.Issued other = TestPki.ca("other CA");
         Path bundle = TestPki.write(dir.resolve("bundle.pem"), "# first\n" + TestPki.certificatesPem(ca.certificate())
                 + "# second\n" + TestPki.certificatesPem(other.certificate()));
-        assertThat(PemFiles.certificates("sslrootcert", bundle, "h:1")).hasSize(2);
+        assertThat(PemFiles.certificates(TlsFile.ROOT_CERT, bundle, "h:1")).hasSize(2);
         TlsSettings settings = new TlsSettings(SslMode.VERIFY_FULL, null, bundle.toString(), null, null, null, true, null, null, null);
         assertThatCode(() -> factory.create(settings, "h:1")).doesNotThrowAnyException();
     }

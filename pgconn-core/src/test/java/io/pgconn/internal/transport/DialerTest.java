@@ -21,7 +21,12 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -87,6 +92,49 @@ class DialerTest {
         } finally {
             group.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
         }
+    }
+
+    /**
+     * On NIO, where tcp_user_timeout cannot be set, a factory says so once, at WARNING and naming the setting —
+     * not once per connect (three connects here), and again for another factory.
+     */
+    @org.junit.jupiter.api.Test
+    void tcpUserTimeoutOnNioIsWarnedAboutOncePerFactory() throws Exception {
+        List<LogRecord> records = new CopyOnWriteArrayList<>();
+        Handler capture = new Handler() {
+            @Override
+            public void publish(LogRecord record) {
+                records.add(record);
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        Logger logger = Logger.getLogger(Dialer.class.getName());
+        logger.addHandler(capture);
+        int port = refusedPort();
+        ConnConfig config = ConnConfig.parse("host=127.0.0.1 port=" + port + " user=nobody sslmode=disable tcp_user_timeout=1500");
+        try {
+            for (int factories = 1; factories <= 2; factories++) {
+                try (PgConnectionFactory factory = PgConnectionFactory.builder(config).transport(Transport.NIO).threads(1).build()) {
+                    for (int connects = 0; connects < 3; connects++) {
+                        assertThatThrownBy(() -> factory.connect().get(10, TimeUnit.SECONDS)).hasMessageContaining("refused");
+                    }
+                }
+                assertThat(records).hasSize(factories);
+            }
+        } finally {
+            logger.removeHandler(capture);
+        }
+        assertThat(records).allSatisfy(record -> {
+            assertThat(record.getLevel()).isEqualTo(Level.WARNING);
+            assertThat(record.getMessage()).contains("tcp_user_timeout=1500 has no effect on the NIO transport");
+        });
     }
 
     /**
