@@ -167,7 +167,7 @@ public final class NotificationSubscriber {
             current = connection;
             closeResult = new CompletableFuture<>();
         }
-        closeQuietly(current).whenComplete((ok, error) -> {
+        QuietClose.of(current).whenComplete((ok, error) -> {
             end(null);
             closeResult.complete(null);
         });
@@ -203,7 +203,7 @@ public final class NotificationSubscriber {
         return factory.connect().thenCompose(c -> catchUp(c, ConcurrentHashMap.newKeySet(), attempts)
                 .whenComplete((ok, error) -> {
                     if (error != null) {
-                        closeQuietly(c);
+                        QuietClose.of(c);
                     }
                 }));
     }
@@ -241,7 +241,7 @@ public final class NotificationSubscriber {
                 : new PgClosedException(c.host(), "connection to " + c.host() + " was closed")));
         RoleCheck.start(factory, policy.roleCheckInterval(), c, () -> carriesTheSubscription(c),
                 role -> lost(c, new WrongRoleException(c.host(), role, factory.config().targetSessionAttrs())));
-        closeQuietly(replaced); // make before break: the replaced connection (wrong role, or already lost) goes after
+        QuietClose.of(replaced); // make before break: the replaced connection (wrong role, or already lost) goes after
         // told before the calls waiting for this connection complete, so a caller whose listen() has
         // completed sees the event already (GuardedEvents: a throwing callback cannot stop this)
         if (first) {
@@ -295,7 +295,7 @@ public final class NotificationSubscriber {
                 : new PgClosedException(null, "the notification subscriber gave up re-connecting after "
                 + policy.maxAttempts() + " attempt(s): " + SubscriberState.describe(cause), cause));
         channels.completeAll(cause);
-        closeQuietly(current); // e.g. a bounded policy gave up while the old server, in the wrong role, still holds it
+        QuietClose.of(current); // e.g. a bounded policy gave up while the old server, in the wrong role, still holds it
         if (cause == null) {
             ended.complete(null);
             events.closed();
@@ -306,17 +306,5 @@ public final class NotificationSubscriber {
 
     private static PgClosedException closedError(String what) {
         return new PgClosedException(null, what + ": the notification subscriber is closed");
-    }
-
-    /** {@code c.close()}, which cannot throw here: a connection of a closed factory is closed already. */
-    private static CompletableFuture<Void> closeQuietly(PgConnection c) {
-        if (c == null) {
-            return CompletableFuture.completedFuture(null);
-        }
-        try {
-            return c.close().exceptionally(error -> null);
-        } catch (RuntimeException e) {
-            return CompletableFuture.completedFuture(null);
-        }
     }
 }
