@@ -52,6 +52,80 @@ class LibpqConformanceTest {
 
             [badline]
             host
+
+            [svcport]
+            host=a,b
+            port=6001,6002
+
+            [svcuri]
+            dbname=postgresql://u2@h2/realdb
+
+            [svcspacekey]
+            host = spaced
+
+            [svcspaceval]
+            host= spaced
+            dbname=d b \s
+
+            [svcdup]
+            host=first
+
+            [svcdup]
+            host=second
+
+            [svcdupkey]
+            host=one
+            host=two
+
+            [svcempty]
+            host=
+            port=
+
+            [svcinline]
+            host=h # not a comment
+
+            [svcnested]
+            service=svc
+
+            [svccase]
+            Host=h
+
+            [svcquoted]
+            host='quoted'
+            application_name='a b'
+
+            [svcbadval]
+            sslmode=bogus
+
+            [svcnoeq]
+            host
+
+            [svcservicefile]
+            servicefile=/nonexistent
+
+            [ svctrail ]
+            host=nomatch
+            [svctrail]  \s
+            host=trailing
+
+            [svcpass]
+            password=pw-from-service
+            user=svcu
+
+            [svcafterbad]
+            host=fine
+            [svcsslsys]
+            sslrootcert=system
+
+            [svcint]
+            connect_timeout=abc
+            keepalives=x
+            port=+7
+
+            [svcdupsec]
+            host=dup1
+              [svcdupsec]
+            host=dup2
             """;
     private static final String SYSTEM_SERVICES = """
             [syssvc]
@@ -155,6 +229,14 @@ class LibpqConformanceTest {
             case "load_balance_hosts" -> c.loadBalanceHosts().libpqName();
             case "connect_timeout" -> String.valueOf(c.hostConnectTimeout().toSeconds());
             case "keepalives" -> c.keepalives() ? "1" : "0";
+            case "keepalives_idle" -> c.keepalivesIdle() == null ? "0" : String.valueOf(c.keepalivesIdle().toSeconds());
+            case "keepalives_interval" -> c.keepalivesInterval() == null ? "0" : String.valueOf(c.keepalivesInterval().toSeconds());
+            case "keepalives_count" -> c.keepalivesCount() == null ? "0" : String.valueOf(c.keepalivesCount());
+            case "tcp_user_timeout" -> c.tcpUserTimeoutMillis() == null ? "0" : String.valueOf(c.tcpUserTimeoutMillis());
+            case "sslsni" -> c.sslSni() ? "1" : "0";
+            case "replication" -> c.replication() == null ? "" : c.replication();
+            case "min_protocol_version" -> c.minProtocolVersion().toString();
+            case "max_protocol_version" -> c.maxProtocolVersion().toString();
             default -> throw new IllegalArgumentException("no such field in the recording: " + key);
         };
     }
