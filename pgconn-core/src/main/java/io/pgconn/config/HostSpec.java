@@ -96,9 +96,12 @@ public record HostSpec(String host, String hostaddr, int port) {
         try {
             port = ValueParsers.integer("port", text);
         } catch (PgConfigException notAnInteger) {
+            port = 0;
+        }
+        if (port < 1 || port > 65535) {
             throw SafeText.settingError("port", text, "invalid port value: \"" + SafeText.excerpt(text) + "\" (expected an integer from 1 to 65535)");
         }
-        return checkPort(port);
+        return port;
     }
 
     private static int checkPort(int port) {
