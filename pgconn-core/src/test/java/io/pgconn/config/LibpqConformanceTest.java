@@ -12,6 +12,7 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -33,6 +34,9 @@ import static org.junit.jupiter.params.provider.Arguments.arguments;
 class LibpqConformanceTest {
 
     private static final String CASES = "/libpq-conformance/libpq18-cases.tsv";
+    private static final String PGPASS_CASES = "/libpq-conformance/libpq18-pgpass-cases.tsv";
+    /** The password file the .pgpass cases were recorded with. */
+    private static final String PGPASS = "/libpq-conformance/libpq18-pgpass";
     /** The service files the cases were recorded with (HOME/.pg_service.conf and PGSYSCONFDIR/pg_service.conf). */
     private static final String USER_SERVICES = """
             [svc]
@@ -141,6 +145,49 @@ class LibpqConformanceTest {
     static void serviceFiles() throws IOException {
         Files.writeString(home.resolve(".pg_service.conf"), USER_SERVICES);
         Files.writeString(Files.createDirectories(home.resolve("sysconf")).resolve("pg_service.conf"), SYSTEM_SERVICES);
+        byte[] pgpass;
+        try (InputStream in = LibpqConformanceTest.class.getResourceAsStream(PGPASS)) {
+            assertThat(in).as(PGPASS).isNotNull();
+            pgpass = in.readAllBytes();
+        }
+        Files.setPosixFilePermissions(Files.write(home.resolve("pgpass"), pgpass), PosixFilePermissions.fromString("rw-------"));
+        Files.setPosixFilePermissions(Files.write(home.resolve("pgpass_open"), pgpass), PosixFilePermissions.fromString("rw-r--r--"));
+        Path home2 = Files.createDirectories(home.resolve("home2"));
+        Files.setPosixFilePermissions(Files.write(home2.resolve(".pgpass"), pgpass), PosixFilePermissions.fromString("rw-------"));
+    }
+
+    static Stream<Arguments> pgpassCases() throws IOException {
+        List<Arguments> cases = new ArrayList<>();
+        try (InputStream in = LibpqConformanceTest.class.getResourceAsStream(PGPASS_CASES)) {
+            assertThat(in).as(PGPASS_CASES).isNotNull();
+            for (String line : new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
+                if (!line.isEmpty() && !line.startsWith("#")) {
+                    String[] f = line.split("\t", -1);
+                    cases.add(arguments(f[1], f[0], f[2], f.length > 3 ? f[3] : ""));
+                }
+            }
+        }
+        return cases.stream();
+    }
+
+    /**
+     * The password libpq takes from the string, the environment, a service or the password file (matching
+     * host or socket directory, port, database and user; escapes, wildcards, comments), for the first host.
+     */
+    @ParameterizedTest(name = "[{index}] {0}  (env {1}) → libpq: {2}")
+    @MethodSource("pgpassCases")
+    void picksThePasswordLibpqPicks(String connectionString, String environment, String libpq, String deliberate) {
+        ConnConfig config = ConnConfig.parse(withFiles(connectionString), environment(withFiles(environment)));
+        String password = config.passwordFor(config.hosts().get(0));
+        // "deliberate: pgconn gives <password>: <why>"
+        String expected = deliberate.isEmpty() ? libpq
+                : deliberate.substring("deliberate: pgconn gives ".length(), deliberate.indexOf(": ", "deliberate: pgconn gives ".length()));
+        assertThat(password == null || password.isEmpty() ? "-" : password).as("libpq 18: %s %s", libpq, deliberate).isEqualTo(expected);
+    }
+
+    private static String withFiles(String text) {
+        return text.replace("@PGPASS_OPEN@", home.resolve("pgpass_open").toString()).replace("@PGPASS@", home.resolve("pgpass").toString())
+                .replace("@HOME2@", home.resolve("home2").toString());
     }
 
     static Stream<Arguments> cases() throws IOException {
