@@ -1,5 +1,6 @@
 /* Differential harness: for each case line "MODE\tENV\tCONNINFO" prints libpq's outcome.
- * MODE: p (parse+options) or c (connect). ENV: '-' or NAME=VALUE pairs separated by ';'. */
+ * MODE: p (parse+options), c (connect) or w (the password libpq picked for the first host: PQpass after
+ * PQconnectStart, i.e. the password given or the .pgpass line that matched). ENV: '-' or NAME=VALUE pairs separated by ';'. */
 #define _GNU_SOURCE
 #include <stdio.h>
 #include <stdlib.h>
@@ -39,6 +40,13 @@ static void runcase(char mode, char *env, char *ci) {
   PQconninfoOption *parsed = PQconninfoParse(ci, &err);
   if (!parsed) { firstline(err, buf, sizeof buf); printf("PARSE_ERR\t%s", buf); return; }
   printf("PARSED\t"); printopts(parsed); PQconninfoFree(parsed);
+  if (mode == 'w') {
+    PGconn *c = PQconnectStart(ci);
+    const char *pw = c ? PQpass(c) : NULL;
+    printf("\tPASSWORD\t%s", pw && *pw ? pw : "-");
+    if (c) PQfinish(c);
+    return;
+  }
   if (mode == 'p') {
     PGconn *c = PQconnectStart(ci);
     if (!c) { printf("\tNOMEM"); return; }

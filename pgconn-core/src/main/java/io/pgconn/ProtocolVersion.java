@@ -12,12 +12,15 @@ public record ProtocolVersion(int major, int minor) implements Comparable<Protoc
     /** What {@code latest} means for this client. */
     public static final ProtocolVersion LATEST = V3_2;
 
-    /** Parses {@code 3.0}, {@code 3.2} or {@code latest} for the given keyword. */
+    /**
+     * Parses {@code 3.0}, {@code 3.2} or {@code latest} for the given keyword, spelled exactly so: libpq 18
+     * refuses {@code LATEST}, {@code 3.00} and surrounding spaces, and so does this.
+     */
     public static ProtocolVersion parse(String keyword, String value) {
         if (value == null) {
             throw PgConfigException.ofSetting(keyword, null, "invalid " + keyword + " value: null (expected 3.0, 3.2 or latest)");
         }
-        return switch (value.trim().toLowerCase(java.util.Locale.ROOT)) {
+        return switch (value) {
             case "3.0" -> V3_0;
             case "3.2" -> V3_2;
             case "latest" -> LATEST;

@@ -9,7 +9,8 @@ import java.util.List;
  * libpq's rules (docs/lifecycle.md §2.1): the number of hosts is the number of {@code hostaddr}
  * entries when given, else of {@code host} entries, else one; both lists must then agree; one
  * port applies to every host, otherwise there must be one per host; an empty entry means the
- * default ({@code localhost}, 5432).
+ * default ({@code localhost}, 5432). Entries are not trimmed, as in libpq: {@code host='a, b'} names
+ * the host {@code " b"}, which no resolver knows, and {@code hostaddr=' 10.0.0.1'} is not an address.
  */
 final class HostListResolver {
 
@@ -52,15 +53,11 @@ final class HostListResolver {
         return List.copyOf(specs);
     }
 
-    /** Splits a comma list, trimming entries; {@code null} or {@code ""} is the empty list. */
+    /** Splits a comma list, keeping entries as written (libpq); {@code null} or {@code ""} is the empty list. */
     private static List<String> split(String list) {
         if (list == null || list.isEmpty()) {
             return List.of();
         }
-        List<String> items = new ArrayList<>();
-        for (String item : list.split(",", -1)) {
-            items.add(item.trim());
-        }
-        return items;
+        return List.of(list.split(",", -1));
     }
 }

@@ -28,7 +28,7 @@ public record HostSpec(String host, String hostaddr, int port) {
         }
         if (hostaddr != null && !isIpLiteral(hostaddr)) {
             throw SafeText.settingError("hostaddr", hostaddr, "invalid hostaddr value: \"" + SafeText.excerpt(hostaddr)
-                    + "\" (expected a numeric IPv4 or IPv6 address)");
+                    + "\" (expected a numeric IPv4 address, dotted decimal without leading zeros, or an IPv6 address)");
         }
         checkPort(port);
     }
@@ -84,17 +84,24 @@ public record HostSpec(String host, String hostaddr, int port) {
         return of(s.substring(0, colon), parsePort(s.substring(colon + 1)));
     }
 
-    /** Parses a port number; empty means the default. */
+    /**
+     * Parses a port number with libpq's integer rule (optional sign, decimal digits, surrounding spaces
+     * allowed); empty means the default, blank is refused (as libpq refuses it).
+     */
     static int parsePort(String text) {
-        String s = text.trim();
-        if (s.isEmpty()) {
+        if (text.isEmpty()) {
             return ConnDefaults.PORT;
         }
+        int port;
         try {
-            return checkPort(Integer.parseInt(s));
-        } catch (NumberFormatException e) {
+            port = ValueParsers.integer("port", text);
+        } catch (PgConfigException notAnInteger) {
+            port = 0;
+        }
+        if (port < 1 || port > 65535) {
             throw SafeText.settingError("port", text, "invalid port value: \"" + SafeText.excerpt(text) + "\" (expected an integer from 1 to 65535)");
         }
+        return port;
     }
 
     private static int checkPort(int port) {
@@ -104,11 +111,28 @@ public record HostSpec(String host, String hostaddr, int port) {
         return port;
     }
 
+    /**
+     * A numeric address as inet_pton reads it. libpq reads {@code hostaddr} with inet_aton's older rules too,
+     * where {@code 127.1} is 127.0.0.1 and a leading zero makes an octet octal ({@code 127.0.0.010} is
+     * 127.0.0.8); those forms are refused (docs/lifecycle.md §9), never read with another meaning.
+     */
     static boolean isIpLiteral(String s) {
         // strip an IPv6 zone (fe80::1%eth0) before the syntax check; Netty does not accept it
         int zone = s.indexOf('%');
         String address = zone >= 0 && s.indexOf(':') >= 0 ? s.substring(0, zone) : s;
-        return NetUtil.isValidIpV4Address(address) || NetUtil.isValidIpV6Address(address);
+        if (address.indexOf(':') < 0) {
+            return NetUtil.isValidIpV4Address(address) && !hasLeadingZero(address);
+        }
+        return NetUtil.isValidIpV6Address(address);
+    }
+
+    private static boolean hasLeadingZero(String dottedQuad) {
+        for (String octet : dottedQuad.split("\\.")) {
+            if (octet.length() > 1 && octet.charAt(0) == '0') {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Whether this is a Unix-domain socket directory (libpq: the host starts with {@code /}). */

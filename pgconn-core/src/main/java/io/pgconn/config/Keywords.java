@@ -51,6 +51,8 @@ final class Keywords {
         keyword("options", Setting.OPTIONS, ValueParsers::text, "PGOPTIONS");
         keyword("replication", Setting.REPLICATION, ValueParsers::replication, null);
         keyword("sslmode", Setting.SSL_MODE, enumParser(SslMode.class), "PGSSLMODE");
+        // libpq's old spelling: a value starting with 1 is sslmode=require, anything else sslmode=prefer
+        keyword("requiressl", Setting.SSL_MODE, ValueParsers::requireSsl, null);
         keyword("sslnegotiation", Setting.SSL_NEGOTIATION, enumParser(SslNegotiation.class), "PGSSLNEGOTIATION");
         keyword("sslrootcert", Setting.SSL_ROOT_CERT, ValueParsers::text, "PGSSLROOTCERT");
         keyword("sslcert", Setting.SSL_CERT, ValueParsers::text, "PGSSLCERT");
@@ -87,10 +89,10 @@ final class Keywords {
         keyword("connectTimeout", Setting.CONNECT_TIMEOUT, ValueParsers::duration, null);
         keyword("hostRecheckInterval", Setting.HOST_RECHECK_INTERVAL, ValueParsers::duration, null);
         keyword("keepalives", Setting.KEEPALIVES, ValueParsers::libpqKeepalives, null);
-        keyword("tcp_user_timeout", Setting.TCP_USER_TIMEOUT, ValueParsers::integer, null);
+        keyword("tcp_user_timeout", Setting.TCP_USER_TIMEOUT, ValueParsers::tcpUserTimeout, null);
         keyword("keepalives_idle", Setting.KEEPALIVES_IDLE, ValueParsers::keepaliveSeconds, null);
         keyword("keepalives_interval", Setting.KEEPALIVES_INTERVAL, ValueParsers::keepaliveSeconds, null);
-        keyword("keepalives_count", Setting.KEEPALIVES_COUNT, ValueParsers::nonNegative, null);
+        keyword("keepalives_count", Setting.KEEPALIVES_COUNT, ValueParsers::keepaliveCount, null);
         keyword("min_protocol_version", Setting.MIN_PROTOCOL_VERSION, ValueParsers::protocolVersion, "PGMINPROTOCOLVERSION");
         keyword("max_protocol_version", Setting.MAX_PROTOCOL_VERSION, ValueParsers::protocolVersion, "PGMAXPROTOCOLVERSION");
         keyword("extensionTypes", Setting.EXTENSION_TYPES, ValueParsers::list, null);

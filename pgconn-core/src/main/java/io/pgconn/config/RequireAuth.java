@@ -15,7 +15,8 @@ import java.util.Set;
  * {@code gss}, {@code sspi} and {@code oauth} are libpq's names for methods pgconn does not implement:
  * negated ({@code !gss}) they forbid nothing pgconn would use and are accepted, as libpq accepts them; a
  * list of only those ({@code gss}) could never be satisfied and is a configuration error. Method names
- * are spelled exactly as libpq spells them ({@code PASSWORD} is refused, as libpq refuses it).
+ * are spelled exactly as libpq spells them, without spaces ({@code PASSWORD} and {@code "password, md5"} are
+ * refused, as libpq refuses them).
  */
 public final class RequireAuth {
 
@@ -30,9 +31,9 @@ public final class RequireAuth {
         this.allowed = Set.copyOf(allowed);
     }
 
-    /** Parses a require_auth value; an empty or {@code null} value means {@link #ANY}. */
+    /** Parses a require_auth value; an empty or {@code null} value means {@link #ANY} (a blank one is refused, as in libpq). */
     public static RequireAuth parse(String value) {
-        if (value == null || value.isBlank()) {
+        if (value == null || value.isEmpty()) {
             return ANY;
         }
         String[] entries = value.split(",", -1);
@@ -40,8 +41,8 @@ public final class RequireAuth {
         Set<AuthMethod> listed = EnumSet.noneOf(AuthMethod.class);
         Set<String> seen = new LinkedHashSet<>();
         for (String raw : entries) {
-            // libpq compares method names exactly: "PASSWORD" is not a method
-            String entry = raw.trim();
+            // libpq compares method names exactly: "PASSWORD" and " md5" are not methods
+            String entry = raw;
             boolean neg = entry.startsWith("!");
             String name = neg ? entry.substring(1) : entry;
             if (negated != null && negated != neg) {
@@ -64,7 +65,7 @@ public final class RequireAuth {
         } else {
             allowed = EnumSet.copyOf(listed);
         }
-        return new RequireAuth(value.trim(), allowed);
+        return new RequireAuth(value, allowed);
     }
 
     private static Set<AuthMethod> methodsNamed(String value, String name) {

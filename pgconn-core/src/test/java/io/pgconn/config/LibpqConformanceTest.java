@@ -12,6 +12,7 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -33,6 +34,9 @@ import static org.junit.jupiter.params.provider.Arguments.arguments;
 class LibpqConformanceTest {
 
     private static final String CASES = "/libpq-conformance/libpq18-cases.tsv";
+    private static final String PGPASS_CASES = "/libpq-conformance/libpq18-pgpass-cases.tsv";
+    /** The password file the .pgpass cases were recorded with. */
+    private static final String PGPASS = "/libpq-conformance/libpq18-pgpass";
     /** The service files the cases were recorded with (HOME/.pg_service.conf and PGSYSCONFDIR/pg_service.conf). */
     private static final String USER_SERVICES = """
             [svc]
@@ -52,6 +56,80 @@ class LibpqConformanceTest {
 
             [badline]
             host
+
+            [svcport]
+            host=a,b
+            port=6001,6002
+
+            [svcuri]
+            dbname=postgresql://u2@h2/realdb
+
+            [svcspacekey]
+            host = spaced
+
+            [svcspaceval]
+            host= spaced
+            dbname=d b \s
+
+            [svcdup]
+            host=first
+
+            [svcdup]
+            host=second
+
+            [svcdupkey]
+            host=one
+            host=two
+
+            [svcempty]
+            host=
+            port=
+
+            [svcinline]
+            host=h # not a comment
+
+            [svcnested]
+            service=svc
+
+            [svccase]
+            Host=h
+
+            [svcquoted]
+            host='quoted'
+            application_name='a b'
+
+            [svcbadval]
+            sslmode=bogus
+
+            [svcnoeq]
+            host
+
+            [svcservicefile]
+            servicefile=/nonexistent
+
+            [ svctrail ]
+            host=nomatch
+            [svctrail]  \s
+            host=trailing
+
+            [svcpass]
+            password=pw-from-service
+            user=svcu
+
+            [svcafterbad]
+            host=fine
+            [svcsslsys]
+            sslrootcert=system
+
+            [svcint]
+            connect_timeout=abc
+            keepalives=x
+            port=+7
+
+            [svcdupsec]
+            host=dup1
+              [svcdupsec]
+            host=dup2
             """;
     private static final String SYSTEM_SERVICES = """
             [syssvc]
@@ -67,6 +145,49 @@ class LibpqConformanceTest {
     static void serviceFiles() throws IOException {
         Files.writeString(home.resolve(".pg_service.conf"), USER_SERVICES);
         Files.writeString(Files.createDirectories(home.resolve("sysconf")).resolve("pg_service.conf"), SYSTEM_SERVICES);
+        byte[] pgpass;
+        try (InputStream in = LibpqConformanceTest.class.getResourceAsStream(PGPASS)) {
+            assertThat(in).as(PGPASS).isNotNull();
+            pgpass = in.readAllBytes();
+        }
+        Files.setPosixFilePermissions(Files.write(home.resolve("pgpass"), pgpass), PosixFilePermissions.fromString("rw-------"));
+        Files.setPosixFilePermissions(Files.write(home.resolve("pgpass_open"), pgpass), PosixFilePermissions.fromString("rw-r--r--"));
+        Path home2 = Files.createDirectories(home.resolve("home2"));
+        Files.setPosixFilePermissions(Files.write(home2.resolve(".pgpass"), pgpass), PosixFilePermissions.fromString("rw-------"));
+    }
+
+    static Stream<Arguments> pgpassCases() throws IOException {
+        List<Arguments> cases = new ArrayList<>();
+        try (InputStream in = LibpqConformanceTest.class.getResourceAsStream(PGPASS_CASES)) {
+            assertThat(in).as(PGPASS_CASES).isNotNull();
+            for (String line : new String(in.readAllBytes(), StandardCharsets.UTF_8).split("\n")) {
+                if (!line.isEmpty() && !line.startsWith("#")) {
+                    String[] f = line.split("\t", -1);
+                    cases.add(arguments(f[1], f[0], f[2], f.length > 3 ? f[3] : ""));
+                }
+            }
+        }
+        return cases.stream();
+    }
+
+    /**
+     * The password libpq takes from the string, the environment, a service or the password file (matching
+     * host or socket directory, port, database and user; escapes, wildcards, comments), for the first host.
+     */
+    @ParameterizedTest(name = "[{index}] {0}  (env {1}) → libpq: {2}")
+    @MethodSource("pgpassCases")
+    void picksThePasswordLibpqPicks(String connectionString, String environment, String libpq, String deliberate) {
+        ConnConfig config = ConnConfig.parse(withFiles(connectionString), environment(withFiles(environment)));
+        String password = config.passwordFor(config.hosts().get(0));
+        // "deliberate: pgconn gives <password>: <why>"
+        String expected = deliberate.isEmpty() ? libpq
+                : deliberate.substring("deliberate: pgconn gives ".length(), deliberate.indexOf(": ", "deliberate: pgconn gives ".length()));
+        assertThat(password == null || password.isEmpty() ? "-" : password).as("libpq 18: %s %s", libpq, deliberate).isEqualTo(expected);
+    }
+
+    private static String withFiles(String text) {
+        return text.replace("@PGPASS_OPEN@", home.resolve("pgpass_open").toString()).replace("@PGPASS@", home.resolve("pgpass").toString())
+                .replace("@HOME2@", home.resolve("home2").toString());
     }
 
     static Stream<Arguments> cases() throws IOException {
@@ -155,6 +276,14 @@ class LibpqConformanceTest {
             case "load_balance_hosts" -> c.loadBalanceHosts().libpqName();
             case "connect_timeout" -> String.valueOf(c.hostConnectTimeout().toSeconds());
             case "keepalives" -> c.keepalives() ? "1" : "0";
+            case "keepalives_idle" -> c.keepalivesIdle() == null ? "0" : String.valueOf(c.keepalivesIdle().toSeconds());
+            case "keepalives_interval" -> c.keepalivesInterval() == null ? "0" : String.valueOf(c.keepalivesInterval().toSeconds());
+            case "keepalives_count" -> c.keepalivesCount() == null ? "0" : String.valueOf(c.keepalivesCount());
+            case "tcp_user_timeout" -> c.tcpUserTimeoutMillis() == null ? "0" : String.valueOf(c.tcpUserTimeoutMillis());
+            case "sslsni" -> c.sslSni() ? "1" : "0";
+            case "replication" -> c.replication() == null ? "" : c.replication();
+            case "min_protocol_version" -> c.minProtocolVersion().toString();
+            case "max_protocol_version" -> c.maxProtocolVersion().toString();
             default -> throw new IllegalArgumentException("no such field in the recording: " + key);
         };
     }

@@ -71,7 +71,7 @@ class UriParserTest {
             postgresql://u:p%40ss%3Aw:rd@host          | user='u' password='p@ss:w:rd' host='host'
             postgresql://[fe80::1%25eth0]:5432         | host='fe80::1%eth0' port='5432'
             postgresql://h%C3%A9/caf%C3%A9             | dbname='café' host='hé'
-            postgres://host/my%20db?application_name=my app | dbname='my db' host='host' application_name='my app'
+            postgres://host/my%20db?application_name=my%20app | dbname='my db' host='host' application_name='my app'
             postgresql://host?ssl=true                 | host='host' sslmode='require'
             postgresql://host?sslmode=require&         | host='host' sslmode='require'
             postgresql://host/db?host=other&port=7     | dbname='db' host='other' port='7'

@@ -26,7 +26,7 @@ class RequireAuthTest {
             "'!password,!md5'                   | NSX",
             "'password,md5'                     | PM",
             "'scram-sha-256,none'               | NSX",
-            "'scram-sha-256, scram-sha-256-plus' | SX",
+            "'scram-sha-256,scram-sha-256-plus'  | SX",
             "!scram-sha-256                     | NPM",
             "!scram-sha-256-plus                | NPMS",
             "'!password,!md5,!none'             | SX",
