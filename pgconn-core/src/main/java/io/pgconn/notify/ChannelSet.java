@@ -2,6 +2,7 @@ package io.pgconn.notify;
 
 import io.pgconn.NotificationListener;
 import io.pgconn.PgConnection;
+import io.pgconn.PgServerException;
 
 import java.lang.System.Logger.Level;
 import java.util.ArrayList;
@@ -10,18 +11,23 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BiConsumer;
 
 /**
  * The channels a {@link NotificationSubscriber} LISTENs on and their listeners: the subscriber's own
  * state, kept across its connections. Each new connection is brought in line with it (LISTEN what
- * is missing, UNLISTEN what was removed meanwhile) before it carries the subscription.
+ * is missing, UNLISTEN what was removed meanwhile) before it carries the subscription. A channel
+ * the server refuses to LISTEN on (an ERROR, the session goes on) is dropped from the set on its own.
  */
 final class ChannelSet {
 
     private static final System.Logger LOG = System.getLogger(NotificationSubscriber.class.getName());
 
     private final Map<String, NotificationListener> listeners = new ConcurrentHashMap<>();
+    /** Per channel: fails when a connection's server refuses to LISTEN on it (the calls waiting for it fail too). */
+    private final Map<String, CompletableFuture<Void>> refusals = new ConcurrentHashMap<>();
 
     /** @return the listener {@code channel} had before, or null */
     NotificationListener put(String channel, NotificationListener listener) {
@@ -33,9 +39,9 @@ final class ChannelSet {
         return listeners.remove(channel);
     }
 
-    /** Removes {@code channel} only while {@code listener} is its listener. */
-    void remove(String channel, NotificationListener listener) {
-        listeners.remove(channel, listener);
+    /** Removes {@code channel} only while {@code listener} is its listener; @return whether it did. */
+    boolean remove(String channel, NotificationListener listener) {
+        return listeners.remove(channel, listener);
     }
 
     /** The channels, sorted. */
@@ -65,34 +71,113 @@ final class ChannelSet {
     /**
      * Runs LISTEN on {@code c} for each channel of the set missing from {@code listened} and UNLISTEN
      * for each channel in {@code listened} the set no longer holds, recording the outcome in
-     * {@code listened}; completes when all did, fails with the first failure.
+     * {@code listened}; completes when all did, fails with the first failure of the connection. A
+     * LISTEN the server refuses while the session goes on ({@link #refusedBySession}) is the
+     * channel's failure, not the connection's: {@code refused} gets the channel and the error, the
+     * others carry on. An UNLISTEN refused so counts as done: nothing is relayed for a removed channel.
      */
-    CompletableFuture<Void> bringInLine(PgConnection c, Set<String> listened) {
+    CompletableFuture<Void> bringInLine(PgConnection c, Set<String> listened, BiConsumer<String, Throwable> refused) {
         List<CompletableFuture<Void>> steps = new ArrayList<>();
         for (String channel : listeners.keySet()) {
             if (!listened.contains(channel)) {
-                steps.add(c.listen(channel, relay(channel)).thenRun(() -> listened.add(channel)));
+                steps.add(c.listen(channel, relay(channel)).handle((ok, error) -> {
+                    if (error == null) {
+                        listened.add(channel);
+                    } else {
+                        refused.accept(channel, connectionFailure(c, error));
+                    }
+                    return null;
+                }));
             }
         }
         for (String channel : Set.copyOf(listened)) {
             if (!listeners.containsKey(channel)) {
-                steps.add(c.unlisten(channel).thenRun(() -> listened.remove(channel)));
+                steps.add(c.unlisten(channel).handle((ok, error) -> {
+                    if (error != null) {
+                        connectionFailure(c, error);
+                    }
+                    listened.remove(channel);
+                    return null;
+                }));
             }
         }
         return CompletableFuture.allOf(steps.toArray(CompletableFuture[]::new));
+    }
+
+    /** {@code error} unwrapped when the server refused the command and the session goes on; else thrown: the connection failed. */
+    private static Throwable connectionFailure(PgConnection c, Throwable error) {
+        Throwable cause = ReconnectLoop.unwrap(error);
+        if (!refusedBySession(c, cause)) {
+            throw error instanceof CompletionException completion ? completion : new CompletionException(cause);
+        }
+        return cause;
+    }
+
+    /** Whether {@code error} is the server's refusal of one command on {@code c}, the session going on (severity ERROR, not FATAL). */
+    static boolean refusedBySession(PgConnection c, Throwable error) {
+        return error instanceof PgServerException refusal && !refusal.endsSession() && !c.isClosed();
+    }
+
+    /** The server's refusal to LISTEN on {@code channel}, naming the channel (another failure as it is). */
+    static Throwable listenRefused(String channel, PgConnection c, Throwable error) {
+        if (!(error instanceof PgServerException refusal)) {
+            return error;
+        }
+        return new PgServerException(c.host(), "LISTEN \"" + channel + "\" refused: " + refusal.getMessage(),
+                refusal.serverFields(), refusal);
+    }
+
+    /** The calls waiting for a LISTEN on {@code channel}: fails when a server refuses it ({@link #drop}). */
+    CompletableFuture<Void> refusalOf(String channel) {
+        return refusals.computeIfAbsent(channel, name -> new CompletableFuture<>());
+    }
+
+    /** A connection took over: the calls waiting for one are done, no refusal concerns them any more. */
+    void forgetRefusals() {
+        refusals.clear();
+    }
+
+    /**
+     * Drops {@code channel}, refused by the server: @return what must be told outside the caller's
+     * lock: the calls waiting for it fail and its listener completes with {@code refusal}.
+     */
+    Runnable drop(String channel, Throwable refusal) {
+        NotificationListener listener = listeners.remove(channel);
+        CompletableFuture<Void> waiting = refusals.remove(channel);
+        return () -> {
+            if (waiting != null) {
+                waiting.completeExceptionally(refusal);
+            }
+            complete(listener, refusal);
+        };
     }
 
     /** Ends every listener ({@code cause} null: a normal end) and empties the set. */
     void completeAll(Throwable cause) {
         List<NotificationListener> ended = List.copyOf(listeners.values());
         listeners.clear();
+        refusals.clear();
         for (NotificationListener listener : ended) {
-            try {
-                listener.onComplete(cause);
-            } catch (RuntimeException e) {
-                // one listener's failure must not keep the others from their completion signal
-                LOG.log(Level.WARNING, "a notification listener's onComplete threw " + e.getClass().getName() + "; ignored");
+            complete(listener, cause);
+        }
+    }
+
+    /**
+     * Gives {@code listener} (may be null) its completion signal; what it throws is logged and ignored,
+     * so one listener's failure keeps neither the others nor the subscriber's own step from going on
+     * (as {@link GuardedEvents}: a {@link VirtualMachineError} is not caught).
+     */
+    static void complete(NotificationListener listener, Throwable cause) {
+        if (listener == null) {
+            return;
+        }
+        try {
+            listener.onComplete(cause);
+        } catch (RuntimeException | Error e) {
+            if (e instanceof VirtualMachineError) {
+                throw e;
             }
+            LOG.log(Level.WARNING, "a notification listener's onComplete threw " + e.getClass().getName() + "; ignored");
         }
     }
 }

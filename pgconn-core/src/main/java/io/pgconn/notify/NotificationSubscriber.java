@@ -5,13 +5,14 @@ import io.pgconn.PgClosedException;
 import io.pgconn.PgConfigException;
 import io.pgconn.PgConnection;
 import io.pgconn.PgConnectionFactory;
+import io.pgconn.PgServerException;
 import io.pgconn.notify.SubscriberState.Status;
 
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
 
 /**
  * A LISTEN connection that survives its server (docs/lifecycle.md §4): when the connection is lost,
@@ -24,7 +25,8 @@ import java.util.function.Consumer;
  * <p>The channels are the subscriber's own state ({@link ChannelSet}): {@link #listen} and
  * {@link #unlisten} work in every state but the end, and a call made while no connection carries the
  * subscription (connecting, re-connecting, or the connection lost during the call) completes when the
- * next connection LISTENs on every channel.
+ * next connection LISTENs on every channel. A channel whose LISTEN the server refuses (an ERROR:
+ * the session goes on) is dropped: its call fails with that error, the other channels carry on.
  *
  * <p>Notifications sent while it was away are lost — PostgreSQL does not queue them for absent
  * listeners — and so are those sent on the new primary before the role check noticed the switchover
@@ -102,11 +104,14 @@ public final class NotificationSubscriber {
     }
 
     /**
-     * LISTENs on {@code channel} (replacing its listener if it had one), now and on every later
-     * connection. Completes when a connection LISTENs on it: at once while one carries the subscription,
-     * else (connecting, re-connecting, the connection lost during the call) when the next one does.
-     * Fails when the server refuses the LISTEN on a working connection (the channel is then dropped),
-     * or when the subscription is or becomes closed or gives up first.
+     * LISTENs on {@code channel}, now and on every later connection; a listener it had before is
+     * replaced and gets its completion signal (as {@link PgConnection#listen} does). Completes when a
+     * connection LISTENs on it: at once while one carries the subscription, else (connecting,
+     * re-connecting, the connection lost during the call) when the next one does. Fails when the
+     * server refuses the LISTEN with an ERROR — on the working connection or while a new one catches
+     * up: a {@link PgServerException} naming the channel, with the server's SQLSTATE; the channel is
+     * then dropped and its listener completes with that error — or when the subscription is or becomes
+     * closed or gives up first.
      */
     public CompletableFuture<Void> listen(String channel, NotificationListener listener) {
         if (channel == null || channel.isEmpty() || channel.indexOf('\0') >= 0) {
@@ -115,20 +120,34 @@ public final class NotificationSubscriber {
         }
         Objects.requireNonNull(listener, "listener");
         PgConnection current;
+        NotificationListener replaced;
         CompletableFuture<Void> next;
         synchronized (this) {
             if (closing) {
                 return CompletableFuture.failedFuture(closedError("listen(\"" + channel + "\")"));
             }
-            channels.put(channel, listener);
-            next = nextConnection;
-            if (status != Status.LISTENING) {
-                return next.thenRun(() -> { });
-            }
-            current = connection;
+            replaced = channels.put(channel, listener);
+            next = listenedOrRefused(nextConnection, channels.refusalOf(channel));
+            current = status == Status.LISTENING ? connection : null;
         }
-        return onCurrentOrNext(current, current.listen(channel, channels.relay(channel)), next,
-                error -> channels.remove(channel, listener));
+        if (replaced != listener) {
+            ChannelSet.complete(replaced, null);
+        }
+        if (current == null) {
+            return next;
+        }
+        return onCurrentOrNext(current, current.listen(channel, channels.relay(channel)), next, error -> {
+            Throwable refusal = ChannelSet.listenRefused(channel, current, error);
+            if (channels.remove(channel, listener)) {
+                ChannelSet.complete(listener, refusal);
+            }
+            return refusal;
+        });
+    }
+
+    /** The next connection LISTENs on the channel, or a server refuses it first. */
+    private static CompletableFuture<Void> listenedOrRefused(CompletableFuture<Void> next, CompletableFuture<Void> refusal) {
+        return CompletableFuture.anyOf(next, refusal).thenRun(() -> { });
     }
 
     /**
@@ -148,8 +167,8 @@ public final class NotificationSubscriber {
             current = status == Status.LISTENING ? connection : null;
         }
         CompletableFuture<Void> done = current == null ? next.thenRun(() -> { })
-                : onCurrentOrNext(current, current.unlisten(channel), next, error -> { });
-        return removed == null ? done : done.whenComplete((ok, error) -> removed.onComplete(null));
+                : onCurrentOrNext(current, current.unlisten(channel), next, error -> error);
+        return removed == null ? done : done.whenComplete((ok, error) -> ChannelSet.complete(removed, null));
     }
 
     /**
@@ -182,10 +201,11 @@ public final class NotificationSubscriber {
     /**
      * {@code command} ran on the connection that carried the subscription: its outcome, unless that
      * connection was lost or replaced meanwhile — then the next connection, which is brought in line
-     * with the channel set, decides. {@code refused} runs when the server refused it on a working connection.
+     * with the channel set, decides. {@code refused} runs when the server refused it on a working connection
+     * and gives the call's error.
      */
     private CompletableFuture<Void> onCurrentOrNext(PgConnection current, CompletableFuture<Void> command,
-                                                    CompletableFuture<Void> next, Consumer<Throwable> refused) {
+                                                    CompletableFuture<Void> next, UnaryOperator<Throwable> refused) {
         return command.handle((ok, error) -> {
             if (error == null) {
                 return CompletableFuture.<Void>completedFuture(null);
@@ -193,13 +213,17 @@ public final class NotificationSubscriber {
             if (current.isClosed() || ReconnectLoop.unwrap(error) instanceof PgClosedException || !carriesTheSubscription(current)) {
                 return next.thenRun(() -> { });
             }
-            refused.accept(error);
-            return CompletableFuture.<Void>failedFuture(ReconnectLoop.unwrap(error));
+            return CompletableFuture.<Void>failedFuture(refused.apply(ReconnectLoop.unwrap(error)));
         }).thenCompose(f -> f);
     }
 
     /** Connects through the factory, brings the connection in line with the channel set and lets it carry the subscription. */
     CompletableFuture<Void> connect(int attempts) {
+        synchronized (this) {
+            if (closing) { // a re-connect whose backoff ended as close() began: no login after close
+                return CompletableFuture.failedFuture(closedError("connecting"));
+            }
+        }
         return factory.connect().thenCompose(c -> catchUp(c, ConcurrentHashMap.newKeySet(), attempts)
                 .whenComplete((ok, error) -> {
                     if (error != null) {
@@ -210,7 +234,8 @@ public final class NotificationSubscriber {
 
     /**
      * LISTEN/UNLISTEN on {@code c} until it matches the channel set — calls made meanwhile change the
-     * set, so this repeats — then, in the same step as the last check, {@code c} takes over.
+     * set, so this repeats — then, in the same step as the last check, {@code c} takes over. A channel
+     * the server refuses is dropped from the set ({@link #refused}); only the connection's failure fails this.
      */
     private CompletableFuture<Void> catchUp(PgConnection c, Set<String> listened, int attempts) {
         boolean inLine;
@@ -231,10 +256,12 @@ public final class NotificationSubscriber {
                 attempt = 0;
                 arrived = nextConnection;
                 nextConnection = new CompletableFuture<>();
+                channels.forgetRefusals();
             }
         }
         if (!inLine) {
-            return channels.bringInLine(c, listened).thenCompose(ignored -> catchUp(c, listened, attempts));
+            return channels.bringInLine(c, listened, (channel, error) -> refused(channel, c, error))
+                    .thenCompose(ignored -> catchUp(c, listened, attempts));
         }
         // normal completion: closed by someone other than this subscriber (e.g. its factory closed)
         c.closeFuture().whenComplete((closed, cause) -> lost(c, cause != null ? cause
@@ -251,6 +278,19 @@ public final class NotificationSubscriber {
         }
         arrived.complete(null);
         return CompletableFuture.completedFuture(null);
+    }
+
+    /**
+     * {@code c}'s server refused to LISTEN on {@code channel} while catching up: the channel is dropped,
+     * the calls waiting for it fail and its listener completes with the server's error naming it.
+     */
+    private void refused(String channel, PgConnection c, Throwable error) {
+        Throwable refusal = ChannelSet.listenRefused(channel, c, error);
+        Runnable tell;
+        synchronized (this) {
+            tell = channels.drop(channel, refusal);
+        }
+        tell.run();
     }
 
     private synchronized boolean carriesTheSubscription(PgConnection c) {
@@ -291,6 +331,7 @@ public final class NotificationSubscriber {
             current = connection;
             waiting = nextConnection;
         }
+        reconnectLoop.cancel(); // no login after the end: a backoff still waiting never connects
         waiting.completeExceptionally(cause == null ? closedError("waiting for a connection")
                 : new PgClosedException(null, "the notification subscriber gave up re-connecting after "
                 + policy.maxAttempts() + " attempt(s): " + SubscriberState.describe(cause), cause));

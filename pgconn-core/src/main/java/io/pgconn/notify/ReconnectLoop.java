@@ -10,7 +10,8 @@ import java.util.concurrent.TimeUnit;
  * A {@link NotificationSubscriber}'s way back to a connection after a loss (or, after
  * {@link NotificationSubscriber#start}, a failed first connect): attempt after attempt with the
  * {@link ReconnectPolicy}'s backoff, until one carries the subscription, the subscriber is closed,
- * its factory closes, or a bounded policy runs out.
+ * its factory closes, or a bounded policy runs out. The subscription's end cancels a pending backoff:
+ * nothing logs in after close().
  */
 final class ReconnectLoop {
 
@@ -18,6 +19,8 @@ final class ReconnectLoop {
     private final PgConnectionFactory factory;
     private final ReconnectPolicy policy;
     private final SubscriptionEvents events;
+    /** The backoff before the next attempt, cancelled when the subscription ends; guarded by this. */
+    private CompletableFuture<Void> pendingBackoff;
 
     ReconnectLoop(NotificationSubscriber subscriber, PgConnectionFactory factory, ReconnectPolicy policy,
                   SubscriptionEvents events) {
@@ -43,13 +46,32 @@ final class ReconnectLoop {
             return;
         }
         events.reconnecting(n, why);
-        CompletableFuture.runAsync(() -> { }, CompletableFuture.delayedExecutor(policy.backoff(n).toMillis(), TimeUnit.MILLISECONDS))
-                .thenCompose(ignored -> subscriber.connect(n))
+        CompletableFuture<Void> backoff = CompletableFuture.runAsync(() -> { },
+                CompletableFuture.delayedExecutor(policy.backoff(n).toMillis(), TimeUnit.MILLISECONDS));
+        synchronized (this) {
+            pendingBackoff = backoff;
+        }
+        backoff.thenCompose(ignored -> subscriber.connect(n)) // connect() itself refuses once the subscriber is closing
                 .whenComplete((ok, error) -> {
                     if (error != null) {
                         attempt(n + 1, error);
                     }
                 });
+    }
+
+    /**
+     * The subscription ended: the backoff waiting for the next attempt is cancelled, so that attempt
+     * never connects (its timer's wake-up then does nothing).
+     */
+    void cancel() {
+        CompletableFuture<Void> backoff;
+        synchronized (this) {
+            backoff = pendingBackoff;
+            pendingBackoff = null;
+        }
+        if (backoff != null) {
+            backoff.cancel(false);
+        }
     }
 
     static Throwable unwrap(Throwable error) {

@@ -6,6 +6,11 @@ import io.pgconn.PgConnectException;
 import io.pgconn.PgConnection;
 import io.pgconn.PgConnectionFactory;
 import io.pgconn.PgException;
+import io.pgconn.PgServerException;
+import io.pgconn.hostile.Backend;
+import io.pgconn.hostile.Conversation;
+import io.pgconn.hostile.HostileClient;
+import io.pgconn.hostile.ScriptedServer;
 import io.pgconn.testing.Conditions;
 import io.pgconn.testing.Connect;
 import io.pgconn.testing.RecordingListener;
@@ -16,10 +21,14 @@ import io.pgconn.testkit.PgUser;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import java.io.ByteArrayOutputStream;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static io.pgconn.testing.Connect.await;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -335,6 +344,145 @@ class NotificationSubscriberIT {
                     .hasMessageContaining("invalid LISTEN channel: \"\"");
             assertThat(subscriber.state().channels()).isEmpty();
             await(subscriber.close());
+        }
+    }
+
+    /**
+     * REVIEW-8 F1: a LISTEN the server refuses (session goes on) while a new connection catches up with the
+     * channel set fails only that channel: its call fails with the server's error naming the channel, its
+     * listener completes with it, the channel is dropped, and the other channels carry on (it used to fail
+     * the whole connect: re-connect for ever, the calls never completing). A server refuses LISTEN for good e.g. in recovery (25006) or for a name its encoding cannot
+     * hold (22P05 on a LATIN1 database).
+     */
+    @Test
+    void aChannelTheServerRefusesDuringCatchUpFailsItsCallAndTheOthersStillListen() throws Exception {
+        AtomicInteger logins = new AtomicInteger();
+        try (ScriptedServer server = ScriptedServer.start(c -> {
+            c.readStartupRefusingTls();
+            if (logins.incrementAndGet() == 1) {
+                c.send(Backend.errorResponse("57P03", "the database system is starting up")); // first connect fails
+                return;
+            }
+            c.send(Backend.trustLogin());
+            for (Conversation.Message m = c.readMessage(); m.type() != 'X'; m = c.readMessage()) {
+                String sql = m.bodyText();
+                if (sql.contains("caf\u00e9\u20ac")) {
+                    c.send(error("22P05", "character with byte sequence 0xe2 0x82 0xac in encoding \"UTF8\" has no equivalent in encoding \"LATIN1\""),
+                            Backend.readyForQuery());
+                } else {
+                    c.send(Backend.message('C', Backend.cstring(sql.startsWith("UNLISTEN") ? "UNLISTEN" : "LISTEN")), Backend.readyForQuery());
+                }
+            }
+        }); HostileClient client = new HostileClient(server, "sslmode=disable")) {
+            PgConnectionFactory factory = client.factory();
+            RecordingEvents events = new RecordingEvents();
+            NotificationSubscriber subscriber = NotificationSubscriber.start(factory,
+                    new ReconnectPolicy(ReconnectPolicy.UNLIMITED, Duration.ofMillis(200), Duration.ofMillis(200)), events);
+            Conditions.awaitCondition("the first connect failed", () -> !events.reconnecting.isEmpty());
+            CompletableFuture<Void> good = subscriber.listen("good", n -> { });
+            CompletableFuture<Throwable> refusedListenerEnd = new CompletableFuture<>();
+            CompletableFuture<Void> refused = subscriber.listen("caf\u00e9\u20ac", new io.pgconn.NotificationListener() {
+                @Override
+                public void onNotification(io.pgconn.Notification notification) {
+                }
+
+                @Override
+                public void onComplete(Throwable cause) {
+                    refusedListenerEnd.complete(cause);
+                }
+            });
+
+            Throwable error = failureWithin(refused, Duration.ofSeconds(10),
+                    () -> "the subscriber re-connected " + events.reconnecting.size() + " times (" + logins.get()
+                            + " logins); state " + subscriber.state());
+            assertThat(error).isInstanceOf(PgServerException.class).hasMessageContaining("22P05")
+                    .hasMessageContaining("\"caf\u00e9\u20ac\"");
+            assertThat(((PgServerException) error).sqlState()).contains("22P05");
+            assertThat(await(refusedListenerEnd)).as("the refused channel's listener completes with the error").isSameAs(error);
+            await(good);
+            assertThat(subscriber.state().status()).isEqualTo(SubscriberState.Status.LISTENING);
+            assertThat(subscriber.state().channels()).containsExactly("good");
+            await(subscriber.close());
+        }
+    }
+
+    /**
+     * REVIEW-8 F2: close() cancels a re-connect waiting out its backoff: no login to the server after close()
+     * (it used to log in once more when the backoff ended, after close() and the closed() event).
+     */
+    @Test
+    void noLoginAfterClose() throws Exception {
+        CountDownLatch drop = new CountDownLatch(1);
+        AtomicInteger logins = new AtomicInteger();
+        try (ScriptedServer server = ScriptedServer.start(c -> {
+            c.readStartupRefusingTls();
+            c.send(Backend.trustLogin());
+            if (logins.incrementAndGet() == 1) {
+                drop.await();
+                c.close(); // the server goes away: the subscriber re-connects after its backoff
+            }
+        }); HostileClient client = new HostileClient(server, "sslmode=disable")) {
+            RecordingEvents events = new RecordingEvents();
+            NotificationSubscriber subscriber = await(NotificationSubscriber.open(client.factory(),
+                    new ReconnectPolicy(ReconnectPolicy.UNLIMITED, Duration.ofMillis(800), Duration.ofMillis(800)), events));
+            drop.countDown();
+            Conditions.awaitCondition("the subscriber lost its connection", () -> !events.reconnecting.isEmpty());
+            await(subscriber.close());
+            assertThat(events.closed).hasSize(1);
+            int loginsAtClose = logins.get();
+            // negative check: nothing may log in during the backoff that was pending at close() (800 ms) and some slack
+            long deadline = System.nanoTime() + Duration.ofMillis(2500).toNanos();
+            while (System.nanoTime() < deadline) {
+                assertThat(logins.get()).as("logins to the server after close() completed").isEqualTo(loginsAtClose);
+                Thread.sleep(20);
+            }
+        }
+    }
+
+    /**
+     * REVIEW-8 F4: listen() on a channel that already has a listener completes the replaced one, as
+     * PgConnection.listen does (a listener bridged to a Flux/Publisher would otherwise wait for ever).
+     */
+    @Test
+    void aReplacedListenerIsCompleted() throws Exception {
+        try (ScriptedServer server = ScriptedServer.start(c -> {
+            c.readStartupRefusingTls();
+            c.send(Backend.trustLogin());
+            for (Conversation.Message m = c.readMessage(); m.type() != 'X'; m = c.readMessage()) {
+                c.send(Backend.message('C', Backend.cstring("LISTEN")), Backend.readyForQuery());
+            }
+        }); HostileClient client = new HostileClient(server, "sslmode=disable")) {
+            NotificationSubscriber subscriber = await(NotificationSubscriber.open(client.factory(), ReconnectPolicy.DEFAULT,
+                    SubscriptionEvents.NONE));
+            RecordingListener first = new RecordingListener();
+            RecordingListener second = new RecordingListener();
+            await(subscriber.listen("a", first));
+            await(subscriber.listen("a", second));
+            await(subscriber.close());
+            second.awaitCompleted();
+            assertThat(first.isCompleted()).as("the replaced listener got its completion signal").isTrue();
+        }
+    }
+
+    private static byte[] error(String sqlState, String text) {
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        for (String[] field : new String[][] {{"S", "ERROR"}, {"V", "ERROR"}, {"C", sqlState}, {"M", text}}) {
+            body.write(field[0].charAt(0));
+            body.writeBytes(Backend.cstring(field[1]));
+        }
+        body.write(0);
+        return Backend.message('E', body.toByteArray());
+    }
+
+    private static Throwable failureWithin(CompletableFuture<?> future, Duration limit, java.util.function.Supplier<String> why)
+            throws InterruptedException {
+        try {
+            Object value = future.get(limit.toMillis(), TimeUnit.MILLISECONDS);
+            throw new AssertionError("expected a failure, got " + value);
+        } catch (ExecutionException e) {
+            return e.getCause();
+        } catch (TimeoutException e) {
+            throw new AssertionError("the call did not complete within " + limit + ": " + why.get(), e);
         }
     }
 }
