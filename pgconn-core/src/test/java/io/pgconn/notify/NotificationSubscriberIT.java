@@ -407,6 +407,43 @@ class NotificationSubscriberIT {
     }
 
     /**
+     * The boundary of F1: a FATAL in answer to a catch-up LISTEN ends the session, so it is the
+     * connection's failure, not the channel's: the channel stays and the next connection LISTENs on it.
+     */
+    @Test
+    void aFatalDuringCatchUpReconnectsAndKeepsTheChannel() throws Exception {
+        AtomicInteger logins = new AtomicInteger();
+        try (ScriptedServer server = ScriptedServer.start(c -> {
+            c.readStartupRefusingTls();
+            int login = logins.incrementAndGet();
+            if (login == 1) {
+                c.send(Backend.errorResponse("57P03", "the database system is starting up"));
+                return;
+            }
+            c.send(Backend.trustLogin());
+            for (Conversation.Message m = c.readMessage(); m.type() != 'X'; m = c.readMessage()) {
+                if (login == 2) {
+                    c.send(Backend.errorResponse("57P01", "terminating connection due to administrator command"));
+                    c.awaitClientClose();
+                    return;
+                }
+                c.send(Backend.message('C', Backend.cstring("LISTEN")), Backend.readyForQuery());
+            }
+        }); HostileClient client = new HostileClient(server, "sslmode=disable")) {
+            RecordingEvents events = new RecordingEvents();
+            NotificationSubscriber subscriber = NotificationSubscriber.start(client.factory(),
+                    new ReconnectPolicy(ReconnectPolicy.UNLIMITED, Duration.ofMillis(200), Duration.ofMillis(200)), events);
+            Conditions.awaitCondition("the first connect failed", () -> !events.reconnecting.isEmpty());
+            RecordingListener listener = new RecordingListener();
+            await(subscriber.listen("kept", listener));
+            assertThat(logins.get()).as("the session that got FATAL was replaced").isEqualTo(3);
+            assertThat(subscriber.state().channels()).containsExactly("kept");
+            assertThat(listener.isCompleted()).isFalse();
+            await(subscriber.close());
+        }
+    }
+
+    /**
      * REVIEW-8 F2: close() cancels a re-connect waiting out its backoff: no login to the server after close()
      * (it used to log in once more when the backoff ended, after close() and the closed() event).
      */
