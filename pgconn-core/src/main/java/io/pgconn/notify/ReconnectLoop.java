@@ -11,7 +11,7 @@ import java.util.concurrent.TimeUnit;
  * {@link NotificationSubscriber#start}, a failed first connect): attempt after attempt with the
  * {@link ReconnectPolicy}'s backoff, until one carries the subscription, the subscriber is closed,
  * its factory closes, or a bounded policy runs out. The subscription's end cancels a pending backoff:
- * nothing logs in after close().
+ * no login starts after close().
  */
 final class ReconnectLoop {
 
