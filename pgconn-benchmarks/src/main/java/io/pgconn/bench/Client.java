@@ -31,6 +31,14 @@ interface Client extends AutoCloseable, QueryWork {
      */
     Source source(Target target, boolean fresh);
 
+    /**
+     * Where a query scenario opens its connection: {@code trust} (the {@link Target#TRUST} source), unless
+     * the client has its own best settings for that scenario.
+     */
+    default Source querySource(Scenario scenario, Source trust) {
+        return trust;
+    }
+
     /** Runs {@code SELECT 1} and reads its row. */
     CompletableFuture<Void> selectOne(Object connection);
 

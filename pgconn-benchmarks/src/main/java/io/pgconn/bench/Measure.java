@@ -387,7 +387,7 @@ final class Measure {
 
     /** Runs {@code work} on the scenario's kept connection (opened if need be), or on a connection of its own; returns process CPU. */
     private long onOpenConnection(Scenario scenario, java.util.function.Consumer<Object> work) {
-        Client.Source source = sources.computeIfAbsent(Target.TRUST, t -> client.source(t, false));
+        Client.Source source = client.querySource(scenario, sources.computeIfAbsent(Target.TRUST, t -> client.source(t, false)));
         boolean keep = settings.keepQueryConnections();
         Object connection = keep ? kept.computeIfAbsent(scenario, s -> source.connect().join()) : source.connect().join();
         long cpu0 = processCpuNanos();

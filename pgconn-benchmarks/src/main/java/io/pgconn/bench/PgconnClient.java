@@ -27,7 +27,9 @@ import java.util.concurrent.TimeUnit;
  * pgconn: {@code sslProvider} as given ({@code auto}, the default, is OpenSSL here: netty-tcnative is on
  * this module's classpath); one factory per target (its TLS context and salted-password cache are reused across
  * connects, as an application would), all on one event loop group; a fresh factory per connect for
- * the "first" failover case, so no host memory is carried over.
+ * the "first" failover case, so no host memory is carried over. {@code QUERY_PK} (one caller blocked on
+ * each query) runs with pgconn's best setting for that shape, {@code blockingWaitSpin=100us}
+ * ({@link #BLOCKED_CALLER_SPIN}; docs/query.md §1), on a factory of its own; every other scenario with the default (no spin).
  */
 final class PgconnClient implements Client {
 
@@ -36,6 +38,10 @@ final class PgconnClient implements Client {
     private final boolean typeDiscovery;
     private final EventLoopGroup group = Transport.best().newEventLoopGroup(Runtime.getRuntime().availableProcessors());
     private final Map<Target, PgConnectionFactory> factories = new ConcurrentHashMap<>();
+    /** pgconn's setting for one caller blocked on each query (QUERY_PK): spin this long before parking. */
+    static final Duration BLOCKED_CALLER_SPIN = Duration.ofNanos(100_000);
+    private final Duration blockedCallerSpin;
+    private PgConnectionFactory blockedCallerFactory;
 
     PgconnClient(Endpoints endpoints, SslProviderKind provider) {
         this(endpoints, provider, true);
@@ -43,6 +49,12 @@ final class PgconnClient implements Client {
 
     /** @param typeDiscovery false: {@code extensionTypes=} (empty), no type OID query at connect */
     PgconnClient(Endpoints endpoints, SslProviderKind provider, boolean typeDiscovery) {
+        this(endpoints, provider, typeDiscovery, BLOCKED_CALLER_SPIN);
+    }
+
+    /** @param blockedCallerSpin {@code blockingWaitSpin} for QUERY_PK ({@link Duration#ZERO}: the default, no spin; PkAB's {@code pgconn-nospin}) */
+    PgconnClient(Endpoints endpoints, SslProviderKind provider, boolean typeDiscovery, Duration blockedCallerSpin) {
+        this.blockedCallerSpin = blockedCallerSpin;
         this.endpoints = endpoints;
         this.provider = provider;
         this.typeDiscovery = typeDiscovery;
@@ -68,6 +80,10 @@ final class PgconnClient implements Client {
     }
 
     ConnConfig config(Target target) {
+        return ConnConfig.parse(configText(target), EnvironmentSource.of(Map.of()));
+    }
+
+    private String configText(Target target) {
         Endpoints e = endpoints;
         String common = " dbname=" + e.database() + " sslProvider=" + provider.libpqName() + (typeDiscovery ? "" : " extensionTypes=''");
         String s = switch (target) {
@@ -79,7 +95,7 @@ final class PgconnClient implements Client {
                     + " port=" + e.refusedPort() + "," + e.standbyPort() + "," + e.primaryPort()
                     + " user=" + e.trustUser() + " sslmode=disable target_session_attrs=read-write";
         };
-        return ConnConfig.parse(s + common, EnvironmentSource.of(Map.of()));
+        return s + common;
     }
 
     private String scram() {
@@ -104,6 +120,20 @@ final class PgconnClient implements Client {
             };
         }
         PgConnectionFactory factory = factories.computeIfAbsent(target, this::newFactory);
+        return () -> factory.connect().thenApply(c -> c);
+    }
+
+    @Override
+    public synchronized Source querySource(Scenario scenario, Source trust) {
+        if (scenario != Scenario.QUERY_PK || blockedCallerSpin.isZero()) {
+            return trust;
+        }
+        if (blockedCallerFactory == null) {
+            ConnConfig spinning = ConnConfig.parse(configText(Target.TRUST) + " blockingWaitSpin=" + blockedCallerSpin.toNanos() / 1000 + "us",
+                    EnvironmentSource.of(Map.of()));
+            blockedCallerFactory = PgConnectionFactory.builder(spinning).eventLoopGroup(group).build();
+        }
+        PgConnectionFactory factory = blockedCallerFactory;
         return () -> factory.connect().thenApply(c -> c);
     }
 
@@ -240,12 +270,22 @@ final class PgconnClient implements Client {
                         + " server, its answer reused for hostRecheckInterval=10 s; first failover: a new factory, so a query every connect)"
                         : "; extensionTypes= (no type query)")
                 + "; caches on: TLS context per factory, SCRAM salted password (per factory), type OIDs (per factory), host status memory"
-                + " (repeat failover; a new factory per connect for first failover); channel_binding=prefer (default)";
+                + " (repeat failover; a new factory per connect for first failover); channel_binding=prefer (default)"
+                + (blockedCallerSpin.isZero() ? "; blockingWaitSpin=0 (default) everywhere"
+                        : "; QUERY_PK (one caller blocked on each query): blockingWaitSpin=" + blockedCallerSpin.toNanos() / 1000
+                        + "us (pgconn's setting for a single blocked caller: join() spins before parking; off by default,"
+                        + " costs CPU, and with more blocked callers than cores it loses throughput; docs/query.md §1),"
+                        + " the other scenarios blockingWaitSpin=0 (default)");
     }
 
     @Override
     public void close() {
         factories.values().forEach(PgConnectionFactory::close);
+        synchronized (this) {
+            if (blockedCallerFactory != null) {
+                blockedCallerFactory.close();
+            }
+        }
         group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
     }
 }

@@ -14,9 +14,10 @@ import java.util.Map;
  * clients in one JVM against one server pair, their turns alternating round by round, so that the
  * machine's changing state (its load, where the scheduler puts the backend) falls on all of them alike:
  * {@code PkAB rounds turnMs variant...}, a variant being {@code pgconn}, {@code pgjdbc} or {@code vertx}
- * (caller blocked on each query), {@code pgconn-chained} or {@code vertx-chained} (each query issued from
- * the previous one's completion), or {@code pgconn-x4}, {@code pgjdbc-x4}, {@code vertx-x4} (four callers,
- * each blocked on its own connection). Two warm-up rounds of three turns' length first; then prints
+ * (caller blocked on each query; {@code pgconn} with the benchmark's {@code blockingWaitSpin=100us},
+ * {@code pgconn-nospin} with the default, no spin), {@code pgconn-chained} or {@code vertx-chained} (each query issued from
+ * the previous one's completion), or {@code pgconn-x4}, {@code pgconn-nospin-x4}, {@code pgjdbc-x4}, {@code vertx-x4}
+ * (four callers, each blocked on its own connection). Two warm-up rounds of three turns' length first; then prints
  * p10/p50/p90/p99/mean and process CPU per query for each variant over all rounds.
  */
 public final class PkAB {
@@ -57,19 +58,23 @@ public final class PkAB {
             Map<String, Measure> measures = new LinkedHashMap<>();
             List<Client> clients = new ArrayList<>();
             Client pgconn = new PgconnClient(endpoints, SslProviderKind.AUTO);
+            Client pgconnNoSpin = new PgconnClient(endpoints, SslProviderKind.AUTO, true, Duration.ZERO);
             Client pgjdbc = new PgjdbcClient(endpoints);
             Client vertx = new VertxClient(endpoints);
             clients.add(pgconn);
             clients.add(pgjdbc);
             clients.add(vertx);
+            clients.add(pgconnNoSpin);
             Map<String, Samples> samples = new LinkedHashMap<>();
             Map<String, long[]> cpu = new LinkedHashMap<>();
             Map<Client, Measure> m = Map.of(pgconn, new Measure(pgconn, new Measure.Settings(Duration.ZERO, 8)),
                     pgjdbc, new Measure(pgjdbc, new Measure.Settings(Duration.ZERO, 8)),
-                    vertx, new Measure(vertx, new Measure.Settings(Duration.ZERO, 8)));
+                    vertx, new Measure(vertx, new Measure.Settings(Duration.ZERO, 8)),
+                    pgconnNoSpin, new Measure(pgconnNoSpin, new Measure.Settings(Duration.ZERO, 8)));
             for (int r = -2; r < rounds; r++) { // two warm-up rounds
                 for (String v : variants) {
-                    Client c = v.startsWith("pgjdbc") ? pgjdbc : v.startsWith("vertx") ? vertx : pgconn;
+                    Client c = v.startsWith("pgjdbc") ? pgjdbc : v.startsWith("vertx") ? vertx
+                            : v.startsWith("pgconn-nospin") ? pgconnNoSpin : pgconn;
                     Samples s = r < 0 ? null : samples.computeIfAbsent(v, k -> new Samples());
                     Duration t = Duration.ofMillis(r < 0 ? 3 * turnMs : turnMs);
                     int before = s == null ? 0 : s.size();

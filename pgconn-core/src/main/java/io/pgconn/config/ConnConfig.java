@@ -241,6 +241,14 @@ public final class ConnConfig {
      */
     public int preparedStatementCacheSize() { return values.getOrDefault(Setting.PREPARED_STATEMENT_CACHE_SIZE); }
 
+    /**
+     * How long a thread blocked on a statement's future ({@code join()}, {@code get()}) spins with
+     * {@code Thread.onSpinWait()} before it parks; zero (the default): it parks at once. Never on an
+     * event loop thread. Trades CPU for one caller's latency; several callers per core lose throughput
+     * (docs/query.md §1).
+     */
+    public Duration blockingWaitSpin() { return values.getOrDefault(Setting.BLOCKING_WAIT_SPIN); }
+
     /** Extra StartupMessage parameters, in order (e.g. {@code search_path}). */
     public Map<String, String> startupParameters() { return values.getOrDefault(Setting.STARTUP_PARAMETERS); }
 

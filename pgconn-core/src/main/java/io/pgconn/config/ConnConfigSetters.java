@@ -218,6 +218,13 @@ abstract class ConnConfigSetters {
     /** Named prepared statements kept per connection; 0 = unnamed statements only. */
     public ConnConfig.Builder preparedStatementCacheSize(int statements) { return put(Setting.PREPARED_STATEMENT_CACHE_SIZE, statements); }
 
+    /**
+     * How long a thread blocked on a statement's future ({@code join()}, {@code get()}) spins before
+     * it parks; {@link java.time.Duration#ZERO} (the default) parks at once. At most 10 ms; never on an
+     * event loop. For one blocked caller per core (docs/query.md §1).
+     */
+    public ConnConfig.Builder blockingWaitSpin(Duration spin) { return put(Setting.BLOCKING_WAIT_SPIN, spin); }
+
     /** Replaces the extra StartupMessage parameters (order kept). */
     public ConnConfig.Builder startupParameters(Map<String, String> parameters) {
         return put(Setting.STARTUP_PARAMETERS,

@@ -87,6 +87,11 @@ final class ConnConfigValidator {
                 throw fail(s.name(), String.valueOf(d), "invalid " + s.name() + " value: " + d + " (expected a non-negative duration; 0 disables)");
             }
         }
+        Duration spin = v.get(Setting.BLOCKING_WAIT_SPIN);
+        if (spin != null && (spin.isNegative() || spin.compareTo(ConnDefaults.MAX_BLOCKING_WAIT_SPIN) > 0)) {
+            throw fail("blockingWaitSpin", String.valueOf(spin), "invalid blockingWaitSpin value: " + spin
+                    + " (expected a duration from 0 to 10ms, e.g. 100us; 0 parks at once)");
+        }
         Integer cacheSize = v.get(Setting.PREPARED_STATEMENT_CACHE_SIZE);
         if (cacheSize != null && cacheSize < 0) {
             throw fail("preparedStatementCacheSize", String.valueOf(cacheSize), "invalid preparedStatementCacheSize value: " + cacheSize + " (expected a non-negative integer; 0 = unnamed statements only)");

@@ -75,6 +75,10 @@ public final class ConnDefaults {
     public static final int PRE_AUTH_MAX_MESSAGE_SIZE = 64 * 1024;
     /** Named server-side prepared statements kept per connection (LRU); 0 parses every statement unnamed. */
     public static final int PREPARED_STATEMENT_CACHE_SIZE = 256;
+    /** How long a caller blocked on a statement's future spins before it parks: not at all. */
+    public static final Duration BLOCKING_WAIT_SPIN = Duration.ZERO;
+    /** The longest spin {@code blockingWaitSpin} accepts: beyond it the spin only burns a CPU. */
+    public static final Duration MAX_BLOCKING_WAIT_SPIN = Duration.ofMillis(10);
     /** Lower bound for either cap: below this even an ErrorResponse may not fit. */
     public static final int MIN_MESSAGE_SIZE_LIMIT = 1024;
 

@@ -25,6 +25,7 @@ final class ValueParsers {
     }
 
     private static final Pattern INTEGER = Pattern.compile("\\s*([+-]?\\d+)\\s*");
+    private static final Pattern MICROSECONDS = Pattern.compile("\\s*(\\d+)\\s*(?:us|µs)\\s*", Pattern.CASE_INSENSITIVE);
     private static final Pattern DURATION = Pattern.compile("\\s*(\\d+)\\s*(ms|s|m|h|d)?\\s*", Pattern.CASE_INSENSITIVE);
     private static final Pattern SIZE = Pattern.compile("\\s*(\\d+)\\s*(b|k|kb|kib|m|mb|mib|g|gb|gib)?\\s*",
             Pattern.CASE_INSENSITIVE);
@@ -184,6 +185,19 @@ final class ValueParsers {
             // fall through to the common message
         }
         throw invalid(keyword, value, "whole seconds, a number with unit ms/s/m/h/d (e.g. 500ms) or ISO-8601 (e.g. PT5S)");
+    }
+
+    /** A duration that may be given in microseconds ({@code 100us}), else as {@link #duration}. */
+    static Duration shortDuration(String keyword, String value) {
+        Matcher m = MICROSECONDS.matcher(value);
+        if (m.matches()) {
+            try {
+                return Duration.ofNanos(Math.multiplyExact(Long.parseLong(m.group(1)), 1000L));
+            } catch (NumberFormatException | ArithmeticException e) {
+                throw invalid(keyword, value, "a number with unit us/ms/s (e.g. 100us) or ISO-8601 (e.g. PT0.0001S)");
+            }
+        }
+        return duration(keyword, value);
     }
 
     /** A byte count, optionally with a binary unit: {@code 65536}, {@code 64kB}, {@code 1GiB}. */

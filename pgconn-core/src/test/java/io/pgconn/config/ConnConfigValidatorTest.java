@@ -119,6 +119,24 @@ class ConnConfigValidatorTest {
     }
 
     @Test
+    void blockingWaitSpinIsADurationOfAtMostTenMilliseconds() {
+        assertThat(ConnConfig.builder().build().blockingWaitSpin()).isZero();
+        assertThat(ConnConfig.parse("host=h blockingWaitSpin=100us", EnvironmentSource.none()).blockingWaitSpin())
+                .isEqualTo(java.time.Duration.ofNanos(100_000));
+        assertThat(ConnConfig.parse("host=h blockingWaitSpin=2ms", EnvironmentSource.none()).blockingWaitSpin())
+                .isEqualTo(java.time.Duration.ofMillis(2));
+        assertThat(ConnConfig.builder().blockingWaitSpin(java.time.Duration.ofMillis(10)).build().blockingWaitSpin())
+                .isEqualTo(java.time.Duration.ofMillis(10));
+        assertThatThrownBy(() -> ConnConfig.parse("host=h blockingWaitSpin=1s", EnvironmentSource.none()))
+                .isInstanceOf(io.pgconn.PgConfigException.class)
+                .hasMessageContaining("invalid blockingWaitSpin value: PT1S (expected a duration from 0 to 10ms");
+        assertThatThrownBy(() -> ConnConfig.parse("host=h blockingWaitSpin=fast", EnvironmentSource.none()))
+                .isInstanceOf(io.pgconn.PgConfigException.class).hasMessageContaining("blockingWaitSpin");
+        assertThatThrownBy(() -> ConnConfig.builder().blockingWaitSpin(java.time.Duration.ofNanos(-1)).build())
+                .isInstanceOf(io.pgconn.PgConfigException.class).hasMessageContaining("invalid blockingWaitSpin value");
+    }
+
+    @Test
     void systemRootCertDefaultsToVerifyFull() {
         assertThat(ConnConfig.builder().sslRootCert("system").build().sslMode()).isEqualTo(SslMode.VERIFY_FULL);
     }

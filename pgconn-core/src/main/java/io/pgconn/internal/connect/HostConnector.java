@@ -251,7 +251,7 @@ public final class HostConnector {
             handshake = Startup.handshake(config, host, tls, decoder, resources.saltedPasswords(), resources.tracer(),
                     derived.startupMessage());
             session = new SessionHandler(label, handshake.parameters(), config.preparedStatementCacheSize(),
-                    new io.pgconn.internal.query.RegistryValueCodecs(resources.codecs()));
+                    new io.pgconn.internal.query.RegistryValueCodecs(resources.codecs()), config.blockingWaitSpin().toNanos());
             ChannelPipeline pipeline = channel.pipeline();
             pipeline.addLast("decoder", decoder);
             pipeline.addLast("encoder", FrontendMessageEncoder.INSTANCE);

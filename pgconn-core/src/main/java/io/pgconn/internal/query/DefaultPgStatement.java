@@ -92,7 +92,7 @@ public final class DefaultPgStatement implements PgStatement {
         }
         int[] typeOids = new int[count];
         BoundParams bound = encode(session.host(), session.codecs(), params == null ? new Object[0] : params, count, typeOids);
-        RowSetCollector<RowSet> collector = RowSetCollector.first();
+        RowSetCollector<RowSet> collector = RowSetCollector.first(session.blockingWaitSpinNanos());
         StatementRun.start(session, collector, new StatementPlan(sql, typeOids, List.of(bound), 0, null));
         return collector.result();
     }
@@ -192,7 +192,7 @@ public final class DefaultPgStatement implements PgStatement {
 
     @Override
     public CompletableFuture<List<RowSet>> collect() {
-        RowSetCollector<List<RowSet>> collector = RowSetCollector.all();
+        RowSetCollector<List<RowSet>> collector = RowSetCollector.all(session.blockingWaitSpinNanos());
         execute().subscribe(collector);
         return collector.result();
     }
@@ -200,7 +200,7 @@ public final class DefaultPgStatement implements PgStatement {
     @Override
     public <T> CompletableFuture<List<T>> map(Function<? super Row, ? extends T> mapper) {
         Objects.requireNonNull(mapper, "mapper");
-        MappingCollector<T> collector = new MappingCollector<>(mapper);
+        MappingCollector<T> collector = new MappingCollector<>(mapper, session.blockingWaitSpinNanos());
         execute().subscribe(collector);
         return collector.result();
     }
@@ -215,7 +215,7 @@ public final class DefaultPgStatement implements PgStatement {
 
     /** The first execution's rows: what {@code PgConnection.query} returns. */
     public CompletableFuture<RowSet> collectFirst() {
-        RowSetCollector<RowSet> collector = RowSetCollector.first();
+        RowSetCollector<RowSet> collector = RowSetCollector.first(session.blockingWaitSpinNanos());
         execute().subscribe(collector);
         return collector.result();
     }

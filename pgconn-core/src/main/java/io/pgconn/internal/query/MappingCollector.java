@@ -19,14 +19,16 @@ import java.util.function.Function;
  */
 final class MappingCollector<T> implements Flow.Subscriber<Segment> {
 
-    private final CompletableFuture<List<T>> result = new CompletableFuture<>();
+    private final CompletableFuture<List<T>> result;
     private final Function<? super Row, ? extends T> mapper;
     private final ArrayList<T> mapped = new ArrayList<>(16);
     /** {@link #mapped}'s capacity, doubled when full: ArrayList's own growth (×1.5) copied the list twice as often on long results. */
     private int capacity = 16;
     private Flow.Subscription subscription;
 
-    MappingCollector(Function<? super Row, ? extends T> mapper) {
+    /** {@code blockingWaitSpinNanos}: how long a thread blocked on the result spins first ({@link SpinThenParkFuture}). */
+    MappingCollector(Function<? super Row, ? extends T> mapper, long blockingWaitSpinNanos) {
+        this.result = new SpinThenParkFuture<>(blockingWaitSpinNanos);
         this.mapper = mapper;
     }
 

@@ -75,6 +75,12 @@ public interface QuerySession {
      */
     boolean readingPaused();
 
+    /**
+     * How long a thread blocked on a statement's future spins before parking (the
+     * {@code blockingWaitSpin} setting; 0: it parks at once). Safe from any thread.
+     */
+    long blockingWaitSpinNanos();
+
     /** CancelRequests sent on this session so far: whether an abort asked the server to stop, or only wrote a Sync. */
     long cancelRequestsSent();
 

@@ -25,7 +25,7 @@ final class RowSetCollector<R> implements Flow.Subscriber<Segment> {
     /** What {@link #first()} completes with when the statement had no execution at all. */
     private static final RowSet NONE = new RowSet(NO_COLUMNS, List.of(), "", OptionalLong.empty());
 
-    private final Result<R> result = new Result<>();
+    private final Result<R> result;
     private final boolean firstOnly;
     /** Every execution's rows ({@link #all()} only). */
     private final List<RowSet> sets;
@@ -35,19 +35,23 @@ final class RowSetCollector<R> implements Flow.Subscriber<Segment> {
     private Row oneRow;
     private List<Row> rows;
 
-    private RowSetCollector(boolean firstOnly) {
+    private RowSetCollector(boolean firstOnly, long blockingWaitSpinNanos) {
+        this.result = new Result<>(blockingWaitSpinNanos);
         this.firstOnly = firstOnly;
         this.sets = firstOnly ? null : new ArrayList<>(1);
     }
 
-    /** Completes with the row set of every execution, in order. */
-    static RowSetCollector<List<RowSet>> all() {
-        return new RowSetCollector<>(false);
+    /**
+     * Completes with the row set of every execution, in order; a thread blocked on the future spins
+     * up to {@code blockingWaitSpinNanos} before parking ({@link SpinThenParkFuture}).
+     */
+    static RowSetCollector<List<RowSet>> all(long blockingWaitSpinNanos) {
+        return new RowSetCollector<>(false, blockingWaitSpinNanos);
     }
 
     /** Completes with the first execution's row set (one with no rows and an empty tag if there was none). */
-    static RowSetCollector<RowSet> first() {
-        return new RowSetCollector<>(true);
+    static RowSetCollector<RowSet> first(long blockingWaitSpinNanos) {
+        return new RowSetCollector<>(true, blockingWaitSpinNanos);
     }
 
     CompletableFuture<R> result() {
@@ -106,12 +110,16 @@ final class RowSetCollector<R> implements Flow.Subscriber<Segment> {
     /**
      * The caller's future: its cancellation (by {@code cancel}, or a {@code CancellationException}
      * completion) cancels the subscription. An override rather than a {@code whenComplete} stage,
-     * which would cost two objects per statement. Stages made from it are plain futures.
+     * which would cost two objects per statement. Stages made from it do not cancel the statement.
      */
-    private static final class Result<R> extends CompletableFuture<R> {
+    private static final class Result<R> extends SpinThenParkFuture<R> {
 
         /** Set in onSubscribe, before the future is handed out. */
         private volatile Flow.Subscription subscription;
+
+        Result(long blockingWaitSpinNanos) {
+            super(blockingWaitSpinNanos);
+        }
 
         @Override
         public boolean cancel(boolean mayInterruptIfRunning) {

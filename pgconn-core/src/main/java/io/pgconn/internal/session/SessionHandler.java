@@ -55,6 +55,8 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
     private final CancelHold cancels;
     private final ExchangeFifo fifo;
     private final StatementCache statementCache;
+    /** The {@code blockingWaitSpin} setting, in nanoseconds. */
+    private final long blockingWaitSpinNanos;
     private final SqlShapes sqlShapes;
     private volatile ValueCodecs codecs;
     /** What is written in one loop turn, encoded into one buffer and flushed after the turn; set with the channel. */
@@ -78,6 +80,12 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
     }
 
     public SessionHandler(String host, Map<String, String> parameters, int statementCacheSize, ValueCodecs codecs) {
+        this(host, parameters, statementCacheSize, codecs, 0);
+    }
+
+    public SessionHandler(String host, Map<String, String> parameters, int statementCacheSize, ValueCodecs codecs,
+                          long blockingWaitSpinNanos) {
+        this.blockingWaitSpinNanos = blockingWaitSpinNanos;
         this.host = host;
         this.parameters = parameters;
         this.statementCache = new StatementCache(statementCacheSize, parameters);
@@ -247,6 +255,11 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
     @Override
     public EventLoop eventLoop() {
         return channel.eventLoop();
+    }
+
+    @Override
+    public long blockingWaitSpinNanos() {
+        return blockingWaitSpinNanos;
     }
 
     @Override
