@@ -153,8 +153,11 @@ class DialerTest {
                     false, null, Duration.ofSeconds(20), "127.0.0.1:" + server.getLocalPort()).get(10, TimeUnit.SECONDS);
             try {
                 int localPort = ((InetSocketAddress) channel.localAddress()).getPort();
-                assertThat(localPorts(Path.of("/proc/self/net/tcp"))).contains(localPort);
-                assertThat(localPorts(Path.of("/proc/self/net/tcp6"))).doesNotContain(localPort);
+                // the pair of ports names this connection: another socket of the machine may share the
+                // local port number alone (an IPv6 one with another peer)
+                String pair = localPort + "->" + server.getLocalPort();
+                assertThat(portPairs(Path.of("/proc/self/net/tcp"))).contains(pair);
+                assertThat(portPairs(Path.of("/proc/self/net/tcp6"))).doesNotContain(pair);
             } finally {
                 channel.close().sync();
             }
@@ -163,12 +166,19 @@ class DialerTest {
         }
     }
 
-    /** The local ports of the sockets a /proc/net/tcp[6] table lists (column local_address, "ADDR:PORT" in hex). */
-    private static List<Integer> localPorts(Path table) throws IOException {
+    /**
+     * The "local port->remote port" of the sockets a /proc/net/tcp[6] table lists (columns local_address
+     * and rem_address, "ADDR:PORT" with the port in hex).
+     */
+    private static List<String> portPairs(Path table) throws IOException {
         return Files.readAllLines(table).stream().skip(1)
-                .map(line -> line.trim().split("\\s+")[1])
-                .map(local -> Integer.parseInt(local.substring(local.indexOf(':') + 1), 16))
+                .map(line -> line.trim().split("\\s+"))
+                .map(columns -> port(columns[1]) + "->" + port(columns[2]))
                 .toList();
+    }
+
+    private static int port(String address) {
+        return Integer.parseInt(address.substring(address.indexOf(':') + 1), 16);
     }
 
     @ParameterizedTest
