@@ -163,6 +163,8 @@ public interface PgConnection {
      * or cancel), the server rolls it back instead and says so only by the command tag {@code ROLLBACK}:
      * the future then fails with {@link PgTransactionRolledBackException} (SQLSTATE 25P02), as pgjdbc's
      * commit does, so that lost work is never reported as committed. The session is idle after either.
+     * When the session ends after the COMMIT was written and before its answer, the future fails with
+     * {@link PgCommitOutcomeUnknownException}: the transaction may or may not have committed.
      */
     CompletableFuture<Void> commit();
 

@@ -20,9 +20,11 @@ public record ServerErrorFields(Map<Character, String> fields) {
     public static final ServerErrorFields NONE = new ServerErrorFields(Map.of());
 
     /**
-     * SQLSTATEs PostgreSQL reports only with severity FATAL: 57P01 admin_shutdown, 57P02
-     * crash_shutdown, 57P03 cannot_connect_now, 57P04 database_dropped, 57P05 idle_session_timeout,
+     * SQLSTATEs PostgreSQL sends in an ErrorResponse only with severity FATAL: 57P01 admin_shutdown,
+     * 57P02 crash_shutdown, 57P03 cannot_connect_now, 57P04 database_dropped, 57P05 idle_session_timeout,
      * 25P03 idle_in_transaction_session_timeout, 25P04 transaction_timeout, 53300 too_many_connections.
+     * Not every session end carries one: an immediate shutdown or crash restart ({@code quickdie()}) sends
+     * 57P01/57P02 as a WARNING NoticeResponse and drops the socket; 57P03 and 53300 come only during startup.
      */
     private static final Set<String> FATAL_ONLY_CODES = Set.of("57P01", "57P02", "57P03", "57P04", "57P05", "25P03", "25P04", "53300");
 

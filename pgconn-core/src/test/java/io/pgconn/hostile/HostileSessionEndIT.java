@@ -1,6 +1,7 @@
 package io.pgconn.hostile;
 
 import io.pgconn.PgClosedException;
+import io.pgconn.PgCommitOutcomeUnknownException;
 import io.pgconn.PgConnection;
 import io.pgconn.PgException;
 import io.pgconn.QueryResult;
@@ -59,6 +60,53 @@ class HostileSessionEndIT {
             assertThat(error).isInstanceOf(PgClosedException.class).hasMessageContaining("25P04");
             assertThat(((PgException) error).sqlState()).contains("25P04");
             assertThat(connection.isClosed()).isTrue();
+            server.awaitConnectionsEnded(Duration.ofSeconds(5));
+            server.assertScriptsPassed();
+        }
+    }
+
+    /**
+     * REVIEW-8 F3: the session ends after the COMMIT was written, before its answer — the server may have
+     * committed. commit() says the outcome is unknown instead of a plain "closed" (which reads as "nothing
+     * happened, retry").
+     */
+    @Test
+    void aCommitWhoseAnswerIsLostHasAnUnknownOutcome() throws Exception {
+        try (ScriptedServer server = ScriptedServer.start(c -> {
+            c.readStartupRefusingTls();
+            c.send(Backend.trustLogin());
+            assertThat(c.readMessage().bodyText()).startsWith("BEGIN");
+            c.send(Backend.message('C', Backend.cstring("BEGIN")), Backend.message('Z', new byte[] {'T'}));
+            assertThat(c.readMessage().bodyText()).startsWith("COMMIT");
+            c.close(); // received, maybe committed; the answer is lost
+        }); HostileClient client = new HostileClient(server, OPTIONS)) {
+            PgConnection connection = client.connect();
+            connection.begin().get(5, TimeUnit.SECONDS);
+            Throwable error = failure(connection.commit());
+            assertThat(error).isInstanceOf(PgCommitOutcomeUnknownException.class)
+                    .hasMessageContaining(server.label()).hasMessageContaining("may or may not have committed");
+            server.awaitConnectionsEnded(Duration.ofSeconds(5));
+            server.assertScriptsPassed();
+        }
+    }
+
+    /** A COMMIT that never left the client (the session had ended before it) is no unknown outcome: nothing committed. */
+    @Test
+    void aCommitOnASessionThatHadAlreadyEndedIsOnlyClosed() throws Exception {
+        try (ScriptedServer server = ScriptedServer.start(c -> {
+            c.readStartupRefusingTls();
+            c.send(Backend.trustLogin());
+            assertThat(c.readMessage().bodyText()).startsWith("BEGIN");
+            c.send(Backend.message('C', Backend.cstring("BEGIN")), Backend.message('Z', new byte[] {'T'}));
+            c.send(Backend.errorResponse("57P01", "terminating connection due to administrator command"));
+            c.awaitClientClose();
+        }); HostileClient client = new HostileClient(server, OPTIONS)) {
+            PgConnection connection = client.connect();
+            connection.begin().get(5, TimeUnit.SECONDS);
+            Conditions.awaitCondition("the connection closed after the server's FATAL", Duration.ofSeconds(5), connection::isClosed);
+            Throwable error = failure(connection.commit());
+            assertThat(error).isInstanceOf(PgClosedException.class).isNotInstanceOf(PgCommitOutcomeUnknownException.class);
+            assertThat(((PgException) error).sqlState()).contains("57P01");
             server.awaitConnectionsEnded(Duration.ofSeconds(5));
             server.assertScriptsPassed();
         }

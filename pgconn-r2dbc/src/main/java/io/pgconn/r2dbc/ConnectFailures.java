@@ -12,8 +12,9 @@ import io.pgconn.PgTlsException;
  * were tried, as suppressed exceptions (the core's {@code WalkFailures}); the last of them decided the
  * walk: it either stopped it (a refused password, a database that does not exist, TLS — the core's
  * {@code WalkStopRule}) or was the last host to move on from, and a retry meets what it met. The first
- * host's failure does not decide: a host that was down before a server refused the password said
- * nothing about the password (REVIEW F2: such a walk was "transient").
+ * host's failure does not decide: a host that was down before a server refused the database said
+ * nothing about the database (REVIEW F2: such a 3D000 walk was "transient"; a refused password already
+ * carried the last host's 28P01).
  */
 final class ConnectFailures {
 

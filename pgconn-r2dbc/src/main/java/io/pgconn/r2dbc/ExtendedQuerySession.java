@@ -1,6 +1,7 @@
 package io.pgconn.r2dbc;
 
 import io.pgconn.PgConnection;
+import io.pgconn.PgTransactionRolledBackException;
 import io.pgconn.codec.CodecRegistry;
 import io.pgconn.codec.PgConversionException;
 import io.pgconn.query.ColumnMetadata;
@@ -116,6 +117,19 @@ final class ExtendedQuerySession implements SessionPort {
                 .<ResultPart>map(result -> ResultPart.Completion.of(result.commandTag()))
                 .doOnNext(part -> observer.onCompletion((ResultPart.Completion) part))
                 .doOnError(observer::onError);
+    }
+
+    @Override
+    public Publisher<ResultPart> commit(Observer observer) {
+        return CoreFutures.untilDone(connection::commit)
+                .then(Mono.<ResultPart>fromSupplier(() -> ResultPart.Completion.of("COMMIT")))
+                .doOnNext(part -> observer.onCompletion((ResultPart.Completion) part))
+                .doOnError(error -> {
+                    if (error instanceof PgTransactionRolledBackException) {
+                        observer.onCompletion(ResultPart.Completion.of("ROLLBACK")); // the server ended the transaction
+                    }
+                    observer.onError(error);
+                });
     }
 
     /**

@@ -152,18 +152,15 @@ final class PgConnR2dbcConnection implements Connection, Wrapped<PgConnection> {
     }
 
     /**
-     * {@code COMMIT}, failing when the server answered it with {@code ROLLBACK} (the transaction had
-     * failed before): the core's {@link PgTransactionRolledBackException}, which R2dbcErrors makes a
-     * {@link TransactionRolledBackException}, so Spring's commit fails instead of reporting lost work as
-     * committed.
+     * {@code COMMIT} through the core's commit: failing when the server answered it with {@code ROLLBACK}
+     * (the transaction had failed before) with the core's {@link PgTransactionRolledBackException}, which
+     * R2dbcErrors makes a {@link TransactionRolledBackException}, so Spring's commit fails instead of
+     * reporting lost work as committed; and when the session ended after the COMMIT was sent with the
+     * core's {@link io.pgconn.PgCommitOutcomeUnknownException}, which R2dbcErrors makes non-transient.
      */
     private Mono<Void> commit() {
-        return Mono.defer(() -> afterUnreadResults().then(Flux.from(session.executeScript("COMMIT", tracker))
-                .doOnNext(part -> {
-                    if (part instanceof ResultPart.Completion completion) {
-                        PgTransactionRolledBackException.requireCommitted(completion.commandTag(), session.connection().host());
-                    }
-                }).then())).onErrorMap(R2dbcErrors::translate);
+        return Mono.defer(() -> afterUnreadResults().then(Flux.from(session.commit(tracker)).then()))
+                .onErrorMap(R2dbcErrors::translate);
     }
 
     /** Results never read are run and discarded first: operations reach the session in the order they were made. */

@@ -1,6 +1,7 @@
 package io.pgconn.r2dbc;
 
 import io.pgconn.PgClosedException;
+import io.pgconn.PgCommitOutcomeUnknownException;
 import io.pgconn.PgConnectException;
 import io.pgconn.PgException;
 import io.pgconn.PgTimeoutException;
@@ -20,9 +21,10 @@ import java.util.concurrent.ExecutionException;
 
 /**
  * The one place core errors become R2DBC exceptions, so Spring's exception translation sees the usual
- * hierarchy (integrity violation, bad grammar, ...): an error that ended the session first
- * ({@link SessionEndingErrors}), then a connect's deciding failure ({@link ConnectFailures}), then the
- * SQLSTATE class. The message is the core's, which never holds parameter values.
+ * hierarchy (integrity violation, bad grammar, ...): a COMMIT whose outcome is unknown first (never
+ * transient: it may have committed), then an error that ended the session ({@link SessionEndingErrors}),
+ * then a connect's deciding failure ({@link ConnectFailures}), then the SQLSTATE class. The message is
+ * the core's, which never holds parameter values.
  */
 final class R2dbcErrors {
 
@@ -40,6 +42,12 @@ final class R2dbcErrors {
         }
         if (cause instanceof PgTransactionRolledBackException) {
             return new TransactionRolledBackException(pg.getMessage(), pg.sqlState().orElse(null), cause);
+        }
+        if (cause instanceof PgCommitOutcomeUnknownException) {
+            // the session ended after the COMMIT was sent: it may have committed, so not "a new session can
+            // do the work" (a retry policy would apply it twice; REVIEW-8 F3). Non-transient, as pgjdbc's
+            // 08006 is to Spring (DataAccessResourceFailureException); the message says the outcome is unknown
+            return new R2dbcNonTransientResourceException(pg.getMessage(), pg.sqlState().orElse(null), cause);
         }
         if (SessionEndingErrors.endedTheSession(pg)) {
             // before the SQLSTATE class: the class tells what a live session's error means (a 40001 retries

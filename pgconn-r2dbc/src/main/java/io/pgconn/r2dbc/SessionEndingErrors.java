@@ -15,11 +15,15 @@ import io.r2dbc.spi.R2dbcTransientResourceException;
  * {@code R2dbcRollbackException}, a "retry on this connection", on a connection that was already closed).
  *
  * <p>{@link R2dbcTransientResourceException} when a new session can do the work: the server went away or
- * is restarting (a closed socket, 57P01 a terminated session or fast shutdown, 57P02, 57P03), a recovery
- * conflict (40001: "reconnect and repeat your command"), an idle session's timeout (57P05), a PANIC
- * (the server restarts). {@link R2dbcNonTransientResourceException} when the server ended it for what it
- * used or did, which a retry meets again: 57P04 (the database was dropped), 25P03 (idle in transaction
- * longer than {@code idle_in_transaction_session_timeout}), 25P04 ({@code transaction_timeout}).
+ * is restarting (a closed socket, 57P01 a terminated session or smart/fast shutdown), a recovery conflict
+ * (40001: "reconnect and repeat your command"), an idle session's timeout (57P05), a PANIC (the server
+ * restarts). An immediate shutdown or crash restart sends 57P01/57P02 only as a WARNING notice before the
+ * socket drops (a closed socket without SQLSTATE here); 57P03 comes only during startup (a connect failure).
+ * {@link R2dbcNonTransientResourceException} when the server ended it for what it used or did, which a
+ * retry meets again: 57P04 (the database was dropped), 25P04 ({@code transaction_timeout}), 25P03 (idle in
+ * transaction longer than {@code idle_in_transaction_session_timeout}: the application held the
+ * transaction open, and a retry runs the same code path, which holds it open again — REVIEW-8 F10).
+ * A COMMIT whose session ended after it was sent is decided before this (R2dbcErrors: unknown outcome).
  */
 final class SessionEndingErrors {
 

@@ -32,6 +32,13 @@ interface SessionPort {
     /** Control SQL without parameters (BEGIN, SET ...), possibly several statements: one completion each. */
     Publisher<ResultPart> executeScript(String sql, Observer observer);
 
+    /**
+     * {@code COMMIT} through the core's {@link PgConnection#commit()}, which tells apart a transaction the
+     * server rolled back ({@code PgTransactionRolledBackException}; the observer sees the tag {@code ROLLBACK})
+     * and a commit whose outcome is unknown ({@code PgCommitOutcomeUnknownException}). One completion.
+     */
+    Publisher<ResultPart> commit(Observer observer);
+
     /** Sees what passes by on the session (the connection follows its transaction state this way). */
     interface Observer {
 

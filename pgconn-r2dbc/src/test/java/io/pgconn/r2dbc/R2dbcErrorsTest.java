@@ -2,6 +2,7 @@ package io.pgconn.r2dbc;
 
 import io.pgconn.PgAuthenticationException;
 import io.pgconn.PgClosedException;
+import io.pgconn.PgCommitOutcomeUnknownException;
 import io.pgconn.PgConfigException;
 import io.pgconn.PgConnectException;
 import io.pgconn.PgServerException;
@@ -165,6 +166,18 @@ class R2dbcErrorsTest {
                 .isInstanceOf(R2dbcPermissionDeniedException.class);
         assertThat(R2dbcErrors.translate(new PgConnectException("db1:5432", "FATAL: no database", fields("3D000"), null)))
                 .isExactlyInstanceOf(R2dbcNonTransientResourceException.class);
+    }
+
+    /** REVIEW-8 F3: a COMMIT whose session ended after it was sent may have committed: never transient, whatever ended it. */
+    @Test
+    void aCommitWithAnUnknownOutcomeIsNonTransientWhateverEndedTheSession() {
+        PgClosedException lost = new PgClosedException("db1:5432", "connection to db1:5432 was lost");
+        for (PgClosedException ended : new PgClosedException[] {lost, closedAfter("57P01"), closedAfter("40001")}) {
+            Throwable error = R2dbcErrors.translate(new CompletionException(new PgCommitOutcomeUnknownException(ended)));
+            assertThat(error).as(ended.getMessage()).isExactlyInstanceOf(R2dbcNonTransientResourceException.class)
+                    .hasMessageContaining("may or may not have committed").hasMessageContaining("db1:5432");
+            assertThat(((R2dbcException) error).getSqlState()).isEqualTo(ended.sqlState().orElse(null));
+        }
     }
 
     private static PgServerException fatal(String sqlState, String severity) {

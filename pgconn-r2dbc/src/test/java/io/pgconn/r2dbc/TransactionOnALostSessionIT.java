@@ -3,7 +3,6 @@ package io.pgconn.r2dbc;
 import io.pgconn.testkit.PgClusterExtension;
 import io.r2dbc.spi.Connection;
 import io.r2dbc.spi.ConnectionFactories;
-import io.r2dbc.spi.R2dbcException;
 import io.r2dbc.spi.R2dbcTransientResourceException;
 import io.r2dbc.spi.ValidationDepth;
 import org.junit.jupiter.api.BeforeAll;
@@ -80,7 +79,11 @@ class TransactionOnALostSessionIT {
         }
     }
 
-    /** A commit on a session that died must fail: nothing was committed. */
+    /**
+     * A commit on a session that died must fail: nothing was committed, the COMMIT never left the client, so
+     * a retry on a new session is safe — transient, not the unknown outcome of a COMMIT whose answer was
+     * lost ({@link CommitOutcomeUnknownIT}).
+     */
     @Test
     void aCommitAfterTheServerTerminatedTheSessionFails() {
         try (PgConnR2dbcConnectionFactory factory = factory()) {
@@ -91,7 +94,7 @@ class TransactionOnALostSessionIT {
             awaitCondition("the client to see the session closed", STEP,
                     () -> !Mono.from(connection.validate(ValidationDepth.LOCAL)).block(STEP));
             assertThatThrownBy(() -> Mono.from(connection.commitTransaction()).block(STEP))
-                    .isInstanceOf(R2dbcException.class);
+                    .isInstanceOf(R2dbcTransientResourceException.class);
             Mono.from(connection.close()).block(STEP);
             assertThat(committedRows()).isZero();
         }

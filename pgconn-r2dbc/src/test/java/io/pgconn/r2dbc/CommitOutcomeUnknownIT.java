@@ -1,0 +1,60 @@
+package io.pgconn.r2dbc;
+
+import io.pgconn.PgCommitOutcomeUnknownException;
+import io.pgconn.hostile.Backend;
+import io.pgconn.hostile.Conversation;
+import io.pgconn.hostile.ScriptedServer;
+import io.r2dbc.spi.Connection;
+import io.r2dbc.spi.ConnectionFactories;
+import io.r2dbc.spi.R2dbcException;
+import io.r2dbc.spi.R2dbcNonTransientResourceException;
+import org.junit.jupiter.api.Test;
+import org.springframework.dao.TransientDataAccessException;
+import org.springframework.r2dbc.connection.ConnectionFactoryUtils;
+import reactor.core.publisher.Mono;
+
+import java.time.Duration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
+
+/**
+ * REVIEW-8 F3: a COMMIT whose answer never arrives (the session ended after the server received it: it
+ * may have committed) was an {@code R2dbcTransientResourceException} — Spring's
+ * {@code TransientDataAccessResourceException}, which retry policies retry — so the transaction's work
+ * could be applied twice. Its outcome is unknown: a non-transient resource failure that says so.
+ */
+class CommitOutcomeUnknownIT {
+
+    private static final Duration STEP = Duration.ofSeconds(20);
+
+    @Test
+    void aCommitWhoseAnswerWasLostIsAnUnknownOutcomeNotARetryableFailure() {
+        try (ScriptedServer server = ScriptedServer.start(c -> {
+            c.readStartupRefusingTls();
+            c.send(Backend.trustLogin());
+            for (Conversation.Message m = c.readMessage(); m.type() != 'X'; m = c.readMessage()) {
+                String sql = m.bodyText();
+                if (sql.startsWith("COMMIT")) {
+                    c.close(); // received, maybe committed, the answer lost (crash, network cut, terminate)
+                    return;
+                }
+                String tag = sql.startsWith("BEGIN") ? "BEGIN" : "SELECT 0"; // simple queries only (BEGIN, COMMIT)
+                c.send(Backend.message('C', Backend.cstring(tag)), Backend.message('Z', new byte[] {'T'}));
+            }
+        });
+             PgConnR2dbcConnectionFactory factory = (PgConnR2dbcConnectionFactory) ConnectionFactories.get(
+                     "r2dbc:pgconn://alice:pw@127.0.0.1:" + server.port() + "/app?sslmode=disable&extensionTypes=")) {
+            Connection connection = Mono.from(factory.create()).block(STEP);
+            Mono.from(connection.beginTransaction()).block(STEP);
+            Throwable error = catchThrowable(() -> Mono.from(connection.commitTransaction()).block(STEP));
+            assertThat(error).as("the commit's outcome is unknown: not retryable")
+                    .isInstanceOf(R2dbcNonTransientResourceException.class)
+                    .hasMessageContaining("may or may not have committed").hasMessageContaining(server.label())
+                    .hasCauseInstanceOf(PgCommitOutcomeUnknownException.class);
+            assertThat(ConnectionFactoryUtils.convertR2dbcException("R2DBC commit", null, (R2dbcException) error))
+                    .as("what Spring's R2dbcTransactionManager throws").isNotInstanceOf(TransientDataAccessException.class);
+            Mono.from(connection.close()).block(STEP);
+        }
+    }
+}
