@@ -165,6 +165,33 @@ class TimeoutIT {
         }
     }
 
+    /**
+     * REVIEW-8 F11: the same with only the statement's Parse/Describe written (a new SQL is described
+     * first, pipelined behind the long statement): its Bind/Execute are never written, and it must
+     * still fail the transaction rather than end with a bare Sync that leaves it healthy.
+     */
+    @Test
+    void aDescribedStatementTimedOutWhileQueuedInATransactionFailsThatTransactionSoAPipelinedCommitRollsBack() {
+        PgConnection c = QueryCluster.connect(PG, FACTORY, "");
+        try {
+            await(c.simpleQuery("CREATE TABLE tx_described (n int)"));
+            await(c.simpleQuery("BEGIN"));
+            await(c.query("INSERT INTO tx_described VALUES (1)"));
+            CompletableFuture<RowSet> longOne = c.query("SELECT pg_sleep(2)");
+            // pipelined behind the sleep: its Parse/Describe written, its Bind/Execute not yet
+            CompletableFuture<List<RowSet>> queued = c.statement("INSERT INTO tx_described VALUES (2)")
+                    .timeout(Duration.ofMillis(500)).collect();
+            CompletableFuture<RowSet> commit = c.query("COMMIT"); // pipelined before the timeout: the caller never saw the error
+            assertThat(failure(queued)).isInstanceOf(PgStatementTimeoutException.class).hasMessageContaining("it was not run");
+            await(longOne);
+            assertThat(await(commit).commandTag()).as("no commit without the statement that failed").isEqualTo("ROLLBACK");
+            assertThat(await(c.query("SELECT count(*) FROM tx_described")).single(Long.class)).isZero();
+            assertThat(c.transactionStatus()).isEqualTo(TransactionStatus.IDLE);
+        } finally {
+            await(c.close());
+        }
+    }
+
     @Test
     void aTimeoutWhileAPageIsStillRunningCancelsItOnTheServer() {
         PgConnection c = QueryCluster.connect(PG, FACTORY, "");

@@ -24,7 +24,6 @@ import io.pgconn.internal.protocol.frontend.Execute;
 import io.pgconn.internal.protocol.frontend.Flush;
 import io.pgconn.internal.protocol.frontend.FrontendMessage;
 import io.pgconn.internal.protocol.frontend.MessageSequence;
-import io.pgconn.internal.protocol.frontend.Parse;
 import io.pgconn.internal.protocol.frontend.Sync;
 import io.pgconn.query.CommandResult;
 import io.pgconn.query.RowMetadata;
@@ -53,9 +52,6 @@ import java.util.List;
 final class ExtendedExchange extends ExtendedRequest {
 
     private static final RowDescription NO_ROWS = new RowDescription(List.of());
-    /** Not SQL (a syntax error): written in place of a statement cancelled while it was queued. */
-    static final String WITHDRAWN = "pgconn_statement_withdrawn_after_cancel_or_timeout";
-
     private final StatementRun run;
     private final StatementPlan plan;
     private final int attempt;
@@ -111,11 +107,9 @@ final class ExtendedExchange extends ExtendedRequest {
         this.session = session;
         if (aborted) {
             // cancelled while held back, written only as the head inside a transaction (waitsToBeHead;
-            // outside one the session withdrew it): a statement the server must reject, so the open
-            // transaction fails ('E') and a COMMIT pipelined behind becomes a ROLLBACK instead of
-            // committing without this statement
+            // outside one the session withdrew it)
             syncSent = true;
-            return MessageSequence.of(new Parse("", WITHDRAWN, new int[0]), Sync.INSTANCE);
+            return WithdrawnStatement.failingTheTransaction();
         }
         StatementCache cache = session.statementCache();
         List<String> staleNames = cache.drainToClose();
@@ -209,9 +203,14 @@ final class ExtendedExchange extends ExtendedRequest {
             throw unexpected(rows);
         }
         describing = false;
-        if (syncSent) {
+        if (aborted) {
+            // aborted before the Bind phase, which is never written: everything ahead is answered now,
+            // so the transaction status is the one the statement would have run in
             rememberDescription(rows);
-            return; // aborted before the Bind phase
+            syncSent = true;
+            session.write(WithdrawnStatement.ending(session.transactionStatus()));
+            releaseWritesIfFree();
+            return;
         }
         session.write(bindPhase(session, rows));
         bindPhaseWritten = true;
@@ -330,12 +329,17 @@ final class ExtendedExchange extends ExtendedRequest {
             return true; // only the ReadyForQuery is still to come
         }
         if (!syncSent) {
+            if (describing) {
+                // nothing ran yet and the Bind phase is never written; how the exchange ends (a bare
+                // Sync, or a rejected statement failing the transaction) is decided when the
+                // description comes (described). Its writes stay held until then
+                return true;
+            }
             // paging: closing the portal ends the server's work with the page in progress, so a
             // page still running (a sort, a lock wait ...) is cancelled as well — asked before the
             // Close/Sync release the writes, so nothing of ours is behind it (a cancel arriving
-            // after the page is ignored by the idle or reading backend);
-            // describing: nothing ran yet, the Bind phase is just never written
-            if (mayCopy && !paged && !describing) {
+            // after the page is ignored by the idle or reading backend)
+            if (mayCopy && !paged) {
                 // Bind/Execute/Flush written, the Sync only follows in reply: a Close or Sync now
                 // would be read in copy-in mode (an error of its own, then a second ReadyForQuery)
                 if (session.isHead(this)) {
@@ -344,14 +348,14 @@ final class ExtendedExchange extends ExtendedRequest {
                 cancelWhenHead = true;
                 return false;
             }
-            if (paged && !describing && !suspended) {
+            if (paged && !suspended) {
                 if (session.isHead(this)) {
                     cancelIfAlone();
                 } else {
                     cancelWhenHead = true; // sent only if nothing was written after the Close/Sync
                 }
             }
-            sendSync(paged && !describing);
+            sendSync(paged);
             return true;
         }
         return cancelNowOrAtHead();

@@ -32,6 +32,9 @@ public interface QuerySession {
 
     void resumeReading(Object pauser);
 
+    /** The transaction status of the last ReadyForQuery: 'I', 'T' or 'E'. */
+    char transactionStatus();
+
     /** How many exchanges are ahead of {@code exchange} in the FIFO (0: it is the head), for messages. */
     int exchangesAhead(Exchange exchange);
 

@@ -81,7 +81,7 @@ final class ScriptExchange extends DrivenExchange {
         if (aborted) {
             // cancelled while queued and written only to fail the open transaction (see ExtendedExchange)
             syncSent = true;
-            return MessageSequence.of(new Parse("", ExtendedExchange.WITHDRAWN, NO_TYPES), Sync.INSTANCE);
+            return WithdrawnStatement.failingTheTransaction();
         }
         List<FrontendMessage> out = new ArrayList<>(statements.size() * 4 + 1);
         appendFrom(0, out);
@@ -238,7 +238,7 @@ final class ScriptExchange extends DrivenExchange {
         if (!syncSent) {
             // a description still awaited is ignored when it comes (described)
             syncSent = true;
-            session.write(MessageSequence.of(new Parse("", ExtendedExchange.WITHDRAWN, NO_TYPES), Sync.INSTANCE));
+            session.write(WithdrawnStatement.failingTheTransaction());
             releaseWritesIfFree();
             return true;
         }

@@ -282,7 +282,7 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
         this.codecs = codecs;
     }
 
-    /** The transaction status of the last ReadyForQuery: 'I', 'T' or 'E'. */
+    @Override
     public char transactionStatus() {
         return transactionStatus;
     }

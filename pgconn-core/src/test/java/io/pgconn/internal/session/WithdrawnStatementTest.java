@@ -160,4 +160,57 @@ class WithdrawnStatementTest {
         assertThat(commit.join().commandTag()).as("the transaction did not commit without the cancelled statement")
                 .isEqualTo("ROLLBACK");
     }
+
+    /**
+     * Cancelled (or timed out) with only its Parse/Describe written, pipelined behind the holder: its
+     * Bind phase is never written, and how it ends waits for its description — everything ahead is
+     * answered by then, so the transaction status it would have run in is known (REVIEW-8 F11).
+     */
+    private CompletableFuture<RowSet> cancelledWhileDescribed(Holder holder) {
+        holder.holding = false;
+        session.submit(holder);
+        CompletableFuture<RowSet> cancelled = DefaultPgStatement.query(session, "SELECT 'described'");
+        assertThat(written()).containsExactly("Query SELECT 'holder'", "Parse SELECT 'described'", "D", "H");
+        cancelled.cancel(true);
+        channel.runPendingTasks();
+        return cancelled;
+    }
+
+    @Test
+    void describedOutsideATransactionItEndsWithABareSyncOnceItsDescriptionCame() {
+        CompletableFuture<RowSet> cancelled = cancelledWhileDescribed(new Holder());
+        CompletableFuture<RowSet> next = DefaultPgStatement.query(session, "SET work_mem = '8MB'");
+        assertThat(written()).as("nothing before the transaction status behind the holder is known").isEmpty();
+
+        channel.writeInbound(new ReadyForQuery('I'), ParseComplete.INSTANCE, NoData.INSTANCE);
+        assertThat(written()).as("no rejected statement: no transaction to fail")
+                .containsExactly("S", "Parse SET work_mem = '8MB'", "D", "H");
+        channel.writeInbound(new ReadyForQuery('I'), ParseComplete.INSTANCE, NoData.INSTANCE);
+        assertThat(written()).containsExactly("B", "E", "S");
+        channel.writeInbound(BindComplete.INSTANCE, new CommandComplete("SET"), new ReadyForQuery('I'));
+
+        assertThat(next.join().commandTag()).isEqualTo("SET");
+        assertThat(cancelled.handle((ok, e) -> e).join()).isInstanceOf(CancellationException.class);
+    }
+
+    @Test
+    void describedInsideATransactionItEndsWithAStatementTheServerRejectsSoTheTransactionFails() {
+        CompletableFuture<RowSet> cancelled = cancelledWhileDescribed(new Holder());
+        CompletableFuture<RowSet> commit = DefaultPgStatement.query(session, "COMMIT");
+        assertThat(written()).isEmpty();
+
+        channel.writeInbound(new ReadyForQuery('T'), ParseComplete.INSTANCE, NoData.INSTANCE);
+        List<String> wire = written();
+        assertThat(wire).as("a bare Sync would leave the transaction healthy").isNotEmpty();
+        assertThat(wire.get(0)).startsWith("Parse pgconn_statement_withdrawn");
+        assertThat(wire).containsExactly(wire.get(0), "S", "Parse COMMIT", "D", "H");
+        channel.writeInbound(new ErrorResponse(new ServerErrorFields(Map.of('S', "ERROR", 'V', "ERROR", 'C', "42601",
+                'M', "syntax error"))), new ReadyForQuery('E'));
+        channel.writeInbound(ParseComplete.INSTANCE, NoData.INSTANCE);
+        assertThat(written()).containsExactly("B", "E", "S");
+        channel.writeInbound(BindComplete.INSTANCE, new CommandComplete("ROLLBACK"), new ReadyForQuery('I'));
+        assertThat(commit.join().commandTag()).as("the transaction did not commit without the cancelled statement")
+                .isEqualTo("ROLLBACK");
+        assertThat(cancelled.handle((ok, e) -> e).join()).isInstanceOf(CancellationException.class);
+    }
 }
