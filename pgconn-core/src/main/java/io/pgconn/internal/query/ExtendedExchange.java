@@ -323,7 +323,7 @@ final class ExtendedExchange extends ExtendedRequest {
         }
         aborted = true;
         if (session == null) {
-            return false; // not written yet (held behind another exchange): it will write a bare Sync
+            return false; // not written yet: the session withdraws it, or writes it to fail the transaction
         }
         if (serverDone) {
             return true; // only the ReadyForQuery is still to come

@@ -179,7 +179,7 @@ final class StatementRun implements Flow.Subscription {
      * Aborts the current exchange; true when the server's answer must follow soon: the exchange was
      * the head of the session's FIFO (nothing ahead of it could keep the server busy: a Sync or a
      * CancelRequest is answered at once by a live server), or its abort sent a CancelRequest. An
-     * exchange queued behind another that the server is busy with, aborted with a Sync alone, is
+     * exchange queued behind another that the server is busy with, aborted without a CancelRequest, is
      * answered only when the statement ahead ends: the server's silence says nothing then.
      */
     boolean abortAskingTheServer() {
