@@ -17,6 +17,7 @@ import javax.net.ssl.SSLContext;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
+import static io.pgconn.testing.Conditions.awaitCondition;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -329,7 +330,10 @@ class HostileTlsIT {
     void aTlsContextThatCannotBeBuiltClosesTheAttemptsSocket() {
         try (ScriptedServer server = ScriptedServer.start(Conversation::awaitClientClose);
              HostileClient client = new HostileClient(server, "sslmode=verify-full sslrootcert=/nonexistent/pgconn-root.crt")) {
-            Refusal.connect(client, io.pgconn.PgConfigException.class, "does not exist").closed(client, server);
+            Refusal refusal = Refusal.connect(client, io.pgconn.PgConfigException.class, "does not exist");
+            // the client's TCP connect completes in the kernel; the server's accept thread counts it later
+            awaitCondition("the server accepted the attempt's socket", () -> server.connections() == 1);
+            refusal.closed(client, server);
             assertThat(server.connections()).isEqualTo(1);
         }
     }
