@@ -16,15 +16,10 @@ import java.util.List;
  * unmodifiable list. Lower bounds other than 1 are dropped (Java arrays start at 0); arrays of more than
  * one dimension are a {@link PgConversionException}.
  */
-final class ArrayCodec implements ElementArrayCodec {
+final class ArrayCodec extends ElementArrayCodec {
 
     /** PostgreSQL's MAXDIM. */
     private static final int MAX_DIMENSIONS = 6;
-
-    private final PgType type;
-    private final int elementOid;
-    private final ArrayElements elements;
-    private final Codec<?> writer;
 
     /**
      * @param elements the element type's codecs, in lookup order (all binary)
@@ -34,45 +29,12 @@ final class ArrayCodec implements ElementArrayCodec {
     }
 
     private ArrayCodec(PgType type, int elementOid, ArrayElements elements, Codec<?> writer) {
-        this.type = type;
-        this.elementOid = elementOid;
-        this.elements = elements;
-        this.writer = writer;
+        super(type, elementOid, Format.BINARY, elements, writer);
     }
 
     @Override
     public ArrayCodec writingWith(Codec<?> element) {
         return new ArrayCodec(type, elementOid, elements, element);
-    }
-
-    @Override
-    public int elementOid() {
-        return elementOid;
-    }
-
-    @Override
-    public PgType type() {
-        return type;
-    }
-
-    @Override
-    public Class<? extends Object> javaType() {
-        return Object[].class;
-    }
-
-    @Override
-    public Format format() {
-        return Format.BINARY;
-    }
-
-    @Override
-    public boolean encodes(Class<?> valueClass) {
-        return elements.encodes(valueClass, writer);
-    }
-
-    @Override
-    public boolean decodes(Format format, Class<?> target) {
-        return format == Format.BINARY && elements.decodes(target);
     }
 
     // ---------------------------------------------------------------- decode

@@ -21,12 +21,7 @@ import java.util.List;
  * the delimiter of every type except {@code box}. The shapes read are {@link ArrayCodec}'s
  * ({@link ArrayElements}); more than one dimension is a {@link PgConversionException}.
  */
-final class TextArrayCodec implements ElementArrayCodec {
-
-    private final PgType type;
-    private final int elementOid;
-    private final ArrayElements elements;
-    private final Codec<?> writer;
+final class TextArrayCodec extends ElementArrayCodec {
 
     /**
      * @param elements the element type's codecs, in lookup order (all text)
@@ -36,46 +31,12 @@ final class TextArrayCodec implements ElementArrayCodec {
     }
 
     private TextArrayCodec(PgType type, int elementOid, ArrayElements elements, Codec<?> writer) {
-        this.type = type;
-        this.elementOid = elementOid;
-        this.elements = elements;
-        this.writer = writer;
+        super(type, elementOid, Format.TEXT, elements, writer);
     }
 
     @Override
     public TextArrayCodec writingWith(Codec<?> element) {
         return new TextArrayCodec(type, elementOid, elements, element);
-    }
-
-    @Override
-    public int elementOid() {
-        return elementOid;
-    }
-
-    @Override
-    public PgType type() {
-        return type;
-    }
-
-    @Override
-    public Class<? extends Object> javaType() {
-        return Object[].class;
-    }
-
-    @Override
-    public Format format() {
-        return Format.TEXT;
-    }
-
-    @Override
-    public boolean encodes(Class<?> valueClass) {
-        return elements.encodes(valueClass, writer);
-    }
-
-    /** Not as {@code String}: that is the array's text itself, which the registry's text fallback gives. */
-    @Override
-    public boolean decodes(Format format, Class<?> target) {
-        return format == Format.TEXT && elements.decodes(target);
     }
 
     // ---------------------------------------------------------------- decode
