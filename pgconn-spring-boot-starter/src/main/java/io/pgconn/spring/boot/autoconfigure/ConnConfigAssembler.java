@@ -10,7 +10,6 @@ import org.springframework.boot.context.properties.source.ConfigurationProperty;
 import org.springframework.core.env.PropertyResolver;
 
 import java.util.List;
-import java.util.Map;
 import java.util.function.Consumer;
 
 /**
@@ -20,34 +19,6 @@ import java.util.function.Consumer;
  * {@link InvalidPgConnPropertyException} naming its property.
  */
 final class ConnConfigAssembler {
-
-    /** Core's setting names ({@link PgConfigException#keyword()}) and the property that sets each. */
-    private static final Map<String, String> PROPERTY_BY_KEYWORD = Map.ofEntries(
-            Map.entry("host", "pg.conn.hosts"),
-            Map.entry("hostaddr", "pg.conn.hosts"),
-            Map.entry("port", "pg.conn.hosts"),
-            Map.entry("dbname", "pg.conn.database"),
-            Map.entry("user", "pg.conn.username"),
-            Map.entry("target_session_attrs", "pg.conn.target-session-attrs"),
-            Map.entry("load_balance_hosts", "pg.conn.load-balance-hosts"),
-            Map.entry("connect_timeout", "pg.conn.host-connect-timeout"),
-            Map.entry("sslsni", "pg.conn.ssl.sni"),
-            Map.entry("sslpassword", "pg.conn.ssl.key-password"),
-            Map.entry("keepalives", "pg.conn.keepalive.enabled"),
-            Map.entry("keepalives_idle", "pg.conn.keepalive.idle"),
-            Map.entry("keepalives_interval", "pg.conn.keepalive.interval"),
-            Map.entry("sslmode", "pg.conn.ssl.mode"),
-            Map.entry("sslnegotiation", "pg.conn.ssl.negotiation"),
-            Map.entry("sslrootcert", "pg.conn.ssl.root-cert"),
-            Map.entry("sslcert", "pg.conn.ssl.cert"),
-            Map.entry("sslkey", "pg.conn.ssl.key"),
-            Map.entry("channel_binding", "pg.conn.channel-binding"),
-            Map.entry("require_auth", "pg.conn.require-auth"),
-            Map.entry("keepalives_count", "pg.conn.keepalive.count"),
-            Map.entry("extensionTypes", "pg.conn.extension-types"),
-            Map.entry("startupParameters", "pg.conn.startup-parameters"),
-            Map.entry("application_name", "pg.conn.application-name"),
-            Map.entry("hosts", "pg.conn.hosts"));
 
     private ConnConfigAssembler() {
     }
@@ -284,7 +255,7 @@ final class ConnConfigAssembler {
         try {
             return builder.build();
         } catch (PgConfigException e) {
-            throw invalid(propertyFor(e), e, properties, environment);
+            throw invalid(KeywordProperties.propertyFor(e), e, properties, environment);
         }
     }
 
@@ -296,7 +267,7 @@ final class ConnConfigAssembler {
     private static InvalidPgConnPropertyException invalid(String property, PgConfigException e, PgConnProperties p,
             @Nullable PropertyResolver environment) {
         if (environment != null && e.keyword().isPresent() && !e.conflictsWith().isEmpty()) {
-            return conflict(e, p, environment);
+            return ConflictReport.of(e, p, environment);
         }
         String message = String.valueOf(e.getMessage());
         List<String> secrets = secrets(p, null);
@@ -312,59 +283,6 @@ final class ConnConfigAssembler {
             invalid.setStackTrace(e.getStackTrace());
         }
         return invalid;
-    }
-
-    /**
-     * A conflict between settings (core's {@link PgConfigException#conflictsWith()}): each one named by
-     * the property that set it, with its value and origin — the discrete property when it is set,
-     * else {@code pg.conn.url} (value not shown) — and core's reason in those properties' spelling.
-     */
-    private static InvalidPgConnPropertyException conflict(PgConfigException e, PgConnProperties p, PropertyResolver environment) {
-        String keyword = e.keyword().orElseThrow();
-        InvalidPgConnPropertyException.ConflictingProperty main = setBy(keyword, e.value().orElse(null), p, environment);
-        List<InvalidPgConnPropertyException.ConflictingProperty> others = e.conflictsWith().stream()
-                .map(other -> setBy(other, null, p, environment)).toList();
-        String reason = String.valueOf(e.getMessage());
-        reason = inPropertySpelling(reason, keyword, main.property());
-        for (int i = 0; i < others.size(); i++) {
-            reason = inPropertySpelling(reason, e.conflictsWith().get(i), others.get(i).property());
-        }
-        List<String> secrets = secrets(p, null);
-        String hidden = ConnectionStringSecrets.hideQuotedPartsOfPasswords(ConnectionStringSecrets.hide(reason, secrets), p.getUrl());
-        InvalidPgConnPropertyException invalid = new InvalidPgConnPropertyException(main.property(), main.value(),
-                main.origin(), others, hidden, null);
-        invalid.setStackTrace(e.getStackTrace());
-        return invalid;
-    }
-
-    /**
-     * The property that set {@code keyword}: its discrete property when that is set (value and origin
-     * from the environment, unless {@code value} is given), else {@code pg.conn.url} when there is one
-     * (no value: the URL may hold a password), else the discrete property (set by a details bean or a
-     * customizer, or core's default).
-     */
-    private static InvalidPgConnPropertyException.ConflictingProperty setBy(String keyword, @Nullable String value,
-            PgConnProperties p, PropertyResolver environment) {
-        String property = PROPERTY_BY_KEYWORD.get(keyword);
-        ConfigurationProperty set = property == null ? null : PgConnPropertySources.find(environment, property);
-        if (set != null) {
-            return new InvalidPgConnPropertyException.ConflictingProperty(property,
-                    value != null ? value : PgConnPropertySources.resolvedValue(environment, set), set.getOrigin());
-        }
-        if (p.getUrl() != null && !p.getUrl().isBlank()) {
-            ConfigurationProperty url = PgConnPropertySources.find(environment, "pg.conn.url");
-            return new InvalidPgConnPropertyException.ConflictingProperty("pg.conn.url", null, url != null ? url.getOrigin() : null);
-        }
-        return new InvalidPgConnPropertyException.ConflictingProperty(property != null ? property : "pg.conn", value, null);
-    }
-
-    /** Core's {@code channel_binding=require} as {@code pg.conn.channel-binding=require}; a URL's settings keep libpq's names. */
-    private static String inPropertySpelling(String reason, String keyword, String property) {
-        if ("pg.conn.url".equals(property) || "pg.conn".equals(property)) {
-            return reason;
-        }
-        return reason.replaceAll("(?<![\\w.])" + java.util.regex.Pattern.quote(keyword) + "(?!\\w)",
-                java.util.regex.Matcher.quoteReplacement(property));
     }
 
     /** Every password the properties (and {@code config}, when given: a details bean's) hold, to hide from messages. */
@@ -383,14 +301,6 @@ final class ConnConfigAssembler {
             secrets.add(config.sslPassword());
         }
         return secrets;
-    }
-
-    /**
-     * The property that sets the setting core names ({@link PgConfigException#keyword()}); {@code pg.conn.url}
-     * for settings only a connection string sets, {@code pg.conn} when the error is not about one setting.
-     */
-    static String propertyFor(PgConfigException e) {
-        return e.keyword().map(keyword -> PROPERTY_BY_KEYWORD.getOrDefault(keyword, "pg.conn.url")).orElse("pg.conn");
     }
 
     private static <T> void set(@Nullable T value, Consumer<T> setter) {

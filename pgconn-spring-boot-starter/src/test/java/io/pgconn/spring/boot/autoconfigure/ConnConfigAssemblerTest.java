@@ -24,13 +24,14 @@ class ConnConfigAssemblerTest {
             extensionTypes           | pg.conn.extension-types
             startupParameters        | pg.conn.startup-parameters
             port                     | pg.conn.hosts
+            password                 | pg.conn.password
             ssl_min_protocol_version | pg.conn.url
             null                     | pg.conn
             """)
     void namesThePropertyBehindTheKeyword(String keyword, String property) {
         // a message naming another setting must not mislead
         PgConfigException e = new PgConfigException(null, keyword, "x", "sslmode and channel_binding disagree");
-        assertThat(ConnConfigAssembler.propertyFor(e)).isEqualTo(property);
+        assertThat(KeywordProperties.propertyFor(e)).isEqualTo(property);
     }
 
     @ParameterizedTest(name = "{0}")
