@@ -92,6 +92,19 @@ public final class Backend {
         return message('E', body.toByteArray());
     }
 
+    /** An ErrorResponse of severity ERROR without the non-localized 'V' field, as a pooler (pgbouncer) sends its own errors. */
+    public static byte[] poolerError(String sqlState, String text) {
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        body.write('S');
+        body.writeBytes(cstring("ERROR"));
+        body.write('C');
+        body.writeBytes(cstring(sqlState));
+        body.write('M');
+        body.writeBytes(cstring(text));
+        body.write(0);
+        return message('E', body.toByteArray());
+    }
+
     /** AuthenticationOk, the usual parameters, a cancel key and ReadyForQuery: a trust login. */
     public static byte[] trustLogin() {
         ByteArrayOutputStream all = new ByteArrayOutputStream();

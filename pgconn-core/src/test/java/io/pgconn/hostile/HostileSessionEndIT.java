@@ -4,6 +4,7 @@ import io.pgconn.PgClosedException;
 import io.pgconn.PgCommitOutcomeUnknownException;
 import io.pgconn.PgConnection;
 import io.pgconn.PgException;
+import io.pgconn.PgProtocolException;
 import io.pgconn.QueryResult;
 import io.pgconn.testing.Conditions;
 import org.junit.jupiter.api.Test;
@@ -40,6 +41,33 @@ class HostileSessionEndIT {
             Throwable next = failure(connection.simpleQuery("SELECT 2"));
             assertThat(next).isInstanceOf(PgClosedException.class).hasMessageContaining("25P03").hasMessageContaining(server.label());
             assertThat(((PgException) next).endsSession()).isTrue();
+            server.awaitConnectionsEnded(Duration.ofSeconds(5));
+            server.assertScriptsPassed();
+        }
+    }
+
+    /**
+     * REVIEW-8 F6: an ERROR (not FATAL) with no statement in flight used to be kept as the close cause of
+     * a session that went on: when it later closed for another reason (here the user's close() with a
+     * statement running), every failure told the stale story "closed: server reported ERROR 08P01".
+     * Such an error is a protocol violation for a pipelining client (PostgreSQL follows it with a
+     * ReadyForQuery no request waits for; a pooler may not): the connection closes at once, saying so.
+     */
+    @Test
+    void anUnsolicitedErrorThatDoesNotEndTheSessionClosesItAsAProtocolError() throws Exception {
+        try (ScriptedServer server = ScriptedServer.start(c -> {
+            c.readStartupRefusingTls();
+            c.send(Backend.trustLogin());
+            c.send(Backend.poolerError("08P01", "stray pooler complaint"));
+            c.awaitClientClose();
+        }); HostileClient client = new HostileClient(server, OPTIONS)) {
+            PgConnection connection = client.connect();
+            Conditions.awaitCondition("the connection closed after the unsolicited ERROR", Duration.ofSeconds(5), connection::isClosed);
+            Throwable ended = failure(connection.closeFuture());
+            assertThat(ended).isInstanceOf(PgProtocolException.class).hasMessageContaining(server.label())
+                    .hasMessageContaining("08P01").hasMessageContaining("stray pooler complaint").hasMessageContaining("no query in flight");
+            Throwable next = failure(connection.simpleQuery("SELECT 1"));
+            assertThat(next).isInstanceOf(PgClosedException.class).hasMessageContaining("no query in flight");
             server.awaitConnectionsEnded(Duration.ofSeconds(5));
             server.assertScriptsPassed();
         }

@@ -347,12 +347,12 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
             parameters.put(status.name(), status.value());
         } else if (listeners.deliver(msg)) {
             return; // a notification or a notice
-        } else if (msg instanceof ErrorResponse error && current == null) {
+        } else if (msg instanceof ErrorResponse error && current == null && error.fields().endsSession()) {
             // unsolicited: the server is about to end the session (57P01 admin shutdown, 57P05 idle
             // timeout, 25P03 idle in transaction timeout ...)
             closeCause = PgErrors.fromServer(host, error.fields(), false);
         } else if (current == null) {
-            throw new PgProtocolException(host, "server " + host + " sent " + msg.getClass().getSimpleName() + " with no query in flight");
+            throw unsolicited(msg);
         } else if (msg instanceof ReadyForQuery ready) {
             transactionStatus = ready.transactionStatus();
             fifo.answered(current, ready.transactionStatus());
@@ -365,6 +365,22 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
             }
             current.onMessage((BackendMessage) msg);
         }
+    }
+
+    /**
+     * A message with no query in flight ends the connection. Also an ErrorResponse that does not end the
+     * session (REVIEW-8 F6): PostgreSQL follows an ERROR raised between commands with a ReadyForQuery
+     * (a pooler's own ERROR may come without one), so an exchange written meanwhile could take that
+     * ReadyForQuery as its own end and every later answer would belong to the statement before it.
+     * The error is named (severity, SQLSTATE, message; not its detail, which may quote data).
+     */
+    private PgProtocolException unsolicited(Object msg) {
+        String what = msg.getClass().getSimpleName();
+        if (msg instanceof ErrorResponse error) {
+            var fields = error.fields();
+            what += " (" + fields.severity() + " " + fields.code() + " \"" + fields.message() + "\")";
+        }
+        return new PgProtocolException(host, "server " + host + " sent " + what + " with no query in flight");
     }
 
     private static boolean isDiscardAll(String tag) {
