@@ -107,7 +107,7 @@ public final class DefaultPgConnectionFactory implements PgConnectionFactory {
         List<ConnectionControl> toClose = open.stream()
                 .filter(c -> c.hostSpec() != null && label.equals(c.hostSpec().label())).toList();
         // each close ends with its socket closed, also when the server never reads the Terminate
-        // (the connection closes its socket anyway after a bound: DefaultPgConnection.FORCED_CLOSE_AFTER)
+        // (the connection closes its socket anyway after a bound: SessionEnd.FORCED_CLOSE_AFTER)
         CompletableFuture<?>[] sockets = toClose.stream().map(c -> {
             c.close(closeReason);
             CompletableFuture<Void> socketClosed = new CompletableFuture<>();

@@ -3,6 +3,7 @@ package io.pgconn.hostile;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
+import io.pgconn.HostStatus;
 import io.pgconn.PgConnection;
 import io.pgconn.PgConnectionFactory;
 import io.pgconn.PgTimeoutException;
@@ -98,6 +99,26 @@ class HostileTimingIT {
                     first.label() + ": server " + first.label() + " did not complete the connection within 500ms", second.label());
             refusal.namesHost(second).closed(client, first, second);
             assertThat(second.connections()).isEqualTo(1);
+        }
+    }
+
+    /**
+     * A host that the whole connect's deadline cut off — connectTimeout shorter than hostConnectTimeout, a server
+     * that accepts and never answers — was not found down: it had less time than a host is given
+     * (docs/lifecycle.md §2.4). The factory does not remember it as down, so the next connect starts with the
+     * first host again and a pool does not evict its healthy sessions to that host (r2dbc's validate(LOCAL) reads
+     * the host memory). It was remembered as down, with "closed" as its error: what the abort did to its socket.
+     */
+    @Test
+    void aHostCutOffByTheWholeConnectDeadlineIsNotRememberedAsDown() {
+        try (ScriptedServer silent = ScriptedServer.start(c -> c.readStartupPacket());
+             HostileClient client = new HostileClient("sslmode=disable hostConnectTimeout=20s connectTimeout=500ms",
+                     PgTracer.noop(), silent)) {
+            Refusal.connect(client, PgTimeoutException.class, "connectTimeout=500ms", silent.label())
+                    .closed(client, silent);
+            client.factory().close(); // its event loop runs what the abort left queued: the aborted attempt's end
+
+            assertThat(client.factory().hostStatus(silent.label()).state()).isEqualTo(HostStatus.State.UNKNOWN);
         }
     }
 

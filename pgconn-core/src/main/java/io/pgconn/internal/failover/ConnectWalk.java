@@ -51,10 +51,8 @@ final class ConnectWalk {
     private final TargetSessionAttrs target;
     /** The caller's future, completed by {@link #end} (or cancelled by the caller) after the walk's bookkeeping. */
     private final WalkFuture result = new WalkFuture();
-    /** Guarded by {@code result}: the walk has ended (an outcome, or the caller cancelled). */
+    /** Guarded by {@code result}: the walk has ended (an outcome, the deadline, or the caller cancelled). */
     private boolean ended;
-    /** Guarded by {@code result}: the caller cancelled (or the factory, closing). */
-    private boolean cancelled;
     /** What the owner does when the walk ends: the session handed out, or null. */
     private Consumer<ConnectionControl> onEnd = connection -> { };
     private final WalkFailures failures = new WalkFailures();
@@ -145,7 +143,6 @@ final class ConnectWalk {
                     return false;
                 }
                 ended = true;
-                cancelled = true;
             }
             CancellationException cancelled = new CancellationException("the caller cancelled the connect");
             finished(null, cancelled);
@@ -246,8 +243,8 @@ final class ConnectWalk {
      * @param duringStartup whether the failure came from the dial, TLS or startup (not from the role or type OID steps)
      */
     void attemptEnded(HostAttempt attempt, ConnectionControl connection, Throwable error, boolean duringStartup) {
-        if (isCancelled()) {
-            // the caller cancelled or the factory closed: what the aborted attempt met says nothing of the host
+        if (hasEnded()) {
+            // connectTimeout passed, the caller cancelled or the factory closed: what the aborted attempt met says nothing of the host
             if (connection != null) {
                 connection.close();
             }
@@ -326,13 +323,14 @@ final class ConnectWalk {
     }
 
     /**
-     * Whether the caller cancelled the walk (the factory closing cancels its walks too). An attempt's failure
-     * after that is the abort's doing, not the host's: it is neither remembered as down nor reported
-     * (docs/lifecycle.md §2.4).
+     * Whether the walk has ended: connectTimeout passed, the caller cancelled (the factory closing cancels its
+     * walks too), or an outcome. An attempt's failure after that is the abort's doing, not the host's — a host
+     * cut off by the whole connect's deadline had less time than {@code hostConnectTimeout} gives it, so it
+     * was not found down —: it is neither remembered as down nor reported (docs/lifecycle.md §2.4).
      */
-    private boolean isCancelled() {
+    private boolean hasEnded() {
         synchronized (result) {
-            return cancelled;
+            return ended;
         }
     }
 
@@ -343,7 +341,7 @@ final class ConnectWalk {
      * end of the next connects' order (libpq has no memory: it starts with the first host again).
      */
     private void failed(HostSpec host, SocketAddress address, PgException error, Duration elapsed, boolean duringStartup) {
-        if (isCancelled()) {
+        if (hasEnded()) {
             return; // e.g. the look-up that a closing factory failed: the host did nothing wrong
         }
         failures.add(host.label(), error);

@@ -13,7 +13,6 @@ import io.pgconn.ProtocolVersion;
 import io.pgconn.QueryResult;
 import io.pgconn.ServerRole;
 import io.pgconn.config.HostSpec;
-import io.pgconn.internal.protocol.frontend.Terminate;
 import io.pgconn.internal.query.DefaultPgStatement;
 import io.pgconn.internal.query.ScriptPublisher;
 import io.pgconn.internal.query.SqlScanner;
@@ -26,8 +25,6 @@ import io.pgconn.query.SqlShape;
 import io.pgconn.query.TransactionOptions;
 import io.pgconn.query.TransactionStatus;
 
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
@@ -35,10 +32,6 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Flow;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 
 /**
@@ -49,27 +42,15 @@ import java.util.function.Function;
  */
 final class DefaultPgConnection implements PgConnection {
 
-    /** How long close() waits for the cancel request of a running statement to reach the server. */
-    private static final Duration CANCEL_ON_CLOSE_WAIT = Duration.ofSeconds(2);
-    /** How long a close waits for its Terminate to be written before it closes the socket anyway. */
-    static final Duration FORCED_CLOSE_AFTER = Duration.ofSeconds(2);
-
     private final Channel channel;
     private final SessionFacts facts;
     private final SessionHandler session;
     private final Map<String, String> parameters;
     /** Sends a CancelRequest; completing the future it returns from outside ends that request and closes its socket. */
     private final Function<SessionFacts, CompletableFuture<Void>> canceller;
-    private final AtomicBoolean closing = new AtomicBoolean();
-    private final CompletableFuture<Void> closed = new CompletableFuture<>();
-    /** A CancelRequest sent because close() found a statement running; close() completes after it. */
-    private volatile CompletableFuture<Void> cancelOnClose = CompletableFuture.completedFuture(null);
-    private final List<Runnable> closeHooks = new ArrayList<>();
-    private boolean channelClosed;
+    private final SessionEnd end;
     private volatile ServerRole role = ServerRole.UNKNOWN;
     private volatile Map<String, Integer> typeOids = Map.of();
-    /** {@link #closeFuture()}: completes after the close hooks ran, exceptionally when the session was lost. */
-    private final CompletableFuture<Void> ended = new CompletableFuture<>();
 
     DefaultPgConnection(Channel channel, SessionFacts facts, SessionHandler session, Map<String, String> parameters,
                                Function<SessionFacts, CompletableFuture<Void>> canceller) {
@@ -78,27 +59,9 @@ final class DefaultPgConnection implements PgConnection {
         this.session = session;
         this.parameters = Collections.unmodifiableMap(parameters);
         this.canceller = canceller;
-        session.cancelAction(this::cancelQuietly);
+        this.end = new SessionEnd(channel, session, facts.hostSpec().label(), () -> canceller.apply(facts));
+        session.cancelAction(end::cancelQuietly);
         session.closeAction(this::close);
-        channel.closeFuture().addListener(f -> {
-            List<Runnable> hooks;
-            synchronized (closeHooks) {
-                channelClosed = true;
-                hooks = List.copyOf(closeHooks);
-                closeHooks.clear();
-            }
-            hooks.forEach(Runnable::run);
-            PgException cause = session.closeCause();
-            if (cause == null && !closing.get()) {
-                cause = new PgClosedException(host(), "connection to " + host() + " was lost");
-            }
-            if (cause == null) {
-                ended.complete(null);
-            } else {
-                ended.completeExceptionally(cause);
-            }
-            cancelOnClose.whenComplete((ok, error) -> closed.complete(null));
-        });
     }
 
     /**
@@ -106,13 +69,7 @@ final class DefaultPgConnection implements PgConnection {
      * an owner's bookkeeping is done when a caller sees the close); at once if it already closed.
      */
     void onClosed(Runnable hook) {
-        synchronized (closeHooks) {
-            if (!channelClosed) {
-                closeHooks.add(hook);
-                return;
-            }
-        }
-        hook.run();
+        end.onClosed(hook);
     }
 
     /** Set once by the connect path before the connection is handed out. */
@@ -340,52 +297,7 @@ final class DefaultPgConnection implements PgConnection {
      * closed"): sends Terminate, and a CancelRequest first when a statement is running.
      */
     CompletableFuture<Void> close(String reason) {
-        if (closing.compareAndSet(false, true)) {
-            try {
-                closeOnLoop(reason);
-            } catch (RejectedExecutionException e) {
-                // the event loop has stopped (its factory was closed after the server ended this session):
-                // Netty closed the channel with it, so there is nothing left to close
-                closed.complete(null);
-                ended.complete(null);
-            }
-        }
-        return closed;
-    }
-
-    private void closeOnLoop(String reason) {
-        channel.eventLoop().execute(() -> {
-            if (channel.isActive() && session.busy()) {
-                // the backend would run the statement to its end before it reads Terminate
-                cancelOnClose = cancelQuietly();
-            }
-            session.closingByUser(reason);
-            session.stopListening(null);
-            if (channel.isActive()) {
-                session.flushPending(); // requests written in this loop turn go before the Terminate
-                channel.writeAndFlush(Terminate.INSTANCE).addListener(f -> channel.close());
-                // a server that reads nothing (frozen, its receive window full of our writes) never
-                // takes the Terminate: the socket is closed anyway, so the close and the work queued
-                // behind it end instead of waiting on the server
-                ScheduledFuture<?> forced = channel.eventLoop().schedule(() -> {
-                    channel.close();
-                }, FORCED_CLOSE_AFTER.toMillis(), TimeUnit.MILLISECONDS);
-                channel.closeFuture().addListener(f -> forced.cancel(false));
-            } else {
-                channel.close();
-            }
-        });
-    }
-
-    private CompletableFuture<Void> cancelQuietly() {
-        try {
-            CompletableFuture<Void> request = canceller.apply(facts);
-            // completing the request itself (not a copy) ends it: the canceller closes its socket then
-            request.completeOnTimeout(null, CANCEL_ON_CLOSE_WAIT.toMillis(), TimeUnit.MILLISECONDS);
-            return request.exceptionally(error -> null);
-        } catch (RuntimeException e) {
-            return CompletableFuture.completedFuture(null); // e.g. the event loops are shutting down
-        }
+        return end.close(reason);
     }
 
     /** Why the server ended the session (e.g. 57P01), or null after a close asked by the user. */
@@ -395,12 +307,12 @@ final class DefaultPgConnection implements PgConnection {
 
     @Override
     public CompletableFuture<Void> closeFuture() {
-        return ended;
+        return end.ended();
     }
 
     @Override
     public boolean isClosed() {
-        return closing.get() || !channel.isActive();
+        return end.closing() || !channel.isActive();
     }
 
     @Override

@@ -340,6 +340,44 @@ class ConnectWalkTest {
                 .satisfies(ended -> assertThat(ended.error()).isInstanceOf(java.util.concurrent.CancellationException.class));
     }
 
+    /**
+     * The whole connect's deadline (connectTimeout, shorter here than the host's own budget) cuts off the attempt
+     * in flight: that host was not proven bad — it had less time than hostConnectTimeout gives a host — so what
+     * the aborted attempt meets then (its socket closed under it) is neither remembered as down nor reported
+     * after ConnectEnded. Remembered as down, it moved the host to the end of the next connects' order and made
+     * a pool evict every healthy session to it (r2dbc's validate(LOCAL) reads the host memory).
+     */
+    @Test
+    void theWholeConnectDeadlineLeavesTheHostInFlightUnblamed() {
+        script.put("a", List.of(Answer.FAILS_WHEN_ABORTED));
+
+        Throwable failure = cause(walk("connectTimeout=150ms hostConnectTimeout=60s", "a"));
+
+        assertThat(failure).isInstanceOf(PgTimeoutException.class).hasMessageContaining("connectTimeout=150ms");
+        afterWhatTheLoopIsDoing(); // the deadline fails the walk first, then aborts the attempt in flight
+        assertThat(failedOnAbort).as("the aborted attempt failed").containsExactly("a#0");
+        assertThat(registry.status("a:5432").state()).isEqualTo(HostStatus.State.UNKNOWN);
+        assertThat(tracer.events(PgTracer.HostAttemptEnded.class)).isEmpty();
+        assertThat(tracer.events(PgTracer.ConnectEnded.class)).singleElement()
+                .satisfies(ended -> assertThat(ended.error()).isSameAs(failure));
+    }
+
+    /**
+     * A host whose own budget (hostConnectTimeout) ran out had all the time a host gets: it is remembered as
+     * down and the walk moves on, as before.
+     */
+    @Test
+    void aHostWhoseOwnBudgetRanOutIsRememberedAsDown() throws Exception {
+        script.put("a", List.of(Answer.FAILS_WHEN_ABORTED));
+        script.put("b", List.of(Answer.PRIMARY));
+
+        ConnectionControl connection = walk("connectTimeout=60s hostConnectTimeout=100ms").get(5, TimeUnit.SECONDS);
+
+        assertThat(connection.host()).isEqualTo("b:5432");
+        assertThat(registry.status("a:5432").state()).isEqualTo(HostStatus.State.DOWN);
+        assertThat(registry.status("a:5432").lastError()).contains("did not complete the connection within 100ms");
+    }
+
     @Test
     void aStartupErrorOtherThanTryAgainEndsTheWalkAsLibpq() {
         script.put("a", List.of(Answer.NO_DATABASE));
