@@ -53,11 +53,12 @@ public final class NotificationSubscriber {
     /** Completes when the next connection carries the subscription; fails when the subscription ends first. */
     private CompletableFuture<Void> nextConnection = new CompletableFuture<>();
 
-    private NotificationSubscriber(PgConnectionFactory factory, ReconnectPolicy policy, SubscriptionEvents events) {
+    private NotificationSubscriber(PgConnectionFactory factory, ReconnectPolicy policy, SubscriptionEvents events,
+                                   BackoffTimer backoffs) {
         this.factory = Objects.requireNonNull(factory, "factory");
         this.policy = Objects.requireNonNull(policy, "policy");
         this.events = new GuardedEvents(Objects.requireNonNull(events, "events"));
-        this.reconnectLoop = new ReconnectLoop(this, factory, policy, this.events);
+        this.reconnectLoop = new ReconnectLoop(this, factory, policy, this.events, backoffs);
     }
 
     /**
@@ -66,7 +67,13 @@ public final class NotificationSubscriber {
      */
     public static CompletableFuture<NotificationSubscriber> open(PgConnectionFactory factory, ReconnectPolicy policy,
                                                                  SubscriptionEvents events) {
-        NotificationSubscriber subscriber = new NotificationSubscriber(factory, policy, events);
+        return open(factory, policy, events, BackoffTimer.SYSTEM);
+    }
+
+    /** {@link #open(PgConnectionFactory, ReconnectPolicy, SubscriptionEvents)} whose backoffs {@code backoffs} times. */
+    static CompletableFuture<NotificationSubscriber> open(PgConnectionFactory factory, ReconnectPolicy policy,
+                                                          SubscriptionEvents events, BackoffTimer backoffs) {
+        NotificationSubscriber subscriber = new NotificationSubscriber(factory, policy, events, backoffs);
         return subscriber.connect(0).thenApply(ignored -> subscriber);
     }
 
@@ -78,7 +85,13 @@ public final class NotificationSubscriber {
      */
     public static NotificationSubscriber start(PgConnectionFactory factory, ReconnectPolicy policy,
                                                SubscriptionEvents events) {
-        NotificationSubscriber subscriber = new NotificationSubscriber(factory, policy, events);
+        return start(factory, policy, events, BackoffTimer.SYSTEM);
+    }
+
+    /** {@link #start(PgConnectionFactory, ReconnectPolicy, SubscriptionEvents)} whose backoffs {@code backoffs} times. */
+    static NotificationSubscriber start(PgConnectionFactory factory, ReconnectPolicy policy, SubscriptionEvents events,
+                                        BackoffTimer backoffs) {
+        NotificationSubscriber subscriber = new NotificationSubscriber(factory, policy, events, backoffs);
         subscriber.connect(0).whenComplete((ignored, error) -> {
             if (error != null) {
                 subscriber.reconnectLoop.attempt(1, error);

@@ -4,7 +4,6 @@ import io.pgconn.PgConnectionFactory;
 
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A {@link NotificationSubscriber}'s way back to a connection after a loss (or, after
@@ -19,15 +18,17 @@ final class ReconnectLoop {
     private final PgConnectionFactory factory;
     private final ReconnectPolicy policy;
     private final SubscriptionEvents events;
+    private final BackoffTimer timer;
     /** The backoff before the next attempt, cancelled when the subscription ends; guarded by this. */
     private CompletableFuture<Void> pendingBackoff;
 
     ReconnectLoop(NotificationSubscriber subscriber, PgConnectionFactory factory, ReconnectPolicy policy,
-                  SubscriptionEvents events) {
+                  SubscriptionEvents events, BackoffTimer timer) {
         this.subscriber = subscriber;
         this.factory = factory;
         this.policy = policy;
         this.events = events;
+        this.timer = timer;
     }
 
     /** Attempt {@code n} after {@code cause}, with its backoff; attempt {@code n + 1} if it fails. */
@@ -46,8 +47,7 @@ final class ReconnectLoop {
             return;
         }
         events.reconnecting(n, why);
-        CompletableFuture<Void> backoff = CompletableFuture.runAsync(() -> { },
-                CompletableFuture.delayedExecutor(policy.backoff(n).toMillis(), TimeUnit.MILLISECONDS));
+        CompletableFuture<Void> backoff = timer.after(policy.backoff(n));
         synchronized (this) {
             pendingBackoff = backoff;
         }

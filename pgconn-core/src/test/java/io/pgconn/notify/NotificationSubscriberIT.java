@@ -263,30 +263,32 @@ class NotificationSubscriberIT {
         }
     }
 
-    /** A call waiting for the next session fails, naming the cause, when the subscriber is closed; so do calls after. */
+    /**
+     * A call waiting for the next session fails, naming the cause, when the subscriber is closed; so do calls
+     * after. The re-connect is held in its backoff (REVIEW-8 F7: the test used to hold it off with a rotated
+     * password, and the attempt running at close() logged in after the test restored it).
+     */
     @Test
     void callsWaitingForASessionFailWhenTheSubscriberIsClosed() throws Exception {
         RecordingEvents events = new RecordingEvents();
-        try (PgConnectionFactory factory = PgConnectionFactory.builder(
-                Connect.config(PG.primary(), "u", "pw", "sslmode=disable extensionTypes=''")).threads(1).build()) {
+        ManualBackoff backoffs = new ManualBackoff();
+        try (InterceptingFactory factory = new InterceptingFactory(PgConnectionFactory.builder(
+                Connect.config(PG.primary(), "u", "pw", "sslmode=disable extensionTypes=''")).threads(1).build())) {
             NotificationSubscriber subscriber = await(NotificationSubscriber.open(factory,
-                    new ReconnectPolicy(ReconnectPolicy.UNLIMITED, Duration.ofMillis(20), Duration.ofMillis(50)), events));
-            CompletableFuture<Void> waiting;
-            try {
-                PG.primary().query("ALTER ROLE u PASSWORD 'rotated'");
-                PG.primary().query("SELECT pg_terminate_backend(" + subscriber.connection().processId() + ")");
-                Conditions.awaitCondition("re-connecting", () -> !events.reconnecting.isEmpty());
-                waiting = subscriber.listen("c", n -> { });
-                await(subscriber.close());
-            } finally {
-                PG.primary().query("ALTER ROLE u PASSWORD 'pw'");
-            }
+                    new ReconnectPolicy(ReconnectPolicy.UNLIMITED, Duration.ofMillis(20), Duration.ofMillis(50)), events, backoffs));
+            PG.primary().query("SELECT pg_terminate_backend(" + subscriber.connection().processId() + ")");
+            CompletableFuture<Void> backoff = backoffs.awaitPending();
+            CompletableFuture<Void> waiting = subscriber.listen("c", n -> { });
+            await(subscriber.close());
+
             assertThat(Connect.failure(waiting)).isInstanceOf(PgClosedException.class)
                     .hasMessageContaining("the notification subscriber is closed");
             assertThat(Connect.failure(subscriber.listen("d", n -> { }))).isInstanceOf(PgClosedException.class)
                     .hasMessageContaining("listen(\"d\"): the notification subscriber is closed");
             assertThat(subscriber.state().status()).isEqualTo(SubscriberState.Status.CLOSED);
             assertThat(events.closed).hasSize(1);
+            assertThat(backoff).as("the re-connect waiting at close() was called off").isCancelled();
+            assertThat(factory.connects).as("only the first connect").hasValue(1);
         }
     }
 
@@ -445,12 +447,14 @@ class NotificationSubscriberIT {
 
     /**
      * REVIEW-8 F2: close() cancels a re-connect waiting out its backoff: no login to the server after close()
-     * (it used to log in once more when the backoff ended, after close() and the closed() event).
+     * (it used to log in once more when the backoff ended, after close() and the closed() event). REVIEW-8 F7:
+     * the backoff is the test's, so the check is on the cancellation, not on a time window without logins.
      */
     @Test
     void noLoginAfterClose() throws Exception {
         CountDownLatch drop = new CountDownLatch(1);
         AtomicInteger logins = new AtomicInteger();
+        ManualBackoff backoffs = new ManualBackoff();
         try (ScriptedServer server = ScriptedServer.start(c -> {
             c.readStartupRefusingTls();
             c.send(Backend.trustLogin());
@@ -460,19 +464,18 @@ class NotificationSubscriberIT {
             }
         }); HostileClient client = new HostileClient(server, "sslmode=disable")) {
             RecordingEvents events = new RecordingEvents();
-            NotificationSubscriber subscriber = await(NotificationSubscriber.open(client.factory(),
-                    new ReconnectPolicy(ReconnectPolicy.UNLIMITED, Duration.ofMillis(800), Duration.ofMillis(800)), events));
+            InterceptingFactory factory = new InterceptingFactory(client.factory());
+            NotificationSubscriber subscriber = await(NotificationSubscriber.open(factory,
+                    new ReconnectPolicy(ReconnectPolicy.UNLIMITED, Duration.ofMillis(800), Duration.ofMillis(800)), events, backoffs));
             drop.countDown();
-            Conditions.awaitCondition("the subscriber lost its connection", () -> !events.reconnecting.isEmpty());
+            CompletableFuture<Void> backoff = backoffs.awaitPending();
             await(subscriber.close());
             assertThat(events.closed).hasSize(1);
-            int loginsAtClose = logins.get();
-            // negative check: nothing may log in during the backoff that was pending at close() (800 ms) and some slack
-            long deadline = System.nanoTime() + Duration.ofMillis(2500).toNanos();
-            while (System.nanoTime() < deadline) {
-                assertThat(logins.get()).as("logins to the server after close() completed").isEqualTo(loginsAtClose);
-                Thread.sleep(20);
-            }
+
+            assertThat(backoff).as("the re-connect waiting at close() was called off").isCancelled();
+            backoff.complete(null); // the timer's wake-up: nothing left to run
+            assertThat(factory.connects).as("connects after close()").hasValue(1);
+            assertThat(logins).hasValue(1);
         }
     }
 

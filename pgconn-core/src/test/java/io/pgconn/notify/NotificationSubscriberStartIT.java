@@ -17,6 +17,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicReference;
 
 import static io.pgconn.testing.Connect.await;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -100,14 +101,35 @@ class NotificationSubscriberStartIT {
         }
     }
 
+    /**
+     * open() is fail-fast: nothing runs in the background after its first connect failed. REVIEW-8 F7: the
+     * check used to read the events right after the failure, before a background loop's first event could
+     * come. Here the connect's failure is handed on from this thread, so every callback the subscriber
+     * hangs on the connect has run when that returns: a background loop would have said reconnecting and
+     * asked for its backoff by then.
+     */
     @Test
     void openFailsFastWhenTheFirstConnectFails() throws Exception {
         RecordingEvents events = new RecordingEvents();
+        ManualBackoff backoffs = new ManualBackoff();
+        CompletableFuture<PgConnection> handedOn = new CompletableFuture<>();
+        AtomicReference<CompletableFuture<PgConnection>> real = new AtomicReference<>();
         PG.primary().stop();
-        try (PgConnectionFactory factory = factory()) {
-            assertThat(Connect.failure(NotificationSubscriber.open(factory, QUICK, events)))
-                    .isInstanceOf(PgConnectException.class).hasMessageContaining(String.valueOf(PG.primary().port()));
+        try (InterceptingFactory factory = new InterceptingFactory(factory())) {
+            factory.answer = connect -> {
+                real.set(connect);
+                return handedOn;
+            };
+            CompletableFuture<NotificationSubscriber> opening = NotificationSubscriber.open(factory, QUICK, events, backoffs);
+            Throwable refused = Connect.failure(real.get());
+            assertThat(refused).isInstanceOf(PgConnectException.class).hasMessageContaining(String.valueOf(PG.primary().port()));
+            handedOn.completeExceptionally(refused);
+
+            assertThat(opening).isCompletedExceptionally();
+            assertThat(Connect.failure(opening)).isSameAs(refused);
             assertThat(events.reconnecting).as("nothing runs in the background").isEmpty();
+            assertThat(backoffs.requested).as("no re-connect waits for its turn").isEmpty();
+            assertThat(factory.connects).hasValue(1);
             assertThat(events.connected).isEmpty();
         }
     }

@@ -1,0 +1,95 @@
+package io.pgconn.notify;
+
+import io.pgconn.HostStatus;
+import io.pgconn.PgConnection;
+import io.pgconn.PgConnectionFactory;
+import io.pgconn.ServerRole;
+import io.pgconn.config.ConnConfig;
+import io.pgconn.config.HostSpec;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+
+/**
+ * A real factory whose {@link #connect()} the test may intercept: every call is counted, and its
+ * future is what {@link #answer} makes of the real factory's (by default that future itself).
+ */
+final class InterceptingFactory implements PgConnectionFactory {
+
+    private final PgConnectionFactory real;
+    final AtomicInteger connects = new AtomicInteger();
+    volatile Function<CompletableFuture<PgConnection>, CompletableFuture<PgConnection>> answer = Function.identity();
+
+    InterceptingFactory(PgConnectionFactory real) {
+        this.real = real;
+    }
+
+    @Override
+    public CompletableFuture<PgConnection> connect() {
+        connects.incrementAndGet();
+        return answer.apply(real.connect());
+    }
+
+    @Override
+    public ConnConfig config() {
+        return real.config();
+    }
+
+    @Override
+    public CompletableFuture<PgConnection> connect(ConnConfig connConfig) {
+        return real.connect(connConfig);
+    }
+
+    @Override
+    public List<HostStatus> hostStatuses() {
+        return real.hostStatuses();
+    }
+
+    @Override
+    public void reportHostUp(HostSpec host, ServerRole role) {
+        real.reportHostUp(host, role);
+    }
+
+    @Override
+    public void reportHostDown(HostSpec host, String reason) {
+        real.reportHostDown(host, reason);
+    }
+
+    @Override
+    public CompletableFuture<Integer> closeConnections(HostSpec host, String reason) {
+        return real.closeConnections(host, reason);
+    }
+
+    @Override
+    public Builder builderWithSameTls(ConnConfig config) {
+        return real.builderWithSameTls(config);
+    }
+
+    @Override
+    public void forgetTypeOids() {
+        real.forgetTypeOids();
+    }
+
+    @Override
+    public int openConnections() {
+        return real.openConnections();
+    }
+
+    @Override
+    public boolean isClosed() {
+        return real.isClosed();
+    }
+
+    @Override
+    public CompletableFuture<Void> closeAsync(Duration timeout) {
+        return real.closeAsync(timeout);
+    }
+
+    @Override
+    public void close() {
+        real.close();
+    }
+}
