@@ -1,5 +1,6 @@
 package io.pgconn.notify;
 
+import io.pgconn.FatalErrors;
 import io.pgconn.NotificationListener;
 import io.pgconn.PgConnection;
 import io.pgconn.PgServerException;
@@ -165,7 +166,7 @@ final class ChannelSet {
     /**
      * Gives {@code listener} (may be null) its completion signal; what it throws is logged and ignored,
      * so one listener's failure keeps neither the others nor the subscriber's own step from going on
-     * (as {@link GuardedEvents}: a {@link VirtualMachineError} is not caught).
+     * (the rule of {@link FatalErrors}: a {@link VirtualMachineError} is not caught).
      */
     static void complete(NotificationListener listener, Throwable cause) {
         if (listener == null) {
@@ -174,9 +175,7 @@ final class ChannelSet {
         try {
             listener.onComplete(cause);
         } catch (RuntimeException | Error e) {
-            if (e instanceof VirtualMachineError) {
-                throw e;
-            }
+            FatalErrors.throwIfFatal(e);
             LOG.log(Level.WARNING, "a notification listener's onComplete threw " + e.getClass().getName() + "; ignored");
         }
     }

@@ -1,5 +1,6 @@
 package io.pgconn.notify;
 
+import io.pgconn.FatalErrors;
 import io.pgconn.PgConnection;
 
 import java.lang.System.Logger.Level;
@@ -10,6 +11,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * the subscriber (review finding F12: a throwing {@code reconnecting} ended the re-connect loop for
  * good). The first exception is logged at WARN with the callback's name and the exception's type
  * only (its message is the application's and may hold anything); every one, with its stack, at DEBUG.
+ * What is caught is {@link FatalErrors}' rule: everything but a {@link VirtualMachineError}.
  */
 final class GuardedEvents implements SubscriptionEvents {
 
@@ -52,9 +54,7 @@ final class GuardedEvents implements SubscriptionEvents {
         try {
             call.run();
         } catch (RuntimeException | Error e) {
-            if (e instanceof VirtualMachineError) {
-                throw e;
-            }
+            FatalErrors.throwIfFatal(e);
             if (warned.compareAndSet(false, true)) {
                 LOG.log(Level.WARNING, "SubscriptionEvents." + callback + " threw " + e.getClass().getName()
                         + "; ignored, the notification subscriber carries on (further exceptions of its callbacks are logged at DEBUG)");

@@ -1,6 +1,7 @@
 package io.pgconn.internal.failover;
 
 import io.netty.util.concurrent.ScheduledFuture;
+import io.pgconn.FatalErrors;
 import io.pgconn.PgTimeoutException;
 import io.pgconn.ServerRole;
 import io.pgconn.config.HostSpec;
@@ -121,12 +122,14 @@ final class HostAttempt implements BiConsumer<ConnectionControl, Throwable>, Run
      * Runs one step on the session: a step that throws (a bug, a class that would not load, a codec or
      * callback that fails) fails the attempt now, its session closed and the throwable the cause. Unguarded,
      * the throwable would end in the CompletableFuture whose callback ran the step — which keeps it to itself
-     * — and the attempt would wait for its budget to run out, or forever without one.
+     * — and the attempt would wait for its budget to run out, or forever without one. A
+     * {@link VirtualMachineError} is let through ({@link FatalErrors}): the attempt then ends by its budget.
      */
     private void step(ConnectionControl connection, Runnable step) {
         try {
             step.run();
         } catch (RuntimeException | Error e) {
+            FatalErrors.throwIfFatal(e); // not this host's failure: nothing is reliable after it
             synchronized (this) {
                 if (settled) {
                     throw e; // the outcome was handed on already: not this attempt's failure to report

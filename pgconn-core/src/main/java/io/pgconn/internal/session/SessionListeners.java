@@ -1,5 +1,6 @@
 package io.pgconn.internal.session;
 
+import io.pgconn.FatalErrors;
 import io.pgconn.Notification;
 import io.pgconn.NotificationListener;
 import io.pgconn.internal.protocol.backend.NoticeResponse;
@@ -27,14 +28,14 @@ final class SessionListeners {
     void add(String channelName, NotificationListener listener) {
         NotificationListener previous = listeners.put(channelName, listener);
         if (previous != null && previous != listener) {
-            previous.onComplete(null);
+            guarded(() -> previous.onComplete(null));
         }
     }
 
     void remove(String channelName) {
         NotificationListener previous = listeners.remove(channelName);
         if (previous != null) {
-            previous.onComplete(null);
+            guarded(() -> previous.onComplete(null));
         }
     }
 
@@ -43,11 +44,7 @@ final class SessionListeners {
         for (String name : listeners.keySet()) {
             NotificationListener listener = listeners.remove(name);
             if (listener != null) {
-                try {
-                    listener.onComplete(cause);
-                } catch (RuntimeException ignored) {
-                    // a listener's failure must not stop the others from hearing about the close
-                }
+                guarded(() -> listener.onComplete(cause)); // the others still hear about the close
             }
         }
     }
@@ -57,25 +54,29 @@ final class SessionListeners {
         if (msg instanceof NotificationResponse n) {
             NotificationListener listener = listeners.get(n.channel());
             if (listener != null) {
-                try {
-                    listener.onNotification(new Notification(n.channel(), n.payload(), n.processId()));
-                } catch (RuntimeException ignored) {
-                    // a listener's failure must not break the session
-                }
+                guarded(() -> listener.onNotification(new Notification(n.channel(), n.payload(), n.processId())));
             }
             return true;
         }
         if (msg instanceof NoticeResponse notice) {
             NoticeListener listener = noticeListener;
             if (listener != null) {
-                try {
-                    listener.onNotice(notice.fields());
-                } catch (RuntimeException ignored) {
-                    // a listener's failure must not break the session
-                }
+                guarded(() -> listener.onNotice(notice.fields()));
             }
             return true;
         }
         return false;
+    }
+
+    /**
+     * Runs a listener's callback: what it throws is ignored ({@link FatalErrors}' rule) — an Error too,
+     * which would otherwise reach the pipeline and close the session (REVIEW-8 F8).
+     */
+    private static void guarded(Runnable callback) {
+        try {
+            callback.run();
+        } catch (RuntimeException | Error e) {
+            FatalErrors.throwIfFatal(e);
+        }
     }
 }

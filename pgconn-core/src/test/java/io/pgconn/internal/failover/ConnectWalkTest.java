@@ -57,7 +57,7 @@ import static org.assertj.core.api.Assertions.catchThrowable;
  */
 class ConnectWalkTest {
 
-    private enum Answer { PRIMARY, STANDBY, REFUSED, AUTH_FAILS, HANGS, NO_DATABASE, TOO_MANY_CONNECTIONS, STARTING_UP, SHUTTING_DOWN, TLS_FAILS, THROWS, STEP_THROWS, FAILS_WHEN_ABORTED }
+    private enum Answer { PRIMARY, STANDBY, REFUSED, AUTH_FAILS, HANGS, NO_DATABASE, TOO_MANY_CONNECTIONS, STARTING_UP, SHUTTING_DOWN, TLS_FAILS, THROWS, STEP_THROWS, STEP_OVERFLOWS, FAILS_WHEN_ABORTED }
 
     private final EventLoopGroup loop = new DefaultEventLoopGroup(1);
     private final Map<String, List<Answer>> script = new HashMap<>();
@@ -75,6 +75,13 @@ class ConnectWalkTest {
         @Override
         public java.util.Set<Entry<String, String>> entrySet() {
             throw new IllegalStateException("the session's parameters broke");
+        }
+    };
+    /** A session's parameters whose reading overflows the stack: a VirtualMachineError in a step. */
+    private static final Map<String, String> OVERFLOWING_PARAMETERS = new java.util.AbstractMap<>() {
+        @Override
+        public java.util.Set<Entry<String, String>> entrySet() {
+            throw new StackOverflowError();
         }
     };
     /** When set, host names resolve on this pool instead of at once, as in production. */
@@ -136,6 +143,7 @@ class ConnectWalkTest {
                         "TLS handshake with " + host.label() + " failed: server certificate chain not trusted"));
                 case THROWS -> throw new IllegalStateException("handled above");
                 case STEP_THROWS -> CompletableFuture.completedFuture(session(name, host, address, BROKEN_PARAMETERS));
+                case STEP_OVERFLOWS -> CompletableFuture.completedFuture(session(name, host, address, OVERFLOWING_PARAMETERS));
                 case FAILS_WHEN_ABORTED -> {
                     // as HostConnector's attempt: the scope closes its socket on abort, and the attempt fails with that
                     CompletableFuture<ConnectionControl> attempt = new CompletableFuture<>();
@@ -317,6 +325,25 @@ class ConnectWalkTest {
         assertThat(first.error()).isInstanceOf(PgConnectException.class).hasMessageContaining("a:5432")
                 .cause().isInstanceOf(IllegalStateException.class).hasMessage("the session's parameters broke");
         assertThat(terminated("a#0")).as("the broken attempt's session is closed").isTrue();
+    }
+
+    /**
+     * REVIEW-8 F8: a VirtualMachineError in a step is not made the host's failure (FatalErrors: no guard
+     * catches one; it used to fail the attempt with the StackOverflowError as cause, and the walk went on as
+     * if the host were broken). It goes up the thread; the attempt ends by its budget.
+     */
+    @Test
+    void aVirtualMachineErrorInAStepIsNotMadeTheHostsFailure() throws Exception {
+        script.put("a", List.of(Answer.STEP_OVERFLOWS));
+        script.put("b", List.of(Answer.PRIMARY));
+
+        ConnectionControl connection = walk("connectTimeout=60s hostConnectTimeout=1s").get(5, TimeUnit.SECONDS);
+
+        assertThat(connection.host()).isEqualTo("b:5432");
+        PgTracer.HostAttemptEnded first = tracer.events(PgTracer.HostAttemptEnded.class).get(0);
+        assertThat(first.host()).isEqualTo("a:5432");
+        assertThat(first.outcome()).isEqualTo(PgTracer.HostOutcome.TIMEOUT);
+        assertThat(first.error()).isInstanceOf(PgTimeoutException.class).hasNoCause();
     }
 
     /**
