@@ -39,6 +39,8 @@ public final class NotificationSubscriber {
     private final ReconnectPolicy policy;
     private final SubscriptionEvents events;
     private final ChannelSet channels = new ChannelSet();
+    /** The LISTEN/UNLISTEN of listen() and unlisten() on the connection: one at a time per channel. */
+    private final ChannelCommands commands = new ChannelCommands();
     private final CompletableFuture<Void> ended = new CompletableFuture<>();
     private final ReconnectLoop reconnectLoop;
 
@@ -64,6 +66,8 @@ public final class NotificationSubscriber {
     /**
      * Opens the subscription's first connection, fail-fast: when that connect fails, the returned
      * future fails and nothing runs in the background. Later losses are re-connected per {@code policy}.
+     * Fails with a {@link PgConfigException} for a factory whose {@code target_session_attrs} is
+     * {@code standby} or {@code prefer-standby}: PostgreSQL refuses LISTEN on a standby.
      */
     public static CompletableFuture<NotificationSubscriber> open(PgConnectionFactory factory, ReconnectPolicy policy,
                                                                  SubscriptionEvents events) {
@@ -73,6 +77,10 @@ public final class NotificationSubscriber {
     /** {@link #open(PgConnectionFactory, ReconnectPolicy, SubscriptionEvents)} whose backoffs {@code backoffs} times. */
     static CompletableFuture<NotificationSubscriber> open(PgConnectionFactory factory, ReconnectPolicy policy,
                                                           SubscriptionEvents events, BackoffTimer backoffs) {
+        PgConfigException unfit = RoleCheck.refusedTarget(factory);
+        if (unfit != null) {
+            return CompletableFuture.failedFuture(unfit);
+        }
         NotificationSubscriber subscriber = new NotificationSubscriber(factory, policy, events, backoffs);
         return subscriber.connect(0).thenApply(ignored -> subscriber);
     }
@@ -82,6 +90,8 @@ public final class NotificationSubscriber {
      * failed first connect is retried like a lost connection ({@link SubscriptionEvents#reconnecting},
      * then the policy's backoff and limit), so an application can start while its primary is down.
      * {@link #listen} may be called right away; it completes once a connection LISTENs.
+     *
+     * @throws PgConfigException for a factory that wants or prefers a standby, as {@link #open} fails
      */
     public static NotificationSubscriber start(PgConnectionFactory factory, ReconnectPolicy policy,
                                                SubscriptionEvents events) {
@@ -91,6 +101,10 @@ public final class NotificationSubscriber {
     /** {@link #start(PgConnectionFactory, ReconnectPolicy, SubscriptionEvents)} whose backoffs {@code backoffs} times. */
     static NotificationSubscriber start(PgConnectionFactory factory, ReconnectPolicy policy, SubscriptionEvents events,
                                         BackoffTimer backoffs) {
+        PgConfigException unfit = RoleCheck.refusedTarget(factory);
+        if (unfit != null) {
+            throw unfit;
+        }
         NotificationSubscriber subscriber = new NotificationSubscriber(factory, policy, events, backoffs);
         subscriber.connect(0).whenComplete((ignored, error) -> {
             if (error != null) {
@@ -135,6 +149,7 @@ public final class NotificationSubscriber {
         PgConnection current;
         NotificationListener replaced;
         CompletableFuture<Void> next;
+        CompletableFuture<Void> command = null;
         synchronized (this) {
             if (closing) {
                 return CompletableFuture.failedFuture(closedError("listen(\"" + channel + "\")"));
@@ -142,6 +157,10 @@ public final class NotificationSubscriber {
             replaced = channels.put(channel, listener);
             next = listenedOrRefused(nextConnection, channels.refusalOf(channel));
             current = status == Status.LISTENING ? connection : null;
+            if (current != null) {
+                PgConnection on = current;
+                command = commands.after(channel, () -> on.listen(channel, channels.relay(channel)));
+            }
         }
         if (replaced != listener) {
             ChannelSet.complete(replaced, null);
@@ -149,7 +168,7 @@ public final class NotificationSubscriber {
         if (current == null) {
             return next;
         }
-        return onCurrentOrNext(current, current.listen(channel, channels.relay(channel)), next, error -> {
+        return onCurrentOrNext(current, command, next, error -> {
             Throwable refusal = ChannelSet.listenRefused(channel, current, error);
             if (channels.remove(channel, listener)) {
                 ChannelSet.complete(listener, refusal);
@@ -171,6 +190,7 @@ public final class NotificationSubscriber {
         NotificationListener removed;
         PgConnection current;
         CompletableFuture<Void> next;
+        CompletableFuture<Void> command = null;
         synchronized (this) {
             if (closing) {
                 return CompletableFuture.failedFuture(closedError("unlisten(\"" + channel + "\")"));
@@ -178,9 +198,13 @@ public final class NotificationSubscriber {
             removed = channels.remove(channel);
             next = nextConnection;
             current = status == Status.LISTENING ? connection : null;
+            if (current != null) {
+                PgConnection on = current;
+                command = commands.after(channel, () -> on.unlisten(channel));
+            }
         }
         CompletableFuture<Void> done = current == null ? next.thenRun(() -> { })
-                : onCurrentOrNext(current, current.unlisten(channel), next, error -> error);
+                : onCurrentOrNext(current, command, next, error -> error);
         return removed == null ? done : done.whenComplete((ok, error) -> ChannelSet.complete(removed, null));
     }
 
@@ -276,19 +300,21 @@ public final class NotificationSubscriber {
             return channels.bringInLine(c, listened, (channel, error) -> refused(channel, c, error))
                     .thenCompose(ignored -> catchUp(c, listened, attempts));
         }
-        // normal completion: closed by someone other than this subscriber (e.g. its factory closed)
-        c.closeFuture().whenComplete((closed, cause) -> lost(c, cause != null ? cause
-                : new PgClosedException(c.host(), "connection to " + c.host() + " was closed")));
-        RoleCheck.start(factory, policy.roleCheckInterval(), c, () -> carriesTheSubscription(c),
-                role -> lost(c, new WrongRoleException(c.host(), role, factory.config().targetSessionAttrs())));
         QuietClose.of(replaced); // make before break: the replaced connection (wrong role, or already lost) goes after
         // told before the calls waiting for this connection complete, so a caller whose listen() has
-        // completed sees the event already (GuardedEvents: a throwing callback cannot stop this)
+        // completed sees the event already (GuardedEvents: a throwing callback cannot stop this); and
+        // before c's loss is watched: a connection that died meanwhile is lost at once, and its
+        // reconnecting must come after its (re)connected (REVIEW-8 F8)
         if (first) {
             events.connected(c);
         } else {
             events.reconnected(c, attempts);
         }
+        // normal completion: closed by someone other than this subscriber (e.g. its factory closed)
+        c.closeFuture().whenComplete((closed, cause) -> lost(c, cause != null ? cause
+                : new PgClosedException(c.host(), "connection to " + c.host() + " was closed")));
+        RoleCheck.start(factory, policy.roleCheckInterval(), c, () -> carriesTheSubscription(c),
+                role -> lost(c, new WrongRoleException(c.host(), role, factory.config().targetSessionAttrs())));
         arrived.complete(null);
         return CompletableFuture.completedFuture(null);
     }

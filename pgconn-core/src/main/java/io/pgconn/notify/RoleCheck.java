@@ -1,6 +1,7 @@
 package io.pgconn.notify;
 
 import io.pgconn.HostStatus;
+import io.pgconn.PgConfigException;
 import io.pgconn.PgConnection;
 import io.pgconn.PgConnectionFactory;
 import io.pgconn.ServerRole;
@@ -9,6 +10,7 @@ import io.pgconn.config.TargetSessionAttrs;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
@@ -31,6 +33,25 @@ final class RoleCheck {
     private final Instant attachedAt = Instant.now();
     private final BooleanSupplier carriesTheSubscription;
     private final Consumer<ServerRole> wrongRole;
+
+    /**
+     * PostgreSQL refuses LISTEN during recovery (25006 "cannot execute LISTEN during recovery"): over a
+     * factory that wants a standby ({@code standby}) or prefers one ({@code prefer-standby}: on a standby
+     * whenever one answers) every channel would be refused (REVIEW-8 F8), so such a factory is refused.
+     * {@code read-only} is let through: it may land on a primary with {@code default_transaction_read_only=on},
+     * where LISTEN works.
+     *
+     * @return the error refusing {@code factory}, or null when a subscriber can use it
+     */
+    static PgConfigException refusedTarget(PgConnectionFactory factory) {
+        TargetSessionAttrs target = Objects.requireNonNull(factory, "factory").config().targetSessionAttrs();
+        if (target != TargetSessionAttrs.STANDBY && target != TargetSessionAttrs.PREFER_STANDBY) {
+            return null;
+        }
+        return PgConfigException.ofSetting("target_session_attrs", target.libpqName(), "a notification subscriber cannot use"
+                + " a factory with target_session_attrs=" + target.libpqName() + ": PostgreSQL refuses LISTEN on a standby"
+                + " (25006); expected read-write or primary (or any on a single primary)");
+    }
 
     /**
      * @param carriesTheSubscription whether {@code connection} is still the subscriber's (checks stop when not)

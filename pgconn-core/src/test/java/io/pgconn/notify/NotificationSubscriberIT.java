@@ -480,6 +480,34 @@ class NotificationSubscriberIT {
     }
 
     /**
+     * REVIEW-8 F8: a connection that dies before it takes over (here: closed before the factory hands it on,
+     * the channel set empty so it takes over at once) is lost at once — and the application hears
+     * reconnected for it before the reconnecting of its loss, not the other way round.
+     */
+    @Test
+    void aConnectionLostBeforeItTookOverIsToldReconnectedBeforeItsLoss() throws Exception {
+        RecordingEvents events = new RecordingEvents();
+        ManualBackoff backoffs = new ManualBackoff();
+        try (InterceptingFactory factory = new InterceptingFactory(PgConnectionFactory.builder(
+                Connect.config(PG.primary(), "u", "pw", "sslmode=disable extensionTypes=''")).threads(1).build())) {
+            NotificationSubscriber subscriber = await(NotificationSubscriber.open(factory,
+                    new ReconnectPolicy(ReconnectPolicy.UNLIMITED, Duration.ofMillis(20), Duration.ofMillis(50)), events, backoffs));
+            PG.primary().query("SELECT pg_terminate_backend(" + subscriber.connection().processId() + ")");
+            backoffs.awaitPending();
+            factory.answer = connect -> connect.thenCompose(c -> c.close().thenApply(closed -> c)); // dead on arrival
+            backoffs.fire();
+            Conditions.awaitCondition("the dead connection's loss told", () -> events.reconnecting.size() == 2);
+            assertThat(events.order).containsExactly("connected", "reconnecting", "reconnected", "reconnecting");
+
+            factory.answer = connect -> connect;
+            backoffs.fire();
+            Conditions.awaitCondition("re-connected", () -> events.reconnected.size() == 2);
+            assertThat(subscriber.state().status()).isEqualTo(SubscriberState.Status.LISTENING);
+            await(subscriber.close());
+        }
+    }
+
+    /**
      * REVIEW-8 F4: listen() on a channel that already has a listener completes the replaced one, as
      * PgConnection.listen does (a listener bridged to a Flux/Publisher would otherwise wait for ever).
      */
@@ -502,6 +530,56 @@ class NotificationSubscriberIT {
             second.awaitCompleted();
             assertThat(first.isCompleted()).as("the replaced listener got its completion signal").isTrue();
         }
+    }
+
+    /**
+     * REVIEW-8 F8: unlisten() then listen() on one channel of a LISTENING connection run one after the other.
+     * Submitted side by side, the UNLISTEN's completion took away the connection's listener that the LISTEN
+     * behind it had just put in place: the server listened, the set held the channel with the new listener,
+     * and its notifications were dropped. (Racing from two threads, the two commands could also reach the
+     * server in the other order than the set changed.) The server holds the UNLISTEN's answer until both
+     * calls returned.
+     */
+    @Test
+    void unlistenThenListenOnAChannelKeepsItsNotifications() throws Exception {
+        CountDownLatch answerUnlisten = new CountDownLatch(1);
+        try (ScriptedServer server = ScriptedServer.start(c -> {
+            c.readStartupRefusingTls();
+            c.send(Backend.trustLogin());
+            assertThat(c.readMessage().bodyText()).startsWith("LISTEN");
+            c.send(Backend.message('C', Backend.cstring("LISTEN")), Backend.readyForQuery());
+            assertThat(c.readMessage().bodyText()).startsWith("UNLISTEN");
+            answerUnlisten.await();
+            c.send(Backend.message('C', Backend.cstring("UNLISTEN")), Backend.readyForQuery());
+            assertThat(c.readMessage().bodyText()).startsWith("LISTEN");
+            c.send(Backend.message('C', Backend.cstring("LISTEN")), Backend.readyForQuery(), notification("a", "after"));
+            c.awaitClientClose();
+        }); HostileClient client = new HostileClient(server, "sslmode=disable")) {
+            NotificationSubscriber subscriber = await(NotificationSubscriber.open(client.factory(), ReconnectPolicy.DEFAULT,
+                    SubscriptionEvents.NONE));
+            RecordingListener first = new RecordingListener();
+            RecordingListener second = new RecordingListener();
+            await(subscriber.listen("a", first));
+
+            CompletableFuture<Void> unlistened = subscriber.unlisten("a");
+            CompletableFuture<Void> listened = subscriber.listen("a", second);
+            answerUnlisten.countDown();
+            await(unlistened);
+            await(listened);
+
+            assertThat(second.next().payload()).as("the notification after the second LISTEN").isEqualTo("after");
+            first.awaitCompleted();
+            await(subscriber.close());
+            server.assertScriptsPassed();
+        }
+    }
+
+    private static byte[] notification(String channel, String payload) {
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        body.writeBytes(java.nio.ByteBuffer.allocate(4).putInt(4242).array());
+        body.writeBytes(Backend.cstring(channel));
+        body.writeBytes(Backend.cstring(payload));
+        return Backend.message('A', body.toByteArray());
     }
 
     private static byte[] error(String sqlState, String text) {
