@@ -7,7 +7,8 @@ package io.pgconn;
  * read the COMMIT. A retry of the whole transaction on a new session may apply its work twice: check
  * whether it committed (or make the work idempotent) before repeating it.
  *
- * <p>Still a {@link PgClosedException} (the session is gone), with the cause and any server fields of
+ * <p>Raised by {@code commit()} and for a commit sent as text whose first keyword is {@code COMMIT} or
+ * {@code END} ({@code COMMIT PREPARED} too; docs/query.md §5). Still a {@link PgClosedException} (the session is gone), with the cause and any server fields of
  * the failure that ended it. A COMMIT that never left the client (the session was closed before it was
  * written) is a plain {@link PgClosedException}: then nothing was committed. pgjdbc reports both as
  * SQLSTATE 08006 (connection failure) without telling them apart.

@@ -164,7 +164,9 @@ public interface PgConnection {
      * the future then fails with {@link PgTransactionRolledBackException} (SQLSTATE 25P02), as pgjdbc's
      * commit does, so that lost work is never reported as committed. The session is idle after either.
      * When the session ends after the COMMIT was written and before its answer, the future fails with
-     * {@link PgCommitOutcomeUnknownException}: the transaction may or may not have committed.
+     * {@link PgCommitOutcomeUnknownException}: the transaction may or may not have committed. So does a
+     * commit sent as text ({@code simpleQuery}, {@code query}, {@code statement}) whose first keyword is
+     * {@code COMMIT} or {@code END} (docs/query.md §5).
      */
     CompletableFuture<Void> commit();
 

@@ -140,6 +140,92 @@ class HostileSessionEndIT {
         }
     }
 
+    /**
+     * A COMMIT sent as text, not through commit(): the same unknown outcome when its answer is lost — first
+     * keyword COMMIT or END, also with the simple query protocol (it was a plain "closed", which pgconn-r2dbc
+     * makes transient: a retry of the transaction could apply its work twice).
+     */
+    @Test
+    void aCommitSentAsTextWhoseAnswerIsLostHasAnUnknownOutcome() throws Exception {
+        try (ScriptedServer server = ScriptedServer.start(c -> {
+            c.readStartupRefusingTls();
+            c.send(Backend.trustLogin());
+            assertThat(c.readMessage().bodyText()).startsWith("BEGIN");
+            c.send(Backend.message('C', Backend.cstring("BEGIN")), Backend.message('Z', new byte[] {'T'}));
+            assertThat(c.readMessage().bodyText()).startsWith("/* done */ commit");
+            c.close(); // received, maybe committed; the answer is lost
+        }); HostileClient client = new HostileClient(server, OPTIONS)) {
+            PgConnection connection = client.connect();
+            connection.begin().get(5, TimeUnit.SECONDS);
+            Throwable error = failure(connection.simpleQuery("/* done */ commit"));
+            assertThat(error).isInstanceOf(PgCommitOutcomeUnknownException.class)
+                    .hasMessageContaining(server.label()).hasMessageContaining("may or may not have committed");
+            server.awaitConnectionsEnded(Duration.ofSeconds(5));
+            server.assertScriptsPassed();
+        }
+    }
+
+    /**
+     * {@code query("END")}, the extended protocol: once its Bind and Execute were written, a lost answer is an
+     * unknown outcome; a SELECT's lost answer stays a plain "closed".
+     */
+    @Test
+    void anEndRunThroughQueryWhoseAnswerIsLostHasAnUnknownOutcome() throws Exception {
+        try (ScriptedServer server = ScriptedServer.start(c -> {
+            c.readStartupRefusingTls();
+            c.send(Backend.trustLogin());
+            readThrough(c, 'H'); // Parse, Describe, Flush: the row types first
+            c.send(Backend.message('1', new byte[0]), Backend.message('t', new byte[] {0, 0}), Backend.message('n', new byte[0]));
+            assertThat(readThrough(c, 'S')).containsExactly('B', 'E', 'S');
+            c.close(); // the END was executed, maybe committed; the answer is lost
+        }); HostileClient client = new HostileClient(server, OPTIONS)) {
+            PgConnection connection = client.connect();
+            Throwable error = failure(connection.query("END"));
+            assertThat(error).isInstanceOf(PgCommitOutcomeUnknownException.class).hasMessageContaining(server.label());
+            server.awaitConnectionsEnded(Duration.ofSeconds(5));
+            server.assertScriptsPassed();
+        }
+        try (ScriptedServer server = ScriptedServer.start(c -> {
+            c.readStartupRefusingTls();
+            c.send(Backend.trustLogin());
+            readThrough(c, 'H');
+            c.send(Backend.message('1', new byte[0]), Backend.message('t', new byte[] {0, 0}), Backend.message('n', new byte[0]));
+            readThrough(c, 'S');
+            c.close();
+        }); HostileClient client = new HostileClient(server, OPTIONS)) {
+            Throwable error = failure(client.connect().query("UPDATE t SET v = 1"));
+            assertThat(error).isInstanceOf(PgClosedException.class).isNotInstanceOf(PgCommitOutcomeUnknownException.class);
+            server.awaitConnectionsEnded(Duration.ofSeconds(5));
+        }
+    }
+
+    /** A COMMIT of which only the Parse and Describe were written never ran: its session's end is only "closed". */
+    @Test
+    void aCommitThatWasOnlyDescribedWhenTheSessionEndedIsOnlyClosed() throws Exception {
+        try (ScriptedServer server = ScriptedServer.start(c -> {
+            c.readStartupRefusingTls();
+            c.send(Backend.trustLogin());
+            assertThat(readThrough(c, 'H')).containsExactly('P', 'D', 'H');
+            c.close(); // before the row types: the Bind and Execute are never written
+        }); HostileClient client = new HostileClient(server, OPTIONS)) {
+            Throwable error = failure(client.connect().query("COMMIT"));
+            assertThat(error).isInstanceOf(PgClosedException.class).isNotInstanceOf(PgCommitOutcomeUnknownException.class);
+            server.awaitConnectionsEnded(Duration.ofSeconds(5));
+            server.assertScriptsPassed();
+        }
+    }
+
+    /** Reads messages up to and including one of type {@code last}; returns their types in order. */
+    private static java.util.List<Character> readThrough(Conversation c, char last) throws java.io.IOException {
+        java.util.List<Character> types = new java.util.ArrayList<>();
+        char type;
+        do {
+            type = c.readMessage().type();
+            types.add(type);
+        } while (type != last);
+        return types;
+    }
+
     private static Throwable failure(CompletableFuture<?> future) throws InterruptedException {
         try {
             Object value = future.get(5, TimeUnit.SECONDS);

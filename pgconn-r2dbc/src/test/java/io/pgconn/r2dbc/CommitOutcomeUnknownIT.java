@@ -57,4 +57,46 @@ class CommitOutcomeUnknownIT {
             Mono.from(connection.close()).block(STEP);
         }
     }
+
+    /**
+     * A COMMIT sent as a statement ({@code createStatement("COMMIT")}, Spring's {@code DatabaseClient.sql("COMMIT")})
+     * whose answer is lost after its execution was written: the same unknown outcome (it was transient).
+     */
+    @Test
+    void aCommitStatementWhoseAnswerWasLostIsAnUnknownOutcomeToo() {
+        try (ScriptedServer server = ScriptedServer.start(c -> {
+            c.readStartupRefusingTls();
+            c.send(Backend.trustLogin());
+            for (Conversation.Message m = c.readMessage(); m.type() != 'X'; m = c.readMessage()) {
+                switch (m.type()) {
+                    case 'Q' -> {
+                        if (m.bodyText().startsWith("COMMIT")) {
+                            c.close(); // sent as a simple query: lost the same way
+                            return;
+                        }
+                        c.send(Backend.message('C', Backend.cstring(m.bodyText().startsWith("BEGIN") ? "BEGIN" : "SELECT 0")),
+                                Backend.message('Z', new byte[] {'T'}));
+                    }
+                    case 'H' -> c.send(Backend.message('1', new byte[0]), Backend.message('t', new byte[] {0, 0}),
+                            Backend.message('n', new byte[0])); // the COMMIT's Parse and Describe: no parameters, no rows
+                    case 'S' -> {
+                        c.close(); // its Bind and Execute came: received, maybe committed, the answer lost
+                        return;
+                    }
+                    default -> { } // Parse, Describe, Bind, Execute: answered as a whole above
+                }
+            }
+        });
+             PgConnR2dbcConnectionFactory factory = (PgConnR2dbcConnectionFactory) ConnectionFactories.get(
+                     "r2dbc:pgconn://alice:pw@127.0.0.1:" + server.port() + "/app?sslmode=disable&extensionTypes=")) {
+            Connection connection = Mono.from(factory.create()).block(STEP);
+            Mono.from(connection.beginTransaction()).block(STEP);
+            Throwable error = catchThrowable(() -> Mono.from(connection.createStatement("COMMIT").execute())
+                    .flatMap(result -> Mono.from(result.getRowsUpdated())).block(STEP));
+            assertThat(error).isInstanceOf(R2dbcNonTransientResourceException.class)
+                    .hasMessageContaining("may or may not have committed")
+                    .hasCauseInstanceOf(PgCommitOutcomeUnknownException.class);
+            Mono.from(connection.close()).block(STEP);
+        }
+    }
 }

@@ -383,7 +383,8 @@ final class ExtendedExchange extends ExtendedRequest {
     public void fail(PgException failure) {
         done = true;
         releaseWritesIfFree();
-        run.error(failure);
+        // a COMMIT whose execution was written before the session ended may have committed (query.md §5)
+        run.error(CommitText.failure(plan.sql(), bindPhaseWritten, failure));
     }
 
     private PgProtocolException unexpected(BackendMessage message) {

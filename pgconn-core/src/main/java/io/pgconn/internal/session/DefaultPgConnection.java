@@ -3,8 +3,6 @@ package io.pgconn.internal.session;
 import io.netty.channel.Channel;
 import io.pgconn.AuthMethod;
 import io.pgconn.NotificationListener;
-import io.pgconn.PgClosedException;
-import io.pgconn.PgCommitOutcomeUnknownException;
 import io.pgconn.PgConfigException;
 import io.pgconn.PgTransactionRolledBackException;
 import io.pgconn.PgConnection;
@@ -201,13 +199,9 @@ final class DefaultPgConnection implements PgConnection {
 
     @Override
     public CompletableFuture<Void> commit() {
-        SimpleQuery commit = new SimpleQuery("COMMIT", host());
-        session.submit(commit);
-        // the session ended with the COMMIT written: the server may have committed and lost only the answer
-        // (REVIEW-8 F3: reported as "closed", a retry applied the work twice); written() is set on the event
-        // loop before the failure completes the future
-        return commit.result.exceptionallyCompose(error -> CompletableFuture.failedFuture(
-                commit.written() && error instanceof PgClosedException ended ? new PgCommitOutcomeUnknownException(ended) : error))
+        // the session ended with the COMMIT written: PgCommitOutcomeUnknownException (CommitText, as for a COMMIT
+        // sent as text; REVIEW-8 F3: reported as "closed", a retry applied the work twice)
+        return session.simpleQuery("COMMIT")
                 // a failed transaction's COMMIT is answered with the tag ROLLBACK, not an error: fail it, or its loss is silent
                 .thenApply(result -> {
                     PgTransactionRolledBackException.requireCommitted(result.commandTag(), host());

@@ -4,6 +4,7 @@ import io.pgconn.PgErrors;
 import io.pgconn.PgException;
 import io.pgconn.PgProtocolException;
 import io.pgconn.QueryResult;
+import io.pgconn.internal.query.CommitText;
 import io.pgconn.internal.query.CopyRefusal;
 import io.pgconn.internal.query.Exchange;
 import io.pgconn.internal.query.QuerySession;
@@ -117,6 +118,6 @@ final class SimpleQuery extends Exchange {
         if (session != null) {
             session.releaseWrites(this);
         }
-        result.completeExceptionally(e);
+        result.completeExceptionally(CommitText.failure(sql, written(), e));
     }
 }
