@@ -1,15 +1,20 @@
 package io.pgconn;
 
+import io.netty.channel.DefaultSelectStrategyFactory;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoEventLoopGroup;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.SelectStrategyFactory;
 import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.uring.IoUring;
 import io.netty.channel.uring.IoUringIoHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
+
+import java.nio.channels.spi.SelectorProvider;
+import java.time.Duration;
 
 /**
  * The Netty transport pgconn runs on: native epoll when it is on the classpath and loads, else
@@ -47,17 +52,45 @@ public enum Transport {
         };
     }
 
+    /** The longest busy-poll {@link #newEventLoopGroup(int, Duration)} accepts, µs: beyond it the poll only burns a CPU. */
+    public static final int MAX_BUSY_POLL_MICROS = 10_000;
+
     /** A new event loop group for this transport, with daemon threads named {@code pgconn-*}. */
     public EventLoopGroup newEventLoopGroup(int threads) {
+        return newEventLoopGroup(threads, Duration.ZERO);
+    }
+
+    /**
+     * A new event loop group for this transport whose loops, after handling I/O (an answer read) with no task to run,
+     * poll for up to {@code busyPoll} before they sleep ({@link Duration#ZERO}: they sleep at once, as
+     * {@link #newEventLoopGroup(int)}'s do). Polling, a loop needs no wake-up for the request a caller submits right
+     * after its answer; once it has written it, it sleeps again while the server works. It holds a CPU while it
+     * polls, so it is opt-in: for one caller blocked on each statement (docs/query.md §1, "event loop busy-poll").
+     * Epoll and NIO loops can poll; io_uring's has no select strategy to poll with.
+     *
+     * @param busyPoll 0 to {@value #MAX_BUSY_POLL_MICROS} µs
+     * @throws IllegalArgumentException when {@code busyPoll} is outside that range, or positive on io_uring
+     */
+    public EventLoopGroup newEventLoopGroup(int threads, Duration busyPoll) {
+        if (busyPoll.isNegative() || busyPoll.compareTo(Duration.ofNanos(MAX_BUSY_POLL_MICROS * 1000L)) > 0) {
+            throw new IllegalArgumentException("invalid event loop busy-poll: " + busyPoll.toNanos() + " ns; expected 0 to "
+                    + MAX_BUSY_POLL_MICROS + " µs");
+        }
+        if (!busyPoll.isZero() && this == IO_URING) {
+            throw new IllegalArgumentException("event loop busy-poll (" + busyPoll.toNanos() + " ns) is not possible on the io_uring"
+                    + " transport: its event loop has no select strategy; use epoll or NIO, or a busy-poll of 0");
+        }
         if (!isAvailable()) {
             throw new IllegalStateException("the " + name().toLowerCase() + " transport is not available here"
                     + (this == IO_URING ? " (netty-transport-native-io_uring missing, or io_uring disabled by the kernel)"
                     : " (netty-transport-native-epoll missing or not loadable)"));
         }
+        SelectStrategyFactory strategy = busyPoll.isZero() ? DefaultSelectStrategyFactory.INSTANCE
+                : () -> new BusyPollStrategy(busyPoll.toNanos(), System::nanoTime);
         IoHandlerFactory factory = switch (this) {
-            case EPOLL -> EpollIoHandler.newFactory();
+            case EPOLL -> EpollIoHandler.newFactory(0, strategy);
             case IO_URING -> IoUringIoHandler.newFactory();
-            case NIO -> NioIoHandler.newFactory();
+            case NIO -> NioIoHandler.newFactory(SelectorProvider.provider(), strategy);
         };
         return new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory("pgconn-" + name().toLowerCase(), true), factory);
     }

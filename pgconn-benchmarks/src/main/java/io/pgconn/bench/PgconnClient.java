@@ -42,6 +42,8 @@ final class PgconnClient implements Client {
     static final Duration BLOCKED_CALLER_SPIN = Duration.ofNanos(100_000);
     private final Duration blockedCallerSpin;
     private PgConnectionFactory blockedCallerFactory;
+    private final Duration loopBusyPoll;
+    private EventLoopGroup pollingGroup;
 
     PgconnClient(Endpoints endpoints, SslProviderKind provider) {
         this(endpoints, provider, true);
@@ -54,6 +56,12 @@ final class PgconnClient implements Client {
 
     /** @param blockedCallerSpin {@code blockingWaitSpin} for QUERY_PK ({@link Duration#ZERO}: the default, no spin; PkAB's {@code pgconn-nospin}) */
     PgconnClient(Endpoints endpoints, SslProviderKind provider, boolean typeDiscovery, Duration blockedCallerSpin) {
+        this(endpoints, provider, typeDiscovery, blockedCallerSpin, Duration.ZERO);
+    }
+
+    /** @param loopBusyPoll {@code eventLoopBusyPoll} of QUERY_PK's own event loop group ({@link Duration#ZERO}: none, the shared group) */
+    PgconnClient(Endpoints endpoints, SslProviderKind provider, boolean typeDiscovery, Duration blockedCallerSpin, Duration loopBusyPoll) {
+        this.loopBusyPoll = loopBusyPoll;
         this.blockedCallerSpin = blockedCallerSpin;
         this.endpoints = endpoints;
         this.provider = provider;
@@ -125,13 +133,17 @@ final class PgconnClient implements Client {
 
     @Override
     public synchronized Source querySource(Scenario scenario, Source trust) {
-        if (scenario != Scenario.QUERY_PK || blockedCallerSpin.isZero()) {
+        if (scenario != Scenario.QUERY_PK || (blockedCallerSpin.isZero() && loopBusyPoll.isZero())) {
             return trust;
         }
         if (blockedCallerFactory == null) {
             ConnConfig spinning = ConnConfig.parse(configText(Target.TRUST) + " blockingWaitSpin=" + blockedCallerSpin.toNanos() / 1000 + "us",
                     EnvironmentSource.of(Map.of()));
-            blockedCallerFactory = PgConnectionFactory.builder(spinning).eventLoopGroup(group).build();
+            EventLoopGroup on = group;
+            if (!loopBusyPoll.isZero()) {
+                on = pollingGroup = Transport.best().newEventLoopGroup(Runtime.getRuntime().availableProcessors(), loopBusyPoll);
+            }
+            blockedCallerFactory = PgConnectionFactory.builder(spinning).eventLoopGroup(on).build();
         }
         PgConnectionFactory factory = blockedCallerFactory;
         return () -> factory.connect().thenApply(c -> c);
@@ -284,6 +296,9 @@ final class PgconnClient implements Client {
         synchronized (this) {
             if (blockedCallerFactory != null) {
                 blockedCallerFactory.close();
+            }
+            if (pollingGroup != null) {
+                pollingGroup.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
             }
         }
         group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();

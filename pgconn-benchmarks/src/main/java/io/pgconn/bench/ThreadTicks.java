@@ -33,4 +33,29 @@ final class ThreadTicks {
         }
         return ticks;
     }
+
+    /**
+     * Context switches (voluntary + involuntary) of every thread of this JVM so far, from
+     * /proc/self/task/N/status; a thread that ended meanwhile drops out, so take the difference over a
+     * stretch in which the measured threads live.
+     */
+    static long contextSwitches() {
+        long sum = 0;
+        try (DirectoryStream<Path> tasks = Files.newDirectoryStream(Path.of("/proc/self/task"))) {
+            for (Path task : tasks) {
+                try {
+                    for (String line : Files.readAllLines(task.resolve("status"))) {
+                        if (line.startsWith("voluntary_ctxt_switches:") || line.startsWith("nonvoluntary_ctxt_switches:")) {
+                            sum += Long.parseLong(line.substring(line.indexOf(':') + 1).trim());
+                        }
+                    }
+                } catch (IOException gone) {
+                    // the thread ended
+                }
+            }
+        } catch (IOException e) {
+            return -1;
+        }
+        return sum;
+    }
 }
