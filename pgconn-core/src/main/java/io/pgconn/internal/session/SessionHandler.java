@@ -6,8 +6,6 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.EventLoop;
 import io.netty.util.ReferenceCountUtil;
 import io.pgconn.NotificationListener;
-import io.pgconn.PgClosedException;
-import io.pgconn.PgErrors;
 import io.pgconn.PgException;
 import io.pgconn.PgProtocolException;
 import io.pgconn.QueryResult;
@@ -37,7 +35,7 @@ import java.util.function.Supplier;
  * (pipelining) and answered in order, each ending at its ReadyForQuery; keeps the ParameterStatus
  * map and the transaction status current, delivers notifications and notices, and turns the end
  * of the channel into a clear error for everything still in flight (with the SQLSTATE when the
- * server said why, e.g. 57P01).
+ * server said why, e.g. 57P01; {@link CloseCause}).
  *
  * <p>A server error fails only its exchange: the server skips to that exchange's Sync and answers
  * ReadyForQuery, and the next exchange's answers follow. An answer that breaks the protocol
@@ -64,8 +62,7 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
     /** Whether the socket is read (paused for missing demand, read coalescing); set with the channel. */
     private ReadPauses reads;
     private volatile Channel channel;
-    private volatile PgException closeCause;
-    private volatile String closeReason = "closed";
+    private final CloseCause closeCause;
     private volatile char transactionStatus = 'I';
     /** What {@link #closeUnanswered} does: set by the connection (its close with a reason). */
     private volatile Consumer<String> closeAction = reason -> { };
@@ -73,11 +70,6 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
     private long messagesRead;
     /** The connection's decoder, counting raw bytes ({@link #readProgress}); absent where a test feeds messages. */
     private BackendMessageDecoder decoder;
-
-    /** A session with the built-in codecs and no statement cache (unnamed statements only). */
-    public SessionHandler(String host, Map<String, String> parameters) {
-        this(host, parameters, 0, new io.pgconn.internal.query.RegistryValueCodecs(io.pgconn.codec.CodecRegistry.defaults()));
-    }
 
     public SessionHandler(String host, Map<String, String> parameters, int statementCacheSize, ValueCodecs codecs) {
         this(host, parameters, statementCacheSize, codecs, 0);
@@ -87,6 +79,7 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
                           long blockingWaitSpinNanos) {
         this.blockingWaitSpinNanos = blockingWaitSpinNanos;
         this.host = host;
+        this.closeCause = new CloseCause(host);
         this.parameters = parameters;
         this.statementCache = new StatementCache(statementCacheSize, parameters);
         this.sqlShapes = new SqlShapes(parameters);
@@ -131,7 +124,7 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
         if (!channel.isActive()) {
             // failed in a task of its own, not inline: a subscriber that retries on error (Reactor's retry())
             // would otherwise resubmit from inside fail() and recurse on the event loop's stack
-            PgException error = closedError();
+            PgException error = closeCause.closedError();
             try {
                 channel.eventLoop().execute(() -> exchange.fail(error));
             } catch (RejectedExecutionException e) { // the event loops are shut down: nothing can recurse
@@ -311,12 +304,12 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
 
     /** Marks the close as asked for by the user, so in-flight work fails with "connection closed". */
     public void closingByUser(String reason) {
-        closeReason = reason;
+        closeCause.closing(reason);
     }
 
     /** The error the server sent before it ended the session (e.g. 57P01 admin shutdown), if any. */
     public PgException closeCause() {
-        return closeCause;
+        return closeCause.cause();
     }
 
     @Override
@@ -339,20 +332,24 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
     }
 
     private void dispatch(Object msg) {
-        if (closeCause instanceof PgProtocolException) {
+        if (closeCause.streamBroken()) {
             return; // the stream is broken; the channel is closing
         }
         Exchange current = fifo.answering();
+        if (msg instanceof ErrorResponse error && error.fields().endsSession()) {
+            // the server ends the session after this: an exchange's answer, or unsolicited (57P01 admin
+            // shutdown, 57P05 idle timeout, 25P03 idle in transaction timeout ...)
+            closeCause.endedByServer(error.fields());
+            if (current == null) {
+                return;
+            }
+        }
         if (msg instanceof ParameterStatus status) {
             parameters.put(status.name(), status.value());
         } else if (listeners.deliver(msg)) {
             return; // a notification or a notice
-        } else if (msg instanceof ErrorResponse error && current == null && error.fields().endsSession()) {
-            // unsolicited: the server is about to end the session (57P01 admin shutdown, 57P05 idle
-            // timeout, 25P03 idle in transaction timeout ...)
-            closeCause = PgErrors.fromServer(host, error.fields(), false);
         } else if (current == null) {
-            throw unsolicited(msg);
+            throw closeCause.noQueryInFlight(msg);
         } else if (msg instanceof ReadyForQuery ready) {
             transactionStatus = ready.transactionStatus();
             fifo.answered(current, ready.transactionStatus());
@@ -360,27 +357,8 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
             if (msg instanceof CommandComplete complete && isDiscardAll(complete.tag())) {
                 statementCache.serverDiscardedAll(current.statementCacheMark());
             }
-            if (msg instanceof ErrorResponse error && error.fields().endsSession()) {
-                closeCause = PgErrors.fromServer(host, error.fields(), false); // the server ends the session after this
-            }
             current.onMessage((BackendMessage) msg);
         }
-    }
-
-    /**
-     * A message with no query in flight ends the connection. Also an ErrorResponse that does not end the
-     * session (REVIEW-8 F6): PostgreSQL follows an ERROR raised between commands with a ReadyForQuery
-     * (a pooler's own ERROR may come without one), so an exchange written meanwhile could take that
-     * ReadyForQuery as its own end and every later answer would belong to the statement before it.
-     * The error is named (severity, SQLSTATE, message; not its detail, which may quote data).
-     */
-    private PgProtocolException unsolicited(Object msg) {
-        String what = msg.getClass().getSimpleName();
-        if (msg instanceof ErrorResponse error) {
-            var fields = error.fields();
-            what += " (" + fields.severity() + " " + fields.code() + " \"" + fields.message() + "\")";
-        }
-        return new PgProtocolException(host, "server " + host + " sent " + what + " with no query in flight");
     }
 
     private static boolean isDiscardAll(String tag) {
@@ -388,9 +366,7 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
     }
 
     private void protocolError(ChannelHandlerContext ctx, PgProtocolException error) {
-        if (!(closeCause instanceof PgProtocolException)) {
-            closeCause = error;
-        }
+        closeCause.protocolViolated(error);
         reads.readToTheEnd();
         ctx.close();
     }
@@ -404,9 +380,7 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        if (closeCause == null) {
-            closeCause = cause instanceof PgException pg ? pg : new PgClosedException(host, "connection to " + host + " failed: " + cause, cause);
-        }
+        closeCause.failed(cause);
         ctx.close();
     }
 
@@ -415,16 +389,8 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
         if (writes != null) {
             writes.release(); // nothing more reaches the server
         }
-        fifo.failAll(this::closedError);
-        listeners.stop(closeCause);
+        fifo.failAll(closeCause::closedError);
+        listeners.stop(closeCause.cause());
         ctx.fireChannelInactive();
-    }
-
-    private PgException closedError() {
-        PgException cause = closeCause;
-        if (cause == null) {
-            return new PgClosedException(host, "connection to " + host + " " + closeReason);
-        }
-        return new PgClosedException(host, "connection to " + host + " closed: " + cause.getMessage(), cause.serverFields(), cause);
     }
 }

@@ -1,0 +1,86 @@
+package io.pgconn.internal.session;
+
+import io.pgconn.PgClosedException;
+import io.pgconn.PgErrors;
+import io.pgconn.PgException;
+import io.pgconn.PgProtocolException;
+import io.pgconn.ServerErrorFields;
+import io.pgconn.internal.protocol.backend.ErrorResponse;
+
+/**
+ * Why a session ended, and the error that says so to everything still in flight or submitted after:
+ * the FATAL the server sent before it ended the session (57P01, 25P03 ...), the protocol violation or
+ * pipeline failure that made the client close it, else the reason of the close (the user's, the
+ * factory's). Only these become the cause: an ERROR that does not end the session is no reason for
+ * a later close (REVIEW-8 F6). Written on the event loop, read from any thread.
+ */
+final class CloseCause {
+
+    private final String host;
+    private volatile PgException cause;
+    private volatile String reason = "closed";
+
+    CloseCause(String host) {
+        this.host = host;
+    }
+
+    /** The server ends the session after this error (severity FATAL or PANIC). */
+    void endedByServer(ServerErrorFields fields) {
+        cause = PgErrors.fromServer(host, fields, false);
+    }
+
+    /** The server broke the protocol: the first violation is the cause, nothing read after it counts. */
+    void protocolViolated(PgProtocolException violation) {
+        if (!streamBroken()) {
+            cause = violation;
+        }
+    }
+
+    /** Whether the stream broke ({@link #protocolViolated}): what is read after it is not dispatched. */
+    boolean streamBroken() {
+        return cause instanceof PgProtocolException;
+    }
+
+    /** The pipeline failed (an exception caught): the cause unless the session had one already. */
+    void failed(Throwable failure) {
+        if (cause == null) {
+            cause = failure instanceof PgException pg ? pg
+                    : new PgClosedException(host, "connection to " + host + " failed: " + failure, failure);
+        }
+    }
+
+    /** The reason of a close asked for (e.g. "closed: the connection factory was closed"), for work in flight. */
+    void closing(String closeReason) {
+        reason = closeReason;
+    }
+
+    /** The error that ended the session, or null when it was closed (or is open). */
+    PgException cause() {
+        return cause;
+    }
+
+    /** The failure of work in flight at the end, or submitted after it: the cause's fields and SQLSTATE when there is one. */
+    PgException closedError() {
+        PgException ended = cause;
+        if (ended == null) {
+            return new PgClosedException(host, "connection to " + host + " " + reason);
+        }
+        return new PgClosedException(host, "connection to " + host + " closed: " + ended.getMessage(), ended.serverFields(), ended);
+    }
+
+    /**
+     * A message with no query in flight ends the connection. Also an ErrorResponse that does not end the
+     * session (REVIEW-8 F6): PostgreSQL follows an ERROR raised between commands with a ReadyForQuery
+     * (a pooler's own ERROR may come without one), so an exchange written meanwhile could take that
+     * ReadyForQuery as its own end and every later answer would belong to the statement before it.
+     * The error is named (severity, SQLSTATE, message; not its detail, which may quote data).
+     */
+    PgProtocolException noQueryInFlight(Object msg) {
+        String what = msg.getClass().getSimpleName();
+        if (msg instanceof ErrorResponse error) {
+            ServerErrorFields fields = error.fields();
+            what += " (" + fields.severity() + " " + fields.code() + " \"" + fields.message() + "\")";
+        }
+        return new PgProtocolException(host, "server " + host + " sent " + what + " with no query in flight");
+    }
+}
