@@ -1,7 +1,6 @@
 package io.pgconn.r2dbc;
 
 import io.pgconn.PgConnection;
-import io.pgconn.PgTransactionRolledBackException;
 import io.pgconn.codec.CodecRegistry;
 import io.pgconn.codec.PgConversionException;
 import io.pgconn.query.ColumnMetadata;
@@ -116,6 +115,7 @@ final class ExtendedQuerySession implements SessionPort {
         return CoreFutures.untilDone(() -> connection.simpleQuery(sql))
                 .<ResultPart>map(result -> ResultPart.Completion.of(result.commandTag()))
                 .doOnNext(part -> observer.onCompletion((ResultPart.Completion) part))
+                .doOnSuccess(part -> observer.onEnd())
                 .doOnError(observer::onError);
     }
 
@@ -124,12 +124,8 @@ final class ExtendedQuerySession implements SessionPort {
         return CoreFutures.untilDone(connection::commit)
                 .then(Mono.<ResultPart>fromSupplier(() -> ResultPart.Completion.of("COMMIT")))
                 .doOnNext(part -> observer.onCompletion((ResultPart.Completion) part))
-                .doOnError(error -> {
-                    if (error instanceof PgTransactionRolledBackException) {
-                        observer.onCompletion(ResultPart.Completion.of("ROLLBACK")); // the server ended the transaction
-                    }
-                    observer.onError(error);
-                });
+                .doOnSuccess(part -> observer.onEnd())
+                .doOnError(observer::onError);
     }
 
     /**
@@ -205,6 +201,7 @@ final class ExtendedQuerySession implements SessionPort {
 
         @Override
         public void onComplete() {
+            observer.onEnd();
             downstream.onComplete();
         }
 

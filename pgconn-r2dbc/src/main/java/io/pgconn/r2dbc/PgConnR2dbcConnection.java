@@ -1,6 +1,7 @@
 package io.pgconn.r2dbc;
 
 import io.pgconn.PgConnection;
+import io.pgconn.PgServerException;
 import io.pgconn.PgTransactionRolledBackException;
 import io.r2dbc.spi.Batch;
 import io.r2dbc.spi.Connection;
@@ -40,6 +41,7 @@ final class PgConnR2dbcConnection implements Connection, Wrapped<PgConnection> {
     private final TransactionState transaction = new TransactionState();
     private final Queue<PgConnR2dbcResult> unread = new ConcurrentLinkedQueue<>();
     private final SessionPort.Observer tracker = new Tracker();
+    private final SessionPort.Observer beginAheadTracker = new BeginAheadTracker();
     /** The session's host as host memory names it; fixed for the session's life, so computed once. */
     private final String hostLabel;
     private volatile boolean autoCommit = true;
@@ -89,8 +91,8 @@ final class PgConnR2dbcConnection implements Connection, Wrapped<PgConnection> {
             previous.drainIfUnread();
         }
         if (!autoCommit && !transaction.isActive()) {
-            transaction.onCommand("BEGIN");
-            Flux.from(session.executeScript("BEGIN", tracker)).subscribe(part -> { }, error -> { });
+            transaction.beginSentAhead();
+            Flux.from(session.executeScript("BEGIN", beginAheadTracker)).subscribe(part -> { }, error -> { });
         }
     }
 
@@ -127,8 +129,13 @@ final class PgConnR2dbcConnection implements Connection, Wrapped<PgConnection> {
         });
     }
 
-    /** Follows transaction state from the command tags that pass by. */
-    private final class Tracker implements SessionPort.Observer {
+    /**
+     * Follows the transaction state ({@link TransactionState}): at the end of each exchange the server
+     * answered — completed, or failed with the server's error — from the status of its ReadyForQuery;
+     * a session that ended has none open; a failure before anything reached the server (a value no
+     * codec writes, a COPY refused) changed nothing.
+     */
+    private class Tracker implements SessionPort.Observer {
 
         @Override
         public void onCompletion(ResultPart.Completion completion) {
@@ -136,8 +143,33 @@ final class PgConnR2dbcConnection implements Connection, Wrapped<PgConnection> {
         }
 
         @Override
+        public void onEnd() {
+            transaction.follow(session.connection().transactionStatus());
+        }
+
+        @Override
         public void onError(Throwable error) {
-            transaction.onError();
+            if (endedTheSession(error)) {
+                transaction.onSessionEnd();
+            } else if (error instanceof PgServerException) {
+                transaction.follow(session.connection().transactionStatus());
+            }
+        }
+    }
+
+    /** The tracker of a {@code BEGIN} sent ahead of a statement ({@link #beginOperation}). */
+    private final class BeginAheadTracker extends Tracker {
+
+        @Override
+        public void onEnd() {
+            transaction.beginAnswered();
+            super.onEnd();
+        }
+
+        @Override
+        public void onError(Throwable error) {
+            transaction.beginAnswered();
+            super.onError(error);
         }
     }
 
@@ -186,8 +218,7 @@ final class PgConnR2dbcConnection implements Connection, Wrapped<PgConnection> {
             if (transaction.isActive()) {
                 return Mono.empty();
             }
-            String sql = TransactionSql.begin(definition);
-            return control(sql).doOnSuccess(ignored -> transaction.onCommand("BEGIN"));
+            return control(TransactionSql.begin(definition));
         });
     }
 
@@ -210,10 +241,7 @@ final class PgConnR2dbcConnection implements Connection, Wrapped<PgConnection> {
                 return Mono.empty();
             }
             return sent("ROLLBACK")
-                    .onErrorResume(this::endedTheSession, error -> {
-                        transaction.onSessionEnd();
-                        return Mono.empty();
-                    })
+                    .onErrorResume(this::endedTheSession, error -> Mono.empty()) // the tracker saw the session end
                     .onErrorMap(R2dbcErrors::translate);
         });
     }

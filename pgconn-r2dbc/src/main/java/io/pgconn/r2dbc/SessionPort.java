@@ -34,15 +34,23 @@ interface SessionPort {
 
     /**
      * {@code COMMIT} through the core's {@link PgConnection#commit()}, which tells apart a transaction the
-     * server rolled back ({@code PgTransactionRolledBackException}; the observer sees the tag {@code ROLLBACK})
-     * and a commit whose outcome is unknown ({@code PgCommitOutcomeUnknownException}). One completion.
+     * server rolled back ({@code PgTransactionRolledBackException}) and a commit whose outcome is unknown
+     * ({@code PgCommitOutcomeUnknownException}). One completion.
      */
     Publisher<ResultPart> commit(Observer observer);
 
-    /** Sees what passes by on the session (the connection follows its transaction state this way). */
+    /**
+     * Sees what passes by on the session (the connection follows its transaction state this way): each
+     * command's completion as it comes, then the end of the work — {@link #onEnd()} or
+     * {@link #onError} — once the server's ReadyForQuery closing it was read (or the work failed without
+     * reaching the server, or the session ended). A reader that cancels may leave the end unseen.
+     */
     interface Observer {
 
         void onCompletion(ResultPart.Completion completion);
+
+        /** The work completed; the core's {@code transactionStatus()} is that of its ReadyForQuery. */
+        void onEnd();
 
         void onError(Throwable error);
     }
