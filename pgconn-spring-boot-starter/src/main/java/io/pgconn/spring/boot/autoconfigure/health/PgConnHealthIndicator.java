@@ -9,6 +9,7 @@ import org.springframework.boot.health.contributor.Health;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,7 +23,8 @@ import java.util.stream.Collectors;
  * host's status; {@code DOWN} with each host's reason when no host is acceptable. With an R2DBC
  * pool over the factory, {@code pools} shows each pool by bean name (acquired, idle, pending,
  * allocated, max, evictions by reason); with {@link io.pgconn.notify.NotificationSubscriber} beans
- * over it, {@code subscribers} shows each one's state by bean name. A check reads the monitors' last
+ * over it, {@code subscribers} shows each one's state by bean name, and one that gave up
+ * re-connecting makes the health {@code DOWN} ({@link GaveUpSubscribers}). A check reads the monitors' last
  * results, the pools' counters and the subscribers' states, and costs no round trip. Details never
  * hold secrets.
  */
@@ -110,13 +112,14 @@ public class PgConnHealthIndicator extends AbstractHealthIndicator implements Di
         HostViews.Snapshot snapshot = this.monitors.snapshot();
         List<HostView> views = snapshot.hosts();
         HostView active = snapshot.active();
+        List<String> errors = new ArrayList<>();
         if (active != null) {
             builder.up().withDetail("activeHost", active.host()).withDetail("role", active.role().label());
             if (active.serverVersion() != null) {
                 builder.withDetail("serverVersion", active.serverVersion());
             }
         } else {
-            builder.down().withDetail("error", "no host satisfying target_session_attrs="
+            errors.add("no host satisfying target_session_attrs="
                     + this.config.targetSessionAttrs().libpqName() + " is up: " + views.stream()
                     .map(v -> v.host() + ": " + (v.isUp() ? v.role().label() : String.valueOf(v.error() != null ? v.error() : v.state().label())))
                     .collect(Collectors.joining("; ")));
@@ -140,6 +143,10 @@ public class PgConnHealthIndicator extends AbstractHealthIndicator implements Di
         Map<String, Map<String, Object>> subscribers = this.subscribers.of(this.factory);
         if (!subscribers.isEmpty()) {
             builder.withDetail("subscribers", subscribers);
+        }
+        errors.addAll(GaveUpSubscribers.of(subscribers));
+        if (!errors.isEmpty()) {
+            builder.down().withDetail("error", String.join("; ", errors));
         }
     }
 
