@@ -123,6 +123,32 @@ class HostileTimingIT {
     }
 
     /**
+     * A host the whole connect's deadline cut short is tried after the others by the next connects (for
+     * hostRecheckInterval): a server that accepts and never answers, listed first, with connectTimeout shorter
+     * than hostConnectTimeout, took every connect's whole deadline, and the second host was never tried.
+     */
+    @Test
+    void theNextConnectTriesAnotherHostFirstAfterOneWasCutShort() throws Exception {
+        try (ScriptedServer silent = ScriptedServer.start(c -> c.readStartupPacket());
+             ScriptedServer answering = ScriptedServer.start(c -> {
+                 c.readStartupRefusingTls();
+                 c.send(Backend.trustLogin());
+                 c.awaitClientClose();
+             });
+             HostileClient client = new HostileClient("sslmode=disable hostConnectTimeout=20s connectTimeout=500ms",
+                     PgTracer.noop(), silent, answering)) {
+            Refusal.connect(client, PgTimeoutException.class, "connectTimeout=500ms", silent.label());
+
+            PgConnection connection = client.connect();
+
+            assertThat(connection.host()).isEqualTo(answering.label());
+            assertThat(silent.connections()).as("the silent host was not dialled again").isEqualTo(1);
+            assertThat(client.factory().hostStatus(silent.label()).state()).isEqualTo(HostStatus.State.UNKNOWN);
+            connection.close().get(HostileClient.CASE_LIMIT.toMillis(), TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /**
      * A connect timeout blames the server; when the client's own event loop was blocked past the
      * deadline (a blocking call on it), the timer ran late and the message says so instead of only
      * blaming the server. A timer on time says nothing of the kind.

@@ -221,7 +221,7 @@ final class ConnectWalk {
 
     private void tryAddress(HostSpec host, List<SocketAddress> addresses, int position) {
         if (overallExpired()) {
-            totalTimeout(0);
+            deadlinePassed(0, false); // between two attempts: no host was cut short
             return;
         }
         if (position >= addresses.size() || result.isDone()) {
@@ -323,10 +323,8 @@ final class ConnectWalk {
     }
 
     /**
-     * Whether the walk has ended: connectTimeout passed, the caller cancelled (the factory closing cancels its
-     * walks too), or an outcome. An attempt's failure after that is the abort's doing, not the host's — a host
-     * cut off by the whole connect's deadline had less time than {@code hostConnectTimeout} gives it, so it
-     * was not found down —: it is neither remembered as down nor reported (docs/lifecycle.md §2.4).
+     * Whether the walk has ended (an outcome, connectTimeout, the caller's or the closing factory's cancel). An
+     * attempt's failure after that is the abort's doing, not the host's: neither remembered as down nor reported.
      */
     private boolean hasEnded() {
         synchronized (result) {
@@ -357,8 +355,17 @@ final class ConnectWalk {
                 && System.nanoTime() - startNanos >= config.connectTimeout().toNanos() - 1_000_000L;
     }
 
-    /** @param lateNanos how long after its due time the timer that called ran (0 when no timer called) */
+    /**
+     * connectTimeout ran out while the current host was looked up or tried: the walk fails, the attempt is aborted,
+     * the host is remembered as cut short (slow or silent, not down: docs/lifecycle.md §2.4).
+     *
+     * @param lateNanos how long after its due time the timer that called ran
+     */
     void totalTimeout(long lateNanos) {
+        deadlinePassed(lateNanos, true);
+    }
+
+    private void deadlinePassed(long lateNanos, boolean hostCutShort) {
         AttemptScope scope = currentScope;
         HostSpec inFlight = currentHost;
         String label = inFlight == null ? null : inFlight.label();
@@ -367,6 +374,9 @@ final class ConnectWalk {
                 + (label == null ? "" : ": server " + label + " had not completed the connection when the deadline passed")
                 + Lateness.of(lateNanos)
                 + failures.triedSoFar());
+        if (hostCutShort && label != null && !hasEnded()) {
+            registry.recordCutOff(label); // before the caller's future completes: its next connect sees it
+        }
         if (end(null, timeout) && scope != null) {
             scope.abort();
         }

@@ -15,8 +15,9 @@ import java.util.random.RandomGenerator;
 
 /**
  * The order in which one connect tries the hosts: the configured order (shuffled for
- * {@code load_balance_hosts=random}), then re-ranked by recent memory — likely matches first,
- * hosts known to have the wrong role next, hosts that failed recently last. It reorders, it never
+ * {@code load_balance_hosts=random}), then re-ranked by recent memory — likely matches first, hosts
+ * a connect's deadline cut short next, hosts known to have the wrong role after them, hosts that failed
+ * recently last. It reorders, it never
  * removes a host.
  */
 final class HostOrder {
@@ -37,16 +38,23 @@ final class HostOrder {
         return hosts;
     }
 
-    /** 0: likely match or unknown; 1: known wrong role; 2: failed recently. Stale memory counts as unknown. */
+    /**
+     * 0: likely match or unknown; 1: cut short by a connect's deadline lately (slow or silent, not found down:
+     * behind the hosts that may answer, ahead of those that cannot take this connect); 2: known wrong role;
+     * 3: failed recently. Stale memory counts as unknown.
+     */
     private static int rank(HostStatus status, HostStatusRegistry registry, TargetSessionAttrs target, Duration recheckInterval) {
+        if (registry.cutOffLately(status, recheckInterval)) {
+            return 1;
+        }
         if (!registry.isFresh(status, recheckInterval)) {
             return 0;
         }
         if (status.state() == HostStatus.State.DOWN) {
-            return 2;
+            return 3;
         }
         if (status.role() != ServerRole.UNKNOWN && !target.accepts(status.role(), false)) {
-            return 1;
+            return 2;
         }
         return 0;
     }

@@ -16,6 +16,11 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class HostStatusRegistry {
 
     private final Map<String, HostStatus> statuses = new ConcurrentHashMap<>();
+    /**
+     * When a connect's whole deadline last cut each host's attempt short: for ordering only, never a
+     * status — the host was not found down (docs/lifecycle.md §2.4).
+     */
+    private final Map<String, Instant> cutOff = new ConcurrentHashMap<>();
     private final Clock clock;
 
     public HostStatusRegistry(Clock clock) {
@@ -30,6 +35,21 @@ public final class HostStatusRegistry {
         HostStatus previous = statuses.get(host);
         ServerRole role = previous == null ? ServerRole.UNKNOWN : previous.role();
         statuses.put(host, new HostStatus(host, HostStatus.State.DOWN, role, clock.instant(), error));
+    }
+
+    /** A connect's deadline ({@code connectTimeout}) ran out while this host was being tried: slow or silent, not found down. */
+    void recordCutOff(String host) {
+        cutOff.put(host, clock.instant());
+    }
+
+    /**
+     * Whether a connect's deadline cut this host short within {@code recheckInterval}, after the last thing
+     * its status says: nothing learned since.
+     */
+    boolean cutOffLately(HostStatus status, Duration recheckInterval) {
+        Instant at = cutOff.get(status.host());
+        return at != null && RecheckInterval.covers(at, recheckInterval, clock.instant())
+                && (status.lastCheckedAt() == null || at.isAfter(status.lastCheckedAt()));
     }
 
     public HostStatus status(String host) {

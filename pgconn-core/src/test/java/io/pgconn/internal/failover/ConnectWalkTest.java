@@ -362,6 +362,7 @@ class ConnectWalkTest {
 
         assertThat(failedOnAbort).as("the aborted attempt failed").containsExactly("a#0");
         assertThat(registry.status("a:5432").state()).isEqualTo(HostStatus.State.UNKNOWN);
+        assertThat(registry.cutOffLately(registry.status("a:5432"), Duration.ofMinutes(1))).isFalse();
         assertThat(tracer.events(PgTracer.HostAttemptEnded.class)).isEmpty();
         assertThat(tracer.events(PgTracer.ConnectEnded.class)).singleElement()
                 .satisfies(ended -> assertThat(ended.error()).isInstanceOf(java.util.concurrent.CancellationException.class));
@@ -384,6 +385,8 @@ class ConnectWalkTest {
         afterWhatTheLoopIsDoing(); // the deadline fails the walk first, then aborts the attempt in flight
         assertThat(failedOnAbort).as("the aborted attempt failed").containsExactly("a#0");
         assertThat(registry.status("a:5432").state()).isEqualTo(HostStatus.State.UNKNOWN);
+        assertThat(registry.cutOffLately(registry.status("a:5432"), Duration.ofMinutes(1)))
+                .as("remembered as cut short, for the order of the next connects").isTrue();
         assertThat(tracer.events(PgTracer.HostAttemptEnded.class)).isEmpty();
         assertThat(tracer.events(PgTracer.ConnectEnded.class)).singleElement()
                 .satisfies(ended -> assertThat(ended.error()).isSameAs(failure));

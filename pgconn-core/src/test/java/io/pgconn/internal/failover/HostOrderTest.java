@@ -39,6 +39,31 @@ class HostOrderTest {
         assertThat(order(TargetSessionAttrs.STANDBY)).containsExactly(B, C, A);
     }
 
+    /**
+     * A host a connect's deadline cut short (slow or silent, not found down) goes after the hosts that may answer,
+     * ahead of those known to have the wrong role or to be down; anything learned of it afterwards counts instead.
+     */
+    @Test
+    void aHostCutShortByAConnectsDeadlineGoesAfterTheHostsThatMayAnswer() {
+        registry.recordCutOff(A.label());
+        assertThat(order(TargetSessionAttrs.READ_WRITE)).containsExactly(B, C, A);
+
+        registry.recordUp(B.label(), ServerRole.STANDBY);
+        registry.recordDown(C.label(), "connection refused");
+        clock.advance(Duration.ofMillis(1));
+        registry.recordCutOff(A.label());
+        assertThat(order(TargetSessionAttrs.READ_WRITE)).containsExactly(A, B, C);
+
+        clock.advance(Duration.ofMillis(1));
+        registry.recordUp(A.label(), ServerRole.PRIMARY);
+        registry.recordCutOff(B.label());
+        assertThat(order(TargetSessionAttrs.READ_WRITE)).containsExactly(A, B, C);
+        assertThat(registry.status(B.label()).state()).as("cut short is no status").isEqualTo(io.pgconn.HostStatus.State.UP);
+
+        clock.advance(RECHECK.plusMillis(1));
+        assertThat(order(TargetSessionAttrs.READ_WRITE)).containsExactly(A, B, C);
+    }
+
     @Test
     void staleMemoryNoLongerReorders() {
         registry.recordDown(A.label(), "connection refused");
