@@ -1,5 +1,6 @@
 package io.pgconn;
 
+import io.pgconn.codec.CodecRegistry;
 import io.pgconn.config.ConnConfig;
 import io.pgconn.config.HostSpec;
 import io.pgconn.query.NoticeListener;
@@ -83,6 +84,13 @@ public interface PgConnection {
      * ending in {@code []} for the array type); missing types are absent from the map.
      */
     CompletableFuture<Map<String, Integer>> lookupTypeOids(String... typeNames);
+
+    /**
+     * The codecs this connection writes parameters and reads values with: its factory's registry
+     * ({@code PgConnectionFactory.Builder.codecs}), bound to the type OIDs found at connect
+     * ({@link #typeOid}). {@code codecs().encoder(value)} tells whether a value can be a parameter here.
+     */
+    CodecRegistry codecs();
 
     /** Runs SQL with the simple query protocol; for several statements the result is the last one's. */
     CompletableFuture<QueryResult> simpleQuery(String sql);

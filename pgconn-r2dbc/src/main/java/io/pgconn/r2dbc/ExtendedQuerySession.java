@@ -1,7 +1,6 @@
 package io.pgconn.r2dbc;
 
 import io.pgconn.PgConnection;
-import io.pgconn.codec.CodecRegistry;
 import io.pgconn.codec.PgConversionException;
 import io.pgconn.query.ColumnMetadata;
 import io.pgconn.query.CommandResult;
@@ -43,37 +42,19 @@ final class ExtendedQuerySession implements SessionPort {
     }
 
     /**
-     * Whether a value can be a parameter: a class some built-in codec writes, or one of the
-     * extension types ({@code Map} for hstore, {@code float[]} for vector) whose OIDs each
-     * connection learns at connect; {@link IllegalArgumentException} otherwise.
+     * Whether a value can be a parameter on this session: a class its connection's codecs write
+     * ({@link PgConnection#codecs()}: the factory's registry, user codecs included, bound to the
+     * named types found at connect); {@link IllegalArgumentException} otherwise, naming the class and
+     * the reason (e.g. a named type not installed on this connection). The registry caches its
+     * encoder per class, so this costs a lookup per bind.
      */
-    static void checkBindable(Object value) {
-        if (value instanceof Map<?, ?> || value instanceof float[] || value instanceof List<?>) {
-            return;
-        }
-        Class<?> type = value.getClass();
-        // an Object[]'s encoder depends on its elements; any other class's on the class alone
-        boolean[] known = type == Object[].class ? null : BINDABLE.get(type);
-        if (known != null && known[0]) {
-            return;
-        }
+    static void checkBindable(PgConnection connection, Object value) {
         try {
-            CodecRegistry.defaults().encoder(value);
+            connection.codecs().encoder(value);
         } catch (PgConversionException e) {
             throw new IllegalArgumentException(e.getMessage(), e);
         }
-        if (known != null) {
-            known[0] = true; // a racing thread at worst asks the registry once more
-        }
     }
-
-    /** Per class: whether the default registry has already said it writes it (checked on every bind). */
-    private static final ClassValue<boolean[]> BINDABLE = new ClassValue<>() {
-        @Override
-        protected boolean[] computeValue(Class<?> type) {
-            return new boolean[1];
-        }
-    };
 
     @Override
     public PgConnection connection() {

@@ -204,7 +204,7 @@ final class PgConnR2dbcStatement implements Statement {
             return value;
         }
         try {
-            ExtendedQuerySession.checkBindable(value);
+            ExtendedQuerySession.checkBindable(connection.pgConnection(), value);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("cannot bind a value of type " + value.getClass().getName() + " to $" + (index + 1)
                     + ": " + e.getMessage(), e);

@@ -10,6 +10,7 @@ import io.pgconn.PgException;
 import io.pgconn.ProtocolVersion;
 import io.pgconn.QueryResult;
 import io.pgconn.ServerRole;
+import io.pgconn.codec.CodecRegistry;
 import io.pgconn.config.HostSpec;
 import io.pgconn.internal.query.DefaultPgStatement;
 import io.pgconn.internal.query.ScriptPublisher;
@@ -140,6 +141,11 @@ final class DefaultPgConnection implements PgConnection {
     public OptionalInt typeOid(String typeName) {
         Integer oid = typeOids.get(typeName);
         return oid == null ? OptionalInt.empty() : OptionalInt.of(oid);
+    }
+
+    @Override
+    public CodecRegistry codecs() {
+        return session.codecs() instanceof RegistryValueCodecs registry ? registry.registry() : CodecRegistry.defaults();
     }
 
     @Override
