@@ -32,6 +32,7 @@ final class ChannelSet {
 
     /** @return the listener {@code channel} had before, or null */
     NotificationListener put(String channel, NotificationListener listener) {
+        refusals.computeIfPresent(channel, (name, refusal) -> refusal.isDone() ? null : refusal); // an earlier refusal is not this call's
         return listeners.put(channel, listener);
     }
 
@@ -128,7 +129,11 @@ final class ChannelSet {
                 refusal.serverFields(), refusal);
     }
 
-    /** The calls waiting for a LISTEN on {@code channel}: fails when a server refuses it ({@link #drop}). */
+    /**
+     * The calls waiting for a LISTEN on {@code channel} (no working connection answered them): fails
+     * when a server refuses it ({@link #drop}); failed already when it was refused since the last
+     * connection took over. Kept until the next connection takes over.
+     */
     CompletableFuture<Void> refusalOf(String channel) {
         return refusals.computeIfAbsent(channel, name -> new CompletableFuture<>());
     }
@@ -144,11 +149,11 @@ final class ChannelSet {
      */
     Runnable drop(String channel, Throwable refusal) {
         NotificationListener listener = listeners.remove(channel);
-        CompletableFuture<Void> waiting = refusals.remove(channel);
+        // kept, failed, until the connection takes over: a call whose command the lost connection never
+        // answered asks for it only now, and must fail too
+        CompletableFuture<Void> waiting = refusalOf(channel);
         return () -> {
-            if (waiting != null) {
-                waiting.completeExceptionally(refusal);
-            }
+            waiting.completeExceptionally(refusal);
             complete(listener, refusal);
         };
     }

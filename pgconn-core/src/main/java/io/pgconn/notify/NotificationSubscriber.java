@@ -12,6 +12,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 
 /**
@@ -155,7 +156,7 @@ public final class NotificationSubscriber {
                 return CompletableFuture.failedFuture(closedError("listen(\"" + channel + "\")"));
             }
             replaced = channels.put(channel, listener);
-            next = listenedOrRefused(nextConnection, channels.refusalOf(channel));
+            next = nextConnection; // the one of this call's time: registered on only when it is needed (REVIEW-9 F2)
             current = status == Status.LISTENING ? connection : null;
             if (current != null) {
                 PgConnection on = current;
@@ -166,9 +167,9 @@ public final class NotificationSubscriber {
             ChannelSet.complete(replaced, null);
         }
         if (current == null) {
-            return next;
+            return listenedOrRefused(next, channel);
         }
-        return onCurrentOrNext(current, command, next, error -> {
+        return onCurrentOrNext(current, command, () -> listenedOrRefused(next, channel), error -> {
             Throwable refusal = ChannelSet.listenRefused(channel, current, error);
             if (channels.remove(channel, listener)) {
                 ChannelSet.complete(listener, refusal);
@@ -177,8 +178,16 @@ public final class NotificationSubscriber {
         });
     }
 
-    /** The next connection LISTENs on the channel, or a server refuses it first. */
-    private static CompletableFuture<Void> listenedOrRefused(CompletableFuture<Void> next, CompletableFuture<Void> refusal) {
+    /**
+     * {@code next} (the next connection) LISTENs on the channel, or a server refuses it first. Only for
+     * a call no working connection answered: a call that waits on nothing registers nothing, so calls
+     * answered at once leave nothing behind however long the connection lives.
+     */
+    private CompletableFuture<Void> listenedOrRefused(CompletableFuture<Void> next, String channel) {
+        CompletableFuture<Void> refusal;
+        synchronized (this) {
+            refusal = channels.refusalOf(channel);
+        }
         return CompletableFuture.anyOf(next, refusal).thenRun(() -> { });
     }
 
@@ -204,7 +213,7 @@ public final class NotificationSubscriber {
             }
         }
         CompletableFuture<Void> done = current == null ? next.thenRun(() -> { })
-                : onCurrentOrNext(current, command, next, error -> error);
+                : onCurrentOrNext(current, command, () -> next.thenRun(() -> { }), error -> error);
         return removed == null ? done : done.whenComplete((ok, error) -> ChannelSet.complete(removed, null));
     }
 
@@ -238,17 +247,17 @@ public final class NotificationSubscriber {
     /**
      * {@code command} ran on the connection that carried the subscription: its outcome, unless that
      * connection was lost or replaced meanwhile — then the next connection, which is brought in line
-     * with the channel set, decides. {@code refused} runs when the server refused it on a working connection
-     * and gives the call's error.
+     * with the channel set, decides: {@code next} is asked for the wait only then. {@code refused} runs
+     * when the server refused it on a working connection and gives the call's error.
      */
     private CompletableFuture<Void> onCurrentOrNext(PgConnection current, CompletableFuture<Void> command,
-                                                    CompletableFuture<Void> next, UnaryOperator<Throwable> refused) {
+                                                    Supplier<CompletableFuture<Void>> next, UnaryOperator<Throwable> refused) {
         return command.handle((ok, error) -> {
             if (error == null) {
                 return CompletableFuture.<Void>completedFuture(null);
             }
             if (current.isClosed() || ReconnectLoop.unwrap(error) instanceof PgClosedException || !carriesTheSubscription(current)) {
-                return next.thenRun(() -> { });
+                return next.get();
             }
             return CompletableFuture.<Void>failedFuture(refused.apply(ReconnectLoop.unwrap(error)));
         }).thenCompose(f -> f);

@@ -574,6 +574,41 @@ class NotificationSubscriberIT {
         }
     }
 
+    /**
+     * REVIEW-9 F2: every listen() made while LISTENING hung a dependent on the subscriber's nextConnection
+     * future and kept a refusal future per channel, released only at the next re-connect — never, on a
+     * healthy server (a gateway listening per client grew without bound). A call answered on the working
+     * connection leaves nothing behind.
+     */
+    @Test
+    void listenAndUnlistenOnAWorkingConnectionLeaveNothingBehind() throws Exception {
+        try (PgConnectionFactory factory = PgConnectionFactory.builder(
+                Connect.config(PG.primary(), "u", "pw", "sslmode=disable extensionTypes=''")).threads(1).build()) {
+            NotificationSubscriber subscriber = await(NotificationSubscriber.open(factory,
+                    new ReconnectPolicy(5, Duration.ofMillis(50), Duration.ofMillis(500)), SubscriptionEvents.NONE));
+            for (int i = 0; i < 2_000; i++) {
+                String channel = "client_" + i;
+                await(subscriber.listen(channel, n -> { }));
+                await(subscriber.unlisten(channel));
+            }
+            CompletableFuture<?> next = (CompletableFuture<?>) field(NotificationSubscriber.class, "nextConnection").get(subscriber);
+            ChannelSet channels = (ChannelSet) field(NotificationSubscriber.class, "channels").get(subscriber);
+            java.util.Map<?, ?> refusals = (java.util.Map<?, ?>) field(ChannelSet.class, "refusals").get(channels);
+            assertThat(subscriber.state().channels()).isEmpty();
+            assertThat(next.getNumberOfDependents() + refusals.size())
+                    .as("dependents left on nextConnection (%d) + refusal futures kept (%d) after 2000 listen/unlisten on a LISTENING subscriber",
+                            next.getNumberOfDependents(), refusals.size())
+                    .isLessThan(10);
+            await(subscriber.close());
+        }
+    }
+
+    private static java.lang.reflect.Field field(Class<?> type, String name) throws NoSuchFieldException {
+        java.lang.reflect.Field f = type.getDeclaredField(name);
+        f.setAccessible(true);
+        return f;
+    }
+
     private static byte[] notification(String channel, String payload) {
         ByteArrayOutputStream body = new ByteArrayOutputStream();
         body.writeBytes(java.nio.ByteBuffer.allocate(4).putInt(4242).array());
