@@ -26,8 +26,9 @@ import java.util.function.UnaryOperator;
  * <p>The channels are the subscriber's own state ({@link ChannelSet}): {@link #listen} and
  * {@link #unlisten} work in every state but the end, and a call made while no connection carries the
  * subscription (connecting, re-connecting, or the connection lost during the call) completes when the
- * next connection LISTENs on every channel. A channel whose LISTEN the server refuses (an ERROR:
- * the session goes on) is dropped: its call fails with that error, the other channels carry on.
+ * next connection LISTENs on every channel. A channel whose name the server refuses (an ERROR of
+ * SQLSTATE class 22 or 42: the session goes on) is dropped: its call fails with that error, the other
+ * channels carry on; an ERROR about the server (25006, a server in recovery) re-connects, keeping them all.
  *
  * <p>Notifications sent while it was away are lost — PostgreSQL does not queue them for absent
  * listeners — and so are those sent on the new primary before the role check noticed the switchover
@@ -139,7 +140,10 @@ public final class NotificationSubscriber {
      * server refuses the LISTEN with an ERROR — on the working connection or while a new one catches
      * up: a {@link PgServerException} naming the channel, with the server's SQLSTATE; the channel is
      * then dropped and its listener completes with that error — or when the subscription is or becomes
-     * closed or gives up first.
+     * closed or gives up first. Only a refusal of the name (SQLSTATE class 22 or 42) drops the channel;
+     * any other ERROR is about the server (25006: in recovery, met during a failover) and is the
+     * connection's failure: the channels stay, the subscriber re-connects and the call completes when the
+     * next connection LISTENs.
      */
     public CompletableFuture<Void> listen(String channel, NotificationListener listener) {
         if (channel == null || channel.isEmpty() || channel.indexOf('\0') >= 0) {
@@ -256,10 +260,15 @@ public final class NotificationSubscriber {
             if (error == null) {
                 return CompletableFuture.<Void>completedFuture(null);
             }
-            if (current.isClosed() || ReconnectLoop.unwrap(error) instanceof PgClosedException || !carriesTheSubscription(current)) {
+            Throwable cause = ReconnectLoop.unwrap(error);
+            if (current.isClosed() || cause instanceof PgClosedException || !carriesTheSubscription(current)) {
                 return next.get();
             }
-            return CompletableFuture.<Void>failedFuture(refused.apply(ReconnectLoop.unwrap(error)));
+            if (!ChannelSet.refusesTheChannel(current, cause)) { // about the server (e.g. 25006 in recovery): its failure
+                lost(current, cause);
+                return next.get();
+            }
+            return CompletableFuture.<Void>failedFuture(refused.apply(cause));
         }).thenCompose(f -> f);
     }
 
@@ -337,6 +346,7 @@ public final class NotificationSubscriber {
         Runnable tell;
         synchronized (this) {
             tell = channels.drop(channel, refusal);
+            lastError = SubscriberState.describe(refusal); // the health shows why a channel went (REVIEW-9 F6)
         }
         tell.run();
     }

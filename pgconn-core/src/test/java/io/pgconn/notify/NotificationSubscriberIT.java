@@ -353,8 +353,8 @@ class NotificationSubscriberIT {
      * REVIEW-8 F1: a LISTEN the server refuses (session goes on) while a new connection catches up with the
      * channel set fails only that channel: its call fails with the server's error naming the channel, its
      * listener completes with it, the channel is dropped, and the other channels carry on (it used to fail
-     * the whole connect: re-connect for ever, the calls never completing). A server refuses LISTEN for good e.g. in recovery (25006) or for a name its encoding cannot
-     * hold (22P05 on a LATIN1 database).
+     * the whole connect: re-connect for ever, the calls never completing). A server refuses LISTEN for good e.g. for a name its encoding cannot
+     * hold (22P05 on a LATIN1 database); 25006 (in recovery) is the server's, not the name's (REVIEW-9 F3, HostileSubscriberIT).
      */
     @Test
     void aChannelTheServerRefusesDuringCatchUpFailsItsCallAndTheOthersStillListen() throws Exception {
@@ -402,6 +402,8 @@ class NotificationSubscriberIT {
             assertThat(((PgServerException) error).sqlState()).contains("22P05");
             assertThat(await(refusedListenerEnd)).as("the refused channel's listener completes with the error").isSameAs(error);
             await(good);
+            assertThat(subscriber.state().lastError()).as("REVIEW-9 F6: the health shows why the channel went")
+                    .startsWith("PgServerException: LISTEN \"caf\u00e9\u20ac\" refused");
             assertThat(subscriber.state().status()).isEqualTo(SubscriberState.Status.LISTENING);
             assertThat(subscriber.state().channels()).containsExactly("good");
             await(subscriber.close());
