@@ -143,12 +143,14 @@ public final class NotificationSubscriber {
      * closed or gives up first. Only a refusal of the name (SQLSTATE class 22 or 42) drops the channel;
      * any other ERROR is about the server (25006: in recovery, met during a failover) and is the
      * connection's failure: the channels stay, the subscriber re-connects and the call completes when the
-     * next connection LISTENs.
+     * next connection LISTENs. A channel name that is empty, holds NUL or is longer than a PostgreSQL
+     * identifier (63 bytes in UTF-8: the server would truncate it, and its notifications would reach
+     * no listener) fails at once with a {@link PgConfigException} naming it.
      */
     public CompletableFuture<Void> listen(String channel, NotificationListener listener) {
-        if (channel == null || channel.isEmpty() || channel.indexOf('\0') >= 0) {
-            return CompletableFuture.failedFuture(new PgConfigException(null, "invalid LISTEN channel: \"" + channel
-                    + "\" (expected a non-empty name without NUL)"));
+        PgConfigException invalid = ChannelName.refusal("LISTEN", channel);
+        if (invalid != null) {
+            return CompletableFuture.failedFuture(invalid);
         }
         Objects.requireNonNull(listener, "listener");
         PgConnection current;
@@ -197,9 +199,13 @@ public final class NotificationSubscriber {
 
     /**
      * UNLISTENs {@code channel}, now and for every later connection; its listener gets its completion
-     * signal. Completes as {@link #listen} does.
+     * signal. Completes as {@link #listen} does; a name {@link #listen} refuses fails the same way.
      */
     public CompletableFuture<Void> unlisten(String channel) {
+        PgConfigException invalid = ChannelName.refusal("UNLISTEN", channel);
+        if (invalid != null) {
+            return CompletableFuture.failedFuture(invalid);
+        }
         NotificationListener removed;
         PgConnection current;
         CompletableFuture<Void> next;

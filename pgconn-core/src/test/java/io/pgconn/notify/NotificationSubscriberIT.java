@@ -350,6 +350,41 @@ class NotificationSubscriberIT {
     }
 
     /**
+     * REVIEW-9 F5: PostgreSQL truncates a channel name longer than an identifier (63 bytes) with only a
+     * NOTICE: LISTEN succeeded, the notifications arrived under the truncated name and reached no listener.
+     * Such a name is refused at once, naming it, its byte length and the limit (multi-byte names count
+     * their bytes); a name of exactly 63 bytes listens and delivers.
+     */
+    @Test
+    void aChannelNameLongerThanAnIdentifierIsRefusedWithItsLength() throws Exception {
+        String longName = "orders_for_customer_" + "x".repeat(60); // 80 bytes
+        String multiByte = "\u00e9".repeat(32); // 32 characters, 64 bytes in UTF-8
+        String longest = "c".repeat(63);
+        try (PgConnectionFactory factory = PgConnectionFactory.builder(
+                Connect.config(PG.primary(), "u", "pw", "sslmode=disable extensionTypes=''")).threads(1).build()) {
+            NotificationSubscriber subscriber = await(NotificationSubscriber.open(factory,
+                    new ReconnectPolicy(5, Duration.ofMillis(50), Duration.ofMillis(500)), SubscriptionEvents.NONE));
+            RecordingListener refusedListener = new RecordingListener();
+            assertThat(failureWithin(subscriber.listen(longName, refusedListener), Duration.ofSeconds(10), () -> "listen(80 bytes)"))
+                    .isInstanceOf(PgConfigException.class)
+                    .hasMessageContaining("\"" + longName + "\"").hasMessageContaining("80 bytes").hasMessageContaining("63 bytes");
+            assertThat(failureWithin(subscriber.listen(multiByte, n -> { }), Duration.ofSeconds(10), () -> "listen(64 bytes)"))
+                    .isInstanceOf(PgConfigException.class).hasMessageContaining("64 bytes");
+            assertThat(failureWithin(subscriber.unlisten(longName), Duration.ofSeconds(10), () -> "unlisten(80 bytes)"))
+                    .isInstanceOf(PgConfigException.class).hasMessageContaining("invalid UNLISTEN channel");
+            assertThat(subscriber.state().channels()).isEmpty();
+
+            RecordingListener received = new RecordingListener();
+            await(subscriber.listen(longest, received));
+            PgConnection notifier = await(factory.connect());
+            await(notifier.simpleQuery("NOTIFY " + longest + ", 'fits'"));
+            assertThat(received.next().payload()).isEqualTo("fits");
+            await(notifier.close());
+            await(subscriber.close());
+        }
+    }
+
+    /**
      * REVIEW-8 F1: a LISTEN the server refuses (session goes on) while a new connection catches up with the
      * channel set fails only that channel: its call fails with the server's error naming the channel, its
      * listener completes with it, the channel is dropped, and the other channels carry on (it used to fail
