@@ -20,7 +20,7 @@ import java.util.function.BiConsumer;
  * The channels a {@link NotificationSubscriber} LISTENs on and their listeners: the subscriber's own
  * state, kept across its connections. Each new connection is brought in line with it (LISTEN what
  * is missing, UNLISTEN what was removed meanwhile) before it carries the subscription. A channel
- * the server refuses to LISTEN on (an ERROR, the session goes on) is dropped from the set on its own.
+ * the server refuses to LISTEN on for its name (an ERROR, the session goes on) is dropped from the set on its own.
  */
 final class ChannelSet {
 
@@ -32,6 +32,7 @@ final class ChannelSet {
 
     /** @return the listener {@code channel} had before, or null */
     NotificationListener put(String channel, NotificationListener listener) {
+        refusals.computeIfPresent(channel, (name, refusal) -> refusal.isDone() ? null : refusal); // an earlier refusal is not this call's
         return listeners.put(channel, listener);
     }
 
@@ -73,7 +74,7 @@ final class ChannelSet {
      * Runs LISTEN on {@code c} for each channel of the set missing from {@code listened} and UNLISTEN
      * for each channel in {@code listened} the set no longer holds, recording the outcome in
      * {@code listened}; completes when all did, fails with the first failure of the connection. A
-     * LISTEN the server refuses while the session goes on ({@link #refusedBySession}) is the
+     * LISTEN the server refuses for its name while the session goes on ({@link #refusesTheChannel}) is the
      * channel's failure, not the connection's: {@code refused} gets the channel and the error, the
      * others carry on. An UNLISTEN refused so counts as done: nothing is relayed for a removed channel.
      */
@@ -105,18 +106,29 @@ final class ChannelSet {
         return CompletableFuture.allOf(steps.toArray(CompletableFuture[]::new));
     }
 
-    /** {@code error} unwrapped when the server refused the command and the session goes on; else thrown: the connection failed. */
+    /** {@code error} unwrapped when the server refused the channel and the session goes on; else thrown: the connection failed. */
     private static Throwable connectionFailure(PgConnection c, Throwable error) {
         Throwable cause = ReconnectLoop.unwrap(error);
-        if (!refusedBySession(c, cause)) {
+        if (!refusesTheChannel(c, cause)) {
             throw error instanceof CompletionException completion ? completion : new CompletionException(cause);
         }
         return cause;
     }
 
-    /** Whether {@code error} is the server's refusal of one command on {@code c}, the session going on (severity ERROR, not FATAL). */
-    static boolean refusedBySession(PgConnection c, Throwable error) {
-        return error instanceof PgServerException refusal && !refusal.endsSession() && !c.isClosed();
+    /**
+     * Whether {@code error} is the server's refusal of the channel itself on {@code c}, the session going
+     * on: an ERROR (not FATAL) about the name — SQLSTATE class 22 (data exception: 22P05/22021, a name the
+     * database's encoding cannot hold) or 42 (syntax error or access rule violation). Any other refusal is
+     * about the server, not the name, and would meet every channel alike — 25006 a server in recovery
+     * (met during a failover), 53xxx out of resources, 57014 a cancel, ...: the connection's failure, the
+     * channels are kept and the subscriber re-connects (REVIEW-9 F3).
+     */
+    static boolean refusesTheChannel(PgConnection c, Throwable error) {
+        if (!(error instanceof PgServerException refusal) || refusal.endsSession() || c.isClosed()) {
+            return false;
+        }
+        String sqlState = refusal.sqlState().orElse("");
+        return sqlState.startsWith("22") || sqlState.startsWith("42");
     }
 
     /** The server's refusal to LISTEN on {@code channel}, naming the channel (another failure as it is). */
@@ -128,7 +140,11 @@ final class ChannelSet {
                 refusal.serverFields(), refusal);
     }
 
-    /** The calls waiting for a LISTEN on {@code channel}: fails when a server refuses it ({@link #drop}). */
+    /**
+     * The calls waiting for a LISTEN on {@code channel} (no working connection answered them): fails
+     * when a server refuses it ({@link #drop}); failed already when it was refused since the last
+     * connection took over. Kept until the next connection takes over.
+     */
     CompletableFuture<Void> refusalOf(String channel) {
         return refusals.computeIfAbsent(channel, name -> new CompletableFuture<>());
     }
@@ -144,11 +160,11 @@ final class ChannelSet {
      */
     Runnable drop(String channel, Throwable refusal) {
         NotificationListener listener = listeners.remove(channel);
-        CompletableFuture<Void> waiting = refusals.remove(channel);
+        // kept, failed, until the connection takes over: a call whose command the lost connection never
+        // answered asks for it only now, and must fail too
+        CompletableFuture<Void> waiting = refusalOf(channel);
         return () -> {
-            if (waiting != null) {
-                waiting.completeExceptionally(refusal);
-            }
+            waiting.completeExceptionally(refusal);
             complete(listener, refusal);
         };
     }

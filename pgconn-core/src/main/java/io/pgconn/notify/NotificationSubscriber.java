@@ -12,6 +12,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 
 /**
@@ -25,8 +26,9 @@ import java.util.function.UnaryOperator;
  * <p>The channels are the subscriber's own state ({@link ChannelSet}): {@link #listen} and
  * {@link #unlisten} work in every state but the end, and a call made while no connection carries the
  * subscription (connecting, re-connecting, or the connection lost during the call) completes when the
- * next connection LISTENs on every channel. A channel whose LISTEN the server refuses (an ERROR:
- * the session goes on) is dropped: its call fails with that error, the other channels carry on.
+ * next connection LISTENs on every channel. A channel whose name the server refuses (an ERROR of
+ * SQLSTATE class 22 or 42: the session goes on) is dropped: its call fails with that error, the other
+ * channels carry on; an ERROR about the server (25006, a server in recovery) re-connects, keeping them all.
  *
  * <p>Notifications sent while it was away are lost — PostgreSQL does not queue them for absent
  * listeners — and so are those sent on the new primary before the role check noticed the switchover
@@ -138,12 +140,17 @@ public final class NotificationSubscriber {
      * server refuses the LISTEN with an ERROR — on the working connection or while a new one catches
      * up: a {@link PgServerException} naming the channel, with the server's SQLSTATE; the channel is
      * then dropped and its listener completes with that error — or when the subscription is or becomes
-     * closed or gives up first.
+     * closed or gives up first. Only a refusal of the name (SQLSTATE class 22 or 42) drops the channel;
+     * any other ERROR is about the server (25006: in recovery, met during a failover) and is the
+     * connection's failure: the channels stay, the subscriber re-connects and the call completes when the
+     * next connection LISTENs. A channel name that is empty, holds NUL or is longer than a PostgreSQL
+     * identifier (63 bytes in UTF-8: the server would truncate it, and its notifications would reach
+     * no listener) fails at once with a {@link PgConfigException} naming it.
      */
     public CompletableFuture<Void> listen(String channel, NotificationListener listener) {
-        if (channel == null || channel.isEmpty() || channel.indexOf('\0') >= 0) {
-            return CompletableFuture.failedFuture(new PgConfigException(null, "invalid LISTEN channel: \"" + channel
-                    + "\" (expected a non-empty name without NUL)"));
+        PgConfigException invalid = ChannelName.refusal("LISTEN", channel);
+        if (invalid != null) {
+            return CompletableFuture.failedFuture(invalid);
         }
         Objects.requireNonNull(listener, "listener");
         PgConnection current;
@@ -155,7 +162,7 @@ public final class NotificationSubscriber {
                 return CompletableFuture.failedFuture(closedError("listen(\"" + channel + "\")"));
             }
             replaced = channels.put(channel, listener);
-            next = listenedOrRefused(nextConnection, channels.refusalOf(channel));
+            next = nextConnection; // the one of this call's time: registered on only when it is needed (REVIEW-9 F2)
             current = status == Status.LISTENING ? connection : null;
             if (current != null) {
                 PgConnection on = current;
@@ -166,9 +173,9 @@ public final class NotificationSubscriber {
             ChannelSet.complete(replaced, null);
         }
         if (current == null) {
-            return next;
+            return listenedOrRefused(next, channel);
         }
-        return onCurrentOrNext(current, command, next, error -> {
+        return onCurrentOrNext(current, command, () -> listenedOrRefused(next, channel), error -> {
             Throwable refusal = ChannelSet.listenRefused(channel, current, error);
             if (channels.remove(channel, listener)) {
                 ChannelSet.complete(listener, refusal);
@@ -177,16 +184,28 @@ public final class NotificationSubscriber {
         });
     }
 
-    /** The next connection LISTENs on the channel, or a server refuses it first. */
-    private static CompletableFuture<Void> listenedOrRefused(CompletableFuture<Void> next, CompletableFuture<Void> refusal) {
+    /**
+     * {@code next} (the next connection) LISTENs on the channel, or a server refuses it first. Only for
+     * a call no working connection answered: a call that waits on nothing registers nothing, so calls
+     * answered at once leave nothing behind however long the connection lives.
+     */
+    private CompletableFuture<Void> listenedOrRefused(CompletableFuture<Void> next, String channel) {
+        CompletableFuture<Void> refusal;
+        synchronized (this) {
+            refusal = channels.refusalOf(channel);
+        }
         return CompletableFuture.anyOf(next, refusal).thenRun(() -> { });
     }
 
     /**
      * UNLISTENs {@code channel}, now and for every later connection; its listener gets its completion
-     * signal. Completes as {@link #listen} does.
+     * signal. Completes as {@link #listen} does; a name {@link #listen} refuses fails the same way.
      */
     public CompletableFuture<Void> unlisten(String channel) {
+        PgConfigException invalid = ChannelName.refusal("UNLISTEN", channel);
+        if (invalid != null) {
+            return CompletableFuture.failedFuture(invalid);
+        }
         NotificationListener removed;
         PgConnection current;
         CompletableFuture<Void> next;
@@ -204,7 +223,7 @@ public final class NotificationSubscriber {
             }
         }
         CompletableFuture<Void> done = current == null ? next.thenRun(() -> { })
-                : onCurrentOrNext(current, command, next, error -> error);
+                : onCurrentOrNext(current, command, () -> next.thenRun(() -> { }), error -> error);
         return removed == null ? done : done.whenComplete((ok, error) -> ChannelSet.complete(removed, null));
     }
 
@@ -238,19 +257,24 @@ public final class NotificationSubscriber {
     /**
      * {@code command} ran on the connection that carried the subscription: its outcome, unless that
      * connection was lost or replaced meanwhile — then the next connection, which is brought in line
-     * with the channel set, decides. {@code refused} runs when the server refused it on a working connection
-     * and gives the call's error.
+     * with the channel set, decides: {@code next} is asked for the wait only then. {@code refused} runs
+     * when the server refused it on a working connection and gives the call's error.
      */
     private CompletableFuture<Void> onCurrentOrNext(PgConnection current, CompletableFuture<Void> command,
-                                                    CompletableFuture<Void> next, UnaryOperator<Throwable> refused) {
+                                                    Supplier<CompletableFuture<Void>> next, UnaryOperator<Throwable> refused) {
         return command.handle((ok, error) -> {
             if (error == null) {
                 return CompletableFuture.<Void>completedFuture(null);
             }
-            if (current.isClosed() || ReconnectLoop.unwrap(error) instanceof PgClosedException || !carriesTheSubscription(current)) {
-                return next.thenRun(() -> { });
+            Throwable cause = ReconnectLoop.unwrap(error);
+            if (current.isClosed() || cause instanceof PgClosedException || !carriesTheSubscription(current)) {
+                return next.get();
             }
-            return CompletableFuture.<Void>failedFuture(refused.apply(ReconnectLoop.unwrap(error)));
+            if (!ChannelSet.refusesTheChannel(current, cause)) { // about the server (e.g. 25006 in recovery): its failure
+                lost(current, cause);
+                return next.get();
+            }
+            return CompletableFuture.<Void>failedFuture(refused.apply(cause));
         }).thenCompose(f -> f);
     }
 
@@ -328,6 +352,7 @@ public final class NotificationSubscriber {
         Runnable tell;
         synchronized (this) {
             tell = channels.drop(channel, refusal);
+            lastError = SubscriberState.describe(refusal); // the health shows why a channel went (REVIEW-9 F6)
         }
         tell.run();
     }

@@ -16,7 +16,7 @@ import java.util.concurrent.ExecutionException;
  * @param attempt   the current connect attempt of the {@link ReconnectPolicy} while {@link Status#CONNECTING}
  *                  or {@link Status#RECONNECTING} (0 before the first re-try), the last one after
  *                  {@link Status#GAVE_UP}; 0 while listening
- * @param lastError the last lost connection or failed attempt, as one short line (exception type and
+ * @param lastError the last lost connection, failed attempt or channel a server refused (and dropped), as one short line (exception type and
  *                  message, no stack, no parameters); null if there was none
  */
 public record SubscriberState(Status status, String host, Set<String> channels, int attempt, String lastError) {

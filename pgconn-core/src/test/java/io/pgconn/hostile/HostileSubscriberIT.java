@@ -4,8 +4,11 @@ import io.pgconn.notify.NotificationSubscriber;
 import io.pgconn.notify.ReconnectPolicy;
 import io.pgconn.notify.SubscriberState;
 import io.pgconn.notify.SubscriptionEvents;
+import io.pgconn.testing.Conditions;
+import io.pgconn.testing.RecordingListener;
 import org.junit.jupiter.api.Test;
 
+import java.io.ByteArrayOutputStream;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -91,5 +94,70 @@ class HostileSubscriberIT {
             server.awaitConnectionsEnded(Duration.ofSeconds(5));
             server.assertScriptsPassed();
         }
+    }
+
+    /**
+     * REVIEW-9 F3: a server met in recovery during a failover (target_session_attrs=any, the default: the old
+     * primary restarted as a standby, the DNS name or VIP not moved yet) refuses LISTEN with 25006 — for
+     * every channel. That is the connection's problem, not the channel's: the channels are kept and the
+     * subscriber re-connects until a primary LISTENs (it used to drop every channel, end their listeners and
+     * stay LISTENING on nothing, never re-connecting). Session 1: LISTEN answered, then FATAL 57P01; session 2:
+     * in recovery, LISTEN refused with 25006; later sessions: a primary.
+     */
+    @Test
+    void aServerInRecoveryDuringAFailoverKeepsTheChannelsAndReconnects() throws Exception {
+        AtomicInteger sessions = new AtomicInteger();
+        try (ScriptedServer server = ScriptedServer.start(c -> {
+            int session = sessions.incrementAndGet();
+            c.readStartupRefusingTls();
+            c.send(Backend.trustLogin());
+            while (true) {
+                Conversation.Message query = c.readMessage();
+                if (query.type() == 'X') {
+                    return;
+                }
+                String sql = query.bodyText().trim();
+                if (session == 2 && sql.startsWith("LISTEN")) {
+                    c.send(error("25006", "cannot execute LISTEN during recovery"), Backend.readyForQuery());
+                    continue;
+                }
+                c.send(Backend.message('C', Backend.cstring(sql.split(" ")[0])), Backend.readyForQuery());
+                if (session == 1 && sql.startsWith("LISTEN")) {
+                    c.send(Backend.errorResponse("57P01", "terminating connection due to administrator command"));
+                    c.awaitClientClose();
+                    return;
+                }
+            }
+        }); HostileClient client = new HostileClient(server, OPTIONS)) {
+            NotificationSubscriber subscriber = NotificationSubscriber.open(client.factory(),
+                    new ReconnectPolicy(ReconnectPolicy.UNLIMITED, Duration.ofMillis(10), Duration.ofMillis(50)),
+                    SubscriptionEvents.NONE).get(5, TimeUnit.SECONDS);
+            RecordingListener listener = new RecordingListener();
+            subscriber.listen("a", listener).get(5, TimeUnit.SECONDS);
+            // settled: the listener ended (the bug), or a later session took over with the channel
+            Conditions.awaitCondition("the subscriber settled after the server in recovery", Duration.ofSeconds(10),
+                    () -> listener.isCompleted() || server.connections() >= 3 && subscriber.state().status() == SubscriberState.Status.LISTENING);
+            SubscriberState state = subscriber.state();
+            assertThat(listener.isCompleted()).as("the channel's listener was ended by a server in recovery (state %s, %d sessions)",
+                    state, server.connections()).isFalse();
+            assertThat(state.channels()).as("channels after the failover (state %s)", state).containsExactly("a");
+            assertThat(server.connections()).as("sessions: a re-connect after the server in recovery").isGreaterThanOrEqualTo(3);
+            assertThat(state.lastError()).as("the attempt the server in recovery failed").contains("25006");
+            subscriber.close().get(5, TimeUnit.SECONDS);
+        }
+    }
+
+    private static byte[] error(String sqlState, String text) {
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        body.write('S');
+        body.writeBytes(Backend.cstring("ERROR"));
+        body.write('V');
+        body.writeBytes(Backend.cstring("ERROR"));
+        body.write('C');
+        body.writeBytes(Backend.cstring(sqlState));
+        body.write('M');
+        body.writeBytes(Backend.cstring(text));
+        body.write(0);
+        return Backend.message('E', body.toByteArray());
     }
 }

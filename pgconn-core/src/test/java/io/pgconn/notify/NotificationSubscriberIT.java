@@ -350,11 +350,46 @@ class NotificationSubscriberIT {
     }
 
     /**
+     * REVIEW-9 F5: PostgreSQL truncates a channel name longer than an identifier (63 bytes) with only a
+     * NOTICE: LISTEN succeeded, the notifications arrived under the truncated name and reached no listener.
+     * Such a name is refused at once, naming it, its byte length and the limit (multi-byte names count
+     * their bytes); a name of exactly 63 bytes listens and delivers.
+     */
+    @Test
+    void aChannelNameLongerThanAnIdentifierIsRefusedWithItsLength() throws Exception {
+        String longName = "orders_for_customer_" + "x".repeat(60); // 80 bytes
+        String multiByte = "\u00e9".repeat(32); // 32 characters, 64 bytes in UTF-8
+        String longest = "c".repeat(63);
+        try (PgConnectionFactory factory = PgConnectionFactory.builder(
+                Connect.config(PG.primary(), "u", "pw", "sslmode=disable extensionTypes=''")).threads(1).build()) {
+            NotificationSubscriber subscriber = await(NotificationSubscriber.open(factory,
+                    new ReconnectPolicy(5, Duration.ofMillis(50), Duration.ofMillis(500)), SubscriptionEvents.NONE));
+            RecordingListener refusedListener = new RecordingListener();
+            assertThat(failureWithin(subscriber.listen(longName, refusedListener), Duration.ofSeconds(10), () -> "listen(80 bytes)"))
+                    .isInstanceOf(PgConfigException.class)
+                    .hasMessageContaining("\"" + longName + "\"").hasMessageContaining("80 bytes").hasMessageContaining("63 bytes");
+            assertThat(failureWithin(subscriber.listen(multiByte, n -> { }), Duration.ofSeconds(10), () -> "listen(64 bytes)"))
+                    .isInstanceOf(PgConfigException.class).hasMessageContaining("64 bytes");
+            assertThat(failureWithin(subscriber.unlisten(longName), Duration.ofSeconds(10), () -> "unlisten(80 bytes)"))
+                    .isInstanceOf(PgConfigException.class).hasMessageContaining("invalid UNLISTEN channel");
+            assertThat(subscriber.state().channels()).isEmpty();
+
+            RecordingListener received = new RecordingListener();
+            await(subscriber.listen(longest, received));
+            PgConnection notifier = await(factory.connect());
+            await(notifier.simpleQuery("NOTIFY " + longest + ", 'fits'"));
+            assertThat(received.next().payload()).isEqualTo("fits");
+            await(notifier.close());
+            await(subscriber.close());
+        }
+    }
+
+    /**
      * REVIEW-8 F1: a LISTEN the server refuses (session goes on) while a new connection catches up with the
      * channel set fails only that channel: its call fails with the server's error naming the channel, its
      * listener completes with it, the channel is dropped, and the other channels carry on (it used to fail
-     * the whole connect: re-connect for ever, the calls never completing). A server refuses LISTEN for good e.g. in recovery (25006) or for a name its encoding cannot
-     * hold (22P05 on a LATIN1 database).
+     * the whole connect: re-connect for ever, the calls never completing). A server refuses LISTEN for good e.g. for a name its encoding cannot
+     * hold (22P05 on a LATIN1 database); 25006 (in recovery) is the server's, not the name's (REVIEW-9 F3, HostileSubscriberIT).
      */
     @Test
     void aChannelTheServerRefusesDuringCatchUpFailsItsCallAndTheOthersStillListen() throws Exception {
@@ -402,6 +437,8 @@ class NotificationSubscriberIT {
             assertThat(((PgServerException) error).sqlState()).contains("22P05");
             assertThat(await(refusedListenerEnd)).as("the refused channel's listener completes with the error").isSameAs(error);
             await(good);
+            assertThat(subscriber.state().lastError()).as("REVIEW-9 F6: the health shows why the channel went")
+                    .startsWith("PgServerException: LISTEN \"caf\u00e9\u20ac\" refused");
             assertThat(subscriber.state().status()).isEqualTo(SubscriberState.Status.LISTENING);
             assertThat(subscriber.state().channels()).containsExactly("good");
             await(subscriber.close());
@@ -572,6 +609,41 @@ class NotificationSubscriberIT {
             await(subscriber.close());
             server.assertScriptsPassed();
         }
+    }
+
+    /**
+     * REVIEW-9 F2: every listen() made while LISTENING hung a dependent on the subscriber's nextConnection
+     * future and kept a refusal future per channel, released only at the next re-connect — never, on a
+     * healthy server (a gateway listening per client grew without bound). A call answered on the working
+     * connection leaves nothing behind.
+     */
+    @Test
+    void listenAndUnlistenOnAWorkingConnectionLeaveNothingBehind() throws Exception {
+        try (PgConnectionFactory factory = PgConnectionFactory.builder(
+                Connect.config(PG.primary(), "u", "pw", "sslmode=disable extensionTypes=''")).threads(1).build()) {
+            NotificationSubscriber subscriber = await(NotificationSubscriber.open(factory,
+                    new ReconnectPolicy(5, Duration.ofMillis(50), Duration.ofMillis(500)), SubscriptionEvents.NONE));
+            for (int i = 0; i < 2_000; i++) {
+                String channel = "client_" + i;
+                await(subscriber.listen(channel, n -> { }));
+                await(subscriber.unlisten(channel));
+            }
+            CompletableFuture<?> next = (CompletableFuture<?>) field(NotificationSubscriber.class, "nextConnection").get(subscriber);
+            ChannelSet channels = (ChannelSet) field(NotificationSubscriber.class, "channels").get(subscriber);
+            java.util.Map<?, ?> refusals = (java.util.Map<?, ?>) field(ChannelSet.class, "refusals").get(channels);
+            assertThat(subscriber.state().channels()).isEmpty();
+            assertThat(next.getNumberOfDependents() + refusals.size())
+                    .as("dependents left on nextConnection (%d) + refusal futures kept (%d) after 2000 listen/unlisten on a LISTENING subscriber",
+                            next.getNumberOfDependents(), refusals.size())
+                    .isLessThan(10);
+            await(subscriber.close());
+        }
+    }
+
+    private static java.lang.reflect.Field field(Class<?> type, String name) throws NoSuchFieldException {
+        java.lang.reflect.Field f = type.getDeclaredField(name);
+        f.setAccessible(true);
+        return f;
     }
 
     private static byte[] notification(String channel, String payload) {
