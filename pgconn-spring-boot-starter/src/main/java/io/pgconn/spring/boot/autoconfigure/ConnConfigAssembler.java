@@ -42,6 +42,7 @@ final class ConnConfigAssembler {
     static ConnConfig assemble(PgConnProperties properties, PgConnConnectionDetails details,
             List<ConnConfigCustomizer> customizers, PropertyResolver environment) {
         PgConnEnvironmentVariables.check(environment); // before any value is used: a typo would change the config
+        UnresolvedPlaceholders.check(environment);
         UnitlessConnectTimeouts.check(environment);
         ConnConfig.Builder builder = ConnConfig.builder().environment(hostVariables(environment))
                 .passwordSources(PASSWORD_SOURCES);
@@ -95,6 +96,7 @@ final class ConnConfigAssembler {
 
     /** URL plus the discrete properties that say where and as whom: what the properties adapter exposes. */
     static ConnConfig identity(PgConnProperties properties, PropertyResolver environment) {
+        UnresolvedPlaceholders.check(environment); // a placeholder's text would be the host, user or password
         ConnConfig.Builder builder = ConnConfig.builder().environment(hostVariables(environment))
                 .passwordSources(PASSWORD_SOURCES);
         if (properties.getSsl().getBundle() != null) {

@@ -65,7 +65,8 @@ public final class PgConnAutoConfiguration {
     @ConditionalOnMissingBean(PgConnectionFactory.class)
     static class PgConnectionFactoryConfiguration {
 
-        // closed by PgConnectionFactoryShutdown with pg.conn.shutdown-timeout, not by the inferred close()
+        // closed by PgConnectionFactoryShutdown with pg.conn.shutdown-timeout, not by the inferred close():
+        // still as this bean's destruction, so after every bean that depends on it
         @Bean(name = FACTORY_BEAN_NAME, destroyMethod = "")
         PgConnectionFactory pgConnectionFactory(PgConnProperties properties, PgConnConnectionDetails connectionDetails,
                 ObjectProvider<ConnConfigCustomizer> customizers, ObjectProvider<PgTracer> tracers, Environment environment,
@@ -95,10 +96,10 @@ public final class PgConnAutoConfiguration {
                     ConnConfigAssembler.secrets(properties, pgConnectionFactory.config()));
         }
 
+        /** Closes the factory as its own destruction, after the beans that depend on it (docs/starter.md §5). */
         @Bean
-        PgConnectionFactoryShutdown pgConnectionFactoryShutdown(PgConnectionFactory pgConnectionFactory,
-                PgConnProperties properties) {
-            return new PgConnectionFactoryShutdown(pgConnectionFactory, properties.getShutdownTimeout());
+        static PgConnectionFactoryShutdown pgConnectionFactoryShutdown(ObjectProvider<PgConnProperties> properties) {
+            return new PgConnectionFactoryShutdown(properties);
         }
     }
 }

@@ -9,21 +9,27 @@ import io.pgconn.testkit.PgServer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.boot.WebApplicationType;
+import org.springframework.beans.factory.DisposableBean;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
 /**
  * Closing the application context closes every connection the factory handed out (the server
- * sees the backends go) and stops the factory: {@code connect()} afterwards fails at once.
+ * sees the backends go) and stops the factory: {@code connect()} afterwards fails at once. The
+ * factory closes after the application's beans that depend on it, which can still use it as they go.
  */
 class PgConnShutdownIT {
 
@@ -75,8 +81,62 @@ class PgConnShutdownIT {
         awaitBackends(server, null, 0);
     }
 
-    private static ConfigurableApplicationContext start(PgServer server) {
-        return new SpringApplicationBuilder(TestApplication.class)
+    /**
+     * An application's bean using the factory in its destroy method (a last write, an UNLISTEN): Spring
+     * destroys a bean before its dependencies, so the factory must still be open then. It was closed
+     * first by a bean of its own, destroyed before the application's beans made before it.
+     */
+    @Test
+    void aBeanUsingTheFactoryAsItIsDestroyedStillCan() throws Exception {
+        PgServer server = PG.primary();
+        ConfigurableApplicationContext context = start(server, LastWriteConfiguration.class);
+        PgConnectionFactory factory = context.getBean(PgConnectionFactory.class);
+        context.close();
+        assertThat(LastWrite.OUTCOME.get()).as("the last write at the bean's destruction").isEqualTo("bye");
+        assertThat(factory.isClosed()).as("the factory, closed after the bean").isTrue();
+        awaitBackends(server, null, 0);
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    static class LastWriteConfiguration {
+
+        @Bean
+        LastWrite lastWrite(PgConnectionFactory factory) {
+            return new LastWrite(factory);
+        }
+    }
+
+    /** Writes once more as the context closes; what it got is in {@link #OUTCOME}. */
+    static final class LastWrite implements DisposableBean {
+
+        static final AtomicReference<Object> OUTCOME = new AtomicReference<>();
+
+        private final PgConnectionFactory factory;
+
+        LastWrite(PgConnectionFactory factory) {
+            this.factory = factory;
+        }
+
+        @Override
+        public void destroy() {
+            try {
+                PgConnection connection = this.factory.connect().get(10, TimeUnit.SECONDS);
+                try {
+                    QueryResult result = connection.simpleQuery("SELECT 'bye'").get(10, TimeUnit.SECONDS);
+                    OUTCOME.set(result.rows().get(0).get(0));
+                } finally {
+                    connection.close();
+                }
+            } catch (Exception e) {
+                OUTCOME.set(e);
+            }
+        }
+    }
+
+    private static ConfigurableApplicationContext start(PgServer server, Class<?>... configurations) {
+        List<Class<?>> sources = new ArrayList<>(List.of(configurations));
+        sources.add(TestApplication.class);
+        return new SpringApplicationBuilder(sources.toArray(new Class<?>[0]))
                 .web(WebApplicationType.NONE)
                 .properties("pg.conn.hosts=" + StarterCluster.label(server), "pg.conn.username=" + StarterCluster.USER,
                         "pg.conn.password=" + StarterCluster.PASSWORD, "pg.conn.database=postgres",
