@@ -118,6 +118,54 @@ class HostileSessionEndIT {
         }
     }
 
+    /**
+     * REVIEW-9 F4: a FATAL that answers the COMMIT (a switchover's fast shutdown, pg_terminate_backend) means it
+     * did not commit — PostgreSQL holds interrupts across the commit, a failure after its record is a PANIC — so it
+     * is the plain session end, not an unknown outcome (which no retry policy retries).
+     */
+    @Test
+    void aFatalAnsweringTheCommitIsNoUnknownOutcome() throws Exception {
+        try (ScriptedServer server = ScriptedServer.start(c -> {
+            c.readStartupRefusingTls();
+            c.send(Backend.trustLogin());
+            assertThat(c.readMessage().bodyText()).startsWith("BEGIN");
+            c.send(Backend.message('C', Backend.cstring("BEGIN")), Backend.message('Z', new byte[] {'T'}));
+            assertThat(c.readMessage().bodyText()).startsWith("COMMIT");
+            c.send(Backend.errorResponse("57P01", "terminating connection due to administrator command"));
+            c.awaitClientClose();
+        }); HostileClient client = new HostileClient(server, OPTIONS)) {
+            PgConnection connection = client.connect();
+            connection.begin().get(5, TimeUnit.SECONDS);
+            Throwable error = failure(connection.commit());
+            assertThat(error).as("a FATAL answering COMMIT: not committed, a plain session end")
+                    .isInstanceOf(PgClosedException.class).isNotInstanceOf(PgCommitOutcomeUnknownException.class);
+            assertThat(((PgException) error).sqlState()).contains("57P01");
+            server.awaitConnectionsEnded(Duration.ofSeconds(5));
+            server.assertScriptsPassed();
+        }
+    }
+
+    /** A pooler's FATAL about the server connection it lost (class 08, pgbouncer's "server conn crashed?") says nothing of the commit. */
+    @Test
+    void aPoolersConnectionFatalAnsweringTheCommitLeavesItsOutcomeUnknown() throws Exception {
+        try (ScriptedServer server = ScriptedServer.start(c -> {
+            c.readStartupRefusingTls();
+            c.send(Backend.trustLogin());
+            assertThat(c.readMessage().bodyText()).startsWith("BEGIN");
+            c.send(Backend.message('C', Backend.cstring("BEGIN")), Backend.message('Z', new byte[] {'T'}));
+            assertThat(c.readMessage().bodyText()).startsWith("COMMIT");
+            c.send(Backend.errorResponse("08P01", "server conn crashed?"));
+            c.awaitClientClose();
+        }); HostileClient client = new HostileClient(server, OPTIONS)) {
+            PgConnection connection = client.connect();
+            connection.begin().get(5, TimeUnit.SECONDS);
+            assertThat(failure(connection.commit())).isInstanceOf(PgCommitOutcomeUnknownException.class)
+                    .hasMessageContaining("may or may not have committed");
+            server.awaitConnectionsEnded(Duration.ofSeconds(5));
+            server.assertScriptsPassed();
+        }
+    }
+
     /** A COMMIT that never left the client (the session had ended before it) is no unknown outcome: nothing committed. */
     @Test
     void aCommitOnASessionThatHadAlreadyEndedIsOnlyClosed() throws Exception {

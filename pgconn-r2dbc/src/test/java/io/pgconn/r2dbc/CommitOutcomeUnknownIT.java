@@ -8,6 +8,7 @@ import io.r2dbc.spi.Connection;
 import io.r2dbc.spi.ConnectionFactories;
 import io.r2dbc.spi.R2dbcException;
 import io.r2dbc.spi.R2dbcNonTransientResourceException;
+import io.r2dbc.spi.R2dbcTransientResourceException;
 import org.junit.jupiter.api.Test;
 import org.springframework.dao.TransientDataAccessException;
 import org.springframework.r2dbc.connection.ConnectionFactoryUtils;
@@ -54,6 +55,41 @@ class CommitOutcomeUnknownIT {
                     .hasCauseInstanceOf(PgCommitOutcomeUnknownException.class);
             assertThat(ConnectionFactoryUtils.convertR2dbcException("R2DBC commit", null, (R2dbcException) error))
                     .as("what Spring's R2dbcTransactionManager throws").isNotInstanceOf(TransientDataAccessException.class);
+            Mono.from(connection.close()).block(STEP);
+        }
+    }
+
+    /**
+     * REVIEW-9 F4: a COMMIT the server answers with FATAL 57P01 (a switchover's fast shutdown, a terminate) did
+     * not commit — PostgreSQL holds interrupts across the commit — so it is the transient session end a retry
+     * policy retries, not an unknown outcome.
+     */
+    @Test
+    void aCommitAnsweredByTheServersFatalIsATransientFailure() {
+        try (ScriptedServer server = ScriptedServer.start(c -> {
+            c.readStartupRefusingTls();
+            c.send(Backend.trustLogin());
+            for (Conversation.Message m = c.readMessage(); m.type() != 'X'; m = c.readMessage()) {
+                String sql = m.bodyText();
+                if (sql.startsWith("COMMIT")) {
+                    c.send(Backend.errorResponse("57P01", "terminating connection due to administrator command"));
+                    c.awaitClientClose();
+                    return;
+                }
+                String tag = sql.startsWith("BEGIN") ? "BEGIN" : "SELECT 0"; // simple queries only (BEGIN, COMMIT)
+                c.send(Backend.message('C', Backend.cstring(tag)), Backend.message('Z', new byte[] {'T'}));
+            }
+        });
+             PgConnR2dbcConnectionFactory factory = (PgConnR2dbcConnectionFactory) ConnectionFactories.get(
+                     "r2dbc:pgconn://alice:pw@127.0.0.1:" + server.port() + "/app?sslmode=disable&extensionTypes=")) {
+            Connection connection = Mono.from(factory.create()).block(STEP);
+            Mono.from(connection.beginTransaction()).block(STEP);
+            Throwable error = catchThrowable(() -> Mono.from(connection.commitTransaction()).block(STEP));
+            assertThat(error).as("a FATAL answering COMMIT: not committed, retryable")
+                    .isInstanceOf(R2dbcTransientResourceException.class).hasMessageNotContaining("may or may not")
+                    .satisfies(e -> assertThat(((R2dbcException) e).getSqlState()).isEqualTo("57P01"));
+            assertThat(ConnectionFactoryUtils.convertR2dbcException("R2DBC commit", null, (R2dbcException) error))
+                    .as("what Spring's R2dbcTransactionManager throws").isInstanceOf(TransientDataAccessException.class);
             Mono.from(connection.close()).block(STEP);
         }
     }

@@ -4,9 +4,12 @@ import io.pgconn.PgClosedException;
 import io.pgconn.PgCommitOutcomeUnknownException;
 import io.pgconn.PgException;
 import io.pgconn.PgServerException;
+import io.pgconn.ServerErrorFields;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -47,5 +50,29 @@ class CommitTextTest {
         assertThat(CommitText.failure("COMMIT", true, refused)).isSameAs(refused);
         PgCommitOutcomeUnknownException inDoubt = new PgCommitOutcomeUnknownException(LOST);
         assertThat(CommitText.failure("COMMIT", true, inDoubt)).isSameAs(inDoubt);
+    }
+
+    /**
+     * REVIEW-9 F4: PostgreSQL holds interrupts across the commit and makes a failure after its record a
+     * PANIC, so a FATAL of its own answering the COMMIT means it did not commit: the plain session end.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"57P01", "25P03", "25P04", "57P05"})
+    void aWrittenCommitTheServerAnsweredWithItsOwnFatalDidNotCommit(String code) {
+        PgClosedException fatal = endedBy("FATAL", code);
+
+        assertThat(CommitText.failure("COMMIT", true, fatal)).isSameAs(fatal);
+    }
+
+    /** A PANIC (a failure after the commit record) and a pooler's class-08 FATAL ("server conn crashed?") say nothing of the commit. */
+    @Test
+    void aPanicAndAConnectionExceptionFatalLeaveTheOutcomeUnknown() {
+        assertThat(CommitText.failure("COMMIT", true, endedBy("PANIC", "XX000"))).isInstanceOf(PgCommitOutcomeUnknownException.class);
+        assertThat(CommitText.failure("COMMIT", true, endedBy("FATAL", "08P01"))).isInstanceOf(PgCommitOutcomeUnknownException.class);
+    }
+
+    private static PgClosedException endedBy(String severity, String code) {
+        ServerErrorFields fields = new ServerErrorFields(Map.of('S', severity, 'V', severity, 'C', code, 'M', "ended"));
+        return new PgClosedException("db:5432", "connection to db:5432 ended: " + severity + " " + code, fields, null);
     }
 }
