@@ -5,15 +5,18 @@ import io.netty.channel.EventLoop;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
+import java.time.Duration;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 
+import static io.pgconn.testing.Conditions.awaitCondition;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -95,18 +98,25 @@ class SpinThenParkFutureTest {
     @Test
     void onAnEventLoopAWaitParksAtOnce() throws Exception {
         EventLoop loop = new DefaultEventLoop();
+        SpinThenParkFuture<String> future = new SpinThenParkFuture<>(HOUR);
         try {
-            SpinThenParkFuture<String> future = new SpinThenParkFuture<>(HOUR);
             Thread loopThread = loop.submit(Thread::currentThread).get();
             assertThat(loop.submit(future::spinsOnThisThread).get()).isFalse();
-            Future<String> joined = loop.submit(() -> future.join());
-            // a spinning thread stays RUNNABLE for the hour; a parked one is WAITING
-            while (loopThread.getState() != Thread.State.WAITING) {
-                Thread.onSpinWait();
-            }
+            CountDownLatch joining = new CountDownLatch(1);
+            Future<String> joined = loop.submit(() -> {
+                joining.countDown();
+                return future.join();
+            });
+            assertThat(joining.await(10, TimeUnit.SECONDS)).isTrue();
+            // past the latch the loop thread is in join(): spinning it stays RUNNABLE for the hour, parked it waits
+            awaitCondition("the event loop thread parks in join() instead of spinning", Duration.ofSeconds(10), () -> {
+                Thread.State state = loopThread.getState();
+                return state == Thread.State.WAITING || state == Thread.State.TIMED_WAITING;
+            });
             future.complete("row");
             assertThat(joined.get()).isEqualTo("row");
         } finally {
+            future.cancel(false); // a loop thread left spinning would keep the shutdown waiting for the hour
             loop.shutdownGracefully(0, 0, TimeUnit.SECONDS).syncUninterruptibly();
         }
     }
