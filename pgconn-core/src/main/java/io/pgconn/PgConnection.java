@@ -192,7 +192,12 @@ public interface PgConnection {
     /** Receives the server's notices and warnings (null: drop them), on the event loop. */
     void noticeListener(NoticeListener listener);
 
-    /** {@code LISTEN channel}; notifications go to {@code listener} on the event loop. */
+    /**
+     * {@code LISTEN channel}; notifications go to {@code listener} on the event loop. A channel name that
+     * is empty, holds NUL or is longer than a PostgreSQL identifier (63 bytes in UTF-8: the server would
+     * truncate it, and its notifications would reach no listener) fails at once with a
+     * {@link PgConfigException} naming it and its byte length; {@link #unlisten} refuses it the same way.
+     */
     CompletableFuture<Void> listen(String channel, NotificationListener listener);
 
     /** {@code UNLISTEN channel}; the listener gets its completion signal. */

@@ -5,22 +5,24 @@ import io.pgconn.PgConfigException;
 import java.nio.charset.StandardCharsets;
 
 /**
- * What a {@link NotificationSubscriber} takes as a channel name: a PostgreSQL identifier, non-empty,
+ * What a LISTEN channel name may be — for a {@link NotificationSubscriber} and for
+ * {@code PgConnection.listen}/{@code unlisten} alike (the core connection uses this rule; one place): a
+ * PostgreSQL identifier, non-empty,
  * without NUL, at most {@value #MAX_BYTES} bytes in UTF-8. PostgreSQL truncates a longer identifier to
  * NAMEDATALEN-1 = 63 bytes with only a NOTICE: LISTEN succeeds, but the notifications arrive under the
  * truncated name and reach no listener (REVIEW-9 F5), and an UNLISTEN of the long name would end the
  * channel of the truncated one. Refused, so the caller learns it at once.
  */
-final class ChannelName {
+public final class ChannelName {
 
     /** NAMEDATALEN - 1 of a default PostgreSQL build. */
-    static final int MAX_BYTES = 63;
+    public static final int MAX_BYTES = 63;
 
     private ChannelName() {
     }
 
     /** @return why {@code channel} cannot be LISTENed on by {@code command} (LISTEN or UNLISTEN), or null when it can */
-    static PgConfigException refusal(String command, String channel) {
+    public static PgConfigException refusal(String command, String channel) {
         if (channel == null || channel.isEmpty() || channel.indexOf('\0') >= 0) {
             return new PgConfigException(null, "invalid " + command + " channel: \"" + channel
                     + "\" (expected a non-empty name without NUL)");

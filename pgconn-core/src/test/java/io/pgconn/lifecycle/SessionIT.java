@@ -3,6 +3,7 @@ package io.pgconn.lifecycle;
 import io.pgconn.AuthMethod;
 import io.pgconn.Notification;
 import io.pgconn.PgClosedException;
+import io.pgconn.PgConfigException;
 import io.pgconn.PgConnection;
 import io.pgconn.PgConnectionFactory;
 import io.pgconn.PgException;
@@ -107,6 +108,37 @@ class SessionIT {
             assertThat(n.processId()).isEqualTo(notifier.processId());
             await(listener.unlisten("orders \"new\""));
             received.awaitCompleted();
+        } finally {
+            await(listener.close());
+            await(notifier.close());
+        }
+    }
+
+    /**
+     * The core connection refuses a channel name longer than an identifier (63 bytes in UTF-8) as the
+     * subscriber does: the server truncated it with only a NOTICE and its notifications reached no listener.
+     * The connection stays usable, and a name of exactly 63 bytes listens and delivers.
+     */
+    @Test
+    void aChannelNameLongerThanAnIdentifierIsRefusedWithItsLength() throws Exception {
+        String longName = "orders_for_customer_" + "x".repeat(60); // 80 bytes
+        String multiByte = "\u00e9".repeat(32); // 32 characters, 64 bytes in UTF-8
+        String longest = "c".repeat(63);
+        PgConnection listener = connect("extensionTypes=''");
+        PgConnection notifier = connect("extensionTypes=''");
+        try {
+            assertThat(failure(listener.listen(longName, n -> { })))
+                    .isInstanceOf(PgConfigException.class).hasMessageContaining("invalid LISTEN channel")
+                    .hasMessageContaining("\"" + longName + "\"").hasMessageContaining("80 bytes").hasMessageContaining("63 bytes");
+            assertThat(failure(listener.listen(multiByte, n -> { }))).isInstanceOf(PgConfigException.class)
+                    .hasMessageContaining("64 bytes");
+            assertThat(failure(listener.unlisten(longName))).isInstanceOf(PgConfigException.class)
+                    .hasMessageContaining("invalid UNLISTEN channel").hasMessageContaining("80 bytes");
+
+            RecordingListener received = new RecordingListener();
+            await(listener.listen(longest, received));
+            await(notifier.simpleQuery("NOTIFY " + longest + ", 'fits'"));
+            assertThat(received.next().payload()).isEqualTo("fits");
         } finally {
             await(listener.close());
             await(notifier.close());

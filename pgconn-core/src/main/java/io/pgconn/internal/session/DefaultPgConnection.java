@@ -16,6 +16,7 @@ import io.pgconn.internal.query.DefaultPgStatement;
 import io.pgconn.internal.query.ScriptPublisher;
 import io.pgconn.internal.query.SqlScanner;
 import io.pgconn.internal.query.RegistryValueCodecs;
+import io.pgconn.notify.ChannelName;
 import io.pgconn.query.NoticeListener;
 import io.pgconn.query.PgStatement;
 import io.pgconn.query.RowSet;
@@ -254,12 +255,11 @@ final class DefaultPgConnection implements PgConnection {
 
     @Override
     public CompletableFuture<Void> listen(String channelName, NotificationListener listener) {
-        String quoted;
-        try {
-            quoted = Identifiers.quote(channelName, "LISTEN channel");
-        } catch (PgConfigException e) {
-            return CompletableFuture.failedFuture(e);
+        PgConfigException invalid = ChannelName.refusal("LISTEN", channelName);
+        if (invalid != null) {
+            return CompletableFuture.failedFuture(invalid);
         }
+        String quoted = Identifiers.quote(channelName, "LISTEN channel");
         session.addListener(channelName, listener);
         return simpleQuery("LISTEN " + quoted).whenComplete((r, e) -> {
             if (e != null) {
@@ -270,12 +270,11 @@ final class DefaultPgConnection implements PgConnection {
 
     @Override
     public CompletableFuture<Void> unlisten(String channelName) {
-        String quoted;
-        try {
-            quoted = Identifiers.quote(channelName, "UNLISTEN channel");
-        } catch (PgConfigException e) {
-            return CompletableFuture.failedFuture(e);
+        PgConfigException invalid = ChannelName.refusal("UNLISTEN", channelName);
+        if (invalid != null) {
+            return CompletableFuture.failedFuture(invalid);
         }
+        String quoted = Identifiers.quote(channelName, "UNLISTEN channel");
         return simpleQuery("UNLISTEN " + quoted).thenApply(r -> {
             session.removeListener(channelName);
             return null;
