@@ -147,8 +147,18 @@ public final class Dialer {
         if (cause instanceof ConnectTimeoutException) {
             return new PgTimeoutException(hostLabel, "connect to " + hostLabel + " (" + address + ") timed out", cause);
         }
-        String what = cause instanceof ConnectException ? "connection refused" : "could not connect";
-        return new PgConnectException(hostLabel, what + " to " + hostLabel + " (" + address + "): " + cause.getMessage(), cause);
+        if (refused(cause)) {
+            // the OS's answer says it all; the transport's wording ("finishConnect(..) failed with error(-111):
+            // Connection refused: host/addr:port") repeats it, so it stays in the cause only
+            return new PgConnectException(hostLabel, "connection refused to " + hostLabel + " (" + address + ")", cause);
+        }
+        return new PgConnectException(hostLabel, "could not connect to " + hostLabel + " (" + address + "): " + cause.getMessage(), cause);
+    }
+
+    /** ECONNREFUSED, however the transport words it: Netty's native transports throw a ConnectException for any errno. */
+    private static boolean refused(Throwable cause) {
+        String message = cause.getMessage();
+        return cause instanceof ConnectException && message != null && message.toLowerCase(java.util.Locale.ROOT).contains("connection refused");
     }
 
     /** libpq's keepalives, keepalives_idle, keepalives_interval, keepalives_count, and tcp_user_timeout ({@code null}: not set). */
