@@ -48,48 +48,8 @@ public final class CommitText {
 
     /** Whether the text's first keyword is COMMIT or END (PostgreSQL's other spelling of COMMIT). */
     static boolean commits(String sql) {
-        int i = firstToken(sql);
+        int i = SqlScanner.skipBlanksAndComments(sql, 0);
         return keywordAt(sql, i, "commit") || keywordAt(sql, i, "end");
-    }
-
-    /** Where the first token starts: after white space, {@code --} line comments and nested block comments. */
-    private static int firstToken(String sql) {
-        int i = 0;
-        int n = sql.length();
-        while (i < n) {
-            char c = sql.charAt(i);
-            if (Character.isWhitespace(c)) {
-                i++;
-            } else if (sql.startsWith("--", i)) {
-                int end = sql.indexOf('\n', i);
-                i = end < 0 ? n : end + 1;
-            } else if (sql.startsWith("/*", i)) {
-                i = afterBlockComment(sql, i);
-            } else {
-                return i;
-            }
-        }
-        return n;
-    }
-
-    /** PostgreSQL's block comments nest. */
-    private static int afterBlockComment(String sql, int start) {
-        int depth = 0;
-        int i = start;
-        while (i < sql.length()) {
-            if (sql.startsWith("/*", i)) {
-                depth++;
-                i += 2;
-            } else if (sql.startsWith("*/", i)) {
-                i += 2;
-                if (--depth == 0) {
-                    return i;
-                }
-            } else {
-                i++;
-            }
-        }
-        return sql.length();
     }
 
     private static boolean keywordAt(String sql, int i, String keyword) {

@@ -308,7 +308,7 @@ final class ScriptExchange extends DrivenExchange {
 
     /** The statement's first word, upper case, after blanks and comments ("" when there is none). */
     static String firstKeyword(String sql) {
-        int i = skipBlanksAndComments(sql, 0);
+        int i = SqlScanner.skipBlanksAndComments(sql, 0);
         int end = i;
         while (end < sql.length() && Character.isLetter(sql.charAt(end))) {
             end++;
@@ -316,23 +316,6 @@ final class ScriptExchange extends DrivenExchange {
         return sql.substring(i, end).toUpperCase(java.util.Locale.ROOT);
     }
 
-    private static int skipBlanksAndComments(String sql, int i) {
-        while (i < sql.length()) {
-            char c = sql.charAt(i);
-            if (Character.isWhitespace(c)) {
-                i++;
-            } else if (sql.startsWith("--", i)) {
-                int eol = sql.indexOf('\n', i);
-                i = eol < 0 ? sql.length() : eol + 1;
-            } else if (sql.startsWith("/*", i)) {
-                int end = SqlScanner.skipBlockComment(sql, i + 2); // they nest: "/* /* */ */ COPY" is a COPY
-                i = end < 0 ? sql.length() : end;
-            } else {
-                return i;
-            }
-        }
-        return i;
-    }
 
     private static boolean containsWord(String sql, String word) {
         for (int at = 0; (at = indexOfIgnoreCase(sql, word, at)) >= 0; at += word.length()) {

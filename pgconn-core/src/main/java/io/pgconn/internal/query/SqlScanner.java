@@ -185,6 +185,24 @@ public final class SqlScanner {
         return -1;
     }
 
+    /** Where the first token at or after {@code i} starts: past white space, {@code --} line comments and nested block comments; the text's length when none. */
+    static int skipBlanksAndComments(String sql, int i) {
+        while (i < sql.length()) {
+            char c = sql.charAt(i);
+            if (Character.isWhitespace(c)) {
+                i++;
+            } else if (sql.startsWith("--", i)) {
+                int eol = sql.indexOf('\n', i);
+                i = eol < 0 ? sql.length() : eol + 1;
+            } else if (sql.startsWith("/*", i)) {
+                int end = skipBlockComment(sql, i + 2); // they nest: "/* /* */ */ COPY" is a COPY
+                i = end < 0 ? sql.length() : end;
+            } else {
+                return i;
+            }
+        }
+        return i;
+    }
     /** Block comments nest in PostgreSQL; {@code from} is past the opening; -1 when the text ends inside one. */
     static int skipBlockComment(String sql, int from) {
         int depth = 1;
