@@ -102,9 +102,7 @@ class PgConnFailureAnalyzer implements FailureAnalyzer, Ordered {
     private FailureAnalysis analyze(PgConnStartupCheckException e) {
         String description = "pgconn could not connect at start-up (pg.conn.startup-check=fail):\n\n    Hosts: "
                 + e.getHosts() + "\n    Reason: " + e.getReason().replace("\n", "\n        ");
-        String action = "Check that the server is running and reachable and that 'pg.conn.username' and"
-                + " 'pg.conn.password' are right, or set 'pg.conn.startup-check' to 'warn' to start without the database.";
-        return new FailureAnalysis(description, action, e);
+        return new FailureAnalysis(description, e.getAction(), e);
     }
 
     private @Nullable FailureAnalysis analyze(BindException e) {

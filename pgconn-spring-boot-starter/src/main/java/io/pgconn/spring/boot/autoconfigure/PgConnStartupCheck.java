@@ -88,7 +88,8 @@ public final class PgConnStartupCheck implements SmartInitializingSingleton {
             throw failure(e.getCause() != null ? e.getCause() : e);
         } catch (TimeoutException e) {
             connect.thenAccept(PgConnection::close);
-            throw new PgConnStartupCheckException(hosts(), "no acceptable host answered within " + wait.toMillis() + " ms", null);
+            throw new PgConnStartupCheckException(hosts(), "no acceptable host answered within " + wait.toMillis() + " ms",
+                    StartupFailureAction.of(e), null);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new PgConnStartupCheckException(hosts(), "interrupted", e);
@@ -106,7 +107,8 @@ public final class PgConnStartupCheck implements SmartInitializingSingleton {
         String message = String.valueOf(cause.getMessage());
         String reason = ConnectionStringSecrets.hide(message, this.secrets);
         // chained only when nothing had to be hidden: a logged cause would print the message again
-        return new PgConnStartupCheckException(hosts(), reason + deadlines(cause), reason.equals(message) ? cause : null);
+        return new PgConnStartupCheckException(hosts(), reason + deadlines(cause), StartupFailureAction.of(cause),
+                reason.equals(message) ? cause : null);
     }
 
     /**

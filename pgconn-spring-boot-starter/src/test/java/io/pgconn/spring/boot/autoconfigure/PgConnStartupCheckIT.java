@@ -1,6 +1,9 @@
 package io.pgconn.spring.boot.autoconfigure;
 
+import io.pgconn.testkit.AuthMethod;
+import io.pgconn.testkit.ConnectionType;
 import io.pgconn.testkit.PgClusterExtension;
+import io.pgconn.testkit.PgUser;
 import org.junit.jupiter.api.Test;
 import io.pgconn.spring.boot.autoconfigure.r2dbc.PgConnR2dbcAutoConfiguration;
 import org.springframework.boot.r2dbc.autoconfigure.R2dbcAutoConfiguration;
@@ -18,14 +21,31 @@ import java.time.Duration;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-/** {@code pg.conn.startup-check} against a real server with a wrong password, and with the right one. */
+/**
+ * {@code pg.conn.startup-check} against a real server with a wrong password, and with the right one; the
+ * report's Action for each cause a real server gives (new user 6 F3, {@link StartupFailureAction}).
+ */
 @ExtendWith(OutputCaptureExtension.class)
 class PgConnStartupCheckIT {
 
     private static final String WRONG_PASSWORD = "not-the-Pa55word";
 
+    /** A role pg_hba.conf rejects (28000). */
+    private static final String HBA_REJECTED_USER = "hba_rejected";
+
+    /** A role with CONNECTION LIMIT 0 (53300). */
+    private static final String NO_SLOT_USER = "no_slot";
+
+    private static final String OTHER_PASSWORD = "other-Pa55";
+
     @RegisterExtension
-    static final PgClusterExtension PG = StarterCluster.withStandbys("starter-startup", 0);
+    static final PgClusterExtension PG = PgClusterExtension.builder()
+            .name("starter-startup")
+            .user(PgUser.scram(StarterCluster.USER, StarterCluster.PASSWORD).allow(ConnectionType.HOST, AuthMethod.SCRAM_SHA_256))
+            .user(PgUser.scram(HBA_REJECTED_USER, OTHER_PASSWORD).allow(ConnectionType.HOST, AuthMethod.REJECT))
+            .user(PgUser.scram(NO_SLOT_USER, OTHER_PASSWORD).roleOptions("CONNECTION LIMIT 0")
+                    .allow(ConnectionType.HOST, AuthMethod.SCRAM_SHA_256))
+            .build();
 
     private ApplicationContextRunner runner(String password) {
         return new ApplicationContextRunner()
@@ -55,7 +75,71 @@ class PgConnStartupCheckIT {
         });
         assertThat(analysis[0].getDescription()).contains("Hosts: " + StarterCluster.label(PG.primary()))
                 .contains("password authentication failed").doesNotContain(WRONG_PASSWORD);
+        assertThat(analysis[0].getAction()).startsWith("Check 'pg.conn.username' and 'pg.conn.password': the server refused"
+                + " the password").doesNotContain("running").doesNotContain(WRONG_PASSWORD);
         assertThat(output.getOut()).doesNotContain(WRONG_PASSWORD);
+    }
+
+    private FailureAnalysis failureAnalysis(ApplicationContextRunner runner) {
+        FailureAnalysis[] analysis = new FailureAnalysis[1];
+        runner.withPropertyValues("pg.conn.startup-check=fail").run(context -> {
+            assertThat(context).hasFailed();
+            analysis[0] = new PgConnFailureAnalyzer().analyze(context.getStartupFailure());
+        });
+        assertThat(analysis[0]).as("failure analysis").isNotNull();
+        return analysis[0];
+    }
+
+    /** New user 6 F3: the Action named username and password for a database that does not exist. */
+    @Test
+    void failNamesTheDatabasePropertyForAnUnknownDatabase() {
+        FailureAnalysis analysis = failureAnalysis(runner(StarterCluster.PASSWORD).withPropertyValues("pg.conn.database=nosuchdb"));
+        assertThat(analysis.getDescription()).contains("database \"nosuchdb\" does not exist").contains("3D000");
+        assertThat(analysis.getAction()).startsWith("Set 'pg.conn.database'").doesNotContain("pg.conn.password")
+                .endsWith("or set 'pg.conn.startup-check' to 'warn' to start without the database.");
+    }
+
+    /** New user 6 F3: a pg_hba.conf rejection (28000) is fixed on the server, not in the password. */
+    @Test
+    void failSaysAPgHbaRejectionIsFixedOnTheServer() {
+        FailureAnalysis analysis = failureAnalysis(runner(OTHER_PASSWORD).withPropertyValues("pg.conn.username=" + HBA_REJECTED_USER));
+        assertThat(analysis.getDescription()).contains("pg_hba.conf").contains("28000");
+        assertThat(analysis.getAction()).contains("pg_hba.conf").contains("the fix is on the server")
+                .doesNotContain(OTHER_PASSWORD);
+    }
+
+    @Test
+    void failNamesTheConnectionLimitsWhenTheServerHasNoSlot() {
+        FailureAnalysis analysis = failureAnalysis(runner(OTHER_PASSWORD).withPropertyValues("pg.conn.username=" + NO_SLOT_USER));
+        assertThat(analysis.getDescription()).contains("too many connections").contains("53300");
+        assertThat(analysis.getAction()).contains("max_connections").contains("CONNECTION LIMIT").contains("'pg.conn.pool.max-size'");
+    }
+
+    @Test
+    void failNamesTheSslSettingsWhenTlsCannotStart() {
+        FailureAnalysis analysis = failureAnalysis(runner(StarterCluster.PASSWORD).withPropertyValues("pg.conn.ssl.mode=require"));
+        assertThat(analysis.getDescription()).contains("does not support SSL");
+        assertThat(analysis.getAction()).startsWith("Check the TLS settings 'pg.conn.ssl.*'").doesNotContain("pg.conn.password");
+    }
+
+    @Test
+    void failNamesHostAndPortForARefusedPort() {
+        int port = StarterCluster.refusedPort();
+        FailureAnalysis analysis = failureAnalysis(runner(StarterCluster.PASSWORD).withPropertyValues("pg.conn.hosts=127.0.0.1:" + port));
+        assertThat(analysis.getDescription()).contains("refused").contains("127.0.0.1:" + port);
+        assertThat(analysis.getAction()).startsWith("Check that the PostgreSQL server is running and listening at the host and"
+                + " port in 'pg.conn.hosts'").doesNotContain("pg.conn.password");
+    }
+
+    /** A walk over a refused port and a server without the database: both causes' actions, in the hosts' order. */
+    @Test
+    void failGivesEachHostsCausesAction() {
+        int port = StarterCluster.refusedPort();
+        FailureAnalysis analysis = failureAnalysis(runner(StarterCluster.PASSWORD).withPropertyValues(
+                "pg.conn.hosts=127.0.0.1:" + port + "," + StarterCluster.label(PG.primary()), "pg.conn.database=nosuchdb"));
+        assertThat(analysis.getAction()).startsWith("Check that the PostgreSQL server is running and listening")
+                .contains(".\nSet 'pg.conn.database'")
+                .endsWith(".\nOr set 'pg.conn.startup-check' to 'warn' to start without the database.");
     }
 
     /** The new user's case: spring.sql.init on (as the README recommends), R2DBC pool, wrong password. */

@@ -32,5 +32,8 @@ class PgConnStartupCheckTimeoutTest {
         assertThat(failure).isInstanceOf(PgConnStartupCheckException.class);
         assertThat(failure.getMessage()).contains("connectTimeout=5ms")
                 .contains("deadlines: pg.conn.connect-timeout=5ms, pg.conn.host-connect-timeout=2ms; a duration without a unit is milliseconds");
+        // new user 6 F3: the Action fits a connect that got no answer
+        assertThat(((PgConnStartupCheckException) failure).getAction()).contains("'pg.conn.connect-timeout'")
+                .contains("'pg.conn.host-connect-timeout'");
     }
 }

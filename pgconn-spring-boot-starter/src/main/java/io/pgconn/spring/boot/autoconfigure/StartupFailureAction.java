@@ -1,0 +1,147 @@
+package io.pgconn.spring.boot.autoconfigure;
+
+import io.pgconn.PgAuthenticationException;
+import io.pgconn.PgException;
+import io.pgconn.PgTimeoutException;
+import io.pgconn.PgTlsException;
+
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.UnknownHostException;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * The "Action" of the start-up check's failure report ({@code pg.conn.startup-check=fail}): what to
+ * change for the cause the connect met, chosen from the server's SQLSTATE and the exception's type,
+ * never from message text (new user 6 F3: one text named username and password for an unknown
+ * database). A multi-host walk's failure carries each host's as suppressed: each distinct cause gets
+ * its action, in the order the hosts were tried. The one place that maps causes to actions.
+ */
+final class StartupFailureAction {
+
+    private static final String OR_WARN = "set 'pg.conn.startup-check' to 'warn' to start without the database.";
+
+    /** A cause and what to do about it. */
+    enum Cause {
+        /** 3D000 invalid_catalog_name. */
+        UNKNOWN_DATABASE("Set 'pg.conn.database' (or the database in 'pg.conn.url') to a database that exists on the"
+                + " server, or create it there; when neither names one, the database is the user name"),
+        /** 28P01 invalid_password. */
+        WRONG_PASSWORD("Check 'pg.conn.username' and 'pg.conn.password': the server refused the password for that user"),
+        /** 28000 invalid_authorization_specification: pg_hba.conf rejected the connection, or the role may not log in. */
+        NOT_AUTHORIZED("Check that the role 'pg.conn.username' names exists and may log in; when the server's"
+                + " pg_hba.conf rejected the connection ('no pg_hba.conf entry', 'pg_hba.conf rejects connection'),"
+                + " the fix is on the server: a pg_hba.conf entry for this user, database and client address (with or"
+                + " without TLS, see 'pg.conn.ssl.mode'), then reload the server's configuration"),
+        /** Refused by the client's own policy, or no password to send: no SQLSTATE. */
+        CLIENT_AUTHENTICATION("Check 'pg.conn.username' and 'pg.conn.password' and, if set, 'pg.conn.require-auth'"
+                + " and 'pg.conn.channel-binding' against the authentication the server asks for"),
+        /** 53300 too_many_connections. */
+        TOO_MANY_CONNECTIONS("The server has no connection slot free (max_connections, or a CONNECTION LIMIT on the"
+                + " role or database): lower 'pg.conn.pool.max-size' here or in the other clients of the server,"
+                + " or raise the limit on the server"),
+        /** 57P03 cannot_connect_now. */
+        STARTING_UP("The server is starting up, shutting down or in recovery and takes no connections yet: start the"
+                + " application again once the server accepts connections"),
+        /** TLS not negotiated or the certificate refused. */
+        TLS("Check the TLS settings 'pg.conn.ssl.*' ('mode', 'root-cert' or 'bundle', 'cert', 'key') against the"
+                + " server's certificate and its ssl configuration; 'verify-full' also needs the host name in the certificate"),
+        /** Refused, unknown host, no route. */
+        UNREACHABLE("Check that the PostgreSQL server is running and listening at the host and port in 'pg.conn.hosts'"
+                + " (or 'pg.conn.url'), and that this machine can reach it (host name, firewall)"),
+        /** No answer within the deadline. */
+        NO_ANSWER("Check that the server is running and reachable at the host and port in 'pg.conn.hosts' (a firewall"
+                + " that drops packets looks like this), or raise 'pg.conn.connect-timeout' and 'pg.conn.host-connect-timeout'"),
+        /** Anything else. */
+        UNKNOWN("Check that the server is running and reachable and that 'pg.conn.username' and 'pg.conn.password' are right");
+
+        private final String action;
+
+        Cause(String action) {
+            this.action = action;
+        }
+
+        String action() {
+            return this.action;
+        }
+    }
+
+    private StartupFailureAction() {
+    }
+
+    /** The action for the start-up connect's failure: one line per distinct cause, then the way to start anyway. */
+    static String of(Throwable failure) {
+        return of(causes(failure));
+    }
+
+    /** The action when nothing is known of the cause. */
+    static String ofUnknownCause() {
+        return of(List.of(Cause.UNKNOWN));
+    }
+
+    private static String of(List<Cause> causes) {
+        if (causes.size() == 1) {
+            return causes.get(0).action() + ", or " + OR_WARN;
+        }
+        StringBuilder action = new StringBuilder();
+        for (Cause cause : causes) {
+            action.append(cause.action()).append(".\n");
+        }
+        return action.append("Or ").append(OR_WARN).toString();
+    }
+
+    /** The distinct causes, in order: each host's of a multi-host walk (its failures as suppressed), else the failure's own. */
+    static List<Cause> causes(Throwable failure) {
+        Set<Cause> causes = new LinkedHashSet<>();
+        if (failure instanceof PgException walk && walk.host() == null && walk.getSuppressed().length > 0) {
+            for (Throwable host : walk.getSuppressed()) {
+                causes.add(cause(host));
+            }
+        } else {
+            causes.add(cause(failure));
+        }
+        return new ArrayList<>(causes);
+    }
+
+    /** The cause of one host's failure. */
+    static Cause cause(Throwable failure) {
+        if (failure instanceof PgException pg && pg.sqlState().isPresent()) {
+            switch (pg.sqlState().get()) {
+                case "3D000":
+                    return Cause.UNKNOWN_DATABASE;
+                case "28P01":
+                    return Cause.WRONG_PASSWORD;
+                case "28000":
+                    return Cause.NOT_AUTHORIZED;
+                case "53300":
+                    return Cause.TOO_MANY_CONNECTIONS;
+                case "57P03":
+                    return Cause.STARTING_UP;
+                default:
+                    return Cause.UNKNOWN;
+            }
+        }
+        if (failure instanceof PgTlsException) {
+            return Cause.TLS;
+        }
+        if (failure instanceof PgAuthenticationException) {
+            return Cause.CLIENT_AUTHENTICATION;
+        }
+        if (failure instanceof PgTimeoutException || failure instanceof TimeoutException) {
+            return Cause.NO_ANSWER;
+        }
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof ConnectException || t instanceof NoRouteToHostException || t instanceof UnknownHostException) {
+                return Cause.UNREACHABLE;
+            }
+            if (t.getCause() == t) {
+                break;
+            }
+        }
+        return Cause.UNKNOWN;
+    }
+}
