@@ -628,7 +628,8 @@ class NotificationSubscriberIT {
                 await(subscriber.listen(channel, n -> { }));
                 await(subscriber.unlisten(channel));
             }
-            CompletableFuture<?> next = (CompletableFuture<?>) field(NotificationSubscriber.class, "nextConnection").get(subscriber);
+            ConnectionSlot slot = (ConnectionSlot) field(NotificationSubscriber.class, "slot").get(subscriber);
+            CompletableFuture<?> next = slot.nextConnection();
             ChannelSet channels = (ChannelSet) field(NotificationSubscriber.class, "channels").get(subscriber);
             java.util.Map<?, ?> refusals = (java.util.Map<?, ?>) field(ChannelSet.class, "refusals").get(channels);
             assertThat(subscriber.state().channels()).isEmpty();

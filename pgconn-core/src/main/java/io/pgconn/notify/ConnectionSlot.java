@@ -1,0 +1,121 @@
+package io.pgconn.notify;
+
+import io.pgconn.PgClosedException;
+import io.pgconn.PgConnection;
+import io.pgconn.notify.SubscriberState.Status;
+
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Which connection carries a {@link NotificationSubscriber}'s subscription, and where the subscriber
+ * is in its life: status, attempt, last error, whether it is closing, and the wait for the next
+ * connection to take the slot. It is the subscription's lock: {@link ListenCalls} and
+ * {@link ConnectionTakeover} change the {@link ChannelSet} while holding it, so a change of the set
+ * and a look at which connection carries it are one step, and no call falls between two connections.
+ */
+final class ConnectionSlot {
+
+    /** What a connection taking the slot replaced, and who waited for it. */
+    record Takeover(PgConnection replaced, boolean first, CompletableFuture<Void> arrived) {
+    }
+
+    /** What is left to end when the subscription ends: the connection in the slot and the calls waiting for the next. */
+    record Ending(PgConnection connection, CompletableFuture<Void> waiting) {
+    }
+
+    // guarded by this
+    private Status status = Status.CONNECTING;
+    private PgConnection connection;
+    private boolean everConnected;
+    private int attempt;
+    private String lastError;
+    private boolean closing;
+    /** Completes when the next connection carries the subscription; fails when the subscription ends first. */
+    private CompletableFuture<Void> nextConnection = new CompletableFuture<>();
+
+    /** The connection in the slot (it may have been lost since); null before the first one. */
+    synchronized PgConnection connection() {
+        return connection;
+    }
+
+    /** A snapshot with {@code channels}' names. */
+    synchronized SubscriberState state(ChannelSet channels) {
+        return new SubscriberState(status, status == Status.LISTENING ? connection.host() : null, channels.names(),
+                attempt, lastError);
+    }
+
+    synchronized boolean isClosing() {
+        return closing;
+    }
+
+    /** close() began: nothing takes the slot any more; @return the connection to close. */
+    synchronized PgConnection beginClosing() {
+        closing = true;
+        return connection;
+    }
+
+    /** The connection carrying the subscription, or null while none does (connecting, re-connecting, ended). */
+    synchronized PgConnection carrier() {
+        return status == Status.LISTENING ? connection : null;
+    }
+
+    /** The wait for the next connection, as of now: a call registers on it only when no working connection answered it. */
+    synchronized CompletableFuture<Void> nextConnection() {
+        return nextConnection;
+    }
+
+    /** Whether {@code c} carries the subscription (and the subscriber is not closing). */
+    synchronized boolean carries(PgConnection c) {
+        return !closing && status == Status.LISTENING && connection == c;
+    }
+
+    /** {@code c} was lost or left the wanted role: @return whether it carried the subscription, now re-connecting. */
+    synchronized boolean markLost(PgConnection c) {
+        if (!carries(c)) {
+            return false; // closed by this subscriber, replaced, or a re-connect already runs
+        }
+        status = Status.RECONNECTING;
+        return true;
+    }
+
+    /** Records attempt {@code n} of the re-connect loop; false when the subscription is closing: stop. */
+    synchronized boolean beginAttempt(int n, Throwable cause) {
+        if (closing) {
+            return false;
+        }
+        attempt = n;
+        lastError = SubscriberState.describe(cause);
+        return true;
+    }
+
+    /** Records {@code error} as the last error (a channel a server refused, dropped). */
+    synchronized void recordError(Throwable error) {
+        lastError = SubscriberState.describe(error);
+    }
+
+    /** {@code c}, in line with the channel set, takes the slot (the caller holds the lock since it checked that). */
+    synchronized Takeover takeOver(PgConnection c) {
+        Takeover takeover = new Takeover(connection, !everConnected, nextConnection);
+        everConnected = true;
+        connection = c;
+        status = Status.LISTENING;
+        attempt = 0;
+        nextConnection = new CompletableFuture<>();
+        return takeover;
+    }
+
+    /** The subscription ends (given up when {@code gaveUp}); @return what is left to end, null when it had ended already. */
+    synchronized Ending end(boolean gaveUp) {
+        if (status.isEnded()) {
+            return null;
+        }
+        closing = true;
+        status = gaveUp ? Status.GAVE_UP : Status.CLOSED;
+        return new Ending(connection, nextConnection);
+    }
+
+    /** The error of a call or a connect refused because the subscriber is closed. */
+    static PgClosedException closedError(String what) {
+        return new PgClosedException(null, what + ": the notification subscriber is closed");
+    }
+}
