@@ -3,6 +3,7 @@ package io.pgconn.r2dbc;
 import reactor.core.publisher.Mono;
 
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
@@ -14,6 +15,11 @@ import java.util.function.Supplier;
  * and not reported — Reactor would log it as an ERROR through {@code onErrorDropped} — and a value that
  * comes after the cancel is handed to {@code orphan}, which owns it from then on (a new connection
  * nobody will use is closed).
+ *
+ * <p>A value can also complete the reader's future just before the reader cancels, and Reactor would then
+ * drop it: the Mono discards a value that meets a cancelled reader, and a reader that cancels before it asked
+ * for the value (Reactor's {@code fromFuture} looks at the future only on the first request) leaves it in the
+ * future for good. Both go to {@code orphan} too: every value is either received or orphaned, never neither.
  */
 final class CoreFutures {
 
@@ -33,7 +39,36 @@ final class CoreFutures {
                     orphan.accept(value);
                 }
             });
-            return Mono.fromFuture(reader, false);
+            AtomicBoolean requested = new AtomicBoolean(); // request and cancel come one at a time (Reactive Streams §2.7)
+            return Mono.fromFuture(reader, false)
+                    .doOnDiscard(Object.class, discarded -> orphanOf(discarded, orphan))
+                    .doOnRequest(n -> requested.set(true))
+                    .doOnCancel(() -> {
+                        if (!requested.get()) {
+                            unrequested(reader, orphan);
+                        }
+                    });
         });
+    }
+
+    /**
+     * The reader cancelled before it asked for the value: if the work has not completed, the reader's future is
+     * cancelled here (the work's callback then orphans a later value); else its value is orphaned here — the one
+     * CAS on the future decides which, so a value is orphaned exactly once.
+     */
+    private static <T> void unrequested(CompletableFuture<T> reader, Consumer<? super T> orphan) {
+        if (reader.cancel(false) || reader.isCompletedExceptionally()) {
+            return;
+        }
+        T value = reader.join();
+        if (value != null) {
+            orphan.accept(value);
+        }
+    }
+
+    /** The reader's value that Reactor discarded (the only value its future carries, so the cast holds). */
+    @SuppressWarnings("unchecked")
+    private static <T> void orphanOf(Object discarded, Consumer<? super T> orphan) {
+        orphan.accept((T) discarded);
     }
 }
