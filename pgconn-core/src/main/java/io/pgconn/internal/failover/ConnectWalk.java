@@ -3,7 +3,9 @@ package io.pgconn.internal.failover;
 import io.pgconn.config.TargetSessionAttrs;
 import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.ScheduledFuture;
+import io.pgconn.FatalErrors;
 import io.pgconn.PgClosedException;
+import io.pgconn.PgConnectException;
 import io.pgconn.PgException;
 import io.pgconn.PgTimeoutException;
 import io.pgconn.ServerRole;
@@ -38,6 +40,11 @@ import java.util.random.RandomGenerator;
  * NAME is looked up on the factory's look-up pool and its result hops back to the loop before the
  * walk goes on. The only action from another thread is a caller cancelling its future, which aborts
  * the attempt in flight through {@link AttemptScope}'s lock.
+ *
+ * <p>Tracing (docs/lifecycle.md §7): every attempt started ends — by its own outcome, or, when the walk ends
+ * first (connectTimeout, the caller's cancel, the factory's close), as abandoned with the walk's reason — and
+ * ConnectEnded is the last event. The walk's lock ({@code result}) orders the attempts' events, which come from
+ * the loop, against the end, which a cancel brings from the caller's thread.
  */
 final class ConnectWalk {
 
@@ -51,8 +58,13 @@ final class ConnectWalk {
     private final TargetSessionAttrs target;
     /** The caller's future, completed by {@link #end} (or cancelled by the caller) after the walk's bookkeeping. */
     private final WalkFuture result = new WalkFuture();
-    /** Guarded by {@code result}: the walk has ended (an outcome, the deadline, or the caller cancelled). */
+    /**
+     * Guarded by {@code result}: the walk has ended (an outcome, the deadline, or the caller cancelled). Set before
+     * ConnectEnded is traced; no attempt starts, and no attempt's event is traced, once it is set.
+     */
     private boolean ended;
+    /** Guarded by {@code result}: the attempt started and not yet ended, whose end the walk's end traces if it comes first. */
+    private HostAttempt inFlight;
     /** What the owner does when the walk ends: the session handed out, or null. */
     private Consumer<ConnectionControl> onEnd = connection -> { };
     private final WalkFailures failures = new WalkFailures();
@@ -121,6 +133,7 @@ final class ConnectWalk {
                 return false;
             }
             ended = true;
+            abandonInFlight(error);
         }
         finished(connection, error);
         if (error != null) {
@@ -138,13 +151,14 @@ final class ConnectWalk {
     private final class WalkFuture extends CompletableFuture<ConnectionControl> {
         @Override
         public boolean cancel(boolean mayInterruptIfRunning) {
+            CancellationException cancelled = new CancellationException("the caller cancelled the connect");
             synchronized (this) {
                 if (ended) {
                     return false;
                 }
                 ended = true;
+                abandonInFlight(cancelled);
             }
-            CancellationException cancelled = new CancellationException("the caller cancelled the connect");
             finished(null, cancelled);
             boolean done = super.cancel(mayInterruptIfRunning);
             AttemptScope scope = currentScope;
@@ -156,7 +170,7 @@ final class ConnectWalk {
     }
 
     private void begin() {
-        if (result.isDone()) {
+        if (hasEnded()) {
             return;
         }
         if (!config.connectTimeout().isZero()) {
@@ -168,7 +182,7 @@ final class ConnectWalk {
     }
 
     private synchronized void nextHost() {
-        if (result.isDone()) {
+        if (hasEnded()) {
             return;
         }
         if (index >= hosts.size()) {
@@ -197,7 +211,7 @@ final class ConnectWalk {
         // a name's addresses arrive on a look-up thread: the walk goes on on its own loop
         endpoints.resolve(host, addressShuffle).whenComplete((addresses, error) -> onLoop(host, () -> {
             if (error != null) {
-                failed(host, null, HostConnector.asPgException(error, host.label()), Duration.ZERO, true);
+                failed(null, host, null, HostConnector.asPgException(error, host.label()), Duration.ZERO, true);
                 nextHost();
             } else {
                 tryAddress(host, addresses, 0);
@@ -224,16 +238,27 @@ final class ConnectWalk {
             deadlinePassed(0, false); // between two attempts: no host was cut short
             return;
         }
-        if (position >= addresses.size() || result.isDone()) {
+        if (position >= addresses.size()) {
             nextHost();
             return;
         }
         SocketAddress address = addresses.get(position);
         Duration budget = hostBudget();
         AttemptScope scope = new AttemptScope(loop);
-        currentScope = scope;
-        trace.hostAttemptStarted(host, address, pass, config.sslMode().startsWithTls());
-        connect(host, address, budget, scope).whenComplete(new HostAttempt(this, host, addresses, position, scope, budget));
+        HostAttempt attempt;
+        synchronized (result) {
+            if (ended) {
+                return; // the caller cancelled meanwhile: ConnectEnded was the last event, no attempt follows it
+            }
+            currentScope = scope;
+            attempt = new HostAttempt(this, host, addresses, position, scope, budget);
+            inFlight = attempt; // before its start is traced: a cancel from the tracer's callback ends it too
+            trace.hostAttemptStarted(host, address, pass, config.sslMode().startsWithTls());
+        }
+        if (scope.isAborted()) {
+            return; // cancelled from the tracer's callback: the attempt is traced as abandoned, nothing to dial
+        }
+        connect(host, address, budget, scope).whenComplete(attempt);
     }
 
     /**
@@ -243,26 +268,25 @@ final class ConnectWalk {
      * @param duringStartup whether the failure came from the dial, TLS or startup (not from the role or type OID steps)
      */
     void attemptEnded(HostAttempt attempt, ConnectionControl connection, Throwable error, boolean duringStartup) {
-        if (hasEnded()) {
-            // connectTimeout passed, the caller cancelled or the factory closed: what the aborted attempt met says nothing of the host
-            if (connection != null) {
-                connection.close();
-            }
-            return;
-        }
         HostSpec host = attempt.host();
         Duration elapsed = attempt.elapsed();
         if (error == null) {
-            trace.hostAttemptConnected(host, attempt.address(), connection, elapsed);
+            if (!traceAttemptEnd(attempt, () -> trace.hostAttemptConnected(host, attempt.address(), connection, elapsed))) {
+                connection.close(); // the walk ended first: the attempt was traced as abandoned
+                return;
+            }
             registry.recordUp(host.label(), connection.role());
             end(connection, null);
             return;
         }
         PgException failure = HostConnector.asPgException(error, host.label());
+        if (!failed(attempt, host, attempt.address(), failure, elapsed, duringStartup)) {
+            // connectTimeout passed, the caller cancelled or the factory closed: what the aborted attempt met says nothing of the host
+            return;
+        }
         if (failure instanceof RoleMismatchException mismatch) {
             registry.recordUp(host.label(), mismatch.role());
         }
-        failed(host, attempt.address(), failure, elapsed, duringStartup);
         if (WalkStopRule.stopsTheWalk(failure, duringStartup)) {
             end(null, allFailed());
         } else {
@@ -303,12 +327,14 @@ final class ConnectWalk {
      * The attempt's session, or its failure — also when the layer below throws instead of returning (a
      * bug, a class that would not load): unwound, the throwable would end in the callback that ran this
      * step, whose CompletableFuture keeps it to itself, and the caller would wait for connectTimeout
-     * with nothing logged.
+     * with nothing logged. A {@link VirtualMachineError} is let through ({@link FatalErrors}), as in
+     * {@link HostAttempt}'s steps.
      */
     private CompletableFuture<ConnectionControl> connect(HostSpec host, SocketAddress address, Duration budget, AttemptScope scope) {
         try {
             return endpoints.connect(config, host, address, budget, scope);
         } catch (RuntimeException | Error e) {
+            FatalErrors.throwIfFatal(e); // not this host's failure: it goes up the loop; the attempt ends by its budget
             return CompletableFuture.failedFuture(e);
         }
     }
@@ -338,15 +364,50 @@ final class ConnectWalk {
      * such as 3D000 — is about this configuration, not about the host, and must not move the host to the
      * end of the next connects' order (libpq has no memory: it starts with the first host again).
      */
-    private void failed(HostSpec host, SocketAddress address, PgException error, Duration elapsed, boolean duringStartup) {
-        if (hasEnded()) {
-            return; // e.g. the look-up that a closing factory failed: the host did nothing wrong
+    private boolean failed(HostAttempt attempt, HostSpec host, SocketAddress address, PgException error, Duration elapsed,
+                           boolean duringStartup) {
+        if (!traceAttemptEnd(attempt, () -> trace.hostAttemptFailed(host, address, error, elapsed))) {
+            return false; // e.g. the look-up that a closing factory failed: the host did nothing wrong
         }
         failures.add(host.label(), error);
         if (!(error instanceof RoleMismatchException) && !WalkStopRule.stopsTheWalk(error, duringStartup)) {
             registry.recordDown(host.label(), error.getMessage());
         }
-        trace.hostAttemptFailed(host, address, error, elapsed);
+        return true;
+    }
+
+    /**
+     * Traces the end of {@code attempt} — the one in flight, or null for a host name that did not resolve — unless
+     * the walk has ended (then the walk's end traced the attempt as abandoned).
+     *
+     * @return whether the outcome is the attempt's to report
+     */
+    private boolean traceAttemptEnd(HostAttempt attempt, Runnable event) {
+        synchronized (result) {
+            if (ended || inFlight != attempt) {
+                return false;
+            }
+            inFlight = null;
+            event.run();
+            return true;
+        }
+    }
+
+    /**
+     * The walk ends (under its lock) while an attempt is in flight: that attempt ends now, traced with the walk's
+     * reason — the timeout, the caller's cancel, the closing factory — and its late outcome is closed, not reported.
+     */
+    private void abandonInFlight(Throwable reason) {
+        HostAttempt abandoned = inFlight;
+        if (abandoned == null) {
+            return;
+        }
+        inFlight = null;
+        abandoned.abandon();
+        HostSpec host = abandoned.host();
+        PgException error = reason instanceof PgException known ? known : new PgConnectException(host.label(),
+                "connect to " + host.label() + " abandoned: " + reason.getMessage(), reason);
+        trace.hostAttemptFailed(host, abandoned.address(), error, abandoned.elapsed());
     }
 
     /** Whether connectTimeout has run out (1 ms early, so a host budget clamped to it counts as the whole). */

@@ -161,6 +161,19 @@ final class HostAttempt implements BiConsumer<ConnectionControl, Throwable>, Run
         walk.attemptEnded(this, connection, error, duringStartup);
     }
 
+    /**
+     * The walk ended while this attempt was in flight (it traced the attempt's end): the budget's timer stops, and
+     * whatever the attempt meets later is closed, not handed on.
+     */
+    void abandon() {
+        synchronized (this) {
+            settled = true;
+        }
+        if (timer != null) {
+            timer.cancel(false);
+        }
+    }
+
     /** The budget ran out: the attempt fails as a timeout and its channel closes (or the whole connect times out). */
     @Override
     public void run() {

@@ -14,8 +14,9 @@ import java.util.List;
 /**
  * The tracer events of one {@link ConnectWalk} (docs/lifecycle.md §7), kept apart so that the walk reads
  * as the walk: the connect's id, its count of host attempts, and one method per event. A tracer that
- * throws is ignored ({@link SafeTracer}). Called on the walk's loop, except {@link #connectEnded} when the
- * caller cancels.
+ * throws is ignored ({@link SafeTracer}). Called on the walk's loop, except when the caller cancels: then the
+ * abandoned attempt's end and {@link #connectEnded} come from the caller's thread. The walk's lock orders the
+ * two (and publishes the count of attempts to {@link #connectEnded}).
  */
 final class WalkTrace {
 
