@@ -15,7 +15,9 @@ package io.pgconn;
  * session was closed before it was written), nor for one the server answered with a FATAL of its own
  * (57P01 terminate or shutdown, 25P03, 25P04 ...): PostgreSQL holds interrupts across the commit and
  * makes a failure after the commit record a PANIC, so its FATAL means it did not commit. A PANIC and a
- * FATAL of class 08 (a pooler's or proxy's report of a server connection it lost) stay unknown. pgjdbc
+ * FATAL of class 08 (a pooler's or proxy's report of a server connection it lost) stay unknown. Nor for a
+ * COMMIT the server answered (its CommandComplete read) before the session ended — a FATAL behind the
+ * answer too: the answer decides (tag COMMIT: committed; ROLLBACK: {@link PgTransactionRolledBackException}). pgjdbc
  * reports a lost answer and an unsent COMMIT alike as SQLSTATE 08006 (connection failure).
  */
 public class PgCommitOutcomeUnknownException extends PgClosedException {

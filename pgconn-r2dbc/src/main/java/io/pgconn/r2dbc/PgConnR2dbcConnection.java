@@ -132,8 +132,9 @@ final class PgConnR2dbcConnection implements Connection, Wrapped<PgConnection> {
     /**
      * Follows the transaction state ({@link TransactionState}): at the end of each exchange the server
      * answered — completed, or failed with the server's error — from the status of its ReadyForQuery;
-     * a session that ended has none open; a failure before anything reached the server (a value no
-     * codec writes, a COPY refused) changed nothing.
+     * a session that ended has none open (also when the exchange completed without its ReadyForQuery: a
+     * COMMIT answered before the session ended, docs/query.md §5); a failure before anything reached the
+     * server (a value no codec writes, a COPY refused) changed nothing.
      */
     private class Tracker implements SessionPort.Observer {
 
@@ -144,7 +145,11 @@ final class PgConnR2dbcConnection implements Connection, Wrapped<PgConnection> {
 
         @Override
         public void onEnd() {
-            transaction.follow(session.connection().transactionStatus());
+            if (session.connection().isClosed()) {
+                transaction.onSessionEnd(); // the last ReadyForQuery's status is stale: the server rolled back what was open
+            } else {
+                transaction.follow(session.connection().transactionStatus());
+            }
         }
 
         @Override

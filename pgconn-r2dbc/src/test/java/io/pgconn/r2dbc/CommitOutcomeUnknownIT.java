@@ -135,4 +135,35 @@ class CommitOutcomeUnknownIT {
             Mono.from(connection.close()).block(STEP);
         }
     }
+
+    /**
+     * REVIEW-10 F1/F2: the server answered the COMMIT (CommandComplete {@code COMMIT}) and the connection was lost
+     * before its ReadyForQuery: the transaction committed, so commitTransaction() completes — it was an unknown
+     * outcome — and the connection says no transaction is open (the last ReadyForQuery's status, {@code T}, is
+     * stale on a closed session).
+     */
+    @Test
+    void aCommitAnsweredBeforeTheConnectionWasLostSucceeds() {
+        try (ScriptedServer server = ScriptedServer.start(c -> {
+            c.readStartupRefusingTls();
+            c.send(Backend.trustLogin());
+            for (Conversation.Message m = c.readMessage(); m.type() != 'X'; m = c.readMessage()) {
+                String sql = m.bodyText();
+                if (sql.startsWith("COMMIT")) {
+                    c.send(Backend.message('C', Backend.cstring("COMMIT")));
+                    c.close(); // committed and answered; the ReadyForQuery is lost
+                    return;
+                }
+                c.send(Backend.message('C', Backend.cstring("BEGIN")), Backend.message('Z', new byte[] {'T'}));
+            }
+        });
+             PgConnR2dbcConnectionFactory factory = (PgConnR2dbcConnectionFactory) ConnectionFactories.get(
+                     "r2dbc:pgconn://alice:pw@127.0.0.1:" + server.port() + "/app?sslmode=disable&extensionTypes=")) {
+            Connection connection = Mono.from(factory.create()).block(STEP);
+            Mono.from(connection.beginTransaction()).block(STEP);
+            Mono.from(connection.commitTransaction()).block(STEP);
+            assertThat(connection.isAutoCommit()).as("no transaction open on the ended session").isTrue();
+            Mono.from(connection.close()).block(STEP);
+        }
+    }
 }

@@ -11,8 +11,9 @@ import io.pgconn.ServerErrorFields;
  * becomes when the session ended after it was written: the server may have committed and lost only the
  * answer, so the outcome is unknown ({@link PgCommitOutcomeUnknownException}, docs/query.md §5) — unless
  * the server itself ended the session in answer, which says it did not commit
- * ({@link #endedBeforeCommitting}). The one rule for {@code commit()}, {@code simpleQuery}, {@code query}
- * and {@code statement}; a script's statements are not looked into.
+ * ({@link #endedBeforeCommitting}), or it had answered the commit already ({@link #answeredBeforeTheEnd}):
+ * then the outcome is known. The one rule for {@code commit()}, {@code simpleQuery}, {@code query} and
+ * {@code statement}; a script's statements are not looked into.
  */
 public final class CommitText {
 
@@ -21,14 +22,28 @@ public final class CommitText {
 
     /**
      * @param written whether the statement was written before the session ended
-     * @return {@code failure}, or the unknown outcome when a written commit's session ended
+     * @param answer the tag of the text's first CommandComplete read before the end, or null when none was
+     * @return {@code failure}, or the unknown outcome when a written commit's session ended before its answer
      */
-    public static PgException failure(String sql, boolean written, PgException failure) {
-        if (written && failure instanceof PgClosedException ended && !(failure instanceof PgCommitOutcomeUnknownException)
-                && !endedBeforeCommitting(ended) && commits(sql)) {
+    public static PgException failure(String sql, boolean written, String answer, PgException failure) {
+        if (written && answer == null && failure instanceof PgClosedException ended
+                && !(failure instanceof PgCommitOutcomeUnknownException) && !endedBeforeCommitting(ended) && commits(sql)) {
             return new PgCommitOutcomeUnknownException(ended);
         }
         return failure;
+    }
+
+    /**
+     * Whether a commit text's session ended after the server had answered the commit: {@code answer} is the
+     * tag of its CommandComplete, which PostgreSQL sends only once the commit is done ({@code COMMIT},
+     * {@code COMMIT PREPARED}) or the failed transaction was rolled back ({@code ROLLBACK}) — before the
+     * ReadyForQuery, and in the extended protocol before it even reads the Sync, so a terminate that comes
+     * meanwhile sends its FATAL behind the answer (REVIEW-10 F1). Its outcome is the answer's, whatever
+     * ended the session after it: a text of one statement completes with it; of several, the statements
+     * after the commit are ordinary ones and {@code failure} stands for them.
+     */
+    public static boolean answeredBeforeTheEnd(String sql, String answer, PgException failure) {
+        return answer != null && failure instanceof PgClosedException && commits(sql);
     }
 
     /**

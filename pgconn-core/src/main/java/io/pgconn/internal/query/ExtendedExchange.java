@@ -67,6 +67,8 @@ final class ExtendedExchange extends ExtendedRequest {
     /** The Bind/Execute phase was written: the server runs the statement unless a cancel stops it. */
     private boolean bindPhaseWritten;
     private boolean suspended;
+    /** The tag of the first CommandComplete read: a commit's answer (CommitText.answeredBeforeTheEnd). */
+    private String firstTag;
     private int executionsDone;
     private long rowsInExecution;
 
@@ -137,6 +139,9 @@ final class ExtendedExchange extends ExtendedRequest {
         } else if (message instanceof BindComplete) {
             bindComplete();
         } else if (message instanceof CommandComplete complete) {
+            if (firstTag == null) {
+                firstTag = complete.tag();
+            }
             executionDone();
             if (!aborted && !copyRefused) {
                 emitHeader();
@@ -383,8 +388,12 @@ final class ExtendedExchange extends ExtendedRequest {
     public void fail(PgException failure) {
         done = true;
         releaseWritesIfFree();
+        if (CommitText.answeredBeforeTheEnd(plan.sql(), firstTag, failure) && (error == null || error.endsSession())) {
+            run.complete(); // the server answered the COMMIT before the session ended: its outcome is known (query.md §5)
+            return;
+        }
         // a COMMIT whose execution was written before the session ended may have committed (query.md §5)
-        run.error(CommitText.failure(plan.sql(), bindPhaseWritten, failure));
+        run.error(CommitText.failure(plan.sql(), bindPhaseWritten, firstTag, failure));
     }
 
     private PgProtocolException unexpected(BackendMessage message) {

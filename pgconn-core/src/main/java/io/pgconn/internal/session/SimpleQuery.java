@@ -35,6 +35,8 @@ final class SimpleQuery extends Exchange {
     private List<String> columns = List.of();
     private List<List<String>> rows = new ArrayList<>();
     private QueryResult last;
+    /** The tag of the first CommandComplete read: a commit's answer (CommitText.answeredBeforeTheEnd). */
+    private String firstTag;
     private PgException error;
     /** COPY may start: later requests wait for our ReadyForQuery, so a CopyInResponse can be refused. */
     private final boolean mayCopy;
@@ -69,6 +71,9 @@ final class SimpleQuery extends Exchange {
         } else if (msg instanceof DataRow row) {
             rows.add(row.values());
         } else if (msg instanceof CommandComplete complete) {
+            if (firstTag == null) {
+                firstTag = complete.tag();
+            }
             last = new QueryResult(columns, rows, complete.tag());
             columns = List.of();
             rows = new ArrayList<>();
@@ -118,6 +123,11 @@ final class SimpleQuery extends Exchange {
         if (session != null) {
             session.releaseWrites(this);
         }
-        result.completeExceptionally(CommitText.failure(sql, written(), e));
+        if (CommitText.answeredBeforeTheEnd(sql, firstTag, e) && (error == null || error.endsSession())
+                && session.sqlShapes().of(sql).statementCount() <= 1) {
+            result.complete(last); // the server answered the COMMIT before the session ended: its outcome is known (query.md §5)
+            return;
+        }
+        result.completeExceptionally(CommitText.failure(sql, written(), firstTag, e));
     }
 }

@@ -35,7 +35,7 @@ class CommitTextTest {
 
     @Test
     void aWrittenCommitWhoseSessionEndedHasAnUnknownOutcome() {
-        PgException failure = CommitText.failure("COMMIT", true, LOST);
+        PgException failure = CommitText.failure("COMMIT", true, null, LOST);
 
         assertThat(failure).isInstanceOf(PgCommitOutcomeUnknownException.class).hasCause(LOST)
                 .hasMessageContaining("may or may not have committed");
@@ -45,11 +45,11 @@ class CommitTextTest {
     void anUnwrittenCommitAnotherStatementAndAnotherFailureStayAsTheyAre() {
         PgServerException refused = new PgServerException("db:5432", "ERROR: could not serialize access");
 
-        assertThat(CommitText.failure("COMMIT", false, LOST)).isSameAs(LOST);
-        assertThat(CommitText.failure("SELECT 1", true, LOST)).isSameAs(LOST);
-        assertThat(CommitText.failure("COMMIT", true, refused)).isSameAs(refused);
+        assertThat(CommitText.failure("COMMIT", false, null, LOST)).isSameAs(LOST);
+        assertThat(CommitText.failure("SELECT 1", true, null, LOST)).isSameAs(LOST);
+        assertThat(CommitText.failure("COMMIT", true, null, refused)).isSameAs(refused);
         PgCommitOutcomeUnknownException inDoubt = new PgCommitOutcomeUnknownException(LOST);
-        assertThat(CommitText.failure("COMMIT", true, inDoubt)).isSameAs(inDoubt);
+        assertThat(CommitText.failure("COMMIT", true, null, inDoubt)).isSameAs(inDoubt);
     }
 
     /**
@@ -61,14 +61,32 @@ class CommitTextTest {
     void aWrittenCommitTheServerAnsweredWithItsOwnFatalDidNotCommit(String code) {
         PgClosedException fatal = endedBy("FATAL", code);
 
-        assertThat(CommitText.failure("COMMIT", true, fatal)).isSameAs(fatal);
+        assertThat(CommitText.failure("COMMIT", true, null, fatal)).isSameAs(fatal);
     }
 
     /** A PANIC (a failure after the commit record) and a pooler's class-08 FATAL ("server conn crashed?") say nothing of the commit. */
     @Test
     void aPanicAndAConnectionExceptionFatalLeaveTheOutcomeUnknown() {
-        assertThat(CommitText.failure("COMMIT", true, endedBy("PANIC", "XX000"))).isInstanceOf(PgCommitOutcomeUnknownException.class);
-        assertThat(CommitText.failure("COMMIT", true, endedBy("FATAL", "08P01"))).isInstanceOf(PgCommitOutcomeUnknownException.class);
+        assertThat(CommitText.failure("COMMIT", true, null, endedBy("PANIC", "XX000"))).isInstanceOf(PgCommitOutcomeUnknownException.class);
+        assertThat(CommitText.failure("COMMIT", true, null, endedBy("FATAL", "08P01"))).isInstanceOf(PgCommitOutcomeUnknownException.class);
+    }
+
+    /**
+     * REVIEW-10 F1/F2: once the COMMIT's CommandComplete was read its outcome is known, whatever ends the session
+     * after it — a FATAL too: never the unknown outcome, and the exchange completes with the answer.
+     */
+    @Test
+    void aCommitAnsweredBeforeItsSessionEndedHasTheAnswersOutcome() {
+        PgClosedException fatal = endedBy("FATAL", "57P01");
+
+        assertThat(CommitText.answeredBeforeTheEnd("COMMIT", "COMMIT", fatal)).isTrue();
+        assertThat(CommitText.answeredBeforeTheEnd("END", "ROLLBACK", LOST)).isTrue();
+        assertThat(CommitText.answeredBeforeTheEnd("COMMIT", null, LOST)).as("no answer read").isFalse();
+        assertThat(CommitText.answeredBeforeTheEnd("UPDATE t SET v = 1", "UPDATE 1", LOST)).as("no commit").isFalse();
+        assertThat(CommitText.answeredBeforeTheEnd("COMMIT", "COMMIT", new PgServerException("db:5432", "ERROR")))
+                .as("no session end").isFalse();
+        assertThat(CommitText.failure("COMMIT; SELECT 1", true, "COMMIT", LOST))
+                .as("the statements after an answered commit are ordinary ones").isSameAs(LOST);
     }
 
     private static PgClosedException endedBy(String severity, String code) {
