@@ -44,6 +44,7 @@ final class ConnConfigAssembler {
         PgConnEnvironmentVariables.check(environment); // before any value is used: a typo would change the config
         UnresolvedPlaceholders.check(environment);
         UnitlessConnectTimeouts.check(environment);
+        LibpqSpelledProperties.check(environment);
         ConnConfig.Builder builder = ConnConfig.builder().environment(hostVariables(environment))
                 .passwordSources(PASSWORD_SOURCES);
         String bundle = properties.getSsl().getBundle();

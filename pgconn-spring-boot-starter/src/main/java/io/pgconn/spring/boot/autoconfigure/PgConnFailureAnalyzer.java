@@ -132,19 +132,33 @@ class PgConnFailureAnalyzer implements FailureAnalyzer, Ordered {
         return new FailureAnalysis(description.toString(), action, e);
     }
 
+    /**
+     * Unknown keys, and known ones Boot left unbound because their value is empty ({@code pg.conn.ssl.mode=},
+     * an unset {@code ${SSL_MODE:}}): those are not "no such property" (whose nearest name would be itself).
+     */
     private FailureAnalysis analyze(UnboundConfigurationPropertiesException unbound, BindException e) {
         int count = unbound.getUnboundProperties().size();
-        StringBuilder description = new StringBuilder(count == 1 ? "Unknown pgconn property" : "Unknown pgconn properties")
+        boolean anyKnown = unbound.getUnboundProperties().stream()
+                .anyMatch(p -> PgConnPropertyNames.all().contains(p.getName().toString()));
+        StringBuilder description = new StringBuilder(anyKnown ? (count == 1 ? "pgconn property" : "pgconn properties")
+                + " left unbound" : count == 1 ? "Unknown pgconn property" : "Unknown pgconn properties")
                 .append(" (every pg.conn.* key is pgconn's):\n");
         StringBuilder action = new StringBuilder();
         for (ConfigurationProperty property : unbound.getUnboundProperties()) {
             String name = property.getName().toString();
-            String nearest = PgConnPropertyNames.nearest(name);
+            boolean known = PgConnPropertyNames.all().contains(name);
+            String nearest = known ? null : PgConnPropertyNames.nearest(name);
             // no value: the key may be a mistyped 'password'
             description.append("\n    Property: ").append(name).append('\n');
             Origin origin = property.getOrigin();
             if (origin != null) {
                 description.append("    Origin: ").append(origin).append('\n');
+            }
+            if (known) {
+                description.append("    Reason: no value (an empty value sets nothing)\n");
+                action.append(action.isEmpty() ? "" : "\n").append("Give '").append(name)
+                        .append("' a value or remove it from your application's configuration.");
+                continue;
             }
             description.append("    Reason: no such property")
                     .append(nearest != null ? "; did you mean '" + nearest + "'?" : "").append('\n');

@@ -2,6 +2,7 @@ package io.pgconn.spring.boot.autoconfigure;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.diagnostics.FailureAnalysis;
@@ -48,6 +49,53 @@ class PgConnFailureAnalyzerTest {
         FailureAnalysis analysis = analyze("pg.conn.target-session-attrs=writable");
         assertThat(analysis.getAction()).contains("pg.conn.target-session-attrs")
                 .contains("any, read-write, read-only, primary, standby, prefer-standby");
+    }
+
+    /**
+     * New user 6's note: Boot's lenient enum binding took {@code readwrite} for {@code read-write}; the
+     * properties that mirror libpq keywords take libpq's spellings only, as libpq does.
+     */
+    @ParameterizedTest
+    @CsvSource({ "pg.conn.target-session-attrs, readwrite, 'any, read-write, read-only, primary, standby, prefer-standby'",
+            "pg.conn.target-session-attrs, READ_WRITE, 'any, read-write'",
+            "pg.conn.ssl.mode, VERIFY_FULL, 'disable, allow, prefer, require, verify-ca, verify-full'",
+            "pg.conn.ssl.mode, verify_full, 'verify-ca, verify-full'",
+            "pg.conn.load-balance-hosts, RANDOM, 'disable, random'",
+            "pg.conn.channel-binding, Require, 'disable, prefer, require'",
+            "pg.conn.ssl.negotiation, DIRECT, 'postgres, direct'" })
+    void aLibpqKeywordsPropertyRefusesASpellingLibpqRefuses(String property, String value, String spellings) {
+        FailureAnalysis analysis = analyze(property + "=" + value);
+        assertThat(analysis.getDescription()).contains("Property: " + property).contains("Value: \"" + value + "\"")
+                .contains("Origin: \"" + property + "\" from property source \"test\"")
+                .contains("not one of ").contains(spellings).contains("spelled as libpq spells them");
+        assertThat(analysis.getAction()).contains("'" + property + "'").contains(spellings);
+    }
+
+    @ParameterizedTest
+    @CsvSource({ "pg.conn.target-session-attrs, read-write", "pg.conn.target-session-attrs, prefer-standby",
+            "pg.conn.ssl.mode, verify-full", "pg.conn.load-balance-hosts, random", "pg.conn.channel-binding, require",
+            "pg.conn.ssl.negotiation, postgres" })
+    void aLibpqKeywordsPropertyTakesLibpqsSpelling(String property, String value) {
+        this.runner.withPropertyValues(property + "=" + value, "pg.conn.ssl.root-cert=system")
+                .run(context -> assertThat(context).hasNotFailed());
+    }
+
+    /** An empty value leaves a known key unbound: not "no such property; did you mean" itself. */
+    @ParameterizedTest
+    @ValueSource(strings = { "pg.conn.ssl.mode", "pg.conn.target-session-attrs" })
+    void anEmptyValueOfAKnownPropertyIsReportedAsEmptyNotUnknown(String property) {
+        FailureAnalysis analysis = analyze(property + "=");
+        assertThat(analysis.getDescription()).startsWith("pgconn property left unbound").contains("Property: " + property)
+                .contains("Reason: no value (an empty value sets nothing)").doesNotContain("no such property")
+                .doesNotContain("did you mean");
+        assertThat(analysis.getAction()).startsWith("Give '" + property + "' a value or remove it").doesNotContain("Rename");
+    }
+
+    /** The starter's own enums are not libpq's: Boot's rules (any case, '-' or '_') stay. */
+    @Test
+    void theStartersOwnEnumsKeepBootsSpellings() {
+        this.runner.withPropertyValues("pg.conn.startup-check=NONE", "pg.conn.pool.validation-depth=Remote")
+                .run(context -> assertThat(context).hasNotFailed());
     }
 
     @Test
