@@ -189,7 +189,7 @@ final class ConnConfigAssembler {
         set(p.getDatabase(), builder::database);
         set(p.getUsername(), builder::user);
         set(p.getPassword(), builder::password);
-        PgConnProperties.Ssl ssl = p.getSsl();
+        PgConnSslProperties ssl = p.getSsl();
         set(ssl.getMode(), builder::sslMode);
         // a Path so IDEs complete files; "system" (the JVM's trust store) binds as a one-segment path
         set(ssl.getRootCert(), value -> builder.sslRootCert(value.toString()));
@@ -220,7 +220,7 @@ final class ConnConfigAssembler {
         }
         set(p.getSsl().getNegotiation(), builder::sslNegotiation);
         set(p.getSsl().getSni(), builder::sslSni);
-        PgConnProperties.Keepalive keepalive = p.getKeepalive();
+        PgConnKeepaliveProperties keepalive = p.getKeepalive();
         set(keepalive.getEnabled(), builder::keepalives);
         set(keepalive.getIdle(), builder::keepalivesIdle);
         set(keepalive.getInterval(), builder::keepalivesInterval);

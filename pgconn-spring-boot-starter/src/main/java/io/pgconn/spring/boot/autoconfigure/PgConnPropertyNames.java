@@ -2,9 +2,12 @@ package io.pgconn.spring.boot.autoconfigure;
 
 import org.jspecify.annotations.Nullable;
 import org.springframework.beans.BeanUtils;
+import org.springframework.boot.context.properties.NestedConfigurationProperty;
 import org.springframework.boot.context.properties.bind.DataObjectPropertyName;
+import org.springframework.util.ReflectionUtils;
 
 import java.beans.PropertyDescriptor;
+import java.lang.reflect.Field;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -13,7 +16,7 @@ import java.util.Map;
 
 /**
  * Every {@code pg.conn.*} property name, read from {@link PgConnProperties} the way Boot's binder
- * reads it (its JavaBean properties, nested groups declared in it, names in kebab case), and the one
+ * reads it (its JavaBean properties, its {@link NestedConfigurationProperty} groups, names in kebab case), and the one
  * nearest to a name that is not among them: for "did you mean" in the report of an unknown key, or
  * of a {@code PG_CONN_*} environment variable that binds to none.
  */
@@ -43,7 +46,7 @@ final class PgConnPropertyNames {
             }
             String name = prefix + "." + DataObjectPropertyName.toDashedForm(property.getName());
             Class<?> valueType = property.getPropertyType();
-            if (valueType.getDeclaringClass() == PgConnProperties.class && !valueType.isEnum()) {
+            if (isGroup(type, property.getName())) {
                 collect(name, valueType, into);
             } else {
                 into.add(new Known(name, Map.class.isAssignableFrom(valueType),
@@ -51,6 +54,12 @@ final class PgConnPropertyNames {
             }
         }
         return into;
+    }
+
+    /** A group ({@code ssl}, {@code pool} ...): its field is a {@link NestedConfigurationProperty}, as for Boot's metadata. */
+    private static boolean isGroup(Class<?> type, String property) {
+        Field field = ReflectionUtils.findField(type, property);
+        return field != null && field.isAnnotationPresent(NestedConfigurationProperty.class);
     }
 
     /** Every property name, kebab case, in no particular order. */

@@ -37,6 +37,14 @@ class ConfigurationMetadataTest {
                 .isNotBlank().doesNotStartWith("The ").doesNotStartWith("A "));
     }
 
+    /** "Did you mean" names a key that binds: the failure report's names are the metadata's, groups included. */
+    @Test
+    void theFailureReportKnowsTheMetadatasNames() throws IOException {
+        List<String> names = metadata().read("$.properties[?(@.name =~ /pg\\.conn\\..*/)].name");
+        assertThat(PgConnPropertyNames.all()).containsExactlyInAnyOrderElementsOf(names)
+                .contains("pg.conn.ssl.mode", "pg.conn.keepalive.idle", "pg.conn.health.relogin-interval", "pg.conn.pool.max-size");
+    }
+
     @ParameterizedTest
     @CsvSource({ "pg.conn.ssl.mode, verify-full", "pg.conn.target-session-attrs, prefer-standby",
             "pg.conn.load-balance-hosts, random", "pg.conn.channel-binding, require",

@@ -201,7 +201,7 @@ class PgConnUnknownPropertyTest {
                     assertThat(context).hasNotFailed();
                     PgConnProperties properties = context.getBean(PgConnProperties.class);
                     assertThat(properties.getPool().getMaxSize()).isEqualTo(4);
-                    assertThat(properties.getPool().getValidationDepth()).isEqualTo(PgConnProperties.Pool.ValidationDepth.REMOTE);
+                    assertThat(properties.getPool().getValidationDepth()).isEqualTo(PgConnPoolProperties.ValidationDepth.REMOTE);
                     assertThat(properties.getHealth().getHostCheckInterval()).isEqualTo(Duration.ofSeconds(2));
                 });
     }

@@ -3,6 +3,7 @@ package io.pgconn.spring.boot.autoconfigure.health;
 import io.pgconn.PgConnectionFactory;
 import io.pgconn.spring.boot.autoconfigure.FailoverTrackers;
 import io.pgconn.spring.boot.autoconfigure.PgConnAutoConfiguration;
+import io.pgconn.spring.boot.autoconfigure.PgConnHostHealthProperties;
 import io.pgconn.spring.boot.autoconfigure.PgConnProperties;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
@@ -41,7 +42,7 @@ public final class PgConnHealthContributorAutoConfiguration {
             ObjectProvider<FailoverTrackers> pgConnFailoverTrackers, PgConnHealthProperties properties,
             ObjectProvider<PgConnProperties> pgConnProperties, ObjectProvider<PgConnPoolDetails> pgConnPoolDetails) {
         FailoverTrackers trackers = pgConnFailoverTrackers.getIfAvailable(FailoverTrackers::new);
-        PgConnProperties.Health health = pgConnProperties.getIfAvailable(PgConnProperties::new).getHealth();
+        PgConnHostHealthProperties health = pgConnProperties.getIfAvailable(PgConnProperties::new).getHealth();
         Duration interval = health.getHostCheckInterval();
         PgConnPoolDetails pools = pgConnPoolDetails.getIfAvailable(() -> factory -> Map.of());
         PgConnSubscriberDetails subscribers = PgConnSubscriberDetails.beansOf(beanFactory);

@@ -1,7 +1,7 @@
 package io.pgconn.spring.boot.autoconfigure.r2dbc;
 
 import io.pgconn.spring.boot.autoconfigure.InvalidPgConnPropertyException;
-import io.pgconn.spring.boot.autoconfigure.PgConnProperties;
+import io.pgconn.spring.boot.autoconfigure.PgConnPoolProperties;
 
 /**
  * {@code pg.conn.pool.initial-size} and {@code max-size} checked together before r2dbc-pool sees them:
@@ -11,7 +11,7 @@ import io.pgconn.spring.boot.autoconfigure.PgConnProperties;
  */
 record PgConnPoolSizes(int initialSize, int maxSize) {
 
-    static PgConnPoolSizes of(PgConnProperties.Pool pool) {
+    static PgConnPoolSizes of(PgConnPoolProperties pool) {
         int max = pool.getMaxSize();
         if (max < 1) {
             throw new InvalidPgConnPropertyException("pg.conn.pool.max-size", String.valueOf(max),
@@ -19,7 +19,7 @@ record PgConnPoolSizes(int initialSize, int maxSize) {
         }
         Integer initial = pool.getInitialSize();
         if (initial == null) {
-            return new PgConnPoolSizes(Math.min(PgConnProperties.Pool.DEFAULT_INITIAL_SIZE, max), max);
+            return new PgConnPoolSizes(Math.min(PgConnPoolProperties.DEFAULT_INITIAL_SIZE, max), max);
         }
         if (initial < 0) {
             throw new InvalidPgConnPropertyException("pg.conn.pool.initial-size", String.valueOf(initial),

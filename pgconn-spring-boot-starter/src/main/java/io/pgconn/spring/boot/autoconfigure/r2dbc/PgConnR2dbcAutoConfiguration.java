@@ -4,6 +4,7 @@ import io.pgconn.PgConnectionFactory;
 import io.pgconn.r2dbc.PgConnPoolEviction;
 import io.pgconn.r2dbc.PgConnR2dbcConnectionFactory;
 import io.pgconn.spring.boot.autoconfigure.PgConnAutoConfiguration;
+import io.pgconn.spring.boot.autoconfigure.PgConnPoolProperties;
 import io.pgconn.spring.boot.autoconfigure.PgConnProperties;
 import io.pgconn.spring.boot.autoconfigure.PgConnStartupCheck;
 import io.r2dbc.pool.ConnectionPool;
@@ -72,7 +73,7 @@ public final class PgConnR2dbcAutoConfiguration {
                 PgConnPoolEvictions pgConnPoolEvictions, ObjectProvider<PgConnPoolEvictionListener> evictionListeners,
                 ObjectProvider<PgConnStartupCheck> startupCheck, Environment environment) {
             SpringR2dbcUrlWarning.warnIfSet(environment);
-            PgConnProperties.Pool pool = properties.getPool();
+            PgConnPoolProperties pool = properties.getPool();
             PgConnPoolSizes sizes = PgConnPoolSizes.of(pool);
             // before spring.sql.init (or any bean) can use the pool: pg.conn.startup-check=fail reports first
             startupCheck.ifAvailable(PgConnStartupCheck::checkBeforeFirstUse);

@@ -1,0 +1,141 @@
+package io.pgconn.spring.boot.autoconfigure;
+
+import org.jspecify.annotations.Nullable;
+
+import java.time.Duration;
+
+/**
+ * The R2DBC connection pool over pgconn, read when pgconn-r2dbc and spring-r2dbc are present, in
+ * the style of Boot's {@code spring.r2dbc.pool.*}. Whatever the settings, a pooled connection
+ * whose server no longer satisfies {@code target_session_attrs} (or that is closed) is evicted
+ * instead of handed out. {@code pg.conn.pool.*}, a group of {@link PgConnProperties}.
+ */
+public class PgConnPoolProperties {
+
+    /** What {@code initial-size} is, when not set, unless {@code max-size} is smaller. */
+    public static final int DEFAULT_INITIAL_SIZE = 10;
+
+    /**
+     * Whether the R2DBC ConnectionFactory is pooled (r2dbc-pool). When false, every
+     * create() opens a new pgconn session.
+     */
+    private boolean enabled = true;
+
+    /**
+     * Connections the pool opens when it is first used; from 0 to max-size. When not set:
+     * min(10, max-size).
+     */
+    private @Nullable Integer initialSize;
+
+    /**
+     * Most connections the pool holds; at least 1.
+     */
+    private int maxSize = 10;
+
+    /**
+     * How long a connection may sit idle in the pool before it is closed.
+     */
+    private Duration maxIdleTime = Duration.ofMinutes(30);
+
+    /**
+     * How long a connection may live before it is closed. Zero: no limit.
+     */
+    private Duration maxLifeTime = Duration.ZERO;
+
+    /**
+     * How long an acquire may wait for a connection. Zero: no limit.
+     */
+    private Duration maxAcquireTime = Duration.ZERO;
+
+    /**
+     * How many times r2dbc-pool tries an acquire again after it failed, a timeout of
+     * max-acquire-time included: a caller waits up to (1 + acquire-retry) x max-acquire-time.
+     * r2dbc-pool's default, 1, doubles max-acquire-time; 0 makes it the bound.
+     */
+    private int acquireRetry = 1;
+
+    /**
+     * Validation of a connection before it is handed out: local (no round trip: open, and the
+     * server still in the role target_session_attrs asks for) or remote (also a query).
+     */
+    private ValidationDepth validationDepth = ValidationDepth.LOCAL;
+
+    public boolean isEnabled() {
+        return this.enabled;
+    }
+
+    public void setEnabled(boolean enabled) {
+        this.enabled = enabled;
+    }
+
+    /** As set, or {@code null}: then min(10, {@code max-size}). */
+    public @Nullable Integer getInitialSize() {
+        return this.initialSize;
+    }
+
+    public void setInitialSize(@Nullable Integer initialSize) {
+        this.initialSize = initialSize;
+    }
+
+    public int getMaxSize() {
+        return this.maxSize;
+    }
+
+    public void setMaxSize(int maxSize) {
+        this.maxSize = maxSize;
+    }
+
+    public Duration getMaxIdleTime() {
+        return this.maxIdleTime;
+    }
+
+    public void setMaxIdleTime(Duration maxIdleTime) {
+        this.maxIdleTime = maxIdleTime;
+    }
+
+    public Duration getMaxLifeTime() {
+        return this.maxLifeTime;
+    }
+
+    public void setMaxLifeTime(Duration maxLifeTime) {
+        this.maxLifeTime = maxLifeTime;
+    }
+
+    public Duration getMaxAcquireTime() {
+        return this.maxAcquireTime;
+    }
+
+    public void setMaxAcquireTime(Duration maxAcquireTime) {
+        this.maxAcquireTime = maxAcquireTime;
+    }
+
+    public int getAcquireRetry() {
+        return this.acquireRetry;
+    }
+
+    public void setAcquireRetry(int acquireRetry) {
+        if (acquireRetry < 0) {
+            throw new IllegalArgumentException("pg.conn.pool.acquire-retry must be 0 or more, was " + acquireRetry);
+        }
+        this.acquireRetry = acquireRetry;
+    }
+
+    public ValidationDepth getValidationDepth() {
+        return this.validationDepth;
+    }
+
+    public void setValidationDepth(ValidationDepth validationDepth) {
+        this.validationDepth = validationDepth;
+    }
+
+    /**
+     * R2DBC's {@code ValidationDepth}, spelled here so that binding {@code pg.conn.*} needs no
+     * R2DBC class (the properties are bound with or without pgconn-r2dbc).
+     */
+    public enum ValidationDepth {
+        /** No round trip: the connection is open and its server in the wanted role. */
+        LOCAL,
+        /** Also a query. */
+        REMOTE
+    }
+}
