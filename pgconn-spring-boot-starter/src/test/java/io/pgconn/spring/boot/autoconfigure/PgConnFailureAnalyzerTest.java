@@ -27,13 +27,7 @@ class PgConnFailureAnalyzerTest {
             .withPropertyValues("PGHOST=db.test.invalid", "pg.conn.startup-check=none");
 
     private FailureAnalysis analyze(String... properties) {
-        FailureAnalysis[] analysis = new FailureAnalysis[1];
-        this.runner.withPropertyValues(properties).run(context -> {
-            assertThat(context).hasFailed();
-            analysis[0] = new PgConnFailureAnalyzer().analyze(context.getStartupFailure());
-        });
-        assertThat(analysis[0]).as("analysis").isNotNull();
-        return analysis[0];
+        return FailedStartup.analysis(this.runner.withPropertyValues(properties));
     }
 
     @Test

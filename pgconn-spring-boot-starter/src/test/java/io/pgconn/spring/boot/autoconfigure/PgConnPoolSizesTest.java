@@ -36,7 +36,7 @@ class PgConnPoolSizesTest {
 
     @Test
     void anInitialSizeAboveMaxSizeNamesBothPropertiesAndValues() {
-        FailureAnalysis analysis = failureOf(runner.withPropertyValues("pg.conn.pool.initial-size=8", "pg.conn.pool.max-size=5"));
+        FailureAnalysis analysis = FailedStartup.analysis(runner.withPropertyValues("pg.conn.pool.initial-size=8", "pg.conn.pool.max-size=5"));
         assertThat(analysis.getDescription()).startsWith("Invalid value for pgconn property 'pg.conn.pool.initial-size'")
                 .contains("Value: \"8\"").contains("pg.conn.pool.initial-size=8").contains("pg.conn.pool.max-size=5");
     }
@@ -44,7 +44,7 @@ class PgConnPoolSizesTest {
     @Test
     void aNonPositiveMaxSizeIsReported() {
         for (String max : new String[] {"0", "-1"}) {
-            FailureAnalysis analysis = failureOf(runner.withPropertyValues("pg.conn.pool.max-size=" + max));
+            FailureAnalysis analysis = FailedStartup.analysis(runner.withPropertyValues("pg.conn.pool.max-size=" + max));
             assertThat(analysis.getDescription()).startsWith("Invalid value for pgconn property 'pg.conn.pool.max-size'")
                     .contains("Value: \"" + max + "\"").contains("at least 1");
         }
@@ -52,7 +52,7 @@ class PgConnPoolSizesTest {
 
     @Test
     void aNegativeInitialSizeIsReported() {
-        FailureAnalysis analysis = failureOf(runner.withPropertyValues("pg.conn.pool.initial-size=-1"));
+        FailureAnalysis analysis = FailedStartup.analysis(runner.withPropertyValues("pg.conn.pool.initial-size=-1"));
         assertThat(analysis.getDescription()).contains("'pg.conn.pool.initial-size'").contains("Value: \"-1\"")
                 .contains("pg.conn.pool.max-size (10)");
     }
@@ -62,15 +62,5 @@ class PgConnPoolSizesTest {
         runner.withPropertyValues("pg.conn.pool.initial-size=0", "pg.conn.pool.max-size=3")
                 .run(context -> assertThat(context.getBean(ConnectionPool.class).getMetrics().orElseThrow()
                         .getMaxAllocatedSize()).isEqualTo(3));
-    }
-
-    private static FailureAnalysis failureOf(ApplicationContextRunner runner) {
-        FailureAnalysis[] analysis = new FailureAnalysis[1];
-        runner.run(context -> {
-            assertThat(context).hasFailed();
-            analysis[0] = new PgConnFailureAnalyzer().analyze(context.getStartupFailure());
-        });
-        assertThat(analysis[0]).as("failure analysis").isNotNull();
-        return analysis[0];
     }
 }

@@ -32,16 +32,6 @@ class PgConnSslBundleTest {
         tls = PgTls.generate(directory.resolve("tls"));
     }
 
-    private FailureAnalysis failureOf(ApplicationContextRunner runner) {
-        FailureAnalysis[] analysis = new FailureAnalysis[1];
-        runner.run(context -> {
-            assertThat(context).hasFailed();
-            analysis[0] = new PgConnFailureAnalyzer().analyze(context.getStartupFailure());
-        });
-        assertThat(analysis[0]).as("failure analysis").isNotNull();
-        return analysis[0];
-    }
-
     @Test
     void pemBundleMakesVerifyFullTheDefault() {
         this.runner.withPropertyValues("spring.ssl.bundle.pem.db.truststore.certificate=file:" + tls.caCertificate(),
@@ -70,7 +60,7 @@ class PgConnSslBundleTest {
 
     @Test
     void bundleWithRootCertFileFailsNamingBoth() {
-        FailureAnalysis analysis = failureOf(this.runner.withPropertyValues(
+        FailureAnalysis analysis = FailedStartup.analysis(this.runner.withPropertyValues(
                 "spring.ssl.bundle.pem.db.truststore.certificate=file:" + tls.caCertificate(), "pg.conn.ssl.bundle=db",
                 "pg.conn.ssl.root-cert=" + tls.caCertificate()));
         assertThat(analysis.getDescription()).contains("Property: pg.conn.ssl.bundle").contains("pg.conn.ssl.root-cert")
@@ -79,7 +69,7 @@ class PgConnSslBundleTest {
 
     @Test
     void bundleWithClientFilesFromTheUrlFails() {
-        FailureAnalysis analysis = failureOf(this.runner.withPropertyValues(
+        FailureAnalysis analysis = FailedStartup.analysis(this.runner.withPropertyValues(
                 "spring.ssl.bundle.pem.db.truststore.certificate=file:" + tls.caCertificate(), "pg.conn.ssl.bundle=db",
                 "pg.conn.url=postgresql://db1/app?sslcert=/tmp/c.pem&sslkey=/tmp/k.pem"));
         assertThat(analysis.getDescription()).contains("pg.conn.ssl.cert (sslcert)").contains("pg.conn.ssl.key (sslkey)");
@@ -87,7 +77,7 @@ class PgConnSslBundleTest {
 
     @Test
     void unknownBundleFailsListingTheConfiguredOnes() {
-        FailureAnalysis analysis = failureOf(this.runner.withPropertyValues(
+        FailureAnalysis analysis = FailedStartup.analysis(this.runner.withPropertyValues(
                 "spring.ssl.bundle.pem.db.truststore.certificate=file:" + tls.caCertificate(), "pg.conn.ssl.bundle=dbx"));
         assertThat(analysis.getDescription()).contains("Value: \"dbx\"").contains("[db]");
     }

@@ -68,26 +68,16 @@ class PgConnStartupCheckIT {
 
     @Test
     void failReportsTheHostAndTheServersReasonNeverThePassword(CapturedOutput output) {
-        FailureAnalysis[] analysis = new FailureAnalysis[1];
-        runner(WRONG_PASSWORD).withPropertyValues("pg.conn.startup-check=fail").run(context -> {
-            assertThat(context).hasFailed();
-            analysis[0] = new PgConnFailureAnalyzer().analyze(context.getStartupFailure());
-        });
-        assertThat(analysis[0].getDescription()).contains("Hosts: " + StarterCluster.label(PG.primary()))
+        FailureAnalysis analysis = failureAnalysis(runner(WRONG_PASSWORD));
+        assertThat(analysis.getDescription()).contains("Hosts: " + StarterCluster.label(PG.primary()))
                 .contains("password authentication failed").doesNotContain(WRONG_PASSWORD);
-        assertThat(analysis[0].getAction()).startsWith("Check 'pg.conn.username' and 'pg.conn.password': the server refused"
+        assertThat(analysis.getAction()).startsWith("Check 'pg.conn.username' and 'pg.conn.password': the server refused"
                 + " the password").doesNotContain("running").doesNotContain(WRONG_PASSWORD);
         assertThat(output.getOut()).doesNotContain(WRONG_PASSWORD);
     }
 
-    private FailureAnalysis failureAnalysis(ApplicationContextRunner runner) {
-        FailureAnalysis[] analysis = new FailureAnalysis[1];
-        runner.withPropertyValues("pg.conn.startup-check=fail").run(context -> {
-            assertThat(context).hasFailed();
-            analysis[0] = new PgConnFailureAnalyzer().analyze(context.getStartupFailure());
-        });
-        assertThat(analysis[0]).as("failure analysis").isNotNull();
-        return analysis[0];
+    private static FailureAnalysis failureAnalysis(ApplicationContextRunner runner) {
+        return FailedStartup.analysis(runner.withPropertyValues("pg.conn.startup-check=fail"));
     }
 
     /** New user 6 F3: the Action named username and password for a database that does not exist. */
@@ -145,21 +135,13 @@ class PgConnStartupCheckIT {
     /** The new user's case: spring.sql.init on (as the README recommends), R2DBC pool, wrong password. */
     @Test
     void failReportsAWrongPasswordBeforeSqlInitMeetsIt(CapturedOutput output) {
-        FailureAnalysis[] analysis = new FailureAnalysis[1];
-        runner(WRONG_PASSWORD)
+        Throwable failure = FailedStartup.failure(runner(WRONG_PASSWORD)
                 .withConfiguration(AutoConfigurations.of(PgConnR2dbcAutoConfiguration.class, R2dbcAutoConfiguration.class,
                         R2dbcInitializationAutoConfiguration.class))
                 .withPropertyValues("pg.conn.startup-check=fail", "spring.sql.init.mode=always",
-                        "spring.sql.init.schema-locations=classpath:sql-init/schema.sql")
-                .run(context -> {
-                    assertThat(context).hasFailed();
-                    for (Throwable t = context.getStartupFailure(); t != null; t = t.getCause()) {
-                        assertThat(String.valueOf(t.getMessage())).doesNotContain("Failed to execute database script");
-                    }
-                    analysis[0] = new PgConnFailureAnalyzer().analyze(context.getStartupFailure());
-                });
-        assertThat(analysis[0]).isNotNull();
-        assertThat(analysis[0].getDescription()).startsWith("pgconn could not connect at start-up")
+                        "spring.sql.init.schema-locations=classpath:sql-init/schema.sql"));
+        FailedStartup.assertNoMessageContains(failure, "Failed to execute database script");
+        assertThat(FailedStartup.analysis(failure).getDescription()).startsWith("pgconn could not connect at start-up")
                 .contains("password authentication failed").doesNotContain(WRONG_PASSWORD);
         assertThat(output.getOut()).doesNotContain(WRONG_PASSWORD);
     }
@@ -167,17 +149,12 @@ class PgConnStartupCheckIT {
     /** user3 F3: no password configured; the hint named PGPASSWORD, which the starter does not read (set here, to no avail). */
     @Test
     void noPasswordNamesTheStartersPropertyNotPgpassword(CapturedOutput output) {
-        FailureAnalysis[] analysis = new FailureAnalysis[1];
-        new ApplicationContextRunner()
+        FailureAnalysis analysis = FailedStartup.analysis(new ApplicationContextRunner()
                 .withConfiguration(AutoConfigurations.of(PgConnAutoConfiguration.class))
                 .withPropertyValues("pg.conn.hosts=" + StarterCluster.label(PG.primary()), "pg.conn.ssl.mode=disable",
                         "pg.conn.database=postgres", "pg.conn.username=" + StarterCluster.USER, "pg.conn.extension-types=",
-                        "pg.conn.connect-timeout=5s", "pg.conn.startup-check=fail", "PGPASSWORD=" + StarterCluster.PASSWORD)
-                .run(context -> {
-                    assertThat(context).hasFailed();
-                    analysis[0] = new PgConnFailureAnalyzer().analyze(context.getStartupFailure());
-                });
-        assertThat(analysis[0].getDescription()).contains("but no password was supplied (pg.conn.password, PG_CONN_PASSWORD,")
+                        "pg.conn.connect-timeout=5s", "pg.conn.startup-check=fail", "PGPASSWORD=" + StarterCluster.PASSWORD));
+        assertThat(analysis.getDescription()).contains("but no password was supplied (pg.conn.password, PG_CONN_PASSWORD,")
                 .contains("the starter does not read PGPASSWORD").doesNotContain("(password, PGPASSWORD or .pgpass)")
                 .doesNotContain(StarterCluster.PASSWORD);
         assertThat(output.getOut()).doesNotContain(StarterCluster.PASSWORD);

@@ -20,13 +20,7 @@ class PgConnUnresolvedPlaceholderTest {
             .withPropertyValues("pg.conn.ssl.mode=disable", "pg.conn.startup-check=none");
 
     private FailureAnalysis failureOf(String... properties) {
-        FailureAnalysis[] analysis = new FailureAnalysis[1];
-        this.runner.withPropertyValues(properties).run(context -> {
-            assertThat(context).hasFailed();
-            analysis[0] = new PgConnFailureAnalyzer().analyze(context.getStartupFailure());
-        });
-        assertThat(analysis[0]).as("failure analysis").isNotNull();
-        return analysis[0];
+        return FailedStartup.analysis(this.runner.withPropertyValues(properties));
     }
 
     @Test
