@@ -55,9 +55,7 @@ class PgConnFailoverHealthIT {
 
     @DynamicPropertySource
     static void pgConn(DynamicPropertyRegistry registry) {
-        registry.add("pg.conn.hosts", () -> StarterCluster.label(PG.primary()) + "," + StarterCluster.label(PG.standby(0)));
-        registry.add("pg.conn.username", () -> StarterCluster.USER);
-        registry.add("pg.conn.password", () -> StarterCluster.PASSWORD);
+        StarterCluster.loginTo(registry, () -> List.of(PG.primary(), PG.standby(0)));
     }
 
     @Test

@@ -5,6 +5,11 @@ import io.pgconn.testkit.ConnectionType;
 import io.pgconn.testkit.PgClusterExtension;
 import io.pgconn.testkit.PgServer;
 import io.pgconn.testkit.PgUser;
+import org.springframework.test.context.DynamicPropertyRegistry;
+
+import java.util.List;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
 
 /** Testkit primary with hot standbys and one SCRAM user, as an application would connect. */
 public final class StarterCluster {
@@ -40,6 +45,16 @@ public final class StarterCluster {
         } catch (java.io.IOException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /**
+     * For a {@code @DynamicPropertySource}: {@code pg.conn.hosts} (the servers in this order, looked up
+     * when the context starts) and the login of {@link #USER}.
+     */
+    public static void loginTo(DynamicPropertyRegistry registry, Supplier<List<PgServer>> hosts) {
+        registry.add("pg.conn.hosts", () -> hosts.get().stream().map(StarterCluster::label).collect(Collectors.joining(",")));
+        registry.add("pg.conn.username", () -> USER);
+        registry.add("pg.conn.password", () -> PASSWORD);
     }
 
     /** {@code host:port} as core labels a loopback server. */

@@ -19,6 +19,7 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 import java.util.concurrent.TimeUnit;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -51,9 +52,7 @@ class PgConnFailoverCountIT {
 
     @DynamicPropertySource
     static void pgConn(DynamicPropertyRegistry registry) {
-        registry.add("pg.conn.hosts", () -> StarterCluster.label(PG.primary()) + "," + StarterCluster.label(PG.standby(0)));
-        registry.add("pg.conn.username", () -> StarterCluster.USER);
-        registry.add("pg.conn.password", () -> StarterCluster.PASSWORD);
+        StarterCluster.loginTo(registry, () -> List.of(PG.primary(), PG.standby(0)));
     }
 
     @Test

@@ -23,6 +23,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Map;
 import java.util.function.Predicate;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
@@ -55,9 +56,7 @@ class PgConnFrozenPrimaryHealthIT {
 
     @DynamicPropertySource
     static void pgConn(DynamicPropertyRegistry registry) {
-        registry.add("pg.conn.hosts", () -> StarterCluster.label(PG.primary()) + "," + StarterCluster.label(PG.standby(0)));
-        registry.add("pg.conn.username", () -> StarterCluster.USER);
-        registry.add("pg.conn.password", () -> StarterCluster.PASSWORD);
+        StarterCluster.loginTo(registry, () -> List.of(PG.primary(), PG.standby(0)));
     }
 
     @Test

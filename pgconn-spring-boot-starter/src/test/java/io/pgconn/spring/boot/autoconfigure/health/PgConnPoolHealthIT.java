@@ -27,6 +27,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Map;
+import java.util.List;
 
 import static io.pgconn.testing.Conditions.awaitCondition;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -66,9 +67,7 @@ class PgConnPoolHealthIT {
 
     @DynamicPropertySource
     static void pgConn(DynamicPropertyRegistry registry) {
-        registry.add("pg.conn.hosts", () -> StarterCluster.label(PG.primary()));
-        registry.add("pg.conn.username", () -> StarterCluster.USER);
-        registry.add("pg.conn.password", () -> StarterCluster.PASSWORD);
+        StarterCluster.loginTo(registry, () -> List.of(PG.primary()));
     }
 
     @Test

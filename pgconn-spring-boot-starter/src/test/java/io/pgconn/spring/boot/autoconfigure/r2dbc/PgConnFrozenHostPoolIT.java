@@ -20,7 +20,6 @@ import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
-import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 import java.time.Duration;
@@ -64,9 +63,7 @@ class PgConnFrozenHostPoolIT {
 
     @DynamicPropertySource
     static void pgConn(DynamicPropertyRegistry registry) {
-        registry.add("pg.conn.hosts", () -> StarterCluster.label(FIRST.primary()) + "," + StarterCluster.label(SECOND.primary()));
-        registry.add("pg.conn.username", () -> StarterCluster.USER);
-        registry.add("pg.conn.password", () -> StarterCluster.PASSWORD);
+        StarterCluster.loginTo(registry, () -> List.of(FIRST.primary(), SECOND.primary()));
     }
 
     @Autowired
@@ -88,11 +85,7 @@ class PgConnFrozenHostPoolIT {
     void statementsInFlightOnAFrozenPrimaryFailAndNewWorkRunsOnTheOtherPrimary() throws Exception {
         PgServer frozenHost = FIRST.primary();
         PgServer otherHost = SECOND.primary();
-        // every pooled connection on the first host, all used once
-        List<Integer> ports = Flux.range(0, POOL_SIZE).flatMap(i -> serverPort(), POOL_SIZE).collectList().block(Duration.ofSeconds(30));
-        assertThat(ports).containsOnly(frozenHost.port());
-        PoolMetrics metrics = pool.getMetrics().orElseThrow();
-        awaitCondition("the pool to hold " + POOL_SIZE + " idle connections", () -> metrics.idleSize() == POOL_SIZE);
+        PoolMetrics metrics = PooledServerPorts.allIdleOn(frozenHost, client, pool, POOL_SIZE);
         // two read-write primaries: health stays UP with a split-brain warning naming both
         awaitCondition("health to warn of two primaries", () -> health().getDetails().containsKey("warning"));
         Health both = health();
@@ -128,8 +121,7 @@ class PgConnFrozenHostPoolIT {
                 assertThat(request.get(30, TimeUnit.SECONDS)).as("a request that waited for a connection").isEqualTo(otherHost.port());
             }
             long newWorkAt = System.nanoTime();
-            assertThat(Flux.range(0, 2 * POOL_SIZE).flatMap(i -> serverPort(), POOL_SIZE).collectList().block(Duration.ofSeconds(30)))
-                    .containsOnly(otherHost.port());
+            assertThat(PooledServerPorts.serverPorts(client, 2 * POOL_SIZE, POOL_SIZE)).containsOnly(otherHost.port());
             System.out.println("new work on the other host while frozen: " + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - newWorkAt) + " ms for "
                     + 2 * POOL_SIZE + " statements");
             assertThat(evictions.count("host-down")).as("the frozen host's connections, evicted as host-down, once each").isEqualTo(POOL_SIZE);
@@ -173,7 +165,7 @@ class PgConnFrozenHostPoolIT {
     }
 
     private Mono<Integer> serverPort() {
-        return client.sql("SELECT inet_server_port()").map(row -> row.get(0, Integer.class)).one();
+        return PooledServerPorts.serverPort(client);
     }
 
     private static String rootMessage(Throwable error) {

@@ -53,9 +53,7 @@ class PgConnFrozenHostReactorTimeoutIT {
 
     @DynamicPropertySource
     static void pgConn(DynamicPropertyRegistry registry) {
-        registry.add("pg.conn.hosts", () -> StarterCluster.label(FIRST.primary()) + "," + StarterCluster.label(SECOND.primary()));
-        registry.add("pg.conn.username", () -> StarterCluster.USER);
-        registry.add("pg.conn.password", () -> StarterCluster.PASSWORD);
+        StarterCluster.loginTo(registry, () -> List.of(FIRST.primary(), SECOND.primary()));
     }
 
     @Autowired
@@ -71,10 +69,7 @@ class PgConnFrozenHostReactorTimeoutIT {
     void requestsTimedOutByReactorOnAFrozenPrimaryGiveTheirConnectionsUp() {
         PgServer frozenHost = FIRST.primary();
         PgServer otherHost = SECOND.primary();
-        List<Integer> ports = Flux.range(0, POOL_SIZE).flatMap(i -> serverPort(), POOL_SIZE).collectList().block(Duration.ofSeconds(30));
-        assertThat(ports).containsOnly(frozenHost.port());
-        PoolMetrics metrics = pool.getMetrics().orElseThrow();
-        awaitCondition("the pool to hold " + POOL_SIZE + " idle connections", () -> metrics.idleSize() == POOL_SIZE);
+        PoolMetrics metrics = PooledServerPorts.allIdleOn(frozenHost, client, pool, POOL_SIZE);
 
         try (ServerFreeze frozen = ServerFreeze.of(frozenHost)) {
             long frozenAt = System.nanoTime();
@@ -92,12 +87,11 @@ class PgConnFrozenHostReactorTimeoutIT {
                     + " ms, closed " + closedMs + " ms after the freeze");
             assertThat(closedMs).as("2 s Reactor timeout + 1 s cancel grace, plus slack").isLessThan(6_000);
             // the next requests do not queue behind the abandoned statements: new connections, on the other host
-            assertThat(Flux.range(0, POOL_SIZE).flatMap(i -> serverPort(), POOL_SIZE).collectList().block(Duration.ofSeconds(30)))
-                    .containsOnly(otherHost.port());
+            assertThat(PooledServerPorts.serverPorts(client, POOL_SIZE, POOL_SIZE)).containsOnly(otherHost.port());
         }
     }
 
     private Mono<Integer> serverPort() {
-        return client.sql("SELECT inet_server_port()").map(row -> row.get(0, Integer.class)).one();
+        return PooledServerPorts.serverPort(client);
     }
 }
