@@ -74,8 +74,12 @@ public interface PgConnection {
     Optional<String> tlsProtocol();
 
     /**
-     * The OID of a configured extension type discovered at connect ({@code extensionTypes}), if it
-     * exists; {@code typeOid("name[]")} is the OID of its array type ({@code pg_type.typarray}).
+     * The OID of a configured extension type ({@code extensionTypes}), if it exists, as this connection
+     * last looked it up: at connect, and again before its next statement outside a transaction once a
+     * connection of its factory ran a command that can create or drop a type ({@code CREATE TYPE},
+     * {@code CREATE EXTENSION}, {@code DROP DOMAIN} ...) or {@code PgConnectionFactory.forgetTypeOids()}
+     * was called (docs/codecs.md). {@code typeOid("name[]")} is the OID of its array type
+     * ({@code pg_type.typarray}).
      */
     OptionalInt typeOid(String typeName);
 
@@ -87,7 +91,7 @@ public interface PgConnection {
 
     /**
      * The codecs this connection writes parameters and reads values with: its factory's registry
-     * ({@code PgConnectionFactory.Builder.codecs}), bound to the type OIDs found at connect
+     * ({@code PgConnectionFactory.Builder.codecs}), bound to the type OIDs this connection found
      * ({@link #typeOid}). {@code codecs().encoder(value)} tells whether a value can be a parameter here.
      */
     CodecRegistry codecs();

@@ -96,8 +96,12 @@ public interface PgConnectionFactory extends AutoCloseable {
 
     /**
      * Forgets the extension type OIDs this factory learned (it keeps them for
-     * {@code hostRecheckInterval}, like the rest of its host memory): call it after
-     * {@code CREATE} or {@code DROP EXTENSION} so that the next connect asks the server again.
+     * {@code hostRecheckInterval}, like the rest of its host memory): the next connect asks the server
+     * again, and every open connection before its next statement outside a transaction. The factory
+     * does this by itself when one of its connections runs a command that can create or drop a type
+     * ({@code CREATE TYPE}, {@code CREATE EXTENSION}, {@code DROP DOMAIN} ..., at the end of its
+     * transaction); call it after such DDL run elsewhere (another client, a migration tool on its own
+     * JDBC connection, a function) or after {@code CREATE TABLE} of a table whose row type has a codec.
      */
     void forgetTypeOids();
 

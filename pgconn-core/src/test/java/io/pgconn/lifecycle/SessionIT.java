@@ -176,7 +176,12 @@ class SessionIT {
         PgConnection first = connect(remembered);
         try {
             assertThat(first.typeOid("hstore")).isEmpty();
-            await(first.simpleQuery("CREATE EXTENSION hstore"));
+            try (PgConnectionFactory elsewhere = PgConnectionFactory.builder(ConnConfig.builder().build()).threads(1).build()) {
+                PgConnection other = await(elsewhere.connect(Connect.config(PG.primary(), "scram_u", PASSWORD,
+                        "sslmode=disable " + remembered)));
+                await(other.simpleQuery("CREATE EXTENSION hstore")); // DDL this factory does not see
+                await(other.close());
+            }
             int hstore = Integer.parseInt(value(first, "SELECT 'hstore'::regtype::oid"));
 
             PgConnection second = connect(remembered);

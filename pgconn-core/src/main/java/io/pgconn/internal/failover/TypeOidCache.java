@@ -2,6 +2,7 @@ package io.pgconn.internal.failover;
 
 import io.pgconn.config.ConnConfig;
 import io.pgconn.internal.session.ConnectionControl;
+import io.pgconn.internal.session.TypeOidEpoch;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -10,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * What one factory's extension type query answered, per server, database, user, options and list
@@ -19,11 +21,15 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>Why: the query is the first statement of a brand-new backend, which pays that backend's
  * catalog cache loading (about 1–2 ms of a 13–20 ms connect on a 2-vCPU machine); a factory that
  * connects again to the same database within the interval learns nothing new from it. Npgsql keeps
- * such type information per data source for the same reason. The price is staleness: after
- * {@code CREATE} or {@code DROP EXTENSION}, connections opened within the interval may carry the
- * previous answer; {@link #forget()} (through the factory) or {@code lookupTypeOids} asks anew.
+ * such type information per data source for the same reason.
+ *
+ * <p>It is also the factory's {@link TypeOidEpoch}: a type-changing command run through one of the
+ * factory's sessions (seen by its CommandComplete tag, at the end of its transaction), or
+ * {@link #forget()} through {@code PgConnectionFactory.forgetTypeOids()}, drops every answer and moves
+ * the epoch, so that new connections ask at connect and open ones before their next statement. DDL
+ * run elsewhere (another client, a function) is not seen: answers then live for the interval.
  */
-public final class TypeOidCache {
+public final class TypeOidCache implements TypeOidEpoch {
 
     /** Everything the answer depends on: {@code to_regtype} resolves through the session's search_path. */
     record Key(String host, String database, String user, String options, String serverVersion, List<String> names) {
@@ -34,10 +40,12 @@ public final class TypeOidCache {
         }
     }
 
-    private record Answer(Map<String, Integer> oids, Instant learnedAt) {
+    /** An answer asked for at epoch {@code epoch}: good only while that is the current one. */
+    private record Answer(Map<String, Integer> oids, Instant learnedAt, long epoch) {
     }
 
     private final Map<Key, Answer> answers = new ConcurrentHashMap<>();
+    private final AtomicLong epoch = new AtomicLong();
     private final Clock clock;
 
     public TypeOidCache(Clock clock) {
@@ -45,25 +53,46 @@ public final class TypeOidCache {
     }
 
     Optional<Map<String, Integer>> fresh(Key key, Duration interval) {
+        return fresh(key, interval, epoch.get());
+    }
+
+    /** The answer for {@code key} learned within {@code interval} at epoch {@code currentEpoch}, if any. */
+    Optional<Map<String, Integer>> fresh(Key key, Duration interval, long currentEpoch) {
         Answer answer = answers.get(key);
-        if (answer == null || !RecheckInterval.covers(answer.learnedAt(), interval, clock.instant())) {
+        if (answer == null || answer.epoch() != currentEpoch || !RecheckInterval.covers(answer.learnedAt(), interval, clock.instant())) {
             return Optional.empty();
         }
         return Optional.of(answer.oids());
     }
 
     void remember(Key key, Map<String, Integer> oids, Duration interval) {
+        remember(key, oids, interval, epoch.get());
+    }
+
+    /** Remembers an answer asked for at epoch {@code askedAt}; once the epoch moved past it, it is never {@link #fresh} (it may predate the DDL). */
+    void remember(Key key, Map<String, Integer> oids, Duration interval, long askedAt) {
         if (interval.isZero()) {
             return;
         }
         Instant now = clock.instant();
         answers.values().removeIf(answer -> !RecheckInterval.covers(answer.learnedAt(), interval, now)); // stays as small as what is in use
-        answers.put(key, new Answer(Map.copyOf(oids), now));
+        answers.put(key, new Answer(Map.copyOf(oids), now, askedAt)); // of an earlier epoch: never fresh()
     }
 
-    /** Drops every answer: the next connect to each server asks again. */
+    /** Drops every answer and moves the epoch: the next connect to each server asks again, open sessions before their next statement. */
     public void forget() {
+        epoch.incrementAndGet();
         answers.clear();
+    }
+
+    @Override
+    public long current() {
+        return epoch.get();
+    }
+
+    @Override
+    public void advance() {
+        forget();
     }
 
     int size() {

@@ -5,7 +5,6 @@ import io.pgconn.query.ColumnMetadata;
 import io.pgconn.query.RowMetadata;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -34,11 +33,11 @@ record ResultShape(short[] formats, RowMetadata metadata, ValueCodecs.RowDecoder
     static void refresh(StatementCache.Entry entry, RowDescription description, ValueCodecs codecs, String host) {
         if (entry.metadata == null || entry.formatsDescription != description || entry.formatsCodecs != codecs) {
             short[] formats = formatsFor(description, codecs);
-            if (entry.metadata == null || !Arrays.equals(entry.metadataFormats, formats)) {
-                entry.metadata = metadataOf(description, formats); // built once per statement, not per execution
-                entry.metadataFormats = formats;
-                entry.rowDecoder = codecs.rowDecoder(entry.metadata, host);
-            }
+            // built once per statement, not per execution; again when its description or the codecs change, even
+            // with the same formats (a type's OID bound after DDL: a text enum stays text, but gets its codec)
+            entry.metadata = metadataOf(description, formats);
+            entry.metadataFormats = formats;
+            entry.rowDecoder = codecs.rowDecoder(entry.metadata, host);
             entry.formatsDescription = description;
             entry.formatsCodecs = codecs;
         }

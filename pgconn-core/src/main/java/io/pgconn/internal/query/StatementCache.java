@@ -108,12 +108,21 @@ public final class StatementCache {
         boolean standard = standardConformingStrings();
         if (standard != entriesStandard) {
             entriesStandard = standard;
-            lastUsed = null;
-            for (Entry entry : entries.values()) {
-                toClose.add(entry.name);
-            }
-            entries.clear();
+            dropAll();
         }
+    }
+
+    /**
+     * Drops every entry (each closed, with the next exchange): also when a type the session looks up by
+     * name was dropped or created again — a statement prepared against its old OID fails with "cache
+     * lookup failed for type" (the server's plan cache does not track types), so it is parsed anew.
+     */
+    public void dropAll() {
+        lastUsed = null;
+        for (Entry entry : entries.values()) {
+            toClose.add(entry.name);
+        }
+        entries.clear();
     }
 
     public boolean enabled() {

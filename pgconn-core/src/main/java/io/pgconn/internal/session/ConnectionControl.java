@@ -47,9 +47,18 @@ public final class ConnectionControl {
         connection.role(role);
     }
 
-    /** Set once by the connect path before the connection is handed out. */
+    /** Set by the connect path before the connection is handed out. */
     public void typeOids(Map<String, Integer> typeOids) {
         connection.typeOids(typeOids);
+    }
+
+    /**
+     * Set once by the connect path, after {@link #typeOids}: from then on the session reports type DDL to
+     * {@code epoch} and looks {@code names} up again before its next statement when the epoch has moved
+     * past {@code knownEpoch} (the epoch read before its answer was asked for).
+     */
+    public void watchTypeOids(java.util.List<String> names, TypeOidEpoch epoch, long knownEpoch) {
+        connection.watchTypeOids(names, epoch, knownEpoch);
     }
 
     public Channel channel() {

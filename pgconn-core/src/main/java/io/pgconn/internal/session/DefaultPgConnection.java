@@ -51,6 +51,8 @@ final class DefaultPgConnection implements PgConnection {
     private final SessionEnd end;
     private volatile ServerRole role = ServerRole.UNKNOWN;
     private volatile Map<String, Integer> typeOids = Map.of();
+    /** The factory's registry, before any OIDs were bound: each answer is bound to it afresh (a recreated type has a new OID). */
+    private final CodecRegistry unboundCodecs;
 
     DefaultPgConnection(Channel channel, SessionFacts facts, SessionHandler session, Map<String, String> parameters,
                                Function<SessionFacts, CompletableFuture<Void>> canceller) {
@@ -59,6 +61,7 @@ final class DefaultPgConnection implements PgConnection {
         this.session = session;
         this.parameters = Collections.unmodifiableMap(parameters);
         this.canceller = canceller;
+        this.unboundCodecs = session.codecs() instanceof RegistryValueCodecs registry ? registry.registry() : null;
         this.end = new SessionEnd(channel, session, facts.hostSpec().label(), () -> canceller.apply(facts));
         session.cancelAction(end::cancelQuietly);
         session.closeAction(this::close);
@@ -77,12 +80,25 @@ final class DefaultPgConnection implements PgConnection {
         this.role = role;
     }
 
-    /** Set once by the connect path before the connection is handed out. */
+    /**
+     * The type OIDs found (by the connect path, and again on the event loop after type DDL,
+     * {@link SessionTypeOids}): the codecs are the factory's registry bound to them, and when a type
+     * known before has gone or has another OID, the prepared statements are dropped.
+     */
     void typeOids(Map<String, Integer> typeOids) {
+        Map<String, Integer> before = this.typeOids;
         this.typeOids = Map.copyOf(typeOids);
-        if (session.codecs() instanceof RegistryValueCodecs registry) {
-            session.codecs(new RegistryValueCodecs(registry.registry().bind(this.typeOids)));
+        if (before.entrySet().stream().anyMatch(known -> !known.getValue().equals(typeOids.get(known.getKey())))) {
+            session.statementCache().dropAll(); // a type dropped (or created again): statements prepared against it go
         }
+        if (unboundCodecs != null) {
+            session.codecs(new RegistryValueCodecs(unboundCodecs.bind(this.typeOids)));
+        }
+    }
+
+    /** Set once by the connect path with the answer's epoch: type DDL is watched, and the names looked up again after it. */
+    void watchTypeOids(java.util.List<String> names, TypeOidEpoch epoch, long knownEpoch) {
+        session.typeOids(new SessionTypeOids(names, epoch, knownEpoch, this::typeOids));
     }
 
     Channel channel() {

@@ -57,6 +57,8 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
     private final long blockingWaitSpinNanos;
     private final SqlShapes sqlShapes;
     private volatile ValueCodecs codecs;
+    /** The factory's type OID knowledge as this session sees it; null until the connect path set it (and on replication sessions). */
+    private volatile SessionTypeOids typeOids;
     /** What is written in one loop turn, encoded into one buffer and flushed after the turn; set with the channel. */
     private WriteBatch writes;
     /** Whether the socket is read (paused for missing demand, read coalescing); set with the channel. */
@@ -131,6 +133,11 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
                 exchange.fail(error);
             }
             return;
+        }
+        SessionTypeOids types = typeOids;
+        Exchange refresh = types == null ? null : types.refreshBefore(transactionStatus, host);
+        if (refresh != null) {
+            fifo.add(refresh);
         }
         fifo.add(exchange);
     }
@@ -275,6 +282,11 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
         this.codecs = codecs;
     }
 
+    /** Set once by the connect path when the type OIDs are known: from then on type DDL is watched and refreshed. */
+    void typeOids(SessionTypeOids typeOids) {
+        this.typeOids = typeOids;
+    }
+
     @Override
     public char transactionStatus() {
         return transactionStatus;
@@ -352,10 +364,20 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
             throw closeCause.noQueryInFlight(msg);
         } else if (msg instanceof ReadyForQuery ready) {
             transactionStatus = ready.transactionStatus();
+            SessionTypeOids types = typeOids;
+            if (types != null) {
+                types.readyForQuery(ready.transactionStatus()); // before the exchange completes: its caller finds the epoch moved
+            }
             fifo.answered(current, ready.transactionStatus());
         } else {
-            if (msg instanceof CommandComplete complete && isDiscardAll(complete.tag())) {
-                statementCache.serverDiscardedAll(current.statementCacheMark());
+            if (msg instanceof CommandComplete complete) {
+                if (isDiscardAll(complete.tag())) {
+                    statementCache.serverDiscardedAll(current.statementCacheMark());
+                }
+                SessionTypeOids types = typeOids;
+                if (types != null) {
+                    types.commandCompleted(complete.tag());
+                }
             }
             current.onMessage((BackendMessage) msg);
         }

@@ -1,0 +1,89 @@
+package io.pgconn.internal.session;
+
+import io.pgconn.internal.query.Exchange;
+
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * One session's side of its factory's type OID knowledge ({@link TypeOidEpoch}), set by the connect path
+ * once the session's names were looked up: it tells the factory when a type-changing command
+ * ({@link TypeChangingCommands}) ended its transaction on this session, and, when the factory's epoch
+ * moved past the answer this session holds, gives the exchange that looks the names up again
+ * ({@link TypeOidRefresh}) to run before the next statement submitted outside a transaction. Event loop
+ * only (apart from the constructor).
+ *
+ * <p>Why at the end of the transaction: other sessions see a created type only once it is committed; a
+ * lookup they made between the {@code CREATE TYPE} and its {@code COMMIT} would find nothing and
+ * keep that answer. Why not inside a transaction: a repeatable-read snapshot may predate the type.
+ */
+public final class SessionTypeOids {
+
+    /** The configured names, each followed by its array type ({@link TypeOidQuery#withArrayTypes}). */
+    private final String[] names;
+    private final TypeOidEpoch epoch;
+    private final Consumer<Map<String, Integer>> apply;
+    private long knownEpoch;
+    private boolean changedInTransaction;
+    private boolean refreshing;
+
+    /**
+     * @param names      the session's {@code extensionTypes} (may be empty: it still reports type changes)
+     * @param knownEpoch the factory's epoch read before the answer the session holds was asked for
+     * @param apply      binds the session's codecs to a new answer
+     */
+    public SessionTypeOids(List<String> names, TypeOidEpoch epoch, long knownEpoch, Consumer<Map<String, Integer>> apply) {
+        this.names = TypeOidQuery.withArrayTypes(names.toArray(String[]::new));
+        this.epoch = epoch;
+        this.knownEpoch = knownEpoch;
+        this.apply = apply;
+    }
+
+    /** A statement of the session completed with {@code tag}. */
+    void commandCompleted(String tag) {
+        if (TypeChangingCommands.changesTypes(tag)) {
+            changedInTransaction = true;
+        }
+    }
+
+    /**
+     * ReadyForQuery with {@code status}: when no transaction is open any more and a type-changing command
+     * ran since the last time, the factory's answers are stale. Called before the exchange's own
+     * completion, so that whoever waits for the DDL finds the epoch moved.
+     */
+    void readyForQuery(char status) {
+        if (status == 'I' && changedInTransaction) {
+            changedInTransaction = false;
+            epoch.advance();
+        }
+    }
+
+    /**
+     * The exchange to queue before one submitted now, or null: none when the session's answer is of the
+     * current epoch, a lookup is already queued, it has no names, or a transaction is open.
+     */
+    Exchange refreshBefore(char transactionStatus, String host) {
+        if (refreshing || transactionStatus != 'I' || names.length == 0) {
+            return null;
+        }
+        long now = epoch.current();
+        if (now == knownEpoch) {
+            return null;
+        }
+        refreshing = true;
+        return new TypeOidRefresh(this, now, names, host);
+    }
+
+    /** The lookup asked at {@code askedAt} answered: the session's codecs use it. */
+    void refreshed(long askedAt, Map<String, Integer> oids) {
+        refreshing = false;
+        knownEpoch = askedAt;
+        apply.accept(oids);
+    }
+
+    /** The lookup failed (or the session ended): the codecs stay; the next statement asks again. */
+    void refreshFailed() {
+        refreshing = false;
+    }
+}

@@ -1,0 +1,75 @@
+package io.pgconn.internal.session;
+
+import io.pgconn.PgException;
+import io.pgconn.QueryResult;
+import io.pgconn.internal.protocol.backend.BackendMessage;
+import io.pgconn.internal.protocol.frontend.FrontendMessage;
+import io.pgconn.internal.query.Exchange;
+import io.pgconn.internal.query.QuerySession;
+
+import java.util.Map;
+
+/**
+ * The type lookup {@link SessionTypeOids} queues before a statement once the factory's type knowledge
+ * moved: the connect path's query ({@link TypeOidQuery}) as a simple query that holds the writes until
+ * it is answered, so that what is queued behind it is written — its result formats and row decoders
+ * chosen — with the codecs bound to the new answer. Event loop only.
+ */
+final class TypeOidRefresh extends Exchange {
+
+    private static final System.Logger LOG = System.getLogger(TypeOidRefresh.class.getName());
+
+    private final SessionTypeOids owner;
+    private final long askedAt;
+    private final String[] names;
+    private final SimpleQuery query;
+    private QuerySession session;
+    private boolean done;
+
+    TypeOidRefresh(SessionTypeOids owner, long askedAt, String[] names, String host) {
+        this.owner = owner;
+        this.askedAt = askedAt;
+        this.names = names;
+        this.query = new SimpleQuery(TypeOidQuery.sql(names), host);
+    }
+
+    @Override
+    public FrontendMessage messages(QuerySession session) {
+        this.session = session;
+        return query.messages(session);
+    }
+
+    @Override
+    public boolean holdsWrites() {
+        return !done;
+    }
+
+    @Override
+    public void onMessage(BackendMessage message) {
+        query.onMessage(message);
+    }
+
+    @Override
+    public void onReady(char status) {
+        done = true;
+        query.onReady(status);
+        try {
+            QueryResult result = query.result.getNow(null);
+            owner.refreshed(askedAt, TypeOidQuery.parse(result, names));
+        } catch (RuntimeException e) { // a server error (CompletionException), or an answer of another shape
+            owner.refreshFailed();
+            LOG.log(System.Logger.Level.DEBUG, () -> "type OID lookup on " + session.host() + " failed; the codecs stay as they were: " + e);
+        } finally {
+            session.releaseWrites(this);
+        }
+    }
+
+    @Override
+    public void fail(PgException error) {
+        done = true;
+        owner.refreshFailed();
+        if (session != null) {
+            session.releaseWrites(this);
+        }
+    }
+}

@@ -1,0 +1,208 @@
+package io.pgconn.codec;
+
+import io.netty.buffer.ByteBuf;
+import io.pgconn.PgConnection;
+import io.pgconn.PgConnectionFactory;
+import io.pgconn.config.ConnConfig;
+import io.pgconn.query.Row;
+import io.pgconn.testing.Connect;
+import io.pgconn.testkit.AuthMethod;
+import io.pgconn.testkit.ConnectionType;
+import io.pgconn.testkit.PgClusterExtension;
+import io.pgconn.testkit.PgUser;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+
+import static io.pgconn.testing.Connect.await;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A named type created, dropped or recreated while a factory's connections are open (new user 6 F2: a
+ * {@code schema.sql} run through a pooled connection after the pool opened): the connection that ran
+ * the DDL ends its transaction, the factory's type OID knowledge moves to a new epoch, and every open
+ * connection looks its {@code extensionTypes} up again before its next statement outside a transaction.
+ */
+class TypeDdlRefreshIT {
+
+    static final String USER = "ddl_u";
+
+    @RegisterExtension
+    static final PgClusterExtension PG = PgClusterExtension.builder()
+            .name("typeddl")
+            .majorVersion(18)
+            .user(PgUser.named(USER).allow(ConnectionType.HOST, AuthMethod.TRUST))
+            .initSql("GRANT CREATE ON SCHEMA public TO " + USER)
+            .build();
+
+    enum Mood { SAD, OK, HAPPY }
+
+    /** An enum in text format, for the type {@code name}. */
+    record MoodCodec(String name) implements Codec<Mood> {
+        @Override
+        public PgType type() {
+            return PgType.named(name);
+        }
+
+        @Override
+        public Class<Mood> javaType() {
+            return Mood.class;
+        }
+
+        @Override
+        public Format format() {
+            return Format.TEXT;
+        }
+
+        @Override
+        public void encode(Mood value, ByteBuf out) {
+            out.writeCharSequence(value.name().toLowerCase(Locale.ROOT), StandardCharsets.UTF_8);
+        }
+
+        @Override
+        public Object decode(ByteBuf value, Format format, Class<?> target) {
+            String text = value.toString(StandardCharsets.UTF_8);
+            return target == String.class ? text : Mood.valueOf(text.toUpperCase(Locale.ROOT));
+        }
+    }
+
+    private final List<PgConnectionFactory> factories = new CopyOnWriteArrayList<>();
+
+    @AfterEach
+    void closeFactories() {
+        factories.forEach(PgConnectionFactory::close);
+    }
+
+    /** A factory whose codecs know {@code typeName}; answers are kept for an hour, so only the epoch makes it ask again. */
+    private PgConnectionFactory factory(String typeName) {
+        PgConnectionFactory factory = PgConnectionFactory.builder(ConnConfig.builder().build()).threads(2)
+                .codecs(CodecRegistry.builder().register(new MoodCodec(typeName)).build()).build();
+        factories.add(factory);
+        return factory;
+    }
+
+    private static PgConnection connect(PgConnectionFactory factory, String extensionTypes) {
+        return await(factory.connect(Connect.config(PG.primary(), USER, null,
+                "sslmode=disable hostRecheckInterval=1h extensionTypes=" + extensionTypes)));
+    }
+
+    private static int serverOid(String type) {
+        return Integer.parseInt(PG.primary().queryValue("SELECT '" + type + "'::regtype::oid"));
+    }
+
+    @Test
+    void aTypeCreatedThroughOneConnectionIsDecodedByAnotherOpenOneAtItsNextStatement() {
+        PgConnectionFactory factory = factory("created_mood");
+        PgConnection a = connect(factory, "created_mood");
+        PgConnection b = connect(factory, "created_mood");
+        assertThat(b.typeOid("created_mood")).as("not there at connect").isEmpty();
+
+        await(a.simpleQuery("CREATE TYPE created_mood AS ENUM ('sad', 'ok', 'happy')"));
+
+        Row row = await(b.query("SELECT 'ok'::created_mood AS m, ARRAY['sad', NULL, 'happy']::created_mood[] AS ms")).row(0);
+        assertThat(row.get("m")).isEqualTo(Mood.OK);
+        assertThat(row.get("ms")).isEqualTo(new Mood[] {Mood.SAD, null, Mood.HAPPY});
+        assertThat(b.typeOid("created_mood")).hasValue(serverOid("created_mood"));
+        assertThat(b.typeOid("created_mood[]")).hasValue(serverOid("created_mood[]"));
+        assertThat(await(a.query("SELECT 'happy'::created_mood")).row(0).get(0)).as("the connection that ran it too").isEqualTo(Mood.HAPPY);
+        assertThat(await(b.query("SELECT $1::text", Mood.SAD)).row(0).get(0)).as("as a parameter").isEqualTo("sad");
+        PgConnection c = connect(factory, "created_mood");
+        assertThat(c.typeOid("created_mood")).as("a new connection: the factory's remembered 'missing' is forgotten").isPresent();
+    }
+
+    @Test
+    void aTypeDroppedAndCreatedAgainIsDecodedAtItsNewOid() {
+        PG.primary().execute("CREATE TYPE again_mood AS ENUM ('sad', 'ok', 'happy'); ALTER TYPE again_mood OWNER TO " + USER);
+        PgConnectionFactory factory = factory("again_mood");
+        PgConnection a = connect(factory, "again_mood");
+        PgConnection b = connect(factory, "again_mood");
+        int before = b.typeOid("again_mood").orElseThrow();
+        String select = "SELECT 'ok'::again_mood";
+        assertThat(await(b.query(select)).row(0).get(0)).isEqualTo(Mood.OK);
+        assertThat(await(b.query(select)).row(0).get(0)).as("cached statement").isEqualTo(Mood.OK);
+
+        await(a.simpleQuery("BEGIN; DROP TYPE again_mood; CREATE TYPE again_mood AS ENUM ('sad', 'ok', 'happy'); COMMIT"));
+
+        int after = serverOid("again_mood");
+        assertThat(after).isNotEqualTo(before);
+        Row row = await(b.query(select)).row(0);
+        assertThat(row.getOid(0)).isEqualTo(after);
+        assertThat(row.get(0)).isEqualTo(Mood.OK);
+        assertThat(b.typeOid("again_mood")).hasValue(after);
+    }
+
+    @Test
+    void aTypeCreatedInsideATransactionIsLookedUpOnceItIsCommitted() {
+        PgConnectionFactory factory = factory("committed_mood");
+        PgConnection a = connect(factory, "committed_mood");
+        PgConnection b = connect(factory, "committed_mood");
+        await(a.simpleQuery("BEGIN"));
+        await(a.simpleQuery("CREATE TYPE committed_mood AS ENUM ('sad', 'ok', 'happy')"));
+        assertThat(Connect.value(b, "SELECT count(*) FROM pg_type WHERE typname = 'committed_mood'")).as("not visible yet").isEqualTo("0");
+
+        await(a.simpleQuery("COMMIT"));
+
+        assertThat(await(b.query("SELECT 'sad'::committed_mood")).row(0).get(0)).isEqualTo(Mood.SAD);
+    }
+
+    @Test
+    void aTypeCreatedElsewhereIsBoundAfterForgetTypeOids() {
+        PgConnectionFactory factory = factory("elsewhere_mood");
+        PgConnection b = connect(factory, "elsewhere_mood");
+        PG.primary().execute("CREATE TYPE elsewhere_mood AS ENUM ('sad', 'ok', 'happy')");
+        String select = "SELECT 'happy'::elsewhere_mood";
+        assertThat(await(b.query(select)).row(0).get(0)).as("DDL of another client is not seen").isEqualTo("happy");
+        assertThat(await(b.query(select)).row(0).get(0)).as("cached statement").isEqualTo("happy");
+
+        factory.forgetTypeOids();
+
+        assertThat(await(b.query(select)).row(0).get(0)).as("the cached statement, with the codec bound now").isEqualTo(Mood.HAPPY);
+    }
+
+    @Test
+    void aListedTypeThatDoesNotExistIsWarnedAboutOncePerFactory() {
+        List<LogRecord> records = new CopyOnWriteArrayList<>();
+        Handler capture = new Handler() {
+            @Override
+            public void publish(LogRecord record) {
+                records.add(record);
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        Logger logger = Logger.getLogger("io.pgconn.internal.failover.TypeOidDiscovery");
+        Level level = logger.getLevel();
+        logger.setLevel(Level.ALL);
+        logger.addHandler(capture);
+        try {
+            PgConnectionFactory factory = factory("absent_mood");
+            for (int i = 0; i < 3; i++) {
+                await(connect(factory, "hstore,vector,absent_mood").close());
+            }
+            assertThat(records.stream().filter(r -> r.getLevel() == Level.WARNING).toList()).singleElement().satisfies(r -> {
+                String message = r.getMessage();
+                assertThat(message).contains("absent_mood", "localhost:" + PG.primary().port(), "postgres");
+            });
+            assertThat(records).as("the default extensions' absence is not a warning")
+                    .filteredOn(r -> r.getMessage().contains("hstore")).allSatisfy(r -> assertThat(r.getLevel()).isEqualTo(Level.FINE));
+        } finally {
+            logger.removeHandler(capture);
+            logger.setLevel(level);
+        }
+    }
+}
