@@ -280,6 +280,12 @@ final class ConnectWalk {
             return;
         }
         PgException failure = HostConnector.asPgException(error, host.label());
+        if (failure instanceof PgTimeoutException && overallExpired()) {
+            // a timer of the attempt's own (the dial's CONNECT_TIMEOUT_MILLIS, whole milliseconds of what was left of
+            // connectTimeout) fired just before the walk's: the whole deadline cut the host short, it was not found down
+            totalTimeout(0);
+            return;
+        }
         if (!failed(attempt, host, attempt.address(), failure, elapsed, duringStartup)) {
             // connectTimeout passed, the caller cancelled or the factory closed: what the aborted attempt met says nothing of the host
             return;
