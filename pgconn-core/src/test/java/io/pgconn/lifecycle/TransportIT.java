@@ -137,6 +137,33 @@ class TransportIT {
         }
     }
 
+    /**
+     * REVIEW-9 F6: naming the peer's user is libpq's getpwuid — NSS, which may read files or ask LDAP or sssd for
+     * seconds — and ran on the event loop that other connections share. It runs on the factory's look-up pool.
+     */
+    @Test
+    void requirepeerIsAskedOffTheEventLoop() throws Exception {
+        List<Thread> askedOn = new CopyOnWriteArrayList<>();
+        List<Boolean> onTheChannelsLoop = new CopyOnWriteArrayList<>();
+        SocketPeer standIn = channel -> {
+            askedOn.add(Thread.currentThread());
+            onTheChannelsLoop.add(channel.eventLoop().inEventLoop());
+            return "the-server";
+        };
+        EventLoopGroup group = Transport.NIO.newEventLoopGroup(1);
+        ConnectResources resources = new ConnectResources(group, Transport.NIO, PgTracer.noop(), new SslContextFactory(),
+                CodecRegistry.defaults(), standIn);
+        try {
+            HostConnector connector = new HostConnector(resources);
+            await(await(connectOverTheSocket(connector, group, "the-server")).close());
+            assertThat(onTheChannelsLoop).containsExactly(false);
+            assertThat(askedOn.get(0).getName()).startsWith("pgconn-dns");
+        } finally {
+            resources.close();
+            group.shutdownGracefully(0, 0, TimeUnit.SECONDS).await(5, TimeUnit.SECONDS);
+        }
+    }
+
     private static CompletableFuture<ConnectionControl> connectOverTheSocket(HostConnector connector, EventLoopGroup group, String requirePeer) {
         ConnConfig config = ConnConfig.parse("host=" + PG.primary().socketDirectory() + " port=" + PG.primary().port()
                 + " dbname=postgres user=scram_u password=" + LifecycleCluster.PASSWORD + " extensionTypes='' requirepeer=" + requirePeer,

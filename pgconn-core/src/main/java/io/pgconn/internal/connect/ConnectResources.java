@@ -71,6 +71,11 @@ public final class ConnectResources {
         return loops;
     }
 
+    /** The bounded pool for look-ups that may block in the system's name services: host names, requirepeer's user. */
+    HostNameLookups lookups() {
+        return lookups;
+    }
+
     /** Who listens at the other end of a Unix-domain socket ({@code requirepeer}). */
     public SocketPeer socketPeer() {
         return socketPeer;

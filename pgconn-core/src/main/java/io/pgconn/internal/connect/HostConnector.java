@@ -3,6 +3,7 @@ package io.pgconn.internal.connect;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelPipeline;
 import io.pgconn.PgAuthenticationException;
+import io.pgconn.PgClosedException;
 import io.pgconn.PgConfigException;
 import io.pgconn.PgException;
 import io.pgconn.PgProtocolException;
@@ -30,6 +31,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.function.BiConsumer;
 
 /**
@@ -130,36 +132,57 @@ public final class HostConnector {
                 return;
             }
             if (host.isUnixSocket() && config.requirePeer() != null) {
-                try {
-                    RequirePeer.check(config.requirePeer(), host, channel, resources.socketPeer());
-                } catch (RuntimeException e) { // before the startup message, as libpq: the server learns nothing of this client
-                    channel.close();
-                    result.completeExceptionally(e);
-                    return;
-                }
-            }
-            if (!tls) {
-                startup(config, derived, host, address, channel, null, (connection, error) -> settle(result, channel, null, fallback, connection, error));
+                // before the startup message, as libpq: a refused server learns nothing of this client; off the loop (NSS)
+                RequirePeer.check(config.requirePeer(), host, channel, resources.socketPeer(), resources.lookups())
+                        .whenComplete((checked, peerError) -> onChannelsLoop(channel, result, label, () -> {
+                            if (peerError != null) {
+                                channel.close();
+                                result.completeExceptionally(peerError);
+                            } else {
+                                opened(config, derived, host, address, channel, tls, fallback, result);
+                            }
+                        }));
                 return;
             }
-            CompletableFuture<TlsOutcome> negotiation;
-            try {
-                negotiation = encrypt(config, host, channel);
-            } catch (RuntimeException e) { // no TLS context for these settings (a certificate or key file): not retried without TLS
-                channel.close();
-                result.completeExceptionally(e);
-                return;
-            }
-            BiConsumer<ConnectionControl, Throwable> settle = (connection, error) -> settle(result, channel, negotiation, fallback, connection, error);
-            negotiation.whenComplete((outcome, tlsError) -> {
-                if (tlsError != null) {
-                    settle.accept(null, tlsError);
-                } else {
-                    startup(config, derived, host, address, channel, outcome instanceof TlsOutcome.Encrypted e ? e : null, settle);
-                }
-            });
+            opened(config, derived, host, address, channel, tls, fallback, result);
         });
         return result;
+    }
+
+    /** Runs {@code step} on the channel's loop; a loop that is shutting down fails the attempt instead. */
+    private static void onChannelsLoop(Channel channel, CompletableFuture<ConnectionControl> result, String label, Runnable step) {
+        try {
+            channel.eventLoop().execute(step);
+        } catch (RejectedExecutionException e) {
+            channel.close();
+            result.completeExceptionally(new PgClosedException(label, "connect to " + label
+                    + " failed: the connection factory was closed", e));
+        }
+    }
+
+    /** The socket is open (and its peer checked): plaintext straight to the startup, or TLS first. */
+    private void opened(ConnConfig config, PerConfig derived, HostSpec host, SocketAddress address, Channel channel, boolean tls,
+                        boolean fallback, CompletableFuture<ConnectionControl> result) {
+        if (!tls) {
+            startup(config, derived, host, address, channel, null, (connection, error) -> settle(result, channel, null, fallback, connection, error));
+            return;
+        }
+        CompletableFuture<TlsOutcome> negotiation;
+        try {
+            negotiation = encrypt(config, host, channel);
+        } catch (RuntimeException e) { // no TLS context for these settings (a certificate or key file): not retried without TLS
+            channel.close();
+            result.completeExceptionally(e);
+            return;
+        }
+        BiConsumer<ConnectionControl, Throwable> settle = (connection, error) -> settle(result, channel, negotiation, fallback, connection, error);
+        negotiation.whenComplete((outcome, tlsError) -> {
+            if (tlsError != null) {
+                settle.accept(null, tlsError);
+            } else {
+                startup(config, derived, host, address, channel, outcome instanceof TlsOutcome.Encrypted e ? e : null, settle);
+            }
+        });
     }
 
     /** Completes the attempt; a failure closes the channel and is marked for the other encryption when it may be retried. */

@@ -1,6 +1,7 @@
 package io.pgconn.internal.connect;
 
 import io.netty.util.concurrent.DefaultThreadFactory;
+import io.pgconn.FatalErrors;
 import io.pgconn.PgClosedException;
 import io.pgconn.PgConnectException;
 import io.pgconn.config.HostSpec;
@@ -9,6 +10,7 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -17,7 +19,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * Host-name look-ups ({@code getaddrinfo} through {@link InetAddress#getAllByName}, as libpq does, so
  * {@code /etc/hosts}, nsswitch and search domains behave the same) on a small pool of their own —
- * never on an event loop, which they could block for seconds when a DNS server is slow.
+ * never on an event loop, which they could block for seconds when a DNS server is slow. The other
+ * look-up a connect makes in the system's name services, requirepeer's user name ({@link RequirePeer}:
+ * NSS, which may ask LDAP or sssd), runs here too ({@link #run}).
  *
  * <p>The pool is bounded both ways: {@link #THREADS} look-ups run at once and {@link #QUEUED} wait;
  * one more fails at once with a {@link PgConnectException} that says so (the caller's walk moves on
@@ -53,14 +57,32 @@ final class HostNameLookups {
 
     /** The addresses of {@code host}'s name; completes on a look-up thread (or at once when refused). */
     CompletableFuture<InetAddress[]> lookUp(HostSpec host) {
-        Task task = new Task(host);
+        String what = "translate host name \"" + host.host() + "\" to an address";
+        return run(host, what, () -> {
+            try {
+                return lookup.lookup(host.host());
+            } catch (UnknownHostException e) {
+                throw new PgConnectException(host.label(), "could not " + what + ": " + e.getMessage(), e);
+            } catch (RuntimeException e) {
+                throw new PgConnectException(host.label(), "could not " + what + ": " + e, e);
+            }
+        });
+    }
+
+    /**
+     * Runs {@code call}, a look-up that may block in the system's name services, on this pool: its value or
+     * what it threw completes the future, on a look-up thread (or at once when refused: {@code what} — "could not
+     * <i>what</i>" — names it then).
+     */
+    <T> CompletableFuture<T> run(HostSpec host, String what, Callable<T> call) {
+        Task<T> task = new Task<>(host, what, call);
         try {
             pool.execute(task);
         } catch (RejectedExecutionException e) {
             task.result.completeExceptionally(pool.isShutdown()
-                    ? closed(host)
-                    : new PgConnectException(host.label(), "could not translate host name \"" + host.host() + "\" to an address: "
-                    + queued + " host-name lookups are already waiting (is the DNS server slow or unreachable?)"));
+                    ? closed(host, what)
+                    : new PgConnectException(host.label(), "could not " + what + ": " + queued
+                    + " lookups are already waiting (is the DNS server or another name service slow or unreachable?)"));
         }
         return task.result;
     }
@@ -69,35 +91,35 @@ final class HostNameLookups {
     void close() {
         List<Runnable> waiting = pool.shutdownNow();
         for (Runnable r : waiting) {
-            if (r instanceof Task task) {
-                task.result.completeExceptionally(closed(task.host));
+            if (r instanceof Task<?> task) {
+                task.result.completeExceptionally(closed(task.host, task.what));
             }
         }
     }
 
-    private static PgClosedException closed(HostSpec host) {
-        return new PgClosedException(host.label(), "could not look up host name \"" + host.host()
-                + "\": the connection factory was closed");
+    private static PgClosedException closed(HostSpec host, String what) {
+        return new PgClosedException(host.label(), "could not " + what + ": the connection factory was closed");
     }
 
-    private final class Task implements Runnable {
+    private static final class Task<T> implements Runnable {
         final HostSpec host;
-        final CompletableFuture<InetAddress[]> result = new CompletableFuture<>();
+        final String what;
+        final Callable<T> call;
+        final CompletableFuture<T> result = new CompletableFuture<>();
 
-        Task(HostSpec host) {
+        Task(HostSpec host, String what, Callable<T> call) {
             this.host = host;
+            this.what = what;
+            this.call = call;
         }
 
         @Override
         public void run() {
             try {
-                result.complete(lookup.lookup(host.host()));
-            } catch (UnknownHostException e) {
-                result.completeExceptionally(new PgConnectException(host.label(), "could not translate host name \"" + host.host()
-                        + "\" to an address: " + e.getMessage(), e));
-            } catch (RuntimeException e) {
-                result.completeExceptionally(new PgConnectException(host.label(), "could not translate host name \"" + host.host()
-                        + "\" to an address: " + e, e));
+                result.complete(call.call());
+            } catch (Throwable e) { // an Error too: the connect waiting for this look-up must not wait for ever
+                result.completeExceptionally(e);
+                FatalErrors.throwIfFatal(e);
             }
         }
     }

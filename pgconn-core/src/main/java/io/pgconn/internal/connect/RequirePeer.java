@@ -7,12 +7,17 @@ import io.pgconn.config.HostSpec;
 import io.pgconn.internal.transport.SocketPeer;
 
 import java.io.IOException;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * libpq's {@code requirepeer} (docs/lifecycle.md §1.1): on a Unix-domain socket, the server must run as
  * that operating-system user. Checked as libpq checks it: on the connected socket, right after the
  * connect and before the startup message, with the user the kernel reports for the peer
  * ({@link SocketPeer}) — not the socket file's owner. Ignored over TCP, as in libpq.
+ *
+ * <p>Asked on the factory's look-up pool ({@link HostNameLookups}), never on the event loop: naming the peer's
+ * user is libpq's {@code getpwuid}, through NSS, which may read files or ask LDAP or sssd for seconds — on a
+ * loop that other connections share.
  */
 final class RequirePeer {
 
@@ -20,7 +25,19 @@ final class RequirePeer {
     }
 
     /**
-     * @throws PgAuthenticationException when the peer runs as another user (it stops a multi-host walk, as in libpq)
+     * The check on the look-up pool; completes there, failed with {@link PgAuthenticationException} when the peer
+     * runs as another user (it stops a multi-host walk, as in libpq) or {@link PgConnectException} when the kernel
+     * does not tell who the peer is (or the pool refuses the look-up).
+     */
+    static CompletableFuture<Void> check(String required, HostSpec host, Channel channel, SocketPeer peer, HostNameLookups lookups) {
+        return lookups.run(host, "look up the user of the server on socket \"" + host.socketPath() + "\"", () -> {
+            check(required, host, channel, peer);
+            return null;
+        });
+    }
+
+    /**
+     * @throws PgAuthenticationException when the peer runs as another user
      * @throws PgConnectException        when the kernel does not tell who the peer is
      */
     static void check(String required, HostSpec host, Channel channel, SocketPeer peer) {

@@ -3,6 +3,7 @@ package io.pgconn.internal.transport;
 import io.netty.channel.Channel;
 import io.netty.channel.epoll.EpollDomainSocketChannel;
 import io.netty.channel.socket.nio.NioChannelOption;
+import io.netty.channel.unix.DomainSocketAddress;
 import io.netty.channel.unix.PeerCredentials;
 import io.netty.channel.uring.IoUringDomainSocketChannel;
 import io.pgconn.Transport;
@@ -12,16 +13,22 @@ import jdk.net.UnixDomainPrincipal;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.UserPrincipal;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The peer's credentials from the connected socket itself (SO_PEERCRED: the user of the process that
  * listens, fixed by the kernel when it called {@code listen()}), never from the socket file, whose owner
  * anybody with write access to the directory can choose. On epoll and io_uring Netty reads them
  * ({@code peerCredentials()}: a user ID and a process ID); on NIO the JDK does
- * ({@link ExtendedSocketOptions#SO_PEERCRED}, already with the user's name).
+ * ({@link ExtendedSocketOptions#SO_PEERCRED}, already with the user's name). Naming the user goes through
+ * NSS, which may block (LDAP, sssd): callers ask off the event loop.
  */
 final class KernelSocketPeer implements SocketPeer {
+
+    private static final Path PASSWD = Path.of("/etc/passwd");
 
     private final Transport transport;
 
@@ -33,31 +40,69 @@ final class KernelSocketPeer implements SocketPeer {
     public String userName(Channel channel) throws IOException {
         return switch (transport) {
             case NIO -> Nio.userName(channel);
-            case EPOLL -> userName(Epoll.credentials(channel));
-            case IO_URING -> userName(IoUring.credentials(channel));
+            case EPOLL -> userName(Epoll.credentials(channel), socketFile(channel));
+            case IO_URING -> userName(IoUring.credentials(channel), socketFile(channel));
         };
     }
 
-    /**
-     * The name of the peer's user ID, as libpq's {@code getpwuid}. Java has no call from a user ID to a
-     * name, but reading a file's owner makes the JDK make that call: {@code /proc/<pid>} of the peer is
-     * owned by its user — used when its user ID is the one the kernel gave (not when the process is not
-     * visible here, e.g. in another PID namespace). Else {@code /etc/passwd}, where a server's account is.
-     */
-    private static String userName(PeerCredentials peer) throws IOException {
-        Path process = Path.of("/proc", Integer.toString(peer.pid()));
-        try {
-            if (peer.pid() > 0 && Integer.valueOf(peer.uid()).equals(Files.getAttribute(process, "unix:uid"))) {
-                return Files.getOwner(process).getName();
-            }
-        } catch (IOException | RuntimeException e) {
-            // the process is gone or hidden (hidepid): the user database below still knows the name
-        }
-        return fromPasswd(peer.uid());
+    private static String userName(PeerCredentials peer, Path socketFile) throws IOException {
+        return userName(peer.uid(), peer.pid(), socketFile, PASSWD);
     }
 
-    private static String fromPasswd(int uid) throws IOException {
-        List<String> lines = Files.readAllLines(Path.of("/etc/passwd"));
+    /** The socket file the channel is connected to, or null. */
+    private static Path socketFile(Channel channel) {
+        return channel.remoteAddress() instanceof DomainSocketAddress socket ? Path.of(socket.path()) : null;
+    }
+
+    /**
+     * The name of the peer's user ID, as libpq's {@code getpwuid} finds it: through NSS, so also an account
+     * from LDAP or sssd. Java has no call from a user ID to a name, but reading a file's owner makes the JDK
+     * make that call ({@code getpwuid_r}); it needs a file that this user ID owns: {@code /proc/<pid>} of the
+     * peer's process (not visible in another PID namespace), else the socket file the server made, or its
+     * directory. Their owner is only used for the name of the ID the kernel gave, read in the same
+     * {@code stat} as the ID — whoever chose the file, it says nothing else. Else {@code passwd}: an account
+     * of the user database file. The JDK names an ID that NSS does not know by its number: not a name.
+     *
+     * @param pid the peer's process ID, 0 or less when unknown
+     * @param socketFile the socket file, or null
+     * @throws IOException when no user has the ID (libpq: "could not look up local user ID")
+     */
+    static String userName(int uid, int pid, Path socketFile, Path passwd) throws IOException {
+        List<Path> ownedByThePeer = new ArrayList<>();
+        if (pid > 0) {
+            ownedByThePeer.add(Path.of("/proc", Integer.toString(pid)));
+        }
+        if (socketFile != null) {
+            ownedByThePeer.add(socketFile);
+            if (socketFile.getParent() != null) {
+                ownedByThePeer.add(socketFile.getParent());
+            }
+        }
+        for (Path file : ownedByThePeer) {
+            String name = nameIfOwnedBy(file, uid);
+            if (name != null) {
+                return name;
+            }
+        }
+        return fromPasswd(uid, passwd);
+    }
+
+    /** The name NSS gives {@code file}'s owner, when that is {@code uid}; else null. */
+    private static String nameIfOwnedBy(Path file, int uid) {
+        try {
+            Map<String, Object> owner = Files.readAttributes(file, "unix:uid,owner"); // one stat: the ID and its name agree
+            if (Integer.valueOf(uid).equals(owner.get("uid")) && owner.get("owner") instanceof UserPrincipal user
+                    && !user.getName().equals(Integer.toString(uid))) {
+                return user.getName();
+            }
+        } catch (IOException | RuntimeException e) {
+            // the process is gone or hidden (hidepid), the file unreadable: the next place may still tell
+        }
+        return null;
+    }
+
+    private static String fromPasswd(int uid, Path passwd) throws IOException {
+        List<String> lines = Files.readAllLines(passwd);
         for (String line : lines) {
             String[] fields = line.split(":", -1);
             if (fields.length > 2 && fields[2].equals(Integer.toString(uid))) {

@@ -14,7 +14,8 @@ import java.io.IOException;
 public interface SocketPeer {
 
     /**
-     * The operating-system user name of the process that listens at the other end of {@code channel}.
+     * The operating-system user name of the process that listens at the other end of {@code channel}. May block
+     * (the system's user database, through NSS): never called on an event loop.
      *
      * @throws IOException when the kernel does not tell, or no user has the peer's user ID
      */
