@@ -16,6 +16,8 @@ import java.net.SocketAddress;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Opens one TCP or Unix-domain socket: TCP_NODELAY always, SO_KEEPALIVE as configured, the
@@ -71,19 +73,19 @@ public final class Dialer {
         try {
             channel = unixSocket ? TransportChannels.newDomainSocketChannel(transport) : TransportChannels.newSocketChannel(transport, address);
         } catch (RuntimeException | LinkageError e) { // socket() failed (e.g. too many open files), or a transport class would not load
-            return CompletableFuture.failedFuture(describe(e, hostLabel, address));
+            return CompletableFuture.failedFuture(describe(e, transport, hostLabel, address));
         }
         try {
             configure(channel.config(), unixSocket, keepalive, connectTimeout);
         } catch (RuntimeException | LinkageError e) {
             channel.unsafe().closeForcibly();
-            return CompletableFuture.failedFuture(describe(e, hostLabel, address));
+            return CompletableFuture.failedFuture(describe(e, transport, hostLabel, address));
         }
         CompletableFuture<Channel> result = new CompletableFuture<>();
         on.register(channel).addListener(registered -> {
             if (!registered.isSuccess()) {
                 channel.unsafe().closeForcibly();
-                result.completeExceptionally(describe(registered.cause(), hostLabel, address));
+                result.completeExceptionally(describe(registered.cause(), transport, hostLabel, address));
                 return;
             }
             if (result.isDone()) {
@@ -98,7 +100,7 @@ public final class Dialer {
                     }
                 } else {
                     channel.close();
-                    result.completeExceptionally(describe(f.cause(), hostLabel, address));
+                    result.completeExceptionally(describe(f.cause(), transport, hostLabel, address));
                 }
             });
         });
@@ -143,11 +145,11 @@ public final class Dialer {
         }
     }
 
-    private static RuntimeException describe(Throwable cause, String hostLabel, SocketAddress address) {
+    private static RuntimeException describe(Throwable cause, Transport transport, String hostLabel, SocketAddress address) {
         if (cause instanceof ConnectTimeoutException) {
             return new PgTimeoutException(hostLabel, "connect to " + hostLabel + " (" + address + ") timed out", cause);
         }
-        if (refused(cause)) {
+        if (refused(cause, transport)) {
             // the OS's answer says it all; the transport's wording ("finishConnect(..) failed with error(-111):
             // Connection refused: host/addr:port") repeats it, so it stays in the cause only
             return new PgConnectException(hostLabel, "connection refused to " + hostLabel + " (" + address + ")", cause);
@@ -155,10 +157,34 @@ public final class Dialer {
         return new PgConnectException(hostLabel, "could not connect to " + hostLabel + " (" + address + "): " + cause.getMessage(), cause);
     }
 
-    /** ECONNREFUSED, however the transport words it: Netty's native transports throw a ConnectException for any errno. */
-    private static boolean refused(Throwable cause) {
+    /**
+     * ECONNREFUSED, however the transport words it. Netty's native transports throw a ConnectException for any errno,
+     * with the number in the message ("finishConnect(..) failed with error(-111): " and the C library's text, which a
+     * non-English locale translates): the number decides there. The JDK (NIO) throws one for ECONNREFUSED and the
+     * rarer ETIMEDOUT (the kernel's own, after minutes of SYNs) and ENOTCONN, with no number: its text decides.
+     */
+    static boolean refused(Throwable cause, Transport transport) {
         String message = cause.getMessage();
-        return cause instanceof ConnectException && message != null && message.toLowerCase(java.util.Locale.ROOT).contains("connection refused");
+        if (!(cause instanceof ConnectException) || message == null) {
+            return false;
+        }
+        if (transport != Transport.NIO) {
+            Matcher errno = NATIVE_ERRNO.matcher(message);
+            if (errno.find()) {
+                return Integer.parseInt(errno.group(1)) == NativeErrno.connectionRefused();
+            }
+        }
+        return message.toLowerCase(java.util.Locale.ROOT).contains("connection refused");
+    }
+
+    /** The errno in a native transport's message (Netty's Errors: "(..) failed with error(-111): ..."). */
+    private static final Pattern NATIVE_ERRNO = Pattern.compile("failed with error\\((-?\\d+)\\)");
+
+    /** Netty's errno constants, loaded only on a native transport (their class needs the native library). */
+    private static final class NativeErrno {
+        static int connectionRefused() {
+            return io.netty.channel.unix.Errors.ERROR_ECONNREFUSED_NEGATIVE;
+        }
     }
 
     /** libpq's keepalives, keepalives_idle, keepalives_interval, keepalives_count, and tcp_user_timeout ({@code null}: not set). */
