@@ -16,13 +16,20 @@ import java.util.Map;
  * {@code PkAB rounds turnMs variant...}, a variant being {@code pgconn}, {@code pgjdbc} or {@code vertx}
  * (caller blocked on each query; {@code pgconn} with the benchmark's {@code blockingWaitSpin=100us},
  * {@code pgconn-nospin} with the default, no spin; {@code pgconn-poll}: no spin, its connection on an event loop group
- * with a 100-µs busy-poll, {@code Transport.newEventLoopGroup(threads, busyPoll)}; {@code pgconn-pollspin}: both),
- * {@code pgconn-chained} or {@code vertx-chained} (each query issued from
- * the previous one's completion), or {@code pgconn-x4}, {@code pgconn-nospin-x4}, {@code pgjdbc-x4}, {@code vertx-x4}
- * (four callers, each blocked on its own connection; also {@code pgconn-poll-x4}). Two warm-up rounds of three turns'
- * length first; then prints p10/p50/p90/p99/mean, process CPU per query and the JVM's context switches per query
- * (voluntary + involuntary, summed over /proc/self/task; not for the -x4 variants, whose threads end before they are
- * read) for each variant over all rounds.
+ * with a 100-µs busy-poll, {@code Transport.newEventLoopGroup(threads, busyPoll)}; {@code pgconn-pollspin}: both;
+ * {@code pgconn-callerrun}: the measuring prototype {@link CallerRunLoopClient}, the connection on a Netty
+ * {@code ManualIoEventLoop} that the waiting caller runs, {@code pgconn-callerrun-spin} polling 100 µs first,
+ * {@code pgconn-callerrun-tf} running the write before the first poll), {@code pgconn-chained} or
+ * {@code vertx-chained} (each query issued from the previous one's completion), or {@code pgconn-x4},
+ * {@code pgconn-nospin-x4}, {@code pgjdbc-x4}, {@code vertx-x4} (four callers, each blocked on its own connection; also
+ * {@code pgconn-poll-x4}, {@code pgconn-callerrun-x4}). A variant ending in {@code -connect} ({@code pgjdbc-connect},
+ * {@code pgconn-connect}, {@code pgconn-callerrun-connect}, ...) runs {@link Measure#connectLoop} on TRUST instead
+ * (connect, then close, timed apart; the backend's exit awaited between). Two warm-up rounds of three turns' length
+ * first; then prints p10/p50/p90/p99/mean (for {@code -connect} also close's), process CPU per query (per
+ * connect+close) and the JVM's context switches per query (voluntary + involuntary, summed over /proc/self/task; not
+ * for the -x4 variants, whose threads end before they are read) for each variant over all rounds, and with a
+ * {@code pgjdbc*} variant each variant's p50 per round divided by the first such variant's in the same round (median,
+ * rounds at or below 1.0, each ratio: the reading {@code run.sh} takes).
  */
 public final class PkAB {
 
@@ -59,41 +66,43 @@ public final class PkAB {
         List<String> variants = List.of(Arrays.copyOfRange(args, 2, args.length));
         try (BenchServers servers = new BenchServers(20)) {
             Endpoints endpoints = servers.endpoints().forQueries(); // the query scenarios' server (no standby)
-            Map<String, Measure> measures = new LinkedHashMap<>();
-            List<Client> clients = new ArrayList<>();
-            Client pgconn = new PgconnClient(endpoints, SslProviderKind.AUTO);
-            Client pgconnNoSpin = new PgconnClient(endpoints, SslProviderKind.AUTO, true, Duration.ZERO);
-            Client pgconnPoll = new PgconnClient(endpoints, SslProviderKind.AUTO, true, Duration.ZERO, PgconnClient.BLOCKED_CALLER_SPIN);
-            Client pgconnPollSpin = new PgconnClient(endpoints, SslProviderKind.AUTO, true, PgconnClient.BLOCKED_CALLER_SPIN,
-                    PgconnClient.BLOCKED_CALLER_SPIN);
-            Client pgjdbc = new PgjdbcClient(endpoints);
-            Client vertx = new VertxClient(endpoints);
-            clients.add(pgconn);
-            clients.add(pgjdbc);
-            clients.add(vertx);
-            clients.add(pgconnNoSpin);
-            clients.add(pgconnPoll);
-            clients.add(pgconnPollSpin);
+            // by variant prefix, the longest first: a variant runs the first client whose prefix it starts with
+            Map<String, Client> byPrefix = new LinkedHashMap<>();
+            byPrefix.put("pgconn-callerrun-tf", new CallerRunLoopClient(endpoints, 0, true));
+            byPrefix.put("pgconn-callerrun-spin", new CallerRunLoopClient(endpoints, 100_000, false));
+            byPrefix.put("pgconn-callerrun", new CallerRunLoopClient(endpoints, 0, false));
+            byPrefix.put("pgconn-nospin", new PgconnClient(endpoints, SslProviderKind.AUTO, true, Duration.ZERO));
+            byPrefix.put("pgconn-pollspin", new PgconnClient(endpoints, SslProviderKind.AUTO, true, PgconnClient.BLOCKED_CALLER_SPIN,
+                    PgconnClient.BLOCKED_CALLER_SPIN));
+            byPrefix.put("pgconn-poll", new PgconnClient(endpoints, SslProviderKind.AUTO, true, Duration.ZERO, PgconnClient.BLOCKED_CALLER_SPIN));
+            byPrefix.put("pgconn", new PgconnClient(endpoints, SslProviderKind.AUTO));
+            byPrefix.put("pgjdbc", new PgjdbcClient(endpoints));
+            byPrefix.put("vertx", new VertxClient(endpoints));
+            List<Client> clients = new ArrayList<>(byPrefix.values());
             Map<String, Samples> samples = new LinkedHashMap<>();
             Map<String, long[]> cpu = new LinkedHashMap<>();
-            Map<Client, Measure> m = Map.of(pgconn, new Measure(pgconn, new Measure.Settings(Duration.ZERO, 8)),
-                    pgjdbc, new Measure(pgjdbc, new Measure.Settings(Duration.ZERO, 8)),
-                    vertx, new Measure(vertx, new Measure.Settings(Duration.ZERO, 8)),
-                    pgconnNoSpin, new Measure(pgconnNoSpin, new Measure.Settings(Duration.ZERO, 8)),
-                    pgconnPoll, new Measure(pgconnPoll, new Measure.Settings(Duration.ZERO, 8)),
-                    pgconnPollSpin, new Measure(pgconnPollSpin, new Measure.Settings(Duration.ZERO, 8)));
+            Map<Client, Measure> m = new java.util.HashMap<>();
+            for (Client c : clients) {
+                m.put(c, new Measure(c, new Measure.Settings(Duration.ZERO, 8)));
+            }
+            Map<String, Samples> closeSamples = new LinkedHashMap<>();
+            Map<String, List<Double>> roundP50s = new LinkedHashMap<>();
             for (int r = -2; r < rounds; r++) { // two warm-up rounds
                 for (String v : variants) {
-                    Client c = v.startsWith("pgjdbc") ? pgjdbc : v.startsWith("vertx") ? vertx
-                            : v.startsWith("pgconn-nospin") ? pgconnNoSpin : v.startsWith("pgconn-pollspin") ? pgconnPollSpin
-                            : v.startsWith("pgconn-poll") ? pgconnPoll : pgconn;
+                    Client c = byPrefix.entrySet().stream().filter(e -> v.startsWith(e.getKey())).findFirst()
+                            .orElseThrow(() -> new IllegalArgumentException("unknown variant " + v)).getValue();
                     Samples s = r < 0 ? null : samples.computeIfAbsent(v, k -> new Samples());
                     Duration t = Duration.ofMillis(r < 0 ? 3 * turnMs : turnMs);
                     int before = s == null ? 0 : s.size();
                     long switches0 = ThreadTicks.contextSwitches();
-                    long used = v.contains("-x4") ? parallel(m.get(c), c, t, s)
+                    Samples closes = r < 0 ? null : closeSamples.computeIfAbsent(v, k -> new Samples());
+                    long used = v.endsWith("-connect") ? m.get(c).connectLoop(Target.TRUST, false, t, Integer.MAX_VALUE, s, closes)
+                            : v.contains("-x4") ? parallel(m.get(c), c, t, s)
                             : v.contains("-chained") ? m.get(c).queryPkChain(t, Integer.MAX_VALUE, s) : m.get(c).queryPkLoop(t, Integer.MAX_VALUE, s);
                     if (s != null) {
+                        long[] turn = Arrays.copyOfRange(s.toArray(), before, s.size());
+                        Arrays.sort(turn);
+                        roundP50s.computeIfAbsent(v, k -> new ArrayList<>()).add(turn.length == 0 ? Double.NaN : turn[turn.length / 2] / 1e6);
                         long[] acc = cpu.computeIfAbsent(v, k -> new long[3]);
                         acc[0] += used;
                         acc[1] += s.size() - before;
@@ -111,6 +120,30 @@ public final class PkAB {
                 System.out.printf("%-28s %8d %8.4f %8.4f %8.4f %8.4f %8.4f %10.4f %8.2f%n", v, a.length, a[a.length / 10] / 1e6,
                         a[a.length / 2] / 1e6, a[a.length * 9 / 10] / 1e6, a[a.length * 99 / 100] / 1e6, mean / 1e6,
                         acc[0] / 1e6 / acc[1], (double) acc[2] / acc[1]);
+                if (v.endsWith("-connect")) {
+                    long[] cl = closeSamples.get(v).toArray();
+                    Arrays.sort(cl);
+                    System.out.printf("%-28s %8d %8.4f %8.4f %8.4f %8.4f%n", v + " close", cl.length, cl[cl.length / 10] / 1e6,
+                            cl[cl.length / 2] / 1e6, cl[cl.length * 9 / 10] / 1e6, cl[cl.length * 99 / 100] / 1e6);
+                }
+            }
+            String peer = variants.stream().filter(x -> x.startsWith("pgjdbc")).findFirst().orElse(null);
+            if (peer != null) {
+                List<Double> base = roundP50s.get(peer);
+                for (String v : variants) {
+                    List<Double> own = roundP50s.get(v);
+                    double[] ratios = new double[own.size()];
+                    int le = 0;
+                    for (int i = 0; i < ratios.length; i++) {
+                        ratios[i] = own.get(i) / base.get(i);
+                        le += ratios[i] <= 1.0 ? 1 : 0;
+                    }
+                    double[] sorted = ratios.clone();
+                    Arrays.sort(sorted);
+                    System.out.printf("%-28s per-round p50 / %s: median %.3f (%d of %d rounds <= 1.0) %s%n", v, peer,
+                            sorted[sorted.length / 2], le, ratios.length, Arrays.toString(Arrays.stream(ratios)
+                                    .map(x -> Math.round(x * 100) / 100.0).toArray()));
+                }
             }
             for (Client c : clients) {
                 c.close();
