@@ -153,8 +153,8 @@ public final class NotificationSubscriber {
     }
 
     /**
-     * Ends the subscription: closes the connection, completes every listener, fails the calls waiting
-     * for a connection. Idempotent, and safe after the factory was closed (then it completes at once):
+     * Ends the subscription: closes the connection, and one catching up with the channel set (its
+     * LISTEN may never be answered), completes every listener, fails the calls waiting for a connection. Idempotent, and safe after the factory was closed (then it completes at once):
      * every call returns the same future.
      */
     public CompletableFuture<Void> close() {
@@ -165,7 +165,8 @@ public final class NotificationSubscriber {
             }
             closeResult = result;
         }
-        QuietClose.of(slot.beginClosing()).whenComplete((ok, error) -> {
+        CompletableFuture<?>[] closes = slot.beginClosing().stream().map(QuietClose::of).toArray(CompletableFuture[]::new);
+        CompletableFuture.allOf(closes).whenComplete((ok, error) -> {
             end(null);
             result.complete(null);
         });
