@@ -117,18 +117,21 @@ final class ChannelSet {
 
     /**
      * Whether {@code error} is the server's refusal of the channel itself on {@code c}, the session going
-     * on: an ERROR (not FATAL) about the name — SQLSTATE class 22 (data exception: 22P05/22021, a name the
-     * database's encoding cannot hold) or 42 (syntax error or access rule violation). Any other refusal is
-     * about the server, not the name, and would meet every channel alike — 25006 a server in recovery
-     * (met during a failover), 53xxx out of resources, 57014 a cancel, ...: the connection's failure, the
-     * channels are kept and the subscriber re-connects (REVIEW-9 F3).
+     * on, that no other connection would change: an ERROR (not FATAL) about the name — SQLSTATE class 22
+     * (data exception: 22P05/22021, a name the database's encoding cannot hold) or 42 (syntax error or
+     * access rule violation) — or class 0A, feature not supported: a server without LISTEN (CockroachDB,
+     * YugabyteDB, a pooler refusing session features) refuses every channel for good, and re-connecting
+     * to it would go on for ever (REVIEW-10). Any other refusal is about the server's state, not the name,
+     * and would meet every channel alike — 25006 a server in recovery (met during a failover), 53xxx out
+     * of resources, 57014 a cancel, ...: the connection's failure, the channels are kept and the
+     * subscriber re-connects (REVIEW-9 F3).
      */
     static boolean refusesTheChannel(PgConnection c, Throwable error) {
         if (!(error instanceof PgServerException refusal) || refusal.endsSession() || c.isClosed()) {
             return false;
         }
         String sqlState = refusal.sqlState().orElse("");
-        return sqlState.startsWith("22") || sqlState.startsWith("42");
+        return sqlState.startsWith("22") || sqlState.startsWith("42") || sqlState.startsWith("0A");
     }
 
     /** The server's refusal to LISTEN on {@code channel}, naming the channel (another failure as it is). */

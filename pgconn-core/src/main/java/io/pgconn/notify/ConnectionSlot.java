@@ -4,7 +4,10 @@ import io.pgconn.PgClosedException;
 import io.pgconn.PgConnection;
 import io.pgconn.notify.SubscriberState.Status;
 
+import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.stream.Stream;
 
 /**
  * Which connection carries a {@link NotificationSubscriber}'s subscription, and where the subscriber
@@ -26,6 +29,8 @@ final class ConnectionSlot {
     // guarded by this
     private Status status = Status.CONNECTING;
     private PgConnection connection;
+    /** The connection catching up with the channel set, before it takes the slot; null when none is. */
+    private PgConnection catchingUp;
     private boolean everConnected;
     private int attempt;
     private String lastError;
@@ -48,10 +53,29 @@ final class ConnectionSlot {
         return closing;
     }
 
-    /** close() began: nothing takes the slot any more; @return the connection to close. */
-    synchronized PgConnection beginClosing() {
+    /**
+     * close() began: nothing takes the slot any more; @return the connections to close — the one in the
+     * slot and the one catching up (its LISTEN may never be answered: it would stay open after close()).
+     */
+    synchronized List<PgConnection> beginClosing() {
         closing = true;
-        return connection;
+        return Stream.of(connection, catchingUp).filter(Objects::nonNull).toList();
+    }
+
+    /** {@code c} starts catching up with the channel set; false when the subscriber is closing (then it must not). */
+    synchronized boolean beginCatchUp(PgConnection c) {
+        if (closing) {
+            return false;
+        }
+        catchingUp = c;
+        return true;
+    }
+
+    /** {@code c}'s catch-up failed: it no longer catches up. */
+    synchronized void catchUpFailed(PgConnection c) {
+        if (catchingUp == c) {
+            catchingUp = null;
+        }
     }
 
     /** The connection carrying the subscription, or null while none does (connecting, re-connecting, ended). */
@@ -98,6 +122,7 @@ final class ConnectionSlot {
         Takeover takeover = new Takeover(connection, !everConnected, nextConnection);
         everConnected = true;
         connection = c;
+        catchingUp = null;
         status = Status.LISTENING;
         attempt = 0;
         nextConnection = new CompletableFuture<>();

@@ -41,12 +41,19 @@ final class ConnectionTakeover {
         if (slot.isClosing()) { // a re-connect whose backoff ended as close() began: no login after close
             return CompletableFuture.failedFuture(ConnectionSlot.closedError("connecting"));
         }
-        return factory.connect().thenCompose(c -> catchUp(c, ConcurrentHashMap.newKeySet(), attempts)
-                .whenComplete((ok, error) -> {
-                    if (error != null) {
-                        QuietClose.of(c);
-                    }
-                }));
+        return factory.connect().thenCompose(c -> catchUpOrClose(c, attempts));
+    }
+
+    /** {@link #catchUp} from nothing LISTENed; {@code c} is closed when it fails, and by close() while it runs. */
+    private CompletableFuture<Void> catchUpOrClose(PgConnection c, int attempts) {
+        CompletableFuture<Void> caughtUp = slot.beginCatchUp(c) ? catchUp(c, ConcurrentHashMap.newKeySet(), attempts)
+                : CompletableFuture.failedFuture(ConnectionSlot.closedError("connecting"));
+        return caughtUp.whenComplete((ok, error) -> {
+            if (error != null) {
+                slot.catchUpFailed(c);
+                QuietClose.of(c);
+            }
+        });
     }
 
     /**

@@ -23,8 +23,9 @@ import java.util.concurrent.CompletableFuture;
  * {@link #unlisten} work in every state but the end, and a call made while no connection carries the
  * subscription (connecting, re-connecting, or the connection lost during the call) completes when the
  * next connection LISTENs on every channel. A channel whose name the server refuses (an ERROR of
- * SQLSTATE class 22 or 42: the session goes on) is dropped: its call fails with that error, the other
- * channels carry on; an ERROR about the server (25006, a server in recovery) re-connects, keeping them all.
+ * SQLSTATE class 22 or 42: the session goes on), or a server that does not support LISTEN (class 0A), is
+ * dropped: its call fails with that error, the other channels carry on; an ERROR about the server's state
+ * (25006, a server in recovery) re-connects, keeping them all.
  *
  * <p>Notifications sent while it was away are lost — PostgreSQL does not queue them for absent
  * listeners — and so are those sent on the new primary before the role check noticed the switchover
@@ -133,8 +134,9 @@ public final class NotificationSubscriber {
      * server refuses the LISTEN with an ERROR — on the working connection or while a new one catches
      * up: a {@link PgServerException} naming the channel, with the server's SQLSTATE; the channel is
      * then dropped and its listener completes with that error — or when the subscription is or becomes
-     * closed or gives up first. Only a refusal of the name (SQLSTATE class 22 or 42) drops the channel;
-     * any other ERROR is about the server (25006: in recovery, met during a failover) and is the
+     * closed or gives up first. Only a refusal of the name (SQLSTATE class 22 or 42) or of LISTEN itself
+     * (class 0A, feature not supported: no other connection to that server would take it) drops the channel;
+     * any other ERROR is about the server's state (25006: in recovery, met during a failover) and is the
      * connection's failure: the channels stay, the subscriber re-connects and the call completes when the
      * next connection LISTENs. A channel name that is empty, holds NUL or is longer than a PostgreSQL
      * identifier (63 bytes in UTF-8: the server would truncate it, and its notifications would reach
@@ -153,8 +155,8 @@ public final class NotificationSubscriber {
     }
 
     /**
-     * Ends the subscription: closes the connection, completes every listener, fails the calls waiting
-     * for a connection. Idempotent, and safe after the factory was closed (then it completes at once):
+     * Ends the subscription: closes the connection, and one catching up with the channel set (its
+     * LISTEN may never be answered), completes every listener, fails the calls waiting for a connection. Idempotent, and safe after the factory was closed (then it completes at once):
      * every call returns the same future.
      */
     public CompletableFuture<Void> close() {
@@ -165,7 +167,8 @@ public final class NotificationSubscriber {
             }
             closeResult = result;
         }
-        QuietClose.of(slot.beginClosing()).whenComplete((ok, error) -> {
+        CompletableFuture<?>[] closes = slot.beginClosing().stream().map(QuietClose::of).toArray(CompletableFuture[]::new);
+        CompletableFuture.allOf(closes).whenComplete((ok, error) -> {
             end(null);
             result.complete(null);
         });

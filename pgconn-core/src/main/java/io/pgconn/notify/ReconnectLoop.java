@@ -21,6 +21,8 @@ final class ReconnectLoop {
     private final BackoffTimer timer;
     /** The backoff before the next attempt, cancelled when the subscription ends; guarded by this. */
     private CompletableFuture<Void> pendingBackoff;
+    /** The subscription ended: a backoff asked for afterwards is cancelled at once; guarded by this. */
+    private boolean cancelled;
 
     ReconnectLoop(NotificationSubscriber subscriber, PgConnectionFactory factory, ReconnectPolicy policy,
                   SubscriptionEvents events, BackoffTimer timer) {
@@ -49,6 +51,10 @@ final class ReconnectLoop {
         events.reconnecting(n, why);
         CompletableFuture<Void> backoff = timer.after(policy.backoff(n));
         synchronized (this) {
+            if (cancelled) { // the subscription ended since this attempt began: no timer left behind it
+                backoff.cancel(false);
+                return;
+            }
             pendingBackoff = backoff;
         }
         backoff.thenCompose(ignored -> subscriber.connect(n)) // connect() itself refuses once the subscriber is closing
@@ -61,11 +67,13 @@ final class ReconnectLoop {
 
     /**
      * The subscription ended: the backoff waiting for the next attempt is cancelled, so that attempt
-     * never connects (its timer's wake-up then does nothing).
+     * never connects (its timer's wake-up then does nothing), and so is one an attempt that began before
+     * the end asks for after it.
      */
     void cancel() {
         CompletableFuture<Void> backoff;
         synchronized (this) {
+            cancelled = true;
             backoff = pendingBackoff;
             pendingBackoff = null;
         }

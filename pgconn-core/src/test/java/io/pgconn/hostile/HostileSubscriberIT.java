@@ -1,5 +1,6 @@
 package io.pgconn.hostile;
 
+import io.pgconn.PgServerException;
 import io.pgconn.notify.NotificationSubscriber;
 import io.pgconn.notify.ReconnectPolicy;
 import io.pgconn.notify.SubscriberState;
@@ -13,7 +14,9 @@ import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -144,6 +147,70 @@ class HostileSubscriberIT {
             assertThat(server.connections()).as("sessions: a re-connect after the server in recovery").isGreaterThanOrEqualTo(3);
             assertThat(state.lastError()).as("the attempt the server in recovery failed").contains("25006");
             subscriber.close().get(5, TimeUnit.SECONDS);
+        }
+    }
+
+    /**
+     * REVIEW-10 (observation): a server that does not support LISTEN at all answers it with ERROR 0A000
+     * feature_not_supported — CockroachDB ("unimplemented"), YugabyteDB ("LISTEN not supported yet"), a
+     * pooler that refuses session features. Another connection to it cannot change that, so it is the
+     * channel's refusal, as for a refused name: the call fails with the server's error naming the channel,
+     * the channel is dropped, and the subscriber stays on its connection. It used to be taken for the
+     * connection's failure: re-connect after re-connect (for ever under the default policy), the call never
+     * completing. Session 1 is refused at login (57P03) so the first listen() meets 0A000 while session 2
+     * catches up; the second meets it on the working connection.
+     */
+    @Test
+    void aServerThatDoesNotSupportListenFailsTheCallInsteadOfReconnecting() throws Exception {
+        AtomicInteger sessions = new AtomicInteger();
+        try (ScriptedServer server = ScriptedServer.start(c -> {
+            int session = sessions.incrementAndGet();
+            c.readStartupRefusingTls();
+            if (session == 1) {
+                c.send(Backend.errorResponse("57P03", "the database system is starting up"));
+                return;
+            }
+            c.send(Backend.trustLogin());
+            for (Conversation.Message query = c.readMessage(); query.type() != 'X'; query = c.readMessage()) {
+                c.send(error("0A000", "unimplemented: LISTEN is not supported"), Backend.readyForQuery());
+            }
+        }); HostileClient client = new HostileClient(server, OPTIONS)) {
+            NotificationSubscriber subscriber = NotificationSubscriber.start(client.factory(),
+                    new ReconnectPolicy(ReconnectPolicy.UNLIMITED, Duration.ofMillis(10), Duration.ofMillis(50)),
+                    SubscriptionEvents.NONE);
+            RecordingListener caughtUp = new RecordingListener();
+            Throwable duringCatchUp = failureOf(subscriber.listen("a", caughtUp), subscriber, server);
+            assertThat(duringCatchUp).isInstanceOf(PgServerException.class).hasMessageContaining("LISTEN \"a\" refused");
+            assertThat(((PgServerException) duringCatchUp).sqlState()).contains("0A000");
+            caughtUp.awaitCompleted();
+            assertThat(subscriber.state().lastError()).contains("LISTEN \"a\" refused");
+
+            RecordingListener working = new RecordingListener();
+            Throwable onTheWorkingConnection = failureOf(subscriber.listen("b", working), subscriber, server);
+            assertThat(((PgServerException) onTheWorkingConnection).sqlState()).contains("0A000");
+            working.awaitCompleted();
+
+            SubscriberState state = subscriber.state();
+            assertThat(state.status()).isEqualTo(SubscriberState.Status.LISTENING);
+            assertThat(state.channels()).isEmpty();
+            assertThat(server.connections()).as("sessions: no re-connect for a server without LISTEN").isEqualTo(2);
+            subscriber.close().get(5, TimeUnit.SECONDS);
+            server.awaitConnectionsEnded(Duration.ofSeconds(5));
+            server.assertScriptsPassed();
+        }
+    }
+
+    /** The failure {@code call} completes with within 10 s; else an AssertionError telling where the subscriber is. */
+    private static Throwable failureOf(CompletableFuture<Void> call, NotificationSubscriber subscriber, ScriptedServer server)
+            throws InterruptedException {
+        try {
+            call.get(10, TimeUnit.SECONDS);
+            throw new AssertionError("expected the call to fail; it completed");
+        } catch (ExecutionException e) {
+            return e.getCause();
+        } catch (TimeoutException e) {
+            throw new AssertionError("the call did not complete within 10 s: " + server.connections() + " sessions, state "
+                    + subscriber.state(), e);
         }
     }
 

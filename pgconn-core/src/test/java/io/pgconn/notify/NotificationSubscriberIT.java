@@ -517,6 +517,92 @@ class NotificationSubscriberIT {
     }
 
     /**
+     * close() while a new connection catches up with the channel set — its LISTEN not answered yet (a slow
+     * server, or one that stopped answering) — closes that connection too. It used to stay open, logged in,
+     * after close() had completed and closed() was told, until the server answered: for good on a server
+     * that never does. Session 1 LISTENs, then ends (FATAL 57P01); session 2 never answers its LISTEN.
+     */
+    @Test
+    void closeDuringACatchUpClosesTheConnectionCatchingUp() throws Exception {
+        AtomicInteger sessions = new AtomicInteger();
+        AtomicInteger cancels = new AtomicInteger();
+        CountDownLatch endFirst = new CountDownLatch(1);
+        CountDownLatch catchingUp = new CountDownLatch(1);
+        try (ScriptedServer server = ScriptedServer.start(c -> {
+            if (c.readStartupRefusingTls().isCancelRequest()) {
+                cancels.incrementAndGet(); // close() cancels the LISTEN in flight first
+                return;
+            }
+            int session = sessions.incrementAndGet();
+            c.send(Backend.trustLogin());
+            assertThat(c.readMessage().bodyText()).startsWith("LISTEN");
+            if (session == 1) {
+                c.send(Backend.message('C', Backend.cstring("LISTEN")), Backend.readyForQuery());
+                endFirst.await();
+                c.send(Backend.errorResponse("57P01", "terminating connection due to administrator command"));
+                return;
+            }
+            catchingUp.countDown(); // the LISTEN of the catch-up is never answered
+        }); HostileClient client = new HostileClient(server, "sslmode=disable")) {
+            RecordingEvents events = new RecordingEvents();
+            NotificationSubscriber subscriber = await(NotificationSubscriber.open(client.factory(),
+                    new ReconnectPolicy(ReconnectPolicy.UNLIMITED, Duration.ofMillis(10), Duration.ofMillis(50)), events));
+            RecordingListener listener = new RecordingListener();
+            await(subscriber.listen("a", listener));
+            endFirst.countDown();
+            assertThat(catchingUp.await(10, TimeUnit.SECONDS)).as("session 2 catching up").isTrue();
+
+            await(subscriber.close());
+            assertThat(events.closed).hasSize(1);
+            listener.awaitCompleted();
+            server.awaitConnectionsEnded(Duration.ofSeconds(5));
+            assertThat(sessions).as("logins: no re-connect after close()").hasValue(2);
+            assertThat(cancels).as("the LISTEN in flight cancelled by its connection's close()").hasValue(1);
+            server.assertScriptsPassed();
+        }
+    }
+
+    /**
+     * close() while a re-connect attempt has begun but not yet asked for its backoff (here: the application's
+     * reconnecting callback runs) cancels that backoff too. It used to be asked for after close() had called
+     * off the pending one, and to run on: a timer left behind close() (up to maxBackoff), waking up to a closed
+     * subscriber. The server refuses every login (57P03), so start()'s subscriber has no connection to close
+     * and close() ends it at once, on the caller's thread.
+     */
+    @Test
+    void closeWhileAnAttemptBeginsLeavesNoBackoffRunning() throws Exception {
+        CountDownLatch inReconnecting = new CountDownLatch(1);
+        CountDownLatch closed = new CountDownLatch(1);
+        ManualBackoff backoffs = new ManualBackoff();
+        try (ScriptedServer server = ScriptedServer.start(c -> {
+            c.readStartupRefusingTls();
+            c.send(Backend.errorResponse("57P03", "the database system is starting up"));
+        }); HostileClient client = new HostileClient(server, "sslmode=disable")) {
+            SubscriptionEvents events = new SubscriptionEvents() {
+                @Override
+                public void reconnecting(int attempt, Throwable cause) {
+                    inReconnecting.countDown();
+                    try {
+                        closed.await(10, TimeUnit.SECONDS);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+            };
+            NotificationSubscriber subscriber = NotificationSubscriber.start(client.factory(),
+                    new ReconnectPolicy(ReconnectPolicy.UNLIMITED, Duration.ofMillis(800), Duration.ofMillis(800)), events, backoffs);
+            assertThat(inReconnecting.await(10, TimeUnit.SECONDS)).as("attempt 1 began").isTrue();
+            await(subscriber.close());
+            closed.countDown();
+
+            Conditions.awaitCondition("attempt 1 asked for its backoff", () -> !backoffs.requested.isEmpty());
+            assertThat(backoffs.requested).hasSize(1);
+            assertThat(backoffs.requested.get(0)).as("the backoff asked for after close()").isCancelled();
+            assertThat(server.connections()).isEqualTo(1);
+        }
+    }
+
+    /**
      * REVIEW-8 F8: a connection that dies before it takes over (here: closed before the factory hands it on,
      * the channel set empty so it takes over at once) is lost at once — and the application hears
      * reconnected for it before the reconnecting of its loss, not the other way round.
