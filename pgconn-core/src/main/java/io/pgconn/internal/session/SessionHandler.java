@@ -5,6 +5,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.EventLoop;
 import io.netty.util.ReferenceCountUtil;
+import io.pgconn.FatalErrors;
 import io.pgconn.NotificationListener;
 import io.pgconn.PgException;
 import io.pgconn.PgProtocolException;
@@ -309,9 +310,17 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
         listeners.remove(channelName);
     }
 
-    /** Stops notification delivery: listeners get their completion signal and no further callbacks. */
+    /**
+     * Stops notification delivery: listeners get their completion signal and no further callbacks. On the
+     * event loop: a listener's {@link VirtualMachineError} goes to the loop thread's uncaught-exception
+     * handler ({@link FatalOnLoop}) once every listener has had its end.
+     */
     public void stopListening(Throwable cause) {
-        listeners.stop(cause);
+        try {
+            listeners.stop(cause);
+        } catch (VirtualMachineError fatal) {
+            FatalOnLoop.handToTheThread(fatal);
+        }
     }
 
     /** Marks the close as asked for by the user, so in-flight work fails with "connection closed". */
@@ -400,10 +409,19 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
         ctx.fireChannelReadComplete();
     }
 
+    /**
+     * What this handler's callbacks threw (Netty catches it and brings it here): the session ends with it
+     * as the cause. A {@link VirtualMachineError} (a notification or notice listener's, a codec's) is then
+     * also handed to the loop thread's uncaught-exception handler ({@link FatalOnLoop}): thrown on from
+     * here, Netty would only log it.
+     */
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         closeCause.failed(cause);
         ctx.close();
+        if (FatalErrors.isFatal(cause)) {
+            FatalOnLoop.handToTheThread((VirtualMachineError) cause);
+        }
     }
 
     @Override
@@ -412,7 +430,7 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
             writes.release(); // nothing more reaches the server
         }
         fifo.failAll(closeCause::closedError);
-        listeners.stop(closeCause.cause());
+        stopListening(closeCause.cause());
         ctx.fireChannelInactive();
     }
 }

@@ -12,8 +12,10 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Who hears what the server sends outside any exchange's answers: a listener per LISTEN channel for
- * notifications, and one listener for notices. A listener's failure never breaks the session.
- * Listeners are registered from any thread; messages are delivered on the event loop.
+ * notifications, and one listener for notices. A listener's failure never breaks the session, except a
+ * {@link VirtualMachineError} ({@link FatalErrors}), which is thrown on — from {@link #stop} only after
+ * every listener has had its end. Listeners are registered from any thread; messages are delivered on
+ * the event loop.
  */
 final class SessionListeners {
 
@@ -28,25 +30,36 @@ final class SessionListeners {
     void add(String channelName, NotificationListener listener) {
         NotificationListener previous = listeners.put(channelName, listener);
         if (previous != null && previous != listener) {
-            guarded(() -> previous.onComplete(null));
+            throwIfAny(guarded(() -> previous.onComplete(null)));
         }
     }
 
     void remove(String channelName) {
         NotificationListener previous = listeners.remove(channelName);
         if (previous != null) {
-            guarded(() -> previous.onComplete(null));
+            throwIfAny(guarded(() -> previous.onComplete(null)));
         }
     }
 
-    /** Every listener gets its completion signal (with the session's end cause) and no further callbacks. */
+    /**
+     * Every listener gets its completion signal (with the session's end cause) and no further callbacks;
+     * a listener's {@link VirtualMachineError} is thrown after all of them have had theirs (the first one;
+     * a different later one is added to it as suppressed).
+     */
     void stop(Throwable cause) {
+        VirtualMachineError fatal = null;
         for (String name : listeners.keySet()) {
             NotificationListener listener = listeners.remove(name);
             if (listener != null) {
-                guarded(() -> listener.onComplete(cause)); // the others still hear about the close
+                VirtualMachineError thrown = guarded(() -> listener.onComplete(cause)); // the others still hear about the close
+                if (fatal == null) {
+                    fatal = thrown;
+                } else if (thrown != null && thrown != fatal) {
+                    fatal.addSuppressed(thrown);
+                }
             }
         }
+        throwIfAny(fatal);
     }
 
     /** Delivers a notification or a notice; false for any other message (it is not for the listeners). */
@@ -54,14 +67,14 @@ final class SessionListeners {
         if (msg instanceof NotificationResponse n) {
             NotificationListener listener = listeners.get(n.channel());
             if (listener != null) {
-                guarded(() -> listener.onNotification(new Notification(n.channel(), n.payload(), n.processId())));
+                throwIfAny(guarded(() -> listener.onNotification(new Notification(n.channel(), n.payload(), n.processId()))));
             }
             return true;
         }
         if (msg instanceof NoticeResponse notice) {
             NoticeListener listener = noticeListener;
             if (listener != null) {
-                guarded(() -> listener.onNotice(notice.fields()));
+                throwIfAny(guarded(() -> listener.onNotice(notice.fields())));
             }
             return true;
         }
@@ -70,13 +83,24 @@ final class SessionListeners {
 
     /**
      * Runs a listener's callback: what it throws is ignored ({@link FatalErrors}' rule) — an Error too,
-     * which would otherwise reach the pipeline and close the session (REVIEW-8 F8).
+     * which would otherwise reach the pipeline and close the session (REVIEW-8 F8) — except a
+     * {@link VirtualMachineError}, returned for the caller to throw on; null otherwise.
      */
-    private static void guarded(Runnable callback) {
+    private static VirtualMachineError guarded(Runnable callback) {
         try {
             callback.run();
         } catch (RuntimeException | Error e) {
-            FatalErrors.throwIfFatal(e);
+            if (FatalErrors.isFatal(e)) {
+                return (VirtualMachineError) e;
+            }
+            // else ignored: the listener's own failure
+        }
+        return null;
+    }
+
+    private static void throwIfAny(VirtualMachineError fatal) {
+        if (fatal != null) {
+            throw fatal;
         }
     }
 }

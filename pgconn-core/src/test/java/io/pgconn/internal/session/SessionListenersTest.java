@@ -55,15 +55,60 @@ class SessionListenersTest {
         assertThat(completed).containsExactlyInAnyOrder("a", "b");
     }
 
-    /** The guard lets a VirtualMachineError through: the pipeline gets it, and the session ends with it as the cause. */
+    /**
+     * The guard lets a VirtualMachineError through: the pipeline gets it, the session ends with it as the
+     * cause, and it goes on to the (loop) thread's uncaught-exception handler, which Netty's catching kept it from.
+     */
     @Test
     void aVirtualMachineErrorIsNotCaughtByTheGuard() {
+        StackOverflowError thrown = new StackOverflowError();
         session.addListener("a", notification -> {
-            throw new StackOverflowError();
+            throw thrown;
         });
-        channel.writeInbound(new NotificationResponse(42, "a", "x"));
+        List<Throwable> uncaught = onThisThreadsUncaughtHandler(() -> channel.writeInbound(new NotificationResponse(42, "a", "x")));
         assertThat(channel.isActive()).isFalse();
-        assertThat(session.closeCause()).hasCauseInstanceOf(StackOverflowError.class);
+        assertThat(session.closeCause()).hasCause(thrown);
+        assertThat(uncaught).containsExactly(thrown);
+    }
+
+    /** One listener's VirtualMachineError at the close does not keep the others from their end; the thread gets it after. */
+    @Test
+    void aVirtualMachineErrorInOneCompletionStillLetsEveryOtherListenerHearTheClose() {
+        List<String> completed = new ArrayList<>();
+        StackOverflowError thrown = new StackOverflowError();
+        for (String name : List.of("a", "b", "c", "d")) {
+            session.addListener(name, new NotificationListener() {
+                @Override
+                public void onNotification(Notification notification) {
+                }
+
+                @Override
+                public void onComplete(Throwable cause) {
+                    completed.add(name);
+                    if (completed.size() == 1) {
+                        throw thrown;
+                    }
+                }
+            });
+        }
+        List<Throwable> uncaught = onThisThreadsUncaughtHandler(() -> session.stopListening(null));
+        assertThat(completed).containsExactlyInAnyOrder("a", "b", "c", "d");
+        assertThat(uncaught).containsExactly(thrown);
+    }
+
+    /** What reaches the current thread's uncaught-exception handler while {@code action} runs (EmbeddedChannel: this thread is the loop). */
+    private static List<Throwable> onThisThreadsUncaughtHandler(Runnable action) {
+        Thread thread = Thread.currentThread();
+        Thread.UncaughtExceptionHandler before = thread.getUncaughtExceptionHandler() == thread.getThreadGroup()
+                ? null : thread.getUncaughtExceptionHandler();
+        List<Throwable> uncaught = new ArrayList<>();
+        thread.setUncaughtExceptionHandler((t, e) -> uncaught.add(e));
+        try {
+            action.run();
+        } finally {
+            thread.setUncaughtExceptionHandler(before);
+        }
+        return uncaught;
     }
 
     private static NotificationListener completing(List<String> completed, String name) {
