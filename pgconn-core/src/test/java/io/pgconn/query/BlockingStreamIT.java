@@ -129,6 +129,33 @@ class BlockingStreamIT {
         }
     }
 
+    /**
+     * New user 7 F2: {@code join()} on a pgconn future inside a callback pgconn runs (on the event loop) used to
+     * wait forever for an answer only that loop reads, freezing every connection on the loop. It is refused at
+     * once, naming {@code thenCompose}; the loop's other connections go on. The same for a simple query's and a
+     * transaction command's future.
+     */
+    @Test
+    void joiningAPgconnFutureInsideACallbackIsRefusedAndTheLoopsOtherConnectionsGoOn() {
+        // one event loop for both connections: a blocked loop would stop the second one's query too
+        try (PgConnectionFactory oneLoop = PgConnectionFactory.builder(ConnConfig.builder().build()).threads(1).build()) {
+            PgConnection c = await(oneLoop.connect(config()));
+            PgConnection other = await(oneLoop.connect(config()));
+            List<java.util.function.Supplier<java.util.concurrent.CompletableFuture<?>>> waits = List.of(
+                    () -> c.query("SELECT 2"), () -> c.simpleQuery("SELECT 2"), () -> c.begin());
+            for (var wait : waits) {
+                Throwable refused = Connect.failure(c.statement("SELECT 1").map(row -> wait.get().join()));
+                assertThat(refused).isInstanceOf(IllegalStateException.class)
+                        .hasMessageContaining("event loop thread").hasMessageContaining("thenCompose");
+                assertThat(await(other.query("SELECT 4")).row(0).getInt(0)).isEqualTo(4);
+            }
+            await(c.rollback());
+            assertThat(await(c.query("SELECT 3")).row(0).getInt(0)).isEqualTo(3);
+            await(c.close());
+            await(other.close());
+        }
+    }
+
     @Test
     void waitingOnAnEventLoopIsRefused() {
         PgConnection c = QueryCluster.connect(PG, FACTORY, "");

@@ -9,49 +9,72 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * A statement's future whose blocking waits ({@link #join()}, {@link #get()}, {@link #get(long, TimeUnit)})
- * spin with {@link Thread#onSpinWait()} for up to {@code spinNanos} before parking as a plain future
- * does — the {@code blockingWaitSpin} setting (docs/query.md §1). The spin ends as soon as the future
- * is done, the thread is interrupted, or a {@code get} timeout would pass; an event loop thread never
- * spins (it would hold the CPU a loop's I/O needs). Zero spins not at all. Stages made from it spin
- * the same way.
+ * A statement's future (also a simple query's and the transaction commands'), and every stage made from
+ * it, whose blocking waits ({@link #join()}, {@link #get()}, {@link #get(long, TimeUnit)}):
+ * <ul>
+ * <li>are refused on an event loop thread while the future is not done ({@link IllegalStateException}
+ *     naming the thread): the answer is read by the connection's event loop, so a wait on that loop — a
+ *     {@code join()} inside a callback pgconn runs — would never end and would freeze every connection
+ *     sharing the loop (new user 7 F2); on another loop it stalls that loop's connections. The same rule
+ *     as a stream's blocking read ({@code BlockingRows}) and Reactor's {@code block()};</li>
+ * <li>spin with {@link Thread#onSpinWait()} for up to {@code spinNanos} before parking as a plain future
+ *     does — the {@code blockingWaitSpin} setting (docs/query.md §1). The spin ends as soon as the future
+ *     is done, the thread is interrupted, or a {@code get} timeout would pass. Zero spins not at all.</li>
+ * </ul>
  */
-class SpinThenParkFuture<T> extends CompletableFuture<T> {
+public class SpinThenParkFuture<T> extends CompletableFuture<T> {
 
     private final long spinNanos;
 
-    SpinThenParkFuture(long spinNanos) {
+    public SpinThenParkFuture(long spinNanos) {
         this.spinNanos = spinNanos;
     }
 
     @Override
     public T join() {
+        refuseOnAnEventLoop("join()");
         spin(spinNanos);
         return super.join();
     }
 
     @Override
     public T get() throws InterruptedException, ExecutionException {
+        refuseOnAnEventLoop("get()");
         spin(spinNanos);
         return super.get();
     }
 
     @Override
     public T get(long timeout, TimeUnit unit) throws InterruptedException, ExecutionException, TimeoutException {
+        refuseOnAnEventLoop("get(timeout)");
         long budget = unit.toNanos(timeout);
         long start = System.nanoTime();
         spin(Math.min(spinNanos, budget));
         return super.get(budget - (System.nanoTime() - start), TimeUnit.NANOSECONDS);
     }
 
+    /** Stages made from this future are ones too: the refusal and the spin hold for them. */
     @Override
     public <U> CompletableFuture<U> newIncompleteFuture() {
-        return spinNanos > 0 ? new SpinThenParkFuture<>(spinNanos) : super.newIncompleteFuture();
+        return new SpinThenParkFuture<>(spinNanos);
     }
 
     /** Whether a blocking wait on this thread would spin (a spin is set and this is no event loop). */
     final boolean spinsOnThisThread() {
-        return spinNanos > 0 && !(ThreadExecutorMap.currentExecutor() instanceof EventLoop);
+        return spinNanos > 0 && !onAnEventLoop();
+    }
+
+    private void refuseOnAnEventLoop(String wait) {
+        if (!isDone() && onAnEventLoop()) {
+            throw new IllegalStateException(wait + " on a pgconn future that is not complete, on an event loop thread ("
+                    + Thread.currentThread().getName() + "): the loop would wait for an answer that only an event loop"
+                    + " reads — forever when it is the connection's own, stalling every connection on it; compose"
+                    + " with thenCompose/thenApply instead, or wait on another thread");
+        }
+    }
+
+    private static boolean onAnEventLoop() {
+        return ThreadExecutorMap.currentExecutor() instanceof EventLoop;
     }
 
     private void spin(long nanos) {

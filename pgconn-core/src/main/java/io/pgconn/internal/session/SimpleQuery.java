@@ -8,6 +8,7 @@ import io.pgconn.internal.query.CommitText;
 import io.pgconn.internal.query.CopyRefusal;
 import io.pgconn.internal.query.Exchange;
 import io.pgconn.internal.query.QuerySession;
+import io.pgconn.internal.query.SpinThenParkFuture;
 import io.pgconn.internal.protocol.backend.BackendMessage;
 import io.pgconn.internal.protocol.backend.CommandComplete;
 import io.pgconn.internal.protocol.backend.CopyData;
@@ -29,7 +30,8 @@ import java.util.concurrent.CompletableFuture;
 final class SimpleQuery extends Exchange {
 
     final String sql;
-    final CompletableFuture<QueryResult> result = new CompletableFuture<>();
+    /** Refuses a blocking wait on an event loop ({@link SpinThenParkFuture}), as a statement's future does. */
+    final CompletableFuture<QueryResult> result = new SpinThenParkFuture<>(0);
     private final Query message;
     private final String host;
     private List<String> columns = List.of();
