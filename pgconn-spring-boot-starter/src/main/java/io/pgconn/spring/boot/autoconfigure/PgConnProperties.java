@@ -116,8 +116,8 @@ public class PgConnProperties {
 
     /**
      * What to do at start-up to find out whether the database answers: none; warn (one connect in
-     * the background, a warning naming the host and the reason when it fails); or fail (start-up
-     * fails when no acceptable host answers within 'connect-timeout').
+     * the background, a warning naming the host, the reason and what to change when it fails); or
+     * fail (start-up fails when no acceptable host answers within 'connect-timeout').
      */
     private StartupCheck startupCheck = StartupCheck.WARN;
 

@@ -19,7 +19,7 @@ import java.util.stream.Collectors;
 /**
  * {@code pg.conn.startup-check}: one connect at start-up, so a wrong password or an unknown host shows
  * at start-up rather than in the first request or only in health. {@code warn} does not hold start-up
- * up; {@code fail} waits for the factory's {@code connect-timeout} and throws
+ * up and logs the reason and the Action for its cause ({@link StartupFailureAction}, as {@code fail}'s report); {@code fail} waits for the factory's {@code connect-timeout} and throws
  * {@link PgConnStartupCheckException}.
  *
  * <p>The check runs once, at the first of: the starter's R2DBC {@code ConnectionFactory} being created
@@ -129,7 +129,8 @@ public final class PgConnStartupCheck implements SmartInitializingSingleton {
         Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
                 ? failure.getCause() : failure;
         return "could not connect to " + hosts() + ": "
-                + ConnectionStringSecrets.hide(String.valueOf(cause.getMessage()), this.secrets) + deadlines(cause);
+                + ConnectionStringSecrets.hide(String.valueOf(cause.getMessage()), this.secrets) + deadlines(cause)
+                + ". Action: " + StartupFailureAction.forWarning(cause);
     }
 
     private String hosts() {

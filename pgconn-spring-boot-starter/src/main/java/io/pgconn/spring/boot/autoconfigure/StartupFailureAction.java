@@ -13,10 +13,11 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeoutException;
+import java.util.stream.Collectors;
 
 /**
- * The "Action" of the start-up check's failure report ({@code pg.conn.startup-check=fail}): what to
- * change for the cause the connect met, chosen from the server's SQLSTATE and the exception's type,
+ * The "Action" of the start-up check's failure report ({@code pg.conn.startup-check=fail}) and of its
+ * WARN ({@code warn}): what to change for the cause the connect met, chosen from the server's SQLSTATE and the exception's type,
  * never from message text (new user 6 F3: one text named username and password for an unknown
  * database). A multi-host walk's failure carries each host's as suppressed: each distinct cause gets
  * its action, in the order the hosts were tried. The one place that maps causes to actions.
@@ -76,6 +77,14 @@ final class StartupFailureAction {
     /** The action for the start-up connect's failure: one line per distinct cause, then the way to start anyway. */
     static String of(Throwable failure) {
         return of(causes(failure));
+    }
+
+    /**
+     * The action for {@code warn}'s log line: each distinct cause's, in order, on one line, without the
+     * way to start anyway (the application has started).
+     */
+    static String forWarning(Throwable failure) {
+        return causes(failure).stream().map(Cause::action).collect(Collectors.joining(". ", "", "."));
     }
 
     /** The action when nothing is known of the cause. */

@@ -61,9 +61,25 @@ class PgConnStartupCheckIT {
             assertThat(context).hasNotFailed();
             await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(output.getOut())
                     .contains("WARN").contains("could not connect to " + StarterCluster.label(PG.primary()))
-                    .contains("password authentication failed"));
+                    .contains("password authentication failed")
+                    .contains("Action: Check 'pg.conn.username' and 'pg.conn.password': the server refused the password"));
         });
         assertThat(output.getOut()).doesNotContain(WRONG_PASSWORD);
+    }
+
+    /** The WARN carries the same Action as {@code fail}'s report, without the advice to use {@code warn}. */
+    @Test
+    void warnGivesTheCausesActionNamingTheDatabasePropertyForAnUnknownDatabase(CapturedOutput output) {
+        runner(StarterCluster.PASSWORD).withPropertyValues("pg.conn.startup-check=warn", "pg.conn.database=nosuchdb").run(context -> {
+            assertThat(context).hasNotFailed();
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(output.getOut())
+                    .contains("could not connect to " + StarterCluster.label(PG.primary()))
+                    .contains("database \"nosuchdb\" does not exist").contains("Action: Set 'pg.conn.database'"));
+        });
+        String warning = output.getOut().lines().filter(line -> line.contains("pgconn start-up check:")).findFirst().orElseThrow();
+        assertThat(warning).contains("WARN").endsWith("the database is the user name.").doesNotContain("pg.conn.password")
+                .doesNotContain("'pg.conn.startup-check'");
+        assertThat(output.getOut()).doesNotContain(StarterCluster.PASSWORD);
     }
 
     @Test

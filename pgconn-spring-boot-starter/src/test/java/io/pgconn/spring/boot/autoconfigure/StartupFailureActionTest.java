@@ -101,6 +101,18 @@ class StartupFailureActionTest {
                 + ".\nOr set 'pg.conn.startup-check' to 'warn' to start without the database.");
     }
 
+    /** {@code warn}'s line: the same actions, on one line, without the advice to use {@code warn}. */
+    @Test
+    void theWarningGivesTheSameActionsOnOneLineWithoutTheWayToStartAnyway() {
+        assertThat(StartupFailureAction.forWarning(fatal("3D000"))).isEqualTo(Cause.UNKNOWN_DATABASE.action() + ".");
+        PgException walk = new PgConnectException(null, "could not connect to any of 2 hosts (target_session_attrs=any):");
+        walk.addSuppressed(new PgConnectException("db1:5432", "refused", new ConnectException()));
+        walk.addSuppressed(fatal("28P01"));
+        assertThat(StartupFailureAction.forWarning(walk))
+                .isEqualTo(Cause.UNREACHABLE.action() + ". " + Cause.WRONG_PASSWORD.action() + ".")
+                .doesNotContain("\n").doesNotContain("'pg.conn.startup-check'");
+    }
+
     /** One host tried with and without TLS: its failure names a host, the other attempt is suppressed, not another host. */
     @Test
     void aSingleHostsFailureIsItsOwnCauseWhateverItCarriesAsSuppressed() {
