@@ -5,7 +5,6 @@ import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.pgconn.FatalErrors;
 import io.pgconn.PgClosedException;
-import io.pgconn.PgConnectException;
 import io.pgconn.PgException;
 import io.pgconn.PgTimeoutException;
 import io.pgconn.ServerRole;
@@ -41,10 +40,8 @@ import java.util.random.RandomGenerator;
  * walk goes on. The only action from another thread is a caller cancelling its future, which aborts
  * the attempt in flight through {@link AttemptScope}'s lock.
  *
- * <p>Tracing (docs/lifecycle.md §7): every attempt started ends — by its own outcome, or, when the walk ends
- * first (connectTimeout, the caller's cancel, the factory's close), as abandoned with the walk's reason — and
- * ConnectEnded is the last event. The walk's lock ({@code result}) orders the attempts' events, which come from
- * the loop, against the end, which a cancel brings from the caller's thread.
+ * <p>Tracing (docs/lifecycle.md §7): every attempt started ends, ConnectEnded is the last event and no attempt
+ * starts after it — {@link WalkEnd} keeps the end and the attempt in flight under one lock.
  */
 final class ConnectWalk {
 
@@ -58,17 +55,11 @@ final class ConnectWalk {
     private final TargetSessionAttrs target;
     /** The caller's future, completed by {@link #end} (or cancelled by the caller) after the walk's bookkeeping. */
     private final WalkFuture result = new WalkFuture();
-    /**
-     * Guarded by {@code result}: the walk has ended (an outcome, the deadline, or the caller cancelled). Set before
-     * ConnectEnded is traced; no attempt starts, and no attempt's event is traced, once it is set.
-     */
-    private boolean ended;
-    /** Guarded by {@code result}: the attempt started and not yet ended, whose end the walk's end traces if it comes first. */
-    private HostAttempt inFlight;
+    private final WalkEnd walkEnd;
     /** What the owner does when the walk ends: the session handed out, or null. */
     private Consumer<ConnectionControl> onEnd = connection -> { };
     private final WalkFailures failures = new WalkFailures();
-    private final long startNanos = System.nanoTime();
+    private final WalkTime time;
     // one loop per connect: timers and channels on the same thread, no cross-thread wake-ups
     private final EventLoop loop;
     private volatile AttemptScope currentScope;
@@ -84,6 +75,8 @@ final class ConnectWalk {
                 TypeOidDiscovery typeOids, List<HostSpec> hosts, RandomGenerator addressShuffle) {
         this.config = config;
         this.trace = new WalkTrace(id, tracer);
+        this.walkEnd = new WalkEnd(trace);
+        this.time = new WalkTime(config);
         this.endpoints = endpoints;
         this.registry = registry;
         this.typeOids = typeOids;
@@ -125,15 +118,11 @@ final class ConnectWalk {
      * @return whether this call ended the walk
      */
     private boolean end(ConnectionControl connection, Throwable error) {
-        synchronized (result) {
-            if (ended) {
-                if (connection != null) {
-                    connection.close();
-                }
-                return false;
+        if (!walkEnd.end(error)) {
+            if (connection != null) {
+                connection.close();
             }
-            ended = true;
-            abandonInFlight(error);
+            return false;
         }
         finished(connection, error);
         if (error != null) {
@@ -152,12 +141,8 @@ final class ConnectWalk {
         @Override
         public boolean cancel(boolean mayInterruptIfRunning) {
             CancellationException cancelled = new CancellationException("the caller cancelled the connect");
-            synchronized (this) {
-                if (ended) {
-                    return false;
-                }
-                ended = true;
-                abandonInFlight(cancelled);
+            if (!walkEnd.end(cancelled)) {
+                return false;
             }
             finished(null, cancelled);
             boolean done = super.cancel(mayInterruptIfRunning);
@@ -243,17 +228,12 @@ final class ConnectWalk {
             return;
         }
         SocketAddress address = addresses.get(position);
-        Duration budget = hostBudget();
+        Duration budget = time.hostBudget();
         AttemptScope scope = new AttemptScope(loop);
-        HostAttempt attempt;
-        synchronized (result) {
-            if (ended) {
-                return; // the caller cancelled meanwhile: ConnectEnded was the last event, no attempt follows it
-            }
-            currentScope = scope;
-            attempt = new HostAttempt(this, host, addresses, position, scope, budget);
-            inFlight = attempt; // before its start is traced: a cancel from the tracer's callback ends it too
-            trace.hostAttemptStarted(host, address, pass, config.sslMode().startsWithTls());
+        currentScope = scope;
+        HostAttempt attempt = new HostAttempt(this, host, addresses, position, scope, budget);
+        if (!walkEnd.start(attempt, pass, config.sslMode().startsWithTls())) {
+            return; // the caller cancelled meanwhile: ConnectEnded was the last event, no attempt follows it
         }
         if (scope.isAborted()) {
             return; // cancelled from the tracer's callback: the attempt is traced as abandoned, nothing to dial
@@ -271,7 +251,7 @@ final class ConnectWalk {
         HostSpec host = attempt.host();
         Duration elapsed = attempt.elapsed();
         if (error == null) {
-            if (!traceAttemptEnd(attempt, () -> trace.hostAttemptConnected(host, attempt.address(), connection, elapsed))) {
+            if (!walkEnd.settle(attempt, () -> trace.hostAttemptConnected(host, attempt.address(), connection, elapsed))) {
                 connection.close(); // the walk ended first: the attempt was traced as abandoned
                 return;
             }
@@ -345,23 +325,8 @@ final class ConnectWalk {
         }
     }
 
-    private Duration hostBudget() {
-        Duration perHost = config.hostConnectTimeout();
-        if (config.connectTimeout().isZero()) {
-            return perHost;
-        }
-        Duration left = config.connectTimeout().minusNanos(System.nanoTime() - startNanos);
-        return MultiHostConnector.min(perHost, left.isNegative() || left.isZero() ? Duration.ofMillis(1) : left);
-    }
-
-    /**
-     * Whether the walk has ended (an outcome, connectTimeout, the caller's or the closing factory's cancel). An
-     * attempt's failure after that is the abort's doing, not the host's: neither remembered as down nor reported.
-     */
     private boolean hasEnded() {
-        synchronized (result) {
-            return ended;
-        }
+        return walkEnd.hasEnded();
     }
 
     /**
@@ -372,7 +337,7 @@ final class ConnectWalk {
      */
     private boolean failed(HostAttempt attempt, HostSpec host, SocketAddress address, PgException error, Duration elapsed,
                            boolean duringStartup) {
-        if (!traceAttemptEnd(attempt, () -> trace.hostAttemptFailed(host, address, error, elapsed))) {
+        if (!walkEnd.settle(attempt, () -> trace.hostAttemptFailed(host, address, error, elapsed))) {
             return false; // e.g. the look-up that a closing factory failed: the host did nothing wrong
         }
         failures.add(host.label(), error);
@@ -382,44 +347,9 @@ final class ConnectWalk {
         return true;
     }
 
-    /**
-     * Traces the end of {@code attempt} — the one in flight, or null for a host name that did not resolve — unless
-     * the walk has ended (then the walk's end traced the attempt as abandoned).
-     *
-     * @return whether the outcome is the attempt's to report
-     */
-    private boolean traceAttemptEnd(HostAttempt attempt, Runnable event) {
-        synchronized (result) {
-            if (ended || inFlight != attempt) {
-                return false;
-            }
-            inFlight = null;
-            event.run();
-            return true;
-        }
-    }
-
-    /**
-     * The walk ends (under its lock) while an attempt is in flight: that attempt ends now, traced with the walk's
-     * reason — the timeout, the caller's cancel, the closing factory — and its late outcome is closed, not reported.
-     */
-    private void abandonInFlight(Throwable reason) {
-        HostAttempt abandoned = inFlight;
-        if (abandoned == null) {
-            return;
-        }
-        inFlight = null;
-        abandoned.abandon();
-        HostSpec host = abandoned.host();
-        PgException error = reason instanceof PgException known ? known : new PgConnectException(host.label(),
-                "connect to " + host.label() + " abandoned: " + reason.getMessage(), reason);
-        trace.hostAttemptFailed(host, abandoned.address(), error, abandoned.elapsed());
-    }
-
-    /** Whether connectTimeout has run out (1 ms early, so a host budget clamped to it counts as the whole). */
+    /** Whether connectTimeout has run out ({@link WalkTime#expired}). */
     boolean overallExpired() {
-        return !config.connectTimeout().isZero()
-                && System.nanoTime() - startNanos >= config.connectTimeout().toNanos() - 1_000_000L;
+        return time.expired();
     }
 
     /**
@@ -459,6 +389,6 @@ final class ConnectWalk {
         }
         held.release(connection);
         onEnd.accept(connection);
-        trace.connectEnded(connection, error, Duration.ofNanos(System.nanoTime() - startNanos));
+        trace.connectEnded(connection, error, time.elapsed());
     }
 }

@@ -1,5 +1,6 @@
 package io.pgconn.internal.failover;
 
+import io.pgconn.PgConnectException;
 import io.pgconn.PgException;
 import io.pgconn.config.HostSpec;
 import io.pgconn.config.TargetSessionAttrs;
@@ -15,8 +16,8 @@ import java.util.List;
  * The tracer events of one {@link ConnectWalk} (docs/lifecycle.md §7), kept apart so that the walk reads
  * as the walk: the connect's id, its count of host attempts, and one method per event. A tracer that
  * throws is ignored ({@link SafeTracer}). Called on the walk's loop, except when the caller cancels: then the
- * abandoned attempt's end and {@link #connectEnded} come from the caller's thread. The walk's lock orders the
- * two (and publishes the count of attempts to {@link #connectEnded}).
+ * abandoned attempt's end and {@link #connectEnded} come from the caller's thread. {@link WalkEnd}'s lock orders
+ * the two (and publishes the count of attempts to {@link #connectEnded}).
  */
 final class WalkTrace {
 
@@ -49,6 +50,16 @@ final class WalkTrace {
     void hostAttemptFailed(HostSpec host, SocketAddress address, PgException error, Duration elapsed) {
         SafeTracer.run(tracer, t -> t.hostAttemptEnded(PgTracer.HostAttemptEnded.of(id, host, address, Outcomes.of(error),
                 error instanceof RoleMismatchException mismatch ? mismatch.role() : null, null, null, error, elapsed)));
+    }
+
+    /**
+     * An attempt the walk's end cut off (connectTimeout, the caller's cancel, the factory's close): it failed with the
+     * walk's reason — a timeout is the TIMEOUT outcome; a cancel, a failure naming the host with the cancel as cause.
+     */
+    void hostAttemptAbandoned(HostSpec host, SocketAddress address, Throwable reason, Duration elapsed) {
+        PgException error = reason instanceof PgException known ? known : new PgConnectException(host.label(),
+                "connect to " + host.label() + " abandoned: " + (reason == null ? "the walk ended" : reason.getMessage()), reason);
+        hostAttemptFailed(host, address, error, elapsed);
     }
 
     /** The walk's end: the session handed out, or {@code error}. */

@@ -468,13 +468,14 @@ class ConnectWalkTest {
     void anAttemptEndsOnceAndBeforeConnectEndedWhenTheCancelComesMidAttempt() {
         script.put("a", List.of(Answer.REFUSED));
         script.put("b", List.of(Answer.PRIMARY));
-        List<CompletableFuture<ConnectionControl>> connect = new ArrayList<>();
+        // the walk's future, once start() returned it: the loop's first step may come before
+        CompletableFuture<CompletableFuture<ConnectionControl>> connect = new CompletableFuture<>();
         RecordingTracer events = new RecordingTracer();
         PgTracer cancellingOnTheFirstAttempt = new PgTracer() {
             @Override
             public void hostAttemptStarted(HostAttemptStarted event) {
                 events.hostAttemptStarted(event);
-                connect.get(0).cancel(false);
+                connect.join().cancel(false);
             }
 
             @Override
@@ -490,10 +491,10 @@ class ConnectWalkTest {
         ConnConfig config = ConnConfig.parse("host=a,b port=5432 user=u extensionTypes='' hostRecheckInterval=0", EnvironmentSource.none());
         ConnectWalk walk = new ConnectWalk(1, config, walkLoop, cancellingOnTheFirstAttempt, scripted, registry,
                 new TypeOidDiscovery(new TypeOidCache(Clock.systemUTC())), config.hosts(), null);
-        connect.add(walk.start());
+        connect.complete(walk.start());
         afterWhatTheLoopIsDoing();
 
-        assertThat(connect.get(0)).isCancelled();
+        assertThat(connect.join()).isCancelled();
         assertThat(events.events()).extracting(e -> e.getClass().getSimpleName())
                 .containsExactly("HostAttemptStarted", "HostAttemptEnded", "ConnectEnded");
         assertThat(events.events(PgTracer.HostAttemptEnded.class).get(0).error()).hasMessageContaining("cancelled");
