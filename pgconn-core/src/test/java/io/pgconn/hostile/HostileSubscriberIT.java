@@ -184,6 +184,8 @@ class HostileSubscriberIT {
             assertThat(((PgServerException) duringCatchUp).sqlState()).contains("0A000");
             caughtUp.awaitCompleted();
             assertThat(subscriber.state().lastError()).contains("LISTEN \"a\" refused");
+            // the call fails as the channel is dropped; session 2 takes over right after, without it
+            Conditions.awaitCondition("session 2 took over", () -> subscriber.state().status() == SubscriberState.Status.LISTENING);
 
             RecordingListener working = new RecordingListener();
             Throwable onTheWorkingConnection = failureOf(subscriber.listen("b", working), subscriber, server);

@@ -531,6 +531,7 @@ class NotificationSubscriberIT {
         try (ScriptedServer server = ScriptedServer.start(c -> {
             if (c.readStartupRefusingTls().isCancelRequest()) {
                 cancels.incrementAndGet(); // close() cancels the LISTEN in flight first
+                c.close(); // as a server does once it has read a CancelRequest
                 return;
             }
             int session = sessions.incrementAndGet();
