@@ -1,11 +1,7 @@
 package io.pgconn.testkit;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,6 +17,9 @@ import java.util.Map;
  * <p>Lifecycle: {@link #start()}, {@link #stop(StopMode)}, {@link #restart()}, {@link #promote()};
  * {@link #close()} stops it (immediate) and deletes its directory. Readiness is always a polled condition
  * ({@code pg_ctl -w}, or a query), never a fixed sleep.
+ *
+ * <p>Its parts: {@link ServerDirectory} (the files), {@link PgCtl} (the postmaster), {@link ServerConfigFiles}
+ * (the configuration it is started and reloaded with), {@link SuperuserSql}, {@link ServerLog}.
  */
 public final class PgServer implements AutoCloseable {
 
@@ -33,15 +32,13 @@ public final class PgServer implements AutoCloseable {
     private final PgBinaries binaries;
     private final PgTls tls;
     private final String name;
-    private final Path directory;
-    private final Path dataDirectory;
-    private final Path socketDirectory;
-    private final Path tlsDirectory;
-    private final Path logFile;
+    private final ServerDirectory directory;
     private final Map<String, String> runtimeConfig = new LinkedHashMap<>();
     private final Runnable afterClose;
     private final ServerConfigFiles configFiles;
     private final ServerLog log;
+    private final PgCtl pgCtl;
+    private final SuperuserSql sql;
 
     private volatile int port;
     private volatile long pid = -1;
@@ -58,15 +55,14 @@ public final class PgServer implements AutoCloseable {
         this.binaries = binaries;
         this.tls = tls;
         this.name = name;
-        this.directory = directory;
-        this.dataDirectory = directory.resolve("data");
-        this.socketDirectory = directory.resolve("socket");
-        this.tlsDirectory = directory.resolve("tls");
-        this.logFile = directory.resolve("postgres.log");
+        this.directory = new ServerDirectory(directory);
         this.afterClose = afterClose;
         this.port = Ports.allocate();
-        this.configFiles = new ServerConfigFiles(spec, tls, dataDirectory, socketDirectory, tlsDirectory);
-        this.log = new ServerLog(logFile);
+        this.configFiles = new ServerConfigFiles(spec, tls, this.directory.data(), this.directory.socket(),
+                this.directory.tls());
+        this.log = new ServerLog(this.directory.logFile());
+        this.pgCtl = new PgCtl(binaries, this.directory.data(), spec.startTimeout());
+        this.sql = new SuperuserSql(this.directory.socket(), this::port);
     }
 
     /**
@@ -114,15 +110,8 @@ public final class PgServer implements AutoCloseable {
             throw new IllegalStateException("the primary must be stopped cleanly before its data is copied");
         }
         PgServer s = new PgServer(primary.spec, primary.binaries, primary.tls, name, directory, null);
-        s.prepareDirectories(primary.dataDirectory);
-        try {
-            Files.deleteIfExists(s.dataDirectory.resolve("postmaster.opts"));
-            Files.deleteIfExists(s.dataDirectory.resolve("postmaster.pid"));
-            Files.deleteIfExists(s.dataDirectory.resolve("standby.signal"));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        ServerConfigFiles.writeServerFile(s.dataDirectory.resolve("standby.signal"), "");
+        s.prepareDirectories(primary.dataDirectory());
+        s.directory.markAsStandby();
         s.primaryConnInfo = connInfo(primary, name);
         return s;
     }
@@ -133,18 +122,7 @@ public final class PgServer implements AutoCloseable {
     }
 
     private void prepareDirectories(Path sourceData) {
-        Os.mkdirs(directory, "rwxr-xr-x");
-        Os.mkdirs(socketDirectory, "rwxr-xr-x");
-        Os.Result r = Os.run(List.of("cp", "-a", sourceData.toString(), dataDirectory.toString()),
-                Duration.ofMinutes(2));
-        if (!r.ok()) {
-            throw new PgTestkitException("cannot copy " + sourceData + " to " + dataDirectory + ": " + r.output());
-        }
-        if (tls != null) {
-            tls.installServerFiles(tlsDirectory);
-        }
-        Os.chownOneToServer(socketDirectory);
-        Os.chownOneToServer(directory); // so that the server can create its log there
+        directory.populate(sourceData, tls);
         configFiles.includeFromPostgresqlConf();
     }
 
@@ -177,30 +155,27 @@ public final class PgServer implements AutoCloseable {
         for (int attempt = 1; ; attempt++) {
             writeConfig();
             long logOffset = log.size();
-            Os.Result r = pgCtl(List.of("-l", logFile.toString(), "-w", "-t", seconds(spec.startTimeout()), "-s",
-                    "start"), spec.startTimeout().plusSeconds(15));
+            Os.Result r = pgCtl.start(directory.logFile());
             if (r.ok()) {
                 break;
             }
             String logged = log.since(logOffset);
-            killLeftover();
+            pgCtl.killLeftover();
             boolean portTaken = logged.contains("could not bind") || logged.contains("Address already in use");
             if (!everStarted && portTaken && attempt < 5) {
                 port = Ports.allocate();
                 continue;
             }
             throw new PgTestkitException("PostgreSQL " + binaries.version() + " server '" + name + "' did not start "
-                    + "(pg_ctl exit " + r.exitCode() + "): " + r.output().trim() + "\n--- end of " + logFile + " ---\n"
+                    + "(pg_ctl exit " + r.exitCode() + "): " + r.output().trim() + "\n--- end of " + directory.logFile() + " ---\n"
                     + log.tail(40));
         }
-        pid = Workspace.postmasterPid(dataDirectory.resolve("postmaster.pid"));
+        pid = pgCtl.postmasterPid();
         running = true;
         everStarted = true;
         Workspace.register(this);
         if (version == null) {
-            try (AdminClient c = admin()) {
-                version = c.parameters().get("server_version");
-            }
+            version = sql.serverVersion();
         }
         return this;
     }
@@ -220,10 +195,9 @@ public final class PgServer implements AutoCloseable {
             return;
         }
         long postmaster = pid;
-        Os.Result r = pgCtl(List.of("-m", mode.pgCtlName(), "-w", "-t", seconds(spec.startTimeout()), "-s", "stop"),
-                spec.startTimeout().plusSeconds(15));
+        Os.Result r = pgCtl.stop(mode);
         if (!Os.awaitExit(postmaster, r.ok() ? Duration.ofSeconds(30) : Duration.ZERO)) {
-            killLeftover();
+            pgCtl.killLeftover();
         }
         running = false;
         pid = -1;
@@ -243,8 +217,7 @@ public final class PgServer implements AutoCloseable {
      */
     public synchronized void promote() {
         requireRunning();
-        Os.Result r = pgCtl(List.of("-w", "-t", seconds(spec.startTimeout()), "-s", "promote"),
-                spec.startTimeout().plusSeconds(15));
+        Os.Result r = pgCtl.promote();
         if (!r.ok()) {
             throw new PgTestkitException("cannot promote '" + name + "': " + r.output().trim() + "\n"
                     + log.tail(20));
@@ -328,7 +301,7 @@ public final class PgServer implements AutoCloseable {
             stop(StopMode.IMMEDIATE);
         } finally {
             closed = true;
-            Os.deleteTree(directory);
+            directory.delete();
             if (afterClose != null) {
                 afterClose.run();
             }
@@ -337,26 +310,8 @@ public final class PgServer implements AutoCloseable {
 
     /** Used by the shutdown hook: no lock (a test thread may hold it), immediate stop, delete. */
     void killForShutdown() {
-        long postmaster = pid;
-        if (postmaster > 0 && Os.isAlive(postmaster)) {
-            pgCtl(List.of("-m", "immediate", "-w", "-t", "10", "-s", "stop"), Duration.ofSeconds(15));
-            if (!Os.awaitExit(postmaster, Duration.ofSeconds(5))) {
-                Os.signal(postmaster, "KILL");
-            }
-        }
-        Os.deleteTree(directory);
-    }
-
-    /** Stops whatever postmaster the data directory names, by signal; for failed starts and stops. */
-    private void killLeftover() {
-        long p = Workspace.postmasterPid(dataDirectory.resolve("postmaster.pid"));
-        if (Workspace.isPostmasterOf(p, dataDirectory)) {
-            Os.signal(p, "QUIT");
-            if (!Os.awaitExit(p, Duration.ofSeconds(10))) {
-                Os.signal(p, "KILL");
-                Os.awaitExit(p, Duration.ofSeconds(5));
-            }
-        }
+        pgCtl.stopForShutdown(pid);
+        directory.delete();
     }
 
     // ---------------------------------------------------------------- SQL as superuser
@@ -370,11 +325,8 @@ public final class PgServer implements AutoCloseable {
      * @throws PgTestkitException on an SQL error (with {@link PgTestkitException#sqlState()})
      */
     public List<String> execute(String sql) {
-        List<String> out = new ArrayList<>();
-        for (List<String> row : query(sql)) {
-            out.add(String.join("|", row.stream().map(v -> v == null ? "" : v).toList()));
-        }
-        return out;
+        requireRunning();
+        return this.sql.execute(sql);
     }
 
     /**
@@ -383,9 +335,7 @@ public final class PgServer implements AutoCloseable {
      */
     public List<List<String>> query(String sql) {
         requireRunning();
-        try (AdminClient c = admin()) {
-            return c.query(sql);
-        }
+        return this.sql.query(sql);
     }
 
     /**
@@ -393,17 +343,13 @@ public final class PgServer implements AutoCloseable {
      * @return the first column of the first row, or {@code null} when there is no row
      */
     public String queryValue(String sql) {
-        List<List<String>> rows = query(sql);
-        return rows.isEmpty() || rows.get(0).isEmpty() ? null : rows.get(0).get(0);
+        requireRunning();
+        return this.sql.queryValue(sql);
     }
 
     /** @return whether {@code pg_is_in_recovery()} (a standby that has not been promoted) */
     public boolean isInRecovery() {
         return "t".equals(queryValue("SELECT pg_is_in_recovery()"));
-    }
-
-    private AdminClient admin() {
-        return AdminClient.connect(socketDirectory, port, SUPERUSER, "postgres", Duration.ofSeconds(30));
     }
 
     // ---------------------------------------------------------------- accessors
@@ -425,12 +371,12 @@ public final class PgServer implements AutoCloseable {
 
     /** @return the directory of the Unix socket {@code .s.PGSQL.<port>} */
     public Path socketDirectory() {
-        return socketDirectory;
+        return directory.socket();
     }
 
     /** @return the Unix socket file itself */
     public Path socketFile() {
-        return socketDirectory.resolve(".s.PGSQL." + port);
+        return directory.socket().resolve(".s.PGSQL." + port);
     }
 
     /** @return the full {@code server_version} the server reported, e.g. "18.0" */
@@ -487,17 +433,17 @@ public final class PgServer implements AutoCloseable {
 
     /** @return this server's directory (data, socket, tls, log), deleted by {@link #close()} */
     public Path directory() {
-        return directory;
+        return directory.root();
     }
 
     /** @return the data directory */
     public Path dataDirectory() {
-        return dataDirectory;
+        return directory.data();
     }
 
     /** @return the server log file */
     public Path logFile() {
-        return logFile;
+        return directory.logFile();
     }
 
     /** @return the postmaster's pid, or -1 when not running */
@@ -523,23 +469,13 @@ public final class PgServer implements AutoCloseable {
     @Override
     public String toString() {
         return "PgServer[" + name + ", PostgreSQL " + binaries.version() + ", port " + port
-                + (running ? ", pid " + pid : ", stopped") + ", " + directory + "]";
+                + (running ? ", pid " + pid : ", stopped") + ", " + directory.root() + "]";
     }
 
-    // ---------------------------------------------------------------- files
+    // ---------------------------------------------------------------- helpers
 
     private long writeConfig() {
         return configFiles.write(port, certificate, primaryConnInfo, runtimeConfig);
-    }
-
-    private Os.Result pgCtl(List<String> args, Duration timeout) {
-        List<String> cmd = new ArrayList<>(List.of(binaries.bin("pg_ctl").toString(), "-D", dataDirectory.toString()));
-        cmd.addAll(args);
-        return Os.run(Os.asServerAccount(cmd), timeout);
-    }
-
-    private static String seconds(Duration d) {
-        return Long.toString(Math.max(1, d.toSeconds()));
     }
 
     private void requireRunning() {
@@ -555,26 +491,8 @@ public final class PgServer implements AutoCloseable {
         }
     }
 
-    /** A condition polled until true. */
-    @FunctionalInterface
-    interface Condition {
-        boolean holds();
-    }
-
     /** Polls {@code condition} every 20 ms until it holds, for at most the start timeout. */
-    void await(String what, Condition condition) {
-        long deadline = System.nanoTime() + spec.startTimeout().toNanos();
-        RuntimeException last = null;
-        while (System.nanoTime() < deadline) {
-            try {
-                if (condition.holds()) {
-                    return;
-                }
-            } catch (RuntimeException e) {
-                last = e;
-            }
-            Os.pause(20);
-        }
-        throw new PgTestkitException("timed out after " + spec.startTimeout() + " waiting for " + what, last);
+    private void await(String what, PolledCondition condition) {
+        PolledCondition.await(what, spec.startTimeout(), condition);
     }
 }
