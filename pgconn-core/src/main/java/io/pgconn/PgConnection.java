@@ -84,6 +84,15 @@ public interface PgConnection {
     OptionalInt typeOid(String typeName);
 
     /**
+     * Whether type DDL ran through this connection's factory (or {@code forgetTypeOids()} was called)
+     * since this connection last looked up its {@code extensionTypes}: its next statement outside a
+     * transaction looks them up first. Meanwhile a parameter of a class only a named type's codec
+     * writes is not refused when bound: it is encoded when the statement is written, after the lookup
+     * (docs/codecs.md, "Types created while the application runs").
+     */
+    boolean typeOidsStale();
+
+    /**
      * Resolves type OIDs now (names are validated identifiers, optionally schema-qualified, optionally
      * ending in {@code []} for the array type); missing types are absent from the map.
      */

@@ -120,11 +120,33 @@ class TypeDdlRefreshIT {
     }
 
     @Test
+    void theFirstStatementAfterTheDdlBindsTheTypesValuesThroughItsCodec() {
+        PgConnectionFactory factory = factory("bound_mood");
+        PgConnection a = connect(factory, "bound_mood");
+        PgConnection b = connect(factory, "bound_mood");
+        PgConnection c = connect(factory, "bound_mood");
+        assertThat(b.typeOidsStale()).isFalse();
+
+        await(a.simpleQuery("CREATE TYPE bound_mood AS ENUM ('sad', 'ok', 'happy');"
+                + " CREATE TABLE bound_moods (id int PRIMARY KEY, m bound_mood, ms bound_mood[])"));
+
+        assertThat(b.typeOidsStale()).as("seen by the other open connections at once").isTrue();
+        String insert = "INSERT INTO bound_moods VALUES ($1, $2, $3)";
+        await(b.query(insert, 1, Mood.HAPPY, new Mood[] {Mood.SAD, null}));
+        assertThat(b.typeOidsStale()).isFalse();
+        await(c.statement(insert).bind(0, 2).bind(1, Mood.OK).bind(2, List.of(Mood.OK)).add()
+                .bind(0, 3).bind(1, null).bind(2, new Mood[0]).collect());
+        assertThat(await(a.query("SELECT m::text, ms::text FROM bound_moods ORDER BY id")).rows().stream()
+                .map(r -> r.get(0) + " " + r.get(1)).toList()).containsExactly("happy {sad,NULL}", "ok {ok}", "null {}");
+    }
+
+    @Test
     void aTypeDroppedAndCreatedAgainIsDecodedAtItsNewOid() {
         PG.primary().execute("CREATE TYPE again_mood AS ENUM ('sad', 'ok', 'happy'); ALTER TYPE again_mood OWNER TO " + USER);
         PgConnectionFactory factory = factory("again_mood");
         PgConnection a = connect(factory, "again_mood");
         PgConnection b = connect(factory, "again_mood");
+        PgConnection c = connect(factory, "again_mood");
         int before = b.typeOid("again_mood").orElseThrow();
         String select = "SELECT 'ok'::again_mood";
         assertThat(await(b.query(select)).row(0).get(0)).isEqualTo(Mood.OK);
@@ -138,6 +160,8 @@ class TypeDdlRefreshIT {
         assertThat(row.getOid(0)).isEqualTo(after);
         assertThat(row.get(0)).isEqualTo(Mood.OK);
         assertThat(b.typeOid("again_mood")).hasValue(after);
+        assertThat(await(c.query("SELECT $1 = 'ok'::again_mood", Mood.OK)).row(0).get(0))
+                .as("a parameter of the first statement after it: the new OID").isEqualTo(true);
     }
 
     @Test

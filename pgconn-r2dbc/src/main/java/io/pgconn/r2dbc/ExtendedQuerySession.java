@@ -46,13 +46,18 @@ final class ExtendedQuerySession implements SessionPort {
      * ({@link PgConnection#codecs()}: the factory's registry, user codecs included, bound to the
      * named types found at connect); {@link IllegalArgumentException} otherwise, naming the class and
      * the reason (e.g. a named type not installed on this connection). The registry caches its
-     * encoder per class, so this costs a lookup per bind.
+     * encoder per class, so this costs a lookup per bind. Not refused while the connection's type OIDs
+     * are stale ({@link PgConnection#typeOidsStale()}: type DDL ran through the factory, e.g. a
+     * {@code schema.sql} run through the pool): the core encodes the value once the connection looked
+     * its types up again, and refuses it then if it still has no codec.
      */
     static void checkBindable(PgConnection connection, Object value) {
         try {
             connection.codecs().encoder(value);
         } catch (PgConversionException e) {
-            throw new IllegalArgumentException(e.getMessage(), e);
+            if (!connection.typeOidsStale()) {
+                throw new IllegalArgumentException(e.getMessage(), e);
+            }
         }
     }
 

@@ -38,6 +38,8 @@ class TypesCreatedThroughThePoolIT {
     private static final Duration STEP = Duration.ofSeconds(20);
 
     private static final String SCHEMA = """
+            DROP TABLE IF EXISTS customer;
+            DROP TYPE IF EXISTS order_status;
             CREATE TYPE order_status AS ENUM ('new', 'paid', 'shipped');
             CREATE TABLE customer (id serial PRIMARY KEY, name text NOT NULL, status order_status, allowed order_status[]);
             """;
@@ -75,6 +77,42 @@ class TypesCreatedThroughThePoolIT {
     }
 
     record Customer(String name, Object status, Object allowed) {
+    }
+
+    @Test
+    void theFirstStatementOfEachPooledConnectionAfterTheScriptBindsTheEnum() {
+        try (PgConnectionFactory core = core(); PgConnR2dbcConnectionFactory factory = PgConnR2dbcConnectionFactory.of(core)) {
+            ConnectionPool pool = new ConnectionPool(ConnectionPoolConfiguration.builder(factory).initialSize(2).maxSize(2).build());
+            try {
+                assertThat(pool.warmup().block(STEP)).isEqualTo(2);
+                new ResourceDatabasePopulator(new ByteArrayResource(SCHEMA.getBytes(StandardCharsets.UTF_8))).populate(pool).block(STEP);
+
+                List<Connection> both = Flux.range(0, 2).flatMap(i -> pool.create()).collectList().block(STEP);
+                try {
+                    int n = 0;
+                    for (Connection c : both) {
+                        n++;
+                        Long inserted = Flux.from(c.createStatement("INSERT INTO customer (name, status, allowed) VALUES ($1, $2, $3)")
+                                        .bind(0, "c" + n).bind(1, OrderStatus.SHIPPED).bind(2, new OrderStatus[] {OrderStatus.NEW}).execute())
+                                .flatMap(r -> Mono.from(r.getRowsUpdated())).reduce(0L, Long::sum).block(STEP);
+                        assertThat(inserted).isEqualTo(1);
+                    }
+                } finally {
+                    Flux.fromIterable(both).flatMap(Connection::close).blockLast(STEP);
+                }
+                List<String> rows = DatabaseClient.create(pool).sql("SELECT name || ' ' || status || ' ' || allowed::text FROM customer ORDER BY name")
+                        .map(row -> row.get(0, String.class)).all().collectList().block(STEP);
+                assertThat(rows).containsExactly("c1 shipped {new}", "c2 shipped {new}");
+            } finally {
+                pool.disposeLater().block(STEP);
+            }
+        }
+    }
+
+    private static PgConnectionFactory core() {
+        ConnConfig config = ConnConfig.parse("postgresql://" + R2dbcTestServer.USER + ":" + R2dbcTestServer.PASSWORD + "@127.0.0.1:"
+                + PG.primary().port() + "/" + R2dbcTestServer.DATABASE + "?sslmode=disable&extensionTypes=order_status");
+        return PgConnectionFactory.builder(config).codecs(CodecRegistry.builder().register(new OrderStatusCodec()).build()).threads(2).build();
     }
 
     @Test

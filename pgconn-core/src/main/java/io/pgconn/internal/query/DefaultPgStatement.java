@@ -91,9 +91,11 @@ public final class DefaultPgStatement implements PgStatement {
                     + takes(session, shape) + "; nothing was sent");
         }
         int[] typeOids = new int[count];
-        BoundParams bound = encode(session.host(), session.codecs(), params == null ? new Object[0] : params, count, typeOids);
+        Object[] set = params == null ? new Object[0] : params;
+        StatementPlan plan = session.typeOidsStale() ? StatementPlan.deferred(sql, List.<Object[]>of(set.clone()), count, 0, null)
+                : new StatementPlan(sql, typeOids, List.of(encode(session.host(), session.codecs(), set, count, typeOids)), 0, null);
         RowSetCollector<RowSet> collector = RowSetCollector.first(session.blockingWaitSpinNanos());
-        StatementRun.start(session, collector, new StatementPlan(sql, typeOids, List.of(bound), 0, null));
+        StatementRun.start(session, collector, plan);
         return collector.result();
     }
 
@@ -255,6 +257,10 @@ public final class DefaultPgStatement implements PgStatement {
             }
         }
         // encode: the first set's values fix the types (a typed NULL its own); later sets follow them
+        if (session.typeOidsStale()) {
+            // type DDL ran: a type's OID may be new, or its codec bound only after the lookup queued in front of this statement
+            return StatementPlan.deferred(sql, sets, count, fetchSize, timeout);
+        }
         List<BoundParams> bound = new ArrayList<>(sets.size());
         for (Object[] set : sets) {
             bound.add(encode(session.host(), codecs, set, count, typeOids));
@@ -275,7 +281,7 @@ public final class DefaultPgStatement implements PgStatement {
      * One parameter set's values ({@code null}: an untyped NULL); a parameter whose type is still 0 in
      * {@code typeOids} takes the type of its value (or of its typed NULL).
      */
-    private static BoundParams encode(String host, ValueCodecs codecs, Object[] set, int count, int[] typeOids) {
+    static BoundParams encode(String host, ValueCodecs codecs, Object[] set, int count, int[] typeOids) {
         short[] formats = new short[count];
         byte[][] values = new byte[count][];
         boolean anyBinary = false;

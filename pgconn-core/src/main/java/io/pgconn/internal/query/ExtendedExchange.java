@@ -113,6 +113,7 @@ final class ExtendedExchange extends ExtendedRequest {
             syncSent = true;
             return WithdrawnStatement.failingTheTransaction();
         }
+        plan.encodeDeferred(session); // after the type lookup queued in front of it: a failure fails this exchange unwritten
         StatementCache cache = session.statementCache();
         List<String> staleNames = cache.drainToClose();
         try {

@@ -32,6 +32,12 @@ public interface QuerySession {
 
     void resumeReading(Object pauser);
 
+    /**
+     * Whether type DDL ran through the factory since this session last looked up its named types: its
+     * next statement outside a transaction looks them up first (docs/codecs.md). Safe from any thread.
+     */
+    boolean typeOidsStale();
+
     /** The transaction status of the last ReadyForQuery: 'I', 'T' or 'E'. */
     char transactionStatus();
 

@@ -9,10 +9,38 @@ import java.util.List;
  * one encoded parameter set per execution, the fetch size and the timeout. Immutable; a retry
  * after a stale cached plan sends the same plan again. {@code toString} hides the values.
  */
-public record StatementPlan(String sql, int[] typeOids, List<BoundParams> sets, int fetchSize, Duration timeout) {
+public record StatementPlan(String sql, int[] typeOids, List<BoundParams> sets, int fetchSize, Duration timeout,
+                            DeferredParams deferred) {
 
     public StatementPlan {
         sets = List.copyOf(sets);
+    }
+
+    public StatementPlan(String sql, int[] typeOids, List<BoundParams> sets, int fetchSize, Duration timeout) {
+        this(sql, typeOids, sets, fetchSize, timeout, null);
+    }
+
+    /** A plan whose parameter sets are encoded when its exchange is written ({@link DeferredParams}). */
+    static StatementPlan deferred(String sql, List<Object[]> sets, int count, int fetchSize, Duration timeout) {
+        int[] typeOids = new int[count];
+        return new StatementPlan(sql, typeOids, List.of(), fetchSize, timeout, new DeferredParams(sets, count, typeOids));
+    }
+
+    /** The encoded parameter sets (of a deferred plan: once {@link #encodeDeferred} ran). */
+    @Override
+    public List<BoundParams> sets() {
+        return deferred == null ? sets : deferred.sets();
+    }
+
+    /** Encodes a deferred plan's sets with the session's codecs now; nothing for a plan encoded already. */
+    void encodeDeferred(QuerySession session) {
+        if (deferred != null) {
+            deferred.encode(session);
+        }
+    }
+
+    private int setCount() {
+        return deferred == null ? sets.size() : deferred.setCount();
     }
 
     /** Whether the statement is cancelled after a positive {@link #timeout()}. */
@@ -22,7 +50,7 @@ public record StatementPlan(String sql, int[] typeOids, List<BoundParams> sets, 
 
     /** Fetch-size paging works on a single execution; a batch is streamed whole. */
     boolean paged() {
-        return fetchSize > 0 && sets.size() == 1;
+        return fetchSize > 0 && setCount() == 1;
     }
 
     /**
@@ -32,8 +60,8 @@ public record StatementPlan(String sql, int[] typeOids, List<BoundParams> sets, 
      */
     String describe() {
         StringBuilder sb = new StringBuilder();
-        if (sets.size() != 1) {
-            sb.append(sets.size()).append(" parameter sets of ");
+        if (setCount() != 1) {
+            sb.append(setCount()).append(" parameter sets of ");
         }
         sb.append(typeOids.length).append(typeOids.length == 1 ? " parameter" : " parameters");
         if (fetchSize > 0) {
@@ -53,7 +81,7 @@ public record StatementPlan(String sql, int[] typeOids, List<BoundParams> sets, 
 
     @Override
     public String toString() {
-        return "StatementPlan[" + sets.size() + " parameter sets of " + typeOids.length + " parameters, typeOids="
+        return "StatementPlan[" + setCount() + " parameter sets of " + typeOids.length + " parameters, typeOids="
                 + Arrays.toString(typeOids) + ", fetchSize=" + fetchSize + "]";
     }
 }

@@ -161,6 +161,11 @@ final class DefaultPgConnection implements PgConnection {
     }
 
     @Override
+    public boolean typeOidsStale() {
+        return session.typeOidsStale();
+    }
+
+    @Override
     public CodecRegistry codecs() {
         return session.codecs() instanceof RegistryValueCodecs registry ? registry.registry() : CodecRegistry.defaults();
     }

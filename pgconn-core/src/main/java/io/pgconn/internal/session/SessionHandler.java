@@ -289,6 +289,12 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter implement
     }
 
     @Override
+    public boolean typeOidsStale() {
+        SessionTypeOids types = typeOids;
+        return types != null && types.stale();
+    }
+
+    @Override
     public char transactionStatus() {
         return transactionStatus;
     }

@@ -12,7 +12,7 @@ import java.util.function.Consumer;
  * ({@link TypeChangingCommands}) ended its transaction on this session, and, when the factory's epoch
  * moved past the answer this session holds, gives the exchange that looks the names up again
  * ({@link TypeOidRefresh}) to run before the next statement submitted outside a transaction. Event loop
- * only (apart from the constructor).
+ * only (apart from the constructor and {@link #stale()}).
  *
  * <p>Why at the end of the transaction: other sessions see a created type only once it is committed; a
  * lookup they made between the {@code CREATE TYPE} and its {@code COMMIT} would find nothing and
@@ -24,7 +24,8 @@ public final class SessionTypeOids {
     private final String[] names;
     private final TypeOidEpoch epoch;
     private final Consumer<Map<String, Integer>> apply;
-    private long knownEpoch;
+    /** Written on the event loop, read from any thread ({@link #stale()}). */
+    private volatile long knownEpoch;
     private boolean changedInTransaction;
     private boolean refreshing;
 
@@ -38,6 +39,11 @@ public final class SessionTypeOids {
         this.epoch = epoch;
         this.knownEpoch = knownEpoch;
         this.apply = apply;
+    }
+
+    /** Whether the factory's epoch moved past this session's answer (and it has names to look up). Safe from any thread. */
+    boolean stale() {
+        return names.length > 0 && epoch.current() != knownEpoch;
     }
 
     /** A statement of the session completed with {@code tag}. */
