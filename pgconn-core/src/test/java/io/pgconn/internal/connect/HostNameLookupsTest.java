@@ -99,4 +99,15 @@ class HostNameLookupsTest {
         }
         assertThat(lookups.lookUp(HostSpec.of("late.example", 5432))).isCompletedExceptionally();
     }
+
+    /** A look-up that throws an Error (a class of the name service that would not load) fails its connect, not hangs it. */
+    @Test
+    void aLookupThatThrowsAnErrorFailsItsFutureInsteadOfLeavingItWaiting() throws Exception {
+        lookups = new HostNameLookups(host -> {
+            throw new NoClassDefFoundError("sun/net/spi/nameservice/Broken");
+        }, 1, 4);
+        CompletableFuture<InetAddress[]> lookup = lookups.lookUp(HostSpec.of("db.example", 5432));
+        assertThatThrownBy(() -> lookup.get(5, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
+                .cause().isInstanceOf(NoClassDefFoundError.class);
+    }
 }
