@@ -262,9 +262,23 @@ final class HostMonitor {
         this.applicationFactory.reportHostDown(this.host, reason);
         if (changed) {
             // the short reason goes to health; the whole story, once per change, to the log
-            logger.info("pgconn health: host " + this.host.label() + " is down: " + reason
-                    + (UnansweredProbes.stoppedAnswering(cause) ? "" : " (" + cause.getMessage() + ")"));
+            logger.info("pgconn health: host " + this.host.label() + " is down: "
+                    + logged(reason, UnansweredProbes.stoppedAnswering(cause) ? null : cause.getMessage()));
         }
+    }
+
+    /**
+     * The short reason with the failure's whole message after it, or the message alone when it already
+     * says what the reason says ("connection refused to db1:5432 (10.0.0.1:5432)" for "connection
+     * refused (db1:5432)"): one line that does not say it twice (new user 7 F4).
+     */
+    static String logged(String reason, @Nullable String message) {
+        if (message == null || message.isBlank()) {
+            return reason;
+        }
+        int hostPart = reason.lastIndexOf(" (");
+        String words = hostPart > 0 ? reason.substring(0, hostPart) : reason;
+        return message.regionMatches(true, 0, words, 0, words.length()) ? message : reason + " (" + message + ")";
     }
 
     private static Throwable unwrap(Throwable failure) {
