@@ -118,6 +118,10 @@ class BlockingStreamIT {
             assertThat(waiting.await(10, TimeUnit.SECONDS)).isTrue();
             io.pgconn.testing.Conditions.awaitCondition("the reader waits for its first row",
                     () -> reader.getState() == Thread.State.WAITING);
+            // the server runs the sleep: a cancel that reached the backend before the query did would be
+            // ignored by PostgreSQL, and the connection closed after the cancel grace (seen once under load)
+            io.pgconn.testing.Conditions.awaitCondition("the server runs pg_sleep", () -> "PgSleep".equals(
+                    PG.primary().queryValue("SELECT wait_event FROM pg_stat_activity WHERE pid = " + c.processId())));
             reader.interrupt();
             reader.join(TimeUnit.SECONDS.toMillis(10));
             assertThat(thrown.get()).isInstanceOf(CancellationException.class).hasMessageContaining("interrupted");
