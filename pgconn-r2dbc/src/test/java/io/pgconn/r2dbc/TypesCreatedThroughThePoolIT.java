@@ -1,11 +1,7 @@
 package io.pgconn.r2dbc;
 
-import io.netty.buffer.ByteBuf;
 import io.pgconn.PgConnectionFactory;
-import io.pgconn.codec.Codec;
 import io.pgconn.codec.CodecRegistry;
-import io.pgconn.codec.Format;
-import io.pgconn.codec.PgType;
 import io.pgconn.config.ConnConfig;
 import io.pgconn.testkit.PgClusterExtension;
 import io.r2dbc.pool.ConnectionPool;
@@ -22,7 +18,6 @@ import reactor.core.publisher.Mono;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
-import java.util.Locale;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -47,34 +42,6 @@ class TypesCreatedThroughThePoolIT {
     @RegisterExtension
     static final PgClusterExtension PG = R2dbcTestServer.builder("r2dbc-types-through-pool", 0).build();
 
-    enum OrderStatus { NEW, PAID, SHIPPED }
-
-    static final class OrderStatusCodec implements Codec<OrderStatus> {
-        @Override
-        public PgType type() {
-            return PgType.named("order_status");
-        }
-
-        @Override
-        public Class<OrderStatus> javaType() {
-            return OrderStatus.class;
-        }
-
-        @Override
-        public Format format() {
-            return Format.TEXT;
-        }
-
-        @Override
-        public void encode(OrderStatus value, ByteBuf out) {
-            out.writeCharSequence(value.name().toLowerCase(Locale.ROOT), StandardCharsets.UTF_8);
-        }
-
-        @Override
-        public Object decode(ByteBuf value, Format format, Class<?> target) {
-            return OrderStatus.valueOf(value.toString(StandardCharsets.UTF_8).toUpperCase(Locale.ROOT));
-        }
-    }
 
     record Customer(String name, Object status, Object allowed) {
     }

@@ -1,11 +1,7 @@
 package io.pgconn.r2dbc;
 
-import io.netty.buffer.ByteBuf;
 import io.pgconn.PgConnectionFactory;
-import io.pgconn.codec.Codec;
 import io.pgconn.codec.CodecRegistry;
-import io.pgconn.codec.Format;
-import io.pgconn.codec.PgType;
 import io.pgconn.config.ConnConfig;
 import io.pgconn.testkit.PgClusterExtension;
 import io.r2dbc.spi.Connection;
@@ -19,11 +15,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
-import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.List;
-import java.util.Locale;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -40,35 +34,6 @@ class UserCodecBindIT {
     @RegisterExtension
     static final PgClusterExtension PG = R2dbcTestServer.builder("r2dbc-user-codec-bind", 0).build();
 
-    enum OrderStatus { NEW, PAID, SHIPPED }
-
-    /** The enum in text format: its label, lower case. */
-    static final class OrderStatusCodec implements Codec<OrderStatus> {
-        @Override
-        public PgType type() {
-            return PgType.named("order_status");
-        }
-
-        @Override
-        public Class<OrderStatus> javaType() {
-            return OrderStatus.class;
-        }
-
-        @Override
-        public Format format() {
-            return Format.TEXT;
-        }
-
-        @Override
-        public void encode(OrderStatus value, ByteBuf out) {
-            out.writeCharSequence(value.name().toLowerCase(Locale.ROOT), StandardCharsets.UTF_8);
-        }
-
-        @Override
-        public Object decode(ByteBuf value, Format format, Class<?> target) {
-            return OrderStatus.valueOf(value.toString(StandardCharsets.UTF_8).toUpperCase(Locale.ROOT));
-        }
-    }
 
     private static PgConnectionFactory core;
     private static PgConnR2dbcConnectionFactory factory;
