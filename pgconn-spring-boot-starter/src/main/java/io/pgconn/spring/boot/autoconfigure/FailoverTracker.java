@@ -1,11 +1,14 @@
 package io.pgconn.spring.boot.autoconfigure;
 
 import io.pgconn.trace.PgTracer;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 import java.time.Clock;
 import java.time.Instant;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 
 /**
  * The host connections currently land on, and how often that changed (a failover); read by health
@@ -16,8 +19,17 @@ import java.util.concurrent.atomic.AtomicLong;
  * old, new, old, new for one promotion (3 failovers counted for 1). With
  * {@code load-balance-hosts=random} the landing host changes by design, so the count is meaningful
  * only with a fixed host order.
+ *
+ * <p>Each change is logged once at INFO, from → to with the failover number and why (new user 7
+ * F2): "pgconn: active host changed from db1:5432 to db2:5432 (failover 1): db1:5432 is now
+ * read-only". The health monitors say why from their views; a connect only knows where it landed.
  */
 public final class FailoverTracker implements PgTracer {
+
+    private static final Log logger = LogFactory.getLog(FailoverTracker.class);
+
+    /** The reason of a change seen by a connect: without the monitors nothing says why. */
+    static final String LANDED_BY_CONNECT = "a connect landed on it (without pgconn health nothing says why)";
 
     private final Clock clock;
 
@@ -47,7 +59,7 @@ public final class FailoverTracker implements PgTracer {
 
     private synchronized void connectLandedOn(String host) {
         if (!this.followsHealthMonitor) {
-            landedOn(host);
+            landedOn(host, () -> LANDED_BY_CONNECT);
         }
     }
 
@@ -61,14 +73,25 @@ public final class FailoverTracker implements PgTracer {
 
     /**
      * Records that connections land on {@code host} ({@code host:port}) now; a different host than
-     * before is a failover. The health monitors call it on every change of their active host.
+     * before is a failover.
      */
-    public synchronized void landedOn(String host) {
+    public void landedOn(String host) {
+        landedOn(host, () -> "connections land on it now");
+    }
+
+    /**
+     * As {@link #landedOn(String)}; a failover is logged once at INFO with {@code reason} (asked only
+     * then): why connections no longer land on the previous host. The health monitors call it on every
+     * new view of the hosts.
+     */
+    public synchronized void landedOn(String host, Supplier<String> reason) {
         String previous = this.activeHost;
         this.activeHost = host;
         if (previous != null && !previous.equals(host)) {
-            this.failovers.incrementAndGet();
+            long count = this.failovers.incrementAndGet();
             this.lastFailoverAt = this.clock.instant();
+            logger.info("pgconn: active host changed from " + previous + " to " + host + " (failover " + count + "): "
+                    + reason.get());
         }
     }
 

@@ -1,5 +1,6 @@
 package io.pgconn.spring.boot.autoconfigure.health;
 
+import io.pgconn.HostStatus;
 import io.pgconn.PgConnection;
 import io.pgconn.PgConnectionFactory;
 import io.pgconn.ServerRole;
@@ -225,7 +226,12 @@ final class HostMonitor {
         this.backoff.reset();
         PgConnection current = this.connection;
         String version = current != null ? current.serverVersion() : null;
-        this.view = this.view.up(role, version == null ? "" : version, this.clock.instant());
+        HostView before = this.view;
+        this.view = before.up(role, version == null ? "" : version, this.clock.instant());
+        String change = roleChange(before, role);
+        if (change != null) {
+            logger.info("pgconn health: host " + this.host.label() + " " + change);
+        }
         this.published.accept(this.view);
         this.applicationFactory.reportHostUp(this.host, role);
     }
@@ -258,13 +264,35 @@ final class HostMonitor {
     private void markDown(String reason, Throwable cause) {
         boolean changed = !reason.equals(this.view.error());
         this.view = this.view.down(reason, this.clock.instant());
-        this.published.accept(this.view);
-        this.applicationFactory.reportHostDown(this.host, reason);
         if (changed) {
-            // the short reason goes to health; the whole story, once per change, to the log
+            // the short reason goes to health; the whole story, once per change, to the log (before what it causes)
             logger.info("pgconn health: host " + this.host.label() + " is down: "
                     + logged(reason, UnansweredProbes.stoppedAnswering(cause) ? null : cause.getMessage()));
         }
+        this.published.accept(this.view);
+        this.applicationFactory.reportHostDown(this.host, reason);
+    }
+
+    /**
+     * What an answer with {@code role} changes about a host last seen as {@code before}, for the log
+     * (once per change, new user 7 F2): "is up again (primary)" after it was down ("is up (primary)" if it never answered before), "is up again as
+     * standby (was primary)" when it came back in another role, "is now read-only (was primary)" for an
+     * answering host whose role changed (default_transaction_read_only turned on, a promotion);
+     * {@code null} for no change and for the first answer.
+     */
+    static @Nullable String roleChange(HostView before, ServerRole role) {
+        boolean known = before.role() != ServerRole.UNKNOWN;
+        if (before.state() == HostStatus.State.DOWN) {
+            if (!known) {
+                return "is up (" + role.label() + ")";
+            }
+            return before.role() == role ? "is up again (" + role.label() + ")"
+                    : "is up again as " + role.label() + " (was " + before.role().label() + ")";
+        }
+        if (before.isUp() && known && before.role() != role) {
+            return "is now " + role.label() + " (was " + before.role().label() + ")";
+        }
+        return null;
     }
 
     /**

@@ -26,21 +26,31 @@ final class HostViews {
     /** Guarded by {@code this}; one entry per configured host, in configuration order. */
     private final List<HostView> views;
 
+    private final NoAcceptableHostLog noAcceptableHostLog;
+
     HostViews(List<String> hosts, TargetSessionAttrs targetSessionAttrs, FailoverTracker failoverTracker) {
         this.targetSessionAttrs = targetSessionAttrs;
         this.failoverTracker = failoverTracker;
+        this.noAcceptableHostLog = new NoAcceptableHostLog(targetSessionAttrs);
         this.views = new ArrayList<>(hosts.stream().map(HostView::unknown).toList());
         failoverTracker.followHealthMonitor();
     }
 
-    /** The last view of the {@code index}-th host; a change of the active host it implies is counted now. */
+    /**
+     * The last view of the {@code index}-th host; a change of the active host it implies is counted
+     * and logged now, with why ({@link FailoverReason}), and so is a change between some and no
+     * acceptable host ({@link NoAcceptableHostLog}).
+     */
     synchronized void update(int index, HostView view) {
         this.views.set(index, view);
         HostView active = active(this.views, this.targetSessionAttrs);
         if (active != null) {
             // no acceptable host (the window before a promotion) is no host change: the next one decides
-            this.failoverTracker.landedOn(active.host());
+            String previous = this.failoverTracker.activeHost();
+            this.failoverTracker.landedOn(active.host(),
+                    () -> FailoverReason.of(this.views, String.valueOf(previous), active, this.targetSessionAttrs));
         }
+        this.noAcceptableHostLog.viewsChanged(this.views, active, view);
     }
 
     /** Every host's view, the active host and the failover count, as of one moment. */

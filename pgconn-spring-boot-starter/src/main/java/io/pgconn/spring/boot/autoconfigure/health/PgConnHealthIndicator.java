@@ -13,7 +13,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
 
 /**
  * Health of a {@link PgConnectionFactory}, from a live view of every configured host kept by
@@ -119,10 +118,7 @@ public class PgConnHealthIndicator extends AbstractHealthIndicator implements Di
                 builder.withDetail("serverVersion", active.serverVersion());
             }
         } else {
-            errors.add("no host satisfying target_session_attrs="
-                    + this.config.targetSessionAttrs().libpqName() + " is up: " + views.stream()
-                    .map(v -> v.host() + ": " + (v.isUp() ? v.role().label() : String.valueOf(v.error() != null ? v.error() : v.state().label())))
-                    .collect(Collectors.joining("; ")));
+            errors.add(NoAcceptableHostLog.describe(views, this.config.targetSessionAttrs()));
         }
         builder.withDetail("targetSessionAttrs", this.config.targetSessionAttrs().libpqName())
                 .withDetail("database", this.config.database())

@@ -1,0 +1,33 @@
+package io.pgconn.spring.boot.autoconfigure.health;
+
+import io.pgconn.config.TargetSessionAttrs;
+
+import java.util.List;
+
+/**
+ * Why the active host moved from {@code previous} to {@code next}, in the monitors' words, for the
+ * failover's log line ({@link io.pgconn.spring.boot.autoconfigure.FailoverTracker}): the previous host
+ * is down (with its short reason), its role no longer satisfies {@code target_session_attrs}, or the
+ * new host is preferred again (first in the host order, or a standby for {@code prefer-standby}). Never holds a secret: the views do not.
+ */
+final class FailoverReason {
+
+    private FailoverReason() {
+    }
+
+    static String of(List<HostView> views, String previous, HostView next, TargetSessionAttrs attrs) {
+        HostView old = views.stream().filter(v -> v.host().equals(previous)).findFirst().orElse(null);
+        if (old == null) {
+            return next.host() + " is up as " + next.role().label();
+        }
+        if (!old.isUp()) {
+            return previous + " is " + old.state().label() + (old.error() != null ? ": " + old.error() : "");
+        }
+        if (!attrs.accepts(old.role(), true)) {
+            return previous + " is now " + old.role().label() + ", which target_session_attrs="
+                    + attrs.libpqName() + " does not accept";
+        }
+        return next.host() + " is up as " + next.role().label() + " and target_session_attrs=" + attrs.libpqName()
+                + " prefers it (host order)";
+    }
+}

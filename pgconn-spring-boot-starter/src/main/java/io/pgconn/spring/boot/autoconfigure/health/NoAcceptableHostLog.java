@@ -1,0 +1,56 @@
+package io.pgconn.spring.boot.autoconfigure.health;
+
+import io.pgconn.config.TargetSessionAttrs;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/**
+ * Logs, once per change, that no host satisfies {@code target_session_attrs} (WARN: a {@code connect()}
+ * fails now, health is {@code DOWN}) and that one does again (INFO, with how long there was none) —
+ * not once per probe (new user 7 F2: the window between a primary's crash and a promotion left no
+ * line). Not before every host has been probed once: hosts not yet probed are no evidence. Called
+ * by {@link HostViews} under its lock with each new view; the text is the health's {@code error}.
+ */
+final class NoAcceptableHostLog {
+
+    private static final Log logger = LogFactory.getLog(NoAcceptableHostLog.class);
+
+    private final TargetSessionAttrs attrs;
+
+    /** When the views last showed no acceptable host, or {@code null} while one is. */
+    private @Nullable Instant noneSince;
+
+    NoAcceptableHostLog(TargetSessionAttrs attrs) {
+        this.attrs = attrs;
+    }
+
+    /** {@code views} just changed with {@code changed}; {@code active} is the acceptable host they imply, if any. */
+    void viewsChanged(List<HostView> views, @Nullable HostView active, HostView changed) {
+        Instant at = changed.checkedAt() != null ? changed.checkedAt() : Instant.now();
+        if (active == null) {
+            if (this.noneSince == null && views.stream().allMatch(v -> v.checkedAt() != null)) {
+                this.noneSince = at;
+                logger.warn("pgconn health: " + describe(views, this.attrs));
+            }
+        } else if (this.noneSince != null) {
+            Duration without = Duration.between(this.noneSince, at);
+            this.noneSince = null;
+            logger.info("pgconn health: " + active.host() + " satisfies target_session_attrs=" + this.attrs.libpqName()
+                    + " again (" + active.role().label() + "), after " + without.toMillis() + " ms without such a host");
+        }
+    }
+
+    /** "no host satisfying target_session_attrs=read-write is up: db1:5432: read-only; db2:5432: connection refused (db2:5432)". */
+    static String describe(List<HostView> views, TargetSessionAttrs attrs) {
+        return "no host satisfying target_session_attrs=" + attrs.libpqName() + " is up: " + views.stream()
+                .map(v -> v.host() + ": " + (v.isUp() ? v.role().label()
+                        : String.valueOf(v.error() != null ? v.error() : v.state().label())))
+                .collect(Collectors.joining("; "));
+    }
+}

@@ -1,0 +1,151 @@
+package io.pgconn.spring.boot.autoconfigure.health;
+
+import io.pgconn.ServerRole;
+import io.pgconn.config.TargetSessionAttrs;
+import io.pgconn.spring.boot.autoconfigure.FailoverTracker;
+import io.pgconn.trace.PgTracer.ConnectEnded;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A failover leaves lines in the application's log, each once per change and not once per probe (new
+ * user 7 F2: a switchover, a crash with no writable host for 6 s and a failback left one line, the
+ * crashed host's "is down"): the active host moving, from → to with the failover number and why; no
+ * host satisfying {@code target_session_attrs} (WARN) and one again (INFO); a host's role changing.
+ */
+@ExtendWith(OutputCaptureExtension.class)
+class FailoverLogTest {
+
+    private static final String DB1 = "db1.test:5432";
+
+    private static final String DB2 = "db2.test:5432";
+
+    private Instant at = Instant.parse("2026-12-05T01:00:00Z");
+
+    private final FailoverTracker tracker = new FailoverTracker();
+
+    private final HostViews views = new HostViews(List.of(DB1, DB2), TargetSessionAttrs.READ_WRITE, this.tracker);
+
+    @Test
+    void aSwitchoverLogsTheReadOnlyWindowOnceAndTheFailoverWithItsReason(CapturedOutput output) {
+        probeRound(up(DB1, ServerRole.PRIMARY), up(DB2, ServerRole.STANDBY));
+        assertThat(pgconnLines(output)).as("a steady start logs nothing").isEmpty();
+
+        // the old primary made read-only; the standby not yet promoted: three probe rounds of it
+        for (int i = 0; i < 3; i++) {
+            probeRound(up(DB1, ServerRole.READ_ONLY_PRIMARY), up(DB2, ServerRole.STANDBY));
+        }
+        // promoted; more rounds after
+        for (int i = 0; i < 3; i++) {
+            probeRound(up(DB1, ServerRole.READ_ONLY_PRIMARY), up(DB2, ServerRole.PRIMARY));
+        }
+
+        assertThat(pgconnLines(output)).containsExactly(
+                "WARN pgconn health: no host satisfying target_session_attrs=read-write is up: "
+                        + DB1 + ": read-only; " + DB2 + ": standby",
+                "INFO pgconn: active host changed from " + DB1 + " to " + DB2 + " (failover 1): " + DB1
+                        + " is now read-only, which target_session_attrs=read-write does not accept",
+                "INFO pgconn health: " + DB2 + " satisfies target_session_attrs=read-write again (primary), "
+                        + "after 3000 ms without such a host");
+    }
+
+    @Test
+    void aCrashOfTheOnlyWritableHostThenAFailbackSayWhyOnceEach(CapturedOutput output) {
+        probeRound(up(DB1, ServerRole.READ_ONLY_PRIMARY), up(DB2, ServerRole.PRIMARY));
+        for (int i = 0; i < 6; i++) {
+            probeRound(up(DB1, ServerRole.READ_ONLY_PRIMARY), down(DB2, "connection refused (" + DB2 + ")"));
+        }
+        probeRound(up(DB1, ServerRole.PRIMARY), down(DB2, "connection refused (" + DB2 + ")"));
+        probeRound(up(DB1, ServerRole.PRIMARY), up(DB2, ServerRole.PRIMARY));
+        probeRound(up(DB1, ServerRole.PRIMARY), up(DB2, ServerRole.STANDBY));
+
+        assertThat(pgconnLines(output)).containsExactly(
+                "WARN pgconn health: no host satisfying target_session_attrs=read-write is up: "
+                        + DB1 + ": read-only; " + DB2 + ": connection refused (" + DB2 + ")",
+                "INFO pgconn: active host changed from " + DB2 + " to " + DB1 + " (failover 1): " + DB2
+                        + " is down: connection refused (" + DB2 + ")",
+                "INFO pgconn health: " + DB1 + " satisfies target_session_attrs=read-write again (primary), "
+                        + "after 6000 ms without such a host");
+        assertThat(this.tracker.failovers()).isEqualTo(1);
+    }
+
+    @Test
+    void theFirstHostWritableAgainIsAFailbackThatSaysSo(CapturedOutput output) {
+        probeRound(up(DB1, ServerRole.STANDBY), up(DB2, ServerRole.PRIMARY));
+        probeRound(up(DB1, ServerRole.PRIMARY), up(DB2, ServerRole.PRIMARY));
+
+        assertThat(pgconnLines(output)).containsExactly("INFO pgconn: active host changed from " + DB2 + " to " + DB1
+                + " (failover 1): " + DB1 + " is up as primary and target_session_attrs=read-write prefers it (host order)");
+    }
+
+    @Test
+    void noAcceptableHostIsNotClaimedBeforeEveryHostWasProbed(CapturedOutput output) {
+        this.views.update(0, down(DB1, "connection refused (" + DB1 + ")"));
+        assertThat(pgconnLines(output)).as("db2 not probed yet").isEmpty();
+        this.views.update(1, up(DB2, ServerRole.STANDBY));
+        assertThat(pgconnLines(output)).containsExactly("WARN pgconn health: no host satisfying target_session_attrs="
+                + "read-write is up: " + DB1 + ": connection refused (" + DB1 + "); " + DB2 + ": standby");
+    }
+
+    @Test
+    void withoutHealthAConnectLandingElsewhereIsLoggedAsSuch(CapturedOutput output) {
+        FailoverTracker connectFed = new FailoverTracker();
+        for (String host : List.of(DB1, DB1, DB2, DB2)) {
+            connectFed.connectEnded(new ConnectEnded(1, host, ServerRole.PRIMARY, 1, null, Duration.ofMillis(2)));
+        }
+        assertThat(pgconnLines(output)).containsExactly("INFO pgconn: active host changed from " + DB1 + " to " + DB2
+                + " (failover 1): a connect landed on it (without pgconn health nothing says why)");
+    }
+
+    @Test
+    void aHostsRoleChangeIsToldOnceFromWhatItWasBefore() {
+        HostView primary = up(DB1, ServerRole.PRIMARY);
+        assertThat(HostMonitor.roleChange(HostView.unknown(DB1), ServerRole.PRIMARY)).as("first answer").isNull();
+        assertThat(HostMonitor.roleChange(primary, ServerRole.PRIMARY)).as("no change").isNull();
+        assertThat(HostMonitor.roleChange(primary, ServerRole.READ_ONLY_PRIMARY)).isEqualTo("is now read-only (was primary)");
+        assertThat(HostMonitor.roleChange(up(DB1, ServerRole.STANDBY), ServerRole.PRIMARY)).isEqualTo("is now primary (was standby)");
+        HostView down = primary.down("connection refused (" + DB1 + ")", this.at);
+        assertThat(HostMonitor.roleChange(down, ServerRole.PRIMARY)).isEqualTo("is up again (primary)");
+        assertThat(HostMonitor.roleChange(down, ServerRole.STANDBY)).isEqualTo("is up again as standby (was primary)");
+        assertThat(HostMonitor.roleChange(HostView.unknown(DB1).down("connection refused (" + DB1 + ")", this.at),
+                ServerRole.STANDBY)).isEqualTo("is up (standby)");
+    }
+
+    /** One probe of each host, a second after the last. */
+    private void probeRound(HostView db1, HostView db2) {
+        this.views.update(0, db1);
+        this.views.update(1, db2);
+        this.at = this.at.plusSeconds(1);
+    }
+
+    private HostView up(String host, ServerRole role) {
+        return HostView.unknown(host).up(role, "18.0", this.at);
+    }
+
+    private HostView down(String host, String error) {
+        return HostView.unknown(host).up(ServerRole.PRIMARY, "18.0", this.at).down(error, this.at);
+    }
+
+    /** "LEVEL message" of every line of FailoverTracker and the health package, in order. */
+    private static List<String> pgconnLines(CapturedOutput output) {
+        return output.getAll().lines().filter(line -> line.contains(" pgconn"))
+                .map(line -> levelOf(line) + " " + line.substring(line.indexOf(" pgconn") + 1)).toList();
+    }
+
+    private static String levelOf(String line) {
+        for (String level : List.of("ERROR", "WARN", "INFO", "DEBUG")) {
+            if (line.contains(" " + level + " ")) {
+                return level;
+            }
+        }
+        return "?";
+    }
+}
