@@ -7,7 +7,8 @@ import java.util.Set;
 
 /**
  * Thrown when a configuration value is invalid; raised before anything is dialled (or, for files
- * such as {@code sslkey}, before the host's TLS handshake). When the error is about one setting,
+ * such as {@code sslkey} and for a {@code hostaddr} without a host name under
+ * {@code sslmode=verify-full}, before the host's TLS handshake). When the error is about one setting,
  * {@link #keyword()} names it as the message does (the libpq keyword, e.g. {@code sslmode}, or
  * pgconn's own setting name, e.g. {@code maxMessageSize}) and {@link #value()} holds the value as
  * given, except for secrets, so that callers such as the Spring Boot starter need not read the

@@ -81,7 +81,11 @@ abstract class ConnConfigSetters {
     /** libpq {@code host}: a comma list of names, IP literals or socket directories; empty entries mean localhost. */
     public ConnConfig.Builder host(String hostList) { return put(Setting.HOST, hostList); }
 
-    /** libpq {@code hostaddr}: a comma list of numeric addresses, one per host. */
+    /**
+     * libpq {@code hostaddr}: a comma list of numeric addresses, one per host. An entry without a host
+     * name ({@code host} unset or its entry empty) is named by its address and cannot be used with
+     * {@code sslmode=verify-full}, which has no name to check then (libpq; {@link HostSpec#tlsHostName()}).
+     */
     public ConnConfig.Builder hostaddr(String hostaddrList) { return put(Setting.HOSTADDR, hostaddrList); }
 
     /** libpq {@code port}: one port for all hosts. */

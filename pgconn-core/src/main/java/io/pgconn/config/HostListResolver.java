@@ -44,11 +44,13 @@ final class HostListResolver {
             String name = hosts.isEmpty() ? "" : hosts.get(i);
             String addr = addrs.isEmpty() ? "" : addrs.get(i);
             String portText = ports.isEmpty() ? "" : ports.get(ports.size() == 1 ? 0 : i);
-            if (name.isEmpty()) {
-                // libpq dials hostaddr alone, and matches .pgpass against it; otherwise the default host
-                name = addr.isEmpty() ? ConnDefaults.HOST : addr;
+            int portNumber = HostSpec.parsePort(portText);
+            if (name.isEmpty() && !addr.isEmpty()) {
+                // libpq dials hostaddr alone, and matches .pgpass against it; it has no host name for verify-full
+                specs.add(HostSpec.ofHostaddr(addr, portNumber));
+                continue;
             }
-            specs.add(new HostSpec(name, addr.isEmpty() ? null : addr, HostSpec.parsePort(portText)));
+            specs.add(new HostSpec(name.isEmpty() ? ConnDefaults.HOST : name, addr.isEmpty() ? null : addr, portNumber));
         }
         return List.copyOf(specs);
     }

@@ -9,13 +9,22 @@ import io.pgconn.PgConfigException;
  *
  * <p>The host name is kept even when {@code hostaddr} is given, because TLS verifies against the
  * name. When only {@code hostaddr} was configured, the host is that address (libpq then uses the
- * address for {@code .pgpass} matching too).
+ * address for {@code .pgpass} matching too) and {@code hostaddrOnly} is true: there is no host name,
+ * so {@code sslmode=verify-full} refuses the host ({@link #tlsHostName()}; libpq: "host name must be
+ * specified for a verified SSL connection").
  *
- * @param host     host name, IP literal (IPv6 without brackets) or socket directory starting with {@code /}
- * @param hostaddr numeric IPv4/IPv6 address to dial, or {@code null}
- * @param port     TCP port, or the number in the socket file name {@code .s.PGSQL.<port>}
+ * @param host         host name, IP literal (IPv6 without brackets) or socket directory starting with {@code /}
+ * @param hostaddr     numeric IPv4/IPv6 address to dial, or {@code null}
+ * @param port         TCP port, or the number in the socket file name {@code .s.PGSQL.<port>}
+ * @param hostaddrOnly whether the entry gave {@code hostaddr} and no host name ({@code host} is then the
+ *                     address); false without {@code hostaddr}
  */
-public record HostSpec(String host, String hostaddr, int port) {
+public record HostSpec(String host, String hostaddr, int port, boolean hostaddrOnly) {
+
+    /** A host entry with a host name (and {@code hostaddr}, if not {@code null}). */
+    public HostSpec(String host, String hostaddr, int port) {
+        this(host, hostaddr, port, false);
+    }
 
     /** Validates at construction, so a bad host never reaches the dialler. */
     public HostSpec {
@@ -31,6 +40,20 @@ public record HostSpec(String host, String hostaddr, int port) {
                     + "\" (expected a numeric IPv4 address, dotted decimal without leading zeros, or an IPv6 address)");
         }
         checkPort(port);
+        hostaddrOnly = hostaddrOnly && hostaddr != null;
+    }
+
+    /** An entry of {@code hostaddr} alone (libpq's {@code hostaddr=10.0.0.1} without {@code host}): dialled and named by the address. */
+    public static HostSpec ofHostaddr(String hostaddr, int port) {
+        return new HostSpec(hostaddr, hostaddr, port, true);
+    }
+
+    /**
+     * The name SNI sends and {@code sslmode=verify-full} checks the server certificate against: the
+     * host, or {@code null} for an entry of {@code hostaddr} alone, which has no host name (libpq).
+     */
+    public String tlsHostName() {
+        return hostaddrOnly ? null : host;
     }
 
     /**

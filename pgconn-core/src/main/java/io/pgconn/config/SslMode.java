@@ -16,7 +16,7 @@ public enum SslMode implements LibpqValue {
     REQUIRE("require"),
     /** TLS; the chain must verify against {@code sslrootcert}. */
     VERIFY_CA("verify-ca"),
-    /** verify-ca plus a host-name check against the host name. */
+    /** verify-ca plus a host-name check against the host name; a host given by {@code hostaddr} alone has none and is refused (libpq). */
     VERIFY_FULL("verify-full");
 
     private final String libpqName;

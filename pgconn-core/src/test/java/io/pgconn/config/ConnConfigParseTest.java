@@ -56,6 +56,22 @@ class ConnConfigParseTest {
         assertThat(host.host()).isEqualTo("db.example");
         assertThat(host.hostaddr()).isEqualTo("10.0.0.1");
         assertThat(host.dialAddress()).isEqualTo("10.0.0.1");
+        assertThat(host.hostaddrOnly()).isFalse();
+        assertThat(host.tlsHostName()).isEqualTo("db.example");
+    }
+
+    /** libpq: an entry of hostaddr alone has no host name (verify-full refuses it); one that names the address as host has. */
+    @Test
+    void hostaddrAloneHasNoHostNameForTls() {
+        HostSpec alone = parse("hostaddr=127.0.0.1,10.0.0.2 host=,db.example").hosts().get(0);
+        assertThat(alone.label()).isEqualTo("127.0.0.1:5432");
+        assertThat(alone.hostaddrOnly()).isTrue();
+        assertThat(alone.tlsHostName()).isNull();
+        assertThat(parse("hostaddr=127.0.0.1,10.0.0.2 host=,db.example").hosts().get(1).tlsHostName()).isEqualTo("db.example");
+        HostSpec named = parse("host=127.0.0.1 hostaddr=127.0.0.1").hosts().get(0);
+        assertThat(named.hostaddrOnly()).isFalse();
+        assertThat(named.tlsHostName()).isEqualTo("127.0.0.1");
+        assertThat(HostSpec.of("db.example", 5432).hostaddrOnly()).isFalse();
     }
 
     @ParameterizedTest(name = "{0}")

@@ -46,6 +46,38 @@ class Lifecycle18IT extends AbstractLifecycleIT {
         assertThat(failure).isInstanceOf(io.pgconn.PgTlsException.class).hasMessageContaining("db.wrong.example");
     }
 
+    /**
+     * libpq 18: "host name must be specified for a verified SSL connection" for {@code hostaddr} without
+     * {@code host} under verify-full (new user 7 F3: pgconn connected, checking the address against the
+     * certificate's IP SAN). verify-ca, which checks no name, connects.
+     */
+    @Test
+    void hostaddrWithoutAHostNameIsRefusedUnderVerifyFull() {
+        String hostaddrOnly = "hostaddr=127.0.0.1 port=" + PG.primary().port() + " dbname=postgres user=scram_u password="
+                + PASSWORD + " extensionTypes='' ";
+        io.pgconn.config.ConnConfig verifyFull = io.pgconn.config.ConnConfig.parse(hostaddrOnly + tlsOptions("verify-full"),
+                io.pgconn.config.EnvironmentSource.of(java.util.Map.of()));
+        Throwable failure = io.pgconn.testing.Connect.failure(FACTORY.factory().connect(verifyFull));
+        assertThat(failure).isInstanceOf(io.pgconn.PgConfigException.class)
+                .hasMessageContaining("host name must be specified for a verified SSL connection")
+                .hasMessageContaining("hostaddr=127.0.0.1 but no host")
+                .hasMessageContaining("sslmode=verify-ca")
+                .hasMessageNotContaining(PASSWORD);
+        io.pgconn.PgConfigException refusal = (io.pgconn.PgConfigException) failure;
+        assertThat(refusal.keyword()).contains("host");
+        assertThat(refusal.conflictsWith()).containsExactly("hostaddr", "sslmode");
+        assertThat(refusal.host()).isEqualTo("127.0.0.1:" + PG.primary().port());
+
+        io.pgconn.config.ConnConfig verifyCa = io.pgconn.config.ConnConfig.parse(hostaddrOnly + tlsOptions("verify-ca"),
+                io.pgconn.config.EnvironmentSource.of(java.util.Map.of()));
+        PgConnection connection = await(FACTORY.factory().connect(verifyCa));
+        try {
+            assertThat(connection.tlsProtocol()).isPresent();
+        } finally {
+            await(connection.close());
+        }
+    }
+
     /** PostgreSQL 16+ can store weak verifiers (scram_iterations): still refused by default, with the way out named. */
     @Test
     void aScramIterationCountBelowTheMinimumIsRefusedNamingTheSettingAndTheCount() {

@@ -11,6 +11,7 @@ import io.pgconn.internal.protocol.FrontendMessageEncoder;
 import io.pgconn.internal.protocol.frontend.CancelRequest;
 import io.pgconn.internal.session.SessionFacts;
 import io.pgconn.config.SslMode;
+import io.pgconn.internal.tls.TlsHostName;
 import io.pgconn.internal.tls.TlsNegotiator;
 import io.pgconn.internal.tls.TlsOutcome;
 import io.pgconn.internal.tls.TlsSettings;
@@ -102,7 +103,8 @@ final class CancelRequester {
             return CompletableFuture.completedFuture(null);
         }
         HostSpec host = facts.hostSpec();
-        return TlsNegotiator.negotiate(channel, resources.sslContext(settings, host.label()), settings, host.host(), host.port(), host.label())
+        String hostName = TlsHostName.of(host, settings.mode());
+        return TlsNegotiator.negotiate(channel, resources.sslContext(settings, host.label()), settings, hostName, host.port(), host.label())
                 .thenAccept(outcome -> {
                     boolean plaintextAllowed = settings.mode() == SslMode.PREFER || settings.mode() == SslMode.ALLOW;
                     if (outcome instanceof TlsOutcome.Refused && !plaintextAllowed) {

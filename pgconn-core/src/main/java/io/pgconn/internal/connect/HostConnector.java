@@ -21,6 +21,7 @@ import io.pgconn.internal.startup.StartupHandshake;
 import io.pgconn.internal.protocol.frontend.StartupMessage;
 import io.pgconn.config.SslMode;
 import io.pgconn.internal.tls.SslRequestErrorException;
+import io.pgconn.internal.tls.TlsHostName;
 import io.pgconn.internal.tls.TlsNegotiator;
 import io.pgconn.internal.tls.TlsOutcome;
 import io.pgconn.internal.tls.TlsSettings;
@@ -250,7 +251,8 @@ public final class HostConnector {
     /** SSLRequest and the TLS handshake; {@code Refused} only when the mode accepts plaintext after 'N'. */
     private CompletableFuture<TlsOutcome> encrypt(ConnConfig config, HostSpec host, Channel channel) {
         TlsSettings settings = TlsSettingsOf.config(config);
-        return TlsNegotiator.negotiate(channel, resources.sslContext(settings, host.label()), settings, host.host(), host.port(), host.label())
+        String hostName = TlsHostName.of(host, settings.mode());
+        return TlsNegotiator.negotiate(channel, resources.sslContext(settings, host.label()), settings, hostName, host.port(), host.label())
                 .thenApply(outcome -> {
                     if (outcome instanceof TlsOutcome.Encrypted || config.sslMode().acceptsPlaintextAfterRefusal()) {
                         return outcome; // Refused under prefer: plaintext on the same socket
