@@ -14,7 +14,14 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import io.pgconn.query.RowSet;
+
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -190,6 +197,102 @@ class TypeDdlRefreshIT {
         factory.forgetTypeOids();
 
         assertThat(await(b.query(select)).row(0).get(0)).as("the cached statement, with the codec bound now").isEqualTo(Mood.HAPPY);
+    }
+
+    /**
+     * REVIEW-11: while the types are stale a statement's values are encoded when it is written, not when it was
+     * called — and were held by reference: a byte[] (or ByteBuffer, array, List) the caller changed after the call
+     * was sent as changed. Before type DDL the same call sent what the array held at the call. Here the write waits
+     * behind a statement with a timeout (it holds the writes) that waits for a lock the test releases.
+     */
+    @Test
+    void aValueTheCallerChangesAfterTheCallIsSentAsItWasAtTheCall() {
+        PgConnectionFactory factory = factory("alias_mood");
+        PgConnection a = connect(factory, "alias_mood");
+        PgConnection b = connect(factory, "alias_mood");
+        await(a.query("SELECT pg_advisory_lock(4711)"));
+        await(b.begin());
+        await(a.simpleQuery("CREATE TYPE alias_mood AS ENUM ('sad')"));
+        assertThat(b.typeOidsStale()).isTrue();
+        CompletableFuture<List<RowSet>> waiting = b.statement("SELECT pg_advisory_lock(4711)").timeout(Duration.ofSeconds(20)).collect();
+
+        byte[] bytes = {1, 2, 3};
+        int[] numbers = {1, 2, 3};
+        CompletableFuture<RowSet> sent = b.query("SELECT $1::bytea, $2::int4[]", bytes, numbers);
+        bytes[0] = 9;
+        numbers[0] = 9;
+        await(a.query("SELECT pg_advisory_unlock(4711)"));
+        await(waiting);
+
+        Row row = await(sent).row(0);
+        assertThat((byte[]) row.get(0)).containsExactly(1, 2, 3);
+        assertThat(row.get(1, int[].class)).containsExactly(1, 2, 3);
+        await(b.rollback());
+    }
+
+    /** A user codec whose library is missing from the class path: its encode throws a LinkageError. */
+    record Payload(String text) {
+    }
+
+    record MissingLibraryCodec() implements Codec<Payload> {
+        @Override
+        public PgType type() {
+            return PgType.JSON;
+        }
+
+        @Override
+        public Class<Payload> javaType() {
+            return Payload.class;
+        }
+
+        @Override
+        public Format format() {
+            return Format.TEXT;
+        }
+
+        @Override
+        public void encode(Payload value, ByteBuf out) {
+            throw new NoClassDefFoundError("com/fasterxml/jackson/databind/ObjectMapper");
+        }
+
+        @Override
+        public Object decode(ByteBuf value, Format format, Class<?> target) {
+            return value.toString(StandardCharsets.UTF_8);
+        }
+    }
+
+    /**
+     * REVIEW-11: a codec's Error (a LinkageError: an optional library missing) while the types are stale is met on
+     * the event loop, where the write path catches RuntimeException only: the statement stayed in the session's
+     * queue unwritten, its future never completed, and the next statement's answers then found no request in flight
+     * and ended the session. It fails the statement, unwritten, naming the parameter and the error's class.
+     */
+    @Test
+    void aCodecsLinkageErrorWhileTheTypesAreStaleFailsTheStatementAndTheConnectionGoesOn() throws Exception {
+        PgConnectionFactory factory = PgConnectionFactory.builder(ConnConfig.builder().build()).threads(2)
+                .codecs(CodecRegistry.builder().register(new MoodCodec("linkage_mood")).register(new MissingLibraryCodec()).build())
+                .build();
+        factories.add(factory);
+        PgConnection a = connect(factory, "linkage_mood");
+        PgConnection b = connect(factory, "linkage_mood");
+        await(b.begin());
+        await(a.simpleQuery("CREATE TYPE linkage_mood AS ENUM ('sad')"));
+        assertThat(b.typeOidsStale()).isTrue();
+
+        CompletableFuture<RowSet> query = b.query("SELECT $1::text", new Payload("x"));
+        Throwable failure;
+        try {
+            query.get(5, TimeUnit.SECONDS);
+            throw new AssertionError("expected a failure");
+        } catch (ExecutionException e) {
+            failure = e.getCause();
+        } catch (TimeoutException e) {
+            throw new AssertionError("the statement's future did not complete within 5 s", e);
+        }
+        assertThat(failure).isInstanceOf(PgConversionException.class)
+                .hasMessageContaining("$1").hasMessageContaining("NoClassDefFoundError");
+        await(b.rollback());
+        assertThat(await(b.query("SELECT 7")).row(0).getInt(0)).isEqualTo(7);
     }
 
     @Test

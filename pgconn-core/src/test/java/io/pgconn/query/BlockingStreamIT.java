@@ -160,6 +160,59 @@ class BlockingStreamIT {
         }
     }
 
+    /**
+     * REVIEW-11: the refusal covered the statement futures only. A connect's future joined inside a callback pgconn
+     * runs waited for ever: the connect runs on the caller's own loop (ConnectLoops), which the join blocks — its
+     * connectTimeout timer too — freezing every connection on the loop. So did a connection's close().join() and
+     * closeFuture().join() there: the close completes on the loop. They are refused as the statement futures are.
+     */
+    @Test
+    void joiningAConnectOrACloseInsideACallbackIsRefusedAndTheLoopGoesOn() {
+        try (PgConnectionFactory oneLoop = PgConnectionFactory.builder(ConnConfig.builder().build()).threads(1).build()) {
+            PgConnection c = await(oneLoop.connect(config()));
+            PgConnection other = await(oneLoop.connect(config()));
+            List<java.util.function.Supplier<java.util.concurrent.CompletableFuture<?>>> waits = List.of(
+                    () -> oneLoop.connect(config()), other::closeFuture, other::close);
+            List<java.util.concurrent.CompletableFuture<?>> started = new java.util.concurrent.CopyOnWriteArrayList<>();
+            try {
+                for (var wait : waits) {
+                    Throwable refused = failureWithin(c.statement("SELECT 1").map(row -> {
+                        java.util.concurrent.CompletableFuture<?> future = wait.get();
+                        started.add(future);
+                        return future.join();
+                    }));
+                    assertThat(refused).isInstanceOf(IllegalStateException.class)
+                            .hasMessageContaining("event loop thread").hasMessageContaining("thenCompose");
+                }
+                assertThat(await(c.query("SELECT 3")).row(0).getInt(0)).isEqualTo(3);
+            } finally {
+                // on a loop that waits for ever (before the fix): end the waits from here, so the factory can close
+                started.forEach(f -> f.cancel(false));
+                for (var f : started) {
+                    if (f.isDone() && !f.isCompletedExceptionally() && f.getNow(null) instanceof PgConnection opened) {
+                        opened.close();
+                    }
+                }
+            }
+            await(c.close());
+        }
+    }
+
+    /** The failure of a future that must fail soon: an AssertionError naming the hang when it does not end within 5 s. */
+    private static Throwable failureWithin(java.util.concurrent.CompletableFuture<?> future) {
+        try {
+            Object value = future.get(5, TimeUnit.SECONDS);
+            throw new AssertionError("expected a failure, got " + value);
+        } catch (java.util.concurrent.ExecutionException e) {
+            return e.getCause();
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new AssertionError("the callback's wait did not end within 5 s: the event loop is blocked", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
     @Test
     void waitingOnAnEventLoopIsRefused() {
         PgConnection c = QueryCluster.connect(PG, FACTORY, "");
