@@ -1,6 +1,7 @@
 package io.pgconn.codec;
 
 import io.netty.buffer.ByteBuf;
+import io.pgconn.FatalErrors;
 
 /**
  * A codec chosen for a parameter, with the OID it is sent as on this connection. Obtained from
@@ -44,15 +45,20 @@ public final class Encoder {
 
     /**
      * Writes a non-null value (one this encoder was chosen for) to {@code out}. A value that does not
-     * fit the type is a {@link PgConversionException}; the message names the type and the value's class,
-     * never the value.
+     * fit the type is a {@link PgConversionException} — so is whatever else the codec throws, an {@link Error}
+     * too (but a {@link VirtualMachineError}); the message names the type, the value's class and what was
+     * thrown, never the value.
      */
     public void encode(Object value, ByteBuf out) {
         try {
             codec.encode(value, out);
         } catch (PgConversionException e) {
             throw e;
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
+            // a VirtualMachineError goes on up (FatalErrors); another Error (a LinkageError: a library the codec uses is
+            // missing) is the codec's failure too — met on the event loop (a statement encoded when it is written, while
+            // the type OIDs are stale), thrown on it would leave the statement unanswered (REVIEW-11)
+            FatalErrors.throwIfFatal(e);
             // a user codec's failure: keep the cause's class, not its message (it may quote the value)
             throw new PgConversionException("cannot write a " + value.getClass().getName() + " parameter as "
                     + typeName() + ": " + e.getClass().getSimpleName() + " in " + codec.getClass().getName());

@@ -15,6 +15,7 @@ import io.pgconn.internal.connect.HostConnector;
 import io.pgconn.internal.failover.HostStatusRegistry;
 import io.pgconn.internal.failover.MultiHostConnector;
 import io.pgconn.internal.failover.TypeOidCache;
+import io.pgconn.internal.query.SpinThenParkFuture;
 import io.pgconn.internal.tls.SslContextFactory;
 import io.pgconn.internal.session.ConnectionControl;
 import io.pgconn.trace.PgTracer;
@@ -166,12 +167,17 @@ public final class DefaultPgConnectionFactory implements PgConnectionFactory {
 
     /**
      * The caller's future of one connect: cancelling it cancels the walk, which aborts the attempt in flight
-     * (ConnectWalk). A subclass rather than a dependent stage: one stage less on every connect.
+     * (ConnectWalk). A subclass rather than a dependent stage: one stage less on every connect. A blocking wait
+     * for it on an event loop thread is refused while it is not complete ({@link SpinThenParkFuture}, without a
+     * spin): a connect runs on its caller's loop when that is one of the factory's (ConnectLoops), and a
+     * {@code join()} there would wait for ever — its connectTimeout timer too — freezing every connection on
+     * the loop (REVIEW-11).
      */
-    private static final class ConnectFuture extends CompletableFuture<PgConnection> {
+    private static final class ConnectFuture extends SpinThenParkFuture<PgConnection> {
         private final CompletableFuture<ConnectionControl> walk;
 
         ConnectFuture(CompletableFuture<ConnectionControl> walk) {
+            super(0);
             this.walk = walk;
         }
 

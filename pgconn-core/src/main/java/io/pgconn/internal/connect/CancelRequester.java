@@ -15,6 +15,7 @@ import io.pgconn.internal.tls.TlsHostName;
 import io.pgconn.internal.tls.TlsNegotiator;
 import io.pgconn.internal.tls.TlsOutcome;
 import io.pgconn.internal.tls.TlsSettings;
+import io.pgconn.internal.query.SpinThenParkFuture;
 
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -53,7 +54,8 @@ final class CancelRequester {
     CompletableFuture<Void> cancel(SessionFacts facts, TlsSettings tlsSettings, Duration deadline) {
         HostSpec host = facts.hostSpec();
         String label = host.label();
-        CompletableFuture<Void> result = new CompletableFuture<>();
+        // refuses a blocking wait on an event loop while not complete (REVIEW-11): its dial and timer may be on that very loop
+        CompletableFuture<Void> result = new SpinThenParkFuture<>(0);
         AtomicReference<Channel> dialled = new AtomicReference<>();
         EventLoop loop;
         ScheduledFuture<?> timer;

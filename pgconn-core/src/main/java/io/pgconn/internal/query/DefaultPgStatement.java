@@ -92,7 +92,7 @@ public final class DefaultPgStatement implements PgStatement {
         }
         int[] typeOids = new int[count];
         Object[] set = params == null ? new Object[0] : params;
-        StatementPlan plan = session.typeOidsStale() ? StatementPlan.deferred(sql, List.<Object[]>of(set.clone()), count, 0, null)
+        StatementPlan plan = session.typeOidsStale() ? StatementPlan.deferred(sql, List.<Object[]>of(set), count, 0, null)
                 : new StatementPlan(sql, typeOids, List.of(encode(session.host(), session.codecs(), set, count, typeOids)), 0, null);
         RowSetCollector<RowSet> collector = RowSetCollector.first(session.blockingWaitSpinNanos());
         StatementRun.start(session, collector, plan);

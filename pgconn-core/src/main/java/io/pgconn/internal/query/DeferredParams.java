@@ -11,7 +11,7 @@ import java.util.List;
  * when the exchange is written, which is after the session's type lookup queued in front of it was
  * answered and its codecs were bound to the new OIDs. A value that has no codec then fails the
  * statement, unwritten, with the error the caller's thread would have thrown. Encoded once, on the
- * event loop.
+ * event loop; the values are held as they were at the call ({@code heldCopy}).
  */
 final class DeferredParams {
 
@@ -22,9 +22,54 @@ final class DeferredParams {
     private List<BoundParams> encoded;
 
     DeferredParams(List<Object[]> sets, int count, int[] typeOids) {
-        this.raw = sets.toArray(Object[][]::new);
+        this.raw = new Object[sets.size()][];
+        for (int s = 0; s < raw.length; s++) {
+            raw[s] = heldCopy(sets.get(s));
+        }
         this.count = count;
         this.typeOids = typeOids;
+    }
+
+    /**
+     * What the caller passed, as it is now: the statement's values were read during the call before the types went
+     * stale, and a caller may reuse its buffer once the call returned (REVIEW-11: a byte[] changed after the call was
+     * sent as changed). Arrays (byte[], primitive ones, and arrays of values, element by element) are copied, and a
+     * ByteBuffer's remaining bytes; other values are held as they are — immutable ones (String, numbers, enums,
+     * java.time, records of them) need nothing, and a mutable List, Map or object of one's own must stay unchanged
+     * until the statement's future completes (docs/codecs.md, "Types created while the application runs").
+     */
+    private static Object[] heldCopy(Object[] set) {
+        Object[] copy = new Object[set.length];
+        for (int i = 0; i < set.length; i++) {
+            copy[i] = heldCopy(set[i]);
+        }
+        return copy;
+    }
+
+    private static Object heldCopy(Object value) {
+        if (value == null) {
+            return null;
+        }
+        if (value instanceof java.nio.ByteBuffer buffer) {
+            java.nio.ByteBuffer remaining = buffer.duplicate();
+            java.nio.ByteBuffer copy = java.nio.ByteBuffer.allocate(remaining.remaining()).order(buffer.order());
+            copy.put(remaining).flip();
+            return buffer.isReadOnly() ? copy.asReadOnlyBuffer() : copy;
+        }
+        if (!value.getClass().isArray()) {
+            return value;
+        }
+        if (value instanceof Object[] elements) {
+            Object[] copy = elements.clone(); // the same component type: the codec is chosen by it
+            for (int i = 0; i < copy.length; i++) {
+                copy[i] = heldCopy(copy[i]);
+            }
+            return copy;
+        }
+        int length = java.lang.reflect.Array.getLength(value);
+        Object copy = java.lang.reflect.Array.newInstance(value.getClass().getComponentType(), length);
+        System.arraycopy(value, 0, copy, 0, length);
+        return copy;
     }
 
     int setCount() {

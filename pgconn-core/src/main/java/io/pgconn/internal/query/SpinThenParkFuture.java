@@ -9,8 +9,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * A statement's future (also a simple query's and the transaction commands'), and every stage made from
- * it, whose blocking waits ({@link #join()}, {@link #get()}, {@link #get(long, TimeUnit)}):
+ * A statement's future (also a simple query's and the transaction commands'; without a spin, a connect's,
+ * a connection's {@code close()} and {@code closeFuture()} and a cancel request's: REVIEW-11), and every
+ * stage made from it, whose blocking waits ({@link #join()}, {@link #get()}, {@link #get(long, TimeUnit)}):
  * <ul>
  * <li>are refused on an event loop thread while the future is not done ({@link IllegalStateException}
  *     naming the thread): the answer is read by the connection's event loop, so a wait on that loop — a

@@ -4,6 +4,7 @@ import io.netty.channel.Channel;
 import io.pgconn.PgClosedException;
 import io.pgconn.PgException;
 import io.pgconn.internal.protocol.frontend.Terminate;
+import io.pgconn.internal.query.SpinThenParkFuture;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -34,14 +35,18 @@ final class SessionEnd {
     /** Sends a CancelRequest; completing the future it returns from outside ends that request and closes its socket. */
     private final Supplier<CompletableFuture<Void>> cancelRequest;
     private final AtomicBoolean closing = new AtomicBoolean();
-    /** {@code close()}'s future: completes when the channel closed and a cancel sent on close ended. */
-    private final CompletableFuture<Void> closed = new CompletableFuture<>();
+    /**
+     * {@code close()}'s future: completes when the channel closed and a cancel sent on close ended. It and
+     * {@link #ended} complete on the event loop: a blocking wait for them there is refused while they are not
+     * complete ({@link SpinThenParkFuture}, without a spin; REVIEW-11), as for a statement's future.
+     */
+    private final CompletableFuture<Void> closed = new SpinThenParkFuture<>(0);
     /** A CancelRequest sent because close() found a statement running; close() completes after it. */
     private volatile CompletableFuture<Void> cancelOnClose = CompletableFuture.completedFuture(null);
     private final List<Runnable> closeHooks = new ArrayList<>();
     private boolean channelClosed;
     /** {@code closeFuture()}: completes after the close hooks ran, exceptionally when the session was lost. */
-    private final CompletableFuture<Void> ended = new CompletableFuture<>();
+    private final CompletableFuture<Void> ended = new SpinThenParkFuture<>(0);
 
     SessionEnd(Channel channel, SessionHandler session, String host, Supplier<CompletableFuture<Void>> cancelRequest) {
         this.channel = channel;
