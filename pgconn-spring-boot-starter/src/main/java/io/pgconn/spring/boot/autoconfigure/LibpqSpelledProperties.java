@@ -19,7 +19,9 @@ import java.util.Map;
  * enum binding is lenient ({@code readwrite}, {@code READ_WRITE} and {@code Read_Write} all bind to
  * {@code READ_WRITE}; new user 6's note), and a converter cannot narrow it: Boot's binder falls back to
  * its lenient converter when another one fails. So the value Boot bound is checked as written (its
- * placeholders resolved), like {@link UnitlessConnectTimeouts}; a value that is none of the constants
+ * placeholders resolved), like {@link UnitlessConnectTimeouts} — a value that is the enum constant itself
+ * (an object a property source holds, e.g. {@code SpringApplication.setDefaultProperties}) is taken as it
+ * is; a value that is none of the constants
  * in any spelling is Boot's binding failure, reported by {@link PgConnFailureAnalyzer}.
  * {@code startup-check} and {@code pool.validation-depth} are the starter's own, not libpq's: Boot's
  * rules apply to them.
@@ -39,8 +41,8 @@ final class LibpqSpelledProperties {
     static void check(PropertyResolver environment) {
         PROPERTIES.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(entry -> {
             ConfigurationProperty property = PgConnPropertySources.find(environment, entry.getKey());
-            if (property == null) {
-                return;
+            if (property == null || entry.getValue().isInstance(property.getValue())) {
+                return; // unset, or set as the constant itself (an object in a property source): nothing was spelled
             }
             String value = PgConnPropertySources.resolvedValue(environment, property).strip();
             List<String> spellings = Arrays.stream(entry.getValue().getEnumConstants()).map(LibpqValue::libpqName).toList();

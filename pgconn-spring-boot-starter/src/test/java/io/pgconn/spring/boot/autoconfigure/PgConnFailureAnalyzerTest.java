@@ -74,6 +74,25 @@ class PgConnFailureAnalyzerTest {
                 .run(context -> assertThat(context).hasNotFailed());
     }
 
+    /**
+     * REVIEW-11: a value set as the enum constant itself — an object in a property source, as
+     * {@code SpringApplication.setDefaultProperties(Map)} or a test's MapPropertySource puts it — was read through
+     * {@code String.valueOf} ("VERIFY_FULL") and refused as a misspelling, though Boot binds it as it is.
+     */
+    @Test
+    void aLibpqKeywordsPropertySetAsItsEnumConstantIsTaken() {
+        this.runner.withPropertyValues("pg.conn.ssl.root-cert=system")
+                .withInitializer(context -> context.getEnvironment().getPropertySources().addFirst(
+                        new org.springframework.core.env.MapPropertySource("objects", java.util.Map.of(
+                                "pg.conn.ssl.mode", io.pgconn.config.SslMode.VERIFY_FULL,
+                                "pg.conn.target-session-attrs", io.pgconn.config.TargetSessionAttrs.READ_WRITE))))
+                .run(context -> {
+                    assertThat(context).hasNotFailed();
+                    assertThat(context.getBean(io.pgconn.PgConnectionFactory.class).config().sslMode())
+                            .isEqualTo(io.pgconn.config.SslMode.VERIFY_FULL);
+                });
+    }
+
     /** An empty value leaves a known key unbound: not "no such property; did you mean" itself. */
     @ParameterizedTest
     @ValueSource(strings = { "pg.conn.ssl.mode", "pg.conn.target-session-attrs" })
