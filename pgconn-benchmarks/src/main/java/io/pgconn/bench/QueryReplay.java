@@ -13,6 +13,7 @@ import io.pgconn.internal.protocol.FrontendMessageEncoder;
 import io.pgconn.internal.query.RegistryValueCodecs;
 import io.pgconn.internal.session.ConnectionControl;
 import io.pgconn.internal.session.SessionFacts;
+import io.pgconn.internal.session.PipelinedSession;
 import io.pgconn.internal.session.SessionHandler;
 import io.pgconn.query.Row;
 import io.pgconn.query.RowSet;
@@ -52,10 +53,10 @@ public final class QueryReplay {
 
     /** Opens the scripted connection, prepares the three statements and warms the paths up. */
     public static void setup() {
-        SessionHandler session = new SessionHandler("db:5432", new java.util.HashMap<>(), 256, new RegistryValueCodecs(CodecRegistry.defaults()));
+        PipelinedSession session = new PipelinedSession("db:5432", new java.util.HashMap<>(), 256, new RegistryValueCodecs(CodecRegistry.defaults()));
         BackendMessageDecoder decoder = new BackendMessageDecoder("db:5432", 1 << 30, 1 << 30);
         decoder.authenticationComplete();
-        channel = new EmbeddedChannel(decoder, FrontendMessageEncoder.INSTANCE, session);
+        channel = new EmbeddedChannel(decoder, FrontendMessageEncoder.INSTANCE, new SessionHandler(session));
         ConnectionControl control = new ConnectionControl(channel,
                 new SessionFacts(new HostSpec("db", null, 5432), null, null, 42, new byte[4], ProtocolVersion.V3_0, AuthMethod.NONE),
                 session, Map.of(), f -> CompletableFuture.completedFuture(null));

@@ -15,6 +15,7 @@ import io.pgconn.internal.protocol.BackendMessageDecoder;
 import io.pgconn.internal.protocol.FrontendMessageEncoder;
 import io.pgconn.internal.session.ConnectionControl;
 import io.pgconn.internal.session.SessionFacts;
+import io.pgconn.internal.session.PipelinedSession;
 import io.pgconn.internal.session.SessionHandler;
 import io.pgconn.internal.startup.Startup;
 import io.pgconn.internal.startup.StartupHandshake;
@@ -270,17 +271,17 @@ public final class HostConnector {
                          TlsOutcome.Encrypted tls, BiConsumer<ConnectionControl, Throwable> done) {
         String label = host.label();
         StartupHandshake handshake;
-        SessionHandler session;
+        PipelinedSession session;
         try {
             BackendMessageDecoder decoder = new BackendMessageDecoder(label, config.maxMessageSize(), config.preAuthMaxMessageSize());
             handshake = Startup.handshake(config, host, tls, decoder, resources.saltedPasswords(), resources.tracer(),
                     derived.startupMessage());
-            session = new SessionHandler(label, handshake.parameters(), config.preparedStatementCacheSize(),
+            session = new PipelinedSession(label, handshake.parameters(), config.preparedStatementCacheSize(),
                     new io.pgconn.internal.query.RegistryValueCodecs(resources.codecs()), config.blockingWaitSpin().toNanos());
             ChannelPipeline pipeline = channel.pipeline();
             pipeline.addLast("decoder", decoder);
             pipeline.addLast("encoder", FrontendMessageEncoder.INSTANCE);
-            pipeline.addLast("session", session);
+            pipeline.addLast("session", new SessionHandler(session));
             pipeline.addBefore("session", "startup", handshake);
         } catch (RuntimeException e) {
             done.accept(null, e);

@@ -24,7 +24,7 @@ public final class ConnectionControl {
 
     private final DefaultPgConnection connection;
 
-    public ConnectionControl(Channel channel, SessionFacts facts, SessionHandler session, Map<String, String> parameters,
+    public ConnectionControl(Channel channel, SessionFacts facts, PipelinedSession session, Map<String, String> parameters,
                              Function<SessionFacts, CompletableFuture<Void>> canceller) {
         this.connection = new DefaultPgConnection(channel, facts, session, parameters, canceller);
     }

@@ -44,7 +44,7 @@ final class DefaultPgConnection implements PgConnection {
 
     private final Channel channel;
     private final SessionFacts facts;
-    private final SessionHandler session;
+    private final PipelinedSession session;
     private final Map<String, String> parameters;
     /** Sends a CancelRequest; completing the future it returns from outside ends that request and closes its socket. */
     private final Function<SessionFacts, CompletableFuture<Void>> canceller;
@@ -54,7 +54,7 @@ final class DefaultPgConnection implements PgConnection {
     /** The factory's registry, before any OIDs were bound: each answer is bound to it afresh (a recreated type has a new OID). */
     private final CodecRegistry unboundCodecs;
 
-    DefaultPgConnection(Channel channel, SessionFacts facts, SessionHandler session, Map<String, String> parameters,
+    DefaultPgConnection(Channel channel, SessionFacts facts, PipelinedSession session, Map<String, String> parameters,
                                Function<SessionFacts, CompletableFuture<Void>> canceller) {
         this.channel = channel;
         this.facts = facts;

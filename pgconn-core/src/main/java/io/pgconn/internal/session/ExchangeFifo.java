@@ -16,7 +16,7 @@ import java.util.ArrayDeque;
  */
 final class ExchangeFifo {
 
-    private final SessionHandler session;
+    private final PipelinedSession session;
     private final CancelHold cancels;
     /** Every exchange submitted and not yet answered by its ReadyForQuery, in write order. */
     private final ArrayDeque<Exchange> inFlight = new ArrayDeque<>();
@@ -26,7 +26,7 @@ final class ExchangeFifo {
     /** The exchange whose messages were written last (a cancel is safe only while it is the head). */
     private Exchange lastWritten;
 
-    ExchangeFifo(SessionHandler session, CancelHold cancels) {
+    ExchangeFifo(PipelinedSession session, CancelHold cancels) {
         this.session = session;
         this.cancels = cancels;
     }

@@ -30,7 +30,7 @@ final class SessionEnd {
     static final Duration FORCED_CLOSE_AFTER = Duration.ofSeconds(2);
 
     private final Channel channel;
-    private final SessionHandler session;
+    private final PipelinedSession session;
     private final String host;
     /** Sends a CancelRequest; completing the future it returns from outside ends that request and closes its socket. */
     private final Supplier<CompletableFuture<Void>> cancelRequest;
@@ -48,7 +48,7 @@ final class SessionEnd {
     /** {@code closeFuture()}: completes after the close hooks ran, exceptionally when the session was lost. */
     private final CompletableFuture<Void> ended = new SpinThenParkFuture<>(0);
 
-    SessionEnd(Channel channel, SessionHandler session, String host, Supplier<CompletableFuture<Void>> cancelRequest) {
+    SessionEnd(Channel channel, PipelinedSession session, String host, Supplier<CompletableFuture<Void>> cancelRequest) {
         this.channel = channel;
         this.session = session;
         this.host = host;

@@ -14,11 +14,27 @@ import java.util.function.Consumer;
  * ({@link TypeOidRefresh}) to run before the next statement submitted outside a transaction. Event loop
  * only (apart from the constructor and {@link #stale()}).
  *
+ * <p>A session nobody watches ({@link #unwatched()}: before the connect path knows its answer, and on
+ * replication sessions) has the same object with no names and an epoch of no one's: it is never stale,
+ * queues no lookup, and type DDL on it moves nothing.
+ *
  * <p>Why at the end of the transaction: other sessions see a created type only once it is committed; a
  * lookup they made between the {@code CREATE TYPE} and its {@code COMMIT} would find nothing and
  * keep that answer. Why not inside a transaction: a repeatable-read snapshot may predate the type.
  */
 public final class SessionTypeOids {
+
+    /** An epoch nobody reads: never moves. */
+    private static final TypeOidEpoch UNWATCHED_EPOCH = new TypeOidEpoch() {
+        @Override
+        public long current() {
+            return 0;
+        }
+
+        @Override
+        public void advance() {
+        }
+    };
 
     /** The configured names, each followed by its array type ({@link TypeOidQuery#withArrayTypes}). */
     private final String[] names;
@@ -28,6 +44,11 @@ public final class SessionTypeOids {
     private volatile long knownEpoch;
     private boolean changedInTransaction;
     private boolean refreshing;
+
+    /** Nothing on this session is watched nor refreshed (the null object, so the session needs no null checks). */
+    static SessionTypeOids unwatched() {
+        return new SessionTypeOids(List.of(), UNWATCHED_EPOCH, 0, oids -> { });
+    }
 
     /**
      * @param names      the session's {@code extensionTypes} (may be empty: it still reports type changes)

@@ -22,6 +22,7 @@ import io.pgconn.internal.connect.AttemptScope;
 import io.pgconn.internal.protocol.FrontendMessageEncoder;
 import io.pgconn.internal.session.ConnectionControl;
 import io.pgconn.internal.session.SessionFacts;
+import io.pgconn.internal.session.PipelinedSession;
 import io.pgconn.internal.session.SessionHandler;
 import io.pgconn.testing.RecordingTracer;
 import io.pgconn.trace.PgTracer;
@@ -639,10 +640,10 @@ class ConnectWalkTest {
     }
 
     private ConnectionControl session(String name, HostSpec host, SocketAddress address, Map<String, String> parameters) {
-        EmbeddedChannel channel = new EmbeddedChannel(FrontendMessageEncoder.INSTANCE, new SessionHandler(host.label(), Map.of(), 0, io.pgconn.internal.query.TextValueCodecs.INSTANCE));
+        EmbeddedChannel channel = new EmbeddedChannel(FrontendMessageEncoder.INSTANCE, new SessionHandler(new PipelinedSession(host.label(), Map.of(), 0, io.pgconn.internal.query.TextValueCodecs.INSTANCE)));
         SessionFacts facts = new SessionFacts(host, address, null, 1000 + sessions.size(), new byte[4], ProtocolVersion.V3_0,
                 AuthMethod.SCRAM_SHA_256);
-        ConnectionControl session = new ConnectionControl(channel, facts, (SessionHandler) channel.pipeline().last(),
+        ConnectionControl session = new ConnectionControl(channel, facts, ((SessionHandler) channel.pipeline().last()).session(),
                 parameters, f -> CompletableFuture.completedFuture(null));
         sessions.put(name, session);
         return session;

@@ -8,6 +8,7 @@ import io.pgconn.internal.protocol.FrontendMessageEncoder;
 import io.pgconn.ProtocolVersion;
 import io.pgconn.internal.session.ConnectionControl;
 import io.pgconn.internal.session.SessionFacts;
+import io.pgconn.internal.session.PipelinedSession;
 import io.pgconn.internal.session.SessionHandler;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -25,10 +26,10 @@ class HeldSessionsTest {
     private final List<EmbeddedChannel> channels = new ArrayList<>();
 
     private ConnectionControl session(String host) {
-        EmbeddedChannel channel = new EmbeddedChannel(FrontendMessageEncoder.INSTANCE, new SessionHandler(host + ":5432", Map.of(), 0, io.pgconn.internal.query.TextValueCodecs.INSTANCE));
+        EmbeddedChannel channel = new EmbeddedChannel(FrontendMessageEncoder.INSTANCE, new SessionHandler(new PipelinedSession(host + ":5432", Map.of(), 0, io.pgconn.internal.query.TextValueCodecs.INSTANCE)));
         channels.add(channel);
         SessionFacts facts = new SessionFacts(new HostSpec(host, null, 5432), null, null, 42, new byte[4], ProtocolVersion.V3_0, AuthMethod.NONE);
-        return new ConnectionControl(channel, facts, (SessionHandler) channel.pipeline().last(), Map.of(),
+        return new ConnectionControl(channel, facts, ((SessionHandler) channel.pipeline().last()).session(), Map.of(),
                 f -> CompletableFuture.completedFuture(null));
     }
 

@@ -1,6 +1,7 @@
 package io.pgconn.internal.query;
 
 import io.netty.channel.embedded.EmbeddedChannel;
+import io.pgconn.internal.session.PipelinedSession;
 import io.pgconn.internal.session.SessionHandler;
 import io.pgconn.query.PgStatement;
 import org.junit.jupiter.api.AfterEach;
@@ -19,8 +20,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class ParameterCountTest {
 
     private final Map<String, String> serverParameters = new ConcurrentHashMap<>(Map.of("standard_conforming_strings", "on"));
-    private final SessionHandler session = new SessionHandler("db:5432", serverParameters, 0, TextValueCodecs.INSTANCE);
-    private final EmbeddedChannel channel = new EmbeddedChannel(session);
+    private final PipelinedSession session = new PipelinedSession("db:5432", serverParameters, 0, TextValueCodecs.INSTANCE);
+    private final EmbeddedChannel channel = new EmbeddedChannel(new SessionHandler(session));
 
     @AfterEach
     void nothingWasWritten() {

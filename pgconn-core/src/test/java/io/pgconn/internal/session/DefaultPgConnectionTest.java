@@ -23,10 +23,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** The boundary on the classpath: what a user who casts a connection to its class can reach. */
 class DefaultPgConnectionTest {
 
-    private final EmbeddedChannel channel = new EmbeddedChannel(FrontendMessageEncoder.INSTANCE, new SessionHandler("db:5432", Map.of(), 0, io.pgconn.internal.query.TextValueCodecs.INSTANCE));
+    private final EmbeddedChannel channel = new EmbeddedChannel(FrontendMessageEncoder.INSTANCE, new SessionHandler(new PipelinedSession("db:5432", Map.of(), 0, io.pgconn.internal.query.TextValueCodecs.INSTANCE)));
     private final ConnectionControl control = new ConnectionControl(channel,
             new SessionFacts(new HostSpec("db", null, 5432), null, null, 42, new byte[4], ProtocolVersion.V3_0, AuthMethod.NONE),
-            (SessionHandler) channel.pipeline().last(), Map.of(), f -> CompletableFuture.completedFuture(null));
+            ((SessionHandler) channel.pipeline().last()).session(), Map.of(), f -> CompletableFuture.completedFuture(null));
 
     @AfterEach
     void drain() {

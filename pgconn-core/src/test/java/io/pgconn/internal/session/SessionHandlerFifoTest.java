@@ -27,8 +27,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** The session's write order: what is written is the FIFO's order (review 2 items 5, 7). */
 class SessionHandlerFifoTest {
 
-    private final SessionHandler session = new SessionHandler("db:5432", Map.of(), 0, io.pgconn.internal.query.TextValueCodecs.INSTANCE);
-    private final EmbeddedChannel channel = new EmbeddedChannel(session);
+    private final PipelinedSession session = new PipelinedSession("db:5432", Map.of(), 0, io.pgconn.internal.query.TextValueCodecs.INSTANCE);
+    private final EmbeddedChannel channel = new EmbeddedChannel(new SessionHandler(session));
 
     /** Writes a simple Query named {@code sql}; may hold the writes or fail to build its messages. */
     private static class Named extends Exchange {

@@ -19,8 +19,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** Read coalescing: a deep pipeline's answers are read after a short pause, a shallow one's at once. */
 class SessionHandlerReadCoalescingTest {
 
-    private final SessionHandler session = new SessionHandler("db:5432", Map.of(), 0, io.pgconn.internal.query.TextValueCodecs.INSTANCE);
-    private final EmbeddedChannel channel = new EmbeddedChannel(session);
+    private final PipelinedSession session = new PipelinedSession("db:5432", Map.of(), 0, io.pgconn.internal.query.TextValueCodecs.INSTANCE);
+    private final EmbeddedChannel channel = new EmbeddedChannel(new SessionHandler(session));
 
     /** A simple Query answered by its ReadyForQuery alone. */
     private static final class Select extends Exchange {

@@ -21,8 +21,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class SessionListenersTest {
 
-    private final SessionHandler session = new SessionHandler("db:5432", Map.of(), 0, io.pgconn.internal.query.TextValueCodecs.INSTANCE);
-    private final EmbeddedChannel channel = new EmbeddedChannel(session);
+    private final PipelinedSession session = new PipelinedSession("db:5432", Map.of(), 0, io.pgconn.internal.query.TextValueCodecs.INSTANCE);
+    private final EmbeddedChannel channel = new EmbeddedChannel(new SessionHandler(session));
 
     @Test
     void aListenerThatThrowsAnErrorLeavesTheSessionOpenAndHearsTheNextNotification() {

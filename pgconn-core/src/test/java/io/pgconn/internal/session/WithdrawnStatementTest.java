@@ -38,8 +38,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class WithdrawnStatementTest {
 
-    private final SessionHandler session = new SessionHandler("db:5432", Map.of(), 0, TextValueCodecs.INSTANCE);
-    private final EmbeddedChannel channel = new EmbeddedChannel(session);
+    private final PipelinedSession session = new PipelinedSession("db:5432", Map.of(), 0, TextValueCodecs.INSTANCE);
+    private final EmbeddedChannel channel = new EmbeddedChannel(new SessionHandler(session));
 
     /** A simple Query that holds later writes until released (as a paged stream holds them until its Sync). */
     private static final class Holder extends Exchange {

@@ -29,10 +29,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class WriteBatchTest {
 
-    private final SessionHandler session = new SessionHandler("db:5432", Map.of(), 0, io.pgconn.internal.query.TextValueCodecs.INSTANCE);
+    private final PipelinedSession session = new PipelinedSession("db:5432", Map.of(), 0, io.pgconn.internal.query.TextValueCodecs.INSTANCE);
     /** Counts the flushes that reach the socket's end of the pipeline. */
     private final FlushCounter flushes = new FlushCounter();
-    private final EmbeddedChannel channel = new EmbeddedChannel(flushes, session);
+    private final EmbeddedChannel channel = new EmbeddedChannel(flushes, new SessionHandler(session));
 
     private static final class FlushCounter extends ChannelOutboundHandlerAdapter {
         int count;

@@ -1,0 +1,359 @@
+package io.pgconn.internal.session;
+
+import io.netty.channel.Channel;
+import io.netty.channel.EventLoop;
+import io.pgconn.NotificationListener;
+import io.pgconn.PgException;
+import io.pgconn.QueryResult;
+import io.pgconn.internal.query.Exchange;
+import io.pgconn.internal.query.QuerySession;
+import io.pgconn.internal.query.SqlShapes;
+import io.pgconn.internal.query.StatementCache;
+import io.pgconn.internal.query.ValueCodecs;
+import io.pgconn.internal.protocol.frontend.FrontendMessage;
+import io.pgconn.query.NoticeListener;
+
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+
+/**
+ * The established session as exchanges and the connection use it: a FIFO of exchanges written without
+ * waiting for each other (pipelining) and answered in order, each ending at its ReadyForQuery; the
+ * statement cache, codecs and type OIDs, the transaction status, the listeners, and why the session
+ * ended ({@link CloseCause}). Its channel handler, {@link SessionHandler}, brings it the server's
+ * messages.
+ *
+ * <p>The FIFO and the order of writes are {@link ExchangeFifo}'s, the hold a CancelRequest puts
+ * on later exchanges is {@link CancelHold}'s, notifications and notices go to {@link SessionListeners}.
+ */
+public final class PipelinedSession implements QuerySession {
+
+    private final String host;
+    private final Map<String, String> parameters;
+    private final SessionListeners listeners = new SessionListeners();
+    private final CancelHold cancels;
+    private final ExchangeFifo fifo;
+    private final StatementCache statementCache;
+    /** The {@code blockingWaitSpin} setting, in nanoseconds. */
+    private final long blockingWaitSpinNanos;
+    private final SqlShapes sqlShapes;
+    private final CloseCause closeCause;
+    private volatile ValueCodecs codecs;
+    /** The factory's type OID knowledge as this session sees it; watching nothing until the connect path set it (and on replication sessions). */
+    private volatile SessionTypeOids typeOids = SessionTypeOids.unwatched();
+    /** What is written in one loop turn, encoded into one buffer and flushed after the turn; set with the channel. */
+    private WriteBatch writes;
+    /** Whether the socket is read (paused for missing demand, read coalescing); set with the channel. */
+    private ReadPauses reads;
+    /** The handler reading the channel ({@link #readProgress}); set with the channel. */
+    private SessionHandler inbound;
+    private volatile Channel channel;
+    private volatile char transactionStatus = 'I';
+    /** What {@link #closeUnanswered} does: set by the connection (its close with a reason). */
+    private volatile Consumer<String> closeAction = reason -> { };
+
+    public PipelinedSession(String host, Map<String, String> parameters, int statementCacheSize, ValueCodecs codecs) {
+        this(host, parameters, statementCacheSize, codecs, 0);
+    }
+
+    public PipelinedSession(String host, Map<String, String> parameters, int statementCacheSize, ValueCodecs codecs,
+                            long blockingWaitSpinNanos) {
+        this.blockingWaitSpinNanos = blockingWaitSpinNanos;
+        this.host = host;
+        this.closeCause = new CloseCause(host);
+        this.parameters = parameters;
+        this.statementCache = new StatementCache(statementCacheSize, parameters);
+        this.sqlShapes = new SqlShapes(parameters);
+        this.codecs = codecs;
+        ExchangeFifo[] held = new ExchangeFifo[1];
+        this.cancels = new CancelHold(this::eventLoop, () -> held[0].writeUnwritten());
+        this.fifo = held[0] = new ExchangeFifo(this, cancels);
+    }
+
+    /** Binds the session to its channel, when {@code inbound} joined the channel's pipeline. */
+    void attach(Channel channel, SessionHandler inbound) {
+        this.channel = channel;
+        this.writes = new WriteBatch(channel);
+        this.reads = new ReadPauses(channel);
+        this.inbound = inbound;
+    }
+
+    /** Runs {@code sql} with the simple query protocol; safe from any thread. */
+    public CompletableFuture<QueryResult> simpleQuery(String sql) {
+        SimpleQuery query;
+        try {
+            query = new SimpleQuery(sql, host);
+        } catch (PgException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        submit(query);
+        return query.result;
+    }
+
+    /** Queues an exchange; safe from any thread. */
+    @Override
+    public void submit(Exchange exchange) {
+        Channel ch = channel;
+        if (ch.eventLoop().inEventLoop()) {
+            enqueue(exchange);
+        } else {
+            ch.eventLoop().execute(() -> enqueue(exchange));
+        }
+    }
+
+    private void enqueue(Exchange exchange) {
+        if (!channel.isActive()) {
+            // failed in a task of its own, not inline: a subscriber that retries on error (Reactor's retry())
+            // would otherwise resubmit from inside fail() and recurse on the event loop's stack
+            PgException error = closeCause.closedError();
+            try {
+                channel.eventLoop().execute(() -> exchange.fail(error));
+            } catch (RejectedExecutionException e) { // the event loops are shut down: nothing can recurse
+                exchange.fail(error);
+            }
+            return;
+        }
+        Exchange refresh = typeOids.refreshBefore(transactionStatus, host);
+        if (refresh != null) {
+            fifo.add(refresh);
+        }
+        fifo.add(exchange);
+    }
+
+    /**
+     * Encodes now and writes once the event loop's current batch of tasks is done: pipelined
+     * requests share a buffer and a flush. A message that cannot be encoded leaves nothing behind
+     * and ends the connection (as an encoder's failure in the pipeline would).
+     */
+    @Override
+    public void write(FrontendMessage message) {
+        try {
+            writes.add(message);
+        } catch (RuntimeException e) {
+            channel.pipeline().fireExceptionCaught(e);
+        }
+    }
+
+    /** Writes and flushes what was encoded since the last flush; before anything written to the channel directly (Terminate). */
+    void flushPending() {
+        writes.flush();
+    }
+
+    /** Drops what was encoded and not yet written: nothing more reaches the server. */
+    void discardPendingWrites() {
+        if (writes != null) {
+            writes.release();
+        }
+    }
+
+    /** A ParameterStatus: the server's setting changed (the statement cache and SQL scanning read the map). */
+    void parameterChanged(String name, String value) {
+        parameters.put(name, value);
+    }
+
+    /** {@code current}'s statement completed with {@code tag}. */
+    void commandCompleted(Exchange current, String tag) {
+        if ("DISCARD ALL".equals(tag) || "DEALLOCATE ALL".equals(tag)) {
+            statementCache.serverDiscardedAll(current.statementCacheMark());
+        }
+        typeOids.commandCompleted(tag);
+    }
+
+    /** {@code current}'s ReadyForQuery: it is answered, and the transaction status is {@code status}. */
+    void readyForQuery(Exchange current, char status) {
+        transactionStatus = status;
+        typeOids.readyForQuery(status); // before the exchange completes: its caller finds the epoch moved
+        fifo.answered(current, status);
+    }
+
+    @Override
+    public void releaseWrites(Exchange holder) {
+        fifo.releaseWrites(holder);
+    }
+
+    @Override
+    public void pauseReading(Object pauser) {
+        reads.pause(pauser);
+    }
+
+    @Override
+    public void resumeReading(Object pauser) {
+        reads.resume(pauser);
+    }
+
+    @Override
+    public int exchangesAhead(Exchange exchange) {
+        return fifo.ahead(exchange);
+    }
+
+    @Override
+    public boolean isHead(Exchange exchange) {
+        return fifo.isHead(exchange);
+    }
+
+    @Override
+    public boolean isLastWritten(Exchange exchange) {
+        return fifo.isLastWritten(exchange);
+    }
+
+    @Override
+    public boolean nothingSubmittedAfter(Exchange exchange) {
+        return fifo.nothingSubmittedAfter(exchange);
+    }
+
+    @Override
+    public boolean withdraw(Exchange exchange) {
+        return fifo.withdraw(exchange);
+    }
+
+    @Override
+    public void requestCancel() {
+        cancels.request();
+    }
+
+    /**
+     * What {@link #requestCancel()} does: set by the connection, which knows how to reach the server.
+     * The returned stage completes when the cancel connection has ended (or the attempt gave up).
+     */
+    public void cancelAction(Supplier<? extends CompletionStage<?>> action) {
+        cancels.action(action);
+    }
+
+    /** What {@link #closeUnanswered} does: set by the connection, which owns the close path. */
+    public void closeAction(Consumer<String> action) {
+        this.closeAction = action;
+    }
+
+    @Override
+    public long readProgress() {
+        return inbound.readProgress();
+    }
+
+    @Override
+    public boolean readingPaused() {
+        return reads.paused();
+    }
+
+    @Override
+    public long cancelRequestsSent() {
+        return cancels.sent();
+    }
+
+    @Override
+    public void closeUnanswered(String reason) {
+        closeAction.accept(reason);
+    }
+
+    @Override
+    public String host() {
+        return host;
+    }
+
+    @Override
+    public EventLoop eventLoop() {
+        return channel.eventLoop();
+    }
+
+    @Override
+    public long blockingWaitSpinNanos() {
+        return blockingWaitSpinNanos;
+    }
+
+    @Override
+    public StatementCache statementCache() {
+        return statementCache;
+    }
+
+    @Override
+    public SqlShapes sqlShapes() {
+        return sqlShapes;
+    }
+
+    @Override
+    public ValueCodecs codecs() {
+        return codecs;
+    }
+
+    /** Replaces the codecs (once the connection knows its extension types' OIDs). */
+    public void codecs(ValueCodecs codecs) {
+        this.codecs = codecs;
+    }
+
+    /** Set once by the connect path when the type OIDs are known: from then on type DDL is watched and refreshed. */
+    void typeOids(SessionTypeOids typeOids) {
+        this.typeOids = typeOids;
+    }
+
+    @Override
+    public boolean typeOidsStale() {
+        return typeOids.stale();
+    }
+
+    @Override
+    public char transactionStatus() {
+        return transactionStatus;
+    }
+
+    /** Whether a statement is running on the server (event loop only). */
+    boolean busy() {
+        return !fifo.isEmpty();
+    }
+
+    /** The FIFO the server's answers are dispatched from ({@link SessionHandler}). */
+    ExchangeFifo fifo() {
+        return fifo;
+    }
+
+    /** Whether the socket is read ({@link SessionHandler}: read coalescing, a broken stream read to its end). */
+    ReadPauses reads() {
+        return reads;
+    }
+
+    /** Why the session ended, as far as known ({@link SessionHandler} records what the server and the pipeline say). */
+    CloseCause whyEnded() {
+        return closeCause;
+    }
+
+    SessionListeners listeners() {
+        return listeners;
+    }
+
+    public void noticeListener(NoticeListener listener) {
+        listeners.noticeListener(listener);
+    }
+
+    public void addListener(String channelName, NotificationListener listener) {
+        listeners.add(channelName, listener);
+    }
+
+    public void removeListener(String channelName) {
+        listeners.remove(channelName);
+    }
+
+    /**
+     * Stops notification delivery: listeners get their completion signal and no further callbacks. On the
+     * event loop: a listener's {@link VirtualMachineError} goes to the loop thread's uncaught-exception
+     * handler ({@link FatalOnLoop}) once every listener has had its end.
+     */
+    public void stopListening(Throwable cause) {
+        try {
+            listeners.stop(cause);
+        } catch (VirtualMachineError fatal) {
+            FatalOnLoop.handToTheThread(fatal);
+        }
+    }
+
+    /** Marks the close as asked for by the user, so in-flight work fails with "connection closed". */
+    public void closingByUser(String reason) {
+        closeCause.closing(reason);
+    }
+
+    /** The error the server sent before it ended the session (e.g. 57P01 admin shutdown), if any. */
+    public PgException closeCause() {
+        return closeCause.cause();
+    }
+}
