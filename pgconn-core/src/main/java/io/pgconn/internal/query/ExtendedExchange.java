@@ -26,9 +26,9 @@ import io.pgconn.internal.protocol.frontend.FrontendMessage;
 import io.pgconn.internal.protocol.frontend.MessageSequence;
 import io.pgconn.internal.protocol.frontend.Sync;
 import io.pgconn.query.CommandResult;
-import io.pgconn.query.RowMetadata;
 
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * One attempt at running a {@link StatementPlan} with the extended query protocol. When the
@@ -52,6 +52,7 @@ import java.util.List;
 final class ExtendedExchange extends ExtendedRequest {
 
     private static final RowDescription NO_ROWS = new RowDescription(List.of());
+    private static final Supplier<String> THE_STATEMENT = () -> "the statement";
     private final StatementRun run;
     private final StatementPlan plan;
     private final int attempt;
@@ -60,7 +61,8 @@ final class ExtendedExchange extends ExtendedRequest {
     private boolean copyRefused;
     /** Waiting for the statement's RowDescription/NoData before writing the Bind phase. */
     private boolean describing;
-    private boolean metadataEmitted;
+    /** The rows and results handed to the run; from the first write on. */
+    private ResultSegments segments;
     private int expectedCloses;
     private PgException error;
     private boolean syncSent;
@@ -70,7 +72,6 @@ final class ExtendedExchange extends ExtendedRequest {
     /** The tag of the first CommandComplete read: a commit's answer (CommitText.answeredBeforeTheEnd). */
     private String firstTag;
     private int executionsDone;
-    private long rowsInExecution;
 
     ExtendedExchange(StatementRun run, StatementPlan plan, int attempt) {
         super(plan, CopyRefusal.mayCopy(plan.sql()));
@@ -107,6 +108,7 @@ final class ExtendedExchange extends ExtendedRequest {
     @Override
     public FrontendMessage messages(QuerySession session) {
         this.session = session;
+        this.segments = new ResultSegments(run::emit, session.host(), THE_STATEMENT);
         if (aborted) {
             // cancelled while held back, written only as the head inside a transaction (waitsToBeHead;
             // outside one the session withdrew it)
@@ -136,18 +138,17 @@ final class ExtendedExchange extends ExtendedRequest {
     @Override
     public void onMessage(BackendMessage message) {
         if (message instanceof DataRow row) {
-            dataRow(row);
+            segments.row(row, metadata(), rowDecoder(), aborted);
         } else if (message instanceof BindComplete) {
-            bindComplete();
+            segments.nextResult();
         } else if (message instanceof CommandComplete complete) {
             if (firstTag == null) {
                 firstTag = complete.tag();
             }
             executionDone();
             if (!aborted && !copyRefused) {
-                emitHeader();
-                run.emit(paged && complete.tag().startsWith("SELECT ")
-                        ? CommandResult.of("SELECT " + rowsInExecution) // the server counts only the last page
+                segments.end(metadata(), paged && complete.tag().startsWith("SELECT ")
+                        ? CommandResult.of("SELECT " + segments.rows()) // the server counts only the last page
                         : CommandResult.of(complete.tag()));
             }
             if ((paged || (mayCopy && serverDone)) && !syncSent) {
@@ -223,37 +224,6 @@ final class ExtendedExchange extends ExtendedRequest {
         syncSent = bindPhaseSyncs();
         if (!paged) {
             releaseWritesIfFree();
-        }
-    }
-
-    private void bindComplete() {
-        metadataEmitted = false;
-        rowsInExecution = 0;
-    }
-
-    private void dataRow(DataRow row) {
-        RowMetadata metadata = metadata();
-        if (metadata == null || metadata.size() == 0) {
-            throw new PgProtocolException(session.host(), "server " + session.host()
-                    + " sent DataRow without a RowDescription for the statement");
-        }
-        if (row.columnCount() != metadata.size()) {
-            throw new PgProtocolException(session.host(), "server " + session.host() + " sent DataRow with "
-                    + row.columnCount() + " columns, but the RowDescription has " + metadata.size());
-        }
-        if (aborted) {
-            return;
-        }
-        emitHeader();
-        rowsInExecution++;
-        run.emit(new DefaultRow(metadata, row, rowDecoder()));
-    }
-
-    private void emitHeader() {
-        RowMetadata metadata = metadata();
-        if (!metadataEmitted && metadata != null && metadata.size() > 0) {
-            metadataEmitted = true;
-            run.emit(metadata);
         }
     }
 

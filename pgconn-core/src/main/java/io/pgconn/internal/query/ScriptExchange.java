@@ -61,7 +61,8 @@ final class ScriptExchange extends DrivenExchange {
     private int answering;
     private RowMetadata metadata;
     private ValueCodecs.RowDecoder rowDecoder;
-    private boolean metadataEmitted;
+    /** The rows and results handed to the run; from the first write on. */
+    private ResultSegments segments;
     private PgException error;
     private boolean syncSent;
 
@@ -78,6 +79,7 @@ final class ScriptExchange extends DrivenExchange {
     @Override
     public FrontendMessage messages(QuerySession session) {
         this.session = session;
+        this.segments = new ResultSegments(run::emit, session.host(), () -> "statement " + (answering + 1) + " of a script");
         if (aborted) {
             // cancelled while queued and written only to fail the open transaction (see ExtendedExchange)
             syncSent = true;
@@ -110,7 +112,7 @@ final class ScriptExchange extends DrivenExchange {
     @Override
     public void onMessage(BackendMessage message) {
         if (message instanceof DataRow row) {
-            dataRow(row);
+            segments.row(row, metadata, rowDecoder, aborted);
         } else if (message instanceof CommandComplete complete) {
             statementDone(CommandResult.of(complete.tag()));
         } else if (message instanceof EmptyQueryResponse) {
@@ -152,29 +154,6 @@ final class ScriptExchange extends DrivenExchange {
         rowDecoder = session.codecs().rowDecoder(metadata, session.host());
     }
 
-    private void dataRow(DataRow row) {
-        if (metadata == null || metadata.size() == 0) {
-            throw new PgProtocolException(session.host(), "server " + session.host()
-                    + " sent DataRow without a RowDescription for statement " + (answering + 1) + " of a script");
-        }
-        if (row.columnCount() != metadata.size()) {
-            throw new PgProtocolException(session.host(), "server " + session.host() + " sent DataRow with "
-                    + row.columnCount() + " columns, but the RowDescription has " + metadata.size());
-        }
-        if (aborted) {
-            return;
-        }
-        emitHeader();
-        run.emit(new DefaultRow(metadata, row, rowDecoder));
-    }
-
-    private void emitHeader() {
-        if (!metadataEmitted && metadata != null && metadata.size() > 0) {
-            metadataEmitted = true;
-            run.emit(metadata);
-        }
-    }
-
     private void statementDone(CommandResult result) {
         if (answering >= statements.size()) {
             throw new PgProtocolException(session.host(), "server " + session.host() + " completed more statements than the "
@@ -188,12 +167,11 @@ final class ScriptExchange extends DrivenExchange {
             serverDone = true;
         }
         if (!aborted) {
-            emitHeader();
-            run.emit(result);
+            segments.end(metadata, result);
         }
         metadata = null;
         rowDecoder = null;
-        metadataEmitted = false;
+        segments.nextResult();
     }
 
     private void serverError(ErrorResponse response) {
