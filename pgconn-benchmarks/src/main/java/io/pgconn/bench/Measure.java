@@ -1,5 +1,7 @@
 package io.pgconn.bench;
 
+import io.pgconn.FutureFailures;
+
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -435,8 +437,7 @@ final class Measure {
         }
         long t1 = System.nanoTime();
         if (failure.get() != null) {
-            Throwable cause = failure.get() instanceof java.util.concurrent.CompletionException c && c.getCause() != null
-                    ? c.getCause() : failure.get();
+            Throwable cause = FutureFailures.unwrap(failure.get());
             throw new IllegalStateException(client.name() + ": a request failed: " + cause, cause);
         }
         if (done != null) {

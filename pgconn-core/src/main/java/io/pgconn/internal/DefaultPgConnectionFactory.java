@@ -1,5 +1,6 @@
 package io.pgconn.internal;
 
+import io.pgconn.FutureFailures;
 import io.pgconn.codec.CodecRegistry;
 import io.netty.channel.EventLoopGroup;
 import io.pgconn.HostStatus;
@@ -148,7 +149,7 @@ public final class DefaultPgConnectionFactory implements PgConnectionFactory {
             if (error != null) {
                 // whatever a walk cut off by closeAsync met (a cancelled attempt, a stopping event loop),
                 // its caller learns the reason the README promises
-                result.completeExceptionally(closed.get() ? cutOff(error) : HostConnector.unwrap(error));
+                result.completeExceptionally(closed.get() ? cutOff(error) : FutureFailures.unwrap(error));
                 return;
             }
             try {
@@ -192,7 +193,7 @@ public final class DefaultPgConnectionFactory implements PgConnectionFactory {
     }
 
     private static PgClosedException cutOff(Throwable error) {
-        Throwable cause = HostConnector.unwrap(error);
+        Throwable cause = FutureFailures.unwrap(error);
         if (cause instanceof PgClosedException closedAlready && closedAlready.getMessage().contains("the connection factory was closed")) {
             return closedAlready;
         }

@@ -1,6 +1,7 @@
 package io.pgconn.notify;
 
 import io.pgconn.FatalErrors;
+import io.pgconn.FutureFailures;
 import io.pgconn.NotificationListener;
 import io.pgconn.PgConnection;
 import io.pgconn.PgServerException;
@@ -108,7 +109,7 @@ final class ChannelSet {
 
     /** {@code error} unwrapped when the server refused the channel and the session goes on; else thrown: the connection failed. */
     private static Throwable connectionFailure(PgConnection c, Throwable error) {
-        Throwable cause = ReconnectLoop.unwrap(error);
+        Throwable cause = FutureFailures.unwrap(error);
         if (!refusesTheChannel(c, cause)) {
             throw error instanceof CompletionException completion ? completion : new CompletionException(cause);
         }

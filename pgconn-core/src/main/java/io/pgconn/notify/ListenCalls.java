@@ -1,5 +1,6 @@
 package io.pgconn.notify;
 
+import io.pgconn.FutureFailures;
 import io.pgconn.NotificationListener;
 import io.pgconn.PgClosedException;
 import io.pgconn.PgConfigException;
@@ -120,7 +121,7 @@ final class ListenCalls {
             if (error == null) {
                 return CompletableFuture.<Void>completedFuture(null);
             }
-            Throwable cause = ReconnectLoop.unwrap(error);
+            Throwable cause = FutureFailures.unwrap(error);
             if (current.isClosed() || cause instanceof PgClosedException || !slot.carries(current)) {
                 return next.get();
             }

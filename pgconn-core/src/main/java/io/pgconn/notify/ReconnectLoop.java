@@ -1,9 +1,9 @@
 package io.pgconn.notify;
 
+import io.pgconn.FutureFailures;
 import io.pgconn.PgConnectionFactory;
 
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 
 /**
  * A {@link NotificationSubscriber}'s way back to a connection after a loss (or, after
@@ -35,7 +35,7 @@ final class ReconnectLoop {
 
     /** Attempt {@code n} after {@code cause}, with its backoff; attempt {@code n + 1} if it fails. */
     void attempt(int n, Throwable cause) {
-        Throwable why = unwrap(cause);
+        Throwable why = FutureFailures.unwrap(cause);
         if (!subscriber.beginAttempt(n, why)) {
             return; // closed meanwhile
         }
@@ -80,13 +80,5 @@ final class ReconnectLoop {
         if (backoff != null) {
             backoff.cancel(false);
         }
-    }
-
-    static Throwable unwrap(Throwable error) {
-        Throwable t = error;
-        while (t instanceof CompletionException && t.getCause() != null) {
-            t = t.getCause();
-        }
-        return t;
     }
 }

@@ -1,10 +1,10 @@
 package io.pgconn.notify;
 
+import io.pgconn.FutureFailures;
+
 import java.util.Collections;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutionException;
 
 /**
  * A snapshot of a {@link NotificationSubscriber} ({@link NotificationSubscriber#state()}), e.g. for
@@ -52,10 +52,7 @@ public record SubscriberState(Status status, String host, Set<String> channels, 
         if (error == null) {
             return null;
         }
-        Throwable t = error;
-        while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
-            t = t.getCause();
-        }
+        Throwable t = FutureFailures.unwrap(error);
         String message = t.getMessage() == null ? "" : t.getMessage().lines().findFirst().orElse("");
         String text = message.isEmpty() ? t.getClass().getSimpleName() : t.getClass().getSimpleName() + ": " + message;
         return text.length() <= MAX_ERROR_LENGTH ? text : text.substring(0, MAX_ERROR_LENGTH - 3) + "...";

@@ -1,5 +1,6 @@
 package io.pgconn.r2dbc;
 
+import io.pgconn.FutureFailures;
 import io.pgconn.PgClosedException;
 import io.pgconn.PgCommitOutcomeUnknownException;
 import io.pgconn.PgConnectException;
@@ -16,8 +17,6 @@ import io.r2dbc.spi.R2dbcTimeoutException;
 import io.r2dbc.spi.R2dbcTransientResourceException;
 
 import java.util.concurrent.CancellationException;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutionException;
 
 /**
  * The one place core errors become R2DBC exceptions, so Spring's exception translation sees the usual
@@ -32,7 +31,7 @@ final class R2dbcErrors {
     }
 
     static Throwable translate(Throwable error) {
-        Throwable cause = unwrap(error);
+        Throwable cause = FutureFailures.unwrap(error);
         if (cause instanceof R2dbcException || cause instanceof IllegalArgumentException
                 || cause instanceof IllegalStateException || cause instanceof CancellationException) {
             return cause;
@@ -59,7 +58,7 @@ final class R2dbcErrors {
 
     /** Whether {@code error} (as the core reports it, possibly wrapped) ended the session ({@link SessionEndingErrors}). */
     static boolean endedTheSession(Throwable error) {
-        return SessionEndingErrors.endedTheSession(unwrap(error));
+        return SessionEndingErrors.endedTheSession(FutureFailures.unwrap(error));
     }
 
     /**
@@ -104,13 +103,5 @@ final class R2dbcErrors {
             case "08", "53", "57" -> new R2dbcTransientResourceException(message, state, cause);
             default -> new R2dbcNonTransientResourceException(message, state, cause);
         };
-    }
-
-    private static Throwable unwrap(Throwable error) {
-        Throwable current = error;
-        while ((current instanceof CompletionException || current instanceof ExecutionException) && current.getCause() != null) {
-            current = current.getCause();
-        }
-        return current;
     }
 }

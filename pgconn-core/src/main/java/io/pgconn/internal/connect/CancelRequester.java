@@ -3,6 +3,7 @@ package io.pgconn.internal.connect;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.ScheduledFuture;
+import io.pgconn.FutureFailures;
 import io.pgconn.PgClosedException;
 import io.pgconn.PgTimeoutException;
 import io.pgconn.PgConnectException;
@@ -91,7 +92,7 @@ final class CancelRequester {
                     .thenCompose(ignored -> send(facts, channel))
                     .whenComplete((ok, failure) -> {
                         if (failure != null) {
-                            result.completeExceptionally(HostConnector.unwrap(failure));
+                            result.completeExceptionally(FutureFailures.unwrap(failure));
                         } else {
                             result.complete(null);
                         }

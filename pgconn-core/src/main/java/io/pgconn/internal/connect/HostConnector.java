@@ -2,6 +2,7 @@ package io.pgconn.internal.connect;
 
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelPipeline;
+import io.pgconn.FutureFailures;
 import io.pgconn.PgAuthenticationException;
 import io.pgconn.PgClosedException;
 import io.pgconn.PgConfigException;
@@ -76,14 +77,14 @@ public final class HostConnector {
             if (error == null) {
                 return CompletableFuture.completedFuture(connection);
             }
-            Throwable cause = unwrap(error);
+            Throwable cause = FutureFailures.unwrap(error);
             if (plan.size() > 1 && cause instanceof FallbackEligible eligible && !scope.isAborted()) {
                 Throwable first = eligible.getCause();
                 return attempt(config, host, address, budget, scope, plan.get(1), true).<ConnectionControl>handle((second, secondError) -> {
                     if (secondError == null) {
                         return second;
                     }
-                    throw new CompletionException(bothFailed(first, withoutWrapper(unwrap(secondError))));
+                    throw new CompletionException(bothFailed(first, withoutWrapper(FutureFailures.unwrap(secondError))));
                 });
             }
             return CompletableFuture.<ConnectionControl>failedFuture(withoutWrapper(cause));
@@ -195,7 +196,7 @@ public final class HostConnector {
             return;
         }
         channel.close();
-        Throwable cause = unwrap(error);
+        Throwable cause = FutureFailures.unwrap(error);
         if (!fallback || cause instanceof PgTimeoutException || cause instanceof PgConfigException || endsTheHost(negotiation, cause)
                 || refusedByTheClient(cause)) {
             result.completeExceptionally(cause);
@@ -330,14 +331,6 @@ public final class HostConnector {
         }
     }
 
-    public static Throwable unwrap(Throwable error) {
-        Throwable t = error;
-        while ((t instanceof CompletionException || t instanceof java.util.concurrent.ExecutionException) && t.getCause() != null) {
-            t = t.getCause();
-        }
-        return t;
-    }
-
     /** Marks a failure after the socket was open: libpq's allow/prefer may retry with the other encryption. */
     private static final class FallbackEligible extends RuntimeException {
         private static final long serialVersionUID = 1L;
@@ -349,7 +342,7 @@ public final class HostConnector {
 
     /** Whether an error is one of ours (for callers that need to wrap foreign exceptions). */
     public static PgException asPgException(Throwable error, String label) {
-        Throwable t = unwrap(error);
+        Throwable t = FutureFailures.unwrap(error);
         if (t instanceof PgException pg) {
             return pg;
         }

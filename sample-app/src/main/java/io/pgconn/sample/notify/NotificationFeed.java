@@ -1,5 +1,6 @@
 package io.pgconn.sample.notify;
 
+import io.pgconn.FutureFailures;
 import io.pgconn.Notification;
 import io.pgconn.PgConnection;
 import io.pgconn.PgConnectionFactory;
@@ -13,7 +14,6 @@ import java.util.Deque;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -85,11 +85,7 @@ class NotificationFeed {
     }
 
     private static String rootMessage(Throwable error) {
-        Throwable t = error;
-        while (t.getCause() != null && t instanceof CompletionException) {
-            t = t.getCause();
-        }
-        return t.getMessage();
+        return FutureFailures.unwrap(error).getMessage();
     }
 
     private final class Events implements SubscriptionEvents {

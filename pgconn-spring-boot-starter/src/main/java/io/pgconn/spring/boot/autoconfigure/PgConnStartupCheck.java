@@ -1,5 +1,6 @@
 package io.pgconn.spring.boot.autoconfigure;
 
+import io.pgconn.FutureFailures;
 import io.pgconn.PgConnection;
 import io.pgconn.PgTimeoutException;
 import io.pgconn.PgConnectionFactory;
@@ -126,8 +127,7 @@ public final class PgConnStartupCheck implements SmartInitializingSingleton {
     }
 
     private String describe(Throwable failure) {
-        Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
-                ? failure.getCause() : failure;
+        Throwable cause = FutureFailures.unwrap(failure);
         return "could not connect to " + hosts() + ": "
                 + ConnectionStringSecrets.hide(String.valueOf(cause.getMessage()), this.secrets) + deadlines(cause)
                 + ". Action: " + StartupFailureAction.forWarning(cause);

@@ -1,5 +1,6 @@
 package io.pgconn.spring.boot.autoconfigure.health;
 
+import io.pgconn.FutureFailures;
 import io.pgconn.HostStatus;
 import io.pgconn.PgConnection;
 import io.pgconn.PgConnectionFactory;
@@ -14,7 +15,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
@@ -153,7 +153,7 @@ final class HostMonitor {
     private CompletableFuture<Void> relogin(PgConnection open) {
         CompletableFuture<ServerRole> openAnswer = ask(open);
         return this.login.open().handle((answer, failure) -> {
-            if (failure == null || !UnansweredProbes.stoppedAnswering(unwrap(failure))) {
+            if (failure == null || !UnansweredProbes.stoppedAnswering(FutureFailures.unwrap(failure))) {
                 loggedIn(answer, failure); // a refused login closes the open session: health says what a connect() gets
                 return CompletableFuture.<Void>completedFuture(null);
             }
@@ -242,7 +242,7 @@ final class HostMonitor {
         if (current != null) {
             current.close(); // not awaited: a frozen server would hold the probe
         }
-        Throwable cause = unwrap(failure);
+        Throwable cause = FutureFailures.unwrap(failure);
         this.backoff.failed(cause);
         markDown(HostFailureReason.of(cause, this.host, this.probeTimeout), cause);
         this.unanswered.failed(cause);
@@ -254,7 +254,7 @@ final class HostMonitor {
      * application's is closed and the open session stays ({@link #relogin}).
      */
     private void loginUnanswered(Throwable failure) {
-        Throwable cause = unwrap(failure);
+        Throwable cause = FutureFailures.unwrap(failure);
         this.backoff.failed(cause);
         this.unanswered.reset();
         markDown(HostFailureReason.unansweredLogin(this.host, this.probeTimeout), cause);
@@ -307,10 +307,6 @@ final class HostMonitor {
         int hostPart = reason.lastIndexOf(" (");
         String words = hostPart > 0 ? reason.substring(0, hostPart) : reason;
         return message.regionMatches(true, 0, words, 0, words.length()) ? message : reason + " (" + message + ")";
-    }
-
-    private static Throwable unwrap(Throwable failure) {
-        return failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
     }
 
     /** When the next login may be tried after refused ones; {@code null} when not backing off. For tests. */
