@@ -23,7 +23,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.logging.Handler;
 import java.util.logging.Level;
@@ -50,37 +49,6 @@ class TypeDdlRefreshIT {
             .user(PgUser.named(USER).allow(ConnectionType.HOST, AuthMethod.TRUST))
             .initSql("GRANT CREATE ON SCHEMA public TO " + USER)
             .build();
-
-    enum Mood { SAD, OK, HAPPY }
-
-    /** An enum in text format, for the type {@code name}. */
-    record MoodCodec(String name) implements Codec<Mood> {
-        @Override
-        public PgType type() {
-            return PgType.named(name);
-        }
-
-        @Override
-        public Class<Mood> javaType() {
-            return Mood.class;
-        }
-
-        @Override
-        public Format format() {
-            return Format.TEXT;
-        }
-
-        @Override
-        public void encode(Mood value, ByteBuf out) {
-            out.writeCharSequence(value.name().toLowerCase(Locale.ROOT), StandardCharsets.UTF_8);
-        }
-
-        @Override
-        public Object decode(ByteBuf value, Format format, Class<?> target) {
-            String text = value.toString(StandardCharsets.UTF_8);
-            return target == String.class ? text : Mood.valueOf(text.toUpperCase(Locale.ROOT));
-        }
-    }
 
     private final List<PgConnectionFactory> factories = new CopyOnWriteArrayList<>();
 

@@ -43,36 +43,6 @@ class UserCodecIT {
             .initSql("GRANT CREATE ON SCHEMA public TO " + USER)
             .build();
 
-    enum Mood { SAD, OK, HAPPY }
-
-    /** The enum in text format: its label. */
-    static final class MoodCodec implements Codec<Mood> {
-        @Override
-        public PgType type() {
-            return PgType.named("mood");
-        }
-
-        @Override
-        public Class<Mood> javaType() {
-            return Mood.class;
-        }
-
-        @Override
-        public Format format() {
-            return Format.TEXT;
-        }
-
-        @Override
-        public void encode(Mood value, ByteBuf out) {
-            out.writeCharSequence(value.name().toLowerCase(Locale.ROOT), StandardCharsets.UTF_8);
-        }
-
-        @Override
-        public Object decode(ByteBuf value, Format format, Class<?> target) {
-            return Mood.valueOf(value.toString(StandardCharsets.UTF_8).toUpperCase(Locale.ROOT));
-        }
-    }
-
     record Labeled(int n, String label) {
     }
 
