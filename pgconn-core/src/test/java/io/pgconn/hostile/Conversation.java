@@ -8,7 +8,9 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /** One accepted connection of a {@link ScriptedServer}, with the reads and writes a script needs. */
@@ -100,6 +102,17 @@ public final class Conversation implements AutoCloseable {
         } catch (EOFException e) {
             throw new ClientGone(e);
         }
+    }
+
+    /** Reads messages up to and including one of type {@code last} (Flush 'H', Sync 'S'); returns their types in order. */
+    public List<Character> readThrough(char last) throws IOException {
+        List<Character> types = new ArrayList<>();
+        char type;
+        do {
+            type = readMessage().type();
+            types.add(type);
+        } while (type != last);
+        return types;
     }
 
     public void send(byte[]... chunks) throws IOException {

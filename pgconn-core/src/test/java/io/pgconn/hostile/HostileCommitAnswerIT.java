@@ -6,11 +6,14 @@ import io.pgconn.PgTransactionRolledBackException;
 import io.pgconn.query.RowSet;
 import org.junit.jupiter.api.Test;
 
-import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
+import static io.pgconn.hostile.SessionEndScripts.LIMIT;
+import static io.pgconn.hostile.SessionEndScripts.answerDescribedWithoutRows;
+import static io.pgconn.hostile.SessionEndScripts.failure;
+import static io.pgconn.hostile.SessionEndScripts.login;
+import static io.pgconn.hostile.SessionEndScripts.loginAndBegin;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -25,17 +28,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 class HostileCommitAnswerIT {
 
     private static final String OPTIONS = "sslmode=disable";
-    private static final Duration LIMIT = Duration.ofSeconds(5);
 
     /** F1: a FATAL after the COMMIT's CommandComplete was taken for "the COMMIT was refused: not committed". */
     @Test
     void aCommitAnsweredBeforeTheServersFatalIsReportedCommitted() throws Exception {
         try (ScriptedServer server = ScriptedServer.start(c -> {
-            c.readStartupRefusingTls();
-            c.send(Backend.trustLogin());
-            assertThat(readThrough(c, 'H')).containsExactly('P', 'D', 'H');
-            c.send(Backend.message('1', new byte[0]), Backend.message('t', new byte[] {0, 0}), Backend.message('n', new byte[0]));
-            assertThat(readThrough(c, 'H')).containsExactly('B', 'E', 'H'); // a fetch size: Execute with a row limit, Flush
+            login(c);
+            assertThat(c.readThrough('H')).containsExactly('P', 'D', 'H');
+            answerDescribedWithoutRows(c);
+            assertThat(c.readThrough('H')).containsExactly('B', 'E', 'H'); // a fetch size: Execute with a row limit, Flush
             c.send(Backend.message('2', new byte[0]), Backend.message('C', Backend.cstring("COMMIT")));
             c.send(Backend.errorResponse("57P01", "terminating connection due to administrator command"));
             c.awaitClientClose();
@@ -53,10 +54,7 @@ class HostileCommitAnswerIT {
     @Test
     void aCommitAnsweredCommitBeforeTheConnectionWasLostSucceeds() throws Exception {
         try (ScriptedServer server = ScriptedServer.start(c -> {
-            c.readStartupRefusingTls();
-            c.send(Backend.trustLogin());
-            assertThat(c.readMessage().bodyText()).startsWith("BEGIN");
-            c.send(Backend.message('C', Backend.cstring("BEGIN")), Backend.message('Z', new byte[] {'T'}));
+            loginAndBegin(c);
             assertThat(c.readMessage().bodyText()).startsWith("COMMIT");
             c.send(Backend.message('C', Backend.cstring("COMMIT")));
             c.close(); // the ReadyForQuery is lost
@@ -73,10 +71,7 @@ class HostileCommitAnswerIT {
     @Test
     void aCommitAnsweredRollbackBeforeTheConnectionWasLostDidNotCommit() throws Exception {
         try (ScriptedServer server = ScriptedServer.start(c -> {
-            c.readStartupRefusingTls();
-            c.send(Backend.trustLogin());
-            assertThat(c.readMessage().bodyText()).startsWith("BEGIN");
-            c.send(Backend.message('C', Backend.cstring("BEGIN")), Backend.message('Z', new byte[] {'T'}));
+            loginAndBegin(c);
             assertThat(c.readMessage().bodyText()).startsWith("COMMIT");
             c.send(Backend.message('C', Backend.cstring("ROLLBACK")));
             c.close();
@@ -87,27 +82,6 @@ class HostileCommitAnswerIT {
             assertThat(error).isInstanceOf(PgTransactionRolledBackException.class).isNotInstanceOf(PgCommitOutcomeUnknownException.class);
             server.awaitConnectionsEnded(LIMIT);
             server.assertScriptsPassed();
-        }
-    }
-
-    private static List<Character> readThrough(Conversation c, char last) throws java.io.IOException {
-        List<Character> types = new java.util.ArrayList<>();
-        char type;
-        do {
-            type = c.readMessage().type();
-            types.add(type);
-        } while (type != last);
-        return types;
-    }
-
-    private static Throwable failure(java.util.concurrent.CompletableFuture<?> future) throws InterruptedException {
-        try {
-            Object value = future.get(LIMIT.toMillis(), TimeUnit.MILLISECONDS);
-            throw new AssertionError("expected a failure, got " + value);
-        } catch (ExecutionException e) {
-            return e.getCause();
-        } catch (java.util.concurrent.TimeoutException e) {
-            throw new AssertionError("no answer within " + LIMIT, e);
         }
     }
 }

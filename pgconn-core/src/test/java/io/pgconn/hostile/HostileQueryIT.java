@@ -13,7 +13,6 @@ import io.pgconn.testing.Conditions;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -51,9 +50,9 @@ class HostileQueryIT {
         return ScriptedServer.start(c -> {
             c.readStartupRefusingTls();
             c.send(Backend.trustLogin());
-            readThrough(c, 'H');
+            c.readThrough('H');
             c.send(message('1', new byte[0]), parameterDescription(), rowDescription("v"));
-            readThrough(c, 'S');
+            c.readThrough('S');
             answer.play(c);
             c.awaitClientClose();
         });
@@ -105,9 +104,9 @@ class HostileQueryIT {
         try (ScriptedServer server = ScriptedServer.start(c -> {
             c.readStartupRefusingTls();
             c.send(Backend.trustLogin());
-            readThrough(c, 'H');
+            c.readThrough('H');
             c.send(message('1', new byte[0]), parameterDescription(), message('T', description.toByteArray()));
-            readThrough(c, 'S');
+            c.readThrough('S');
             c.send(bindComplete(), dataRow("abc", "abc"), commandComplete("SELECT 1"), Backend.readyForQuery());
             c.awaitClientClose();
         }); HostileClient client = new HostileClient(server, OPTIONS)) {
@@ -142,9 +141,9 @@ class HostileQueryIT {
         try (ScriptedServer server = ScriptedServer.start(c -> {
             c.readStartupRefusingTls();
             c.send(Backend.trustLogin());
-            readThrough(c, 'H');
+            c.readThrough('H');
             c.send(message('1', new byte[0]), parameterDescription(), message('n', new byte[0])); // NoData: no rows
-            readThrough(c, 'S');
+            c.readThrough('S');
             c.send(bindComplete(), dataRow("surprise"));
             c.awaitClientClose();
         }); HostileClient client = new HostileClient(server, OPTIONS)) {
@@ -160,7 +159,7 @@ class HostileQueryIT {
         try (ScriptedServer server = serverAnswering(c -> {
             c.send(bindComplete(), dataRow("1"), dataRow("2"), errorResponse("XX000", "disk on fire"), Backend.readyForQuery());
             // the next query: a cached statement now, so Bind/Execute/Sync only
-            readThrough(c, 'S');
+            c.readThrough('S');
             c.send(bindComplete(), dataRow("fine"), commandComplete("SELECT 1"), Backend.readyForQuery());
         }); HostileClient client = new HostileClient(server, OPTIONS)) {
             PgConnection connection = client.connect();
@@ -205,9 +204,9 @@ class HostileQueryIT {
         try (ScriptedServer server = ScriptedServer.start(c -> {
             c.readStartupRefusingTls();
             c.send(Backend.trustLogin());
-            readThrough(c, 'H');
+            c.readThrough('H');
             c.send(message('1', new byte[0]), parameterDescription(), rowDescription("v"));
-            readThrough(c, 'S');
+            c.readThrough('S');
             c.send(bindComplete(), dataRow("1"), dataRow("2"));
             c.reset(); // the server goes away in the middle of the rows
         }); HostileClient client = new HostileClient(server, OPTIONS)) {
@@ -230,15 +229,15 @@ class HostileQueryIT {
             if (order.getAndIncrement() == 0) {
                 c.readStartupRefusingTls();
                 c.send(Backend.trustLogin());
-                readThrough(c, 'H');
+                c.readThrough('H');
                 c.send(message('1', new byte[0]), parameterDescription(), rowDescription("v"));
-                readThrough(c, 'S');
+                c.readThrough('S');
                 if (!cancelArrived.await(10, TimeUnit.SECONDS)) {
                     throw new AssertionError("no CancelRequest after the timeout");
                 }
                 // the statement finished before the cancel reached it: its rows and its end, no 57014
                 c.send(bindComplete(), dataRow("1"), commandComplete("SELECT 1"), Backend.readyForQuery());
-                readThrough(c, 'S');
+                c.readThrough('S');
                 c.send(bindComplete(), dataRow("fine"), commandComplete("SELECT 1"), Backend.readyForQuery());
                 c.awaitClientClose();
             } else {
@@ -268,9 +267,9 @@ class HostileQueryIT {
             if (order.getAndIncrement() == 0) {
                 c.readStartupRefusingTls();
                 c.send(Backend.trustLogin());
-                readThrough(c, 'H');
+                c.readThrough('H');
                 c.send(message('1', new byte[0]), parameterDescription(), rowDescription("v"));
-                readThrough(c, 'S');
+                c.readThrough('S');
                 executing.countDown();
                 // frozen from here on: not one byte more
                 c.awaitClientClose();
@@ -326,9 +325,9 @@ class HostileQueryIT {
             if (order.getAndIncrement() == 0) {
                 c.readStartupRefusingTls();
                 c.send(Backend.trustLogin());
-                readThrough(c, 'H');
+                c.readThrough('H');
                 c.send(message('1', new byte[0]), parameterDescription(), rowDescription("v"));
-                readThrough(c, 'S');
+                c.readThrough('S');
                 if (!cancelArrived.await(10, TimeUnit.SECONDS)) {
                     throw new AssertionError("no CancelRequest after the timeout");
                 }
@@ -339,7 +338,7 @@ class HostileQueryIT {
                     throw new AssertionError("the caller still waits for a statement whose cancel was lost");
                 }
                 c.send(dataRow("late"), commandComplete("SELECT 1"), Backend.readyForQuery());
-                readThrough(c, 'S');
+                c.readThrough('S');
                 c.send(bindComplete(), dataRow("fine"), commandComplete("SELECT 1"), Backend.readyForQuery());
                 c.awaitClientClose();
             } else {
@@ -374,9 +373,9 @@ class HostileQueryIT {
             if (order.getAndIncrement() == 0) {
                 c.readStartupRefusingTls();
                 c.send(Backend.trustLogin());
-                readThrough(c, 'H');
+                c.readThrough('H');
                 c.send(message('1', new byte[0]), parameterDescription(), rowDescription("v"));
-                readThrough(c, 'S');
+                c.readThrough('S');
                 if (!cancelArrived.await(10, TimeUnit.SECONDS)) {
                     throw new AssertionError("no CancelRequest after the timeout");
                 }
@@ -452,7 +451,7 @@ class HostileQueryIT {
             if (c.readMessage().type() != 'Q') {
                 throw new AssertionError("expected the long statement's Query first");
             }
-            readThrough(c, 'H'); // the queued statement's Parse/Describe/Flush
+            c.readThrough('H'); // the queued statement's Parse/Describe/Flush
             // its timeout writes nothing yet, and no CancelRequest: the long statement runs on, the
             // server says nothing, for longer than the cancel grace
             if (!queuedOneFailed.await(15, TimeUnit.SECONDS)) {
@@ -492,17 +491,17 @@ class HostileQueryIT {
         try (ScriptedServer server = ScriptedServer.start(c -> {
             c.readStartupRefusingTls();
             c.send(Backend.trustLogin());
-            readThrough(c, 'H'); // the slow reader's statement
+            c.readThrough('H'); // the slow reader's statement
             c.send(message('1', new byte[0]), parameterDescription(), rowDescription("a"));
-            readThrough(c, 'S');
+            c.readThrough('S');
             c.send(bindComplete(), dataRow("1"), dataRow("2"), dataRow("3"), commandComplete("SELECT 3"), Backend.readyForQuery());
-            readThrough(c, 'H'); // the statement that times out: answered at once, never read by the client in time
+            c.readThrough('H'); // the statement that times out: answered at once, never read by the client in time
             c.send(message('1', new byte[0]), parameterDescription(), rowDescription("b"));
-            readThrough(c, 'S'); // its abort while described
+            c.readThrough('S'); // its abort while described
             c.send(Backend.readyForQuery());
-            readThrough(c, 'H'); // the next statement
+            c.readThrough('H'); // the next statement
             c.send(message('1', new byte[0]), parameterDescription(), rowDescription("c"));
-            readThrough(c, 'S');
+            c.readThrough('S');
             c.send(bindComplete(), dataRow("fine"), commandComplete("SELECT 1"), Backend.readyForQuery());
             c.awaitClientClose();
         }); HostileClient client = new HostileClient(server, OPTIONS)) {
@@ -559,9 +558,9 @@ class HostileQueryIT {
             if (order.getAndIncrement() == 0) {
                 c.readStartupRefusingTls();
                 c.send(Backend.trustLogin());
-                readThrough(c, 'H');
+                c.readThrough('H');
                 c.send(message('1', new byte[0]), parameterDescription(), rowDescription("big"));
-                readThrough(c, 'S');
+                c.readThrough('S');
                 byte[] row = dataRow("x".repeat(64 * 1024));
                 c.send(bindComplete(), java.util.Arrays.copyOf(row, 1024)); // the row starts
                 if (!cancelled.await(10, TimeUnit.SECONDS)) {
@@ -573,9 +572,9 @@ class HostileQueryIT {
                     Thread.sleep(40);
                 }
                 c.send(errorResponse("57014", "canceling statement due to user request"), Backend.readyForQuery());
-                readThrough(c, 'H');
+                c.readThrough('H');
                 c.send(message('1', new byte[0]), parameterDescription(), rowDescription("v"));
-                readThrough(c, 'S');
+                c.readThrough('S');
                 c.send(bindComplete(), dataRow("fine"), commandComplete("SELECT 1"), Backend.readyForQuery());
                 c.awaitClientClose();
             } else {
@@ -601,9 +600,9 @@ class HostileQueryIT {
         try (ScriptedServer server = ScriptedServer.start(c -> {
             c.readStartupRefusingTls();
             c.send(Backend.trustLogin());
-            readThrough(c, 'H');
+            c.readThrough('H');
             c.send(message('1', new byte[0]), parameterDescription(), message('n', new byte[0]));
-            readThrough(c, 'E'); // Bind, Execute
+            c.readThrough('E'); // Bind, Execute
             // the COPY starts, and a CancelRequest's signal lands before the client's first message is read:
             // the 57014 makes the backend skip to the next Sync; CopyFail is ignored then, every Sync answered
             c.send(message('G', new byte[]{0, 0, 1, 0, 0}), errorResponse("57014", "canceling statement due to user request"));
@@ -617,9 +616,9 @@ class HostileQueryIT {
             if (syncsOfTheCopy.get() != 1) {
                 throw new AssertionError(syncsOfTheCopy.get() + " Syncs for the COPY: the server would answer each with a ReadyForQuery");
             }
-            readThrough(c, 'H');
+            c.readThrough('H');
             c.send(message('1', new byte[0]), parameterDescription(), rowDescription("v"));
-            readThrough(c, 'S');
+            c.readThrough('S');
             c.send(bindComplete(), dataRow("mine"), commandComplete("SELECT 1"), Backend.readyForQuery());
             c.awaitClientClose();
         }); HostileClient client = new HostileClient(server, OPTIONS)) {
@@ -639,13 +638,13 @@ class HostileQueryIT {
         try (ScriptedServer server = serverAnswering(c -> {
             c.send(bindComplete(), dataRow("1"), commandComplete("SELECT 1"), Backend.readyForQuery());
             // the cached statement again: the server's lc_messages is German, the routine is not translated
-            readThrough(c, 'S');
+            c.readThrough('S');
             c.send(errorResponse("0A000", "gespeicherter Plan darf den Ergebnistyp nicht ändern", "RevalidateCachedQuery"),
                     Backend.readyForQuery());
             // the re-run: Close of the stale statement, Parse, Describe, Flush ... then Bind, Execute, Sync
-            readThrough(c, 'H');
+            c.readThrough('H');
             c.send(message('3', new byte[0]), message('1', new byte[0]), parameterDescription(), rowDescription("v", "w"));
-            readThrough(c, 'S');
+            c.readThrough('S');
             c.send(bindComplete(), dataRow("2", "new"), commandComplete("SELECT 1"), Backend.readyForQuery());
         }); HostileClient client = new HostileClient(server, OPTIONS)) {
             PgConnection connection = client.connect();
@@ -665,7 +664,7 @@ class HostileQueryIT {
         try (ScriptedServer server = serverAnswering(c -> {
             // lc_messages is German: the value comes in »…«, not in ASCII quotes
             c.send(errorResponse("22P02", "ungültige Eingabesyntax für Typ integer: »hunter2«"), Backend.readyForQuery());
-            readThrough(c, 'S');
+            c.readThrough('S');
             c.send(bindComplete(), dataRow("fine"), commandComplete("SELECT 1"), Backend.readyForQuery());
         }); HostileClient client = new HostileClient(server, OPTIONS)) {
             PgConnection connection = client.connect();
@@ -693,9 +692,9 @@ class HostileQueryIT {
             if (order.getAndIncrement() == 0) {
                 c.readStartupRefusingTls();
                 c.send(Backend.trustLogin());
-                readThrough(c, 'H');
+                c.readThrough('H');
                 c.send(message('1', new byte[0]), parameterDescription(), rowDescription("v"));
-                readThrough(c, 'S');
+                c.readThrough('S');
                 running.countDown();
                 if (!cancelArrived.await(10, TimeUnit.SECONDS)) {
                     throw new AssertionError("no CancelRequest");
@@ -704,7 +703,7 @@ class HostileQueryIT {
                 c.readMessage(); // the next request's first message: it must not come while the cancel connection is open
                 writtenWhileCancelOpen.set(cancelOpen.get());
                 nextRequestArrived.countDown();
-                readThrough(c, 'S');
+                c.readThrough('S');
                 c.send(bindComplete(), dataRow("next"), commandComplete("SELECT 1"), Backend.readyForQuery());
                 c.awaitClientClose();
             } else {
@@ -743,13 +742,6 @@ class HostileQueryIT {
             return e.getCause();
         } catch (java.util.concurrent.TimeoutException e) {
             throw new AssertionError("no answer within " + HostileClient.CASE_LIMIT, e);
-        }
-    }
-
-    /** Reads client messages up to and including one of type {@code last} (Flush 'H' or Sync 'S'). */
-    private static void readThrough(Conversation c, char last) throws IOException {
-        while (c.readMessage().type() != last) {
-            // Parse, Describe, Bind, Execute, Close ... are answered by the script as a whole
         }
     }
 

@@ -9,11 +9,14 @@ import io.pgconn.QueryResult;
 import io.pgconn.testing.Conditions;
 import org.junit.jupiter.api.Test;
 
-import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
+import static io.pgconn.hostile.SessionEndScripts.LIMIT;
+import static io.pgconn.hostile.SessionEndScripts.answerDescribedWithoutRows;
+import static io.pgconn.hostile.SessionEndScripts.failure;
+import static io.pgconn.hostile.SessionEndScripts.login;
+import static io.pgconn.hostile.SessionEndScripts.loginAndBegin;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -28,20 +31,19 @@ class HostileSessionEndIT {
     @Test
     void anUnsolicitedFatalClosesTheConnectionThoughTheSocketStaysOpen() throws Exception {
         try (ScriptedServer server = ScriptedServer.start(c -> {
-            c.readStartupRefusingTls();
-            c.send(Backend.trustLogin());
+            login(c);
             assertThat(c.readMessage().type()).isEqualTo('Q');
             c.send(Backend.oneRow(new String[]{"v"}, new String[]{"1"}));
             c.send(Backend.errorResponse("25P03", "terminating connection due to idle-in-transaction timeout"));
             c.awaitClientClose(); // the socket stays open until the client closes it
         }); HostileClient client = new HostileClient(server, OPTIONS)) {
             PgConnection connection = client.connect();
-            connection.simpleQuery("SELECT 1").get(5, TimeUnit.SECONDS);
-            Conditions.awaitCondition("the connection closed after the server's FATAL", Duration.ofSeconds(5), connection::isClosed);
+            connection.simpleQuery("SELECT 1").get(LIMIT.toMillis(), TimeUnit.MILLISECONDS);
+            Conditions.awaitCondition("the connection closed after the server's FATAL", LIMIT, connection::isClosed);
             Throwable next = failure(connection.simpleQuery("SELECT 2"));
             assertThat(next).isInstanceOf(PgClosedException.class).hasMessageContaining("25P03").hasMessageContaining(server.label());
             assertThat(((PgException) next).endsSession()).isTrue();
-            server.awaitConnectionsEnded(Duration.ofSeconds(5));
+            server.awaitConnectionsEnded(LIMIT);
             server.assertScriptsPassed();
         }
     }
@@ -56,19 +58,18 @@ class HostileSessionEndIT {
     @Test
     void anUnsolicitedErrorThatDoesNotEndTheSessionClosesItAsAProtocolError() throws Exception {
         try (ScriptedServer server = ScriptedServer.start(c -> {
-            c.readStartupRefusingTls();
-            c.send(Backend.trustLogin());
+            login(c);
             c.send(Backend.poolerError("08P01", "stray pooler complaint"));
             c.awaitClientClose();
         }); HostileClient client = new HostileClient(server, OPTIONS)) {
             PgConnection connection = client.connect();
-            Conditions.awaitCondition("the connection closed after the unsolicited ERROR", Duration.ofSeconds(5), connection::isClosed);
+            Conditions.awaitCondition("the connection closed after the unsolicited ERROR", LIMIT, connection::isClosed);
             Throwable ended = failure(connection.closeFuture());
             assertThat(ended).isInstanceOf(PgProtocolException.class).hasMessageContaining(server.label())
                     .hasMessageContaining("08P01").hasMessageContaining("stray pooler complaint").hasMessageContaining("no query in flight");
             Throwable next = failure(connection.simpleQuery("SELECT 1"));
             assertThat(next).isInstanceOf(PgClosedException.class).hasMessageContaining("no query in flight");
-            server.awaitConnectionsEnded(Duration.ofSeconds(5));
+            server.awaitConnectionsEnded(LIMIT);
             server.assertScriptsPassed();
         }
     }
@@ -76,8 +77,7 @@ class HostileSessionEndIT {
     @Test
     void aFatalAnsweringAStatementFailsItAtOnceThoughNoReadyForQueryFollows() throws Exception {
         try (ScriptedServer server = ScriptedServer.start(c -> {
-            c.readStartupRefusingTls();
-            c.send(Backend.trustLogin());
+            login(c);
             assertThat(c.readMessage().type()).isEqualTo('Q');
             c.send(Backend.errorResponse("25P04", "terminating connection due to transaction timeout"));
             c.awaitClientClose();
@@ -88,7 +88,7 @@ class HostileSessionEndIT {
             assertThat(error).isInstanceOf(PgClosedException.class).hasMessageContaining("25P04");
             assertThat(((PgException) error).sqlState()).contains("25P04");
             assertThat(connection.isClosed()).isTrue();
-            server.awaitConnectionsEnded(Duration.ofSeconds(5));
+            server.awaitConnectionsEnded(LIMIT);
             server.assertScriptsPassed();
         }
     }
@@ -101,19 +101,16 @@ class HostileSessionEndIT {
     @Test
     void aCommitWhoseAnswerIsLostHasAnUnknownOutcome() throws Exception {
         try (ScriptedServer server = ScriptedServer.start(c -> {
-            c.readStartupRefusingTls();
-            c.send(Backend.trustLogin());
-            assertThat(c.readMessage().bodyText()).startsWith("BEGIN");
-            c.send(Backend.message('C', Backend.cstring("BEGIN")), Backend.message('Z', new byte[] {'T'}));
+            loginAndBegin(c);
             assertThat(c.readMessage().bodyText()).startsWith("COMMIT");
             c.close(); // received, maybe committed; the answer is lost
         }); HostileClient client = new HostileClient(server, OPTIONS)) {
             PgConnection connection = client.connect();
-            connection.begin().get(5, TimeUnit.SECONDS);
+            connection.begin().get(LIMIT.toMillis(), TimeUnit.MILLISECONDS);
             Throwable error = failure(connection.commit());
             assertThat(error).isInstanceOf(PgCommitOutcomeUnknownException.class)
                     .hasMessageContaining(server.label()).hasMessageContaining("may or may not have committed");
-            server.awaitConnectionsEnded(Duration.ofSeconds(5));
+            server.awaitConnectionsEnded(LIMIT);
             server.assertScriptsPassed();
         }
     }
@@ -126,21 +123,18 @@ class HostileSessionEndIT {
     @Test
     void aFatalAnsweringTheCommitIsNoUnknownOutcome() throws Exception {
         try (ScriptedServer server = ScriptedServer.start(c -> {
-            c.readStartupRefusingTls();
-            c.send(Backend.trustLogin());
-            assertThat(c.readMessage().bodyText()).startsWith("BEGIN");
-            c.send(Backend.message('C', Backend.cstring("BEGIN")), Backend.message('Z', new byte[] {'T'}));
+            loginAndBegin(c);
             assertThat(c.readMessage().bodyText()).startsWith("COMMIT");
             c.send(Backend.errorResponse("57P01", "terminating connection due to administrator command"));
             c.awaitClientClose();
         }); HostileClient client = new HostileClient(server, OPTIONS)) {
             PgConnection connection = client.connect();
-            connection.begin().get(5, TimeUnit.SECONDS);
+            connection.begin().get(LIMIT.toMillis(), TimeUnit.MILLISECONDS);
             Throwable error = failure(connection.commit());
             assertThat(error).as("a FATAL answering COMMIT: not committed, a plain session end")
                     .isInstanceOf(PgClosedException.class).isNotInstanceOf(PgCommitOutcomeUnknownException.class);
             assertThat(((PgException) error).sqlState()).contains("57P01");
-            server.awaitConnectionsEnded(Duration.ofSeconds(5));
+            server.awaitConnectionsEnded(LIMIT);
             server.assertScriptsPassed();
         }
     }
@@ -149,19 +143,16 @@ class HostileSessionEndIT {
     @Test
     void aPoolersConnectionFatalAnsweringTheCommitLeavesItsOutcomeUnknown() throws Exception {
         try (ScriptedServer server = ScriptedServer.start(c -> {
-            c.readStartupRefusingTls();
-            c.send(Backend.trustLogin());
-            assertThat(c.readMessage().bodyText()).startsWith("BEGIN");
-            c.send(Backend.message('C', Backend.cstring("BEGIN")), Backend.message('Z', new byte[] {'T'}));
+            loginAndBegin(c);
             assertThat(c.readMessage().bodyText()).startsWith("COMMIT");
             c.send(Backend.errorResponse("08P01", "server conn crashed?"));
             c.awaitClientClose();
         }); HostileClient client = new HostileClient(server, OPTIONS)) {
             PgConnection connection = client.connect();
-            connection.begin().get(5, TimeUnit.SECONDS);
+            connection.begin().get(LIMIT.toMillis(), TimeUnit.MILLISECONDS);
             assertThat(failure(connection.commit())).isInstanceOf(PgCommitOutcomeUnknownException.class)
                     .hasMessageContaining("may or may not have committed");
-            server.awaitConnectionsEnded(Duration.ofSeconds(5));
+            server.awaitConnectionsEnded(LIMIT);
             server.assertScriptsPassed();
         }
     }
@@ -170,20 +161,17 @@ class HostileSessionEndIT {
     @Test
     void aCommitOnASessionThatHadAlreadyEndedIsOnlyClosed() throws Exception {
         try (ScriptedServer server = ScriptedServer.start(c -> {
-            c.readStartupRefusingTls();
-            c.send(Backend.trustLogin());
-            assertThat(c.readMessage().bodyText()).startsWith("BEGIN");
-            c.send(Backend.message('C', Backend.cstring("BEGIN")), Backend.message('Z', new byte[] {'T'}));
+            loginAndBegin(c);
             c.send(Backend.errorResponse("57P01", "terminating connection due to administrator command"));
             c.awaitClientClose();
         }); HostileClient client = new HostileClient(server, OPTIONS)) {
             PgConnection connection = client.connect();
-            connection.begin().get(5, TimeUnit.SECONDS);
-            Conditions.awaitCondition("the connection closed after the server's FATAL", Duration.ofSeconds(5), connection::isClosed);
+            connection.begin().get(LIMIT.toMillis(), TimeUnit.MILLISECONDS);
+            Conditions.awaitCondition("the connection closed after the server's FATAL", LIMIT, connection::isClosed);
             Throwable error = failure(connection.commit());
             assertThat(error).isInstanceOf(PgClosedException.class).isNotInstanceOf(PgCommitOutcomeUnknownException.class);
             assertThat(((PgException) error).sqlState()).contains("57P01");
-            server.awaitConnectionsEnded(Duration.ofSeconds(5));
+            server.awaitConnectionsEnded(LIMIT);
             server.assertScriptsPassed();
         }
     }
@@ -196,19 +184,16 @@ class HostileSessionEndIT {
     @Test
     void aCommitSentAsTextWhoseAnswerIsLostHasAnUnknownOutcome() throws Exception {
         try (ScriptedServer server = ScriptedServer.start(c -> {
-            c.readStartupRefusingTls();
-            c.send(Backend.trustLogin());
-            assertThat(c.readMessage().bodyText()).startsWith("BEGIN");
-            c.send(Backend.message('C', Backend.cstring("BEGIN")), Backend.message('Z', new byte[] {'T'}));
+            loginAndBegin(c);
             assertThat(c.readMessage().bodyText()).startsWith("/* done */ commit");
             c.close(); // received, maybe committed; the answer is lost
         }); HostileClient client = new HostileClient(server, OPTIONS)) {
             PgConnection connection = client.connect();
-            connection.begin().get(5, TimeUnit.SECONDS);
+            connection.begin().get(LIMIT.toMillis(), TimeUnit.MILLISECONDS);
             Throwable error = failure(connection.simpleQuery("/* done */ commit"));
             assertThat(error).isInstanceOf(PgCommitOutcomeUnknownException.class)
                     .hasMessageContaining(server.label()).hasMessageContaining("may or may not have committed");
-            server.awaitConnectionsEnded(Duration.ofSeconds(5));
+            server.awaitConnectionsEnded(LIMIT);
             server.assertScriptsPassed();
         }
     }
@@ -220,30 +205,28 @@ class HostileSessionEndIT {
     @Test
     void anEndRunThroughQueryWhoseAnswerIsLostHasAnUnknownOutcome() throws Exception {
         try (ScriptedServer server = ScriptedServer.start(c -> {
-            c.readStartupRefusingTls();
-            c.send(Backend.trustLogin());
-            readThrough(c, 'H'); // Parse, Describe, Flush: the row types first
-            c.send(Backend.message('1', new byte[0]), Backend.message('t', new byte[] {0, 0}), Backend.message('n', new byte[0]));
-            assertThat(readThrough(c, 'S')).containsExactly('B', 'E', 'S');
+            login(c);
+            c.readThrough('H'); // Parse, Describe, Flush: the row types first
+            answerDescribedWithoutRows(c);
+            assertThat(c.readThrough('S')).containsExactly('B', 'E', 'S');
             c.close(); // the END was executed, maybe committed; the answer is lost
         }); HostileClient client = new HostileClient(server, OPTIONS)) {
             PgConnection connection = client.connect();
             Throwable error = failure(connection.query("END"));
             assertThat(error).isInstanceOf(PgCommitOutcomeUnknownException.class).hasMessageContaining(server.label());
-            server.awaitConnectionsEnded(Duration.ofSeconds(5));
+            server.awaitConnectionsEnded(LIMIT);
             server.assertScriptsPassed();
         }
         try (ScriptedServer server = ScriptedServer.start(c -> {
-            c.readStartupRefusingTls();
-            c.send(Backend.trustLogin());
-            readThrough(c, 'H');
-            c.send(Backend.message('1', new byte[0]), Backend.message('t', new byte[] {0, 0}), Backend.message('n', new byte[0]));
-            readThrough(c, 'S');
+            login(c);
+            c.readThrough('H');
+            answerDescribedWithoutRows(c);
+            c.readThrough('S');
             c.close();
         }); HostileClient client = new HostileClient(server, OPTIONS)) {
             Throwable error = failure(client.connect().query("UPDATE t SET v = 1"));
             assertThat(error).isInstanceOf(PgClosedException.class).isNotInstanceOf(PgCommitOutcomeUnknownException.class);
-            server.awaitConnectionsEnded(Duration.ofSeconds(5));
+            server.awaitConnectionsEnded(LIMIT);
         }
     }
 
@@ -251,37 +234,14 @@ class HostileSessionEndIT {
     @Test
     void aCommitThatWasOnlyDescribedWhenTheSessionEndedIsOnlyClosed() throws Exception {
         try (ScriptedServer server = ScriptedServer.start(c -> {
-            c.readStartupRefusingTls();
-            c.send(Backend.trustLogin());
-            assertThat(readThrough(c, 'H')).containsExactly('P', 'D', 'H');
+            login(c);
+            assertThat(c.readThrough('H')).containsExactly('P', 'D', 'H');
             c.close(); // before the row types: the Bind and Execute are never written
         }); HostileClient client = new HostileClient(server, OPTIONS)) {
             Throwable error = failure(client.connect().query("COMMIT"));
             assertThat(error).isInstanceOf(PgClosedException.class).isNotInstanceOf(PgCommitOutcomeUnknownException.class);
-            server.awaitConnectionsEnded(Duration.ofSeconds(5));
+            server.awaitConnectionsEnded(LIMIT);
             server.assertScriptsPassed();
-        }
-    }
-
-    /** Reads messages up to and including one of type {@code last}; returns their types in order. */
-    private static java.util.List<Character> readThrough(Conversation c, char last) throws java.io.IOException {
-        java.util.List<Character> types = new java.util.ArrayList<>();
-        char type;
-        do {
-            type = c.readMessage().type();
-            types.add(type);
-        } while (type != last);
-        return types;
-    }
-
-    private static Throwable failure(CompletableFuture<?> future) throws InterruptedException {
-        try {
-            Object value = future.get(5, TimeUnit.SECONDS);
-            throw new AssertionError("expected a failure, got " + value);
-        } catch (ExecutionException e) {
-            return e.getCause();
-        } catch (java.util.concurrent.TimeoutException e) {
-            throw new AssertionError("no answer within 5 s: the connection waits for a server that ended the session", e);
         }
     }
 }
