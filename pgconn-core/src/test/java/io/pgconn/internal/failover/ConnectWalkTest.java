@@ -28,6 +28,8 @@ import io.pgconn.testing.RecordingTracer;
 import io.pgconn.trace.PgTracer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import java.net.ConnectException;
 import java.net.InetAddress;
@@ -332,32 +334,15 @@ class ConnectWalkTest {
     }
 
     /**
-     * REVIEW-8 F8: a VirtualMachineError in a step is not made the host's failure (FatalErrors: no guard
-     * catches one; it used to fail the attempt with the StackOverflowError as cause, and the walk went on as
-     * if the host were broken). It goes up the thread; the attempt ends by its budget.
+     * REVIEW-8 F8: a VirtualMachineError in a step of the attempt, or from the dial itself, is not made the host's
+     * failure (FatalErrors: no guard catches one; it used to fail the attempt with the StackOverflowError as its
+     * cause, and the walk went on as if the host were broken). It goes up the thread (the loop); the attempt ends
+     * by its budget.
      */
-    @Test
-    void aVirtualMachineErrorInAStepIsNotMadeTheHostsFailure() throws Exception {
-        script.put("a", List.of(Answer.STEP_OVERFLOWS));
-        script.put("b", List.of(Answer.PRIMARY));
-
-        ConnectionControl connection = walk("connectTimeout=60s hostConnectTimeout=1s").get(5, TimeUnit.SECONDS);
-
-        assertThat(connection.host()).isEqualTo("b:5432");
-        PgTracer.HostAttemptEnded first = tracer.events(PgTracer.HostAttemptEnded.class).get(0);
-        assertThat(first.host()).isEqualTo("a:5432");
-        assertThat(first.outcome()).isEqualTo(PgTracer.HostOutcome.TIMEOUT);
-        assertThat(first.error()).isInstanceOf(PgTimeoutException.class).hasNoCause();
-    }
-
-    /**
-     * A VirtualMachineError from the dial itself is not made the host's failure either (it was: the walk failed
-     * the attempt with the StackOverflowError as its cause and went on as if the host were broken). It goes up
-     * the loop (FatalErrors); the attempt ends by its budget.
-     */
-    @Test
-    void aVirtualMachineErrorFromTheDialIsNotMadeTheHostsFailure() throws Exception {
-        script.put("a", List.of(Answer.DIAL_OVERFLOWS));
+    @ParameterizedTest
+    @EnumSource(value = Answer.class, names = {"STEP_OVERFLOWS", "DIAL_OVERFLOWS"})
+    void aVirtualMachineErrorInAStepOrFromTheDialIsNotMadeTheHostsFailure(Answer overflowing) throws Exception {
+        script.put("a", List.of(overflowing));
         script.put("b", List.of(Answer.PRIMARY));
 
         ConnectionControl connection = walk("connectTimeout=60s hostConnectTimeout=1s").get(5, TimeUnit.SECONDS);
@@ -423,33 +408,17 @@ class ConnectWalkTest {
             }
         };
         RecordingTracer events = new RecordingTracer();
-        PgTracer lettingTheLoopOnAtTheEnd = new PgTracer() {
-            @Override
-            public void hostAttemptStarted(HostAttemptStarted event) {
-                events.hostAttemptStarted(event);
+        PgTracer lettingTheLoopOnAtTheEnd = recordingThen(events, PgTracer.ConnectEnded.class, () -> {
+            addressesMayArrive.complete(null);
+            // the look-up thread hands the addresses to the loop; the loop then runs what it was given
+            try {
+                lookups.submit(() -> { }).get(5, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                throw new AssertionError(e);
             }
-
-            @Override
-            public void hostAttemptEnded(HostAttemptEnded event) {
-                events.hostAttemptEnded(event);
-            }
-
-            @Override
-            public void connectEnded(ConnectEnded event) {
-                events.connectEnded(event);
-                addressesMayArrive.complete(null);
-                // the look-up thread hands the addresses to the loop; the loop then runs what it was given
-                try {
-                    lookups.submit(() -> { }).get(5, TimeUnit.SECONDS);
-                } catch (Exception e) {
-                    throw new AssertionError(e);
-                }
-                afterWhatTheLoopIsDoing();
-            }
-        };
-        ConnConfig config = ConnConfig.parse("host=a port=5432 user=u extensionTypes='' hostRecheckInterval=0", EnvironmentSource.none());
-        CompletableFuture<ConnectionControl> connect = new ConnectWalk(1, config, walkLoop, lettingTheLoopOnAtTheEnd, held, registry,
-                new TypeOidDiscovery(new TypeOidCache(Clock.systemUTC())), config.hosts(), null).start();
+            afterWhatTheLoopIsDoing();
+        });
+        CompletableFuture<ConnectionControl> connect = newWalk("", lettingTheLoopOnAtTheEnd, held, "a").start();
         afterWhatTheLoopIsDoing();
 
         assertThat(connect.cancel(false)).isTrue();
@@ -472,27 +441,8 @@ class ConnectWalkTest {
         // the walk's future, once start() returned it: the loop's first step may come before
         CompletableFuture<CompletableFuture<ConnectionControl>> connect = new CompletableFuture<>();
         RecordingTracer events = new RecordingTracer();
-        PgTracer cancellingOnTheFirstAttempt = new PgTracer() {
-            @Override
-            public void hostAttemptStarted(HostAttemptStarted event) {
-                events.hostAttemptStarted(event);
-                connect.join().cancel(false);
-            }
-
-            @Override
-            public void hostAttemptEnded(HostAttemptEnded event) {
-                events.hostAttemptEnded(event);
-            }
-
-            @Override
-            public void connectEnded(ConnectEnded event) {
-                events.connectEnded(event);
-            }
-        };
-        ConnConfig config = ConnConfig.parse("host=a,b port=5432 user=u extensionTypes='' hostRecheckInterval=0", EnvironmentSource.none());
-        ConnectWalk walk = new ConnectWalk(1, config, walkLoop, cancellingOnTheFirstAttempt, scripted, registry,
-                new TypeOidDiscovery(new TypeOidCache(Clock.systemUTC())), config.hosts(), null);
-        connect.complete(walk.start());
+        PgTracer cancellingOnTheFirstAttempt = recordingThen(events, PgTracer.HostAttemptStarted.class, () -> connect.join().cancel(false));
+        connect.complete(newWalk("", cancellingOnTheFirstAttempt, scripted, "a", "b").start());
         afterWhatTheLoopIsDoing();
 
         assertThat(connect.join()).isCancelled();
@@ -626,12 +576,48 @@ class ConnectWalkTest {
         }
     }
 
+    /** A walk over the scripted hosts ({@code a, b} when none are named), traced to {@link #tracer}, started. */
     private CompletableFuture<ConnectionControl> walk(String settings, String... hostNames) {
-        String hosts = String.join(",", hostNames.length > 0 ? List.of(hostNames) : List.of("a", "b"));
-        ConnConfig config = ConnConfig.parse("host=" + hosts + " port=5432 user=u extensionTypes='' hostRecheckInterval=0 " + settings,
-                EnvironmentSource.none());
-        return new ConnectWalk(1, config, walkLoop, tracer, scripted, registry, new TypeOidDiscovery(new TypeOidCache(Clock.systemUTC())),
-                config.hosts(), null).start();
+        return newWalk(settings, tracer, scripted, hostNames.length > 0 ? hostNames : new String[] {"a", "b"}).start();
+    }
+
+    private ConnectWalk newWalk(String settings, PgTracer walkTracer, Endpoints endpoints, String... hostNames) {
+        ConnConfig config = ConnConfig.parse("host=" + String.join(",", hostNames)
+                + " port=5432 user=u extensionTypes='' hostRecheckInterval=0 " + settings, EnvironmentSource.none());
+        return new ConnectWalk(1, config, walkLoop, walkTracer, endpoints, registry, new TypeOidDiscovery(new TypeOidCache(Clock.systemUTC())),
+                config.hosts(), null);
+    }
+
+    /**
+     * A tracer that records the attempts' events and ConnectEnded (not ConnectStarted) into {@code events}, and runs
+     * {@code hook} right after it recorded an event of type {@code at}: a test's way into the walk at that moment.
+     */
+    private static PgTracer recordingThen(RecordingTracer events, Class<?> at, Runnable hook) {
+        return new PgTracer() {
+            @Override
+            public void hostAttemptStarted(HostAttemptStarted event) {
+                events.hostAttemptStarted(event);
+                runIfAt(event);
+            }
+
+            @Override
+            public void hostAttemptEnded(HostAttemptEnded event) {
+                events.hostAttemptEnded(event);
+                runIfAt(event);
+            }
+
+            @Override
+            public void connectEnded(ConnectEnded event) {
+                events.connectEnded(event);
+                runIfAt(event);
+            }
+
+            private void runIfAt(Object event) {
+                if (at.isInstance(event)) {
+                    hook.run();
+                }
+            }
+        };
     }
 
     private ConnectionControl session(String name, HostSpec host, SocketAddress address, boolean standby) {
