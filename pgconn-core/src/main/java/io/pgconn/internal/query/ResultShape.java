@@ -43,7 +43,8 @@ record ResultShape(short[] formats, RowMetadata metadata, ValueCodecs.RowDecoder
         }
     }
 
-    private static short[] formatsFor(RowDescription description, ValueCodecs codecs) {
+    /** The result formats Bind asks for: binary where a codec reads the column's type in binary; none (all text) when no column is binary. */
+    static short[] formatsFor(RowDescription description, ValueCodecs codecs) {
         List<RowDescription.Column> columns = description.columns();
         short[] formats = new short[columns.size()];
         boolean anyBinary = false;
@@ -54,7 +55,11 @@ record ResultShape(short[] formats, RowMetadata metadata, ValueCodecs.RowDecoder
         return anyBinary ? formats : NO_FORMATS;
     }
 
-    private static RowMetadata metadataOf(RowDescription description, short[] formats) {
+    /**
+     * The metadata users see for {@code description} read in {@code formats} ({@link #formatsFor}); {@code formats}
+     * null: each column's own (a portal description carries the formats chosen in Bind). Shared with {@link ScriptExchange}.
+     */
+    static RowMetadata metadataOf(RowDescription description, short[] formats) {
         if (description.columns().isEmpty()) {
             return NO_COLUMNS;
         }

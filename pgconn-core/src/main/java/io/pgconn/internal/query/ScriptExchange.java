@@ -21,7 +21,6 @@ import io.pgconn.internal.protocol.frontend.FrontendMessage;
 import io.pgconn.internal.protocol.frontend.MessageSequence;
 import io.pgconn.internal.protocol.frontend.Parse;
 import io.pgconn.internal.protocol.frontend.Sync;
-import io.pgconn.query.ColumnMetadata;
 import io.pgconn.query.CommandResult;
 import io.pgconn.query.RowMetadata;
 
@@ -136,8 +135,8 @@ final class ScriptExchange extends DrivenExchange {
     private void described(RowDescription description) {
         if (describing == answering && !syncSent) {
             describing = -1;
-            short[] formats = description == null ? NO_FORMATS : formatsFor(description, session.codecs());
-            metadata = description == null ? NO_COLUMNS : metadataOf(description, formats);
+            short[] formats = description == null ? NO_FORMATS : ResultShape.formatsFor(description, session.codecs());
+            metadata = description == null ? NO_COLUMNS : ResultShape.metadataOf(description, formats);
             rowDecoder = session.codecs().rowDecoder(metadata, session.host());
             List<FrontendMessage> out = new ArrayList<>((statements.size() - answering) * 4 + 1);
             out.add(new Bind("", "", NO_FORMATS, NO_VALUES, formats));
@@ -150,7 +149,7 @@ final class ScriptExchange extends DrivenExchange {
         if (describing == answering) {
             return; // aborted while waiting for it: the Bind is never written
         }
-        metadata = description == null ? NO_COLUMNS : metadataOf(description, null);
+        metadata = description == null ? NO_COLUMNS : ResultShape.metadataOf(description, null);
         rowDecoder = session.codecs().rowDecoder(metadata, session.host());
     }
 
@@ -238,32 +237,6 @@ final class ScriptExchange extends DrivenExchange {
     public void fail(PgException failure) {
         done = true;
         run.error(failure);
-    }
-
-    private static short[] formatsFor(RowDescription description, ValueCodecs codecs) {
-        List<RowDescription.Column> columns = description.columns();
-        short[] formats = new short[columns.size()];
-        boolean anyBinary = false;
-        for (int i = 0; i < formats.length; i++) {
-            formats[i] = codecs.resultFormat(columns.get(i).typeOid());
-            anyBinary |= formats[i] != 0;
-        }
-        return anyBinary ? formats : NO_FORMATS;
-    }
-
-    /** {@code formats} null: each column's own (a portal description carries the formats chosen in Bind). */
-    private static RowMetadata metadataOf(RowDescription description, short[] formats) {
-        if (description.columns().isEmpty()) {
-            return NO_COLUMNS;
-        }
-        List<ColumnMetadata> columns = new ArrayList<>(description.columns().size());
-        for (int i = 0; i < description.columns().size(); i++) {
-            RowDescription.Column c = description.columns().get(i);
-            short format = formats == null ? c.format() : formats.length == 0 ? 0 : formats[i];
-            columns.add(new ColumnMetadata(c.name(), c.typeOid(), c.typeModifier(), c.typeSize(), c.tableOid(),
-                    c.columnNumber(), format));
-        }
-        return new RowMetadata(columns);
     }
 
     /**
