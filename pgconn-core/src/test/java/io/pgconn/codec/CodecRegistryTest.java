@@ -4,6 +4,8 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.pgconn.PgProtocolException;
+import io.pgconn.testing.Cents;
+import io.pgconn.testing.CentsCodec;
 import org.junit.jupiter.api.Test;
 
 import java.math.BigDecimal;
@@ -25,37 +27,6 @@ class CodecRegistryTest {
     private static final int HSTORE_OID = 40_001;
     private static final int VECTOR_OID = 40_002;
     private static final String SECRET = "s3cr3t-value";
-
-    /** A user's type: money in cents, sent as int8. */
-    record Cents(long value) {
-    }
-
-    static final class CentsCodec implements Codec<Cents> {
-        @Override
-        public PgType type() {
-            return PgType.INT8;
-        }
-
-        @Override
-        public Class<Cents> javaType() {
-            return Cents.class;
-        }
-
-        @Override
-        public Format format() {
-            return Format.BINARY;
-        }
-
-        @Override
-        public void encode(Cents value, ByteBuf out) {
-            out.writeLong(value.value());
-        }
-
-        @Override
-        public Object decode(ByteBuf value, Format format, Class<?> target) {
-            return new Cents(value.getLong(value.readerIndex()));
-        }
-    }
 
     /** A user's codec for an extension type known by name. */
     record Ltree(String path) {

@@ -6,6 +6,8 @@ import io.pgconn.PgConnectionFactory;
 import io.pgconn.config.ConnConfig;
 import io.pgconn.query.Row;
 import io.pgconn.query.RowSet;
+import io.pgconn.testing.Cents;
+import io.pgconn.testing.CentsCodec;
 import io.pgconn.testing.Connect;
 import io.pgconn.testkit.AuthMethod;
 import io.pgconn.testkit.ConnectionType;
@@ -81,40 +83,6 @@ class UserCodecIT {
                 label = label.substring(1, label.length() - 1).replace("\"\"", "\"").replace("\\\\", "\\");
             }
             return new Labeled(Integer.parseInt(text.substring(1, comma)), label);
-        }
-    }
-
-    record Cents(long value) {
-    }
-
-    /** int8 as the user's money class; the built-in codec still reads Long. */
-    static final class CentsCodec implements Codec<Cents> {
-        @Override
-        public PgType type() {
-            return PgType.INT8;
-        }
-
-        @Override
-        public Class<Cents> javaType() {
-            return Cents.class;
-        }
-
-        @Override
-        public Format format() {
-            return Format.BINARY;
-        }
-
-        @Override
-        public void encode(Cents value, ByteBuf out) {
-            out.writeLong(value.value());
-        }
-
-        @Override
-        public Object decode(ByteBuf value, Format format, Class<?> target) {
-            if (value.readableBytes() != 8) {
-                throw new io.pgconn.PgProtocolException(null, "malformed int8 value: " + value.readableBytes() + " bytes");
-            }
-            return new Cents(value.getLong(value.readerIndex()));
         }
     }
 

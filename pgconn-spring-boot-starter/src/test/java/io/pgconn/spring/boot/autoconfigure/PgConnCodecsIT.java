@@ -1,13 +1,11 @@
 package io.pgconn.spring.boot.autoconfigure;
 
-import io.netty.buffer.ByteBuf;
 import io.pgconn.PgConnection;
 import io.pgconn.PgConnectionFactory;
-import io.pgconn.codec.Codec;
 import io.pgconn.codec.CodecRegistry;
-import io.pgconn.codec.Format;
-import io.pgconn.codec.PgType;
 import io.pgconn.query.Row;
+import io.pgconn.testing.Cents;
+import io.pgconn.testing.CentsCodec;
 import io.pgconn.testkit.PgClusterExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -32,38 +30,6 @@ class PgConnCodecsIT {
 
     @RegisterExtension
     static final PgClusterExtension PG = StarterCluster.withStandbys("starter-codecs", 0);
-
-    /** The user's money class, read from int8 by {@link CentsCodec}. */
-    record Cents(long value) {
-    }
-
-    /** int8 as {@link Cents}: a user codec for a built-in type wins for its class and for Object. */
-    static final class CentsCodec implements Codec<Cents> {
-        @Override
-        public PgType type() {
-            return PgType.INT8;
-        }
-
-        @Override
-        public Class<Cents> javaType() {
-            return Cents.class;
-        }
-
-        @Override
-        public Format format() {
-            return Format.BINARY;
-        }
-
-        @Override
-        public void encode(Cents value, ByteBuf out) {
-            out.writeLong(value.value());
-        }
-
-        @Override
-        public Object decode(ByteBuf value, Format format, Class<?> target) {
-            return new Cents(value.getLong(value.readerIndex()));
-        }
-    }
 
     private final ApplicationContextRunner runner = new ApplicationContextRunner()
             .withConfiguration(AutoConfigurations.of(PgConnAutoConfiguration.class))
