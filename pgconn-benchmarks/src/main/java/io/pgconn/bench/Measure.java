@@ -1,23 +1,15 @@
 package io.pgconn.bench;
 
-import io.pgconn.FutureFailures;
-
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -151,94 +143,17 @@ final class Measure {
 
     /**
      * {@code inFlight} lanes of connect → SELECT 1 → close (pgbench -C -f select1) for {@code time};
-     * returns the cycles completed and the nanoseconds the lanes ran.
+     * returns the cycles completed and the nanoseconds the lanes ran ({@link ConnectCycleLanes}).
      */
     long[] inFlightBatch(Duration time) throws InterruptedException {
         Client.Source source = sources.computeIfAbsent(Target.TRUST, t -> client.source(t, false));
-        AtomicBoolean running = new AtomicBoolean(true);
-        AtomicLong done = new AtomicLong();
-        AtomicReference<Throwable> failure = new AtomicReference<>();
-        CountDownLatch stopped = new CountDownLatch(settings.inFlight());
-        long t0 = System.nanoTime();
-        for (int lane = 0; lane < settings.inFlight(); lane++) {
-            if (client.blocking()) {
-                Thread t = new Thread(() -> {
-                    while (running.get() && failure.get() == null) {
-                        cycle(source).whenComplete((v, e) -> count(done, failure, e)).exceptionally(e -> null).join();
-                    }
-                    stopped.countDown();
-                }, "bench-lane-" + lane);
-                t.start();
-            } else {
-                asyncLane(source, running, done, failure, stopped);
-            }
-        }
-        Thread.sleep(time.toMillis());
-        running.set(false);
-        if (!stopped.await(30, TimeUnit.SECONDS)) {
-            throw new IllegalStateException(client.name() + ": in-flight lanes did not stop");
-        }
-        long t1 = System.nanoTime();
-        if (failure.get() != null) {
-            throw new IllegalStateException(client.name() + ": in-flight connect failed", failure.get());
-        }
-        return new long[] {done.get(), t1 - t0};
+        return new ConnectCycleLanes(client, source, settings.inFlight()).run(time);
     }
 
-    private CompletableFuture<Void> cycle(Client.Source source) {
-        return source.connect().thenCompose(c -> client.selectOne(c).thenCompose(v -> client.close(c)));
-    }
-
-    private static void count(AtomicLong done, AtomicReference<Throwable> failure, Throwable e) {
-        if (e == null) {
-            done.incrementAndGet();
-        } else {
-            failure.compareAndSet(null, e);
-        }
-    }
-
-    private void asyncLane(Client.Source source, AtomicBoolean running, AtomicLong done, AtomicReference<Throwable> failure,
-                           CountDownLatch stopped) {
-        if (!running.get() || failure.get() != null) {
-            stopped.countDown();
-            return;
-        }
-        cycle(source).whenComplete((v, e) -> {
-            count(done, failure, e);
-            asyncLane(source, running, done, failure, stopped);
-        });
-    }
-
-    /** Heap retained per idle connection: used heap after full GCs, before and with N connections open. */
+    /** Heap retained per idle connection ({@link IdleConnectionHeap}). */
     Result heapPerIdleConnection(int connections) throws InterruptedException {
         Client.Source source = sources.computeIfAbsent(Target.TRUST, t -> client.source(t, false));
-        client.close(source.connect().join()).join(); // classes loaded, event loops started
-        long before = usedHeapAfterGc();
-        List<Object> open = openIdle(source, connections);
-        long after = usedHeapAfterGc();
-        for (Object c : open) {
-            client.close(c).join();
-        }
-        return Result.ofValue(client.name(), Scenario.HEAP_PER_IDLE, open.size(), (after - before) / (double) open.size());
-    }
-
-    private List<Object> openIdle(Client.Source source, int count) throws InterruptedException {
-        List<Object> open = java.util.Collections.synchronizedList(new ArrayList<>());
-        Semaphore slots = new Semaphore(settings.inFlight());
-        List<CompletableFuture<Object>> all = new ArrayList<>();
-        for (int i = 0; i < count; i++) {
-            slots.acquire();
-            CompletableFuture<Object> f = source.connect();
-            f.whenComplete((c, e) -> {
-                if (c != null) {
-                    open.add(c);
-                }
-                slots.release();
-            });
-            all.add(f);
-        }
-        CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).join();
-        return new ArrayList<>(open);
+        return new IdleConnectionHeap(client, source, settings.inFlight()).measure(connections);
     }
 
     // ---------------------------------------------------------------- the query path (QueryWork), on one open connection
@@ -418,63 +333,11 @@ final class Measure {
 
     /**
      * {@code lanes} request loops at once for {@code time}, each starting its next request when the
-     * last one ends: every request's latency to {@code times} and, unless warming up, requests and
-     * wall-clock nanoseconds (from the first start to the last end) added to {@code done}.
+     * last one ends ({@link RequestLanes}); returns the process CPU they took.
      */
     long concurrentLoop(Duration time, int lanes, java.util.function.LongFunction<CompletableFuture<?>> request, Samples times,
                         long[] done) throws InterruptedException {
-        long cpu0 = processCpuNanos();
-        long t0 = System.nanoTime();
-        long end = t0 + time.toNanos();
-        AtomicLong sequence = new AtomicLong();
-        AtomicReference<Throwable> failure = new AtomicReference<>();
-        CountDownLatch stopped = new CountDownLatch(lanes);
-        for (int lane = 0; lane < lanes; lane++) {
-            requestLane(request, end, sequence, times, failure, stopped);
-        }
-        if (!stopped.await(time.toMillis() + 30_000, TimeUnit.MILLISECONDS)) {
-            throw new IllegalStateException(client.name() + ": requests still running 30 s after the end of the batch (a hang)");
-        }
-        long t1 = System.nanoTime();
-        if (failure.get() != null) {
-            Throwable cause = FutureFailures.unwrap(failure.get());
-            throw new IllegalStateException(client.name() + ": a request failed: " + cause, cause);
-        }
-        if (done != null) {
-            synchronized (times) {
-                done[0] += sequence.get();
-                done[1] += t1 - t0;
-            }
-        }
-        return processCpuNanos() - cpu0;
-    }
-
-    private static void requestLane(java.util.function.LongFunction<CompletableFuture<?>> request, long end, AtomicLong sequence,
-                                    Samples times, AtomicReference<Throwable> failure, CountDownLatch stopped) {
-        if (System.nanoTime() >= end || failure.get() != null) {
-            stopped.countDown();
-            return;
-        }
-        long t0 = System.nanoTime();
-        CompletableFuture<?> f;
-        try {
-            f = request.apply(sequence.getAndIncrement());
-        } catch (RuntimeException e) {
-            failure.compareAndSet(null, e);
-            stopped.countDown();
-            return;
-        }
-        f.whenComplete((v, e) -> {
-            long t1 = System.nanoTime();
-            if (e != null) {
-                failure.compareAndSet(null, e);
-            } else if (times != null) {
-                synchronized (times) {
-                    times.add(t1 - t0);
-                }
-            }
-            requestLane(request, end, sequence, times, failure, stopped);
-        });
+        return new RequestLanes(client.name(), lanes, request).run(time, times, done);
     }
 
     /** Bytes allocated so far by all live threads of this JVM (HotSpot's per-thread counters). */
@@ -500,15 +363,5 @@ final class Measure {
         }
         sources.values().forEach(Client.Source::close);
         sources.clear();
-    }
-
-    private static long usedHeapAfterGc() throws InterruptedException {
-        long used = Long.MAX_VALUE;
-        for (int i = 0; i < 4; i++) {
-            System.gc();
-            Thread.sleep(100);
-            used = Math.min(used, ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed());
-        }
-        return used;
     }
 }
