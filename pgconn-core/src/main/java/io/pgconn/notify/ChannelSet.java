@@ -173,13 +173,30 @@ final class ChannelSet {
         };
     }
 
-    /** Ends every listener ({@code cause} null: a normal end) and empties the set. */
+    /**
+     * Ends every listener ({@code cause} null: a normal end) and empties the set. A listener's
+     * {@link VirtualMachineError} ({@link FatalErrors}) is thrown once every listener has had its end — the
+     * first one, a different later one added to it as suppressed: thrown at once, it left the listeners after
+     * it without their end (as {@code SessionListeners.stop} did before session 10).
+     */
     void completeAll(Throwable cause) {
         List<NotificationListener> ended = List.copyOf(listeners.values());
         listeners.clear();
         refusals.clear();
+        VirtualMachineError fatal = null;
         for (NotificationListener listener : ended) {
-            complete(listener, cause);
+            try {
+                complete(listener, cause);
+            } catch (VirtualMachineError thrown) {
+                if (fatal == null) {
+                    fatal = thrown;
+                } else if (thrown != fatal) {
+                    fatal.addSuppressed(thrown);
+                }
+            }
+        }
+        if (fatal != null) {
+            throw fatal;
         }
     }
 
