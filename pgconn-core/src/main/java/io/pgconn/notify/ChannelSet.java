@@ -28,12 +28,9 @@ final class ChannelSet {
     private static final System.Logger LOG = System.getLogger(NotificationSubscriber.class.getName());
 
     private final Map<String, NotificationListener> listeners = new ConcurrentHashMap<>();
-    /** Per channel: fails when a connection's server refuses to LISTEN on it (the calls waiting for it fail too). */
-    private final Map<String, CompletableFuture<Void>> refusals = new ConcurrentHashMap<>();
 
     /** @return the listener {@code channel} had before, or null */
     NotificationListener put(String channel, NotificationListener listener) {
-        refusals.computeIfPresent(channel, (name, refusal) -> refusal.isDone() ? null : refusal); // an earlier refusal is not this call's
         return listeners.put(channel, listener);
     }
 
@@ -145,41 +142,28 @@ final class ChannelSet {
     }
 
     /**
-     * The calls waiting for a LISTEN on {@code channel} (no working connection answered them): fails
-     * when a server refuses it ({@link #drop}); failed already when it was refused since the last
-     * connection took over. Kept until the next connection takes over.
+     * Ends every listener ({@code cause} null: a normal end) and empties the set. A listener's
+     * {@link VirtualMachineError} ({@link FatalErrors}) is thrown once every listener has had its end — the
+     * first one, a different later one added to it as suppressed: thrown at once, it left the listeners after
+     * it without their end (as {@code SessionListeners.stop} did before session 10).
      */
-    CompletableFuture<Void> refusalOf(String channel) {
-        return refusals.computeIfAbsent(channel, name -> new CompletableFuture<>());
-    }
-
-    /** A connection took over: the calls waiting for one are done, no refusal concerns them any more. */
-    void forgetRefusals() {
-        refusals.clear();
-    }
-
-    /**
-     * Drops {@code channel}, refused by the server: @return what must be told outside the caller's
-     * lock: the calls waiting for it fail and its listener completes with {@code refusal}.
-     */
-    Runnable drop(String channel, Throwable refusal) {
-        NotificationListener listener = listeners.remove(channel);
-        // kept, failed, until the connection takes over: a call whose command the lost connection never
-        // answered asks for it only now, and must fail too
-        CompletableFuture<Void> waiting = refusalOf(channel);
-        return () -> {
-            waiting.completeExceptionally(refusal);
-            complete(listener, refusal);
-        };
-    }
-
-    /** Ends every listener ({@code cause} null: a normal end) and empties the set. */
     void completeAll(Throwable cause) {
         List<NotificationListener> ended = List.copyOf(listeners.values());
         listeners.clear();
-        refusals.clear();
+        VirtualMachineError fatal = null;
         for (NotificationListener listener : ended) {
-            complete(listener, cause);
+            try {
+                complete(listener, cause);
+            } catch (VirtualMachineError thrown) {
+                if (fatal == null) {
+                    fatal = thrown;
+                } else if (thrown != fatal) {
+                    fatal.addSuppressed(thrown);
+                }
+            }
+        }
+        if (fatal != null) {
+            throw fatal;
         }
     }
 

@@ -35,8 +35,8 @@ final class ConnectionSlot {
     private int attempt;
     private String lastError;
     private boolean closing;
-    /** Completes when the next connection carries the subscription; fails when the subscription ends first. */
-    private CompletableFuture<Void> nextConnection = new CompletableFuture<>();
+    /** The calls' wait for the next connection to carry the subscription, and what its server refused meanwhile. */
+    private NextConnectionWait nextConnection = new NextConnectionWait();
 
     /** The connection in the slot (it may have been lost since); null before the first one. */
     synchronized PgConnection connection() {
@@ -84,7 +84,7 @@ final class ConnectionSlot {
     }
 
     /** The wait for the next connection, as of now: a call registers on it only when no working connection answered it. */
-    synchronized CompletableFuture<Void> nextConnection() {
+    synchronized NextConnectionWait nextConnection() {
         return nextConnection;
     }
 
@@ -119,13 +119,13 @@ final class ConnectionSlot {
 
     /** {@code c}, in line with the channel set, takes the slot (the caller holds the lock since it checked that). */
     synchronized Takeover takeOver(PgConnection c) {
-        Takeover takeover = new Takeover(connection, !everConnected, nextConnection);
+        Takeover takeover = new Takeover(connection, !everConnected, nextConnection.arrived());
         everConnected = true;
         connection = c;
         catchingUp = null;
         status = Status.LISTENING;
         attempt = 0;
-        nextConnection = new CompletableFuture<>();
+        nextConnection = new NextConnectionWait(); // the calls that hold the one that arrived still see its refusals
         return takeover;
     }
 
@@ -136,7 +136,7 @@ final class ConnectionSlot {
         }
         closing = true;
         status = gaveUp ? Status.GAVE_UP : Status.CLOSED;
-        return new Ending(connection, nextConnection);
+        return new Ending(connection, nextConnection.arrived());
     }
 
     /** The error of a call or a connect refused because the subscriber is closed. */

@@ -1,5 +1,6 @@
 package io.pgconn.notify;
 
+import io.pgconn.NotificationListener;
 import io.pgconn.PgClosedException;
 import io.pgconn.PgConnection;
 import io.pgconn.PgConnectionFactory;
@@ -69,7 +70,6 @@ final class ConnectionTakeover {
             }
             if (channels.isListenedBy(listened)) {
                 takeover = slot.takeOver(c);
-                channels.forgetRefusals();
             }
         }
         if (takeover == null) {
@@ -97,15 +97,19 @@ final class ConnectionTakeover {
 
     /**
      * {@code c}'s server refused to LISTEN on {@code channel} while catching up: the channel is dropped,
-     * the calls waiting for it fail and its listener completes with the server's error naming it.
+     * the calls waiting for it fail — also those that ask only after {@code c} took over
+     * ({@link NextConnectionWait}) — and its listener completes with the server's error naming it.
      */
     private void refused(String channel, PgConnection c, Throwable error) {
         Throwable refusal = ChannelSet.listenRefused(channel, c, error);
-        Runnable tell;
+        NotificationListener listener;
+        CompletableFuture<Void> waiting;
         synchronized (slot) {
-            tell = channels.drop(channel, refusal);
+            listener = channels.remove(channel);
+            waiting = slot.nextConnection().refusalOf(channel); // the wait c will end: it catches up for it
             slot.recordError(refusal); // the health shows why a channel went (REVIEW-9 F6)
         }
-        tell.run();
+        waiting.completeExceptionally(refusal);
+        ChannelSet.complete(listener, refusal);
     }
 }

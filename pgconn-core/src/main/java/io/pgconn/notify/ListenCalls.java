@@ -41,14 +41,15 @@ final class ListenCalls {
         Objects.requireNonNull(listener, "listener");
         PgConnection current;
         NotificationListener replaced;
-        CompletableFuture<Void> next;
+        NextConnectionWait next;
         CompletableFuture<Void> command = null;
         synchronized (slot) {
             if (slot.isClosing()) {
                 return CompletableFuture.failedFuture(ConnectionSlot.closedError("listen(\"" + channel + "\")"));
             }
-            replaced = channels.put(channel, listener);
             next = slot.nextConnection(); // the one of this call's time: registered on only when it is needed (REVIEW-9 F2)
+            next.forgetRefusal(channel); // an earlier refusal is not this call's
+            replaced = channels.put(channel, listener);
             current = slot.carrier();
             if (current != null) {
                 PgConnection on = current;
@@ -84,7 +85,7 @@ final class ListenCalls {
                 return CompletableFuture.failedFuture(ConnectionSlot.closedError("unlisten(\"" + channel + "\")"));
             }
             removed = channels.remove(channel);
-            next = slot.nextConnection();
+            next = slot.nextConnection().arrived();
             current = slot.carrier();
             if (current != null) {
                 PgConnection on = current;
@@ -97,16 +98,14 @@ final class ListenCalls {
     }
 
     /**
-     * {@code next} (the next connection) LISTENs on the channel, or a server refuses it first. Only for
-     * a call no working connection answered: a call that waits on nothing registers nothing, so calls
-     * answered at once leave nothing behind however long the connection lives.
+     * {@code next} (the next connection of the call's time) LISTENs on the channel, or its server refused
+     * it. Only for a call no working connection answered: a call that waits on nothing registers nothing,
+     * so calls answered at once leave nothing behind however long the connection lives.
      */
-    private CompletableFuture<Void> listenedOrRefused(CompletableFuture<Void> next, String channel) {
-        CompletableFuture<Void> refusal;
+    private CompletableFuture<Void> listenedOrRefused(NextConnectionWait next, String channel) {
         synchronized (slot) {
-            refusal = channels.refusalOf(channel);
+            return next.listened(channel);
         }
-        return CompletableFuture.anyOf(next, refusal).thenRun(() -> { });
     }
 
     /**

@@ -169,8 +169,11 @@ public final class NotificationSubscriber {
         }
         CompletableFuture<?>[] closes = slot.beginClosing().stream().map(QuietClose::of).toArray(CompletableFuture[]::new);
         CompletableFuture.allOf(closes).whenComplete((ok, error) -> {
-            end(null);
-            result.complete(null);
+            try {
+                end(null);
+            } finally {
+                result.complete(null);
+            }
         });
         return result;
     }
@@ -197,7 +200,12 @@ public final class NotificationSubscriber {
         }
     }
 
-    /** Once, whichever of close(), a factory close and a give-up comes first. */
+    /**
+     * Once, whichever of close(), a factory close and a give-up comes first. A listener's
+     * {@link VirtualMachineError} in its {@code onComplete} stops nothing of it: every other listener, the
+     * connection, {@link #ended()} and {@code closed()} still get their end, and the error then goes to the
+     * thread's uncaught-exception handler ({@link FatalToTheThread}).
+     */
     void end(Throwable cause) {
         ConnectionSlot.Ending ending = slot.end(cause != null);
         if (ending == null) {
@@ -207,13 +215,24 @@ public final class NotificationSubscriber {
         ending.waiting().completeExceptionally(cause == null ? ConnectionSlot.closedError("waiting for a connection")
                 : new PgClosedException(null, "the notification subscriber gave up re-connecting after "
                 + policy.maxAttempts() + " attempt(s): " + SubscriberState.describe(cause), cause));
-        channels.completeAll(cause);
-        QuietClose.of(ending.connection()); // e.g. a bounded policy gave up while the old server, in the wrong role, still holds it
-        if (cause == null) {
-            ended.complete(null);
-            events.closed();
-        } else {
-            ended.completeExceptionally(cause);
+        VirtualMachineError fatal = null;
+        try {
+            channels.completeAll(cause);
+        } catch (VirtualMachineError thrown) { // thrown after every listener had its end
+            fatal = thrown;
+        }
+        try {
+            QuietClose.of(ending.connection()); // e.g. a bounded policy gave up while the old server, in the wrong role, still holds it
+            if (cause == null) {
+                ended.complete(null);
+                events.closed();
+            } else {
+                ended.completeExceptionally(cause);
+            }
+        } finally {
+            if (fatal != null) {
+                FatalToTheThread.hand(fatal);
+            }
         }
     }
 }

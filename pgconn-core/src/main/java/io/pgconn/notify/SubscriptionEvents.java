@@ -46,7 +46,9 @@ public interface SubscriptionEvents {
 
     /**
      * The subscription ended without an error: {@link NotificationSubscriber#close()} was called, or its
-     * factory was closed (then it does not re-connect). Called once; not after {@link #gaveUp}.
+     * factory was closed (then it does not re-connect). Called once; not after {@link #gaveUp}. Told last: no
+     * other event follows it (nor {@link #gaveUp}); when another callback runs as the subscription ends, this one is
+     * told on that callback's thread once it returns.
      */
     default void closed() {
     }

@@ -1,5 +1,6 @@
 package io.pgconn.hostile;
 
+import io.pgconn.PgConnection;
 import io.pgconn.PgServerException;
 import io.pgconn.notify.NotificationSubscriber;
 import io.pgconn.notify.ReconnectPolicy;
@@ -196,6 +197,66 @@ class HostileSubscriberIT {
             assertThat(state.status()).isEqualTo(SubscriberState.Status.LISTENING);
             assertThat(state.channels()).isEmpty();
             assertThat(server.connections()).as("sessions: no re-connect for a server without LISTEN").isEqualTo(2);
+            subscriber.close().get(5, TimeUnit.SECONDS);
+            server.awaitConnectionsEnded(Duration.ofSeconds(5));
+            server.assertScriptsPassed();
+        }
+    }
+
+    /**
+     * Session 10's leftover: a listen() whose LISTEN is in flight on a connection that is then replaced — its
+     * server turned read-only (a switchover: ParameterStatus default_transaction_read_only=on while the LISTEN
+     * waits), the role check re-connects — fails only once the new connection took over, when that connection's
+     * server refused the channel while catching up (42602). The call then waits for the next connection as a call
+     * the lost connection never answered does, and must fail with the refusal; it completed normally: the
+     * refusals were forgotten when the new connection took over, the call asked only after that.
+     */
+    @Test
+    void aListenInFlightOnAReplacedConnectionFailsWhenTheNewConnectionRefusedItsChannel() throws Exception {
+        AtomicInteger sessions = new AtomicInteger();
+        try (ScriptedServer server = ScriptedServer.start(c -> {
+            if (c.readStartupRefusingTls().isCancelRequest()) {
+                return; // close() of the replaced connection cancels its LISTEN first
+            }
+            int session = sessions.incrementAndGet();
+            c.send(Backend.trustLogin());
+            for (Conversation.Message query = c.readMessage(); query.type() != 'X'; query = c.readMessage()) {
+                String sql = query.bodyText().trim();
+                if (session == 1 && sql.startsWith("LISTEN")) { // never answered: the server turns read-only meanwhile
+                    c.send(Backend.parameterStatus("default_transaction_read_only", "on"));
+                    c.awaitClientClose();
+                    return;
+                }
+                if (sql.startsWith("LISTEN")) {
+                    c.send(error("42602", "invalid channel name"), Backend.readyForQuery());
+                } else if (sql.contains("pg_is_in_recovery")) { // the role check's round trip: a primary
+                    c.send(Backend.oneRow(new String[]{"pg_is_in_recovery", "current_setting"}, new String[]{"f", "off"}));
+                } else {
+                    c.send(Backend.message('C', Backend.cstring(sql.split(" ")[0])), Backend.readyForQuery());
+                }
+            }
+        }); HostileClient client = new HostileClient(server, OPTIONS + " target_session_attrs=read-write")) {
+            AtomicInteger reconnected = new AtomicInteger();
+            SubscriptionEvents events = new SubscriptionEvents() {
+                @Override
+                public void reconnected(PgConnection connection, int attempts) {
+                    reconnected.incrementAndGet();
+                }
+            };
+            NotificationSubscriber subscriber = NotificationSubscriber.open(client.factory(),
+                    new ReconnectPolicy(ReconnectPolicy.UNLIMITED, Duration.ofMillis(10), Duration.ofMillis(50))
+                            .withRoleCheckInterval(Duration.ofMillis(20)), events).get(5, TimeUnit.SECONDS);
+            RecordingListener listener = new RecordingListener();
+
+            Throwable failure = failureOf(subscriber.listen("x", listener), subscriber, server);
+
+            assertThat(failure).isInstanceOf(PgServerException.class).hasMessageContaining("LISTEN \"x\" refused");
+            assertThat(((PgServerException) failure).sqlState()).contains("42602");
+            listener.awaitCompleted();
+            assertThat(reconnected).as("the new connection took over").hasValue(1);
+            SubscriberState state = subscriber.state();
+            assertThat(state.status()).isEqualTo(SubscriberState.Status.LISTENING);
+            assertThat(state.channels()).isEmpty();
             subscriber.close().get(5, TimeUnit.SECONDS);
             server.awaitConnectionsEnded(Duration.ofSeconds(5));
             server.assertScriptsPassed();

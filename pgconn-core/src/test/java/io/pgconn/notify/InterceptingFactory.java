@@ -16,12 +16,14 @@ import java.util.function.Function;
 /**
  * A real factory whose {@link #connect()} the test may intercept: every call is counted, and its
  * future is what {@link #answer} makes of the real factory's (by default that future itself).
+ * {@link #isClosed()} runs {@link #onIsClosed} first: a test holds the thread that asks there.
  */
 final class InterceptingFactory implements PgConnectionFactory {
 
     private final PgConnectionFactory real;
     final AtomicInteger connects = new AtomicInteger();
     volatile Function<CompletableFuture<PgConnection>, CompletableFuture<PgConnection>> answer = Function.identity();
+    volatile Runnable onIsClosed = () -> { };
 
     InterceptingFactory(PgConnectionFactory real) {
         this.real = real;
@@ -80,6 +82,7 @@ final class InterceptingFactory implements PgConnectionFactory {
 
     @Override
     public boolean isClosed() {
+        onIsClosed.run();
         return real.isClosed();
     }
 

@@ -716,9 +716,9 @@ class NotificationSubscriberIT {
                 await(subscriber.unlisten(channel));
             }
             ConnectionSlot slot = (ConnectionSlot) field(NotificationSubscriber.class, "slot").get(subscriber);
-            CompletableFuture<?> next = slot.nextConnection();
-            ChannelSet channels = (ChannelSet) field(NotificationSubscriber.class, "channels").get(subscriber);
-            java.util.Map<?, ?> refusals = (java.util.Map<?, ?>) field(ChannelSet.class, "refusals").get(channels);
+            NextConnectionWait wait = slot.nextConnection();
+            CompletableFuture<?> next = wait.arrived();
+            java.util.Map<?, ?> refusals = (java.util.Map<?, ?>) field(NextConnectionWait.class, "refusals").get(wait);
             assertThat(subscriber.state().channels()).isEmpty();
             assertThat(next.getNumberOfDependents() + refusals.size())
                     .as("dependents left on nextConnection (%d) + refusal futures kept (%d) after 2000 listen/unlisten on a LISTENING subscriber",
