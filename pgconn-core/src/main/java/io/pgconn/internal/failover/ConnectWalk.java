@@ -6,6 +6,7 @@ import io.netty.util.concurrent.ScheduledFuture;
 import io.pgconn.FatalErrors;
 import io.pgconn.PgClosedException;
 import io.pgconn.PgException;
+import io.pgconn.PgRoleMismatchException;
 import io.pgconn.PgTimeoutException;
 import io.pgconn.ServerRole;
 import io.pgconn.config.ConnConfig;
@@ -270,7 +271,7 @@ final class ConnectWalk {
             // connectTimeout passed, the caller cancelled or the factory closed: what the aborted attempt met says nothing of the host
             return;
         }
-        if (failure instanceof RoleMismatchException mismatch) {
+        if (failure instanceof PgRoleMismatchException mismatch) {
             registry.recordUp(host.label(), mismatch.role());
         }
         if (WalkStopRule.stopsTheWalk(failure, duringStartup)) {
@@ -285,7 +286,7 @@ final class ConnectWalk {
      * else the mismatch, and the session is held — prefer-standby's pass-1 candidate, or closed when the
      * walk ends ({@link HeldSessions}).
      */
-    RoleMismatchException holdIfNotWanted(ConnectionControl connection, ServerRole role) {
+    PgRoleMismatchException holdIfNotWanted(ConnectionControl connection, ServerRole role) {
         if (target.accepts(role, pass > 1)) {
             return null;
         }
@@ -294,7 +295,7 @@ final class ConnectWalk {
         } else {
             held.closeAtEnd(connection); // Terminate when the walk ends, see HeldSessions
         }
-        return new RoleMismatchException(connection.host(), role, target);
+        return new PgRoleMismatchException(connection.host(), role, target);
     }
 
     TargetSessionAttrs target() {
@@ -341,7 +342,7 @@ final class ConnectWalk {
             return false; // e.g. the look-up that a closing factory failed: the host did nothing wrong
         }
         failures.add(host.label(), error);
-        if (!(error instanceof RoleMismatchException) && !WalkStopRule.stopsTheWalk(error, duringStartup)) {
+        if (!(error instanceof PgRoleMismatchException) && !WalkStopRule.stopsTheWalk(error, duringStartup)) {
             registry.recordDown(host.label(), error.getMessage());
         }
         return true;

@@ -2,6 +2,7 @@ package io.pgconn.internal.failover;
 
 import io.netty.util.concurrent.ScheduledFuture;
 import io.pgconn.FatalErrors;
+import io.pgconn.PgRoleMismatchException;
 import io.pgconn.PgTimeoutException;
 import io.pgconn.ServerRole;
 import io.pgconn.config.HostSpec;
@@ -104,7 +105,7 @@ final class HostAttempt implements BiConsumer<ConnectionControl, Throwable>, Run
 
     private void roleKnown(ConnectionControl connection, ServerRole role) {
         connection.role(role);
-        RoleMismatchException mismatch = walk.holdIfNotWanted(connection, role);
+        PgRoleMismatchException mismatch = walk.holdIfNotWanted(connection, role);
         if (mismatch != null) {
             end(null, mismatch, false);
             return;

@@ -3,6 +3,7 @@ package io.pgconn.internal.failover;
 import io.pgconn.PgAuthenticationException;
 import io.pgconn.PgException;
 import io.pgconn.PgProtocolException;
+import io.pgconn.PgRoleMismatchException;
 import io.pgconn.PgTimeoutException;
 import io.pgconn.PgTlsException;
 import io.pgconn.trace.PgTracer.HostOutcome;
@@ -14,7 +15,7 @@ final class Outcomes {
     }
 
     static HostOutcome of(PgException error) {
-        if (error instanceof RoleMismatchException) {
+        if (error instanceof PgRoleMismatchException) {
             return HostOutcome.ROLE_MISMATCH;
         }
         if (error instanceof PgTimeoutException) {

@@ -5,6 +5,7 @@ import io.pgconn.PgConfigException;
 import io.pgconn.PgConnectException;
 import io.pgconn.PgErrors;
 import io.pgconn.PgException;
+import io.pgconn.PgRoleMismatchException;
 import io.pgconn.PgTimeoutException;
 import io.pgconn.PgTlsException;
 
@@ -40,7 +41,7 @@ final class WalkStopRule {
         if (failure instanceof PgAuthenticationException || failure instanceof PgConfigException) {
             return true;
         }
-        if (!duringStartup || failure instanceof RoleMismatchException || failure instanceof PgTimeoutException) {
+        if (!duringStartup || failure instanceof PgRoleMismatchException || failure instanceof PgTimeoutException) {
             return false;
         }
         if (failure instanceof PgTlsException) {

@@ -2,6 +2,7 @@ package io.pgconn.internal.failover;
 
 import io.pgconn.PgConnectException;
 import io.pgconn.PgException;
+import io.pgconn.PgRoleMismatchException;
 import io.pgconn.config.HostSpec;
 import io.pgconn.config.TargetSessionAttrs;
 import io.pgconn.internal.session.ConnectionControl;
@@ -49,7 +50,7 @@ final class WalkTrace {
     /** A host or address that gave no session; {@code address} is null when its name did not resolve. */
     void hostAttemptFailed(HostSpec host, SocketAddress address, PgException error, Duration elapsed) {
         SafeTracer.run(tracer, t -> t.hostAttemptEnded(PgTracer.HostAttemptEnded.of(id, host, address, Outcomes.of(error),
-                error instanceof RoleMismatchException mismatch ? mismatch.role() : null, null, null, error, elapsed)));
+                error instanceof PgRoleMismatchException mismatch ? mismatch.role() : null, null, null, error, elapsed)));
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.pgconn.internal.failover;
 
+import io.pgconn.PgRoleMismatchException;
 import io.pgconn.ServerRole;
 import io.pgconn.PgConnectException;
 import io.pgconn.PgConnection;
@@ -55,7 +56,7 @@ class RoleProbeIT {
     @Test
     void aProbedRoleThatDoesNotMatchIsRefused() {
         try (ScriptedServer server = ScriptedServer.start(answeringTheProbe(Backend.oneRow(PROBE_COLUMNS, new String[]{"t", "on"})))) {
-            Refusal.expect(server, "sslmode=disable target_session_attrs=read-write", RoleMismatchException.class,
+            Refusal.expect(server, "sslmode=disable target_session_attrs=read-write", PgRoleMismatchException.class,
                     "is standby, not acceptable for target_session_attrs=read-write");
         }
     }

@@ -1,9 +1,11 @@
 package io.pgconn.internal.failover;
 
+import io.pgconn.PgRoleMismatchException;
 import io.pgconn.ServerRole;
 import io.pgconn.PgConnectException;
 import io.pgconn.PgConnection;
 import io.pgconn.PgConnectionFactory;
+import io.pgconn.config.TargetSessionAttrs;
 import io.pgconn.testing.Backends;
 import io.pgconn.testing.FactoryExtension;
 import io.pgconn.trace.PgTracer;
@@ -88,7 +90,42 @@ class TargetSessionAttrsIT {
         assertThat(failure).isInstanceOf(PgConnectException.class)
                 .hasMessageContaining("could not connect to any of 2 hosts")
                 .hasMessageContaining("127.0.0.1:" + s + ": server 127.0.0.1:" + s + " is standby, not acceptable for target_session_attrs=read-write");
-        assertThat(failure.getSuppressed()).hasSize(2).allSatisfy(e -> assertThat(e).isInstanceOf(RoleMismatchException.class));
+        assertThat(failure.getSuppressed()).hasSize(2).allSatisfy(e -> assertThat(e).isInstanceOf(PgRoleMismatchException.class));
+        assertThat(FACTORY.factory().openConnections()).isZero();
+    }
+
+    /** REVIEW-11 F6: the role and the target are data on a public type, so a caller need not read the message. */
+    @Test
+    void aStandbyAloneForPrimaryIsARoleMismatchNamingItsRoleAndTheTarget() {
+        int s = port("S");
+        Throwable failure = failure(FACTORY.factory().connect(FailoverCluster.config("hostRecheckInterval=0 target_session_attrs=primary", s)));
+        assertThat(failure).isInstanceOfSatisfying(PgRoleMismatchException.class, mismatch -> {
+            assertThat(mismatch.role()).isEqualTo(ServerRole.STANDBY);
+            assertThat(mismatch.targetSessionAttrs()).isEqualTo(TargetSessionAttrs.PRIMARY);
+            assertThat(mismatch.host()).isEqualTo("127.0.0.1:" + s);
+            assertThat(mismatch.sqlState()).isEmpty();
+        }).hasMessage("server 127.0.0.1:" + s + " is standby, not acceptable for target_session_attrs=primary");
+        assertThat(FACTORY.factory().openConnections()).isZero();
+        Backends.awaitNoneOf(PG.standby(0), FailoverCluster.USER); // the standby's session was closed
+    }
+
+    /**
+     * REVIEW-11 F6: two standbys for primary (a failover before the promotion): one connect failure listing both hosts,
+     * each host's role mismatch attached as suppressed with its role and the target.
+     */
+    @Test
+    void twoStandbysForPrimaryFailWithEachHostsRoleMismatchAttached() {
+        int s = port("S");
+        Throwable failure = failure(FACTORY.factory().connect(FailoverCluster.config("hostRecheckInterval=0 target_session_attrs=primary", s, s)));
+        assertThat(failure).isExactlyInstanceOf(PgConnectException.class)
+                .hasMessageStartingWith("could not connect to any of 2 hosts (target_session_attrs=primary):");
+        assertThat(((PgConnectException) failure).host()).isNull();
+        assertThat(failure.getSuppressed()).hasSize(2).allSatisfy(e -> assertThat(e).isInstanceOfSatisfying(PgRoleMismatchException.class,
+                mismatch -> {
+                    assertThat(mismatch.role()).isEqualTo(ServerRole.STANDBY);
+                    assertThat(mismatch.targetSessionAttrs()).isEqualTo(TargetSessionAttrs.PRIMARY);
+                    assertThat(mismatch.host()).isEqualTo("127.0.0.1:" + s);
+                }));
         assertThat(FACTORY.factory().openConnections()).isZero();
     }
 

@@ -2,6 +2,7 @@ package io.pgconn.spring.boot.autoconfigure;
 
 import io.pgconn.PgAuthenticationException;
 import io.pgconn.PgException;
+import io.pgconn.PgRoleMismatchException;
 import io.pgconn.PgTimeoutException;
 import io.pgconn.PgTlsException;
 
@@ -48,6 +49,14 @@ final class StartupFailureAction {
         /** 57P03 cannot_connect_now. */
         STARTING_UP("The server is starting up, shutting down or in recovery and takes no connections yet: start the"
                 + " application again once the server accepts connections"),
+        /**
+         * The server answered but its role is not one target_session_attrs accepts ({@link PgRoleMismatchException};
+         * when every host had another role, each host's is attached to the walk's failure as suppressed).
+         */
+        WRONG_ROLE("The server answered but has another role than 'pg.conn.target-session-attrs' asks for (the reason"
+                + " names each host's role: a standby where a primary is wanted, or a primary where a standby is):"
+                + " check 'pg.conn.target-session-attrs' and 'pg.conn.hosts' (a failover in progress looks like this:"
+                + " no primary until a standby is promoted)"),
         /** TLS not negotiated or the certificate refused. */
         TLS("Check the TLS settings 'pg.conn.ssl.*' ('mode', 'root-cert' or 'bundle', 'cert', 'key') against the"
                 + " server's certificate and its ssl configuration; 'verify-full' also needs the host name in the certificate"),
@@ -133,6 +142,9 @@ final class StartupFailureAction {
                 default:
                     return Cause.UNKNOWN;
             }
+        }
+        if (failure instanceof PgRoleMismatchException) {
+            return Cause.WRONG_ROLE;
         }
         if (failure instanceof PgTlsException) {
             return Cause.TLS;

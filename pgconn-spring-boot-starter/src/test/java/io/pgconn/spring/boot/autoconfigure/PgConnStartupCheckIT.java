@@ -137,6 +137,34 @@ class PgConnStartupCheckIT {
                 + " port in 'pg.conn.hosts'").doesNotContain("pg.conn.password");
     }
 
+    /**
+     * REVIEW-11: a server that answered but has not the role 'pg.conn.target-session-attrs' asks for (a primary
+     * where a standby is wanted, a standby during a failover) got the catch-all Action — "check that the server
+     * is running and reachable and that username and password are right" — all of which are.
+     */
+    @Test
+    void failNamesTargetSessionAttrsWhenTheServerHasAnotherRole() {
+        FailureAnalysis analysis = failureAnalysis(runner(StarterCluster.PASSWORD).withPropertyValues("pg.conn.target-session-attrs=standby"));
+        assertThat(analysis.getDescription()).contains("not acceptable for target_session_attrs=standby");
+        assertThat(analysis.getAction()).contains("'pg.conn.target-session-attrs'").doesNotContain("pg.conn.password");
+    }
+
+    /**
+     * REVIEW-11 F6: every host of the walk has another role (here the primary twice for {@code standby}; two standbys
+     * for {@code primary} during a failover are the same case): the walk's failure lists both, and the Action names
+     * 'pg.conn.target-session-attrs' once.
+     */
+    @Test
+    void failNamesTargetSessionAttrsWhenEveryHostHasAnotherRole() {
+        String primary = StarterCluster.label(PG.primary());
+        FailureAnalysis analysis = failureAnalysis(runner(StarterCluster.PASSWORD).withPropertyValues(
+                "pg.conn.hosts=" + primary + "," + primary, "pg.conn.target-session-attrs=standby"));
+        assertThat(analysis.getDescription()).contains("could not connect to any of 2 hosts (target_session_attrs=standby)")
+                .contains(primary + ": server " + primary + " is primary, not acceptable for target_session_attrs=standby");
+        assertThat(analysis.getAction()).isEqualTo(StartupFailureAction.Cause.WRONG_ROLE.action()
+                + ", or set 'pg.conn.startup-check' to 'warn' to start without the database.");
+    }
+
     /** A walk over a refused port and a server without the database: both causes' actions, in the hosts' order. */
     @Test
     void failGivesEachHostsCausesAction() {

@@ -3,10 +3,13 @@ package io.pgconn.spring.boot.autoconfigure;
 import io.pgconn.PgAuthenticationException;
 import io.pgconn.PgConnectException;
 import io.pgconn.PgException;
+import io.pgconn.PgRoleMismatchException;
 import io.pgconn.PgServerException;
 import io.pgconn.PgTimeoutException;
 import io.pgconn.PgTlsException;
 import io.pgconn.ServerErrorFields;
+import io.pgconn.ServerRole;
+import io.pgconn.config.TargetSessionAttrs;
 import io.pgconn.spring.boot.autoconfigure.StartupFailureAction.Cause;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -99,6 +102,23 @@ class StartupFailureActionTest {
         assertThat(StartupFailureAction.causes(walk)).containsExactly(Cause.UNREACHABLE, Cause.UNKNOWN_DATABASE);
         assertThat(StartupFailureAction.of(walk)).isEqualTo(Cause.UNREACHABLE.action() + ".\n" + Cause.UNKNOWN_DATABASE.action()
                 + ".\nOr set 'pg.conn.startup-check' to 'warn' to start without the database.");
+    }
+
+    /**
+     * REVIEW-11 F6: a server of another role than target_session_attrs wants names that setting and the hosts, not the
+     * password; so does a walk where every host had another role (two standbys while a failover has no primary yet).
+     */
+    @Test
+    void aServerOfAnotherRoleNamesTargetSessionAttrsAlsoWhenEveryHostHadIt() {
+        PgException standby = new PgRoleMismatchException(HOST, ServerRole.STANDBY, TargetSessionAttrs.PRIMARY);
+        assertThat(StartupFailureAction.cause(standby)).isEqualTo(Cause.WRONG_ROLE);
+        assertThat(StartupFailureAction.of(standby)).contains("'pg.conn.target-session-attrs'", "'pg.conn.hosts'", "failover")
+                .doesNotContain("pg.conn.password");
+        PgException walk = new PgConnectException(null, "could not connect to any of 2 hosts (target_session_attrs=primary):");
+        walk.addSuppressed(standby);
+        walk.addSuppressed(new PgRoleMismatchException("db2:5432", ServerRole.STANDBY, TargetSessionAttrs.PRIMARY));
+        assertThat(StartupFailureAction.causes(walk)).containsExactly(Cause.WRONG_ROLE);
+        assertThat(StartupFailureAction.forWarning(walk)).isEqualTo(Cause.WRONG_ROLE.action() + ".");
     }
 
     /** {@code warn}'s line: the same actions, on one line, without the advice to use {@code warn}. */

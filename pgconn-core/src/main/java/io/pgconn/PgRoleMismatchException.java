@@ -1,0 +1,48 @@
+package io.pgconn;
+
+import io.pgconn.config.TargetSessionAttrs;
+
+/**
+ * A server answered and started a session, but its role is not one {@code target_session_attrs} accepts: a
+ * standby (or a read-only primary) where {@code primary} or {@code read-write} is wanted — a failover in progress
+ * looks like this until a standby is promoted — or a primary where {@code standby} is wanted. The connect moves on
+ * to the next host; the session is closed when the connect ends (docs/lifecycle.md §2.3).
+ *
+ * <p>The server's {@link #role()} and the wanted {@link #targetSessionAttrs()} are data, so a caller (the
+ * Spring Boot starter's start-up check, a retry policy waiting out a failover) tells this case without reading
+ * the message. The message names the host, the role and the target; nothing else.
+ *
+ * <p>When every host of a multi-host connect failed, the connect fails with one {@link PgConnectException}
+ * listing them ({@code could not connect to any of N hosts ...}, {@link #host()} null), each host's failure
+ * attached as {@linkplain #getSuppressed() suppressed}: when no host had the wanted role, each of those is a
+ * {@code PgRoleMismatchException}. A single host's mismatch is reported as itself.
+ */
+public final class PgRoleMismatchException extends PgConnectException {
+
+    private static final long serialVersionUID = 1L;
+
+    private final ServerRole role;
+    private final TargetSessionAttrs targetSessionAttrs;
+
+    /**
+     * @param host               the host ({@code host:port}, or a socket path) that answered
+     * @param role               the role it turned out to have
+     * @param targetSessionAttrs what the connect asked for
+     */
+    public PgRoleMismatchException(String host, ServerRole role, TargetSessionAttrs targetSessionAttrs) {
+        super(host, "server " + host + " is " + role.label() + ", not acceptable for target_session_attrs="
+                + targetSessionAttrs.libpqName());
+        this.role = role;
+        this.targetSessionAttrs = targetSessionAttrs;
+    }
+
+    /** The role the server has ({@link ServerRole#STANDBY}, {@link ServerRole#PRIMARY} ...). */
+    public ServerRole role() {
+        return role;
+    }
+
+    /** The {@code target_session_attrs} the connect asked for, which {@link #role()} does not satisfy. */
+    public TargetSessionAttrs targetSessionAttrs() {
+        return targetSessionAttrs;
+    }
+}
