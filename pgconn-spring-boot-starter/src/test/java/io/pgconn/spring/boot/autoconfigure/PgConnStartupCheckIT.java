@@ -1,5 +1,7 @@
 package io.pgconn.spring.boot.autoconfigure;
 
+import io.pgconn.hostile.Backend;
+import io.pgconn.hostile.ScriptedServer;
 import io.pgconn.testkit.AuthMethod;
 import io.pgconn.testkit.ConnectionType;
 import io.pgconn.testkit.PgClusterExtension;
@@ -135,6 +137,27 @@ class PgConnStartupCheckIT {
         assertThat(analysis.getDescription()).contains("refused").contains("127.0.0.1:" + port);
         assertThat(analysis.getAction()).startsWith("Check that the PostgreSQL server is running and listening at the host and"
                 + " port in 'pg.conn.hosts'").doesNotContain("pg.conn.password");
+    }
+
+    /**
+     * A server starting up (also shutting down, or a standby without hot standby) answers every login with 57P03:
+     * the Action says to start again once it accepts, not to check the password. No testkit server holds that state
+     * cheaply, so a scripted server answers each login with PostgreSQL's FATAL 57P03 (until now a unit test only).
+     */
+    @Test
+    void failSaysToStartAgainWhenTheServerIsStartingUp() {
+        try (ScriptedServer starting = ScriptedServer.start(c -> {
+            c.readStartupRefusingTls();
+            c.send(Backend.errorResponse("57P03", "the database system is starting up"));
+        })) {
+            FailureAnalysis analysis = failureAnalysis(runner(StarterCluster.PASSWORD).withPropertyValues("pg.conn.hosts=" + starting.label()));
+            assertThat(analysis.getDescription()).contains(starting.label()).contains("the database system is starting up")
+                    .contains("57P03").doesNotContain(StarterCluster.PASSWORD);
+            assertThat(analysis.getAction()).isEqualTo(StartupFailureAction.Cause.STARTING_UP.action()
+                    + ", or set 'pg.conn.startup-check' to 'warn' to start without the database.");
+            starting.awaitConnectionsEnded(Duration.ofSeconds(5));
+            starting.assertScriptsPassed();
+        }
     }
 
     /**
