@@ -30,6 +30,8 @@ final class CallerRunLoopClient implements Client {
     private final Endpoints endpoints;
     private final long spinNanos;
     private final boolean tasksFirst;
+    /** io_uring instead of epoll: the wait ({@code io_uring_enter}) returns with the answer already received. */
+    private final boolean uring;
     /** The calling thread's own loop (owned by it) and a factory on that loop. */
     private final ThreadLocal<OwnLoop> own = new ThreadLocal<>();
 
@@ -37,6 +39,11 @@ final class CallerRunLoopClient implements Client {
     }
 
     CallerRunLoopClient(Endpoints endpoints, long spinNanos, boolean tasksFirst) {
+        this(endpoints, spinNanos, tasksFirst, false);
+    }
+
+    CallerRunLoopClient(Endpoints endpoints, long spinNanos, boolean tasksFirst, boolean uring) {
+        this.uring = uring;
         this.endpoints = endpoints;
         this.spinNanos = spinNanos;
         this.tasksFirst = tasksFirst;
@@ -45,7 +52,8 @@ final class CallerRunLoopClient implements Client {
     private OwnLoop mine() {
         OwnLoop p = own.get();
         if (p == null) {
-            ManualIoEventLoop loop = new ManualIoEventLoop(null, Thread.currentThread(), epoll());
+            ManualIoEventLoop loop = new ManualIoEventLoop(null, Thread.currentThread(),
+                    uring ? io.netty.channel.uring.IoUringIoHandler.newFactory() : epoll());
             ConnConfig config = ConnConfig.parse("host=" + endpoints.host() + " port=" + endpoints.primaryPort() + " user="
                     + endpoints.trustUser() + " sslmode=disable dbname=" + endpoints.database(), EnvironmentSource.of(Map.of()));
             p = new OwnLoop(loop, PgConnectionFactory.builder(config).eventLoopGroup(loop).build());
@@ -87,7 +95,7 @@ final class CallerRunLoopClient implements Client {
 
     @Override
     public String name() {
-        return spinNanos > 0 ? "pgconn-callerrun-spin" : tasksFirst ? "pgconn-callerrun-tf" : "pgconn-callerrun";
+        return "pgconn-callerrun" + (uring ? "-uring" : "") + (spinNanos > 0 ? "-spin" : tasksFirst ? "-tf" : "");
     }
 
     @Override
@@ -148,7 +156,7 @@ final class CallerRunLoopClient implements Client {
 
     @Override
     public String settings() {
-        return "pgconn (this build) on a Netty ManualIoEventLoop run by the waiting caller (prototype, PkAB only)"
+        return "pgconn (this build) on a Netty ManualIoEventLoop (" + (uring ? "io_uring" : "epoll") + ") run by the waiting caller (prototype, PkAB only)"
                 + (spinNanos > 0 ? "; polls " + spinNanos / 1000 + " us before blocking" : "") + (tasksFirst ? "; tasks before the first poll" : "");
     }
 

@@ -36,7 +36,8 @@ final class PgconnClient implements Client {
     private final Endpoints endpoints;
     private final SslProviderKind provider;
     private final boolean typeDiscovery;
-    private final EventLoopGroup group = Transport.best().newEventLoopGroup(Runtime.getRuntime().availableProcessors());
+    private final Transport transport;
+    private final EventLoopGroup group;
     private final Map<Target, PgConnectionFactory> factories = new ConcurrentHashMap<>();
     /** pgconn's setting for one caller blocked on each query (QUERY_PK): spin this long before parking. */
     static final Duration BLOCKED_CALLER_SPIN = Duration.ofNanos(100_000);
@@ -61,6 +62,14 @@ final class PgconnClient implements Client {
 
     /** @param loopBusyPoll {@code eventLoopBusyPoll} of QUERY_PK's own event loop group ({@link Duration#ZERO}: none, the shared group) */
     PgconnClient(Endpoints endpoints, SslProviderKind provider, boolean typeDiscovery, Duration blockedCallerSpin, Duration loopBusyPoll) {
+        this(endpoints, provider, typeDiscovery, blockedCallerSpin, loopBusyPoll, Transport.best());
+    }
+
+    /** @param transport the event loop groups' transport ({@link Transport#best()}, epoll here, but for PkAB's io_uring variants) */
+    PgconnClient(Endpoints endpoints, SslProviderKind provider, boolean typeDiscovery, Duration blockedCallerSpin, Duration loopBusyPoll,
+            Transport transport) {
+        this.transport = transport;
+        this.group = transport.newEventLoopGroup(Runtime.getRuntime().availableProcessors());
         this.loopBusyPoll = loopBusyPoll;
         this.blockedCallerSpin = blockedCallerSpin;
         this.endpoints = endpoints;
@@ -141,7 +150,7 @@ final class PgconnClient implements Client {
                     EnvironmentSource.of(Map.of()));
             EventLoopGroup on = group;
             if (!loopBusyPoll.isZero()) {
-                on = pollingGroup = Transport.best().newEventLoopGroup(Runtime.getRuntime().availableProcessors(), loopBusyPoll);
+                on = pollingGroup = transport.newEventLoopGroup(Runtime.getRuntime().availableProcessors(), loopBusyPoll);
             }
             blockedCallerFactory = PgConnectionFactory.builder(spinning).eventLoopGroup(on).build();
         }
@@ -274,7 +283,7 @@ final class PgconnClient implements Client {
     @Override
     public String settings() {
         return "pgconn (this build): PgConnectionFactory per target on one "
-                + Transport.best().name().toLowerCase() + " event loop group (" + Runtime.getRuntime().availableProcessors()
+                + transport.name().toLowerCase() + " event loop group (" + Runtime.getRuntime().availableProcessors()
                 + " threads); sslProvider=" + provider.libpqName()
                 + (provider == SslProviderKind.AUTO ? " (default; resolves to " + (io.netty.handler.ssl.OpenSsl.isAvailable() ? "OpenSSL "
                         + io.netty.handler.ssl.OpenSsl.versionString() : "JDK") + ")" : "")

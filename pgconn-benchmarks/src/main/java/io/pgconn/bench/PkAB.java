@@ -1,5 +1,6 @@
 package io.pgconn.bench;
 
+import io.pgconn.Transport;
 import io.pgconn.config.SslProviderKind;
 
 import java.time.Duration;
@@ -19,22 +20,31 @@ import java.util.Map;
  * with a 100-µs busy-poll, {@code Transport.newEventLoopGroup(threads, busyPoll)}; {@code pgconn-pollspin}: both;
  * {@code pgconn-callerrun}: the measuring prototype {@link CallerRunLoopClient}, the connection on a Netty
  * {@code ManualIoEventLoop} that the waiting caller runs, {@code pgconn-callerrun-spin} polling 100 µs first,
- * {@code pgconn-callerrun-tf} running the write before the first poll), {@code pgconn-chained} or
+ * {@code pgconn-callerrun-tf} running the write before the first poll; {@code pgconn-callerrun-uring} and
+ * {@code -uring-spin} the same on an io_uring {@code ManualIoEventLoop}; {@code pgconn-uring} and
+ * {@code pgconn-uring-nospin}: {@code pgconn} and {@code pgconn-nospin} on an io_uring event loop group), {@code pgconn-chained} or
  * {@code vertx-chained} (each query issued from the previous one's completion), or {@code pgconn-x4},
  * {@code pgconn-nospin-x4}, {@code pgjdbc-x4}, {@code vertx-x4} (four callers, each blocked on its own connection; also
  * {@code pgconn-poll-x4}, {@code pgconn-callerrun-x4}). A variant ending in {@code -connect} ({@code pgjdbc-connect},
  * {@code pgconn-connect}, {@code pgconn-callerrun-connect}, ...) runs {@link Measure#connectLoop} on TRUST instead
  * (connect, then close, timed apart; the backend's exit awaited between). Two warm-up rounds of three turns' length
  * first; then prints p10/p50/p90/p99/mean (for {@code -connect} also close's), process CPU per query (per
- * connect+close) and the JVM's context switches per query (voluntary + involuntary, summed over /proc/self/task; not
- * for the -x4 variants, whose threads end before they are read) for each variant over all rounds, and with a
+ * connect+close; also split into user and system CPU, /proc/self/stat's 10-ms ticks, and the CPU of every process
+ * named postgres meanwhile, the server's side) and the JVM's context switches
+ * per query (voluntary + involuntary, summed over /proc/self/task; not for the -x4 variants, whose threads end before
+ * they are read) for each variant over all rounds, and with a
  * {@code pgjdbc*} variant each variant's p50 per round divided by the first such variant's in the same round (median,
- * rounds at or below 1.0, each ratio: the reading {@code run.sh} takes).
+ * rounds at or below 1.0, each ratio: the reading {@code run.sh} takes). With {@code -Dpkab.marks=true} each measured
+ * turn's span and query count go to stderr ({@code mark variant round startEpoch endEpoch queries}), to cut a system-call
+ * trace of the JVM ({@code strace -f -ttt -y}) into turns.
  */
 public final class PkAB {
 
     private PkAB() {
     }
+
+    /** {@code -Dpkab.marks=true}: each measured turn's variant, round, start and end (epoch s) and queries on stderr. */
+    private static final boolean MARKS = Boolean.getBoolean("pkab.marks");
 
     /** Four threads, each on its own connection, each blocked on one query after another: process CPU. */
     private static long parallel(Measure measure, Client c, Duration t, Samples all) throws Exception {
@@ -60,6 +70,44 @@ public final class PkAB {
         return Measure.processCpuNanos() - cpu0;
     }
 
+    /** This JVM's user and system CPU so far, clock ticks (10 ms), from /proc/self/stat. */
+    private static long[] processTicks() throws java.io.IOException {
+        String stat = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/self/stat"));
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return new long[] {Long.parseLong(f[11]), Long.parseLong(f[12])};
+    }
+
+    /** User + system CPU so far of each process named postgres (the servers' backends and helpers), clock ticks, by pid. */
+    private static Map<String, Long> serverTicks() throws java.io.IOException {
+        Map<String, Long> ticks = new java.util.HashMap<>();
+        try (java.nio.file.DirectoryStream<java.nio.file.Path> procs = java.nio.file.Files.newDirectoryStream(java.nio.file.Path.of("/proc"),
+                p -> p.getFileName().toString().chars().allMatch(Character::isDigit))) {
+            for (java.nio.file.Path proc : procs) {
+                String stat;
+                try {
+                    stat = java.nio.file.Files.readString(proc.resolve("stat"));
+                } catch (java.io.IOException gone) {
+                    continue;
+                }
+                if (stat.contains("(postgres)")) {
+                    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                    ticks.put(proc.getFileName().toString(), Long.parseLong(f[11]) + Long.parseLong(f[12]));
+                }
+            }
+        }
+        return ticks;
+    }
+
+    /** The server's CPU between two readings, over the processes alive at both (one that ended takes its ticks along). */
+    private static long serverTicksSince(Map<String, Long> before) throws java.io.IOException {
+        long sum = 0;
+        for (Map.Entry<String, Long> now : serverTicks().entrySet()) {
+            Long then = before.get(now.getKey());
+            sum += now.getValue() - (then == null ? 0 : then);
+        }
+        return sum;
+    }
+
     public static void main(String[] args) throws Exception {
         int rounds = Integer.parseInt(args[0]);
         long turnMs = Long.parseLong(args[1]);
@@ -68,6 +116,12 @@ public final class PkAB {
             Endpoints endpoints = servers.endpoints().forQueries(); // the query scenarios' server (no standby)
             // by variant prefix, the longest first: a variant runs the first client whose prefix it starts with
             Map<String, Client> byPrefix = new LinkedHashMap<>();
+            byPrefix.put("pgconn-callerrun-uring-spin", new CallerRunLoopClient(endpoints, 100_000, false, true));
+            byPrefix.put("pgconn-callerrun-uring", new CallerRunLoopClient(endpoints, 0, false, true));
+            byPrefix.put("pgconn-uring-nospin", new PgconnClient(endpoints, SslProviderKind.AUTO, true, Duration.ZERO, Duration.ZERO,
+                    Transport.IO_URING));
+            byPrefix.put("pgconn-uring", new PgconnClient(endpoints, SslProviderKind.AUTO, true, PgconnClient.BLOCKED_CALLER_SPIN,
+                    Duration.ZERO, Transport.IO_URING));
             byPrefix.put("pgconn-callerrun-tf", new CallerRunLoopClient(endpoints, 0, true));
             byPrefix.put("pgconn-callerrun-spin", new CallerRunLoopClient(endpoints, 100_000, false));
             byPrefix.put("pgconn-callerrun", new CallerRunLoopClient(endpoints, 0, false));
@@ -95,7 +149,10 @@ public final class PkAB {
                     Duration t = Duration.ofMillis(r < 0 ? 3 * turnMs : turnMs);
                     int before = s == null ? 0 : s.size();
                     long switches0 = ThreadTicks.contextSwitches();
+                    long[] ticks0 = processTicks();
+                    Map<String, Long> server0 = serverTicks();
                     Samples closes = r < 0 ? null : closeSamples.computeIfAbsent(v, k -> new Samples());
+                    java.time.Instant turnStart = java.time.Instant.now();
                     long used = v.endsWith("-connect") ? m.get(c).connectLoop(Target.TRUST, false, t, Integer.MAX_VALUE, s, closes)
                             : v.contains("-x4") ? parallel(m.get(c), c, t, s)
                             : v.contains("-chained") ? m.get(c).queryPkChain(t, Integer.MAX_VALUE, s) : m.get(c).queryPkLoop(t, Integer.MAX_VALUE, s);
@@ -103,23 +160,33 @@ public final class PkAB {
                         long[] turn = Arrays.copyOfRange(s.toArray(), before, s.size());
                         Arrays.sort(turn);
                         roundP50s.computeIfAbsent(v, k -> new ArrayList<>()).add(turn.length == 0 ? Double.NaN : turn[turn.length / 2] / 1e6);
-                        long[] acc = cpu.computeIfAbsent(v, k -> new long[3]);
+                        long[] acc = cpu.computeIfAbsent(v, k -> new long[6]);
+                        acc[5] += serverTicksSince(server0);
+                        if (MARKS) { // the turn's span on the wall clock, for a system-call trace (strace -ttt) of the JVM
+                            java.time.Instant turnEnd = java.time.Instant.now();
+                            System.err.printf("mark %s %d %d.%06d %d.%06d %d%n", v, r, turnStart.getEpochSecond(), turnStart.getNano() / 1000,
+                                    turnEnd.getEpochSecond(), turnEnd.getNano() / 1000, s.size() - before);
+                        }
                         acc[0] += used;
                         acc[1] += s.size() - before;
                         acc[2] += ThreadTicks.contextSwitches() - switches0;
+                        long[] ticks1 = processTicks();
+                        acc[3] += ticks1[0] - ticks0[0];
+                        acc[4] += ticks1[1] - ticks0[1];
                     }
                 }
             }
-            System.out.printf("%-28s %8s %8s %8s %8s %8s %8s %10s %8s%n", "variant", "n", "p10", "p50", "p90", "p99", "mean", "cpu ms/q",
-                    "csw/q");
+            System.out.printf("%-28s %8s %8s %8s %8s %8s %8s %10s %8s %8s %8s %8s%n", "variant", "n", "p10", "p50", "p90", "p99", "mean", "cpu ms/q",
+                    "csw/q", "usr ms/q", "sys ms/q", "srv ms/q");
             for (String v : variants) {
                 long[] a = samples.get(v).toArray();
                 Arrays.sort(a);
                 double mean = Arrays.stream(a).average().orElse(0);
                 long[] acc = cpu.get(v);
-                System.out.printf("%-28s %8d %8.4f %8.4f %8.4f %8.4f %8.4f %10.4f %8.2f%n", v, a.length, a[a.length / 10] / 1e6,
+                System.out.printf("%-28s %8d %8.4f %8.4f %8.4f %8.4f %8.4f %10.4f %8.2f %8.4f %8.4f %8.4f%n", v, a.length, a[a.length / 10] / 1e6,
                         a[a.length / 2] / 1e6, a[a.length * 9 / 10] / 1e6, a[a.length * 99 / 100] / 1e6, mean / 1e6,
-                        acc[0] / 1e6 / acc[1], (double) acc[2] / acc[1]);
+                        acc[0] / 1e6 / acc[1], (double) acc[2] / acc[1], acc[3] * 10.0 / acc[1], acc[4] * 10.0 / acc[1],
+                        acc[5] * 10.0 / acc[1]);
                 if (v.endsWith("-connect")) {
                     long[] cl = closeSamples.get(v).toArray();
                     Arrays.sort(cl);
