@@ -411,9 +411,9 @@ class HostileQueryIT {
             if (order.getAndIncrement() == 0) {
                 c.readStartupRefusingTls();
                 c.send(Backend.trustLogin());
-                readThrough(c, 'H');
+                c.readThrough('H');
                 c.send(message('1', new byte[0]), parameterDescription(), rowDescription("v"));
-                readThrough(c, 'S');
+                c.readThrough('S');
                 if (!cancelArrived.await(10, TimeUnit.SECONDS)) {
                     throw new AssertionError("no CancelRequest after the timeout");
                 }
@@ -449,15 +449,15 @@ class HostileQueryIT {
             if (order.getAndIncrement() == 0) {
                 c.readStartupRefusingTls();
                 c.send(Backend.trustLogin());
-                readThrough(c, 'H');
+                c.readThrough('H');
                 c.send(message('1', new byte[0]), parameterDescription(), rowDescription("v"));
-                readThrough(c, 'S');
+                c.readThrough('S');
                 if (!cancelArrived.await(10, TimeUnit.SECONDS)) {
                     throw new AssertionError("no CancelRequest after the timeout");
                 }
                 TimeUnit.MILLISECONDS.sleep(1_500); // the slow server is the case: silent for longer than the default grace
                 c.send(bindComplete(), errorResponse("57014", "canceling statement due to user request"), Backend.readyForQuery());
-                readThrough(c, 'S');
+                c.readThrough('S');
                 c.send(bindComplete(), dataRow("fine"), commandComplete("SELECT 1"), Backend.readyForQuery());
                 c.awaitClientClose();
             } else {
