@@ -2,6 +2,7 @@ package io.pgconn;
 
 import io.pgconn.codec.CodecRegistry;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.SelectStrategyFactory;
 import io.pgconn.config.ConnConfig;
 import io.pgconn.trace.PgTracer;
 
@@ -9,6 +10,7 @@ import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 import java.time.Clock;
+import java.time.Duration;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.TrustManagerFactory;
 
@@ -17,11 +19,16 @@ import javax.net.ssl.TrustManagerFactory;
  * imports the API (exceptions, {@code ConnConfig}, {@code PgConnection}); were the API to import it
  * back, the two would form one package cycle, which the import check test forbids. Both classes
  * are in this module, so the lookup works on the module path (same module) and on the classpath.
+ * Two entries: the connection factory, and the busy-polling loops' select strategy
+ * ({@link Transport#newEventLoopGroup(int, Duration)}), which pgconn's read and write paths drive.
  */
 final class Implementation {
 
     private static final String FACTORY = "io.pgconn.internal.DefaultPgConnectionFactory";
-    private static final MethodHandle NEW_FACTORY = find();
+    private static final String BUSY_POLL = "io.pgconn.internal.transport.BusyPollStrategy";
+    private static final MethodHandle NEW_FACTORY = findStatic(FACTORY, "create", MethodType.methodType(
+            PgConnectionFactory.class, ConnConfig.class, EventLoopGroup.class, Transport.class, int.class,
+            PgTracer.class, Clock.class, TrustManagerFactory.class, KeyManagerFactory.class, CodecRegistry.class));
 
     private Implementation() {
     }
@@ -38,11 +45,26 @@ final class Implementation {
         }
     }
 
-    private static MethodHandle find() {
+    /** The select strategies of a group whose loops busy-poll for {@code window} after an answer ({@link Transport}). */
+    static SelectStrategyFactory busyPollStrategies(Duration window) {
         try {
-            return MethodHandles.lookup().findStatic(Class.forName(FACTORY), "create", MethodType.methodType(
-                    PgConnectionFactory.class, ConnConfig.class, EventLoopGroup.class, Transport.class, int.class,
-                    PgTracer.class, Clock.class, TrustManagerFactory.class, KeyManagerFactory.class, CodecRegistry.class));
+            return (SelectStrategyFactory) BusyPollStrategies.NEW_STRATEGIES.invokeExact(window);
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable e) {
+            throw new IllegalStateException("creating the busy-poll select strategy failed", e);
+        }
+    }
+
+    /** Looked up on first use only: a group without busy-poll never loads the strategy. */
+    private static final class BusyPollStrategies {
+        static final MethodHandle NEW_STRATEGIES = findStatic(BUSY_POLL, "factory",
+                MethodType.methodType(SelectStrategyFactory.class, Duration.class));
+    }
+
+    private static MethodHandle findStatic(String className, String name, MethodType type) {
+        try {
+            return MethodHandles.lookup().findStatic(Class.forName(className), name, type);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }

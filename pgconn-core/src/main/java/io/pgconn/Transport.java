@@ -61,11 +61,12 @@ public enum Transport {
     }
 
     /**
-     * A new event loop group for this transport whose loops, after handling I/O (an answer read) with no task to run,
-     * poll for up to {@code busyPoll} before they sleep ({@link Duration#ZERO}: they sleep at once, as
+     * A new event loop group for this transport whose loops, after reading an answer that no request followed in the
+     * same loop turn, poll for up to {@code busyPoll} before they sleep ({@link Duration#ZERO}: they sleep at once, as
      * {@link #newEventLoopGroup(int)}'s do). Polling, a loop needs no wake-up for the request a caller submits right
-     * after its answer; once it has written it, it sleeps again while the server works. It holds a CPU while it
-     * polls, so it is opt-in: for one caller blocked on each statement (docs/query.md §1, "event loop busy-poll").
+     * after its answer; once it has written it, it sleeps again while the server works. A loop woken by a timer or a
+     * task alone sleeps again at once. It holds a CPU while it polls, so it is opt-in: for one caller blocked on each
+     * statement (docs/query.md §1, "event loop busy-poll"). Only pgconn's connections open a poll window.
      * Epoll and NIO loops can poll; io_uring's has no select strategy to poll with.
      *
      * @param busyPoll 0 to {@value #MAX_BUSY_POLL_MICROS} µs
@@ -86,7 +87,7 @@ public enum Transport {
                     : " (netty-transport-native-epoll missing or not loadable)"));
         }
         SelectStrategyFactory strategy = busyPoll.isZero() ? DefaultSelectStrategyFactory.INSTANCE
-                : () -> new BusyPollStrategy(busyPoll.toNanos(), System::nanoTime);
+                : Implementation.busyPollStrategies(busyPoll);
         IoHandlerFactory factory = switch (this) {
             case EPOLL -> EpollIoHandler.newFactory(0, strategy);
             case IO_URING -> IoUringIoHandler.newFactory();

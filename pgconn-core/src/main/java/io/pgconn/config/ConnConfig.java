@@ -249,6 +249,14 @@ public final class ConnConfig {
      */
     public Duration blockingWaitSpin() { return values.getOrDefault(Setting.BLOCKING_WAIT_SPIN); }
 
+    /**
+     * How long a server asked to stop a statement (after its timeout, or a cancelled subscription) may
+     * stay silent before the connection is closed as one that stopped answering; after a timeout the
+     * caller is failed by then too, at the latest after max(cancelGrace, timeout). Default 1 s; raise it
+     * for a loaded server that answers a CancelRequest slowly (docs/query.md §5).
+     */
+    public Duration cancelGrace() { return values.getOrDefault(Setting.CANCEL_GRACE); }
+
     /** Extra StartupMessage parameters, in order (e.g. {@code search_path}). */
     public Map<String, String> startupParameters() { return values.getOrDefault(Setting.STARTUP_PARAMETERS); }
 

@@ -229,6 +229,12 @@ abstract class ConnConfigSetters {
      */
     public ConnConfig.Builder blockingWaitSpin(Duration spin) { return put(Setting.BLOCKING_WAIT_SPIN, spin); }
 
+    /**
+     * How long a server asked to stop a statement may stay silent before the connection is closed
+     * (default 1 s; more than 0, at most 1 h). See {@link ConnConfig#cancelGrace()}.
+     */
+    public ConnConfig.Builder cancelGrace(Duration grace) { return put(Setting.CANCEL_GRACE, grace); }
+
     /** Replaces the extra StartupMessage parameters (order kept). */
     public ConnConfig.Builder startupParameters(Map<String, String> parameters) {
         return put(Setting.STARTUP_PARAMETERS,

@@ -92,6 +92,12 @@ final class ConnConfigValidator {
             throw fail("blockingWaitSpin", String.valueOf(spin), "invalid blockingWaitSpin value: " + spin
                     + " (expected a duration from 0 to 10ms, e.g. 100us; 0 parks at once)");
         }
+        Duration grace = v.get(Setting.CANCEL_GRACE);
+        if (grace != null && (grace.isZero() || grace.isNegative() || grace.compareTo(ConnDefaults.MAX_CANCEL_GRACE) > 0)) {
+            throw fail("cancelGrace", String.valueOf(grace), "invalid cancelGrace value: " + grace
+                    + " (expected a duration above 0 and at most 1h, e.g. 5s: how long a server asked to stop a statement"
+                    + " may stay silent before the connection is closed)");
+        }
         Integer cacheSize = v.get(Setting.PREPARED_STATEMENT_CACHE_SIZE);
         if (cacheSize != null && cacheSize < 0) {
             throw fail("preparedStatementCacheSize", String.valueOf(cacheSize), "invalid preparedStatementCacheSize value: " + cacheSize + " (expected a non-negative integer; 0 = unnamed statements only)");

@@ -79,6 +79,10 @@ public final class ConnDefaults {
     public static final Duration BLOCKING_WAIT_SPIN = Duration.ZERO;
     /** The longest spin {@code blockingWaitSpin} accepts: beyond it the spin only burns a CPU. */
     public static final Duration MAX_BLOCKING_WAIT_SPIN = Duration.ofMillis(10);
+    /** How long a server asked to stop a statement may stay silent before the connection is closed. */
+    public static final Duration CANCEL_GRACE = Duration.ofSeconds(1);
+    /** The longest {@code cancelGrace} accepts: a server silent for longer is as good as gone. */
+    public static final Duration MAX_CANCEL_GRACE = Duration.ofHours(1);
     /** Lower bound for either cap: below this even an ErrorResponse may not fit. */
     public static final int MIN_MESSAGE_SIZE_LIMIT = 1024;
 

@@ -103,6 +103,7 @@ final class Setting<T> {
     static final Setting<Integer> PREPARED_STATEMENT_CACHE_SIZE =
             new Setting<>("preparedStatementCacheSize", ConnDefaults.PREPARED_STATEMENT_CACHE_SIZE);
     static final Setting<Duration> BLOCKING_WAIT_SPIN = new Setting<>("blockingWaitSpin", ConnDefaults.BLOCKING_WAIT_SPIN);
+    static final Setting<Duration> CANCEL_GRACE = new Setting<>("cancelGrace", ConnDefaults.CANCEL_GRACE);
     static final Setting<Map<String, String>> STARTUP_PARAMETERS = new Setting<>("startupParameters", Map.of());
 
     private final String name;

@@ -137,6 +137,27 @@ class ConnConfigValidatorTest {
     }
 
     @Test
+    void cancelGraceIsAPositiveDurationOfAtMostAnHourDefaultingToOneSecond() {
+        assertThat(ConnConfig.builder().build().cancelGrace()).isEqualTo(Duration.ofSeconds(1));
+        assertThat(ConnConfig.parse("host=h cancelGrace=5s", EnvironmentSource.none()).cancelGrace()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(ConnConfig.parse("host=h cancelGrace=250ms", EnvironmentSource.none()).cancelGrace()).isEqualTo(Duration.ofMillis(250));
+        assertThat(ConnConfig.parse("postgresql://h/app?cancelGrace=PT30S", EnvironmentSource.none()).cancelGrace())
+                .isEqualTo(Duration.ofSeconds(30));
+        assertThat(ConnConfig.builder().cancelGrace(Duration.ofHours(1)).build().cancelGrace()).isEqualTo(Duration.ofHours(1));
+        assertThat(ConnConfig.builder().cancelGrace(Duration.ofSeconds(9)).build().toBuilder().build().cancelGrace())
+                .isEqualTo(Duration.ofSeconds(9));
+        assertThatThrownBy(() -> ConnConfig.parse("host=h cancelGrace=0", EnvironmentSource.none()))
+                .isInstanceOf(PgConfigException.class).hasMessageContaining("invalid cancelGrace value: PT0S (expected a duration above 0 and at most 1h")
+                .satisfies(e -> assertThat(((PgConfigException) e).keyword()).contains("cancelGrace"));
+        assertThatThrownBy(() -> ConnConfig.builder().cancelGrace(Duration.ofMillis(-1)).build())
+                .isInstanceOf(PgConfigException.class).hasMessageContaining("invalid cancelGrace value: PT-0.001S");
+        assertThatThrownBy(() -> ConnConfig.parse("host=h cancelGrace=2h", EnvironmentSource.none()))
+                .isInstanceOf(PgConfigException.class).hasMessageContaining("invalid cancelGrace value: PT2H");
+        assertThatThrownBy(() -> ConnConfig.parse("host=h cancelGrace=soon", EnvironmentSource.none()))
+                .isInstanceOf(PgConfigException.class).hasMessageContaining("cancelGrace").hasMessageContaining("soon");
+    }
+
+    @Test
     void systemRootCertDefaultsToVerifyFull() {
         assertThat(ConnConfig.builder().sslRootCert("system").build().sslMode()).isEqualTo(SslMode.VERIFY_FULL);
     }

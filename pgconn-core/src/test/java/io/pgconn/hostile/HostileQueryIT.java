@@ -402,6 +402,83 @@ class HostileQueryIT {
         }
     }
 
+    /** {@code cancelGrace} shorter than the default 1 s: a server silent after the cancel loses its connection after it. */
+    @Test
+    void aTimeoutWhoseCancelIsUnansweredWithinTheConnectionsCancelGraceClosesTheConnection() throws Exception {
+        CountDownLatch cancelArrived = new CountDownLatch(1);
+        AtomicInteger order = new AtomicInteger();
+        try (ScriptedServer server = ScriptedServer.start(c -> {
+            if (order.getAndIncrement() == 0) {
+                c.readStartupRefusingTls();
+                c.send(Backend.trustLogin());
+                c.readThrough('H');
+                c.send(message('1', new byte[0]), parameterDescription(), rowDescription("v"));
+                c.readThrough('S');
+                if (!cancelArrived.await(10, TimeUnit.SECONDS)) {
+                    throw new AssertionError("no CancelRequest after the timeout");
+                }
+                c.awaitClientClose(); // not one byte more
+            } else {
+                c.readStartupPacket(); // the CancelRequest, never answered
+                cancelArrived.countDown();
+                c.awaitClientClose();
+            }
+        }); HostileClient client = new HostileClient(server, OPTIONS + " cancelGrace=300ms")) {
+            PgConnection connection = client.connect();
+            CompletableFuture<List<RowSet>> timed = connection.statement("SELECT v FROM t").timeout(Duration.ofMillis(100)).collect();
+            CompletableFuture<RowSet> queuedBehind = connection.query("SELECT v FROM t");
+            assertThat(failure(timed)).isInstanceOf(PgStatementTimeoutException.class).hasMessageContaining("timeout of 100 ms");
+            assertThat(failure(queuedBehind)).isInstanceOf(PgClosedException.class).hasMessageContaining(server.label())
+                    .hasMessageContaining("closed: the server sent nothing for 300 ms after a statement's timeout of 100 ms and its cancel request");
+            Conditions.awaitCondition("the connection to close", connection::isClosed);
+            server.awaitConnectionsEnded(Duration.ofSeconds(5));
+            server.assertScriptsPassed();
+        }
+    }
+
+    /**
+     * A loaded server that answers the cancel 1.5 s after it came — past the default grace of 1 s, which
+     * closed its connection — keeps the connection with {@code cancelGrace=5s}: the statement fails with the
+     * server's 57014, and the next one runs.
+     */
+    @Test
+    void aCancelAnsweredWithinALongerCancelGraceKeepsTheConnection() throws Exception {
+        CountDownLatch cancelArrived = new CountDownLatch(1);
+        AtomicInteger order = new AtomicInteger();
+        try (ScriptedServer server = ScriptedServer.start(c -> {
+            if (order.getAndIncrement() == 0) {
+                c.readStartupRefusingTls();
+                c.send(Backend.trustLogin());
+                c.readThrough('H');
+                c.send(message('1', new byte[0]), parameterDescription(), rowDescription("v"));
+                c.readThrough('S');
+                if (!cancelArrived.await(10, TimeUnit.SECONDS)) {
+                    throw new AssertionError("no CancelRequest after the timeout");
+                }
+                TimeUnit.MILLISECONDS.sleep(1_500); // the slow server is the case: silent for longer than the default grace
+                c.send(bindComplete(), errorResponse("57014", "canceling statement due to user request"), Backend.readyForQuery());
+                c.readThrough('S');
+                c.send(bindComplete(), dataRow("fine"), commandComplete("SELECT 1"), Backend.readyForQuery());
+                c.awaitClientClose();
+            } else {
+                c.readStartupPacket(); // the CancelRequest, taken
+                cancelArrived.countDown();
+                c.close();
+            }
+        }); HostileClient client = new HostileClient(server, OPTIONS + " cancelGrace=5s")) {
+            PgConnection connection = client.connect();
+            Throwable error = failure(connection.statement("SELECT v FROM t").timeout(Duration.ofMillis(100)).collect());
+            assertThat(error).isInstanceOf(PgStatementTimeoutException.class).hasMessageContaining("timeout of 100 ms");
+            assertThat(error.getCause()).as("the server's own answer to the cancel").isInstanceOf(PgServerException.class);
+            assertThat(connection.isClosed()).isFalse();
+            RowSet next = connection.query("SELECT v FROM t").get(HostileClient.CASE_LIMIT.toMillis(), TimeUnit.MILLISECONDS);
+            assertThat(next.single(String.class)).isEqualTo("fine");
+            connection.close().get(5, TimeUnit.SECONDS);
+            server.awaitConnectionsEnded(Duration.ofSeconds(5));
+            server.assertScriptsPassed();
+        }
+    }
+
     /**
      * A server that reads nothing more (frozen) while a large parameter is being written: the close ends
      * with the socket closed and the statement failed, within the case limit. (The connection also

@@ -1,11 +1,13 @@
 package io.pgconn.query;
 
+import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.pgconn.PgConnection;
 import io.pgconn.PgConnectionFactory;
 import io.pgconn.PgServerException;
 import io.pgconn.Transport;
 import io.pgconn.config.ConnConfig;
+import io.pgconn.internal.transport.BusyPollStrategy;
 import io.pgconn.testing.Connect;
 import io.pgconn.testkit.PgClusterExtension;
 import org.junit.jupiter.api.Test;
@@ -28,9 +30,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static io.pgconn.testing.Conditions.awaitCondition;
 
 /**
- * An event loop group whose loops busy-poll after I/O ({@link Transport#newEventLoopGroup(int, Duration)}): the loop
- * polls between an answer and the caller's next request, sleeps once it has written a request or the poll ran out, and
- * the query path behaves as on a sleeping loop. The loop's state is the kernel's ({@code /proc/<pid>/task/<tid>/stat}:
+ * An event loop group whose loops busy-poll after an answer ({@link Transport#newEventLoopGroup(int, Duration)}): the
+ * loop polls between an answer and the caller's next request, sleeps once it has written a request or the poll ran out
+ * (and at once after a timer or a task alone: counted poll windows), and the query path behaves as on a sleeping loop. The loop's state is the kernel's ({@code /proc/<pid>/task/<tid>/stat}:
  * R running or runnable, S asleep).
  */
 class EventLoopBusyPollIT {
@@ -71,6 +73,43 @@ class EventLoopBusyPollIT {
         Transport transport = Transport.EPOLL.isAvailable() ? Transport.EPOLL : Transport.NIO;
         assertThat(runningRightAfterAnswers(transport.newEventLoopGroup(1, Duration.ofMillis(10)))).isGreaterThanOrEqualTo(40);
         assertThat(runningRightAfterAnswers(transport.newEventLoopGroup(1))).isLessThan(40);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(value = Transport.class, names = {"EPOLL", "NIO"})
+    void theLoopPollsAfterAnAnswerNoRequestFollowedNotAfterATimerATaskOrAChainedRequest(Transport transport) throws Exception {
+        EventLoopGroup group = transport.newEventLoopGroup(1, Duration.ofMillis(10));
+        EventLoop loop = group.next();
+        try (PgConnectionFactory factory = PgConnectionFactory.builder(ConnConfig.builder().build()).eventLoopGroup(group).build()) {
+            for (int i = 0; i < 20; i++) {
+                loop.schedule(() -> null, 1, TimeUnit.MILLISECONDS).get(10, TimeUnit.SECONDS); // a deadline wakes the loop
+                loop.submit(() -> null).get(10, TimeUnit.SECONDS); // a task wakes it
+            }
+            assertThat(pollWindows(loop)).as("poll windows after timers and tasks alone").isZero();
+
+            PgConnection c = connect(factory);
+            long beforeAnswer = pollWindows(loop);
+            c.query("SELECT 1").join(); // no request follows this answer: the loop polls for one
+            awaitCondition("a poll window after an answer no request followed", () -> pollWindows(loop) > beforeAnswer);
+
+            long beforeChain = pollWindows(loop);
+            CompletableFuture<RowSet> chain = c.query("SELECT 0");
+            for (int i = 1; i < 20; i++) {
+                int n = i;
+                chain = chain.thenCompose(rows -> c.query("SELECT $1::int", n)); // written in the loop turn that read the answer
+            }
+            assertThat(chain.get(10, TimeUnit.SECONDS).single(Integer.class)).isEqualTo(19);
+            assertThat(pollWindows(loop) - beforeChain).as("poll windows after a chain of 20 answers (its last one; an answer read in"
+                    + " two turns adds one)").isLessThanOrEqualTo(5);
+            await(c.close());
+        } finally {
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+        }
+    }
+
+    /** How many poll windows the loop opened so far, read on the loop. */
+    private static long pollWindows(EventLoop loop) {
+        return loop.submit(BusyPollStrategy::pollWindowsOnThisLoop).syncUninterruptibly().getNow();
     }
 
     @Test

@@ -278,7 +278,8 @@ public final class HostConnector {
             handshake = Startup.handshake(config, host, tls, decoder, resources.saltedPasswords(), resources.tracer(),
                     derived.startupMessage());
             session = new PipelinedSession(label, handshake.parameters(), config.preparedStatementCacheSize(),
-                    new io.pgconn.internal.query.RegistryValueCodecs(resources.codecs()), config.blockingWaitSpin().toNanos());
+                    new io.pgconn.internal.query.RegistryValueCodecs(resources.codecs()), config.blockingWaitSpin().toNanos(),
+                    config.cancelGrace().toNanos());
             ChannelPipeline pipeline = channel.pipeline();
             pipeline.addLast("decoder", decoder);
             pipeline.addLast("encoder", FrontendMessageEncoder.INSTANCE);

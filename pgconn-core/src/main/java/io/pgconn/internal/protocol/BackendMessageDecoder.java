@@ -5,6 +5,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
 import io.pgconn.PgProtocolException;
 import io.pgconn.internal.protocol.backend.*;
+import io.pgconn.internal.transport.BusyPollStrategy;
 
 import java.util.List;
 
@@ -67,12 +68,14 @@ public final class BackendMessageDecoder extends ByteToMessageDecoder {
 
     /**
      * Counts the bytes as they arrive, before they make up a message: a server sending one large
-     * message slowly is not a silent one (the session's silence rule, query.md §5).
+     * message slowly is not a silent one (the session's silence rule, query.md §5). An answer read
+     * opens a busy-polling loop's poll window ({@link BusyPollStrategy#answerRead()}).
      */
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
         if (msg instanceof ByteBuf bytes) {
             bytesReceived += bytes.readableBytes();
+            BusyPollStrategy.answerRead();
         }
         super.channelRead(ctx, msg);
     }

@@ -2,9 +2,11 @@ package io.pgconn.internal.protocol;
 
 import io.netty.channel.ChannelHandler.Sharable;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.MessageToByteEncoder;
 import io.netty.buffer.ByteBuf;
 import io.pgconn.internal.protocol.frontend.FrontendMessage;
+import io.pgconn.internal.transport.BusyPollStrategy;
 
 /**
  * Writes {@link FrontendMessage}s; each message encodes itself, so the encoder holds no state and
@@ -19,6 +21,17 @@ public final class FrontendMessageEncoder extends MessageToByteEncoder<FrontendM
 
     private FrontendMessageEncoder() {
         super(FrontendMessage.class); // no reflective type-parameter lookup
+    }
+
+    /**
+     * Every write of the connection passes here, encoded messages and the session's batches of bytes alike: a request
+     * written closes a busy-polling loop's poll window ({@link BusyPollStrategy#requestWritten()}), its answer will
+     * wake the loop.
+     */
+    @Override
+    public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) throws Exception {
+        BusyPollStrategy.requestWritten();
+        super.write(ctx, msg, promise);
     }
 
     @Override

@@ -90,6 +90,12 @@ public interface QuerySession {
      */
     long blockingWaitSpinNanos();
 
+    /**
+     * How long a server asked to stop a statement may stay silent before the connection is closed as one
+     * that stopped answering (the {@code cancelGrace} setting, {@link StatementDeadline}).
+     */
+    long cancelGraceNanos();
+
     /** CancelRequests sent on this session so far: whether an abort asked the server to stop, or only wrote a Sync. */
     long cancelRequestsSent();
 

@@ -12,18 +12,13 @@ import java.util.concurrent.TimeUnit;
 /**
  * A {@link StatementRun}'s clock: the statement's timeout, and the grace a server gets to answer once
  * it was asked to stop (after the timeout, or after the subscriber cancelled) before the connection
- * is closed as one that stopped answering. Made only for a run with a timeout or a cancel. Event
+ * is closed as one that stopped answering ({@code cancelGrace}, {@link QuerySession#cancelGraceNanos()}:
+ * a CancelRequest can be lost — the cancel connection or its TLS refused, a pooler or load balancer
+ * sending it to another node — and then the statement would run to its end; the exchange keeps
+ * draining in the background either way). Made only for a run with a timeout or a cancel. Event
  * loop only.
  */
 final class StatementDeadline {
-
-    /**
-     * How long after its timeout a statement whose server was asked to stop may take to answer
-     * before the caller is failed anyway: a CancelRequest can be lost (the cancel connection or its
-     * TLS refused, a pooler or load balancer sending it to another node), and then the statement
-     * would run to its end. The exchange keeps draining in the background either way.
-     */
-    static final long CANCEL_GRACE_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     /** The fields of a timeout the server did not answer with its own 57014. */
     private static final ServerErrorFields TIMEOUT_FIELDS = new ServerErrorFields(Map.of('S', "ERROR", 'V', "ERROR", 'C', "57014"));
@@ -63,20 +58,21 @@ final class StatementDeadline {
 
     /**
      * The server was asked to stop for a subscriber that is gone ({@link StatementRun#abortAskingTheServer}):
-     * if it sends nothing at all within {@link #CANCEL_GRACE_NANOS}, it stopped answering (frozen,
+     * if it sends nothing at all within the cancel grace, it stopped answering (frozen,
      * hung, cut off), and the next statement on this connection — a pool hands it out again — would
      * queue behind this one for as long; the connection is closed instead, as after a timeout
      * ({@link #onCancelGraceOver}).
      */
     void watchSilenceAfterCancel() {
         long progress = session.readProgress();
+        long grace = session.cancelGraceNanos();
         session.eventLoop().schedule(() -> {
             if (!run.terminal()) {
-                closeIfSilentSince(progress, CANCEL_GRACE_NANOS, "closed: the server sent nothing for "
-                        + StatementPlan.humanReadable(Duration.ofNanos(CANCEL_GRACE_NANOS))
+                closeIfSilentSince(progress, grace, "closed: the server sent nothing for "
+                        + StatementPlan.humanReadable(Duration.ofNanos(grace))
                         + " after a cancel request (the server stopped answering)");
             }
-        }, CANCEL_GRACE_NANOS, TimeUnit.NANOSECONDS);
+        }, grace, TimeUnit.NANOSECONDS);
     }
 
     /**
@@ -105,7 +101,7 @@ final class StatementDeadline {
      * that is safe. A running one (the head of the FIFO): rows held for missing demand are dropped and
      * reading resumes (a backend blocked writing to us would not even see the cancel), the server is
      * asked to stop, and the stream fails once the server answered (or after
-     * {@link #CANCEL_GRACE_NANOS}, at least the timeout again, if it does not answer), at once when it
+     * {@link #graceAfterTimeout()} if it does not answer), at once when it
      * was not asked (a cancel could have hit a later statement). It never completes normally after this.
      */
     private void onTimeout() {
@@ -142,9 +138,13 @@ final class StatementDeadline {
             // asked to stop: its 57014 (or ReadyForQuery) normally follows soon, but the cancel may never land
             silenceMeansStopped = head || session.cancelRequestsSent() != cancelsBefore;
             readsAtCancel = session.readProgress();
-            timeoutTask = session.eventLoop().schedule(this::onCancelGraceOver,
-                    Math.max(CANCEL_GRACE_NANOS, plan.timeout().toNanos()), TimeUnit.NANOSECONDS);
+            timeoutTask = session.eventLoop().schedule(this::onCancelGraceOver, graceAfterTimeout(), TimeUnit.NANOSECONDS);
         }
+    }
+
+    /** How long a server asked to stop after the timeout may take to answer: the cancel grace, at least the timeout again. */
+    private long graceAfterTimeout() {
+        return Math.max(session.cancelGraceNanos(), plan.timeout().toNanos());
     }
 
     /** The server did not answer the cancel in time: the caller's wait ends; the exchange drains on. */
@@ -157,7 +157,7 @@ final class StatementDeadline {
                 // says nothing). Whatever queues behind this statement would wait as long; the
                 // connection is closed so that a pool drops it (Npgsql breaks the connection when a
                 // cancel does not complete in time, pgjdbc's socketTimeout closes it)
-                long grace = Math.max(CANCEL_GRACE_NANOS, plan.timeout().toNanos());
+                long grace = graceAfterTimeout();
                 closeIfSilentSince(readsAtCancel, grace, "closed: the server sent nothing for "
                         + StatementPlan.humanReadable(Duration.ofNanos(grace))
                         + " after a statement's timeout of " + StatementPlan.humanReadable(plan.timeout())

@@ -5,6 +5,7 @@ import io.netty.channel.EventLoop;
 import io.pgconn.NotificationListener;
 import io.pgconn.PgException;
 import io.pgconn.QueryResult;
+import io.pgconn.config.ConnDefaults;
 import io.pgconn.internal.query.Exchange;
 import io.pgconn.internal.query.QuerySession;
 import io.pgconn.internal.query.SqlShapes;
@@ -40,6 +41,8 @@ public final class PipelinedSession implements QuerySession {
     private final StatementCache statementCache;
     /** The {@code blockingWaitSpin} setting, in nanoseconds. */
     private final long blockingWaitSpinNanos;
+    /** The {@code cancelGrace} setting, in nanoseconds. */
+    private final long cancelGraceNanos;
     private final SqlShapes sqlShapes;
     private final CloseCause closeCause;
     private volatile ValueCodecs codecs;
@@ -57,12 +60,13 @@ public final class PipelinedSession implements QuerySession {
     private volatile Consumer<String> closeAction = reason -> { };
 
     public PipelinedSession(String host, Map<String, String> parameters, int statementCacheSize, ValueCodecs codecs) {
-        this(host, parameters, statementCacheSize, codecs, 0);
+        this(host, parameters, statementCacheSize, codecs, 0, ConnDefaults.CANCEL_GRACE.toNanos());
     }
 
     public PipelinedSession(String host, Map<String, String> parameters, int statementCacheSize, ValueCodecs codecs,
-                            long blockingWaitSpinNanos) {
+                            long blockingWaitSpinNanos, long cancelGraceNanos) {
         this.blockingWaitSpinNanos = blockingWaitSpinNanos;
+        this.cancelGraceNanos = cancelGraceNanos;
         this.host = host;
         this.closeCause = new CloseCause(host);
         this.parameters = parameters;
@@ -261,6 +265,11 @@ public final class PipelinedSession implements QuerySession {
     @Override
     public long blockingWaitSpinNanos() {
         return blockingWaitSpinNanos;
+    }
+
+    @Override
+    public long cancelGraceNanos() {
+        return cancelGraceNanos;
     }
 
     @Override

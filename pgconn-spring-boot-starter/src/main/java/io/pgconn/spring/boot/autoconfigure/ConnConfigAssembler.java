@@ -214,6 +214,7 @@ final class ConnConfigAssembler {
         set(p.getConnectTimeout(), builder::connectTimeout);
         set(p.getHostConnectTimeout(), builder::hostConnectTimeout);
         set(p.getHostRecheckInterval(), builder::hostRecheckInterval);
+        set(p.getCancelGrace(), builder::cancelGrace);
         set(p.getExtensionTypes(), builder::extensionTypes);
         if (!p.getStartupParameters().isEmpty()) {
             builder.startupParameters(p.getStartupParameters());

@@ -99,6 +99,13 @@ public class PgConnProperties {
     private @Nullable Duration hostRecheckInterval;
 
     /**
+     * How long a server asked to stop a statement (after its timeout, or a cancelled stream) may stay
+     * silent before the connection is closed as one that stopped answering. Raise it for a loaded
+     * server that answers cancel requests slowly. More than 0, at most 1h.
+     */
+    private @Nullable Duration cancelGrace;
+
+    /**
      * Extension types whose OIDs are looked up after connecting, e.g. 'hstore'. An empty list
      * skips the lookup. The answer is reused for 'host-recheck-interval'.
      */
@@ -235,6 +242,14 @@ public class PgConnProperties {
 
     public void setHostRecheckInterval(@Nullable Duration hostRecheckInterval) {
         this.hostRecheckInterval = hostRecheckInterval;
+    }
+
+    public @Nullable Duration getCancelGrace() {
+        return this.cancelGrace;
+    }
+
+    public void setCancelGrace(@Nullable Duration cancelGrace) {
+        this.cancelGrace = cancelGrace;
     }
 
     public @Nullable List<String> getExtensionTypes() {

@@ -22,6 +22,7 @@ class ConnConfigAssemblerTest {
             sslmode                  | pg.conn.ssl.mode
             channel_binding          | pg.conn.channel-binding
             extensionTypes           | pg.conn.extension-types
+            cancelGrace              | pg.conn.cancel-grace
             startupParameters        | pg.conn.startup-parameters
             port                     | pg.conn.hosts
             password                 | pg.conn.password

@@ -50,7 +50,7 @@ class PgConnAutoConfigurationTest {
                 "pg.conn.password=s3cret", "pg.conn.ssl.mode=verify-full", "pg.conn.ssl.root-cert=/etc/ca.pem",
                 "pg.conn.target-session-attrs=prefer-standby", "pg.conn.connect-timeout=5s",
                 "pg.conn.host-connect-timeout=500ms", "pg.conn.application-name=orders-service",
-                "pg.conn.startup-parameters.search_path=orders")
+                "pg.conn.startup-parameters.search_path=orders", "pg.conn.cancel-grace=5s")
                 .run(context -> {
                     ConnConfig config = config(context);
                     assertThat(config.hosts()).containsExactly(HostSpec.of("primary", 6000), HostSpec.of("standby", 6001));
@@ -62,6 +62,7 @@ class PgConnAutoConfigurationTest {
                     assertThat(config.targetSessionAttrs()).isEqualTo(TargetSessionAttrs.PREFER_STANDBY);
                     assertThat(config.connectTimeout()).isEqualTo(Duration.ofSeconds(5));
                     assertThat(config.hostConnectTimeout()).isEqualTo(Duration.ofMillis(500));
+                    assertThat(config.cancelGrace()).isEqualTo(Duration.ofSeconds(5));
                     assertThat(config.applicationName()).isEqualTo("orders-service");
                     assertThat(config.startupParameters()).containsEntry("search_path", "orders");
                 });

@@ -125,6 +125,13 @@ class PgConnFailureAnalyzerTest {
     }
 
     @Test
+    void aCancelGraceOfZeroIsRefusedNamingThePropertyAndWhatItTakes() {
+        FailureAnalysis analysis = analyze("pg.conn.cancel-grace=0s");
+        assertThat(analysis.getDescription()).contains("Property: pg.conn.cancel-grace").contains("PT0S")
+                .contains("expected a duration above 0 and at most 1h");
+    }
+
+    @Test
     void mixedRequireAuthListExplainsTheRule() {
         FailureAnalysis analysis = analyze("pg.conn.require-auth=scram-sha-256,!md5");
         assertThat(analysis.getDescription()).contains("Property: pg.conn.require-auth")
@@ -147,6 +154,8 @@ class PgConnFailureAnalyzerTest {
         assertThat(analysis.getDescription()).contains("Property: pg.conn.connect-timeout").contains("5")
                 .contains("a duration without a unit is milliseconds, so this is 5 ms").contains("write 5s for seconds");
         assertThat(analyze("pg.conn.host-connect-timeout=2").getDescription()).contains("Property: pg.conn.host-connect-timeout");
+        assertThat(analyze("pg.conn.cancel-grace=5").getDescription()).contains("Property: pg.conn.cancel-grace")
+                .contains("so this is 5 ms, too short for a server to answer a cancel request").contains("write 5s for seconds");
     }
 
     /** Review F3: the raw "${...}" string was checked, so a placeholder resolving to a bare 5 passed as 5 ms. */
