@@ -198,6 +198,33 @@ class TypeDdlRefreshIT {
         await(b.rollback());
     }
 
+    /**
+     * REVIEW-11: the lookup is queued when the last ReadyForQuery said no transaction is open ('I') — also when a
+     * BEGIN queued before the statement is not answered yet. The lookup then runs as the transaction's first query,
+     * and a SET TRANSACTION ISOLATION LEVEL (which must come before any query) fails with 25001: the application's
+     * transaction is broken by a query it did not send. Here the BEGIN waits behind a lock the test holds.
+     */
+    @Test
+    void aLookupIsNotSlippedIntoATransactionWhoseBeginIsNotAnsweredYet() {
+        PgConnectionFactory factory = factory("pipelined_mood");
+        PgConnection a = connect(factory, "pipelined_mood");
+        PgConnection b = connect(factory, "pipelined_mood");
+        await(a.query("SELECT pg_advisory_lock(4712)"));
+        CompletableFuture<io.pgconn.QueryResult> locked = b.simpleQuery("SELECT pg_advisory_lock(4712)");
+        CompletableFuture<io.pgconn.QueryResult> begin = b.simpleQuery("BEGIN");
+        await(a.simpleQuery("CREATE TYPE pipelined_mood AS ENUM ('sad')"));
+        assertThat(b.typeOidsStale()).isTrue();
+
+        CompletableFuture<io.pgconn.QueryResult> isolation = b.simpleQuery("SET TRANSACTION ISOLATION LEVEL SERIALIZABLE");
+        await(a.query("SELECT pg_advisory_unlock(4712)"));
+        await(locked);
+        await(begin);
+
+        await(isolation);
+        assertThat(Connect.value(b, "SHOW transaction_isolation")).isEqualTo("serializable");
+        await(b.simpleQuery("COMMIT"));
+    }
+
     /** A user codec whose library is missing from the class path: its encode throws a LinkageError. */
     record Payload(String text) {
     }

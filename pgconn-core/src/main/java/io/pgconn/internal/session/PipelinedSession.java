@@ -121,7 +121,7 @@ public final class PipelinedSession implements QuerySession {
             }
             return;
         }
-        Exchange refresh = typeOids.refreshBefore(transactionStatus, host);
+        Exchange refresh = typeOids.refreshBefore(fifo.isEmpty() && transactionStatus == 'I', host);
         if (refresh != null) {
             fifo.add(refresh);
         }

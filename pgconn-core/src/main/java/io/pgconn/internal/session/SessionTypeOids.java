@@ -88,10 +88,13 @@ public final class SessionTypeOids {
 
     /**
      * The exchange to queue before one submitted now, or null: none when the session's answer is of the
-     * current epoch, a lookup is already queued, it has no names, or a transaction is open.
+     * current epoch, a lookup is already queued, it has no names, or the session is not {@code idle}.
+     * Idle means nothing is in flight and the last ReadyForQuery said no transaction is open: with an
+     * exchange still unanswered (a pipelined BEGIN) the lookup could become a transaction's first query
+     * (REVIEW-11 F4: a following SET TRANSACTION fails with 25001). A busy session asks at its next idle submit.
      */
-    Exchange refreshBefore(char transactionStatus, String host) {
-        if (refreshing || transactionStatus != 'I' || names.length == 0) {
+    Exchange refreshBefore(boolean idle, String host) {
+        if (refreshing || !idle || names.length == 0) {
             return null;
         }
         long now = epoch.current();
