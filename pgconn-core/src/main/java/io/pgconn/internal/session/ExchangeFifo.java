@@ -1,5 +1,6 @@
 package io.pgconn.internal.session;
 
+import io.pgconn.FatalErrors;
 import io.pgconn.PgException;
 import io.pgconn.PgProtocolException;
 import io.pgconn.internal.query.Exchange;
@@ -49,12 +50,15 @@ final class ExchangeFifo {
         FrontendMessage message;
         try {
             message = exchange.messages(session);
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
+            // an Error too (a LinkageError from a codec or a class that would not load): left in the FIFO
+            // unwritten, the exchange would never be answered and the next answer would end the session
             inFlight.remove(exchange);
             String host = session.host();
             PgException error = e instanceof PgException pg ? pg : new PgProtocolException(host, "cannot write a request to " + host + ": " + e, e);
             // later: the user's callbacks must not run (and submit) in the middle of writeUnwritten
             session.eventLoop().execute(() -> exchange.fail(error));
+            FatalErrors.throwIfFatal(e); // failed first, then up the thread (FatalErrors)
             return;
         }
         session.write(message);

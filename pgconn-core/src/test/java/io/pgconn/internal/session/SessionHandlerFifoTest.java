@@ -23,6 +23,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** The session's write order: what is written is the FIFO's order (review 2 items 5, 7). */
 class SessionHandlerFifoTest {
@@ -35,6 +36,9 @@ class SessionHandlerFifoTest {
         final String sql;
         boolean holding;
         RuntimeException failToWrite;
+        Error errorToWrite;
+        PgException failure;
+        boolean ready;
         Runnable onFail = () -> { };
         final List<BackendMessage> answers = new ArrayList<>();
 
@@ -47,6 +51,9 @@ class SessionHandlerFifoTest {
             if (failToWrite != null) {
                 throw failToWrite;
             }
+            if (errorToWrite != null) {
+                throw errorToWrite;
+            }
             return new Query(sql);
         }
 
@@ -57,10 +64,12 @@ class SessionHandlerFifoTest {
 
         @Override
         public void onReady(char status) {
+            ready = true;
         }
 
         @Override
         public void fail(PgException error) {
+            failure = error;
             onFail.run();
         }
 
@@ -110,6 +119,46 @@ class SessionHandlerFifoTest {
         session.releaseWrites(holder);
         channel.runPendingTasks();
         assertThat(written()).containsExactly("A", "C", "D");
+    }
+
+    /**
+     * REVIEW-11 F3: an Error from an exchange's messages (a LinkageError: a codec's library is missing) escaped
+     * the write and left the exchange in the FIFO unwritten; it was never answered, and the next statement's
+     * answers ended the session. It fails that exchange alone.
+     */
+    @Test
+    void anExchangeWhoseMessagesThrowALinkageErrorFailsAloneAndTheNextOneIsAnswered() {
+        Named broken = new Named("A");
+        broken.errorToWrite = new NoClassDefFoundError("com/example/MissingLibrary");
+        session.submit(broken);
+        channel.runPendingTasks();
+        assertThat(broken.failure).isNotNull();
+        assertThat(broken.failure.getMessage()).contains("db:5432", "NoClassDefFoundError", "com/example/MissingLibrary");
+
+        Named next = new Named("B");
+        session.submit(next);
+        assertThat(written()).containsExactly("B");
+        channel.writeInbound(new ReadyForQuery('I'));
+        assertThat(next.ready).isTrue();
+        assertThat(next.failure).isNull();
+        assertThat(channel.isActive()).isTrue();
+    }
+
+    /** A VirtualMachineError from an exchange's messages goes on up the thread (FatalErrors), once the exchange is failed and out of the FIFO. */
+    @Test
+    void anExchangeWhoseMessagesThrowAVirtualMachineErrorIsFailedAndTheErrorGoesOnUp() {
+        Named broken = new Named("A");
+        StackOverflowError fatal = new StackOverflowError();
+        broken.errorToWrite = fatal;
+        assertThatThrownBy(() -> session.submit(broken)).isSameAs(fatal);
+        channel.runPendingTasks();
+        assertThat(broken.failure).isNotNull();
+
+        Named next = new Named("B");
+        session.submit(next);
+        assertThat(written()).containsExactly("B");
+        channel.writeInbound(new ReadyForQuery('I'));
+        assertThat(next.ready).isTrue();
     }
 
     @Test
