@@ -137,6 +137,7 @@ class SessionHandlerFifoTest {
 
         Named next = new Named("B");
         session.submit(next);
+        channel.runPendingTasks();
         assertThat(written()).containsExactly("B");
         channel.writeInbound(new ReadyForQuery('I'));
         assertThat(next.ready).isTrue();
@@ -156,6 +157,7 @@ class SessionHandlerFifoTest {
 
         Named next = new Named("B");
         session.submit(next);
+        channel.runPendingTasks();
         assertThat(written()).containsExactly("B");
         channel.writeInbound(new ReadyForQuery('I'));
         assertThat(next.ready).isTrue();
