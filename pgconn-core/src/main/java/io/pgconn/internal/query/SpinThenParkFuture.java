@@ -1,8 +1,5 @@
 package io.pgconn.internal.query;
 
-import io.netty.channel.EventLoop;
-import io.netty.util.internal.ThreadExecutorMap;
-
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -13,7 +10,8 @@ import java.util.concurrent.TimeoutException;
  * a connection's {@code close()} and {@code closeFuture()} and a cancel request's: REVIEW-11), and every
  * stage made from it, whose blocking waits ({@link #join()}, {@link #get()}, {@link #get(long, TimeUnit)}):
  * <ul>
- * <li>are refused on an event loop thread while the future is not done ({@link IllegalStateException}
+ * <li>are refused on an event loop thread, and on a thread of Reactor's that must not block
+ *     ({@link NonBlockingThreads}), while the future is not done ({@link IllegalStateException}
  *     naming the thread): the answer is read by the connection's event loop, so a wait on that loop — a
  *     {@code join()} inside a callback pgconn runs — would never end and would freeze every connection
  *     sharing the loop (new user 7 F2); on another loop it stalls that loop's connections. The same rule
@@ -33,21 +31,21 @@ public class SpinThenParkFuture<T> extends CompletableFuture<T> {
 
     @Override
     public T join() {
-        refuseOnAnEventLoop("join()");
+        refuseOnANonBlockingThread("join()");
         spin(spinNanos);
         return super.join();
     }
 
     @Override
     public T get() throws InterruptedException, ExecutionException {
-        refuseOnAnEventLoop("get()");
+        refuseOnANonBlockingThread("get()");
         spin(spinNanos);
         return super.get();
     }
 
     @Override
     public T get(long timeout, TimeUnit unit) throws InterruptedException, ExecutionException, TimeoutException {
-        refuseOnAnEventLoop("get(timeout)");
+        refuseOnANonBlockingThread("get(timeout)");
         long budget = unit.toNanos(timeout);
         long start = System.nanoTime();
         spin(Math.min(spinNanos, budget));
@@ -65,17 +63,26 @@ public class SpinThenParkFuture<T> extends CompletableFuture<T> {
         return spinNanos > 0 && !onAnEventLoop();
     }
 
-    private void refuseOnAnEventLoop(String wait) {
-        if (!isDone() && onAnEventLoop()) {
+    private void refuseOnANonBlockingThread(String wait) {
+        if (isDone()) {
+            return;
+        }
+        if (NonBlockingThreads.onAnEventLoop()) {
             throw new IllegalStateException(wait + " on a pgconn future that is not complete, on an event loop thread ("
                     + Thread.currentThread().getName() + "): the loop would wait for an answer that only an event loop"
                     + " reads — forever when it is the connection's own, stalling every connection on it; compose"
                     + " with thenCompose/thenApply instead, or wait on another thread");
         }
+        if (NonBlockingThreads.onAReactorNonBlockingThread()) {
+            throw new IllegalStateException(wait + " on a pgconn future that is not complete, on a non-blocking Reactor"
+                    + " thread (" + Thread.currentThread().getName() + "): Reactor's block() is refused there too;"
+                    + " compose with thenCompose/thenApply (or Mono.fromFuture) instead, or wait on another thread"
+                    + " (Schedulers.boundedElastic())");
+        }
     }
 
     private static boolean onAnEventLoop() {
-        return ThreadExecutorMap.currentExecutor() instanceof EventLoop;
+        return NonBlockingThreads.onAnEventLoop();
     }
 
     private void spin(long nanos) {
