@@ -5,6 +5,7 @@ import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
@@ -21,7 +22,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class ReactorNonBlockingWaitTest {
 
     private static <T> T onParallel(Callable<T> work) {
-        return Mono.fromCallable(work).subscribeOn(Schedulers.parallel()).block();
+        return Mono.fromCallable(work).subscribeOn(Schedulers.parallel()).block(Duration.ofSeconds(10));
     }
 
     @Test
