@@ -1,6 +1,5 @@
 package io.pgconn.internal.session;
 
-import io.pgconn.FatalErrors;
 import io.pgconn.PgException;
 import io.pgconn.PgProtocolException;
 import io.pgconn.internal.query.Exchange;
@@ -58,7 +57,11 @@ final class ExchangeFifo {
             PgException error = e instanceof PgException pg ? pg : new PgProtocolException(host, "cannot write a request to " + host + ": " + e, e);
             // later: the user's callbacks must not run (and submit) in the middle of writeUnwritten
             session.eventLoop().execute(() -> exchange.fail(error));
-            FatalErrors.throwIfFatal(e); // failed first, then up the thread (FatalErrors)
+            if (e instanceof VirtualMachineError fatal) {
+                // failed first, then to the loop thread's handler (FatalErrors; thrown on, Netty's catching or a
+                // caller's future would keep it: FatalOnLoop), and the exchanges behind it are written as usual
+                FatalOnLoop.handToTheThread(fatal);
+            }
             return;
         }
         session.write(message);
