@@ -68,11 +68,15 @@ class EventLoopBusyPollIT {
         }
     }
 
+    /**
+     * The busy-polling loop is running when the caller has its answer. (A default loop's state there is not asserted:
+     * under load a sleeping loop still finishing its turn, or waiting for a CPU, reads 'R' too — it did 43 of 50
+     * times in a loaded run; the counted poll windows below tell polling from not polling without the scheduler.)
+     */
     @Test
-    void theLoopPollsRightAfterAnAnswerWhereADefaultLoopSleeps() throws Exception {
+    void theLoopIsRunningRightAfterAnAnswer() throws Exception {
         Transport transport = Transport.EPOLL.isAvailable() ? Transport.EPOLL : Transport.NIO;
         assertThat(runningRightAfterAnswers(transport.newEventLoopGroup(1, Duration.ofMillis(10)))).isGreaterThanOrEqualTo(40);
-        assertThat(runningRightAfterAnswers(transport.newEventLoopGroup(1))).isLessThan(40);
     }
 
     @ParameterizedTest(name = "{0}")
