@@ -37,6 +37,9 @@ public final class Dialer {
     public Dialer(EventLoopGroup group, Transport transport) {
         this.group = group;
         this.transport = transport;
+        if (transport == Transport.NIO) {
+            JdkRefusalText.text(); // learnt here, on the thread that builds the factory, not on an event loop at the first refusal
+        }
     }
 
     public Transport transport() {
@@ -158,23 +161,26 @@ public final class Dialer {
     }
 
     /**
-     * ECONNREFUSED, however the transport words it. Netty's native transports throw a ConnectException for any errno,
-     * with the number in the message ("finishConnect(..) failed with error(-111): " and the C library's text, which a
-     * non-English locale translates): the number decides there. The JDK (NIO) throws one for ECONNREFUSED and the
-     * rarer ETIMEDOUT (the kernel's own, after minutes of SYNs) and ENOTCONN, with no number: its text decides.
+     * ECONNREFUSED, however the transport words it, in any locale. Netty's native transports throw a
+     * ConnectException for any errno, with the number in the message ("finishConnect(..) failed with error(-111): "
+     * and the C library's text, which a non-English locale translates): the number decides there. The JDK (NIO)
+     * throws one for ECONNREFUSED and the rarer ETIMEDOUT (the kernel's own, after minutes of SYNs) and ENOTCONN,
+     * with no number, only the C library's text in the JVM's locale: that text, as this JVM words a refusal
+     * ({@link JdkRefusalText}), decides.
      */
     static boolean refused(Throwable cause, Transport transport) {
         String message = cause.getMessage();
         if (!(cause instanceof ConnectException) || message == null) {
             return false;
         }
-        if (transport != Transport.NIO) {
-            Matcher errno = NATIVE_ERRNO.matcher(message);
-            if (errno.find()) {
-                return Integer.parseInt(errno.group(1)) == NativeErrno.connectionRefused();
-            }
+        if (transport == Transport.NIO) {
+            return JdkRefusalText.isRefusal(cause);
         }
-        return message.toLowerCase(java.util.Locale.ROOT).contains("connection refused");
+        Matcher errno = NATIVE_ERRNO.matcher(message);
+        if (errno.find()) {
+            return Integer.parseInt(errno.group(1)) == NativeErrno.connectionRefused();
+        }
+        return message.contains(JdkRefusalText.C_LOCALE); // a native message without the number (none seen in Netty 4.2)
     }
 
     /** The errno in a native transport's message (Netty's Errors: "(..) failed with error(-111): ..."). */

@@ -11,6 +11,8 @@ import jdk.net.ExtendedSocketOptions;
 import jdk.net.UnixDomainPrincipal;
 
 import java.io.IOException;
+import java.net.SocketAddress;
+import java.net.UnixDomainSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.UserPrincipal;
@@ -23,8 +25,9 @@ import java.util.Map;
  * listens, fixed by the kernel when it called {@code listen()}), never from the socket file, whose owner
  * anybody with write access to the directory can choose. On epoll and io_uring Netty reads them
  * ({@code peerCredentials()}: a user ID and a process ID); on NIO the JDK does
- * ({@link ExtendedSocketOptions#SO_PEERCRED}, already with the user's name). Naming the user goes through
- * NSS, which may block (LDAP, sssd): callers ask off the event loop.
+ * ({@link ExtendedSocketOptions#SO_PEERCRED}, already with the user's name — or, for an ID NSS does not know,
+ * its number: {@link #userName(UserPrincipal, Path, Path)}). Naming the user goes through NSS, which may block
+ * (LDAP, sssd): callers ask off the event loop.
  */
 final class KernelSocketPeer implements SocketPeer {
 
@@ -39,7 +42,7 @@ final class KernelSocketPeer implements SocketPeer {
     @Override
     public String userName(Channel channel) throws IOException {
         return switch (transport) {
-            case NIO -> Nio.userName(channel);
+            case NIO -> userName(Nio.peer(channel), socketFile(channel), PASSWD);
             case EPOLL -> userName(Epoll.credentials(channel), socketFile(channel));
             case IO_URING -> userName(IoUring.credentials(channel), socketFile(channel));
         };
@@ -51,7 +54,62 @@ final class KernelSocketPeer implements SocketPeer {
 
     /** The socket file the channel is connected to, or null. */
     private static Path socketFile(Channel channel) {
-        return channel.remoteAddress() instanceof DomainSocketAddress socket ? Path.of(socket.path()) : null;
+        SocketAddress remote = channel.remoteAddress();
+        if (remote instanceof UnixDomainSocketAddress socket) { // NIO
+            return socket.getPath();
+        }
+        return remote instanceof DomainSocketAddress socket ? Path.of(socket.path()) : null;
+    }
+
+    /**
+     * The JDK's peer user (NIO's SO_PEERCRED) named as the user ID is named on epoll and io_uring
+     * ({@link #userName(int, int, Path, Path)}). The JDK names the ID itself, through NSS ({@code getpwuid}), and
+     * names an ID that NSS does not know by its number — which epoll's way does not take for a name (libpq: "could
+     * not look up local user ID"). The JDK gives no ID and no process ID; a name that is a number is that case
+     * (or, against useradd's and systemd's rules, an account whose name is a number): the ID is then read from a
+     * file the peer owns — the socket file or its directory, whose owner the JDK's principal equals (the JDK
+     * compares principals by ID) — and named as epoll names it, {@code /etc/passwd} the last resort. When neither
+     * file is the peer's, the ID cannot be told and the peer is not named.
+     *
+     * @throws IOException when no user has the peer's ID, or it cannot be told
+     */
+    static String userName(UserPrincipal peer, Path socketFile, Path passwd) throws IOException {
+        String name = peer.getName();
+        if (!isNumber(name)) {
+            return name; // NSS named it
+        }
+        Integer uid = idOfThePeer(peer, socketFile);
+        if (uid == null) {
+            throw new IOException("local user with ID " + name + " does not exist (the JDK names the peer by this number"
+                    + " alone, and neither the socket file nor its directory is the peer's to tell its ID)");
+        }
+        if (!name.equals(Integer.toString(uid))) {
+            return name; // an account whose name is a number
+        }
+        return userName(uid, -1, socketFile, passwd);
+    }
+
+    /** Whether {@code name} is how Java writes an int (the JDK's name for an ID NSS does not know: {@code Integer.toString(uid)}). */
+    private static boolean isNumber(String name) {
+        return name.matches("-?[0-9]{1,10}");
+    }
+
+    /** The user ID of the socket file or its directory, when the JDK's principal for its owner is {@code peer}; else null. */
+    private static Integer idOfThePeer(UserPrincipal peer, Path socketFile) {
+        if (socketFile == null) {
+            return null;
+        }
+        for (Path file : new Path[]{socketFile, socketFile.getParent()}) {
+            try {
+                Map<String, Object> owner = Files.readAttributes(file, "unix:uid,owner"); // one stat: the ID and its owner agree
+                if (peer.equals(owner.get("owner")) && owner.get("uid") instanceof Integer uid) {
+                    return uid;
+                }
+            } catch (IOException | RuntimeException e) {
+                // unreadable, gone, or the root's parent: the other file may still tell
+            }
+        }
+        return null;
     }
 
     /**
@@ -115,7 +173,7 @@ final class KernelSocketPeer implements SocketPeer {
     // each transport's classes in a class of their own, loaded only when that transport is used (see TransportChannels)
 
     private static final class Nio {
-        static String userName(Channel channel) throws IOException {
+        static UserPrincipal peer(Channel channel) throws IOException {
             UnixDomainPrincipal peer;
             try {
                 peer = channel.config().getOption(NioChannelOption.of(ExtendedSocketOptions.SO_PEERCRED));
@@ -125,7 +183,7 @@ final class KernelSocketPeer implements SocketPeer {
             if (peer == null) {
                 throw new IOException("the JDK does not support SO_PEERCRED on this platform");
             }
-            return peer.user().getName();
+            return peer.user();
         }
     }
 

@@ -36,6 +36,19 @@ class DialerRefusalTest {
         assertThat(Dialer.refused(unreachable, Transport.EPOLL)).isFalse();
     }
 
+    /** Netty's copy of the JDK's exception says the text and the address, and keeps the JDK's own (the text alone) as its cause. */
+    @Test
+    void theJdksRefusalIsToldByThisJvmsTextAloneOrWithTheAddress() {
+        String text = JdkRefusalText.learn();
+        ConnectException jdks = new ConnectException(text);
+        ConnectException nettys = new ConnectException(text + ": localhost/127.0.0.1:5432");
+        nettys.initCause(jdks);
+
+        assertThat(Dialer.refused(nettys, Transport.NIO)).isTrue();
+        assertThat(Dialer.refused(jdks, Transport.NIO)).isTrue();
+        assertThat(Dialer.refused(new ConnectException(text + " by the peer, some other day"), Transport.NIO)).isFalse();
+    }
+
     @Test
     void theJdksRefusalHasNoNumberAndIsToldByItsText() {
         assertThat(Dialer.refused(new ConnectException("Connection refused: localhost/127.0.0.1:5432"), Transport.NIO)).isTrue();

@@ -6,6 +6,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.UserPrincipal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -55,5 +56,27 @@ class KernelSocketPeerTest {
 
         assertThatThrownBy(() -> KernelSocketPeer.userName(424242, -1, socket, emptyPasswd))
                 .isInstanceOf(IOException.class).hasMessage("local user with ID 424242 does not exist");
+    }
+
+    /**
+     * NIO: the JDK names an ID NSS does not know by its number (here its principal for 424242, made as the JDK's
+     * SO_PEERCRED makes it); with no file of the peer's to tell the ID, the number is not taken for a name.
+     */
+    @Test
+    void aPeerTheJdkNamesByANumberWithNoFileOfItsOwnIsNotNamed() throws IOException {
+        Path socket = Files.createFile(dir.resolve(".s.PGSQL.5432")); // this process's, not the peer's
+        UserPrincipal unnamed = socket.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName("424242");
+
+        assertThatThrownBy(() -> KernelSocketPeer.userName(unnamed, socket, Files.createFile(dir.resolve("passwd"))))
+                .isInstanceOf(IOException.class).hasMessageStartingWith("local user with ID 424242 does not exist");
+    }
+
+    /** NIO: a name NSS gave is the name, whatever the files say. */
+    @Test
+    void aPeerTheJdkNamesIsThatName() throws IOException {
+        Path socket = Files.createFile(dir.resolve(".s.PGSQL.5432"));
+        UserPrincipal owner = Files.getOwner(socket);
+
+        assertThat(KernelSocketPeer.userName(owner, socket, Files.createFile(dir.resolve("passwd")))).isEqualTo(owner.getName());
     }
 }

@@ -1,0 +1,90 @@
+package io.pgconn.internal.transport;
+
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * How the JDK words a refused connect (ECONNREFUSED) in this JVM, for NIO. The JDK throws a
+ * {@link ConnectException} for ECONNREFUSED, and also for ETIMEDOUT (the kernel's own, after minutes of SYNs)
+ * and ENOTCONN, without the errno: only its message, the C library's text for the errno ({@code strerror}),
+ * tells them apart — and a locale other than English translates that text ("Verbindungsaufbau abgelehnt"
+ * under {@code de_DE}), which the JVM takes from the environment once, at its start. So the text is learnt
+ * from a refusal this JVM meets on purpose, once: a connect to a Unix-domain socket file that nobody listens
+ * on, which the kernel refuses at once with ECONNREFUSED — no network, no port, no wait. Learnt when the first
+ * NIO dialer is made (a factory's build, not an event loop); when it cannot be (no writable temporary
+ * directory), the C locale's "Connection refused" is taken.
+ */
+final class JdkRefusalText {
+
+    /** strerror(ECONNREFUSED) in the C locale. */
+    static final String C_LOCALE = "Connection refused";
+
+    private JdkRefusalText() {
+    }
+
+    /** This JVM's text, learnt now if it was not yet. */
+    static String text() {
+        return Learnt.TEXT;
+    }
+
+    /**
+     * Whether {@code failure}, a NIO connect's, is ECONNREFUSED: it, or a {@link ConnectException} among its
+     * causes, says this JVM's refusal text — alone, as the JDK says it, or followed by the address, as Netty's
+     * copy of the JDK's exception says it ("Connection refused: /127.0.0.1:5432", the JDK's own as its cause).
+     */
+    static boolean isRefusal(Throwable failure) {
+        String text = text();
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            String message = t.getMessage();
+            if (t instanceof ConnectException && message != null && (message.equals(text) || message.startsWith(text + ": "))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static final class Learnt {
+        static final String TEXT = learn();
+    }
+
+    /** The message of the JDK's ConnectException for a Unix-domain socket that nobody listens on. */
+    static String learn() {
+        Path dir = null;
+        Path socket = null;
+        try {
+            dir = Files.createTempDirectory("pgconn-refusal");
+            socket = dir.resolve("s");
+            UnixDomainSocketAddress address = UnixDomainSocketAddress.of(socket);
+            try (ServerSocketChannel listener = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+                listener.bind(address); // closed at once: its file stays, nobody listens on it
+            }
+            try (SocketChannel client = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+                client.connect(address);
+                return C_LOCALE; // not refused: nothing learnt
+            } catch (ConnectException refused) {
+                return refused.getMessage() != null ? refused.getMessage() : C_LOCALE;
+            }
+        } catch (IOException | RuntimeException | LinkageError e) {
+            return C_LOCALE;
+        } finally {
+            deleteQuietly(socket);
+            deleteQuietly(dir);
+        }
+    }
+
+    private static void deleteQuietly(Path path) {
+        if (path != null) {
+            try {
+                Files.deleteIfExists(path);
+            } catch (IOException | RuntimeException e) {
+                // a file left in the temporary directory, nothing more
+            }
+        }
+    }
+}
