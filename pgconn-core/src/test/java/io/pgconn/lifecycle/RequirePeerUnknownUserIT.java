@@ -38,7 +38,7 @@ class RequirePeerUnknownUserIT {
     private static final int UNNAMED_UID = 424242;
 
     private static final String LISTENER = "use IO::Socket::UNIX; my $s = IO::Socket::UNIX->new(Type => SOCK_STREAM(), Local => $ARGV[0],"
-            + " Listen => 5) or die \"listen: $!\"; $| = 1; print \"listening\\n\"; while (my $c = $s->accept) { close $c }";
+            + " Listen => 5) or die \"listen: $!\"; $| = 1; print \"listening\\n\"; my @held; while (my $c = $s->accept) { push @held, $c }"; // held open: the check reads a live peer
 
     @TempDir
     Path dir;

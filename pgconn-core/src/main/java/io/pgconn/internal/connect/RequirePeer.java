@@ -46,12 +46,20 @@ final class RequirePeer {
             actual = peer.userName(channel);
         } catch (IOException | RuntimeException e) {
             throw new PgConnectException(host.label(), failed(host) + "requirepeer specifies \"" + required
-                    + "\", but the peer's user could not be found: " + e.getMessage(), e);
+                    + "\", but the peer's user could not be found: " + reason(e), e);
         }
         if (!required.equals(actual)) {
             throw new PgAuthenticationException(host.label(), failed(host) + "requirepeer specifies \"" + required
                     + "\", but actual peer user name is \"" + actual + "\"");
         }
+    }
+
+    /** What went wrong, also for an exception without a message (a ClosedChannelException: the peer hung up first). */
+    private static String reason(Exception e) {
+        if (e instanceof java.nio.channels.ClosedChannelException) {
+            return "the server closed the connection before its user could be read";
+        }
+        return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
     }
 
     /** libpq's prefix for a Unix-socket host. */
