@@ -26,4 +26,18 @@ public final class FatalErrors {
             throw fatal;
         }
     }
+
+    /**
+     * Hands {@code fatal} to the running thread's uncaught-exception handler, for a guard whose throwing it on
+     * would not get it up the thread: on an event loop (Netty catches whatever a handler or a loop task throws —
+     * a handler's into its {@code exceptionCaught}, a task's into a log line — and the loop must live on to end
+     * its other channels) or in a {@link java.util.concurrent.CompletableFuture}'s callback (which keeps it in a
+     * future nobody reads). The handler is the application's ({@link Thread#setDefaultUncaughtExceptionHandler},
+     * or the thread's own, e.g. the loop threads' of an event loop group the application gave the factory), else
+     * the JVM's (the stack trace on stderr).
+     */
+    public static void handToTheThread(VirtualMachineError fatal) {
+        Thread thread = Thread.currentThread();
+        thread.getUncaughtExceptionHandler().uncaughtException(thread, fatal);
+    }
 }

@@ -1,5 +1,6 @@
 package io.pgconn.notify;
 
+import io.pgconn.FatalErrors;
 import io.pgconn.NotificationListener;
 import io.pgconn.PgClosedException;
 import io.pgconn.PgConfigException;
@@ -204,7 +205,7 @@ public final class NotificationSubscriber {
      * Once, whichever of close(), a factory close and a give-up comes first. A listener's
      * {@link VirtualMachineError} in its {@code onComplete} stops nothing of it: every other listener, the
      * connection, {@link #ended()} and {@code closed()} still get their end, and the error then goes to the
-     * thread's uncaught-exception handler ({@link FatalToTheThread}).
+     * thread's uncaught-exception handler ({@link FatalErrors#handToTheThread}).
      */
     void end(Throwable cause) {
         ConnectionSlot.Ending ending = slot.end(cause != null);
@@ -231,7 +232,7 @@ public final class NotificationSubscriber {
             }
         } finally {
             if (fatal != null) {
-                FatalToTheThread.hand(fatal);
+                FatalErrors.handToTheThread(fatal);
             }
         }
     }

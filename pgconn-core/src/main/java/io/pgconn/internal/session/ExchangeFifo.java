@@ -1,5 +1,6 @@
 package io.pgconn.internal.session;
 
+import io.pgconn.FatalErrors;
 import io.pgconn.PgException;
 import io.pgconn.PgProtocolException;
 import io.pgconn.internal.query.Exchange;
@@ -59,8 +60,8 @@ final class ExchangeFifo {
             session.eventLoop().execute(() -> exchange.fail(error));
             if (e instanceof VirtualMachineError fatal) {
                 // failed first, then to the loop thread's handler (FatalErrors; thrown on, Netty's catching or a
-                // caller's future would keep it: FatalOnLoop), and the exchanges behind it are written as usual
-                FatalOnLoop.handToTheThread(fatal);
+                // caller's future would keep it: FatalErrors.handToTheThread), and the exchanges behind it are written as usual
+                FatalErrors.handToTheThread(fatal);
             }
             return;
         }

@@ -1,5 +1,6 @@
 package io.pgconn.internal.session;
 
+import io.pgconn.FatalErrors;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
 import io.pgconn.NotificationListener;
@@ -346,13 +347,13 @@ public final class PipelinedSession implements QuerySession {
     /**
      * Stops notification delivery: listeners get their completion signal and no further callbacks. On the
      * event loop: a listener's {@link VirtualMachineError} goes to the loop thread's uncaught-exception
-     * handler ({@link FatalOnLoop}) once every listener has had its end.
+     * handler ({@link FatalErrors#handToTheThread}) once every listener has had its end.
      */
     public void stopListening(Throwable cause) {
         try {
             listeners.stop(cause);
         } catch (VirtualMachineError fatal) {
-            FatalOnLoop.handToTheThread(fatal);
+            FatalErrors.handToTheThread(fatal);
         }
     }
 

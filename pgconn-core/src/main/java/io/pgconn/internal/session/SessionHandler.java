@@ -123,7 +123,7 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
     /**
      * What this handler's callbacks threw (Netty catches it and brings it here): the session ends with it
      * as the cause. A {@link VirtualMachineError} (a notification or notice listener's, a codec's) is then
-     * also handed to the loop thread's uncaught-exception handler ({@link FatalOnLoop}): thrown on from
+     * also handed to the loop thread's uncaught-exception handler ({@link FatalErrors#handToTheThread}): thrown on from
      * here, Netty would only log it.
      */
     @Override
@@ -131,7 +131,7 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
         session.whyEnded().failed(cause);
         ctx.close();
         if (FatalErrors.isFatal(cause)) {
-            FatalOnLoop.handToTheThread((VirtualMachineError) cause);
+            FatalErrors.handToTheThread((VirtualMachineError) cause);
         }
     }
 

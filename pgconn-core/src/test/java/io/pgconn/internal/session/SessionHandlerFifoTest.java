@@ -146,7 +146,7 @@ class SessionHandlerFifoTest {
 
     /**
      * A VirtualMachineError from an exchange's messages goes to the loop thread's uncaught-exception handler
-     * (FatalErrors, FatalOnLoop), once the exchange is failed and out of the FIFO; the session goes on.
+     * (FatalErrors.handToTheThread), once the exchange is failed and out of the FIFO; the session goes on.
      */
     @Test
     void anExchangeWhoseMessagesThrowAVirtualMachineErrorIsFailedAndTheErrorGoesToTheLoopThread() {
