@@ -69,13 +69,13 @@ public final class BackendMessageDecoder extends ByteToMessageDecoder {
     /**
      * Counts the bytes as they arrive, before they make up a message: a server sending one large
      * message slowly is not a silent one (the session's silence rule, query.md §5). An answer read
-     * opens a busy-polling loop's poll window ({@link BusyPollStrategy#answerRead()}).
+     * opens a busy-polling loop's poll window ({@link BusyPollStrategy#answerRead(Object)}).
      */
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
         if (msg instanceof ByteBuf bytes) {
             bytesReceived += bytes.readableBytes();
-            BusyPollStrategy.answerRead();
+            BusyPollStrategy.answerRead(ctx.channel());
         }
         super.channelRead(ctx, msg);
     }

@@ -25,12 +25,12 @@ public final class FrontendMessageEncoder extends MessageToByteEncoder<FrontendM
 
     /**
      * Every write of the connection passes here, encoded messages and the session's batches of bytes alike: a request
-     * written closes a busy-polling loop's poll window ({@link BusyPollStrategy#requestWritten()}), its answer will
-     * wake the loop.
+     * written closes a busy-polling loop's poll window ({@link BusyPollStrategy#requestWritten(Object)}) unless another
+     * connection's caller is still to submit after its answer; its answer will wake the loop.
      */
     @Override
     public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) throws Exception {
-        BusyPollStrategy.requestWritten();
+        BusyPollStrategy.requestWritten(ctx.channel());
         super.write(ctx, msg, promise);
     }
 
