@@ -1,0 +1,134 @@
+package io.pgconn.spring.boot.autoconfigure.r2dbc;
+
+import io.pgconn.PgConnection;
+import io.pgconn.query.TransactionStatus;
+import io.r2dbc.spi.Connection;
+import io.r2dbc.spi.ConnectionFactory;
+import io.r2dbc.spi.Wrapped;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import reactor.core.publisher.Mono;
+
+import java.util.function.Function;
+
+/**
+ * A pgconn session borrowed from an R2DBC pool for {@link PgConnSessions}, and the one place that hands it
+ * back: idle, or closed so that the pool drops it (r2dbc-pool does not lend a connection whose
+ * {@code validate(LOCAL)} fails, which a closed session's does).
+ */
+final class BorrowedSession {
+
+    private static final Log logger = LogFactory.getLog(BorrowedSession.class);
+
+    private final Connection pooled;
+
+    private final PgConnection session;
+
+    private BorrowedSession(Connection pooled, PgConnection session) {
+        this.pooled = pooled;
+        this.session = session;
+    }
+
+    /** Borrows a session, runs {@code steps} with it and hands it back however they end. */
+    static <T> T lend(ConnectionFactory connectionFactory, Function<? super PgConnection, ? extends T> steps) {
+        BorrowedSession borrowed = borrow(connectionFactory);
+        Throwable failure = null;
+        try {
+            return steps.apply(borrowed.session);
+        } catch (Throwable t) {
+            failure = t;
+            throw t;
+        } finally {
+            borrowed.handBack(failure);
+        }
+    }
+
+    private static BorrowedSession borrow(ConnectionFactory connectionFactory) {
+        Connection pooled = Mono.from(connectionFactory.create()).block();
+        if (pooled == null) {
+            throw new IllegalStateException("the R2DBC ConnectionFactory " + connectionFactory + " lent no connection");
+        }
+        PgConnection session = coreSession(pooled);
+        if (session == null) {
+            release(pooled);
+            throw new IllegalStateException("the R2DBC connection " + pooled.getClass().getName() + " of " + connectionFactory
+                    + " is not a pgconn session (no PgConnection under its Wrapped.unwrap()): PgConnSessions needs the"
+                    + " starter's pool, or a pool over PgConnR2dbcConnectionFactory");
+        }
+        return new BorrowedSession(pooled, session);
+    }
+
+    /**
+     * The {@link PgConnection} under {@code connection}'s {@link Wrapped#unwrap()}s, however many (r2dbc-pool's,
+     * a proxy's, the driver's); null when there is none. Not {@code Wrapped.unwrap(Class)}: it returns null
+     * when the innermost object is not itself {@code Wrapped}, as a {@code PgConnection} is not.
+     */
+    static PgConnection coreSession(Object connection) {
+        Object unwrapped = connection;
+        for (int depth = 0; depth < 16; depth++) {
+            if (unwrapped instanceof PgConnection session) {
+                return session;
+            }
+            if (!(unwrapped instanceof Wrapped<?> wrapped)) {
+                return null;
+            }
+            unwrapped = wrapped.unwrap();
+        }
+        return null;
+    }
+
+    /**
+     * Rolls back a transaction still open — the work failed, its commit did not end it, or the work of
+     * {@code withSession} began one and left it — then gives the connection back to the pool; a session
+     * whose rollback did not leave it idle is closed first. A rollback's failure is attached to
+     * {@code failure} as suppressed.
+     */
+    private void handBack(Throwable failure) {
+        try {
+            if (!this.session.isClosed() && this.session.transactionStatus() != TransactionStatus.IDLE) {
+                if (failure == null) {
+                    logger.warn("pgconn: work in PgConnSessions.withSession returned with a transaction open on "
+                            + this.session + "; it is rolled back (use inTransaction to commit)");
+                }
+                rollBack(failure);
+            }
+        } finally {
+            release(this.pooled);
+        }
+    }
+
+    private void rollBack(Throwable failure) {
+        boolean idle = false;
+        try {
+            CoreFutureWait.await(this.session.rollback());
+            idle = this.session.transactionStatus() == TransactionStatus.IDLE;
+        } catch (RuntimeException rollbackFailure) {
+            if (failure != null) {
+                failure.addSuppressed(rollbackFailure);
+            } else {
+                logger.warn("pgconn: rollback on " + this.session + " failed; the session is closed", rollbackFailure);
+            }
+        } finally {
+            if (!idle) {
+                invalidate();
+            }
+        }
+    }
+
+    /** Closes the session, so that the pool drops it when it comes back instead of lending it again. */
+    private void invalidate() {
+        try {
+            this.session.close().join();
+        } catch (RuntimeException closeFailure) {
+            logger.debug("pgconn: closing " + this.session + " failed", closeFailure);
+        }
+    }
+
+    private static void release(Connection pooled) {
+        try {
+            Mono.from(pooled.close()).block();
+        } catch (RuntimeException releaseFailure) {
+            logger.warn("pgconn: giving " + pooled + " back to its pool failed", releaseFailure);
+        }
+    }
+}

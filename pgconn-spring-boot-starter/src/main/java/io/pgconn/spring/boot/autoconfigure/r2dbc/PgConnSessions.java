@@ -1,0 +1,123 @@
+package io.pgconn.spring.boot.autoconfigure.r2dbc;
+
+import io.netty.channel.EventLoop;
+import io.netty.util.internal.ThreadExecutorMap;
+import io.pgconn.PgConnection;
+import io.pgconn.query.TransactionOptions;
+import io.r2dbc.spi.ConnectionFactory;
+import reactor.core.scheduler.Schedulers;
+
+import java.util.function.Function;
+
+/**
+ * Blocking work on the core API with a session borrowed from the starter's R2DBC pool, for a Spring MVC
+ * (or any blocking) application: {@link #withSession}, {@link #inTransaction} and {@link #inSavepoint}
+ * (new user 8 F3: every team wrote this borrow / begin / commit / roll back / close helper, and a slip
+ * in it leaked a pooled session inside a transaction).
+ *
+ * <pre>{@code
+ * long id = sessions.inTransaction(TransactionOptions.isolation(IsolationLevel.SERIALIZABLE), c -> {
+ *     c.query("UPDATE account SET balance = balance - $1 WHERE id = $2", amount, from).join();
+ *     return c.query("INSERT INTO transfer (amount) VALUES ($1) RETURNING id", amount).join().single(Long.class);
+ * });
+ * }</pre>
+ *
+ * <ul>
+ * <li>The session is always handed back, idle: a transaction is committed when the work returns and
+ *     rolled back when it throws anything, an {@link Error} included (the work's exception is rethrown
+ *     as it is, a failed rollback's attached as suppressed). A session whose rollback failed, or that is
+ *     still in a transaction for any other reason, is closed, so the pool drops it instead of lending it
+ *     again.</li>
+ * <li>Transaction control is the core API's ({@link PgConnection#begin(TransactionOptions)},
+ *     {@code commit()}, {@code rollback()}), so its failures are the core's {@link io.pgconn.PgException}s,
+ *     as the work's own: a commit PostgreSQL answered with {@code ROLLBACK} is a
+ *     {@link io.pgconn.PgTransactionRolledBackException}, a serialization failure at commit a
+ *     {@link io.pgconn.PgServerException} with SQLSTATE 40001.</li>
+ * <li>Every method blocks its thread, so each refuses to run on a Netty event loop (pgconn's, Reactor
+ *     Netty's) or a Reactor non-blocking thread ({@code parallel}, {@code single}) with an
+ *     {@link IllegalStateException} naming the thread, before borrowing anything: there it would stall
+ *     every connection of that loop. Reactive code uses the R2DBC {@code ConnectionFactory},
+ *     {@code DatabaseClient} and {@code @Transactional} on Boot's {@code R2dbcTransactionManager}.</li>
+ * </ul>
+ *
+ * <p>This is not a Spring {@code TransactionManager}: a second one next to Boot's reactive
+ * {@code R2dbcTransactionManager} would make every {@code @Transactional} without a qualifier fail with
+ * "expected single matching bean but found 2" (docs/starter.md §2b). A borrow waits as long as the pool
+ * lets it ({@code pg.conn.pool.max-acquire-time}).
+ */
+public final class PgConnSessions {
+
+    private final ConnectionFactory connectionFactory;
+
+    /** @param connectionFactory an R2DBC factory whose connections are pgconn sessions (the starter's pool) */
+    public PgConnSessions(ConnectionFactory connectionFactory) {
+        this.connectionFactory = connectionFactory;
+    }
+
+    /** Runs {@code work} with a borrowed session outside a transaction (each statement commits on its own). */
+    public <T> T withSession(Function<? super PgConnection, ? extends T> work) {
+        refuseOnANonBlockingThread("withSession");
+        return BorrowedSession.lend(this.connectionFactory, work);
+    }
+
+    /** {@link #inTransaction(TransactionOptions, Function)} with the session's default isolation level and access mode. */
+    public <T> T inTransaction(Function<? super PgConnection, ? extends T> work) {
+        return inTransaction(TransactionOptions.DEFAULT, work);
+    }
+
+    /**
+     * Runs {@code work} in one transaction begun as {@code options} say (isolation level, read only,
+     * deferrable; a {@code null} field keeps the session's default) on a borrowed session: committed when
+     * {@code work} returns, rolled back when it throws.
+     */
+    public <T> T inTransaction(TransactionOptions options, Function<? super PgConnection, ? extends T> work) {
+        refuseOnANonBlockingThread("inTransaction");
+        return BorrowedSession.lend(this.connectionFactory, session -> {
+            CoreFutureWait.await(session.begin(options));
+            T result = work.apply(session);
+            CoreFutureWait.await(session.commit());
+            return result;
+        });
+    }
+
+    /**
+     * Runs {@code work} inside {@code SAVEPOINT name} on {@code session}, which is in a transaction (the
+     * one {@link #inTransaction} lends): released when {@code work} returns; rolled back to and released
+     * when it throws, which is rethrown — so the transaction goes on without {@code work}'s changes when
+     * the caller catches it.
+     */
+    public <T> T inSavepoint(PgConnection session, String name, Function<? super PgConnection, ? extends T> work) {
+        refuseOnANonBlockingThread("inSavepoint");
+        CoreFutureWait.await(session.setSavepoint(name));
+        T result;
+        try {
+            result = work.apply(session);
+        } catch (Throwable failure) {
+            try {
+                CoreFutureWait.await(session.rollbackToSavepoint(name));
+                CoreFutureWait.await(session.releaseSavepoint(name));
+            } catch (RuntimeException rollbackFailure) {
+                failure.addSuppressed(rollbackFailure);
+            }
+            throw failure;
+        }
+        CoreFutureWait.await(session.releaseSavepoint(name));
+        return result;
+    }
+
+    /** Before anything is borrowed: the blocking waits below would stall an event loop, or Reactor refuses them. */
+    static void refuseOnANonBlockingThread(String method) {
+        String thread = Thread.currentThread().getName();
+        if (ThreadExecutorMap.currentExecutor() instanceof EventLoop) {
+            throw new IllegalStateException("PgConnSessions." + method + " on an event loop thread (" + thread
+                    + "): it blocks until the pool lends a session and the server answers, which would stall every"
+                    + " connection of this loop; call it from a blocking thread (a servlet request's,"
+                    + " Schedulers.boundedElastic()), or use the R2DBC ConnectionFactory / DatabaseClient here");
+        }
+        if (Schedulers.isInNonBlockingThread()) {
+            throw new IllegalStateException("PgConnSessions." + method + " on a non-blocking Reactor thread (" + thread
+                    + "): it blocks until the pool lends a session and the server answers, and Reactor refuses blocking"
+                    + " there; run it on Schedulers.boundedElastic(), or use the R2DBC ConnectionFactory / DatabaseClient");
+        }
+    }
+}

@@ -1,0 +1,287 @@
+package io.pgconn.spring.boot.autoconfigure.r2dbc;
+
+import io.netty.channel.DefaultEventLoop;
+import io.pgconn.PgConnection;
+import io.pgconn.PgConnectionFactory;
+import io.pgconn.PgServerException;
+import io.pgconn.PgTransactionRolledBackException;
+import io.pgconn.query.IsolationLevel;
+import io.pgconn.query.TransactionOptions;
+import io.pgconn.query.TransactionStatus;
+import io.pgconn.spring.boot.autoconfigure.PgConnAutoConfiguration;
+import io.pgconn.spring.boot.autoconfigure.StarterCluster;
+import io.pgconn.testkit.AuthMethod;
+import io.pgconn.testkit.ConnectionType;
+import io.pgconn.testkit.PgClusterExtension;
+import io.pgconn.testkit.PgUser;
+import io.r2dbc.pool.ConnectionPool;
+import io.r2dbc.pool.PoolMetrics;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.context.ApplicationContext;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * {@link PgConnSessions} against a real PostgreSQL, through the starter's pool: commit, roll back on any
+ * exception (an {@link Error} too), read only, isolation and deferrable as the server shows them,
+ * savepoints, a commit the server turned into a rollback, a transaction {@code withSession}'s work left
+ * open, a session that ended — and after every path the pool holds no session lent and each one it holds
+ * is idle on the server. On an event loop or a Reactor non-blocking thread it refuses before borrowing.
+ */
+@ExtendWith(OutputCaptureExtension.class)
+class PgConnSessionsIT {
+
+    @RegisterExtension
+    static final PgClusterExtension PG = PgClusterExtension.builder().name("starter-sessions")
+            .user(PgUser.scram(StarterCluster.USER, StarterCluster.PASSWORD).allow(ConnectionType.HOST, AuthMethod.SCRAM_SHA_256))
+            .initSql("CREATE DATABASE " + StarterCluster.USER + " OWNER " + StarterCluster.USER)
+            .build();
+
+    private static final AtomicInteger TABLES = new AtomicInteger();
+
+    private final ApplicationContextRunner runner = new ApplicationContextRunner()
+            .withConfiguration(AutoConfigurations.of(PgConnAutoConfiguration.class, PgConnR2dbcAutoConfiguration.class,
+                    PgConnSessionsAutoConfiguration.class))
+            .withPropertyValues("pg.conn.database=" + StarterCluster.USER, "pg.conn.username=" + StarterCluster.USER,
+                    "pg.conn.password=" + StarterCluster.PASSWORD, "pg.conn.ssl.mode=disable", "pg.conn.extension-types=",
+                    "pg.conn.startup-check=none", "pg.conn.pool.initial-size=0", "pg.conn.pool.max-size=2");
+
+    private void run(Consumer<Sessions> test) {
+        runner.withPropertyValues("pg.conn.hosts=" + StarterCluster.label(PG.primary())).run(context -> {
+            Sessions sessions = new Sessions(context);
+            test.accept(sessions);
+            sessions.assertThePoolIsIdle();
+        });
+    }
+
+    /** The bean under test, a table of its own, and the pool's counts. */
+    private static final class Sessions {
+
+        final PgConnSessions sessions;
+
+        final PoolMetrics pool;
+
+        final PgConnectionFactory factory;
+
+        final String table = "sessions_" + TABLES.incrementAndGet();
+
+        Sessions(ApplicationContext context) {
+            this.sessions = context.getBean(PgConnSessions.class);
+            this.pool = context.getBean(ConnectionPool.class).getMetrics().orElseThrow();
+            this.factory = context.getBean(PgConnectionFactory.class);
+            this.sessions.withSession(c -> c.simpleQuery("CREATE TABLE " + table + " (id int PRIMARY KEY)").join());
+            assertThePoolIsIdle();
+        }
+
+        long rows() {
+            return this.sessions.withSession(c -> c.query("SELECT count(*) FROM " + table).join().single(Long.class));
+        }
+
+        void insert(PgConnection c, int id) {
+            c.query("INSERT INTO " + table + " VALUES ($1)", id).join();
+        }
+
+        /** No session lent, and every session the pool holds is open (none closed by a rollback that worked) and idle. */
+        void assertThePoolIsIdle() {
+            assertThat(this.factory.openConnections()).as("open sessions").isEqualTo(this.pool.allocatedSize());
+            assertThat(this.pool.acquiredSize()).as("sessions still lent").isZero();
+            assertThat(this.pool.idleSize()).as("idle sessions").isEqualTo(this.pool.allocatedSize());
+            long notIdle = this.sessions.withSession(c -> {
+                assertThat(c.transactionStatus()).isEqualTo(TransactionStatus.IDLE);
+                return c.query("SELECT count(*) FROM pg_stat_activity WHERE usename = $1 AND state <> 'idle' AND pid <> pg_backend_pid()",
+                        StarterCluster.USER).join().single(Long.class);
+            });
+            assertThat(notIdle).as("sessions of the pool's user busy or in a transaction on the server").isZero();
+            assertThat(this.pool.acquiredSize()).isZero();
+        }
+    }
+
+    @Test
+    void theWorkIsCommittedAndItsResultReturned() {
+        run(s -> {
+            String result = s.sessions.inTransaction(c -> {
+                s.insert(c, 1);
+                s.insert(c, 2);
+                assertThat(c.transactionStatus()).isEqualTo(TransactionStatus.IN_TRANSACTION);
+                return "two rows";
+            });
+            assertThat(result).isEqualTo("two rows");
+            assertThat(s.rows()).isEqualTo(2);
+        });
+    }
+
+    @Test
+    void anExceptionRollsBackAndIsRethrownAsItIs() {
+        run(s -> {
+            IllegalArgumentException thrown = new IllegalArgumentException("no such account");
+            assertThatThrownBy(() -> s.sessions.inTransaction(c -> {
+                s.insert(c, 1);
+                throw thrown;
+            })).isSameAs(thrown).satisfies(e -> assertThat(e.getSuppressed()).isEmpty());
+            assertThat(s.rows()).isZero();
+        });
+    }
+
+    @Test
+    void anErrorRollsBackToo() {
+        run(s -> {
+            AssertionError thrown = new AssertionError("a failed check in the work");
+            assertThatThrownBy(() -> s.sessions.inTransaction(c -> {
+                s.insert(c, 1);
+                throw thrown;
+            })).isSameAs(thrown);
+            assertThat(s.rows()).isZero();
+        });
+    }
+
+    @Test
+    void aReadOnlyTransactionRefusesAWrite() {
+        run(s -> {
+            assertThatThrownBy(() -> s.sessions.inTransaction(TransactionOptions.DEFAULT.readOnly(true), c -> {
+                assertThat(c.simpleQuery("SHOW transaction_read_only").join().singleValue()).isEqualTo("on");
+                s.insert(c, 1);
+                return null;
+            })).isInstanceOf(CompletionException.class).cause().isInstanceOf(PgServerException.class)
+                    .hasMessageContaining("cannot execute INSERT in a read-only transaction")
+                    .satisfies(e -> assertThat(((PgServerException) e).sqlState()).contains("25006"));
+            assertThat(s.rows()).isZero();
+        });
+    }
+
+    @Test
+    void theIsolationLevelAndDeferrableAreTheOnesAskedFor() {
+        run(s -> {
+            assertThat(s.sessions.<String>inTransaction(c -> c.simpleQuery("SHOW transaction_isolation").join().singleValue()))
+                    .isEqualTo("read committed");
+            assertThat(s.sessions.<String>inTransaction(TransactionOptions.isolation(IsolationLevel.REPEATABLE_READ),
+                    c -> c.simpleQuery("SHOW transaction_isolation").join().singleValue())).isEqualTo("repeatable read");
+            TransactionOptions serializableReadOnlyDeferrable = TransactionOptions.isolation(IsolationLevel.SERIALIZABLE)
+                    .readOnly(true).deferrable(true);
+            assertThat(s.sessions.<String>inTransaction(serializableReadOnlyDeferrable, c -> c.simpleQuery(
+                    "SELECT current_setting('transaction_isolation') || ',' || current_setting('transaction_read_only') || ','"
+                            + " || current_setting('transaction_deferrable')").join().singleValue()))
+                    .isEqualTo("serializable,on,on");
+            // the next transaction on the same session is back to the session's defaults
+            assertThat(s.sessions.<String>inTransaction(c -> c.simpleQuery("SHOW transaction_isolation").join().singleValue()))
+                    .isEqualTo("read committed");
+        });
+    }
+
+    /** New user 8's case: a step that fails with 22012 inside a savepoint; the rest of the transaction commits. */
+    @Test
+    void aSavepointUndoesOnlyItsOwnWork() {
+        run(s -> {
+            s.sessions.inTransaction(c -> {
+                s.insert(c, 1);
+                assertThatThrownBy(() -> s.sessions.inSavepoint(c, "step", inner -> {
+                    s.insert(inner, 2);
+                    return inner.query("SELECT 1 / 0").join();
+                })).isInstanceOf(CompletionException.class).hasMessageContaining("division by zero");
+                assertThat(c.transactionStatus()).isEqualTo(TransactionStatus.IN_TRANSACTION);
+                assertThat(s.sessions.<String>inSavepoint(c, "step", inner -> {
+                    s.insert(inner, 3);
+                    return "kept";
+                })).isEqualTo("kept");
+                return null;
+            });
+            assertThat(s.sessions.<String>withSession(c -> c.query("SELECT string_agg(id::text, ',' ORDER BY id) FROM " + s.table)
+                    .join().single(String.class))).isEqualTo("1,3");
+        });
+    }
+
+    /** The work swallowed a statement's error: PostgreSQL answers the COMMIT with ROLLBACK, which is thrown. */
+    @Test
+    void aCommitThatRolledBackIsThrownAndNothingIsSaved() {
+        run(s -> {
+            assertThatThrownBy(() -> s.sessions.inTransaction(c -> {
+                s.insert(c, 1);
+                c.query("SELECT 1 / 0").exceptionally(e -> null).join();
+                return null;
+            })).isInstanceOf(PgTransactionRolledBackException.class);
+            assertThat(s.rows()).isZero();
+        });
+    }
+
+    @Test
+    void aTransactionWithSessionsWorkLeftOpenIsRolledBackNotLent(CapturedOutput output) {
+        run(s -> {
+            s.sessions.withSession(c -> {
+                c.begin().join();
+                s.insert(c, 1);
+                return null;
+            });
+            assertThat(s.rows()).isZero();
+            assertThat(output.getOut()).contains("returned with a transaction open").contains("it is rolled back");
+        });
+    }
+
+    /** The session ended in the work (here its own backend terminated): it is not lent again, and the next borrow works. */
+    @Test
+    void aSessionThatEndedIsNotLentAgain() {
+        run(s -> {
+            int[] ended = new int[1];
+            assertThatThrownBy(() -> s.sessions.inTransaction(c -> {
+                ended[0] = c.processId();
+                s.insert(c, 1);
+                return c.query("SELECT pg_terminate_backend(pg_backend_pid())").join();
+            })).isInstanceOf(CompletionException.class);
+            for (int i = 0; i < 3; i++) {
+                assertThat(s.sessions.withSession(PgConnection::processId)).isNotEqualTo(ended[0]);
+            }
+            assertThat(s.factory.openConnections()).isEqualTo(s.pool.allocatedSize());
+            assertThat(s.rows()).isZero();
+        });
+    }
+
+    @Test
+    void onAnEventLoopItRefusesBeforeBorrowing() throws Exception {
+        DefaultEventLoop loop = new DefaultEventLoop();
+        try {
+            run(s -> {
+                int allocated = s.pool.allocatedSize();
+                Throwable refused = failureOf(() -> loop.submit(() -> s.sessions.inTransaction(c -> 1)).get(10, TimeUnit.SECONDS));
+                assertThat(refused).isInstanceOf(IllegalStateException.class)
+                        .hasMessageStartingWith("PgConnSessions.inTransaction on an event loop thread (defaultEventLoop")
+                        .hasMessageContaining("would stall every connection of this loop");
+                Throwable onParallel = failureOf(() -> Mono.fromCallable(() -> s.sessions.inTransaction(c -> 1))
+                        .subscribeOn(Schedulers.parallel()).block());
+                assertThat(onParallel).isInstanceOf(IllegalStateException.class)
+                        .hasMessageStartingWith("PgConnSessions.inTransaction on a non-blocking Reactor thread (parallel-")
+                        .hasMessageContaining("Schedulers.boundedElastic()");
+                assertThat(s.pool.allocatedSize()).as("nothing borrowed").isEqualTo(allocated);
+                // on a thread that may block, the same call runs
+                assertThat(Mono.fromCallable(() -> s.sessions.inTransaction(c -> 1)).subscribeOn(Schedulers.boundedElastic())
+                        .block()).isEqualTo(1);
+            });
+        } finally {
+            loop.shutdownGracefully(0, 0, TimeUnit.SECONDS).sync();
+        }
+    }
+
+    private interface Call {
+        Object call() throws Exception;
+    }
+
+    private static Throwable failureOf(Call call) {
+        try {
+            call.call();
+        } catch (Exception e) {
+            return io.pgconn.FutureFailures.unwrap(e);
+        }
+        throw new AssertionError("expected a failure");
+    }
+}

@@ -1,0 +1,94 @@
+package io.pgconn.spring.boot.autoconfigure.r2dbc;
+
+import io.pgconn.PgConnection;
+import io.pgconn.PgServerException;
+import io.pgconn.query.TransactionOptions;
+import io.pgconn.query.TransactionStatus;
+import io.r2dbc.spi.Connection;
+import io.r2dbc.spi.ConnectionFactory;
+import io.r2dbc.spi.Wrapped;
+import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Mono;
+
+import java.util.concurrent.CompletableFuture;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.Mockito.inOrder;
+import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.never;
+import static org.mockito.Mockito.verify;
+import static org.mockito.Mockito.when;
+import static org.mockito.Mockito.withSettings;
+
+/**
+ * A session whose rollback fails is closed before it goes back to the pool, so the pool drops it instead of
+ * lending a session in an unknown transaction state; the work's exception is thrown with the rollback's
+ * attached. No real server makes a {@code ROLLBACK} fail on a live session, so the session is a mock.
+ */
+class PgConnSessionsRollbackFailureTest {
+
+    private final PgConnection session = mock(PgConnection.class);
+
+    private final Connection pooled = mock(Connection.class, withSettings().extraInterfaces(Wrapped.class));
+
+    private final ConnectionFactory pool = mock(ConnectionFactory.class);
+
+    private final PgConnSessions sessions = new PgConnSessions(pool);
+
+    PgConnSessionsRollbackFailureTest() {
+        when(((Wrapped<?>) pooled).unwrap()).thenAnswer(call -> session);
+        when(pooled.close()).thenAnswer(call -> Mono.empty());
+        when(pool.create()).thenAnswer(call -> Mono.just(pooled));
+        when(session.begin(any(TransactionOptions.class))).thenReturn(CompletableFuture.completedFuture(null));
+        when(session.transactionStatus()).thenReturn(TransactionStatus.IN_TRANSACTION);
+        when(session.close()).thenReturn(CompletableFuture.completedFuture(null));
+    }
+
+    @Test
+    void aSessionWhoseRollbackFailedIsClosedBeforeItGoesBack() {
+        PgServerException rollbackFailure = new PgServerException("db.test:5432", "rollback refused");
+        when(session.rollback()).thenReturn(CompletableFuture.failedFuture(rollbackFailure));
+        IllegalStateException workFailure = new IllegalStateException("the work failed");
+        assertThatThrownBy(() -> sessions.inTransaction(c -> {
+            throw workFailure;
+        })).isSameAs(workFailure);
+        assertThat(workFailure.getSuppressed()).containsExactly(rollbackFailure);
+        var order = inOrder(session, pooled);
+        order.verify(session).rollback();
+        order.verify(session).close();
+        order.verify(pooled).close();
+    }
+
+    @Test
+    void aSessionStillInATransactionAfterItsRollbackIsClosedToo() {
+        when(session.rollback()).thenReturn(CompletableFuture.completedFuture(null));
+        assertThatThrownBy(() -> sessions.inTransaction(c -> {
+            throw new OutOfMemoryError("simulated");
+        })).isInstanceOf(OutOfMemoryError.class);
+        verify(session).close();
+        verify(pooled).close();
+    }
+
+    @Test
+    void aSessionRolledBackToIdleGoesBackOpen() {
+        when(session.rollback()).thenAnswer(call -> {
+            when(session.transactionStatus()).thenReturn(TransactionStatus.IDLE);
+            return CompletableFuture.completedFuture(null);
+        });
+        assertThatThrownBy(() -> sessions.inTransaction(c -> {
+            throw new IllegalStateException("the work failed");
+        })).isInstanceOf(IllegalStateException.class);
+        verify(session, never()).close();
+        verify(pooled).close();
+    }
+
+    @Test
+    void aConnectionThatIsNoPgconnSessionIsGivenBackAndNamed() {
+        when(((Wrapped<?>) pooled).unwrap()).thenReturn(null);
+        assertThatThrownBy(() -> sessions.withSession(c -> 1)).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("is not a pgconn session");
+        verify(pooled).close();
+    }
+}
