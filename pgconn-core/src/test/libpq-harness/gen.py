@@ -35,7 +35,7 @@ for c, l in zip(cases, L):
     o = a[2]
     # effective application_name as libpq sends it
     r = kvs(f[4] if f[2] == "OPT_ERR" else f[3])
-    app = r.get("application_name") or r.get("fallback_application_name") or ""
+    app = r["application_name"] if "application_name" in r else r.get("fallback_application_name", "")  # libpq: appname ? appname : fbappname (empty counts)
     o["application_name"] = app
     ct = o.get("connect_timeout")
     if ct is not None:

@@ -49,7 +49,7 @@ for c, l in zip(cases, L):
     r = kvs(f[4] if f[2] == "OPT_ERR" else f[3])
     if r.get("tcp_user_timeout"): o["tcp_user_timeout"] = r["tcp_user_timeout"]
     r = kvs(f[4] if f[2] == "OPT_ERR" else f[3])
-    o["application_name"] = r.get("application_name") or r.get("fallback_application_name") or ""
+    o["application_name"] = r["application_name"] if "application_name" in r else r.get("fallback_application_name", "")  # libpq: appname ? appname : fbappname (empty counts)
     if o.get("connect_timeout") is not None: o["connect_timeout"] = str(max(0, int(o["connect_timeout"])))
     if "keepalives" in o: o["keepalives"] = "1" if int(o["keepalives"]) != 0 else "0"
     for k in ("keepalives_idle", "keepalives_interval", "keepalives_count", "tcp_user_timeout"):

@@ -45,8 +45,9 @@ final class ConnConfigResolver {
                 Setting.PORT)) {
             resolved.put(s, nonEmpty(resolved.get(s)));
         }
-        // libpq: application_name (or PGAPPNAME) when non-empty, else fallback_application_name
-        if (resolved.get(Setting.APPLICATION_NAME) == null) {
+        // libpq 18 sends "appname ? appname : fbappname": application_name set at all (keyword, service file or
+        // PGAPPNAME), even empty, wins over fallback_application_name; empty sends none (LIBPQ-12 ev15)
+        if (!given.has(Setting.APPLICATION_NAME)) {
             resolved.put(Setting.APPLICATION_NAME, nonEmpty(given.get(Setting.FALLBACK_APPLICATION_NAME)));
         }
         // libpq 18: without max_protocol_version the maximum is 3.0, unless min_protocol_version asks for more

@@ -158,8 +158,17 @@ public record HostSpec(String host, String hostaddr, int port, boolean hostaddrO
         return false;
     }
 
-    /** Whether this is a Unix-domain socket directory (libpq: the host starts with {@code /}). */
+    /**
+     * Whether this entry is dialled as a Unix-domain socket: the host is a socket directory (starts with {@code /})
+     * and no {@code hostaddr} is given. With {@code hostaddr}, libpq dials that address over TCP whatever the host
+     * says; the host then only names the server ({@code .pgpass} matches it, see {@link #namesSocketDirectory()}).
+     */
     public boolean isUnixSocket() {
+        return hostaddr == null && namesSocketDirectory();
+    }
+
+    /** Whether the host is a socket directory (starts with {@code /}), dialled or not ({@link #isUnixSocket()}). */
+    public boolean namesSocketDirectory() {
         return host.startsWith("/");
     }
 

@@ -120,7 +120,7 @@ public final class PgPassFile {
 
     /** The names a line's host field may match: the host, and "localhost" for a default socket directory (libpq). */
     private static List<String> hostNames(HostSpec host) {
-        if (host.isUnixSocket() && DEFAULT_SOCKET_DIRS.contains(stripSlash(host.host()))) {
+        if (host.namesSocketDirectory() && DEFAULT_SOCKET_DIRS.contains(stripSlash(host.host()))) {
             return List.of(host.host(), "localhost");
         }
         return List.of(host.host());

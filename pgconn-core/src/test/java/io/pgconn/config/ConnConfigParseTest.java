@@ -183,7 +183,8 @@ class ConnConfigParseTest {
                 kw("min_protocol_version=3.0", ConnConfig::maxProtocolVersion, ProtocolVersion.V3_0),
                 kw("fallback_application_name=fb", ConnConfig::applicationName, "fb"),
                 kw("fallback_application_name=fb application_name=app", ConnConfig::applicationName, "app"),
-                kw("application_name='' fallback_application_name=fb", ConnConfig::applicationName, "fb"),
+                // libpq 18 sends "appname ? appname : fbappname": an application_name set at all, even empty, wins
+                kw("application_name='' fallback_application_name=fb", ConnConfig::applicationName, null),
                 kw("client_encoding=UTF8", ConnConfig::applicationName, null),
                 kw("keepalives=2", ConnConfig::keepalives, true),
                 kw("keepalives=-1", ConnConfig::keepalives, true),

@@ -38,6 +38,17 @@ class HostSpecTest {
         assertThat(new HostSpec("h", "", 1).hostaddr()).isNull();
     }
 
+    /** libpq: hostaddr is dialled over TCP even when host names a socket directory; the host still names it (.pgpass). */
+    @Test
+    void aSocketDirectoryWithHostaddrIsDialledOverTcp() {
+        HostSpec spec = new HostSpec("/var/run/postgresql", "127.0.0.1", 5432);
+        assertThat(spec.isUnixSocket()).isFalse();
+        assertThat(spec.namesSocketDirectory()).isTrue();
+        assertThat(spec.dialAddress()).isEqualTo("127.0.0.1");
+        assertThat(HostSpec.of("/var/run/postgresql", 5432).namesSocketDirectory()).isTrue();
+        assertThat(HostSpec.of("db.example", 5432).namesSocketDirectory()).isFalse();
+    }
+
     @Test
     void socketPathOnlyForSockets() {
         assertThatThrownBy(() -> HostSpec.of("h", 5432).socketPath()).isInstanceOf(IllegalStateException.class);

@@ -51,6 +51,9 @@ class PgPassFileTest {
                 arguments(List.of("localhost:5432:*:*:sock"), HostSpec.of("/var/run/postgresql", 5432), "app", "alice",
                         "sock"),
                 arguments(List.of("localhost:5432:*:*:sock"), HostSpec.of("/tmp", 5432), "app", "alice", "sock"),
+                // libpq matches by the host as given, also when hostaddr makes the dial TCP (a socket host, as pp13 of LIBPQ-12)
+                arguments(List.of("localhost:5432:*:*:sock"), new HostSpec("/tmp", "127.0.0.1", 5432), "app", "alice", "sock"),
+                arguments(List.of("/srv/pg:5432:*:*:dir"), new HostSpec("/srv/pg", "127.0.0.1", 5432), "app", "alice", "dir"),
                 arguments(List.of("localhost:5432:*:*:sock"), HostSpec.of("/srv/pg", 5432), "app", "alice", null),
                 arguments(List.of("/srv/pg:5432:*:*:dir"), HostSpec.of("/srv/pg", 5432), "app", "alice", "dir"),
                 arguments(List.of("10.0.0.7:5432:*:*:byaddr"), new HostSpec("10.0.0.7", "10.0.0.7", 5432), "app",

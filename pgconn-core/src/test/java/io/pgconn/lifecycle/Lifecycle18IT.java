@@ -102,4 +102,20 @@ class Lifecycle18IT extends AbstractLifecycleIT {
             await(connection.close());
         }
     }
+
+    /**
+     * libpq: a host entry with {@code hostaddr} is dialled at that address over TCP, even when {@code host} names a
+     * Unix-socket directory (the host then only names the server, e.g. for {@code .pgpass}). trust_u may log in over
+     * TCP only, so the session itself shows which way it was dialled; TLS (sslmode=prefer) shows it too.
+     */
+    @Test
+    void hostaddrIsDialledOverTcpEvenWhenTheHostIsASocketDirectory() {
+        PgConnection connection = connect("trust_u", null, "host=" + PG.primary().socketDirectory() + " hostaddr=127.0.0.1");
+        try {
+            assertThat(io.pgconn.testing.Connect.value(connection, "SELECT inet_server_port()")).isEqualTo(String.valueOf(PG.primary().port()));
+            assertThat(connection.tlsProtocol()).as("sslmode=prefer encrypts over TCP").isPresent();
+        } finally {
+            await(connection.close());
+        }
+    }
 }
