@@ -20,7 +20,9 @@ import java.util.function.Consumer;
  * are closed and skipped, and the acquire gets a live connection or a new one.
  *
  * <p>The pool's own idle/life-time eviction is kept: r2dbc-pool installs it as the same predicate,
- * which this one replaces and includes.
+ * which this one replaces and includes. The pool's factory may wrap the driver's (e.g. r2dbc-proxy,
+ * which Spring Boot's {@code ConnectionFactoryDecorator} puts between pool and driver): the pgconn
+ * connection is found under any wrappers ({@link PgConnUnwrap}).
  */
 public final class PgConnPoolEviction {
 
@@ -50,12 +52,7 @@ public final class PgConnPoolEviction {
         BiPredicate<Connection, PooledRefMetadata> predicate = predicate(maxIdleTime, maxLifeTime, reason -> { });
         Consumer<PoolBuilder<Connection, ? extends PoolConfig<? extends Connection>>> customizer =
                 poolBuilder -> poolBuilder.evictionPredicate(predicate).destroyHandler(connection -> {
-                    if (connection instanceof PgConnR2dbcConnection pg) {
-                        String reason = pg.usability().label();
-                        if (reason != null) {
-                            evicted.accept(reason);
-                        }
-                    }
+                    PgConnUnwrap.driverConnection(connection).map(pg -> pg.usability().label()).ifPresent(evicted);
                     return connection.close(); // what r2dbc-pool's own destroy handler does
                 });
         return builder.customizer(customizer);
@@ -81,12 +78,11 @@ public final class PgConnPoolEviction {
             if (!maxLifeTime.isNegative() && metadata.lifeTime() >= maxLifeTime.toMillis()) {
                 return true;
             }
-            if (connection instanceof PgConnR2dbcConnection pg) {
-                SessionValidity.Verdict verdict = pg.usability();
-                if (verdict != SessionValidity.Verdict.USABLE) {
-                    evicted.accept(verdict.label());
-                    return true;
-                }
+            SessionValidity.Verdict verdict = PgConnUnwrap.driverConnection(connection)
+                    .map(PgConnR2dbcConnection::usability).orElse(SessionValidity.Verdict.USABLE);
+            if (verdict != SessionValidity.Verdict.USABLE) {
+                evicted.accept(verdict.label());
+                return true;
             }
             return false;
         };

@@ -28,8 +28,8 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  * when it is read; one that is never read is run and discarded before the connection's next
  * operation. With auto-commit off, the next statement outside a transaction begins one first.
  *
- * <p>{@link Wrapped#unwrap()} lends the pgconn {@link PgConnection} under it (through r2dbc-pool's
- * own {@code Wrapped}: {@code ((Wrapped<?>) pooled).unwrap()} is this connection), so core-API work —
+ * <p>{@link Wrapped#unwrap()} lends the pgconn {@link PgConnection} under it ({@link PgConnUnwrap#pgConnection}
+ * reaches it through r2dbc-pool's own {@code Wrapped} and any proxy between pool and driver), so core-API work —
  * typed rows, {@code stream}, pipelined statements — can run on a pooled session. It stays this
  * connection's: begin, commit and close through R2DBC (this connection tracks its transaction), and
  * use the session only while the R2DBC connection is held.

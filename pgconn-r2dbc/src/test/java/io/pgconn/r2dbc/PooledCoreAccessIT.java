@@ -68,10 +68,35 @@ class PooledCoreAccessIT {
         }
     }
 
+    /** A proxy between pool and driver (r2dbc-proxy under Spring Boot) adds a level: one call still reaches the session. */
+    @Test
+    void aPooledConnectionThroughAProxyLendsItsPgConnectionInOneCall() {
+        try (PgConnR2dbcConnectionFactory factory = (PgConnR2dbcConnectionFactory) ConnectionFactories.get(R2dbcTestServer.url(PG.primary(), ""))) {
+            ConnectionPool pool = new ConnectionPool(ConnectionPoolConfiguration.builder(WrappingProxies.around(factory))
+                    .initialSize(0).maxSize(1).build());
+            try {
+                Connection pooled = pool.create().block(STEP);
+                try {
+                    Object driverLevel = ((Wrapped<?>) ((Wrapped<?>) pooled).unwrap()).unwrap();
+                    assertThat(driverLevel).as("two unwrap() calls reach the driver's connection, not the session")
+                            .isNotInstanceOf(PgConnection.class);
+                    PgConnection session = PgConnUnwrap.pgConnection(pooled);
+                    assertThat(await(session.statement("SELECT 41 + 1").map(r -> r.getInt(0)))).containsExactly(42);
+                    assertThat(PgConnUnwrap.driverFactory(pool)).containsSame(factory);
+                } finally {
+                    Mono.from(pooled.close()).block(STEP);
+                }
+            } finally {
+                pool.disposeLater().block(STEP);
+            }
+        }
+    }
+
     /** r2dbc-pool's connection wraps the driver's, which wraps the pgconn session. */
     private static PgConnection pgConnection(Connection pooled) {
         Object inner = ((Wrapped<?>) pooled).unwrap();
         assertThat(inner).isInstanceOf(Wrapped.class);
-        return (PgConnection) ((Wrapped<?>) inner).unwrap();
+        assertThat(((Wrapped<?>) inner).unwrap()).isSameAs(PgConnUnwrap.pgConnection(pooled));
+        return PgConnUnwrap.pgConnection(pooled);
     }
 }

@@ -12,7 +12,7 @@ import io.r2dbc.pool.ConnectionPool;
 import io.r2dbc.pool.ConnectionPoolConfiguration;
 import io.r2dbc.spi.Connection;
 import io.r2dbc.spi.ValidationDepth;
-import io.r2dbc.spi.Wrapped;
+import io.r2dbc.spi.ConnectionFactory;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -24,6 +24,8 @@ import reactor.core.publisher.Mono;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.UnaryOperator;
 
 import static io.pgconn.testing.Conditions.awaitCondition;
 import static io.pgconn.testing.Connect.await;
@@ -47,8 +49,18 @@ class PooledFailoverIT {
     @Test
     @Order(2)
     void idleConnectionsToADemotedPrimaryAreEvictedNotHandedOut() {
-        PgServer primary = PG.primary();
-        PgServer standby = PG.standby(0);
+        idleConnectionsToADemotedPrimaryAreEvicted(PG, UnaryOperator.identity());
+    }
+
+    /**
+     * Three idle pooled connections to the primary; the primary made read-only and the standby promoted;
+     * the next acquire gets the new primary and the three are evicted for their {@code role}.
+     * {@code betweenPoolAndDriver} wraps the driver's factory before the pool gets it.
+     */
+    static void idleConnectionsToADemotedPrimaryAreEvicted(PgClusterExtension cluster,
+                                                           UnaryOperator<ConnectionFactory> betweenPoolAndDriver) {
+        PgServer primary = cluster.primary();
+        PgServer standby = cluster.standby(0);
         ConnConfig config = ConnConfig.parse("host=127.0.0.1,127.0.0.1 port=" + primary.port() + "," + standby.port()
                 + " dbname=" + R2dbcTestServer.DATABASE + " user=" + R2dbcTestServer.USER
                 + " password=" + R2dbcTestServer.PASSWORD
@@ -57,9 +69,11 @@ class PooledFailoverIT {
             PgConnR2dbcConnectionFactory factory = PgConnR2dbcConnectionFactory.of(core);
             Duration maxIdle = Duration.ofMinutes(30);
             Duration maxLife = Duration.ofMinutes(-1);
-            ConnectionPool pool = new ConnectionPool(PgConnPoolEviction.apply(ConnectionPoolConfiguration.builder(factory)
-                    .initialSize(0).maxSize(3).maxIdleTime(maxIdle).maxLifeTime(maxLife)
-                    .validationDepth(ValidationDepth.LOCAL), maxIdle, maxLife).build());
+            List<String> evicted = new CopyOnWriteArrayList<>();
+            ConnectionPool pool = new ConnectionPool(PgConnPoolEviction.apply(
+                    ConnectionPoolConfiguration.builder(betweenPoolAndDriver.apply(factory))
+                            .initialSize(0).maxSize(3).maxIdleTime(maxIdle).maxLifeTime(maxLife)
+                            .validationDepth(ValidationDepth.LOCAL), maxIdle, maxLife, evicted::add).build());
             try {
                 List<Connection> first = Flux.range(0, 3).flatMap(i -> pool.create()).collectList().block(STEP);
                 assertThat(first).hasSize(3).allSatisfy(c -> assertThat(portOf(c)).isEqualTo(primary.port()));
@@ -84,6 +98,7 @@ class PooledFailoverIT {
                 }
                 awaitCondition("the three sessions to the old primary are closed", STEP,
                         () -> core.openConnections() == 1);
+                assertThat(evicted).as("why the pool evicted them").containsExactly("role", "role", "role");
             } finally {
                 pool.disposeLater().block(STEP);
             }
@@ -115,8 +130,7 @@ class PooledFailoverIT {
     }
 
     private static int portOf(Connection connection) {
-        Connection raw = connection instanceof Wrapped<?> wrapped ? (Connection) wrapped.unwrap() : connection;
-        return ((PgConnR2dbcConnection) raw).pgConnection().hostSpec().port();
+        return PgConnUnwrap.pgConnection(connection).hostSpec().port();
     }
 
     private static HostStatus statusOf(PgConnectionFactory core, PgServer server) {

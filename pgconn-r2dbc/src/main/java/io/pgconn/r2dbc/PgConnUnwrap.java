@@ -1,0 +1,83 @@
+package io.pgconn.r2dbc;
+
+import io.pgconn.PgConnection;
+import io.r2dbc.spi.Connection;
+import io.r2dbc.spi.Wrapped;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Reaches pgconn's own objects under any number of R2DBC wrappers, each level through
+ * {@link Wrapped#unwrap()}: r2dbc-pool's pooled connection, r2dbc-proxy's proxy (Spring Boot's
+ * {@code ConnectionFactoryDecorator}, e.g. its {@code r2dbc.query} observation), an application's own.
+ * How many levels there are depends on what the application configured, so code that wants the core
+ * {@link PgConnection} of a pooled connection asks this instead of counting {@code unwrap()} calls.
+ */
+public final class PgConnUnwrap {
+
+    /** Deeper than any real stack of wrappers; guards against a wrapper whose unwrap() leads back to itself. */
+    private static final int MAX_LEVELS = 32;
+
+    private PgConnUnwrap() {
+    }
+
+    /**
+     * The pgconn session under {@code connection}, lent for as long as {@code connection} is held:
+     * begin, commit, roll back and close through R2DBC (docs/r2dbc.md §4).
+     *
+     * @throws IllegalArgumentException naming each wrapper's class when no pgconn connection is under it
+     */
+    public static PgConnection pgConnection(Connection connection) {
+        Objects.requireNonNull(connection, "connection");
+        return driverConnection(connection).map(PgConnR2dbcConnection::pgConnection).orElseThrow(() ->
+                new IllegalArgumentException("not a pgconn R2DBC connection: " + chain(connection)
+                        + " wraps no pgconn connection (expected a connection from pgconn-r2dbc's ConnectionFactory, "
+                        + "directly or through wrappers that implement io.r2dbc.spi.Wrapped)"));
+    }
+
+    /** The pgconn driver factory under {@code connectionFactory} (a pool, a proxy, ...), if it is one. */
+    public static Optional<PgConnR2dbcConnectionFactory> driverFactory(Object connectionFactory) {
+        return find(connectionFactory, PgConnR2dbcConnectionFactory.class);
+    }
+
+    /** The pgconn driver connection under {@code connection}, if it is one. */
+    static Optional<PgConnR2dbcConnection> driverConnection(Object connection) {
+        return find(connection, PgConnR2dbcConnection.class);
+    }
+
+    private static <T> Optional<T> find(Object candidate, Class<T> type) {
+        Object current = candidate;
+        for (int level = 0; level < MAX_LEVELS && current != null; level++) {
+            if (type.isInstance(current)) {
+                return Optional.of(type.cast(current));
+            }
+            if (!(current instanceof Wrapped<?> wrapped)) {
+                return Optional.empty();
+            }
+            Object inner = wrapped.unwrap();
+            if (inner == current) {
+                return Optional.empty();
+            }
+            current = inner;
+        }
+        return Optional.empty();
+    }
+
+    /** The classes of {@code candidate} and what it wraps, outermost first: says where the walk ended. */
+    private static String chain(Object candidate) {
+        List<String> classes = new ArrayList<>();
+        Object current = candidate;
+        for (int level = 0; level < MAX_LEVELS && current != null; level++) {
+            classes.add(current.getClass().getName());
+            Object inner = current instanceof Wrapped<?> wrapped ? wrapped.unwrap() : null;
+            if (inner == current) {
+                break;
+            }
+            current = inner;
+        }
+        return String.join(" -> ", classes);
+    }
+}
