@@ -12,6 +12,7 @@ import io.r2dbc.pool.ConnectionPoolConfiguration;
 import io.r2dbc.spi.ConnectionFactory;
 import io.r2dbc.spi.ValidationDepth;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.r2dbc.ConnectionFactoryDecorator;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -23,6 +24,7 @@ import org.springframework.core.env.Environment;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.function.UnaryOperator;
 
 /**
  * An R2DBC {@link ConnectionFactory} on the application's {@link PgConnectionFactory} when
@@ -30,7 +32,9 @@ import java.util.List;
  * and Spring Data R2DBC repositories then run on pgconn, with the same {@code pg.conn.*}
  * configuration and one host memory. Pooled with r2dbc-pool ({@code pg.conn.pool.*}); the pool
  * evicts a connection that fails {@code validate(LOCAL)}, so after a failover it does not hand out
- * connections to the old primary. Runs before Boot's R2DBC auto-configuration, which then backs off.
+ * connections to the old primary. Runs before Boot's R2DBC auto-configuration, which then backs off;
+ * Boot's {@code ConnectionFactoryDecorator} beans (r2dbc-proxy's {@code r2dbc.query} observation) are
+ * applied here instead, as Boot applies them: in order, to the driver's factory, before pooling.
  *
  * <p>The pool is a {@link ConnectionPool} bean named {@value #POOL_BEAN_NAME}, so Boot's
  * {@code ConnectionPoolMetricsAutoConfiguration} publishes its {@code r2dbc.pool.*} meters (acquired,
@@ -71,7 +75,8 @@ public final class PgConnR2dbcAutoConfiguration {
         @Bean(name = POOL_BEAN_NAME, destroyMethod = "dispose")
         ConnectionPool connectionFactory(PgConnectionFactory pgConnectionFactory, PgConnProperties properties,
                 PgConnPoolEvictions pgConnPoolEvictions, ObjectProvider<PgConnPoolEvictionListener> evictionListeners,
-                ObjectProvider<PgConnStartupCheck> startupCheck, Environment environment) {
+                ObjectProvider<PgConnStartupCheck> startupCheck, ObjectProvider<PgConnR2dbcDecorators> decorators,
+                Environment environment) {
             SpringR2dbcUrlWarning.warnIfSet(environment);
             PgConnPoolProperties pool = properties.getPool();
             PgConnPoolSizes sizes = PgConnPoolSizes.of(pool);
@@ -79,8 +84,10 @@ public final class PgConnR2dbcAutoConfiguration {
             startupCheck.ifAvailable(PgConnStartupCheck::checkBeforeFirstUse);
             Duration maxIdleTime = pool.getMaxIdleTime();
             Duration maxLifeTime = orNoLimit(pool.getMaxLifeTime());
-            ConnectionPoolConfiguration.Builder builder = ConnectionPoolConfiguration
-                    .builder(PgConnR2dbcConnectionFactory.of(pgConnectionFactory))
+            // Boot's decorators wrap the driver's factory and the pool wraps them, as in Boot's own configuration
+            ConnectionFactory pooled = decorators.getIfAvailable(PgConnR2dbcDecorators::none)
+                    .decorate(PgConnR2dbcConnectionFactory.of(pgConnectionFactory));
+            ConnectionPoolConfiguration.Builder builder = ConnectionPoolConfiguration.builder(pooled)
                     .name("pgConn")
                     .initialSize(sizes.initialSize())
                     .maxSize(sizes.maxSize())
@@ -116,11 +123,29 @@ public final class PgConnR2dbcAutoConfiguration {
 
         // the PgConnectionFactory is closed by the starter's shutdown, not through this wrapper
         @Bean(destroyMethod = "")
-        PgConnR2dbcConnectionFactory connectionFactory(PgConnectionFactory pgConnectionFactory,
-                ObjectProvider<PgConnStartupCheck> startupCheck, Environment environment) {
+        ConnectionFactory connectionFactory(PgConnectionFactory pgConnectionFactory,
+                ObjectProvider<PgConnStartupCheck> startupCheck, ObjectProvider<PgConnR2dbcDecorators> decorators,
+                Environment environment) {
             SpringR2dbcUrlWarning.warnIfSet(environment);
             startupCheck.ifAvailable(PgConnStartupCheck::checkBeforeFirstUse);
-            return PgConnR2dbcConnectionFactory.of(pgConnectionFactory);
+            return decorators.getIfAvailable(PgConnR2dbcDecorators::none)
+                    .decorate(PgConnR2dbcConnectionFactory.of(pgConnectionFactory));
+        }
+    }
+
+    /**
+     * Spring Boot's {@code ConnectionFactoryDecorator} beans (e.g. r2dbc-proxy's, for its {@code r2dbc.query}
+     * observation), ordered as Boot orders them; Boot's own R2DBC configuration, which applies them to its
+     * factory, backs off for the starter's.
+     */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(name = "org.springframework.boot.r2dbc.ConnectionFactoryDecorator")
+    static class BootDecorators {
+
+        @Bean
+        PgConnR2dbcDecorators pgConnR2dbcDecorators(ObjectProvider<ConnectionFactoryDecorator> decorators) {
+            return new PgConnR2dbcDecorators(decorators.orderedStream()
+                    .<UnaryOperator<ConnectionFactory>>map(decorator -> decorator::decorate).toList());
         }
     }
 }

@@ -2,6 +2,7 @@ package io.pgconn.spring.boot.autoconfigure.r2dbc;
 
 import io.pgconn.PgConnectionFactory;
 import io.pgconn.r2dbc.PgConnR2dbcConnectionFactory;
+import io.pgconn.r2dbc.PgConnUnwrap;
 import io.pgconn.spring.boot.autoconfigure.health.PgConnPoolDetails;
 import io.r2dbc.pool.ConnectionPool;
 import io.r2dbc.pool.PoolMetrics;
@@ -19,7 +20,8 @@ import java.util.Map;
  * own {@link PoolMetrics} (the figures Boot's {@code r2dbc.pool.*} meters show): {@code acquired},
  * {@code idle}, {@code pending}, {@code allocated}, {@code max}, and, for a pool the starter
  * built, {@code evictions} by reason. A pool is over a factory when it pools a
- * {@link PgConnR2dbcConnectionFactory} on that very factory.
+ * {@link PgConnR2dbcConnectionFactory} on that very factory, directly or through decorators between
+ * the pool and the driver (Boot's {@code ConnectionFactoryDecorator}, e.g. r2dbc-proxy).
  */
 final class PgConnR2dbcPoolDetails implements PgConnPoolDetails {
 
@@ -39,7 +41,7 @@ final class PgConnR2dbcPoolDetails implements PgConnPoolDetails {
     public Map<String, Map<String, Object>> of(PgConnectionFactory factory) {
         Map<String, Map<String, Object>> details = new LinkedHashMap<>();
         pools().forEach((name, pool) -> {
-            if (pool.unwrap() instanceof PgConnR2dbcConnectionFactory pooled && pooled.pgConnectionFactory() == factory) {
+            if (PgConnUnwrap.driverFactory(pool.unwrap()).filter(pooled -> pooled.pgConnectionFactory() == factory).isPresent()) {
                 details.put(name, describe(pool, this.evictions.get(name)));
             }
         });

@@ -18,13 +18,17 @@ import java.util.TreeSet;
  * configures nothing, and a user who moved to pgconn (keeping {@code spring.r2dbc.pool.max-size},
  * {@code spring.r2dbc.username}, ...) would otherwise lose the setting without a word (user4's F8).
  * Each names the {@code pg.conn.*} property that does it. Names the property only: its value may hold
- * a password.
+ * a password. {@code spring.r2dbc.observability.*} is not warned about: Boot's query observation reads it,
+ * and applies to the starter's factory through Boot's {@code ConnectionFactoryDecorator}.
  */
 final class SpringR2dbcUrlWarning {
 
     static final String PROPERTY = "spring.r2dbc.url";
 
     private static final ConfigurationPropertyName SPRING_R2DBC = ConfigurationPropertyName.of("spring.r2dbc");
+
+    /** Boot's R2DBC query observation's settings: they apply to the starter's factory too (its decorators do). */
+    private static final ConfigurationPropertyName OBSERVABILITY = ConfigurationPropertyName.of("spring.r2dbc.observability");
 
     /** Boot's {@code spring.r2dbc.*} (canonical form, after the prefix) and pgconn's property for it. */
     private static final Map<String, String> REPLACEMENTS = Map.ofEntries(
@@ -60,7 +64,7 @@ final class SpringR2dbcUrlWarning {
         }
     }
 
-    /** The {@code spring.r2dbc.*} names set anywhere but {@code url}, in Boot's canonical form, each once. */
+    /** The {@code spring.r2dbc.*} names set anywhere but {@code url} and {@code observability.*}, in Boot's canonical form, each once. */
     private static Set<String> otherSpringR2dbcProperties(Environment environment) {
         Set<String> names = new TreeSet<>();
         if (!(environment instanceof org.springframework.core.env.ConfigurableEnvironment configurable)) {
@@ -68,7 +72,8 @@ final class SpringR2dbcUrlWarning {
         }
         for (ConfigurationPropertySource source : ConfigurationPropertySources.get(configurable)) {
             if (source instanceof IterableConfigurationPropertySource iterable) {
-                iterable.stream().filter(SPRING_R2DBC::isAncestorOf).map(ConfigurationPropertyName::toString)
+                iterable.stream().filter(SPRING_R2DBC::isAncestorOf).filter(name -> !OBSERVABILITY.isAncestorOf(name))
+                        .map(ConfigurationPropertyName::toString)
                         .filter(name -> !name.equals(PROPERTY)).forEach(names::add);
             }
         }

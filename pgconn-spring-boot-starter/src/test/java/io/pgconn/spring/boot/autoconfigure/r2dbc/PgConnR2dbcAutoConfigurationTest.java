@@ -6,6 +6,15 @@ import io.pgconn.PgConnectionFactory;
 import io.pgconn.r2dbc.PgConnR2dbcConnectionFactory;
 import io.r2dbc.pool.ConnectionPool;
 import io.r2dbc.pool.ConnectionPoolConfiguration;
+import io.pgconn.r2dbc.PgConnUnwrap;
+import io.r2dbc.spi.Connection;
+import io.r2dbc.spi.ConnectionFactory;
+import io.r2dbc.spi.ConnectionFactoryMetadata;
+import io.r2dbc.spi.Wrapped;
+import org.reactivestreams.Publisher;
+import org.springframework.boot.r2dbc.ConnectionFactoryDecorator;
+import org.springframework.boot.test.context.FilteredClassLoader;
+import org.springframework.core.annotation.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.boot.test.system.CapturedOutput;
@@ -106,6 +115,115 @@ class PgConnR2dbcAutoConfigurationTest {
             assertThat(pools).containsOnlyKeys("myPool");
             assertThat(pools.get("myPool")).containsEntry("max", 3).containsEntry("acquired", 0).doesNotContainKey("evictions");
         });
+    }
+
+    /** Boot's own R2DBC configuration: decorators in their order on the driver's factory, the pool over the last. */
+    @Test
+    void bootsConnectionFactoryDecoratorsWrapTheDriverFactoryInTheirOrderAndThePoolWrapsThem() {
+        runner.withUserConfiguration(TwoDecorators.class).run(context -> {
+            ConnectionPool pool = context.getBean(PgConnR2dbcAutoConfiguration.POOL_BEAN_NAME, ConnectionPool.class);
+            assertThat(pool.unwrap()).isInstanceOf(Decorated.class);
+            Decorated outer = (Decorated) pool.unwrap();
+            assertThat(outer.name).isEqualTo("second");
+            Decorated inner = (Decorated) outer.unwrap();
+            assertThat(inner.name).isEqualTo("first");
+            assertThat(inner.unwrap()).isInstanceOf(PgConnR2dbcConnectionFactory.class);
+            assertThat(((PgConnR2dbcConnectionFactory) inner.unwrap()).pgConnectionFactory())
+                    .isSameAs(context.getBean(PgConnectionFactory.class));
+            // the pgConn health still finds the pool over this factory, under the decorators
+            assertThat(context.getBean(PgConnPoolDetails.class).of(context.getBean(PgConnectionFactory.class)))
+                    .containsOnlyKeys(PgConnR2dbcAutoConfiguration.POOL_BEAN_NAME);
+        });
+    }
+
+    @Test
+    void withoutThePoolTheBeanIsTheDecoratedDriverFactory() {
+        runner.withUserConfiguration(TwoDecorators.class).withPropertyValues("pg.conn.pool.enabled=false").run(context -> {
+            assertThat(context).doesNotHaveBean(ConnectionPool.class);
+            ConnectionFactory bean = context.getBean(ConnectionFactory.class);
+            assertThat(bean).isInstanceOf(Decorated.class);
+            assertThat(((Decorated) bean).name).isEqualTo("second");
+            assertThat(PgConnUnwrap.driverFactory(bean)).isPresent();
+        });
+    }
+
+    @Test
+    void withoutSpringBootR2dbcOnTheClassPathThePoolIsOverTheDriverFactory() {
+        runner.withClassLoader(new FilteredClassLoader("org.springframework.boot.r2dbc")).run(context -> {
+            assertThat(context).hasNotFailed();
+            assertThat(context).doesNotHaveBean(PgConnR2dbcDecorators.class);
+            assertThat(context.getBean(ConnectionPool.class).unwrap()).isInstanceOf(PgConnR2dbcConnectionFactory.class);
+        });
+    }
+
+    /** An application's own pool over a decorated driver factory is a pool over this factory too. */
+    @Test
+    void anApplicationsOwnPoolOverADecoratedFactoryIsShownInTheHealth() {
+        runner.withUserConfiguration(ApplicationPoolOverADecorator.class).run(context -> {
+            Map<String, Map<String, Object>> pools = context.getBean(PgConnPoolDetails.class).of(context.getBean(PgConnectionFactory.class));
+            assertThat(pools).containsOnlyKeys("myPool");
+        });
+    }
+
+    @Test
+    @ExtendWith(OutputCaptureExtension.class)
+    void bootsR2dbcObservationSettingsAreNotReportedAsIgnored(CapturedOutput output) {
+        runner.withPropertyValues("spring.r2dbc.observability.include-parameter-values=false").run(context -> {
+            assertThat(context).hasSingleBean(ConnectionPool.class);
+            assertThat(output.getAll()).doesNotContain("spring.r2dbc.observability");
+        });
+    }
+
+    /** A decorator's result: names it, and wraps what it decorated. */
+    static final class Decorated implements ConnectionFactory, Wrapped<ConnectionFactory> {
+        final String name;
+        private final ConnectionFactory delegate;
+
+        Decorated(String name, ConnectionFactory delegate) {
+            this.name = name;
+            this.delegate = delegate;
+        }
+
+        @Override
+        public Publisher<? extends Connection> create() {
+            return delegate.create();
+        }
+
+        @Override
+        public ConnectionFactoryMetadata getMetadata() {
+            return delegate.getMetadata();
+        }
+
+        @Override
+        public ConnectionFactory unwrap() {
+            return delegate;
+        }
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    static class TwoDecorators {
+
+        @Bean
+        @Order(2)
+        ConnectionFactoryDecorator second() {
+            return factory -> new Decorated("second", factory);
+        }
+
+        @Bean
+        @Order(1)
+        ConnectionFactoryDecorator first() {
+            return factory -> new Decorated("first", factory);
+        }
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    static class ApplicationPoolOverADecorator {
+
+        @Bean(destroyMethod = "dispose")
+        ConnectionPool myPool(PgConnectionFactory factory) {
+            return new ConnectionPool(ConnectionPoolConfiguration.builder(new Decorated("mine", PgConnR2dbcConnectionFactory.of(factory)))
+                    .initialSize(0).maxSize(2).build());
+        }
     }
 
     @Configuration(proxyBeanMethods = false)

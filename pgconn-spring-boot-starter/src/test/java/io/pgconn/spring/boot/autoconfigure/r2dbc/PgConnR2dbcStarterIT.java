@@ -38,11 +38,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * An application with only the starter and spring-boot-starter-data-r2dbc: the R2DBC
  * ConnectionFactory is pgconn's pool over the starter's PgConnectionFactory (Boot's own R2DBC
  * auto-configuration backs off), and Spring Data R2DBC, {@code @Transactional} and
- * {@code DatabaseClient} work on it.
+ * {@code DatabaseClient} work on it. Without r2dbc-proxy (excluded here; {@link PgConnR2dbcObservationIT}
+ * has it), the pool is directly over the driver's factory.
  */
 @SpringBootTest(classes = R2dbcTestApplication.class, webEnvironment = WebEnvironment.NONE, properties = {
         "pg.conn.database=" + StarterCluster.USER, "pg.conn.username=" + StarterCluster.USER, "pg.conn.password=" + StarterCluster.PASSWORD,
-        "pg.conn.ssl.mode=disable", "pg.conn.extension-types=", "pg.conn.pool.initial-size=1", "pg.conn.pool.max-size=4" })
+        "pg.conn.ssl.mode=disable", "pg.conn.extension-types=", "pg.conn.pool.initial-size=1", "pg.conn.pool.max-size=4",
+        // as an application without r2dbc-proxy (the other R2DBC tests run with it: it is on the test class path)
+        "spring.autoconfigure.exclude=org.springframework.boot.r2dbc.autoconfigure.R2dbcProxyAutoConfiguration" })
 @Import(PgConnR2dbcStarterIT.CountingEvictionListener.class)
 class PgConnR2dbcStarterIT {
 
@@ -96,6 +99,8 @@ class PgConnR2dbcStarterIT {
     @Test
     void theConnectionFactoryIsPgconnsPoolOnTheSharedFactory() {
         assertThat(connectionFactory).isInstanceOf(ConnectionPool.class);
+        assertThat(((ConnectionPool) connectionFactory).unwrap()).as("no decorator: the pool is over the driver's factory")
+                .isInstanceOf(io.pgconn.r2dbc.PgConnR2dbcConnectionFactory.class);
         assertThat(connectionFactory.getMetadata().getName()).isEqualTo("PostgreSQL");
         assertThat(transactionManager).isInstanceOf(R2dbcTransactionManager.class);
         int before = pgConnectionFactory.openConnections();

@@ -1,0 +1,171 @@
+package io.pgconn.spring.boot.autoconfigure.r2dbc;
+
+import io.micrometer.common.KeyValue;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationHandler;
+import io.pgconn.PgConnection;
+import io.pgconn.PgConnectionFactory;
+import io.pgconn.r2dbc.PgConnUnwrap;
+import io.pgconn.spring.boot.autoconfigure.StarterCluster;
+import io.pgconn.spring.boot.autoconfigure.health.PgConnPoolDetails;
+import io.pgconn.testkit.AuthMethod;
+import io.pgconn.testkit.ConnectionType;
+import io.pgconn.testkit.PgClusterExtension;
+import io.pgconn.testkit.PgUser;
+import io.r2dbc.pool.ConnectionPool;
+import io.r2dbc.spi.Connection;
+import io.r2dbc.spi.ConnectionFactory;
+import io.r2dbc.spi.Wrapped;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+import org.springframework.context.annotation.Import;
+import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import reactor.core.publisher.Mono;
+
+import java.lang.reflect.Proxy;
+import java.time.Duration;
+import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+
+import static io.pgconn.testing.Conditions.awaitCondition;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * new user 8's F1: with r2dbc-proxy and Micrometer on the class path, Boot's R2DBC query observation
+ * ({@code R2dbcObservationAutoConfiguration}, through the {@code ConnectionFactoryDecorator} of
+ * {@code R2dbcProxyAutoConfiguration}) applies to the starter's pool as to Boot's own: a Spring Data
+ * query is an {@code r2dbc.query} observation with its SQL, and, by Boot's default
+ * ({@code spring.r2dbc.observability.include-parameter-values=false}), without its parameter values.
+ * The proxy sits between the pool and the driver; the pooled connection still reaches its
+ * {@code PgConnection} in one call, and the {@code pgConn} health still finds the pool.
+ */
+@SpringBootTest(classes = R2dbcTestApplication.class, webEnvironment = WebEnvironment.NONE, properties = {
+        "pg.conn.database=" + StarterCluster.USER, "pg.conn.username=" + StarterCluster.USER, "pg.conn.password=" + StarterCluster.PASSWORD,
+        "pg.conn.ssl.mode=disable", "pg.conn.extension-types=", "pg.conn.pool.initial-size=1", "pg.conn.pool.max-size=2" })
+@Import(PgConnR2dbcObservationIT.RecordedObservations.class)
+class PgConnR2dbcObservationIT {
+
+    private static final Duration STEP = Duration.ofSeconds(30);
+
+    /** A parameter value that must never reach an observation (parameters may be secrets). */
+    private static final String SECRET_OWNER = "owner-S3cret-value";
+
+    @RegisterExtension
+    static final PgClusterExtension PG = PgClusterExtension.builder().name("starter-r2dbc-observation")
+            .user(PgUser.scram(StarterCluster.USER, StarterCluster.PASSWORD).allow(ConnectionType.HOST, AuthMethod.SCRAM_SHA_256))
+            .initSql("CREATE DATABASE " + StarterCluster.USER + " OWNER " + StarterCluster.USER)
+            .build();
+
+    @DynamicPropertySource
+    static void pgConn(DynamicPropertyRegistry registry) {
+        registry.add("pg.conn.hosts", () -> StarterCluster.label(PG.primary()));
+    }
+
+    @Autowired
+    private AccountRepository repository;
+
+    @Autowired
+    private DatabaseClient client;
+
+    @Autowired
+    private ConnectionFactory connectionFactory;
+
+    @Autowired
+    private PgConnectionFactory pgConnectionFactory;
+
+    @Autowired
+    private PgConnPoolDetails poolDetails;
+
+    @Autowired
+    private RecordedObservations recorded;
+
+    @Autowired
+    private MeterRegistry meters;
+
+    @BeforeEach
+    void schema() {
+        client.sql("DROP TABLE IF EXISTS account").then()
+                .then(client.sql("CREATE TABLE account (id BIGSERIAL PRIMARY KEY, owner TEXT NOT NULL, balance BIGINT NOT NULL)").then())
+                .block(STEP);
+    }
+
+    @Test
+    void aRepositoryQueryIsBootsR2dbcQueryObservationWithItsSqlAndWithoutItsParameterValues() {
+        repository.save(Account.of(SECRET_OWNER, 7)).block(STEP);
+        recorded.contexts.clear();
+        assertThat(repository.findByOwner(SECRET_OWNER).collectList().block(STEP)).hasSize(1);
+
+        // Spring Data's SQL: SELECT "account"."id", ... FROM "account" WHERE "account"."owner" = $1
+        awaitCondition("the query's r2dbc.query observation to stop", STEP, () -> queries().stream().anyMatch(this::isTheSelect));
+        Observation.Context select = queries().stream().filter(this::isTheSelect).findFirst().orElseThrow();
+        assertThat(query(select)).startsWith("SELECT ").endsWith("WHERE \"account\".\"owner\" = $1");
+        assertThat(select.getLowCardinalityKeyValue("r2dbc.connection").getValue()).isEqualTo("PostgreSQL");
+        assertThat(select.getHighCardinalityKeyValues()).extracting(KeyValue::getKey)
+                .noneMatch(key -> key.startsWith("r2dbc.params"));
+        for (Observation.Context context : queries()) {
+            assertThat(context.getAllKeyValues()).extracting(KeyValue::getValue).noneMatch(value -> value.contains(SECRET_OWNER));
+        }
+        // what user 8 looked for: Boot's default meter handler times each observation
+        assertThat(meters.get("r2dbc.query").timer().count()).isPositive();
+    }
+
+    @Test
+    void aPooledConnectionIsTheProxysAndReachesItsPgConnectionInOneCall() {
+        assertThat(connectionFactory).isInstanceOf(ConnectionPool.class);
+        assertThat(Proxy.isProxyClass(((ConnectionPool) connectionFactory).unwrap().getClass()))
+                .as("r2dbc-proxy's factory between the pool and the driver").isTrue();
+        Connection pooled = Mono.from(connectionFactory.create()).block(STEP);
+        try {
+            assertThat(Proxy.isProxyClass(((Wrapped<?>) pooled).unwrap().getClass())).isTrue();
+            PgConnection session = PgConnUnwrap.pgConnection(pooled);
+            assertThat(session.isClosed()).isFalse();
+            assertThat(session.processId()).isPositive();
+        } finally {
+            Mono.from(pooled.close()).block(STEP);
+        }
+    }
+
+    @Test
+    void thePgConnHealthFindsThePoolBehindTheProxy() {
+        client.sql("SELECT 1").fetch().rowsUpdated().block(STEP);
+        assertThat(poolDetails.of(pgConnectionFactory)).containsOnlyKeys(PgConnR2dbcAutoConfiguration.POOL_BEAN_NAME);
+        assertThat(poolDetails.of(pgConnectionFactory).get(PgConnR2dbcAutoConfiguration.POOL_BEAN_NAME))
+                .containsEntry("max", 2).containsKey("evictions");
+    }
+
+    private List<Observation.Context> queries() {
+        return recorded.contexts.stream().filter(context -> "r2dbc.query".equals(context.getName())).toList();
+    }
+
+    private boolean isTheSelect(Observation.Context context) {
+        return query(context).contains("FROM \"account\" WHERE");
+    }
+
+    private static String query(Observation.Context context) {
+        KeyValue sql = context.getHighCardinalityKeyValue("r2dbc.query[0]");
+        return sql == null ? "" : sql.getValue();
+    }
+
+    /** Every observation that stopped, as Boot registers an {@code ObservationHandler} bean with its registry. */
+    static final class RecordedObservations implements ObservationHandler<Observation.Context> {
+        final Queue<Observation.Context> contexts = new ConcurrentLinkedQueue<>();
+
+        @Override
+        public boolean supportsContext(Observation.Context context) {
+            return true;
+        }
+
+        @Override
+        public void onStop(Observation.Context context) {
+            contexts.add(context);
+        }
+    }
+}
