@@ -305,7 +305,7 @@ class ScriptIT {
         try {
             await(c.simpleQuery("CREATE TABLE sc_held (id int)"));
             Recorder r = new Recorder(0); // no demand: the first count is held, reads pause
-            c.script(List.of("INSERT INTO sc_held VALUES (1)", "SELECT pg_sleep(0.2)", "INSERT INTO sc_held VALUES (2)")).subscribe(r);
+            c.script(List.of("INSERT INTO sc_held VALUES (1)", "SELECT pg_sleep(60)", "INSERT INTO sc_held VALUES (2)")).subscribe(r);
             r.subscription.request(1);
             awaitCondition("the first INSERT's count", () -> r.seen.contains("INSERT 0 1"));
             r.subscription.cancel();
