@@ -122,11 +122,15 @@ public final class PipelinedSession implements QuerySession {
             }
             return;
         }
-        Exchange refresh = typeOids.refreshBefore(fifo.isEmpty() && transactionStatus == 'I', host);
-        if (refresh != null) {
-            fifo.add(refresh);
+        Exchange before = typeOids.refreshBefore(fifo.isEmpty(), transactionStatus, host);
+        if (before != null) {
+            fifo.add(before);
         }
         fifo.add(exchange);
+        Exchange after = typeOids.refreshAfter(exchange, host);
+        if (after != null) {
+            fifo.add(after);
+        }
     }
 
     /**

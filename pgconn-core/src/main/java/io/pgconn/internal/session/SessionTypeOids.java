@@ -11,8 +11,10 @@ import java.util.function.Consumer;
  * once the session's names were looked up: it tells the factory when a type-changing command
  * ({@link TypeChangingCommands}) ended its transaction on this session, and, when the factory's epoch
  * moved past the answer this session holds, gives the exchange that looks the names up again
- * ({@link TypeOidRefresh}) to run before the next statement submitted outside a transaction. Event loop
- * only (apart from the constructor and {@link #stale()}).
+ * ({@link TypeOidRefresh}): queued in front of the next statement submitted, behind whatever is in
+ * flight, it runs when everything before it is answered and no transaction is open then; when one is, it
+ * is queued again behind the next statement that may end it ({@link Exchange#mayEndTransaction()}). Event
+ * loop only (apart from the constructor and {@link #stale()}).
  *
  * <p>A session nobody watches ({@link #unwatched()}: before the connect path knows its answer, and on
  * replication sessions) has the same object with no names and an epoch of no one's: it is never stale,
@@ -43,7 +45,17 @@ public final class SessionTypeOids {
     /** Written on the event loop, read from any thread ({@link #stale()}). */
     private volatile long knownEpoch;
     private boolean changedInTransaction;
-    private boolean refreshing;
+    private Lookup lookup = Lookup.NONE;
+
+    /** Where this session's next lookup stands. */
+    private enum Lookup {
+        /** None queued: the next submit queues one if the session is stale. */
+        NONE,
+        /** One is in the FIFO (waiting for its turn, or answering). */
+        QUEUED,
+        /** One found a transaction open at its turn: the next one goes behind a statement that may end it. */
+        AFTER_TRANSACTION_END
+    }
 
     /** Nothing on this session is watched nor refreshed (the null object, so the session needs no null checks). */
     static SessionTypeOids unwatched() {
@@ -87,33 +99,53 @@ public final class SessionTypeOids {
     }
 
     /**
-     * The exchange to queue before one submitted now, or null: none when the session's answer is of the
-     * current epoch, a lookup is already queued, it has no names, or the session is not {@code idle}.
-     * Idle means nothing is in flight and the last ReadyForQuery said no transaction is open: with an
-     * exchange still unanswered (a pipelined BEGIN) the lookup could become a transaction's first query
-     * (REVIEW-11 F4: a following SET TRANSACTION fails with 25001). A busy session asks at its next idle submit.
+     * The exchange to queue in front of one submitted now, or null: none when the session's answer is of the
+     * current epoch, it has no names, a lookup is already queued or waits for a transaction to end. When
+     * nothing is in flight and a transaction is open, none either: the next one goes behind a statement that
+     * may end the transaction ({@link #refreshAfter}). Else the lookup waits behind what is in flight, holding
+     * back what is submitted after it, for its turn as the head ({@link TypeOidRefresh}): it is not written
+     * inside a transaction (REVIEW-11 F4: as a pipelined BEGIN's first query a following SET TRANSACTION fails
+     * with 25001), and a connection with statements always in flight still gets to run it (session 12).
      */
-    Exchange refreshBefore(boolean idle, String host) {
-        if (refreshing || !idle || names.length == 0) {
+    Exchange refreshBefore(boolean nothingInFlight, char transactionStatus, String host) {
+        if (lookup != Lookup.NONE || names.length == 0) {
             return null;
         }
         long now = epoch.current();
         if (now == knownEpoch) {
             return null;
         }
-        refreshing = true;
+        if (nothingInFlight && transactionStatus != 'I') {
+            lookup = Lookup.AFTER_TRANSACTION_END;
+            return null;
+        }
+        lookup = Lookup.QUEUED;
         return new TypeOidRefresh(this, now, names, host);
+    }
+
+    /** The exchange to queue behind {@code submitted}, or null: a lookup, when one waits for a transaction to end and it may end it. */
+    Exchange refreshAfter(Exchange submitted, String host) {
+        if (lookup != Lookup.AFTER_TRANSACTION_END || !submitted.mayEndTransaction()) {
+            return null;
+        }
+        lookup = Lookup.QUEUED;
+        return new TypeOidRefresh(this, epoch.current(), names, host);
+    }
+
+    /** The queued lookup found a transaction open at its turn and left unwritten. */
+    void transactionOpenAtItsTurn() {
+        lookup = Lookup.AFTER_TRANSACTION_END;
     }
 
     /** The lookup asked at {@code askedAt} answered: the session's codecs use it. */
     void refreshed(long askedAt, Map<String, Integer> oids) {
-        refreshing = false;
+        lookup = Lookup.NONE;
         knownEpoch = askedAt;
         apply.accept(oids);
     }
 
     /** The lookup failed (or the session ended): the codecs stay; the next statement asks again. */
     void refreshFailed() {
-        refreshing = false;
+        lookup = Lookup.NONE;
     }
 }

@@ -1,5 +1,10 @@
 package io.pgconn.internal.session;
 
+import io.pgconn.PgException;
+import io.pgconn.internal.protocol.backend.BackendMessage;
+import io.pgconn.internal.protocol.frontend.FrontendMessage;
+import io.pgconn.internal.query.Exchange;
+import io.pgconn.internal.query.QuerySession;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -26,6 +31,33 @@ class SessionTypeOidsTest {
         }
     }
 
+    /** A statement that cannot end a transaction. */
+    private static Exchange notEndingATransaction() {
+        return new Exchange() {
+            @Override
+            public FrontendMessage messages(QuerySession session) {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
+            public void onMessage(BackendMessage message) {
+            }
+
+            @Override
+            public void onReady(char status) {
+            }
+
+            @Override
+            public void fail(PgException error) {
+            }
+
+            @Override
+            public boolean mayEndTransaction() {
+                return false;
+            }
+        };
+    }
+
     private final CountingEpoch epoch = new CountingEpoch();
     private final List<Map<String, Integer>> applied = new ArrayList<>();
     private final SessionTypeOids watched = new SessionTypeOids(List.of("mood"), epoch, 0, applied::add);
@@ -50,15 +82,39 @@ class SessionTypeOidsTest {
     }
 
     @Test
-    void aStaleSessionQueuesOneLookupOutsideATransactionAndIsCurrentOnceItIsAnswered() {
+    void aStaleSessionQueuesOneLookupAlsoBehindStatementsInFlightAndIsCurrentOnceItIsAnswered() {
         epoch.advance();
         assertThat(watched.stale()).isTrue();
-        assertThat(watched.refreshBefore(false, "db:5432")).as("inside a transaction or behind an unanswered exchange").isNull();
-        assertThat(watched.refreshBefore(true, "db:5432")).isInstanceOf(TypeOidRefresh.class);
-        assertThat(watched.refreshBefore(true, "db:5432")).as("one is already queued").isNull();
+        assertThat(watched.refreshBefore(false, 'I', "db:5432")).as("behind what is in flight: it waits for its turn")
+                .isInstanceOf(TypeOidRefresh.class);
+        assertThat(watched.refreshBefore(true, 'I', "db:5432")).as("one is already queued").isNull();
         watched.refreshed(1, Map.of("mood", 16_385));
         assertThat(watched.stale()).isFalse();
         assertThat(applied).containsExactly(Map.of("mood", 16_385));
+        assertThat(watched.refreshBefore(true, 'I', "db:5432")).as("current").isNull();
+    }
+
+    @Test
+    void aLookupThatMetATransactionIsQueuedAgainBehindAStatementThatMayEndIt() {
+        epoch.advance();
+        TypeOidRefresh lookup = (TypeOidRefresh) watched.refreshBefore(false, 'I', "db:5432");
+        assertThat(lookup.waitsToBeHead()).isTrue();
+        assertThat(lookup.leavesUnwritten('I')).isFalse();
+        assertThat(lookup.leavesUnwritten('T')).isTrue();
+        assertThat(lookup.leavesUnwritten('E')).isTrue();
+        lookup.leftUnwritten();
+        assertThat(watched.refreshBefore(false, 'I', "db:5432")).as("waits for the transaction's end").isNull();
+        assertThat(watched.refreshAfter(notEndingATransaction(), "db:5432")).isNull();
+        assertThat(watched.refreshAfter(new SimpleQuery("COMMIT", "db:5432"), "db:5432")).isInstanceOf(TypeOidRefresh.class);
+        assertThat(watched.refreshAfter(new SimpleQuery("COMMIT", "db:5432"), "db:5432")).as("queued").isNull();
+    }
+
+    @Test
+    void aSubmitInsideATransactionWithNothingInFlightWaitsForItsEnd() {
+        epoch.advance();
+        assertThat(watched.refreshBefore(true, 'T', "db:5432")).isNull();
+        assertThat(watched.refreshBefore(true, 'I', "db:5432")).as("waiting for a statement that may end it").isNull();
+        assertThat(watched.refreshAfter(new SimpleQuery("ROLLBACK", "db:5432"), "db:5432")).isInstanceOf(TypeOidRefresh.class);
     }
 
     @Test
@@ -67,6 +123,6 @@ class SessionTypeOidsTest {
         unwatched.commandCompleted("CREATE TYPE");
         unwatched.readyForQuery('I');
         assertThat(unwatched.stale()).isFalse();
-        assertThat(unwatched.refreshBefore(true, "db:5432")).isNull();
+        assertThat(unwatched.refreshBefore(true, 'I', "db:5432")).isNull();
     }
 }
