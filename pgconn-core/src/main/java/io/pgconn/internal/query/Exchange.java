@@ -93,6 +93,14 @@ public abstract class Exchange {
         return true;
     }
 
+    /**
+     * The SQL text the exchange sends, or null when it does not say (a script): the type epoch reads it when a
+     * statement completed with a tag that may change a row type or the search path ({@code SessionTypeOids}).
+     */
+    public String text() {
+        return null;
+    }
+
     /** Called when every exchange before this one has finished: it is the one the server is running. */
     public void becameHead() {
     }

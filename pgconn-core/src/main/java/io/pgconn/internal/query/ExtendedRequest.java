@@ -51,6 +51,11 @@ abstract class ExtendedRequest extends DrivenExchange {
         return TransactionEndText.mayEnd(requestPlan.sql());
     }
 
+    @Override
+    public final String text() {
+        return requestPlan.sql();
+    }
+
     /**
      * The first write: {@code staleNames}' Closes, the Parse if needed, then the Bind phase when the
      * row types are known ({@link #describingFirst()} is false then), else Describe and Flush.

@@ -40,14 +40,24 @@ final class ExchangeFifo {
         // behind what still waits, too: a callback run inside writeUnwritten must not overtake it
         if (writeHolder != null || cancels.holding() || !unwritten.isEmpty()) {
             unwritten.add(exchange);
-        } else if (exchange.waitsToBeHead()) {
-            unwritten.add(exchange);
-            writeUnwritten(); // as the head, it is decided now
         } else {
             write(exchange);
         }
         if (inFlight.peek() == exchange) {
             exchange.becameHead();
+        }
+    }
+
+    /**
+     * Appends {@code exchange}, which {@link Exchange#waitsToBeHead() waits to be the head} (the type lookup):
+     * unwritten, and what is added after it too, until everything before it is answered; decided now when
+     * nothing is.
+     */
+    void addWaitingForItsTurn(Exchange exchange) {
+        inFlight.add(exchange);
+        unwritten.add(exchange);
+        if (inFlight.peek() == exchange) {
+            writeUnwritten();
         }
     }
 

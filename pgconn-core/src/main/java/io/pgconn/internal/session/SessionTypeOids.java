@@ -45,6 +45,14 @@ public final class SessionTypeOids {
     /** Written on the event loop, read from any thread ({@link #stale()}). */
     private volatile long knownEpoch;
     private boolean changedInTransaction;
+    /** Whether the server reports search_path (PostgreSQL 18+): its ParameterStatus, not the SET tags, says when it changed. */
+    private final boolean searchPathReported;
+    /** A SET/RESET/DISCARD ALL that may have changed the search path ran since the last ReadyForQuery outside a transaction. */
+    private boolean searchPathSetInTransaction;
+    /** How often this session's search path changed; written on the event loop, read from any thread ({@link #stale()}). */
+    private volatile int searchPathChanges;
+    /** {@link #searchPathChanges} when the answer the session holds was given. */
+    private volatile int searchPathChangesAnswered;
     private Lookup lookup = Lookup.NONE;
 
     /** Where this session's next lookup stands. */
@@ -59,30 +67,58 @@ public final class SessionTypeOids {
 
     /** Nothing on this session is watched nor refreshed (the null object, so the session needs no null checks). */
     static SessionTypeOids unwatched() {
-        return new SessionTypeOids(List.of(), UNWATCHED_EPOCH, 0, oids -> { });
+        return new SessionTypeOids(List.of(), UNWATCHED_EPOCH, 0, false, oids -> { });
     }
 
     /**
      * @param names      the session's {@code extensionTypes} (may be empty: it still reports type changes)
      * @param knownEpoch the factory's epoch read before the answer the session holds was asked for
+     * @param searchPathReported whether the server reports {@code search_path} changes (ParameterStatus, PostgreSQL 18+)
      * @param apply      binds the session's codecs to a new answer
      */
-    public SessionTypeOids(List<String> names, TypeOidEpoch epoch, long knownEpoch, Consumer<Map<String, Integer>> apply) {
+    public SessionTypeOids(List<String> names, TypeOidEpoch epoch, long knownEpoch, boolean searchPathReported,
+                           Consumer<Map<String, Integer>> apply) {
         this.names = TypeOidQuery.withArrayTypes(names.toArray(String[]::new));
         this.epoch = epoch;
         this.knownEpoch = knownEpoch;
+        this.searchPathReported = searchPathReported;
         this.apply = apply;
     }
 
-    /** Whether the factory's epoch moved past this session's answer (and it has names to look up). Safe from any thread. */
+    /**
+     * Whether the session's answer is stale (and it has names to look up): the factory's epoch moved past it, or
+     * the session's search path changed since (a name may resolve to another schema's type). Safe from any thread.
+     */
     boolean stale() {
-        return names.length > 0 && epoch.current() != knownEpoch;
+        return names.length > 0 && (epoch.current() != knownEpoch || searchPathChanges != searchPathChangesAnswered);
     }
 
-    /** A statement of the session completed with {@code tag}. */
-    void commandCompleted(String tag) {
-        if (TypeChangingCommands.changesTypes(tag)) {
-            changedInTransaction = true;
+    /**
+     * A statement of the session, {@code current}, completed with {@code tag}: type DDL (and DDL of a table, view
+     * or foreign table whose text names a looked-up type: its row type) moves the factory's epoch once the
+     * transaction ends; a SET, RESET or DISCARD ALL that may have changed the search path makes this session's
+     * answer stale then, on a server that does not report search_path ({@link TypeChangingCommands}).
+     */
+    void commandCompleted(String tag, Exchange current) {
+        TypeChangingCommands.Change change = TypeChangingCommands.of(tag);
+        if (change == null) {
+            return;
+        }
+        switch (change) {
+            case TYPES -> changedInTransaction = true;
+            case ROW_TYPES -> changedInTransaction |= TypeChangingCommands.names(current.text(), names);
+            case SEARCH_PATH -> searchPathSetInTransaction |= !searchPathReported && names.length > 0
+                    && TypeChangingCommands.maySetSearchPath(current.text());
+        }
+    }
+
+    /**
+     * The server reported a new search_path (ParameterStatus, PostgreSQL 18+: wherever it changed — SET,
+     * set_config in a query, a function): a name may resolve to another type now; this session's answer is stale.
+     */
+    void searchPathChanged() {
+        if (names.length > 0) {
+            searchPathChanges++;
         }
     }
 
@@ -96,6 +132,19 @@ public final class SessionTypeOids {
             changedInTransaction = false;
             epoch.advance();
         }
+        if (status == 'I' && searchPathSetInTransaction) {
+            searchPathSetInTransaction = false;
+            searchPathChanges++;
+        }
+    }
+
+    /**
+     * Whether a submit now may come with a lookup ({@link #refreshBefore}, {@link #refreshAfter}): one waits for
+     * a transaction to end, or none is queued and the factory's epoch moved. Checked on every submit: a field
+     * read or two, and the epoch's volatile read for a session with names.
+     */
+    boolean mayQueueLookup() {
+        return lookup == Lookup.AFTER_TRANSACTION_END || lookup == Lookup.NONE && stale();
     }
 
     /**
@@ -112,7 +161,7 @@ public final class SessionTypeOids {
             return null;
         }
         long now = epoch.current();
-        if (now == knownEpoch) {
+        if (now == knownEpoch && searchPathChanges == searchPathChangesAnswered) {
             return null;
         }
         if (nothingInFlight && transactionStatus != 'I') {
@@ -141,6 +190,7 @@ public final class SessionTypeOids {
     void refreshed(long askedAt, Map<String, Integer> oids) {
         lookup = Lookup.NONE;
         knownEpoch = askedAt;
+        searchPathChangesAnswered = searchPathChanges; // every change before the lookup was answered before it
         apply.accept(oids);
     }
 
