@@ -24,6 +24,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
@@ -223,6 +225,124 @@ class TypeDdlRefreshIT {
         await(isolation);
         assertThat(Connect.value(b, "SHOW transaction_isolation")).isEqualTo("serializable");
         await(b.simpleQuery("COMMIT"));
+    }
+
+    /**
+     * Session 11 (F4's side effect): the lookup was queued only in front of a statement submitted with nothing in
+     * flight, so a connection that always had a statement in flight kept its old OIDs, and read the new type's
+     * values as String, for as long as it stayed busy. The lookup now waits behind what is in flight and holds back
+     * what is submitted after it. Here the statement in flight waits for a lock the test holds.
+     */
+    @Test
+    void aConnectionWithAStatementInFlightLooksItsTypesUpBehindIt() {
+        PgConnectionFactory factory = factory("inflight_mood");
+        PgConnection a = connect(factory, "inflight_mood");
+        PgConnection b = connect(factory, "inflight_mood");
+        await(a.query("SELECT pg_advisory_lock(4713)"));
+        CompletableFuture<RowSet> locked = b.query("SELECT pg_advisory_lock(4713)");
+        await(a.simpleQuery("CREATE TYPE inflight_mood AS ENUM ('sad', 'ok')"));
+        assertThat(b.typeOidsStale()).isTrue();
+
+        CompletableFuture<RowSet> read = b.query("SELECT 'ok'::inflight_mood");
+        CompletableFuture<RowSet> bound = b.query("SELECT $1::text", Mood.SAD);
+        await(a.query("SELECT pg_advisory_unlock(4713)"));
+        await(locked);
+
+        assertThat(await(read).row(0).get(0)).isEqualTo(Mood.OK);
+        assertThat(await(bound).row(0).get(0)).isEqualTo("sad");
+        assertThat(b.typeOidsStale()).isFalse();
+        await(b.query("SELECT pg_advisory_unlock(4713)"));
+    }
+
+    /**
+     * A connection under pipelined load (four statements kept in flight, each answer submitting the next one
+     * before the others are answered) is never idle at a submit: every statement submitted once the DDL's future
+     * completed reads the new type through its codec.
+     */
+    @Test
+    void aConnectionUnderPipelinedLoadReadsTheNewTypeFromTheFirstStatementSubmittedAfterTheDdl() throws Exception {
+        PgConnectionFactory factory = factory("load_mood");
+        PgConnection a = connect(factory, "load_mood");
+        PgConnection b = connect(factory, "load_mood");
+        AtomicBoolean created = new AtomicBoolean();
+        AtomicInteger afterDdl = new AtomicInteger();
+        List<Object> readAfterDdl = new CopyOnWriteArrayList<>();
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        String select = "SELECT CASE WHEN to_regtype('load_mood') IS NULL THEN 'no'::text ELSE 'yes' END";
+        String selectMood = "SELECT 'ok'::load_mood";
+        Runnable[] next = new Runnable[1];
+        next[0] = () -> {
+            boolean after = created.get();
+            b.query(after ? selectMood : select).whenComplete((rows, error) -> {
+                if (error != null) {
+                    done.completeExceptionally(error);
+                    return;
+                }
+                if (after) {
+                    readAfterDdl.add(rows.row(0).get(0));
+                    if (afterDdl.incrementAndGet() >= 200) {
+                        done.complete(null);
+                        return;
+                    }
+                }
+                if (!done.isDone()) {
+                    next[0].run();
+                }
+            });
+        };
+        for (int i = 0; i < 4; i++) {
+            next[0].run();
+        }
+        await(a.simpleQuery("CREATE TYPE load_mood AS ENUM ('sad', 'ok')"));
+        created.set(true);
+
+        done.get(30, TimeUnit.SECONDS);
+        assertThat(readAfterDdl).hasSizeGreaterThanOrEqualTo(200).containsOnly(Mood.OK);
+    }
+
+    /**
+     * A lookup whose turn comes inside a transaction (a statement of it in flight) is not run there; it goes
+     * behind the transaction's COMMIT, already submitted, and runs before the statement after it.
+     */
+    @Test
+    void aLookupWhoseTurnComesInsideATransactionRunsAfterItsCommit() {
+        PgConnectionFactory factory = factory("txn_mood");
+        PgConnection a = connect(factory, "txn_mood");
+        PgConnection b = connect(factory, "txn_mood");
+        await(a.query("SELECT pg_advisory_lock(4714)"));
+        await(b.begin());
+        CompletableFuture<RowSet> locked = b.query("SELECT pg_advisory_lock(4714)");
+        await(a.simpleQuery("CREATE TYPE txn_mood AS ENUM ('sad', 'ok')"));
+
+        CompletableFuture<RowSet> inside = b.query("SELECT 'ok'::txn_mood, current_setting('transaction_isolation')");
+        CompletableFuture<io.pgconn.QueryResult> commit = b.simpleQuery("COMMIT");
+        CompletableFuture<RowSet> after = b.query("SELECT 'ok'::txn_mood");
+        await(a.query("SELECT pg_advisory_unlock(4714)"));
+        await(locked);
+
+        assertThat(await(inside).row(0).get(0)).as("inside the transaction the old answer holds").isEqualTo("ok");
+        await(commit);
+        assertThat(await(after).row(0).get(0)).isEqualTo(Mood.OK);
+        assertThat(b.typeOidsStale()).isFalse();
+        await(b.query("SELECT pg_advisory_unlock(4714)"));
+    }
+
+    /**
+     * The same with the COMMIT submitted after the lookup met the open transaction: it is queued behind the COMMIT
+     * then. Nothing is in flight at the statement's submit here; the transaction is open.
+     */
+    @Test
+    void aStaleConnectionInsideATransactionLooksItsTypesUpAfterTheCommit() {
+        PgConnectionFactory factory = factory("idle_txn_mood");
+        PgConnection a = connect(factory, "idle_txn_mood");
+        PgConnection b = connect(factory, "idle_txn_mood");
+        await(b.begin());
+        await(a.simpleQuery("CREATE TYPE idle_txn_mood AS ENUM ('sad', 'ok')"));
+
+        assertThat(await(b.query("SELECT 'ok'::idle_txn_mood")).row(0).get(0)).isEqualTo("ok");
+        await(b.commit());
+
+        assertThat(await(b.query("SELECT 'ok'::idle_txn_mood")).row(0).get(0)).isEqualTo(Mood.OK);
     }
 
     /** A user codec whose library is missing from the class path: its encode throws a LinkageError. */

@@ -63,17 +63,6 @@ public final class CommitText {
 
     /** Whether the text's first keyword is COMMIT or END (PostgreSQL's other spelling of COMMIT). */
     static boolean commits(String sql) {
-        int i = SqlScanner.skipBlanksAndComments(sql, 0);
-        return keywordAt(sql, i, "commit") || keywordAt(sql, i, "end");
-    }
-
-    private static boolean keywordAt(String sql, int i, String keyword) {
-        int end = i + keyword.length();
-        return sql.regionMatches(true, i, keyword, 0, keyword.length())
-                && (end == sql.length() || !isIdentifierPart(sql.charAt(end)));
-    }
-
-    private static boolean isIdentifierPart(char c) {
-        return Character.isLetterOrDigit(c) || c == '_' || c == '$';
+        return SqlScanner.firstKeywordIsOneOf(sql, "commit", "end");
     }
 }

@@ -52,12 +52,53 @@ public abstract class Exchange {
 
     /**
      * Whether the session must keep this exchange (and what was submitted after it) unwritten until
-     * every exchange before it has been answered: a statement cancelled while queued, which then
-     * leaves the FIFO unwritten when no transaction is open, or else is written to fail the open one
-     * (the transaction status is only known once the exchanges before it are answered).
+     * every exchange before it has been answered, then write it or let it leave ({@link #leavesUnwritten}):
+     * a statement cancelled while queued, which then leaves the FIFO unwritten when no transaction is
+     * open, or else is written to fail the open one; the type lookup, which runs only when none is (the
+     * transaction status is only known once the exchanges before it are answered).
      */
     public boolean waitsToBeHead() {
         return false;
+    }
+
+    /**
+     * Asked when this exchange {@link #waitsToBeHead() waits to be the head}, is it, and is still unwritten:
+     * whether it leaves the FIFO unwritten ({@link #leftUnwritten()} follows) rather than being written now.
+     * {@code transactionStatus} is the status after the exchanges before it. A withdrawn statement leaves when
+     * no transaction is open (nothing to fail); the type lookup when one is (it must not run inside it).
+     */
+    public boolean leavesUnwritten(char transactionStatus) {
+        return transactionStatus == 'I';
+    }
+
+    /**
+     * Whether, on leaving unwritten with a transaction open, it goes back into the FIFO behind the first
+     * exchange held back after it that {@link #mayEndTransaction() may end} the transaction (the type
+     * lookup); {@link #leftUnwritten()} is called only when there is none.
+     */
+    public boolean waitsForTransactionEnd() {
+        return false;
+    }
+
+    /** It left the FIFO unwritten ({@link #leavesUnwritten}). */
+    public void leftUnwritten() {
+    }
+
+    /**
+     * Whether the transaction status may go from open to idle with this exchange: a statement that ends a
+     * transaction (COMMIT, ROLLBACK...), or one whose text is not looked into (a simple query, a script). The type
+     * lookup waiting for a transaction to end is queued behind such an exchange. True unless an exchange knows better.
+     */
+    public boolean mayEndTransaction() {
+        return true;
+    }
+
+    /**
+     * The SQL text the exchange sends, or null when it does not say (a script): the type epoch reads it when a
+     * statement completed with a tag that may change a row type or the search path ({@code SessionTypeOids}).
+     */
+    public String text() {
+        return null;
     }
 
     /** Called when every exchange before this one has finished: it is the one the server is running. */

@@ -45,6 +45,17 @@ abstract class ExtendedRequest extends DrivenExchange {
         this.syncLater = plan.paged() || mayCopy;
     }
 
+    /** One statement's text (the extended protocol takes one): whether it may end a transaction is read from it. */
+    @Override
+    public final boolean mayEndTransaction() {
+        return TransactionEndText.mayEnd(requestPlan.sql());
+    }
+
+    @Override
+    public final String text() {
+        return requestPlan.sql();
+    }
+
     /**
      * The first write: {@code staleNames}' Closes, the Parse if needed, then the Bind phase when the
      * row types are known ({@link #describingFirst()} is false then), else Describe and Flush.

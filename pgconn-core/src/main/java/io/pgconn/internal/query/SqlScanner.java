@@ -185,6 +185,19 @@ public final class SqlScanner {
         return -1;
     }
 
+    /** Whether the text's first keyword, after white space and comments, is one of {@code keywords} (lower case). */
+    static boolean firstKeywordIsOneOf(String sql, String... keywords) {
+        int i = skipBlanksAndComments(sql, 0);
+        for (String keyword : keywords) {
+            int end = i + keyword.length();
+            if (sql.regionMatches(true, i, keyword, 0, keyword.length())
+                    && (end == sql.length() || !isIdentifierPart(sql.charAt(end)))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Where the first token at or after {@code i} starts: past white space, {@code --} line comments and nested block comments; the text's length when none. */
     static int skipBlanksAndComments(String sql, int i) {
         while (i < sql.length()) {

@@ -98,7 +98,7 @@ final class DefaultPgConnection implements PgConnection {
 
     /** Set once by the connect path with the answer's epoch: type DDL is watched, and the names looked up again after it. */
     void watchTypeOids(java.util.List<String> names, TypeOidEpoch epoch, long knownEpoch) {
-        session.typeOids(new SessionTypeOids(names, epoch, knownEpoch, this::typeOids));
+        session.typeOids(new SessionTypeOids(names, epoch, knownEpoch, session.reports("search_path"), this::typeOids));
     }
 
     Channel channel() {

@@ -7,13 +7,15 @@ import io.pgconn.internal.query.Exchange;
 import io.pgconn.internal.protocol.frontend.FrontendMessage;
 
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The session's exchanges in submission order, which is the order they are written and answered
  * in, and the ones held back unwritten: behind an exchange that holds the writes (describing,
- * paging, a timeout, a possible COPY), while a CancelRequest is in flight ({@link CancelHold}), and a
- * statement cancelled while queued, which waits for its turn as the head to learn whether a
- * transaction is open. Event loop only.
+ * paging, a timeout, a possible COPY), while a CancelRequest is in flight ({@link CancelHold}), and
+ * behind an exchange that waits for its turn as the head to learn whether a transaction is open (a
+ * statement cancelled while queued; the type lookup, {@link TypeOidRefresh}). Event loop only.
  */
 final class ExchangeFifo {
 
@@ -43,6 +45,19 @@ final class ExchangeFifo {
         }
         if (inFlight.peek() == exchange) {
             exchange.becameHead();
+        }
+    }
+
+    /**
+     * Appends {@code exchange}, which {@link Exchange#waitsToBeHead() waits to be the head} (the type lookup):
+     * unwritten, and what is added after it too, until everything before it is answered; decided now when
+     * nothing is.
+     */
+    void addWaitingForItsTurn(Exchange exchange) {
+        inFlight.add(exchange);
+        unwritten.add(exchange);
+        if (inFlight.peek() == exchange) {
+            writeUnwritten();
         }
     }
 
@@ -91,10 +106,14 @@ final class ExchangeFifo {
                 if (inFlight.peek() != next) {
                     break; // decided after the ReadyForQuery before it (answered() comes back here)
                 }
-                if (session.transactionStatus() == 'I') {
-                    // no transaction to fail: nothing of it reaches the server (no rejected statement in its log)
+                if (next.leavesUnwritten(session.transactionStatus())) {
+                    // a withdrawn statement with no transaction to fail (nothing of it reaches the server, no
+                    // rejected statement in its log), or the type lookup with one open
                     unwritten.poll();
                     inFlight.poll();
+                    if (!next.waitsForTransactionEnd() || !queueBehindATransactionEnd(next)) {
+                        next.leftUnwritten();
+                    }
                     headLeft = true;
                     continue;
                 }
@@ -105,6 +124,31 @@ final class ExchangeFifo {
         if (headLeft && (head = inFlight.peek()) != null) {
             head.becameHead();
         }
+    }
+
+    /**
+     * Puts {@code waiting}, which just left the head unwritten, back behind the first held-back exchange that may
+     * end the open transaction; false when none does. Everything before {@code waiting} was answered, so what is
+     * in flight now is exactly what it held back.
+     */
+    private boolean queueBehindATransactionEnd(Exchange waiting) {
+        if (inFlight.size() != unwritten.size()) {
+            return false; // not so (nothing else lets an exchange after a written one be the head): leave it out
+        }
+        int end = 0;
+        for (Exchange held : unwritten) {
+            end++;
+            if (held.mayEndTransaction()) {
+                List<Exchange> order = new ArrayList<>(unwritten);
+                order.add(end, waiting);
+                unwritten.clear();
+                unwritten.addAll(order);
+                inFlight.clear();
+                inFlight.addAll(order);
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

@@ -122,11 +122,24 @@ public final class PipelinedSession implements QuerySession {
             }
             return;
         }
-        Exchange refresh = typeOids.refreshBefore(fifo.isEmpty() && transactionStatus == 'I', host);
-        if (refresh != null) {
-            fifo.add(refresh);
+        if (typeOids.mayQueueLookup()) {
+            enqueueWithTypeLookup(exchange);
+        } else {
+            fifo.add(exchange);
+        }
+    }
+
+    /** {@code exchange} with the type lookup in front of it or behind it, as {@link SessionTypeOids} decides. */
+    private void enqueueWithTypeLookup(Exchange exchange) {
+        Exchange before = typeOids.refreshBefore(fifo.isEmpty(), transactionStatus, host);
+        if (before != null) {
+            fifo.addWaitingForItsTurn(before);
         }
         fifo.add(exchange);
+        Exchange after = typeOids.refreshAfter(exchange, host);
+        if (after != null) {
+            fifo.addWaitingForItsTurn(after);
+        }
     }
 
     /**
@@ -158,6 +171,14 @@ public final class PipelinedSession implements QuerySession {
     /** A ParameterStatus: the server's setting changed (the statement cache and SQL scanning read the map). */
     void parameterChanged(String name, String value) {
         parameters.put(name, value);
+        if ("search_path".equals(name)) {
+            typeOids.searchPathChanged();
+        }
+    }
+
+    /** Whether the server reported {@code name} (at the start, or since): PostgreSQL 18+ reports search_path. */
+    boolean reports(String name) {
+        return parameters.containsKey(name);
     }
 
     /** {@code current}'s statement completed with {@code tag}. */
@@ -165,7 +186,7 @@ public final class PipelinedSession implements QuerySession {
         if ("DISCARD ALL".equals(tag) || "DEALLOCATE ALL".equals(tag)) {
             statementCache.serverDiscardedAll(current.statementCacheMark());
         }
-        typeOids.commandCompleted(tag);
+        typeOids.commandCompleted(tag, current);
     }
 
     /** {@code current}'s ReadyForQuery: it is answered, and the transaction status is {@code status}. */

@@ -11,8 +11,10 @@ import java.util.function.Consumer;
  * once the session's names were looked up: it tells the factory when a type-changing command
  * ({@link TypeChangingCommands}) ended its transaction on this session, and, when the factory's epoch
  * moved past the answer this session holds, gives the exchange that looks the names up again
- * ({@link TypeOidRefresh}) to run before the next statement submitted outside a transaction. Event loop
- * only (apart from the constructor and {@link #stale()}).
+ * ({@link TypeOidRefresh}): queued in front of the next statement submitted, behind whatever is in
+ * flight, it runs when everything before it is answered and no transaction is open then; when one is, it
+ * is queued again behind the next statement that may end it ({@link Exchange#mayEndTransaction()}). Event
+ * loop only (apart from the constructor and {@link #stale()}).
  *
  * <p>A session nobody watches ({@link #unwatched()}: before the connect path knows its answer, and on
  * replication sessions) has the same object with no names and an epoch of no one's: it is never stale,
@@ -43,34 +45,80 @@ public final class SessionTypeOids {
     /** Written on the event loop, read from any thread ({@link #stale()}). */
     private volatile long knownEpoch;
     private boolean changedInTransaction;
-    private boolean refreshing;
+    /** Whether the server reports search_path (PostgreSQL 18+): its ParameterStatus, not the SET tags, says when it changed. */
+    private final boolean searchPathReported;
+    /** A SET/RESET/DISCARD ALL that may have changed the search path ran since the last ReadyForQuery outside a transaction. */
+    private boolean searchPathSetInTransaction;
+    /** How often this session's search path changed; written on the event loop, read from any thread ({@link #stale()}). */
+    private volatile int searchPathChanges;
+    /** {@link #searchPathChanges} when the answer the session holds was given. */
+    private volatile int searchPathChangesAnswered;
+    private Lookup lookup = Lookup.NONE;
+
+    /** Where this session's next lookup stands. */
+    private enum Lookup {
+        /** None queued: the next submit queues one if the session is stale. */
+        NONE,
+        /** One is in the FIFO (waiting for its turn, or answering). */
+        QUEUED,
+        /** One found a transaction open at its turn: the next one goes behind a statement that may end it. */
+        AFTER_TRANSACTION_END
+    }
 
     /** Nothing on this session is watched nor refreshed (the null object, so the session needs no null checks). */
     static SessionTypeOids unwatched() {
-        return new SessionTypeOids(List.of(), UNWATCHED_EPOCH, 0, oids -> { });
+        return new SessionTypeOids(List.of(), UNWATCHED_EPOCH, 0, false, oids -> { });
     }
 
     /**
      * @param names      the session's {@code extensionTypes} (may be empty: it still reports type changes)
      * @param knownEpoch the factory's epoch read before the answer the session holds was asked for
+     * @param searchPathReported whether the server reports {@code search_path} changes (ParameterStatus, PostgreSQL 18+)
      * @param apply      binds the session's codecs to a new answer
      */
-    public SessionTypeOids(List<String> names, TypeOidEpoch epoch, long knownEpoch, Consumer<Map<String, Integer>> apply) {
+    public SessionTypeOids(List<String> names, TypeOidEpoch epoch, long knownEpoch, boolean searchPathReported,
+                           Consumer<Map<String, Integer>> apply) {
         this.names = TypeOidQuery.withArrayTypes(names.toArray(String[]::new));
         this.epoch = epoch;
         this.knownEpoch = knownEpoch;
+        this.searchPathReported = searchPathReported;
         this.apply = apply;
     }
 
-    /** Whether the factory's epoch moved past this session's answer (and it has names to look up). Safe from any thread. */
+    /**
+     * Whether the session's answer is stale (and it has names to look up): the factory's epoch moved past it, or
+     * the session's search path changed since (a name may resolve to another schema's type). Safe from any thread.
+     */
     boolean stale() {
-        return names.length > 0 && epoch.current() != knownEpoch;
+        return names.length > 0 && (epoch.current() != knownEpoch || searchPathChanges != searchPathChangesAnswered);
     }
 
-    /** A statement of the session completed with {@code tag}. */
-    void commandCompleted(String tag) {
-        if (TypeChangingCommands.changesTypes(tag)) {
-            changedInTransaction = true;
+    /**
+     * A statement of the session, {@code current}, completed with {@code tag}: type DDL (and DDL of a table, view
+     * or foreign table whose text names a looked-up type: its row type) moves the factory's epoch once the
+     * transaction ends; a SET, RESET or DISCARD ALL that may have changed the search path makes this session's
+     * answer stale then, on a server that does not report search_path ({@link TypeChangingCommands}).
+     */
+    void commandCompleted(String tag, Exchange current) {
+        TypeChangingCommands.Change change = TypeChangingCommands.of(tag);
+        if (change == null) {
+            return;
+        }
+        switch (change) {
+            case TYPES -> changedInTransaction = true;
+            case ROW_TYPES -> changedInTransaction |= TypeChangingCommands.names(current.text(), names);
+            case SEARCH_PATH -> searchPathSetInTransaction |= !searchPathReported && names.length > 0
+                    && TypeChangingCommands.maySetSearchPath(current.text());
+        }
+    }
+
+    /**
+     * The server reported a new search_path (ParameterStatus, PostgreSQL 18+: wherever it changed — SET,
+     * set_config in a query, a function): a name may resolve to another type now; this session's answer is stale.
+     */
+    void searchPathChanged() {
+        if (names.length > 0) {
+            searchPathChanges++;
         }
     }
 
@@ -84,36 +132,70 @@ public final class SessionTypeOids {
             changedInTransaction = false;
             epoch.advance();
         }
+        if (status == 'I' && searchPathSetInTransaction) {
+            searchPathSetInTransaction = false;
+            searchPathChanges++;
+        }
     }
 
     /**
-     * The exchange to queue before one submitted now, or null: none when the session's answer is of the
-     * current epoch, a lookup is already queued, it has no names, or the session is not {@code idle}.
-     * Idle means nothing is in flight and the last ReadyForQuery said no transaction is open: with an
-     * exchange still unanswered (a pipelined BEGIN) the lookup could become a transaction's first query
-     * (REVIEW-11 F4: a following SET TRANSACTION fails with 25001). A busy session asks at its next idle submit.
+     * Whether a submit now may come with a lookup ({@link #refreshBefore}, {@link #refreshAfter}): one waits for
+     * a transaction to end, or none is queued and the factory's epoch moved. Checked on every submit: a field
+     * read or two, and the epoch's volatile read for a session with names.
      */
-    Exchange refreshBefore(boolean idle, String host) {
-        if (refreshing || !idle || names.length == 0) {
+    boolean mayQueueLookup() {
+        return lookup == Lookup.AFTER_TRANSACTION_END || lookup == Lookup.NONE && stale();
+    }
+
+    /**
+     * The exchange to queue in front of one submitted now, or null: none when the session's answer is of the
+     * current epoch, it has no names, a lookup is already queued or waits for a transaction to end. When
+     * nothing is in flight and a transaction is open, none either: the next one goes behind a statement that
+     * may end the transaction ({@link #refreshAfter}). Else the lookup waits behind what is in flight, holding
+     * back what is submitted after it, for its turn as the head ({@link TypeOidRefresh}): it is not written
+     * inside a transaction (REVIEW-11 F4: as a pipelined BEGIN's first query a following SET TRANSACTION fails
+     * with 25001), and a connection with statements always in flight still gets to run it (session 12).
+     */
+    Exchange refreshBefore(boolean nothingInFlight, char transactionStatus, String host) {
+        if (lookup != Lookup.NONE || names.length == 0) {
             return null;
         }
         long now = epoch.current();
-        if (now == knownEpoch) {
+        if (now == knownEpoch && searchPathChanges == searchPathChangesAnswered) {
             return null;
         }
-        refreshing = true;
+        if (nothingInFlight && transactionStatus != 'I') {
+            lookup = Lookup.AFTER_TRANSACTION_END;
+            return null;
+        }
+        lookup = Lookup.QUEUED;
         return new TypeOidRefresh(this, now, names, host);
+    }
+
+    /** The exchange to queue behind {@code submitted}, or null: a lookup, when one waits for a transaction to end and it may end it. */
+    Exchange refreshAfter(Exchange submitted, String host) {
+        if (lookup != Lookup.AFTER_TRANSACTION_END || !submitted.mayEndTransaction()) {
+            return null;
+        }
+        lookup = Lookup.QUEUED;
+        return new TypeOidRefresh(this, epoch.current(), names, host);
+    }
+
+    /** The queued lookup found a transaction open at its turn and left unwritten. */
+    void transactionOpenAtItsTurn() {
+        lookup = Lookup.AFTER_TRANSACTION_END;
     }
 
     /** The lookup asked at {@code askedAt} answered: the session's codecs use it. */
     void refreshed(long askedAt, Map<String, Integer> oids) {
-        refreshing = false;
+        lookup = Lookup.NONE;
         knownEpoch = askedAt;
+        searchPathChangesAnswered = searchPathChanges; // every change before the lookup was answered before it
         apply.accept(oids);
     }
 
     /** The lookup failed (or the session ended): the codecs stay; the next statement asks again. */
     void refreshFailed() {
-        refreshing = false;
+        lookup = Lookup.NONE;
     }
 }

@@ -66,6 +66,11 @@ final class SimpleQuery extends Exchange {
     }
 
     @Override
+    public String text() {
+        return sql;
+    }
+
+    @Override
     public void onMessage(BackendMessage msg) {
         if (msg instanceof RowDescription description) {
             columns = description.columns().stream().map(RowDescription.Column::name).toList();

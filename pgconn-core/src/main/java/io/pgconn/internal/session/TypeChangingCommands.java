@@ -1,28 +1,95 @@
 package io.pgconn.internal.session;
 
-import java.util.Set;
+import java.util.Locale;
+import java.util.Map;
 
 /**
- * The command tags (CommandComplete) of statements that can create, drop, rename or move a type a
- * connection looks up by name ({@code extensionTypes}): types, domains, extensions, schemas (which
- * hold types, and whose {@code CREATE SCHEMA} may create types in the same statement), {@code DROP
- * OWNED}, and {@code DO} (migrations create enums idempotently in a {@code DO} block). A table's row
- * type is not watched: {@code CREATE TABLE} is too common (temporary tables) to make every connection
- * look its types up again. docs/codecs.md, "Types created while the application runs".
+ * What a completed statement (its CommandComplete tag, and its text where the tag alone says too little) may
+ * have changed of the types a connection looks up by name ({@code extensionTypes}). docs/codecs.md, "Types
+ * created while the application runs".
+ *
+ * <ul>
+ * <li>{@link Change#TYPES}: statements that can create, drop, rename or move a type: types, domains,
+ * extensions, schemas (which hold types, and whose {@code CREATE SCHEMA} may create types in the same
+ * statement), {@code DROP OWNED}, and {@code DO} (migrations create enums idempotently in a {@code DO} block).
+ * Every connection of the factory looks up again.</li>
+ * <li>{@link Change#ROW_TYPES}: tables, views, materialized views and foreign tables created, altered or
+ * dropped — each has a row type of its name. Only when the statement's text names one of the looked-up
+ * types (a temporary table per request must not make every connection ask again).</li>
+ * <li>{@link Change#SEARCH_PATH}: {@code SET}, {@code RESET}, {@code DISCARD ALL} — a type name may resolve to
+ * another schema's type. Only this session looks up again, and only on a server that does not report
+ * {@code search_path} (before PostgreSQL 18; from 18 its ParameterStatus says so, wherever it changed), and
+ * only when the text can be about it ({@code search_path}, {@code SCHEMA}, {@code ALL}).</li>
+ * </ul>
  */
 final class TypeChangingCommands {
 
-    private static final Set<String> TAGS = Set.of(
-            "CREATE TYPE", "ALTER TYPE", "DROP TYPE",
-            "CREATE DOMAIN", "ALTER DOMAIN", "DROP DOMAIN",
-            "CREATE EXTENSION", "ALTER EXTENSION", "DROP EXTENSION",
-            "CREATE SCHEMA", "ALTER SCHEMA", "DROP SCHEMA",
-            "DROP OWNED", "DO");
+    enum Change {
+        TYPES, ROW_TYPES, SEARCH_PATH
+    }
+
+    private static final Map<String, Change> TAGS = Map.ofEntries(
+            Map.entry("CREATE TYPE", Change.TYPES), Map.entry("ALTER TYPE", Change.TYPES), Map.entry("DROP TYPE", Change.TYPES),
+            Map.entry("CREATE DOMAIN", Change.TYPES), Map.entry("ALTER DOMAIN", Change.TYPES), Map.entry("DROP DOMAIN", Change.TYPES),
+            Map.entry("CREATE EXTENSION", Change.TYPES), Map.entry("ALTER EXTENSION", Change.TYPES),
+            Map.entry("DROP EXTENSION", Change.TYPES),
+            Map.entry("CREATE SCHEMA", Change.TYPES), Map.entry("ALTER SCHEMA", Change.TYPES), Map.entry("DROP SCHEMA", Change.TYPES),
+            Map.entry("DROP OWNED", Change.TYPES), Map.entry("DO", Change.TYPES),
+            Map.entry("CREATE TABLE", Change.ROW_TYPES), Map.entry("ALTER TABLE", Change.ROW_TYPES),
+            Map.entry("DROP TABLE", Change.ROW_TYPES),
+            Map.entry("CREATE VIEW", Change.ROW_TYPES), Map.entry("ALTER VIEW", Change.ROW_TYPES), Map.entry("DROP VIEW", Change.ROW_TYPES),
+            Map.entry("CREATE MATERIALIZED VIEW", Change.ROW_TYPES), Map.entry("ALTER MATERIALIZED VIEW", Change.ROW_TYPES),
+            Map.entry("DROP MATERIALIZED VIEW", Change.ROW_TYPES),
+            Map.entry("CREATE FOREIGN TABLE", Change.ROW_TYPES), Map.entry("ALTER FOREIGN TABLE", Change.ROW_TYPES),
+            Map.entry("DROP FOREIGN TABLE", Change.ROW_TYPES),
+            Map.entry("SET", Change.SEARCH_PATH), Map.entry("RESET", Change.SEARCH_PATH), Map.entry("DISCARD ALL", Change.SEARCH_PATH));
 
     private TypeChangingCommands() {
     }
 
-    static boolean changesTypes(String tag) {
-        return TAGS.contains(tag);
+    /** What a statement completing with {@code tag} may have changed, or null: nothing (one map lookup per statement). */
+    static Change of(String tag) {
+        return TAGS.get(tag);
+    }
+
+    /** Whether {@code text} (null: not known) names one of {@code typeNames} (unqualified or qualified) as an identifier. */
+    static boolean names(String text, String[] typeNames) {
+        if (text == null) {
+            return true;
+        }
+        String lower = text.toLowerCase(Locale.ROOT);
+        for (String name : typeNames) {
+            if (!name.endsWith("[]") && containsWord(lower, unqualified(name).toLowerCase(Locale.ROOT))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Whether a SET/RESET/DISCARD ALL's {@code text} (null: not known) may change the search path. */
+    static boolean maySetSearchPath(String text) {
+        if (text == null) {
+            return true;
+        }
+        String lower = text.toLowerCase(Locale.ROOT);
+        return lower.contains("search_path") || containsWord(lower, "schema") || containsWord(lower, "all");
+    }
+
+    private static String unqualified(String name) {
+        return name.substring(name.lastIndexOf('.') + 1);
+    }
+
+    private static boolean containsWord(String text, String word) {
+        for (int i = text.indexOf(word); i >= 0; i = text.indexOf(word, i + 1)) {
+            int end = i + word.length();
+            if ((i == 0 || !isIdentifierPart(text.charAt(i - 1))) && (end == text.length() || !isIdentifierPart(text.charAt(end)))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean isIdentifierPart(char c) {
+        return Character.isLetterOrDigit(c) || c == '_' || c == '$';
     }
 }

@@ -10,10 +10,12 @@ import io.pgconn.internal.query.QuerySession;
 import java.util.Map;
 
 /**
- * The type lookup {@link SessionTypeOids} queues before a statement once the factory's type knowledge
- * moved: the connect path's query ({@link TypeOidQuery}) as a simple query that holds the writes until
- * it is answered, so that what is queued behind it is written — its result formats and row decoders
- * chosen — with the codecs bound to the new answer. Event loop only.
+ * The type lookup {@link SessionTypeOids} queues once the factory's type knowledge moved: the connect
+ * path's query ({@link TypeOidQuery}) as a simple query. It waits unwritten until everything before it
+ * is answered, holding back what is submitted behind it; then, when no transaction is open, it is written
+ * and holds the writes until it is answered, so that what is queued behind it is written — its result
+ * formats, row decoders and deferred parameters chosen — with the codecs bound to the new answer; when a
+ * transaction is open, it leaves unwritten and what it held back is written. Event loop only.
  */
 final class TypeOidRefresh extends Exchange {
 
@@ -42,6 +44,29 @@ final class TypeOidRefresh extends Exchange {
     @Override
     public boolean holdsWrites() {
         return !done;
+    }
+
+    /** Written only as the head, when the transaction status after everything before it is known. */
+    @Override
+    public boolean waitsToBeHead() {
+        return true;
+    }
+
+    /** Not inside a transaction (a repeatable-read snapshot, SET TRANSACTION's "before any query"). */
+    @Override
+    public boolean leavesUnwritten(char transactionStatus) {
+        return transactionStatus != 'I';
+    }
+
+    @Override
+    public boolean waitsForTransactionEnd() {
+        return true;
+    }
+
+    @Override
+    public void leftUnwritten() {
+        done = true;
+        owner.transactionOpenAtItsTurn();
     }
 
     @Override

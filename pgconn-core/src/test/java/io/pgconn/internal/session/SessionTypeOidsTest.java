@@ -1,5 +1,10 @@
 package io.pgconn.internal.session;
 
+import io.pgconn.PgException;
+import io.pgconn.internal.protocol.backend.BackendMessage;
+import io.pgconn.internal.protocol.frontend.FrontendMessage;
+import io.pgconn.internal.query.Exchange;
+import io.pgconn.internal.query.QuerySession;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -26,13 +31,50 @@ class SessionTypeOidsTest {
         }
     }
 
+    /** A statement that cannot end a transaction. */
+    private static Exchange notEndingATransaction() {
+        return statement("SELECT 1", false);
+    }
+
+    /** A statement of {@code text}. */
+    private static Exchange statement(String text, boolean mayEndTransaction) {
+        return new Exchange() {
+            @Override
+            public FrontendMessage messages(QuerySession session) {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
+            public void onMessage(BackendMessage message) {
+            }
+
+            @Override
+            public void onReady(char status) {
+            }
+
+            @Override
+            public void fail(PgException error) {
+            }
+
+            @Override
+            public boolean mayEndTransaction() {
+                return mayEndTransaction;
+            }
+
+            @Override
+            public String text() {
+                return text;
+            }
+        };
+    }
+
     private final CountingEpoch epoch = new CountingEpoch();
     private final List<Map<String, Integer>> applied = new ArrayList<>();
-    private final SessionTypeOids watched = new SessionTypeOids(List.of("mood"), epoch, 0, applied::add);
+    private final SessionTypeOids watched = new SessionTypeOids(List.of("mood"), epoch, 0, false, applied::add);
 
     @Test
     void typeDdlMovesTheEpochWhenItsTransactionEndsNotBefore() {
-        watched.commandCompleted("CREATE TYPE");
+        watched.commandCompleted("CREATE TYPE", statement("CREATE TYPE mood AS ENUM ('ok')", false));
         watched.readyForQuery('T');
         assertThat(epoch.current).as("inside the transaction").isZero();
         watched.readyForQuery('I');
@@ -43,30 +85,100 @@ class SessionTypeOidsTest {
 
     @Test
     void otherCommandsMoveNothing() {
-        watched.commandCompleted("CREATE TABLE");
+        watched.commandCompleted("CREATE TABLE", statement("CREATE TEMP TABLE scratch (id int)", false));
         watched.readyForQuery('I');
         assertThat(epoch.current).isZero();
         assertThat(watched.stale()).isFalse();
     }
 
     @Test
-    void aStaleSessionQueuesOneLookupOutsideATransactionAndIsCurrentOnceItIsAnswered() {
+    void aStaleSessionQueuesOneLookupAlsoBehindStatementsInFlightAndIsCurrentOnceItIsAnswered() {
         epoch.advance();
         assertThat(watched.stale()).isTrue();
-        assertThat(watched.refreshBefore(false, "db:5432")).as("inside a transaction or behind an unanswered exchange").isNull();
-        assertThat(watched.refreshBefore(true, "db:5432")).isInstanceOf(TypeOidRefresh.class);
-        assertThat(watched.refreshBefore(true, "db:5432")).as("one is already queued").isNull();
+        assertThat(watched.refreshBefore(false, 'I', "db:5432")).as("behind what is in flight: it waits for its turn")
+                .isInstanceOf(TypeOidRefresh.class);
+        assertThat(watched.refreshBefore(true, 'I', "db:5432")).as("one is already queued").isNull();
         watched.refreshed(1, Map.of("mood", 16_385));
         assertThat(watched.stale()).isFalse();
         assertThat(applied).containsExactly(Map.of("mood", 16_385));
+        assertThat(watched.refreshBefore(true, 'I', "db:5432")).as("current").isNull();
+    }
+
+    @Test
+    void aLookupThatMetATransactionIsQueuedAgainBehindAStatementThatMayEndIt() {
+        epoch.advance();
+        TypeOidRefresh lookup = (TypeOidRefresh) watched.refreshBefore(false, 'I', "db:5432");
+        assertThat(lookup.waitsToBeHead()).isTrue();
+        assertThat(lookup.leavesUnwritten('I')).isFalse();
+        assertThat(lookup.leavesUnwritten('T')).isTrue();
+        assertThat(lookup.leavesUnwritten('E')).isTrue();
+        lookup.leftUnwritten();
+        assertThat(watched.refreshBefore(false, 'I', "db:5432")).as("waits for the transaction's end").isNull();
+        assertThat(watched.refreshAfter(notEndingATransaction(), "db:5432")).isNull();
+        assertThat(watched.refreshAfter(new SimpleQuery("COMMIT", "db:5432"), "db:5432")).isInstanceOf(TypeOidRefresh.class);
+        assertThat(watched.refreshAfter(new SimpleQuery("COMMIT", "db:5432"), "db:5432")).as("queued").isNull();
+    }
+
+    @Test
+    void aSubmitInsideATransactionWithNothingInFlightWaitsForItsEnd() {
+        epoch.advance();
+        assertThat(watched.refreshBefore(true, 'T', "db:5432")).isNull();
+        assertThat(watched.refreshBefore(true, 'I', "db:5432")).as("waiting for a statement that may end it").isNull();
+        assertThat(watched.refreshAfter(new SimpleQuery("ROLLBACK", "db:5432"), "db:5432")).isInstanceOf(TypeOidRefresh.class);
+    }
+
+    @Test
+    void tableDdlMovesTheEpochWhenItsTextNamesALookedUpType() {
+        watched.commandCompleted("CREATE TABLE", statement("CREATE TABLE public.Mood (id int)", false));
+        watched.readyForQuery('I');
+        assertThat(epoch.current).as("a table named mood has a row type mood").isEqualTo(1);
+        watched.commandCompleted("DROP VIEW", statement("DROP VIEW moods", false));
+        watched.commandCompleted("ALTER TABLE", statement("ALTER TABLE t ADD COLUMN mood_id int", false));
+        watched.readyForQuery('I');
+        assertThat(epoch.current).as("mood only as part of other names").isEqualTo(1);
+        watched.commandCompleted("CREATE TABLE", statement(null, true));
+        watched.readyForQuery('I');
+        assertThat(epoch.current).as("a text not known (a script)").isEqualTo(2);
+    }
+
+    @Test
+    void aSetThatMayChangeTheSearchPathMakesOnlyThisSessionStaleOnceItsTransactionEnds() {
+        watched.commandCompleted("SET", statement("SET statement_timeout = 1000", false));
+        watched.readyForQuery('I');
+        assertThat(watched.stale()).as("another setting").isFalse();
+        watched.commandCompleted("SET", statement("SET search_path TO tenant_2, public", false));
+        watched.readyForQuery('T');
+        assertThat(watched.stale()).as("not before the transaction ends").isFalse();
+        watched.readyForQuery('I');
+        assertThat(watched.stale()).isTrue();
+        assertThat(epoch.current).as("the factory's other sessions are not concerned").isZero();
+        TypeOidRefresh lookup = (TypeOidRefresh) watched.refreshBefore(true, 'I', "db:5432");
+        assertThat(lookup).isNotNull();
+        watched.refreshed(0, Map.of("mood", 16_390));
+        assertThat(watched.stale()).isFalse();
+        watched.commandCompleted("RESET", statement("RESET ALL", false));
+        watched.readyForQuery('I');
+        assertThat(watched.stale()).isTrue();
+    }
+
+    @Test
+    void onAServerThatReportsTheSearchPathItsReportsSayWhenItChanged() {
+        SessionTypeOids reported = new SessionTypeOids(List.of("mood"), epoch, 0, true, applied::add);
+        reported.commandCompleted("SET", statement("SET search_path TO tenant_2", false));
+        reported.readyForQuery('I');
+        assertThat(reported.stale()).as("the tag is not read: the report comes when it really changed").isFalse();
+        reported.searchPathChanged();
+        assertThat(reported.stale()).isTrue();
+        SessionTypeOids.unwatched().searchPathChanged();
+        assertThat(SessionTypeOids.unwatched().stale()).isFalse();
     }
 
     @Test
     void anUnwatchedSessionIsNeverStaleQueuesNothingAndItsTypeDdlMovesNothing() {
         SessionTypeOids unwatched = SessionTypeOids.unwatched();
-        unwatched.commandCompleted("CREATE TYPE");
+        unwatched.commandCompleted("CREATE TYPE", statement("CREATE TYPE mood AS ENUM ('ok')", false));
         unwatched.readyForQuery('I');
         assertThat(unwatched.stale()).isFalse();
-        assertThat(unwatched.refreshBefore(true, "db:5432")).isNull();
+        assertThat(unwatched.refreshBefore(true, 'I', "db:5432")).isNull();
     }
 }

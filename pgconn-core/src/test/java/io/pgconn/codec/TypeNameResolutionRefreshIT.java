@@ -1,0 +1,145 @@
+package io.pgconn.codec;
+
+import io.pgconn.PgConnection;
+import io.pgconn.PgConnectionFactory;
+import io.pgconn.config.ConnConfig;
+import io.pgconn.query.Row;
+import io.pgconn.testing.Connect;
+import io.pgconn.testkit.AuthMethod;
+import io.pgconn.testkit.ConnectionType;
+import io.pgconn.testkit.PgClusterExtension;
+import io.pgconn.testkit.PgServer;
+import io.pgconn.testkit.PgUser;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import static io.pgconn.testing.Connect.await;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A looked-up type name that comes to mean another type without type DDL (session 12): a table's row type
+ * ({@code CREATE TABLE} names a type too), and a name resolving to another schema's type after the session's
+ * {@code search_path} changed. PostgreSQL 18 reports search_path (ParameterStatus); 14 does not, and its
+ * {@code SET}/{@code RESET} tags are read instead.
+ */
+class TypeNameResolutionRefreshIT {
+
+    static final String USER = "names_u";
+
+    private static PgClusterExtension.Builder cluster(String name, int major) {
+        PgClusterExtension.Builder builder = PgClusterExtension.builder().name(name).majorVersion(major)
+                .user(PgUser.named(USER).allow(ConnectionType.HOST, AuthMethod.TRUST))
+                .initSql("GRANT CREATE ON SCHEMA public TO " + USER);
+        for (String schema : List.of("tenant_a", "tenant_b")) {
+            builder.initSql("CREATE SCHEMA " + schema + " AUTHORIZATION " + USER)
+                    .initSql("CREATE TYPE " + schema + ".tenant_mood AS ENUM ('sad', 'ok', 'happy')")
+                    .initSql("ALTER TYPE " + schema + ".tenant_mood OWNER TO " + USER);
+        }
+        return builder;
+    }
+
+    @RegisterExtension
+    static final PgClusterExtension PG18 = cluster("names18", 18).build();
+
+    @RegisterExtension
+    static final PgClusterExtension PG14 = cluster("names14", 14).build();
+
+    private final List<PgConnectionFactory> factories = new CopyOnWriteArrayList<>();
+
+    @AfterEach
+    void closeFactories() {
+        factories.forEach(PgConnectionFactory::close);
+    }
+
+    private static PgServer server(int major) {
+        return (major == 14 ? PG14 : PG18).primary();
+    }
+
+    private PgConnectionFactory factory(Codec<?> codec) {
+        PgConnectionFactory factory = PgConnectionFactory.builder(ConnConfig.builder().build()).threads(2)
+                .codecs(CodecRegistry.builder().register(codec).build()).build();
+        factories.add(factory);
+        return factory;
+    }
+
+    private static PgConnection connect(PgConnectionFactory factory, int major, String extensionTypes) {
+        return await(factory.connect(Connect.config(server(major), USER, null,
+                "sslmode=disable hostRecheckInterval=1h extensionTypes=" + extensionTypes)));
+    }
+
+    private static int oid(int major, String type) {
+        return Integer.parseInt(server(major).queryValue("SELECT '" + type + "'::regtype::oid"));
+    }
+
+    /**
+     * Before: CREATE TABLE was not watched (temporary tables), so a codec for a table's row type stayed unbound on
+     * the factory's open connections. A table DDL statement whose text names a looked-up type moves the epoch; one
+     * that names none (a temporary table per request) moves nothing.
+     */
+    @Test
+    void aTableCreatedThroughOneConnectionIsReadThroughItsRowTypesCodecOnAnother() {
+        PgConnectionFactory factory = factory(new UserCodecIT.LabeledCodec());
+        PgConnection a = connect(factory, 18, "labeled");
+        PgConnection b = connect(factory, 18, "labeled");
+
+        await(a.simpleQuery("CREATE TEMP TABLE scratch (id int)"));
+        assertThat(b.typeOidsStale()).as("a table that names no looked-up type").isFalse();
+        await(a.query("CREATE TABLE labeled (n int, label text)"));
+        assertThat(b.typeOidsStale()).isTrue();
+
+        Row row = await(b.query("SELECT ROW(1, 'a, b')::labeled")).row(0);
+        assertThat(row.get(0)).isEqualTo(new UserCodecIT.Labeled(1, "a, b"));
+        assertThat(b.typeOid("labeled")).hasValue(oid(18, "labeled"));
+        await(a.query("DROP TABLE labeled"));
+        assertThat(await(b.query("SELECT 1")).row(0).getInt(0)).isEqualTo(1);
+        assertThat(b.typeOid("labeled")).as("dropped with its table").isEmpty();
+    }
+
+    /**
+     * Before: search_path was not watched; a name looked up under one path kept its OID (or its absence) after
+     * {@code SET search_path}, so the other schema's type read as text. Both servers: 18 by its report, 14 by the
+     * SET's tag and text.
+     */
+    @ParameterizedTest(name = "PostgreSQL {0}")
+    @ValueSource(ints = {14, 18})
+    void aNameIsBoundToTheTypeItResolvesToAfterTheSearchPathChanged(int major) {
+        PgConnectionFactory factory = factory(new MoodCodec("tenant_mood"));
+        PgConnection c = connect(factory, major, "tenant_mood");
+        assertThat(c.typeOid("tenant_mood")).as("on neither schema of the path at connect").isEmpty();
+
+        await(c.simpleQuery("SET search_path TO tenant_a, public"));
+        Row a = await(c.query("SELECT 'ok'::tenant_mood")).row(0);
+        assertThat(a.get(0)).isEqualTo(Mood.OK);
+        assertThat(c.typeOid("tenant_mood")).hasValue(oid(major, "tenant_a.tenant_mood"));
+
+        await(c.query("SET search_path = tenant_b"));
+        Row b = await(c.query("SELECT 'happy'::tenant_mood, $1::tenant_mood::text", Mood.SAD)).row(0);
+        assertThat(b.getOid(0)).isEqualTo(oid(major, "tenant_b.tenant_mood"));
+        assertThat(b.get(0)).isEqualTo(Mood.HAPPY);
+        assertThat(b.get(1)).isEqualTo("sad");
+        assertThat(c.typeOid("tenant_mood")).hasValue(oid(major, "tenant_b.tenant_mood"));
+
+        await(c.simpleQuery("SET statement_timeout = '5s'"));
+        assertThat(c.typeOidsStale()).as("another setting").isFalse();
+    }
+
+    /** PostgreSQL 18 reports a search_path changed anywhere: here by set_config inside a SELECT, which has no SET tag. */
+    @Test
+    void aSearchPathChangedInsideAQueryIsSeenOnAServerThatReportsIt() {
+        PgConnectionFactory factory = factory(new MoodCodec("tenant_mood"));
+        PgConnection c = connect(factory, 18, "tenant_mood");
+
+        await(c.query("SELECT set_config('search_path', 'tenant_b', false)"));
+        assertThat(c.typeOidsStale()).isTrue();
+
+        Row row = await(c.query("SELECT 'ok'::tenant_mood")).row(0);
+        assertThat(row.get(0)).isEqualTo(Mood.OK);
+        assertThat(c.typeOid("tenant_mood")).hasValue(oid(18, "tenant_b.tenant_mood"));
+    }
+}
