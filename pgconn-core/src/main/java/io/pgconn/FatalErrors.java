@@ -34,10 +34,18 @@ public final class FatalErrors {
      * its other channels) or in a {@link java.util.concurrent.CompletableFuture}'s callback (which keeps it in a
      * future nobody reads). The handler is the application's ({@link Thread#setDefaultUncaughtExceptionHandler},
      * or the thread's own, e.g. the loop threads' of an event loop group the application gave the factory), else
-     * the JVM's (the stack trace on stderr).
+     * the JVM's (the stack trace on stderr). What the handler throws is ignored, as the JVM ignores it
+     * ({@link Thread.UncaughtExceptionHandler#uncaughtException}): printing an {@link OutOfMemoryError}'s stack
+     * trace may run out of memory again, and thrown on from a guard it would cut off what the guard still had to do
+     * (REVIEW-12 M2: the requests held back behind the failed one were never written, the connection answered
+     * nothing more).
      */
     public static void handToTheThread(VirtualMachineError fatal) {
         Thread thread = Thread.currentThread();
-        thread.getUncaughtExceptionHandler().uncaughtException(thread, fatal);
+        try {
+            thread.getUncaughtExceptionHandler().uncaughtException(thread, fatal);
+        } catch (Throwable ignored) {
+            // as the JVM does with what a handler throws
+        }
     }
 }

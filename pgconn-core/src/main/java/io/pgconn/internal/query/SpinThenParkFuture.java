@@ -47,6 +47,9 @@ public class SpinThenParkFuture<T> extends CompletableFuture<T> {
     public T get(long timeout, TimeUnit unit) throws InterruptedException, ExecutionException, TimeoutException {
         refuseOnANonBlockingThread("get(timeout)");
         long budget = unit.toNanos(timeout);
+        if (budget <= 0) {
+            return super.get(budget, TimeUnit.NANOSECONDS); // no time to spin; and budget - elapsed could wrap round (REVIEW-12)
+        }
         long start = System.nanoTime();
         spin(Math.min(spinNanos, budget));
         return super.get(budget - (System.nanoTime() - start), TimeUnit.NANOSECONDS);

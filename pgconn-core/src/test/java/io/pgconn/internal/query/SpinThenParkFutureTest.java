@@ -67,6 +67,21 @@ class SpinThenParkFutureTest {
         assertThatThrownBy(() -> future.get(0, TimeUnit.NANOSECONDS)).isInstanceOf(TimeoutException.class);
     }
 
+    /**
+     * REVIEW-12 L: a timeout as negative as a long goes (Long.MIN_VALUE ns, or any unit's saturated to it) times out at
+     * once, as on a plain future; the time spent before parking was taken from it and wrapped round to ~292 years.
+     */
+    @Test
+    void getWithTheMostNegativeTimeoutTimesOutAtOnce() {
+        for (long spin : new long[] {0, HOUR}) {
+            SpinThenParkFuture<String> future = new SpinThenParkFuture<>(spin);
+            org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(5), () -> {
+                assertThatThrownBy(() -> future.get(Long.MIN_VALUE, TimeUnit.NANOSECONDS)).isInstanceOf(TimeoutException.class);
+                assertThatThrownBy(() -> future.get(-Long.MAX_VALUE, TimeUnit.DAYS)).isInstanceOf(TimeoutException.class);
+            });
+        }
+    }
+
     @Test
     void anExceptionalCompletionThrowsAsFromAPlainFuture() throws Exception {
         IllegalStateException failure = new IllegalStateException("the statement failed");

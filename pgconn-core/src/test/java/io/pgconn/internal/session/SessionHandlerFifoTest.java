@@ -174,6 +174,44 @@ class SessionHandlerFifoTest {
         assertThat(next.ready).isTrue();
     }
 
+    /**
+     * REVIEW-12 M2: the uncaught-exception handler that a VirtualMachineError is handed to may itself throw (the JVM
+     * ignores what a handler throws; printing an OutOfMemoryError's stack trace can run out of memory again). Thrown on
+     * from the middle of writing the held-back exchanges, it left the ones behind unwritten for good, and every later
+     * one queued behind them: the connection answered nothing more.
+     */
+    @Test
+    void aHandlerThatThrowsOnAVirtualMachineErrorLeavesNoExchangeUnwritten() {
+        Thread loop = Thread.currentThread(); // the embedded channel's loop is the test thread
+        Thread.UncaughtExceptionHandler before = loop.getUncaughtExceptionHandler();
+        loop.setUncaughtExceptionHandler((t, e) -> {
+            throw new OutOfMemoryError("printing the stack trace");
+        });
+        Named holder = new Named("A");
+        holder.holding = true;
+        Named broken = new Named("B");
+        broken.errorToWrite = new OutOfMemoryError("encoding a parameter");
+        Named waiting = new Named("C");
+        Throwable escaped;
+        try {
+            session.submit(holder);
+            session.submit(broken);
+            session.submit(waiting);
+            holder.holding = false;
+            // caught here: a VirtualMachineError out of a test method stops JUnit's whole run
+            escaped = org.assertj.core.api.Assertions.catchThrowable(() -> session.releaseWrites(holder));
+            channel.runPendingTasks();
+        } finally {
+            loop.setUncaughtExceptionHandler(before);
+        }
+        assertThat(broken.failure).isNotNull();
+        Named later = new Named("D");
+        session.submit(later);
+        channel.runPendingTasks();
+        assertThat(written()).containsExactly("A", "C", "D");
+        assertThat(escaped).as("what the handler threw, out of the write of the held-back exchanges").isNull();
+    }
+
     @Test
     void requestsHeldForACancelThatNeverEndsAreWrittenAfterTwoSeconds() {
         session.cancelAction(CompletableFuture::new); // never completes: a dial that hangs
