@@ -15,6 +15,9 @@ import java.util.Objects;
  */
 final class ConnConfigResolver {
 
+    /** {@code PG*} variable → the server setting libpq sends it as, in libpq's order. */
+    private static final Map<String, String> ENVIRONMENT_PARAMETERS = orderedPairs("PGTZ", "timezone", "PGGEQO", "geqo");
+
     private ConnConfigResolver() {
     }
 
@@ -55,6 +58,7 @@ final class ConnConfigResolver {
                 && resolved.getOrDefault(Setting.MIN_PROTOCOL_VERSION).compareTo(ConnDefaults.MAX_PROTOCOL_VERSION) > 0) {
             resolved.put(Setting.MAX_PROTOCOL_VERSION, ProtocolVersion.LATEST);
         }
+        resolved.put(Setting.STARTUP_PARAMETERS, withEnvironmentParameters(resolved.getOrDefault(Setting.STARTUP_PARAMETERS), env));
         ConnConfigValidator.validate(resolved, given.has(Setting.SSL_MODE));
 
         // toBuilder() must not look the service up again: its values are already in "given"
@@ -104,6 +108,34 @@ final class ConnConfigResolver {
                 binding.apply(given, value);
             }
         }
+    }
+
+    /**
+     * libpq's environment-driven server settings (fe-connect.c's {@code EnvironmentOptions}), sent as startup
+     * parameters after the others, as libpq sends them: {@code PGTZ} as {@code timezone}, {@code PGGEQO} as
+     * {@code geqo}; a value of {@code default} (any case) sends none, any other (empty too) is sent as it is
+     * and left to the server to accept. A startup parameter of the same name (any case) given explicitly wins.
+     * libpq's third, {@code PGDATESTYLE}, is not read: pgconn's text-format decoders read ISO dates
+     * (docs/lifecycle.md §9).
+     */
+    private static Map<String, String> withEnvironmentParameters(Map<String, String> explicit, EnvironmentSource env) {
+        Map<String, String> parameters = new java.util.LinkedHashMap<>(explicit);
+        for (Map.Entry<String, String> variable : ENVIRONMENT_PARAMETERS.entrySet()) {
+            String value = env.get(variable.getKey());
+            String name = variable.getValue();
+            if (value != null && !value.equalsIgnoreCase("default") && parameters.keySet().stream().noneMatch(name::equalsIgnoreCase)) {
+                parameters.put(name, value);
+            }
+        }
+        return parameters;
+    }
+
+    private static Map<String, String> orderedPairs(String... keysAndValues) {
+        Map<String, String> pairs = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < keysAndValues.length; i += 2) {
+            pairs.put(keysAndValues[i], keysAndValues[i + 1]);
+        }
+        return java.util.Collections.unmodifiableMap(pairs);
     }
 
     /** An explicit host list replaces host, hostaddr and port from every source. */

@@ -70,6 +70,24 @@ class ConnConfigResolverTest {
         assertThat(accessor.apply(withEnv("", Map.of(variable, value)))).isEqualTo(expected);
     }
 
+    /** libpq's EnvironmentOptions: PGTZ → timezone, PGGEQO → geqo, "default" (any case) sends none; not PGDATESTYLE (§9). */
+    @Test
+    void pgtzAndPggeqoBecomeStartupParametersAsInLibpq() {
+        java.util.Map<String, String> env = new java.util.HashMap<>(java.util.Map.of("PGTZ", "Asia/Tokyo", "PGGEQO", "off",
+                "PGDATESTYLE", "German"));
+        assertThat(ConnConfig.parse("host=h", EnvironmentSource.of(env)).startupParameters())
+                .containsExactly(java.util.Map.entry("timezone", "Asia/Tokyo"), java.util.Map.entry("geqo", "off"));
+        env.put("PGTZ", "DeFault");
+        env.put("PGGEQO", "");
+        assertThat(ConnConfig.parse("host=h", EnvironmentSource.of(env)).startupParameters())
+                .as("default sends none; empty is sent as libpq sends it").containsExactly(java.util.Map.entry("geqo", ""));
+        ConnConfig explicit = ConnConfig.builder().environment(EnvironmentSource.of(java.util.Map.of("PGTZ", "Asia/Tokyo")))
+                .startupParameter("TimeZone", "UTC").build();
+        assertThat(explicit.startupParameters()).as("an explicit parameter of the same name wins").containsExactly(java.util.Map.entry("TimeZone", "UTC"));
+        assertThat(explicit.toBuilder().build().startupParameters()).isEqualTo(explicit.startupParameters());
+        assertThat(ConnConfig.builder().build().startupParameters()).as("no environment source, no variables").isEmpty();
+    }
+
     @Test
     void sslNegotiationFromEnvironment() {
         ConnConfig config = withEnv("", Map.of("PGSSLNEGOTIATION", "direct", "PGSSLMODE", "require"));

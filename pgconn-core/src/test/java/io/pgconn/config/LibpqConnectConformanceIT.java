@@ -193,6 +193,34 @@ class LibpqConnectConformanceIT {
         }
     }
 
+    /**
+     * libpq sends PGTZ and PGGEQO as the startup parameters timezone and geqo (fe-connect.c's EnvironmentOptions;
+     * "default" in any case sends none), after the options, so PGTZ wins over {@code options=-c TimeZone=...}, and an
+     * explicit startup parameter of the same name wins over the variable. PGDATESTYLE is the third such variable; pgconn
+     * does not send it (docs/lifecycle.md §9: its text-format decoders read ISO dates).
+     */
+    @org.junit.jupiter.api.Test
+    void pgtzAndPggeqoAreSentAsLibpqSendsThem() {
+        Map<String, String> env = Map.of("PGTZ", "America/New_York", "PGGEQO", "off", "PGDATESTYLE", "German, DMY");
+        String string = "host=127.0.0.1 port=" + PG.primary().port() + " dbname=postgres user=trust_u options='-c TimeZone=UTC'";
+        ConnConfig config = ConnConfig.builder().environment(EnvironmentSource.of(env)).connectionString(string)
+                .extensionTypes(List.of()).build();
+        PgConnection connection = await(factory.connect(config));
+        try {
+            assertThat(await(connection.simpleQuery("SELECT current_setting('TimeZone'), current_setting('geqo'), current_setting('DateStyle')"))
+                    .rows().get(0)).containsExactly("America/New_York", "off", "ISO, MDY");
+        } finally {
+            await(connection.close());
+        }
+        ConnConfig explicit = config.toBuilder().startupParameter("TimeZone", "Asia/Tokyo").build();
+        PgConnection second = await(factory.connect(explicit));
+        try {
+            assertThat(await(second.simpleQuery("SELECT current_setting('TimeZone')")).rows().get(0)).containsExactly("Asia/Tokyo");
+        } finally {
+            await(second.close());
+        }
+    }
+
     private static String substitute(String text) {
         String out = text;
         for (Map.Entry<String, String> e : placeholders.entrySet()) {
