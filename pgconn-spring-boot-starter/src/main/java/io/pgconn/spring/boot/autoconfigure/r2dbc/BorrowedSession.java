@@ -9,6 +9,7 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import reactor.core.publisher.Mono;
 
+import java.time.Duration;
 import java.util.function.Function;
 
 /**
@@ -24,14 +25,21 @@ final class BorrowedSession {
 
     private final PgConnection session;
 
-    private BorrowedSession(Connection pooled, PgConnection session) {
+    private final Duration rollbackWait;
+
+    private BorrowedSession(Connection pooled, PgConnection session, Duration rollbackWait) {
         this.pooled = pooled;
         this.session = session;
+        this.rollbackWait = rollbackWait;
     }
 
-    /** Borrows a session, runs {@code steps} with it and hands it back however they end. */
-    static <T> T lend(ConnectionFactory connectionFactory, Function<? super PgConnection, ? extends T> steps) {
-        BorrowedSession borrowed = borrow(connectionFactory);
+    /**
+     * Borrows a session, runs {@code steps} with it and hands it back however they end; a rollback not
+     * answered within {@code rollbackWait} counts as failed.
+     */
+    static <T> T lend(ConnectionFactory connectionFactory, Duration rollbackWait,
+            Function<? super PgConnection, ? extends T> steps) {
+        BorrowedSession borrowed = borrow(connectionFactory, rollbackWait);
         Throwable failure = null;
         try {
             return steps.apply(borrowed.session);
@@ -43,7 +51,7 @@ final class BorrowedSession {
         }
     }
 
-    private static BorrowedSession borrow(ConnectionFactory connectionFactory) {
+    private static BorrowedSession borrow(ConnectionFactory connectionFactory, Duration rollbackWait) {
         Connection pooled = Mono.from(connectionFactory.create()).block();
         if (pooled == null) {
             throw new IllegalStateException("the R2DBC ConnectionFactory " + connectionFactory + " lent no connection");
@@ -55,7 +63,7 @@ final class BorrowedSession {
                     + " is not a pgconn session (no PgConnection under its Wrapped.unwrap()): PgConnSessions needs the"
                     + " starter's pool, or a pool over PgConnR2dbcConnectionFactory");
         }
-        return new BorrowedSession(pooled, session);
+        return new BorrowedSession(pooled, session, rollbackWait);
     }
 
     /**
@@ -100,7 +108,10 @@ final class BorrowedSession {
     private void rollBack(Throwable failure) {
         boolean idle = false;
         try {
-            CoreFutureWait.await(this.session.rollback());
+            // bounded: a statement the work left running, or a stream it left open and unread, holds the
+            // ROLLBACK back (for ever, for the stream); the session is then closed, which ends both
+            CoreFutureWait.awaitAtMost(this.session.rollback(), this.rollbackWait, () -> "ROLLBACK on " + this.session
+                    + " (a statement of the work still running, or a stream it left open and unread?)");
             idle = this.session.transactionStatus() == TransactionStatus.IDLE;
         } catch (RuntimeException rollbackFailure) {
             if (failure != null) {

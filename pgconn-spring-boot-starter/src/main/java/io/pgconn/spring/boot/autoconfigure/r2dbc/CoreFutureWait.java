@@ -2,8 +2,13 @@ package io.pgconn.spring.boot.autoconfigure.r2dbc;
 
 import io.pgconn.FutureFailures;
 
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 
 /**
  * {@link PgConnSessions}' wait for a core future: its outcome, or its failure as the core threw it (a
@@ -18,14 +23,35 @@ final class CoreFutureWait {
         try {
             return future.join();
         } catch (CompletionException wrapped) {
-            Throwable failure = FutureFailures.unwrap(wrapped);
-            if (failure instanceof RuntimeException unchecked) {
-                throw unchecked;
-            }
-            if (failure instanceof Error error) {
-                throw error;
-            }
-            throw wrapped;
+            throw unwrapped(wrapped);
         }
+    }
+
+    /**
+     * As {@link #await(CompletableFuture)}, for at most {@code limit}: then, or when the thread is interrupted
+     * (its flag kept), an {@link IllegalStateException} saying that {@code what} was not answered.
+     */
+    static <T> T awaitAtMost(CompletableFuture<T> future, Duration limit, Supplier<String> what) {
+        try {
+            return future.get(limit.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (ExecutionException wrapped) {
+            throw unwrapped(wrapped);
+        } catch (TimeoutException e) {
+            throw new IllegalStateException(what.get() + " not answered within " + limit.toMillis() + " ms");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(what.get() + " not waited for: the thread was interrupted");
+        }
+    }
+
+    private static RuntimeException unwrapped(Exception wrapped) {
+        Throwable failure = FutureFailures.unwrap(wrapped);
+        if (failure instanceof RuntimeException unchecked) {
+            return unchecked;
+        }
+        if (failure instanceof Error error) {
+            throw error;
+        }
+        return new CompletionException(failure);
     }
 }

@@ -7,6 +7,7 @@ import io.pgconn.query.TransactionOptions;
 import io.r2dbc.spi.ConnectionFactory;
 import reactor.core.scheduler.Schedulers;
 
+import java.time.Duration;
 import java.util.function.Function;
 
 /**
@@ -27,7 +28,9 @@ import java.util.function.Function;
  *     rolled back when it throws anything, an {@link Error} included (the work's exception is rethrown
  *     as it is, a failed rollback's attached as suppressed). A session whose rollback failed, or that is
  *     still in a transaction for any other reason, is closed, so the pool drops it instead of lending it
- *     again.</li>
+ *     again; so is one whose {@code ROLLBACK} is not answered within {@code rollbackWait}
+ *     ({@link #DEFAULT_ROLLBACK_WAIT}): a statement the work left running, or a stream it left open and
+ *     unread, holds it back — for ever, for the stream.</li>
  * <li>Transaction control is the core API's ({@link PgConnection#begin(TransactionOptions)},
  *     {@code commit()}, {@code rollback()}), so its failures are the core's {@link io.pgconn.PgException}s,
  *     as the work's own: a commit PostgreSQL answered with {@code ROLLBACK} is a
@@ -47,17 +50,34 @@ import java.util.function.Function;
  */
 public final class PgConnSessions {
 
+    /** How long a rollback may take before the session counts as in an unknown state and is closed. */
+    public static final Duration DEFAULT_ROLLBACK_WAIT = Duration.ofSeconds(10);
+
     private final ConnectionFactory connectionFactory;
+
+    private final Duration rollbackWait;
 
     /** @param connectionFactory an R2DBC factory whose connections are pgconn sessions (the starter's pool) */
     public PgConnSessions(ConnectionFactory connectionFactory) {
+        this(connectionFactory, DEFAULT_ROLLBACK_WAIT);
+    }
+
+    /**
+     * @param rollbackWait how long a {@code ROLLBACK} may go unanswered before the session is closed instead
+     *                     (a statement the work left running, or a stream it left open, holds it back)
+     */
+    public PgConnSessions(ConnectionFactory connectionFactory, Duration rollbackWait) {
+        if (rollbackWait.isNegative() || rollbackWait.isZero()) {
+            throw new IllegalArgumentException("rollbackWait " + rollbackWait + ": expected a positive duration");
+        }
         this.connectionFactory = connectionFactory;
+        this.rollbackWait = rollbackWait;
     }
 
     /** Runs {@code work} with a borrowed session outside a transaction (each statement commits on its own). */
     public <T> T withSession(Function<? super PgConnection, ? extends T> work) {
         refuseOnANonBlockingThread("withSession");
-        return BorrowedSession.lend(this.connectionFactory, work);
+        return BorrowedSession.lend(this.connectionFactory, this.rollbackWait, work);
     }
 
     /** {@link #inTransaction(TransactionOptions, Function)} with the session's default isolation level and access mode. */
@@ -72,7 +92,7 @@ public final class PgConnSessions {
      */
     public <T> T inTransaction(TransactionOptions options, Function<? super PgConnection, ? extends T> work) {
         refuseOnANonBlockingThread("inTransaction");
-        return BorrowedSession.lend(this.connectionFactory, session -> {
+        return BorrowedSession.lend(this.connectionFactory, this.rollbackWait, session -> {
             CoreFutureWait.await(session.begin(options));
             T result = work.apply(session);
             CoreFutureWait.await(session.commit());

@@ -6,6 +6,7 @@ import io.pgconn.PgConnectionFactory;
 import io.pgconn.PgServerException;
 import io.pgconn.PgTransactionRolledBackException;
 import io.pgconn.query.IsolationLevel;
+import io.pgconn.query.Row;
 import io.pgconn.query.TransactionOptions;
 import io.pgconn.query.TransactionStatus;
 import io.pgconn.spring.boot.autoconfigure.PgConnAutoConfiguration;
@@ -16,7 +17,9 @@ import io.pgconn.testkit.PgClusterExtension;
 import io.pgconn.testkit.PgUser;
 import io.r2dbc.pool.ConnectionPool;
 import io.r2dbc.pool.PoolMetrics;
+import io.r2dbc.spi.ConnectionFactory;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -27,6 +30,8 @@ import org.springframework.context.ApplicationContext;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
+import java.time.Duration;
+import java.util.Iterator;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -77,12 +82,15 @@ class PgConnSessionsIT {
 
         final PgConnectionFactory factory;
 
+        final ConnectionFactory connectionFactory;
+
         final String table = "sessions_" + TABLES.incrementAndGet();
 
         Sessions(ApplicationContext context) {
             this.sessions = context.getBean(PgConnSessions.class);
             this.pool = context.getBean(ConnectionPool.class).getMetrics().orElseThrow();
             this.factory = context.getBean(PgConnectionFactory.class);
+            this.connectionFactory = context.getBean(ConnectionFactory.class);
             this.sessions.withSession(c -> c.simpleQuery("CREATE TABLE " + table + " (id int PRIMARY KEY)").join());
             assertThePoolIsIdle();
         }
@@ -243,6 +251,35 @@ class PgConnSessionsIT {
                 assertThat(s.sessions.withSession(PgConnection::processId)).isNotEqualTo(ended[0]);
             }
             assertThat(s.factory.openConnections()).isEqualTo(s.pool.allocatedSize());
+            assertThat(s.rows()).isZero();
+        });
+    }
+
+    /**
+     * The work failed with a stream open and unread: the ROLLBACK queued behind it would wait for ever. It
+     * waits {@code rollbackWait}, then the session is closed (which ends the statement) and not lent again.
+     */
+    @Test
+    @Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD) // the unbounded wait is a join(), deaf to interrupts
+    void aRollbackHeldBackByAnUnreadStreamEndsInTheSessionsCloseNotAHang() {
+        run(s -> {
+            PgConnSessions impatient = new PgConnSessions(s.connectionFactory, Duration.ofMillis(500));
+            IllegalStateException thrown = new IllegalStateException("failed while reading");
+            int[] held = new int[1];
+            long start = System.nanoTime();
+            assertThatThrownBy(() -> impatient.inTransaction(c -> {
+                held[0] = c.processId();
+                s.insert(c, 1);
+                Iterator<Row> rows = c.statement("SELECT g, repeat('x', 100) FROM generate_series(1, 1000000) g").stream(1).iterator();
+                rows.next();
+                throw thrown;
+            })).isSameAs(thrown);
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
+            assertThat(thrown.getSuppressed()).singleElement().asString().contains("not answered within 500 ms")
+                    .contains("a stream it left open and unread");
+            for (int i = 0; i < 3; i++) {
+                assertThat(s.sessions.withSession(PgConnection::processId)).isNotEqualTo(held[0]);
+            }
             assertThat(s.rows()).isZero();
         });
     }

@@ -10,6 +10,7 @@ import io.r2dbc.spi.Wrapped;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Mono;
 
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -82,6 +83,12 @@ class PgConnSessionsRollbackFailureTest {
         })).isInstanceOf(IllegalStateException.class);
         verify(session, never()).close();
         verify(pooled).close();
+    }
+
+    @Test
+    void aRollbackWaitThatIsNotPositiveIsRefusedNamed() {
+        assertThatThrownBy(() -> new PgConnSessions(pool, Duration.ZERO)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("rollbackWait PT0S: expected a positive duration");
     }
 
     @Test
