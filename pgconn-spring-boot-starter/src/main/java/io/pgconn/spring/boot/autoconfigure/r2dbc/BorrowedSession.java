@@ -4,7 +4,6 @@ import io.pgconn.PgConnection;
 import io.pgconn.query.TransactionStatus;
 import io.r2dbc.spi.Connection;
 import io.r2dbc.spi.ConnectionFactory;
-import io.r2dbc.spi.Wrapped;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import reactor.core.publisher.Mono;
@@ -34,12 +33,12 @@ final class BorrowedSession {
     }
 
     /**
-     * Borrows a session, runs {@code steps} with it and hands it back however they end; a rollback not
-     * answered within {@code rollbackWait} counts as failed.
+     * Borrows a connection, finds its session with {@code unwrap}, runs {@code steps} with it and hands it
+     * back however they end; a rollback not answered within {@code rollbackWait} counts as failed.
      */
-    static <T> T lend(ConnectionFactory connectionFactory, Duration rollbackWait,
+    static <T> T lend(ConnectionFactory connectionFactory, Function<Connection, PgConnection> unwrap, Duration rollbackWait,
             Function<? super PgConnection, ? extends T> steps) {
-        BorrowedSession borrowed = borrow(connectionFactory, rollbackWait);
+        BorrowedSession borrowed = borrow(connectionFactory, unwrap, rollbackWait);
         Throwable failure = null;
         try {
             return steps.apply(borrowed.session);
@@ -51,38 +50,18 @@ final class BorrowedSession {
         }
     }
 
-    private static BorrowedSession borrow(ConnectionFactory connectionFactory, Duration rollbackWait) {
+    private static BorrowedSession borrow(ConnectionFactory connectionFactory, Function<Connection, PgConnection> unwrap,
+            Duration rollbackWait) {
         Connection pooled = Mono.from(connectionFactory.create()).block();
         if (pooled == null) {
             throw new IllegalStateException("the R2DBC ConnectionFactory " + connectionFactory + " lent no connection");
         }
-        PgConnection session = coreSession(pooled);
-        if (session == null) {
+        try {
+            return new BorrowedSession(pooled, unwrap.apply(pooled), rollbackWait);
+        } catch (RuntimeException notPgconn) { // PgConnUnwrap names each wrapper's class
             release(pooled);
-            throw new IllegalStateException("the R2DBC connection " + pooled.getClass().getName() + " of " + connectionFactory
-                    + " is not a pgconn session (no PgConnection under its Wrapped.unwrap()): PgConnSessions needs the"
-                    + " starter's pool, or a pool over PgConnR2dbcConnectionFactory");
+            throw notPgconn;
         }
-        return new BorrowedSession(pooled, session, rollbackWait);
-    }
-
-    /**
-     * The {@link PgConnection} under {@code connection}'s {@link Wrapped#unwrap()}s, however many (r2dbc-pool's,
-     * a proxy's, the driver's); null when there is none. Not {@code Wrapped.unwrap(Class)}: it returns null
-     * when the innermost object is not itself {@code Wrapped}, as a {@code PgConnection} is not.
-     */
-    static PgConnection coreSession(Object connection) {
-        Object unwrapped = connection;
-        for (int depth = 0; depth < 16; depth++) {
-            if (unwrapped instanceof PgConnection session) {
-                return session;
-            }
-            if (!(unwrapped instanceof Wrapped<?> wrapped)) {
-                return null;
-            }
-            unwrapped = wrapped.unwrap();
-        }
-        return null;
     }
 
     /**

@@ -4,6 +4,8 @@ import io.netty.channel.EventLoop;
 import io.netty.util.internal.ThreadExecutorMap;
 import io.pgconn.PgConnection;
 import io.pgconn.query.TransactionOptions;
+import io.pgconn.r2dbc.PgConnUnwrap;
+import io.r2dbc.spi.Connection;
 import io.r2dbc.spi.ConnectionFactory;
 import reactor.core.scheduler.Schedulers;
 
@@ -57,6 +59,8 @@ public final class PgConnSessions {
 
     private final Duration rollbackWait;
 
+    private final Function<Connection, PgConnection> unwrap;
+
     /** @param connectionFactory an R2DBC factory whose connections are pgconn sessions (the starter's pool) */
     public PgConnSessions(ConnectionFactory connectionFactory) {
         this(connectionFactory, DEFAULT_ROLLBACK_WAIT);
@@ -67,17 +71,23 @@ public final class PgConnSessions {
      *                     (a statement the work left running, or a stream it left open, holds it back)
      */
     public PgConnSessions(ConnectionFactory connectionFactory, Duration rollbackWait) {
+        this(connectionFactory, rollbackWait, PgConnUnwrap::pgConnection);
+    }
+
+    /** @param unwrap the session under a borrowed connection (a test's stand-in for {@link PgConnUnwrap}) */
+    PgConnSessions(ConnectionFactory connectionFactory, Duration rollbackWait, Function<Connection, PgConnection> unwrap) {
         if (rollbackWait.isNegative() || rollbackWait.isZero()) {
             throw new IllegalArgumentException("rollbackWait " + rollbackWait + ": expected a positive duration");
         }
         this.connectionFactory = connectionFactory;
         this.rollbackWait = rollbackWait;
+        this.unwrap = unwrap;
     }
 
     /** Runs {@code work} with a borrowed session outside a transaction (each statement commits on its own). */
     public <T> T withSession(Function<? super PgConnection, ? extends T> work) {
         refuseOnANonBlockingThread("withSession");
-        return BorrowedSession.lend(this.connectionFactory, this.rollbackWait, work);
+        return BorrowedSession.lend(this.connectionFactory, this.unwrap, this.rollbackWait, work);
     }
 
     /** {@link #inTransaction(TransactionOptions, Function)} with the session's default isolation level and access mode. */
@@ -92,7 +102,7 @@ public final class PgConnSessions {
      */
     public <T> T inTransaction(TransactionOptions options, Function<? super PgConnection, ? extends T> work) {
         refuseOnANonBlockingThread("inTransaction");
-        return BorrowedSession.lend(this.connectionFactory, this.rollbackWait, session -> {
+        return BorrowedSession.lend(this.connectionFactory, this.unwrap, this.rollbackWait, session -> {
             CoreFutureWait.await(session.begin(options));
             T result = work.apply(session);
             CoreFutureWait.await(session.commit());

@@ -17,7 +17,9 @@ import io.pgconn.testkit.PgClusterExtension;
 import io.pgconn.testkit.PgUser;
 import io.r2dbc.pool.ConnectionPool;
 import io.r2dbc.pool.PoolMetrics;
+import io.r2dbc.proxy.ProxyConnectionFactory;
 import io.r2dbc.spi.ConnectionFactory;
+import org.springframework.boot.r2dbc.ConnectionFactoryDecorator;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -66,6 +68,10 @@ class PgConnSessionsIT {
                     "pg.conn.startup-check=none", "pg.conn.pool.initial-size=0", "pg.conn.pool.max-size=2");
 
     private void run(Consumer<Sessions> test) {
+        run(runner, test);
+    }
+
+    private static void run(ApplicationContextRunner runner, Consumer<Sessions> test) {
         runner.withPropertyValues("pg.conn.hosts=" + StarterCluster.label(PG.primary())).run(context -> {
             Sessions sessions = new Sessions(context);
             test.accept(sessions);
@@ -281,6 +287,26 @@ class PgConnSessionsIT {
                 assertThat(s.sessions.withSession(PgConnection::processId)).isNotEqualTo(held[0]);
             }
             assertThat(s.rows()).isZero();
+        });
+    }
+
+    /** Boot's ConnectionFactoryDecorator (r2dbc-proxy, as for its r2dbc.query observation) between pool and driver. */
+    @Test
+    void throughAConnectionFactoryDecoratorsProxyTheSessionIsFound() {
+        run(runner.withBean(ConnectionFactoryDecorator.class, () -> factory -> ProxyConnectionFactory.builder(factory).build()), s -> {
+            assertThat(((ConnectionPool) s.connectionFactory).unwrap()).as("the proxy under the pool")
+                    .isNotInstanceOf(io.pgconn.r2dbc.PgConnR2dbcConnectionFactory.class);
+            IllegalStateException thrown = new IllegalStateException("rolled back");
+            assertThatThrownBy(() -> s.sessions.inTransaction(c -> {
+                s.insert(c, 1);
+                throw thrown;
+            })).isSameAs(thrown);
+            s.sessions.inTransaction(c -> {
+                s.insert(c, 2);
+                return null;
+            });
+            assertThat(s.sessions.<String>withSession(c -> c.query("SELECT string_agg(id::text, ',') FROM " + s.table)
+                    .join().single(String.class))).isEqualTo("2");
         });
     }
 

@@ -36,10 +36,11 @@ class PgConnSessionsRollbackFailureTest {
 
     private final ConnectionFactory pool = mock(ConnectionFactory.class);
 
-    private final PgConnSessions sessions = new PgConnSessions(pool);
+    /** The mock connection stands for a pooled pgconn one: its session is the mock session. */
+    private final PgConnSessions sessions = new PgConnSessions(pool, PgConnSessions.DEFAULT_ROLLBACK_WAIT,
+            connection -> connection == pooled ? session : null);
 
     PgConnSessionsRollbackFailureTest() {
-        when(((Wrapped<?>) pooled).unwrap()).thenAnswer(call -> session);
         when(pooled.close()).thenAnswer(call -> Mono.empty());
         when(pool.create()).thenAnswer(call -> Mono.just(pooled));
         when(session.begin(any(TransactionOptions.class))).thenReturn(CompletableFuture.completedFuture(null));
@@ -94,8 +95,8 @@ class PgConnSessionsRollbackFailureTest {
     @Test
     void aConnectionThatIsNoPgconnSessionIsGivenBackAndNamed() {
         when(((Wrapped<?>) pooled).unwrap()).thenReturn(null);
-        assertThatThrownBy(() -> sessions.withSession(c -> 1)).isInstanceOf(IllegalStateException.class)
-                .hasMessageContaining("is not a pgconn session");
+        assertThatThrownBy(() -> new PgConnSessions(pool).withSession(c -> 1)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("not a pgconn R2DBC connection: " + pooled.getClass().getName());
         verify(pooled).close();
     }
 }
