@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.TrustManagerFactory;
 
@@ -69,6 +70,16 @@ public interface PgConnectionFactory extends AutoCloseable {
      * {@code connect()} tries it last, for {@code hostRecheckInterval}. {@code reason} must hold no secret.
      */
     void reportHostDown(HostSpec host, String reason);
+
+    /**
+     * Calls {@code listener} each time this factory's host memory learns that a host is up — one of its
+     * connects reached it (also one that refused the server's role), or {@link #reportHostUp} was told so —
+     * with what the memory now holds, until the returned registration is closed. For a client that waits to
+     * re-connect (a {@link io.pgconn.notify.NotificationSubscriber} in its backoff) and should try at once.
+     * Called on the thread that learned it, often an event loop: the listener must be quick and must not
+     * block; what it throws is logged and does not fail that connect or report.
+     */
+    HostUpRegistration onHostUp(Consumer<HostStatus> listener);
 
     /**
      * Closes every connection this factory handed out to {@code host} (matched by

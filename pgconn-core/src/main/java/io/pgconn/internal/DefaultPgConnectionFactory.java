@@ -4,6 +4,7 @@ import io.pgconn.FutureFailures;
 import io.pgconn.codec.CodecRegistry;
 import io.netty.channel.EventLoopGroup;
 import io.pgconn.HostStatus;
+import io.pgconn.HostUpRegistration;
 import io.pgconn.PgClosedException;
 import io.pgconn.PgConnection;
 import io.pgconn.PgConnectionFactory;
@@ -32,6 +33,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.TrustManagerFactory;
 
@@ -100,6 +102,11 @@ public final class DefaultPgConnectionFactory implements PgConnectionFactory {
     @Override
     public void reportHostDown(HostSpec host, String reason) {
         connector.registry().recordDown(host.label(), Objects.requireNonNull(reason, "reason"));
+    }
+
+    @Override
+    public HostUpRegistration onHostUp(Consumer<HostStatus> listener) {
+        return connector.registry().onUp(listener);
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.pgconn.notify;
 
 import io.pgconn.HostStatus;
+import io.pgconn.HostUpRegistration;
 import io.pgconn.PgConnection;
 import io.pgconn.PgConnectionFactory;
 import io.pgconn.ServerRole;
@@ -10,7 +11,9 @@ import io.pgconn.config.HostSpec;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
@@ -22,6 +25,8 @@ final class InterceptingFactory implements PgConnectionFactory {
 
     private final PgConnectionFactory real;
     final AtomicInteger connects = new AtomicInteger();
+    /** Host-up listeners registered through {@link #onHostUp} and not closed yet. */
+    final AtomicInteger hostUpListeners = new AtomicInteger();
     volatile Function<CompletableFuture<PgConnection>, CompletableFuture<PgConnection>> answer = Function.identity();
     volatile Runnable onIsClosed = () -> { };
 
@@ -58,6 +63,19 @@ final class InterceptingFactory implements PgConnectionFactory {
     @Override
     public void reportHostDown(HostSpec host, String reason) {
         real.reportHostDown(host, reason);
+    }
+
+    @Override
+    public HostUpRegistration onHostUp(Consumer<HostStatus> listener) {
+        HostUpRegistration registration = real.onHostUp(listener);
+        hostUpListeners.incrementAndGet();
+        AtomicBoolean closed = new AtomicBoolean();
+        return () -> {
+            if (closed.compareAndSet(false, true)) {
+                hostUpListeners.decrementAndGet();
+            }
+            registration.close();
+        };
     }
 
     @Override

@@ -1,19 +1,25 @@
 package io.pgconn.internal.failover;
 
 import io.pgconn.HostStatus;
+import io.pgconn.HostUpRegistration;
 import io.pgconn.ServerRole;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 
 /**
  * Per-host memory of one factory: last outcome, last known role, when, and the last error.
- * Thread-safe; readable for health reporting.
+ * Thread-safe; readable for health reporting. Tells its {@linkplain #onUp listeners} each host found up.
  */
 public final class HostStatusRegistry {
+
+    private static final System.Logger LOG = System.getLogger(HostStatusRegistry.class.getName());
 
     private final Map<String, HostStatus> statuses = new ConcurrentHashMap<>();
     /**
@@ -22,13 +28,32 @@ public final class HostStatusRegistry {
      */
     private final Map<String, Instant> cutOff = new ConcurrentHashMap<>();
     private final Clock clock;
+    private final List<Consumer<HostStatus>> upListeners = new CopyOnWriteArrayList<>();
 
     public HostStatusRegistry(Clock clock) {
         this.clock = clock;
     }
 
     public void recordUp(String host, ServerRole role) {
-        statuses.put(host, new HostStatus(host, HostStatus.State.UP, role, clock.instant(), null));
+        HostStatus up = new HostStatus(host, HostStatus.State.UP, role, clock.instant(), null);
+        statuses.put(host, up);
+        for (Consumer<HostStatus> listener : upListeners) {
+            try {
+                listener.accept(up);
+            } catch (RuntimeException e) { // a listener's bug must not fail the connect or the report that found the host
+                LOG.log(System.Logger.Level.WARNING, "a host-up listener failed on " + host + ": " + e, e);
+            }
+        }
+    }
+
+    /**
+     * Calls {@code listener}, on the recording thread, with each status {@link #recordUp} records, until the
+     * returned registration is closed.
+     */
+    public HostUpRegistration onUp(Consumer<HostStatus> listener) {
+        Consumer<HostStatus> added = Objects.requireNonNull(listener, "listener")::accept; // its own identity: removes only this one
+        upListeners.add(added);
+        return () -> upListeners.remove(added);
     }
 
     public void recordDown(String host, String error) {
