@@ -5,7 +5,8 @@ package io.pgconn.codec;
  * The built-in codecs. For a Java class, the codec registered last is its default parameter type:
  * {@code String} is {@code text} (varchar, bpchar, name, json and jsonb take a {@code String} only when
  * the parameter is typed), {@code BigDecimal} and {@code BigInteger} are {@code numeric},
- * {@code OffsetDateTime}, {@code Instant} and {@code ZonedDateTime} are {@code timestamptz}, and so on.
+ * {@code OffsetDateTime}, {@code Instant} and {@code ZonedDateTime} are {@code timestamptz}, a
+ * {@code float[]} is a {@code float4[]} (a {@code vector} only when bound as {@link PgVector}), and so on.
  * For a type OID, the codec registered last decides what {@code Object} reads as.
  */
 final class BuiltinCodecs {
@@ -47,6 +48,7 @@ final class BuiltinCodecs {
                 .register(InetCodec.cidr())
                 .register(InetCodec.inet())
                 .register(new HstoreCodec())
-                .register(new VectorCodec());
+                .register(VectorCodec.wrapped())
+                .registerExplicit(VectorCodec.floats());
     }
 }

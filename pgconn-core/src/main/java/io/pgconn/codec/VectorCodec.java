@@ -4,32 +4,50 @@ import io.netty.buffer.ByteBuf;
 
 /**
  * pgvector's {@code vector} in {@code vector_send}'s form: {@code int16} dimensions, {@code int16}
- * unused (0), then that many {@code float4}s. Reads as and writes {@code float[]}. pgvector allows 1 to
- * 16,000 dimensions and no NaN or infinite element, and so does this codec, both ways. Its OID is bound
- * per connection; where pgvector is installed a {@code float[]} parameter is a vector, elsewhere a
- * {@code float4[]}.
+ * unused (0), then that many {@code float4}s. pgvector allows 1 to 16,000 dimensions and no NaN or
+ * infinite element, and so does this codec, both ways. Its OID is bound per connection.
+ *
+ * <p>Two of them are registered: {@link #wrapped()} writes {@link PgVector}, the class that is sent as
+ * a vector by default; {@link #floats()} reads a vector as {@code float[]} (what {@code Object} reads
+ * as) and writes a {@code float[]} only where the caller names the type. A bare {@code float[]}
+ * parameter is a {@code float4[]} on every database, so installing pgvector changes no statement's
+ * parameter types.
  */
-final class VectorCodec extends BaseCodec<float[]> {
+final class VectorCodec extends BaseCodec<Object> {
 
-    /** VECTOR_MAX_DIM. */
-    private static final int MAX_DIMENSIONS = 16_000;
+    private VectorCodec(Class<?> javaType) {
+        super(PgType.VECTOR, javaType, Format.BINARY, false, float[].class, PgVector.class);
+    }
 
-    VectorCodec() {
-        super(PgType.VECTOR, float[].class, Format.BINARY, false);
+    /** Reads as {@code float[]} by default; writes {@code float[]} (and {@code PgVector}) when typed vector. */
+    static VectorCodec floats() {
+        return new VectorCodec(float[].class);
+    }
+
+    /** The codec a {@link PgVector} parameter is sent with. */
+    static VectorCodec wrapped() {
+        return new VectorCodec(PgVector.class);
     }
 
     @Override
-    public void encode(float[] value, ByteBuf out) {
-        if (value.length < 1 || value.length > MAX_DIMENSIONS) {
-            throw cannotWrite(value, "a vector has 1 to " + MAX_DIMENSIONS + " dimensions, this one " + value.length);
-        }
-        for (float f : value) {
-            if (Float.isNaN(f) || Float.isInfinite(f)) {
-                throw cannotWrite(value, "NaN and infinite elements are not allowed in a vector");
+    public boolean encodes(Class<?> valueClass) {
+        return valueClass == PgVector.class || valueClass == float[].class;
+    }
+
+    @Override
+    public void encode(Object value, ByteBuf out) {
+        float[] elements;
+        if (value instanceof PgVector vector) {
+            elements = vector.elements();
+        } else {
+            elements = (float[]) value;
+            String problem = PgVector.problem(elements);
+            if (problem != null) {
+                throw cannotWrite(value, problem);
             }
         }
-        out.writeShort(value.length).writeShort(0);
-        for (float f : value) {
+        out.writeShort(elements.length).writeShort(0);
+        for (float f : elements) {
             out.writeFloat(f);
         }
     }
@@ -40,7 +58,7 @@ final class VectorCodec extends BaseCodec<float[]> {
         int at = value.readerIndex();
         int dimensions = value.getShort(at);
         int unused = value.getShort(at + 2);
-        if (dimensions < 1 || dimensions > MAX_DIMENSIONS) {
+        if (dimensions < 1 || dimensions > PgVector.MAX_DIMENSIONS) {
             throw malformed(dimensions + " dimensions");
         }
         if (unused != 0) {
@@ -55,6 +73,6 @@ final class VectorCodec extends BaseCodec<float[]> {
             }
             vector[i] = f;
         }
-        return vector;
+        return target == PgVector.class ? PgVector.wrap(vector) : vector;
     }
 }

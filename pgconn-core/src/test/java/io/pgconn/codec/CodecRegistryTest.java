@@ -141,13 +141,41 @@ class CodecRegistryTest {
     }
 
     @Test
-    void floatArraysAreVectorsWherePgvectorIsInstalledAndRealArraysElsewhere() {
+    void aFloatArrayIsAFloat4ArrayWhetherOrNotPgvectorIsInstalledAndAPgVectorIsAVector() {
         float[] v = {1f, 2.5f};
         assertThat(CodecRegistry.defaults().encoder(v).oid()).isEqualTo(Oids.FLOAT4_ARRAY);
-        CodecRegistry bound = CodecRegistry.defaults().bind(Map.of("vector", VECTOR_OID));
-        Encoder encoder = bound.encoder(v);
+        CodecRegistry bound = CodecRegistry.defaults().bind(Map.of("vector", VECTOR_OID, "vector[]", VECTOR_OID + 1));
+        assertThat(bound.encoder(v).oid()).isEqualTo(Oids.FLOAT4_ARRAY);
+        assertThat(bound.encoder(List.of(1f, 2f)).oid()).isEqualTo(Oids.FLOAT4_ARRAY);
+        assertThat(bound.parameterOid(float[].class)).isNotEqualTo(VECTOR_OID);
+
+        Encoder encoder = bound.encoder(PgVector.of(v));
         assertThat(encoder.oid()).isEqualTo(VECTOR_OID);
-        assertThat(bound.decode(VECTOR_OID, Format.BINARY, Unpooled.wrappedBuffer(encode(encoder, v)), float[].class)).isEqualTo(v);
+        byte[] bytes = encode(encoder, PgVector.of(v));
+        assertThat(bound.decode(VECTOR_OID, Format.BINARY, Unpooled.wrappedBuffer(bytes))).isEqualTo(v);
+        assertThat(bound.decode(VECTOR_OID, Format.BINARY, Unpooled.wrappedBuffer(bytes), PgVector.class)).isEqualTo(PgVector.of(v));
+        // a float[] is written as a vector where the caller names the type
+        assertThat(encode(bound.encoder(VECTOR_OID, v), v)).isEqualTo(bytes);
+        assertThat(bound.encoder(new PgVector[] {PgVector.of(v)}).oid()).isEqualTo(VECTOR_OID + 1);
+        assertThat(bound.encoder(List.of(PgVector.of(v))).oid()).isEqualTo(VECTOR_OID + 1);
+        assertThat(bound.parameterOid(PgVector.class)).isEqualTo(VECTOR_OID);
+    }
+
+    @Test
+    void aPgVectorNeedsPgvectorAndChecksItsElementsWhenMade() {
+        assertThatThrownBy(() -> CodecRegistry.defaults().encoder(PgVector.of(1f)))
+                .isInstanceOf(PgConversionException.class).hasMessageContaining("type vector is not installed");
+        assertThatThrownBy(() -> PgVector.of()).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("not a pgvector vector: a vector has 1 to 16000 dimensions, this one 0");
+        assertThatThrownBy(() -> PgVector.of(1f, Float.NaN)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("not a pgvector vector: NaN and infinite elements are not allowed in a vector (element 1)");
+        float[] source = {1f, 2f};
+        PgVector vector = PgVector.of(source);
+        source[0] = 9f;
+        vector.toArray()[1] = 9f;
+        assertThat(vector.toArray()).containsExactly(1f, 2f);
+        assertThat(vector.dimensions()).isEqualTo(2);
+        assertThat(vector).hasToString("PgVector[2 dimensions]").isEqualTo(PgVector.of(1f, 2f)).hasSameHashCodeAs(PgVector.of(1f, 2f));
     }
 
     @Test
