@@ -12,8 +12,10 @@ import java.util.Set;
  * a digit before the first quote ({@code setval: value 42 is out of bounds for sequence "s"}) cuts
  * the message at its first {@code ": "}, or keeps only the condition's name; a message with neither
  * quote nor colon may still hold the value somewhere (a translation may put it anywhere), so then
- * only the condition's name is kept — unless it is one of PostgreSQL's English messages that have
- * no placeholder at all ({@code integer out of range}), which are shown as they are.
+ * only the condition's name is kept, with a note that the text was withheld and is in
+ * {@code serverFields()} — unless it is one of PostgreSQL's or pgvector's English messages that have
+ * no placeholder at all ({@code integer out of range}) or whose only placeholders are counts
+ * ({@code expected 3 dimensions, not 2}), which are shown as they are.
  */
 final class DataExceptionText {
 
@@ -33,7 +35,9 @@ final class DataExceptionText {
             Map.entry("22001", "string_data_right_truncation"), Map.entry("22011", "substring_error"),
             Map.entry("22P01", "floating_point_exception"), Map.entry("22P02", "invalid_text_representation"),
             Map.entry("22P03", "invalid_binary_representation"), Map.entry("22P05", "untranslatable_character"),
-            Map.entry("2200N", "invalid_xml_content"), Map.entry("22032", "invalid_json_text"));
+            Map.entry("2200N", "invalid_xml_content"), Map.entry("22032", "invalid_json_text"),
+            Map.entry("2201E", "invalid_argument_for_logarithm"), Map.entry("2201F", "invalid_argument_for_power_function"),
+            Map.entry("2201G", "invalid_argument_for_width_bucket_function"), Map.entry("22025", "invalid_escape_sequence"));
 
     /**
      * PostgreSQL's English class 22 messages without a placeholder (they cannot hold a value): shown
@@ -51,7 +55,29 @@ final class DataExceptionText {
             "cannot convert NaN to integer", "cannot convert NaN to bigint", "cannot convert NaN to smallint",
             "cannot convert infinity to integer", "cannot convert infinity to bigint", "cannot convert infinity to smallint",
             "null character not permitted", "negative substring length not allowed", "step size cannot equal zero",
-            "array subscript out of range", "invalid preceding or following size in window function");
+            "array subscript out of range", "invalid preceding or following size in window function",
+            "invalid input syntax for type json", "payload string too long",
+            // pgvector
+            "NaN not allowed in vector", "infinite value not allowed in vector", "vector must have at least 1 dimension",
+            "NaN not allowed in halfvec", "infinite value not allowed in halfvec", "halfvec must have at least 1 dimension",
+            "NaN not allowed in sparsevec", "infinite value not allowed in sparsevec", "sparsevec must have at least 1 dimension",
+            "array must be 1-D", "array must not contain nulls");
+
+    /**
+     * Messages whose only placeholders are counts — dimensions, lengths, type modifiers, never a value
+     * from a parameter — with each run of digits written {@code #}: shown whole, numbers included.
+     */
+    private static final Set<String> COUNTED = Set.of(
+            "value too long for type character varying(#)", "value too long for type character(#)",
+            "bit string length # does not match type bit(#)", "bit string too long for type bit varying(#)",
+            // pgvector
+            "different vector dimensions # and #", "different halfvec dimensions # and #",
+            "different sparsevec dimensions # and #", "expected # dimensions, not #",
+            "vector cannot have more than # dimensions", "halfvec cannot have more than # dimensions",
+            "sparsevec cannot have more than # dimensions", "sparsevec cannot have more than # non-zero elements");
+
+    /** Appended to a condition's name standing in for the server's text. */
+    static final String WITHHELD = "; message withheld, it may hold a parameter value: see serverFields()";
 
     private DataExceptionText() {
     }
@@ -69,7 +95,7 @@ final class DataExceptionText {
         if (message == null) {
             return null;
         }
-        if (FIXED.contains(message)) {
+        if (FIXED.contains(message) || COUNTED.contains(message.replaceAll("[0-9]+", "#"))) {
             return message;
         }
         int first = -1;
@@ -106,7 +132,10 @@ final class DataExceptionText {
         return false;
     }
 
-    /** The one-line description with the message cut (or replaced by the condition's name). */
+    /**
+     * The one-line description with the message cut, or replaced by the condition's name and
+     * {@link #WITHHELD} ({@code data_exception (SQLSTATE 22000; message withheld, ...)}).
+     */
     static String describe(ServerErrorFields fields) {
         String text = cut(fields.message());
         StringBuilder sb = new StringBuilder();
@@ -114,7 +143,7 @@ final class DataExceptionText {
             sb.append(fields.severity()).append(": ");
         }
         sb.append(text != null ? text : NAMES.getOrDefault(fields.code(), "data_exception"));
-        sb.append(" (SQLSTATE ").append(fields.code()).append(')');
+        sb.append(" (SQLSTATE ").append(fields.code()).append(text != null ? "" : WITHHELD).append(')');
         return sb.toString();
     }
 }

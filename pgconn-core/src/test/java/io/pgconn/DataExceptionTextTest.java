@@ -58,6 +58,31 @@ class DataExceptionTextTest {
     }
 
     @Test
+    void aWithheldMessageSaysSoAndPointsToServerFields() {
+        assertThat(error("22P02", "Wert hunter2 ist ungültig").getMessage()).isEqualTo("server db:5432 reported ERROR: "
+                + "invalid_text_representation (SQLSTATE 22P02; message withheld, it may hold a parameter value: see serverFields())");
+        assertThat(error("2201G", "count must be greater than zero").getMessage())
+                .contains("invalid_argument_for_width_bucket_function (SQLSTATE 2201G; message withheld");
+        assertThat(error("22003", "integer out of range").getMessage()).doesNotContain("withheld");
+    }
+
+    @Test
+    void messagesWhoseOnlyPlaceholdersAreCountsAreShownWholeWithTheirNumbers() {
+        assertThat(error("22000", "different vector dimensions 3 and 2").getMessage())
+                .isEqualTo("server db:5432 reported ERROR: different vector dimensions 3 and 2 (SQLSTATE 22000)");
+        assertThat(error("22000", "expected 1536 dimensions, not 768").getMessage()).contains("expected 1536 dimensions, not 768");
+        assertThat(error("22001", "value too long for type character varying(10)").getMessage())
+                .contains("value too long for type character varying(10) (SQLSTATE 22001)");
+        assertThat(error("22P02", "invalid input syntax for type json").getMessage()).contains("invalid input syntax for type json (SQLSTATE 22P02)");
+        assertThat(error("22023", "payload string too long").getMessage()).contains("payload string too long");
+        assertThat(error("22000", "NaN not allowed in vector").getMessage()).contains("NaN not allowed in vector");
+        // words or values where a count belongs are not the template
+        assertThat(error("22000", "different vector dimensions hunter2 and 2").getMessage()).doesNotContain("hunter2").contains("withheld");
+        assertThat(error("22000", "expected 3 dimensions, not 2 987654").getMessage()).doesNotContain("987654");
+        assertThat(error("22003", "integer out of range 987654").getMessage()).doesNotContain("987654");
+    }
+
+    @Test
     void theFieldsToStringShowsNoDetailAndNoQuotedValue() {
         ServerErrorFields fields = new ServerErrorFields(Map.of('S', "ERROR", 'C', "23505",
                 'M', "duplicate key value violates unique constraint \"t_pkey\"", 'D', "Key (token)=(tok-s3cr3t) already exists"));

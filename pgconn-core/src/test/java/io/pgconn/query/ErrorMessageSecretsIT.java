@@ -59,6 +59,28 @@ class ErrorMessageSecretsIT {
         }
     }
 
+    /** New user 9 F3: class 22 texts that hold no value (fixed ones, or with counts only) are kept; a withheld one says so. */
+    @Test
+    void aDataExceptionWithoutAValueKeepsItsTextAndAWithheldOneSaysWhereItIs() {
+        PgConnection c = QueryCluster.connect(PG, FACTORY, "");
+        try {
+            await(c.simpleQuery("CREATE TABLE secrets_v (s varchar(3))"));
+            PgServerException json = (PgServerException) failure(c.query("SELECT $1::jsonb", "{hunter2"));
+            assertThat(json.getMessage()).contains("invalid input syntax for type json (SQLSTATE 22P02)").doesNotContain("hunter2");
+            PgServerException payload = (PgServerException) failure(c.query("SELECT pg_notify('secrets', $1)", "x".repeat(8000)));
+            assertThat(payload.getMessage()).contains("payload string too long (SQLSTATE 22023)");
+            PgServerException tooLong = (PgServerException) failure(c.query("INSERT INTO secrets_v VALUES ($1)", "hunter2"));
+            assertThat(tooLong.getMessage()).contains("value too long for type character varying(3) (SQLSTATE 22001)")
+                    .doesNotContain("hunter2");
+            PgServerException withheld = (PgServerException) failure(c.query("SELECT width_bucket($1, 0, 10, 0)", 5.0));
+            assertThat(withheld.getMessage()).contains("invalid_argument_for_width_bucket_function (SQLSTATE 2201G; message withheld,")
+                    .contains("see serverFields()");
+            assertThat(withheld.serverFields().message()).isEqualTo("count must be greater than zero");
+        } finally {
+            await(c.close());
+        }
+    }
+
     @Test
     void aUniqueViolationKeepsTheKeyOutOfTheMessage() {
         PgConnection c = QueryCluster.connect(PG, FACTORY, "");
