@@ -2,6 +2,8 @@ package io.pgconn;
 
 import io.pgconn.config.TargetSessionAttrs;
 
+import java.util.Objects;
+
 /**
  * A server answered and started a session, but its role is not one {@code target_session_attrs} accepts: a
  * standby (or a read-only primary) where {@code primary} or {@code read-write} is wanted — a failover in progress
@@ -28,10 +30,12 @@ public final class PgRoleMismatchException extends PgConnectException {
      * @param host               the host ({@code host:port}, or a socket path) that answered
      * @param role               the role it turned out to have
      * @param targetSessionAttrs what the connect asked for
+     * @throws NullPointerException naming {@code role} or {@code targetSessionAttrs} when one is null
      */
     public PgRoleMismatchException(String host, ServerRole role, TargetSessionAttrs targetSessionAttrs) {
-        super(host, "server " + host + " is " + role.label() + ", not acceptable for target_session_attrs="
-                + targetSessionAttrs.libpqName());
+        super(host, "server " + host + " is " + Objects.requireNonNull(role, "role").label()
+                + ", not acceptable for target_session_attrs="
+                + Objects.requireNonNull(targetSessionAttrs, "targetSessionAttrs").libpqName());
         this.role = role;
         this.targetSessionAttrs = targetSessionAttrs;
     }
