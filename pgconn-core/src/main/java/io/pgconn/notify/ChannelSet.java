@@ -15,6 +15,7 @@ import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.BiConsumer;
 
 /**
@@ -28,6 +29,8 @@ final class ChannelSet {
     private static final System.Logger LOG = System.getLogger(NotificationSubscriber.class.getName());
 
     private final Map<String, NotificationListener> listeners = new ConcurrentHashMap<>();
+    /** Notifications handed to a listener of the set. */
+    private final LongAdder delivered = new LongAdder();
 
     /** @return the listener {@code channel} had before, or null */
     NotificationListener put(String channel, NotificationListener listener) {
@@ -44,6 +47,11 @@ final class ChannelSet {
         return listeners.remove(channel, listener);
     }
 
+    /** How many notifications were handed to a listener of the set (over all connections). */
+    long delivered() {
+        return delivered.sum();
+    }
+
     /** The channels, sorted. */
     Set<String> names() {
         return new TreeSet<>(listeners.keySet());
@@ -58,6 +66,7 @@ final class ChannelSet {
         return notification -> {
             NotificationListener target = listeners.get(channel);
             if (target != null) {
+                delivered.increment();
                 target.onNotification(notification);
             }
         };

@@ -35,6 +35,8 @@ final class ConnectionSlot {
     private int attempt;
     private String lastError;
     private boolean closing;
+    /** Connections that took over after the first: the {@code reconnected} events told. */
+    private long reconnects;
     /** The calls' wait for the next connection to carry the subscription, and what its server refused meanwhile. */
     private NextConnectionWait nextConnection = new NextConnectionWait();
 
@@ -120,6 +122,9 @@ final class ConnectionSlot {
     /** {@code c}, in line with the channel set, takes the slot (the caller holds the lock since it checked that). */
     synchronized Takeover takeOver(PgConnection c) {
         Takeover takeover = new Takeover(connection, !everConnected, nextConnection.arrived());
+        if (everConnected) {
+            reconnects++;
+        }
         everConnected = true;
         connection = c;
         catchingUp = null;
@@ -127,6 +132,11 @@ final class ConnectionSlot {
         attempt = 0;
         nextConnection = new NextConnectionWait(); // the calls that hold the one that arrived still see its refusals
         return takeover;
+    }
+
+    /** How many connections took over after the first one (each told {@code reconnected}). */
+    synchronized long reconnects() {
+        return reconnects;
     }
 
     /** The subscription ends (given up when {@code gaveUp}); @return what is left to end, null when it had ended already. */

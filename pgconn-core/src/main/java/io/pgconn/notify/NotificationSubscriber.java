@@ -128,6 +128,19 @@ public final class NotificationSubscriber {
     }
 
     /**
+     * How many times a new connection took over after the first one: the {@link SubscriptionEvents#reconnected}
+     * events told (for a meter; a failed attempt is not counted).
+     */
+    public long reconnects() {
+        return slot.reconnects();
+    }
+
+    /** How many notifications were handed to a listener of this subscriber, over all its connections (for a meter). */
+    public long notificationsReceived() {
+        return channels.delivered();
+    }
+
+    /**
      * LISTENs on {@code channel}, now and on every later connection; a listener it had before is
      * replaced and gets its completion signal (as {@link PgConnection#listen} does). Completes when a
      * connection LISTENs on it: at once while one carries the subscription, else (connecting,

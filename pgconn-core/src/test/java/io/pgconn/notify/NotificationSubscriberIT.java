@@ -65,6 +65,8 @@ class NotificationSubscriberIT {
             PgConnection notifier = await(factory.connect());
             await(notifier.simpleQuery("NOTIFY events, 'before'"));
             assertThat(received.next().payload()).isEqualTo("before");
+            assertThat(subscriber.notificationsReceived()).isEqualTo(1);
+            assertThat(subscriber.reconnects()).isZero();
 
             int firstPid = subscriber.connection().processId();
             PG.primary().query("SELECT pg_terminate_backend(" + firstPid + ")");
@@ -78,6 +80,8 @@ class NotificationSubscriberIT {
 
             await(notifier.simpleQuery("NOTIFY events, 'after'"));
             assertThat(received.next().payload()).isEqualTo("after");
+            assertThat(subscriber.reconnects()).isEqualTo(1);
+            assertThat(subscriber.notificationsReceived()).isEqualTo(2);
 
             await(subscriber.close());
             received.awaitCompleted();

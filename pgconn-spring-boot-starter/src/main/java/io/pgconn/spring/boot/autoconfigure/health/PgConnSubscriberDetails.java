@@ -39,10 +39,15 @@ public interface PgConnSubscriberDetails {
         };
     }
 
+    /** How health and the meters' {@code status} tag spell {@code status}: {@code listening}, {@code gave-up}, ... */
+    static String statusLabel(SubscriberState.Status status) {
+        return status.name().toLowerCase(Locale.ROOT).replace('_', '-');
+    }
+
     /** {@code status} (lower case: {@code listening}, {@code reconnecting}, ...), and what else is known. */
     static Map<String, Object> details(SubscriberState state) {
         Map<String, Object> details = new LinkedHashMap<>();
-        details.put("status", state.status().name().toLowerCase(Locale.ROOT).replace('_', '-'));
+        details.put("status", statusLabel(state.status()));
         if (state.host() != null) {
             details.put("host", state.host());
         }

@@ -52,6 +52,13 @@ public final class PgConnMetricsAutoConfiguration {
             return new PgConnHostAttemptsCounter(meterRegistry, PgConnAutoConfiguration.FACTORY_BEAN_NAME);
         }
 
+        /** Static: a post-processor, made before the other beans; it looks the registry up only when a subscriber is made. */
+        @Bean
+        @ConditionalOnMissingBean
+        static PgConnSubscriberMeters pgConnSubscriberMeters(ObjectProvider<MeterRegistry> meterRegistry) {
+            return new PgConnSubscriberMeters(meterRegistry);
+        }
+
         @Bean
         @ConditionalOnMissingBean
         @ConditionalOnBean(PgConnectionFactory.class)

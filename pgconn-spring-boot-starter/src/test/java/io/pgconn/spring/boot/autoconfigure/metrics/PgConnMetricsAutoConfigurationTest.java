@@ -30,7 +30,7 @@ class PgConnMetricsAutoConfigurationTest {
     void metersRegisteredWithMeterRegistry() {
         this.runner.withBean(SimpleMeterRegistry.class).run(context -> {
             assertThat(context).hasSingleBean(PgConnMeterBinder.class).hasSingleBean(PgConnHostAttemptsCounter.class)
-                    .doesNotHaveBean(PgConnObservationTracer.class);
+                    .hasSingleBean(PgConnSubscriberMeters.class).doesNotHaveBean(PgConnObservationTracer.class);
             MeterRegistry registry = context.getBean(MeterRegistry.class);
             context.getBean(PgConnMeterBinder.class).bindTo(registry);
             assertThat(registry.get("pg.conn.connections.active").tag("name", "pgConnectionFactory").gauge().value()).isZero();
@@ -105,6 +105,7 @@ class PgConnMetricsAutoConfigurationTest {
     void nothingRegisteredWithoutRegistries() {
         this.runner.run(context -> assertThat(context).hasSingleBean(PgConnectionFactory.class)
                 .doesNotHaveBean(PgConnMeterBinder.class).doesNotHaveBean(PgConnHostAttemptsCounter.class)
+                .doesNotHaveBean(PgConnSubscriberMeters.class)
                 .doesNotHaveBean(PgConnObservationTracer.class));
     }
 
