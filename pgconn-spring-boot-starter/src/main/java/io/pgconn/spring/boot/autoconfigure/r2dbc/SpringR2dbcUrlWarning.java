@@ -18,17 +18,15 @@ import java.util.TreeSet;
  * configures nothing, and a user who moved to pgconn (keeping {@code spring.r2dbc.pool.max-size},
  * {@code spring.r2dbc.username}, ...) would otherwise lose the setting without a word (user4's F8).
  * Each names the {@code pg.conn.*} property that does it. Names the property only: its value may hold
- * a password. {@code spring.r2dbc.observability.*} is not warned about: Boot's query observation reads it,
- * and applies to the starter's factory through Boot's {@code ConnectionFactoryDecorator}.
+ * a password. Boot 4 reads its query observation's switch from
+ * {@code management.observations.r2dbc.include-parameter-values}, which applies to the starter's factory
+ * too; {@code spring.r2dbc.observability.include-parameter-values}, which Boot 4 does not read, is pointed there.
  */
 final class SpringR2dbcUrlWarning {
 
     static final String PROPERTY = "spring.r2dbc.url";
 
     private static final ConfigurationPropertyName SPRING_R2DBC = ConfigurationPropertyName.of("spring.r2dbc");
-
-    /** Boot's R2DBC query observation's settings: they apply to the starter's factory too (its decorators do). */
-    private static final ConfigurationPropertyName OBSERVABILITY = ConfigurationPropertyName.of("spring.r2dbc.observability");
 
     /** Boot's {@code spring.r2dbc.*} (canonical form, after the prefix) and pgconn's property for it. */
     private static final Map<String, String> REPLACEMENTS = Map.ofEntries(
@@ -39,7 +37,8 @@ final class SpringR2dbcUrlWarning {
             Map.entry("pool.max-life-time", "pg.conn.pool.max-life-time"),
             Map.entry("pool.max-acquire-time", "pg.conn.pool.max-acquire-time"),
             Map.entry("pool.validation-depth", "pg.conn.pool.validation-depth"),
-            Map.entry("pool.max-create-connection-time", "pg.conn.connect-timeout"));
+            Map.entry("pool.max-create-connection-time", "pg.conn.connect-timeout"),
+            Map.entry("observability.include-parameter-values", "management.observations.r2dbc.include-parameter-values"));
 
     private static final Log logger = LogFactory.getLog(SpringR2dbcUrlWarning.class);
 
@@ -64,7 +63,7 @@ final class SpringR2dbcUrlWarning {
         }
     }
 
-    /** The {@code spring.r2dbc.*} names set anywhere but {@code url} and {@code observability.*}, in Boot's canonical form, each once. */
+    /** The {@code spring.r2dbc.*} names set anywhere but {@code url}, in Boot's canonical form, each once. */
     private static Set<String> otherSpringR2dbcProperties(Environment environment) {
         Set<String> names = new TreeSet<>();
         if (!(environment instanceof org.springframework.core.env.ConfigurableEnvironment configurable)) {
@@ -72,8 +71,7 @@ final class SpringR2dbcUrlWarning {
         }
         for (ConfigurationPropertySource source : ConfigurationPropertySources.get(configurable)) {
             if (source instanceof IterableConfigurationPropertySource iterable) {
-                iterable.stream().filter(SPRING_R2DBC::isAncestorOf).filter(name -> !OBSERVABILITY.isAncestorOf(name))
-                        .map(ConfigurationPropertyName::toString)
+                iterable.stream().filter(SPRING_R2DBC::isAncestorOf).map(ConfigurationPropertyName::toString)
                         .filter(name -> !name.equals(PROPERTY)).forEach(names::add);
             }
         }

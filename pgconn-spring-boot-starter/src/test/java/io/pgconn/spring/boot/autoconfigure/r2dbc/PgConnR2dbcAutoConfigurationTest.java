@@ -167,10 +167,11 @@ class PgConnR2dbcAutoConfigurationTest {
 
     @Test
     @ExtendWith(OutputCaptureExtension.class)
-    void bootsR2dbcObservationSettingsAreNotReportedAsIgnored(CapturedOutput output) {
-        runner.withPropertyValues("spring.r2dbc.observability.include-parameter-values=false").run(context -> {
+    void aParameterValuesSwitchBootDoesNotReadIsReportedWithTheOneItReads(CapturedOutput output) {
+        runner.withPropertyValues("spring.r2dbc.observability.include-parameter-values=true").run(context -> {
             assertThat(context).hasSingleBean(ConnectionPool.class);
-            assertThat(output.getAll()).doesNotContain("spring.r2dbc.observability");
+            assertThat(output.getAll()).contains("spring.r2dbc.observability.include-parameter-values is set but ignored")
+                    .contains("use management.observations.r2dbc.include-parameter-values instead");
         });
     }
 

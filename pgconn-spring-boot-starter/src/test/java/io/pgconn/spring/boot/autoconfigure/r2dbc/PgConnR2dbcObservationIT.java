@@ -21,7 +21,13 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.micrometer.observation.autoconfigure.ObservationAutoConfiguration;
+import org.springframework.boot.r2dbc.autoconfigure.R2dbcProxyAutoConfiguration;
+import org.springframework.boot.r2dbc.autoconfigure.observation.R2dbcObservationAutoConfiguration;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import io.pgconn.spring.boot.autoconfigure.PgConnAutoConfiguration;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.context.annotation.Import;
 import org.springframework.r2dbc.core.DatabaseClient;
@@ -43,7 +49,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * ({@code R2dbcObservationAutoConfiguration}, through the {@code ConnectionFactoryDecorator} of
  * {@code R2dbcProxyAutoConfiguration}) applies to the starter's pool as to Boot's own: a Spring Data
  * query is an {@code r2dbc.query} observation with its SQL, and, by Boot's default
- * ({@code spring.r2dbc.observability.include-parameter-values=false}), without its parameter values.
+ * ({@code management.observations.r2dbc.include-parameter-values=false}), without its parameter values.
  * The proxy sits between the pool and the driver; the pooled connection still reaches its
  * {@code PgConnection} in one call, and the {@code pgConn} health still finds the pool.
  */
@@ -104,8 +110,8 @@ class PgConnR2dbcObservationIT {
         assertThat(repository.findByOwner(SECRET_OWNER).collectList().block(STEP)).hasSize(1);
 
         // Spring Data's SQL: SELECT "account"."id", ... FROM "account" WHERE "account"."owner" = $1
-        awaitCondition("the query's r2dbc.query observation to stop", STEP, () -> queries().stream().anyMatch(this::isTheSelect));
-        Observation.Context select = queries().stream().filter(this::isTheSelect).findFirst().orElseThrow();
+        awaitCondition("the query's r2dbc.query observation to stop", STEP, () -> queries().stream().anyMatch(PgConnR2dbcObservationIT::isTheSelect));
+        Observation.Context select = queries().stream().filter(PgConnR2dbcObservationIT::isTheSelect).findFirst().orElseThrow();
         assertThat(query(select)).startsWith("SELECT ").endsWith("WHERE \"account\".\"owner\" = $1");
         assertThat(select.getLowCardinalityKeyValue("r2dbc.connection").getValue()).isEqualTo("PostgreSQL");
         assertThat(select.getHighCardinalityKeyValues()).extracting(KeyValue::getKey)
@@ -115,6 +121,30 @@ class PgConnR2dbcObservationIT {
         }
         // what user 8 looked for: Boot's default meter handler times each observation
         assertThat(meters.get("r2dbc.query").timer().count()).isPositive();
+    }
+
+    /** Boot's switch is read for the starter's factory too: set, the values are observed (the default above keeps them out). */
+    @Test
+    void withBootsIncludeParameterValuesSetTheParameterValuesAreObserved() {
+        RecordedObservations observed = new RecordedObservations();
+        new ApplicationContextRunner()
+                .withConfiguration(AutoConfigurations.of(ObservationAutoConfiguration.class, R2dbcProxyAutoConfiguration.class,
+                        R2dbcObservationAutoConfiguration.class, PgConnAutoConfiguration.class, PgConnR2dbcAutoConfiguration.class))
+                .withBean(RecordedObservations.class, () -> observed)
+                .withPropertyValues("management.observations.r2dbc.include-parameter-values=true",
+                        "pg.conn.hosts=" + StarterCluster.label(PG.primary()), "pg.conn.database=" + StarterCluster.USER,
+                        "pg.conn.username=" + StarterCluster.USER, "pg.conn.password=" + StarterCluster.PASSWORD,
+                        "pg.conn.ssl.mode=disable", "pg.conn.extension-types=", "pg.conn.pool.initial-size=0")
+                .run(context -> {
+                    DatabaseClient own = DatabaseClient.create(context.getBean(ConnectionFactory.class));
+                    assertThat(own.sql("SELECT $1::text").bind(0, "shown-when-asked").map(row -> row.get(0, String.class))
+                            .one().block(STEP)).isEqualTo("shown-when-asked");
+                    awaitCondition("the statement's r2dbc.query observation to stop", STEP, () -> observed.contexts.stream()
+                            .anyMatch(context1 -> query(context1).equals("SELECT $1::text")));
+                    Observation.Context select = observed.contexts.stream()
+                            .filter(context1 -> query(context1).equals("SELECT $1::text")).findFirst().orElseThrow();
+                    assertThat(select.getHighCardinalityKeyValue("r2dbc.params[0]").getValue()).contains("shown-when-asked");
+                });
     }
 
     @Test
@@ -145,7 +175,7 @@ class PgConnR2dbcObservationIT {
         return recorded.contexts.stream().filter(context -> "r2dbc.query".equals(context.getName())).toList();
     }
 
-    private boolean isTheSelect(Observation.Context context) {
+    private static boolean isTheSelect(Observation.Context context) {
         return query(context).contains("FROM \"account\" WHERE");
     }
 
