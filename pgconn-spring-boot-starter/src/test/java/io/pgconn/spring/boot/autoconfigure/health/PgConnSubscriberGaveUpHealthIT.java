@@ -3,8 +3,8 @@ package io.pgconn.spring.boot.autoconfigure.health;
 import io.pgconn.PgConnectionFactory;
 import io.pgconn.notify.NotificationSubscriber;
 import io.pgconn.notify.ReconnectPolicy;
-import io.pgconn.notify.SubscriptionEvents;
 import io.pgconn.spring.boot.autoconfigure.PgConnAutoConfiguration;
+import io.pgconn.spring.boot.autoconfigure.ListeningSubscribers;
 import io.pgconn.spring.boot.autoconfigure.StarterCluster;
 import io.pgconn.testkit.PgClusterExtension;
 import org.junit.jupiter.api.Test;
@@ -42,10 +42,8 @@ class PgConnSubscriberGaveUpHealthIT {
         @Bean
         NotificationSubscriber ordersSubscriber(PgConnectionFactory factory) {
             // two re-connects, 50 then 100 ms apart, after a loss: then it gives up
-            NotificationSubscriber subscriber = NotificationSubscriber.start(factory,
-                    new ReconnectPolicy(2, Duration.ofMillis(50), Duration.ofMillis(100)), SubscriptionEvents.NONE);
-            subscriber.listen("orders", n -> { });
-            return subscriber;
+            return ListeningSubscribers.listeningTo("orders", factory,
+                    new ReconnectPolicy(2, Duration.ofMillis(50), Duration.ofMillis(100)));
         }
     }
 

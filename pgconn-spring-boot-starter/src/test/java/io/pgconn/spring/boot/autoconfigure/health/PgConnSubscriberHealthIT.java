@@ -2,9 +2,8 @@ package io.pgconn.spring.boot.autoconfigure.health;
 
 import io.pgconn.PgConnectionFactory;
 import io.pgconn.notify.NotificationSubscriber;
-import io.pgconn.notify.ReconnectPolicy;
-import io.pgconn.notify.SubscriptionEvents;
 import io.pgconn.spring.boot.autoconfigure.PgConnAutoConfiguration;
+import io.pgconn.spring.boot.autoconfigure.ListeningSubscribers;
 import io.pgconn.spring.boot.autoconfigure.StarterCluster;
 import io.pgconn.testkit.PgClusterExtension;
 import org.junit.jupiter.api.Test;
@@ -44,11 +43,7 @@ class PgConnSubscriberHealthIT {
 
         @Bean
         NotificationSubscriber ordersSubscriber(PgConnectionFactory factory) {
-            NotificationSubscriber subscriber = NotificationSubscriber.start(factory,
-                    new ReconnectPolicy(ReconnectPolicy.UNLIMITED, Duration.ofMillis(50), Duration.ofMillis(200)),
-                    SubscriptionEvents.NONE);
-            subscriber.listen("orders", n -> { });
-            return subscriber;
+            return ListeningSubscribers.listeningTo("orders", factory, ListeningSubscribers.QUICK_FOREVER);
         }
 
         @Bean

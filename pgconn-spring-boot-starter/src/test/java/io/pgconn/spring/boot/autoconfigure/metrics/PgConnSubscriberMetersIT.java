@@ -6,9 +6,8 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.pgconn.PgConnection;
 import io.pgconn.PgConnectionFactory;
 import io.pgconn.notify.NotificationSubscriber;
-import io.pgconn.notify.ReconnectPolicy;
-import io.pgconn.notify.SubscriptionEvents;
 import io.pgconn.spring.boot.autoconfigure.PgConnAutoConfiguration;
+import io.pgconn.spring.boot.autoconfigure.ListeningSubscribers;
 import io.pgconn.spring.boot.autoconfigure.StarterCluster;
 import io.pgconn.testkit.PgClusterExtension;
 import org.junit.jupiter.api.Test;
@@ -42,11 +41,7 @@ class PgConnSubscriberMetersIT {
 
         @Bean
         NotificationSubscriber ordersSubscriber(PgConnectionFactory factory) {
-            NotificationSubscriber subscriber = NotificationSubscriber.start(factory,
-                    new ReconnectPolicy(ReconnectPolicy.UNLIMITED, Duration.ofMillis(50), Duration.ofMillis(200)),
-                    SubscriptionEvents.NONE);
-            subscriber.listen("orders_secret_channel", n -> { });
-            return subscriber;
+            return ListeningSubscribers.listeningTo("orders_secret_channel", factory, ListeningSubscribers.QUICK_FOREVER);
         }
 
         @Bean
