@@ -367,26 +367,8 @@ class HostileQueryIT {
 
     @Test
     void aTimeoutWhoseCancelGetsNoAnswerFromASilentServerClosesTheConnection() throws Exception {
-        CountDownLatch cancelArrived = new CountDownLatch(1);
-        AtomicInteger order = new AtomicInteger();
-        try (ScriptedServer server = ScriptedServer.start(c -> {
-            if (order.getAndIncrement() == 0) {
-                c.readStartupRefusingTls();
-                c.send(Backend.trustLogin());
-                c.readThrough('H');
-                c.send(message('1', new byte[0]), parameterDescription(), rowDescription("v"));
-                c.readThrough('S');
-                if (!cancelArrived.await(10, TimeUnit.SECONDS)) {
-                    throw new AssertionError("no CancelRequest after the timeout");
-                }
-                // a frozen server: not one byte more; the client gives up on the connection
-                c.awaitClientClose();
-            } else {
-                c.readStartupPacket(); // the CancelRequest, never answered
-                cancelArrived.countDown();
-                c.awaitClientClose();
-            }
-        }); HostileClient client = new HostileClient(server, OPTIONS)) {
+        try (ScriptedServer server = ScriptedServer.start(silentAfterTheCancelRequest());
+             HostileClient client = new HostileClient(server, OPTIONS)) {
             PgConnection connection = client.connect();
             CompletableFuture<List<RowSet>> timed = connection.statement("SELECT v FROM t").timeout(Duration.ofMillis(200)).collect();
             CompletableFuture<RowSet> queuedBehind = connection.query("SELECT v FROM t");
@@ -405,25 +387,8 @@ class HostileQueryIT {
     /** {@code cancelGrace} shorter than the default 1 s: a server silent after the cancel loses its connection after it. */
     @Test
     void aTimeoutWhoseCancelIsUnansweredWithinTheConnectionsCancelGraceClosesTheConnection() throws Exception {
-        CountDownLatch cancelArrived = new CountDownLatch(1);
-        AtomicInteger order = new AtomicInteger();
-        try (ScriptedServer server = ScriptedServer.start(c -> {
-            if (order.getAndIncrement() == 0) {
-                c.readStartupRefusingTls();
-                c.send(Backend.trustLogin());
-                c.readThrough('H');
-                c.send(message('1', new byte[0]), parameterDescription(), rowDescription("v"));
-                c.readThrough('S');
-                if (!cancelArrived.await(10, TimeUnit.SECONDS)) {
-                    throw new AssertionError("no CancelRequest after the timeout");
-                }
-                c.awaitClientClose(); // not one byte more
-            } else {
-                c.readStartupPacket(); // the CancelRequest, never answered
-                cancelArrived.countDown();
-                c.awaitClientClose();
-            }
-        }); HostileClient client = new HostileClient(server, OPTIONS + " cancelGrace=300ms")) {
+        try (ScriptedServer server = ScriptedServer.start(silentAfterTheCancelRequest());
+             HostileClient client = new HostileClient(server, OPTIONS + " cancelGrace=300ms")) {
             PgConnection connection = client.connect();
             CompletableFuture<List<RowSet>> timed = connection.statement("SELECT v FROM t").timeout(Duration.ofMillis(100)).collect();
             CompletableFuture<RowSet> queuedBehind = connection.query("SELECT v FROM t");
@@ -875,5 +840,31 @@ class HostileQueryIT {
         }
         body.write(0);
         return message('E', body.toByteArray());
+    }
+
+    /**
+     * A frozen server: it describes the statement, takes the Sync, then sends not one byte more; the
+     * CancelRequest that follows the client's timeout arrives on a second connection and is never answered.
+     */
+    private static ScriptedServer.Script silentAfterTheCancelRequest() {
+        CountDownLatch cancelArrived = new CountDownLatch(1);
+        AtomicInteger order = new AtomicInteger();
+        return c -> {
+            if (order.getAndIncrement() == 0) {
+                c.readStartupRefusingTls();
+                c.send(Backend.trustLogin());
+                c.readThrough('H');
+                c.send(message('1', new byte[0]), parameterDescription(), rowDescription("v"));
+                c.readThrough('S');
+                if (!cancelArrived.await(10, TimeUnit.SECONDS)) {
+                    throw new AssertionError("no CancelRequest after the timeout");
+                }
+                c.awaitClientClose();
+            } else {
+                c.readStartupPacket();
+                cancelArrived.countDown();
+                c.awaitClientClose();
+            }
+        };
     }
 }
