@@ -107,10 +107,18 @@ final class BorrowedSession {
 
     /** Closes the session, so that the pool drops it when it comes back instead of lending it again. */
     private void invalidate() {
+        invalidate(this.session);
+    }
+
+    /**
+     * Closes {@code session}, so that the pool drops it when it comes back instead of lending it again: its state
+     * is unknown (a transaction-control statement went unanswered). A transaction still open ends with it.
+     */
+    static void invalidate(PgConnection session) {
         try {
-            this.session.close().join();
+            session.close().join();
         } catch (RuntimeException closeFailure) {
-            logger.debug("pgconn: closing " + this.session + " failed", closeFailure);
+            logger.debug("pgconn: closing " + session + " failed", closeFailure);
         }
     }
 

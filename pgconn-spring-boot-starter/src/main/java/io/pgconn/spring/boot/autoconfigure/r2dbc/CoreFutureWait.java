@@ -32,15 +32,26 @@ final class CoreFutureWait {
      * (its flag kept), an {@link IllegalStateException} saying that {@code what} was not answered.
      */
     static <T> T awaitAtMost(CompletableFuture<T> future, Duration limit, Supplier<String> what) {
+        return awaitAtMost(future, limit, what, "", () -> { });
+    }
+
+    /**
+     * As {@link #awaitAtMost(CompletableFuture, Duration, Supplier)}; when {@code what} is not answered, first runs
+     * {@code unanswered} (the session's state is unknown then) and ends the message with {@code consequence}.
+     */
+    static <T> T awaitAtMost(CompletableFuture<T> future, Duration limit, Supplier<String> what, String consequence,
+            Runnable unanswered) {
         try {
             return future.get(limit.toNanos(), TimeUnit.NANOSECONDS);
         } catch (ExecutionException wrapped) {
             throw unwrapped(wrapped);
         } catch (TimeoutException e) {
-            throw new IllegalStateException(what.get() + " not answered within " + limit.toMillis() + " ms");
+            unanswered.run();
+            throw new IllegalStateException(what.get() + " not answered within " + limit.toMillis() + " ms" + consequence);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException(what.get() + " not waited for: the thread was interrupted");
+            unanswered.run();
+            throw new IllegalStateException(what.get() + " not waited for: the thread was interrupted" + consequence);
         }
     }
 

@@ -32,7 +32,9 @@ import java.util.function.Function;
  *     still in a transaction for any other reason, is closed, so the pool drops it instead of lending it
  *     again; so is one whose {@code ROLLBACK} is not answered within {@code rollbackWait}
  *     ({@link #DEFAULT_ROLLBACK_WAIT}): a statement the work left running, or a stream it left open and
- *     unread, holds it back — for ever, for the stream.</li>
+ *     unread, holds it back — for ever, for the stream. The same holds a {@code COMMIT} back: one not
+ *     answered within {@code commitWait} ({@link #DEFAULT_COMMIT_WAIT}) closes the session too, and is thrown
+ *     as an {@link IllegalStateException} saying that whether the transaction committed is unknown.</li>
  * <li>Transaction control is the core API's ({@link PgConnection#begin(TransactionOptions)},
  *     {@code commit()}, {@code rollback()}), so its failures are the core's {@link io.pgconn.PgException}s,
  *     as the work's own: a commit PostgreSQL answered with {@code ROLLBACK} is a
@@ -55,9 +57,18 @@ public final class PgConnSessions {
     /** How long a rollback may take before the session counts as in an unknown state and is closed. */
     public static final Duration DEFAULT_ROLLBACK_WAIT = Duration.ofSeconds(10);
 
+    /**
+     * How long a {@code COMMIT} may go unanswered before the session counts as in an unknown state and is closed:
+     * longer than {@link #DEFAULT_ROLLBACK_WAIT}, as a commit also runs deferred constraint checks and triggers and
+     * may wait for synchronous standbys.
+     */
+    public static final Duration DEFAULT_COMMIT_WAIT = Duration.ofSeconds(60);
+
     private final ConnectionFactory connectionFactory;
 
     private final Duration rollbackWait;
+
+    private final Duration commitWait;
 
     private final Function<Connection, PgConnection> unwrap;
 
@@ -71,17 +82,34 @@ public final class PgConnSessions {
      *                     (a statement the work left running, or a stream it left open, holds it back)
      */
     public PgConnSessions(ConnectionFactory connectionFactory, Duration rollbackWait) {
-        this(connectionFactory, rollbackWait, PgConnUnwrap::pgConnection);
+        this(connectionFactory, rollbackWait, DEFAULT_COMMIT_WAIT);
+    }
+
+    /**
+     * @param rollbackWait how long a {@code ROLLBACK} may go unanswered before the session is closed instead
+     *                     (a statement the work left running, or a stream it left open, holds it back)
+     * @param commitWait   how long the {@code COMMIT} after {@link #inTransaction}'s work may go unanswered: then
+     *                     the session is closed, and whether the transaction committed is unknown (the same
+     *                     causes hold it back)
+     */
+    public PgConnSessions(ConnectionFactory connectionFactory, Duration rollbackWait, Duration commitWait) {
+        this(connectionFactory, rollbackWait, commitWait, PgConnUnwrap::pgConnection);
     }
 
     /** @param unwrap the session under a borrowed connection (a test's stand-in for {@link PgConnUnwrap}) */
-    PgConnSessions(ConnectionFactory connectionFactory, Duration rollbackWait, Function<Connection, PgConnection> unwrap) {
-        if (rollbackWait.isNegative() || rollbackWait.isZero()) {
-            throw new IllegalArgumentException("rollbackWait " + rollbackWait + ": expected a positive duration");
-        }
+    PgConnSessions(ConnectionFactory connectionFactory, Duration rollbackWait, Duration commitWait,
+            Function<Connection, PgConnection> unwrap) {
         this.connectionFactory = connectionFactory;
-        this.rollbackWait = rollbackWait;
+        this.rollbackWait = positive("rollbackWait", rollbackWait);
+        this.commitWait = positive("commitWait", commitWait);
         this.unwrap = unwrap;
+    }
+
+    private static Duration positive(String name, Duration wait) {
+        if (wait.isNegative() || wait.isZero()) {
+            throw new IllegalArgumentException(name + " " + wait + ": expected a positive duration");
+        }
+        return wait;
     }
 
     /** Runs {@code work} with a borrowed session outside a transaction (each statement commits on its own). */
@@ -105,9 +133,20 @@ public final class PgConnSessions {
         return BorrowedSession.lend(this.connectionFactory, this.unwrap, this.rollbackWait, session -> {
             CoreFutureWait.await(session.begin(options));
             T result = work.apply(session);
-            CoreFutureWait.await(session.commit());
+            commit(session);
             return result;
         });
+    }
+
+    /**
+     * Bounded by {@code commitWait}: a statement the work left running, or a stream it left open and unread (for
+     * ever), holds the COMMIT back. Unanswered, the session is closed — the lend then hands it back without a
+     * ROLLBACK, which would wait behind the same — and whether the transaction committed is unknown.
+     */
+    private void commit(PgConnection session) {
+        CoreFutureWait.awaitAtMost(session.commit(), this.commitWait, () -> "COMMIT on " + session
+                + " (a statement of the work still running, or a stream it left open and unread?)",
+                ": whether the transaction committed is unknown; the session is closed", () -> BorrowedSession.invalidate(session));
     }
 
     /**

@@ -290,6 +290,36 @@ class PgConnSessionsIT {
         });
     }
 
+    /**
+     * The work returned with a stream open and unread: the COMMIT queued behind it would wait for ever, and with
+     * it the caller's thread. It waits {@code commitWait}, then the session is closed (its transaction, whose
+     * COMMIT never reached the server here, ends with it) and the caller hears that the outcome is unknown.
+     */
+    @Test
+    @Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD) // the unbounded wait is a join(), deaf to interrupts
+    void aCommitHeldBackByAnUnreadStreamEndsInTheSessionsCloseNotAHang() {
+        run(s -> {
+            PgConnSessions impatient = new PgConnSessions(s.connectionFactory, PgConnSessions.DEFAULT_ROLLBACK_WAIT,
+                    Duration.ofMillis(500));
+            int[] held = new int[1];
+            long start = System.nanoTime();
+            assertThatThrownBy(() -> impatient.inTransaction(c -> {
+                held[0] = c.processId();
+                s.insert(c, 1);
+                Iterator<Row> rows = c.statement("SELECT g, repeat('x', 100) FROM generate_series(1, 1000000) g").stream(1).iterator();
+                rows.next();
+                return "returned with the stream unread";
+            })).isInstanceOf(IllegalStateException.class).hasMessageStartingWith("COMMIT on ")
+                    .hasMessageContaining("not answered within 500 ms").hasMessageContaining("a stream it left open and unread")
+                    .hasMessageContaining("whether the transaction committed is unknown; the session is closed");
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
+            for (int i = 0; i < 3; i++) {
+                assertThat(s.sessions.withSession(PgConnection::processId)).isNotEqualTo(held[0]);
+            }
+            assertThat(s.rows()).isZero();
+        });
+    }
+
     /** Boot's ConnectionFactoryDecorator (r2dbc-proxy, as for its r2dbc.query observation) between pool and driver. */
     @Test
     void throughAConnectionFactoryDecoratorsProxyTheSessionIsFound() {

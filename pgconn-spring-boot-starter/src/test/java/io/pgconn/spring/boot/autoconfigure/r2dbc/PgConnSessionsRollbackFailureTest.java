@@ -37,7 +37,7 @@ class PgConnSessionsRollbackFailureTest {
     private final ConnectionFactory pool = mock(ConnectionFactory.class);
 
     /** The mock connection stands for a pooled pgconn one: its session is the mock session. */
-    private final PgConnSessions sessions = new PgConnSessions(pool, PgConnSessions.DEFAULT_ROLLBACK_WAIT,
+    private final PgConnSessions sessions = new PgConnSessions(pool, PgConnSessions.DEFAULT_ROLLBACK_WAIT, PgConnSessions.DEFAULT_COMMIT_WAIT,
             connection -> connection == pooled ? session : null);
 
     PgConnSessionsRollbackFailureTest() {
@@ -90,6 +90,30 @@ class PgConnSessionsRollbackFailureTest {
     void aRollbackWaitThatIsNotPositiveIsRefusedNamed() {
         assertThatThrownBy(() -> new PgConnSessions(pool, Duration.ZERO)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessage("rollbackWait PT0S: expected a positive duration");
+    }
+
+    @Test
+    void aCommitWaitThatIsNotPositiveIsRefusedNamed() {
+        assertThatThrownBy(() -> new PgConnSessions(pool, PgConnSessions.DEFAULT_ROLLBACK_WAIT, Duration.ofMillis(-1)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessage("commitWait PT-0.001S: expected a positive duration");
+    }
+
+    /** The session's state is unknown: it is closed, and no ROLLBACK is queued behind the COMMIT that went unanswered. */
+    @Test
+    void aCommitNotAnsweredInTimeClosesTheSessionWithoutARollback() {
+        when(session.commit()).thenReturn(new CompletableFuture<>());
+        when(session.close()).thenAnswer(call -> {
+            when(session.isClosed()).thenReturn(true);
+            return CompletableFuture.completedFuture(null);
+        });
+        PgConnSessions impatient = new PgConnSessions(pool, PgConnSessions.DEFAULT_ROLLBACK_WAIT, Duration.ofMillis(50),
+                connection -> session);
+        assertThatThrownBy(() -> impatient.inTransaction(c -> 1)).isInstanceOf(IllegalStateException.class)
+                .hasMessageEndingWith("not answered within 50 ms: whether the transaction committed is unknown; the session is closed");
+        verify(session, never()).rollback();
+        var order = inOrder(session, pooled);
+        order.verify(session).close();
+        order.verify(pooled).close();
     }
 
     @Test
