@@ -10,6 +10,7 @@ import io.r2dbc.spi.ConnectionFactory;
 import reactor.core.scheduler.Schedulers;
 
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 
 /**
@@ -153,7 +154,9 @@ public final class PgConnSessions {
      * Runs {@code work} inside {@code SAVEPOINT name} on {@code session}, which is in a transaction (the
      * one {@link #inTransaction} lends): released when {@code work} returns; rolled back to and released
      * when it throws, which is rethrown — so the transaction goes on without {@code work}'s changes when
-     * the caller catches it.
+     * the caller catches it. The {@code ROLLBACK TO SAVEPOINT} and {@code RELEASE SAVEPOINT} after {@code work} are
+     * waited for at most {@code rollbackWait}: a statement the work left running, or a stream it left open and
+     * unread, holds them back; unanswered, the session is closed, its transaction with it.
      */
     public <T> T inSavepoint(PgConnection session, String name, Function<? super PgConnection, ? extends T> work) {
         refuseOnANonBlockingThread("inSavepoint");
@@ -163,15 +166,22 @@ public final class PgConnSessions {
             result = work.apply(session);
         } catch (Throwable failure) {
             try {
-                CoreFutureWait.await(session.rollbackToSavepoint(name));
-                CoreFutureWait.await(session.releaseSavepoint(name));
+                afterSavepointWork(session.rollbackToSavepoint(name), "ROLLBACK TO SAVEPOINT " + name, session);
+                afterSavepointWork(session.releaseSavepoint(name), "RELEASE SAVEPOINT " + name, session);
             } catch (RuntimeException rollbackFailure) {
                 failure.addSuppressed(rollbackFailure);
             }
             throw failure;
         }
-        CoreFutureWait.await(session.releaseSavepoint(name));
+        afterSavepointWork(session.releaseSavepoint(name), "RELEASE SAVEPOINT " + name, session);
         return result;
+    }
+
+    /** Bounded as a ROLLBACK: unanswered (held back for ever by an unread stream), the session is closed. */
+    private void afterSavepointWork(CompletableFuture<Void> step, String statement, PgConnection session) {
+        CoreFutureWait.awaitAtMost(step, this.rollbackWait, () -> statement + " on " + session
+                + " (a statement of the work still running, or a stream it left open and unread?)",
+                ": the session is closed, its transaction with it", () -> BorrowedSession.invalidate(session));
     }
 
     /** Before anything is borrowed: the blocking waits below would stall an event loop, or Reactor refuses them. */

@@ -320,6 +320,39 @@ class PgConnSessionsIT {
         });
     }
 
+    /**
+     * The savepoint's work failed with a stream open and unread: the ROLLBACK TO SAVEPOINT queued behind it would
+     * wait for ever. It waits {@code rollbackWait}, then the session is closed (its transaction ends with it, and
+     * the enclosing inTransaction hands it back without a ROLLBACK) and it is not lent again.
+     */
+    @Test
+    @Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD) // the unbounded wait is a join(), deaf to interrupts
+    void aSavepointRollbackHeldBackByAnUnreadStreamEndsInTheSessionsCloseNotAHang() {
+        run(s -> {
+            PgConnSessions impatient = new PgConnSessions(s.connectionFactory, Duration.ofMillis(500));
+            IllegalStateException thrown = new IllegalStateException("failed while reading");
+            int[] held = new int[1];
+            long start = System.nanoTime();
+            assertThatThrownBy(() -> impatient.inTransaction(c -> {
+                held[0] = c.processId();
+                s.insert(c, 1);
+                return impatient.inSavepoint(c, "step", inner -> {
+                    Iterator<Row> rows = inner.statement("SELECT g, repeat('x', 100) FROM generate_series(1, 1000000) g")
+                            .stream(1).iterator();
+                    rows.next();
+                    throw thrown;
+                });
+            })).isSameAs(thrown);
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
+            assertThat(thrown.getSuppressed()).singleElement().asString().startsWith("java.lang.IllegalStateException: ROLLBACK TO SAVEPOINT step on ")
+                    .contains("not answered within 500 ms").contains("a stream it left open and unread").endsWith("not answered within 500 ms: the session is closed, its transaction with it");
+            for (int i = 0; i < 3; i++) {
+                assertThat(s.sessions.withSession(PgConnection::processId)).isNotEqualTo(held[0]);
+            }
+            assertThat(s.rows()).isZero();
+        });
+    }
+
     /** Boot's ConnectionFactoryDecorator (r2dbc-proxy, as for its r2dbc.query observation) between pool and driver. */
     @Test
     void throughAConnectionFactoryDecoratorsProxyTheSessionIsFound() {

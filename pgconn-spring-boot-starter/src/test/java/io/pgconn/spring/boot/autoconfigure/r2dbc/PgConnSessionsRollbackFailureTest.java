@@ -116,6 +116,19 @@ class PgConnSessionsRollbackFailureTest {
         order.verify(pooled).close();
     }
 
+    /** The work returned with its savepoint's RELEASE held back: the session is closed, not left to the next statement. */
+    @Test
+    void aSavepointReleaseNotAnsweredInTimeClosesTheSession() {
+        when(session.setSavepoint("step")).thenReturn(CompletableFuture.completedFuture(null));
+        when(session.releaseSavepoint("step")).thenReturn(new CompletableFuture<>());
+        PgConnSessions impatient = new PgConnSessions(pool, Duration.ofMillis(50), PgConnSessions.DEFAULT_COMMIT_WAIT,
+                connection -> session);
+        assertThatThrownBy(() -> impatient.inSavepoint(session, "step", c -> 1)).isInstanceOf(IllegalStateException.class)
+                .hasMessageStartingWith("RELEASE SAVEPOINT step on ")
+                .hasMessageEndingWith("not answered within 50 ms: the session is closed, its transaction with it");
+        verify(session).close();
+    }
+
     @Test
     void aConnectionThatIsNoPgconnSessionIsGivenBackAndNamed() {
         when(((Wrapped<?>) pooled).unwrap()).thenReturn(null);
