@@ -125,8 +125,9 @@ final class ExtendedExchange extends ExtendedRequest {
             bindPhaseWritten = !describing;
             syncSent = !describing && bindPhaseSyncs();
             return first;
-        } catch (RuntimeException e) {
-            // nothing is written: the Closes go with the next exchange, a new entry was never parsed
+        } catch (RuntimeException | Error e) {
+            // nothing is written: the Closes go with the next exchange, a new entry was never parsed. An Error too
+            // (a codec's LinkageError, an OutOfMemoryError): the session goes on after it (ExchangeFifo.write)
             cache.restoreToClose(staleNames);
             if (creator()) {
                 cache.invalidate(entry());

@@ -65,19 +65,10 @@ final class ExchangeFifo {
         FrontendMessage message;
         try {
             message = exchange.messages(session);
-        } catch (RuntimeException | Error e) {
+        } catch (Throwable e) {
             // an Error too (a LinkageError from a codec or a class that would not load): left in the FIFO
             // unwritten, the exchange would never be answered and the next answer would end the session
-            inFlight.remove(exchange);
-            String host = session.host();
-            PgException error = e instanceof PgException pg ? pg : new PgProtocolException(host, "cannot write a request to " + host + ": " + e, e);
-            // later: the user's callbacks must not run (and submit) in the middle of writeUnwritten
-            session.eventLoop().execute(() -> exchange.fail(error));
-            if (e instanceof VirtualMachineError fatal) {
-                // failed first, then to the loop thread's handler (FatalErrors; thrown on, Netty's catching or a
-                // caller's future would keep it: FatalErrors.handToTheThread), and the exchanges behind it are written as usual
-                FatalErrors.handToTheThread(fatal);
-            }
+            unwritable(exchange, e);
             return;
         }
         session.write(message);
@@ -86,6 +77,40 @@ final class ExchangeFifo {
         if (exchange.holdsWrites()) {
             writeHolder = exchange;
         }
+    }
+
+    /**
+     * {@code exchange}'s messages could not be built: it alone fails, in a later task (the user's callbacks must not
+     * run, and submit, in the middle of writeUnwritten), and the exchanges behind it are written as usual. When even
+     * that cannot be done (an OutOfMemoryError again, allocating the error or the task) the connection fails closed
+     * ({@link #failClosed}) rather than keep an exchange nobody will fail, or the ones behind it, unwritten for good.
+     */
+    private void unwritable(Exchange exchange, Throwable e) {
+        try {
+            String host = session.host();
+            PgException error = e instanceof PgException pg ? pg : new PgProtocolException(host, "cannot write a request to " + host + ": " + e, e);
+            session.eventLoop().execute(() -> exchange.fail(error));
+        } catch (Throwable again) {
+            failClosed(again);
+            return;
+        }
+        inFlight.remove(exchange);
+        if (e instanceof VirtualMachineError fatal) {
+            // failed first, then to the loop thread's handler (FatalErrors; thrown on, Netty's catching or a
+            // caller's future would keep it: FatalErrors.handToTheThread)
+            FatalErrors.handToTheThread(fatal);
+        }
+    }
+
+    /**
+     * Ends the connection with {@code cause}: nothing more is written (what was held back stays in {@link #inFlight}),
+     * and the channel's end fails every exchange still in flight ({@link #failAll}). After an error on the way out of a
+     * failed write, the one way left that leaves no caller waiting for good.
+     */
+    private void failClosed(Throwable cause) {
+        unwritten.clear();
+        writeHolder = null;
+        session.failClosed(cause);
     }
 
     /** {@code holder} wrote its Sync: the exchanges behind it may be written. */

@@ -144,16 +144,25 @@ public final class PipelinedSession implements QuerySession {
 
     /**
      * Encodes now and writes once the event loop's current batch of tasks is done: pipelined
-     * requests share a buffer and a flush. A message that cannot be encoded leaves nothing behind
-     * and ends the connection (as an encoder's failure in the pipeline would).
+     * requests share a buffer and a flush. A message that cannot be encoded ends the connection (as an
+     * encoder's failure in the pipeline would), for an Error too: nothing of it reaches the server.
      */
     @Override
     public void write(FrontendMessage message) {
         try {
             writes.add(message);
-        } catch (RuntimeException e) {
-            channel.pipeline().fireExceptionCaught(e);
+        } catch (Throwable e) {
+            // an Error too (an OutOfMemoryError: no direct memory for the buffer): the exchange believes it written
+            failClosed(e);
         }
+    }
+
+    /**
+     * Ends the session with {@code cause} ({@link SessionHandler#exceptionCaught}: the close cause, the channel closed,
+     * a {@link VirtualMachineError} handed to the loop thread's handler); every exchange in flight fails with it.
+     */
+    void failClosed(Throwable cause) {
+        channel.pipeline().fireExceptionCaught(cause);
     }
 
     /** Writes and flushes what was encoded since the last flush; before anything written to the channel directly (Terminate). */

@@ -212,6 +212,89 @@ class SessionHandlerFifoTest {
         assertThat(escaped).as("what the handler threw, out of the write of the held-back exchanges").isNull();
     }
 
+    /**
+     * REVIEW-12 L2: under an OutOfMemoryError the failure of an unwritable exchange may itself not be built (its
+     * message, the error, the task that fails it). Thrown on, it left that exchange out of the FIFO and never failed,
+     * and the ones behind it unwritten for good. The connection fails closed instead: every exchange in it fails.
+     */
+    @Test
+    void aFailureThatCannotBeBuiltEndsTheConnectionAndEveryExchangeInItFails() {
+        List<Throwable> uncaught = new ArrayList<>();
+        Thread loop = Thread.currentThread(); // the embedded channel's loop is the test thread
+        Thread.UncaughtExceptionHandler before = loop.getUncaughtExceptionHandler();
+        loop.setUncaughtExceptionHandler((t, e) -> uncaught.add(e));
+        Named holder = new Named("A");
+        holder.holding = true;
+        Named broken = new Named("B");
+        OutOfMemoryError again = new OutOfMemoryError("building the failure's message");
+        broken.errorToWrite = new NoClassDefFoundError("com/example/MissingLibrary") {
+            @Override
+            public String toString() {
+                throw again;
+            }
+        };
+        Named waiting = new Named("C");
+        Throwable escaped;
+        try {
+            session.submit(holder);
+            session.submit(broken);
+            session.submit(waiting);
+            holder.holding = false;
+            escaped = org.assertj.core.api.Assertions.catchThrowable(() -> session.releaseWrites(holder));
+            channel.runPendingTasks();
+        } finally {
+            loop.setUncaughtExceptionHandler(before);
+        }
+        assertThat(escaped).as("out of the write of the held-back exchanges").isNull();
+        assertThat(channel.isActive()).isFalse();
+        assertThat(List.of(holder, broken, waiting)).allSatisfy(e -> assertThat(e.failure)
+                .isInstanceOf(io.pgconn.PgClosedException.class).hasRootCause(again));
+        assertThat(uncaught).containsExactly(again);
+        assertThat(written()).as("A's buffer was not flushed before the close; C was never written").isEmpty();
+    }
+
+    /**
+     * An exchange's messages built, but no buffer for them (direct memory exhausted: Netty's OutOfDirectMemoryError
+     * is an OutOfMemoryError): the exchange believes itself written, so the connection fails closed, as for an
+     * encoding's RuntimeException. Thrown on, the exchange stayed in the FIFO unwritten and its caller waited for good.
+     */
+    @Test
+    void aRequestThatFindsNoBufferEndsTheConnectionAndFails() {
+        OutOfMemoryError noMemory = new OutOfMemoryError("Cannot reserve 256 bytes of direct buffer memory");
+        channel.config().setAllocator(new io.netty.buffer.AbstractByteBufAllocator() {
+            @Override
+            protected ByteBuf newHeapBuffer(int initialCapacity, int maxCapacity) {
+                throw noMemory;
+            }
+
+            @Override
+            protected ByteBuf newDirectBuffer(int initialCapacity, int maxCapacity) {
+                throw noMemory;
+            }
+
+            @Override
+            public boolean isDirectBufferPooled() {
+                return false;
+            }
+        });
+        List<Throwable> uncaught = new ArrayList<>();
+        Thread loop = Thread.currentThread();
+        Thread.UncaughtExceptionHandler before = loop.getUncaughtExceptionHandler();
+        loop.setUncaughtExceptionHandler((t, e) -> uncaught.add(e));
+        Named request = new Named("A");
+        Throwable escaped;
+        try {
+            escaped = org.assertj.core.api.Assertions.catchThrowable(() -> session.submit(request));
+            channel.runPendingTasks();
+        } finally {
+            loop.setUncaughtExceptionHandler(before);
+        }
+        assertThat(escaped).isNull();
+        assertThat(channel.isActive()).isFalse();
+        assertThat(request.failure).isInstanceOf(io.pgconn.PgClosedException.class).hasRootCause(noMemory);
+        assertThat(uncaught).containsExactly(noMemory);
+    }
+
     @Test
     void requestsHeldForACancelThatNeverEndsAreWrittenAfterTwoSeconds() {
         session.cancelAction(CompletableFuture::new); // never completes: a dial that hangs

@@ -1,0 +1,124 @@
+package io.pgconn.internal.session;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.pgconn.internal.protocol.backend.BindComplete;
+import io.pgconn.internal.protocol.backend.CommandComplete;
+import io.pgconn.internal.protocol.backend.NoData;
+import io.pgconn.internal.protocol.backend.ParseComplete;
+import io.pgconn.internal.protocol.backend.ReadyForQuery;
+import io.pgconn.internal.query.DefaultPgStatement;
+import io.pgconn.internal.query.TextValueCodecs;
+import io.pgconn.internal.query.ValueCodecs;
+import io.pgconn.query.RowMetadata;
+import io.pgconn.query.RowSet;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * REVIEW-12 L2: a statement whose messages cannot be built puts back what it took from the statement cache — the
+ * Closes of evicted statements go with the next exchange — for an Error too, after which the session goes on
+ * (ExchangeFifo.write). A RuntimeException always did.
+ */
+class StatementCacheAfterAnErrorTest {
+
+    private final PipelinedSession session = new PipelinedSession("db:5432", Map.of(), 1, TextValueCodecs.INSTANCE);
+    private final EmbeddedChannel channel = new EmbeddedChannel(new SessionHandler(session));
+
+    /** Text codecs whose row decoders need a class that would not load (a codec's library missing). */
+    private static final class CodecsMissingALibrary implements ValueCodecs {
+        @Override
+        public Encoded encode(Object value, int typeOid) {
+            return TextValueCodecs.INSTANCE.encode(value, typeOid);
+        }
+
+        @Override
+        public int typeOidOf(Class<?> type) {
+            return TextValueCodecs.INSTANCE.typeOidOf(type);
+        }
+
+        @Override
+        public short resultFormat(int typeOid) {
+            return TextValueCodecs.INSTANCE.resultFormat(typeOid);
+        }
+
+        @Override
+        public RowDecoder rowDecoder(RowMetadata metadata, String host) {
+            throw new NoClassDefFoundError("com/example/MissingLibrary");
+        }
+    }
+
+    @AfterEach
+    void releaseWhatIsLeft() {
+        channel.finishAndReleaseAll();
+    }
+
+    @Test
+    void anErrorBuildingAStatementsMessagesKeepsTheClosesOfEvictedStatementsForTheNextOne() {
+        run("SET a = 1"); // pgconn_1
+        run("SET b = 2"); // pgconn_2 evicts pgconn_1: its Close goes with the next exchange
+
+        session.codecs(new CodecsMissingALibrary()); // the cached statement's row shape is built anew, and fails
+        CompletableFuture<RowSet> broken = DefaultPgStatement.query(session, "SET b = 2");
+        channel.runPendingTasks();
+        assertThat(broken).isCompletedExceptionally();
+        assertThat(written()).as("nothing of the broken statement").isEmpty();
+
+        session.codecs(TextValueCodecs.INSTANCE);
+        DefaultPgStatement.query(session, "SET c = 3");
+        assertThat(written()).as("the evicted statement's Close, kept for the next exchange")
+                .containsExactly("Close pgconn_1", "Parse pgconn_3", "D", "H");
+    }
+
+    /** Runs {@code sql} to its end, parsed and described first as a new statement. */
+    private void run(String sql) {
+        CompletableFuture<RowSet> result = DefaultPgStatement.query(session, sql);
+        assertThat(written()).containsExactly("Parse pgconn_" + (session.statementCache().mark()), "D", "H");
+        channel.writeInbound(ParseComplete.INSTANCE, NoData.INSTANCE);
+        assertThat(written()).containsExactly("B", "E", "S");
+        channel.writeInbound(BindComplete.INSTANCE, new CommandComplete("SET"), new ReadyForQuery('I'));
+        assertThat(result.join().commandTag()).isEqualTo("SET");
+    }
+
+    /** Each frontend message written so far: a Close or Parse with its statement name, else its type letter. */
+    private List<String> written() {
+        channel.runPendingTasks();
+        List<String> out = new ArrayList<>();
+        ByteBuf m;
+        while ((m = channel.readOutbound()) != null) {
+            try {
+                while (m.isReadable()) {
+                    char type = (char) m.readByte();
+                    int length = m.readInt();
+                    ByteBuf body = m.readSlice(length - 4);
+                    if (type == 'C') {
+                        body.skipBytes(1); // 'S': a statement
+                        out.add("Close " + readCString(body));
+                    } else if (type == 'P') {
+                        out.add("Parse " + readCString(body));
+                    } else {
+                        out.add(String.valueOf(type));
+                    }
+                }
+            } finally {
+                m.release();
+            }
+        }
+        return out;
+    }
+
+    private static String readCString(ByteBuf body) {
+        int end = body.bytesBefore((byte) 0);
+        String text = body.readCharSequence(end, StandardCharsets.UTF_8).toString();
+        body.skipBytes(1);
+        return text;
+    }
+}
