@@ -275,6 +275,27 @@ class SessionIT {
         assertThat(c.isClosed()).isTrue();
     }
 
+    /**
+     * libpq follows a {@code SET client_encoding} (LIBPQ-13 en01: after {@code SET client_encoding TO 'LATIN1'},
+     * {@code chr(233)} arrives as the one byte E9). pgconn reads and writes UTF-8 only: before, the session went on,
+     * {@code chr(233)} read as U+FFFD and an 'é' sent was read by the server as two LATIN1 characters. Now the
+     * ParameterStatus ends the session, naming the encoding; the same setting under UTF-8's other names keeps it.
+     */
+    @Test
+    void aSetClientEncodingOtherThanUtf8EndsTheSessionNamingTheEncoding() {
+        PgConnection c = connect("extensionTypes=''");
+        await(c.simpleQuery("SET client_encoding TO 'unicode'"));
+        assertThat(value(c, "SELECT chr(233)")).isEqualTo("é");
+        Throwable failure = failure(c.simpleQuery("SET client_encoding TO 'LATIN1'"));
+        assertThat(failure).isInstanceOf(PgClosedException.class)
+                .hasMessageContaining("client_encoding")
+                .hasMessageContaining("LATIN1")
+                .hasMessageContaining("UTF8 only");
+        assertThat(failure(c.simpleQuery("SELECT chr(233)"))).isInstanceOf(PgClosedException.class);
+        assertThat(failure(c.closeFuture())).hasMessageContaining("reported client_encoding LATIN1");
+        assertThat(c.isClosed()).isTrue();
+    }
+
     @Test
     void closeCancelsARunningStatementSoItsBackendEnds() {
         PgConnection c = connect("extensionTypes=''");

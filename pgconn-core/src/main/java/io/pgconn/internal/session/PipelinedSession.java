@@ -177,8 +177,12 @@ public final class PipelinedSession implements QuerySession {
         }
     }
 
-    /** A ParameterStatus: the server's setting changed (the statement cache and SQL scanning read the map). */
+    /**
+     * A ParameterStatus: the server's setting changed (the statement cache and SQL scanning read the map).
+     * A client_encoding other than UTF-8 ends the session ({@link ClientEncodingCheck}).
+     */
     void parameterChanged(String name, String value) {
+        ClientEncodingCheck.requireUtf8(host, name, value);
         parameters.put(name, value);
         if ("search_path".equals(name)) {
             typeOids.searchPathChanged();

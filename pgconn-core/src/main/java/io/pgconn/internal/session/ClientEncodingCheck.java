@@ -1,0 +1,35 @@
+package io.pgconn.internal.session;
+
+import io.pgconn.PgProtocolException;
+
+import java.util.Locale;
+
+/**
+ * The one {@code client_encoding} an established session can have. pgconn sends
+ * {@code client_encoding=UTF8} at startup and reads and writes text as UTF-8 only; after a
+ * {@code SET client_encoding TO 'LATIN1'} (libpq follows it) every text would be wrong in both
+ * directions without an error — read as U+FFFD, sent as bytes the server reads in the other
+ * encoding. The server's ParameterStatus naming another encoding therefore ends the session
+ * (docs/lifecycle.md §4, §9): nothing read after it is trusted.
+ */
+final class ClientEncodingCheck {
+
+    private ClientEncodingCheck() {
+    }
+
+    /**
+     * Throws when the ParameterStatus {@code name}={@code value} moved the session off UTF-8 (the
+     * server's names for it, case and punctuation ignored, keep it).
+     */
+    static void requireUtf8(String host, String name, String value) {
+        if (!"client_encoding".equals(name)) {
+            return;
+        }
+        String normalised = value.replaceAll("[^A-Za-z0-9]", "").toLowerCase(Locale.ROOT);
+        if (!"utf8".equals(normalised) && !"unicode".equals(normalised)) {
+            throw new PgProtocolException(host, "server " + host + " reported client_encoding " + value
+                    + " (a SET client_encoding?): pgconn reads and writes text as UTF8 only, so the session was ended;"
+                    + " convert in SQL instead (convert_to(text, 'LATIN1') gives the bytes)");
+        }
+    }
+}
