@@ -26,19 +26,41 @@ final class BorrowedSession {
 
     private final Duration rollbackWait;
 
-    private BorrowedSession(Connection pooled, PgConnection session, Duration rollbackWait) {
+    /** Whether a session the steps left idle is checked for a statement still in flight before it goes back. */
+    private final boolean checkIdle;
+
+    private BorrowedSession(Connection pooled, PgConnection session, Duration rollbackWait, boolean checkIdle) {
         this.pooled = pooled;
         this.session = session;
         this.rollbackWait = rollbackWait;
+        this.checkIdle = checkIdle;
     }
 
     /**
      * Borrows a connection, finds its session with {@code unwrap}, runs {@code steps} with it and hands it
-     * back however they end; a rollback not answered within {@code rollbackWait} counts as failed.
+     * back however they end; a rollback not answered within {@code rollbackWait} counts as failed. For steps
+     * whose last statement, when they leave the session idle, was answered after everything before it (a
+     * COMMIT, a ROLLBACK, a failed BEGIN): nothing can be left in flight then.
      */
     static <T> T lend(ConnectionFactory connectionFactory, Function<Connection, PgConnection> unwrap, Duration rollbackWait,
             Function<? super PgConnection, ? extends T> steps) {
-        BorrowedSession borrowed = borrow(connectionFactory, unwrap, rollbackWait);
+        return lend(connectionFactory, unwrap, rollbackWait, false, steps);
+    }
+
+    /**
+     * As {@link #lend}, for any work outside a transaction ({@code withSession}): a session it leaves idle is
+     * checked by one round trip, bounded by {@code rollbackWait}, that nothing it submitted is still in flight
+     * — a stream left open and unread holds every later statement back for ever, and would so hold the next
+     * borrower's; unanswered, the session is closed.
+     */
+    static <T> T lendForAnyWork(ConnectionFactory connectionFactory, Function<Connection, PgConnection> unwrap,
+            Duration rollbackWait, Function<? super PgConnection, ? extends T> steps) {
+        return lend(connectionFactory, unwrap, rollbackWait, true, steps);
+    }
+
+    private static <T> T lend(ConnectionFactory connectionFactory, Function<Connection, PgConnection> unwrap, Duration rollbackWait,
+            boolean checkIdle, Function<? super PgConnection, ? extends T> steps) {
+        BorrowedSession borrowed = borrow(connectionFactory, unwrap, rollbackWait, checkIdle);
         Throwable failure = null;
         try {
             return steps.apply(borrowed.session);
@@ -51,13 +73,13 @@ final class BorrowedSession {
     }
 
     private static BorrowedSession borrow(ConnectionFactory connectionFactory, Function<Connection, PgConnection> unwrap,
-            Duration rollbackWait) {
+            Duration rollbackWait, boolean checkIdle) {
         Connection pooled = Mono.from(connectionFactory.create()).block();
         if (pooled == null) {
             throw new IllegalStateException("the R2DBC ConnectionFactory " + connectionFactory + " lent no connection");
         }
         try {
-            return new BorrowedSession(pooled, unwrap.apply(pooled), rollbackWait);
+            return new BorrowedSession(pooled, unwrap.apply(pooled), rollbackWait, checkIdle);
         } catch (RuntimeException notPgconn) { // PgConnUnwrap names each wrapper's class
             release(pooled);
             throw notPgconn;
@@ -78,9 +100,32 @@ final class BorrowedSession {
                             + this.session + "; it is rolled back (use inTransaction to commit)");
                 }
                 rollBack(failure);
+            } else if (this.checkIdle && !this.session.isClosed()) {
+                checkNothingInFlight(failure);
             }
         } finally {
             release(this.pooled);
+        }
+    }
+
+    /**
+     * One round trip behind whatever the work submitted: answered, nothing of it is in flight any more; not
+     * answered within {@code rollbackWait}, or failed, the session is closed (which ends the stream or statement)
+     * instead of going back to the pool with it. Reported on {@code failure} as suppressed, else as a WARN: the
+     * work's own statements that were answered took effect, and its result stands.
+     */
+    private void checkNothingInFlight(Throwable failure) {
+        try {
+            CoreFutureWait.awaitAtMost(this.session.simpleQuery("SELECT 1"), this.rollbackWait, () -> "the check that "
+                    + this.session + " has nothing of the work in flight (a statement of the work still running, or a"
+                    + " stream it left open and unread?)", ": the session is closed", () -> { });
+        } catch (RuntimeException notIdle) {
+            invalidate();
+            if (failure != null) {
+                failure.addSuppressed(notIdle);
+            } else {
+                logger.warn("pgconn: after PgConnSessions.withSession's work, " + notIdle.getMessage(), notIdle);
+            }
         }
     }
 

@@ -113,10 +113,16 @@ public final class PgConnSessions {
         return wait;
     }
 
-    /** Runs {@code work} with a borrowed session outside a transaction (each statement commits on its own). */
+    /**
+     * Runs {@code work} with a borrowed session outside a transaction (each statement commits on its own). Before
+     * the session goes back, one round trip ({@code SELECT 1}, bounded by {@code rollbackWait}) checks that nothing
+     * the work submitted is still in flight: a stream it left open and unread would hold every statement of the
+     * session's next borrower back for ever. Unanswered, the session is closed, with a WARN (the work's result
+     * stands; its answered statements took effect).
+     */
     public <T> T withSession(Function<? super PgConnection, ? extends T> work) {
         refuseOnANonBlockingThread("withSession");
-        return BorrowedSession.lend(this.connectionFactory, this.unwrap, this.rollbackWait, work);
+        return BorrowedSession.lendForAnyWork(this.connectionFactory, this.unwrap, this.rollbackWait, work);
     }
 
     /** {@link #inTransaction(TransactionOptions, Function)} with the session's default isolation level and access mode. */

@@ -353,6 +353,34 @@ class PgConnSessionsIT {
         });
     }
 
+    /**
+     * withSession's work returned with a stream open and unread, outside a transaction: no COMMIT or ROLLBACK
+     * follows to find it, and the session went back to the pool with the stream holding every later statement
+     * back — the next borrower (here the only session of the pool) waited for ever. It is found by a round trip
+     * bounded by {@code rollbackWait} and the session is closed, with a WARN naming the likely cause.
+     */
+    @Test
+    @Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD) // the unbounded wait is a join(), deaf to interrupts
+    void aSessionWithSessionsWorkLeftAStreamUnreadOnIsClosedNotLentToTheNextBorrower(CapturedOutput output) {
+        run(runner.withPropertyValues("pg.conn.pool.max-size=1"), s -> {
+            PgConnSessions impatient = new PgConnSessions(s.connectionFactory, Duration.ofMillis(500));
+            int[] held = new int[1];
+            String result = impatient.withSession(c -> {
+                held[0] = c.processId();
+                Iterator<Row> rows = c.statement("SELECT g, repeat('x', 100) FROM generate_series(1, 1000000) g").stream(1).iterator();
+                rows.next();
+                return "returned with the stream unread";
+            });
+            assertThat(result).isEqualTo("returned with the stream unread");
+            assertThat(s.sessions.<Integer>withSession(c -> {
+                assertThat(c.processId()).isNotEqualTo(held[0]);
+                return c.query("SELECT 1").join().single(Integer.class);
+            })).isEqualTo(1);
+            assertThat(output.getOut()).contains("not answered within 500 ms").contains("a stream it left open and unread")
+                    .contains("the session is closed");
+        });
+    }
+
     /** Boot's ConnectionFactoryDecorator (r2dbc-proxy, as for its r2dbc.query observation) between pool and driver. */
     @Test
     void throughAConnectionFactoryDecoratorsProxyTheSessionIsFound() {
