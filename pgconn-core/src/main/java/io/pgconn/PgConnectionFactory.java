@@ -77,7 +77,8 @@ public interface PgConnectionFactory extends AutoCloseable {
      * with what the memory now holds, until the returned registration is closed. For a client that waits to
      * re-connect (a {@link io.pgconn.notify.NotificationSubscriber} in its backoff) and should try at once.
      * Called on the thread that learned it, often an event loop: the listener must be quick and must not
-     * block; what it throws is logged and does not fail that connect or report.
+     * block; what it throws, an {@link Error} too, is logged and does not fail that connect or report (a
+     * {@link VirtualMachineError} goes to the thread's uncaught-exception handler, {@link io.pgconn.FatalErrors}).
      */
     HostUpRegistration onHostUp(Consumer<HostStatus> listener);
 

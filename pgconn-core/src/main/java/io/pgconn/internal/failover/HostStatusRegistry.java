@@ -1,5 +1,6 @@
 package io.pgconn.internal.failover;
 
+import io.pgconn.FatalErrors;
 import io.pgconn.HostStatus;
 import io.pgconn.HostUpRegistration;
 import io.pgconn.ServerRole;
@@ -34,15 +35,28 @@ public final class HostStatusRegistry {
         this.clock = clock;
     }
 
+    /**
+     * Remembers {@code host} up in {@code role} and tells each listener. A listener is the application's code,
+     * run inside the connect or report that found the host: what it throws fails neither (FatalErrors' rule) — an
+     * exception or an Error (a failed assertion, a class that would not load) is logged; a VirtualMachineError goes
+     * to the thread's uncaught-exception handler once every listener was told (REVIEW-13: an Error escaped into
+     * the connect after its outcome was settled, and the connect never completed).
+     */
     public void recordUp(String host, ServerRole role) {
         HostStatus up = new HostStatus(host, HostStatus.State.UP, role, clock.instant(), null);
         statuses.put(host, up);
+        VirtualMachineError fatal = null;
         for (Consumer<HostStatus> listener : upListeners) {
             try {
                 listener.accept(up);
-            } catch (RuntimeException e) { // a listener's bug must not fail the connect or the report that found the host
+            } catch (VirtualMachineError e) {
+                fatal = e;
+            } catch (Throwable e) { // a listener's bug must not fail the connect or the report that found the host
                 LOG.log(System.Logger.Level.WARNING, "a host-up listener failed on " + host + ": " + e, e);
             }
+        }
+        if (fatal != null) {
+            FatalErrors.handToTheThread(fatal);
         }
     }
 

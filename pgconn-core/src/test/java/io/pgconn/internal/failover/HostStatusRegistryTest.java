@@ -46,6 +46,38 @@ class HostStatusRegistryTest {
         assertThat(registry.status("a:5432").state()).isEqualTo(HostStatus.State.UP);
     }
 
+    /** An Error of the application's code (a failed assertion, a class that would not load) is a listener's failure too. */
+    @Test
+    void aListenerThatThrowsAnErrorNeitherFailsTheRecordNorSilencesTheOthers() {
+        registry.onUp(status -> {
+            throw new AssertionError("a listener's failed check");
+        });
+        registry.onUp(told::add);
+        registry.recordUp("a:5432", ServerRole.PRIMARY);
+        assertThat(told).hasSize(1);
+    }
+
+    /** A VirtualMachineError goes to the thread's uncaught-exception handler, after every other listener heard the news. */
+    @Test
+    void aVirtualMachineErrorGoesToTheThreadsHandlerAfterTheOtherListenersHeard() {
+        InternalError fatal = new InternalError("simulated"); // not an OutOfMemoryError: JUnit aborts the run on one
+        registry.onUp(status -> {
+            throw fatal;
+        });
+        registry.onUp(told::add);
+        List<Throwable> handed = new CopyOnWriteArrayList<>();
+        Thread thread = Thread.currentThread();
+        Thread.UncaughtExceptionHandler before = thread.getUncaughtExceptionHandler();
+        thread.setUncaughtExceptionHandler((t, e) -> handed.add(e));
+        try {
+            registry.recordUp("a:5432", ServerRole.PRIMARY);
+        } finally {
+            thread.setUncaughtExceptionHandler(before);
+        }
+        assertThat(told).hasSize(1);
+        assertThat(handed).containsExactly(fatal);
+    }
+
     @Test
     void theSameListenerRegisteredTwiceIsClosedOnePerRegistration() {
         java.util.function.Consumer<HostStatus> listener = told::add;
