@@ -176,8 +176,9 @@ public final class DefaultPgConnectionFactory implements PgConnectionFactory {
     /**
      * The caller's future of one connect: cancelling it cancels the walk, which aborts the attempt in flight
      * (ConnectWalk). A subclass rather than a dependent stage: one stage less on every connect. A blocking wait
-     * for it on an event loop thread is refused while it is not complete ({@link SpinThenParkFuture}, without a
-     * spin): a connect runs on its caller's loop when that is one of the factory's (ConnectLoops), and a
+     * for it on an event loop thread is refused while it is not complete ({@link SpinThenParkFuture}; elsewhere it
+     * yields the CPU for a moment before it parks, so the loop just woken to dial can run on the caller's CPU at once,
+     * {@link SpinThenParkFuture#yieldingFirst()}): a connect runs on its caller's loop when that is one of the factory's (ConnectLoops), and a
      * {@code join()} there would wait for ever — its connectTimeout timer too — freezing every connection on
      * the loop (REVIEW-11).
      */
@@ -185,7 +186,7 @@ public final class DefaultPgConnectionFactory implements PgConnectionFactory {
         private final CompletableFuture<ConnectionControl> walk;
 
         ConnectFuture(CompletableFuture<ConnectionControl> walk) {
-            super(0);
+            super(HAND_OFF_YIELD_NANOS, YIELD);
             this.walk = walk;
         }
 

@@ -11,6 +11,7 @@ import io.pgconn.PgServerException;
 import io.pgconn.QueryResult;
 import io.pgconn.ServerRole;
 import io.pgconn.config.ConnConfig;
+import io.pgconn.internal.query.SpinThenParkFuture;
 import io.pgconn.testing.Backends;
 import io.pgconn.testing.Connect;
 import io.pgconn.testing.RecordingListener;
@@ -259,6 +260,35 @@ class SessionIT {
         assertThat(c.isClosed()).isTrue();
         assertThat(failure(inFlight)).isInstanceOf(PgClosedException.class).hasMessageContaining("closed");
         assertThat(failure(c.simpleQuery("SELECT 1"))).isInstanceOf(PgClosedException.class);
+    }
+
+    /**
+     * connect() and close() hand their work to the event loop, and a caller blocked on them yields its CPU for a
+     * moment before it parks (lifecycle.md §4). What close() promises still holds the moment such a join() returns,
+     * close after close on a plain thread: the socket is closed, the factory no longer counts the connection (the
+     * owners' hooks ran), closeFuture() has completed, and the server's backend ends.
+     */
+    @Test
+    void aYieldingJoinOfCloseReturnsOnlyOnceTheSocketIsClosedAndTheOwnersKnow() {
+        try (PgConnectionFactory own = PgConnectionFactory.builder(ConnConfig.builder().build()).threads(1).build()) {
+            ConnConfig config = Connect.config(PG.primary(), "scram_u", PASSWORD, "sslmode=disable extensionTypes=''");
+            for (int i = 0; i < 40; i++) {
+                CompletableFuture<PgConnection> connecting = own.connect(config);
+                assertThat(((SpinThenParkFuture<PgConnection>) connecting).yieldsFirst()).isTrue();
+                PgConnection c = connecting.join();
+                int pid = c.processId();
+                assertThat(own.openConnections()).isEqualTo(1);
+
+                CompletableFuture<Void> closing = c.close();
+                assertThat(((SpinThenParkFuture<Void>) closing).yieldsFirst()).isTrue();
+                closing.join();
+
+                assertThat(c.isClosed()).isTrue();
+                assertThat(own.openConnections()).isZero();
+                assertThat(c.closeFuture()).isCompleted().isNotCompletedExceptionally();
+                Backends.awaitGone(PG.primary(), pid);
+            }
+        }
     }
 
     @Test

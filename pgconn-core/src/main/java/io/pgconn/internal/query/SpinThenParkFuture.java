@@ -17,16 +17,50 @@ import java.util.concurrent.TimeoutException;
  *     sharing the loop (new user 7 F2); on another loop it stalls that loop's connections. The same rule
  *     as a stream's blocking read ({@code BlockingRows}) and Reactor's {@code block()};</li>
  * <li>spin with {@link Thread#onSpinWait()} for up to {@code spinNanos} before parking as a plain future
- *     does — the {@code blockingWaitSpin} setting (docs/query.md §1). The spin ends as soon as the future
+ *     does — the {@code blockingWaitSpin} setting (docs/query.md §1) — or, for a connect's and a close()'s
+ *     future, yield the CPU with {@link Thread#yield()} for up to {@link #HAND_OFF_YIELD_NANOS}
+ *     ({@link #yieldingFirst()}; docs/lifecycle.md §4). The spin ends as soon as the future
  *     is done, the thread is interrupted, or a {@code get} timeout would pass. Zero spins not at all.</li>
  * </ul>
  */
 public class SpinThenParkFuture<T> extends CompletableFuture<T> {
 
+    /** A spin's pause: the CPU's spin-wait hint; the thread keeps its CPU (the {@code blockingWaitSpin} setting). */
+    public static final Runnable ON_SPIN_WAIT = Thread::onSpinWait;
+    /**
+     * A spin's pause that offers the thread's CPU to any other runnable thread ({@link Thread#yield()}): an event
+     * loop the caller just woke, when the kernel queued it on the caller's own CPU, runs there at once instead of
+     * after the caller parked, and the caller's CPU does not go idle (and halt, in a VM) while the loop works.
+     */
+    public static final Runnable YIELD = Thread::yield;
+    /**
+     * How long a caller blocked on a connect's or a close()'s future yields ({@link #YIELD}) before it parks
+     * ({@link #yieldingFirst()}; docs/lifecycle.md §4): a close is usually done within it, and a connect's first
+     * steps (the dial) run on the loop meanwhile. Measured: pgconn-benchmarks/results/2026-12-05-speed-close.md.
+     */
+    public static final long HAND_OFF_YIELD_NANOS = 50_000;
+
     private final long spinNanos;
+    private final Runnable pause;
 
     public SpinThenParkFuture(long spinNanos) {
+        this(spinNanos, ON_SPIN_WAIT);
+    }
+
+    /** @param pause what each turn of the spin does ({@link #ON_SPIN_WAIT}, {@link #YIELD}) */
+    public SpinThenParkFuture(long spinNanos, Runnable pause) {
         this.spinNanos = spinNanos;
+        this.pause = pause;
+    }
+
+    /** A future of work just handed to an event loop (a close, a connect): a blocked caller yields for {@link #HAND_OFF_YIELD_NANOS} first. */
+    public static <T> SpinThenParkFuture<T> yieldingFirst() {
+        return new SpinThenParkFuture<>(HAND_OFF_YIELD_NANOS, YIELD);
+    }
+
+    /** Whether a blocking wait yields the CPU before it parks ({@link #yieldingFirst()}). */
+    public final boolean yieldsFirst() {
+        return spinNanos > 0 && pause == YIELD;
     }
 
     @Override
@@ -58,7 +92,7 @@ public class SpinThenParkFuture<T> extends CompletableFuture<T> {
     /** Stages made from this future are ones too: the refusal and the spin hold for them. */
     @Override
     public <U> CompletableFuture<U> newIncompleteFuture() {
-        return new SpinThenParkFuture<>(spinNanos);
+        return new SpinThenParkFuture<>(spinNanos, pause);
     }
 
     /** Whether a blocking wait on this thread would spin (a spin is set and this is no event loop). */
@@ -95,7 +129,7 @@ public class SpinThenParkFuture<T> extends CompletableFuture<T> {
         long deadline = System.nanoTime() + nanos;
         Thread self = Thread.currentThread();
         while (!isDone() && !self.isInterrupted() && System.nanoTime() - deadline < 0) {
-            Thread.onSpinWait();
+            pause.run();
         }
     }
 }

@@ -38,9 +38,11 @@ final class SessionEnd {
     /**
      * {@code close()}'s future: completes when the channel closed and a cancel sent on close ended. It and
      * {@link #ended} complete on the event loop: a blocking wait for them there is refused while they are not
-     * complete ({@link SpinThenParkFuture}, without a spin; REVIEW-11), as for a statement's future.
+     * complete ({@link SpinThenParkFuture}; REVIEW-11), as for a statement's future. A caller blocked on this one
+     * yields its CPU for a moment before it parks ({@link SpinThenParkFuture#yieldingFirst()}): the loop woken to
+     * write the Terminate and close often runs on that CPU meanwhile, and the close is then done without a wake-up.
      */
-    private final CompletableFuture<Void> closed = new SpinThenParkFuture<>(0);
+    private final CompletableFuture<Void> closed = SpinThenParkFuture.yieldingFirst();
     /** A CancelRequest sent because close() found a statement running; close() completes after it. */
     private volatile CompletableFuture<Void> cancelOnClose = CompletableFuture.completedFuture(null);
     private final List<Runnable> closeHooks = new ArrayList<>();
@@ -120,6 +122,9 @@ final class SessionEnd {
             if (channel.isActive()) {
                 session.flushPending(); // requests written in this loop turn go before the Terminate
                 channel.writeAndFlush(Terminate.INSTANCE).addListener(f -> channel.close());
+                if (!channel.isOpen()) {
+                    return; // written and closed at once, the common case: no forced close to arm
+                }
                 // a server that reads nothing (frozen, its receive window full of our writes) never
                 // takes the Terminate: the socket is closed anyway, so the close and the work queued
                 // behind it end instead of waiting on the server

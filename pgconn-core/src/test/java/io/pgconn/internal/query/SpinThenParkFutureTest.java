@@ -14,6 +14,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -107,6 +108,59 @@ class SpinThenParkFutureTest {
         assertThat(new SpinThenParkFuture<Integer>(0).thenApply(n -> n)).isInstanceOf(SpinThenParkFuture.class);
         assertThat(new SpinThenParkFuture<Integer>(0).spinsOnThisThread()).isFalse();
         assertThat(spinning.spinsOnThisThread()).isTrue();
+    }
+
+    /**
+     * A wait told to pause otherwise (a connect's and a close()'s future yield the CPU) runs that pause while the
+     * value has not come, and no more once it has; the stages made from it pause the same way.
+     */
+    @Test
+    void aWaitRunsItsPauseUntilTheValueComesThenStops() {
+        AtomicInteger pauses = new AtomicInteger();
+        AtomicReference<SpinThenParkFuture<String>> self = new AtomicReference<>();
+        SpinThenParkFuture<String> future = new SpinThenParkFuture<>(HOUR, () -> {
+            if (pauses.incrementAndGet() == 3) {
+                self.get().complete("closed");
+            }
+        });
+        self.set(future);
+        assertThat(future.join()).isEqualTo("closed");
+        assertThat(pauses).hasValue(3);
+
+        AtomicInteger stagePauses = new AtomicInteger();
+        AtomicReference<SpinThenParkFuture<String>> first = new AtomicReference<>();
+        first.set(new SpinThenParkFuture<>(HOUR, () -> {
+            if (stagePauses.incrementAndGet() == 2) {
+                first.get().complete("a");
+            }
+        }));
+        CompletableFuture<String> stage = first.get().thenApply(v -> v + "b");
+        assertThat(stage.join()).isEqualTo("ab");
+        assertThat(stagePauses).hasValue(2);
+    }
+
+    /**
+     * The wait for work handed to an event loop (connect, close) yields the CPU for a moment only: a value that does
+     * not come then finds the caller parked as on a plain future (a yield without end would keep the waiter
+     * RUNNABLE and this test would hit its timeout); the spin of {@code blockingWaitSpin} does not yield.
+     */
+    @Test
+    void aHandOffWaitYieldsForAMomentThenParks() throws Exception {
+        SpinThenParkFuture<String> future = SpinThenParkFuture.yieldingFirst();
+        assertThat(future.yieldsFirst()).isTrue();
+        assertThat(((SpinThenParkFuture<String>) future.thenApply(v -> v)).yieldsFirst()).isTrue();
+        assertThat(new SpinThenParkFuture<String>(HOUR).yieldsFirst()).isFalse();
+        assertThat(SpinThenParkFuture.HAND_OFF_YIELD_NANOS).isPositive().isLessThanOrEqualTo(TimeUnit.MICROSECONDS.toNanos(100));
+
+        AtomicReference<String> joined = new AtomicReference<>();
+        Thread waiter = new Thread(() -> joined.set(future.join()));
+        waiter.start();
+        while (waiter.getState() != Thread.State.WAITING) {
+            Thread.onSpinWait(); // a condition, bounded by the class's @Timeout
+        }
+        future.complete("closed");
+        waiter.join();
+        assertThat(joined.get()).isEqualTo("closed");
     }
 
     /**

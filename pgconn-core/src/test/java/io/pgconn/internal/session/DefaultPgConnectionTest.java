@@ -62,6 +62,30 @@ class DefaultPgConnectionTest {
         assertThat(connection.closeFuture()).isCompleted().isNotCompletedExceptionally();
     }
 
+    /**
+     * close()'s future: a caller blocked on it yields its CPU for a moment before it parks (docs/lifecycle.md §4), and
+     * it completes once the Terminate was written and the channel closed, with no forced-close timer left behind.
+     */
+    @Test
+    void closeWritesTerminateClosesTheChannelAndItsFutureYieldsFirst() {
+        PgConnection connection = control.connection();
+
+        CompletableFuture<Void> closing = connection.close();
+        assertThat(closing).isInstanceOf(io.pgconn.internal.query.SpinThenParkFuture.class);
+        assertThat(((io.pgconn.internal.query.SpinThenParkFuture<Void>) closing).yieldsFirst()).isTrue();
+        channel.runPendingTasks();
+
+        ByteBuf terminate = channel.readOutbound();
+        try {
+            assertThat(terminate.readByte()).isEqualTo((byte) 'X');
+        } finally {
+            terminate.release();
+        }
+        assertThat(channel.isOpen()).isFalse();
+        assertThat(closing).isCompleted().isNotCompletedExceptionally();
+        assertThat(channel.runScheduledPendingTasks()).as("no forced close armed").isEqualTo(-1);
+    }
+
     @Test
     void closeFutureFailsWhenTheSessionIsLost() {
         PgConnection connection = control.connection();
