@@ -38,7 +38,7 @@ public final class Dialer {
         this.group = group;
         this.transport = transport;
         if (transport == Transport.NIO) {
-            JdkRefusalText.text(); // learnt here, on the thread that builds the factory, not on an event loop at the first refusal
+            JdkRefusalText.ofThisJvm().learnIfNotYet(); // learnt here, on the thread that builds the factory, not on an event loop at the first refusal
         }
     }
 
@@ -174,7 +174,7 @@ public final class Dialer {
             return false;
         }
         if (transport == Transport.NIO) {
-            return JdkRefusalText.isRefusal(cause);
+            return JdkRefusalText.ofThisJvm().isRefusal(cause);
         }
         Matcher errno = NATIVE_ERRNO.matcher(message);
         if (errno.find()) {

@@ -8,6 +8,7 @@ import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.function.Supplier;
 
 /**
  * How the JDK words a refused connect (ECONNREFUSED) in this JVM, for NIO. The JDK throws a
@@ -15,22 +16,48 @@ import java.nio.file.Path;
  * and ENOTCONN, without the errno: only its message, the C library's text for the errno ({@code strerror}),
  * tells them apart — and a locale other than English translates that text ("Verbindungsaufbau abgelehnt"
  * under {@code de_DE}), which the JVM takes from the environment once, at its start. So the text is learnt
- * from a refusal this JVM meets on purpose, once: a connect to a Unix-domain socket file that nobody listens
- * on, which the kernel refuses at once with ECONNREFUSED — no network, no port, no wait. Learnt when the first
- * NIO dialer is made (a factory's build, not an event loop); when it cannot be (no writable temporary
- * directory), the C locale's "Connection refused" is taken.
+ * from a refusal this JVM meets on purpose: a connect to a Unix-domain socket file that nobody listens
+ * on, which the kernel refuses at once with ECONNREFUSED — no network, no port, no wait. Learnt when a
+ * NIO dialer is made (a factory's build, not an event loop), and kept once learnt; until then (no writable
+ * temporary directory, no Unix sockets, the building thread interrupted, an Error) the C locale's
+ * "Connection refused" is taken, and the next dialer's build tries again (REVIEW-12 L3: a learning that
+ * failed for a passing reason used to be kept for the JVM's life — and an Error in it failed the class's
+ * initialisation, so every later NIO factory's build, with NoClassDefFoundError).
  */
 final class JdkRefusalText {
 
     /** strerror(ECONNREFUSED) in the C locale. */
     static final String C_LOCALE = "Connection refused";
 
-    private JdkRefusalText() {
+    private static final JdkRefusalText THIS_JVM = new JdkRefusalText(JdkRefusalText::learn);
+
+    /** Learns the text: null when nothing was learnt (tried again later). */
+    private final Supplier<String> learning;
+    private volatile String learnt;
+
+    JdkRefusalText(Supplier<String> learning) {
+        this.learning = learning;
     }
 
-    /** This JVM's text, learnt now if it was not yet. */
-    static String text() {
-        return Learnt.TEXT;
+    /** This JVM's. */
+    static JdkRefusalText ofThisJvm() {
+        return THIS_JVM;
+    }
+
+    /**
+     * Learns the text now if it was not learnt yet; blocking (a file, a socket), so never on an event loop. An Error
+     * goes on up (FatalErrors) and leaves it to the next call; an interrupted thread stays interrupted.
+     */
+    synchronized void learnIfNotYet() {
+        if (learnt == null) {
+            learnt = learning.get();
+        }
+    }
+
+    /** The text learnt, else the C locale's. */
+    String text() {
+        String text = learnt;
+        return text != null ? text : C_LOCALE;
     }
 
     /**
@@ -38,7 +65,7 @@ final class JdkRefusalText {
      * causes, says this JVM's refusal text — alone, as the JDK says it, or followed by the address, as Netty's
      * copy of the JDK's exception says it ("Connection refused: /127.0.0.1:5432", the JDK's own as its cause).
      */
-    static boolean isRefusal(Throwable failure) {
+    boolean isRefusal(Throwable failure) {
         String text = text();
         for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
             String message = t.getMessage();
@@ -49,11 +76,11 @@ final class JdkRefusalText {
         return false;
     }
 
-    private static final class Learnt {
-        static final String TEXT = learn();
-    }
-
-    /** The message of the JDK's ConnectException for a Unix-domain socket that nobody listens on. */
+    /**
+     * The message of the JDK's ConnectException for a Unix-domain socket that nobody listens on; null when there was
+     * none (the connect was not refused, or could not be tried: no Unix sockets, no temporary directory, the thread
+     * interrupted — ClosedByInterruptException, its flag left set).
+     */
     static String learn() {
         Path dir = null;
         Path socket = null;
@@ -66,12 +93,12 @@ final class JdkRefusalText {
             }
             try (SocketChannel client = SocketChannel.open(StandardProtocolFamily.UNIX)) {
                 client.connect(address);
-                return C_LOCALE; // not refused: nothing learnt
+                return null; // not refused: nothing learnt
             } catch (ConnectException refused) {
-                return refused.getMessage() != null ? refused.getMessage() : C_LOCALE;
+                return refused.getMessage();
             }
         } catch (IOException | RuntimeException | LinkageError e) {
-            return C_LOCALE;
+            return null;
         } finally {
             deleteQuietly(socket);
             deleteQuietly(dir);
