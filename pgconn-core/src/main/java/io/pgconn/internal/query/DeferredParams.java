@@ -1,8 +1,11 @@
 package io.pgconn.internal.query;
 
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Parameter sets a statement did not encode on the caller's thread because the session's type OIDs
@@ -15,6 +18,7 @@ import java.util.List;
  */
 final class DeferredParams {
 
+    /** The caller's values as held at the call ({@link #heldCopy}); each set dropped once encoded. */
     private final Object[][] raw;
     private final int count;
     /** The plan's parameter types, filled by the encoding. */
@@ -41,12 +45,47 @@ final class DeferredParams {
     private static Object[] heldCopy(Object[] set) {
         Object[] copy = new Object[set.length];
         for (int i = 0; i < set.length; i++) {
-            copy[i] = heldCopy(set[i]);
+            copy[i] = set[i] instanceof Object[] elements ? heldGraph(elements) : heldLeaf(set[i]);
         }
         return copy;
     }
 
-    private static Object heldCopy(Object value) {
+    /**
+     * An array of values copied with every array of values inside it, as a graph: one copy per array, so an array that
+     * contains itself (or one met twice) is held as the caller made it, without recursion (REVIEW-12 L6: it recursed to
+     * a StackOverflowError with no message). Its encoding then fails as on the caller's thread, naming the parameter
+     * ("multi-dimensional array parameters are not supported", "cannot write a [Ljava.lang.Object; element").
+     */
+    private static Object[] heldGraph(Object[] array) {
+        Map<Object[], Object[]> copies = new IdentityHashMap<>();
+        ArrayDeque<Object[]> unfilled = new ArrayDeque<>();
+        Object[] held = copyOnce(array, copies, unfilled);
+        Object[] copy;
+        while ((copy = unfilled.poll()) != null) {
+            for (int i = 0; i < copy.length; i++) { // its elements are still the caller's
+                copy[i] = copy[i] instanceof Object[] elements ? copyOnce(elements, copies, unfilled) : heldLeaf(copy[i]);
+            }
+        }
+        return held;
+    }
+
+    /** The copy of {@code array}: made now (the same component type: the codec is chosen by it), unless made already. */
+    private static Object[] copyOnce(Object[] array, Map<Object[], Object[]> copies, ArrayDeque<Object[]> unfilled) {
+        Object[] copy = copies.get(array);
+        if (copy == null) {
+            copy = array.clone();
+            copies.put(array, copy);
+            unfilled.add(copy);
+        }
+        return copy;
+    }
+
+    /**
+     * A value that is not an array of values, held as it is now. A ByteBuffer's remaining bytes are copied to the
+     * heap, also from a direct buffer: until the statement is written, as many bytes as its encoding on the caller's
+     * thread would have made (a byte[]); dropped once encoded ({@link #encode}).
+     */
+    private static Object heldLeaf(Object value) {
         if (value == null) {
             return null;
         }
@@ -58,13 +97,6 @@ final class DeferredParams {
         }
         if (!value.getClass().isArray()) {
             return value;
-        }
-        if (value instanceof Object[] elements) {
-            Object[] copy = elements.clone(); // the same component type: the codec is chosen by it
-            for (int i = 0; i < copy.length; i++) {
-                copy[i] = heldCopy(copy[i]);
-            }
-            return copy;
         }
         int length = java.lang.reflect.Array.getLength(value);
         Object copy = java.lang.reflect.Array.newInstance(value.getClass().getComponentType(), length);
@@ -92,5 +124,6 @@ final class DeferredParams {
             sets.add(DefaultPgStatement.encode(session.host(), session.codecs(), set, count, typeOids));
         }
         encoded = List.copyOf(sets);
+        Arrays.fill(raw, null); // the held values go once encoded: the encoded bytes are what a retry sends
     }
 }
