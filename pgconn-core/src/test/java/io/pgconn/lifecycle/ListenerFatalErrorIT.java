@@ -1,16 +1,11 @@
 package io.pgconn.lifecycle;
 
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
-import io.netty.util.concurrent.DefaultThreadFactory;
-import io.pgconn.Notification;
-import io.pgconn.NotificationListener;
 import io.pgconn.PgConnection;
 import io.pgconn.PgConnectionFactory;
 import io.pgconn.config.ConnConfig;
 import io.pgconn.testing.Connect;
 import io.pgconn.testing.RecordingListener;
+import io.pgconn.testing.UncaughtRecordingLoop;
 import io.pgconn.testkit.AuthMethod;
 import io.pgconn.testkit.ConnectionType;
 import io.pgconn.testkit.PgClusterExtension;
@@ -21,11 +16,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 
 import static io.pgconn.testing.Connect.await;
 import static io.pgconn.testing.Connect.failure;
+import static io.pgconn.testing.UncaughtRecordingLoop.completionThrows;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -46,36 +40,22 @@ class ListenerFatalErrorIT {
             .user(PgUser.named(USER).allow(ConnectionType.HOST, AuthMethod.TRUST))
             .build();
 
-    /** What reached the loop thread's uncaught-exception handler; replaced before each test. */
-    private static volatile CompletableFuture<Throwable> uncaught = new CompletableFuture<>();
-    private static EventLoopGroup group;
+    private static final UncaughtRecordingLoop LOOP = new UncaughtRecordingLoop("fatal-it");
     private static PgConnectionFactory factory;
 
     @BeforeAll
-    static void loopThreadsWithARecordingUncaughtHandler() {
-        DefaultThreadFactory threads = new DefaultThreadFactory("fatal-it", true) {
-            @Override
-            protected Thread newThread(Runnable r, String name) {
-                Thread thread = super.newThread(r, name);
-                thread.setUncaughtExceptionHandler((t, e) -> uncaught.complete(e));
-                return thread;
-            }
-        };
-        group = new MultiThreadIoEventLoopGroup(1, threads, NioIoHandler.newFactory());
-        factory = PgConnectionFactory.builder(ConnConfig.builder().build()).eventLoopGroup(group).build();
+    static void factoryOnALoopWithARecordingUncaughtHandler() {
+        factory = PgConnectionFactory.builder(ConnConfig.builder().build()).eventLoopGroup(LOOP.group()).build();
     }
 
     @AfterAll
     static void close() throws InterruptedException {
-        int leftOpen = factory.openConnections();
-        factory.close();
-        group.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
-        assertThat(leftOpen).as("connections left open").isZero();
+        LOOP.close(factory);
     }
 
     @BeforeEach
     void nothingUncaughtYet() {
-        uncaught = new CompletableFuture<>();
+        LOOP.forget();
     }
 
     private static PgConnection connect() {
@@ -92,7 +72,7 @@ class ListenerFatalErrorIT {
                 throw thrown;
             }));
             await(notifier.simpleQuery("NOTIFY jobs, 'x'"));
-            assertThat(await(uncaught)).isSameAs(thrown);
+            assertThat(await(LOOP.uncaught())).isSameAs(thrown);
             assertThat(failure(listening.closeFuture())).hasRootCause(thrown);
         } finally {
             await(listening.close());
@@ -114,7 +94,7 @@ class ListenerFatalErrorIT {
 
         b.awaitCompleted();
         c.awaitCompleted();
-        assertThat(await(uncaught)).isSameAs(thrown);
+        assertThat(await(LOOP.uncaught())).isSameAs(thrown);
         assertThat(listening.isClosed()).isTrue();
     }
 
@@ -133,23 +113,10 @@ class ListenerFatalErrorIT {
 
             b.awaitCompleted();
             c.awaitCompleted();
-            assertThat(await(uncaught)).isSameAs(thrown);
+            assertThat(await(LOOP.uncaught())).isSameAs(thrown);
             assertThat(failure(listening.closeFuture())).hasMessageContaining("57P01");
         } finally {
             await(listening.close());
         }
-    }
-
-    private static NotificationListener completionThrows(VirtualMachineError thrown) {
-        return new NotificationListener() {
-            @Override
-            public void onNotification(Notification notification) {
-            }
-
-            @Override
-            public void onComplete(Throwable cause) {
-                throw thrown;
-            }
-        };
     }
 }

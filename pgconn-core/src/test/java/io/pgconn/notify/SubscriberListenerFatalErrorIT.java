@@ -1,14 +1,9 @@
 package io.pgconn.notify;
 
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
-import io.netty.util.concurrent.DefaultThreadFactory;
-import io.pgconn.Notification;
-import io.pgconn.NotificationListener;
 import io.pgconn.PgConnectionFactory;
 import io.pgconn.testing.Connect;
 import io.pgconn.testing.RecordingListener;
+import io.pgconn.testing.UncaughtRecordingLoop;
 import io.pgconn.testkit.AuthMethod;
 import io.pgconn.testkit.ConnectionType;
 import io.pgconn.testkit.PgClusterExtension;
@@ -19,9 +14,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 
 import static io.pgconn.testing.Connect.await;
+import static io.pgconn.testing.UncaughtRecordingLoop.completionThrows;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -43,33 +38,19 @@ class SubscriberListenerFatalErrorIT {
             .user(PgUser.named(USER).allow(ConnectionType.HOST, AuthMethod.TRUST))
             .build();
 
-    /** What reached an uncaught-exception handler of the loop thread or of the thread that called close(). */
-    private static final CompletableFuture<Throwable> UNCAUGHT = new CompletableFuture<>();
-    private static final Thread.UncaughtExceptionHandler RECORDING = (thread, error) -> UNCAUGHT.complete(error);
-    private static EventLoopGroup group;
+    /** Its handler records for the loop thread and for the thread that calls close(). */
+    private static final UncaughtRecordingLoop LOOP = new UncaughtRecordingLoop("subscriber-fatal-it");
     private static PgConnectionFactory factory;
 
     @BeforeAll
-    static void loopThreadsWithARecordingUncaughtHandler() {
-        DefaultThreadFactory threads = new DefaultThreadFactory("subscriber-fatal-it", true) {
-            @Override
-            protected Thread newThread(Runnable r, String name) {
-                Thread thread = super.newThread(r, name);
-                thread.setUncaughtExceptionHandler(RECORDING);
-                return thread;
-            }
-        };
-        group = new MultiThreadIoEventLoopGroup(1, threads, NioIoHandler.newFactory());
+    static void factoryOnALoopWithARecordingUncaughtHandler() {
         factory = PgConnectionFactory.builder(Connect.config(PG.primary(), USER, null, "sslmode=disable extensionTypes=''"))
-                .eventLoopGroup(group).build();
+                .eventLoopGroup(LOOP.group()).build();
     }
 
     @AfterAll
     static void close() throws InterruptedException {
-        int leftOpen = factory.openConnections();
-        factory.close();
-        group.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
-        assertThat(leftOpen).as("connections left open").isZero();
+        LOOP.close(factory);
     }
 
     @Test
@@ -91,29 +72,16 @@ class SubscriberListenerFatalErrorIT {
         assertThat(events.closed).hasSize(1);
         assertThat(subscriber.state().status()).isEqualTo(SubscriberState.Status.CLOSED);
         assertThat(subscriber.connection().isClosed()).isTrue();
-        assertThat(await(UNCAUGHT)).isSameAs(thrown);
+        assertThat(await(LOOP.uncaught())).isSameAs(thrown);
     }
 
     /** close() from a thread whose uncaught-exception handler records: the end may run there, when the connection closed first. */
     private static CompletableFuture<Void> closeOnAThreadWithTheRecordingHandler(NotificationSubscriber subscriber) throws InterruptedException {
         CompletableFuture<CompletableFuture<Void>> closing = new CompletableFuture<>();
         Thread closer = new Thread(() -> closing.complete(subscriber.close()), "subscriber-fatal-closer");
-        closer.setUncaughtExceptionHandler(RECORDING);
+        closer.setUncaughtExceptionHandler(LOOP.recording());
         closer.start();
         closer.join(Connect.LIMIT.toMillis());
         return await(closing);
-    }
-
-    private static NotificationListener completionThrows(VirtualMachineError thrown) {
-        return new NotificationListener() {
-            @Override
-            public void onNotification(Notification notification) {
-            }
-
-            @Override
-            public void onComplete(Throwable cause) {
-                throw thrown;
-            }
-        };
     }
 }
