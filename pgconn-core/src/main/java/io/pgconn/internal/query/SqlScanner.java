@@ -185,6 +185,21 @@ public final class SqlScanner {
         return -1;
     }
 
+    /**
+     * Whether {@code word} occurs in {@code text} as a word of its own: not inside a longer keyword or unquoted
+     * identifier (letters, digits, {@code _}, {@code $}). Both in one case already (the caller lower-cases once for
+     * several words). Anywhere in the text: in a literal or a comment too.
+     */
+    public static boolean containsWord(String text, String word) {
+        for (int i = text.indexOf(word); i >= 0; i = text.indexOf(word, i + 1)) {
+            int end = i + word.length();
+            if ((i == 0 || !isIdentifierPart(text.charAt(i - 1))) && (end == text.length() || !isIdentifierPart(text.charAt(end)))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Whether the text's first keyword, after white space and comments, is one of {@code keywords} (lower case). */
     static boolean firstKeywordIsOneOf(String sql, String... keywords) {
         int i = skipBlanksAndComments(sql, 0);

@@ -1,5 +1,7 @@
 package io.pgconn.internal.session;
 
+import io.pgconn.internal.query.SqlScanner;
+
 import java.util.Locale;
 import java.util.Map;
 
@@ -59,7 +61,7 @@ final class TypeChangingCommands {
         }
         String lower = text.toLowerCase(Locale.ROOT);
         for (String name : typeNames) {
-            if (!name.endsWith("[]") && containsWord(lower, unqualified(name).toLowerCase(Locale.ROOT))) {
+            if (!name.endsWith("[]") && SqlScanner.containsWord(lower, unqualified(name).toLowerCase(Locale.ROOT))) {
                 return true;
             }
         }
@@ -72,24 +74,10 @@ final class TypeChangingCommands {
             return true;
         }
         String lower = text.toLowerCase(Locale.ROOT);
-        return lower.contains("search_path") || containsWord(lower, "schema") || containsWord(lower, "all");
+        return lower.contains("search_path") || SqlScanner.containsWord(lower, "schema") || SqlScanner.containsWord(lower, "all");
     }
 
     private static String unqualified(String name) {
         return name.substring(name.lastIndexOf('.') + 1);
-    }
-
-    private static boolean containsWord(String text, String word) {
-        for (int i = text.indexOf(word); i >= 0; i = text.indexOf(word, i + 1)) {
-            int end = i + word.length();
-            if ((i == 0 || !isIdentifierPart(text.charAt(i - 1))) && (end == text.length() || !isIdentifierPart(text.charAt(end)))) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private static boolean isIdentifierPart(char c) {
-        return Character.isLetterOrDigit(c) || c == '_' || c == '$';
     }
 }

@@ -94,4 +94,13 @@ class SqlScannerTest {
         assertThat(SqlScanner.statements("CREATE FUNCTION n(x int DEFAULT (SELECT 1)) RETURNS int LANGUAGE sql RETURN x; SELECT 1", true))
                 .hasSize(2);
     }
+
+    /** A word of its own: not part of a longer keyword or unquoted identifier ($ included, as in PostgreSQL's). */
+    @Test
+    void aWordIsFoundOnlyAsAWordOfItsOwn() {
+        assertThat(SqlScanner.containsWord("create table t (m mood)", "mood")).isTrue();
+        assertThat(SqlScanner.containsWord("create table t (m public.mood[])", "mood")).isTrue();
+        assertThat(SqlScanner.containsWord("create table moods (mood_id int, x$mood int, mood2 int)", "mood")).isFalse();
+        assertThat(SqlScanner.containsWord("mood", "mood")).isTrue();
+    }
 }
