@@ -10,7 +10,9 @@ import java.util.Arrays;
  * In-JVM A/B of pgconn-core builds on {@link QueryReplay}: each core jar gets its own class loader
  * (pgconn's classes and this module's loaded from it first, Netty shared), and the builds take turns
  * per round (ABBA...), each round a thread-CPU measurement of {@code ops} operations. Prints per jar the
- * median and minimum CPU nanoseconds per operation.
+ * median and minimum CPU nanoseconds per operation, and the median bytes the thread allocated per operation
+ * (every call runs on it: the same number for two builds means neither allocates more, e.g. statement
+ * events without a tracer, docs/query.md §8).
  * {@code ReplayCompare PK|ROWS|INSERTS ops rounds core.jar [core.jar ...]}; the module's classes
  * are found where this class was loaded from.
  */
@@ -33,17 +35,24 @@ public final class ReplayCompare {
             run[i] = replay.getMethod("run", String.class, int.class);
         }
         double[][] perOp = new double[n][rounds];
+        long[][] bytesPerOp = new long[n][rounds];
+        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
         for (int r = 0; r < rounds; r++) {
             for (int k = 0; k < n; k++) {
                 int i = r % 2 == 0 ? k : n - 1 - k;
+                long bytes = threads.getCurrentThreadAllocatedBytes();
                 perOp[i][r] = (long) run[i].invoke(null, scenario, ops) / (double) ops;
+                bytesPerOp[i][r] = (threads.getCurrentThreadAllocatedBytes() - bytes) / ops;
             }
         }
         for (int i = 0; i < n; i++) {
             double[] sorted = perOp[i].clone();
             Arrays.sort(sorted);
-            System.out.printf("%-40s %s: median %.0f ns/op, min %.0f (rounds %s)%n", args[3 + i], scenario,
-                    sorted[rounds / 2], sorted[0], Arrays.toString(Arrays.stream(perOp[i]).mapToLong(x -> (long) x).toArray()));
+            long[] allocated = bytesPerOp[i].clone();
+            Arrays.sort(allocated);
+            System.out.printf("%-40s %s: median %.0f ns/op, min %.0f (rounds %s); median %d bytes/op allocated (rounds %s)%n", args[3 + i],
+                    scenario, sorted[rounds / 2], sorted[0], Arrays.toString(Arrays.stream(perOp[i]).mapToLong(x -> (long) x).toArray()),
+                    allocated[rounds / 2], Arrays.toString(bytesPerOp[i]));
         }
     }
 

@@ -8,12 +8,14 @@ import io.pgconn.config.TargetSessionAttrs;
 import java.net.SocketAddress;
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 
 /**
- * What a connect did, step by step (docs/lifecycle.md §7). A tiny SPI with no tracing-library
- * dependency: the Spring Boot starter adapts it to Micrometer Observation. Every method has a
- * no-op default; implementations must be fast and must not throw (exceptions are swallowed).
- * Events never carry secrets.
+ * What a connect did, step by step (docs/lifecycle.md §7), and what each statement of a connection did
+ * (docs/query.md §8). A tiny SPI with no tracing-library dependency: the Spring Boot starter adapts it
+ * to Micrometer Observation. Every method has a no-op default; implementations must be fast and must
+ * not throw (exceptions are swallowed). Events never carry secrets: a statement's event has its SQL
+ * text and parameter count, never a parameter value.
  */
 public interface PgTracer {
 
@@ -39,6 +41,22 @@ public interface PgTracer {
     }
 
     default void connectionClosed(ConnectionClosed event) {
+    }
+
+    /**
+     * A statement of a connection this factory handed out was submitted: called on the submitting
+     * thread (so a tracer can read the caller's context, e.g. its current observation). Returns what
+     * hears the statement's end, or null (the default): the tracer does not follow it, and nothing more
+     * is made for it. A connection whose factory has no tracer makes no event at all.
+     */
+    default StatementSpan statementStarted(StatementStarted event) {
+        return null;
+    }
+
+    /** Hears how one statement ended (docs/query.md §8): exactly once, on the connection's event loop. */
+    @FunctionalInterface
+    interface StatementSpan {
+        void ended(StatementEnded event);
     }
 
     /*
@@ -143,6 +161,67 @@ public interface PgTracer {
         /** The server's port; -1 when unknown. */
         public int port() {
             return hostSpec == null ? -1 : hostSpec.port();
+        }
+    }
+
+    /**
+     * One statement submitted on a connection: its SQL text (a script's statements joined by {@code ;\n}),
+     * its parameter count (never a value), {@code batchSize} (parameter sets of a batch, statements of a
+     * script; 1 otherwise), the server the connection is on ({@code hostSpec}, {@code socketAddress},
+     * {@code database}, {@code processId}), and the layer it came through: {@code "core"}, or what the
+     * results' subscriber names ({@link StatementLayer}, e.g. {@code "r2dbc"}).
+     */
+    record StatementStarted(StatementKind kind, String sql, int parameterCount, int batchSize, HostSpec hostSpec,
+                            SocketAddress socketAddress, String database, int processId, String layer) {
+
+        /** {@code host:port} or the socket path, as the connection's other messages name it. */
+        public String host() {
+            return hostSpec.label();
+        }
+
+        /** The server's port (TCP, or the number in the socket file name). */
+        public int port() {
+            return hostSpec.port();
+        }
+    }
+
+    /**
+     * How a statement ended: {@code rows} is the sum of the row counts its command tags carry (rows
+     * returned by a SELECT, affected by an INSERT/UPDATE/DELETE/MERGE), -1 when none carried one;
+     * {@code sqlState} the server's SQLSTATE of a failure that has one (a server error, a timeout's or
+     * cancel's 57014, the FATAL that ended the session), else null; {@code error} the failure the caller
+     * got (null on success); {@code elapsed} from submission to the end.
+     */
+    record StatementEnded(StatementStarted statement, StatementOutcome outcome, long rows, String sqlState,
+                          Throwable error, Duration elapsed) {
+    }
+
+    /** Which protocol a statement ran with. */
+    enum StatementKind {
+        /** One statement, extended protocol ({@code query}, {@code statement(...)}, a batch of parameter sets). */
+        EXTENDED,
+        /** Simple query protocol ({@code simpleQuery}, transaction control, LISTEN). */
+        SIMPLE,
+        /** Several statements under one Sync ({@code PgConnection.script}). */
+        SCRIPT
+    }
+
+    /** How a statement ended. */
+    enum StatementOutcome {
+        SUCCESS,
+        /** The server refused or failed it (its SQLSTATE in {@link StatementEnded#sqlState()}). */
+        SERVER_ERROR,
+        /** The subscriber cancelled, or a cancel request stopped it (57014 without a timeout). */
+        CANCELLED,
+        /** Its {@code timeout} passed. */
+        TIMEOUT,
+        /** The session ended before its answer: a lost socket, a close, the server's FATAL. */
+        CONNECTION_LOST,
+        /** Anything else: a value that could not be encoded, a protocol error. */
+        FAILED;
+
+        public String label() {
+            return name().toLowerCase(Locale.ROOT).replace('_', '-');
         }
     }
 

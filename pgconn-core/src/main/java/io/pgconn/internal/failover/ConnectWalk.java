@@ -390,6 +390,9 @@ final class ConnectWalk {
         }
         held.release(connection);
         onEnd.accept(connection);
+        if (connection != null) {
+            trace.statementsOf(connection, config.database());
+        }
         trace.connectEnded(connection, error, time.elapsed());
     }
 }

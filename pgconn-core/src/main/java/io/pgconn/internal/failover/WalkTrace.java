@@ -63,6 +63,13 @@ final class WalkTrace {
         hostAttemptFailed(host, address, error, elapsed);
     }
 
+    /** The connection handed out tells its statements to the tracer (docs/query.md §8); nothing without a tracer. */
+    void statementsOf(ConnectionControl connection, String database) {
+        if (tracer != PgTracer.noop()) {
+            connection.traceStatements(tracer, database);
+        }
+    }
+
     /** The walk's end: the session handed out, or {@code error}. */
     void connectEnded(ConnectionControl connection, Throwable error, Duration elapsed) {
         SafeTracer.run(tracer, t -> t.connectEnded(connection == null

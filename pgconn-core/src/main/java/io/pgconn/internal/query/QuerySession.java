@@ -96,6 +96,14 @@ public interface QuerySession {
      */
     long cancelGraceNanos();
 
+    /**
+     * The statement events of this session's connection, or null when its factory has no tracer (or the
+     * connection is not handed out yet: the connect's own queries are the connect's). Safe from any thread.
+     */
+    default StatementTrace statementTrace() {
+        return null;
+    }
+
     /** CancelRequests sent on this session so far: whether an abort asked the server to stop, or only wrote a Sync. */
     long cancelRequestsSent();
 

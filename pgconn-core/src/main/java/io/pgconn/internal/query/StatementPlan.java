@@ -39,7 +39,7 @@ public record StatementPlan(String sql, int[] typeOids, List<BoundParams> sets, 
         }
     }
 
-    private int setCount() {
+    int setCount() {
         return deferred == null ? sets.size() : deferred.setCount();
     }
 

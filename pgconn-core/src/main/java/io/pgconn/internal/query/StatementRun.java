@@ -3,9 +3,11 @@ package io.pgconn.internal.query;
 import io.pgconn.PgClosedException;
 import io.pgconn.PgServerException;
 import io.pgconn.PgStatementTimeoutException;
+import io.pgconn.query.CommandResult;
 import io.pgconn.query.Segment;
 
 import java.util.ArrayDeque;
+import java.util.List;
 import java.util.concurrent.Flow;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Function;
@@ -46,6 +48,8 @@ final class StatementRun implements Flow.Subscription {
     /** The thread inside {@code start}'s onSubscribe (not the event loop), and the demand it requested there. */
     private Thread starter;
     private long earlyDemand;
+    /** The tracer's view of this statement; null without a tracer that follows it (docs/query.md §8). */
+    private TracedStatement traced;
 
     private StatementRun(QuerySession session, Flow.Subscriber<? super Segment> downstream, StatementPlan plan,
                          Function<StatementRun, DrivenExchange> first, boolean errorInOrder) {
@@ -68,18 +72,23 @@ final class StatementRun implements Flow.Subscription {
      * queues the statement instead of a task of its own.
      */
     static void start(QuerySession session, Flow.Subscriber<? super Segment> subscriber, StatementPlan plan) {
-        start(session, subscriber, plan, FIRST_ATTEMPT, false);
+        start(session, subscriber, plan, FIRST_ATTEMPT, null);
     }
 
     private static final Function<StatementRun, DrivenExchange> FIRST_ATTEMPT = run -> new ExtendedExchange(run, run.plan, 0);
 
     /**
      * Like {@link #start(QuerySession, Flow.Subscriber, StatementPlan)} with another first exchange
-     * ({@code plan} gives the timeout and what error messages say).
+     * ({@code plan} gives the timeout and what error messages say); {@code script}: the statements of a
+     * script, whose errors come in order, or null for one statement.
      */
     static void start(QuerySession session, Flow.Subscriber<? super Segment> subscriber, StatementPlan plan,
-                      Function<StatementRun, DrivenExchange> first, boolean errorInOrder) {
-        StatementRun run = new StatementRun(session, subscriber, plan, first, errorInOrder);
+                      Function<StatementRun, DrivenExchange> first, List<String> script) {
+        StatementRun run = new StatementRun(session, subscriber, plan, first, script != null);
+        StatementTrace trace = session.statementTrace();
+        if (trace != null) { // on the caller's thread: a tracer reads the caller's context
+            run.traced = script == null ? trace.extended(plan, subscriber) : trace.script(script, subscriber);
+        }
         if (session.eventLoop().inEventLoop()) {
             subscriber.onSubscribe(run);
             run.submitFirst();
@@ -95,8 +104,10 @@ final class StatementRun implements Flow.Subscription {
             session.eventLoop().execute(run::submitFirst);
         } catch (RejectedExecutionException e) { // the factory's event loops are shut down
             run.signalled = true;
-            subscriber.onError(new PgClosedException(session.host(), "connection to " + session.host()
-                    + " closed: its event loop is shut down"));
+            PgClosedException closed = new PgClosedException(session.host(), "connection to " + session.host()
+                    + " closed: its event loop is shut down");
+            run.traceEnd(closed);
+            subscriber.onError(closed);
         }
     }
 
@@ -168,6 +179,7 @@ final class StatementRun implements Flow.Subscription {
         resume();
         stopTimer();
         if (current == null || session.withdraw(current)) {
+            traceEnd(null); // nothing of it runs on the server
             return;
         }
         if (abortAskingTheServer()) {
@@ -236,6 +248,9 @@ final class StatementRun implements Flow.Subscription {
     /** A segment from the exchange, in protocol order. */
     void emit(Segment segment) {
         emittedAny = true;
+        if (traced != null && segment instanceof CommandResult result) {
+            traced.completed(result);
+        }
         if (signalled) {
             return;
         }
@@ -259,6 +274,7 @@ final class StatementRun implements Flow.Subscription {
             error(deadline.timeoutError(null)); // rows after the timeout were dropped: never a short success
             return;
         }
+        traceEnd(null);
         terminal = true;
         drain();
     }
@@ -272,12 +288,20 @@ final class StatementRun implements Flow.Subscription {
                 && "57014".equals(server.serverFields().code())) {
             error = deadline.timeoutError(server);
         }
+        traceEnd(error);
         terminal = true;
         terminalError = error;
         if (!errorInOrder || timedOut() || cancelled) {
             held = null;
         }
         drain();
+    }
+
+    /** The statement's end for the tracer: the first of its answer, failure, timeout or a cancel that took it back unsent. */
+    private void traceEnd(Throwable error) {
+        if (traced != null) {
+            traced.ended(error, cancelled, timedOut());
+        }
     }
 
     private void drain() {

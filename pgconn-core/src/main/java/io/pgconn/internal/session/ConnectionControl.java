@@ -61,6 +61,14 @@ public final class ConnectionControl {
         connection.watchTypeOids(names, epoch, knownEpoch);
     }
 
+    /**
+     * Set once by the connect path when it hands the connection out and its factory has a tracer: from
+     * then on the connection's statements are told to it (docs/query.md §8), the connect's own queries not.
+     */
+    public void traceStatements(io.pgconn.trace.PgTracer tracer, String database) {
+        connection.traceStatements(tracer, database);
+    }
+
     public Channel channel() {
         return connection.channel();
     }

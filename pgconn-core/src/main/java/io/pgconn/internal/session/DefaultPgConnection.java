@@ -101,6 +101,11 @@ final class DefaultPgConnection implements PgConnection {
         session.typeOids(new SessionTypeOids(names, epoch, knownEpoch, session.reports("search_path"), this::typeOids));
     }
 
+    void traceStatements(io.pgconn.trace.PgTracer tracer, String database) {
+        session.statementTrace(new io.pgconn.internal.query.StatementTrace(tracer, facts.hostSpec(), facts.remoteAddress(),
+                database, facts.processId()));
+    }
+
     Channel channel() {
         return channel;
     }

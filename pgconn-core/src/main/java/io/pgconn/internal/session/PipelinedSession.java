@@ -11,6 +11,8 @@ import io.pgconn.internal.query.Exchange;
 import io.pgconn.internal.query.QuerySession;
 import io.pgconn.internal.query.SqlShapes;
 import io.pgconn.internal.query.StatementCache;
+import io.pgconn.internal.query.StatementTrace;
+import io.pgconn.internal.query.TracedStatement;
 import io.pgconn.internal.query.ValueCodecs;
 import io.pgconn.internal.protocol.frontend.FrontendMessage;
 import io.pgconn.query.NoticeListener;
@@ -59,6 +61,8 @@ public final class PipelinedSession implements QuerySession {
     private volatile char transactionStatus = 'I';
     /** What {@link #closeUnanswered} does: set by the connection (its close with a reason). */
     private volatile Consumer<String> closeAction = reason -> { };
+    /** Set once when the connection is handed out, if its factory has a tracer (docs/query.md §8). */
+    private volatile StatementTrace statementTrace;
 
     public PipelinedSession(String host, Map<String, String> parameters, int statementCacheSize, ValueCodecs codecs) {
         this(host, parameters, statementCacheSize, codecs, 0, ConnDefaults.CANCEL_GRACE.toNanos());
@@ -94,6 +98,10 @@ public final class PipelinedSession implements QuerySession {
             query = new SimpleQuery(sql, host);
         } catch (PgException e) {
             return CompletableFuture.failedFuture(e);
+        }
+        StatementTrace trace = statementTrace;
+        if (trace != null) { // on the caller's thread: a tracer reads the caller's context
+            query.traced(trace.simple(sql));
         }
         submit(query);
         return query.result;
@@ -275,6 +283,16 @@ public final class PipelinedSession implements QuerySession {
     @Override
     public boolean readingPaused() {
         return reads.paused();
+    }
+
+    @Override
+    public StatementTrace statementTrace() {
+        return statementTrace;
+    }
+
+    /** Its statements are told to {@code trace} from now on: set once, when the connection is handed out. */
+    void statementTrace(StatementTrace trace) {
+        this.statementTrace = trace;
     }
 
     @Override

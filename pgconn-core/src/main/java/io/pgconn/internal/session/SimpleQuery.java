@@ -9,6 +9,7 @@ import io.pgconn.internal.query.CopyRefusal;
 import io.pgconn.internal.query.Exchange;
 import io.pgconn.internal.query.QuerySession;
 import io.pgconn.internal.query.SpinThenParkFuture;
+import io.pgconn.internal.query.TracedStatement;
 import io.pgconn.internal.protocol.backend.BackendMessage;
 import io.pgconn.internal.protocol.backend.CommandComplete;
 import io.pgconn.internal.protocol.backend.CopyData;
@@ -45,6 +46,8 @@ final class SimpleQuery extends Exchange {
     private boolean copyRefused;
     private boolean done;
     private QuerySession session;
+    /** The tracer's view of it; null without a tracer that follows it (docs/query.md §8). */
+    private TracedStatement traced;
 
     /** @throws PgException if the SQL cannot be sent (contains NUL) */
     SimpleQuery(String sql, String host) {
@@ -52,6 +55,11 @@ final class SimpleQuery extends Exchange {
         this.host = host;
         this.message = new Query(sql);
         this.mayCopy = CopyRefusal.mayCopyAnywhere(sql);
+    }
+
+    /** Set on the submitting thread, before the exchange is submitted. */
+    void traced(TracedStatement traced) {
+        this.traced = traced;
     }
 
     @Override
@@ -80,6 +88,9 @@ final class SimpleQuery extends Exchange {
         } else if (msg instanceof CommandComplete complete) {
             if (firstTag == null) {
                 firstTag = complete.tag();
+            }
+            if (traced != null) {
+                traced.completed(complete.tag());
             }
             last = new QueryResult(columns, rows, complete.tag());
             columns = List.of();
@@ -117,6 +128,9 @@ final class SimpleQuery extends Exchange {
     public void onReady(char status) {
         done = true;
         session.releaseWrites(this);
+        if (traced != null) {
+            traced.ended(error); // before the caller's future completes: a tracer has the end when the caller looks
+        }
         if (error != null) {
             result.completeExceptionally(error);
         } else {
@@ -132,9 +146,16 @@ final class SimpleQuery extends Exchange {
         }
         if (CommitText.answeredBeforeTheEnd(sql, firstTag, e) && (error == null || error.endsSession())
                 && session.sqlShapes().of(sql).statementCount() <= 1) {
+            if (traced != null) {
+                traced.ended(null);
+            }
             result.complete(last); // the server answered the COMMIT before the session ended: its outcome is known (query.md §5)
             return;
         }
-        result.completeExceptionally(CommitText.failure(sql, written(), firstTag, e));
+        PgException failure = CommitText.failure(sql, written(), firstTag, e);
+        if (traced != null) {
+            traced.ended(failure);
+        }
+        result.completeExceptionally(failure);
     }
 }
