@@ -19,7 +19,7 @@ import java.util.function.Function;
  * the result's size. Under a fetch size the exchange asks for the next page only when there is
  * demand instead. State is confined to the event loop; request/cancel hop onto it.
  */
-final class StatementRun implements Flow.Subscription {
+class StatementRun implements Flow.Subscription {
 
     private final QuerySession session;
     private final Flow.Subscriber<? super Segment> downstream;
@@ -48,8 +48,6 @@ final class StatementRun implements Flow.Subscription {
     /** The thread inside {@code start}'s onSubscribe (not the event loop), and the demand it requested there. */
     private Thread starter;
     private long earlyDemand;
-    /** The tracer's view of this statement; null without a tracer that follows it (docs/query.md §8). */
-    private TracedStatement traced;
 
     private StatementRun(QuerySession session, Flow.Subscriber<? super Segment> downstream, StatementPlan plan,
                          Function<StatementRun, DrivenExchange> first, boolean errorInOrder) {
@@ -84,11 +82,11 @@ final class StatementRun implements Flow.Subscription {
      */
     static void start(QuerySession session, Flow.Subscriber<? super Segment> subscriber, StatementPlan plan,
                       Function<StatementRun, DrivenExchange> first, List<String> script) {
-        StatementRun run = new StatementRun(session, subscriber, plan, first, script != null);
         StatementTrace trace = session.statementTrace();
-        if (trace != null) { // on the caller's thread: a tracer reads the caller's context
-            run.traced = script == null ? trace.extended(plan, subscriber) : trace.script(script, subscriber);
-        }
+        // on the caller's thread: a tracer reads the caller's context
+        TracedStatement traced = trace == null ? null : script == null ? trace.extended(plan, subscriber) : trace.script(script, subscriber);
+        StatementRun run = traced == null ? new StatementRun(session, subscriber, plan, first, script != null)
+                : new Traced(session, subscriber, plan, first, script != null, traced);
         if (session.eventLoop().inEventLoop()) {
             subscriber.onSubscribe(run);
             run.submitFirst();
@@ -248,6 +246,7 @@ final class StatementRun implements Flow.Subscription {
     /** A segment from the exchange, in protocol order. */
     void emit(Segment segment) {
         emittedAny = true;
+        TracedStatement traced = traced();
         if (traced != null && segment instanceof CommandResult result) {
             traced.completed(result);
         }
@@ -299,8 +298,33 @@ final class StatementRun implements Flow.Subscription {
 
     /** The statement's end for the tracer: the first of its answer, failure, timeout or a cancel that took it back unsent. */
     private void traceEnd(Throwable error) {
+        TracedStatement traced = traced();
         if (traced != null) {
             traced.ended(error, cancelled, timedOut());
+        }
+    }
+
+    /** The tracer's view of this statement (docs/query.md §8); null for a run no tracer follows. */
+    TracedStatement traced() {
+        return null;
+    }
+
+    /**
+     * A run a tracer follows. A subclass, not a field of every run: a connection without a tracer makes its
+     * runs no larger than before (a reference more would add 8 bytes to each with the object alignment).
+     */
+    private static final class Traced extends StatementRun {
+        private final TracedStatement traced;
+
+        Traced(QuerySession session, Flow.Subscriber<? super Segment> downstream, StatementPlan plan,
+               Function<StatementRun, DrivenExchange> first, boolean errorInOrder, TracedStatement traced) {
+            super(session, downstream, plan, first, errorInOrder);
+            this.traced = traced;
+        }
+
+        @Override
+        TracedStatement traced() {
+            return traced;
         }
     }
 

@@ -15,6 +15,7 @@ import io.pgconn.internal.query.StatementTrace;
 import io.pgconn.internal.query.TracedStatement;
 import io.pgconn.internal.query.ValueCodecs;
 import io.pgconn.internal.protocol.frontend.FrontendMessage;
+import io.pgconn.internal.protocol.frontend.Query;
 import io.pgconn.query.NoticeListener;
 
 import java.util.Map;
@@ -95,16 +96,26 @@ public final class PipelinedSession implements QuerySession {
     public CompletableFuture<QueryResult> simpleQuery(String sql) {
         SimpleQuery query;
         try {
-            query = new SimpleQuery(sql, host);
+            query = traced(sql);
         } catch (PgException e) {
             return CompletableFuture.failedFuture(e);
         }
-        StatementTrace trace = statementTrace;
-        if (trace != null) { // on the caller's thread: a tracer reads the caller's context
-            query.traced(trace.simple(sql));
-        }
         submit(query);
         return query.result;
+    }
+
+    /**
+     * The query, one a tracer follows when the connection has a statement trace and the tracer takes it
+     * (asked on the caller's thread: a tracer reads the caller's context; docs/query.md §8).
+     */
+    private SimpleQuery traced(String sql) {
+        StatementTrace trace = statementTrace;
+        if (trace == null) {
+            return new SimpleQuery(sql, host);
+        }
+        Query message = new Query(sql); // a text that cannot be sent is no statement
+        TracedStatement traced = trace.simple(sql);
+        return traced == null ? new SimpleQuery(message, host) : new SimpleQuery.Traced(message, host, traced);
     }
 
     /** Queues an exchange; safe from any thread. */

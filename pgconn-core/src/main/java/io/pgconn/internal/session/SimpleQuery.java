@@ -28,7 +28,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /** One simple-query round trip in flight: gathers rows until ReadyForQuery. Used on the event loop only. */
-final class SimpleQuery extends Exchange {
+class SimpleQuery extends Exchange {
 
     final String sql;
     /** Refuses a blocking wait on an event loop ({@link SpinThenParkFuture}), as a statement's future does. */
@@ -46,20 +46,41 @@ final class SimpleQuery extends Exchange {
     private boolean copyRefused;
     private boolean done;
     private QuerySession session;
-    /** The tracer's view of it; null without a tracer that follows it (docs/query.md §8). */
-    private TracedStatement traced;
 
     /** @throws PgException if the SQL cannot be sent (contains NUL) */
     SimpleQuery(String sql, String host) {
-        this.sql = sql;
+        this(new Query(sql), host);
+    }
+
+    /** {@code message}: the query text, checked (a text with a NUL cannot be built). */
+    SimpleQuery(Query message, String host) {
+        this.sql = message.sql();
         this.host = host;
-        this.message = new Query(sql);
+        this.message = message;
         this.mayCopy = CopyRefusal.mayCopyAnywhere(sql);
     }
 
-    /** Set on the submitting thread, before the exchange is submitted. */
-    void traced(TracedStatement traced) {
-        this.traced = traced;
+    /** The tracer's view of it (docs/query.md §8); null for a query no tracer follows. */
+    TracedStatement traced() {
+        return null;
+    }
+
+    /**
+     * A simple query a tracer follows. A subclass, not a field of every query: a connection without a tracer
+     * makes its queries no larger than before (a reference more would add 8 bytes with the object alignment).
+     */
+    static final class Traced extends SimpleQuery {
+        private final TracedStatement traced;
+
+        Traced(Query message, String host, TracedStatement traced) {
+            super(message, host);
+            this.traced = traced;
+        }
+
+        @Override
+        TracedStatement traced() {
+            return traced;
+        }
     }
 
     @Override
@@ -89,6 +110,7 @@ final class SimpleQuery extends Exchange {
             if (firstTag == null) {
                 firstTag = complete.tag();
             }
+            TracedStatement traced = traced();
             if (traced != null) {
                 traced.completed(complete.tag());
             }
@@ -128,6 +150,7 @@ final class SimpleQuery extends Exchange {
     public void onReady(char status) {
         done = true;
         session.releaseWrites(this);
+        TracedStatement traced = traced();
         if (traced != null) {
             traced.ended(error); // before the caller's future completes: a tracer has the end when the caller looks
         }
@@ -146,15 +169,15 @@ final class SimpleQuery extends Exchange {
         }
         if (CommitText.answeredBeforeTheEnd(sql, firstTag, e) && (error == null || error.endsSession())
                 && session.sqlShapes().of(sql).statementCount() <= 1) {
-            if (traced != null) {
-                traced.ended(null);
+            if (traced() != null) {
+                traced().ended(null);
             }
             result.complete(last); // the server answered the COMMIT before the session ended: its outcome is known (query.md §5)
             return;
         }
         PgException failure = CommitText.failure(sql, written(), firstTag, e);
-        if (traced != null) {
-            traced.ended(failure);
+        if (traced() != null) {
+            traced().ended(failure);
         }
         result.completeExceptionally(failure);
     }
