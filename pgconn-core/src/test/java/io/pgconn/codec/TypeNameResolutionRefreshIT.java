@@ -4,6 +4,7 @@ import io.pgconn.PgConnection;
 import io.pgconn.PgConnectionFactory;
 import io.pgconn.config.ConnConfig;
 import io.pgconn.query.Row;
+import io.pgconn.query.Segment;
 import io.pgconn.testing.Connect;
 import io.pgconn.testkit.AuthMethod;
 import io.pgconn.testkit.ConnectionType;
@@ -17,7 +18,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Flow;
 
 import static io.pgconn.testing.Connect.await;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -99,6 +102,51 @@ class TypeNameResolutionRefreshIT {
         await(a.query("DROP TABLE labeled"));
         assertThat(await(b.query("SELECT 1")).row(0).getInt(0)).isEqualTo(1);
         assertThat(b.typeOid("labeled")).as("dropped with its table").isEmpty();
+    }
+
+    /**
+     * A script's table DDL is read with the script's text, as a statement's is (docs/codecs.md: "a script's text
+     * counts as a whole"). Before: a script gave no text, so a temporary table created in one moved the factory's
+     * epoch and every open connection looked its types up again.
+     */
+    @Test
+    void aScriptsTableDdlMovesTheEpochOnlyWhenItsTextNamesALookedUpType() {
+        PgConnectionFactory factory = factory(new UserCodecIT.LabeledCodec());
+        PgConnection a = connect(factory, 18, "script_row");
+        PgConnection b = connect(factory, 18, "script_row");
+
+        runScript(a, "CREATE TEMP TABLE script_scratch (id int)", "INSERT INTO script_scratch VALUES (1)");
+        assertThat(b.typeOidsStale()).as("a script's temporary table that names no looked-up type").isFalse();
+        runScript(a, "SELECT 1", "CREATE TABLE script_row (n int, label text)");
+        assertThat(b.typeOidsStale()).as("a script's table named like a looked-up type").isTrue();
+        await(b.query("SELECT 1"));
+        assertThat(b.typeOid("script_row")).hasValue(oid(18, "script_row"));
+        await(a.query("DROP TABLE script_row"));
+    }
+
+    private static void runScript(PgConnection c, String... statements) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        c.script(List.of(statements)).subscribe(new Flow.Subscriber<>() {
+            @Override
+            public void onSubscribe(Flow.Subscription subscription) {
+                subscription.request(Long.MAX_VALUE);
+            }
+
+            @Override
+            public void onNext(Segment segment) {
+            }
+
+            @Override
+            public void onError(Throwable error) {
+                done.completeExceptionally(error);
+            }
+
+            @Override
+            public void onComplete() {
+                done.complete(null);
+            }
+        });
+        await(done);
     }
 
     /**

@@ -75,6 +75,15 @@ final class ScriptExchange extends DrivenExchange {
         return !syncSent; // the script's implicit transaction lasts until its Sync
     }
 
+    /**
+     * The script's statements as one text: the type epoch reads it as a whole when one of them completed with a
+     * table DDL or SET tag (REVIEW-13: with none given, every script's CREATE TEMP TABLE moved the factory's epoch).
+     */
+    @Override
+    public String text() {
+        return String.join(";\n", statements);
+    }
+
     @Override
     public FrontendMessage messages(QuerySession session) {
         this.session = session;
