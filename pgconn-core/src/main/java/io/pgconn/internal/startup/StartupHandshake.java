@@ -19,6 +19,7 @@ import io.pgconn.internal.protocol.backend.ParameterStatus;
 import io.pgconn.internal.protocol.backend.ReadyForQuery;
 import io.pgconn.internal.protocol.frontend.FrontendMessage;
 import io.pgconn.internal.protocol.frontend.StartupMessage;
+import io.pgconn.internal.transport.SocketErrorText;
 
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -150,7 +151,7 @@ public final class StartupHandshake extends ChannelInboundHandlerAdapter {
             return;
         }
         fail(ctx, cause instanceof PgException pg ? pg
-                : new PgConnectException(host, "connection to " + host + " failed during startup: " + cause, cause));
+                : new PgConnectException(host, "connection to " + host + " failed during startup: " + SocketErrorText.of(cause), cause));
     }
 
     @Override

@@ -1,0 +1,29 @@
+package io.pgconn.internal.transport;
+
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * A socket error as the operating system words it, for messages: Netty's native transports put their
+ * call and errno before the C library's text ("recvAddress(..) failed with error(-104): Connection reset
+ * by peer"), the JDK gives the text alone ("Connection reset"). The exception's class and the call
+ * stay in the cause; the message keeps the words a user greps for.
+ */
+public final class SocketErrorText {
+
+    /** Netty's native wording: "name(..) failed with error(-N): text". */
+    private static final Pattern NATIVE = Pattern.compile("^\\S+\\(\\.\\.\\) failed with error\\(-?\\d+\\): (.+)$", Pattern.DOTALL);
+
+    private SocketErrorText() {
+    }
+
+    /** The system's text of {@code error}; its class name when it has no message. */
+    public static String of(Throwable error) {
+        String message = error.getMessage();
+        if (message == null || message.isBlank()) {
+            return error.getClass().getSimpleName();
+        }
+        Matcher nativeText = NATIVE.matcher(message);
+        return nativeText.matches() ? nativeText.group(1) : message;
+    }
+}
