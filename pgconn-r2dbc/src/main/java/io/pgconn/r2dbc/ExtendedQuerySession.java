@@ -104,7 +104,7 @@ final class ExtendedQuerySession implements SessionPort {
         return Mono.defer(() -> {
             List<Mono<Void>> ends = new ArrayList<>();
             for (PartsSubscriber read : reading) {
-                ends.add(Mono.fromFuture(read.ended, false));
+                ends.add(Mono.fromFuture(read.ended, true)); // a rollback given up on leaves the read alone
             }
             return ends.isEmpty() ? Mono.empty() : Mono.when(ends);
         });
