@@ -20,6 +20,8 @@ import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Flow;
 
@@ -36,6 +38,8 @@ final class ExtendedQuerySession implements SessionPort {
 
     private final PgConnection connection;
     private final Map<RowMetadata, PgConnR2dbcRowMetadata> metadata = new ConcurrentHashMap<>();
+    /** Reads in progress: subscribed, not yet completed, failed or cancelled. */
+    private final Set<PartsSubscriber> reading = ConcurrentHashMap.newKeySet();
 
     ExtendedQuerySession(PgConnection connection) {
         this.connection = connection;
@@ -95,6 +99,17 @@ final class ExtendedQuerySession implements SessionPort {
         return subscriber -> connection.script(statements).subscribe(new PartsSubscriber(subscriber, observer, this));
     }
 
+    @Override
+    public Publisher<Void> readsInProgressEnded() {
+        return Mono.defer(() -> {
+            List<Mono<Void>> ends = new ArrayList<>();
+            for (PartsSubscriber read : reading) {
+                ends.add(Mono.fromFuture(read.ended, true)); // a rollback given up on leaves the read alone
+            }
+            return ends.isEmpty() ? Mono.empty() : Mono.when(ends);
+        });
+    }
+
     /** Control SQL (BEGIN, SET, SAVEPOINT ...) on the simple query protocol: several statements in one round trip. */
     @Override
     public Publisher<ResultPart> executeScript(String sql, Observer observer) {
@@ -147,6 +162,8 @@ final class ExtendedQuerySession implements SessionPort {
         private RowMetadata description;
         private PgConnR2dbcRowMetadata columns;
         private volatile boolean unbounded;
+        /** Completes when the read ends: completed, failed or cancelled by its reader. */
+        final CompletableFuture<Void> ended = new CompletableFuture<>();
 
         PartsSubscriber(Subscriber<? super ResultPart> downstream, Observer observer, ExtendedQuerySession session) {
             this.downstream = downstream;
@@ -157,7 +174,13 @@ final class ExtendedQuerySession implements SessionPort {
         @Override
         public void onSubscribe(Flow.Subscription subscription) {
             upstream = subscription;
+            session.reading.add(this);
             downstream.onSubscribe(this);
+        }
+
+        private void end() {
+            session.reading.remove(this);
+            ended.complete(null);
         }
 
         @Override
@@ -181,12 +204,14 @@ final class ExtendedQuerySession implements SessionPort {
 
         @Override
         public void onError(Throwable error) {
+            end();
             observer.onError(error);
             downstream.onError(error);
         }
 
         @Override
         public void onComplete() {
+            end();
             observer.onEnd();
             downstream.onComplete();
         }
@@ -202,6 +227,7 @@ final class ExtendedQuerySession implements SessionPort {
         @Override
         public void cancel() {
             upstream.cancel();
+            end();
         }
     }
 

@@ -40,6 +40,12 @@ interface SessionPort {
     Publisher<ResultPart> commit(Observer observer);
 
     /**
+     * Completes once every statement or script read from this session that is in progress now (its parts
+     * subscribed and not yet ended by completion, error or the reader's cancel) has ended.
+     */
+    Publisher<Void> readsInProgressEnded();
+
+    /**
      * Sees what passes by on the session (the connection follows its transaction state this way): each
      * command's completion as it comes, then the end of the work — {@link #onEnd()} or
      * {@link #onError} — once the server's ReadyForQuery closing it was read (or the work failed without
