@@ -8,6 +8,7 @@ import io.pgconn.query.PgStatement;
 import io.pgconn.query.Row;
 import io.pgconn.query.RowMetadata;
 import io.pgconn.query.Segment;
+import io.pgconn.trace.StatementLayer;
 import io.r2dbc.spi.Blob;
 import io.r2dbc.spi.Clob;
 import org.reactivestreams.Publisher;
@@ -154,7 +155,7 @@ final class ExtendedQuerySession implements SessionPort {
      * operator chain): rows with their R2DBC metadata, completions; row descriptions are absorbed
      * (and their demand given back). Demand and cancellation pass through unchanged.
      */
-    private static final class PartsSubscriber implements Flow.Subscriber<Segment>, Subscription {
+    private static final class PartsSubscriber implements Flow.Subscriber<Segment>, Subscription, StatementLayer {
         private final Subscriber<? super ResultPart> downstream;
         private final Observer observer;
         private final ExtendedQuerySession session;
@@ -164,6 +165,12 @@ final class ExtendedQuerySession implements SessionPort {
         private volatile boolean unbounded;
         /** Completes when the read ends: completed, failed or cancelled by its reader. */
         final CompletableFuture<Void> ended = new CompletableFuture<>();
+
+        /** The core's statement events name R2DBC statements so (docs/query.md §8, starter.md §4). */
+        @Override
+        public String statementLayer() {
+            return "r2dbc";
+        }
 
         PartsSubscriber(Subscriber<? super ResultPart> downstream, Observer observer, ExtendedQuerySession session) {
             this.downstream = downstream;

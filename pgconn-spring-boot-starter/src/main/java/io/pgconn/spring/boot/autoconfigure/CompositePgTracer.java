@@ -3,6 +3,7 @@ package io.pgconn.spring.boot.autoconfigure;
 import io.pgconn.trace.PgTracer;
 import io.pgconn.trace.SafeTracer;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
 
@@ -55,5 +56,32 @@ final class CompositePgTracer implements PgTracer {
     @Override
     public void connectionClosed(ConnectionClosed event) {
         each(t -> t.connectionClosed(event));
+    }
+
+    /** Each tracer that follows the statement gets its end; one whose start or end throws does not silence the others. */
+    @Override
+    public StatementSpan statementStarted(StatementStarted event) {
+        List<StatementSpan> spans = new ArrayList<>(tracers.size());
+        for (PgTracer tracer : tracers) {
+            try {
+                StatementSpan span = tracer.statementStarted(event);
+                if (span != null) {
+                    spans.add(span);
+                }
+            } catch (RuntimeException ignored) {
+                // as SafeTracer: a tracer must not change the outcome of a statement
+            }
+        }
+        return switch (spans.size()) {
+            case 0 -> null;
+            case 1 -> spans.get(0);
+            default -> ended -> spans.forEach(span -> {
+                try {
+                    span.ended(ended);
+                } catch (RuntimeException ignored) {
+                    // the next span still hears the end
+                }
+            });
+        };
     }
 }

@@ -5,11 +5,13 @@ import io.micrometer.observation.ObservationRegistry;
 import io.pgconn.PgConnectionFactory;
 import io.pgconn.spring.boot.autoconfigure.FailoverTrackers;
 import io.pgconn.spring.boot.autoconfigure.PgConnAutoConfiguration;
+import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -30,6 +32,7 @@ public final class PgConnMetricsAutoConfiguration {
     @Configuration(proxyBeanMethods = false)
     @ConditionalOnClass(ObservationRegistry.class)
     @ConditionalOnBean(ObservationRegistry.class)
+    @EnableConfigurationProperties(PgConnObservationProperties.class)
     static class ObservationConfiguration {
 
         @Bean
@@ -37,6 +40,15 @@ public final class PgConnMetricsAutoConfiguration {
         PgConnObservationTracer pgConnObservationTracer(ObservationRegistry observationRegistry,
                 ObjectProvider<PgConnectionFactory> pgConnectionFactory) {
             return new PgConnObservationTracer(observationRegistry, pgConnectionFactory);
+        }
+
+        /** Statements of the core API; pgconn-r2dbc's too unless Boot's r2dbc.query observes them (docs/starter.md §4). */
+        @Bean
+        @ConditionalOnMissingBean
+        PgConnStatementObservationTracer pgConnStatementObservationTracer(ObservationRegistry observationRegistry,
+                PgConnObservationProperties properties, ListableBeanFactory beanFactory) {
+            return new PgConnStatementObservationTracer(observationRegistry, properties.isIncludeQueryText(),
+                    R2dbcQueryObservation.appliesToTheStartersFactory(beanFactory));
         }
     }
 

@@ -58,7 +58,8 @@ class PgConnMetricsAutoConfigurationTest {
                 .withPropertyValues("pg.conn.hosts=127.0.0.1:" + port, "pg.conn.ssl.mode=disable",
                         "pg.conn.database=orders", "pg.conn.connect-timeout=2s")
                 .run(context -> {
-                    assertThat(context).hasSingleBean(PgConnObservationTracer.class).doesNotHaveBean(PgConnMeterBinder.class);
+                    assertThat(context).hasSingleBean(PgConnObservationTracer.class).hasSingleBean(PgConnStatementObservationTracer.class)
+                            .doesNotHaveBean(PgConnMeterBinder.class);
                     assertThat(context.getBean(PgConnectionFactory.class).connect()).failsWithin(Duration.ofSeconds(5));
                     TestObservationRegistry registry = (TestObservationRegistry) context.getBean(ObservationRegistry.class);
                     assertThat(registry).hasObservationWithNameEqualTo("pg.conn.connect").that()
@@ -106,7 +107,7 @@ class PgConnMetricsAutoConfigurationTest {
         this.runner.run(context -> assertThat(context).hasSingleBean(PgConnectionFactory.class)
                 .doesNotHaveBean(PgConnMeterBinder.class).doesNotHaveBean(PgConnHostAttemptsCounter.class)
                 .doesNotHaveBean(PgConnSubscriberMeters.class)
-                .doesNotHaveBean(PgConnObservationTracer.class));
+                .doesNotHaveBean(PgConnObservationTracer.class).doesNotHaveBean(PgConnStatementObservationTracer.class));
     }
 
     static int refusedPort() {

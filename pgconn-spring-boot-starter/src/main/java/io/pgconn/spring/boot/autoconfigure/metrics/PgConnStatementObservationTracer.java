@@ -1,0 +1,114 @@
+package io.pgconn.spring.boot.autoconfigure.metrics;
+
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationRegistry;
+import io.pgconn.config.HostSpec;
+import io.pgconn.trace.PgTracer;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Adapts core's statement events (docs/query.md §8) to Micrometer: one {@value #STATEMENT} observation per
+ * statement of the core API, keys after OpenTelemetry's database conventions (docs/starter.md §4). Started on
+ * the submitting thread, so the caller's current observation is its parent; stopped on the connection's
+ * event loop when the statement ends. Never a parameter value; the SQL text only when asked
+ * ({@code management.observations.pgconn.include-query-text}).
+ */
+public final class PgConnStatementObservationTracer implements PgTracer {
+
+    static final String STATEMENT = "pg.conn.statement";
+
+    private static final String R2DBC = "r2dbc";
+
+    private final ObservationRegistry registry;
+
+    private final boolean includeQueryText;
+
+    private final boolean r2dbcObservedElsewhere;
+
+    /**
+     * {@code r2dbcObservedElsewhere}: Boot's {@code r2dbc.query} observation wraps the starter's R2DBC factory,
+     * so statements of pgconn-r2dbc are left to it (one observation per statement).
+     */
+    public PgConnStatementObservationTracer(ObservationRegistry registry, boolean includeQueryText, boolean r2dbcObservedElsewhere) {
+        this.registry = registry;
+        this.includeQueryText = includeQueryText;
+        this.r2dbcObservedElsewhere = r2dbcObservedElsewhere;
+    }
+
+    @Override
+    public @Nullable StatementSpan statementStarted(StatementStarted event) {
+        if (this.registry.isNoop() || (this.r2dbcObservedElsewhere && R2DBC.equals(event.layer()))) {
+            return null;
+        }
+        String operation = operationName(event);
+        Observation observation = Observation.createNotStarted(STATEMENT, this.registry)
+                .contextualName(contextualName(operation, event.database()))
+                .lowCardinalityKeyValue("db.system.name", "postgresql")
+                .lowCardinalityKeyValue("db.namespace", nonNull(event.database()))
+                .lowCardinalityKeyValue("db.operation.name", operation == null ? "" : operation)
+                .lowCardinalityKeyValue("server.address", serverAddress(event.hostSpec()))
+                .lowCardinalityKeyValue("server.port", Integer.toString(event.port()))
+                .lowCardinalityKeyValue("layer", event.layer());
+        if (event.batchSize() > 1) {
+            observation.highCardinalityKeyValue("db.operation.batch.size", Integer.toString(event.batchSize()));
+        }
+        if (this.includeQueryText) {
+            observation.highCardinalityKeyValue("db.query.text", event.sql());
+        }
+        Observation started = observation.start();
+        return ended -> stop(started, ended);
+    }
+
+    private static void stop(Observation observation, StatementEnded ended) {
+        observation.lowCardinalityKeyValue("outcome", ended.outcome().label());
+        observation.lowCardinalityKeyValue("db.response.status_code", nonNull(ended.sqlState()));
+        observation.lowCardinalityKeyValue("error.type", errorType(ended));
+        if (ended.rows() >= 0) {
+            observation.highCardinalityKeyValue("db.response.returned_rows", Long.toString(ended.rows()));
+        }
+        if (ended.error() != null) {
+            observation.error(ended.error());
+        }
+        observation.stop();
+    }
+
+    /** {@code SELECT}, {@code BATCH INSERT} (parameter sets), {@code BATCH} (a script), or null. */
+    private static @Nullable String operationName(StatementStarted event) {
+        if (event.kind() == StatementKind.SCRIPT) {
+            return "BATCH";
+        }
+        String command = SqlOperationName.of(event.sql());
+        if (command != null && event.batchSize() > 1) {
+            return "BATCH " + command;
+        }
+        return command;
+    }
+
+    /** OpenTelemetry's span name: {@code {db.operation.name} {db.namespace}}, or what of it is known. */
+    private static String contextualName(@Nullable String operation, @Nullable String database) {
+        if (operation == null) {
+            return database == null ? "postgresql" : database;
+        }
+        return database == null ? operation : operation + " " + database;
+    }
+
+    /**
+     * OpenTelemetry's {@code error.type}: the SQLSTATE when the server gave one, else the outcome
+     * ({@code timeout}, {@code cancelled}, {@code connection-lost}, {@code failed}); {@code none} on success.
+     */
+    private static String errorType(StatementEnded ended) {
+        if (ended.outcome() == StatementOutcome.SUCCESS) {
+            return "none";
+        }
+        return ended.sqlState() != null && ended.outcome() == StatementOutcome.SERVER_ERROR ? ended.sqlState() : ended.outcome().label();
+    }
+
+    /** OpenTelemetry's {@code server.address}: the host name or IP as configured, or the socket file. */
+    private static String serverAddress(HostSpec host) {
+        return host.isUnixSocket() ? host.socketPath() : host.host();
+    }
+
+    private static String nonNull(@Nullable String value) {
+        return value == null ? "" : value;
+    }
+}
