@@ -219,7 +219,8 @@ public final class CodecRegistry {
 
     /**
      * A binary built-in type asked for as String: its value rendered as the server's text output (see
-     * TextForms), when there is a rendering for it; user codecs' types are not rendered.
+     * TextForms), when there is a rendering for it; user codecs' types are not rendered. (A scalar
+     * vector reads String itself, VectorCodec; arrays of vector are rendered here.)
      */
     private Codec<?> textForm(int oid, Codec<?>[] codecs) {
         for (Codec<?> codec : codecs) {
@@ -229,7 +230,8 @@ public final class CodecRegistry {
             if (codec instanceof ArrayCodec array) {
                 int element = array.elementOid();
                 Codec<?>[] elementCodecs = codecs(element);
-                boolean renders = TextForms.supports(element) || elementCodecs.length > 0 && elementCodecs[0] instanceof HstoreCodec;
+                boolean renders = TextForms.supports(element)
+                        || elementCodecs.length > 0 && (elementCodecs[0] instanceof HstoreCodec || elementCodecs[0] instanceof VectorCodec);
                 return renders ? new TextFormCodec(codec, oid, element) : null;
             }
             if (codec instanceof HstoreCodec) {

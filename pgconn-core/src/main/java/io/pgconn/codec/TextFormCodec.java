@@ -59,7 +59,8 @@ final class TextFormCodec implements Codec<Object> {
         Object decoded = codec.decode(value, Format.BINARY, Object.class);
         if (elementOid != 0) {
             return TextForms.renderArray((Object[]) decoded, item -> item instanceof Map<?, ?> map ? TextForms.hstore(map)
-                    : TextForms.render(elementOid, item));
+                    : item instanceof float[] vector ? TextForms.vector(vector)
+                    : item instanceof PgVector vector ? TextForms.vector(vector.elements()) : TextForms.render(elementOid, item));
         }
         if (decoded instanceof Map<?, ?> map) {
             return TextForms.hstore(map);

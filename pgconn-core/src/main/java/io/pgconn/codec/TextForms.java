@@ -16,8 +16,8 @@ import java.util.Map;
  * gives what {@code psql} would show: {@code DateStyle} ISO, {@code IntervalStyle} postgres,
  * {@code bytea_output} hex, and {@code timestamptz} at UTC ({@code +00}: the binary form carries no
  * session time zone), float4/float8 as the shortest decimal that reads back as the same value
- * (PostgreSQL 12+), in exponent form outside 1e-4 to 1e15 (1e6 for float4). pgvector's vector is not
- * readable as {@code String} in binary.
+ * (PostgreSQL 12+), in exponent form outside 1e-4 to 1e15 (1e6 for float4); pgvector's vector as
+ * {@code vector_out} prints it.
  */
 final class TextForms {
 
@@ -71,6 +71,21 @@ final class TextForms {
             }
         }
         return sb.append('}').toString();
+    }
+
+    /**
+     * pgvector's {@code vector_out}: {@code [1,-2.5,1e-05]}, each element as {@code float4out} prints it
+     * ({@code float_to_shortest_decimal_bufn}, the same shortest form).
+     */
+    static String vector(float[] elements) {
+        StringBuilder sb = new StringBuilder(2 + 8 * elements.length).append('[');
+        for (int i = 0; i < elements.length; i++) {
+            if (i > 0) {
+                sb.append(',');
+            }
+            sb.append(floating(elements[i], true));
+        }
+        return sb.append(']').toString();
     }
 
     /** hstore_out: {@code "k"=>"v", "n"=>NULL}. */

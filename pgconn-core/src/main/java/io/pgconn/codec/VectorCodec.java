@@ -11,12 +11,12 @@ import io.netty.buffer.ByteBuf;
  * a vector by default; {@link #floats()} reads a vector as {@code float[]} (what {@code Object} reads
  * as) and writes a {@code float[]} only where the caller names the type. A bare {@code float[]}
  * parameter is a {@code float4[]} on every database, so installing pgvector changes no statement's
- * parameter types.
+ * parameter types. Read as {@code String}, a vector is {@code vector_out}'s text ({@link TextForms#vector}).
  */
 final class VectorCodec extends BaseCodec<Object> {
 
     private VectorCodec(Class<?> javaType) {
-        super(PgType.VECTOR, javaType, Format.BINARY, false, float[].class, PgVector.class);
+        super(PgType.VECTOR, javaType, Format.BINARY, false, float[].class, PgVector.class, String.class, CharSequence.class);
     }
 
     /** Reads as {@code float[]} by default; writes {@code float[]} (and {@code PgVector}) when typed vector. */
@@ -72,6 +72,9 @@ final class VectorCodec extends BaseCodec<Object> {
                 throw malformed("NaN or infinite element");
             }
             vector[i] = f;
+        }
+        if (target == String.class || target == CharSequence.class) {
+            return TextForms.vector(vector);
         }
         return target == PgVector.class ? PgVector.wrap(vector) : vector;
     }

@@ -162,6 +162,26 @@ class CodecRegistryTest {
     }
 
     @Test
+    void aVectorReadAsStringIsPgvectorsTextAndSoIsAnArrayOfVectors() {
+        CodecRegistry bound = CodecRegistry.defaults().bind(Map.of("vector", VECTOR_OID, "vector[]", VECTOR_OID + 1));
+        PgVector vector = PgVector.of(1f, -2.5f, 1e-5f, 0.1f, 1234567f, -0f);
+        byte[] bytes = encode(bound.encoder(vector), vector);
+        // vector_out: float_to_shortest_decimal_bufn per element, as float4out prints (PostgreSQL 12+)
+        String text = "[1,-2.5,1e-05,0.1,1.234567e+06,-0]";
+        assertThat(bound.decode(VECTOR_OID, Format.BINARY, Unpooled.wrappedBuffer(bytes), String.class)).isEqualTo(text);
+        assertThat(bound.decode(VECTOR_OID, Format.BINARY, Unpooled.wrappedBuffer(bytes), CharSequence.class)).hasToString(text);
+        assertThat(bound.decode(VECTOR_OID, Format.BINARY, Unpooled.wrappedBuffer(bytes), PgVector.class)).isEqualTo(vector);
+
+        PgVector[] vectors = {PgVector.of(1f, 2f), null, PgVector.of(3f)};
+        byte[] array = encode(bound.encoder(vectors), vectors);
+        // array_out quotes an element holding a comma
+        assertThat(bound.decode(VECTOR_OID + 1, Format.BINARY, Unpooled.wrappedBuffer(array), String.class))
+                .isEqualTo("{\"[1,2]\",NULL,[3]}");
+        assertThat(bound.decode(VECTOR_OID + 1, Format.BINARY, Unpooled.wrappedBuffer(array), PgVector[].class))
+                .containsExactly(vectors);
+    }
+
+    @Test
     void aPgVectorNeedsPgvectorAndChecksItsElementsWhenMade() {
         assertThatThrownBy(() -> CodecRegistry.defaults().encoder(PgVector.of(1f)))
                 .isInstanceOf(PgConversionException.class).hasMessageContaining("type vector is not installed");
