@@ -182,6 +182,11 @@ public final class CodecRegistry {
         return Format.TEXT;
     }
 
+    /** What a read of a type without a codec as anything but String is told. */
+    private static final String WITHOUT_CODEC = "; a type without a codec (an extension's such as pgvector's halfvec"
+            + " or sparsevec, an enum) reads as String, its text: read it as String, or cast it in the SQL to a type"
+            + " pgconn reads (::vector, ::real[], ::text)";
+
     /**
      * The decoder for a column of type {@code oid} in {@code format} read as {@code target}
      * ({@code Object.class} for the codec's default class; a primitive class means its wrapper).
@@ -214,7 +219,7 @@ public final class CodecRegistry {
         }
         throw new PgConversionException("no codec reads " + typeName + " (" + format.name().toLowerCase()
                 + " format) as " + wanted.getName()
-                + (codecs.length == 0 && format == Format.BINARY ? "; request text format for this type" : ""));
+                + (codecs.length == 0 ? format == Format.BINARY ? "; request text format for this type" : WITHOUT_CODEC : ""));
     }
 
     /**

@@ -212,6 +212,12 @@ class CodecRegistryTest {
                 .isInstanceOf(PgConversionException.class)
                 .hasMessageContaining("type oid 777777")
                 .hasMessageContaining("request text format");
+        // pgvector's halfvec and sparsevec have no codec: asked for as float[], the message says how they read
+        assertThatThrownBy(() -> registry.decoder(unknown, Format.TEXT, float[].class))
+                .isInstanceOf(PgConversionException.class)
+                .hasMessage("no codec reads type oid 777777 (text format) as [F; a type without a codec (an extension's"
+                        + " such as pgvector's halfvec or sparsevec, an enum) reads as String, its text: read it as String,"
+                        + " or cast it in the SQL to a type pgconn reads (::vector, ::real[], ::text)");
         // a known type asked for as text without a text reader still reads as its text
         assertThat(registry.decode(Oids.DATE, Format.TEXT, text("2024-02-29"), Object.class)).isEqualTo("2024-02-29");
     }
