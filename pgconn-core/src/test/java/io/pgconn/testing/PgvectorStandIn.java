@@ -8,8 +8,8 @@ package io.pgconn.testing;
  * its own OID in RowDescription and an array type {@code vector[]}, both found by the default
  * {@code extensionTypes} lookup like pgvector's. (A domain would not do: RowDescription reports a
  * domain column as its base type.) {@link #wellFormed} checks pgvector's shape ({@code int16}
- * dimensions, {@code int16} 0, that many {@code float4}s), and {@code <->} is pgvector's L2 distance,
- * computed from those bytes. What it cannot check: pgvector's own {@code vector_recv} and
+ * dimensions, {@code int16} 0, that many {@code float4}s), {@code <->} is pgvector's L2 distance,
+ * computed from those bytes, and {@code =} compares the bytes. What it cannot check: pgvector's own {@code vector_recv} and
  * {@code vector_out} (the unit tests pin pgconn's side against pgvector's source).
  */
 public final class PgvectorStandIn {
@@ -40,6 +40,10 @@ public final class PgvectorStandIn {
               SELECT sqrt(sum((x - y) ^ 2)) FROM unnest(vector_elements(a), vector_elements(b)) AS t(x, y)
             $$;
             CREATE OPERATOR <-> (LEFTARG = vector, RIGHTARG = vector, FUNCTION = l2_distance, COMMUTATOR = <->);
+            CREATE FUNCTION vector_eq(a vector, b vector) RETURNS boolean LANGUAGE sql IMMUTABLE STRICT AS $$
+              SELECT a::bytea = b::bytea
+            $$;
+            CREATE OPERATOR = (LEFTARG = vector, RIGHTARG = vector, FUNCTION = vector_eq, COMMUTATOR = =);
             """;
 
     /** A column check that the value has pgvector's binary shape: {@code embedding vector CHECK (...)}. */
