@@ -109,6 +109,13 @@ class PgConnSessionsIT {
             c.query("INSERT INTO " + table + " VALUES ($1)", id).join();
         }
 
+        /** The next sessions lent are never the one with that backend pid (it was closed, not handed back). */
+        void assertNeverLentAgain(int processId) {
+            for (int i = 0; i < 3; i++) {
+                assertThat(this.sessions.withSession(PgConnection::processId)).isNotEqualTo(processId);
+            }
+        }
+
         /** No session lent, and every session the pool holds is open (none closed by a rollback that worked) and idle. */
         void assertThePoolIsIdle() {
             assertThat(this.factory.openConnections()).as("open sessions").isEqualTo(this.pool.allocatedSize());
@@ -253,9 +260,7 @@ class PgConnSessionsIT {
                 s.insert(c, 1);
                 return c.query("SELECT pg_terminate_backend(pg_backend_pid())").join();
             })).isInstanceOf(CompletionException.class);
-            for (int i = 0; i < 3; i++) {
-                assertThat(s.sessions.withSession(PgConnection::processId)).isNotEqualTo(ended[0]);
-            }
+            s.assertNeverLentAgain(ended[0]);
             assertThat(s.factory.openConnections()).isEqualTo(s.pool.allocatedSize());
             assertThat(s.rows()).isZero();
         });
@@ -276,16 +281,13 @@ class PgConnSessionsIT {
             assertThatThrownBy(() -> impatient.inTransaction(c -> {
                 held[0] = c.processId();
                 s.insert(c, 1);
-                Iterator<Row> rows = c.statement("SELECT g, repeat('x', 100) FROM generate_series(1, 1000000) g").stream(1).iterator();
-                rows.next();
+                leaveAStreamUnread(c);
                 throw thrown;
             })).isSameAs(thrown);
             assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
             assertThat(thrown.getSuppressed()).singleElement().asString().contains("not answered within 500 ms")
                     .contains("a stream it left open and unread");
-            for (int i = 0; i < 3; i++) {
-                assertThat(s.sessions.withSession(PgConnection::processId)).isNotEqualTo(held[0]);
-            }
+            s.assertNeverLentAgain(held[0]);
             assertThat(s.rows()).isZero();
         });
     }
@@ -306,16 +308,13 @@ class PgConnSessionsIT {
             assertThatThrownBy(() -> impatient.inTransaction(c -> {
                 held[0] = c.processId();
                 s.insert(c, 1);
-                Iterator<Row> rows = c.statement("SELECT g, repeat('x', 100) FROM generate_series(1, 1000000) g").stream(1).iterator();
-                rows.next();
+                leaveAStreamUnread(c);
                 return "returned with the stream unread";
             })).isInstanceOf(IllegalStateException.class).hasMessageStartingWith("COMMIT on ")
                     .hasMessageContaining("not answered within 500 ms").hasMessageContaining("a stream it left open and unread")
                     .hasMessageContaining("whether the transaction committed is unknown; the session is closed");
             assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
-            for (int i = 0; i < 3; i++) {
-                assertThat(s.sessions.withSession(PgConnection::processId)).isNotEqualTo(held[0]);
-            }
+            s.assertNeverLentAgain(held[0]);
             assertThat(s.rows()).isZero();
         });
     }
@@ -337,18 +336,14 @@ class PgConnSessionsIT {
                 held[0] = c.processId();
                 s.insert(c, 1);
                 return impatient.inSavepoint(c, "step", inner -> {
-                    Iterator<Row> rows = inner.statement("SELECT g, repeat('x', 100) FROM generate_series(1, 1000000) g")
-                            .stream(1).iterator();
-                    rows.next();
+                    leaveAStreamUnread(inner);
                     throw thrown;
                 });
             })).isSameAs(thrown);
             assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
             assertThat(thrown.getSuppressed()).singleElement().asString().startsWith("java.lang.IllegalStateException: ROLLBACK TO SAVEPOINT step on ")
                     .contains("not answered within 500 ms").contains("a stream it left open and unread").endsWith("not answered within 500 ms: the session is closed, its transaction with it");
-            for (int i = 0; i < 3; i++) {
-                assertThat(s.sessions.withSession(PgConnection::processId)).isNotEqualTo(held[0]);
-            }
+            s.assertNeverLentAgain(held[0]);
             assertThat(s.rows()).isZero();
         });
     }
@@ -367,8 +362,7 @@ class PgConnSessionsIT {
             int[] held = new int[1];
             String result = impatient.withSession(c -> {
                 held[0] = c.processId();
-                Iterator<Row> rows = c.statement("SELECT g, repeat('x', 100) FROM generate_series(1, 1000000) g").stream(1).iterator();
-                rows.next();
+                leaveAStreamUnread(c);
                 return "returned with the stream unread";
             });
             assertThat(result).isEqualTo("returned with the stream unread");
@@ -424,6 +418,12 @@ class PgConnSessionsIT {
         } finally {
             loop.shutdownGracefully(0, 0, TimeUnit.SECONDS).sync();
         }
+    }
+
+    /** Opens a million-row stream on the session, reads one row and leaves the rest unread: the session's writes wait behind it. */
+    private static void leaveAStreamUnread(PgConnection connection) {
+        Iterator<Row> rows = connection.statement("SELECT g, repeat('x', 100) FROM generate_series(1, 1000000) g").stream(1).iterator();
+        rows.next();
     }
 
     private interface Call {
