@@ -14,7 +14,8 @@ import java.util.Locale;
  * What a connect did, step by step (docs/lifecycle.md §7), and what each statement of a connection did
  * (docs/query.md §8). A tiny SPI with no tracing-library dependency: the Spring Boot starter adapts it
  * to Micrometer Observation. Every method has a no-op default; implementations must be fast and must
- * not throw (exceptions are swallowed). Events never carry secrets: a statement's event has its SQL
+ * not throw (whatever they throw, errors included, is swallowed; a VirtualMachineError goes to the
+ * thread's uncaught-exception handler). Events never carry secrets: a statement's event has its SQL
  * text and parameter count, never a parameter value.
  */
 public interface PgTracer {

@@ -1,8 +1,14 @@
 package io.pgconn.trace;
 
+import io.pgconn.FatalErrors;
+
 import java.util.function.Consumer;
 
-/** Calls a user tracer so that its failures never break a connect. */
+/**
+ * Calls a user tracer so that its failures never break a connect: whatever it throws, exceptions and errors
+ * alike, is swallowed; a {@link VirtualMachineError} goes to the thread's uncaught-exception handler
+ * ({@link FatalErrors}), the connect going on.
+ */
 public final class SafeTracer {
 
     private SafeTracer() {
@@ -15,7 +21,9 @@ public final class SafeTracer {
         }
         try {
             call.accept(tracer);
-        } catch (RuntimeException ignored) {
+        } catch (VirtualMachineError fatal) {
+            FatalErrors.handToTheThread(fatal);
+        } catch (Throwable ignored) {
             // a tracer must not change the outcome of a connect
         }
     }

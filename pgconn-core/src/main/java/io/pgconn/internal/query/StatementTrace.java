@@ -1,5 +1,6 @@
 package io.pgconn.internal.query;
 
+import io.pgconn.FatalErrors;
 import io.pgconn.config.HostSpec;
 import io.pgconn.trace.PgTracer;
 import io.pgconn.trace.PgTracer.StatementKind;
@@ -56,7 +57,10 @@ public final class StatementTrace {
         StatementSpan span;
         try {
             span = tracer.statementStarted(event);
-        } catch (RuntimeException ignored) {
+        } catch (VirtualMachineError fatal) {
+            FatalErrors.handToTheThread(fatal);
+            return null;
+        } catch (Throwable ignored) {
             return null; // a tracer must not change the outcome of a statement
         }
         return span == null ? null : new TracedStatement(event, span, startNanos);

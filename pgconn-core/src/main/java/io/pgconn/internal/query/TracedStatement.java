@@ -1,5 +1,6 @@
 package io.pgconn.internal.query;
 
+import io.pgconn.FatalErrors;
 import io.pgconn.PgClosedException;
 import io.pgconn.PgException;
 import io.pgconn.PgServerException;
@@ -57,7 +58,9 @@ public final class TracedStatement {
         StatementEnded event = new StatementEnded(started, outcome, rows, sqlState, error, Duration.ofNanos(System.nanoTime() - startNanos));
         try {
             span.ended(event);
-        } catch (RuntimeException ignored) {
+        } catch (VirtualMachineError fatal) {
+            FatalErrors.handToTheThread(fatal); // heard on the event loop: the caller's future must still complete
+        } catch (Throwable ignored) {
             // a tracer must not change the outcome of a statement
         }
     }

@@ -1,5 +1,6 @@
 package io.pgconn.spring.boot.autoconfigure;
 
+import io.pgconn.FatalErrors;
 import io.pgconn.trace.PgTracer;
 import io.pgconn.trace.SafeTracer;
 
@@ -68,7 +69,9 @@ final class CompositePgTracer implements PgTracer {
                 if (span != null) {
                     spans.add(span);
                 }
-            } catch (RuntimeException ignored) {
+            } catch (VirtualMachineError fatal) {
+                FatalErrors.handToTheThread(fatal);
+            } catch (Throwable ignored) {
                 // as SafeTracer: a tracer must not change the outcome of a statement
             }
         }
@@ -78,7 +81,9 @@ final class CompositePgTracer implements PgTracer {
             default -> ended -> spans.forEach(span -> {
                 try {
                     span.ended(ended);
-                } catch (RuntimeException ignored) {
+                } catch (VirtualMachineError fatal) {
+                    FatalErrors.handToTheThread(fatal);
+                } catch (Throwable ignored) {
                     // the next span still hears the end
                 }
             });
