@@ -6,8 +6,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * A statement's future (also a simple query's and the transaction commands'; without a spin, a connect's,
- * a connection's {@code close()} and {@code closeFuture()} and a cancel request's: REVIEW-11), and every
+ * A statement's future (also a simple query's and the transaction commands'; without a spin but yielding
+ * first, a connect's and a connection's {@code close()}'s; neither spinning nor yielding, {@code closeFuture()}
+ * and a cancel request's: REVIEW-11), and every
  * stage made from it, whose blocking waits ({@link #join()}, {@link #get()}, {@link #get(long, TimeUnit)}):
  * <ul>
  * <li>are refused on an event loop thread, and on a thread of Reactor's that must not block
