@@ -50,6 +50,19 @@ public final class PgConnMetricsAutoConfiguration {
             return new PgConnStatementObservationTracer(observationRegistry, properties.isIncludeQueryText(),
                     R2dbcQueryObservation.appliesToTheStartersFactory(beanFactory));
         }
+
+        /** The statement's host on Boot's {@code r2dbc.query} observation of the starter's R2DBC factory (docs/starter.md §4). */
+        @Configuration(proxyBeanMethods = false)
+        @ConditionalOnClass(name = { "io.pgconn.r2dbc.PgConnUnwrap", "io.r2dbc.proxy.observation.ObservationProxyExecutionListener",
+                "org.springframework.boot.r2dbc.autoconfigure.observation.R2dbcObservationAutoConfiguration" })
+        static class R2dbcQueryHostConfiguration {
+
+            @Bean
+            @ConditionalOnMissingBean
+            R2dbcQueryHostCustomizer pgConnR2dbcQueryHostCustomizer() {
+                return new R2dbcQueryHostCustomizer();
+            }
+        }
     }
 
     @Configuration(proxyBeanMethods = false)

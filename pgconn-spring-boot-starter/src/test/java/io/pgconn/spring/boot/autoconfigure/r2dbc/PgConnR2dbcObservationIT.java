@@ -9,6 +9,7 @@ import io.pgconn.PgConnectionFactory;
 import io.pgconn.r2dbc.PgConnUnwrap;
 import io.pgconn.spring.boot.autoconfigure.StarterCluster;
 import io.pgconn.spring.boot.autoconfigure.health.PgConnPoolDetails;
+import io.pgconn.spring.boot.autoconfigure.metrics.PgConnMetricsAutoConfiguration;
 import io.pgconn.testkit.AuthMethod;
 import io.pgconn.testkit.ConnectionType;
 import io.pgconn.testkit.PgClusterExtension;
@@ -144,6 +145,58 @@ class PgConnR2dbcObservationIT {
                     Observation.Context select = observed.contexts.stream()
                             .filter(context1 -> query(context1).equals("SELECT $1::text")).findFirst().orElseThrow();
                     assertThat(select.getHighCardinalityKeyValue("r2dbc.params[0]").getValue()).contains("shown-when-asked");
+                });
+    }
+
+    /** The host the statement's connection is on, as server.address/server.port; Boot's keys unchanged, no value. */
+    @Test
+    void aStatementsR2dbcQueryObservationCarriesTheHostAndPortOfItsConnection() {
+        recorded.contexts.clear();
+        assertThat(client.sql("SELECT $1::text").bind(0, SECRET_OWNER).map(row -> row.get(0, String.class)).one().block(STEP))
+                .isEqualTo(SECRET_OWNER);
+
+        awaitCondition("the statement's r2dbc.query observation to stop", STEP,
+                () -> queries().stream().anyMatch(context -> query(context).equals("SELECT $1::text")));
+        Observation.Context select = queries().stream().filter(context -> query(context).equals("SELECT $1::text")).findFirst().orElseThrow();
+        assertThat(select.getLowCardinalityKeyValues()).extracting(KeyValue::getKey)
+                .containsExactlyInAnyOrder("r2dbc.connection", "r2dbc.thread", "server.address", "server.port");
+        assertThat(select.getLowCardinalityKeyValue("server.address").getValue()).isEqualTo("127.0.0.1");
+        assertThat(select.getLowCardinalityKeyValue("server.port").getValue()).isEqualTo(Integer.toString(PG.primary().port()));
+        assertThat(select.getLowCardinalityKeyValue("r2dbc.connection").getValue()).isEqualTo("PostgreSQL");
+        assertThat(select.getHighCardinalityKeyValues()).extracting(KeyValue::getKey).containsExactly("r2dbc.query[0]");
+        assertThat(select.getAllKeyValues()).extracting(KeyValue::getValue).noneMatch(value -> value.contains(SECRET_OWNER));
+        assertThat(meters.get("r2dbc.query").tag("server.address", "127.0.0.1")
+                .tag("server.port", Integer.toString(PG.primary().port())).timer().count()).isPositive();
+    }
+
+    /**
+     * The host is the connection's, not the factory's configuration: with a refusing first host the
+     * connection — and so each statement's observation — is on the second.
+     */
+    @Test
+    void theObservedHostIsTheOneTheConnectionLandedOnNotTheFirstConfigured() {
+        int refused = StarterCluster.refusedPort();
+        RecordedObservations observed = new RecordedObservations();
+        new ApplicationContextRunner()
+                .withConfiguration(AutoConfigurations.of(ObservationAutoConfiguration.class, R2dbcProxyAutoConfiguration.class,
+                        R2dbcObservationAutoConfiguration.class, PgConnAutoConfiguration.class, PgConnMetricsAutoConfiguration.class,
+                        PgConnR2dbcAutoConfiguration.class))
+                .withBean(RecordedObservations.class, () -> observed)
+                .withPropertyValues("pg.conn.hosts=127.0.0.1:" + refused + "," + StarterCluster.label(PG.primary()),
+                        "pg.conn.database=" + StarterCluster.USER, "pg.conn.username=" + StarterCluster.USER,
+                        "pg.conn.password=" + StarterCluster.PASSWORD, "pg.conn.ssl.mode=disable", "pg.conn.extension-types=",
+                        "pg.conn.pool.initial-size=0")
+                .run(context -> {
+                    assertThat(context).hasNotFailed();
+                    DatabaseClient own = DatabaseClient.create(context.getBean(ConnectionFactory.class));
+                    assertThat(own.sql("SELECT 2").map(row -> row.get(0, Integer.class)).one().block(STEP)).isEqualTo(2);
+                    awaitCondition("the statement's r2dbc.query observation to stop", STEP, () -> observed.contexts.stream()
+                            .anyMatch(stopped -> query(stopped).equals("SELECT 2")));
+                    Observation.Context select = observed.contexts.stream()
+                            .filter(stopped -> query(stopped).equals("SELECT 2")).findFirst().orElseThrow();
+                    assertThat(select.getLowCardinalityKeyValue("server.address").getValue()).isEqualTo("127.0.0.1");
+                    assertThat(select.getLowCardinalityKeyValue("server.port").getValue())
+                            .isEqualTo(Integer.toString(PG.primary().port())).isNotEqualTo(Integer.toString(refused));
                 });
     }
 
