@@ -24,10 +24,16 @@ public final class PgVector {
     /**
      * A vector of these elements (copied).
      *
+     * @throws NullPointerException     when {@code elements} is null (a SQL NULL is bound as a null
+     *                                  parameter, not as a PgVector)
      * @throws IllegalArgumentException when there are fewer than 1 or more than 16,000 elements, or one
      *                                  is NaN or infinite (the message names the count or the index)
      */
     public static PgVector of(float... elements) {
+        if (elements == null) {
+            throw new NullPointerException("PgVector.of: elements is null; a vector has 1 to " + MAX_DIMENSIONS
+                    + " finite float elements (for a SQL NULL bind null itself, not a PgVector)");
+        }
         float[] copy = elements.clone();
         String problem = problem(copy);
         if (problem != null) {

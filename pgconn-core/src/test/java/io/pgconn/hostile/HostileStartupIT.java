@@ -183,6 +183,40 @@ class HostileStartupIT {
         }
     }
 
+    /**
+     * pgconn asks for client_encoding=UTF8 in every StartupMessage, and PostgreSQL applies it after
+     * {@code options} and over ALTER DATABASE/ROLE settings, so only a server or proxy that ignores it
+     * reports another encoding at startup: the connect fails naming it, as a SET client_encoding ends an
+     * established session (lifecycle.md §1.3). Before, the connect succeeded and text was read as UTF-8.
+     */
+    @ParameterizedTest(name = "client_encoding {0} at startup")
+    @CsvSource({"LATIN1", "SQL_ASCII", "WIN1252"})
+    void aClientEncodingOtherThanUtf8AtStartupFailsTheConnectNamingIt(String encoding) {
+        try (ScriptedServer server = ScriptedServer.start(c -> {
+            c.readStartupRefusingTls();
+            c.send(Backend.authenticationOk(), Backend.parameterStatus("server_version", "18.0"),
+                    Backend.parameterStatus("client_encoding", encoding),
+                    Backend.backendKeyData(4242, new byte[]{1, 2, 3, 4}), Backend.readyForQuery());
+        })) {
+            Refusal.expect(server, PLAIN, PgConnectException.class, "reported client_encoding " + encoding + " at startup",
+                    "UTF8");
+        }
+    }
+
+    @Test
+    void utf8UnderAnotherNameAtStartupIsAccepted() throws Exception {
+        try (ScriptedServer server = ScriptedServer.start(c -> {
+            c.readStartupRefusingTls();
+            c.send(Backend.authenticationOk(), Backend.parameterStatus("server_version", "18.0"),
+                    Backend.parameterStatus("client_encoding", "unicode"),
+                    Backend.backendKeyData(4242, new byte[]{1, 2, 3, 4}), Backend.readyForQuery());
+        }); HostileClient client = new HostileClient(server, PLAIN)) {
+            PgConnection connection = client.connect();
+            assertThat(connection.parameters()).containsEntry("client_encoding", "unicode");
+            connection.close().get(5, TimeUnit.SECONDS);
+        }
+    }
+
     @Test
     void readyForQueryAsTheFirstAnswerIsRefused() {
         try (ScriptedServer server = ScriptedServer.start(c -> {

@@ -10,9 +10,10 @@ import java.util.Locale;
  * {@code SET client_encoding TO 'LATIN1'} (libpq follows it) every text would be wrong in both
  * directions without an error — read as U+FFFD, sent as bytes the server reads in the other
  * encoding. The server's ParameterStatus naming another encoding therefore ends the session
- * (docs/lifecycle.md §4, §9): nothing read after it is trusted.
+ * (docs/lifecycle.md §4, §9): nothing read after it is trusted. At startup the same test fails the
+ * connect ({@code StartupHandshake}).
  */
-final class ClientEncodingCheck {
+public final class ClientEncodingCheck {
 
     private ClientEncodingCheck() {
     }
@@ -25,11 +26,16 @@ final class ClientEncodingCheck {
         if (!"client_encoding".equals(name)) {
             return;
         }
-        String normalised = value.replaceAll("[^A-Za-z0-9]", "").toLowerCase(Locale.ROOT);
-        if (!"utf8".equals(normalised) && !"unicode".equals(normalised)) {
+        if (!isUtf8(value)) {
             throw new PgProtocolException(host, "server " + host + " reported client_encoding " + value
                     + " (a SET client_encoding?): pgconn reads and writes text as UTF8 only, so the session was ended;"
                     + " convert in SQL instead (convert_to(text, 'LATIN1') gives the bytes)");
         }
+    }
+
+    /** Whether {@code encoding} is one of the server's names for UTF-8 (case and punctuation ignored). */
+    public static boolean isUtf8(String encoding) {
+        String normalised = encoding.replaceAll("[^A-Za-z0-9]", "").toLowerCase(Locale.ROOT);
+        return "utf8".equals(normalised) || "unicode".equals(normalised);
     }
 }

@@ -16,6 +16,7 @@ import io.pgconn.internal.protocol.backend.ErrorResponse;
 import io.pgconn.internal.protocol.backend.NegotiateProtocolVersion;
 import io.pgconn.internal.protocol.backend.NoticeResponse;
 import io.pgconn.internal.protocol.backend.ParameterStatus;
+import io.pgconn.internal.session.ClientEncodingCheck;
 import io.pgconn.internal.protocol.backend.ReadyForQuery;
 import io.pgconn.internal.protocol.frontend.FrontendMessage;
 import io.pgconn.internal.protocol.frontend.StartupMessage;
@@ -126,6 +127,7 @@ public final class StartupHandshake extends ChannelInboundHandlerAdapter {
                 decoder.authenticationComplete();
             }
         } else if (msg instanceof ParameterStatus status && state == State.AWAIT_READY) {
+            requireUtf8(status);
             parameters.put(status.name(), status.value());
         } else if (msg instanceof BackendKeyData key && state == State.AWAIT_READY) {
             negotiation.checkCancelKeyLength(key.secretKey().length);
@@ -170,6 +172,20 @@ public final class StartupHandshake extends ChannelInboundHandlerAdapter {
         failed = true;
         state = State.DONE;
         ctx.channel().close().addListener(f -> result.completeExceptionally(error));
+    }
+
+    /**
+     * pgconn asked for client_encoding=UTF8 and reads and writes text as UTF-8 only; PostgreSQL applies
+     * it over {@code options} and ALTER DATABASE/ROLE settings, so another encoding here is a server or
+     * proxy that ignored it: the connect fails naming it (lifecycle.md §1.3), as a SET client_encoding
+     * ends an established session.
+     */
+    private void requireUtf8(ParameterStatus status) {
+        if ("client_encoding".equals(status.name()) && !ClientEncodingCheck.isUtf8(status.value())) {
+            throw new PgConnectException(host, "server " + host + " reported client_encoding " + status.value()
+                    + " at startup, though pgconn asked for UTF8: pgconn reads and writes text as UTF8 only,"
+                    + " so the connection was refused (a server or proxy that ignores the client_encoding startup parameter?)");
+        }
     }
 
     private static String describe(Object msg) {
