@@ -247,8 +247,10 @@ final class PgConnR2dbcConnection implements Connection, Wrapped<PgConnection> {
             }
             // a statement of the transaction whose reader is cancelling (a Kotlin Flow, a subscription
             // cancelled on another thread) ends before the ROLLBACK is written: written first, it would
-            // keep the cancel from reaching the server, and the statement would run to its end (r2dbc.md §3)
-            return Mono.from(session.readsInProgressEnded()).then(sent("ROLLBACK"))
+            // keep the cancel from reaching the server, and the statement would run to its end (r2dbc.md §3).
+            // Unread results are discarded first: a script whose handed-out result nobody reads ends its
+            // read only once that result is discarded (AUDIT-13 M1)
+            return afterUnreadResults().then(Mono.from(session.readsInProgressEnded())).then(sent("ROLLBACK"))
                     .onErrorResume(this::endedTheSession, error -> Mono.empty()) // the tracker saw the session end
                     .onErrorMap(R2dbcErrors::translate);
         });

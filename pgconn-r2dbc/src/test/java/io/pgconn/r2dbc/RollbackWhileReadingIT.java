@@ -5,7 +5,10 @@ import io.r2dbc.spi.Connection;
 import io.r2dbc.spi.ConnectionFactories;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import io.r2dbc.spi.Result;
+import org.reactivestreams.Subscription;
 import reactor.core.Disposable;
+import reactor.core.publisher.BaseSubscriber;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -71,6 +74,48 @@ class RollbackWhileReadingIT {
                     .flatMap(result -> result.map((row, metadata) -> row.get(0))).count().block(STEP)).isEqualTo(3);
             Mono.from(connection.rollbackTransaction()).block(STEP);
             assertThat(connection.isAutoCommit()).isTrue();
+            Mono.from(connection.close()).block(STEP);
+        }
+    }
+
+    /**
+     * AUDIT-13 M1: a script's first result handed out and never read, the results' subscription cancelled
+     * after its demand of 1 was used up (Reactor's {@code take(1)}, {@code concatMap(f, 0)} with an inner that fails first — the
+     * error path, where a rollback follows). The script's read ends only once that result is discarded, which
+     * happens at the connection's next operation; the rollback waited for the read before discarding it, so
+     * it waited for ever.
+     */
+    @Test
+    void aRollbackBehindAScriptWhoseHandedOutResultIsUnreadDiscardsItAndRollsBack() throws Exception {
+        try (PgConnR2dbcConnectionFactory factory =
+                     (PgConnR2dbcConnectionFactory) ConnectionFactories.get(R2dbcTestServer.url(PG.primary(), ""))) {
+            Connection connection = Mono.from(factory.create()).block(STEP);
+            int pid = ((PgConnR2dbcConnection) connection).pgConnection().processId();
+            Mono.from(connection.beginTransaction()).block(STEP);
+            CompletableFuture<Result> held = new CompletableFuture<>();
+            BaseSubscriber<Result> results = new BaseSubscriber<>() {
+                @Override
+                protected void hookOnSubscribe(Subscription subscription) {
+                    subscription.request(1);
+                }
+
+                @Override
+                protected void hookOnNext(Result result) {
+                    held.complete(result); // got it, never reads it
+                }
+            };
+            Flux.from(connection.createStatement("SELECT g FROM generate_series(1, 1000) g; SELECT 1").execute())
+                    .subscribe(results);
+            held.get(STEP.toSeconds(), TimeUnit.SECONDS);
+            results.cancel(); // after the result was handed out: its demand was used up
+
+            Mono.from(connection.rollbackTransaction()).block(STEP);
+            assertThat(PG.primary().queryValue("SELECT state || ':' || query FROM pg_stat_activity WHERE pid = " + pid))
+                    .as("rolled back on the server").isEqualTo("idle:ROLLBACK");
+            assertThat(connection.isAutoCommit()).isTrue();
+            Object one = Flux.from(connection.createStatement("SELECT 1").execute())
+                    .flatMap(result -> result.map((row, metadata) -> row.get(0, Integer.class))).blockLast(STEP);
+            assertThat(one).isEqualTo(1);
             Mono.from(connection.close()).block(STEP);
         }
     }
