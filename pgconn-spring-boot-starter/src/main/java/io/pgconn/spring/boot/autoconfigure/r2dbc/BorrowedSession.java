@@ -1,6 +1,7 @@
 package io.pgconn.spring.boot.autoconfigure.r2dbc;
 
 import io.pgconn.PgConnection;
+import io.pgconn.PgServerException;
 import io.pgconn.query.TransactionStatus;
 import io.r2dbc.spi.Connection;
 import io.r2dbc.spi.ConnectionFactory;
@@ -88,37 +89,52 @@ final class BorrowedSession {
 
     /**
      * Rolls back a transaction still open — the work failed, its commit did not end it, or the work of
-     * {@code withSession} began one and left it — then gives the connection back to the pool; a session
-     * whose rollback did not leave it idle is closed first. A rollback's failure is attached to
-     * {@code failure} as suppressed.
+     * {@code withSession} began one and left it, awaited or not — then gives the connection back to the pool; a
+     * session whose rollback did not leave it idle is closed first. A rollback's failure is attached to
+     * {@code failure} as suppressed. An interrupt the work left set does not cut the hand-back's bounded waits short
+     * (a healthy session was closed for it); the flag is set again afterwards, for the caller.
      */
     private void handBack(Throwable failure) {
+        boolean interrupted = Thread.interrupted();
         try {
+            if (this.checkIdle && isIdle()) {
+                checkNothingInFlight(failure);
+            }
+            // read again after the check (AUDIT-13 L3): a BEGIN the work submitted without waiting leaves the status
+            // idle at its return, and the check is answered inside the transaction that opened meanwhile
             if (!this.session.isClosed() && this.session.transactionStatus() != TransactionStatus.IDLE) {
                 if (failure == null) {
                     logger.warn("pgconn: work in PgConnSessions.withSession returned with a transaction open on "
                             + this.session + "; it is rolled back (use inTransaction to commit)");
                 }
                 rollBack(failure);
-            } else if (this.checkIdle && !this.session.isClosed()) {
-                checkNothingInFlight(failure);
             }
         } finally {
             release(this.pooled);
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 
+    private boolean isIdle() {
+        return !this.session.isClosed() && this.session.transactionStatus() == TransactionStatus.IDLE;
+    }
+
     /**
-     * One round trip behind whatever the work submitted: answered, nothing of it is in flight any more; not
-     * answered within {@code rollbackWait}, or failed, the session is closed (which ends the stream or statement)
-     * instead of going back to the pool with it. Reported on {@code failure} as suppressed, else as a WARN: the
-     * work's own statements that were answered took effect, and its result stands.
+     * One round trip behind whatever the work submitted: answered — an error of the server's included (the work
+     * left a transaction failed, which the hand-back then rolls back) — nothing of it is in flight any more; not
+     * answered within {@code rollbackWait}, or failed otherwise, the session is closed (which ends the stream or
+     * statement) instead of going back to the pool with it. Reported on {@code failure} as suppressed, else as a
+     * WARN: the work's own statements that were answered took effect, and its result stands.
      */
     private void checkNothingInFlight(Throwable failure) {
         try {
             CoreFutureWait.awaitAtMost(this.session.simpleQuery("SELECT 1"), this.rollbackWait, () -> "the check that "
                     + this.session + " has nothing of the work in flight (a statement of the work still running, or a"
                     + " stream it left open and unread?)", ": the session is closed", () -> { });
+        } catch (PgServerException answered) {
+            // 25P02 in a transaction the work began without waiting and failed: answered, so nothing is in flight
         } catch (RuntimeException notIdle) {
             invalidate();
             if (failure != null) {

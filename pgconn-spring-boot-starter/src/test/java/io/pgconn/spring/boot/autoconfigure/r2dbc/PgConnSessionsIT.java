@@ -250,6 +250,70 @@ class PgConnSessionsIT {
         });
     }
 
+    /**
+     * AUDIT-13 L3: withSession's work submitted BEGIN and an INSERT without waiting, behind a statement still
+     * running: at hand-back the session's last ReadyForQuery still says idle, the check's {@code SELECT 1} is
+     * answered inside the transaction that opened meanwhile, and the session went back to the pool in it — the
+     * next borrower (the pool's only session) saw the uncommitted row. The status is read again after the check,
+     * and the transaction is rolled back as one the work left open.
+     */
+    @Test
+    void aTransactionWithSessionsWorkBeganWithoutWaitingIsRolledBackNotLent(CapturedOutput output) {
+        run(runner.withPropertyValues("pg.conn.pool.max-size=1"), s -> {
+            TransactionStatus[] atReturn = new TransactionStatus[1];
+            s.sessions.withSession(c -> {
+                c.simpleQuery("SELECT pg_sleep(0.3)");
+                c.begin();
+                c.query("INSERT INTO " + s.table + " VALUES (1)");
+                atReturn[0] = c.transactionStatus();
+                return null;
+            });
+            assertThat(atReturn[0]).as("the status the work returned with").isEqualTo(TransactionStatus.IDLE);
+            assertThat(s.sessions.<TransactionStatus>withSession(PgConnection::transactionStatus)).isEqualTo(TransactionStatus.IDLE);
+            assertThat(s.rows()).isZero();
+            assertThat(output.getOut()).contains("returned with a transaction open").contains("it is rolled back");
+            // the same, with a statement of that transaction failing: the check is answered (25P02), so nothing is in
+            // flight, and the failed transaction is rolled back — the session is not closed for it
+            int held = s.sessions.withSession(c -> {
+                c.simpleQuery("SELECT pg_sleep(0.3)");
+                c.begin();
+                c.query("SELECT 1 / 0");
+                return c.processId();
+            });
+            assertThat(s.sessions.<Integer>withSession(c -> {
+                assertThat(c.transactionStatus()).isEqualTo(TransactionStatus.IDLE);
+                return c.processId();
+            })).as("the same session, rolled back and lent again").isEqualTo(held);
+        });
+    }
+
+    /**
+     * AUDIT-13 L3: the work left its thread's interrupt flag set (as a cancelled pool task does). The hand-back's
+     * bounded waits threw at once on it, and a healthy session was closed with a WARN — and inTransaction's COMMIT
+     * was not waited for, its outcome "unknown". The waits are bounded anyway: they now wait through the
+     * interrupt, and the flag is set again when they end, for the caller to see.
+     */
+    @Test
+    void workThatLeftItsThreadInterruptedHandsAHealthySessionBackAndKeepsTheFlag(CapturedOutput output) {
+        run(runner.withPropertyValues("pg.conn.pool.max-size=1"), s -> {
+            int held = s.sessions.withSession(c -> {
+                Thread.currentThread().interrupt();
+                return c.processId();
+            });
+            assertThat(Thread.interrupted()).as("the interrupt flag, kept for the caller").isTrue();
+            String committed = s.sessions.inTransaction(c -> {
+                s.insert(c, 1);
+                Thread.currentThread().interrupt();
+                return "committed";
+            });
+            assertThat(Thread.interrupted()).as("the interrupt flag, kept for the caller").isTrue();
+            assertThat(committed).isEqualTo("committed");
+            assertThat(s.sessions.<Integer>withSession(PgConnection::processId)).as("the same session, lent again").isEqualTo(held);
+            assertThat(s.rows()).isEqualTo(1);
+            assertThat(output.getOut()).doesNotContain("interrupted").doesNotContain("the session is closed");
+        });
+    }
+
     /** The session ended in the work (here its own backend terminated): it is not lent again, and the next borrow works. */
     @Test
     void aSessionThatEndedIsNotLentAgain() {
