@@ -11,6 +11,7 @@ import io.pgconn.query.Segment;
 import io.pgconn.trace.StatementLayer;
 import io.r2dbc.spi.Blob;
 import io.r2dbc.spi.Clob;
+import io.r2dbc.spi.R2dbcNonTransientResourceException;
 import org.reactivestreams.Publisher;
 import org.reactivestreams.Subscriber;
 import org.reactivestreams.Subscription;
@@ -18,6 +19,7 @@ import reactor.core.publisher.Mono;
 import reactor.core.publisher.Operators;
 
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -101,13 +103,24 @@ final class ExtendedQuerySession implements SessionPort {
     }
 
     @Override
-    public Publisher<Void> readsInProgressEnded() {
+    public Publisher<Void> readsInProgressEnded(Duration grace, String cutBy) {
         return Mono.defer(() -> {
-            List<Mono<Void>> ends = new ArrayList<>();
-            for (PartsSubscriber read : reading) {
-                ends.add(Mono.fromFuture(read.ended, true)); // a rollback given up on leaves the read alone
+            List<PartsSubscriber> now = List.copyOf(reading);
+            if (now.isEmpty()) {
+                return Mono.empty();
             }
-            return ends.isEmpty() ? Mono.empty() : Mono.when(ends);
+            List<Mono<Void>> ends = new ArrayList<>();
+            for (PartsSubscriber read : now) {
+                ends.add(Mono.fromFuture(read.ended, true)); // the wait given up on leaves the read alone
+            }
+            return Mono.when(ends).timeout(grace, Mono.fromRunnable(() -> {
+                for (PartsSubscriber read : now) {
+                    read.cutOff(new R2dbcNonTransientResourceException("statement read cut off by " + cutBy
+                            + " on the connection to " + connection.host() + " (pid " + connection.processId()
+                            + "): its reader had neither read it to its end nor cancelled it within "
+                            + grace.toMillis() + " ms, so the statement was cancelled for the " + cutBy + " to run"));
+                }
+            }));
         });
     }
 
@@ -163,7 +176,8 @@ final class ExtendedQuerySession implements SessionPort {
         private RowMetadata description;
         private PgConnR2dbcRowMetadata columns;
         private volatile boolean unbounded;
-        /** Completes when the read ends: completed, failed or cancelled by its reader. */
+        private final SerializedEnd signalling = new SerializedEnd();
+        /** Completes when the read ends: completed, failed, cancelled by its reader or cut off. */
         final CompletableFuture<Void> ended = new CompletableFuture<>();
 
         /** The core's statement events name R2DBC statements so (docs/query.md §8, starter.md §4). */
@@ -185,42 +199,58 @@ final class ExtendedQuerySession implements SessionPort {
             downstream.onSubscribe(this);
         }
 
-        private void end() {
+        /** Ends the read; false when it had ended already (completed, failed, cancelled or cut off). */
+        private boolean end() {
             session.reading.remove(this);
-            ended.complete(null);
+            return ended.complete(null);
         }
 
         @Override
         public void onNext(Segment segment) {
-            if (segment instanceof Row row) {
-                if (row.metadata() != description) {
-                    description = row.metadata();
-                    columns = session.metadataOf(description);
+            if (!signalling.enter()) {
+                return; // cut off: nothing more reaches the reader
+            }
+            try {
+                if (segment instanceof Row row) {
+                    if (row.metadata() != description) {
+                        description = row.metadata();
+                        columns = session.metadataOf(description);
+                    }
+                    downstream.onNext(new ResultPart.RowPart(new CoreRow(row, columns)));
+                } else if (segment instanceof CommandResult done) {
+                    ResultPart.Completion completion = new ResultPart.Completion(done.commandTag(), done.rowCount().orElse(-1));
+                    observer.onCompletion(completion);
+                    downstream.onNext(completion);
+                } else {
+                    if (!unbounded) {
+                        upstream.request(1); // a description is not passed on: its demand goes back
+                    }
                 }
-                downstream.onNext(new ResultPart.RowPart(new CoreRow(row, columns)));
-            } else if (segment instanceof CommandResult done) {
-                ResultPart.Completion completion = new ResultPart.Completion(done.commandTag(), done.rowCount().orElse(-1));
-                observer.onCompletion(completion);
-                downstream.onNext(completion);
-            } else {
-                if (!unbounded) {
-                    upstream.request(1); // a description is not passed on: its demand goes back
-                }
+            } finally {
+                signalling.leave();
             }
         }
 
         @Override
         public void onError(Throwable error) {
+            if (!signalling.enter()) {
+                return;
+            }
             end();
             observer.onError(error);
             downstream.onError(error);
+            signalling.leaveTerminated();
         }
 
         @Override
         public void onComplete() {
+            if (!signalling.enter()) {
+                return;
+            }
             end();
             observer.onEnd();
             downstream.onComplete();
+            signalling.leaveTerminated();
         }
 
         @Override
@@ -235,6 +265,18 @@ final class ExtendedQuerySession implements SessionPort {
         public void cancel() {
             upstream.cancel();
             end();
+        }
+
+        /**
+         * Cancels the read as its reader's cancel would, and fails the reader with {@code error} (from any
+         * thread, serialized with the parts the event loop is handing on); nothing when the read has ended.
+         */
+        void cutOff(Throwable error) {
+            if (!end()) {
+                return;
+            }
+            upstream.cancel();
+            signalling.terminateFromAnotherThread(() -> downstream.onError(error));
         }
     }
 

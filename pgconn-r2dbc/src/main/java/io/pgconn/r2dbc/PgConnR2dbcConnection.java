@@ -36,6 +36,12 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  */
 final class PgConnR2dbcConnection implements Connection, Wrapped<PgConnection> {
 
+    /**
+     * How long a rollback waits for reads in progress to end before it cuts them off: enough for a reader's
+     * cancel already on its way (F1), short enough that a stuck reader does not hold the transaction's locks.
+     */
+    static final Duration READS_GRACE = Duration.ofSeconds(1);
+
     private final SessionPort session;
     private final PgConnR2dbcConnectionFactory factory;
     private final TransactionState transaction = new TransactionState();
@@ -245,15 +251,23 @@ final class PgConnR2dbcConnection implements Connection, Wrapped<PgConnection> {
             if (!transaction.isActive()) {
                 return Mono.empty();
             }
-            // a statement of the transaction whose reader is cancelling (a Kotlin Flow, a subscription
-            // cancelled on another thread) ends before the ROLLBACK is written: written first, it would
-            // keep the cancel from reaching the server, and the statement would run to its end (r2dbc.md §3).
-            // Unread results are discarded first: a script whose handed-out result nobody reads ends its
-            // read only once that result is discarded (AUDIT-13 M1)
-            return afterUnreadResults().then(Mono.from(session.readsInProgressEnded())).then(sent("ROLLBACK"))
+            return afterReadsInProgress("rollbackTransaction()").then(sent("ROLLBACK"))
                     .onErrorResume(this::endedTheSession, error -> Mono.empty()) // the tracker saw the session end
                     .onErrorMap(R2dbcErrors::translate);
         });
+    }
+
+    /**
+     * Before a rollback is written (r2dbc.md §3): a statement of the transaction whose reader is cancelling
+     * (a Kotlin Flow, a subscription cancelled on another thread) ends first — written first, the rollback
+     * would keep the cancel from reaching the server, and the statement would run to its end (new user 10's
+     * F1). Unread results are discarded before the wait: a script whose handed-out result nobody reads ends
+     * its read only once that result is discarded (AUDIT-13 M1). A read that has not ended after
+     * {@link #READS_GRACE} (its reader neither reads nor cancels) is cut off, so the rollback runs and the
+     * transaction's locks are released instead of being held as long as the reader (AUDIT-13 L2).
+     */
+    private Mono<Void> afterReadsInProgress(String rollback) {
+        return afterUnreadResults().then(Mono.from(session.readsInProgressEnded(READS_GRACE, rollback)));
     }
 
     private boolean endedTheSession(Throwable error) {
@@ -273,10 +287,12 @@ final class PgConnR2dbcConnection implements Connection, Wrapped<PgConnection> {
         return control("RELEASE SAVEPOINT " + savepoint);
     }
 
+    /** {@code ROLLBACK TO SAVEPOINT}, after the reads in progress as {@link #rollbackTransaction()} (AUDIT-13 L2). */
     @Override
     public Mono<Void> rollbackTransactionToSavepoint(String name) {
         String savepoint = TransactionSql.savepointName(name);
-        return control("ROLLBACK TO SAVEPOINT " + savepoint);
+        return Mono.defer(() -> afterReadsInProgress("rollbackTransactionToSavepoint()")
+                .then(sent("ROLLBACK TO SAVEPOINT " + savepoint))).onErrorMap(R2dbcErrors::translate);
     }
 
     @Override

@@ -41,9 +41,12 @@ interface SessionPort {
 
     /**
      * Completes once every statement or script read from this session that is in progress now (its parts
-     * subscribed and not yet ended by completion, error or the reader's cancel) has ended.
+     * subscribed and not yet ended by completion, error or the reader's cancel) has ended. A read still in
+     * progress after {@code grace} is cut off: cancelled as its reader's cancel would (the server is asked to
+     * stop its statement when nothing was written behind it), and its reader fails with an
+     * {@link io.r2dbc.spi.R2dbcNonTransientResourceException} saying that {@code cutBy} cut it off.
      */
-    Publisher<Void> readsInProgressEnded();
+    Publisher<Void> readsInProgressEnded(java.time.Duration grace, String cutBy);
 
     /**
      * Sees what passes by on the session (the connection follows its transaction state this way): each

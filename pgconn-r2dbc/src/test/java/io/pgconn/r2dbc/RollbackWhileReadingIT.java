@@ -5,6 +5,7 @@ import io.r2dbc.spi.Connection;
 import io.r2dbc.spi.ConnectionFactories;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import io.r2dbc.spi.R2dbcNonTransientResourceException;
 import io.r2dbc.spi.Result;
 import org.reactivestreams.Subscription;
 import reactor.core.Disposable;
@@ -17,6 +18,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
+import static io.pgconn.testing.Conditions.awaitCondition;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -118,5 +120,150 @@ class RollbackWhileReadingIT {
             assertThat(one).isEqualTo(1);
             Mono.from(connection.close()).block(STEP);
         }
+    }
+
+    /**
+     * AUDIT-13 L2: a reader that subscribed to a large result and neither asks for rows nor cancels (a leaked
+     * subscription, a consumer that stopped). The rollback waited for its read for ever, and since it waited
+     * before writing anything, the transaction's locks stayed held on the server as long as the reader. Now
+     * the rollback waits a short grace, then cuts the read off (cancelled on the server, its reader failed)
+     * and rolls back.
+     */
+    @Test
+    void aRollbackBehindAReaderThatNeitherReadsNorCancelsCutsTheReadOffAndReleasesTheLocks() throws Exception {
+        try (PgConnR2dbcConnectionFactory factory =
+                     (PgConnR2dbcConnectionFactory) ConnectionFactories.get(R2dbcTestServer.url(PG.primary(), ""))) {
+            Connection connection = Mono.from(factory.create()).block(STEP);
+            int pid = ((PgConnR2dbcConnection) connection).pgConnection().processId();
+            Mono.from(connection.beginTransaction()).block(STEP);
+            lockAdvisory(connection, 4242);
+            StuckReader reader = StuckReader.of(connection, LARGE);
+            awaitRunningOrBlocked(pid, LARGE);
+
+            Mono.from(connection.rollbackTransaction()).block(STEP);
+            assertThat(advisoryLocksOf(pid)).as("the transaction's locks are released").isEqualTo("0");
+            assertThat(PG.primary().queryValue("SELECT state || ':' || query FROM pg_stat_activity WHERE pid = " + pid))
+                    .as("rolled back on the server").isEqualTo("idle:ROLLBACK");
+            assertThat(reader.failure.get(STEP.toSeconds(), TimeUnit.SECONDS))
+                    .as("the reader is told its read was cut off, not left waiting")
+                    .isInstanceOf(R2dbcNonTransientResourceException.class)
+                    .hasMessageContaining("rollbackTransaction()").hasMessageContaining("127.0.0.1");
+            assertThat(connection.isAutoCommit()).isTrue();
+            assertThat(selectOne(connection)).isEqualTo(1);
+            Mono.from(connection.close()).block(STEP);
+        }
+    }
+
+    /**
+     * AUDIT-13 L2: {@code rollbackTransactionToSavepoint} (Spring's nested rollback) asked for while a statement
+     * of the transaction is read, its reader cancelling just after (F1's case). The ROLLBACK TO SAVEPOINT was
+     * written first, so the cancel sent no CancelRequest and the statement ran to its end (~1000 s).
+     */
+    @Test
+    void aSavepointRollbackAskedForBeforeTheReaderCancelsCancelsTheStatementOnTheServer() throws Exception {
+        try (PgConnR2dbcConnectionFactory factory =
+                     (PgConnR2dbcConnectionFactory) ConnectionFactories.get(R2dbcTestServer.url(PG.primary(), ""))) {
+            Connection connection = Mono.from(factory.create()).block(STEP);
+            int pid = ((PgConnR2dbcConnection) connection).pgConnection().processId();
+            Mono.from(connection.beginTransaction()).block(STEP);
+            Mono.from(connection.createSavepoint("nested")).block(STEP);
+            CountDownLatch firstRow = new CountDownLatch(1);
+            Disposable reader = Flux.from(connection.createStatement(ENDLESS).execute())
+                    .flatMap(result -> result.map((row, metadata) -> row.get(0)))
+                    .subscribe(row -> firstRow.countDown(), error -> { });
+            assertThat(firstRow.await(STEP.toSeconds(), TimeUnit.SECONDS)).as("a first row").isTrue();
+
+            CompletableFuture<Void> rollback = Mono.from(connection.rollbackTransactionToSavepoint("nested")).toFuture();
+            reader.dispose();
+
+            rollback.get(STEP.toSeconds(), TimeUnit.SECONDS);
+            assertThat(PG.primary().queryValue("SELECT state || ':' || query FROM pg_stat_activity WHERE pid = " + pid))
+                    .as("the statement was cancelled on the server, then rolled back to the savepoint")
+                    .isEqualTo("idle in transaction:ROLLBACK TO SAVEPOINT \"nested\"");
+            assertThat(connection.isAutoCommit()).as("the transaction around the savepoint goes on").isFalse();
+            assertThat(selectOne(connection)).isEqualTo(1);
+            Mono.from(connection.commitTransaction()).block(STEP);
+            Mono.from(connection.close()).block(STEP);
+        }
+    }
+
+    /**
+     * AUDIT-13 L2: a savepoint rollback behind a reader that neither reads nor cancels: it was written behind
+     * the stuck read and its answer never read, so it waited for ever. Now the read is cut off after the
+     * grace, and the locks taken after the savepoint are released while the transaction goes on.
+     */
+    @Test
+    void aSavepointRollbackBehindAReaderThatNeitherReadsNorCancelsCutsTheReadOff() throws Exception {
+        try (PgConnR2dbcConnectionFactory factory =
+                     (PgConnR2dbcConnectionFactory) ConnectionFactories.get(R2dbcTestServer.url(PG.primary(), ""))) {
+            Connection connection = Mono.from(factory.create()).block(STEP);
+            int pid = ((PgConnR2dbcConnection) connection).pgConnection().processId();
+            Mono.from(connection.beginTransaction()).block(STEP);
+            Mono.from(connection.createSavepoint("nested")).block(STEP);
+            lockAdvisory(connection, 4343);
+            StuckReader reader = StuckReader.of(connection, LARGE);
+            awaitRunningOrBlocked(pid, LARGE);
+
+            Mono.from(connection.rollbackTransactionToSavepoint("nested")).block(STEP);
+            assertThat(advisoryLocksOf(pid)).as("the locks taken after the savepoint are released").isEqualTo("0");
+            assertThat(reader.failure.get(STEP.toSeconds(), TimeUnit.SECONDS))
+                    .isInstanceOf(R2dbcNonTransientResourceException.class)
+                    .hasMessageContaining("rollbackTransactionToSavepoint()");
+            assertThat(connection.isAutoCommit()).isFalse();
+            assertThat(selectOne(connection)).isEqualTo(1);
+            Mono.from(connection.rollbackTransaction()).block(STEP);
+            Mono.from(connection.close()).block(STEP);
+        }
+    }
+
+    /** Far more than the socket buffers hold: the server blocks sending it while nobody reads. */
+    private static final String LARGE = "SELECT g, repeat('x', 100) FROM generate_series(1, 1000000) g";
+
+    /** Subscribed to one statement's rows, never asking for any and never cancelling. */
+    private static final class StuckReader extends BaseSubscriber<Object> {
+        final CompletableFuture<Throwable> failure = new CompletableFuture<>();
+
+        static StuckReader of(Connection connection, String sql) {
+            Result result = Mono.from(connection.createStatement(sql).execute()).block(STEP);
+            StuckReader reader = new StuckReader();
+            result.map((row, metadata) -> row.get(0)).subscribe(reader);
+            return reader;
+        }
+
+        @Override
+        protected void hookOnSubscribe(Subscription subscription) {
+            // no demand
+        }
+
+        @Override
+        protected void hookOnError(Throwable error) {
+            failure.complete(error);
+        }
+
+        @Override
+        protected void hookOnComplete() {
+            failure.complete(null);
+        }
+    }
+
+    private static void lockAdvisory(Connection connection, int key) {
+        Flux.from(connection.createStatement("SELECT pg_advisory_xact_lock(" + key + ")").execute())
+                .flatMap(Result::getRowsUpdated).blockLast(STEP);
+        assertThat(advisoryLocksOf(((PgConnR2dbcConnection) connection).pgConnection().processId())).isEqualTo("1");
+    }
+
+    private static String advisoryLocksOf(int pid) {
+        return PG.primary().queryValue("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND pid = " + pid);
+    }
+
+    /** The statement reached the server (it runs, or blocks sending rows nobody reads). */
+    private static void awaitRunningOrBlocked(int pid, String sql) {
+        awaitCondition("the statement to reach the server", STEP, () -> ("active:" + sql).equals(
+                PG.primary().queryValue("SELECT state || ':' || query FROM pg_stat_activity WHERE pid = " + pid)));
+    }
+
+    private static Object selectOne(Connection connection) {
+        return Flux.from(connection.createStatement("SELECT 1").execute())
+                .flatMap(result -> result.map((row, metadata) -> row.get(0, Integer.class))).blockLast(STEP);
     }
 }
