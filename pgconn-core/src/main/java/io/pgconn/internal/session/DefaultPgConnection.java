@@ -276,7 +276,7 @@ final class DefaultPgConnection implements PgConnection {
 
     @Override
     public void noticeListener(NoticeListener listener) {
-        session.noticeListener(listener);
+        session.listeners().noticeListener(listener);
     }
 
     @Override
@@ -286,10 +286,10 @@ final class DefaultPgConnection implements PgConnection {
             return CompletableFuture.failedFuture(invalid);
         }
         String quoted = Identifiers.quote(channelName, "LISTEN channel");
-        session.addListener(channelName, listener);
+        session.listeners().add(channelName, listener);
         return simpleQuery("LISTEN " + quoted).whenComplete((r, e) -> {
             if (e != null) {
-                session.removeListener(channelName);
+                session.listeners().remove(channelName);
             }
         }).thenApply(r -> null);
     }
@@ -302,7 +302,7 @@ final class DefaultPgConnection implements PgConnection {
         }
         String quoted = Identifiers.quote(channelName, "UNLISTEN channel");
         return simpleQuery("UNLISTEN " + quoted).thenApply(r -> {
-            session.removeListener(channelName);
+            session.listeners().remove(channelName);
             return null;
         });
     }
@@ -327,7 +327,7 @@ final class DefaultPgConnection implements PgConnection {
 
     /** Why the server ended the session (e.g. 57P01), or null after a close asked by the user. */
     PgException closeCause() {
-        return session.closeCause();
+        return session.whyEnded().cause();
     }
 
     @Override

@@ -1,9 +1,7 @@
 package io.pgconn.internal.session;
 
-import io.pgconn.FatalErrors;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
-import io.pgconn.NotificationListener;
 import io.pgconn.PgException;
 import io.pgconn.QueryResult;
 import io.pgconn.config.ConnDefaults;
@@ -12,11 +10,8 @@ import io.pgconn.internal.query.QuerySession;
 import io.pgconn.internal.query.SqlShapes;
 import io.pgconn.internal.query.StatementCache;
 import io.pgconn.internal.query.StatementTrace;
-import io.pgconn.internal.query.TracedStatement;
 import io.pgconn.internal.query.ValueCodecs;
 import io.pgconn.internal.protocol.frontend.FrontendMessage;
-import io.pgconn.internal.protocol.frontend.Query;
-import io.pgconn.query.NoticeListener;
 
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -33,7 +28,9 @@ import java.util.function.Supplier;
  * messages.
  *
  * <p>The FIFO and the order of writes are {@link ExchangeFifo}'s, the hold a CancelRequest puts
- * on later exchanges is {@link CancelHold}'s, notifications and notices go to {@link SessionListeners}.
+ * on later exchanges is {@link CancelHold}'s, notifications and notices go to {@link SessionListeners}
+ * (the connection registers its listeners there), and a simple query a tracer follows is made by
+ * {@link SimpleQuery#of}.
  */
 public final class PipelinedSession implements QuerySession {
 
@@ -96,26 +93,12 @@ public final class PipelinedSession implements QuerySession {
     public CompletableFuture<QueryResult> simpleQuery(String sql) {
         SimpleQuery query;
         try {
-            query = traced(sql);
+            query = SimpleQuery.of(sql, host, statementTrace);
         } catch (PgException e) {
             return CompletableFuture.failedFuture(e);
         }
         submit(query);
         return query.result;
-    }
-
-    /**
-     * The query, one a tracer follows when the connection has a statement trace and the tracer takes it
-     * (asked on the caller's thread: a tracer reads the caller's context; docs/query.md §8).
-     */
-    private SimpleQuery traced(String sql) {
-        StatementTrace trace = statementTrace;
-        if (trace == null) {
-            return new SimpleQuery(sql, host);
-        }
-        Query message = new Query(sql); // a text that cannot be sent is no statement
-        TracedStatement traced = trace.simple(sql);
-        return traced == null ? new SimpleQuery(message, host) : new SimpleQuery.Traced(message, host, traced);
     }
 
     /** Queues an exchange; safe from any thread. */
@@ -386,47 +369,16 @@ public final class PipelinedSession implements QuerySession {
         return reads;
     }
 
-    /** Why the session ended, as far as known ({@link SessionHandler} records what the server and the pipeline say). */
+    /**
+     * Why the session ended, as far as known: {@link SessionHandler} records what the server and the pipeline say,
+     * {@link SessionEnd} a close asked for by the user (in-flight work then fails with "connection closed").
+     */
     CloseCause whyEnded() {
         return closeCause;
     }
 
+    /** Who hears notifications and notices: the connection registers them, {@link SessionHandler} delivers and ends them. */
     SessionListeners listeners() {
         return listeners;
-    }
-
-    public void noticeListener(NoticeListener listener) {
-        listeners.noticeListener(listener);
-    }
-
-    public void addListener(String channelName, NotificationListener listener) {
-        listeners.add(channelName, listener);
-    }
-
-    public void removeListener(String channelName) {
-        listeners.remove(channelName);
-    }
-
-    /**
-     * Stops notification delivery: listeners get their completion signal and no further callbacks. On the
-     * event loop: a listener's {@link VirtualMachineError} goes to the loop thread's uncaught-exception
-     * handler ({@link FatalErrors#handToTheThread}) once every listener has had its end.
-     */
-    public void stopListening(Throwable cause) {
-        try {
-            listeners.stop(cause);
-        } catch (VirtualMachineError fatal) {
-            FatalErrors.handToTheThread(fatal);
-        }
-    }
-
-    /** Marks the close as asked for by the user, so in-flight work fails with "connection closed". */
-    public void closingByUser(String reason) {
-        closeCause.closing(reason);
-    }
-
-    /** The error the server sent before it ended the session (e.g. 57P01 admin shutdown), if any. */
-    public PgException closeCause() {
-        return closeCause.cause();
     }
 }

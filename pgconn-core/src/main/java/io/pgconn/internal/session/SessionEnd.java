@@ -66,7 +66,7 @@ final class SessionEnd {
             closeHooks.clear();
         }
         hooks.forEach(Runnable::run);
-        PgException cause = session.closeCause();
+        PgException cause = session.whyEnded().cause();
         if (cause == null && !closing.get()) {
             cause = new PgClosedException(host, "connection to " + host + " was lost");
         }
@@ -117,8 +117,8 @@ final class SessionEnd {
                 // the backend would run the statement to its end before it reads Terminate
                 cancelOnClose = cancelQuietly();
             }
-            session.closingByUser(reason);
-            session.stopListening(null);
+            session.whyEnded().closing(reason);
+            session.listeners().stop(null);
             if (channel.isActive()) {
                 session.flushPending(); // requests written in this loop turn go before the Terminate
                 channel.writeAndFlush(Terminate.INSTANCE).addListener(f -> channel.close());

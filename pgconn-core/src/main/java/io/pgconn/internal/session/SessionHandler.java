@@ -140,7 +140,7 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
         session.discardPendingWrites(); // nothing more reaches the server
         CloseCause closeCause = session.whyEnded();
         session.fifo().failAll(closeCause::closedError);
-        session.stopListening(closeCause.cause());
+        session.listeners().stop(closeCause.cause());
         ctx.fireChannelInactive();
     }
 }

@@ -13,8 +13,8 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Who hears what the server sends outside any exchange's answers: a listener per LISTEN channel for
  * notifications, and one listener for notices. A listener's failure never breaks the session, except a
- * {@link VirtualMachineError} ({@link FatalErrors}), which is thrown on — from {@link #stop} only after
- * every listener has had its end. Listeners are registered from any thread; messages are delivered on
+ * {@link VirtualMachineError} ({@link FatalErrors}), which is thrown on — or, from {@link #stop}, handed to
+ * the thread's uncaught-exception handler once every listener has had its end. Listeners are registered from any thread; messages are delivered on
  * the event loop.
  */
 final class SessionListeners {
@@ -42,9 +42,10 @@ final class SessionListeners {
     }
 
     /**
-     * Every listener gets its completion signal (with the session's end cause) and no further callbacks;
-     * a listener's {@link VirtualMachineError} is thrown after all of them have had theirs (the first one;
-     * a different later one is added to it as suppressed).
+     * Stops notification delivery: every listener gets its completion signal (with the session's end cause)
+     * and no further callbacks. On the event loop: a listener's {@link VirtualMachineError} goes to the loop
+     * thread's uncaught-exception handler ({@link FatalErrors#handToTheThread}) after all of them have had
+     * theirs (the first one; a different later one is added to it as suppressed).
      */
     void stop(Throwable cause) {
         VirtualMachineError fatal = null;
@@ -59,7 +60,9 @@ final class SessionListeners {
                 }
             }
         }
-        throwIfAny(fatal);
+        if (fatal != null) {
+            FatalErrors.handToTheThread(fatal);
+        }
     }
 
     /** Delivers a notification or a notice; false for any other message (it is not for the listeners). */

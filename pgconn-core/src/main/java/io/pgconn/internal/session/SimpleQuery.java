@@ -9,6 +9,7 @@ import io.pgconn.internal.query.CopyRefusal;
 import io.pgconn.internal.query.Exchange;
 import io.pgconn.internal.query.QuerySession;
 import io.pgconn.internal.query.SpinThenParkFuture;
+import io.pgconn.internal.query.StatementTrace;
 import io.pgconn.internal.query.TracedStatement;
 import io.pgconn.internal.protocol.backend.BackendMessage;
 import io.pgconn.internal.protocol.backend.CommandComplete;
@@ -53,11 +54,27 @@ class SimpleQuery extends Exchange {
     }
 
     /** {@code message}: the query text, checked (a text with a NUL cannot be built). */
-    SimpleQuery(Query message, String host) {
+    private SimpleQuery(Query message, String host) {
         this.sql = message.sql();
         this.host = host;
         this.message = message;
         this.mayCopy = CopyRefusal.mayCopyAnywhere(sql);
+    }
+
+    /**
+     * The query for {@code sql}: one a tracer follows when {@code trace} is there (the connection's, null
+     * without a tracer) and its tracer takes it. Call on the caller's thread: a tracer reads the caller's
+     * context (docs/query.md §8).
+     *
+     * @throws PgException if the SQL cannot be sent (contains NUL): a text that cannot be sent is no statement
+     */
+    static SimpleQuery of(String sql, String host, StatementTrace trace) {
+        if (trace == null) {
+            return new SimpleQuery(sql, host);
+        }
+        Query message = new Query(sql);
+        TracedStatement traced = trace.simple(sql);
+        return traced == null ? new SimpleQuery(message, host) : new Traced(message, host, traced);
     }
 
     /** The tracer's view of it (docs/query.md §8); null for a query no tracer follows. */
@@ -69,7 +86,7 @@ class SimpleQuery extends Exchange {
      * A simple query a tracer follows. A subclass, not a field of every query: a connection without a tracer
      * makes its queries no larger than before (a reference more would add 8 bytes with the object alignment).
      */
-    static final class Traced extends SimpleQuery {
+    private static final class Traced extends SimpleQuery {
         private final TracedStatement traced;
 
         Traced(Query message, String host, TracedStatement traced) {

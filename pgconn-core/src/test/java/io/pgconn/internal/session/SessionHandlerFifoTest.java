@@ -321,6 +321,6 @@ class SessionHandlerFifoTest {
         channel.writeInbound(new ErrorResponse(new ServerErrorFields(Map.of('S', "FATAL", 'V', "FATAL", 'C', "57P05",
                 'M', "terminating connection due to idle-session timeout"))));
         assertThat(held.answers).as("nothing of the server's is for an exchange not yet written").isEmpty();
-        assertThat(session.closeCause().serverFields().code()).isEqualTo("57P05");
+        assertThat(session.whyEnded().cause().serverFields().code()).isEqualTo("57P05");
     }
 }

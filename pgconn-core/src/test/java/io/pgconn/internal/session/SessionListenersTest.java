@@ -27,13 +27,13 @@ class SessionListenersTest {
     @Test
     void aListenerThatThrowsAnErrorLeavesTheSessionOpenAndHearsTheNextNotification() {
         List<String> heard = new ArrayList<>();
-        session.addListener("a", notification -> {
+        session.listeners().add("a", notification -> {
             heard.add(notification.payload());
             if (heard.size() == 1) {
                 throw new AssertionError("an application's bug");
             }
         });
-        session.noticeListener(notice -> {
+        session.listeners().noticeListener(notice -> {
             throw new NoClassDefFoundError("com/example/Missing");
         });
 
@@ -43,15 +43,15 @@ class SessionListenersTest {
 
         assertThat(channel.isActive()).as("the session is still open").isTrue();
         assertThat(heard).containsExactly("first", "second");
-        assertThat(session.closeCause()).isNull();
+        assertThat(session.whyEnded().cause()).isNull();
     }
 
     @Test
     void aListenerWhoseCompletionThrowsDoesNotKeepTheOthersFromHearingTheClose() {
         List<String> completed = new ArrayList<>();
-        session.addListener("a", completing(completed, "a"));
-        session.addListener("b", completing(completed, "b"));
-        session.stopListening(null);
+        session.listeners().add("a", completing(completed, "a"));
+        session.listeners().add("b", completing(completed, "b"));
+        session.listeners().stop(null);
         assertThat(completed).containsExactlyInAnyOrder("a", "b");
     }
 
@@ -62,12 +62,12 @@ class SessionListenersTest {
     @Test
     void aVirtualMachineErrorIsNotCaughtByTheGuard() {
         StackOverflowError thrown = new StackOverflowError();
-        session.addListener("a", notification -> {
+        session.listeners().add("a", notification -> {
             throw thrown;
         });
         List<Throwable> uncaught = onThisThreadsUncaughtHandler(() -> channel.writeInbound(new NotificationResponse(42, "a", "x")));
         assertThat(channel.isActive()).isFalse();
-        assertThat(session.closeCause()).hasCause(thrown);
+        assertThat(session.whyEnded().cause()).hasCause(thrown);
         assertThat(uncaught).containsExactly(thrown);
     }
 
@@ -77,7 +77,7 @@ class SessionListenersTest {
         List<String> completed = new ArrayList<>();
         StackOverflowError thrown = new StackOverflowError();
         for (String name : List.of("a", "b", "c", "d")) {
-            session.addListener(name, new NotificationListener() {
+            session.listeners().add(name, new NotificationListener() {
                 @Override
                 public void onNotification(Notification notification) {
                 }
@@ -91,7 +91,7 @@ class SessionListenersTest {
                 }
             });
         }
-        List<Throwable> uncaught = onThisThreadsUncaughtHandler(() -> session.stopListening(null));
+        List<Throwable> uncaught = onThisThreadsUncaughtHandler(() -> session.listeners().stop(null));
         assertThat(completed).containsExactlyInAnyOrder("a", "b", "c", "d");
         assertThat(uncaught).containsExactly(thrown);
     }
