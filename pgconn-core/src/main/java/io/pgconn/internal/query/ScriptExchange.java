@@ -26,6 +26,7 @@ import io.pgconn.query.RowMetadata;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * A script: several statements without parameters under one Sync, so the server runs them as one
@@ -251,8 +252,9 @@ final class ScriptExchange extends DrivenExchange {
     /**
      * Whether a statement certainly returns no rows, so its result formats do not matter and it needs
      * no description first: its first keyword is one of the commands that never return rows, and an
-     * INSERT, UPDATE, DELETE or MERGE has no {@code RETURNING} (the word anywhere counts: a wrong
-     * "may return rows" costs a round trip, a wrong "none" would send rows in text).
+     * INSERT, UPDATE, DELETE or MERGE has no {@code RETURNING} (the word anywhere counts, and right after a
+     * {@code $}, which may close a dollar quote: a wrong "may return rows" costs a round trip, a wrong "none"
+     * would send rows in text).
      */
     static boolean certainlyRowless(String sql) {
         return switch (firstKeyword(sql)) {
@@ -261,7 +263,7 @@ final class ScriptExchange extends DrivenExchange {
                  "DEALLOCATE", "LISTEN", "UNLISTEN", "NOTIFY", "DO", "REFRESH", "CLUSTER", "REINDEX",
                  "VACUUM", "ANALYZE", "CHECKPOINT", "SECURITY", "IMPORT", "LOAD", "PREPARE", "REASSIGN", "DECLARE",
                  "CLOSE", "MOVE" -> true;
-            case "INSERT", "UPDATE", "DELETE", "MERGE" -> !containsWord(sql, "RETURNING");
+            case "INSERT", "UPDATE", "DELETE", "MERGE" -> !SqlScanner.containsWord(sql.toLowerCase(Locale.ROOT), "returning", true);
             default -> false;
         };
     }
@@ -273,27 +275,6 @@ final class ScriptExchange extends DrivenExchange {
         while (end < sql.length() && Character.isLetter(sql.charAt(end))) {
             end++;
         }
-        return sql.substring(i, end).toUpperCase(java.util.Locale.ROOT);
-    }
-
-
-    private static boolean containsWord(String sql, String word) {
-        for (int at = 0; (at = indexOfIgnoreCase(sql, word, at)) >= 0; at += word.length()) {
-            boolean before = at == 0 || !Character.isLetterOrDigit(sql.charAt(at - 1)) && sql.charAt(at - 1) != '_';
-            int after = at + word.length();
-            if (before && (after == sql.length() || !Character.isLetterOrDigit(sql.charAt(after)) && sql.charAt(after) != '_')) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private static int indexOfIgnoreCase(String sql, String word, int from) {
-        for (int i = from; i + word.length() <= sql.length(); i++) {
-            if (sql.regionMatches(true, i, word, 0, word.length())) {
-                return i;
-            }
-        }
-        return -1;
+        return sql.substring(i, end).toUpperCase(Locale.ROOT);
     }
 }

@@ -191,9 +191,20 @@ public final class SqlScanner {
      * several words). Anywhere in the text: in a literal or a comment too.
      */
     public static boolean containsWord(String text, String word) {
+        return containsWord(text, word, false);
+    }
+
+    /**
+     * {@link #containsWord(String, String)}, where with {@code afterADollarToo} the word also counts right after a
+     * {@code $}: a {@code $} continues an identifier ({@code x$returning}) but also closes a dollar-quoted literal,
+     * after which a keyword may follow at once ({@code $$x$$RETURNING id} returns rows), and the two are not told
+     * apart. For a caller to whom a word missed costs more than one found at the end of an identifier.
+     */
+    public static boolean containsWord(String text, String word, boolean afterADollarToo) {
         for (int i = text.indexOf(word); i >= 0; i = text.indexOf(word, i + 1)) {
             int end = i + word.length();
-            if ((i == 0 || !isIdentifierPart(text.charAt(i - 1))) && (end == text.length() || !isIdentifierPart(text.charAt(end)))) {
+            boolean startsAWord = i == 0 || !isIdentifierPart(text.charAt(i - 1)) || afterADollarToo && text.charAt(i - 1) == '$';
+            if (startsAWord && (end == text.length() || !isIdentifierPart(text.charAt(end)))) {
                 return true;
             }
         }

@@ -103,4 +103,14 @@ class SqlScannerTest {
         assertThat(SqlScanner.containsWord("create table moods (mood_id int, x$mood int, mood2 int)", "mood")).isFalse();
         assertThat(SqlScanner.containsWord("mood", "mood")).isTrue();
     }
+
+    /** Asked for, a word right after a {@code $} counts too (it may close a dollar quote); before one, never. */
+    @Test
+    void aWordRightAfterADollarCountsWhenAskedFor() {
+        assertThat(SqlScanner.containsWord("set note = $$x$$returning id", "returning")).isFalse();
+        assertThat(SqlScanner.containsWord("set note = $$x$$returning id", "returning", true)).isTrue();
+        assertThat(SqlScanner.containsWord("set note = $q$x$q$returning", "returning", true)).isTrue();
+        assertThat(SqlScanner.containsWord("set x$returning = 1", "returning", true)).isTrue();
+        assertThat(SqlScanner.containsWord("set returning$x = 1, xreturning = 2", "returning", true)).isFalse();
+    }
 }
