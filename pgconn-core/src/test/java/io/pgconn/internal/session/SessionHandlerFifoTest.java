@@ -145,26 +145,63 @@ class SessionHandlerFifoTest {
     }
 
     /**
+     * Runs {@code action} with {@code handler} as the uncaught-exception handler of the loop thread (the embedded
+     * channel's loop is the test thread); what {@code action} threw, or null — caught here: a VirtualMachineError
+     * out of a test method stops JUnit's whole run.
+     */
+    private static Throwable withLoopHandler(Thread.UncaughtExceptionHandler handler, Runnable action) {
+        Thread loop = Thread.currentThread();
+        Thread.UncaughtExceptionHandler before = loop.getUncaughtExceptionHandler();
+        loop.setUncaughtExceptionHandler(handler);
+        try {
+            return org.assertj.core.api.Assertions.catchThrowable(action::run);
+        } finally {
+            loop.setUncaughtExceptionHandler(before);
+        }
+    }
+
+    /** A holder, {@code broken} behind it, then one waiting: written when the holder releases the writes. */
+    private final class HeldBehindAHolder {
+        final Named holder = new Named("A");
+        final Named broken;
+        final Named waiting = new Named("C");
+
+        HeldBehindAHolder(Error errorToWrite) {
+            broken = new Named("B");
+            broken.errorToWrite = errorToWrite;
+            holder.holding = true;
+            session.submit(holder);
+            session.submit(broken);
+            session.submit(waiting);
+        }
+
+        /** The holder releases the writes: B's messages throw, with {@code handler} on the loop thread; what escaped. */
+        Throwable release(Thread.UncaughtExceptionHandler handler) {
+            holder.holding = false;
+            return withLoopHandler(handler, () -> {
+                session.releaseWrites(holder);
+                channel.runPendingTasks();
+            });
+        }
+    }
+
+    /**
      * A VirtualMachineError from an exchange's messages goes to the loop thread's uncaught-exception handler
      * (FatalErrors.handToTheThread), once the exchange is failed and out of the FIFO; the session goes on.
      */
     @Test
     void anExchangeWhoseMessagesThrowAVirtualMachineErrorIsFailedAndTheErrorGoesToTheLoopThread() {
         List<Throwable> uncaught = new ArrayList<>();
-        Thread loop = Thread.currentThread(); // the embedded channel's loop is the test thread
-        Thread.UncaughtExceptionHandler before = loop.getUncaughtExceptionHandler();
-        loop.setUncaughtExceptionHandler((t, e) -> uncaught.add(e));
-        try {
-            Named broken = new Named("A");
-            StackOverflowError fatal = new StackOverflowError();
-            broken.errorToWrite = fatal;
+        Named broken = new Named("A");
+        StackOverflowError fatal = new StackOverflowError();
+        broken.errorToWrite = fatal;
+        Throwable escaped = withLoopHandler((t, e) -> uncaught.add(e), () -> {
             session.submit(broken);
             channel.runPendingTasks();
-            assertThat(uncaught).containsExactly(fatal);
-            assertThat(broken.failure).isNotNull();
-        } finally {
-            loop.setUncaughtExceptionHandler(before);
-        }
+        });
+        assertThat(escaped).isNull();
+        assertThat(uncaught).containsExactly(fatal);
+        assertThat(broken.failure).isNotNull();
 
         Named next = new Named("B");
         session.submit(next);
@@ -182,29 +219,11 @@ class SessionHandlerFifoTest {
      */
     @Test
     void aHandlerThatThrowsOnAVirtualMachineErrorLeavesNoExchangeUnwritten() {
-        Thread loop = Thread.currentThread(); // the embedded channel's loop is the test thread
-        Thread.UncaughtExceptionHandler before = loop.getUncaughtExceptionHandler();
-        loop.setUncaughtExceptionHandler((t, e) -> {
+        HeldBehindAHolder held = new HeldBehindAHolder(new OutOfMemoryError("encoding a parameter"));
+        Throwable escaped = held.release((t, e) -> {
             throw new OutOfMemoryError("printing the stack trace");
         });
-        Named holder = new Named("A");
-        holder.holding = true;
-        Named broken = new Named("B");
-        broken.errorToWrite = new OutOfMemoryError("encoding a parameter");
-        Named waiting = new Named("C");
-        Throwable escaped;
-        try {
-            session.submit(holder);
-            session.submit(broken);
-            session.submit(waiting);
-            holder.holding = false;
-            // caught here: a VirtualMachineError out of a test method stops JUnit's whole run
-            escaped = org.assertj.core.api.Assertions.catchThrowable(() -> session.releaseWrites(holder));
-            channel.runPendingTasks();
-        } finally {
-            loop.setUncaughtExceptionHandler(before);
-        }
-        assertThat(broken.failure).isNotNull();
+        assertThat(held.broken.failure).isNotNull();
         Named later = new Named("D");
         session.submit(later);
         channel.runPendingTasks();
@@ -220,34 +239,17 @@ class SessionHandlerFifoTest {
     @Test
     void aFailureThatCannotBeBuiltEndsTheConnectionAndEveryExchangeInItFails() {
         List<Throwable> uncaught = new ArrayList<>();
-        Thread loop = Thread.currentThread(); // the embedded channel's loop is the test thread
-        Thread.UncaughtExceptionHandler before = loop.getUncaughtExceptionHandler();
-        loop.setUncaughtExceptionHandler((t, e) -> uncaught.add(e));
-        Named holder = new Named("A");
-        holder.holding = true;
-        Named broken = new Named("B");
         OutOfMemoryError again = new OutOfMemoryError("building the failure's message");
-        broken.errorToWrite = new NoClassDefFoundError("com/example/MissingLibrary") {
+        HeldBehindAHolder held = new HeldBehindAHolder(new NoClassDefFoundError("com/example/MissingLibrary") {
             @Override
             public String toString() {
                 throw again;
             }
-        };
-        Named waiting = new Named("C");
-        Throwable escaped;
-        try {
-            session.submit(holder);
-            session.submit(broken);
-            session.submit(waiting);
-            holder.holding = false;
-            escaped = org.assertj.core.api.Assertions.catchThrowable(() -> session.releaseWrites(holder));
-            channel.runPendingTasks();
-        } finally {
-            loop.setUncaughtExceptionHandler(before);
-        }
+        });
+        Throwable escaped = held.release((t, e) -> uncaught.add(e));
         assertThat(escaped).as("out of the write of the held-back exchanges").isNull();
         assertThat(channel.isActive()).isFalse();
-        assertThat(List.of(holder, broken, waiting)).allSatisfy(e -> assertThat(e.failure)
+        assertThat(List.of(held.holder, held.broken, held.waiting)).allSatisfy(e -> assertThat(e.failure)
                 .isInstanceOf(io.pgconn.PgClosedException.class).hasRootCause(again));
         assertThat(uncaught).containsExactly(again);
         assertThat(written()).as("A's buffer was not flushed before the close; C was never written").isEmpty();
@@ -278,17 +280,11 @@ class SessionHandlerFifoTest {
             }
         });
         List<Throwable> uncaught = new ArrayList<>();
-        Thread loop = Thread.currentThread();
-        Thread.UncaughtExceptionHandler before = loop.getUncaughtExceptionHandler();
-        loop.setUncaughtExceptionHandler((t, e) -> uncaught.add(e));
         Named request = new Named("A");
-        Throwable escaped;
-        try {
-            escaped = org.assertj.core.api.Assertions.catchThrowable(() -> session.submit(request));
+        Throwable escaped = withLoopHandler((t, e) -> uncaught.add(e), () -> {
+            session.submit(request);
             channel.runPendingTasks();
-        } finally {
-            loop.setUncaughtExceptionHandler(before);
-        }
+        });
         assertThat(escaped).isNull();
         assertThat(channel.isActive()).isFalse();
         assertThat(request.failure).isInstanceOf(io.pgconn.PgClosedException.class).hasRootCause(noMemory);

@@ -1,6 +1,5 @@
 package io.pgconn.internal.session;
 
-import io.netty.buffer.ByteBuf;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.pgconn.internal.protocol.backend.BindComplete;
 import io.pgconn.internal.protocol.backend.CommandComplete;
@@ -15,10 +14,7 @@ import io.pgconn.query.RowSet;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -30,8 +26,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class StatementCacheAfterAnErrorTest {
 
-    private final PipelinedSession session = new PipelinedSession("db:5432", Map.of(), 1, TextValueCodecs.INSTANCE);
-    private final EmbeddedChannel channel = new EmbeddedChannel(new SessionHandler(session));
+    private final EmbeddedSession embedded = new EmbeddedSession(1);
+    private final PipelinedSession session = embedded.session;
+    private final EmbeddedChannel channel = embedded.channel;
 
     /** Text codecs whose row decoders need a class that would not load (a codec's library missing). */
     private static final class CodecsMissingALibrary implements ValueCodecs {
@@ -58,7 +55,7 @@ class StatementCacheAfterAnErrorTest {
 
     @AfterEach
     void releaseWhatIsLeft() {
-        channel.finishAndReleaseAll();
+        embedded.close();
     }
 
     @Test
@@ -88,37 +85,7 @@ class StatementCacheAfterAnErrorTest {
         assertThat(result.join().commandTag()).isEqualTo("SET");
     }
 
-    /** Each frontend message written so far: a Close or Parse with its statement name, else its type letter. */
     private List<String> written() {
-        channel.runPendingTasks();
-        List<String> out = new ArrayList<>();
-        ByteBuf m;
-        while ((m = channel.readOutbound()) != null) {
-            try {
-                while (m.isReadable()) {
-                    char type = (char) m.readByte();
-                    int length = m.readInt();
-                    ByteBuf body = m.readSlice(length - 4);
-                    if (type == 'C') {
-                        body.skipBytes(1); // 'S': a statement
-                        out.add("Close " + readCString(body));
-                    } else if (type == 'P') {
-                        out.add("Parse " + readCString(body));
-                    } else {
-                        out.add(String.valueOf(type));
-                    }
-                }
-            } finally {
-                m.release();
-            }
-        }
-        return out;
-    }
-
-    private static String readCString(ByteBuf body) {
-        int end = body.bytesBefore((byte) 0);
-        String text = body.readCharSequence(end, StandardCharsets.UTF_8).toString();
-        body.skipBytes(1);
-        return text;
+        return embedded.written();
     }
 }

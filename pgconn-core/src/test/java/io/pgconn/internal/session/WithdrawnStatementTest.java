@@ -1,6 +1,5 @@
 package io.pgconn.internal.session;
 
-import io.netty.buffer.ByteBuf;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.pgconn.PgException;
 import io.pgconn.ServerErrorFields;
@@ -16,13 +15,10 @@ import io.pgconn.internal.protocol.frontend.Query;
 import io.pgconn.internal.query.DefaultPgStatement;
 import io.pgconn.internal.query.Exchange;
 import io.pgconn.internal.query.QuerySession;
-import io.pgconn.internal.query.TextValueCodecs;
 import io.pgconn.query.RowSet;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CancellationException;
@@ -38,8 +34,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class WithdrawnStatementTest {
 
-    private final PipelinedSession session = new PipelinedSession("db:5432", Map.of(), 0, TextValueCodecs.INSTANCE);
-    private final EmbeddedChannel channel = new EmbeddedChannel(new SessionHandler(session));
+    private final EmbeddedSession embedded = new EmbeddedSession(0);
+    private final PipelinedSession session = embedded.session;
+    private final EmbeddedChannel channel = embedded.channel;
 
     /** A simple Query that holds later writes until released (as a paged stream holds them until its Sync). */
     private static final class Holder extends Exchange {
@@ -72,41 +69,11 @@ class WithdrawnStatementTest {
 
     @AfterEach
     void releaseWhatIsLeft() {
-        channel.finishAndReleaseAll();
+        embedded.close();
     }
 
-    /** Each frontend message written so far, as its type letter; a Parse or Query with its SQL text. */
     private List<String> written() {
-        channel.runPendingTasks();
-        List<String> out = new ArrayList<>();
-        ByteBuf m;
-        while ((m = channel.readOutbound()) != null) {
-            try {
-                while (m.isReadable()) {
-                    char type = (char) m.readByte();
-                    int length = m.readInt();
-                    ByteBuf body = m.readSlice(length - 4);
-                    if (type == 'P') {
-                        readCString(body); // statement name
-                        out.add("Parse " + readCString(body));
-                    } else if (type == 'Q') {
-                        out.add("Query " + readCString(body));
-                    } else {
-                        out.add(String.valueOf(type));
-                    }
-                }
-            } finally {
-                m.release();
-            }
-        }
-        return out;
-    }
-
-    private static String readCString(ByteBuf body) {
-        int end = body.bytesBefore((byte) 0);
-        String text = body.readCharSequence(end, StandardCharsets.UTF_8).toString();
-        body.skipBytes(1);
-        return text;
+        return embedded.written();
     }
 
     private CompletableFuture<RowSet> cancelledWhileQueued(Holder holder) {
