@@ -1,15 +1,12 @@
 package io.pgconn.codec;
 
 import io.pgconn.PgConnection;
-import io.pgconn.PgConnectionFactory;
-import io.pgconn.config.ConnConfig;
 import io.pgconn.query.Row;
-import io.pgconn.testing.Connect;
+import io.pgconn.testing.FactoryPerTest;
 import io.pgconn.testkit.AuthMethod;
 import io.pgconn.testkit.ConnectionType;
 import io.pgconn.testkit.PgClusterExtension;
 import io.pgconn.testkit.PgUser;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -35,21 +32,12 @@ class FloatArrayParameterIT {
             .initSql("GRANT CREATE ON SCHEMA public TO " + USER)
             .build();
 
-    private PgConnectionFactory factory;
+    @RegisterExtension
+    final FactoryPerTest factory = new FactoryPerTest();
 
-    @AfterEach
-    void closeFactory() {
-        if (factory != null) {
-            factory.close();
-        }
-    }
-
+    /** extensionTypes left at its default (hstore, vector). */
     private PgConnection connect() {
-        if (factory == null) {
-            factory = PgConnectionFactory.builder(ConnConfig.builder().build()).threads(2).build();
-        }
-        // extensionTypes left at its default (hstore, vector)
-        return await(factory.connect(Connect.config(PG.primary(), USER, null, "sslmode=disable hostRecheckInterval=1h")));
+        return factory.connect(PG.primary(), USER);
     }
 
     @Test
