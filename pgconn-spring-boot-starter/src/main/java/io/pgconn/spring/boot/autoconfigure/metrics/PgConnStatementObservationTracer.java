@@ -10,7 +10,8 @@ import org.jspecify.annotations.Nullable;
  * Adapts core's statement events (docs/query.md §8) to Micrometer: one {@value #STATEMENT} observation per
  * statement of the core API, keys after OpenTelemetry's database conventions (docs/starter.md §4). Started on
  * the submitting thread, so the caller's current observation is its parent; stopped on the connection's
- * event loop when the statement ends. Never a parameter value; the SQL text only when asked
+ * event loop when the statement ends. Never a parameter value; the SQL text, and the server's message of a statement
+ * it refused (which may quote a literal of it, {@link ObservedStatementError}), only when asked
  * ({@code management.observations.pgconn.include-query-text}).
  */
 public final class PgConnStatementObservationTracer implements PgTracer {
@@ -59,7 +60,7 @@ public final class PgConnStatementObservationTracer implements PgTracer {
         return ended -> stop(started, ended);
     }
 
-    private static void stop(Observation observation, StatementEnded ended) {
+    private void stop(Observation observation, StatementEnded ended) {
         observation.lowCardinalityKeyValue("outcome", ended.outcome().label());
         observation.lowCardinalityKeyValue("db.response.status_code", nonNull(ended.sqlState()));
         observation.lowCardinalityKeyValue("error.type", errorType(ended));
@@ -67,7 +68,7 @@ public final class PgConnStatementObservationTracer implements PgTracer {
             observation.highCardinalityKeyValue("db.response.returned_rows", Long.toString(ended.rows()));
         }
         if (ended.error() != null) {
-            observation.error(ended.error());
+            observation.error(ObservedStatementError.of(ended.error(), this.includeQueryText));
         }
         observation.stop();
     }

@@ -124,6 +124,54 @@ class PgConnStatementObservationIT {
         });
     }
 
+    /**
+     * AUDIT-13 L6: a literal of the SQL text reached the observation's error through the server's message — the core
+     * cuts the quoted value only for statements sent with parameters — although the text itself is left out. The
+     * error is the same class with the server's severity and SQLSTATE, without its message; with the text included,
+     * the message is too.
+     */
+    @Test
+    void theServersMessageQuotingALiteralReachesTheObservationsErrorOnlyWithTheQueryText() {
+        String[] literalQuoting = {"SELECT '" + SECRET + "'::int", "SELECT 1 '" + SECRET + "'"};
+        coreOnly().run(context -> {
+            ObservationRegistry registry = context.getBean(ObservationRegistry.class);
+            PgConnection c = context.getBean(PgConnectionFactory.class).connect().get();
+            try {
+                for (String sql : literalQuoting) {
+                    assertThatThrownBy(() -> c.simpleQuery(sql).join()).hasMessageContaining(SECRET);
+                    assertThatThrownBy(() -> c.query(sql).join()).hasMessageContaining(SECRET);
+                }
+            } finally {
+                c.close().join();
+            }
+            List<Observation.Context> failed = statements(registry);
+            assertThat(failed).hasSize(4);
+            assertThat(failed).extracting(observed -> observed.getLowCardinalityKeyValue("error.type").getValue())
+                    .containsExactly("22P02", "22P02", "42601", "42601");
+            assertThat(failed).allSatisfy(observed -> assertThat(observed.getError()).isExactlyInstanceOf(PgServerException.class)
+                    .hasMessageContaining("reported ERROR " + observed.getLowCardinalityKeyValue("error.type").getValue())
+                    .hasMessageContaining("include-query-text=true").hasNoCause()
+                    .satisfies(e -> assertThat(((PgServerException) e).sqlState()).contains(
+                            observed.getLowCardinalityKeyValue("error.type").getValue()))
+                    .satisfies(e -> assertThat(((PgServerException) e).serverFieldMap().values()).noneMatch(v -> v.contains(SECRET))));
+            assertNoSecret(registry);
+        });
+        stopped.contexts.clear();
+        coreOnly().withPropertyValues("management.observations.pgconn.include-query-text=true").run(context -> {
+            ObservationRegistry registry = context.getBean(ObservationRegistry.class);
+            PgConnection c = context.getBean(PgConnectionFactory.class).connect().get();
+            try {
+                assertThatThrownBy(() -> c.simpleQuery(literalQuoting[0]).join()).hasMessageContaining(SECRET);
+            } finally {
+                c.close().join();
+            }
+            assertThat(statements(registry)).singleElement().satisfies(observed -> {
+                assertThat(observed.getHighCardinalityKeyValue("db.query.text").getValue()).contains(SECRET);
+                assertThat(observed.getError()).hasMessageContaining(SECRET);
+            });
+        });
+    }
+
     @Test
     void underBootsR2dbcQueryObservationAnR2dbcStatementIsObservedOnceAndSessionsWorkByTheStarter() {
         runner(R2dbcProxyAutoConfiguration.class, R2dbcObservationAutoConfiguration.class, PgConnAutoConfiguration.class,
