@@ -7,6 +7,9 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.pgconn.notify.NotificationSubscriber;
 import io.pgconn.notify.SubscriberState;
 import io.pgconn.spring.boot.autoconfigure.health.PgConnSubscriberDetails;
+import org.jspecify.annotations.Nullable;
+import org.springframework.beans.factory.BeanFactory;
+import org.springframework.beans.factory.BeanFactoryAware;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.DestructionAwareBeanPostProcessor;
 
@@ -24,9 +27,11 @@ import java.util.concurrent.ConcurrentHashMap;
  * {@code pg.conn.subscriber.notifications}, notifications handed to its listeners
  * ({@link NotificationSubscriber#notificationsReceived()}). Registered when the bean is created (a lazy one
  * when first used), removed when it is destroyed. A subscriber that is not a bean has none, as it has no
- * health (new user 9, F5).
+ * health (new user 9, F5); nor has an instance of a subscriber bean that is not a singleton (a prototype's):
+ * its instances would share the bean name — Micrometer keeps the first one's meters under it — and Spring
+ * destroys none of them, so the meters would outlive them (REVIEW-13 L5). Health shows singletons only too.
  */
-public final class PgConnSubscriberMeters implements DestructionAwareBeanPostProcessor {
+public final class PgConnSubscriberMeters implements DestructionAwareBeanPostProcessor, BeanFactoryAware {
 
     private final ObjectProvider<MeterRegistry> registries;
     /** Per subscriber bean, its meters and the registry they are in (looked up no more while the context closes). */
@@ -35,19 +40,31 @@ public final class PgConnSubscriberMeters implements DestructionAwareBeanPostPro
     private record Registered(MeterRegistry registry, List<Meter> meters) {
     }
 
+    private @Nullable BeanFactory beanFactory;
+
     public PgConnSubscriberMeters(ObjectProvider<MeterRegistry> registries) {
         this.registries = registries;
     }
 
     @Override
+    public void setBeanFactory(BeanFactory beanFactory) {
+        this.beanFactory = beanFactory;
+    }
+
+    @Override
     public Object postProcessAfterInitialization(Object bean, String beanName) {
-        if (bean instanceof NotificationSubscriber subscriber) {
+        if (bean instanceof NotificationSubscriber subscriber && isSingleton(beanName)) {
             MeterRegistry registry = this.registries.getIfAvailable();
             if (registry != null) {
                 this.registered.put(beanName, new Registered(registry, bind(registry, beanName, subscriber)));
             }
         }
         return bean;
+    }
+
+    /** A singleton bean of that name: one instance, destroyed with the context (an inner bean's name is none). */
+    private boolean isSingleton(String beanName) {
+        return this.beanFactory != null && this.beanFactory.containsBean(beanName) && this.beanFactory.isSingleton(beanName);
     }
 
     @Override

@@ -12,12 +12,14 @@ import io.pgconn.spring.boot.autoconfigure.StarterCluster;
 import io.pgconn.testkit.PgClusterExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.springframework.beans.factory.config.ConfigurableBeanFactory;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.ApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Lazy;
+import org.springframework.context.annotation.Scope;
 
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -96,6 +98,43 @@ class PgConnSubscriberMetersIT {
         subscriber.get().ended().get(10, TimeUnit.SECONDS);
         assertThat(registry.get().find("pg.conn.subscriber.status").meters()).as("removed with the bean").isEmpty();
         assertThat(registry.get().find("pg.conn.subscriber.reconnects").meters()).isEmpty();
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    static class PrototypeSubscribers {
+
+        @Bean
+        @Scope(ConfigurableBeanFactory.SCOPE_PROTOTYPE)
+        NotificationSubscriber perRequestSubscriber(PgConnectionFactory factory) {
+            return ListeningSubscribers.listeningTo("per_request_channel", factory, ListeningSubscribers.QUICK_FOREVER);
+        }
+    }
+
+    /**
+     * REVIEW-13 L5: the meters were keyed by bean name. Every instance of a prototype-scoped subscriber registered
+     * under the same name (Micrometer kept the first instance's meters, so the second had none of its own) and
+     * Spring gives a prototype no destruction callback, so they stayed after the instances ended. Meters, as health
+     * (§3), are for singleton subscribers: a prototype's instances get none.
+     */
+    @Test
+    void aPrototypeSubscribersInstancesGetNoMetersThatWouldOutliveThem() throws Exception {
+        new ApplicationContextRunner()
+                .withConfiguration(AutoConfigurations.of(PgConnAutoConfiguration.class, PgConnMetricsAutoConfiguration.class))
+                .withBean(SimpleMeterRegistry.class)
+                .withUserConfiguration(Subscribers.class, PrototypeSubscribers.class)
+                .withPropertyValues("pg.conn.hosts=" + StarterCluster.label(PG.primary()), "pg.conn.ssl.mode=disable",
+                        "pg.conn.database=postgres", "pg.conn.username=" + StarterCluster.USER,
+                        "pg.conn.password=" + StarterCluster.PASSWORD, "pg.conn.extension-types=", "pg.conn.startup-check=none")
+                .run(context -> {
+                    NotificationSubscriber first = context.getBean("perRequestSubscriber", NotificationSubscriber.class);
+                    NotificationSubscriber second = context.getBean("perRequestSubscriber", NotificationSubscriber.class);
+                    assertThat(first).isNotSameAs(second);
+                    first.close().get(10, TimeUnit.SECONDS);
+                    second.close().get(10, TimeUnit.SECONDS);
+                    assertThat(meters(context)).as("the singleton's meters only")
+                            .allSatisfy(meter -> assertThat(meter.getId().getTag("subscriber")).isEqualTo("ordersSubscriber"))
+                            .hasSize(7);
+                });
     }
 
     private static java.util.List<Meter> meters(ApplicationContext context) {
