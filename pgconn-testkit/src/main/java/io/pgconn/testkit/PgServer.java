@@ -25,6 +25,8 @@ public final class PgServer implements AutoCloseable {
 
     /** The superuser the testkit creates and uses. */
     public static final String SUPERUSER = "postgres";
+    /** The database every server has, where {@link #execute(String)} and its kin run. */
+    public static final String DEFAULT_DATABASE = "postgres";
     /** The role standbys stream as (trust on loopback, replication only). */
     public static final String REPLICATION_USER = "replicator";
 
@@ -325,8 +327,22 @@ public final class PgServer implements AutoCloseable {
      * @throws PgTestkitException on an SQL error (with {@link PgTestkitException#sqlState()})
      */
     public List<String> execute(String sql) {
+        return execute(DEFAULT_DATABASE, sql);
+    }
+
+    /**
+     * As {@link #execute(String)}, in {@code database} (new user 10 F5: DDL for an application's own database,
+     * such as a table in {@code orders}, needed a connection of the test's own: there is no {@code \c}).
+     *
+     * @param database a database of this server
+     * @param sql      one or more statements
+     * @return the rows of all statements, in order
+     * @throws PgTestkitException on an SQL error, or when {@code database} does not exist (the server's message
+     *                            names it)
+     */
+    public List<String> execute(String database, String sql) {
         requireRunning();
-        return this.sql.execute(sql);
+        return this.sql.execute(database, sql);
     }
 
     /**
@@ -334,8 +350,19 @@ public final class PgServer implements AutoCloseable {
      * @return the rows as lists of column texts ({@code null} for SQL NULL)
      */
     public List<List<String>> query(String sql) {
+        return query(DEFAULT_DATABASE, sql);
+    }
+
+    /**
+     * As {@link #query(String)}, in {@code database}.
+     *
+     * @param database a database of this server
+     * @param sql      one or more statements
+     * @return the rows as lists of column texts ({@code null} for SQL NULL)
+     */
+    public List<List<String>> query(String database, String sql) {
         requireRunning();
-        return this.sql.query(sql);
+        return this.sql.query(database, sql);
     }
 
     /**
@@ -343,8 +370,19 @@ public final class PgServer implements AutoCloseable {
      * @return the first column of the first row, or {@code null} when there is no row
      */
     public String queryValue(String sql) {
+        return queryValue(DEFAULT_DATABASE, sql);
+    }
+
+    /**
+     * As {@link #queryValue(String)}, in {@code database}.
+     *
+     * @param database a database of this server
+     * @param sql      a query
+     * @return the first column of the first row, or {@code null} when there is no row
+     */
+    public String queryValue(String database, String sql) {
         requireRunning();
-        return this.sql.queryValue(sql);
+        return this.sql.queryValue(database, sql);
     }
 
     /** @return whether {@code pg_is_in_recovery()} (a standby that has not been promoted) */
@@ -399,7 +437,7 @@ public final class PgServer implements AutoCloseable {
 
     /** @return the database every server has: "postgres" */
     public String database() {
-        return "postgres";
+        return DEFAULT_DATABASE;
     }
 
     /**

@@ -19,35 +19,35 @@ final class SuperuserSql {
     }
 
     /** The rows, each as its columns joined by {@code |} (SQL NULL as an empty string). */
-    List<String> execute(String sql) {
+    List<String> execute(String database, String sql) {
         List<String> out = new ArrayList<>();
-        for (List<String> row : query(sql)) {
+        for (List<String> row : query(database, sql)) {
             out.add(String.join("|", row.stream().map(v -> v == null ? "" : v).toList()));
         }
         return out;
     }
 
     /** The rows as lists of column texts ({@code null} for SQL NULL). */
-    List<List<String>> query(String sql) {
-        try (AdminClient c = admin()) {
+    List<List<String>> query(String database, String sql) {
+        try (AdminClient c = admin(database)) {
             return c.query(sql);
         }
     }
 
     /** The first column of the first row, or {@code null} when there is no row. */
-    String queryValue(String sql) {
-        List<List<String>> rows = query(sql);
+    String queryValue(String database, String sql) {
+        List<List<String>> rows = query(database, sql);
         return rows.isEmpty() || rows.get(0).isEmpty() ? null : rows.get(0).get(0);
     }
 
     /** The {@code server_version} the server reports at login. */
     String serverVersion() {
-        try (AdminClient c = admin()) {
+        try (AdminClient c = admin(PgServer.DEFAULT_DATABASE)) {
             return c.parameters().get("server_version");
         }
     }
 
-    private AdminClient admin() {
-        return AdminClient.connect(socketDirectory, port.getAsInt(), PgServer.SUPERUSER, "postgres", Duration.ofSeconds(30));
+    private AdminClient admin(String database) {
+        return AdminClient.connect(socketDirectory, port.getAsInt(), PgServer.SUPERUSER, database, Duration.ofSeconds(30));
     }
 }

@@ -71,6 +71,24 @@ class ReplicationIT {
         assertThat(PG.standby(0).queryValue("SELECT tags -> 'a' FROM items WHERE id = 1")).isEqualTo("1");
     }
 
+    /**
+     * New user 10 F5: SQL as superuser in a database other than {@code postgres} — a table in the application's
+     * {@code orders} — had no way through the testkit (there is no {@code \c}).
+     */
+    @Test
+    @Order(2)
+    void superuserSqlRunsInTheDatabaseItNames() {
+        PgServer primary = PG.primary();
+        primary.execute("CREATE DATABASE orders OWNER app");
+        assertThat(primary.execute("orders", "CREATE TABLE orders_placed (id int); INSERT INTO orders_placed VALUES (7);"
+                + " SELECT current_database()")).containsExactly("orders");
+        assertThat(primary.queryValue("orders", "SELECT id FROM orders_placed")).isEqualTo("7");
+        assertThat(primary.query("orders", "SELECT id, current_database() FROM orders_placed")).containsExactly(java.util.List.of("7", "orders"));
+        assertThat(primary.queryValue("SELECT to_regclass('orders_placed')")).as("not in postgres").isNull();
+        assertThatThrownBy(() -> primary.execute("no_such_db", "SELECT 1")).isInstanceOf(PgTestkitException.class)
+                .hasMessageContaining("\"no_such_db\" does not exist");
+    }
+
     @Test
     @Order(3)
     void afterAPrimaryCrashAPromotedStandbyAcceptsWritesAndTheOtherFollowsIt() throws Exception {
