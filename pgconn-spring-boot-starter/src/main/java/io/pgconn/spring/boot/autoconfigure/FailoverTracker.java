@@ -21,8 +21,9 @@ import java.util.function.Supplier;
  * only with a fixed host order.
  *
  * <p>Each change is logged once at INFO, from → to with the failover number and why (new user 7
- * F2): "pgconn: active host changed from db1:5432 to db2:5432 (failover 1): db1:5432 is now
- * read-only". The health monitors say why from their views; a connect only knows where it landed.
+ * F2), naming the factory bean (new user 10 F4: two factories on one server could not be told apart):
+ * "pgconn [pgConnectionFactory]: active host changed from db1:5432 to db2:5432 (failover 1): db1:5432 is
+ * now read-only". The health monitors say why from their views; a connect only knows where it landed.
  */
 public final class FailoverTracker implements PgTracer {
 
@@ -30,6 +31,8 @@ public final class FailoverTracker implements PgTracer {
 
     /** The reason of a change seen by a connect: without the monitors nothing says why. */
     static final String LANDED_BY_CONNECT = "a connect landed on it (without pgconn health nothing says why)";
+
+    private final String factoryName;
 
     private final Clock clock;
 
@@ -42,12 +45,28 @@ public final class FailoverTracker implements PgTracer {
     /** Whether the health monitors feed this tracker; connects are then ignored. */
     private boolean followsHealthMonitor;
 
+    /** The auto-configured factory's ({@value PgConnAutoConfiguration#FACTORY_BEAN_NAME}). */
     public FailoverTracker() {
-        this(Clock.systemUTC());
+        this(PgConnAutoConfiguration.FACTORY_BEAN_NAME);
+    }
+
+    /** {@code factoryName}: the bean name of the factory whose active host this tracks, for the log. */
+    public FailoverTracker(String factoryName) {
+        this(factoryName, Clock.systemUTC());
     }
 
     public FailoverTracker(Clock clock) {
+        this(PgConnAutoConfiguration.FACTORY_BEAN_NAME, clock);
+    }
+
+    public FailoverTracker(String factoryName, Clock clock) {
+        this.factoryName = factoryName;
         this.clock = clock;
+    }
+
+    /** The bean name of the factory whose active host this tracks. */
+    public String factoryName() {
+        return this.factoryName;
     }
 
     @Override
@@ -90,7 +109,7 @@ public final class FailoverTracker implements PgTracer {
         if (previous != null && !previous.equals(host)) {
             long count = this.failovers.incrementAndGet();
             this.lastFailoverAt = this.clock.instant();
-            logger.info("pgconn: active host changed from " + previous + " to " + host + " (failover " + count + "): "
+            logger.info("pgconn [" + this.factoryName + "]: active host changed from " + previous + " to " + host + " (failover " + count + "): "
                     + reason.get());
         }
     }

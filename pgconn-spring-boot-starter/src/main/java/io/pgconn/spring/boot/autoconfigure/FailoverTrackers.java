@@ -19,8 +19,8 @@ public final class FailoverTrackers {
         this.trackers.put(factory, tracker);
     }
 
-    /** The tracker of {@code factory}, created on first use. */
-    public FailoverTracker of(PgConnectionFactory factory) {
-        return this.trackers.computeIfAbsent(factory, f -> new FailoverTracker());
+    /** The tracker of {@code factory}, the bean {@code name}, created on first use (its log lines name the bean). */
+    public FailoverTracker of(String name, PgConnectionFactory factory) {
+        return this.trackers.computeIfAbsent(factory, f -> new FailoverTracker(name));
     }
 }

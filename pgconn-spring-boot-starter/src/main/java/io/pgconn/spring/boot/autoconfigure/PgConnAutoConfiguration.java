@@ -44,6 +44,13 @@ public final class PgConnAutoConfiguration {
         return new FailoverTracker();
     }
 
+    /** The starter's observations and meters for a factory of the application's own (README, "Several factories"). */
+    @Bean
+    @ConditionalOnMissingBean
+    PgConnFactoryTracers pgConnFactoryTracers(ObjectProvider<PgConnFactoryTracerSource> sources) {
+        return new PgConnFactoryTracers(sources);
+    }
+
     @Bean
     @ConditionalOnMissingBean
     FailoverTrackers pgConnFailoverTrackers() {

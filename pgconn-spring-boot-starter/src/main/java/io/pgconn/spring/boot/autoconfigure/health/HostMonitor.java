@@ -6,6 +6,7 @@ import io.pgconn.PgConnection;
 import io.pgconn.PgConnectionFactory;
 import io.pgconn.ServerRole;
 import io.pgconn.config.HostSpec;
+import io.pgconn.spring.boot.autoconfigure.PgConnAutoConfiguration;
 import io.pgconn.spring.boot.autoconfigure.health.ProbeLogin.Answer;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -73,6 +74,9 @@ final class HostMonitor {
 
     private volatile boolean closed;
 
+    /** {@link HealthLogPrefix}: names the application's factory bean. */
+    private final String logPrefix;
+
     HostMonitor(HostSpec host, PgConnectionFactory monitorFactory, PgConnectionFactory applicationFactory,
             Duration interval, Duration probeTimeout, Clock clock, Consumer<HostView> published) {
         this(host, monitorFactory, applicationFactory, interval, probeTimeout, clock, published, true);
@@ -88,11 +92,20 @@ final class HostMonitor {
     HostMonitor(HostSpec host, PgConnectionFactory monitorFactory, PgConnectionFactory applicationFactory,
             Duration interval, Duration probeTimeout, Clock clock, Consumer<HostView> published,
             boolean closeWhenUnresponsive, Duration reloginInterval) {
+        this(host, monitorFactory, applicationFactory, interval, probeTimeout, clock, published, closeWhenUnresponsive,
+                reloginInterval, PgConnAutoConfiguration.FACTORY_BEAN_NAME);
+    }
+
+    /** {@code factoryName}: the bean name of {@code applicationFactory}, which the log lines name. */
+    HostMonitor(HostSpec host, PgConnectionFactory monitorFactory, PgConnectionFactory applicationFactory,
+            Duration interval, Duration probeTimeout, Clock clock, Consumer<HostView> published,
+            boolean closeWhenUnresponsive, Duration reloginInterval, String factoryName) {
+        this.logPrefix = HealthLogPrefix.of(factoryName);
         this.host = host;
         this.applicationFactory = applicationFactory;
         this.login = new ProbeLogin(host, monitorFactory, applicationFactory.config(), probeTimeout);
         this.backoff = new RefusedLoginBackoff(interval, clock);
-        this.unanswered = new UnansweredProbes(host, applicationFactory, probeTimeout, closeWhenUnresponsive);
+        this.unanswered = new UnansweredProbes(host, applicationFactory, probeTimeout, closeWhenUnresponsive, factoryName);
         this.probeTimeout = probeTimeout;
         this.clock = clock;
         this.reloginInterval = reloginInterval;
@@ -230,7 +243,7 @@ final class HostMonitor {
         this.view = before.up(role, version == null ? "" : version, this.clock.instant());
         String change = roleChange(before, role);
         if (change != null) {
-            logger.info("pgconn health: host " + this.host.label() + " " + change);
+            logger.info(this.logPrefix + "host " + this.host.label() + " " + change);
         }
         this.published.accept(this.view);
         this.applicationFactory.reportHostUp(this.host, role);
@@ -266,7 +279,7 @@ final class HostMonitor {
         this.view = this.view.down(reason, this.clock.instant());
         if (changed) {
             // the short reason goes to health; the whole story, once per change, to the log (before what it causes)
-            logger.info("pgconn health: host " + this.host.label() + " is down: "
+            logger.info(this.logPrefix + "host " + this.host.label() + " is down: "
                     + logged(reason, UnansweredProbes.stoppedAnswering(cause) ? null : cause.getMessage()));
         }
         this.published.accept(this.view);

@@ -31,7 +31,7 @@ final class HostViews {
     HostViews(List<String> hosts, TargetSessionAttrs targetSessionAttrs, FailoverTracker failoverTracker) {
         this.targetSessionAttrs = targetSessionAttrs;
         this.failoverTracker = failoverTracker;
-        this.noAcceptableHostLog = new NoAcceptableHostLog(targetSessionAttrs);
+        this.noAcceptableHostLog = new NoAcceptableHostLog(targetSessionAttrs, failoverTracker.factoryName());
         this.views = new ArrayList<>(hosts.stream().map(HostView::unknown).toList());
         failoverTracker.followHealthMonitor();
     }

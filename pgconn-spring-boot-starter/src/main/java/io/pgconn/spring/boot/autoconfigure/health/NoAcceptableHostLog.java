@@ -23,11 +23,15 @@ final class NoAcceptableHostLog {
 
     private final TargetSessionAttrs attrs;
 
+    private final String prefix;
+
     /** When the views last showed no acceptable host, or {@code null} while one is. */
     private @Nullable Instant noneSince;
 
-    NoAcceptableHostLog(TargetSessionAttrs attrs) {
+    /** {@code factoryName}: the bean name of the factory whose hosts these are, for the log. */
+    NoAcceptableHostLog(TargetSessionAttrs attrs, String factoryName) {
         this.attrs = attrs;
+        this.prefix = HealthLogPrefix.of(factoryName);
     }
 
     /** {@code views} just changed with {@code changed}; {@code active} is the acceptable host they imply, if any. */
@@ -36,12 +40,12 @@ final class NoAcceptableHostLog {
         if (active == null) {
             if (this.noneSince == null && views.stream().allMatch(v -> v.checkedAt() != null)) {
                 this.noneSince = at;
-                logger.warn("pgconn health: " + describe(views, this.attrs));
+                logger.warn(this.prefix + describe(views, this.attrs));
             }
         } else if (this.noneSince != null) {
             Duration without = Duration.between(this.noneSince, at);
             this.noneSince = null;
-            logger.info("pgconn health: " + active.host() + " satisfies target_session_attrs=" + this.attrs.libpqName()
+            logger.info(this.prefix + active.host() + " satisfies target_session_attrs=" + this.attrs.libpqName()
                     + " again (" + active.role().label() + "), after " + without.toMillis() + " ms without such a host");
         }
     }

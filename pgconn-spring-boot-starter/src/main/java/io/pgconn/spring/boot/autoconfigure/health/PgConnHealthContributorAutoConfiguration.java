@@ -48,7 +48,7 @@ public final class PgConnHealthContributorAutoConfiguration {
         PgConnSubscriberDetails subscribers = PgConnSubscriberDetails.beansOf(beanFactory);
         Map<String, PgConnHealthIndicator> indicators = new LinkedHashMap<>();
         beanFactory.getBeansOfType(PgConnectionFactory.class).forEach((name, factory) -> indicators.put(name,
-                new PgConnHealthIndicator(factory, trackers.of(factory), properties, interval, name, pools,
+                new PgConnHealthIndicator(factory, trackers.of(name, factory), properties, interval, name, pools,
                         health.isCloseConnectionsWhenUnresponsive(), health.getReloginInterval(), subscribers)));
         return indicators.size() == 1 ? indicators.values().iterator().next() : new PgConnHealthIndicators(indicators);
     }

@@ -37,10 +37,13 @@ final class UnansweredProbes {
 
     private final boolean closeWhenUnresponsive;
 
+    private final String logPrefix;
+
     private int inARow;
 
     UnansweredProbes(HostSpec host, PgConnectionFactory applicationFactory, Duration probeTimeout,
-            boolean closeWhenUnresponsive) {
+            boolean closeWhenUnresponsive, String factoryName) {
+        this.logPrefix = HealthLogPrefix.of(factoryName);
         this.host = host;
         this.applicationFactory = applicationFactory;
         this.probeTimeout = probeTimeout;
@@ -78,7 +81,7 @@ final class UnansweredProbes {
                 + " pgconn health checks in a row, " + this.probeTimeout.toMillis() + " ms each)";
         this.applicationFactory.closeConnections(this.host, why).thenAccept(closed -> {
             if (closed > 0) {
-                logger.warn("pgconn health: closed " + closed + " connection(s) to " + this.host.label() + ": " + why
+                logger.warn(this.logPrefix + "closed " + closed + " connection(s) to " + this.host.label() + ": " + why
                         + "; their work in flight failed (pg.conn.health.close-connections-when-unresponsive=false keeps them waiting)");
             }
         });

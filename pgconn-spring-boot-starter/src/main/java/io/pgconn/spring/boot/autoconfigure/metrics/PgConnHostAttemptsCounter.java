@@ -5,7 +5,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.pgconn.trace.PgTracer;
 
 /**
- * Counts host attempts of the auto-configured factory as {@value #NAME}, tagged by {@code name}
+ * Counts host attempts of one factory as {@value #NAME} — the auto-configured one's, or one of the application's
+ * own through {@link io.pgconn.spring.boot.autoconfigure.PgConnFactoryTracers} — tagged by {@code name}
  * (the factory's bean name), {@code host} ({@code host:port}, from
  * configuration, so bounded) and {@code outcome} ({@code connected}, {@code refused},
  * {@code role-mismatch}, ...).

@@ -37,7 +37,7 @@ public final class PgConnMeterBinder implements MeterBinder {
                 .tag("db.system.name", "postgresql")
                 .tag("name", name)
                 .register(registry);
-        FunctionCounter.builder("pg.conn.failovers", this.failoverTrackers.of(factory), FailoverTracker::failovers)
+        FunctionCounter.builder("pg.conn.failovers", this.failoverTrackers.of(name, factory), FailoverTracker::failovers)
                 .description("Changes of the host connections land on since start")
                 .tag("db.system.name", "postgresql")
                 .tag("name", name)

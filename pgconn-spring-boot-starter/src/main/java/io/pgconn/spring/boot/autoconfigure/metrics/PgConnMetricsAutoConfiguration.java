@@ -5,6 +5,7 @@ import io.micrometer.observation.ObservationRegistry;
 import io.pgconn.PgConnectionFactory;
 import io.pgconn.spring.boot.autoconfigure.FailoverTrackers;
 import io.pgconn.spring.boot.autoconfigure.PgConnAutoConfiguration;
+import io.pgconn.spring.boot.autoconfigure.PgConnFactoryTracerSource;
 import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -51,6 +52,23 @@ public final class PgConnMetricsAutoConfiguration {
                     R2dbcQueryObservation.appliesToTheStartersFactory(beanFactory));
         }
 
+        /** {@code pg.conn.connect} for a factory of the application's own ({@code PgConnFactoryTracers}). */
+        @Bean
+        PgConnFactoryTracerSource pgConnConnectObservationForFactories(ObservationRegistry observationRegistry) {
+            return (beanName, config) -> new PgConnObservationTracer(observationRegistry, config);
+        }
+
+        /**
+         * {@code pg.conn.statement} for a factory of the application's own: its R2DBC statements too, as no
+         * {@code r2dbc.query} proxy wraps a pool the application builds.
+         */
+        @Bean
+        PgConnFactoryTracerSource pgConnStatementObservationForFactories(ObservationRegistry observationRegistry,
+                PgConnObservationProperties properties) {
+            return (beanName, config) -> new PgConnStatementObservationTracer(observationRegistry,
+                    properties.isIncludeQueryText(), false);
+        }
+
         /** The statement's host on Boot's {@code r2dbc.query} observation of the starter's R2DBC factory (docs/starter.md §4). */
         @Configuration(proxyBeanMethods = false)
         @ConditionalOnClass(name = { "io.pgconn.r2dbc.PgConnUnwrap", "io.r2dbc.proxy.observation.ObservationProxyExecutionListener",
@@ -75,6 +93,12 @@ public final class PgConnMetricsAutoConfiguration {
         PgConnHostAttemptsCounter pgConnHostAttemptsCounter(MeterRegistry meterRegistry) {
             // a tracer: only the auto-configured factory, whose bean name is fixed, is given tracers
             return new PgConnHostAttemptsCounter(meterRegistry, PgConnAutoConfiguration.FACTORY_BEAN_NAME);
+        }
+
+        /** {@code pg.conn.host.attempts} for a factory of the application's own, tagged with its bean name. */
+        @Bean
+        PgConnFactoryTracerSource pgConnHostAttemptsForFactories(MeterRegistry meterRegistry) {
+            return (beanName, config) -> new PgConnHostAttemptsCounter(meterRegistry, beanName);
         }
 
         /** Static: a post-processor, made before the other beans; it looks the registry up only when a subscriber is made. */

@@ -13,6 +13,7 @@ import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 
 /**
  * Adapts core's {@link PgTracer} to Micrometer: one {@value #CONNECT} observation per
@@ -28,7 +29,7 @@ public final class PgConnObservationTracer implements PgTracer {
 
     private final ObservationRegistry registry;
 
-    private final ObjectProvider<PgConnectionFactory> factory;
+    private final Supplier<@Nullable ConnConfig> factoryConfig;
 
     private final Map<Long, Observation> connects = new ConcurrentHashMap<>();
 
@@ -40,7 +41,16 @@ public final class PgConnObservationTracer implements PgTracer {
     /** {@code factory} is looked up at the first connect: it is created with this tracer. */
     public PgConnObservationTracer(ObservationRegistry registry, ObjectProvider<PgConnectionFactory> factory) {
         this.registry = registry;
-        this.factory = factory;
+        this.factoryConfig = () -> {
+            PgConnectionFactory unique = factory.getIfUnique();
+            return unique != null ? unique.config() : null;
+        };
+    }
+
+    /** For a factory of the application's own, built with {@code config} ({@link io.pgconn.spring.boot.autoconfigure.PgConnFactoryTracers}). */
+    public PgConnObservationTracer(ObservationRegistry registry, ConnConfig config) {
+        this.registry = registry;
+        this.factoryConfig = () -> config;
     }
 
     @Override
@@ -135,8 +145,7 @@ public final class PgConnObservationTracer implements PgTracer {
     private @Nullable ConnConfig config() {
         ConnConfig current = this.config;
         if (current == null) {
-            PgConnectionFactory unique = this.factory.getIfUnique();
-            current = unique != null ? unique.config() : null;
+            current = this.factoryConfig.get();
             this.config = current;
         }
         return current;

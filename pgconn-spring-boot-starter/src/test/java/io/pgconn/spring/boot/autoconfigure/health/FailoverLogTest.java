@@ -2,7 +2,9 @@ package io.pgconn.spring.boot.autoconfigure.health;
 
 import io.pgconn.ServerRole;
 import io.pgconn.config.TargetSessionAttrs;
+import io.pgconn.PgConnectionFactory;
 import io.pgconn.spring.boot.autoconfigure.FailoverTracker;
+import io.pgconn.spring.boot.autoconfigure.FailoverTrackers;
 import io.pgconn.trace.PgTracer.ConnectEnded;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -14,6 +16,7 @@ import java.time.Instant;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.mockito.Mockito.mock;
 
 /**
  * A failover leaves lines in the application's log, each once per change and not once per probe (new
@@ -49,11 +52,11 @@ class FailoverLogTest {
         }
 
         assertThat(pgconnLines(output)).containsExactly(
-                "WARN pgconn health: no host satisfying target_session_attrs=read-write is up: "
+                "WARN pgconn health [pgConnectionFactory]: no host satisfying target_session_attrs=read-write is up: "
                         + DB1 + ": read-only; " + DB2 + ": standby",
-                "INFO pgconn: active host changed from " + DB1 + " to " + DB2 + " (failover 1): " + DB1
+                "INFO pgconn [pgConnectionFactory]: active host changed from " + DB1 + " to " + DB2 + " (failover 1): " + DB1
                         + " is now read-only, which target_session_attrs=read-write does not accept",
-                "INFO pgconn health: " + DB2 + " satisfies target_session_attrs=read-write again (primary), "
+                "INFO pgconn health [pgConnectionFactory]: " + DB2 + " satisfies target_session_attrs=read-write again (primary), "
                         + "after 3000 ms without such a host");
     }
 
@@ -68,11 +71,11 @@ class FailoverLogTest {
         probeRound(up(DB1, ServerRole.PRIMARY), up(DB2, ServerRole.STANDBY));
 
         assertThat(pgconnLines(output)).containsExactly(
-                "WARN pgconn health: no host satisfying target_session_attrs=read-write is up: "
+                "WARN pgconn health [pgConnectionFactory]: no host satisfying target_session_attrs=read-write is up: "
                         + DB1 + ": read-only; " + DB2 + ": connection refused (" + DB2 + ")",
-                "INFO pgconn: active host changed from " + DB2 + " to " + DB1 + " (failover 1): " + DB2
+                "INFO pgconn [pgConnectionFactory]: active host changed from " + DB2 + " to " + DB1 + " (failover 1): " + DB2
                         + " is down: connection refused (" + DB2 + ")",
-                "INFO pgconn health: " + DB1 + " satisfies target_session_attrs=read-write again (primary), "
+                "INFO pgconn health [pgConnectionFactory]: " + DB1 + " satisfies target_session_attrs=read-write again (primary), "
                         + "after 6000 ms without such a host");
         assertThat(this.tracker.failovers()).isEqualTo(1);
     }
@@ -82,7 +85,7 @@ class FailoverLogTest {
         probeRound(up(DB1, ServerRole.STANDBY), up(DB2, ServerRole.PRIMARY));
         probeRound(up(DB1, ServerRole.PRIMARY), up(DB2, ServerRole.PRIMARY));
 
-        assertThat(pgconnLines(output)).containsExactly("INFO pgconn: active host changed from " + DB2 + " to " + DB1
+        assertThat(pgconnLines(output)).containsExactly("INFO pgconn [pgConnectionFactory]: active host changed from " + DB2 + " to " + DB1
                 + " (failover 1): " + DB1 + " is up as primary and target_session_attrs=read-write prefers it (host order)");
     }
 
@@ -91,7 +94,7 @@ class FailoverLogTest {
         this.views.update(0, down(DB1, "connection refused (" + DB1 + ")"));
         assertThat(pgconnLines(output)).as("db2 not probed yet").isEmpty();
         this.views.update(1, up(DB2, ServerRole.STANDBY));
-        assertThat(pgconnLines(output)).containsExactly("WARN pgconn health: no host satisfying target_session_attrs="
+        assertThat(pgconnLines(output)).containsExactly("WARN pgconn health [pgConnectionFactory]: no host satisfying target_session_attrs="
                 + "read-write is up: " + DB1 + ": connection refused (" + DB1 + "); " + DB2 + ": standby");
     }
 
@@ -101,8 +104,29 @@ class FailoverLogTest {
         for (String host : List.of(DB1, DB1, DB2, DB2)) {
             connectFed.connectEnded(new ConnectEnded(1, host, ServerRole.PRIMARY, 1, null, Duration.ofMillis(2)));
         }
-        assertThat(pgconnLines(output)).containsExactly("INFO pgconn: active host changed from " + DB1 + " to " + DB2
+        assertThat(pgconnLines(output)).containsExactly("INFO pgconn [pgConnectionFactory]: active host changed from " + DB1 + " to " + DB2
                 + " (failover 1): a connect landed on it (without pgconn health nothing says why)");
+    }
+
+    /**
+     * New user 10 F4: with two factories on one server (two databases) the lines named hosts only, so which
+     * factory failed over could not be told. A factory of the application's own has a tracker named after its bean.
+     */
+    @Test
+    void eachLineNamesTheFactoryBeanItIsAbout(CapturedOutput output) {
+        FailoverTracker reporting = new FailoverTrackers().of("reportingPg", mock(PgConnectionFactory.class));
+        HostViews reportingViews = new HostViews(List.of(DB1, DB2), TargetSessionAttrs.READ_WRITE, reporting);
+        reportingViews.update(0, up(DB1, ServerRole.PRIMARY));
+        reportingViews.update(1, up(DB2, ServerRole.STANDBY));
+        reportingViews.update(0, up(DB1, ServerRole.READ_ONLY_PRIMARY));
+        reportingViews.update(1, up(DB2, ServerRole.PRIMARY));
+        assertThat(pgconnLines(output)).containsExactly(
+                "WARN pgconn health [reportingPg]: no host satisfying target_session_attrs=read-write is up: "
+                        + DB1 + ": read-only; " + DB2 + ": standby",
+                "INFO pgconn [reportingPg]: active host changed from " + DB1 + " to " + DB2 + " (failover 1): " + DB1
+                        + " is now read-only, which target_session_attrs=read-write does not accept",
+                "INFO pgconn health [reportingPg]: " + DB2 + " satisfies target_session_attrs=read-write again (primary), "
+                        + "after 0 ms without such a host");
     }
 
     @Test

@@ -51,19 +51,32 @@ class HostMonitorDownLogTest {
                 + "(password authentication failed for user \"app\")");
     }
 
+    /** New user 10 F4: the line names the factory bean whose host it is (two factories on one server shared the host). */
+    @Test
+    void theLineNamesTheFactoryBean(CapturedOutput output) {
+        probeFailingWith(new PgConnectException(HOST.label(), "connection refused to db.test:5432",
+                new ConnectException("Connection refused")), "reportingPg");
+        assertThat(output.getAll()).contains("pgconn health [reportingPg]: host db.test:5432 is down: connection refused")
+                .doesNotContain("[pgConnectionFactory]");
+    }
+
     private static void probeFailingWith(Throwable failure) {
+        probeFailingWith(failure, "pgConnectionFactory");
+    }
+
+    private static void probeFailingWith(Throwable failure, String factoryName) {
         PgConnectionFactory application = mock(PgConnectionFactory.class);
         when(application.config()).thenReturn(ConnConfig.builder().hosts(HOST).user("app").password("Secret-pw").build());
         PgConnectionFactory monitorFactory = mock(PgConnectionFactory.class);
         when(monitorFactory.connect(any(ConnConfig.class))).thenReturn(CompletableFuture.failedFuture(failure));
         HostMonitor monitor = new HostMonitor(HOST, monitorFactory, application, Duration.ofSeconds(1),
-                Duration.ofSeconds(1), Clock.systemUTC(), view -> { }, true, Duration.ZERO);
+                Duration.ofSeconds(1), Clock.systemUTC(), view -> { }, true, Duration.ZERO, factoryName);
         monitor.probe().join();
         assertThat(monitor.view().isUp()).isFalse();
     }
 
     private static String downLine(CapturedOutput output) {
-        return output.getAll().lines().filter(line -> line.contains("pgconn health: host db.test:5432 is down"))
+        return output.getAll().lines().filter(line -> line.contains("pgconn health [pgConnectionFactory]: host db.test:5432 is down"))
                 .reduce((first, last) -> last)
                 .orElseThrow(() -> new AssertionError("no 'is down' line in:\n" + output.getAll()));
     }

@@ -83,23 +83,23 @@ class PgConnFailoverLogIT {
         awaitHealth("ten more probe rounds", h -> Instant.parse((String) host(h, p).get("lastCheckedAt")).isAfter(settled));
 
         String log = output.getAll();
-        assertOnce(log, "pgconn health: host " + p + " is now read-only (was primary)");
-        assertOnce(log, "pgconn health: no host satisfying target_session_attrs=read-write is up: " + p + ": read-only; "
+        assertOnce(log, "pgconn health [pgConnectionFactory]: host " + p + " is now read-only (was primary)");
+        assertOnce(log, "pgconn health [pgConnectionFactory]: no host satisfying target_session_attrs=read-write is up: " + p + ": read-only; "
                 + s + ": standby");
-        assertOnce(log, "pgconn health: host " + s + " is now primary (was standby)");
-        assertOnce(log, "pgconn: active host changed from " + p + " to " + s + " (failover 1): " + p
+        assertOnce(log, "pgconn health [pgConnectionFactory]: host " + s + " is now primary (was standby)");
+        assertOnce(log, "pgconn [pgConnectionFactory]: active host changed from " + p + " to " + s + " (failover 1): " + p
                 + " is now read-only, which target_session_attrs=read-write does not accept");
-        assertOnce(log, "pgconn health: " + s + " satisfies target_session_attrs=read-write again (primary), after ");
+        assertOnce(log, "pgconn health [pgConnectionFactory]: " + s + " satisfies target_session_attrs=read-write again (primary), after ");
         // the crashed host's reason may read "connection closed" first (its probe session broke) and then
         // "connection refused": one "is down" line per reason, and the WARN once whichever it named
-        assertThat(count(log, "pgconn health: host " + s + " is down: ")).as("is-down lines").isBetween(1, 2);
-        assertThat(count(log, "pgconn health: no host satisfying target_session_attrs=read-write is up: " + p + ": read-only; "
+        assertThat(count(log, "pgconn health [pgConnectionFactory]: host " + s + " is down: ")).as("is-down lines").isBetween(1, 2);
+        assertThat(count(log, "pgconn health [pgConnectionFactory]: no host satisfying target_session_attrs=read-write is up: " + p + ": read-only; "
                 + s + ": ")).as("(A)'s WARN, with the standby, and (B)'s, with the crashed host's reason").isEqualTo(2);
-        assertOnce(log, "pgconn health: host " + p + " is now primary (was read-only)");
-        assertOnce(log, "pgconn: active host changed from " + s + " to " + p + " (failover 2): " + s + " is down: ");
-        assertOnce(log, "pgconn health: " + p + " satisfies target_session_attrs=read-write again (primary), after ");
-        assertThat(count(log, "pgconn: active host changed")).as("failover lines").isEqualTo(2);
-        assertThat(count(log, "pgconn health: no host satisfying")).as("no-writable-host lines").isEqualTo(2);
+        assertOnce(log, "pgconn health [pgConnectionFactory]: host " + p + " is now primary (was read-only)");
+        assertOnce(log, "pgconn [pgConnectionFactory]: active host changed from " + s + " to " + p + " (failover 2): " + s + " is down: ");
+        assertOnce(log, "pgconn health [pgConnectionFactory]: " + p + " satisfies target_session_attrs=read-write again (primary), after ");
+        assertThat(count(log, "pgconn [pgConnectionFactory]: active host changed")).as("failover lines").isEqualTo(2);
+        assertThat(count(log, "pgconn health [pgConnectionFactory]: no host satisfying")).as("no-writable-host lines").isEqualTo(2);
         assertThat(log).doesNotContain(StarterCluster.PASSWORD);
     }
 
@@ -136,6 +136,6 @@ class PgConnFailoverLogIT {
     }
 
     private static String pgconnLines(String log) {
-        return String.join("\n", log.lines().filter(line -> line.contains("pgconn health:") || line.contains("pgconn: ")).toList());
+        return String.join("\n", log.lines().filter(line -> line.contains("pgconn health [") || line.contains("pgconn [")).toList());
     }
 }

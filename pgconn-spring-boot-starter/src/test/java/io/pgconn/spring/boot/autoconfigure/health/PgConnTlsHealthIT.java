@@ -52,7 +52,7 @@ class PgConnTlsHealthIT {
                     assertThat(health.toString()).doesNotContain(rootCert).doesNotContain("PKIX").doesNotContain(PASSWORD);
                     // logged right after the view is published: wait for the line, not for a time
                     await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(output.getOut())
-                            .contains("pgconn health: host " + host + " is down: TLS failed (" + host + ") (")
+                            .contains("pgconn health [pgConnectionFactory]: host " + host + " is down: TLS failed (" + host + ") (")
                             .contains(rootCert));
                     assertThat(output.getOut()).doesNotContain(PASSWORD);
                 });
