@@ -6,6 +6,7 @@ import io.pgconn.PgConnectionFactory;
 import io.pgconn.spring.boot.autoconfigure.FailoverTrackers;
 import io.pgconn.spring.boot.autoconfigure.PgConnAutoConfiguration;
 import io.pgconn.spring.boot.autoconfigure.PgConnFactoryTracerSource;
+import io.r2dbc.proxy.observation.QueryObservationConvention;
 import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -76,9 +77,23 @@ public final class PgConnMetricsAutoConfiguration {
         static class R2dbcQueryHostConfiguration {
 
             @Bean
-            @ConditionalOnMissingBean
+            @ConditionalOnMissingBean(name = "pgConnR2dbcQueryHostCustomizer")
             R2dbcQueryHostCustomizer pgConnR2dbcQueryHostCustomizer() {
-                return new R2dbcQueryHostCustomizer();
+                return new R2dbcQueryHostCustomizer(false);
+            }
+
+            /** Before Boot's listener: the host on the thread as the observation, and its long-task timer, start. */
+            @Bean
+            @ConditionalOnMissingBean(name = "pgConnR2dbcQueryHostAheadCustomizer")
+            R2dbcQueryHostCustomizer pgConnR2dbcQueryHostAheadCustomizer() {
+                return new R2dbcQueryHostCustomizer(true);
+            }
+
+            /** r2dbc-proxy's convention plus the host (an application's own QueryObservationConvention replaces it). */
+            @Bean
+            @ConditionalOnMissingBean(QueryObservationConvention.class)
+            QueryObservationConvention pgConnR2dbcQueryHostConvention() {
+                return new R2dbcQueryHostConvention();
             }
         }
     }

@@ -170,6 +170,27 @@ class PgConnR2dbcObservationIT {
     }
 
     /**
+     * Boot's {@code r2dbc.query.active} long-task timer takes its tags when the observation starts — inside Boot's
+     * {@code beforeQuery}, before the starter's listener after it could add the host — so it had none. The host is now
+     * on the thread before Boot's listener and the starter's {@code QueryObservationConvention} gives it at the start.
+     */
+    @Test
+    void bootsActiveQueryLongTaskTimerCarriesTheHostAndPortOfTheRunningStatement() {
+        reactor.core.Disposable running = client.sql("SELECT pg_sleep(2)").then().subscribe();
+        try {
+            awaitCondition("the running statement's r2dbc.query.active", STEP, () -> meters.find("r2dbc.query.active")
+                    .longTaskTimers().stream().anyMatch(timer -> timer.activeTasks() > 0));
+            io.micrometer.core.instrument.LongTaskTimer active = meters.find("r2dbc.query.active").longTaskTimers().stream()
+                    .filter(timer -> timer.activeTasks() > 0).findFirst().orElseThrow();
+            assertThat(active.getId().getTag("server.address")).isEqualTo("127.0.0.1");
+            assertThat(active.getId().getTag("server.port")).isEqualTo(Integer.toString(PG.primary().port()));
+            assertThat(active.getId().getTag("r2dbc.connection")).as("Boot's keys kept").isEqualTo("PostgreSQL");
+        } finally {
+            running.dispose();
+        }
+    }
+
+    /**
      * The host is the connection's, not the factory's configuration: with a refusing first host the
      * connection — and so each statement's observation — is on the second.
      */
