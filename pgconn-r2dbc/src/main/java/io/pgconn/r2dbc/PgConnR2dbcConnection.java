@@ -3,10 +3,12 @@ package io.pgconn.r2dbc;
 import io.pgconn.PgConnection;
 import io.pgconn.PgServerException;
 import io.pgconn.PgTransactionRolledBackException;
+import io.pgconn.query.TransactionStatus;
 import io.r2dbc.spi.Batch;
 import io.r2dbc.spi.Connection;
 import io.r2dbc.spi.ConnectionMetadata;
 import io.r2dbc.spi.IsolationLevel;
+import io.r2dbc.spi.Lifecycle;
 import io.r2dbc.spi.Result;
 import io.r2dbc.spi.Statement;
 import io.r2dbc.spi.TransactionDefinition;
@@ -34,7 +36,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  * connection's: begin, commit and close through R2DBC (this connection tracks its transaction), and
  * use the session only while the R2DBC connection is held.
  */
-final class PgConnR2dbcConnection implements Connection, Wrapped<PgConnection> {
+final class PgConnR2dbcConnection implements Connection, Wrapped<PgConnection>, Lifecycle {
 
     /**
      * How long a rollback waits for reads in progress to end before it cuts them off: enough for a reader's
@@ -383,6 +385,34 @@ final class PgConnR2dbcConnection implements Connection, Wrapped<PgConnection> {
                 return connection.serverVersion();
             }
         };
+    }
+
+    /** Nothing to prepare: a connection comes out of the pool as {@link #preRelease()} left it. */
+    @Override
+    public Mono<Void> postAllocate() {
+        return Mono.empty();
+    }
+
+    /**
+     * Before r2dbc-pool takes the connection back, what its borrower left under way is ended, so none of it
+     * reaches the next borrower (r2dbc.md §4): results never read are run and discarded; a read still in
+     * progress after {@link #READS_GRACE} (a leaked subscription that neither reads nor cancels) is cut off
+     * — the next borrower's statements would wait behind it for ever; and a transaction left open (begun
+     * through SQL, which the pool does not see; the pool rolls back one begun through
+     * {@link #beginTransaction()} before this) is rolled back, its locks released. Never fails (the pool
+     * would then not take the connection back at all): a session that cannot be cleaned up is closed, and
+     * the pool drops it.
+     */
+    @Override
+    public Mono<Void> preRelease() {
+        return afterReadsInProgress("preRelease() (the connection going back to its pool)")
+                .then(Mono.defer(() -> leftInATransaction() ? sent("ROLLBACK") : Mono.empty()))
+                .onErrorResume(error -> close());
+    }
+
+    private boolean leftInATransaction() {
+        return !session.connection().isClosed()
+                && (transaction.isActive() || session.connection().transactionStatus() != TransactionStatus.IDLE);
     }
 
     @Override

@@ -1,0 +1,180 @@
+package io.pgconn.r2dbc;
+
+import io.pgconn.testkit.PgClusterExtension;
+import io.r2dbc.pool.ConnectionPool;
+import io.r2dbc.pool.ConnectionPoolConfiguration;
+import io.r2dbc.spi.Connection;
+import io.r2dbc.spi.ConnectionFactories;
+import io.r2dbc.spi.R2dbcNonTransientResourceException;
+import io.r2dbc.spi.Result;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.reactivestreams.Subscription;
+import reactor.core.publisher.BaseSubscriber;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import static io.pgconn.testing.Conditions.awaitCondition;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A pooled connection released to r2dbc-pool with work of its borrower still under way must reach the next
+ * borrower clean: no read of the last borrower in front of its statements, no transaction of the last
+ * borrower around them, and none of the last borrower's locks held meanwhile (docs/r2dbc.md §4).
+ */
+class ReleasedWithWorkUnderWayIT {
+
+    private static final Duration STEP = Duration.ofSeconds(20);
+
+    /** Far more than the socket buffers hold: the server blocks sending it while nobody reads. */
+    private static final String LARGE = "SELECT g, repeat('x', 100) FROM generate_series(1, 1000000) g";
+
+    @RegisterExtension
+    static final PgClusterExtension PG = R2dbcTestServer.builder("r2dbc-released-with-work", 0).build();
+
+    /**
+     * A borrower leaves a subscription to a large result that neither asks for rows nor cancels, and releases
+     * the connection (no transaction: the pool runs no rollback). The pool's {@code validate(LOCAL)} passed it
+     * on, and the next borrower's statements waited behind the stuck read for ever.
+     */
+    @Test
+    void aConnectionReleasedBehindAReaderThatNeitherReadsNorCancelsServesTheNextBorrower() throws Exception {
+        inPoolOfOne(pool -> {
+            Connection first = pool.create().block(STEP);
+            int pid = pidOf(first);
+            StuckReader reader = StuckReader.of(first, LARGE);
+            awaitActive(pid, LARGE);
+            Mono.from(first.close()).block(STEP);
+
+            Connection next = pool.create().block(STEP);
+            assertThat(pidOf(next)).as("the same session, not a new one").isEqualTo(pid);
+            assertThat(selectOne(next)).isEqualTo(1);
+            assertThat(failureOf(reader)).isInstanceOf(R2dbcNonTransientResourceException.class)
+                    .hasMessageContaining("preRelease()");
+            Mono.from(next.close()).block(STEP);
+        });
+    }
+
+    /**
+     * A borrower begins a transaction through SQL (r2dbc-pool sees only {@code beginTransaction()}), takes a
+     * lock and releases the connection. It went back to the pool in the transaction: the lock stayed held, and
+     * the next borrower's statements ran inside the last borrower's transaction.
+     */
+    @Test
+    void aConnectionReleasedInATransactionBegunThroughSqlIsRolledBackAndItsLocksReleased() {
+        inPoolOfOne(pool -> {
+            Connection first = pool.create().block(STEP);
+            int pid = pidOf(first);
+            Flux.from(first.createStatement("BEGIN").execute()).flatMap(Result::getRowsUpdated).blockLast(STEP);
+            Flux.from(first.createStatement("SELECT pg_advisory_xact_lock(4545)").execute())
+                    .flatMap(Result::getRowsUpdated).blockLast(STEP);
+            assertThat(advisoryLocksOf(pid)).isEqualTo("1");
+            Mono.from(first.close()).block(STEP);
+
+            assertThat(advisoryLocksOf(pid)).as("the lock is released with the connection").isEqualTo("0");
+            assertThat(PG.primary().queryValue("SELECT state FROM pg_stat_activity WHERE pid = " + pid)).isEqualTo("idle");
+            Connection next = pool.create().block(STEP);
+            assertThat(pidOf(next)).isEqualTo(pid);
+            assertThat(next.isAutoCommit()).as("no transaction of the last borrower").isTrue();
+            assertThat(selectOne(next)).isEqualTo(1);
+            Mono.from(next.close()).block(STEP);
+        });
+    }
+
+    /**
+     * A borrower in a transaction begun through the pool leaves a stuck reader and releases: the pool's own
+     * {@code rollbackTransaction()} waited for the read for ever (AUDIT-13 L2), so the release never completed
+     * and the connection, with its locks, never came back.
+     */
+    @Test
+    void aConnectionReleasedInItsTransactionBehindAStuckReaderRollsBackAndComesBack() throws Exception {
+        inPoolOfOne(pool -> {
+            Connection first = pool.create().block(STEP);
+            int pid = pidOf(first);
+            Mono.from(first.beginTransaction()).block(STEP);
+            Flux.from(first.createStatement("SELECT pg_advisory_xact_lock(4646)").execute())
+                    .flatMap(Result::getRowsUpdated).blockLast(STEP);
+            StuckReader reader = StuckReader.of(first, LARGE);
+            awaitActive(pid, LARGE);
+            Mono.from(first.close()).block(STEP);
+
+            assertThat(advisoryLocksOf(pid)).isEqualTo("0");
+            assertThat(failureOf(reader)).hasMessageContaining("rollbackTransaction()");
+            Connection next = pool.create().block(STEP);
+            assertThat(pidOf(next)).isEqualTo(pid);
+            assertThat(selectOne(next)).isEqualTo(1);
+            Mono.from(next.close()).block(STEP);
+        });
+    }
+
+    private interface PoolWork {
+        void run(ConnectionPool pool) throws Exception;
+    }
+
+    private static void inPoolOfOne(PoolWork work) {
+        try (PgConnR2dbcConnectionFactory factory =
+                     (PgConnR2dbcConnectionFactory) ConnectionFactories.get(R2dbcTestServer.url(PG.primary(), ""))) {
+            ConnectionPool pool = new ConnectionPool(ConnectionPoolConfiguration.builder(factory).initialSize(0).maxSize(1).build());
+            try {
+                work.run(pool);
+            } catch (Exception e) {
+                throw new AssertionError(e);
+            } finally {
+                pool.disposeLater().block(STEP);
+            }
+        }
+    }
+
+    /** Subscribed to one statement's rows, never asking for any and never cancelling. */
+    private static final class StuckReader extends BaseSubscriber<Object> {
+        final CompletableFuture<Throwable> failure = new CompletableFuture<>();
+
+        static StuckReader of(Connection connection, String sql) {
+            Result result = Mono.from(connection.createStatement(sql).execute()).block(STEP);
+            StuckReader reader = new StuckReader();
+            result.map((row, metadata) -> row.get(0)).subscribe(reader);
+            return reader;
+        }
+
+        @Override
+        protected void hookOnSubscribe(Subscription subscription) {
+            // no demand
+        }
+
+        @Override
+        protected void hookOnError(Throwable error) {
+            failure.complete(error);
+        }
+
+        @Override
+        protected void hookOnComplete() {
+            failure.complete(null);
+        }
+    }
+
+    private static Throwable failureOf(StuckReader reader) throws Exception {
+        return reader.failure.get(STEP.toSeconds(), TimeUnit.SECONDS);
+    }
+
+    private static int pidOf(Connection pooled) {
+        return PgConnUnwrap.pgConnection(pooled).processId();
+    }
+
+    private static String advisoryLocksOf(int pid) {
+        return PG.primary().queryValue("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND pid = " + pid);
+    }
+
+    private static void awaitActive(int pid, String sql) {
+        awaitCondition("the statement to reach the server", STEP, () -> ("active:" + sql).equals(
+                PG.primary().queryValue("SELECT state || ':' || query FROM pg_stat_activity WHERE pid = " + pid)));
+    }
+
+    private static Object selectOne(Connection connection) {
+        return Flux.from(connection.createStatement("SELECT 1").execute())
+                .flatMap(result -> result.map((row, metadata) -> row.get(0, Integer.class))).blockLast(STEP);
+    }
+}
