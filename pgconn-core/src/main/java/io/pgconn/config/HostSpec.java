@@ -13,7 +13,8 @@ import io.pgconn.PgConfigException;
  * so {@code sslmode=verify-full} refuses the host ({@link #tlsHostName()}; libpq: "host name must be
  * specified for a verified SSL connection").
  *
- * @param host         host name, IP literal (IPv6 without brackets) or socket directory starting with {@code /}
+ * @param host         host name, IP literal (IPv6 without brackets), socket directory starting with {@code /}, or
+ *                     abstract socket directory starting with {@code @}
  * @param hostaddr     numeric IPv4/IPv6 address to dial, or {@code null}
  * @param port         TCP port, or the number in the socket file name {@code .s.PGSQL.<port>}
  * @param hostaddrOnly whether the entry gave {@code hostaddr} and no host name ({@code host} is then the
@@ -61,10 +62,11 @@ public record HostSpec(String host, String hostaddr, int port, boolean hostaddrO
      * {@code @} in a URI password ({@code postgresql://app:p@ss@db}) moves the password's tail into the
      * host (libpq, too, ends the user-info at the first {@code @}), and a host name is printed everywhere
      * (messages, health, metric tags, logs). So the error quotes neither the host nor any part of it.
-     * A socket directory (starting with {@code /}) is a path, which may hold {@code @}, and is left alone.
+     * A socket directory (starting with {@code /}) is a path, which may hold {@code @}, and is left alone; so is a
+     * host that starts with {@code @}: libpq's abstract Unix socket ({@link #namesSocketDirectory()}).
      */
     static void refuseAtSign(String host) {
-        if (host != null && !host.startsWith("/") && host.indexOf('@') >= 0) {
+        if (host != null && !host.startsWith("/") && !host.startsWith("@") && host.indexOf('@') >= 0) {
             throw PgConfigException.ofSetting("host", null, AT_SIGN_IN_HOST);
         }
     }
@@ -167,9 +169,14 @@ public record HostSpec(String host, String hostaddr, int port, boolean hostaddrO
         return hostaddr == null && namesSocketDirectory();
     }
 
-    /** Whether the host is a socket directory (starts with {@code /}), dialled or not ({@link #isUnixSocket()}). */
+    /**
+     * Whether the host is a socket directory (starts with {@code /}), dialled or not ({@link #isUnixSocket()}) — or,
+     * starting with {@code @}, a directory in Linux's abstract socket namespace (libpq 14+: {@code host=@name} dials
+     * the abstract socket {@code @name/.s.PGSQL.<port>}, which a server with {@code unix_socket_directories = '@name'}
+     * listens on; LIBPQ-14 us01–us04).
+     */
     public boolean namesSocketDirectory() {
-        return host.startsWith("/");
+        return host.startsWith("/") || host.startsWith("@");
     }
 
     /** {@code <dir>/.s.PGSQL.<port>}; only for {@link #isUnixSocket() socket} hosts. */

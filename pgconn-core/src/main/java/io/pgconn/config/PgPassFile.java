@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.util.ArrayList;
@@ -67,7 +66,8 @@ public final class PgPassFile {
             return Optional.empty();
         }
         try {
-            Set<PosixFilePermission> perms = Files.getPosixFilePermissions(file, LinkOption.NOFOLLOW_LINKS);
+            // libpq stat()s the file: a symbolic link is judged by the file it points to (LIBPQ-14 pp23)
+            Set<PosixFilePermission> perms = Files.getPosixFilePermissions(file);
             if (grantsGroupOrOthers(perms)) {
                 LOG.log(Level.WARNING, "password file \"{0}\" has group or world access; permissions should be u=rw (0600) "
                         + "or less; ignored", file);

@@ -18,6 +18,7 @@ class HostSpecTest {
             fe80::1%eth0          | 5432 | [fe80::1%eth0]:5432       | false
             /var/run/postgresql   | 5432 | /var/run/postgresql/.s.PGSQL.5432 | true
             /tmp/                 | 5433 | /tmp/.s.PGSQL.5433        | true
+            @pg                   | 5434 | @pg/.s.PGSQL.5434         | true
             """)
     void labels(String host, int port, String label, boolean socket) {
         HostSpec spec = HostSpec.of(host, port);
@@ -47,6 +48,23 @@ class HostSpecTest {
         assertThat(spec.dialAddress()).isEqualTo("127.0.0.1");
         assertThat(HostSpec.of("/var/run/postgresql", 5432).namesSocketDirectory()).isTrue();
         assertThat(HostSpec.of("db.example", 5432).namesSocketDirectory()).isFalse();
+    }
+
+    /**
+     * libpq 14+ reads a host starting with {@code @} as a socket directory in Linux's abstract namespace (LIBPQ-14
+     * us01–us04: {@code host=@lpq14} and {@code postgresql://%40lpq14:p/db} connect to a server with
+     * {@code unix_socket_directories = '@lpq14'}); pgconn refused it as a host name holding {@code @}. An {@code @}
+     * elsewhere is still refused (a URI password's tail, §9).
+     */
+    @Test
+    void aHostStartingWithAnAtSignIsAnAbstractSocketDirectory() {
+        ConnConfig keywords = ConnConfig.parse("host=@lpq14 port=5433", EnvironmentSource.none());
+        assertThat(keywords.hosts().get(0).isUnixSocket()).isTrue();
+        assertThat(keywords.hosts().get(0).socketPath()).isEqualTo("@lpq14/.s.PGSQL.5433");
+        ConnConfig uri = ConnConfig.parse("postgresql://%40lpq14:5433/db", EnvironmentSource.none());
+        assertThat(uri.hosts().get(0).socketPath()).isEqualTo("@lpq14/.s.PGSQL.5433");
+        assertThatThrownBy(() -> ConnConfig.parse("host=pass@db", EnvironmentSource.none()))
+                .isInstanceOf(PgConfigException.class).hasMessageContaining("cannot contain '@'");
     }
 
     @Test

@@ -88,6 +88,23 @@ class PgPassFileTest {
                 f -> assertThat(f.find(HostSpec.of("h", 5432), "d", "u")).isEqualTo("pw"));
     }
 
+    /**
+     * libpq {@code stat()}s the password file, so a symbolic link is judged by the file it points to (LIBPQ-14 pp22,
+     * pp23): a link to an owner-only file is read (a Kubernetes secret volume mounts every file as such a link), a
+     * link to a file that others may read is ignored. pgconn used to read the link's own permissions (always
+     * {@code rwxrwxrwx} on Linux) and ignored every linked file.
+     */
+    @Test
+    void aSymbolicLinkIsJudgedByTheFileItPointsTo() throws IOException {
+        assumeTrue(FileSystems.getDefault().supportedFileAttributeViews().contains("posix"));
+        Path target = write("*:*:*:*:linked-pw", "rw-------");
+        Path link = Files.createSymbolicLink(dir.resolve("pgpass-link"), target);
+        assertThat(PgPassFile.read(link)).hasValueSatisfying(
+                f -> assertThat(f.find(HostSpec.of("h", 5432), "d", "u")).isEqualTo("linked-pw"));
+        Files.setPosixFilePermissions(target, PosixFilePermissions.fromString("rw-r--r--"));
+        assertThat(PgPassFile.read(link)).isEmpty();
+    }
+
     @Test
     void missingFileOrDirectoryIsIgnored() {
         assertThat(PgPassFile.read(dir.resolve("absent"))).isEmpty();

@@ -3,6 +3,7 @@ package io.pgconn.internal.connect;
 import io.netty.util.NetUtil;
 import io.pgconn.internal.transport.TransportChannels;
 import io.pgconn.PgConfigException;
+import io.pgconn.PgConnectException;
 import io.pgconn.config.HostSpec;
 import io.pgconn.Transport;
 
@@ -19,7 +20,8 @@ import java.util.random.RandomGenerator;
 
 /**
  * Turns a host entry into the socket addresses to dial, in order (libpq): {@code hostaddr} as
- * given (no DNS), an IP literal as is, a Unix-socket directory as its socket file, and a name
+ * given (no DNS), an IP literal as is, a Unix-socket directory as its socket file (an {@code @name} as an abstract
+ * socket), and a name
  * through {@link HostNameLookups}, off the event loop (that future completes on a look-up thread).
  */
 public final class AddressResolver {
@@ -34,7 +36,11 @@ public final class AddressResolver {
 
     public CompletableFuture<List<SocketAddress>> resolve(HostSpec host, RandomGenerator shuffle) {
         if (host.isUnixSocket()) {
-            return CompletableFuture.completedFuture(List.of(TransportChannels.domainSocketAddress(transport, host.socketPath())));
+            try {
+                return CompletableFuture.completedFuture(List.of(TransportChannels.domainSocketAddress(transport, host.socketPath())));
+            } catch (PgConnectException undialable) {
+                return CompletableFuture.failedFuture(undialable); // that host only: the walk goes on (libpq, LIBPQ-14 us10)
+            }
         }
         if (host.hostaddr() != null && !host.hostaddr().isEmpty()) {
             byte[] ip = NetUtil.createByteArrayFromIpAddressString(host.hostaddr());

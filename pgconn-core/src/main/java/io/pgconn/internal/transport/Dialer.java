@@ -12,6 +12,7 @@ import io.pgconn.PgTimeoutException;
 import io.netty.util.internal.PlatformDependent;
 
 import java.net.ConnectException;
+import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -150,14 +151,33 @@ public final class Dialer {
 
     private static RuntimeException describe(Throwable cause, Transport transport, String hostLabel, SocketAddress address) {
         if (cause instanceof ConnectTimeoutException) {
-            return new PgTimeoutException(hostLabel, "connect to " + hostLabel + " (" + address + ") timed out", cause);
+            return new PgTimeoutException(hostLabel, "connect to " + hostLabel + dialled(address) + " timed out", cause);
         }
         if (refused(cause, transport)) {
             // the OS's answer says it all; the transport's wording ("finishConnect(..) failed with error(-111):
             // Connection refused: host/addr:port") repeats it, so it stays in the cause only
-            return new PgConnectException(hostLabel, "connection refused to " + hostLabel + " (" + address + ")", cause);
+            return new PgConnectException(hostLabel, "connection refused to " + hostLabel + dialled(address), cause);
         }
-        return new PgConnectException(hostLabel, "could not connect to " + hostLabel + " (" + address + "): " + cause.getMessage(), cause);
+        // Netty annotates a failed connect with ": <address>", which the message names already
+        String text = SocketErrorText.of(cause);
+        String annotation = ": " + address;
+        if (text.endsWith(annotation) && text.length() > annotation.length()) {
+            text = text.substring(0, text.length() - annotation.length());
+        }
+        if (!(address instanceof InetSocketAddress)) {
+            // a Unix socket: the label is its path already; libpq's hint follows the system's words (LIBPQ-14 us05)
+            return new PgConnectException(hostLabel, "could not connect to server on socket \"" + hostLabel + "\": "
+                    + text + " (is the server running locally and accepting connections on that socket?)", cause);
+        }
+        return new PgConnectException(hostLabel, "could not connect to " + hostLabel + dialled(address) + ": " + text, cause);
+    }
+
+    /**
+     * " (address)" for a TCP address, which may differ from the host's label (a name's address); nothing for a Unix
+     * socket, whose label is its path already — and an abstract socket's address starts with a NUL byte.
+     */
+    private static String dialled(SocketAddress address) {
+        return address instanceof InetSocketAddress ? " (" + address + ")" : "";
     }
 
     /**

@@ -58,6 +58,9 @@ final class KernelSocketPeer implements SocketPeer {
         if (remote instanceof UnixDomainSocketAddress socket) { // NIO
             return socket.getPath();
         }
+        if (TransportChannels.isAbstractSocket(remote)) {
+            return null; // no file stands for it
+        }
         return remote instanceof DomainSocketAddress socket ? Path.of(socket.path()) : null;
     }
 

@@ -1,5 +1,6 @@
 package io.pgconn.internal.transport;
 
+import java.io.FileNotFoundException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -14,14 +15,21 @@ public final class SocketErrorText {
     /** Netty's native wording: "name(..) failed with error(-N): text". */
     private static final Pattern NATIVE = Pattern.compile("^\\S+\\(\\.\\.\\) failed with error\\(-?\\d+\\): (.+)$", Pattern.DOTALL);
 
+    /** strerror(ENOENT) in the C locale. */
+    static final String NO_SUCH_FILE = "No such file or directory";
+
     private SocketErrorText() {
     }
 
-    /** The system's text of {@code error}; its class name when it has no message. */
+    /**
+     * The system's text of {@code error}; its class name when it has no message. Netty's native transports
+     * report ENOENT (a Unix socket whose file or directory is missing) as a {@link FileNotFoundException} without
+     * a message: that is the C library's "No such file or directory", as libpq and the JDK say it.
+     */
     public static String of(Throwable error) {
         String message = error.getMessage();
         if (message == null || message.isBlank()) {
-            return error.getClass().getSimpleName();
+            return error instanceof FileNotFoundException ? NO_SUCH_FILE : error.getClass().getSimpleName();
         }
         Matcher nativeText = NATIVE.matcher(message);
         return nativeText.matches() ? nativeText.group(1) : message;

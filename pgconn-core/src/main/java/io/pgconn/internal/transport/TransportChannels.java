@@ -14,6 +14,7 @@ import io.netty.channel.unix.DomainSocketAddress;
 import io.netty.channel.uring.IoUringChannelOption;
 import io.netty.channel.uring.IoUringDomainSocketChannel;
 import io.netty.channel.uring.IoUringSocketChannel;
+import io.pgconn.PgConnectException;
 import io.pgconn.Transport;
 import jdk.net.ExtendedSocketOptions;
 
@@ -22,6 +23,7 @@ import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.spi.SelectorProvider;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
 import static io.pgconn.Transport.NIO;
@@ -140,9 +142,39 @@ public final class TransportChannels {
         }
     }
 
-    /** The address of a Unix-domain socket file in the form this transport's channel accepts. */
+    /**
+     * The longest Unix-socket path libpq dials on Linux: {@code sun_path} holds 108 bytes with the terminating NUL
+     * (libpq's {@code UNIXSOCK_PATH_BUFLEN}).
+     */
+    public static final int MAX_SOCKET_PATH_BYTES = 107;
+
+    /**
+     * The address of a Unix-domain socket in the form this transport's channel accepts: a socket file, or a name
+     * in Linux's abstract namespace when the path starts with {@code @} (libpq's spelling, PostgreSQL's
+     * {@code unix_socket_directories = '@name'}; the kernel's name starts with a NUL byte instead).
+     *
+     * @throws PgConnectException when the path is longer than a socket address holds (libpq's words), or names an
+     *                            abstract socket on NIO, whose {@code UnixDomainSocketAddress} cannot hold one
+     */
     public static SocketAddress domainSocketAddress(Transport transport, String path) {
+        if (path.getBytes(StandardCharsets.UTF_8).length > MAX_SOCKET_PATH_BYTES) {
+            throw new PgConnectException(path, "Unix-domain socket path \"" + path + "\" is too long (maximum "
+                    + MAX_SOCKET_PATH_BYTES + " bytes)");
+        }
+        if (path.startsWith("@")) {
+            if (transport == NIO) {
+                throw new PgConnectException(path, "cannot connect to the abstract Unix-domain socket \"" + path
+                        + "\" on the NIO transport: the JDK cannot address the abstract namespace; use the epoll or"
+                        + " io_uring transport (netty-transport-native-epoll)");
+            }
+            return new DomainSocketAddress("\0" + path.substring(1));
+        }
         return transport == NIO ? UnixDomainSocketAddress.of(path) : new DomainSocketAddress(path);
+    }
+
+    /** Whether {@code address} is a socket in Linux's abstract namespace, which no file stands for. */
+    public static boolean isAbstractSocket(SocketAddress address) {
+        return address instanceof DomainSocketAddress socket && socket.path().startsWith("\0");
     }
 
     /** TCP keepalive tuning (libpq keepalives_idle / _interval / _count); unset values keep the OS defaults. */

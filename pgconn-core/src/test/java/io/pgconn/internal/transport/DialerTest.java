@@ -204,6 +204,36 @@ class DialerTest {
         }
     }
 
+    /**
+     * A Unix socket whose directory does not exist is said in the system's words, with libpq's hint (LIBPQ-14 us05:
+     * libpq "connection to server on socket \"…\" failed: No such file or directory"; pgconn said "…: null" on
+     * epoll and io_uring, whose exception for ENOENT has no message). A socket path longer than a socket address
+     * holds is refused in libpq's words for that host only, and the walk goes on (us09, us10: pgconn gave Netty's
+     * "connect(..) failed with error(-36): File name too long").
+     */
+    @ParameterizedTest
+    @EnumSource(Transport.class)
+    void unixSocketFailuresAreSaidInTheSystemsWordsAndTheWalkGoesOn(Transport transport) throws Exception {
+        assumeTrue(transport.isAvailable(), transport + " is not available here (NIO always is)");
+        Path parent = Files.createTempDirectory("pgconn-sock");
+        String missing = parent.resolve("missing").toString();
+        String tooLong = parent.resolve("d".repeat(120)).toString();
+        PgConnectionFactory factory = PgConnectionFactory.builder(ConnConfig.parse("host=" + tooLong + "," + missing
+                + " port=5999 user=nobody connect_timeout=20")).transport(transport).build();
+        try {
+            assertThatThrownBy(() -> factory.connect().get(10, TimeUnit.SECONDS))
+                    .isInstanceOf(ExecutionException.class)
+                    .cause().isInstanceOf(PgConnectException.class)
+                    .hasMessageContaining("Unix-domain socket path \"" + tooLong + "/.s.PGSQL.5999\" is too long (maximum 107 bytes)")
+                    .hasMessageContaining("could not connect to server on socket \"" + missing + "/.s.PGSQL.5999\": No such file or directory"
+                            + " (is the server running locally and accepting connections on that socket?)")
+                    .hasMessageNotContaining("null").hasMessageNotContaining("failed with error").hasMessageNotContaining("Exception");
+        } finally {
+            factory.close();
+            Files.delete(parent);
+        }
+    }
+
     private static int refusedPort() throws IOException {
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return s.getLocalPort();
