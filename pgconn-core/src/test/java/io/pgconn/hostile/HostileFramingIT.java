@@ -63,7 +63,7 @@ class HostileFramingIT {
             c.readStartupRefusingTls();
             c.send(Backend.authenticationOk(), Backend.rawMessage('S', 100, "server_ver".getBytes()));
             c.close();
-        }, PLAIN, PgConnectException.class, "closed the connection during startup");
+        }, PLAIN, PgConnectException.class, "closed the connection unexpectedly during startup");
     }
 
     @Test
@@ -72,7 +72,7 @@ class HostileFramingIT {
             c.readStartupRefusingTls();
             c.send(new byte[]{'R', 0, 0});
             c.close();
-        }, PLAIN, PgConnectException.class, "closed the connection during startup");
+        }, PLAIN, PgConnectException.class, "closed the connection unexpectedly during startup");
     }
 
     @Test

@@ -139,7 +139,7 @@ class HostileStartupIT {
     @Test
     void closeRightAfterAcceptIsReported() {
         try (ScriptedServer server = ScriptedServer.start(Conversation::close)) {
-            Refusal.expect(server, PLAIN, PgConnectException.class, "closed the connection during startup");
+            Refusal.expect(server, PLAIN, PgConnectException.class, "closed the connection unexpectedly during startup");
         }
     }
 
@@ -150,7 +150,7 @@ class HostileStartupIT {
             c.send(Backend.authenticationOk(), Backend.parameterStatus("server_version", "18.0"));
             c.close();
         })) {
-            Refusal.expect(server, PLAIN, PgConnectException.class, "closed the connection during startup");
+            Refusal.expect(server, PLAIN, PgConnectException.class, "closed the connection unexpectedly during startup");
         }
     }
 
@@ -162,7 +162,7 @@ class HostileStartupIT {
             c.readMessage();
             c.close();
         })) {
-            Refusal.expect(server, PLAIN, PgConnectException.class, "closed the connection during startup");
+            Refusal.expect(server, PLAIN, PgConnectException.class, "closed the connection unexpectedly during startup");
         }
     }
 

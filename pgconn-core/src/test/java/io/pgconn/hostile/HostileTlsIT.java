@@ -124,7 +124,7 @@ class HostileTlsIT {
             c.readStartupPacket();
             c.close();
         })) {
-            Refusal.expect(server, "sslmode=require", PgConnectException.class, "closed the connection before answering SSLRequest");
+            Refusal.expect(server, "sslmode=require", PgConnectException.class, "closed the connection unexpectedly before answering SSLRequest");
         }
     }
 
@@ -141,7 +141,7 @@ class HostileTlsIT {
             c.readSome(); // the ClientHello
             c.reset();
         })) {
-            Refusal.expect(server, "sslmode=require", PgConnectException.class, "TLS handshake", "closed the connection");
+            Refusal.expect(server, "sslmode=require", PgConnectException.class, "TLS handshake", "closed the connection unexpectedly");
         }
     }
 
@@ -153,7 +153,7 @@ class HostileTlsIT {
             c.readSome(); // the ClientHello
             c.close();
         })) {
-            Refusal.expect(server, "sslmode=require", PgConnectException.class, "TLS handshake", "closed the connection");
+            Refusal.expect(server, "sslmode=require", PgConnectException.class, "TLS handshake", "closed the connection unexpectedly");
         }
     }
 
@@ -235,7 +235,7 @@ class HostileTlsIT {
             c.send(Backend.authenticationOk());
             c.close();
         })) {
-            Refusal.expect(server, verify("verify-full"), PgConnectException.class, "closed the connection during startup");
+            Refusal.expect(server, verify("verify-full"), PgConnectException.class, "closed the connection unexpectedly during startup");
         }
     }
 

@@ -159,7 +159,7 @@ public final class StartupHandshake extends ChannelInboundHandlerAdapter {
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         if (!finished) {
-            fail(ctx, new PgConnectException(host, "server " + host + " closed the connection during startup"));
+            fail(ctx, new PgConnectException(host, "server " + host + " closed the connection unexpectedly during startup"));
         }
         ctx.fireChannelInactive();
     }

@@ -140,7 +140,7 @@ final class SslRequestHandler extends ChannelInboundHandlerAdapter {
      */
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-        finish(ctx, new PgConnectException(hostLabel, "server " + hostLabel + " closed the connection before answering SSLRequest"));
+        finish(ctx, new PgConnectException(hostLabel, "server " + hostLabel + " closed the connection unexpectedly before answering SSLRequest"));
         ctx.fireChannelInactive();
     }
 

@@ -31,7 +31,7 @@ import javax.net.ssl.SSLSession;
  */
 final class TlsHandshakeHandler extends ChannelInboundHandlerAdapter {
 
-    private static final String SERVER_CLOSED = "server closed the connection during the TLS handshake";
+    private static final String SERVER_CLOSED = "server closed the connection unexpectedly during the TLS handshake";
 
     static final String NAME = "pgconn-tls-handshake";
 

@@ -139,7 +139,7 @@ class SslRequestHandlerTest {
     void closeBeforeTheAnswerFails() {
         channel.close();
         assertThat(failure()).isInstanceOf(io.pgconn.PgConnectException.class)
-                .hasMessageContaining("closed the connection before answering SSLRequest")
+                .hasMessageContaining("closed the connection unexpectedly before answering SSLRequest")
                 .hasMessageContaining("db:5432");
     }
 
@@ -172,7 +172,7 @@ class SslRequestHandlerTest {
             assertThat(outcome).isCompletedExceptionally();
             assertThatThrownBy(outcome::join).cause().isInstanceOf(io.pgconn.PgConnectException.class)
                     .isNotInstanceOf(PgTlsException.class)
-                    .hasMessageContaining("server closed the connection during the TLS handshake");
+                    .hasMessageContaining("server closed the connection unexpectedly during the TLS handshake");
         } finally {
             tls.finishAndReleaseAll();
         }
