@@ -111,6 +111,35 @@ class ReleasedWithWorkUnderWayIT {
         });
     }
 
+    /**
+     * The first case through a proxy between pool and driver (r2dbc-proxy under Spring Boot), which does not pass
+     * {@code Lifecycle} on: the pool never reached the driver's clean-up, and the next borrower waited for ever.
+     * {@link PgConnPoolRelease} gives the pool a {@code preRelease} function that finds it under the proxy.
+     */
+    @Test
+    void aConnectionReleasedThroughAProxyBehindAStuckReaderServesTheNextBorrowerWithThePoolRelease() throws Exception {
+        try (PgConnR2dbcConnectionFactory factory =
+                     (PgConnR2dbcConnectionFactory) ConnectionFactories.get(R2dbcTestServer.url(PG.primary(), ""))) {
+            ConnectionPool pool = new ConnectionPool(PgConnPoolRelease.apply(
+                    ConnectionPoolConfiguration.builder(WrappingProxies.around(factory)).initialSize(0).maxSize(1)).build());
+            try {
+                Connection first = pool.create().block(STEP);
+                int pid = pidOf(first);
+                StuckReader reader = StuckReader.of(first, LARGE);
+                awaitActive(pid, LARGE);
+                Mono.from(first.close()).block(STEP);
+
+                Connection next = pool.create().block(STEP);
+                assertThat(pidOf(next)).isEqualTo(pid);
+                assertThat(selectOne(next)).isEqualTo(1);
+                assertThat(failureOf(reader)).hasMessageContaining("preRelease()");
+                Mono.from(next.close()).block(STEP);
+            } finally {
+                pool.disposeLater().block(STEP);
+            }
+        }
+    }
+
     private interface PoolWork {
         void run(ConnectionPool pool) throws Exception;
     }

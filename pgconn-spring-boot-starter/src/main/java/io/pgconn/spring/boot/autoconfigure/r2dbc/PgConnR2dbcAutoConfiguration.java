@@ -2,6 +2,7 @@ package io.pgconn.spring.boot.autoconfigure.r2dbc;
 
 import io.pgconn.PgConnectionFactory;
 import io.pgconn.r2dbc.PgConnPoolEviction;
+import io.pgconn.r2dbc.PgConnPoolRelease;
 import io.pgconn.r2dbc.PgConnR2dbcConnectionFactory;
 import io.pgconn.spring.boot.autoconfigure.PgConnAutoConfiguration;
 import io.pgconn.spring.boot.autoconfigure.PgConnPoolProperties;
@@ -95,6 +96,8 @@ public final class PgConnR2dbcAutoConfiguration {
                     .maxLifeTime(maxLifeTime)
                     .validationDepth(ValidationDepth.valueOf(pool.getValidationDepth().name()));
             builder.maxAcquireTime(orNoLimit(pool.getMaxAcquireTime())).acquireRetry(pool.getAcquireRetry());
+            // the driver's clean-up on release reaches the connection under Boot's decorators (r2dbc.md §4)
+            PgConnPoolRelease.apply(builder);
             // the starter's own count is a listener bean too: told once, directly, not again among the listeners
             List<PgConnPoolEvictionListener> listeners = evictionListeners.orderedStream()
                     .filter(listener -> listener != pgConnPoolEvictions).toList();

@@ -16,6 +16,7 @@ import io.pgconn.testkit.PgClusterExtension;
 import io.pgconn.testkit.PgUser;
 import io.r2dbc.pool.ConnectionPool;
 import io.r2dbc.spi.Connection;
+import io.r2dbc.spi.Result;
 import io.r2dbc.spi.ConnectionFactory;
 import io.r2dbc.spi.Wrapped;
 import org.junit.jupiter.api.BeforeEach;
@@ -34,13 +35,17 @@ import org.springframework.context.annotation.Import;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
+import org.reactivestreams.Subscription;
+import reactor.core.publisher.BaseSubscriber;
 import reactor.core.publisher.Mono;
 
 import java.lang.reflect.Proxy;
 import java.time.Duration;
 import java.util.List;
 import java.util.Queue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
 
 import static io.pgconn.testing.Conditions.awaitCondition;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -235,6 +240,44 @@ class PgConnR2dbcObservationIT {
         } finally {
             Mono.from(pooled.close()).block(STEP);
         }
+    }
+
+    /**
+     * A borrower leaves a subscription to a large result that neither reads nor cancels, and releases the
+     * connection. r2dbc-proxy does not pass {@code io.r2dbc.spi.Lifecycle} on, so the pool never reached the
+     * driver's clean-up on release: the session went back to the pool with the read stuck (its backend
+     * active for ever, the next borrower's statements behind it). The starter's pool runs the clean-up
+     * through the proxy ({@code PgConnPoolRelease}, docs/r2dbc.md §4).
+     */
+    @Test
+    void aConnectionReleasedThroughTheProxyBehindAReaderThatNeitherReadsNorCancelsIsCleanedUp() throws Exception {
+        Connection pooled = Mono.from(connectionFactory.create()).block(STEP);
+        int pid = PgConnUnwrap.pgConnection(pooled).processId();
+        Result result = Mono.from(pooled.createStatement(
+                "SELECT g, repeat('x', 100) FROM generate_series(1, 1000000) g").execute()).block(STEP);
+        CompletableFuture<Throwable> failure = new CompletableFuture<>();
+        result.map((row, metadata) -> row.get(0)).subscribe(new BaseSubscriber<Object>() {
+            @Override
+            protected void hookOnSubscribe(Subscription subscription) {
+                // no demand, no cancel
+            }
+
+            @Override
+            protected void hookOnError(Throwable error) {
+                failure.complete(error);
+            }
+        });
+        awaitCondition("the statement to reach the server", STEP, () -> "active".equals(stateOf(pid)));
+
+        Mono.from(pooled.close()).block(STEP);
+
+        awaitCondition("the released session to be idle", STEP, () -> "idle".equals(stateOf(pid)));
+        assertThat(failure.get(STEP.toSeconds(), TimeUnit.SECONDS)).hasMessageContaining("preRelease()");
+        assertThat(client.sql("SELECT 1").fetch().rowsUpdated().block(STEP)).isNotNull();
+    }
+
+    private static String stateOf(int pid) {
+        return PG.primary().queryValue("SELECT state FROM pg_stat_activity WHERE pid = " + pid);
     }
 
     @Test
