@@ -1,10 +1,15 @@
 package io.pgconn.codec;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOutboundHandlerAdapter;
+import io.netty.channel.ChannelPromise;
 import io.pgconn.PgConnection;
 import io.pgconn.PgConnectionFactory;
 import io.pgconn.config.ConnConfig;
 import io.pgconn.query.Row;
+import io.pgconn.internal.session.SessionAccess;
+import io.pgconn.testing.Conditions;
 import io.pgconn.testing.Connect;
 import io.pgconn.testkit.AuthMethod;
 import io.pgconn.testkit.ConnectionType;
@@ -30,6 +35,7 @@ import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
 import java.util.logging.Logger;
+import java.util.stream.Stream;
 
 import static io.pgconn.testing.Connect.await;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -343,6 +349,67 @@ class TypeDdlRefreshIT {
         await(b.commit());
 
         assertThat(await(b.query("SELECT 'ok'::idle_txn_mood")).row(0).get(0)).isEqualTo(Mood.OK);
+    }
+
+    /**
+     * REVIEW-13 L2: inside a transaction whose type lookup waits for the transaction's end, every simple query took
+     * the lookup behind it, which held back what followed until that query was answered: one round trip per simple
+     * query. Now only one whose text may end the transaction does. Here the transaction's six simple queries are
+     * all on the wire while the first still waits for a lock the test holds (it flushed only the first before);
+     * the lookup runs once, behind the COMMIT, and the statement after the COMMIT reads the new type.
+     */
+    @Test
+    void theSimpleQueriesOfAStaleTransactionArePipelined() {
+        PgConnectionFactory factory = factory("piped_mood");
+        PgConnection a = connect(factory, "piped_mood");
+        PgConnection b = connect(factory, "piped_mood");
+        await(b.begin());
+        await(a.simpleQuery("CREATE TYPE piped_mood AS ENUM ('sad', 'ok')"));
+        assertThat(b.typeOidsStale()).isTrue();
+        await(a.query("SELECT pg_advisory_lock(4715)"));
+        QueriesWritten written = QueriesWritten.on(b);
+
+        List<CompletableFuture<io.pgconn.QueryResult>> answers = Stream.of("SELECT pg_advisory_xact_lock(4715)",
+                "SAVEPOINT s1", "SET LOCAL work_mem = '8MB'", "RELEASE SAVEPOINT s1", "SELECT 'ok'::piped_mood", "COMMIT")
+                .map(b::simpleQuery).toList();
+        CompletableFuture<RowSet> after = b.query("SELECT 'ok'::piped_mood");
+        Conditions.awaitCondition("the transaction's six simple queries written before the first is answered",
+                () -> written.count() == 6);
+        assertThat(answers.get(0)).as("the first still waits for the lock").isNotDone();
+        await(a.query("SELECT pg_advisory_unlock(4715)"));
+
+        assertThat(await(answers.get(4)).rows().get(0)).as("inside the transaction the old answer holds").containsExactly("ok");
+        await(answers.get(5));
+        assertThat(await(after).row(0).get(0)).isEqualTo(Mood.OK);
+        assertThat(written.count()).as("and then one more simple query: the lookup, behind the COMMIT").isEqualTo(7);
+        assertThat(b.typeOidsStale()).isFalse();
+    }
+
+    /** Counts the simple Query messages a connection flushes to its socket (first in its pipeline: the bytes as sent). */
+    private static final class QueriesWritten extends ChannelOutboundHandlerAdapter {
+        private final AtomicInteger queries = new AtomicInteger();
+
+        static QueriesWritten on(PgConnection connection) {
+            QueriesWritten counter = new QueriesWritten();
+            SessionAccess.channel(connection).pipeline().addFirst(counter);
+            return counter;
+        }
+
+        int count() {
+            return queries.get();
+        }
+
+        @Override
+        public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+            if (msg instanceof ByteBuf buffer) { // whole messages: a session encodes each into the buffer it flushes
+                for (int at = buffer.readerIndex(); at < buffer.writerIndex(); at += 1 + buffer.getInt(at + 1)) {
+                    if (buffer.getByte(at) == 'Q') {
+                        queries.incrementAndGet();
+                    }
+                }
+            }
+            ctx.write(msg, promise);
+        }
     }
 
     /** A user codec whose library is missing from the class path: its encode throws a LinkageError. */

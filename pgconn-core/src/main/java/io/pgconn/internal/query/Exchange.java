@@ -86,8 +86,8 @@ public abstract class Exchange {
 
     /**
      * Whether the transaction status may go from open to idle with this exchange: a statement that ends a
-     * transaction (COMMIT, ROLLBACK...), or one whose text is not looked into (a simple query, a script). The type
-     * lookup waiting for a transaction to end is queued behind such an exchange. True unless an exchange knows better.
+     * transaction (COMMIT, ROLLBACK...; each kind reads its text with {@link TransactionEndText}). The type lookup
+     * waiting for a transaction to end is queued behind such an exchange. True unless an exchange knows better.
      */
     public boolean mayEndTransaction() {
         return true;

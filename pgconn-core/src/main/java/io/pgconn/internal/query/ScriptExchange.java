@@ -85,6 +85,12 @@ final class ScriptExchange extends DrivenExchange {
         return String.join(";\n", statements);
     }
 
+    /** Whether one of its statements may end a transaction: each is sent as it is, so its first keyword says. */
+    @Override
+    public boolean mayEndTransaction() {
+        return TransactionEndText.mayEndAny(statements);
+    }
+
     @Override
     public FrontendMessage messages(QuerySession session) {
         this.session = session;

@@ -11,6 +11,7 @@ import io.pgconn.internal.query.QuerySession;
 import io.pgconn.internal.query.SpinThenParkFuture;
 import io.pgconn.internal.query.StatementTrace;
 import io.pgconn.internal.query.TracedStatement;
+import io.pgconn.internal.query.TransactionEndText;
 import io.pgconn.internal.protocol.backend.BackendMessage;
 import io.pgconn.internal.protocol.backend.CommandComplete;
 import io.pgconn.internal.protocol.backend.CopyData;
@@ -114,6 +115,16 @@ class SimpleQuery extends Exchange {
     @Override
     public String text() {
         return sql;
+    }
+
+    /**
+     * Read from the text, not assumed: a simple query in a transaction whose type lookup waits for its end no
+     * longer queues the lookup behind it, holding back what follows it (REVIEW-13 L2), unless a word of it may
+     * end the transaction ({@link TransactionEndText#mayEndAnywhere}).
+     */
+    @Override
+    public boolean mayEndTransaction() {
+        return TransactionEndText.mayEndAnywhere(sql);
     }
 
     @Override

@@ -1,0 +1,42 @@
+package io.pgconn.internal.query;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Which texts may end a transaction block: the type lookup waiting for a transaction's end goes behind those. A
+ * miss would leave a session with its stale answer; a word counted in vain costs one more wait.
+ */
+class TransactionEndTextTest {
+
+    @Test
+    void aSimpleQueryMayEndATransactionWhereOneOfTheWordsStandsAnywhere() {
+        for (String sql : new String[]{"COMMIT", "end", "Rollback", "ABORT", "PREPARE TRANSACTION 'x'", "commit;",
+                "INSERT INTO t VALUES (1); COMMIT", "SELECT 1;end", "/* done */ROLLBACK", "-- done\ncommit",
+                "ROLLBACK TO SAVEPOINT s1", "COMMIT AND CHAIN", "SELECT $$x$$;commit",
+                "SELECT CASE WHEN true THEN 1 END", "SELECT 'rollback'"}) {
+            assertThat(TransactionEndText.mayEndAnywhere(sql)).as(sql).isTrue();
+        }
+    }
+
+    @Test
+    void aSimpleQueryWithoutThoseWordsDoesNot() {
+        for (String sql : new String[]{"SAVEPOINT s1", "RELEASE SAVEPOINT s1", "SET LOCAL work_mem = '8MB'",
+                "SELECT pg_advisory_xact_lock(1)", "SELECT committed, ending, prepared_at FROM t; SELECT 2",
+                "UPDATE t SET end_date = now()", "LISTEN rollbacks", "BEGIN", ""}) {
+            assertThat(TransactionEndText.mayEndAnywhere(sql)).as(sql).isFalse();
+        }
+    }
+
+    /** A script's statements are sent one by one: the first keyword of each says. */
+    @Test
+    void aScriptMayEndATransactionWhereOneOfItsStatementsStartsWithOneOfTheWords() {
+        assertThat(TransactionEndText.mayEndAny(List.of("INSERT INTO t VALUES (1)", "COMMIT"))).isTrue();
+        assertThat(TransactionEndText.mayEndAny(List.of("/* x */ end", "SELECT 1"))).isTrue();
+        assertThat(TransactionEndText.mayEndAny(List.of("SELECT CASE WHEN true THEN 1 END", "SAVEPOINT s1",
+                "UPDATE t SET note = 'commit'"))).isFalse();
+    }
+}
