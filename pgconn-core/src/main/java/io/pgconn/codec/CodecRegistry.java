@@ -2,7 +2,6 @@ package io.pgconn.codec;
 
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -37,19 +36,15 @@ import java.util.Set;
  * array type is bound with it ({@link #bind}, key {@code name[]}): in the binary array form through a
  * binary codec, in {@code array_out}'s text form through a text one.
  *
- * <p><b>Hot path.</b> Lookups by OID below {@value #DIRECT_OIDS} index an array; parameter encoders are
+ * <p><b>Hot path.</b> Lookups by OID below 10,000 index an array ({@code CodecsByOid}); parameter encoders are
  * cached per class. Resolve a {@link Decoder} once per column and reuse it for every row.
  */
 public final class CodecRegistry {
 
-    /** OIDs below this are looked up in an array (every built-in type's OID is far below it). */
-    static final int DIRECT_OIDS = 10_000;
-
-    private static final Codec<?>[] NONE = new Codec<?>[0];
+    private static final Codec<?>[] NONE = CodecsByOid.NONE;
     private static final CodecRegistry DEFAULTS = builder().build();
 
-    private final Codec<?>[][] direct;
-    private final Map<Integer, Codec<?>[]> high;
+    private final CodecsByOid byOid;
     private final Map<Class<?>, Codec<?>[]> byClass;
     private final Map<Integer, ElementArrayCodec> arraysByElementOid;
     private final Map<String, Integer> boundOids;
@@ -57,11 +52,10 @@ public final class CodecRegistry {
     /** Parameter encoders by Java class, resolved once per class. */
     private final ParameterEncoders parameters;
 
-    private CodecRegistry(Codec<?>[][] direct, Map<Integer, Codec<?>[]> high, Map<Class<?>, Codec<?>[]> byClass,
+    private CodecRegistry(CodecsByOid byOid, Map<Class<?>, Codec<?>[]> byClass,
                           Map<Integer, ElementArrayCodec> arraysByElementOid, Map<String, Integer> boundOids,
                           List<Codec<?>> named) {
-        this.direct = direct;
-        this.high = high;
+        this.byOid = byOid;
         this.byClass = byClass;
         this.arraysByElementOid = arraysByElementOid;
         this.boundOids = boundOids;
@@ -115,27 +109,8 @@ public final class CodecRegistry {
                 added.get(arrayOid).add(array);
             }
         }
-        Codec<?>[][] newDirect = direct;
-        Map<Integer, Codec<?>[]> newHigh = new HashMap<>(high);
-        for (Map.Entry<Integer, List<Codec<?>>> e : added.entrySet()) {
-            int oid = e.getKey();
-            // the named codecs come first: they are what the user configured for this type
-            Codec<?>[] existing = oid >= 0 && oid < DIRECT_OIDS ? direct[oid] : high.get(oid);
-            List<Codec<?>> all = new ArrayList<>(e.getValue());
-            if (existing != null) {
-                all.addAll(Arrays.asList(existing));
-            }
-            Codec<?>[] codecs = all.toArray(NONE);
-            if (oid >= 0 && oid < DIRECT_OIDS) {
-                if (newDirect == direct) {
-                    newDirect = direct.clone();
-                }
-                newDirect[oid] = codecs;
-            } else {
-                newHigh.put(oid, codecs);
-            }
-        }
-        return new CodecRegistry(newDirect, Map.copyOf(newHigh), byClass, Map.copyOf(arrays), Map.copyOf(bound), named);
+        // the named codecs come first: they are what the user configured for this type
+        return new CodecRegistry(byOid.withFirst(added), byClass, Map.copyOf(arrays), Map.copyOf(bound), named);
     }
 
     /**
@@ -271,8 +246,7 @@ public final class CodecRegistry {
     }
 
     private Codec<?>[] codecs(int oid) {
-        Codec<?>[] codecs = oid >= 0 && oid < DIRECT_OIDS ? direct[oid] : high.get(oid);
-        return codecs == null ? NONE : codecs;
+        return byOid.get(oid);
     }
 
     // ---------------------------------------------------------------- parameters
@@ -344,8 +318,6 @@ public final class CodecRegistry {
         }
 
         public CodecRegistry build() {
-            Codec<?>[][] direct = new Codec<?>[DIRECT_OIDS][];
-            Map<Integer, List<Codec<?>>> high = new HashMap<>();
             Map<Class<?>, List<Codec<?>>> byClass = new HashMap<>();
             Map<Integer, List<Codec<?>>> elementCodecs = new LinkedHashMap<>();
             List<Codec<?>> named = new ArrayList<>();
@@ -379,19 +351,9 @@ public final class CodecRegistry {
                 // after any codec registered for the array OID itself
                 byOid.computeIfAbsent(elementType.arrayOid(), o -> new ArrayList<>()).add(array);
             }
-            for (Map.Entry<Integer, List<Codec<?>>> e : byOid.entrySet()) {
-                int oid = e.getKey();
-                if (oid >= 0 && oid < DIRECT_OIDS) {
-                    direct[oid] = e.getValue().toArray(NONE);
-                } else {
-                    high.put(oid, e.getValue());
-                }
-            }
-            Map<Integer, Codec<?>[]> highArrays = new HashMap<>();
-            high.forEach((oid, list) -> highArrays.put(oid, list.toArray(NONE)));
             Map<Class<?>, Codec<?>[]> classArrays = new HashMap<>();
             byClass.forEach((c, list) -> classArrays.put(c, list.toArray(NONE)));
-            return new CodecRegistry(direct, Map.copyOf(highArrays), Map.copyOf(classArrays), Map.copyOf(arrays),
+            return new CodecRegistry(CodecsByOid.of(byOid), Map.copyOf(classArrays), Map.copyOf(arrays),
                     Map.of(), List.copyOf(named));
         }
     }
