@@ -31,7 +31,7 @@ import java.util.concurrent.TimeUnit;
  * each query) runs with pgconn's best setting for that shape, {@code blockingWaitSpin=100us}
  * ({@link #BLOCKED_CALLER_SPIN}; docs/query.md §1), on a factory of its own; every other scenario with the default (no spin).
  */
-final class PgconnClient implements Client {
+class PgconnClient implements Client {
 
     private final Endpoints endpoints;
     private final SslProviderKind provider;

@@ -27,16 +27,18 @@ import java.util.Map;
  * {@code pgconn-nospin-x4}, {@code pgjdbc-x4}, {@code vertx-x4} (four callers, each blocked on its own connection; also
  * {@code pgconn-poll-x4}, {@code pgconn-callerrun-x4}). A variant ending in {@code -connect} ({@code pgjdbc-connect},
  * {@code pgconn-connect}, {@code pgconn-callerrun-connect}, ...) runs {@link Measure#connectLoop} on TRUST instead
- * (connect, then close, timed apart; the backend's exit awaited between). Two warm-up rounds of three turns' length
+ * (connect, then close, timed apart; the backend's exit awaited between); {@code pgconn-callerclose-connect} and
+ * {@code pgconn-callerclose-overlap-connect} close through the measuring prototype {@link CallerCloseClient}. Two warm-up rounds of three turns' length
  * first; then prints p10/p50/p90/p99/mean (for {@code -connect} also close's), process CPU per query (per
  * connect+close; also split into user and system CPU, /proc/self/stat's 10-ms ticks, and the CPU of every process
  * named postgres meanwhile, the server's side) and the JVM's context switches
  * per query (voluntary + involuntary, summed over /proc/self/task; not for the -x4 variants, whose threads end before
  * they are read) for each variant over all rounds, and with a
  * {@code pgjdbc*} variant each variant's p50 per round divided by the first such variant's in the same round (median,
- * rounds at or below 1.0, each ratio: the reading {@code run.sh} takes). With {@code -Dpkab.marks=true} each measured
- * turn's span and query count go to stderr ({@code mark variant round startEpoch endEpoch queries}), to cut a system-call
- * trace of the JVM ({@code strace -f -ttt -y}) into turns.
+ * rounds at or below 1.0, each ratio: the reading {@code run.sh} takes; for {@code -connect} variants close()'s too).
+ * With {@code -Dpkab.marks=true} each measured turn's span and query count go to stderr
+ * ({@code mark variant round startEpoch endEpoch queries}), to cut a system-call trace of the JVM
+ * ({@code strace -f -ttt -y}) into turns.
  */
 public final class PkAB {
 
@@ -116,6 +118,8 @@ public final class PkAB {
             Endpoints endpoints = servers.endpoints().forQueries(); // the query scenarios' server (no standby)
             // by variant prefix, the longest first: a variant runs the first client whose prefix it starts with
             Map<String, Client> byPrefix = new LinkedHashMap<>();
+            byPrefix.put("pgconn-callerclose-overlap", new CallerCloseClient(endpoints, true));
+            byPrefix.put("pgconn-callerclose", new CallerCloseClient(endpoints, false));
             byPrefix.put("pgconn-callerrun-uring-spin", new CallerRunLoopClient(endpoints, 100_000, false, true));
             byPrefix.put("pgconn-callerrun-uring", new CallerRunLoopClient(endpoints, 0, false, true));
             byPrefix.put("pgconn-uring-nospin", new PgconnClient(endpoints, SslProviderKind.AUTO, true, Duration.ZERO, Duration.ZERO,
@@ -141,6 +145,7 @@ public final class PkAB {
             }
             Map<String, Samples> closeSamples = new LinkedHashMap<>();
             Map<String, List<Double>> roundP50s = new LinkedHashMap<>();
+            Map<String, List<Double>> closeRoundP50s = new LinkedHashMap<>();
             for (int r = -2; r < rounds; r++) { // two warm-up rounds
                 for (String v : variants) {
                     Client c = byPrefix.entrySet().stream().filter(e -> v.startsWith(e.getKey())).findFirst()
@@ -152,6 +157,7 @@ public final class PkAB {
                     long[] ticks0 = processTicks();
                     Map<String, Long> server0 = serverTicks();
                     Samples closes = r < 0 ? null : closeSamples.computeIfAbsent(v, k -> new Samples());
+                    int closesBefore = closes == null ? 0 : closes.size();
                     java.time.Instant turnStart = java.time.Instant.now();
                     long used = v.endsWith("-connect") ? m.get(c).connectLoop(Target.TRUST, false, t, Integer.MAX_VALUE, s, closes)
                             : v.contains("-x4") ? parallel(m.get(c), c, t, s)
@@ -160,6 +166,12 @@ public final class PkAB {
                         long[] turn = Arrays.copyOfRange(s.toArray(), before, s.size());
                         Arrays.sort(turn);
                         roundP50s.computeIfAbsent(v, k -> new ArrayList<>()).add(turn.length == 0 ? Double.NaN : turn[turn.length / 2] / 1e6);
+                        if (v.endsWith("-connect")) {
+                            long[] closeTurn = Arrays.copyOfRange(closes.toArray(), closesBefore, closes.size());
+                            Arrays.sort(closeTurn);
+                            closeRoundP50s.computeIfAbsent(v, k -> new ArrayList<>())
+                                    .add(closeTurn.length == 0 ? Double.NaN : closeTurn[closeTurn.length / 2] / 1e6);
+                        }
                         long[] acc = cpu.computeIfAbsent(v, k -> new long[6]);
                         acc[5] += serverTicksSince(server0);
                         if (MARKS) { // the turn's span on the wall clock, for a system-call trace (strace -ttt) of the JVM
@@ -211,10 +223,34 @@ public final class PkAB {
                             sorted[sorted.length / 2], le, ratios.length, Arrays.toString(Arrays.stream(ratios)
                                     .map(x -> Math.round(x * 100) / 100.0).toArray()));
                 }
+                if (closeRoundP50s.containsKey(peer)) { // -connect variants: close() p50 per round too
+                    for (String v : variants) {
+                        perRound(v + " close", peer + " close", closeRoundP50s.get(v), closeRoundP50s.get(peer));
+                    }
+                }
             }
+            byPrefix.forEach((prefix, c) -> {
+                if (c instanceof CallerCloseClient prototype && prototype.raced.get() > 0) {
+                    System.out.printf("%s: %d closes found the descriptor already closed by the loop%n", prefix, prototype.raced.get());
+                }
+            });
             for (Client c : clients) {
                 c.close();
             }
         }
+    }
+
+    /** Each round's p50 of {@code v} over {@code peer}'s in the same round: median, rounds at or below 1.0, each ratio. */
+    private static void perRound(String v, String peer, List<Double> own, List<Double> base) {
+        double[] ratios = new double[own.size()];
+        int le = 0;
+        for (int i = 0; i < ratios.length; i++) {
+            ratios[i] = own.get(i) / base.get(i);
+            le += ratios[i] <= 1.0 ? 1 : 0;
+        }
+        double[] sorted = ratios.clone();
+        Arrays.sort(sorted);
+        System.out.printf("%-28s per-round p50 / %s: median %.3f (%d of %d rounds <= 1.0) %s%n", v, peer, sorted[sorted.length / 2], le,
+                ratios.length, Arrays.toString(Arrays.stream(ratios).map(x -> Math.round(x * 100) / 100.0).toArray()));
     }
 }
