@@ -124,6 +124,11 @@ final class ExtendedQuerySession implements SessionPort {
         });
     }
 
+    @Override
+    public boolean readsInProgress() {
+        return !reading.isEmpty();
+    }
+
     /** Control SQL (BEGIN, SET, SAVEPOINT ...) on the simple query protocol: several statements in one round trip. */
     @Override
     public Publisher<ResultPart> executeScript(String sql, Observer observer) {

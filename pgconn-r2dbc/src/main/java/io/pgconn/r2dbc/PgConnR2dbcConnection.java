@@ -405,6 +405,9 @@ final class PgConnR2dbcConnection implements Connection, Wrapped<PgConnection>, 
      */
     @Override
     public Mono<Void> preRelease() {
+        if (unread.isEmpty() && !session.readsInProgress() && !leftInATransaction()) {
+            return Mono.empty(); // a borrower that finished its work, as on nearly every release: nothing to build
+        }
         return afterReadsInProgress("preRelease() (the connection going back to its pool)")
                 .then(Mono.defer(() -> leftInATransaction() ? sent("ROLLBACK") : Mono.empty()))
                 .onErrorResume(error -> close());

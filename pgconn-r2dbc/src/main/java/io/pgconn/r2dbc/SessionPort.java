@@ -48,6 +48,9 @@ interface SessionPort {
      */
     Publisher<Void> readsInProgressEnded(java.time.Duration grace, String cutBy);
 
+    /** Whether a statement or script read from this session is in progress now (see {@link #readsInProgressEnded}). */
+    boolean readsInProgress();
+
     /**
      * Sees what passes by on the session (the connection follows its transaction state this way): each
      * command's completion as it comes, then the end of the work — {@link #onEnd()} or

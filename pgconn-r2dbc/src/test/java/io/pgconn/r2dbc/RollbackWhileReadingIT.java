@@ -216,6 +216,30 @@ class RollbackWhileReadingIT {
         }
     }
 
+    /**
+     * {@code close()} behind the same stuck reader needs no grace: the core writes its Terminate (after a
+     * CancelRequest) and closes the socket, the server ends the session and its transaction, and the reader
+     * fails with the connection's end instead of waiting for ever.
+     */
+    @Test
+    void aCloseBehindAReaderThatNeitherReadsNorCancelsEndsTheSessionAndFailsTheReader() throws Exception {
+        try (PgConnR2dbcConnectionFactory factory =
+                     (PgConnR2dbcConnectionFactory) ConnectionFactories.get(R2dbcTestServer.url(PG.primary(), ""))) {
+            Connection connection = Mono.from(factory.create()).block(STEP);
+            int pid = ((PgConnR2dbcConnection) connection).pgConnection().processId();
+            Mono.from(connection.beginTransaction()).block(STEP);
+            lockAdvisory(connection, 4444);
+            StuckReader reader = StuckReader.of(connection, LARGE);
+            awaitRunningOrBlocked(pid, LARGE);
+
+            Mono.from(connection.close()).block(STEP);
+            assertThat(reader.failure.get(STEP.toSeconds(), TimeUnit.SECONDS)).as("the reader is told").isNotNull();
+            awaitCondition("the server to end the session", STEP,
+                    () -> "0".equals(PG.primary().queryValue("SELECT count(*) FROM pg_stat_activity WHERE pid = " + pid)));
+            assertThat(advisoryLocksOf(pid)).isEqualTo("0");
+        }
+    }
+
     /** Far more than the socket buffers hold: the server blocks sending it while nobody reads. */
     private static final String LARGE = "SELECT g, repeat('x', 100) FROM generate_series(1, 1000000) g";
 
