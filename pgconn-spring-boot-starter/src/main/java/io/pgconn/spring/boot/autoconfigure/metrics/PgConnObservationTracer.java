@@ -3,6 +3,7 @@ package io.pgconn.spring.boot.autoconfigure.metrics;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;
 import io.pgconn.PgConnectionFactory;
+import io.pgconn.ServerRole;
 import io.pgconn.config.ConnConfig;
 import io.pgconn.config.HostSpec;
 import io.pgconn.trace.PgTracer;
@@ -81,7 +82,7 @@ public final class PgConnObservationTracer implements PgTracer {
                 .start();
         Observation previous = this.attempts.put(event.connectId(), attempt);
         if (previous != null) {
-            previous.stop();
+            stopUnended(previous);
         }
     }
 
@@ -91,21 +92,33 @@ public final class PgConnObservationTracer implements PgTracer {
         if (attempt == null) {
             return;
         }
-        attempt.lowCardinalityKeyValue("outcome", event.outcome().label());
-        if (event.role() != null) {
-            attempt.lowCardinalityKeyValue("db.server.role", event.role().label());
-        }
         if (event.error() != null) {
             attempt.error(event.error());
         }
+        stop(attempt, event.outcome().label(), event.role());
+    }
+
+    /**
+     * Every attempt stops with the same low-cardinality keys, whatever its end: Prometheus refuses a
+     * meter whose tag keys differ from the first of its name (new user 11 F2: refused attempts, which
+     * have no role, vanished from {@code /actuator/prometheus} once a connected one was registered).
+     */
+    private static void stop(Observation attempt, String outcome, @Nullable ServerRole role) {
+        attempt.lowCardinalityKeyValue("outcome", outcome)
+                .lowCardinalityKeyValue("db.server.role", (role == null ? ServerRole.UNKNOWN : role).label());
         attempt.stop();
+    }
+
+    /** An attempt core never reported the end of (core reports abandoned ones too): keyed as failed. */
+    private static void stopUnended(Observation attempt) {
+        stop(attempt, HostOutcome.FAILED.label(), null);
     }
 
     @Override
     public void connectEnded(ConnectEnded event) {
         Observation dangling = this.attempts.remove(event.connectId());
         if (dangling != null) {
-            dangling.stop();
+            stopUnended(dangling);
         }
         Observation observation = this.connects.remove(event.connectId());
         if (observation == null) {
