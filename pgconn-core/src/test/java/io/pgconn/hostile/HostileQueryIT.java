@@ -221,6 +221,43 @@ class HostileQueryIT {
         }
     }
 
+    /**
+     * New user 11 F1: Spring MVC takes an exception for its HTTP client going away — and answers nothing, so
+     * the status stays 200, logged at DEBUG only — when an exception of its cause chain is named
+     * {@code EOFException}/{@code ClientAbortException}/... or the most specific cause's message holds "broken pipe"
+     * or "connection reset by peer" ({@code DisconnectedClientHelper}, spring-web 7). A database server resetting
+     * the session said exactly that (the native transport's "recvAddress(..) failed: Connection reset by peer" was
+     * the root cause), so a POST whose transaction died with the server answered 200 with an empty body.
+     */
+    @Test
+    void aSessionResetByTheServerFailsInWordsNoHttpServerTakesForItsOwnClientGoingAway() throws Exception {
+        try (ScriptedServer server = ScriptedServer.start(c -> {
+            c.readStartupRefusingTls();
+            c.send(Backend.trustLogin());
+            c.readThrough('H');
+            c.send(message('1', new byte[0]), parameterDescription(), rowDescription("v"));
+            c.readThrough('S');
+            c.send(bindComplete(), dataRow("1"));
+            c.reset();
+        }); HostileClient client = new HostileClient(server, OPTIONS)) {
+            PgConnection connection = client.connect();
+            Throwable error = failure(connection.query("SELECT v FROM t"));
+            assertThat(error).isInstanceOf(PgClosedException.class).hasMessageContaining(server.label())
+                    .hasMessageContaining("the server reset the connection (ECONNRESET)");
+            Throwable mostSpecific = error;
+            for (Throwable t = error; t != null; t = t.getCause()) {
+                assertThat(t.getClass().getSimpleName()).as("a name Spring reads as its client going away")
+                        .isNotIn("AbortedException", "ClientAbortException", "EOFException", "EofException");
+                mostSpecific = t;
+            }
+            assertThat(mostSpecific.getMessage().toLowerCase(java.util.Locale.ROOT)).as("the most specific cause's message")
+                    .doesNotContain("connection reset by peer").doesNotContain("broken pipe");
+            assertThat(error.getCause().getSuppressed()).as("the socket's own exception is kept, as suppressed")
+                    .anySatisfy(s -> assertThat(s).isInstanceOf(java.io.IOException.class));
+            server.awaitConnectionsEnded(Duration.ofSeconds(5));
+        }
+    }
+
     @Test
     void aTimeoutWhoseCancelLostTheRaceStillFailsTheStatement() throws Exception {
         CountDownLatch cancelArrived = new CountDownLatch(1);

@@ -7,6 +7,8 @@ import io.pgconn.PgProtocolException;
 import io.pgconn.ServerErrorFields;
 import io.pgconn.internal.protocol.backend.ErrorResponse;
 
+import java.io.IOException;
+
 /**
  * Why a session ended, and the error that says so to everything still in flight or submitted after:
  * the FATAL the server sent before it ended the session (57P01, 25P03 ...), the protocol violation or
@@ -41,10 +43,14 @@ final class CloseCause {
         return cause instanceof PgProtocolException;
     }
 
-    /** The pipeline failed (an exception caught): the cause unless the session had one already. */
+    /**
+     * The pipeline failed (an exception caught): the cause unless the session had one already. A socket error
+     * is said in pgconn's words ({@link SocketFailureText}).
+     */
     void failed(Throwable failure) {
         if (cause == null) {
             cause = failure instanceof PgException pg ? pg
+                    : failure instanceof IOException socket ? SocketFailureText.closed(host, socket)
                     : new PgClosedException(host, "connection to " + host + " failed: " + failure, failure);
         }
     }

@@ -1,0 +1,43 @@
+package io.pgconn.internal.session;
+
+import io.pgconn.PgClosedException;
+
+import java.io.IOException;
+import java.util.Locale;
+
+/**
+ * The error of a session whose socket failed (a read or write error: the server reset the connection, the pipe
+ * broke), in pgconn's words. The operating system's "Connection reset by peer" and "Broken pipe" are what an HTTP
+ * server says when its client goes away: Spring MVC (`DisconnectedClientHelper`) looks for them in the most specific
+ * cause and then writes no response at all, so a request whose database session was reset answered 200 with an empty
+ * body and logged nothing (new user 11 F1). The socket's own exception is kept as suppressed, not as the cause: its
+ * class and stack still print with the error, and no cause chain ends in the system's phrase.
+ */
+final class SocketFailureText {
+
+    private SocketFailureText() {
+    }
+
+    /** The error for work in flight and submitted after a socket failure on {@code host}'s session. */
+    static PgClosedException closed(String host, IOException failure) {
+        PgClosedException closed = new PgClosedException(host, "connection to " + host + " failed: "
+                + failure.getClass().getName() + ": " + inOwnWords(failure.getMessage()));
+        closed.addSuppressed(failure);
+        return closed;
+    }
+
+    /** The system's message with its two client-disconnect phrases replaced by what they mean here. */
+    static String inOwnWords(String message) {
+        if (message == null) {
+            return "no message";
+        }
+        String lower = message.toLowerCase(Locale.ROOT);
+        String words = replace(message, lower, "connection reset by peer", "the server reset the connection (ECONNRESET)");
+        return replace(words, words.toLowerCase(Locale.ROOT), "broken pipe", "the server closed the connection (EPIPE)");
+    }
+
+    private static String replace(String message, String lower, String phrase, String replacement) {
+        int at = lower.indexOf(phrase);
+        return at < 0 ? message : message.substring(0, at) + replacement + message.substring(at + phrase.length());
+    }
+}
