@@ -8,6 +8,7 @@ import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.util.concurrent.Future;
 import io.pgconn.PgConnectException;
+import io.pgconn.internal.transport.SocketErrorText;
 import io.pgconn.PgException;
 import io.pgconn.PgTlsException;
 
@@ -136,9 +137,15 @@ final class TlsHandshakeHandler extends ChannelInboundHandlerAdapter {
         while (root.getCause() != null && root.getCause() != root) {
             root = root.getCause();
         }
+        if (what.equals(SERVER_CLOSED)) {
+            // the server went away: a closed channel says nothing more, a socket error (a reset) in the system's words;
+            // the transport's classes stay in the cause (LIBPQ-14 m06: the message ended "(io.netty.channel.StacklessClosedChannelException)")
+            String words = causedBy(cause, ClosedChannelException.class) ? "" : " (" + SocketErrorText.of(root) + ")";
+            return new PgConnectException(hostLabel, "TLS handshake with " + hostLabel + " failed: " + what + words, cause);
+        }
         String detail = root == cause ? cause.toString() : cause + "; caused by " + root;
         String message = "TLS handshake with " + hostLabel + " failed: " + what + " (" + detail + ")";
-        return what.equals(SERVER_CLOSED) ? new PgConnectException(hostLabel, message, cause) : new PgTlsException(hostLabel, message, cause);
+        return new PgTlsException(hostLabel, message, cause);
     }
 
     /**
