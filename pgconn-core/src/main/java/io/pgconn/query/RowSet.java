@@ -19,7 +19,13 @@ public record RowSet(RowMetadata metadata, List<Row> rows, String commandTag, Op
         return rows.size();
     }
 
+    /** @throws IndexOutOfBoundsException naming the index, the row count and the command tag */
     public Row row(int index) {
+        if (index < 0 || index >= rows.size()) {
+            throw new IndexOutOfBoundsException("row index " + index + " of a result with " + rows.size() + " rows"
+                    + (commandTag == null || commandTag.isEmpty() ? "" : " (" + commandTag + ")")
+                    + (rows.isEmpty() ? ": the statement returned no rows" : ""));
+        }
         return rows.get(index);
     }
 

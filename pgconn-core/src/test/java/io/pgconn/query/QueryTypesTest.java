@@ -63,6 +63,20 @@ class QueryTypesTest {
     }
 
     @Test
+    void aRowIndexOutOfRangeNamesTheIndexTheRowCountAndTheStatement() {
+        RowSet empty = new RowSet(new RowMetadata(List.of(column("stock"))), List.of(), "SELECT 0", OptionalLong.of(0));
+        assertThatThrownBy(() -> empty.row(0)).isInstanceOf(IndexOutOfBoundsException.class)
+                .hasMessage("row index 0 of a result with 0 rows (SELECT 0): the statement returned no rows");
+        assertThatThrownBy(() -> empty.row(-1)).isInstanceOf(IndexOutOfBoundsException.class)
+                .hasMessage("row index -1 of a result with 0 rows (SELECT 0): the statement returned no rows");
+        RowSet noTag = new RowSet(new RowMetadata(List.of()), List.of(), "", OptionalLong.empty());
+        assertThatThrownBy(() -> noTag.row(2)).isInstanceOf(IndexOutOfBoundsException.class)
+                .hasMessage("row index 2 of a result with 0 rows: the statement returned no rows");
+        assertThatThrownBy(() -> empty.metadata().indexOf(null)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("no column \"null\" in [stock]");
+    }
+
+    @Test
     void transactionStatusFromTheProtocolLetter() {
         assertThat(TransactionStatus.of('I')).isEqualTo(TransactionStatus.IDLE);
         assertThat(TransactionStatus.of('T')).isEqualTo(TransactionStatus.IN_TRANSACTION);
