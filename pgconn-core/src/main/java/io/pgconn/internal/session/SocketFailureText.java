@@ -1,9 +1,9 @@
 package io.pgconn.internal.session;
 
 import io.pgconn.PgClosedException;
+import io.pgconn.internal.transport.SocketErrorText;
 
 import java.io.IOException;
-import java.util.Locale;
 
 /**
  * The error of a session whose socket failed (a read or write error: the server reset the connection, the pipe
@@ -28,16 +28,6 @@ final class SocketFailureText {
 
     /** The system's message with its two client-disconnect phrases replaced by what they mean here. */
     static String inOwnWords(String message) {
-        if (message == null) {
-            return "no message";
-        }
-        String lower = message.toLowerCase(Locale.ROOT);
-        String words = replace(message, lower, "connection reset by peer", "the server reset the connection (ECONNRESET)");
-        return replace(words, words.toLowerCase(Locale.ROOT), "broken pipe", "the server closed the connection (EPIPE)");
-    }
-
-    private static String replace(String message, String lower, String phrase, String replacement) {
-        int at = lower.indexOf(phrase);
-        return at < 0 ? message : message.substring(0, at) + replacement + message.substring(at + phrase.length());
+        return SocketErrorText.inOwnWords(message);
     }
 }

@@ -22,6 +22,8 @@ import io.pgconn.internal.protocol.frontend.FrontendMessage;
 import io.pgconn.internal.protocol.frontend.StartupMessage;
 import io.pgconn.internal.transport.SocketErrorText;
 
+import javax.net.ssl.SSLException;
+import java.io.IOException;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -152,8 +154,22 @@ public final class StartupHandshake extends ChannelInboundHandlerAdapter {
             ctx.fireExceptionCaught(cause);
             return;
         }
-        fail(ctx, cause instanceof PgException pg ? pg
-                : new PgConnectException(host, "connection to " + host + " failed during startup: " + SocketErrorText.of(cause), cause));
+        fail(ctx, cause instanceof PgException pg ? pg : startupFailure(cause));
+    }
+
+    /**
+     * A socket error before ReadyForQuery, in the system's words save its client-disconnect phrases
+     * ({@link SocketErrorText#inOwnWords}): the socket's exception is kept as suppressed, not as the cause, so no
+     * cause chain ends in "Connection reset by peer" (which Spring MVC reads as its own client going away).
+     */
+    private PgConnectException startupFailure(Throwable cause) {
+        String words = "connection to " + host + " failed during startup: " + SocketErrorText.inOwnWords(SocketErrorText.of(cause));
+        if (!(cause instanceof IOException) || cause instanceof SSLException) {
+            return new PgConnectException(host, words, cause);
+        }
+        PgConnectException failure = new PgConnectException(host, words);
+        failure.addSuppressed(cause);
+        return failure;
     }
 
     @Override

@@ -8,6 +8,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.ReferenceCountUtil;
 import io.pgconn.PgException;
 import io.pgconn.PgConnectException;
+import io.pgconn.internal.transport.SocketErrorText;
 import io.pgconn.PgProtocolException;
 import io.pgconn.PgTlsException;
 
@@ -148,9 +149,19 @@ final class SslRequestHandler extends ChannelInboundHandlerAdapter {
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         // not propagated: the future carries it, and the caller closes the channel. A socket error (reset) is the
         // server going away, like a close; anything else is a failure of this stage.
-        String message = "connection to " + hostLabel + " failed while waiting for the answer to SSLRequest: " + cause;
-        finish(ctx, cause instanceof IOException ? new PgConnectException(hostLabel, message, cause)
-                : new PgTlsException(hostLabel, message, cause));
+        // A socket error in the system's words save its client-disconnect phrases, the exception kept as suppressed, not
+        // as the cause: "Connection reset by peer" ending the cause chain is what Spring MVC reads as its own client
+        // going away (lifecycle.md §1.3).
+        String message = "connection to " + hostLabel + " failed while waiting for the answer to SSLRequest: ";
+        if (cause instanceof IOException socket && !(cause instanceof javax.net.ssl.SSLException)) {
+            PgConnectException failure = new PgConnectException(hostLabel, message + socket.getClass().getName() + ": "
+                    + SocketErrorText.inOwnWords(socket.getMessage()));
+            failure.addSuppressed(socket);
+            finish(ctx, failure);
+        } else {
+            finish(ctx, cause instanceof IOException ? new PgConnectException(hostLabel, message + cause, cause)
+                    : new PgTlsException(hostLabel, message + cause, cause));
+        }
     }
 
     /** Completes once ({@code null} failure = Refused) after leaving the pipeline. */

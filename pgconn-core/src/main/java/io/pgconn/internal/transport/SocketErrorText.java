@@ -1,6 +1,7 @@
 package io.pgconn.internal.transport;
 
 import java.io.FileNotFoundException;
+import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -33,5 +34,27 @@ public final class SocketErrorText {
         }
         Matcher nativeText = NATIVE.matcher(message);
         return nativeText.matches() ? nativeText.group(1) : message;
+    }
+
+    /**
+     * {@code message} with the system's two client-disconnect phrases replaced by what they mean to a database
+     * client. "Connection reset by peer" and "Broken pipe" are what an HTTP server says when its client goes away:
+     * Spring MVC ({@code DisconnectedClientHelper}) looks for them in the most specific cause and then writes no
+     * response at all, so a request whose database connection was reset answered 200 with an empty body and logged
+     * nothing (new user 11 F1). Whoever says a socket error this way keeps the socket's exception as suppressed,
+     * not as the cause.
+     */
+    public static String inOwnWords(String message) {
+        if (message == null) {
+            return "no message";
+        }
+        String lower = message.toLowerCase(Locale.ROOT);
+        String words = replace(message, lower, "connection reset by peer", "the server reset the connection (ECONNRESET)");
+        return replace(words, words.toLowerCase(Locale.ROOT), "broken pipe", "the server closed the connection (EPIPE)");
+    }
+
+    private static String replace(String message, String lower, String phrase, String replacement) {
+        int at = lower.indexOf(phrase);
+        return at < 0 ? message : message.substring(0, at) + replacement + message.substring(at + phrase.length());
     }
 }
