@@ -56,6 +56,39 @@ class QueryIT {
         }
     }
 
+    /**
+     * The bulk load that query.md §6 and the README recommend instead of COPY, as written there: one INSERT of
+     * array parameters through {@code unnest} (new user 11 F4: 366 ms per 100,000 rows against 840–1141 ms for
+     * batches of parameter sets). Text with commas, quotes, braces and a NULL arrives as sent.
+     */
+    @Test
+    void aBulkLoadThroughUnnestOfArrayParametersInsertsEveryRowAsSent() {
+        PgConnection c = QueryCluster.connect(PG, FACTORY, "");
+        try {
+            await(c.simpleQuery("CREATE TABLE bulk_item (name text, qty int)"));
+            int n = 10_000;
+            String[] names = new String[n];
+            int[] quantities = new int[n];
+            for (int i = 0; i < n; i++) {
+                names[i] = "item " + i;
+                quantities[i] = i;
+            }
+            names[1] = "a, \"quoted\" {braced} \\ name";
+            names[2] = null;
+            RowSet inserted = await(c.query("INSERT INTO bulk_item (name, qty) SELECT * FROM unnest($1::text[], $2::int[])",
+                    names, quantities));
+            assertThat(inserted.rowsAffected()).isEqualTo(n);
+            Row totals = await(c.query("SELECT count(*), sum(qty), count(*) FILTER (WHERE name IS NULL) FROM bulk_item")).row(0);
+            assertThat(totals.getLong(0)).isEqualTo(n);
+            assertThat(totals.getLong(1)).isEqualTo((long) n * (n - 1) / 2);
+            assertThat(totals.getLong(2)).isEqualTo(1);
+            assertThat(await(c.query("SELECT name FROM bulk_item WHERE qty = 1")).single(String.class)).isEqualTo(names[1]);
+            assertThat(await(c.query("SELECT name FROM bulk_item WHERE qty = 9999")).single(String.class)).isEqualTo("item 9999");
+        } finally {
+            await(c.close());
+        }
+    }
+
     @Test
     void statementRunsABatchWithOneResultPerParameterSetAndTypedNulls() {
         PgConnection c = QueryCluster.connect(PG, FACTORY, "");
