@@ -397,20 +397,24 @@ final class PgConnR2dbcConnection implements Connection, Wrapped<PgConnection>, 
      * Before r2dbc-pool takes the connection back, what its borrower left under way is ended, so none of it
      * reaches the next borrower (r2dbc.md §4): results never read are run and discarded; a read still in
      * progress after {@link #READS_GRACE} (a leaked subscription that neither reads nor cancels) is cut off
-     * — the next borrower's statements would wait behind it for ever; and a transaction left open (begun
-     * through SQL, which the pool does not see; the pool rolls back one begun through
-     * {@link #beginTransaction()} before this) is rolled back, its locks released. Never fails (the pool
-     * would then not take the connection back at all): a session that cannot be cleaned up is closed, and
-     * the pool drops it.
+     * — the next borrower's statements would wait behind it for ever; and a transaction left open is rolled
+     * back, its locks released: one begun through SQL, which the pool does not see, and one begun through
+     * {@link #beginTransaction()} — called as {@code Lifecycle} this runs after the pool's own rollback of it,
+     * but through {@link PgConnPoolRelease} (the pool's {@code preRelease} function) before it, so it does
+     * not rely on the pool's. Auto-commit is put back on for the next borrower, after the rollback decision
+     * (AUDIT-14 M2). Never fails: a session that cannot be cleaned up is closed, and the pool drops it
+     * (r2dbc-pool would invalidate it on a failure too; closing ends the server's session at once).
      */
     @Override
     public Mono<Void> preRelease() {
         if (unread.isEmpty() && !session.readsInProgress() && !leftInATransaction()) {
+            autoCommit = true; // the R2DBC default for the next borrower, after the rollback decision (AUDIT-14 M2)
             return Mono.empty(); // a borrower that finished its work, as on nearly every release: nothing to build
         }
         return afterReadsInProgress("preRelease() (the connection going back to its pool)")
                 .then(Mono.defer(() -> leftInATransaction() ? sent("ROLLBACK") : Mono.empty()))
-                .onErrorResume(error -> close());
+                .onErrorResume(error -> close())
+                .then(Mono.fromRunnable(() -> autoCommit = true));
     }
 
     private boolean leftInATransaction() {

@@ -140,6 +140,69 @@ class ReleasedWithWorkUnderWayIT {
         }
     }
 
+    /**
+     * A borrower turns auto-commit off, commits and releases; the setting stayed with the pooled connection, so
+     * the next borrower's INSERT in (expected) auto-commit went out behind a BEGIN sent ahead, and the clean-up
+     * on its release rolled it back: work reported done, silently lost (AUDIT-14 M2).
+     */
+    @Test
+    void aNextBorrowersAutoCommitWriteIsCommittedThoughTheLastBorrowerTurnedAutoCommitOff() {
+        PG.primary().execute(R2dbcTestServer.DATABASE, "CREATE TABLE IF NOT EXISTS released_auto_commit (id int); "
+                + "GRANT ALL ON released_auto_commit TO " + R2dbcTestServer.USER);
+        inPoolOfOne(pool -> {
+            Connection first = pool.create().block(STEP);
+            Mono.from(first.setAutoCommit(false)).block(STEP);
+            Flux.from(first.createStatement("INSERT INTO released_auto_commit VALUES (1)").execute())
+                    .flatMap(Result::getRowsUpdated).blockLast(STEP);
+            Mono.from(first.commitTransaction()).block(STEP);
+            Mono.from(first.close()).block(STEP);
+
+            Connection next = pool.create().block(STEP);
+            assertThat(next.isAutoCommit()).as("auto-commit, the R2DBC default, for the next borrower").isTrue();
+            assertThat(Flux.from(next.createStatement("INSERT INTO released_auto_commit VALUES (2)").execute())
+                    .flatMap(Result::getRowsUpdated).blockLast(STEP)).isEqualTo(1L);
+            Mono.from(next.close()).block(STEP);
+        });
+        assertThat(PG.primary().queryValue(R2dbcTestServer.DATABASE,
+                "SELECT count(*) FROM released_auto_commit WHERE id = 2"))
+                .as("the next borrower's auto-commit INSERT is committed").isEqualTo("1");
+    }
+
+    /**
+     * A borrower leaves a stuck reader and pipelines a BEGIN and a lock behind it, giving up on their answers
+     * (timeouts): the next borrower gets the session idle, no lock of the last borrower held. Coverage for
+     * AUDIT-14 M1's sketch, which passes before any change here: the core turns statements given up on before
+     * their Sync into ones that fail (or withdraws them), so the BEGIN never opens a transaction.
+     */
+    @Test
+    void aTransactionBegunBehindAStuckReaderIsRolledBackBeforeTheNextBorrower() throws Exception {
+        inPoolOfOne(pool -> {
+            Connection first = pool.create().block(STEP);
+            int pid = pidOf(first);
+            StuckReader reader = StuckReader.of(first, LARGE);
+            awaitActive(pid, LARGE);
+            givenUp(first, "BEGIN");
+            givenUp(first, "SELECT pg_advisory_xact_lock(4747)");
+            Mono.from(first.close()).block(STEP);
+            failureOf(reader);
+
+            Connection next = pool.create().block(STEP);
+            assertThat(pidOf(next)).as("the same session, not a new one").isEqualTo(pid);
+            assertThat(selectOne(next)).isEqualTo(1);
+            assertThat(PgConnUnwrap.pgConnection(next).transactionStatus())
+                    .as("no transaction of the last borrower around the next one's statements")
+                    .isEqualTo(io.pgconn.query.TransactionStatus.IDLE);
+            assertThat(advisoryLocksOf(pid)).as("none of the last borrower's locks held").isEqualTo("0");
+            Mono.from(next.close()).block(STEP);
+        });
+    }
+
+    /** A statement written to the session whose answer its borrower stopped waiting for. */
+    private static void givenUp(Connection connection, String sql) {
+        Flux.from(connection.createStatement(sql).execute()).flatMap(Result::getRowsUpdated)
+                .timeout(Duration.ofMillis(200)).onErrorResume(error -> Mono.empty()).blockLast(STEP);
+    }
+
     private interface PoolWork {
         void run(ConnectionPool pool) throws Exception;
     }
