@@ -27,6 +27,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Flow;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The {@link SessionPort} on the core's extended query path: parameters bound as typed values
@@ -184,6 +185,8 @@ final class ExtendedQuerySession implements SessionPort {
         private final SerializedEnd signalling = new SerializedEnd();
         /** Completes when the read ends: completed, failed, cancelled by its reader or cut off. */
         final CompletableFuture<Void> ended = new CompletableFuture<>();
+        /** {@link #cutOff} ran (once). */
+        private final AtomicBoolean cut = new AtomicBoolean();
 
         /** The core's statement events name R2DBC statements so (docs/query.md §8, starter.md §4). */
         @Override
@@ -277,10 +280,15 @@ final class ExtendedQuerySession implements SessionPort {
          * thread, serialized with the parts the event loop is handing on); nothing when the read has ended.
          */
         void cutOff(Throwable error) {
+            if (ended.isDone() || !cut.compareAndSet(false, true)) {
+                return;
+            }
+            // the reader's order (cancel): asked to cancel before the read counts as ended, so no wait on it
+            // (a ROLLBACK) is written ahead of the cancel, which then could not reach the server (AUDIT-14 L3)
+            upstream.cancel();
             if (!end()) {
                 return;
             }
-            upstream.cancel();
             signalling.terminateFromAnotherThread(() -> downstream.onError(error));
         }
     }
