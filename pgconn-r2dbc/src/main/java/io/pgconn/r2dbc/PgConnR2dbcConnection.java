@@ -402,7 +402,8 @@ final class PgConnR2dbcConnection implements Connection, Wrapped<PgConnection>, 
      * {@link #beginTransaction()} — called as {@code Lifecycle} this runs after the pool's own rollback of it,
      * but through {@link PgConnPoolRelease} (the pool's {@code preRelease} function) before it, so it does
      * not rely on the pool's. Auto-commit is put back on for the next borrower, after the rollback decision
-     * (AUDIT-14 M2). Never fails: a session that cannot be cleaned up is closed, and the pool drops it
+     * (AUDIT-14 M2). Bounded: the reads' grace plus the {@code validate(REMOTE)} timeout. Never fails: a session
+     * that cannot be cleaned up (in time) is closed, and the pool drops it
      * (r2dbc-pool would invalidate it on a failure too; closing ends the server's session at once).
      */
     @Override
@@ -413,6 +414,10 @@ final class PgConnR2dbcConnection implements Connection, Wrapped<PgConnection>, 
         }
         return afterReadsInProgress("preRelease() (the connection going back to its pool)")
                 .then(Mono.defer(() -> leftInATransaction() ? sent("ROLLBACK") : Mono.empty()))
+                // r2dbc-pool has no release timeout: on a server that stopped answering, the drain or the ROLLBACK
+                // would hold the release (and the pool's slot) for ever — bounded as validate(REMOTE), after the
+                // reads' grace (AUDIT-14 L4)
+                .timeout(READS_GRACE.plus(factory.remoteValidationTimeout()))
                 .onErrorResume(error -> close())
                 .then(Mono.fromRunnable(() -> autoCommit = true));
     }

@@ -1,6 +1,7 @@
 package io.pgconn.r2dbc;
 
 import io.pgconn.testkit.PgClusterExtension;
+import io.pgconn.testkit.ServerFreeze;
 import io.r2dbc.pool.ConnectionPool;
 import io.r2dbc.pool.ConnectionPoolConfiguration;
 import io.r2dbc.spi.Connection;
@@ -197,6 +198,25 @@ class ReleasedWithWorkUnderWayIT {
         });
     }
 
+    /**
+     * A borrower releases in a transaction begun through SQL while the server has stopped answering (frozen):
+     * the clean-up's ROLLBACK waited for an answer without a bound, r2dbc-pool has no release timeout, so
+     * {@code close()} never completed and the slot was lost (AUDIT-14 L4). Bounded as {@code validate(REMOTE)}
+     * (here connectTimeout, 2 s), then the session is closed.
+     */
+    @Test
+    void aConnectionReleasedInATransactionOnAServerThatStoppedAnsweringIsClosedAfterABound() {
+        inPoolOfOne("connectTimeout=2s", pool -> {
+            Connection first = pool.create().block(STEP);
+            Flux.from(first.createStatement("BEGIN").execute()).flatMap(Result::getRowsUpdated).blockLast(STEP);
+            io.pgconn.PgConnection session = PgConnUnwrap.pgConnection(first);
+            try (ServerFreeze frozen = ServerFreeze.of(PG.primary())) {
+                Mono.from(first.close()).block(STEP);
+                assertThat(session.isClosed()).as("the session that could not be cleaned up is closed").isTrue();
+            }
+        });
+    }
+
     /** A statement written to the session whose answer its borrower stopped waiting for. */
     private static void givenUp(Connection connection, String sql) {
         Flux.from(connection.createStatement(sql).execute()).flatMap(Result::getRowsUpdated)
@@ -208,8 +228,12 @@ class ReleasedWithWorkUnderWayIT {
     }
 
     private static void inPoolOfOne(PoolWork work) {
+        inPoolOfOne("", work);
+    }
+
+    private static void inPoolOfOne(String query, PoolWork work) {
         try (PgConnR2dbcConnectionFactory factory =
-                     (PgConnR2dbcConnectionFactory) ConnectionFactories.get(R2dbcTestServer.url(PG.primary(), ""))) {
+                     (PgConnR2dbcConnectionFactory) ConnectionFactories.get(R2dbcTestServer.url(PG.primary(), query))) {
             ConnectionPool pool = new ConnectionPool(ConnectionPoolConfiguration.builder(factory).initialSize(0).maxSize(1).build());
             try {
                 work.run(pool);
