@@ -140,8 +140,15 @@ final class TlsHandshakeHandler extends ChannelInboundHandlerAdapter {
         if (what.equals(SERVER_CLOSED)) {
             // the server went away: a closed channel says nothing more, a socket error (a reset) in the system's words;
             // the transport's classes stay in the cause (LIBPQ-14 m06: the message ended "(io.netty.channel.StacklessClosedChannelException)")
-            String words = causedBy(cause, ClosedChannelException.class) ? "" : " (" + SocketErrorText.of(root) + ")";
-            return new PgConnectException(hostLabel, "TLS handshake with " + hostLabel + " failed: " + what + words, cause);
+            if (causedBy(cause, ClosedChannelException.class)) {
+                return new PgConnectException(hostLabel, "TLS handshake with " + hostLabel + " failed: " + what, cause);
+            }
+            // a socket error in pgconn's words, its exception kept as suppressed, not as the cause: Spring MVC reads
+            // "Connection reset by peer" in the most specific cause as its own client gone away (new user 11 F1)
+            PgConnectException failure = new PgConnectException(hostLabel, "TLS handshake with " + hostLabel + " failed: "
+                    + what + " (" + SocketErrorText.inOwnWords(SocketErrorText.of(root)) + ")");
+            failure.addSuppressed(cause);
+            return failure;
         }
         String detail = root == cause ? cause.toString() : cause + "; caused by " + root;
         String message = "TLS handshake with " + hostLabel + " failed: " + what + " (" + detail + ")";
