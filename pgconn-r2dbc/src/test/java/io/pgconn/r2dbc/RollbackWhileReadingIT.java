@@ -41,10 +41,9 @@ class RollbackWhileReadingIT {
 
     @Test
     void aRollbackAskedForBeforeTheReaderCancelsCancelsTheStatementOnTheServer() throws Exception {
-        try (PgConnR2dbcConnectionFactory factory =
-                     (PgConnR2dbcConnectionFactory) ConnectionFactories.get(R2dbcTestServer.url(PG.primary(), ""))) {
+        try (PgConnR2dbcConnectionFactory factory = newFactory()) {
             Connection connection = Mono.from(factory.create()).block(STEP);
-            int pid = ((PgConnR2dbcConnection) connection).pgConnection().processId();
+            int pid = pidOf(connection);
             Mono.from(connection.beginTransaction()).block(STEP);
             CountDownLatch firstRow = new CountDownLatch(1);
             Disposable reader = Flux.from(connection.createStatement(ENDLESS).execute())
@@ -56,7 +55,7 @@ class RollbackWhileReadingIT {
             reader.dispose();
 
             rollback.get(STEP.toSeconds(), TimeUnit.SECONDS);
-            assertThat(PG.primary().queryValue("SELECT state || ':' || query FROM pg_stat_activity WHERE pid = " + pid))
+            assertThat(activityOf(pid))
                     .as("the statement was cancelled on the server, then rolled back").isEqualTo("idle:ROLLBACK");
             assertThat(connection.isAutoCommit()).isTrue();
             Object one = Flux.from(connection.createStatement("SELECT 1").execute())
@@ -68,8 +67,7 @@ class RollbackWhileReadingIT {
 
     @Test
     void aRollbackAfterAStatementReadToItsEndIsNotHeldBack() {
-        try (PgConnR2dbcConnectionFactory factory =
-                     (PgConnR2dbcConnectionFactory) ConnectionFactories.get(R2dbcTestServer.url(PG.primary(), ""))) {
+        try (PgConnR2dbcConnectionFactory factory = newFactory()) {
             Connection connection = Mono.from(factory.create()).block(STEP);
             Mono.from(connection.beginTransaction()).block(STEP);
             assertThat(Flux.from(connection.createStatement("SELECT g FROM generate_series(1, 3) g").execute())
@@ -89,10 +87,9 @@ class RollbackWhileReadingIT {
      */
     @Test
     void aRollbackBehindAScriptWhoseHandedOutResultIsUnreadDiscardsItAndRollsBack() throws Exception {
-        try (PgConnR2dbcConnectionFactory factory =
-                     (PgConnR2dbcConnectionFactory) ConnectionFactories.get(R2dbcTestServer.url(PG.primary(), ""))) {
+        try (PgConnR2dbcConnectionFactory factory = newFactory()) {
             Connection connection = Mono.from(factory.create()).block(STEP);
-            int pid = ((PgConnR2dbcConnection) connection).pgConnection().processId();
+            int pid = pidOf(connection);
             Mono.from(connection.beginTransaction()).block(STEP);
             CompletableFuture<Result> held = new CompletableFuture<>();
             BaseSubscriber<Result> results = new BaseSubscriber<>() {
@@ -112,7 +109,7 @@ class RollbackWhileReadingIT {
             results.cancel(); // after the result was handed out: its demand was used up
 
             Mono.from(connection.rollbackTransaction()).block(STEP);
-            assertThat(PG.primary().queryValue("SELECT state || ':' || query FROM pg_stat_activity WHERE pid = " + pid))
+            assertThat(activityOf(pid))
                     .as("rolled back on the server").isEqualTo("idle:ROLLBACK");
             assertThat(connection.isAutoCommit()).isTrue();
             Object one = Flux.from(connection.createStatement("SELECT 1").execute())
@@ -131,10 +128,9 @@ class RollbackWhileReadingIT {
      */
     @Test
     void aRollbackBehindAReaderThatNeitherReadsNorCancelsCutsTheReadOffAndReleasesTheLocks() throws Exception {
-        try (PgConnR2dbcConnectionFactory factory =
-                     (PgConnR2dbcConnectionFactory) ConnectionFactories.get(R2dbcTestServer.url(PG.primary(), ""))) {
+        try (PgConnR2dbcConnectionFactory factory = newFactory()) {
             Connection connection = Mono.from(factory.create()).block(STEP);
-            int pid = ((PgConnR2dbcConnection) connection).pgConnection().processId();
+            int pid = pidOf(connection);
             Mono.from(connection.beginTransaction()).block(STEP);
             lockAdvisory(connection, 4242);
             StuckReader reader = StuckReader.of(connection, LARGE);
@@ -142,7 +138,7 @@ class RollbackWhileReadingIT {
 
             Mono.from(connection.rollbackTransaction()).block(STEP);
             assertThat(advisoryLocksOf(pid)).as("the transaction's locks are released").isEqualTo("0");
-            assertThat(PG.primary().queryValue("SELECT state || ':' || query FROM pg_stat_activity WHERE pid = " + pid))
+            assertThat(activityOf(pid))
                     .as("rolled back on the server").isEqualTo("idle:ROLLBACK");
             assertThat(reader.failure.get(STEP.toSeconds(), TimeUnit.SECONDS))
                     .as("the reader is told its read was cut off, not left waiting")
@@ -161,10 +157,9 @@ class RollbackWhileReadingIT {
      */
     @Test
     void aSavepointRollbackAskedForBeforeTheReaderCancelsCancelsTheStatementOnTheServer() throws Exception {
-        try (PgConnR2dbcConnectionFactory factory =
-                     (PgConnR2dbcConnectionFactory) ConnectionFactories.get(R2dbcTestServer.url(PG.primary(), ""))) {
+        try (PgConnR2dbcConnectionFactory factory = newFactory()) {
             Connection connection = Mono.from(factory.create()).block(STEP);
-            int pid = ((PgConnR2dbcConnection) connection).pgConnection().processId();
+            int pid = pidOf(connection);
             Mono.from(connection.beginTransaction()).block(STEP);
             Mono.from(connection.createSavepoint("nested")).block(STEP);
             CountDownLatch firstRow = new CountDownLatch(1);
@@ -177,7 +172,7 @@ class RollbackWhileReadingIT {
             reader.dispose();
 
             rollback.get(STEP.toSeconds(), TimeUnit.SECONDS);
-            assertThat(PG.primary().queryValue("SELECT state || ':' || query FROM pg_stat_activity WHERE pid = " + pid))
+            assertThat(activityOf(pid))
                     .as("the statement was cancelled on the server, then rolled back to the savepoint")
                     .isEqualTo("idle in transaction:ROLLBACK TO SAVEPOINT \"nested\"");
             assertThat(connection.isAutoCommit()).as("the transaction around the savepoint goes on").isFalse();
@@ -194,10 +189,9 @@ class RollbackWhileReadingIT {
      */
     @Test
     void aSavepointRollbackBehindAReaderThatNeitherReadsNorCancelsCutsTheReadOff() throws Exception {
-        try (PgConnR2dbcConnectionFactory factory =
-                     (PgConnR2dbcConnectionFactory) ConnectionFactories.get(R2dbcTestServer.url(PG.primary(), ""))) {
+        try (PgConnR2dbcConnectionFactory factory = newFactory()) {
             Connection connection = Mono.from(factory.create()).block(STEP);
-            int pid = ((PgConnR2dbcConnection) connection).pgConnection().processId();
+            int pid = pidOf(connection);
             Mono.from(connection.beginTransaction()).block(STEP);
             Mono.from(connection.createSavepoint("nested")).block(STEP);
             lockAdvisory(connection, 4343);
@@ -223,10 +217,9 @@ class RollbackWhileReadingIT {
      */
     @Test
     void aCloseBehindAReaderThatNeitherReadsNorCancelsEndsTheSessionAndFailsTheReader() throws Exception {
-        try (PgConnR2dbcConnectionFactory factory =
-                     (PgConnR2dbcConnectionFactory) ConnectionFactories.get(R2dbcTestServer.url(PG.primary(), ""))) {
+        try (PgConnR2dbcConnectionFactory factory = newFactory()) {
             Connection connection = Mono.from(factory.create()).block(STEP);
-            int pid = ((PgConnR2dbcConnection) connection).pgConnection().processId();
+            int pid = pidOf(connection);
             Mono.from(connection.beginTransaction()).block(STEP);
             lockAdvisory(connection, 4444);
             StuckReader reader = StuckReader.of(connection, LARGE);
@@ -273,7 +266,20 @@ class RollbackWhileReadingIT {
     private static void lockAdvisory(Connection connection, int key) {
         Flux.from(connection.createStatement("SELECT pg_advisory_xact_lock(" + key + ")").execute())
                 .flatMap(Result::getRowsUpdated).blockLast(STEP);
-        assertThat(advisoryLocksOf(((PgConnR2dbcConnection) connection).pgConnection().processId())).isEqualTo("1");
+        assertThat(advisoryLocksOf(pidOf(connection))).isEqualTo("1");
+    }
+
+    private static PgConnR2dbcConnectionFactory newFactory() {
+        return (PgConnR2dbcConnectionFactory) ConnectionFactories.get(R2dbcTestServer.url(PG.primary(), ""));
+    }
+
+    private static int pidOf(Connection connection) {
+        return ((PgConnR2dbcConnection) connection).pgConnection().processId();
+    }
+
+    /** The session's state and last statement, as {@code state:query}. */
+    private static String activityOf(int pid) {
+        return PG.primary().queryValue("SELECT state || ':' || query FROM pg_stat_activity WHERE pid = " + pid);
     }
 
     private static String advisoryLocksOf(int pid) {
@@ -283,7 +289,7 @@ class RollbackWhileReadingIT {
     /** The statement reached the server (it runs, or blocks sending rows nobody reads). */
     private static void awaitRunningOrBlocked(int pid, String sql) {
         awaitCondition("the statement to reach the server", STEP, () -> ("active:" + sql).equals(
-                PG.primary().queryValue("SELECT state || ':' || query FROM pg_stat_activity WHERE pid = " + pid)));
+                activityOf(pid)));
     }
 
     private static Object selectOne(Connection connection) {
