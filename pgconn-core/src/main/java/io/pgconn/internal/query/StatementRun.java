@@ -6,7 +6,6 @@ import io.pgconn.PgStatementTimeoutException;
 import io.pgconn.query.CommandResult;
 import io.pgconn.query.Segment;
 
-import java.util.ArrayDeque;
 import java.util.List;
 import java.util.concurrent.Flow;
 import java.util.concurrent.RejectedExecutionException;
@@ -14,10 +13,9 @@ import java.util.function.Function;
 
 /**
  * One subscription to a statement's results: carries demand from the subscriber to the exchange
- * and segments back. Segments arriving without demand are held here and the socket reads pause
- * (the server then blocks on its full send buffer), so what is held is bounded by one read, not by
- * the result's size. Under a fetch size the exchange asks for the next page only when there is
- * demand instead. State is confined to the event loop; request/cancel hop onto it.
+ * and segments back. Segments arriving without demand wait in {@link HeldSegments}, which pauses the
+ * socket's reads meanwhile (under a fetch size the exchange asks for the next page only when there is
+ * demand instead). State is confined to the event loop; request/cancel hop onto it.
  */
 class StatementRun implements Flow.Subscription {
 
@@ -25,9 +23,8 @@ class StatementRun implements Flow.Subscription {
     private final Flow.Subscriber<? super Segment> downstream;
     private final StatementPlan plan;
     /** Segments waiting for demand; made on first need (most runs never hold any). */
-    private ArrayDeque<Segment> held;
+    private HeldSegments held;
     private long demand;
-    private boolean paused;
     private boolean draining;
     private boolean terminal;
     private Throwable terminalError;
@@ -173,8 +170,7 @@ class StatementRun implements Flow.Subscription {
         }
         signalled = true;
         cancelled = true;
-        held = null;
-        resume();
+        dropHeld();
         stopTimer();
         if (current == null || session.withdraw(current)) {
             traceEnd(null); // nothing of it runs on the server
@@ -224,10 +220,11 @@ class StatementRun implements Flow.Subscription {
         return terminal;
     }
 
-    /** Drops the segments held for missing demand and resumes reading (a timeout). */
+    /** Drops the segments held for missing demand and resumes reading (a timeout, a cancel, an error not held back). */
     void dropHeld() {
-        held = null;
-        resume();
+        if (held != null) {
+            held.drop();
+        }
     }
 
     /** Whether the exchange should fetch more rows (paging): the subscriber has unmet demand. */
@@ -259,13 +256,9 @@ class StatementRun implements Flow.Subscription {
             return;
         }
         if (held == null) {
-            held = new ArrayDeque<>();
+            held = new HeldSegments(session, !plan.paged());
         }
-        held.add(segment);
-        if (!paused && !plan.paged()) {
-            paused = true;
-            session.pauseReading(this);
-        }
+        held.hold(segment);
     }
 
     void complete() {
@@ -291,7 +284,7 @@ class StatementRun implements Flow.Subscription {
         terminal = true;
         terminalError = error;
         if (!errorInOrder || timedOut() || cancelled) {
-            held = null;
+            dropHeld();
         }
         drain();
     }
@@ -336,10 +329,10 @@ class StatementRun implements Flow.Subscription {
         try {
             while (!signalled && demand > 0 && !noneHeld()) {
                 demand--;
-                deliver(held.poll());
+                deliver(held.next());
             }
             if (noneHeld()) {
-                resume();
+                resumeReading();
                 if (terminal && !signalled) {
                     signalled = true;
                     stopTimer();
@@ -372,10 +365,9 @@ class StatementRun implements Flow.Subscription {
         }
     }
 
-    private void resume() {
-        if (paused) {
-            paused = false;
-            session.resumeReading(this);
+    private void resumeReading() {
+        if (held != null) {
+            held.resumeReading();
         }
     }
 
