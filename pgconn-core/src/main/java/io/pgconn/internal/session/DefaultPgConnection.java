@@ -4,7 +4,6 @@ import io.netty.channel.Channel;
 import io.pgconn.AuthMethod;
 import io.pgconn.NotificationListener;
 import io.pgconn.PgConfigException;
-import io.pgconn.PgTransactionRolledBackException;
 import io.pgconn.PgConnection;
 import io.pgconn.PgException;
 import io.pgconn.ProtocolVersion;
@@ -38,7 +37,8 @@ import java.util.function.Function;
  * The {@link PgConnection} of one established channel. Package-private with package-private
  * mutators: the connect path and the factory reach them only through {@link ConnectionControl},
  * which users never get, so a cast of a connection finds only {@link PgConnection}'s methods
- * (issue 16; {@code DefaultPgConnectionTest} checks it).
+ * (issue 16; {@code DefaultPgConnectionTest} checks it). Transaction control is {@link TransactionCommands}',
+ * how the session ends {@link SessionEnd}'s.
  */
 final class DefaultPgConnection implements PgConnection {
 
@@ -49,6 +49,7 @@ final class DefaultPgConnection implements PgConnection {
     /** Sends a CancelRequest; completing the future it returns from outside ends that request and closes its socket. */
     private final Function<SessionFacts, CompletableFuture<Void>> canceller;
     private final SessionEnd end;
+    private final TransactionCommands transactions;
     private volatile ServerRole role = ServerRole.UNKNOWN;
     private volatile Map<String, Integer> typeOids = Map.of();
     /** The factory's registry, before any OIDs were bound: each answer is bound to it afresh (a recreated type has a new OID). */
@@ -62,6 +63,7 @@ final class DefaultPgConnection implements PgConnection {
         this.parameters = Collections.unmodifiableMap(parameters);
         this.canceller = canceller;
         this.unboundCodecs = session.codecs() instanceof RegistryValueCodecs registry ? registry.registry() : null;
+        this.transactions = new TransactionCommands(session, facts.hostSpec().label());
         this.end = new SessionEnd(channel, session, facts.hostSpec().label(), () -> canceller.apply(facts));
         session.cancelAction(end::cancelQuietly);
         session.closeAction(this::close);
@@ -227,51 +229,32 @@ final class DefaultPgConnection implements PgConnection {
 
     @Override
     public CompletableFuture<Void> begin(TransactionOptions options) {
-        return command(options.beginSql());
+        return transactions.begin(options);
     }
 
     @Override
     public CompletableFuture<Void> commit() {
-        // the session ended with the COMMIT written: PgCommitOutcomeUnknownException (CommitText, as for a COMMIT
-        // sent as text; REVIEW-8 F3: reported as "closed", a retry applied the work twice)
-        return session.simpleQuery("COMMIT")
-                // a failed transaction's COMMIT is answered with the tag ROLLBACK, not an error: fail it, or its loss is silent
-                .thenApply(result -> {
-                    PgTransactionRolledBackException.requireCommitted(result.commandTag(), host());
-                    return null;
-                });
+        return transactions.commit();
     }
 
     @Override
     public CompletableFuture<Void> rollback() {
-        return command("ROLLBACK");
+        return transactions.rollback();
     }
 
     @Override
     public CompletableFuture<Void> setSavepoint(String name) {
-        return savepointCommand("SAVEPOINT ", name);
+        return transactions.setSavepoint(name);
     }
 
     @Override
     public CompletableFuture<Void> releaseSavepoint(String name) {
-        return savepointCommand("RELEASE SAVEPOINT ", name);
+        return transactions.releaseSavepoint(name);
     }
 
     @Override
     public CompletableFuture<Void> rollbackToSavepoint(String name) {
-        return savepointCommand("ROLLBACK TO SAVEPOINT ", name);
-    }
-
-    private CompletableFuture<Void> savepointCommand(String prefix, String name) {
-        try {
-            return command(prefix + Identifiers.quote(name, "savepoint name"));
-        } catch (PgConfigException e) {
-            return CompletableFuture.failedFuture(e);
-        }
-    }
-
-    private CompletableFuture<Void> command(String sql) {
-        return session.simpleQuery(sql).thenApply(result -> null);
+        return transactions.rollbackToSavepoint(name);
     }
 
     @Override
