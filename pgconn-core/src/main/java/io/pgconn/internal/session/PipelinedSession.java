@@ -29,7 +29,8 @@ import java.util.function.Supplier;
  *
  * <p>The FIFO and the order of writes are {@link ExchangeFifo}'s, the hold a CancelRequest puts
  * on later exchanges is {@link CancelHold}'s, notifications and notices go to {@link SessionListeners}
- * (the connection registers its listeners there), and a simple query a tracer follows is made by
+ * (the connection registers its listeners there), the type OID lookup after type DDL and its place in
+ * the FIFO are {@link SessionTypeOids}'s, and a simple query a tracer follows is made by
  * {@link SimpleQuery#of}.
  */
 public final class PipelinedSession implements QuerySession {
@@ -125,22 +126,9 @@ public final class PipelinedSession implements QuerySession {
             return;
         }
         if (typeOids.mayQueueLookup()) {
-            enqueueWithTypeLookup(exchange);
+            typeOids.queueWithLookup(exchange, fifo, transactionStatus, host);
         } else {
             fifo.add(exchange);
-        }
-    }
-
-    /** {@code exchange} with the type lookup in front of it or behind it, as {@link SessionTypeOids} decides. */
-    private void enqueueWithTypeLookup(Exchange exchange) {
-        Exchange before = typeOids.refreshBefore(fifo.isEmpty(), transactionStatus, host);
-        if (before != null) {
-            fifo.addWaitingForItsTurn(before);
-        }
-        fifo.add(exchange);
-        Exchange after = typeOids.refreshAfter(exchange, host);
-        if (after != null) {
-            fifo.addWaitingForItsTurn(after);
         }
     }
 

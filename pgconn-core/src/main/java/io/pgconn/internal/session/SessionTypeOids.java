@@ -20,6 +20,9 @@ import java.util.function.Consumer;
  * replication sessions) has the same object with no names and an epoch of no one's: it is never stale,
  * queues no lookup, and type DDL on it moves nothing.
  *
+ * <p>It also places the lookup in the session's FIFO ({@link #queueWithLookup}): the session asks only
+ * whether a submit may come with one ({@link #mayQueueLookup()}).
+ *
  * <p>Why at the end of the transaction: other sessions see a created type only once it is committed; a
  * lookup they made between the {@code CREATE TYPE} and its {@code COMMIT} would find nothing and
  * keep that answer. Why not inside a transaction: a repeatable-read snapshot may predate the type.
@@ -145,6 +148,23 @@ public final class SessionTypeOids {
      */
     boolean mayQueueLookup() {
         return lookup == Lookup.AFTER_TRANSACTION_END || lookup == Lookup.NONE && stale();
+    }
+
+    /**
+     * Queues {@code exchange} at the end of {@code fifo} with the lookup in front of it ({@link #refreshBefore}) or
+     * behind it ({@link #refreshAfter}) when one is due, each waiting there for its turn as the head; when
+     * {@link #mayQueueLookup()} said so. {@code transactionStatus}: the session's, from its last ReadyForQuery.
+     */
+    void queueWithLookup(Exchange exchange, ExchangeFifo fifo, char transactionStatus, String host) {
+        Exchange before = refreshBefore(fifo.isEmpty(), transactionStatus, host);
+        if (before != null) {
+            fifo.addWaitingForItsTurn(before);
+        }
+        fifo.add(exchange);
+        Exchange after = refreshAfter(exchange, host);
+        if (after != null) {
+            fifo.addWaitingForItsTurn(after);
+        }
     }
 
     /**
