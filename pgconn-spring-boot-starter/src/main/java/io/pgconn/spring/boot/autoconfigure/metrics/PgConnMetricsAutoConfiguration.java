@@ -76,17 +76,11 @@ public final class PgConnMetricsAutoConfiguration {
                 "org.springframework.boot.r2dbc.autoconfigure.observation.R2dbcObservationAutoConfiguration" })
         static class R2dbcQueryHostConfiguration {
 
+            /** One bean: replaced by name, nothing of the starter's is left on the proxy (AUDIT-14 L6). */
             @Bean
             @ConditionalOnMissingBean(name = "pgConnR2dbcQueryHostCustomizer")
             R2dbcQueryHostCustomizer pgConnR2dbcQueryHostCustomizer() {
-                return new R2dbcQueryHostCustomizer(false);
-            }
-
-            /** Before Boot's listener: the host on the thread as the observation, and its long-task timer, start. */
-            @Bean
-            @ConditionalOnMissingBean(name = "pgConnR2dbcQueryHostAheadCustomizer")
-            R2dbcQueryHostCustomizer pgConnR2dbcQueryHostAheadCustomizer() {
-                return new R2dbcQueryHostCustomizer(true);
+                return new R2dbcQueryHostCustomizer();
             }
 
             /** r2dbc-proxy's convention plus the host (an application's own QueryObservationConvention replaces it). */

@@ -7,9 +7,9 @@ import io.r2dbc.proxy.observation.QueryObservationConvention;
 
 /**
  * r2dbc-proxy's own convention for {@code r2dbc.query}, plus {@code server.address} and {@code server.port} of the
- * statement's connection when {@link R2dbcQueryHostAhead} left them on the thread — which holds while the observation
- * starts, so Boot's {@code r2dbc.query.active} long-task timer gets them (it takes its tags at the start, before
- * {@link R2dbcQueryHostListener} can add them). A query of another driver's factory has no host on the thread and gets
+ * statement's connection while {@link R2dbcQueryHostListener} holds them on the thread — through Boot's
+ * {@code beforeQuery}, where the observation starts, so Boot's {@code r2dbc.query.active} long-task timer gets them
+ * (it takes its tags at the start). A query of another driver's factory has no host on the thread and gets
  * r2dbc-proxy's keys only. Boot gives it to r2dbc-proxy's listener as the {@code QueryObservationConvention} bean; an
  * application's own convention replaces it (then the long-task timer has no host; the timer and span still do).
  */

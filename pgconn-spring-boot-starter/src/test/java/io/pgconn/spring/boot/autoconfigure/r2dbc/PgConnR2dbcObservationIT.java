@@ -19,12 +19,18 @@ import io.r2dbc.spi.Connection;
 import io.r2dbc.spi.Result;
 import io.r2dbc.spi.ConnectionFactory;
 import io.r2dbc.spi.Wrapped;
+import io.r2dbc.spi.test.MockConnection;
+import io.r2dbc.spi.test.MockConnectionFactory;
+import io.r2dbc.spi.test.MockConnectionFactoryMetadata;
+import io.r2dbc.spi.test.MockResult;
+import io.r2dbc.spi.test.MockStatement;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.micrometer.observation.autoconfigure.ObservationAutoConfiguration;
+import org.springframework.boot.r2dbc.autoconfigure.ProxyConnectionFactoryCustomizer;
 import org.springframework.boot.r2dbc.autoconfigure.R2dbcProxyAutoConfiguration;
 import org.springframework.boot.r2dbc.autoconfigure.observation.R2dbcObservationAutoConfiguration;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -37,6 +43,7 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.reactivestreams.Subscription;
 import reactor.core.publisher.BaseSubscriber;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 import java.lang.reflect.Proxy;
@@ -223,6 +230,47 @@ class PgConnR2dbcObservationIT {
                     assertThat(select.getLowCardinalityKeyValue("server.address").getValue()).isEqualTo("127.0.0.1");
                     assertThat(select.getLowCardinalityKeyValue("server.port").getValue())
                             .isEqualTo(Integer.toString(PG.primary().port())).isNotEqualTo(Integer.toString(refused));
+                });
+    }
+
+    /**
+     * AUDIT-14 L6: the host was put on the thread by one customizer bean and cleared by another, each overridable by
+     * its name. An application that replaced the one it could find — to turn the host keys off — kept the other: each
+     * pgconn statement left its host on the thread, and the starter's convention stamped it onto the next
+     * {@code r2dbc.query} of another driver's factory run there. One bean now does both.
+     */
+    @Test
+    void anApplicationsOwnHostCustomizerLeavesNoPgConnHostOnAnotherDriversQuery() {
+        RecordedObservations observed = new RecordedObservations();
+        new ApplicationContextRunner()
+                .withConfiguration(AutoConfigurations.of(ObservationAutoConfiguration.class, R2dbcProxyAutoConfiguration.class,
+                        R2dbcObservationAutoConfiguration.class, PgConnAutoConfiguration.class, PgConnMetricsAutoConfiguration.class,
+                        PgConnR2dbcAutoConfiguration.class))
+                .withBean(RecordedObservations.class, () -> observed)
+                .withBean("pgConnR2dbcQueryHostCustomizer", ProxyConnectionFactoryCustomizer.class, () -> builder -> { })
+                .withPropertyValues("pg.conn.hosts=" + StarterCluster.label(PG.primary()), "pg.conn.database=" + StarterCluster.USER,
+                        "pg.conn.username=" + StarterCluster.USER, "pg.conn.password=" + StarterCluster.PASSWORD,
+                        "pg.conn.ssl.mode=disable", "pg.conn.extension-types=", "pg.conn.pool.initial-size=0")
+                .run(context -> {
+                    assertThat(context).hasNotFailed();
+                    Connection pooled = Mono.from(context.getBean(ConnectionFactory.class).create()).block(STEP);
+                    try {
+                        // subscribed here: r2dbc-proxy runs the statement's beforeQuery listeners on this thread
+                        Flux.from(pooled.createStatement("SELECT 3").execute()).flatMap(Result::getRowsUpdated).blockLast(STEP);
+                    } finally {
+                        Mono.from(pooled.close()).block(STEP);
+                    }
+                    ConnectionFactory otherDriver = context.getBean(PgConnR2dbcDecorators.class).decorate(MockConnectionFactory.builder()
+                            .connection(MockConnection.builder().statement(MockStatement.builder().result(MockResult.empty()).build()).build())
+                            .build());
+                    Mono.from(otherDriver.create()).flatMapMany(connection -> connection.createStatement("SELECT 'other driver'").execute())
+                            .flatMap(Result::getRowsUpdated).blockLast(STEP);
+
+                    Observation.Context other = observed.contexts.stream()
+                            .filter(stopped -> query(stopped).equals("SELECT 'other driver'")).findFirst().orElseThrow();
+                    assertThat(other.getLowCardinalityKeyValue("r2dbc.connection").getValue()).isEqualTo(MockConnectionFactoryMetadata.NAME);
+                    assertThat(other.getLowCardinalityKeyValues()).extracting(KeyValue::getKey)
+                            .as("no pgconn host on another driver's query").doesNotContain("server.address", "server.port");
                 });
     }
 
