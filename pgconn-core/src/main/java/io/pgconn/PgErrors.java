@@ -29,11 +29,26 @@ public final class PgErrors {
      * not take in class 22 (data exception) messages, e.g. {@code invalid input syntax for type
      * integer: "hunter2"} (in the quotes of the server's language: {@code »hunter2«}), so such a
      * message is cut before the value in the exception's message ({@link DataExceptionText}); the server's raw fields stay in {@link PgException#serverFields()}, which
-     * may therefore contain data (as its DETAIL always may, e.g. 23505's {@code Key (x)=(…)}).
+     * may therefore contain data (as its DETAIL always may, e.g. 23505's {@code Key (x)=(…)}). The server's HINT
+     * follows the message on a line of its own; its DETAIL does not ({@code serverErrorDetail}: the five-argument form).
      */
     public static PgException fromServer(String host, ServerErrorFields fields, boolean duringStartup, boolean withParameters) {
+        return fromServer(host, fields, duringStartup, withParameters, false);
+    }
+
+    /**
+     * As {@link #fromServer(String, ServerErrorFields, boolean, boolean)}, with the server's DETAIL in the
+     * message too when {@code withDetail} (the connection's {@code serverErrorDetail} setting): the message is
+     * {@code server host reported SEVERITY: message (SQLSTATE code)}, then {@code DETAIL: …} when asked for and
+     * {@code HINT: …} when the server gave one, each on a line of its own, in libpq's order. A HINT is advice
+     * about the statement (what to cast, what to add to a DROP), a DETAIL may show data — a unique violation's
+     * key, a refused row — so it stays out unless the connection lets it in.
+     */
+    public static PgException fromServer(String host, ServerErrorFields fields, boolean duringStartup, boolean withParameters,
+                                         boolean withDetail) {
         String code = fields.code() == null ? "" : fields.code();
-        String message = "server " + host + " reported " + (withParameters && DataExceptionText.isDataException(code) ? DataExceptionText.describe(fields) : fields.describe());
+        String message = "server " + host + " reported " + (withParameters && DataExceptionText.isDataException(code) ? DataExceptionText.describe(fields) : fields.describe())
+                + lines(fields, withDetail);
         boolean authentication = code.startsWith("28"); // invalid authorization specification / invalid password
         if (duringStartup) {
             return authentication ? new PgAuthenticationException(host, message, fields, null) : new PgConnectException(host, message, fields, null);
@@ -48,6 +63,23 @@ public final class PgErrors {
             return new PgAuthenticationException(host, message, fields, null);
         }
         return new PgServerException(host, message, fields, null);
+    }
+
+    /** The DETAIL (when {@code withDetail}) and the HINT, each on a line of its own after the first; empty without either. */
+    private static String lines(ServerErrorFields fields, boolean withDetail) {
+        String detail = withDetail ? fields.detail() : null;
+        String hint = fields.hint();
+        if (detail == null && hint == null) {
+            return "";
+        }
+        StringBuilder sb = new StringBuilder();
+        if (detail != null) {
+            sb.append("\nDETAIL: ").append(detail);
+        }
+        if (hint != null) {
+            sb.append("\nHINT: ").append(hint);
+        }
+        return sb.toString();
     }
 
     /**

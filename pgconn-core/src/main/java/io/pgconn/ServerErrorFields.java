@@ -12,8 +12,9 @@ import java.util.Set;
  * the value it could not take (22P02 {@code invalid input syntax for type integer: "…"}), a DETAIL
  * may show a row or key ({@code Key (email)=(…) already exists}). pgconn keeps the quoted value of a
  * data exception out of the exception message of a statement sent with parameters
- * ({@code DataExceptionText}), keeps DETAIL out of every exception message, and keeps both out of
- * {@link #toString()}; whoever logs the fields themselves decides about them.
+ * ({@code DataExceptionText}), keeps DETAIL out of exception messages unless the connection's
+ * {@code serverErrorDetail} setting lets it in (HINT is always there, on a line of its own), and keeps
+ * both out of {@link #toString()}; whoever logs the fields themselves decides about them.
  */
 public record ServerErrorFields(Map<Character, String> fields) {
 

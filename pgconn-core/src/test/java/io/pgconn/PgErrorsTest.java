@@ -1,5 +1,6 @@
 package io.pgconn;
 
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -61,5 +62,35 @@ class PgErrorsTest {
         PgException error = PgErrors.fromServer("db:5432", new ServerErrorFields(Map.of('S', "FATAL", 'V', "FATAL", 'C', code, 'M', "no")), true);
         assertThat(error.getClass().getSimpleName()).isEqualTo(type);
         assertThat(error.endsSession()).isTrue();
+    }
+
+    /** libpq's lines under the message: DETAIL only when the connection lets it in (it may show data), HINT always. */
+    @Test
+    void theHintFollowsOnALineOfItsOwnAndTheDetailOnlyWhenAskedForBeforeIt() {
+        ServerErrorFields both = new ServerErrorFields(Map.of('S', "ERROR", 'V', "ERROR", 'C', "2BP01",
+                'M', "cannot drop table t because other objects depend on it", 'D', "view v depends on table t",
+                'H', "Use DROP ... CASCADE to drop the dependent objects too."));
+        String first = "server db:5432 reported ERROR: cannot drop table t because other objects depend on it (SQLSTATE 2BP01)";
+        assertThat(PgErrors.fromServer("db:5432", both, false).getMessage())
+                .isEqualTo(first + "\nHINT: Use DROP ... CASCADE to drop the dependent objects too.");
+        assertThat(PgErrors.fromServer("db:5432", both, false, false, true).getMessage())
+                .isEqualTo(first + "\nDETAIL: view v depends on table t\nHINT: Use DROP ... CASCADE to drop the dependent objects too.");
+        ServerErrorFields neither = new ServerErrorFields(Map.of('S', "ERROR", 'C', "42601", 'M', "syntax error at end of input"));
+        assertThat(PgErrors.fromServer("db:5432", neither, false, false, true).getMessage())
+                .isEqualTo("server db:5432 reported ERROR: syntax error at end of input (SQLSTATE 42601)");
+    }
+
+    /** A data exception of a statement with parameters: the message is still cut before the value, the hint follows it. */
+    @Test
+    void aCutDataExceptionKeepsItsHintAndShowsItsDetailOnlyWhenAskedFor() {
+        ServerErrorFields date = new ServerErrorFields(Map.of('S', "ERROR", 'C', "22008",
+                'M', "date/time field value out of range: \"2024-13-45\"", 'D', "the value \"2024-13-45\"",
+                'H', "Perhaps you need a different \"datestyle\" setting."));
+        String message = PgErrors.fromServer("db:5432", date, false, true).getMessage();
+        assertThat(message).doesNotContain("2024-13-45").contains("date/time field value out of range")
+                .endsWith("\nHINT: Perhaps you need a different \"datestyle\" setting.");
+        assertThat(PgErrors.fromServer("db:5432", date, false, true, true).getMessage().lines())
+                .containsExactly(message.lines().findFirst().orElseThrow(), "DETAIL: the value \"2024-13-45\"",
+                        "HINT: Perhaps you need a different \"datestyle\" setting.");
     }
 }

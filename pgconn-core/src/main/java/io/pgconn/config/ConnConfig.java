@@ -224,6 +224,16 @@ public final class ConnConfig {
     /** Whether a failing discovery query fails the connection. */
     public boolean extensionTypesRequired() { return values.getOrDefault(Setting.EXTENSION_TYPES_REQUIRED); }
 
+    /**
+     * Whether a server error's DETAIL line goes into the exception's message, after its first line (its HINT
+     * always does). Default false: a DETAIL may show data — the key of a unique violation
+     * ({@code Key (email)=(…) already exists}), the row a check or not-null constraint refused
+     * ({@code Failing row contains (…)}) — and so the value of a statement's parameter, which pgconn keeps out
+     * of messages otherwise. {@link io.pgconn.PgException#serverFields()} has it either way. pgjdbc's
+     * {@code logServerErrorDetail} is the same switch, on by default there (docs/query.md §5).
+     */
+    public boolean serverErrorDetail() { return values.getOrDefault(Setting.SERVER_ERROR_DETAIL); }
+
     public int minScramIterations() { return values.getOrDefault(Setting.MIN_SCRAM_ITERATIONS); }
 
     public int maxScramIterations() { return values.getOrDefault(Setting.MAX_SCRAM_ITERATIONS); }

@@ -211,6 +211,12 @@ abstract class ConnConfigSetters {
         return put(Setting.EXTENSION_TYPES_REQUIRED, required);
     }
 
+    /**
+     * Whether a server error's DETAIL goes into exception messages (default false: it may show parameter
+     * values). See {@link ConnConfig#serverErrorDetail()}.
+     */
+    public ConnConfig.Builder serverErrorDetail(boolean included) { return put(Setting.SERVER_ERROR_DETAIL, included); }
+
     public ConnConfig.Builder minScramIterations(int iterations) { return put(Setting.MIN_SCRAM_ITERATIONS, iterations); }
 
     public ConnConfig.Builder maxScramIterations(int iterations) { return put(Setting.MAX_SCRAM_ITERATIONS, iterations); }

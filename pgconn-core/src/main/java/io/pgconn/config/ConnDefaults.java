@@ -64,6 +64,9 @@ public final class ConnDefaults {
     public static final List<String> EXTENSION_TYPES = List.of("hstore", "vector");
     public static final boolean EXTENSION_TYPES_REQUIRED = false;
 
+    /** A server error's DETAIL stays out of exception messages: it may show data, parameter values included. */
+    public static final boolean SERVER_ERROR_DETAIL = false;
+
     /** RFC 7677 recommends at least 4096 iterations; fewer means a weak or hostile server. */
     public static final int MIN_SCRAM_ITERATIONS = 4096;
     /** Caps the PBKDF2 work a hostile server can make us do. */

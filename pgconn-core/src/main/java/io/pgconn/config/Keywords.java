@@ -104,6 +104,7 @@ final class Keywords {
         keyword("preparedStatementCacheSize", Setting.PREPARED_STATEMENT_CACHE_SIZE, ValueParsers::nonNegative, null);
         keyword("blockingWaitSpin", Setting.BLOCKING_WAIT_SPIN, ValueParsers::shortDuration, null);
         keyword("cancelGrace", Setting.CANCEL_GRACE, ValueParsers::duration, null);
+        keyword("serverErrorDetail", Setting.SERVER_ERROR_DETAIL, ValueParsers::bool, null);
     }
 
     private Keywords() {

@@ -93,6 +93,7 @@ final class Setting<T> {
     static final Setting<List<String>> EXTENSION_TYPES = new Setting<>("extensionTypes", ConnDefaults.EXTENSION_TYPES);
     static final Setting<Boolean> EXTENSION_TYPES_REQUIRED =
             new Setting<>("extensionTypesRequired", ConnDefaults.EXTENSION_TYPES_REQUIRED);
+    static final Setting<Boolean> SERVER_ERROR_DETAIL = new Setting<>("serverErrorDetail", ConnDefaults.SERVER_ERROR_DETAIL);
     static final Setting<Integer> MIN_SCRAM_ITERATIONS =
             new Setting<>("minScramIterations", ConnDefaults.MIN_SCRAM_ITERATIONS);
     static final Setting<Integer> MAX_SCRAM_ITERATIONS =

@@ -200,6 +200,8 @@ class ConnConfigParseTest {
                 kw("extensionTypes=hstore,public.citext", ConnConfig::extensionTypes, List.of("hstore", "public.citext")),
                 kw("extensionTypes=''", ConnConfig::extensionTypes, List.of()),
                 kw("extensionTypesRequired=true", ConnConfig::extensionTypesRequired, true),
+                kw("serverErrorDetail=on", ConnConfig::serverErrorDetail, true),
+                kw("cancelGrace=2s", ConnConfig::serverErrorDetail, false),
                 kw("minScramIterations=10000", ConnConfig::minScramIterations, 10_000),
                 kw("maxScramIterations=200000", ConnConfig::maxScramIterations, 200_000),
                 kw("maxMessageSize=16MB", ConnConfig::maxMessageSize, 16 << 20),

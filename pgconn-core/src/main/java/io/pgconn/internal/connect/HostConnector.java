@@ -279,7 +279,7 @@ public final class HostConnector {
                     derived.startupMessage());
             session = new PipelinedSession(label, handshake.parameters(), config.preparedStatementCacheSize(),
                     new io.pgconn.internal.query.RegistryValueCodecs(resources.codecs()), config.blockingWaitSpin().toNanos(),
-                    config.cancelGrace().toNanos());
+                    config.cancelGrace().toNanos(), config.serverErrorDetail());
             ChannelPipeline pipeline = channel.pipeline();
             pipeline.addLast("decoder", decoder);
             pipeline.addLast("encoder", FrontendMessageEncoder.INSTANCE);

@@ -1,6 +1,5 @@
 package io.pgconn.internal.query;
 
-import io.pgconn.PgErrors;
 import io.pgconn.PgException;
 import io.pgconn.PgProtocolException;
 import io.pgconn.internal.protocol.backend.BackendMessage;
@@ -262,7 +261,7 @@ final class ExtendedExchange extends ExtendedRequest {
         serverDone = true; // the server skips the rest up to our Sync
         if (error == null) {
             // the server's text may quote a parameter value it could not take: kept out of the message
-            error = PgErrors.fromServer(session.host(), response.fields(), false, plan.typeOids().length > 0);
+            error = session.serverError(response.fields(), plan.typeOids().length > 0);
         }
         StatementCache.Entry entry = entry();
         if (entry != null && (StaleStatement.is(error) || (creator() && !entry.parsed))) {

@@ -1,6 +1,8 @@
 package io.pgconn.internal.query;
 
 import io.netty.channel.EventLoop;
+import io.pgconn.PgException;
+import io.pgconn.ServerErrorFields;
 import io.pgconn.internal.protocol.frontend.FrontendMessage;
 
 /** What an exchange may ask of the session it runs on. Event loop only, except {@link #eventLoop()}. */
@@ -17,6 +19,13 @@ public interface QuerySession {
 
     /** What SQL texts ask for (placeholders, statements), scanned once per text; safe from any thread. */
     SqlShapes sqlShapes();
+
+    /**
+     * The exception for the server's ErrorResponse to a statement of this session ({@code PgErrors.fromServer}),
+     * with the DETAIL in its message when the connection's {@code serverErrorDetail} setting lets it in;
+     * {@code withParameters}: the statement was sent with parameter values (a data exception's quoted value is cut).
+     */
+    PgException serverError(ServerErrorFields fields, boolean withParameters);
 
     /** Queues an exchange at the end of the FIFO (writes it unless an earlier one holds the writes). */
     void submit(Exchange exchange);

@@ -1,6 +1,5 @@
 package io.pgconn.internal.query;
 
-import io.pgconn.PgErrors;
 import io.pgconn.PgException;
 import io.pgconn.PgProtocolException;
 import io.pgconn.internal.protocol.backend.BackendMessage;
@@ -192,7 +191,7 @@ final class ScriptExchange extends DrivenExchange {
     private void serverError(ErrorResponse response) {
         serverDone = true; // the server skips the rest up to our Sync
         if (error == null) {
-            error = PgErrors.fromServer(session.host(), response.fields(), false, false);
+            error = session.serverError(response.fields(), false);
         }
         if (!syncSent) {
             // waiting for a statement description: the server skips to the Sync we have not written yet

@@ -19,16 +19,19 @@ import java.io.IOException;
 final class CloseCause {
 
     private final String host;
+    /** The {@code serverErrorDetail} setting, for the server's FATAL. */
+    private final boolean serverErrorDetail;
     private volatile PgException cause;
     private volatile String reason = "closed";
 
-    CloseCause(String host) {
+    CloseCause(String host, boolean serverErrorDetail) {
         this.host = host;
+        this.serverErrorDetail = serverErrorDetail;
     }
 
     /** The server ends the session after this error (severity FATAL or PANIC). */
     void endedByServer(ServerErrorFields fields) {
-        cause = PgErrors.fromServer(host, fields, false);
+        cause = PgErrors.fromServer(host, fields, false, false, serverErrorDetail);
     }
 
     /** The server broke the protocol: the first violation is the cause, nothing read after it counts. */

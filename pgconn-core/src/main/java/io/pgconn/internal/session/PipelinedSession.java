@@ -2,8 +2,10 @@ package io.pgconn.internal.session;
 
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
+import io.pgconn.PgErrors;
 import io.pgconn.PgException;
 import io.pgconn.QueryResult;
+import io.pgconn.ServerErrorFields;
 import io.pgconn.config.ConnDefaults;
 import io.pgconn.internal.query.Exchange;
 import io.pgconn.internal.query.QuerySession;
@@ -45,6 +47,8 @@ public final class PipelinedSession implements QuerySession {
     private final long blockingWaitSpinNanos;
     /** The {@code cancelGrace} setting, in nanoseconds. */
     private final long cancelGraceNanos;
+    /** The {@code serverErrorDetail} setting: a server error's DETAIL goes into the exception's message. */
+    private final boolean serverErrorDetail;
     private final SqlShapes sqlShapes;
     private final CloseCause closeCause;
     private volatile ValueCodecs codecs;
@@ -64,15 +68,16 @@ public final class PipelinedSession implements QuerySession {
     private volatile StatementTrace statementTrace;
 
     public PipelinedSession(String host, Map<String, String> parameters, int statementCacheSize, ValueCodecs codecs) {
-        this(host, parameters, statementCacheSize, codecs, 0, ConnDefaults.CANCEL_GRACE.toNanos());
+        this(host, parameters, statementCacheSize, codecs, 0, ConnDefaults.CANCEL_GRACE.toNanos(), ConnDefaults.SERVER_ERROR_DETAIL);
     }
 
     public PipelinedSession(String host, Map<String, String> parameters, int statementCacheSize, ValueCodecs codecs,
-                            long blockingWaitSpinNanos, long cancelGraceNanos) {
+                            long blockingWaitSpinNanos, long cancelGraceNanos, boolean serverErrorDetail) {
         this.blockingWaitSpinNanos = blockingWaitSpinNanos;
         this.cancelGraceNanos = cancelGraceNanos;
+        this.serverErrorDetail = serverErrorDetail;
         this.host = host;
-        this.closeCause = new CloseCause(host);
+        this.closeCause = new CloseCause(host, serverErrorDetail);
         this.parameters = parameters;
         this.statementCache = new StatementCache(statementCacheSize, parameters);
         this.sqlShapes = new SqlShapes(parameters);
@@ -275,6 +280,11 @@ public final class PipelinedSession implements QuerySession {
     /** Its statements are told to {@code trace} from now on: set once, when the connection is handed out. */
     void statementTrace(StatementTrace trace) {
         this.statementTrace = trace;
+    }
+
+    @Override
+    public PgException serverError(ServerErrorFields fields, boolean withParameters) {
+        return PgErrors.fromServer(host, fields, false, withParameters, serverErrorDetail);
     }
 
     @Override

@@ -1,6 +1,5 @@
 package io.pgconn.internal.session;
 
-import io.pgconn.PgErrors;
 import io.pgconn.PgException;
 import io.pgconn.PgProtocolException;
 import io.pgconn.QueryResult;
@@ -149,7 +148,7 @@ class SimpleQuery extends Exchange {
             last = new QueryResult(List.of(), List.of(), "");
         } else if (msg instanceof ErrorResponse response) {
             if (error == null) {
-                error = PgErrors.fromServer(host, response.fields(), false);
+                error = session.serverError(response.fields(), false);
             }
         } else if (msg instanceof CopyResponse copy && copy.kind() != 'W') {
             refuseCopy(copy.kind() == 'G');
