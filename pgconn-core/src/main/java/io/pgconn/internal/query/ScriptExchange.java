@@ -22,6 +22,7 @@ import io.pgconn.internal.protocol.frontend.Parse;
 import io.pgconn.internal.protocol.frontend.Sync;
 import io.pgconn.query.CommandResult;
 import io.pgconn.query.RowMetadata;
+import io.pgconn.query.SqlTokens;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -275,7 +276,7 @@ final class ScriptExchange extends DrivenExchange {
 
     /** The statement's first word, upper case, after blanks and comments ("" when there is none). */
     static String firstKeyword(String sql) {
-        int i = SqlScanner.skipBlanksAndComments(sql, 0);
+        int i = SqlTokens.skipBlanksAndComments(sql, 0);
         int end = i;
         while (end < sql.length() && Character.isLetter(sql.charAt(end))) {
             end++;

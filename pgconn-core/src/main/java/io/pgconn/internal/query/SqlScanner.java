@@ -1,6 +1,7 @@
 package io.pgconn.internal.query;
 
 import io.pgconn.query.SqlShape;
+import io.pgconn.query.SqlTokens;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -15,7 +16,9 @@ import java.util.List;
  * 14's SQL-standard bodies, read with the heuristic psql's lexer uses). With
  * {@code standard_conforming_strings = off} a backslash escapes the next character in plain
  * {@code '...'} literals too, as it always does in {@code E'...'}. The one scanner of the project:
- * the core's parameter-count check and the R2DBC layer's statements and script splitting use it.
+ * the core's parameter-count check and the R2DBC layer's statements and script splitting use it. Where
+ * a literal, quoted identifier, dollar quote or comment ends is {@link SqlTokens}' (public: the starter
+ * names a statement's operation with it), so there is one lexer.
  */
 public final class SqlScanner {
 
@@ -60,18 +63,16 @@ public final class SqlScanner {
             char c = sql.charAt(i);
             int next;
             boolean isToken = true;
-            if (c == '\'') {
-                next = skipQuoted(sql, i + 1, '\'', backslashEscapes(sql, i, standardConformingStrings));
-            } else if (c == '"') {
-                next = skipQuoted(sql, i + 1, '"', false);
+            if (c == '\'' || c == '"') {
+                next = SqlTokens.skipQuoted(sql, i, standardConformingStrings);
             } else if (c == '-' && i + 1 < length && sql.charAt(i + 1) == '-') {
                 int end = sql.indexOf('\n', i);
                 next = end < 0 ? length : end + 1;
                 isToken = false;
             } else if (c == '/' && i + 1 < length && sql.charAt(i + 1) == '*') {
-                next = skipBlockComment(sql, i + 2);
+                next = SqlTokens.skipBlockComment(sql, i + 2);
                 isToken = false;
-            } else if (c == '$' && (i == 0 || !isIdentifierPart(sql.charAt(i - 1)))) {
+            } else if (c == '$' && (i == 0 || !SqlTokens.isIdentifierPart(sql.charAt(i - 1)))) {
                 if (i + 1 < length && isDigit(sql.charAt(i + 1))) {
                     next = i + 1;
                     long index = 0;
@@ -81,11 +82,11 @@ public final class SqlScanner {
                     }
                     highest = Math.max(highest, (int) index);
                 } else {
-                    next = skipDollarQuoted(sql, i);
+                    next = SqlTokens.skipDollarQuoted(sql, i);
                 }
-            } else if (isIdentifierStart(c)) {
+            } else if (SqlTokens.isIdentifierStart(c)) {
                 next = i + 1;
-                while (next < length && isIdentifierPart(sql.charAt(next))) {
+                while (next < length && SqlTokens.isIdentifierPart(sql.charAt(next))) {
                     next++;
                 }
                 lead = lead(lead, sql, i, next);
@@ -132,57 +133,8 @@ public final class SqlScanner {
         return new SqlShape(highest, statements, complete);
     }
 
-    /**
-     * {@code E'...'} always; a plain {@code '...'} (or {@code N'...'}) while standard_conforming_strings
-     * is off; never {@code B'...'}, {@code X'...'} or {@code U&'...'}, whose lexer states take no escapes.
-     */
-    private static boolean backslashEscapes(String sql, int quote, boolean standardConformingStrings) {
-        char before = quote > 0 ? sql.charAt(quote - 1) : ' ';
-        boolean prefixed = quote > 0 && isIdentifierPart(before) && (quote < 2 || !isIdentifierPart(sql.charAt(quote - 2)));
-        if (prefixed && (before == 'E' || before == 'e')) {
-            return true;
-        }
-        if (prefixed && (before == 'B' || before == 'b' || before == 'X' || before == 'x')) {
-            return false;
-        }
-        if (before == '&' && quote > 1 && (sql.charAt(quote - 2) == 'U' || sql.charAt(quote - 2) == 'u')) {
-            return false;
-        }
-        return !standardConformingStrings;
-    }
-
     private static boolean isDigit(char c) {
         return c >= '0' && c <= '9';
-    }
-
-    /** What starts a keyword or an unquoted identifier ({@code ident_start} of PostgreSQL's lexer). */
-    private static boolean isIdentifierStart(char c) {
-        return Character.isLetter(c) || c == '_';
-    }
-
-    private static boolean isIdentifierPart(char c) {
-        return Character.isLetterOrDigit(c) || c == '_' || c == '$';
-    }
-
-    /** The index after the closing quote, or -1 when the text ends first. */
-    private static int skipQuoted(String sql, int from, char quote, boolean backslashEscapes) {
-        int i = from;
-        int length = sql.length();
-        while (i < length) {
-            char c = sql.charAt(i);
-            if (backslashEscapes && c == '\\') {
-                i += 2;
-            } else if (c == quote) {
-                if (i + 1 < length && sql.charAt(i + 1) == quote) {
-                    i += 2;
-                } else {
-                    return i + 1;
-                }
-            } else {
-                i++;
-            }
-        }
-        return -1;
     }
 
     /**
@@ -203,8 +155,8 @@ public final class SqlScanner {
     public static boolean containsWord(String text, String word, boolean afterADollarToo) {
         for (int i = text.indexOf(word); i >= 0; i = text.indexOf(word, i + 1)) {
             int end = i + word.length();
-            boolean startsAWord = i == 0 || !isIdentifierPart(text.charAt(i - 1)) || afterADollarToo && text.charAt(i - 1) == '$';
-            if (startsAWord && (end == text.length() || !isIdentifierPart(text.charAt(end)))) {
+            boolean startsAWord = i == 0 || !SqlTokens.isIdentifierPart(text.charAt(i - 1)) || afterADollarToo && text.charAt(i - 1) == '$';
+            if (startsAWord && (end == text.length() || !SqlTokens.isIdentifierPart(text.charAt(end)))) {
                 return true;
             }
         }
@@ -213,70 +165,15 @@ public final class SqlScanner {
 
     /** Whether the text's first keyword, after white space and comments, is one of {@code keywords} (lower case). */
     static boolean firstKeywordIsOneOf(String sql, String... keywords) {
-        int i = skipBlanksAndComments(sql, 0);
+        int i = SqlTokens.skipBlanksAndComments(sql, 0);
         for (String keyword : keywords) {
             int end = i + keyword.length();
             if (sql.regionMatches(true, i, keyword, 0, keyword.length())
-                    && (end == sql.length() || !isIdentifierPart(sql.charAt(end)))) {
+                    && (end == sql.length() || !SqlTokens.isIdentifierPart(sql.charAt(end)))) {
                 return true;
             }
         }
         return false;
-    }
-
-    /** Where the first token at or after {@code i} starts: past white space, {@code --} line comments and nested block comments; the text's length when none. */
-    static int skipBlanksAndComments(String sql, int i) {
-        while (i < sql.length()) {
-            char c = sql.charAt(i);
-            if (Character.isWhitespace(c)) {
-                i++;
-            } else if (sql.startsWith("--", i)) {
-                int eol = sql.indexOf('\n', i);
-                i = eol < 0 ? sql.length() : eol + 1;
-            } else if (sql.startsWith("/*", i)) {
-                int end = skipBlockComment(sql, i + 2); // they nest: "/* /* */ */ COPY" is a COPY
-                i = end < 0 ? sql.length() : end;
-            } else {
-                return i;
-            }
-        }
-        return i;
-    }
-    /** Block comments nest in PostgreSQL; {@code from} is past the opening; -1 when the text ends inside one. */
-    static int skipBlockComment(String sql, int from) {
-        int depth = 1;
-        int i = from;
-        while (i < sql.length()) {
-            if (sql.startsWith("/*", i)) {
-                depth++;
-                i += 2;
-            } else if (sql.startsWith("*/", i)) {
-                if (--depth == 0) {
-                    return i + 2;
-                }
-                i += 2;
-            } else {
-                i++;
-            }
-        }
-        return -1;
-    }
-
-    /**
-     * {@code $tag$ ... $tag$} (the tag may be empty, never starts with a digit); a {@code $} that opens
-     * no quote is one character. -1 when the closing tag is missing.
-     */
-    private static int skipDollarQuoted(String sql, int start) {
-        int tagEnd = start + 1;
-        while (tagEnd < sql.length() && (Character.isLetterOrDigit(sql.charAt(tagEnd)) || sql.charAt(tagEnd) == '_')) {
-            tagEnd++;
-        }
-        if (tagEnd >= sql.length() || sql.charAt(tagEnd) != '$') {
-            return start + 1;
-        }
-        String tag = sql.substring(start, tagEnd + 1);
-        int close = sql.indexOf(tag, tagEnd + 1);
-        return close < 0 ? -1 : close + tag.length();
     }
 
     /*

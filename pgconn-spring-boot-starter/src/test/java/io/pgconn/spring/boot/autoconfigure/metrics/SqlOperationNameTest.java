@@ -20,7 +20,9 @@ class SqlOperationNameTest {
             "frobnicate the table|NONE",
             "'literal'|NONE",
             "|NONE",
-            "/* never closed|NONE"})
+            "/* never closed|NONE",
+            "/* outer /* nested */ still the comment */ SELECT 1|SELECT",
+            "/* outer /* nested */ update */ DELETE FROM t|DELETE"})
     void theFirstKeywordWhenItIsAKnownCommandElseNone(String sql, String expected) {
         assertThat(SqlOperationName.of(sql == null ? "" : sql.replace("\\n", "\n"))).isEqualTo(expected);
     }
@@ -45,5 +47,8 @@ class SqlOperationNameTest {
         assertThat(SqlOperationName.of("WITH t AS (SELECT 1) SEARCH DEPTH FIRST BY n SET o TABLE t")).isEqualTo("TABLE");
         assertThat(SqlOperationName.of("WITH x AS (SELECT 1)")).as("no main statement").isEqualTo("WITH");
         assertThat(SqlOperationName.of("WITH x AS (SELECT '")).as("an open literal").isEqualTo("WITH");
+        // the core's lexer: an E'' literal's \' does not end it, a nested comment does not end at its inner */
+        assertThat(SqlOperationName.of("WITH a AS (SELECT E'\\') select ') DELETE FROM t")).isEqualTo("DELETE");
+        assertThat(SqlOperationName.of("WITH a AS (SELECT 1) /* /* */ select */ INSERT INTO t SELECT 1")).isEqualTo("INSERT");
     }
 }
