@@ -28,6 +28,7 @@ import io.pgconn.internal.tls.TlsNegotiator;
 import io.pgconn.internal.tls.TlsOutcome;
 import io.pgconn.internal.tls.TlsSettings;
 import io.pgconn.internal.transport.Dialer;
+import io.pgconn.internal.transport.SocketErrorText;
 
 import java.net.SocketAddress;
 import java.time.Duration;
@@ -347,6 +348,8 @@ public final class HostConnector {
         if (t instanceof PgException pg) {
             return pg;
         }
-        return new io.pgconn.PgConnectException(label, "connection to " + label + " failed: " + t, t);
+        return SocketErrorText.isSocketError(t)
+                ? SocketErrorText.connectFailure(label, "connection to " + label + " failed: " + SocketErrorText.said(t), t)
+                : new io.pgconn.PgConnectException(label, "connection to " + label + " failed: " + t, t);
     }
 }
