@@ -17,6 +17,7 @@ import io.pgconn.internal.tls.TlsNegotiator;
 import io.pgconn.internal.tls.TlsOutcome;
 import io.pgconn.internal.tls.TlsSettings;
 import io.pgconn.internal.query.SpinThenParkFuture;
+import io.pgconn.internal.transport.SocketErrorText;
 
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -118,13 +119,14 @@ final class CancelRequester {
     }
 
     /** Writes the request; the server closes the connection once it has read it. */
-    private static CompletableFuture<Void> send(SessionFacts facts, Channel channel) {
+    static CompletableFuture<Void> send(SessionFacts facts, Channel channel) {
         CompletableFuture<Void> done = new CompletableFuture<>();
         channel.pipeline().addLast(FrontendMessageEncoder.INSTANCE);
         channel.writeAndFlush(new CancelRequest(facts.processId(), facts.secretKey())).addListener(f -> {
             if (!f.isSuccess()) {
-                done.completeExceptionally(new PgConnectException(facts.hostSpec().label(),
-                        "could not send the cancel request to " + facts.hostSpec().label(), f.cause()));
+                String label = facts.hostSpec().label();
+                done.completeExceptionally(SocketErrorText.connectFailure(label, "could not send the cancel request to " + label + ": "
+                        + SocketErrorText.said(f.cause()), f.cause()));
                 channel.close();
             }
         });

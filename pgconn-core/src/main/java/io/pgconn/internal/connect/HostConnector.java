@@ -7,9 +7,7 @@ import io.pgconn.PgAuthenticationException;
 import io.pgconn.PgClosedException;
 import io.pgconn.PgConfigException;
 import io.pgconn.PgException;
-import io.pgconn.PgProtocolException;
 import io.pgconn.PgTimeoutException;
-import io.pgconn.PgTlsException;
 import io.pgconn.config.ConnConfig;
 import io.pgconn.config.HostSpec;
 import io.pgconn.internal.protocol.BackendMessageDecoder;
@@ -22,12 +20,9 @@ import io.pgconn.internal.startup.Startup;
 import io.pgconn.internal.startup.StartupHandshake;
 import io.pgconn.internal.protocol.frontend.StartupMessage;
 import io.pgconn.config.SslMode;
-import io.pgconn.internal.tls.SslRequestErrorException;
-import io.pgconn.internal.tls.TlsHostName;
-import io.pgconn.internal.tls.TlsNegotiator;
 import io.pgconn.internal.tls.TlsOutcome;
-import io.pgconn.internal.tls.TlsSettings;
 import io.pgconn.internal.transport.Dialer;
+import io.pgconn.internal.transport.SocketErrorText;
 
 import java.net.SocketAddress;
 import java.time.Duration;
@@ -39,18 +34,21 @@ import java.util.function.BiConsumer;
 
 /**
  * Connects to ONE address of one host (docs/lifecycle.md §1): socket → [TLS] → startup →
- * authentication → ready, with libpq's second attempt for {@code sslmode=allow|prefer}.
- * Choosing hosts is {@code MultiHostConnector}'s job; the role check happens there too.
+ * authentication → ready, with libpq's second attempt for {@code sslmode=allow|prefer}. The TLS
+ * step itself — SSLRequest, handshake, what the server's answer leaves to retry, sslcertmode's check —
+ * is {@link AttemptTls}'s. Choosing hosts is {@code MultiHostConnector}'s job; the role check happens there too.
  */
 public final class HostConnector {
 
     private final ConnectResources resources;
     private final CancelRequester canceller;
+    private final AttemptTls encryption;
     private volatile PerConfig perConfig;
 
     public HostConnector(ConnectResources resources) {
         this.resources = resources;
         this.canceller = new CancelRequester(resources);
+        this.encryption = new AttemptTls(resources);
     }
 
     /** The encryption attempts for this host, in order: true = TLS. Unix-domain sockets never use TLS (libpq ignores sslmode). */
@@ -172,7 +170,7 @@ public final class HostConnector {
         }
         CompletableFuture<TlsOutcome> negotiation;
         try {
-            negotiation = encrypt(config, host, channel);
+            negotiation = encryption.negotiate(config, host, channel);
         } catch (RuntimeException e) { // no TLS context for these settings (a certificate or key file): not retried without TLS
             channel.close();
             result.completeExceptionally(e);
@@ -197,7 +195,7 @@ public final class HostConnector {
         }
         channel.close();
         Throwable cause = FutureFailures.unwrap(error);
-        if (!fallback || cause instanceof PgTimeoutException || cause instanceof PgConfigException || endsTheHost(negotiation, cause)
+        if (!fallback || cause instanceof PgTimeoutException || cause instanceof PgConfigException || AttemptTls.endsTheHost(negotiation, cause)
                 || refusedByTheClient(cause)) {
             result.completeExceptionally(cause);
         } else {
@@ -236,35 +234,6 @@ public final class HostConnector {
     }
 
     /**
-     * Whether the server's answer to SSLRequest rules out the other encryption attempt (libpq): after
-     * 'N', plaintext on this socket already was prefer's fallback; an 'E' or a malformed answer is not
-     * retried in plaintext, so a man-in-the-middle cannot force a downgrade that way.
-     */
-    private static boolean endsTheHost(CompletableFuture<TlsOutcome> negotiation, Throwable cause) {
-        if (negotiation == null) {
-            return false; // plaintext: no SSLRequest was answered
-        }
-        if (negotiation.isCompletedExceptionally()) {
-            return cause instanceof SslRequestErrorException || cause instanceof PgProtocolException;
-        }
-        return negotiation.getNow(null) instanceof TlsOutcome.Refused;
-    }
-
-    /** SSLRequest and the TLS handshake; {@code Refused} only when the mode accepts plaintext after 'N'. */
-    private CompletableFuture<TlsOutcome> encrypt(ConnConfig config, HostSpec host, Channel channel) {
-        TlsSettings settings = TlsSettingsOf.config(config);
-        String hostName = TlsHostName.of(host, settings.mode());
-        return TlsNegotiator.negotiate(channel, resources.sslContext(settings, host.label()), settings, hostName, host.port(), host.label())
-                .thenApply(outcome -> {
-                    if (outcome instanceof TlsOutcome.Encrypted || config.sslMode().acceptsPlaintextAfterRefusal()) {
-                        return outcome; // Refused under prefer: plaintext on the same socket
-                    }
-                    throw new PgTlsException(host.label(), "server " + host.label() + " does not support SSL, but sslmode="
-                            + config.sslMode().libpqName() + " requires it");
-                });
-    }
-
-    /**
      * The handshake on the open (and maybe encrypted) channel; {@code done} gets the session or why there
      * is none — also a failure thrown while setting the pipeline up, so that the attempt closes the channel.
      */
@@ -296,7 +265,7 @@ public final class HostConnector {
             }
             ConnectionControl connection;
             try {
-                requireClientCertificateIfAsked(config, label, channel, tls);
+                AttemptTls.requireClientCertificateIfAsked(config, label, channel, tls);
                 SessionFacts facts = new SessionFacts(host, address, tls, result.processId(), result.secretKey(),
                         result.protocolVersion(), result.authMethod());
                 connection = new ConnectionControl(channel, facts, session, result.parameters(),
@@ -307,29 +276,6 @@ public final class HostConnector {
             }
             done.accept(connection, null);
         });
-    }
-
-    /**
-     * libpq's {@code sslcertmode=require}: the session is refused unless a client certificate was sent,
-     * which needs TLS and a server that asked for one. Checked once the server has accepted the
-     * session, as libpq checks at AuthenticationOk; an authentication-class failure, so the walk stops.
-     */
-    private static void requireClientCertificateIfAsked(ConnConfig config, String label, Channel channel, TlsOutcome.Encrypted tls) {
-        if (config.sslCertMode() != io.pgconn.config.SslCertMode.REQUIRE) {
-            return;
-        }
-        io.netty.handler.ssl.SslHandler ssl = tls == null ? null
-                : (io.netty.handler.ssl.SslHandler) channel.pipeline().get(io.pgconn.internal.tls.TlsNegotiator.SSL_HANDLER_NAME);
-        if (ssl == null) {
-            throw new io.pgconn.PgAuthenticationException(label, "sslcertmode=require failed: server " + label
-                    + " did not request an SSL certificate (the session is not encrypted)");
-        }
-        java.security.cert.Certificate[] sent = ssl.engine().getSession().getLocalCertificates();
-        if (sent == null || sent.length == 0) {
-            throw new io.pgconn.PgAuthenticationException(label, "sslcertmode=require failed: server " + label
-                    + " accepted the connection without a valid SSL certificate (sslcert: " + config.sslCertOrDefault()
-                    + "; none was sent)");
-        }
     }
 
     /** Marks a failure after the socket was open: libpq's allow/prefer may retry with the other encryption. */
@@ -347,6 +293,8 @@ public final class HostConnector {
         if (t instanceof PgException pg) {
             return pg;
         }
-        return new io.pgconn.PgConnectException(label, "connection to " + label + " failed: " + t, t);
+        return SocketErrorText.isSocketError(t)
+                ? SocketErrorText.connectFailure(label, "connection to " + label + " failed: " + SocketErrorText.said(t), t)
+                : new io.pgconn.PgConnectException(label, "connection to " + label + " failed: " + t, t);
     }
 }

@@ -4,6 +4,7 @@ import io.netty.channel.Channel;
 import io.pgconn.PgAuthenticationException;
 import io.pgconn.PgConnectException;
 import io.pgconn.config.HostSpec;
+import io.pgconn.internal.transport.SocketErrorText;
 import io.pgconn.internal.transport.SocketPeer;
 
 import java.io.IOException;
@@ -45,8 +46,8 @@ final class RequirePeer {
         try {
             actual = peer.userName(channel);
         } catch (IOException | RuntimeException e) {
-            throw new PgConnectException(host.label(), failed(host) + "requirepeer specifies \"" + required
-                    + "\", but the peer's user could not be found: " + reason(e), e);
+            throw SocketErrorText.connectFailure(host.label(), failed(host) + "requirepeer specifies \"" + required
+                    + "\", but the peer's user could not be found: " + SocketErrorText.inOwnWords(reason(e)), e);
         }
         if (!required.equals(actual)) {
             throw new PgAuthenticationException(host.label(), failed(host) + "requirepeer specifies \"" + required

@@ -2,7 +2,6 @@ package io.pgconn.internal.failover;
 
 import io.pgconn.config.TargetSessionAttrs;
 import io.netty.channel.EventLoop;
-import io.netty.util.concurrent.ScheduledFuture;
 import io.pgconn.FatalErrors;
 import io.pgconn.PgClosedException;
 import io.pgconn.PgException;
@@ -22,16 +21,16 @@ import java.util.List;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.random.RandomGenerator;
 
 /**
- * One multi-host connect: passes over hosts, addresses of each host, one attempt at a time.
+ * One multi-host connect: passes over hosts ({@link HostPasses}), addresses of each host, one attempt at a time.
  * Moves on after refusal, DNS failure, timeout, 57P03, 53300 (a deliberate difference from libpq),
  * role mismatch or a closed socket; stops, as libpq does, at an authentication or configuration
  * failure, a TLS failure the sslmode allows no fallback from, and any other startup ErrorResponse
- * such as 3D000 — {@link WalkStopRule} is the one place that decides. The whole walk is bounded by {@code connectTimeout};
+ * such as 3D000 — {@link WalkStopRule} is the one place that decides. The whole walk is bounded by {@code connectTimeout}
+ * ({@link WalkDeadline});
  * anything that completes after the caller's future is done is closed, never leaked.
  *
  * <p>Threading: the walk is confined to one event loop ({@code loop}, chosen per connect). Every step —
@@ -51,7 +50,7 @@ final class ConnectWalk {
     private final Endpoints endpoints;
     private final HostStatusRegistry registry;
     private final TypeOidDiscovery typeOids;
-    private final List<HostSpec> hosts;
+    private final HostPasses passes;
     private final RandomGenerator addressShuffle;
     private final TargetSessionAttrs target;
     /** The caller's future, completed by {@link #end} (or cancelled by the caller) after the walk's bookkeeping. */
@@ -66,10 +65,8 @@ final class ConnectWalk {
     private volatile AttemptScope currentScope;
     /** The host being resolved or dialled now, named when the whole-attempt deadline cuts it short. */
     private volatile HostSpec currentHost;
-    private volatile ScheduledFuture<?> deadline;
+    private final WalkDeadline deadline;
     private final HeldSessions held = new HeldSessions();
-    private int index;
-    private int pass = 1;
 
     /** @param loop the loop the walk, its timers and its channels run on */
     ConnectWalk(long id, ConnConfig config, EventLoop loop, PgTracer tracer, Endpoints endpoints, HostStatusRegistry registry,
@@ -81,7 +78,8 @@ final class ConnectWalk {
         this.endpoints = endpoints;
         this.registry = registry;
         this.typeOids = typeOids;
-        this.hosts = hosts;
+        this.passes = new HostPasses(hosts, config.targetSessionAttrs().passes());
+        this.deadline = new WalkDeadline(config.connectTimeout());
         this.addressShuffle = addressShuffle;
         this.target = config.targetSessionAttrs();
         this.loop = loop;
@@ -97,7 +95,7 @@ final class ConnectWalk {
      */
     CompletableFuture<ConnectionControl> start(Consumer<ConnectionControl> onEnd) {
         this.onEnd = onEnd;
-        trace.connectStarted(hosts, target);
+        trace.connectStarted(passes.hosts(), target);
         // the walk runs on its loop from the start: the timers and the dial need no wake-up of another thread
         if (loop.inEventLoop()) {
             begin();
@@ -159,11 +157,7 @@ final class ConnectWalk {
         if (hasEnded()) {
             return;
         }
-        if (!config.connectTimeout().isZero()) {
-            long due = System.nanoTime() + config.connectTimeout().toNanos();
-            deadline = loop.schedule(() -> totalTimeout(System.nanoTime() - due), config.connectTimeout().toNanos(),
-                    TimeUnit.NANOSECONDS);
-        }
+        deadline.arm(loop, this::totalTimeout);
         nextHost();
     }
 
@@ -171,7 +165,7 @@ final class ConnectWalk {
         if (hasEnded()) {
             return;
         }
-        if (index >= hosts.size()) {
+        if (passes.passOver()) {
             ConnectionControl candidate = held.takeCandidate();
             if (candidate != null) {
                 // prefer-standby: no standby answered; the first acceptable server from pass 1 is what pass 2 would pick
@@ -185,14 +179,12 @@ final class ConnectWalk {
                 });
                 return;
             }
-            if (pass >= target.passes()) {
+            if (!passes.nextPass()) {
                 end(null, allFailed());
                 return;
             }
-            pass++;
-            index = 0;
         }
-        HostSpec host = hosts.get(index++);
+        HostSpec host = passes.next();
         currentHost = host;
         // a name's addresses arrive on a look-up thread: the walk goes on on its own loop
         endpoints.resolve(host, addressShuffle).whenComplete((addresses, error) -> onLoop(host, () -> {
@@ -233,7 +225,7 @@ final class ConnectWalk {
         AttemptScope scope = new AttemptScope(loop);
         currentScope = scope;
         HostAttempt attempt = new HostAttempt(this, host, addresses, position, scope, budget);
-        if (!walkEnd.start(attempt, pass, config.sslMode().startsWithTls())) {
+        if (!walkEnd.start(attempt, passes.pass(), config.sslMode().startsWithTls())) {
             return; // the caller cancelled meanwhile: ConnectEnded was the last event, no attempt follows it
         }
         if (scope.isAborted()) {
@@ -287,10 +279,10 @@ final class ConnectWalk {
      * walk ends ({@link HeldSessions}).
      */
     PgRoleMismatchException holdIfNotWanted(ConnectionControl connection, ServerRole role) {
-        if (target.accepts(role, pass > 1)) {
+        if (target.accepts(role, passes.pass() > 1)) {
             return null;
         }
-        if (pass == 1 && target == TargetSessionAttrs.PREFER_STANDBY && target.accepts(role, true)) {
+        if (passes.pass() == 1 && target == TargetSessionAttrs.PREFER_STANDBY && target.accepts(role, true)) {
             held.offerCandidate(connection);
         } else {
             held.closeAtEnd(connection); // Terminate when the walk ends, see HeldSessions
@@ -367,11 +359,7 @@ final class ConnectWalk {
         AttemptScope scope = currentScope;
         HostSpec inFlight = currentHost;
         String label = inFlight == null ? null : inFlight.label();
-        PgTimeoutException timeout = new PgTimeoutException(label, "could not connect within connectTimeout="
-                + config.connectTimeout().toMillis() + "ms"
-                + (label == null ? "" : ": server " + label + " had not completed the connection when the deadline passed")
-                + Lateness.of(lateNanos)
-                + failures.triedSoFar());
+        PgTimeoutException timeout = deadline.passed(label, lateNanos, failures.triedSoFar());
         if (hostCutShort && label != null && !hasEnded()) {
             registry.recordCutOff(label); // before the caller's future completes: its next connect sees it
         }
@@ -381,13 +369,11 @@ final class ConnectWalk {
     }
 
     private PgException allFailed() {
-        return failures.aggregate(hosts.size(), target);
+        return failures.aggregate(passes.hosts().size(), target);
     }
 
     private void finished(ConnectionControl connection, Throwable error) {
-        if (deadline != null) {
-            deadline.cancel(false);
-        }
+        deadline.cancel();
         held.release(connection);
         onEnd.accept(connection);
         if (connection != null) {

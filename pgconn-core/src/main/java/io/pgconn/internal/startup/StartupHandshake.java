@@ -22,8 +22,6 @@ import io.pgconn.internal.protocol.frontend.FrontendMessage;
 import io.pgconn.internal.protocol.frontend.StartupMessage;
 import io.pgconn.internal.transport.SocketErrorText;
 
-import javax.net.ssl.SSLException;
-import java.io.IOException;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -76,7 +74,8 @@ public final class StartupHandshake extends ChannelInboundHandlerAdapter {
         if (ctx.channel().isActive()) {
             ctx.writeAndFlush(startupMessage).addListener(f -> {
                 if (!f.isSuccess()) {
-                    fail(ctx, new PgConnectException(host, "could not send StartupMessage to " + host, f.cause()));
+                    fail(ctx, SocketErrorText.connectFailure(host, "could not send StartupMessage to " + host + ": "
+                            + SocketErrorText.said(f.cause()), f.cause()));
                 }
             });
         }
@@ -163,13 +162,7 @@ public final class StartupHandshake extends ChannelInboundHandlerAdapter {
      * cause chain ends in "Connection reset by peer" (which Spring MVC reads as its own client going away).
      */
     private PgConnectException startupFailure(Throwable cause) {
-        String words = "connection to " + host + " failed during startup: " + SocketErrorText.inOwnWords(SocketErrorText.of(cause));
-        if (!(cause instanceof IOException) || cause instanceof SSLException) {
-            return new PgConnectException(host, words, cause);
-        }
-        PgConnectException failure = new PgConnectException(host, words);
-        failure.addSuppressed(cause);
-        return failure;
+        return SocketErrorText.connectFailure(host, "connection to " + host + " failed during startup: " + SocketErrorText.said(cause), cause);
     }
 
     @Override

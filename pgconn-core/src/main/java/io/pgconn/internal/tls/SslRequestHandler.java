@@ -78,7 +78,11 @@ final class SslRequestHandler extends ChannelInboundHandlerAdapter {
         ByteBuf request = ctx.alloc().buffer(SSL_REQUEST_LENGTH).writeInt(SSL_REQUEST_LENGTH).writeInt(SSL_REQUEST_CODE);
         ctx.writeAndFlush(request).addListener((ChannelFutureListener) future -> {
             if (!future.isSuccess()) {
-                finish(ctx, new PgTlsException(hostLabel, "could not send SSLRequest to " + hostLabel, future.cause()));
+                // the socket failed the write: the server went away (as a reset while waiting for the answer), not a TLS refusal
+                Throwable error = future.cause();
+                finish(ctx, SocketErrorText.isSocketError(error)
+                        ? SocketErrorText.connectFailure(hostLabel, "could not send SSLRequest to " + hostLabel + ": " + SocketErrorText.said(error), error)
+                        : new PgTlsException(hostLabel, "could not send SSLRequest to " + hostLabel, error));
             }
         });
     }
@@ -151,13 +155,10 @@ final class SslRequestHandler extends ChannelInboundHandlerAdapter {
         // server going away, like a close; anything else is a failure of this stage.
         // A socket error in the system's words save its client-disconnect phrases, the exception kept as suppressed, not
         // as the cause: "Connection reset by peer" ending the cause chain is what Spring MVC reads as its own client
-        // going away (lifecycle.md §1.3).
+        // going away (lifecycle.md §1.3, SocketErrorText.connectFailure).
         String message = "connection to " + hostLabel + " failed while waiting for the answer to SSLRequest: ";
-        if (cause instanceof IOException socket && !(cause instanceof javax.net.ssl.SSLException)) {
-            PgConnectException failure = new PgConnectException(hostLabel, message + socket.getClass().getName() + ": "
-                    + SocketErrorText.inOwnWords(socket.getMessage()));
-            failure.addSuppressed(socket);
-            finish(ctx, failure);
+        if (SocketErrorText.isSocketError(cause)) {
+            finish(ctx, SocketErrorText.connectFailure(hostLabel, message + SocketErrorText.said(cause), cause));
         } else {
             finish(ctx, cause instanceof IOException ? new PgConnectException(hostLabel, message + cause, cause)
                     : new PgTlsException(hostLabel, message + cause, cause));

@@ -159,17 +159,19 @@ public final class Dialer {
             return new PgConnectException(hostLabel, "connection refused to " + hostLabel + dialled(address), cause);
         }
         // Netty annotates a failed connect with ": <address>", which the message names already
-        String text = SocketErrorText.of(cause);
+        String text = SocketErrorText.said(cause);
         String annotation = ": " + address;
         if (text.endsWith(annotation) && text.length() > annotation.length()) {
             text = text.substring(0, text.length() - annotation.length());
         }
+        // a reset while dialling (the server accepted and reset before the loop read the connect's completion) is said
+        // in pgconn's words, the socket's exception suppressed, not the cause (SocketErrorText.connectFailure)
         if (!(address instanceof InetSocketAddress)) {
             // a Unix socket: the label is its path already; libpq's hint follows the system's words (LIBPQ-14 us05)
-            return new PgConnectException(hostLabel, "could not connect to server on socket \"" + hostLabel + "\": "
+            return SocketErrorText.connectFailure(hostLabel, "could not connect to server on socket \"" + hostLabel + "\": "
                     + text + " (is the server running locally and accepting connections on that socket?)", cause);
         }
-        return new PgConnectException(hostLabel, "could not connect to " + hostLabel + dialled(address) + ": " + text, cause);
+        return SocketErrorText.connectFailure(hostLabel, "could not connect to " + hostLabel + dialled(address) + ": " + text, cause);
     }
 
     /**

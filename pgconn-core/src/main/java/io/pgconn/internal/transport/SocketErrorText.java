@@ -1,6 +1,11 @@
 package io.pgconn.internal.transport;
 
+import io.pgconn.PgConnectException;
+
+import javax.net.ssl.SSLException;
 import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.nio.channels.ClosedChannelException;
 import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -51,6 +56,38 @@ public final class SocketErrorText {
         String lower = message.toLowerCase(Locale.ROOT);
         String words = replace(message, lower, "connection reset by peer", "the server reset the connection (ECONNRESET)");
         return replace(words, words.toLowerCase(Locale.ROOT), "broken pipe", "the server closed the connection (EPIPE)");
+    }
+
+    /**
+     * {@code error} said for a message: the system's words ({@link #of}) in pgconn's own ({@link #inOwnWords}); a
+     * channel closed under a write or a connect (Netty's ClosedChannelException, no message) as "the connection was
+     * closed", not its class name.
+     */
+    public static String said(Throwable error) {
+        return error instanceof ClosedChannelException ? "the connection was closed" : inOwnWords(of(error));
+    }
+
+    /**
+     * Whether {@code error} is the socket's own (a reset, a broken pipe, a closed channel: an IOException that is
+     * not a TLS error), which a message says in pgconn's words and keeps as suppressed, not as the cause.
+     */
+    public static boolean isSocketError(Throwable error) {
+        return error instanceof IOException && !(error instanceof SSLException);
+    }
+
+    /**
+     * The connect-time failure saying {@code message} (which says {@code error} with {@link #said}): {@code error} is
+     * its cause, unless it is a socket error ({@link #isSocketError}) — then it is kept as suppressed, so that no
+     * cause chain ends in "Connection reset by peer" or "Broken pipe", what Spring MVC reads as its own client going
+     * away (lifecycle.md §1.3). One rule for the dial, the SSLRequest, the startup and the cancel request.
+     */
+    public static PgConnectException connectFailure(String host, String message, Throwable error) {
+        if (!isSocketError(error)) {
+            return new PgConnectException(host, message, error);
+        }
+        PgConnectException failure = new PgConnectException(host, message);
+        failure.addSuppressed(error);
+        return failure;
     }
 
     private static String replace(String message, String lower, String phrase, String replacement) {

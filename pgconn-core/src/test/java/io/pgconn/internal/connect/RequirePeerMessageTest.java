@@ -41,4 +41,24 @@ class RequirePeerMessageTest {
             channel.finishAndReleaseAll();
         }
     }
+
+    /**
+     * A socket error reading the peer's credentials is said in pgconn's words, the socket's exception suppressed, not
+     * the cause (lifecycle.md §1.3): "Connection reset by peer" ending the cause chain is what Spring MVC reads as its
+     * own HTTP client going away.
+     */
+    @Test
+    void aSocketErrorIsSaidInWordsNoHttpServerTakesForItsOwnClientGoingAway() {
+        EmbeddedChannel channel = new EmbeddedChannel();
+        IOException reset = new IOException("Connection reset by peer");
+        try {
+            assertThatThrownBy(() -> RequirePeer.check("postgres", SOCKET, channel, c -> {
+                throw reset;
+            })).isInstanceOf(PgConnectException.class).hasNoCause()
+                    .hasMessageEndingWith("could not be found: the server reset the connection (ECONNRESET)")
+                    .satisfies(e -> org.assertj.core.api.Assertions.assertThat(e.getSuppressed()).containsExactly(reset));
+        } finally {
+            channel.finishAndReleaseAll();
+        }
+    }
 }

@@ -15,6 +15,10 @@ import io.pgconn.PgTlsException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import io.pgconn.PgConnectException;
+import io.pgconn.testing.FailingWrites;
 
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
@@ -181,6 +185,32 @@ class SslRequestHandlerTest {
                     .hasMessageEndingWith("during the TLS handshake").hasMessageNotContaining("Exception");
         } finally {
             tls.finishAndReleaseAll();
+        }
+    }
+
+    /**
+     * A socket that fails the SSLRequest's write (the server reset the connection meanwhile) is the server going away,
+     * as a reset while waiting for the answer is: a {@link PgConnectException} in pgconn's words, the socket's exception
+     * suppressed, not the cause (lifecycle.md §1.3) — it was a {@link PgTlsException} caused by "Connection reset by
+     * peer", the words Spring MVC reads as its own HTTP client going away, and a TLS failure stops a multi-host walk.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"Connection reset by peer", "Broken pipe"})
+    void aSocketThatFailsTheRequestsWriteIsTheServerGoingAwaySaidInWords(String systemWords) {
+        EmbeddedChannel failing = new EmbeddedChannel(new FailingWrites(systemWords));
+        CompletableFuture<TlsOutcome> outcome = new CompletableFuture<>();
+        try {
+            failing.pipeline().addLast(new SslRequestHandler("db:5432", outcome, ch -> tlsStarts.incrementAndGet()));
+            assertThatThrownBy(outcome::join).cause().isExactlyInstanceOf(PgConnectException.class).hasNoCause()
+                    .hasMessageContaining("could not send SSLRequest to db:5432: ")
+                    .hasMessageContaining(systemWords.startsWith("Broken") ? "the server closed the connection (EPIPE)"
+                            : "the server reset the connection (ECONNRESET)")
+                    .hasMessageNotContainingAny("reset by peer", "Broken pipe")
+                    .satisfies(e -> assertThat(e.getSuppressed()).singleElement().isInstanceOf(java.io.IOException.class));
+            assertThat(failing.pipeline().get(SslRequestHandler.class)).isNull();
+            assertThat(tlsStarts).hasValue(0);
+        } finally {
+            failing.finishAndReleaseAll();
         }
     }
 }

@@ -1,0 +1,54 @@
+package io.pgconn.internal.failover;
+
+import io.netty.channel.EventLoop;
+import io.netty.util.concurrent.ScheduledFuture;
+import io.pgconn.PgTimeoutException;
+
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongConsumer;
+
+/**
+ * {@code connectTimeout}'s timer over one {@link ConnectWalk} (docs/lifecycle.md §3): armed on the walk's loop when
+ * the walk begins, cancelled when it ends, and the timeout the walk fails with when it passes — naming the host it
+ * cut short and the hosts tried so far. Whether the time has run out between two attempts is {@link WalkTime}'s.
+ */
+final class WalkDeadline {
+
+    private final Duration connectTimeout;
+    private volatile ScheduledFuture<?> timer;
+
+    WalkDeadline(Duration connectTimeout) {
+        this.connectTimeout = connectTimeout;
+    }
+
+    /** Arms the timer on {@code loop} unless connectTimeout is 0 (none); {@code passed} gets how late it ran, in nanoseconds. */
+    void arm(EventLoop loop, LongConsumer passed) {
+        if (connectTimeout.isZero()) {
+            return;
+        }
+        long due = System.nanoTime() + connectTimeout.toNanos();
+        timer = loop.schedule(() -> passed.accept(System.nanoTime() - due), connectTimeout.toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    void cancel() {
+        ScheduledFuture<?> armed = timer;
+        if (armed != null) {
+            armed.cancel(false);
+        }
+    }
+
+    /**
+     * The walk's failure when the deadline passed.
+     *
+     * @param label      the host being looked up or tried, or null when none was (between two attempts)
+     * @param lateNanos  how long after its due time the timer that called ran
+     * @param triedSoFar the hosts that failed before ({@link WalkFailures#triedSoFar})
+     */
+    PgTimeoutException passed(String label, long lateNanos, String triedSoFar) {
+        return new PgTimeoutException(label, "could not connect within connectTimeout=" + connectTimeout.toMillis() + "ms"
+                + (label == null ? "" : ": server " + label + " had not completed the connection when the deadline passed")
+                + Lateness.of(lateNanos)
+                + triedSoFar);
+    }
+}
