@@ -43,6 +43,8 @@ public class SpinThenParkFuture<T> extends CompletableFuture<T> {
 
     private final long spinNanos;
     private final Runnable pause;
+    /** Set when a thread started a blocking wait on this future while it was not done ({@link #hadBlockedWaiter()}). */
+    private volatile boolean blockedWaiter;
 
     public SpinThenParkFuture(long spinNanos) {
         this(spinNanos, ON_SPIN_WAIT);
@@ -59,6 +61,15 @@ public class SpinThenParkFuture<T> extends CompletableFuture<T> {
         return new SpinThenParkFuture<>(HAND_OFF_YIELD_NANOS, YIELD);
     }
 
+    /**
+     * Whether a thread has started a blocking wait ({@code join()}/{@code get()}) on this future before it was done:
+     * the thread that completes it then knows it just woke a waiter (a close on the event loop hands that caller the
+     * CPU at once, docs/lifecycle.md §4). Set only, never reset.
+     */
+    public final boolean hadBlockedWaiter() {
+        return blockedWaiter;
+    }
+
     /** Whether a blocking wait yields the CPU before it parks ({@link #yieldingFirst()}). */
     public final boolean yieldsFirst() {
         return spinNanos > 0 && pause == YIELD;
@@ -67,6 +78,7 @@ public class SpinThenParkFuture<T> extends CompletableFuture<T> {
     @Override
     public T join() {
         refuseOnANonBlockingThread("join()");
+        markBlockedWaiter();
         spin(spinNanos);
         return super.join();
     }
@@ -74,6 +86,7 @@ public class SpinThenParkFuture<T> extends CompletableFuture<T> {
     @Override
     public T get() throws InterruptedException, ExecutionException {
         refuseOnANonBlockingThread("get()");
+        markBlockedWaiter();
         spin(spinNanos);
         return super.get();
     }
@@ -81,6 +94,7 @@ public class SpinThenParkFuture<T> extends CompletableFuture<T> {
     @Override
     public T get(long timeout, TimeUnit unit) throws InterruptedException, ExecutionException, TimeoutException {
         refuseOnANonBlockingThread("get(timeout)");
+        markBlockedWaiter();
         long budget = unit.toNanos(timeout);
         if (budget <= 0) {
             return super.get(budget, TimeUnit.NANOSECONDS); // no time to spin; and budget - elapsed could wrap round (REVIEW-12)
@@ -116,6 +130,12 @@ public class SpinThenParkFuture<T> extends CompletableFuture<T> {
                     + " thread (" + Thread.currentThread().getName() + "): Reactor's block() is refused there too;"
                     + " compose with thenCompose/thenApply (or Mono.fromFuture) instead, or wait on another thread"
                     + " (Schedulers.boundedElastic())");
+        }
+    }
+
+    private void markBlockedWaiter() {
+        if (!blockedWaiter && !isDone()) {
+            blockedWaiter = true;
         }
     }
 

@@ -42,7 +42,7 @@ final class SessionEnd {
      * yields its CPU for a moment before it parks ({@link SpinThenParkFuture#yieldingFirst()}): the loop woken to
      * write the Terminate and close often runs on that CPU meanwhile, and the close is then done without a wake-up.
      */
-    private final CompletableFuture<Void> closed = SpinThenParkFuture.yieldingFirst();
+    private final SpinThenParkFuture<Void> closed = SpinThenParkFuture.yieldingFirst();
     /** A CancelRequest sent because close() found a statement running; close() completes after it. */
     private volatile CompletableFuture<Void> cancelOnClose = CompletableFuture.completedFuture(null);
     private final List<Runnable> closeHooks = new ArrayList<>();
@@ -75,7 +75,21 @@ final class SessionEnd {
         } else {
             ended.completeExceptionally(cause);
         }
-        cancelOnClose.whenComplete((ok, error) -> closed.complete(null));
+        cancelOnClose.whenComplete((ok, error) -> completeClose());
+    }
+
+    /**
+     * Completes {@code close()}'s future; on the event loop, when a caller is blocked on it, then yields the loop's CPU
+     * ({@link Thread#yield()}): that caller yielded its CPU to the loop while it waited (docs/lifecycle.md §4), so it
+     * is often queued on the loop's own CPU, and would otherwise return only after the rest of the loop's turn (the
+     * channel's inactive and deregister events, the return to its wait for I/O). Measured:
+     * pgconn-benchmarks/results/2026-12-05-session15-speed.md.
+     */
+    private void completeClose() {
+        closed.complete(null);
+        if (closed.hadBlockedWaiter() && channel.eventLoop().inEventLoop()) {
+            Thread.yield();
+        }
     }
 
     /**

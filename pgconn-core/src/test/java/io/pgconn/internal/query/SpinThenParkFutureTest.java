@@ -188,4 +188,55 @@ class SpinThenParkFutureTest {
             loop.shutdownGracefully(0, 0, TimeUnit.SECONDS).syncUninterruptibly();
         }
     }
+
+    /**
+     * The completing thread can tell whether it woke a blocked caller (a close done on the event loop then hands that
+     * caller the CPU, docs/lifecycle.md §4): set by every blocking wait begun before the value came, not by a wait on a
+     * done future, nor by one refused on an event loop, nor by a callback.
+     */
+    @Test
+    void theCompletingThreadKnowsWhetherACallerWasBlockedOnTheFuture() throws Exception {
+        SpinThenParkFuture<String> joined = SpinThenParkFuture.yieldingFirst();
+        SpinThenParkFuture<String> got = new SpinThenParkFuture<>(0);
+        SpinThenParkFuture<String> gotWithTimeout = new SpinThenParkFuture<>(HOUR);
+        List<SpinThenParkFuture<String>> futures = List.of(joined, got, gotWithTimeout);
+        List<Callable<Object>> waits = List.of(joined::join, got::get, () -> gotWithTimeout.get(1, TimeUnit.HOURS));
+        for (int i = 0; i < futures.size(); i++) {
+            SpinThenParkFuture<String> future = futures.get(i);
+            future.thenApply(s -> s + "!"); // a callback is no waiter
+            assertThat(future.hadBlockedWaiter()).isFalse();
+            Callable<Object> wait = waits.get(i);
+            AtomicReference<Object> result = new AtomicReference<>();
+            Thread waiter = new Thread(() -> {
+                try {
+                    result.set(wait.call());
+                } catch (Exception e) {
+                    result.set(e);
+                }
+            });
+            waiter.start();
+            while (!future.hadBlockedWaiter()) {
+                Thread.onSpinWait(); // the waiter's wait has begun (spinning, yielding or parked)
+            }
+            future.complete("row");
+            waiter.join();
+            assertThat(result.get()).isEqualTo("row");
+        }
+
+        SpinThenParkFuture<String> done = new SpinThenParkFuture<>(HOUR);
+        done.complete("row");
+        assertThat(done.join()).isEqualTo("row");
+        assertThat(done.get(1, TimeUnit.SECONDS)).isEqualTo("row");
+        assertThat(done.hadBlockedWaiter()).isFalse();
+
+        EventLoop loop = new DefaultEventLoop();
+        SpinThenParkFuture<String> refused = new SpinThenParkFuture<>(HOUR);
+        try {
+            Future<Object> waited = loop.submit(refused::join);
+            assertThatThrownBy(() -> waited.get(10, TimeUnit.SECONDS)).cause().isInstanceOf(IllegalStateException.class);
+            assertThat(refused.hadBlockedWaiter()).isFalse();
+        } finally {
+            loop.shutdownGracefully(0, 0, TimeUnit.SECONDS).syncUninterruptibly();
+        }
+    }
 }
