@@ -12,7 +12,8 @@ import java.util.Map;
  * A profiling driver for the connect path, not a benchmark: one client's connect+close loop (the
  * same loop as {@link Measure#connectLoop}) against the benchmark servers in this JVM, printing p50
  * and client CPU per connect, so that a JFR recording ({@code -XX:StartFlightRecording}) sees only
- * that loop. {@code ConnectProfile [pgconn|pgjdbc] [TARGET] [warmupSeconds] [measureSeconds]}.
+ * that loop. {@code ConnectProfile [pgconn|pgconn-no-types|pgjdbc] [TARGET|FAILOVER_FIRST] [warmupSeconds] [measureSeconds]}
+ * ({@code FAILOVER_FIRST}: a new factory per connect, as the benchmark's first failover).
  */
 public final class ConnectProfile {
 
@@ -25,14 +26,17 @@ public final class ConnectProfile {
             hop();
             return;
         }
-        Target target = args.length > 1 ? Target.valueOf(args[1]) : Target.TRUST;
+        // FAILOVER_FIRST: the FAILOVER target with a new source (factory) per connect, as the benchmark's first failover
+        boolean fresh = args.length > 1 && args[1].equals("FAILOVER_FIRST");
+        Target target = fresh ? Target.FAILOVER : args.length > 1 ? Target.valueOf(args[1]) : Target.TRUST;
         int warmup = args.length > 2 ? Integer.parseInt(args[2]) : 10;
         int measure = args.length > 3 ? Integer.parseInt(args[3]) : 10;
         try (BenchServers servers = new BenchServers(50)) {
             Endpoints endpoints = servers.endpoints();
-            try (Client client = name.equals("pgjdbc") ? new PgjdbcClient(endpoints) : new PgconnClient(endpoints, SslProviderKind.AUTO)) {
+            try (Client client = name.equals("pgjdbc") ? new PgjdbcClient(endpoints)
+                    : new PgconnClient(endpoints, SslProviderKind.AUTO, !name.equals("pgconn-no-types"))) {
                 Measure m = new Measure(client, new Measure.Settings(Duration.ZERO, 8));
-                m.connectLoop(target, false, Duration.ofSeconds(warmup), Integer.MAX_VALUE, null, null);
+                m.connectLoop(target, fresh, Duration.ofSeconds(warmup), Integer.MAX_VALUE, null, null);
                 if (args.length > 4) {
                     abBlocks(m, target, args[4], measure);
                     return;
@@ -42,7 +46,7 @@ public final class ConnectProfile {
                 jdk.jfr.Recording recording = startRecording();
                 System.out.println("measuring (pid " + ProcessHandle.current().pid() + ")"); // for tools that attach now (strace -p)
                 Map<String, long[]> before = ThreadTicks.read();
-                long cpu = m.connectLoop(target, false, Duration.ofSeconds(measure), Integer.MAX_VALUE, connects, closes);
+                long cpu = m.connectLoop(target, fresh, Duration.ofSeconds(measure), Integer.MAX_VALUE, connects, closes);
                 Map<String, long[]> after = ThreadTicks.read();
                 if (recording != null) {
                     recording.stop();

@@ -129,6 +129,7 @@ public final class PkAB {
             byPrefix.put("pgconn-callerrun-tf", new CallerRunLoopClient(endpoints, 0, true));
             byPrefix.put("pgconn-callerrun-spin", new CallerRunLoopClient(endpoints, 100_000, false));
             byPrefix.put("pgconn-callerrun", new CallerRunLoopClient(endpoints, 0, false));
+            byPrefix.put("pgconn-nio", new PgconnClient(endpoints, SslProviderKind.AUTO, true, Duration.ZERO, Duration.ZERO, Transport.NIO));
             byPrefix.put("pgconn-nospin", new PgconnClient(endpoints, SslProviderKind.AUTO, true, Duration.ZERO));
             byPrefix.put("pgconn-pollspin", new PgconnClient(endpoints, SslProviderKind.AUTO, true, PgconnClient.BLOCKED_CALLER_SPIN,
                     PgconnClient.BLOCKED_CALLER_SPIN));
