@@ -11,7 +11,6 @@ import io.pgconn.query.Segment;
 import io.pgconn.trace.StatementLayer;
 import io.r2dbc.spi.Blob;
 import io.r2dbc.spi.Clob;
-import io.r2dbc.spi.R2dbcNonTransientResourceException;
 import org.reactivestreams.Publisher;
 import org.reactivestreams.Subscriber;
 import org.reactivestreams.Subscription;
@@ -116,7 +115,7 @@ final class ExtendedQuerySession implements SessionPort {
             }
             return Mono.when(ends).timeout(grace, Mono.fromRunnable(() -> {
                 for (PartsSubscriber read : now) {
-                    read.cutOff(new R2dbcNonTransientResourceException("statement read cut off by " + cutBy
+                    read.cutOff(new StatementCutOffException("statement read cut off by " + cutBy
                             + " on the connection to " + connection.host() + " (pid " + connection.processId()
                             + "): its reader had neither read it to its end nor cancelled it within "
                             + grace.toMillis() + " ms, so the statement was cancelled for the " + cutBy + " to run"));

@@ -401,25 +401,48 @@ final class PgConnR2dbcConnection implements Connection, Wrapped<PgConnection>, 
      * back, its locks released: one begun through SQL, which the pool does not see, and one begun through
      * {@link #beginTransaction()} — called as {@code Lifecycle} this runs after the pool's own rollback of it,
      * but through {@link PgConnPoolRelease} (the pool's {@code preRelease} function) before it, so it does
-     * not rely on the pool's. Auto-commit is put back on for the next borrower, after the rollback decision
+     * not rely on the pool's; also whatever a request still in flight may open (one cut off, one whose reader
+     * gave up before its answer: AUDIT-14 M1) — asked of the session, which answers on its event loop. Auto-commit
+     * is put back on for the next borrower, after the rollback decision
      * (AUDIT-14 M2). Bounded: the reads' grace plus the {@code validate(REMOTE)} timeout. Never fails: a session
      * that cannot be cleaned up (in time) is closed, and the pool drops it
      * (r2dbc-pool would invalidate it on a failure too; closing ends the server's session at once).
      */
     @Override
     public Mono<Void> preRelease() {
+        Mono<Void> cleanUp;
         if (unread.isEmpty() && !session.readsInProgress() && !leftInATransaction()) {
-            autoCommit = true; // the R2DBC default for the next borrower, after the rollback decision (AUDIT-14 M2)
-            return Mono.empty(); // a borrower that finished its work, as on nearly every release: nothing to build
+            // nothing left that this connection sees; a request given up on before its answer (a BEGIN whose chain
+            // was cancelled) only the session sees, and its answer would reach the next borrower (AUDIT-14 M1)
+            cleanUp = answeredAll().flatMap(answered -> answered ? Mono.empty() : cleanUp());
+        } else {
+            cleanUp = cleanUp();
         }
+        // the R2DBC default for the next borrower, after the rollback decision (AUDIT-14 M2)
+        return cleanUp.then(Mono.fromRunnable(() -> autoCommit = true));
+    }
+
+    /**
+     * What {@link #preRelease()} does when the borrower left something: unread results run, reads ended or cut
+     * off, then {@code ROLLBACK} when a transaction is open — or when a request is still in flight (one cut off,
+     * one given up on, anything pipelined behind them), whose answer may yet open one: the transaction status
+     * then is that of a ReadyForQuery before theirs (AUDIT-14 M1). The ROLLBACK goes behind them and ends what
+     * they open; on a session they leave idle it draws only a warning.
+     */
+    private Mono<Void> cleanUp() {
         return afterReadsInProgress("preRelease() (the connection going back to its pool)")
-                .then(Mono.defer(() -> leftInATransaction() ? sent("ROLLBACK") : Mono.empty()))
+                .then(Mono.defer(this::answeredAll))
+                .flatMap(answered -> !answered || leftInATransaction() ? sent("ROLLBACK") : Mono.<Void>empty())
                 // r2dbc-pool has no release timeout: on a server that stopped answering, the drain or the ROLLBACK
                 // would hold the release (and the pool's slot) for ever — bounded as validate(REMOTE), after the
                 // reads' grace (AUDIT-14 L4)
                 .timeout(READS_GRACE.plus(factory.remoteValidationTimeout()))
-                .onErrorResume(error -> close())
-                .then(Mono.fromRunnable(() -> autoCommit = true));
+                .onErrorResume(error -> close());
+    }
+
+    /** Whether the session answered everything asked of it so far (the core's {@code nothingInFlight()}). */
+    private Mono<Boolean> answeredAll() {
+        return Mono.fromFuture(session.connection().nothingInFlight());
     }
 
     private boolean leftInATransaction() {

@@ -1,5 +1,6 @@
 package io.pgconn.r2dbc;
 
+import io.pgconn.query.TransactionStatus;
 import io.pgconn.testkit.PgClusterExtension;
 import io.pgconn.testkit.ServerFreeze;
 import io.r2dbc.pool.ConnectionPool;
@@ -16,7 +17,9 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
 import static io.pgconn.testing.Conditions.awaitCondition;
@@ -217,6 +220,111 @@ class ReleasedWithWorkUnderWayIT {
         });
     }
 
+    /**
+     * AUDIT-14 M1, the script variant: a borrower's script begins a transaction, takes a lock and leaves its last
+     * result subscribed without demand. The release cut the script off, but its reader was never failed: the
+     * cut-off's error waited behind the rows kept for that result, which nobody asked for.
+     */
+    @Test
+    void aScriptThatBeganATransactionReleasedWithItsLastResultStuckIsCutOffRolledBackAndItsReaderFailed() throws Exception {
+        inPoolOfOne(pool -> {
+            Connection first = pool.create().block(STEP);
+            int pid = pidOf(first);
+            List<Result> results = scriptResults(first, "BEGIN; SELECT pg_advisory_xact_lock(4848); " + LARGE, 3);
+            Flux.from(results.get(0).getRowsUpdated()).blockLast(STEP);
+            Flux.from(results.get(1).getRowsUpdated()).blockLast(STEP);
+            StuckReader reader = StuckReader.reading(results.get(2));
+            assertThat(advisoryLocksOf(pid)).isEqualTo("1");
+            Mono.from(first.close()).block(STEP);
+
+            assertThat(advisoryLocksOf(pid)).as("the script's transaction is rolled back, its lock released").isEqualTo("0");
+            Connection next = pool.create().block(STEP);
+            assertThat(pidOf(next)).as("the same session, not a new one").isEqualTo(pid);
+            assertThat(selectOne(next)).isEqualTo(1);
+            assertThat(PgConnUnwrap.pgConnection(next).transactionStatus()).isEqualTo(TransactionStatus.IDLE);
+            assertThat(failureOf(reader)).as("the stuck reader is told its read was cut off")
+                    .isInstanceOf(R2dbcNonTransientResourceException.class).hasMessageContaining("preRelease()");
+            Mono.from(next.close()).block(STEP);
+        });
+    }
+
+    /**
+     * AUDIT-14 M1: a borrower gives up on a {@code beginTransaction()} written behind its stuck reader (a timeout;
+     * the BEGIN runs to its end regardless). The release cut the reader off and then decided from the transaction
+     * status of the ReadyForQuery before the BEGIN's: no ROLLBACK, and the next borrower's statements ran inside
+     * the last borrower's transaction.
+     */
+    @Test
+    void aBeginGivenUpOnBehindAStuckReaderIsRolledBackBeforeTheNextBorrower() throws Exception {
+        inPoolOfOne(pool -> {
+            Connection first = pool.create().block(STEP);
+            int pid = pidOf(first);
+            StuckReader reader = StuckReader.of(first, LARGE);
+            awaitActive(pid, LARGE);
+            Mono.from(first.beginTransaction()).timeout(Duration.ofMillis(200)).onErrorResume(error -> Mono.empty())
+                    .block(STEP);
+            Mono.from(first.close()).block(STEP);
+            failureOf(reader);
+
+            Connection next = pool.create().block(STEP);
+            assertThat(pidOf(next)).isEqualTo(pid);
+            assertThat(selectOne(next)).isEqualTo(1);
+            assertThat(PgConnUnwrap.pgConnection(next).transactionStatus())
+                    .as("no transaction of the last borrower around the next one's statements")
+                    .isEqualTo(TransactionStatus.IDLE);
+            assertThat(next.isAutoCommit()).isTrue();
+            Mono.from(next.close()).block(STEP);
+        });
+    }
+
+    /**
+     * AUDIT-14 M1, the race without a stuck reader: a borrower's chain is cancelled while its BEGIN is written and
+     * unanswered (WebFlux cancels on a client disconnect; here the server is frozen meanwhile). Nothing was read
+     * or unread, the status still said idle, so the release passed the connection on at once, and the BEGIN's
+     * answer then put the next borrower inside the last borrower's transaction.
+     */
+    @Test
+    void aBeginGivenUpOnBeforeItsAnswerIsRolledBackBeforeTheNextBorrower() throws Exception {
+        inPoolOfOne(pool -> {
+            Connection first = pool.create().block(STEP);
+            int pid = pidOf(first);
+            CompletableFuture<Void> released;
+            try (ServerFreeze frozen = ServerFreeze.of(PG.primary())) {
+                Mono.from(first.beginTransaction()).timeout(Duration.ofMillis(200)).onErrorResume(error -> Mono.empty())
+                        .block(STEP);
+                released = Mono.from(first.close()).toFuture();
+            }
+            released.get(STEP.toSeconds(), TimeUnit.SECONDS);
+
+            Connection next = pool.create().block(STEP);
+            assertThat(pidOf(next)).isEqualTo(pid);
+            assertThat(selectOne(next)).isEqualTo(1);
+            assertThat(PgConnUnwrap.pgConnection(next).transactionStatus())
+                    .as("no transaction of the last borrower around the next one's statements")
+                    .isEqualTo(TransactionStatus.IDLE);
+            assertThat(next.isAutoCommit()).isTrue();
+            Mono.from(next.close()).block(STEP);
+        });
+    }
+
+    /** The first {@code count} results of a script, handed out and not read; no demand for more (none is skipped). */
+    private static List<Result> scriptResults(Connection connection, String script, int count) {
+        List<Result> results = new CopyOnWriteArrayList<>();
+        Flux.from(connection.createStatement(script).execute()).subscribe(new BaseSubscriber<Result>() {
+            @Override
+            protected void hookOnSubscribe(Subscription subscription) {
+                subscription.request(count);
+            }
+
+            @Override
+            protected void hookOnNext(Result result) {
+                results.add(result);
+            }
+        });
+        awaitCondition(count + " results of the script", STEP, () -> results.size() == count);
+        return results;
+    }
+
     /** A statement written to the session whose answer its borrower stopped waiting for. */
     private static void givenUp(Connection connection, String sql) {
         Flux.from(connection.createStatement(sql).execute()).flatMap(Result::getRowsUpdated)
@@ -250,7 +358,10 @@ class ReleasedWithWorkUnderWayIT {
         final CompletableFuture<Throwable> failure = new CompletableFuture<>();
 
         static StuckReader of(Connection connection, String sql) {
-            Result result = Mono.from(connection.createStatement(sql).execute()).block(STEP);
+            return reading(Mono.from(connection.createStatement(sql).execute()).block(STEP));
+        }
+
+        static StuckReader reading(Result result) {
             StuckReader reader = new StuckReader();
             result.map((row, metadata) -> row.get(0)).subscribe(reader);
             return reader;
