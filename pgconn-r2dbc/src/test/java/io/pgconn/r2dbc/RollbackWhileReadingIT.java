@@ -7,6 +7,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import io.r2dbc.spi.R2dbcNonTransientResourceException;
 import io.r2dbc.spi.Result;
+import org.reactivestreams.Subscriber;
 import org.reactivestreams.Subscription;
 import reactor.core.Disposable;
 import reactor.core.publisher.BaseSubscriber;
@@ -145,6 +146,51 @@ class RollbackWhileReadingIT {
                     .isInstanceOf(R2dbcNonTransientResourceException.class)
                     .hasMessageContaining("rollbackTransaction()").hasMessageContaining("127.0.0.1");
             assertThat(connection.isAutoCommit()).isTrue();
+            assertThat(selectOne(connection)).isEqualTo(1);
+            Mono.from(connection.close()).block(STEP);
+        }
+    }
+
+    /**
+     * AUDIT-14 L1: the stuck reader's {@code onError} throws (breaking Reactive Streams §2.13). The cut-off ran it
+     * inside the rollback's wait, whose failure then failed {@code rollbackTransaction()} without writing the
+     * ROLLBACK: the transaction's locks stayed held.
+     */
+    @Test
+    void aRollbackBehindAStuckReaderWhoseOnErrorThrowsStillRollsBack() throws Exception {
+        try (PgConnR2dbcConnectionFactory factory = newFactory()) {
+            Connection connection = Mono.from(factory.create()).block(STEP);
+            int pid = pidOf(connection);
+            Mono.from(connection.beginTransaction()).block(STEP);
+            lockAdvisory(connection, 4141);
+            CompletableFuture<Throwable> told = new CompletableFuture<>();
+            Result result = Mono.from(connection.createStatement(LARGE).execute()).block(STEP);
+            result.map((row, metadata) -> row.get(0)).subscribe(new Subscriber<Object>() {
+                @Override
+                public void onSubscribe(Subscription subscription) {
+                    // no demand
+                }
+
+                @Override
+                public void onNext(Object row) {
+                }
+
+                @Override
+                public void onError(Throwable error) {
+                    told.complete(error);
+                    throw new IllegalStateException("a reader that throws from onError");
+                }
+
+                @Override
+                public void onComplete() {
+                    told.complete(null);
+                }
+            });
+            awaitRunningOrBlocked(pid, LARGE);
+
+            Mono.from(connection.rollbackTransaction()).block(STEP);
+            assertThat(advisoryLocksOf(pid)).as("the transaction's locks are released").isEqualTo("0");
+            assertThat(told.get(STEP.toSeconds(), TimeUnit.SECONDS)).hasMessageContaining("rollbackTransaction()");
             assertThat(selectOne(connection)).isEqualTo(1);
             Mono.from(connection.close()).block(STEP);
         }
