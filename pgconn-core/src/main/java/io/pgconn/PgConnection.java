@@ -171,6 +171,15 @@ public interface PgConnection {
     /** The transaction status of the server's last ReadyForQuery (before any request, IDLE). */
     TransactionStatus transactionStatus();
 
+    /**
+     * Whether every request made of this session before the call has been answered by its ReadyForQuery
+     * (also one cancelled or given up on: it stays in flight until the server's answer ends it), so that
+     * {@link #transactionStatus()} is the status after all of them; true on a closed session. Completes on the
+     * session's event loop (at once when called there), after every request, demand and cancel made before the
+     * call; safe from any thread.
+     */
+    CompletableFuture<Boolean> nothingInFlight();
+
     /** {@code BEGIN} with the session's default isolation level and access mode. */
     default CompletableFuture<Void> begin() {
         return begin(TransactionOptions.DEFAULT);

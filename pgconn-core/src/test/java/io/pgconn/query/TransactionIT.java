@@ -54,6 +54,30 @@ class TransactionIT {
     }
 
     /**
+     * nothingInFlight(): a BEGIN written and not yet answered leaves the status idle, and only nothingInFlight()
+     * tells (pgconn-r2dbc's release clean-up rolls back then, r2dbc.md §4); once its ReadyForQuery is read it is
+     * true, and the status says the transaction is open.
+     */
+    @Test
+    void nothingInFlightIsFalseWhileABeginIsUnansweredAndTrueAfter() {
+        PgConnection c = QueryCluster.connect(PG, FACTORY, "");
+        try {
+            CompletableFuture<?> slow = c.simpleQuery("SELECT pg_sleep(0.3)");
+            CompletableFuture<Void> begin = c.begin();
+            assertThat(await(c.nothingInFlight())).as("the BEGIN waits behind the sleep").isFalse();
+            assertThat(c.transactionStatus()).isEqualTo(TransactionStatus.IDLE);
+            await(slow);
+            await(begin);
+            assertThat(await(c.nothingInFlight())).isTrue();
+            assertThat(c.transactionStatus()).isEqualTo(TransactionStatus.IN_TRANSACTION);
+            await(c.rollback());
+        } finally {
+            await(c.close());
+        }
+        assertThat(await(c.nothingInFlight())).as("a closed session").isTrue();
+    }
+
+    /**
      * user3's F0: the server answers a failed transaction's COMMIT with the tag ROLLBACK, not an error;
      * commit() must fail, or the lost work looks committed (pgjdbc raises it too). Both ways a transaction
      * fails: a statement's error the application caught, and a statement timeout.

@@ -11,7 +11,6 @@ import io.pgconn.query.Segment;
 import io.pgconn.trace.StatementLayer;
 import io.r2dbc.spi.Blob;
 import io.r2dbc.spi.Clob;
-import io.r2dbc.spi.R2dbcNonTransientResourceException;
 import org.reactivestreams.Publisher;
 import org.reactivestreams.Subscriber;
 import org.reactivestreams.Subscription;
@@ -115,8 +114,8 @@ final class ExtendedQuerySession implements SessionPort {
                 ends.add(Mono.fromFuture(read.ended, true)); // the wait given up on leaves the read alone
             }
             return Mono.when(ends).timeout(grace, Mono.fromRunnable(() -> {
-                for (PartsSubscriber read : now) {
-                    read.cutOff(new R2dbcNonTransientResourceException("statement read cut off by " + cutBy
+                for (PartsSubscriber read : now) { // a reader's own failure cannot stop the others': it hears it on the event loop
+                    read.cutOff(new StatementCutOffException("statement read cut off by " + cutBy
                             + " on the connection to " + connection.host() + " (pid " + connection.processId()
                             + "): its reader had neither read it to its end nor cancelled it within "
                             + grace.toMillis() + " ms, so the statement was cancelled for the " + cutBy + " to run"));
@@ -182,7 +181,12 @@ final class ExtendedQuerySession implements SessionPort {
         private RowMetadata description;
         private PgConnR2dbcRowMetadata columns;
         private volatile boolean unbounded;
-        private final SerializedEnd signalling = new SerializedEnd();
+        /**
+         * The reader had its end: the only signals that can race (the event loop's end and a cut-off's error, or
+         * an end the core signals on the subscribing thread before the statement was queued). Rows need no guard:
+         * they come from the event loop only, and a cut-off's error comes there after its cancel (AUDIT-14 L1, L2).
+         */
+        private final AtomicBoolean terminated = new AtomicBoolean();
         /** Completes when the read ends: completed, failed, cancelled by its reader or cut off. */
         final CompletableFuture<Void> ended = new CompletableFuture<>();
         /** {@link #cutOff} ran (once). */
@@ -215,50 +219,41 @@ final class ExtendedQuerySession implements SessionPort {
 
         @Override
         public void onNext(Segment segment) {
-            if (!signalling.enter()) {
-                return; // cut off: nothing more reaches the reader
-            }
-            try {
-                if (segment instanceof Row row) {
-                    if (row.metadata() != description) {
-                        description = row.metadata();
-                        columns = session.metadataOf(description);
-                    }
-                    downstream.onNext(new ResultPart.RowPart(new CoreRow(row, columns)));
-                } else if (segment instanceof CommandResult done) {
-                    ResultPart.Completion completion = new ResultPart.Completion(done.commandTag(), done.rowCount().orElse(-1));
-                    observer.onCompletion(completion);
-                    downstream.onNext(completion);
-                } else {
-                    if (!unbounded) {
-                        upstream.request(1); // a description is not passed on: its demand goes back
-                    }
+            if (segment instanceof Row row) {
+                if (row.metadata() != description) {
+                    description = row.metadata();
+                    columns = session.metadataOf(description);
                 }
-            } finally {
-                signalling.leave();
+                downstream.onNext(new ResultPart.RowPart(new CoreRow(row, columns)));
+            } else if (segment instanceof CommandResult done) {
+                ResultPart.Completion completion = new ResultPart.Completion(done.commandTag(), done.rowCount().orElse(-1));
+                observer.onCompletion(completion);
+                downstream.onNext(completion);
+            } else {
+                if (!unbounded) {
+                    upstream.request(1); // a description is not passed on: its demand goes back
+                }
             }
         }
 
         @Override
         public void onError(Throwable error) {
-            if (!signalling.enter()) {
-                return;
+            if (!terminated.compareAndSet(false, true)) {
+                return; // cut off
             }
             end();
             observer.onError(error);
             downstream.onError(error);
-            signalling.leaveTerminated();
         }
 
         @Override
         public void onComplete() {
-            if (!signalling.enter()) {
-                return;
+            if (!terminated.compareAndSet(false, true)) {
+                return; // cut off
             }
             end();
             observer.onEnd();
             downstream.onComplete();
-            signalling.leaveTerminated();
         }
 
         @Override
@@ -276,8 +271,10 @@ final class ExtendedQuerySession implements SessionPort {
         }
 
         /**
-         * Cancels the read as its reader's cancel would, and fails the reader with {@code error} (from any
-         * thread, serialized with the parts the event loop is handing on); nothing when the read has ended.
+         * Cancels the read as its reader's cancel would, and fails the reader with {@code error}; nothing when the
+         * read has ended. From any thread: the error goes to the reader on the session's event loop, after the
+         * cancel, where nothing of the statement follows it or is being handed on — a terminal signal coming back
+         * into a signal under way (a reader's {@code request(0)} inside {@code onNext}) is never in its way.
          */
         void cutOff(Throwable error) {
             if (ended.isDone() || !cut.compareAndSet(false, true)) {
@@ -289,7 +286,18 @@ final class ExtendedQuerySession implements SessionPort {
             if (!end()) {
                 return;
             }
-            signalling.terminateFromAnotherThread(() -> downstream.onError(error));
+            session.connection.nothingInFlight().thenRun(() -> failCutOff(error)); // on the event loop, after the cancel
+        }
+
+        private void failCutOff(Throwable error) {
+            if (!terminated.compareAndSet(false, true)) {
+                return; // its end came first
+            }
+            try {
+                downstream.onError(error);
+            } catch (RuntimeException ignored) {
+                // Reactive Streams §2.13: a reader's failure must not break the session or the other cut-offs
+            }
         }
     }
 

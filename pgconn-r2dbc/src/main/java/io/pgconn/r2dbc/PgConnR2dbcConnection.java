@@ -3,7 +3,6 @@ package io.pgconn.r2dbc;
 import io.pgconn.PgConnection;
 import io.pgconn.PgServerException;
 import io.pgconn.PgTransactionRolledBackException;
-import io.pgconn.query.TransactionStatus;
 import io.r2dbc.spi.Batch;
 import io.r2dbc.spi.Connection;
 import io.r2dbc.spi.ConnectionMetadata;
@@ -52,6 +51,7 @@ final class PgConnR2dbcConnection implements Connection, Wrapped<PgConnection>, 
     private final SessionPort.Observer beginAheadTracker = new BeginAheadTracker();
     /** The session's host as host memory names it; fixed for the session's life, so computed once. */
     private final String hostLabel;
+    private final ReleaseCleanUp releaseCleanUp;
     private volatile boolean autoCommit = true;
     private volatile IsolationLevel isolationLevel;
 
@@ -60,6 +60,7 @@ final class PgConnR2dbcConnection implements Connection, Wrapped<PgConnection>, 
         this.factory = factory;
         this.isolationLevel = isolationLevel;
         this.hostLabel = SessionValidity.hostLabel(session.connection());
+        this.releaseCleanUp = new ReleaseCleanUp(this, session, transaction, READS_GRACE.plus(factory.remoteValidationTimeout()));
     }
 
     /** The pgconn session under this connection (host, role, server parameters). */
@@ -192,7 +193,7 @@ final class PgConnR2dbcConnection implements Connection, Wrapped<PgConnection>, 
     }
 
     /** {@link #control}, its failure left as the core reported it. */
-    private Mono<Void> sent(String sql) {
+    Mono<Void> sent(String sql) {
         return Mono.defer(() -> afterUnreadResults().then(Flux.from(session.executeScript(sql, tracker)).then()));
     }
 
@@ -268,7 +269,7 @@ final class PgConnR2dbcConnection implements Connection, Wrapped<PgConnection>, 
      * {@link #READS_GRACE} (its reader neither reads nor cancels) is cut off, so the rollback runs and the
      * transaction's locks are released instead of being held as long as the reader (AUDIT-13 L2).
      */
-    private Mono<Void> afterReadsInProgress(String rollback) {
+    Mono<Void> afterReadsInProgress(String rollback) {
         return afterUnreadResults().then(Mono.from(session.readsInProgressEnded(READS_GRACE, rollback)));
     }
 
@@ -393,38 +394,20 @@ final class PgConnR2dbcConnection implements Connection, Wrapped<PgConnection>, 
         return Mono.empty();
     }
 
-    /**
-     * Before r2dbc-pool takes the connection back, what its borrower left under way is ended, so none of it
-     * reaches the next borrower (r2dbc.md §4): results never read are run and discarded; a read still in
-     * progress after {@link #READS_GRACE} (a leaked subscription that neither reads nor cancels) is cut off
-     * — the next borrower's statements would wait behind it for ever; and a transaction left open is rolled
-     * back, its locks released: one begun through SQL, which the pool does not see, and one begun through
-     * {@link #beginTransaction()} — called as {@code Lifecycle} this runs after the pool's own rollback of it,
-     * but through {@link PgConnPoolRelease} (the pool's {@code preRelease} function) before it, so it does
-     * not rely on the pool's. Auto-commit is put back on for the next borrower, after the rollback decision
-     * (AUDIT-14 M2). Bounded: the reads' grace plus the {@code validate(REMOTE)} timeout. Never fails: a session
-     * that cannot be cleaned up (in time) is closed, and the pool drops it
-     * (r2dbc-pool would invalidate it on a failure too; closing ends the server's session at once).
-     */
+    /** What the borrower left under way is ended before the pool takes the connection back: {@link ReleaseCleanUp}. */
     @Override
     public Mono<Void> preRelease() {
-        if (unread.isEmpty() && !session.readsInProgress() && !leftInATransaction()) {
-            autoCommit = true; // the R2DBC default for the next borrower, after the rollback decision (AUDIT-14 M2)
-            return Mono.empty(); // a borrower that finished its work, as on nearly every release: nothing to build
-        }
-        return afterReadsInProgress("preRelease() (the connection going back to its pool)")
-                .then(Mono.defer(() -> leftInATransaction() ? sent("ROLLBACK") : Mono.empty()))
-                // r2dbc-pool has no release timeout: on a server that stopped answering, the drain or the ROLLBACK
-                // would hold the release (and the pool's slot) for ever — bounded as validate(REMOTE), after the
-                // reads' grace (AUDIT-14 L4)
-                .timeout(READS_GRACE.plus(factory.remoteValidationTimeout()))
-                .onErrorResume(error -> close())
-                .then(Mono.fromRunnable(() -> autoCommit = true));
+        return releaseCleanUp.beforeRelease();
     }
 
-    private boolean leftInATransaction() {
-        return !session.connection().isClosed()
-                && (transaction.isActive() || session.connection().transactionStatus() != TransactionStatus.IDLE);
+    /** Whether results were handed out that nobody read yet (they run at the next operation). */
+    boolean resultsUnread() {
+        return !unread.isEmpty();
+    }
+
+    /** Auto-commit on, the R2DBC default ({@link ReleaseCleanUp}: for the next borrower). */
+    void autoCommitBackOn() {
+        autoCommit = true;
     }
 
     @Override

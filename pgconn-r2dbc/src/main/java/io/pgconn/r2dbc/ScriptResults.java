@@ -60,6 +60,8 @@ final class ScriptResults implements Subscriber<ResultPart> {
         /** Its completion (or error) is in: nothing more arrives for it. */
         boolean ended;
         Throwable error;
+        /** The statement was cut off ({@link StatementCutOffException}): its reader hears it at once, kept rows dropped. */
+        boolean cutOff;
         /** Its reader has had the end, or it was discarded to its end. */
         boolean done;
         /** The next result was asked for before anyone read this one: its rows are dropped as they come. */
@@ -210,6 +212,7 @@ final class ScriptResults implements Subscriber<ResultPart> {
                 if (slot != null) { // the failing statement: its reader gets the error after its rows
                     slot.error = failure != null ? failure : new IllegalStateException("the script ended before statement "
                             + (current + 1) + " of " + statements + " completed");
+                    slot.cutOff = failure instanceof StatementCutOffException;
                     slot.ended = true;
                     slot = null;
                     results.complete(); // no results after the failing one
@@ -274,6 +277,13 @@ final class ScriptResults implements Subscriber<ResultPart> {
             slot.refusalTold = true;
             slot.discarding = true; // nothing more reaches the reader: the rest of the statement is dropped
             slot.reader.onError(refused);
+        }
+        if (slot.cutOff && !slot.done && !slot.discarding && slot.reader != null) {
+            // a reader that asks for nothing still hears the cut-off, as a statement's reader does (AUDIT-14 M1)
+            slot.done = true;
+            slot.kept.clear();
+            slot.reader.onError(slot.error);
+            return;
         }
         if (slot.skipped && !slot.droppedTold && !slot.discarding) {
             Subscriber<? super ResultPart> reader = slot.reader;

@@ -1,5 +1,7 @@
 package io.pgconn.r2dbc;
 
+import io.pgconn.query.TransactionStatus;
+import io.pgconn.r2dbc.StuckReaders.StuckReader;
 import io.pgconn.testkit.PgClusterExtension;
 import io.pgconn.testkit.ServerFreeze;
 import io.r2dbc.pool.ConnectionPool;
@@ -16,9 +18,15 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
+import static io.pgconn.r2dbc.StuckReaders.LARGE;
+import static io.pgconn.r2dbc.StuckReaders.STEP;
+import static io.pgconn.r2dbc.StuckReaders.pidOf;
+import static io.pgconn.r2dbc.StuckReaders.selectOne;
 import static io.pgconn.testing.Conditions.awaitCondition;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -29,13 +37,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class ReleasedWithWorkUnderWayIT {
 
-    private static final Duration STEP = Duration.ofSeconds(20);
-
-    /** Far more than the socket buffers hold: the server blocks sending it while nobody reads. */
-    private static final String LARGE = "SELECT g, repeat('x', 100) FROM generate_series(1, 1000000) g";
-
     @RegisterExtension
     static final PgClusterExtension PG = R2dbcTestServer.builder("r2dbc-released-with-work", 0).build();
+
+    private static final StuckReaders STUCK = new StuckReaders(PG);
 
     /**
      * A borrower leaves a subscription to a large result that neither asks for rows nor cancels, and releases
@@ -47,14 +52,14 @@ class ReleasedWithWorkUnderWayIT {
         inPoolOfOne(pool -> {
             Connection first = pool.create().block(STEP);
             int pid = pidOf(first);
-            StuckReader reader = StuckReader.of(first, LARGE);
-            awaitActive(pid, LARGE);
+            StuckReader reader = StuckReaders.of(first, LARGE);
+            STUCK.awaitActive(pid, LARGE);
             Mono.from(first.close()).block(STEP);
 
             Connection next = pool.create().block(STEP);
             assertThat(pidOf(next)).as("the same session, not a new one").isEqualTo(pid);
             assertThat(selectOne(next)).isEqualTo(1);
-            assertThat(failureOf(reader)).isInstanceOf(R2dbcNonTransientResourceException.class)
+            assertThat(reader.failure()).isInstanceOf(R2dbcNonTransientResourceException.class)
                     .hasMessageContaining("preRelease()");
             Mono.from(next.close()).block(STEP);
         });
@@ -73,10 +78,10 @@ class ReleasedWithWorkUnderWayIT {
             Flux.from(first.createStatement("BEGIN").execute()).flatMap(Result::getRowsUpdated).blockLast(STEP);
             Flux.from(first.createStatement("SELECT pg_advisory_xact_lock(4545)").execute())
                     .flatMap(Result::getRowsUpdated).blockLast(STEP);
-            assertThat(advisoryLocksOf(pid)).isEqualTo("1");
+            assertThat(STUCK.advisoryLocksOf(pid)).isEqualTo("1");
             Mono.from(first.close()).block(STEP);
 
-            assertThat(advisoryLocksOf(pid)).as("the lock is released with the connection").isEqualTo("0");
+            assertThat(STUCK.advisoryLocksOf(pid)).as("the lock is released with the connection").isEqualTo("0");
             assertThat(PG.primary().queryValue("SELECT state FROM pg_stat_activity WHERE pid = " + pid)).isEqualTo("idle");
             Connection next = pool.create().block(STEP);
             assertThat(pidOf(next)).isEqualTo(pid);
@@ -99,12 +104,12 @@ class ReleasedWithWorkUnderWayIT {
             Mono.from(first.beginTransaction()).block(STEP);
             Flux.from(first.createStatement("SELECT pg_advisory_xact_lock(4646)").execute())
                     .flatMap(Result::getRowsUpdated).blockLast(STEP);
-            StuckReader reader = StuckReader.of(first, LARGE);
-            awaitActive(pid, LARGE);
+            StuckReader reader = StuckReaders.of(first, LARGE);
+            STUCK.awaitActive(pid, LARGE);
             Mono.from(first.close()).block(STEP);
 
-            assertThat(advisoryLocksOf(pid)).isEqualTo("0");
-            assertThat(failureOf(reader)).hasMessageContaining("rollbackTransaction()");
+            assertThat(STUCK.advisoryLocksOf(pid)).isEqualTo("0");
+            assertThat(reader.failure()).hasMessageContaining("rollbackTransaction()");
             Connection next = pool.create().block(STEP);
             assertThat(pidOf(next)).isEqualTo(pid);
             assertThat(selectOne(next)).isEqualTo(1);
@@ -126,14 +131,14 @@ class ReleasedWithWorkUnderWayIT {
             try {
                 Connection first = pool.create().block(STEP);
                 int pid = pidOf(first);
-                StuckReader reader = StuckReader.of(first, LARGE);
-                awaitActive(pid, LARGE);
+                StuckReader reader = StuckReaders.of(first, LARGE);
+                STUCK.awaitActive(pid, LARGE);
                 Mono.from(first.close()).block(STEP);
 
                 Connection next = pool.create().block(STEP);
                 assertThat(pidOf(next)).isEqualTo(pid);
                 assertThat(selectOne(next)).isEqualTo(1);
-                assertThat(failureOf(reader)).hasMessageContaining("preRelease()");
+                assertThat(reader.failure()).hasMessageContaining("preRelease()");
                 Mono.from(next.close()).block(STEP);
             } finally {
                 pool.disposeLater().block(STEP);
@@ -180,12 +185,12 @@ class ReleasedWithWorkUnderWayIT {
         inPoolOfOne(pool -> {
             Connection first = pool.create().block(STEP);
             int pid = pidOf(first);
-            StuckReader reader = StuckReader.of(first, LARGE);
-            awaitActive(pid, LARGE);
+            StuckReader reader = StuckReaders.of(first, LARGE);
+            STUCK.awaitActive(pid, LARGE);
             givenUp(first, "BEGIN");
             givenUp(first, "SELECT pg_advisory_xact_lock(4747)");
             Mono.from(first.close()).block(STEP);
-            failureOf(reader);
+            reader.failure();
 
             Connection next = pool.create().block(STEP);
             assertThat(pidOf(next)).as("the same session, not a new one").isEqualTo(pid);
@@ -193,7 +198,7 @@ class ReleasedWithWorkUnderWayIT {
             assertThat(PgConnUnwrap.pgConnection(next).transactionStatus())
                     .as("no transaction of the last borrower around the next one's statements")
                     .isEqualTo(io.pgconn.query.TransactionStatus.IDLE);
-            assertThat(advisoryLocksOf(pid)).as("none of the last borrower's locks held").isEqualTo("0");
+            assertThat(STUCK.advisoryLocksOf(pid)).as("none of the last borrower's locks held").isEqualTo("0");
             Mono.from(next.close()).block(STEP);
         });
     }
@@ -215,6 +220,111 @@ class ReleasedWithWorkUnderWayIT {
                 assertThat(session.isClosed()).as("the session that could not be cleaned up is closed").isTrue();
             }
         });
+    }
+
+    /**
+     * AUDIT-14 M1, the script variant: a borrower's script begins a transaction, takes a lock and leaves its last
+     * result subscribed without demand. The release cut the script off, but its reader was never failed: the
+     * cut-off's error waited behind the rows kept for that result, which nobody asked for.
+     */
+    @Test
+    void aScriptThatBeganATransactionReleasedWithItsLastResultStuckIsCutOffRolledBackAndItsReaderFailed() throws Exception {
+        inPoolOfOne(pool -> {
+            Connection first = pool.create().block(STEP);
+            int pid = pidOf(first);
+            List<Result> results = scriptResults(first, "BEGIN; SELECT pg_advisory_xact_lock(4848); " + LARGE, 3);
+            Flux.from(results.get(0).getRowsUpdated()).blockLast(STEP);
+            Flux.from(results.get(1).getRowsUpdated()).blockLast(STEP);
+            StuckReader reader = StuckReaders.reading(results.get(2));
+            assertThat(STUCK.advisoryLocksOf(pid)).isEqualTo("1");
+            Mono.from(first.close()).block(STEP);
+
+            assertThat(STUCK.advisoryLocksOf(pid)).as("the script's transaction is rolled back, its lock released").isEqualTo("0");
+            Connection next = pool.create().block(STEP);
+            assertThat(pidOf(next)).as("the same session, not a new one").isEqualTo(pid);
+            assertThat(selectOne(next)).isEqualTo(1);
+            assertThat(PgConnUnwrap.pgConnection(next).transactionStatus()).isEqualTo(TransactionStatus.IDLE);
+            assertThat(reader.failure()).as("the stuck reader is told its read was cut off")
+                    .isInstanceOf(R2dbcNonTransientResourceException.class).hasMessageContaining("preRelease()");
+            Mono.from(next.close()).block(STEP);
+        });
+    }
+
+    /**
+     * AUDIT-14 M1: a borrower gives up on a {@code beginTransaction()} written behind its stuck reader (a timeout;
+     * the BEGIN runs to its end regardless). The release cut the reader off and then decided from the transaction
+     * status of the ReadyForQuery before the BEGIN's: no ROLLBACK, and the next borrower's statements ran inside
+     * the last borrower's transaction.
+     */
+    @Test
+    void aBeginGivenUpOnBehindAStuckReaderIsRolledBackBeforeTheNextBorrower() throws Exception {
+        inPoolOfOne(pool -> {
+            Connection first = pool.create().block(STEP);
+            int pid = pidOf(first);
+            StuckReader reader = StuckReaders.of(first, LARGE);
+            STUCK.awaitActive(pid, LARGE);
+            Mono.from(first.beginTransaction()).timeout(Duration.ofMillis(200)).onErrorResume(error -> Mono.empty())
+                    .block(STEP);
+            Mono.from(first.close()).block(STEP);
+            reader.failure();
+
+            Connection next = pool.create().block(STEP);
+            assertThat(pidOf(next)).isEqualTo(pid);
+            assertThat(selectOne(next)).isEqualTo(1);
+            assertThat(PgConnUnwrap.pgConnection(next).transactionStatus())
+                    .as("no transaction of the last borrower around the next one's statements")
+                    .isEqualTo(TransactionStatus.IDLE);
+            assertThat(next.isAutoCommit()).isTrue();
+            Mono.from(next.close()).block(STEP);
+        });
+    }
+
+    /**
+     * AUDIT-14 M1, the race without a stuck reader: a borrower's chain is cancelled while its BEGIN is written and
+     * unanswered (WebFlux cancels on a client disconnect; here the server is frozen meanwhile). Nothing was read
+     * or unread, the status still said idle, so the release passed the connection on at once, and the BEGIN's
+     * answer then put the next borrower inside the last borrower's transaction.
+     */
+    @Test
+    void aBeginGivenUpOnBeforeItsAnswerIsRolledBackBeforeTheNextBorrower() throws Exception {
+        inPoolOfOne(pool -> {
+            Connection first = pool.create().block(STEP);
+            int pid = pidOf(first);
+            CompletableFuture<Void> released;
+            try (ServerFreeze frozen = ServerFreeze.of(PG.primary())) {
+                Mono.from(first.beginTransaction()).timeout(Duration.ofMillis(200)).onErrorResume(error -> Mono.empty())
+                        .block(STEP);
+                released = Mono.from(first.close()).toFuture();
+            }
+            released.get(STEP.toSeconds(), TimeUnit.SECONDS);
+
+            Connection next = pool.create().block(STEP);
+            assertThat(pidOf(next)).isEqualTo(pid);
+            assertThat(selectOne(next)).isEqualTo(1);
+            assertThat(PgConnUnwrap.pgConnection(next).transactionStatus())
+                    .as("no transaction of the last borrower around the next one's statements")
+                    .isEqualTo(TransactionStatus.IDLE);
+            assertThat(next.isAutoCommit()).isTrue();
+            Mono.from(next.close()).block(STEP);
+        });
+    }
+
+    /** The first {@code count} results of a script, handed out and not read; no demand for more (none is skipped). */
+    private static List<Result> scriptResults(Connection connection, String script, int count) {
+        List<Result> results = new CopyOnWriteArrayList<>();
+        Flux.from(connection.createStatement(script).execute()).subscribe(new BaseSubscriber<Result>() {
+            @Override
+            protected void hookOnSubscribe(Subscription subscription) {
+                subscription.request(count);
+            }
+
+            @Override
+            protected void hookOnNext(Result result) {
+                results.add(result);
+            }
+        });
+        awaitCondition(count + " results of the script", STEP, () -> results.size() == count);
+        return results;
     }
 
     /** A statement written to the session whose answer its borrower stopped waiting for. */
@@ -243,54 +353,5 @@ class ReleasedWithWorkUnderWayIT {
                 pool.disposeLater().block(STEP);
             }
         }
-    }
-
-    /** Subscribed to one statement's rows, never asking for any and never cancelling. */
-    private static final class StuckReader extends BaseSubscriber<Object> {
-        final CompletableFuture<Throwable> failure = new CompletableFuture<>();
-
-        static StuckReader of(Connection connection, String sql) {
-            Result result = Mono.from(connection.createStatement(sql).execute()).block(STEP);
-            StuckReader reader = new StuckReader();
-            result.map((row, metadata) -> row.get(0)).subscribe(reader);
-            return reader;
-        }
-
-        @Override
-        protected void hookOnSubscribe(Subscription subscription) {
-            // no demand
-        }
-
-        @Override
-        protected void hookOnError(Throwable error) {
-            failure.complete(error);
-        }
-
-        @Override
-        protected void hookOnComplete() {
-            failure.complete(null);
-        }
-    }
-
-    private static Throwable failureOf(StuckReader reader) throws Exception {
-        return reader.failure.get(STEP.toSeconds(), TimeUnit.SECONDS);
-    }
-
-    private static int pidOf(Connection pooled) {
-        return PgConnUnwrap.pgConnection(pooled).processId();
-    }
-
-    private static String advisoryLocksOf(int pid) {
-        return PG.primary().queryValue("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND pid = " + pid);
-    }
-
-    private static void awaitActive(int pid, String sql) {
-        awaitCondition("the statement to reach the server", STEP, () -> ("active:" + sql).equals(
-                PG.primary().queryValue("SELECT state || ':' || query FROM pg_stat_activity WHERE pid = " + pid)));
-    }
-
-    private static Object selectOne(Connection connection) {
-        return Flux.from(connection.createStatement("SELECT 1").execute())
-                .flatMap(result -> result.map((row, metadata) -> row.get(0, Integer.class))).blockLast(STEP);
     }
 }

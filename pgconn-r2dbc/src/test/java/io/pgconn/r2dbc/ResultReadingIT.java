@@ -12,6 +12,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.reactivestreams.Subscription;
+import reactor.core.CoreSubscriber;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
@@ -19,6 +21,8 @@ import reactor.test.StepVerifier;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -65,6 +69,49 @@ class ResultReadingIT {
 
     private static int selectOne() {
         return Flux.from(execute("SELECT 1 AS one").map(row -> row.get(0, Integer.class))).blockLast(STEP);
+    }
+
+    /**
+     * AUDIT-14 L1: a reader that asks for no rows from inside {@code onNext} (Reactive Streams §3.9) gets its
+     * {@link IllegalArgumentException}. The core signals it at once, back into the driver while the row was being
+     * handed on, and the driver dropped it: the reader was never terminated, its read never ended. (A
+     * {@code CoreSubscriber} of its own, which Reactor hands {@code request(0)} to as it is: a plain
+     * {@code Subscriber} is wrapped in Reactor's {@code StrictSubscriber}, which answers §3.9 itself, and a
+     * {@code BaseSubscriber} drops the request.)
+     */
+    @Test
+    void aReaderAskingForNoRowsInsideOnNextGetsItsIllegalArgumentException() throws Exception {
+        CompletableFuture<Throwable> end = new CompletableFuture<>();
+        CompletableFuture<Subscription> subscribed = new CompletableFuture<>();
+        execute("SELECT g FROM generate_series(1, 10) g").map(row -> row.get(0, Integer.class)).subscribe(new CoreSubscriber<Integer>() {
+            @Override
+            public void onSubscribe(Subscription subscription) {
+                subscribed.complete(subscription);
+                subscription.request(1);
+            }
+
+            @Override
+            public void onNext(Integer row) {
+                subscribed.join().request(0);
+            }
+
+            @Override
+            public void onError(Throwable error) {
+                end.complete(error);
+            }
+
+            @Override
+            public void onComplete() {
+                end.complete(null);
+            }
+        });
+        try {
+            assertThat(end.get(STEP.toSeconds(), TimeUnit.SECONDS)).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("§3.9");
+        } finally {
+            subscribed.join().cancel(); // a read left in progress would hold the shared connection
+        }
+        assertThat(selectOne()).isEqualTo(1);
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.pgconn.r2dbc;
 
+import io.pgconn.r2dbc.StuckReaders.StuckReader;
 import io.pgconn.testkit.PgClusterExtension;
 import io.r2dbc.spi.Connection;
 import io.r2dbc.spi.ConnectionFactories;
@@ -7,17 +8,21 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import io.r2dbc.spi.R2dbcNonTransientResourceException;
 import io.r2dbc.spi.Result;
+import org.reactivestreams.Subscriber;
 import org.reactivestreams.Subscription;
 import reactor.core.Disposable;
 import reactor.core.publisher.BaseSubscriber;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
-import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
+import static io.pgconn.r2dbc.StuckReaders.LARGE;
+import static io.pgconn.r2dbc.StuckReaders.STEP;
+import static io.pgconn.r2dbc.StuckReaders.pidOf;
+import static io.pgconn.r2dbc.StuckReaders.selectOne;
 import static io.pgconn.testing.Conditions.awaitCondition;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -31,13 +36,13 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class RollbackWhileReadingIT {
 
-    private static final Duration STEP = Duration.ofSeconds(20);
-
     /** 100,000 rows, 10 ms each: about 1000 s unless cancelled on the server. */
     private static final String ENDLESS = "SELECT g, pg_sleep(0.01) FROM generate_series(1, 100000) g";
 
     @RegisterExtension
     static final PgClusterExtension PG = R2dbcTestServer.builder("r2dbc-rollback-while-reading", 0).build();
+
+    private static final StuckReaders STUCK = new StuckReaders(PG);
 
     @Test
     void aRollbackAskedForBeforeTheReaderCancelsCancelsTheStatementOnTheServer() throws Exception {
@@ -55,7 +60,7 @@ class RollbackWhileReadingIT {
             reader.dispose();
 
             rollback.get(STEP.toSeconds(), TimeUnit.SECONDS);
-            assertThat(activityOf(pid))
+            assertThat(STUCK.activityOf(pid))
                     .as("the statement was cancelled on the server, then rolled back").isEqualTo("idle:ROLLBACK");
             assertThat(connection.isAutoCommit()).isTrue();
             Object one = Flux.from(connection.createStatement("SELECT 1").execute())
@@ -109,7 +114,7 @@ class RollbackWhileReadingIT {
             results.cancel(); // after the result was handed out: its demand was used up
 
             Mono.from(connection.rollbackTransaction()).block(STEP);
-            assertThat(activityOf(pid))
+            assertThat(STUCK.activityOf(pid))
                     .as("rolled back on the server").isEqualTo("idle:ROLLBACK");
             assertThat(connection.isAutoCommit()).isTrue();
             Object one = Flux.from(connection.createStatement("SELECT 1").execute())
@@ -133,18 +138,63 @@ class RollbackWhileReadingIT {
             int pid = pidOf(connection);
             Mono.from(connection.beginTransaction()).block(STEP);
             lockAdvisory(connection, 4242);
-            StuckReader reader = StuckReader.of(connection, LARGE);
-            awaitRunningOrBlocked(pid, LARGE);
+            StuckReader reader = StuckReaders.of(connection, LARGE);
+            STUCK.awaitActive(pid, LARGE);
 
             Mono.from(connection.rollbackTransaction()).block(STEP);
-            assertThat(advisoryLocksOf(pid)).as("the transaction's locks are released").isEqualTo("0");
-            assertThat(activityOf(pid))
+            assertThat(STUCK.advisoryLocksOf(pid)).as("the transaction's locks are released").isEqualTo("0");
+            assertThat(STUCK.activityOf(pid))
                     .as("rolled back on the server").isEqualTo("idle:ROLLBACK");
-            assertThat(reader.failure.get(STEP.toSeconds(), TimeUnit.SECONDS))
+            assertThat(reader.failure())
                     .as("the reader is told its read was cut off, not left waiting")
                     .isInstanceOf(R2dbcNonTransientResourceException.class)
                     .hasMessageContaining("rollbackTransaction()").hasMessageContaining("127.0.0.1");
             assertThat(connection.isAutoCommit()).isTrue();
+            assertThat(selectOne(connection)).isEqualTo(1);
+            Mono.from(connection.close()).block(STEP);
+        }
+    }
+
+    /**
+     * AUDIT-14 L1: the stuck reader's {@code onError} throws (breaking Reactive Streams §2.13). The cut-off ran it
+     * inside the rollback's wait, whose failure then failed {@code rollbackTransaction()} without writing the
+     * ROLLBACK: the transaction's locks stayed held.
+     */
+    @Test
+    void aRollbackBehindAStuckReaderWhoseOnErrorThrowsStillRollsBack() throws Exception {
+        try (PgConnR2dbcConnectionFactory factory = newFactory()) {
+            Connection connection = Mono.from(factory.create()).block(STEP);
+            int pid = pidOf(connection);
+            Mono.from(connection.beginTransaction()).block(STEP);
+            lockAdvisory(connection, 4141);
+            CompletableFuture<Throwable> told = new CompletableFuture<>();
+            Result result = Mono.from(connection.createStatement(LARGE).execute()).block(STEP);
+            result.map((row, metadata) -> row.get(0)).subscribe(new Subscriber<Object>() {
+                @Override
+                public void onSubscribe(Subscription subscription) {
+                    // no demand
+                }
+
+                @Override
+                public void onNext(Object row) {
+                }
+
+                @Override
+                public void onError(Throwable error) {
+                    told.complete(error);
+                    throw new IllegalStateException("a reader that throws from onError");
+                }
+
+                @Override
+                public void onComplete() {
+                    told.complete(null);
+                }
+            });
+            STUCK.awaitActive(pid, LARGE);
+
+            Mono.from(connection.rollbackTransaction()).block(STEP);
+            assertThat(STUCK.advisoryLocksOf(pid)).as("the transaction's locks are released").isEqualTo("0");
+            assertThat(told.get(STEP.toSeconds(), TimeUnit.SECONDS)).hasMessageContaining("rollbackTransaction()");
             assertThat(selectOne(connection)).isEqualTo(1);
             Mono.from(connection.close()).block(STEP);
         }
@@ -172,7 +222,7 @@ class RollbackWhileReadingIT {
             reader.dispose();
 
             rollback.get(STEP.toSeconds(), TimeUnit.SECONDS);
-            assertThat(activityOf(pid))
+            assertThat(STUCK.activityOf(pid))
                     .as("the statement was cancelled on the server, then rolled back to the savepoint")
                     .isEqualTo("idle in transaction:ROLLBACK TO SAVEPOINT \"nested\"");
             assertThat(connection.isAutoCommit()).as("the transaction around the savepoint goes on").isFalse();
@@ -195,12 +245,12 @@ class RollbackWhileReadingIT {
             Mono.from(connection.beginTransaction()).block(STEP);
             Mono.from(connection.createSavepoint("nested")).block(STEP);
             lockAdvisory(connection, 4343);
-            StuckReader reader = StuckReader.of(connection, LARGE);
-            awaitRunningOrBlocked(pid, LARGE);
+            StuckReader reader = StuckReaders.of(connection, LARGE);
+            STUCK.awaitActive(pid, LARGE);
 
             Mono.from(connection.rollbackTransactionToSavepoint("nested")).block(STEP);
-            assertThat(advisoryLocksOf(pid)).as("the locks taken after the savepoint are released").isEqualTo("0");
-            assertThat(reader.failure.get(STEP.toSeconds(), TimeUnit.SECONDS))
+            assertThat(STUCK.advisoryLocksOf(pid)).as("the locks taken after the savepoint are released").isEqualTo("0");
+            assertThat(reader.failure())
                     .isInstanceOf(R2dbcNonTransientResourceException.class)
                     .hasMessageContaining("rollbackTransactionToSavepoint()");
             assertThat(connection.isAutoCommit()).isFalse();
@@ -222,78 +272,24 @@ class RollbackWhileReadingIT {
             int pid = pidOf(connection);
             Mono.from(connection.beginTransaction()).block(STEP);
             lockAdvisory(connection, 4444);
-            StuckReader reader = StuckReader.of(connection, LARGE);
-            awaitRunningOrBlocked(pid, LARGE);
+            StuckReader reader = StuckReaders.of(connection, LARGE);
+            STUCK.awaitActive(pid, LARGE);
 
             Mono.from(connection.close()).block(STEP);
-            assertThat(reader.failure.get(STEP.toSeconds(), TimeUnit.SECONDS)).as("the reader is told").isNotNull();
+            assertThat(reader.failure()).as("the reader is told").isNotNull();
             awaitCondition("the server to end the session", STEP,
                     () -> "0".equals(PG.primary().queryValue("SELECT count(*) FROM pg_stat_activity WHERE pid = " + pid)));
-            assertThat(advisoryLocksOf(pid)).isEqualTo("0");
-        }
-    }
-
-    /** Far more than the socket buffers hold: the server blocks sending it while nobody reads. */
-    private static final String LARGE = "SELECT g, repeat('x', 100) FROM generate_series(1, 1000000) g";
-
-    /** Subscribed to one statement's rows, never asking for any and never cancelling. */
-    private static final class StuckReader extends BaseSubscriber<Object> {
-        final CompletableFuture<Throwable> failure = new CompletableFuture<>();
-
-        static StuckReader of(Connection connection, String sql) {
-            Result result = Mono.from(connection.createStatement(sql).execute()).block(STEP);
-            StuckReader reader = new StuckReader();
-            result.map((row, metadata) -> row.get(0)).subscribe(reader);
-            return reader;
-        }
-
-        @Override
-        protected void hookOnSubscribe(Subscription subscription) {
-            // no demand
-        }
-
-        @Override
-        protected void hookOnError(Throwable error) {
-            failure.complete(error);
-        }
-
-        @Override
-        protected void hookOnComplete() {
-            failure.complete(null);
+            assertThat(STUCK.advisoryLocksOf(pid)).isEqualTo("0");
         }
     }
 
     private static void lockAdvisory(Connection connection, int key) {
         Flux.from(connection.createStatement("SELECT pg_advisory_xact_lock(" + key + ")").execute())
                 .flatMap(Result::getRowsUpdated).blockLast(STEP);
-        assertThat(advisoryLocksOf(pidOf(connection))).isEqualTo("1");
+        assertThat(STUCK.advisoryLocksOf(pidOf(connection))).isEqualTo("1");
     }
 
     private static PgConnR2dbcConnectionFactory newFactory() {
         return (PgConnR2dbcConnectionFactory) ConnectionFactories.get(R2dbcTestServer.url(PG.primary(), ""));
-    }
-
-    private static int pidOf(Connection connection) {
-        return ((PgConnR2dbcConnection) connection).pgConnection().processId();
-    }
-
-    /** The session's state and last statement, as {@code state:query}. */
-    private static String activityOf(int pid) {
-        return PG.primary().queryValue("SELECT state || ':' || query FROM pg_stat_activity WHERE pid = " + pid);
-    }
-
-    private static String advisoryLocksOf(int pid) {
-        return PG.primary().queryValue("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND pid = " + pid);
-    }
-
-    /** The statement reached the server (it runs, or blocks sending rows nobody reads). */
-    private static void awaitRunningOrBlocked(int pid, String sql) {
-        awaitCondition("the statement to reach the server", STEP, () -> ("active:" + sql).equals(
-                activityOf(pid)));
-    }
-
-    private static Object selectOne(Connection connection) {
-        return Flux.from(connection.createStatement("SELECT 1").execute())
-                .flatMap(result -> result.map((row, metadata) -> row.get(0, Integer.class))).blockLast(STEP);
     }
 }

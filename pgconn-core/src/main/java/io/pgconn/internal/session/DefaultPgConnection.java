@@ -31,6 +31,7 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Flow;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Function;
 
 /**
@@ -225,6 +226,20 @@ final class DefaultPgConnection implements PgConnection {
     @Override
     public TransactionStatus transactionStatus() {
         return TransactionStatus.of(session.transactionStatus());
+    }
+
+    @Override
+    public CompletableFuture<Boolean> nothingInFlight() {
+        if (channel.eventLoop().inEventLoop()) {
+            return CompletableFuture.completedFuture(!session.busy());
+        }
+        CompletableFuture<Boolean> answer = new CompletableFuture<>();
+        try {
+            channel.eventLoop().execute(() -> answer.complete(!session.busy())); // behind every task queued before
+        } catch (RejectedExecutionException e) {
+            answer.complete(true); // the event loops are shut down: nothing can be in flight
+        }
+        return answer;
     }
 
     @Override

@@ -1,0 +1,83 @@
+package io.pgconn.r2dbc;
+
+import io.pgconn.query.TransactionStatus;
+import reactor.core.publisher.Mono;
+
+import java.time.Duration;
+
+/**
+ * What a borrower left under way on a pooled connection, ended before r2dbc-pool takes the connection back, so
+ * none of it reaches the next borrower (r2dbc.md §4; the connection's {@code Lifecycle.preRelease()}): results
+ * never read are run and discarded; a read still in progress after the reads' grace (a leaked subscription that
+ * neither reads nor cancels) is cut off — the next borrower's statements would wait behind it for ever; and a
+ * transaction left open is rolled back, its locks released: one begun through SQL, which the pool does not see,
+ * and one begun through {@code beginTransaction()} — called as {@code Lifecycle} this runs after the pool's own
+ * rollback of it, but through {@link PgConnPoolRelease} (the pool's {@code preRelease} function) before it, so it
+ * does not rely on the pool's; also whatever a request still in flight may open (one cut off, one whose reader
+ * gave up before its answer: AUDIT-14 M1) — asked of the session, which answers on its event loop. Auto-commit is
+ * put back on for the next borrower, after the rollback decision (AUDIT-14 M2). Bounded: the reads' grace plus
+ * the {@code validate(REMOTE)} timeout. Never fails: a session that cannot be cleaned up (in time) is closed, and
+ * the pool drops it (r2dbc-pool would invalidate it on a failure too; closing ends the server's session at once).
+ */
+final class ReleaseCleanUp {
+
+    private final PgConnR2dbcConnection connection;
+    private final SessionPort session;
+    private final TransactionState transaction;
+    /** How long the clean-up may take: the reads' grace, then as long as {@code validate(REMOTE)}. */
+    private final Duration bound;
+
+    ReleaseCleanUp(PgConnR2dbcConnection connection, SessionPort session, TransactionState transaction, Duration bound) {
+        this.connection = connection;
+        this.session = session;
+        this.transaction = transaction;
+        this.bound = bound;
+    }
+
+    /** The clean-up, for one release. */
+    Mono<Void> beforeRelease() {
+        Mono<Void> cleanUp;
+        if (!connection.resultsUnread() && !session.readsInProgress() && !leftInATransaction()) {
+            // nothing left that the connection sees; a request given up on before its answer (a BEGIN whose chain
+            // was cancelled) only the session sees, and its answer would reach the next borrower (AUDIT-14 M1)
+            cleanUp = answeredAll().flatMap(answered -> answered ? Mono.empty() : cleanUp());
+        } else {
+            cleanUp = cleanUp();
+        }
+        // the R2DBC default for the next borrower, after the rollback decision (AUDIT-14 M2)
+        return cleanUp.then(Mono.fromRunnable(connection::autoCommitBackOn));
+    }
+
+    /**
+     * When the borrower left something: unread results run, reads ended or cut off, then {@code ROLLBACK} when a
+     * transaction is open — or when a request is still in flight (one cut off, one given up on, anything
+     * pipelined behind them), whose answer may yet open one: the transaction status then is that of a
+     * ReadyForQuery before theirs (AUDIT-14 M1). The ROLLBACK goes behind them and ends what they open; on a
+     * session they leave idle it draws only a warning.
+     */
+    private Mono<Void> cleanUp() {
+        return connection.afterReadsInProgress("preRelease() (the connection going back to its pool)")
+                .then(Mono.defer(this::answeredAll))
+                .flatMap(answered -> !answered || leftInATransaction() ? connection.sent("ROLLBACK") : Mono.<Void>empty())
+                // r2dbc-pool has no release timeout: on a server that stopped answering, the drain or the ROLLBACK
+                // would hold the release (and the pool's slot) for ever — bounded as validate(REMOTE), after the
+                // reads' grace (AUDIT-14 L4)
+                .timeout(bound)
+                .onErrorResume(error -> connection.close());
+    }
+
+    /** Whether the session answered everything asked of it so far (the core's {@code nothingInFlight()}). */
+    private Mono<Boolean> answeredAll() {
+        return Mono.fromFuture(session.connection().nothingInFlight());
+    }
+
+    /**
+     * A transaction the connection tracks ({@code transaction.isActive()}: also one the pool began — under
+     * {@link PgConnPoolRelease} this runs before the pool's rollback, r2dbc.md §4) or the server's last status says
+     * is open.
+     */
+    private boolean leftInATransaction() {
+        return !session.connection().isClosed()
+                && (transaction.isActive() || session.connection().transactionStatus() != TransactionStatus.IDLE);
+    }
+}
