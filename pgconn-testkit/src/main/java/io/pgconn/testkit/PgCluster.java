@@ -78,7 +78,7 @@ public final class PgCluster implements AutoCloseable {
                     serverOwnsCluster ? cluster::close : null);
             cluster.servers.add(primary);
             primary.start();
-            primary.initialize();
+            createUsersAndRunInitSql(primary, spec);
             if (spec.standbys() > 0) {
                 primary.stop(StopMode.FAST);
                 for (int i = 1; i <= spec.standbys(); i++) {
@@ -96,6 +96,18 @@ public final class PgCluster implements AutoCloseable {
                 e.addSuppressed(suppressed);
             }
             throw e;
+        }
+    }
+
+    /** Creates the replication role and the users, then runs the init SQL: on the primary, once. */
+    private static void createUsersAndRunInitSql(PgServer primary, ClusterSpec spec) {
+        StringBuilder roles = new StringBuilder("CREATE ROLE " + PgServer.REPLICATION_USER + " LOGIN REPLICATION;");
+        for (PgUser u : spec.users()) {
+            roles.append(u.createSql());
+        }
+        primary.execute(roles.toString());
+        for (String sql : spec.initSql()) {
+            primary.execute(sql);
         }
     }
 

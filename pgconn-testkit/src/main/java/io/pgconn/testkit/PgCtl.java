@@ -44,14 +44,7 @@ final class PgCtl {
 
     /** Stops whatever postmaster the data directory names, by signal; for failed starts and stops. */
     void killLeftover() {
-        long p = postmasterPid();
-        if (Workspace.isPostmasterOf(p, dataDirectory)) {
-            Os.signal(p, "QUIT");
-            if (!Os.awaitExit(p, Duration.ofSeconds(10))) {
-                Os.signal(p, "KILL");
-                Os.awaitExit(p, Duration.ofSeconds(5));
-            }
-        }
+        Workspace.killPostmasterOf(dataDirectory);
     }
 
     /** For the shutdown hook: an immediate stop of {@code postmaster} with short deadlines, then SIGKILL. */

@@ -1,10 +1,7 @@
 package io.pgconn.testkit;
 
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * One real PostgreSQL server: its own data directory, loopback port and Unix socket directory, run as the
@@ -18,8 +15,9 @@ import java.util.Map;
  * {@link #close()} stops it (immediate) and deletes its directory. Readiness is always a polled condition
  * ({@code pg_ctl -w}, or a query), never a fixed sleep.
  *
- * <p>Its parts: {@link ServerDirectory} (the files), {@link PgCtl} (the postmaster), {@link ServerConfigFiles}
- * (the configuration it is started and reloaded with), {@link SuperuserSql}, {@link ServerLog}.
+ * <p>Its parts: {@link ServerDirectory} (the files), {@link Postmaster} (the process: start, stop, promote,
+ * reload), {@link ServerConfigFiles} (the configuration it is started and reloaded with: port, certificate,
+ * primary, runtime parameters), {@link SuperuserSql} (SQL as superuser over the socket).
  */
 public final class PgServer implements AutoCloseable {
 
@@ -35,21 +33,13 @@ public final class PgServer implements AutoCloseable {
     private final PgTls tls;
     private final String name;
     private final ServerDirectory directory;
-    private final Map<String, String> runtimeConfig = new LinkedHashMap<>();
     private final Runnable afterClose;
     private final ServerConfigFiles configFiles;
-    private final ServerLog log;
-    private final PgCtl pgCtl;
     private final SuperuserSql sql;
+    private final Postmaster postmaster;
 
-    private volatile int port;
-    private volatile long pid = -1;
-    private volatile boolean running;
     private volatile boolean closed;
     private volatile String version;
-    private volatile String primaryConnInfo;
-    private volatile ServerCertificate certificate = ServerCertificate.TRUSTED;
-    private boolean everStarted;
 
     private PgServer(ClusterSpec spec, PgBinaries binaries, PgTls tls, String name, Path directory,
                      Runnable afterClose) {
@@ -59,12 +49,10 @@ public final class PgServer implements AutoCloseable {
         this.name = name;
         this.directory = new ServerDirectory(directory);
         this.afterClose = afterClose;
-        this.port = Ports.allocate();
         this.configFiles = new ServerConfigFiles(spec, tls, this.directory.data(), this.directory.socket(),
                 this.directory.tls());
-        this.log = new ServerLog(this.directory.logFile());
-        this.pgCtl = new PgCtl(binaries, this.directory.data(), spec.startTimeout());
-        this.sql = new SuperuserSql(this.directory.socket(), this::port);
+        this.sql = new SuperuserSql(this.directory.socket(), configFiles::port);
+        this.postmaster = new Postmaster(name, binaries, this.directory, configFiles, sql, spec.startTimeout());
     }
 
     /**
@@ -108,36 +96,19 @@ public final class PgServer implements AutoCloseable {
 
     /** A new standby of a cleanly stopped {@code primary}: copy of its data, standby.signal, primary_conninfo. */
     static PgServer standbyOf(PgServer primary, String name, Path directory) {
-        if (primary.running) {
+        if (primary.isRunning()) {
             throw new IllegalStateException("the primary must be stopped cleanly before its data is copied");
         }
         PgServer s = new PgServer(primary.spec, primary.binaries, primary.tls, name, directory, null);
         s.prepareDirectories(primary.dataDirectory());
         s.directory.markAsStandby();
-        s.primaryConnInfo = connInfo(primary, name);
+        s.configFiles.streamFrom(primary, name);
         return s;
-    }
-
-    private static String connInfo(PgServer primary, String applicationName) {
-        return "host=" + primary.address() + " port=" + primary.port() + " user=" + REPLICATION_USER
-                + " application_name=" + applicationName + " connect_timeout=5";
     }
 
     private void prepareDirectories(Path sourceData) {
         directory.populate(sourceData, tls);
         configFiles.includeFromPostgresqlConf();
-    }
-
-    /** Creates the users and the replication role, then runs the init SQL. Primary only, once. */
-    void initialize() {
-        StringBuilder sql = new StringBuilder("CREATE ROLE " + REPLICATION_USER + " LOGIN REPLICATION;");
-        for (PgUser u : spec.users()) {
-            sql.append(u.createSql());
-        }
-        execute(sql.toString());
-        for (String s : spec.initSql()) {
-            execute(s);
-        }
     }
 
     // ---------------------------------------------------------------- lifecycle
@@ -151,30 +122,10 @@ public final class PgServer implements AutoCloseable {
      */
     public synchronized PgServer start() {
         checkNotClosed();
-        if (running) {
+        if (postmaster.isRunning()) {
             return this;
         }
-        for (int attempt = 1; ; attempt++) {
-            writeConfig();
-            long logOffset = log.size();
-            Os.Result r = pgCtl.start(directory.logFile());
-            if (r.ok()) {
-                break;
-            }
-            String logged = log.since(logOffset);
-            pgCtl.killLeftover();
-            boolean portTaken = logged.contains("could not bind") || logged.contains("Address already in use");
-            if (!everStarted && portTaken && attempt < 5) {
-                port = Ports.allocate();
-                continue;
-            }
-            throw new PgTestkitException("PostgreSQL " + binaries.version() + " server '" + name + "' did not start "
-                    + "(pg_ctl exit " + r.exitCode() + "): " + r.output().trim() + "\n--- end of " + directory.logFile() + " ---\n"
-                    + log.tail(40));
-        }
-        pid = pgCtl.postmasterPid();
-        running = true;
-        everStarted = true;
+        postmaster.start();
         Workspace.register(this);
         if (version == null) {
             version = sql.serverVersion();
@@ -193,16 +144,10 @@ public final class PgServer implements AutoCloseable {
      * @param mode FAST (clean) or IMMEDIATE (like a crash)
      */
     public synchronized void stop(StopMode mode) {
-        if (!running) {
+        if (!postmaster.isRunning()) {
             return;
         }
-        long postmaster = pid;
-        Os.Result r = pgCtl.stop(mode);
-        if (!Os.awaitExit(postmaster, r.ok() ? Duration.ofSeconds(30) : Duration.ZERO)) {
-            pgCtl.killLeftover();
-        }
-        running = false;
-        pid = -1;
+        postmaster.stop(mode);
         Workspace.unregister(this);
     }
 
@@ -219,14 +164,7 @@ public final class PgServer implements AutoCloseable {
      */
     public synchronized void promote() {
         requireRunning();
-        Os.Result r = pgCtl.promote();
-        if (!r.ok()) {
-            throw new PgTestkitException("cannot promote '" + name + "': " + r.output().trim() + "\n"
-                    + log.tail(20));
-        }
-        await("'" + name + "' to leave recovery", () -> !isInRecovery());
-        primaryConnInfo = null;
-        writeConfig();
+        postmaster.promote();
     }
 
     /**
@@ -236,11 +174,11 @@ public final class PgServer implements AutoCloseable {
      * @param newPrimary the server to stream from
      */
     public synchronized void follow(PgServer newPrimary) {
-        if (primaryConnInfo == null) {
+        if (!configFiles.streams()) {
             throw new IllegalStateException("'" + name + "' is not a standby");
         }
-        primaryConnInfo = connInfo(newPrimary, name);
-        if (running) {
+        configFiles.streamFrom(newPrimary, name);
+        if (postmaster.isRunning()) {
             reload();
         }
     }
@@ -253,8 +191,8 @@ public final class PgServer implements AutoCloseable {
      * @param value its value
      */
     public synchronized void setConfig(String key, String value) {
-        runtimeConfig.put(key, value);
-        if (running) {
+        configFiles.set(key, value);
+        if (postmaster.isRunning()) {
             reload();
         }
     }
@@ -269,8 +207,8 @@ public final class PgServer implements AutoCloseable {
         if (tls == null) {
             throw new IllegalStateException("TLS is off for '" + name + "': use the builder's tls()");
         }
-        certificate = which;
-        if (running) {
+        configFiles.useCertificate(which);
+        if (postmaster.isRunning()) {
             reload();
         }
     }
@@ -281,16 +219,7 @@ public final class PgServer implements AutoCloseable {
      */
     public synchronized void reload() {
         requireRunning();
-        long expected = writeConfig();
-        execute("SELECT pg_reload_conf()");
-        try {
-            await("configuration reload of '" + name + "'",
-                    () -> String.valueOf(expected).equals(queryValue("SHOW pgconn_testkit.generation")));
-        } catch (PgTestkitException e) {
-            throw new PgTestkitException(e.getMessage() + "; configuration errors: "
-                    + query("SELECT sourcefile || ':' || sourceline || ' ' || name || ': ' || error "
-                    + "FROM pg_file_settings WHERE error IS NOT NULL"), e);
-        }
+        postmaster.reload();
     }
 
     /** Stops the server (immediate) and deletes its directory. */
@@ -312,7 +241,7 @@ public final class PgServer implements AutoCloseable {
 
     /** Used by the shutdown hook: no lock (a test thread may hold it), immediate stop, delete. */
     void killForShutdown() {
-        pgCtl.stopForShutdown(pid);
+        postmaster.stopForShutdown();
         directory.delete();
     }
 
@@ -387,7 +316,8 @@ public final class PgServer implements AutoCloseable {
 
     /** @return whether {@code pg_is_in_recovery()} (a standby that has not been promoted) */
     public boolean isInRecovery() {
-        return "t".equals(queryValue("SELECT pg_is_in_recovery()"));
+        requireRunning();
+        return sql.inRecovery();
     }
 
     // ---------------------------------------------------------------- accessors
@@ -404,7 +334,7 @@ public final class PgServer implements AutoCloseable {
 
     /** @return the TCP port (also the Unix socket's number) */
     public int port() {
-        return port;
+        return configFiles.port();
     }
 
     /** @return the directory of the Unix socket {@code .s.PGSQL.<port>} */
@@ -414,7 +344,7 @@ public final class PgServer implements AutoCloseable {
 
     /** @return the Unix socket file itself */
     public Path socketFile() {
-        return directory.socket().resolve(".s.PGSQL." + port);
+        return directory.socket().resolve(".s.PGSQL." + port());
     }
 
     /** @return the full {@code server_version} the server reported, e.g. "18.0" */
@@ -456,7 +386,7 @@ public final class PgServer implements AutoCloseable {
 
     /** @return a pgjdbc-style URL for tests that use JDBC: {@code jdbc:postgresql://localhost:<port>/postgres} */
     public String jdbcUrl() {
-        return "jdbc:postgresql://" + host() + ":" + port + "/postgres";
+        return "jdbc:postgresql://" + host() + ":" + port() + "/postgres";
     }
 
     /** @return the TLS material, or {@code null} when TLS is off */
@@ -466,7 +396,7 @@ public final class PgServer implements AutoCloseable {
 
     /** @return the certificate the server presents now */
     public ServerCertificate serverCertificate() {
-        return certificate;
+        return configFiles.certificate();
     }
 
     /** @return this server's directory (data, socket, tls, log), deleted by {@link #close()} */
@@ -486,12 +416,12 @@ public final class PgServer implements AutoCloseable {
 
     /** @return the postmaster's pid, or -1 when not running */
     public long pid() {
-        return pid;
+        return postmaster.pid();
     }
 
     /** @return whether the server was started and not stopped since */
     public boolean isRunning() {
-        return running;
+        return postmaster.isRunning();
     }
 
     /** @return the binaries this server runs */
@@ -506,19 +436,15 @@ public final class PgServer implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "PgServer[" + name + ", PostgreSQL " + binaries.version() + ", port " + port
-                + (running ? ", pid " + pid : ", stopped") + ", " + directory.root() + "]";
+        return "PgServer[" + name + ", PostgreSQL " + binaries.version() + ", port " + port()
+                + (isRunning() ? ", pid " + pid() : ", stopped") + ", " + directory.root() + "]";
     }
 
     // ---------------------------------------------------------------- helpers
 
-    private long writeConfig() {
-        return configFiles.write(port, certificate, primaryConnInfo, runtimeConfig);
-    }
-
     private void requireRunning() {
         checkNotClosed();
-        if (!running) {
+        if (!postmaster.isRunning()) {
             throw new IllegalStateException("'" + name + "' is not running");
         }
     }
@@ -527,10 +453,5 @@ public final class PgServer implements AutoCloseable {
         if (closed) {
             throw new IllegalStateException("'" + name + "' is closed");
         }
-    }
-
-    /** Polls {@code condition} every 20 ms until it holds, for at most the start timeout. */
-    private void await(String what, PolledCondition condition) {
-        PolledCondition.await(what, spec.startTimeout(), condition);
     }
 }

@@ -9,9 +9,11 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The files the testkit writes into a server's data directory on every start and reload:
- * {@code testkit.conf} (included from {@code postgresql.conf}) and {@code pg_hba.conf}. Each write
- * bumps a generation number in {@code testkit.conf}, so a reload can wait until sessions see it.
+ * The configuration a server is started and reloaded with — its port, the certificate it presents, the
+ * primary it streams from (a standby's {@code primary_conninfo}), the parameters set at runtime — and the
+ * files it is written to in the data directory on every start and reload: {@code testkit.conf} (included
+ * from {@code postgresql.conf}) and {@code pg_hba.conf}. Each write bumps a generation number in
+ * {@code testkit.conf}, so a reload can wait until sessions see it.
  */
 final class ServerConfigFiles {
 
@@ -20,6 +22,10 @@ final class ServerConfigFiles {
     private final Path dataDirectory;
     private final Path socketDirectory;
     private final Path tlsDirectory;
+    private final Map<String, String> runtimeConfig = new LinkedHashMap<>();
+    private volatile int port = Ports.allocate();
+    private volatile ServerCertificate certificate = ServerCertificate.TRUSTED;
+    private String primaryConnInfo;
     private long generation;
 
     ServerConfigFiles(ClusterSpec spec, PgTls tls, Path dataDirectory, Path socketDirectory, Path tlsDirectory) {
@@ -28,6 +34,46 @@ final class ServerConfigFiles {
         this.dataDirectory = dataDirectory;
         this.socketDirectory = socketDirectory;
         this.tlsDirectory = tlsDirectory;
+    }
+
+    /** The TCP port (also the Unix socket's number). */
+    int port() {
+        return port;
+    }
+
+    /** Moves to another free port (for a first start that found its port taken). */
+    void moveToFreePort() {
+        port = Ports.allocate();
+    }
+
+    /** The certificate the server presents. */
+    ServerCertificate certificate() {
+        return certificate;
+    }
+
+    void useCertificate(ServerCertificate which) {
+        certificate = which;
+    }
+
+    /** A parameter set at runtime; it wins over the cluster's. */
+    synchronized void set(String key, String value) {
+        runtimeConfig.put(key, value);
+    }
+
+    /** Makes this server a standby streaming from {@code primary} as {@code applicationName}. */
+    synchronized void streamFrom(PgServer primary, String applicationName) {
+        primaryConnInfo = "host=" + primary.address() + " port=" + primary.port() + " user=" + PgServer.REPLICATION_USER
+                + " application_name=" + applicationName + " connect_timeout=5";
+    }
+
+    /** After a promotion: no {@code primary_conninfo} any more. */
+    synchronized void stopStreaming() {
+        primaryConnInfo = null;
+    }
+
+    /** Whether this is a standby's configuration (it has a primary to stream from). */
+    synchronized boolean streams() {
+        return primaryConnInfo != null;
     }
 
     /** Makes {@code postgresql.conf} include {@code testkit.conf} (once). */
@@ -44,11 +90,11 @@ final class ServerConfigFiles {
     }
 
     /**
-     * Writes both files for the server's current state.
+     * Writes both files for the configuration as it is now.
      *
      * @return the generation number written into {@code testkit.conf}
      */
-    synchronized long write(int port, ServerCertificate certificate, String primaryConnInfo, Map<String, String> runtimeConfig) {
+    synchronized long write() {
         generation++;
         Map<String, String> conf = new LinkedHashMap<>();
         conf.put("listen_addresses", Ports.ipv6() ? "127.0.0.1,::1" : "127.0.0.1");

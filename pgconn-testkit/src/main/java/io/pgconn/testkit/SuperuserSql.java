@@ -40,6 +40,11 @@ final class SuperuserSql {
         return rows.isEmpty() || rows.get(0).isEmpty() ? null : rows.get(0).get(0);
     }
 
+    /** Whether {@code pg_is_in_recovery()}: a standby that has not been promoted. */
+    boolean inRecovery() {
+        return "t".equals(queryValue(PgServer.DEFAULT_DATABASE, "SELECT pg_is_in_recovery()"));
+    }
+
     /** The {@code server_version} the server reports at login. */
     String serverVersion() {
         try (AdminClient c = admin(PgServer.DEFAULT_DATABASE)) {

@@ -214,13 +214,21 @@ final class Workspace {
             return;
         }
         for (Path pidFile : pidFiles) {
-            long pid = postmasterPid(pidFile);
-            if (isPostmasterOf(pid, pidFile.getParent())) {
-                Os.signal(pid, "QUIT");
-                if (!Os.awaitExit(pid, Duration.ofSeconds(10))) {
-                    Os.signal(pid, "KILL");
-                    Os.awaitExit(pid, Duration.ofSeconds(5));
-                }
+            killPostmasterOf(pidFile.getParent());
+        }
+    }
+
+    /**
+     * Stops the postmaster {@code dataDirectory}'s postmaster.pid names, if it is alive and is that directory's:
+     * SIGQUIT (immediate shutdown), then SIGKILL when it is still there after 10 s.
+     */
+    static void killPostmasterOf(Path dataDirectory) {
+        long pid = postmasterPid(dataDirectory.resolve("postmaster.pid"));
+        if (isPostmasterOf(pid, dataDirectory)) {
+            Os.signal(pid, "QUIT");
+            if (!Os.awaitExit(pid, Duration.ofSeconds(10))) {
+                Os.signal(pid, "KILL");
+                Os.awaitExit(pid, Duration.ofSeconds(5));
             }
         }
     }

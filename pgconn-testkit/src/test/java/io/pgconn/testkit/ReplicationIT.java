@@ -55,7 +55,7 @@ class ReplicationIT {
         // the init SQL ran before the standbys were copied
         assertThat(PG.standby(0).queryValue("SELECT extname FROM pg_extension WHERE extname = 'hstore'"))
                 .isEqualTo("hstore");
-        Jdbc.await("two walsenders", REPLICATION_TIMEOUT,
+        PolledCondition.await("two walsenders", REPLICATION_TIMEOUT,
                 () -> "2".equals(primary.queryValue("SELECT count(*) FROM pg_stat_replication WHERE state = 'streaming'")));
     }
 
@@ -66,7 +66,7 @@ class ReplicationIT {
             Jdbc.update(c, "INSERT INTO items VALUES (1, 'a=>1')");
         }
         for (PgServer standby : PG.cluster().standbys()) {
-            Jdbc.await("row on " + standby.name(), REPLICATION_TIMEOUT, () -> "1".equals(count(standby)));
+            PolledCondition.await("row on " + standby.name(), REPLICATION_TIMEOUT, () -> "1".equals(count(standby)));
         }
         assertThat(PG.standby(0).queryValue("SELECT tags -> 'a' FROM items WHERE id = 1")).isEqualTo("1");
     }
@@ -110,7 +110,7 @@ class ReplicationIT {
         }
 
         follower.follow(promoted);
-        Jdbc.await("row 2 on the follower", REPLICATION_TIMEOUT, () -> "2".equals(count(follower)));
+        PolledCondition.await("row 2 on the follower", REPLICATION_TIMEOUT, () -> "2".equals(count(follower)));
         assertThat(follower.isInRecovery()).isTrue();
 
         promoted.restart();
