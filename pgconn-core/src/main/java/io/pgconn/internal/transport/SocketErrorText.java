@@ -69,20 +69,36 @@ public final class SocketErrorText {
 
     /**
      * Whether {@code error} is the socket's own (a reset, a broken pipe, a closed channel: an IOException that is
-     * not a TLS error), which a message says in pgconn's words and keeps as suppressed, not as the cause.
+     * not a TLS error): the server went away, a {@code PgConnectException}, said in pgconn's words.
      */
     public static boolean isSocketError(Throwable error) {
         return error instanceof IOException && !(error instanceof SSLException);
     }
 
     /**
+     * Whether {@code error} or one of its causes says "connection reset by peer" or "broken pipe" (any case): the
+     * English words Spring MVC matches, so a translated C library's text is no such phrase.
+     */
+    public static boolean saysClientGone(Throwable error) {
+        for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            String message = t.getMessage();
+            if (message != null && !inOwnWords(message).equals(message)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
      * The connect-time failure saying {@code message} (which says {@code error} with {@link #said}): {@code error} is
-     * its cause, unless it is a socket error ({@link #isSocketError}) — then it is kept as suppressed, so that no
-     * cause chain ends in "Connection reset by peer" or "Broken pipe", what Spring MVC reads as its own client going
-     * away (lifecycle.md §1.3). One rule for the dial, the SSLRequest, the startup and the cancel request.
+     * its cause, unless it says a client-disconnect phrase ({@link #saysClientGone}) — then it is kept as suppressed,
+     * so that no cause chain holds "Connection reset by peer" or "Broken pipe", what Spring MVC reads as its own client
+     * going away (lifecycle.md §1.3). Any other exception stays the cause: the starter's health reasons read a
+     * {@code ConnectException} or {@code NoRouteToHostException} there. One rule for the dial, the SSLRequest, the
+     * startup, the TLS handshake's socket error and the cancel request.
      */
     public static PgConnectException connectFailure(String host, String message, Throwable error) {
-        if (!isSocketError(error)) {
+        if (!saysClientGone(error)) {
             return new PgConnectException(host, message, error);
         }
         PgConnectException failure = new PgConnectException(host, message);
