@@ -3,7 +3,6 @@ package io.pgconn.spring.boot.autoconfigure;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.observation.Observation;
-import io.micrometer.observation.ObservationHandler;
 import io.pgconn.PgConnection;
 import io.pgconn.PgConnectionFactory;
 import io.pgconn.config.ConnConfig;
@@ -100,7 +99,7 @@ class PgConnSecretsIT {
     private MeterRegistry meterRegistry;
 
     @Autowired
-    private RecordingObservationHandler observations;
+    private StoppedObservations observations;
 
     @DynamicPropertySource
     static void pgConn(DynamicPropertyRegistry registry) {
@@ -156,9 +155,9 @@ class PgConnSecretsIT {
         for (Meter meter : this.meterRegistry.getMeters()) {
             shown.add(meter.getId().toString());
         }
-        assertThat(this.observations.stopped).extracting(Observation.Context::getName)
+        assertThat(this.observations.contexts).extracting(Observation.Context::getName)
                 .contains("pg.conn.connect", "pg.conn.connect.attempt");
-        for (Observation.Context context : this.observations.stopped) {
+        for (Observation.Context context : this.observations.contexts) {
             shown.add(context.toString());
             shown.add(String.valueOf(context.getLowCardinalityKeyValues()));
             shown.add(String.valueOf(context.getHighCardinalityKeyValues()));
@@ -233,24 +232,8 @@ class PgConnSecretsIT {
     static class ObservationConfiguration {
 
         @Bean
-        RecordingObservationHandler recordingObservationHandler() {
-            return new RecordingObservationHandler();
-        }
-    }
-
-    /** Joins the auto-configured observation registry; keeps every stopped observation. */
-    static class RecordingObservationHandler implements ObservationHandler<Observation.Context> {
-
-        final List<Observation.Context> stopped = new java.util.concurrent.CopyOnWriteArrayList<>();
-
-        @Override
-        public void onStop(Observation.Context context) {
-            this.stopped.add(context);
-        }
-
-        @Override
-        public boolean supportsContext(Observation.Context context) {
-            return true;
+        StoppedObservations stoppedObservations() {
+            return new StoppedObservations();
         }
     }
 }

@@ -5,7 +5,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;
-import io.micrometer.observation.tck.TestObservationRegistry;
 import io.pgconn.PgConnection;
 import io.pgconn.PgConnectionFactory;
 import io.pgconn.config.ConnConfig;
@@ -14,6 +13,7 @@ import io.pgconn.config.SslMode;
 import io.pgconn.spring.boot.autoconfigure.PgConnAutoConfiguration;
 import io.pgconn.spring.boot.autoconfigure.PgConnFactoryTracers;
 import io.pgconn.spring.boot.autoconfigure.StarterCluster;
+import io.pgconn.spring.boot.autoconfigure.StoppedObservations;
 import io.pgconn.testkit.AuthMethod;
 import io.pgconn.testkit.ConnectionType;
 import io.pgconn.testkit.PgClusterExtension;
@@ -46,7 +46,7 @@ class PgConnFactoryTracersIT {
             .initSql("CREATE DATABASE orders OWNER " + StarterCluster.USER).initSql("CREATE DATABASE reporting OWNER " + StarterCluster.USER)
             .build();
 
-    private final PgConnStatementObservationIT.Stopped stopped = new PgConnStatementObservationIT.Stopped();
+    private final StoppedObservations stopped = new StoppedObservations();
 
     /** Connects counted by the application's own tracer, passed next to the starter's. */
     static final AtomicInteger OWN_TRACER_CONNECTS = new AtomicInteger();
@@ -84,11 +84,7 @@ class PgConnFactoryTracersIT {
         new ApplicationContextRunner()
                 .withConfiguration(AutoConfigurations.of(PgConnAutoConfiguration.class, PgConnMetricsAutoConfiguration.class))
                 .withBean(SimpleMeterRegistry.class)
-                .withBean(ObservationRegistry.class, () -> {
-                    TestObservationRegistry registry = TestObservationRegistry.create();
-                    registry.observationConfig().observationHandler(stopped);
-                    return registry;
-                })
+                .withBean(ObservationRegistry.class, stopped::registry)
                 .withUserConfiguration(TwoFactories.class)
                 .run(context -> {
                     assertThat(context).hasNotFailed().doesNotHaveBean("pgConnectionFactory");

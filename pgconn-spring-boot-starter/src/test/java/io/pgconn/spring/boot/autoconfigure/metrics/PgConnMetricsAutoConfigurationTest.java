@@ -6,8 +6,10 @@ import io.micrometer.observation.ObservationRegistry;
 import io.micrometer.observation.tck.TestObservationRegistry;
 import io.pgconn.PgConnectionFactory;
 import io.pgconn.spring.boot.autoconfigure.PgConnAutoConfiguration;
+import io.r2dbc.proxy.observation.QueryObservationConvention;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.r2dbc.autoconfigure.ProxyConnectionFactoryCustomizer;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
@@ -108,6 +110,50 @@ class PgConnMetricsAutoConfigurationTest {
                 .doesNotHaveBean(PgConnMeterBinder.class).doesNotHaveBean(PgConnHostAttemptsCounter.class)
                 .doesNotHaveBean(PgConnSubscriberMeters.class)
                 .doesNotHaveBean(PgConnObservationTracer.class).doesNotHaveBean(PgConnStatementObservationTracer.class));
+    }
+
+    /** docs/starter.md §2: each of these is {@code @ConditionalOnMissingBean}; an application's own bean is the one used. */
+    @Test
+    void anApplicationsOwnObservationAndMeterBeansAreUsedInsteadOfTheStarters() {
+        SimpleMeterRegistry meters = new SimpleMeterRegistry();
+        ObservationRegistry observations = TestObservationRegistry.create();
+        PgConnObservationTracer connects = new PgConnObservationTracer(observations, io.pgconn.config.ConnConfig.builder().build());
+        PgConnStatementObservationTracer statements = new PgConnStatementObservationTracer(observations, true, false);
+        PgConnHostAttemptsCounter attempts = new PgConnHostAttemptsCounter(meters, "own");
+        this.runner.withBean(MeterRegistry.class, () -> meters).withBean(ObservationRegistry.class, () -> observations)
+                .withBean(PgConnObservationTracer.class, () -> connects)
+                .withBean(PgConnStatementObservationTracer.class, () -> statements)
+                .withBean(PgConnHostAttemptsCounter.class, () -> attempts)
+                .withBean("ownMeterBinder", PgConnMeterBinder.class, () -> new PgConnMeterBinder(java.util.Map.of(),
+                        new io.pgconn.spring.boot.autoconfigure.FailoverTrackers()))
+                .run(context -> {
+                    assertThat(context).hasNotFailed();
+                    assertThat(context.getBean(PgConnObservationTracer.class)).isSameAs(connects);
+                    assertThat(context.getBean(PgConnStatementObservationTracer.class)).isSameAs(statements);
+                    assertThat(context.getBean(PgConnHostAttemptsCounter.class)).isSameAs(attempts);
+                    assertThat(context).getBeanNames(PgConnMeterBinder.class).containsExactly("ownMeterBinder");
+                });
+    }
+
+    /**
+     * The statement's host on Boot's {@code r2dbc.query} (docs/starter.md §4): one customizer bean, replaced by its name
+     * (AUDIT-14 L6: it was two, each replaceable alone); an application's own {@code QueryObservationConvention} replaces
+     * the starter's.
+     */
+    @Test
+    void theR2dbcQueryHostIsOneCustomizerBeanAndAnApplicationsOwnConventionWins() {
+        ApplicationContextRunner observed = this.runner.withBean(ObservationRegistry.class, TestObservationRegistry::create);
+        observed.run(context -> {
+            assertThat(context).getBeanNames(R2dbcQueryHostCustomizer.class).containsExactly("pgConnR2dbcQueryHostCustomizer");
+            assertThat(context.getBean(QueryObservationConvention.class)).isInstanceOf(R2dbcQueryHostConvention.class);
+        });
+        QueryObservationConvention own = new QueryObservationConvention() { };
+        observed.withBean("pgConnR2dbcQueryHostCustomizer", ProxyConnectionFactoryCustomizer.class, () -> builder -> { })
+                .withBean(QueryObservationConvention.class, () -> own)
+                .run(context -> {
+                    assertThat(context).doesNotHaveBean(R2dbcQueryHostCustomizer.class);
+                    assertThat(context.getBean(QueryObservationConvention.class)).isSameAs(own);
+                });
     }
 
     static int refusedPort() {

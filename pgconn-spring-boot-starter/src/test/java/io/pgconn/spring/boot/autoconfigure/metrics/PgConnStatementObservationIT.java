@@ -9,6 +9,7 @@ import io.pgconn.PgConnectionFactory;
 import io.pgconn.PgServerException;
 import io.pgconn.spring.boot.autoconfigure.PgConnAutoConfiguration;
 import io.pgconn.spring.boot.autoconfigure.StarterCluster;
+import io.pgconn.spring.boot.autoconfigure.StoppedObservations;
 import io.pgconn.spring.boot.autoconfigure.r2dbc.PgConnR2dbcAutoConfiguration;
 import io.pgconn.spring.boot.autoconfigure.r2dbc.PgConnSessions;
 import io.pgconn.spring.boot.autoconfigure.r2dbc.PgConnSessionsAutoConfiguration;
@@ -53,17 +54,13 @@ class PgConnStatementObservationIT {
             .initSql("CREATE DATABASE " + StarterCluster.USER + " OWNER " + StarterCluster.USER)
             .build();
 
-    /** What the tests read: every observation that stopped (a TestObservationRegistry's own list is not public). */
-    private final Stopped stopped = new Stopped();
+    /** What the tests read: every observation that stopped. */
+    private final StoppedObservations stopped = new StoppedObservations();
 
     private ApplicationContextRunner runner(Class<?>... configurations) {
         return new ApplicationContextRunner()
                 .withConfiguration(AutoConfigurations.of(configurations))
-                .withBean(ObservationRegistry.class, () -> {
-                    TestObservationRegistry registry = TestObservationRegistry.create();
-                    registry.observationConfig().observationHandler(stopped);
-                    return registry;
-                })
+                .withBean(ObservationRegistry.class, stopped::registry)
                 .withPropertyValues("pg.conn.hosts=" + StarterCluster.label(PG.primary()), "pg.conn.database=" + StarterCluster.USER,
                         "pg.conn.username=" + StarterCluster.USER, "pg.conn.password=" + StarterCluster.PASSWORD,
                         "pg.conn.ssl.mode=disable", "pg.conn.extension-types=", "pg.conn.pool.initial-size=0");
@@ -230,21 +227,6 @@ class PgConnStatementObservationIT {
             if (error != null) {
                 assertThat(String.valueOf(error)).doesNotContain(SECRET);
             }
-        }
-    }
-
-    /** Every observation that stopped, kept with its key values (a TestObservationRegistry's own list is not public). */
-    static final class Stopped implements io.micrometer.observation.ObservationHandler<Observation.Context> {
-        final java.util.Queue<Observation.Context> contexts = new java.util.concurrent.ConcurrentLinkedQueue<>();
-
-        @Override
-        public boolean supportsContext(Observation.Context context) {
-            return true;
-        }
-
-        @Override
-        public void onStop(Observation.Context context) {
-            contexts.add(context);
         }
     }
 }

@@ -57,44 +57,37 @@ class PgConnSubscriberMetersIT {
     void eachSubscriberBeanHasStatusReconnectAndNotificationMeters() throws Exception {
         AtomicReference<MeterRegistry> registry = new AtomicReference<>();
         AtomicReference<NotificationSubscriber> subscriber = new AtomicReference<>();
-        new ApplicationContextRunner()
-                .withConfiguration(AutoConfigurations.of(PgConnAutoConfiguration.class, PgConnMetricsAutoConfiguration.class))
-                .withBean(SimpleMeterRegistry.class)
-                .withUserConfiguration(Subscribers.class)
-                .withPropertyValues("pg.conn.hosts=" + StarterCluster.label(PG.primary()), "pg.conn.ssl.mode=disable",
-                        "pg.conn.database=postgres", "pg.conn.username=" + StarterCluster.USER,
-                        "pg.conn.password=" + StarterCluster.PASSWORD, "pg.conn.extension-types=", "pg.conn.startup-check=none")
-                .run(context -> {
-                    assertThat(context).hasNotFailed().hasSingleBean(PgConnSubscriberMeters.class);
-                    registry.set(context.getBean(MeterRegistry.class));
-                    subscriber.set(context.getBean("ordersSubscriber", NotificationSubscriber.class));
-                    awaitCondition("listening, by its gauge", Duration.ofSeconds(20), () -> status(context, "listening") == 1);
-                    assertThat(status(context, "connecting")).isZero();
-                    assertThat(status(context, "reconnecting")).isZero();
-                    assertThat(status(context, "gave-up")).isZero();
-                    assertThat(counter(context, "pg.conn.subscriber.reconnects")).isZero();
-                    assertThat(counter(context, "pg.conn.subscriber.notifications")).isZero();
+        meteredContext(Subscribers.class).run(context -> {
+            assertThat(context).hasNotFailed().hasSingleBean(PgConnSubscriberMeters.class);
+            registry.set(context.getBean(MeterRegistry.class));
+            subscriber.set(context.getBean("ordersSubscriber", NotificationSubscriber.class));
+            awaitCondition("listening, by its gauge", Duration.ofSeconds(20), () -> status(context, "listening") == 1);
+            assertThat(status(context, "connecting")).isZero();
+            assertThat(status(context, "reconnecting")).isZero();
+            assertThat(status(context, "gave-up")).isZero();
+            assertThat(counter(context, "pg.conn.subscriber.reconnects")).isZero();
+            assertThat(counter(context, "pg.conn.subscriber.notifications")).isZero();
 
-                    PgConnection notifier = context.getBean(PgConnectionFactory.class).connect().get(10, TimeUnit.SECONDS);
-                    notifier.simpleQuery("NOTIFY orders_secret_channel, 'payload-secret'").get(10, TimeUnit.SECONDS);
-                    notifier.simpleQuery("NOTIFY orders_secret_channel, 'payload-secret'").get(10, TimeUnit.SECONDS);
-                    awaitCondition("2 notifications counted", Duration.ofSeconds(20),
-                            () -> counter(context, "pg.conn.subscriber.notifications") == 2);
-                    notifier.close().get(10, TimeUnit.SECONDS);
+            PgConnection notifier = context.getBean(PgConnectionFactory.class).connect().get(10, TimeUnit.SECONDS);
+            notifier.simpleQuery("NOTIFY orders_secret_channel, 'payload-secret'").get(10, TimeUnit.SECONDS);
+            notifier.simpleQuery("NOTIFY orders_secret_channel, 'payload-secret'").get(10, TimeUnit.SECONDS);
+            awaitCondition("2 notifications counted", Duration.ofSeconds(20),
+                    () -> counter(context, "pg.conn.subscriber.notifications") == 2);
+            notifier.close().get(10, TimeUnit.SECONDS);
 
-                    PG.primary().execute("SELECT pg_terminate_backend(" + subscriber.get().connection().processId() + ")");
-                    awaitCondition("1 re-connect counted", Duration.ofSeconds(20),
-                            () -> counter(context, "pg.conn.subscriber.reconnects") == 1);
-                    awaitCondition("listening again", Duration.ofSeconds(20), () -> status(context, "listening") == 1);
+            PG.primary().execute("SELECT pg_terminate_backend(" + subscriber.get().connection().processId() + ")");
+            awaitCondition("1 re-connect counted", Duration.ofSeconds(20),
+                    () -> counter(context, "pg.conn.subscriber.reconnects") == 1);
+            awaitCondition("listening again", Duration.ofSeconds(20), () -> status(context, "listening") == 1);
 
-                    for (Meter meter : meters(context)) {
-                        assertThat(meter.getId().getTag("subscriber")).isEqualTo("ordersSubscriber");
-                        assertThat(meter.getId().getTags()).extracting(tag -> tag.getKey())
-                                .isSubsetOf("db.system.name", "subscriber", "status");
-                        assertThat(meter.getId().toString()).doesNotContain("secret").doesNotContain(StarterCluster.PASSWORD);
-                    }
-                    assertThat(meters(context)).as("5 status gauges and 2 counters, none for the lazy bean").hasSize(7);
-                });
+            for (Meter meter : meters(context)) {
+                assertThat(meter.getId().getTag("subscriber")).isEqualTo("ordersSubscriber");
+                assertThat(meter.getId().getTags()).extracting(tag -> tag.getKey())
+                        .isSubsetOf("db.system.name", "subscriber", "status");
+                assertThat(meter.getId().toString()).doesNotContain("secret").doesNotContain(StarterCluster.PASSWORD);
+            }
+            assertThat(meters(context)).as("5 status gauges and 2 counters, none for the lazy bean").hasSize(7);
+        });
         subscriber.get().ended().get(10, TimeUnit.SECONDS);
         assertThat(registry.get().find("pg.conn.subscriber.status").meters()).as("removed with the bean").isEmpty();
         assertThat(registry.get().find("pg.conn.subscriber.reconnects").meters()).isEmpty();
@@ -118,23 +111,27 @@ class PgConnSubscriberMetersIT {
      */
     @Test
     void aPrototypeSubscribersInstancesGetNoMetersThatWouldOutliveThem() throws Exception {
-        new ApplicationContextRunner()
+        meteredContext(Subscribers.class, PrototypeSubscribers.class).run(context -> {
+            NotificationSubscriber first = context.getBean("perRequestSubscriber", NotificationSubscriber.class);
+            NotificationSubscriber second = context.getBean("perRequestSubscriber", NotificationSubscriber.class);
+            assertThat(first).isNotSameAs(second);
+            first.close().get(10, TimeUnit.SECONDS);
+            second.close().get(10, TimeUnit.SECONDS);
+            assertThat(meters(context)).as("the singleton's meters only")
+                    .allSatisfy(meter -> assertThat(meter.getId().getTag("subscriber")).isEqualTo("ordersSubscriber"))
+                    .hasSize(7);
+        });
+    }
+
+    /** The starter's factory and meters on this class's server, a {@code SimpleMeterRegistry}, the subscribers given. */
+    private static ApplicationContextRunner meteredContext(Class<?>... subscribers) {
+        return new ApplicationContextRunner()
                 .withConfiguration(AutoConfigurations.of(PgConnAutoConfiguration.class, PgConnMetricsAutoConfiguration.class))
                 .withBean(SimpleMeterRegistry.class)
-                .withUserConfiguration(Subscribers.class, PrototypeSubscribers.class)
+                .withUserConfiguration(subscribers)
                 .withPropertyValues("pg.conn.hosts=" + StarterCluster.label(PG.primary()), "pg.conn.ssl.mode=disable",
                         "pg.conn.database=postgres", "pg.conn.username=" + StarterCluster.USER,
-                        "pg.conn.password=" + StarterCluster.PASSWORD, "pg.conn.extension-types=", "pg.conn.startup-check=none")
-                .run(context -> {
-                    NotificationSubscriber first = context.getBean("perRequestSubscriber", NotificationSubscriber.class);
-                    NotificationSubscriber second = context.getBean("perRequestSubscriber", NotificationSubscriber.class);
-                    assertThat(first).isNotSameAs(second);
-                    first.close().get(10, TimeUnit.SECONDS);
-                    second.close().get(10, TimeUnit.SECONDS);
-                    assertThat(meters(context)).as("the singleton's meters only")
-                            .allSatisfy(meter -> assertThat(meter.getId().getTag("subscriber")).isEqualTo("ordersSubscriber"))
-                            .hasSize(7);
-                });
+                        "pg.conn.password=" + StarterCluster.PASSWORD, "pg.conn.extension-types=", "pg.conn.startup-check=none");
     }
 
     private static java.util.List<Meter> meters(ApplicationContext context) {

@@ -3,13 +3,12 @@ package io.pgconn.spring.boot.autoconfigure.r2dbc;
 import io.micrometer.common.KeyValue;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.observation.Observation;
-import io.micrometer.observation.ObservationHandler;
 import io.pgconn.PgConnection;
 import io.pgconn.PgConnectionFactory;
 import io.pgconn.r2dbc.PgConnUnwrap;
 import io.pgconn.spring.boot.autoconfigure.StarterCluster;
+import io.pgconn.spring.boot.autoconfigure.StoppedObservations;
 import io.pgconn.spring.boot.autoconfigure.health.PgConnPoolDetails;
-import io.pgconn.spring.boot.autoconfigure.metrics.PgConnMetricsAutoConfiguration;
 import io.pgconn.testkit.AuthMethod;
 import io.pgconn.testkit.ConnectionType;
 import io.pgconn.testkit.PgClusterExtension;
@@ -28,14 +27,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.autoconfigure.AutoConfigurations;
-import org.springframework.boot.micrometer.observation.autoconfigure.ObservationAutoConfiguration;
 import org.springframework.boot.r2dbc.autoconfigure.ProxyConnectionFactoryCustomizer;
-import org.springframework.boot.r2dbc.autoconfigure.R2dbcProxyAutoConfiguration;
-import org.springframework.boot.r2dbc.autoconfigure.observation.R2dbcObservationAutoConfiguration;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
-import io.pgconn.spring.boot.autoconfigure.PgConnAutoConfiguration;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.context.annotation.Import;
 import org.springframework.r2dbc.core.DatabaseClient;
@@ -49,9 +43,7 @@ import reactor.core.publisher.Mono;
 import java.lang.reflect.Proxy;
 import java.time.Duration;
 import java.util.List;
-import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 
 import static io.pgconn.testing.Conditions.awaitCondition;
@@ -69,7 +61,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 @SpringBootTest(classes = R2dbcTestApplication.class, webEnvironment = WebEnvironment.NONE, properties = {
         "pg.conn.database=" + StarterCluster.USER, "pg.conn.username=" + StarterCluster.USER, "pg.conn.password=" + StarterCluster.PASSWORD,
         "pg.conn.ssl.mode=disable", "pg.conn.extension-types=", "pg.conn.pool.initial-size=1", "pg.conn.pool.max-size=2" })
-@Import(PgConnR2dbcObservationIT.RecordedObservations.class)
+@Import(StoppedObservations.class)
 class PgConnR2dbcObservationIT {
 
     private static final Duration STEP = Duration.ofSeconds(30);
@@ -104,7 +96,7 @@ class PgConnR2dbcObservationIT {
     private PgConnPoolDetails poolDetails;
 
     @Autowired
-    private RecordedObservations recorded;
+    private StoppedObservations recorded;
 
     @Autowired
     private MeterRegistry meters;
@@ -139,23 +131,13 @@ class PgConnR2dbcObservationIT {
     /** Boot's switch is read for the starter's factory too: set, the values are observed (the default above keeps them out). */
     @Test
     void withBootsIncludeParameterValuesSetTheParameterValuesAreObserved() {
-        RecordedObservations observed = new RecordedObservations();
-        new ApplicationContextRunner()
-                .withConfiguration(AutoConfigurations.of(ObservationAutoConfiguration.class, R2dbcProxyAutoConfiguration.class,
-                        R2dbcObservationAutoConfiguration.class, PgConnAutoConfiguration.class, PgConnR2dbcAutoConfiguration.class))
-                .withBean(RecordedObservations.class, () -> observed)
-                .withPropertyValues("management.observations.r2dbc.include-parameter-values=true",
-                        "pg.conn.hosts=" + StarterCluster.label(PG.primary()), "pg.conn.database=" + StarterCluster.USER,
-                        "pg.conn.username=" + StarterCluster.USER, "pg.conn.password=" + StarterCluster.PASSWORD,
-                        "pg.conn.ssl.mode=disable", "pg.conn.extension-types=", "pg.conn.pool.initial-size=0")
+        StoppedObservations observed = new StoppedObservations();
+        observedContext(observed).withPropertyValues("management.observations.r2dbc.include-parameter-values=true")
                 .run(context -> {
                     DatabaseClient own = DatabaseClient.create(context.getBean(ConnectionFactory.class));
                     assertThat(own.sql("SELECT $1::text").bind(0, "shown-when-asked").map(row -> row.get(0, String.class))
                             .one().block(STEP)).isEqualTo("shown-when-asked");
-                    awaitCondition("the statement's r2dbc.query observation to stop", STEP, () -> observed.contexts.stream()
-                            .anyMatch(context1 -> query(context1).equals("SELECT $1::text")));
-                    Observation.Context select = observed.contexts.stream()
-                            .filter(context1 -> query(context1).equals("SELECT $1::text")).findFirst().orElseThrow();
+                    Observation.Context select = observed.awaitR2dbcQuery("SELECT $1::text");
                     assertThat(select.getHighCardinalityKeyValue("r2dbc.params[0]").getValue()).contains("shown-when-asked");
                 });
     }
@@ -167,9 +149,7 @@ class PgConnR2dbcObservationIT {
         assertThat(client.sql("SELECT $1::text").bind(0, SECRET_OWNER).map(row -> row.get(0, String.class)).one().block(STEP))
                 .isEqualTo(SECRET_OWNER);
 
-        awaitCondition("the statement's r2dbc.query observation to stop", STEP,
-                () -> queries().stream().anyMatch(context -> query(context).equals("SELECT $1::text")));
-        Observation.Context select = queries().stream().filter(context -> query(context).equals("SELECT $1::text")).findFirst().orElseThrow();
+        Observation.Context select = recorded.awaitR2dbcQuery("SELECT $1::text");
         assertThat(select.getLowCardinalityKeyValues()).extracting(KeyValue::getKey)
                 .containsExactlyInAnyOrder("r2dbc.connection", "r2dbc.thread", "server.address", "server.port");
         assertThat(select.getLowCardinalityKeyValue("server.address").getValue()).isEqualTo("127.0.0.1");
@@ -209,24 +189,13 @@ class PgConnR2dbcObservationIT {
     @Test
     void theObservedHostIsTheOneTheConnectionLandedOnNotTheFirstConfigured() {
         int refused = StarterCluster.refusedPort();
-        RecordedObservations observed = new RecordedObservations();
-        new ApplicationContextRunner()
-                .withConfiguration(AutoConfigurations.of(ObservationAutoConfiguration.class, R2dbcProxyAutoConfiguration.class,
-                        R2dbcObservationAutoConfiguration.class, PgConnAutoConfiguration.class, PgConnMetricsAutoConfiguration.class,
-                        PgConnR2dbcAutoConfiguration.class))
-                .withBean(RecordedObservations.class, () -> observed)
-                .withPropertyValues("pg.conn.hosts=127.0.0.1:" + refused + "," + StarterCluster.label(PG.primary()),
-                        "pg.conn.database=" + StarterCluster.USER, "pg.conn.username=" + StarterCluster.USER,
-                        "pg.conn.password=" + StarterCluster.PASSWORD, "pg.conn.ssl.mode=disable", "pg.conn.extension-types=",
-                        "pg.conn.pool.initial-size=0")
+        StoppedObservations observed = new StoppedObservations();
+        observedContext(observed).withPropertyValues("pg.conn.hosts=127.0.0.1:" + refused + "," + StarterCluster.label(PG.primary()))
                 .run(context -> {
                     assertThat(context).hasNotFailed();
                     DatabaseClient own = DatabaseClient.create(context.getBean(ConnectionFactory.class));
                     assertThat(own.sql("SELECT 2").map(row -> row.get(0, Integer.class)).one().block(STEP)).isEqualTo(2);
-                    awaitCondition("the statement's r2dbc.query observation to stop", STEP, () -> observed.contexts.stream()
-                            .anyMatch(stopped -> query(stopped).equals("SELECT 2")));
-                    Observation.Context select = observed.contexts.stream()
-                            .filter(stopped -> query(stopped).equals("SELECT 2")).findFirst().orElseThrow();
+                    Observation.Context select = observed.awaitR2dbcQuery("SELECT 2");
                     assertThat(select.getLowCardinalityKeyValue("server.address").getValue()).isEqualTo("127.0.0.1");
                     assertThat(select.getLowCardinalityKeyValue("server.port").getValue())
                             .isEqualTo(Integer.toString(PG.primary().port())).isNotEqualTo(Integer.toString(refused));
@@ -241,16 +210,8 @@ class PgConnR2dbcObservationIT {
      */
     @Test
     void anApplicationsOwnHostCustomizerLeavesNoPgConnHostOnAnotherDriversQuery() {
-        RecordedObservations observed = new RecordedObservations();
-        new ApplicationContextRunner()
-                .withConfiguration(AutoConfigurations.of(ObservationAutoConfiguration.class, R2dbcProxyAutoConfiguration.class,
-                        R2dbcObservationAutoConfiguration.class, PgConnAutoConfiguration.class, PgConnMetricsAutoConfiguration.class,
-                        PgConnR2dbcAutoConfiguration.class))
-                .withBean(RecordedObservations.class, () -> observed)
-                .withBean("pgConnR2dbcQueryHostCustomizer", ProxyConnectionFactoryCustomizer.class, () -> builder -> { })
-                .withPropertyValues("pg.conn.hosts=" + StarterCluster.label(PG.primary()), "pg.conn.database=" + StarterCluster.USER,
-                        "pg.conn.username=" + StarterCluster.USER, "pg.conn.password=" + StarterCluster.PASSWORD,
-                        "pg.conn.ssl.mode=disable", "pg.conn.extension-types=", "pg.conn.pool.initial-size=0")
+        StoppedObservations observed = new StoppedObservations();
+        observedContext(observed).withBean("pgConnR2dbcQueryHostCustomizer", ProxyConnectionFactoryCustomizer.class, () -> builder -> { })
                 .run(context -> {
                     assertThat(context).hasNotFailed();
                     Connection pooled = Mono.from(context.getBean(ConnectionFactory.class).create()).block(STEP);
@@ -266,8 +227,7 @@ class PgConnR2dbcObservationIT {
                     Mono.from(otherDriver.create()).flatMapMany(connection -> connection.createStatement("SELECT 'other driver'").execute())
                             .flatMap(Result::getRowsUpdated).blockLast(STEP);
 
-                    Observation.Context other = observed.contexts.stream()
-                            .filter(stopped -> query(stopped).equals("SELECT 'other driver'")).findFirst().orElseThrow();
+                    Observation.Context other = observed.awaitR2dbcQuery("SELECT 'other driver'");
                     assertThat(other.getLowCardinalityKeyValue("r2dbc.connection").getValue()).isEqualTo(MockConnectionFactoryMetadata.NAME);
                     assertThat(other.getLowCardinalityKeyValues()).extracting(KeyValue::getKey)
                             .as("no pgconn host on another driver's query").doesNotContain("server.address", "server.port");
@@ -336,8 +296,14 @@ class PgConnR2dbcObservationIT {
                 .containsEntry("max", 2).containsKey("evictions");
     }
 
+    /** {@link ObservedPoolContexts} on this class's server and database. */
+    private static ApplicationContextRunner observedContext(StoppedObservations observed) {
+        return ObservedPoolContexts.runner(observed)
+                .withPropertyValues("pg.conn.hosts=" + StarterCluster.label(PG.primary()), "pg.conn.database=" + StarterCluster.USER);
+    }
+
     private List<Observation.Context> queries() {
-        return recorded.contexts.stream().filter(context -> "r2dbc.query".equals(context.getName())).toList();
+        return recorded.named("r2dbc.query");
     }
 
     private static boolean isTheSelect(Observation.Context context) {
@@ -345,22 +311,6 @@ class PgConnR2dbcObservationIT {
     }
 
     private static String query(Observation.Context context) {
-        KeyValue sql = context.getHighCardinalityKeyValue("r2dbc.query[0]");
-        return sql == null ? "" : sql.getValue();
-    }
-
-    /** Every observation that stopped, as Boot registers an {@code ObservationHandler} bean with its registry. */
-    static final class RecordedObservations implements ObservationHandler<Observation.Context> {
-        final Queue<Observation.Context> contexts = new ConcurrentLinkedQueue<>();
-
-        @Override
-        public boolean supportsContext(Observation.Context context) {
-            return true;
-        }
-
-        @Override
-        public void onStop(Observation.Context context) {
-            contexts.add(context);
-        }
+        return StoppedObservations.r2dbcQuery(context);
     }
 }

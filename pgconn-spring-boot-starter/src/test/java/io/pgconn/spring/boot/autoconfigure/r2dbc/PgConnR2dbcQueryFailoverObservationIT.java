@@ -4,20 +4,14 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.observation.DefaultMeterObservationHandler;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.micrometer.observation.Observation;
-import io.pgconn.spring.boot.autoconfigure.PgConnAutoConfiguration;
 import io.pgconn.spring.boot.autoconfigure.StarterCluster;
-import io.pgconn.spring.boot.autoconfigure.metrics.PgConnMetricsAutoConfiguration;
+import io.pgconn.spring.boot.autoconfigure.StoppedObservations;
 import io.pgconn.testkit.PgClusterExtension;
 import io.pgconn.testkit.PgServer;
 import io.pgconn.testkit.StopMode;
 import io.r2dbc.spi.ConnectionFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.springframework.boot.autoconfigure.AutoConfigurations;
-import org.springframework.boot.micrometer.observation.autoconfigure.ObservationAutoConfiguration;
-import org.springframework.boot.r2dbc.autoconfigure.R2dbcProxyAutoConfiguration;
-import org.springframework.boot.r2dbc.autoconfigure.observation.R2dbcObservationAutoConfiguration;
-import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.r2dbc.core.DatabaseClient;
 
 import java.time.Duration;
@@ -42,19 +36,13 @@ class PgConnR2dbcQueryFailoverObservationIT {
     void afterAFailoverTheStatementsObservationsNameThePromotedHost() {
         PgServer primary = PG.primary();
         PgServer standby = PG.standby(0);
-        PgConnR2dbcObservationIT.RecordedObservations observed = new PgConnR2dbcObservationIT.RecordedObservations();
+        StoppedObservations observed = new StoppedObservations();
         MeterRegistry meters = new SimpleMeterRegistry();
-        new ApplicationContextRunner()
-                .withConfiguration(AutoConfigurations.of(ObservationAutoConfiguration.class, R2dbcProxyAutoConfiguration.class,
-                        R2dbcObservationAutoConfiguration.class, PgConnAutoConfiguration.class, PgConnMetricsAutoConfiguration.class,
-                        PgConnR2dbcAutoConfiguration.class))
-                .withBean(PgConnR2dbcObservationIT.RecordedObservations.class, () -> observed)
+        ObservedPoolContexts.runner(observed)
                 .withBean(DefaultMeterObservationHandler.class, () -> new DefaultMeterObservationHandler(meters))
                 .withPropertyValues("pg.conn.hosts=" + StarterCluster.label(primary) + "," + StarterCluster.label(standby),
-                        "pg.conn.target-session-attrs=read-write", "pg.conn.database=postgres",
-                        "pg.conn.username=" + StarterCluster.USER, "pg.conn.password=" + StarterCluster.PASSWORD,
-                        "pg.conn.ssl.mode=disable", "pg.conn.extension-types=", "pg.conn.startup-check=none",
-                        "pg.conn.host-connect-timeout=2s", "pg.conn.pool.initial-size=0", "pg.conn.pool.max-size=1")
+                        "pg.conn.target-session-attrs=read-write", "pg.conn.database=postgres", "pg.conn.startup-check=none",
+                        "pg.conn.host-connect-timeout=2s", "pg.conn.pool.max-size=1")
                 .run(context -> {
                     assertThat(context).hasNotFailed();
                     DatabaseClient client = DatabaseClient.create(context.getBean(ConnectionFactory.class));
@@ -80,17 +68,14 @@ class PgConnR2dbcQueryFailoverObservationIT {
     }
 
     /** The server.port of the last successful r2dbc.query observation of {@code sql}, once it stopped. */
-    private static String portOf(PgConnR2dbcObservationIT.RecordedObservations observed, String sql) {
+    private static String portOf(StoppedObservations observed, String sql) {
         awaitCondition("the r2dbc.query observation of " + sql, STEP, () -> !succeeded(observed, sql).isEmpty());
         List<Observation.Context> done = succeeded(observed, sql);
         return done.get(done.size() - 1).getLowCardinalityKeyValue("server.port").getValue();
     }
 
-    private static List<Observation.Context> succeeded(PgConnR2dbcObservationIT.RecordedObservations observed, String sql) {
-        return observed.contexts.stream().filter(context -> "r2dbc.query".equals(context.getName()))
-                .filter(context -> context.getError() == null)
-                .filter(context -> context.getHighCardinalityKeyValue("r2dbc.query[0]") != null
-                        && sql.equals(context.getHighCardinalityKeyValue("r2dbc.query[0]").getValue()))
-                .toList();
+    private static List<Observation.Context> succeeded(StoppedObservations observed, String sql) {
+        return observed.named("r2dbc.query").stream().filter(context -> context.getError() == null)
+                .filter(context -> sql.equals(StoppedObservations.r2dbcQuery(context))).toList();
     }
 }
