@@ -118,8 +118,12 @@ class FailoverLogTest {
         String warning = "2 hosts answer as primary: " + DB1 + ", " + DB2 + " (split brain? e.g. an old primary back after a failover "
                 + "without pg_rewind); new connections (target_session_attrs=read-write) go to " + DB2;
         assertThat(pgconnLines(output)).containsExactly(
+                "WARN pgconn health [pgConnectionFactory]: no host satisfying target_session_attrs=read-write is up: " + DB1
+                        + ": connection refused (" + DB1 + "); " + DB2 + ": standby",
                 "INFO pgconn [pgConnectionFactory]: active host changed from " + DB1 + " to " + DB2 + " (failover 1): " + DB1
                         + " is down: connection refused (" + DB1 + ")",
+                "INFO pgconn health [pgConnectionFactory]: " + DB2 + " satisfies target_session_attrs=read-write again (primary), "
+                        + "after 0 ms without such a host",
                 "WARN pgconn health [pgConnectionFactory]: " + warning,
                 "INFO pgconn [pgConnectionFactory]: active host changed from " + DB2 + " to " + DB1 + " (failover 2): " + DB2
                         + " is now read-only, which target_session_attrs=read-write does not accept",
