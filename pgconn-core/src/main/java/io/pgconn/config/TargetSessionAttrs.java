@@ -52,7 +52,16 @@ public enum TargetSessionAttrs implements LibpqValue {
         return this == READ_WRITE || this == READ_ONLY;
     }
 
-    /** Number of passes over the host list. */
+    /**
+     * Whether a factory keeps new connects for this value on the host its last one reached, while that host stays
+     * up in an accepted role ({@code read-write}, {@code primary}: one writable primary, also when an old one comes
+     * back beside it — a deliberate difference from libpq, docs/lifecycle.md §2.4, §9).
+     */
+    public boolean sticksToLastHost() {
+        return this == READ_WRITE || this == PRIMARY;
+    }
+
+        /** Number of passes over the host list. */
     public int passes() {
         return this == PREFER_STANDBY ? 2 : 1;
     }

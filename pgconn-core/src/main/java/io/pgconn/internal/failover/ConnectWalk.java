@@ -248,7 +248,7 @@ final class ConnectWalk {
                 connection.close(); // the walk ended first: the attempt was traced as abandoned
                 return;
             }
-            registry.recordUp(host.label(), connection.role());
+            registry.recordConnected(host.label(), connection.role(), target);
             end(connection, null);
             return;
         }

@@ -15,7 +15,9 @@ import java.util.random.RandomGenerator;
 
 /**
  * The order in which one connect tries the hosts: the configured order (shuffled for
- * {@code load_balance_hosts=random}), then re-ranked by recent memory — likely matches first, hosts
+ * {@code load_balance_hosts=random}), then re-ranked by recent memory — for {@code read-write} and
+ * {@code primary} the host the last such connect reached while it is still up in an accepted role
+ * ({@link StickyPrimary}; not with {@code random}), then likely matches, hosts
  * a connect's deadline cut short next, hosts known to have the wrong role after them, hosts that failed
  * recently last. It reorders, it never
  * removes a host.
@@ -34,28 +36,37 @@ final class HostOrder {
         if (loadBalance == LoadBalanceHosts.RANDOM) {
             Collections.shuffle(hosts, random instanceof java.util.Random r ? r : new java.util.Random(random.nextLong()));
         }
-        hosts.sort(Comparator.comparingInt(host -> rank(registry.status(host.label()), registry, target, recheckInterval)));
+        boolean sticky = loadBalance != LoadBalanceHosts.RANDOM; // random asks for no preferred host
+        hosts.sort(Comparator.comparingInt(host -> rank(registry.status(host.label()), sticky, registry, target, recheckInterval)));
         return hosts;
     }
 
     /**
-     * 0: likely match or unknown; 1: cut short by a connect's deadline lately (slow or silent, not found down:
-     * behind the hosts that may answer, ahead of those that cannot take this connect); 2: known wrong role;
-     * 3: failed recently. Stale memory counts as unknown.
+     * 0: the host connects for this target stick to ({@link StickyPrimary}); 1: likely match or unknown;
+     * 2: cut short by a connect's deadline lately (slow or silent, not found down: behind the hosts that may
+     * answer, ahead of those that cannot take this connect); 3: known wrong role; 4: failed recently. Stale
+     * memory counts as unknown; a zero {@code recheckInterval} turns all of it off.
      */
-    private static int rank(HostStatus status, HostStatusRegistry registry, TargetSessionAttrs target, Duration recheckInterval) {
+    private static int rank(HostStatus status, boolean stickyAllowed, HostStatusRegistry registry, TargetSessionAttrs target,
+                    Duration recheckInterval) {
         if (registry.cutOffLately(status, recheckInterval)) {
-            return 1;
-        }
-        if (!registry.isFresh(status, recheckInterval)) {
-            return 0;
-        }
-        if (status.state() == HostStatus.State.DOWN) {
-            return 3;
-        }
-        if (status.role() != ServerRole.UNKNOWN && !target.accepts(status.role(), false)) {
             return 2;
         }
-        return 0;
+        if (recheckInterval.isZero()) {
+            return 1;
+        }
+        if (stickyAllowed && registry.isSticky(status, target)) {
+            return 0; // fresh or not: its latest word is up in an accepted role
+        }
+        if (!registry.isFresh(status, recheckInterval)) {
+            return 1;
+        }
+        if (status.state() == HostStatus.State.DOWN) {
+            return 4;
+        }
+        if (status.role() != ServerRole.UNKNOWN && !target.accepts(status.role(), false)) {
+            return 3;
+        }
+        return 1;
     }
 }

@@ -4,6 +4,7 @@ import io.pgconn.FatalErrors;
 import io.pgconn.HostStatus;
 import io.pgconn.HostUpRegistration;
 import io.pgconn.ServerRole;
+import io.pgconn.config.TargetSessionAttrs;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -28,6 +29,7 @@ public final class HostStatusRegistry {
      * status — the host was not found down (docs/lifecycle.md §2.4).
      */
     private final Map<String, Instant> cutOff = new ConcurrentHashMap<>();
+    private final StickyPrimary sticky = new StickyPrimary();
     private final Clock clock;
     private final List<Consumer<HostStatus>> upListeners = new CopyOnWriteArrayList<>();
 
@@ -58,6 +60,20 @@ public final class HostStatusRegistry {
         if (fatal != null) {
             FatalErrors.handToTheThread(fatal);
         }
+    }
+
+    /**
+     * A connect for {@code target} handed out a session on {@code host} in {@code role}: remembered up, and as the
+     * host the next connects for {@code target} stick to ({@link StickyPrimary}).
+     */
+    void recordConnected(String host, ServerRole role, TargetSessionAttrs target) {
+        sticky.connected(host, target);
+        recordUp(host, role);
+    }
+
+    /** Whether connects for {@code target} try this host first ({@link StickyPrimary#holds}). */
+    boolean isSticky(HostStatus status, TargetSessionAttrs target) {
+        return sticky.holds(status, target);
     }
 
     /**

@@ -64,6 +64,67 @@ class HostOrderTest {
         assertThat(order(TargetSessionAttrs.READ_WRITE)).containsExactly(A, B, C);
     }
 
+    /**
+     * New user 12 H1: after a failover the pool's connects reached B; A came back as a second primary (no pg_rewind).
+     * Read-write and primary connects keep trying B first while its latest word is "up as primary" — fresh or not —
+     * instead of failing back to A by host order.
+     */
+    @Test
+    void readWriteAndPrimaryConnectsStickToTheHostTheLastOneReachedWhileItIsUpInAnAcceptedRole() {
+        registry.recordDown(A.label(), "connection refused");
+        registry.recordConnected(B.label(), ServerRole.PRIMARY, TargetSessionAttrs.READ_WRITE);
+        registry.recordConnected(B.label(), ServerRole.PRIMARY, TargetSessionAttrs.PRIMARY);
+        registry.recordUp(A.label(), ServerRole.PRIMARY); // the old primary is back, as a primary
+        assertThat(order(TargetSessionAttrs.READ_WRITE)).containsExactly(B, A, C);
+        assertThat(order(TargetSessionAttrs.PRIMARY)).containsExactly(B, A, C);
+
+        clock.advance(RECHECK.plusMillis(1));
+        assertThat(order(TargetSessionAttrs.READ_WRITE)).as("stale memory of B does not give A back its place").containsExactly(B, A, C);
+    }
+
+    @Test
+    void theStickyHostFoundDownDemotedOrCutShortLosesItsPlace() {
+        registry.recordConnected(B.label(), ServerRole.PRIMARY, TargetSessionAttrs.READ_WRITE);
+        registry.recordUp(B.label(), ServerRole.READ_ONLY_PRIMARY); // a planned switchback: B demoted
+        assertThat(order(TargetSessionAttrs.READ_WRITE)).containsExactly(A, C, B);
+
+        registry.recordUp(B.label(), ServerRole.PRIMARY);
+        assertThat(order(TargetSessionAttrs.READ_WRITE)).containsExactly(B, A, C);
+        registry.recordDown(B.label(), "connection refused");
+        assertThat(order(TargetSessionAttrs.READ_WRITE)).containsExactly(A, C, B);
+
+        registry.recordUp(B.label(), ServerRole.PRIMARY);
+        clock.advance(Duration.ofMillis(1));
+        registry.recordCutOff(B.label());
+        assertThat(order(TargetSessionAttrs.READ_WRITE)).containsExactly(A, C, B);
+
+        clock.advance(Duration.ofMillis(1));
+        registry.recordConnected(C.label(), ServerRole.PRIMARY, TargetSessionAttrs.READ_WRITE);
+        assertThat(order(TargetSessionAttrs.READ_WRITE)).as("the last connect decides").containsExactly(C, A, B);
+    }
+
+    /**
+     * Stickiness keeps writes on one primary: targets that do not ask for one, random load balancing (no host
+     * preferred by request) and hostRecheckInterval=0 (no reordering) keep their order.
+     */
+    @Test
+    void otherTargetsRandomBalancingAndNoRecheckIntervalDoNotStick() {
+        for (TargetSessionAttrs target : TargetSessionAttrs.values()) {
+            registry.recordConnected(C.label(), ServerRole.PRIMARY, target);
+        }
+        assertThat(order(TargetSessionAttrs.ANY)).containsExactly(A, B, C);
+        assertThat(order(TargetSessionAttrs.PREFER_STANDBY)).containsExactly(A, B, C);
+        assertThat(HostOrder.order(List.of(A, B, C), LoadBalanceHosts.DISABLE, new Random(1), registry, TargetSessionAttrs.READ_WRITE,
+                Duration.ZERO)).containsExactly(A, B, C);
+        Set<HostSpec> firsts = new HashSet<>();
+        Random random = new Random(7);
+        for (int i = 0; i < 60; i++) {
+            firsts.add(HostOrder.order(List.of(A, B, C), LoadBalanceHosts.RANDOM, random, registry, TargetSessionAttrs.READ_WRITE, RECHECK).get(0));
+        }
+        assertThat(firsts).containsExactlyInAnyOrder(A, B, C);
+        assertThat(order(TargetSessionAttrs.READ_WRITE)).containsExactly(C, A, B);
+    }
+
     @Test
     void staleMemoryNoLongerReorders() {
         registry.recordDown(A.label(), "connection refused");

@@ -18,7 +18,9 @@ import java.util.function.Supplier;
  * before the monitors' views stop showing the crashed one as up, so interleaving the two fed it
  * old, new, old, new for one promotion (3 failovers counted for 1). With
  * {@code load-balance-hosts=random} the landing host changes by design, so the count is meaningful
- * only with a fixed host order.
+ * only with a fixed host order. Connects are always remembered as {@link #lastConnectedHost()}: under
+ * {@code read-write}/{@code primary} new connections stick to that host while it answers so (core's sticky
+ * primary), and the monitors' active host is computed with it.
  *
  * <p>Each change is logged once at INFO, from → to with the failover number and why (new user 7
  * F2), naming the factory bean (new user 10 F4: two factories on one server could not be told apart):
@@ -39,6 +41,9 @@ public final class FailoverTracker implements PgTracer {
     private final AtomicLong failovers = new AtomicLong();
 
     private @Nullable String activeHost;
+
+    /** Where the factory's last successful connect landed, whatever feeds {@link #activeHost}. */
+    private @Nullable String lastConnectedHost;
 
     private @Nullable Instant lastFailoverAt;
 
@@ -77,6 +82,7 @@ public final class FailoverTracker implements PgTracer {
     }
 
     private synchronized void connectLandedOn(String host) {
+        this.lastConnectedHost = host;
         if (!this.followsHealthMonitor) {
             landedOn(host, () -> LANDED_BY_CONNECT);
         }
@@ -117,6 +123,16 @@ public final class FailoverTracker implements PgTracer {
     /** {@code host:port} of the last successful connect, or {@code null} before the first. */
     public synchronized @Nullable String activeHost() {
         return this.activeHost;
+    }
+
+    /**
+     * {@code host:port} where the factory's last successful connect landed, or {@code null} before the first —
+     * also while the health monitors feed {@link #activeHost}: core keeps {@code read-write} and {@code primary}
+     * connects on that host while it answers in an accepted role (docs/lifecycle.md §2.4), and the monitors'
+     * view of the active host follows the same rule ({@code HostViews}).
+     */
+    public synchronized @Nullable String lastConnectedHost() {
+        return this.lastConnectedHost;
     }
 
     /** Changes of the active host since start. */

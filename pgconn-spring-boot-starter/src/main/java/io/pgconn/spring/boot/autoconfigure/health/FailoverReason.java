@@ -2,20 +2,24 @@ package io.pgconn.spring.boot.autoconfigure.health;
 
 import io.pgconn.config.TargetSessionAttrs;
 
+import org.jspecify.annotations.Nullable;
+
 import java.util.List;
 
 /**
  * Why the active host moved from {@code previous} to {@code next}, in the monitors' words, for the
  * failover's log line ({@link io.pgconn.spring.boot.autoconfigure.FailoverTracker}): the previous host
  * is down (with its short reason), its role no longer satisfies {@code target_session_attrs}, or the
- * new host is preferred again (first in the host order, or a standby for {@code prefer-standby}). Never holds a secret: the views do not.
+ * new host is preferred again (first in the host order, or a standby for {@code prefer-standby}), or — under
+ * {@code read-write}/{@code primary} — a connect landed on it, and new connections stick there. Never holds a secret: the views do not.
  */
 final class FailoverReason {
 
     private FailoverReason() {
     }
 
-    static String of(List<HostView> views, String previous, HostView next, TargetSessionAttrs attrs) {
+    /** {@code lastConnected}: where the application's last connect landed (core keeps new connects there), or null. */
+    static String of(List<HostView> views, String previous, HostView next, TargetSessionAttrs attrs, @Nullable String lastConnected) {
         HostView old = views.stream().filter(v -> v.host().equals(previous)).findFirst().orElse(null);
         if (old == null) {
             return next.host() + " is up as " + next.role().label();
@@ -26,6 +30,10 @@ final class FailoverReason {
         if (!attrs.accepts(old.role(), true)) {
             return previous + " is now " + old.role().label() + ", which target_session_attrs="
                     + attrs.libpqName() + " does not accept";
+        }
+        if (next.host().equals(lastConnected) && attrs.sticksToLastHost()) {
+            return "a connect landed on " + next.host() + " (" + next.role().label() + "); target_session_attrs=" + attrs.libpqName()
+                    + " keeps new connections there while it answers so";
         }
         return next.host() + " is up as " + next.role().label() + " and target_session_attrs=" + attrs.libpqName()
                 + " prefers it (host order)";

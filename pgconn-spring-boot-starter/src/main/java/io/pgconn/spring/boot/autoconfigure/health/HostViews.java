@@ -15,7 +15,9 @@ import java.util.List;
  * reads all of it in one {@link #snapshot()}. So a report's {@code activeHost} and {@code failovers}
  * always agree: before, the count moved when a whole probe round ended (a frozen primary's probe
  * holds that for its timeout) and the application's connects fed it too, a probe interval ahead of
- * the views (docs/starter.md §3).
+ * the views (docs/starter.md §3). Under {@code read-write}/{@code primary} the active host is the one the
+ * application's last connect reached while it answers so ({@link FailoverTracker#lastConnectedHost()}), as core
+ * decides; two hosts up as writable primaries are logged at WARN ({@link SplitBrainLog}).
  */
 final class HostViews {
 
@@ -28,10 +30,25 @@ final class HostViews {
 
     private final NoAcceptableHostLog noAcceptableHostLog;
 
+    private final SplitBrainLog splitBrainLog;
+
+    /** Whether new connections stick to the host the last connect reached (not with {@code load-balance-hosts=random}). */
+    private final boolean sticky;
+
+    /** What the last {@link #update} computed: a report shows it with the count it was counted with. */
+    private @Nullable HostView active;
+
     HostViews(List<String> hosts, TargetSessionAttrs targetSessionAttrs, FailoverTracker failoverTracker) {
+        this(hosts, targetSessionAttrs, failoverTracker, true);
+    }
+
+    /** {@code sticky}: false with {@code load-balance-hosts=random}, where core prefers no host (docs/lifecycle.md §2.4). */
+    HostViews(List<String> hosts, TargetSessionAttrs targetSessionAttrs, FailoverTracker failoverTracker, boolean sticky) {
         this.targetSessionAttrs = targetSessionAttrs;
         this.failoverTracker = failoverTracker;
+        this.sticky = sticky;
         this.noAcceptableHostLog = new NoAcceptableHostLog(targetSessionAttrs, failoverTracker.factoryName());
+        this.splitBrainLog = new SplitBrainLog(targetSessionAttrs, failoverTracker.factoryName());
         this.views = new ArrayList<>(hosts.stream().map(HostView::unknown).toList());
         failoverTracker.followHealthMonitor();
     }
@@ -43,27 +60,39 @@ final class HostViews {
      */
     synchronized void update(int index, HostView view) {
         this.views.set(index, view);
-        HostView active = active(this.views, this.targetSessionAttrs);
+        String lastConnected = this.sticky ? this.failoverTracker.lastConnectedHost() : null;
+        HostView active = active(this.views, this.targetSessionAttrs, lastConnected);
+        this.active = active;
         if (active != null) {
             // no acceptable host (the window before a promotion) is no host change: the next one decides
             String previous = this.failoverTracker.activeHost();
             this.failoverTracker.landedOn(active.host(),
-                    () -> FailoverReason.of(this.views, String.valueOf(previous), active, this.targetSessionAttrs));
+                    () -> FailoverReason.of(this.views, String.valueOf(previous), active, this.targetSessionAttrs, lastConnected));
         }
         this.noAcceptableHostLog.viewsChanged(this.views, active, view);
+        this.splitBrainLog.viewsChanged(this.views, active);
     }
 
     /** Every host's view, the active host and the failover count, as of one moment. */
     synchronized Snapshot snapshot() {
-        return new Snapshot(List.copyOf(this.views), active(this.views, this.targetSessionAttrs),
+        return new Snapshot(List.copyOf(this.views), this.active,
                 this.failoverTracker.failovers(), this.failoverTracker.lastFailoverAt());
     }
 
     /**
-     * The host a connect would land on by these views: the first, in configuration order, whose
-     * role satisfies {@code attrs} (a second pass for {@code prefer-standby}); {@code null} when none.
+     * The host a connect would land on by these views: for {@code read-write} and {@code primary} the host the
+     * last connect reached ({@code lastConnected}, may be null) while it is up in an accepted role — core's sticky
+     * primary, so an old primary back beside it is not where new connections go; else the first, in configuration
+     * order, whose role satisfies {@code attrs} (a second pass for {@code prefer-standby}); {@code null} when none.
      */
-    static @Nullable HostView active(List<HostView> views, TargetSessionAttrs attrs) {
+    static @Nullable HostView active(List<HostView> views, TargetSessionAttrs attrs, @Nullable String lastConnected) {
+        if (lastConnected != null && attrs.sticksToLastHost()) {
+            for (HostView view : views) {
+                if (view.host().equals(lastConnected) && view.isUp() && attrs.accepts(view.role(), false)) {
+                    return view;
+                }
+            }
+        }
         for (int pass = 1; pass <= attrs.passes(); pass++) {
             boolean lastPass = pass > 1;
             for (HostView view : views) {

@@ -127,7 +127,7 @@ public class PgConnHealthIndicator extends AbstractHealthIndicator implements Di
         if (lastFailoverAt != null) {
             builder.withDetail("lastFailoverAt", lastFailoverAt.toString());
         }
-        String splitBrain = SplitBrainWarning.of(views, this.config.targetSessionAttrs());
+        String splitBrain = SplitBrainWarning.of(views, this.config.targetSessionAttrs(), active);
         if (splitBrain != null) {
             builder.withDetail("warning", splitBrain);
         }

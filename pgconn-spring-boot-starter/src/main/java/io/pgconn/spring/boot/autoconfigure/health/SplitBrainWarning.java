@@ -7,21 +7,25 @@ import org.jspecify.annotations.Nullable;
 import java.util.List;
 
 /**
- * The {@code warning} of the {@code pgConn} health when more than one configured host answers as a
- * writable primary while {@code target-session-attrs} asks for one ({@code read-write} or
- * {@code primary}): a split brain, typically an old primary started again after a failover without
- * being rewound or fenced. Connects (and {@code activeHost}) go to the first of them in configuration
- * order, which may be the stale one, and writes may land on both. It is a warning, not {@code DOWN}:
- * a connect still succeeds, and taking every instance out of service would not end the split brain.
+ * The {@code warning} of the {@code pgConn} health, and the text of the WARN line ({@link SplitBrainLog}), when
+ * more than one configured host answers as a writable primary while {@code target-session-attrs} asks for one
+ * ({@code read-write} or {@code primary}): a split brain, typically an old primary started again after a failover
+ * without being rewound or fenced. It names the hosts and where new connections go ({@code activeHost}): the host
+ * the last connect reached while it stays a primary (core's sticky primary, docs/lifecycle.md §2.4), so an old
+ * primary that comes back does not take them by host order. It is a warning, not {@code DOWN}: a connect still
+ * succeeds, and taking every instance out of service would not end the split brain.
  */
 final class SplitBrainWarning {
 
     private SplitBrainWarning() {
     }
 
-    /** The warning, or {@code null} when at most one host is an up primary or the target does not ask for one. */
-    static @Nullable String of(List<HostView> views, TargetSessionAttrs target) {
-        if (target != TargetSessionAttrs.READ_WRITE && target != TargetSessionAttrs.PRIMARY) {
+    /**
+     * The warning, or {@code null} when at most one host is an up primary or the target does not ask for one.
+     * {@code active}: where new connections go (the health's {@code activeHost}), or {@code null}.
+     */
+    static @Nullable String of(List<HostView> views, TargetSessionAttrs target, @Nullable HostView active) {
+        if (!target.sticksToLastHost()) {
             return null;
         }
         List<String> primaries = views.stream().filter(v -> v.isUp() && v.role() == ServerRole.PRIMARY).map(HostView::host).toList();
@@ -29,7 +33,7 @@ final class SplitBrainWarning {
             return null;
         }
         return primaries.size() + " hosts answer as primary: " + String.join(", ", primaries)
-                + " (split brain? e.g. an old primary back after a failover without pg_rewind); target_session_attrs="
-                + target.libpqName() + " connects to the first, " + primaries.get(0);
+                + " (split brain? e.g. an old primary back after a failover without pg_rewind); new connections (target_session_attrs="
+                + target.libpqName() + ") go to " + (active != null ? active.host() : "none of them");
     }
 }

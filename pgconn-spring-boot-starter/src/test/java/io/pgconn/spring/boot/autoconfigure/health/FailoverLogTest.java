@@ -76,17 +76,63 @@ class FailoverLogTest {
                 "INFO pgconn [pgConnectionFactory]: active host changed from " + DB2 + " to " + DB1 + " (failover 1): " + DB2
                         + " is down: connection refused (" + DB2 + ")",
                 "INFO pgconn health [pgConnectionFactory]: " + DB1 + " satisfies target_session_attrs=read-write again (primary), "
-                        + "after 6000 ms without such a host");
+                        + "after 6000 ms without such a host",
+                "WARN pgconn health [pgConnectionFactory]: 2 hosts answer as primary: " + DB1 + ", " + DB2 + " (split brain? e.g. an old "
+                        + "primary back after a failover without pg_rewind); new connections (target_session_attrs=read-write) go to " + DB1,
+                "INFO pgconn health [pgConnectionFactory]: no more than one host answers as primary now (split brain over); "
+                        + "new connections go to " + DB1);
         assertThat(this.tracker.failovers()).isEqualTo(1);
     }
 
+    /** Before any connect of the application, core has no host to stick to: host order decides, and the warning says so. */
     @Test
-    void theFirstHostWritableAgainIsAFailbackThatSaysSo(CapturedOutput output) {
+    void withoutAConnectTheFirstHostWritableAgainIsAFailbackThatSaysSo(CapturedOutput output) {
         probeRound(up(DB1, ServerRole.STANDBY), up(DB2, ServerRole.PRIMARY));
         probeRound(up(DB1, ServerRole.PRIMARY), up(DB2, ServerRole.PRIMARY));
 
         assertThat(pgconnLines(output)).containsExactly("INFO pgconn [pgConnectionFactory]: active host changed from " + DB2 + " to " + DB1
-                + " (failover 1): " + DB1 + " is up as primary and target_session_attrs=read-write prefers it (host order)");
+                + " (failover 1): " + DB1 + " is up as primary and target_session_attrs=read-write prefers it (host order)",
+                "WARN pgconn health [pgConnectionFactory]: 2 hosts answer as primary: " + DB1 + ", " + DB2 + " (split brain? e.g. an old "
+                        + "primary back after a failover without pg_rewind); new connections (target_session_attrs=read-write) go to " + DB1);
+    }
+
+    /**
+     * New user 12 H1: after a failover the application's connects land on the promoted host DB2; the old primary DB1
+     * comes back as a primary (no pg_rewind). New connections stay on DB2 (core's sticky primary), so activeHost does
+     * not move and no failover is counted; the split brain is a WARN once, naming both hosts and where new
+     * connections go — not an INFO "active host changed ... (host order)". When DB2 is demoted, new connections move.
+     */
+    @Test
+    void anOldPrimaryBackBesideTheOneTheConnectsReachedIsAWarnOnceAndNoFailover(CapturedOutput output) {
+        connectLandedOn(DB1);
+        probeRound(up(DB1, ServerRole.PRIMARY), up(DB2, ServerRole.STANDBY));
+        probeRound(down(DB1, "connection refused (" + DB1 + ")"), up(DB2, ServerRole.PRIMARY));
+        connectLandedOn(DB2);
+        for (int i = 0; i < 3; i++) {
+            probeRound(up(DB1, ServerRole.PRIMARY), up(DB2, ServerRole.PRIMARY));
+        }
+        assertThat(this.views.snapshot().active().host()).isEqualTo(DB2);
+        assertThat(this.tracker.failovers()).isEqualTo(1);
+        probeRound(up(DB1, ServerRole.PRIMARY), up(DB2, ServerRole.READ_ONLY_PRIMARY));
+
+        String warning = "2 hosts answer as primary: " + DB1 + ", " + DB2 + " (split brain? e.g. an old primary back after a failover "
+                + "without pg_rewind); new connections (target_session_attrs=read-write) go to " + DB2;
+        assertThat(pgconnLines(output)).containsExactly(
+                "WARN pgconn health [pgConnectionFactory]: no host satisfying target_session_attrs=read-write is up: " + DB1
+                        + ": connection refused (" + DB1 + "); " + DB2 + ": standby",
+                "INFO pgconn [pgConnectionFactory]: active host changed from " + DB1 + " to " + DB2 + " (failover 1): " + DB1
+                        + " is down: connection refused (" + DB1 + ")",
+                "INFO pgconn health [pgConnectionFactory]: " + DB2 + " satisfies target_session_attrs=read-write again (primary), "
+                        + "after 0 ms without such a host",
+                "WARN pgconn health [pgConnectionFactory]: " + warning,
+                "INFO pgconn [pgConnectionFactory]: active host changed from " + DB2 + " to " + DB1 + " (failover 2): " + DB2
+                        + " is now read-only, which target_session_attrs=read-write does not accept",
+                "INFO pgconn health [pgConnectionFactory]: no more than one host answers as primary now (split brain over); "
+                        + "new connections go to " + DB1);
+    }
+
+    private void connectLandedOn(String host) {
+        this.tracker.connectEnded(new ConnectEnded(1, host, ServerRole.PRIMARY, 1, null, Duration.ofMillis(2)));
     }
 
     @Test

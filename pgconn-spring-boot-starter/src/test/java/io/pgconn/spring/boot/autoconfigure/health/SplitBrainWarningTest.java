@@ -22,25 +22,26 @@ class SplitBrainWarningTest {
     void twoUpPrimariesUnderReadWriteAreASplitBrain() {
         List<HostView> views = List.of(up("db1:5432", ServerRole.PRIMARY), up("db2:5432", ServerRole.STANDBY),
                 up("db3:5432", ServerRole.PRIMARY));
-        assertThat(SplitBrainWarning.of(views, TargetSessionAttrs.READ_WRITE)).isEqualTo("2 hosts answer as primary: "
+        assertThat(SplitBrainWarning.of(views, TargetSessionAttrs.READ_WRITE, views.get(2))).isEqualTo("2 hosts answer as primary: "
                 + "db1:5432, db3:5432 (split brain? e.g. an old primary back after a failover without pg_rewind); "
-                + "target_session_attrs=read-write connects to the first, db1:5432");
-        assertThat(SplitBrainWarning.of(views, TargetSessionAttrs.PRIMARY)).startsWith("2 hosts answer as primary: db1:5432, db3:5432");
+                + "new connections (target_session_attrs=read-write) go to db3:5432");
+        assertThat(SplitBrainWarning.of(views, TargetSessionAttrs.PRIMARY, views.get(0))).startsWith("2 hosts answer as primary: db1:5432, db3:5432")
+                .endsWith("new connections (target_session_attrs=primary) go to db1:5432");
     }
 
     @Test
     void oneUpPrimaryADownOneOrAReadOnlyOneIsNoWarning() {
         HostView downPrimary = up("db2:5432", ServerRole.PRIMARY).down("no answer within 1000 ms (db2:5432)", NOW);
-        assertThat(SplitBrainWarning.of(List.of(up("db1:5432", ServerRole.PRIMARY), downPrimary), TargetSessionAttrs.READ_WRITE)).isNull();
+        assertThat(SplitBrainWarning.of(List.of(up("db1:5432", ServerRole.PRIMARY), downPrimary), TargetSessionAttrs.READ_WRITE, null)).isNull();
         assertThat(SplitBrainWarning.of(List.of(up("db1:5432", ServerRole.PRIMARY), up("db2:5432", ServerRole.READ_ONLY_PRIMARY)),
-                TargetSessionAttrs.READ_WRITE)).isNull();
-        assertThat(SplitBrainWarning.of(List.of(up("db1:5432", ServerRole.PRIMARY)), TargetSessionAttrs.READ_WRITE)).isNull();
+                TargetSessionAttrs.READ_WRITE, null)).isNull();
+        assertThat(SplitBrainWarning.of(List.of(up("db1:5432", ServerRole.PRIMARY)), TargetSessionAttrs.READ_WRITE, null)).isNull();
     }
 
     @Test
     void targetsThatDoNotAskForOnePrimaryGetNoWarning() {
         List<HostView> views = List.of(up("db1:5432", ServerRole.PRIMARY), up("db2:5432", ServerRole.PRIMARY));
-        assertThat(SplitBrainWarning.of(views, TargetSessionAttrs.ANY)).isNull();
-        assertThat(SplitBrainWarning.of(views, TargetSessionAttrs.PREFER_STANDBY)).isNull();
+        assertThat(SplitBrainWarning.of(views, TargetSessionAttrs.ANY, views.get(0))).isNull();
+        assertThat(SplitBrainWarning.of(views, TargetSessionAttrs.PREFER_STANDBY, views.get(0))).isNull();
     }
 }
