@@ -96,10 +96,9 @@ public final class SqlTokens {
             if (Character.isWhitespace(c)) {
                 at++;
             } else if (sql.startsWith("--", at)) {
-                int eol = sql.indexOf('\n', at);
-                at = eol < 0 ? sql.length() : eol + 1;
+                at = skipLineComment(sql, at);
             } else if (sql.startsWith("/*", at)) {
-                at = orEnd(sql, skipBlockComment(sql, at + 2));
+                at = orEnd(sql, skipBlockComment(sql, at));
             } else {
                 return at;
             }
@@ -107,10 +106,32 @@ public final class SqlTokens {
         return at;
     }
 
-    /** Past the block comment whose opening {@code /*} ends at {@code from}; they nest. -1 when the text ends inside it. */
-    public static int skipBlockComment(String sql, int from) {
+    /**
+     * Past the {@code --} comment that starts at {@code at}: past its line's end, a {@code \n} or a {@code \r} as in
+     * PostgreSQL's lexer ({@code newline [\n\r]}; AUDIT-15 L3: a text with CR-only line ends); the text's length when
+     * no line end follows.
+     */
+    public static int skipLineComment(String sql, int at) {
+        expect(sql, at, "--");
+        for (int i = at + 2; i < sql.length(); i++) {
+            char c = sql.charAt(i);
+            if (c == '\n' || c == '\r') {
+                return i + 1;
+            }
+        }
+        return sql.length();
+    }
+
+    /**
+     * Past the block comment whose opening {@code /*} is at {@code start} (as every skip here takes the index of the
+     * token's opening mark); they nest. -1 when the text ends inside it.
+     *
+     * @throws IllegalArgumentException when no {@code /*} is at {@code start}
+     */
+    public static int skipBlockComment(String sql, int start) {
+        expect(sql, start, "/*");
         int depth = 1;
-        int at = from;
+        int at = start + 2;
         while (at < sql.length()) {
             if (sql.startsWith("/*", at)) {
                 depth++;
@@ -132,9 +153,15 @@ public final class SqlTokens {
      * doubled quote is one character of it. A backslash escapes the next character in {@code E'...'} always and in a
      * plain {@code '...'} while {@code standardConformingStrings} is false; never in {@code B'...'}, {@code X'...'},
      * {@code U&'...'} or a quoted identifier. -1 when the text ends first.
+     *
+     * @throws IllegalArgumentException when no {@code '} or {@code "} is at {@code quote}
      */
     public static int skipQuoted(String sql, int quote, boolean standardConformingStrings) {
-        char mark = sql.charAt(quote);
+        char mark = quote >= 0 && quote < sql.length() ? sql.charAt(quote) : 0;
+        if (mark != '\'' && mark != '"') {
+            throw new IllegalArgumentException("no quote (' or \") at index " + quote + " of a text of " + sql.length()
+                    + " characters");
+        }
         boolean backslashEscapes = mark == '\'' && backslashEscapes(sql, quote, standardConformingStrings);
         int at = quote + 1;
         int length = sql.length();
@@ -158,9 +185,13 @@ public final class SqlTokens {
     /**
      * Past the dollar-quoted string opened at {@code start} ({@code $tag$ ... $tag$}; the tag may be empty and never
      * starts with a digit); {@code start + 1} when no quote opens there (a lone {@code $}). -1 when the closing tag is
-     * missing. A {@code $n} parameter is the caller's to tell apart first.
+     * missing (a dollar quote is at least four characters, {@code $$$$}, so {@code start + 1} says only "none"). A
+     * {@code $n} parameter is the caller's to tell apart first.
+     *
+     * @throws IllegalArgumentException when no {@code $} is at {@code start}
      */
     public static int skipDollarQuoted(String sql, int start) {
+        expect(sql, start, "$");
         int tagEnd = start + 1;
         while (tagEnd < sql.length() && (Character.isLetterOrDigit(sql.charAt(tagEnd)) || sql.charAt(tagEnd) == '_')) {
             tagEnd++;
@@ -196,10 +227,17 @@ public final class SqlTokens {
         if (prefixed && (before == 'B' || before == 'b' || before == 'X' || before == 'x')) {
             return false;
         }
-        if (before == '&' && quote > 1 && (sql.charAt(quote - 2) == 'U' || sql.charAt(quote - 2) == 'u')) {
+        if (before == '&' && quote > 1 && (sql.charAt(quote - 2) == 'U' || sql.charAt(quote - 2) == 'u')
+                && (quote < 3 || !isIdentifierPart(sql.charAt(quote - 3)))) { // U&'...' starts a word: xu&'a' is xu & 'a'
             return false;
         }
         return !standardConformingStrings;
+    }
+
+    private static void expect(String sql, int at, String mark) {
+        if (at < 0 || !sql.startsWith(mark, at)) {
+            throw new IllegalArgumentException("no " + mark + " at index " + at + " of a text of " + sql.length() + " characters");
+        }
     }
 
     private static boolean isDigit(char c) {

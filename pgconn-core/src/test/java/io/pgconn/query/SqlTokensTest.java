@@ -5,6 +5,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class SqlTokensTest {
 
@@ -28,6 +29,30 @@ class SqlTokensTest {
             "-- only a comment|``"})
     void theFirstKeywordIsTheFirstWordPastBlanksCommentsAndParentheses(String sql, String expected) {
         assertThat(SqlTokens.firstKeyword(sql == null ? "" : sql.replace("\\n", "\n"))).isEqualTo(expected);
+    }
+
+    @Test
+    void everySkipTakesTheIndexOfItsOpeningMarkAndRefusesAnotherCharacter() {
+        assertThatThrownBy(() -> SqlTokens.skipQuoted("x'a'", 0, true)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("index 0");
+        assertThatThrownBy(() -> SqlTokens.skipBlockComment("/* a */", 2)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> SqlTokens.skipLineComment("- a", 0)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> SqlTokens.skipDollarQuoted("a$$", 0)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> SqlTokens.skipQuoted("'", 5, true)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void aUnicodeEscapeStringStartsAWord() {
+        // xu&'a\'' with standard_conforming_strings off is xu & 'a\'' — an escaping literal, not U&'...' (AUDIT-15 L4)
+        assertThat(SqlTokens.skipQuoted("xu&'a\\'' b'", 3, false)).isEqualTo(8);
+        assertThat(SqlTokens.skipQuoted("u&'a\\'", 2, false)).as("U&'...' takes no backslash escapes").isEqualTo(6);
+    }
+
+    @Test
+    void aLineCommentEndsAtALineFeedOrACarriageReturn() {
+        assertThat(SqlTokens.firstKeyword("-- note\rSELECT 1")).as("CR-only line ends (AUDIT-15 L3)").isEqualTo("SELECT");
+        assertThat(SqlTokens.skipLineComment("-- a\r\nb", 0)).isEqualTo(5);
+        assertThat(SqlTokens.skipLineComment("x -- a", 2)).isEqualTo(6);
     }
 
     @Test
@@ -90,8 +115,8 @@ class SqlTokensTest {
     void theSkipsEndWhereTheServersLexerEndsEachToken() {
         assertThat(SqlTokens.skipBlanksAndComments(" -- a\n /* b /* c */ d */ x", 0)).isEqualTo(25);
         assertThat(SqlTokens.skipBlanksAndComments("  ", 0)).isEqualTo(2);
-        assertThat(SqlTokens.skipBlockComment("/* a /* b */ */x", 2)).isEqualTo(15);
-        assertThat(SqlTokens.skipBlockComment("/* a /* b */", 2)).isEqualTo(-1);
+        assertThat(SqlTokens.skipBlockComment("/* a /* b */ */x", 0)).isEqualTo(15);
+        assertThat(SqlTokens.skipBlockComment("/* a /* b */", 0)).isEqualTo(-1);
         assertThat(SqlTokens.skipQuoted("'a''b'x", 0, true)).isEqualTo(6);
         assertThat(SqlTokens.skipQuoted("'a\\'x", 0, true)).as("standard_conforming_strings on").isEqualTo(4);
         assertThat(SqlTokens.skipQuoted("'a\\'x'", 0, false)).as("standard_conforming_strings off").isEqualTo(6);

@@ -272,9 +272,10 @@ final class ExtendedQuerySession implements SessionPort {
 
         /**
          * Cancels the read as its reader's cancel would, and fails the reader with {@code error}; nothing when the
-         * read has ended. From any thread: the error goes to the reader on the session's event loop, after the
-         * cancel, where nothing of the statement follows it or is being handed on — a terminal signal coming back
-         * into a signal under way (a reader's {@code request(0)} inside {@code onNext}) is never in its way.
+         * read has ended. From any thread: the error goes to the reader once the session's event loop has processed
+         * the cancel — on the loop, or on this thread when the loop had already done so (a done future runs its
+         * stage at once) — where nothing of the statement follows it or is being handed on: a terminal signal coming
+         * back into a signal under way (a reader's {@code request(0)} inside {@code onNext}) is never in its way.
          */
         void cutOff(Throwable error) {
             if (ended.isDone() || !cut.compareAndSet(false, true)) {
@@ -286,7 +287,7 @@ final class ExtendedQuerySession implements SessionPort {
             if (!end()) {
                 return;
             }
-            session.connection.nothingInFlight().thenRun(() -> failCutOff(error)); // on the event loop, after the cancel
+            session.connection.nothingInFlight().thenRun(() -> failCutOff(error)); // after the loop processed the cancel
         }
 
         private void failCutOff(Throwable error) {

@@ -4,6 +4,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
 
 /**
  * A statement's future (also a simple query's and the transaction commands'; without a spin but yielding
@@ -43,8 +44,10 @@ public class SpinThenParkFuture<T> extends CompletableFuture<T> {
 
     private final long spinNanos;
     private final Runnable pause;
-    /** Set when a thread started a blocking wait on this future while it was not done ({@link #hadBlockedWaiter()}). */
-    private volatile boolean blockedWaiter;
+    private static final AtomicIntegerFieldUpdater<SpinThenParkFuture> WAITERS =
+            AtomicIntegerFieldUpdater.newUpdater(SpinThenParkFuture.class, "blockedWaiters");
+    /** Threads in a blocking wait on this future now, entered while it was not done ({@link #hasBlockedWaiter()}). */
+    private volatile int blockedWaiters;
 
     public SpinThenParkFuture(long spinNanos) {
         this(spinNanos, ON_SPIN_WAIT);
@@ -62,12 +65,14 @@ public class SpinThenParkFuture<T> extends CompletableFuture<T> {
     }
 
     /**
-     * Whether a thread has started a blocking wait ({@code join()}/{@code get()}) on this future before it was done:
-     * the thread that completes it then knows it just woke a waiter (a close on the event loop hands that caller the
-     * CPU at once, docs/lifecycle.md §4). Set only, never reset.
+     * Whether a thread is in a blocking wait ({@code join()}/{@code get()}) on this future now, one it began before the
+     * future was done: the thread that completes it then knows it just woke a waiter (a close on the event loop hands
+     * that caller the CPU at once, docs/lifecycle.md §4). A wait that returned, timed out or was interrupted counts no
+     * more, and a {@code get} with no time to wait never did (AUDIT-15 L2: a flag set for ever made the loop yield for
+     * nobody).
      */
-    public final boolean hadBlockedWaiter() {
-        return blockedWaiter;
+    public final boolean hasBlockedWaiter() {
+        return blockedWaiters > 0;
     }
 
     /** Whether a blocking wait yields the CPU before it parks ({@link #yieldingFirst()}). */
@@ -78,30 +83,48 @@ public class SpinThenParkFuture<T> extends CompletableFuture<T> {
     @Override
     public T join() {
         refuseOnANonBlockingThread("join()");
-        markBlockedWaiter();
-        spin(spinNanos);
-        return super.join();
+        if (isDone()) {
+            return super.join();
+        }
+        WAITERS.incrementAndGet(this);
+        try {
+            spin(spinNanos);
+            return super.join();
+        } finally {
+            WAITERS.decrementAndGet(this);
+        }
     }
 
     @Override
     public T get() throws InterruptedException, ExecutionException {
         refuseOnANonBlockingThread("get()");
-        markBlockedWaiter();
-        spin(spinNanos);
-        return super.get();
+        if (isDone()) {
+            return super.get();
+        }
+        WAITERS.incrementAndGet(this);
+        try {
+            spin(spinNanos);
+            return super.get();
+        } finally {
+            WAITERS.decrementAndGet(this);
+        }
     }
 
     @Override
     public T get(long timeout, TimeUnit unit) throws InterruptedException, ExecutionException, TimeoutException {
         refuseOnANonBlockingThread("get(timeout)");
-        markBlockedWaiter();
         long budget = unit.toNanos(timeout);
-        if (budget <= 0) {
+        if (budget <= 0 || isDone()) {
             return super.get(budget, TimeUnit.NANOSECONDS); // no time to spin; and budget - elapsed could wrap round (REVIEW-12)
         }
-        long start = System.nanoTime();
-        spin(Math.min(spinNanos, budget));
-        return super.get(budget - (System.nanoTime() - start), TimeUnit.NANOSECONDS);
+        WAITERS.incrementAndGet(this);
+        try {
+            long start = System.nanoTime();
+            spin(Math.min(spinNanos, budget));
+            return super.get(budget - (System.nanoTime() - start), TimeUnit.NANOSECONDS);
+        } finally {
+            WAITERS.decrementAndGet(this);
+        }
     }
 
     /** Stages made from this future are ones too: the refusal and the spin hold for them. */
@@ -130,12 +153,6 @@ public class SpinThenParkFuture<T> extends CompletableFuture<T> {
                     + " thread (" + Thread.currentThread().getName() + "): Reactor's block() is refused there too;"
                     + " compose with thenCompose/thenApply (or Mono.fromFuture) instead, or wait on another thread"
                     + " (Schedulers.boundedElastic())");
-        }
-    }
-
-    private void markBlockedWaiter() {
-        if (!blockedWaiter && !isDone()) {
-            blockedWaiter = true;
         }
     }
 

@@ -66,11 +66,10 @@ public final class SqlScanner {
             if (c == '\'' || c == '"') {
                 next = SqlTokens.skipQuoted(sql, i, standardConformingStrings);
             } else if (c == '-' && i + 1 < length && sql.charAt(i + 1) == '-') {
-                int end = sql.indexOf('\n', i);
-                next = end < 0 ? length : end + 1;
+                next = SqlTokens.skipLineComment(sql, i);
                 isToken = false;
             } else if (c == '/' && i + 1 < length && sql.charAt(i + 1) == '*') {
-                next = SqlTokens.skipBlockComment(sql, i + 2);
+                next = SqlTokens.skipBlockComment(sql, i);
                 isToken = false;
             } else if (c == '$' && (i == 0 || !SqlTokens.isIdentifierPart(sql.charAt(i - 1)))) {
                 if (i + 1 < length && isDigit(sql.charAt(i + 1))) {

@@ -86,8 +86,9 @@ final class SessionEnd {
      * pgconn-benchmarks/results/2026-12-05-session15-speed.md.
      */
     private void completeClose() {
+        boolean callerWaits = closed.hasBlockedWaiter(); // asked first: the woken caller leaves the count at once
         closed.complete(null);
-        if (closed.hadBlockedWaiter() && channel.eventLoop().inEventLoop()) {
+        if (callerWaits && channel.eventLoop().inEventLoop()) {
             Thread.yield();
         }
     }

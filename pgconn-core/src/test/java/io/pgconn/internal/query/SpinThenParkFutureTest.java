@@ -195,7 +195,7 @@ class SpinThenParkFutureTest {
      * done future, nor by one refused on an event loop, nor by a callback.
      */
     @Test
-    void theCompletingThreadKnowsWhetherACallerWasBlockedOnTheFuture() throws Exception {
+    void theCompletingThreadKnowsWhetherACallerIsBlockedOnTheFuture() throws Exception {
         SpinThenParkFuture<String> joined = SpinThenParkFuture.yieldingFirst();
         SpinThenParkFuture<String> got = new SpinThenParkFuture<>(0);
         SpinThenParkFuture<String> gotWithTimeout = new SpinThenParkFuture<>(HOUR);
@@ -204,7 +204,7 @@ class SpinThenParkFutureTest {
         for (int i = 0; i < futures.size(); i++) {
             SpinThenParkFuture<String> future = futures.get(i);
             future.thenApply(s -> s + "!"); // a callback is no waiter
-            assertThat(future.hadBlockedWaiter()).isFalse();
+            assertThat(future.hasBlockedWaiter()).isFalse();
             Callable<Object> wait = waits.get(i);
             AtomicReference<Object> result = new AtomicReference<>();
             Thread waiter = new Thread(() -> {
@@ -215,26 +215,32 @@ class SpinThenParkFutureTest {
                 }
             });
             waiter.start();
-            while (!future.hadBlockedWaiter()) {
+            while (!future.hasBlockedWaiter()) {
                 Thread.onSpinWait(); // the waiter's wait has begun (spinning, yielding or parked)
             }
             future.complete("row");
             waiter.join();
             assertThat(result.get()).isEqualTo("row");
+            assertThat(future.hasBlockedWaiter()).as("a wait that returned counts no more").isFalse();
         }
+
+        SpinThenParkFuture<String> waitedOut = new SpinThenParkFuture<>(0);
+        assertThatThrownBy(() -> waitedOut.get(0, TimeUnit.SECONDS)).isInstanceOf(TimeoutException.class);
+        assertThatThrownBy(() -> waitedOut.get(1, TimeUnit.MILLISECONDS)).isInstanceOf(TimeoutException.class);
+        assertThat(waitedOut.hasBlockedWaiter()).as("no time to wait, and a wait that timed out (AUDIT-15 L2)").isFalse();
 
         SpinThenParkFuture<String> done = new SpinThenParkFuture<>(HOUR);
         done.complete("row");
         assertThat(done.join()).isEqualTo("row");
         assertThat(done.get(1, TimeUnit.SECONDS)).isEqualTo("row");
-        assertThat(done.hadBlockedWaiter()).isFalse();
+        assertThat(done.hasBlockedWaiter()).isFalse();
 
         EventLoop loop = new DefaultEventLoop();
         SpinThenParkFuture<String> refused = new SpinThenParkFuture<>(HOUR);
         try {
             Future<Object> waited = loop.submit(refused::join);
             assertThatThrownBy(() -> waited.get(10, TimeUnit.SECONDS)).cause().isInstanceOf(IllegalStateException.class);
-            assertThat(refused.hadBlockedWaiter()).isFalse();
+            assertThat(refused.hasBlockedWaiter()).isFalse();
         } finally {
             loop.shutdownGracefully(0, 0, TimeUnit.SECONDS).syncUninterruptibly();
         }

@@ -29,6 +29,12 @@ class SqlScannerTest {
     }
 
     @Test
+    void aLineCommentEndsAtACarriageReturnAsOnTheServer() {
+        assertThat(count("-- note\rSELECT $1")).as("CR-only line ends (AUDIT-15 L3)").isEqualTo(1);
+        assertThat(count("SELECT $1 -- $2\r\n, $3")).isEqualTo(3);
+    }
+
+    @Test
     void aBackslashEscapesInPlainLiteralsOnlyWhenStandardConformingStringsIsOff() {
         String sql = "SELECT 'a\\', $1, '$2'";
         // on: 'a\' is a whole literal, then $1, then the literal '$2'
