@@ -44,6 +44,7 @@ public class SpinThenParkFuture<T> extends CompletableFuture<T> {
 
     private final long spinNanos;
     private final Runnable pause;
+    @SuppressWarnings("rawtypes") // a field updater is made from the raw class; it only ever counts on this class
     private static final AtomicIntegerFieldUpdater<SpinThenParkFuture> WAITERS =
             AtomicIntegerFieldUpdater.newUpdater(SpinThenParkFuture.class, "blockedWaiters");
     /** Threads in a blocking wait on this future now, entered while it was not done ({@link #hasBlockedWaiter()}). */
