@@ -16,6 +16,7 @@ import io.pgconn.internal.connect.ConnectResources;
 import io.pgconn.internal.connect.HostConnector;
 import io.pgconn.internal.failover.HostStatusRegistry;
 import io.pgconn.internal.failover.MultiHostConnector;
+import io.pgconn.internal.failover.RoleCheck;
 import io.pgconn.internal.failover.TypeOidCache;
 import io.pgconn.internal.query.SpinThenParkFuture;
 import io.pgconn.internal.tls.SslContextFactory;
@@ -210,6 +211,7 @@ public final class DefaultPgConnectionFactory implements PgConnectionFactory {
 
     private PgConnection track(ConnectionControl connection) {
         open.add(connection);
+        reportRoleChanges(connection);
         connection.onClosed(() -> {
             open.remove(connection);
             SafeTracer.run(tracer, t -> t.connectionClosed(new PgTracer.ConnectionClosed(connection.host(), connection.processId(),
@@ -220,6 +222,26 @@ public final class DefaultPgConnectionFactory implements PgConnectionFactory {
             throw new PgClosedException(connection.host(), "connect to " + connection.host() + " failed: the connection factory was closed");
         }
         return connection.connection();
+    }
+
+    /**
+     * From now on, when the session hears its server change role (a promotion, {@code default_transaction_read_only}
+     * reloaded), the host memory learns it at once: r2dbc-pool's eviction then drops every other idle session to that
+     * server, which would each have been lent once more and failed (NEW-USER-12 M1; docs/r2dbc.md §4).
+     */
+    private void reportRoleChanges(ConnectionControl connection) {
+        HostSpec host = connection.hostSpec();
+        if (host == null) {
+            return;
+        }
+        String label = host.label();
+        HostStatusRegistry registry = connector.registry();
+        connection.reportRoleChanges(parameters -> {
+            ServerRole role = RoleCheck.fromParameters(parameters);
+            if (role != ServerRole.UNKNOWN) {
+                registry.recordRoleHeard(label, role);
+            }
+        });
     }
 
     /** What the factory remembers about each configured host, in configuration order. */

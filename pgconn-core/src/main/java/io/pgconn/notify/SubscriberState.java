@@ -47,14 +47,30 @@ public record SubscriberState(Status status, String host, Set<String> channels, 
         }
     }
 
-    /** {@code error} (unwrapped from the future's wrapper) as one short line: its type and the first line of its message. */
+    /**
+     * {@code error} (unwrapped from the future's wrapper) as one short line: its type and its message, the message's
+     * lines joined with {@code "; "} (a multi-host connect failure lists each host's reason on a line of its own, a
+     * server error its HINT: the first line alone ended in "...(target_session_attrs=read-write):", NEW-USER-12 L1).
+     */
     static String describe(Throwable error) {
         if (error == null) {
             return null;
         }
         Throwable t = FutureFailures.unwrap(error);
-        String message = t.getMessage() == null ? "" : t.getMessage().lines().findFirst().orElse("");
+        String message = t.getMessage() == null ? "" : oneLine(t.getMessage());
         String text = message.isEmpty() ? t.getClass().getSimpleName() : t.getClass().getSimpleName() + ": " + message;
         return text.length() <= MAX_ERROR_LENGTH ? text : text.substring(0, MAX_ERROR_LENGTH - 3) + "...";
+    }
+
+    /** {@code message}'s non-blank lines, trimmed, joined with {@code "; "} — with a space after a line that ends in a colon. */
+    static String oneLine(String message) {
+        StringBuilder line = new StringBuilder();
+        message.lines().map(String::strip).filter(l -> !l.isEmpty()).forEach(l -> {
+            if (!line.isEmpty()) {
+                line.append(line.charAt(line.length() - 1) == ':' ? " " : "; ");
+            }
+            line.append(l);
+        });
+        return line.toString();
     }
 }

@@ -16,7 +16,11 @@ class SubscriberStateTest {
     void lastErrorIsOneShortLineOfTheUnwrappedCause() {
         PgConnectException refused = new PgConnectException("127.0.0.1:5432", "connection refused (127.0.0.1:5432)\nsecond line");
         assertThat(SubscriberState.describe(new CompletionException(refused)))
-                .isEqualTo("PgConnectException: connection refused (127.0.0.1:5432)");
+                .isEqualTo("PgConnectException: connection refused (127.0.0.1:5432); second line");
+        PgConnectException noWriter = new PgConnectException(null, "could not connect to any of 2 hosts (target_session_attrs=read-write):"
+                + "\n  db1:5432: server is read-only\n  db2:5432: server is a standby\n");
+        assertThat(SubscriberState.describe(noWriter)).isEqualTo("PgConnectException: could not connect to any of 2 hosts"
+                + " (target_session_attrs=read-write): db1:5432: server is read-only; db2:5432: server is a standby");
         assertThat(SubscriberState.describe(new IllegalStateException())).isEqualTo("IllegalStateException");
         assertThat(SubscriberState.describe(null)).isNull();
         String cut = SubscriberState.describe(new IllegalStateException("x".repeat(500)));

@@ -86,6 +86,18 @@ public final class HostStatusRegistry {
         return () -> upListeners.remove(added);
     }
 
+    /**
+     * An established session heard its server change role (its ParameterStatus, docs/lifecycle.md §2.4): remembered
+     * as {@link #recordUp} does — listeners told — unless the memory already holds the host up in that role (every
+     * session to a promoted server hears the promotion with its next statement; the first one tells).
+     */
+    public void recordRoleHeard(String host, ServerRole role) {
+        HostStatus known = statuses.get(host);
+        if (known == null || known.state() != HostStatus.State.UP || known.role() != role) {
+            recordUp(host, role);
+        }
+    }
+
     public void recordDown(String host, String error) {
         HostStatus previous = statuses.get(host);
         ServerRole role = previous == null ? ServerRole.UNKNOWN : previous.role();

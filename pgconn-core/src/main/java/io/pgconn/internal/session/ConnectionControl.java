@@ -62,6 +62,15 @@ public final class ConnectionControl {
     }
 
     /**
+     * Set once by the factory when it hands the connection out: from then on a ParameterStatus by which the server
+     * changed role ({@code in_hot_standby}, {@code default_transaction_read_only} not set by the session's own SQL)
+     * hands {@code hostMemory} the session's parameters, on the event loop ({@link ServerRoleChanges}).
+     */
+    public void reportRoleChanges(java.util.function.Consumer<Map<String, String>> hostMemory) {
+        connection.reportRoleChanges(hostMemory);
+    }
+
+    /**
      * Set once by the connect path when it hands the connection out and its factory has a tracer: from
      * then on the connection's statements are told to it (docs/query.md §8), the connect's own queries not.
      */

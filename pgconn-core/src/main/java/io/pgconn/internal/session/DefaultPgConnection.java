@@ -104,6 +104,10 @@ final class DefaultPgConnection implements PgConnection {
         session.typeOids(new SessionTypeOids(names, epoch, knownEpoch, session.reports("search_path"), this::typeOids));
     }
 
+    void reportRoleChanges(java.util.function.Consumer<Map<String, String>> hostMemory) {
+        session.roleChanges(new ServerRoleChanges(hostMemory));
+    }
+
     void traceStatements(io.pgconn.trace.PgTracer tracer, String database) {
         session.statementTrace(new io.pgconn.internal.query.StatementTrace(tracer, facts.hostSpec(), facts.remoteAddress(),
                 database, facts.processId()));

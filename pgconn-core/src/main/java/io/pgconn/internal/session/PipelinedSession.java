@@ -54,6 +54,8 @@ public final class PipelinedSession implements QuerySession {
     private volatile ValueCodecs codecs;
     /** The factory's type OID knowledge as this session sees it; watching nothing until the connect path set it (and on replication sessions). */
     private volatile SessionTypeOids typeOids = SessionTypeOids.unwatched();
+    /** Null until the factory asks for them ({@link #roleChanges}). */
+    private volatile ServerRoleChanges roleChanges;
     /** What is written in one loop turn, encoded into one buffer and flushed after the turn; set with the channel. */
     private WriteBatch writes;
     /** Whether the socket is read (paused for missing demand, read coalescing); set with the channel. */
@@ -176,11 +178,15 @@ public final class PipelinedSession implements QuerySession {
      * A ParameterStatus: the server's setting changed (the statement cache and SQL scanning read the map).
      * A client_encoding other than UTF-8 ends the session ({@link ClientEncodingCheck}).
      */
-    void parameterChanged(String name, String value) {
+    void parameterChanged(String name, String value, Exchange current) {
         ClientEncodingCheck.requireUtf8(host, name, value);
         parameters.put(name, value);
         if ("search_path".equals(name)) {
             typeOids.searchPathChanged();
+        }
+        ServerRoleChanges roles = roleChanges;
+        if (roles != null) {
+            roles.parameterChanged(name, parameters, current);
         }
     }
 
@@ -335,6 +341,11 @@ public final class PipelinedSession implements QuerySession {
     /** Replaces the codecs (once the connection knows its extension types' OIDs). */
     public void codecs(ValueCodecs codecs) {
         this.codecs = codecs;
+    }
+
+    /** Set once by the factory when it hands the session out: from then on the server's role changes reach its host memory. */
+    void roleChanges(ServerRoleChanges roleChanges) {
+        this.roleChanges = roleChanges;
     }
 
     /** Set once by the connect path when the type OIDs are known: from then on type DDL is watched and refreshed. */

@@ -92,7 +92,7 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
             }
         }
         if (msg instanceof ParameterStatus status) {
-            session.parameterChanged(status.name(), status.value());
+            session.parameterChanged(status.name(), status.value(), current);
         } else if (session.listeners().deliver(msg)) {
             return; // a notification or a notice
         } else if (current == null) {
