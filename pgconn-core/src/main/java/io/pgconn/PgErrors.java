@@ -29,8 +29,9 @@ public final class PgErrors {
      * not take in class 22 (data exception) messages, e.g. {@code invalid input syntax for type
      * integer: "hunter2"} (in the quotes of the server's language: {@code »hunter2«}), so such a
      * message is cut before the value in the exception's message ({@link DataExceptionText}); the server's raw fields stay in {@link PgException#serverFields()}, which
-     * may therefore contain data (as its DETAIL always may, e.g. 23505's {@code Key (x)=(…)}). The server's HINT
-     * follows the message on a line of its own; its DETAIL does not ({@code serverErrorDetail}: the five-argument form).
+     * may therefore contain data (as its DETAIL always may, e.g. 23505's {@code Key (x)=(…)}). The server's own HINT
+     * follows the message on a line of its own; its DETAIL, and a HINT user code may have written, do not
+     * ({@code serverErrorDetail}: the five-argument form).
      */
     public static PgException fromServer(String host, ServerErrorFields fields, boolean duringStartup, boolean withParameters) {
         return fromServer(host, fields, duringStartup, withParameters, false);
@@ -40,9 +41,10 @@ public final class PgErrors {
      * As {@link #fromServer(String, ServerErrorFields, boolean, boolean)}, with the server's DETAIL in the
      * message too when {@code withDetail} (the connection's {@code serverErrorDetail} setting): the message is
      * {@code server host reported SEVERITY: message (SQLSTATE code)}, then {@code DETAIL: …} when asked for and
-     * {@code HINT: …} when the server gave one, each on a line of its own, in libpq's order. A HINT is advice
-     * about the statement (what to cast, what to add to a DROP), a DETAIL may show data — a unique violation's
-     * key, a refused row — so it stays out unless the connection lets it in.
+     * {@code HINT: …} when the server gave one, each on a line of its own, in libpq's order. The server's own HINT
+     * is advice about the statement (what to cast, what to add to a DROP), a DETAIL may show data — a unique
+     * violation's key, a refused row — so it stays out unless the connection lets it in; so does a HINT that user
+     * code may have written ({@link #isUserCodeHint}: {@code RAISE ... USING HINT = ...} can be built from a value).
      */
     public static PgException fromServer(String host, ServerErrorFields fields, boolean duringStartup, boolean withParameters,
                                          boolean withDetail) {
@@ -65,10 +67,13 @@ public final class PgErrors {
         return new PgServerException(host, message, fields, null);
     }
 
-    /** The DETAIL (when {@code withDetail}) and the HINT, each on a line of its own after the first; empty without either. */
+    /**
+     * The DETAIL (when {@code withDetail}) and the HINT (the server's own always, one user code may have written
+     * only when {@code withDetail}), each on a line of its own after the first; empty without either.
+     */
     private static String lines(ServerErrorFields fields, boolean withDetail) {
         String detail = withDetail ? fields.detail() : null;
-        String hint = fields.hint();
+        String hint = withDetail || !isUserCodeHint(fields) ? fields.hint() : null;
         if (detail == null && hint == null) {
             return "";
         }
@@ -80,6 +85,24 @@ public final class PgErrors {
             sb.append("\nHINT: ").append(hint);
         }
         return sb.toString();
+    }
+
+    /**
+     * Whether the error's HINT may have been written by user code rather than by the server, and so may hold
+     * data as a DETAIL may (AUDIT-15 L5): PL/pgSQL's {@code RAISE ... USING HINT = 'retry without ' || token}
+     * takes any expression, with any SQLSTATE ({@code USING ERRCODE}), and so do PL/Python's
+     * {@code plpy.error(..., hint=...)} and the other procedural languages. The server's own hints are fixed
+     * advice about the statement (type casts, {@code DROP ... CASCADE}, a column perhaps meant), raised for the
+     * statement itself. Recognised by what every error raised inside a function, a procedure, a trigger or a
+     * {@code DO} block carries: a CONTEXT ({@code W}: "PL/pgSQL function f(text) line 3 at RAISE"); and, should a
+     * CONTEXT be missing, PL/pgSQL's SQLSTATE class P0 or its routine {@code exec_stmt_raise} ({@code R}). So the
+     * server's own HINT of an error met inside a function is held back too: the safe side.
+     */
+    static boolean isUserCodeHint(ServerErrorFields fields) {
+        String code = fields.code();
+        return fields.where() != null
+                || (code != null && code.startsWith("P0"))
+                || "exec_stmt_raise".equals(fields.routine());
     }
 
     /**

@@ -13,7 +13,9 @@ import java.util.Set;
  * may show a row or key ({@code Key (email)=(…) already exists}). pgconn keeps the quoted value of a
  * data exception out of the exception message of a statement sent with parameters
  * ({@code DataExceptionText}), keeps DETAIL out of exception messages unless the connection's
- * {@code serverErrorDetail} setting lets it in (HINT is always there, on a line of its own), and keeps
+ * {@code serverErrorDetail} setting lets it in (the server's own HINT is always there, on a line of its own; a
+ * HINT user code may have written — an error raised inside a function, {@code RAISE ... USING HINT} — is
+ * treated as a DETAIL), and keeps
  * both out of {@link #toString()}; whoever logs the fields themselves decides about them.
  */
 public record ServerErrorFields(Map<Character, String> fields) {

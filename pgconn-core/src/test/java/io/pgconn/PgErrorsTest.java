@@ -93,4 +93,36 @@ class PgErrorsTest {
                 .containsExactly(message.lines().findFirst().orElseThrow(), "DETAIL: the value \"2024-13-45\"",
                         "HINT: Perhaps you need a different \"datestyle\" setting.");
     }
+    /**
+     * AUDIT-15 L5: a HINT user code may have written (an error raised inside a function: a CONTEXT; PL/pgSQL's class
+     * P0; its RAISE routine) is held back as a DETAIL is, whatever the SQLSTATE; the server's own HINT stays.
+     */
+    @ParameterizedTest(name = "C={0} W={1} R={2}: hint shown by default: {3}")
+    @CsvSource(nullValues = "-", value = {
+            "42883, -,                                              -,               true",
+            "2BP01, -,                                              RemoveRelations, true",
+            "P0001, PL/pgSQL function f(text) line 3 at RAISE,      exec_stmt_raise, false",
+            "23505, PL/pgSQL function f(text) line 3 at RAISE,      exec_stmt_raise, false",
+            "42883, PL/pgSQL function f() line 2 at PERFORM,        -,               false",
+            "XX000, PL/Python function \"f\",                      -,               false",
+            "P0001, -,                                              -,               false",
+            "42501, -,                                              exec_stmt_raise, false",
+    })
+    void aHintUserCodeMayHaveWrittenIsHeldBackAsADetailIs(String code, String where, String routine, boolean shown) {
+        Map<Character, String> fields = new HashMap<>(Map.of('S', "ERROR", 'V', "ERROR", 'C', code, 'M', "no", 'H', "not tok-s3cr3t"));
+        if (where != null) {
+            fields.put('W', where);
+        }
+        if (routine != null) {
+            fields.put('R', routine);
+        }
+        ServerErrorFields serverFields = new ServerErrorFields(fields);
+        String first = "server db:5432 reported ERROR: no (SQLSTATE " + code + ")";
+        assertThat(PgErrors.fromServer("db:5432", serverFields, false).getMessage())
+                .isEqualTo(shown ? first + "\nHINT: not tok-s3cr3t" : first);
+        assertThat(PgErrors.fromServer("db:5432", serverFields, true).getMessage()).as("during startup too")
+                .isEqualTo(shown ? first + "\nHINT: not tok-s3cr3t" : first);
+        assertThat(PgErrors.fromServer("db:5432", serverFields, false, true, true).getMessage()).as("serverErrorDetail=true")
+                .isEqualTo(first + "\nHINT: not tok-s3cr3t");
+    }
 }

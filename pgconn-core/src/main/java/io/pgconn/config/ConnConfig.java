@@ -225,8 +225,9 @@ public final class ConnConfig {
     public boolean extensionTypesRequired() { return values.getOrDefault(Setting.EXTENSION_TYPES_REQUIRED); }
 
     /**
-     * Whether a server error's DETAIL line goes into the exception's message, after its first line (its HINT
-     * always does). Default false: a DETAIL may show data — the key of a unique violation
+     * Whether a server error's DETAIL line goes into the exception's message, after its first line, and the HINT
+     * of an error raised inside a function ({@code RAISE ... USING HINT}: user code may build it from a value);
+     * the server's own HINT always does. Default false: a DETAIL may show data — the key of a unique violation
      * ({@code Key (email)=(…) already exists}), the row a check or not-null constraint refused
      * ({@code Failing row contains (…)}) — and so the value of a statement's parameter, which pgconn keeps out
      * of messages otherwise. {@link io.pgconn.PgException#serverFields()} has it either way. pgjdbc's

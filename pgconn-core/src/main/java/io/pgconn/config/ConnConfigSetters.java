@@ -212,8 +212,8 @@ abstract class ConnConfigSetters {
     }
 
     /**
-     * Whether a server error's DETAIL goes into exception messages (default false: it may show parameter
-     * values). See {@link ConnConfig#serverErrorDetail()}.
+     * Whether a server error's DETAIL, and the HINT of an error raised inside a function, go into exception
+     * messages (default false: they may show parameter values). See {@link ConnConfig#serverErrorDetail()}.
      */
     public ConnConfig.Builder serverErrorDetail(boolean included) { return put(Setting.SERVER_ERROR_DETAIL, included); }
 

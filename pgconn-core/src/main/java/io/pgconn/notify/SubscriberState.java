@@ -1,5 +1,6 @@
 package io.pgconn.notify;
 
+import io.pgconn.ErrorMessageLines;
 import io.pgconn.FutureFailures;
 
 import java.util.Collections;
@@ -49,7 +50,7 @@ public record SubscriberState(Status status, String host, Set<String> channels, 
 
     /**
      * {@code error} (unwrapped from the future's wrapper) as one short line: its type and its message, the message's
-     * lines joined with {@code "; "} (a multi-host connect failure lists each host's reason on a line of its own, a
+     * lines joined ({@link ErrorMessageLines#oneLine(String)}; a multi-host connect failure lists each host's reason on a line of its own, a
      * server error its HINT: the first line alone ended in "...(target_session_attrs=read-write):", NEW-USER-12 L1).
      */
     static String describe(Throwable error) {
@@ -62,15 +63,8 @@ public record SubscriberState(Status status, String host, Set<String> channels, 
         return text.length() <= MAX_ERROR_LENGTH ? text : text.substring(0, MAX_ERROR_LENGTH - 3) + "...";
     }
 
-    /** {@code message}'s non-blank lines, trimmed, joined with {@code "; "} — with a space after a line that ends in a colon. */
+    /** {@code message} on one line: {@link ErrorMessageLines#oneLine(String)} (a host's HINT stays with its host). */
     static String oneLine(String message) {
-        StringBuilder line = new StringBuilder();
-        message.lines().map(String::strip).filter(l -> !l.isEmpty()).forEach(l -> {
-            if (!line.isEmpty()) {
-                line.append(line.charAt(line.length() - 1) == ':' ? " " : "; ");
-            }
-            line.append(l);
-        });
-        return line.toString();
+        return ErrorMessageLines.oneLine(message);
     }
 }

@@ -21,6 +21,17 @@ class SubscriberStateTest {
                 + "\n  db1:5432: server is read-only\n  db2:5432: server is a standby\n");
         assertThat(SubscriberState.describe(noWriter)).isEqualTo("PgConnectException: could not connect to any of 2 hosts"
                 + " (target_session_attrs=read-write): db1:5432: server is read-only; db2:5432: server is a standby");
+        PgConnectException hinted = new PgConnectException(null, "could not connect to any of 3 hosts (target_session_attrs=any):"
+                + "\n  db1:5432: server db1:5432 reported FATAL: invalid value for parameter \"work_mem\": \"abc\" (SQLSTATE 22023)"
+                + "\n    DETAIL: d\n    HINT: Valid units for this parameter are \"B\", \"kB\"."
+                + "\n  db2:5432: connection refused\n  db3:5432: server db3:5432 reported FATAL: no (SQLSTATE 57P03)\n    HINT: later");
+        assertThat(SubscriberState.oneLine(hinted.getMessage())).as("each host's HINT stays with its host")
+                .isEqualTo("could not connect to any of 3 hosts (target_session_attrs=any):"
+                        + " db1:5432: server db1:5432 reported FATAL: invalid value for parameter \"work_mem\": \"abc\" (SQLSTATE 22023),"
+                        + " DETAIL: d, HINT: Valid units for this parameter are \"B\", \"kB\".; db2:5432: connection refused;"
+                        + " db3:5432: server db3:5432 reported FATAL: no (SQLSTATE 57P03), HINT: later");
+        PgConnectException single = new PgConnectException("db:5432", "server db:5432 reported FATAL: no (SQLSTATE 22023)\nHINT: later");
+        assertThat(SubscriberState.describe(single)).isEqualTo("PgConnectException: server db:5432 reported FATAL: no (SQLSTATE 22023); HINT: later");
         assertThat(SubscriberState.describe(new IllegalStateException())).isEqualTo("IllegalStateException");
         assertThat(SubscriberState.describe(null)).isNull();
         String cut = SubscriberState.describe(new IllegalStateException("x".repeat(500)));

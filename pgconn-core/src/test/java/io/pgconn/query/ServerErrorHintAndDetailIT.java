@@ -90,6 +90,46 @@ class ServerErrorHintAndDetailIT {
         }
     }
 
+    /**
+     * AUDIT-15 L5: a HINT written by user code — PL/pgSQL's {@code RAISE ... USING HINT} — may be built from a value,
+     * a parameter's among them, so it is kept out as a DETAIL is (whatever SQLSTATE the RAISE gave); the server's own
+     * HINT of an error in a statement stays.
+     */
+    @Test
+    void aHintRaisedByUserCodeStaysOutOfTheMessageByDefaultAsADetailDoes() {
+        PgConnection c = QueryCluster.connect(PG, FACTORY, "");
+        try {
+            await(c.simpleQuery("""
+                    CREATE FUNCTION hint_check(token text, code text) RETURNS int LANGUAGE plpgsql AS $$
+                    BEGIN
+                      RAISE EXCEPTION 'token refused' USING ERRCODE = code, HINT = 'retry with a token other than ' || token;
+                    END $$"""));
+            for (String code : List.of("P0001", "23505", "42501")) {
+                PgServerException raised = (PgServerException) failure(c.query("SELECT hint_check($1, $2)", "tok-s3cr3t", code));
+                assertThat(raised.serverFields().hint()).isEqualTo("retry with a token other than tok-s3cr3t");
+                assertThat(raised.getMessage()).as(code).isEqualTo("server " + c.host() + " reported ERROR: token refused (SQLSTATE " + code + ")");
+            }
+            PgServerException inBlock = (PgServerException) failure(c.simpleQuery(
+                    "DO $$ BEGIN RAISE EXCEPTION 'no' USING HINT = 'tok-d0-bl0ck'; END $$"));
+            assertThat(inBlock.getMessage()).doesNotContain("tok-d0-bl0ck").doesNotContain("HINT");
+        } finally {
+            await(c.close());
+        }
+    }
+
+    @Test
+    void aConnectionWhoseSettingLetsTheDetailInShowsAUserCodeHintToo() {
+        PgConnection c = QueryCluster.connect(PG, FACTORY, "serverErrorDetail=true");
+        try {
+            PgServerException raised = (PgServerException) failure(c.simpleQuery(
+                    "DO $$ BEGIN RAISE EXCEPTION 'token refused' USING DETAIL = 'd', HINT = 'retry with another token'; END $$"));
+            assertThat(raised.getMessage()).isEqualTo("server " + c.host() + " reported ERROR: token refused (SQLSTATE P0001)"
+                    + "\nDETAIL: d\nHINT: retry with another token");
+        } finally {
+            await(c.close());
+        }
+    }
+
     /** The error a script ends with, its earlier statements' segments read. */
     private static Throwable scriptFailure(PgConnection c, String... statements) {
         CompletableFuture<Throwable> ended = new CompletableFuture<>();

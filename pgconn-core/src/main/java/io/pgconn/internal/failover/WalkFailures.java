@@ -2,6 +2,7 @@ package io.pgconn.internal.failover;
 
 import io.pgconn.config.TargetSessionAttrs;
 import io.pgconn.PgAuthenticationException;
+import io.pgconn.ErrorMessageLines;
 import io.pgconn.PgConnectException;
 import io.pgconn.PgException;
 
@@ -46,9 +47,14 @@ final class WalkFailures {
         return failures.isEmpty() ? "" : "; tried:" + list();
     }
 
+    /**
+     * One line per host, indented by two spaces: {@code host: message}, the message's further lines (a server
+     * error's HINT) indented by four, so they read as the host's and not as the next host ({@link ErrorMessageLines}).
+     */
     private String list() {
         StringBuilder sb = new StringBuilder();
-        failures.forEach(f -> sb.append("\n  ").append(f.host()).append(": ").append(f.error().getMessage()));
+        failures.forEach(f -> sb.append('\n').append(" ".repeat(ErrorMessageLines.HOST_INDENT)).append(f.host()).append(": ")
+                .append(ErrorMessageLines.asListItem(String.valueOf(f.error().getMessage()))));
         return sb.toString();
     }
 }

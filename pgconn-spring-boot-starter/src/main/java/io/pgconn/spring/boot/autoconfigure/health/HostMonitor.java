@@ -1,5 +1,6 @@
 package io.pgconn.spring.boot.autoconfigure.health;
 
+import io.pgconn.ErrorMessageLines;
 import io.pgconn.FutureFailures;
 import io.pgconn.HostStatus;
 import io.pgconn.PgConnection;
@@ -311,12 +312,15 @@ final class HostMonitor {
     /**
      * The short reason with the failure's whole message after it, or the message alone when it already
      * says what the reason says ("connection refused to db1:5432 (10.0.0.1:5432)" for "connection
-     * refused (db1:5432)"): one line that does not say it twice (new user 7 F4).
+     * refused (db1:5432)"): one line that does not say it twice (new user 7 F4). A message of several lines (a
+     * server error's HINT under it) is put on that line as a subscriber's {@code lastError} is
+     * ({@link ErrorMessageLines#oneLine}: "... (SQLSTATE 22023); HINT: ..."), not left to end it with a bare line.
      */
-    static String logged(String reason, @Nullable String message) {
-        if (message == null || message.isBlank()) {
+    static String logged(String reason, @Nullable String fullMessage) {
+        if (fullMessage == null || fullMessage.isBlank()) {
             return reason;
         }
+        String message = ErrorMessageLines.oneLine(fullMessage);
         int hostPart = reason.lastIndexOf(" (");
         String words = hostPart > 0 ? reason.substring(0, hostPart) : reason;
         return message.regionMatches(true, 0, words, 0, words.length()) ? message : reason + " (" + message + ")";

@@ -51,6 +51,22 @@ class HostMonitorDownLogTest {
                 + "(password authentication failed for user \"app\")");
     }
 
+    /**
+     * AUDIT-15 L5: a server error with a HINT has it on a line of its own; the "is down" line keeps the whole
+     * message on its one line, the HINT joined to the error it belongs to, as a subscriber's lastError does.
+     */
+    @Test
+    void aServerErrorsHintStaysOnTheDownLine(CapturedOutput output) {
+        probeFailingWith(new PgConnectException(HOST.label(), "server db.test:5432 reported FATAL: invalid value for parameter"
+                + " \"work_mem\": \"1zz\" (SQLSTATE 22023)\nHINT: Valid units for this parameter are \"B\", \"kB\".",
+                new ServerErrorFields(Map.of('S', "FATAL", 'C', "22023", 'M', "invalid value")), null));
+
+        assertThat(downLine(output)).endsWith("is down: server error 22023 (db.test:5432) (server db.test:5432 reported FATAL:"
+                + " invalid value for parameter \"work_mem\": \"1zz\" (SQLSTATE 22023); HINT: Valid units for this parameter are"
+                + " \"B\", \"kB\".)");
+        assertThat(output.getAll()).doesNotContain("\nHINT:");
+    }
+
     /** New user 10 F4: the line names the factory bean whose host it is (two factories on one server shared the host). */
     @Test
     void theLineNamesTheFactoryBean(CapturedOutput output) {
