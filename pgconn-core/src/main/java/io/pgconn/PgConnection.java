@@ -232,7 +232,10 @@ public interface PgConnection {
      * Closes the session: stops notifications, sends Terminate if possible, closes the channel, and
      * fails work in flight with a "connection closed" error. Idempotent and safe from any thread,
      * also after its factory was closed (then it returns a completed future, never throws);
-     * every call returns the same future, which completes when the channel is closed.
+     * every call returns the same future, which completes once the Terminate was sent and the socket shut down or
+     * closed, and the owners' bookkeeping (the factory's count, the tracer's {@code connectionClosed}) is done. An idle
+     * plaintext session on epoll is closed on the calling thread, everything else on the connection's event loop
+     * (docs/lifecycle.md §4).
      */
     CompletableFuture<Void> close();
 

@@ -27,8 +27,9 @@ import java.util.Map;
  * {@code pgconn-nospin-x4}, {@code pgjdbc-x4}, {@code vertx-x4} (four callers, each blocked on its own connection; also
  * {@code pgconn-poll-x4}, {@code pgconn-callerrun-x4}). A variant ending in {@code -connect} ({@code pgjdbc-connect},
  * {@code pgconn-connect}, {@code pgconn-callerrun-connect}, ...) runs {@link Measure#connectLoop} on TRUST instead
- * (connect, then close, timed apart; the backend's exit awaited between); {@code pgconn-callerclose-connect} and
- * {@code pgconn-callerclose-overlap-connect} close through the measuring prototype {@link CallerCloseClient}. Two warm-up rounds of three turns' length
+ * (connect, then close, timed apart; the backend's exit awaited between); {@code pgconn-loopclose-connect} asks pgconn's
+ * close on the connection's event loop ({@link LoopCloseClient}: the loop's way, against {@code pgconn-connect}'s close
+ * on the caller's thread). Two warm-up rounds of three turns' length
  * first; then prints p10/p50/p90/p99/mean (for {@code -connect} also close's), process CPU per query (per
  * connect+close; also split into user and system CPU, /proc/self/stat's 10-ms ticks, and the CPU of every process
  * named postgres meanwhile, the server's side) and the JVM's context switches
@@ -118,8 +119,7 @@ public final class PkAB {
             Endpoints endpoints = servers.endpoints().forQueries(); // the query scenarios' server (no standby)
             // by variant prefix, the longest first: a variant runs the first client whose prefix it starts with
             Map<String, Client> byPrefix = new LinkedHashMap<>();
-            byPrefix.put("pgconn-callerclose-overlap", new CallerCloseClient(endpoints, true));
-            byPrefix.put("pgconn-callerclose", new CallerCloseClient(endpoints, false));
+            byPrefix.put("pgconn-loopclose", new LoopCloseClient(endpoints));
             byPrefix.put("pgconn-callerrun-uring-spin", new CallerRunLoopClient(endpoints, 100_000, false, true));
             byPrefix.put("pgconn-callerrun-uring", new CallerRunLoopClient(endpoints, 0, false, true));
             byPrefix.put("pgconn-uring-nospin", new PgconnClient(endpoints, SslProviderKind.AUTO, true, Duration.ZERO, Duration.ZERO,
@@ -230,11 +230,6 @@ public final class PkAB {
                     }
                 }
             }
-            byPrefix.forEach((prefix, c) -> {
-                if (c instanceof CallerCloseClient prototype && prototype.raced.get() > 0) {
-                    System.out.printf("%s: %d closes found the descriptor already closed by the loop%n", prefix, prototype.raced.get());
-                }
-            });
             for (Client c : clients) {
                 c.close();
             }

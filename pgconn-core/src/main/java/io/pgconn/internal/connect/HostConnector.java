@@ -21,6 +21,7 @@ import io.pgconn.internal.startup.StartupHandshake;
 import io.pgconn.internal.protocol.frontend.StartupMessage;
 import io.pgconn.config.SslMode;
 import io.pgconn.internal.tls.TlsOutcome;
+import io.pgconn.internal.transport.CallerCloseGuard;
 import io.pgconn.internal.transport.Dialer;
 import io.pgconn.internal.transport.SocketErrorText;
 
@@ -254,6 +255,10 @@ public final class HostConnector {
             pipeline.addLast("encoder", FrontendMessageEncoder.INSTANCE);
             pipeline.addLast("session", new SessionHandler(session));
             pipeline.addBefore("session", "startup", handshake);
+            if (tls == null) {
+                // plaintext on epoll: a close may then send its Terminate on the caller's thread (SessionEnd)
+                CallerCloseGuard.install(channel, resources.dialer().transport());
+            }
         } catch (RuntimeException e) {
             done.accept(null, e);
             return;

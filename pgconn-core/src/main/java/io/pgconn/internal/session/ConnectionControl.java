@@ -35,8 +35,9 @@ public final class ConnectionControl {
     }
 
     /**
-     * Runs {@code hook} when the channel has closed, before {@link #close()}'s future completes (so
-     * an owner's bookkeeping is done when a caller sees the close); at once if it already closed.
+     * Runs {@code hook} when the session ended (the channel closed, or a close on the caller's thread shut the socket
+     * down: then on that thread), before {@link #close()}'s future completes (so an owner's bookkeeping is done when a
+     * caller sees the close); at once if it ended already. Hooks must be thread-safe.
      */
     public void onClosed(Runnable hook) {
         connection.onClosed(hook);

@@ -71,8 +71,9 @@ final class DefaultPgConnection implements PgConnection {
     }
 
     /**
-     * Runs {@code hook} when the channel has closed, before {@link #close()}'s future completes (so
-     * an owner's bookkeeping is done when a caller sees the close); at once if it already closed.
+     * Runs {@code hook} when the session ended (the channel closed, or a close on the caller's thread shut the socket
+     * down: then on that thread), before {@link #close()}'s future completes (so an owner's bookkeeping is done when a
+     * caller sees the close); at once if it ended already. Hooks must be thread-safe.
      */
     void onClosed(Runnable hook) {
         end.onClosed(hook);
@@ -325,6 +326,11 @@ final class DefaultPgConnection implements PgConnection {
      */
     CompletableFuture<Void> close(String reason) {
         return end.close(reason);
+    }
+
+    /** Whether the close was made on the caller's thread (SessionEnd; tests). */
+    boolean closedOnCaller() {
+        return end.closedOnCaller();
     }
 
     /** Why the server ended the session (e.g. 57P01), or null after a close asked by the user. */

@@ -188,6 +188,11 @@ final class ExchangeFifo {
     /** The head's ReadyForQuery came: it leaves, and the next one becomes the head. */
     void answered(Exchange head, char transactionStatus) {
         inFlight.poll();
+        if (inFlight.isEmpty()) {
+            // idle before the completion: onReady writes nothing more once the FIFO is empty (what it submits counts
+            // itself in again), and a caller it wakes may close at once on its own thread (IdleCloseGate)
+            session.quietWhenIdle();
+        }
         head.onReady(transactionStatus);
         Exchange next = inFlight.peek();
         if (next != null) {

@@ -51,6 +51,8 @@ public final class PipelinedSession implements QuerySession {
     private final boolean serverErrorDetail;
     private final SqlShapes sqlShapes;
     private final CloseCause closeCause;
+    /** Whether the session is idle, for a close on the caller's thread ({@link SessionEnd}). */
+    private final IdleCloseGate idle = new IdleCloseGate();
     private volatile ValueCodecs codecs;
     /** The factory's type OID knowledge as this session sees it; watching nothing until the connect path set it (and on replication sessions). */
     private volatile SessionTypeOids typeOids = SessionTypeOids.unwatched();
@@ -109,10 +111,17 @@ public final class PipelinedSession implements QuerySession {
         return query.result;
     }
 
-    /** Queues an exchange; safe from any thread. */
+    /**
+     * Queues an exchange; safe from any thread. Counted in first ({@link IdleCloseGate}): after a close a caller made on
+     * its own thread it fails as closed, as on a closed channel.
+     */
     @Override
     public void submit(Exchange exchange) {
         Channel ch = channel;
+        if (!idle.submitting()) {
+            failLater(exchange);
+            return;
+        }
         if (ch.eventLoop().inEventLoop()) {
             enqueue(exchange);
         } else {
@@ -121,21 +130,28 @@ public final class PipelinedSession implements QuerySession {
     }
 
     private void enqueue(Exchange exchange) {
+        idle.queued();
         if (!channel.isActive()) {
-            // failed in a task of its own, not inline: a subscriber that retries on error (Reactor's retry())
-            // would otherwise resubmit from inside fail() and recurse on the event loop's stack
-            PgException error = closeCause.closedError();
-            try {
-                channel.eventLoop().execute(() -> exchange.fail(error));
-            } catch (RejectedExecutionException e) { // the event loops are shut down: nothing can recurse
-                exchange.fail(error);
-            }
+            failLater(exchange);
             return;
         }
         if (typeOids.mayQueueLookup()) {
             typeOids.queueWithLookup(exchange, fifo, transactionStatus, host);
         } else {
             fifo.add(exchange);
+        }
+    }
+
+    /**
+     * Fails {@code exchange} with the closed error in a task of its own, not inline: a subscriber that retries on
+     * error (Reactor's retry()) would otherwise resubmit from inside fail() and recurse on the event loop's stack.
+     */
+    private void failLater(Exchange exchange) {
+        PgException error = closeCause.closedError();
+        try {
+            channel.eventLoop().execute(() -> exchange.fail(error));
+        } catch (RejectedExecutionException e) { // the event loops are shut down: nothing can recurse
+            exchange.fail(error);
         }
     }
 
@@ -210,6 +226,22 @@ public final class PipelinedSession implements QuerySession {
         fifo.answered(current, status);
     }
 
+    /**
+     * Event loop: gives the idle gate back the loop's count when nothing is in flight, encoded or in the outbound
+     * buffer any more — when the last answered exchange left the FIFO, before its caller's future completes (a caller
+     * woken by it and closing at once finds the session idle; what the completion submits counts itself in again),
+     * and after a withdrawal. A moment the loop does not see as quiet only sends a close the loop's way.
+     */
+    void quietWhenIdle() {
+        WriteBatch batch = writes;
+        if (batch != null && fifo.isEmpty() && batch.isEmpty()) {
+            io.netty.channel.ChannelOutboundBuffer out = channel.unsafe().outboundBuffer();
+            if (out == null || out.totalPendingWriteBytes() == 0) {
+                idle.quiet();
+            }
+        }
+    }
+
     @Override
     public void releaseWrites(Exchange holder) {
         fifo.releaseWrites(holder);
@@ -247,7 +279,11 @@ public final class PipelinedSession implements QuerySession {
 
     @Override
     public boolean withdraw(Exchange exchange) {
-        return fifo.withdraw(exchange);
+        if (fifo.withdraw(exchange)) {
+            quietWhenIdle();
+            return true;
+        }
+        return false;
     }
 
     @Override
@@ -384,6 +420,11 @@ public final class PipelinedSession implements QuerySession {
      */
     CloseCause whyEnded() {
         return closeCause;
+    }
+
+    /** Whether the session is idle, for a close on the caller's thread. */
+    IdleCloseGate idleGate() {
+        return idle;
     }
 
     /** Who hears notifications and notices: the connection registers them, {@link SessionHandler} delivers and ends them. */

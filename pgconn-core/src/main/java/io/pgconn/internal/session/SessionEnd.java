@@ -5,6 +5,7 @@ import io.pgconn.PgClosedException;
 import io.pgconn.PgException;
 import io.pgconn.internal.protocol.frontend.Terminate;
 import io.pgconn.internal.query.SpinThenParkFuture;
+import io.pgconn.internal.transport.CallerCloseGuard;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -21,6 +22,11 @@ import java.util.function.Supplier;
  * preceded by a CancelRequest when a statement is running, the socket closed anyway when the Terminate
  * cannot be written in time — the owners' hooks run once the channel closed, and the two futures a
  * caller sees: {@code close()}'s and {@code closeFuture()}.
+ *
+ * <p>Two ways: a close asked on a thread that is not the event loop, of an idle plaintext session on the epoll
+ * transport with no notification listener, is made on that thread ({@link #closeOnCaller}: Terminate sent and the
+ * socket shut down through the channel's {@link CallerCloseGuard}, the owners' hooks run, both futures completed;
+ * the loop frees the descriptor right after). Every other close is handed to the loop ({@link #closeOnLoop}).
  */
 final class SessionEnd {
 
@@ -36,7 +42,8 @@ final class SessionEnd {
     private final Supplier<CompletableFuture<Void>> cancelRequest;
     private final AtomicBoolean closing = new AtomicBoolean();
     /**
-     * {@code close()}'s future: completes when the channel closed and a cancel sent on close ended. It and
+     * {@code close()}'s future: completes when the channel closed and a cancel sent on close ended, or when a close on the
+     * caller's thread sent its Terminate and shut the socket down ({@link #closeOnCaller}). On the loop's way, it and
      * {@link #ended} complete on the event loop: a blocking wait for them there is refused while they are not
      * complete ({@link SpinThenParkFuture}; REVIEW-11), as for a statement's future. A caller blocked on this one
      * yields its CPU for a moment before it parks ({@link SpinThenParkFuture#yieldingFirst()}): the loop woken to
@@ -46,7 +53,8 @@ final class SessionEnd {
     /** A CancelRequest sent because close() found a statement running; close() completes after it. */
     private volatile CompletableFuture<Void> cancelOnClose = CompletableFuture.completedFuture(null);
     private final List<Runnable> closeHooks = new ArrayList<>();
-    private boolean channelClosed;
+    /** Whether the close hooks were taken to be run (the channel closed, or a caller's close ended the session). */
+    private boolean hooksTaken;
     /** {@code closeFuture()}: completes after the close hooks ran, exceptionally when the session was lost. */
     private final CompletableFuture<Void> ended = new SpinThenParkFuture<>(0);
 
@@ -59,11 +67,9 @@ final class SessionEnd {
     }
 
     private void channelClosed() {
-        List<Runnable> hooks;
-        synchronized (closeHooks) {
-            channelClosed = true;
-            hooks = List.copyOf(closeHooks);
-            closeHooks.clear();
+        List<Runnable> hooks = takeHooks();
+        if (hooks == null) {
+            return; // a caller's close ran them and completed both futures
         }
         hooks.forEach(Runnable::run);
         PgException cause = session.whyEnded().cause();
@@ -76,6 +82,19 @@ final class SessionEnd {
             ended.completeExceptionally(cause);
         }
         cancelOnClose.whenComplete((ok, error) -> completeClose());
+    }
+
+    /** The close hooks, once: null when they were taken already. */
+    private List<Runnable> takeHooks() {
+        synchronized (closeHooks) {
+            if (hooksTaken) {
+                return null;
+            }
+            hooksTaken = true;
+            List<Runnable> hooks = List.copyOf(closeHooks);
+            closeHooks.clear();
+            return hooks;
+        }
     }
 
     /**
@@ -94,12 +113,13 @@ final class SessionEnd {
     }
 
     /**
-     * Runs {@code hook} when the channel has closed, before {@link #close(String)}'s future completes
-     * (so an owner's bookkeeping is done when a caller sees the close); at once if it already closed.
+     * Runs {@code hook} when the session ended — the channel closed, or a close on the caller's thread shut the socket
+     * down (then on that thread) — before {@link #close(String)}'s future completes (so an owner's bookkeeping is done
+     * when a caller sees the close); at once if it ended already. Hooks must be thread-safe.
      */
     void onClosed(Runnable hook) {
         synchronized (closeHooks) {
-            if (!channelClosed) {
+            if (!hooksTaken) {
                 closeHooks.add(hook);
                 return;
             }
@@ -113,7 +133,7 @@ final class SessionEnd {
      * returns the same future.
      */
     CompletableFuture<Void> close(String reason) {
-        if (closing.compareAndSet(false, true)) {
+        if (closing.compareAndSet(false, true) && !closeOnCaller(reason)) {
             try {
                 closeOnLoop(reason);
             } catch (RejectedExecutionException e) {
@@ -124,6 +144,46 @@ final class SessionEnd {
             }
         }
         return closed;
+    }
+
+    /**
+     * The close on the caller's thread, when the session is idle (nothing submitted, in flight, encoded or unsent:
+     * {@link IdleCloseGate}, taken atomically against new work), plaintext on epoll (a {@link CallerCloseGuard}), has
+     * no notification listener (their end is told on the loop), and this thread is not the loop: Terminate sent and the
+     * socket shut down here — the server reads the Terminate, then EOF, as from libpq's {@code PQfinish} — then the
+     * owners' hooks run and both futures complete, on this thread. The loop, woken by the shutdown, closes the channel
+     * and frees the descriptor right after (under the guard's lock: never between this thread's send and shutdown).
+     *
+     * @return false when the close is the loop's to make
+     */
+    private boolean closeOnCaller(String reason) {
+        if (channel.eventLoop().inEventLoop()) {
+            return false;
+        }
+        CallerCloseGuard guard = CallerCloseGuard.of(channel);
+        if (guard == null || session.listeners().anyNotificationListener()) {
+            return false;
+        }
+        session.whyEnded().closing(reason); // before the gate closes: a submit refused after it says this reason
+        if (!session.idleGate().closeIfIdle()) {
+            return false;
+        }
+        if (!guard.sendAndShutdown(channel, Terminate.directBytes())) {
+            return true; // the loop closed the channel first: its close event runs the hooks and completes the futures
+        }
+        List<Runnable> hooks = takeHooks();
+        if (hooks == null) {
+            return true; // the loop's close event took them (the server's EOF came first): it completes the futures after them
+        }
+        hooks.forEach(Runnable::run);
+        PgException cause = session.whyEnded().cause();
+        if (cause == null) {
+            ended.complete(null);
+        } else {
+            ended.completeExceptionally(cause); // the server sent a FATAL before the close
+        }
+        closed.complete(null);
+        return true;
     }
 
     private void closeOnLoop(String reason) {
@@ -176,5 +236,10 @@ final class SessionEnd {
     /** Whether a close was asked for (the channel may still be open). */
     boolean closing() {
         return closing.get();
+    }
+
+    /** Whether the close was made on the caller's thread (tests: which way a close went). */
+    boolean closedOnCaller() {
+        return session.idleGate().closedByCaller();
     }
 }

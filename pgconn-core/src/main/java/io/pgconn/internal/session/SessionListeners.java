@@ -41,6 +41,11 @@ final class SessionListeners {
         }
     }
 
+    /** Whether a notification listener is registered (a close then stops delivery on the event loop). */
+    boolean anyNotificationListener() {
+        return !listeners.isEmpty();
+    }
+
     /**
      * Stops notification delivery: every listener gets its completion signal (with the session's end cause)
      * and no further callbacks. On the event loop: a listener's {@link VirtualMachineError} goes to the loop

@@ -65,6 +65,11 @@ final class WriteBatch {
         }
     }
 
+    /** Whether nothing is encoded and waiting for the flush. */
+    boolean isEmpty() {
+        return pending == null;
+    }
+
     /** Drops what was not flushed: nothing more reaches the server. */
     void release() {
         ByteBuf out = pending;

@@ -16,4 +16,9 @@ public final class SessionAccess {
     public static Channel channel(PgConnection connection) {
         return ((DefaultPgConnection) connection).channel();
     }
+
+    /** Whether {@code connection}'s close was made on the caller's thread (docs/lifecycle.md §4), not handed to its event loop. */
+    public static boolean closedOnCaller(PgConnection connection) {
+        return ((DefaultPgConnection) connection).closedOnCaller();
+    }
 }

@@ -54,7 +54,7 @@ class WithoutNativeTransportsTest {
     @Test
     void theTransportClassesLoadAndVerifyWithoutTheNativeTransports() throws Exception {
         try (URLClassLoader loader = new URLClassLoader(classPathWithoutNativeTransports(), ClassLoader.getPlatformClassLoader())) {
-            for (Class<?> type : new Class<?>[]{TransportChannels.class, Dialer.class, KernelSocketPeer.class}) {
+            for (Class<?> type : new Class<?>[]{TransportChannels.class, Dialer.class, KernelSocketPeer.class, CallerCloseGuard.class}) {
                 // initialising links the class: the verifier checks every method, called or not
                 assertThat(Class.forName(type.getName(), true, loader).getClassLoader()).isSameAs(loader);
             }

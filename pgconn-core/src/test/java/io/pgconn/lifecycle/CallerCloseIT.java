@@ -1,0 +1,272 @@
+package io.pgconn.lifecycle;
+
+import io.pgconn.PgClosedException;
+import io.pgconn.PgConnection;
+import io.pgconn.PgConnectionFactory;
+import io.pgconn.PgException;
+import io.pgconn.QueryResult;
+import io.pgconn.Transport;
+import io.pgconn.config.ConnConfig;
+import io.pgconn.internal.session.SessionAccess;
+import io.pgconn.testing.Backends;
+import io.pgconn.testing.Connect;
+import io.pgconn.testing.RecordingListener;
+import io.pgconn.testkit.PgClusterExtension;
+import io.pgconn.trace.PgTracer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+
+import static io.pgconn.lifecycle.LifecycleCluster.PASSWORD;
+import static io.pgconn.testing.Connect.await;
+import static io.pgconn.testing.Connect.failure;
+import static io.pgconn.testing.Connect.value;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The close made on the caller's thread (docs/lifecycle.md §4): an idle plaintext session on epoll sends its
+ * Terminate and shuts its socket down on the thread that calls {@code close()}, which completes with the owners'
+ * hooks run; everything else goes the event loop's way. Races — a query, a second close, the server's own end,
+ * notifications — in loops of many connections: no hang, every request answered or failed as closed, and no
+ * protocol error in the server's log (a byte of a request after the Terminate would be one).
+ */
+class CallerCloseIT {
+
+    @RegisterExtension
+    static final PgClusterExtension PG = LifecycleCluster.withMajorVersion(18);
+
+    private final List<Thread> closedOn = new CopyOnWriteArrayList<>();
+    private PgConnectionFactory epoll;
+    private long logStart;
+
+    @BeforeEach
+    void start() throws IOException {
+        PgTracer tracer = new PgTracer() {
+            @Override
+            public void connectionClosed(ConnectionClosed event) {
+                closedOn.add(Thread.currentThread());
+            }
+        };
+        epoll = PgConnectionFactory.builder(ConnConfig.builder().build()).transport(Transport.EPOLL).threads(2).tracer(tracer).build();
+        logStart = Files.size(PG.primary().logFile());
+    }
+
+    @AfterEach
+    void stop() throws IOException {
+        int leftOpen = epoll.openConnections();
+        epoll.close();
+        assertThat(leftOpen).as("connections left open").isZero();
+        byte[] all = Files.readAllBytes(PG.primary().logFile());
+        String log = new String(all, (int) logStart, all.length - (int) logStart, StandardCharsets.UTF_8);
+        assertThat(log).as("the server's log while the test ran: no stray bytes, no Terminate missing")
+                .doesNotContain("invalid frontend message").doesNotContain("invalid message length")
+                .doesNotContain("incomplete message from client").doesNotContain("unexpected EOF on client connection");
+    }
+
+    private static PgConnection connect(PgConnectionFactory factory, String extra) {
+        return await(factory.connect(Connect.config(PG.primary(), "scram_u", PASSWORD, "extensionTypes='' " + extra)));
+    }
+
+    private PgConnection connect() {
+        return connect(epoll, "sslmode=disable");
+    }
+
+    @Test
+    void anIdleConnectionIsClosedOnTheCallersThreadAndItsOwnersKnowWhenCloseReturns() throws Exception {
+        PgConnection c = connect();
+        assertThat(value(c, "SELECT 'idle after this'")).isEqualTo("idle after this");
+        int pid = c.processId();
+
+        CompletableFuture<Void> closed = c.close();
+
+        // done when close() returns: the factory no longer counts it and the tracer heard it, on this thread
+        assertThat(closed).isCompleted();
+        assertThat(epoll.openConnections()).isZero();
+        assertThat(closedOn).containsExactly(Thread.currentThread());
+        assertThat(c.closeFuture()).isCompleted();
+        assertThat(SessionAccess.closedOnCaller(c)).isTrue();
+        assertThat(c.isClosed()).isTrue();
+        // the server saw the Terminate and EOF; the loop freed the descriptor
+        Backends.awaitGone(PG.primary(), pid);
+        assertThat(SessionAccess.channel(c).closeFuture().await(5, TimeUnit.SECONDS)).as("the channel closed on the loop").isTrue();
+        assertThat(failure(c.simpleQuery("SELECT 1"))).isInstanceOf(PgClosedException.class);
+        assertThat(c.close()).isSameAs(closed);
+    }
+
+    @Test
+    void aConnectionRunningAStatementIsClosedOnTheLoopWithACancel() throws Exception {
+        PgConnection c = connect();
+        CompletableFuture<QueryResult> sleeping = c.simpleQuery("SELECT pg_sleep(30)");
+        Backends.awaitActive(PG.primary(), c.processId());
+
+        await(c.close());
+
+        assertThat(SessionAccess.closedOnCaller(c)).isFalse();
+        assertThat(failure(sleeping)).isInstanceOf(PgClosedException.class);
+        assertThat(closedOn).hasSize(1).allMatch(t -> t != Thread.currentThread());
+        Backends.awaitGone(PG.primary(), c.processId());
+    }
+
+    @Test
+    void aRequestSubmittedBeforeTheCloseOnTheSameThreadIsWrittenBeforeTheTerminate() {
+        PgConnection c = connect();
+        CompletableFuture<QueryResult> before = c.simpleQuery("SELECT 1");
+
+        await(c.close());
+
+        assertThat(SessionAccess.closedOnCaller(c)).as("busy: the loop's way").isFalse();
+        assertThat(before).isDone(); // answered, or failed by the close; never left waiting
+    }
+
+    @Test
+    void aConnectionWithANotificationListenerIsClosedOnTheLoopAndTheListenerHearsTheEnd() throws Exception {
+        PgConnection c = connect();
+        RecordingListener listener = new RecordingListener();
+        await(c.listen("caller_close", listener));
+
+        await(c.close());
+
+        assertThat(SessionAccess.closedOnCaller(c)).isFalse();
+        listener.awaitCompleted();
+    }
+
+    @Test
+    void tlsAndNioConnectionsAreClosedOnTheLoop() {
+        PgConnection tls = connect(epoll, "sslmode=require");
+        await(tls.close());
+        assertThat(SessionAccess.closedOnCaller(tls)).isFalse();
+
+        try (PgConnectionFactory nio = PgConnectionFactory.builder(ConnConfig.builder().build()).transport(Transport.NIO).threads(1).build()) {
+            PgConnection c = connect(nio, "sslmode=disable");
+            await(c.close());
+            assertThat(SessionAccess.closedOnCaller(c)).isFalse();
+            assertThat(nio.openConnections()).isZero();
+        }
+    }
+
+    @Test
+    void aCloseOnTheEventLoopIsTheLoops() {
+        PgConnection c = connect();
+        await(c.simpleQuery("SELECT 1"));
+        CompletableFuture<CompletableFuture<Void>> onTheLoop = new CompletableFuture<>();
+        SessionAccess.channel(c).eventLoop().execute(() -> onTheLoop.complete(c.close()));
+        await(await(onTheLoop));
+        assertThat(SessionAccess.closedOnCaller(c)).isFalse();
+    }
+
+    /** A caller's close against queries submitted from another thread: each is answered or fails as closed, nothing hangs. */
+    @Test
+    void queriesRacingACloseAreAnsweredOrFailAsClosed() throws Exception {
+        int callerCloses = 0;
+        for (int round = 0; round < 150; round++) {
+            PgConnection c = connect();
+            List<CompletableFuture<QueryResult>> queries = new CopyOnWriteArrayList<>();
+            CountDownLatch ready = new CountDownLatch(1);
+            CountDownLatch go = new CountDownLatch(1);
+            AtomicBoolean stop = new AtomicBoolean();
+            Thread submitter = new Thread(() -> {
+                ready.countDown();
+                awaitQuietly(go);
+                while (!stop.get() && !c.isClosed() && queries.size() < 2_000) {
+                    queries.add(c.simpleQuery("SELECT 1"));
+                }
+                queries.add(c.simpleQuery("SELECT 'after'"));
+            });
+            submitter.start();
+            ready.await();
+            go.countDown(); // the first submit and the close start together: either may win the idle session
+            await(c.close());
+            stop.set(true);
+            submitter.join(TimeUnit.SECONDS.toMillis(30));
+            assertThat(submitter.isAlive()).isFalse();
+            for (CompletableFuture<QueryResult> q : queries) {
+                try {
+                    assertThat(await(q).commandTag()).startsWith("SELECT");
+                } catch (PgException e) {
+                    assertThat(e).isInstanceOf(PgClosedException.class);
+                }
+            }
+            if (SessionAccess.closedOnCaller(c)) {
+                callerCloses++;
+            }
+            assertThat(SessionAccess.channel(c).closeFuture().await(5, TimeUnit.SECONDS)).isTrue();
+        }
+        assertThat(callerCloses).as("closes made on the caller's thread").isPositive();
+    }
+
+    /** Two closes and the server's own end of the session at once (the prototype's race: EOF between send and shutdown). */
+    @Test
+    void closeRacingACloseAndTheServersEndCompletesOnce() throws Exception {
+        PgConnection admin = connect();
+        try {
+            for (int round = 0; round < 100; round++) {
+                PgConnection c = connect();
+                int pid = c.processId();
+                CountDownLatch go = new CountDownLatch(1);
+                AtomicReference<CompletableFuture<Void>> other = new AtomicReference<>();
+                Thread second = new Thread(() -> {
+                    awaitQuietly(go);
+                    other.set(c.close());
+                });
+                second.start();
+                CompletableFuture<QueryResult> terminate = admin.simpleQuery("SELECT pg_terminate_backend(" + pid + ")");
+                if (round % 2 == 0) {
+                    await(terminate); // sometimes the server's end first, sometimes racing it
+                }
+                go.countDown();
+                CompletableFuture<Void> mine = c.close();
+                second.join(TimeUnit.SECONDS.toMillis(30));
+                assertThat(other.get()).isSameAs(mine);
+                await(mine);
+                await(c.closeFuture().handle((ok, error) -> null)); // normally, or with the FATAL the server sent first
+                await(terminate);
+                assertThat(SessionAccess.channel(c).closeFuture().await(5, TimeUnit.SECONDS)).isTrue();
+            }
+        } finally {
+            await(admin.close());
+        }
+        assertThat(epoll.openConnections()).isZero();
+    }
+
+    /** Notifications arriving while a caller closes a session that LISTENs with no listener of pgconn's. */
+    @Test
+    void closeWhileNotificationsArrive() throws Exception {
+        PgConnection notifier = connect();
+        try {
+            for (int round = 0; round < 50; round++) {
+                PgConnection c = connect();
+                await(c.simpleQuery("LISTEN caller_close_flood"));
+                for (int i = 0; i < 20; i++) {
+                    notifier.simpleQuery("NOTIFY caller_close_flood, '" + i + "'");
+                }
+                await(notifier.simpleQuery("NOTIFY caller_close_flood, 'last'"));
+                await(c.close());
+                assertThat(SessionAccess.closedOnCaller(c)).as("idle, no listener of pgconn's: the caller's close").isTrue();
+                Backends.awaitGone(PG.primary(), c.processId());
+                assertThat(SessionAccess.channel(c).closeFuture().await(5, TimeUnit.SECONDS)).isTrue();
+            }
+        } finally {
+            await(notifier.close());
+        }
+    }
+
+    private static void awaitQuietly(CountDownLatch latch) {
+        try {
+            latch.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
