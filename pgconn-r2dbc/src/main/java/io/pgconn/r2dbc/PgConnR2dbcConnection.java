@@ -1,7 +1,6 @@
 package io.pgconn.r2dbc;
 
 import io.pgconn.PgConnection;
-import io.pgconn.PgServerException;
 import io.pgconn.PgTransactionRolledBackException;
 import io.r2dbc.spi.Batch;
 import io.r2dbc.spi.Connection;
@@ -47,8 +46,9 @@ final class PgConnR2dbcConnection implements Connection, Wrapped<PgConnection>, 
     private final PgConnR2dbcConnectionFactory factory;
     private final TransactionState transaction = new TransactionState();
     private final Queue<PgConnR2dbcResult> unread = new ConcurrentLinkedQueue<>();
-    private final SessionPort.Observer tracker = new Tracker();
-    private final SessionPort.Observer beginAheadTracker = new BeginAheadTracker();
+    /** Follows the transaction state from the session's answers ({@link TransactionTracker}). */
+    private final SessionPort.Observer tracker;
+    private final SessionPort.Observer beginAheadTracker;
     /** The session's host as host memory names it; fixed for the session's life, so computed once. */
     private final String hostLabel;
     private final ReleaseCleanUp releaseCleanUp;
@@ -59,6 +59,8 @@ final class PgConnR2dbcConnection implements Connection, Wrapped<PgConnection>, 
         this.session = session;
         this.factory = factory;
         this.isolationLevel = isolationLevel;
+        this.tracker = new TransactionTracker(session, transaction);
+        this.beginAheadTracker = new TransactionTracker.BeginAhead(session, transaction);
         this.hostLabel = SessionValidity.hostLabel(session.connection());
         this.releaseCleanUp = new ReleaseCleanUp(this, session, transaction, READS_GRACE.plus(factory.remoteValidationTimeout()));
     }
@@ -136,55 +138,6 @@ final class PgConnR2dbcConnection implements Connection, Wrapped<PgConnection>, 
             // one exchange under one Sync: PostgreSQL's script semantics, split into one result per statement
             return new ScriptResults(session.runScript(statements, tracker), statements.size(), unread::add).publisher();
         });
-    }
-
-    /**
-     * Follows the transaction state ({@link TransactionState}): at the end of each exchange the server
-     * answered — completed, or failed with the server's error — from the status of its ReadyForQuery;
-     * a session that ended has none open (also when the exchange completed without its ReadyForQuery: a
-     * COMMIT answered before the session ended, docs/query.md §5); a failure before anything reached the
-     * server (a value no codec writes, a COPY refused) changed nothing.
-     */
-    private class Tracker implements SessionPort.Observer {
-
-        @Override
-        public void onCompletion(ResultPart.Completion completion) {
-            transaction.onCommand(completion.commandTag());
-        }
-
-        @Override
-        public void onEnd() {
-            if (session.connection().isClosed()) {
-                transaction.onSessionEnd(); // the last ReadyForQuery's status is stale: the server rolled back what was open
-            } else {
-                transaction.follow(session.connection().transactionStatus());
-            }
-        }
-
-        @Override
-        public void onError(Throwable error) {
-            if (endedTheSession(error)) {
-                transaction.onSessionEnd();
-            } else if (error instanceof PgServerException) {
-                transaction.follow(session.connection().transactionStatus());
-            }
-        }
-    }
-
-    /** The tracker of a {@code BEGIN} sent ahead of a statement ({@link #beginOperation}). */
-    private final class BeginAheadTracker extends Tracker {
-
-        @Override
-        public void onEnd() {
-            transaction.beginAnswered();
-            super.onEnd();
-        }
-
-        @Override
-        public void onError(Throwable error) {
-            transaction.beginAnswered();
-            super.onError(error);
-        }
     }
 
     /** Runs control SQL (transactions, settings) and completes when the server has answered. */
@@ -274,7 +227,7 @@ final class PgConnR2dbcConnection implements Connection, Wrapped<PgConnection>, 
     }
 
     private boolean endedTheSession(Throwable error) {
-        return session.connection().isClosed() || R2dbcErrors.endedTheSession(error);
+        return TransactionTracker.endedTheSession(session, error);
     }
 
     @Override

@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 import static io.pgconn.r2dbc.StuckReaders.LARGE;
 import static io.pgconn.r2dbc.StuckReaders.STEP;
@@ -50,18 +51,13 @@ class ReleasedWithWorkUnderWayIT {
     @Test
     void aConnectionReleasedBehindAReaderThatNeitherReadsNorCancelsServesTheNextBorrower() throws Exception {
         inPoolOfOne(pool -> {
-            Connection first = pool.create().block(STEP);
-            int pid = pidOf(first);
-            StuckReader reader = StuckReaders.of(first, LARGE);
-            STUCK.awaitActive(pid, LARGE);
-            Mono.from(first.close()).block(STEP);
+            Borrower first = pool.borrowLeavingAStuckReader();
+            first.release();
 
-            Connection next = pool.create().block(STEP);
-            assertThat(pidOf(next)).as("the same session, not a new one").isEqualTo(pid);
-            assertThat(selectOne(next)).isEqualTo(1);
-            assertThat(reader.failure()).isInstanceOf(R2dbcNonTransientResourceException.class)
+            Connection next = pool.nextBorrowerOfTheSession(first.pid());
+            assertThat(first.reader().failure()).isInstanceOf(R2dbcNonTransientResourceException.class)
                     .hasMessageContaining("preRelease()");
-            Mono.from(next.close()).block(STEP);
+            release(next);
         });
     }
 
@@ -73,21 +69,17 @@ class ReleasedWithWorkUnderWayIT {
     @Test
     void aConnectionReleasedInATransactionBegunThroughSqlIsRolledBackAndItsLocksReleased() {
         inPoolOfOne(pool -> {
-            Connection first = pool.create().block(STEP);
-            int pid = pidOf(first);
-            Flux.from(first.createStatement("BEGIN").execute()).flatMap(Result::getRowsUpdated).blockLast(STEP);
-            Flux.from(first.createStatement("SELECT pg_advisory_xact_lock(4545)").execute())
-                    .flatMap(Result::getRowsUpdated).blockLast(STEP);
-            assertThat(STUCK.advisoryLocksOf(pid)).isEqualTo("1");
-            Mono.from(first.close()).block(STEP);
+            Borrower first = pool.borrow();
+            run(first.connection(), "BEGIN");
+            run(first.connection(), "SELECT pg_advisory_xact_lock(4545)");
+            assertThat(STUCK.advisoryLocksOf(first.pid())).isEqualTo("1");
+            first.release();
 
-            assertThat(STUCK.advisoryLocksOf(pid)).as("the lock is released with the connection").isEqualTo("0");
-            assertThat(PG.primary().queryValue("SELECT state FROM pg_stat_activity WHERE pid = " + pid)).isEqualTo("idle");
-            Connection next = pool.create().block(STEP);
-            assertThat(pidOf(next)).isEqualTo(pid);
+            assertThat(STUCK.advisoryLocksOf(first.pid())).as("the lock is released with the connection").isEqualTo("0");
+            assertThat(PG.primary().queryValue("SELECT state FROM pg_stat_activity WHERE pid = " + first.pid())).isEqualTo("idle");
+            Connection next = pool.nextBorrowerOfTheSession(first.pid());
             assertThat(next.isAutoCommit()).as("no transaction of the last borrower").isTrue();
-            assertThat(selectOne(next)).isEqualTo(1);
-            Mono.from(next.close()).block(STEP);
+            release(next);
         });
     }
 
@@ -99,21 +91,15 @@ class ReleasedWithWorkUnderWayIT {
     @Test
     void aConnectionReleasedInItsTransactionBehindAStuckReaderRollsBackAndComesBack() throws Exception {
         inPoolOfOne(pool -> {
-            Connection first = pool.create().block(STEP);
-            int pid = pidOf(first);
-            Mono.from(first.beginTransaction()).block(STEP);
-            Flux.from(first.createStatement("SELECT pg_advisory_xact_lock(4646)").execute())
-                    .flatMap(Result::getRowsUpdated).blockLast(STEP);
-            StuckReader reader = StuckReaders.of(first, LARGE);
-            STUCK.awaitActive(pid, LARGE);
-            Mono.from(first.close()).block(STEP);
+            Borrower first = pool.borrow();
+            Mono.from(first.connection().beginTransaction()).block(STEP);
+            run(first.connection(), "SELECT pg_advisory_xact_lock(4646)");
+            StuckReader reader = first.leaveAStuckReader();
+            first.release();
 
-            assertThat(STUCK.advisoryLocksOf(pid)).isEqualTo("0");
+            assertThat(STUCK.advisoryLocksOf(first.pid())).isEqualTo("0");
             assertThat(reader.failure()).hasMessageContaining("rollbackTransaction()");
-            Connection next = pool.create().block(STEP);
-            assertThat(pidOf(next)).isEqualTo(pid);
-            assertThat(selectOne(next)).isEqualTo(1);
-            Mono.from(next.close()).block(STEP);
+            release(pool.nextBorrowerOfTheSession(first.pid()));
         });
     }
 
@@ -124,26 +110,15 @@ class ReleasedWithWorkUnderWayIT {
      */
     @Test
     void aConnectionReleasedThroughAProxyBehindAStuckReaderServesTheNextBorrowerWithThePoolRelease() throws Exception {
-        try (PgConnR2dbcConnectionFactory factory =
-                     (PgConnR2dbcConnectionFactory) ConnectionFactories.get(R2dbcTestServer.url(PG.primary(), ""))) {
-            ConnectionPool pool = new ConnectionPool(PgConnPoolRelease.apply(
-                    ConnectionPoolConfiguration.builder(WrappingProxies.around(factory)).initialSize(0).maxSize(1)).build());
-            try {
-                Connection first = pool.create().block(STEP);
-                int pid = pidOf(first);
-                StuckReader reader = StuckReaders.of(first, LARGE);
-                STUCK.awaitActive(pid, LARGE);
-                Mono.from(first.close()).block(STEP);
+        inPool("", factory -> PgConnPoolRelease.apply(
+                ConnectionPoolConfiguration.builder(WrappingProxies.around(factory)).initialSize(0).maxSize(1)).build(), pool -> {
+            Borrower first = pool.borrowLeavingAStuckReader();
+            first.release();
 
-                Connection next = pool.create().block(STEP);
-                assertThat(pidOf(next)).isEqualTo(pid);
-                assertThat(selectOne(next)).isEqualTo(1);
-                assertThat(reader.failure()).hasMessageContaining("preRelease()");
-                Mono.from(next.close()).block(STEP);
-            } finally {
-                pool.disposeLater().block(STEP);
-            }
-        }
+            Connection next = pool.nextBorrowerOfTheSession(first.pid());
+            assertThat(first.reader().failure()).hasMessageContaining("preRelease()");
+            release(next);
+        });
     }
 
     /**
@@ -156,18 +131,16 @@ class ReleasedWithWorkUnderWayIT {
         PG.primary().execute(R2dbcTestServer.DATABASE, "CREATE TABLE IF NOT EXISTS released_auto_commit (id int); "
                 + "GRANT ALL ON released_auto_commit TO " + R2dbcTestServer.USER);
         inPoolOfOne(pool -> {
-            Connection first = pool.create().block(STEP);
+            Connection first = pool.create();
             Mono.from(first.setAutoCommit(false)).block(STEP);
-            Flux.from(first.createStatement("INSERT INTO released_auto_commit VALUES (1)").execute())
-                    .flatMap(Result::getRowsUpdated).blockLast(STEP);
+            run(first, "INSERT INTO released_auto_commit VALUES (1)");
             Mono.from(first.commitTransaction()).block(STEP);
-            Mono.from(first.close()).block(STEP);
+            release(first);
 
-            Connection next = pool.create().block(STEP);
+            Connection next = pool.create();
             assertThat(next.isAutoCommit()).as("auto-commit, the R2DBC default, for the next borrower").isTrue();
-            assertThat(Flux.from(next.createStatement("INSERT INTO released_auto_commit VALUES (2)").execute())
-                    .flatMap(Result::getRowsUpdated).blockLast(STEP)).isEqualTo(1L);
-            Mono.from(next.close()).block(STEP);
+            assertThat(run(next, "INSERT INTO released_auto_commit VALUES (2)")).isEqualTo(1L);
+            release(next);
         });
         assertThat(PG.primary().queryValue(R2dbcTestServer.DATABASE,
                 "SELECT count(*) FROM released_auto_commit WHERE id = 2"))
@@ -183,23 +156,16 @@ class ReleasedWithWorkUnderWayIT {
     @Test
     void aTransactionBegunBehindAStuckReaderIsRolledBackBeforeTheNextBorrower() throws Exception {
         inPoolOfOne(pool -> {
-            Connection first = pool.create().block(STEP);
-            int pid = pidOf(first);
-            StuckReader reader = StuckReaders.of(first, LARGE);
-            STUCK.awaitActive(pid, LARGE);
-            givenUp(first, "BEGIN");
-            givenUp(first, "SELECT pg_advisory_xact_lock(4747)");
-            Mono.from(first.close()).block(STEP);
-            reader.failure();
+            Borrower first = pool.borrowLeavingAStuckReader();
+            givenUp(first.connection(), "BEGIN");
+            givenUp(first.connection(), "SELECT pg_advisory_xact_lock(4747)");
+            first.release();
+            first.reader().failure();
 
-            Connection next = pool.create().block(STEP);
-            assertThat(pidOf(next)).as("the same session, not a new one").isEqualTo(pid);
-            assertThat(selectOne(next)).isEqualTo(1);
-            assertThat(PgConnUnwrap.pgConnection(next).transactionStatus())
-                    .as("no transaction of the last borrower around the next one's statements")
-                    .isEqualTo(io.pgconn.query.TransactionStatus.IDLE);
-            assertThat(STUCK.advisoryLocksOf(pid)).as("none of the last borrower's locks held").isEqualTo("0");
-            Mono.from(next.close()).block(STEP);
+            Connection next = pool.nextBorrowerOfTheSession(first.pid());
+            assertNoTransactionOfTheLastBorrower(next);
+            assertThat(STUCK.advisoryLocksOf(first.pid())).as("none of the last borrower's locks held").isEqualTo("0");
+            release(next);
         });
     }
 
@@ -212,11 +178,11 @@ class ReleasedWithWorkUnderWayIT {
     @Test
     void aConnectionReleasedInATransactionOnAServerThatStoppedAnsweringIsClosedAfterABound() {
         inPoolOfOne("connectTimeout=2s", pool -> {
-            Connection first = pool.create().block(STEP);
-            Flux.from(first.createStatement("BEGIN").execute()).flatMap(Result::getRowsUpdated).blockLast(STEP);
+            Connection first = pool.create();
+            run(first, "BEGIN");
             io.pgconn.PgConnection session = PgConnUnwrap.pgConnection(first);
             try (ServerFreeze frozen = ServerFreeze.of(PG.primary())) {
-                Mono.from(first.close()).block(STEP);
+                release(first);
                 assertThat(session.isClosed()).as("the session that could not be cleaned up is closed").isTrue();
             }
         });
@@ -230,23 +196,20 @@ class ReleasedWithWorkUnderWayIT {
     @Test
     void aScriptThatBeganATransactionReleasedWithItsLastResultStuckIsCutOffRolledBackAndItsReaderFailed() throws Exception {
         inPoolOfOne(pool -> {
-            Connection first = pool.create().block(STEP);
-            int pid = pidOf(first);
-            List<Result> results = scriptResults(first, "BEGIN; SELECT pg_advisory_xact_lock(4848); " + LARGE, 3);
+            Borrower first = pool.borrow();
+            List<Result> results = scriptResults(first.connection(), "BEGIN; SELECT pg_advisory_xact_lock(4848); " + LARGE, 3);
             Flux.from(results.get(0).getRowsUpdated()).blockLast(STEP);
             Flux.from(results.get(1).getRowsUpdated()).blockLast(STEP);
             StuckReader reader = StuckReaders.reading(results.get(2));
-            assertThat(STUCK.advisoryLocksOf(pid)).isEqualTo("1");
-            Mono.from(first.close()).block(STEP);
+            assertThat(STUCK.advisoryLocksOf(first.pid())).isEqualTo("1");
+            first.release();
 
-            assertThat(STUCK.advisoryLocksOf(pid)).as("the script's transaction is rolled back, its lock released").isEqualTo("0");
-            Connection next = pool.create().block(STEP);
-            assertThat(pidOf(next)).as("the same session, not a new one").isEqualTo(pid);
-            assertThat(selectOne(next)).isEqualTo(1);
+            assertThat(STUCK.advisoryLocksOf(first.pid())).as("the script's transaction is rolled back, its lock released").isEqualTo("0");
+            Connection next = pool.nextBorrowerOfTheSession(first.pid());
             assertThat(PgConnUnwrap.pgConnection(next).transactionStatus()).isEqualTo(TransactionStatus.IDLE);
             assertThat(reader.failure()).as("the stuck reader is told its read was cut off")
                     .isInstanceOf(R2dbcNonTransientResourceException.class).hasMessageContaining("preRelease()");
-            Mono.from(next.close()).block(STEP);
+            release(next);
         });
     }
 
@@ -259,23 +222,16 @@ class ReleasedWithWorkUnderWayIT {
     @Test
     void aBeginGivenUpOnBehindAStuckReaderIsRolledBackBeforeTheNextBorrower() throws Exception {
         inPoolOfOne(pool -> {
-            Connection first = pool.create().block(STEP);
-            int pid = pidOf(first);
-            StuckReader reader = StuckReaders.of(first, LARGE);
-            STUCK.awaitActive(pid, LARGE);
-            Mono.from(first.beginTransaction()).timeout(Duration.ofMillis(200)).onErrorResume(error -> Mono.empty())
+            Borrower first = pool.borrowLeavingAStuckReader();
+            Mono.from(first.connection().beginTransaction()).timeout(Duration.ofMillis(200)).onErrorResume(error -> Mono.empty())
                     .block(STEP);
-            Mono.from(first.close()).block(STEP);
-            reader.failure();
+            first.release();
+            first.reader().failure();
 
-            Connection next = pool.create().block(STEP);
-            assertThat(pidOf(next)).isEqualTo(pid);
-            assertThat(selectOne(next)).isEqualTo(1);
-            assertThat(PgConnUnwrap.pgConnection(next).transactionStatus())
-                    .as("no transaction of the last borrower around the next one's statements")
-                    .isEqualTo(TransactionStatus.IDLE);
+            Connection next = pool.nextBorrowerOfTheSession(first.pid());
+            assertNoTransactionOfTheLastBorrower(next);
             assertThat(next.isAutoCommit()).isTrue();
-            Mono.from(next.close()).block(STEP);
+            release(next);
         });
     }
 
@@ -288,24 +244,19 @@ class ReleasedWithWorkUnderWayIT {
     @Test
     void aBeginGivenUpOnBeforeItsAnswerIsRolledBackBeforeTheNextBorrower() throws Exception {
         inPoolOfOne(pool -> {
-            Connection first = pool.create().block(STEP);
-            int pid = pidOf(first);
+            Borrower first = pool.borrow();
             CompletableFuture<Void> released;
             try (ServerFreeze frozen = ServerFreeze.of(PG.primary())) {
-                Mono.from(first.beginTransaction()).timeout(Duration.ofMillis(200)).onErrorResume(error -> Mono.empty())
+                Mono.from(first.connection().beginTransaction()).timeout(Duration.ofMillis(200)).onErrorResume(error -> Mono.empty())
                         .block(STEP);
-                released = Mono.from(first.close()).toFuture();
+                released = Mono.from(first.connection().close()).toFuture();
             }
             released.get(STEP.toSeconds(), TimeUnit.SECONDS);
 
-            Connection next = pool.create().block(STEP);
-            assertThat(pidOf(next)).isEqualTo(pid);
-            assertThat(selectOne(next)).isEqualTo(1);
-            assertThat(PgConnUnwrap.pgConnection(next).transactionStatus())
-                    .as("no transaction of the last borrower around the next one's statements")
-                    .isEqualTo(TransactionStatus.IDLE);
+            Connection next = pool.nextBorrowerOfTheSession(first.pid());
+            assertNoTransactionOfTheLastBorrower(next);
             assertThat(next.isAutoCommit()).isTrue();
-            Mono.from(next.close()).block(STEP);
+            release(next);
         });
     }
 
@@ -333,8 +284,71 @@ class ReleasedWithWorkUnderWayIT {
                 .timeout(Duration.ofMillis(200)).onErrorResume(error -> Mono.empty()).blockLast(STEP);
     }
 
+    /** Runs {@code sql} to its end: the rows it updated. */
+    private static Long run(Connection connection, String sql) {
+        return Flux.from(connection.createStatement(sql).execute()).flatMap(Result::getRowsUpdated).blockLast(STEP);
+    }
+
+    private static void release(Connection connection) {
+        Mono.from(connection.close()).block(STEP);
+    }
+
+    private static void assertNoTransactionOfTheLastBorrower(Connection next) {
+        assertThat(PgConnUnwrap.pgConnection(next).transactionStatus())
+                .as("no transaction of the last borrower around the next one's statements")
+                .isEqualTo(TransactionStatus.IDLE);
+    }
+
+    /** A borrower of the pool's one connection: the session's backend pid, and the reader it left stuck, if any. */
+    private record Borrower(Connection connection, int pid, StuckReader reader) {
+
+        /** Subscribes to {@link StuckReaders#LARGE} without reading or cancelling, and waits until the server runs it. */
+        StuckReader leaveAStuckReader() {
+            StuckReader stuck = StuckReaders.of(connection, LARGE);
+            STUCK.awaitActive(pid, LARGE);
+            return stuck;
+        }
+
+        /** Hands the connection back to the pool ({@code close()}), waiting for the release to complete. */
+        void release() {
+            ReleasedWithWorkUnderWayIT.release(connection);
+        }
+    }
+
+    /** A pool of one connection: each borrower after the first gets the session the last one released. */
+    private record PoolOfOne(ConnectionPool pool) {
+
+        /** The pool's connection, nothing run on it. */
+        Connection create() {
+            return pool.create().block(STEP);
+        }
+
+        /** The pool's connection and its session's backend pid. */
+        Borrower borrow() {
+            Connection connection = create();
+            return new Borrower(connection, pidOf(connection), null);
+        }
+
+        /** A borrower who left a reader of a large result that neither reads nor cancels, the server running it. */
+        Borrower borrowLeavingAStuckReader() {
+            Borrower borrower = borrow();
+            return new Borrower(borrower.connection(), borrower.pid(), borrower.leaveAStuckReader());
+        }
+
+        /**
+         * The next borrower, which starts clean: the same session as the last borrower's ({@code pid}), not a new
+         * one, which answers a statement at once (nothing of the last borrower's in front of it).
+         */
+        Connection nextBorrowerOfTheSession(int pid) {
+            Connection next = create();
+            assertThat(pidOf(next)).as("the same session, not a new one").isEqualTo(pid);
+            assertThat(selectOne(next)).isEqualTo(1);
+            return next;
+        }
+    }
+
     private interface PoolWork {
-        void run(ConnectionPool pool) throws Exception;
+        void run(PoolOfOne pool) throws Exception;
     }
 
     private static void inPoolOfOne(PoolWork work) {
@@ -342,11 +356,16 @@ class ReleasedWithWorkUnderWayIT {
     }
 
     private static void inPoolOfOne(String query, PoolWork work) {
+        inPool(query, factory -> ConnectionPoolConfiguration.builder(factory).initialSize(0).maxSize(1).build(), work);
+    }
+
+    private static void inPool(String query, Function<PgConnR2dbcConnectionFactory, ConnectionPoolConfiguration> configuration,
+                               PoolWork work) {
         try (PgConnR2dbcConnectionFactory factory =
                      (PgConnR2dbcConnectionFactory) ConnectionFactories.get(R2dbcTestServer.url(PG.primary(), query))) {
-            ConnectionPool pool = new ConnectionPool(ConnectionPoolConfiguration.builder(factory).initialSize(0).maxSize(1).build());
+            ConnectionPool pool = new ConnectionPool(configuration.apply(factory));
             try {
-                work.run(pool);
+                work.run(new PoolOfOne(pool));
             } catch (Exception e) {
                 throw new AssertionError(e);
             } finally {

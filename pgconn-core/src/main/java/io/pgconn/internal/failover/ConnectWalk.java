@@ -154,10 +154,12 @@ final class ConnectWalk {
     }
 
     private void begin() {
+        // armed first, then the end looked at: a cancel before this look finds the timer to cancel, one after it is seen here
+        deadline.arm(loop, this::totalTimeout);
         if (hasEnded()) {
+            deadline.cancel();
             return;
         }
-        deadline.arm(loop, this::totalTimeout);
         nextHost();
     }
 

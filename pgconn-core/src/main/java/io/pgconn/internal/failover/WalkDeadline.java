@@ -10,8 +10,9 @@ import java.util.function.LongConsumer;
 
 /**
  * {@code connectTimeout}'s timer over one {@link ConnectWalk} (docs/lifecycle.md §3): armed on the walk's loop when
- * the walk begins, cancelled when it ends, and the timeout the walk fails with when it passes — naming the host it
- * cut short and the hosts tried so far. Whether the time has run out between two attempts is {@link WalkTime}'s.
+ * the walk begins, cancelled when it ends (also when the caller cancelled just before it was armed: the walk arms it, then
+ * looks whether it has ended), and the timeout the walk fails with when it passes — naming the host it cut short and the
+ * hosts tried so far. Whether the time has run out between two attempts is {@link WalkTime}'s.
  */
 final class WalkDeadline {
 

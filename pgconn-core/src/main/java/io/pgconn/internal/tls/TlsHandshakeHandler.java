@@ -143,12 +143,11 @@ final class TlsHandshakeHandler extends ChannelInboundHandlerAdapter {
             if (causedBy(cause, ClosedChannelException.class)) {
                 return new PgConnectException(hostLabel, "TLS handshake with " + hostLabel + " failed: " + what, cause);
             }
-            // a socket error in pgconn's words, its exception kept as suppressed, not as the cause: Spring MVC reads
-            // "Connection reset by peer" in the most specific cause as its own client gone away (new user 11 F1)
-            PgConnectException failure = new PgConnectException(hostLabel, "TLS handshake with " + hostLabel + " failed: "
-                    + what + " (" + SocketErrorText.inOwnWords(SocketErrorText.of(root)) + ")");
-            failure.addSuppressed(cause);
-            return failure;
+            // a socket error in pgconn's words, by the connect path's one rule: kept as suppressed when its chain says
+            // "connection reset by peer"/"broken pipe" (Spring MVC reads those as its own client gone away, new user
+            // 11 F1), else the cause (the starter's health reasons read "no route to host" there)
+            return SocketErrorText.connectFailure(hostLabel, "TLS handshake with " + hostLabel + " failed: "
+                    + what + " (" + SocketErrorText.said(root) + ")", cause);
         }
         String detail = root == cause ? cause.toString() : cause + "; caused by " + root;
         String message = "TLS handshake with " + hostLabel + " failed: " + what + " (" + detail + ")";

@@ -429,6 +429,44 @@ class ConnectWalkTest {
     }
 
     /**
+     * A cancel between the walk's first look at whether it has ended and the arming of connectTimeout's timer found
+     * no timer to cancel, and the timer stayed armed until it fired (session 15's leftover). Forced: the caller
+     * cancels from inside the loop's schedule call that arms it. The timer is cancelled all the same; nothing dialled.
+     */
+    @Test
+    void aCancelJustBeforeTheDeadlineIsArmedLeavesNoTimerArmed() throws Exception {
+        script.put("a", List.of(Answer.PRIMARY));
+        CompletableFuture<CompletableFuture<ConnectionControl>> started = new CompletableFuture<>();
+        List<io.netty.util.concurrent.ScheduledFuture<?>> armed = Collections.synchronizedList(new ArrayList<>());
+        EventLoop cancellingAsItArms = new io.netty.channel.DefaultEventLoop() {
+            @Override
+            public io.netty.util.concurrent.ScheduledFuture<?> schedule(Runnable task, long delay, TimeUnit unit) {
+                if (armed.isEmpty()) {
+                    assertThat(started.join().cancel(false)).isTrue(); // the caller's cancel, just before the timer is armed
+                }
+                io.netty.util.concurrent.ScheduledFuture<?> timer = super.schedule(task, delay, unit);
+                armed.add(timer);
+                return timer;
+            }
+        };
+        try {
+            ConnConfig config = ConnConfig.parse("host=a port=5432 user=u extensionTypes='' hostRecheckInterval=0 connectTimeout=60",
+                    EnvironmentSource.none());
+            CompletableFuture<ConnectionControl> connect = new ConnectWalk(1, config, cancellingAsItArms, tracer, scripted, registry,
+                    new TypeOidDiscovery(new TypeOidCache(Clock.systemUTC())), config.hosts(), null).start();
+            started.complete(connect);
+            cancellingAsItArms.submit(() -> { }).get(5, TimeUnit.SECONDS);
+
+            assertThat(connect).isCancelled();
+            assertThat(armed).as("connectTimeout's timer").singleElement()
+                    .satisfies(timer -> assertThat(timer.isCancelled()).as("cancelled when the walk had ended").isTrue());
+            assertThat(dialled).isEmpty();
+        } finally {
+            cancellingAsItArms.shutdownGracefully(0, 0, TimeUnit.SECONDS).await(5, TimeUnit.SECONDS);
+        }
+    }
+
+    /**
      * REVIEW-9 F6: between the walk's check and its trace, a cancel could end the walk, and an attempt's outcome was
      * traced after ConnectEnded. Forced: the cancel comes from inside the HostAttemptStarted callback, so the
      * attempt's outcome would be decided after the walk ended. The attempt ends once, before
