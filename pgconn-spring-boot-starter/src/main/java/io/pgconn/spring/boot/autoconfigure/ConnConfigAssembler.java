@@ -215,6 +215,7 @@ final class ConnConfigAssembler {
         set(p.getHostConnectTimeout(), builder::hostConnectTimeout);
         set(p.getHostRecheckInterval(), builder::hostRecheckInterval);
         set(p.getCancelGrace(), builder::cancelGrace);
+        set(p.getServerErrorDetail(), builder::serverErrorDetail);
         set(p.getExtensionTypes(), builder::extensionTypes);
         if (!p.getStartupParameters().isEmpty()) {
             builder.startupParameters(p.getStartupParameters());

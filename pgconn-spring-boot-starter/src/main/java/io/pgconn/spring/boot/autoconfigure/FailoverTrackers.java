@@ -7,8 +7,9 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * One {@link FailoverTracker} per {@link PgConnectionFactory} bean, shared by its health
- * contributor and its meters. The auto-configured factory's is the {@link FailoverTracker} bean
- * (fed by every connect); a factory of the application's own gets one fed by its health monitor.
+ * contributor and its meters. The auto-configured factory's is the {@code pgConnFailoverTracker} bean
+ * (fed by every connect), never another {@link FailoverTracker} bean (the application's own, made for a factory of
+ * its own); a factory bean of the application's own gets one fed by its health monitor.
  */
 public final class FailoverTrackers {
 

@@ -37,6 +37,7 @@ final class KeywordProperties {
             Map.entry("keepalives_count", "pg.conn.keepalive.count"),
             Map.entry("extensionTypes", "pg.conn.extension-types"),
             Map.entry("cancelGrace", "pg.conn.cancel-grace"),
+            Map.entry("serverErrorDetail", "pg.conn.server-error-detail"),
             Map.entry("startupParameters", "pg.conn.startup-parameters"),
             Map.entry("application_name", "pg.conn.application-name"),
             Map.entry("hosts", "pg.conn.hosts"));

@@ -5,6 +5,7 @@ import io.pgconn.codec.CodecRegistry;
 import io.pgconn.config.ConnConfig;
 import io.pgconn.trace.PgTracer;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.actuate.endpoint.SanitizingFunction;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -38,12 +39,6 @@ public final class PgConnAutoConfiguration {
         return new PropertiesPgConnConnectionDetails(properties, environment);
     }
 
-    @Bean
-    @ConditionalOnMissingBean
-    FailoverTracker pgConnFailoverTracker() {
-        return new FailoverTracker();
-    }
-
     /** The starter's observations and meters for a factory of the application's own (README, "Several factories"). */
     @Bean
     @ConditionalOnMissingBean
@@ -72,18 +67,31 @@ public final class PgConnAutoConfiguration {
     @ConditionalOnMissingBean(PgConnectionFactory.class)
     static class PgConnectionFactoryConfiguration {
 
+        /**
+         * The auto-configured factory's own tracker. Replaced only by a bean of this name: a {@link FailoverTracker}
+         * of the application's tracks the application's own factory (it names it), and neither is fed this factory's
+         * connects nor stands for it in health and meters (it was both, by type; session 16).
+         */
+        @Bean
+        @ConditionalOnMissingBean(name = "pgConnFailoverTracker")
+        FailoverTracker pgConnFailoverTracker() {
+            return new FailoverTracker();
+        }
+
         // closed by PgConnectionFactoryShutdown with pg.conn.shutdown-timeout, not by the inferred close():
         // still as this bean's destruction, so after every bean that depends on it
         @Bean(name = FACTORY_BEAN_NAME, destroyMethod = "")
         PgConnectionFactory pgConnectionFactory(PgConnProperties properties, PgConnConnectionDetails connectionDetails,
                 ObjectProvider<ConnConfigCustomizer> customizers, ObjectProvider<PgTracer> tracers, Environment environment,
-                FailoverTrackers pgConnFailoverTrackers, ObjectProvider<FailoverTracker> pgConnFailoverTracker,
+                FailoverTrackers pgConnFailoverTrackers, @Qualifier("pgConnFailoverTracker") FailoverTracker pgConnFailoverTracker,
                 ObjectProvider<SslBundles> sslBundles, ObjectProvider<CodecRegistry> codecs,
                 ObjectProvider<PgConnectionFactoryBuilderCustomizer> builderCustomizers) {
             ConnConfig config = ConnConfigAssembler.assemble(properties, connectionDetails,
                     customizers.orderedStream().toList(), environment);
             PgConnectionFactory.Builder builder = PgConnectionFactory.builder(config)
-                    .tracer(CompositePgTracer.of(tracers.orderedStream().toList()));
+                    .tracer(CompositePgTracer.of(tracers.orderedStream()
+                            // the PgTracer beans, its own tracker among them, but no other factory's tracker
+                            .filter(tracer -> !(tracer instanceof FailoverTracker) || tracer == pgConnFailoverTracker).toList()));
             String bundle = properties.getSsl().getBundle();
             if (bundle != null) {
                 SslBundleTls.apply(bundle, sslBundles.getIfAvailable(), builder);
@@ -92,8 +100,8 @@ public final class PgConnAutoConfiguration {
             codecs.ifUnique(builder::codecs);
             builderCustomizers.orderedStream().forEach(customizer -> customizer.customize(builder));
             PgConnectionFactory factory = builder.build();
-            // the FailoverTracker bean is one of the tracers: it sees this factory's every connect
-            pgConnFailoverTracker.ifAvailable(tracker -> pgConnFailoverTrackers.register(factory, tracker));
+            // its tracker is one of the tracers: it sees this factory's every connect
+            pgConnFailoverTrackers.register(factory, pgConnFailoverTracker);
             return factory;
         }
 

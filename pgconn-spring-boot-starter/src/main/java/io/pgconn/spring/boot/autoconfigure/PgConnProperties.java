@@ -106,6 +106,13 @@ public class PgConnProperties {
     private @Nullable Duration cancelGrace;
 
     /**
+     * Whether a server error's DETAIL line (and the HINT of an error raised inside a function, e.g. by PL/pgSQL's
+     * RAISE) goes into the exception's message. Off by default: a DETAIL may show data, e.g. the key of a unique
+     * violation, and so a statement's parameter value. Core's 'serverErrorDetail'.
+     */
+    private @Nullable Boolean serverErrorDetail;
+
+    /**
      * Extension types whose OIDs are looked up after connecting, e.g. 'hstore'. An empty list
      * skips the lookup. The answer is reused for 'host-recheck-interval'.
      */
@@ -250,6 +257,14 @@ public class PgConnProperties {
 
     public void setCancelGrace(@Nullable Duration cancelGrace) {
         this.cancelGrace = cancelGrace;
+    }
+
+    public @Nullable Boolean getServerErrorDetail() {
+        return this.serverErrorDetail;
+    }
+
+    public void setServerErrorDetail(@Nullable Boolean serverErrorDetail) {
+        this.serverErrorDetail = serverErrorDetail;
     }
 
     public @Nullable List<String> getExtensionTypes() {

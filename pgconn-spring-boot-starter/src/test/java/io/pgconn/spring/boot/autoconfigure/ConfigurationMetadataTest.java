@@ -81,6 +81,7 @@ class ConfigurationMetadataTest {
         expected.put("pg.conn.host-connect-timeout", defaults.hostConnectTimeout().toSeconds() + "s");
         expected.put("pg.conn.host-recheck-interval", defaults.hostRecheckInterval().toSeconds() + "s");
         expected.put("pg.conn.cancel-grace", defaults.cancelGrace().toSeconds() + "s");
+        expected.put("pg.conn.server-error-detail", defaults.serverErrorDetail());
         expected.put("pg.conn.extension-types", defaults.extensionTypes());
         expected.put("pg.conn.ssl.mode", defaults.sslMode().libpqName());
         expected.put("pg.conn.ssl.negotiation", defaults.sslNegotiation().libpqName());

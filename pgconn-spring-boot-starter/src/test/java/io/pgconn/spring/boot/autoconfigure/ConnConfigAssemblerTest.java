@@ -23,6 +23,7 @@ class ConnConfigAssemblerTest {
             channel_binding          | pg.conn.channel-binding
             extensionTypes           | pg.conn.extension-types
             cancelGrace              | pg.conn.cancel-grace
+            serverErrorDetail        | pg.conn.server-error-detail
             startupParameters        | pg.conn.startup-parameters
             port                     | pg.conn.hosts
             password                 | pg.conn.password

@@ -50,7 +50,7 @@ class PgConnAutoConfigurationTest {
                 "pg.conn.password=s3cret", "pg.conn.ssl.mode=verify-full", "pg.conn.ssl.root-cert=/etc/ca.pem",
                 "pg.conn.target-session-attrs=prefer-standby", "pg.conn.connect-timeout=5s",
                 "pg.conn.host-connect-timeout=500ms", "pg.conn.application-name=orders-service",
-                "pg.conn.startup-parameters.search_path=orders", "pg.conn.cancel-grace=5s")
+                "pg.conn.startup-parameters.search_path=orders", "pg.conn.cancel-grace=5s", "pg.conn.server-error-detail=true")
                 .run(context -> {
                     ConnConfig config = config(context);
                     assertThat(config.hosts()).containsExactly(HostSpec.of("primary", 6000), HostSpec.of("standby", 6001));
@@ -63,9 +63,21 @@ class PgConnAutoConfigurationTest {
                     assertThat(config.connectTimeout()).isEqualTo(Duration.ofSeconds(5));
                     assertThat(config.hostConnectTimeout()).isEqualTo(Duration.ofMillis(500));
                     assertThat(config.cancelGrace()).isEqualTo(Duration.ofSeconds(5));
+                    assertThat(config.serverErrorDetail()).isTrue();
                     assertThat(config.applicationName()).isEqualTo("orders-service");
                     assertThat(config.startupParameters()).containsEntry("search_path", "orders");
                 });
+    }
+
+    /** Session 16: core's serverErrorDetail had no property (only pg.conn.url's keyword set it). */
+    @Test
+    void serverErrorDetailIsAPropertyThatOverridesTheUrl() {
+        this.runner.withPropertyValues("pg.conn.hosts=db1:5432")
+                .run(context -> assertThat(config(context).serverErrorDetail()).as("default").isFalse());
+        this.runner.withPropertyValues("pg.conn.hosts=db1:5432", "pg.conn.server-error-detail=true")
+                .run(context -> assertThat(config(context).serverErrorDetail()).isTrue());
+        this.runner.withPropertyValues("pg.conn.url=postgresql://db1/app?serverErrorDetail=true", "pg.conn.server-error-detail=false")
+                .run(context -> assertThat(config(context).serverErrorDetail()).as("the property wins over the URL").isFalse());
     }
 
     @Test
