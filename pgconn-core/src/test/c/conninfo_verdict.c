@@ -1,8 +1,10 @@
 /*
- * libpq's verdict on connection strings, for ConnectionStringDifferentialTest (docs/testing.md).
+ * libpq's verdict on connection strings, for io.pgconn.config.ConnectionStringDifferentialIT (docs/testing.md §3a),
+ * which compiles this file with gcc against libpq-fe.h and the testkit's libpq, and runs it on
+ * src/test/resources/libpq-conformance/differential-corpus.txt.
  *
  * stdin: one connection string per line, hex-encoded (so a string may hold any byte but NUL).
- * stdout: one line per input line:
+ * stdout: first "LIBPQ <TAB> PQlibVersion()", then one line per input line:
  *   PARSE_ERR <TAB> hex(first line of libpq's message)           PQconninfoParse refused it
  *   PARSED {<TAB> keyword=hex(value)}                            every keyword PQconninfoParse set, in libpq's order
  * Only PQconninfoParse is called: it reads no environment, no service file and dials nothing.
@@ -27,6 +29,7 @@ int main(void) {
     char *line = NULL;
     size_t cap = 0;
     ssize_t n;
+    printf("LIBPQ\t%d\n", PQlibVersion());
     while ((n = getline(&line, &cap, stdin)) > 0) {
         while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r')) line[--n] = 0;
         char *text = malloc(n / 2 + 1);
