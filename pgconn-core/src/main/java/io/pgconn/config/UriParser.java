@@ -57,7 +57,7 @@ final class UriParser {
                 hosts.append(uri, p + 1, close);
                 p = close + 1;
                 if (p < uri.length() && ":/?,".indexOf(uri.charAt(p)) < 0) {
-                    throw error("unexpected character \"" + uri.charAt(p) + "\" at position " + (p + 1)
+                    throw error("unexpected character \"" + SafeText.excerpt(String.valueOf(uri.charAt(p))) + "\" at position " + (p + 1)
                             + " in URI (expected \":\", \"/\", \"?\" or \",\" after \"]\")");
                 }
             } else {
@@ -180,8 +180,10 @@ final class UriParser {
      */
     static String decode(String raw, String part, boolean secret) {
         String text = stripSpaces(raw);
+        // part is a keyword, a label, or the decoded name of an unknown query parameter: any text, so shown as any text is
+        String name = SafeText.excerpt(part);
         if (text.indexOf(' ') >= 0) {
-            throw error(part, raw, "unexpected spaces found in " + (secret ? "the " + part : "\"" + SafeText.excerpt(text) + "\"")
+            throw error(part, raw, "unexpected spaces found in " + (secret ? "the " + name : "\"" + SafeText.excerpt(text) + "\"")
                     + " in URI; use percent-encoded spaces (%20) instead");
         }
         if (text.indexOf('%') < 0) {
@@ -200,11 +202,11 @@ final class UriParser {
             int lo = hi >= 0 ? Character.digit(text.charAt(percent + 2), 16) : -1;
             if (lo < 0) {
                 String token = text.substring(percent, Math.min(percent + 3, text.length()));
-                throw error(part, text, "invalid percent-encoded token" + (secret ? "" : " \"" + SafeText.excerpt(token) + "\"") + " in " + part);
+                throw error(part, text, "invalid percent-encoded token" + (secret ? "" : " \"" + SafeText.excerpt(token) + "\"") + " in " + name);
             }
             int b = hi * 16 + lo;
             if (b == 0) {
-                throw error(part, text, "forbidden value %00 in percent-encoded value of " + part);
+                throw error(part, text, "forbidden value %00 in percent-encoded value of " + name);
             }
             bytes.write(b);
             i = percent + 3;
@@ -216,7 +218,7 @@ final class UriParser {
                     .decode(ByteBuffer.wrap(bytes.toByteArray()))
                     .toString();
         } catch (CharacterCodingException e) {
-            throw error(part, text, "percent-encoded value of " + part + " is not valid UTF-8");
+            throw error(part, text, "percent-encoded value of " + name + " is not valid UTF-8");
         }
     }
 
