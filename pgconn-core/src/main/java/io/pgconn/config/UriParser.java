@@ -17,8 +17,8 @@ import java.util.Map;
  *
  * <p>As in libpq, the host and port lists are kept as comma lists (so {@code postgresql://,h2}
  * is "default host, then h2"), IPv6 literals are bracketed, and every part is percent-decoded,
- * {@code %00} being forbidden. Unlike libpq, an unknown query parameter is an error, not a
- * warning (docs/lifecycle.md §6), and a {@code ?key=value} before the first {@code @} starts the query,
+ * {@code %00} being forbidden. As in libpq, an unknown query parameter is an error (docs/lifecycle.md §6);
+ * unlike libpq, a {@code ?key=value} before the first {@code @} starts the query,
  * so an {@code @} in a query value is not mistaken for the end of the user-info. Error messages
  * never quote the URI, since it may hold a password.
  *
