@@ -85,10 +85,14 @@ POSTGRESQL://h/db
 postgresql:/h/db
  postgresql://h/db
 postgresql://h/db 
-postgresql://h/db?application_name=a%20b&options=x+y"""
+postgresql://h/db?application_name=a%20b&options=x+y
+postgresql://h/db?application_name=%4a%4A%e2%98%83
+postgresql://h/db?application_name=%٣٣
+postgresql://h/d%ＡＡb
+port=٥٤٣٢ application_name=x　y"""
 ALPHA = ["=", "'", "\\", " ", "\t", "\n", "?", "&", "@", ":", "/", ",", "[", "]", "%", "%2", "%20", "%00", "%41", "%2C",
          "\x1f", "\x0b", "\x0c", "\r", "\u00a0", "\u3000", "\u2028", "#", ";", "\"", "x", "1", "-", "host=", " port=", "&port=", "?host=",
-         "postgresql://", "''", "\\'", "é", "\x01"]
+         "postgresql://", "''", "\\'", "é", "\x01", "\u0663", "\uff21", "%e2%98"]
 KEYWORDS = ["host", "hostaddr", "port", "dbname", "user", "password", "options", "sslmode", "sslrootcert", "application_name",
             "connect_timeout", "target_session_attrs", "keepalives", "service", "passfile", "client_encoding", "sslcert", "sslkey",
             "fallback_application_name", "replication", "gssencmode", "channel_binding", "tcp_user_timeout", "sslsni", "krbsrvname"]

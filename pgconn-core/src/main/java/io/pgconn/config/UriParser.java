@@ -198,8 +198,8 @@ final class UriParser {
             if (percent < 0) {
                 break;
             }
-            int hi = percent + 2 < text.length() ? Character.digit(text.charAt(percent + 1), 16) : -1;
-            int lo = hi >= 0 ? Character.digit(text.charAt(percent + 2), 16) : -1;
+            int hi = percent + 2 < text.length() ? hexDigit(text.charAt(percent + 1)) : -1;
+            int lo = hi >= 0 ? hexDigit(text.charAt(percent + 2)) : -1;
             if (lo < 0) {
                 String token = text.substring(percent, Math.min(percent + 3, text.length()));
                 throw error(part, text, "invalid percent-encoded token" + (secret ? "" : " \"" + SafeText.excerpt(token) + "\"") + " in " + name);
@@ -220,6 +220,20 @@ final class UriParser {
         } catch (CharacterCodingException e) {
             throw error(part, text, "percent-encoded value of " + name + " is not valid UTF-8");
         }
+    }
+
+    /**
+     * An ASCII hex digit's value, else -1 — as libpq's {@code get_hexdigit}; not {@link Character#digit}, which
+     * also reads Arabic-Indic or full-width digits ({@code %٣٣} would be '3').
+     */
+    private static int hexDigit(char c) {
+        if (c >= '0' && c <= '9') {
+            return c - '0';
+        }
+        if (c >= 'a' && c <= 'f') {
+            return c - 'a' + 10;
+        }
+        return c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
     }
 
     /** {@code s} without the spaces (only ' ', as libpq) at either end. */

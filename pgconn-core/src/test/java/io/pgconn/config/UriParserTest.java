@@ -143,6 +143,16 @@ class UriParserTest {
                 .hasMessageNotContaining("x".repeat(40));
     }
 
+    /** Only ASCII hex digits, as libpq (seen failing before: "%\u0663\u0663" decoded to "3", "%\uFF21\uFF21" to byte 0xAA). */
+    @ParameterizedTest(name = "[{index}]")
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"postgresql://h/db?application_name=%\u0663\u0663", "postgresql://h/d%\uFF21\uFF21b",
+            "postgresql://h/db?application_name=%4\uFF21"})
+    void aPercentTokenTakesOnlyAsciiHexDigits(String uri) {
+        assertThatThrownBy(() -> UriParser.parse(uri))
+                .isInstanceOf(io.pgconn.PgConfigException.class)
+                .hasMessageContaining("invalid percent-encoded token");
+    }
+
     @Test
     void aControlCharacterAfterAnIpv6LiteralIsShownAsAQuestionMark() {
         assertThatThrownBy(() -> UriParser.parse("postgresql://[::1]\u0001/db"))
