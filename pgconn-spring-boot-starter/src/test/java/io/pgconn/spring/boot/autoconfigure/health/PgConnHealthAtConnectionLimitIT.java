@@ -113,7 +113,7 @@ class PgConnHealthAtConnectionLimitIT {
 
     /** Borrows the pool's two sessions at once, asks each its backend's pid, gives them back. */
     private List<Integer> backendPids() {
-        List<Connection> borrowed = Flux.range(0, 2).flatMap(i -> this.connectionFactory.create()).collectList().block(STEP);
+        List<Connection> borrowed = Flux.range(0, 2).<Connection>flatMap(i -> this.connectionFactory.create()).collectList().block(STEP);
         try {
             return Flux.fromIterable(borrowed)
                     .concatMap(c -> Flux.from(c.createStatement("SELECT pg_backend_pid()").execute())
