@@ -115,6 +115,11 @@ public final class DefaultPgConnectionFactory implements PgConnectionFactory {
     }
 
     @Override
+    public void reportHostFull(HostSpec host, String reason) {
+        connector.registry().recordFull(host.label(), Objects.requireNonNull(reason, "reason"));
+    }
+
+    @Override
     public HostUpRegistration onHostUp(Consumer<HostStatus> listener) {
         return connector.registry().onUp(listener);
     }
