@@ -58,6 +58,17 @@ public final class ConnectFailures {
                 || deciding instanceof PgConnectException && !isLasting(deciding);
     }
 
+    /**
+     * Whether the connect failed because the server that decided it has no free slot ({@link #deciding} failure's
+     * SQLSTATE 53300, {@link PgErrors#isNoFreeSlot}: {@code max_connections}, a role's or a database's
+     * {@code CONNECTION LIMIT}): the server is up and a login may succeed as soon as one of its sessions ends. Not
+     * {@link #isWorthRetryingSoon}: a slot frees when a client lets go of a session, not when a restart is over, so a
+     * caller that waits for one does so on purpose, with a backoff (a refused login costs the server a fork).
+     */
+    public static boolean isNoFreeSlot(PgException error) {
+        return deciding(error).sqlState().filter(PgErrors::isNoFreeSlot).isPresent();
+    }
+
     /** The walk's own report names no host (each host's failure does) and carries the hosts' failures. */
     private static boolean isWalkReport(PgException error) {
         return (error instanceof PgConnectException || error instanceof PgAuthenticationException)

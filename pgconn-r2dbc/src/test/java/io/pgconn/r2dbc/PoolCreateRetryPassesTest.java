@@ -19,9 +19,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Which failed connects {@link PgConnPoolCreateRetry} tries again within the acquire's deadline, as the pool sees
  * them: the core's failure translated by the driver ({@link R2dbcErrors}), classified by the core's
- * {@code ConnectFailures.isWorthRetryingSoon}. Refused, reset, 57P03, 57P01, 57P02, closed while opened, no primary
- * yet (one host, or a walk of standbys) pass; a refused password (28P01, 28000), a missing database (3D000), TLS,
- * configuration, a full server (53300), another server error, and what is no pgconn failure do not.
+ * {@code ConnectFailures.isWorthRetryingSoon} or {@code isNoFreeSlot}. Refused, reset, 57P03, 57P01, 57P02, closed
+ * while opened, no primary yet (one host, or a walk of standbys), a full server (53300) pass; a refused password
+ * (28P01, 28000), a missing database (3D000), TLS, configuration, another server error, and what is no pgconn
+ * failure do not.
  */
 class PoolCreateRetryPassesTest {
 
@@ -32,7 +33,7 @@ class PoolCreateRetryPassesTest {
         for (PgException away : new PgException[] {
                 new PgConnectException(DB1, "connection to " + DB1 + " failed: connection refused"),
                 new PgConnectException(DB1, "connection to " + DB1 + " failed: the server reset the connection (ECONNRESET)"),
-                startup("57P03"), startup("57P01"), startup("57P02"),
+                startup("57P03"), startup("57P01"), startup("57P02"), startup("53300"),
                 new PgClosedException(DB1, "connection to " + DB1 + " closed"),
                 new PgRoleMismatchException(DB1, ServerRole.STANDBY, TargetSessionAttrs.READ_WRITE),
                 walkOfStandbys()}) {
@@ -41,8 +42,8 @@ class PoolCreateRetryPassesTest {
     }
 
     @Test
-    void aLastingFailureAFullServerAndAnotherErrorDoNotPass() {
-        for (PgException lasting : new PgException[] {startup("28P01"), startup("28000"), startup("3D000"), startup("53300"),
+    void aLastingFailureAndAnotherErrorDoNotPass() {
+        for (PgException lasting : new PgException[] {startup("28P01"), startup("28000"), startup("3D000"),
                 startup("XX000"), new PgTlsException(DB1, "server " + DB1 + " does not support TLS (sslmode=require)"),
                 new PgConfigException(null, "sslmode", "sometimes", "invalid sslmode")}) {
             assertThat(PgConnPoolCreateRetry.passes(R2dbcErrors.translate(lasting))).as(lasting.getMessage()).isFalse();

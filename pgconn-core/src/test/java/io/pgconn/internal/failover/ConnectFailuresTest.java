@@ -75,6 +75,18 @@ class ConnectFailuresTest {
         assertThat(ConnectFailures.deciding(one)).as("one failure is its own").isSameAs(one);
     }
 
+    /** 53300 is its own class: not "briefly away" (a slot frees when a client lets go), not lasting. */
+    @Test
+    void aServerWithoutAFreeSlotIsNoFreeSlotWhenItDecided() {
+        assertThat(ConnectFailures.isNoFreeSlot(startup(DB1, "53300"))).isTrue();
+        assertThat(ConnectFailures.isNoFreeSlot(walk(refused(DB1), startup(DB2, "53300")))).as("full last").isTrue();
+        assertThat(ConnectFailures.isNoFreeSlot(walk(startup(DB1, "53300"), refused(DB2)))).as("refused last").isFalse();
+        for (PgException other : new PgException[] {refused(DB1), startup(DB1, "57P03"), startup(DB1, "28P01"), startup(DB1, "3D000"),
+                standby(DB1), new PgTlsException(DB1, "tls")}) {
+            assertThat(ConnectFailures.isNoFreeSlot(other)).as(other.getMessage()).isFalse();
+        }
+    }
+
     @Test
     void theRetryListIsTheNextHostListWithoutTheFullServer() {
         for (String state : new String[] {"57P01", "57P02", "57P03"}) {
