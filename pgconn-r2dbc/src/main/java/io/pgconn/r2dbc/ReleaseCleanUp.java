@@ -14,7 +14,9 @@ import java.time.Duration;
  * and one begun through {@code beginTransaction()} — called as {@code Lifecycle} this runs after the pool's own
  * rollback of it, but through {@link PgConnPoolRelease} (the pool's {@code preRelease} function) before it, so it
  * does not rely on the pool's; also whatever a request still in flight may open (one cut off, one whose reader
- * gave up before its answer: AUDIT-14 M1) — asked of the session, which answers on its event loop. Auto-commit is
+ * gave up before its answer: AUDIT-14 M1) — asked of the session, which answers on its event loop; when nothing
+ * else is left, a ROLLBACK goes out only when the server's status after what is in flight is not idle
+ * (NEW-USER-13 F9). Auto-commit is
  * put back on for the next borrower, after the rollback decision (AUDIT-14 M2). Bounded: the reads' grace plus
  * the {@code validate(REMOTE)} timeout. Never fails: a session that cannot be cleaned up (in time) is closed, and
  * the pool drops it (r2dbc-pool would invalidate it on a failure too; closing ends the server's session at once).
@@ -38,9 +40,11 @@ final class ReleaseCleanUp {
     Mono<Void> beforeRelease() {
         Mono<Void> cleanUp;
         if (!connection.resultsUnread() && !session.readsInProgress() && !leftInATransaction()) {
-            // nothing left that the connection sees; a request given up on before its answer (a BEGIN whose chain
-            // was cancelled) only the session sees, and its answer would reach the next borrower (AUDIT-14 M1)
-            cleanUp = answeredAll().flatMap(answered -> answered ? Mono.empty() : cleanUp());
+            // nothing left that the connection sees; a request still in flight only the session sees: a read whose
+            // reader cancelled before its end (Mono.from after the first row), a BEGIN whose chain was cancelled —
+            // whose answer would reach the next borrower (AUDIT-14 M1). Its answer is waited for, and a transaction
+            // it left open rolled back; never a ROLLBACK "just in case" (NEW-USER-13 F9: a server WARNING per read)
+            cleanUp = answeredAll().flatMap(answered -> answered ? Mono.empty() : rollbackIfLeftOpen());
         } else {
             cleanUp = cleanUp();
         }
@@ -56,19 +60,38 @@ final class ReleaseCleanUp {
      * session they leave idle it draws only a warning.
      */
     private Mono<Void> cleanUp() {
-        return connection.afterReadsInProgress("preRelease() (the connection going back to its pool)")
+        return bounded(connection.afterReadsInProgress("preRelease() (the connection going back to its pool)")
                 .then(Mono.defer(this::answeredAll))
-                .flatMap(answered -> !answered || leftInATransaction() ? connection.sent("ROLLBACK") : Mono.<Void>empty())
-                // r2dbc-pool has no release timeout: on a server that stopped answering, the drain or the ROLLBACK
-                // would hold the release (and the pool's slot) for ever — bounded as validate(REMOTE), after the
-                // reads' grace (AUDIT-14 L4)
-                .timeout(bound)
-                .onErrorResume(error -> connection.close());
+                .flatMap(answered -> !answered || leftInATransaction() ? connection.sent("ROLLBACK") : Mono.<Void>empty()));
+    }
+
+    /**
+     * Nothing left but requests in flight: once they are all answered, {@code ROLLBACK} only when the server's
+     * transaction status then is not idle (or the connection tracks a transaction).
+     */
+    private Mono<Void> rollbackIfLeftOpen() {
+        return bounded(Mono.fromFuture(session.connection().transactionStatusAfterInFlight())
+                .flatMap(status -> status != TransactionStatus.IDLE || tracksATransaction()
+                        ? connection.sent("ROLLBACK") : Mono.<Void>empty()));
+    }
+
+    /**
+     * r2dbc-pool has no release timeout: on a server that stopped answering, the drain, the wait for what is in
+     * flight or the ROLLBACK would hold the release (and the pool's slot) for ever — bounded as validate(REMOTE),
+     * after the reads' grace (AUDIT-14 L4); a session that cannot be cleaned up in time is closed.
+     */
+    private Mono<Void> bounded(Mono<Void> cleanUp) {
+        return cleanUp.timeout(bound).onErrorResume(error -> connection.close());
     }
 
     /** Whether the session answered everything asked of it so far (the core's {@code nothingInFlight()}). */
     private Mono<Boolean> answeredAll() {
         return Mono.fromFuture(session.connection().nothingInFlight());
+    }
+
+    /** A transaction the connection tracks and the session is still open for. */
+    private boolean tracksATransaction() {
+        return !session.connection().isClosed() && transaction.isActive();
     }
 
     /**

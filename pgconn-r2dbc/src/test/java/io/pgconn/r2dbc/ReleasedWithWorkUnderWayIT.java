@@ -260,6 +260,56 @@ class ReleasedWithWorkUnderWayIT {
         });
     }
 
+    /**
+     * The idiomatic single-row read, {@code Mono.from(result.map(...))}, cancels its result after the first row; the
+     * release came while that statement's ReadyForQuery was still unread, so the clean-up wrote {@code ROLLBACK}
+     * "just in case" on an autocommit session: one server WARNING "there is no transaction in progress" (25P01)
+     * per read (NEW-USER-13 F9). The clean-up now waits for what is in flight and rolls back only a transaction.
+     */
+    @Test
+    void firstRowReadsReleasedRightAfterTheirCancelSendNoRollbackOnAnAutocommitSession() {
+        inPoolOfOne(pool -> {
+            Borrower first = pool.borrow();
+            List<String> notices = new CopyOnWriteArrayList<>();
+            PgConnUnwrap.pgConnection(first.connection()).noticeListener(notice -> notices.add(notice.code()));
+            first.release();
+            for (int i = 0; i < 20; i++) {
+                assertThat(Mono.usingWhen(pool.pool().create(), ReleasedWithWorkUnderWayIT::firstRow, Connection::close).block(STEP))
+                        .isEqualTo(1);
+            }
+            Connection next = pool.nextBorrowerOfTheSession(first.pid());
+            assertThat(notices).as("server notices: no 25P01 'there is no transaction in progress'").doesNotContain("25P01");
+            assertNoTransactionOfTheLastBorrower(next);
+            release(next);
+        });
+    }
+
+    /**
+     * The same read inside a transaction begun through SQL (which the pool does not see), released right after its
+     * cancel: the transaction, and its lock, still end with the release.
+     */
+    @Test
+    void aFirstRowReadCancelledInsideATransactionIsRolledBackAtTheRelease() {
+        inPoolOfOne(pool -> {
+            Borrower first = pool.borrow();
+            run(first.connection(), "BEGIN");
+            run(first.connection(), "SELECT pg_advisory_xact_lock(4747)");
+            assertThat(firstRow(first.connection()).block(STEP)).isEqualTo(1);
+            first.release();
+
+            assertThat(STUCK.advisoryLocksOf(first.pid())).as("the lock is released with the connection").isEqualTo("0");
+            Connection next = pool.nextBorrowerOfTheSession(first.pid());
+            assertNoTransactionOfTheLastBorrower(next);
+            release(next);
+        });
+    }
+
+    /** {@code Mono.from(result.map(...))} of a three-row result: cancels the result after its first row. */
+    private static Mono<Integer> firstRow(Connection connection) {
+        return Mono.from(connection.createStatement("SELECT g FROM generate_series(1, 3) g").execute())
+                .flatMap(result -> Mono.from(result.map((row, metadata) -> row.get(0, Integer.class))));
+    }
+
     /** The first {@code count} results of a script, handed out and not read; no demand for more (none is skipped). */
     private static List<Result> scriptResults(Connection connection, String script, int count) {
         List<Result> results = new CopyOnWriteArrayList<>();

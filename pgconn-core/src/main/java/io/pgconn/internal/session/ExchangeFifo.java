@@ -139,6 +139,9 @@ final class ExchangeFifo {
                     if (!next.waitsForTransactionEnd() || !queueBehindATransactionEnd(next)) {
                         next.leftUnwritten();
                     }
+                    if (inFlight.isEmpty()) {
+                        session.quietWhenIdle(); // as after a withdrawal: nothing in flight any more
+                    }
                     headLeft = true;
                     continue;
                 }
