@@ -14,9 +14,9 @@ import java.time.Duration;
  * and one begun through {@code beginTransaction()} — called as {@code Lifecycle} this runs after the pool's own
  * rollback of it, but through {@link PgConnPoolRelease} (the pool's {@code preRelease} function) before it, so it
  * does not rely on the pool's; also whatever a request still in flight may open (one cut off, one whose reader
- * gave up before its answer: AUDIT-14 M1) — asked of the session, which answers on its event loop; when nothing
- * else is left, a ROLLBACK goes out only when the server's status after what is in flight is not idle
- * (NEW-USER-13 F9). Auto-commit is
+ * gave up before its answer: AUDIT-14 M1) — asked of the session, which answers on its event loop; with something
+ * in flight, a ROLLBACK goes out only when the server's status after it is not idle (NEW-USER-13 F9: never "just in
+ * case", which drew a server WARNING per release). Auto-commit is
  * put back on for the next borrower, after the rollback decision (AUDIT-14 M2). Bounded: the reads' grace plus
  * the {@code validate(REMOTE)} timeout. Never fails: a session that cannot be cleaned up (in time) is closed, and
  * the pool drops it (r2dbc-pool would invalidate it on a failure too; closing ends the server's session at once).
@@ -42,9 +42,8 @@ final class ReleaseCleanUp {
         if (!connection.resultsUnread() && !session.readsInProgress() && !leftInATransaction()) {
             // nothing left that the connection sees; a request still in flight only the session sees: a read whose
             // reader cancelled before its end (Mono.from after the first row), a BEGIN whose chain was cancelled —
-            // whose answer would reach the next borrower (AUDIT-14 M1). Its answer is waited for, and a transaction
-            // it left open rolled back; never a ROLLBACK "just in case" (NEW-USER-13 F9: a server WARNING per read)
-            cleanUp = answeredAll().flatMap(answered -> answered ? Mono.empty() : rollbackIfLeftOpen());
+            // whose answer would reach the next borrower (AUDIT-14 M1)
+            cleanUp = answeredAll().flatMap(answered -> answered ? Mono.empty() : bounded(rollbackIfLeftOpen()));
         } else {
             cleanUp = cleanUp();
         }
@@ -54,25 +53,26 @@ final class ReleaseCleanUp {
 
     /**
      * When the borrower left something: unread results run, reads ended or cut off, then {@code ROLLBACK} when a
-     * transaction is open — or when a request is still in flight (one cut off, one given up on, anything
-     * pipelined behind them), whose answer may yet open one: the transaction status then is that of a
-     * ReadyForQuery before theirs (AUDIT-14 M1). The ROLLBACK goes behind them and ends what they open; on a
-     * session they leave idle it draws only a warning.
+     * transaction is open — or, when a request is still in flight (one cut off, one given up on, anything
+     * pipelined behind them), whose answer may yet open one, when the status after it is not idle.
      */
     private Mono<Void> cleanUp() {
         return bounded(connection.afterReadsInProgress("preRelease() (the connection going back to its pool)")
                 .then(Mono.defer(this::answeredAll))
-                .flatMap(answered -> !answered || leftInATransaction() ? connection.sent("ROLLBACK") : Mono.<Void>empty()));
+                .flatMap(answered -> !answered ? rollbackIfLeftOpen()
+                        : leftInATransaction() ? connection.sent("ROLLBACK") : Mono.<Void>empty()));
     }
 
     /**
-     * Nothing left but requests in flight: once they are all answered, {@code ROLLBACK} only when the server's
-     * transaction status then is not idle (or the connection tracks a transaction).
+     * Requests in flight: once they are all answered — the transaction status of a ReadyForQuery before theirs says
+     * nothing of what they open (AUDIT-14 M1) — {@code ROLLBACK} only when the server's transaction status then is
+     * not idle (or the connection tracks a transaction). As long as the {@code ROLLBACK} written behind them took,
+     * whose answer came after theirs.
      */
     private Mono<Void> rollbackIfLeftOpen() {
-        return bounded(Mono.fromFuture(session.connection().transactionStatusAfterInFlight())
+        return Mono.fromFuture(session.connection().transactionStatusAfterInFlight())
                 .flatMap(status -> status != TransactionStatus.IDLE || tracksATransaction()
-                        ? connection.sent("ROLLBACK") : Mono.<Void>empty()));
+                        ? connection.sent("ROLLBACK") : Mono.<Void>empty());
     }
 
     /**

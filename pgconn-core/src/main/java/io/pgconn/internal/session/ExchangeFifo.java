@@ -137,10 +137,10 @@ final class ExchangeFifo {
                     unwritten.poll();
                     inFlight.poll();
                     if (!next.waitsForTransactionEnd() || !queueBehindATransactionEnd(next)) {
+                        if (inFlight.isEmpty()) {
+                            session.quietWhenIdle(); // idle before its completion, as in answered()
+                        }
                         next.leftUnwritten();
-                    }
-                    if (inFlight.isEmpty()) {
-                        session.quietWhenIdle(); // as after a withdrawal: nothing in flight any more
                     }
                     headLeft = true;
                     continue;
