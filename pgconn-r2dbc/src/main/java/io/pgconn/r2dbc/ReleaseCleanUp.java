@@ -42,8 +42,12 @@ final class ReleaseCleanUp {
         if (!connection.resultsUnread() && !session.readsInProgress() && !leftInATransaction()) {
             // nothing left that the connection sees; a request still in flight only the session sees: a read whose
             // reader cancelled before its end (Mono.from after the first row), a BEGIN whose chain was cancelled —
-            // whose answer would reach the next borrower (AUDIT-14 M1)
-            cleanUp = answeredAll().flatMap(answered -> answered ? Mono.empty() : bounded(rollbackIfLeftOpen()));
+            // whose answer would reach the next borrower (AUDIT-14 M1). The status is looked at again once the
+            // session answered: that BEGIN's answer may have come after the look above and before the session's
+            // (the loop reads the socket before it runs the question), and then nothing is in flight but a
+            // transaction is open
+            cleanUp = answeredAll().flatMap(answered -> !answered ? bounded(rollbackIfLeftOpen())
+                    : leftInATransaction() ? bounded(connection.sent("ROLLBACK")) : Mono.<Void>empty());
         } else {
             cleanUp = cleanUp();
         }
