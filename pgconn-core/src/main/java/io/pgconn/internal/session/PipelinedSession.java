@@ -170,6 +170,16 @@ public final class PipelinedSession implements QuerySession {
         }
     }
 
+    @Override
+    public long writeBatch() {
+        return writes.current();
+    }
+
+    /** Whether any byte of write buffer {@code batch} may have reached the socket ({@link WriteBatch#mayHaveLeft}). */
+    boolean mayHaveLeft(long batch) {
+        return writes != null && writes.mayHaveLeft(batch);
+    }
+
     /**
      * Ends the session with {@code cause} ({@link SessionHandler#exceptionCaught}: the close cause, the channel closed,
      * a {@link VirtualMachineError} handed to the loop thread's handler); every exchange in flight fails with it.
