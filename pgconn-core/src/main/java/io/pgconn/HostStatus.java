@@ -8,8 +8,16 @@ import java.time.Instant;
  */
 public record HostStatus(String host, State state, ServerRole role, Instant lastCheckedAt, String lastError) {
 
+    /**
+     * {@code up}: took a session (or a watcher saw it answer); {@code down}: could not take one — refused, silent,
+     * starting up, shutting down, a failed role probe; {@code full}: answered and refused a new session only because
+     * it has no free slot (SQLSTATE 53300: {@code max_connections}, a role's or a database's connection limit, the
+     * reserved slots) — the server is up and the sessions already open to it are fine, so nothing drops them (a pool
+     * evicts on {@code down}, not on {@code full}); new connects try it after the hosts that may take a session, as
+     * after {@code down}; {@code unknown}: nothing learned yet.
+     */
     public enum State {
-        UP("up"), DOWN("down"), UNKNOWN("unknown");
+        UP("up"), DOWN("down"), FULL("full"), UNKNOWN("unknown");
 
         private final String label;
 

@@ -72,6 +72,15 @@ public interface PgConnectionFactory extends AutoCloseable {
     void reportHostDown(HostSpec host, String reason);
 
     /**
+     * Tells this factory's host memory that {@code host} just refused a watcher's new login because it has no
+     * free slot (SQLSTATE 53300, {@link PgErrors#isNoFreeSlot}) — {@link HostStatus.State#FULL}: the server is
+     * up and the sessions open to it are fine (a pool keeps them), the next {@code connect()} tries it last,
+     * for {@code hostRecheckInterval}, as after {@link #reportHostDown}. Keeps the last known role.
+     * {@code reason} must hold no secret.
+     */
+    void reportHostFull(HostSpec host, String reason);
+
+    /**
      * Calls {@code listener} each time this factory's host memory learns that a host is up — one of its
      * connects reached it (also one that refused the server's role), or {@link #reportHostUp} was told so —
      * with what the memory now holds, until the returned registration is closed. For a client that waits to

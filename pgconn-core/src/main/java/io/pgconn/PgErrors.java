@@ -118,6 +118,17 @@ public final class PgErrors {
         };
     }
 
+    /**
+     * Whether a startup SQLSTATE says the server is up and has no free slot for another session: 53300
+     * (too_many_connections — {@code max_connections}, a role's or a database's {@code CONNECTION LIMIT}, the slots
+     * reserved for superusers or {@code pg_use_reserved_connections}). The sessions already open to it are fine;
+     * the host status memory records it {@code full}, not {@code down} (docs/lifecycle.md §2.4). 57P03 (starting up,
+     * in recovery, shutting down) and 57P01/57P02 are not: that server instance is not serving, or is going away.
+     */
+    public static boolean isNoFreeSlot(String sqlState) {
+        return "53300".equals(sqlState);
+    }
+
     /** Authentication failures stop a multi-host walk (libpq): trying more hosts only locks the account faster. */
     public static boolean isAuthenticationFailure(PgException e) {
         return e instanceof PgAuthenticationException;

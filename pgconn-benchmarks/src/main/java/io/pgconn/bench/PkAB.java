@@ -36,7 +36,11 @@ import java.util.Map;
  * per query (voluntary + involuntary, summed over /proc/self/task; not for the -x4 variants, whose threads end before
  * they are read) for each variant over all rounds, and with a
  * {@code pgjdbc*} variant each variant's p50 per round divided by the first such variant's in the same round (median,
- * rounds at or below 1.0, each ratio: the reading {@code run.sh} takes; for {@code -connect} variants close()'s too).
+ * rounds at or below 1.0, each ratio: the reading {@code run.sh} takes; for {@code -connect} variants close()'s too;
+ * {@code -Dpkab.peer=<variant>} divides by that variant instead). A variant ending in {@code -rows}
+ * ({@code pgconn-nospin-rows}, {@code vertx-rows}, {@code pgjdbc-rows}) runs {@link Measure#queryRowsLoop} instead, the
+ * 1,000-row read of {@code QUERY_ROWS} (pgconn without the spin, as there): bytes allocated per row and rows/s are printed
+ * too, and with a {@code -rows} peer each round's mean over the peer's (rows/s is 1 / mean).
  * With {@code -Dpkab.marks=true} each measured turn's span and query count go to stderr
  * ({@code mark variant round startEpoch endEpoch queries}), to cut a system-call trace of the JVM
  * ({@code strace -f -ttt -y}) into turns.
@@ -147,6 +151,8 @@ public final class PkAB {
             Map<String, Samples> closeSamples = new LinkedHashMap<>();
             Map<String, List<Double>> roundP50s = new LinkedHashMap<>();
             Map<String, List<Double>> closeRoundP50s = new LinkedHashMap<>();
+            Map<String, List<Double>> roundMeans = new LinkedHashMap<>();
+            Map<String, long[]> allocated = new LinkedHashMap<>(); // -rows variants: {bytes allocated, rows}
             for (int r = -2; r < rounds; r++) { // two warm-up rounds
                 for (String v : variants) {
                     Client c = byPrefix.entrySet().stream().filter(e -> v.startsWith(e.getKey())).findFirst()
@@ -162,11 +168,15 @@ public final class PkAB {
                     java.time.Instant turnStart = java.time.Instant.now();
                     long used = v.endsWith("-connect") ? m.get(c).connectLoop(Target.TRUST, false, t, Integer.MAX_VALUE, s, closes)
                             : v.contains("-x4") ? parallel(m.get(c), c, t, s)
-                            : v.contains("-chained") ? m.get(c).queryPkChain(t, Integer.MAX_VALUE, s) : m.get(c).queryPkLoop(t, Integer.MAX_VALUE, s);
+                            : v.contains("-chained") ? m.get(c).queryPkChain(t, Integer.MAX_VALUE, s)
+                            : v.endsWith("-rows") ? m.get(c).queryRowsLoop(t, Integer.MAX_VALUE, s,
+                                    r < 0 ? null : allocated.computeIfAbsent(v, k -> new long[2]))
+                            : m.get(c).queryPkLoop(t, Integer.MAX_VALUE, s);
                     if (s != null) {
                         long[] turn = Arrays.copyOfRange(s.toArray(), before, s.size());
                         Arrays.sort(turn);
                         roundP50s.computeIfAbsent(v, k -> new ArrayList<>()).add(turn.length == 0 ? Double.NaN : turn[turn.length / 2] / 1e6);
+                        roundMeans.computeIfAbsent(v, k -> new ArrayList<>()).add(Arrays.stream(turn).average().orElse(Double.NaN) / 1e6);
                         if (v.endsWith("-connect")) {
                             long[] closeTurn = Arrays.copyOfRange(closes.toArray(), closesBefore, closes.size());
                             Arrays.sort(closeTurn);
@@ -207,7 +217,9 @@ public final class PkAB {
                             cl[cl.length / 2] / 1e6, cl[cl.length * 9 / 10] / 1e6, cl[cl.length * 99 / 100] / 1e6);
                 }
             }
-            String peer = variants.stream().filter(x -> x.startsWith("pgjdbc")).findFirst().orElse(null);
+            allocated.forEach((v, a) -> System.out.printf("%-28s %.0f B allocated/row, %.0f rows/s (1 / mean)%n", v,
+                    a[0] / (double) a[1], 1000 / (Arrays.stream(samples.get(v).toArray()).average().orElse(0) / 1e9)));
+            String peer = System.getProperty("pkab.peer", variants.stream().filter(x -> x.startsWith("pgjdbc")).findFirst().orElse(null));
             if (peer != null) {
                 List<Double> base = roundP50s.get(peer);
                 for (String v : variants) {
@@ -224,9 +236,14 @@ public final class PkAB {
                             sorted[sorted.length / 2], le, ratios.length, Arrays.toString(Arrays.stream(ratios)
                                     .map(x -> Math.round(x * 100) / 100.0).toArray()));
                 }
+                if (peer.endsWith("-rows")) { // rows/s is 1 / mean: the mean per round too
+                    for (String v : variants) {
+                        perRound("mean", v, peer, roundMeans.get(v), roundMeans.get(peer));
+                    }
+                }
                 if (closeRoundP50s.containsKey(peer)) { // -connect variants: close() p50 per round too
                     for (String v : variants) {
-                        perRound(v + " close", peer + " close", closeRoundP50s.get(v), closeRoundP50s.get(peer));
+                        perRound("p50", v + " close", peer + " close", closeRoundP50s.get(v), closeRoundP50s.get(peer));
                     }
                 }
             }
@@ -236,8 +253,8 @@ public final class PkAB {
         }
     }
 
-    /** Each round's p50 of {@code v} over {@code peer}'s in the same round: median, rounds at or below 1.0, each ratio. */
-    private static void perRound(String v, String peer, List<Double> own, List<Double> base) {
+    /** Each round's {@code measure} (p50, mean) of {@code v} over {@code peer}'s in the same round: median, rounds at or below 1.0, each ratio. */
+    private static void perRound(String measure, String v, String peer, List<Double> own, List<Double> base) {
         double[] ratios = new double[own.size()];
         int le = 0;
         for (int i = 0; i < ratios.length; i++) {
@@ -246,7 +263,7 @@ public final class PkAB {
         }
         double[] sorted = ratios.clone();
         Arrays.sort(sorted);
-        System.out.printf("%-28s per-round p50 / %s: median %.3f (%d of %d rounds <= 1.0) %s%n", v, peer, sorted[sorted.length / 2], le,
+        System.out.printf("%-28s per-round %s / %s: median %.3f (%d of %d rounds <= 1.0) %s%n", v, measure, peer, sorted[sorted.length / 2], le,
                 ratios.length, Arrays.toString(Arrays.stream(ratios).map(x -> Math.round(x * 100) / 100.0).toArray()));
     }
 }

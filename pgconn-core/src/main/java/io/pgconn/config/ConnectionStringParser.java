@@ -12,7 +12,10 @@ import java.util.Map;
  *
  * <p>Two forms, as in libpq: the URI {@code postgresql://...} / {@code postgres://...}
  * ({@link UriParser}), and {@code keyword = value} pairs separated by whitespace, where a value
- * may be single-quoted and a backslash escapes the next character (in and out of quotes).
+ * may be single-quoted and a backslash escapes the next character (in and out of quotes). Whitespace is
+ * what libpq's {@code isspace} is in the C locale ({@link #isSpace}): space, tab, newline, vertical tab,
+ * form feed and carriage return — not Java's wider {@link Character#isWhitespace} (U+001F, U+2028, U+3000
+ * are data to libpq).
  *
  * @see <a href="https://www.postgresql.org/docs/current/libpq-connect.html#LIBPQ-CONNSTRING">libpq connection strings</a>
  */
@@ -27,8 +30,9 @@ final class ConnectionStringParser {
             throw new PgConfigException(null, "connection string must not be null");
         }
         // libpq recognises a URI only at the very start (" postgresql://..." is a key=value string missing
-        // its "="); trailing whitespace is dropped for URIs only: in key=value form a trailing backslash-space is data
-        String uri = connectionString.stripTrailing();
+        // its "="); trailing whitespace is dropped for URIs only (libpq keeps a trailing tab or newline in the
+        // last part, docs/lifecycle.md §9): in key=value form a trailing backslash-space is data
+        String uri = stripTrailingSpace(connectionString);
         if (UriParser.isUri(uri)) {
             return UriParser.parse(uri);
         }
@@ -41,7 +45,7 @@ final class ConnectionStringParser {
         int i = skipSpace(s, 0);
         while (i < s.length()) {
             int nameStart = i;
-            while (i < s.length() && s.charAt(i) != '=' && !Character.isWhitespace(s.charAt(i))) {
+            while (i < s.length() && s.charAt(i) != '=' && !isSpace(s.charAt(i))) {
                 i++;
             }
             String name = s.substring(nameStart, i);
@@ -60,7 +64,7 @@ final class ConnectionStringParser {
 
     /** Reads up to whitespace; a backslash keeps the next character, whatever it is. */
     private static int readBare(String s, int i, StringBuilder value) {
-        while (i < s.length() && !Character.isWhitespace(s.charAt(i))) {
+        while (i < s.length() && !isSpace(s.charAt(i))) {
             char c = s.charAt(i++);
             if (c == '\\') {
                 if (i < s.length()) {
@@ -111,8 +115,21 @@ final class ConnectionStringParser {
         return PgConfigException.isSecret(keyword);
     }
 
+    /** libpq's {@code isspace((unsigned char) c)} in the C locale, a libpq program's locale unless it calls setlocale. */
+    static boolean isSpace(char c) {
+        return c == ' ' || (c >= '\t' && c <= '\r');
+    }
+
+    private static String stripTrailingSpace(String s) {
+        int end = s.length();
+        while (end > 0 && isSpace(s.charAt(end - 1))) {
+            end--;
+        }
+        return s.substring(0, end);
+    }
+
     private static int skipSpace(String s, int i) {
-        while (i < s.length() && Character.isWhitespace(s.charAt(i))) {
+        while (i < s.length() && isSpace(s.charAt(i))) {
             i++;
         }
         return i;

@@ -56,11 +56,11 @@ final class SafeText {
         int i = 0;
         while (i < text.length()) {
             int end = i;
-            if (Character.isWhitespace(text.charAt(i))) {
+            if (ConnectionStringParser.isSpace(text.charAt(i))) {
                 out.append(text.charAt(i++));
                 continue;
             }
-            while (end < text.length() && !Character.isWhitespace(text.charAt(end))) {
+            while (end < text.length() && !ConnectionStringParser.isSpace(text.charAt(end))) {
                 end++;
             }
             out.append(maskToken(text.substring(i, end)));
@@ -140,7 +140,7 @@ final class SafeText {
         while (label.find()) {
             int start = label.end();
             int end = start;
-            while (end < source.length() && !Character.isWhitespace(source.charAt(end)) && source.charAt(end) != '&') {
+            while (end < source.length() && !ConnectionStringParser.isSpace(source.charAt(end)) && source.charAt(end) != '&') {
                 end++;
             }
             String bare = source.substring(start, end);

@@ -77,7 +77,7 @@ final class ServiceFile {
     static Map<String, String> parseSection(List<String> lines, String service, String fileName) {
         Map<String, String> pairs = null;
         for (int n = 0; n < lines.size(); n++) {
-            String line = lines.get(n).strip();
+            String line = stripSpace(lines.get(n));
             if (line.isEmpty() || line.startsWith("#")) {
                 continue;
             }
@@ -116,5 +116,18 @@ final class ServiceFile {
 
     private static PgConfigException syntax(String fileName, int lineNo, String what) {
         return new PgConfigException(null, "syntax error in service file \"" + fileName + "\", line " + lineNo + ": " + what);
+    }
+
+    /** The line without libpq's whitespace ({@code isspace} in the C locale) at either end; U+3000 and the like stay. */
+    private static String stripSpace(String line) {
+        int start = 0;
+        int end = line.length();
+        while (start < end && ConnectionStringParser.isSpace(line.charAt(start))) {
+            start++;
+        }
+        while (end > start && ConnectionStringParser.isSpace(line.charAt(end - 1))) {
+            end--;
+        }
+        return line.substring(start, end);
     }
 }

@@ -17,8 +17,8 @@ import java.util.Map;
  *
  * <p>As in libpq, the host and port lists are kept as comma lists (so {@code postgresql://,h2}
  * is "default host, then h2"), IPv6 literals are bracketed, and every part is percent-decoded,
- * {@code %00} being forbidden. Unlike libpq, an unknown query parameter is an error, not a
- * warning (docs/lifecycle.md §6), and a {@code ?key=value} before the first {@code @} starts the query,
+ * {@code %00} being forbidden. As in libpq, an unknown query parameter is an error (docs/lifecycle.md §6);
+ * unlike libpq, a {@code ?key=value} before the first {@code @} starts the query,
  * so an {@code @} in a query value is not mistaken for the end of the user-info. Error messages
  * never quote the URI, since it may hold a password.
  *
@@ -57,7 +57,7 @@ final class UriParser {
                 hosts.append(uri, p + 1, close);
                 p = close + 1;
                 if (p < uri.length() && ":/?,".indexOf(uri.charAt(p)) < 0) {
-                    throw error("unexpected character \"" + uri.charAt(p) + "\" at position " + (p + 1)
+                    throw error("unexpected character \"" + SafeText.excerpt(String.valueOf(uri.charAt(p))) + "\" at position " + (p + 1)
                             + " in URI (expected \":\", \"/\", \"?\" or \",\" after \"]\")");
                 }
             } else {
@@ -180,8 +180,10 @@ final class UriParser {
      */
     static String decode(String raw, String part, boolean secret) {
         String text = stripSpaces(raw);
+        // part is a keyword, a label, or the decoded name of an unknown query parameter: any text, so shown as any text is
+        String name = SafeText.excerpt(part);
         if (text.indexOf(' ') >= 0) {
-            throw error(part, raw, "unexpected spaces found in " + (secret ? "the " + part : "\"" + SafeText.excerpt(text) + "\"")
+            throw error(part, raw, "unexpected spaces found in " + (secret ? "the " + name : "\"" + SafeText.excerpt(text) + "\"")
                     + " in URI; use percent-encoded spaces (%20) instead");
         }
         if (text.indexOf('%') < 0) {
@@ -196,15 +198,15 @@ final class UriParser {
             if (percent < 0) {
                 break;
             }
-            int hi = percent + 2 < text.length() ? Character.digit(text.charAt(percent + 1), 16) : -1;
-            int lo = hi >= 0 ? Character.digit(text.charAt(percent + 2), 16) : -1;
+            int hi = percent + 2 < text.length() ? hexDigit(text.charAt(percent + 1)) : -1;
+            int lo = hi >= 0 ? hexDigit(text.charAt(percent + 2)) : -1;
             if (lo < 0) {
                 String token = text.substring(percent, Math.min(percent + 3, text.length()));
-                throw error(part, text, "invalid percent-encoded token" + (secret ? "" : " \"" + SafeText.excerpt(token) + "\"") + " in " + part);
+                throw error(part, text, "invalid percent-encoded token" + (secret ? "" : " \"" + SafeText.excerpt(token) + "\"") + " in " + name);
             }
             int b = hi * 16 + lo;
             if (b == 0) {
-                throw error(part, text, "forbidden value %00 in percent-encoded value of " + part);
+                throw error(part, text, "forbidden value %00 in percent-encoded value of " + name);
             }
             bytes.write(b);
             i = percent + 3;
@@ -216,8 +218,22 @@ final class UriParser {
                     .decode(ByteBuffer.wrap(bytes.toByteArray()))
                     .toString();
         } catch (CharacterCodingException e) {
-            throw error(part, text, "percent-encoded value of " + part + " is not valid UTF-8");
+            throw error(part, text, "percent-encoded value of " + name + " is not valid UTF-8");
         }
+    }
+
+    /**
+     * An ASCII hex digit's value, else -1 — as libpq's {@code get_hexdigit}; not {@link Character#digit}, which
+     * also reads Arabic-Indic or full-width digits ({@code %٣٣} would be '3').
+     */
+    private static int hexDigit(char c) {
+        if (c >= '0' && c <= '9') {
+            return c - '0';
+        }
+        if (c >= 'a' && c <= 'f') {
+            return c - 'a' + 10;
+        }
+        return c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
     }
 
     /** {@code s} without the spaces (only ' ', as libpq) at either end. */

@@ -86,8 +86,10 @@ final class ValueParsers {
      * (libpq's "the locale's", which for a JVM is UTF-8) and empty (unset). Any other encoding is refused
      * (docs/lifecycle.md §9): libpq would switch the session to it.
      */
+    private static final Pattern NOT_LETTER_OR_DIGIT = Pattern.compile("[^A-Za-z0-9]");
+
     static String clientEncoding(String keyword, String value) {
-        String name = value.replaceAll("[^A-Za-z0-9]", "").toLowerCase(Locale.ROOT);
+        String name = NOT_LETTER_OR_DIGIT.matcher(value).replaceAll("").toLowerCase(Locale.ROOT);
         if (value.isEmpty() || "auto".equals(value) || "utf8".equals(name) || "unicode".equals(name)) {
             return value;
         }

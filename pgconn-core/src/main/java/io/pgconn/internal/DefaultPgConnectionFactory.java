@@ -82,7 +82,16 @@ public final class DefaultPgConnectionFactory implements PgConnectionFactory {
         this.codecs = codecs;
         this.resources = new ConnectResources(group, transport, tracer, new SslContextFactory(trust, keys), codecs);
         this.connector = new MultiHostConnector(resources, new HostStatusRegistry(clock), new TypeOidCache(clock),
-                new SecureRandom());
+                HostShuffle.RANDOM);
+    }
+
+    /**
+     * The secure random source of {@code load_balance_hosts=random}'s shuffles, one per JVM (made with the first
+     * factory; thread-safe): its draws are no secret between factories, and building one per factory cost a provider
+     * look-up and a read of the system's entropy for each short-lived tool's factory made for one connect.
+     */
+    private static final class HostShuffle {
+        static final SecureRandom RANDOM = new SecureRandom();
     }
 
     /**
@@ -103,6 +112,11 @@ public final class DefaultPgConnectionFactory implements PgConnectionFactory {
     @Override
     public void reportHostDown(HostSpec host, String reason) {
         connector.registry().recordDown(host.label(), Objects.requireNonNull(reason, "reason"));
+    }
+
+    @Override
+    public void reportHostFull(HostSpec host, String reason) {
+        connector.registry().recordFull(host.label(), Objects.requireNonNull(reason, "reason"));
     }
 
     @Override

@@ -43,6 +43,41 @@ class ConnectionStringParserTest {
         assertThat(UriParserTest.render(ConnectionStringParser.parse(input))).isEqualTo(expected);
     }
 
+    static Stream<Arguments> libpqSpaces() {
+        return Stream.of(
+                arguments("host=a\u001Fb", "host='a\u001Fb'"),
+                arguments("host=a\u2028port=1", "host='a\u2028port=1'"),
+                arguments("application_name=x\u3000y", "application_name='x\u3000y'"),
+                arguments("host=a\u000Bport=1", "host='a' port='1'"),
+                arguments("host=a\fport=1\r", "host='a' port='1'"));
+    }
+
+    /**
+     * libpq splits on {@code isspace} in the C locale (space, \t, \n, \v, \f, \r) only: U+001F, U+2028 and
+     * U+3000 are data, where Java's {@code Character.isWhitespace} splits (seen failing before: "a" and "b"
+     * missing its "="; found by ConnectionStringDifferentialTest against libpq 18).
+     */
+    @ParameterizedTest(name = "[{index}]")
+    @MethodSource("libpqSpaces")
+    void splitsOnlyWhereLibpqsIsspaceDoes(String input, String expected) {
+        assertThat(UriParserTest.render(ConnectionStringParser.parse(input))).isEqualTo(expected);
+    }
+
+    @Test
+    void aKeywordStartingWithAUnicodeSpaceIsUnknown() {
+        assertThatThrownBy(() -> ConnConfig.parse("\u3000host=a", EnvironmentSource.of(java.util.Map.of())))
+                .isInstanceOf(PgConfigException.class)
+                .hasMessageContaining("invalid connection option \"\u3000host\"");
+    }
+
+    /** A URI's trailing whitespace is dropped (docs/lifecycle.md §9), libpq's whitespace only: U+3000 stays in the value. */
+    @Test
+    void aUriDropsOnlyTrailingAsciiWhitespace() {
+        assertThat(ConnectionStringParser.parse("postgresql://h/db?application_name=x\u3000\t\n \u000B"))
+                .containsExactly(java.util.Map.entry("host", "h"), java.util.Map.entry("dbname", "db"),
+                        java.util.Map.entry("application_name", "x\u3000"));
+    }
+
     static Stream<Arguments> invalid() {
         return Stream.of(
                 arguments("host", "missing \"=\" after \"host\""),

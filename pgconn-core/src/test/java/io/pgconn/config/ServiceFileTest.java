@@ -141,4 +141,12 @@ class ServiceFileTest {
         assertThat(ServiceFile.parseSection(lines, "c", "f")).isNull();
         assertThat(ServiceFile.parseSection(List.of("[ab]", "dbname=x"), "a", "f")).isNull();
     }
+
+    /** libpq strips a line with {@code isspace} in the C locale: a trailing U+3000 or U+001F is the value's (seen failing before: stripped). */
+    @Test
+    void linesAreStrippedOfLibpqsWhitespaceOnly() {
+        List<String> lines = List.of("\t[a]\u000B", " dbname=one\u3000\f", "user=u\u001F");
+        assertThat(ServiceFile.parseSection(lines, "a", "f"))
+                .containsExactly(Map.entry("dbname", "one\u3000"), Map.entry("user", "u\u001F"));
+    }
 }

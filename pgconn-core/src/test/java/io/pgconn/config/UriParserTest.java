@@ -1,6 +1,7 @@
 package io.pgconn.config;
 
 import io.pgconn.PgConfigException;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -126,6 +127,39 @@ class UriParserTest {
     }
 
     /** Last value per keyword, libpq's option order first, then the rest in order of appearance. */
+    /**
+     * A query parameter's name is any text: messages about its value show it as SafeText shows any text (controls as
+     * '?', at most 40 characters). Seen failing before: the raw U+0001 and the whole name in the message (found by
+     * ConnectionStringDifferentialIT's exploration).
+     */
+    @ParameterizedTest(name = "[{index}]")
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"%FF", "%00", "%zz"})
+    void aQueryParameterNameIsQuotedAsAnyTextIs(String badValue) {
+        String name = "applica\u0001ion_name" + "x".repeat(60);
+        assertThatThrownBy(() -> UriParser.parse("postgresql://h/db?" + name + "=" + badValue))
+                .isInstanceOf(io.pgconn.PgConfigException.class)
+                .hasMessageContaining("applica?ion_name")
+                .hasMessageNotContaining("\u0001")
+                .hasMessageNotContaining("x".repeat(40));
+    }
+
+    /** Only ASCII hex digits, as libpq (seen failing before: "%\u0663\u0663" decoded to "3", "%\uFF21\uFF21" to byte 0xAA). */
+    @ParameterizedTest(name = "[{index}]")
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"postgresql://h/db?application_name=%\u0663\u0663", "postgresql://h/d%\uFF21\uFF21b",
+            "postgresql://h/db?application_name=%4\uFF21"})
+    void aPercentTokenTakesOnlyAsciiHexDigits(String uri) {
+        assertThatThrownBy(() -> UriParser.parse(uri))
+                .isInstanceOf(io.pgconn.PgConfigException.class)
+                .hasMessageContaining("invalid percent-encoded token");
+    }
+
+    @Test
+    void aControlCharacterAfterAnIpv6LiteralIsShownAsAQuestionMark() {
+        assertThatThrownBy(() -> UriParser.parse("postgresql://[::1]\u0001/db"))
+                .hasMessageContaining("unexpected character \"?\"")
+                .hasMessageNotContaining("\u0001");
+    }
+
     static String render(List<Map.Entry<String, String>> pairs) {
         Map<String, String> last = new LinkedHashMap<>();
         pairs.forEach(p -> last.put(p.getKey(), p.getValue()));

@@ -36,6 +36,21 @@ class ReportedHostStatusTest {
     }
 
     @Test
+    void aHostReportedFullKeepsItsRoleAndIsNotDown() {
+        try (PgConnectionFactory factory = PgConnectionFactory.builder(ConnConfig.builder().hosts(DB1, DB2).build())
+                .threads(1).build()) {
+            factory.reportHostUp(DB1, ServerRole.PRIMARY);
+            factory.reportHostFull(DB1, "server error 53300 (db1:5432)");
+            HostStatus full = factory.hostStatus(DB1.label());
+            assertThat(full.state()).isEqualTo(HostStatus.State.FULL);
+            assertThat(full.role()).isEqualTo(ServerRole.PRIMARY);
+            assertThat(full.lastError()).isEqualTo("server error 53300 (db1:5432)");
+            factory.reportHostUp(DB1, ServerRole.PRIMARY);
+            assertThat(factory.hostStatus(DB1.label()).state()).isEqualTo(HostStatus.State.UP);
+        }
+    }
+
+    @Test
     void aSiblingFactoryHasItsOwnMemory() {
         try (PgConnectionFactory factory = PgConnectionFactory.builder(ConnConfig.builder().hosts(DB1).build()).threads(1).build();
              PgConnectionFactory sibling = factory.builderWithSameTls(factory.config()).threads(1).build()) {

@@ -7,8 +7,12 @@ import io.pgconn.PgException;
 import io.pgconn.QueryResult;
 import io.pgconn.Transport;
 import io.pgconn.config.ConnConfig;
+import io.netty.channel.Channel;
+import io.netty.channel.unix.UnixChannel;
 import io.pgconn.internal.session.SessionAccess;
+import io.pgconn.internal.transport.CallerCloseGuard;
 import io.pgconn.testing.Backends;
+import io.pgconn.testing.Conditions;
 import io.pgconn.testing.Connect;
 import io.pgconn.testing.RecordingListener;
 import io.pgconn.testkit.PgClusterExtension;
@@ -260,6 +264,57 @@ class CallerCloseIT {
         } finally {
             await(notifier.close());
         }
+    }
+
+    /**
+     * The loop's close of the channel waits while a caller holds the guard (as during its send and shutdown): the
+     * descriptor stays open under the caller.
+     */
+    @Test
+    void theLoopsCloseWaitsOutTheCallersSendAndShutdown() throws Exception {
+        PgConnection c = connect();
+        Channel channel = SessionAccess.channel(c);
+        Thread loop = loopThread(channel);
+        CallerCloseGuard guard = CallerCloseGuard.of(channel);
+        assertThat(guard).isNotNull();
+        synchronized (guard) {
+            channel.close();
+            Conditions.awaitCondition("the loop waiting for the guard", () -> loop.getState() == Thread.State.BLOCKED);
+            assertThat(((UnixChannel) channel).fd().isOpen()).as("the descriptor under the caller").isTrue();
+        }
+        assertThat(channel.closeFuture().await(5, TimeUnit.SECONDS)).isTrue();
+        await(c.close());
+    }
+
+    /**
+     * The server's EOF while a caller holds the guard — the prototype's race (results/2026-12-05-session14-all.md §4):
+     * the backend read the Terminate and exited before the caller's shutdown. The loop's close on that EOF waits for the
+     * caller. Without half-closure Netty closes at EOF outside the pipeline, freeing the descriptor under the caller.
+     */
+    @Test
+    void theServersEofWaitsOutTheCallersSendAndShutdown() throws Exception {
+        PgConnection c = connect();
+        Channel channel = SessionAccess.channel(c);
+        Thread loop = loopThread(channel);
+        CallerCloseGuard guard = CallerCloseGuard.of(channel);
+        synchronized (guard) {
+            // the caller's send, not yet its shutdown: the backend reads the Terminate and exits, an EOF with no message
+            java.nio.ByteBuffer terminate = io.pgconn.internal.protocol.frontend.Terminate.directBytes();
+            ((io.netty.channel.unix.Socket) ((UnixChannel) channel).fd()).send(terminate, terminate.position(), terminate.limit());
+            Backends.awaitGone(PG.primary(), c.processId());
+            Conditions.awaitCondition("the loop closing on the server's EOF, waiting for the guard",
+                    () -> loop.getState() == Thread.State.BLOCKED);
+            assertThat(((UnixChannel) channel).fd().isOpen()).as("the descriptor under the caller").isTrue();
+        }
+        assertThat(channel.closeFuture().await(5, TimeUnit.SECONDS)).isTrue();
+        assertThat(failure(c.closeFuture())).isInstanceOf(PgClosedException.class); // lost: no close was asked
+        await(c.close());
+    }
+
+    private static Thread loopThread(Channel channel) {
+        CompletableFuture<Thread> thread = new CompletableFuture<>();
+        channel.eventLoop().execute(() -> thread.complete(Thread.currentThread()));
+        return await(thread);
     }
 
     private static void awaitQuietly(CountDownLatch latch) {

@@ -66,6 +66,11 @@ final class InterceptingFactory implements PgConnectionFactory {
     }
 
     @Override
+    public void reportHostFull(HostSpec host, String reason) {
+        real.reportHostFull(host, reason);
+    }
+
+    @Override
     public HostUpRegistration onHostUp(Consumer<HostStatus> listener) {
         HostUpRegistration registration = real.onHostUp(listener);
         hostUpListeners.incrementAndGet();

@@ -26,7 +26,11 @@ public final class SaltedPasswordCache {
     /** A size that covers many roles × servers while holding only ~64 × 32 bytes of secrets. */
     public static final int DEFAULT_MAX_ENTRIES = 64;
 
-    private final Mac keyMac;
+    /**
+     * The HMAC under the cache's random key, made at the first SCRAM exchange (guarded by this): a factory that
+     * never meets SCRAM — trust, certificates, a short-lived tool's one connect — reads no random bytes for it.
+     */
+    private Mac keyMac;
     private final Map<Key, byte[]> entries;
     private final AtomicInteger computations = new AtomicInteger();
 
@@ -38,16 +42,6 @@ public final class SaltedPasswordCache {
     public SaltedPasswordCache(int maxEntries) {
         if (maxEntries < 0) {
             throw new IllegalArgumentException("maxEntries must not be negative: " + maxEntries);
-        }
-        byte[] secret = new byte[32];
-        new SecureRandom().nextBytes(secret);
-        try {
-            keyMac = Mac.getInstance("HmacSHA256");
-            keyMac.init(new SecretKeySpec(secret, "HmacSHA256"));
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("HmacSHA256 is not available", e);
-        } finally {
-            Arrays.fill(secret, (byte) 0);
         }
         entries = new LinkedHashMap<>(16, 0.75f, true) {
             @Override
@@ -105,12 +99,30 @@ public final class SaltedPasswordCache {
 
     /** Must be called holding the lock: the Mac is shared. Lengths are included so fields cannot run into each other. */
     private Key key(byte[] password, byte[] salt, int iterations) {
+        if (keyMac == null) {
+            keyMac = newKeyMac();
+        }
         keyMac.update(ByteBuffer.allocate(4).putInt(password.length).array());
         keyMac.update(password);
         keyMac.update(ByteBuffer.allocate(4).putInt(salt.length).array());
         keyMac.update(salt);
         keyMac.update(ByteBuffer.allocate(4).putInt(iterations).array());
         return new Key(keyMac.doFinal());
+    }
+
+    /** HMAC-SHA-256 under a fresh random key, the only copy of which the Mac keeps. */
+    private static Mac newKeyMac() {
+        byte[] secret = new byte[32];
+        new SecureRandom().nextBytes(secret);
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(secret, "HmacSHA256"));
+            return mac;
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 is not available", e);
+        } finally {
+            Arrays.fill(secret, (byte) 0);
+        }
     }
 
     private record Key(byte[] mac) {

@@ -40,8 +40,15 @@ final class HostNameLookups {
     static final int QUEUED = 256;
 
     private final Lookup lookup;
+    private final int threads;
     private final int queued;
-    private final ThreadPoolExecutor pool;
+    /**
+     * Made at the first look-up (guarded by this): a factory whose hosts are IP addresses or socket paths — and a
+     * short-lived tool's factory made for one connect — never builds a pool. Null also after a {@link #close()}
+     * that came first; {@link #closed} tells.
+     */
+    private ThreadPoolExecutor pool;
+    private boolean closed;
 
     HostNameLookups() {
         this(InetAddress::getAllByName, THREADS, QUEUED);
@@ -49,10 +56,23 @@ final class HostNameLookups {
 
     HostNameLookups(Lookup lookup, int threads, int queued) {
         this.lookup = lookup;
+        this.threads = threads;
         this.queued = queued;
-        this.pool = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS, new ArrayBlockingQueue<>(queued),
-                new DefaultThreadFactory("pgconn-dns", true), new ThreadPoolExecutor.AbortPolicy());
-        this.pool.allowCoreThreadTimeOut(true);
+    }
+
+    /** The pool, made now if this is the first look-up; null once closed. */
+    private synchronized ThreadPoolExecutor pool() {
+        if (pool == null && !closed) {
+            pool = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS, new ArrayBlockingQueue<>(queued),
+                    new DefaultThreadFactory("pgconn-dns", true), new ThreadPoolExecutor.AbortPolicy());
+            pool.allowCoreThreadTimeOut(true);
+        }
+        return pool;
+    }
+
+    /** Whether a pool was made (a look-up ran or was asked for); for tests. */
+    synchronized boolean started() {
+        return pool != null;
     }
 
     /** The addresses of {@code host}'s name; completes on a look-up thread (or at once when refused). */
@@ -76,6 +96,11 @@ final class HostNameLookups {
      */
     <T> CompletableFuture<T> run(HostSpec host, String what, Callable<T> call) {
         Task<T> task = new Task<>(host, what, call);
+        ThreadPoolExecutor pool = pool();
+        if (pool == null) {
+            task.result.completeExceptionally(closed(host, what));
+            return task.result;
+        }
         try {
             pool.execute(task);
         } catch (RejectedExecutionException e) {
@@ -89,7 +114,15 @@ final class HostNameLookups {
 
     /** Stops the look-up threads; look-ups still waiting fail with {@link PgClosedException}. */
     void close() {
-        List<Runnable> waiting = pool.shutdownNow();
+        ThreadPoolExecutor made;
+        synchronized (this) {
+            closed = true;
+            made = pool;
+        }
+        if (made == null) {
+            return; // no look-up ever ran: no threads, nothing waiting
+        }
+        List<Runnable> waiting = made.shutdownNow();
         for (Runnable r : waiting) {
             if (r instanceof Task<?> task) {
                 task.result.completeExceptionally(closed(task.host, task.what));

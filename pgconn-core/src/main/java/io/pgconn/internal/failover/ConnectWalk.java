@@ -4,6 +4,7 @@ import io.pgconn.config.TargetSessionAttrs;
 import io.netty.channel.EventLoop;
 import io.pgconn.FatalErrors;
 import io.pgconn.PgClosedException;
+import io.pgconn.PgErrors;
 import io.pgconn.PgException;
 import io.pgconn.PgRoleMismatchException;
 import io.pgconn.PgTimeoutException;
@@ -325,7 +326,8 @@ final class ConnectWalk {
     }
 
     /**
-     * Only a host that could not take the session is remembered as down (docs/lifecycle.md §2.4): a failure
+     * Only a host that could not take the session is remembered as down — or full, when it refused the session
+     * for want of a free slot (53300): up, its open sessions fine (docs/lifecycle.md §2.4). A failure
      * that ends the walk — a refused password, a bad setting, a TLS verification failure, an ErrorResponse
      * such as 3D000 — is about this configuration, not about the host, and must not move the host to the
      * end of the next connects' order (libpq has no memory: it starts with the first host again).
@@ -336,7 +338,12 @@ final class ConnectWalk {
             return false; // e.g. the look-up that a closing factory failed: the host did nothing wrong
         }
         failures.add(host.label(), error);
-        if (!(error instanceof PgRoleMismatchException) && !WalkStopRule.stopsTheWalk(error, duringStartup)) {
+        if (error instanceof PgRoleMismatchException || WalkStopRule.stopsTheWalk(error, duringStartup)) {
+            return true;
+        }
+        if (error.sqlState().filter(PgErrors::isNoFreeSlot).isPresent()) {
+            registry.recordFull(host.label(), error.getMessage()); // up, no free slot: its open sessions are fine
+        } else {
             registry.recordDown(host.label(), error.getMessage());
         }
         return true;

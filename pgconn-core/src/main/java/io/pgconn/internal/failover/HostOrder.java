@@ -44,7 +44,8 @@ final class HostOrder {
     /**
      * 0: the host connects for this target stick to ({@link StickyPrimary}); 1: likely match or unknown;
      * 2: cut short by a connect's deadline lately (slow or silent, not found down: behind the hosts that may
-     * answer, ahead of those that cannot take this connect); 3: known wrong role; 4: failed recently. Stale
+     * answer, ahead of those that cannot take this connect); 3: known wrong role; 4: failed recently, or full
+     * (refused a session for want of a free slot). Stale
      * memory counts as unknown; a zero {@code recheckInterval} turns all of it off.
      */
     private static int rank(HostStatus status, boolean stickyAllowed, HostStatusRegistry registry, TargetSessionAttrs target,
@@ -61,8 +62,8 @@ final class HostOrder {
         if (!registry.isFresh(status, recheckInterval)) {
             return 1;
         }
-        if (status.state() == HostStatus.State.DOWN) {
-            return 4;
+        if (status.state() == HostStatus.State.DOWN || status.state() == HostStatus.State.FULL) {
+            return 4; // could not take a session lately: full (53300) too, though its open sessions are fine
         }
         if (status.role() != ServerRole.UNKNOWN && !target.accepts(status.role(), false)) {
             return 3;

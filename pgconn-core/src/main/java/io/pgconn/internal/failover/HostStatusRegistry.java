@@ -104,6 +104,17 @@ public final class HostStatusRegistry {
         statuses.put(host, new HostStatus(host, HostStatus.State.DOWN, role, clock.instant(), error));
     }
 
+    /**
+     * {@code host} refused a new session because it has no free slot (53300, {@link io.pgconn.PgErrors#isNoFreeSlot}):
+     * up, its open sessions fine, taking no new one now. Keeps the last known role; tells no up-listener (a
+     * re-connect would be refused too).
+     */
+    public void recordFull(String host, String error) {
+        HostStatus previous = statuses.get(host);
+        ServerRole role = previous == null ? ServerRole.UNKNOWN : previous.role();
+        statuses.put(host, new HostStatus(host, HostStatus.State.FULL, role, clock.instant(), error));
+    }
+
     /** A connect's deadline ({@code connectTimeout}) ran out while this host was being tried: slow or silent, not found down. */
     void recordCutOff(String host) {
         cutOff.put(host, clock.instant());

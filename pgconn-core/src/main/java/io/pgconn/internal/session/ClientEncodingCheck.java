@@ -35,7 +35,25 @@ public final class ClientEncodingCheck {
 
     /** Whether {@code encoding} is one of the server's names for UTF-8 (case and punctuation ignored). */
     public static boolean isUtf8(String encoding) {
-        String normalised = encoding.replaceAll("[^A-Za-z0-9]", "").toLowerCase(Locale.ROOT);
+        if ("UTF8".equals(encoding)) {
+            return true; // what the server reports for the client_encoding=UTF8 every startup sends: no copy, no regex
+        }
+        String normalised = lettersAndDigits(encoding).toLowerCase(Locale.ROOT);
         return "utf8".equals(normalised) || "unicode".equals(normalised);
+    }
+
+    /**
+     * {@code name} without its punctuation (what {@code replaceAll("[^A-Za-z0-9]", "")} gave, without compiling a
+     * pattern on every call: this runs for each session's ParameterStatus and each parsed configuration).
+     */
+    public static String lettersAndDigits(String name) {
+        StringBuilder kept = new StringBuilder(name.length());
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            if (c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9') {
+                kept.append(c);
+            }
+        }
+        return kept.toString();
     }
 }

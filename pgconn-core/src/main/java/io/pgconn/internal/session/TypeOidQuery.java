@@ -40,7 +40,26 @@ public final class TypeOidQuery {
         return all;
     }
 
+    /**
+     * The last list asked for and its SQL: every connect of a configuration asks for the same names, so the
+     * validation and the text are made once, not per connect (a new factory per connect too).
+     */
+    private static volatile Built last;
+
+    private record Built(String[] names, String sql) {
+    }
+
     public static String sql(String... typeNames) {
+        Built built = last;
+        if (built != null && java.util.Arrays.equals(built.names(), typeNames)) {
+            return built.sql();
+        }
+        String sql = build(typeNames);
+        last = new Built(typeNames.clone(), sql);
+        return sql;
+    }
+
+    private static String build(String... typeNames) {
         if (typeNames.length == 0) {
             throw new PgConfigException(null, "no type names to look up");
         }

@@ -124,6 +124,23 @@ class SaltedPasswordCacheTest {
         assertThat(cache.toString()).doesNotContain("pencil").contains("size=1");
     }
 
+    /** The random HMAC key is made at the first SCRAM exchange, not with the factory (docs/lifecycle.md §8), and then kept. */
+    @Test
+    void theKeyIsMadeAtTheFirstUseAndKeptAcrossAClear() throws Exception {
+        SaltedPasswordCache cache = new SaltedPasswordCache();
+        Field field = SaltedPasswordCache.class.getDeclaredField("keyMac");
+        field.setAccessible(true);
+        assertThat(field.get(cache)).as("no key before the first use").isNull();
+        cache.saltedPassword(ascii("pencil"), SALT, 10);
+        Object key = field.get(cache);
+        assertThat(key).isNotNull();
+        cache.clear();
+        assertThat(cache.saltedPassword(ascii("pencil"), SALT, 10)).isEqualTo(reference("pencil", SALT, 10));
+        cache.saltedPassword(ascii("pencil"), SALT, 10);
+        assertThat(cache.computations()).as("the second look-up after the clear hit").isEqualTo(2);
+        assertThat(field.get(cache)).isSameAs(key);
+    }
+
     @SuppressWarnings("unchecked")
     private static Map<Object, byte[]> storedValues(SaltedPasswordCache cache) throws Exception {
         Field field = SaltedPasswordCache.class.getDeclaredField("entries");

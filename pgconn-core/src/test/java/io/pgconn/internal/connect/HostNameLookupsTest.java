@@ -100,6 +100,29 @@ class HostNameLookupsTest {
         assertThat(lookups.lookUp(HostSpec.of("late.example", 5432))).isCompletedExceptionally();
     }
 
+    /** The pool is made at the first look-up: a factory whose hosts are addresses never builds one (docs/lifecycle.md §8). */
+    @Test
+    void noPoolIsMadeUntilTheFirstLookup() throws Exception {
+        lookups = new HostNameLookups(slowLookup(), 1, 4);
+        assertThat(lookups.started()).isFalse();
+        CompletableFuture<InetAddress[]> first = lookups.lookUp(HostSpec.of("db.example", 5432));
+        assertThat(lookups.started()).isTrue();
+        release.countDown();
+        assertThat(first.get(5, TimeUnit.SECONDS)).containsExactly(InetAddress.getLoopbackAddress());
+    }
+
+    /** Closed before any look-up ran: nothing to stop, and a later look-up fails as after any close, without making a pool. */
+    @Test
+    void aLookupAfterACloseThatCameFirstFailsWithTheFactoryWasClosedAndMakesNoPool() {
+        lookups = new HostNameLookups(slowLookup(), 1, 4);
+        lookups.close();
+        CompletableFuture<InetAddress[]> late = lookups.lookUp(HostSpec.of("late.example", 5432));
+        assertThatThrownBy(() -> late.getNow(null)).cause().isInstanceOf(PgClosedException.class)
+                .hasMessageContaining("late.example").hasMessageContaining("the connection factory was closed");
+        assertThat(lookups.started()).isFalse();
+        assertThat(lookupThreads).isEmpty();
+    }
+
     /** A look-up that throws an Error (a class of the name service that would not load) fails its connect, not hangs it. */
     @Test
     void aLookupThatThrowsAnErrorFailsItsFutureInsteadOfLeavingItWaiting() throws Exception {

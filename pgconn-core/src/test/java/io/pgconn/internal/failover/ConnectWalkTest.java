@@ -558,6 +558,10 @@ class ConnectWalkTest {
 
         assertThat(connection.host()).isEqualTo("c:5432");
         assertThat(dialled).containsExactly("a#0", "b#0", "c#0");
+        // 53300: up with no free slot, its open sessions fine (a pool keeps them); 57P03: that instance is not serving
+        assertThat(registry.status("a:5432").state()).isEqualTo(HostStatus.State.FULL);
+        assertThat(registry.status("a:5432").lastError()).contains("too many clients");
+        assertThat(registry.status("b:5432").state()).isEqualTo(HostStatus.State.DOWN);
     }
 
     @Test

@@ -39,6 +39,17 @@ class HostOrderTest {
         assertThat(order(TargetSessionAttrs.STANDBY)).containsExactly(B, C, A);
     }
 
+    /** A full host (53300) is up, but could not take a session lately: tried last, as a down one, and not stuck to. */
+    @Test
+    void aFullHostIsTriedLastAndLosesTheStickyPlace() {
+        registry.recordConnected(A.label(), ServerRole.PRIMARY, TargetSessionAttrs.READ_WRITE);
+        registry.recordUp(C.label(), ServerRole.PRIMARY);
+        assertThat(order(TargetSessionAttrs.READ_WRITE)).containsExactly(A, B, C);
+        registry.recordFull(A.label(), "server error 53300");
+        assertThat(order(TargetSessionAttrs.READ_WRITE)).containsExactly(B, C, A);
+        assertThat(order(TargetSessionAttrs.ANY)).containsExactly(B, C, A);
+    }
+
     /**
      * A host a connect's deadline cut short (slow or silent, not found down) goes after the hosts that may answer,
      * ahead of those known to have the wrong role or to be down; anything learned of it afterwards counts instead.

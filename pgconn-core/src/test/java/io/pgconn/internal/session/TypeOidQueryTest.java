@@ -19,6 +19,20 @@ class TypeOidQueryTest {
                 "SELECT pg_catalog.to_regtype('hstore')::pg_catalog.oid, pg_catalog.to_regtype('public.vector')::pg_catalog.oid");
     }
 
+    /** The SQL is made once per list (TypeOidQuery keeps the last one): a list asked again, or changed in place, gets its own text. */
+    @Test
+    void theSqlFollowsTheNamesAskedForAlsoWhenTheCallerReusesItsArray() {
+        String[] names = {"hstore", "hstore[]"};
+        String first = TypeOidQuery.sql(names);
+        assertThat(TypeOidQuery.sql("hstore", "hstore[]")).isSameAs(first);
+        names[1] = "vector";
+        assertThat(TypeOidQuery.sql(names)).isEqualTo(
+                "SELECT pg_catalog.to_regtype('hstore')::pg_catalog.oid, pg_catalog.to_regtype('vector')::pg_catalog.oid");
+        assertThat(TypeOidQuery.sql("hstore", "hstore[]")).isEqualTo(first);
+        assertThatThrownBy(() -> TypeOidQuery.sql("hstore", "x'); --")).isInstanceOf(PgConfigException.class);
+        assertThat(TypeOidQuery.sql("hstore", "hstore[]")).isEqualTo(first);
+    }
+
     @Test
     void namesThatAreNotIdentifiersAreRefusedBeforeAnyQuery() {
         assertThatThrownBy(() -> TypeOidQuery.sql("hstore", "x'); DROP TABLE t; --"))

@@ -43,7 +43,9 @@ public class PgConnPoolProperties {
     private Duration maxLifeTime = Duration.ZERO;
 
     /**
-     * How long an acquire may wait for a connection. Zero: no limit.
+     * How long an acquire may wait for a connection, per try (1 + acquire-retry tries). Within it, a new
+     * connection refused because the server is restarting is tried again with a short backoff. Zero: no limit,
+     * and a failed connect fails the acquire at once.
      */
     private Duration maxAcquireTime = Duration.ZERO;
 

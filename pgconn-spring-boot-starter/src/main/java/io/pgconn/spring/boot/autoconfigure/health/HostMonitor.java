@@ -5,6 +5,8 @@ import io.pgconn.FutureFailures;
 import io.pgconn.HostStatus;
 import io.pgconn.PgConnection;
 import io.pgconn.PgConnectionFactory;
+import io.pgconn.PgErrors;
+import io.pgconn.PgException;
 import io.pgconn.ServerRole;
 import io.pgconn.config.HostSpec;
 import io.pgconn.spring.boot.autoconfigure.PgConnAutoConfiguration;
@@ -36,6 +38,11 @@ import java.util.function.Consumer;
  * {@code connect()} would get. The new session is opened before the old one is closed; when the login
  * fails, the host is down with its reason, as for any failed probe. A login that gets no answer while
  * the old session answers leaves the host down for new connections but not silent ({@link #relogin}).
+ * A login refused for want of a free slot (53300: max_connections, a role's or database's connection
+ * limit) leaves the host {@code full}, not down: the server is up and the application's sessions to it
+ * work, so the open probe session is kept (closing it freed a slot the next probe's login took, and the
+ * host flipped down/up every relogin interval: NEW-USER-13 F2), the next login is tried a relogin interval
+ * later, and the application's factory is told {@code reportHostFull}, on which no pool evicts (F1).
  */
 final class HostMonitor {
 
@@ -62,7 +69,10 @@ final class HostMonitor {
 
     private volatile @Nullable PgConnection connection;
 
-    /** When {@link #connection} logged in: a probe after {@link #reloginInterval} logs in again. */
+    /**
+     * When {@link #connection} logged in, or a later login was refused for want of a free slot while it was
+     * kept: a probe after {@link #reloginInterval} logs in again.
+     */
     private volatile @Nullable Instant connectedAt;
 
     /** Age of the probe session at which the next probe logs in anew; zero: never. */
@@ -167,7 +177,9 @@ final class HostMonitor {
     private CompletableFuture<Void> relogin(PgConnection open) {
         CompletableFuture<ServerRole> openAnswer = ask(open);
         return this.login.open().handle((answer, failure) -> {
-            if (failure == null || !UnansweredProbes.stoppedAnswering(FutureFailures.unwrap(failure))) {
+            Throwable cause = failure == null ? null : FutureFailures.unwrap(failure);
+            boolean full = cause != null && noFreeSlot(cause);
+            if (cause == null || !full && !UnansweredProbes.stoppedAnswering(cause)) {
                 loggedIn(answer, failure); // a refused login closes the open session: health says what a connect() gets
                 return CompletableFuture.<Void>completedFuture(null);
             }
@@ -175,7 +187,9 @@ final class HostMonitor {
                 if (this.closed) {
                     return null;
                 }
-                if (silent == null) {
+                if (full) {
+                    full(cause, silent == null ? role : null); // the open session kept while it answers
+                } else if (silent == null) {
                     loginUnanswered(failure);
                 } else {
                     down(failure);
@@ -183,6 +197,19 @@ final class HostMonitor {
                 return (Void) null;
             });
         }).thenCompose(next -> next);
+    }
+
+    /** Whether the server refused the login for want of a free slot (53300): up, its sessions fine. */
+    static boolean noFreeSlot(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof PgException pg && pg.sqlState().filter(PgErrors::isNoFreeSlot).isPresent()) {
+                return true;
+            }
+            if (t.getCause() == t) {
+                break;
+            }
+        }
+        return false;
     }
 
     private void loggedIn(@Nullable Answer answer, @Nullable Throwable failure) {
@@ -194,6 +221,8 @@ final class HostMonitor {
         }
         if (answer != null) {
             up(answer.role());
+        } else if (failure != null && noFreeSlot(FutureFailures.unwrap(failure))) {
+            full(FutureFailures.unwrap(failure), null); // no open session to keep: the next probe logs in again
         } else {
             down(failure);
         }
@@ -204,7 +233,9 @@ final class HostMonitor {
         if (this.closed) {
             return;
         }
-        if (failure == null) {
+        if (failure == null && this.view.state() == HostStatus.State.FULL) {
+            stillFull(role); // its sessions answer; whether it takes new ones, only the next login tells
+        } else if (failure == null) {
             up(role);
         } else {
             down(failure);
@@ -263,6 +294,43 @@ final class HostMonitor {
     }
 
     /**
+     * The server refused a new login for want of a free slot (53300): {@code full}, told to the application's
+     * factory ({@code reportHostFull}: its pools keep their sessions), logged once per change. {@code answered}: the
+     * role the open probe session just answered, which is kept and asked again until the next login a relogin
+     * interval later; {@code null} when there is no such session (none open, or it failed too: then it is dropped).
+     */
+    private void full(Throwable cause, @Nullable ServerRole answered) {
+        if (answered != null) {
+            this.connectedAt = this.clock.instant(); // one refused login per relogin interval, not per probe
+        } else {
+            PgConnection current = this.connection;
+            this.connection = null;
+            if (current != null) {
+                current.close(); // not awaited
+            }
+        }
+        this.unanswered.reset();
+        this.backoff.reset();
+        String reason = HostFailureReason.of(cause, this.host, this.probeTimeout);
+        HostView before = this.view;
+        this.view = before.full(reason, answered != null ? answered : before.role(), this.clock.instant());
+        if (before.state() != HostStatus.State.FULL || !reason.equals(before.error())) {
+            logger.info(this.logPrefix + "host " + this.host.label() + " refuses new connections: "
+                    + logged(reason, cause.getMessage()) + "; the sessions open to it keep working");
+        }
+        this.published.accept(this.view);
+        this.applicationFactory.reportHostFull(this.host, reason);
+    }
+
+    /** The open probe session of a full host answered: still full, in the role it answered (not told to the factory as up). */
+    private void stillFull(ServerRole role) {
+        this.unanswered.reset();
+        HostView before = this.view;
+        this.view = before.full(String.valueOf(before.error()), role, this.clock.instant());
+        this.published.accept(this.view);
+    }
+
+    /**
      * The new login got no answer within the probe timeout while the open session answered: down for
      * new connections (a {@code connect()} would time out), but not silent, so nothing of the
      * application's is closed and the open session stays ({@link #relogin}).
@@ -296,6 +364,10 @@ final class HostMonitor {
      */
     static @Nullable String roleChange(HostView before, ServerRole role) {
         boolean known = before.role() != ServerRole.UNKNOWN;
+        if (before.state() == HostStatus.State.FULL) {
+            return !known || before.role() == role ? "takes new connections again (" + role.label() + ")"
+                    : "takes new connections again, as " + role.label() + " (was " + before.role().label() + ")";
+        }
         if (before.state() == HostStatus.State.DOWN) {
             if (!known) {
                 return "is up (" + role.label() + ")";

@@ -10,10 +10,11 @@ import java.time.Instant;
  * What the last probe of one host saw. {@code error} never holds a secret.
  *
  * @param host          {@code host:port}
- * @param state         up, down, or unknown before the first probe ended
+ * @param state         up; full: answers, refuses new logins for want of a free slot (53300); down; or unknown before
+ *                      the first probe ended
  * @param role          the role the server reported, or its last known role while it is down
  * @param checkedAt     when the last probe ended, or {@code null} before it
- * @param error         why the last probe failed, or {@code null}
+ * @param error         why the last probe failed, or the last new login was refused (full), or {@code null}
  * @param serverVersion {@code server_version} of the monitor connection's server, or {@code null}
  */
 record HostView(String host, HostStatus.State state, ServerRole role, @Nullable Instant checkedAt, @Nullable String error,
@@ -32,7 +33,21 @@ record HostView(String host, HostStatus.State state, ServerRole role, @Nullable 
         return new HostView(this.host, HostStatus.State.DOWN, this.role, at, error, null);
     }
 
+    /**
+     * Answers but refused a new login for want of a free slot (53300): the sessions open to it keep working.
+     * {@code role}: what the monitor's open session answered, else the last known one. Keeps the server version.
+     */
+    HostView full(String error, ServerRole role, Instant at) {
+        return new HostView(this.host, HostStatus.State.FULL, role, at, error, this.serverVersion);
+    }
+
+    /** Up and taking new sessions. */
     boolean isUp() {
         return this.state == HostStatus.State.UP;
+    }
+
+    /** Up, whether or not it takes new sessions now: {@link #isUp()} or full. */
+    boolean answers() {
+        return this.state == HostStatus.State.UP || this.state == HostStatus.State.FULL;
     }
 }

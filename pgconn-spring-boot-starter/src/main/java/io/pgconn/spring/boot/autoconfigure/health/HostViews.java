@@ -7,6 +7,7 @@ import org.jspecify.annotations.Nullable;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Predicate;
 
 /**
  * The monitors' last view of every configured host, the active host they imply and the failover
@@ -83,12 +84,21 @@ final class HostViews {
      * The host a connect would land on by these views: for {@code read-write} and {@code primary} the host the
      * last connect reached ({@code lastConnected}, may be null) while it is up in an accepted role — core's sticky
      * primary, so an old primary back beside it is not where new connections go; else the first, in configuration
-     * order, whose role satisfies {@code attrs} (a second pass for {@code prefer-standby}); {@code null} when none.
+     * order, whose role satisfies {@code attrs} (a second pass for {@code prefer-standby}); when no such host takes new
+     * sessions, the one a full host (53300) would be by the same rule — it serves the sessions open to it, and core
+     * tries it last; {@code null} when none answers.
      */
     static @Nullable HostView active(List<HostView> views, TargetSessionAttrs attrs, @Nullable String lastConnected) {
+        HostView takingSessions = active(views, attrs, lastConnected, HostView::isUp);
+        // none takes new sessions: a full one (53300) still serves the sessions open to it, core tries it last
+        return takingSessions != null ? takingSessions : active(views, attrs, lastConnected, HostView::answers);
+    }
+
+    private static @Nullable HostView active(List<HostView> views, TargetSessionAttrs attrs, @Nullable String lastConnected,
+            Predicate<HostView> up) {
         if (lastConnected != null && attrs.sticksToLastHost()) {
             for (HostView view : views) {
-                if (view.host().equals(lastConnected) && view.isUp() && attrs.accepts(view.role(), false)) {
+                if (view.host().equals(lastConnected) && up.test(view) && attrs.accepts(view.role(), false)) {
                     return view;
                 }
             }
@@ -96,7 +106,7 @@ final class HostViews {
         for (int pass = 1; pass <= attrs.passes(); pass++) {
             boolean lastPass = pass > 1;
             for (HostView view : views) {
-                if (view.isUp() && attrs.accepts(view.role(), lastPass)) {
+                if (up.test(view) && attrs.accepts(view.role(), lastPass)) {
                     return view;
                 }
             }

@@ -14,7 +14,9 @@ import java.util.stream.Collectors;
  * Logs, once per change, that no host satisfies {@code target_session_attrs} (WARN: a {@code connect()}
  * fails now, health is {@code DOWN}) and that one does again (INFO, with how long there was none) —
  * not once per probe (new user 7 F2: the window between a primary's crash and a promotion left no
- * line). Not before every host has been probed once: hosts not yet probed are no evidence. Called
+ * line). Not before every host has been probed once: hosts not yet probed are no evidence. An acceptable host that
+ * answers but refuses new logins for want of a free slot (53300) is not "no host": that is logged once at WARN as
+ * {@link FullHostWarning} says it, and at INFO when a host takes new connections again. Called
  * by {@link HostViews} under its lock with each new view; the text is the health's {@code error}.
  */
 final class NoAcceptableHostLog {
@@ -28,6 +30,9 @@ final class NoAcceptableHostLog {
     /** When the views last showed no acceptable host, or {@code null} while one is. */
     private @Nullable Instant noneSince;
 
+    /** When the acceptable host the views imply last turned full (no other takes new sessions), or {@code null}. */
+    private @Nullable Instant fullSince;
+
     /** {@code factoryName}: the bean name of the factory whose hosts these are, for the log. */
     NoAcceptableHostLog(TargetSessionAttrs attrs, String factoryName) {
         this.attrs = attrs;
@@ -38,15 +43,33 @@ final class NoAcceptableHostLog {
     void viewsChanged(List<HostView> views, @Nullable HostView active, HostView changed) {
         Instant at = changed.checkedAt() != null ? changed.checkedAt() : Instant.now();
         if (active == null) {
+            this.fullSince = null;
             if (this.noneSince == null && views.stream().allMatch(v -> v.checkedAt() != null)) {
                 this.noneSince = at;
                 logger.warn(this.prefix + describe(views, this.attrs));
             }
-        } else if (this.noneSince != null) {
+            return;
+        }
+        if (!active.isUp()) {
+            // it answers and serves its sessions, but takes no new one (53300): not "no host is up" (NEW-USER-13 F2)
+            if (this.fullSince == null) {
+                this.fullSince = at;
+                this.noneSince = null;
+                logger.warn(this.prefix + FullHostWarning.of(active));
+            }
+            return;
+        }
+        if (this.noneSince != null) {
             Duration without = Duration.between(this.noneSince, at);
             this.noneSince = null;
             logger.info(this.prefix + active.host() + " satisfies target_session_attrs=" + this.attrs.libpqName()
                     + " again (" + active.role().label() + "), after " + without.toMillis() + " ms without such a host");
+        }
+        if (this.fullSince != null) {
+            Duration refusing = Duration.between(this.fullSince, at);
+            this.fullSince = null;
+            logger.info(this.prefix + active.host() + " takes new connections (target_session_attrs=" + this.attrs.libpqName()
+                    + ", " + active.role().label() + "), after " + refusing.toMillis() + " ms in which none was taken");
         }
     }
 

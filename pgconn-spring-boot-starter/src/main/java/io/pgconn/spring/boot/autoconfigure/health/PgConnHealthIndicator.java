@@ -19,7 +19,9 @@ import java.util.Map;
  * background monitors ({@link HostMonitors}): {@code UP} with the host a connect would land on now
  * ({@code activeHost}: the first host, in configuration order, whose last probe saw a role that
  * satisfies {@code target_session_attrs}), its role and version, the failover count and each
- * host's status; {@code DOWN} with each host's reason when no host is acceptable. With an R2DBC
+ * host's status; {@code DOWN} with each host's reason when no host is acceptable. A host that answers but
+ * refuses new logins for want of a free slot (53300) is {@code full}: when no acceptable host takes new sessions,
+ * such a host is the active one, the health {@code UP} with a {@code warning} ({@link FullHostWarning}). With an R2DBC
  * pool over the factory, {@code pools} shows each pool by bean name (acquired, idle, pending,
  * allocated, max, evictions by reason); with {@link io.pgconn.notify.NotificationSubscriber} beans
  * over it, {@code subscribers} shows each one's state by bean name, and one that gave up
@@ -127,9 +129,17 @@ public class PgConnHealthIndicator extends AbstractHealthIndicator implements Di
         if (lastFailoverAt != null) {
             builder.withDetail("lastFailoverAt", lastFailoverAt.toString());
         }
+        List<String> warnings = new ArrayList<>();
+        String full = FullHostWarning.of(active);
+        if (full != null) {
+            warnings.add(full); // UP: the server is up, the pool's open sessions serve (starter.md §3)
+        }
         String splitBrain = SplitBrainWarning.of(views, this.config.targetSessionAttrs(), active);
         if (splitBrain != null) {
-            builder.withDetail("warning", splitBrain);
+            warnings.add(splitBrain);
+        }
+        if (!warnings.isEmpty()) {
+            builder.withDetail("warning", String.join("; ", warnings));
         }
         builder.withDetail("hosts", hosts(views));
         Map<String, Map<String, Object>> pools = this.pools.of(this.factory);

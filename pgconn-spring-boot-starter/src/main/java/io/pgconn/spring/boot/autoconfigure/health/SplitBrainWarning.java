@@ -28,7 +28,7 @@ final class SplitBrainWarning {
         if (!target.sticksToLastHost()) {
             return null;
         }
-        List<String> primaries = views.stream().filter(v -> v.isUp() && v.role() == ServerRole.PRIMARY).map(HostView::host).toList();
+        List<String> primaries = views.stream().filter(v -> v.answers() && v.role() == ServerRole.PRIMARY).map(HostView::host).toList();
         if (primaries.size() < 2) {
             return null;
         }

@@ -19,6 +19,10 @@ public final class PgConnStatementObservationTracer implements PgTracer {
     static final String STATEMENT = "pg.conn.statement";
 
     private static final String R2DBC = "r2dbc";
+    /** {@code db.response.status_code} of a statement that succeeded: PostgreSQL's SQLSTATE {@code successful_completion}. */
+    static final String SUCCESS_STATUS = "00000";
+    /** {@code db.response.status_code} of a statement that ended without a status from the server. */
+    static final String CLIENT_STATUS = "client";
 
     private final ObservationRegistry registry;
 
@@ -62,7 +66,7 @@ public final class PgConnStatementObservationTracer implements PgTracer {
 
     private void stop(Observation observation, StatementEnded ended) {
         observation.lowCardinalityKeyValue("outcome", ended.outcome().label());
-        observation.lowCardinalityKeyValue("db.response.status_code", nonNull(ended.sqlState()));
+        observation.lowCardinalityKeyValue("db.response.status_code", statusCode(ended));
         observation.lowCardinalityKeyValue("error.type", errorType(ended));
         if (ended.rows() >= 0) {
             observation.highCardinalityKeyValue("db.response.returned_rows", Long.toString(ended.rows()));
@@ -102,6 +106,22 @@ public final class PgConnStatementObservationTracer implements PgTracer {
             return "none";
         }
         return ended.sqlState() != null && ended.outcome() == StatementOutcome.SERVER_ERROR ? ended.sqlState() : ended.outcome().label();
+    }
+
+    /**
+     * OpenTelemetry's {@code db.response.status_code}, on every statement (a Prometheus meter needs the same keys on
+     * each of its series, so it cannot be left out on success, and an empty value read as "unknown", user13's F8):
+     * {@value #SUCCESS_STATUS} (PostgreSQL's {@code successful_completion}) on success, the SQLSTATE the server gave
+     * (a refused statement, a cancel's 57014, a FATAL that ended the session), else {@value #CLIENT_STATUS}: the
+     * statement ended on the client's side without a status from the server (its timeout, a cancel before any
+     * answer, a lost socket, a value that could not be encoded) — OpenTelemetry lets a client library give a
+     * synthetic status; {@code outcome} and {@code error.type} tell which.
+     */
+    static String statusCode(StatementEnded ended) {
+        if (ended.outcome() == StatementOutcome.SUCCESS) {
+            return SUCCESS_STATUS;
+        }
+        return ended.sqlState() != null ? ended.sqlState() : CLIENT_STATUS;
     }
 
     /** OpenTelemetry's {@code server.address}: the host name or IP as configured, or the socket file. */

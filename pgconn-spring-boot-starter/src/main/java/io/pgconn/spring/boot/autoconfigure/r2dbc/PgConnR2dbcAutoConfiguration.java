@@ -1,6 +1,7 @@
 package io.pgconn.spring.boot.autoconfigure.r2dbc;
 
 import io.pgconn.PgConnectionFactory;
+import io.pgconn.r2dbc.PgConnPoolCreateRetry;
 import io.pgconn.r2dbc.PgConnPoolEviction;
 import io.pgconn.r2dbc.PgConnPoolRelease;
 import io.pgconn.r2dbc.PgConnR2dbcConnectionFactory;
@@ -88,14 +89,17 @@ public final class PgConnR2dbcAutoConfiguration {
             // Boot's decorators wrap the driver's factory and the pool wraps them, as in Boot's own configuration
             ConnectionFactory pooled = decorators.getIfAvailable(PgConnR2dbcDecorators::none)
                     .decorate(PgConnR2dbcConnectionFactory.of(pgConnectionFactory));
-            ConnectionPoolConfiguration.Builder builder = ConnectionPoolConfiguration.builder(pooled)
+            Duration maxAcquireTime = orNoLimit(pool.getMaxAcquireTime());
+            // a connect that failed for a reason that passes (a restart) is tried again until the acquire's deadline
+            ConnectionPoolConfiguration.Builder builder = ConnectionPoolConfiguration
+                    .builder(PgConnPoolCreateRetry.within(pooled, maxAcquireTime))
                     .name("pgConn")
                     .initialSize(sizes.initialSize())
                     .maxSize(sizes.maxSize())
                     .maxIdleTime(maxIdleTime)
                     .maxLifeTime(maxLifeTime)
                     .validationDepth(ValidationDepth.valueOf(pool.getValidationDepth().name()));
-            builder.maxAcquireTime(orNoLimit(pool.getMaxAcquireTime())).acquireRetry(pool.getAcquireRetry());
+            builder.maxAcquireTime(maxAcquireTime).acquireRetry(pool.getAcquireRetry());
             // the driver's clean-up on release reaches the connection under Boot's decorators (r2dbc.md §4)
             PgConnPoolRelease.apply(builder);
             // the starter's own count is a listener bean too: told once, directly, not again among the listeners

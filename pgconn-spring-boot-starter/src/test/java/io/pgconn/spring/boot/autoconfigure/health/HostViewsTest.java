@@ -89,6 +89,23 @@ class HostViewsTest {
         assertThat(snapshot.active()).isNull();
     }
 
+    /**
+     * A primary refusing new logins for want of a free slot (53300) still serves its sessions: it stays the active
+     * host, no failover counted, the health's warning names it; a host that takes new sessions goes first.
+     */
+    @Test
+    void aFullPrimaryStaysActiveWithAWarningUnlessAnAcceptableHostTakesNewSessions() {
+        this.views.update(0, up(DB1, ServerRole.PRIMARY));
+        this.views.update(1, up(DB2, ServerRole.STANDBY));
+        this.views.update(0, up(DB1, ServerRole.PRIMARY).full("server error 53300 (db1:5432)", ServerRole.PRIMARY, this.at));
+        assertActive(DB1, 0);
+        assertThat(FullHostWarning.of(this.views.snapshot().active())).startsWith("db1:5432 refuses new connections")
+                .contains("53300").contains("the sessions open to it keep working");
+        this.views.update(1, up(DB2, ServerRole.PRIMARY));
+        assertActive(DB2, 1);
+        assertThat(FullHostWarning.of(this.views.snapshot().active())).isNull();
+    }
+
     private void assertActive(String host, long failovers) {
         HostViews.Snapshot snapshot = this.views.snapshot();
         assertThat(snapshot.active()).as("active host").isNotNull();

@@ -1,0 +1,160 @@
+package io.pgconn.spring.boot.autoconfigure.health;
+
+import io.pgconn.HostStatus;
+import io.pgconn.PgConnectException;
+import io.pgconn.PgConnection;
+import io.pgconn.PgConnectionFactory;
+import io.pgconn.ServerErrorFields;
+import io.pgconn.ServerRole;
+import io.pgconn.config.ConnConfig;
+import io.pgconn.config.HostSpec;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.ArgumentMatchers.anyString;
+import static org.mockito.Mockito.atLeastOnce;
+import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.never;
+import static org.mockito.Mockito.verify;
+import static org.mockito.Mockito.when;
+
+/**
+ * NEW-USER-13 F2: a server that refuses the monitor's re-login with 53300 (too many connections) is full, not down:
+ * the monitor keeps its open probe session, shows the host {@code full} on every probe until a login succeeds (no
+ * down/up flip each relogin interval), logs in again only once per relogin interval, tells the application's
+ * factory {@code reportHostFull} (never {@code reportHostDown}, on which a pool evicts), and logs the change once
+ * each way. Driven probe by probe on a settable clock; the factories are stand-ins.
+ */
+@ExtendWith(OutputCaptureExtension.class)
+class HostMonitorFullTest {
+
+    private static final HostSpec HOST = HostSpec.of("db.test", 5432);
+
+    private static final Duration INTERVAL = Duration.ofSeconds(1);
+
+    private final List<PgConnection> sessions = new ArrayList<>();
+
+    private final AtomicInteger logins = new AtomicInteger();
+
+    private final PgConnectionFactory application = mock(PgConnectionFactory.class);
+
+    private volatile boolean full;
+
+    private Instant now = Instant.parse("2026-12-05T22:00:00Z");
+
+    private final Clock clock = new Clock() {
+        @Override
+        public Instant instant() {
+            return HostMonitorFullTest.this.now;
+        }
+
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            return this;
+        }
+    };
+
+    private HostMonitor monitor() {
+        when(this.application.config()).thenReturn(ConnConfig.builder().hosts(HOST).user("app").password("Secret-pw").build());
+        PgConnectionFactory monitorFactory = mock(PgConnectionFactory.class);
+        when(monitorFactory.connect(any(ConnConfig.class))).thenAnswer(invocation -> {
+            this.logins.incrementAndGet();
+            if (this.full) {
+                return CompletableFuture.failedFuture(new PgConnectException(HOST.label(),
+                        "server db.test:5432 reported FATAL: too many connections for role \"app\" (SQLSTATE 53300)",
+                        new ServerErrorFields(Map.of('S', "FATAL", 'C', "53300", 'M', "too many connections for role \"app\"")),
+                        null));
+            }
+            PgConnection session = mock(PgConnection.class);
+            when(session.currentRole()).thenReturn(CompletableFuture.completedFuture(ServerRole.PRIMARY));
+            when(session.serverVersion()).thenReturn("18.0");
+            when(session.close()).thenReturn(CompletableFuture.completedFuture(null));
+            this.sessions.add(session);
+            return CompletableFuture.completedFuture(session);
+        });
+        return new HostMonitor(HOST, monitorFactory, this.application, INTERVAL, Duration.ofSeconds(1), this.clock,
+                view -> { }, true, Duration.ofSeconds(10));
+    }
+
+    @Test
+    void aReloginRefusedFor53300ShowsTheHostFullKeepsTheProbeSessionAndNeverDown(CapturedOutput output) {
+        HostMonitor monitor = monitor();
+        probeFor(monitor, 5);
+        assertThat(monitor.view().isUp()).isTrue();
+        this.full = true; // max_connections (or the role's limit) reached: the open session still answers
+        int probes = 0;
+        while (monitor.view().state() != HostStatus.State.FULL && probes < 20) {
+            probeFor(monitor, 1);
+            probes++;
+        }
+        assertThat(monitor.view().state()).as("full within the relogin interval").isEqualTo(HostStatus.State.FULL);
+        assertThat(probes).isLessThanOrEqualTo(10);
+        int loginsWhenFull = this.logins.get();
+
+        for (int i = 0; i < 25; i++) { // 25 s: never down, never up, one login per relogin interval
+            probeFor(monitor, 1);
+            assertThat(monitor.view().state()).isEqualTo(HostStatus.State.FULL);
+            assertThat(monitor.view().role()).isEqualTo(ServerRole.PRIMARY);
+            assertThat(monitor.view().error()).isEqualTo("server error 53300 (db.test:5432)");
+        }
+        assertThat(this.logins.get() - loginsWhenFull).as("refused logins in 25 s").isBetween(2, 3);
+        assertThat(this.sessions).hasSize(1);
+        verify(this.sessions.get(0), never()).close(); // the probe session that answers is kept
+        verify(this.application, atLeastOnce()).reportHostFull(HOST, "server error 53300 (db.test:5432)");
+        verify(this.application, never()).reportHostDown(any(HostSpec.class), anyString());
+
+        this.full = false; // a slot frees
+        probes = 0;
+        while (!monitor.view().isUp() && probes < 20) {
+            probeFor(monitor, 1);
+            probes++;
+        }
+        assertThat(monitor.view().isUp()).isTrue();
+        assertThat(probes).isLessThanOrEqualTo(11);
+        verify(this.sessions.get(0)).close(); // replaced by the new login
+        assertThat(output.getOut()).containsOnlyOnce("host db.test:5432 refuses new connections: server error 53300 (db.test:5432)")
+                .containsOnlyOnce("the sessions open to it keep working")
+                .containsOnlyOnce("host db.test:5432 takes new connections again (primary)")
+                .doesNotContain("is down").doesNotContain("Secret-pw");
+    }
+
+    @Test
+    void aFirstLoginRefusedFor53300ShowsTheHostFullNotDown() {
+        this.full = true;
+        HostMonitor monitor = monitor();
+        probeFor(monitor, 3);
+        assertThat(monitor.view().state()).isEqualTo(HostStatus.State.FULL);
+        assertThat(this.logins.get()).as("no open session: each probe tries a login").isEqualTo(3);
+        verify(this.application, never()).reportHostDown(any(HostSpec.class), anyString());
+        this.full = false;
+        probeFor(monitor, 1);
+        assertThat(monitor.view().isUp()).isTrue();
+    }
+
+    private void probeFor(HostMonitor monitor, int probes) {
+        for (int i = 0; i < probes; i++) {
+            monitor.probe().join();
+            this.now = this.now.plus(INTERVAL);
+        }
+    }
+}
