@@ -277,9 +277,13 @@ final class ExchangeFifo {
             }
         }
         Exchange late;
+        PgException notSent = null;
         while ((late = inFlight.poll()) != null) { // added meanwhile (none should be: the channel is inactive)
+            if (notSent == null) {
+                notSent = LostExchanges.submittedAfterTheEnd(failure);
+            }
             try {
-                late.fail(failure);
+                late.fail(notSent);
             } catch (RuntimeException ignored) {
                 // as above
             }

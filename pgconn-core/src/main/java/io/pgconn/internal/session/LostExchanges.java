@@ -17,7 +17,8 @@ import java.util.function.LongPredicate;
  *       encoded and not flushed, or in a buffer behind one the socket had not taken whole): it did not run;</li>
  *   <li>the server ended the session itself ({@link #serverEndedItFirst}: a FATAL of its own, no PANIC, no class 08)
  *       before the head completed (no CommandComplete of it read), or before it read what was behind the head: did
- *       not take effect. Behind the head under a PANIC too: the process that crashed read nothing after it;</li>
+ *       not take effect. Behind the head under a PANIC too (the process that crashed read nothing after it), not
+ *       under an error without a SQLSTATE (PostgreSQL always sends one: a pooler's or proxy's word, like class 08);</li>
  *   <li>sent inside a transaction block (known from the last ReadyForQuery and the exchanges before it, none of
  *       which may end the block) that no exchange sent after it may end: the block ends with the session, rolled
  *       back (a failed block's statements are rejected);</li>
@@ -60,7 +61,7 @@ final class LostExchanges {
         }
         ServerErrorFields fields = ended.serverFields();
         boolean serverEnded = serverEndedItFirst(fields);
-        boolean serverReadNoMore = fields.endsSession() && !connectionException(fields);
+        boolean serverReadNoMore = fields.endsSession() && fields.code() != null && !connectionException(fields);
         boolean statusKnown = true;
         char status = transactionStatus;
         for (int i = 0; i < inFlight.length; i++) {
@@ -80,6 +81,15 @@ final class LostExchanges {
             }
         }
         return told;
+    }
+
+    /**
+     * The failure of a request submitted after the session ended ({@code closed}: the session's closed error, as
+     * {@link #tell} gets it): it was never sent, and says so as one still queued at the end does — a plain
+     * "connection ... closed: ... FATAL ..." would not tell it from one the server may have run.
+     */
+    static PgException submittedAfterTheEnd(PgException closed) {
+        return closed instanceof PgClosedException ? new LostExchanges(closed).notSent() : closed;
     }
 
     /**

@@ -87,6 +87,32 @@ class LostExchangesTest {
         assertThat(pooler).allSatisfy(e -> assertThat(e).isInstanceOf(PgOutcomeUnknownException.class));
     }
 
+    /** An error without a SQLSTATE ends the session as a pooler's or proxy's word would: nothing known of what ran. */
+    @Test
+    void aFatalWithoutASqlStateSaysNothingOfWhatRan() {
+        ServerErrorFields noCode = new ServerErrorFields(Map.of('S', "FATAL", 'V', "FATAL", 'M', "ended"));
+        PgClosedException fatal = new PgClosedException("db:5432", "connection to db:5432 closed: server reported FATAL", noCode, null);
+
+        assertThat(LostExchanges.tell(fatal, new Exchange[] {sentIn(1), sentIn(1)}, 'I', UP_TO_3))
+                .allSatisfy(e -> assertThat(e).isInstanceOf(PgOutcomeUnknownException.class));
+    }
+
+    /**
+     * A request submitted after the session ended was never sent and says so, with what ended the session (the
+     * server's FATAL): user13's F7 — it read as plain "connection ... closed: ... FATAL ...", alike for one that
+     * ran and one that never left the client.
+     */
+    @Test
+    void oneSubmittedAfterTheEndSaysItWasNotSent() {
+        PgClosedException fatal = endedBy("FATAL", "57P01");
+
+        assertThat(LostExchanges.submittedAfterTheEnd(fatal)).isExactlyInstanceOf(PgClosedException.class)
+                .hasMessage(fatal.getMessage() + "; the statement was not sent, so it did not run")
+                .satisfies(e -> assertThat(((PgException) e).serverFields().code()).isEqualTo("57P01"));
+        PgProtocolException protocol = new PgProtocolException("db:5432", "bad");
+        assertThat(LostExchanges.submittedAfterTheEnd(protocol)).isSameAs(protocol);
+    }
+
     /**
      * Inside a transaction block (the last ReadyForQuery said so, nothing before it may end it) a sent statement is
      * rolled back with the session — unless a statement sent after it may end the block (a COMMIT): then its fate is
