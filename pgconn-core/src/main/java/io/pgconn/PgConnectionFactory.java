@@ -68,6 +68,9 @@ public interface PgConnectionFactory extends AutoCloseable {
     /**
      * Tells this factory's host memory that {@code host} just failed a watcher's probe: the next
      * {@code connect()} tries it last, for {@code hostRecheckInterval}. {@code reason} must hold no secret.
+     * A pool on this factory drops its sessions to a host the memory holds {@code down} (pgconn-r2dbc's eviction,
+     * {@code host-down}), so a login refused only for want of a free slot (SQLSTATE 53300) is
+     * {@link #reportHostFull}'s, not this.
      */
     void reportHostDown(HostSpec host, String reason);
 

@@ -112,8 +112,18 @@ public final class PgErrors {
      * host would not say the same, and a failover client should reach one that can take the session.
      */
     public static boolean isTryNextHost(String sqlState) {
+        return isNotServingNow(sqlState) || isNoFreeSlot(sqlState);
+    }
+
+    /**
+     * Whether a startup SQLSTATE says this server instance is not serving just now: 57P03 (cannot_connect_now:
+     * starting up, shutting down, in recovery without hot standby), 57P01 (admin_shutdown) and 57P02
+     * (crash_shutdown) — a fast shutdown or restart met mid-startup. The host memory records it {@code down}; a
+     * connect tried again shortly may meet the restarted server ({@link ConnectFailures#isWorthRetryingSoon}).
+     */
+    public static boolean isNotServingNow(String sqlState) {
         return switch (sqlState) {
-            case "57P03", "53300", "57P01", "57P02" -> true;
+            case "57P03", "57P01", "57P02" -> true;
             default -> false;
         };
     }

@@ -1,7 +1,6 @@
 package io.pgconn.r2dbc;
 
-import io.pgconn.PgClosedException;
-import io.pgconn.PgConnectException;
+import io.pgconn.ConnectFailures;
 import io.pgconn.PgException;
 import io.r2dbc.spi.Connection;
 import io.r2dbc.spi.ConnectionFactory;
@@ -20,12 +19,17 @@ import java.util.Objects;
  * promotion) costs the waiting acquires time, not an error (user13's F4; HikariCP over pgjdbc does the
  * same until its {@code connectionTimeout}). r2dbc-pool's own {@code acquireRetry} retries at once.
  *
- * <p>Reasons that pass ({@link #passes}): the connection was refused or reset, or the connect timed out
- * (no SQLSTATE); the server is starting up (57P03), shutting down or terminated the session (57P01,
- * 57P02; or the session closed while it was being opened); no host had the wanted role yet. The walk's
- * deciding failure counts ({@code ConnectFailures}): a refused password, TLS, configuration, a database
- * or role that does not exist (28, 3D), a connection limit (53300) and every other server error fail at
- * once, as before.
+ * <p>Reasons that pass are the core's {@link ConnectFailures#isWorthRetryingSoon} (the walk's deciding
+ * failure counts): the connection was refused or reset, or the connect timed out (no SQLSTATE); the server
+ * is starting up (57P03), shutting down or terminated the session (57P01, 57P02; or the session closed
+ * while it was being opened); no host had the wanted role yet — and {@link ConnectFailures#isNoFreeSlot}: the
+ * server is at a connection limit (53300: {@code max_connections}, a role's or database's
+ * {@code CONNECTION LIMIT}), so the acquire waits, with the same backoff (once it has grown, 0.4 s in, one
+ * login per 250 ms per waiting connect, not one per request: NEW-USER-13 F1's login storm), for a slot another
+ * client frees, and fails with the 53300 at its deadline. A session released to the pool meanwhile does not end that wait: r2dbc-pool gives
+ * an acquire whose connect it started only that connect (it goes to the next waiting acquire). A refused
+ * password, TLS, configuration, a database or role that does not exist (28, 3D) and every other server error
+ * fail at once, as before.
  *
  * <p>The deadline starts when the pool asks for the connection (which is when an acquire that found no
  * idle connection started it), and a try is begun only while at least twice the next backoff is left
@@ -77,26 +81,12 @@ public final class PgConnPoolCreateRetry implements ConnectionFactory, Wrapped<C
 
     /**
      * Whether a connect that failed with {@code error} (as pgconn-r2dbc reports it: the core's failure is
-     * its cause, under any wrappers) may succeed if tried again shortly: see the class comment.
+     * its cause, under any wrappers) may succeed if tried again shortly ({@link ConnectFailures#isWorthRetryingSoon}),
+     * or once a slot is free ({@link ConnectFailures#isNoFreeSlot}).
      */
     static boolean passes(Throwable error) {
         PgException pg = pgCause(error);
-        if (pg == null) {
-            return false;
-        }
-        if (pg instanceof PgClosedException) {
-            return true; // the new session ended while it was opened: the server went away just then
-        }
-        PgException deciding = ConnectFailures.deciding(pg);
-        String state = deciding.sqlState().orElse(null);
-        if (state != null) {
-            return switch (state) {
-                case "57P01", "57P02", "57P03" -> true; // shutting down, crash restart, starting up
-                default -> false;
-            };
-        }
-        return deciding instanceof PgClosedException
-                || deciding instanceof PgConnectException && !ConnectFailures.isLasting(deciding);
+        return pg != null && (ConnectFailures.isWorthRetryingSoon(pg) || ConnectFailures.isNoFreeSlot(pg));
     }
 
     private static PgException pgCause(Throwable error) {

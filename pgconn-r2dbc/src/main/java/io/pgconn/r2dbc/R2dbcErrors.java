@@ -1,5 +1,6 @@
 package io.pgconn.r2dbc;
 
+import io.pgconn.ConnectFailures;
 import io.pgconn.FutureFailures;
 import io.pgconn.PgClosedException;
 import io.pgconn.PgConnectException;
@@ -23,7 +24,7 @@ import java.util.concurrent.CancellationException;
  * The one place core errors become R2DBC exceptions, so Spring's exception translation sees the usual
  * hierarchy (integrity violation, bad grammar, ...): a statement (a COMMIT among them) whose outcome is unknown
  * first (never transient: it may have committed; {@link PgOutcomeUnknownException}), then an error that ended the session ({@link SessionEndingErrors}),
- * then a connect's deciding failure ({@link ConnectFailures}), then the SQLSTATE class. The message is
+ * then a connect's deciding failure (the core's {@link ConnectFailures}), then the SQLSTATE class. The message is
  * the core's, which never holds parameter values.
  */
 final class R2dbcErrors {

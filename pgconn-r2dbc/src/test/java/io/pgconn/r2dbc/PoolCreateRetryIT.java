@@ -1,5 +1,6 @@
 package io.pgconn.r2dbc;
 
+import io.pgconn.PgConnection;
 import io.pgconn.PgConnectionFactory;
 import io.pgconn.config.ConnConfig;
 import io.pgconn.config.EnvironmentSource;
@@ -63,6 +64,7 @@ class PoolCreateRetryIT {
     @AfterEach
     void serverRunsAgain() {
         PG.primary().start();
+        PG.primary().execute("ALTER ROLE " + R2dbcTestServer.USER + " CONNECTION LIMIT -1");
     }
 
     /** The server is down when the acquire starts and is started once the pool's first connect was refused. */
@@ -132,6 +134,61 @@ class PoolCreateRetryIT {
             }
             assertThat(connectsStarted.get()).isGreaterThan(1);
             assertThat(connectsFailed.get()).isEqualTo(connectsStarted.get());
+        }
+    }
+
+    /**
+     * NEW-USER-13 F1's follow-up: at a connection limit (53300, here the role's {@code CONNECTION LIMIT}, as
+     * {@code max_connections} would) an acquire that had to grow the pool failed at its first connect although
+     * {@code maxAcquireTime} was 20 s. Now it waits: another client's session ends once the pool's first connect
+     * was refused, and the acquire gets a connection.
+     */
+    @Test
+    void anAcquireAtTheConnectionLimitGetsTheSlotAnotherClientFreesWithinItsDeadline() {
+        PgServer server = PG.primary();
+        server.execute("ALTER ROLE " + R2dbcTestServer.USER + " CONNECTION LIMIT 1");
+        try (PgConnectionFactory core = core(R2dbcTestServer.PASSWORD);
+             PgConnectionFactory otherClient = PgConnectionFactory.create(core.config())) {
+            PgConnection slotHolder = otherClient.connect().join();
+            CompletableFuture<Void> freed = new CompletableFuture<>();
+            onFirstFailure = () -> slotHolder.close().whenComplete((done, error) -> freed.complete(null));
+            ConnectionPool pool = pool(core);
+            try {
+                Connection connection = Mono.from(pool.create()).block(STEP);
+                assertThat(connection).isNotNull();
+                Mono.from(connection.close()).block(STEP);
+            } finally {
+                pool.dispose();
+            }
+            freed.join();
+            assertThat(connectsFailed.get()).as("connects refused while the other client held the slot").isPositive();
+            assertThat(connectsStarted.get()).isEqualTo(connectsFailed.get() + 1);
+        }
+    }
+
+    /**
+     * A server that stays full: the acquire fails at its deadline with the server's 53300, after a few logins paced
+     * by the backoff (25 ms doubling to 250 ms: 10 in a 2-s deadline), not a login per request or per millisecond.
+     */
+    @Test
+    void aServerThatStaysFullFailsTheAcquireWith53300AtItsDeadlineAfterFewLogins() {
+        PgServer server = PG.primary();
+        server.execute("ALTER ROLE " + R2dbcTestServer.USER + " CONNECTION LIMIT 1");
+        try (PgConnectionFactory core = core(R2dbcTestServer.PASSWORD);
+             PgConnectionFactory otherClient = PgConnectionFactory.create(core.config())) {
+            otherClient.connect().join();
+            ConnectionPool pool = new ConnectionPool(ConnectionPoolConfiguration
+                    .builder(PgConnPoolCreateRetry.within(PgConnR2dbcConnectionFactory.of(core), Duration.ofSeconds(2)))
+                    .initialSize(0).maxSize(2).acquireRetry(0).maxAcquireTime(Duration.ofSeconds(2)).build());
+            try {
+                Throwable failure = catchThrowable(() -> Mono.from(pool.create()).block(STEP));
+                assertThat(failure).isInstanceOf(R2dbcTransientResourceException.class);
+                assertThat(((R2dbcTransientResourceException) failure).getSqlState()).isEqualTo("53300");
+            } finally {
+                pool.dispose();
+            }
+            assertThat(connectsFailed.get()).isEqualTo(connectsStarted.get());
+            assertThat(connectsStarted.get()).as("tried again, paced by the backoff").isBetween(2, 12);
         }
     }
 

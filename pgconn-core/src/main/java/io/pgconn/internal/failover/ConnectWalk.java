@@ -155,8 +155,9 @@ final class ConnectWalk {
     }
 
     private void begin() {
-        // armed first, then the end looked at: a cancel before this look finds the timer to cancel, one after it is seen here
-        deadline.arm(loop, this::totalTimeout);
+        // armed first, then the end looked at: a cancel before this look finds the timer to cancel, one after it is seen here;
+        // due connectTimeout after the connect's creation, so the time the loop took to get here counts too
+        deadline.arm(loop, time.leftNanos(), this::totalTimeout);
         if (hasEnded()) {
             deadline.cancel();
             return;
@@ -216,7 +217,8 @@ final class ConnectWalk {
 
     private void tryAddress(HostSpec host, List<SocketAddress> addresses, int position) {
         if (overallExpired()) {
-            deadlinePassed(0, false); // between two attempts: no host was cut short
+            // between two attempts: no host was cut short; found this late after the due time (a busy loop shows)
+            deadlinePassed(-time.leftNanos(), false);
             return;
         }
         if (position >= addresses.size()) {

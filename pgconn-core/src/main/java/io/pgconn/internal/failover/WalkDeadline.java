@@ -10,8 +10,10 @@ import java.util.function.LongConsumer;
 
 /**
  * {@code connectTimeout}'s timer over one {@link ConnectWalk} (docs/lifecycle.md §3): armed on the walk's loop when
- * the walk begins, cancelled when it ends (also when the caller cancelled just before it was armed: the walk arms it, then
- * looks whether it has ended), and the timeout the walk fails with when it passes — naming the host it cut short and the
+ * the walk begins, due when connectTimeout has passed since the connect was created (not since the loop got to it: a
+ * busy loop's delay before the walk begins counts against the deadline, as it does in {@link WalkTime}), cancelled
+ * when it ends (also when the caller cancelled just before it was armed: the walk arms it, then looks whether it has
+ * ended), and the timeout the walk fails with when it passes — naming the host it cut short and the
  * hosts tried so far. Whether the time has run out between two attempts is {@link WalkTime}'s.
  */
 final class WalkDeadline {
@@ -23,13 +25,18 @@ final class WalkDeadline {
         this.connectTimeout = connectTimeout;
     }
 
-    /** Arms the timer on {@code loop} unless connectTimeout is 0 (none); {@code passed} gets how late it ran, in nanoseconds. */
-    void arm(EventLoop loop, LongConsumer passed) {
+    /**
+     * Arms the timer on {@code loop} unless connectTimeout is 0 (none), due {@code leftNanos} from now (at once when
+     * none is left); {@code passed} gets how late it ran after its due time, in nanoseconds — a loop that began the
+     * walk after the due time shows in it, as a loop that ran the timer late does.
+     */
+    void arm(EventLoop loop, long leftNanos, LongConsumer passed) {
         if (connectTimeout.isZero()) {
             return;
         }
-        long due = System.nanoTime() + connectTimeout.toNanos();
-        timer = loop.schedule(() -> passed.accept(System.nanoTime() - due), connectTimeout.toNanos(), TimeUnit.NANOSECONDS);
+        // due may have passed already (the loop got to the walk late): the lateness then counts from the true due time
+        long due = System.nanoTime() + leftNanos;
+        timer = loop.schedule(() -> passed.accept(System.nanoTime() - due), Math.max(0, leftNanos), TimeUnit.NANOSECONDS);
     }
 
     void cancel() {

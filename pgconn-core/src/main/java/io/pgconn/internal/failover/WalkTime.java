@@ -23,6 +23,11 @@ final class WalkTime {
         return Duration.ofNanos(System.nanoTime() - startNanos);
     }
 
+    /** What is left of connectTimeout, in nanoseconds: negative when it has passed (meaningless when it is 0, none). */
+    long leftNanos() {
+        return connectTimeout.toNanos() - (System.nanoTime() - startNanos);
+    }
+
     /** The next attempt's budget (zero: none); at least 1 ms when connectTimeout has all but run out. */
     Duration hostBudget() {
         if (connectTimeout.isZero()) {

@@ -467,6 +467,71 @@ class ConnectWalkTest {
     }
 
     /**
+     * connectTimeout counts from the connect's creation, not from when the walk's loop first got to it: a loop busy
+     * for 300 ms before the walk begins leaves the walk 300 ms less (before, the timer was armed for the whole
+     * connectTimeout when the walk began, while the host budgets ({@link WalkTime}) counted from creation).
+     */
+    @Test
+    void theWholeConnectDeadlineCountsTheTimeTheLoopTookToBeginTheWalk() throws Exception {
+        script.put("a", List.of(Answer.HANGS));
+        List<Long> armedDelays = Collections.synchronizedList(new ArrayList<>());
+        EventLoop busyThenRecording = new io.netty.channel.DefaultEventLoop() {
+            @Override
+            public io.netty.util.concurrent.ScheduledFuture<?> schedule(Runnable task, long delay, TimeUnit unit) {
+                armedDelays.add(unit.toMillis(delay));
+                return super.schedule(task, delay, unit);
+            }
+        };
+        try {
+            ConnConfig config = ConnConfig.parse("host=a port=5432 user=u extensionTypes='' hostRecheckInterval=0 connectTimeout=60",
+                    EnvironmentSource.none());
+            ConnectWalk walk = new ConnectWalk(1, config, busyThenRecording, tracer, scripted, registry,
+                    new TypeOidDiscovery(new TypeOidCache(Clock.systemUTC())), config.hosts(), null);
+            long busyMillis = 300;
+            busyThenRecording.execute(() -> {
+                try {
+                    Thread.sleep(busyMillis); // the loop is busy with other work when the connect is queued behind it
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            CompletableFuture<ConnectionControl> connect = walk.start();
+            busyThenRecording.submit(() -> { }).get(5, TimeUnit.SECONDS);
+
+            assertThat(armedDelays).as("connectTimeout's timer, then the host's budget").isNotEmpty();
+            assertThat(armedDelays.get(0)).as("connectTimeout's timer: 60 s less the time the busy loop took")
+                    .isLessThanOrEqualTo(60_000 - busyMillis);
+            assertThat(connect.cancel(false)).isTrue();
+        } finally {
+            busyThenRecording.shutdownGracefully(0, 0, TimeUnit.SECONDS).await(5, TimeUnit.SECONDS);
+        }
+    }
+
+    /**
+     * A loop busy past the whole deadline before it began the walk: the connect fails at once with connectTimeout, and
+     * the message says the time was lost in this client (before, nothing said so: the walk found the deadline passed
+     * before its first attempt and reported it as on time).
+     */
+    @Test
+    void aWalkBegunAfterItsDeadlineByABusyLoopFailsSayingTheTimeWasLostInTheClient() throws Exception {
+        script.put("a", List.of(Answer.HANGS));
+        ConnectWalk walk = newWalk("connectTimeout=100ms", tracer, scripted, "a");
+        walkLoop.execute(() -> {
+            try {
+                Thread.sleep(400); // the loop is busy with other work past the connect's whole deadline
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+
+        Throwable failure = catchThrowable(() -> walk.start().get(5, TimeUnit.SECONDS));
+
+        assertThat(failure).cause().isInstanceOf(PgTimeoutException.class).hasMessageContaining("connectTimeout=100ms")
+                .hasMessageContaining("ran the timeout").hasMessageContaining("after it was due");
+        assertThat(dialled).as("no host tried after the deadline").isEmpty();
+    }
+
+    /**
      * REVIEW-9 F6: between the walk's check and its trace, a cancel could end the walk, and an attempt's outcome was
      * traced after ConnectEnded. Forced: the cancel comes from inside the HostAttemptStarted callback, so the
      * attempt's outcome would be decided after the walk ended. The attempt ends once, before

@@ -26,6 +26,8 @@ import java.util.function.Supplier;
  * F2), naming the factory bean (new user 10 F4: two factories on one server could not be told apart):
  * "pgconn [pgConnectionFactory]: active host changed from db1:5432 to db2:5432 (failover 1): db1:5432 is
  * now read-only". The health monitors say why from their views; a connect only knows where it landed.
+ * A host that ends sessions handed out earlier (a restart's 57P01) is logged once per event, WARN, and its
+ * next successful connect INFO ({@link HostSessionLossLog}, user13's F5).
  */
 public final class FailoverTracker implements PgTracer {
 
@@ -39,6 +41,9 @@ public final class FailoverTracker implements PgTracer {
     private final Clock clock;
 
     private final AtomicLong failovers = new AtomicLong();
+
+    /** Logs a host's ending of sessions once per event, and its return ({@link HostSessionLossLog}). */
+    private final HostSessionLossLog sessionLosses;
 
     private @Nullable String activeHost;
 
@@ -67,6 +72,7 @@ public final class FailoverTracker implements PgTracer {
     public FailoverTracker(String factoryName, Clock clock) {
         this.factoryName = factoryName;
         this.clock = clock;
+        this.sessionLosses = new HostSessionLossLog(factoryName, clock);
     }
 
     /** The bean name of the factory whose active host this tracks. */
@@ -78,7 +84,13 @@ public final class FailoverTracker implements PgTracer {
     public void connectEnded(ConnectEnded event) {
         if (event.error() == null && event.host() != null) {
             connectLandedOn(event.host());
+            this.sessionLosses.connectSucceeded(event.host());
         }
+    }
+
+    @Override
+    public void connectionClosed(ConnectionClosed event) {
+        this.sessionLosses.sessionClosed(event.host(), event.cause());
     }
 
     private synchronized void connectLandedOn(String host) {

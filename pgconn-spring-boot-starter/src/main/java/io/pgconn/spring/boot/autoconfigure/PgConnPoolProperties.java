@@ -44,7 +44,8 @@ public class PgConnPoolProperties {
 
     /**
      * How long an acquire may wait for a connection, per try (1 + acquire-retry tries). Within it, a new
-     * connection refused because the server is restarting is tried again with a short backoff. Zero: no limit,
+     * connection refused because the server is restarting, or at a connection limit (53300), is tried again
+     * with a short backoff. Zero: no limit,
      * and a failed connect fails the acquire at once.
      */
     private Duration maxAcquireTime = Duration.ZERO;

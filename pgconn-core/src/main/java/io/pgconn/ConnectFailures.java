@@ -1,0 +1,77 @@
+package io.pgconn;
+
+/**
+ * What a failed connect ({@link PgConnectionFactory#connect()}'s failure) says about trying again: the one place
+ * a client of the core — the R2DBC driver's error translation, a pool's create retry, an application's own retry
+ * loop — classifies it (docs/lifecycle.md §2.3).
+ *
+ * <p>A multi-host walk that failed on more than one host reports one exception without a host that lists every
+ * host's failure and carries them, in the order the hosts were tried, as suppressed exceptions; the last of them
+ * decided the walk ({@link #deciding}): it either stopped it (a refused password, a database that does not exist,
+ * TLS) or was the last host to move on from, and a retry meets what it met. The first host's failure does not
+ * decide: a host that was down before a server refused the database said nothing about the database.
+ */
+public final class ConnectFailures {
+
+    private ConnectFailures() {
+    }
+
+    /** The failure to classify {@code error} by: the walk's deciding host failure, or {@code error} itself. */
+    public static PgException deciding(PgException error) {
+        if (!isWalkReport(error)) {
+            return error;
+        }
+        Throwable[] hosts = error.getSuppressed();
+        return hosts[hosts.length - 1] instanceof PgException last ? last : error;
+    }
+
+    /**
+     * A connect failure a retry does not cure: a refused login, TLS or configuration, a database or role that does
+     * not exist (SQLSTATE classes 28, 3D). Of {@code error} itself: give it the {@link #deciding} failure.
+     */
+    public static boolean isLasting(PgException error) {
+        if (error instanceof PgAuthenticationException || error instanceof PgTlsException
+                || error instanceof PgConfigException) {
+            return true;
+        }
+        return error.sqlState().map(state -> state.startsWith("28") || state.startsWith("3D")).orElse(false);
+    }
+
+    /**
+     * Whether a connect that failed with {@code error} may succeed if tried again within a short wait, because the
+     * server was briefly away: the new session closed while it was being opened, or the deciding failure is a
+     * connection refused, reset or timed out (no SQLSTATE), the server not serving just then
+     * ({@link PgErrors#isNotServingNow}: 57P03 starting up or shutting down, 57P01/57P02 shutting down or crash
+     * restart), or no host in the wanted role yet (a promotion under way). Not: what {@link #isLasting} (a refused
+     * password 28P01/28000, TLS, configuration, 3D000), a server without a free slot (53300: a wait for a slot is
+     * not a wait for a restart) and any other server error.
+     */
+    public static boolean isWorthRetryingSoon(PgException error) {
+        if (error instanceof PgClosedException) {
+            return true; // the new session ended while it was opened: the server went away just then
+        }
+        PgException deciding = deciding(error);
+        if (deciding.sqlState().isPresent()) {
+            return PgErrors.isNotServingNow(deciding.sqlState().get());
+        }
+        return deciding instanceof PgClosedException
+                || deciding instanceof PgConnectException && !isLasting(deciding);
+    }
+
+    /**
+     * Whether the connect failed because the server that decided it has no free slot ({@link #deciding} failure's
+     * SQLSTATE 53300, {@link PgErrors#isNoFreeSlot}: {@code max_connections}, a role's or a database's
+     * {@code CONNECTION LIMIT}): the server is up and a login may succeed as soon as one of its sessions ends. Not
+     * {@link #isWorthRetryingSoon}: a slot frees when a client lets go of a session, not when a restart is over, so a
+     * caller that waits for one does so on purpose, with a backoff (a refused login costs the server a fork).
+     */
+    public static boolean isNoFreeSlot(PgException error) {
+        return deciding(error).sqlState().filter(PgErrors::isNoFreeSlot).isPresent();
+    }
+
+    /** The walk's own report names no host (each host's failure does) and carries the hosts' failures. */
+    private static boolean isWalkReport(PgException error) {
+        return (error instanceof PgConnectException || error instanceof PgAuthenticationException)
+                && error.host() == null && error.getSuppressed().length > 0;
+    }
+}

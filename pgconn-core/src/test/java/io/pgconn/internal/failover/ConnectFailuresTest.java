@@ -1,0 +1,122 @@
+package io.pgconn.internal.failover;
+
+import io.pgconn.ConnectFailures;
+import io.pgconn.PgAuthenticationException;
+import io.pgconn.PgClosedException;
+import io.pgconn.PgConfigException;
+import io.pgconn.PgConnectException;
+import io.pgconn.PgErrors;
+import io.pgconn.PgException;
+import io.pgconn.PgRoleMismatchException;
+import io.pgconn.PgTimeoutException;
+import io.pgconn.PgTlsException;
+import io.pgconn.ServerErrorFields;
+import io.pgconn.ServerRole;
+import io.pgconn.config.TargetSessionAttrs;
+import org.junit.jupiter.api.Test;
+
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * {@link ConnectFailures}, the one place a failed connect is classified for trying again (docs/lifecycle.md §2.3),
+ * on failures as the connect reports them: one host's failure as itself, several as the walk's own report
+ * ({@link WalkFailures}, here in its package), whose last host decides.
+ */
+class ConnectFailuresTest {
+
+    private static final String DB1 = "db1:5432";
+    private static final String DB2 = "db2:5432";
+
+    @Test
+    void aServerBrieflyAwayIsWorthRetryingSoon() {
+        assertThat(ConnectFailures.isWorthRetryingSoon(refused(DB1))).as("refused").isTrue();
+        assertThat(ConnectFailures.isWorthRetryingSoon(new PgConnectException(DB1,
+                "connection to " + DB1 + " failed: the server reset the connection (ECONNRESET)"))).as("reset").isTrue();
+        assertThat(ConnectFailures.isWorthRetryingSoon(new PgTimeoutException(DB1, "connect to " + DB1 + " timed out"))).as("timed out").isTrue();
+        assertThat(ConnectFailures.isWorthRetryingSoon(startup(DB1, "57P03"))).as("starting up").isTrue();
+        assertThat(ConnectFailures.isWorthRetryingSoon(startup(DB1, "57P01"))).as("shutting down").isTrue();
+        assertThat(ConnectFailures.isWorthRetryingSoon(startup(DB1, "57P02"))).as("crash restart").isTrue();
+        assertThat(ConnectFailures.isWorthRetryingSoon(new PgClosedException(DB1, "connection to " + DB1 + " closed")))
+                .as("closed while it was opened").isTrue();
+        assertThat(ConnectFailures.isWorthRetryingSoon(standby(DB1))).as("no primary yet, one host").isTrue();
+        assertThat(ConnectFailures.isWorthRetryingSoon(walk(standby(DB1), standby(DB2)))).as("no primary yet, two hosts").isTrue();
+        assertThat(ConnectFailures.isWorthRetryingSoon(walk(refused(DB1), startup(DB2, "57P03")))).as("refused, then starting up").isTrue();
+    }
+
+    @Test
+    void aRefusedLoginTlsConfigurationAMissingDatabaseAndAFullServerAreNot() {
+        for (PgException lasting : new PgException[] {startup(DB1, "28P01"), startup(DB1, "28000"), startup(DB1, "3D000"),
+                new PgTlsException(DB1, "server " + DB1 + " does not support TLS (sslmode=require)"),
+                new PgConfigException(null, "sslmode", "sometimes", "invalid sslmode")}) {
+            assertThat(ConnectFailures.isWorthRetryingSoon(lasting)).as(lasting.getMessage()).isFalse();
+            assertThat(ConnectFailures.isLasting(lasting)).as(lasting.getMessage()).isTrue();
+        }
+        assertThat(ConnectFailures.isWorthRetryingSoon(startup(DB1, "53300"))).as("no free slot").isFalse();
+        assertThat(ConnectFailures.isLasting(startup(DB1, "53300"))).as("no free slot is not lasting").isFalse();
+        assertThat(ConnectFailures.isWorthRetryingSoon(startup(DB1, "XX000"))).as("another server error").isFalse();
+    }
+
+    /** The walk's last host decides: a host down before a server refused the password or the database says nothing. */
+    @Test
+    void theWalksLastHostDecides() {
+        PgException password = walk(refused(DB1), startup(DB2, "28P01"));
+        assertThat(password).isInstanceOf(PgAuthenticationException.class);
+        assertThat(ConnectFailures.deciding(password).host()).isEqualTo(DB2);
+        assertThat(ConnectFailures.isWorthRetryingSoon(password)).isFalse();
+        PgException database = walk(refused(DB1), startup(DB2, "3D000"));
+        assertThat(ConnectFailures.deciding(database).sqlState()).contains("3D000");
+        assertThat(ConnectFailures.isWorthRetryingSoon(database)).isFalse();
+        assertThat(ConnectFailures.isLasting(ConnectFailures.deciding(database))).isTrue();
+        assertThat(ConnectFailures.isWorthRetryingSoon(walk(refused(DB1), startup(DB2, "53300")))).as("full last").isFalse();
+        assertThat(ConnectFailures.isWorthRetryingSoon(walk(startup(DB1, "53300"), refused(DB2)))).as("refused last").isTrue();
+        PgException one = refused(DB1);
+        assertThat(ConnectFailures.deciding(one)).as("one failure is its own").isSameAs(one);
+    }
+
+    /** 53300 is its own class: not "briefly away" (a slot frees when a client lets go), not lasting. */
+    @Test
+    void aServerWithoutAFreeSlotIsNoFreeSlotWhenItDecided() {
+        assertThat(ConnectFailures.isNoFreeSlot(startup(DB1, "53300"))).isTrue();
+        assertThat(ConnectFailures.isNoFreeSlot(walk(refused(DB1), startup(DB2, "53300")))).as("full last").isTrue();
+        assertThat(ConnectFailures.isNoFreeSlot(walk(startup(DB1, "53300"), refused(DB2)))).as("refused last").isFalse();
+        for (PgException other : new PgException[] {refused(DB1), startup(DB1, "57P03"), startup(DB1, "28P01"), startup(DB1, "3D000"),
+                standby(DB1), new PgTlsException(DB1, "tls")}) {
+            assertThat(ConnectFailures.isNoFreeSlot(other)).as(other.getMessage()).isFalse();
+        }
+    }
+
+    @Test
+    void theRetryListIsTheNextHostListWithoutTheFullServer() {
+        for (String state : new String[] {"57P01", "57P02", "57P03"}) {
+            assertThat(PgErrors.isNotServingNow(state)).as(state).isTrue();
+            assertThat(PgErrors.isTryNextHost(state)).as(state).isTrue();
+        }
+        assertThat(PgErrors.isNotServingNow("53300")).isFalse();
+        assertThat(PgErrors.isTryNextHost("53300")).isTrue();
+        assertThat(PgErrors.isNotServingNow("57P04")).as("database dropped").isFalse();
+        assertThat(PgErrors.isTryNextHost("57P04")).isFalse();
+    }
+
+    private static PgException walk(PgException... hosts) {
+        WalkFailures failures = new WalkFailures();
+        for (PgException host : hosts) {
+            failures.add(host.host(), host);
+        }
+        return failures.aggregate(hosts.length, TargetSessionAttrs.READ_WRITE);
+    }
+
+    private static PgException refused(String host) {
+        return new PgConnectException(host, "connection to " + host + " failed: connection refused");
+    }
+
+    private static PgException standby(String host) {
+        return new PgRoleMismatchException(host, ServerRole.STANDBY, TargetSessionAttrs.READ_WRITE);
+    }
+
+    /** The FATAL a server sends while the session starts, as the connect reports it. */
+    private static PgException startup(String host, String sqlState) {
+        return PgErrors.fromServer(host, new ServerErrorFields(Map.of('S', "FATAL", 'V', "FATAL", 'C', sqlState, 'M', "no")), true);
+    }
+}

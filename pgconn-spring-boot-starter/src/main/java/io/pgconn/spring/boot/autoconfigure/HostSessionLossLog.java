@@ -1,0 +1,78 @@
+package io.pgconn.spring.boot.autoconfigure;
+
+import io.pgconn.ErrorMessageLines;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * Logs, once per host and event, that a host ended sessions the factory had handed out (WARN: the server shut
+ * down, restarted or terminated them — 57P01, a reset socket — naming the host and the first session's reason),
+ * and that a connect there succeeds again (INFO, with how long after and how many sessions were lost meanwhile):
+ * not one line per session, and not only when a health probe happened to fall into the outage (user13's F5: a
+ * 0.3-s fast restart that cost 8 pooled sessions and 32 requests left no pgconn line). A session closed by the
+ * application (or the pool) has no cause and is not counted. {@link FailoverTracker} feeds it the factory's
+ * events; its lines begin like the tracker's, {@code "pgconn [pgConnectionFactory]: "}.
+ */
+final class HostSessionLossLog {
+
+    private static final Log logger = LogFactory.getLog(HostSessionLossLog.class);
+
+    private final String prefix;
+
+    private final Clock clock;
+
+    /** Per host ({@code host:port}) with sessions lost since its last successful connect. */
+    private final Map<String, Loss> losses = new HashMap<>();
+
+    HostSessionLossLog(String factoryName, Clock clock) {
+        this.prefix = "pgconn [" + factoryName + "]: ";
+        this.clock = clock;
+    }
+
+    /** A session to {@code host} handed out earlier closed; {@code cause} null: closed by its owner. */
+    synchronized void sessionClosed(String host, Throwable cause) {
+        if (host == null || cause == null) {
+            return;
+        }
+        Loss loss = this.losses.get(host);
+        if (loss != null) {
+            loss.sessions++;
+            return;
+        }
+        this.losses.put(host, new Loss(this.clock.instant()));
+        logger.warn(this.prefix + "host " + host + " ended a session: " + reason(cause)
+                + " (sessions it ends until a connect there succeeds again are counted, not logged)");
+    }
+
+    /** A connect landed on {@code host}. */
+    synchronized void connectSucceeded(String host) {
+        Loss loss = host == null ? null : this.losses.remove(host);
+        if (loss != null) {
+            long ms = Duration.between(loss.since, this.clock.instant()).toMillis();
+            logger.info(this.prefix + "a connect to " + host + " succeeds again, " + ms + " ms after it ended a session; "
+                    + loss.sessions + (loss.sessions == 1 ? " session" : " sessions") + " lost there meanwhile");
+        }
+    }
+
+    private static String reason(Throwable cause) {
+        String message = cause.getMessage();
+        return message == null ? cause.getClass().getSimpleName() : ErrorMessageLines.oneLine(message);
+    }
+
+    private static final class Loss {
+
+        private final Instant since;
+
+        private int sessions = 1;
+
+        private Loss(Instant since) {
+            this.since = since;
+        }
+    }
+}

@@ -1,0 +1,95 @@
+package io.pgconn.spring.boot.autoconfigure;
+
+import io.pgconn.PgClosedException;
+import io.pgconn.ServerRole;
+import io.pgconn.testing.MutableClock;
+import io.pgconn.trace.PgTracer.ConnectEnded;
+import io.pgconn.trace.PgTracer.ConnectionClosed;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+
+import java.time.Duration;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * user13's F5 through the tracer events the factory gives {@link FailoverTracker}: sessions a host ends are one
+ * WARN per event (host and reason, one line), however many; a session its owner closed is none; the next
+ * successful connect to that host is one INFO with the time since and the count, and only that host's.
+ */
+@ExtendWith(OutputCaptureExtension.class)
+class HostSessionLossLogTest {
+
+    private static final String DB1 = "db1:5432";
+    private static final String DB2 = "db2:5432";
+
+    private final MutableClock clock = new MutableClock();
+
+    private final FailoverTracker tracker = new FailoverTracker("ordersPg", this.clock);
+
+    @Test
+    void sessionsAHostEndsAreOneWarnAndItsNextConnectOneInfo(CapturedOutput output) {
+        this.tracker.connectionClosed(ended(DB1, 11));
+        this.tracker.connectionClosed(ended(DB1, 12));
+        this.tracker.connectionClosed(new ConnectionClosed(DB1, 13, null)); // closed by its owner: not lost
+        this.tracker.connectionClosed(ended(DB1, 14));
+        this.clock.advance(Duration.ofMillis(320));
+        this.tracker.connectEnded(failed());
+        this.tracker.connectEnded(landed(DB2));
+        assertThat(lines(output, "INFO")).as("a connect elsewhere says nothing about db1").isEmpty();
+        this.tracker.connectEnded(landed(DB1));
+        this.tracker.connectEnded(landed(DB1));
+
+        assertThat(lines(output, "WARN")).singleElement().isEqualTo("WARN pgconn [ordersPg]: host db1:5432 ended a session: "
+                + "connection to db1:5432 closed: server db1:5432 reported FATAL: terminating connection due to administrator command "
+                + "(SQLSTATE 57P01); HINT: restart (sessions it ends until a connect there succeeds again are counted, not logged)");
+        assertThat(lines(output, "INFO")).singleElement().isEqualTo("INFO pgconn [ordersPg]: a connect to db1:5432 succeeds again, "
+                + "320 ms after it ended a session; 3 sessions lost there meanwhile");
+    }
+
+    @Test
+    void eachHostAndEachEventHasItsOwnLines(CapturedOutput output) {
+        this.tracker.connectionClosed(ended(DB1, 21));
+        this.tracker.connectionClosed(ended(DB2, 22));
+        this.tracker.connectEnded(landed(DB1));
+        this.tracker.connectionClosed(ended(DB1, 23));
+        this.tracker.connectEnded(landed(DB1));
+
+        assertThat(lines(output, "WARN")).hasSize(3).allSatisfy(line -> assertThat(line).contains("ended a session: connection to"));
+        assertThat(lines(output, "WARN")).filteredOn(line -> line.contains("host db2:5432")).hasSize(1);
+        assertThat(lines(output, "INFO")).hasSize(2).allSatisfy(line -> assertThat(line).contains("db1:5432 succeeds again")
+                .endsWith("1 session lost there meanwhile"));
+    }
+
+    @Test
+    void aSessionClosedByItsOwnerLogsNothing(CapturedOutput output) {
+        this.tracker.connectionClosed(new ConnectionClosed(DB1, 31, null));
+        this.tracker.connectEnded(landed(DB1));
+        assertThat(lines(output, "WARN")).isEmpty();
+        assertThat(lines(output, "INFO")).isEmpty();
+    }
+
+    /** The captured lines of {@code level} from HostSessionLossLog, as "LEVEL message". */
+    private static List<String> lines(CapturedOutput output, String level) {
+        return output.getAll().lines().filter(line -> line.contains(HostSessionLossLog.class.getSimpleName()) && line.contains(level))
+                .map(line -> level + " " + line.substring(line.indexOf("pgconn [")))
+                .toList();
+    }
+
+    private static ConnectionClosed ended(String host, int processId) {
+        PgClosedException fatal = new PgClosedException(host, "connection to " + host + " closed: server " + host
+                + " reported FATAL: terminating connection due to administrator command (SQLSTATE 57P01)\nHINT: restart");
+        return new ConnectionClosed(host, processId, fatal);
+    }
+
+    private static ConnectEnded landed(String host) {
+        return new ConnectEnded(1, host, ServerRole.PRIMARY, 1, null, Duration.ofMillis(1));
+    }
+
+    private static ConnectEnded failed() {
+        return new ConnectEnded(2, null, null, 1, new PgClosedException(DB1, "refused"), Duration.ofMillis(1));
+    }
+}
