@@ -180,6 +180,17 @@ public interface PgConnection {
      */
     CompletableFuture<Boolean> nothingInFlight();
 
+    /**
+     * The transaction status once every request made of this session before the call has its ReadyForQuery (also
+     * one cancelled or given up on: it stays in flight until the server's answer ends it): whether what they did,
+     * a {@code BEGIN} written and unanswered included, left a transaction open. Requests made after the call are
+     * written only once it completed (it holds their place). Completes on the session's event loop (at once when
+     * called there with nothing in flight); fails with {@link io.pgconn.PgClosedException} when the session ends
+     * first; safe from any thread. pgconn-r2dbc's release clean-up rolls back only when it is not
+     * {@link TransactionStatus#IDLE} (r2dbc.md §4).
+     */
+    CompletableFuture<TransactionStatus> transactionStatusAfterInFlight();
+
     /** {@code BEGIN} with the session's default isolation level and access mode. */
     default CompletableFuture<Void> begin() {
         return begin(TransactionOptions.DEFAULT);

@@ -160,6 +160,28 @@ class CallerCloseIT {
         }
     }
 
+    /**
+     * The last place in the FIFO leaves it unwritten ({@code transactionStatusAfterInFlight()}: never written, as a
+     * statement withdrawn at its turn): nothing is in flight, so the session is idle for a close on the caller's
+     * thread already when that place's future completes, as after a ReadyForQuery — a caller it wakes may close at
+     * once. Here the close is made on another thread while the completion still runs on the loop (the loop waits for
+     * it), so the loop cannot give its count back in between: it must have done so before the completion.
+     */
+    @Test
+    void aConnectionIsIdleForTheCallersCloseWhenItsLastPlaceLeftTheFifoUnwritten() throws Exception {
+        PgConnection c = connect();
+        CompletableFuture<QueryResult> sleeping = c.simpleQuery("SELECT pg_sleep(0.2)");
+        CompletableFuture<Boolean> closedOnCaller = c.transactionStatusAfterInFlight()
+                .thenApply(status -> CompletableFuture.supplyAsync(() -> {
+                    c.close();
+                    return SessionAccess.closedOnCaller(c);
+                }).join());
+
+        assertThat(closedOnCaller.get(10, TimeUnit.SECONDS)).as("closed on the caller's thread").isTrue();
+        assertThat(sleeping).isCompleted();
+        assertThat(c.closeFuture()).isCompleted();
+    }
+
     @Test
     void aCloseOnTheEventLoopIsTheLoops() {
         PgConnection c = connect();

@@ -78,6 +78,34 @@ class TransactionIT {
     }
 
     /**
+     * transactionStatusAfterInFlight(): the status after a BEGIN still unanswered behind a sleep is the open
+     * transaction its answer brings, and a request made after the call is written only after it; a closed session
+     * fails it (pgconn-r2dbc's release clean-up rolls back only when it is not idle, r2dbc.md §4).
+     */
+    @Test
+    void transactionStatusAfterInFlightWaitsForAnUnansweredBegin() {
+        PgConnection c = QueryCluster.connect(PG, FACTORY, "");
+        try {
+            assertThat(await(c.transactionStatusAfterInFlight())).as("nothing in flight").isEqualTo(TransactionStatus.IDLE);
+            CompletableFuture<?> slow = c.simpleQuery("SELECT pg_sleep(0.3)");
+            CompletableFuture<Void> begin = c.begin();
+            CompletableFuture<TransactionStatus> after = c.transactionStatusAfterInFlight();
+            CompletableFuture<RowSet> later = c.query("SELECT 1");
+            assertThat(await(after)).isEqualTo(TransactionStatus.IN_TRANSACTION);
+            assertThat(begin).isDone();
+            assertThat(slow).isDone();
+            assertThat(await(later).single(Integer.class)).isEqualTo(1);
+            await(c.rollback());
+            assertThat(await(c.transactionStatusAfterInFlight())).isEqualTo(TransactionStatus.IDLE);
+        } finally {
+            await(c.close());
+        }
+        assertThat(c.transactionStatusAfterInFlight()).as("a closed session").failsWithin(Duration.ofSeconds(10))
+                .withThrowableOfType(java.util.concurrent.ExecutionException.class)
+                .withCauseInstanceOf(io.pgconn.PgClosedException.class);
+    }
+
+    /**
      * user3's F0: the server answers a failed transaction's COMMIT with the tag ROLLBACK, not an error;
      * commit() must fail, or the lost work looks committed (pgjdbc raises it too). Both ways a transaction
      * fails: a statement's error the application caught, and a statement timeout.

@@ -353,9 +353,17 @@ final class PgConnR2dbcConnection implements Connection, Wrapped<PgConnection>, 
         return releaseCleanUp.beforeRelease();
     }
 
-    /** Whether results were handed out that nobody read yet (they run at the next operation). */
+    /**
+     * Whether results were handed out that nobody read yet (they run at the next operation). Not those read: they
+     * too stay in the queue until the next operation.
+     */
     boolean resultsUnread() {
-        return !unread.isEmpty();
+        for (PgConnR2dbcResult result : unread) {
+            if (result.unread()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Auto-commit on, the R2DBC default ({@link ReleaseCleanUp}: for the next borrower). */

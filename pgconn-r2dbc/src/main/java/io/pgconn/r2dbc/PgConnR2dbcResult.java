@@ -45,6 +45,11 @@ final class PgConnR2dbcResult implements Result {
         this.subscribed = subscribed;
     }
 
+    /** Whether nobody has started to read the result (nor drained it). */
+    boolean unread() {
+        return !subscribed.get();
+    }
+
     /** Reads and discards the result if nobody has started to read it. */
     void drainIfUnread() {
         if (!subscribed.get() && subscribed.compareAndSet(false, true)) {

@@ -14,7 +14,9 @@ import java.time.Duration;
  * and one begun through {@code beginTransaction()} — called as {@code Lifecycle} this runs after the pool's own
  * rollback of it, but through {@link PgConnPoolRelease} (the pool's {@code preRelease} function) before it, so it
  * does not rely on the pool's; also whatever a request still in flight may open (one cut off, one whose reader
- * gave up before its answer: AUDIT-14 M1) — asked of the session, which answers on its event loop. Auto-commit is
+ * gave up before its answer: AUDIT-14 M1) — asked of the session, which answers on its event loop; with something
+ * in flight, a ROLLBACK goes out only when the server's status after it is not idle (NEW-USER-13 F9: never "just in
+ * case", which drew a server WARNING per release). Auto-commit is
  * put back on for the next borrower, after the rollback decision (AUDIT-14 M2). Bounded: the reads' grace plus
  * the {@code validate(REMOTE)} timeout. Never fails: a session that cannot be cleaned up (in time) is closed, and
  * the pool drops it (r2dbc-pool would invalidate it on a failure too; closing ends the server's session at once).
@@ -38,9 +40,14 @@ final class ReleaseCleanUp {
     Mono<Void> beforeRelease() {
         Mono<Void> cleanUp;
         if (!connection.resultsUnread() && !session.readsInProgress() && !leftInATransaction()) {
-            // nothing left that the connection sees; a request given up on before its answer (a BEGIN whose chain
-            // was cancelled) only the session sees, and its answer would reach the next borrower (AUDIT-14 M1)
-            cleanUp = answeredAll().flatMap(answered -> answered ? Mono.empty() : cleanUp());
+            // nothing left that the connection sees; a request still in flight only the session sees: a read whose
+            // reader cancelled before its end (Mono.from after the first row), a BEGIN whose chain was cancelled —
+            // whose answer would reach the next borrower (AUDIT-14 M1). The status is looked at again once the
+            // session answered: that BEGIN's answer may have come after the look above and before the session's
+            // (the loop reads the socket before it runs the question), and then nothing is in flight but a
+            // transaction is open
+            cleanUp = answeredAll().flatMap(answered -> !answered ? bounded(rollbackIfLeftOpen())
+                    : leftInATransaction() ? bounded(connection.sent("ROLLBACK")) : Mono.<Void>empty());
         } else {
             cleanUp = cleanUp();
         }
@@ -50,25 +57,45 @@ final class ReleaseCleanUp {
 
     /**
      * When the borrower left something: unread results run, reads ended or cut off, then {@code ROLLBACK} when a
-     * transaction is open — or when a request is still in flight (one cut off, one given up on, anything
-     * pipelined behind them), whose answer may yet open one: the transaction status then is that of a
-     * ReadyForQuery before theirs (AUDIT-14 M1). The ROLLBACK goes behind them and ends what they open; on a
-     * session they leave idle it draws only a warning.
+     * transaction is open — or, when a request is still in flight (one cut off, one given up on, anything
+     * pipelined behind them), whose answer may yet open one, when the status after it is not idle.
      */
     private Mono<Void> cleanUp() {
-        return connection.afterReadsInProgress("preRelease() (the connection going back to its pool)")
+        return bounded(connection.afterReadsInProgress("preRelease() (the connection going back to its pool)")
                 .then(Mono.defer(this::answeredAll))
-                .flatMap(answered -> !answered || leftInATransaction() ? connection.sent("ROLLBACK") : Mono.<Void>empty())
-                // r2dbc-pool has no release timeout: on a server that stopped answering, the drain or the ROLLBACK
-                // would hold the release (and the pool's slot) for ever — bounded as validate(REMOTE), after the
-                // reads' grace (AUDIT-14 L4)
-                .timeout(bound)
-                .onErrorResume(error -> connection.close());
+                .flatMap(answered -> !answered ? rollbackIfLeftOpen()
+                        : leftInATransaction() ? connection.sent("ROLLBACK") : Mono.<Void>empty()));
+    }
+
+    /**
+     * Requests in flight: once they are all answered — the transaction status of a ReadyForQuery before theirs says
+     * nothing of what they open (AUDIT-14 M1) — {@code ROLLBACK} only when the server's transaction status then is
+     * not idle (or the connection tracks a transaction). As long as the {@code ROLLBACK} written behind them took,
+     * whose answer came after theirs.
+     */
+    private Mono<Void> rollbackIfLeftOpen() {
+        return Mono.fromFuture(session.connection().transactionStatusAfterInFlight())
+                .flatMap(status -> status != TransactionStatus.IDLE || tracksATransaction()
+                        ? connection.sent("ROLLBACK") : Mono.<Void>empty());
+    }
+
+    /**
+     * r2dbc-pool has no release timeout: on a server that stopped answering, the drain, the wait for what is in
+     * flight or the ROLLBACK would hold the release (and the pool's slot) for ever — bounded as validate(REMOTE),
+     * after the reads' grace (AUDIT-14 L4); a session that cannot be cleaned up in time is closed.
+     */
+    private Mono<Void> bounded(Mono<Void> cleanUp) {
+        return cleanUp.timeout(bound).onErrorResume(error -> connection.close());
     }
 
     /** Whether the session answered everything asked of it so far (the core's {@code nothingInFlight()}). */
     private Mono<Boolean> answeredAll() {
         return Mono.fromFuture(session.connection().nothingInFlight());
+    }
+
+    /** A transaction the connection tracks and the session is still open for. */
+    private boolean tracksATransaction() {
+        return !session.connection().isClosed() && transaction.isActive();
     }
 
     /**

@@ -44,19 +44,32 @@ class ReleasedWithWorkUnderWayIT {
     private static final StuckReaders STUCK = new StuckReaders(PG);
 
     /**
+     * The stuck read of the cases that write requests behind it: those keep it from being cancelled (a CancelRequest
+     * could hit them), so the release's clean-up reads the rest of its result, and a session whose rest does not
+     * arrive within the clean-up's bound (1 s + 10 s here) is closed instead (r2dbc.md §4) — the next borrower then
+     * gets a new one. With {@link StuckReaders#LARGE} (some 110 MB) the whole case took 7.8-9.6 s on an idle 2-vCPU
+     * host and 10.8-11.6 s beside two busy loops: the rest hardly fit in the bound, and a slower moment fails "the same
+     * session". Some 25 MB: still many times what the socket buffers hold (the server blocks sending it).
+     */
+    private static final String LARGE_READ_IN_TIME = "SELECT g, repeat('x', 100) FROM generate_series(1, 200000) g";
+
+    /**
      * A borrower leaves a subscription to a large result that neither asks for rows nor cancels, and releases
      * the connection (no transaction: the pool runs no rollback). The pool's {@code validate(LOCAL)} passed it
-     * on, and the next borrower's statements waited behind the stuck read for ever.
+     * on, and the next borrower's statements waited behind the stuck read for ever. The read cut off, the session
+     * is idle: no {@code ROLLBACK} "just in case" behind it either (it drew a server WARNING, 25P01, per release).
      */
     @Test
     void aConnectionReleasedBehindAReaderThatNeitherReadsNorCancelsServesTheNextBorrower() throws Exception {
         inPoolOfOne(pool -> {
             Borrower first = pool.borrowLeavingAStuckReader();
+            List<String> notices = noticeCodes(first.connection());
             first.release();
 
             Connection next = pool.nextBorrowerOfTheSession(first.pid());
             assertThat(first.reader().failure()).isInstanceOf(R2dbcNonTransientResourceException.class)
                     .hasMessageContaining("preRelease()");
+            assertThat(notices).as("server notices: no 25P01 'there is no transaction in progress'").doesNotContain("25P01");
             release(next);
         });
     }
@@ -156,7 +169,7 @@ class ReleasedWithWorkUnderWayIT {
     @Test
     void aTransactionBegunBehindAStuckReaderIsRolledBackBeforeTheNextBorrower() throws Exception {
         inPoolOfOne(pool -> {
-            Borrower first = pool.borrowLeavingAStuckReader();
+            Borrower first = pool.borrowLeavingAStuckReader(LARGE_READ_IN_TIME);
             givenUp(first.connection(), "BEGIN");
             givenUp(first.connection(), "SELECT pg_advisory_xact_lock(4747)");
             first.release();
@@ -222,7 +235,7 @@ class ReleasedWithWorkUnderWayIT {
     @Test
     void aBeginGivenUpOnBehindAStuckReaderIsRolledBackBeforeTheNextBorrower() throws Exception {
         inPoolOfOne(pool -> {
-            Borrower first = pool.borrowLeavingAStuckReader();
+            Borrower first = pool.borrowLeavingAStuckReader(LARGE_READ_IN_TIME);
             Mono.from(first.connection().beginTransaction()).timeout(Duration.ofMillis(200)).onErrorResume(error -> Mono.empty())
                     .block(STEP);
             first.release();
@@ -258,6 +271,62 @@ class ReleasedWithWorkUnderWayIT {
             assertThat(next.isAutoCommit()).isTrue();
             release(next);
         });
+    }
+
+    /**
+     * The idiomatic single-row read, {@code Mono.from(result.map(...))}, cancels its result after the first row; the
+     * release came while that statement's ReadyForQuery was still unread, so the clean-up wrote {@code ROLLBACK}
+     * "just in case" on an autocommit session: one server WARNING "there is no transaction in progress" (25P01)
+     * per read (NEW-USER-13 F9). The clean-up now waits for what is in flight and rolls back only a transaction.
+     */
+    @Test
+    void firstRowReadsReleasedRightAfterTheirCancelSendNoRollbackOnAnAutocommitSession() {
+        inPoolOfOne(pool -> {
+            Borrower first = pool.borrow();
+            List<String> notices = noticeCodes(first.connection());
+            first.release();
+            for (int i = 0; i < 20; i++) {
+                assertThat(Mono.usingWhen(pool.pool().create(), ReleasedWithWorkUnderWayIT::firstRow, Connection::close).block(STEP))
+                        .isEqualTo(1);
+            }
+            Connection next = pool.nextBorrowerOfTheSession(first.pid());
+            assertThat(notices).as("server notices: no 25P01 'there is no transaction in progress'").doesNotContain("25P01");
+            assertNoTransactionOfTheLastBorrower(next);
+            release(next);
+        });
+    }
+
+    /**
+     * The same read inside a transaction begun through SQL (which the pool does not see), released right after its
+     * cancel: the transaction, and its lock, still end with the release.
+     */
+    @Test
+    void aFirstRowReadCancelledInsideATransactionIsRolledBackAtTheRelease() {
+        inPoolOfOne(pool -> {
+            Borrower first = pool.borrow();
+            run(first.connection(), "BEGIN");
+            run(first.connection(), "SELECT pg_advisory_xact_lock(4747)");
+            assertThat(firstRow(first.connection()).block(STEP)).isEqualTo(1);
+            first.release();
+
+            assertThat(STUCK.advisoryLocksOf(first.pid())).as("the lock is released with the connection").isEqualTo("0");
+            Connection next = pool.nextBorrowerOfTheSession(first.pid());
+            assertNoTransactionOfTheLastBorrower(next);
+            release(next);
+        });
+    }
+
+    /** The SQLSTATEs of the server's notices to the session under {@code connection} from now on. */
+    private static List<String> noticeCodes(Connection connection) {
+        List<String> codes = new CopyOnWriteArrayList<>();
+        PgConnUnwrap.pgConnection(connection).noticeListener(notice -> codes.add(notice.code()));
+        return codes;
+    }
+
+    /** {@code Mono.from(result.map(...))} of a three-row result: cancels the result after its first row. */
+    private static Mono<Integer> firstRow(Connection connection) {
+        return Mono.from(connection.createStatement("SELECT g FROM generate_series(1, 3) g").execute())
+                .flatMap(result -> Mono.from(result.map((row, metadata) -> row.get(0, Integer.class))));
     }
 
     /** The first {@code count} results of a script, handed out and not read; no demand for more (none is skipped). */
@@ -304,8 +373,13 @@ class ReleasedWithWorkUnderWayIT {
 
         /** Subscribes to {@link StuckReaders#LARGE} without reading or cancelling, and waits until the server runs it. */
         StuckReader leaveAStuckReader() {
-            StuckReader stuck = StuckReaders.of(connection, LARGE);
-            STUCK.awaitActive(pid, LARGE);
+            return leaveAStuckReader(LARGE);
+        }
+
+        /** Subscribes to the rows of {@code sql} without reading or cancelling, and waits until the server runs it. */
+        StuckReader leaveAStuckReader(String sql) {
+            StuckReader stuck = StuckReaders.of(connection, sql);
+            STUCK.awaitActive(pid, sql);
             return stuck;
         }
 
@@ -331,8 +405,13 @@ class ReleasedWithWorkUnderWayIT {
 
         /** A borrower who left a reader of a large result that neither reads nor cancels, the server running it. */
         Borrower borrowLeavingAStuckReader() {
+            return borrowLeavingAStuckReader(LARGE);
+        }
+
+        /** {@link #borrowLeavingAStuckReader()} of the rows of {@code sql}. */
+        Borrower borrowLeavingAStuckReader(String sql) {
             Borrower borrower = borrow();
-            return new Borrower(borrower.connection(), borrower.pid(), borrower.leaveAStuckReader());
+            return new Borrower(borrower.connection(), borrower.pid(), borrower.leaveAStuckReader(sql));
         }
 
         /**

@@ -21,6 +21,10 @@ abstract class DrivenExchange extends Exchange {
     boolean serverDone;
     /** A CancelRequest is due once this exchange is the head of the session's FIFO. */
     boolean cancelWhenHead;
+    /** The subscriber cancelled while the result was arriving: the CancelRequest waits for the statement's own end. */
+    private boolean cancelMayWait;
+    /** The CancelRequest put off by {@link #cancelMayWait}; null when none. */
+    private DeferredCancel deferredCancel;
 
     /**
      * Cancel or timeout: stop the server's work; segments still arriving are dropped.
@@ -29,6 +33,35 @@ abstract class DrivenExchange extends Exchange {
      *         follows soon; false when the work runs on to its end or waits for its turn
      */
     abstract boolean abort();
+
+    /**
+     * The subscriber cancelled: as {@link #abort()}, except that an exchange that lets it
+     * ({@link #cancelMayWait(boolean)}) and whose result was already arriving ({@code resultArriving})
+     * sends its CancelRequest only when the statement does not end by itself soon ({@link DeferredCancel}).
+     */
+    final boolean abortForSubscriber(boolean resultArriving) {
+        cancelMayWait = cancelMayWait(resultArriving);
+        return abort();
+    }
+
+    /** Whether a subscriber's cancel may wait for the statement's own end ({@link DeferredCancel}); by default not. */
+    boolean cancelMayWait(boolean resultArriving) {
+        return false;
+    }
+
+    /** A row read after the abort (dropped): a deferred CancelRequest may be due. */
+    final void rowReadAfterAbort() {
+        if (deferredCancel != null) {
+            deferredCancel.rowRead();
+        }
+    }
+
+    /** The exchange ended (its ReadyForQuery, or the session's end): a deferred CancelRequest is not sent. */
+    final void endDeferredCancel() {
+        if (deferredCancel != null) {
+            deferredCancel.ended();
+        }
+    }
 
     /** The subscriber asked for more (paging exchanges fetch the next page). */
     void onDemand() {
@@ -47,6 +80,10 @@ abstract class DrivenExchange extends Exchange {
     final boolean cancelIfAlone() {
         if (serverDone || !session.isLastWritten(this)) {
             return serverDone;
+        }
+        if (cancelMayWait) {
+            deferredCancel = DeferredCancel.start(this, session);
+            return true;
         }
         session.requestCancel();
         return true;

@@ -146,6 +146,9 @@ final class ExtendedExchange extends ExtendedRequest {
     public void onMessage(BackendMessage message) {
         if (message instanceof DataRow row) {
             segments.row(row, metadata(), rowDecoder(), aborted);
+            if (aborted) {
+                rowReadAfterAbort();
+            }
         } else if (message instanceof BindComplete) {
             segments.nextResult();
         } else if (message instanceof CommandComplete complete) {
@@ -349,9 +352,19 @@ final class ExtendedExchange extends ExtendedRequest {
         return cancelNowOrAtHead();
     }
 
+    /**
+     * A subscriber's cancel while rows were arriving waits for the statement's own end ({@link DeferredCancel}),
+     * except under paging (closing the portal ends it) and for a possible COPY (its own cancel rules).
+     */
+    @Override
+    boolean cancelMayWait(boolean resultArriving) {
+        return resultArriving && !paged && !mayCopy;
+    }
+
     @Override
     public void onReady(char status) {
         done = true;
+        endDeferredCancel();
         releaseWritesIfFree();
         if (error == null) {
             run.complete();
@@ -370,6 +383,7 @@ final class ExtendedExchange extends ExtendedRequest {
     @Override
     public void fail(PgException failure) {
         done = true;
+        endDeferredCancel();
         releaseWritesIfFree();
         if (CommitText.answeredBeforeTheEnd(plan.sql(), firstTag, failure) && (error == null || error.endsSession())) {
             run.complete(); // the server answered the COMMIT before the session ended: its outcome is known (query.md §5)

@@ -87,6 +87,16 @@ public interface QuerySession {
     void requestCancel();
 
     /**
+     * A CancelRequest may follow ({@link DeferredCancel}): exchanges submitted from now on wait unwritten, as
+     * behind one in flight, until {@link #releaseCancelHold()} (called after {@link #requestCancel()} when one is
+     * sent), so that one sent later still cannot land on a later statement.
+     */
+    void holdForCancel();
+
+    /** Ends a {@link #holdForCancel()}. */
+    void releaseCancelHold();
+
+    /**
      * Grows with every byte read from the server (a piece of a message included, so one large row
      * arriving slowly counts) and every message: whether the server sent anything between two
      * moments. Event loop only.

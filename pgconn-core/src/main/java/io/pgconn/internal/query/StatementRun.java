@@ -191,7 +191,8 @@ class StatementRun implements Flow.Subscription {
     boolean abortAskingTheServer() {
         boolean head = session.isHead(current);
         long cancelsBefore = session.cancelRequestsSent();
-        return current.abort() && (head || session.cancelRequestsSent() != cancelsBefore);
+        // rows already came: the statement has usually finished, a CancelRequest waits for its end (DeferredCancel)
+        return current.abortForSubscriber(emittedAny) && (head || session.cancelRequestsSent() != cancelsBefore);
     }
 
     private StatementDeadline deadline() {

@@ -53,6 +53,23 @@ final class CancelHold {
         return sent;
     }
 
+    /**
+     * A CancelRequest may follow (a subscriber's cancel waiting for the statement's own end,
+     * {@code DeferredCancel}): later exchanges are held back as behind one in flight, until
+     * {@link #releaseHold()} — after {@link #request()} when one is sent, so the hold never lapses in between.
+     */
+    void hold() {
+        inFlight++;
+    }
+
+    /** Ends a {@link #hold()}: what was held back is written unless a CancelRequest still holds it. */
+    void releaseHold() {
+        if (inFlight > 0) {
+            inFlight--;
+            released.run();
+        }
+    }
+
     /** Sends a CancelRequest and holds later exchanges back until it ended, or {@link #MAX_MILLIS}. */
     void request() {
         CompletionStage<?> request;

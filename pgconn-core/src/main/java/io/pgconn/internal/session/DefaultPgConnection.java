@@ -248,6 +248,11 @@ final class DefaultPgConnection implements PgConnection {
     }
 
     @Override
+    public CompletableFuture<TransactionStatus> transactionStatusAfterInFlight() {
+        return session.transactionStatusAfterInFlight().thenApply(TransactionStatus::of);
+    }
+
+    @Override
     public CompletableFuture<Void> begin(TransactionOptions options) {
         return transactions.begin(options);
     }

@@ -137,6 +137,9 @@ final class ExchangeFifo {
                     unwritten.poll();
                     inFlight.poll();
                     if (!next.waitsForTransactionEnd() || !queueBehindATransactionEnd(next)) {
+                        if (inFlight.isEmpty()) {
+                            session.quietWhenIdle(); // idle before its completion, as in answered()
+                        }
                         next.leftUnwritten();
                     }
                     headLeft = true;

@@ -253,6 +253,34 @@ public final class PipelinedSession implements QuerySession {
         }
     }
 
+    /**
+     * Completes with the transaction status once every exchange submitted before the call is answered (or left);
+     * fails with the closed error when the session ends first. Safe from any thread: from another, it takes its
+     * place in the FIFO in a task queued behind theirs, as {@link #submit} does.
+     */
+    public CompletableFuture<Character> transactionStatusAfterInFlight() {
+        InFlightEnd end = new InFlightEnd();
+        Channel ch = channel;
+        if (ch.eventLoop().inEventLoop()) {
+            queueInFlightEnd(end);
+        } else {
+            try {
+                ch.eventLoop().execute(() -> queueInFlightEnd(end));
+            } catch (RejectedExecutionException e) { // the event loops are shut down, and the session with them
+                end.fail(closeCause.closedError());
+            }
+        }
+        return end.status;
+    }
+
+    private void queueInFlightEnd(InFlightEnd end) {
+        if (!channel.isActive()) {
+            end.fail(closeCause.closedError());
+            return;
+        }
+        fifo.addWaitingForItsTurn(end);
+    }
+
     @Override
     public void releaseWrites(Exchange holder) {
         fifo.releaseWrites(holder);
@@ -300,6 +328,16 @@ public final class PipelinedSession implements QuerySession {
     @Override
     public void requestCancel() {
         cancels.request();
+    }
+
+    @Override
+    public void holdForCancel() {
+        cancels.hold();
+    }
+
+    @Override
+    public void releaseCancelHold() {
+        cancels.releaseHold();
     }
 
     /**

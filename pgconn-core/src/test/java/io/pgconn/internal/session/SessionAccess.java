@@ -21,4 +21,15 @@ public final class SessionAccess {
     public static boolean closedOnCaller(PgConnection connection) {
         return ((DefaultPgConnection) connection).closedOnCaller();
     }
+
+    /** CancelRequests {@code connection}'s session has sent so far (read on its event loop). */
+    public static long cancelRequestsSent(PgConnection connection) {
+        Channel channel = channel(connection);
+        PipelinedSession session = channel.pipeline().get(SessionHandler.class).session();
+        try {
+            return channel.eventLoop().submit(session::cancelRequestsSent).get(10, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new AssertionError("the session's event loop did not answer", e);
+        }
+    }
 }

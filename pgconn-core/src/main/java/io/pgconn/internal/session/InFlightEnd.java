@@ -1,0 +1,64 @@
+package io.pgconn.internal.session;
+
+import io.pgconn.PgException;
+import io.pgconn.internal.protocol.backend.BackendMessage;
+import io.pgconn.internal.protocol.frontend.FrontendMessage;
+import io.pgconn.internal.query.Exchange;
+import io.pgconn.internal.query.QuerySession;
+
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * A place in the session's FIFO that is never written: it waits to be the head — every exchange submitted before
+ * it answered by its ReadyForQuery, also one cancelled or given up on — then leaves, completing {@link #status}
+ * with the transaction status after them ({@code PgConnection.transactionStatusAfterInFlight()}). Exchanges
+ * submitted after it wait unwritten behind it meanwhile. The session's end fails it. Event loop only.
+ */
+final class InFlightEnd extends Exchange {
+
+    /** The transaction status after everything before it; fails when the session ends first. */
+    final CompletableFuture<Character> status = new CompletableFuture<>();
+    private char statusAtItsTurn = 'I';
+
+    @Override
+    public FrontendMessage messages(QuerySession session) {
+        throw new IllegalStateException("the end of the requests in flight is never written"); // it always leaves
+    }
+
+    @Override
+    public void onMessage(BackendMessage message) {
+        throw new IllegalStateException("the end of the requests in flight has no answers");
+    }
+
+    @Override
+    public void onReady(char transactionStatus) {
+        status.complete(transactionStatus);
+    }
+
+    @Override
+    public void fail(PgException error) {
+        status.completeExceptionally(error);
+    }
+
+    @Override
+    public boolean waitsToBeHead() {
+        return true;
+    }
+
+    @Override
+    public boolean leavesUnwritten(char transactionStatus) {
+        statusAtItsTurn = transactionStatus;
+        return true; // in any transaction status: nothing of it is ever sent
+    }
+
+    @Override
+    public void leftUnwritten() {
+        status.complete(statusAtItsTurn);
+    }
+
+    /** It ends no transaction: the type lookup waiting for a transaction's end does not queue behind it. */
+    @Override
+    public boolean mayEndTransaction() {
+        return false;
+    }
+}
