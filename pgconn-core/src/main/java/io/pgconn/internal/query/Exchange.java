@@ -55,6 +55,15 @@ public abstract class Exchange {
         return false;
     }
 
+    /**
+     * Whether it runs a statement, so a lost connection tells it whether that may have taken effect (docs/query.md §5,
+     * {@code LostExchanges}); false for a place in the FIFO that is never written ({@code InFlightEnd}), which hears the
+     * session's end as it is.
+     */
+    public boolean runsAStatement() {
+        return true;
+    }
+
     /** Whether its messages were written: answers can be for it only then. */
     public final boolean written() {
         return written;

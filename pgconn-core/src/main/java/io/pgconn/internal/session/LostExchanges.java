@@ -25,7 +25,8 @@ import java.util.function.LongPredicate;
  *   <li>else unknown ({@link PgOutcomeUnknownException}): the server may have run it, and committed it outside a
  *       transaction block, and lost only the answer — a reset connection drops the answers the client had not read.</li>
  * </ul>
- * Each kind is one exception for the whole FIFO, made when an exchange needs it. Event loop only.
+ * An exchange that runs no statement ({@link Exchange#runsAStatement()}) hears the session's end as it is. Each kind
+ * is one exception for the whole FIFO, made when an exchange needs it. Event loop only.
  */
 final class LostExchanges {
 
@@ -70,7 +71,9 @@ final class LostExchanges {
             if (exchange.mayEndTransaction()) {
                 statusKnown = false; // after it, a block may be open or not: nothing behind it is taken as inside one
             }
-            if (!sent[i]) {
+            if (!exchange.runsAStatement()) {
+                told[i] = ended;
+            } else if (!sent[i]) {
                 told[i] = kinds.notSent();
             } else if (i == 0 ? serverEnded && !exchange.completedAny() : serverReadNoMore) {
                 told[i] = kinds.didNotTakeEffect();

@@ -87,6 +87,15 @@ class LostExchangesTest {
         assertThat(pooler).allSatisfy(e -> assertThat(e).isInstanceOf(PgOutcomeUnknownException.class));
     }
 
+    /** A place in the FIFO that runs nothing (InFlightEnd, a caller's wait for what is in flight) hears the end as it is. */
+    @Test
+    void anExchangeThatRunsNoStatementHearsTheEndAsItIs() {
+        PgException[] told = LostExchanges.tell(RESET, new Exchange[] {sentIn(1), new InFlightEnd(), unwritten()}, 'I', UP_TO_3);
+
+        assertThat(told[1]).isSameAs(RESET);
+        assertThat(told[2]).hasMessageContaining("was not sent");
+    }
+
     /** An error without a SQLSTATE ends the session as a pooler's or proxy's word would: nothing known of what ran. */
     @Test
     void aFatalWithoutASqlStateSaysNothingOfWhatRan() {
