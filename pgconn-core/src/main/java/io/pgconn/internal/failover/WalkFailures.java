@@ -11,7 +11,8 @@ import java.util.List;
 
 /**
  * The failures of one multi-host walk, in order, and the single exception that reports them:
- * every host with its reason in the message, every cause attached as suppressed (docs/lifecycle.md §2.3).
+ * every host with its reason in the message, every cause attached as suppressed (docs/lifecycle.md §2.3). Callers
+ * read the shape back through {@link io.pgconn.ConnectFailures#deciding} (the last host's failure decides).
  */
 final class WalkFailures {
 

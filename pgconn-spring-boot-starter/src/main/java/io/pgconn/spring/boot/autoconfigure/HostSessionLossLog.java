@@ -1,6 +1,7 @@
 package io.pgconn.spring.boot.autoconfigure;
 
 import io.pgconn.ErrorMessageLines;
+import io.pgconn.PgException;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
@@ -16,7 +17,11 @@ import java.util.Map;
  * and that a connect there succeeds again (INFO, with how long after and how many sessions were lost meanwhile):
  * not one line per session, and not only when a health probe happened to fall into the outage (user13's F5: a
  * 0.3-s fast restart that cost 8 pooled sessions and 32 requests left no pgconn line). A session closed by the
- * application (or the pool) has no cause and is not counted. {@link FailoverTracker} feeds it the factory's
+ * application (or the pool) has no cause and is not counted; nor is one the server ended for its own idleness or
+ * length ({@link #isSessionsOwnTimeout}: 57P05 {@code idle_session_timeout}, 25P03
+ * {@code idle_in_transaction_session_timeout}, 25P04 {@code transaction_timeout}) — the host did not go anywhere,
+ * and a server with {@code idle_session_timeout} below the pool's idle time would otherwise log a WARN/INFO pair
+ * per expiry. {@link FailoverTracker} feeds it the factory's
  * events; its lines begin like the tracker's, {@code "pgconn [pgConnectionFactory]: "}.
  */
 final class HostSessionLossLog {
@@ -37,7 +42,7 @@ final class HostSessionLossLog {
 
     /** A session to {@code host} handed out earlier closed; {@code cause} null: closed by its owner. */
     synchronized void sessionClosed(String host, Throwable cause) {
-        if (host == null || cause == null) {
+        if (host == null || cause == null || isSessionsOwnTimeout(cause)) {
             return;
         }
         Loss loss = this.losses.get(host);
@@ -58,6 +63,15 @@ final class HostSessionLossLog {
             logger.info(this.prefix + "a connect to " + host + " succeeds again, " + ms + " ms after it ended a session; "
                     + loss.sessions + (loss.sessions == 1 ? " session" : " sessions") + " lost there meanwhile");
         }
+    }
+
+    /** The server ended the session for what the session did (sat idle, in a transaction, too long), not for its host. */
+    static boolean isSessionsOwnTimeout(Throwable cause) {
+        String state = cause instanceof PgException pg ? pg.sqlState().orElse("") : "";
+        return switch (state) {
+            case "57P05", "25P03", "25P04" -> true;
+            default -> false;
+        };
     }
 
     private static String reason(Throwable cause) {

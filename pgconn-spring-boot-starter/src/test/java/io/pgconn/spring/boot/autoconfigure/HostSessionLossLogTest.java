@@ -1,6 +1,9 @@
 package io.pgconn.spring.boot.autoconfigure;
 
 import io.pgconn.PgClosedException;
+import io.pgconn.PgErrors;
+import io.pgconn.PgException;
+import io.pgconn.ServerErrorFields;
 import io.pgconn.ServerRole;
 import io.pgconn.testing.MutableClock;
 import io.pgconn.trace.PgTracer.ConnectEnded;
@@ -12,6 +15,7 @@ import org.springframework.boot.test.system.OutputCaptureExtension;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -72,6 +76,22 @@ class HostSessionLossLogTest {
         assertThat(lines(output, "INFO")).isEmpty();
     }
 
+    /**
+     * A session the server ended for its own idleness or length is no event of its host (a server with
+     * idle_session_timeout below the pool's idle time would log a WARN/INFO pair per expiry); a terminated one is.
+     */
+    @Test
+    void aSessionsOwnTimeoutIsNoHostEvent(CapturedOutput output) {
+        this.tracker.connectionClosed(endedWith(DB1, 41, "57P05", "terminating connection due to idle-session timeout"));
+        this.tracker.connectionClosed(endedWith(DB1, 42, "25P03", "terminating connection due to idle-in-transaction timeout"));
+        this.tracker.connectionClosed(endedWith(DB1, 43, "25P04", "terminating connection due to transaction timeout"));
+        this.tracker.connectEnded(landed(DB1));
+        assertThat(lines(output, "WARN")).isEmpty();
+        assertThat(lines(output, "INFO")).isEmpty();
+        this.tracker.connectionClosed(endedWith(DB1, 44, "57P01", "terminating connection due to administrator command"));
+        assertThat(lines(output, "WARN")).singleElement().asString().contains("(SQLSTATE 57P01)");
+    }
+
     /** The captured lines of {@code level} from HostSessionLossLog, as "LEVEL message". */
     private static List<String> lines(CapturedOutput output, String level) {
         return output.getAll().lines().filter(line -> line.contains(HostSessionLossLog.class.getSimpleName()) && line.contains(level))
@@ -82,6 +102,12 @@ class HostSessionLossLogTest {
     private static ConnectionClosed ended(String host, int processId) {
         PgClosedException fatal = new PgClosedException(host, "connection to " + host + " closed: server " + host
                 + " reported FATAL: terminating connection due to administrator command (SQLSTATE 57P01)\nHINT: restart");
+        return new ConnectionClosed(host, processId, fatal);
+    }
+
+    /** A session's end as the core reports it: the server's FATAL with its fields. */
+    private static ConnectionClosed endedWith(String host, int processId, String sqlState, String message) {
+        PgException fatal = PgErrors.fromServer(host, new ServerErrorFields(Map.of('S', "FATAL", 'V', "FATAL", 'C', sqlState, 'M', message)), false);
         return new ConnectionClosed(host, processId, fatal);
     }
 
