@@ -27,6 +27,15 @@ public final class ErrorMessageLines {
     }
 
     /**
+     * {@code message} with {@code addition} at the end of its first line, the lines under it (a server error's
+     * {@code HINT:}) kept under it: what pgconn adds to a message it passes on (what a lost statement may have done).
+     */
+    public static String addedToFirstLine(String message, String addition) {
+        int end = message.indexOf('\n');
+        return end < 0 ? message + addition : message.substring(0, end) + addition + message.substring(end);
+    }
+
+    /**
      * {@code message}'s non-blank lines, trimmed, on one line: a line indented deeper than the item it follows
      * continues that item and is joined to it with {@code ", "} ({@code ... (SQLSTATE 22023), HINT: ...}); any other
      * line starts an item, after {@code " "} when the line before ends in a colon (the list of a multi-host connect

@@ -9,8 +9,8 @@ package io.pgconn;
  * committed (or make the work idempotent) before repeating it.
  *
  * <p>Raised by {@code commit()} and for a commit sent as text whose first keyword is {@code COMMIT} or
- * {@code END} ({@code COMMIT PREPARED} too; docs/query.md §5). Still a {@link PgClosedException} (the
- * session is gone), with the cause and any server fields of the failure that ended it. Not raised — a
+ * {@code END} ({@code COMMIT PREPARED} too; docs/query.md §5). A {@link PgOutcomeUnknownException} (the statement's
+ * case of a commit) and so a {@link PgClosedException} (the session is gone), with the cause and any server fields of the failure that ended it. Not raised — a
  * plain {@link PgClosedException}, nothing was committed — for a COMMIT that never left the client (the
  * session was closed before it was written), nor for one the server answered with a FATAL of its own
  * (57P01 terminate or shutdown, 25P03, 25P04 ...): PostgreSQL holds interrupts across the commit and
@@ -20,13 +20,13 @@ package io.pgconn;
  * answer too: the answer decides (tag COMMIT: committed; ROLLBACK: {@link PgTransactionRolledBackException}). pgjdbc
  * reports a lost answer and an unsent COMMIT alike as SQLSTATE 08006 (connection failure).
  */
-public class PgCommitOutcomeUnknownException extends PgClosedException {
+public class PgCommitOutcomeUnknownException extends PgOutcomeUnknownException {
 
     private static final long serialVersionUID = 1L;
 
     public PgCommitOutcomeUnknownException(PgClosedException ended) {
-        super(ended.host(), "COMMIT on " + ended.host() + " has an unknown outcome: the connection ended after the COMMIT"
+        super(ended, "COMMIT on " + ended.host() + " has an unknown outcome: the connection ended after the COMMIT"
                 + " was sent and before the server answered it, so the transaction may or may not have committed"
-                + " (do not repeat it without checking): " + ended.getMessage(), ended.serverFields(), ended);
+                + " (do not repeat it without checking): " + ended.getMessage());
     }
 }

@@ -306,6 +306,61 @@ class SessionIT {
     }
 
     /**
+     * user13's F7 (docs/query.md §5): a terminate's FATAL 57P01 during a statement, with a transaction's COMMIT
+     * pipelined behind it — the statement it answered and the COMMIT did not take effect (PostgreSQL raises no FATAL
+     * inside a commit, and reads nothing after one), so neither is an unknown outcome, and the transaction's row is not
+     * there; a statement submitted after the end says it was not sent, with the FATAL. Before, the latter read as a plain
+     * "connection ... closed: ... FATAL ... (SQLSTATE 57P01)", like one the server may have run (seen failing:
+     * LostPipelineOutcomeIT in session 16's candidate, and this test before the fix).
+     */
+    @Test
+    void aTerminateDuringAStatementTellsItAndThoseBehindItTheyDidNotTakeEffect() {
+        PG.primary().query("CREATE TABLE terminated_in_tx (n int); GRANT INSERT ON terminated_in_tx TO scram_u");
+        PgConnection c = connect("extensionTypes=''");
+        try {
+            await(c.simpleQuery("BEGIN"));
+            await(c.simpleQuery("INSERT INTO terminated_in_tx VALUES (1)"));
+            CompletableFuture<QueryResult> sleeping = c.simpleQuery("SELECT pg_sleep(30)");
+            CompletableFuture<QueryResult> commit = c.simpleQuery("COMMIT");
+            int pid = c.processId();
+            Backends.awaitActive(PG.primary(), pid);
+            PG.primary().query("SELECT pg_terminate_backend(" + pid + ")");
+
+            assertThat(failure(sleeping)).isExactlyInstanceOf(PgClosedException.class)
+                    .hasMessageContaining("(SQLSTATE 57P01); the server ended the session before the statement completed, so it did not take effect");
+            assertThat(failure(commit)).as("not PgCommitOutcomeUnknownException").isExactlyInstanceOf(PgClosedException.class)
+                    .hasMessageContaining("(SQLSTATE 57P01); ")
+                    .satisfies(e -> assertThat(e.getMessage()).containsAnyOf("so it did not take effect", "so it did not run"));
+            assertThat(failure(c.closeFuture())).hasMessageContaining("57P01");
+            Throwable after = failure(c.query("SELECT $1::int", 1));
+            assertThat(after).isExactlyInstanceOf(PgClosedException.class)
+                    .hasMessageContaining("(SQLSTATE 57P01); the statement was not sent, so it did not run");
+            assertThat(((PgException) after).sqlState()).contains("57P01");
+            assertThat(failure(c.simpleQuery("SELECT 1"))).hasMessageContaining("the statement was not sent, so it did not run");
+            assertThat(PG.primary().queryValue("SELECT count(*) FROM terminated_in_tx")).isEqualTo("0");
+        } finally {
+            await(c.close());
+            PG.primary().query("DROP TABLE terminated_in_tx");
+        }
+    }
+
+    /**
+     * A terminate between statements (nothing in flight: the FATAL comes unsolicited): what is submitted after it was
+     * not sent, and says so with the FATAL (before: the plain closed error).
+     */
+    @Test
+    void aTerminateBetweenStatementsTellsTheNextOneItWasNotSent() {
+        PgConnection c = connect("extensionTypes=''");
+        int pid = c.processId();
+        PG.primary().query("SELECT pg_terminate_backend(" + pid + ")");
+        assertThat(failure(c.closeFuture())).hasMessageContaining("57P01");
+
+        assertThat(failure(c.simpleQuery("INSERT INTO nowhere VALUES (1)"))).isExactlyInstanceOf(PgClosedException.class)
+                .hasMessageContaining("(SQLSTATE 57P01); the statement was not sent, so it did not run");
+        await(c.close());
+    }
+
+    /**
      * libpq follows a {@code SET client_encoding} (LIBPQ-13 en01: after {@code SET client_encoding TO 'LATIN1'},
      * {@code chr(233)} arrives as the one byte E9). pgconn reads and writes UTF-8 only: before, the session went on,
      * {@code chr(233)} read as U+FFFD and an 'é' sent was read by the server as two LATIN1 characters. Now the

@@ -3,9 +3,10 @@ package io.pgconn.r2dbc;
 import io.pgconn.ConnectFailures;
 import io.pgconn.FutureFailures;
 import io.pgconn.PgClosedException;
-import io.pgconn.PgCommitOutcomeUnknownException;
 import io.pgconn.PgConnectException;
 import io.pgconn.PgException;
+import io.pgconn.PgOutcomeUnknownException;
+import io.pgconn.PgStaleStatementException;
 import io.pgconn.PgTimeoutException;
 import io.pgconn.PgTransactionRolledBackException;
 import io.r2dbc.spi.R2dbcBadGrammarException;
@@ -21,8 +22,8 @@ import java.util.concurrent.CancellationException;
 
 /**
  * The one place core errors become R2DBC exceptions, so Spring's exception translation sees the usual
- * hierarchy (integrity violation, bad grammar, ...): a COMMIT whose outcome is unknown first (never
- * transient: it may have committed), then an error that ended the session ({@link SessionEndingErrors}),
+ * hierarchy (integrity violation, bad grammar, ...): a statement (a COMMIT among them) whose outcome is unknown
+ * first (never transient: it may have committed; {@link PgOutcomeUnknownException}), then an error that ended the session ({@link SessionEndingErrors}),
  * then a connect's deciding failure (the core's {@link ConnectFailures}), then the SQLSTATE class. The message is
  * the core's, which never holds parameter values.
  */
@@ -43,11 +44,22 @@ final class R2dbcErrors {
         if (cause instanceof PgTransactionRolledBackException) {
             return new TransactionRolledBackException(pg.getMessage(), pg.sqlState().orElse(null), cause);
         }
-        if (cause instanceof PgCommitOutcomeUnknownException) {
-            // the session ended after the COMMIT was sent: it may have committed, so not "a new session can
-            // do the work" (a retry policy would apply it twice; REVIEW-8 F3). Non-transient, as pgjdbc's
-            // 08006 is to Spring (DataAccessResourceFailureException); the message says the outcome is unknown
+        if (cause instanceof PgOutcomeUnknownException) {
+            // the session ended after the statement (a COMMIT, or any statement that may have committed on its own:
+            // outside a transaction block, or with a COMMIT sent behind it) was sent and before its answer: it may
+            // have taken effect, so not "a new session can do the work" (a retry policy would apply it twice;
+            // REVIEW-8 F3, user13's F7). Non-transient, as pgjdbc's 08006 is to Spring
+            // (DataAccessResourceFailureException); the message says the outcome is unknown. A statement that was
+            // not sent, or that the session's end undid, is a plain PgClosedException: transient below
             return new R2dbcNonTransientResourceException(pg.getMessage(), pg.sqlState().orElse(null), cause);
+        }
+        if (cause instanceof PgStaleStatementException) {
+            // 0A000 "cached plan must not change result type" (a concurrent ALTER TABLE) or 26000 for a cached
+            // statement the core could not re-run (inside a transaction block): its cache entry is dropped, so the
+            // transaction run again succeeds. A rollback exception: the connection stays valid (R2DBC spec), the
+            // transaction must roll back, and Spring makes it a transient PessimisticLockingFailureException that
+            // retry policies retry (user13's F3: it was a non-transient resource failure)
+            return new R2dbcRollbackException(pg.getMessage(), pg.sqlState().orElse(null), cause);
         }
         if (SessionEndingErrors.endedTheSession(pg)) {
             // before the SQLSTATE class: the class tells what a live session's error means (a 40001 retries

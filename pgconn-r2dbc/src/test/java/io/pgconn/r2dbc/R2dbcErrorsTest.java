@@ -5,7 +5,9 @@ import io.pgconn.PgClosedException;
 import io.pgconn.PgCommitOutcomeUnknownException;
 import io.pgconn.PgConfigException;
 import io.pgconn.PgConnectException;
+import io.pgconn.PgOutcomeUnknownException;
 import io.pgconn.PgServerException;
+import io.pgconn.PgStaleStatementException;
 import io.pgconn.PgTlsException;
 import io.pgconn.ServerErrorFields;
 import io.r2dbc.spi.R2dbcBadGrammarException;
@@ -178,6 +180,43 @@ class R2dbcErrorsTest {
                     .hasMessageContaining("may or may not have committed").hasMessageContaining("db1:5432");
             assertThat(((R2dbcException) error).getSqlState()).isEqualTo(ended.sqlState().orElse(null));
         }
+    }
+
+    /**
+     * user13's F7: a statement sent before the connection was lost and not answered may have been executed (and, in
+     * autocommit, committed): non-transient like the unknown COMMIT, so a transient-only retry policy does not apply it
+     * twice. One that was not sent (or that the session's end undid) is the plain closed connection: transient.
+     */
+    @Test
+    void aStatementWhoseOutcomeIsUnknownIsNonTransientAndOneNotSentIsTransient() {
+        PgClosedException lost = new PgClosedException("db1:5432", "connection to db1:5432 closed: the server reset the connection");
+
+        Throwable unknown = R2dbcErrors.translate(new CompletionException(new PgOutcomeUnknownException(lost)));
+        assertThat(unknown).isExactlyInstanceOf(R2dbcNonTransientResourceException.class)
+                .hasMessageContaining("it may have been executed").hasCauseInstanceOf(PgOutcomeUnknownException.class);
+
+        PgClosedException notSent = new PgClosedException("db1:5432", lost.getMessage() + "; the statement was not sent, so it did not run");
+        assertThat(R2dbcErrors.translate(new CompletionException(notSent))).isExactlyInstanceOf(R2dbcTransientResourceException.class);
+        assertThat(R2dbcErrors.translate(new CompletionException(closedAfter("57P01"))))
+                .as("the server's own FATAL: the statement did not take effect").isExactlyInstanceOf(R2dbcTransientResourceException.class);
+    }
+
+    /**
+     * user13's F3: a cached statement the server refused as stale (0A000 after an ALTER TABLE, inside a transaction
+     * where the core cannot re-run it) is a rollback — the connection stays valid, one retry of the transaction
+     * succeeds — which Spring makes a transient PessimisticLockingFailureException; a 0A000 of anything else stays a
+     * non-transient resource failure.
+     */
+    @Test
+    void aStaleCachedStatementIsARollbackAndAnyOther0A000IsNot() {
+        PgServerException stale = new PgServerException("db1:5432", "ERROR: cached plan must not change result type (SQLSTATE 0A000)",
+                new ServerErrorFields(Map.of('S', "ERROR", 'C', "0A000", 'M', "cached plan must not change result type",
+                        'R', "RevalidateCachedQuery")), null);
+
+        Throwable error = R2dbcErrors.translate(new CompletionException(new PgStaleStatementException(stale)));
+        assertThat(error).isExactlyInstanceOf(R2dbcRollbackException.class).hasMessageContaining("roll back and retry the transaction");
+        assertThat(((R2dbcException) error).getSqlState()).isEqualTo("0A000");
+        assertThat(translated("0A000")).isExactlyInstanceOf(R2dbcNonTransientResourceException.class);
     }
 
     private static PgServerException fatal(String sqlState, String severity) {

@@ -27,14 +27,6 @@ abstract class DrivenExchange extends Exchange {
     private DeferredCancel deferredCancel;
 
     /**
-     * Whether what makes the server run the statement (its Execute, a script's Query) was written:
-     * then the server runs it unless a cancel stops it. By default: once anything was written.
-     */
-    boolean executionSent() {
-        return written();
-    }
-
-    /**
      * Cancel or timeout: stop the server's work; segments still arriving are dropped.
      *
      * @return whether the server was asked to stop (or is already done), so its ReadyForQuery

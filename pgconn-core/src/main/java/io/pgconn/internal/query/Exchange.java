@@ -13,11 +13,55 @@ public abstract class Exchange {
 
     private long statementCacheMark;
     private boolean written;
+    /** The write buffer ({@link QuerySession#writeBatch()}) its execution went out with; 0: not written. */
+    private long executionBatch;
 
-    /** Set by the session once the exchange is written: the statement cache's {@link StatementCache#mark()} then. */
-    public final void writtenAt(long statementCacheMark) {
+    /**
+     * Set by the session once the exchange is written: the statement cache's {@link StatementCache#mark()} then, and
+     * the write buffer its messages went out with, which carries its execution unless {@link #executionWritten()}
+     * says it is still to come (a statement described first writes it with {@link #executionWrittenIn}).
+     */
+    public final void writtenAt(long statementCacheMark, long batch) {
         this.statementCacheMark = statementCacheMark;
         this.written = true;
+        if (executionWritten()) {
+            executionBatch = batch;
+        }
+    }
+
+    /** Its execution (a described statement's Bind/Execute) was written after its first messages, with buffer {@code batch}. */
+    protected final void executionWrittenIn(long batch) {
+        executionBatch = batch;
+    }
+
+    /**
+     * Whether what makes the server run it (its Execute, a script's Query) was written: then the server may run it.
+     * By default: once anything of it was written.
+     */
+    public boolean executionWritten() {
+        return written;
+    }
+
+    /** The write buffer its execution went out with ({@link QuerySession#writeBatch()}); 0 when it was not written. */
+    public final long executionBatch() {
+        return executionBatch;
+    }
+
+    /**
+     * Whether it has read a CommandComplete (an answer a statement gives once it has run): a connection lost after it
+     * leaves the outcome unknown even when the server's FATAL ended the session (docs/query.md §5).
+     */
+    public boolean completedAny() {
+        return false;
+    }
+
+    /**
+     * Whether it runs a statement, so a lost connection tells it whether that may have taken effect (docs/query.md §5,
+     * {@code LostExchanges}); false for a place in the FIFO that is never written ({@code InFlightEnd}), which hears the
+     * session's end as it is.
+     */
+    public boolean runsAStatement() {
+        return true;
     }
 
     /** Whether its messages were written: answers can be for it only then. */

@@ -2,6 +2,8 @@ package io.pgconn.internal.query;
 
 import io.pgconn.PgException;
 import io.pgconn.PgProtocolException;
+import io.pgconn.PgServerException;
+import io.pgconn.PgStaleStatementException;
 import io.pgconn.internal.protocol.backend.BackendMessage;
 import io.pgconn.internal.protocol.backend.BindComplete;
 import io.pgconn.internal.protocol.backend.CloseComplete;
@@ -85,8 +87,13 @@ final class ExtendedExchange extends ExtendedRequest {
     }
 
     @Override
-    boolean executionSent() {
+    public boolean executionWritten() {
         return bindPhaseWritten;
+    }
+
+    @Override
+    public boolean completedAny() {
+        return firstTag != null;
     }
 
     @Override
@@ -224,6 +231,7 @@ final class ExtendedExchange extends ExtendedRequest {
         }
         session.write(bindPhase(session, rows));
         bindPhaseWritten = true;
+        executionWrittenIn(session.writeBatch());
         syncSent = bindPhaseSyncs();
         if (!paged) {
             releaseWritesIfFree();
@@ -267,8 +275,12 @@ final class ExtendedExchange extends ExtendedRequest {
             error = session.serverError(response.fields(), plan.typeOids().length > 0);
         }
         StatementCache.Entry entry = entry();
-        if (entry != null && (StaleStatement.is(error) || (creator() && !entry.parsed))) {
+        boolean stale = entry != null && StaleStatement.is(error);
+        if (stale || (entry != null && creator() && !entry.parsed)) {
             session.statementCache().invalidate(entry);
+        }
+        if (stale && error instanceof PgServerException && !(error instanceof PgStaleStatementException)) {
+            error = new PgStaleStatementException(error); // dropped above: run again, it is prepared anew
         }
         if (!syncSent) {
             sendSync(false); // the server skips to the Sync we have not written yet (describing, or paging)
@@ -377,8 +389,8 @@ final class ExtendedExchange extends ExtendedRequest {
             run.complete(); // the server answered the COMMIT before the session ended: its outcome is known (query.md §5)
             return;
         }
-        // a COMMIT whose execution was written before the session ended may have committed (query.md §5)
-        run.error(CommitText.failure(plan.sql(), bindPhaseWritten, firstTag, failure));
+        // a COMMIT whose execution was sent before the session ended may have committed (query.md §5)
+        run.error(CommitText.failure(plan.sql(), firstTag, failure));
     }
 
     private PgProtocolException unexpected(BackendMessage message) {

@@ -33,6 +33,13 @@ public interface QuerySession {
     /** Writes (and flushes soon) a message on behalf of the exchange that holds the writes. */
     void write(FrontendMessage message);
 
+    /**
+     * The number of the write buffer that what is written now goes out with (one per event-loop turn): an exchange
+     * notes it when it writes its execution ({@link Exchange#executionWrittenIn}), so a lost connection can tell
+     * whether any of it may have reached the server.
+     */
+    long writeBatch();
+
     /** Lets exchanges queued behind {@code holder} be written (its Sync is written). */
     void releaseWrites(Exchange holder);
 

@@ -125,6 +125,11 @@ final class ScriptExchange extends DrivenExchange {
     }
 
     @Override
+    public boolean completedAny() {
+        return answering > 0;
+    }
+
+    @Override
     public void onMessage(BackendMessage message) {
         if (message instanceof DataRow row) {
             segments.row(row, metadata, rowDecoder, aborted);

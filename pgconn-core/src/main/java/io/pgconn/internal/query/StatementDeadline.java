@@ -125,7 +125,7 @@ final class StatementDeadline {
             // (it would hit one of them) nor waiting for the server can help — it fails now. Not
             // written: it never will be; written (pipelined): its results are skipped, and it is
             // cancelled when it starts where that is safe (DrivenExchange#cancelWhenHead)
-            boolean mayRun = current.executionSent();
+            boolean mayRun = current.executionWritten();
             current.abort();
             run.error(queuedTimeoutError(ahead, mayRun));
             return;

@@ -73,7 +73,7 @@ final class ExchangeFifo {
             return;
         }
         session.write(message);
-        exchange.writtenAt(session.statementCache().mark());
+        exchange.writtenAt(session.statementCache().mark(), session.writeBatch());
         lastWritten = exchange;
         if (exchange.holdsWrites()) {
             writeHolder = exchange;
@@ -269,20 +269,38 @@ final class ExchangeFifo {
         return inFlight.size() - unwritten.size();
     }
 
-    /** The channel ended: nothing more is written, and every exchange hears {@code error}. */
+    /**
+     * The channel ended: nothing more is written, and every exchange hears {@code error} as {@link LostExchanges}
+     * tells it — whether its statement was sent, and may have taken effect.
+     */
     void failAll(java.util.function.Supplier<PgException> error) {
         unwritten.clear();
         writeHolder = null;
-        Exchange exchange = inFlight.poll();
-        if (exchange != null) { // the error (and its stack trace) only when someone will see it
-            PgException failure = error.get();
-            do {
-                try {
-                    exchange.fail(failure);
-                } catch (RuntimeException ignored) {
-                    // one exchange's subscriber must not keep the others from hearing about the close
-                }
-            } while ((exchange = inFlight.poll()) != null);
+        if (inFlight.isEmpty()) {
+            return; // the error (and its stack trace) only when someone will see it
+        }
+        PgException failure = error.get();
+        Exchange[] lost = inFlight.toArray(new Exchange[0]);
+        PgException[] told = LostExchanges.tell(failure, lost, session.transactionStatus(), session::mayHaveLeft);
+        inFlight.clear();
+        for (int i = 0; i < lost.length; i++) {
+            try {
+                lost[i].fail(told[i]);
+            } catch (RuntimeException ignored) {
+                // one exchange's subscriber must not keep the others from hearing about the close
+            }
+        }
+        Exchange late;
+        PgException notSent = null;
+        while ((late = inFlight.poll()) != null) { // added meanwhile (none should be: the channel is inactive)
+            if (notSent == null) {
+                notSent = LostExchanges.submittedAfterTheEnd(failure);
+            }
+            try {
+                late.fail(notSent);
+            } catch (RuntimeException ignored) {
+                // as above
+            }
         }
     }
 }

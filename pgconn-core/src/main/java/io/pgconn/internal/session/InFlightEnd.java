@@ -57,6 +57,12 @@ final class InFlightEnd extends Exchange {
         status.complete(statusAtItsTurn);
     }
 
+    /** It runs nothing: the session's end reaches it as it is, with no word of a statement (LostExchanges). */
+    @Override
+    public boolean runsAStatement() {
+        return false;
+    }
+
     /** It ends no transaction: the type lookup waiting for a transaction's end does not queue behind it. */
     @Override
     public boolean mayEndTransaction() {

@@ -143,11 +143,12 @@ public final class PipelinedSession implements QuerySession {
     }
 
     /**
-     * Fails {@code exchange} with the closed error in a task of its own, not inline: a subscriber that retries on
-     * error (Reactor's retry()) would otherwise resubmit from inside fail() and recurse on the event loop's stack.
+     * Fails {@code exchange} with the closed error, saying it was not sent ({@link LostExchanges#submittedAfterTheEnd}),
+     * in a task of its own, not inline: a subscriber that retries on error (Reactor's retry()) would otherwise resubmit
+     * from inside fail() and recurse on the event loop's stack.
      */
     private void failLater(Exchange exchange) {
-        PgException error = closeCause.closedError();
+        PgException error = LostExchanges.submittedAfterTheEnd(closeCause.closedError());
         try {
             channel.eventLoop().execute(() -> exchange.fail(error));
         } catch (RejectedExecutionException e) { // the event loops are shut down: nothing can recurse
@@ -168,6 +169,16 @@ public final class PipelinedSession implements QuerySession {
             // an Error too (an OutOfMemoryError: no direct memory for the buffer): the exchange believes it written
             failClosed(e);
         }
+    }
+
+    @Override
+    public long writeBatch() {
+        return writes.current();
+    }
+
+    /** Whether any byte of write buffer {@code batch} may have reached the socket ({@link WriteBatch#mayHaveLeft}). */
+    boolean mayHaveLeft(long batch) {
+        return writes != null && writes.mayHaveLeft(batch);
     }
 
     /**

@@ -127,6 +127,11 @@ class SimpleQuery extends Exchange {
     }
 
     @Override
+    public boolean completedAny() {
+        return firstTag != null;
+    }
+
+    @Override
     public void onMessage(BackendMessage msg) {
         if (msg instanceof RowDescription description) {
             columns = description.columns().stream().map(RowDescription.Column::name).toList();
@@ -202,7 +207,7 @@ class SimpleQuery extends Exchange {
             result.complete(last); // the server answered the COMMIT before the session ended: its outcome is known (query.md §5)
             return;
         }
-        PgException failure = CommitText.failure(sql, written(), firstTag, e);
+        PgException failure = CommitText.failure(sql, firstTag, e);
         if (traced() != null) {
             traced().ended(failure);
         }

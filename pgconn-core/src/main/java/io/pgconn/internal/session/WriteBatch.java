@@ -2,6 +2,8 @@ package io.pgconn.internal.session;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
 import io.pgconn.internal.protocol.frontend.FrontendMessage;
 
 /**
@@ -22,6 +24,15 @@ final class WriteBatch {
     /** How many bytes the last flush wrote: the next buffer starts that large (pipelining bursts repeat). */
     private int lastFlushBytes;
     private boolean flushScheduled;
+    /** Buffers handed to the channel so far; the one being encoded is number {@code flushed + 1}. */
+    private long flushed;
+    /**
+     * Buffers the channel wrote out to the socket whole (their write succeeded). Netty completes a channel's writes in
+     * order, so these are buffers 1 .. {@code wholeOut}: nothing of buffer {@code n} reached the socket unless buffer
+     * {@code n - 1} did whole ({@link #mayHaveLeft}).
+     */
+    private long wholeOut;
+    private final ChannelFutureListener countWholeOut = this::written;
 
     WriteBatch(Channel channel) {
         this.channel = channel;
@@ -61,8 +72,29 @@ final class WriteBatch {
         if (out != null) {
             pending = null;
             lastFlushBytes = out.readableBytes();
-            channel.writeAndFlush(out, channel.voidPromise());
+            flushed++;
+            channel.writeAndFlush(out, channel.newPromise().addListener(countWholeOut));
         }
+    }
+
+    private void written(ChannelFuture write) {
+        if (write.isSuccess()) {
+            wholeOut++;
+        }
+    }
+
+    /** The number of the buffer being encoded now: what {@link #add} encodes goes out with it (or never). */
+    long current() {
+        return flushed + 1;
+    }
+
+    /**
+     * Whether any byte of buffer {@code batch} ({@link #current()} when it was encoded; 0: none) may have reached the
+     * socket, and so the server: it was handed to the channel and the buffer before it went out whole. False means
+     * nothing of it left the client (never flushed, or a buffer before it had not gone out when the channel ended).
+     */
+    boolean mayHaveLeft(long batch) {
+        return batch > 0 && batch <= flushed && wholeOut >= batch - 1;
     }
 
     /** Whether nothing is encoded and waiting for the flush. */

@@ -3,6 +3,7 @@ package io.pgconn.internal.query;
 import io.pgconn.PgClosedException;
 import io.pgconn.PgCommitOutcomeUnknownException;
 import io.pgconn.PgException;
+import io.pgconn.PgOutcomeUnknownException;
 import io.pgconn.PgServerException;
 import io.pgconn.ServerErrorFields;
 import org.junit.jupiter.api.Test;
@@ -34,41 +35,28 @@ class CommitTextTest {
     }
 
     @Test
-    void aWrittenCommitWhoseSessionEndedHasAnUnknownOutcome() {
-        PgException failure = CommitText.failure("COMMIT", true, null, LOST);
+    void aCommitWhoseOutcomeTheSessionsEndLeftUnknownHasAnUnknownCommitOutcome() {
+        PgException failure = CommitText.failure("COMMIT", null, new PgOutcomeUnknownException(LOST));
 
         assertThat(failure).isInstanceOf(PgCommitOutcomeUnknownException.class).hasCause(LOST)
                 .hasMessageContaining("may or may not have committed");
     }
 
-    @Test
-    void anUnwrittenCommitAnotherStatementAndAnotherFailureStayAsTheyAre() {
-        PgServerException refused = new PgServerException("db:5432", "ERROR: could not serialize access");
-
-        assertThat(CommitText.failure("COMMIT", false, null, LOST)).isSameAs(LOST);
-        assertThat(CommitText.failure("SELECT 1", true, null, LOST)).isSameAs(LOST);
-        assertThat(CommitText.failure("COMMIT", true, null, refused)).isSameAs(refused);
-        PgCommitOutcomeUnknownException inDoubt = new PgCommitOutcomeUnknownException(LOST);
-        assertThat(CommitText.failure("COMMIT", true, null, inDoubt)).isSameAs(inDoubt);
-    }
-
     /**
-     * REVIEW-9 F4: PostgreSQL holds interrupts across the commit and makes a failure after its record a
-     * PANIC, so a FATAL of its own answering the COMMIT means it did not commit: the plain session end.
+     * Not sent, or not taken effect (the server's own FATAL ended the session first: REVIEW-9 F4) — a plain
+     * PgClosedException from internal.session.LostExchanges, which decides (LostExchangesTest) — another statement,
+     * another failure: as they are.
      */
-    @ParameterizedTest
-    @ValueSource(strings = {"57P01", "25P03", "25P04", "57P05"})
-    void aWrittenCommitTheServerAnsweredWithItsOwnFatalDidNotCommit(String code) {
-        PgClosedException fatal = endedBy("FATAL", code);
-
-        assertThat(CommitText.failure("COMMIT", true, null, fatal)).isSameAs(fatal);
-    }
-
-    /** A PANIC (a failure after the commit record) and a pooler's class-08 FATAL ("server conn crashed?") say nothing of the commit. */
     @Test
-    void aPanicAndAConnectionExceptionFatalLeaveTheOutcomeUnknown() {
-        assertThat(CommitText.failure("COMMIT", true, null, endedBy("PANIC", "XX000"))).isInstanceOf(PgCommitOutcomeUnknownException.class);
-        assertThat(CommitText.failure("COMMIT", true, null, endedBy("FATAL", "08P01"))).isInstanceOf(PgCommitOutcomeUnknownException.class);
+    void aCommitThatDidNotRunAnotherStatementAndAnotherFailureStayAsTheyAre() {
+        PgServerException refused = new PgServerException("db:5432", "ERROR: could not serialize access");
+        PgOutcomeUnknownException unknown = new PgOutcomeUnknownException(LOST);
+
+        assertThat(CommitText.failure("COMMIT", null, LOST)).isSameAs(LOST);
+        assertThat(CommitText.failure("SELECT 1", null, unknown)).isSameAs(unknown);
+        assertThat(CommitText.failure("COMMIT", null, refused)).isSameAs(refused);
+        PgCommitOutcomeUnknownException inDoubt = new PgCommitOutcomeUnknownException(LOST);
+        assertThat(CommitText.failure("COMMIT", null, inDoubt)).isSameAs(inDoubt);
     }
 
     /**
@@ -85,8 +73,9 @@ class CommitTextTest {
         assertThat(CommitText.answeredBeforeTheEnd("UPDATE t SET v = 1", "UPDATE 1", LOST)).as("no commit").isFalse();
         assertThat(CommitText.answeredBeforeTheEnd("COMMIT", "COMMIT", new PgServerException("db:5432", "ERROR")))
                 .as("no session end").isFalse();
-        assertThat(CommitText.failure("COMMIT; SELECT 1", true, "COMMIT", LOST))
-                .as("the statements after an answered commit are ordinary ones").isSameAs(LOST);
+        PgOutcomeUnknownException unknown = new PgOutcomeUnknownException(LOST);
+        assertThat(CommitText.failure("COMMIT; SELECT 1", "COMMIT", unknown))
+                .as("the statements after an answered commit are ordinary ones").isSameAs(unknown);
     }
 
     private static PgClosedException endedBy(String severity, String code) {

@@ -151,4 +151,48 @@ class WriteBatchTest {
         assertThat(flushes.count - before).isEqualTo(1);
         assertThat(buffers()).containsExactly(List.of("second"));
     }
+
+    /**
+     * Which write buffers may have reached the socket (user13's F7: a statement never sent is told apart from one whose
+     * answer was lost): one handed to the channel whose predecessor went out whole — Netty completes a channel's
+     * writes in order, so nothing of a buffer leaves before the one ahead of it has.
+     */
+    @Test
+    void aBufferMayHaveLeftOnlyOnceFlushedAndOnceTheBufferBeforeItWentOutWhole() {
+        HeldWrites held = new HeldWrites();
+        EmbeddedChannel socket = new EmbeddedChannel(held);
+        try {
+            WriteBatch batch = new WriteBatch(socket);
+            assertThat(batch.mayHaveLeft(0)).as("no buffer").isFalse();
+            assertThat(batch.current()).isEqualTo(1);
+            batch.add(new Query("first"));
+            assertThat(batch.mayHaveLeft(1)).as("encoded, not flushed").isFalse();
+            batch.flush();
+            assertThat(batch.mayHaveLeft(1)).as("handed to the channel, the first").isTrue();
+            assertThat(batch.current()).isEqualTo(2);
+            batch.add(new Query("second"));
+            batch.flush();
+            assertThat(batch.mayHaveLeft(2)).as("the first is not out whole").isFalse();
+            held.promises.get(0).setSuccess();
+            assertThat(batch.mayHaveLeft(2)).as("the first went out whole").isTrue();
+            batch.add(new Query("third"));
+            batch.flush();
+            held.promises.get(1).setFailure(new java.io.IOException("connection reset"));
+            assertThat(batch.mayHaveLeft(3)).as("the second did not go out whole").isFalse();
+            assertThat(batch.mayHaveLeft(4)).as("never flushed").isFalse();
+        } finally {
+            socket.finishAndReleaseAll();
+        }
+    }
+
+    /** Keeps every write's promise open and drops its buffer: what the socket has not taken yet. */
+    private static final class HeldWrites extends ChannelOutboundHandlerAdapter {
+        final List<io.netty.channel.ChannelPromise> promises = new ArrayList<>();
+
+        @Override
+        public void write(ChannelHandlerContext ctx, Object msg, io.netty.channel.ChannelPromise promise) {
+            io.netty.util.ReferenceCountUtil.release(msg);
+            promises.add(promise);
+        }
+    }
 }

@@ -1,0 +1,235 @@
+package io.pgconn.internal.session;
+
+import io.pgconn.PgClosedException;
+import io.pgconn.PgException;
+import io.pgconn.PgOutcomeUnknownException;
+import io.pgconn.PgProtocolException;
+import io.pgconn.ServerErrorFields;
+import io.pgconn.internal.protocol.backend.BackendMessage;
+import io.pgconn.internal.protocol.frontend.FrontendMessage;
+import io.pgconn.internal.query.Exchange;
+import io.pgconn.internal.query.QuerySession;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.util.Map;
+import java.util.function.LongPredicate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * What the exchanges in flight when a session ended are told (docs/query.md §5; user13's F7): not sent, did not take
+ * effect, rolled back with their transaction block, or an unknown outcome.
+ */
+class LostExchangesTest {
+
+    private static final PgClosedException RESET = new PgClosedException("db:5432",
+            "connection to db:5432 closed: the server reset the connection (ECONNRESET)");
+    /** Buffers 1 and 2 went out, 3 was handed to the channel and not taken whole, 4 never flushed. */
+    private static final LongPredicate UP_TO_3 = batch -> batch >= 1 && batch <= 3;
+
+    @Test
+    void sentStatementsWhoseAnswersWereLostHaveAnUnknownOutcomeAndUnsentOnesDidNotRun() {
+        Exchange[] lost = {sentIn(1), sentIn(2), sentIn(3), sentIn(4), unwritten()};
+
+        PgException[] told = LostExchanges.tell(RESET, lost, 'I', UP_TO_3);
+
+        for (int i = 0; i < 3; i++) {
+            assertThat(told[i]).isInstanceOf(PgOutcomeUnknownException.class)
+                    .satisfies(e -> assertThat(((PgOutcomeUnknownException) e).sessionEnd()).isSameAs(RESET))
+                    .hasMessageContaining("(ECONNRESET); the statement had been sent and its answer was lost, so it may have been executed");
+        }
+        for (int i = 3; i < 5; i++) {
+            assertThat(told[i]).isExactlyInstanceOf(PgClosedException.class)
+                    .hasMessage(RESET.getMessage() + "; the statement was not sent, so it did not run");
+        }
+        assertThat(told[0]).as("one exception per kind").isSameAs(told[1]);
+        assertThat(told[3]).isSameAs(told[4]);
+    }
+
+    /** A described statement whose Bind/Execute was not written never ran, whichever buffer its Parse went in. */
+    @Test
+    void aStatementOnlyDescribedDidNotRun() {
+        Exchange described = written(new Lost(false, false, false), 1);
+
+        assertThat(LostExchanges.tell(RESET, new Exchange[] {described}, 'I', UP_TO_3)[0])
+                .isNotInstanceOf(PgOutcomeUnknownException.class).hasMessageContaining("was not sent");
+    }
+
+    /**
+     * REVIEW-9 F4: the server's own FATAL (no PANIC, no class 08) answering the statement it runs means it did not
+     * commit; what was behind it was never read. A statement that had completed (its CommandComplete read) stays unknown.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"57P01", "25P03", "25P04", "57P05"})
+    void theServersOwnFatalMeansTheRunningStatementAndThoseBehindItDidNotTakeEffect(String code) {
+        PgClosedException fatal = endedBy("FATAL", code);
+
+        PgException[] told = LostExchanges.tell(fatal, new Exchange[] {sentIn(1), sentIn(1), sentIn(2)}, 'I', UP_TO_3);
+
+        assertThat(told).allSatisfy(e -> assertThat(e).isExactlyInstanceOf(PgClosedException.class)
+                .hasMessageContaining("the server ended the session before the statement completed, so it did not take effect")
+                .satisfies(x -> assertThat(((PgException) x).serverFields().code()).isEqualTo(code)));
+        Exchange completed = written(new Lost(true, false, true), 1);
+        assertThat(LostExchanges.tell(fatal, new Exchange[] {completed}, 'I', UP_TO_3)[0])
+                .isInstanceOf(PgOutcomeUnknownException.class);
+    }
+
+    /** A PANIC (a failure after a commit record) and a pooler's class-08 FATAL say nothing of the running statement. */
+    @Test
+    void aPanicOrAConnectionExceptionFatalLeavesTheRunningStatementUnknown() {
+        PgException[] panic = LostExchanges.tell(endedBy("PANIC", "XX000"), new Exchange[] {sentIn(1), sentIn(1)}, 'I', UP_TO_3);
+        assertThat(panic[0]).isInstanceOf(PgOutcomeUnknownException.class);
+        assertThat(panic[1]).as("the crashed process read nothing after it").hasMessageContaining("did not take effect");
+
+        PgException[] pooler = LostExchanges.tell(endedBy("FATAL", "08P01"), new Exchange[] {sentIn(1), sentIn(1)}, 'I', UP_TO_3);
+        assertThat(pooler).allSatisfy(e -> assertThat(e).isInstanceOf(PgOutcomeUnknownException.class));
+    }
+
+    /** A place in the FIFO that runs nothing (InFlightEnd, a caller's wait for what is in flight) hears the end as it is. */
+    @Test
+    void anExchangeThatRunsNoStatementHearsTheEndAsItIs() {
+        PgException[] told = LostExchanges.tell(RESET, new Exchange[] {sentIn(1), new InFlightEnd(), unwritten()}, 'I', UP_TO_3);
+
+        assertThat(told[1]).isSameAs(RESET);
+        assertThat(told[2]).hasMessageContaining("was not sent");
+    }
+
+    /** An error without a SQLSTATE ends the session as a pooler's or proxy's word would: nothing known of what ran. */
+    @Test
+    void aFatalWithoutASqlStateSaysNothingOfWhatRan() {
+        ServerErrorFields noCode = new ServerErrorFields(Map.of('S', "FATAL", 'V', "FATAL", 'M', "ended"));
+        PgClosedException fatal = new PgClosedException("db:5432", "connection to db:5432 closed: server reported FATAL", noCode, null);
+
+        assertThat(LostExchanges.tell(fatal, new Exchange[] {sentIn(1), sentIn(1)}, 'I', UP_TO_3))
+                .allSatisfy(e -> assertThat(e).isInstanceOf(PgOutcomeUnknownException.class));
+    }
+
+    /**
+     * A request submitted after the session ended was never sent and says so, with what ended the session (the
+     * server's FATAL): user13's F7 — it read as plain "connection ... closed: ... FATAL ...", alike for one that
+     * ran and one that never left the client.
+     */
+    @Test
+    void oneSubmittedAfterTheEndSaysItWasNotSent() {
+        PgClosedException fatal = endedBy("FATAL", "57P01");
+
+        assertThat(LostExchanges.submittedAfterTheEnd(fatal)).isExactlyInstanceOf(PgClosedException.class)
+                .hasMessage(fatal.getMessage() + "; the statement was not sent, so it did not run")
+                .satisfies(e -> assertThat(((PgException) e).serverFields().code()).isEqualTo("57P01"));
+        PgProtocolException protocol = new PgProtocolException("db:5432", "bad");
+        assertThat(LostExchanges.submittedAfterTheEnd(protocol)).isSameAs(protocol);
+    }
+
+    /**
+     * Inside a transaction block (the last ReadyForQuery said so, nothing before it may end it) a sent statement is
+     * rolled back with the session — unless a statement sent after it may end the block (a COMMIT): then its fate is
+     * that commit's. A statement that may end the block is never taken as rolled back, nor is what comes after it.
+     */
+    @Test
+    void insideATransactionBlockASentStatementIsRolledBackUnlessAnEndOfTheBlockWasSentAfterIt() {
+        PgException[] noEnd = LostExchanges.tell(RESET, new Exchange[] {sentIn(1), sentIn(2), unwrittenEnd()}, 'T', UP_TO_3);
+        assertThat(noEnd[0]).isExactlyInstanceOf(PgClosedException.class)
+                .hasMessageContaining("sent inside a transaction block, which ends with the session without committing");
+        assertThat(noEnd[1]).isSameAs(noEnd[0]);
+        assertThat(noEnd[2]).as("the COMMIT was not sent").hasMessageContaining("was not sent");
+
+        PgException[] commitSent = LostExchanges.tell(RESET, new Exchange[] {sentIn(1), endSentIn(2), sentIn(3)}, 'T', UP_TO_3);
+        assertThat(commitSent).allSatisfy(e -> assertThat(e).isInstanceOf(PgOutcomeUnknownException.class));
+
+        PgException[] failedBlock = LostExchanges.tell(RESET, new Exchange[] {sentIn(1)}, 'E', UP_TO_3);
+        assertThat(failedBlock[0]).hasMessageContaining("inside a transaction block");
+
+        PgException[] idle = LostExchanges.tell(RESET, new Exchange[] {sentIn(1)}, 'I', UP_TO_3);
+        assertThat(idle[0]).isInstanceOf(PgOutcomeUnknownException.class);
+    }
+
+    @Test
+    void aFailureThatIsNoClosedConnectionIsEveryonesAsItIs() {
+        PgProtocolException protocol = new PgProtocolException("db:5432", "bad");
+
+        assertThat(LostExchanges.tell(protocol, new Exchange[] {sentIn(1), unwritten()}, 'I', UP_TO_3)).containsOnly(protocol);
+    }
+
+    /** The HINT of a FATAL stays under the first line, which gets the note. */
+    @Test
+    void theNoteGoesOnTheFirstLine() {
+        PgClosedException hinted = new PgClosedException("db:5432", "connection to db:5432 closed: FATAL: x\nHINT: y");
+
+        assertThat(LostExchanges.tell(hinted, new Exchange[] {unwritten()}, 'I', UP_TO_3)[0])
+                .hasMessage("connection to db:5432 closed: FATAL: x; the statement was not sent, so it did not run\nHINT: y");
+    }
+
+    private static Exchange sentIn(long batch) {
+        return written(new Lost(true, false, false), batch);
+    }
+
+    private static Exchange endSentIn(long batch) {
+        return written(new Lost(true, true, false), batch);
+    }
+
+    private static Exchange unwritten() {
+        return new Lost(true, false, false);
+    }
+
+    private static Exchange unwrittenEnd() {
+        return new Lost(true, true, false);
+    }
+
+    private static Exchange written(Exchange e, long batch) {
+        e.writtenAt(0, batch);
+        return e;
+    }
+
+    private static PgClosedException endedBy(String severity, String code) {
+        ServerErrorFields fields = new ServerErrorFields(Map.of('S', severity, 'V', severity, 'C', code, 'M', "ended"));
+        return new PgClosedException("db:5432", "connection to db:5432 closed: server reported " + severity + " " + code, fields, null);
+    }
+
+    /** An exchange as the FIFO sees it: whether its execution is written, whether it may end a block, whether it read a CommandComplete. */
+    private static final class Lost extends Exchange {
+        private final boolean execution;
+        private final boolean endsBlock;
+        private final boolean completed;
+
+        /** {@code execution}: its first write carries its execution (false: described first, Bind/Execute never written). */
+        Lost(boolean execution, boolean endsBlock, boolean completed) {
+            this.execution = execution;
+            this.endsBlock = endsBlock;
+            this.completed = completed;
+        }
+
+        @Override
+        public boolean executionWritten() {
+            return execution && written();
+        }
+
+        @Override
+        public boolean mayEndTransaction() {
+            return endsBlock;
+        }
+
+        @Override
+        public boolean completedAny() {
+            return completed;
+        }
+
+        @Override
+        public FrontendMessage messages(QuerySession session) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public void onMessage(BackendMessage message) {
+        }
+
+        @Override
+        public void onReady(char status) {
+        }
+
+        @Override
+        public void fail(PgException error) {
+        }
+    }
+}
