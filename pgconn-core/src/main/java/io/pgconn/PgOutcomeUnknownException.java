@@ -29,6 +29,8 @@ public class PgOutcomeUnknownException extends PgClosedException {
      * The outcome of a statement that had been sent when the session ended with {@code ended}: its message with the
      * note, its fields, and its cause and suppressed exceptions (the socket's own), as a plain closed error has them.
      */
+    // Throwable.addSuppressed is final and keeps the exception to itself: 'this' escapes to nothing a subclass overrides
+    @SuppressWarnings("this-escape")
     public PgOutcomeUnknownException(PgClosedException ended) {
         super(ended.host(), ErrorMessageLines.addedToFirstLine(ended.getMessage(), "; the statement had been sent and its answer"
                 + " was lost, so it may have been executed (outside a transaction block, committed): check before repeating it"),
