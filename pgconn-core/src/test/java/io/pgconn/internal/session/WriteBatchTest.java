@@ -185,6 +185,32 @@ class WriteBatchTest {
         }
     }
 
+    /**
+     * A write the socket refused (EPIPE, ECONNRESET seen first on write) reaches the pipeline's exceptionCaught, so the
+     * session ends with the socket's error as its cause, not as a close of its owner's (a bare "connection closed").
+     */
+    @Test
+    void aFailedWriteReachesExceptionCaught() {
+        HeldWrites held = new HeldWrites();
+        List<Throwable> caught = new ArrayList<>();
+        EmbeddedChannel socket = new EmbeddedChannel(held, new io.netty.channel.ChannelInboundHandlerAdapter() {
+            @Override
+            public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+                caught.add(cause);
+            }
+        });
+        try {
+            WriteBatch batch = new WriteBatch(socket);
+            batch.add(new Query("SELECT 1"));
+            batch.flush();
+            java.io.IOException reset = new java.io.IOException("Broken pipe");
+            held.promises.get(0).setFailure(reset);
+            assertThat(caught).containsExactly(reset);
+        } finally {
+            socket.finishAndReleaseAll();
+        }
+    }
+
     /** Keeps every write's promise open and drops its buffer: what the socket has not taken yet. */
     private static final class HeldWrites extends ChannelOutboundHandlerAdapter {
         final List<io.netty.channel.ChannelPromise> promises = new ArrayList<>();
