@@ -56,6 +56,18 @@ public abstract class Exchange {
     }
 
     /**
+     * Whether its statement may commit inside itself, before its CommandComplete: a {@code CALL} of a procedure or a
+     * {@code DO} block ({@link CommitInsideText}), which outside a transaction block may {@code COMMIT} chunk by chunk.
+     * A connection the server ended before its CommandComplete then leaves the outcome unknown, not "did not take
+     * effect" (docs/query.md §5). Read from {@link #text()} (any statement of it); false without one. Asked only when
+     * a session is lost.
+     */
+    public boolean mayCommitInside() {
+        String text = text();
+        return text != null && CommitInsideText.mayCommitAnywhere(text);
+    }
+
+    /**
      * Whether it runs a statement, so a lost connection tells it whether that may have taken effect (docs/query.md §5,
      * {@code LostExchanges}); false for a place in the FIFO that is never written ({@code InFlightEnd}), which hears the
      * session's end as it is.

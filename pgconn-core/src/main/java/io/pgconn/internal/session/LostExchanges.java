@@ -17,7 +17,9 @@ import java.util.function.LongPredicate;
  *       encoded and not flushed, or in a buffer behind one the socket had not taken whole): it did not run;</li>
  *   <li>the server ended the session itself ({@link #serverEndedItFirst}: a FATAL of its own, no PANIC, no class 08)
  *       before the head completed (no CommandComplete of it read), or before it read what was behind the head: did
- *       not take effect. Behind the head under a PANIC too (the process that crashed read nothing after it), not
+ *       not take effect. Not the head when it may commit inside itself ({@link Exchange#mayCommitInside()}: a
+ *       {@code CALL} or {@code DO} whose procedure COMMITs before its one CommandComplete) outside a transaction
+ *       block (status {@code 'I'}): unknown. Behind the head under a PANIC too (the process that crashed read nothing after it), not
  *       under an error without a SQLSTATE (PostgreSQL always sends one: a pooler's or proxy's word, like class 08);</li>
  *   <li>sent inside a transaction block (known from the last ReadyForQuery and the exchanges before it, none of
  *       which may end the block) that no exchange sent after it may end: the block ends with the session, rolled
@@ -75,7 +77,8 @@ final class LostExchanges {
                 told[i] = ended;
             } else if (!sent[i]) {
                 told[i] = kinds.notSent();
-            } else if (i == 0 ? serverEnded && !exchange.completedAny() : serverReadNoMore) {
+            } else if (i == 0 ? serverEnded && !exchange.completedAny() && !(status == 'I' && exchange.mayCommitInside())
+                    : serverReadNoMore) {
                 told[i] = kinds.didNotTakeEffect();
             } else if (inBlock && !mayBeEndedAfter[i]) {
                 told[i] = kinds.rolledBack();

@@ -76,6 +76,33 @@ class LostExchangesTest {
                 .isInstanceOf(PgOutcomeUnknownException.class);
     }
 
+    /**
+     * A CALL or DO outside a transaction block may COMMIT inside itself before its one CommandComplete (PostgreSQL 11+
+     * transaction control): the server's FATAL after the procedure's first COMMIT does not mean it took no effect, so
+     * the head is unknown, not "did not take effect" (which R2DBC calls transient: a retry would apply the committed
+     * chunks again). Inside a block its COMMIT is refused, and behind the head it was never read: did not take effect.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"CALL load_in_chunks()", " /* c */ call p(1)", "DO $$BEGIN COMMIT; END$$", "SELECT 1; CALL p()"})
+    void theServersOwnFatalLeavesAStatementThatMayCommitInsideItselfUnknown(String sql) {
+        PgClosedException fatal = endedBy("FATAL", "57P01");
+
+        assertThat(LostExchanges.tell(fatal, new Exchange[] {written(new Lost(sql), 1)}, 'I', UP_TO_3)[0])
+                .isInstanceOf(PgOutcomeUnknownException.class);
+        assertThat(LostExchanges.tell(fatal, new Exchange[] {written(new Lost(sql), 1)}, 'T', UP_TO_3)[0])
+                .as("inside a transaction block a procedure's COMMIT is refused")
+                .isExactlyInstanceOf(PgClosedException.class).hasMessageContaining("did not take effect");
+        assertThat(LostExchanges.tell(fatal, new Exchange[] {sentIn(1), written(new Lost(sql), 1)}, 'I', UP_TO_3)[1])
+                .as("behind the head: never read").hasMessageContaining("did not take effect");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"INSERT INTO t VALUES (1) ON CONFLICT DO NOTHING", "SELECT 'CALL p()'", "UPDATE t SET docall = 1"})
+    void aStatementThatCannotCommitInsideItselfStillDidNotTakeEffect(String sql) {
+        assertThat(LostExchanges.tell(endedBy("FATAL", "57P01"), new Exchange[] {written(new Lost(sql), 1)}, 'I', UP_TO_3)[0])
+                .isExactlyInstanceOf(PgClosedException.class).hasMessageContaining("did not take effect");
+    }
+
     /** A PANIC (a failure after a commit record) and a pooler's class-08 FATAL say nothing of the running statement. */
     @Test
     void aPanicOrAConnectionExceptionFatalLeavesTheRunningStatementUnknown() {
@@ -192,12 +219,28 @@ class LostExchangesTest {
         private final boolean execution;
         private final boolean endsBlock;
         private final boolean completed;
+        private final String text;
+
+        /** A sent simple statement with this text: whether it may commit inside itself is read from it. */
+        Lost(String text) {
+            this(true, false, false, text);
+        }
+
+        Lost(boolean execution, boolean endsBlock, boolean completed) {
+            this(execution, endsBlock, completed, null);
+        }
 
         /** {@code execution}: its first write carries its execution (false: described first, Bind/Execute never written). */
-        Lost(boolean execution, boolean endsBlock, boolean completed) {
+        private Lost(boolean execution, boolean endsBlock, boolean completed, String text) {
             this.execution = execution;
             this.endsBlock = endsBlock;
             this.completed = completed;
+            this.text = text;
+        }
+
+        @Override
+        public String text() {
+            return text;
         }
 
         @Override
