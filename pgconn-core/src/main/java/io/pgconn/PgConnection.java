@@ -185,7 +185,8 @@ public interface PgConnection {
      * one cancelled or given up on: it stays in flight until the server's answer ends it): whether what they did,
      * a {@code BEGIN} written and unanswered included, left a transaction open. Requests made after the call are
      * written only once it completed (it holds their place). Completes on the session's event loop (at once when
-     * called there with nothing in flight); fails with {@link io.pgconn.PgClosedException} when the session ends
+     * called there with nothing in flight, also while a CancelRequest sent for one of them still holds later requests
+     * back: it writes nothing, so it does not wait for the cancel connection to end); fails with {@link io.pgconn.PgClosedException} when the session ends
      * first; safe from any thread. pgconn-r2dbc's release clean-up rolls back only when it is not
      * {@link TransactionStatus#IDLE} (r2dbc.md §4).
      */

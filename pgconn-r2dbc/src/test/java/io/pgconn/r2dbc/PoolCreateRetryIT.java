@@ -188,7 +188,11 @@ class PoolCreateRetryIT {
                 pool.dispose();
             }
             assertThat(connectsFailed.get()).isEqualTo(connectsStarted.get());
-            assertThat(connectsStarted.get()).as("tried again, paced by the backoff").isBetween(2, 12);
+            // it retried (the retry gives up only when less than twice the next backoff is left: a first refusal slower
+            // than 1.95 s would end it), at most as often as the backoff allows in 2 s (25 ms doubling to 250 ms: 10, 12
+            // with slack); how many between depends on how long each refused login takes on a loaded machine
+            assertThat(connectsStarted.get()).as("tried again").isGreaterThan(1);
+            assertThat(connectsStarted.get()).as("paced by the backoff").isLessThanOrEqualTo(12);
         }
     }
 

@@ -13,7 +13,8 @@ import java.util.List;
 /**
  * The session's exchanges in submission order, which is the order they are written and answered
  * in, and the ones held back unwritten: behind an exchange that holds the writes (describing,
- * paging, a timeout, a possible COPY), while a CancelRequest is in flight ({@link CancelHold}), and
+ * paging, a timeout, a possible COPY), while a CancelRequest is in flight ({@link CancelHold}; one
+ * that leaves unwritten at its turn leaves even then: it writes nothing), and
  * behind an exchange that waits for its turn as the head to learn whether a transaction is open (a
  * statement cancelled while queued; the type lookup, {@link TypeOidRefresh}). Event loop only.
  */
@@ -122,10 +123,17 @@ final class ExchangeFifo {
         writeUnwritten();
     }
 
-    /** Writes what was held back, as far as nothing holds it any more. */
+    /**
+     * Writes what was held back, as far as nothing holds it any more. An exchange that leaves unwritten at its turn
+     * as the head ({@link Exchange#leavesUnwritten}: the end of what is in flight, a withdrawn statement, the type
+     * lookup inside a transaction) leaves even while a CancelRequest holds the writes: it writes nothing, so nothing
+     * of it can reach the backend before the cancel signal; what follows it waits for the cancel as before. So the
+     * status after a cancelled statement is known at once, not only when the cancel connection ended (or
+     * {@link CancelHold#MAX_MILLIS} later).
+     */
     void writeUnwritten() {
         boolean headLeft = false;
-        while (writeHolder == null && !cancels.holding() && !unwritten.isEmpty()) {
+        while (writeHolder == null && !unwritten.isEmpty()) {
             Exchange next = unwritten.peek();
             if (next.waitsToBeHead()) {
                 if (inFlight.peek() != next) {
@@ -145,6 +153,9 @@ final class ExchangeFifo {
                     headLeft = true;
                     continue;
                 }
+            }
+            if (cancels.holding()) {
+                break; // written once the CancelRequest ended (CancelHold's released)
             }
             write(unwritten.poll());
         }

@@ -11,7 +11,8 @@ import java.util.concurrent.CompletableFuture;
 /**
  * A place in the session's FIFO that is never written: it waits to be the head — every exchange submitted before
  * it answered by its ReadyForQuery, also one cancelled or given up on — then leaves, completing {@link #status}
- * with the transaction status after them ({@code PgConnection.transactionStatusAfterInFlight()}). Exchanges
+ * with the transaction status after them ({@code PgConnection.transactionStatusAfterInFlight()}), also while a
+ * CancelRequest holds the writes (it writes nothing: {@code ExchangeFifo.writeUnwritten}). Exchanges
  * submitted after it wait unwritten behind it meanwhile. The session's end fails it. Event loop only.
  */
 final class InFlightEnd extends Exchange {

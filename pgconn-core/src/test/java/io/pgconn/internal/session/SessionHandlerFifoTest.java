@@ -305,6 +305,35 @@ class SessionHandlerFifoTest {
         assertThat(written()).containsExactly("B");
     }
 
+    /**
+     * A client leaves a long read inside a transaction: its CancelRequest went out, the server answered the statement
+     * (57014, ReadyForQuery), the cancel connection is still open. The pool's release asks for the status after what
+     * is in flight: known at once (an unwritten place writes nothing, it cannot overtake the cancel), not when the
+     * cancel connection ends or CancelHold.MAX_MILLIS later; the ROLLBACK it then sends still waits for the cancel.
+     */
+    @Test
+    void theStatusAfterACancelledStatementIsKnownWhileTheCancelStillHoldsTheWrites() {
+        CompletableFuture<Void> cancelConnection = new CompletableFuture<>(); // the server has not closed it yet
+        session.cancelAction(() -> cancelConnection);
+        session.submit(new Named("SELECT * FROM big"));
+        channel.runPendingTasks();
+        assertThat(written()).containsExactly("SELECT * FROM big");
+        session.requestCancel();
+        channel.writeInbound(new ErrorResponse(new ServerErrorFields(Map.of('S', "ERROR", 'V', "ERROR", 'C', "57014",
+                'M', "canceling statement due to user request"))), new ReadyForQuery('E'));
+
+        CompletableFuture<Character> status = session.transactionStatusAfterInFlight();
+        Named rollback = new Named("ROLLBACK");
+        status.thenRun(() -> session.submit(rollback)); // as pgconn-r2dbc's release clean-up does
+        channel.runPendingTasks();
+        assertThat(status).as("the status after the cancelled read, while its cancel still holds the writes").isCompletedWithValue('E');
+        assertThat(written()).as("the ROLLBACK must not reach the backend before the cancel signal").isEmpty();
+
+        cancelConnection.complete(null);
+        channel.runPendingTasks();
+        assertThat(written()).containsExactly("ROLLBACK");
+    }
+
     @Test
     void anUnsolicitedFatalWhileTheHeadIsStillUnwrittenIsTheSessionsNotTheHeads() {
         session.cancelAction(CompletableFuture::new);

@@ -5,6 +5,8 @@ import io.pgconn.PgException;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
+import javax.net.ssl.SSLException;
+import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -16,7 +18,11 @@ import java.util.Map;
  * down, restarted or terminated them — 57P01, a reset socket — naming the host and the first session's reason),
  * and that a connect there succeeds again (INFO, with how long after and how many sessions were lost meanwhile):
  * not one line per session, and not only when a health probe happened to fall into the outage (user13's F5: a
- * 0.3-s fast restart that cost 8 pooled sessions and 32 requests left no pgconn line). A session closed by the
+ * 0.3-s fast restart that cost 8 pooled sessions and 32 requests left no pgconn line). Only what says the host
+ * ended the session counts ({@link #isHostEvent}): the server's FATAL or PANIC ({@link PgException#endsSession()}) or
+ * the socket's own failure (a reset, a broken pipe: its IOException, kept as suppressed by the core). A session the
+ * client ended — an encoder's failure or an OutOfMemoryError, a protocol violation — is not the host's doing and is
+ * not counted (the work on it fails with that error); a session closed by the
  * application (or the pool) has no cause and is not counted; nor is one the server ended for its own idleness or
  * length ({@link #isSessionsOwnTimeout}: 57P05 {@code idle_session_timeout}, 25P03
  * {@code idle_in_transaction_session_timeout}, 25P04 {@code transaction_timeout}) — the host did not go anywhere,
@@ -42,7 +48,7 @@ final class HostSessionLossLog {
 
     /** A session to {@code host} handed out earlier closed; {@code cause} null: closed by its owner. */
     synchronized void sessionClosed(String host, Throwable cause) {
-        if (host == null || cause == null || isSessionsOwnTimeout(cause)) {
+        if (host == null || !isHostEvent(cause) || isSessionsOwnTimeout(cause)) {
             return;
         }
         Loss loss = this.losses.get(host);
@@ -63,6 +69,33 @@ final class HostSessionLossLog {
             logger.info(this.prefix + "a connect to " + host + " succeeds again, " + ms + " ms after it ended a session; "
                     + loss.sessions + (loss.sessions == 1 ? " session" : " sessions") + " lost there meanwhile");
         }
+    }
+
+    /**
+     * Whether {@code cause} says the host ended the session: the server's FATAL or PANIC, or the socket's failure
+     * (an IOException other than a TLS error, as the cause or, in the core's closed error, suppressed). Not a failure
+     * of the client's own (a PgClosedException "... failed: java.lang.OutOfMemoryError ...", a PgProtocolException),
+     * nor null (a close its owner asked for).
+     */
+    static boolean isHostEvent(Throwable cause) {
+        if (cause instanceof PgException pg && pg.endsSession()) {
+            return true;
+        }
+        for (Throwable t = cause; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (isSocketFailure(t)) {
+                return true;
+            }
+            for (Throwable suppressed : t.getSuppressed()) {
+                if (isSocketFailure(suppressed)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    private static boolean isSocketFailure(Throwable t) {
+        return t instanceof IOException && !(t instanceof SSLException);
     }
 
     /** The server ended the session for what the session did (sat idle, in a transaction, too long), not for its host. */

@@ -3,6 +3,7 @@ package io.pgconn.spring.boot.autoconfigure;
 import io.pgconn.PgClosedException;
 import io.pgconn.PgErrors;
 import io.pgconn.PgException;
+import io.pgconn.PgProtocolException;
 import io.pgconn.ServerErrorFields;
 import io.pgconn.ServerRole;
 import io.pgconn.testing.MutableClock;
@@ -13,6 +14,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 
+import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -21,7 +23,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * user13's F5 through the tracer events the factory gives {@link FailoverTracker}: sessions a host ends are one
- * WARN per event (host and reason, one line), however many; a session its owner closed is none; the next
+ * WARN per event (host and reason, one line), however many; a session its owner closed is none, nor one the client
+ * ended (an encoder's failure, a protocol violation); the next
  * successful connect to that host is one INFO with the time since and the count, and only that host's.
  */
 @ExtendWith(OutputCaptureExtension.class)
@@ -48,7 +51,7 @@ class HostSessionLossLogTest {
         this.tracker.connectEnded(landed(DB1));
 
         assertThat(lines(output, "WARN")).singleElement().isEqualTo("WARN pgconn [ordersPg]: host db1:5432 ended a session: "
-                + "connection to db1:5432 closed: server db1:5432 reported FATAL: terminating connection due to administrator command "
+                + "server db1:5432 reported FATAL: terminating connection due to administrator command "
                 + "(SQLSTATE 57P01); HINT: restart (sessions it ends until a connect there succeeds again are counted, not logged)");
         assertThat(lines(output, "INFO")).singleElement().isEqualTo("INFO pgconn [ordersPg]: a connect to db1:5432 succeeds again, "
                 + "320 ms after it ended a session; 3 sessions lost there meanwhile");
@@ -62,7 +65,7 @@ class HostSessionLossLogTest {
         this.tracker.connectionClosed(ended(DB1, 23));
         this.tracker.connectEnded(landed(DB1));
 
-        assertThat(lines(output, "WARN")).hasSize(3).allSatisfy(line -> assertThat(line).contains("ended a session: connection to"));
+        assertThat(lines(output, "WARN")).hasSize(3).allSatisfy(line -> assertThat(line).contains("ended a session: server "));
         assertThat(lines(output, "WARN")).filteredOn(line -> line.contains("host db2:5432")).hasSize(1);
         assertThat(lines(output, "INFO")).hasSize(2).allSatisfy(line -> assertThat(line).contains("db1:5432 succeeds again")
                 .endsWith("1 session lost there meanwhile"));
@@ -92,6 +95,36 @@ class HostSessionLossLogTest {
         assertThat(lines(output, "WARN")).singleElement().asString().contains("(SQLSTATE 57P01)");
     }
 
+    /**
+     * A session the client ended — its encoder failed or ran out of direct memory ({@code CloseCause.failed}'s
+     * text, which quotes the failure), it broke the protocol — is no event of its host: no WARN, no INFO.
+     */
+    @Test
+    void aSessionTheClientEndedIsNoHostEvent(CapturedOutput output) {
+        OutOfMemoryError oom = new OutOfMemoryError("Cannot reserve 8192 bytes of direct buffer memory");
+        this.tracker.connectionClosed(new ConnectionClosed(DB1, 51, new PgClosedException(DB1, "connection to " + DB1 + " failed: " + oom, oom)));
+        IllegalStateException encoder = new IllegalStateException("codec of secret_type failed");
+        this.tracker.connectionClosed(new ConnectionClosed(DB1, 52, new PgClosedException(DB1, "connection to " + DB1 + " failed: " + encoder, encoder)));
+        this.tracker.connectionClosed(new ConnectionClosed(DB1, 53, new PgProtocolException(DB1, "server " + DB1 + " sent DataRow with no query in flight")));
+        this.tracker.connectEnded(landed(DB1));
+        assertThat(output.getAll()).doesNotContain("secret_type").doesNotContain("direct buffer memory");
+        assertThat(lines(output, "WARN")).isEmpty();
+        assertThat(lines(output, "INFO")).isEmpty();
+    }
+
+    /** A reset socket is the host's doing (the core says it in its words and keeps the IOException as suppressed). */
+    @Test
+    void aResetSocketIsAHostEvent(CapturedOutput output) {
+        PgClosedException reset = new PgClosedException(DB1, "connection to " + DB1 + " failed: the server closed the connection (ECONNRESET)");
+        reset.addSuppressed(new IOException("recvAddress(..) failed with error(-104): Connection reset by peer"));
+        this.tracker.connectionClosed(new ConnectionClosed(DB1, 61, reset));
+        this.tracker.connectEnded(landed(DB1));
+        assertThat(lines(output, "WARN")).singleElement().asString()
+                .endsWith("host db1:5432 ended a session: connection to db1:5432 failed: the server closed the connection (ECONNRESET) "
+                        + "(sessions it ends until a connect there succeeds again are counted, not logged)");
+        assertThat(lines(output, "INFO")).singleElement().asString().endsWith("1 session lost there meanwhile");
+    }
+
     /** The captured lines of {@code level} from HostSessionLossLog, as "LEVEL message". */
     private static List<String> lines(CapturedOutput output, String level) {
         return output.getAll().lines().filter(line -> line.contains(HostSessionLossLog.class.getSimpleName()) && line.contains(level))
@@ -99,9 +132,10 @@ class HostSessionLossLogTest {
                 .toList();
     }
 
+    /** A restart's 57P01 as the core reports it (the server's FATAL, its HINT on a line of its own). */
     private static ConnectionClosed ended(String host, int processId) {
-        PgClosedException fatal = new PgClosedException(host, "connection to " + host + " closed: server " + host
-                + " reported FATAL: terminating connection due to administrator command (SQLSTATE 57P01)\nHINT: restart");
+        PgException fatal = PgErrors.fromServer(host, new ServerErrorFields(Map.of('S', "FATAL", 'V', "FATAL", 'C', "57P01",
+                'M', "terminating connection due to administrator command", 'H', "restart")), false);
         return new ConnectionClosed(host, processId, fatal);
     }
 
