@@ -11,7 +11,8 @@ package io.pgconn;
  *
  * <p>Every other {@link PgClosedException} a statement fails with on a lost connection says, in its message, why it
  * took no effect: it was not sent (it never left the client: still queued, held back, or in a buffer the socket had
- * not taken; or submitted after the session had ended), it was sent inside a transaction block that no later statement sent could have committed (the block
+ * not taken; or submitted after the session had ended), the server had failed it with an ERROR before the end (that
+ * error is the cause), it was sent inside a transaction block that no later statement sent could have committed (the block
  * ends rolled back with the session), or the server ended the session itself (a FATAL that is no PANIC and no
  * connection exception, class 08) before the statement completed — or before it got to it, behind the statement it
  * was running. Not a {@code CALL} or {@code DO} it was running outside a transaction block: a procedure may

@@ -103,6 +103,28 @@ class LostExchangesTest {
                 .isExactlyInstanceOf(PgClosedException.class).hasMessageContaining("did not take effect");
     }
 
+    /**
+     * A statement whose ErrorResponse (23505) was read, lost before its ReadyForQuery: the server's error proves it did
+     * not take effect (its implicit transaction, or the block, failed), and the caller still gets that error, as the
+     * cause. Seen failing before: an unknown outcome, the 23505 gone. A CALL outside a block may have committed before
+     * its error: unknown.
+     */
+    @Test
+    void aStatementTheServerHadFailedDidNotTakeEffectAndCarriesTheServersError() {
+        PgException duplicate = new io.pgconn.PgServerException("db:5432", "server db:5432 reported ERROR: duplicate key (SQLSTATE 23505)",
+                new ServerErrorFields(Map.of('S', "ERROR", 'V', "ERROR", 'C', "23505", 'M', "duplicate key")), null);
+
+        for (PgClosedException end : new PgClosedException[] {RESET, endedBy("FATAL", "57P01")}) {
+            PgException told = LostExchanges.tell(end, new Exchange[] {written(new Lost(null, duplicate), 1), sentIn(1)}, 'I', UP_TO_3)[0];
+            assertThat(told).isExactlyInstanceOf(PgClosedException.class).hasCause(duplicate)
+                    .hasMessageContaining("; the server had failed the statement (SQLSTATE 23505) before the session ended, so it did not take effect");
+        }
+        assertThat(LostExchanges.tell(RESET, new Exchange[] {written(new Lost("CALL p()", duplicate), 1)}, 'I', UP_TO_3)[0])
+                .as("a procedure may have committed before its error").isInstanceOf(PgOutcomeUnknownException.class);
+        assertThat(LostExchanges.tell(RESET, new Exchange[] {written(new Lost("CALL p()", duplicate), 1)}, 'T', UP_TO_3)[0])
+                .hasCause(duplicate).hasMessageContaining("did not take effect");
+    }
+
     /** A PANIC (a failure after a commit record) and a pooler's class-08 FATAL say nothing of the running statement. */
     @Test
     void aPanicOrAConnectionExceptionFatalLeavesTheRunningStatementUnknown() {
@@ -220,22 +242,34 @@ class LostExchangesTest {
         private final boolean endsBlock;
         private final boolean completed;
         private final String text;
+        private final PgException serverError;
 
         /** A sent simple statement with this text: whether it may commit inside itself is read from it. */
         Lost(String text) {
-            this(true, false, false, text);
+            this(text, null);
+        }
+
+        /** ... whose ErrorResponse {@code serverError} was read (null: none). */
+        Lost(String text, PgException serverError) {
+            this(true, false, false, text, serverError);
         }
 
         Lost(boolean execution, boolean endsBlock, boolean completed) {
-            this(execution, endsBlock, completed, null);
+            this(execution, endsBlock, completed, null, null);
         }
 
         /** {@code execution}: its first write carries its execution (false: described first, Bind/Execute never written). */
-        private Lost(boolean execution, boolean endsBlock, boolean completed, String text) {
+        private Lost(boolean execution, boolean endsBlock, boolean completed, String text, PgException serverError) {
             this.execution = execution;
             this.endsBlock = endsBlock;
             this.completed = completed;
             this.text = text;
+            this.serverError = serverError;
+        }
+
+        @Override
+        public PgException failedOnServer() {
+            return serverError;
         }
 
         @Override
