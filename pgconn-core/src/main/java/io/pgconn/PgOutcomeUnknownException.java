@@ -11,10 +11,12 @@ package io.pgconn;
  *
  * <p>Every other {@link PgClosedException} a statement fails with on a lost connection says, in its message, why it
  * took no effect: it was not sent (it never left the client: still queued, held back, or in a buffer the socket had
- * not taken; or submitted after the session had ended), it was sent inside a transaction block that no later statement sent could have committed (the block
+ * not taken; or submitted after the session had ended), the server had failed it with an ERROR before the end (that
+ * error is the cause), it was sent inside a transaction block that no later statement sent could have committed (the block
  * ends rolled back with the session), or the server ended the session itself (a FATAL that is no PANIC and no
  * connection exception, class 08) before the statement completed — or before it got to it, behind the statement it
- * was running. The rule is docs/query.md §5. {@link PgCommitOutcomeUnknownException} is the case of a
+ * was running. Not a {@code CALL} or {@code DO} it was running outside a transaction block: a procedure may
+ * {@code COMMIT} inside its one statement, before its CommandComplete, so that one is unknown too. The rule is docs/query.md §5. {@link PgCommitOutcomeUnknownException} is the case of a
  * {@code COMMIT}. pgjdbc reports all of these alike as SQLSTATE 08006; pgconn-r2dbc makes this exception
  * non-transient and the others transient.
  */

@@ -94,6 +94,30 @@ class HostileSessionEndIT {
     }
 
     /**
+     * A statement whose ERROR (23505) was read, its ReadyForQuery lost with the connection: it did not take effect (the
+     * error rolled back its implicit transaction), and the caller still gets the 23505, as the cause. Seen failing
+     * before: PgOutcomeUnknownException ("it may have been executed"), the 23505 gone.
+     */
+    @Test
+    void aStatementTheServerFailedBeforeTheConnectionWasLostDidNotTakeEffect() throws Exception {
+        try (ScriptedServer server = ScriptedServer.start(c -> {
+            login(c);
+            assertThat(c.readMessage().type()).isEqualTo('Q');
+            c.send(Backend.poolerError("23505", "duplicate key value violates unique constraint \"k\""));
+            c.close(); // no ReadyForQuery
+        }); HostileClient client = new HostileClient(server, OPTIONS)) {
+            PgConnection connection = client.connect();
+            Throwable error = failure(connection.simpleQuery("INSERT INTO t VALUES (1)"));
+            assertThat(error).isExactlyInstanceOf(PgClosedException.class).hasMessageContaining(server.label())
+                    .hasMessageContaining("; the server had failed the statement (SQLSTATE 23505) before the session ended, so it did not take effect");
+            assertThat(error.getCause()).isInstanceOf(io.pgconn.PgServerException.class).hasMessageContaining("duplicate key");
+            assertThat(((PgException) error.getCause()).serverFields().code()).isEqualTo("23505");
+            server.awaitConnectionsEnded(LIMIT);
+            server.assertScriptsPassed();
+        }
+    }
+
+    /**
      * REVIEW-8 F3: the session ends after the COMMIT was written, before its answer — the server may have
      * committed. commit() says the outcome is unknown instead of a plain "closed" (which reads as "nothing
      * happened, retry").

@@ -345,6 +345,41 @@ class SessionIT {
     }
 
     /**
+     * A procedure (or DO block) run outside a transaction block may COMMIT inside its one statement: a terminate after
+     * its first COMMIT ends a statement that did take effect in part, before its one CommandComplete. So the 57P01 does
+     * not prove it took no effect: its outcome is unknown (PgOutcomeUnknownException, non-transient in R2DBC), not "did
+     * not take effect" (transient: a retry would insert the committed row again). Simple and extended protocol. Seen
+     * failing before the fix: "...(SQLSTATE 57P01); the server ended the session before the statement completed, so it
+     * did not take effect" with the procedure's row committed.
+     */
+    @Test
+    void aTerminateAfterAProceduresOwnCommitLeavesItsOutcomeUnknown() {
+        PG.primary().query("CREATE TABLE committed_inside (n int); GRANT INSERT ON committed_inside TO scram_u;"
+                + " CREATE PROCEDURE commit_then_sleep(k int) LANGUAGE plpgsql AS $$"
+                + " BEGIN INSERT INTO committed_inside VALUES (k); COMMIT; PERFORM pg_sleep(30); END $$");
+        try {
+            for (int k = 1; k <= 2; k++) {
+                PgConnection c = connect("extensionTypes=''");
+                try {
+                    CompletableFuture<?> call = k == 1 ? c.simpleQuery("CALL commit_then_sleep(1)")
+                            : c.query("CALL commit_then_sleep($1)", 2);
+                    int n = k;
+                    io.pgconn.testing.Conditions.awaitCondition("the procedure's first chunk committed", () ->
+                            "1".equals(PG.primary().queryValue("SELECT count(*) FROM committed_inside WHERE n = " + n)));
+                    PG.primary().query("SELECT pg_terminate_backend(" + c.processId() + ")");
+
+                    assertThat(failure(call)).as(k == 1 ? "simple protocol" : "extended protocol")
+                            .isInstanceOf(io.pgconn.PgOutcomeUnknownException.class).hasMessageContaining("57P01");
+                } finally {
+                    c.close().exceptionally(e -> null).join();
+                }
+            }
+        } finally {
+            PG.primary().query("DROP PROCEDURE commit_then_sleep(int); DROP TABLE committed_inside");
+        }
+    }
+
+    /**
      * A terminate between statements (nothing in flight: the FATAL comes unsolicited): what is submitted after it was
      * not sent, and says so with the FATAL (before: the plain closed error).
      */

@@ -56,6 +56,28 @@ public abstract class Exchange {
     }
 
     /**
+     * The error it is failed with when the server had failed its statement before the session ended — an ErrorResponse
+     * read (no FATAL: 23505, 40001...) and no CommandComplete — or null. Outside a block the error rolled back the
+     * statement's implicit transaction, inside one it failed the block: it did not take effect, and a lost connection
+     * tells it so with this error as the cause (docs/query.md §5), not as an unknown outcome.
+     */
+    public PgException failedOnServer() {
+        return null;
+    }
+
+    /**
+     * Whether its statement may commit inside itself, before its CommandComplete: a {@code CALL} of a procedure or a
+     * {@code DO} block ({@link CommitInsideText}), which outside a transaction block may {@code COMMIT} chunk by chunk.
+     * A connection the server ended before its CommandComplete then leaves the outcome unknown, not "did not take
+     * effect" (docs/query.md §5). Read from {@link #text()} (any statement of it); false without one. Asked only when
+     * a session is lost.
+     */
+    public boolean mayCommitInside() {
+        String text = text();
+        return text != null && CommitInsideText.mayCommitAnywhere(text);
+    }
+
+    /**
      * Whether it runs a statement, so a lost connection tells it whether that may have taken effect (docs/query.md §5,
      * {@code LostExchanges}); false for a place in the FIFO that is never written ({@code InFlightEnd}), which hears the
      * session's end as it is.

@@ -66,6 +66,8 @@ final class ExtendedExchange extends ExtendedRequest {
     private ResultSegments segments;
     private int expectedCloses;
     private PgException error;
+    /** An ErrorResponse was read: {@link #error} is set ({@link #failedOnServer()}). */
+    private boolean serverFailed;
     private boolean syncSent;
     /** The Bind/Execute phase was written: the server runs the statement unless a cancel stops it. */
     private boolean bindPhaseWritten;
@@ -94,6 +96,11 @@ final class ExtendedExchange extends ExtendedRequest {
     @Override
     public boolean completedAny() {
         return firstTag != null;
+    }
+
+    @Override
+    public PgException failedOnServer() {
+        return serverFailed && firstTag == null && !error.endsSession() ? error : null;
     }
 
     @Override
@@ -270,6 +277,7 @@ final class ExtendedExchange extends ExtendedRequest {
 
     private void serverError(ErrorResponse response) {
         serverDone = true; // the server skips the rest up to our Sync
+        serverFailed = true;
         if (error == null) {
             // the server's text may quote a parameter value it could not take: kept out of the message
             error = session.serverError(response.fields(), plan.typeOids().length > 0);

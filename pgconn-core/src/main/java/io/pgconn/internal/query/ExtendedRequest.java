@@ -51,6 +51,12 @@ abstract class ExtendedRequest extends DrivenExchange {
         return TransactionEndText.mayEnd(requestPlan.sql());
     }
 
+    /** One statement's text: its first keyword says ({@link CommitInsideText}). */
+    @Override
+    public final boolean mayCommitInside() {
+        return CommitInsideText.mayCommit(requestPlan.sql());
+    }
+
     @Override
     public final String text() {
         return requestPlan.sql();

@@ -91,6 +91,12 @@ final class ScriptExchange extends DrivenExchange {
         return TransactionEndText.mayEndAny(statements);
     }
 
+    /** Whether one of its statements may commit inside itself: each is sent as it is, so its first keyword says. */
+    @Override
+    public boolean mayCommitInside() {
+        return CommitInsideText.mayCommitAny(statements);
+    }
+
     @Override
     public FrontendMessage messages(QuerySession session) {
         this.session = session;

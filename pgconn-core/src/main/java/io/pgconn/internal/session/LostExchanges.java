@@ -17,8 +17,13 @@ import java.util.function.LongPredicate;
  *       encoded and not flushed, or in a buffer behind one the socket had not taken whole): it did not run;</li>
  *   <li>the server ended the session itself ({@link #serverEndedItFirst}: a FATAL of its own, no PANIC, no class 08)
  *       before the head completed (no CommandComplete of it read), or before it read what was behind the head: did
- *       not take effect. Behind the head under a PANIC too (the process that crashed read nothing after it), not
+ *       not take effect. Not the head when it may commit inside itself ({@link Exchange#mayCommitInside()}: a
+ *       {@code CALL} or {@code DO} whose procedure COMMITs before its one CommandComplete) outside a transaction
+ *       block (status {@code 'I'}): unknown. Behind the head under a PANIC too (the process that crashed read nothing after it), not
  *       under an error without a SQLSTATE (PostgreSQL always sends one: a pooler's or proxy's word, like class 08);</li>
+ *   <li>failed by the server before the end ({@link Exchange#failedOnServer()}: its ErrorResponse read, no
+ *       CommandComplete): did not take effect, the server's error the cause — unless it may commit inside itself
+ *       outside a transaction block (a procedure's COMMIT before its error stays committed): then unknown;</li>
  *   <li>sent inside a transaction block (known from the last ReadyForQuery and the exchanges before it, none of
  *       which may end the block) that no exchange sent after it may end: the block ends with the session, rolled
  *       back (a failed block's statements are rejected);</li>
@@ -75,7 +80,10 @@ final class LostExchanges {
                 told[i] = ended;
             } else if (!sent[i]) {
                 told[i] = kinds.notSent();
-            } else if (i == 0 ? serverEnded && !exchange.completedAny() : serverReadNoMore) {
+            } else if (exchange.failedOnServer() != null && !(status == 'I' && exchange.mayCommitInside())) {
+                told[i] = kinds.failedOnServer(exchange.failedOnServer());
+            } else if (i == 0 ? serverEnded && !exchange.completedAny() && !(status == 'I' && exchange.mayCommitInside())
+                    : serverReadNoMore) {
                 told[i] = kinds.didNotTakeEffect();
             } else if (inBlock && !mayBeEndedAfter[i]) {
                 told[i] = kinds.rolledBack();
@@ -124,6 +132,15 @@ final class LostExchanges {
             didNotTakeEffect = plain("; the server ended the session before the statement completed, so it did not take effect");
         }
         return didNotTakeEffect;
+    }
+
+    /** Its own, with the server's error as the cause: the caller still gets the 23505 it would have got. */
+    private PgException failedOnServer(PgException serverError) {
+        PgClosedException told = new PgClosedException(ended.host(), ErrorMessageLines.addedToFirstLine(ended.getMessage(),
+                "; the server had failed the statement (SQLSTATE "
+                + serverError.serverFields().code() + ") before the session ended, so it did not take effect"), ended.serverFields(), serverError);
+        told.setStackTrace(ended.getStackTrace());
+        return told;
     }
 
     private PgException rolledBack() {

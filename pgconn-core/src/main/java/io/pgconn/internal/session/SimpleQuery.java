@@ -42,6 +42,8 @@ class SimpleQuery extends Exchange {
     /** The tag of the first CommandComplete read: a commit's answer (CommitText.answeredBeforeTheEnd). */
     private String firstTag;
     private PgException error;
+    /** An ErrorResponse was read: {@link #error} is set ({@link #failedOnServer()}). */
+    private boolean serverFailed;
     /** COPY may start: later requests wait for our ReadyForQuery, so a CopyInResponse can be refused. */
     private final boolean mayCopy;
     private boolean copyRefused;
@@ -132,6 +134,11 @@ class SimpleQuery extends Exchange {
     }
 
     @Override
+    public PgException failedOnServer() {
+        return serverFailed && firstTag == null && !error.endsSession() ? error : null;
+    }
+
+    @Override
     public void onMessage(BackendMessage msg) {
         if (msg instanceof RowDescription description) {
             columns = description.columns().stream().map(RowDescription.Column::name).toList();
@@ -152,6 +159,7 @@ class SimpleQuery extends Exchange {
         } else if (msg instanceof EmptyQueryResponse) {
             last = new QueryResult(List.of(), List.of(), "");
         } else if (msg instanceof ErrorResponse response) {
+            serverFailed = true;
             if (error == null) {
                 error = session.serverError(response.fields(), false);
             }

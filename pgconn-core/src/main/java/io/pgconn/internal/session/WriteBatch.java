@@ -77,9 +77,16 @@ final class WriteBatch {
         }
     }
 
+    /**
+     * Counts a whole write; a failed one (EPIPE, ECONNRESET on write) goes into the pipeline's {@code exceptionCaught}
+     * as Netty's void promise would have sent it, so the session ends with the socket's error as its cause
+     * ({@link SessionHandler#exceptionCaught}) and not as if its owner had closed it.
+     */
     private void written(ChannelFuture write) {
         if (write.isSuccess()) {
             wholeOut++;
+        } else if (channel.isRegistered()) {
+            channel.pipeline().fireExceptionCaught(write.cause());
         }
     }
 

@@ -76,6 +76,55 @@ class LostExchangesTest {
                 .isInstanceOf(PgOutcomeUnknownException.class);
     }
 
+    /**
+     * A CALL or DO outside a transaction block may COMMIT inside itself before its one CommandComplete (PostgreSQL 11+
+     * transaction control): the server's FATAL after the procedure's first COMMIT does not mean it took no effect, so
+     * the head is unknown, not "did not take effect" (which R2DBC calls transient: a retry would apply the committed
+     * chunks again). Inside a block its COMMIT is refused, and behind the head it was never read: did not take effect.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"CALL load_in_chunks()", " /* c */ call p(1)", "DO $$BEGIN COMMIT; END$$", "SELECT 1; CALL p()"})
+    void theServersOwnFatalLeavesAStatementThatMayCommitInsideItselfUnknown(String sql) {
+        PgClosedException fatal = endedBy("FATAL", "57P01");
+
+        assertThat(LostExchanges.tell(fatal, new Exchange[] {written(new Lost(sql), 1)}, 'I', UP_TO_3)[0])
+                .isInstanceOf(PgOutcomeUnknownException.class);
+        assertThat(LostExchanges.tell(fatal, new Exchange[] {written(new Lost(sql), 1)}, 'T', UP_TO_3)[0])
+                .as("inside a transaction block a procedure's COMMIT is refused")
+                .isExactlyInstanceOf(PgClosedException.class).hasMessageContaining("did not take effect");
+        assertThat(LostExchanges.tell(fatal, new Exchange[] {sentIn(1), written(new Lost(sql), 1)}, 'I', UP_TO_3)[1])
+                .as("behind the head: never read").hasMessageContaining("did not take effect");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"INSERT INTO t VALUES (1) ON CONFLICT DO NOTHING", "SELECT 'CALL p()'", "UPDATE t SET docall = 1"})
+    void aStatementThatCannotCommitInsideItselfStillDidNotTakeEffect(String sql) {
+        assertThat(LostExchanges.tell(endedBy("FATAL", "57P01"), new Exchange[] {written(new Lost(sql), 1)}, 'I', UP_TO_3)[0])
+                .isExactlyInstanceOf(PgClosedException.class).hasMessageContaining("did not take effect");
+    }
+
+    /**
+     * A statement whose ErrorResponse (23505) was read, lost before its ReadyForQuery: the server's error proves it did
+     * not take effect (its implicit transaction, or the block, failed), and the caller still gets that error, as the
+     * cause. Seen failing before: an unknown outcome, the 23505 gone. A CALL outside a block may have committed before
+     * its error: unknown.
+     */
+    @Test
+    void aStatementTheServerHadFailedDidNotTakeEffectAndCarriesTheServersError() {
+        PgException duplicate = new io.pgconn.PgServerException("db:5432", "server db:5432 reported ERROR: duplicate key (SQLSTATE 23505)",
+                new ServerErrorFields(Map.of('S', "ERROR", 'V', "ERROR", 'C', "23505", 'M', "duplicate key")), null);
+
+        for (PgClosedException end : new PgClosedException[] {RESET, endedBy("FATAL", "57P01")}) {
+            PgException told = LostExchanges.tell(end, new Exchange[] {written(new Lost(null, duplicate), 1), sentIn(1)}, 'I', UP_TO_3)[0];
+            assertThat(told).isExactlyInstanceOf(PgClosedException.class).hasCause(duplicate)
+                    .hasMessageContaining("; the server had failed the statement (SQLSTATE 23505) before the session ended, so it did not take effect");
+        }
+        assertThat(LostExchanges.tell(RESET, new Exchange[] {written(new Lost("CALL p()", duplicate), 1)}, 'I', UP_TO_3)[0])
+                .as("a procedure may have committed before its error").isInstanceOf(PgOutcomeUnknownException.class);
+        assertThat(LostExchanges.tell(RESET, new Exchange[] {written(new Lost("CALL p()", duplicate), 1)}, 'T', UP_TO_3)[0])
+                .hasCause(duplicate).hasMessageContaining("did not take effect");
+    }
+
     /** A PANIC (a failure after a commit record) and a pooler's class-08 FATAL say nothing of the running statement. */
     @Test
     void aPanicOrAConnectionExceptionFatalLeavesTheRunningStatementUnknown() {
@@ -192,12 +241,40 @@ class LostExchangesTest {
         private final boolean execution;
         private final boolean endsBlock;
         private final boolean completed;
+        private final String text;
+        private final PgException serverError;
+
+        /** A sent simple statement with this text: whether it may commit inside itself is read from it. */
+        Lost(String text) {
+            this(text, null);
+        }
+
+        /** ... whose ErrorResponse {@code serverError} was read (null: none). */
+        Lost(String text, PgException serverError) {
+            this(true, false, false, text, serverError);
+        }
+
+        Lost(boolean execution, boolean endsBlock, boolean completed) {
+            this(execution, endsBlock, completed, null, null);
+        }
 
         /** {@code execution}: its first write carries its execution (false: described first, Bind/Execute never written). */
-        Lost(boolean execution, boolean endsBlock, boolean completed) {
+        private Lost(boolean execution, boolean endsBlock, boolean completed, String text, PgException serverError) {
             this.execution = execution;
             this.endsBlock = endsBlock;
             this.completed = completed;
+            this.text = text;
+            this.serverError = serverError;
+        }
+
+        @Override
+        public PgException failedOnServer() {
+            return serverError;
+        }
+
+        @Override
+        public String text() {
+            return text;
         }
 
         @Override

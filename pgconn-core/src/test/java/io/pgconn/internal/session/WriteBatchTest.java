@@ -160,7 +160,8 @@ class WriteBatchTest {
     @Test
     void aBufferMayHaveLeftOnlyOnceFlushedAndOnceTheBufferBeforeItWentOutWhole() {
         HeldWrites held = new HeldWrites();
-        EmbeddedChannel socket = new EmbeddedChannel(held);
+        List<Throwable> caught = new ArrayList<>();
+        EmbeddedChannel socket = new EmbeddedChannel(held, new CaughtFailures(caught));
         try {
             WriteBatch batch = new WriteBatch(socket);
             assertThat(batch.mayHaveLeft(0)).as("no buffer").isFalse();
@@ -180,12 +181,48 @@ class WriteBatchTest {
             held.promises.get(1).setFailure(new java.io.IOException("connection reset"));
             assertThat(batch.mayHaveLeft(3)).as("the second did not go out whole").isFalse();
             assertThat(batch.mayHaveLeft(4)).as("never flushed").isFalse();
+            assertThat(caught).as("the failed write, in the pipeline").hasSize(1);
         } finally {
             socket.finishAndReleaseAll();
         }
     }
 
-    /** Keeps every write's promise open and drops its buffer: what the socket has not taken yet. */
+    /**
+     * A write the socket refused (EPIPE, ECONNRESET seen first on write) reaches the pipeline's exceptionCaught, so the
+     * session ends with the socket's error as its cause, not as a close of its owner's (a bare "connection closed").
+     */
+    @Test
+    void aFailedWriteReachesExceptionCaught() {
+        HeldWrites held = new HeldWrites();
+        List<Throwable> caught = new ArrayList<>();
+        EmbeddedChannel socket = new EmbeddedChannel(held, new CaughtFailures(caught));
+        try {
+            WriteBatch batch = new WriteBatch(socket);
+            batch.add(new Query("SELECT 1"));
+            batch.flush();
+            java.io.IOException reset = new java.io.IOException("Broken pipe");
+            held.promises.get(0).setFailure(reset);
+            assertThat(caught).containsExactly(reset);
+        } finally {
+            socket.finishAndReleaseAll();
+        }
+    }
+
+    /** Records what reaches the end of the pipeline's exceptionCaught (the session's handler sits there). */
+    private static final class CaughtFailures extends io.netty.channel.ChannelInboundHandlerAdapter {
+        private final List<Throwable> caught;
+
+        CaughtFailures(List<Throwable> caught) {
+            this.caught = caught;
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            caught.add(cause);
+        }
+    }
+
+        /** Keeps every write's promise open and drops its buffer: what the socket has not taken yet. */
     private static final class HeldWrites extends ChannelOutboundHandlerAdapter {
         final List<io.netty.channel.ChannelPromise> promises = new ArrayList<>();
 
