@@ -299,10 +299,13 @@ class CallerCloseIT {
         Thread loop = loopThread(channel);
         CallerCloseGuard guard = CallerCloseGuard.of(channel);
         assertThat(guard).isNotNull();
-        synchronized (guard) {
+        guard.lock().lock();
+        try {
             channel.close();
-            Conditions.awaitCondition("the loop waiting for the guard", () -> loop.getState() == Thread.State.BLOCKED);
+            Conditions.awaitCondition("the loop waiting for the guard", () -> guard.lock().hasQueuedThread(loop));
             assertThat(((UnixChannel) channel).fd().isOpen()).as("the descriptor under the caller").isTrue();
+        } finally {
+            guard.lock().unlock();
         }
         assertThat(channel.closeFuture().await(5, TimeUnit.SECONDS)).isTrue();
         await(c.close());
@@ -319,14 +322,17 @@ class CallerCloseIT {
         Channel channel = SessionAccess.channel(c);
         Thread loop = loopThread(channel);
         CallerCloseGuard guard = CallerCloseGuard.of(channel);
-        synchronized (guard) {
+        guard.lock().lock();
+        try {
             // the caller's send, not yet its shutdown: the backend reads the Terminate and exits, an EOF with no message
             java.nio.ByteBuffer terminate = io.pgconn.internal.protocol.frontend.Terminate.directBytes();
             ((io.netty.channel.unix.Socket) ((UnixChannel) channel).fd()).send(terminate, terminate.position(), terminate.limit());
             Backends.awaitGone(PG.primary(), c.processId());
             Conditions.awaitCondition("the loop closing on the server's EOF, waiting for the guard",
-                    () -> loop.getState() == Thread.State.BLOCKED);
+                    () -> guard.lock().hasQueuedThread(loop));
             assertThat(((UnixChannel) channel).fd().isOpen()).as("the descriptor under the caller").isTrue();
+        } finally {
+            guard.lock().unlock();
         }
         assertThat(channel.closeFuture().await(5, TimeUnit.SECONDS)).isTrue();
         assertThat(failure(c.closeFuture())).isInstanceOf(PgClosedException.class); // lost: no close was asked

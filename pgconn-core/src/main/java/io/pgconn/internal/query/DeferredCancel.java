@@ -34,7 +34,7 @@ final class DeferredCancel {
         this.session = session;
         this.progressAtCancel = session.readProgress();
         session.holdForCancel();
-        this.timer = session.eventLoop().schedule(this::due, DELAY_NANOS, TimeUnit.NANOSECONDS);
+        this.timer = session.schedule(this::due, DELAY_NANOS);
     }
 
     /** Defers the CancelRequest of {@code exchange}, the last exchange written and the one the server runs. */

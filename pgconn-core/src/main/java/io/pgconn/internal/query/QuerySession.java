@@ -5,13 +5,50 @@ import io.pgconn.PgException;
 import io.pgconn.ServerErrorFields;
 import io.pgconn.internal.protocol.frontend.FrontendMessage;
 
-/** What an exchange may ask of the session it runs on. Event loop only, except {@link #eventLoop()}. */
+import java.util.concurrent.ScheduledFuture;
+import java.util.function.Supplier;
+
+/**
+ * What an exchange may ask of the session it runs on. Event loop only, except {@link #eventLoop()}, {@link #execute},
+ * {@link #schedule} and {@link #startOnCaller}. Code of the query package that the loop runs on its own (a task, a
+ * timer, a subscriber's request or cancel made on the loop) enters the session through {@link #execute},
+ * {@link #schedule} or {@link #inSession}: a statement started on a caller's thread may own the session's state
+ * meanwhile, and these wait for it (docs/query.md §1).
+ */
 public interface QuerySession {
 
     /** {@code host:port} for error messages. */
     String host();
 
     EventLoop eventLoop();
+
+    /** Any thread: runs {@code task} on the event loop, in the session's code ({@link #inSession}). */
+    void execute(Runnable task);
+
+    /**
+     * Any thread: queues a statement's start ({@code start} submits its exchange) on the event loop, in the session's
+     * code, counted as a submit from now: a start on a caller's thread ({@link #startOnCaller}) or a close on it made
+     * after this call cannot overtake it.
+     */
+    void executeStart(Runnable start);
+
+    /** Any thread: runs {@code task} on the event loop after {@code delayNanos}, in the session's code ({@link #inSession}). */
+    ScheduledFuture<?> schedule(Runnable task, long delayNanos);
+
+    /**
+     * Event loop: runs {@code task} now as the session's code: after a statement that a caller's thread started
+     * ({@link #startOnCaller}) was handed to the loop, when one is being started.
+     */
+    void inSession(Runnable task);
+
+    /**
+     * A thread that is not the event loop: starts a statement on this thread when the session allows it (idle,
+     * plaintext on epoll, no tracer): owns the session's state, runs {@code first} (which makes the exchange, or returns
+     * null when there is nothing to send), puts the exchange in the FIFO and sends its request on this thread.
+     *
+     * @return false when nothing ran: the statement takes the loop's way
+     */
+    boolean startOnCaller(Supplier<? extends Exchange> first);
 
     StatementCache statementCache();
 

@@ -7,7 +7,6 @@ import io.pgconn.ServerErrorFields;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A {@link StatementRun}'s clock: the statement's timeout, and the grace a server gets to answer once
@@ -41,7 +40,7 @@ final class StatementDeadline {
 
     /** Starts the statement's timeout: at its submission, so time spent queued behind other requests counts. */
     void start() {
-        timeoutTask = session.eventLoop().schedule(this::onTimeout, plan.timeout().toNanos(), TimeUnit.NANOSECONDS);
+        timeoutTask = session.schedule(this::onTimeout, plan.timeout().toNanos());
     }
 
     /** The run ended: no timeout, no grace. */
@@ -66,13 +65,13 @@ final class StatementDeadline {
     void watchSilenceAfterCancel() {
         long progress = session.readProgress();
         long grace = session.cancelGraceNanos();
-        session.eventLoop().schedule(() -> {
+        session.schedule(() -> {
             if (!run.terminal()) {
                 closeIfSilentSince(progress, grace, "closed: the server sent nothing for "
                         + StatementPlan.humanReadable(Duration.ofNanos(grace))
                         + " after a cancel request (the server stopped answering)");
             }
-        }, grace, TimeUnit.NANOSECONDS);
+        }, grace);
     }
 
     /**
@@ -87,7 +86,7 @@ final class StatementDeadline {
             return;
         }
         if (session.readingPaused()) {
-            session.eventLoop().schedule(() -> closeIfSilentSince(progress, graceNanos, reason), graceNanos, TimeUnit.NANOSECONDS);
+            session.schedule(() -> closeIfSilentSince(progress, graceNanos, reason), graceNanos);
             return;
         }
         session.closeUnanswered(reason);
@@ -138,7 +137,7 @@ final class StatementDeadline {
             // asked to stop: its 57014 (or ReadyForQuery) normally follows soon, but the cancel may never land
             silenceMeansStopped = head || session.cancelRequestsSent() != cancelsBefore;
             readsAtCancel = session.readProgress();
-            timeoutTask = session.eventLoop().schedule(this::onCancelGraceOver, graceAfterTimeout(), TimeUnit.NANOSECONDS);
+            timeoutTask = session.schedule(this::onCancelGraceOver, graceAfterTimeout());
         }
     }
 

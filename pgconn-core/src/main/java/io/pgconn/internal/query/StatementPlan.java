@@ -39,6 +39,11 @@ public record StatementPlan(String sql, int[] typeOids, List<BoundParams> sets, 
         }
     }
 
+    /** Whether the parameter sets are encoded already (not deferred to the session's codecs on the loop). */
+    boolean encoded() {
+        return deferred == null;
+    }
+
     int setCount() {
         return deferred == null ? sets.size() : deferred.setCount();
     }

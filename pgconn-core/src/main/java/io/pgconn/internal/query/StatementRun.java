@@ -15,7 +15,9 @@ import java.util.function.Function;
  * One subscription to a statement's results: carries demand from the subscriber to the exchange
  * and segments back. Segments arriving without demand wait in {@link HeldSegments}, which pauses the
  * socket's reads meanwhile (under a fetch size the exchange asks for the next page only when there is
- * demand instead). State is confined to the event loop; request/cancel hop onto it.
+ * demand instead). State is confined to the event loop; request/cancel hop onto it — except a blocked caller's
+ * start, made on the caller's thread while it owns the idle session ({@link QuerySession#startOnCaller},
+ * docs/query.md §1): the loop's request/cancel tasks wait for it.
  */
 class StatementRun implements Flow.Subscription {
 
@@ -95,8 +97,11 @@ class StatementRun implements Flow.Subscription {
         } finally {
             run.starter = null;
         }
+        if (run.mayStartOnCaller(traced, script) && session.startOnCaller(run::firstExchange)) {
+            return; // made and sent on this thread (docs/query.md §1)
+        }
         try {
-            session.eventLoop().execute(run::submitFirst);
+            session.executeStart(run::submitFirst);
         } catch (RejectedExecutionException e) { // the factory's event loops are shut down
             run.signalled = true;
             PgClosedException closed = new PgClosedException(session.host(), "connection to " + session.host()
@@ -122,6 +127,33 @@ class StatementRun implements Flow.Subscription {
         session.submit(current);
     }
 
+    /**
+     * Whether this run may be started on the caller's thread ({@link QuerySession#startOnCaller}): the common blocked
+     * caller's statement — demand asked in {@code onSubscribe} (a collector), one statement of the extended protocol
+     * whose parameters are encoded already, no tracer, no timeout (its timer is the loop's), no paging (its later
+     * demand), not a possible COPY, and this thread no event loop. Everything else keeps the loop's way.
+     */
+    private boolean mayStartOnCaller(TracedStatement traced, List<String> script) {
+        return traced == null && script == null && first == FIRST_ATTEMPT && earlyDemand > 0 && !signalled
+                && !plan.hasTimeout() && !plan.paged() && plan.encoded() && !CopyRefusal.mayCopy(plan.sql())
+                && !NonBlockingThreads.onAnEventLoop(); // another connection's loop: its own work waits meanwhile
+    }
+
+    /**
+     * {@link #submitFirst} without the submit, on the caller's thread that owns the session: the exchange to send, or
+     * null when the subscriber cancelled before it was made.
+     */
+    private DrivenExchange firstExchange() {
+        long n = earlyDemand;
+        earlyDemand = 0;
+        onRequest(n);
+        if (signalled) {
+            return null;
+        }
+        current = first.apply(this);
+        return current;
+    }
+
     /** Runs the plan again after a stale cached statement (the first attempt changed nothing). */
     void retry(ExtendedExchange failed) {
         current = new ExtendedExchange(this, plan, failed.attempt() + 1);
@@ -131,20 +163,20 @@ class StatementRun implements Flow.Subscription {
     @Override
     public void request(long n) {
         if (session.eventLoop().inEventLoop()) {
-            onRequest(n);
+            session.inSession(() -> onRequest(n));
         } else if (n > 0 && starter == Thread.currentThread()) {
             earlyDemand = earlyDemand + n < 0 ? Long.MAX_VALUE : earlyDemand + n; // applied by submitFirst
         } else {
-            session.eventLoop().execute(() -> onRequest(n));
+            session.execute(() -> onRequest(n));
         }
     }
 
     @Override
     public void cancel() {
         if (session.eventLoop().inEventLoop()) {
-            onCancel();
+            session.inSession(this::onCancel);
         } else {
-            session.eventLoop().execute(this::onCancel);
+            session.execute(this::onCancel);
         }
     }
 

@@ -15,7 +15,7 @@ import java.util.function.Supplier;
  * in flight are written only once the server closed the cancel connection (it has signalled the
  * backend by then), and at most {@link #MAX_MILLIS} later whatever the cancel does: a cancel
  * delivered later than that can still hit the statement released meanwhile (docs/query.md §5).
- * Event loop only, except {@link #action}.
+ * Event loop only (in the session's code, {@link IdleCloseGate}), except {@link #action}.
  */
 final class CancelHold {
 
@@ -25,15 +25,18 @@ final class CancelHold {
     private final Supplier<EventLoop> loop;
     /** Writes what was held back once no cancel holds it any more. */
     private final Runnable released;
+    /** The session's doors: the end of a CancelRequest, the loop's own task, enters the session's code through them. */
+    private final IdleCloseGate door;
     private volatile Supplier<? extends CompletionStage<?>> action = () -> CompletableFuture.completedFuture(null);
     /** CancelRequests whose connection the server has not closed yet: later exchanges wait meanwhile. */
     private int inFlight;
     /** CancelRequests sent ({@link #sent}). */
     private long sent;
 
-    CancelHold(Supplier<EventLoop> loop, Runnable released) {
+    CancelHold(Supplier<EventLoop> loop, Runnable released, IdleCloseGate door) {
         this.loop = loop;
         this.released = released;
+        this.door = door;
     }
 
     /**
@@ -83,10 +86,15 @@ final class CancelHold {
         EventLoop eventLoop = loop.get();
         boolean[] ended = new boolean[1];
         Runnable end = () -> {
-            if (!ended[0]) {
-                ended[0] = true;
-                inFlight--;
-                released.run();
+            door.enter();
+            try {
+                if (!ended[0]) {
+                    ended[0] = true;
+                    inFlight--;
+                    released.run();
+                }
+            } finally {
+                door.exit();
             }
         };
         ScheduledFuture<?> bound = eventLoop.schedule(end, MAX_MILLIS, TimeUnit.MILLISECONDS);

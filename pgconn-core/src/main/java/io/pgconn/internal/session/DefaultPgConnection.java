@@ -236,11 +236,11 @@ final class DefaultPgConnection implements PgConnection {
     @Override
     public CompletableFuture<Boolean> nothingInFlight() {
         if (channel.eventLoop().inEventLoop()) {
-            return CompletableFuture.completedFuture(!session.busy());
+            return CompletableFuture.completedFuture(session.nothingInFlight());
         }
         CompletableFuture<Boolean> answer = new CompletableFuture<>();
         try {
-            channel.eventLoop().execute(() -> answer.complete(!session.busy())); // behind every task queued before
+            channel.eventLoop().execute(() -> answer.complete(session.nothingInFlight())); // behind every task queued before
         } catch (RejectedExecutionException e) {
             answer.complete(true); // the event loops are shut down: nothing can be in flight
         }
@@ -336,6 +336,16 @@ final class DefaultPgConnection implements PgConnection {
     /** Whether the close was made on the caller's thread (SessionEnd; tests). */
     boolean closedOnCaller() {
         return end.closedOnCaller();
+    }
+
+    /** Statements started on their caller's thread (PipelinedSession#startOnCaller; tests). */
+    long startedOnCaller() {
+        return session.idleGate().ownedStarts();
+    }
+
+    /** Requests started on their caller's thread that the loop wrote some or all of (tests). */
+    long handedToTheLoop() {
+        return session.handedToTheLoop();
     }
 
     /** Why the server ended the session (e.g. 57P01), or null after a close asked by the user. */

@@ -37,6 +37,7 @@ final class ExchangeFifo {
 
     /** Appends {@code exchange}: written now unless something before it holds the writes. */
     void add(Exchange exchange) {
+        assert session.mayTouchState() : "the session's state touched outside its doors";
         inFlight.add(exchange);
         // behind what still waits, too: a callback run inside writeUnwritten must not overtake it
         if (writeHolder != null || cancels.holding() || !unwritten.isEmpty()) {
@@ -55,6 +56,7 @@ final class ExchangeFifo {
      * nothing is.
      */
     void addWaitingForItsTurn(Exchange exchange) {
+        assert session.mayTouchState() : "the session's state touched outside its doors";
         inFlight.add(exchange);
         unwritten.add(exchange);
         if (inFlight.peek() == exchange) {
@@ -90,7 +92,7 @@ final class ExchangeFifo {
         try {
             String host = session.host();
             PgException error = e instanceof PgException pg ? pg : new PgProtocolException(host, "cannot write a request to " + host + ": " + e, e);
-            session.eventLoop().execute(() -> exchange.fail(error));
+            session.execute(() -> exchange.fail(error));
         } catch (Throwable again) {
             failClosed(again);
             return;
@@ -116,6 +118,7 @@ final class ExchangeFifo {
 
     /** {@code holder} wrote its Sync: the exchanges behind it may be written. */
     void releaseWrites(Exchange holder) {
+        assert session.mayTouchState() : "the session's state touched outside its doors";
         if (writeHolder != holder) {
             return;
         }
@@ -132,6 +135,7 @@ final class ExchangeFifo {
      * {@link CancelHold#MAX_MILLIS} later).
      */
     void writeUnwritten() {
+        assert session.mayTouchState() : "the session's state touched outside its doors";
         boolean headLeft = false;
         while (writeHolder == null && !unwritten.isEmpty()) {
             Exchange next = unwritten.peek();
@@ -195,12 +199,14 @@ final class ExchangeFifo {
      * a cancel is in flight, nothing of the server's is for it yet); null when there is none.
      */
     Exchange answering() {
+        assert session.mayTouchState() : "the session's state touched outside its doors";
         Exchange current = inFlight.peek();
         return current != null && current.written() ? current : null;
     }
 
     /** The head's ReadyForQuery came: it leaves, and the next one becomes the head. */
     void answered(Exchange head, char transactionStatus) {
+        assert session.mayTouchState() : "the session's state touched outside its doors";
         inFlight.poll();
         if (inFlight.isEmpty()) {
             // idle before the completion: onReady writes nothing more once the FIFO is empty (what it submits counts
@@ -253,6 +259,7 @@ final class ExchangeFifo {
      * transaction (ExtendedExchange).
      */
     boolean withdraw(Exchange exchange) {
+        assert session.mayTouchState() : "the session's state touched outside its doors";
         if (inFlight.peek() == exchange && session.transactionStatus() == 'I' && unwritten.remove(exchange)) {
             inFlight.remove(exchange);
             return true;
@@ -266,6 +273,7 @@ final class ExchangeFifo {
 
     /** Exchanges written and not yet answered: how deep the pipeline on the wire is. */
     int writtenUnanswered() {
+        assert session.mayTouchState() : "the session's state touched outside its doors";
         return inFlight.size() - unwritten.size();
     }
 
@@ -274,6 +282,7 @@ final class ExchangeFifo {
      * tells it — whether its statement was sent, and may have taken effect.
      */
     void failAll(java.util.function.Supplier<PgException> error) {
+        assert session.mayTouchState() : "the session's state touched outside its doors";
         unwritten.clear();
         writeHolder = null;
         if (inFlight.isEmpty()) {

@@ -1,6 +1,8 @@
 package io.pgconn.internal.session;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.EventLoop;
 import io.pgconn.PgErrors;
 import io.pgconn.PgException;
@@ -14,11 +16,15 @@ import io.pgconn.internal.query.StatementCache;
 import io.pgconn.internal.query.StatementTrace;
 import io.pgconn.internal.query.ValueCodecs;
 import io.pgconn.internal.protocol.frontend.FrontendMessage;
+import io.pgconn.internal.transport.CallerCloseGuard;
 
+import java.nio.ByteBuffer;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
@@ -34,8 +40,17 @@ import java.util.function.Supplier;
  * (the connection registers its listeners there), the type OID lookup after type DDL and its place in
  * the FIFO are {@link SessionTypeOids}'s, and a simple query a tracer follows is made by
  * {@link SimpleQuery#of}.
+ *
+ * <p>The session's state is the event loop's, with one exception: a statement started on a caller's thread
+ * ({@link #startOnCaller}) owns it for a moment when the session is idle — made, put in the FIFO and sent on that
+ * thread — while every place where the loop enters the session's code waits for it ({@link IdleCloseGate}).
  */
 public final class PipelinedSession implements QuerySession {
+
+    /** How long a caller starting a statement waits for the loop to leave the session's code (the completion that woke it). */
+    private static final long CALLER_START_SPIN_NANOS = TimeUnit.MICROSECONDS.toNanos(20);
+    /** The write "buffer" of a request the caller sent ({@link #writeBatch()}): some of it may have reached the server. */
+    private static final long SENT_BY_CALLER = Long.MAX_VALUE;
 
     private final String host;
     private final Map<String, String> parameters;
@@ -51,8 +66,14 @@ public final class PipelinedSession implements QuerySession {
     private final boolean serverErrorDetail;
     private final SqlShapes sqlShapes;
     private final CloseCause closeCause;
-    /** Whether the session is idle, for a close on the caller's thread ({@link SessionEnd}). */
+    /** Whether the session is idle (a close on the caller's thread, {@link SessionEnd}) or owned by a caller starting a statement. */
     private final IdleCloseGate idle = new IdleCloseGate();
+    /** The channel's guard when a caller may send on it (plaintext epoll); found at the first start after the connect path installed it. */
+    private volatile CallerCloseGuard guard;
+    /** Where the owner's request is encoded while it puts it in the FIFO; null otherwise (owner or event loop). */
+    private ByteBuf callerWrite;
+    /** Requests a caller started whose bytes (some or all) it handed to the loop (tests; written by owners only). */
+    private volatile long handedToTheLoop;
     private volatile ValueCodecs codecs;
     /** The factory's type OID knowledge as this session sees it; watching nothing until the connect path set it (and on replication sessions). */
     private volatile SessionTypeOids typeOids = SessionTypeOids.unwatched();
@@ -87,7 +108,7 @@ public final class PipelinedSession implements QuerySession {
         this.sqlShapes = new SqlShapes(parameters);
         this.codecs = codecs;
         ExchangeFifo[] held = new ExchangeFifo[1];
-        this.cancels = new CancelHold(this::eventLoop, () -> held[0].writeUnwritten());
+        this.cancels = new CancelHold(this::eventLoop, () -> held[0].writeUnwritten(), idle);
         this.fifo = held[0] = new ExchangeFifo(this, cancels);
     }
 
@@ -130,15 +151,152 @@ public final class PipelinedSession implements QuerySession {
     }
 
     private void enqueue(Exchange exchange) {
-        idle.queued();
-        if (!channel.isActive()) {
-            failLater(exchange);
+        idle.enter();
+        try {
+            idle.queued();
+            if (!channel.isActive()) {
+                failLater(exchange);
+                return;
+            }
+            if (typeOids.mayQueueLookup()) {
+                typeOids.queueWithLookup(exchange, fifo, transactionStatus, host);
+            } else {
+                fifo.add(exchange);
+            }
+        } finally {
+            idle.exit();
+        }
+    }
+
+    /**
+     * Starts a statement on this thread (docs/query.md §1): when this is not the event loop, the channel is plaintext
+     * epoll ({@link CallerCloseGuard}), no tracer follows the connection, and the session can be owned
+     * ({@link IdleCloseGate#own}: nothing counted, the loop outside the session's code — waited for briefly while it
+     * finishes the completion that woke this caller). As owner: no type lookup due and no CancelRequest holding the
+     * writes, or it gives the session back and the statement takes the loop's way; else the exchange is made
+     * ({@code first}), put in the FIFO with its request encoded into a buffer of its own, and the buffer sent with one
+     * {@code send} ({@link CallerCloseGuard#trySend}); what the socket did not take, or all of it when the guard's lock
+     * is held, goes to the loop as an ordinary write, queued before the session is given back. Then the session is
+     * given back into "the loop has work": the loop reads the gate at its next door — the answer's read — before it
+     * touches anything the owner did.
+     */
+    @Override
+    public boolean startOnCaller(Supplier<? extends Exchange> first) {
+        Channel ch = channel;
+        if (statementTrace != null || ch.eventLoop().inEventLoop()) {
+            return false;
+        }
+        CallerCloseGuard sendGuard = guard;
+        if (sendGuard == null) {
+            sendGuard = CallerCloseGuard.of(ch); // none on TLS, NIO, io_uring: looked up again (a short pipeline)
+            if (sendGuard == null) {
+                return false;
+            }
+            guard = sendGuard;
+        }
+        if (!idle.own(CALLER_START_SPIN_NANOS)) {
+            return false;
+        }
+        boolean loopHasWork = false;
+        try {
+            if (!ch.isActive() || !nothingUnsent(ch) || cancels.holding() || typeOids.mayQueueLookup()) {
+                return false; // given back below: the loop's way, nothing of the statement made yet
+            }
+            Exchange exchange = first.get();
+            if (exchange != null) {
+                ByteBuf out = ch.alloc().directBuffer(256);
+                callerWrite = out;
+                try {
+                    fifo.add(exchange);
+                } catch (RuntimeException | Error e) {
+                    out.release();
+                    throw e;
+                } finally {
+                    callerWrite = null;
+                    loopHasWork = !fifo.isEmpty();
+                }
+                send(ch, sendGuard, out);
+                idle.startedByOwner();
+            }
+            return true;
+        } finally {
+            idle.releaseOwned(loopHasWork);
+        }
+    }
+
+    /**
+     * Whether nothing waits in the channel's outbound buffer (a close's Terminate written on the loop after its count
+     * went, say): the caller's bytes must not overtake it. Safe from any thread (Netty keeps the count atomically).
+     */
+    private static boolean nothingUnsent(Channel ch) {
+        io.netty.channel.ChannelOutboundBuffer out = ch.unsafe().outboundBuffer();
+        return out != null && out.totalPendingWriteBytes() == 0;
+    }
+
+    /** The owner: sends {@code out} (released here), the rest the loop's way ({@link #startOnCaller}). */
+    private void send(Channel ch, CallerCloseGuard sendGuard, ByteBuf out) {
+        if (!out.isReadable()) {
+            out.release(); // nothing was encoded: held back (writes held), unwritable, or the encoding failed
             return;
         }
-        if (typeOids.mayQueueLookup()) {
-            typeOids.queueWithLookup(exchange, fifo, transactionStatus, host);
-        } else {
-            fifo.add(exchange);
+        ByteBuffer bytes = out.nioBuffer();
+        int sent = sendGuard.trySend(ch, bytes);
+        if (sent == out.readableBytes()) {
+            out.release();
+            return;
+        }
+        out.skipBytes(Math.max(sent, 0));
+        handedToTheLoop++; // one owner at a time: no update is lost
+        // the loop writes the rest before anything submitted after this: its write task is queued before the gate is
+        // given back, and a failed write ends the session with the socket's error, as WriteBatch's do
+        ch.writeAndFlush(out).addListener((ChannelFutureListener) f -> {
+            if (!f.isSuccess() && ch.isRegistered()) {
+                ch.pipeline().fireExceptionCaught(f.cause());
+            }
+        });
+    }
+
+    /** Any thread: runs {@code task} on the event loop as the session's code ({@link #inSession}). */
+    @Override
+    public void execute(Runnable task) {
+        channel.eventLoop().execute(() -> inSession(task));
+    }
+
+    @Override
+    public void executeStart(Runnable start) {
+        boolean counted = idle.submitting(); // false after a caller's close: its submit then fails as closed
+        Runnable task = () -> inSession(() -> {
+            try {
+                start.run(); // its submit counts itself in before this count goes
+            } finally {
+                if (counted) {
+                    idle.startRan();
+                }
+            }
+        });
+        try {
+            channel.eventLoop().execute(task);
+        } catch (RejectedExecutionException e) {
+            if (counted) {
+                idle.startRan();
+            }
+            throw e;
+        }
+    }
+
+    @Override
+    public ScheduledFuture<?> schedule(Runnable task, long delayNanos) {
+        return channel.eventLoop().schedule(() -> inSession(task), delayNanos, TimeUnit.NANOSECONDS);
+    }
+
+    /** Event loop: runs {@code task} as the session's code, after a caller that owns the session gave it back. */
+    @Override
+    public void inSession(Runnable task) {
+        idle.enter();
+        try {
+            task.run();
+        } finally {
+            idle.exit();
         }
     }
 
@@ -150,7 +308,7 @@ public final class PipelinedSession implements QuerySession {
     private void failLater(Exchange exchange) {
         PgException error = LostExchanges.submittedAfterTheEnd(closeCause.closedError());
         try {
-            channel.eventLoop().execute(() -> exchange.fail(error));
+            execute(() -> exchange.fail(error));
         } catch (RejectedExecutionException e) { // the event loops are shut down: nothing can recurse
             exchange.fail(error);
         }
@@ -163,6 +321,17 @@ public final class PipelinedSession implements QuerySession {
      */
     @Override
     public void write(FrontendMessage message) {
+        ByteBuf owners = callerWrite;
+        if (owners != null) {
+            int start = owners.writerIndex();
+            try {
+                message.encode(owners);
+            } catch (Throwable e) {
+                owners.writerIndex(start); // nothing of it is sent; the session ends (in a task, after the owner's release)
+                failClosed(e);
+            }
+            return;
+        }
         try {
             writes.add(message);
         } catch (Throwable e) {
@@ -173,12 +342,15 @@ public final class PipelinedSession implements QuerySession {
 
     @Override
     public long writeBatch() {
-        return writes.current();
+        return callerWrite != null ? SENT_BY_CALLER : writes.current();
     }
 
-    /** Whether any byte of write buffer {@code batch} may have reached the socket ({@link WriteBatch#mayHaveLeft}). */
+    /**
+     * Whether any byte of write buffer {@code batch} may have reached the socket ({@link WriteBatch#mayHaveLeft}); a
+     * request a caller sent ({@link #startOnCaller}) may have, also when its send failed (then the session ended).
+     */
     boolean mayHaveLeft(long batch) {
-        return writes != null && writes.mayHaveLeft(batch);
+        return batch == SENT_BY_CALLER || writes != null && writes.mayHaveLeft(batch);
     }
 
     /**
@@ -244,6 +416,7 @@ public final class PipelinedSession implements QuerySession {
      * and after a withdrawal. A moment the loop does not see as quiet only sends a close the loop's way.
      */
     void quietWhenIdle() {
+        assert mayTouchState() : "the loop gives its count back outside the session's doors";
         WriteBatch batch = writes;
         if (batch != null && fifo.isEmpty() && batch.isEmpty()) {
             io.netty.channel.ChannelOutboundBuffer out = channel.unsafe().outboundBuffer();
@@ -261,6 +434,10 @@ public final class PipelinedSession implements QuerySession {
     public CompletableFuture<Character> transactionStatusAfterInFlight() {
         InFlightEnd end = new InFlightEnd();
         Channel ch = channel;
+        if (!idle.submitting()) { // counted in as a submit: a caller's close or start waits for it
+            end.fail(closeCause.closedError());
+            return end.status;
+        }
         if (ch.eventLoop().inEventLoop()) {
             queueInFlightEnd(end);
         } else {
@@ -274,11 +451,17 @@ public final class PipelinedSession implements QuerySession {
     }
 
     private void queueInFlightEnd(InFlightEnd end) {
-        if (!channel.isActive()) {
-            end.fail(closeCause.closedError());
-            return;
+        idle.enter();
+        try {
+            idle.queued();
+            if (!channel.isActive()) {
+                end.fail(closeCause.closedError());
+                return;
+            }
+            fifo.addWaitingForItsTurn(end);
+        } finally {
+            idle.exit();
         }
-        fifo.addWaitingForItsTurn(end);
     }
 
     @Override
@@ -448,9 +631,19 @@ public final class PipelinedSession implements QuerySession {
         return transactionStatus;
     }
 
-    /** Whether a statement is running on the server (event loop only). */
+    /** Whether a statement is running on the server (event loop only, in the session's code). */
     boolean busy() {
         return !fifo.isEmpty();
+    }
+
+    /** Event loop, outside the session's code: whether nothing is in flight ({@code PgConnection.nothingInFlight}). */
+    boolean nothingInFlight() {
+        idle.enter();
+        try {
+            return fifo.isEmpty();
+        } finally {
+            idle.exit();
+        }
     }
 
     /** The FIFO the server's answers are dispatched from ({@link SessionHandler}). */
@@ -469,6 +662,23 @@ public final class PipelinedSession implements QuerySession {
      */
     CloseCause whyEnded() {
         return closeCause;
+    }
+
+    /**
+     * Whether this thread may touch the session's loop-only state now (assertions): the loop inside one of the
+     * session's doors, or the caller that owns the session ({@link IdleCloseGate}).
+     */
+    boolean mayTouchState() {
+        Channel ch = channel;
+        if (ch == null) {
+            return true; // not attached yet: nobody else has it
+        }
+        return ch.eventLoop().inEventLoop() ? idle.loopInside() : (idle.state() & IdleCloseGate.OWNED) != 0;
+    }
+
+    /** Requests started on a caller's thread whose bytes, some or all, the loop wrote ({@link #startOnCaller}; tests). */
+    long handedToTheLoop() {
+        return handedToTheLoop;
     }
 
     /** Whether the session is idle, for a close on the caller's thread. */

@@ -187,30 +187,33 @@ final class SessionEnd {
     }
 
     private void closeOnLoop(String reason) {
-        channel.eventLoop().execute(() -> {
-            if (channel.isActive() && session.busy()) {
-                // the backend would run the statement to its end before it reads Terminate
-                cancelOnClose = cancelQuietly();
+        session.execute(() -> closeNow(reason));
+    }
+
+    /** The loop's close, in the session's code (after a statement a caller was starting on its thread). */
+    private void closeNow(String reason) {
+        if (channel.isActive() && session.busy()) {
+            // the backend would run the statement to its end before it reads Terminate
+            cancelOnClose = cancelQuietly();
+        }
+        session.whyEnded().closing(reason);
+        session.listeners().stop(null);
+        if (channel.isActive()) {
+            session.flushPending(); // requests written in this loop turn go before the Terminate
+            channel.writeAndFlush(Terminate.INSTANCE).addListener(f -> channel.close());
+            if (!channel.isOpen()) {
+                return; // written and closed at once, the common case: no forced close to arm
             }
-            session.whyEnded().closing(reason);
-            session.listeners().stop(null);
-            if (channel.isActive()) {
-                session.flushPending(); // requests written in this loop turn go before the Terminate
-                channel.writeAndFlush(Terminate.INSTANCE).addListener(f -> channel.close());
-                if (!channel.isOpen()) {
-                    return; // written and closed at once, the common case: no forced close to arm
-                }
-                // a server that reads nothing (frozen, its receive window full of our writes) never
-                // takes the Terminate: the socket is closed anyway, so the close and the work queued
-                // behind it end instead of waiting on the server
-                ScheduledFuture<?> forced = channel.eventLoop().schedule(() -> {
-                    channel.close();
-                }, FORCED_CLOSE_AFTER.toMillis(), TimeUnit.MILLISECONDS);
-                channel.closeFuture().addListener(f -> forced.cancel(false));
-            } else {
+            // a server that reads nothing (frozen, its receive window full of our writes) never
+            // takes the Terminate: the socket is closed anyway, so the close and the work queued
+            // behind it end instead of waiting on the server
+            ScheduledFuture<?> forced = channel.eventLoop().schedule(() -> {
                 channel.close();
-            }
-        });
+            }, FORCED_CLOSE_AFTER.toMillis(), TimeUnit.MILLISECONDS);
+            channel.closeFuture().addListener(f -> forced.cancel(false));
+        } else {
+            channel.close();
+        }
     }
 
     /**

@@ -49,7 +49,13 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void handlerRemoved(ChannelHandlerContext ctx) {
-        session.discardPendingWrites();
+        IdleCloseGate door = session.idleGate();
+        door.enter();
+        try {
+            session.discardPendingWrites();
+        } finally {
+            door.exit();
+        }
     }
 
     /** {@link io.pgconn.internal.query.QuerySession#readProgress}: raw bytes read and messages dispatched. */
@@ -61,6 +67,8 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         messagesRead++;
+        IdleCloseGate door = session.idleGate();
+        door.enter(); // a caller starting a statement owns the session for a moment: the loop waits for it here
         try {
             dispatch(msg);
             if (msg instanceof ErrorResponse error && error.fields().endsSession()) {
@@ -73,6 +81,7 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
         } catch (PgProtocolException e) {
             protocolError(ctx, e);
         } finally {
+            door.exit();
             ReferenceCountUtil.release(msg);
         }
     }
@@ -116,7 +125,13 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
     /** Read coalescing for deep pipelines ({@link ReadPauses#readCompleted}). */
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
-        session.reads().readCompleted(session.fifo().writtenUnanswered());
+        IdleCloseGate door = session.idleGate();
+        door.enter();
+        try {
+            session.reads().readCompleted(session.fifo().writtenUnanswered());
+        } finally {
+            door.exit();
+        }
         ctx.fireChannelReadComplete();
     }
 
@@ -128,8 +143,14 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
      */
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        session.whyEnded().failed(cause);
-        ctx.close();
+        IdleCloseGate door = session.idleGate();
+        door.enter();
+        try {
+            session.whyEnded().failed(cause);
+            ctx.close();
+        } finally {
+            door.exit();
+        }
         if (FatalErrors.isFatal(cause)) {
             FatalErrors.handToTheThread((VirtualMachineError) cause);
         }
@@ -137,10 +158,16 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-        session.discardPendingWrites(); // nothing more reaches the server
-        CloseCause closeCause = session.whyEnded();
-        session.fifo().failAll(closeCause::closedError);
-        session.listeners().stop(closeCause.cause());
+        IdleCloseGate door = session.idleGate();
+        door.enter();
+        try {
+            session.discardPendingWrites(); // nothing more reaches the server
+            CloseCause closeCause = session.whyEnded();
+            session.fifo().failAll(closeCause::closedError);
+            session.listeners().stop(closeCause.cause());
+        } finally {
+            door.exit();
+        }
         ctx.fireChannelInactive();
     }
 }

@@ -17,6 +17,7 @@ import io.pgconn.Transport;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * Lets a thread that is not the channel's event loop send a last message and shut the socket down (a close on the
@@ -36,6 +37,9 @@ import java.util.concurrent.RejectedExecutionException;
  * <li>{@link #flush} (the loop's writes) runs under the lock too, so a pipeline write never interleaves with the
  *     caller's send. The session starts no write once a caller took the close (its idle gate), so this only makes
  *     that rule hold at the socket as well.</li>
+ * <li>{@link #trySend}, a statement's request sent on the caller's thread (docs/query.md §1), only tries the lock: the
+ *     loop holds it while a close runs {@code closeFuture()} listeners, which may submit and then wait for the caller
+ *     that owns the session; a caller that finds the lock held hands its bytes to the loop instead.</li>
  * </ul>
  * Closes Netty makes without the pipeline remain: a failed write (none while the session is idle, the only time a
  * caller closes), a failed {@code epoll_ctl} on the descriptor, and the event loop group's shutdown (the factory
@@ -49,6 +53,9 @@ public final class CallerCloseGuard extends ChannelDuplexHandler {
 
     /** The handler's name in the pipeline. */
     public static final String NAME = "callerCloseGuard";
+
+    /** Held by every close and flush of the loop, and by a caller's send. */
+    private final ReentrantLock lock = new ReentrantLock();
 
     private CallerCloseGuard() {
     }
@@ -85,7 +92,8 @@ public final class CallerCloseGuard extends ChannelDuplexHandler {
      *         socket was shut down, also when the send failed (the server had gone: a reset, a broken pipe)
      */
     public boolean sendAndShutdown(Channel channel, ByteBuffer message) {
-        synchronized (this) {
+        lock.lock();
+        try {
             FileDescriptor fd = ((UnixChannel) channel).fd();
             if (!fd.isOpen()) {
                 return false; // the loop closed it: its close event ends the session
@@ -106,7 +114,40 @@ public final class CallerCloseGuard extends ChannelDuplexHandler {
                 // ENOTCONN after a reset: nothing is left to shut down
             }
             return true;
+        } finally {
+            lock.unlock();
         }
+    }
+
+    /**
+     * On a thread that is not the channel's event loop, while the session's state is this thread's and nothing of the
+     * loop's is unsent: sends what the socket takes of {@code message} (from its position to its limit, the buffer left
+     * as it is) with one {@code send}, without waiting for the lock.
+     *
+     * @return the bytes sent (0 when the socket took none); -1 when nothing was tried or the send failed: the lock was
+     *         held, the channel is closed, or the server had gone (the caller hands its bytes to the loop, whose write
+     *         then ends the session with the socket's error)
+     */
+    public int trySend(Channel channel, ByteBuffer message) {
+        if (!lock.tryLock()) {
+            return -1;
+        }
+        try {
+            FileDescriptor fd = ((UnixChannel) channel).fd();
+            if (!fd.isOpen() || !(fd instanceof Socket socket) || socket.isOutputShutdown()) {
+                return -1;
+            }
+            return socket.send(message, message.position(), message.limit());
+        } catch (IOException | RuntimeException serverGone) {
+            return -1;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The lock every close and flush of the loop takes, and a caller's send (tests hold it to show what waits for it). */
+    public ReentrantLock lock() {
+        return lock;
     }
 
     /** Queues the channel's close without waking the loop: the shutdown that follows wakes it. */
@@ -126,15 +167,21 @@ public final class CallerCloseGuard extends ChannelDuplexHandler {
 
     @Override
     public void close(ChannelHandlerContext ctx, ChannelPromise promise) {
-        synchronized (this) {
+        lock.lock();
+        try {
             ctx.close(promise);
+        } finally {
+            lock.unlock();
         }
     }
 
     @Override
     public void flush(ChannelHandlerContext ctx) {
-        synchronized (this) {
+        lock.lock();
+        try {
             ctx.flush();
+        } finally {
+            lock.unlock();
         }
     }
 

@@ -32,4 +32,14 @@ public final class SessionAccess {
             throw new AssertionError("the session's event loop did not answer", e);
         }
     }
+
+    /** Statements {@code connection}'s session started on their caller's thread so far (docs/query.md §1). */
+    public static long startedOnCaller(PgConnection connection) {
+        return ((DefaultPgConnection) connection).startedOnCaller();
+    }
+
+    /** Requests started on their caller's thread whose bytes, some or all, the loop wrote (a partial send, the guard busy). */
+    public static long handedToTheLoop(PgConnection connection) {
+        return ((DefaultPgConnection) connection).handedToTheLoop();
+    }
 }

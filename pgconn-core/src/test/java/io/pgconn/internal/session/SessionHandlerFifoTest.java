@@ -115,7 +115,7 @@ class SessionHandlerFifoTest {
         session.submit(broken);
         session.submit(waiting);
         holder.holding = false;
-        session.releaseWrites(holder);
+        session.inSession(() -> session.releaseWrites(holder)); // as an exchange does, on the loop in the session's code
         channel.runPendingTasks();
         assertThat(written()).containsExactly("A", "C", "D");
     }
@@ -179,7 +179,7 @@ class SessionHandlerFifoTest {
         Throwable release(Thread.UncaughtExceptionHandler handler) {
             holder.holding = false;
             return withLoopHandler(handler, () -> {
-                session.releaseWrites(holder);
+                session.inSession(() -> session.releaseWrites(holder)); // as an exchange does, on the loop in the session's code
                 channel.runPendingTasks();
             });
         }

@@ -91,7 +91,7 @@ class WithdrawnStatementTest {
         CompletableFuture<RowSet> cancelled = cancelledWhileQueued(holder);
         CompletableFuture<RowSet> next = DefaultPgStatement.query(session, "SET work_mem = '8MB'");
         holder.holding = false;
-        session.releaseWrites(holder); // e.g. a paged stream's Sync: the holder's ReadyForQuery is still to come
+        session.inSession(() -> session.releaseWrites(holder)); // e.g. a paged stream's Sync: the holder's ReadyForQuery is still to come
         assertThat(written()).as("nothing before the transaction status behind the holder is known").isEmpty();
 
         channel.writeInbound(new ReadyForQuery('I'));
@@ -112,7 +112,7 @@ class WithdrawnStatementTest {
         cancelledWhileQueued(holder);
         CompletableFuture<RowSet> commit = DefaultPgStatement.query(session, "COMMIT");
         holder.holding = false;
-        session.releaseWrites(holder);
+        session.inSession(() -> session.releaseWrites(holder)); // as an exchange does, on the loop in the session's code
         assertThat(written()).isEmpty();
 
         channel.writeInbound(new ReadyForQuery('T')); // the holder ran BEGIN (a pipelined BEGIN)

@@ -1,0 +1,332 @@
+package io.pgconn.lifecycle;
+
+import io.pgconn.PgConnection;
+import io.pgconn.PgConnectionFactory;
+import io.pgconn.PgException;
+import io.pgconn.Transport;
+import io.pgconn.config.ConnConfig;
+import io.pgconn.internal.session.SessionAccess;
+import io.pgconn.query.RowSet;
+import io.pgconn.testing.Backends;
+import io.pgconn.testing.Connect;
+import io.pgconn.testing.RecordingListener;
+import io.pgconn.testkit.PgClusterExtension;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+import static io.pgconn.lifecycle.LifecycleCluster.PASSWORD;
+import static io.pgconn.testing.Connect.await;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A statement started on the caller's thread (docs/query.md §1): an idle plaintext session on epoll is owned for a
+ * moment by a caller that is not the event loop, which makes the exchange, puts it in the FIFO and sends its request
+ * itself, while the loop's doors wait. Races — a second thread's submits, a third's close, notifications arriving on
+ * the idle session, the server's end, a cancel from another thread — in loops of many rounds: every answer reaches
+ * its own statement, nothing hangs, no protocol error in the server's log. Each test asserts that the caller's way
+ * was taken (the session's count of such starts), so none passes with every start on the loop.
+ */
+class CallerStartIT {
+
+    @RegisterExtension
+    static final PgClusterExtension PG = LifecycleCluster.withMajorVersion(18);
+
+    private PgConnectionFactory epoll;
+    private long logStart;
+
+    @BeforeEach
+    void start() throws IOException {
+        epoll = PgConnectionFactory.builder(ConnConfig.builder().build()).transport(Transport.EPOLL).threads(2).build();
+        logStart = Files.size(PG.primary().logFile());
+    }
+
+    @AfterEach
+    void stop() throws IOException {
+        int leftOpen = epoll.openConnections();
+        epoll.close();
+        assertThat(leftOpen).as("connections left open").isZero();
+        byte[] all = Files.readAllBytes(PG.primary().logFile());
+        String log = new String(all, (int) logStart, all.length - (int) logStart, StandardCharsets.UTF_8);
+        assertThat(log).as("the server's log while the test ran: no stray or interleaved bytes")
+                .doesNotContain("invalid frontend message").doesNotContain("invalid message length")
+                .doesNotContain("incomplete message from client").doesNotContain("unexpected EOF on client connection");
+    }
+
+    private static PgConnection connect(PgConnectionFactory factory, String extra) {
+        return await(factory.connect(Connect.config(PG.primary(), "scram_u", PASSWORD, "extensionTypes='' " + extra)));
+    }
+
+    private PgConnection connect() {
+        return connect(epoll, "sslmode=disable");
+    }
+
+    /** The value a statement {@code SELECT $1::int * 2} answers, or null when it failed with a pgconn error (closed, lost). */
+    private static Integer doubled(CompletableFuture<RowSet> query) {
+        try {
+            return query.get(30, TimeUnit.SECONDS).single(Integer.class);
+        } catch (ExecutionException e) {
+            assertThat(e.getCause()).isInstanceOf(PgException.class);
+            return null;
+        } catch (TimeoutException e) {
+            throw new AssertionError("a statement was never answered", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
+    @Test
+    void aBlockedCallersStatementsAreStartedOnItsThreadAndEachGetsItsOwnAnswer() {
+        PgConnection c = connect();
+        for (int i = 0; i < 2_000; i++) {
+            assertThat(c.query("SELECT $1::int * 2", i).join().single(Integer.class)).isEqualTo(i * 2);
+        }
+        assertThat(SessionAccess.startedOnCaller(c)).as("statements started on the caller's thread").isPositive();
+        await(c.close());
+    }
+
+    /** A second thread's submits race the caller's starts, a third thread closes: each answer is its own or a closed error. */
+    @Test
+    void startsRacingAnotherThreadsSubmitsAndAClose() throws Exception {
+        long started = 0;
+        for (int round = 0; round < 60; round++) {
+            PgConnection c = connect();
+            CountDownLatch go = new CountDownLatch(1);
+            AtomicBoolean stop = new AtomicBoolean();
+            int closeAfter = ThreadLocalRandom.current().nextInt(50, 400);
+            AtomicInteger answered = new AtomicInteger();
+            CompletableFuture<Void> blocked = CompletableFuture.runAsync(() -> {
+                awaitQuietly(go);
+                for (int i = 0; !stop.get() && i < 2_000; i++) {
+                    Integer value = doubled(c.query("SELECT $1::int * 2", i));
+                    if (value == null) {
+                        return; // closed
+                    }
+                    assertThat(value).isEqualTo(i * 2);
+                    answered.incrementAndGet();
+                }
+            });
+            CompletableFuture<Void> pipelining = CompletableFuture.runAsync(() -> {
+                awaitQuietly(go);
+                for (int i = 0; !stop.get() && i < 200; i++) {
+                    List<CompletableFuture<RowSet>> burst = new ArrayList<>();
+                    for (int j = 0; j < 5; j++) {
+                        burst.add(c.query("SELECT $1::int * 2", 100_000 + i * 10 + j));
+                    }
+                    for (int j = 0; j < 5; j++) {
+                        Integer value = doubled(burst.get(j));
+                        if (value != null) {
+                            assertThat(value).isEqualTo((100_000 + i * 10 + j) * 2);
+                        }
+                    }
+                }
+            });
+            CompletableFuture<Void> closing = CompletableFuture.runAsync(() -> {
+                awaitQuietly(go);
+                while (answered.get() < closeAfter && !blocked.isDone()) {
+                    Thread.onSpinWait();
+                }
+                await(c.close());
+            });
+            go.countDown();
+            closing.get(60, TimeUnit.SECONDS);
+            stop.set(true);
+            blocked.get(60, TimeUnit.SECONDS);
+            pipelining.get(60, TimeUnit.SECONDS);
+            await(c.closeFuture().handle((ok, error) -> null));
+            started += SessionAccess.startedOnCaller(c);
+        }
+        assertThat(started).as("statements started on the caller's thread").isPositive();
+    }
+
+    /** Notifications (NotificationResponse) arriving on the idle session between a caller's starts, read by the loop. */
+    @Test
+    void notificationsArrivingOnTheIdleSessionWhileTheCallerStarts() throws Exception {
+        PgConnection c = connect();
+        PgConnection notifier = connect();
+        try {
+            RecordingListener listener = new RecordingListener();
+            await(c.listen("caller_start_flood", listener));
+            int sent = 400;
+            CompletableFuture<Void> notifying = CompletableFuture.runAsync(() -> {
+                for (int i = 0; i < sent; i++) {
+                    await(notifier.simpleQuery("SELECT pg_notify('caller_start_flood', '" + i + "')"));
+                }
+            });
+            int i = 0;
+            while (!notifying.isDone() || i < 500) {
+                assertThat(c.query("SELECT $1::int * 2", i).join().single(Integer.class)).isEqualTo(i * 2);
+                i++;
+            }
+            notifying.get(60, TimeUnit.SECONDS);
+            io.pgconn.testing.Conditions.awaitCondition("every notification heard", () -> listener.pending() == sent);
+            assertThat(SessionAccess.startedOnCaller(c)).as("statements started on the caller's thread").isPositive();
+        } finally {
+            await(notifier.close());
+            await(c.close());
+        }
+    }
+
+    /** The server ends the session (pg_terminate_backend: a FATAL, then EOF) at a random point of a caller's starts. */
+    @Test
+    void theServersEndAtRandomPoints() throws Exception {
+        PgConnection admin = connect();
+        long started = 0;
+        try {
+            for (int round = 0; round < 60; round++) {
+                PgConnection c = connect();
+                int pid = c.processId();
+                AtomicInteger answered = new AtomicInteger();
+                int terminateAfter = ThreadLocalRandom.current().nextInt(0, 300);
+                // a closeFuture() listener that submits: run on the loop while it closes the channel (holding the
+                // guard's lock); its submit must not wait for a caller that waits for that lock
+                CompletableFuture<RowSet> fromTheEnd = new CompletableFuture<>();
+                c.closeFuture().whenComplete((ok, error) -> c.query("SELECT 1").whenComplete((r, e) -> {
+                    if (e != null) {
+                        fromTheEnd.completeExceptionally(e);
+                    } else {
+                        fromTheEnd.complete(r);
+                    }
+                }));
+                CompletableFuture<Void> blocked = CompletableFuture.runAsync(() -> {
+                    for (int i = 0; i < 2_000; i++) {
+                        Integer value = doubled(c.query("SELECT $1::int * 2", i));
+                        if (value == null) {
+                            return;
+                        }
+                        assertThat(value).isEqualTo(i * 2);
+                        answered.incrementAndGet();
+                    }
+                });
+                while (answered.get() < terminateAfter && !blocked.isDone()) {
+                    Thread.onSpinWait();
+                }
+                await(admin.simpleQuery("SELECT pg_terminate_backend(" + pid + ")"));
+                blocked.get(60, TimeUnit.SECONDS);
+                await(c.closeFuture().handle((ok, error) -> null));
+                assertThat(fromTheEnd.handle((r, e) -> e).get(30, TimeUnit.SECONDS)).isInstanceOf(PgException.class);
+                Backends.awaitGone(PG.primary(), pid);
+                started += SessionAccess.startedOnCaller(c);
+                await(c.close());
+            }
+        } finally {
+            await(admin.close());
+        }
+        assertThat(started).as("statements started on the caller's thread").isPositive();
+    }
+
+    /** A cancel from another thread races the start: every future ends, the session stays usable. */
+    @Test
+    void cancelsFromAnotherThreadRaceTheStart() throws Exception {
+        PgConnection c = connect();
+        AtomicLong cancels = new AtomicLong();
+        for (int i = 0; i < 1_000; i++) {
+            CompletableFuture<RowSet> q = c.query("SELECT $1::int * 2", i);
+            if (i % 3 == 0) {
+                CompletableFuture.runAsync(() -> {
+                    if (q.cancel(false)) {
+                        cancels.incrementAndGet();
+                    }
+                });
+            }
+            try {
+                assertThat(q.get(30, TimeUnit.SECONDS).single(Integer.class)).isEqualTo(i * 2);
+            } catch (CancellationException | CompletionException | ExecutionException e) {
+                assertThat(i % 3).as("only the cancelled ones fail").isZero();
+            }
+        }
+        assertThat(c.query("SELECT $1::int * 2", 21).get(30, TimeUnit.SECONDS).single(Integer.class)).isEqualTo(42);
+        assertThat(SessionAccess.startedOnCaller(c)).as("statements started on the caller's thread").isPositive();
+        await(c.close());
+    }
+
+    /** A request larger than the socket takes at once: the caller sends what it takes, the loop writes the rest. */
+    @Test
+    void aPartialSendLeavesTheRestToTheLoop() {
+        PgConnection c = connect();
+        String large = "x".repeat(16 * 1024 * 1024);
+        for (int i = 0; i < 3; i++) {
+            assertThat(c.query("SELECT length($1::text) + $2::int", large, i).join().single(Integer.class)).isEqualTo(large.length() + i);
+            assertThat(c.query("SELECT $1::int * 2", i).join().single(Integer.class)).isEqualTo(i * 2);
+        }
+        assertThat(SessionAccess.startedOnCaller(c)).as("statements started on the caller's thread").isPositive();
+        assertThat(SessionAccess.handedToTheLoop(c)).as("the rest of a partial send written by the loop").isPositive();
+        await(c.close());
+    }
+
+    /**
+     * The guard's lock held (as the loop holds it while a close runs closeFuture() listeners): the caller does not wait
+     * for it, it hands its bytes to the loop, which writes them once the lock is free.
+     */
+    @Test
+    void aStartDoesNotWaitForTheGuardsLock() throws Exception {
+        PgConnection c = connect();
+        assertThat(c.query("SELECT $1::int * 2", 1).join().single(Integer.class)).isEqualTo(2);
+        long before = SessionAccess.startedOnCaller(c);
+        io.pgconn.internal.transport.CallerCloseGuard guard = io.pgconn.internal.transport.CallerCloseGuard.of(SessionAccess.channel(c));
+        CompletableFuture<RowSet> query;
+        guard.lock().lock();
+        try {
+            query = CompletableFuture.supplyAsync(() -> c.query("SELECT $1::int * 2", 21)).get(30, TimeUnit.SECONDS);
+            assertThat(SessionAccess.startedOnCaller(c)).as("started on its thread, not waiting for the lock").isEqualTo(before + 1);
+            assertThat(SessionAccess.handedToTheLoop(c)).as("its bytes handed to the loop").isEqualTo(1);
+        } finally {
+            guard.lock().unlock();
+        }
+        assertThat(query.get(30, TimeUnit.SECONDS).single(Integer.class)).isEqualTo(42);
+        await(c.close());
+    }
+
+    @Test
+    void tlsNioAndTheLoopsOwnThreadTakeTheLoopsWay() throws Exception {
+        PgConnection tls = connect(epoll, "sslmode=require");
+        for (int i = 0; i < 50; i++) {
+            assertThat(tls.query("SELECT $1::int * 2", i).join().single(Integer.class)).isEqualTo(i * 2);
+        }
+        assertThat(SessionAccess.startedOnCaller(tls)).as("TLS: the loop's way").isZero();
+        await(tls.close());
+
+        try (PgConnectionFactory nio = PgConnectionFactory.builder(ConnConfig.builder().build()).transport(Transport.NIO).threads(1).build()) {
+            PgConnection c = connect(nio, "sslmode=disable");
+            for (int i = 0; i < 50; i++) {
+                assertThat(c.query("SELECT $1::int * 2", i).join().single(Integer.class)).isEqualTo(i * 2);
+            }
+            assertThat(SessionAccess.startedOnCaller(c)).as("NIO: the loop's way").isZero();
+            await(c.close());
+        }
+
+        PgConnection c = connect();
+        CompletableFuture<CompletableFuture<RowSet>> onTheLoop = new CompletableFuture<>();
+        SessionAccess.channel(c).eventLoop().execute(() -> onTheLoop.complete(c.query("SELECT $1::int * 2", 4)));
+        assertThat(await(await(onTheLoop)).single(Integer.class)).isEqualTo(8);
+        assertThat(SessionAccess.startedOnCaller(c)).as("started on the loop: the loop's way").isZero();
+        await(c.close());
+    }
+
+    private static void awaitQuietly(CountDownLatch latch) {
+        try {
+            latch.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
