@@ -4,7 +4,9 @@
 #
 #   pgconn-benchmarks/run.sh [--results FILE] [--pause-ms N] [--warmup-ms N] [--measure-ms N]
 #                            [--max-iterations N] [--heap-connections N] [--pgbench-seconds N]
-#                            [--clients pgconn,pgconn-jdk,pgjdbc,r2dbc,vertx,pgconn-r2dbc-data,r2dbc-data] [--scenarios A,B] [--pgbench PATH] [--quick]
+#                            [--clients pgconn,pgconn-jdk,pgjdbc,r2dbc,vertx,pgconn-r2dbc-data,r2dbc-data] [--scenarios A,B] [--pgbench PATH]
+#                            [--pgconn-build NAME=PATH]... (client pgconn-NAME on another pgconn-core jar/classes dir: an A/B in one run)
+#                            [--quick]
 #
 # Builds the module first (Maven, offline first). Takes about 17 minutes on 2 cores.
 set -euo pipefail

@@ -29,7 +29,7 @@ public final class BenchMain {
     /** Command-line options. */
     record Options(Path results, long pauseMs, long warmupMs, long measureMs, int rounds, int maxIterations, int heapConnections,
                    List<String> clients, String pgbench, List<Scenario> scenarios, String command, int pkRounds, int pkTurn,
-                   boolean queriesWithStandby) {
+                   boolean queriesWithStandby, Map<String, Path> pgconnBuilds) {
 
         static Options parse(String[] args) {
             Path results = null;
@@ -45,6 +45,7 @@ public final class BenchMain {
             int pkRounds = 20;
             int pkTurn = 500;
             boolean queriesWithStandby = false;
+            Map<String, Path> pgconnBuilds = new LinkedHashMap<>();
             for (int i = 0; i < args.length; i++) {
                 String a = args[i];
                 switch (a) {
@@ -66,6 +67,14 @@ public final class BenchMain {
                         default -> throw new IllegalArgumentException("--query-server " + args[i] + ": expected primary-only (default)"
                                 + " or with-standby (the query scenarios on the primary that has the standby, as before session 7)");
                     };
+                    case "--pgconn-build" -> {
+                        String[] nameAndPath = args[++i].split("=", 2);
+                        if (nameAndPath.length != 2 || !nameAndPath[0].matches("[a-z0-9]+") || nameAndPath[1].isEmpty()) {
+                            throw new IllegalArgumentException("--pgconn-build " + args[i] + ": expected NAME=PATH, NAME in [a-z0-9]+"
+                                    + " (the client is pgconn-NAME), PATH a pgconn-core jar or classes directory");
+                        }
+                        pgconnBuilds.put(nameAndPath[0], Path.of(nameAndPath[1]));
+                    }
                     case "--quick" -> {
                         warmup = 1000;
                         measure = 2000;
@@ -77,12 +86,29 @@ public final class BenchMain {
                     default -> throw new IllegalArgumentException("unknown option " + a + " (options: --results FILE, --pause-ms N,"
                             + " --warmup-ms N, --measure-ms N, --rounds N, --max-iterations N, --heap-connections N,"
                             + " --clients a,b, --pgbench PATH, --scenarios A,B (names of Scenario, e.g. QUERY_PK), --pk-rounds N,"
-                            + " --pk-turn N, --query-server primary-only|with-standby, --quick)");
+                            + " --pk-turn N, --query-server primary-only|with-standby, --pgconn-build NAME=PATH, --quick)");
                 }
             }
+            List<String> all = new ArrayList<>(clients);
+            for (String name : pgconnBuilds.keySet()) {
+                String client = WorkerMain.PGCONN_BUILD_PREFIX + name;
+                if (List.of("jdk", "openssl").contains(name)) { // pgconn-jdk, pgconn-openssl: clients of their own
+                    throw new IllegalArgumentException("--pgconn-build " + name + ": pgconn-" + name + " is a client of its own; choose another NAME");
+                }
+                if (!all.contains(client)) {
+                    all.add(all.contains(Report.PGCONN) ? all.indexOf(Report.PGCONN) + 1 : all.size(), client);
+                }
+            }
+            clients = List.copyOf(all);
             return new Options(results, pause, warmup, measure, rounds, maxIterations, heap, clients, pgbench, scenarios,
                     "pgconn-benchmarks/run.sh " + String.join(" ", args), pkRounds, pkTurn,
-                    queriesWithStandby);
+                    queriesWithStandby, Map.copyOf(pgconnBuilds));
+        }
+
+        /** The other pgconn-core build a client runs on ({@code --pgconn-build NAME=PATH}: client pgconn-NAME), or null. */
+        Path pgconnBuild(String client) {
+            return client.startsWith(WorkerMain.PGCONN_BUILD_PREFIX)
+                    ? pgconnBuilds.get(client.substring(WorkerMain.PGCONN_BUILD_PREFIX.length())) : null;
         }
 
         /** The primary-key select scenarios: more and shorter turns, read as per-round ratios (see PK_ROUNDS). */
@@ -141,7 +167,8 @@ public final class BenchMain {
             List<WorkerProcess> workers = new ArrayList<>();
             try {
                 for (String client : options.clients()) {
-                    WorkerProcess w = new WorkerProcess(client, endpoints, options.pauseMs(), extraJvmArgs, logDir, errors);
+                    WorkerProcess w = new WorkerProcess(client, endpoints, options.pauseMs(), extraJvmArgs, logDir, errors,
+                            options.pgconnBuild(client));
                     workers.add(w);
                     settings.put(client, w.settings());
                 }
@@ -151,12 +178,15 @@ public final class BenchMain {
                 System.err.println("== warm-up of all scenarios (load " + loadAverage() + ")");
                 for (WorkerProcess w : workers) {
                     for (Scenario scenario : options.scenarios()) {
-                        if (w.supports(scenario)) {
+                        if (w.supports(scenario) && scenario != Scenario.HEAP_PER_IDLE) {
                             w.command("WARMUP " + scenario.name() + " " + options.warmupMs());
                         }
                     }
                 }
                 for (Scenario scenario : options.scenarios()) {
+                    if (scenario == Scenario.HEAP_PER_IDLE) {
+                        continue; // after the timed scenarios
+                    }
                     if (SAME_ROUNDS.containsKey(scenario) && options.scenarios().contains(SAME_ROUNDS.get(scenario))) {
                         continue; // timed with its partner
                     }
@@ -215,11 +245,11 @@ public final class BenchMain {
                     }
                 }
                 workers.forEach(w -> turnP50s.addAll(w.turns()));
-                if (options.scenarios().equals(TIMED)) {
+                if (options.scenarios().equals(TIMED) || options.scenarios().contains(Scenario.HEAP_PER_IDLE)) {
                     loads.add("HEAP: " + loadAverage());
                     heapPerIdleConnection(workers, options.heapConnections(), results);
                 } else {
-                    System.err.println("== heap per idle connection: skipped (--scenarios given)");
+                    System.err.println("== heap per idle connection: skipped (--scenarios given without HEAP_PER_IDLE)");
                 }
             } finally {
                 workers.forEach(WorkerProcess::close);
@@ -244,6 +274,9 @@ public final class BenchMain {
         sb.append("# pgconn connect benchmarks — ").append(LocalDate.now(ZoneOffset.UTC)).append("\n\n");
         sb.append("- command: `").append(o.command()).append("`\n");
         sb.append("- code: ").append(Machine.sourceRevision()).append("\n");
+        o.pgconnBuilds().forEach((name, path) -> sb.append("- client ").append(WorkerMain.PGCONN_BUILD_PREFIX).append(name)
+                .append(": pgconn (as client pgconn) on another pgconn-core build, `").append(path.toAbsolutePath())
+                .append("` (`--pgconn-build`)\n"));
         sb.append("- machine: ").append(Machine.describe()).append("\n");
         sb.append("- JVM: ").append(System.getProperty("java.vm.name")).append(' ').append(System.getProperty("java.runtime.version"))
                 .append("; workers: one JVM per client, -Xms1g -Xmx1g G1, Netty leak detection off")
@@ -268,6 +301,10 @@ public final class BenchMain {
         String perRound = report.perRoundTable();
         if (!perRound.isEmpty()) {
             sb.append("## Per-round p50 (primary-key selects)\n").append(perRound).append('\n');
+        }
+        String perRoundRates = report.perRoundThroughputTable();
+        if (!perRoundRates.isEmpty()) {
+            sb.append("## Per-round statements/s (pipelined scenarios; with --pgconn-build, primary-key p50s too), ratios to pgconn\n").append(perRoundRates).append('\n');
         }
         sb.append("## Client settings\n\n");
         settings.forEach((k, v) -> sb.append("- **").append(k).append("**: ").append(v).append('\n'));

@@ -39,6 +39,43 @@ interface Client extends AutoCloseable, QueryWork {
         return trust;
     }
 
+    /**
+     * The primary-key selects pipelined: each answer's completion issues the next select, so {@code inFlight} stay
+     * on the wire (an asynchronous client's completions run on its event loop, which writes the next one with the
+     * answers it reads); a blocking client runs them one after another, its loop.
+     */
+    @Override
+    default CompletableFuture<Void> selectPkPipelined(Object connection, int count, int inFlight) {
+        if (blocking()) {
+            for (int i = 0; i < count; i++) {
+                selectByPk(connection, 1 + i % PK_ROWS).join();
+            }
+            return CompletableFuture.completedFuture(null);
+        }
+        CompletableFuture<Void> all = new CompletableFuture<>();
+        java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicInteger left = new java.util.concurrent.atomic.AtomicInteger(count);
+        Runnable[] send = new Runnable[1];
+        send[0] = () -> {
+            int i = next.getAndIncrement();
+            if (i < count) {
+                selectByPk(connection, 1 + i % PK_ROWS).whenComplete((r, e) -> {
+                    if (e != null) {
+                        all.completeExceptionally(e);
+                    } else if (left.decrementAndGet() == 0) {
+                        all.complete(null);
+                    } else {
+                        send[0].run();
+                    }
+                });
+            }
+        };
+        for (int k = 0; k < Math.min(inFlight, count); k++) {
+            send[0].run();
+        }
+        return all;
+    }
+
     /** Runs {@code SELECT 1} and reads its row. */
     CompletableFuture<Void> selectOne(Object connection);
 

@@ -260,16 +260,24 @@ final class Measure {
         });
     }
 
-    /** Batches of 2,560 inserts with 256 in flight; statements and nanoseconds added to {@code done}. */
-    long pipelinedInsertLoop(Duration time, long[] done) {
-        return onOpenConnection(Scenario.PIPELINED_INSERTS, connection -> {
+    /** Statements per call of the pipelined scenarios: the pipeline drains to zero at the end of each. */
+    static final int PIPELINED_BATCH = 2560;
+
+    /**
+     * Batches of {@value #PIPELINED_BATCH} statements, pipelined: PIPELINED_INSERTS' inserts with 256 in flight, or a
+     * PIPELINED_PK_* scenario's primary-key selects ({@link Scenario#pipelineDepth()} in flight); statements and
+     * nanoseconds added to {@code done}.
+     */
+    long pipelinedLoop(Scenario scenario, Duration time, long[] done) {
+        return onOpenConnection(scenario, connection -> {
             long end = System.nanoTime() + time.toNanos();
             do {
                 long t0 = System.nanoTime();
-                client.insertPipelined(connection, 2560, 256).join();
+                (scenario == Scenario.PIPELINED_INSERTS ? client.insertPipelined(connection, PIPELINED_BATCH, 256)
+                        : client.selectPkPipelined(connection, PIPELINED_BATCH, scenario.pipelineDepth())).join();
                 long t1 = System.nanoTime();
                 if (done != null) {
-                    done[0] += 2560;
+                    done[0] += PIPELINED_BATCH;
                     done[1] += t1 - t0;
                 }
             } while (System.nanoTime() < end);

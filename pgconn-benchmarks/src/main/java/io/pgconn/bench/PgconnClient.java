@@ -45,9 +45,17 @@ class PgconnClient implements Client {
     private PgConnectionFactory blockedCallerFactory;
     private final Duration loopBusyPoll;
     private EventLoopGroup pollingGroup;
+    /** The name in the tables when not derived from the settings: {@code pgconn-NAME} for a second build (WorkerMain). */
+    private String label;
 
     PgconnClient(Endpoints endpoints, SslProviderKind provider) {
         this(endpoints, provider, true);
+    }
+
+    /** @param label the client's name in the tables (a second build of pgconn-core in the same run, {@code run.sh --pgconn-build}) */
+    PgconnClient(Endpoints endpoints, SslProviderKind provider, String label) {
+        this(endpoints, provider, true);
+        this.label = label;
     }
 
     /** @param typeDiscovery false: {@code extensionTypes=} (empty), no type OID query at connect */
@@ -79,6 +87,9 @@ class PgconnClient implements Client {
 
     @Override
     public String name() {
+        if (label != null) {
+            return label;
+        }
         if (!typeDiscovery) {
             return "pgconn-no-types";
         }
@@ -280,9 +291,15 @@ class PgconnClient implements Client {
         return ((PgConnection) connection).close();
     }
 
+    /** Where this JVM loaded pgconn-core from: which build a worker runs. */
+    static String coreLocation() {
+        java.security.CodeSource source = PgConnection.class.getProtectionDomain().getCodeSource();
+        return source == null ? "?" : source.getLocation().getPath();
+    }
+
     @Override
     public String settings() {
-        return "pgconn (this build): PgConnectionFactory per target on one "
+        return "pgconn (" + (label == null ? "this build" : "another build") + ", pgconn-core from " + coreLocation() + "): PgConnectionFactory per target on one "
                 + transport.name().toLowerCase() + " event loop group (" + Runtime.getRuntime().availableProcessors()
                 + " threads); sslProvider=" + provider.libpqName()
                 + (provider == SslProviderKind.AUTO ? " (default; resolves to " + (io.netty.handler.ssl.OpenSsl.isAvailable() ? "OpenSSL "

@@ -6,7 +6,7 @@ import java.time.Duration;
 
 /**
  * A profiling driver for the per-statement query path, not a benchmark: one client's pipelined
- * inserts ({@link Measure#pipelinedInsertLoop}) and primary-key selects ({@link Measure#queryPkLoop})
+ * inserts ({@link Measure#pipelinedLoop}) and primary-key selects ({@link Measure#queryPkLoop})
  * against the benchmark servers in this JVM, printing client CPU and bytes allocated per statement,
  * so that a JFR recording ({@code -XX:StartFlightRecording}) sees only those loops.
  * The chained selects ({@link Measure#queryPkChain}) and the 1,000-row read ({@link Measure#queryRowsLoop})
@@ -39,7 +39,7 @@ public final class QueryProfile {
                 boolean chained = all || names.contains("QUERY_PK_CHAINED");
                 boolean rows = all || names.contains("QUERY_ROWS");
                 if (inserts) {
-                    m.pipelinedInsertLoop(Duration.ofSeconds(warmup), null);
+                    m.pipelinedLoop(Scenario.PIPELINED_INSERTS, Duration.ofSeconds(warmup), null);
                 }
                 if (pk) {
                     m.queryPkLoop(Duration.ofSeconds(warmup), Integer.MAX_VALUE, null);
@@ -57,7 +57,7 @@ public final class QueryProfile {
                         long[] done = new long[2];
                         java.util.Map<String, long[]> t0 = ThreadTicks.read();
                         long a0 = Measure.allocatedBytes();
-                        long cpu = m.pipelinedInsertLoop(Duration.ofSeconds(measure), done);
+                        long cpu = m.pipelinedLoop(Scenario.PIPELINED_INSERTS, Duration.ofSeconds(measure), done);
                         long a1 = Measure.allocatedBytes();
                         printThreads(t0, ThreadTicks.read(), done[0]);
                         System.out.printf("%s PIPELINED_INSERTS: %d statements, %.0f st/s, client CPU %.4f ms/st, %.0f B/st%n",

@@ -14,6 +14,8 @@ import java.util.concurrent.CompletableFuture;
  *       decoded to its Java type;</li>
  *   <li>{@link #insertPipelined}: {@value #INSERT_SQL} {@code count} times, at most {@code inFlight}
  *       unanswered (a client that cannot pipeline runs them one after another);</li>
+ *   <li>{@link #selectPkPipelined}: {@link #selectByPk}'s select {@code count} times, at most {@code inFlight}
+ *       unanswered;</li>
  *   <li>{@link #streamRows}: {@value #STREAM_SQL} read as a stream with a demand (fetch size) of 256,
  *       calling {@code midway} once, at row 50,000, where the worker measures the live heap.</li>
  * </ul>
@@ -36,6 +38,12 @@ interface QueryWork {
 
     /** {@code count} inserts, at most {@code inFlight} unanswered; completes when all are answered. */
     CompletableFuture<Void> insertPipelined(Object connection, int count, int inFlight);
+
+    /**
+     * {@code count} of {@link #selectByPk}'s selects (keys 1 .. {@value #PK_ROWS} in turn), at most {@code inFlight}
+     * unanswered; completes when all are answered (the default: {@link Client#selectPkPipelined}).
+     */
+    CompletableFuture<Void> selectPkPipelined(Object connection, int count, int inFlight);
 
     /** Streams {@value #STREAM_SQL}, {@code midway} run once at row 50,000; answers the rows read. */
     CompletableFuture<Integer> streamRows(Object connection, Runnable midway);

@@ -41,7 +41,7 @@ final class Report {
                 if (s == Scenario.QUERY_ROWS) {
                     sb.append(row(s.title(), r.client(), ms(r.p50()), ms(r.p90()), ms(r.p99()), ms(r.mean()),
                             String.format(Locale.ROOT, "%,.0f rows/s; %,.0f B allocated/row", r.throughput(), r.value()), ms(r.cpuMs()), r.n()));
-                } else if (s == Scenario.PIPELINED_INSERTS) {
+                } else if (s.pipelined()) {
                     sb.append(row(s.title(), r.client(), "", "", "", "", String.format(Locale.ROOT, "%,.0f statements/s", r.throughput()),
                             ms(r.cpuMs()), r.n()));
                 } else if (s == Scenario.STREAM_ROWS) {
@@ -202,6 +202,68 @@ final class Report {
             rounds.add(new Round(k + 1, p50, best, mine.get(k) / p50.get(best)));
         }
         return rounds;
+    }
+
+    /**
+     * The pipelined scenarios' statements/s of each client's turn in each round (rounds every client took part in), and
+     * each client's per-round ratio to pgconn's: the spread from round to round is what an A/B of two builds
+     * ({@code --pgconn-build}) is read against. With such builds in the run, the same for the primary-key selects'
+     * per-round p50s. Empty when none ran.
+     */
+    String perRoundThroughputTable() {
+        StringBuilder sb = new StringBuilder();
+        boolean builds = turns.stream().anyMatch(t -> !t.client().equals(PGCONN) && !PEERS.contains(t.client())
+                && t.client().startsWith(WorkerMain.PGCONN_BUILD_PREFIX));
+        for (Scenario s : Scenario.values()) {
+            if (!s.pipelined() && !(builds && BenchMain.PK_ROUNDS.contains(s))) {
+                continue;
+            }
+            String unit = s.pipelined() ? "statements/s" : "p50 ms";
+            Map<String, List<Double>> byClient = new LinkedHashMap<>();
+            for (TurnP50s t : turns) {
+                if (t.scenario() == s) {
+                    byClient.put(t.client(), t.p50Ms());
+                }
+            }
+            int n = byClient.values().stream().mapToInt(List::size).min().orElse(0);
+            if (n == 0) {
+                continue;
+            }
+            List<String> clients = new ArrayList<>(byClient.keySet());
+            List<String> others = clients.stream().filter(c -> !c.equals(PGCONN)).toList();
+            boolean ratios = byClient.containsKey(PGCONN) && !others.isEmpty();
+            sb.append("\n").append(s.name()).append(" (").append(s.title()).append("), ").append(unit)
+                    .append(" of each client's turn in each round:\n\n");
+            sb.append("| round | ").append(String.join(" | ", clients)).append(" |");
+            if (ratios) {
+                others.forEach(c -> sb.append(' ').append(c).append(" / pgconn |"));
+            }
+            sb.append("\n|---:|").append("---:|".repeat(clients.size() + (ratios ? others.size() : 0))).append('\n');
+            Map<String, List<Double>> ratioOf = new LinkedHashMap<>();
+            for (int k = 0; k < n; k++) {
+                sb.append("| ").append(k + 1).append(" |");
+                for (String c : clients) {
+                    sb.append(String.format(Locale.ROOT, s.pipelined() ? " %,.0f |" : " %.4f |", byClient.get(c).get(k)));
+                }
+                if (ratios) {
+                    for (String c : others) {
+                        double r = byClient.get(c).get(k) / byClient.get(PGCONN).get(k);
+                        ratioOf.computeIfAbsent(c, x -> new ArrayList<>()).add(r);
+                        sb.append(String.format(Locale.ROOT, " %.3f× |", r));
+                    }
+                }
+                sb.append('\n');
+            }
+            if (ratios) {
+                sb.append("\nPer-round ratios to pgconn, median (min–max): ");
+                List<String> each = new ArrayList<>();
+                ratioOf.forEach((c, r) -> each.add(String.format(Locale.ROOT, "%s %.3f× (%.3f–%.3f)", c, median(r),
+                        r.stream().mapToDouble(Double::doubleValue).min().orElse(Double.NaN),
+                        r.stream().mapToDouble(Double::doubleValue).max().orElse(Double.NaN))));
+                sb.append(String.join(", ", each)).append(".\n");
+            }
+        }
+        return sb.toString();
     }
 
     /** The per-round p50s of the per-round scenarios (empty when none ran). */

@@ -25,6 +25,14 @@ enum Scenario {
     QUERY_ROWS("1,000 rows x 10 columns (mixed types) read, open connection", Target.TRUST),
     PIPELINED_INSERTS("inserts with parameters, 256 in flight on one connection", Target.TRUST),
     STREAM_ROWS("100,000-row streamed read: live heap in the middle of the stream", Target.TRUST),
+    /**
+     * Cheap statements pipelined at a shallow depth: the primary-key select of QUERY_PK, 64, 128 or 256
+     * in flight on one connection (pgjdbc: its loop). Where pgconn's read coalescing ({@code ReadPauses})
+     * could idle the server: a pause longer than the work still queued. Not in the default list.
+     */
+    PIPELINED_PK_64("one-row selects by primary key, 64 in flight on one connection", Target.TRUST),
+    PIPELINED_PK_128("one-row selects by primary key, 128 in flight on one connection", Target.TRUST),
+    PIPELINED_PK_256("one-row selects by primary key, 256 in flight on one connection", Target.TRUST),
     DATA_FIND_BY_ID_ONE("Spring Data R2DBC findById, one request in flight, r2dbc-pool of 16", Target.TRUST),
     DATA_FIND_BY_ID("Spring Data R2DBC findById, 16 concurrent requests, r2dbc-pool of 16", Target.TRUST),
     DATA_SAVE("Spring Data R2DBC save (insert), 16 concurrent requests, r2dbc-pool of 16", Target.TRUST);
@@ -47,12 +55,27 @@ enum Scenario {
 
     /** Scenarios whose numbers are latencies (p50/p90/p99 in ms). */
     boolean latency() {
-        return this != IN_FLIGHT_8 && this != HEAP_PER_IDLE && this != PIPELINED_INSERTS && this != STREAM_ROWS;
+        return this != IN_FLIGHT_8 && this != HEAP_PER_IDLE && !pipelined() && this != STREAM_ROWS;
+    }
+
+    /** The pipelined scenarios: statements/s with many in flight on one connection. */
+    boolean pipelined() {
+        return this == PIPELINED_INSERTS || pipelineDepth() > 0;
+    }
+
+    /** Statements in flight of a PIPELINED_PK_* scenario (0 for any other). */
+    int pipelineDepth() {
+        return switch (this) {
+            case PIPELINED_PK_64 -> 64;
+            case PIPELINED_PK_128 -> 128;
+            case PIPELINED_PK_256 -> 256;
+            default -> 0;
+        };
     }
 
     /** The query-path scenarios: on an open connection, each client with its own best settings (see QueryWork). */
     boolean query() {
-        return this == QUERY_PK || this == QUERY_PK_CHAINED || this == QUERY_ROWS || this == PIPELINED_INSERTS || this == STREAM_ROWS;
+        return this == QUERY_PK || this == QUERY_PK_CHAINED || this == QUERY_ROWS || pipelined() || this == STREAM_ROWS;
     }
 
     /** The servers a scenario runs against (both started by BenchServers with the same settings). */

@@ -10,6 +10,8 @@ import java.util.stream.Collectors;
  * coordinator pairs turn k of every client (they ran in the same round, minutes apart at most) and
  * reads a ratio per round, so that a round the machine spent in a slow scheduling mode weighs on
  * both clients of the ratio instead of on whichever client happened to have its turns there.
+ * For a pipelined scenario ({@link Scenario#pipelined()}) the values are each turn's statements/s instead
+ * ({@link Report#perRoundThroughputTable()}).
  */
 record TurnP50s(String client, Scenario scenario, List<Double> p50Ms) {
 

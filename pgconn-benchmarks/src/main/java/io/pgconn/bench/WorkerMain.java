@@ -36,10 +36,17 @@ import java.util.stream.Collectors;
  */
 public final class WorkerMain {
 
+    /**
+     * A second build of pgconn in the same run ({@code run.sh --pgconn-build NAME=PATH}): the worker of client
+     * {@code pgconn-NAME} gets {@code -Dbench.pgconnBuild=NAME}, and its class path has PATH where pgconn-core's was.
+     */
+    static final String PGCONN_BUILD_PROPERTY = "bench.pgconnBuild";
+    static final String PGCONN_BUILD_PREFIX = "pgconn-";
+
     private final Client client;
     private final Measure measure;
     private final Map<Scenario, Samples> primary = new EnumMap<>(Scenario.class);
-    /** Per latency scenario: each measured batch's p50 in ms, in order. */
+    /** Per latency scenario: each measured batch's p50 in ms, in order; per pipelined scenario: each batch's statements/s. */
     private final Map<Scenario, List<Double>> turnP50s = new EnumMap<>(Scenario.class);
     private final String name;
     private final Endpoints endpoints;
@@ -48,7 +55,7 @@ public final class WorkerMain {
     private Measure queryMeasure;
     private final Samples closes = new Samples();
     private final Map<Scenario, long[]> cpu = new EnumMap<>(Scenario.class);
-    /** Per query scenario: QUERY_ROWS {bytes allocated, rows}; PIPELINED_INSERTS {statements, nanos}; STREAM_ROWS {peak live heap, rows, nanos}. */
+    /** Per query scenario: QUERY_ROWS {bytes allocated, rows}; PIPELINED_* {statements, nanos}; STREAM_ROWS {peak live heap, rows, nanos}. */
     private final Map<Scenario, long[]> allocated = new EnumMap<>(Scenario.class);
     private long inFlightCycles;
     private long inFlightNanos;
@@ -147,7 +154,16 @@ public final class WorkerMain {
             case QUERY_PK_CHAINED -> queries().queryPkChain(time, maxIterations, samples);
             case QUERY_ROWS -> queries().queryRowsLoop(time, maxIterations, samples,
                     timed ? allocated.computeIfAbsent(scenario, x -> new long[3]) : new long[3]);
-            case PIPELINED_INSERTS -> queries().pipelinedInsertLoop(time, timed ? allocated.computeIfAbsent(scenario, x -> new long[3]) : null);
+            case PIPELINED_INSERTS, PIPELINED_PK_64, PIPELINED_PK_128, PIPELINED_PK_256 -> {
+                long[] acc = timed ? allocated.computeIfAbsent(scenario, x -> new long[3]) : null;
+                long statements = acc == null ? 0 : acc[0];
+                long nanos = acc == null ? 0 : acc[1];
+                long cpuOfTurn = queries().pipelinedLoop(scenario, time, acc);
+                if (acc != null && acc[1] > nanos) { // this turn's statements/s, for the per-round table (TurnP50s)
+                    turnP50s.computeIfAbsent(scenario, s -> new ArrayList<>()).add((acc[0] - statements) * 1e9 / (acc[1] - nanos));
+                }
+                yield cpuOfTurn;
+            }
             case STREAM_ROWS -> queries().streamLoop(time, timed ? allocated.computeIfAbsent(scenario, x -> new long[3]) : null);
             case DATA_FIND_BY_ID_ONE, DATA_FIND_BY_ID, DATA_SAVE -> measure.concurrentLoop(time,
                     scenario == Scenario.DATA_FIND_BY_ID_ONE ? 1 : SpringDataWork.CONCURRENT, springDataRequest(scenario),
@@ -159,7 +175,7 @@ public final class WorkerMain {
             acc[0] += cpuNanos;
             acc[1] += switch (scenario) {
                 case IN_FLIGHT_8 -> 0;
-                case PIPELINED_INSERTS, STREAM_ROWS -> 0; // per statement / per row: from their own counters
+                case PIPELINED_INSERTS, PIPELINED_PK_64, PIPELINED_PK_128, PIPELINED_PK_256, STREAM_ROWS -> 0; // per statement / per row: from their own counters
                 default -> samples.size() - before;
             };
             if (samples != null && samples.size() > before) {
@@ -187,7 +203,7 @@ public final class WorkerMain {
                         q[1] == 0 ? Double.NaN : (double) q[0] / q[1], acc[0] / 1e6 / Math.max(1, acc[1])));
                 return results;
             }
-            case PIPELINED_INSERTS -> {
+            case PIPELINED_INSERTS, PIPELINED_PK_64, PIPELINED_PK_128, PIPELINED_PK_256 -> {
                 results.add(Result.ofThroughput(client.name(), scenario, (int) q[0], q[1] == 0 ? Double.NaN : q[0] * 1e9 / q[1])
                         .withCpu(acc[0] / 1e6 / Math.max(1, q[0])));
                 return results;
@@ -227,6 +243,10 @@ public final class WorkerMain {
     }
 
     static Client create(String name, Endpoints endpoints) {
+        String build = System.getProperty(PGCONN_BUILD_PROPERTY);
+        if (build != null && name.equals(PGCONN_BUILD_PREFIX + build)) {
+            return new PgconnClient(endpoints, SslProviderKind.AUTO, name); // `pgconn` on another pgconn-core (WorkerProcess)
+        }
         return switch (name) {
             case "pgconn" -> new PgconnClient(endpoints, SslProviderKind.AUTO);
             case "pgconn-jdk" -> new PgconnClient(endpoints, SslProviderKind.JDK);

@@ -28,9 +28,27 @@ final class WorkerProcess implements AutoCloseable {
 
     WorkerProcess(String client, Endpoints endpoints, long pauseMs, List<String> extraJvmArgs, Path logDir, List<String> errors)
             throws IOException {
+        this(client, endpoints, pauseMs, extraJvmArgs, logDir, errors, null);
+    }
+
+    /**
+     * @param pgconnBuild for a second build of pgconn in the run ({@code --pgconn-build NAME=PATH}, client {@code pgconn-NAME}):
+     *                    PATH, a pgconn-core jar or classes directory put in place of this run's pgconn-core; else null
+     */
+    WorkerProcess(String client, Endpoints endpoints, long pauseMs, List<String> extraJvmArgs, Path logDir, List<String> errors,
+                  Path pgconnBuild) throws IOException {
         this.client = client;
         this.errors = errors;
-        List<String> cmd = client.equals(NATIVE_LIBPQ) ? nativeCommand(endpoints, pauseMs) : jvmCommand(client, endpoints, pauseMs, extraJvmArgs);
+        List<String> cmd;
+        if (client.equals(NATIVE_LIBPQ)) {
+            cmd = nativeCommand(endpoints, pauseMs);
+        } else if (pgconnBuild != null) {
+            List<String> args = new ArrayList<>(extraJvmArgs);
+            args.add("-D" + WorkerMain.PGCONN_BUILD_PROPERTY + "=" + client.substring(WorkerMain.PGCONN_BUILD_PREFIX.length()));
+            cmd = jvmCommand(client, endpoints, pauseMs, args, withPgconnCore(System.getProperty("java.class.path"), pgconnBuild));
+        } else {
+            cmd = jvmCommand(client, endpoints, pauseMs, extraJvmArgs, System.getProperty("java.class.path"));
+        }
         Files.createDirectories(logDir);
         this.log = logDir.resolve(client + ".log");
         this.process = new ProcessBuilder(cmd).redirectError(log.toFile()).start();
@@ -51,14 +69,40 @@ final class WorkerProcess implements AutoCloseable {
     static final String NATIVE_LIBPQ = "libpq";
     static final Path NATIVE_LIBPQ_BINARY = Path.of("pgconn-benchmarks/target/libpq-worker");
 
-    private static List<String> jvmCommand(String client, Endpoints endpoints, long pauseMs, List<String> extraJvmArgs) {
+    private static List<String> jvmCommand(String client, Endpoints endpoints, long pauseMs, List<String> extraJvmArgs, String classPath) {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xms1g", "-Xmx1g", "-XX:+UseG1GC", "-Dio.netty.leakDetection.level=disabled"));
         cmd.addAll(extraJvmArgs);
-        cmd.addAll(List.of("-cp", System.getProperty("java.class.path")));
+        cmd.addAll(List.of("-cp", classPath));
         cmd.addAll(endpoints.asJvmArguments());
         cmd.addAll(List.of(WorkerMain.class.getName(), client, Long.toString(pauseMs)));
         return cmd;
+    }
+
+    /**
+     * {@code classPath} with {@code build} where pgconn-core was (its module's {@code target/classes}, or a
+     * {@code pgconn-core-*.jar}): the worker loads every pgconn-core class from the other build, nothing else changes.
+     */
+    static String withPgconnCore(String classPath, Path build) throws IOException {
+        if (!Files.exists(build)) {
+            throw new IOException("--pgconn-build: " + build + " does not exist (expected a pgconn-core jar or classes directory)");
+        }
+        List<String> entries = new ArrayList<>();
+        int replaced = 0;
+        for (String entry : classPath.split(java.io.File.pathSeparator)) {
+            Path p = Path.of(entry);
+            String file = p.getFileName() == null ? "" : p.getFileName().toString();
+            boolean core = (file.startsWith("pgconn-core-") && file.endsWith(".jar") && !file.endsWith("-tests.jar"))
+                    || p.endsWith(Path.of("pgconn-core", "target", "classes"));
+            if (core) {
+                replaced++;
+            }
+            entries.add(core ? build.toAbsolutePath().toString() : entry);
+        }
+        if (replaced != 1) {
+            throw new IOException("--pgconn-build: expected one pgconn-core entry in the class path, found " + replaced + ": " + classPath);
+        }
+        return String.join(java.io.File.pathSeparator, entries);
     }
 
     private static List<String> nativeCommand(Endpoints endpoints, long pauseMs) throws IOException {

@@ -16,7 +16,7 @@ import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Read coalescing: a deep pipeline's answers are read after a short pause, a shallow one's at once. */
+/** Read coalescing: a deep pipeline's answers are read after a short pause, the longer the deeper (capped); a shallow one's at once. */
 class SessionHandlerReadCoalescingTest {
 
     private final PipelinedSession session = new PipelinedSession("db:5432", Map.of(), 0, io.pgconn.internal.query.TextValueCodecs.INSTANCE);
@@ -64,9 +64,41 @@ class SessionHandlerReadCoalescingTest {
         channel.writeInbound(new ReadyForQuery('I')); // one answer read: the minimum is still unanswered
 
         assertThat(channel.config().isAutoRead()).as("paused after the read").isFalse();
-        channel.advanceTimeBy(ReadPauses.COALESCE_NANOS, TimeUnit.NANOSECONDS);
+        channel.advanceTimeBy(ReadPauses.coalescingPauseNanos(ReadPauses.COALESCE_MIN_UNANSWERED), TimeUnit.NANOSECONDS);
         channel.runScheduledPendingTasks();
         assertThat(channel.config().isAutoRead()).as("reading again once the pause is over").isTrue();
+    }
+
+    @Test
+    void theDeeperThePipelineTheLongerThePauseUpToItsMaximum() {
+        assertThat(ReadPauses.coalescingPauseNanos(64)).isEqualTo(96_000);
+        assertThat(ReadPauses.coalescingPauseNanos(128)).isEqualTo(192_000);
+        assertThat(ReadPauses.coalescingPauseNanos(256)).isEqualTo(384_000);
+        assertThat(ReadPauses.coalescingPauseNanos(267)).isEqualTo(ReadPauses.COALESCE_MAX_NANOS);
+        assertThat(ReadPauses.coalescingPauseNanos(100_000)).isEqualTo(ReadPauses.COALESCE_MAX_NANOS);
+    }
+
+    @Test
+    void aReadWith200UnansweredPausesFor300Microseconds() {
+        assertPausedFor(200, 300_000);
+    }
+
+    @Test
+    void aReadWithThousandsUnansweredPausesForTheMaximumOnly() {
+        assertPausedFor(5_000, ReadPauses.COALESCE_MAX_NANOS);
+    }
+
+    /** {@code unanswered} left after a read: reading is paused until {@code nanos} have passed, and then only. */
+    private void assertPausedFor(int unanswered, long nanos) {
+        submitWritten(unanswered + 1);
+        channel.writeInbound(new ReadyForQuery('I'));
+
+        channel.advanceTimeBy(nanos - 1, TimeUnit.NANOSECONDS);
+        channel.runScheduledPendingTasks();
+        assertThat(channel.config().isAutoRead()).as("still paused 1 ns before " + nanos + " ns").isFalse();
+        channel.advanceTimeBy(1, TimeUnit.NANOSECONDS);
+        channel.runScheduledPendingTasks();
+        assertThat(channel.config().isAutoRead()).as("reading again after " + nanos + " ns").isTrue();
     }
 
     @Test
@@ -84,7 +116,7 @@ class SessionHandlerReadCoalescingTest {
         Object subscriber = new Object();
         session.pauseReading(subscriber); // a subscriber without demand, while the coalescing pause runs
 
-        channel.advanceTimeBy(ReadPauses.COALESCE_NANOS, TimeUnit.NANOSECONDS);
+        channel.advanceTimeBy(ReadPauses.coalescingPauseNanos(ReadPauses.COALESCE_MIN_UNANSWERED), TimeUnit.NANOSECONDS);
         channel.runScheduledPendingTasks();
         assertThat(channel.config().isAutoRead()).as("still paused for the subscriber").isFalse();
         session.resumeReading(subscriber);
@@ -97,7 +129,7 @@ class SessionHandlerReadCoalescingTest {
         channel.writeInbound(new ReadyForQuery('I'));
         channel.close();
 
-        channel.advanceTimeBy(ReadPauses.COALESCE_NANOS, TimeUnit.NANOSECONDS);
+        channel.advanceTimeBy(ReadPauses.coalescingPauseNanos(ReadPauses.COALESCE_MIN_UNANSWERED), TimeUnit.NANOSECONDS);
         channel.runScheduledPendingTasks();
         assertThat(channel.isOpen()).isFalse();
     }
