@@ -47,9 +47,13 @@ public final class ConnectFailures {
      * ({@link PgErrors#isNotServingNow}: 57P03 starting up or shutting down, 57P01/57P02 shutting down or crash
      * restart), or no host in the wanted role yet (a promotion under way). Not: what {@link #isLasting} (a refused
      * password 28P01/28000, TLS, configuration, 3D000), a server without a free slot (53300: a wait for a slot is
-     * not a wait for a restart) and any other server error.
+     * not a wait for a restart), any other server error, and a closed factory ({@link PgFactoryClosedException}: it
+     * never opens a connection again; a create retry tried it until its deadline).
      */
     public static boolean isWorthRetryingSoon(PgException error) {
+        if (error instanceof PgFactoryClosedException || deciding(error) instanceof PgFactoryClosedException) {
+            return false;
+        }
         if (error instanceof PgClosedException) {
             return true; // the new session ended while it was opened: the server went away just then
         }

@@ -6,6 +6,7 @@ import io.netty.channel.EventLoopGroup;
 import io.pgconn.HostStatus;
 import io.pgconn.HostUpRegistration;
 import io.pgconn.PgClosedException;
+import io.pgconn.PgFactoryClosedException;
 import io.pgconn.PgConnection;
 import io.pgconn.PgConnectionFactory;
 import io.pgconn.ServerRole;
@@ -161,7 +162,7 @@ public final class DefaultPgConnectionFactory implements PgConnectionFactory {
     @Override
     public CompletableFuture<PgConnection> connect(ConnConfig connConfig) {
         if (closed.get()) {
-            return CompletableFuture.failedFuture(new PgClosedException(null, "connection factory is closed"));
+            return CompletableFuture.failedFuture(new PgFactoryClosedException(null, "connection factory is closed"));
         }
         CompletableFuture<ConnectionControl> walk = connector.connect(connConfig);
         connecting.add(walk);
@@ -215,12 +216,12 @@ public final class DefaultPgConnectionFactory implements PgConnectionFactory {
         }
     }
 
-    private static PgClosedException cutOff(Throwable error) {
+    private static PgFactoryClosedException cutOff(Throwable error) {
         Throwable cause = FutureFailures.unwrap(error);
-        if (cause instanceof PgClosedException closedAlready && closedAlready.getMessage().contains("the connection factory was closed")) {
+        if (cause instanceof PgFactoryClosedException closedAlready) {
             return closedAlready;
         }
-        return new PgClosedException(null, "connect failed: the connection factory was closed", cause);
+        return new PgFactoryClosedException(null, "connect failed: the connection factory was closed", cause);
     }
 
     private PgConnection track(ConnectionControl connection) {
@@ -233,7 +234,7 @@ public final class DefaultPgConnectionFactory implements PgConnectionFactory {
         });
         if (closed.get()) {
             connection.close("closed: the connection factory was closed");
-            throw new PgClosedException(connection.host(), "connect to " + connection.host() + " failed: the connection factory was closed");
+            throw new PgFactoryClosedException(connection.host(), "connect to " + connection.host() + " failed: the connection factory was closed");
         }
         return connection.connection();
     }

@@ -1,8 +1,11 @@
 package io.pgconn.hostile;
 
+import io.pgconn.ConnectFailures;
 import io.pgconn.HostStatus;
 import io.pgconn.PgClosedException;
 import io.pgconn.PgConnection;
+import io.pgconn.PgException;
+import io.pgconn.PgFactoryClosedException;
 import io.pgconn.trace.PgTracer;
 import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;
@@ -47,8 +50,12 @@ class HostileFactoryCloseIT {
                 assertThatThrownBy(() -> connect.get(5, TimeUnit.SECONDS))
                         .isInstanceOf(ExecutionException.class).cause()
                         .isInstanceOf(PgClosedException.class)
-                        .hasMessageContaining("the connection factory was closed");
+                        .hasMessageContaining("the connection factory was closed")
+                        .satisfies(closed -> assertThat(ConnectFailures.isWorthRetryingSoon((PgException) closed))
+                                .as("a closed factory never connects again: not worth a retry").isFalse());
             }
+            Throwable later = connects.get(0).handle((ok, error) -> error).get();
+            assertThat(later).isInstanceOf(PgFactoryClosedException.class);
             assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
             silent.awaitConnectionsEnded(Duration.ofSeconds(5));
         }

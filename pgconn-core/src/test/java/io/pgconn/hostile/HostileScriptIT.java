@@ -1,10 +1,14 @@
 package io.pgconn.hostile;
 
 import io.pgconn.PgConnection;
+import io.pgconn.PgFailedThenClosedException;
+import io.pgconn.PgOutcomeUnknownException;
 import io.pgconn.PgServerException;
 import io.pgconn.query.CommandResult;
 import io.pgconn.query.Segment;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.IOException;
 import java.time.Duration;
@@ -115,6 +119,59 @@ class HostileScriptIT {
             assertThat(next.seen).containsExactly("SET");
             assertThat(connection.isClosed()).isFalse();
             connection.close().get(5, TimeUnit.SECONDS);
+            server.awaitConnectionsEnded(Duration.ofSeconds(5));
+            server.assertScriptsPassed();
+        }
+    }
+
+    /**
+     * A script whose ERROR (23505, its second statement's) was read before the connection was lost, its ReadyForQuery
+     * with it: the error rolled back the script's implicit transaction, the first statement with it, so it did not take
+     * effect, the server's error the cause. Seen failing before: PgOutcomeUnknownException (a script stayed unknown).
+     */
+    @Test
+    void aScriptTheServerFailedBeforeTheConnectionWasLostDidNotTakeEffect() throws Exception {
+        try (ScriptedServer server = ScriptedServer.start(c -> {
+            c.readStartupRefusingTls();
+            c.send(Backend.trustLogin());
+            readThrough(c, 'S');
+            c.send(message('1', null), message('2', null), message('n', null), message('C', "INSERT 0 1"),
+                    message('1', null), message('2', null), error("23505", "duplicate key value violates unique constraint \"k\""));
+            c.close(); // no ReadyForQuery
+        }); HostileClient client = new HostileClient(server, OPTIONS)) {
+            PgConnection connection = client.connect();
+            Recorder failing = new Recorder();
+            connection.script(List.of("INSERT INTO t VALUES (1)", "INSERT INTO t VALUES (1)", "DELETE FROM t")).subscribe(failing);
+            Throwable error = failing.error();
+            assertThat(error).isExactlyInstanceOf(PgFailedThenClosedException.class).hasMessageContaining(server.label())
+                    .hasMessageContaining("the server had failed the statement (SQLSTATE 23505) before the session ended, so it did not take effect");
+            assertThat(((PgFailedThenClosedException) error).serverError().serverFields().code()).isEqualTo("23505");
+            server.awaitConnectionsEnded(Duration.ofSeconds(5));
+            server.assertScriptsPassed();
+        }
+    }
+
+    /**
+     * The same, with a statement before the error that may have committed on its own — a COMMIT, a VACUUM or a
+     * CREATE INDEX CONCURRENTLY (an older server runs those in a script, committing what came before): the first
+     * INSERT may have committed, so the outcome stays unknown.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"COMMIT", "VACUUM t", "CREATE INDEX CONCURRENTLY i ON t (v)"})
+    void aScriptWithAStatementThatMayCommitOnItsOwnStaysUnknown(String mayCommit) throws Exception {
+        try (ScriptedServer server = ScriptedServer.start(c -> {
+            c.readStartupRefusingTls();
+            c.send(Backend.trustLogin());
+            readThrough(c, 'S');
+            c.send(message('1', null), message('2', null), message('n', null), message('C', "INSERT 0 1"),
+                    message('1', null), message('2', null), message('n', null), message('C', mayCommit.split(" ")[0]),
+                    message('1', null), message('2', null), error("23505", "duplicate key value violates unique constraint \"k\""));
+            c.close(); // no ReadyForQuery
+        }); HostileClient client = new HostileClient(server, OPTIONS)) {
+            PgConnection connection = client.connect();
+            Recorder failing = new Recorder();
+            connection.script(List.of("INSERT INTO t VALUES (1)", mayCommit, "INSERT INTO t VALUES (1)")).subscribe(failing);
+            assertThat(failing.error()).isInstanceOf(PgOutcomeUnknownException.class).hasMessageContaining("it may have been executed");
             server.awaitConnectionsEnded(Duration.ofSeconds(5));
             server.assertScriptsPassed();
         }

@@ -4,10 +4,14 @@ import io.pgconn.PgClosedException;
 import io.pgconn.PgCommitOutcomeUnknownException;
 import io.pgconn.PgConnection;
 import io.pgconn.PgException;
+import io.pgconn.PgFailedThenClosedException;
+import io.pgconn.PgOutcomeUnknownException;
 import io.pgconn.PgProtocolException;
 import io.pgconn.QueryResult;
 import io.pgconn.testing.Conditions;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -108,10 +112,46 @@ class HostileSessionEndIT {
         }); HostileClient client = new HostileClient(server, OPTIONS)) {
             PgConnection connection = client.connect();
             Throwable error = failure(connection.simpleQuery("INSERT INTO t VALUES (1)"));
-            assertThat(error).isExactlyInstanceOf(PgClosedException.class).hasMessageContaining(server.label())
+            assertThat(error).isExactlyInstanceOf(PgFailedThenClosedException.class).hasMessageContaining(server.label())
                     .hasMessageContaining("; the server had failed the statement (SQLSTATE 23505) before the session ended, so it did not take effect");
+            assertThat(((PgFailedThenClosedException) error).serverError()).isSameAs(error.getCause());
             assertThat(error.getCause()).isInstanceOf(io.pgconn.PgServerException.class).hasMessageContaining("duplicate key");
             assertThat(((PgException) error.getCause()).serverFields().code()).isEqualTo("23505");
+            server.awaitConnectionsEnded(LIMIT);
+            server.assertScriptsPassed();
+        }
+    }
+
+    /**
+     * A text of two statements, the first completed, the second failed by the server (23505) before the connection was
+     * lost: the error rolled back the text's implicit transaction, the first statement with it — did not take effect.
+     * With a statement between that may commit on its own (COMMIT, VACUUM) the first may have committed: unknown.
+     * Seen failing before: PgOutcomeUnknownException for the first (a CommandComplete read kept it unknown).
+     */
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "INSERT INTO t VALUES (2); INSERT INTO t VALUES (1)|INSERT 0 1|true",
+            "INSERT INTO t VALUES (2); COMMIT; INSERT INTO t VALUES (1)|INSERT 0 1,COMMIT|false",
+            "INSERT INTO t VALUES (2); VACUUM t; INSERT INTO t VALUES (1)|INSERT 0 1,VACUUM|false"})
+    void aTextTheServerFailedAfterAStatementCompletedDidNotTakeEffectUnlessOneMayHaveCommitted(String text, String tags,
+            boolean didNotTakeEffect) throws Exception {
+        try (ScriptedServer server = ScriptedServer.start(c -> {
+            login(c);
+            assertThat(c.readMessage().type()).isEqualTo('Q');
+            for (String tag : tags.split(",")) {
+                c.send(Backend.message('C', Backend.cstring(tag)));
+            }
+            c.send(Backend.poolerError("23505", "duplicate key value violates unique constraint \"k\""));
+            c.close(); // no ReadyForQuery
+        }); HostileClient client = new HostileClient(server, OPTIONS)) {
+            PgConnection connection = client.connect();
+            Throwable error = failure(connection.simpleQuery(text));
+            if (didNotTakeEffect) {
+                assertThat(error).isExactlyInstanceOf(PgFailedThenClosedException.class)
+                        .hasMessageContaining("the server had failed the statement (SQLSTATE 23505) before the session ended, so it did not take effect");
+            } else {
+                assertThat(error).isInstanceOf(PgOutcomeUnknownException.class);
+            }
             server.awaitConnectionsEnded(LIMIT);
             server.assertScriptsPassed();
         }

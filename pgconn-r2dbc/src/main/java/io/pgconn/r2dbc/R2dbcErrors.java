@@ -1,10 +1,12 @@
 package io.pgconn.r2dbc;
 
 import io.pgconn.ConnectFailures;
+import io.pgconn.ErrorMessageLines;
 import io.pgconn.FutureFailures;
 import io.pgconn.PgClosedException;
 import io.pgconn.PgConnectException;
 import io.pgconn.PgException;
+import io.pgconn.PgFailedThenClosedException;
 import io.pgconn.PgOutcomeUnknownException;
 import io.pgconn.PgStaleStatementException;
 import io.pgconn.PgTimeoutException;
@@ -23,7 +25,9 @@ import java.util.concurrent.CancellationException;
 /**
  * The one place core errors become R2DBC exceptions, so Spring's exception translation sees the usual
  * hierarchy (integrity violation, bad grammar, ...): a statement (a COMMIT among them) whose outcome is unknown
- * first (never transient: it may have committed; {@link PgOutcomeUnknownException}), then an error that ended the session ({@link SessionEndingErrors}),
+ * first (never transient: it may have committed; {@link PgOutcomeUnknownException}), then a statement the server had
+ * failed before its connection was lost ({@link PgFailedThenClosedException}: its server error's exception), then an
+ * error that ended the session ({@link SessionEndingErrors}),
  * then a connect's deciding failure (the core's {@link ConnectFailures}), then the SQLSTATE class. The message is
  * the core's, which never holds parameter values.
  */
@@ -53,20 +57,34 @@ final class R2dbcErrors {
             // not sent, or that the session's end undid, is a plain PgClosedException: transient below
             return new R2dbcNonTransientResourceException(pg.getMessage(), pg.sqlState().orElse(null), cause);
         }
-        if (cause instanceof PgStaleStatementException) {
-            // 0A000 "cached plan must not change result type" (a concurrent ALTER TABLE) or 26000 for a cached
-            // statement the core could not re-run (inside a transaction block): its cache entry is dropped, so the
-            // transaction run again succeeds. A rollback exception: the connection stays valid (R2DBC spec), the
-            // transaction must roll back, and Spring makes it a transient PessimisticLockingFailureException that
-            // retry policies retry (user13's F3: it was a non-transient resource failure)
-            return new R2dbcRollbackException(pg.getMessage(), pg.sqlState().orElse(null), cause);
+        if (cause instanceof PgFailedThenClosedException failed) {
+            // the server had failed the statement (a 23505) before the connection was lost: what happened to it is
+            // the server's error, which undid it, so it is that error's R2DBC exception (Spring's DuplicateKeyException
+            // for a 23505), the message saying that the connection was then lost; not the session end's (57P01 or
+            // none: transient, the 23505 only in getCause()) (docs/r2dbc.md §2)
+            PgException server = failed.serverError();
+            return ofStatementError(server, ErrorMessageLines.addedToFirstLine(server.getMessage(), "; then the connection was lost: "
+                    + ErrorMessageLines.oneLine(failed.getMessage())), cause);
         }
         if (SessionEndingErrors.endedTheSession(pg)) {
             // before the SQLSTATE class: the class tells what a live session's error means (a 40001 retries
             // on the same connection), but this session is gone (REVIEW F1)
             return SessionEndingErrors.translate(pg);
         }
-        return byKind(ConnectFailures.deciding(pg), pg.getMessage(), cause);
+        return ofStatementError(pg, pg.getMessage(), cause);
+    }
+
+    /** The R2DBC exception for {@code pg}, a statement's error or a failed connect, with {@code message} and {@code cause}. */
+    private static R2dbcException ofStatementError(PgException pg, String message, Throwable cause) {
+        if (pg instanceof PgStaleStatementException) {
+            // 0A000 "cached plan must not change result type" (a concurrent ALTER TABLE) or 26000 for a cached
+            // statement the core could not re-run (inside a transaction block): its cache entry is dropped, so the
+            // transaction run again succeeds. A rollback exception: the connection stays valid (R2DBC spec), the
+            // transaction must roll back, and Spring makes it a transient PessimisticLockingFailureException that
+            // retry policies retry (user13's F3: it was a non-transient resource failure)
+            return new R2dbcRollbackException(message, pg.sqlState().orElse(null), cause);
+        }
+        return byKind(ConnectFailures.deciding(pg), message, cause);
     }
 
     /** Whether {@code error} (as the core reports it, possibly wrapped) ended the session ({@link SessionEndingErrors}). */

@@ -3,18 +3,23 @@ package io.pgconn.r2dbc;
 import io.pgconn.PgClosedException;
 import io.pgconn.PgConfigException;
 import io.pgconn.PgConnectException;
+import io.pgconn.PgConnectionFactory;
 import io.pgconn.PgErrors;
 import io.pgconn.PgException;
 import io.pgconn.PgRoleMismatchException;
 import io.pgconn.PgTlsException;
 import io.pgconn.ServerErrorFields;
 import io.pgconn.ServerRole;
+import io.pgconn.config.ConnConfig;
 import io.pgconn.config.TargetSessionAttrs;
 import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Mono;
 
+import java.time.Duration;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 /**
  * Which failed connects {@link PgConnPoolCreateRetry} tries again within the acquire's deadline, as the pool sees
@@ -49,6 +54,16 @@ class PoolCreateRetryPassesTest {
             assertThat(PgConnPoolCreateRetry.passes(R2dbcErrors.translate(lasting))).as(lasting.getMessage()).isFalse();
         }
         assertThat(PgConnPoolCreateRetry.passes(new IllegalStateException("not a connect failure"))).isFalse();
+    }
+
+    /** A closed factory never connects again: the create retry fails at once (it tried until its deadline). */
+    @Test
+    void aClosedFactoryDoesNotPass() {
+        PgConnectionFactory core = PgConnectionFactory.builder(ConnConfig.builder().build()).threads(1).build();
+        core.close();
+        Throwable closed = catchThrowable(() -> Mono.from(PgConnR2dbcConnectionFactory.of(core).create()).block(Duration.ofSeconds(5)));
+        assertThat(closed).hasMessageContaining("connection factory is closed");
+        assertThat(PgConnPoolCreateRetry.passes(closed)).isFalse();
     }
 
     private static PgException walkOfStandbys() {

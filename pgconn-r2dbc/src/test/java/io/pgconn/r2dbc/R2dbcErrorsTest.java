@@ -5,6 +5,7 @@ import io.pgconn.PgClosedException;
 import io.pgconn.PgCommitOutcomeUnknownException;
 import io.pgconn.PgConfigException;
 import io.pgconn.PgConnectException;
+import io.pgconn.PgFailedThenClosedException;
 import io.pgconn.PgOutcomeUnknownException;
 import io.pgconn.PgServerException;
 import io.pgconn.PgStaleStatementException;
@@ -19,6 +20,8 @@ import io.r2dbc.spi.R2dbcRollbackException;
 import io.r2dbc.spi.R2dbcTimeoutException;
 import io.r2dbc.spi.R2dbcTransientResourceException;
 import org.junit.jupiter.api.Test;
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.r2dbc.connection.ConnectionFactoryUtils;
 
 import java.util.Map;
 import java.util.concurrent.CompletionException;
@@ -199,6 +202,31 @@ class R2dbcErrorsTest {
         assertThat(R2dbcErrors.translate(new CompletionException(notSent))).isExactlyInstanceOf(R2dbcTransientResourceException.class);
         assertThat(R2dbcErrors.translate(new CompletionException(closedAfter("57P01"))))
                 .as("the server's own FATAL: the statement did not take effect").isExactlyInstanceOf(R2dbcTransientResourceException.class);
+    }
+
+    /**
+     * A statement the server had failed (23505) before the connection was lost did not take effect, and what happened
+     * to it is the server's error: its R2DBC exception with its SQLSTATE (Spring's DuplicateKeyException), the message
+     * saying the connection was then lost — whatever ended the session (a reset: none; a FATAL 57P01). Seen failing
+     * before: the session end's R2dbcTransientResourceException (SQLSTATE none or 57P01), the 23505 only in getCause().
+     */
+    @Test
+    void aStatementTheServerFailedBeforeTheConnectionWasLostIsTheServersError() {
+        PgClosedException reset = new PgClosedException("db1:5432", "connection to db1:5432 closed: the server reset the connection");
+        for (PgClosedException ended : new PgClosedException[] {reset, closedAfter("57P01")}) {
+            PgServerException duplicate = serverError("23505");
+            Throwable error = R2dbcErrors.translate(new CompletionException(new PgFailedThenClosedException(ended, duplicate)));
+            assertThat(error).as(ended.getMessage()).isExactlyInstanceOf(R2dbcDataIntegrityViolationException.class)
+                    .hasMessageStartingWith(duplicate.getMessage() + "; then the connection was lost: " + ended.getMessage())
+                    .hasMessageContaining("the server had failed the statement (SQLSTATE 23505) before the session ended, so it did not take effect")
+                    .hasCauseInstanceOf(PgFailedThenClosedException.class);
+            assertThat(((R2dbcException) error).getSqlState()).isEqualTo("23505");
+            assertThat(ConnectionFactoryUtils.convertR2dbcException("INSERT", null, (R2dbcException) error))
+                    .as("Spring's translation").isInstanceOf(DuplicateKeyException.class);
+        }
+        Throwable serialization = R2dbcErrors.translate(new PgFailedThenClosedException(reset, serverError("40001")));
+        assertThat(serialization).isExactlyInstanceOf(R2dbcRollbackException.class);
+        assertThat(((R2dbcException) serialization).getSqlState()).isEqualTo("40001");
     }
 
     /**

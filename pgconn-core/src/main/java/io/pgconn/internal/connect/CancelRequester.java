@@ -5,6 +5,7 @@ import io.netty.channel.EventLoop;
 import io.netty.util.concurrent.ScheduledFuture;
 import io.pgconn.FutureFailures;
 import io.pgconn.PgClosedException;
+import io.pgconn.PgFactoryClosedException;
 import io.pgconn.PgTimeoutException;
 import io.pgconn.PgConnectException;
 import io.pgconn.config.HostSpec;
@@ -68,7 +69,7 @@ final class CancelRequester {
                         + deadline.toMillis() + "ms (dial, TLS, send, server closing the connection); its connection was closed"));
             }, deadline.toNanos(), TimeUnit.NANOSECONDS);
         } catch (RejectedExecutionException e) {
-            return CompletableFuture.failedFuture(new PgClosedException(label, "cannot cancel on " + label
+            return CompletableFuture.failedFuture(new PgFactoryClosedException(label, "cannot cancel on " + label
                     + ": the connection factory was closed", e));
         }
         // however the request ends (done, failed, timed out, completed by the caller): no socket stays open

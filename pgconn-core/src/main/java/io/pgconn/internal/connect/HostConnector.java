@@ -5,6 +5,7 @@ import io.netty.channel.ChannelPipeline;
 import io.pgconn.FutureFailures;
 import io.pgconn.PgAuthenticationException;
 import io.pgconn.PgClosedException;
+import io.pgconn.PgFactoryClosedException;
 import io.pgconn.PgConfigException;
 import io.pgconn.PgException;
 import io.pgconn.PgTimeoutException;
@@ -157,7 +158,7 @@ public final class HostConnector {
             channel.eventLoop().execute(step);
         } catch (RejectedExecutionException e) {
             channel.close();
-            result.completeExceptionally(new PgClosedException(label, "connect to " + label
+            result.completeExceptionally(new PgFactoryClosedException(label, "connect to " + label
                     + " failed: the connection factory was closed", e));
         }
     }

@@ -3,6 +3,7 @@ package io.pgconn.internal.connect;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.pgconn.FatalErrors;
 import io.pgconn.PgClosedException;
+import io.pgconn.PgFactoryClosedException;
 import io.pgconn.PgConnectException;
 import io.pgconn.config.HostSpec;
 
@@ -131,7 +132,7 @@ final class HostNameLookups {
     }
 
     private static PgClosedException closed(HostSpec host, String what) {
-        return new PgClosedException(host.label(), "could not " + what + ": the connection factory was closed");
+        return new PgFactoryClosedException(host.label(), "could not " + what + ": the connection factory was closed");
     }
 
     private static final class Task<T> implements Runnable {

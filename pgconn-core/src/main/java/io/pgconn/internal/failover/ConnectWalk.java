@@ -4,6 +4,7 @@ import io.pgconn.config.TargetSessionAttrs;
 import io.netty.channel.EventLoop;
 import io.pgconn.FatalErrors;
 import io.pgconn.PgClosedException;
+import io.pgconn.PgFactoryClosedException;
 import io.pgconn.PgErrors;
 import io.pgconn.PgException;
 import io.pgconn.PgRoleMismatchException;
@@ -210,7 +211,7 @@ final class ConnectWalk {
         try {
             loop.execute(step);
         } catch (RejectedExecutionException e) {
-            end(null, new PgClosedException(host.label(), "connect to " + host.label()
+            end(null, new PgFactoryClosedException(host.label(), "connect to " + host.label()
                     + " failed: the connection factory was closed", e));
         }
     }

@@ -56,13 +56,30 @@ public abstract class Exchange {
     }
 
     /**
-     * The error it is failed with when the server had failed its statement before the session ended — an ErrorResponse
-     * read (no FATAL: 23505, 40001...) and no CommandComplete — or null. Outside a block the error rolled back the
-     * statement's implicit transaction, inside one it failed the block: it did not take effect, and a lost connection
-     * tells it so with this error as the cause (docs/query.md §5), not as an unknown outcome.
+     * The error it is failed with when the server had failed it before the session ended — an ErrorResponse read (no
+     * FATAL: 23505, 40001...; {@link #serverErrorRead()}) with no CommandComplete before it, or with only statements
+     * before it that the error certainly undid ({@link #completedUndoneByItsError()}: a script's, a text's) — or null.
+     * Outside a block the error rolled back the implicit transaction, inside one it failed the block: nothing of it
+     * took effect, and a lost connection tells it so with this error as the cause (docs/query.md §5), not as an
+     * unknown outcome. The one rule; each exchange tells only what it read.
      */
-    public PgException failedOnServer() {
+    public final PgException failedOnServer() {
+        PgException error = serverErrorRead();
+        return error != null && !error.endsSession() && (!completedAny() || completedUndoneByItsError()) ? error : null;
+    }
+
+    /** The error of the server's ErrorResponse it read (not one of the client's own, a refused COPY), or null. */
+    protected PgException serverErrorRead() {
         return null;
+    }
+
+    /**
+     * Asked when it read a CommandComplete and then the server's error: whether that error certainly undid what
+     * completed before it (no statement of it may have committed on its own: {@link TransactionalText}). False unless
+     * an exchange of several statements knows better.
+     */
+    protected boolean completedUndoneByItsError() {
+        return false;
     }
 
     /**

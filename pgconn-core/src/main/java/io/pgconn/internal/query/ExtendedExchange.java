@@ -66,7 +66,7 @@ final class ExtendedExchange extends ExtendedRequest {
     private ResultSegments segments;
     private int expectedCloses;
     private PgException error;
-    /** An ErrorResponse was read: {@link #error} is set ({@link #failedOnServer()}). */
+    /** An ErrorResponse was read: {@link #error} is set ({@link #serverErrorRead()}). */
     private boolean serverFailed;
     private boolean syncSent;
     /** The Bind/Execute phase was written: the server runs the statement unless a cancel stops it. */
@@ -99,8 +99,8 @@ final class ExtendedExchange extends ExtendedRequest {
     }
 
     @Override
-    public PgException failedOnServer() {
-        return serverFailed && firstTag == null && !error.endsSession() ? error : null;
+    protected PgException serverErrorRead() {
+        return serverFailed ? error : null;
     }
 
     @Override

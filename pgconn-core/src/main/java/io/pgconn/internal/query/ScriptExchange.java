@@ -135,6 +135,23 @@ final class ScriptExchange extends DrivenExchange {
         return answering > 0;
     }
 
+    /** The server's error; not the one our own rejected statement provoked for a cancel ({@link #abort()}). */
+    @Override
+    protected PgException serverErrorRead() {
+        return aborted ? null : error;
+    }
+
+    /**
+     * Its statements run as one implicit transaction up to its Sync (or inside the open block), which the error rolls
+     * back (or fails) with the ones before it: certain when none up to the failing one may have committed on its own
+     * ({@link TransactionalText}: no COMMIT, CALL, VACUUM ...). An error after the last CommandComplete is the Sync's
+     * commit failing (a deferred constraint): all of them then.
+     */
+    @Override
+    protected boolean completedUndoneByItsError() {
+        return TransactionalText.certainlyAll(statements.subList(0, Math.min(answering + 1, statements.size())));
+    }
+
     @Override
     public void onMessage(BackendMessage message) {
         if (message instanceof DataRow row) {

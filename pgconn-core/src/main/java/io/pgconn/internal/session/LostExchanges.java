@@ -3,6 +3,7 @@ package io.pgconn.internal.session;
 import io.pgconn.ErrorMessageLines;
 import io.pgconn.PgClosedException;
 import io.pgconn.PgException;
+import io.pgconn.PgFailedThenClosedException;
 import io.pgconn.PgOutcomeUnknownException;
 import io.pgconn.ServerErrorFields;
 import io.pgconn.internal.query.Exchange;
@@ -22,7 +23,7 @@ import java.util.function.LongPredicate;
  *       block (status {@code 'I'}): unknown. Behind the head under a PANIC too (the process that crashed read nothing after it), not
  *       under an error without a SQLSTATE (PostgreSQL always sends one: a pooler's or proxy's word, like class 08);</li>
  *   <li>failed by the server before the end ({@link Exchange#failedOnServer()}: its ErrorResponse read, no
- *       CommandComplete): did not take effect, the server's error the cause — unless it may commit inside itself
+ *       CommandComplete, or only statements of its script or text the error certainly undid): did not take effect, the server's error the cause ({@link PgFailedThenClosedException}) — unless it may commit inside itself
  *       outside a transaction block (a procedure's COMMIT before its error stays committed): then unknown;</li>
  *   <li>sent inside a transaction block (known from the last ReadyForQuery and the exchanges before it, none of
  *       which may end the block) that no exchange sent after it may end: the block ends with the session, rolled
@@ -76,12 +77,13 @@ final class LostExchanges {
             if (exchange.mayEndTransaction()) {
                 statusKnown = false; // after it, a block may be open or not: nothing behind it is taken as inside one
             }
+            PgException serverFailed = sent[i] ? exchange.failedOnServer() : null;
             if (!exchange.runsAStatement()) {
                 told[i] = ended;
             } else if (!sent[i]) {
                 told[i] = kinds.notSent();
-            } else if (exchange.failedOnServer() != null && !(status == 'I' && exchange.mayCommitInside())) {
-                told[i] = kinds.failedOnServer(exchange.failedOnServer());
+            } else if (serverFailed != null && !(status == 'I' && exchange.mayCommitInside())) {
+                told[i] = kinds.failedOnServer(serverFailed);
             } else if (i == 0 ? serverEnded && !exchange.completedAny() && !(status == 'I' && exchange.mayCommitInside())
                     : serverReadNoMore) {
                 told[i] = kinds.didNotTakeEffect();
@@ -136,9 +138,7 @@ final class LostExchanges {
 
     /** Its own, with the server's error as the cause: the caller still gets the 23505 it would have got. */
     private PgException failedOnServer(PgException serverError) {
-        PgClosedException told = new PgClosedException(ended.host(), ErrorMessageLines.addedToFirstLine(ended.getMessage(),
-                "; the server had failed the statement (SQLSTATE "
-                + serverError.serverFields().code() + ") before the session ended, so it did not take effect"), ended.serverFields(), serverError);
+        PgClosedException told = new PgFailedThenClosedException((PgClosedException) ended, serverError);
         told.setStackTrace(ended.getStackTrace());
         return told;
     }

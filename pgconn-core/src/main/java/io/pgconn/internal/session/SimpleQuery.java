@@ -8,9 +8,11 @@ import io.pgconn.internal.query.CopyRefusal;
 import io.pgconn.internal.query.Exchange;
 import io.pgconn.internal.query.QuerySession;
 import io.pgconn.internal.query.SpinThenParkFuture;
+import io.pgconn.internal.query.SqlScanner;
 import io.pgconn.internal.query.StatementTrace;
 import io.pgconn.internal.query.TracedStatement;
 import io.pgconn.internal.query.TransactionEndText;
+import io.pgconn.internal.query.TransactionalText;
 import io.pgconn.internal.protocol.backend.BackendMessage;
 import io.pgconn.internal.protocol.backend.CommandComplete;
 import io.pgconn.internal.protocol.backend.CopyData;
@@ -41,8 +43,10 @@ class SimpleQuery extends Exchange {
     private QueryResult last;
     /** The tag of the first CommandComplete read: a commit's answer (CommitText.answeredBeforeTheEnd). */
     private String firstTag;
+    /** The CommandCompletes read: a statement's of the text each ({@link #completedUndoneByItsError()}). */
+    private int completed;
     private PgException error;
-    /** An ErrorResponse was read: {@link #error} is set ({@link #failedOnServer()}). */
+    /** An ErrorResponse was read: {@link #error} is set ({@link #serverErrorRead()}). */
     private boolean serverFailed;
     /** COPY may start: later requests wait for our ReadyForQuery, so a CopyInResponse can be refused. */
     private final boolean mayCopy;
@@ -134,8 +138,22 @@ class SimpleQuery extends Exchange {
     }
 
     @Override
-    public PgException failedOnServer() {
-        return serverFailed && firstTag == null && !error.endsSession() ? error : null;
+    protected PgException serverErrorRead() {
+        return serverFailed ? error : null;
+    }
+
+    /**
+     * A text of several statements runs as one implicit transaction, which the error of one of them rolls back, the
+     * ones before it with it: certain when no statement of it may commit on its own ({@link TransactionalText}, the
+     * text split as with {@code standard_conforming_strings} on and off, the two alike) and the error came before the
+     * last statement's CommandComplete (PostgreSQL commits the text before that one, so an error at the commit comes
+     * instead of it).
+     */
+    @Override
+    protected boolean completedUndoneByItsError() {
+        List<String> standard = SqlScanner.statements(sql, true);
+        List<String> escaped = SqlScanner.statements(sql, false);
+        return standard.equals(escaped) && completed < standard.size() && TransactionalText.certainlyAll(standard);
     }
 
     @Override
@@ -149,6 +167,7 @@ class SimpleQuery extends Exchange {
             if (firstTag == null) {
                 firstTag = complete.tag();
             }
+            completed++;
             TracedStatement traced = traced();
             if (traced != null) {
                 traced.completed(complete.tag());

@@ -5,17 +5,21 @@ import io.pgconn.PgAuthenticationException;
 import io.pgconn.PgClosedException;
 import io.pgconn.PgConfigException;
 import io.pgconn.PgConnectException;
+import io.pgconn.PgConnectionFactory;
 import io.pgconn.PgErrors;
 import io.pgconn.PgException;
+import io.pgconn.PgFactoryClosedException;
 import io.pgconn.PgRoleMismatchException;
 import io.pgconn.PgTimeoutException;
 import io.pgconn.PgTlsException;
 import io.pgconn.ServerErrorFields;
 import io.pgconn.ServerRole;
+import io.pgconn.config.ConnConfig;
 import io.pgconn.config.TargetSessionAttrs;
 import org.junit.jupiter.api.Test;
 
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -43,6 +47,23 @@ class ConnectFailuresTest {
         assertThat(ConnectFailures.isWorthRetryingSoon(standby(DB1))).as("no primary yet, one host").isTrue();
         assertThat(ConnectFailures.isWorthRetryingSoon(walk(standby(DB1), standby(DB2)))).as("no primary yet, two hosts").isTrue();
         assertThat(ConnectFailures.isWorthRetryingSoon(walk(refused(DB1), startup(DB2, "57P03")))).as("refused, then starting up").isTrue();
+    }
+
+    /**
+     * A connect on a closed factory fails with "connection factory is closed" and can never succeed: not worth a retry
+     * (a pool's create retry tried it until its deadline). Seen failing before: true, as for any closed connection.
+     */
+    @Test
+    void aClosedFactoryIsNotWorthRetrying() throws Exception {
+        PgConnectionFactory factory = PgConnectionFactory.builder(ConnConfig.builder().build()).threads(1).build();
+        factory.close();
+        Throwable closed = factory.connect().handle((ok, error) -> error).get(5, TimeUnit.SECONDS);
+        assertThat(closed).isInstanceOf(PgFactoryClosedException.class).hasMessageContaining("connection factory is closed");
+        assertThat(ConnectFailures.isWorthRetryingSoon((PgException) closed)).isFalse();
+        assertThat(ConnectFailures.isWorthRetryingSoon(new PgFactoryClosedException(DB1, "connect to " + DB1
+                + " failed: the connection factory was closed"))).isFalse();
+        assertThat(ConnectFailures.isWorthRetryingSoon(walk(refused(DB1), new PgFactoryClosedException(DB2, "connect to " + DB2
+                + " failed: the connection factory was closed")))).as("the walk cut off by the close").isFalse();
     }
 
     @Test

@@ -2,6 +2,7 @@ package io.pgconn.internal.session;
 
 import io.pgconn.PgClosedException;
 import io.pgconn.PgException;
+import io.pgconn.PgFailedThenClosedException;
 import io.pgconn.PgOutcomeUnknownException;
 import io.pgconn.PgProtocolException;
 import io.pgconn.ServerErrorFields;
@@ -116,7 +117,7 @@ class LostExchangesTest {
 
         for (PgClosedException end : new PgClosedException[] {RESET, endedBy("FATAL", "57P01")}) {
             PgException told = LostExchanges.tell(end, new Exchange[] {written(new Lost(null, duplicate), 1), sentIn(1)}, 'I', UP_TO_3)[0];
-            assertThat(told).isExactlyInstanceOf(PgClosedException.class).hasCause(duplicate)
+            assertThat(told).isExactlyInstanceOf(PgFailedThenClosedException.class).hasCause(duplicate)
                     .hasMessageContaining("; the server had failed the statement (SQLSTATE 23505) before the session ended, so it did not take effect");
         }
         assertThat(LostExchanges.tell(RESET, new Exchange[] {written(new Lost("CALL p()", duplicate), 1)}, 'I', UP_TO_3)[0])
@@ -268,7 +269,7 @@ class LostExchangesTest {
         }
 
         @Override
-        public PgException failedOnServer() {
+        protected PgException serverErrorRead() {
             return serverError;
         }
 

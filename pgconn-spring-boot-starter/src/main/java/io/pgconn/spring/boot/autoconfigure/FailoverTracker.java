@@ -27,7 +27,8 @@ import java.util.function.Supplier;
  * "pgconn [pgConnectionFactory]: active host changed from db1:5432 to db2:5432 (failover 1): db1:5432 is
  * now read-only". The health monitors say why from their views; a connect only knows where it landed.
  * A host that ends sessions handed out earlier (a restart's 57P01) is logged once per event, WARN, and its
- * next successful connect INFO ({@link HostSessionLossLog}, user13's F5).
+ * next successful connect INFO ({@link HostSessionLossLog}, user13's F5); a session the client ended itself (a protocol
+ * violation, an encoder's failure) is one WARN per session ({@link ClientSessionEndLog}).
  */
 public final class FailoverTracker implements PgTracer {
 
@@ -44,6 +45,9 @@ public final class FailoverTracker implements PgTracer {
 
     /** Logs a host's ending of sessions once per event, and its return ({@link HostSessionLossLog}). */
     private final HostSessionLossLog sessionLosses;
+
+    /** Logs each session the client ended itself ({@link ClientSessionEndLog}). */
+    private final ClientSessionEndLog clientSessionEnds;
 
     private @Nullable String activeHost;
 
@@ -73,6 +77,7 @@ public final class FailoverTracker implements PgTracer {
         this.factoryName = factoryName;
         this.clock = clock;
         this.sessionLosses = new HostSessionLossLog(factoryName, clock);
+        this.clientSessionEnds = new ClientSessionEndLog(factoryName);
     }
 
     /** The bean name of the factory whose active host this tracks. */
@@ -91,6 +96,7 @@ public final class FailoverTracker implements PgTracer {
     @Override
     public void connectionClosed(ConnectionClosed event) {
         this.sessionLosses.sessionClosed(event.host(), event.cause());
+        this.clientSessionEnds.sessionClosed(event.host(), event.processId(), event.cause());
     }
 
     private synchronized void connectLandedOn(String host) {

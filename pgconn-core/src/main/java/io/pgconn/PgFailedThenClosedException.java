@@ -1,0 +1,33 @@
+package io.pgconn;
+
+/**
+ * A statement the server had failed with an ERROR (a 23505, a 40001 ...) before the connection was lost, its
+ * ReadyForQuery with it: it did not take effect — outside a transaction block the error rolled back its implicit
+ * transaction, inside one it failed the block, which ends with the session — and the server's error is
+ * {@link #serverError()} (the cause), the error the caller would have got had the connection lived. The message is
+ * the session's end with "the server had failed the statement (SQLSTATE 23505) before the session ended, so it did
+ * not take effect" (docs/query.md §5). A script or a text of several statements too, when the error certainly undid
+ * the statements of it that had completed (none of them may have committed on its own: no COMMIT, CALL, VACUUM ...).
+ * A {@link PgClosedException}: the session is gone. pgconn-r2dbc reports it as
+ * the server error's R2DBC exception (23505: {@code R2dbcDataIntegrityViolationException}), its message saying that
+ * the connection was then lost (docs/r2dbc.md §2).
+ */
+public class PgFailedThenClosedException extends PgClosedException {
+
+    private static final long serialVersionUID = 1L;
+
+    /**
+     * The statement failed with {@code serverError} (an ERROR that does not end the session) when the session then
+     * ended with {@code ended}: the end's message with the note, its fields, the server's error as the cause.
+     */
+    public PgFailedThenClosedException(PgClosedException ended, PgException serverError) {
+        super(ended.host(), ErrorMessageLines.addedToFirstLine(ended.getMessage(), "; the server had failed the statement (SQLSTATE "
+                + serverError.serverFields().code() + ") before the session ended, so it did not take effect"),
+                ended.serverFields(), serverError);
+    }
+
+    /** The server's ERROR that failed the statement (its SQLSTATE, fields and message): the cause. */
+    public PgException serverError() {
+        return (PgException) getCause();
+    }
+}
