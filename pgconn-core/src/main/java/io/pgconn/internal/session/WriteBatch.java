@@ -6,6 +6,8 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.pgconn.internal.protocol.frontend.FrontendMessage;
 
+import java.nio.channels.ClosedChannelException;
+
 /**
  * What a session writes in one event-loop turn, encoded into one buffer and flushed once the loop's
  * current batch of tasks is done: pipelined exchanges share one allocation, one pass through the
@@ -80,12 +82,15 @@ final class WriteBatch {
     /**
      * Counts a whole write; a failed one (EPIPE, ECONNRESET on write) goes into the pipeline's {@code exceptionCaught}
      * as Netty's void promise would have sent it, so the session ends with the socket's error as its cause
-     * ({@link SessionHandler#exceptionCaught}) and not as if its owner had closed it.
+     * ({@link SessionHandler#exceptionCaught}) and not as if its owner had closed it. Not a
+     * {@link ClosedChannelException}: that is Netty failing what was still queued when the channel closed (the owner's
+     * close forced on a server that reads nothing, or a close after an error), and that close has its own reason —
+     * taken as the cause, it made a close the owner asked for end as a socket failure (REVIEW-18 M1).
      */
     private void written(ChannelFuture write) {
         if (write.isSuccess()) {
             wholeOut++;
-        } else if (channel.isRegistered()) {
+        } else if (channel.isRegistered() && !(write.cause() instanceof ClosedChannelException)) {
             channel.pipeline().fireExceptionCaught(write.cause());
         }
     }

@@ -208,6 +208,29 @@ class WriteBatchTest {
         }
     }
 
+    /**
+     * A write Netty failed because the channel closed under it (the owner's close forced on a server that reads
+     * nothing: {@code SessionEnd}'s forced close) is not the socket's error: that close has its own reason, and taken
+     * as the session's cause it made a close the owner asked for complete {@code closeFuture()} exceptionally, tell
+     * the work in flight the socket failed, and count as a host event (REVIEW-18 M1). Seen failing before the fix.
+     */
+    @Test
+    void aWriteFailedByTheChannelsCloseIsNotTheSocketsError() {
+        HeldWrites held = new HeldWrites();
+        List<Throwable> caught = new ArrayList<>();
+        EmbeddedChannel socket = new EmbeddedChannel(held, new CaughtFailures(caught));
+        try {
+            WriteBatch batch = new WriteBatch(socket);
+            batch.add(new Query("SELECT 1"));
+            batch.flush();
+            held.promises.get(0).setFailure(new java.nio.channels.ClosedChannelException());
+            assertThat(caught).isEmpty();
+            assertThat(batch.mayHaveLeft(1)).as("a buffer handed to the channel may have left in part").isTrue();
+        } finally {
+            socket.finishAndReleaseAll();
+        }
+    }
+
     /** Records what reaches the end of the pipeline's exceptionCaught (the session's handler sits there). */
     private static final class CaughtFailures extends io.netty.channel.ChannelInboundHandlerAdapter {
         private final List<Throwable> caught;
