@@ -21,12 +21,15 @@ public class PgFailedThenClosedException extends PgClosedException {
      * ended with {@code ended}: the end's message with the note, its fields, the server's error as the cause.
      */
     public PgFailedThenClosedException(PgClosedException ended, PgException serverError) {
-        super(ended.host(), ErrorMessageLines.addedToFirstLine(ended.getMessage(), "; the server had failed the statement (SQLSTATE "
-                + serverError.serverFields().code() + ") before the session ended, so it did not take effect"),
-                ended.serverFields(), serverError);
+        super(ended.host(), ErrorMessageLines.addedToFirstLine(ended.getMessage(), "; the server had failed the statement"
+                + serverError.sqlState().map(state -> " (SQLSTATE " + state + ")").orElse("") + " before the session ended, so it did"
+                + " not take effect"), ended.serverFields(), serverError);
     }
 
-    /** The server's ERROR that failed the statement (its SQLSTATE, fields and message): the cause. */
+    /**
+     * The server's ERROR that failed the statement (its SQLSTATE, fields and message): the cause. For a COPY the client
+     * refused (pgconn does not run COPY), the refusal, which the server's error answered.
+     */
     public PgException serverError() {
         return (PgException) getCause();
     }

@@ -68,7 +68,10 @@ public abstract class Exchange {
         return error != null && !error.endsSession() && (!completedAny() || completedUndoneByItsError()) ? error : null;
     }
 
-    /** The error of the server's ErrorResponse it read (not one of the client's own, a refused COPY), or null. */
+    /**
+     * Once it read the server's ErrorResponse, the error it is failed with (the first: a COPY the client refused has its
+     * own, which the server's error answering the refusal follows), else null.
+     */
     protected PgException serverErrorRead() {
         return null;
     }

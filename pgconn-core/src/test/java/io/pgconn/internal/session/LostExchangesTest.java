@@ -126,6 +126,19 @@ class LostExchangesTest {
                 .hasCause(duplicate).hasMessageContaining("did not take effect");
     }
 
+    /**
+     * A COPY the client refused (its own error, then the server's answering the CopyFail), lost before the ReadyForQuery:
+     * did not take effect, and the note names no SQLSTATE it does not have. Seen failing before: "(SQLSTATE null)".
+     */
+    @Test
+    void aRefusedCopyTheServerHadFailedNamesNoMissingSqlState() {
+        PgException refused = io.pgconn.internal.query.CopyRefusal.notSupported("db:5432", true);
+        assertThat(LostExchanges.tell(RESET, new Exchange[] {written(new Lost("COPY t FROM STDIN", refused), 1)}, 'I', UP_TO_3)[0])
+                .isExactlyInstanceOf(PgFailedThenClosedException.class).hasCause(refused)
+                .hasMessageContaining("; the server had failed the statement before the session ended, so it did not take effect")
+                .hasMessageNotContaining("null");
+    }
+
     /** A PANIC (a failure after a commit record) and a pooler's class-08 FATAL say nothing of the running statement. */
     @Test
     void aPanicOrAConnectionExceptionFatalLeavesTheRunningStatementUnknown() {
