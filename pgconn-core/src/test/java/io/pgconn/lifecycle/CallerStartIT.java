@@ -259,6 +259,48 @@ class CallerStartIT {
         await(c.close());
     }
 
+    /**
+     * A statement submitted after {@code close()} never reaches the server, also when the close is the loop's to make (a
+     * connection with a notification listener) and the session is idle, so a caller could own it before the close's
+     * task runs: it fails, and it did not run — its {@code pg_notify}, delivered only when it commits, never reaches the
+     * listening connection (REVIEW-18-START H1: it was sent, ran and committed ahead of the Terminate while its caller
+     * was told "closed"). Seen failing before the fix.
+     */
+    @Test
+    void aStatementAfterALoopWayCloseIsNeverSent() throws Exception {
+        PgConnection witness = connect();
+        try {
+            RecordingListener ran = new RecordingListener();
+            await(witness.listen("caller_start_after_close", ran));
+            for (int round = 0; round < 20; round++) {
+                PgConnection c = connect();
+                await(c.listen("caller_start_after_close_own", new RecordingListener()));
+                assertThat(c.query("SELECT $1::int * 2", round).join().single(Integer.class)).isEqualTo(round * 2);
+                long before = SessionAccess.startedOnCaller(c);
+                CompletableFuture<Void> closed = c.close();
+                CompletableFuture<RowSet> after = c.query("SELECT pg_notify('caller_start_after_close', $1)", "round " + round);
+                assertThat(doubledOrFailed(after)).as("a statement after close() fails").isFalse();
+                await(closed);
+                assertThat(SessionAccess.startedOnCaller(c)).as("not started on the caller's thread after the close").isEqualTo(before);
+            }
+            await(witness.simpleQuery("SELECT 1")); // a notification committed before this would have been read by now
+            assertThat(ran.pending()).as("statements submitted after close() that ran on the server").isZero();
+        } finally {
+            await(witness.close());
+        }
+    }
+
+    /** Whether {@code query} succeeded (false: it failed with a pgconn error), within a bound. */
+    private static boolean doubledOrFailed(CompletableFuture<RowSet> query) throws Exception {
+        try {
+            query.get(30, TimeUnit.SECONDS);
+            return true;
+        } catch (ExecutionException e) {
+            assertThat(e.getCause()).isInstanceOf(PgException.class);
+            return false;
+        }
+    }
+
     /** A request larger than the socket takes at once: the caller sends what it takes, the loop writes the rest. */
     @Test
     void aPartialSendLeavesTheRestToTheLoop() {

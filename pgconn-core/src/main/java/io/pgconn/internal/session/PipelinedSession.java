@@ -2,7 +2,6 @@ package io.pgconn.internal.session;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.EventLoop;
 import io.pgconn.PgErrors;
 import io.pgconn.PgException;
@@ -74,6 +73,14 @@ public final class PipelinedSession implements QuerySession {
     private ByteBuf callerWrite;
     /** Requests a caller started whose bytes (some or all) it handed to the loop (tests; written by owners only). */
     private volatile long handedToTheLoop;
+    /**
+     * A close was asked for ({@link #closeAsked}, from {@link SessionEnd#close} before anything else): no statement
+     * starts on a caller's thread any more. A close the loop makes is a task the gate does not count, so without this a
+     * statement submitted after {@code close()} on the same thread could own the idle session, be sent and commit
+     * before that task's Terminate (REVIEW-18-START H1); it takes the loop's way instead, behind the close, and fails
+     * as not sent.
+     */
+    private volatile boolean closeAsked;
     private volatile ValueCodecs codecs;
     /** The factory's type OID knowledge as this session sees it; watching nothing until the connect path set it (and on replication sessions). */
     private volatile SessionTypeOids typeOids = SessionTypeOids.unwatched();
@@ -194,12 +201,12 @@ public final class PipelinedSession implements QuerySession {
             }
             guard = sendGuard;
         }
-        if (!idle.own(CALLER_START_SPIN_NANOS)) {
+        if (closeAsked || !idle.own(CALLER_START_SPIN_NANOS)) {
             return false;
         }
         boolean loopHasWork = false;
         try {
-            if (!ch.isActive() || !nothingUnsent(ch) || cancels.holding() || typeOids.mayQueueLookup()) {
+            if (closeAsked || !ch.isActive() || !nothingUnsent(ch) || cancels.holding() || typeOids.mayQueueLookup()) {
                 return false; // given back below: the loop's way, nothing of the statement made yet
             }
             Exchange exchange = first.get();
@@ -247,13 +254,21 @@ public final class PipelinedSession implements QuerySession {
         }
         out.skipBytes(Math.max(sent, 0));
         handedToTheLoop++; // one owner at a time: no update is lost
-        // the loop writes the rest before anything submitted after this: its write task is queued before the gate is
-        // given back, and a failed write ends the session with the socket's error, as WriteBatch's do
-        ch.writeAndFlush(out).addListener((ChannelFutureListener) f -> {
-            if (!f.isSuccess() && ch.isRegistered()) {
-                ch.pipeline().fireExceptionCaught(f.cause());
-            }
-        });
+        // the rest becomes the session's next write (WriteBatch, touched here as the owner): whatever the loop writes
+        // next — a close's Terminate queued while this thread owned the session included (flushPending) — goes after
+        // it (REVIEW-18-START M2: a Netty write task queued here ran after such a close's Terminate), and its failure
+        // follows WriteBatch's one rule for failed writes (M1)
+        Runnable flush = writes.takeRest(out);
+        try {
+            execute(flush);
+        } catch (RejectedExecutionException e) {
+            writes.release(); // the event loops are shut down: Netty closed the channel, nothing more is written
+        }
+    }
+
+    /** Any thread: announces a close ({@link SessionEnd#close}) before it is made: no start on a caller's thread after it. */
+    void closeAsked() {
+        closeAsked = true;
     }
 
     /** Any thread: runs {@code task} on the event loop as the session's code ({@link #inSession}). */

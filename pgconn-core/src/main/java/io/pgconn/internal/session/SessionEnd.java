@@ -133,14 +133,17 @@ final class SessionEnd {
      * returns the same future.
      */
     CompletableFuture<Void> close(String reason) {
-        if (closing.compareAndSet(false, true) && !closeOnCaller(reason)) {
-            try {
-                closeOnLoop(reason);
-            } catch (RejectedExecutionException e) {
-                // the event loop has stopped (its factory was closed after the server ended this session):
-                // Netty closed the channel with it, so there is nothing left to close
-                closed.complete(null);
-                ended.complete(null);
+        if (closing.compareAndSet(false, true)) {
+            session.closeAsked(); // first: no statement starts on a caller's thread after this close (REVIEW-18-START H1)
+            if (!closeOnCaller(reason)) {
+                try {
+                    closeOnLoop(reason);
+                } catch (RejectedExecutionException e) {
+                    // the event loop has stopped (its factory was closed after the server ended this session):
+                    // Netty closed the channel with it, so there is nothing left to close
+                    closed.complete(null);
+                    ended.complete(null);
+                }
             }
         }
         return closed;
