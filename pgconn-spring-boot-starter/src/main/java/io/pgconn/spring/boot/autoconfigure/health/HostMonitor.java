@@ -42,7 +42,9 @@ import java.util.function.Consumer;
  * limit) leaves the host {@code full}, not down: the server is up and the application's sessions to it
  * work, so the open probe session is kept (closing it freed a slot the next probe's login took, and the
  * host flipped down/up every relogin interval: NEW-USER-13 F2), the next login is tried a relogin interval
- * later, and the application's factory is told {@code reportHostFull}, on which no pool evicts (F1).
+ * later — also when no session is open (none yet, or it failed too): not at every probe, each refused login being a
+ * fork on the full server (REVIEW-18 L8) — and the application's factory is told {@code reportHostFull}, on which no
+ * pool evicts (F1).
  */
 final class HostMonitor {
 
@@ -222,7 +224,7 @@ final class HostMonitor {
         if (answer != null) {
             up(answer.role());
         } else if (failure != null && noFreeSlot(FutureFailures.unwrap(failure))) {
-            full(FutureFailures.unwrap(failure), null); // no open session to keep: the next probe logs in again
+            full(FutureFailures.unwrap(failure), null); // no open session to keep: the next login a relogin interval later
         } else {
             down(failure);
         }
@@ -297,20 +299,24 @@ final class HostMonitor {
      * The server refused a new login for want of a free slot (53300): {@code full}, told to the application's
      * factory ({@code reportHostFull}: its pools keep their sessions), logged once per change. {@code answered}: the
      * role the open probe session just answered, which is kept and asked again until the next login a relogin
-     * interval later; {@code null} when there is no such session (none open, or it failed too: then it is dropped).
+     * interval later; {@code null} when there is no such session (none open, or it failed too: then it is dropped),
+     * and the next login waits a relogin interval all the same ({@link #fullLoginWait()}), the host shown full meanwhile.
      */
     private void full(Throwable cause, @Nullable ServerRole answered) {
         if (answered != null) {
             this.connectedAt = this.clock.instant(); // one refused login per relogin interval, not per probe
+            this.backoff.reset();
         } else {
             PgConnection current = this.connection;
             this.connection = null;
             if (current != null) {
                 current.close(); // not awaited
             }
+            // no session to ask meanwhile: the next login a relogin interval later too, not at the next probe (a
+            // refused login is a fork on a server that is full: one per probe interval, REVIEW-18 L8)
+            this.backoff.waitFor(fullLoginWait());
         }
         this.unanswered.reset();
-        this.backoff.reset();
         String reason = HostFailureReason.of(cause, this.host, this.probeTimeout);
         HostView before = this.view;
         this.view = before.full(reason, answered != null ? answered : before.role(), this.clock.instant());
@@ -320,6 +326,11 @@ final class HostMonitor {
         }
         this.published.accept(this.view);
         this.applicationFactory.reportHostFull(this.host, reason);
+    }
+
+    /** How long a full host without an open probe session waits for the next login: the relogin interval, or its default when that is 0. */
+    private Duration fullLoginWait() {
+        return this.reloginInterval.isZero() ? DEFAULT_RELOGIN_INTERVAL : this.reloginInterval;
     }
 
     /** The open probe session of a full host answered: still full, in the role it answered (not told to the factory as up). */
