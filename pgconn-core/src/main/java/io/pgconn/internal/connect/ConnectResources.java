@@ -4,6 +4,7 @@ import io.pgconn.codec.CodecRegistry;
 import io.netty.channel.EventLoopGroup;
 import io.netty.handler.ssl.SslContext;
 import io.pgconn.internal.auth.SaltedPasswordCache;
+import io.pgconn.internal.session.ServerParameterSets;
 import io.pgconn.internal.tls.SslContextFactory;
 import io.pgconn.internal.tls.TlsSettings;
 import io.pgconn.trace.PgTracer;
@@ -25,6 +26,7 @@ public final class ConnectResources {
     private final EventLoopGroup group;
     private final Dialer dialer;
     private final SaltedPasswordCache saltedPasswords = new SaltedPasswordCache(64);
+    private final ServerParameterSets parameterSets = new ServerParameterSets();
     private final Map<TlsSettings, Built> sslContexts = new ConcurrentHashMap<>();
     private final SslContextFactory sslContextFactory;
     private final PgTracer tracer;
@@ -91,6 +93,11 @@ public final class ConnectResources {
 
     public SaltedPasswordCache saltedPasswords() {
         return saltedPasswords;
+    }
+
+    /** The ParameterStatus sets this factory's sessions share ({@link ServerParameterSets}). */
+    public ServerParameterSets parameterSets() {
+        return parameterSets;
     }
 
     public AddressResolver resolver() {

@@ -247,7 +247,7 @@ public final class HostConnector {
         try {
             BackendMessageDecoder decoder = new BackendMessageDecoder(label, config.maxMessageSize(), config.preAuthMaxMessageSize());
             handshake = Startup.handshake(config, host, tls, decoder, resources.saltedPasswords(), resources.tracer(),
-                    derived.startupMessage());
+                    derived.startupMessage(), resources.parameterSets());
             session = new PipelinedSession(label, handshake.parameters(), config.preparedStatementCacheSize(),
                     new io.pgconn.internal.query.RegistryValueCodecs(resources.codecs()), config.blockingWaitSpin().toNanos(),
                     config.cancelGrace().toNanos(), config.serverErrorDetail());

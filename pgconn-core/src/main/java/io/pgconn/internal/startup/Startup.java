@@ -5,6 +5,7 @@ import io.pgconn.config.ConnConfig;
 import io.pgconn.config.HostSpec;
 import io.pgconn.internal.protocol.BackendMessageDecoder;
 import io.pgconn.internal.protocol.frontend.StartupMessage;
+import io.pgconn.internal.session.ServerParameterSets;
 import io.pgconn.internal.tls.TlsOutcome;
 import io.pgconn.trace.PgTracer;
 
@@ -19,17 +20,21 @@ public final class Startup {
 
     public static StartupHandshake handshake(ConnConfig config, HostSpec host, TlsOutcome.Encrypted tls, BackendMessageDecoder decoder,
                                              SaltedPasswordCache saltedPasswords, PgTracer tracer) {
-        return handshake(config, host, tls, decoder, saltedPasswords, tracer, startupMessage(config));
+        return handshake(config, host, tls, decoder, saltedPasswords, tracer, startupMessage(config), new ServerParameterSets());
     }
 
-    /** The handshake sending {@code startupMessage}, which must be {@link #startupMessage(ConnConfig)} of {@code config}. */
+    /**
+     * The handshake sending {@code startupMessage}, which must be {@link #startupMessage(ConnConfig)} of {@code config};
+     * the session's ParameterStatus map is shared through {@code parameterSets} (its factory's).
+     */
     public static StartupHandshake handshake(ConnConfig config, HostSpec host, TlsOutcome.Encrypted tls, BackendMessageDecoder decoder,
-                                             SaltedPasswordCache saltedPasswords, PgTracer tracer, StartupMessage startupMessage) {
+                                             SaltedPasswordCache saltedPasswords, PgTracer tracer, StartupMessage startupMessage,
+                                             ServerParameterSets parameterSets) {
         AuthenticationExchange.Settings auth = new AuthenticationExchange.Settings(config.user(), () -> config.passwordFor(host),
                 config.passwordSources(), config.requireAuth(), config.channelBinding(), saltedPasswords, config.minScramIterations(),
                 config.maxScramIterations());
         return new StartupHandshake(host.label(), startupMessage,
-                new AuthenticationExchange(host.label(), auth, tls, tracer), config.minProtocolVersion(), decoder);
+                new AuthenticationExchange(host.label(), auth, tls, tracer), config.minProtocolVersion(), decoder, parameterSets);
     }
 
     /** user, database, application_name, options, client_encoding=UTF8, then the configured extras (libpq's order). */

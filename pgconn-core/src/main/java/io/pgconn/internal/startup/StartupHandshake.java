@@ -17,14 +17,16 @@ import io.pgconn.internal.protocol.backend.NegotiateProtocolVersion;
 import io.pgconn.internal.protocol.backend.NoticeResponse;
 import io.pgconn.internal.protocol.backend.ParameterStatus;
 import io.pgconn.internal.session.ClientEncodingCheck;
+import io.pgconn.internal.session.ServerParameterSets;
+import io.pgconn.internal.session.ServerParameters;
 import io.pgconn.internal.protocol.backend.ReadyForQuery;
 import io.pgconn.internal.protocol.frontend.FrontendMessage;
 import io.pgconn.internal.protocol.frontend.StartupMessage;
 import io.pgconn.internal.transport.SocketErrorText;
 
+import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The handshake of one host after the transport (and TLS) is up: StartupMessage, the
@@ -42,8 +44,10 @@ public final class StartupHandshake extends ChannelInboundHandlerAdapter {
     private final ProtocolNegotiation negotiation;
     private final BackendMessageDecoder decoder;
     private final CompletableFuture<StartupResult> result = new CompletableFuture<>();
-    /** Room for the ~15 parameters a server reports at startup (a 32-slot table): the default 16 slots would be resized during every handshake. */
-    private final Map<String, String> parameters = new ConcurrentHashMap<>(16);
+    /** The session's live ParameterStatus map, given the startup's values at ReadyForQuery. */
+    private final ServerParameters parameters;
+    /** The ~15 values the server reports before ReadyForQuery (room for them: 32 slots), then null. */
+    private Map<String, String> reported = new HashMap<>(32);
     private State state = State.AWAIT_FIRST;
     private boolean finished;
     /** Set once the handshake failed: whatever still arrives belongs to a dead connection and goes nowhere. */
@@ -52,8 +56,9 @@ public final class StartupHandshake extends ChannelInboundHandlerAdapter {
     private byte[] secretKey;
 
     StartupHandshake(String host, StartupMessage startupMessage, AuthenticationExchange authentication,
-                     ProtocolVersion minProtocol, BackendMessageDecoder decoder) {
+                     ProtocolVersion minProtocol, BackendMessageDecoder decoder, ServerParameterSets parameterSets) {
         this.host = host;
+        this.parameters = new ServerParameters(parameterSets);
         this.startupMessage = startupMessage;
         this.authentication = authentication;
         this.negotiation = new ProtocolNegotiation(host, startupMessage.version(), minProtocol);
@@ -64,8 +69,11 @@ public final class StartupHandshake extends ChannelInboundHandlerAdapter {
         return result;
     }
 
-    /** The live ParameterStatus map; the session handler keeps updating it after the handshake. */
-    public Map<String, String> parameters() {
+    /**
+     * The live ParameterStatus map: empty until ReadyForQuery, then the startup's values (shared with the factory's
+     * sessions that were told the same, {@link ServerParameterSets}); the session keeps it current after the handshake.
+     */
+    public ServerParameters parameters() {
         return parameters;
     }
 
@@ -129,7 +137,7 @@ public final class StartupHandshake extends ChannelInboundHandlerAdapter {
             }
         } else if (msg instanceof ParameterStatus status && state == State.AWAIT_READY) {
             requireUtf8(status);
-            parameters.put(status.name(), status.value());
+            reported.put(status.name(), status.value());
         } else if (msg instanceof BackendKeyData key && state == State.AWAIT_READY) {
             negotiation.checkCancelKeyLength(key.secretKey().length);
             processId = key.processId();
@@ -137,6 +145,8 @@ public final class StartupHandshake extends ChannelInboundHandlerAdapter {
         } else if (msg instanceof ReadyForQuery && state == State.AWAIT_READY) {
             state = State.DONE;
             finished = true;
+            parameters.startupReported(reported);
+            reported = null;
             ctx.pipeline().remove(this);
             result.complete(new StartupResult(parameters, processId, secretKey, negotiation.current(), authentication.method()));
         } else if (!(msg instanceof NoticeResponse)) {

@@ -119,6 +119,11 @@ public final class Dialer {
     /**
      * TCP_NODELAY (Netty's socket channels already set it when they are created, where the platform
      * allows it: no second setsockopt), SO_KEEPALIVE and its tuning, and the connect timeout.
+     *
+     * <p>The connect timeout is Netty's timer on the channel's loop, cancelled (and taken off the loop's queue) when
+     * the connect completes; the channel keeps its reference to the cancelled task for its life (Netty's epoll and
+     * NIO channels do not clear it): that is the one {@code ScheduledFutureTask} an idle connection holds, about 60
+     * bytes with its task already dropped, not a timer that is armed.
      */
     private void configure(ChannelConfig config, boolean unixSocket, KeepaliveSettings keepalive, Duration connectTimeout) {
         if (!unixSocket) {
@@ -134,9 +139,8 @@ public final class Dialer {
                 warnUserTimeoutIgnored(keepalive.userTimeoutMillis());
             }
         }
-        if (!connectTimeout.isZero()) {
-            config.setConnectTimeoutMillis((int) Math.min(Integer.MAX_VALUE, Math.max(1, connectTimeout.toMillis())));
-        }
+        // zero (hostConnectTimeout and connectTimeout 0, libpq's "wait indefinitely"): none, not Netty's default of 30 s
+        config.setConnectTimeoutMillis(connectTimeout.isZero() ? 0 : (int) Math.min(Integer.MAX_VALUE, Math.max(1, connectTimeout.toMillis())));
     }
 
     /** Once per dialer, that is per connection factory: every connect of it would say the same. */

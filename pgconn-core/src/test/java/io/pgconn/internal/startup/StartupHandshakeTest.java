@@ -8,12 +8,19 @@ import io.pgconn.config.HostSpec;
 import io.pgconn.internal.auth.SaltedPasswordCache;
 import io.pgconn.internal.protocol.BackendMessageDecoder;
 import io.pgconn.internal.protocol.FrontendMessageEncoder;
+import io.pgconn.internal.session.ServerParameterSets;
 import io.pgconn.testing.FailingWrites;
 import io.pgconn.trace.PgTracer;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import org.junit.jupiter.api.Test;
+
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -46,5 +53,64 @@ class StartupHandshakeTest {
         } finally {
             channel.finishAndReleaseAll();
         }
+    }
+
+    /**
+     * Two sessions of one factory told the same ParameterStatus values at startup hold one map of them, names and
+     * values included (ServerParameterSets): each kept a ConcurrentHashMap and ~30 strings of its own, ≈ 2.4 KB per
+     * idle connection (pgconn-benchmarks/results/2026-12-06-session18-heap.md). A third, told another
+     * value, holds its own.
+     */
+    @Test
+    void sessionsToldTheSameParametersAtStartupShareThem() {
+        ServerParameterSets sets = new ServerParameterSets();
+        Map<String, String> told = new LinkedHashMap<>();
+        told.put("server_version", "18.0");
+        told.put("TimeZone", "Etc/UTC");
+        told.put("client_encoding", "UTF8");
+        Map<String, String> first = startup(sets, told);
+        Map<String, String> second = startup(sets, told);
+        assertThat(first).isEqualTo(told);
+        assertThat(second).isEqualTo(told);
+        assertThat(second.get("server_version")).isSameAs(first.get("server_version"));
+        assertThat(second.keySet().iterator().next()).isSameAs(first.keySet().iterator().next());
+
+        told.put("TimeZone", "Europe/Paris");
+        Map<String, String> third = startup(sets, told);
+        assertThat(third).isEqualTo(told);
+        assertThat(first).containsEntry("TimeZone", "Etc/UTC");
+        assertThat(third.get("TimeZone")).isNotSameAs(first.get("TimeZone"));
+    }
+
+    /** A trust startup that hears {@code told} as ParameterStatus messages; the session's parameters. */
+    private static Map<String, String> startup(ServerParameterSets sets, Map<String, String> told) {
+        ConnConfig config = ConnConfig.parse("host=db user=alice dbname=app", EnvironmentSource.of(Map.of()));
+        HostSpec host = HostSpec.of("db", 5432);
+        BackendMessageDecoder decoder = new BackendMessageDecoder(host.label(), config.maxMessageSize(), config.preAuthMaxMessageSize());
+        StartupHandshake handshake = Startup.handshake(config, host, null, decoder, new SaltedPasswordCache(), PgTracer.noop(),
+                Startup.startupMessage(config), sets);
+        EmbeddedChannel channel = new EmbeddedChannel(decoder, FrontendMessageEncoder.INSTANCE);
+        try {
+            channel.pipeline().addLast(handshake);
+            ByteBuf in = Unpooled.buffer();
+            message(in, 'R', Unpooled.buffer().writeInt(0)); // AuthenticationOk
+            told.forEach((name, value) -> {
+                ByteBuf body = Unpooled.buffer();
+                body.writeBytes(name.getBytes(StandardCharsets.UTF_8)).writeByte(0);
+                body.writeBytes(value.getBytes(StandardCharsets.UTF_8)).writeByte(0);
+                message(in, 'S', body);
+            });
+            message(in, 'K', Unpooled.buffer().writeInt(42).writeInt(7)); // BackendKeyData
+            message(in, 'Z', Unpooled.buffer().writeByte('I'));
+            channel.writeInbound(in);
+            return handshake.result().join().parameters();
+        } finally {
+            channel.finishAndReleaseAll();
+        }
+    }
+
+    private static void message(ByteBuf out, char type, ByteBuf body) {
+        out.writeByte(type).writeInt(4 + body.readableBytes()).writeBytes(body);
+        body.release();
     }
 }

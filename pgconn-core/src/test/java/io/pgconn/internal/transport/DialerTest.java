@@ -75,6 +75,32 @@ class DialerTest {
         }
     }
 
+    /**
+     * A dial without a timeout (hostConnectTimeout and connectTimeout 0: libpq's "wait indefinitely", lifecycle.md §3)
+     * arms none: the channel's connect timeout was left at Netty's default, so such a dial still gave up after 30 s.
+     */
+    @ParameterizedTest
+    @EnumSource(Transport.class)
+    void aDialWithoutATimeoutHasNoConnectTimeout(Transport transport) throws Exception {
+        assumeTrue(transport.isAvailable(), transport + " is not available here (NIO always is)");
+        EventLoopGroup group = transport.newEventLoopGroup(1);
+        try (ServerSocket server = new ServerSocket(0, 4, InetAddress.getLoopbackAddress())) {
+            Dialer dialer = new Dialer(group, transport);
+            InetSocketAddress address = new InetSocketAddress(InetAddress.getLoopbackAddress(), server.getLocalPort());
+            Channel unbounded = dialer.dial(address, false, null, Duration.ZERO, "127.0.0.1:" + server.getLocalPort()).get(10, TimeUnit.SECONDS);
+            Channel bounded = dialer.dial(address, false, null, Duration.ofMillis(1500), "127.0.0.1:" + server.getLocalPort()).get(10, TimeUnit.SECONDS);
+            try {
+                assertThat(unbounded.config().getConnectTimeoutMillis()).isZero();
+                assertThat(bounded.config().getConnectTimeoutMillis()).isEqualTo(1500);
+            } finally {
+                unbounded.close().sync();
+                bounded.close().sync();
+            }
+        } finally {
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
+        }
+    }
+
     /** libpq's tcp_user_timeout becomes TCP_USER_TIMEOUT where the transport can set it (not NIO: the JDK has no such option). */
     @ParameterizedTest
     @EnumSource(value = Transport.class, names = {"EPOLL", "IO_URING"})
