@@ -6,6 +6,7 @@ import io.pgconn.FutureFailures;
 import io.pgconn.PgClosedException;
 import io.pgconn.PgConnectException;
 import io.pgconn.PgException;
+import io.pgconn.PgFactoryClosedException;
 import io.pgconn.PgFailedThenClosedException;
 import io.pgconn.PgOutcomeUnknownException;
 import io.pgconn.PgStaleStatementException;
@@ -26,7 +27,8 @@ import java.util.concurrent.CancellationException;
  * The one place core errors become R2DBC exceptions, so Spring's exception translation sees the usual
  * hierarchy (integrity violation, bad grammar, ...): a statement (a COMMIT among them) whose outcome is unknown
  * first (never transient: it may have committed; {@link PgOutcomeUnknownException}), then a statement the server had
- * failed before its connection was lost ({@link PgFailedThenClosedException}: its server error's exception), then an
+ * failed before its connection was lost ({@link PgFailedThenClosedException}: its server error's exception), then a
+ * connect on a closed factory ({@link PgFactoryClosedException}: non-transient, it never connects again), then an
  * error that ended the session ({@link SessionEndingErrors}),
  * then a connect's deciding failure (the core's {@link ConnectFailures}), then the SQLSTATE class. The message is
  * the core's, which never holds parameter values.
@@ -65,6 +67,12 @@ final class R2dbcErrors {
             PgException server = failed.serverError();
             return ofStatementError(server, ErrorMessageLines.addedToFirstLine(server.getMessage(), "; then the connection was lost: "
                     + ErrorMessageLines.oneLine(failed.getMessage())), cause);
+        }
+        if (ConnectFailures.deciding(pg) instanceof PgFactoryClosedException) {
+            // a connect on a closed factory (itself or the host failure that decided a walk): a PgClosedException,
+            // but not a lost server — a closed factory never connects again, so a retry cannot succeed
+            // (the core's ConnectFailures.isWorthRetryingSoon; docs/r2dbc.md §2). It was transient
+            return new R2dbcNonTransientResourceException(pg.getMessage(), cause);
         }
         if (SessionEndingErrors.endedTheSession(pg)) {
             // before the SQLSTATE class: the class tells what a live session's error means (a 40001 retries

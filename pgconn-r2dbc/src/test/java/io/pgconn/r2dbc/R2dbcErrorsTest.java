@@ -5,12 +5,15 @@ import io.pgconn.PgClosedException;
 import io.pgconn.PgCommitOutcomeUnknownException;
 import io.pgconn.PgConfigException;
 import io.pgconn.PgConnectException;
+import io.pgconn.PgConnectionFactory;
+import io.pgconn.PgFactoryClosedException;
 import io.pgconn.PgFailedThenClosedException;
 import io.pgconn.PgOutcomeUnknownException;
 import io.pgconn.PgServerException;
 import io.pgconn.PgStaleStatementException;
 import io.pgconn.PgTlsException;
 import io.pgconn.ServerErrorFields;
+import io.pgconn.config.ConnConfig;
 import io.r2dbc.spi.R2dbcBadGrammarException;
 import io.r2dbc.spi.R2dbcDataIntegrityViolationException;
 import io.r2dbc.spi.R2dbcException;
@@ -22,11 +25,14 @@ import io.r2dbc.spi.R2dbcTransientResourceException;
 import org.junit.jupiter.api.Test;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.r2dbc.connection.ConnectionFactoryUtils;
+import reactor.core.publisher.Mono;
 
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletionException;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 /** SQLSTATE classes to the R2DBC exception types Spring's ConnectionFactoryUtils translates from. */
 class R2dbcErrorsTest {
@@ -115,6 +121,25 @@ class R2dbcErrorsTest {
         assertThat(R2dbcErrors.translate(lasting)).isInstanceOf(R2dbcNonTransientResourceException.class);
         assertThat(R2dbcErrors.translate(new PgAuthenticationException(null, "could not connect to any of 2 hosts",
                 fields("28P01"), null))).isInstanceOf(R2dbcPermissionDeniedException.class);
+    }
+
+    /**
+     * A connect on a closed factory (the core's {@link PgFactoryClosedException}, a {@link PgClosedException}) was
+     * transient like a lost server, but a closed factory never connects again: a retry policy would retry it for
+     * nothing. Non-transient, itself and as the failure that decided a walk; its message is the core's.
+     */
+    @Test
+    void aConnectOnAClosedFactoryIsNotTransient() {
+        PgConnectionFactory core = PgConnectionFactory.builder(ConnConfig.builder().build()).threads(1).build();
+        core.close();
+        Throwable closed = catchThrowable(() -> Mono.from(PgConnR2dbcConnectionFactory.of(core).create()).block(Duration.ofSeconds(5)));
+        assertThat(closed).isInstanceOf(R2dbcNonTransientResourceException.class)
+                .hasMessageContaining("connection factory is closed").hasCauseInstanceOf(PgFactoryClosedException.class);
+
+        PgConnectException walk = new PgConnectException(null, "could not connect to any of 2 hosts");
+        walk.addSuppressed(new PgConnectException("db1:5432", "connection refused to db1:5432"));
+        walk.addSuppressed(new PgFactoryClosedException("db2:5432", "connect to db2:5432 failed: the connection factory was closed"));
+        assertThat(R2dbcErrors.translate(new CompletionException(walk))).isInstanceOf(R2dbcNonTransientResourceException.class);
     }
 
     /**

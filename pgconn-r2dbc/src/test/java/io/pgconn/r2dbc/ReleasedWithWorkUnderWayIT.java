@@ -316,6 +316,35 @@ class ReleasedWithWorkUnderWayIT {
         });
     }
 
+    /**
+     * REVIEW-18 L6: the clean-up looked at what the borrower left when {@code preRelease()} built its Mono, not when
+     * the pool subscribed to it. Built (and run once) on an idle connection, then subscribed again after a borrower
+     * left a stuck reader: the stale look took the fast path, waited for the stuck read and closed the session at the
+     * bound. Looked at on subscription, the read is cut off, its reader told, and the session is kept.
+     */
+    @Test
+    void theReleaseCleanUpLooksAtTheConnectionWhenSubscribedNotWhenBuilt() throws Exception {
+        try (PgConnR2dbcConnectionFactory factory = (PgConnR2dbcConnectionFactory) ConnectionFactories.get(
+                R2dbcTestServer.url(PG.primary(), "connectTimeout=2s"))) {
+            PgConnR2dbcConnection connection = (PgConnR2dbcConnection) Mono.from(factory.create()).block(STEP);
+            try {
+                Mono<Void> release = connection.preRelease(); // built while nothing is under way
+                release.block(STEP);
+                Borrower borrower = new Borrower(connection, pidOf(connection), null);
+                StuckReader reader = borrower.leaveAStuckReader();
+
+                release.block(STEP); // subscribed again, a read now stuck
+
+                assertThat(reader.failure()).as("the stuck read is cut off by the clean-up")
+                        .isInstanceOf(R2dbcNonTransientResourceException.class).hasMessageContaining("preRelease()");
+                assertThat(PgConnUnwrap.pgConnection(connection).isClosed()).as("the session is cleaned up, not closed").isFalse();
+                assertThat(selectOne(connection)).isEqualTo(1);
+            } finally {
+                release(connection);
+            }
+        }
+    }
+
     /** The SQLSTATEs of the server's notices to the session under {@code connection} from now on. */
     private static List<String> noticeCodes(Connection connection) {
         List<String> codes = new CopyOnWriteArrayList<>();

@@ -64,8 +64,9 @@ final class DefaultPgConnection implements PgConnection {
         this.parameters = Collections.unmodifiableMap(parameters);
         this.canceller = canceller;
         this.unboundCodecs = session.codecs() instanceof RegistryValueCodecs registry ? registry.registry() : null;
-        this.transactions = new TransactionCommands(session, facts.hostSpec().label());
-        this.end = new SessionEnd(channel, session, facts.hostSpec().label(), () -> canceller.apply(facts));
+        // the session's label, not hostSpec().label() (a new String per call): one copy per connection, not three
+        this.transactions = new TransactionCommands(session, session.host());
+        this.end = new SessionEnd(channel, session, session.host(), () -> canceller.apply(facts));
         session.cancelAction(end::cancelQuietly);
         session.closeAction(this::close);
     }

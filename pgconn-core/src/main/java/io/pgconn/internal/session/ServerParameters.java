@@ -11,7 +11,7 @@ import java.util.Set;
  * the whole session. It holds an immutable map that is replaced, never changed: the startup's
  * ({@link #startupReported}) and, after each ParameterStatus the server sends later, a copy with that value
  * ({@link #put}). Each map is taken through the factory's {@link ServerParameterSets}, so the factory's sessions
- * whose server reported the same values hold the same map, names and values (about 2.4 KB per idle connection when
+ * whose server reported the same values hold the same map, names and values (about 2.2 KB per idle connection when
  * each kept a map and strings of its own, measured in pgconn-benchmarks/results/2026-12-06-session18-heap.md).
  *
  * <p>Threading: written by one thread at a time (the handshake's, then the session's event loop), read from any

@@ -57,7 +57,7 @@ class StartupHandshakeTest {
 
     /**
      * Two sessions of one factory told the same ParameterStatus values at startup hold one map of them, names and
-     * values included (ServerParameterSets): each kept a ConcurrentHashMap and ~30 strings of its own, ≈ 2.4 KB per
+     * values included (ServerParameterSets): each kept a ConcurrentHashMap and ~30 strings of its own, ≈ 2.2 KB per
      * idle connection (pgconn-benchmarks/results/2026-12-06-session18-heap.md). A third, told another
      * value, holds its own.
      */

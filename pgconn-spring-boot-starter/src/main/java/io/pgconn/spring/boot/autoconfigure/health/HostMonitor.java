@@ -1,6 +1,5 @@
 package io.pgconn.spring.boot.autoconfigure.health;
 
-import io.pgconn.ErrorMessageLines;
 import io.pgconn.FutureFailures;
 import io.pgconn.HostStatus;
 import io.pgconn.PgConnection;
@@ -11,8 +10,6 @@ import io.pgconn.ServerRole;
 import io.pgconn.config.HostSpec;
 import io.pgconn.spring.boot.autoconfigure.PgConnAutoConfiguration;
 import io.pgconn.spring.boot.autoconfigure.health.ProbeLogin.Answer;
-import org.apache.commons.logging.Log;
-import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 import java.time.Clock;
@@ -29,7 +26,7 @@ import java.util.function.Consumer;
  * connection when there is none ({@link ProbeLogin}). A probe that fails or does not answer within
  * the probe timeout (a crashed server, a frozen one) drops the connection and marks the host down;
  * every answer is also told to the application's factory, so its next {@code connect()} orders hosts
- * by what was just seen. Refused logins back off ({@link RefusedLoginBackoff}); silence closes the
+ * by what was just seen (the view, the log lines and the factory's host memory: {@link HostReports}). Refused logins back off ({@link RefusedLoginBackoff}); silence closes the
  * application's connections to the host ({@link UnansweredProbes}).
  *
  * <p>The probe session is replaced by a new login once it is {@code reloginInterval} old: a session
@@ -42,18 +39,16 @@ import java.util.function.Consumer;
  * limit) leaves the host {@code full}, not down: the server is up and the application's sessions to it
  * work, so the open probe session is kept (closing it freed a slot the next probe's login took, and the
  * host flipped down/up every relogin interval: NEW-USER-13 F2), the next login is tried a relogin interval
- * later, and the application's factory is told {@code reportHostFull}, on which no pool evicts (F1).
+ * later — also when no session is open (none yet, or it failed too): not at every probe, each refused login being a
+ * fork on the full server (REVIEW-18 L8) — and the application's factory is told {@code reportHostFull}, on which no
+ * pool evicts (F1).
  */
 final class HostMonitor {
-
-    private static final Log logger = LogFactory.getLog(HostMonitor.class);
 
     /** Default age at which the probe session is replaced by a new login ({@code pg.conn.health.relogin-interval}). */
     static final Duration DEFAULT_RELOGIN_INTERVAL = Duration.ofSeconds(10);
 
     private final HostSpec host;
-
-    private final PgConnectionFactory applicationFactory;
 
     private final ProbeLogin login;
 
@@ -78,15 +73,10 @@ final class HostMonitor {
     /** Age of the probe session at which the next probe logs in anew; zero: never. */
     private final Duration reloginInterval;
 
-    private volatile HostView view;
-
-    /** Told every new view at once (the monitors' {@link HostViews}), not at the end of a probe round. */
-    private final Consumer<HostView> published;
+    /** What the probes found, shown, logged and told to the application's factory. */
+    private final HostReports reports;
 
     private volatile boolean closed;
-
-    /** {@link HealthLogPrefix}: names the application's factory bean. */
-    private final String logPrefix;
 
     HostMonitor(HostSpec host, PgConnectionFactory monitorFactory, PgConnectionFactory applicationFactory,
             Duration interval, Duration probeTimeout, Clock clock, Consumer<HostView> published) {
@@ -111,21 +101,18 @@ final class HostMonitor {
     HostMonitor(HostSpec host, PgConnectionFactory monitorFactory, PgConnectionFactory applicationFactory,
             Duration interval, Duration probeTimeout, Clock clock, Consumer<HostView> published,
             boolean closeWhenUnresponsive, Duration reloginInterval, String factoryName) {
-        this.logPrefix = HealthLogPrefix.of(factoryName);
         this.host = host;
-        this.applicationFactory = applicationFactory;
         this.login = new ProbeLogin(host, monitorFactory, applicationFactory.config(), probeTimeout);
         this.backoff = new RefusedLoginBackoff(interval, clock);
         this.unanswered = new UnansweredProbes(host, applicationFactory, probeTimeout, closeWhenUnresponsive, factoryName);
         this.probeTimeout = probeTimeout;
         this.clock = clock;
         this.reloginInterval = reloginInterval;
-        this.published = published;
-        this.view = HostView.unknown(host.label());
+        this.reports = new HostReports(host, applicationFactory, clock, published, factoryName);
     }
 
     HostView view() {
-        return this.view;
+        return this.reports.view();
     }
 
     /**
@@ -222,7 +209,7 @@ final class HostMonitor {
         if (answer != null) {
             up(answer.role());
         } else if (failure != null && noFreeSlot(FutureFailures.unwrap(failure))) {
-            full(FutureFailures.unwrap(failure), null); // no open session to keep: the next probe logs in again
+            full(FutureFailures.unwrap(failure), null); // no open session to keep: the next login a relogin interval later
         } else {
             down(failure);
         }
@@ -233,7 +220,7 @@ final class HostMonitor {
         if (this.closed) {
             return;
         }
-        if (failure == null && this.view.state() == HostStatus.State.FULL) {
+        if (failure == null && this.reports.view().state() == HostStatus.State.FULL) {
             stillFull(role); // its sessions answer; whether it takes new ones, only the next login tells
         } else if (failure == null) {
             up(role);
@@ -270,15 +257,7 @@ final class HostMonitor {
         this.unanswered.reset();
         this.backoff.reset();
         PgConnection current = this.connection;
-        String version = current != null ? current.serverVersion() : null;
-        HostView before = this.view;
-        this.view = before.up(role, version == null ? "" : version, this.clock.instant());
-        String change = roleChange(before, role);
-        if (change != null) {
-            logger.info(this.logPrefix + "host " + this.host.label() + " " + change);
-        }
-        this.published.accept(this.view);
-        this.applicationFactory.reportHostUp(this.host, role);
+        this.reports.up(role, current != null ? current.serverVersion() : null);
     }
 
     private void down(Throwable failure) {
@@ -289,7 +268,7 @@ final class HostMonitor {
         }
         Throwable cause = FutureFailures.unwrap(failure);
         this.backoff.failed(cause);
-        markDown(HostFailureReason.of(cause, this.host, this.probeTimeout), cause);
+        this.reports.down(HostFailureReason.of(cause, this.host, this.probeTimeout), cause);
         this.unanswered.failed(cause);
     }
 
@@ -297,37 +276,36 @@ final class HostMonitor {
      * The server refused a new login for want of a free slot (53300): {@code full}, told to the application's
      * factory ({@code reportHostFull}: its pools keep their sessions), logged once per change. {@code answered}: the
      * role the open probe session just answered, which is kept and asked again until the next login a relogin
-     * interval later; {@code null} when there is no such session (none open, or it failed too: then it is dropped).
+     * interval later; {@code null} when there is no such session (none open, or it failed too: then it is dropped),
+     * and the next login waits a relogin interval all the same ({@link #fullLoginWait()}), the host shown full meanwhile.
      */
     private void full(Throwable cause, @Nullable ServerRole answered) {
         if (answered != null) {
             this.connectedAt = this.clock.instant(); // one refused login per relogin interval, not per probe
+            this.backoff.reset();
         } else {
             PgConnection current = this.connection;
             this.connection = null;
             if (current != null) {
                 current.close(); // not awaited
             }
+            // no session to ask meanwhile: the next login a relogin interval later too, not at the next probe (a
+            // refused login is a fork on a server that is full: one per probe interval, REVIEW-18 L8)
+            this.backoff.waitFor(fullLoginWait());
         }
         this.unanswered.reset();
-        this.backoff.reset();
-        String reason = HostFailureReason.of(cause, this.host, this.probeTimeout);
-        HostView before = this.view;
-        this.view = before.full(reason, answered != null ? answered : before.role(), this.clock.instant());
-        if (before.state() != HostStatus.State.FULL || !reason.equals(before.error())) {
-            logger.info(this.logPrefix + "host " + this.host.label() + " refuses new connections: "
-                    + logged(reason, cause.getMessage()) + "; the sessions open to it keep working");
-        }
-        this.published.accept(this.view);
-        this.applicationFactory.reportHostFull(this.host, reason);
+        this.reports.full(HostFailureReason.of(cause, this.host, this.probeTimeout), cause, answered);
+    }
+
+    /** How long a full host without an open probe session waits for the next login: the relogin interval, or its default when that is 0. */
+    private Duration fullLoginWait() {
+        return this.reloginInterval.isZero() ? DEFAULT_RELOGIN_INTERVAL : this.reloginInterval;
     }
 
     /** The open probe session of a full host answered: still full, in the role it answered (not told to the factory as up). */
     private void stillFull(ServerRole role) {
         this.unanswered.reset();
-        HostView before = this.view;
-        this.view = before.full(String.valueOf(before.error()), role, this.clock.instant());
-        this.published.accept(this.view);
+        this.reports.stillFull(role);
     }
 
     /**
@@ -339,63 +317,7 @@ final class HostMonitor {
         Throwable cause = FutureFailures.unwrap(failure);
         this.backoff.failed(cause);
         this.unanswered.reset();
-        markDown(HostFailureReason.unansweredLogin(this.host, this.probeTimeout), cause);
-    }
-
-    /** Shows the host down with {@code reason}, tells the application's factory, and logs a change once. */
-    private void markDown(String reason, Throwable cause) {
-        boolean changed = !reason.equals(this.view.error());
-        this.view = this.view.down(reason, this.clock.instant());
-        if (changed) {
-            // the short reason goes to health; the whole story, once per change, to the log (before what it causes)
-            logger.info(this.logPrefix + "host " + this.host.label() + " is down: "
-                    + logged(reason, UnansweredProbes.stoppedAnswering(cause) ? null : cause.getMessage()));
-        }
-        this.published.accept(this.view);
-        this.applicationFactory.reportHostDown(this.host, reason);
-    }
-
-    /**
-     * What an answer with {@code role} changes about a host last seen as {@code before}, for the log
-     * (once per change, new user 7 F2): "is up again (primary)" after it was down ("is up (primary)" if it never answered before), "is up again as
-     * standby (was primary)" when it came back in another role, "is now read-only (was primary)" for an
-     * answering host whose role changed (default_transaction_read_only turned on, a promotion);
-     * {@code null} for no change and for the first answer.
-     */
-    static @Nullable String roleChange(HostView before, ServerRole role) {
-        boolean known = before.role() != ServerRole.UNKNOWN;
-        if (before.state() == HostStatus.State.FULL) {
-            return !known || before.role() == role ? "takes new connections again (" + role.label() + ")"
-                    : "takes new connections again, as " + role.label() + " (was " + before.role().label() + ")";
-        }
-        if (before.state() == HostStatus.State.DOWN) {
-            if (!known) {
-                return "is up (" + role.label() + ")";
-            }
-            return before.role() == role ? "is up again (" + role.label() + ")"
-                    : "is up again as " + role.label() + " (was " + before.role().label() + ")";
-        }
-        if (before.isUp() && known && before.role() != role) {
-            return "is now " + role.label() + " (was " + before.role().label() + ")";
-        }
-        return null;
-    }
-
-    /**
-     * The short reason with the failure's whole message after it, or the message alone when it already
-     * says what the reason says ("connection refused to db1:5432 (10.0.0.1:5432)" for "connection
-     * refused (db1:5432)"): one line that does not say it twice (new user 7 F4). A message of several lines (a
-     * server error's HINT under it) is put on that line as a subscriber's {@code lastError} is
-     * ({@link ErrorMessageLines#oneLine}: "... (SQLSTATE 22023); HINT: ..."), not left to end it with a bare line.
-     */
-    static String logged(String reason, @Nullable String fullMessage) {
-        if (fullMessage == null || fullMessage.isBlank()) {
-            return reason;
-        }
-        String message = ErrorMessageLines.oneLine(fullMessage);
-        int hostPart = reason.lastIndexOf(" (");
-        String words = hostPart > 0 ? reason.substring(0, hostPart) : reason;
-        return message.regionMatches(true, 0, words, 0, words.length()) ? message : reason + " (" + message + ")";
+        this.reports.down(HostFailureReason.unansweredLogin(this.host, this.probeTimeout), cause);
     }
 
     /** When the next login may be tried after refused ones; {@code null} when not backing off. For tests. */

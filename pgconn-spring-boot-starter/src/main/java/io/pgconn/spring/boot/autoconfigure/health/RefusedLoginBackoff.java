@@ -14,7 +14,8 @@ import java.util.Set;
  * 28000 not allowed by pg_hba.conf, or any {@link PgAuthenticationException}): each refusal writes a
  * FATAL to the server's log and, repeated, may lock the account, so after the n-th refusal in a row
  * the next login waits {@code interval × 2^n}, at most 30 s (or the interval, when longer). Any other
- * outcome resets it. Used by one probe at a time.
+ * outcome resets it. A login refused for want of a free slot (53300) with no probe session open waits a set
+ * time instead ({@link #waitFor}: the monitor's relogin interval). Used by one probe at a time.
  */
 final class RefusedLoginBackoff {
 
@@ -70,6 +71,12 @@ final class RefusedLoginBackoff {
                 wait = doubled;
             }
         }
+        this.nextLoginAt = this.clock.instant().plus(wait);
+    }
+
+    /** No login for {@code wait} from now, the count of refusals reset (a server without a free slot: not a refusal of the login's credentials). */
+    void waitFor(Duration wait) {
+        this.refusals = 0;
         this.nextLoginAt = this.clock.instant().plus(wait);
     }
 

@@ -178,14 +178,14 @@ class FailoverLogTest {
     @Test
     void aHostsRoleChangeIsToldOnceFromWhatItWasBefore() {
         HostView primary = up(DB1, ServerRole.PRIMARY);
-        assertThat(HostMonitor.roleChange(HostView.unknown(DB1), ServerRole.PRIMARY)).as("first answer").isNull();
-        assertThat(HostMonitor.roleChange(primary, ServerRole.PRIMARY)).as("no change").isNull();
-        assertThat(HostMonitor.roleChange(primary, ServerRole.READ_ONLY_PRIMARY)).isEqualTo("is now read-only (was primary)");
-        assertThat(HostMonitor.roleChange(up(DB1, ServerRole.STANDBY), ServerRole.PRIMARY)).isEqualTo("is now primary (was standby)");
+        assertThat(HostReports.roleChange(HostView.unknown(DB1), ServerRole.PRIMARY)).as("first answer").isNull();
+        assertThat(HostReports.roleChange(primary, ServerRole.PRIMARY)).as("no change").isNull();
+        assertThat(HostReports.roleChange(primary, ServerRole.READ_ONLY_PRIMARY)).isEqualTo("is now read-only (was primary)");
+        assertThat(HostReports.roleChange(up(DB1, ServerRole.STANDBY), ServerRole.PRIMARY)).isEqualTo("is now primary (was standby)");
         HostView down = primary.down("connection refused (" + DB1 + ")", this.at);
-        assertThat(HostMonitor.roleChange(down, ServerRole.PRIMARY)).isEqualTo("is up again (primary)");
-        assertThat(HostMonitor.roleChange(down, ServerRole.STANDBY)).isEqualTo("is up again as standby (was primary)");
-        assertThat(HostMonitor.roleChange(HostView.unknown(DB1).down("connection refused (" + DB1 + ")", this.at),
+        assertThat(HostReports.roleChange(down, ServerRole.PRIMARY)).isEqualTo("is up again (primary)");
+        assertThat(HostReports.roleChange(down, ServerRole.STANDBY)).isEqualTo("is up again as standby (was primary)");
+        assertThat(HostReports.roleChange(HostView.unknown(DB1).down("connection refused (" + DB1 + ")", this.at),
                 ServerRole.STANDBY)).isEqualTo("is up (standby)");
     }
 

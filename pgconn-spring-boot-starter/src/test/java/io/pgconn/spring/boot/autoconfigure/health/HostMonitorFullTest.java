@@ -75,6 +75,10 @@ class HostMonitorFullTest {
     };
 
     private HostMonitor monitor() {
+        return monitor(Duration.ofSeconds(10));
+    }
+
+    private HostMonitor monitor(Duration reloginInterval) {
         when(this.application.config()).thenReturn(ConnConfig.builder().hosts(HOST).user("app").password("Secret-pw").build());
         PgConnectionFactory monitorFactory = mock(PgConnectionFactory.class);
         when(monitorFactory.connect(any(ConnConfig.class))).thenAnswer(invocation -> {
@@ -93,7 +97,7 @@ class HostMonitorFullTest {
             return CompletableFuture.completedFuture(session);
         });
         return new HostMonitor(HOST, monitorFactory, this.application, INTERVAL, Duration.ofSeconds(1), this.clock,
-                view -> { }, true, Duration.ofSeconds(10));
+                view -> { }, true, reloginInterval);
     }
 
     @Test
@@ -144,11 +148,37 @@ class HostMonitorFullTest {
         HostMonitor monitor = monitor();
         probeFor(monitor, 3);
         assertThat(monitor.view().state()).isEqualTo(HostStatus.State.FULL);
-        assertThat(this.logins.get()).as("no open session: each probe tries a login").isEqualTo(3);
         verify(this.application, never()).reportHostDown(any(HostSpec.class), anyString());
         this.full = false;
+        probeFor(monitor, 7); // 3 s to 9 s
+        assertThat(monitor.view().state()).as("the next login a relogin interval after the refused one").isEqualTo(HostStatus.State.FULL);
         probeFor(monitor, 1);
         assertThat(monitor.view().isUp()).isTrue();
+        assertThat(this.logins.get()).isEqualTo(2);
+    }
+
+    /**
+     * REVIEW-18 L8: with no probe session open (none yet, or dropped), a full server was logged in to at every probe
+     * (one refused login, a fork, per second per monitor); now once per relogin interval, as with a session kept, the
+     * host shown full meanwhile; with a relogin interval of 0 (never replace a session), once per 10 s.
+     */
+    @Test
+    void aFullServerWithoutAProbeSessionGetsOneLoginPerReloginInterval() {
+        this.full = true;
+        HostMonitor monitor = monitor();
+        for (int i = 0; i < 25; i++) { // 25 s
+            probeFor(monitor, 1);
+            assertThat(monitor.view().state()).isEqualTo(HostStatus.State.FULL);
+            assertThat(monitor.view().error()).isEqualTo("server error 53300 (db.test:5432)");
+        }
+        assertThat(this.logins.get()).as("refused logins in 25 s (at 0, 10 and 20 s)").isEqualTo(3);
+        verify(this.application, never()).reportHostDown(any(HostSpec.class), anyString());
+
+        this.logins.set(0);
+        HostMonitor neverRelogin = monitor(Duration.ZERO);
+        probeFor(neverRelogin, 25);
+        assertThat(neverRelogin.view().state()).isEqualTo(HostStatus.State.FULL);
+        assertThat(this.logins.get()).as("relogin interval 0: one refused login per 10 s").isEqualTo(3);
     }
 
     private void probeFor(HostMonitor monitor, int probes) {

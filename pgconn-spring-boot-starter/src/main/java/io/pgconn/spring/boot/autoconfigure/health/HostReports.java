@@ -1,0 +1,148 @@
+package io.pgconn.spring.boot.autoconfigure.health;
+
+import io.pgconn.ErrorMessageLines;
+import io.pgconn.HostStatus;
+import io.pgconn.PgConnectionFactory;
+import io.pgconn.ServerRole;
+import io.pgconn.config.HostSpec;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.function.Consumer;
+
+/**
+ * What one {@link HostMonitor} found out about its host, made known: the host's {@link HostView} (shown by health and
+ * told to the monitors' {@link HostViews} at once), a log line once per change (under {@code HostMonitor}'s logger,
+ * which the starter's README names), and the application's factory's host memory ({@code reportHostUp},
+ * {@code reportHostFull}, {@code reportHostDown}). The monitor decides what it found; this says it.
+ */
+final class HostReports {
+
+    /** The monitor's: the README tells users to set this category's level. */
+    private static final Log logger = LogFactory.getLog(HostMonitor.class);
+
+    private final HostSpec host;
+
+    private final PgConnectionFactory applicationFactory;
+
+    private final Clock clock;
+
+    /** Told every new view at once (the monitors' {@link HostViews}), not at the end of a probe round. */
+    private final Consumer<HostView> published;
+
+    /** {@link HealthLogPrefix}: names the application's factory bean. */
+    private final String logPrefix;
+
+    private volatile HostView view;
+
+    HostReports(HostSpec host, PgConnectionFactory applicationFactory, Clock clock, Consumer<HostView> published,
+            String factoryName) {
+        this.host = host;
+        this.applicationFactory = applicationFactory;
+        this.clock = clock;
+        this.published = published;
+        this.logPrefix = HealthLogPrefix.of(factoryName);
+        this.view = HostView.unknown(host.label());
+    }
+
+    HostView view() {
+        return this.view;
+    }
+
+    /** The host answered in {@code role}: up, a change of role or state logged once. */
+    void up(ServerRole role, @Nullable String version) {
+        HostView before = this.view;
+        this.view = before.up(role, version == null ? "" : version, this.clock.instant());
+        String change = roleChange(before, role);
+        if (change != null) {
+            logger.info(this.logPrefix + "host " + this.host.label() + " " + change);
+        }
+        this.published.accept(this.view);
+        this.applicationFactory.reportHostUp(this.host, role);
+    }
+
+    /**
+     * A new login refused for want of a free slot (53300): {@code full} with {@code reason}, in the role
+     * {@code answered} (the open probe session's answer; {@code null}: the last known role), logged once per change
+     * and told to the application's factory ({@code reportHostFull}: its pools keep their sessions).
+     */
+    void full(String reason, Throwable cause, @Nullable ServerRole answered) {
+        HostView before = this.view;
+        this.view = before.full(reason, answered != null ? answered : before.role(), this.clock.instant());
+        if (before.state() != HostStatus.State.FULL || !reason.equals(before.error())) {
+            logger.info(this.logPrefix + "host " + this.host.label() + " refuses new connections: "
+                    + logged(reason, cause.getMessage()) + "; the sessions open to it keep working");
+        }
+        this.published.accept(this.view);
+        this.applicationFactory.reportHostFull(this.host, reason);
+    }
+
+    /** The open probe session of a full host answered: still full, in the role it answered (not told to the factory as up). */
+    void stillFull(ServerRole role) {
+        HostView before = this.view;
+        this.view = before.full(String.valueOf(before.error()), role, this.clock.instant());
+        this.published.accept(this.view);
+    }
+
+    /**
+     * Shows the host down with {@code reason}, tells the application's factory, and logs a change once: the short
+     * reason goes to health, the whole story ({@code cause}'s message, unless it stopped answering) to the log.
+     */
+    void down(String reason, Throwable cause) {
+        boolean changed = !reason.equals(this.view.error());
+        this.view = this.view.down(reason, this.clock.instant());
+        if (changed) {
+            // the short reason goes to health; the whole story, once per change, to the log (before what it causes)
+            logger.info(this.logPrefix + "host " + this.host.label() + " is down: "
+                    + logged(reason, UnansweredProbes.stoppedAnswering(cause) ? null : cause.getMessage()));
+        }
+        this.published.accept(this.view);
+        this.applicationFactory.reportHostDown(this.host, reason);
+    }
+
+    /**
+     * What an answer with {@code role} changes about a host last seen as {@code before}, for the log
+     * (once per change, new user 7 F2): "is up again (primary)" after it was down ("is up (primary)" if it never answered before), "is up again as
+     * standby (was primary)" when it came back in another role, "is now read-only (was primary)" for an
+     * answering host whose role changed (default_transaction_read_only turned on, a promotion);
+     * {@code null} for no change and for the first answer.
+     */
+    static @Nullable String roleChange(HostView before, ServerRole role) {
+        boolean known = before.role() != ServerRole.UNKNOWN;
+        if (before.state() == HostStatus.State.FULL) {
+            return !known || before.role() == role ? "takes new connections again (" + role.label() + ")"
+                    : "takes new connections again, as " + role.label() + " (was " + before.role().label() + ")";
+        }
+        if (before.state() == HostStatus.State.DOWN) {
+            if (!known) {
+                return "is up (" + role.label() + ")";
+            }
+            return before.role() == role ? "is up again (" + role.label() + ")"
+                    : "is up again as " + role.label() + " (was " + before.role().label() + ")";
+        }
+        if (before.isUp() && known && before.role() != role) {
+            return "is now " + role.label() + " (was " + before.role().label() + ")";
+        }
+        return null;
+    }
+
+    /**
+     * The short reason with the failure's whole message after it, or the message alone when it already
+     * says what the reason says ("connection refused to db1:5432 (10.0.0.1:5432)" for "connection
+     * refused (db1:5432)"): one line that does not say it twice (new user 7 F4). A message of several lines (a
+     * server error's HINT under it) is put on that line as a subscriber's {@code lastError} is
+     * ({@link ErrorMessageLines#oneLine}: "... (SQLSTATE 22023); HINT: ..."), not left to end it with a bare line.
+     */
+    static String logged(String reason, @Nullable String fullMessage) {
+        if (fullMessage == null || fullMessage.isBlank()) {
+            return reason;
+        }
+        String message = ErrorMessageLines.oneLine(fullMessage);
+        int hostPart = reason.lastIndexOf(" (");
+        String words = hostPart > 0 ? reason.substring(0, hostPart) : reason;
+        return message.regionMatches(true, 0, words, 0, words.length()) ? message : reason + " (" + message + ")";
+    }
+}
