@@ -15,9 +15,7 @@ import io.pgconn.internal.query.StatementCache;
 import io.pgconn.internal.query.StatementTrace;
 import io.pgconn.internal.query.ValueCodecs;
 import io.pgconn.internal.protocol.frontend.FrontendMessage;
-import io.pgconn.internal.transport.CallerCloseGuard;
 
-import java.nio.ByteBuffer;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -46,11 +44,6 @@ import java.util.function.Supplier;
  */
 public final class PipelinedSession implements QuerySession {
 
-    /** How long a caller starting a statement waits for the loop to leave the session's code (the completion that woke it). */
-    private static final long CALLER_START_SPIN_NANOS = TimeUnit.MICROSECONDS.toNanos(20);
-    /** The write "buffer" of a request the caller sent ({@link #writeBatch()}): some of it may have reached the server. */
-    private static final long SENT_BY_CALLER = Long.MAX_VALUE;
-
     private final String host;
     private final Map<String, String> parameters;
     private final SessionListeners listeners = new SessionListeners();
@@ -67,20 +60,6 @@ public final class PipelinedSession implements QuerySession {
     private final CloseCause closeCause;
     /** Whether the session is idle (a close on the caller's thread, {@link SessionEnd}) or owned by a caller starting a statement. */
     private final IdleCloseGate idle = new IdleCloseGate();
-    /** The channel's guard when a caller may send on it (plaintext epoll); found at the first start after the connect path installed it. */
-    private volatile CallerCloseGuard guard;
-    /** Where the owner's request is encoded while it puts it in the FIFO; null otherwise (owner or event loop). */
-    private ByteBuf callerWrite;
-    /** Requests a caller started whose bytes (some or all) it handed to the loop (tests; written by owners only). */
-    private volatile long handedToTheLoop;
-    /**
-     * A close was asked for ({@link #closeAsked}, from {@link SessionEnd#close} before anything else): no statement
-     * starts on a caller's thread any more. A close the loop makes is a task the gate does not count, so without this a
-     * statement submitted after {@code close()} on the same thread could own the idle session, be sent and commit
-     * before that task's Terminate (REVIEW-18-START H1); it takes the loop's way instead, behind the close, and fails
-     * as not sent.
-     */
-    private volatile boolean closeAsked;
     private volatile ValueCodecs codecs;
     /** The factory's type OID knowledge as this session sees it; watching nothing until the connect path set it (and on replication sessions). */
     private volatile SessionTypeOids typeOids = SessionTypeOids.unwatched();
@@ -88,6 +67,8 @@ public final class PipelinedSession implements QuerySession {
     private volatile ServerRoleChanges roleChanges;
     /** What is written in one loop turn, encoded into one buffer and flushed after the turn; set with the channel. */
     private WriteBatch writes;
+    /** A statement started on a caller's thread ({@link #startOnCaller}); set with the channel. */
+    private CallerStart callerStart;
     /** Whether the socket is read (paused for missing demand, read coalescing); set with the channel. */
     private ReadPauses reads;
     /** The handler reading the channel ({@link #readProgress}); set with the channel. */
@@ -123,6 +104,7 @@ public final class PipelinedSession implements QuerySession {
     void attach(Channel channel, SessionHandler inbound) {
         this.channel = channel;
         this.writes = new WriteBatch(channel);
+        this.callerStart = new CallerStart(this, channel, writes, idle, fifo, cancels);
         this.reads = new ReadPauses(channel);
         this.inbound = inbound;
     }
@@ -175,100 +157,24 @@ public final class PipelinedSession implements QuerySession {
         }
     }
 
-    /**
-     * Starts a statement on this thread (docs/query.md §1): when this is not the event loop, the channel is plaintext
-     * epoll ({@link CallerCloseGuard}), no tracer follows the connection, and the session can be owned
-     * ({@link IdleCloseGate#own}: nothing counted, the loop outside the session's code — waited for briefly while it
-     * finishes the completion that woke this caller). As owner: no type lookup due and no CancelRequest holding the
-     * writes, or it gives the session back and the statement takes the loop's way; else the exchange is made
-     * ({@code first}), put in the FIFO with its request encoded into a buffer of its own, and the buffer sent with one
-     * {@code send} ({@link CallerCloseGuard#trySend}); what the socket did not take, or all of it when the guard's lock
-     * is held, goes to the loop as an ordinary write, queued before the session is given back. Then the session is
-     * given back into "the loop has work": the loop reads the gate at its next door — the answer's read — before it
-     * touches anything the owner did.
-     */
+    /** Starts a statement on this thread when it may ({@link CallerStart}, docs/query.md §1); false: the loop's way. */
     @Override
     public boolean startOnCaller(Supplier<? extends Exchange> first) {
-        Channel ch = channel;
-        if (statementTrace != null || ch.eventLoop().inEventLoop()) {
-            return false;
-        }
-        CallerCloseGuard sendGuard = guard;
-        if (sendGuard == null) {
-            sendGuard = CallerCloseGuard.of(ch); // none on TLS, NIO, io_uring: looked up again (a short pipeline)
-            if (sendGuard == null) {
-                return false;
-            }
-            guard = sendGuard;
-        }
-        if (closeAsked || !idle.own(CALLER_START_SPIN_NANOS)) {
-            return false;
-        }
-        boolean loopHasWork = false;
-        try {
-            if (closeAsked || !ch.isActive() || !nothingUnsent(ch) || cancels.holding() || typeOids.mayQueueLookup()) {
-                return false; // given back below: the loop's way, nothing of the statement made yet
-            }
-            Exchange exchange = first.get();
-            if (exchange != null) {
-                ByteBuf out = ch.alloc().directBuffer(256);
-                callerWrite = out;
-                try {
-                    fifo.add(exchange);
-                } catch (RuntimeException | Error e) {
-                    out.release();
-                    throw e;
-                } finally {
-                    callerWrite = null;
-                    loopHasWork = !fifo.isEmpty();
-                }
-                send(ch, sendGuard, out);
-                idle.startedByOwner();
-            }
-            return true;
-        } finally {
-            idle.releaseOwned(loopHasWork);
-        }
-    }
-
-    /**
-     * Whether nothing waits in the channel's outbound buffer (a close's Terminate written on the loop after its count
-     * went, say): the caller's bytes must not overtake it. Safe from any thread (Netty keeps the count atomically).
-     */
-    private static boolean nothingUnsent(Channel ch) {
-        io.netty.channel.ChannelOutboundBuffer out = ch.unsafe().outboundBuffer();
-        return out != null && out.totalPendingWriteBytes() == 0;
-    }
-
-    /** The owner: sends {@code out} (released here), the rest the loop's way ({@link #startOnCaller}). */
-    private void send(Channel ch, CallerCloseGuard sendGuard, ByteBuf out) {
-        if (!out.isReadable()) {
-            out.release(); // nothing was encoded: held back (writes held), unwritable, or the encoding failed
-            return;
-        }
-        ByteBuffer bytes = out.nioBuffer();
-        int sent = sendGuard.trySend(ch, bytes);
-        if (sent == out.readableBytes()) {
-            out.release();
-            return;
-        }
-        out.skipBytes(Math.max(sent, 0));
-        handedToTheLoop++; // one owner at a time: no update is lost
-        // the rest becomes the session's next write (WriteBatch, touched here as the owner): whatever the loop writes
-        // next — a close's Terminate queued while this thread owned the session included (flushPending) — goes after
-        // it (REVIEW-18-START M2: a Netty write task queued here ran after such a close's Terminate), and its failure
-        // follows WriteBatch's one rule for failed writes (M1)
-        Runnable flush = writes.takeRest(out);
-        try {
-            execute(flush);
-        } catch (RejectedExecutionException e) {
-            writes.release(); // the event loops are shut down: Netty closed the channel, nothing more is written
-        }
+        CallerStart start = callerStart;
+        return start != null && start.start(first);
     }
 
     /** Any thread: announces a close ({@link SessionEnd#close}) before it is made: no start on a caller's thread after it. */
     void closeAsked() {
-        closeAsked = true;
+        CallerStart start = callerStart;
+        if (start != null) {
+            start.closeAsked();
+        }
+    }
+
+    /** Whether a statement submitted now would bring a type OID lookup with it ({@link SessionTypeOids#mayQueueLookup}). */
+    boolean typeLookupDue() {
+        return typeOids.mayQueueLookup();
     }
 
     /** Any thread: runs {@code task} on the event loop as the session's code ({@link #inSession}). */
@@ -336,7 +242,7 @@ public final class PipelinedSession implements QuerySession {
      */
     @Override
     public void write(FrontendMessage message) {
-        ByteBuf owners = callerWrite;
+        ByteBuf owners = callerStart == null ? null : callerStart.ownersBuffer();
         if (owners != null) {
             int start = owners.writerIndex();
             try {
@@ -357,7 +263,7 @@ public final class PipelinedSession implements QuerySession {
 
     @Override
     public long writeBatch() {
-        return callerWrite != null ? SENT_BY_CALLER : writes.current();
+        return callerStart != null && callerStart.ownersBuffer() != null ? CallerStart.SENT_BY_CALLER : writes.current();
     }
 
     /**
@@ -365,7 +271,7 @@ public final class PipelinedSession implements QuerySession {
      * request a caller sent ({@link #startOnCaller}) may have, also when its send failed (then the session ended).
      */
     boolean mayHaveLeft(long batch) {
-        return batch == SENT_BY_CALLER || writes != null && writes.mayHaveLeft(batch);
+        return batch == CallerStart.SENT_BY_CALLER || writes != null && writes.mayHaveLeft(batch);
     }
 
     /**
@@ -693,7 +599,7 @@ public final class PipelinedSession implements QuerySession {
 
     /** Requests started on a caller's thread whose bytes, some or all, the loop wrote ({@link #startOnCaller}; tests). */
     long handedToTheLoop() {
-        return handedToTheLoop;
+        return callerStart == null ? 0 : callerStart.handedToTheLoop();
     }
 
     /** Whether the session is idle, for a close on the caller's thread. */

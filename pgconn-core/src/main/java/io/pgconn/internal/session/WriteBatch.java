@@ -65,7 +65,7 @@ final class WriteBatch {
 
     /**
      * The rest of a request a caller began sending on its own thread while it owned the session
-     * ({@code PipelinedSession.startOnCaller}; the owner calls this, the loop kept out): it goes out first, with the next
+     * ({@link CallerStart}; the owner calls this, the loop kept out): it goes out first, with the next
      * flush — before anything the loop writes after it, a close's Terminate included — and a failure of its write ends
      * the session as any of this batch's do ({@link #written}). Returns the flush, for the owner to run on the loop
      * through the session's door; it is marked scheduled, so no other flush task is queued for it.
