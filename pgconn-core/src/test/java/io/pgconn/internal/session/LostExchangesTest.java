@@ -162,6 +162,22 @@ class LostExchangesTest {
     }
 
     /**
+     * The server's error is the cause of a statement it failed before the end; how the session ended — a reset's
+     * IOException, the end's own cause — stays in the stack trace as a suppressed exception, and {@code sessionEnd()}
+     * gives the end (REVIEW-18 M2's second half). Seen failing before: the IOException was dropped.
+     */
+    @Test
+    void aStatementTheServerHadFailedKeepsHowTheSessionEndedAsSuppressed() {
+        java.io.IOException reset = new java.io.IOException("Connection reset by peer");
+        PgClosedException ended = new PgClosedException("db:5432", RESET.getMessage(), RESET.serverFields(), reset);
+        PgException told = LostExchanges.tell(ended, new Exchange[] {written(new Lost(null, DUPLICATE), 1)}, 'I', UP_TO_3)[0];
+
+        assertThat(told).isExactlyInstanceOf(PgFailedThenClosedException.class).hasCause(DUPLICATE);
+        assertThat(told.getSuppressed()).containsExactly(reset);
+        assertThat(((PgFailedThenClosedException) told).sessionEnd()).isSameAs(ended);
+    }
+
+    /**
      * A COPY the client refused (its own error, then the server's answering the CopyFail), lost before the ReadyForQuery:
      * did not take effect, and the note names no SQLSTATE it does not have. Seen failing before: "(SQLSTATE null)".
      */
