@@ -2,7 +2,6 @@ package io.pgconn.internal.session;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelOutboundBuffer;
 import io.pgconn.internal.query.Exchange;
 import io.pgconn.internal.transport.CallerCloseGuard;
 
@@ -14,12 +13,12 @@ import java.util.function.Supplier;
 /**
  * A statement started on its caller's thread (docs/query.md §1): when the caller is not the event loop, the channel
  * is plaintext epoll ({@link CallerCloseGuard}), no tracer follows the connection, no close was asked for, and the
- * session can be owned ({@link IdleCloseGate#own}: nothing counted, the loop outside the session's code — waited for
+ * session can be owned ({@link SessionGate#own}: nothing counted, the loop outside the session's code — waited for
  * briefly while it finishes the completion that woke this caller). As owner: no type lookup due and no CancelRequest
  * holding the writes, or it gives the session back and the statement takes the loop's way; else the exchange is made,
- * put in the FIFO with its request encoded into a buffer of its own ({@link #ownersBuffer}), and the buffer sent with
+ * put in the FIFO with its request encoded into a buffer of its own ({@link SessionWrites#ownerEncodesInto}), and the buffer sent with
  * one {@code send} ({@link CallerCloseGuard#trySend}); what the socket did not take, or all of it when the guard's lock
- * is held, becomes the session's next write ({@link WriteBatch#takeRest}). Then the session is given back into "the
+ * is held, becomes the session's next write ({@link SessionWrites#takeRest}). Then the session is given back into "the
  * loop has work": the loop reads the gate at its next door — the answer's read — before it touches anything the owner
  * did. Part of {@link PipelinedSession}, whose state the owner touches.
  */
@@ -27,19 +26,15 @@ final class CallerStart {
 
     /** How long a caller starting a statement waits for the loop to leave the session's code (the completion that woke it). */
     private static final long SPIN_NANOS = TimeUnit.MICROSECONDS.toNanos(20);
-    /** The write "buffer" of a request the caller sent ({@link PipelinedSession#writeBatch()}): some of it may have reached the server. */
-    static final long SENT_BY_CALLER = Long.MAX_VALUE;
 
     private final PipelinedSession session;
     private final Channel channel;
-    private final WriteBatch writes;
-    private final IdleCloseGate idle;
+    private final SessionWrites writes;
+    private final SessionGate idle;
     private final ExchangeFifo fifo;
     private final CancelHold cancels;
     /** The channel's guard when a caller may send on it (plaintext epoll); found at the first start after the connect path installed it. */
     private volatile CallerCloseGuard guard;
-    /** Where the owner's request is encoded while it puts it in the FIFO; null otherwise (owner or event loop). */
-    private ByteBuf ownersBuffer;
     /** Requests a caller started whose bytes (some or all) it handed to the loop (tests; written by owners only). */
     private volatile long handedToTheLoop;
     /**
@@ -51,7 +46,7 @@ final class CallerStart {
      */
     private volatile boolean closeAsked;
 
-    CallerStart(PipelinedSession session, Channel channel, WriteBatch writes, IdleCloseGate idle, ExchangeFifo fifo,
+    CallerStart(PipelinedSession session, Channel channel, SessionWrites writes, SessionGate idle, ExchangeFifo fifo,
                 CancelHold cancels) {
         this.session = session;
         this.channel = channel;
@@ -80,20 +75,21 @@ final class CallerStart {
         }
         boolean loopHasWork = false;
         try {
-            if (closeAsked || !ch.isActive() || !nothingUnsent(ch) || cancels.holding() || session.typeLookupDue()) {
+            if (closeAsked || !ch.isActive() || !writes.nothingUnsent() || cancels.holding()
+                    || session.serverReports().typeOids().mayQueueLookup()) {
                 return false; // given back below: the loop's way, nothing of the statement made yet
             }
             Exchange exchange = first.get();
             if (exchange != null) {
                 ByteBuf out = ch.alloc().directBuffer(256);
-                ownersBuffer = out;
+                writes.ownerEncodesInto(out);
                 try {
                     fifo.add(exchange);
                 } catch (RuntimeException | Error e) {
                     out.release();
                     throw e;
                 } finally {
-                    ownersBuffer = null;
+                    writes.ownerEncoded();
                     loopHasWork = !fifo.isEmpty();
                 }
                 send(ch, sendGuard, out);
@@ -105,11 +101,6 @@ final class CallerStart {
         }
     }
 
-    /** The buffer the owner encodes its request into while it puts it in the FIFO, or null (no owner's start under way). */
-    ByteBuf ownersBuffer() {
-        return ownersBuffer;
-    }
-
     /** Any thread: a close was asked for; no start on a caller's thread after it. */
     void closeAsked() {
         closeAsked = true;
@@ -118,15 +109,6 @@ final class CallerStart {
     /** Requests started on a caller's thread whose bytes, some or all, the loop wrote (tests). */
     long handedToTheLoop() {
         return handedToTheLoop;
-    }
-
-    /**
-     * Whether nothing waits in the channel's outbound buffer (a close's Terminate written on the loop after its count
-     * went, say): the caller's bytes must not overtake it. Safe from any thread (Netty keeps the count atomically).
-     */
-    private static boolean nothingUnsent(Channel ch) {
-        ChannelOutboundBuffer out = ch.unsafe().outboundBuffer();
-        return out != null && out.totalPendingWriteBytes() == 0;
     }
 
     /** The owner: sends {@code out} (released here), the rest the loop's way. */
@@ -151,7 +133,7 @@ final class CallerStart {
         try {
             session.execute(flush);
         } catch (RejectedExecutionException e) {
-            writes.release(); // the event loops are shut down: Netty closed the channel, nothing more is written
+            writes.discardPending(); // the event loops are shut down: Netty closed the channel, nothing more is written
         }
     }
 }

@@ -15,7 +15,7 @@ import java.util.function.Supplier;
  * in flight are written only once the server closed the cancel connection (it has signalled the
  * backend by then), and at most {@link #MAX_MILLIS} later whatever the cancel does: a cancel
  * delivered later than that can still hit the statement released meanwhile (docs/query.md §5).
- * Event loop only (in the session's code, {@link IdleCloseGate}), except {@link #action}.
+ * Event loop only (in the session's code, {@link SessionGate}), except {@link #action}.
  */
 final class CancelHold {
 
@@ -26,14 +26,14 @@ final class CancelHold {
     /** Writes what was held back once no cancel holds it any more. */
     private final Runnable released;
     /** The session's doors: the end of a CancelRequest, the loop's own task, enters the session's code through them. */
-    private final IdleCloseGate door;
+    private final SessionGate door;
     private volatile Supplier<? extends CompletionStage<?>> action = () -> CompletableFuture.completedFuture(null);
     /** CancelRequests whose connection the server has not closed yet: later exchanges wait meanwhile. */
     private int inFlight;
     /** CancelRequests sent ({@link #sent}). */
     private long sent;
 
-    CancelHold(Supplier<EventLoop> loop, Runnable released, IdleCloseGate door) {
+    CancelHold(Supplier<EventLoop> loop, Runnable released, SessionGate door) {
         this.loop = loop;
         this.released = released;
         this.door = door;

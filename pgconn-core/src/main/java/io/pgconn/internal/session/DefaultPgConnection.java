@@ -103,11 +103,11 @@ final class DefaultPgConnection implements PgConnection {
 
     /** Set once by the connect path with the answer's epoch: type DDL is watched, and the names looked up again after it. */
     void watchTypeOids(java.util.List<String> names, TypeOidEpoch epoch, long knownEpoch) {
-        session.typeOids(new SessionTypeOids(names, epoch, knownEpoch, session.reports("search_path"), this::typeOids));
+        session.serverReports().typeOids(new SessionTypeOids(names, epoch, knownEpoch, session.serverReports().reported("search_path"), this::typeOids));
     }
 
     void reportRoleChanges(java.util.function.Consumer<Map<String, String>> hostMemory) {
-        session.roleChanges(new ServerRoleChanges(hostMemory));
+        session.serverReports().roleChanges(new ServerRoleChanges(hostMemory));
     }
 
     void traceStatements(io.pgconn.trace.PgTracer tracer, String database) {
@@ -341,7 +341,7 @@ final class DefaultPgConnection implements PgConnection {
 
     /** Statements started on their caller's thread (PipelinedSession#startOnCaller; tests). */
     long startedOnCaller() {
-        return session.idleGate().ownedStarts();
+        return session.gate().ownedStarts();
     }
 
     /** Requests started on their caller's thread that the loop wrote some or all of (tests). */

@@ -210,7 +210,7 @@ final class ExchangeFifo {
         inFlight.poll();
         if (inFlight.isEmpty()) {
             // idle before the completion: onReady writes nothing more once the FIFO is empty (what it submits counts
-            // itself in again), and a caller it wakes may close at once on its own thread (IdleCloseGate)
+            // itself in again), and a caller it wakes may close at once on its own thread (SessionGate)
             session.quietWhenIdle();
         }
         head.onReady(transactionStatus);
@@ -290,7 +290,7 @@ final class ExchangeFifo {
         }
         PgException failure = error.get();
         Exchange[] lost = inFlight.toArray(new Exchange[0]);
-        PgException[] told = LostExchanges.tell(failure, lost, session.transactionStatus(), session::mayHaveLeft);
+        PgException[] told = LostExchanges.tell(failure, lost, session.transactionStatus(), this::mayHaveLeft);
         inFlight.clear();
         for (int i = 0; i < lost.length; i++) {
             try {
@@ -311,5 +311,11 @@ final class ExchangeFifo {
                 // as above
             }
         }
+    }
+
+    /** Whether any byte of write buffer {@code batch} may have reached the socket ({@link SessionWrites#mayHaveLeft}). */
+    private boolean mayHaveLeft(long batch) {
+        SessionWrites writes = session.writes();
+        return writes != null && writes.mayHaveLeft(batch);
     }
 }

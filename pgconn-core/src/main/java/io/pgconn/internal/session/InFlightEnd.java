@@ -6,7 +6,10 @@ import io.pgconn.internal.protocol.frontend.FrontendMessage;
 import io.pgconn.internal.query.Exchange;
 import io.pgconn.internal.query.QuerySession;
 
+import io.netty.channel.EventLoop;
+
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
 
 /**
  * A place in the session's FIFO that is never written: it waits to be the head — every exchange submitted before
@@ -20,6 +23,46 @@ final class InFlightEnd extends Exchange {
     /** The transaction status after everything before it; fails when the session ends first. */
     final CompletableFuture<Character> status = new CompletableFuture<>();
     private char statusAtItsTurn = 'I';
+
+    /**
+     * Completes with {@code session}'s transaction status once every exchange submitted before the call is answered (or
+     * left); fails with the closed error when the session ends first. Safe from any thread: from another, it takes its
+     * place in the FIFO in a task queued behind theirs, as {@link PipelinedSession#submit} does, and is counted in the
+     * gate as a submit meanwhile (a caller's close or start waits for it).
+     */
+    static CompletableFuture<Character> queue(PipelinedSession session) {
+        InFlightEnd end = new InFlightEnd();
+        if (!session.gate().submitting()) {
+            end.fail(session.whyEnded().closedError());
+            return end.status;
+        }
+        EventLoop loop = session.eventLoop();
+        if (loop.inEventLoop()) {
+            end.queueIn(session);
+        } else {
+            try {
+                loop.execute(() -> end.queueIn(session));
+            } catch (RejectedExecutionException e) { // the event loops are shut down, and the session with them
+                end.fail(session.whyEnded().closedError());
+            }
+        }
+        return end.status;
+    }
+
+    private void queueIn(PipelinedSession session) {
+        SessionGate gate = session.gate();
+        gate.enter();
+        try {
+            gate.queued();
+            if (!session.channelActive()) {
+                fail(session.whyEnded().closedError());
+                return;
+            }
+            session.fifo().addWaitingForItsTurn(this);
+        } finally {
+            gate.exit();
+        }
+    }
 
     @Override
     public FrontendMessage messages(QuerySession session) {

@@ -1,6 +1,5 @@
 package io.pgconn.internal.session;
 
-import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
 import io.pgconn.PgErrors;
@@ -19,9 +18,7 @@ import io.pgconn.internal.protocol.frontend.FrontendMessage;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
@@ -35,17 +32,18 @@ import java.util.function.Supplier;
  * <p>The FIFO and the order of writes are {@link ExchangeFifo}'s, the hold a CancelRequest puts
  * on later exchanges is {@link CancelHold}'s, notifications and notices go to {@link SessionListeners}
  * (the connection registers its listeners there), the type OID lookup after type DDL and its place in
- * the FIFO are {@link SessionTypeOids}'s, and a simple query a tracer follows is made by
+ * the FIFO are {@link SessionTypeOids}'s, what the server reports besides the answers is {@link ServerReports}',
+ * where requests are encoded is {@link SessionWrites}', and a simple query a tracer follows is made by
  * {@link SimpleQuery#of}.
  *
  * <p>The session's state is the event loop's, with one exception: a statement started on a caller's thread
- * ({@link #startOnCaller}) owns it for a moment when the session is idle — made, put in the FIFO and sent on that
- * thread — while every place where the loop enters the session's code waits for it ({@link IdleCloseGate}).
+ * ({@link #startOnCaller}, {@link CallerStart}) owns it for a moment when the session is idle — made, put in the FIFO
+ * and sent on that thread — while every place where the loop enters the session's code ({@link SessionDoors}) waits
+ * for it ({@link SessionGate}).
  */
 public final class PipelinedSession implements QuerySession {
 
     private final String host;
-    private final Map<String, String> parameters;
     private final SessionListeners listeners = new SessionListeners();
     private final CancelHold cancels;
     private final ExchangeFifo fifo;
@@ -58,15 +56,15 @@ public final class PipelinedSession implements QuerySession {
     private final boolean serverErrorDetail;
     private final SqlShapes sqlShapes;
     private final CloseCause closeCause;
-    /** Whether the session is idle (a close on the caller's thread, {@link SessionEnd}) or owned by a caller starting a statement. */
-    private final IdleCloseGate idle = new IdleCloseGate();
+    /** Who may touch the session now: the loop, a caller owning it to start a statement, or a caller's close. */
+    private final SessionGate gate = new SessionGate();
+    /** The parameters, type OIDs and transaction status as the server reports them. */
+    private final ServerReports reports;
     private volatile ValueCodecs codecs;
-    /** The factory's type OID knowledge as this session sees it; watching nothing until the connect path set it (and on replication sessions). */
-    private volatile SessionTypeOids typeOids = SessionTypeOids.unwatched();
-    /** Null until the factory asks for them ({@link #roleChanges}). */
-    private volatile ServerRoleChanges roleChanges;
-    /** What is written in one loop turn, encoded into one buffer and flushed after the turn; set with the channel. */
-    private WriteBatch writes;
+    /** Where requests are encoded (the owner's buffer or the loop turn's batch); set with the channel. */
+    private SessionWrites writes;
+    /** How code reaches the session on its loop (doors); set with the channel. */
+    private SessionDoors doors;
     /** A statement started on a caller's thread ({@link #startOnCaller}); set with the channel. */
     private CallerStart callerStart;
     /** Whether the socket is read (paused for missing demand, read coalescing); set with the channel. */
@@ -74,7 +72,6 @@ public final class PipelinedSession implements QuerySession {
     /** The handler reading the channel ({@link #readProgress}); set with the channel. */
     private SessionHandler inbound;
     private volatile Channel channel;
-    private volatile char transactionStatus = 'I';
     /** What {@link #closeUnanswered} does: set by the connection (its close with a reason). */
     private volatile Consumer<String> closeAction = reason -> { };
     /** Set once when the connection is handed out, if its factory has a tracer (docs/query.md §8). */
@@ -91,20 +88,21 @@ public final class PipelinedSession implements QuerySession {
         this.serverErrorDetail = serverErrorDetail;
         this.host = host;
         this.closeCause = new CloseCause(host, serverErrorDetail);
-        this.parameters = parameters;
         this.statementCache = new StatementCache(statementCacheSize, parameters);
         this.sqlShapes = new SqlShapes(parameters);
         this.codecs = codecs;
         ExchangeFifo[] held = new ExchangeFifo[1];
-        this.cancels = new CancelHold(this::eventLoop, () -> held[0].writeUnwritten(), idle);
+        this.cancels = new CancelHold(this::eventLoop, () -> held[0].writeUnwritten(), gate);
         this.fifo = held[0] = new ExchangeFifo(this, cancels);
+        this.reports = new ServerReports(host, parameters, statementCache, fifo);
     }
 
     /** Binds the session to its channel, when {@code inbound} joined the channel's pipeline. */
     void attach(Channel channel, SessionHandler inbound) {
         this.channel = channel;
-        this.writes = new WriteBatch(channel);
-        this.callerStart = new CallerStart(this, channel, writes, idle, fifo, cancels);
+        this.writes = new SessionWrites(channel);
+        this.doors = new SessionDoors(channel, gate, closeCause, this::queueSubmitted);
+        this.callerStart = new CallerStart(this, channel, writes, gate, fifo, cancels);
         this.reads = new ReadPauses(channel);
         this.inbound = inbound;
     }
@@ -121,39 +119,19 @@ public final class PipelinedSession implements QuerySession {
         return query.result;
     }
 
-    /**
-     * Queues an exchange; safe from any thread. Counted in first ({@link IdleCloseGate}): after a close a caller made on
-     * its own thread it fails as closed, as on a closed channel.
-     */
+    /** Queues an exchange; safe from any thread ({@link SessionDoors#submit}). */
     @Override
     public void submit(Exchange exchange) {
-        Channel ch = channel;
-        if (!idle.submitting()) {
-            failLater(exchange);
-            return;
-        }
-        if (ch.eventLoop().inEventLoop()) {
-            enqueue(exchange);
-        } else {
-            ch.eventLoop().execute(() -> enqueue(exchange));
-        }
+        doors.submit(exchange);
     }
 
-    private void enqueue(Exchange exchange) {
-        idle.enter();
-        try {
-            idle.queued();
-            if (!channel.isActive()) {
-                failLater(exchange);
-                return;
-            }
-            if (typeOids.mayQueueLookup()) {
-                typeOids.queueWithLookup(exchange, fifo, transactionStatus, host);
-            } else {
-                fifo.add(exchange);
-            }
-        } finally {
-            idle.exit();
+    /** Event loop, in the session's code: puts a submitted exchange in the FIFO, behind a type OID lookup when one is due. */
+    private void queueSubmitted(Exchange exchange) {
+        SessionTypeOids oids = reports.typeOids();
+        if (oids.mayQueueLookup()) {
+            oids.queueWithLookup(exchange, fifo, reports.transactionStatus(), host);
+        } else {
+            fifo.add(exchange);
         }
     }
 
@@ -172,106 +150,36 @@ public final class PipelinedSession implements QuerySession {
         }
     }
 
-    /** Whether a statement submitted now would bring a type OID lookup with it ({@link SessionTypeOids#mayQueueLookup}). */
-    boolean typeLookupDue() {
-        return typeOids.mayQueueLookup();
-    }
-
-    /** Any thread: runs {@code task} on the event loop as the session's code ({@link #inSession}). */
+    /** Any thread: runs {@code task} on the event loop as the session's code ({@link SessionDoors}). */
     @Override
     public void execute(Runnable task) {
-        channel.eventLoop().execute(() -> inSession(task));
+        doors.execute(task);
     }
 
     @Override
     public void executeStart(Runnable start) {
-        boolean counted = idle.submitting(); // false after a caller's close: its submit then fails as closed
-        Runnable task = () -> inSession(() -> {
-            try {
-                start.run(); // its submit counts itself in before this count goes
-            } finally {
-                if (counted) {
-                    idle.startRan();
-                }
-            }
-        });
-        try {
-            channel.eventLoop().execute(task);
-        } catch (RejectedExecutionException e) {
-            if (counted) {
-                idle.startRan();
-            }
-            throw e;
-        }
+        doors.executeStart(start);
     }
 
     @Override
     public ScheduledFuture<?> schedule(Runnable task, long delayNanos) {
-        return channel.eventLoop().schedule(() -> inSession(task), delayNanos, TimeUnit.NANOSECONDS);
+        return doors.schedule(task, delayNanos);
     }
 
-    /** Event loop: runs {@code task} as the session's code, after a caller that owns the session gave it back. */
     @Override
     public void inSession(Runnable task) {
-        idle.enter();
-        try {
-            task.run();
-        } finally {
-            idle.exit();
-        }
+        doors.inSession(task);
     }
 
-    /**
-     * Fails {@code exchange} with the closed error, saying it was not sent ({@link LostExchanges#submittedAfterTheEnd}),
-     * in a task of its own, not inline: a subscriber that retries on error (Reactor's retry()) would otherwise resubmit
-     * from inside fail() and recurse on the event loop's stack.
-     */
-    private void failLater(Exchange exchange) {
-        PgException error = LostExchanges.submittedAfterTheEnd(closeCause.closedError());
-        try {
-            execute(() -> exchange.fail(error));
-        } catch (RejectedExecutionException e) { // the event loops are shut down: nothing can recurse
-            exchange.fail(error);
-        }
-    }
-
-    /**
-     * Encodes now and writes once the event loop's current batch of tasks is done: pipelined
-     * requests share a buffer and a flush. A message that cannot be encoded ends the connection (as an
-     * encoder's failure in the pipeline would), for an Error too: nothing of it reaches the server.
-     */
+    /** Encodes now, written after the loop's current tasks or by the owner ({@link SessionWrites#write}). */
     @Override
     public void write(FrontendMessage message) {
-        ByteBuf owners = callerStart == null ? null : callerStart.ownersBuffer();
-        if (owners != null) {
-            int start = owners.writerIndex();
-            try {
-                message.encode(owners);
-            } catch (Throwable e) {
-                owners.writerIndex(start); // nothing of it is sent; the session ends (in a task, after the owner's release)
-                failClosed(e);
-            }
-            return;
-        }
-        try {
-            writes.add(message);
-        } catch (Throwable e) {
-            // an Error too (an OutOfMemoryError: no direct memory for the buffer): the exchange believes it written
-            failClosed(e);
-        }
+        writes.write(message);
     }
 
     @Override
     public long writeBatch() {
-        return callerStart != null && callerStart.ownersBuffer() != null ? CallerStart.SENT_BY_CALLER : writes.current();
-    }
-
-    /**
-     * Whether any byte of write buffer {@code batch} may have reached the socket ({@link WriteBatch#mayHaveLeft}); a
-     * request a caller sent ({@link #startOnCaller}) may have, also when its send failed (then the session ended).
-     */
-    boolean mayHaveLeft(long batch) {
-        return batch == CallerStart.SENT_BY_CALLER || writes != null && writes.mayHaveLeft(batch);
+        return writes.current();
     }
 
     /**
@@ -282,107 +190,33 @@ public final class PipelinedSession implements QuerySession {
         channel.pipeline().fireExceptionCaught(cause);
     }
 
-    /** Writes and flushes what was encoded since the last flush; before anything written to the channel directly (Terminate). */
-    void flushPending() {
-        writes.flush();
+    /** Where requests are encoded and whether any may have left ({@link SessionWrites}); null before the channel. */
+    SessionWrites writes() {
+        return writes;
     }
 
-    /** Drops what was encoded and not yet written: nothing more reaches the server. */
-    void discardPendingWrites() {
-        if (writes != null) {
-            writes.release();
-        }
-    }
-
-    /**
-     * A ParameterStatus: the server's setting changed (the statement cache and SQL scanning read the map).
-     * A client_encoding other than UTF-8 ends the session ({@link ClientEncodingCheck}).
-     */
-    void parameterChanged(String name, String value, Exchange current) {
-        ClientEncodingCheck.requireUtf8(host, name, value);
-        parameters.put(name, value);
-        if ("search_path".equals(name)) {
-            typeOids.searchPathChanged();
-        }
-        ServerRoleChanges roles = roleChanges;
-        if (roles != null) {
-            roles.parameterChanged(name, parameters, current);
-        }
-    }
-
-    /** Whether the server reported {@code name} (at the start, or since): PostgreSQL 18+ reports search_path. */
-    boolean reports(String name) {
-        return parameters.containsKey(name);
-    }
-
-    /** {@code current}'s statement completed with {@code tag}. */
-    void commandCompleted(Exchange current, String tag) {
-        if ("DISCARD ALL".equals(tag) || "DEALLOCATE ALL".equals(tag)) {
-            statementCache.serverDiscardedAll(current.statementCacheMark());
-        }
-        typeOids.commandCompleted(tag, current);
-    }
-
-    /** {@code current}'s ReadyForQuery: it is answered, and the transaction status is {@code status}. */
-    void readyForQuery(Exchange current, char status) {
-        transactionStatus = status;
-        typeOids.readyForQuery(status); // before the exchange completes: its caller finds the epoch moved
-        fifo.answered(current, status);
+    /** What the server reports besides an exchange's answers ({@link SessionHandler}, the connect path). */
+    ServerReports serverReports() {
+        return reports;
     }
 
     /**
-     * Event loop: gives the idle gate back the loop's count when nothing is in flight, encoded or in the outbound
+     * Event loop: gives the gate back the loop's count when nothing is in flight, encoded or in the outbound
      * buffer any more — when the last answered exchange left the FIFO, before its caller's future completes (a caller
      * woken by it and closing at once finds the session idle; what the completion submits counts itself in again),
      * and after a withdrawal. A moment the loop does not see as quiet only sends a close the loop's way.
      */
     void quietWhenIdle() {
         assert mayTouchState() : "the loop gives its count back outside the session's doors";
-        WriteBatch batch = writes;
-        if (batch != null && fifo.isEmpty() && batch.isEmpty()) {
-            io.netty.channel.ChannelOutboundBuffer out = channel.unsafe().outboundBuffer();
-            if (out == null || out.totalPendingWriteBytes() == 0) {
-                idle.quiet();
-            }
+        SessionWrites pending = writes;
+        if (pending != null && fifo.isEmpty() && pending.nothingLeftToWrite()) {
+            gate.quiet();
         }
     }
 
-    /**
-     * Completes with the transaction status once every exchange submitted before the call is answered (or left);
-     * fails with the closed error when the session ends first. Safe from any thread: from another, it takes its
-     * place in the FIFO in a task queued behind theirs, as {@link #submit} does.
-     */
+    /** The transaction status once every exchange submitted before the call is answered ({@link InFlightEnd#queue}). */
     public CompletableFuture<Character> transactionStatusAfterInFlight() {
-        InFlightEnd end = new InFlightEnd();
-        Channel ch = channel;
-        if (!idle.submitting()) { // counted in as a submit: a caller's close or start waits for it
-            end.fail(closeCause.closedError());
-            return end.status;
-        }
-        if (ch.eventLoop().inEventLoop()) {
-            queueInFlightEnd(end);
-        } else {
-            try {
-                ch.eventLoop().execute(() -> queueInFlightEnd(end));
-            } catch (RejectedExecutionException e) { // the event loops are shut down, and the session with them
-                end.fail(closeCause.closedError());
-            }
-        }
-        return end.status;
-    }
-
-    private void queueInFlightEnd(InFlightEnd end) {
-        idle.enter();
-        try {
-            idle.queued();
-            if (!channel.isActive()) {
-                end.fail(closeCause.closedError());
-                return;
-            }
-            fifo.addWaitingForItsTurn(end);
-        } finally {
-            idle.exit();
-        }
+        return InFlightEnd.queue(this);
     }
 
     @Override
@@ -532,24 +366,15 @@ public final class PipelinedSession implements QuerySession {
         this.codecs = codecs;
     }
 
-    /** Set once by the factory when it hands the session out: from then on the server's role changes reach its host memory. */
-    void roleChanges(ServerRoleChanges roleChanges) {
-        this.roleChanges = roleChanges;
-    }
-
-    /** Set once by the connect path when the type OIDs are known: from then on type DDL is watched and refreshed. */
-    void typeOids(SessionTypeOids typeOids) {
-        this.typeOids = typeOids;
-    }
 
     @Override
     public boolean typeOidsStale() {
-        return typeOids.stale();
+        return reports.typeOids().stale();
     }
 
     @Override
     public char transactionStatus() {
-        return transactionStatus;
+        return reports.transactionStatus();
     }
 
     /** Whether a statement is running on the server (event loop only, in the session's code). */
@@ -559,11 +384,11 @@ public final class PipelinedSession implements QuerySession {
 
     /** Event loop, outside the session's code: whether nothing is in flight ({@code PgConnection.nothingInFlight}). */
     boolean nothingInFlight() {
-        idle.enter();
+        gate.enter();
         try {
             return fifo.isEmpty();
         } finally {
-            idle.exit();
+            gate.exit();
         }
     }
 
@@ -585,16 +410,10 @@ public final class PipelinedSession implements QuerySession {
         return closeCause;
     }
 
-    /**
-     * Whether this thread may touch the session's loop-only state now (assertions): the loop inside one of the
-     * session's doors, or the caller that owns the session ({@link IdleCloseGate}).
-     */
+    /** Whether this thread may touch the session's loop-only state now (assertions; {@link SessionGate#mayTouchState}). */
     boolean mayTouchState() {
         Channel ch = channel;
-        if (ch == null) {
-            return true; // not attached yet: nobody else has it
-        }
-        return ch.eventLoop().inEventLoop() ? idle.loopInside() : (idle.state() & IdleCloseGate.OWNED) != 0;
+        return ch == null || gate.mayTouchState(ch.eventLoop().inEventLoop()); // not attached yet: nobody else has it
     }
 
     /** Requests started on a caller's thread whose bytes, some or all, the loop wrote ({@link #startOnCaller}; tests). */
@@ -602,9 +421,14 @@ public final class PipelinedSession implements QuerySession {
         return callerStart == null ? 0 : callerStart.handedToTheLoop();
     }
 
-    /** Whether the session is idle, for a close on the caller's thread. */
-    IdleCloseGate idleGate() {
-        return idle;
+    /** Who may touch the session now ({@link SessionGate}): the loop's doors, a caller's start, a caller's close. */
+    SessionGate gate() {
+        return gate;
+    }
+
+    /** Whether the channel is open and connected. */
+    boolean channelActive() {
+        return channel.isActive();
     }
 
     /** Who hears notifications and notices: the connection registers them, {@link SessionHandler} delivers and ends them. */

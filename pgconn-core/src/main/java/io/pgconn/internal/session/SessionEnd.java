@@ -151,7 +151,7 @@ final class SessionEnd {
 
     /**
      * The close on the caller's thread, when the session is idle (nothing submitted, in flight, encoded or unsent:
-     * {@link IdleCloseGate}, taken atomically against new work), plaintext on epoll (a {@link CallerCloseGuard}), has
+     * {@link SessionGate}, taken atomically against new work), plaintext on epoll (a {@link CallerCloseGuard}), has
      * no notification listener (their end is told on the loop), and this thread is not the loop: Terminate sent and the
      * socket shut down here — the server reads the Terminate, then EOF, as from libpq's {@code PQfinish} — then the
      * owners' hooks run and both futures complete, on this thread. The loop, woken by the shutdown, closes the channel
@@ -168,7 +168,7 @@ final class SessionEnd {
             return false;
         }
         session.whyEnded().closing(reason); // before the gate closes: a submit refused after it says this reason
-        if (!session.idleGate().closeIfIdle()) {
+        if (!session.gate().closeIfIdle()) {
             return false;
         }
         if (!guard.sendAndShutdown(channel, Terminate.directBytes())) {
@@ -202,7 +202,7 @@ final class SessionEnd {
         session.whyEnded().closing(reason);
         session.listeners().stop(null);
         if (channel.isActive()) {
-            session.flushPending(); // requests written in this loop turn go before the Terminate
+            session.writes().flushPending(); // requests written in this loop turn go before the Terminate
             channel.writeAndFlush(Terminate.INSTANCE).addListener(f -> channel.close());
             if (!channel.isOpen()) {
                 return; // written and closed at once, the common case: no forced close to arm
@@ -246,6 +246,6 @@ final class SessionEnd {
 
     /** Whether the close was made on the caller's thread (tests: which way a close went). */
     boolean closedOnCaller() {
-        return session.idleGate().closedByCaller();
+        return session.gate().closedByCaller();
     }
 }

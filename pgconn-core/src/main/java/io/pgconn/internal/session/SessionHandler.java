@@ -49,10 +49,10 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void handlerRemoved(ChannelHandlerContext ctx) {
-        IdleCloseGate door = session.idleGate();
+        SessionGate door = session.gate();
         door.enter();
         try {
-            session.discardPendingWrites();
+            session.writes().discardPending();
         } finally {
             door.exit();
         }
@@ -67,7 +67,7 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         messagesRead++;
-        IdleCloseGate door = session.idleGate();
+        SessionGate door = session.gate();
         door.enter(); // a caller starting a statement owns the session for a moment: the loop waits for it here
         try {
             dispatch(msg);
@@ -101,16 +101,16 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
             }
         }
         if (msg instanceof ParameterStatus status) {
-            session.parameterChanged(status.name(), status.value(), current);
+            session.serverReports().parameterChanged(status.name(), status.value(), current);
         } else if (session.listeners().deliver(msg)) {
             return; // a notification or a notice
         } else if (current == null) {
             throw closeCause.noQueryInFlight(msg);
         } else if (msg instanceof ReadyForQuery ready) {
-            session.readyForQuery(current, ready.transactionStatus());
+            session.serverReports().readyForQuery(current, ready.transactionStatus());
         } else {
             if (msg instanceof CommandComplete complete) {
-                session.commandCompleted(current, complete.tag());
+                session.serverReports().commandCompleted(current, complete.tag());
             }
             current.onMessage((BackendMessage) msg);
         }
@@ -125,7 +125,7 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
     /** Read coalescing for deep pipelines ({@link ReadPauses#readCompleted}). */
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
-        IdleCloseGate door = session.idleGate();
+        SessionGate door = session.gate();
         door.enter();
         try {
             session.reads().readCompleted(session.fifo().writtenUnanswered());
@@ -143,7 +143,7 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
      */
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        IdleCloseGate door = session.idleGate();
+        SessionGate door = session.gate();
         door.enter();
         try {
             session.whyEnded().failed(cause);
@@ -158,10 +158,10 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-        IdleCloseGate door = session.idleGate();
+        SessionGate door = session.gate();
         door.enter();
         try {
-            session.discardPendingWrites(); // nothing more reaches the server
+            session.writes().discardPending(); // nothing more reaches the server
             CloseCause closeCause = session.whyEnded();
             session.fifo().failAll(closeCause::closedError);
             session.listeners().stop(closeCause.cause());

@@ -35,7 +35,7 @@ import java.util.concurrent.locks.ReentrantLock;
  *     when the input was shut down already, by the caller), and this handler closes the channel on it, before any
  *     other handler sees the event — what the session saw before (a close at EOF), under the lock;</li>
  * <li>{@link #flush} (the loop's writes) runs under the lock too, so a pipeline write never interleaves with the
- *     caller's send. The session starts no write once a caller took the close (its idle gate), so this only makes
+ *     caller's send. The session starts no write once a caller took the close (its gate, SessionGate), so this only makes
  *     that rule hold at the socket as well.</li>
  * <li>{@link #trySend}, a statement's request sent on the caller's thread (docs/query.md §1), only tries the lock: the
  *     loop holds it while a close runs {@code closeFuture()} listeners, which may submit and then wait for the caller

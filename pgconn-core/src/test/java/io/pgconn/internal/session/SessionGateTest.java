@@ -9,13 +9,13 @@ import java.util.concurrent.TimeUnit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The idle gate: a caller takes the close only while nothing is submitted, queued or in flight; a caller owns the
+ * The session gate: a caller takes the close only while nothing is submitted, queued or in flight; a caller owns the
  * session (a statement started on its thread) only while, in addition, the loop is outside the session's code; and
  * the loop's doors wait for an owner's release.
  */
-class IdleCloseGateTest {
+class SessionGateTest {
 
-    private final IdleCloseGate gate = new IdleCloseGate();
+    private final SessionGate gate = new SessionGate();
 
     @Test
     void aCallerTakesTheCloseOfAnIdleSessionAndNothingStartsAfter() {
@@ -68,12 +68,12 @@ class IdleCloseGateTest {
         gate.queued();
         assertThat(gate.own(0)).as("the loop has work").isFalse();
         gate.quiet(); // inside the answer's read, before the completion
-        assertThat(gate.state()).isEqualTo(IdleCloseGate.INSIDE);
+        assertThat(gate.state()).isEqualTo(SessionGate.INSIDE);
         assertThat(gate.own(1_000)).as("the loop is still in the session's code after its count went").isFalse();
         gate.exit();
         assertThat(gate.state()).isZero();
         assertThat(gate.own(0)).isTrue();
-        assertThat(gate.state()).isEqualTo(IdleCloseGate.OWNED);
+        assertThat(gate.state()).isEqualTo(SessionGate.OWNED);
         assertThat(gate.own(0)).as("one owner at a time").isFalse();
         assertThat(gate.closeIfIdle()).as("owned: the close goes the loop's way").isFalse();
     }
@@ -88,7 +88,7 @@ class IdleCloseGateTest {
         assertThat(gate.own(0)).as("closed: nobody owns it any more").isFalse();
         assertThat(gate.submitting()).isFalse();
         gate.exit();
-        assertThat(gate.state()).isEqualTo(IdleCloseGate.CLOSED);
+        assertThat(gate.state()).isEqualTo(SessionGate.CLOSED);
     }
 
     @Test
@@ -106,7 +106,7 @@ class IdleCloseGateTest {
         assertThat(gate.submitting()).as("another thread's submit counts itself in while the session is owned").isTrue();
         gate.startedByOwner();
         gate.releaseOwned(true);
-        assertThat(gate.state()).isEqualTo(IdleCloseGate.LOOP | 1);
+        assertThat(gate.state()).isEqualTo(SessionGate.LOOP | 1);
         gate.enter();
         gate.queued(); // the other submit, queued behind the owner's request
         gate.quiet();
@@ -132,7 +132,7 @@ class IdleCloseGateTest {
         gate.queued();
         gate.quiet();
         gate.exit();
-        assertThat(gate.state()).as("still inside the outer door").isEqualTo(IdleCloseGate.INSIDE);
+        assertThat(gate.state()).as("still inside the outer door").isEqualTo(SessionGate.INSIDE);
         assertThat(gate.loopInside()).isTrue();
         gate.exit();
         assertThat(gate.state()).isZero();
@@ -158,7 +158,7 @@ class IdleCloseGateTest {
         Thread.sleep(20); // time to reach its door (not observable: it spins); had it not waited, it would be done now
         assertThat(loop).as("waiting for the owner").isNotDone();
         gate.releaseOwned(true);
-        assertThat(loop.get(10, TimeUnit.SECONDS)).as("what the loop read at its door").isEqualTo(IdleCloseGate.LOOP);
-        assertThat(gate.state()).isEqualTo(IdleCloseGate.LOOP);
+        assertThat(loop.get(10, TimeUnit.SECONDS)).as("what the loop read at its door").isEqualTo(SessionGate.LOOP);
+        assertThat(gate.state()).isEqualTo(SessionGate.LOOP);
     }
 }

@@ -27,7 +27,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * to see what the owner did. The pipelined path, where the loop holds its count throughout, pays one volatile read per
  * door and no atomic update.
  */
-final class IdleCloseGate {
+final class SessionGate {
 
     /** A caller took the close: no work starts any more. */
     static final int CLOSED = 1 << 30;
@@ -146,6 +146,14 @@ final class IdleCloseGate {
     /** Event loop: whether it is inside a door now (assertions of the session's loop-only code). */
     boolean loopInside() {
         return depth > 0;
+    }
+
+    /**
+     * Whether this thread may touch the session's loop-only state now (assertions): the loop inside one of the
+     * session's doors, or (not the loop) while a caller owns the session.
+     */
+    boolean mayTouchState(boolean onLoop) {
+        return onLoop ? depth > 0 : (state.get() & OWNED) != 0;
     }
 
     /**

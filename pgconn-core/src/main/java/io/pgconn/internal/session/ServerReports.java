@@ -1,0 +1,89 @@
+package io.pgconn.internal.session;
+
+import io.pgconn.internal.query.Exchange;
+import io.pgconn.internal.query.StatementCache;
+
+import java.util.Map;
+
+/**
+ * What the server reports besides an exchange's own answers, and what that changes in the session: a ParameterStatus
+ * (the parameter map the statement cache and SQL scanning read, search_path for the type OIDs, the server's role for
+ * the host memory), a CommandComplete's tag (DISCARD ALL, type DDL), a ReadyForQuery's transaction status (the
+ * exchange answered). {@link SessionHandler}'s dispatch tells it, in the session's code; the status and the type OIDs
+ * are read from any thread.
+ */
+final class ServerReports {
+
+    private final String host;
+    private final Map<String, String> parameters;
+    private final StatementCache statementCache;
+    private final ExchangeFifo fifo;
+    /** The factory's type OID knowledge as this session sees it; watching nothing until the connect path set it (and on replication sessions). */
+    private volatile SessionTypeOids typeOids = SessionTypeOids.unwatched();
+    /** Null until the factory asks for them ({@link #roleChanges}). */
+    private volatile ServerRoleChanges roleChanges;
+    private volatile char transactionStatus = 'I';
+
+    ServerReports(String host, Map<String, String> parameters, StatementCache statementCache, ExchangeFifo fifo) {
+        this.host = host;
+        this.parameters = parameters;
+        this.statementCache = statementCache;
+        this.fifo = fifo;
+    }
+
+    /**
+     * A ParameterStatus: the server's setting changed (the statement cache and SQL scanning read the map).
+     * A client_encoding other than UTF-8 ends the session ({@link ClientEncodingCheck}).
+     */
+    void parameterChanged(String name, String value, Exchange current) {
+        ClientEncodingCheck.requireUtf8(host, name, value);
+        parameters.put(name, value);
+        if ("search_path".equals(name)) {
+            typeOids.searchPathChanged();
+        }
+        ServerRoleChanges roles = roleChanges;
+        if (roles != null) {
+            roles.parameterChanged(name, parameters, current);
+        }
+    }
+
+    /** Whether the server reported {@code name} (at the start, or since): PostgreSQL 18+ reports search_path. */
+    boolean reported(String name) {
+        return parameters.containsKey(name);
+    }
+
+    /** {@code current}'s statement completed with {@code tag}. */
+    void commandCompleted(Exchange current, String tag) {
+        if ("DISCARD ALL".equals(tag) || "DEALLOCATE ALL".equals(tag)) {
+            statementCache.serverDiscardedAll(current.statementCacheMark());
+        }
+        typeOids.commandCompleted(tag, current);
+    }
+
+    /** {@code current}'s ReadyForQuery: it is answered, and the transaction status is {@code status}. */
+    void readyForQuery(Exchange current, char status) {
+        transactionStatus = status;
+        typeOids.readyForQuery(status); // before the exchange completes: its caller finds the epoch moved
+        fifo.answered(current, status);
+    }
+
+    /** The transaction status of the last ReadyForQuery. */
+    char transactionStatus() {
+        return transactionStatus;
+    }
+
+    /** The session's side of the type OID epoch ({@link SessionTypeOids}). */
+    SessionTypeOids typeOids() {
+        return typeOids;
+    }
+
+    /** Set once by the connect path when the type OIDs are known: from then on type DDL is watched and refreshed. */
+    void typeOids(SessionTypeOids typeOids) {
+        this.typeOids = typeOids;
+    }
+
+    /** Set once by the factory when it hands the session out: from then on the server's role changes reach its host memory. */
+    void roleChanges(ServerRoleChanges roleChanges) {
+        this.roleChanges = roleChanges;
+    }
+}
