@@ -40,7 +40,10 @@ public class PgFailedThenClosedException extends PgClosedException {
         this.sessionEnd = ended;
     }
 
-    /** The failure that ended the session, as a statement that did not run is told it (without this note). */
+    /**
+     * The failure that ended the session, as a statement that did not run is told it (without this note); null after
+     * deserialization (not serialized).
+     */
     public PgClosedException sessionEnd() {
         return sessionEnd;
     }

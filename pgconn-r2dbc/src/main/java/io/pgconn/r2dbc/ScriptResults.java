@@ -64,8 +64,8 @@ final class ScriptResults implements Subscriber<ResultPart> {
         /**
          * The statement was cut off ({@link StatementCutOffException}) or its session ended under it (a
          * {@link PgClosedException}: closed by a release that could not clean it up, by the starter for an unresponsive
-         * host, by the server): its reader hears it at once, kept rows dropped — a reader that asks for nothing would
-         * otherwise never learn of it.
+         * host, by the server; also a server error the session's loss followed, {@code PgFailedThenClosedException}): its
+         * reader hears it at once, kept rows dropped — a reader that asks for nothing would otherwise never learn of it.
          */
         boolean cutOff;
         /** Its reader has had the end, or it was discarded to its end. */

@@ -307,7 +307,8 @@ class StatementRun implements Flow.Subscription {
     /**
      * Fails the stream at once: rows held for missing demand are dropped, the error is not held back;
      * in a script ({@code errorInOrder}) a server's error follows the segments held before it — not the session's
-     * end ({@link PgClosedException}): a reader that asks for nothing would never learn of it, so it drops them too.
+     * end ({@link PgClosedException}, also a server error the session's loss followed: {@code PgFailedThenClosedException}):
+     * a reader that asks for nothing would never learn of it, so it drops them too.
      */
     void error(Throwable error) {
         if (timedOut() && error instanceof PgServerException server && !(error instanceof PgStatementTimeoutException)

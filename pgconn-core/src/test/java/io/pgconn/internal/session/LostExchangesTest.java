@@ -108,7 +108,8 @@ class LostExchangesTest {
     @ParameterizedTest
     @ValueSource(strings = {"INSERT INTO t VALUES (1) ON CONFLICT DO NOTHING", "SELECT 'CALL p()'", "UPDATE t SET docall = 1",
             "COPY t FROM STDIN", "EXPLAIN ANALYZE UPDATE t SET v = 1", "EXECUTE p(1)", "SHOW work_mem", "COMMIT", "ROLLBACK",
-            "INSERT INTO t (system, database) VALUES (1, 2)", "CREATE INDEX i ON t (v)", "SELECT 1; INSERT INTO t VALUES (1)"})
+            "INSERT INTO t (system, database) VALUES (1, 2)", "CREATE INDEX i ON t (v)", "SELECT 1; INSERT INTO t VALUES (1)",
+            "REFRESH MATERIALIZED VIEW CONCURRENTLY v"})
     void aStatementThatCannotCommitInsideItselfStillDidNotTakeEffect(String sql) {
         assertThat(LostExchanges.tell(endedBy("FATAL", "57P01"), new Exchange[] {written(new Lost(sql), 1)}, 'I', UP_TO_3)[0])
                 .isExactlyInstanceOf(PgClosedException.class).hasMessageContaining("did not take effect");
