@@ -32,9 +32,19 @@ record HostView(String host, HostStatus.State state, ServerRole role, @Nullable 
         return new HostView(this.host, HostStatus.State.UP, role, at, null, serverVersion, null);
     }
 
+    /** {@link #down(String, Instant, Instant)} checked again at the next probe. */
+    HostView down(String error, Instant at) {
+        return down(error, at, null);
+    }
+
     /** Keeps the last known role, as the factory's host memory does; {@code nextCheckAt}: see the record. */
     HostView down(String error, Instant at, @Nullable Instant nextCheckAt) {
         return new HostView(this.host, HostStatus.State.DOWN, this.role, at, error, null, nextCheckAt);
+    }
+
+    /** {@link #full(String, ServerRole, Instant, Instant)} checked again at the next probe. */
+    HostView full(String error, ServerRole role, Instant at) {
+        return full(error, role, at, null);
     }
 
     /**
