@@ -108,7 +108,8 @@ class LostExchangesTest {
     @ParameterizedTest
     @ValueSource(strings = {"INSERT INTO t VALUES (1) ON CONFLICT DO NOTHING", "SELECT 'CALL p()'", "UPDATE t SET docall = 1",
             "COPY t FROM STDIN", "EXPLAIN ANALYZE UPDATE t SET v = 1", "EXECUTE p(1)", "SHOW work_mem", "COMMIT", "ROLLBACK",
-            "INSERT INTO t (system, database) VALUES (1, 2)", "CREATE INDEX i ON t (v)", "SELECT 1; INSERT INTO t VALUES (1)"})
+            "INSERT INTO t (system, database) VALUES (1, 2)", "CREATE INDEX i ON t (v)", "SELECT 1; INSERT INTO t VALUES (1)",
+            "REFRESH MATERIALIZED VIEW CONCURRENTLY v"})
     void aStatementThatCannotCommitInsideItselfStillDidNotTakeEffect(String sql) {
         assertThat(LostExchanges.tell(endedBy("FATAL", "57P01"), new Exchange[] {written(new Lost(sql), 1)}, 'I', UP_TO_3)[0])
                 .isExactlyInstanceOf(PgClosedException.class).hasMessageContaining("did not take effect");
@@ -159,6 +160,22 @@ class LostExchangesTest {
                 .as("a procedure may have committed before its error").isInstanceOf(PgOutcomeUnknownException.class);
         assertThat(LostExchanges.tell(RESET, new Exchange[] {written(new Lost("CALL p()", duplicate), 1)}, 'T', UP_TO_3)[0])
                 .hasCause(duplicate).hasMessageContaining("did not take effect");
+    }
+
+    /**
+     * The server's error is the cause of a statement it failed before the end; how the session ended — a reset's
+     * IOException, the end's own cause — stays in the stack trace as a suppressed exception, and {@code sessionEnd()}
+     * gives the end (REVIEW-18 M2's second half). Seen failing before: the IOException was dropped.
+     */
+    @Test
+    void aStatementTheServerHadFailedKeepsHowTheSessionEndedAsSuppressed() {
+        java.io.IOException reset = new java.io.IOException("Connection reset by peer");
+        PgClosedException ended = new PgClosedException("db:5432", RESET.getMessage(), RESET.serverFields(), reset);
+        PgException told = LostExchanges.tell(ended, new Exchange[] {written(new Lost(null, DUPLICATE), 1)}, 'I', UP_TO_3)[0];
+
+        assertThat(told).isExactlyInstanceOf(PgFailedThenClosedException.class).hasCause(DUPLICATE);
+        assertThat(told.getSuppressed()).containsExactly(reset);
+        assertThat(((PgFailedThenClosedException) told).sessionEnd()).isSameAs(ended);
     }
 
     /**
