@@ -223,6 +223,36 @@ final class Os {
         }
     }
 
+    /**
+     * The live PostgreSQL server processes (a command line naming {@code postgres}) whose working directory is
+     * {@code dataDirectory}: a postmaster and its children run there.
+     */
+    static List<Long> serverProcessesIn(Path dataDirectory) {
+        Path data;
+        try {
+            data = dataDirectory.toRealPath();
+        } catch (IOException e) {
+            return List.of();
+        }
+        List<Long> found = new ArrayList<>();
+        try (Stream<Path> entries = Files.list(Path.of("/proc"))) {
+            entries.map(p -> p.getFileName().toString()).filter(n -> n.chars().allMatch(Character::isDigit)).forEach(n -> {
+                long pid = Long.parseLong(n);
+                try {
+                    if (Files.readSymbolicLink(Path.of("/proc", n, "cwd")).equals(data) && commandLine(pid).contains("postgres")
+                            && isAlive(pid)) {
+                        found.add(pid);
+                    }
+                } catch (IOException | SecurityException e) {
+                    // gone meanwhile, or not ours to read: not a process of this server
+                }
+            });
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return found;
+    }
+
     /** @return the process command line (NUL separators turned into spaces), or "" when it is gone */
     static String commandLine(long pid) {
         try {

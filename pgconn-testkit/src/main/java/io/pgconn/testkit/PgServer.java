@@ -115,7 +115,8 @@ public final class PgServer implements AutoCloseable {
 
     /**
      * Starts the server and waits until it accepts connections (read-only ones for a standby).
-     * A no-op when it runs already.
+     * A no-op when it runs already; after its postmaster was killed from outside, the processes it left are ended
+     * first.
      *
      * @return this server
      * @throws PgTestkitException when it does not start; the message holds the end of the server log
@@ -139,12 +140,13 @@ public final class PgServer implements AutoCloseable {
     }
 
     /**
-     * Stops the server and waits until the postmaster is gone. A no-op when it is not running.
+     * Stops the server and waits until the postmaster is gone. A no-op when it is not running; after its postmaster
+     * was killed from outside, it ends the processes that postmaster left.
      *
      * @param mode FAST (clean) or IMMEDIATE (like a crash)
      */
     public synchronized void stop(StopMode mode) {
-        if (!postmaster.isRunning()) {
+        if (!postmaster.started()) {
             return;
         }
         postmaster.stop(mode);
@@ -419,7 +421,10 @@ public final class PgServer implements AutoCloseable {
         return postmaster.pid();
     }
 
-    /** @return whether the server was started and not stopped since */
+    /**
+     * @return whether the server runs: started, not stopped since, and its postmaster alive — a postmaster killed from
+     *         outside ({@code kill -9}) is not running, and {@link #start()} starts the server again
+     */
     public boolean isRunning() {
         return postmaster.isRunning();
     }

@@ -1,5 +1,8 @@
 package io.pgconn.testkit;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 
 /**
@@ -36,12 +39,21 @@ final class Postmaster {
         this.log = new ServerLog(directory.logFile());
     }
 
-    /** @return the postmaster's pid, or -1 when not running */
+    /** @return the postmaster's pid, or -1 when not running (also once it was killed from outside) */
     long pid() {
-        return pid;
+        return isRunning() ? pid : -1;
     }
 
+    /**
+     * Whether the postmaster started here runs: not once stopped, nor once it died without a stop — a {@code kill -9}
+     * from outside, as a crash test does (new user 19's F8: it still said running, and {@code start()} did nothing).
+     */
     boolean isRunning() {
+        return running && Os.isAlive(pid);
+    }
+
+    /** Whether it was started and not stopped since, alive or not: a stop then ends what a killed one left. */
+    boolean started() {
         return running;
     }
 
@@ -51,6 +63,9 @@ final class Postmaster {
      * @throws PgTestkitException when it does not start; the message holds the end of the server log
      */
     void start() {
+        if (running) {
+            endKilled();
+        }
         for (int attempt = 1; ; attempt++) {
             config.write();
             long logOffset = log.size();
@@ -76,10 +91,41 @@ final class Postmaster {
 
     /** Stops the server in {@code mode} and waits until the postmaster is gone (by signal if pg_ctl failed). */
     void stop(StopMode mode) {
+        if (!isRunning()) {
+            endKilled();
+            return;
+        }
         long postmaster = pid;
         Os.Result r = pgCtl.stop(mode);
         if (!Os.awaitExit(postmaster, r.ok() ? Duration.ofSeconds(30) : Duration.ZERO)) {
             pgCtl.killLeftover();
+        }
+        running = false;
+        pid = -1;
+    }
+
+    /**
+     * After the postmaster died without a stop: the server processes it left (its children, which notice the death on
+     * their own, but a backend blocked writing to a client may not soon) are killed and waited for — a new postmaster
+     * refuses to start while one of them still holds the old shared memory ("pre-existing shared memory block is still
+     * in use"). Then its lock files go ({@code postmaster.pid}, the socket's {@code .s.PGSQL.<port>.lock}): the dead
+     * postmaster may stay a zombie nobody reaps (a container's init), and a new one takes a pid that still answers
+     * {@code kill(pid, 0)} for a running server ("lock file ... already exists").
+     */
+    private void endKilled() {
+        Path data = directory.data();
+        Os.serverProcessesIn(data).forEach(child -> Os.signal(child, "KILL"));
+        PolledCondition.await("the processes left by the killed postmaster of '" + name + "' to exit", readyTimeout,
+                () -> Os.serverProcessesIn(data).isEmpty());
+        try {
+            Files.deleteIfExists(data.resolve("postmaster.pid"));
+            try (var socketFiles = Files.newDirectoryStream(directory.socket(), ".s.PGSQL.*.lock")) {
+                for (Path lock : socketFiles) {
+                    Files.deleteIfExists(lock);
+                }
+            }
+        } catch (IOException e) {
+            throw new PgTestkitException("cannot remove the killed postmaster's lock files of '" + name + "': " + e, e);
         }
         running = false;
         pid = -1;

@@ -77,6 +77,30 @@ class ServerVersionsIT {
                 + "next starts %s ms (template copy + start)%n", major, firstMs, nextMs);
     }
 
+    /**
+     * New user 19's F8: a postmaster killed from outside (kill -9, as a crash test does) is not running, and start()
+     * starts the server again; it said running and start() did nothing (seen failing before).
+     */
+    @Test
+    void aPostmasterKilledFromOutsideIsNotRunningAndStartsAgain() {
+        try (PgServer server = PgServer.builder().name("killed").start()) {
+            long pid = server.pid();
+            List<Long> children = ProcessHandle.of(pid).orElseThrow().children().map(ProcessHandle::pid).toList();
+            Os.signal(pid, "KILL");
+            PolledCondition.await("the killed postmaster to be gone", java.time.Duration.ofSeconds(30), () -> !Os.isAlive(pid));
+            assertThat(server.isRunning()).isFalse();
+            assertThat(server.pid()).isEqualTo(-1);
+
+            server.start();
+            assertThat(server.isRunning()).isTrue();
+            assertThat(server.pid()).isNotEqualTo(pid);
+            assertThat(server.queryValue("SELECT 40 + 2")).isEqualTo("42");
+            for (long child : children) {
+                assertThat(Os.isAlive(child)).as("child %d of the killed postmaster", child).isFalse();
+            }
+        }
+    }
+
     @Test
     void aFailedStartReportsTheServerLogAndLeavesNothingBehind() throws Exception {
         List<Path> before = runDirectoryEntries();
