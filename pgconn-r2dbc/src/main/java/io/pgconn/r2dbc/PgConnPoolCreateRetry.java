@@ -7,10 +7,15 @@ import io.r2dbc.spi.ConnectionFactory;
 import io.r2dbc.spi.ConnectionFactoryMetadata;
 import io.r2dbc.spi.Wrapped;
 import reactor.core.publisher.Mono;
+import reactor.pool.AllocationStrategy;
+import reactor.pool.PoolBuilder;
+import reactor.pool.PoolConfig;
 
 import java.time.Duration;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 
 /**
  * The factory an r2dbc-pool creates its connections with, when the pool has an acquire deadline
@@ -31,7 +36,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * ended in 53300, every connect of this pool, a refused one trying again or a new one, waits for the pool's next login
  * turn, turns 250 ms apart, so the pool logs in once per 250 ms however many acquires wait; the first connect that
  * ends otherwise ends the pacing. A session released to the pool meanwhile does not end that wait: r2dbc-pool gives
- * an acquire whose connect it started only that connect (it goes to the next waiting acquire). A refused
+ * an acquire whose connect it started only that connect; {@link #growthAtAFullServer} keeps the pool from starting
+ * other connects meanwhile, so the other acquires wait for released sessions instead. A refused
  * password, TLS, configuration, a database or role that does not exist (28, 3D) and every other server error
  * fail at once, as before.
  *
@@ -53,6 +59,8 @@ public final class PgConnPoolCreateRetry implements ConnectionFactory, Wrapped<C
     private volatile Throwable lastRefusal;
     /** While {@link #lastRefusal} is set: when this pool's next login may start ({@link System#nanoTime}). */
     private final AtomicLong nextLoginNanos = new AtomicLong(System.nanoTime());
+    /** This pool's connects under way (waiting for a turn or logging in). */
+    private final AtomicInteger creating = new AtomicInteger();
 
     private PgConnPoolCreateRetry(ConnectionFactory factory, Duration deadline) {
         this.factory = factory;
@@ -72,13 +80,41 @@ public final class PgConnPoolCreateRetry implements ConnectionFactory, Wrapped<C
         return new PgConnPoolCreateRetry(factory, maxAcquireTime);
     }
 
+    /**
+     * The part of a {@code ConnectionPoolConfiguration.Builder#customizer} that keeps a pool from growing while the
+     * server has no free slot: while the last connect of {@code poolFactory} (a {@link #within} result) ended in 53300
+     * and one of its connects is waiting for or making its login, the pool starts no other, so an acquire that finds no
+     * idle connection waits for one another borrower releases (up to its {@code maxAcquireTime}) instead of being tied to
+     * a connect that waits for a slot; otherwise the pool grows as r2dbc-pool does, between {@code minSize} (r2dbc-pool's
+     * larger of {@code minIdle} and {@code initialSize}) and {@code maxSize} (-1: no limit). Does nothing when
+     * {@code poolFactory} is not a {@link #within} result (no deadline: nothing waits).
+     */
+    public static Consumer<PoolBuilder<Connection, ? extends PoolConfig<? extends Connection>>> growthAtAFullServer(
+            ConnectionFactory poolFactory, int minSize, int maxSize) {
+        if (!(poolFactory instanceof PgConnPoolCreateRetry creates)) {
+            return poolBuilder -> { };
+        }
+        int max = maxSize == -1 ? Integer.MAX_VALUE : maxSize;
+        return poolBuilder -> poolBuilder.allocationStrategy(new PoolGrowthAtAFullServer(sizeBetween(minSize, max), creates));
+    }
+
+    /** reactor-pool's own strategy for {@code sizeBetween(min, max)}, as r2dbc-pool would set it (read off an unused pool). */
+    private static AllocationStrategy sizeBetween(int min, int max) {
+        return PoolBuilder.from(Mono.<Object>never()).sizeBetween(min, max).buildPool().config().allocationStrategy();
+    }
+
+    /** Whether the pool should start no other connect now: the server has no free slot and one is under way. */
+    boolean holdsGrowth() {
+        return lastRefusal != null && creating.get() > 0;
+    }
+
     @Override
     public Mono<Connection> create() {
         return Mono.defer(() -> {
             long deadlineNanos = System.nanoTime() + deadline.toNanos();
             Throwable refusal = lastRefusal;
             return refusal == null ? attempt(deadlineNanos, FIRST_BACKOFF) : afterTurn(deadlineNanos, refusal, false);
-        });
+        }).doOnSubscribe(subscription -> creating.incrementAndGet()).doFinally(signal -> creating.decrementAndGet());
     }
 
     private Mono<Connection> attempt(long deadlineNanos, Duration backoff) {

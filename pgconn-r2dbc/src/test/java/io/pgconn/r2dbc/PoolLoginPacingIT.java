@@ -10,6 +10,8 @@ import io.pgconn.testkit.PgClusterExtension;
 import io.pgconn.trace.PgTracer;
 import io.r2dbc.pool.ConnectionPool;
 import io.r2dbc.pool.ConnectionPoolConfiguration;
+import io.r2dbc.spi.Connection;
+import io.r2dbc.spi.ConnectionFactory;
 import io.r2dbc.spi.R2dbcTransientResourceException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -20,7 +22,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -44,6 +48,7 @@ class PoolLoginPacingIT {
 
     private final AtomicInteger connectsStarted = new AtomicInteger();
     private final AtomicInteger connectsFailed = new AtomicInteger();
+    private volatile Runnable onFailure = () -> { };
     private final PgTracer connects = new PgTracer() {
         @Override
         public void connectStarted(ConnectStarted event) {
@@ -54,15 +59,14 @@ class PoolLoginPacingIT {
         public void connectEnded(ConnectEnded event) {
             if (event.error() != null) {
                 connectsFailed.incrementAndGet();
+                onFailure.run();
             }
         }
     };
 
     @Test
     void aFullServerGetsOnePacedLoginStreamPerPoolNotOnePerWaitingConnect() {
-        ConnConfig config = ConnConfig.parse("host=127.0.0.1 port=" + PG.primary().port() + " user=" + R2dbcTestServer.USER
-                + " password=" + R2dbcTestServer.PASSWORD + " dbname=" + R2dbcTestServer.DATABASE
-                + " sslmode=disable extensionTypes=''", EnvironmentSource.of(Map.of()));
+        ConnConfig config = config();
         List<PgConnection> others = new ArrayList<>();
         try (PgConnectionFactory otherClients = PgConnectionFactory.create(config);
              PgConnectionFactory core = PgConnectionFactory.builder(config).tracer(connects).build()) {
@@ -91,6 +95,59 @@ class PoolLoginPacingIT {
         } finally {
             others.forEach(PgConnection::close);
         }
+    }
+
+    /**
+     * The pool holds one session, the server's other slots are taken, and one acquire's connect waits for a slot: the
+     * acquires that come meanwhile do not grow the pool (each tied to a connect of its own that waited for a slot and
+     * failed at its deadline) but wait for the session a borrower releases, and get it.
+     */
+    @Test
+    void acquiresAtAFullServerGetTheSessionsBorrowersReleaseInsteadOfGrowingThePool() throws Exception {
+        List<PgConnection> others = new ArrayList<>();
+        try (PgConnectionFactory otherClients = PgConnectionFactory.create(config());
+             PgConnectionFactory core = PgConnectionFactory.builder(config()).tracer(connects).build()) {
+            fill(otherClients, others);
+            others.remove(0).close().join(); // one slot: the pool's
+            Duration deadline = Duration.ofSeconds(10);
+            ConnectionFactory poolFactory = PgConnPoolCreateRetry.within(PgConnR2dbcConnectionFactory.of(core), deadline);
+            Duration maxIdle = Duration.ofMinutes(30);
+            Duration maxLife = Duration.ofMinutes(-1);
+            ConnectionPool pool = new ConnectionPool(PgConnPoolEviction.apply(ConnectionPoolConfiguration.builder(poolFactory)
+                    .initialSize(0).maxSize(POOL_SIZE).acquireRetry(0).maxAcquireTime(deadline)
+                    .maxIdleTime(maxIdle).maxLifeTime(maxLife), maxIdle, maxLife, reason -> { },
+                    PgConnPoolCreateRetry.growthAtAFullServer(poolFactory, 0, POOL_SIZE)).build());
+            try {
+                Connection held = Mono.from(pool.create()).block(STEP);
+                fill(otherClients, others); // the server is full again
+                CompletableFuture<Void> refused = new CompletableFuture<>();
+                onFailure = () -> refused.complete(null);
+                // this acquire grows the pool: its connect is refused and waits for a slot (until the pool is disposed)
+                CompletableFuture<Connection> grows = Mono.from(pool.create()).toFuture();
+                refused.get(STEP.toSeconds(), TimeUnit.SECONDS);
+                List<CompletableFuture<Integer>> waiting = new ArrayList<>();
+                for (int i = 0; i < 3; i++) {
+                    waiting.add(Mono.usingWhen(pool.create(), c -> Mono.from(c.createStatement("SELECT 1").execute())
+                            .flatMap(r -> Mono.from(r.map((row, meta) -> row.get(0, Integer.class)))), Connection::close)
+                            .toFuture());
+                }
+                Mono.from(held.close()).block(STEP);
+                for (CompletableFuture<Integer> acquire : waiting) {
+                    assertThat(acquire.join()).as("an acquire served by the released session").isEqualTo(1);
+                }
+                assertThat(grows).as("the acquire whose connect waits for a slot").isNotDone();
+            } finally {
+                pool.dispose();
+            }
+        } finally {
+            others.forEach(PgConnection::close);
+        }
+    }
+
+    private static ConnConfig config() {
+        return ConnConfig.parse("host=127.0.0.1 port=" + PG.primary().port() + " user=" + R2dbcTestServer.USER
+                + " password=" + R2dbcTestServer.PASSWORD + " dbname=" + R2dbcTestServer.DATABASE
+                + " sslmode=disable extensionTypes=''", EnvironmentSource.of(Map.of()));
     }
 
     /** Other clients take every slot a non-superuser may have (max_connections less the superuser reserve). */
