@@ -69,7 +69,7 @@ final class InetAtonReading {
             return null;
         }
         for (String part : parts) {
-            if (!part.matches("[0-9]+|0[xX][0-9a-fA-F]*")) {
+            if (!part.matches("[0-9]+|0[xX][0-9a-fA-F]+")) { // a bare 0x is no number to inet_aton either
                 return null;
             }
         }

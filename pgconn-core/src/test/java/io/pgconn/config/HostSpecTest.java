@@ -136,6 +136,8 @@ class HostSpecTest {
             0.0.0.0
             1e100
             0x.example
+            0x
+            10.0x
             010.example
             """)
     void keepsWhatLibpqAndTheJdkReadAlike(String host) {
