@@ -260,6 +260,34 @@ class LostExchangesTest {
         assertThat(idle[0]).isInstanceOf(PgOutcomeUnknownException.class);
     }
 
+    /**
+     * New user 19's F1: a BEGIN (a SET, a SAVEPOINT, a ROLLBACK ...) whose answer was lost with the session can have left
+     * nothing that outlives the session, whether it ran or not: a plain closed error that says so (R2DBC: transient),
+     * not an unknown outcome with advice to check. Seen failing before: PgOutcomeUnknownException "check before
+     * repeating it" — also for a ROLLBACK sent inside a block, which may end it. What stays unknown: a text with one
+     * statement that may outlive the session (a NOTIFY, a SELECT, a commit), and what is behind a BEGIN pipelined ahead.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"BEGIN", "BEGIN ISOLATION LEVEL SERIALIZABLE; SET LOCAL lock_timeout = 100", "SET search_path = app",
+            "SAVEPOINT \"s\"", "ROLLBACK", "ROLLBACK TO SAVEPOINT \"s\"", "LISTEN c", "SHOW work_mem", "DISCARD ALL"})
+    void aLostStatementThatCanChangeOnlyTheSessionCanBeRepeated(String sql) {
+        for (char status : new char[] {'I', 'T'}) {
+            PgException told = LostExchanges.tell(RESET, new Exchange[] {written(new Lost(sql), 1), endSentIn(1)}, status, UP_TO_3)[0];
+            assertThat(told).as("%s at %s", sql, status).isExactlyInstanceOf(PgClosedException.class).hasMessage(RESET.getMessage()
+                    + "; the statement could change only the session, which has ended, so nothing of it remains: it can be repeated on a new connection");
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"NOTIFY c", "SELECT 1", "COMMIT", "ROLLBACK PREPARED 'x'", "PREPARE TRANSACTION 'x'", "SET CONSTRAINTS ALL IMMEDIATE",
+            "BEGIN; INSERT INTO t VALUES (1); COMMIT", "SET x.y = 1; SELECT f()"})
+    void aLostStatementThatMayOutliveTheSessionStaysUnknown(String sql) {
+        assertThat(LostExchanges.tell(RESET, new Exchange[] {written(new Lost(sql), 1)}, 'I', UP_TO_3)[0])
+                .isInstanceOf(PgOutcomeUnknownException.class);
+        assertThat(LostExchanges.tell(RESET, new Exchange[] {written(new Lost("BEGIN"), 1), sentIn(1)}, 'I', UP_TO_3)[1])
+                .as("behind a pipelined BEGIN: taken as outside a block").isInstanceOf(PgOutcomeUnknownException.class);
+    }
+
     @Test
     void aFailureThatIsNoClosedConnectionIsEveryonesAsItIs() {
         PgProtocolException protocol = new PgProtocolException("db:5432", "bad");
