@@ -35,6 +35,13 @@ final class CallerStart {
     private final CancelHold cancels;
     /** The channel's guard when a caller may send on it (plaintext epoll); found at the first start after the connect path installed it. */
     private volatile CallerCloseGuard guard;
+    /**
+     * The channel has no guard (TLS, NIO, io_uring): the connect path installs it with the session's handler, before
+     * any statement, so the first start's look-up is the answer for good (REVIEW-18-START L5: no pipeline walk per statement).
+     */
+    private volatile boolean noGuard;
+    /** Tests: run once by the next owner, after its checks (holds the session owned, or throws from the owner's section). */
+    private Runnable whileOwned;
     /** Requests a caller started whose bytes (some or all) it handed to the loop (tests; written by owners only). */
     private volatile long handedToTheLoop;
     /**
@@ -64,8 +71,12 @@ final class CallerStart {
         }
         CallerCloseGuard sendGuard = guard;
         if (sendGuard == null) {
-            sendGuard = CallerCloseGuard.of(ch); // none on TLS, NIO, io_uring: looked up again (a short pipeline)
+            if (noGuard) {
+                return false;
+            }
+            sendGuard = CallerCloseGuard.of(ch);
             if (sendGuard == null) {
+                noGuard = true;
                 return false;
             }
             guard = sendGuard;
@@ -78,6 +89,11 @@ final class CallerStart {
             if (closeAsked || !ch.isActive() || !writes.nothingUnsent() || cancels.holding()
                     || session.serverReports().typeOids().mayQueueLookup()) {
                 return false; // given back below: the loop's way, nothing of the statement made yet
+            }
+            Runnable hook = whileOwned;
+            if (hook != null) {
+                whileOwned = null;
+                hook.run();
             }
             Exchange exchange = first.get();
             if (exchange != null) {
@@ -92,13 +108,24 @@ final class CallerStart {
                     writes.ownerEncoded();
                     loopHasWork = !fifo.isEmpty();
                 }
-                send(ch, sendGuard, out);
+                try {
+                    send(ch, sendGuard, out);
+                } catch (Throwable e) {
+                    // the request is in the FIFO: it is not the caller's to fail; nothing more is sent, the session ends
+                    // and its end fails the exchange (as a write that cannot be encoded does)
+                    session.failClosed(e);
+                }
                 idle.startedByOwner();
             }
             return true;
         } finally {
-            idle.releaseOwned(loopHasWork);
+            idle.releaseOwned(loopHasWork, ch.eventLoop());
         }
+    }
+
+    /** Tests: {@code hook} runs once in the next caller-side start, while its thread owns the session. */
+    void whileOwned(Runnable hook) {
+        whileOwned = hook;
     }
 
     /** Any thread: a close was asked for; no start on a caller's thread after it. */
