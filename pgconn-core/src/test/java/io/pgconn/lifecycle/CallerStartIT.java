@@ -374,9 +374,16 @@ class CallerStartIT {
      */
     private static CompletableFuture<Integer> startHeld(PgConnection connection, ExecutorService thread, Runnable hook,
                                                         CompletableFuture<Integer> ran) throws Exception {
+        return startHeld(connection, thread, SessionAccess::whileOwned, hook, ran);
+    }
+
+    /** {@link #startHeld(PgConnection, ExecutorService, Runnable, CompletableFuture)} through another seam. */
+    private static CompletableFuture<Integer> startHeld(PgConnection connection, ExecutorService thread,
+                                                        java.util.function.BiConsumer<PgConnection, Runnable> seam, Runnable hook,
+                                                        CompletableFuture<Integer> ran) throws Exception {
         for (int n = 1; n <= 100; n++) {
             int value = n;
-            SessionAccess.whileOwned(connection, () -> {
+            seam.accept(connection, () -> {
                 ran.complete(value);
                 hook.run();
             });
@@ -461,6 +468,33 @@ class CallerStartIT {
             caller.shutdownNow();
         }
         await(c.close());
+    }
+
+    /**
+     * REVIEW-19 M2: an exception in the owner's section after its exchange joined the FIFO (its bytes never sent) ends
+     * the session, which fails that statement once — left in the FIFO, the unsent exchange would take the next
+     * statement's answer, and that statement would wait for good (or get its predecessor's answer). The next statement
+     * fails with the session's end or is answered with its own value, never hangs.
+     */
+    @Test
+    void anErrorAfterTheOwnersExchangeJoinedTheFifoEndsTheSession() throws Exception {
+        PgConnection c = connect();
+        ExecutorService caller = Executors.newSingleThreadExecutor();
+        try {
+            Error thrown = new Error("a test's Error after the exchange joined the FIFO");
+            CompletableFuture<Integer> ran = new CompletableFuture<>();
+            CompletableFuture<Integer> failed = startHeld(c, caller, SessionAccess::afterJoiningTheFifo, () -> {
+                throw thrown;
+            }, ran);
+            assertThat(failed).failsWithin(Duration.ofSeconds(10)).withThrowableOfType(ExecutionException.class)
+                    .withCauseInstanceOf(PgException.class);
+            CompletableFuture<RowSet> next = c.query("SELECT $1::int * 2", 21);
+            Integer answer = doubled(next);
+            assertThat(answer).as("the next statement: failed with the session's end (null) or its own answer").isIn(null, 42);
+            assertThat(c.closeFuture().handle((v, e) -> "ended").get(10, TimeUnit.SECONDS)).as("the session ended").isEqualTo("ended");
+        } finally {
+            caller.shutdownNow();
+        }
     }
 
     private static void awaitQuietly(CountDownLatch latch) {

@@ -125,16 +125,15 @@ class StatementRun implements Flow.Subscription {
 
     /** Its start on the caller's thread threw before its request was in the FIFO: the subscriber hears it as an error. */
     private void failedToStart(Throwable e) {
-        if (signalled) {
-            return;
+        if (!signalled) {
+            signalled = true;
+            PgException error = e instanceof PgException pg ? pg
+                    : new PgProtocolException(session.host(), "cannot start a statement on " + session.host() + ": " + e, e);
+            traceEnd(error);
+            downstream.onError(error);
         }
-        signalled = true;
-        PgException error = e instanceof PgException pg ? pg
-                : new PgProtocolException(session.host(), "cannot start a statement on " + session.host() + ": " + e, e);
-        traceEnd(error);
-        downstream.onError(error);
         if (e instanceof VirtualMachineError fatal) {
-            FatalErrors.handToTheThread(fatal); // heard by the subscriber first, then by the thread's handler
+            FatalErrors.handToTheThread(fatal); // heard by the subscriber first (unless it left), then by the thread's handler
         }
     }
 

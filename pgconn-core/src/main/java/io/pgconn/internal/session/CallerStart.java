@@ -40,8 +40,14 @@ final class CallerStart {
      * any statement, so the first start's look-up is the answer for good (REVIEW-18-START L5: no pipeline walk per statement).
      */
     private volatile boolean noGuard;
-    /** Tests: run once by the next owner, after its checks (holds the session owned, or throws from the owner's section). */
+    /**
+     * Tests only (null otherwise): run once by the next owner after its checks (a hook that waits holds the session
+     * owned; one that throws fails in the owner's section). Set by the test before it issues the statement on another
+     * thread's executor, whose hand-off orders the write before this read.
+     */
     private Runnable whileOwned;
+    /** Tests only, as {@link #whileOwned}: run once by the next owner right after its exchange joined the FIFO. */
+    private Runnable afterJoining;
     /** Requests a caller started whose bytes (some or all) it handed to the loop (tests; written by owners only). */
     private volatile long handedToTheLoop;
     /**
@@ -101,9 +107,21 @@ final class CallerStart {
                 writes.ownerEncodesInto(out);
                 try {
                     fifo.add(exchange);
+                    Runnable joined = afterJoining;
+                    if (joined != null) {
+                        afterJoining = null;
+                        joined.run();
+                    }
                 } catch (RuntimeException | Error e) {
                     out.release();
-                    throw e;
+                    if (fifo.isEmpty()) {
+                        throw e; // nothing of it joined the session: the caller's to fail (StatementRun)
+                    }
+                    // it joined the FIFO (empty when this thread took the session) but its bytes are dropped: left there
+                    // it would take the next statement's answer. The session ends instead, and its end fails the
+                    // exchange through the FIFO, once (REVIEW-19 M2)
+                    session.failClosed(e);
+                    return true;
                 } finally {
                     writes.ownerEncoded();
                     loopHasWork = !fifo.isEmpty();
@@ -126,6 +144,11 @@ final class CallerStart {
     /** Tests: {@code hook} runs once in the next caller-side start, while its thread owns the session. */
     void whileOwned(Runnable hook) {
         whileOwned = hook;
+    }
+
+    /** Tests: {@code hook} runs once in the next caller-side start, right after its exchange joined the FIFO. */
+    void afterJoiningTheFifo(Runnable hook) {
+        afterJoining = hook;
     }
 
     /** Any thread: a close was asked for; no start on a caller's thread after it. */

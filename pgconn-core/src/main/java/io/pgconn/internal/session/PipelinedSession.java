@@ -412,9 +412,9 @@ public final class PipelinedSession implements QuerySession {
         return ch == null || gate.mayTouchState(ch.eventLoop().inEventLoop()); // not attached yet: nobody else has it
     }
 
-    /** Tests: {@code hook} runs once in the next start on a caller's thread, while that thread owns the session. */
-    void whileOwned(Runnable hook) {
-        callerStart.whileOwned(hook);
+    /** The start of a statement on a caller's thread (tests: its seams); null before the channel. */
+    CallerStart callerStart() {
+        return callerStart;
     }
 
     /** Requests started on a caller's thread whose bytes, some or all, the loop wrote ({@link #startOnCaller}; tests). */

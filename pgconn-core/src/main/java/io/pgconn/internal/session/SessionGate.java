@@ -318,7 +318,8 @@ final class SessionGate {
                     try {
                         loop.execute(runDeferred);
                     } catch (RejectedExecutionException e) {
-                        // the event loop is shut down, and the session with it: nothing left to run
+                        // the event loop is shut down, and the session with it: nothing left to run. What was deferred
+                        // holds no buffers (backend messages hold byte[] and String), so dropping it leaks nothing
                     }
                 }
                 return;

@@ -93,7 +93,10 @@ final class SessionWrites {
     /**
      * The owner, before it starts a statement: whether the channel has an outbound buffer and nothing waits in it or in
      * the batch (a close's Terminate written on the loop after its count went, say: the caller's bytes must not overtake
-     * it). Safe from the owner's thread: Netty keeps the outbound count atomically.
+     * it). Safe from the owner's thread: Netty keeps the outbound count atomically, and the batch, a loop field, is
+     * empty and ordered before the owner's read — the gate reaches zero only through {@code quietWhenIdle}, which gives
+     * the loop's count back only with the batch empty, and every later {@code add} is in a door after the count is taken
+     * again (so owned ⇒ nothing encoded; WriteBatch's flush task needs no door for the same reason).
      */
     boolean nothingUnsent() {
         return batch.isEmpty() && unsentOutbound() == 0;

@@ -48,6 +48,11 @@ public final class SessionAccess {
      * owns the session (docs/query.md §1): a hook that waits holds the session owned, as a preempted caller would.
      */
     public static void whileOwned(PgConnection connection, Runnable hook) {
-        channel(connection).pipeline().get(SessionHandler.class).session().whileOwned(hook);
+        channel(connection).pipeline().get(SessionHandler.class).session().callerStart().whileOwned(hook);
+    }
+
+    /** Runs {@code hook} once in {@code connection}'s next statement started on its caller's thread, right after its exchange joined the FIFO. */
+    public static void afterJoiningTheFifo(PgConnection connection, Runnable hook) {
+        channel(connection).pipeline().get(SessionHandler.class).session().callerStart().afterJoiningTheFifo(hook);
     }
 }
