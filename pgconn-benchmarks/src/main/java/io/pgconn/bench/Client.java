@@ -52,28 +52,7 @@ interface Client extends AutoCloseable, QueryWork {
             }
             return CompletableFuture.completedFuture(null);
         }
-        CompletableFuture<Void> all = new CompletableFuture<>();
-        java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
-        java.util.concurrent.atomic.AtomicInteger left = new java.util.concurrent.atomic.AtomicInteger(count);
-        Runnable[] send = new Runnable[1];
-        send[0] = () -> {
-            int i = next.getAndIncrement();
-            if (i < count) {
-                selectByPk(connection, 1 + i % PK_ROWS).whenComplete((r, e) -> {
-                    if (e != null) {
-                        all.completeExceptionally(e);
-                    } else if (left.decrementAndGet() == 0) {
-                        all.complete(null);
-                    } else {
-                        send[0].run();
-                    }
-                });
-            }
-        };
-        for (int k = 0; k < Math.min(inFlight, count); k++) {
-            send[0].run();
-        }
-        return all;
+        return KeepInFlight.run(count, inFlight, i -> selectByPk(connection, 1 + i % PK_ROWS));
     }
 
     /** Runs {@code SELECT 1} and reads its row. */

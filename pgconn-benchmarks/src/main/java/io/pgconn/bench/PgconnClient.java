@@ -212,29 +212,7 @@ class PgconnClient implements Client {
     @Override
     public CompletableFuture<Void> insertPipelined(Object connection, int count, int inFlight) {
         PgConnection c = (PgConnection) connection;
-        CompletableFuture<Void> all = new CompletableFuture<>();
-        java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
-        java.util.concurrent.atomic.AtomicInteger left = new java.util.concurrent.atomic.AtomicInteger(count);
-        Runnable[] send = new Runnable[1];
-        send[0] = () -> {
-            int i = next.getAndIncrement();
-            if (i >= count) {
-                return;
-            }
-            c.query(INSERT_SQL, i, "value " + i).whenComplete((r, e) -> {
-                if (e != null) {
-                    all.completeExceptionally(e);
-                } else if (left.decrementAndGet() == 0) {
-                    all.complete(null);
-                } else {
-                    send[0].run();
-                }
-            });
-        };
-        for (int k = 0; k < Math.min(inFlight, count); k++) {
-            send[0].run();
-        }
-        return all;
+        return KeepInFlight.run(count, inFlight, i -> c.query(INSERT_SQL, i, "value " + i));
     }
 
     /** The statement's stream with a demand of 256 rows at a time (the socket is not read while demand is zero). */

@@ -36,6 +36,9 @@ public record HostSpec(String host, String hostaddr, int port, boolean hostaddrO
         if (hostaddr != null && hostaddr.isEmpty()) {
             hostaddr = null;
         }
+        if (hostaddr == null && !host.startsWith("/") && !host.startsWith("@")) {
+            refuseWhatCannotBeDialledAlike(host); // with hostaddr, the host is only a name (TLS, .pgpass), never dialled
+        }
         if (hostaddr != null && !isIpLiteral(hostaddr)) {
             throw SafeText.settingError("hostaddr", hostaddr, "invalid hostaddr value: \"" + SafeText.excerpt(hostaddr)
                     + "\" (expected a numeric IPv4 address, dotted decimal without leading zeros, or an IPv6 address)");
@@ -68,6 +71,33 @@ public record HostSpec(String host, String hostaddr, int port, boolean hostaddrO
     static void refuseAtSign(String host) {
         if (host != null && !host.startsWith("/") && !host.startsWith("@") && host.indexOf('@') >= 0) {
             throw PgConfigException.ofSetting("host", null, AT_SIGN_IN_HOST);
+        }
+    }
+
+    /**
+     * Refuses a host that pgconn would dial otherwise than libpq, or that can never be dialled (docs/lifecycle.md §9):
+     * an IPv4 address with a leading-zero or hexadecimal part ({@link InetAtonReading}: libpq reads {@code 127.0.0.010}
+     * as 127.0.0.8, the JDK as 127.0.0.10), and a ':' in what is no IPv6 address — mostly a port written into the host
+     * ({@code host=db:5432}), which libpq fails to look up and the JDK called an invalid IPv6 literal.
+     */
+    private static void refuseWhatCannotBeDialledAlike(String host) {
+        if (InetAtonReading.differsFromJdk(host)) {
+            String libpq = InetAtonReading.libpqAddress(host);
+            throw SafeText.settingError("host", host, "invalid host value: \"" + SafeText.excerpt(host) + "\" (expected a host name,"
+                    + " or an IPv4 address in dotted decimal without leading zeros: libpq reads a leading 0 as octal and 0x as"
+                    + " hexadecimal, Java reads neither, so "
+                    + (libpq == null ? "libpq reads no address in this one and looks it up as a name, while Java reads one"
+                    : "libpq reads this one as " + libpq + ", Java as another address or none")
+                    + "; write the address meant)");
+        }
+        if (host.indexOf(':') >= 0) {
+            boolean bracketed = host.startsWith("[") && host.endsWith("]");
+            String address = bracketed ? host.substring(1, host.length() - 1) : host;
+            if (address.indexOf(':') < 0 || !isIpLiteral(address)) {
+                throw SafeText.settingError("host", host, "invalid host value: \"" + SafeText.excerpt(host) + "\" (expected a host name,"
+                        + " IP address or socket directory; a host name cannot contain ':': give the port in port, or as host:port"
+                        + " in a URI)");
+            }
         }
     }
 

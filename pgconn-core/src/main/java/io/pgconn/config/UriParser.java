@@ -38,7 +38,9 @@ final class UriParser {
     static List<Map.Entry<String, String>> parse(String uri) {
         int p = uri.startsWith(PREFIXES[0]) ? PREFIXES[0].length() : PREFIXES[1].length();
         List<Map.Entry<String, String>> pairs = new ArrayList<>();
+        int afterScheme = p;
         p = parseUserInfo(uri, p, pairs);
+        boolean userInfo = p != afterScheme;
         refuseAtSignInNetloc(uri, p);
 
         // netloc: host[:port] entries separated by commas
@@ -83,6 +85,9 @@ final class UriParser {
             pairs.add(Map.entry("host", decode(hosts.toString(), "host", false)));
         }
         if (ports.length() > 0) {
+            if (!userInfo && terminator == '/' && uri.substring(p, scanTo(uri, p, "?")).indexOf('@') >= 0) {
+                refuseUnquotedIfNotPorts(ports.toString());
+            }
             pairs.add(Map.entry("port", decode(ports.toString(), "port", false)));
         }
         if (terminator == '/') {
@@ -138,6 +143,25 @@ final class UriParser {
         int at = uri.indexOf('@', start);
         if (at >= 0 && at < end) {
             throw PgConfigException.ofSetting("host", null, HostSpec.AT_SIGN_IN_HOST);
+        }
+    }
+
+    /**
+     * A port list read from a URI whose path holds an '@' while no user-info was found: the user-info ends at the first
+     * '/' or '@' (libpq), so {@code postgresql://alice:pa/ss@db/app} — a password holding an unescaped '/', as base64
+     * passwords do — reads as host {@code alice}, port {@code pa} and database {@code ss@db/app}. libpq then quotes the
+     * port in its error; pgconn does not quote what is no port there (PARITY-19). A numeric head cannot be told from a
+     * port and is read as libpq reads it.
+     */
+    private static void refuseUnquotedIfNotPorts(String rawPorts) {
+        for (String entry : rawPorts.split(",", -1)) {
+            try {
+                HostSpec.parsePort(entry);
+            } catch (PgConfigException notAPort) {
+                throw PgConfigException.ofSetting("port", null, "invalid port in URI (not quoted: an '@' follows in the path, so the text"
+                        + " after ':' may be the head of a password holding an unescaped '/'; percent-encode '/' in a user name or"
+                        + " password as %2F)");
+            }
         }
     }
 

@@ -100,6 +100,83 @@ class HostSpecTest {
         assertThatThrownBy(() -> HostSpec.parse(text)).isInstanceOf(PgConfigException.class).hasMessageContaining(message);
     }
 
+    /**
+     * An IPv4 address with a leading-zero or hexadecimal part: libpq (getaddrinfo, inet_aton's rules) reads 010 as
+     * octal and 0x as hexadecimal, the JDK reads 010 as decimal and no hexadecimal at all, so the same text would
+     * reach another server (0177.0.0.1 is 127.0.0.1 to libpq, 177.0.0.1 to the JDK). Refused, naming libpq's reading
+     * (PARITY-19: libpq dialled 127.0.0.8 for host=127.0.0.010, pgconn 127.0.0.10).
+     */
+    @ParameterizedTest(name = "[{0}]")
+    @CsvSource(delimiter = '|', textBlock = """
+            127.0.0.010 | libpq reads this one as 127.0.0.8
+            0177.0.0.1  | libpq reads this one as 127.0.0.1
+            0x7f000001  | libpq reads this one as 127.0.0.1
+            0x7f.1      | libpq reads this one as 127.0.0.1
+            10.0.0.08   | libpq reads no address in this one
+            00          | libpq reads this one as 0.0.0.0
+            0xdb        | libpq reads this one as 0.0.0.219
+            """)
+    void refusesAnIpv4AddressLibpqAndTheJdkReadDifferently(String host, String libpqReading) {
+        assertThatThrownBy(() -> HostSpec.of(host, 5432)).isInstanceOf(PgConfigException.class)
+                .hasMessageStartingWith("invalid host value: \"" + host + "\" (expected a host name, or an IPv4 address in dotted decimal"
+                        + " without leading zeros")
+                .hasMessageContaining(libpqReading)
+                .satisfies(e -> assertThat(((PgConfigException) e).keyword()).contains("host"));
+    }
+
+    /** Forms libpq and the JDK read alike (inet_aton's short and single-number forms), and names that only look numeric, stay. */
+    @ParameterizedTest(name = "[{0}]")
+    @CsvSource(textBlock = """
+            127.1
+            2130706433
+            10.0.0.0
+            0.0.0.0
+            1e100
+            0x.example
+            010.example
+            """)
+    void keepsWhatLibpqAndTheJdkReadAlike(String host) {
+        assertThat(HostSpec.of(host, 5432).dialAddress()).isEqualTo(host);
+    }
+
+    /**
+     * A host holding ':' that is no IPv6 address — mostly a port written into the host ({@code host=db:5432}) — can never
+     * be dialled: libpq fails to look it up, the JDK called it "invalid IPv6 address literal". Refused before dialling,
+     * saying where the port goes.
+     */
+    @ParameterizedTest(name = "[{0}]")
+    @CsvSource(textBlock = """
+            db.example:5432
+            127.0.0.1:5432
+            [::1]:5432
+            ::1::2
+            """)
+    void refusesAColonThatIsNoIpv6Address(String host) {
+        assertThatThrownBy(() -> HostSpec.of(host, 5432)).isInstanceOf(PgConfigException.class)
+                .hasMessage("invalid host value: \"" + host + "\" (expected a host name, IP address or socket directory; a host name"
+                        + " cannot contain ':': give the port in port, or as host:port in a URI)");
+    }
+
+    /** With hostaddr the host is only a name (TLS, .pgpass), never dialled: both read it alike, so it stays. */
+    @Test
+    void aHostBesideHostaddrIsOnlyANameAndStays() {
+        assertThat(new HostSpec("0177.0.0.1", "127.0.0.1", 5432).dialAddress()).isEqualTo("127.0.0.1");
+        assertThat(new HostSpec("db.example:5432", "127.0.0.1", 5432).host()).isEqualTo("db.example:5432");
+    }
+
+    @ParameterizedTest(name = "[{0}]")
+    @CsvSource(textBlock = """
+            ::1
+            [::1]
+            fe80::1%lo
+            ::ffff:127.0.0.1
+            /tmp/a:b
+            @abs:x
+            """)
+    void keepsIpv6AddressesAndSocketDirectoriesWithColons(String host) {
+        assertThat(HostSpec.of(host, 5432).host()).isEqualTo(host);
+    }
+
     @Test
     void rejectsBadHostaddrAndPort() {
         assertThatThrownBy(() -> new HostSpec("h", "not-an-ip", 5432)).hasMessageContaining("invalid hostaddr value: \"not-an-ip\"");

@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.Random;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * Parse errors never echo a password (issue 15 item 11). Connection strings that hold a known
@@ -87,6 +88,28 @@ class ParseErrorSecretsPropertiesTest {
                 assertThat(e.keyword().orElse("")).as(dsn).doesNotContain(PASSWORD);
             }
         }
+    }
+
+    /**
+     * A URI password holding an unescaped '/' (base64 passwords do): the user-info ends at the first '/' or '@', so libpq
+     * and pgconn read {@code alice:<head>} as host and port and the rest as the database. libpq then says
+     * {@code invalid integer value "<head>" for connection option "port"}, and pgconn said "invalid port value: "<head>""
+     * (PARITY-19). The port is not quoted when an '@' follows in the path.
+     */
+    @Example
+    void aSlashInAUriPasswordDoesNotPutItsHeadInThePortError() {
+        for (String dsn : List.of("postgresql://alice:Kx9Sec/ret-Pw7@db:5432/app", "postgres://alice:Kx9Sec/ret@db/app?sslmode=require",
+                "postgresql://alice:Kx9Sec/@db/app", "postgresql://db1:5432,alice:Kx9Sec/ret@db/app")) {
+            assertThatThrownBy(() -> ConnConfig.parse(dsn, EnvironmentSource.of(Map.of("HOME", "/nonexistent-home"))))
+                    .as(dsn).isInstanceOf(PgConfigException.class)
+                    .hasMessage("invalid port in URI (not quoted: an '@' follows in the path, so the text after ':' may be the head of a"
+                            + " password holding an unescaped '/'; percent-encode '/' in a user name or password as %2F)")
+                    .satisfies(e -> assertThat(((PgConfigException) e).value()).isEmpty())
+                    .satisfies(e -> assertThat(((PgConfigException) e).keyword()).contains("port"));
+        }
+        // without an '@' after it the port is quoted as before: no user-info can have moved there
+        assertThatThrownBy(() -> ConnConfig.parse("postgresql://db:abc/app", EnvironmentSource.of(Map.of("HOME", "/nonexistent-home"))))
+                .hasMessageContaining("invalid port value: \"abc\"");
     }
 
     private static String outcome(String dsn) {

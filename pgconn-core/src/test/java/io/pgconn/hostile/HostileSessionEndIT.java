@@ -123,6 +123,37 @@ class HostileSessionEndIT {
     }
 
     /**
+     * A lone statement that commits part of its work inside itself — CREATE UNIQUE INDEX CONCURRENTLY (its catalog
+     * entry committed before the build finds the duplicate: an invalid index stays), VACUUM, REINDEX CONCURRENTLY,
+     * CREATE DATABASE — failed by the server (23505) or ended by its FATAL (57P01) before its CommandComplete, then
+     * the connection lost: the outcome is unknown, as for a script holding it, not "did not take effect". Seen
+     * failing before: PgFailedThenClosedException / "did not take effect".
+     */
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "CREATE UNIQUE INDEX CONCURRENTLY k ON t (v)|23505", "CREATE UNIQUE INDEX CONCURRENTLY k ON t (v)|57P01",
+            "VACUUM|57P01", "REINDEX TABLE CONCURRENTLY t|57P01", "CREATE DATABASE d|57P01"})
+    void aLoneStatementThatCommitsInsideItselfHasAnUnknownOutcomeAfterItsErrorOrTheServersFatal(String sql, String code)
+            throws Exception {
+        boolean fatal = code.startsWith("57");
+        try (ScriptedServer server = ScriptedServer.start(c -> {
+            login(c);
+            assertThat(c.readMessage().type()).isEqualTo('Q');
+            c.send(fatal ? Backend.errorResponse(code, "terminating connection due to administrator command")
+                    : Backend.poolerError(code, "could not create unique index \"k\""));
+            c.close(); // no ReadyForQuery
+        }); HostileClient client = new HostileClient(server, OPTIONS)) {
+            PgConnection connection = client.connect();
+            Throwable error = failure(connection.simpleQuery(sql));
+            assertThat(error).isInstanceOf(PgOutcomeUnknownException.class).hasMessageContaining(server.label())
+                    .hasMessageContaining(fatal ? "(SQLSTATE " + code + ")" : "")
+                    .hasMessageContaining("so it may have been executed");
+            server.awaitConnectionsEnded(LIMIT);
+            server.assertScriptsPassed();
+        }
+    }
+
+    /**
      * A text of two statements, the first completed, the second failed by the server (23505) before the connection was
      * lost: the error rolled back the text's implicit transaction, the first statement with it — did not take effect.
      * With a statement between that may commit on its own (COMMIT, VACUUM) the first may have committed: unknown.

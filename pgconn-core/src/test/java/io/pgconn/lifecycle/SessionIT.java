@@ -380,6 +380,44 @@ class SessionIT {
     }
 
     /**
+     * CREATE INDEX CONCURRENTLY commits its catalog entry before it waits for the table's writers and builds: a
+     * terminate while it waits ends a statement that did take effect in part (an invalid index stays). So the 57P01
+     * does not prove it took no effect: unknown, as the script rule says of it (one rule, TransactionalText). Simple
+     * and extended protocol. Seen failing before the fix: "...(SQLSTATE 57P01); the server ended the session before
+     * the statement completed, so it did not take effect" with the invalid index left.
+     */
+    @Test
+    void aTerminateWhileCreateIndexConcurrentlyWaitsLeavesItsOutcomeUnknownAndItsInvalidIndex() {
+        PG.primary().query("CREATE SCHEMA cic AUTHORIZATION scram_u; CREATE TABLE cic.waits (v int); ALTER TABLE cic.waits OWNER TO scram_u");
+        PgConnection writer = connect("extensionTypes=''");
+        try {
+            await(writer.simpleQuery("BEGIN; INSERT INTO cic.waits VALUES (1)")); // a writer CIC waits for, after its commit
+            for (int k = 1; k <= 2; k++) {
+                String index = "cic.waits_" + k;
+                String invalid = "SELECT count(*) FROM pg_index WHERE indexrelid = to_regclass('" + index + "') AND NOT indisvalid";
+                PgConnection c = connect("extensionTypes=''");
+                try {
+                    String create = "CREATE INDEX CONCURRENTLY waits_" + k + " ON cic.waits (v)";
+                    CompletableFuture<?> created = k == 1 ? c.simpleQuery(create) : c.query(create);
+                    io.pgconn.testing.Conditions.awaitCondition("the index's catalog entry committed",
+                            () -> created.isDone() || "1".equals(PG.primary().queryValue(invalid)));
+                    assertThat(created).as("waiting for the writer").isNotDone();
+                    PG.primary().query("SELECT pg_terminate_backend(" + c.processId() + ")");
+
+                    assertThat(failure(created)).as(k == 1 ? "simple protocol" : "extended protocol")
+                            .isInstanceOf(io.pgconn.PgOutcomeUnknownException.class).hasMessageContaining("57P01");
+                    assertThat(PG.primary().queryValue(invalid)).as("it took effect: its invalid index stays").isEqualTo("1");
+                } finally {
+                    c.close().exceptionally(e -> null).join();
+                }
+            }
+        } finally {
+            writer.close().exceptionally(e -> null).join();
+            PG.primary().query("DROP SCHEMA cic CASCADE");
+        }
+    }
+
+    /**
      * A terminate between statements (nothing in flight: the FATAL comes unsolicited): what is submitted after it was
      * not sent, and says so with the FATAL (before: the plain closed error).
      */

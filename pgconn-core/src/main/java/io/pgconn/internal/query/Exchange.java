@@ -86,15 +86,16 @@ public abstract class Exchange {
     }
 
     /**
-     * Whether its statement may commit inside itself, before its CommandComplete: a {@code CALL} of a procedure or a
-     * {@code DO} block ({@link CommitInsideText}), which outside a transaction block may {@code COMMIT} chunk by chunk.
-     * A connection the server ended before its CommandComplete then leaves the outcome unknown, not "did not take
-     * effect" (docs/query.md §5). Read from {@link #text()} (any statement of it); false without one. Asked only when
-     * a session is lost.
+     * Whether its statement may commit part of its work inside itself, before its CommandComplete: any statement not
+     * certain to stay inside its transaction ({@link TransactionalText#mayCommitInside}, the one rule the script rule
+     * reads too) — a {@code CALL} or {@code DO} (a procedure may {@code COMMIT} chunk by chunk), {@code VACUUM},
+     * {@code CREATE INDEX CONCURRENTLY} ... outside a transaction block. Neither its error nor the server's FATAL before
+     * its CommandComplete then proves it took no effect: the outcome stays unknown (docs/query.md §5). Read from
+     * {@link #text()} (any statement of it); false without one. Asked only when a session is lost.
      */
     public boolean mayCommitInside() {
         String text = text();
-        return text != null && CommitInsideText.mayCommitAnywhere(text);
+        return text != null && TransactionalText.mayCommitInsideAnywhere(text);
     }
 
     /**

@@ -51,10 +51,10 @@ abstract class ExtendedRequest extends DrivenExchange {
         return TransactionEndText.mayEnd(requestPlan.sql());
     }
 
-    /** One statement's text: its first keyword says ({@link CommitInsideText}). */
+    /** One statement's text: whether it may commit inside itself ({@link TransactionalText}). */
     @Override
     public final boolean mayCommitInside() {
-        return CommitInsideText.mayCommit(requestPlan.sql());
+        return TransactionalText.mayCommitInside(requestPlan.sql());
     }
 
     @Override

@@ -91,10 +91,10 @@ final class ScriptExchange extends DrivenExchange {
         return TransactionEndText.mayEndAny(statements);
     }
 
-    /** Whether one of its statements may commit inside itself: each is sent as it is, so its first keyword says. */
+    /** Whether one of its statements may commit inside itself ({@link TransactionalText}): each is sent as it is. */
     @Override
     public boolean mayCommitInside() {
-        return CommitInsideText.mayCommitAny(statements);
+        return TransactionalText.mayCommitInsideAny(statements);
     }
 
     @Override

@@ -18,13 +18,15 @@ import java.util.function.LongPredicate;
  *       encoded and not flushed, or in a buffer behind one the socket had not taken whole): it did not run;</li>
  *   <li>the server ended the session itself ({@link #serverEndedItFirst}: a FATAL of its own, no PANIC, no class 08)
  *       before the head completed (no CommandComplete of it read), or before it read what was behind the head: did
- *       not take effect. Not the head when it may commit inside itself ({@link Exchange#mayCommitInside()}: a
- *       {@code CALL} or {@code DO} whose procedure COMMITs before its one CommandComplete) outside a transaction
- *       block (status {@code 'I'}): unknown. Behind the head under a PANIC too (the process that crashed read nothing after it), not
+ *       not take effect. Not the head when it may commit part of its work inside itself ({@link Exchange#mayCommitInside()}:
+ *       a {@code CALL} or {@code DO} whose procedure COMMITs before its one CommandComplete, a {@code VACUUM}, a
+ *       {@code CREATE INDEX CONCURRENTLY} ... — any statement not certain to stay inside its transaction, the rule a
+ *       script's statements get) outside a transaction block (status {@code 'I'}): unknown. Behind the head under a PANIC too (the process that crashed read nothing after it), not
  *       under an error without a SQLSTATE (PostgreSQL always sends one: a pooler's or proxy's word, like class 08);</li>
  *   <li>failed by the server before the end ({@link Exchange#failedOnServer()}: its ErrorResponse read, no
  *       CommandComplete, or only statements of its script or text the error certainly undid): did not take effect, the server's error the cause ({@link PgFailedThenClosedException}) — unless it may commit inside itself
- *       outside a transaction block (a procedure's COMMIT before its error stays committed): then unknown;</li>
+ *       outside a transaction block (a procedure's COMMIT before its error stays committed, a failed
+ *       {@code CREATE INDEX CONCURRENTLY} leaves its invalid index): then unknown;</li>
  *   <li>sent inside a transaction block (known from the last ReadyForQuery and the exchanges before it, none of
  *       which may end the block) that no exchange sent after it may end: the block ends with the session, rolled
  *       back (a failed block's statements are rejected);</li>

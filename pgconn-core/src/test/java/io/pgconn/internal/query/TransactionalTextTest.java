@@ -13,7 +13,9 @@ class TransactionalTextTest {
     @ParameterizedTest
     @ValueSource(strings = {"INSERT INTO t VALUES (1)", "  update t set v = 2", "/* c */ DELETE FROM t", "MERGE INTO t USING u ON true DO NOTHING",
             "SELECT 1", "WITH x AS (DELETE FROM t RETURNING *) SELECT * FROM x", "CREATE TABLE t (id int)", "ALTER TABLE t ADD c int",
-            "DROP TABLE t", "CREATE INDEX i ON t (v)", "TRUNCATE t", "GRANT SELECT ON t TO r", "LOCK t", "SET x.y = 1", "BEGIN"})
+            "DROP TABLE t", "CREATE INDEX i ON t (v)", "TRUNCATE t", "GRANT SELECT ON t TO r", "LOCK t", "SET x.y = 1", "BEGIN",
+            "COPY t FROM STDIN", "EXPLAIN ANALYZE DELETE FROM t", "EXECUTE p(1)", "SHOW work_mem", "SAVEPOINT s", "NOTIFY c",
+            "INSERT INTO t (system, database) VALUES (1, 2)", "GRANT CONNECT ON DATABASE d TO r"})
     void statementsThatRunInsideTheTransactionAreCertain(String sql) {
         assertThat(TransactionalText.certainly(sql)).isTrue();
         assertThat(TransactionalText.certainlyAll(List.of("INSERT INTO t VALUES (1)", sql))).isTrue();
@@ -27,5 +29,26 @@ class TransactionalTextTest {
     void statementsThatMayCommitOnTheirOwnOrAreNotKnownAreNot(String sql) {
         assertThat(TransactionalText.certainly(sql)).isFalse();
         assertThat(TransactionalText.certainlyAll(List.of("INSERT INTO t VALUES (1)", sql))).isFalse();
+    }
+
+    /**
+     * A statement on its own: may it commit part of its work before its end? Every one not certain above, but one that
+     * ends the transaction (its commit is its end) — the single-statement rule and the script rule read one list.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"CALL p()", "DO $$BEGIN COMMIT; END$$", "VACUUM t", "REINDEX TABLE CONCURRENTLY t", "CLUSTER", "ANALYZE",
+            "CREATE INDEX CONCURRENTLY i ON t (v)", "CREATE DATABASE d", "DROP DATABASE d", "ALTER SYSTEM SET work_mem = '1MB'",
+            "ALTER TABLE p DETACH PARTITION c CONCURRENTLY", "DISCARD ALL"})
+    void aStatementThatMayCommitInsideItself(String sql) {
+        assertThat(TransactionalText.mayCommitInside(sql)).isTrue();
+        assertThat(TransactionalText.mayCommitInsideAnywhere("SELECT 1; " + sql)).isTrue();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"INSERT INTO t VALUES (1)", "COMMIT", "END", "ROLLBACK", "ABORT", "PREPARE TRANSACTION 'x'",
+            "COMMIT PREPARED 'x'", "SELECT 'VACUUM'", "COPY t FROM STDIN"})
+    void aStatementThatCannotCommitBeforeItsEnd(String sql) {
+        assertThat(TransactionalText.mayCommitInside(sql)).isFalse();
+        assertThat(TransactionalText.mayCommitInsideAnywhere("SELECT 1; " + sql)).isFalse();
     }
 }
