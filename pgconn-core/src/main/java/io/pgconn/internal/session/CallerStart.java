@@ -117,6 +117,7 @@ final class CallerStart {
                     if (fifo.isEmpty()) {
                         throw e; // nothing of it joined the session: the caller's to fail (StatementRun)
                     }
+                    writes.ownerSentNothing(); // its end tells the exchange "not sent"
                     // it joined the FIFO (empty when this thread took the session) but its bytes are dropped: left there
                     // it would take the next statement's answer. The session ends instead, and its end fails the
                     // exchange through the FIFO, once (REVIEW-19 M2)
@@ -165,6 +166,7 @@ final class CallerStart {
     private void send(Channel ch, CallerCloseGuard sendGuard, ByteBuf out) {
         if (!out.isReadable()) {
             out.release(); // nothing was encoded: held back (writes held), unwritable, or the encoding failed
+            writes.ownerSentNothing();
             return;
         }
         ByteBuffer bytes = out.nioBuffer();
@@ -179,7 +181,7 @@ final class CallerStart {
         // next — a close's Terminate queued while this thread owned the session included (flushPending) — goes after
         // it (REVIEW-18-START M2: a Netty write task queued here ran after such a close's Terminate), and its failure
         // follows WriteBatch's one rule for failed writes (M1)
-        Runnable flush = writes.takeRest(out);
+        Runnable flush = writes.takeRest(out, sent > 0);
         try {
             session.execute(flush);
         } catch (RejectedExecutionException e) {
