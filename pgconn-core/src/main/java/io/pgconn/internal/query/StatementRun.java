@@ -332,7 +332,9 @@ class StatementRun implements Flow.Subscription {
 
     /**
      * Fails the stream at once: rows held for missing demand are dropped, the error is not held back;
-     * in a script ({@code errorInOrder}) a server's error follows the segments held before it.
+     * in a script ({@code errorInOrder}) a server's error follows the segments held before it — not the session's
+     * end ({@link PgClosedException}, also a server error the session's loss followed: {@code PgFailedThenClosedException}):
+     * a reader that asks for nothing would never learn of it, so it drops them too.
      */
     void error(Throwable error) {
         if (timedOut() && error instanceof PgServerException server && !(error instanceof PgStatementTimeoutException)
@@ -342,7 +344,7 @@ class StatementRun implements Flow.Subscription {
         traceEnd(error);
         terminal = true;
         terminalError = error;
-        if (!errorInOrder || timedOut() || cancelled) {
+        if (!errorInOrder || timedOut() || cancelled || error instanceof PgClosedException) {
             dropHeld();
         }
         drain();

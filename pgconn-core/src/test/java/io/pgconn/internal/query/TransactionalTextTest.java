@@ -15,7 +15,9 @@ class TransactionalTextTest {
             "SELECT 1", "WITH x AS (DELETE FROM t RETURNING *) SELECT * FROM x", "CREATE TABLE t (id int)", "ALTER TABLE t ADD c int",
             "DROP TABLE t", "CREATE INDEX i ON t (v)", "TRUNCATE t", "GRANT SELECT ON t TO r", "LOCK t", "SET x.y = 1", "BEGIN",
             "COPY t FROM STDIN", "EXPLAIN ANALYZE DELETE FROM t", "EXECUTE p(1)", "SHOW work_mem", "SAVEPOINT s", "NOTIFY c",
-            "INSERT INTO t (system, database) VALUES (1, 2)", "GRANT CONNECT ON DATABASE d TO r"})
+            "INSERT INTO t (system, database) VALUES (1, 2)", "GRANT CONNECT ON DATABASE d TO r", "REFRESH MATERIALIZED VIEW v",
+            "REFRESH MATERIALIZED VIEW CONCURRENTLY v", "REASSIGN OWNED BY a TO b", "SECURITY LABEL ON TABLE t IS 'x'",
+            "IMPORT FOREIGN SCHEMA s FROM SERVER f INTO l"})
     void statementsThatRunInsideTheTransactionAreCertain(String sql) {
         assertThat(TransactionalText.certainly(sql)).isTrue();
         assertThat(TransactionalText.certainlyAll(List.of("INSERT INTO t VALUES (1)", sql))).isTrue();
