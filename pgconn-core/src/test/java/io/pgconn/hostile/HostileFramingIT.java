@@ -147,4 +147,18 @@ class HostileFramingIT {
             c.send(ByteBuffer.allocate(ok.length + 5).put(ok).put((byte) 'S').putInt(2).array());
         }, PLAIN, PgProtocolException.class, "invalid length 2");
     }
+
+    /**
+     * New user 19's F5: an HTTP server at the port answers the SSLRequest (or, without TLS, the startup message) with
+     * "HTTP/1.1 400 ...": the failure says what that is, not only "received byte 0x48" (seen failing before: no "HTTP/").
+     */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"sslmode=prefer", "sslmode=disable"})
+    void anHttpServersAnswerIsNamedAsOne(String options) {
+        refused(c -> {
+            c.readStartupPacket(); // the SSLRequest, or the startup message
+            c.send("HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            c.awaitClientClose();
+        }, options, PgProtocolException.class, "'H'", "it begins \"HTTP/\": an HTTP server answers at that port, not PostgreSQL");
+    }
 }

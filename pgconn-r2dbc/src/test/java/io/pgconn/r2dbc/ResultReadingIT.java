@@ -72,6 +72,19 @@ class ResultReadingIT {
     }
 
     /**
+     * New user 19's F7, as documented (codecs.md, r2dbc.md §2): {@code Object} is the column's class here — numeric's
+     * {@code BigDecimal}, as the metadata says — so a numeric NaN, which has no BigDecimal, fails naming {@code Double},
+     * and reads as {@code Double.NaN} (the core's {@code Object} read gives the Double).
+     */
+    @Test
+    void aNumericNanReadAsObjectIsTheColumnsClassSoItReadsAsDouble() {
+        assertThatThrownBy(() -> Flux.from(execute("SELECT 'NaN'::numeric AS nan").map(row -> row.get("nan"))).blockLast(STEP))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("NaN has no BigDecimal; read it as Double");
+        assertThat(Flux.from(execute("SELECT 'NaN'::numeric AS nan").map(row -> row.get("nan", Double.class))).blockLast(STEP)).isNaN();
+        assertThat(selectOne()).as("the connection reads on").isEqualTo(1);
+    }
+
+    /**
      * AUDIT-14 L1: a reader that asks for no rows from inside {@code onNext} (Reactive Streams §3.9) gets its
      * {@link IllegalArgumentException}. The core signals it at once, back into the driver while the row was being
      * handed on, and the driver dropped it: the reader was never terminated, its read never ended. (A

@@ -123,7 +123,7 @@ public final class BackendMessageDecoder extends ByteToMessageDecoder {
         if (body > cap) {
             throw new PgProtocolException(host, "message " + describe(type) + " from " + host + " declares length "
                     + length + ", over the limit of " + cap + " bytes"
-                    + (authenticated ? "" : " before authentication"));
+                    + (authenticated ? "" : " before authentication" + ForeignAnswer.note(type, length)));
         }
         return body;
     }

@@ -8,6 +8,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.ReferenceCountUtil;
 import io.pgconn.PgException;
 import io.pgconn.PgConnectException;
+import io.pgconn.internal.protocol.ForeignAnswer;
 import io.pgconn.internal.transport.SocketErrorText;
 import io.pgconn.PgProtocolException;
 import io.pgconn.PgTlsException;
@@ -118,8 +119,9 @@ final class SslRequestHandler extends ChannelInboundHandlerAdapter {
                         + " does not support SSL negotiation and answered with an error"
                         + " (its text is not shown: the server is not authenticated yet)"));
                 default -> finish(ctx, new PgProtocolException(hostLabel, String.format(
-                        "expected 'S', 'N' or 'E' in answer to SSLRequest from %s, received byte 0x%02x",
-                        hostLabel, answer & 0xFF)));
+                        "expected 'S', 'N' or 'E' in answer to SSLRequest from %s, received byte 0x%02x%s%s",
+                        hostLabel, answer & 0xFF, answer > 0x20 && answer < 0x7F ? " ('" + (char) answer + "')" : "",
+                        ForeignAnswer.note(answer, extra >= 4 ? in.getInt(in.readerIndex()) : null))));
             }
         } finally {
             ReferenceCountUtil.release(msg);

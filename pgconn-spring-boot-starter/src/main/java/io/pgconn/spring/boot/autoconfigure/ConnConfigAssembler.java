@@ -186,16 +186,18 @@ final class ConnConfigAssembler {
         if (!p.getHosts().isEmpty()) {
             builder.hosts(p.getHosts().stream().map(ConnConfigAssembler::parseHost).toList());
         }
-        set(p.getDatabase(), builder::database);
-        set(p.getUsername(), builder::user);
-        set(p.getPassword(), builder::password);
+        // an empty value sets nothing, as for every other key (Boot binds "" to a String, unlike an enum or a Path):
+        // the usual password: ${DB_PASSWORD:} left empty kept out the URL's password (new user 19's F2)
+        setUnlessEmpty(p.getDatabase(), builder::database);
+        setUnlessEmpty(p.getUsername(), builder::user);
+        setUnlessEmpty(p.getPassword(), builder::password);
         PgConnSslProperties ssl = p.getSsl();
         set(ssl.getMode(), builder::sslMode);
         // a Path so IDEs complete files; "system" (the JVM's trust store) binds as a one-segment path
         set(ssl.getRootCert(), value -> builder.sslRootCert(value.toString()));
         set(ssl.getCert(), builder::sslCert);
         set(ssl.getKey(), builder::sslKey);
-        set(ssl.getKeyPassword(), builder::sslPassword);
+        setUnlessEmpty(ssl.getKeyPassword(), builder::sslPassword);
     }
 
     private static void applyBehaviour(ConnConfig.Builder builder, PgConnProperties p) {
@@ -310,6 +312,13 @@ final class ConnConfigAssembler {
 
     private static <T> void set(@Nullable T value, Consumer<T> setter) {
         if (value != null) {
+            setter.accept(value);
+        }
+    }
+
+    /** {@link #set}, an empty value setting nothing either. */
+    private static void setUnlessEmpty(@Nullable String value, Consumer<String> setter) {
+        if (value != null && !value.isEmpty()) {
             setter.accept(value);
         }
     }

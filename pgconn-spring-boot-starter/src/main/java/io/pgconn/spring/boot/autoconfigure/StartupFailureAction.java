@@ -2,6 +2,7 @@ package io.pgconn.spring.boot.autoconfigure;
 
 import io.pgconn.PgAuthenticationException;
 import io.pgconn.PgException;
+import io.pgconn.PgProtocolException;
 import io.pgconn.PgRoleMismatchException;
 import io.pgconn.PgTimeoutException;
 import io.pgconn.PgTlsException;
@@ -63,6 +64,14 @@ final class StartupFailureAction {
         /** Refused, unknown host, no route. */
         UNREACHABLE("Check that the PostgreSQL server is running and listening at the host and port in 'pg.conn.hosts'"
                 + " (or 'pg.conn.url'), and that this machine can reach it (host name, firewall)"),
+        /**
+         * The peer answered, but not as a PostgreSQL server does ({@link PgProtocolException} before the session is
+         * up: another service at that port, e.g. an HTTP server; new user 19's F5: it got the general text about
+         * username and password, though no login had begun).
+         */
+        NOT_POSTGRESQL("Check the host and port in 'pg.conn.hosts' (or 'pg.conn.url'): what answered there does not"
+                + " speak PostgreSQL's protocol (the reason shows what it sent; another service, such as an HTTP server,"
+                + " may listen at that port)"),
         /** No answer within the deadline. */
         NO_ANSWER("Check that the server is running and reachable at the host and port in 'pg.conn.hosts' (a firewall"
                 + " that drops packets looks like this), or raise 'pg.conn.connect-timeout' and 'pg.conn.host-connect-timeout'"),
@@ -151,6 +160,9 @@ final class StartupFailureAction {
         }
         if (failure instanceof PgAuthenticationException) {
             return Cause.CLIENT_AUTHENTICATION;
+        }
+        if (failure instanceof PgProtocolException) {
+            return Cause.NOT_POSTGRESQL;
         }
         if (failure instanceof PgTimeoutException || failure instanceof TimeoutException) {
             return Cause.NO_ANSWER;

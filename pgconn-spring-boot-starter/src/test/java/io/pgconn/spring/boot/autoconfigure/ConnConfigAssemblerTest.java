@@ -69,4 +69,31 @@ class ConnConfigAssemblerTest {
                 List.of(builder -> builder.applicationName("custom")), environment);
         assertThat(config.applicationName()).isEqualTo("custom");
     }
+
+    /**
+     * New user 19's F2: an empty {@code pg.conn.password} (the usual {@code password: ${DB_PASSWORD:}} with the variable
+     * unset) replaced the password in {@code pg.conn.url} with none, and the login then failed with "no password was
+     * supplied". An empty value sets nothing, as for every other key: the URL's stays (seen failing before: null) —
+     * likewise username, database and ssl.key-password.
+     */
+    @Test
+    void anEmptyIdentityPropertySetsNothingSoTheUrlsValueStays() {
+        PgConnProperties properties = new PgConnProperties();
+        properties.setUrl("postgresql://app:s3cret@db1:5432/shop?sslpassword=keypw");
+        properties.setPassword("");
+        properties.setUsername("");
+        properties.setDatabase("");
+        properties.getSsl().setKeyPassword("");
+        MockEnvironment environment = new MockEnvironment();
+        ConnConfig config = ConnConfigAssembler.assemble(properties, new PropertiesPgConnConnectionDetails(properties, environment),
+                List.of(), environment);
+        assertThat(config.password()).isEqualTo("s3cret");
+        assertThat(config.user()).isEqualTo("app");
+        assertThat(config.database()).isEqualTo("shop");
+        assertThat(config.sslPassword()).isEqualTo("keypw");
+
+        properties.setPassword("other");
+        assertThat(ConnConfigAssembler.assemble(properties, new PropertiesPgConnConnectionDetails(properties, environment), List.of(),
+                environment).password()).as("a value still wins over the URL's").isEqualTo("other");
+    }
 }

@@ -3,6 +3,7 @@ package io.pgconn.spring.boot.autoconfigure;
 import io.pgconn.PgAuthenticationException;
 import io.pgconn.PgConnectException;
 import io.pgconn.PgException;
+import io.pgconn.PgProtocolException;
 import io.pgconn.PgRoleMismatchException;
 import io.pgconn.PgServerException;
 import io.pgconn.PgTimeoutException;
@@ -78,6 +79,10 @@ class StartupFailureActionTest {
         assertThat(StartupFailureAction.of(new PgConnectException(HOST, "refused", new ConnectException())))
                 .contains("running and listening at the host and port in 'pg.conn.hosts'").doesNotContain("pg.conn.password");
         assertThat(StartupFailureAction.of(new TimeoutException())).contains("'pg.conn.connect-timeout'");
+        // new user 19's F5: an HTTP server at the port; no login had begun (seen failing before: the general text)
+        assertThat(StartupFailureAction.of(new PgProtocolException(HOST, "expected 'S', 'N' or 'E' in answer to SSLRequest"
+                + " from db1:5432, received byte 0x48 ('H'); it begins \"HTTP/\": an HTTP server answers at that port, not PostgreSQL")))
+                .contains("the host and port in 'pg.conn.hosts'", "does not speak PostgreSQL's protocol").doesNotContain("pg.conn.password");
         for (Cause cause : Cause.values()) {
             assertThat(cause.action()).as(cause.name()).doesNotEndWith(".");
         }
