@@ -48,14 +48,26 @@ public final class PgConnPoolEviction {
     public static ConnectionPoolConfiguration.Builder apply(ConnectionPoolConfiguration.Builder builder,
                                                             Duration maxIdleTime, Duration maxLifeTime,
                                                             Consumer<String> evicted) {
+        return apply(builder, maxIdleTime, maxLifeTime, evicted, poolBuilder -> { });
+    }
+
+    /**
+     * As {@link #apply(ConnectionPoolConfiguration.Builder, Duration, Duration, Consumer)}, and {@code alsoCustomize}
+     * after it: r2dbc-pool takes one customizer, e.g. {@link PgConnPoolCreateRetry#growthAtAFullServer} too.
+     */
+    public static ConnectionPoolConfiguration.Builder apply(ConnectionPoolConfiguration.Builder builder,
+                                                            Duration maxIdleTime, Duration maxLifeTime,
+                                                            Consumer<String> evicted,
+                                                            Consumer<PoolBuilder<Connection, ? extends PoolConfig<? extends Connection>>> alsoCustomize) {
         Objects.requireNonNull(evicted, "evicted");
+        Objects.requireNonNull(alsoCustomize, "alsoCustomize");
         BiPredicate<Connection, PooledRefMetadata> predicate = predicate(maxIdleTime, maxLifeTime, reason -> { });
         Consumer<PoolBuilder<Connection, ? extends PoolConfig<? extends Connection>>> customizer =
                 poolBuilder -> poolBuilder.evictionPredicate(predicate).destroyHandler(connection -> {
                     PgConnUnwrap.driverConnection(connection).map(pg -> pg.usability().label()).ifPresent(evicted);
                     return connection.close(); // what r2dbc-pool's own destroy handler does
                 });
-        return builder.customizer(customizer);
+        return builder.customizer(customizer.andThen(alsoCustomize));
     }
 
     /**

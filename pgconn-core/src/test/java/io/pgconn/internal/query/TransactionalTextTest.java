@@ -53,4 +53,27 @@ class TransactionalTextTest {
         assertThat(TransactionalText.mayCommitInside(sql)).isFalse();
         assertThat(TransactionalText.mayCommitInsideAnywhere("SELECT 1; " + sql)).isFalse();
     }
+
+    /**
+     * The two first-keyword lists answer different questions (TransactionalText: does an error or the server's FATAL
+     * prove it undone; SessionOnlyText: can its loss leave anything past the session), but must not drift apart: a
+     * statement that changes only its session never commits part of its work inside itself — DISCARD aside (it refuses
+     * a transaction block, so a script's rule cannot count on it, and leaves nothing past the session either way).
+     * REVIEW-19's cross-check.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"BEGIN", "START TRANSACTION", "SAVEPOINT s", "RELEASE SAVEPOINT s", "ROLLBACK", "ROLLBACK TO s",
+            "ROLLBACK AND CHAIN", "ABORT", "SET work_mem = '1MB'", "SET LOCAL x.y = 1", "SET ROLE r", "RESET ALL", "SHOW work_mem",
+            "LISTEN c", "UNLISTEN *", "DEALLOCATE p", "PREPARE p AS SELECT 1"})
+    void aStatementThatChangesOnlyItsSessionNeverCommitsInsideItself(String sql) {
+        assertThat(SessionOnlyText.changesOnlyTheSession(sql)).as("session-only").isTrue();
+        assertThat(TransactionalText.mayCommitInside(sql)).isFalse();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"DISCARD ALL", "DISCARD TEMP"})
+    void discardChangesOnlyItsSessionButIsNotCountedAsStayingInsideItsTransaction(String sql) {
+        assertThat(SessionOnlyText.changesOnlyTheSession(sql)).isTrue();
+        assertThat(TransactionalText.certainly(sql)).isFalse();
+    }
 }

@@ -88,7 +88,7 @@ public final class PgConnAutoConfiguration {
                 ObjectProvider<PgConnectionFactoryBuilderCustomizer> builderCustomizers) {
             ConnConfig config = ConnConfigAssembler.assemble(properties, connectionDetails,
                     customizers.orderedStream().toList(), environment);
-            AnyRoleHostsNote.logIfAny(config);
+            SeveralHostsAnyTargetHint.logIfApplies(config);
             PgConnectionFactory.Builder builder = PgConnectionFactory.builder(config)
                     .tracer(CompositePgTracer.of(tracers.orderedStream()
                             // the PgTracer beans, its own tracker among them, but no other factory's tracker

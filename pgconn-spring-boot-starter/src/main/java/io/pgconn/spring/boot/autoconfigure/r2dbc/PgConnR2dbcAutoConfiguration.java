@@ -91,8 +91,9 @@ public final class PgConnR2dbcAutoConfiguration {
                     .decorate(PgConnR2dbcConnectionFactory.of(pgConnectionFactory));
             Duration maxAcquireTime = orNoLimit(pool.getMaxAcquireTime());
             // a connect that failed for a reason that passes (a restart) is tried again until the acquire's deadline
+            ConnectionFactory poolFactory = PgConnPoolCreateRetry.within(pooled, maxAcquireTime);
             ConnectionPoolConfiguration.Builder builder = ConnectionPoolConfiguration
-                    .builder(PgConnPoolCreateRetry.within(pooled, maxAcquireTime))
+                    .builder(poolFactory)
                     .name("pgConn")
                     .initialSize(sizes.initialSize())
                     .maxSize(sizes.maxSize())
@@ -105,10 +106,11 @@ public final class PgConnR2dbcAutoConfiguration {
             // the starter's own count is a listener bean too: told once, directly, not again among the listeners
             List<PgConnPoolEvictionListener> listeners = evictionListeners.orderedStream()
                     .filter(listener -> listener != pgConnPoolEvictions).toList();
+            // at a server with no free slot the pool does not grow past the one connect that waits for it (r2dbc.md §4)
             return new ConnectionPool(PgConnPoolEviction.apply(builder, maxIdleTime, maxLifeTime, reason -> {
                 pgConnPoolEvictions.evicted(reason);
                 listeners.forEach(listener -> listener.evicted(reason));
-            }).build());
+            }, PgConnPoolCreateRetry.growthAtAFullServer(poolFactory, sizes.initialSize(), sizes.maxSize())).build());
         }
     }
 

@@ -1,0 +1,90 @@
+package io.pgconn.spring.boot.autoconfigure.r2dbc;
+
+import io.pgconn.PgConnectionFactory;
+import io.pgconn.config.ConnConfig;
+import io.pgconn.config.TargetSessionAttrs;
+import io.pgconn.r2dbc.PgConnPoolEviction;
+import io.pgconn.r2dbc.PgConnR2dbcConnectionFactory;
+import io.pgconn.spring.boot.autoconfigure.PgConnAutoConfiguration;
+import io.r2dbc.pool.ConnectionPool;
+import io.r2dbc.pool.ConnectionPoolConfiguration;
+import io.r2dbc.spi.ConnectionFactory;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.r2dbc.core.DatabaseClient;
+
+import java.time.Duration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * NEW-USER-19 F14: the starter README's recipe "reads on the standby, writes on the primary" over the same
+ * {@code pg.conn.*} hosts. The second factory, pool and client are not default candidates, so the auto-configured
+ * factory, pool (and with them Spring Data's client, transactions and repositories) stay; the second factory's
+ * {@code ConnConfig} is the auto-configured one's with another {@code target_session_attrs} (no connect: beans only).
+ */
+class ReadsOnTheStandbyRecipeTest {
+
+    private final ApplicationContextRunner runner = new ApplicationContextRunner()
+            .withConfiguration(AutoConfigurations.of(PgConnAutoConfiguration.class, PgConnR2dbcAutoConfiguration.class,
+                    PgConnR2dbcPoolDetailsAutoConfiguration.class))
+            .withUserConfiguration(ReadsOnTheStandby.class)
+            .withPropertyValues("pg.conn.hosts=db1.test.invalid:5432,db2.test.invalid:5432", "pg.conn.username=app",
+                    "pg.conn.password=Recipe-s3cret", "pg.conn.database=shop", "pg.conn.target-session-attrs=read-write",
+                    "pg.conn.startup-check=none");
+
+    @Test
+    void theAutoConfiguredFactoryAndPoolStayAndTheReadFactoryReusesTheirSettings() {
+        runner.run(context -> {
+            assertThat(context).hasNotFailed();
+            PgConnectionFactory writes = context.getBean(PgConnectionFactory.class);
+            assertThat(context.getBeanNamesForType(PgConnectionFactory.class)).containsExactlyInAnyOrder("pgConnectionFactory", "readsPg");
+            assertThat(writes).isSameAs(context.getBean("pgConnectionFactory"));
+            assertThat(writes.config().targetSessionAttrs()).isEqualTo(TargetSessionAttrs.READ_WRITE);
+            assertThat(context.getBean(ConnectionFactory.class)).as("the starter's pool, injected by type")
+                    .isSameAs(context.getBean(PgConnR2dbcAutoConfiguration.POOL_BEAN_NAME));
+
+            ConnConfig reads = context.getBean("readsPg", PgConnectionFactory.class).config();
+            assertThat(reads.targetSessionAttrs()).isEqualTo(TargetSessionAttrs.PREFER_STANDBY);
+            assertThat(reads.hosts()).isEqualTo(writes.config().hosts());
+            assertThat(reads.user()).isEqualTo("app");
+            assertThat(reads.database()).isEqualTo("shop");
+            assertThat(reads.password()).isEqualTo(writes.config().password());
+            assertThat(context.getBean("readsClient", DatabaseClient.class).getConnectionFactory())
+                    .isSameAs(context.getBean("readsPool"));
+        });
+    }
+
+    /** The recipe as the starter README shows it. */
+    @Configuration(proxyBeanMethods = false)
+    static class ReadsOnTheStandby {
+
+        @Bean(defaultCandidate = false)
+        @Qualifier("reads")
+        PgConnectionFactory readsPg(PgConnectionFactory pgConnectionFactory) {
+            return PgConnectionFactory.create(pgConnectionFactory.config().toBuilder()
+                    .targetSessionAttrs(TargetSessionAttrs.PREFER_STANDBY).build());
+        }
+
+        @Bean(defaultCandidate = false, destroyMethod = "dispose")
+        @Qualifier("reads")
+        ConnectionPool readsPool(@Qualifier("reads") PgConnectionFactory readsPg) {
+            Duration maxIdle = Duration.ofMinutes(30);
+            Duration maxLife = Duration.ofMinutes(-1);
+            return new ConnectionPool(PgConnPoolEviction.apply(ConnectionPoolConfiguration
+                    .builder(PgConnR2dbcConnectionFactory.of(readsPg))
+                    .initialSize(0).maxSize(4).maxIdleTime(maxIdle).maxLifeTime(maxLife).maxAcquireTime(Duration.ofSeconds(5)),
+                    maxIdle, maxLife).build());
+        }
+
+        @Bean(defaultCandidate = false)
+        @Qualifier("reads")
+        DatabaseClient readsClient(@Qualifier("reads") ConnectionPool readsPool) {
+            return DatabaseClient.create(readsPool);
+        }
+    }
+}
