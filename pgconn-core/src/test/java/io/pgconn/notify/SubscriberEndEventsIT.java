@@ -7,6 +7,7 @@ import io.pgconn.testing.Conditions;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -20,6 +21,12 @@ import static org.assertj.core.api.Assertions.assertThat;
  * ended the subscription and told {@code closed()}, and the attempt's {@code reconnecting} came after it. Here
  * the attempt (start()'s, after the server refused the first login) is held in between: in the factory's
  * {@code isClosed()}, which it asks there.
+ *
+ * <p>The refusal reaches the subscriber only after {@code start()} returned, on another thread: when the server
+ * refused before {@code start()} had hung its retry on the connect (a test thread descheduled under load), attempt
+ * 1 ran on the test thread inside {@code start()} and was held there; once the hold timed out it told
+ * {@code reconnecting} before the test called {@code close()} at all ([reconnecting, closed], a right order, after a
+ * 10-s stall; 4 in 300 under CPU load).
  */
 class SubscriberEndEventsIT {
 
@@ -35,6 +42,9 @@ class SubscriberEndEventsIT {
             c.send(Backend.errorResponse("57P03", "the database system is starting up"));
         }); HostileClient client = new HostileClient(server, "sslmode=disable")) {
             InterceptingFactory factory = new InterceptingFactory(client.factory());
+            CompletableFuture<Void> startReturned = new CompletableFuture<>();
+            // async: completing startReturned on the test thread must not run the attempt there either
+            factory.answer = connect -> startReturned.thenComposeAsync(ignored -> connect);
             factory.onIsClosed = () -> {
                 if (holdOnce.compareAndSet(false, true)) {
                     attemptHeld.countDown();
@@ -43,6 +53,7 @@ class SubscriberEndEventsIT {
             };
             NotificationSubscriber subscriber = NotificationSubscriber.start(factory,
                     new ReconnectPolicy(ReconnectPolicy.UNLIMITED, Duration.ofMillis(10), Duration.ofMillis(50)), events, backoffs);
+            startReturned.complete(null);
             assertThat(attemptHeld.await(10, TimeUnit.SECONDS)).as("attempt 1 began").isTrue();
             await(subscriber.close());
             assertThat(events.order).as("told by close()").containsExactly("closed");
