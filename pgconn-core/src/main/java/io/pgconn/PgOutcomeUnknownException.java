@@ -15,8 +15,11 @@ package io.pgconn;
  * error is the cause), it was sent inside a transaction block that no later statement sent could have committed (the block
  * ends rolled back with the session), or the server ended the session itself (a FATAL that is no PANIC and no
  * connection exception, class 08) before the statement completed — or before it got to it, behind the statement it
- * was running. Not a {@code CALL} or {@code DO} it was running outside a transaction block: a procedure may
- * {@code COMMIT} inside its one statement, before its CommandComplete, so that one is unknown too. The rule is docs/query.md §5. {@link PgCommitOutcomeUnknownException} is the case of a
+ * was running — or why nothing of it can remain: it could change only the session, which ended (a {@code BEGIN},
+ * {@code SET}, {@code SAVEPOINT}, {@code ROLLBACK} ...: it can be repeated on a new connection). Not a statement it
+ * was running outside a transaction block that may commit part of its work inside itself, before its CommandComplete
+ * — a {@code CALL} or {@code DO} (a procedure's {@code COMMIT}), {@code VACUUM}, {@code CREATE INDEX CONCURRENTLY}
+ * ...: that one is unknown too, also after its ERROR. The rule is docs/query.md §5. {@link PgCommitOutcomeUnknownException} is the case of a
  * {@code COMMIT}. pgjdbc reports all of these alike as SQLSTATE 08006; pgconn-r2dbc makes this exception
  * non-transient and the others transient.
  */

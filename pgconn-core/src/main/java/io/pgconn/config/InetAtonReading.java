@@ -16,7 +16,8 @@ final class InetAtonReading {
 
     /**
      * Whether {@code host} is written as an IPv4 address with a part that inet_aton reads otherwise than the JDK:
-     * a leading zero (octal) or {@code 0x} (hexadecimal). A name that only starts like a number ({@code 010.example},
+     * a leading zero (octal) before more than one digit or an 8 or 9 ({@code 010}, {@code 08}; {@code 000} and {@code 07}
+     * read alike), or {@code 0x} (hexadecimal). A name that only starts like a number ({@code 010.example},
      * {@code 1e100}) is not.
      */
     static boolean differsFromJdk(String host) {
@@ -26,7 +27,14 @@ final class InetAtonReading {
         }
         for (String part : parts) {
             if (part.length() > 1 && part.charAt(0) == '0') {
-                return true;
+                if (part.charAt(1) == 'x' || part.charAt(1) == 'X') {
+                    return true;
+                }
+                // octal and decimal agree on one digit from 0 to 7 after the zeros (000, 07): read alike
+                String digits = part.replaceFirst("^0+", "");
+                if (digits.length() > 1 || (digits.length() == 1 && digits.charAt(0) > '7')) {
+                    return true;
+                }
             }
         }
         return false;
@@ -61,7 +69,7 @@ final class InetAtonReading {
             return null;
         }
         for (String part : parts) {
-            if (!part.matches("[0-9]+|0[xX][0-9a-fA-F]*")) {
+            if (!part.matches("[0-9]+|0[xX][0-9a-fA-F]+")) { // a bare 0x is no number to inet_aton either
                 return null;
             }
         }

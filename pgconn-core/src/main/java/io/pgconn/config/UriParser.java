@@ -38,12 +38,15 @@ final class UriParser {
     static List<Map.Entry<String, String>> parse(String uri) {
         int p = uri.startsWith(PREFIXES[0]) ? PREFIXES[0].length() : PREFIXES[1].length();
         List<Map.Entry<String, String>> pairs = new ArrayList<>();
+        int afterScheme = p;
         p = parseUserInfo(uri, p, pairs);
+        boolean userInfo = p != afterScheme;
         refuseAtSignInNetloc(uri, p);
 
         // netloc: host[:port] entries separated by commas
         StringBuilder hosts = new StringBuilder();
         StringBuilder ports = new StringBuilder();
+        boolean portGiven = false;
         char terminator;
         while (true) {
             if (p < uri.length() && uri.charAt(p) == '[') {
@@ -67,6 +70,7 @@ final class UriParser {
             }
             terminator = charAt(uri, p);
             if (terminator == ':') {
+                portGiven = true;
                 int start = ++p;
                 p = scanTo(uri, p, "/?,");
                 ports.append(uri, start, p);
@@ -81,6 +85,9 @@ final class UriParser {
         }
         if (hosts.length() > 0) {
             pairs.add(Map.entry("host", decode(hosts.toString(), "host", false)));
+        }
+        if (!userInfo && portGiven && terminator == '/' && uri.substring(p, scanTo(uri, p, "?")).indexOf('@') >= 0) {
+            throw PgConfigException.ofSetting("password", null, SLASH_IN_PASSWORD);
         }
         if (ports.length() > 0) {
             pairs.add(Map.entry("port", decode(ports.toString(), "port", false)));
@@ -140,6 +147,18 @@ final class UriParser {
             throw PgConfigException.ofSetting("host", null, HostSpec.AT_SIGN_IN_HOST);
         }
     }
+
+    /**
+     * For a URI without user-info whose host list has a ':' and whose path holds an '@': the user-info ends at the first
+     * '/' or '@' (libpq), so {@code postgresql://alice:pa/ss@db/app} — a password holding an unescaped '/', as base64
+     * passwords do — reads as host {@code alice}, port {@code pa} and database {@code ss@db/app}: libpq quotes the head as
+     * the port, or, when it is empty or a number ({@code alice:/ss@db}, {@code alice:12/ss@db}), dials {@code alice} and
+     * sends the tail as the database name, which the server's error echoes. Refused without quoting any of it
+     * (PARITY-19, REVIEW-19 M1); a database name holding '@' in such a URI is written {@code %40}.
+     */
+    static final String SLASH_IN_PASSWORD = "invalid URI: an '@' in the database part of a URI without user-info, after a"
+            + " host:port (not quoted: this is how a password holding an unescaped '/' reads, its head as the port and its"
+            + " tail as the database); percent-encode '/' in a user name or password as %2F, and '@' in a database name as %40";
 
     private static void parseQuery(String query, List<Map.Entry<String, String>> pairs) {
         String[] params = query.split("&", -1);

@@ -102,6 +102,53 @@ class TypeDdlRefreshIT {
         assertThat(c.typeOid("created_mood")).as("a new connection: the factory's remembered 'missing' is forgotten").isPresent();
     }
 
+    /**
+     * Statements started on a blocked caller's thread (docs/query.md §1) on a connection with {@code extensionTypes}
+     * on: they take the caller's way while no type lookup is due; after type DDL on another connection the statement
+     * that brings the lookup takes the loop's way (not counted as a caller's start) and decodes the new type; inside a
+     * transaction the lookup waits for its end, and every statement until then takes the loop's way; the lookup then
+     * goes behind the COMMIT, the FIFO's last, and the caller's way is taken again once it was answered.
+     */
+    @Test
+    void callerSideStartsWithExtensionTypesTakeTheLoopsWayExactlyWhileALookupIsDue() {
+        PgConnectionFactory factory = factory("caller_mood");
+        PgConnection a = connect(factory, "caller_mood");
+        PgConnection b = connect(factory, "caller_mood");
+        for (int i = 0; i < 200; i++) {
+            assertThat(await(b.query("SELECT $1::int * 2", i)).single(Integer.class)).isEqualTo(i * 2);
+        }
+        long beforeDdl = SessionAccess.startedOnCaller(b);
+        assertThat(beforeDdl).as("the caller's way, with extensionTypes on").isPositive();
+
+        await(a.simpleQuery("CREATE TYPE caller_mood AS ENUM ('sad', 'ok', 'happy')"));
+        assertThat(b.typeOidsStale()).isTrue();
+        assertThat(await(b.query("SELECT 'ok'::caller_mood")).row(0).get(0)).isEqualTo(Mood.OK);
+        assertThat(SessionAccess.startedOnCaller(b)).as("the statement that brought the lookup: the loop's way")
+                .isEqualTo(beforeDdl);
+        assertThat(b.typeOidsStale()).isFalse();
+        for (int i = 0; i < 200; i++) {
+            assertThat(await(b.query("SELECT $1::int * 2", i)).single(Integer.class)).isEqualTo(i * 2);
+        }
+        long afterLookup = SessionAccess.startedOnCaller(b);
+        assertThat(afterLookup).as("the caller's way again once the lookup was answered").isGreaterThan(beforeDdl);
+
+        await(b.simpleQuery("BEGIN"));
+        await(a.simpleQuery("DROP TYPE caller_mood; CREATE TYPE caller_mood AS ENUM ('sad', 'ok', 'happy')"));
+        assertThat(b.typeOidsStale()).isTrue();
+        for (int i = 0; i < 50; i++) {
+            assertThat(await(b.query("SELECT $1::int * 2", i)).single(Integer.class)).isEqualTo(i * 2);
+        }
+        assertThat(SessionAccess.startedOnCaller(b)).as("in the transaction the lookup waits for its end: the loop's way")
+                .isEqualTo(afterLookup);
+        await(b.simpleQuery("COMMIT")); // the lookup goes behind it, the FIFO's last
+        assertThat(await(b.query("SELECT 'happy'::caller_mood")).row(0).get(0)).as("behind the lookup").isEqualTo(Mood.HAPPY);
+        assertThat(b.typeOid("caller_mood")).as("the recreated type").hasValue(serverOid("caller_mood"));
+        for (int i = 0; i < 200; i++) {
+            assertThat(await(b.query("SELECT $1::int * 2", i)).single(Integer.class)).isEqualTo(i * 2);
+        }
+        assertThat(SessionAccess.startedOnCaller(b)).as("and after it the caller's way again").isGreaterThan(afterLookup);
+    }
+
     @Test
     void theFirstStatementAfterTheDdlBindsTheTypesValuesThroughItsCodec() {
         PgConnectionFactory factory = factory("bound_mood");

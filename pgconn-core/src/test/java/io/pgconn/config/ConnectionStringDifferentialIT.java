@@ -69,6 +69,8 @@ class ConnectionStringDifferentialIT {
         /** §9 "host name holding @": an unescaped '@' in a URI password leaves the password's tail as a host (or port). */
         AT_SIGN_IN_URI_HOST((s, libpq, pgconn) -> libpq.ok() && !pgconn.ok() && pgconn.error().contains("a host name cannot contain '@'")
                 && (atSignInHost(libpq.values().get("host")) || libpq.values().getOrDefault("port", "").indexOf('@') >= 0)),
+        /** §9 "an '@' in the database part of a URI without user-info, after host:port": how a password holding '/' reads. */
+        SLASH_IN_URI_PASSWORD((s, libpq, pgconn) -> libpq.ok() && !pgconn.ok() && pgconn.error().equals(UriParser.SLASH_IN_PASSWORD)),
         /** §9 "URI postgresql://h?user=u@x": a ?key=value before the first '@' starts the query. */
         QUERY_BEFORE_AT_SIGN((s, libpq, pgconn) -> UriParser.isUri(s) && queryBeforeAtSign(s)),
         /** §9 "a URI part percent-decoding to bytes that are not UTF-8". */

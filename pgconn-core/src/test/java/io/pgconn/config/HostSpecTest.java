@@ -113,7 +113,7 @@ class HostSpecTest {
             0x7f000001  | libpq reads this one as 127.0.0.1
             0x7f.1      | libpq reads this one as 127.0.0.1
             10.0.0.08   | libpq reads no address in this one
-            00          | libpq reads this one as 0.0.0.0
+            00010.0.0.1 | libpq reads this one as 8.0.0.1
             0xdb        | libpq reads this one as 0.0.0.219
             """)
     void refusesAnIpv4AddressLibpqAndTheJdkReadDifferently(String host, String libpqReading) {
@@ -129,10 +129,15 @@ class HostSpecTest {
     @CsvSource(textBlock = """
             127.1
             2130706433
+            127.000.0.1
+            127.0.0.07
+            00
             10.0.0.0
             0.0.0.0
             1e100
             0x.example
+            0x
+            10.0x
             010.example
             """)
     void keepsWhatLibpqAndTheJdkReadAlike(String host) {

@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.Random;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * Parse errors never echo a password (issue 15 item 11). Connection strings that hold a known
@@ -87,6 +88,33 @@ class ParseErrorSecretsPropertiesTest {
                 assertThat(e.keyword().orElse("")).as(dsn).doesNotContain(PASSWORD);
             }
         }
+    }
+
+    /**
+     * A URI password holding an unescaped '/' (base64 passwords do): the user-info ends at the first '/' or '@', so libpq
+     * and pgconn read {@code alice:<head>} as host and port and the rest as the database. libpq then says
+     * {@code invalid integer value "<head>" for connection option "port"}, and pgconn said "invalid port value: "<head>""
+     * (PARITY-19); with an empty or numeric head both dialled {@code alice} and sent the tail as the database name, which
+     * the server's error echoes (REVIEW-19 M1). Refused, quoting nothing.
+     */
+    @Example
+    void aSlashInAUriPasswordPutsNoPartOfItInTheErrorNorOnTheWire() {
+        for (String dsn : List.of("postgresql://alice:Kx9Sec/ret-Pw7@db:5432/app", "postgres://alice:Kx9Sec/ret@db/app?sslmode=require",
+                "postgresql://alice:Kx9Sec/@db/app", "postgresql://db1:5432,alice:Kx9Sec/ret@db/app",
+                "postgresql://alice:/Kx9Sec@db/app", "postgresql://alice:12/Kx9Sec@db/app")) {
+            assertThatThrownBy(() -> ConnConfig.parse(dsn, EnvironmentSource.of(Map.of("HOME", "/nonexistent-home"))))
+                    .as(dsn).isInstanceOf(PgConfigException.class)
+                    .hasMessage(UriParser.SLASH_IN_PASSWORD)
+                    .hasMessageNotContaining("Kx9Sec").hasMessageNotContaining("12")
+                    .satisfies(e -> assertThat(((PgConfigException) e).value()).isEmpty());
+        }
+        // without an '@' after it the port is quoted as before, and without a port a database may hold '@' (as in libpq)
+        assertThatThrownBy(() -> ConnConfig.parse("postgresql://db:abc/app", EnvironmentSource.of(Map.of("HOME", "/nonexistent-home"))))
+                .hasMessageContaining("invalid port value: \"abc\"");
+        assertThat(ConnConfig.parse("postgresql://db/app@x", EnvironmentSource.of(Map.of("HOME", "/nonexistent-home"))).database())
+                .isEqualTo("app@x");
+        assertThat(ConnConfig.parse("postgresql://db:5432/app%40x", EnvironmentSource.of(Map.of("HOME", "/nonexistent-home"))).database())
+                .isEqualTo("app@x");
     }
 
     private static String outcome(String dsn) {

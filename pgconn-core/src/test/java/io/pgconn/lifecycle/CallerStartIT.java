@@ -19,6 +19,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CancellationException;
@@ -26,6 +27,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -362,6 +365,137 @@ class CallerStartIT {
         assertThat(await(await(onTheLoop)).single(Integer.class)).isEqualTo(8);
         assertThat(SessionAccess.startedOnCaller(c)).as("started on the loop: the loop's way").isZero();
         await(c.close());
+    }
+
+    /**
+     * Starts {@code SELECT n * 2} on {@code connection} from {@code thread} until one start takes the caller's way and runs
+     * {@code hook} while it owns the session (a start that found the loop still busy takes the loop's way and is answered;
+     * then it is tried again). Returns that statement's future; {@code ran} completes when the hook began.
+     */
+    private static CompletableFuture<Integer> startHeld(PgConnection connection, ExecutorService thread, Runnable hook,
+                                                        CompletableFuture<Integer> ran) throws Exception {
+        return startHeld(connection, thread, SessionAccess::whileOwned, hook, ran);
+    }
+
+    /** {@link #startHeld(PgConnection, ExecutorService, Runnable, CompletableFuture)} through another seam. */
+    private static CompletableFuture<Integer> startHeld(PgConnection connection, ExecutorService thread,
+                                                        java.util.function.BiConsumer<PgConnection, Runnable> seam, Runnable hook,
+                                                        CompletableFuture<Integer> ran) throws Exception {
+        for (int n = 1; n <= 100; n++) {
+            int value = n;
+            seam.accept(connection, () -> {
+                ran.complete(value);
+                hook.run();
+            });
+            CompletableFuture<Integer> query = CompletableFuture.supplyAsync(() -> connection.query("SELECT $1::int * 2", value), thread)
+                    .thenCompose(f -> f).thenApply(rows -> rows.single(Integer.class));
+            // whichever ends first, a failure included (anyOf would hand on query's failure when both are done already)
+            CompletableFuture.anyOf(query.handle((v, e) -> v), ran).get(30, TimeUnit.SECONDS);
+            if (ran.isDone()) {
+                return query;
+            }
+        }
+        throw new AssertionError("no start took the caller's way in 100 tries");
+    }
+
+    /**
+     * REVIEW-18-START M3: a caller that owns its session — held here by a test hook, as a preempted thread would hold
+     * it — holds up only that session's work. The same connection's next statement goes the loop's way and finds the
+     * session owned: the loop defers it instead of waiting, so a task queued behind it runs, another connection on the
+     * same event loop is answered, and once the owner gives the session back both of the held connection's statements
+     * are answered, in order. (Before: the loop waited at that statement's door until the release.)
+     */
+    @Test
+    void anOwnerHeldHoldsUpOnlyItsOwnSessionNotTheOtherConnectionsOnItsLoop() throws Exception {
+        ExecutorService caller = Executors.newSingleThreadExecutor();
+        CountDownLatch release = new CountDownLatch(1);
+        try (PgConnectionFactory oneLoop = PgConnectionFactory.builder(ConnConfig.builder().build()).transport(Transport.EPOLL).threads(1).build()) {
+            PgConnection held = connect(oneLoop, "sslmode=disable");
+            PgConnection other = connect(oneLoop, "sslmode=disable");
+            assertThat(SessionAccess.channel(other).eventLoop()).as("one event loop").isSameAs(SessionAccess.channel(held).eventLoop());
+            long startsBefore = SessionAccess.startedOnCaller(held);
+            CompletableFuture<Integer> ran = new CompletableFuture<>();
+            CompletableFuture<Integer> first = startHeld(held, caller, () -> awaitQuietly(release), ran);
+            int n = ran.get();
+
+            CompletableFuture<RowSet> second = held.query("SELECT $1::int * 2", 1000); // owned: the loop's way, to a door
+            CompletableFuture<Void> behind = new CompletableFuture<>();
+            SessionAccess.channel(held).eventLoop().execute(() -> behind.complete(null)); // queued behind its start
+            assertThat(behind).as("the loop runs the task queued behind the held session's statement")
+                    .succeedsWithin(Duration.ofSeconds(10));
+            assertThat(other.query("SELECT $1::int * 2", 21)).as("another connection on the loop is answered")
+                    .succeedsWithin(Duration.ofSeconds(10)).satisfies(rows -> assertThat(rows.single(Integer.class)).isEqualTo(42));
+            assertThat(first).as("the owner's statement waits for its owner").isNotDone();
+            assertThat(second).as("and so does the one behind it").isNotDone();
+
+            release.countDown();
+            assertThat(first.get(30, TimeUnit.SECONDS)).isEqualTo(n * 2);
+            assertThat(second.get(30, TimeUnit.SECONDS).single(Integer.class)).isEqualTo(2000);
+            assertThat(SessionAccess.startedOnCaller(held) - startsBefore).as("the held statement started on its caller").isPositive();
+            assertThat(held.query("SELECT $1::int * 2", 7).get(30, TimeUnit.SECONDS).single(Integer.class)).isEqualTo(14);
+            await(held.close());
+            await(other.close());
+        } finally {
+            release.countDown();
+            caller.shutdownNow();
+        }
+    }
+
+    /**
+     * REVIEW-18-START L4: an Error thrown in the owner's section (no direct memory for the request's buffer, say; a
+     * test hook here) fails the statement through its future — {@code query()} does not throw it — and gives the
+     * session back: the next statement is answered.
+     */
+    @Test
+    void anErrorInTheOwnersSectionFailsTheStatementAndQueryDoesNotThrow() throws Exception {
+        PgConnection c = connect();
+        ExecutorService caller = Executors.newSingleThreadExecutor();
+        try {
+            Error thrown = new Error("a test's Error in the owner's section");
+            CompletableFuture<Integer> ran = new CompletableFuture<>();
+            CompletableFuture<Integer> failed = startHeld(c, caller, () -> {
+                throw thrown;
+            }, ran);
+            Throwable failure = null;
+            try {
+                failed.get(10, TimeUnit.SECONDS);
+            } catch (ExecutionException e) {
+                failure = e.getCause();
+            }
+            assertThat(failure).as("the statement's failure: a pgconn error caused by the Error, not the Error from query()")
+                    .isInstanceOf(PgException.class).hasCause(thrown);
+            assertThat(c.query("SELECT $1::int * 2", 5).get(30, TimeUnit.SECONDS).single(Integer.class)).isEqualTo(10);
+        } finally {
+            caller.shutdownNow();
+        }
+        await(c.close());
+    }
+
+    /**
+     * REVIEW-19 M2: an exception in the owner's section after its exchange joined the FIFO (its bytes never sent) ends
+     * the session, which fails that statement once — left in the FIFO, the unsent exchange would take the next
+     * statement's answer, and that statement would wait for good (or get its predecessor's answer). The next statement
+     * fails with the session's end or is answered with its own value, never hangs.
+     */
+    @Test
+    void anErrorAfterTheOwnersExchangeJoinedTheFifoEndsTheSession() throws Exception {
+        PgConnection c = connect();
+        ExecutorService caller = Executors.newSingleThreadExecutor();
+        try {
+            Error thrown = new Error("a test's Error after the exchange joined the FIFO");
+            CompletableFuture<Integer> ran = new CompletableFuture<>();
+            CompletableFuture<Integer> failed = startHeld(c, caller, SessionAccess::afterJoiningTheFifo, () -> {
+                throw thrown;
+            }, ran);
+            assertThat(failed).failsWithin(Duration.ofSeconds(10)).withThrowableOfType(ExecutionException.class)
+                    .withCauseInstanceOf(PgException.class);
+            CompletableFuture<RowSet> next = c.query("SELECT $1::int * 2", 21);
+            Integer answer = doubled(next);
+            assertThat(answer).as("the next statement: failed with the session's end (null) or its own answer").isIn(null, 42);
+            assertThat(c.closeFuture().handle((v, e) -> "ended").get(10, TimeUnit.SECONDS)).as("the session ended").isEqualTo("ended");
+        } finally {
+            caller.shutdownNow();
+        }
     }
 
     private static void awaitQuietly(CountDownLatch latch) {

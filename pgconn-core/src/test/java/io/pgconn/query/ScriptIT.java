@@ -108,6 +108,28 @@ class ScriptIT {
     }
 
     /**
+     * A script's reader with no demand whose session is closed under it — by a pool's release that could not clean it
+     * up in time, the starter's close of an unresponsive host's connections — is told at once: the session's end drops
+     * what was held for it and fails it, as it does for one statement. Before, the end waited behind the segments held
+     * for that reader, which it never asked for: it never learnt that its session had ended. A server error of the
+     * script still comes after the results held for the statements before it.
+     */
+    @Test
+    void aScriptReaderWithNoDemandIsToldAtOnceWhenItsSessionIsClosed() {
+        PgConnection c = QueryCluster.connect(PG, FACTORY, "");
+        Recorder r = new Recorder(0);
+        c.script(List.of("SELECT 1", "SELECT g, repeat('x', 100) FROM generate_series(1, 1000000) g")).subscribe(r);
+        int pid = c.processId();
+        awaitCondition("the server blocked writing to the reader that asks for nothing", () ->
+                "ClientWrite".equals(PG.primary().queryValue("SELECT wait_event FROM pg_stat_activity WHERE pid = " + pid)));
+
+        c.close();
+
+        assertThat(r.error()).isInstanceOf(io.pgconn.PgClosedException.class);
+        assertThat(r.seen).as("nothing was asked for, nothing handed").isEmpty();
+    }
+
+    /**
      * Reactive Streams §3.9 also where the publisher's end is known before anyone asks (an empty script,
      * one refused before sending, a statement whose parameters do not fit): a request of no or negative
      * demand ends it with an IllegalArgumentException, not with its end (they completed, or failed with

@@ -1,5 +1,6 @@
 package io.pgconn.r2dbc;
 
+import io.pgconn.PgClosedException;
 import io.r2dbc.spi.Result;
 import org.reactivestreams.Publisher;
 import org.reactivestreams.Subscriber;
@@ -60,7 +61,12 @@ final class ScriptResults implements Subscriber<ResultPart> {
         /** Its completion (or error) is in: nothing more arrives for it. */
         boolean ended;
         Throwable error;
-        /** The statement was cut off ({@link StatementCutOffException}): its reader hears it at once, kept rows dropped. */
+        /**
+         * The statement was cut off ({@link StatementCutOffException}) or its session ended under it (a
+         * {@link PgClosedException}: closed by a release that could not clean it up, by the starter for an unresponsive
+         * host, by the server; also a server error the session's loss followed, {@code PgFailedThenClosedException}): its
+         * reader hears it at once, kept rows dropped — a reader that asks for nothing would otherwise never learn of it.
+         */
         boolean cutOff;
         /** Its reader has had the end, or it was discarded to its end. */
         boolean done;
@@ -209,10 +215,10 @@ final class ScriptResults implements Subscriber<ResultPart> {
             }
             if (ended && arrived.isEmpty()) {
                 finished = true;
-                if (slot != null) { // the failing statement: its reader gets the error after its rows
+                if (slot != null) { // the failing statement: its reader gets the error after its rows (a cut-off or a session end at once)
                     slot.error = failure != null ? failure : new IllegalStateException("the script ended before statement "
                             + (current + 1) + " of " + statements + " completed");
-                    slot.cutOff = failure instanceof StatementCutOffException;
+                    slot.cutOff = failure instanceof StatementCutOffException || failure instanceof PgClosedException;
                     slot.ended = true;
                     slot = null;
                     results.complete(); // no results after the failing one
@@ -279,7 +285,8 @@ final class ScriptResults implements Subscriber<ResultPart> {
             slot.reader.onError(refused);
         }
         if (slot.cutOff && !slot.done && !slot.discarding && slot.reader != null) {
-            // a reader that asks for nothing still hears the cut-off, as a statement's reader does (AUDIT-14 M1)
+            // a reader that asks for nothing still hears the cut-off (AUDIT-14 M1) or its session's end, as a
+            // statement's reader does
             slot.done = true;
             slot.kept.clear();
             slot.reader.onError(slot.error);

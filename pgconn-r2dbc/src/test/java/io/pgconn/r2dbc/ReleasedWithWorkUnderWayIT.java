@@ -345,6 +345,34 @@ class ReleasedWithWorkUnderWayIT {
         }
     }
 
+    /**
+     * A script's result whose reader asks for nothing, its session then closed under it without a cut-off — the
+     * starter's close of an unresponsive host's connections, the application's own close of the core session, a
+     * release's close after a clean-up whose cut-off the reader had already heard for another read: the reader is told
+     * that the session ended. Seen failing before (no failure within 20 s): the end waited behind the rows held for that
+     * result, in the core (a script's errors came after its held segments, the session's end too) and in
+     * {@code ScriptResults} (the failing statement's kept rows first), which nobody asked for. A statement's reader
+     * was told already ({@code RollbackWhileReadingIT.aCloseBehindAReaderThatNeitherReadsNorCancels...}).
+     */
+    @Test
+    void aScriptResultReaderThatAsksForNothingIsToldWhenItsSessionIsClosedUnderIt() throws Exception {
+        try (PgConnR2dbcConnectionFactory factory = (PgConnR2dbcConnectionFactory) ConnectionFactories.get(
+                R2dbcTestServer.url(PG.primary(), ""))) {
+            Connection connection = Mono.from(factory.create()).block(STEP);
+            int pid = pidOf(connection);
+            List<Result> results = scriptResults(connection, "SELECT 1; " + LARGE, 2);
+            Flux.from(results.get(0).getRowsUpdated()).blockLast(STEP);
+            StuckReader reader = StuckReaders.reading(results.get(1));
+            awaitCondition("the server blocked writing to the reader that asks for nothing", STEP,
+                    () -> "ClientWrite".equals(PG.primary().queryValue("SELECT wait_event FROM pg_stat_activity WHERE pid = " + pid)));
+
+            PgConnUnwrap.pgConnection(connection).close();
+
+            assertThat(reader.failure()).as("the reader is told its session ended").isNotNull();
+            Mono.from(connection.close()).block(STEP);
+        }
+    }
+
     /** The SQLSTATEs of the server's notices to the session under {@code connection} from now on. */
     private static List<String> noticeCodes(Connection connection) {
         List<String> codes = new CopyOnWriteArrayList<>();

@@ -83,11 +83,24 @@ final class HostNameLookups {
             try {
                 return lookup.lookup(host.host());
             } catch (UnknownHostException e) {
-                throw new PgConnectException(host.label(), "could not " + what + ": " + e.getMessage(), e);
+                throw new PgConnectException(host.label(), "could not " + what + ": " + reason(host.host(), e.getMessage()), e);
             } catch (RuntimeException e) {
                 throw new PgConnectException(host.label(), "could not " + what + ": " + e, e);
             }
         });
+    }
+
+    /**
+     * The JDK's reason for a failed look-up without the name it puts in front ({@code "db: Name or service not known"}),
+     * which the message names already, as libpq says it once; a bare name — the JDK's answer from its cache of failed
+     * look-ups — says that no reason was given, rather than the name again.
+     */
+    static String reason(String name, String said) {
+        if (said == null || said.isEmpty() || said.equals(name)) {
+            return "no address, and the JDK gave no reason (as when it answers from its cache of failed look-ups:"
+                    + " networkaddress.cache.negative.ttl, 10 s by default)";
+        }
+        return said.startsWith(name + ": ") ? said.substring(name.length() + 2) : said;
     }
 
     /**

@@ -9,6 +9,7 @@ import io.pgconn.config.HostSpec;
 import io.pgconn.config.TargetSessionAttrs;
 import io.pgconn.internal.connect.AttemptScope;
 import io.pgconn.internal.session.ConnectionControl;
+import io.pgconn.internal.transport.DialledAddressText;
 
 import java.net.SocketAddress;
 import java.time.Duration;
@@ -190,7 +191,7 @@ final class HostAttempt implements BiConsumer<ConnectionControl, Throwable>, Run
             settled = true;
         }
         walk.attemptEnded(this, null, new PgTimeoutException(host.label(), "server " + host.label()
-                + " did not complete the connection within " + budget.toMillis() + "ms (hostConnectTimeout/connectTimeout)"
+                + DialledAddressText.after(host.label(), address()) + " did not complete the connection within " + budget.toMillis() + "ms (hostConnectTimeout/connectTimeout)"
                 + Lateness.of(late)), false);
         scope.abort();
     }

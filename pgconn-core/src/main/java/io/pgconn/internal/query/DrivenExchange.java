@@ -21,7 +21,11 @@ abstract class DrivenExchange extends Exchange {
     boolean serverDone;
     /** A CancelRequest is due once this exchange is the head of the session's FIFO. */
     boolean cancelWhenHead;
-    /** The subscriber cancelled while the result was arriving: the CancelRequest waits for the statement's own end. */
+    /**
+     * Set only during {@link #abortForSubscriber}: the subscriber cancelled while the result was arriving, so the
+     * CancelRequest that abort sends waits for the statement's own end. Any other — a timeout's, or one due later when
+     * the exchange becomes the head ({@link #becameHead}) — is sent at once (REVIEW-18 L9: it stayed set).
+     */
     private boolean cancelMayWait;
     /** The CancelRequest put off by {@link #cancelMayWait}; null when none. */
     private DeferredCancel deferredCancel;
@@ -41,7 +45,11 @@ abstract class DrivenExchange extends Exchange {
      */
     final boolean abortForSubscriber(boolean resultArriving) {
         cancelMayWait = cancelMayWait(resultArriving);
-        return abort();
+        try {
+            return abort();
+        } finally {
+            cancelMayWait = false; // for this cancel's CancelRequest only
+        }
     }
 
     /** Whether a subscriber's cancel may wait for the statement's own end ({@link DeferredCancel}); by default not. */

@@ -99,6 +99,17 @@ public abstract class Exchange {
     }
 
     /**
+     * Whether its statement can change only the session, nothing that outlives it ({@link SessionOnlyText}: a
+     * {@code BEGIN}, {@code SET}, {@code SAVEPOINT}, {@code ROLLBACK} ..., every statement of it): lost with the session,
+     * it left nothing to check and can be repeated on a new connection (docs/query.md §5). Read from {@link #text()}
+     * (each statement of it); false without one. Asked only when a session is lost.
+     */
+    public boolean changesOnlyTheSession() {
+        String text = text();
+        return text != null && SessionOnlyText.changesOnlyTheSessionAnywhere(text);
+    }
+
+    /**
      * Whether it runs a statement, so a lost connection tells it whether that may have taken effect (docs/query.md §5,
      * {@code LostExchanges}); false for a place in the FIFO that is never written ({@code InFlightEnd}), which hears the
      * session's end as it is.

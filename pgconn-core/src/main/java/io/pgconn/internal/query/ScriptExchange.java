@@ -91,6 +91,12 @@ final class ScriptExchange extends DrivenExchange {
         return TransactionEndText.mayEndAny(statements);
     }
 
+    /** Whether each of its statements can change only the session ({@link SessionOnlyText}): each is sent as it is. */
+    @Override
+    public boolean changesOnlyTheSession() {
+        return SessionOnlyText.changesOnlyTheSessionAll(statements);
+    }
+
     /** Whether one of its statements may commit inside itself ({@link TransactionalText}): each is sent as it is. */
     @Override
     public boolean mayCommitInside() {

@@ -2,6 +2,8 @@ package io.pgconn.internal.query;
 
 import io.pgconn.query.SqlShape;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -26,8 +28,23 @@ public final class SqlShapes {
     private record Scanned(SqlShape shape, boolean standardConformingStrings) {
     }
 
+    private static final VarHandle SCANNED;
+
+    static {
+        try {
+            SCANNED = MethodHandles.lookup().findVarHandle(SqlShapes.class, "scanned", ConcurrentHashMap.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
     private final Map<String, String> serverParameters;
-    private final ConcurrentHashMap<String, Scanned> scanned = new ConcurrentHashMap<>();
+    /**
+     * The memo, made when the first text is kept (installed once, by compare-and-set: threads that kept their first
+     * texts at once keep them all): a connection that never runs a SQL text holds none (64 B of an idle connection's
+     * heap, pgconn-benchmarks HEAP_PER_IDLE).
+     */
+    private volatile ConcurrentHashMap<String, Scanned> scanned;
 
     /** @param serverParameters the session's ParameterStatus map, kept current by the session */
     public SqlShapes(Map<String, String> serverParameters) {
@@ -41,7 +58,8 @@ public final class SqlShapes {
 
     /** The shape of {@code sql} under {@code standard} (the caller read the setting once for several uses). */
     public SqlShape of(String sql, boolean standard) {
-        Scanned known = scanned.get(sql);
+        ConcurrentHashMap<String, Scanned> memo = scanned;
+        Scanned known = memo == null ? null : memo.get(sql);
         if (known != null && known.standardConformingStrings == standard) {
             return known.shape;
         }
@@ -49,16 +67,27 @@ public final class SqlShapes {
         if (sql.length() > LONGEST_KEPT) {
             return fresh.shape;
         }
-        if (scanned.size() >= CAPACITY) {
-            scanned.clear();
+        if (memo == null) {
+            memo = memo();
+        } else if (memo.size() >= CAPACITY) {
+            memo.clear();
         }
-        scanned.put(sql, fresh);
+        memo.put(sql, fresh);
         return fresh.shape;
+    }
+
+    /** The memo, made now unless another thread made it first. */
+    @SuppressWarnings("unchecked")
+    private ConcurrentHashMap<String, Scanned> memo() {
+        ConcurrentHashMap<String, Scanned> made = new ConcurrentHashMap<>();
+        ConcurrentHashMap<String, Scanned> before = (ConcurrentHashMap<String, Scanned>) SCANNED.compareAndExchange(this, null, made);
+        return before == null ? made : before;
     }
 
     /** How many texts are kept (tests). */
     int kept() {
-        return scanned.size();
+        ConcurrentHashMap<String, Scanned> memo = scanned;
+        return memo == null ? 0 : memo.size();
     }
 
     /** Off only when the server says so: PostgreSQL has defaulted to on since 9.1, and reports it at startup. */

@@ -1,6 +1,9 @@
 package io.pgconn.internal.query;
 
+import io.pgconn.FatalErrors;
 import io.pgconn.PgClosedException;
+import io.pgconn.PgException;
+import io.pgconn.PgProtocolException;
 import io.pgconn.PgServerException;
 import io.pgconn.PgStatementTimeoutException;
 import io.pgconn.query.CommandResult;
@@ -97,7 +100,16 @@ class StatementRun implements Flow.Subscription {
         } finally {
             run.starter = null;
         }
-        if (run.mayStartOnCaller(traced, script) && session.startOnCaller(run::firstExchange)) {
+        boolean startedOnCaller;
+        try {
+            startedOnCaller = run.mayStartOnCaller(traced, script) && session.startOnCaller(run::firstExchange);
+        } catch (RuntimeException | Error e) {
+            // the owner's section failed before its request was in the FIFO (no direct memory for its buffer, ...):
+            // the statement fails, query() and subscribe() do not throw (REVIEW-18-START L4)
+            run.failedToStart(e);
+            return;
+        }
+        if (startedOnCaller) {
             return; // made and sent on this thread (docs/query.md §1)
         }
         try {
@@ -108,6 +120,20 @@ class StatementRun implements Flow.Subscription {
                     + " closed: its event loop is shut down");
             run.traceEnd(closed);
             subscriber.onError(closed);
+        }
+    }
+
+    /** Its start on the caller's thread threw before its request was in the FIFO: the subscriber hears it as an error. */
+    private void failedToStart(Throwable e) {
+        if (!signalled) {
+            signalled = true;
+            PgException error = e instanceof PgException pg ? pg
+                    : new PgProtocolException(session.host(), "cannot start a statement on " + session.host() + ": " + e, e);
+            traceEnd(error);
+            downstream.onError(error);
+        }
+        if (e instanceof VirtualMachineError fatal) {
+            FatalErrors.handToTheThread(fatal); // heard by the subscriber first (unless it left), then by the thread's handler
         }
     }
 
@@ -306,7 +332,9 @@ class StatementRun implements Flow.Subscription {
 
     /**
      * Fails the stream at once: rows held for missing demand are dropped, the error is not held back;
-     * in a script ({@code errorInOrder}) a server's error follows the segments held before it.
+     * in a script ({@code errorInOrder}) a server's error follows the segments held before it — not the session's
+     * end ({@link PgClosedException}, also a server error the session's loss followed: {@code PgFailedThenClosedException}):
+     * a reader that asks for nothing would never learn of it, so it drops them too.
      */
     void error(Throwable error) {
         if (timedOut() && error instanceof PgServerException server && !(error instanceof PgStatementTimeoutException)
@@ -316,7 +344,7 @@ class StatementRun implements Flow.Subscription {
         traceEnd(error);
         terminal = true;
         terminalError = error;
-        if (!errorInOrder || timedOut() || cancelled) {
+        if (!errorInOrder || timedOut() || cancelled || error instanceof PgClosedException) {
             dropHeld();
         }
         drain();

@@ -21,12 +21,14 @@ import java.util.Locale;
  * Certain only where it is: its first keyword, after white space and comments, is one of a few commands that run
  * inside a transaction (DML, {@code SELECT}, {@code WITH}, {@code COPY}, {@code EXPLAIN}, {@code EXECUTE}, DDL,
  * {@code GRANT}, {@code LOCK}, {@code SET}, {@code SHOW}, {@code BEGIN}, cursors, {@code LISTEN}/{@code NOTIFY},
- * savepoints ...; what only changes the session ends with it), and, for DDL ({@code CREATE}, {@code ALTER},
+ * savepoints, {@code REFRESH MATERIALIZED VIEW} (also {@code CONCURRENTLY}: it runs inside a transaction block),
+ * {@code REASSIGN OWNED}, {@code SECURITY LABEL}, {@code IMPORT FOREIGN SCHEMA} ...; what only changes the session
+ * ends with it), and, for DDL ({@code CREATE}, {@code ALTER},
  * {@code DROP}), no word of it names a form that commits on its own or refuses a transaction block
  * ({@code CONCURRENTLY}, {@code DATABASE}, {@code TABLESPACE}, {@code SUBSCRIPTION}, {@code SYSTEM}: {@code CREATE
  * INDEX CONCURRENTLY}, {@code CREATE DATABASE}, {@code ALTER SYSTEM} ..., which an older server may run in an
  * extended-protocol script, committing what came before). Not {@code VACUUM}, {@code REINDEX}, {@code CLUSTER},
- * {@code ANALYZE}, {@code DISCARD}, {@code REFRESH} or anything else not known: it is taken as one that may have
+ * {@code ANALYZE}, {@code DISCARD} or anything else not known: it is taken as one that may have
  * committed (the outcome stays unknown). A word in a literal or an identifier of a DDL statement counts too: a wrong
  * "may commit" costs an unknown outcome, a wrong "certain" a write reported undone. Read only when a session is lost,
  * never on the way to the server.
@@ -36,7 +38,7 @@ public final class TransactionalText {
     private static final String[] TRANSACTIONAL = {"insert", "update", "delete", "merge", "select", "with", "values", "table",
             "copy", "explain", "execute", "create", "alter", "drop", "comment", "grant", "revoke", "truncate", "lock", "set",
             "reset", "show", "begin", "start", "savepoint", "release", "declare", "fetch", "move", "close", "listen",
-            "unlisten", "notify", "deallocate"};
+            "unlisten", "notify", "deallocate", "refresh", "reassign", "security", "import"};
     private static final String[] DDL = {"create", "alter", "drop"};
     private static final String[] COMMITS_ON_ITS_OWN = {"concurrently", "database", "tablespace", "subscription", "system"};
 

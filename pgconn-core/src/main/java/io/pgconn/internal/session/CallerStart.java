@@ -35,6 +35,19 @@ final class CallerStart {
     private final CancelHold cancels;
     /** The channel's guard when a caller may send on it (plaintext epoll); found at the first start after the connect path installed it. */
     private volatile CallerCloseGuard guard;
+    /**
+     * The channel has no guard (TLS, NIO, io_uring): the connect path installs it with the session's handler, before
+     * any statement, so the first start's look-up is the answer for good (REVIEW-18-START L5: no pipeline walk per statement).
+     */
+    private volatile boolean noGuard;
+    /**
+     * Tests only (null otherwise): run once by the next owner after its checks (a hook that waits holds the session
+     * owned; one that throws fails in the owner's section). Set by the test before it issues the statement on another
+     * thread's executor, whose hand-off orders the write before this read.
+     */
+    private Runnable whileOwned;
+    /** Tests only, as {@link #whileOwned}: run once by the next owner right after its exchange joined the FIFO. */
+    private Runnable afterJoining;
     /** Requests a caller started whose bytes (some or all) it handed to the loop (tests; written by owners only). */
     private volatile long handedToTheLoop;
     /**
@@ -64,8 +77,12 @@ final class CallerStart {
         }
         CallerCloseGuard sendGuard = guard;
         if (sendGuard == null) {
-            sendGuard = CallerCloseGuard.of(ch); // none on TLS, NIO, io_uring: looked up again (a short pipeline)
+            if (noGuard) {
+                return false;
+            }
+            sendGuard = CallerCloseGuard.of(ch);
             if (sendGuard == null) {
+                noGuard = true;
                 return false;
             }
             guard = sendGuard;
@@ -79,26 +96,60 @@ final class CallerStart {
                     || session.serverReports().typeOids().mayQueueLookup()) {
                 return false; // given back below: the loop's way, nothing of the statement made yet
             }
+            Runnable hook = whileOwned;
+            if (hook != null) {
+                whileOwned = null;
+                hook.run();
+            }
             Exchange exchange = first.get();
             if (exchange != null) {
                 ByteBuf out = ch.alloc().directBuffer(256);
                 writes.ownerEncodesInto(out);
                 try {
                     fifo.add(exchange);
+                    Runnable joined = afterJoining;
+                    if (joined != null) {
+                        afterJoining = null;
+                        joined.run();
+                    }
                 } catch (RuntimeException | Error e) {
                     out.release();
-                    throw e;
+                    if (fifo.isEmpty()) {
+                        throw e; // nothing of it joined the session: the caller's to fail (StatementRun)
+                    }
+                    writes.ownerSentNothing(); // its end tells the exchange "not sent"
+                    // it joined the FIFO (empty when this thread took the session) but its bytes are dropped: left there
+                    // it would take the next statement's answer. The session ends instead, and its end fails the
+                    // exchange through the FIFO, once (REVIEW-19 M2)
+                    session.failClosed(e);
+                    return true;
                 } finally {
                     writes.ownerEncoded();
                     loopHasWork = !fifo.isEmpty();
                 }
-                send(ch, sendGuard, out);
+                try {
+                    send(ch, sendGuard, out);
+                } catch (Throwable e) {
+                    // the request is in the FIFO: it is not the caller's to fail; nothing more is sent, the session ends
+                    // and its end fails the exchange (as a write that cannot be encoded does)
+                    session.failClosed(e);
+                }
                 idle.startedByOwner();
             }
             return true;
         } finally {
-            idle.releaseOwned(loopHasWork);
+            idle.releaseOwned(loopHasWork, ch.eventLoop());
         }
+    }
+
+    /** Tests: {@code hook} runs once in the next caller-side start, while its thread owns the session. */
+    void whileOwned(Runnable hook) {
+        whileOwned = hook;
+    }
+
+    /** Tests: {@code hook} runs once in the next caller-side start, right after its exchange joined the FIFO. */
+    void afterJoiningTheFifo(Runnable hook) {
+        afterJoining = hook;
     }
 
     /** Any thread: a close was asked for; no start on a caller's thread after it. */
@@ -115,6 +166,7 @@ final class CallerStart {
     private void send(Channel ch, CallerCloseGuard sendGuard, ByteBuf out) {
         if (!out.isReadable()) {
             out.release(); // nothing was encoded: held back (writes held), unwritable, or the encoding failed
+            writes.ownerSentNothing();
             return;
         }
         ByteBuffer bytes = out.nioBuffer();
@@ -129,7 +181,7 @@ final class CallerStart {
         // next — a close's Terminate queued while this thread owned the session included (flushPending) — goes after
         // it (REVIEW-18-START M2: a Netty write task queued here ran after such a close's Terminate), and its failure
         // follows WriteBatch's one rule for failed writes (M1)
-        Runnable flush = writes.takeRest(out);
+        Runnable flush = writes.takeRest(out, sent > 0);
         try {
             session.execute(flush);
         } catch (RejectedExecutionException e) {

@@ -7,6 +7,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
@@ -26,14 +27,14 @@ final class CancelHold {
     /** Writes what was held back once no cancel holds it any more. */
     private final Runnable released;
     /** The session's doors: the end of a CancelRequest, the loop's own task, enters the session's code through them. */
-    private final SessionGate door;
+    private final Consumer<Runnable> door;
     private volatile Supplier<? extends CompletionStage<?>> action = () -> CompletableFuture.completedFuture(null);
     /** CancelRequests whose connection the server has not closed yet: later exchanges wait meanwhile. */
     private int inFlight;
     /** CancelRequests sent ({@link #sent}). */
     private long sent;
 
-    CancelHold(Supplier<EventLoop> loop, Runnable released, SessionGate door) {
+    CancelHold(Supplier<EventLoop> loop, Runnable released, Consumer<Runnable> door) {
         this.loop = loop;
         this.released = released;
         this.door = door;
@@ -85,18 +86,13 @@ final class CancelHold {
         sent++;
         EventLoop eventLoop = loop.get();
         boolean[] ended = new boolean[1];
-        Runnable end = () -> {
-            door.enter();
-            try {
-                if (!ended[0]) {
-                    ended[0] = true;
-                    inFlight--;
-                    released.run();
-                }
-            } finally {
-                door.exit();
+        Runnable end = () -> door.accept(() -> {
+            if (!ended[0]) {
+                ended[0] = true;
+                inFlight--;
+                released.run();
             }
-        };
+        });
         ScheduledFuture<?> bound = eventLoop.schedule(end, MAX_MILLIS, TimeUnit.MILLISECONDS);
         request.whenComplete((ok, error) -> {
             try {

@@ -236,12 +236,13 @@ final class DefaultPgConnection implements PgConnection {
 
     @Override
     public CompletableFuture<Boolean> nothingInFlight() {
-        if (channel.eventLoop().inEventLoop()) {
-            return CompletableFuture.completedFuture(session.nothingInFlight());
-        }
         CompletableFuture<Boolean> answer = new CompletableFuture<>();
+        if (channel.eventLoop().inEventLoop()) {
+            session.nothingInFlight(answer); // at once, unless a caller owns the session (then after it)
+            return answer;
+        }
         try {
-            channel.eventLoop().execute(() -> answer.complete(session.nothingInFlight())); // behind every task queued before
+            channel.eventLoop().execute(() -> session.nothingInFlight(answer)); // behind every task queued before
         } catch (RejectedExecutionException e) {
             answer.complete(true); // the event loops are shut down: nothing can be in flight
         }

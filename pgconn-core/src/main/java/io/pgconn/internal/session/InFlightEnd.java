@@ -51,7 +51,10 @@ final class InFlightEnd extends Exchange {
 
     private void queueIn(PipelinedSession session) {
         SessionGate gate = session.gate();
-        gate.enter();
+        if (!gate.tryEnter()) {
+            gate.defer(() -> queueIn(session), session.eventLoop()); // a caller owns the session: queued after it
+            return;
+        }
         try {
             gate.queued();
             if (!session.channelActive()) {

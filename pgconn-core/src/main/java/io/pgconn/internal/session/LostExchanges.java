@@ -30,6 +30,9 @@ import java.util.function.LongPredicate;
  *   <li>sent inside a transaction block (known from the last ReadyForQuery and the exchanges before it, none of
  *       which may end the block) that no exchange sent after it may end: the block ends with the session, rolled
  *       back (a failed block's statements are rejected);</li>
+ *   <li>one that can change only the session ({@link Exchange#changesOnlyTheSession()}: {@code BEGIN}, {@code SET},
+ *       {@code SAVEPOINT}, {@code ROLLBACK} ..., every statement of it): whether it ran or not, nothing of it outlives
+ *       the session, so it can be repeated on a new connection (new user 19's F1: a lost {@code BEGIN} was unknown);</li>
  *   <li>else unknown ({@link PgOutcomeUnknownException}): the server may have run it, and committed it outside a
  *       transaction block, and lost only the answer — a reset connection drops the answers the client had not read.</li>
  * </ul>
@@ -42,6 +45,7 @@ final class LostExchanges {
     private PgException notSent;
     private PgException didNotTakeEffect;
     private PgException rolledBack;
+    private PgException onlyTheSession;
     private PgException unknown;
 
     private LostExchanges(PgException ended) {
@@ -91,6 +95,8 @@ final class LostExchanges {
                 told[i] = kinds.didNotTakeEffect();
             } else if (inBlock && !mayBeEndedAfter[i]) {
                 told[i] = kinds.rolledBack();
+            } else if (exchange.changesOnlyTheSession()) {
+                told[i] = kinds.onlyTheSession();
             } else {
                 told[i] = kinds.unknown();
             }
@@ -151,6 +157,14 @@ final class LostExchanges {
                     + " without committing, so it did not take effect");
         }
         return rolledBack;
+    }
+
+    private PgException onlyTheSession() {
+        if (onlyTheSession == null) {
+            onlyTheSession = plain("; the statement could change only the session, which has ended, so nothing of it remains:"
+                    + " it can be repeated on a new connection");
+        }
+        return onlyTheSession;
     }
 
     private PgException unknown() {

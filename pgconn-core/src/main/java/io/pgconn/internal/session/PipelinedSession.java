@@ -57,7 +57,7 @@ public final class PipelinedSession implements QuerySession {
     private final SqlShapes sqlShapes;
     private final CloseCause closeCause;
     /** Who may touch the session now: the loop, a caller owning it to start a statement, or a caller's close. */
-    private final SessionGate gate = new SessionGate();
+    private final SessionGate gate;
     /** The parameters, type OIDs and transaction status as the server reports them. */
     private final ServerReports reports;
     private volatile ValueCodecs codecs;
@@ -87,12 +87,13 @@ public final class PipelinedSession implements QuerySession {
         this.cancelGraceNanos = cancelGraceNanos;
         this.serverErrorDetail = serverErrorDetail;
         this.host = host;
+        this.gate = new SessionGate(host);
         this.closeCause = new CloseCause(host, serverErrorDetail);
         this.statementCache = new StatementCache(statementCacheSize, parameters);
         this.sqlShapes = new SqlShapes(parameters);
         this.codecs = codecs;
         ExchangeFifo[] held = new ExchangeFifo[1];
-        this.cancels = new CancelHold(this::eventLoop, () -> held[0].writeUnwritten(), gate);
+        this.cancels = new CancelHold(this::eventLoop, () -> held[0].writeUnwritten(), task -> doors.inSession(task));
         this.fifo = held[0] = new ExchangeFifo(this, cancels);
         this.reports = new ServerReports(host, parameters, statementCache, fifo);
     }
@@ -382,14 +383,9 @@ public final class PipelinedSession implements QuerySession {
         return !fifo.isEmpty();
     }
 
-    /** Event loop, outside the session's code: whether nothing is in flight ({@code PgConnection.nothingInFlight}). */
-    boolean nothingInFlight() {
-        gate.enter();
-        try {
-            return fifo.isEmpty();
-        } finally {
-            gate.exit();
-        }
+    /** Event loop, outside the session's code: completes {@code answer} with whether nothing is in flight ({@code PgConnection.nothingInFlight}). */
+    void nothingInFlight(CompletableFuture<Boolean> answer) {
+        doors.inSession(() -> answer.complete(fifo.isEmpty()));
     }
 
     /** The FIFO the server's answers are dispatched from ({@link SessionHandler}). */
@@ -414,6 +410,11 @@ public final class PipelinedSession implements QuerySession {
     boolean mayTouchState() {
         Channel ch = channel;
         return ch == null || gate.mayTouchState(ch.eventLoop().inEventLoop()); // not attached yet: nobody else has it
+    }
+
+    /** The start of a statement on a caller's thread (tests: its seams); null before the channel. */
+    CallerStart callerStart() {
+        return callerStart;
     }
 
     /** Requests started on a caller's thread whose bytes, some or all, the loop wrote ({@link #startOnCaller}; tests). */

@@ -47,7 +47,10 @@ final class SessionDoors {
     }
 
     private void enqueue(Exchange exchange) {
-        gate.enter();
+        if (!gate.tryEnter()) {
+            gate.defer(() -> enqueue(exchange), channel.eventLoop()); // a caller owns the session: queued after it
+            return;
+        }
         try {
             gate.queued();
             if (!channel.isActive()) {
@@ -92,9 +95,15 @@ final class SessionDoors {
         return channel.eventLoop().schedule(() -> inSession(task), delayNanos, TimeUnit.NANOSECONDS);
     }
 
-    /** Event loop: runs {@code task} as the session's code, after a caller that owns the session gave it back. */
+    /**
+     * Event loop: runs {@code task} as the session's code — now, or once a caller that owns the session gave it back
+     * ({@link SessionGate#defer}: the loop does not wait for it).
+     */
     void inSession(Runnable task) {
-        gate.enter();
+        if (!gate.tryEnter()) {
+            gate.defer(task, channel.eventLoop());
+            return;
+        }
         try {
             task.run();
         } finally {

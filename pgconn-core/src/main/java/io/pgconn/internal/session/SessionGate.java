@@ -1,5 +1,10 @@
 package io.pgconn.internal.session;
 
+import io.netty.channel.EventLoop;
+
+import java.util.ArrayDeque;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -18,14 +23,17 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p><b>Owned, for the caller's start.</b> The loop gives its count back <em>before</em> the completion that wakes a
  * caller (so that a caller closing at once finds the session idle), and goes on in the session's code after it (the
  * FIFO's next head, the read's end, a type lookup's statement-cache drop). So every place where the loop enters the
- * session's code is a door ({@link #enter}/{@link #exit}, nested on a loop-local depth): a door entered without the
+ * session's code is a door ({@link #tryEnter}/{@link #exit}, nested on a loop-local depth): a door entered without the
  * loop's count marks the loop {@link #INSIDE}, and {@link #quiet} inside a door turns the count into that mark in one
  * step. A caller owns the session ({@link #OWNED}) only from zero — nothing counted, the loop outside the session's
- * code, not closed — and releases it into "the loop has work" ({@link #releaseOwned}); meanwhile a door entered from
- * outside, and the queueing of a submit, wait for the release (the owner's section is short and never waits for the
- * loop). The release's write and the loop's read of this word at its next door are the happens-before the loop needs
- * to see what the owner did. The pipelined path, where the loop holds its count throughout, pays one volatile read per
- * door and no atomic update.
+ * code, not closed — and releases it into "the loop has work" ({@link #releaseOwned}). A door entered from outside
+ * meanwhile spins briefly for the release, then does not wait: its work is deferred ({@link #defer}, marked
+ * {@link #WAITING}: no new owner, no caller's close until it ran) and the owner's release queues it on the loop, in
+ * order, before any later door's work — so one caller's preempted thread holds up only its own session, never the
+ * other connections on the loop (REVIEW-18-START M3; an owner that has not given the session back after
+ * {@link #SLOW_OWNER_MILLIS} is logged once). The owner never waits for the loop. The release's write and the loop's
+ * read of this word at its next door are the happens-before the loop needs to see what the owner did. The pipelined
+ * path, where the loop holds its count throughout, pays one volatile read per door and no atomic update.
  */
 final class SessionGate {
 
@@ -35,18 +43,41 @@ final class SessionGate {
     static final int OWNED = 1 << 29;
     /** The loop is in the session's code without holding its count. */
     static final int INSIDE = 1 << 28;
+    /** The loop deferred work until the owner's release ({@link #defer}): nobody owns or closes the session before it ran. */
+    static final int WAITING = 1 << 27;
     /** The loop holds its count: it has work (in flight, queued, encoded or unsent). */
-    static final int LOOP = 1 << 27;
+    static final int LOOP = 1 << 26;
     /** The submits counted in and not yet queued. */
     private static final int SUBMITS = LOOP - 1;
-    /** Spins of a loop door waiting for an owner before it yields its CPU instead. */
-    private static final int SPINS_BEFORE_YIELD = 200;
+    /** Spins of a loop door for an owner's release before it defers its work instead. */
+    private static final int SPINS_BEFORE_DEFER = 200;
+    /** How long an owner may hold the session before the loop logs it (once per session). */
+    static final long SLOW_OWNER_MILLIS = 100;
+    private static final System.Logger LOG = System.getLogger(SessionGate.class.getName());
 
     private final AtomicInteger state = new AtomicInteger();
     /** How deep the loop is in nested doors (event loop only). */
     private int depth;
+    /** The doors' work deferred until the owner's release, in order (event loop only). */
+    private final ArrayDeque<Runnable> deferred = new ArrayDeque<>();
+    /** Runs {@link #deferred}: queued on the loop by the owner's release. */
+    private final Runnable runDeferred = this::runDeferred;
+    /** Counts the times work was deferred (event loop only): the slow-owner check tells one wait from the next. */
+    private long waits;
+    /** Whether a slow owner was logged already (event loop only). */
+    private boolean slowOwnerLogged;
+    /** The session's host, for the slow-owner log line. */
+    private final String host;
     /** Statements started on the caller's thread (tests: that the caller's way was taken). */
     private volatile long ownedStarts;
+
+    SessionGate() {
+        this("");
+    }
+
+    SessionGate(String host) {
+        this.host = host;
+    }
 
     /** Any thread, before a submit's task is queued: false when a caller took the close (the submit fails as closed). */
     boolean submitting() {
@@ -70,16 +101,13 @@ final class SessionGate {
     }
 
     /**
-     * Event loop, when a submitted exchange is queued: its count becomes the loop's while the loop has work. Waits while
-     * a caller owns the session.
+     * Event loop, in a door, when a submitted exchange is queued: its count becomes the loop's while the loop has work
+     * (nobody owns the session inside a door: an owner needs the word at zero).
      */
     void queued() {
         for (;;) {
             int s = state.get();
-            if ((s & OWNED) != 0) {
-                awaitRelease();
-                continue;
-            }
+            assert (s & OWNED) == 0 : "a submit queued while a caller owns the session";
             int next = (s & LOOP) != 0 ? s - 1 : (s - 1) | LOOP;
             if (state.compareAndSet(s, next)) {
                 return;
@@ -108,25 +136,92 @@ final class SessionGate {
     }
 
     /**
-     * Event loop: enters the session's code. From outside every door, waits while a caller owns the session, then
-     * marks the loop inside unless it holds its count (or a caller took the close: no owner can come then).
+     * Event loop: enters the session's code (true; leave with {@link #exit}), or false: its work must be deferred
+     * ({@link #defer}). Nested in a door, always true. From outside every door: false while earlier work waits for an
+     * owner's release (it keeps its place behind it), or when a caller still owns the session after a short spin (the
+     * word is marked {@link #WAITING}, so the release queues the deferred work); else the loop is marked inside unless
+     * it holds its count (or a caller took the close: no owner can come then).
      */
-    void enter() {
-        if (depth++ > 0) {
-            return;
+    boolean tryEnter() {
+        if (depth > 0) {
+            depth++;
+            return true;
         }
-        for (;;) {
+        if (!deferred.isEmpty()) {
+            return false;
+        }
+        for (int spins = 0; ; ) {
             int s = state.get();
             if ((s & (LOOP | CLOSED)) != 0) {
-                return;
+                depth = 1;
+                return true;
             }
             if ((s & OWNED) != 0) {
-                awaitRelease();
+                if (spins++ < SPINS_BEFORE_DEFER) {
+                    Thread.onSpinWait();
+                } else if (state.compareAndSet(s, s | WAITING)) {
+                    return false;
+                }
                 continue;
             }
             if (state.compareAndSet(s, s | INSIDE)) {
-                return;
+                depth = 1;
+                return true;
             }
+        }
+    }
+
+    /**
+     * Event loop, when {@link #tryEnter} said no: {@code task} runs in the session's code once the owner gave the session
+     * back, after the work deferred before it. An owner that holds the session longer than {@link #SLOW_OWNER_MILLIS}
+     * (a preempted caller's thread; an Error that left the session owned) is logged once; the loop's other connections
+     * go on meanwhile.
+     */
+    void defer(Runnable task, EventLoop loop) {
+        if (deferred.isEmpty()) {
+            long wait = ++waits;
+            if (!slowOwnerLogged) {
+                loop.schedule(() -> stillWaiting(wait), SLOW_OWNER_MILLIS, TimeUnit.MILLISECONDS);
+            }
+        }
+        deferred.add(task);
+    }
+
+    private void stillWaiting(long wait) {
+        if (wait == waits && !deferred.isEmpty() && !slowOwnerLogged) {
+            slowOwnerLogged = true;
+            LOG.log(System.Logger.Level.WARNING, () -> "the session to " + host + " has been owned by a caller starting a"
+                    + " statement on its own thread for over " + SLOW_OWNER_MILLIS + " ms (its thread preempted, or an Error"
+                    + " left it owned): the session's event-loop work waits for it, the loop's other connections do not;"
+                    + " logged once per connection");
+        }
+    }
+
+    /** Event loop: the owner's release queued it; runs the deferred work in order, inside a door, then lets owners in again. */
+    private void runDeferred() {
+        depth = 1;
+        for (;;) {
+            int s = state.get(); // not owned: WAITING keeps owners out
+            if ((s & (LOOP | CLOSED)) != 0 || state.compareAndSet(s, s | INSIDE)) {
+                break;
+            }
+        }
+        try {
+            for (Runnable task = deferred.poll(); task != null; task = deferred.poll()) {
+                try {
+                    task.run();
+                } catch (Throwable e) { // as the event loop does with a task that throws: the rest still runs
+                    LOG.log(System.Logger.Level.WARNING, "a session task deferred for a caller's start failed on " + host, e);
+                }
+            }
+            for (;;) {
+                int s = state.get();
+                if (state.compareAndSet(s, s & ~WAITING)) {
+                    break;
+                }
+            }
+        } finally {
+            exit();
         }
     }
 
@@ -216,9 +311,11 @@ final class SessionGate {
 
     /**
      * The owner: gives the session back — into "the loop has work" ({@link #LOOP}: its request is in the FIFO) or, when
-     * nothing of it stayed there, to what was counted meanwhile.
+     * nothing of it stayed there, to what was counted meanwhile — and queues on {@code loop} the work its doors deferred
+     * meanwhile ({@link #WAITING}); it does not wait for the loop. A tiny method: its own stack frame is all a caller deep
+     * in recursion needs.
      */
-    void releaseOwned(boolean loopHasWork) {
+    void releaseOwned(boolean loopHasWork, EventLoop loop) {
         for (;;) {
             int s = state.get();
             int next = s & ~OWNED;
@@ -226,6 +323,14 @@ final class SessionGate {
                 next |= LOOP;
             }
             if (state.compareAndSet(s, next)) {
+                if ((s & WAITING) != 0) {
+                    try {
+                        loop.execute(runDeferred);
+                    } catch (RejectedExecutionException e) {
+                        // the event loop is shut down, and the session with it: nothing left to run. What was deferred
+                        // holds no buffers (backend messages hold byte[] and String), so dropping it leaks nothing
+                    }
+                }
                 return;
             }
         }
@@ -244,16 +349,5 @@ final class SessionGate {
     /** The word itself (tests). */
     int state() {
         return state.get();
-    }
-
-    /** Event loop: the owner's section is short (encode, one send) and never waits for the loop. */
-    private void awaitRelease() {
-        for (int i = 0; (state.get() & OWNED) != 0; i++) {
-            if (i < SPINS_BEFORE_YIELD) {
-                Thread.onSpinWait();
-            } else {
-                Thread.yield();
-            }
-        }
     }
 }

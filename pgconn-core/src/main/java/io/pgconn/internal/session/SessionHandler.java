@@ -50,7 +50,10 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void handlerRemoved(ChannelHandlerContext ctx) {
         SessionGate door = session.gate();
-        door.enter();
+        if (!door.tryEnter()) {
+            door.defer(() -> handlerRemoved(ctx), ctx.channel().eventLoop()); // a caller owns the session: after it
+            return;
+        }
         try {
             session.writes().discardPending();
         } finally {
@@ -67,8 +70,16 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         messagesRead++;
+        read(ctx, msg);
+    }
+
+    private void read(ChannelHandlerContext ctx, Object msg) {
         SessionGate door = session.gate();
-        door.enter(); // a caller starting a statement owns the session for a moment: the loop waits for it here
+        if (!door.tryEnter()) {
+            // a caller starting a statement owns the session and has not given it back: read after it, in order
+            door.defer(() -> readDeferred(ctx, msg), ctx.channel().eventLoop());
+            return;
+        }
         try {
             dispatch(msg);
             if (msg instanceof ErrorResponse error && error.fields().endsSession()) {
@@ -83,6 +94,15 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
         } finally {
             door.exit();
             ReferenceCountUtil.release(msg);
+        }
+    }
+
+    /** A read the owner's release let through: what it throws ends the session, as Netty does with channelRead's. */
+    private void readDeferred(ChannelHandlerContext ctx, Object msg) {
+        try {
+            read(ctx, msg);
+        } catch (Throwable e) {
+            exceptionCaught(ctx, e);
         }
     }
 
@@ -127,14 +147,17 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
      * it the FIFO is empty, or holds the one request of a caller that owns the session or owned it since (a caller owns
      * it only from idle), far below {@link ReadPauses#COALESCE_MIN_UNANSWERED}, so there is nothing to decide. Not
      * entering then matters to a blocked caller's next statement: the read that completed it ends here while the caller,
-     * woken, is starting its next one on its own thread; a door would wait for that owner's send, spinning on a CPU the
-     * server's backend needs for that statement, or keep the caller out.
+     * woken, is starting its next one on its own thread; a door would spin for that owner's send on a CPU the server's
+     * backend needs for that statement, then defer its work and keep the next owner out until it ran.
      */
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
         SessionGate door = session.gate();
         if (door.loopHasWork()) {
-            door.enter();
+            if (!door.tryEnter()) {
+                door.defer(() -> channelReadComplete(ctx), ctx.channel().eventLoop()); // after the reads deferred before it
+                return;
+            }
             try {
                 session.reads().readCompleted(session.fifo().writtenUnanswered());
             } finally {
@@ -153,7 +176,10 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         SessionGate door = session.gate();
-        door.enter();
+        if (!door.tryEnter()) {
+            door.defer(() -> exceptionCaught(ctx, cause), ctx.channel().eventLoop());
+            return;
+        }
         try {
             session.whyEnded().failed(cause);
             ctx.close();
@@ -168,7 +194,10 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         SessionGate door = session.gate();
-        door.enter();
+        if (!door.tryEnter()) {
+            door.defer(() -> channelInactive(ctx), ctx.channel().eventLoop());
+            return;
+        }
         try {
             session.writes().discardPending(); // nothing more reaches the server
             CloseCause closeCause = session.whyEnded();

@@ -11,8 +11,10 @@ import java.nio.channels.ClosedChannelException;
 /**
  * What a session writes in one event-loop turn, encoded into one buffer and flushed once the loop's
  * current batch of tasks is done: pipelined exchanges share one allocation, one pass through the
- * pipeline and one outbound entry per flush instead of one per exchange. Event loop only; the buffer
- * is released if the channel ends before the flush.
+ * pipeline and one outbound entry per flush instead of one per exchange. The buffer is released if the channel ends
+ * before the flush. Event loop in the session's code, or the caller that owns the session ({@link CallerStart}:
+ * {@link #takeRest}, {@link #isEmpty}, {@link #release}); its flush task runs outside the session's doors, which is
+ * safe because an owner only ever finds the batch empty ({@link SessionWrites#nothingUnsent}).
  */
 final class WriteBatch {
 

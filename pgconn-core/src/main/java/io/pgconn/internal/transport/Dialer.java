@@ -155,12 +155,14 @@ public final class Dialer {
 
     private static RuntimeException describe(Throwable cause, Transport transport, String hostLabel, SocketAddress address) {
         if (cause instanceof ConnectTimeoutException) {
-            return new PgTimeoutException(hostLabel, "connect to " + hostLabel + dialled(address) + " timed out", cause);
+            return new PgTimeoutException(hostLabel, "connect to " + hostLabel + DialledAddressText.after(hostLabel, address) + " timed out",
+                    cause);
         }
         if (refused(cause, transport)) {
             // the OS's answer says it all; the transport's wording ("finishConnect(..) failed with error(-111):
             // Connection refused: host/addr:port") repeats it, so it stays in the cause only
-            return new PgConnectException(hostLabel, "connection refused to " + hostLabel + dialled(address), cause);
+            return new PgConnectException(hostLabel, "connection refused to " + hostLabel + DialledAddressText.after(hostLabel, address),
+                    cause);
         }
         // Netty annotates a failed connect with ": <address>", which the message names already
         String text = SocketErrorText.said(cause);
@@ -175,15 +177,8 @@ public final class Dialer {
             return SocketErrorText.connectFailure(hostLabel, "could not connect to server on socket \"" + hostLabel + "\": "
                     + text + " (is the server running locally and accepting connections on that socket?)", cause);
         }
-        return SocketErrorText.connectFailure(hostLabel, "could not connect to " + hostLabel + dialled(address) + ": " + text, cause);
-    }
-
-    /**
-     * " (address)" for a TCP address, which may differ from the host's label (a name's address); nothing for a Unix
-     * socket, whose label is its path already — and an abstract socket's address starts with a NUL byte.
-     */
-    private static String dialled(SocketAddress address) {
-        return address instanceof InetSocketAddress ? " (" + address + ")" : "";
+        return SocketErrorText.connectFailure(hostLabel, "could not connect to " + hostLabel + DialledAddressText.after(hostLabel, address)
+                + ": " + text, cause);
     }
 
     /**

@@ -100,6 +100,24 @@ class HostNameLookupsTest {
         assertThat(lookups.lookUp(HostSpec.of("late.example", 5432))).isCompletedExceptionally();
     }
 
+    /**
+     * The JDK's reason without the name it puts in front ("db.invalid: Name or service not known"): libpq says the name
+     * once ("could not translate host name "db.invalid" to address: Name or service not known"), pgconn said it twice —
+     * and, when the JDK answered from its cache of failed look-ups, only the name again, no reason (PARITY-19).
+     */
+    @Test
+    void aFailedLookupSaysTheReasonOnceAndWhatABareAnswerMeans() throws Exception {
+        lookups = new HostNameLookups(host -> {
+            throw new java.net.UnknownHostException(host.startsWith("cached") ? host : host + ": Name or service not known");
+        }, 1, 4);
+        assertThatThrownBy(() -> lookups.lookUp(HostSpec.of("db.invalid", 5432)).get(5, TimeUnit.SECONDS)).cause()
+                .isInstanceOf(PgConnectException.class)
+                .hasMessage("could not translate host name \"db.invalid\" to an address: Name or service not known");
+        assertThatThrownBy(() -> lookups.lookUp(HostSpec.of("cached.invalid", 5432)).get(5, TimeUnit.SECONDS)).cause()
+                .hasMessage("could not translate host name \"cached.invalid\" to an address: no address, and the JDK gave no reason"
+                        + " (as when it answers from its cache of failed look-ups: networkaddress.cache.negative.ttl, 10 s by default)");
+    }
+
     /** The pool is made at the first look-up: a factory whose hosts are addresses never builds one (docs/lifecycle.md §8). */
     @Test
     void noPoolIsMadeUntilTheFirstLookup() throws Exception {

@@ -45,4 +45,33 @@ class SqlShapesTest {
         }
         assertThat(shapes.kept()).isLessThanOrEqualTo(SqlShapes.CAPACITY);
     }
+
+    /**
+     * The memo is made by the first text kept, not with the session (64 B of every idle connection's heap): threads
+     * keeping their first texts at once all keep them in the one memo that is installed.
+     */
+    @Test
+    void theMemoIsMadeByTheFirstTextKeptAndThreadsKeepingTheirFirstTextsAtOnceKeepThemAll() throws Exception {
+        assertThat(shapes.kept()).isZero();
+        int threads = 8;
+        java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(threads);
+        java.util.List<Thread> running = new java.util.ArrayList<>();
+        for (int t = 0; t < threads; t++) {
+            int n = t;
+            Thread thread = new Thread(() -> {
+                try {
+                    start.await();
+                } catch (Exception e) {
+                    throw new AssertionError(e);
+                }
+                shapes.of("SELECT " + n + ", $1");
+            });
+            thread.start();
+            running.add(thread);
+        }
+        for (Thread thread : running) {
+            thread.join();
+        }
+        assertThat(shapes.kept()).isEqualTo(threads);
+    }
 }

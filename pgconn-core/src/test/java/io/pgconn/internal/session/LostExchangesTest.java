@@ -108,7 +108,8 @@ class LostExchangesTest {
     @ParameterizedTest
     @ValueSource(strings = {"INSERT INTO t VALUES (1) ON CONFLICT DO NOTHING", "SELECT 'CALL p()'", "UPDATE t SET docall = 1",
             "COPY t FROM STDIN", "EXPLAIN ANALYZE UPDATE t SET v = 1", "EXECUTE p(1)", "SHOW work_mem", "COMMIT", "ROLLBACK",
-            "INSERT INTO t (system, database) VALUES (1, 2)", "CREATE INDEX i ON t (v)", "SELECT 1; INSERT INTO t VALUES (1)"})
+            "INSERT INTO t (system, database) VALUES (1, 2)", "CREATE INDEX i ON t (v)", "SELECT 1; INSERT INTO t VALUES (1)",
+            "REFRESH MATERIALIZED VIEW CONCURRENTLY v"})
     void aStatementThatCannotCommitInsideItselfStillDidNotTakeEffect(String sql) {
         assertThat(LostExchanges.tell(endedBy("FATAL", "57P01"), new Exchange[] {written(new Lost(sql), 1)}, 'I', UP_TO_3)[0])
                 .isExactlyInstanceOf(PgClosedException.class).hasMessageContaining("did not take effect");
@@ -159,6 +160,22 @@ class LostExchangesTest {
                 .as("a procedure may have committed before its error").isInstanceOf(PgOutcomeUnknownException.class);
         assertThat(LostExchanges.tell(RESET, new Exchange[] {written(new Lost("CALL p()", duplicate), 1)}, 'T', UP_TO_3)[0])
                 .hasCause(duplicate).hasMessageContaining("did not take effect");
+    }
+
+    /**
+     * The server's error is the cause of a statement it failed before the end; how the session ended — a reset's
+     * IOException, the end's own cause — stays in the stack trace as a suppressed exception, and {@code sessionEnd()}
+     * gives the end (REVIEW-18 M2's second half). Seen failing before: the IOException was dropped.
+     */
+    @Test
+    void aStatementTheServerHadFailedKeepsHowTheSessionEndedAsSuppressed() {
+        java.io.IOException reset = new java.io.IOException("Connection reset by peer");
+        PgClosedException ended = new PgClosedException("db:5432", RESET.getMessage(), RESET.serverFields(), reset);
+        PgException told = LostExchanges.tell(ended, new Exchange[] {written(new Lost(null, DUPLICATE), 1)}, 'I', UP_TO_3)[0];
+
+        assertThat(told).isExactlyInstanceOf(PgFailedThenClosedException.class).hasCause(DUPLICATE);
+        assertThat(told.getSuppressed()).containsExactly(reset);
+        assertThat(((PgFailedThenClosedException) told).sessionEnd()).isSameAs(ended);
     }
 
     /**
@@ -241,6 +258,34 @@ class LostExchangesTest {
 
         PgException[] idle = LostExchanges.tell(RESET, new Exchange[] {sentIn(1)}, 'I', UP_TO_3);
         assertThat(idle[0]).isInstanceOf(PgOutcomeUnknownException.class);
+    }
+
+    /**
+     * New user 19's F1: a BEGIN (a SET, a SAVEPOINT, a ROLLBACK ...) whose answer was lost with the session can have left
+     * nothing that outlives the session, whether it ran or not: a plain closed error that says so (R2DBC: transient),
+     * not an unknown outcome with advice to check. Seen failing before: PgOutcomeUnknownException "check before
+     * repeating it" — also for a ROLLBACK sent inside a block, which may end it. What stays unknown: a text with one
+     * statement that may outlive the session (a NOTIFY, a SELECT, a commit), and what is behind a BEGIN pipelined ahead.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"BEGIN", "BEGIN ISOLATION LEVEL SERIALIZABLE; SET LOCAL lock_timeout = 100", "SET search_path = app",
+            "SAVEPOINT \"s\"", "ROLLBACK", "ROLLBACK TO SAVEPOINT \"s\"", "LISTEN c", "SHOW work_mem", "DISCARD ALL"})
+    void aLostStatementThatCanChangeOnlyTheSessionCanBeRepeated(String sql) {
+        for (char status : new char[] {'I', 'T'}) {
+            PgException told = LostExchanges.tell(RESET, new Exchange[] {written(new Lost(sql), 1), endSentIn(1)}, status, UP_TO_3)[0];
+            assertThat(told).as("%s at %s", sql, status).isExactlyInstanceOf(PgClosedException.class).hasMessage(RESET.getMessage()
+                    + "; the statement could change only the session, which has ended, so nothing of it remains: it can be repeated on a new connection");
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"NOTIFY c", "SELECT 1", "COMMIT", "ROLLBACK PREPARED 'x'", "PREPARE TRANSACTION 'x'", "SET CONSTRAINTS ALL IMMEDIATE",
+            "BEGIN; INSERT INTO t VALUES (1); COMMIT", "SET x.y = 1; SELECT f()"})
+    void aLostStatementThatMayOutliveTheSessionStaysUnknown(String sql) {
+        assertThat(LostExchanges.tell(RESET, new Exchange[] {written(new Lost(sql), 1)}, 'I', UP_TO_3)[0])
+                .isInstanceOf(PgOutcomeUnknownException.class);
+        assertThat(LostExchanges.tell(RESET, new Exchange[] {written(new Lost("BEGIN"), 1), sentIn(1)}, 'I', UP_TO_3)[1])
+                .as("behind a pipelined BEGIN: taken as outside a block").isInstanceOf(PgOutcomeUnknownException.class);
     }
 
     @Test

@@ -42,4 +42,17 @@ public final class SessionAccess {
     public static long handedToTheLoop(PgConnection connection) {
         return ((DefaultPgConnection) connection).handedToTheLoop();
     }
+
+    /**
+     * Runs {@code hook} once in {@code connection}'s next statement started on its caller's thread, while that thread
+     * owns the session (docs/query.md §1): a hook that waits holds the session owned, as a preempted caller would.
+     */
+    public static void whileOwned(PgConnection connection, Runnable hook) {
+        channel(connection).pipeline().get(SessionHandler.class).session().callerStart().whileOwned(hook);
+    }
+
+    /** Runs {@code hook} once in {@code connection}'s next statement started on its caller's thread, right after its exchange joined the FIFO. */
+    public static void afterJoiningTheFifo(PgConnection connection, Runnable hook) {
+        channel(connection).pipeline().get(SessionHandler.class).session().callerStart().afterJoiningTheFifo(hook);
+    }
 }

@@ -1,9 +1,13 @@
 package io.pgconn.internal.session;
 
+import io.netty.channel.DefaultEventLoop;
+import io.netty.channel.EventLoop;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -11,9 +15,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The session gate: a caller takes the close only while nothing is submitted, queued or in flight; a caller owns the
  * session (a statement started on its thread) only while, in addition, the loop is outside the session's code; and
- * the loop's doors wait for an owner's release.
+ * the loop's doors defer their work while a caller owns it, and the owner's release runs it, in order.
  */
 class SessionGateTest {
+
+    /** The event loop doors run on where the test needs one (for its own thread, or the release's queued work). */
+    private static final EventLoop LOOP = new DefaultEventLoop();
+
+    @AfterAll
+    static void stopLoop() {
+        LOOP.shutdownGracefully(0, 0, TimeUnit.SECONDS);
+    }
 
     private final SessionGate gate = new SessionGate();
 
@@ -64,7 +76,7 @@ class SessionGateTest {
     void aCallerOwnsOnlyAnIdleSessionWhoseLoopIsOutsideTheSessionsCode() {
         gate.submitting();
         assertThat(gate.own(0)).as("a submit not yet queued").isFalse();
-        gate.enter();
+        assertThat(gate.tryEnter()).isTrue();
         gate.queued();
         assertThat(gate.own(0)).as("the loop has work").isFalse();
         gate.quiet(); // inside the answer's read, before the completion
@@ -81,7 +93,7 @@ class SessionGateTest {
     @Test
     void aCallersCloseNeedsOnlyNothingToAnswerEvenWithTheLoopStillInside() {
         gate.submitting();
-        gate.enter();
+        assertThat(gate.tryEnter()).isTrue();
         gate.queued();
         gate.quiet();
         assertThat(gate.closeIfIdle()).isTrue();
@@ -95,7 +107,7 @@ class SessionGateTest {
     void nothingIsOwnedAfterTheCallersClose() {
         assertThat(gate.closeIfIdle()).isTrue();
         assertThat(gate.own(0)).isFalse();
-        gate.enter(); // the loop's close event after the caller's close: no owner can come, nothing to wait for
+        assertThat(gate.tryEnter()).isTrue(); // the loop's close event after the caller's close: no owner can come, nothing to wait for
         gate.exit();
         assertThat(gate.closedByCaller()).isTrue();
     }
@@ -105,9 +117,9 @@ class SessionGateTest {
         assertThat(gate.own(0)).isTrue();
         assertThat(gate.submitting()).as("another thread's submit counts itself in while the session is owned").isTrue();
         gate.startedByOwner();
-        gate.releaseOwned(true);
+        gate.releaseOwned(true, LOOP);
         assertThat(gate.state()).isEqualTo(SessionGate.LOOP | 1);
-        gate.enter();
+        assertThat(gate.tryEnter()).isTrue();
         gate.queued(); // the other submit, queued behind the owner's request
         gate.quiet();
         gate.exit();
@@ -118,7 +130,7 @@ class SessionGateTest {
     @Test
     void anOwnerWhoseRequestStayedNowhereGivesTheSessionBackIdle() {
         assertThat(gate.own(0)).isTrue();
-        gate.releaseOwned(false);
+        gate.releaseOwned(false, LOOP);
         assertThat(gate.state()).isZero();
         assertThat(gate.ownedStarts()).as("given back without a start").isZero();
         assertThat(gate.closeIfIdle()).isTrue();
@@ -127,8 +139,8 @@ class SessionGateTest {
     @Test
     void aQuietOutsideEveryDoorLeavesNoMarkAndNestedDoorsClearItOnce() {
         gate.submitting();
-        gate.enter();
-        gate.enter(); // nested: a callback's own door
+        assertThat(gate.tryEnter()).isTrue();
+        assertThat(gate.tryEnter()).isTrue(); // nested: a callback's own door
         gate.queued();
         gate.quiet();
         gate.exit();
@@ -139,26 +151,57 @@ class SessionGateTest {
         assertThat(gate.loopInside()).isFalse();
     }
 
+    /**
+     * REVIEW-18-START M3: a door entered while a caller owns the session does not wait for it — it says no at once, its
+     * work is deferred, the loop goes on with other work (another connection's), and the owner's release queues the
+     * deferred work, which runs in order, inside a door, before anyone may own or close the session again.
+     */
     @Test
-    void theLoopsDoorAndItsQueueingWaitForTheOwnersRelease() throws Exception {
+    void aDoorDefersItsWorkWhileACallerOwnsTheSessionAndTheReleaseRunsItInOrder() throws Exception {
         assertThat(gate.own(0)).isTrue();
-        CountDownLatch entering = new CountDownLatch(1);
-        CompletableFuture<Integer> loop = CompletableFuture.supplyAsync(() -> {
-            entering.countDown();
-            gate.enter(); // an answer's read, a task: waits
-            int seen = gate.state();
-            gate.exit();
-            assertThat(gate.submitting()).isTrue();
-            gate.enter();
-            gate.queued();
-            gate.exit();
-            return seen;
+        List<String> ran = new CopyOnWriteArrayList<>();
+        CompletableFuture<Boolean> entered = new CompletableFuture<>();
+        LOOP.execute(() -> {
+            boolean first = gate.tryEnter(); // an answer's read, a task: the owner has not given the session back
+            if (!first) {
+                gate.defer(() -> ran.add("read, inside: " + gate.loopInside()), LOOP);
+            }
+            boolean second = gate.tryEnter(); // behind deferred work: deferred too, without a spin
+            if (!second) {
+                gate.defer(() -> ran.add("task"), LOOP);
+            }
+            entered.complete(first || second);
         });
-        entering.await();
-        Thread.sleep(20); // time to reach its door (not observable: it spins); had it not waited, it would be done now
-        assertThat(loop).as("waiting for the owner").isNotDone();
-        gate.releaseOwned(true);
-        assertThat(loop.get(10, TimeUnit.SECONDS)).as("what the loop read at its door").isEqualTo(SessionGate.LOOP);
-        assertThat(gate.state()).isEqualTo(SessionGate.LOOP);
+        assertThat(entered.get(10, TimeUnit.SECONDS)).as("a door while the session is owned").isFalse();
+        assertThat(LOOP.submit(() -> "another connection's work").get(10, TimeUnit.SECONDS))
+                .as("the loop is not held by the owner").isEqualTo("another connection's work");
+        assertThat(gate.state()).isEqualTo(SessionGate.OWNED | SessionGate.WAITING);
+        assertThat(gate.submitting()).as("a submit counts itself in meanwhile").isTrue();
+        assertThat(ran).as("nothing deferred runs before the release").isEmpty();
+
+        gate.releaseOwned(true, LOOP);
+        assertThat(gate.own(0)).as("no owner before the deferred work ran").isFalse();
+        assertThat(gate.closeIfIdle()).as("nor a caller's close").isFalse();
+        assertThat(LOOP.submit(() -> List.copyOf(ran)).get(10, TimeUnit.SECONDS)).as("after the release, in order")
+                .containsExactly("read, inside: true", "task");
+        assertThat(gate.state()).isEqualTo(SessionGate.LOOP | 1);
+    }
+
+    @Test
+    void anOwnerThatNeverGivesTheSessionBackHoldsUpOnlyItsOwnDoors() throws Exception {
+        assertThat(gate.own(0)).isTrue();
+        CompletableFuture<Boolean> entered = new CompletableFuture<>();
+        LOOP.execute(() -> {
+            boolean in = gate.tryEnter();
+            if (!in) {
+                gate.defer(() -> { }, LOOP);
+            }
+            entered.complete(in);
+        });
+        assertThat(entered.get(10, TimeUnit.SECONDS)).isFalse();
+        for (int i = 0; i < 3; i++) {
+            assertThat(LOOP.submit(() -> gate.tryEnter()).get(10, TimeUnit.SECONDS)).as("still deferred").isFalse();
+        }
+        assertThat(gate.state()).isEqualTo(SessionGate.OWNED | SessionGate.WAITING);
     }
 }

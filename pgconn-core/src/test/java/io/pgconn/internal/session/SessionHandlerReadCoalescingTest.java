@@ -78,8 +78,9 @@ class SessionHandlerReadCoalescingTest {
         try {
             CompletableFuture<Void> readEnd = CompletableFuture.runAsync(() -> channel.pipeline().fireChannelReadComplete());
             assertThat(readEnd).succeedsWithin(10, TimeUnit.SECONDS);
+            assertThat(session.gate().state() & SessionGate.WAITING).as("nothing deferred behind the owner").isZero();
         } finally {
-            session.gate().releaseOwned(false);
+            session.gate().releaseOwned(false, channel.eventLoop());
         }
         assertThat(channel.config().isAutoRead()).isTrue();
     }

@@ -207,6 +207,27 @@ class DialerTest {
         return Integer.parseInt(address.substring(address.indexOf(':') + 1), 16);
     }
 
+    /**
+     * The address dialled for a host name is named after it, as libpq names it ({@code "localhost" (127.0.0.1)}), in a
+     * refusal and in a timeout; a host that is the address is not followed by it again. It said the JDK's text,
+     * {@code (localhost/127.0.0.1:5432)}, and a timeout named no address (PARITY-19).
+     */
+    @org.junit.jupiter.api.Test
+    void aRefusalAndATimeoutNameTheAddressDialledForAHostName() throws Exception {
+        int refused = refusedPort();
+        try (ServerSocket silent = new ServerSocket(0, 8, InetAddress.getByName("127.0.0.1"));
+             PgConnectionFactory factory = PgConnectionFactory.create(ConnConfig.parse("host=localhost,localhost,127.0.0.1 port="
+                     + refused + "," + silent.getLocalPort() + "," + refused + " user=nobody sslmode=disable hostConnectTimeout=300ms"))) {
+            assertThatThrownBy(() -> factory.connect().get(10, TimeUnit.SECONDS))
+                    .isInstanceOf(ExecutionException.class).cause()
+                    .hasMessageContaining("localhost:" + refused + ": connection refused to localhost:" + refused + " (127.0.0.1)\n")
+                    .hasMessageContaining("localhost:" + silent.getLocalPort() + ": server localhost:" + silent.getLocalPort()
+                            + " (127.0.0.1) did not complete the connection within 300ms")
+                    .hasMessageEndingWith("127.0.0.1:" + refused + ": connection refused to 127.0.0.1:" + refused)
+                    .hasMessageNotContaining("/127.0.0.1");
+        }
+    }
+
     @ParameterizedTest
     @EnumSource(Transport.class)
     void aFactorysConnectOverRefusedHostsFailsAtOnceNamingEachRefusal(Transport transport) throws Exception {

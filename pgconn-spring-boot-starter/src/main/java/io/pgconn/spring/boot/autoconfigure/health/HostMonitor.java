@@ -268,7 +268,7 @@ final class HostMonitor {
         }
         Throwable cause = FutureFailures.unwrap(failure);
         this.backoff.failed(cause);
-        this.reports.down(HostFailureReason.of(cause, this.host, this.probeTimeout), cause);
+        this.reports.down(HostFailureReason.of(cause, this.host, this.probeTimeout), cause, this.backoff.nextLoginAt());
         this.unanswered.failed(cause);
     }
 
@@ -294,7 +294,8 @@ final class HostMonitor {
             this.backoff.waitFor(fullLoginWait());
         }
         this.unanswered.reset();
-        this.reports.full(HostFailureReason.of(cause, this.host, this.probeTimeout), cause, answered);
+        this.reports.full(HostFailureReason.of(cause, this.host, this.probeTimeout), cause, answered,
+                answered != null ? null : this.backoff.nextLoginAt());
     }
 
     /** How long a full host without an open probe session waits for the next login: the relogin interval, or its default when that is 0. */
@@ -317,7 +318,7 @@ final class HostMonitor {
         Throwable cause = FutureFailures.unwrap(failure);
         this.backoff.failed(cause);
         this.unanswered.reset();
-        this.reports.down(HostFailureReason.unansweredLogin(this.host, this.probeTimeout), cause);
+        this.reports.down(HostFailureReason.unansweredLogin(this.host, this.probeTimeout), cause, null); // the open session asked at every probe
     }
 
     /** When the next login may be tried after refused ones; {@code null} when not backing off. For tests. */

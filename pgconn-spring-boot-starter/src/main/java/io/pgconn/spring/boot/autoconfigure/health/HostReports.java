@@ -68,10 +68,11 @@ final class HostReports {
      * A new login refused for want of a free slot (53300): {@code full} with {@code reason}, in the role
      * {@code answered} (the open probe session's answer; {@code null}: the last known role), logged once per change
      * and told to the application's factory ({@code reportHostFull}: its pools keep their sessions).
+     * {@code nextCheckAt}: when the next login comes, put off past the next probes ({@link HostView}), or {@code null}.
      */
-    void full(String reason, Throwable cause, @Nullable ServerRole answered) {
+    void full(String reason, Throwable cause, @Nullable ServerRole answered, @Nullable Instant nextCheckAt) {
         HostView before = this.view;
-        this.view = before.full(reason, answered != null ? answered : before.role(), this.clock.instant());
+        this.view = before.full(reason, answered != null ? answered : before.role(), this.clock.instant(), nextCheckAt);
         if (before.state() != HostStatus.State.FULL || !reason.equals(before.error())) {
             logger.info(this.logPrefix + "host " + this.host.label() + " refuses new connections: "
                     + logged(reason, cause.getMessage()) + "; the sessions open to it keep working");
@@ -83,17 +84,18 @@ final class HostReports {
     /** The open probe session of a full host answered: still full, in the role it answered (not told to the factory as up). */
     void stillFull(ServerRole role) {
         HostView before = this.view;
-        this.view = before.full(String.valueOf(before.error()), role, this.clock.instant());
+        this.view = before.full(String.valueOf(before.error()), role, this.clock.instant(), null);
         this.published.accept(this.view);
     }
 
     /**
      * Shows the host down with {@code reason}, tells the application's factory, and logs a change once: the short
      * reason goes to health, the whole story ({@code cause}'s message, unless it stopped answering) to the log.
+     * {@code nextCheckAt}: when the next login comes, put off past the next probes ({@link HostView}), or {@code null}.
      */
-    void down(String reason, Throwable cause) {
+    void down(String reason, Throwable cause, @Nullable Instant nextCheckAt) {
         boolean changed = !reason.equals(this.view.error());
-        this.view = this.view.down(reason, this.clock.instant());
+        this.view = this.view.down(reason, this.clock.instant(), nextCheckAt);
         if (changed) {
             // the short reason goes to health; the whole story, once per change, to the log (before what it causes)
             logger.info(this.logPrefix + "host " + this.host.label() + " is down: "

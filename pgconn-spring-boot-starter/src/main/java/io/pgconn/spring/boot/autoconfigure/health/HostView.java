@@ -16,29 +16,44 @@ import java.time.Instant;
  * @param checkedAt     when the last probe ended, or {@code null} before it
  * @param error         why the last probe failed, or the last new login was refused (full), or {@code null}
  * @param serverVersion {@code server_version} of the monitor connection's server, or {@code null}
+ * @param nextCheckAt   when the monitor checks the host next, when that is put off past the next probes: it has no
+ *                      session to ask and waits before its next login (after refused logins, or a full host: one login
+ *                      per relogin interval), so {@code checkedAt} stays that old meanwhile; {@code null} when every
+ *                      probe checks it
  */
 record HostView(String host, HostStatus.State state, ServerRole role, @Nullable Instant checkedAt, @Nullable String error,
-                @Nullable String serverVersion) {
+                @Nullable String serverVersion, @Nullable Instant nextCheckAt) {
 
     static HostView unknown(String host) {
-        return new HostView(host, HostStatus.State.UNKNOWN, ServerRole.UNKNOWN, null, null, null);
+        return new HostView(host, HostStatus.State.UNKNOWN, ServerRole.UNKNOWN, null, null, null, null);
     }
 
     HostView up(ServerRole role, String serverVersion, Instant at) {
-        return new HostView(this.host, HostStatus.State.UP, role, at, null, serverVersion);
+        return new HostView(this.host, HostStatus.State.UP, role, at, null, serverVersion, null);
     }
 
-    /** Keeps the last known role, as the factory's host memory does. */
+    /** {@link #down(String, Instant, Instant)} checked again at the next probe. */
     HostView down(String error, Instant at) {
-        return new HostView(this.host, HostStatus.State.DOWN, this.role, at, error, null);
+        return down(error, at, null);
+    }
+
+    /** Keeps the last known role, as the factory's host memory does; {@code nextCheckAt}: see the record. */
+    HostView down(String error, Instant at, @Nullable Instant nextCheckAt) {
+        return new HostView(this.host, HostStatus.State.DOWN, this.role, at, error, null, nextCheckAt);
+    }
+
+    /** {@link #full(String, ServerRole, Instant, Instant)} checked again at the next probe. */
+    HostView full(String error, ServerRole role, Instant at) {
+        return full(error, role, at, null);
     }
 
     /**
      * Answers but refused a new login for want of a free slot (53300): the sessions open to it keep working.
      * {@code role}: what the monitor's open session answered, else the last known one. Keeps the server version.
+     * {@code nextCheckAt}: see the record (with an open session to ask, {@code null}).
      */
-    HostView full(String error, ServerRole role, Instant at) {
-        return new HostView(this.host, HostStatus.State.FULL, role, at, error, this.serverVersion);
+    HostView full(String error, ServerRole role, Instant at, @Nullable Instant nextCheckAt) {
+        return new HostView(this.host, HostStatus.State.FULL, role, at, error, this.serverVersion, nextCheckAt);
     }
 
     /** Up and taking new sessions. */

@@ -156,7 +156,8 @@ public class PgConnHealthIndicator extends AbstractHealthIndicator implements Di
         }
     }
 
-    private static Map<String, Object> hosts(List<HostView> views) {
+    /** The {@code hosts} detail: each host's view, by {@code host:port}. */
+    static Map<String, Object> hosts(List<HostView> views) {
         Map<String, Object> hosts = new LinkedHashMap<>();
         for (HostView view : views) {
             Map<String, Object> host = new LinkedHashMap<>();
@@ -164,6 +165,11 @@ public class PgConnHealthIndicator extends AbstractHealthIndicator implements Di
             host.put("role", view.role().label());
             if (view.checkedAt() != null) {
                 host.put("lastCheckedAt", view.checkedAt().toString());
+            }
+            if (view.nextCheckAt() != null) {
+                // no probe checks it until then (a login backing off, a full host's one login per relogin interval):
+                // lastCheckedAt is that old meanwhile, not a monitor that stopped
+                host.put("nextCheckAt", view.nextCheckAt().toString());
             }
             if (view.error() != null) {
                 host.put("lastError", view.error());

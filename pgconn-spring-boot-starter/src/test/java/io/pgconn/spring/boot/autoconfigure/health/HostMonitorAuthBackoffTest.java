@@ -77,6 +77,8 @@ class HostMonitorAuthBackoffTest {
         assertThat(secondsBetweenLogins).allMatch(gap -> gap <= 30);
         assertThat(this.monitor.view().isUp()).isFalse();
         assertThat(this.monitor.view().error()).isEqualTo("authentication failed (db.test:5432)");
+        assertThat(this.monitor.view().nextCheckAt()).as("health says when the next login comes")
+                .isEqualTo(this.monitor.nextLoginAt()).isNotNull();
     }
 
     @Test
@@ -90,6 +92,7 @@ class HostMonitorAuthBackoffTest {
         this.next = Failure.REFUSED;
         assertThat(loginGapsOverProbes(10)).containsOnly(1L);
         assertThat(this.monitor.nextLoginAt()).isNull();
+        assertThat(this.monitor.view().nextCheckAt()).as("checked at every probe").isNull();
     }
 
     @Test

@@ -181,6 +181,34 @@ class HostMonitorFullTest {
         assertThat(this.logins.get()).as("relogin interval 0: one refused login per 10 s").isEqualTo(3);
     }
 
+    /**
+     * A full server without a probe session is logged in to once per relogin interval, so no probe checks it in
+     * between: health kept showing the last login's {@code lastCheckedAt} for up to that interval, as a monitor that had
+     * stopped would. Now it also says when the next check comes ({@code nextCheckAt}); with an open session to ask (or
+     * once the host takes logins again) every probe checks it and there is none.
+     */
+    @Test
+    void aFullServerWithoutAProbeSessionSaysWhenItIsCheckedNext() {
+        this.full = true;
+        HostMonitor monitor = monitor();
+        Instant refused = this.now;
+        probeFor(monitor, 4);
+
+        assertThat(monitor.view().checkedAt()).as("the refused login, 3 probes ago").isEqualTo(refused);
+        assertThat(monitor.view().nextCheckAt()).isEqualTo(refused.plusSeconds(10));
+        assertThat(PgConnHealthIndicator.hosts(List.of(monitor.view())))
+                .extractingByKey(HOST.label()).asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.MAP)
+                .containsEntry("status", "full").containsEntry("lastCheckedAt", refused.toString())
+                .containsEntry("nextCheckAt", refused.plusSeconds(10).toString());
+
+        this.full = false;
+        probeFor(monitor, 7); // the login at 10 s succeeds
+        assertThat(monitor.view().isUp()).isTrue();
+        assertThat(monitor.view().nextCheckAt()).isNull();
+        assertThat(PgConnHealthIndicator.hosts(List.of(monitor.view()))).extractingByKey(HOST.label())
+                .asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.MAP).doesNotContainKey("nextCheckAt");
+    }
+
     private void probeFor(HostMonitor monitor, int probes) {
         for (int i = 0; i < probes; i++) {
             monitor.probe().join();
