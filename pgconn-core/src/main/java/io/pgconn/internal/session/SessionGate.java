@@ -238,6 +238,15 @@ final class SessionGate {
         }
     }
 
+    /**
+     * Event loop, outside every door: whether it holds its count ({@link #LOOP}: work in flight, queued, encoded or
+     * unsent). Without it the FIFO is empty but for the one request of a caller that owns the session now or owned it
+     * since (a caller owns it only from zero). One volatile read; no wait for an owner.
+     */
+    boolean loopHasWork() {
+        return (state.get() & LOOP) != 0;
+    }
+
     /** Event loop: whether it is inside a door now (assertions of the session's loop-only code). */
     boolean loopInside() {
         return depth > 0;

@@ -142,18 +142,27 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
         ctx.close();
     }
 
-    /** Read coalescing for deep pipelines ({@link ReadPauses#readCompleted}). */
+    /**
+     * Read coalescing for deep pipelines ({@link ReadPauses#readCompleted}). Only while the loop holds its count: without
+     * it the FIFO is empty, or holds the one request of a caller that owns the session or owned it since (a caller owns
+     * it only from idle), far below {@link ReadPauses#COALESCE_MIN_UNANSWERED}, so there is nothing to decide. Not
+     * entering then matters to a blocked caller's next statement: the read that completed it ends here while the caller,
+     * woken, is starting its next one on its own thread; a door would spin for that owner's send on a CPU the server's
+     * backend needs for that statement, then defer its work and keep the next owner out until it ran.
+     */
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
         SessionGate door = session.gate();
-        if (!door.tryEnter()) {
-            door.defer(() -> channelReadComplete(ctx), ctx.channel().eventLoop()); // after the reads deferred before it
-            return;
-        }
-        try {
-            session.reads().readCompleted(session.fifo().writtenUnanswered());
-        } finally {
-            door.exit();
+        if (door.loopHasWork()) {
+            if (!door.tryEnter()) {
+                door.defer(() -> channelReadComplete(ctx), ctx.channel().eventLoop()); // after the reads deferred before it
+                return;
+            }
+            try {
+                session.reads().readCompleted(session.fifo().writtenUnanswered());
+            } finally {
+                door.exit();
+            }
         }
         ctx.fireChannelReadComplete();
     }

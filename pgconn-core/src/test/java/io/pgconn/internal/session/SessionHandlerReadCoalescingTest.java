@@ -12,6 +12,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -67,6 +68,21 @@ class SessionHandlerReadCoalescingTest {
         channel.advanceTimeBy(ReadPauses.coalescingPauseNanos(ReadPauses.COALESCE_MIN_UNANSWERED), TimeUnit.NANOSECONDS);
         channel.runScheduledPendingTasks();
         assertThat(channel.config().isAutoRead()).as("reading again once the pause is over").isTrue();
+    }
+
+    @Test
+    void theEndOfAReadDoesNotWaitForACallerThatOwnsTheIdleSession() throws Exception {
+        // the read that completed a blocked caller's statement ends while that caller, woken, owns the session for its
+        // next one: nothing of the loop's is in flight, so there is nothing to coalesce and no reason to wait
+        assertThat(session.gate().own(0)).as("a caller owns the idle session").isTrue();
+        try {
+            CompletableFuture<Void> readEnd = CompletableFuture.runAsync(() -> channel.pipeline().fireChannelReadComplete());
+            assertThat(readEnd).succeedsWithin(10, TimeUnit.SECONDS);
+            assertThat(session.gate().state() & SessionGate.WAITING).as("nothing deferred behind the owner").isZero();
+        } finally {
+            session.gate().releaseOwned(false, channel.eventLoop());
+        }
+        assertThat(channel.config().isAutoRead()).isTrue();
     }
 
     @Test
