@@ -27,6 +27,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import static io.pgconn.testing.Conditions.awaitCondition;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -125,6 +126,10 @@ class PoolLoginPacingIT {
                 // this acquire grows the pool: its connect is refused and waits for a slot (until the pool is disposed)
                 CompletableFuture<Connection> grows = Mono.from(pool.create()).toFuture();
                 refused.get(STEP.toSeconds(), TimeUnit.SECONDS);
+                // the tracer hears the refusal before the pool's factory has taken it in: wait until the pool holds its
+                // growth, or an acquire below may still start a connect of its own (seen once in CI)
+                awaitCondition("the pool holds its growth: a connect waits for a slot",
+                        () -> ((PgConnPoolCreateRetry) poolFactory).holdsGrowth());
                 List<CompletableFuture<Integer>> waiting = new ArrayList<>();
                 for (int i = 0; i < 3; i++) {
                     waiting.add(Mono.usingWhen(pool.create(), c -> Mono.from(c.createStatement("SELECT 1").execute())
