@@ -276,6 +276,14 @@ final class SessionGate {
         }
     }
 
+    /**
+     * Whether the session is idle now: nothing counted, the loop outside the session's code, nobody owns or closed it
+     * — a caller's start could own it (tests: the loop goes on in a door after the completion that woke a caller).
+     */
+    boolean idle() {
+        return state.get() == 0;
+    }
+
     /** Whether a caller took the close: a close on the caller's thread was made (tests). */
     boolean closedByCaller() {
         return (state.get() & CLOSED) != 0;

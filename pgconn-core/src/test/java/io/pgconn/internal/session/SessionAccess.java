@@ -33,6 +33,14 @@ public final class SessionAccess {
         }
     }
 
+    /**
+     * Whether {@code connection}'s session is idle now, so a statement could start on its caller's thread
+     * (docs/query.md §1): the loop may still be in the session's code after the completion that woke a caller.
+     */
+    public static boolean idle(PgConnection connection) {
+        return channel(connection).pipeline().get(SessionHandler.class).session().gate().idle();
+    }
+
     /** Statements {@code connection}'s session started on their caller's thread so far (docs/query.md §1). */
     public static long startedOnCaller(PgConnection connection) {
         return ((DefaultPgConnection) connection).startedOnCaller();
