@@ -242,7 +242,7 @@ public final class PgServer implements AutoCloseable {
     }
 
     /** Used by the shutdown hook: no lock (a test thread may hold it), immediate stop, delete. */
-    void killForShutdown() {
+    synchronized void killForShutdown() {
         postmaster.stopForShutdown();
         directory.delete();
     }

@@ -119,9 +119,11 @@ final class Postmaster {
                 () -> Os.serverProcessesIn(data).isEmpty());
         try {
             Files.deleteIfExists(data.resolve("postmaster.pid"));
-            try (var socketFiles = Files.newDirectoryStream(directory.socket(), ".s.PGSQL.*.lock")) {
-                for (Path lock : socketFiles) {
-                    Files.deleteIfExists(lock);
+            if (Files.isDirectory(directory.socket())) {
+                try (var socketFiles = Files.newDirectoryStream(directory.socket(), ".s.PGSQL.*.lock")) {
+                    for (Path lock : socketFiles) {
+                        Files.deleteIfExists(lock);
+                    }
                 }
             }
         } catch (IOException e) {
@@ -164,7 +166,10 @@ final class Postmaster {
     }
 
     /** For the shutdown hook: no lock, an immediate stop with short deadlines. */
+    /** The JVM's shutdown: stopped at once; a stop after it (an application closing its own) is a no-op. */
     void stopForShutdown() {
         pgCtl.stopForShutdown(pid);
+        running = false;
+        pid = -1;
     }
 }

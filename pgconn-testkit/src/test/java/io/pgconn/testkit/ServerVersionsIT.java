@@ -101,6 +101,20 @@ class ServerVersionsIT {
         }
     }
 
+    /**
+     * The JVM's shutdown hook kills every live server and deletes its directory while an application closes its own
+     * (a Spring context's close runs beside it): the application's stop afterwards is a no-op, not a failure to remove
+     * the killed postmaster's lock files from a directory that is gone (the sample app's shutdown logged that WARN).
+     */
+    @Test
+    void aStopAfterTheShutdownHooksKillIsANoOp() {
+        PgServer server = PgServer.builder().name("hooked").start();
+        server.killForShutdown();
+        assertThat(server.isRunning()).isFalse();
+        server.stop();
+        assertThat(server.isRunning()).isFalse();
+    }
+
     @Test
     void aFailedStartReportsTheServerLogAndLeavesNothingBehind() throws Exception {
         List<Path> before = runDirectoryEntries();
