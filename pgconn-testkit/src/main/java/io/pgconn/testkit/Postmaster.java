@@ -165,8 +165,10 @@ final class Postmaster {
         }
     }
 
-    /** For the shutdown hook: no lock, an immediate stop with short deadlines. */
-    /** The JVM's shutdown: stopped at once; a stop after it (an application closing its own) is a no-op. */
+    /**
+     * For the shutdown hook (under the server's lock): an immediate stop with short deadlines; a stop after it (an
+     * application closing its own server beside the hook) is then a no-op.
+     */
     void stopForShutdown() {
         pgCtl.stopForShutdown(pid);
         running = false;
