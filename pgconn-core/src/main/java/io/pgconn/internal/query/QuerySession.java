@@ -52,6 +52,14 @@ public interface QuerySession {
 
     StatementCache statementCache();
 
+    /**
+     * Whether this thread may touch the session's state now — the loop inside one of the session's doors, or the caller
+     * that owns the session while it starts a statement ({@link #startOnCaller}) — for assertions where the query
+     * package changes it ({@code StatementRun}, {@link StatementCache}): a missed door fails a test (tests run with
+     * assertions on), never silently races.
+     */
+    boolean mayTouchState();
+
     ValueCodecs codecs();
 
     /** What SQL texts ask for (placeholders, statements), scanned once per text; safe from any thread. */

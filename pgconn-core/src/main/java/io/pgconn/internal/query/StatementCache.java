@@ -8,6 +8,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
 
 /**
  * The named server-side prepared statements of one connection, least recently used first out.
@@ -85,6 +86,11 @@ public final class StatementCache {
      * finds it without a lookup key (and its hashing) per execution. Cleared whenever entries leave.
      */
     private Entry lastUsed;
+    /**
+     * Whether this thread may touch the session's state now (assertions only, {@link #belongsTo}; REVIEW-18-START L6):
+     * the loop inside one of the session's doors, or the caller that owns the session. Always, for one on its own.
+     */
+    private BooleanSupplier mayTouchState = () -> true;
 
     /** A cache whose server never reports standard_conforming_strings (on, as since PostgreSQL 9.1). */
     public StatementCache(int capacity) {
@@ -99,6 +105,15 @@ public final class StatementCache {
     }
 
     /** Off only when the server says so, as {@link SqlShapes#standardConformingStrings()} reads it. */
+    /**
+     * Assertions only — {@code assert cache.belongsTo(session::mayTouchState)}: its mutators assert that this thread may
+     * touch the session's state ({@link QuerySession#mayTouchState}), so a missed door fails a test, not a user.
+     */
+    public boolean belongsTo(BooleanSupplier mayTouchState) {
+        this.mayTouchState = mayTouchState;
+        return true;
+    }
+
     private boolean standardConformingStrings() {
         return !"off".equals(serverParameters.get(STANDARD_CONFORMING_STRINGS));
     }
@@ -118,6 +133,7 @@ public final class StatementCache {
      * lookup failed for type" (the server's plan cache does not track types), so it is parsed anew.
      */
     public void dropAll() {
+        assert mayTouchState.getAsBoolean() : "the session's state touched outside its doors";
         lastUsed = null;
         for (Entry entry : entries.values()) {
             toClose.add(entry.name);
@@ -134,6 +150,7 @@ public final class StatementCache {
     }
 
     Entry get(String sql, int[] typeOids) {
+        assert mayTouchState.getAsBoolean() : "the session's state touched outside its doors";
         followStandardConformingStrings();
         Entry last = lastUsed;
         if (last != null && last.sql.equals(sql) && Arrays.equals(last.typeOids, typeOids)) {
@@ -148,6 +165,7 @@ public final class StatementCache {
 
     /** A new entry for a statement about to be parsed; evicts the least recently used beyond capacity. */
     Entry create(String sql, int[] typeOids) {
+        assert mayTouchState.getAsBoolean() : "the session's state touched outside its doors";
         Entry entry = new Entry(++nextId, sql, typeOids);
         entries.put(new Key(sql, typeOids), entry);
         lastUsed = entry; // the newest is never the one evicted (capacity > 0)
@@ -162,6 +180,7 @@ public final class StatementCache {
 
     /** Forgets {@code entry} (its Parse failed, or the server says it is gone or stale); closes it if it was parsed. */
     void invalidate(Entry entry) {
+        assert mayTouchState.getAsBoolean() : "the session's state touched outside its doors";
         lastUsed = null; // the get below may reorder the map
         Key key = new Key(entry.sql, entry.typeOids);
         if (entries.get(key) == entry) {
@@ -181,6 +200,7 @@ public final class StatementCache {
      * exchanges written after it were parsed after it: they exist and stay (and so do their Closes).
      */
     public void serverDiscardedAll(long mark) {
+        assert mayTouchState.getAsBoolean() : "the session's state touched outside its doors";
         lastUsed = null;
         entries.values().removeIf(entry -> entry.id <= mark);
         toClose.removeIf(name -> Long.parseLong(name.substring(NAME_PREFIX.length())) <= mark);
@@ -188,11 +208,13 @@ public final class StatementCache {
 
     /** Puts back names drained for an exchange that could not be written after all. */
     void restoreToClose(List<String> names) {
+        assert mayTouchState.getAsBoolean() : "the session's state touched outside its doors";
         toClose.addAll(0, names);
     }
 
     /** Names to Close at the start of the next exchange. */
     List<String> drainToClose() {
+        assert mayTouchState.getAsBoolean() : "the session's state touched outside its doors";
         followStandardConformingStrings(); // the Closes of a change go with the exchange that sees it
         if (toClose.isEmpty()) {
             return List.of();

@@ -170,6 +170,7 @@ class StatementRun implements Flow.Subscription {
      * null when the subscriber cancelled before it was made.
      */
     private DrivenExchange firstExchange() {
+        assert session.mayTouchState() : "a statement's run touched outside the session's doors";
         long n = earlyDemand;
         earlyDemand = 0;
         onRequest(n);
@@ -182,6 +183,7 @@ class StatementRun implements Flow.Subscription {
 
     /** Runs the plan again after a stale cached statement (the first attempt changed nothing). */
     void retry(ExtendedExchange failed) {
+        assert session.mayTouchState() : "a statement's run touched outside the session's doors";
         current = new ExtendedExchange(this, plan, failed.attempt() + 1);
         session.submit(current);
     }
@@ -207,6 +209,7 @@ class StatementRun implements Flow.Subscription {
     }
 
     private void onRequest(long n) {
+        assert session.mayTouchState() : "a statement's run touched outside the session's doors";
         if (signalled) {
             return;
         }
@@ -223,6 +226,7 @@ class StatementRun implements Flow.Subscription {
     }
 
     private void onCancel() {
+        assert session.mayTouchState() : "a statement's run touched outside the session's doors";
         if (signalled) {
             return;
         }
@@ -301,6 +305,7 @@ class StatementRun implements Flow.Subscription {
 
     /** A segment from the exchange, in protocol order. */
     void emit(Segment segment) {
+        assert session.mayTouchState() : "a statement's run touched outside the session's doors";
         emittedAny = true;
         TracedStatement traced = traced();
         if (traced != null && segment instanceof CommandResult result) {
@@ -321,6 +326,7 @@ class StatementRun implements Flow.Subscription {
     }
 
     void complete() {
+        assert session.mayTouchState() : "a statement's run touched outside the session's doors";
         if (timedOut()) {
             error(deadline.timeoutError(null)); // rows after the timeout were dropped: never a short success
             return;
@@ -337,6 +343,7 @@ class StatementRun implements Flow.Subscription {
      * a reader that asks for nothing would never learn of it, so it drops them too.
      */
     void error(Throwable error) {
+        assert session.mayTouchState() : "a statement's run touched outside the session's doors";
         if (timedOut() && error instanceof PgServerException server && !(error instanceof PgStatementTimeoutException)
                 && "57014".equals(server.serverFields().code())) {
             error = deadline.timeoutError(server);

@@ -7,6 +7,7 @@ import java.util.concurrent.CompletionStage;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 
@@ -35,11 +36,25 @@ final class CancelHold {
     private long sent;
     /** CancelRequests sent whose end (or {@link #MAX_MILLIS}) has not come yet ({@link #requestsInFlight}). */
     private int requests;
+    /**
+     * Whether this thread may touch the session's state now (assertions only, {@link #belongsTo}; REVIEW-18-START L6):
+     * the loop inside one of the session's doors, or the caller that owns the session. Always, for one on its own.
+     */
+    private BooleanSupplier mayTouchState = () -> true;
 
     CancelHold(Supplier<EventLoop> loop, Runnable released, Consumer<Runnable> door) {
         this.loop = loop;
         this.released = released;
         this.door = door;
+    }
+
+    /**
+     * Assertions only — {@code assert hold.belongsTo(session::mayTouchState)}: its mutators assert that this thread may
+     * touch the session's state ({@link PipelinedSession#mayTouchState}), so a missed door fails a test, not a user.
+     */
+    boolean belongsTo(BooleanSupplier mayTouchState) {
+        this.mayTouchState = mayTouchState;
+        return true;
     }
 
     /**
@@ -70,11 +85,13 @@ final class CancelHold {
      * {@link #releaseHold()} — after {@link #request()} when one is sent, so the hold never lapses in between.
      */
     void hold() {
+        assert mayTouchState.getAsBoolean() : "the session's state touched outside its doors";
         inFlight++;
     }
 
     /** Ends a {@link #hold()}: what was held back is written unless a CancelRequest still holds it. */
     void releaseHold() {
+        assert mayTouchState.getAsBoolean() : "the session's state touched outside its doors";
         if (inFlight > 0) {
             inFlight--;
             released.run();
@@ -83,6 +100,7 @@ final class CancelHold {
 
     /** Sends a CancelRequest and holds later exchanges back until it ended, or {@link #MAX_MILLIS}. */
     void request() {
+        assert mayTouchState.getAsBoolean() : "the session's state touched outside its doors";
         CompletionStage<?> request;
         try {
             request = action.get();
@@ -95,6 +113,7 @@ final class CancelHold {
         EventLoop eventLoop = loop.get();
         boolean[] ended = new boolean[1];
         Runnable end = () -> door.accept(() -> {
+            assert mayTouchState.getAsBoolean() : "the session's state touched outside its doors";
             if (!ended[0]) {
                 ended[0] = true;
                 inFlight--;

@@ -103,7 +103,9 @@ final class DefaultPgConnection implements PgConnection {
 
     /** Set once by the connect path with the answer's epoch: type DDL is watched, and the names looked up again after it. */
     void watchTypeOids(java.util.List<String> names, TypeOidEpoch epoch, long knownEpoch) {
-        session.serverReports().typeOids(new SessionTypeOids(names, epoch, knownEpoch, session.serverReports().reported("search_path"), this::typeOids));
+        SessionTypeOids oids = new SessionTypeOids(names, epoch, knownEpoch, session.serverReports().reported("search_path"), this::typeOids);
+        assert oids.belongsTo(session::mayTouchState);
+        session.serverReports().typeOids(oids);
     }
 
     void reportRoleChanges(java.util.function.Consumer<Map<String, String>> hostMemory) {

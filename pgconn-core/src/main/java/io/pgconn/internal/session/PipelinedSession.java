@@ -103,6 +103,7 @@ public final class PipelinedSession implements QuerySession {
         }, task -> doors.inSession(task));
         this.fifo = held[0] = new ExchangeFifo(this, cancels);
         this.reports = new ServerReports(host, parameters, statementCache, fifo);
+        assert statementCache.belongsTo(this::mayTouchState) && cancels.belongsTo(this::mayTouchState); // a missed door fails a test
     }
 
     /** Binds the session to its channel, when {@code inbound} joined the channel's pipeline. */
@@ -438,10 +439,15 @@ public final class PipelinedSession implements QuerySession {
         return closeCause;
     }
 
-    /** Whether this thread may touch the session's loop-only state now (assertions; {@link SessionGate#mayTouchState}). */
-    boolean mayTouchState() {
+    /**
+     * Whether this thread may touch the session's loop-only state now (assertions; {@link SessionGate#mayTouchState}):
+     * also before the channel is attached (nobody else has the session yet) and after its event loop shut down (work
+     * refused there is failed on the caller's thread: nobody else runs any more).
+     */
+    @Override
+    public boolean mayTouchState() {
         Channel ch = channel;
-        return ch == null || gate.mayTouchState(ch.eventLoop().inEventLoop()); // not attached yet: nobody else has it
+        return ch == null || gate.mayTouchState(ch.eventLoop().inEventLoop()) || ch.eventLoop().isShutdown();
     }
 
     /** The start of a statement on a caller's thread (tests: its seams); null before the channel. */

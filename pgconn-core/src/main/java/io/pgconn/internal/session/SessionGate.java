@@ -70,6 +70,11 @@ final class SessionGate {
     private final String host;
     /** Statements started on the caller's thread (tests: that the caller's way was taken). */
     private volatile long ownedStarts;
+    /**
+     * The thread that owns the session ({@link #OWNED}), kept only with assertions on ({@link #mayTouchState}): written
+     * by the owner alone, so a thread reads its own thread here only while it owns the session.
+     */
+    private Thread owner;
 
     SessionGate() {
         this("");
@@ -292,10 +297,17 @@ final class SessionGate {
 
     /**
      * Whether this thread may touch the session's loop-only state now (assertions): the loop inside one of the
-     * session's doors, or (not the loop) while a caller owns the session.
+     * session's doors, or (not the loop) the caller that owns the session — the owner itself, not any other thread
+     * while some caller owns it (REVIEW-18-START L6).
      */
     boolean mayTouchState(boolean onLoop) {
-        return onLoop ? depth > 0 : (state.get() & OWNED) != 0;
+        return onLoop ? depth > 0 : (state.get() & OWNED) != 0 && owner == Thread.currentThread();
+    }
+
+    /** Assertions only ({@code assert ownedBy(...)}): notes the owner for {@link #mayTouchState}. */
+    private boolean ownedBy(Thread thread) {
+        owner = thread;
+        return true;
     }
 
     /**
@@ -338,6 +350,7 @@ final class SessionGate {
             int s = state.get();
             if (s == 0) {
                 if (state.compareAndSet(0, OWNED)) {
+                    assert ownedBy(Thread.currentThread());
                     return true;
                 }
                 continue;
@@ -362,6 +375,7 @@ final class SessionGate {
      * in recursion needs.
      */
     void releaseOwned(boolean loopHasWork, EventLoop loop) {
+        assert ownedBy(null); // before the release: the next owner's note comes after it
         for (;;) {
             int s = state.get();
             int next = s & ~OWNED;

@@ -4,6 +4,7 @@ import io.pgconn.internal.query.Exchange;
 
 import java.util.List;
 import java.util.Map;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
 /**
@@ -57,6 +58,11 @@ public final class SessionTypeOids {
     /** {@link #searchPathChanges} when the answer the session holds was given. */
     private volatile int searchPathChangesAnswered;
     private Lookup lookup = Lookup.NONE;
+    /**
+     * Whether this thread may touch the session's state now (assertions only, {@link #belongsTo}; REVIEW-18-START L6):
+     * the loop inside one of the session's doors, or the caller that owns the session. Always, for one on its own.
+     */
+    private BooleanSupplier mayTouchState = () -> true;
 
     /** Where this session's next lookup stands. */
     private enum Lookup {
@@ -66,6 +72,15 @@ public final class SessionTypeOids {
         QUEUED,
         /** One found a transaction open at its turn: the next one goes behind a statement that may end it. */
         AFTER_TRANSACTION_END
+    }
+
+    /**
+     * Assertions only — {@code assert oids.belongsTo(session::mayTouchState)}: its mutators assert that this thread may
+     * touch the session's state ({@link PipelinedSession#mayTouchState}), so a missed door fails a test, not a user.
+     */
+    boolean belongsTo(BooleanSupplier mayTouchState) {
+        this.mayTouchState = mayTouchState;
+        return true;
     }
 
     /** Nothing on this session is watched nor refreshed (the null object, so the session needs no null checks). */
@@ -103,6 +118,7 @@ public final class SessionTypeOids {
      * answer stale then, on a server that does not report search_path ({@link TypeChangingCommands}).
      */
     void commandCompleted(String tag, Exchange current) {
+        assert mayTouchState.getAsBoolean() : "the session's state touched outside its doors";
         TypeChangingCommands.Change change = TypeChangingCommands.of(tag);
         if (change == null) {
             return;
@@ -120,6 +136,7 @@ public final class SessionTypeOids {
      * set_config in a query, a function): a name may resolve to another type now; this session's answer is stale.
      */
     void searchPathChanged() {
+        assert mayTouchState.getAsBoolean() : "the session's state touched outside its doors";
         if (names.length > 0) {
             searchPathChanges++;
         }
@@ -131,6 +148,7 @@ public final class SessionTypeOids {
      * completion, so that whoever waits for the DDL finds the epoch moved.
      */
     void readyForQuery(char status) {
+        assert mayTouchState.getAsBoolean() : "the session's state touched outside its doors";
         if (status == 'I' && changedInTransaction) {
             changedInTransaction = false;
             epoch.advance();
@@ -177,6 +195,7 @@ public final class SessionTypeOids {
      * with 25001), and a connection with statements always in flight still gets to run it (session 12).
      */
     Exchange refreshBefore(boolean nothingInFlight, char transactionStatus, String host) {
+        assert mayTouchState.getAsBoolean() : "the session's state touched outside its doors";
         if (lookup != Lookup.NONE || names.length == 0) {
             return null;
         }
@@ -194,6 +213,7 @@ public final class SessionTypeOids {
 
     /** The exchange to queue behind {@code submitted}, or null: a lookup, when one waits for a transaction to end and it may end it. */
     Exchange refreshAfter(Exchange submitted, String host) {
+        assert mayTouchState.getAsBoolean() : "the session's state touched outside its doors";
         if (lookup != Lookup.AFTER_TRANSACTION_END || !submitted.mayEndTransaction()) {
             return null;
         }
@@ -203,11 +223,13 @@ public final class SessionTypeOids {
 
     /** The queued lookup found a transaction open at its turn and left unwritten. */
     void transactionOpenAtItsTurn() {
+        assert mayTouchState.getAsBoolean() : "the session's state touched outside its doors";
         lookup = Lookup.AFTER_TRANSACTION_END;
     }
 
     /** The lookup asked at {@code askedAt} answered: the session's codecs use it. */
     void refreshed(long askedAt, Map<String, Integer> oids) {
+        assert mayTouchState.getAsBoolean() : "the session's state touched outside its doors";
         lookup = Lookup.NONE;
         knownEpoch = askedAt;
         searchPathChangesAnswered = searchPathChanges; // every change before the lookup was answered before it
@@ -216,6 +238,7 @@ public final class SessionTypeOids {
 
     /** The lookup failed (or the session ended): the codecs stay; the next statement asks again. */
     void refreshFailed() {
+        assert mayTouchState.getAsBoolean() : "the session's state touched outside its doors";
         lookup = Lookup.NONE;
     }
 }
