@@ -7,7 +7,6 @@ import io.pgconn.testkit.AuthMethod;
 import io.pgconn.testkit.ConnectionType;
 import io.pgconn.testkit.PgClusterExtension;
 import io.pgconn.testkit.PgUser;
-import io.pgconn.trace.PgTracer;
 import io.r2dbc.pool.ConnectionPool;
 import io.r2dbc.pool.ConnectionPoolConfiguration;
 import io.r2dbc.pool.PoolMetrics;
@@ -21,7 +20,6 @@ import reactor.core.publisher.Mono;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
 import static io.pgconn.testing.Conditions.awaitCondition;
@@ -54,19 +52,7 @@ class PoolAcquireTimeoutIT {
             .initSql("CREATE EVENT TRIGGER slow_login ON login EXECUTE FUNCTION slow_login()")
             .build();
 
-    private final AtomicInteger connectsStarted = new AtomicInteger();
-    private final AtomicInteger connectsEnded = new AtomicInteger();
-    private final PgTracer connects = new PgTracer() {
-        @Override
-        public void connectStarted(ConnectStarted event) {
-            connectsStarted.incrementAndGet();
-        }
-
-        @Override
-        public void connectEnded(ConnectEnded event) {
-            connectsEnded.incrementAndGet();
-        }
-    };
+    private final RecordingConnectTracer connects = new RecordingConnectTracer();
 
     /**
      * {@code maxAcquireTime} is a timeout on the pool's acquire, not on its allocation: the connect goes on, and
@@ -81,7 +67,7 @@ class PoolAcquireTimeoutIT {
             try {
                 Throwable timedOut = catchThrowable(() -> Mono.from(pool.create()).block(STEP));
                 assertThat(timedOut).isInstanceOf(R2dbcTimeoutException.class).hasMessageContaining("acquisition timed out");
-                assertThat(connectsEnded.get()).as("the connect is still under way").isZero();
+                assertThat(connects.ended()).as("the connect is still under way").isZero();
 
                 awaitCondition("the late connection to be idle in the pool", STEP,
                         () -> metrics.allocatedSize() == 1 && metrics.idleSize() == 1);
@@ -89,7 +75,7 @@ class PoolAcquireTimeoutIT {
                 assertThat(backends()).isEqualTo(1);
 
                 Connection reused = Mono.from(pool.create()).block(STEP);
-                assertThat(connectsStarted.get()).as("the next acquire took the late connection, no new connect").isEqualTo(1);
+                assertThat(connects.started()).as("the next acquire took the late connection, no new connect").isEqualTo(1);
                 Mono.from(reused.close()).block(STEP);
             } finally {
                 pool.disposeLater().block(STEP);
@@ -109,7 +95,7 @@ class PoolAcquireTimeoutIT {
                 Throwable timedOut = catchThrowable(() -> Mono.from(pool.create()).block(STEP));
                 assertThat(Exceptions.unwrap(timedOut)).isInstanceOf(TimeoutException.class);
 
-                awaitCondition("the connect to end", STEP, () -> connectsEnded.get() == connectsStarted.get());
+                awaitCondition("the connect to end", STEP, () -> connects.ended() == connects.started());
                 awaitCondition("the late connection to be closed", STEP, () -> core.openConnections() == 0);
                 awaitCondition("the server to have no session of the user left", STEP, () -> backends() == 0);
                 assertThat(metrics.allocatedSize()).isZero();
@@ -127,9 +113,9 @@ class PoolAcquireTimeoutIT {
             Throwable timedOut = catchThrowable(() -> Mono.from(pool.create()).block(STEP));
             assertThat(timedOut).isInstanceOf(R2dbcTimeoutException.class);
             pool.disposeLater().block(STEP);
-            assertThat(connectsEnded.get()).as("the connect is still under way").isZero();
+            assertThat(connects.ended()).as("the connect is still under way").isZero();
 
-            awaitCondition("the connect to end", STEP, () -> connectsEnded.get() == connectsStarted.get());
+            awaitCondition("the connect to end", STEP, () -> connects.ended() == connects.started());
             awaitCondition("the late connection to be closed", STEP, () -> core.openConnections() == 0);
             awaitCondition("the server to have no session of the user left", STEP, () -> backends() == 0);
         }

@@ -6,7 +6,6 @@ import io.pgconn.config.ConnConfig;
 import io.pgconn.config.EnvironmentSource;
 import io.pgconn.testkit.PgClusterExtension;
 import io.pgconn.testkit.PgServer;
-import io.pgconn.trace.PgTracer;
 import io.r2dbc.pool.ConnectionPool;
 import io.r2dbc.pool.ConnectionPoolConfiguration;
 import io.r2dbc.spi.Connection;
@@ -20,8 +19,6 @@ import reactor.core.publisher.Mono;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
@@ -40,26 +37,7 @@ class PoolCreateRetryIT {
     @RegisterExtension
     static final PgClusterExtension PG = R2dbcTestServer.builder("r2dbc-pool-create-retry", 0).build();
 
-    private final AtomicInteger connectsStarted = new AtomicInteger();
-    private final AtomicInteger connectsFailed = new AtomicInteger();
-    private volatile Runnable onFirstFailure = () -> { };
-    private final AtomicBoolean failedOnce = new AtomicBoolean();
-    private final PgTracer connects = new PgTracer() {
-        @Override
-        public void connectStarted(ConnectStarted event) {
-            connectsStarted.incrementAndGet();
-        }
-
-        @Override
-        public void connectEnded(ConnectEnded event) {
-            if (event.error() != null) {
-                connectsFailed.incrementAndGet();
-                if (failedOnce.compareAndSet(false, true)) {
-                    onFirstFailure.run();
-                }
-            }
-        }
-    };
+    private final RecordingConnectTracer connects = new RecordingConnectTracer();
 
     @AfterEach
     void serverRunsAgain() {
@@ -73,13 +51,13 @@ class PoolCreateRetryIT {
         PgServer server = PG.primary();
         server.stop();
         CompletableFuture<Void> started = new CompletableFuture<>();
-        onFirstFailure = () -> CompletableFuture.runAsync(server::start).whenComplete((done, error) -> {
+        connects.onFirstFailure(() -> CompletableFuture.runAsync(server::start).whenComplete((done, error) -> {
             if (error != null) {
                 started.completeExceptionally(error);
             } else {
                 started.complete(null);
             }
-        });
+        }));
         try (PgConnectionFactory core = core(R2dbcTestServer.PASSWORD)) {
             ConnectionPool pool = pool(core);
             try {
@@ -92,8 +70,8 @@ class PoolCreateRetryIT {
                 pool.dispose();
             }
             started.join();
-            assertThat(connectsFailed.get()).as("connects refused while the server was away").isPositive();
-            assertThat(connectsStarted.get()).isEqualTo(connectsFailed.get() + 1);
+            assertThat(connects.failed()).as("connects refused while the server was away").isPositive();
+            assertThat(connects.started()).isEqualTo(connects.failed() + 1);
         }
     }
 
@@ -109,7 +87,7 @@ class PoolCreateRetryIT {
             } finally {
                 pool.dispose();
             }
-            assertThat(connectsStarted.get()).isEqualTo(1);
+            assertThat(connects.started()).isEqualTo(1);
         }
     }
 
@@ -132,8 +110,8 @@ class PoolCreateRetryIT {
             } finally {
                 pool.dispose();
             }
-            assertThat(connectsStarted.get()).isGreaterThan(1);
-            assertThat(connectsFailed.get()).isEqualTo(connectsStarted.get());
+            assertThat(connects.started()).isGreaterThan(1);
+            assertThat(connects.failed()).isEqualTo(connects.started());
         }
     }
 
@@ -151,7 +129,7 @@ class PoolCreateRetryIT {
              PgConnectionFactory otherClient = PgConnectionFactory.create(core.config())) {
             PgConnection slotHolder = otherClient.connect().join();
             CompletableFuture<Void> freed = new CompletableFuture<>();
-            onFirstFailure = () -> slotHolder.close().whenComplete((done, error) -> freed.complete(null));
+            connects.onFirstFailure(() -> slotHolder.close().whenComplete((done, error) -> freed.complete(null)));
             ConnectionPool pool = pool(core);
             try {
                 Connection connection = Mono.from(pool.create()).block(STEP);
@@ -161,8 +139,8 @@ class PoolCreateRetryIT {
                 pool.dispose();
             }
             freed.join();
-            assertThat(connectsFailed.get()).as("connects refused while the other client held the slot").isPositive();
-            assertThat(connectsStarted.get()).isEqualTo(connectsFailed.get() + 1);
+            assertThat(connects.failed()).as("connects refused while the other client held the slot").isPositive();
+            assertThat(connects.started()).isEqualTo(connects.failed() + 1);
         }
     }
 
@@ -187,12 +165,12 @@ class PoolCreateRetryIT {
             } finally {
                 pool.dispose();
             }
-            assertThat(connectsFailed.get()).isEqualTo(connectsStarted.get());
+            assertThat(connects.failed()).isEqualTo(connects.started());
             // it retried (the retry gives up only when less than twice the next backoff is left: a first refusal slower
             // than 1.95 s would end it), at most as often as the backoff allows in 2 s (25 ms doubling to 250 ms: 10, 12
             // with slack); how many between depends on how long each refused login takes on a loaded machine
-            assertThat(connectsStarted.get()).as("tried again").isGreaterThan(1);
-            assertThat(connectsStarted.get()).as("paced by the backoff").isLessThanOrEqualTo(12);
+            assertThat(connects.started()).as("tried again").isGreaterThan(1);
+            assertThat(connects.started()).as("paced by the backoff").isLessThanOrEqualTo(12);
         }
     }
 

@@ -7,7 +7,6 @@ import io.pgconn.PgException;
 import io.pgconn.config.ConnConfig;
 import io.pgconn.config.EnvironmentSource;
 import io.pgconn.testkit.PgClusterExtension;
-import io.pgconn.trace.PgTracer;
 import io.r2dbc.pool.ConnectionPool;
 import io.r2dbc.pool.ConnectionPoolConfiguration;
 import io.r2dbc.spi.Connection;
@@ -25,7 +24,6 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import static io.pgconn.testing.Conditions.awaitCondition;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -47,23 +45,7 @@ class PoolLoginPacingIT {
     static final PgClusterExtension PG = R2dbcTestServer.builder("r2dbc-login-pacing", 0)
             .config("max_connections", "8").build();
 
-    private final AtomicInteger connectsStarted = new AtomicInteger();
-    private final AtomicInteger connectsFailed = new AtomicInteger();
-    private volatile Runnable onFailure = () -> { };
-    private final PgTracer connects = new PgTracer() {
-        @Override
-        public void connectStarted(ConnectStarted event) {
-            connectsStarted.incrementAndGet();
-        }
-
-        @Override
-        public void connectEnded(ConnectEnded event) {
-            if (event.error() != null) {
-                connectsFailed.incrementAndGet();
-                onFailure.run();
-            }
-        }
-    };
+    private final RecordingConnectTracer connects = new RecordingConnectTracer();
 
     @Test
     void aFullServerGetsOnePacedLoginStreamPerPoolNotOnePerWaitingConnect() {
@@ -87,12 +69,12 @@ class PoolLoginPacingIT {
                     .allSatisfy(failure -> assertThat(failure).isInstanceOf(R2dbcTransientResourceException.class));
             assertThat(failures).allSatisfy(failure ->
                     assertThat(((R2dbcTransientResourceException) failure).getSqlState()).isEqualTo("53300"));
-            assertThat(connectsFailed.get()).isEqualTo(connectsStarted.get());
+            assertThat(connects.failed()).isEqualTo(connects.started());
             // at most the first wave (POOL_SIZE, under way before the first refusal came back) plus one login per
             // 250 ms for the pool in the 2-s deadline (8); each waiting connect on its own backoff (25 ms doubling to
             // 250 ms) made up to 10 each, 80 in all
-            assertThat(connectsStarted.get()).as("refused logins, paced per pool").isLessThanOrEqualTo(POOL_SIZE + 8 + 2);
-            assertThat(connectsStarted.get()).as("tried again after the first wave").isGreaterThan(POOL_SIZE);
+            assertThat(connects.started()).as("refused logins, paced per pool").isLessThanOrEqualTo(POOL_SIZE + 8 + 2);
+            assertThat(connects.started()).as("tried again after the first wave").isGreaterThan(POOL_SIZE);
         } finally {
             others.forEach(PgConnection::close);
         }
@@ -122,7 +104,7 @@ class PoolLoginPacingIT {
                 Connection held = Mono.from(pool.create()).block(STEP);
                 fill(otherClients, others); // the server is full again
                 CompletableFuture<Void> refused = new CompletableFuture<>();
-                onFailure = () -> refused.complete(null);
+                connects.onFailure(() -> refused.complete(null));
                 // this acquire grows the pool: its connect is refused and waits for a slot (until the pool is disposed)
                 CompletableFuture<Connection> grows = Mono.from(pool.create()).toFuture();
                 refused.get(STEP.toSeconds(), TimeUnit.SECONDS);

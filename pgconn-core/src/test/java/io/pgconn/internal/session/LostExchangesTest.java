@@ -6,10 +6,8 @@ import io.pgconn.PgFailedThenClosedException;
 import io.pgconn.PgOutcomeUnknownException;
 import io.pgconn.PgProtocolException;
 import io.pgconn.ServerErrorFields;
-import io.pgconn.internal.protocol.backend.BackendMessage;
-import io.pgconn.internal.protocol.frontend.FrontendMessage;
 import io.pgconn.internal.query.Exchange;
-import io.pgconn.internal.query.QuerySession;
+import io.pgconn.internal.query.StubExchange;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -331,7 +329,7 @@ class LostExchangesTest {
     }
 
     /** An exchange as the FIFO sees it: whether its execution is written, whether it may end a block, whether it read a CommandComplete. */
-    private static final class Lost extends Exchange {
+    private static final class Lost extends StubExchange {
         private final boolean execution;
         private final boolean endsBlock;
         private final boolean completed;
@@ -384,23 +382,6 @@ class LostExchangesTest {
         @Override
         public boolean completedAny() {
             return completed;
-        }
-
-        @Override
-        public FrontendMessage messages(QuerySession session) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public void onMessage(BackendMessage message) {
-        }
-
-        @Override
-        public void onReady(char status) {
-        }
-
-        @Override
-        public void fail(PgException error) {
         }
     }
 }

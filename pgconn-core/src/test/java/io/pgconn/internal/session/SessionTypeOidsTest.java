@@ -1,10 +1,7 @@
 package io.pgconn.internal.session;
 
-import io.pgconn.PgException;
-import io.pgconn.internal.protocol.backend.BackendMessage;
-import io.pgconn.internal.protocol.frontend.FrontendMessage;
 import io.pgconn.internal.query.Exchange;
-import io.pgconn.internal.query.QuerySession;
+import io.pgconn.internal.query.StubExchange;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -38,24 +35,7 @@ class SessionTypeOidsTest {
 
     /** A statement of {@code text}. */
     private static Exchange statement(String text, boolean mayEndTransaction) {
-        return new Exchange() {
-            @Override
-            public FrontendMessage messages(QuerySession session) {
-                throw new UnsupportedOperationException();
-            }
-
-            @Override
-            public void onMessage(BackendMessage message) {
-            }
-
-            @Override
-            public void onReady(char status) {
-            }
-
-            @Override
-            public void fail(PgException error) {
-            }
-
+        return new StubExchange() {
             @Override
             public boolean mayEndTransaction() {
                 return mayEndTransaction;

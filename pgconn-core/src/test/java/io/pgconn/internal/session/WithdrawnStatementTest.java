@@ -1,9 +1,7 @@
 package io.pgconn.internal.session;
 
 import io.netty.channel.embedded.EmbeddedChannel;
-import io.pgconn.PgException;
 import io.pgconn.ServerErrorFields;
-import io.pgconn.internal.protocol.backend.BackendMessage;
 import io.pgconn.internal.protocol.backend.BindComplete;
 import io.pgconn.internal.protocol.backend.CommandComplete;
 import io.pgconn.internal.protocol.backend.ErrorResponse;
@@ -13,8 +11,8 @@ import io.pgconn.internal.protocol.backend.ReadyForQuery;
 import io.pgconn.internal.protocol.frontend.FrontendMessage;
 import io.pgconn.internal.protocol.frontend.Query;
 import io.pgconn.internal.query.DefaultPgStatement;
-import io.pgconn.internal.query.Exchange;
 import io.pgconn.internal.query.QuerySession;
+import io.pgconn.internal.query.StubExchange;
 import io.pgconn.query.RowSet;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -39,7 +37,7 @@ class WithdrawnStatementTest {
     private final EmbeddedChannel channel = embedded.channel;
 
     /** A simple Query that holds later writes until released (as a paged stream holds them until its Sync). */
-    private static final class Holder extends Exchange {
+    private static final class Holder extends StubExchange {
         boolean holding = true;
         char readyStatus;
 
@@ -49,16 +47,8 @@ class WithdrawnStatementTest {
         }
 
         @Override
-        public void onMessage(BackendMessage message) {
-        }
-
-        @Override
         public void onReady(char status) {
             readyStatus = status;
-        }
-
-        @Override
-        public void fail(PgException error) {
         }
 
         @Override
