@@ -17,7 +17,7 @@ import java.util.List;
  *
  * <p>Its parts: {@link ServerDirectory} (the files), {@link Postmaster} (the process: start, stop, promote,
  * reload), {@link ServerConfigFiles} (the configuration it is started and reloaded with: port, certificate,
- * primary, runtime parameters), {@link SuperuserSql} (SQL as superuser over the socket).
+ * primary, runtime parameters), {@link SuperuserSql} (SQL as superuser over the socket, {@link #sql()}).
  */
 public final class PgServer implements AutoCloseable {
 
@@ -51,7 +51,7 @@ public final class PgServer implements AutoCloseable {
         this.afterClose = afterClose;
         this.configFiles = new ServerConfigFiles(spec, tls, this.directory.data(), this.directory.socket(),
                 this.directory.tls());
-        this.sql = new SuperuserSql(this.directory.socket(), configFiles::port);
+        this.sql = new SuperuserSql(this.directory.socket(), configFiles::port, this::requireRunning);
         this.postmaster = new Postmaster(name, binaries, this.directory, configFiles, sql, spec.startTimeout());
     }
 
@@ -247,79 +247,46 @@ public final class PgServer implements AutoCloseable {
         directory.delete();
     }
 
-    // ---------------------------------------------------------------- SQL as superuser
+    // ---------------------------------------------------------------- SQL as superuser (SuperuserSql)
 
-    /**
-     * Runs SQL as superuser (over the Unix socket) and returns the rows, each as its columns joined by
-     * {@code |} ({@code psql -At} style; SQL NULL as an empty string).
-     *
-     * @param sql one or more statements
-     * @return the rows of all statements, in order
-     * @throws PgTestkitException on an SQL error (with {@link PgTestkitException#sqlState()})
-     */
-    public List<String> execute(String sql) {
-        return execute(DEFAULT_DATABASE, sql);
+    /** @return SQL as superuser on this server, over its Unix socket (what {@link #execute(String)} and its kin call) */
+    public SuperuserSql sql() {
+        return sql;
     }
 
-    /**
-     * As {@link #execute(String)}, in {@code database} (new user 10 F5: DDL for an application's own database,
-     * such as a table in {@code orders}, needed a connection of the test's own: there is no {@code \c}).
-     *
-     * @param database a database of this server
-     * @param sql      one or more statements
-     * @return the rows of all statements, in order
-     * @throws PgTestkitException on an SQL error, or when {@code database} does not exist (the server's message
-     *                            names it)
-     */
+    /** {@link SuperuserSql#execute(String)} on this server. */
+    public List<String> execute(String sql) {
+        return this.sql.execute(sql);
+    }
+
+    /** {@link SuperuserSql#execute(String, String)} on this server. */
     public List<String> execute(String database, String sql) {
-        requireRunning();
         return this.sql.execute(database, sql);
     }
 
-    /**
-     * @param sql one or more statements
-     * @return the rows as lists of column texts ({@code null} for SQL NULL)
-     */
+    /** {@link SuperuserSql#query(String)} on this server. */
     public List<List<String>> query(String sql) {
-        return query(DEFAULT_DATABASE, sql);
+        return this.sql.query(sql);
     }
 
-    /**
-     * As {@link #query(String)}, in {@code database}.
-     *
-     * @param database a database of this server
-     * @param sql      one or more statements
-     * @return the rows as lists of column texts ({@code null} for SQL NULL)
-     */
+    /** {@link SuperuserSql#query(String, String)} on this server. */
     public List<List<String>> query(String database, String sql) {
-        requireRunning();
         return this.sql.query(database, sql);
     }
 
-    /**
-     * @param sql a query
-     * @return the first column of the first row, or {@code null} when there is no row
-     */
+    /** {@link SuperuserSql#queryValue(String)} on this server. */
     public String queryValue(String sql) {
-        return queryValue(DEFAULT_DATABASE, sql);
+        return this.sql.queryValue(sql);
     }
 
-    /**
-     * As {@link #queryValue(String)}, in {@code database}.
-     *
-     * @param database a database of this server
-     * @param sql      a query
-     * @return the first column of the first row, or {@code null} when there is no row
-     */
+    /** {@link SuperuserSql#queryValue(String, String)} on this server. */
     public String queryValue(String database, String sql) {
-        requireRunning();
         return this.sql.queryValue(database, sql);
     }
 
-    /** @return whether {@code pg_is_in_recovery()} (a standby that has not been promoted) */
+    /** {@link SuperuserSql#isInRecovery()} on this server. */
     public boolean isInRecovery() {
-        requireRunning();
-        return sql.inRecovery();
+        return sql.isInRecovery();
     }
 
     // ---------------------------------------------------------------- accessors

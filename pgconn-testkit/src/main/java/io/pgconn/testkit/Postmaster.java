@@ -154,13 +154,13 @@ final class Postmaster {
      */
     void reload() {
         long expected = config.write();
-        sql.execute(PgServer.DEFAULT_DATABASE, "SELECT pg_reload_conf()");
+        sql.joined(PgServer.DEFAULT_DATABASE, "SELECT pg_reload_conf()");
         try {
             PolledCondition.await("configuration reload of '" + name + "'", readyTimeout, () -> String.valueOf(expected)
-                    .equals(sql.queryValue(PgServer.DEFAULT_DATABASE, "SHOW pgconn_testkit.generation")));
+                    .equals(sql.value(PgServer.DEFAULT_DATABASE, "SHOW pgconn_testkit.generation")));
         } catch (PgTestkitException e) {
             throw new PgTestkitException(e.getMessage() + "; configuration errors: "
-                    + sql.query(PgServer.DEFAULT_DATABASE, "SELECT sourcefile || ':' || sourceline || ' ' || name || ': ' "
+                    + sql.rows(PgServer.DEFAULT_DATABASE, "SELECT sourcefile || ':' || sourceline || ' ' || name || ': ' "
                     + "|| error FROM pg_file_settings WHERE error IS NOT NULL"), e);
         }
     }
