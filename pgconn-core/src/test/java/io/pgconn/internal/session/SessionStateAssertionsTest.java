@@ -78,7 +78,7 @@ class SessionStateAssertionsTest {
         }
         session.gate().releaseOwned(false, channel.eventLoop());
         for (Executable touch : touches()) {
-            assertThat(onAnotherThread(touch).get(10, TimeUnit.SECONDS)).as("after the release, the former owner too")
+            assertThat(onAnotherThread(touch).get(10, TimeUnit.SECONDS)).as("after the release: nobody owns the session")
                     .isInstanceOf(AssertionError.class);
         }
     }
