@@ -35,6 +35,12 @@ import java.util.stream.Collectors;
  * </ul>
  * Any other failure (the pool closed with the application, a connection factory that is not pgconn's) is thrown
  * as it is.
+ *
+ * <p>A connect's failure is thrown as the object the core made, on the event loop: its stack has no frame of the
+ * borrowing thread (REVIEW-20 S3). Decision: kept so — its class is what a caller catches
+ * ({@code PgAuthenticationException}, {@code PgTlsException} ...), and r2dbc-pool may fail several waiting borrows with
+ * the one object, so attaching each borrower's frame to it (as suppressed) would grow it per borrower; the message
+ * names the host and the reason, which is what the frame would have located.
  */
 final class SessionBorrowFailure {
 
