@@ -138,16 +138,6 @@ public final class FailoverTracker implements PgTracer {
         }
     }
 
-    /**
-     * Where connections land by the health monitors' first round of probes, until every host has answered or failed
-     * once: not a change from where a connect landed before (NEW-USER-20 F8: a {@code prefer-standby} factory's
-     * first connect landed on the primary before the first probe of the standby ended, and every start counted
-     * "failover 1" to the standby). The next {@link #landedOn} counts from here.
-     */
-    public synchronized void baseline(String host) {
-        this.activeHost = host;
-    }
-
     /** {@code host:port} of the last successful connect, or {@code null} before the first. */
     public synchronized @Nullable String activeHost() {
         return this.activeHost;

@@ -1,6 +1,5 @@
 package io.pgconn.spring.boot.autoconfigure.health;
 
-import io.pgconn.HostStatus;
 import io.pgconn.config.TargetSessionAttrs;
 import io.pgconn.spring.boot.autoconfigure.FailoverTracker;
 import org.jspecify.annotations.Nullable;
@@ -37,12 +36,6 @@ final class HostViews {
     /** Whether new connections stick to the host the last connect reached (not with {@code load-balance-hosts=random}). */
     private final boolean sticky;
 
-    /**
-     * Whether every host has had a view other than {@code unknown} (the monitors' first round has ended): only then is a
-     * change of the active host a failover; before, the active host is a baseline ({@link FailoverTracker#baseline}).
-     */
-    private boolean firstRoundEnded;
-
     /** What the last {@link #update} computed: a report shows it with the count it was counted with. */
     private @Nullable HostView active;
 
@@ -71,11 +64,7 @@ final class HostViews {
         String lastConnected = this.sticky ? this.failoverTracker.lastConnectedHost() : null;
         HostView active = active(this.views, this.targetSessionAttrs, lastConnected);
         this.active = active;
-        if (active != null && !this.firstRoundEnded) {
-            // the first round: a host not probed yet may be the one connects prefer (prefer-standby's standby)
-            this.failoverTracker.baseline(active.host());
-            this.firstRoundEnded = this.views.stream().noneMatch(known -> known.state() == HostStatus.State.UNKNOWN);
-        } else if (active != null) {
+        if (active != null) {
             // no acceptable host (the window before a promotion) is no host change: the next one decides
             String previous = this.failoverTracker.activeHost();
             this.failoverTracker.landedOn(active.host(),

@@ -17,6 +17,8 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
+import java.util.Map;
+
 /**
  * Auto-configuration of pgconn observations and meters. Each part needs its Micrometer API on the
  * class path and its registry bean; the tracers join the auto-configured factory as
@@ -118,11 +120,9 @@ public final class PgConnMetricsAutoConfiguration {
         @Bean
         @ConditionalOnMissingBean
         @ConditionalOnBean(PgConnectionFactory.class)
-        PgConnMeterBinder pgConnMeterBinder(ListableBeanFactory beans, ObjectProvider<FailoverTrackers> pgConnFailoverTrackers) {
-            // every PgConnectionFactory bean, also one declared @Bean(defaultCandidate = false) — the README's "reads on
-            // the standby" factory — which an injected Map<String, PgConnectionFactory> leaves out (NEW-USER-20 F8)
-            return new PgConnMeterBinder(beans.getBeansOfType(PgConnectionFactory.class),
-                    pgConnFailoverTrackers.getIfAvailable(FailoverTrackers::new));
+        PgConnMeterBinder pgConnMeterBinder(Map<String, PgConnectionFactory> pgConnectionFactories,
+                ObjectProvider<FailoverTrackers> pgConnFailoverTrackers) {
+            return new PgConnMeterBinder(pgConnectionFactories, pgConnFailoverTrackers.getIfAvailable(FailoverTrackers::new));
         }
     }
 }

@@ -106,25 +106,6 @@ class HostViewsTest {
         assertThat(FullHostWarning.of(this.views.snapshot().active())).isNull();
     }
 
-    /**
-     * NEW-USER-20 F8: a prefer-standby factory's first connect lands on the primary before the monitors' first probe of
-     * the standby has ended; where the first round of probes puts the active host is no failover. A change after it is.
-     */
-    @Test
-    void theFirstRoundOfProbesSetsTheActiveHostWithoutCountingAFailover() {
-        FailoverTracker readsTracker = new FailoverTracker("readsPg");
-        readsTracker.connectEnded(new ConnectEnded(1, DB1, ServerRole.PRIMARY, 1, null, Duration.ofMillis(2)));
-        HostViews reads = new HostViews(List.of(DB1, DB2), TargetSessionAttrs.PREFER_STANDBY, readsTracker);
-        reads.update(0, up(DB1, ServerRole.PRIMARY));
-        reads.update(1, up(DB2, ServerRole.STANDBY));
-        assertThat(reads.snapshot().active().host()).isEqualTo(DB2);
-        assertThat(readsTracker.activeHost()).isEqualTo(DB2);
-        assertThat(reads.snapshot().failovers()).as("no failover at start").isZero();
-        reads.update(1, down(DB2, "connection refused (db2:5432)"));
-        assertThat(reads.snapshot().active().host()).isEqualTo(DB1);
-        assertThat(reads.snapshot().failovers()).as("the standby down afterwards").isEqualTo(1);
-    }
-
     private void assertActive(String host, long failovers) {
         HostViews.Snapshot snapshot = this.views.snapshot();
         assertThat(snapshot.active()).as("active host").isNotNull();

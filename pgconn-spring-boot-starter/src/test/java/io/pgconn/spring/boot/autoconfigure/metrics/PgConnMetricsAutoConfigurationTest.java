@@ -40,30 +40,6 @@ class PgConnMetricsAutoConfigurationTest {
         });
     }
 
-    /**
-     * NEW-USER-20 F8: the README's "reads on the standby" factory, a {@code @Bean(defaultCandidate = false)}, gets its
-     * meters too (an injected {@code Map<String, PgConnectionFactory>} left it out: no meters at all for it).
-     */
-    @Test
-    void aFactoryBeanThatIsNoDefaultCandidateIsMeteredToo() {
-        this.runner.withBean(SimpleMeterRegistry.class).withUserConfiguration(ReadsFactory.class).run(context -> {
-            MeterRegistry registry = context.getBean(MeterRegistry.class);
-            context.getBean(PgConnMeterBinder.class).bindTo(registry);
-            assertThat(registry.find("pg.conn.connections.active").tag("name", "readsPg").gauge()).isNotNull();
-            assertThat(registry.find("pg.conn.failovers").tag("name", "readsPg").functionCounter()).isNotNull();
-            assertThat(registry.find("pg.conn.connections.active").tag("name", "pgConnectionFactory").gauge()).isNotNull();
-        });
-    }
-
-    @org.springframework.context.annotation.Configuration(proxyBeanMethods = false)
-    static class ReadsFactory {
-
-        @org.springframework.context.annotation.Bean(defaultCandidate = false, destroyMethod = "close")
-        io.pgconn.PgConnectionFactory readsPg(io.pgconn.PgConnectionFactory pgConnectionFactory) {
-            return pgConnectionFactory.builderWithSameTls(pgConnectionFactory.config()).threads(1).build();
-        }
-    }
-
     @Test
     void hostAttemptsCountedByHostAndOutcome() {
         int port = refusedPort();
