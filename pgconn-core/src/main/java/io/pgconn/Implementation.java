@@ -28,16 +28,18 @@ final class Implementation {
     private static final String BUSY_POLL = "io.pgconn.internal.transport.BusyPollStrategy";
     private static final MethodHandle NEW_FACTORY = findStatic(FACTORY, "create", MethodType.methodType(
             PgConnectionFactory.class, ConnConfig.class, EventLoopGroup.class, Transport.class, int.class,
-            PgTracer.class, Clock.class, TrustManagerFactory.class, KeyManagerFactory.class, CodecRegistry.class));
+            PgTracer.class, Clock.class, TrustManagerFactory.class, String.class, KeyManagerFactory.class,
+            CodecRegistry.class));
 
     private Implementation() {
     }
 
     static PgConnectionFactory newFactory(ConnConfig config, EventLoopGroup group, Transport transport, int threads,
-                                          PgTracer tracer, Clock clock, TrustManagerFactory trust, KeyManagerFactory keys,
-                                          CodecRegistry codecs) {
+                                          PgTracer tracer, Clock clock, TrustManagerFactory trust, String trustSource,
+                                          KeyManagerFactory keys, CodecRegistry codecs) {
         try {
-            return (PgConnectionFactory) NEW_FACTORY.invokeExact(config, group, transport, threads, tracer, clock, trust, keys, codecs);
+            return (PgConnectionFactory) NEW_FACTORY.invokeExact(config, group, transport, threads, tracer, clock, trust,
+                    trustSource, keys, codecs);
         } catch (RuntimeException | Error e) {
             throw e;
         } catch (Throwable e) {

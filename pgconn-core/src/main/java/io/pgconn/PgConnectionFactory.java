@@ -154,6 +154,7 @@ public interface PgConnectionFactory extends AutoCloseable {
         private PgTracer tracer = PgTracer.noop();
         private Clock clock = Clock.systemUTC();
         private TrustManagerFactory trustManagerFactory;
+        private String trustSource;
         private KeyManagerFactory keyManagerFactory;
         private CodecRegistry codecs = CodecRegistry.defaults();
 
@@ -201,10 +202,22 @@ public interface PgConnectionFactory extends AutoCloseable {
          * they count as a root certificate file that exists, so every {@code sslmode} but {@code disable}
          * verifies the chain against them ({@code prefer} and {@code allow} fall back to plaintext when it
          * fails, as libpq does) and {@code verify-full} still checks the host name.
-         * {@code null} (the default): {@code sslrootcert} decides.
+         * {@code null} (the default): {@code sslrootcert} decides. A chain they do not trust fails the handshake as
+         * "server certificate chain not trusted by the TrustManagerFactory given to PgConnectionFactory.Builder
+         * (sslrootcert is not read)"; {@link #trustManagerFactory(TrustManagerFactory, String)} names them.
          */
         public Builder trustManagerFactory(TrustManagerFactory trustManagerFactory) {
+            return trustManagerFactory(trustManagerFactory, null);
+        }
+
+        /**
+         * {@link #trustManagerFactory(TrustManagerFactory)}, named {@code source} in the error of a chain they do not
+         * trust ("server certificate chain not trusted by {@code source}", e.g. {@code SSL bundle 'db'}); {@code null}
+         * names them as the one-argument form does. No secret belongs in it.
+         */
+        public Builder trustManagerFactory(TrustManagerFactory trustManagerFactory, String source) {
             this.trustManagerFactory = trustManagerFactory;
+            this.trustSource = source;
             return this;
         }
 
@@ -230,7 +243,7 @@ public interface PgConnectionFactory extends AutoCloseable {
 
         public PgConnectionFactory build() {
             return Implementation.newFactory(config, group, transport, threads, tracer, clock, trustManagerFactory,
-                    keyManagerFactory, codecs);
+                    trustSource, keyManagerFactory, codecs);
         }
     }
 }

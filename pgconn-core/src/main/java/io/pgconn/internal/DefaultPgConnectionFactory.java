@@ -61,6 +61,7 @@ public final class DefaultPgConnectionFactory implements PgConnectionFactory {
     private final MultiHostConnector connector;
     private final PgTracer tracer;
     private final TrustManagerFactory trustManagerFactory;
+    private final String trustSource;
     private final KeyManagerFactory keyManagerFactory;
     private final CodecRegistry codecs;
     private final Set<ConnectionControl> open = ConcurrentHashMap.newKeySet();
@@ -71,7 +72,8 @@ public final class DefaultPgConnectionFactory implements PgConnectionFactory {
     private final CompletableFuture<Void> closeFuture = new CompletableFuture<>();
 
     private DefaultPgConnectionFactory(ConnConfig config, EventLoopGroup userGroup, Transport chosen, int threads, PgTracer tracer,
-                                       Clock clock, TrustManagerFactory trust, KeyManagerFactory keys, CodecRegistry codecs) {
+                                       Clock clock, TrustManagerFactory trust, String trustSource, KeyManagerFactory keys,
+                                       CodecRegistry codecs) {
         this.config = Objects.requireNonNull(config, "config");
         this.hostLabels = config.hosts().stream().map(HostSpec::label).toList();
         this.ownsGroup = userGroup == null;
@@ -80,9 +82,10 @@ public final class DefaultPgConnectionFactory implements PgConnectionFactory {
         this.group = ownsGroup ? transport.newEventLoopGroup(threads) : userGroup;
         this.tracer = tracer;
         this.trustManagerFactory = trust;
+        this.trustSource = trustSource;
         this.keyManagerFactory = keys;
         this.codecs = codecs;
-        this.resources = new ConnectResources(group, transport, tracer, new SslContextFactory(trust, keys), codecs);
+        this.resources = new ConnectResources(group, transport, tracer, new SslContextFactory(trust, keys, trustSource), codecs);
         this.connector = new MultiHostConnector(resources, new HostStatusRegistry(clock), new TypeOidCache(clock),
                 HostShuffle.RANDOM);
     }
@@ -101,9 +104,10 @@ public final class DefaultPgConnectionFactory implements PgConnectionFactory {
      * signature {@code io.pgconn.Implementation} looks up.
      */
     public static PgConnectionFactory create(ConnConfig config, EventLoopGroup userGroup, Transport transport, int threads,
-                                             PgTracer tracer, Clock clock, TrustManagerFactory trust, KeyManagerFactory keys,
-                                             CodecRegistry codecs) {
-        return new DefaultPgConnectionFactory(config, userGroup, transport, threads, tracer, clock, trust, keys, codecs);
+                                             PgTracer tracer, Clock clock, TrustManagerFactory trust, String trustSource,
+                                             KeyManagerFactory keys, CodecRegistry codecs) {
+        return new DefaultPgConnectionFactory(config, userGroup, transport, threads, tracer, clock, trust, trustSource, keys,
+                codecs);
     }
 
     @Override
@@ -145,7 +149,8 @@ public final class DefaultPgConnectionFactory implements PgConnectionFactory {
 
     @Override
     public PgConnectionFactory.Builder builderWithSameTls(ConnConfig connConfig) {
-        return PgConnectionFactory.builder(connConfig).trustManagerFactory(trustManagerFactory).keyManagerFactory(keyManagerFactory);
+        return PgConnectionFactory.builder(connConfig).trustManagerFactory(trustManagerFactory, trustSource)
+                .keyManagerFactory(keyManagerFactory);
     }
 
     @Override

@@ -25,6 +25,9 @@ import java.util.Objects;
  */
 public record SubscriberFailure(Kind kind, String host, String sqlState, Instant at) {
 
+    /** Deeper than any real chain of causes; a chain that loops back ends here. */
+    private static final int MAX_CAUSES = 32;
+
     public SubscriberFailure {
         Objects.requireNonNull(kind, "kind");
         Objects.requireNonNull(at, "at");
@@ -60,7 +63,8 @@ public record SubscriberFailure(Kind kind, String host, String sqlState, Instant
         }
         String where = host;
         String sqlState = null;
-        for (Throwable c = t; c != null && (where == null || sqlState == null); c = c.getCause() == c ? null : c.getCause()) {
+        Throwable c = t;
+        for (int depth = 0; depth < MAX_CAUSES && c != null && (where == null || sqlState == null); depth++, c = c.getCause()) {
             if (c instanceof PgException pg) {
                 where = where != null ? where : pg.host();
                 sqlState = sqlState != null ? sqlState : pg.sqlState().orElse(null);

@@ -22,7 +22,13 @@ import java.nio.file.Files;
 import javax.net.ssl.KeyManagerFactory;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -246,10 +252,39 @@ abstract class AbstractLifecycleIT {
         } finally {
             await(verified.close());
         }
-        PgConnection fallback = connect("scram_u", PASSWORD, "sslmode=prefer sslrootcert=" + pg().tls().untrustedCaCertificate());
+        // NEW-USER-20 F9: the plaintext after a failed TLS attempt is said once, at WARNING, with why TLS failed
+        List<LogRecord> warnings = new CopyOnWriteArrayList<>();
+        Handler capture = new Handler() {
+            @Override
+            public void publish(LogRecord record) {
+                warnings.add(record);
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        Logger fallbackLog = Logger.getLogger("io.pgconn.internal.connect.PlaintextFallbackLog");
+        fallbackLog.addHandler(capture);
+        PgConnection fallback;
+        try {
+            fallback = connect("scram_u", PASSWORD, "sslmode=prefer sslrootcert=" + pg().tls().untrustedCaCertificate());
+        } finally {
+            fallbackLog.removeHandler(capture);
+        }
         try {
             assertThat(fallback.tlsProtocol()).as("the untrusted chain failed the TLS attempt; prefer went on in plaintext").isEmpty();
             assertThat(value(fallback, "SELECT ssl::text FROM pg_stat_ssl WHERE pid = pg_backend_pid()")).isEqualTo("false");
+            assertThat(warnings).singleElement().satisfies(warning -> {
+                assertThat(warning.getLevel()).isEqualTo(Level.WARNING);
+                assertThat(warning.getMessage()).contains("connection to " + fallback.host() + " is not encrypted: sslmode=prefer"
+                        + " went on in plaintext because TLS failed: ").contains("not trusted by sslrootcert=")
+                        .doesNotContain(PASSWORD);
+            });
         } finally {
             await(fallback.close());
         }

@@ -7,12 +7,14 @@ import io.pgconn.PgServerException;
 import io.pgconn.ServerErrorFields;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.CompletionException;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 /** A subscriber's last failure is data — kind, server, SQLSTATE, time — never its message (NEW-USER-19 F11). */
 class SubscriberFailureTest {
@@ -52,6 +54,17 @@ class SubscriberFailureTest {
         assertThatThrownBy(() -> new SubscriberFailure(null, null, null, AT)).hasMessageContaining("kind");
         assertThatThrownBy(() -> new SubscriberFailure(SubscriberFailure.Kind.CONNECT_FAILED, null, null, null))
                 .hasMessageContaining("at");
+    }
+
+    /** REVIEW-20 S2: a chain of causes that loops back (initCause, a wrapping library) ends the walk instead of spinning. */
+    @Test
+    void aCauseChainThatLoopsBackEnds() {
+        IllegalStateException first = new IllegalStateException("first");
+        IllegalArgumentException second = new IllegalArgumentException("second", first);
+        first.initCause(second);
+        SubscriberFailure failure = assertTimeoutPreemptively(Duration.ofSeconds(10),
+                () -> SubscriberFailure.of(SubscriberFailure.Kind.CONNECTION_LOST, null, first, AT));
+        assertThat(failure).isEqualTo(new SubscriberFailure(SubscriberFailure.Kind.CONNECTION_LOST, null, null, AT));
     }
 
     private static ServerErrorFields fields(String severity, String sqlState) {

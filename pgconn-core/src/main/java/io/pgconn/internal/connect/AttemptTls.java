@@ -35,7 +35,8 @@ final class AttemptTls {
     CompletableFuture<TlsOutcome> negotiate(ConnConfig config, HostSpec host, Channel channel) {
         TlsSettings settings = TlsSettingsOf.config(config);
         String hostName = TlsHostName.of(host, settings.mode());
-        return TlsNegotiator.negotiate(channel, resources.sslContext(settings, host.label()), settings, hostName, host.port(), host.label())
+        return TlsNegotiator.negotiate(channel, resources.sslContext(settings, host.label()), settings,
+                        resources.chainVerifier(settings), hostName, host.port(), host.label())
                 .thenApply(outcome -> {
                     if (outcome instanceof TlsOutcome.Encrypted || config.sslMode().acceptsPlaintextAfterRefusal()) {
                         return outcome; // Refused under prefer: plaintext on the same socket

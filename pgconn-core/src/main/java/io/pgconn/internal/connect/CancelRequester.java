@@ -109,7 +109,8 @@ final class CancelRequester {
         }
         HostSpec host = facts.hostSpec();
         String hostName = TlsHostName.of(host, settings.mode());
-        return TlsNegotiator.negotiate(channel, resources.sslContext(settings, host.label()), settings, hostName, host.port(), host.label())
+        return TlsNegotiator.negotiate(channel, resources.sslContext(settings, host.label()), settings,
+                        resources.chainVerifier(settings), hostName, host.port(), host.label())
                 .thenAccept(outcome -> {
                     boolean plaintextAllowed = settings.mode() == SslMode.PREFER || settings.mode() == SslMode.ALLOW;
                     if (outcome instanceof TlsOutcome.Refused && !plaintextAllowed) {

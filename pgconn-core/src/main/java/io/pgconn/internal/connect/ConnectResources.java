@@ -121,6 +121,11 @@ public final class ConnectResources {
         return created;
     }
 
+    /** What verifies the server's certificate chain under {@code settings}, for a handshake failure's message; null: nothing. */
+    public String chainVerifier(TlsSettings settings) {
+        return sslContextFactory.chainVerifier(settings);
+    }
+
     /** What of the settings' files a context was built from. */
     private record FileState(boolean certFileExists, List<String> revocationLists) {
     }

@@ -45,6 +45,8 @@ public final class HostConnector {
     private final ConnectResources resources;
     private final CancelRequester canceller;
     private final AttemptTls encryption;
+    /** sslmode=prefer's plaintext after a failed TLS attempt, logged once per host and failure (NEW-USER-20 F9). */
+    private final PlaintextFallbackLog plaintextFallbacks = new PlaintextFallbackLog();
     private volatile PerConfig perConfig;
 
     public HostConnector(ConnectResources resources) {
@@ -75,6 +77,9 @@ public final class HostConnector {
         }
         return attempt(config, host, address, budget, scope, plan.get(0), true).handle((connection, error) -> {
             if (error == null) {
+                if (plan.get(0)) {
+                    plaintextFallbacks.encrypted(host.label());
+                }
                 return CompletableFuture.completedFuture(connection);
             }
             Throwable cause = FutureFailures.unwrap(error);
@@ -82,6 +87,9 @@ public final class HostConnector {
                 Throwable first = eligible.getCause();
                 return attempt(config, host, address, budget, scope, plan.get(1), true).<ConnectionControl>handle((second, secondError) -> {
                     if (secondError == null) {
+                        if (plan.get(0)) {
+                            plaintextFallbacks.plaintextAfter(host.label(), config.sslMode(), first);
+                        }
                         return second;
                     }
                     throw new CompletionException(bothFailed(first, withoutWrapper(FutureFailures.unwrap(secondError))));

@@ -32,6 +32,10 @@ public final class SslContextFactory {
     /** The ALPN protocol PostgreSQL 17+ requires for direct TLS ({@code sslnegotiation=direct}). */
     public static final String ALPN_POSTGRESQL = "postgresql";
 
+    /** How a handshake failure names trust given in memory without a name of its own. */
+    public static final String IN_MEMORY_TRUST = "the TrustManagerFactory given to PgConnectionFactory.Builder"
+            + " (sslrootcert is not read)";
+
     // NO_ADVERTISE + ACCEPT is the pair both the JDK and OpenSSL providers accept for a client;
     // the selection is checked after the handshake (TlsHandshakeHandler), not by the engine.
     private static final ApplicationProtocolConfig ALPN = new ApplicationProtocolConfig(
@@ -43,12 +47,15 @@ public final class SslContextFactory {
     /** Trust material given in memory instead of {@code sslrootcert}, or {@code null}. */
     private final TrustManagerFactory trust;
 
+    /** What {@link #trust} is, for a handshake failure's message (e.g. "SSL bundle 'db'"). */
+    private final String trustSource;
+
     /** Client key and certificate given in memory instead of {@code sslcert}/{@code sslkey}, or {@code null}. */
     private final KeyManagerFactory keys;
 
     /** Trust and client key from the settings' files. */
     public SslContextFactory() {
-        this(null, null);
+        this(null, null, null);
     }
 
     /**
@@ -57,8 +64,33 @@ public final class SslContextFactory {
      * Settings without a client certificate ({@code sslcertmode=disable}) send none, whatever {@code keys} holds.
      */
     public SslContextFactory(TrustManagerFactory trust, KeyManagerFactory keys) {
+        this(trust, keys, null);
+    }
+
+    /**
+     * As {@link #SslContextFactory(TrustManagerFactory, KeyManagerFactory)}; {@code trustSource} names {@code trust} in
+     * the error of a chain it does not trust (null: {@link #IN_MEMORY_TRUST}).
+     */
+    public SslContextFactory(TrustManagerFactory trust, KeyManagerFactory keys, String trustSource) {
         this.trust = trust;
+        this.trustSource = trustSource != null ? trustSource : IN_MEMORY_TRUST;
         this.keys = keys;
+    }
+
+    /**
+     * What verifies the server's certificate chain under {@code settings}, as a handshake failure names it
+     * ({@code server certificate chain not trusted by ...}): the trust given in memory by its name (NEW-USER-20 F1: an
+     * SSL bundle's failure named {@code sslrootcert=~/.postgresql/root.crt}, a file that was not there and not read),
+     * the system trust store, or the {@code sslrootcert} file; null when nothing verifies it.
+     */
+    public String chainVerifier(TlsSettings settings) {
+        if (trust != null) {
+            return settings.mode().verifiesChain(true) ? trustSource : null;
+        }
+        if (!settings.verifiesChain()) {
+            return null;
+        }
+        return settings.usesSystemTrust() ? "the system trust store (sslrootcert=system)" : "sslrootcert=" + settings.rootCert();
     }
 
     /**

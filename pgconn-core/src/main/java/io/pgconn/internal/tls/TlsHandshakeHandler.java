@@ -38,29 +38,32 @@ final class TlsHandshakeHandler extends ChannelInboundHandlerAdapter {
 
     private final SslHandler ssl;
     private final TlsSettings settings;
+    /** What verifies the server's chain, as a failure names it; null when nothing does. */
+    private final String chainVerifier;
     private final String hostName;
     private final String hostLabel;
     private final CompletableFuture<TlsOutcome> result;
 
-    private TlsHandshakeHandler(SslHandler ssl, TlsSettings settings, String hostName, String hostLabel,
+    private TlsHandshakeHandler(SslHandler ssl, TlsSettings settings, String chainVerifier, String hostName, String hostLabel,
                                 CompletableFuture<TlsOutcome> result) {
         this.ssl = ssl;
         this.settings = settings;
+        this.chainVerifier = chainVerifier;
         this.hostName = hostName;
         this.hostLabel = hostLabel;
         this.result = result;
     }
 
     /** Puts {@code SslHandler} at the pipeline head (which starts the handshake) with this watcher behind it. */
-    static void install(Channel channel, SslContext context, TlsSettings settings, String hostName, int port,
-                        String hostLabel, CompletableFuture<TlsOutcome> result) {
+    static void install(Channel channel, SslContext context, TlsSettings settings, String chainVerifier, String hostName,
+                        int port, String hostLabel, CompletableFuture<TlsOutcome> result) {
         // SNI names the host for virtual hosting; an IP literal is not a valid SNI name (RFC 6066)
         SslHandler ssl = settings.sni() && !PgHostnameVerifier.isIpLiteral(hostName)
                 ? context.newHandler(channel.alloc(), hostName, port)
                 : context.newHandler(channel.alloc());
         // the caller's per-host budget bounds the handshake; a second, shorter timer would cut it early
         ssl.setHandshakeTimeoutMillis(0);
-        TlsHandshakeHandler watcher = new TlsHandshakeHandler(ssl, settings, hostName, hostLabel, result);
+        TlsHandshakeHandler watcher = new TlsHandshakeHandler(ssl, settings, chainVerifier, hostName, hostLabel, result);
         // the watcher goes in first, so that it is there for any failure the handshake start raises
         channel.pipeline().addFirst(NAME, watcher);
         channel.pipeline().addFirst(TlsNegotiator.SSL_HANDLER_NAME, ssl);
@@ -120,11 +123,9 @@ final class TlsHandshakeHandler extends ChannelInboundHandlerAdapter {
      */
     private PgException failure(Throwable cause) {
         String what;
-        if (settings.verifiesChain() && causedBy(cause, CertificateException.class, CertPathBuilderException.class,
+        if (chainVerifier != null && causedBy(cause, CertificateException.class, CertPathBuilderException.class,
                 CertPathValidatorException.class)) {
-            what = "server certificate chain not trusted by " + (settings.usesSystemTrust()
-                    ? "the system trust store (sslrootcert=system)"
-                    : "sslrootcert=" + settings.rootCert());
+            what = "server certificate chain not trusted by " + chainVerifier;
         } else if (serverWentAway(cause)) {
             what = SERVER_CLOSED;
         } else if (String.valueOf(cause.getMessage()).toLowerCase(Locale.ROOT).contains("protocol_version")) {

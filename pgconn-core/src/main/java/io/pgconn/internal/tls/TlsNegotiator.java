@@ -31,6 +31,8 @@ public final class TlsNegotiator {
      * Negotiates TLS on {@code channel}, which must be connected and have an otherwise empty pipeline.
      *
      * @param context   from {@link SslContextFactory#create} for the same {@code settings}
+     * @param chainVerifier what verifies the server's chain, as a failure names it; null when nothing does
+     *                  ({@link SslContextFactory#chainVerifier})
      * @param hostName  the host <em>name</em> (not {@code hostaddr}): SNI and the verify-full check use it
      * @param port      the server port (SNI / session identity)
      * @param hostLabel {@code host:port} for exceptions
@@ -40,7 +42,7 @@ public final class TlsNegotiator {
      *         with a {@link PgTlsException} (or {@code PgProtocolException} for a malformed answer)
      */
     public static CompletableFuture<TlsOutcome> negotiate(Channel channel, SslContext context, TlsSettings settings,
-                                                          String hostName, int port, String hostLabel) {
+                                                          String chainVerifier, String hostName, int port, String hostLabel) {
         CompletableFuture<TlsOutcome> result = new CompletableFuture<>();
         Runnable start = () -> {
             if (!channel.isActive()) {
@@ -50,10 +52,10 @@ public final class TlsNegotiator {
             }
             try {
                 if (settings.negotiation() == SslNegotiation.DIRECT) {
-                    TlsHandshakeHandler.install(channel, context, settings, hostName, port, hostLabel, result);
+                    TlsHandshakeHandler.install(channel, context, settings, chainVerifier, hostName, port, hostLabel, result);
                 } else {
                     channel.pipeline().addLast(new SslRequestHandler(hostLabel, result,
-                            ch -> TlsHandshakeHandler.install(ch, context, settings, hostName, port, hostLabel, result)));
+                            ch -> TlsHandshakeHandler.install(ch, context, settings, chainVerifier, hostName, port, hostLabel, result)));
                 }
             } catch (RuntimeException e) {
                 result.completeExceptionally(e instanceof PgException ? e

@@ -37,7 +37,7 @@ class WalkFailuresListIT {
                     + "\n  127.0.0.1:" + refused + ": " + refusedReason
                     + "\n  " + server + ": server " + server + " reported FATAL: invalid value for parameter \"work_mem\": \"1zz\" (SQLSTATE 22023)"
                     + "\n    HINT: " + hint);
-            assertThat(ErrorMessageLines.oneLine(walk.getMessage())).as("on one line (a subscriber's lastError, a health log)")
+            assertThat(ErrorMessageLines.oneLine(walk.getMessage())).as("on one line (a given-up subscriber's error, a health log)")
                     .isEqualTo("could not connect to any of 2 hosts (target_session_attrs=any): 127.0.0.1:" + refused + ": " + refusedReason
                             + "; " + server + ": server " + server + " reported FATAL: invalid value for parameter \"work_mem\": \"1zz\""
                             + " (SQLSTATE 22023), HINT: " + hint);

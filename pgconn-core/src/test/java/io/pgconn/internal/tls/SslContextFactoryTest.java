@@ -234,6 +234,31 @@ class SslContextFactoryTest {
                 .doesNotThrowAnyException();
     }
 
+    /**
+     * NEW-USER-20 F1: with trust given in memory (an SSL bundle's), a chain it does not trust is reported as not trusted
+     * by that trust, by its name — not by {@code sslrootcert=~/.postgresql/root.crt}, a file that is not read (nor
+     * there) — and under every mode that verifies with it; the files' trust is named as before.
+     */
+    @Test
+    void theChainVerifierANotTrustedChainIsReportedAgainstIsTheTrustInUse() throws Exception {
+        javax.net.ssl.TrustManagerFactory trust = javax.net.ssl.TrustManagerFactory.getInstance(
+                javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+        trust.init((java.security.KeyStore) null);
+        TlsSettings defaultRoot = TlsSettingsTest.settings(SslMode.VERIFY_FULL, null, "/nowhere/.postgresql/root.crt", null, null);
+        assertThat(new SslContextFactory(trust, null, "SSL bundle 'db'").chainVerifier(defaultRoot)).isEqualTo("SSL bundle 'db'");
+        assertThat(new SslContextFactory(trust, null).chainVerifier(defaultRoot)).isEqualTo(SslContextFactory.IN_MEMORY_TRUST)
+                .doesNotContain("/nowhere");
+        assertThat(new SslContextFactory(trust, null, "SSL bundle 'db'")
+                .chainVerifier(TlsSettingsTest.settings(SslMode.REQUIRE, null, null, null, null))).isEqualTo("SSL bundle 'db'");
+        assertThat(new SslContextFactory(trust, null, "SSL bundle 'db'")
+                .chainVerifier(TlsSettingsTest.settings(SslMode.DISABLE, null, null, null, null))).isNull();
+        assertThat(factory.chainVerifier(defaultRoot)).isEqualTo("sslrootcert=/nowhere/.postgresql/root.crt");
+        assertThat(factory.chainVerifier(TlsSettingsTest.settings(SslMode.VERIFY_FULL, null, "system", null, null)))
+                .isEqualTo("the system trust store (sslrootcert=system)");
+        assertThat(factory.chainVerifier(TlsSettingsTest.settings(SslMode.REQUIRE, null, "/nowhere/root.crt", null, null)))
+                .as("require with no root file: encrypted, not verified").isNull();
+    }
+
     @Test
     void systemTrustStoreBuilds() {
         assertThatCode(() -> factory.create(TlsSettingsTest.settings(SslMode.VERIFY_FULL, null, "system", null, null), "h:1"))

@@ -165,7 +165,7 @@ class SslRequestHandlerTest {
         CompletableFuture<TlsOutcome> outcome = new CompletableFuture<>();
         try {
             tls.pipeline().addLast(new SslRequestHandler("db:5432", outcome,
-                    ch -> TlsHandshakeHandler.install(ch, context, REQUIRE, "db.example.com", 5432, "db:5432", outcome)));
+                    ch -> TlsHandshakeHandler.install(ch, context, REQUIRE, null, "db.example.com", 5432, "db:5432", outcome)));
             ByteBuf request = tls.readOutbound();
             request.release();
             tls.writeInbound(Unpooled.wrappedBuffer(new byte[] {'S'}));

@@ -37,7 +37,7 @@ class TlsHandshakeHandlerTest {
     private PgConnectException handshakeFailsWith(Throwable socketError) {
         TlsSettings settings = new TlsSettings(SslMode.REQUIRE, SslNegotiation.POSTGRES, null, null, null, null,
                 true, null, null, SslProviderKind.JDK);
-        TlsHandshakeHandler.install(channel, new SslContextFactory().create(settings, HOST), settings,
+        TlsHandshakeHandler.install(channel, new SslContextFactory().create(settings, HOST), settings, null,
                 "db.example.test", 5432, HOST, result);
         channel.pipeline().fireExceptionCaught(socketError);
         assertThat(result).isCompletedExceptionally();

@@ -98,8 +98,10 @@ class TlsNegotiatorTest {
                 })
                 .connect("127.0.0.1", server.port()).syncUninterruptibly().channel();
         try {
-            SslContext context = new SslContextFactory().create(settings, hostName + ":" + server.port());
-            CompletableFuture<TlsOutcome> result = TlsNegotiator.negotiate(channel, context, settings, hostName,
+            SslContextFactory contexts = new SslContextFactory();
+            SslContext context = contexts.create(settings, hostName + ":" + server.port());
+            CompletableFuture<TlsOutcome> result = TlsNegotiator.negotiate(channel, context, settings,
+                    contexts.chainVerifier(settings), hostName,
                     server.port(), hostName + ":" + server.port());
             TlsOutcome outcome = result.get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
             if (outcome instanceof TlsOutcome.Encrypted) {

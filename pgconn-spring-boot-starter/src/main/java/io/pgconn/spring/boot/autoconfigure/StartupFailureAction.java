@@ -1,6 +1,7 @@
 package io.pgconn.spring.boot.autoconfigure;
 
 import io.pgconn.PgAuthenticationException;
+import io.pgconn.PgConfigException;
 import io.pgconn.PgException;
 import io.pgconn.PgProtocolException;
 import io.pgconn.PgRoleMismatchException;
@@ -25,6 +26,10 @@ import java.util.stream.Collectors;
  * its action, in the order the hosts were tried. The one place that maps causes to actions.
  */
 final class StartupFailureAction {
+
+    /** Core's keywords of the client's TLS files ({@link PgConfigException#keyword()}). */
+    private static final Set<String> TLS_FILE_KEYWORDS = Set.of("sslrootcert", "sslcert", "sslkey", "sslpassword", "sslcrl",
+            "sslcrldir");
 
     private static final String OR_WARN = "set 'pg.conn.startup-check' to 'warn' to start without the database.";
 
@@ -61,6 +66,16 @@ final class StartupFailureAction {
         /** TLS not negotiated or the certificate refused. */
         TLS("Check the TLS settings 'pg.conn.ssl.*' ('mode', 'root-cert' or 'bundle', 'cert', 'key') against the"
                 + " server's certificate and its ssl configuration; 'verify-full' also needs the host name in the certificate"),
+        /**
+         * A TLS file of this client could not be used ({@link PgConfigException} naming {@code sslrootcert},
+         * {@code sslcert}, {@code sslkey}, {@code sslpassword}, {@code sslcrl} or {@code sslcrldir}): a missing or
+         * unreadable file, a key readable by others, a key password that does not decrypt it. Neither the server nor
+         * the login (NEW-USER-20 F10: it got UNKNOWN's "check that the server is running ... and the password").
+         */
+        TLS_FILE("Check this application's TLS files: 'pg.conn.ssl.root-cert', 'pg.conn.ssl.cert' and 'pg.conn.ssl.key'"
+                + " must name readable PEM files, the key readable by its owner only (chmod 0600), and"
+                + " 'pg.conn.ssl.key-password' must decrypt an encrypted key (the reason names the file and uses libpq's"
+                + " names: sslrootcert, sslcert, sslkey, sslpassword)"),
         /** Refused, unknown host, no route. */
         UNREACHABLE("Check that the PostgreSQL server is running and listening at the host and port in 'pg.conn.hosts'"
                 + " (or 'pg.conn.url'), and that this machine can reach it (host name, firewall)"),
@@ -154,6 +169,9 @@ final class StartupFailureAction {
         }
         if (failure instanceof PgRoleMismatchException) {
             return Cause.WRONG_ROLE;
+        }
+        if (failure instanceof PgConfigException config && config.keyword().filter(TLS_FILE_KEYWORDS::contains).isPresent()) {
+            return Cause.TLS_FILE;
         }
         if (failure instanceof PgTlsException) {
             return Cause.TLS;

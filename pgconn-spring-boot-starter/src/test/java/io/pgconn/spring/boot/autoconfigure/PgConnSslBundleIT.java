@@ -11,10 +11,18 @@ import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
+import static io.pgconn.testing.Conditions.awaitCondition;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * {@code pg.conn.ssl.bundle} against a real TLS server: verify-full against the bundle's trust
@@ -63,10 +71,53 @@ class PgConnSslBundleIT {
                 .run(context -> assertClientCertificateUsed(context.getBean(PgConnectionFactory.class)));
     }
 
+    /**
+     * NEW-USER-20 F1: the failure names the bundle whose trust store did not trust the server's chain — it named
+     * {@code sslrootcert=~/.postgresql/root.crt}, libpq's default file, which does not exist and was never read.
+     */
     @Test
-    void bundleWithoutTheServersCaFailsVerification() {
+    void bundleWithoutTheServersCaFailsVerificationNamingTheBundle() {
         runner().withPropertyValues("spring.ssl.bundle.pem.db.truststore.certificate=file:" + PG.tls().untrustedCaCertificate())
-                .run(context -> assertThat(context).hasFailed().getFailure().hasStackTraceContaining("localhost:" + PG.primary().port()));
+                .run(context -> {
+                    assertThat(context).hasFailed().getFailure().hasStackTraceContaining("localhost:" + PG.primary().port())
+                            .hasStackTraceContaining("server certificate chain not trusted by SSL bundle 'db' (pg.conn.ssl.bundle)");
+                    StringWriter trace = new StringWriter();
+                    context.getStartupFailure().printStackTrace(new PrintWriter(trace));
+                    assertThat(trace.toString()).doesNotContain("sslrootcert=").doesNotContain("root.crt");
+                });
+    }
+
+    /**
+     * NEW-USER-20 F2: a bundle Boot reloads ({@code reload-on-update}) reaches the factory's next connections — a CA
+     * rotated into the trust store's file (what cert-manager or a Vault agent do) is trusted without a restart; the
+     * starter read the bundle once, and every connect kept failing with the old trust until the application restarted.
+     */
+    @Test
+    void aReloadedBundlesNewTrustIsUsedByTheNextConnection() throws Exception {
+        Path ca = this.directory.resolve("ca.pem");
+        Files.copy(PG.tls().untrustedCaCertificate(), ca);
+        runner().withPropertyValues("pg.conn.startup-check=none", "spring.ssl.bundle.pem.db.truststore.certificate=file:" + ca,
+                        "spring.ssl.bundle.pem.db.reload-on-update=true", "spring.ssl.bundle.watch.file.quiet-period=100ms")
+                .run(context -> {
+                    PgConnectionFactory factory = context.getBean(PgConnectionFactory.class);
+                    assertThatThrownBy(() -> factory.connect().get(30, TimeUnit.SECONDS))
+                            .hasStackTraceContaining("not trusted by SSL bundle 'db'");
+                    Files.copy(PG.tls().caCertificate(), ca, StandardCopyOption.REPLACE_EXISTING);
+                    awaitCondition("a connection trusting the reloaded bundle's CA", Duration.ofSeconds(20),
+                            () -> connects(factory));
+                });
+    }
+
+    /** Whether a connect succeeds now; its connection is closed again. */
+    private static boolean connects(PgConnectionFactory factory) {
+        try {
+            factory.connect().get(30, TimeUnit.SECONDS).close().get(10, TimeUnit.SECONDS);
+            return true;
+        } catch (ExecutionException stillTheOldTrust) {
+            return false;
+        } catch (InterruptedException | java.util.concurrent.TimeoutException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static void assertClientCertificateUsed(PgConnectionFactory factory) throws Exception {

@@ -1,6 +1,7 @@
 package io.pgconn.spring.boot.autoconfigure;
 
 import io.pgconn.PgAuthenticationException;
+import io.pgconn.PgConfigException;
 import io.pgconn.PgConnectException;
 import io.pgconn.PgException;
 import io.pgconn.PgProtocolException;
@@ -86,6 +87,26 @@ class StartupFailureActionTest {
         for (Cause cause : Cause.values()) {
             assertThat(cause.action()).as(cause.name()).doesNotEndWith(".");
         }
+    }
+
+    /**
+     * NEW-USER-20 F10: a client TLS file that cannot be used — a key password that does not decrypt the key, a key
+     * others may read — is this application's configuration, not the server or the login: the action names the
+     * pg.conn.ssl.* file properties and the key password (it got "check that the server is running ... password").
+     */
+    @Test
+    void aClientTlsFileThatCannotBeUsedNamesTheSslFileProperties() {
+        PgConfigException wrongKeyPassword = new PgConfigException(HOST, "sslkey", "/etc/pki/app.key", "connection to " + HOST
+                + " failed: could not decrypt sslkey file \"/etc/pki/app.key\": wrong sslpassword, or the file is damaged;"
+                + " sslkey must name ...");
+        assertThat(StartupFailureAction.cause(wrongKeyPassword).name()).isEqualTo("TLS_FILE");
+        for (String keyword : new String[] {"sslrootcert", "sslcert", "sslcrl", "sslcrldir", "sslpassword"}) {
+            assertThat(StartupFailureAction.cause(new PgConfigException(HOST, keyword, "/x", "m")).name()).as(keyword).isEqualTo("TLS_FILE");
+        }
+        assertThat(StartupFailureAction.of(wrongKeyPassword)).startsWith("Check this application's TLS files:")
+                .contains("'pg.conn.ssl.key'", "'pg.conn.ssl.key-password'", "chmod 0600").doesNotContain("pg.conn.password");
+        assertThat(StartupFailureAction.cause(new PgConfigException(HOST, "sslmode", "verify-full", "m")))
+                .as("another setting's error is not a TLS file's").isEqualTo(Cause.UNKNOWN);
     }
 
     /** An unknown cause keeps the text every failure had before. */

@@ -135,7 +135,7 @@ final class HostReports {
      * The short reason with the failure's whole message after it, or the message alone when it already
      * says what the reason says ("connection refused to db1:5432 (10.0.0.1:5432)" for "connection
      * refused (db1:5432)"): one line that does not say it twice (new user 7 F4). A message of several lines (a
-     * server error's HINT under it) is put on that line as a subscriber's {@code lastError} is
+     * server error's HINT under it) is put on that line as the error a subscriber that gave up fails its calls with
      * ({@link ErrorMessageLines#oneLine}: "... (SQLSTATE 22023); HINT: ..."), not left to end it with a bare line.
      */
     static String logged(String reason, @Nullable String fullMessage) {

@@ -75,7 +75,13 @@ final class BorrowedSession {
 
     private static BorrowedSession borrow(ConnectionFactory connectionFactory, Function<Connection, PgConnection> unwrap,
             Duration rollbackWait, boolean checkIdle) {
-        Connection pooled = Mono.from(connectionFactory.create()).block();
+        long start = System.nanoTime();
+        Connection pooled;
+        try {
+            pooled = Mono.from(connectionFactory.create()).block();
+        } catch (RuntimeException failed) { // as a core exception, as everything else PgConnSessions throws
+            throw SessionBorrowFailure.of(failed, connectionFactory, Duration.ofNanos(System.nanoTime() - start));
+        }
         if (pooled == null) {
             throw new IllegalStateException("the R2DBC ConnectionFactory " + connectionFactory + " lent no connection");
         }

@@ -13,12 +13,14 @@ import io.r2dbc.pool.ConnectionPool;
 import io.r2dbc.pool.ConnectionPoolConfiguration;
 import io.r2dbc.spi.ConnectionFactory;
 import io.r2dbc.spi.ValidationDepth;
+import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.r2dbc.ConnectionFactoryDecorator;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -123,6 +125,23 @@ public final class PgConnR2dbcAutoConfiguration {
         @ConditionalOnMissingBean
         PgConnPoolEvictionsMeterBinder pgConnPoolEvictionsMeterBinder(ObjectProvider<PgConnPoolEvictions> evictions) {
             return new PgConnPoolEvictionsMeterBinder(evictions.orderedStream().toList());
+        }
+    }
+
+    /**
+     * {@code r2dbc.pool.*} for the pool beans when Spring Boot's {@code spring-boot-r2dbc} module, which publishes them
+     * ({@code ConnectionPoolMetricsAutoConfiguration}), is not on the class path: a Spring MVC application with
+     * pgconn-r2dbc and spring-r2dbc only (NEW-USER-20 F4).
+     */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(name = "io.micrometer.core.instrument.MeterRegistry")
+    @ConditionalOnMissingClass("org.springframework.boot.r2dbc.autoconfigure.metrics.ConnectionPoolMetricsAutoConfiguration")
+    static class PoolGauges {
+
+        @Bean
+        @ConditionalOnMissingBean
+        PgConnPoolGaugesBinder pgConnPoolGaugesBinder(ListableBeanFactory beans) {
+            return new PgConnPoolGaugesBinder(beans);
         }
     }
 

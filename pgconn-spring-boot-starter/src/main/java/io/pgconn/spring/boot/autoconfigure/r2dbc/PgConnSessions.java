@@ -41,6 +41,12 @@ import java.util.function.Function;
  *     as the work's own: a commit PostgreSQL answered with {@code ROLLBACK} is a
  *     {@link io.pgconn.PgTransactionRolledBackException}, a serialization failure at commit a
  *     {@link io.pgconn.PgServerException} with SQLSTATE 40001.</li>
+ * <li>A borrow the pool cannot serve throws a core {@link io.pgconn.PgException} too, never r2dbc-pool's R2DBC
+ *     exception: the connect's own failure as the core threw it ({@link io.pgconn.PgConnectException},
+ *     {@link io.pgconn.PgTlsException}, {@link io.pgconn.PgAuthenticationException} ...), or, when the acquire timed
+ *     out ({@code pg.conn.pool.max-acquire-time}, tried 1 + {@code acquire-retry} times), a
+ *     {@link io.pgconn.PgTimeoutException} saying how long the borrow waited, what the pool held and what the
+ *     factory last learned of each host, r2dbc-pool's exception its cause.</li>
  * <li>Every method blocks its thread, so each refuses to run on a Netty event loop (pgconn's, Reactor
  *     Netty's) or a Reactor non-blocking thread ({@code parallel}, {@code single}) with an
  *     {@link IllegalStateException} naming the thread, before borrowing anything: there it would stall

@@ -11,6 +11,8 @@ import io.r2dbc.spi.Connection;
 import io.r2dbc.spi.ConnectionFactory;
 import io.r2dbc.spi.ConnectionFactoryMetadata;
 import io.r2dbc.spi.Wrapped;
+import io.micrometer.core.instrument.binder.MeterBinder;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.reactivestreams.Publisher;
 import org.springframework.boot.r2dbc.ConnectionFactoryDecorator;
 import org.springframework.boot.test.context.FilteredClassLoader;
@@ -43,6 +45,32 @@ class PgConnR2dbcAutoConfigurationTest {
             assertThat(context).hasBean(PgConnR2dbcAutoConfiguration.POOL_BEAN_NAME);
             assertThat(context).hasSingleBean(PgConnPoolEvictions.class);
             assertThat(context).getBean(PgConnPoolDetails.class).isInstanceOf(PgConnR2dbcPoolDetails.class);
+        });
+    }
+
+    /**
+     * NEW-USER-20 F4: without Spring Boot's spring-boot-r2dbc module (a Spring MVC application with pgconn-r2dbc and
+     * spring-r2dbc only), whose ConnectionPoolMetricsAutoConfiguration publishes r2dbc.pool.*, the starter's meter binders
+     * publish them, named and tagged as Boot does; with the module there, only Boot's do (never twice).
+     */
+    @Test
+    void withoutBootsR2dbcModuleThePoolGaugesArePublishedAsBootNamesThem() {
+        runner.withPropertyValues("pg.conn.pool.max-size=7")
+                .withClassLoader(new FilteredClassLoader("org.springframework.boot.r2dbc.autoconfigure.metrics")).run(context -> {
+                    SimpleMeterRegistry registry = new SimpleMeterRegistry();
+                    context.getBeansOfType(MeterBinder.class).values().forEach(binder -> binder.bindTo(registry));
+                    assertThat(registry.get("r2dbc.pool.max.allocated").tag("name", PgConnR2dbcAutoConfiguration.POOL_BEAN_NAME)
+                            .gauge().value()).isEqualTo(7);
+                    for (String gauge : new String[] {"acquired", "allocated", "idle", "pending", "max.pending"}) {
+                        assertThat(registry.find("r2dbc.pool." + gauge).tag("name", PgConnR2dbcAutoConfiguration.POOL_BEAN_NAME)
+                                .gauge()).as(gauge).isNotNull();
+                    }
+                    assertThat(registry.get("r2dbc.pool.acquired").gauge().getId().getBaseUnit()).isEqualTo("connections");
+                });
+        runner.run(context -> {
+            SimpleMeterRegistry registry = new SimpleMeterRegistry();
+            context.getBeansOfType(MeterBinder.class).values().forEach(binder -> binder.bindTo(registry));
+            assertThat(registry.find("r2dbc.pool.acquired").gauges()).as("Boot's module there: its binder's, not ours").isEmpty();
         });
     }
 
