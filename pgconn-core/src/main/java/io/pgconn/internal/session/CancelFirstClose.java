@@ -28,7 +28,7 @@ import java.util.function.Supplier;
  * <p>A pipeline: each statement written before the close (each ReadyForQuery owed) gets a CancelRequest in turn, sent
  * once the one before ended and an answer came since; a CancelRequest that reached the backend between two statements
  * is dropped by the server, so one whose statement does not answer is sent again ({@link #RESEND_AFTER}, at most
- * {@link #MAX_RESENDS} times in a row). The last written exchange may hold its Sync back (paging, a timeout): an
+ * {@link #MAX_RESENDS} times in a row: the rule and numbers of a statement's own CancelRequest, {@link CancelHold#request}). The last written exchange may hold its Sync back (paging, a timeout): an
  * error it gets (the cancel) makes the backend skip everything up to a Sync, the Terminate too, so a Sync is written
  * then. Everything is bounded by {@link #DEADLINE}: then the socket is closed and the CancelRequest in flight ended,
  * whatever the server did. Event loop only, in the session's code.
@@ -37,10 +37,10 @@ final class CancelFirstClose {
 
     /** How long the whole close may take: after it, the socket and the CancelRequest in flight are closed. */
     static final Duration DEADLINE = Duration.ofSeconds(2);
-    /** A CancelRequest that ended with no answer from the backend since is sent again after this. */
-    static final Duration RESEND_AFTER = Duration.ofMillis(100);
-    /** At most this many CancelRequests in a row that no answer followed. */
-    static final int MAX_RESENDS = 3;
+    /** A CancelRequest that ended with no answer from the backend since is sent again after this ({@link CancelHold}'s). */
+    static final Duration RESEND_AFTER = Duration.ofMillis(CancelHold.RESEND_AFTER_MILLIS);
+    /** At most this many CancelRequests again in a row that no answer followed ({@link CancelHold}'s). */
+    static final int MAX_RESENDS = CancelHold.MAX_RESENDS;
 
     private final Channel channel;
     private final PipelinedSession session;

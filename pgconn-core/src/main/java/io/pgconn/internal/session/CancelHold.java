@@ -23,7 +23,10 @@ final class CancelHold {
 
     /** How long requests are held back at most while a CancelRequest is under way. */
     static final long MAX_MILLIS = 2_000;
-    /** A CancelRequest whose statement has not answered this long after the request ended is sent again. */
+    /**
+     * A CancelRequest whose statement has not answered this long after the request ended is sent again (a busy session's
+     * close, {@link CancelFirstClose}, follows the same rule with these numbers).
+     */
     static final long RESEND_AFTER_MILLIS = 100;
     /** At most this many CancelRequests again for one statement. */
     static final int MAX_RESENDS = 3;
