@@ -31,8 +31,9 @@ import java.util.concurrent.CancellationException;
  * failed before its connection was lost ({@link PgFailedThenClosedException}: its server error's exception), then a
  * connect on a closed factory ({@link PgFactoryClosedException}: non-transient, it never connects again), then an
  * error that ended the session ({@link SessionEndingErrors}),
- * then a connect's deciding failure (the core's {@link ConnectFailures}), then the SQLSTATE class. The message is
- * the core's, which never holds parameter values.
+ * then a connect's deciding failure (the core's {@link ConnectFailures}), then the SQLSTATE class — a live session's
+ * server error of a class no R2DBC category fits being {@link UncategorizedServerErrorException}, the connection
+ * still valid (REVIEW-20 R3). The message is the core's, which never holds parameter values.
  */
 final class R2dbcErrors {
 
