@@ -61,7 +61,10 @@ final class TransactionState {
                 active = false;
             }
             case "ROLLBACK", "PREPARE TRANSACTION", "COMMIT PREPARED", "ROLLBACK PREPARED" -> {
-                committed = false; // also ROLLBACK TO SAVEPOINT's tag: a level set after the savepoint is undone
+                // also ROLLBACK TO SAVEPOINT's tag, which ends no block: a later COMMIT sets it again, and a level set
+                // after the savepoint rolled back to is still applied at that COMMIT though the server undid it — the
+                // tag names no savepoint, so which SETs it undid is not known here (REVIEW-20 R9; r2dbc.md §3)
+                committed = false;
                 active = false;
             }
             default -> {
