@@ -575,7 +575,8 @@ class NotificationSubscriberIT {
             listener.awaitCompleted();
             server.awaitConnectionsEnded(Duration.ofSeconds(5));
             assertThat(sessions).as("logins: no re-connect after close()").hasValue(2);
-            assertThat(cancels).as("the LISTEN in flight cancelled by its connection's close()").hasValue(1);
+            // sent again while the LISTEN stays unanswered, at most 3 times (CancelFirstClose, lifecycle.md §4)
+            assertThat(cancels.get()).as("the LISTEN in flight cancelled by its connection's close()").isBetween(1, 4);
             server.assertScriptsPassed();
         }
     }

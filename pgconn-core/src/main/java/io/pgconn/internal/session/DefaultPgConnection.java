@@ -11,6 +11,9 @@ import io.pgconn.QueryResult;
 import io.pgconn.ServerRole;
 import io.pgconn.codec.CodecRegistry;
 import io.pgconn.config.HostSpec;
+import io.pgconn.internal.copy.CopyInExchange;
+import io.pgconn.internal.copy.CopyOutExchange;
+import io.pgconn.internal.copy.CopyStreams;
 import io.pgconn.internal.query.DefaultPgStatement;
 import io.pgconn.internal.query.ScriptPublisher;
 import io.pgconn.internal.query.SqlScanner;
@@ -68,7 +71,7 @@ final class DefaultPgConnection implements PgConnection {
         this.transactions = new TransactionCommands(session, session.host());
         this.end = new SessionEnd(channel, session, session.host(), () -> canceller.apply(facts));
         session.cancelAction(end::cancelQuietly);
-        session.closeAction(this::close);
+        session.closeAction(this::closeUnanswered);
     }
 
     /**
@@ -230,6 +233,26 @@ final class DefaultPgConnection implements PgConnection {
     }
 
     @Override
+    public CompletableFuture<Long> copyIn(String sql, Flow.Publisher<? extends java.nio.ByteBuffer> data) {
+        return CopyInExchange.start(session, sql, data);
+    }
+
+    @Override
+    public long copyIn(String sql, java.io.InputStream data) throws java.io.IOException {
+        return CopyStreams.copyIn(session, sql, data);
+    }
+
+    @Override
+    public Flow.Publisher<java.nio.ByteBuffer> copyOut(String sql) {
+        return CopyOutExchange.publisher(session, sql);
+    }
+
+    @Override
+    public long copyOut(String sql, java.io.OutputStream out) throws java.io.IOException {
+        return CopyStreams.copyOut(session, sql, out);
+    }
+
+    @Override
     public TransactionStatus transactionStatus() {
         return TransactionStatus.of(session.transactionStatus());
     }
@@ -333,6 +356,11 @@ final class DefaultPgConnection implements PgConnection {
      */
     CompletableFuture<Void> close(String reason) {
         return end.close(reason);
+    }
+
+    /** Closes because the server stopped answering: the socket is closed at once, a running statement's cancel only started. */
+    CompletableFuture<Void> closeUnanswered(String reason) {
+        return end.closeUnanswered(reason);
     }
 
     /** Whether the close was made on the caller's thread (SessionEnd; tests). */
