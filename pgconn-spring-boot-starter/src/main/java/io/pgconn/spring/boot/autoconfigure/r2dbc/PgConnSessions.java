@@ -164,21 +164,26 @@ public final class PgConnSessions {
                 }
                 throw failure;
             }
-            if (endedTheTransaction(session)) {
-                throw workEndedTheTransaction(session, "returned");
-            }
             commit(session);
             return result;
         });
     }
 
     /**
-     * Whether the session is outside a transaction after {@link #inTransaction}'s work, by its last ReadyForQuery: the
-     * work's own {@code commit()}, {@code rollback()} or {@code COMMIT}/{@code ROLLBACK} run as SQL ended the one
-     * {@code inTransaction} began (a failed statement leaves it failed, not ended; a session that ended is no case).
+     * Whether the session is outside a transaction after {@link #inTransaction}'s work threw, once what the work
+     * submitted is answered ({@link PgConnection#transactionStatusAfterInFlight()}: a {@code commit()} it did not wait
+     * for too, REVIEW-20 R11): the work's own {@code commit()}, {@code rollback()} or {@code COMMIT}/{@code ROLLBACK}
+     * run as SQL ended the one {@code inTransaction} began (a failed statement leaves it failed, not ended). Not
+     * answered within {@code rollbackWait} (a stream left open and unread), or the session ended: not known, and the
+     * hand-back's bounded ROLLBACK deals with the session.
      */
-    private static boolean endedTheTransaction(PgConnection session) {
-        return !session.isClosed() && session.transactionStatus() == TransactionStatus.IDLE;
+    private boolean endedTheTransaction(PgConnection session) {
+        try {
+            return !session.isClosed() && CoreFutureWait.awaitAtMost(session.transactionStatusAfterInFlight(),
+                    this.rollbackWait, () -> "the status of " + session) == TransactionStatus.IDLE;
+        } catch (RuntimeException unknown) {
+            return false;
+        }
     }
 
     /**
@@ -200,7 +205,12 @@ public final class PgConnSessions {
      * ROLLBACK, which would wait behind the same — and whether the transaction committed is unknown.
      */
     private void commit(PgConnection session) {
-        CoreFutureWait.awaitAtMost(session.commit(), this.commitWait, () -> "COMMIT on " + session
+        // the work's statements answered first (a commit() it did not wait for too, REVIEW-20 R11): a session they left
+        // outside a transaction is the work's ending of it (NEW-USER-20 F15), not a COMMIT to send
+        CompletableFuture<Void> commit = session.transactionStatusAfterInFlight().thenCompose(status ->
+                status == TransactionStatus.IDLE ? CompletableFuture.<Void>failedFuture(workEndedTheTransaction(session, "returned"))
+                        : session.commit());
+        CoreFutureWait.awaitAtMost(commit, this.commitWait, () -> "COMMIT on " + session
                 + " (a statement of the work still running, or a stream it left open and unread?)",
                 ": whether the transaction committed is unknown; the session is closed", () -> BorrowedSession.invalidate(session));
     }

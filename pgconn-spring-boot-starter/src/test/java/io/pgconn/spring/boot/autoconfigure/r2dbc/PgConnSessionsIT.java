@@ -194,6 +194,14 @@ class PgConnSessionsIT {
                 throw new IllegalArgumentException("fail in the second chunk");
             })).isInstanceOf(IllegalArgumentException.class).satisfies(e -> assertThat(e.getSuppressed()).isEmpty());
             assertThat(s.rows()).as("1, 2, 4, 5, 6, 7: the last part rolled back").isEqualTo(6);
+
+            // REVIEW-20 R11: a commit() the work submitted without waiting for it is seen too
+            assertThatThrownBy(() -> s.sessions.inTransaction(c -> {
+                s.insert(c, 9);
+                c.commit();
+                return "not waited for";
+            })).isInstanceOf(IllegalStateException.class).hasMessageContaining("returned outside a transaction");
+            assertThat(s.rows()).isEqualTo(7);
         });
     }
 
