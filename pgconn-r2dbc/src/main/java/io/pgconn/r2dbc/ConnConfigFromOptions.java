@@ -49,11 +49,11 @@ final class ConnConfigFromOptions {
             }
             Duration statementTimeout = duration(options, ConnectionFactoryOptions.STATEMENT_TIMEOUT);
             if (statementTimeout != null) {
-                builder.startupParameter("statement_timeout", Long.toString(statementTimeout.toMillis()));
+                builder.startupParameter("statement_timeout", Long.toString(OptionDuration.wholeMillis(statementTimeout)));
             }
             Duration lockTimeout = duration(options, ConnectionFactoryOptions.LOCK_WAIT_TIMEOUT);
             if (lockTimeout != null) {
-                builder.startupParameter("lock_timeout", Long.toString(lockTimeout.toMillis()));
+                builder.startupParameter("lock_timeout", Long.toString(OptionDuration.wholeMillis(lockTimeout)));
             }
             applyKeywords(options, builder);
             applySsl(options, builder);
@@ -202,8 +202,9 @@ final class ConnConfigFromOptions {
         return OptionDuration.parse(option.name(), value.toString());
     }
 
+    /** A duration keyword's value in milliseconds, a non-zero one under a millisecond rounded up (0 is "off"). */
     private static String durationText(Duration duration) {
-        return duration.toMillis() + "ms";
+        return (duration.isNegative() ? duration.toMillis() : OptionDuration.wholeMillis(duration)) + "ms";
     }
 
     private static Optional<String> textOption(ConnectionFactoryOptions options, Option<?> option) {

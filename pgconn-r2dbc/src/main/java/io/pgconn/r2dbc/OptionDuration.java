@@ -34,6 +34,23 @@ final class OptionDuration {
         return duration;
     }
 
+    /**
+     * {@code duration} in whole milliseconds, rounded up: PostgreSQL's timeouts count milliseconds, and a non-zero
+     * duration under one (500 µs) truncated to 0 would be "no timeout" (REVIEW-20 R6). Not negative.
+     */
+    static long wholeMillis(Duration duration) {
+        long millis = duration.toMillis();
+        return duration.minusMillis(millis).isZero() ? millis : millis + 1;
+    }
+
+    /** {@link #wholeMillis} of a timeout {@code what} names; {@link IllegalArgumentException} for a negative one. */
+    static long timeoutMillis(String what, Duration timeout) {
+        if (timeout.isNegative()) {
+            throw new IllegalArgumentException("invalid " + what + " \"" + timeout + "\": must not be negative (zero: no timeout)");
+        }
+        return wholeMillis(timeout);
+    }
+
     private static Duration parseOrNull(String text) {
         if (text.startsWith("P") || text.startsWith("p") || text.startsWith("-P") || text.startsWith("-p")) {
             try {

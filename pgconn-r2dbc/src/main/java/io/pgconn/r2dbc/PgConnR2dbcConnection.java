@@ -17,7 +17,6 @@ import reactor.core.publisher.Mono;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.Objects;
 import java.util.ArrayList;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -44,7 +43,7 @@ final class PgConnR2dbcConnection implements Connection, Wrapped<PgConnection>, 
 
     private final SessionPort session;
     private final PgConnR2dbcConnectionFactory factory;
-    private final TransactionState transaction = new TransactionState();
+    private final TransactionState transaction;
     private final Queue<PgConnR2dbcResult> unread = new ConcurrentLinkedQueue<>();
     /** Follows the transaction state from the session's answers ({@link TransactionTracker}). */
     private final SessionPort.Observer tracker;
@@ -53,12 +52,11 @@ final class PgConnR2dbcConnection implements Connection, Wrapped<PgConnection>, 
     private final String hostLabel;
     private final ReleaseCleanUp releaseCleanUp;
     private volatile boolean autoCommit = true;
-    private volatile IsolationLevel isolationLevel;
 
     PgConnR2dbcConnection(SessionPort session, PgConnR2dbcConnectionFactory factory, IsolationLevel isolationLevel) {
         this.session = session;
         this.factory = factory;
-        this.isolationLevel = isolationLevel;
+        this.transaction = new TransactionState(isolationLevel);
         this.tracker = new TransactionTracker(session, transaction);
         this.beginAheadTracker = new TransactionTracker.BeginAhead(session, transaction);
         this.hostLabel = SessionValidity.hostLabel(session.connection());
@@ -179,13 +177,28 @@ final class PgConnR2dbcConnection implements Connection, Wrapped<PgConnection>, 
         return beginTransaction(null);
     }
 
+    /**
+     * {@code BEGIN} with the definition's isolation level, read-only, deferrable ({@code Option.valueOf("deferrable")})
+     * and lock wait timeout ({@code SET LOCAL lock_timeout}). With a transaction already open a plain begin is a no-op;
+     * a definition carrying any of those attributes fails with {@link IllegalStateException}, as they cannot apply to
+     * it (REVIEW-20 R4: they were dropped without a word, the work ran at the session's defaults). A negative lock wait
+     * timeout is an {@link IllegalArgumentException}.
+     */
     @Override
     public Mono<Void> beginTransaction(TransactionDefinition definition) {
         return Mono.defer(() -> {
             if (transaction.isActive()) {
-                return Mono.empty();
+                String applied = TransactionSql.appliedAttributes(definition);
+                return applied.isEmpty() ? Mono.empty() : Mono.error(new IllegalStateException("beginTransaction(" + applied
+                        + "): a transaction is already open — auto-commit off begins one with the first statement, a BEGIN"
+                        + " run as SQL opens one — so " + applied + " cannot apply to it: commit or roll back first"));
             }
-            return control(TransactionSql.begin(definition));
+            IsolationLevel level = definition == null ? null : definition.getAttribute(TransactionDefinition.ISOLATION_LEVEL);
+            return control(TransactionSql.begin(definition)).doOnSuccess(ignored -> {
+                if (level != null) {
+                    transaction.begunAt(level);
+                }
+            });
         });
     }
 
@@ -268,29 +281,57 @@ final class PgConnR2dbcConnection implements Connection, Wrapped<PgConnection>, 
         });
     }
 
+    /**
+     * The open transaction's isolation level — a definition's while its transaction is open — else the session's
+     * default as {@link #setTransactionIsolationLevel} left it, without a round trip ({@link TransactionState};
+     * REVIEW-20 R5). A transaction begun with SQL of the application's own reports the session's level.
+     */
     @Override
     public IsolationLevel getTransactionIsolationLevel() {
-        return isolationLevel;
+        return transaction.isolationLevel();
     }
 
+    /**
+     * {@code SET SESSION CHARACTERISTICS AS TRANSACTION ISOLATION LEVEL}: the level of the transactions begun after it
+     * (PostgreSQL cannot change an open transaction's). Set inside a transaction, it holds from that transaction's
+     * {@code COMMIT} on and is gone after a rollback, as on the server.
+     */
     @Override
     public Mono<Void> setTransactionIsolationLevel(IsolationLevel level) {
-        Objects.requireNonNull(level, "level");
+        if (level == null) {
+            throw new IllegalArgumentException("isolationLevel must not be null");
+        }
         String sql = TransactionSql.isolationSql(level);
         return control("SET SESSION CHARACTERISTICS AS TRANSACTION ISOLATION LEVEL " + sql)
-                .doOnSuccess(ignored -> isolationLevel = level);
+                .doOnSuccess(ignored -> transaction.sessionIsolationSet(level));
     }
 
+    /**
+     * {@code SET lock_timeout}, in whole milliseconds rounded up (zero: no timeout); a negative timeout is an
+     * {@link IllegalArgumentException}. Exceeded, it is the {@code R2dbcRollbackException} of SQLSTATE 55P03, not the
+     * {@code R2dbcTimeoutException} the SPI's javadoc names: a lock conflict, which Spring makes a
+     * {@code PessimisticLockingFailureException} that retry policies handle, and which {@code NOWAIT} shares
+     * (docs/r2dbc.md §2).
+     */
     @Override
     public Mono<Void> setLockWaitTimeout(Duration timeout) {
-        Objects.requireNonNull(timeout, "timeout");
-        return control("SET lock_timeout = " + timeout.toMillis());
+        return control("SET lock_timeout = " + OptionDuration.timeoutMillis("lock wait timeout", requireArgument(timeout, "timeout")));
     }
 
+    /**
+     * {@code SET statement_timeout}, in whole milliseconds rounded up (zero: no timeout); a negative timeout is an
+     * {@link IllegalArgumentException}. Exceeded, it is an {@code R2dbcTimeoutException} with SQLSTATE 57014.
+     */
     @Override
     public Mono<Void> setStatementTimeout(Duration timeout) {
-        Objects.requireNonNull(timeout, "timeout");
-        return control("SET statement_timeout = " + timeout.toMillis());
+        return control("SET statement_timeout = " + OptionDuration.timeoutMillis("statement timeout", requireArgument(timeout, "timeout")));
+    }
+
+    private static <T> T requireArgument(T value, String name) {
+        if (value == null) {
+            throw new IllegalArgumentException(name + " must not be null");
+        }
+        return value;
     }
 
     // --- lifecycle ------------------------------------------------------------------------------
@@ -302,6 +343,7 @@ final class PgConnR2dbcConnection implements Connection, Wrapped<PgConnection>, 
      */
     @Override
     public Mono<Boolean> validate(ValidationDepth depth) {
+        requireArgument(depth, "depth");
         if (depth == ValidationDepth.LOCAL) {
             return Mono.fromSupplier(this::isUsable); // on every pool acquire: one operator, no round trip
         }

@@ -90,6 +90,13 @@ final class PgConnR2dbcStatement implements Statement {
         return bindNull(indexOf(name), type);
     }
 
+    /**
+     * Appends {@code RETURNING *}, or {@code RETURNING} the columns given, to the statement. The names are SQL, joined
+     * as given: a name that needs quoting is passed quoted ({@code "\"orderId\""}). An
+     * {@link IllegalStateException} when the statement is no {@code INSERT}, {@code UPDATE}, {@code DELETE} or
+     * {@code MERGE} or has a {@code RETURNING} clause of its own ({@link ReturningClause}), instead of the server's
+     * syntax error about text the application did not write.
+     */
     @Override
     public Statement returnGeneratedValues(String... columns) {
         if (columns == null) {
@@ -99,6 +106,11 @@ final class PgConnR2dbcStatement implements Statement {
             if (column == null || column.isBlank()) {
                 throw new IllegalArgumentException("generated column names must not be null or blank: " + Arrays.toString(columns));
             }
+        }
+        String refusal = ReturningClause.refusal(sql,
+                !"off".equalsIgnoreCase(connection.pgConnection().parameter("standard_conforming_strings")));
+        if (refusal != null) {
+            throw new IllegalStateException("returnGeneratedValues(" + String.join(", ", columns) + "): " + refusal);
         }
         this.generatedColumns = columns.clone();
         return this;

@@ -9,6 +9,7 @@ import io.pgconn.PgException;
 import io.pgconn.PgFactoryClosedException;
 import io.pgconn.PgFailedThenClosedException;
 import io.pgconn.PgOutcomeUnknownException;
+import io.pgconn.PgServerException;
 import io.pgconn.PgStaleStatementException;
 import io.pgconn.PgTimeoutException;
 import io.pgconn.PgTransactionRolledBackException;
@@ -30,8 +31,9 @@ import java.util.concurrent.CancellationException;
  * failed before its connection was lost ({@link PgFailedThenClosedException}: its server error's exception), then a
  * connect on a closed factory ({@link PgFactoryClosedException}: non-transient, it never connects again), then an
  * error that ended the session ({@link SessionEndingErrors}),
- * then a connect's deciding failure (the core's {@link ConnectFailures}), then the SQLSTATE class. The message is
- * the core's, which never holds parameter values.
+ * then a connect's deciding failure (the core's {@link ConnectFailures}), then the SQLSTATE class — a live session's
+ * server error of a class no R2DBC category fits being {@link UncategorizedServerErrorException}, the connection
+ * still valid (REVIEW-20 R3). The message is the core's, which never holds parameter values.
  */
 final class R2dbcErrors {
 
@@ -129,8 +131,10 @@ final class R2dbcErrors {
         return switch (state.substring(0, 2)) {
             // 22 (data exception: 22003 out of range, 22P02 bad text for a type, 22001 too long) is bad input,
             // not a resource failure; with 27 (triggered data change) and 44 (WITH CHECK OPTION) it is where
-            // Spring's SQL-state translation (what it does over pgjdbc) puts data integrity, next to 23
-            case "22", "23", "27", "44" -> new R2dbcDataIntegrityViolationException(message, state, cause);
+            // Spring's SQL-state translation (what it does over pgjdbc) puts data integrity, next to 23; 21
+            // (cardinality: a subquery of more than one row, ON CONFLICT DO UPDATE touching a row twice) is
+            // Spring's DuplicateKeyException over pgjdbc (sql-error-codes), as r2dbc-postgresql has it (REVIEW-20 R3)
+            case "21", "22", "23", "27", "44" -> new R2dbcDataIntegrityViolationException(message, state, cause);
             case "42" -> new R2dbcBadGrammarException(message, state, cause);
             case "28" -> new R2dbcPermissionDeniedException(message, state, cause);
             case "40" -> new R2dbcRollbackException(message, state, cause);
@@ -138,9 +142,24 @@ final class R2dbcErrors {
             // CannotAcquireLockException; a rollback exception gives its PessimisticLockingFailureException parent,
             // a concurrency failure a retry policy handles (user3's F9: it was a resource failure, "database down")
             case "55" -> state.equals("55P03") ? new R2dbcRollbackException(message, state, cause)
-                    : new R2dbcNonTransientResourceException(message, state, cause);
+                    : uncategorized(kind, message, state, cause);
             case "08", "53", "57" -> new R2dbcTransientResourceException(message, state, cause);
-            default -> new R2dbcNonTransientResourceException(message, state, cause);
+            // 25006 (a write in a read-only transaction) is also what a standby answers a write: a wrong-server
+            // condition; class 58 (system error: the server's I/O, a file missing) is the server's resources
+            case "58" -> new R2dbcNonTransientResourceException(message, state, cause);
+            default -> state.equals("25006") ? new R2dbcNonTransientResourceException(message, state, cause)
+                    : uncategorized(kind, message, state, cause);
         };
+    }
+
+    /**
+     * A server error of a SQLSTATE no R2DBC category fits. On a live session (the core's {@link PgServerException}:
+     * an ErrorResponse after startup; one that ended the session was decided before) the connection stays valid:
+     * {@link UncategorizedServerErrorException}, Spring's UncategorizedR2dbcException (REVIEW-20 R3: it was a
+     * resource exception, Spring's "database down", for a RAISE EXCEPTION). A connect's failure stays a resource one.
+     */
+    private static R2dbcException uncategorized(PgException kind, String message, String state, Throwable cause) {
+        return kind instanceof PgServerException ? new UncategorizedServerErrorException(message, state, cause)
+                : new R2dbcNonTransientResourceException(message, state, cause);
     }
 }

@@ -6,6 +6,7 @@ import io.r2dbc.spi.TransactionDefinition;
 
 import java.time.Duration;
 import java.util.Locale;
+import java.util.StringJoiner;
 
 /** The SQL of R2DBC transaction control: BEGIN with its modes, savepoints, isolation level. */
 final class TransactionSql {
@@ -35,9 +36,38 @@ final class TransactionSql {
         }
         Duration lockWaitTimeout = definition.getAttribute(TransactionDefinition.LOCK_WAIT_TIMEOUT);
         if (lockWaitTimeout != null) {
-            sql.append("; SET LOCAL lock_timeout = ").append(lockWaitTimeout.toMillis());
+            sql.append("; SET LOCAL lock_timeout = ").append(OptionDuration.timeoutMillis("lock wait timeout", lockWaitTimeout));
         }
         return sql.toString();
+    }
+
+    /**
+     * What of {@code definition} the driver applies at {@code BEGIN} — isolation level, read-only, deferrable, lock
+     * wait timeout — in words ({@code "isolation level SERIALIZABLE, READ ONLY"}); empty when none ({@code NAME} is
+     * not applied).
+     */
+    static String appliedAttributes(TransactionDefinition definition) {
+        if (definition == null) {
+            return "";
+        }
+        StringJoiner applied = new StringJoiner(", ");
+        IsolationLevel isolation = definition.getAttribute(TransactionDefinition.ISOLATION_LEVEL);
+        if (isolation != null) {
+            applied.add("isolation level " + isolation.asSql());
+        }
+        Boolean readOnly = definition.getAttribute(TransactionDefinition.READ_ONLY);
+        if (readOnly != null) {
+            applied.add(readOnly ? "READ ONLY" : "READ WRITE");
+        }
+        Boolean deferrable = definition.getAttribute(DEFERRABLE);
+        if (deferrable != null) {
+            applied.add(deferrable ? "DEFERRABLE" : "NOT DEFERRABLE");
+        }
+        Duration lockWaitTimeout = definition.getAttribute(TransactionDefinition.LOCK_WAIT_TIMEOUT);
+        if (lockWaitTimeout != null) {
+            applied.add("lock wait timeout " + lockWaitTimeout);
+        }
+        return applied.toString();
     }
 
     static String isolationSql(IsolationLevel level) {

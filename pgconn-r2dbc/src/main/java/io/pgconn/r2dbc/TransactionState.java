@@ -1,6 +1,7 @@
 package io.pgconn.r2dbc;
 
 import io.pgconn.query.TransactionStatus;
+import io.r2dbc.spi.IsolationLevel;
 
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -14,33 +15,67 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@code COMMIT} (REVIEW-9 F1). Tags still stand in for an end nobody waits for (a reader that cancels
  * after the command's completion), and a {@code BEGIN} sent ahead of a statement (auto-commit off)
  * counts as open until it is answered, so an earlier exchange's end does not undo it meanwhile.
+ *
+ * <p>It also keeps the isolation level {@code getTransactionIsolationLevel()} reports without a round trip: the
+ * open transaction's, and the session's default as {@code setTransactionIsolationLevel} left it — applied when the
+ * transaction it was set in ends with a {@code COMMIT}, dropped when it rolls back (the server undoes a
+ * {@code SET} of a transaction that does not commit). A transaction begun with SQL of the application's own
+ * ({@code BEGIN ISOLATION LEVEL ...}) is reported at the session's level.
  */
 final class TransactionState {
 
     private volatile boolean active;
     private final AtomicInteger beginsUnanswered = new AtomicInteger();
+    /**
+     * The transaction block as the isolation bookkeeping follows it: opened as {@link #active}, closed only by an
+     * idle ReadyForQuery or the session's end — not by a tag, so {@code ROLLBACK TO SAVEPOINT} (tag {@code ROLLBACK})
+     * does not end it.
+     */
+    private boolean blockOpen;
+    /** The session's default isolation level (what {@code setTransactionIsolationLevel} set outside a transaction). */
+    private volatile IsolationLevel sessionIsolation;
+    /** Set inside the open transaction: the server keeps it if the transaction commits and undoes it if not. */
+    private IsolationLevel sessionIsolationAtCommit;
+    /** The open transaction's level: a definition's, or the session's when it began. */
+    private volatile IsolationLevel transactionIsolation;
+    /** Whether the open transaction's last end command was a {@code COMMIT} (a failed one's is {@code ROLLBACK}). */
+    private boolean committed;
+
+    TransactionState(IsolationLevel sessionIsolation) {
+        this.sessionIsolation = sessionIsolation;
+    }
 
     boolean isActive() {
         return active;
     }
 
     /** A command's completion, before its exchange's end says what the server's status is. */
-    void onCommand(String tag) {
+    synchronized void onCommand(String tag) {
         if (tag == null) {
             return;
         }
         switch (tag) {
-            case "BEGIN", "START TRANSACTION", "SAVEPOINT" -> active = true;
-            case "COMMIT", "ROLLBACK", "PREPARE TRANSACTION", "COMMIT PREPARED", "ROLLBACK PREPARED" -> active = false;
+            case "BEGIN", "START TRANSACTION", "SAVEPOINT" -> opened();
+            case "COMMIT" -> {
+                committed = true;
+                active = false;
+            }
+            case "ROLLBACK", "PREPARE TRANSACTION", "COMMIT PREPARED", "ROLLBACK PREPARED" -> {
+                // also ROLLBACK TO SAVEPOINT's tag, which ends no block: a later COMMIT sets it again, and a level set
+                // after the savepoint rolled back to is still applied at that COMMIT though the server undid it — the
+                // tag names no savepoint, so which SETs it undid is not known here (REVIEW-20 R9; r2dbc.md §3)
+                committed = false;
+                active = false;
+            }
             default -> {
             }
         }
     }
 
     /** A {@code BEGIN} went to the session ahead of a statement; the transaction is open from now on. */
-    void beginSentAhead() {
+    synchronized void beginSentAhead() {
         beginsUnanswered.incrementAndGet();
-        active = true;
+        opened();
     }
 
     /** The server answered a {@code BEGIN} sent ahead (or the session ended under it). */
@@ -49,12 +84,66 @@ final class TransactionState {
     }
 
     /** The server answered an exchange: {@code status} is that of its ReadyForQuery (or a later one). */
-    void follow(TransactionStatus status) {
-        active = status != TransactionStatus.IDLE || beginsUnanswered.get() > 0;
+    synchronized void follow(TransactionStatus status) {
+        if (status != TransactionStatus.IDLE || beginsUnanswered.get() > 0) {
+            opened();
+        } else {
+            closed();
+        }
     }
 
     /** The session ended: the server rolled back its transaction, none is open any more. */
-    void onSessionEnd() {
+    synchronized void onSessionEnd() {
+        committed = false;
+        closed();
+    }
+
+    /**
+     * The isolation level {@code getTransactionIsolationLevel()} reports: the open transaction's (a definition's level
+     * while its transaction is open, REVIEW-20 R5), else the session's.
+     */
+    IsolationLevel isolationLevel() {
+        IsolationLevel open = transactionIsolation;
+        return active && open != null ? open : sessionIsolation;
+    }
+
+    /** {@code beginTransaction(definition)} began the open transaction at {@code level}. */
+    synchronized void begunAt(IsolationLevel level) {
+        if (blockOpen) {
+            transactionIsolation = level;
+        }
+    }
+
+    /**
+     * {@code SET SESSION CHARACTERISTICS} was answered: the session's level from now on — or, set inside a transaction,
+     * from its COMMIT on; a rollback undoes it, as the server does (REVIEW-20 R5).
+     */
+    synchronized void sessionIsolationSet(IsolationLevel level) {
+        if (blockOpen) {
+            sessionIsolationAtCommit = level;
+        } else {
+            sessionIsolation = level;
+        }
+    }
+
+    private void opened() {
+        active = true;
+        if (!blockOpen) {
+            blockOpen = true;
+            committed = false;
+            transactionIsolation = sessionIsolation;
+        }
+    }
+
+    private void closed() {
         active = false;
+        if (blockOpen) {
+            blockOpen = false;
+            if (committed && sessionIsolationAtCommit != null) {
+                sessionIsolation = sessionIsolationAtCommit;
+            }
+            sessionIsolationAtCommit = null;
+            transactionIsolation = null;
+        }
     }
 }

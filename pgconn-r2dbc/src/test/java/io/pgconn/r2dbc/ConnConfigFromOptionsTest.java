@@ -166,6 +166,18 @@ class ConnConfigFromOptionsTest {
                 .containsEntry("statement_timeout", "86400000");
     }
 
+    /** REVIEW-20 R6: a timeout under a millisecond was truncated to 0, PostgreSQL's "no timeout"; it is 1 ms. */
+    @Test
+    void aTimeoutUnderAMillisecondIsOneMillisecondNotNone() {
+        ConnConfig config = parse("r2dbc:pgconn://app@db1/orders?statementTimeout=500us&lockWaitTimeout=1ns");
+        assertThat(config.startupParameters()).containsEntry("statement_timeout", "1").containsEntry("lock_timeout", "1");
+        ConnConfig zero = ConnConfigFromOptions.toConnConfig(ConnectionFactoryOptions.builder()
+                .option(ConnectionFactoryOptions.DRIVER, "pgconn").option(ConnectionFactoryOptions.HOST, "db1")
+                .option(ConnectionFactoryOptions.STATEMENT_TIMEOUT, Duration.ZERO)
+                .option(ConnectionFactoryOptions.LOCK_WAIT_TIMEOUT, Duration.ofMillis(2).plusNanos(1)).build());
+        assertThat(zero.startupParameters()).containsEntry("statement_timeout", "0").containsEntry("lock_timeout", "3");
+    }
+
     @Test
     void aBadDurationIsAnErrorNamingTheOptionTheValueAndTheFormsAccepted() {
         for (String bad : new String[] {"5 seconds", "5x", "s", "PT5", "-5s", "-PT5S", "1.5s"}) {

@@ -75,14 +75,46 @@ class R2dbcErrorsTest {
         assertThat(translated("57014")).isInstanceOf(R2dbcTimeoutException.class);
         assertThat(translated("08006")).isInstanceOf(R2dbcTransientResourceException.class);
         assertThat(translated("53300")).isInstanceOf(R2dbcTransientResourceException.class);
-        assertThat(translated("XX000")).isInstanceOf(R2dbcNonTransientResourceException.class);
+    }
+
+    /**
+     * REVIEW-20 R3: a live session's server error of a class no R2DBC category fits was an
+     * R2dbcNonTransientResourceException — "the connection may be gone" to the SPI, "database down" to Spring
+     * (DataAccessResourceFailureException, which health indicators and circuit breakers count) — for routine statement
+     * errors: a RAISE EXCEPTION (P0001), a statement in a failed transaction (25P02), XX000. Now a non-transient
+     * exception of the driver's own, the connection valid (Spring: UncategorizedR2dbcException); class 21 (a subquery
+     * of more than one row, ON CONFLICT DO UPDATE touching a row twice) is data integrity, as Spring over pgjdbc has it
+     * (DuplicateKeyException through sql-error-codes). The resource class stays for what the driver says of the
+     * server: 25006 (a standby answering a write), class 58 (the server's I/O, a file missing), no SQLSTATE, a connect.
+     */
+    @Test
+    void aLiveSessionsServerErrorOfNoR2dbcCategoryLeavesTheConnectionValid() {
+        for (String routine : new String[] {"P0001", "25P02", "25001", "2BP01", "54000", "0A000", "XX000", "55006", "55000",
+                "3B001", "38000", "F0000"}) {
+            R2dbcException error = translated(routine);
+            assertThat(error).as(routine).isInstanceOf(io.r2dbc.spi.R2dbcNonTransientException.class)
+                    .isNotInstanceOf(R2dbcNonTransientResourceException.class).hasMessage("ERROR: " + routine);
+            assertThat(ConnectionFactoryUtils.convertR2dbcException("UPDATE", "sql", error)).as(routine)
+                    .isInstanceOf(org.springframework.r2dbc.UncategorizedR2dbcException.class);
+        }
+        R2dbcException moreThanOneRow = translated("21000");
+        assertThat(moreThanOneRow).isInstanceOf(R2dbcDataIntegrityViolationException.class);
+        assertThat(ConnectionFactoryUtils.convertR2dbcException("UPDATE", "sql", moreThanOneRow))
+                .isInstanceOf(org.springframework.dao.DataIntegrityViolationException.class);
+
+        for (String server : new String[] {"25006", "58030", "58P01"}) {
+            assertThat(translated(server)).as(server).isExactlyInstanceOf(R2dbcNonTransientResourceException.class);
+        }
+        assertThat(R2dbcErrors.translate(new PgServerException("db1:5432", "ERROR: no SQLSTATE")))
+                .isExactlyInstanceOf(R2dbcNonTransientResourceException.class);
+        assertThat(R2dbcErrors.translate(new PgConnectException("db1:5432", "FATAL: cannot", fields("55000"), null)))
+                .as("a connect's failure").isExactlyInstanceOf(R2dbcNonTransientResourceException.class);
     }
 
     /** user3's F9: a lock timeout is a lock conflict (Spring: PessimisticLockingFailureException), not "database down". */
     @Test
-    void aLockNotAvailableIsARollbackAndOtherObjectStateErrorsStayResourceFailures() {
+    void aLockNotAvailableIsARollback() {
         assertThat(translated("55P03")).isInstanceOf(R2dbcRollbackException.class);
-        assertThat(translated("55006")).isInstanceOf(R2dbcNonTransientResourceException.class);
     }
 
     /** user3's F0: a COMMIT the server answered with ROLLBACK fails the commit with its own type and 25P02. */
@@ -257,8 +289,8 @@ class R2dbcErrorsTest {
     /**
      * user13's F3: a cached statement the server refused as stale (0A000 after an ALTER TABLE, inside a transaction
      * where the core cannot re-run it) is a rollback — the connection stays valid, one retry of the transaction
-     * succeeds — which Spring makes a transient PessimisticLockingFailureException; a 0A000 of anything else stays a
-     * non-transient resource failure.
+     * succeeds — which Spring makes a transient PessimisticLockingFailureException; a 0A000 of anything else is no
+     * rollback.
      */
     @Test
     void aStaleCachedStatementIsARollbackAndAnyOther0A000IsNot() {
@@ -269,7 +301,7 @@ class R2dbcErrorsTest {
         Throwable error = R2dbcErrors.translate(new CompletionException(new PgStaleStatementException(stale)));
         assertThat(error).isExactlyInstanceOf(R2dbcRollbackException.class).hasMessageContaining("roll back and retry the transaction");
         assertThat(((R2dbcException) error).getSqlState()).isEqualTo("0A000");
-        assertThat(translated("0A000")).isExactlyInstanceOf(R2dbcNonTransientResourceException.class);
+        assertThat(translated("0A000")).isNotInstanceOf(R2dbcRollbackException.class);
     }
 
     private static PgServerException fatal(String sqlState, String severity) {

@@ -321,4 +321,37 @@ class ResultReadingIT {
             Mono.from(own.close()).block(STEP);
         }
     }
+
+    /**
+     * REVIEW-20 R7: RETURNING appended to a statement that cannot take one reached the server as a 42601 "syntax error
+     * at or near RETURNING" about text the application never wrote; it is refused at returnGeneratedValues. A WITH
+     * statement is judged by its main statement; a RETURNING inside parentheses, a literal or a comment is not the
+     * statement's own; a quoted column name is passed quoted.
+     */
+    @Test
+    void generatedValuesAreRefusedForAStatementThatCannotTakeReturning() {
+        Connection own = Mono.from(factory.create()).block(STEP);
+        try {
+            Flux.from(own.createStatement("CREATE TEMP TABLE refused (\"orderId\" serial, v text)").execute())
+                    .flatMap(Result::getRowsUpdated).blockLast(STEP);
+            assertThatThrownBy(() -> own.createStatement("SELECT 1").returnGeneratedValues())
+                    .isInstanceOf(IllegalStateException.class).hasMessageContaining("a SELECT, not an INSERT, UPDATE, DELETE or MERGE");
+            assertThatThrownBy(() -> own.createStatement("INSERT INTO refused (v) VALUES ('a') RETURNING \"orderId\"")
+                    .returnGeneratedValues("v")).isInstanceOf(IllegalStateException.class).hasMessageContaining("RETURNING clause already");
+            assertThatThrownBy(() -> own.createStatement("WITH n AS (SELECT 1) UPDATE refused SET v = 'x' returning v")
+                    .returnGeneratedValues()).isInstanceOf(IllegalStateException.class).hasMessageContaining("already");
+            assertThatThrownBy(() -> own.createStatement("CREATE TABLE t2 (id int)").returnGeneratedValues())
+                    .isInstanceOf(IllegalStateException.class).hasMessageContaining("a CREATE");
+
+            List<String> generated = Flux.just("INSERT INTO refused (v) VALUES ('returning') -- no RETURNING here",
+                            "WITH moved AS (DELETE FROM refused WHERE v = 'none' RETURNING v) INSERT INTO refused (v)"
+                                    + " SELECT 'b' /* RETURNING */ WHERE NOT EXISTS (SELECT v FROM moved)")
+                    .concatMap(sql -> Flux.from(own.createStatement(sql).returnGeneratedValues("\"orderId\"", "v").execute())
+                            .concatMap(result -> result.map(row -> row.get("orderId", Integer.class) + row.get("v", String.class))))
+                    .collectList().block(STEP);
+            assertThat(generated).containsExactly("1returning", "2b");
+        } finally {
+            Mono.from(own.close()).block(STEP);
+        }
+    }
 }

@@ -4,9 +4,12 @@ import io.netty.channel.EventLoop;
 import io.netty.util.internal.ThreadExecutorMap;
 import io.pgconn.PgConnection;
 import io.pgconn.query.TransactionOptions;
+import io.pgconn.query.TransactionStatus;
 import io.pgconn.r2dbc.PgConnUnwrap;
 import io.r2dbc.spi.Connection;
 import io.r2dbc.spi.ConnectionFactory;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import reactor.core.scheduler.Schedulers;
 
 import java.time.Duration;
@@ -36,6 +39,15 @@ import java.util.function.Function;
  *     unread, holds it back — for ever, for the stream. The same holds a {@code COMMIT} back: one not
  *     answered within {@code commitWait} ({@link #DEFAULT_COMMIT_WAIT}) closes the session too, and is thrown
  *     as an {@link IllegalStateException} saying that whether the transaction committed is unknown.</li>
+ * <li>{@link #inTransaction}'s work runs in the transaction it is given: work that ends it — its own {@code commit()}
+ *     or {@code rollback()}, a {@code COMMIT} run as SQL — and returns or throws outside a transaction fails with an
+ *     {@link IllegalStateException} saying so (attached as suppressed, with a WARN, to an exception the work threw):
+ *     what it ran after that committed statement by statement, and nothing was rolled back (NEW-USER-20 F15). Work
+ *     that commits and {@code begin()}s again ("commit every N rows") is committed at its end, its last part rolled
+ *     back when it throws, as pgjdbc with auto-commit off. Nesting {@code inTransaction} borrows a second session with
+ *     a transaction of its own (not Spring's {@code REQUIRED}): pass the {@link PgConnection} down, and use
+ *     {@link #inSavepoint} for a part that may fail on its own — under load, every caller holding one session while
+ *     waiting for a second is a pool deadlock until {@code pg.conn.pool.max-acquire-time}.</li>
  * <li>Transaction control is the core API's ({@link PgConnection#begin(TransactionOptions)},
  *     {@code commit()}, {@code rollback()}), so its failures are the core's {@link io.pgconn.PgException}s,
  *     as the work's own: a commit PostgreSQL answered with {@code ROLLBACK} is a
@@ -60,6 +72,8 @@ import java.util.function.Function;
  * lets it ({@code pg.conn.pool.max-acquire-time}).
  */
 public final class PgConnSessions {
+
+    private static final Log logger = LogFactory.getLog(PgConnSessions.class);
 
     /** How long a rollback may take before the session counts as in an unknown state and is closed. */
     public static final Duration DEFAULT_ROLLBACK_WAIT = Duration.ofSeconds(10);
@@ -145,10 +159,50 @@ public final class PgConnSessions {
         refuseOnANonBlockingThread("inTransaction");
         return BorrowedSession.lend(this.connectionFactory, this.unwrap, this.rollbackWait, session -> {
             CoreFutureWait.await(session.begin(options));
-            T result = work.apply(session);
+            T result;
+            try {
+                result = work.apply(session);
+            } catch (Throwable failure) {
+                if (endedTheTransaction(session)) {
+                    IllegalStateException ended = workEndedTheTransaction(session, "threw");
+                    logger.warn("pgconn: " + ended.getMessage());
+                    failure.addSuppressed(ended);
+                }
+                throw failure;
+            }
             commit(session);
             return result;
         });
+    }
+
+    /**
+     * Whether the session is outside a transaction after {@link #inTransaction}'s work threw, once what the work
+     * submitted is answered ({@link PgConnection#transactionStatusAfterInFlight()}: a {@code commit()} it did not wait
+     * for too, REVIEW-20 R11): the work's own {@code commit()}, {@code rollback()} or {@code COMMIT}/{@code ROLLBACK}
+     * run as SQL ended the one {@code inTransaction} began (a failed statement leaves it failed, not ended). Not
+     * answered within {@code rollbackWait} (a stream left open and unread), or the session ended: not known, and the
+     * hand-back's bounded ROLLBACK deals with the session.
+     */
+    private boolean endedTheTransaction(PgConnection session) {
+        try {
+            return !session.isClosed() && CoreFutureWait.awaitAtMost(session.transactionStatusAfterInFlight(),
+                    this.rollbackWait, () -> "the status of " + session) == TransactionStatus.IDLE;
+        } catch (RuntimeException unknown) {
+            return false;
+        }
+    }
+
+    /**
+     * NEW-USER-20 F15: what the work ran after it ended the transaction — a JDBC habit, "commit every N rows" — ran
+     * outside one, each statement committed on its own, and there is nothing left for the hand-back to roll back:
+     * said, instead of a "rolled back" transaction that silently kept its writes.
+     */
+    private static IllegalStateException workEndedTheTransaction(PgConnection session, String how) {
+        return new IllegalStateException("the work of PgConnSessions.inTransaction on " + session + " " + how
+                + " outside a transaction: it ended the one inTransaction began (a commit(), rollback(), or COMMIT or"
+                + " ROLLBACK run as SQL), so what it ran after that was not part of it — each statement committed on its"
+                + " own, and nothing was rolled back. Let inTransaction commit (inSavepoint for a part that may fail),"
+                + " or begin() again after an own commit()");
     }
 
     /**
@@ -157,7 +211,12 @@ public final class PgConnSessions {
      * ROLLBACK, which would wait behind the same — and whether the transaction committed is unknown.
      */
     private void commit(PgConnection session) {
-        CoreFutureWait.awaitAtMost(session.commit(), this.commitWait, () -> "COMMIT on " + session
+        // the work's statements answered first (a commit() it did not wait for too, REVIEW-20 R11): a session they left
+        // outside a transaction is the work's ending of it (NEW-USER-20 F15), not a COMMIT to send
+        CompletableFuture<Void> commit = session.transactionStatusAfterInFlight().thenCompose(status ->
+                status == TransactionStatus.IDLE ? CompletableFuture.<Void>failedFuture(workEndedTheTransaction(session, "returned"))
+                        : session.commit());
+        CoreFutureWait.awaitAtMost(commit, this.commitWait, () -> "COMMIT on " + session
                 + " (a statement of the work still running, or a stream it left open and unread?)",
                 ": whether the transaction committed is unknown; the session is closed", () -> BorrowedSession.invalidate(session));
     }

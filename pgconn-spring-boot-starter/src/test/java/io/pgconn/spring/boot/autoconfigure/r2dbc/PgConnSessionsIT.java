@@ -145,6 +145,66 @@ class PgConnSessionsIT {
         });
     }
 
+    /**
+     * NEW-USER-20 F15: work that ends the transaction inTransaction gave it (a JDBC "commit every N rows" habit, its own
+     * rollback(), a COMMIT run as SQL) left the rest of it in autocommit, and the rollback on a throw then undid
+     * nothing without a word. Now it is told: an IllegalStateException for work that returns so, one attached to (and
+     * a WARN for) the exception of work that throws so. Commit-and-begin-again is committed at the end, as pgjdbc with
+     * auto-commit off. Seen failing before: the work's exception came without a suppressed one, a return without one.
+     */
+    @Test
+    void workThatEndsItsTransactionIsToldSo(CapturedOutput output) {
+        run(s -> {
+            IllegalStateException thrown = new IllegalStateException("fail after inner commit");
+            assertThatThrownBy(() -> s.sessions.inTransaction(c -> {
+                s.insert(c, 1);
+                c.commit().join();
+                s.insert(c, 2);
+                throw thrown;
+            })).isSameAs(thrown);
+            assertThat(thrown.getSuppressed()).hasSize(1);
+            assertThat(thrown.getSuppressed()[0]).isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("threw outside a transaction").hasMessageContaining("nothing was rolled back");
+            assertThat(s.rows()).as("the work's commit, then autocommit: both rows kept").isEqualTo(2);
+            assertThat(output.getOut()).contains("pgconn: the work of PgConnSessions.inTransaction on");
+
+            assertThatThrownBy(() -> s.sessions.inTransaction(c -> {
+                s.insert(c, 3);
+                c.rollback().join();
+                s.insert(c, 4);
+                return "done";
+            })).isInstanceOf(IllegalStateException.class).hasMessageContaining("returned outside a transaction");
+            assertThatThrownBy(() -> s.sessions.inTransaction(c -> c.simpleQuery("COMMIT").join()))
+                    .isInstanceOf(IllegalStateException.class).hasMessageContaining("ended the one inTransaction began");
+            assertThat(s.rows()).isEqualTo(3);
+
+            String chunks = s.sessions.inTransaction(c -> {
+                s.insert(c, 5);
+                c.commit().join();
+                c.begin().join();
+                s.insert(c, 6);
+                return "chunks";
+            });
+            assertThat(chunks).isEqualTo("chunks");
+            assertThatThrownBy(() -> s.sessions.inTransaction(c -> {
+                s.insert(c, 7);
+                c.commit().join();
+                c.begin().join();
+                s.insert(c, 8);
+                throw new IllegalArgumentException("fail in the second chunk");
+            })).isInstanceOf(IllegalArgumentException.class).satisfies(e -> assertThat(e.getSuppressed()).isEmpty());
+            assertThat(s.rows()).as("1, 2, 4, 5, 6, 7: the last part rolled back").isEqualTo(6);
+
+            // REVIEW-20 R11: a commit() the work submitted without waiting for it is seen too
+            assertThatThrownBy(() -> s.sessions.inTransaction(c -> {
+                s.insert(c, 9);
+                c.commit();
+                return "not waited for";
+            })).isInstanceOf(IllegalStateException.class).hasMessageContaining("returned outside a transaction");
+            assertThat(s.rows()).isEqualTo(7);
+        });
+    }
+
     @Test
     void anExceptionRollsBackAndIsRethrownAsItIs() {
         run(s -> {
