@@ -6,6 +6,7 @@ import io.netty.util.ReferenceCountUtil;
 import io.pgconn.FatalErrors;
 import io.pgconn.PgProtocolException;
 import io.pgconn.internal.query.Exchange;
+import io.pgconn.internal.protocol.BackendMessageBatch;
 import io.pgconn.internal.protocol.BackendMessageDecoder;
 import io.pgconn.internal.protocol.backend.BackendMessage;
 import io.pgconn.internal.protocol.backend.CommandComplete;
@@ -69,6 +70,11 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (msg instanceof BackendMessageBatch batch) {
+            messagesRead += batch.size();
+            readBatch(ctx, batch);
+            return;
+        }
         messagesRead++;
         read(ctx, msg);
     }
@@ -81,6 +87,40 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         try {
+            readInside(ctx, msg);
+        } finally {
+            door.exit();
+            ReferenceCountUtil.release(msg);
+        }
+    }
+
+    /**
+     * The messages of one socket read ({@link BackendMessageBatch}), in order, inside one door. Each is read as if it
+     * had come alone: what one throws goes where Netty would bring a single message's exception
+     * ({@link #exceptionCaught}), and the next is read after it.
+     */
+    private void readBatch(ChannelHandlerContext ctx, BackendMessageBatch batch) {
+        SessionGate door = session.gate();
+        if (!door.tryEnter()) {
+            door.defer(() -> readDeferred(ctx, batch), ctx.channel().eventLoop());
+            return;
+        }
+        try {
+            for (int i = 0, n = batch.size(); i < n; i++) {
+                try {
+                    readInside(ctx, batch.get(i));
+                } catch (Throwable e) {
+                    exceptionCaught(ctx, e);
+                }
+            }
+        } finally {
+            door.exit();
+        }
+    }
+
+    /** One message, inside the door. */
+    private void readInside(ChannelHandlerContext ctx, Object msg) {
+        try {
             dispatch(msg);
             if (msg instanceof ErrorResponse error && error.fields().endsSession()) {
                 // a FATAL (or PANIC): PostgreSQL exits after it, so nothing more can come. Closed
@@ -91,16 +131,17 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
             }
         } catch (PgProtocolException e) {
             protocolError(ctx, e);
-        } finally {
-            door.exit();
-            ReferenceCountUtil.release(msg);
         }
     }
 
     /** A read the owner's release let through: what it throws ends the session, as Netty does with channelRead's. */
     private void readDeferred(ChannelHandlerContext ctx, Object msg) {
         try {
-            read(ctx, msg);
+            if (msg instanceof BackendMessageBatch batch) {
+                readBatch(ctx, batch);
+            } else {
+                read(ctx, msg);
+            }
         } catch (Throwable e) {
             exceptionCaught(ctx, e);
         }
