@@ -97,7 +97,8 @@ public interface PgConnectionFactory extends AutoCloseable {
     /**
      * Closes every connection this factory handed out to {@code host} (matched by
      * {@link HostSpec#label()}) that is still open, as {@link #closeAsync} closes them all: Terminate
-     * sent, a running statement's backend sent a CancelRequest first, and work in flight — and every
+     * sent (and a CancelRequest to a running statement's backend, which this close does not wait for: the socket is
+     * closed at once), and work in flight — and every
      * later call on those connections — fails with {@link PgClosedException}
      * "connection to host:port closed: {@code reason}". A socket whose Terminate cannot be written
      * within 2 s (a frozen server's full receive window) is closed without it. For a watcher that

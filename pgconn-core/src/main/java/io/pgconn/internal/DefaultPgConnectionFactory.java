@@ -135,7 +135,7 @@ public final class DefaultPgConnectionFactory implements PgConnectionFactory {
         // each close ends with its socket closed, also when the server never reads the Terminate
         // (the connection closes its socket anyway after a bound: SessionEnd.FORCED_CLOSE_AFTER)
         CompletableFuture<?>[] sockets = toClose.stream().map(c -> {
-            c.close(closeReason);
+            c.closeUnanswered(closeReason); // no cancel-first wait: the host stopped answering
             CompletableFuture<Void> socketClosed = new CompletableFuture<>();
             c.channel().closeFuture().addListener(f -> socketClosed.complete(null));
             return socketClosed;

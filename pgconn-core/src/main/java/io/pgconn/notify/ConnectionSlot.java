@@ -1,9 +1,11 @@
 package io.pgconn.notify;
 
+import io.pgconn.FutureFailures;
 import io.pgconn.PgClosedException;
 import io.pgconn.PgConnection;
 import io.pgconn.notify.SubscriberState.Status;
 
+import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
@@ -11,7 +13,7 @@ import java.util.stream.Stream;
 
 /**
  * Which connection carries a {@link NotificationSubscriber}'s subscription, and where the subscriber
- * is in its life: status, attempt, last error, whether it is closing, and the wait for the next
+ * is in its life: status, attempt, last failure, whether it is closing, and the wait for the next
  * connection to take the slot. It is the subscription's lock: {@link ListenCalls} and
  * {@link ConnectionTakeover} change the {@link ChannelSet} while holding it, so a change of the set
  * and a look at which connection carries it are one step, and no call falls between two connections.
@@ -33,7 +35,9 @@ final class ConnectionSlot {
     private PgConnection catchingUp;
     private boolean everConnected;
     private int attempt;
-    private String lastError;
+    /** When {@link #connection} took the slot. */
+    private Instant listeningSince;
+    private SubscriberFailure lastFailure;
     private boolean closing;
     /** Connections that took over after the first: the {@code reconnected} events told. */
     private long reconnects;
@@ -47,8 +51,9 @@ final class ConnectionSlot {
 
     /** A snapshot with {@code channels}' names. */
     synchronized SubscriberState state(ChannelSet channels) {
-        return new SubscriberState(status, status == Status.LISTENING ? connection.host() : null, channels.names(),
-                attempt, lastError);
+        boolean listening = status == Status.LISTENING;
+        return new SubscriberState(status, listening ? connection.host() : null, channels.names(), attempt,
+                listening ? listeningSince : null, lastFailure);
     }
 
     synchronized boolean isClosing() {
@@ -95,28 +100,39 @@ final class ConnectionSlot {
         return !closing && status == Status.LISTENING && connection == c;
     }
 
-    /** {@code c} was lost or left the wanted role: @return whether it carried the subscription, now re-connecting. */
-    synchronized boolean markLost(PgConnection c) {
+    /**
+     * {@code c} was lost ({@code cause}) or left the wanted role (a {@link WrongRoleException}): @return whether it
+     * carried the subscription, now re-connecting (the loss recorded as the last failure).
+     */
+    synchronized boolean markLost(PgConnection c, Throwable cause) {
         if (!carries(c)) {
             return false; // closed by this subscriber, replaced, or a re-connect already runs
         }
         status = Status.RECONNECTING;
+        SubscriberFailure.Kind kind = FutureFailures.unwrap(cause) instanceof WrongRoleException
+                ? SubscriberFailure.Kind.ROLE_CHANGED : SubscriberFailure.Kind.CONNECTION_LOST;
+        lastFailure = SubscriberFailure.of(kind, c.host(), cause, Instant.now());
         return true;
     }
 
-    /** Records attempt {@code n} of the re-connect loop; false when the subscription is closing: stop. */
+    /**
+     * Records attempt {@code n} of the re-connect loop, after {@code cause}: a failed connect, unless it is the first
+     * attempt after a loss ({@link #markLost} recorded that); false when the subscription is closing: stop.
+     */
     synchronized boolean beginAttempt(int n, Throwable cause) {
         if (closing) {
             return false;
         }
+        if (n > 1 || status == Status.CONNECTING) {
+            lastFailure = SubscriberFailure.of(SubscriberFailure.Kind.CONNECT_FAILED, null, cause, Instant.now());
+        }
         attempt = n;
-        lastError = SubscriberState.describe(cause);
         return true;
     }
 
-    /** Records {@code error} as the last error (a channel a server refused, dropped). */
-    synchronized void recordError(Throwable error) {
-        lastError = SubscriberState.describe(error);
+    /** Records a channel {@code c}'s server refused ({@code refusal}, dropped) as the last failure. */
+    synchronized void recordRefusal(PgConnection c, Throwable refusal) {
+        lastFailure = SubscriberFailure.of(SubscriberFailure.Kind.CHANNEL_REFUSED, c.host(), refusal, Instant.now());
     }
 
     /** {@code c}, in line with the channel set, takes the slot (the caller holds the lock since it checked that). */
@@ -129,6 +145,7 @@ final class ConnectionSlot {
         connection = c;
         catchingUp = null;
         status = Status.LISTENING;
+        listeningSince = Instant.now();
         attempt = 0;
         nextConnection = new NextConnectionWait(); // the calls that hold the one that arrived still see its refusals
         return takeover;

@@ -107,7 +107,7 @@ final class ConnectionTakeover {
         synchronized (slot) {
             listener = channels.remove(channel);
             waiting = slot.nextConnection().refusalOf(channel); // the wait c will end: it catches up for it
-            slot.recordError(refusal); // the health shows why a channel went (REVIEW-9 F6)
+            slot.recordRefusal(c, refusal); // the health shows why a channel went (REVIEW-9 F6)
         }
         waiting.completeExceptionally(refusal);
         ChannelSet.complete(listener, refusal);

@@ -122,7 +122,7 @@ public final class NotificationSubscriber {
         return slot.connection();
     }
 
-    /** A snapshot of where the subscriber is: status, host, channels, attempt, last error. */
+    /** A snapshot of where the subscriber is: status, host, channels, attempt, since when it listens, its last failure. */
     public SubscriberState state() {
         return slot.state(channels);
     }
@@ -209,7 +209,7 @@ public final class NotificationSubscriber {
 
     /** {@code c} was lost, or its server is in the wrong role: re-connect unless it no longer matters. */
     private void lost(PgConnection c, Throwable cause) {
-        if (slot.markLost(c)) {
+        if (slot.markLost(c, cause)) {
             reconnectLoop.attempt(1, cause);
         }
     }

@@ -3,26 +3,31 @@ package io.pgconn.notify;
 import io.pgconn.ErrorMessageLines;
 import io.pgconn.FutureFailures;
 
+import java.time.Instant;
 import java.util.Collections;
 import java.util.Set;
 import java.util.TreeSet;
 
 /**
  * A snapshot of a {@link NotificationSubscriber} ({@link NotificationSubscriber#state()}), e.g. for
- * a health page. Holds no secrets.
+ * a health page. Holds no secrets and no message text.
  *
- * @param status    where the subscriber is in its life
- * @param host      {@code host:port} of the server it listens on while {@link Status#LISTENING}; null otherwise
- * @param channels  the channels it listens on (its own set: kept across re-connects), sorted
- * @param attempt   the current connect attempt of the {@link ReconnectPolicy} while {@link Status#CONNECTING}
- *                  or {@link Status#RECONNECTING} (0 before the first re-try), the last one after
- *                  {@link Status#GAVE_UP}; 0 while listening
- * @param lastError the last lost connection, failed attempt or channel a server refused (and dropped), as one short line (exception type and
- *                  message, no stack, no parameters); null if there was none
+ * @param status         where the subscriber is in its life
+ * @param host           {@code host:port} of the server it listens on while {@link Status#LISTENING}; null otherwise
+ * @param channels       the channels it listens on (its own set: kept across re-connects), sorted
+ * @param attempt        the current connect attempt of the {@link ReconnectPolicy} while {@link Status#CONNECTING}
+ *                       or {@link Status#RECONNECTING} (0 before the first re-try), the last one after
+ *                       {@link Status#GAVE_UP}; 0 while listening
+ * @param listeningSince when the connection it listens on took over, while {@link Status#LISTENING}; null otherwise
+ * @param lastFailure    the last lost connection, failed attempt or channel a server refused (and dropped): its kind,
+ *                       server, SQLSTATE and time, never its message; kept after the subscriber listens again (history:
+ *                       {@link #status} is the present — a failure before {@link #listeningSince} is over); null if there
+ *                       was none
  */
-public record SubscriberState(Status status, String host, Set<String> channels, int attempt, String lastError) {
+public record SubscriberState(Status status, String host, Set<String> channels, int attempt, Instant listeningSince,
+                              SubscriberFailure lastFailure) {
 
-    /** The longest {@link #lastError}; a longer message is cut. */
+    /** The longest {@link #describe} line; a longer message is cut. */
     static final int MAX_ERROR_LENGTH = 200;
 
     public SubscriberState {
@@ -49,7 +54,8 @@ public record SubscriberState(Status status, String host, Set<String> channels, 
     }
 
     /**
-     * {@code error} (unwrapped from the future's wrapper) as one short line: its type and its message, the message's
+     * {@code error} (unwrapped from the future's wrapper) as one short line, for the message of the error a subscriber
+     * that gave up fails its waiting calls with: its type and its message, the message's
      * lines joined ({@link ErrorMessageLines#oneLine(String)}; a multi-host connect failure lists each host's reason on a line of its own, a
      * server error its HINT: the first line alone ended in "...(target_session_attrs=read-write):", NEW-USER-12 L1).
      */

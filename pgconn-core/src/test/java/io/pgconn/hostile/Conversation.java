@@ -171,6 +171,11 @@ public final class Conversation implements AutoCloseable {
         return n;
     }
 
+    /** Bytes the client sent that can be read now without waiting. */
+    public int available() throws IOException {
+        return in.available();
+    }
+
     /** Whether TLS is up on this connection. */
     public boolean isTls() {
         return socket instanceof SSLSocket;

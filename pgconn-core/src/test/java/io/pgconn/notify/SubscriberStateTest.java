@@ -3,6 +3,7 @@ package io.pgconn.notify;
 import io.pgconn.PgConnectException;
 import org.junit.jupiter.api.Test;
 
+import java.time.Instant;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.concurrent.CompletionException;
@@ -41,7 +42,7 @@ class SubscriberStateTest {
     @Test
     void channelsAreASortedCopyThatCannotChange() {
         LinkedHashSet<String> channels = new LinkedHashSet<>(List.of("orders", "audit"));
-        SubscriberState state = new SubscriberState(SubscriberState.Status.LISTENING, "127.0.0.1:5432", channels, 0, null);
+        SubscriberState state = new SubscriberState(SubscriberState.Status.LISTENING, "127.0.0.1:5432", channels, 0, Instant.EPOCH, null);
         channels.add("later");
         assertThat(state.channels()).containsExactly("audit", "orders");
         assertThatThrownBy(() -> state.channels().add("x")).isInstanceOf(UnsupportedOperationException.class);

@@ -123,10 +123,11 @@ class ScriptIT {
         awaitCondition("the server blocked writing to the reader that asks for nothing", () ->
                 "ClientWrite".equals(PG.primary().queryValue("SELECT wait_event FROM pg_stat_activity WHERE pid = " + pid)));
 
-        c.close();
+        CompletableFuture<Void> closed = c.close();
 
         assertThat(r.error()).isInstanceOf(io.pgconn.PgClosedException.class);
         assertThat(r.seen).as("nothing was asked for, nothing handed").isEmpty();
+        await(closed); // the close itself cancels the script first and waits for the server's end (lifecycle.md §4)
     }
 
     /**

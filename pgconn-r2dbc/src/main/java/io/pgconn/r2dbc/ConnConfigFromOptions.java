@@ -137,14 +137,16 @@ final class ConnConfigFromOptions {
     /**
      * Every libpq/pgconn keyword present as an option is applied as in a connection string. The SPI
      * cannot list the options it holds, so the lookup goes by pgconn's keyword list; an option that
-     * is no keyword is not seen (as with every R2DBC driver), a keyword with a bad value is an error.
+     * is no keyword is not seen (as with every R2DBC driver), a keyword with a bad value is an error. A secret
+     * keyword is looked up as a sensitive option ({@link PgConnR2dbcOptions}): a plain {@code Option.valueOf} here
+     * registered {@code sslpassword} JVM-wide as an option that {@code toString()} prints (REVIEW-20 R1).
      */
     private static void applyKeywords(ConnectionFactoryOptions options, ConnConfig.Builder builder) {
         for (String name : ConnConfig.keywords()) {
             if (STANDARD.contains(name)) {
                 continue;
             }
-            Object value = options.getValue(Option.valueOf(name));
+            Object value = options.getValue(PgConnR2dbcOptions.option(name));
             if (value == null) {
                 continue;
             }
@@ -171,7 +173,7 @@ final class ConnConfigFromOptions {
      */
     private static void applySsl(ConnectionFactoryOptions options, ConnConfig.Builder builder) {
         Object ssl = options.getValue(ConnectionFactoryOptions.SSL);
-        if (ssl == null || options.getValue(Option.valueOf("sslmode")) != null) {
+        if (ssl == null || options.getValue(PgConnR2dbcOptions.option("sslmode")) != null) {
             return;
         }
         boolean on = ssl instanceof Boolean b ? b : parseBoolean(ssl.toString());

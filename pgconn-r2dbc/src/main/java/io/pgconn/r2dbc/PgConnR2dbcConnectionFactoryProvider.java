@@ -16,6 +16,11 @@ public final class PgConnR2dbcConnectionFactoryProvider implements ConnectionFac
     /** The driver name of R2DBC URLs: {@code r2dbc:pgconn://...}. */
     public static final String DRIVER = "pgconn";
 
+    static {
+        // before any URL parsed from now on registers sslpassword & co. as options toString() prints (PgConnR2dbcOptions)
+        PgConnR2dbcOptions.registerSecrets();
+    }
+
     /** For {@link java.util.ServiceLoader} ({@code ConnectionFactories.get}). */
     public PgConnR2dbcConnectionFactoryProvider() {
     }

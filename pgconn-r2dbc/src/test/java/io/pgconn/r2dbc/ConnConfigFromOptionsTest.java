@@ -179,4 +179,34 @@ class ConnConfigFromOptionsTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("statementTimeout \"5y\"").hasMessageContaining("5s").hasMessageContaining("PT5S");
     }
+    /**
+     * REVIEW-20 R1: the driver looked every keyword up with {@code Option.valueOf}, which registered {@code sslpassword}
+     * and {@code oauth_client_secret} JVM-wide as non-sensitive options (the SPI keeps the first registration of a
+     * name), so {@code ConnectionFactoryOptions.toString()} — in {@code ConnectionFactories}' "Unable to create a
+     * ConnectionFactory" message — printed them, a user's {@code Option.sensitiveValueOf} too.
+     */
+    @Test
+    void secretKeywordsAreSensitiveOptionsSoTheOptionsNeverPrintThem() {
+        ConnConfigFromOptions.toConnConfig(ConnectionFactoryOptions.builder()
+                .option(ConnectionFactoryOptions.DRIVER, "pgconn").option(ConnectionFactoryOptions.HOST, "db1").build());
+        ConnectionFactoryOptions programmatic = ConnectionFactoryOptions.builder()
+                .option(ConnectionFactoryOptions.DRIVER, "pgconn").option(ConnectionFactoryOptions.HOST, "db1")
+                .option(Option.sensitiveValueOf("sslpassword"), "keypass-1")
+                .option(Option.sensitiveValueOf("oauth_client_secret"), "client-secret-1").build();
+        assertThat(programmatic.toString()).doesNotContain("keypass-1").doesNotContain("client-secret-1");
+        assertThat(ConnConfigFromOptions.toConnConfig(programmatic).sslPassword()).isEqualTo("keypass-1");
+        assertThat(PgConnR2dbcOptions.SSL_PASSWORD).isSameAs(Option.sensitiveValueOf("sslpassword"))
+                .hasToString("Option{name='sslpassword', sensitive=true}");
+        assertThat(PgConnR2dbcOptions.OAUTH_CLIENT_SECRET).hasToString("Option{name='oauth_client_secret', sensitive=true}");
+
+        // once the driver is loaded, a URL parsed afterwards holds them as sensitive options too
+        new PgConnR2dbcConnectionFactoryProvider();
+        String url = "r2dbc:pgconn://app@db1/orders?sslpassword=keypass-2&oauth_client_secret=client-secret-2"
+                + "&application_name=orders-api";
+        ConnectionFactoryOptions parsed = ConnectionFactoryOptions.parse(url);
+        assertThat(parsed.toString()).doesNotContain("keypass-2").doesNotContain("client-secret-2").contains("orders-api");
+        assertThat(ConnConfigFromOptions.toConnConfig(parsed).sslPassword()).isEqualTo("keypass-2");
+        assertThatThrownBy(() -> ConnectionFactories.get(url.replace("pgconn:", "pgconnx:")))
+                .hasMessageContaining("pgconnx").hasMessageNotContaining("keypass-2").hasMessageNotContaining("client-secret-2");
+    }
 }

@@ -33,6 +33,8 @@ final class CancelHold {
     private int inFlight;
     /** CancelRequests sent ({@link #sent}). */
     private long sent;
+    /** CancelRequests sent whose end (or {@link #MAX_MILLIS}) has not come yet ({@link #requestsInFlight}). */
+    private int requests;
 
     CancelHold(Supplier<EventLoop> loop, Runnable released, Consumer<Runnable> door) {
         this.loop = loop;
@@ -55,6 +57,11 @@ final class CancelHold {
 
     long sent() {
         return sent;
+    }
+
+    /** Whether a CancelRequest sent is still under way: a close writes no Terminate meanwhile ({@link CancelFirstClose}). */
+    boolean requestsInFlight() {
+        return requests > 0;
     }
 
     /**
@@ -83,6 +90,7 @@ final class CancelHold {
             return; // e.g. the event loops are shutting down: nothing was sent
         }
         inFlight++;
+        requests++;
         sent++;
         EventLoop eventLoop = loop.get();
         boolean[] ended = new boolean[1];
@@ -90,6 +98,7 @@ final class CancelHold {
             if (!ended[0]) {
                 ended[0] = true;
                 inFlight--;
+                requests--;
                 released.run();
             }
         });

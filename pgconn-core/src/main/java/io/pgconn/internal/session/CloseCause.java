@@ -23,6 +23,8 @@ final class CloseCause {
     private final boolean serverErrorDetail;
     private volatile PgException cause;
     private volatile String reason = "closed";
+    /** The loop began its close: nothing more is queued, even while the channel is still open ({@link #closeBegun}). */
+    private volatile boolean closeBegun;
 
     CloseCause(String host, boolean serverErrorDetail) {
         this.host = host;
@@ -61,6 +63,16 @@ final class CloseCause {
     /** The reason of a close asked for (e.g. "closed: the connection factory was closed"), for work in flight. */
     void closing(String closeReason) {
         reason = closeReason;
+    }
+
+    /** The loop's close began ({@link SessionEnd}): what is submitted from now on fails as closed, not sent. */
+    void beginClose() {
+        closeBegun = true;
+    }
+
+    /** Whether the loop's close began: the channel may stay open a little longer (a busy session's, {@link CancelFirstClose}). */
+    boolean closeBegun() {
+        return closeBegun;
     }
 
     /** The error that ended the session, or null when it was closed (or is open). */

@@ -95,6 +95,14 @@ public final class ConnectionControl {
         return connection.close(reason);
     }
 
+    /**
+     * Closes because the server stopped answering ({@code PgConnectionFactory.closeConnections}): as {@link #close(String)},
+     * but with a statement running the socket is closed at once, its CancelRequest only started (docs/lifecycle.md §4).
+     */
+    public CompletableFuture<Void> closeUnanswered(String reason) {
+        return connection.closeUnanswered(reason);
+    }
+
     public CompletableFuture<Void> close() {
         return connection.close();
     }

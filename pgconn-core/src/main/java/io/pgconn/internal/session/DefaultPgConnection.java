@@ -68,7 +68,7 @@ final class DefaultPgConnection implements PgConnection {
         this.transactions = new TransactionCommands(session, session.host());
         this.end = new SessionEnd(channel, session, session.host(), () -> canceller.apply(facts));
         session.cancelAction(end::cancelQuietly);
-        session.closeAction(this::close);
+        session.closeAction(this::closeUnanswered);
     }
 
     /**
@@ -333,6 +333,11 @@ final class DefaultPgConnection implements PgConnection {
      */
     CompletableFuture<Void> close(String reason) {
         return end.close(reason);
+    }
+
+    /** Closes because the server stopped answering: the socket is closed at once, a running statement's cancel only started. */
+    CompletableFuture<Void> closeUnanswered(String reason) {
+        return end.closeUnanswered(reason);
     }
 
     /** Whether the close was made on the caller's thread (SessionEnd; tests). */

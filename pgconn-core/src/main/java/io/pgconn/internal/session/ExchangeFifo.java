@@ -271,6 +271,20 @@ final class ExchangeFifo {
         return inFlight.isEmpty();
     }
 
+    /**
+     * ReadyForQuery messages the server owes for what was written: one per written exchange, except one that holds its
+     * Sync back ({@link #lastWrittenHoldsItsSync}). For a close ({@link CancelFirstClose}).
+     */
+    int readiesOwed() {
+        assert session.mayTouchState() : "the session's state touched outside its doors";
+        return writtenUnanswered() - (lastWrittenHoldsItsSync() ? 1 : 0);
+    }
+
+    /** Whether the last exchange written holds the writes, its Sync not written yet (paging, a timeout, a possible COPY). */
+    boolean lastWrittenHoldsItsSync() {
+        return writeHolder != null;
+    }
+
     /** Exchanges written and not yet answered: how deep the pipeline on the wire is. */
     int writtenUnanswered() {
         assert session.mayTouchState() : "the session's state touched outside its doors";

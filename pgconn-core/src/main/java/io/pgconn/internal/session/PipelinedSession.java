@@ -76,6 +76,8 @@ public final class PipelinedSession implements QuerySession {
     private volatile Consumer<String> closeAction = reason -> { };
     /** Set once when the connection is handed out, if its factory has a tracer (docs/query.md §8). */
     private volatile StatementTrace statementTrace;
+    /** A busy session's close under way ({@link #closeBusy}), else null. Event loop only. */
+    private CancelFirstClose closing;
 
     public PipelinedSession(String host, Map<String, String> parameters, int statementCacheSize, ValueCodecs codecs) {
         this(host, parameters, statementCacheSize, codecs, 0, ConnDefaults.CANCEL_GRACE.toNanos(), ConnDefaults.SERVER_ERROR_DETAIL);
@@ -93,7 +95,12 @@ public final class PipelinedSession implements QuerySession {
         this.sqlShapes = new SqlShapes(parameters);
         this.codecs = codecs;
         ExchangeFifo[] held = new ExchangeFifo[1];
-        this.cancels = new CancelHold(this::eventLoop, () -> held[0].writeUnwritten(), task -> doors.inSession(task));
+        this.cancels = new CancelHold(this::eventLoop, () -> {
+            held[0].writeUnwritten();
+            if (closing != null) {
+                closing.statementCancelEnded();
+            }
+        }, task -> doors.inSession(task));
         this.fifo = held[0] = new ExchangeFifo(this, cancels);
         this.reports = new ServerReports(host, parameters, statementCache, fifo);
     }
@@ -376,6 +383,31 @@ public final class PipelinedSession implements QuerySession {
     @Override
     public char transactionStatus() {
         return reports.transactionStatus();
+    }
+
+    /**
+     * Event loop, in the session's code: the loop's close of a busy session begins ({@link CancelFirstClose}, docs/lifecycle.md
+     * §4) — its CancelRequest sent, the socket read to the server's end whatever the pauses, what arrives dropped, and
+     * the work in flight failed now with the close's reason (as it would be when the channel closes).
+     *
+     * @param cancelRequest sends a CancelRequest; completing its future from outside ends it
+     * @return the close under way
+     */
+    CancelFirstClose closeBusy(Supplier<CompletableFuture<Void>> cancelRequest) {
+        assert mayTouchState() : "a close made outside the session's doors";
+        CancelFirstClose close = new CancelFirstClose(channel, this, cancelRequest, cancels::requestsInFlight,
+                fifo.readiesOwed(), fifo.lastWrittenHoldsItsSync());
+        closing = close;
+        reads.readToTheEnd();
+        close.start();
+        fifo.failAll(closeCause::closedError);
+        quietWhenIdle();
+        return close;
+    }
+
+    /** A busy session's close under way ({@link SessionHandler}: what is read then is its), else null. */
+    CancelFirstClose closing() {
+        return closing;
     }
 
     /** Whether a statement is running on the server (event loop only, in the session's code). */

@@ -28,6 +28,8 @@ final class ReadPauses {
 
     private final Channel channel;
     private int pausers;
+    /** Read whatever the pauses from now on ({@link #readToTheEnd}). */
+    private boolean toTheEnd;
     /** Reading paused for {@link #coalescingPauseNanos} after a read, because a deep pipeline is still answering. */
     private boolean coalescing;
     private final Runnable endCoalescing = () -> {
@@ -41,7 +43,7 @@ final class ReadPauses {
 
     /** Stops reading until every {@code pause} has had its {@link #resume}. */
     void pause(Object pauser) {
-        if (pausers++ == 0) {
+        if (pausers++ == 0 && !toTheEnd) {
             channel.config().setAutoRead(false);
         }
     }
@@ -72,7 +74,7 @@ final class ReadPauses {
      * changes below that depth: a single statement or a short pipeline is read at once.
      */
     void readCompleted(int unanswered) {
-        if (!coalescing && pausers == 0 && unanswered >= COALESCE_MIN_UNANSWERED && channel.isActive()) {
+        if (!coalescing && !toTheEnd && pausers == 0 && unanswered >= COALESCE_MIN_UNANSWERED && channel.isActive()) {
             coalescing = true;
             pause(this);
             channel.eventLoop().schedule(endCoalescing, coalescingPauseNanos(unanswered), TimeUnit.NANOSECONDS);
@@ -84,8 +86,12 @@ final class ReadPauses {
         return Math.min(COALESCE_MAX_NANOS, unanswered * COALESCE_NANOS_PER_UNANSWERED);
     }
 
-    /** Reads whatever the pauses: the stream is broken and the channel closing (its end must be read). */
+    /**
+     * Reads whatever the pauses, from now on: the stream is broken and the channel closing, or a busy session's close
+     * waits for the server's end ({@link CancelFirstClose}) — its end must be read.
+     */
     void readToTheEnd() {
+        toTheEnd = true;
         channel.config().setAutoRead(true);
     }
 }

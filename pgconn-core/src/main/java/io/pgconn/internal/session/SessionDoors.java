@@ -53,7 +53,7 @@ final class SessionDoors {
         }
         try {
             gate.queued();
-            if (!channel.isActive()) {
+            if (!channel.isActive() || closeCause.closeBegun()) {
                 failLater(exchange);
                 return;
             }

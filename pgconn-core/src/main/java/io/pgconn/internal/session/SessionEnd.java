@@ -18,10 +18,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 
 /**
- * How one session ends (docs/lifecycle.md §4): the close a user or the factory asks for — Terminate,
- * preceded by a CancelRequest when a statement is running, the socket closed anyway when the Terminate
- * cannot be written in time — the owners' hooks run once the channel closed, and the two futures a
- * caller sees: {@code close()}'s and {@code closeFuture()}.
+ * How one session ends (docs/lifecycle.md §4): the close a user or the factory asks for — Terminate, the socket
+ * closed anyway when the Terminate cannot be written in time; with a statement running, CancelRequests first and the
+ * Terminate once they ended ({@link CancelFirstClose}) — the owners' hooks run once the channel closed, and the two
+ * futures a caller sees: {@code close()}'s and {@code closeFuture()}.
  *
  * <p>Two ways: a close asked on a thread that is not the event loop, of an idle plaintext session on the epoll
  * transport with no notification listener, is made on that thread ({@link #closeOnCaller}: Terminate sent and the
@@ -30,8 +30,8 @@ import java.util.function.Supplier;
  */
 final class SessionEnd {
 
-    /** How long close() waits for the cancel request of a running statement to reach the server. */
-    private static final Duration CANCEL_ON_CLOSE_WAIT = Duration.ofSeconds(2);
+    /** How long a statement's CancelRequest ({@link #cancelQuietly}) is waited for at most before it is ended. */
+    private static final Duration CANCEL_WAIT = Duration.ofSeconds(2);
     /** How long a close waits for its Terminate to be written before it closes the socket anyway. */
     static final Duration FORCED_CLOSE_AFTER = Duration.ofSeconds(2);
 
@@ -50,7 +50,7 @@ final class SessionEnd {
      * write the Terminate and close often runs on that CPU meanwhile, and the close is then done without a wake-up.
      */
     private final SpinThenParkFuture<Void> closed = SpinThenParkFuture.yieldingFirst();
-    /** A CancelRequest sent because close() found a statement running; close() completes after it. */
+    /** The CancelRequests sent because close() found a statement running ({@link CancelFirstClose}); close() completes after them. */
     private volatile CompletableFuture<Void> cancelOnClose = CompletableFuture.completedFuture(null);
     private final List<Runnable> closeHooks = new ArrayList<>();
     /** Whether the close hooks were taken to be run (the channel closed, or a caller's close ended the session). */
@@ -133,11 +133,24 @@ final class SessionEnd {
      * returns the same future.
      */
     CompletableFuture<Void> close(String reason) {
+        return close(reason, false);
+    }
+
+    /**
+     * Closes a session whose server stopped answering ({@code closeConnections}, a cancel the server left unanswered):
+     * as {@link #close(String)}, but a running statement's CancelRequest is only started — the Terminate is written
+     * and the socket closed at once, as there is no backend to wait for.
+     */
+    CompletableFuture<Void> closeUnanswered(String reason) {
+        return close(reason, true);
+    }
+
+    private CompletableFuture<Void> close(String reason, boolean serverSilent) {
         if (closing.compareAndSet(false, true)) {
             session.closeAsked(); // first: no statement starts on a caller's thread after this close (REVIEW-18-START H1)
             if (!closeOnCaller(reason)) {
                 try {
-                    closeOnLoop(reason);
+                    closeOnLoop(reason, serverSilent);
                 } catch (RejectedExecutionException e) {
                     // the event loop has stopped (its factory was closed after the server ended this session):
                     // Netty closed the channel with it, so there is nothing left to close
@@ -189,20 +202,29 @@ final class SessionEnd {
         return true;
     }
 
-    private void closeOnLoop(String reason) {
-        session.execute(() -> closeNow(reason));
+    private void closeOnLoop(String reason, boolean serverSilent) {
+        session.execute(() -> closeNow(reason, serverSilent));
     }
 
-    /** The loop's close, in the session's code (after a statement a caller was starting on its thread). */
-    private void closeNow(String reason) {
-        if (channel.isActive() && session.busy()) {
-            // the backend would run the statement to its end before it reads Terminate
-            cancelOnClose = cancelQuietly();
-        }
+    /**
+     * The loop's close, in the session's code (after a statement a caller was starting on its thread). A busy session
+     * is closed by {@link CancelFirstClose}: the backend would run its statement to the end before it reads the Terminate,
+     * and a socket closed under it would make it log "connection to client lost". Not when the server stopped answering
+     * ({@code serverSilent}): its CancelRequest is started and the socket closed at once, as there is nothing to wait for.
+     */
+    private void closeNow(String reason, boolean serverSilent) {
         session.whyEnded().closing(reason);
+        session.whyEnded().beginClose(); // nothing submitted from now on is queued, while the channel may stay open
         session.listeners().stop(null);
         if (channel.isActive()) {
             session.writes().flushPending(); // requests written in this loop turn go before the Terminate
+            if (session.busy()) {
+                if (!serverSilent) {
+                    cancelOnClose = session.closeBusy(cancelRequest).cancelsEnded();
+                    return;
+                }
+                cancelOnClose = cancelQuietly(); // it may still reach a backend that is only slow
+            }
             channel.writeAndFlush(Terminate.INSTANCE).addListener(f -> channel.close());
             if (!channel.isOpen()) {
                 return; // written and closed at once, the common case: no forced close to arm
@@ -221,13 +243,13 @@ final class SessionEnd {
 
     /**
      * A CancelRequest whose future completes, never exceptionally, when it ended or after
-     * {@link #CANCEL_ON_CLOSE_WAIT}, which also ends the request and closes its socket.
+     * {@link #CANCEL_WAIT}, which also ends the request and closes its socket.
      */
     CompletableFuture<Void> cancelQuietly() {
         try {
             CompletableFuture<Void> request = cancelRequest.get();
             // completing the request itself (not a copy) ends it: the canceller closes its socket then
-            request.completeOnTimeout(null, CANCEL_ON_CLOSE_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+            request.completeOnTimeout(null, CANCEL_WAIT.toMillis(), TimeUnit.MILLISECONDS);
             return request.exceptionally(error -> null);
         } catch (RuntimeException e) {
             return CompletableFuture.completedFuture(null); // e.g. the event loops are shutting down

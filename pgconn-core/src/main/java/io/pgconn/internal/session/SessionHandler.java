@@ -152,6 +152,11 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
         if (closeCause.streamBroken()) {
             return; // the stream is broken; the channel is closing
         }
+        CancelFirstClose closing = session.closing();
+        if (closing != null) {
+            closing.read(msg); // the work in flight failed with the close's reason: what arrives is dropped
+            return;
+        }
         Exchange current = session.fifo().answering();
         if (msg instanceof ErrorResponse error && error.fields().endsSession()) {
             // the server ends the session after this: an exchange's answer, or unsolicited (57P01 admin

@@ -58,8 +58,8 @@ public final class PgConnAutoConfiguration {
 
         @Bean
         @ConditionalOnMissingBean(name = "pgConnSanitizingFunction")
-        PgConnSanitizingFunction pgConnSanitizingFunction() {
-            return new PgConnSanitizingFunction();
+        PgConnSanitizingFunction pgConnSanitizingFunction(PgConnProperties properties) {
+            return new PgConnSanitizingFunction(() -> ConnConfigAssembler.secrets(properties, null));
         }
     }
 

@@ -9,6 +9,8 @@ import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
+import java.util.List;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 class PgConnSanitizingFunctionTest {
@@ -50,6 +52,42 @@ class PgConnSanitizingFunctionTest {
     void otherKeysAreLeftAlone() {
         assertThat(sanitize("pg.conn.username", "hunter2")).isEqualTo("hunter2");
         assertThat(sanitize("spring.datasource.url", "postgresql://a:hunter2@db/x")).isEqualTo("postgresql://a:hunter2@db/x");
+    }
+
+    @Test
+    void aSecretsValueIsHiddenUnderAnyKey() {
+        PgConnSanitizingFunction bound = new PgConnSanitizingFunction(() -> List.of("hunter2", "", "pw"));
+        assertThat(bound.apply(new SanitizableData(null, "ORDERS_DB_PASSWORD", "hunter2")).getValue())
+                .isEqualTo(SanitizableData.SANITIZED_VALUE);
+        assertThat(bound.apply(new SanitizableData(null, "DATABASE_URL", "postgresql://app:hunter2@db/x")).getValue())
+                .isEqualTo("postgresql://app:******@db/x");
+        assertThat(bound.apply(new SanitizableData(null, "SCRIPT", "echo hunter2 | psql")).getValue())
+                .isEqualTo("echo ****** | psql");
+        // a short secret is hidden only as a whole value: inside other text it would mask ordinary words
+        assertThat(bound.apply(new SanitizableData(null, "OTHER_PW", "pw")).getValue())
+                .isEqualTo(SanitizableData.SANITIZED_VALUE);
+        assertThat(bound.apply(new SanitizableData(null, "HOME", "/home/pwsh")).getValue()).isEqualTo("/home/pwsh");
+        assertThat(bound.apply(new SanitizableData(null, "server.port", 8080)).getValue()).isEqualTo(8080);
+        assertThat(bound.apply(new SanitizableData(null, "EMPTY", "")).getValue()).isEqualTo("");
+    }
+
+    @Test
+    void thePasswordAPlaceholderResolvedIsHiddenWhereItCameFrom() {
+        new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(PgConnAutoConfiguration.class))
+                .withPropertyValues("PGHOST=db.test.invalid", "pg.conn.startup-check=none",
+                        "ORDERS_DB_PASSWORD=s3cret-Pass", "pg.conn.password=${ORDERS_DB_PASSWORD}",
+                        "KEY_PW=key-Pass-9", "pg.conn.ssl.key-password=${KEY_PW}",
+                        "pg.conn.url=postgresql://app:url-Pass-7@db.test.invalid/orders")
+                .run(context -> {
+                    SanitizingFunction function = context.getBean(PgConnSanitizingFunction.class);
+                    for (String[] entry : new String[][] { { "ORDERS_DB_PASSWORD", "s3cret-Pass" },
+                            { "KEY_PW", "key-Pass-9" }, { "URL_PW", "url-Pass-7" } }) {
+                        assertThat(function.apply(new SanitizableData(null, entry[0], entry[1])).getValue())
+                                .as(entry[0]).isEqualTo(SanitizableData.SANITIZED_VALUE);
+                    }
+                    assertThat(function.apply(new SanitizableData(null, "PGHOST", "db.test.invalid")).getValue())
+                            .isEqualTo("db.test.invalid");
+                });
     }
 
     @Test

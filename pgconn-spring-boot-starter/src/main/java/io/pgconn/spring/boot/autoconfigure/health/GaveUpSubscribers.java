@@ -20,8 +20,8 @@ final class GaveUpSubscribers {
     }
 
     /**
-     * One line per subscriber that gave up, naming it and its last error (core's one line: exception
-     * type and message, no secrets); empty when none did. Its channels are gone with its subscription.
+     * One line per subscriber that gave up, naming it and its last error (a few words and the host,
+     * {@link SubscriberFailureWords}: no message text); empty when none did. Its channels are gone with its subscription.
      */
     static List<String> of(Map<String, Map<String, Object>> subscribers) {
         List<String> reasons = new ArrayList<>();

@@ -44,19 +44,29 @@ public interface PgConnSubscriberDetails {
         return status.name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
 
-    /** {@code status} (lower case: {@code listening}, {@code reconnecting}, ...), and what else is known. */
+    /**
+     * {@code status} (lower case: {@code listening}, {@code reconnecting}, ...), and what else is known: while
+     * listening the {@code host} and {@code listeningSince}; {@code attempt} while (re-)connecting; the last failure,
+     * if any, as {@code lastError} (a few words and the host, {@link SubscriberFailureWords}) and {@code lastErrorAt}.
+     * The last failure is history, kept after the subscriber listens again: {@code status} is the present, and a
+     * {@code lastErrorAt} before {@code listeningSince} is over (docs/starter.md §3).
+     */
     static Map<String, Object> details(SubscriberState state) {
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("status", statusLabel(state.status()));
         if (state.host() != null) {
             details.put("host", state.host());
         }
+        if (state.listeningSince() != null) {
+            details.put("listeningSince", state.listeningSince().toString());
+        }
         details.put("channels", state.channels().stream().toList());
         if (state.attempt() > 0) {
             details.put("attempt", state.attempt());
         }
-        if (state.lastError() != null) {
-            details.put("lastError", state.lastError());
+        if (state.lastFailure() != null) {
+            details.put("lastError", SubscriberFailureWords.of(state.lastFailure()));
+            details.put("lastErrorAt", state.lastFailure().at().toString());
         }
         return details;
     }

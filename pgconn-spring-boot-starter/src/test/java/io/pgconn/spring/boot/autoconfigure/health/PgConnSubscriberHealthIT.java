@@ -12,6 +12,7 @@ import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthContributor;
 import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.boot.health.contributor.Status;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.ApplicationContext;
 import org.springframework.context.annotation.Bean;
@@ -19,6 +20,7 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Lazy;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -76,7 +78,7 @@ class PgConnSubscriberHealthIT {
                         PG.primary().execute("ALTER ROLE " + StarterCluster.USER + " PASSWORD 'rotated-Pa55'");
                         PG.primary().execute("SELECT pg_terminate_backend(" + subscriber.get().connection().processId() + ")");
                         awaitCondition("the subscriber re-connecting, its logins refused", Duration.ofSeconds(20),
-                                () -> String.valueOf(subscriberDetails(context).get("lastError")).contains("password authentication failed"));
+                                () -> ("connect failed: server error 28P01 (" + host + ")").equals(subscriberDetails(context).get("lastError")));
                         Map<String, Object> reconnecting = subscriberDetails(context);
                         assertThat(reconnecting).containsEntry("status", "reconnecting")
                                 .containsEntry("channels", List.of("orders")).containsKey("attempt").doesNotContainKey("host");
@@ -88,6 +90,49 @@ class PgConnSubscriberHealthIT {
                             () -> "listening".equals(subscriberDetails(context).get("status")));
                 });
         subscriber.get().ended().get(10, TimeUnit.SECONDS); // Spring's inferred destroy method: close()
+    }
+
+    /**
+     * NEW-USER-19 F11: after its connection was lost a subscriber listens again, and health shows that — {@code status}
+     * {@code listening}, {@code listeningSince} — beside the loss as history: {@code lastError} in the hosts' few words
+     * (what failed, the server's SQLSTATE, the host) and {@code lastErrorAt}, before {@code listeningSince}; never the
+     * exception's type or the server's message text (it showed "PgClosedException: ... terminating connection due to
+     * administrator command" for as long as the application ran, and a TLS or 3D000 message puts a file path or a
+     * database name into the public JSON).
+     */
+    @Test
+    void aSubscriberListeningAgainShowsItsLastFailureInAFewWordsWithItsTime() throws Exception {
+        String host = StarterCluster.label(PG.primary());
+        AtomicReference<NotificationSubscriber> subscriber = new AtomicReference<>();
+        new ApplicationContextRunner()
+                .withConfiguration(AutoConfigurations.of(PgConnAutoConfiguration.class,
+                        PgConnHealthContributorAutoConfiguration.class))
+                .withUserConfiguration(Subscribers.class)
+                .withPropertyValues("pg.conn.hosts=" + host, "pg.conn.ssl.mode=disable", "pg.conn.database=postgres",
+                        "pg.conn.username=" + StarterCluster.USER, "pg.conn.password=" + StarterCluster.PASSWORD,
+                        "pg.conn.extension-types=", "pg.conn.startup-check=none")
+                .run(context -> {
+                    subscriber.set(context.getBean("ordersSubscriber", NotificationSubscriber.class));
+                    awaitCondition("the subscriber listening", Duration.ofSeconds(20),
+                            () -> "listening".equals(subscriberDetails(context).get("status")));
+                    int firstPid = subscriber.get().connection().processId();
+                    Instant beforeTheLoss = Instant.now();
+                    PG.primary().execute("SELECT pg_terminate_backend(" + firstPid + ")");
+                    awaitCondition("the subscriber listening on a new connection", Duration.ofSeconds(20),
+                            () -> "listening".equals(subscriberDetails(context).get("status"))
+                                    && subscriber.get().connection().processId() != firstPid);
+                    Map<String, Object> again = subscriberDetails(context);
+                    assertThat(again).containsEntry("host", host).containsEntry("channels", List.of("orders"))
+                            .containsEntry("lastError", "connection lost: server error 57P01 (" + host + ")")
+                            .doesNotContainKey("attempt");
+                    Instant lastErrorAt = Instant.parse(String.valueOf(again.get("lastErrorAt")));
+                    Instant listeningSince = Instant.parse(String.valueOf(again.get("listeningSince")));
+                    assertThat(lastErrorAt).isAfterOrEqualTo(beforeTheLoss).isBeforeOrEqualTo(listeningSince);
+                    assertThat(again.toString()).doesNotContain("terminating").doesNotContain("Exception")
+                            .doesNotContain(StarterCluster.PASSWORD);
+                    assertThat(health(context).getStatus()).isEqualTo(Status.UP);
+                });
+        subscriber.get().ended().get(10, TimeUnit.SECONDS);
     }
 
     private static Health health(ApplicationContext context) {
