@@ -11,6 +11,10 @@ import io.pgconn.query.SqlShape;
 import io.pgconn.query.TransactionOptions;
 import io.pgconn.query.TransactionStatus;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -167,6 +171,85 @@ public interface PgConnection {
      * }</pre>
      */
     Flow.Publisher<Segment> script(List<String> statements);
+
+    /**
+     * Runs {@code sql}, one {@code COPY ... FROM STDIN} statement, with the bytes {@code data} publishes as its input
+     * (in the COPY's format: text, CSV or binary, as its options say; chunks need not end at row boundaries), and
+     * completes with the row count of its {@code COPY n}. The publisher is subscribed when the server is ready for the
+     * data (never when the statement fails before), and asked for chunks only while the socket takes them: at most 16
+     * ahead of what was written. Each chunk's remaining bytes are copied into the write buffer on the connection's
+     * event loop, some time after {@code onNext} and before more is asked for, without moving its position; until
+     * then the publisher must not change it (emit a fresh or read-only buffer per chunk).
+     *
+     * <p>The copy owns the session from its start to its end: requests made meanwhile wait, and run after it in
+     * order. Inside a transaction it is part of it; outside one it commits at its end or not at all. A bad row fails
+     * the future with the server's error (the whole COPY is rolled back, the connection stays usable). A publisher
+     * error fails the COPY with CopyFail — whose reason names the error's class, never its message — and the future with
+     * a {@link PgException} whose cause is the publisher's error. Cancelling the future does the same (CopyFail, or the
+     * statement taken back while still queued). The server's {@code statement_timeout} applies as to any statement;
+     * {@link #cancel()} asks the server to stop it. A text of several statements fails the future with an
+     * {@code IllegalArgumentException} before anything is sent; a statement that is not a COPY FROM STDIN fails it
+     * with a {@link PgException} saying what the server started (docs/query.md §6).
+     *
+     * <pre>{@code
+     * long rows = connection.copyIn("COPY item (id, name) FROM STDIN (FORMAT csv)",
+     *         publisherOf(ByteBuffer.wrap("1,apple\n2,pear\n".getBytes(UTF_8)))).join();
+     * }</pre>
+     */
+    CompletableFuture<Long> copyIn(String sql, Flow.Publisher<? extends ByteBuffer> data);
+
+    /**
+     * {@link #copyIn(String, Flow.Publisher)} with the bytes of {@code data}, read on the calling thread in chunks of
+     * 64 KiB as the socket takes them; blocks until the COPY ended and returns its row count. The stream is not
+     * closed. Its {@code IOException} fails the COPY (the server rolls it back) and is thrown as is; a server error is
+     * thrown as its {@link PgException}. Refused on an event loop thread ({@code IllegalStateException}).
+     */
+    long copyIn(String sql, InputStream data) throws IOException;
+
+    /** {@link #copyIn(String, Flow.Publisher)} with {@code data} as one chunk, copied when it is written: leave the array alone until the future completes. */
+    default CompletableFuture<Long> copyIn(String sql, byte[] data) {
+        ByteBuffer chunk = ByteBuffer.wrap(data).asReadOnlyBuffer();
+        return copyIn(sql, subscriber -> subscriber.onSubscribe(new Flow.Subscription() {
+            private boolean sent;
+
+            @Override
+            public void request(long n) {
+                if (!sent) {
+                    sent = true;
+                    subscriber.onNext(chunk);
+                    subscriber.onComplete();
+                }
+            }
+
+            @Override
+            public void cancel() {
+                sent = true;
+            }
+        }));
+    }
+
+    /**
+     * Runs {@code sql}, one {@code COPY ... TO STDOUT} statement, when subscribed (cold: once per subscription), and
+     * publishes its output as the server sends it: one chunk per CopyData message — a row in the text and CSV formats —
+     * each a heap {@link ByteBuffer} of its own, the subscriber's to keep. Chunks wait for demand with the socket not
+     * read meanwhile, so the server waits and the heap holds at most one read's worth (a 1 GB export read slowly stays
+     * that small). Completes after the last chunk at the COPY's end; a server error is signalled after the chunks that
+     * came before it. Cancelling the subscription asks the server to stop (a CancelRequest while the COPY runs), reads
+     * the rest past, and leaves the connection usable. The copy owns the session as {@link #copyIn} does; a statement
+     * that is not a COPY TO STDOUT is signalled as a {@link PgException} (a COPY FROM STDIN is failed with CopyFail).
+     *
+     * <pre>{@code
+     * connection.copyOut("COPY item TO STDOUT (FORMAT csv)").subscribe(subscriberWritingTo(file));
+     * }</pre>
+     */
+    Flow.Publisher<ByteBuffer> copyOut(String sql);
+
+    /**
+     * {@link #copyOut(String)} written to {@code out} on the calling thread; blocks until the COPY ended and returns its
+     * row count. The stream is neither flushed nor closed. Its {@code IOException} cancels the COPY and is thrown as
+     * is; a server error is thrown as its {@link PgException}. Refused on an event loop thread.
+     */
+    long copyOut(String sql, OutputStream out) throws IOException;
 
     /** The transaction status of the server's last ReadyForQuery (before any request, IDLE). */
     TransactionStatus transactionStatus();

@@ -80,6 +80,18 @@ public interface QuerySession {
     /** Lets exchanges queued behind {@code holder} be written (its Sync is written). */
     void releaseWrites(Exchange holder);
 
+    /**
+     * Whether the channel takes more writes without growing its outbound buffer past Netty's high water mark: a COPY
+     * FROM STDIN asks its publisher for more data only then ({@link #whenWritable}).
+     */
+    boolean writable();
+
+    /**
+     * Runs {@code task} once as the session's code when the channel becomes writable again (at once, in a task, when it
+     * is); never when the channel ends first (the exchange hears that through {@link Exchange#fail}).
+     */
+    void whenWritable(Runnable task);
+
     /** Stops reading the socket until every pauser resumed: the server then blocks on a full socket. */
     void pauseReading(Object pauser);
 

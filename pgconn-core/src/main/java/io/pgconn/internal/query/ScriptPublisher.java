@@ -49,7 +49,7 @@ public final class ScriptPublisher implements Flow.Publisher<Segment> {
                         ? " to $" + shape.parameterCount() : "") + "), but a script runs without parameters; nothing was sent");
             }
             if (CopyRefusal.mayCopy(sql) || "COPY".equals(ScriptExchange.firstKeyword(sql))) { // behind a comment too
-                return new IllegalArgumentException(which + " is a COPY, which pgconn does not support; nothing was sent");
+                return new IllegalArgumentException(which + " is a COPY, which a script does not run (COPY runs through copyIn or copyOut); nothing was sent");
             }
         }
         return null;

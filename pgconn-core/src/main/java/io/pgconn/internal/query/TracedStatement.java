@@ -48,6 +48,11 @@ public final class TracedStatement {
         ended(error, false, false);
     }
 
+    /** The caller cancelled the statement ({@code error}: what the server answered it with, or null). */
+    public void cancelled(Throwable error) {
+        ended(error, true, false);
+    }
+
     void ended(Throwable error, boolean cancelled, boolean timedOut) {
         if (ended) {
             return;

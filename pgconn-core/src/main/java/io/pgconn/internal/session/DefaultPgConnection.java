@@ -11,6 +11,9 @@ import io.pgconn.QueryResult;
 import io.pgconn.ServerRole;
 import io.pgconn.codec.CodecRegistry;
 import io.pgconn.config.HostSpec;
+import io.pgconn.internal.copy.CopyInExchange;
+import io.pgconn.internal.copy.CopyOutExchange;
+import io.pgconn.internal.copy.CopyStreams;
 import io.pgconn.internal.query.DefaultPgStatement;
 import io.pgconn.internal.query.ScriptPublisher;
 import io.pgconn.internal.query.SqlScanner;
@@ -227,6 +230,26 @@ final class DefaultPgConnection implements PgConnection {
     @Override
     public Flow.Publisher<Segment> script(List<String> statements) {
         return new ScriptPublisher(session, statements);
+    }
+
+    @Override
+    public CompletableFuture<Long> copyIn(String sql, Flow.Publisher<? extends java.nio.ByteBuffer> data) {
+        return CopyInExchange.start(session, sql, data);
+    }
+
+    @Override
+    public long copyIn(String sql, java.io.InputStream data) throws java.io.IOException {
+        return CopyStreams.copyIn(session, sql, data);
+    }
+
+    @Override
+    public Flow.Publisher<java.nio.ByteBuffer> copyOut(String sql) {
+        return CopyOutExchange.publisher(session, sql);
+    }
+
+    @Override
+    public long copyOut(String sql, java.io.OutputStream out) throws java.io.IOException {
+        return CopyStreams.copyOut(session, sql, out);
     }
 
     @Override

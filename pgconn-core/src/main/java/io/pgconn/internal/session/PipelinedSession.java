@@ -233,6 +233,16 @@ public final class PipelinedSession implements QuerySession {
     }
 
     @Override
+    public boolean writable() {
+        return channel.isWritable();
+    }
+
+    @Override
+    public void whenWritable(Runnable task) {
+        WritabilityWait.whenWritable(channel, () -> doors.inSession(task));
+    }
+
+    @Override
     public void pauseReading(Object pauser) {
         reads.pause(pauser);
     }

@@ -78,7 +78,7 @@ final class SampleMessages {
                 s("CommandComplete with a shared tag", msg('C').cstr("INSERT 0 1"), new CommandComplete("INSERT 0 1")),
                 s("EmptyQueryResponse", msg('I'), EmptyQueryResponse.INSTANCE),
                 s("CopyInResponse", msg('G').int8(0).int16(2).int16(0).int16(0), new CopyResponse('G')),
-                s("CopyOutResponse", msg('H').int8(1).int16(0), new CopyResponse('H')),
+                s("CopyOutResponse, binary", msg('H').int8(1).int16(0), new CopyResponse('H', true)),
                 s("CopyBothResponse", msg('W').int8(0).int16(1).int16(0), new CopyResponse('W')),
                 s("ParseComplete", msg('1'), ParseComplete.INSTANCE),
                 s("BindComplete", msg('2'), BindComplete.INSTANCE),

@@ -11,6 +11,7 @@ import io.netty.buffer.ByteBuf;
 public sealed interface FrontendMessage
         permits StartupMessage, SslRequest, CancelRequest, PasswordMessage, SaslInitialResponse,
                 SaslResponse, Query, Terminate, Parse, Bind, Describe, Execute, Sync, Close, Flush, CopyFail,
+                CopyData, CopyDone,
                 MessageSequence {
 
     void encode(ByteBuf out);

@@ -1,0 +1,323 @@
+package io.pgconn.internal.copy;
+
+import io.pgconn.PgException;
+import io.pgconn.PgProtocolException;
+import io.pgconn.internal.protocol.backend.BackendMessage;
+import io.pgconn.internal.protocol.backend.CommandComplete;
+import io.pgconn.internal.protocol.backend.CopyResponse;
+import io.pgconn.internal.protocol.backend.DataRow;
+import io.pgconn.internal.protocol.backend.EmptyQueryResponse;
+import io.pgconn.internal.protocol.backend.ErrorResponse;
+import io.pgconn.internal.protocol.backend.RowDescription;
+import io.pgconn.internal.protocol.frontend.CopyData;
+import io.pgconn.internal.protocol.frontend.CopyDone;
+import io.pgconn.internal.protocol.frontend.CopyFail;
+import io.pgconn.internal.protocol.frontend.FrontendMessage;
+import io.pgconn.internal.protocol.frontend.Query;
+import io.pgconn.internal.query.Exchange;
+import io.pgconn.internal.query.QuerySession;
+import io.pgconn.internal.query.SpinThenParkFuture;
+import io.pgconn.internal.query.StatementTrace;
+import io.pgconn.internal.query.TracedStatement;
+
+import java.nio.ByteBuffer;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Flow;
+import java.util.concurrent.RejectedExecutionException;
+
+/**
+ * A {@code COPY ... FROM STDIN} run by {@code PgConnection.copyIn}: a simple Query, then, at the server's
+ * CopyInResponse, the caller's publisher is subscribed ({@link CopyInFeed}) and its chunks go out as CopyData, its end
+ * as CopyDone — or its error, or the caller's cancel, as CopyFail, after which the server rolls the COPY back — and the
+ * COPY's CommandComplete ({@code COPY n}) completes the future with n at ReadyForQuery. It holds the writes from its
+ * Query to its ReadyForQuery: what is submitted meanwhile waits unwritten (messages behind it would be read as COPY
+ * data). A server error (a bad row) fails this copy only; the server drops whatever CopyData of ours still arrives
+ * after it. A statement that is not a COPY FROM STDIN fails with an error saying what the server started; its answers
+ * are read past (a COPY TO STDOUT's data included). An answer the COPY sub-protocol does not allow ends the session
+ * ({@link PgProtocolException}). Event loop only, except {@link #start} and the future's cancel.
+ */
+public final class CopyInExchange extends Exchange {
+
+    private enum Phase {
+        /** Submitted, not written. */
+        QUEUED,
+        /** The Query was written; no answer yet. */
+        WRITTEN,
+        /** CopyInResponse read: the publisher's chunks go out. */
+        COPYING,
+        /** CopyDone or CopyFail written: the server's CommandComplete or error is next. */
+        ENDING,
+        /** The server answered (its CommandComplete or error): its ReadyForQuery is next. */
+        ANSWERED
+    }
+
+    private final QuerySession session;
+    private final String sql;
+    private final Query query;
+    private final Flow.Publisher<? extends ByteBuffer> data;
+    private final TracedStatement traced;
+    private final Result result;
+    private Phase phase = Phase.QUEUED;
+    private CopyInFeed feed;
+    /** The caller cancelled the future. */
+    private boolean cancelled;
+    /** The statement turned out not to be a COPY FROM STDIN: its answers are read past. */
+    private boolean readingPast;
+    private boolean completed;
+    private boolean done;
+    private long rows = -1;
+    private PgException error;
+    private boolean serverFailed;
+
+    private CopyInExchange(QuerySession session, String sql, Query query, Flow.Publisher<? extends ByteBuffer> data,
+                           TracedStatement traced) {
+        this.session = session;
+        this.sql = sql;
+        this.query = query;
+        this.data = data;
+        this.traced = traced;
+        this.result = new Result(this);
+    }
+
+    /**
+     * Any thread: queues {@code sql} (one COPY ... FROM STDIN) fed from {@code data}; the future completes with the row
+     * count. A text of several statements, a null publisher or a NUL in the text fail the future; nothing is sent.
+     */
+    public static CompletableFuture<Long> start(QuerySession session, String sql, Flow.Publisher<? extends ByteBuffer> data) {
+        CopyInExchange exchange;
+        try {
+            Objects.requireNonNull(data, "data");
+            Query query = new Query(CopyTexts.checked(session, sql, "copyIn"));
+            StatementTrace trace = session.statementTrace(); // on the caller's thread: a tracer reads its context
+            exchange = new CopyInExchange(session, sql, query, data, trace == null ? null : trace.simple(sql));
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        session.submit(exchange);
+        return exchange.result;
+    }
+
+    /** The caller's future: cancelling it fails the COPY (CopyFail) or takes it back unsent. */
+    private static final class Result extends SpinThenParkFuture<Long> {
+        private final CopyInExchange exchange;
+
+        Result(CopyInExchange exchange) {
+            super(0);
+            this.exchange = exchange;
+        }
+
+        @Override
+        public boolean cancel(boolean mayInterruptIfRunning) {
+            boolean cancelledNow = super.cancel(mayInterruptIfRunning);
+            if (cancelledNow) {
+                try {
+                    exchange.session.execute(exchange::cancelByCaller);
+                } catch (RejectedExecutionException e) {
+                    // the event loops are shut down: the session's end ends the exchange
+                }
+            }
+            return cancelledNow;
+        }
+    }
+
+    @Override
+    public FrontendMessage messages(QuerySession session) {
+        phase = Phase.WRITTEN;
+        return query;
+    }
+
+    @Override
+    public boolean holdsWrites() {
+        return !done;
+    }
+
+    @Override
+    public String text() {
+        return sql;
+    }
+
+    @Override
+    public boolean mayEndTransaction() {
+        return false;
+    }
+
+    @Override
+    public boolean completedAny() {
+        return completed;
+    }
+
+    @Override
+    protected PgException serverErrorRead() {
+        return serverFailed ? error : null;
+    }
+
+    @Override
+    public void onMessage(BackendMessage message) {
+        if (message instanceof ErrorResponse response) {
+            serverFailed = true;
+            if (error == null) {
+                error = session.serverError(response.fields(), false);
+            }
+            stopFeed();
+            phase = Phase.ANSWERED;
+        } else if (readingPast) {
+            if (message instanceof CommandComplete) {
+                completed = true;
+            }
+        } else if (message instanceof CopyResponse copy) {
+            copyResponse(copy);
+        } else if (message instanceof CommandComplete complete && phase == Phase.ENDING) {
+            completed = true;
+            rows = CopyTexts.rows(complete.tag());
+            if (traced != null) {
+                traced.completed(complete.tag());
+            }
+            phase = Phase.ANSWERED;
+        } else if (phase == Phase.WRITTEN && (message instanceof RowDescription || message instanceof DataRow
+                || message instanceof EmptyQueryResponse || message instanceof CommandComplete)) {
+            readingPast = true;
+            completed = message instanceof CommandComplete;
+            error = CopyTexts.wrongStatement(session.host(), "copyIn", "ran a statement that is no COPY");
+        } else {
+            throw CopyTexts.unexpected(session.host(), message.getClass().getSimpleName(), "while a COPY FROM STDIN " + state());
+        }
+    }
+
+    private void copyResponse(CopyResponse copy) {
+        if (phase != Phase.WRITTEN) {
+            throw CopyTexts.unexpected(session.host(), "a second COPY response", "while a COPY FROM STDIN " + state());
+        }
+        if (copy.kind() == 'H') {
+            readingPast = true; // its data and CommandComplete follow
+            error = CopyTexts.wrongStatement(session.host(), "copyIn", "started COPY TO STDOUT (use copyOut)");
+            return;
+        }
+        if (copy.kind() == 'W') {
+            throw CopyTexts.unexpected(session.host(), "CopyBothResponse", "to copyIn (replication is not spoken)");
+        }
+        phase = Phase.COPYING;
+        if (cancelled) {
+            end(new CopyFail(CopyTexts.CANCELLED));
+            return;
+        }
+        feed = new CopyInFeed(this, session);
+        try {
+            data.subscribe(feed);
+        } catch (RuntimeException e) { // a publisher that throws from subscribe (Reactive Streams §1.9 forbids it)
+            feed.stop();
+            publisherFailed(e);
+        }
+    }
+
+    private String state() {
+        return switch (phase) {
+            case QUEUED, WRITTEN -> "was started";
+            case COPYING -> "was sending its data";
+            case ENDING -> "had ended its data";
+            case ANSWERED -> "was answered";
+        };
+    }
+
+    /** Event loop, from the feed: one chunk of the caller's data, copied into the write buffer now. */
+    void send(ByteBuffer chunk) {
+        if (phase == Phase.COPYING && chunk.hasRemaining()) {
+            session.write(new CopyData(chunk));
+        }
+    }
+
+    /** Event loop, from the feed: the publisher completed. */
+    void dataEnded() {
+        if (phase == Phase.COPYING) {
+            end(CopyDone.INSTANCE);
+        }
+    }
+
+    /** Event loop, from the feed: the publisher failed; CopyFail names its class only, never its message. */
+    void publisherFailed(Throwable failure) {
+        if (phase == Phase.COPYING) {
+            error = CopyTexts.publisherFailedError(session.host(), failure);
+            end(new CopyFail(CopyTexts.publisherFailed(failure)));
+        }
+    }
+
+    private void end(FrontendMessage last) {
+        phase = Phase.ENDING;
+        session.write(last);
+    }
+
+    /** Event loop: the caller cancelled its future. */
+    private void cancelByCaller() {
+        if (done || cancelled) {
+            return;
+        }
+        cancelled = true;
+        switch (phase) {
+            case QUEUED -> {
+                if (session.withdraw(this)) { // nothing of it reached the server
+                    done = true;
+                    if (traced != null) {
+                        traced.cancelled(null);
+                    }
+                }
+                // else written at its turn, and failed with CopyFail at its CopyInResponse
+            }
+            case WRITTEN -> {
+                // the statement may wait (a lock) before its CopyInResponse; nothing of ours is behind it
+                if (session.isHead(this) && session.isLastWritten(this)) {
+                    session.requestCancel();
+                }
+            }
+            case COPYING -> {
+                stopFeed();
+                end(new CopyFail(CopyTexts.CANCELLED));
+            }
+            default -> {
+                // the server answered already: its ReadyForQuery ends it
+            }
+        }
+    }
+
+    private void stopFeed() {
+        if (feed != null) {
+            feed.stop();
+        }
+    }
+
+    @Override
+    public void onReady(char status) {
+        done = true;
+        session.releaseWrites(this);
+        stopFeed();
+        PgException failure = error;
+        if (failure == null && !completed) {
+            failure = CopyTexts.wrongStatement(session.host(), "copyIn", "answered it without a COPY");
+        }
+        end(failure);
+    }
+
+    @Override
+    public void fail(PgException failure) {
+        done = true;
+        if (phase != Phase.QUEUED) {
+            session.releaseWrites(this);
+        }
+        stopFeed();
+        end(failure);
+    }
+
+    private void end(PgException failure) {
+        if (traced != null) {
+            if (cancelled) {
+                traced.cancelled(failure);
+            } else {
+                traced.ended(failure);
+            }
+        }
+        if (failure != null) {
+            result.completeExceptionally(failure);
+        } else {
+            result.complete(rows);
+        }
+    }
+}

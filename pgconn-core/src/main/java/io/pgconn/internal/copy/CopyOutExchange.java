@@ -1,0 +1,367 @@
+package io.pgconn.internal.copy;
+
+import io.pgconn.PgException;
+import io.pgconn.internal.protocol.backend.BackendMessage;
+import io.pgconn.internal.protocol.backend.CommandComplete;
+import io.pgconn.internal.protocol.backend.CopyData;
+import io.pgconn.internal.protocol.backend.CopyDone;
+import io.pgconn.internal.protocol.backend.CopyResponse;
+import io.pgconn.internal.protocol.backend.DataRow;
+import io.pgconn.internal.protocol.backend.EmptyQueryResponse;
+import io.pgconn.internal.protocol.backend.ErrorResponse;
+import io.pgconn.internal.protocol.backend.RowDescription;
+import io.pgconn.internal.protocol.frontend.CopyFail;
+import io.pgconn.internal.protocol.frontend.FrontendMessage;
+import io.pgconn.internal.protocol.frontend.Query;
+import io.pgconn.internal.query.Exchange;
+import io.pgconn.internal.query.QuerySession;
+import io.pgconn.internal.query.StatementTrace;
+import io.pgconn.internal.query.TracedStatement;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayDeque;
+import java.util.concurrent.Flow;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.function.LongConsumer;
+
+/**
+ * A {@code COPY ... TO STDOUT} run by {@code PgConnection.copyOut}, and the subscription of its one subscriber: each
+ * CopyData the server sends (a row, in the text and CSV formats) goes to {@code onNext} as a {@link ByteBuffer} of its
+ * own, as demand allows. Chunks arriving without demand are held and the socket is not read meanwhile (auto-read off),
+ * so the server blocks on a full socket and the heap holds at most what one read brought. Cancelling the subscription
+ * drops what is held, reads on, and asks the server to stop with a CancelRequest while the COPY is still running (only
+ * then: nothing of ours is written behind it, it holds the writes); the rest is read past and the connection stays
+ * usable. Completes at ReadyForQuery after the held chunks were delivered; a server error is signalled after them too
+ * (they are rows the server sent). A statement that is not a COPY TO STDOUT fails with an error saying what the server
+ * started (a COPY FROM STDIN is answered with CopyFail). Event loop only, except {@link #request} and {@link #cancel}.
+ */
+public final class CopyOutExchange extends Exchange implements Flow.Subscription {
+
+    private enum Phase { QUEUED, WRITTEN, COPYING, COPY_DONE, ANSWERED }
+
+    private final QuerySession session;
+    private final String sql;
+    private final Query query;
+    private final Flow.Subscriber<? super ByteBuffer> downstream;
+    private final TracedStatement traced;
+    /** Told the row count of the COPY's CommandComplete before the subscriber's onComplete ({@link CopyStreams}); may be null. */
+    private final LongConsumer rowCount;
+    private Phase phase = Phase.QUEUED;
+    private final ArrayDeque<ByteBuffer> held = new ArrayDeque<>();
+    private long demand;
+    private boolean paused;
+    /** A cancel was asked for (any thread): delivery stops at once; the loop's task does the rest. */
+    private volatile boolean cancelRequested;
+    private boolean cancelled;
+    /** onComplete/onError was signalled (or the subscriber cancelled): nothing more goes downstream. */
+    private boolean signalled;
+    /** ReadyForQuery (or the session's end) came: the outcome is known ({@link #outcome}). */
+    private boolean done;
+    private PgException outcome;
+    private boolean readingPast;
+    private boolean completed;
+    private boolean serverFailed;
+    private PgException error;
+    private long rows = -1;
+
+    private CopyOutExchange(QuerySession session, String sql, Query query, Flow.Subscriber<? super ByteBuffer> downstream,
+                            TracedStatement traced, LongConsumer rowCount) {
+        this.session = session;
+        this.sql = sql;
+        this.query = query;
+        this.downstream = downstream;
+        this.traced = traced;
+        this.rowCount = rowCount;
+    }
+
+    /** A cold publisher: each subscription runs {@code sql} (one COPY ... TO STDOUT) once. */
+    public static Flow.Publisher<ByteBuffer> publisher(QuerySession session, String sql) {
+        return subscriber -> start(session, sql, subscriber, null);
+    }
+
+    /**
+     * Any thread: subscribes {@code subscriber} and queues {@code sql}; {@code rowCount} (may be null) hears the COPY's
+     * row count before {@code onComplete}. A text of several statements or with a NUL is refused on {@code onError}.
+     */
+    static void start(QuerySession session, String sql, Flow.Subscriber<? super ByteBuffer> subscriber, LongConsumer rowCount) {
+        java.util.Objects.requireNonNull(subscriber, "subscriber");
+        CopyOutExchange exchange;
+        try {
+            Query query = new Query(CopyTexts.checked(session, sql, "copyOut"));
+            StatementTrace trace = session.statementTrace();
+            exchange = new CopyOutExchange(session, sql, query, subscriber, trace == null ? null : trace.simple(sql), rowCount);
+        } catch (RuntimeException e) {
+            subscriber.onSubscribe(new Flow.Subscription() {
+                @Override
+                public void request(long n) {
+                }
+
+                @Override
+                public void cancel() {
+                }
+            });
+            subscriber.onError(e);
+            return;
+        }
+        subscriber.onSubscribe(exchange);
+        session.submit(exchange);
+    }
+
+    // ---- the subscription (any thread)
+
+    @Override
+    public void request(long n) {
+        if (cancelRequested) {
+            return;
+        }
+        try {
+            session.execute(() -> demanded(n));
+        } catch (RejectedExecutionException e) {
+            // the event loops are shut down: the session's end fails the exchange
+        }
+    }
+
+    @Override
+    public void cancel() {
+        if (cancelRequested) {
+            return;
+        }
+        cancelRequested = true;
+        try {
+            session.execute(this::cancelled);
+        } catch (RejectedExecutionException e) {
+            // as above
+        }
+    }
+
+    private void demanded(long n) {
+        if (signalled) {
+            return;
+        }
+        if (n <= 0) {
+            cancelled();
+            downstream.onError(new IllegalArgumentException("request(" + n + "): demand must be positive (Reactive Streams §3.9)"));
+            return;
+        }
+        demand = demand + n < 0 ? Long.MAX_VALUE : demand + n;
+        deliverHeld();
+        if (held.isEmpty() && paused) {
+            paused = false;
+            session.resumeReading(this);
+        }
+    }
+
+    private void cancelled() {
+        if (signalled) {
+            return;
+        }
+        signalled = true;
+        cancelled = true;
+        held.clear();
+        resumeReading();
+        if (done) {
+            return;
+        }
+        switch (phase) {
+            case QUEUED -> {
+                if (session.withdraw(this)) {
+                    done = true;
+                    traceEnd(null);
+                }
+            }
+            case WRITTEN, COPYING -> stopServer();
+            default -> {
+                // the server is done; its ReadyForQuery ends the exchange
+            }
+        }
+    }
+
+    /** A CancelRequest, only while the server runs this COPY and nothing of ours is behind it (it holds the writes). */
+    private void stopServer() {
+        if (session.isHead(this) && session.isLastWritten(this)) {
+            session.requestCancel();
+        }
+    }
+
+    private void resumeReading() {
+        if (paused) {
+            paused = false;
+            session.resumeReading(this);
+        }
+    }
+
+    private void deliverHeld() {
+        ByteBuffer next;
+        while (demand > 0 && !cancelRequested && (next = held.poll()) != null) {
+            demand--;
+            downstream.onNext(next);
+        }
+        if (held.isEmpty() && done && !signalled && !cancelRequested) {
+            signalEnd();
+        }
+    }
+
+    // ---- the exchange (event loop)
+
+    @Override
+    public FrontendMessage messages(QuerySession session) {
+        phase = Phase.WRITTEN;
+        return query;
+    }
+
+    @Override
+    public boolean holdsWrites() {
+        return !done;
+    }
+
+    @Override
+    public String text() {
+        return sql;
+    }
+
+    @Override
+    public boolean mayEndTransaction() {
+        return false;
+    }
+
+    @Override
+    public boolean completedAny() {
+        return completed;
+    }
+
+    @Override
+    protected PgException serverErrorRead() {
+        return serverFailed ? error : null;
+    }
+
+    @Override
+    public void onMessage(BackendMessage message) {
+        if (message instanceof ErrorResponse response) {
+            serverFailed = true;
+            if (error == null) {
+                error = session.serverError(response.fields(), false);
+            }
+            phase = Phase.ANSWERED;
+        } else if (readingPast) {
+            if (message instanceof CommandComplete) {
+                completed = true;
+            }
+        } else if (message instanceof CopyData data && phase == Phase.COPYING) {
+            chunk(data.bytes());
+        } else if (message instanceof CopyResponse copy && phase == Phase.WRITTEN) {
+            copyResponse(copy);
+        } else if (message instanceof CopyDone && phase == Phase.COPYING) {
+            phase = Phase.COPY_DONE;
+        } else if (message instanceof CommandComplete complete && phase == Phase.COPY_DONE) {
+            completed = true;
+            rows = CopyTexts.rows(complete.tag());
+            if (traced != null) {
+                traced.completed(complete.tag());
+            }
+            phase = Phase.ANSWERED;
+        } else if (phase == Phase.WRITTEN && (message instanceof RowDescription || message instanceof DataRow
+                || message instanceof EmptyQueryResponse || message instanceof CommandComplete)) {
+            readingPast = true;
+            completed = message instanceof CommandComplete;
+            error = CopyTexts.wrongStatement(session.host(), "copyOut", "ran a statement that is no COPY");
+        } else {
+            throw CopyTexts.unexpected(session.host(), message.getClass().getSimpleName(), "while a COPY TO STDOUT " + state());
+        }
+    }
+
+    private String state() {
+        return switch (phase) {
+            case QUEUED, WRITTEN -> "was started";
+            case COPYING -> "was sending its data";
+            case COPY_DONE -> "had ended its data with CopyDone";
+            case ANSWERED -> "was answered";
+        };
+    }
+
+    private void copyResponse(CopyResponse copy) {
+        if (copy.kind() == 'G') {
+            readingPast = true;
+            error = CopyTexts.wrongStatement(session.host(), "copyOut", "started COPY FROM STDIN (use copyIn)");
+            session.write(new CopyFail(CopyTexts.NOT_COPY_OUT)); // nothing of ours is behind it: it holds the writes
+            return;
+        }
+        if (copy.kind() == 'W') {
+            throw CopyTexts.unexpected(session.host(), "CopyBothResponse", "to copyOut (replication is not spoken)");
+        }
+        phase = Phase.COPYING;
+        if (cancelled) {
+            stopServer();
+        }
+    }
+
+    private void chunk(byte[] bytes) {
+        if (cancelled || cancelRequested) {
+            return; // read past
+        }
+        ByteBuffer chunk = ByteBuffer.wrap(bytes);
+        if (demand > 0 && held.isEmpty()) {
+            demand--;
+            downstream.onNext(chunk);
+            return;
+        }
+        held.add(chunk);
+        if (!paused) {
+            paused = true;
+            session.pauseReading(this); // the server blocks on a full socket until there is demand
+        }
+    }
+
+    @Override
+    public void onReady(char status) {
+        PgException failure = error;
+        if (failure == null && !completed) {
+            failure = CopyTexts.wrongStatement(session.host(), "copyOut", "answered it without a COPY");
+        }
+        session.releaseWrites(this);
+        ended(failure, false);
+    }
+
+    @Override
+    public void fail(PgException failure) {
+        if (phase != Phase.QUEUED) {
+            session.releaseWrites(this);
+        }
+        ended(failure, true);
+    }
+
+    /** The outcome is known; the held chunks go first unless the session ended ({@code dropHeld}: they are dropped). */
+    private void ended(PgException failure, boolean dropHeld) {
+        done = true;
+        outcome = failure;
+        resumeReading(); // the next exchange's answers must be read; what is held is in memory already
+        traceEnd(failure);
+        if (dropHeld) {
+            held.clear();
+        }
+        if (!signalled && !cancelRequested) {
+            deliverHeld();
+        }
+    }
+
+    private void traceEnd(PgException failure) {
+        if (traced != null) {
+            if (cancelled || cancelRequested) {
+                traced.cancelled(failure);
+            } else {
+                traced.ended(failure);
+            }
+        }
+    }
+
+    private void signalEnd() {
+        signalled = true;
+        if (outcome != null) {
+            downstream.onError(outcome);
+            return;
+        }
+        if (rowCount != null) {
+            rowCount.accept(rows);
+        }
+        downstream.onComplete();
+    }
+}

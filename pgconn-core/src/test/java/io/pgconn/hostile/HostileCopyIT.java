@@ -1,0 +1,328 @@
+package io.pgconn.hostile;
+
+import io.pgconn.PgClosedException;
+import io.pgconn.PgConnection;
+import io.pgconn.PgException;
+import io.pgconn.PgProtocolException;
+import io.pgconn.QueryResult;
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Flow;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * COPY (copyIn, copyOut, and a COPY the query path refuses) against a server that breaks the COPY sub-protocol or
+ * goes away mid-copy: each ends with a clear error naming the host, a protocol violation or a lost connection closes
+ * the connection, nothing hangs and nothing leaks (Netty's leak detector runs at paranoid).
+ */
+class HostileCopyIT {
+
+    private static final String OPTIONS = "sslmode=disable";
+
+    /** Logs in, then reads the first Query. */
+    private static ScriptedServer serverAfterQuery(ScriptedServer.Script rest) {
+        return ScriptedServer.start(c -> {
+            c.readStartupRefusingTls();
+            c.send(Backend.trustLogin());
+            assertType(c.readMessage(), 'Q');
+            rest.play(c);
+        });
+    }
+
+    private static void assertType(Conversation.Message message, char type) {
+        if (message.type() != type) {
+            throw new AssertionError("expected '" + type + "', the client sent '" + message.type() + "'");
+        }
+    }
+
+    private static byte[] copyResponse(char kind, int format) {
+        return Backend.message(kind, new byte[] {(byte) format, 0, 1, 0, (byte) format});
+    }
+
+    private static byte[] copyData(String text) {
+        return Backend.message('d', text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static byte[] copyDone() {
+        return Backend.message('c', new byte[0]);
+    }
+
+    private static byte[] commandComplete(String tag) {
+        return Backend.message('C', Backend.cstring(tag));
+    }
+
+    /** An ERROR (not FATAL): the session goes on after it. */
+    private static byte[] error(String sqlState, String text) {
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        for (String[] field : new String[][] {{"S", "ERROR"}, {"V", "ERROR"}, {"C", sqlState}, {"M", text}}) {
+            body.write(field[0].charAt(0));
+            body.writeBytes(Backend.cstring(field[1]));
+        }
+        body.write(0);
+        return Backend.message('E', body.toByteArray());
+    }
+
+    private static Throwable failure(CompletableFuture<?> future) {
+        try {
+            Object value = future.get(HostileClient.CASE_LIMIT.toMillis(), TimeUnit.MILLISECONDS);
+            throw new AssertionError("expected a failure, got " + value);
+        } catch (ExecutionException e) {
+            return e.getCause();
+        } catch (TimeoutException e) {
+            throw new AssertionError("no answer within " + HostileClient.CASE_LIMIT, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
+        }
+    }
+
+    private static <T> T value(CompletableFuture<T> future) throws Exception {
+        return future.get(HostileClient.CASE_LIMIT.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** Endless one-row chunks, emitted on demand; records its cancel. */
+    private static final class Endless implements Flow.Publisher<ByteBuffer> {
+        final AtomicBoolean cancelled = new AtomicBoolean();
+        private final Throwable failAfterOne;
+
+        Endless(Throwable failAfterOne) {
+            this.failAfterOne = failAfterOne;
+        }
+
+        @Override
+        public void subscribe(Flow.Subscriber<? super ByteBuffer> s) {
+            s.onSubscribe(new Flow.Subscription() {
+                private boolean sent;
+
+                @Override
+                public synchronized void request(long n) {
+                    for (long i = 0; i < n && !cancelled.get(); i++) {
+                        if (sent && failAfterOne != null) {
+                            s.onError(failAfterOne);
+                            return;
+                        }
+                        sent = true;
+                        s.onNext(ByteBuffer.wrap("1\tsecret-row\n".getBytes(StandardCharsets.UTF_8)));
+                    }
+                }
+
+                @Override
+                public void cancel() {
+                    cancelled.set(true);
+                }
+            });
+        }
+    }
+
+    @Test
+    void aConnectionDroppedMidCopyInFailsTheCopyAndCancelsThePublisher() throws Exception {
+        try (ScriptedServer server = serverAfterQuery(c -> {
+            c.send(copyResponse('G', 0));
+            assertType(c.readMessage(), 'd');
+            c.close(); // gone mid-copy
+        }); HostileClient client = new HostileClient(server, OPTIONS)) {
+            PgConnection connection = client.connect();
+            Endless data = new Endless(null);
+            Throwable error = failure(connection.copyIn("COPY t FROM STDIN", data));
+            assertThat(error).isInstanceOf(PgClosedException.class).hasMessageContaining(server.label());
+            assertThat(data.cancelled.get()).isTrue();
+            assertThat(connection.isClosed()).isTrue();
+            server.awaitConnectionsEnded(Duration.ofSeconds(5));
+        }
+    }
+
+    @Test
+    void aPublisherErrorSendsCopyFailNamingItsClassNotItsMessageAndTheConnectionGoesOn() throws Exception {
+        AtomicReference<String> reason = new AtomicReference<>();
+        try (ScriptedServer server = serverAfterQuery(c -> {
+            c.send(copyResponse('G', 0));
+            Conversation.Message m;
+            while ((m = c.readMessage()).type() == 'd') {
+                // the one row before the error
+            }
+            assertType(m, 'f');
+            String text = m.bodyText();
+            reason.set(text.substring(0, text.indexOf('\0'))); // a C string
+            c.send(error("57014", "COPY from stdin failed: " + reason.get()), Backend.readyForQuery());
+            assertType(c.readMessage(), 'Q');
+            c.send(Backend.oneRow(new String[] {"v"}, new String[] {"after"}));
+            c.awaitClientClose();
+        }); HostileClient client = new HostileClient(server, OPTIONS)) {
+            PgConnection connection = client.connect();
+            IOException secret = new IOException("secret-row could not be read");
+            Throwable error = failure(connection.copyIn("COPY t FROM STDIN", new Endless(secret)));
+            assertThat(error).isInstanceOf(PgException.class).hasCause(secret).hasMessageNotContaining("secret");
+            assertThat(reason.get()).contains("java.io.IOException").doesNotContain("secret");
+            QueryResult after = value(connection.simpleQuery("SELECT v"));
+            assertThat(after.singleValue()).isEqualTo("after");
+            connection.close().get(5, TimeUnit.SECONDS);
+            server.awaitConnectionsEnded(Duration.ofSeconds(5));
+            server.assertScriptsPassed();
+        }
+    }
+
+    @Test
+    void copyDataFromTheServerDuringACopyInClosesTheConnectionWithAProtocolError() throws Exception {
+        try (ScriptedServer server = serverAfterQuery(c -> {
+            c.send(copyResponse('G', 0), copyData("not yours"));
+            c.awaitClientClose();
+        }); HostileClient client = new HostileClient(server, OPTIONS)) {
+            PgConnection connection = client.connect();
+            Endless data = new Endless(null);
+            Throwable error = failure(connection.copyIn("COPY t FROM STDIN", data));
+            assertThat(error).isInstanceOf(PgClosedException.class).hasMessageContaining("CopyData")
+                    .hasMessageContaining(server.label());
+            assertThat(error.getCause()).isInstanceOf(PgProtocolException.class);
+            assertThat(data.cancelled.get()).isTrue();
+            server.awaitConnectionsEnded(Duration.ofSeconds(5));
+        }
+    }
+
+    @Test
+    void aCopyInResponseToAPlainQueryIsRefusedWithCopyFailAndTheConnectionGoesOn() throws Exception {
+        try (ScriptedServer server = serverAfterQuery(c -> {
+            c.send(copyResponse('G', 0));
+            assertType(c.readMessage(), 'f');
+            c.send(error("57014", "COPY from stdin failed"), Backend.readyForQuery());
+            assertType(c.readMessage(), 'Q');
+            c.send(Backend.oneRow(new String[] {"v"}, new String[] {"next"}));
+            c.awaitClientClose();
+        }); HostileClient client = new HostileClient(server, OPTIONS)) {
+            PgConnection connection = client.connect();
+            assertThat(failure(connection.simpleQuery("SELECT 1"))).isInstanceOf(PgException.class)
+                    .hasMessageContaining("COPY FROM STDIN").hasMessageContaining("copyIn");
+            assertThat(value(connection.simpleQuery("SELECT v")).singleValue()).isEqualTo("next");
+            connection.close().get(5, TimeUnit.SECONDS);
+            server.awaitConnectionsEnded(Duration.ofSeconds(5));
+            server.assertScriptsPassed();
+        }
+    }
+
+    @Test
+    void copyDataAfterCopyDoneClosesTheConnectionWithAProtocolError() throws Exception {
+        try (ScriptedServer server = serverAfterQuery(c -> {
+            c.send(copyResponse('H', 0), copyData("1\n"), copyDone(), copyData("2\n"));
+            c.awaitClientClose();
+        }); HostileClient client = new HostileClient(server, OPTIONS)) {
+            PgConnection connection = client.connect();
+            Collected out = Collected.of(connection.copyOut("COPY t TO STDOUT"));
+            Throwable error = failure(out.done);
+            assertThat(error).isInstanceOf(PgClosedException.class).hasMessageContaining("CopyData")
+                    .hasMessageContaining("had ended its data").hasMessageContaining(server.label());
+            assertThat(error.getCause()).isInstanceOf(PgProtocolException.class);
+            assertThat(connection.isClosed()).isTrue();
+            server.awaitConnectionsEnded(Duration.ofSeconds(5));
+        }
+    }
+
+    @Test
+    void aMalformedCopyOutResponseClosesTheConnectionWithAClearError() throws Exception {
+        try (ScriptedServer server = serverAfterQuery(c -> {
+            c.send(copyResponse('H', 7));
+            c.awaitClientClose();
+        }); HostileClient client = new HostileClient(server, OPTIONS)) {
+            PgConnection connection = client.connect();
+            Collected out = Collected.of(connection.copyOut("COPY t TO STDOUT"));
+            Throwable error = failure(out.done);
+            assertThat(error).isInstanceOf(PgClosedException.class).hasMessageContaining("malformed")
+                    .hasMessageContaining("overall format 7").hasMessageContaining(server.label());
+            server.awaitConnectionsEnded(Duration.ofSeconds(5));
+        }
+    }
+
+    @Test
+    void aConnectionDroppedMidCopyOutFailsTheSubscriberAfterTheRowsBeforeIt() throws Exception {
+        try (ScriptedServer server = serverAfterQuery(c -> {
+            c.send(copyResponse('H', 0), copyData("1\n"), copyData("2\n"));
+            c.close();
+        }); HostileClient client = new HostileClient(server, OPTIONS)) {
+            PgConnection connection = client.connect();
+            Collected out = Collected.of(connection.copyOut("COPY t TO STDOUT"));
+            Throwable error = failure(out.done);
+            assertThat(error).isInstanceOf(PgClosedException.class).hasMessageContaining(server.label());
+            assertThat(out.text.toString(StandardCharsets.UTF_8)).isEqualTo("1\n2\n");
+            assertThat(connection.isClosed()).isTrue();
+            server.awaitConnectionsEnded(Duration.ofSeconds(5));
+        }
+    }
+
+    @Test
+    void aCopyOutAnsweredWithACopyInResponseIsFailedWithCopyFailAndTheConnectionGoesOn() throws Exception {
+        try (ScriptedServer server = serverAfterQuery(c -> {
+            c.send(copyResponse('G', 0));
+            assertType(c.readMessage(), 'f');
+            c.send(error("57014", "COPY from stdin failed"), Backend.readyForQuery());
+            assertType(c.readMessage(), 'Q');
+            c.send(Backend.oneRow(new String[] {"v"}, new String[] {"next"}));
+            c.awaitClientClose();
+        }); HostileClient client = new HostileClient(server, OPTIONS)) {
+            PgConnection connection = client.connect();
+            Collected out = Collected.of(connection.copyOut("COPY t FROM STDIN"));
+            assertThat(failure(out.done)).isInstanceOf(PgException.class).hasMessageContaining("started COPY FROM STDIN");
+            assertThat(value(connection.simpleQuery("SELECT v")).singleValue()).isEqualTo("next");
+            connection.close().get(5, TimeUnit.SECONDS);
+            server.awaitConnectionsEnded(Duration.ofSeconds(5));
+            server.assertScriptsPassed();
+        }
+    }
+
+    @Test
+    void aCommandCompleteBeforeTheClientsCopyDoneClosesTheConnection() throws Exception {
+        try (ScriptedServer server = serverAfterQuery(c -> {
+            c.send(copyResponse('G', 0), commandComplete("COPY 0"), Backend.readyForQuery());
+            c.awaitClientClose();
+        }); HostileClient client = new HostileClient(server, OPTIONS)) {
+            PgConnection connection = client.connect();
+            Endless data = new Endless(null);
+            Throwable error = failure(connection.copyIn("COPY t FROM STDIN", data));
+            assertThat(error).isInstanceOf(PgClosedException.class).hasMessageContaining("CommandComplete")
+                    .hasMessageContaining("was sending its data");
+            assertThat(data.cancelled.get()).isTrue();
+            server.awaitConnectionsEnded(Duration.ofSeconds(5));
+        }
+    }
+
+    /** Collects a copyOut with unbounded demand. */
+    private static final class Collected implements Flow.Subscriber<ByteBuffer> {
+        final CompletableFuture<Void> done = new CompletableFuture<>();
+        final ByteArrayOutputStream text = new ByteArrayOutputStream();
+
+        static Collected of(Flow.Publisher<ByteBuffer> publisher) {
+            Collected c = new Collected();
+            publisher.subscribe(c);
+            return c;
+        }
+
+        @Override
+        public void onSubscribe(Flow.Subscription s) {
+            s.request(Long.MAX_VALUE);
+        }
+
+        @Override
+        public synchronized void onNext(ByteBuffer chunk) {
+            text.write(chunk.array(), chunk.arrayOffset() + chunk.position(), chunk.remaining());
+        }
+
+        @Override
+        public void onError(Throwable t) {
+            done.completeExceptionally(t);
+        }
+
+        @Override
+        public void onComplete() {
+            done.complete(null);
+        }
+    }
+}
