@@ -105,9 +105,8 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
      */
     private void readBatch(ChannelHandlerContext ctx, BackendMessageBatch batch) {
         SessionGate door = session.gate();
-        if (!door.tryEnter()) {
-            door.defer(() -> readDeferred(ctx, batch), ctx.channel().eventLoop());
-            return;
+        if (!door.enterOrDefer(SessionHandler::readDeferred, this, batch, loop)) {
+            return; // a caller starting a statement owns the session: the whole read after it, in order
         }
         try {
             for (int i = 0, n = batch.size(); i < n; i++) {
