@@ -320,7 +320,12 @@ public interface PgConnection {
     /** {@code UNLISTEN channel}; the listener gets its completion signal. */
     CompletableFuture<Void> unlisten(String channel);
 
-    /** Asks the server to cancel the statement in progress (a separate connection to the same address). */
+    /**
+     * Asks the server to cancel the statement in progress (a separate connection to the same address), as libpq's
+     * {@code PQcancel}: one request for whatever the backend runs when it arrives — PostgreSQL drops it when the backend
+     * waits for, or reads, its next message (a statement submitted but not started yet). Cancelling a statement's own
+     * future or subscription, or its timeout, sends its request again while it has not answered (docs/query.md §5).
+     */
     CompletableFuture<Void> cancel();
 
     /**

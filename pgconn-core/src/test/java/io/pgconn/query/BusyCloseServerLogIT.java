@@ -90,6 +90,29 @@ class BusyCloseServerLogIT {
         assertClean(logUntilNow());
     }
 
+    /**
+     * While the close keeps the channel open (its CancelRequest under way), a request fails as after the close: the end
+     * of the requests in flight too, which used to take its place in the emptied FIFO and complete with the status of a
+     * session that is closing (REVIEW-20 C1).
+     */
+    @Test
+    void whatIsAskedWhileTheCloseCancelsFailsAsClosed() throws Exception {
+        PgConnection c = connect();
+        CompletableFuture<QueryResult> sleeping = c.simpleQuery("SELECT pg_sleep(120)");
+        Backends.awaitActive(PG.primary(), c.processId());
+
+        CompletableFuture<Void> closed = c.close();
+        CompletableFuture<TransactionStatus> status = c.transactionStatusAfterInFlight();
+        CompletableFuture<QueryResult> query = c.simpleQuery("SELECT 1");
+
+        assertThat(failure(status)).isInstanceOf(PgClosedException.class);
+        assertThat(failure(query)).isInstanceOf(PgClosedException.class);
+        assertThat(failure(sleeping)).isInstanceOf(PgClosedException.class);
+        await(closed);
+        Backends.awaitGone(PG.primary(), c.processId());
+        assertClean(logUntilNow());
+    }
+
     @Test
     void closingAnAbandonedStreamCancelsItBeforeTheSocketCloses() throws Exception {
         PgConnection c = connect();
@@ -196,8 +219,7 @@ class BusyCloseServerLogIT {
     }
 
     private static void awaitWaitEvent(int pid, String event) {
-        Conditions.awaitCondition("backend " + pid + " waiting on " + event, Duration.ofSeconds(30),
-                () -> event.equals(PG.primary().queryValue("SELECT wait_event FROM pg_stat_activity WHERE pid = " + pid)));
+        Backends.awaitWaitEvent(PG.primary(), pid, event);
     }
 
     private static void assertClean(String log) {

@@ -197,7 +197,9 @@ class StatementTraceIT {
         PgConnection c = connect();
         try {
             CompletableFuture<RowSet> slow = c.query("SELECT pg_sleep(30)");
-            Backends.awaitActive(PG.primary(), c.processId());
+            // running, not only active: PgConnection.cancel() is one request, which the server drops while the backend
+            // still waits for the Bind/Execute written after the description (docs/query.md §5; failed under load)
+            Backends.awaitWaitEvent(PG.primary(), c.processId(), "PgSleep");
             await(c.cancel());
             failure(slow);
             StatementEnded end = TRACER.onlyEnd();

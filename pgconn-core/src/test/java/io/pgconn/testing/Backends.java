@@ -14,6 +14,16 @@ public final class Backends {
                 () -> "active".equals(server.queryValue("SELECT state FROM pg_stat_activity WHERE pid = " + pid)));
     }
 
+    /**
+     * Waits until backend {@code pid} waits on {@code event} ({@code pg_stat_activity.wait_event}: {@code PgSleep} — it
+     * runs the statement, past reading its Execute; {@code ClientWrite} — blocked sending rows). State {@code active}
+     * alone comes earlier: the backend may still wait for the statement's Bind/Execute, where a cancel is dropped.
+     */
+    public static void awaitWaitEvent(PgServer server, int pid, String event) {
+        Conditions.awaitCondition("backend " + pid + " on " + server.port() + " waiting on " + event,
+                () -> event.equals(server.queryValue("SELECT wait_event FROM pg_stat_activity WHERE pid = " + pid)));
+    }
+
     /** Waits until none of the backends {@code pids} exists any more. */
     public static void awaitGone(PgServer server, int... pids) {
         String list = java.util.Arrays.stream(pids).mapToObj(String::valueOf).collect(java.util.stream.Collectors.joining(","));

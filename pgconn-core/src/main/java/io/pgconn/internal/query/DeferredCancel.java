@@ -57,7 +57,7 @@ final class DeferredCancel {
         settled = true;
         timer.cancel(false);
         if (!exchange.serverDone && !exchange.done && session.isLastWritten(exchange)) {
-            session.requestCancel(); // holds the later exchanges itself before the hold below ends
+            session.requestCancel(exchange::cancelUnanswered); // holds the later exchanges itself before the hold below ends
         }
         session.releaseCancelHold();
     }

@@ -93,8 +93,16 @@ abstract class DrivenExchange extends Exchange {
             deferredCancel = DeferredCancel.start(this, session);
             return true;
         }
-        session.requestCancel();
+        session.requestCancel(this::cancelUnanswered);
         return true;
+    }
+
+    /**
+     * Whether a CancelRequest sent for this exchange went unanswered: the server has not finished its work, it is
+     * still the head and nothing of ours was written after it — so a CancelRequest again can hit only it.
+     */
+    final boolean cancelUnanswered() {
+        return !serverDone && !done && session.isHead(this) && session.isLastWritten(this);
     }
 
     /** Cancelled or timed out before it was written: the session decides at its turn whether to write it at all. */

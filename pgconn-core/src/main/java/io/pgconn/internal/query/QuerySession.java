@@ -131,9 +131,16 @@ public interface QuerySession {
     /**
      * Sends a CancelRequest for whatever the backend is running now. Exchanges submitted while it is
      * in flight are written only after the server closed the cancel connection (when it has
-     * delivered the signal), so the cancel cannot land on them.
+     * delivered the signal), so the cancel cannot land on them. Sent again while {@code unanswered} holds a moment after
+     * it ended — the statement has not answered, is still the one the server runs, nothing was written after it —: the
+     * server drops a CancelRequest that reaches the backend before it read the statement's Execute (docs/query.md §5).
      */
-    void requestCancel();
+    void requestCancel(java.util.function.BooleanSupplier unanswered);
+
+    /** {@link #requestCancel(java.util.function.BooleanSupplier)} sent once, never again (the COPY exchanges'). */
+    default void requestCancel() {
+        requestCancel(() -> false);
+    }
 
     /**
      * A CancelRequest may follow ({@link DeferredCancel}): exchanges submitted from now on wait unwritten, as

@@ -221,6 +221,7 @@ final class ExchangeFifo {
                 writeUnwritten(); // the transaction status it waited for is known now
             }
         }
+        cancels.answered(); // a CancelRequest waiting to be sent again for the head is not needed any more
     }
 
     /** How many exchanges were submitted before {@code exchange} and are not answered yet. */

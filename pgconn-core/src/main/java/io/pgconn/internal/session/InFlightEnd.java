@@ -16,7 +16,8 @@ import java.util.concurrent.RejectedExecutionException;
  * it answered by its ReadyForQuery, also one cancelled or given up on — then leaves, completing {@link #status}
  * with the transaction status after them ({@code PgConnection.transactionStatusAfterInFlight()}), also while a
  * CancelRequest holds the writes (it writes nothing: {@code ExchangeFifo.writeUnwritten}). Exchanges
- * submitted after it wait unwritten behind it meanwhile. The session's end fails it. Event loop only.
+ * submitted after it wait unwritten behind it meanwhile. The session's end fails it, and so does a close begun before it
+ * took its place (the channel may stay open a moment longer: {@link CancelFirstClose}). Event loop only.
  */
 final class InFlightEnd extends Exchange {
 
@@ -56,7 +57,8 @@ final class InFlightEnd extends Exchange {
         }
         try {
             gate.queued();
-            if (!session.channelActive()) {
+            if (!session.channelActive() || session.whyEnded().closeBegun()) {
+                // also while a busy session's close keeps the channel open (CancelFirstClose): closing, not queued
                 fail(session.whyEnded().closedError());
                 return;
             }

@@ -282,8 +282,8 @@ public final class PipelinedSession implements QuerySession {
     }
 
     @Override
-    public void requestCancel() {
-        cancels.request();
+    public void requestCancel(java.util.function.BooleanSupplier unanswered) {
+        cancels.request(unanswered);
     }
 
     @Override

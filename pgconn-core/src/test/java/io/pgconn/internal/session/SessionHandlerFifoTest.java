@@ -295,7 +295,7 @@ class SessionHandlerFifoTest {
     void requestsHeldForACancelThatNeverEndsAreWrittenAfterTwoSeconds() {
         session.cancelAction(CompletableFuture::new); // never completes: a dial that hangs
         session.submit(new Named("A"));
-        session.requestCancel();
+        session.requestCancel(() -> false);
         session.submit(new Named("B"));
         channel.runPendingTasks();
         assertThat(written()).containsExactly("A");
@@ -318,7 +318,7 @@ class SessionHandlerFifoTest {
         session.submit(new Named("SELECT * FROM big"));
         channel.runPendingTasks();
         assertThat(written()).containsExactly("SELECT * FROM big");
-        session.requestCancel();
+        session.requestCancel(() -> false);
         channel.writeInbound(new ErrorResponse(new ServerErrorFields(Map.of('S', "ERROR", 'V', "ERROR", 'C', "57014",
                 'M', "canceling statement due to user request"))), new ReadyForQuery('E'));
 
@@ -340,7 +340,7 @@ class SessionHandlerFifoTest {
         Named running = new Named("A");
         Named held = new Named("B");
         session.submit(running);
-        session.requestCancel();
+        session.requestCancel(() -> false);
         session.submit(held); // held while the cancel is in flight
         channel.writeInbound(new ReadyForQuery('I')); // A answered before the cancel connection closed: B is the head, unwritten
         channel.writeInbound(new ErrorResponse(new ServerErrorFields(Map.of('S', "FATAL", 'V', "FATAL", 'C', "57P05",
