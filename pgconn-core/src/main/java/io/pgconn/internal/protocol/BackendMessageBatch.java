@@ -3,10 +3,10 @@ package io.pgconn.internal.protocol;
 import io.pgconn.internal.protocol.backend.BackendMessage;
 
 /**
- * The whole messages of one socket read, in the order the server sent them: what the
- * {@link BackendMessageDecoder} hands on as one pipeline message once the session runs
+ * Whole messages of one socket read (up to 32), in the order the server
+ * sent them: what the {@link BackendMessageDecoder} hands on as one pipeline message once the session runs
  * ({@link BackendMessageDecoder#deliverInBatches}), so that the rows of a result pass the pipeline once per
- * read (a few dozen DataRows) instead of once each. A new batch per read: the receiver may keep it (a read
+ * batch instead of once each. A new batch per read: the receiver may keep it (a read
  * deferred behind a caller that owns the session). Never empty; not changed after the decoder hands it on.
  */
 public final class BackendMessageBatch {
