@@ -56,6 +56,7 @@ public final class QueryReplay {
         PipelinedSession session = new PipelinedSession("db:5432", new java.util.HashMap<>(), 256, new RegistryValueCodecs(CodecRegistry.defaults()));
         BackendMessageDecoder decoder = new BackendMessageDecoder("db:5432", 1 << 30, 1 << 30);
         decoder.authenticationComplete();
+        deliverInBatches(decoder);
         channel = new EmbeddedChannel(decoder, FrontendMessageEncoder.INSTANCE, new SessionHandler(session));
         ConnectionControl control = new ConnectionControl(channel,
                 new SessionFacts(new HostSpec("db", null, 5432), null, null, 42, new byte[4], ProtocolVersion.V3_0, AuthMethod.NONE),
@@ -118,6 +119,20 @@ public final class QueryReplay {
         }
         for (int i = 0; i < 2000; i++) {
             inserts(16);
+        }
+    }
+
+    /**
+     * What a connection's startup handshake does at its end: a read's messages go to the session together. By reflection, so
+     * that {@link ReplayCompare} also loads builds from before the call existed (they deliver each message alone).
+     */
+    private static void deliverInBatches(BackendMessageDecoder decoder) {
+        try {
+            BackendMessageDecoder.class.getMethod("deliverInBatches").invoke(decoder);
+        } catch (NoSuchMethodException older) {
+            // a build from before session 20: one message per pipeline hop
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException(e);
         }
     }
 

@@ -7,6 +7,7 @@ import io.netty.util.ReferenceCountUtil;
 import io.pgconn.FatalErrors;
 import io.pgconn.PgProtocolException;
 import io.pgconn.internal.query.Exchange;
+import io.pgconn.internal.protocol.BackendMessageBatch;
 import io.pgconn.internal.protocol.BackendMessageDecoder;
 import io.pgconn.internal.protocol.backend.BackendMessage;
 import io.pgconn.internal.protocol.backend.CommandComplete;
@@ -75,6 +76,11 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (msg instanceof BackendMessageBatch batch) {
+            messagesRead += batch.size();
+            readBatch(ctx, batch);
+            return;
+        }
         messagesRead++;
         read(ctx, msg);
     }
@@ -84,6 +90,39 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
         if (!door.enterOrDefer(SessionHandler::readDeferred, this, msg, loop)) {
             return; // a caller starting a statement owns the session and has not given it back: read after it, in order
         }
+        try {
+            readInside(ctx, msg);
+        } finally {
+            door.exit();
+            ReferenceCountUtil.release(msg);
+        }
+    }
+
+    /**
+     * The messages of one socket read ({@link BackendMessageBatch}), in order, inside one door. Each is read as if it
+     * had come alone: what one throws goes where Netty would bring a single message's exception
+     * ({@link #exceptionCaught}), and the next is read after it.
+     */
+    private void readBatch(ChannelHandlerContext ctx, BackendMessageBatch batch) {
+        SessionGate door = session.gate();
+        if (!door.enterOrDefer(SessionHandler::readDeferred, this, batch, loop)) {
+            return; // a caller starting a statement owns the session: the whole read after it, in order
+        }
+        try {
+            for (int i = 0, n = batch.size(); i < n; i++) {
+                try {
+                    readInside(ctx, batch.get(i));
+                } catch (Throwable e) {
+                    exceptionCaught(ctx, e);
+                }
+            }
+        } finally {
+            door.exit();
+        }
+    }
+
+    /** One message, inside the door. */
+    private void readInside(ChannelHandlerContext ctx, Object msg) {
         try {
             dispatch(msg);
             if (msg instanceof ErrorResponse error && error.fields().endsSession()) {
@@ -95,16 +134,17 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
             }
         } catch (PgProtocolException e) {
             protocolError(ctx, e);
-        } finally {
-            door.exit();
-            ReferenceCountUtil.release(msg);
         }
     }
 
     /** A read the owner's release let through: what it throws ends the session, as Netty does with channelRead's. */
     private void readDeferred(Object msg) {
         try {
-            read(ctx, msg);
+            if (msg instanceof BackendMessageBatch batch) {
+                readBatch(ctx, batch);
+            } else {
+                read(ctx, msg);
+            }
         } catch (Throwable e) {
             exceptionCaught(ctx, e);
         }

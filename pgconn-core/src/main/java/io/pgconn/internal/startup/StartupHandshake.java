@@ -147,6 +147,7 @@ public final class StartupHandshake extends ChannelInboundHandlerAdapter {
             finished = true;
             parameters.startupReported(reported);
             reported = null;
+            decoder.deliverInBatches(); // the session's reads: a read's messages pass the pipeline together
             ctx.pipeline().remove(this);
             result.complete(new StartupResult(parameters, processId, secretKey, negotiation.current(), authentication.method()));
         } else if (!(msg instanceof NoticeResponse)) {
