@@ -50,7 +50,7 @@ class ReadsOnTheStandbyRecipeTlsIT {
             .withUserConfiguration(ReadsOnTheStandbyRecipeTest.ReadsOnTheStandby.class)
             .withBean(CodecRegistry.class, () -> CodecRegistry.builder().register(new MoodCodec()).build())
             .withPropertyValues("pg.conn.hosts=localhost:" + PG.primary().port(), "pg.conn.database=postgres",
-                    "pg.conn.username=" + USER, "pg.conn.password=" + PASSWORD, "pg.conn.extension-types=",
+                    "pg.conn.username=" + USER, "pg.conn.password=" + PASSWORD, "pg.conn.extension-types=mood",
                     "pg.conn.target-session-attrs=read-write", "pg.conn.startup-check=fail", "pg.conn.ssl.bundle=db",
                     "spring.ssl.bundle.pem.db.truststore.certificate=file:" + PG.tls().caCertificate());
 
