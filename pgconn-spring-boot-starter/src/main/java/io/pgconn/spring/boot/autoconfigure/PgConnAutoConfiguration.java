@@ -46,6 +46,18 @@ public final class PgConnAutoConfiguration {
         return new PgConnFactoryTracers(sources);
     }
 
+    /**
+     * Builders for factories derived from the auto-configured one: its SSL bundle, codecs and builder customizers,
+     * the starter's tracers for their bean name (README, "Reads on the standby").
+     */
+    @Bean
+    @ConditionalOnMissingBean
+    PgConnFactoryBuilders pgConnFactoryBuilders(PgConnProperties properties, ObjectProvider<SslBundles> sslBundles,
+            ObjectProvider<CodecRegistry> codecs, ObjectProvider<PgConnectionFactoryBuilderCustomizer> builderCustomizers,
+            PgConnFactoryTracers pgConnFactoryTracers) {
+        return new PgConnFactoryBuilders(properties, sslBundles, codecs, builderCustomizers, pgConnFactoryTracers);
+    }
+
     @Bean
     @ConditionalOnMissingBean
     FailoverTrackers pgConnFailoverTrackers() {
@@ -84,8 +96,7 @@ public final class PgConnAutoConfiguration {
         PgConnectionFactory pgConnectionFactory(PgConnProperties properties, PgConnConnectionDetails connectionDetails,
                 ObjectProvider<ConnConfigCustomizer> customizers, ObjectProvider<PgTracer> tracers, Environment environment,
                 FailoverTrackers pgConnFailoverTrackers, @Qualifier("pgConnFailoverTracker") FailoverTracker pgConnFailoverTracker,
-                ObjectProvider<SslBundles> sslBundles, ObjectProvider<CodecRegistry> codecs,
-                ObjectProvider<PgConnectionFactoryBuilderCustomizer> builderCustomizers) {
+                PgConnFactoryBuilders pgConnFactoryBuilders) {
             ConnConfig config = ConnConfigAssembler.assemble(properties, connectionDetails,
                     customizers.orderedStream().toList(), environment);
             SeveralHostsAnyTargetHint.logIfApplies(config);
@@ -93,13 +104,8 @@ public final class PgConnAutoConfiguration {
                     .tracer(CompositePgTracer.of(tracers.orderedStream()
                             // the PgTracer beans, its own tracker among them, but no other factory's tracker
                             .filter(tracer -> !(tracer instanceof FailoverTracker) || tracer == pgConnFailoverTracker).toList()));
-            String bundle = properties.getSsl().getBundle();
-            if (bundle != null) {
-                SslBundleTls.apply(bundle, sslBundles.getIfAvailable(), builder);
-            }
-            // user codecs reach every connection of the factory, the R2DBC pool's included (docs/starter.md §2)
-            codecs.ifUnique(builder::codecs);
-            builderCustomizers.orderedStream().forEach(customizer -> customizer.customize(builder));
+            // the SSL bundle, the codecs, the builder customizers: as for a factory derived from this one
+            pgConnFactoryBuilders.applyBuilderSettings(builder);
             PgConnectionFactory factory = builder.build();
             // its tracker is one of the tracers: it sees this factory's every connect
             pgConnFailoverTrackers.register(factory, pgConnFailoverTracker);

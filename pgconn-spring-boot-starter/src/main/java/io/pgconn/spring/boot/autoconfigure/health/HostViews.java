@@ -1,5 +1,6 @@
 package io.pgconn.spring.boot.autoconfigure.health;
 
+import io.pgconn.HostStatus;
 import io.pgconn.config.TargetSessionAttrs;
 import io.pgconn.spring.boot.autoconfigure.FailoverTracker;
 import org.jspecify.annotations.Nullable;
@@ -64,8 +65,9 @@ final class HostViews {
         String lastConnected = this.sticky ? this.failoverTracker.lastConnectedHost() : null;
         HostView active = active(this.views, this.targetSessionAttrs, lastConnected);
         this.active = active;
-        if (active != null) {
-            // no acceptable host (the window before a promotion) is no host change: the next one decides
+        // no acceptable host (the window before a promotion) is no host change: the next one decides; nor is an
+        // active host that a host not yet probed could still displace — the first round settling it is no failover
+        if (active != null && settled(this.views, this.targetSessionAttrs, lastConnected, active)) {
             String previous = this.failoverTracker.activeHost();
             this.failoverTracker.landedOn(active.host(),
                     () -> FailoverReason.of(this.views, String.valueOf(previous), active, this.targetSessionAttrs, lastConnected));
@@ -112,6 +114,29 @@ final class HostViews {
             }
         }
         return null;
+    }
+
+    /**
+     * Whether {@code active} is where a connect lands whatever the hosts not yet probed turn out to be (new user 20
+     * F8: under {@code prefer-standby} the primary's first answer made it the active host until the standby's came,
+     * counted as "failover 1" at every start): the sticky last-connected host, or every host ahead of it in
+     * configuration order probed — and for a host of a later pass (a primary under {@code prefer-standby}, which
+     * libpq takes only after trying every host for a standby) every host probed.
+     */
+    static boolean settled(List<HostView> views, TargetSessionAttrs attrs, @Nullable String lastConnected, HostView active) {
+        if (lastConnected != null && attrs.sticksToLastHost() && active.host().equals(lastConnected)) {
+            return true;
+        }
+        boolean firstPass = active.isUp() && attrs.accepts(active.role(), false);
+        for (HostView view : views) {
+            if (firstPass && view.host().equals(active.host())) {
+                return true;
+            }
+            if (view.state() == HostStatus.State.UNKNOWN) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**

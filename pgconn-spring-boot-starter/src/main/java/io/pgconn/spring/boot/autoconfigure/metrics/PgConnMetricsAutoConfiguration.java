@@ -17,8 +17,6 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
-import java.util.Map;
-
 /**
  * Auto-configuration of pgconn observations and meters. Each part needs its Micrometer API on the
  * class path and its registry bean; the tracers join the auto-configured factory as
@@ -120,9 +118,11 @@ public final class PgConnMetricsAutoConfiguration {
         @Bean
         @ConditionalOnMissingBean
         @ConditionalOnBean(PgConnectionFactory.class)
-        PgConnMeterBinder pgConnMeterBinder(Map<String, PgConnectionFactory> pgConnectionFactories,
-                ObjectProvider<FailoverTrackers> pgConnFailoverTrackers) {
-            return new PgConnMeterBinder(pgConnectionFactories, pgConnFailoverTrackers.getIfAvailable(FailoverTrackers::new));
+        PgConnMeterBinder pgConnMeterBinder(ListableBeanFactory beanFactory, ObjectProvider<FailoverTrackers> pgConnFailoverTrackers) {
+            // every factory bean, as health lists them: an injected Map<String, PgConnectionFactory> leaves out the
+            // beans that are not default candidates, as the "reads on the standby" recipe's (new user 20 F8)
+            return new PgConnMeterBinder(beanFactory.getBeansOfType(PgConnectionFactory.class),
+                    pgConnFailoverTrackers.getIfAvailable(FailoverTrackers::new));
         }
     }
 }

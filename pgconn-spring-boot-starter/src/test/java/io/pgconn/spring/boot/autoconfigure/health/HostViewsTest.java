@@ -90,6 +90,40 @@ class HostViewsTest {
     }
 
     /**
+     * New user 20 F8: under prefer-standby the primary answered first and was the active host until the standby's
+     * first answer — "failover 1" at every start. A first-pass host settles as soon as every host ahead of it is
+     * probed; a host of the last pass only once every host is.
+     */
+    @Test
+    void theFirstRoundSettlingTheActiveHostIsNoFailover() {
+        FailoverTracker preferStandby = new FailoverTracker("readsPg");
+        HostViews reads = new HostViews(List.of(DB1, DB2), TargetSessionAttrs.PREFER_STANDBY, preferStandby);
+        reads.update(0, up(DB1, ServerRole.PRIMARY));
+        assertThat(reads.snapshot().active().host()).as("what a connect would take now").isEqualTo(DB1);
+        assertThat(preferStandby.activeHost()).as("db2 may still be a standby").isNull();
+        reads.update(1, up(DB2, ServerRole.STANDBY));
+        assertThat(reads.snapshot().active().host()).isEqualTo(DB2);
+        assertThat(reads.snapshot().failovers()).isZero();
+        assertThat(preferStandby.activeHost()).isEqualTo(DB2);
+        // a real change afterwards still counts: the standby goes down, reads land on the primary
+        reads.update(1, down(DB2, "connection refused (db2:5432)"));
+        assertThat(reads.snapshot().active().host()).isEqualTo(DB1);
+        assertThat(reads.snapshot().failovers()).isEqualTo(1);
+
+        // read-write: db2 answers first as primary while db1, ahead of it, is not probed yet
+        this.views.update(1, up(DB2, ServerRole.PRIMARY));
+        assertThat(this.tracker.activeHost()).isNull();
+        this.views.update(0, up(DB1, ServerRole.PRIMARY));
+        assertActive(DB1, 0);
+    }
+
+    @Test
+    void aFirstPassHostWithEveryHostAheadOfItProbedSettlesAtOnce() {
+        this.views.update(0, up(DB1, ServerRole.PRIMARY));
+        assertActive(DB1, 0);
+    }
+
+    /**
      * A primary refusing new logins for want of a free slot (53300) still serves its sessions: it stays the active
      * host, no failover counted, the health's warning names it; a host that takes new sessions goes first.
      */

@@ -6,6 +6,7 @@ import io.pgconn.config.TargetSessionAttrs;
 import io.pgconn.r2dbc.PgConnPoolEviction;
 import io.pgconn.r2dbc.PgConnR2dbcConnectionFactory;
 import io.pgconn.spring.boot.autoconfigure.PgConnAutoConfiguration;
+import io.pgconn.spring.boot.autoconfigure.PgConnFactoryBuilders;
 import io.r2dbc.pool.ConnectionPool;
 import io.r2dbc.pool.ConnectionPoolConfiguration;
 import io.r2dbc.spi.ConnectionFactory;
@@ -25,7 +26,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * NEW-USER-19 F14: the starter README's recipe "reads on the standby, writes on the primary" over the same
  * {@code pg.conn.*} hosts. The second factory, pool and client are not default candidates, so the auto-configured
  * factory, pool (and with them Spring Data's client, transactions and repositories) stay; the second factory's
- * {@code ConnConfig} is the auto-configured one's with another {@code target_session_attrs} (no connect: beans only).
+ * {@code ConnConfig} is the auto-configured one's with another {@code target_session_attrs} (no connect: beans only),
+ * its builder the starter's {@link PgConnFactoryBuilders} (SSL bundle, codecs, tracers: ReadsOnTheStandbyRecipeTlsIT).
  */
 class ReadsOnTheStandbyRecipeTest {
 
@@ -65,9 +67,9 @@ class ReadsOnTheStandbyRecipeTest {
 
         @Bean(defaultCandidate = false)
         @Qualifier("reads")
-        PgConnectionFactory readsPg(PgConnectionFactory pgConnectionFactory) {
-            return PgConnectionFactory.create(pgConnectionFactory.config().toBuilder()
-                    .targetSessionAttrs(TargetSessionAttrs.PREFER_STANDBY).build());
+        PgConnectionFactory readsPg(PgConnectionFactory pgConnectionFactory, PgConnFactoryBuilders builders) {
+            return builders.builder("readsPg", pgConnectionFactory.config().toBuilder()
+                    .targetSessionAttrs(TargetSessionAttrs.PREFER_STANDBY).build()).build();
         }
 
         @Bean(defaultCandidate = false, destroyMethod = "dispose")
