@@ -26,8 +26,13 @@ public interface SubscriptionEvents {
      * {@code target_session_attrs} (a {@link WrongRoleException} as {@code cause}: after a switchover,
      * the old primary turned read-only), or the first connect of {@link NotificationSubscriber#start}
      * failed; attempt {@code attempt} of the policy starts after the backoff.
-     * Notifications sent from now until {@link #reconnected} are lost: PostgreSQL queues nothing for a
-     * listener that is not connected (and a server in the wrong role gets no more writes).
+     * Notifications sent since the connection stopped working until {@link #reconnected} are lost:
+     * PostgreSQL queues nothing for a listener that is not connected (and a server in the wrong role gets
+     * no more writes). "Stopped working" can be well before this call: a network that silently drops
+     * packets shows only when the health monitor or TCP gives up on the connection, tens of seconds later
+     * (a new user's black-holed primary: a notification sent 3 s into a 35-s outage, told
+     * {@code reconnecting} ~20 s in). So on {@link #reconnected} re-read everything you follow, not only
+     * what changed after this call.
      */
     default void reconnecting(int attempt, Throwable cause) {
     }

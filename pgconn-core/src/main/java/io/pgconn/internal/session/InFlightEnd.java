@@ -51,9 +51,8 @@ final class InFlightEnd extends Exchange {
 
     private void queueIn(PipelinedSession session) {
         SessionGate gate = session.gate();
-        if (!gate.tryEnter()) {
-            gate.defer(() -> queueIn(session), session.eventLoop()); // a caller owns the session: queued after it
-            return;
+        if (!gate.enterOrDefer(InFlightEnd::queueIn, this, session, session.eventLoop())) {
+            return; // a caller owns the session: queued after it
         }
         try {
             gate.queued();

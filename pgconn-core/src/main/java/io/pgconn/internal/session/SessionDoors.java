@@ -47,9 +47,8 @@ final class SessionDoors {
     }
 
     private void enqueue(Exchange exchange) {
-        if (!gate.tryEnter()) {
-            gate.defer(() -> enqueue(exchange), channel.eventLoop()); // a caller owns the session: queued after it
-            return;
+        if (!gate.enterOrDefer(SessionDoors::enqueue, this, exchange, channel.eventLoop())) {
+            return; // a caller owns the session: queued after it
         }
         try {
             gate.queued();
@@ -100,8 +99,7 @@ final class SessionDoors {
      * ({@link SessionGate#defer}: the loop does not wait for it).
      */
     void inSession(Runnable task) {
-        if (!gate.tryEnter()) {
-            gate.defer(task, channel.eventLoop());
+        if (!gate.enterOrDefer(task, channel.eventLoop())) {
             return;
         }
         try {

@@ -23,8 +23,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p><b>Owned, for the caller's start.</b> The loop gives its count back <em>before</em> the completion that wakes a
  * caller (so that a caller closing at once finds the session idle), and goes on in the session's code after it (the
  * FIFO's next head, the read's end, a type lookup's statement-cache drop). So every place where the loop enters the
- * session's code is a door ({@link #tryEnter}/{@link #exit}, nested on a loop-local depth): a door entered without the
- * loop's count marks the loop {@link #INSIDE}, and {@link #quiet} inside a door turns the count into that mark in one
+ * session's code is a door ({@link #enterOrDefer}, then {@link #exit}; nested on a loop-local depth): a door entered
+ * without the loop's count marks the loop {@link #INSIDE}, and {@link #quiet} inside a door turns the count into that mark in one
  * step. A caller owns the session ({@link #OWNED}) only from zero — nothing counted, the loop outside the session's
  * code, not closed — and releases it into "the loop has work" ({@link #releaseOwned}). A door entered from outside
  * meanwhile spins briefly for the release, then does not wait: its work is deferred ({@link #defer}, marked
@@ -172,12 +172,50 @@ final class SessionGate {
     }
 
     /**
-     * Event loop, when {@link #tryEnter} said no: {@code task} runs in the session's code once the owner gave the session
-     * back, after the work deferred before it. An owner that holds the session longer than {@link #SLOW_OWNER_MILLIS}
+     * A door of the session's code, called again when its work was deferred ({@link #enterOrDefer}): the door's own
+     * method, a method reference that captures nothing ({@code SessionHandler::channelInactive}), so it is one constant
+     * object and naming it allocates nothing.
+     */
+    @FunctionalInterface
+    interface Door<S, A> {
+        void run(S self, A arg);
+    }
+
+    /**
+     * Event loop, at every door of the session's code, as {@code if (!gate.enterOrDefer(Owner::thisDoor, this, arg,
+     * loop)) return;} then the door's work and {@link #exit} in a {@code finally}: true when the loop entered; false when
+     * a caller owns the session — {@code door}, called again later with the same receiver and argument, is deferred
+     * ({@link #defer}) until the owner's release, after the work deferred before it, and enters then (nested in the
+     * deferred work's door). One line per door: the deferral names the door itself, and nothing is allocated unless it
+     * defers (the per-message path: a read entered at once makes no object).
+     *
+     * <p>Not a method that runs the work itself: that would put two more frames (it and the door's lambda) between
+     * Netty's callback and each message's handling, whose row decoding already sits near the JIT's inlining depth limit.
+     */
+    <S, A> boolean enterOrDefer(Door<S, A> door, S self, A arg, EventLoop loop) {
+        if (tryEnter()) {
+            return true;
+        }
+        defer(() -> door.run(self, arg), loop);
+        return false;
+    }
+
+    /** {@link #enterOrDefer(Door, Object, Object, EventLoop)} for a door that is a task: {@code task} runs again later. */
+    boolean enterOrDefer(Runnable task, EventLoop loop) {
+        if (tryEnter()) {
+            return true;
+        }
+        defer(task, loop);
+        return false;
+    }
+
+    /**
+     * Event loop, when {@link #tryEnter} said no ({@link #enterOrDefer} calls it): {@code task} runs in the session's
+     * code once the owner gave the session back, after the work deferred before it. An owner that holds the session longer than {@link #SLOW_OWNER_MILLIS}
      * (a preempted caller's thread; an Error that left the session owned) is logged once; the loop's other connections
      * go on meanwhile.
      */
-    void defer(Runnable task, EventLoop loop) {
+    private void defer(Runnable task, EventLoop loop) {
         if (deferred.isEmpty()) {
             long wait = ++waits;
             if (!slowOwnerLogged) {

@@ -2,6 +2,7 @@ package io.pgconn.internal.session;
 
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.EventLoop;
 import io.netty.util.ReferenceCountUtil;
 import io.pgconn.FatalErrors;
 import io.pgconn.PgProtocolException;
@@ -32,6 +33,10 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
     private long messagesRead;
     /** The connection's decoder, counting raw bytes ({@link #readProgress}); absent where a test feeds messages. */
     private BackendMessageDecoder decoder;
+    /** This handler's place in its pipeline (set when added; a handler is in one pipeline only): for a deferred read. */
+    private ChannelHandlerContext ctx;
+    /** The channel's event loop (set when added): where deferred work runs, read once, not per message. */
+    private EventLoop loop;
 
     public SessionHandler(PipelinedSession session) {
         this.session = session;
@@ -43,6 +48,8 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
+        this.ctx = ctx;
+        this.loop = ctx.channel().eventLoop();
         decoder = ctx.pipeline().get(BackendMessageDecoder.class);
         session.attach(ctx.channel(), this);
     }
@@ -50,9 +57,8 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void handlerRemoved(ChannelHandlerContext ctx) {
         SessionGate door = session.gate();
-        if (!door.tryEnter()) {
-            door.defer(() -> handlerRemoved(ctx), ctx.channel().eventLoop()); // a caller owns the session: after it
-            return;
+        if (!door.enterOrDefer(SessionHandler::handlerRemoved, this, ctx, loop)) {
+            return; // a caller owns the session: after it
         }
         try {
             session.writes().discardPending();
@@ -75,10 +81,8 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
 
     private void read(ChannelHandlerContext ctx, Object msg) {
         SessionGate door = session.gate();
-        if (!door.tryEnter()) {
-            // a caller starting a statement owns the session and has not given it back: read after it, in order
-            door.defer(() -> readDeferred(ctx, msg), ctx.channel().eventLoop());
-            return;
+        if (!door.enterOrDefer(SessionHandler::readDeferred, this, msg, loop)) {
+            return; // a caller starting a statement owns the session and has not given it back: read after it, in order
         }
         try {
             dispatch(msg);
@@ -98,7 +102,7 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
     }
 
     /** A read the owner's release let through: what it throws ends the session, as Netty does with channelRead's. */
-    private void readDeferred(ChannelHandlerContext ctx, Object msg) {
+    private void readDeferred(Object msg) {
         try {
             read(ctx, msg);
         } catch (Throwable e) {
@@ -159,9 +163,8 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
     public void channelReadComplete(ChannelHandlerContext ctx) {
         SessionGate door = session.gate();
         if (door.loopHasWork()) {
-            if (!door.tryEnter()) {
-                door.defer(() -> channelReadComplete(ctx), ctx.channel().eventLoop()); // after the reads deferred before it
-                return;
+            if (!door.enterOrDefer(SessionHandler::channelReadComplete, this, ctx, loop)) {
+                return; // after the reads deferred before it
             }
             try {
                 session.reads().readCompleted(session.fifo().writtenUnanswered());
@@ -181,8 +184,7 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         SessionGate door = session.gate();
-        if (!door.tryEnter()) {
-            door.defer(() -> exceptionCaught(ctx, cause), ctx.channel().eventLoop());
+        if (!door.enterOrDefer(SessionHandler::exceptionCaught, this, cause, loop)) {
             return;
         }
         try {
@@ -196,11 +198,15 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
         }
     }
 
+    /** {@link #exceptionCaught(ChannelHandlerContext, Throwable)} deferred for a caller's start. */
+    private void exceptionCaught(Throwable cause) {
+        exceptionCaught(ctx, cause);
+    }
+
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         SessionGate door = session.gate();
-        if (!door.tryEnter()) {
-            door.defer(() -> channelInactive(ctx), ctx.channel().eventLoop());
+        if (!door.enterOrDefer(SessionHandler::channelInactive, this, ctx, loop)) {
             return;
         }
         try {

@@ -162,14 +162,10 @@ class SessionGateTest {
         List<String> ran = new CopyOnWriteArrayList<>();
         CompletableFuture<Boolean> entered = new CompletableFuture<>();
         LOOP.execute(() -> {
-            boolean first = gate.tryEnter(); // an answer's read, a task: the owner has not given the session back
-            if (!first) {
-                gate.defer(() -> ran.add("read, inside: " + gate.loopInside()), LOOP);
-            }
-            boolean second = gate.tryEnter(); // behind deferred work: deferred too, without a spin
-            if (!second) {
-                gate.defer(() -> ran.add("task"), LOOP);
-            }
+            // an answer's read, a task: the owner has not given the session back
+            boolean first = gate.enterOrDefer(() -> ran.add("read, inside: " + gate.loopInside()), LOOP);
+            // behind deferred work: deferred too, without a spin
+            boolean second = gate.enterOrDefer(() -> ran.add("task"), LOOP);
             entered.complete(first || second);
         });
         assertThat(entered.get(10, TimeUnit.SECONDS)).as("a door while the session is owned").isFalse();
@@ -187,16 +183,63 @@ class SessionGateTest {
         assertThat(gate.state()).isEqualTo(SessionGate.LOOP | 1);
     }
 
+    /** A door written as the session's doors are: {@link SessionGate#enterOrDefer} naming itself, its work, the exit. */
+    private final class ReadDoor {
+        final List<String> ran = new CopyOnWriteArrayList<>();
+
+        void read(String message) {
+            if (!gate.enterOrDefer(ReadDoor::read, this, message, LOOP)) {
+                ran.add("deferred: " + message);
+                return;
+            }
+            try {
+                ran.add(message + ", inside: " + gate.loopInside());
+            } finally {
+                gate.exit();
+            }
+        }
+    }
+
+    @Test
+    void aDoorEnteredAtOnceDoesItsWorkInsideAndDefersNothing() throws Exception {
+        ReadDoor door = new ReadDoor();
+        LOOP.submit(() -> door.read("a DataRow")).get(10, TimeUnit.SECONDS);
+        assertThat(door.ran).containsExactly("a DataRow, inside: true");
+        assertThat(gate.state()).as("left after its work").isZero();
+        assertThat(LOOP.submit(gate::loopInside).get(10, TimeUnit.SECONDS)).isFalse();
+        assertThat(gate.own(0)).as("nothing deferred keeps an owner out").isTrue();
+    }
+
+    /**
+     * {@link SessionGate#enterOrDefer} while a caller owns the session: each door returns at once, and after the release
+     * each is called again with its own argument, in the order the doors were entered (a task among them), and enters
+     * then, inside the deferred work's door.
+     */
+    @Test
+    void aDoorDeferredWhileOwnedIsCalledAgainWithItsOwnArgumentInOrderAfterTheRelease() throws Exception {
+        ReadDoor door = new ReadDoor();
+        assertThat(gate.own(0)).isTrue();
+        LOOP.submit(() -> {
+            door.read("first");
+            gate.enterOrDefer(() -> door.ran.add("task, inside: " + gate.loopInside()), LOOP);
+            door.read("second");
+        }).get(10, TimeUnit.SECONDS);
+        assertThat(door.ran).as("nothing ran before the release").containsExactly("deferred: first", "deferred: second");
+        assertThat(gate.state()).isEqualTo(SessionGate.OWNED | SessionGate.WAITING);
+
+        gate.releaseOwned(true, LOOP);
+        assertThat(LOOP.submit(() -> List.copyOf(door.ran)).get(10, TimeUnit.SECONDS)).containsExactly(
+                "deferred: first", "deferred: second", "first, inside: true", "task, inside: true", "second, inside: true");
+        assertThat(LOOP.submit(gate::loopInside).get(10, TimeUnit.SECONDS)).as("left after the deferred work").isFalse();
+        assertThat(gate.state()).isEqualTo(SessionGate.LOOP);
+    }
+
     @Test
     void anOwnerThatNeverGivesTheSessionBackHoldsUpOnlyItsOwnDoors() throws Exception {
         assertThat(gate.own(0)).isTrue();
         CompletableFuture<Boolean> entered = new CompletableFuture<>();
         LOOP.execute(() -> {
-            boolean in = gate.tryEnter();
-            if (!in) {
-                gate.defer(() -> { }, LOOP);
-            }
-            entered.complete(in);
+            entered.complete(gate.enterOrDefer(() -> { }, LOOP));
         });
         assertThat(entered.get(10, TimeUnit.SECONDS)).isFalse();
         for (int i = 0; i < 3; i++) {
