@@ -25,7 +25,9 @@ import java.util.concurrent.Flow;
 /**
  * An open session with one PostgreSQL server. Obtained from {@link PgConnectionFactory#connect()}
  * or {@link #connect(String)}. All methods are safe from any thread; futures complete on the
- * connection's event loop, so do not block in their callbacks.
+ * connection's event loop, so do not block in their callbacks. No method blocks its caller except
+ * {@link #copyInFrom} and {@link #copyOutTo}, the stream forms of COPY, which read or write a stream on the
+ * calling thread (and are refused on an event loop).
  */
 public interface PgConnection {
 
@@ -204,7 +206,7 @@ public interface PgConnection {
      * closed. Its {@code IOException} fails the COPY (the server rolls it back) and is thrown as is; a server error is
      * thrown as its {@link PgException}. Refused on an event loop thread ({@code IllegalStateException}).
      */
-    long copyIn(String sql, InputStream data) throws IOException;
+    long copyInFrom(String sql, InputStream data) throws IOException;
 
     /** {@link #copyIn(String, Flow.Publisher)} with {@code data} as one chunk, copied when it is written: leave the array alone until the future completes. */
     default CompletableFuture<Long> copyIn(String sql, byte[] data) {
@@ -249,7 +251,7 @@ public interface PgConnection {
      * row count. The stream is neither flushed nor closed. Its {@code IOException} cancels the COPY and is thrown as
      * is; a server error is thrown as its {@link PgException}. Refused on an event loop thread.
      */
-    long copyOut(String sql, OutputStream out) throws IOException;
+    long copyOutTo(String sql, OutputStream out) throws IOException;
 
     /** The transaction status of the server's last ReadyForQuery (before any request, IDLE). */
     TransactionStatus transactionStatus();

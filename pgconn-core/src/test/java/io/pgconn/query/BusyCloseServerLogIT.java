@@ -218,6 +218,61 @@ class BusyCloseServerLogIT {
         assertClean(logUntilNow());
     }
 
+    /**
+     * REVIEW-20 Y3/C2: a copyIn whose publisher stalls (the backend waits in COPY-IN mode for data) is ended with
+     * CopyFail before the Terminate; a Terminate read in COPY-IN mode is "unexpected message type 0x58 during COPY from
+     * stdin". The close waits for the COPY's ReadyForQuery (a simple Query's comes: it holds the writes but no Sync).
+     */
+    @Test
+    void closingACopyInWhosePublisherStallsEndsTheCopyBeforeTheTerminate() throws Exception {
+        PgConnection c = connect();
+        int pid = c.processId();
+        await(c.simpleQuery("CREATE TEMP TABLE busy_copy (id int, name text)"));
+        CompletableFuture<Long> copy = c.copyIn("COPY busy_copy FROM STDIN", subscriber -> subscriber.onSubscribe(
+                new java.util.concurrent.Flow.Subscription() {
+                    private boolean sent;
+
+                    @Override
+                    public void request(long n) {
+                        if (!sent) {
+                            sent = true;
+                            subscriber.onNext(java.nio.ByteBuffer.wrap("1\tone\n".getBytes(StandardCharsets.UTF_8)));
+                        }
+                        // and then nothing: the backend waits for more
+                    }
+
+                    @Override
+                    public void cancel() {
+                    }
+                }));
+        awaitWaitEvent(pid, "ClientRead");
+        assertThat(copy).isNotDone();
+
+        await(c.close());
+
+        assertThat(failure(copy)).isInstanceOf(PgClosedException.class);
+        Backends.awaitGone(PG.primary(), pid);
+        String log = logUntilNow();
+        assertThat(log).as("the server's log").doesNotContain("unexpected message type");
+        assertClean(log);
+    }
+
+    @Test
+    void closingAnUnreadCopyOutCancelsItBeforeTheSocketCloses() throws Exception {
+        PgConnection c = connect();
+        int pid = c.processId();
+        CopyCollector out = new CopyCollector(false, 0);
+        c.copyOut("COPY (" + MANY_ROWS + ") TO STDOUT").subscribe(out);
+        out.request(10);
+        awaitWaitEvent(pid, "ClientWrite");
+
+        await(c.close());
+
+        assertThat(failure(out.done)).isInstanceOf(PgClosedException.class);
+        Backends.awaitGone(PG.primary(), pid);
+        assertClean(logUntilNow());
+    }
+
     private static void awaitWaitEvent(int pid, String event) {
         Backends.awaitWaitEvent(PG.primary(), pid, event);
     }

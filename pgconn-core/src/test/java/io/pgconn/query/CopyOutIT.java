@@ -67,7 +67,7 @@ class CopyOutIT {
             ByteArrayOutputStream exported = new ByteArrayOutputStream();
             long rows;
             try {
-                rows = c.copyOut("COPY (SELECT g, 'row ' || g, g / 7.0, timestamptz '2026-01-01' + g * interval '1 minute'"
+                rows = c.copyOutTo("COPY (SELECT g, 'row ' || g, g / 7.0, timestamptz '2026-01-01' + g * interval '1 minute'"
                         + " FROM generate_series(1, 20000) g) TO STDOUT (FORMAT binary)", exported);
             } catch (IOException e) {
                 throw new AssertionError(e);
@@ -129,6 +129,45 @@ class CopyOutIT {
         }
     }
 
+    /** REVIEW-20 Y1: a subscriber that throws from onNext is treated as cancelled (Reactive Streams §2.13), the session goes on. */
+    @Test
+    void aSubscriberThatThrowsIsCancelledAndTheConnectionGoesOn() {
+        PgConnection c = connect();
+        try {
+            java.util.concurrent.atomic.AtomicLong got = new java.util.concurrent.atomic.AtomicLong();
+            CompletableFuture<Void> ended = new CompletableFuture<>();
+            c.copyOut("COPY (SELECT generate_series(1, 2000000000)) TO STDOUT").subscribe(new java.util.concurrent.Flow.Subscriber<>() {
+                @Override
+                public void onSubscribe(java.util.concurrent.Flow.Subscription s) {
+                    s.request(Long.MAX_VALUE);
+                }
+
+                @Override
+                public void onNext(java.nio.ByteBuffer chunk) {
+                    if (got.incrementAndGet() == 3) {
+                        throw new IllegalStateException("the subscriber's own bug");
+                    }
+                }
+
+                @Override
+                public void onError(Throwable t) {
+                    ended.completeExceptionally(t);
+                }
+
+                @Override
+                public void onComplete() {
+                    ended.complete(null);
+                }
+            });
+            assertThat(await(c.query("SELECT $1::int", 9)).single(Integer.class)).isEqualTo(9);
+            assertThat(c.isClosed()).isFalse();
+            assertThat(got.get()).isEqualTo(3L);
+            assertThat(ended).as("a subscriber treated as cancelled hears nothing more").isNotDone();
+        } finally {
+            await(c.close());
+        }
+    }
+
     @Test
     void aServerErrorComesAfterTheRowsBeforeItAndTheConnectionGoesOn() {
         PgConnection c = connect();
@@ -175,7 +214,7 @@ class CopyOutIT {
                     throw full;
                 }
             };
-            assertThatThrownBy(() -> c.copyOut("COPY (SELECT generate_series(1, 2000000000)) TO STDOUT", failing))
+            assertThatThrownBy(() -> c.copyOutTo("COPY (SELECT generate_series(1, 2000000000)) TO STDOUT", failing))
                     .isSameAs(full);
             assertThat(await(c.query("SELECT 2")).single(Integer.class)).isEqualTo(2);
         } finally {
@@ -199,7 +238,7 @@ class CopyOutIT {
             assertThat(await(c.query("SELECT count(*) FROM copy_dir")).single(Long.class)).isZero();
             ByteArrayOutputStream sink = new ByteArrayOutputStream();
             try {
-                assertThat(c.copyOut("COPY (VALUES (1), (2)) TO STDOUT", sink)).isEqualTo(2L);
+                assertThat(c.copyOutTo("COPY (VALUES (1), (2)) TO STDOUT", sink)).isEqualTo(2L);
             } catch (IOException e) {
                 throw new AssertionError(e);
             }

@@ -12,9 +12,12 @@ import io.r2dbc.spi.Statement;
 import io.r2dbc.spi.TransactionDefinition;
 import io.r2dbc.spi.ValidationDepth;
 import io.r2dbc.spi.Wrapped;
+import org.reactivestreams.Publisher;
+import reactor.adapter.JdkFlowAdapter;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.List;
 import java.util.ArrayList;
@@ -33,7 +36,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  * connection's: begin, commit and close through R2DBC (this connection tracks its transaction), and
  * use the session only while the R2DBC connection is held.
  */
-final class PgConnR2dbcConnection implements Connection, Wrapped<PgConnection>, Lifecycle {
+final class PgConnR2dbcConnection implements Connection, Wrapped<PgConnection>, Lifecycle, PgConnR2dbcCopy {
 
     /**
      * How long a rollback waits for reads in progress to end before it cuts them off: enough for a reader's
@@ -136,6 +139,30 @@ final class PgConnR2dbcConnection implements Connection, Wrapped<PgConnection>, 
             // one exchange under one Sync: PostgreSQL's script semantics, split into one result per statement
             return new ScriptResults(session.runScript(statements, tracker), statements.size(), unread::add).publisher();
         });
+    }
+
+    // --- COPY (PgConnR2dbcCopy) ------------------------------------------------------------------
+
+    /**
+     * The core's copyIn as an operation of this connection ({@link #beginOperation}); its end or failure tells the
+     * transaction tracker what the session's status is now. Cancelling the Mono cancels the core's future (CopyFail).
+     */
+    @Override
+    public Mono<Long> copyIn(String sql, Publisher<ByteBuffer> data) {
+        Objects.requireNonNull(data, "data");
+        return Mono.defer(() -> {
+            beginOperation();
+            return Mono.fromFuture(() -> session.connection().copyIn(sql, JdkFlowAdapter.publisherToFlowPublisher(data)), false);
+        }).doOnSuccess(rows -> tracker.onEnd()).doOnError(tracker::onError).onErrorMap(R2dbcErrors::translate);
+    }
+
+    /** The core's copyOut as an operation of this connection, its chunks as they come with the reader's demand. */
+    @Override
+    public Flux<ByteBuffer> copyOut(String sql) {
+        return Flux.defer(() -> {
+            beginOperation();
+            return JdkFlowAdapter.flowPublisherToFlux(session.connection().copyOut(sql));
+        }).doOnComplete(tracker::onEnd).doOnError(tracker::onError).onErrorMap(R2dbcErrors::translate);
     }
 
     /** Runs control SQL (transactions, settings) and completes when the server has answered. */

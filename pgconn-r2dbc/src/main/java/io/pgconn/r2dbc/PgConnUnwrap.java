@@ -38,6 +38,20 @@ public final class PgConnUnwrap {
                         + "directly or through wrappers that implement io.r2dbc.spi.Wrapped)"));
     }
 
+    /**
+     * COPY on the pgconn connection under {@code connection} (r2dbc-pool's, a proxy's ...): its
+     * {@link PgConnR2dbcCopy} side, an operation of that connection (docs/r2dbc.md §6).
+     *
+     * @throws IllegalArgumentException naming each wrapper's class when no pgconn connection is under it
+     */
+    public static PgConnR2dbcCopy copy(Connection connection) {
+        Objects.requireNonNull(connection, "connection");
+        return driverConnection(connection).orElseThrow(() ->
+                new IllegalArgumentException("not a pgconn R2DBC connection: " + chain(connection)
+                        + " wraps no pgconn connection, so it has no COPY (expected a connection from pgconn-r2dbc's"
+                        + " ConnectionFactory, directly or through wrappers that implement io.r2dbc.spi.Wrapped)"));
+    }
+
     /** The pgconn driver factory under {@code connectionFactory} (a pool, a proxy, ...), if it is one. */
     public static Optional<PgConnR2dbcConnectionFactory> driverFactory(Object connectionFactory) {
         return find(connectionFactory, PgConnR2dbcConnectionFactory.class);

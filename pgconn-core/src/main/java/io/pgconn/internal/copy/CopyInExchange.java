@@ -132,6 +132,12 @@ public final class CopyInExchange extends Exchange {
         return !done;
     }
 
+    /** A simple Query: its ReadyForQuery is owed while it holds the writes (a close counts it, REVIEW-20 Y3). */
+    @Override
+    public boolean syncPending() {
+        return false;
+    }
+
     @Override
     public String text() {
         return sql;
@@ -296,13 +302,21 @@ public final class CopyInExchange extends Exchange {
         end(failure);
     }
 
+    /**
+     * The session ends (a close, the connection lost). A COPY still taking data is ended with CopyFail first: on a close
+     * the backend then leaves COPY-IN mode and answers ReadyForQuery before the close's Terminate, which it would
+     * otherwise read as "unexpected message type 0x58 during COPY from stdin" (REVIEW-20 Y3/C2); on a lost connection
+     * the write goes nowhere. No chunk of the feed is written after it.
+     */
     @Override
     public void fail(PgException failure) {
         done = true;
-        if (phase != Phase.QUEUED) {
-            session.releaseWrites(this);
-        }
         stopFeed();
+        if (phase == Phase.COPYING) {
+            end(new CopyFail(CopyTexts.CLOSED));
+        }
+        phase = Phase.ANSWERED;
+        session.releaseWrites(this);
         end(failure);
     }
 

@@ -140,7 +140,11 @@ public final class CopyOutExchange extends Exchange implements Flow.Subscription
         }
         if (n <= 0) {
             cancelled();
-            downstream.onError(new IllegalArgumentException("request(" + n + "): demand must be positive (Reactive Streams §3.9)"));
+            try {
+                downstream.onError(new IllegalArgumentException("request(" + n + "): demand must be positive (Reactive Streams §3.9)"));
+            } catch (RuntimeException e) {
+                // §2.13: nothing more goes to it
+            }
             return;
         }
         demand = demand + n < 0 ? Long.MAX_VALUE : demand + n;
@@ -194,7 +198,9 @@ public final class CopyOutExchange extends Exchange implements Flow.Subscription
         ByteBuffer next;
         while (demand > 0 && !cancelRequested && (next = held.poll()) != null) {
             demand--;
-            downstream.onNext(next);
+            if (!delivered(next)) {
+                return;
+            }
         }
         if (held.isEmpty() && done && !signalled && !cancelRequested) {
             signalEnd();
@@ -212,6 +218,12 @@ public final class CopyOutExchange extends Exchange implements Flow.Subscription
     @Override
     public boolean holdsWrites() {
         return !done;
+    }
+
+    /** A simple Query: its ReadyForQuery is owed while it holds the writes (a close counts it, REVIEW-20 Y3). */
+    @Override
+    public boolean syncPending() {
+        return false;
     }
 
     @Override
@@ -301,7 +313,7 @@ public final class CopyOutExchange extends Exchange implements Flow.Subscription
         ByteBuffer chunk = ByteBuffer.wrap(bytes);
         if (demand > 0 && held.isEmpty()) {
             demand--;
-            downstream.onNext(chunk);
+            delivered(chunk);
             return;
         }
         held.add(chunk);
@@ -353,15 +365,33 @@ public final class CopyOutExchange extends Exchange implements Flow.Subscription
         }
     }
 
+    /**
+     * Hands {@code chunk} to the subscriber; one that throws is treated as cancelled (Reactive Streams §2.13, as a
+     * statement's subscriber is): the server is asked to stop, the rest is read past, the session goes on (REVIEW-20 Y1).
+     */
+    private boolean delivered(ByteBuffer chunk) {
+        try {
+            downstream.onNext(chunk);
+            return true;
+        } catch (RuntimeException e) {
+            cancelled();
+            return false;
+        }
+    }
+
     private void signalEnd() {
         signalled = true;
-        if (outcome != null) {
-            downstream.onError(outcome);
-            return;
+        try {
+            if (outcome != null) {
+                downstream.onError(outcome);
+                return;
+            }
+            if (rowCount != null) {
+                rowCount.accept(rows);
+            }
+            downstream.onComplete();
+        } catch (RuntimeException e) {
+            // a subscriber that throws from its end (§2.13): nothing more goes to it, and the session goes on
         }
-        if (rowCount != null) {
-            rowCount.accept(rows);
-        }
-        downstream.onComplete();
     }
 }

@@ -37,7 +37,7 @@ public final class CopyStreams {
      */
     public static long copyIn(QuerySession session, String sql, InputStream in) throws IOException {
         Objects.requireNonNull(in, "in");
-        refuseOnAnEventLoop("copyIn(String, InputStream)");
+        refuseOnAnEventLoop("copyInFrom(String, InputStream)");
         StreamPublisher publisher = new StreamPublisher();
         CompletableFuture<Long> copy = CopyInExchange.start(session, sql, publisher);
         copy.whenComplete((rows, e) -> publisher.wake());
@@ -47,7 +47,7 @@ public final class CopyStreams {
         } catch (InterruptedException e) {
             copy.cancel(false);
             Thread.currentThread().interrupt();
-            throw new InterruptedIOException("copyIn interrupted: the COPY was cancelled (the server rolls it back)");
+            throw new InterruptedIOException("copyInFrom interrupted: the COPY was cancelled (the server rolls it back)");
         }
         try {
             return copy.join();
@@ -65,7 +65,7 @@ public final class CopyStreams {
      */
     public static long copyOut(QuerySession session, String sql, OutputStream out) throws IOException {
         Objects.requireNonNull(out, "out");
-        refuseOnAnEventLoop("copyOut(String, OutputStream)");
+        refuseOnAnEventLoop("copyOutTo(String, OutputStream)");
         StreamSubscriber subscriber = new StreamSubscriber();
         CopyOutExchange.start(session, sql, subscriber, subscriber::rows);
         try {
@@ -73,7 +73,7 @@ public final class CopyStreams {
         } catch (InterruptedException e) {
             subscriber.cancel();
             Thread.currentThread().interrupt();
-            throw new InterruptedIOException("copyOut interrupted: the COPY was cancelled");
+            throw new InterruptedIOException("copyOutTo interrupted: the COPY was cancelled");
         }
     }
 

@@ -149,6 +149,17 @@ public abstract class Exchange {
     }
 
     /**
+     * Whether, while it holds the writes, its Sync is still to be written, so the server owes no ReadyForQuery for it
+     * until then (paging, a timeout, a possible COPY in the extended protocol): what a close counts
+     * ({@code CancelFirstClose}). An exchange sent as a simple Query holds the writes with its ReadyForQuery owed all
+     * the same (a COPY through copyIn/copyOut, a simple query that may start a COPY): it says false. By default
+     * {@link #holdsWrites()}.
+     */
+    public boolean syncPending() {
+        return holdsWrites();
+    }
+
+    /**
      * Whether the session must keep this exchange (and what was submitted after it) unwritten until
      * every exchange before it has been answered, then write it or let it leave ({@link #leavesUnwritten}):
      * a statement cancelled while queued, which then leaves the FIFO unwritten when no transaction is

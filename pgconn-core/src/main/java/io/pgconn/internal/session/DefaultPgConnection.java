@@ -240,7 +240,7 @@ final class DefaultPgConnection implements PgConnection {
     }
 
     @Override
-    public long copyIn(String sql, java.io.InputStream data) throws java.io.IOException {
+    public long copyInFrom(String sql, java.io.InputStream data) throws java.io.IOException {
         return CopyStreams.copyIn(session, sql, data);
     }
 
@@ -250,7 +250,7 @@ final class DefaultPgConnection implements PgConnection {
     }
 
     @Override
-    public long copyOut(String sql, java.io.OutputStream out) throws java.io.IOException {
+    public long copyOutTo(String sql, java.io.OutputStream out) throws java.io.IOException {
         return CopyStreams.copyOut(session, sql, out);
     }
 

@@ -281,9 +281,13 @@ final class ExchangeFifo {
         return writtenUnanswered() - (lastWrittenHoldsItsSync() ? 1 : 0);
     }
 
-    /** Whether the last exchange written holds the writes, its Sync not written yet (paging, a timeout, a possible COPY). */
+    /**
+     * Whether the last exchange written holds the writes with its Sync not written yet (paging, a timeout, a possible
+     * COPY in the extended protocol: {@link Exchange#syncPending}); a simple Query holding them (a COPY through
+     * copyIn/copyOut) has its ReadyForQuery owed all the same (REVIEW-20 Y3).
+     */
     boolean lastWrittenHoldsItsSync() {
-        return writeHolder != null;
+        return writeHolder != null && writeHolder.syncPending();
     }
 
     /** Exchanges written and not yet answered: how deep the pipeline on the wire is. */

@@ -117,6 +117,12 @@ class SimpleQuery extends Exchange {
         return mayCopy && !done;
     }
 
+    /** A simple Query: its ReadyForQuery comes without a Sync of ours, also while it holds the writes. */
+    @Override
+    public boolean syncPending() {
+        return false;
+    }
+
     @Override
     public String text() {
         return sql;
