@@ -100,6 +100,10 @@ class PgConnFailoverHealthIT {
         System.out.println("health while no primary: " + down.jsonString());
         assertThat(this.factory.hostStatuses().get(0).state()).as("the factory's host memory learned it from the monitor")
                 .isEqualTo(io.pgconn.HostStatus.State.DOWN);
+        DocumentContext primaryDown = JsonPath.parse(get("/actuator/metrics/pg.conn.host.status?tag=host:"
+                + StarterCluster.label(primary) + "&tag=status:down").body());
+        assertThat(primaryDown.read("$.measurements[0].value", Double.class)).as("a scrape sees the primary down too")
+                .isEqualTo(1.0);
         assertThat(this.factory.connect()).as("application traffic in the window: no read-write host")
                 .failsWithin(Duration.ofSeconds(10));
 

@@ -4,7 +4,9 @@ import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
+import io.pgconn.HostStatus;
 import io.pgconn.PgConnectionFactory;
+import io.pgconn.ServerRole;
 import io.pgconn.spring.boot.autoconfigure.FailoverTracker;
 import io.pgconn.spring.boot.autoconfigure.FailoverTrackers;
 
@@ -13,7 +15,12 @@ import java.util.Map;
 /**
  * For each {@link PgConnectionFactory} bean, tagged {@code name} with its bean name:
  * {@code pg.conn.connections.active}, connections the factory handed out that are still open;
- * {@code pg.conn.failovers}, changes of the host connections land on since start.
+ * {@code pg.conn.failovers}, changes of the host connections land on since start;
+ * {@code pg.conn.host.status} and {@code pg.conn.host.role}, per configured host (tag {@code host}, its
+ * {@code host:port} label), one gauge per status ({@code up}, {@code down}, {@code full}, {@code unknown}) and per
+ * role ({@code primary}, {@code read-only}, {@code standby}, {@code unknown}) reading 1 for the one the factory's
+ * host memory holds now and 0 for the others — what health's {@code hosts} shows, for alerts on a scrape
+ * ("primary down for 20 s", "the standby used for reads is down").
  */
 public final class PgConnMeterBinder implements MeterBinder {
 
@@ -42,5 +49,29 @@ public final class PgConnMeterBinder implements MeterBinder {
                 .tag("db.system.name", "postgresql")
                 .tag("name", name)
                 .register(registry);
+        for (HostStatus host : factory.hostStatuses()) {
+            bindHost(registry, name, factory, host.host());
+        }
+    }
+
+    private static void bindHost(MeterRegistry registry, String name, PgConnectionFactory factory, String host) {
+        for (HostStatus.State state : HostStatus.State.values()) {
+            Gauge.builder("pg.conn.host.status", factory, f -> f.hostStatus(host).state() == state ? 1 : 0)
+                    .description("1 for the status the factory's host memory holds for the host, 0 for the others")
+                    .tag("db.system.name", "postgresql")
+                    .tag("name", name)
+                    .tag("host", host)
+                    .tag("status", state.label())
+                    .register(registry);
+        }
+        for (ServerRole role : ServerRole.values()) {
+            Gauge.builder("pg.conn.host.role", factory, f -> f.hostStatus(host).role() == role ? 1 : 0)
+                    .description("1 for the role the factory's host memory holds for the host, 0 for the others")
+                    .tag("db.system.name", "postgresql")
+                    .tag("name", name)
+                    .tag("host", host)
+                    .tag("role", role.label())
+                    .register(registry);
+        }
     }
 }
