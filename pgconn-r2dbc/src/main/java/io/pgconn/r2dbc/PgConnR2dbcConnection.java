@@ -149,7 +149,7 @@ final class PgConnR2dbcConnection implements Connection, Wrapped<PgConnection>, 
      */
     @Override
     public Mono<Long> copyIn(String sql, Publisher<ByteBuffer> data) {
-        Objects.requireNonNull(data, "data");
+        requireArgument(data, "data");
         return Mono.defer(() -> {
             beginOperation();
             return Mono.fromFuture(() -> session.connection().copyIn(sql, JdkFlowAdapter.publisherToFlowPublisher(data)), false);
