@@ -104,7 +104,6 @@ public final class StatementCache {
         this.entriesStandard = standardConformingStrings();
     }
 
-    /** Off only when the server says so, as {@link SqlShapes#standardConformingStrings()} reads it. */
     /**
      * Assertions only — {@code assert cache.belongsTo(session::mayTouchState)}: its mutators assert that this thread may
      * touch the session's state ({@link QuerySession#mayTouchState}), so a missed door fails a test, not a user.
@@ -114,6 +113,7 @@ public final class StatementCache {
         return true;
     }
 
+    /** Off only when the server says so, as {@link SqlShapes#standardConformingStrings()} reads it. */
     private boolean standardConformingStrings() {
         return !"off".equals(serverParameters.get(STANDARD_CONFORMING_STRINGS));
     }
