@@ -42,8 +42,9 @@ public final class PgConnAutoConfiguration {
     /** The starter's observations and meters for a factory of the application's own (README, "Several factories"). */
     @Bean
     @ConditionalOnMissingBean
-    PgConnFactoryTracers pgConnFactoryTracers(ObjectProvider<PgConnFactoryTracerSource> sources) {
-        return new PgConnFactoryTracers(sources);
+    PgConnFactoryTracers pgConnFactoryTracers(ObjectProvider<PgConnFactoryTracerSource> sources,
+            FailoverTrackers pgConnFailoverTrackers) {
+        return new PgConnFactoryTracers(sources, pgConnFailoverTrackers);
     }
 
     /**
