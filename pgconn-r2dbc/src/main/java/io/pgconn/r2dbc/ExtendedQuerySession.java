@@ -13,7 +13,6 @@ import io.r2dbc.spi.Blob;
 import io.r2dbc.spi.Clob;
 import org.reactivestreams.Publisher;
 import org.reactivestreams.Subscriber;
-import org.reactivestreams.Subscription;
 import reactor.adapter.JdkFlowAdapter;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.MonoSink;
@@ -118,10 +117,10 @@ final class ExtendedQuerySession implements SessionPort {
             }
             return Mono.when(ends).timeout(grace, Mono.fromRunnable(() -> {
                 for (ReadInProgress read : now) { // a reader's own failure cannot stop the others': it hears it on the event loop
-                    read.cutOff(new StatementCutOffException(read.what() + " cut off by " + cutBy
+                    read.cutOff(new StatementCutOffException(read.what + " cut off by " + cutBy
                             + " on the connection to " + connection.host() + " (pid " + connection.processId()
-                            + "): " + read.stalled() + " within " + grace.toMillis() + " ms, so the "
-                            + read.cancelled() + " was cancelled for the " + cutBy + " to run"));
+                            + "): " + read.stalled + " within " + grace.toMillis() + " ms, so the "
+                            + read.cancelled + " was cancelled for the " + cutBy + " to run"));
                 }
             }));
         });
@@ -194,11 +193,9 @@ final class ExtendedQuerySession implements SessionPort {
      * operator chain): rows with their R2DBC metadata, completions; row descriptions are absorbed
      * (and their demand given back). Demand and cancellation pass through unchanged.
      */
-    private static final class PartsSubscriber extends ReadInProgress implements Flow.Subscriber<Segment>, Subscription, StatementLayer {
-        private final Subscriber<? super ResultPart> downstream;
+    private static final class PartsSubscriber extends ReadInProgress.Relayed<Segment, ResultPart> implements StatementLayer {
         private final Observer observer;
         private final ExtendedQuerySession session;
-        private Flow.Subscription upstream;
         private RowMetadata description;
         private PgConnR2dbcRowMetadata columns;
         private volatile boolean unbounded;
@@ -210,17 +207,9 @@ final class ExtendedQuerySession implements SessionPort {
         }
 
         PartsSubscriber(Subscriber<? super ResultPart> downstream, Observer observer, ExtendedQuerySession session) {
-            super(session);
-            this.downstream = downstream;
+            super(session, "statement read", READER_STALLED, "statement", downstream);
             this.observer = observer;
             this.session = session;
-        }
-
-        @Override
-        public void onSubscribe(Flow.Subscription subscription) {
-            upstream = subscription;
-            started();
-            downstream.onSubscribe(this);
         }
 
         @Override
@@ -244,22 +233,18 @@ final class ExtendedQuerySession implements SessionPort {
 
         @Override
         public void onError(Throwable error) {
-            if (!terminate()) {
-                return; // cut off
+            if (upstreamEnded()) { // else cut off
+                observer.onError(error);
+                downstream.onError(error);
             }
-            end();
-            observer.onError(error);
-            downstream.onError(error);
         }
 
         @Override
         public void onComplete() {
-            if (!terminate()) {
-                return; // cut off
+            if (upstreamEnded()) { // else cut off
+                observer.onEnd();
+                downstream.onComplete();
             }
-            end();
-            observer.onEnd();
-            downstream.onComplete();
         }
 
         @Override
@@ -269,54 +254,13 @@ final class ExtendedQuerySession implements SessionPort {
             }
             upstream.request(n);
         }
-
-        @Override
-        public void cancel() {
-            upstream.cancel();
-            end();
-        }
-
-        @Override
-        void cancelUpstream() {
-            upstream.cancel();
-        }
-
-        @Override
-        void signalError(Throwable error) {
-            downstream.onError(error);
-        }
-
-        @Override
-        String what() {
-            return "statement read";
-        }
-
-        @Override
-        String stalled() {
-            return "its reader had neither read it to its end nor cancelled it";
-        }
-
-        @Override
-        String cancelled() {
-            return "statement";
-        }
     }
 
     /** A copyOut's chunks to its reader: demand and cancel pass through unchanged. */
-    private static final class CopyOutRead extends ReadInProgress implements Flow.Subscriber<ByteBuffer>, Subscription {
-        private final Subscriber<? super ByteBuffer> downstream;
-        private Flow.Subscription upstream;
+    private static final class CopyOutRead extends ReadInProgress.Relayed<ByteBuffer, ByteBuffer> {
 
         CopyOutRead(Subscriber<? super ByteBuffer> downstream, ExtendedQuerySession session) {
-            super(session);
-            this.downstream = downstream;
-        }
-
-        @Override
-        public void onSubscribe(Flow.Subscription subscription) {
-            upstream = subscription;
-            started();
-            downstream.onSubscribe(this);
+            super(session, "COPY TO STDOUT", READER_STALLED, "COPY", downstream);
         }
 
         @Override
@@ -326,54 +270,16 @@ final class ExtendedQuerySession implements SessionPort {
 
         @Override
         public void onError(Throwable error) {
-            if (terminate()) {
-                end();
+            if (upstreamEnded()) { // else cut off
                 downstream.onError(error);
             }
         }
 
         @Override
         public void onComplete() {
-            if (terminate()) {
-                end();
+            if (upstreamEnded()) { // else cut off
                 downstream.onComplete();
             }
-        }
-
-        @Override
-        public void request(long n) {
-            upstream.request(n);
-        }
-
-        @Override
-        public void cancel() {
-            upstream.cancel();
-            end();
-        }
-
-        @Override
-        void cancelUpstream() {
-            upstream.cancel();
-        }
-
-        @Override
-        void signalError(Throwable error) {
-            downstream.onError(error);
-        }
-
-        @Override
-        String what() {
-            return "COPY TO STDOUT";
-        }
-
-        @Override
-        String stalled() {
-            return "its reader had neither read it to its end nor cancelled it";
-        }
-
-        @Override
-        String cancelled() {
-            return "COPY";
         }
     }
 
@@ -383,7 +289,7 @@ final class ExtendedQuerySession implements SessionPort {
         private CompletableFuture<Long> copy;
 
         CopyInRead(ExtendedQuerySession session, MonoSink<Long> sink) {
-            super(session);
+            super(session, "COPY FROM STDIN", "its data had neither ended nor failed", "COPY");
             this.sink = sink;
         }
 
@@ -391,15 +297,14 @@ final class ExtendedQuerySession implements SessionPort {
             this.copy = copy;
             started();
             sink.onCancel(() -> {
-                copy.cancel(false);
-                end();
+                terminate(); // the Mono is cancelled: the copy's end is not signalled to it (nor dropped by Reactor)
+                readerCancelled();
             });
             copy.whenComplete((rows, failure) -> {
                 if (failure instanceof CancellationException && cutOffAsked()) {
                     return; // the cut-off's own cancel: its error follows
                 }
-                end();
-                if (terminate()) {
+                if (upstreamEnded()) {
                     if (failure == null) {
                         sink.success(rows);
                     } else {
@@ -417,21 +322,6 @@ final class ExtendedQuerySession implements SessionPort {
         @Override
         void signalError(Throwable error) {
             sink.error(error);
-        }
-
-        @Override
-        String what() {
-            return "COPY FROM STDIN";
-        }
-
-        @Override
-        String stalled() {
-            return "its data had neither ended nor failed";
-        }
-
-        @Override
-        String cancelled() {
-            return "COPY";
         }
     }
 

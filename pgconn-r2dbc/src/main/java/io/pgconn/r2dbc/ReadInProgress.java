@@ -1,6 +1,10 @@
 package io.pgconn.r2dbc;
 
+import org.reactivestreams.Subscriber;
+import org.reactivestreams.Subscription;
+
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Flow;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -12,7 +16,16 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 abstract class ReadInProgress {
 
+    /** How a reader that neither reads nor cancels stalls its read, for the cut-off's error. */
+    static final String READER_STALLED = "its reader had neither read it to its end nor cancelled it";
+
     private final ExtendedQuerySession session;
+    /** What the cut-off's error says was cut off ("statement read", "COPY TO STDOUT" ...). */
+    final String what;
+    /** How it stalled, for the cut-off's error ({@link #READER_STALLED}, "its data had neither ended nor failed"). */
+    final String stalled;
+    /** What the server was asked to stop, for the cut-off's error ("statement", "COPY"). */
+    final String cancelled;
     /** Completes when the read ends: completed, failed, cancelled by its reader or cut off. */
     final CompletableFuture<Void> ended = new CompletableFuture<>();
     /** {@link #cutOff} ran (once). */
@@ -24,8 +37,11 @@ abstract class ReadInProgress {
      */
     private final AtomicBoolean terminated = new AtomicBoolean();
 
-    ReadInProgress(ExtendedQuerySession session) {
+    ReadInProgress(ExtendedQuerySession session, String what, String stalled, String cancelled) {
         this.session = session;
+        this.what = what;
+        this.stalled = stalled;
+        this.cancelled = cancelled;
     }
 
     /** The read began: a rollback waits for it from now on. */
@@ -44,6 +60,21 @@ abstract class ReadInProgress {
         return terminated.compareAndSet(false, true);
     }
 
+    /** The upstream's end (completion, error): claims the reader's terminal signal and ends the read; false when cut off first. */
+    final boolean upstreamEnded() {
+        if (!terminate()) {
+            return false;
+        }
+        end();
+        return true;
+    }
+
+    /** The reader's cancel: passed on upstream, and the read ends. */
+    final void readerCancelled() {
+        cancelUpstream();
+        end();
+    }
+
     /** Whether {@link #cutOff} ran: the upstream's end after the cut-off's cancel is not the reader's to hear. */
     final boolean cutOffAsked() {
         return cut.get();
@@ -54,15 +85,6 @@ abstract class ReadInProgress {
 
     /** Fails the reader with {@code error} (its one terminal signal, claimed already). */
     abstract void signalError(Throwable error);
-
-    /** What the cut-off's error says was cut off ("statement read", "COPY TO STDOUT" ...). */
-    abstract String what();
-
-    /** How it stalled, for the cut-off's error ("its reader had neither read it to its end nor cancelled it"). */
-    abstract String stalled();
-
-    /** What the server was asked to stop, for the cut-off's error ("statement", "COPY"). */
-    abstract String cancelled();
 
     /**
      * Cancels the read as its reader's cancel would, and fails the reader with {@code error}; nothing when the
@@ -92,6 +114,47 @@ abstract class ReadInProgress {
             signalError(error);
         } catch (RuntimeException ignored) {
             // Reactive Streams §2.13: a reader's failure must not break the session or the other cut-offs
+        }
+    }
+
+    /**
+     * A read relaying a core publisher's items ({@code T}) to a Reactive Streams reader of {@code R}: demand and cancel
+     * pass through unchanged, and the reader's cancel ends the read.
+     */
+    abstract static class Relayed<T, R> extends ReadInProgress implements Flow.Subscriber<T>, Subscription {
+        final Subscriber<? super R> downstream;
+        Flow.Subscription upstream;
+
+        Relayed(ExtendedQuerySession session, String what, String stalled, String cancelled, Subscriber<? super R> downstream) {
+            super(session, what, stalled, cancelled);
+            this.downstream = downstream;
+        }
+
+        @Override
+        public final void onSubscribe(Flow.Subscription subscription) {
+            upstream = subscription;
+            started();
+            downstream.onSubscribe(this);
+        }
+
+        @Override
+        public void request(long n) {
+            upstream.request(n);
+        }
+
+        @Override
+        public final void cancel() {
+            readerCancelled();
+        }
+
+        @Override
+        final void cancelUpstream() {
+            upstream.cancel();
+        }
+
+        @Override
+        final void signalError(Throwable error) {
+            downstream.onError(error);
         }
     }
 }
