@@ -29,7 +29,7 @@ public final class BenchMain {
     /** Command-line options. */
     record Options(Path results, long pauseMs, long warmupMs, long measureMs, int rounds, int maxIterations, int heapConnections,
                    List<String> clients, String pgbench, List<Scenario> scenarios, String command, int pkRounds, int pkTurn,
-                   boolean queriesWithStandby, Map<String, Path> pgconnBuilds) {
+                   boolean queriesWithStandby, Map<String, Path> pgconnBuilds, CpuPinning pinning) {
 
         static Options parse(String[] args) {
             Path results = null;
@@ -46,6 +46,7 @@ public final class BenchMain {
             int pkTurn = 500;
             boolean queriesWithStandby = false;
             Map<String, Path> pgconnBuilds = new LinkedHashMap<>();
+            CpuPinning pinning = null;
             for (int i = 0; i < args.length; i++) {
                 String a = args[i];
                 switch (a) {
@@ -75,6 +76,7 @@ public final class BenchMain {
                         }
                         pgconnBuilds.put(nameAndPath[0], Path.of(nameAndPath[1]));
                     }
+                    case "--pin-cpus" -> pinning = CpuPinning.parse(args[++i]);
                     case "--quick" -> {
                         warmup = 1000;
                         measure = 2000;
@@ -86,7 +88,7 @@ public final class BenchMain {
                     default -> throw new IllegalArgumentException("unknown option " + a + " (options: --results FILE, --pause-ms N,"
                             + " --warmup-ms N, --measure-ms N, --rounds N, --max-iterations N, --heap-connections N,"
                             + " --clients a,b, --pgbench PATH, --scenarios A,B (names of Scenario, e.g. QUERY_PK), --pk-rounds N,"
-                            + " --pk-turn N, --query-server primary-only|with-standby, --pgconn-build NAME=PATH, --quick)");
+                            + " --pk-turn N, --query-server primary-only|with-standby, --pgconn-build NAME=PATH, --pin-cpus CLIENT:SERVER, --quick)");
                 }
             }
             List<String> all = new ArrayList<>(clients);
@@ -102,7 +104,12 @@ public final class BenchMain {
             clients = List.copyOf(all);
             return new Options(results, pause, warmup, measure, rounds, maxIterations, heap, clients, pgbench, scenarios,
                     "pgconn-benchmarks/run.sh " + String.join(" ", args), pkRounds, pkTurn,
-                    queriesWithStandby, Map.copyOf(pgconnBuilds));
+                    queriesWithStandby, Map.copyOf(pgconnBuilds), pinning);
+        }
+
+        /** The command a client process is started through: {@code taskset -c CLIENT} with {@code --pin-cpus}, else nothing. */
+        List<String> clientPrefix() {
+            return pinning == null ? List.of() : pinning.clientPrefix();
         }
 
         /** The other pgconn-core build a client runs on ({@code --pgconn-build NAME=PATH}: client pgconn-NAME), or null. */
@@ -156,19 +163,27 @@ public final class BenchMain {
         List<String> extraJvmArgs = System.getenv("BENCH_WORKER_JVM_ARGS") == null ? List.of()
                 : List.of(System.getenv("BENCH_WORKER_JVM_ARGS").trim().split("\\s+"));
         String topology;
+        String cpus = "";
         try (BenchServers servers = new BenchServers(options.heapConnections() + 100)) {
             serverVersion = servers.primary().version();
             Endpoints endpoints = options.queriesWithStandby() ? servers.endpoints().queriesOnPrimaryWithStandby() : servers.endpoints();
             topology = topology(options.scenarios(), endpoints);
             System.err.println("servers up: " + servers.endpoints().asMap().entrySet().stream().filter(e -> !e.getKey().contains("assword"))
                     .map(Map.Entry::toString).collect(Collectors.joining(", ")));
-            Pgbench pgbench = new Pgbench(options.pgbench(), servers.endpoints(), Path.of("pgconn-benchmarks/target/pgbench"));
+            if (options.pinning() != null) {
+                int moved = options.pinning().pinServers(servers.servers());
+                options.pinning().pinThisProcess();
+                System.err.println("pinned: " + moved + " postgres processes to CPUs " + options.pinning().serverCpus()
+                        + ", this coordinator and every client process to CPUs " + options.pinning().clientCpus());
+            }
+            Pgbench pgbench = new Pgbench(options.pgbench(), servers.endpoints(), Path.of("pgconn-benchmarks/target/pgbench"),
+                    options.clientPrefix());
             pgbenchVersion = pgbench.version();
             List<WorkerProcess> workers = new ArrayList<>();
             try {
                 for (String client : options.clients()) {
                     WorkerProcess w = new WorkerProcess(client, endpoints, options.pauseMs(), extraJvmArgs, logDir, errors,
-                            options.pgconnBuild(client));
+                            options.pgconnBuild(client), options.clientPrefix());
                     workers.add(w);
                     settings.put(client, w.settings());
                 }
@@ -183,6 +198,7 @@ public final class BenchMain {
                         }
                     }
                 }
+                cpus = cpuPlacement(options, workers, servers);
                 for (Scenario scenario : options.scenarios()) {
                     if (scenario == Scenario.HEAP_PER_IDLE) {
                         continue; // after the timed scenarios
@@ -257,7 +273,7 @@ public final class BenchMain {
         }
         Report report = new Report(results, pgbenchLatency, pgbenchInFlight, turnP50s);
         String text = document(options, report, settings, errors, loads, loadBefore, serverVersion, topology, pgbenchVersion,
-                pgbenchLatency, pgbenchInFlight);
+                pgbenchLatency, pgbenchInFlight, cpus);
         System.out.println(text);
         if (options.results() != null) {
             Path file = options.results().toAbsolutePath();
@@ -269,7 +285,7 @@ public final class BenchMain {
 
     private static String document(Options o, Report report, Map<String, String> settings, List<String> errors, List<String> loads,
                                    String loadBefore, String serverVersion, String topology, String pgbenchVersion,
-                                   Map<Target, Pgbench.Run> pgbenchLatency, Pgbench.Run inFlight) {
+                                   Map<Target, Pgbench.Run> pgbenchLatency, Pgbench.Run inFlight, String cpus) {
         StringBuilder sb = new StringBuilder();
         sb.append("# pgconn connect benchmarks — ").append(LocalDate.now(ZoneOffset.UTC)).append("\n\n");
         sb.append("- command: `").append(o.command()).append("`\n");
@@ -285,6 +301,7 @@ public final class BenchMain {
         sb.append("- servers: PostgreSQL ").append(serverVersion).append(", two pgconn-testkit clusters with the same settings (TLS with")
                 .append(" the testkit CA, fsync=off, wal_level=replica, max_connections=").append(o.heapConnections() + 100)
                 .append("), on the same machine; per scenario: ").append(topology).append('\n');
+        sb.append("- CPUs: ").append(cpus).append('\n');
         sb.append("- baseline: ").append(pgbenchVersion).append(" `-C`, script `SELECT 1;`\n");
         sb.append("- loop: first every client runs each of its scenarios for the warm-up time; then per scenario, each client warms up ").append(o.warmupMs()).append(" ms (TLS: twice), then ")
                 .append(o.rounds()).append(" rounds in which the clients (and pgbench) take turns, each turn ")
@@ -334,6 +351,22 @@ public final class BenchMain {
                 }
             }
         }
+    }
+
+    /**
+     * Where the processes may run, read after the first warm-up (so the query server's backends of the kept query
+     * connections, forked after any pinning, are among them): {@code Cpus_allowed_list} of each worker and the set of the
+     * query server's processes'.
+     */
+    private static String cpuPlacement(Options o, List<WorkerProcess> workers, BenchServers servers) throws IOException {
+        String workerCpus = workers.stream().map(w -> w.client() + " " + CpuPinning.allowedCpus(w.pid())).collect(Collectors.joining(", "));
+        List<Long> server = servers.queryServerProcesses();
+        String serverCpus = server.stream().map(CpuPinning::allowedCpus).distinct().collect(Collectors.joining(" | "));
+        return (o.pinning() == null ? "not pinned (the scheduler places every process; default)"
+                : "--pin-cpus " + o.pinning().clientCpus() + ":" + o.pinning().serverCpus() + " (taskset: clients, pgbench and the"
+                        + " coordinator on CPUs " + o.pinning().clientCpus() + ", every postgres process on CPUs " + o.pinning().serverCpus() + ")")
+                + "; allowed CPUs after the warm-up — workers: " + workerCpus + "; the query server's " + server.size()
+                + " processes: " + serverCpus;
     }
 
     /** Which server each selected scenario ran against, for the results header. */

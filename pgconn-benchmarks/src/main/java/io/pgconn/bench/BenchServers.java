@@ -10,6 +10,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The servers of one benchmark run, both PostgreSQL 18 with the same settings (TLS with the testkit CA,
@@ -68,6 +71,20 @@ final class BenchServers implements AutoCloseable {
 
     PgServer primary() {
         return cluster.primary();
+    }
+
+    /** Every server of the run: the primary, its standby and the query server. */
+    List<PgServer> servers() {
+        List<PgServer> all = new ArrayList<>(cluster.servers());
+        all.addAll(queryServer.servers());
+        return all;
+    }
+
+    /** The query server's postmaster and every process under it (backends included): their pids. */
+    List<Long> queryServerProcesses() throws IOException {
+        long postmaster = Long.parseLong(Files.readAllLines(queryServer.primary().dataDirectory().resolve("postmaster.pid")).get(0).trim());
+        return ProcessHandle.of(postmaster).map(h -> java.util.stream.Stream.concat(java.util.stream.Stream.of(h), h.descendants())
+                .map(ProcessHandle::pid).toList()).orElse(List.of());
     }
 
     /** A loopback port nobody listens on: bound once by the OS, then released. */

@@ -37,9 +37,12 @@ final class Pgbench {
     private final String binary;
     private final Endpoints endpoints;
     private final Path script;
+    private final List<String> prefix;
 
-    Pgbench(String binary, Endpoints endpoints, Path workDir) throws IOException {
+    /** @param prefix the command pgbench is started through (empty; {@code taskset -c CPUS} with {@code --pin-cpus}) */
+    Pgbench(String binary, Endpoints endpoints, Path workDir, List<String> prefix) throws IOException {
         this.binary = binary;
+        this.prefix = prefix;
         this.endpoints = endpoints;
         Files.createDirectories(workDir);
         this.script = workDir.resolve("select1.sql");
@@ -52,7 +55,8 @@ final class Pgbench {
 
     Run run(Target target, int clients, int threads, int seconds) throws IOException, InterruptedException {
         Endpoints e = endpoints;
-        List<String> cmd = new ArrayList<>(List.of(binary, "-n", "-C", "-c", Integer.toString(clients), "-j", Integer.toString(threads),
+        List<String> cmd = new ArrayList<>(prefix);
+        cmd.addAll(List.of(binary, "-n", "-C", "-c", Integer.toString(clients), "-j", Integer.toString(threads),
                 "-T", Integer.toString(seconds), "-f", script.toString(), "-h", e.host(), "-p", Integer.toString(e.primaryPort())));
         Map<String, String> env = new java.util.HashMap<>(Map.of("PGGSSENCMODE", "disable"));
         switch (target) {

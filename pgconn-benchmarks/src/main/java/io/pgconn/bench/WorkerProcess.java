@@ -26,17 +26,13 @@ final class WorkerProcess implements AutoCloseable {
     private final Set<Scenario> supports = EnumSet.noneOf(Scenario.class);
     private final List<TurnP50s> turns = new ArrayList<>();
 
-    WorkerProcess(String client, Endpoints endpoints, long pauseMs, List<String> extraJvmArgs, Path logDir, List<String> errors)
-            throws IOException {
-        this(client, endpoints, pauseMs, extraJvmArgs, logDir, errors, null);
-    }
-
     /**
      * @param pgconnBuild for a second build of pgconn in the run ({@code --pgconn-build NAME=PATH}, client {@code pgconn-NAME}):
      *                    PATH, a pgconn-core jar or classes directory put in place of this run's pgconn-core; else null
+     * @param prefix      the command the worker is started through (empty; {@code taskset -c CPUS} with {@code --pin-cpus})
      */
     WorkerProcess(String client, Endpoints endpoints, long pauseMs, List<String> extraJvmArgs, Path logDir, List<String> errors,
-                  Path pgconnBuild) throws IOException {
+                  Path pgconnBuild, List<String> prefix) throws IOException {
         this.client = client;
         this.errors = errors;
         List<String> cmd;
@@ -51,7 +47,9 @@ final class WorkerProcess implements AutoCloseable {
         }
         Files.createDirectories(logDir);
         this.log = logDir.resolve(client + ".log");
-        this.process = new ProcessBuilder(cmd).redirectError(log.toFile()).start();
+        List<String> started = new ArrayList<>(prefix);
+        started.addAll(cmd);
+        this.process = new ProcessBuilder(started).redirectError(log.toFile()).start();
         this.out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
         this.in = new PrintWriter(new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8), true);
         for (String line : answer()) {
@@ -116,6 +114,11 @@ final class WorkerProcess implements AutoCloseable {
 
     String client() {
         return client;
+    }
+
+    /** The worker's process id (for its CPUs in the results header). */
+    long pid() {
+        return process.pid();
     }
 
     String settings() {

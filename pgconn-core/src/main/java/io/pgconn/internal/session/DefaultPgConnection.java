@@ -69,7 +69,7 @@ final class DefaultPgConnection implements PgConnection {
         // the session's label, not hostSpec().label() (a new String per call): one copy per connection, not three
         this.transactions = new TransactionCommands(session, session.host());
         this.end = new SessionEnd(channel, session, session.host(), () -> canceller.apply(facts));
-        session.cancelAction(end::cancelQuietly);
+        session.cancelAction(end::cancelBounded);
         session.closeAction(this::closeUnanswered);
     }
 

@@ -72,7 +72,7 @@ public final class PgConnAutoConfiguration {
         @Bean
         @ConditionalOnMissingBean(name = "pgConnSanitizingFunction")
         PgConnSanitizingFunction pgConnSanitizingFunction(PgConnProperties properties) {
-            return new PgConnSanitizingFunction(() -> ConnConfigAssembler.secrets(properties, null));
+            return new PgConnSanitizingFunction(new BoundPropertySecrets(properties));
         }
     }
 
