@@ -11,9 +11,6 @@ import io.pgconn.query.SqlShape;
 import io.pgconn.query.TransactionOptions;
 import io.pgconn.query.TransactionStatus;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.Map;
@@ -25,9 +22,8 @@ import java.util.concurrent.Flow;
 /**
  * An open session with one PostgreSQL server. Obtained from {@link PgConnectionFactory#connect()}
  * or {@link #connect(String)}. All methods are safe from any thread; futures complete on the
- * connection's event loop, so do not block in their callbacks. No method blocks its caller except
- * {@link #copyInFrom} and {@link #copyOutTo}, the stream forms of COPY, which read or write a stream on the
- * calling thread (and are refused on an event loop).
+ * connection's event loop, so do not block in their callbacks. No method blocks its caller (the blocking
+ * stream forms of COPY are {@link io.pgconn.query.PgCopyStreams}').
  */
 public interface PgConnection {
 
@@ -191,7 +187,8 @@ public interface PgConnection {
      * statement taken back while still queued). The server's {@code statement_timeout} applies as to any statement;
      * {@link #cancel()} asks the server to stop it. A text of several statements fails the future with an
      * {@code IllegalArgumentException} before anything is sent; a statement that is not a COPY FROM STDIN fails it
-     * with a {@link PgException} saying what the server started (docs/query.md §6).
+     * with a {@link PgException} saying what the server started (docs/query.md §6). From an {@code InputStream}, on a
+     * thread that may block: {@link io.pgconn.query.PgCopyStreams#copyIn}.
      *
      * <pre>{@code
      * long rows = connection.copyIn("COPY item (id, name) FROM STDIN (FORMAT csv)",
@@ -199,14 +196,6 @@ public interface PgConnection {
      * }</pre>
      */
     CompletableFuture<Long> copyIn(String sql, Flow.Publisher<? extends ByteBuffer> data);
-
-    /**
-     * {@link #copyIn(String, Flow.Publisher)} with the bytes of {@code data}, read on the calling thread in chunks of
-     * 64 KiB as the socket takes them; blocks until the COPY ended and returns its row count. The stream is not
-     * closed. Its {@code IOException} fails the COPY (the server rolls it back) and is thrown as is; a server error is
-     * thrown as its {@link PgException}. Refused on an event loop thread ({@code IllegalStateException}).
-     */
-    long copyInFrom(String sql, InputStream data) throws IOException;
 
     /** {@link #copyIn(String, Flow.Publisher)} with {@code data} as one chunk, copied when it is written: leave the array alone until the future completes. */
     default CompletableFuture<Long> copyIn(String sql, byte[] data) {
@@ -239,19 +228,14 @@ public interface PgConnection {
      * came before it. Cancelling the subscription asks the server to stop (a CancelRequest while the COPY runs), reads
      * the rest past, and leaves the connection usable. The copy owns the session as {@link #copyIn} does; a statement
      * that is not a COPY TO STDOUT is signalled as a {@link PgException} (a COPY FROM STDIN is failed with CopyFail).
+     * A {@link io.pgconn.query.CopyOutSubscriber} also hears the COPY's row count, just before {@code onComplete}. To
+     * an {@code OutputStream}, on a thread that may block: {@link io.pgconn.query.PgCopyStreams#copyOut}.
      *
      * <pre>{@code
      * connection.copyOut("COPY item TO STDOUT (FORMAT csv)").subscribe(subscriberWritingTo(file));
      * }</pre>
      */
     Flow.Publisher<ByteBuffer> copyOut(String sql);
-
-    /**
-     * {@link #copyOut(String)} written to {@code out} on the calling thread; blocks until the COPY ended and returns its
-     * row count. The stream is neither flushed nor closed. Its {@code IOException} cancels the COPY and is thrown as
-     * is; a server error is thrown as its {@link PgException}. Refused on an event loop thread.
-     */
-    long copyOutTo(String sql, OutputStream out) throws IOException;
 
     /** The transaction status of the server's last ReadyForQuery (before any request, IDLE). */
     TransactionStatus transactionStatus();

@@ -33,12 +33,40 @@ class HostileCopyIT {
 
     /** Logs in, then reads the first Query. */
     private static ScriptedServer serverAfterQuery(ScriptedServer.Script rest) {
-        return ScriptedServer.start(c -> {
+        return ScriptedServer.start(afterQuery(rest));
+    }
+
+    /** The session's script: logs in, reads the first Query, then plays {@code rest}. */
+    private static ScriptedServer.Script afterQuery(ScriptedServer.Script rest) {
+        return c -> {
             c.readStartupRefusingTls();
             c.send(Backend.trustLogin());
             assertType(c.readMessage(), 'Q');
             rest.play(c);
-        });
+        };
+    }
+
+    /**
+     * The rest of a resent cancel's session: once the CancelRequest came again, the COPY fails with 57014, and the
+     * next Query is answered with a row "usable".
+     */
+    private static void answerTheResentCancel(Conversation c, DroppedFirstCancel cancels) throws Exception {
+        cancels.awaitSentAgain();
+        c.send(error("57014", "canceling statement due to user request"), Backend.readyForQuery());
+        assertType(c.readMessage(), 'Q');
+        c.send(Backend.oneRow(new String[] {"v"}, new String[] {"usable"}));
+        c.awaitClientClose();
+    }
+
+    /** After a resent cancel: the connection runs the next query, and no third CancelRequest came. */
+    private static void assertUsableAfterTheResend(ScriptedServer server, PgConnection connection, DroppedFirstCancel cancels)
+            throws Exception {
+        assertThat(cancels.sentAgain(5)).as("a second CancelRequest").isTrue();
+        assertThat(value(connection.simpleQuery("SELECT v")).singleValue()).isEqualTo("usable");
+        assertThat(cancels.cancels).as("no CancelRequest after the COPY answered").hasValue(2);
+        connection.close().get(5, TimeUnit.SECONDS);
+        server.awaitConnectionsEnded(Duration.ofSeconds(5));
+        server.assertScriptsPassed();
     }
 
     private static void assertType(Conversation.Message message, char type) {
@@ -291,6 +319,74 @@ class HostileCopyIT {
                     .hasMessageContaining("was sending its data");
             assertThat(data.cancelled.get()).isTrue();
             server.awaitConnectionsEnded(Duration.ofSeconds(5));
+        }
+    }
+
+    /**
+     * REVIEW-20 C4: a copyOut's CancelRequest that the server dropped (it reached the backend too early, docs/query.md
+     * §5) is sent again, as a statement's is: the COPY holds the writes, so nothing of ours is behind it and the signal
+     * can hit only it. Seen failing before: one CancelRequest only, the export went on, and the connection was closed
+     * after the cancel grace ("the server sent nothing for 1 s after a cancel request").
+     */
+    @Test
+    void aCopyOutsCancelRequestTheServerDroppedIsSentAgain() throws Exception {
+        DroppedFirstCancel cancels = new DroppedFirstCancel();
+        try (ScriptedServer server = cancels.start(afterQuery(c -> {
+            c.send(copyResponse('H', 0), copyData("1\n"), copyData("2\n"));
+            answerTheResentCancel(c, cancels);
+        })); HostileClient client = new HostileClient(server, OPTIONS)) {
+            PgConnection connection = client.connect();
+            CompletableFuture<ByteBuffer> first = new CompletableFuture<>();
+            connection.copyOut("COPY t TO STDOUT").subscribe(new Flow.Subscriber<>() {
+                private Flow.Subscription subscription;
+
+                @Override
+                public void onSubscribe(Flow.Subscription s) {
+                    subscription = s;
+                    s.request(1);
+                }
+
+                @Override
+                public void onNext(ByteBuffer chunk) {
+                    subscription.cancel(); // one row was enough
+                    first.complete(chunk);
+                }
+
+                @Override
+                public void onError(Throwable t) {
+                    first.completeExceptionally(t);
+                }
+
+                @Override
+                public void onComplete() {
+                }
+            });
+            assertThat(value(first)).isNotNull();
+
+            assertUsableAfterTheResend(server, connection, cancels);
+        }
+    }
+
+    /**
+     * C4's twin for copyIn: its future cancelled while the statement waits before its CopyInResponse (a lock), so a
+     * CancelRequest is what stops it; the server drops the first one, and it is sent again.
+     */
+    @Test
+    void aCopyInsCancelRequestTheServerDroppedIsSentAgain() throws Exception {
+        DroppedFirstCancel cancels = new DroppedFirstCancel();
+        CompletableFuture<Void> waiting = new CompletableFuture<>();
+        try (ScriptedServer server = cancels.start(afterQuery(c -> {
+            waiting.complete(null); // the COPY waits for a lock: no CopyInResponse yet
+            answerTheResentCancel(c, cancels);
+        })); HostileClient client = new HostileClient(server, OPTIONS)) {
+            PgConnection connection = client.connect();
+            Endless data = new Endless(null);
+            CompletableFuture<Long> copy = connection.copyIn("COPY t FROM STDIN", data);
+            value(waiting);
+
+            copy.cancel(true);
+
+            assertUsableAfterTheResend(server, connection, cancels);
         }
     }
 

@@ -887,32 +887,20 @@ class HostileQueryIT {
      */
     @Test
     void aCancelRequestTheServerDroppedIsSentAgain() throws Exception {
-        AtomicInteger order = new AtomicInteger();
-        AtomicInteger cancels = new AtomicInteger();
+        DroppedFirstCancel cancels = new DroppedFirstCancel();
         CountDownLatch running = new CountDownLatch(1);
-        CountDownLatch cancelledAgain = new CountDownLatch(1);
-        try (ScriptedServer server = ScriptedServer.start(c -> {
-            if (order.getAndIncrement() == 0) {
-                c.readStartupRefusingTls();
-                c.send(Backend.trustLogin());
-                c.readThrough('H');
-                c.send(message('1', new byte[0]), parameterDescription(), rowDescription("v"));
-                c.readThrough('S');
-                c.send(bindComplete());
-                running.countDown();
-                if (!cancelledAgain.await(10, TimeUnit.SECONDS)) {
-                    throw new AssertionError("the CancelRequest was not sent again");
-                }
-                c.send(errorResponse("57014", "canceling statement due to user request"), Backend.readyForQuery());
-                assertThat(c.readMessage().type()).isEqualTo('Q');
-                c.send(Backend.oneRow(new String[]{"still"}, new String[]{"usable"}));
-            } else {
-                c.readStartupPacket();
-                if (cancels.incrementAndGet() == 2) {
-                    cancelledAgain.countDown(); // the first one reached the backend too early: dropped
-                }
-                c.close(); // as the postmaster does once it signalled the backend
-            }
+        try (ScriptedServer server = cancels.start(c -> {
+            c.readStartupRefusingTls();
+            c.send(Backend.trustLogin());
+            c.readThrough('H');
+            c.send(message('1', new byte[0]), parameterDescription(), rowDescription("v"));
+            c.readThrough('S');
+            c.send(bindComplete());
+            running.countDown();
+            cancels.awaitSentAgain();
+            c.send(errorResponse("57014", "canceling statement due to user request"), Backend.readyForQuery());
+            assertThat(c.readMessage().type()).isEqualTo('Q');
+            c.send(Backend.oneRow(new String[]{"still"}, new String[]{"usable"}));
         }); HostileClient client = new HostileClient(server, OPTIONS)) {
             PgConnection connection = client.connect();
             CompletableFuture<RowSet> query = connection.query("SELECT v FROM t");
@@ -920,10 +908,10 @@ class HostileQueryIT {
 
             query.cancel(true);
 
-            assertThat(cancelledAgain.await(5, TimeUnit.SECONDS)).as("a second CancelRequest").isTrue();
+            assertThat(cancels.sentAgain(5)).as("a second CancelRequest").isTrue();
             assertThat(connection.simpleQuery("SELECT 'usable'").get(5, TimeUnit.SECONDS).rows()).containsExactly(List.of("usable"));
             assertThat(connection.isClosed()).isFalse();
-            assertThat(cancels).as("no CancelRequest after the statement answered").hasValue(2);
+            assertThat(cancels.cancels).as("no CancelRequest after the statement answered").hasValue(2);
             server.assertScriptsPassed();
         }
     }

@@ -2,29 +2,20 @@ package io.pgconn.query;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Flow;
 import java.util.concurrent.atomic.AtomicLong;
 
 /** A copyOut subscriber driven by the test: keeps (or only counts) the bytes, asks only when told. */
-final class CopyCollector implements Flow.Subscriber<ByteBuffer> {
+final class CopyCollector extends DrivenSubscriber<ByteBuffer> {
 
-    final CompletableFuture<Void> done = new CompletableFuture<>();
     final AtomicLong chunks = new AtomicLong();
     final AtomicLong bytes = new AtomicLong();
     private final ByteArrayOutputStream kept;
-    private volatile Flow.Subscription subscription;
     /** Asked for again after each chunk: 0 to leave demand to the test. */
     private final long requestEach;
 
     CopyCollector(boolean keep, long requestEach) {
         this.kept = keep ? new ByteArrayOutputStream() : null;
         this.requestEach = requestEach;
-    }
-
-    @Override
-    public void onSubscribe(Flow.Subscription s) {
-        subscription = s;
     }
 
     @Override
@@ -37,26 +28,8 @@ final class CopyCollector implements Flow.Subscriber<ByteBuffer> {
             }
         }
         if (requestEach > 0) {
-            subscription.request(requestEach);
+            request(requestEach);
         }
-    }
-
-    @Override
-    public void onError(Throwable t) {
-        done.completeExceptionally(t);
-    }
-
-    @Override
-    public void onComplete() {
-        done.complete(null);
-    }
-
-    void request(long n) {
-        subscription.request(n);
-    }
-
-    void cancel() {
-        subscription.cancel();
     }
 
     String text() {

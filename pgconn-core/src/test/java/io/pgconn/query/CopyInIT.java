@@ -225,7 +225,7 @@ class CopyInIT {
                 rows.append(i).append('\t').append("s").append(i).append('\n');
             }
             byte[] bytes = rows.toString().getBytes(StandardCharsets.UTF_8);
-            assertThat(c.copyInFrom("COPY copy_stream FROM STDIN", new ByteArrayInputStream(bytes))).isEqualTo(100_000L);
+            assertThat(PgCopyStreams.copyIn(c, "COPY copy_stream FROM STDIN", new ByteArrayInputStream(bytes))).isEqualTo(100_000L);
             assertThat(count(c, "copy_stream")).isEqualTo(100_000L);
 
             IOException broken = new IOException("the disk went away");
@@ -247,7 +247,7 @@ class CopyInIT {
                     return row.length;
                 }
             };
-            assertThatThrownBy(() -> c.copyInFrom("COPY copy_stream FROM STDIN", failing)).isSameAs(broken);
+            assertThatThrownBy(() -> PgCopyStreams.copyIn(c, "COPY copy_stream FROM STDIN", failing)).isSameAs(broken);
             assertThat(count(c, "copy_stream")).as("the failed copy rolled back").isEqualTo(100_000L);
         } finally {
             await(c.close());

@@ -67,7 +67,7 @@ class CopyOutIT {
             ByteArrayOutputStream exported = new ByteArrayOutputStream();
             long rows;
             try {
-                rows = c.copyOutTo("COPY (SELECT g, 'row ' || g, g / 7.0, timestamptz '2026-01-01' + g * interval '1 minute'"
+                rows = PgCopyStreams.copyOut(c, "COPY (SELECT g, 'row ' || g, g / 7.0, timestamptz '2026-01-01' + g * interval '1 minute'"
                         + " FROM generate_series(1, 20000) g) TO STDOUT (FORMAT binary)", exported);
             } catch (IOException e) {
                 throw new AssertionError(e);
@@ -214,7 +214,7 @@ class CopyOutIT {
                     throw full;
                 }
             };
-            assertThatThrownBy(() -> c.copyOutTo("COPY (SELECT generate_series(1, 2000000000)) TO STDOUT", failing))
+            assertThatThrownBy(() -> PgCopyStreams.copyOut(c, "COPY (SELECT generate_series(1, 2000000000)) TO STDOUT", failing))
                     .isSameAs(full);
             assertThat(await(c.query("SELECT 2")).single(Integer.class)).isEqualTo(2);
         } finally {
@@ -238,7 +238,7 @@ class CopyOutIT {
             assertThat(await(c.query("SELECT count(*) FROM copy_dir")).single(Long.class)).isZero();
             ByteArrayOutputStream sink = new ByteArrayOutputStream();
             try {
-                assertThat(c.copyOutTo("COPY (VALUES (1), (2)) TO STDOUT", sink)).isEqualTo(2L);
+                assertThat(PgCopyStreams.copyOut(c, "COPY (VALUES (1), (2)) TO STDOUT", sink)).isEqualTo(2L);
             } catch (IOException e) {
                 throw new AssertionError(e);
             }
@@ -246,5 +246,57 @@ class CopyOutIT {
         } finally {
             await(c.close());
         }
+    }
+
+    /**
+     * REVIEW-20 Y2: the blocking stream forms left {@code PgConnection} for {@link PgCopyStreams}; on an event loop (a
+     * copy's {@code onNext}, which runs there) they are refused with an error naming the method and the way out.
+     */
+    @Test
+    void theStreamFormsAreRefusedOnAnEventLoopWithAClearError() {
+        PgConnection c = connect();
+        try {
+            Throwable out = onTheEventLoop(c, () -> PgCopyStreams.copyOut(c, "COPY (VALUES (1)) TO STDOUT", new ByteArrayOutputStream()));
+            assertThat(out).isInstanceOf(IllegalStateException.class).hasMessageContaining("PgCopyStreams.copyOut")
+                    .hasMessageContaining("event loop").hasMessageContaining("copyOut(String)");
+            Throwable in = onTheEventLoop(c, () -> PgCopyStreams.copyIn(c, "COPY copy_nowhere FROM STDIN",
+                    new java.io.ByteArrayInputStream(new byte[0])));
+            assertThat(in).isInstanceOf(IllegalStateException.class).hasMessageContaining("PgCopyStreams.copyIn")
+                    .hasMessageContaining("event loop").hasMessageContaining("copyIn(String, Flow.Publisher)");
+            assertThat(await(c.query("SELECT 2")).single(Integer.class)).isEqualTo(2);
+        } finally {
+            await(c.close());
+        }
+    }
+
+    /** What {@code work} threw when run on {@code c}'s event loop (in a copy's {@code onNext}), or null. */
+    private static Throwable onTheEventLoop(PgConnection c, java.util.concurrent.Callable<?> work) {
+        CompletableFuture<Throwable> thrown = new CompletableFuture<>();
+        c.copyOut("COPY (VALUES (1)) TO STDOUT").subscribe(new java.util.concurrent.Flow.Subscriber<>() {
+            @Override
+            public void onSubscribe(java.util.concurrent.Flow.Subscription s) {
+                s.request(1);
+            }
+
+            @Override
+            public void onNext(java.nio.ByteBuffer chunk) {
+                try {
+                    work.call();
+                    thrown.complete(null);
+                } catch (Throwable e) {
+                    thrown.complete(e);
+                }
+            }
+
+            @Override
+            public void onError(Throwable t) {
+                thrown.completeExceptionally(t);
+            }
+
+            @Override
+            public void onComplete() {
+            }
+        });
+        return await(thrown);
     }
 }

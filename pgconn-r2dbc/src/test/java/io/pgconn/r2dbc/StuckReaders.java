@@ -46,9 +46,29 @@ final class StuckReaders {
         return reader;
     }
 
-    /** Subscribed to one statement's rows, never asking for any and never cancelling. */
+    /**
+     * Subscribed to one statement's rows (or a copy's chunks), asking for a few or none at first and then never for
+     * more, and never cancelling.
+     */
     static final class StuckReader extends BaseSubscriber<Object> {
         private final CompletableFuture<Throwable> end = new CompletableFuture<>();
+        private final CompletableFuture<Object> first = new CompletableFuture<>();
+        private final long demand;
+
+        /** Asks for nothing. */
+        StuckReader() {
+            this(0);
+        }
+
+        /** Asks for {@code demand} at first, then for nothing more. */
+        StuckReader(long demand) {
+            this.demand = demand;
+        }
+
+        /** The first item it got, waited for up to a step. */
+        Object first() throws Exception {
+            return first.get(STEP.toSeconds(), TimeUnit.SECONDS);
+        }
 
         /** The error the reader was told (null: it completed), waited for up to a step. */
         Throwable failure() throws Exception {
@@ -57,7 +77,14 @@ final class StuckReaders {
 
         @Override
         protected void hookOnSubscribe(Subscription subscription) {
-            // no demand
+            if (demand > 0) {
+                subscription.request(demand);
+            }
+        }
+
+        @Override
+        protected void hookOnNext(Object value) {
+            first.complete(value);
         }
 
         @Override

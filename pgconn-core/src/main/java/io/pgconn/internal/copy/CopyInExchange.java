@@ -5,16 +5,12 @@ import io.pgconn.PgProtocolException;
 import io.pgconn.internal.protocol.backend.BackendMessage;
 import io.pgconn.internal.protocol.backend.CommandComplete;
 import io.pgconn.internal.protocol.backend.CopyResponse;
-import io.pgconn.internal.protocol.backend.DataRow;
-import io.pgconn.internal.protocol.backend.EmptyQueryResponse;
 import io.pgconn.internal.protocol.backend.ErrorResponse;
-import io.pgconn.internal.protocol.backend.RowDescription;
 import io.pgconn.internal.protocol.frontend.CopyData;
 import io.pgconn.internal.protocol.frontend.CopyDone;
 import io.pgconn.internal.protocol.frontend.CopyFail;
 import io.pgconn.internal.protocol.frontend.FrontendMessage;
 import io.pgconn.internal.protocol.frontend.Query;
-import io.pgconn.internal.query.Exchange;
 import io.pgconn.internal.query.QuerySession;
 import io.pgconn.internal.query.SpinThenParkFuture;
 import io.pgconn.internal.query.StatementTrace;
@@ -37,7 +33,7 @@ import java.util.concurrent.RejectedExecutionException;
  * are read past (a COPY TO STDOUT's data included). An answer the COPY sub-protocol does not allow ends the session
  * ({@link PgProtocolException}). Event loop only, except {@link #start} and the future's cancel.
  */
-public final class CopyInExchange extends Exchange {
+public final class CopyInExchange extends CopyExchange {
 
     private enum Phase {
         /** Submitted, not written. */
@@ -52,31 +48,17 @@ public final class CopyInExchange extends Exchange {
         ANSWERED
     }
 
-    private final QuerySession session;
-    private final String sql;
-    private final Query query;
     private final Flow.Publisher<? extends ByteBuffer> data;
-    private final TracedStatement traced;
     private final Result result;
     private Phase phase = Phase.QUEUED;
     private CopyInFeed feed;
     /** The caller cancelled the future. */
     private boolean cancelled;
-    /** The statement turned out not to be a COPY FROM STDIN: its answers are read past. */
-    private boolean readingPast;
-    private boolean completed;
-    private boolean done;
-    private long rows = -1;
-    private PgException error;
-    private boolean serverFailed;
 
     private CopyInExchange(QuerySession session, String sql, Query query, Flow.Publisher<? extends ByteBuffer> data,
                            TracedStatement traced) {
-        this.session = session;
-        this.sql = sql;
-        this.query = query;
+        super(session, "copyIn", sql, query, traced);
         this.data = data;
-        this.traced = traced;
         this.result = new Result(this);
     }
 
@@ -128,63 +110,20 @@ public final class CopyInExchange extends Exchange {
     }
 
     @Override
-    public boolean holdsWrites() {
-        return !done;
-    }
-
-    /** A simple Query: its ReadyForQuery is owed while it holds the writes (a close counts it, REVIEW-20 Y3). */
-    @Override
-    public boolean syncPending() {
-        return false;
-    }
-
-    @Override
-    public String text() {
-        return sql;
-    }
-
-    @Override
-    public boolean mayEndTransaction() {
-        return false;
-    }
-
-    @Override
-    public boolean completedAny() {
-        return completed;
-    }
-
-    @Override
-    protected PgException serverErrorRead() {
-        return serverFailed ? error : null;
-    }
-
-    @Override
     public void onMessage(BackendMessage message) {
         if (message instanceof ErrorResponse response) {
-            serverFailed = true;
-            if (error == null) {
-                error = session.serverError(response.fields(), false);
-            }
+            serverFailed(response);
             stopFeed();
             phase = Phase.ANSWERED;
         } else if (readingPast) {
-            if (message instanceof CommandComplete) {
-                completed = true;
-            }
+            readPast(message);
         } else if (message instanceof CopyResponse copy) {
             copyResponse(copy);
         } else if (message instanceof CommandComplete complete && phase == Phase.ENDING) {
-            completed = true;
-            rows = CopyTexts.rows(complete.tag());
-            if (traced != null) {
-                traced.completed(complete.tag());
-            }
+            copied(complete);
             phase = Phase.ANSWERED;
-        } else if (phase == Phase.WRITTEN && (message instanceof RowDescription || message instanceof DataRow
-                || message instanceof EmptyQueryResponse || message instanceof CommandComplete)) {
-            readingPast = true;
-            completed = message instanceof CommandComplete;
-            error = CopyTexts.wrongStatement(session.host(), "copyIn", "ran a statement that is no COPY");
+        } else if (phase == Phase.WRITTEN && noCopy(message)) {
+            // read past
         } else {
             throw CopyTexts.unexpected(session.host(), message.getClass().getSimpleName(), "while a COPY FROM STDIN " + state());
         }
@@ -195,8 +134,7 @@ public final class CopyInExchange extends Exchange {
             throw CopyTexts.unexpected(session.host(), "a second COPY response", "while a COPY FROM STDIN " + state());
         }
         if (copy.kind() == 'H') {
-            readingPast = true; // its data and CommandComplete follow
-            error = CopyTexts.wrongStatement(session.host(), "copyIn", "started COPY TO STDOUT (use copyOut)");
+            wrongStatement("started COPY TO STDOUT (use copyOut)"); // its data and CommandComplete follow
             return;
         }
         if (copy.kind() == 'W') {
@@ -268,12 +206,7 @@ public final class CopyInExchange extends Exchange {
                 }
                 // else written at its turn, and failed with CopyFail at its CopyInResponse
             }
-            case WRITTEN -> {
-                // the statement may wait (a lock) before its CopyInResponse; nothing of ours is behind it
-                if (session.isHead(this) && session.isLastWritten(this)) {
-                    session.requestCancel();
-                }
-            }
+            case WRITTEN -> requestCancel(); // the statement may wait (a lock) before its CopyInResponse
             case COPYING -> {
                 stopFeed();
                 end(new CopyFail(CopyTexts.CANCELLED));
@@ -290,16 +223,18 @@ public final class CopyInExchange extends Exchange {
         }
     }
 
+    /** Before its CopyInResponse only: once it came, a cancel is a CopyFail, and the server answers that. */
+    @Override
+    boolean stillRunning() {
+        return phase == Phase.WRITTEN;
+    }
+
     @Override
     public void onReady(char status) {
         done = true;
         session.releaseWrites(this);
         stopFeed();
-        PgException failure = error;
-        if (failure == null && !completed) {
-            failure = CopyTexts.wrongStatement(session.host(), "copyIn", "answered it without a COPY");
-        }
-        end(failure);
+        end(outcome());
     }
 
     /**

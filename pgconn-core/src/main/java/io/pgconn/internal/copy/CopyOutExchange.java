@@ -6,23 +6,19 @@ import io.pgconn.internal.protocol.backend.CommandComplete;
 import io.pgconn.internal.protocol.backend.CopyData;
 import io.pgconn.internal.protocol.backend.CopyDone;
 import io.pgconn.internal.protocol.backend.CopyResponse;
-import io.pgconn.internal.protocol.backend.DataRow;
-import io.pgconn.internal.protocol.backend.EmptyQueryResponse;
 import io.pgconn.internal.protocol.backend.ErrorResponse;
-import io.pgconn.internal.protocol.backend.RowDescription;
 import io.pgconn.internal.protocol.frontend.CopyFail;
 import io.pgconn.internal.protocol.frontend.FrontendMessage;
 import io.pgconn.internal.protocol.frontend.Query;
-import io.pgconn.internal.query.Exchange;
 import io.pgconn.internal.query.QuerySession;
 import io.pgconn.internal.query.StatementTrace;
 import io.pgconn.internal.query.TracedStatement;
+import io.pgconn.query.CopyOutSubscriber;
 
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.concurrent.Flow;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.function.LongConsumer;
 
 /**
  * A {@code COPY ... TO STDOUT} run by {@code PgConnection.copyOut}, and the subscription of its one subscriber: each
@@ -35,17 +31,11 @@ import java.util.function.LongConsumer;
  * (they are rows the server sent). A statement that is not a COPY TO STDOUT fails with an error saying what the server
  * started (a COPY FROM STDIN is answered with CopyFail). Event loop only, except {@link #request} and {@link #cancel}.
  */
-public final class CopyOutExchange extends Exchange implements Flow.Subscription {
+public final class CopyOutExchange extends CopyExchange implements Flow.Subscription {
 
     private enum Phase { QUEUED, WRITTEN, COPYING, COPY_DONE, ANSWERED }
 
-    private final QuerySession session;
-    private final String sql;
-    private final Query query;
     private final Flow.Subscriber<? super ByteBuffer> downstream;
-    private final TracedStatement traced;
-    /** Told the row count of the COPY's CommandComplete before the subscriber's onComplete ({@link CopyStreams}); may be null. */
-    private final LongConsumer rowCount;
     private Phase phase = Phase.QUEUED;
     private final ArrayDeque<ByteBuffer> held = new ArrayDeque<>();
     private long demand;
@@ -55,41 +45,31 @@ public final class CopyOutExchange extends Exchange implements Flow.Subscription
     private boolean cancelled;
     /** onComplete/onError was signalled (or the subscriber cancelled): nothing more goes downstream. */
     private boolean signalled;
-    /** ReadyForQuery (or the session's end) came: the outcome is known ({@link #outcome}). */
-    private boolean done;
-    private PgException outcome;
-    private boolean readingPast;
-    private boolean completed;
-    private boolean serverFailed;
-    private PgException error;
-    private long rows = -1;
+    /** The outcome, once known ({@code done}: ReadyForQuery or the session's end came); null: completed. */
+    private PgException ending;
 
     private CopyOutExchange(QuerySession session, String sql, Query query, Flow.Subscriber<? super ByteBuffer> downstream,
-                            TracedStatement traced, LongConsumer rowCount) {
-        this.session = session;
-        this.sql = sql;
-        this.query = query;
+                            TracedStatement traced) {
+        super(session, "copyOut", sql, query, traced);
         this.downstream = downstream;
-        this.traced = traced;
-        this.rowCount = rowCount;
     }
 
     /** A cold publisher: each subscription runs {@code sql} (one COPY ... TO STDOUT) once. */
     public static Flow.Publisher<ByteBuffer> publisher(QuerySession session, String sql) {
-        return subscriber -> start(session, sql, subscriber, null);
+        return subscriber -> start(session, sql, subscriber);
     }
 
     /**
-     * Any thread: subscribes {@code subscriber} and queues {@code sql}; {@code rowCount} (may be null) hears the COPY's
-     * row count before {@code onComplete}. A text of several statements or with a NUL is refused on {@code onError}.
+     * Any thread: subscribes {@code subscriber} and queues {@code sql}; a {@link CopyOutSubscriber} hears the COPY's row
+     * count before {@code onComplete}. A text of several statements or with a NUL is refused on {@code onError}.
      */
-    static void start(QuerySession session, String sql, Flow.Subscriber<? super ByteBuffer> subscriber, LongConsumer rowCount) {
+    private static void start(QuerySession session, String sql, Flow.Subscriber<? super ByteBuffer> subscriber) {
         java.util.Objects.requireNonNull(subscriber, "subscriber");
         CopyOutExchange exchange;
         try {
             Query query = new Query(CopyTexts.checked(session, sql, "copyOut"));
             StatementTrace trace = session.statementTrace();
-            exchange = new CopyOutExchange(session, sql, query, subscriber, trace == null ? null : trace.simple(sql), rowCount);
+            exchange = new CopyOutExchange(session, sql, query, subscriber, trace == null ? null : trace.simple(sql));
         } catch (RuntimeException e) {
             subscriber.onSubscribe(new Flow.Subscription() {
                 @Override
@@ -173,17 +153,10 @@ public final class CopyOutExchange extends Exchange implements Flow.Subscription
                     traceEnd(null);
                 }
             }
-            case WRITTEN, COPYING -> stopServer();
+            case WRITTEN, COPYING -> requestCancel();
             default -> {
                 // the server is done; its ReadyForQuery ends the exchange
             }
-        }
-    }
-
-    /** A CancelRequest, only while the server runs this COPY and nothing of ours is behind it (it holds the writes). */
-    private void stopServer() {
-        if (session.isHead(this) && session.isLastWritten(this)) {
-            session.requestCancel();
         }
     }
 
@@ -216,48 +189,12 @@ public final class CopyOutExchange extends Exchange implements Flow.Subscription
     }
 
     @Override
-    public boolean holdsWrites() {
-        return !done;
-    }
-
-    /** A simple Query: its ReadyForQuery is owed while it holds the writes (a close counts it, REVIEW-20 Y3). */
-    @Override
-    public boolean syncPending() {
-        return false;
-    }
-
-    @Override
-    public String text() {
-        return sql;
-    }
-
-    @Override
-    public boolean mayEndTransaction() {
-        return false;
-    }
-
-    @Override
-    public boolean completedAny() {
-        return completed;
-    }
-
-    @Override
-    protected PgException serverErrorRead() {
-        return serverFailed ? error : null;
-    }
-
-    @Override
     public void onMessage(BackendMessage message) {
         if (message instanceof ErrorResponse response) {
-            serverFailed = true;
-            if (error == null) {
-                error = session.serverError(response.fields(), false);
-            }
+            serverFailed(response);
             phase = Phase.ANSWERED;
         } else if (readingPast) {
-            if (message instanceof CommandComplete) {
-                completed = true;
-            }
+            readPast(message);
         } else if (message instanceof CopyData data && phase == Phase.COPYING) {
             chunk(data.bytes());
         } else if (message instanceof CopyResponse copy && phase == Phase.WRITTEN) {
@@ -265,17 +202,10 @@ public final class CopyOutExchange extends Exchange implements Flow.Subscription
         } else if (message instanceof CopyDone && phase == Phase.COPYING) {
             phase = Phase.COPY_DONE;
         } else if (message instanceof CommandComplete complete && phase == Phase.COPY_DONE) {
-            completed = true;
-            rows = CopyTexts.rows(complete.tag());
-            if (traced != null) {
-                traced.completed(complete.tag());
-            }
+            copied(complete);
             phase = Phase.ANSWERED;
-        } else if (phase == Phase.WRITTEN && (message instanceof RowDescription || message instanceof DataRow
-                || message instanceof EmptyQueryResponse || message instanceof CommandComplete)) {
-            readingPast = true;
-            completed = message instanceof CommandComplete;
-            error = CopyTexts.wrongStatement(session.host(), "copyOut", "ran a statement that is no COPY");
+        } else if (phase == Phase.WRITTEN && noCopy(message)) {
+            // read past
         } else {
             throw CopyTexts.unexpected(session.host(), message.getClass().getSimpleName(), "while a COPY TO STDOUT " + state());
         }
@@ -292,8 +222,7 @@ public final class CopyOutExchange extends Exchange implements Flow.Subscription
 
     private void copyResponse(CopyResponse copy) {
         if (copy.kind() == 'G') {
-            readingPast = true;
-            error = CopyTexts.wrongStatement(session.host(), "copyOut", "started COPY FROM STDIN (use copyIn)");
+            wrongStatement("started COPY FROM STDIN (use copyIn)");
             session.write(new CopyFail(CopyTexts.NOT_COPY_OUT)); // nothing of ours is behind it: it holds the writes
             return;
         }
@@ -302,7 +231,7 @@ public final class CopyOutExchange extends Exchange implements Flow.Subscription
         }
         phase = Phase.COPYING;
         if (cancelled) {
-            stopServer();
+            requestCancel();
         }
     }
 
@@ -323,12 +252,15 @@ public final class CopyOutExchange extends Exchange implements Flow.Subscription
         }
     }
 
+    /** Until the server ended its data (CopyDone) or answered (its error). */
+    @Override
+    boolean stillRunning() {
+        return phase == Phase.WRITTEN || phase == Phase.COPYING;
+    }
+
     @Override
     public void onReady(char status) {
-        PgException failure = error;
-        if (failure == null && !completed) {
-            failure = CopyTexts.wrongStatement(session.host(), "copyOut", "answered it without a COPY");
-        }
+        PgException failure = outcome();
         session.releaseWrites(this);
         ended(failure, false);
     }
@@ -344,7 +276,7 @@ public final class CopyOutExchange extends Exchange implements Flow.Subscription
     /** The outcome is known; the held chunks go first unless the session ended ({@code dropHeld}: they are dropped). */
     private void ended(PgException failure, boolean dropHeld) {
         done = true;
-        outcome = failure;
+        ending = failure;
         resumeReading(); // the next exchange's answers must be read; what is held is in memory already
         traceEnd(failure);
         if (dropHeld) {
@@ -382,12 +314,12 @@ public final class CopyOutExchange extends Exchange implements Flow.Subscription
     private void signalEnd() {
         signalled = true;
         try {
-            if (outcome != null) {
-                downstream.onError(outcome);
+            if (ending != null) {
+                downstream.onError(ending);
                 return;
             }
-            if (rowCount != null) {
-                rowCount.accept(rows);
+            if (downstream instanceof CopyOutSubscriber counting) {
+                counting.onRowCount(rows);
             }
             downstream.onComplete();
         } catch (RuntimeException e) {

@@ -10,8 +10,6 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
-import java.util.function.BooleanSupplier;
-import java.util.function.Supplier;
 
 /**
  * The loop's close of a session whose statement runs (docs/lifecycle.md §4; new user 19 F3): the CancelRequest first,
@@ -26,56 +24,49 @@ import java.util.function.Supplier;
  * process".
  *
  * <p>A pipeline: each statement written before the close (each ReadyForQuery owed) gets a CancelRequest in turn, sent
- * once the one before ended and an answer came since; a CancelRequest that reached the backend between two statements
- * is dropped by the server, so one whose statement does not answer is sent again ({@link #RESEND_AFTER}, at most
- * {@link #MAX_RESENDS} times in a row: the rule and numbers of a statement's own CancelRequest, {@link CancelHold#request}). The last written exchange may hold its Sync back (paging, a timeout): an
- * error it gets (the cancel) makes the backend skip everything up to a Sync, the Terminate too, so a Sync is written
- * then. Everything is bounded by {@link #DEADLINE}: then the socket is closed and the CancelRequest in flight ended,
- * whatever the server did. Event loop only, in the session's code.
+ * once the one before ended and an answer came since. Each is a statement's CancelRequest of {@link CancelHold#request},
+ * its {@code unanswered} "this pipeline position has not answered yet": one that reached the backend between two
+ * statements is dropped by the server, so it is sent again by the same rule and numbers as a statement's own. The last
+ * written exchange may hold its Sync back (paging, a timeout): an error it gets (the cancel) makes the backend skip
+ * everything up to a Sync, the Terminate too, so a Sync is written then. Everything is bounded by {@link #DEADLINE}:
+ * then the socket is closed and the CancelRequests in flight ended ({@link CancelHold#endRequests}), whatever the
+ * server did. Event loop only, in the session's code.
  */
 final class CancelFirstClose {
 
-    /** How long the whole close may take: after it, the socket and the CancelRequest in flight are closed. */
+    /** How long the whole close may take: after it, the socket and the CancelRequests in flight are closed. */
     static final Duration DEADLINE = Duration.ofSeconds(2);
-    /** A CancelRequest that ended with no answer from the backend since is sent again after this ({@link CancelHold}'s). */
-    static final Duration RESEND_AFTER = Duration.ofMillis(CancelHold.RESEND_AFTER_MILLIS);
-    /** At most this many CancelRequests again in a row that no answer followed ({@link CancelHold}'s). */
-    static final int MAX_RESENDS = CancelHold.MAX_RESENDS;
 
     private final Channel channel;
     private final PipelinedSession session;
-    /** Sends a CancelRequest; completing the future it returns from outside ends that request and closes its socket. */
-    private final Supplier<CompletableFuture<Void>> cancelRequest;
-    /** Whether a statement's own CancelRequest (sent before the close) is still under way. */
-    private final BooleanSupplier statementCancelsInFlight;
-    /** Completes when the close sends no more CancelRequests and none of its own is in flight: close()'s future waits for it. */
+    /** The session's CancelRequests: the close's own go through it, and the Terminate waits for all of them. */
+    private final CancelHold cancels;
+    /** Completes when the close sends no more CancelRequests and none of the session's is in flight: close()'s future waits for it. */
     private final CompletableFuture<Void> cancelsEnded = new CompletableFuture<>();
     /** ReadyForQuery messages the server still owes for what was written, each with its Sync, before the close. */
     private int readiesOwed;
     /** The last exchange written holds its Sync back: an error it gets needs one before the backend reads on. */
     private boolean lastUnsynced;
-    private CompletableFuture<Void> cancel;
-    private boolean answeredSinceCancel;
-    private int unansweredCancels;
-    private ScheduledFuture<?> resend;
+    /** ReadyForQuery messages read since the close began: the pipeline position the server is at. */
+    private int answers;
+    /** The position ({@link #answers}) whose CancelRequest was sent last, -1 before the first. */
+    private int cancelledPosition = -1;
     private ScheduledFuture<?> deadline;
     private boolean terminateWritten;
 
-    CancelFirstClose(Channel channel, PipelinedSession session, Supplier<CompletableFuture<Void>> cancelRequest,
-                     BooleanSupplier statementCancelsInFlight, int readiesOwed, boolean lastUnsynced) {
+    CancelFirstClose(Channel channel, PipelinedSession session, CancelHold cancels, int readiesOwed, boolean lastUnsynced) {
         this.channel = channel;
         this.session = session;
-        this.cancelRequest = cancelRequest;
-        this.statementCancelsInFlight = statementCancelsInFlight;
+        this.cancels = cancels;
         this.readiesOwed = readiesOwed;
         this.lastUnsynced = lastUnsynced;
     }
 
-    /** Starts the close: the first CancelRequest, the deadline. */
+    /** Starts the close: the first CancelRequest (a statement's own may still be under way), the deadline. */
     void start() {
         deadline = session.schedule(this::deadlinePassed, DEADLINE.toNanos());
         channel.closeFuture().addListener(f -> onLoop(this::channelClosed));
-        sendCancel();
+        cancelThisPosition();
     }
 
     /** Completes when the close's CancelRequests ended (the last one ended, or was ended at the deadline). */
@@ -87,8 +78,8 @@ final class CancelFirstClose {
     void read(Object msg) {
         if (msg instanceof ReadyForQuery) {
             readiesOwed--;
-            answeredSinceCancel = true;
-            unansweredCancels = 0;
+            answers++;
+            cancels.answered(); // a CancelRequest waiting to be sent again for the position just answered ends
         } else if (msg instanceof ErrorResponse && readiesOwed <= 0 && lastUnsynced && channel.isActive()) {
             // the last exchange failed before its Sync: the backend now skips everything up to a Sync, a Terminate too
             lastUnsynced = false;
@@ -102,89 +93,54 @@ final class CancelFirstClose {
         step();
     }
 
-    /** A statement's own CancelRequest ended ({@link CancelHold}): the Terminate may be due. */
-    void statementCancelEnded() {
+    /** A CancelRequest of the session ended ({@link CancelHold}): the Terminate, or the next one, may be due. */
+    void cancelEnded() {
         step();
     }
 
-    private void sendCancel() {
-        cancelResend();
-        answeredSinceCancel = false;
-        CompletableFuture<Void> request;
-        try {
-            request = cancelRequest.get();
-        } catch (RuntimeException e) {
-            request = CompletableFuture.completedFuture(null); // e.g. the event loops are shutting down: nothing was sent
-        }
-        cancel = request;
-        CompletableFuture<Void> sent = request;
-        request.whenComplete((ok, error) -> onLoop(() -> cancelEnded(sent)));
+    /** The CancelRequest of the pipeline position the server is at: sent again while that position has not answered. */
+    private void cancelThisPosition() {
+        int position = answers;
+        cancelledPosition = position;
+        cancels.request(() -> answers == position && !terminateWritten && channel.isActive());
     }
 
-    private void cancelEnded(CompletableFuture<Void> request) {
-        if (cancel != request) {
-            return;
-        }
-        cancel = null;
-        if (!answeredSinceCancel) {
-            unansweredCancels++;
-        }
-        step();
-    }
-
-    /** What is due now: the Terminate, the next statement's CancelRequest, a resend, or nothing yet. */
+    /** What is due now: the Terminate, the next statement's CancelRequest, or nothing yet. */
     private void step() {
         if (terminateWritten || !channel.isActive()) {
             endIfQuiet();
             return;
         }
-        if (cancel != null || statementCancelsInFlight.getAsBoolean()) {
+        if (cancels.requestsInFlight()) {
             return; // no Terminate while a CancelRequest may still reach the backend
         }
         if (readiesOwed <= 0) {
             terminateWritten = true;
-            cancelResend();
             channel.writeAndFlush(Terminate.INSTANCE); // the backend reads it, exits, and closes: that is our close
             endIfQuiet();
-        } else if (answeredSinceCancel) {
-            sendCancel(); // the pipeline's next statement runs now
-        } else if (resend == null && unansweredCancels <= MAX_RESENDS) {
-            resend = session.schedule(() -> {
-                resend = null;
-                if (cancel == null && !answeredSinceCancel && !terminateWritten && channel.isActive()) {
-                    sendCancel(); // the last one reached the backend between two statements, or was lost
-                }
-            }, RESEND_AFTER.toNanos());
+        } else if (cancelledPosition != answers) {
+            cancelThisPosition(); // the pipeline's next statement runs now
         }
+        // else this position's CancelRequest, sent again as often as it may be, met no statement: the deadline ends it
     }
 
     private void deadlinePassed() {
-        CompletableFuture<Void> inFlight = cancel;
-        if (inFlight != null) {
-            inFlight.complete(null); // ends the request: its socket is closed
-        }
         channel.close();
+        cancels.endRequests(); // each one's connection closed
+        endIfQuiet();
     }
 
     private void channelClosed() {
-        cancelResend();
         if (deadline != null) {
             deadline.cancel(false);
         }
+        cancels.answered(); // a CancelRequest waiting to be sent again is not needed any more: none is sent now
         endIfQuiet();
     }
 
     private void endIfQuiet() {
-        if (cancel == null && (terminateWritten || !channel.isActive())) {
-            cancelResend();
+        if (!cancels.requestsInFlight() && (terminateWritten || !channel.isActive())) {
             cancelsEnded.complete(null);
-        }
-    }
-
-    private void cancelResend() {
-        if (resend != null) {
-            resend.cancel(false);
-            resend = null;
         }
     }
 

@@ -2,8 +2,9 @@ package io.pgconn.internal.session;
 
 import io.netty.channel.EventLoop;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -24,8 +25,8 @@ final class CancelHold {
     /** How long requests are held back at most while a CancelRequest is under way. */
     static final long MAX_MILLIS = 2_000;
     /**
-     * A CancelRequest whose statement has not answered this long after the request ended is sent again (a busy session's
-     * close, {@link CancelFirstClose}, follows the same rule with these numbers).
+     * A CancelRequest whose statement has not answered this long after the request ended is sent again (also each
+     * statement's of a busy session's close, {@link CancelFirstClose}).
      */
     static final long RESEND_AFTER_MILLIS = 100;
     /** At most this many CancelRequests again for one statement. */
@@ -36,13 +37,13 @@ final class CancelHold {
     private final Runnable released;
     /** The session's doors: the end of a CancelRequest, the loop's own task, enters the session's code through them. */
     private final Consumer<Runnable> door;
-    private volatile Supplier<? extends CompletionStage<?>> action = () -> CompletableFuture.completedFuture(null);
+    private volatile Supplier<? extends CompletableFuture<?>> action = () -> CompletableFuture.completedFuture(null);
     /** CancelRequests whose connection the server has not closed yet: later exchanges wait meanwhile. */
     private int inFlight;
     /** CancelRequests sent ({@link #sent}). */
     private long sent;
-    /** CancelRequests sent whose end (or {@link #MAX_MILLIS}) has not come yet ({@link #requestsInFlight}). */
-    private int requests;
+    /** CancelRequests sent whose end (or {@link #MAX_MILLIS}) has not come yet ({@link #requestsInFlight}, {@link #endRequests}). */
+    private final List<Request> requests = new ArrayList<>(2);
     /** The request waiting to be sent again ({@link #answered}), else null. */
     private Request resendDue;
     /**
@@ -68,9 +69,10 @@ final class CancelHold {
 
     /**
      * How to send a CancelRequest: set by the connection, which knows how to reach the server. The
-     * returned stage completes when the cancel connection has ended (or the attempt gave up).
+     * returned future completes when the cancel connection has ended (or the attempt gave up); completing it from
+     * outside ends the request, its connection closed ({@link #endRequests}).
      */
-    void action(Supplier<? extends CompletionStage<?>> action) {
+    void action(Supplier<? extends CompletableFuture<?>> action) {
         this.action = action;
     }
 
@@ -85,7 +87,7 @@ final class CancelHold {
 
     /** Whether a CancelRequest sent is still under way: a close writes no Terminate meanwhile ({@link CancelFirstClose}). */
     boolean requestsInFlight() {
-        return requests > 0;
+        return !requests.isEmpty();
     }
 
     /**
@@ -129,6 +131,17 @@ final class CancelHold {
         }
     }
 
+    /**
+     * Ends every CancelRequest under way now, each one's connection closed and its hold released: a busy session's
+     * close at its deadline ({@link CancelFirstClose}), whatever the server did.
+     */
+    void endRequests() {
+        assert mayTouchState.getAsBoolean() : "the session's state touched outside its doors";
+        for (Request request : List.copyOf(requests)) {
+            request.endNow();
+        }
+    }
+
     /** One CancelRequest for one statement, and the hold it keeps while it is sent and, perhaps, sent again. */
     private final class Request {
         final BooleanSupplier unanswered;
@@ -139,16 +152,18 @@ final class CancelHold {
         boolean over;
         ScheduledFuture<?> bound;
         ScheduledFuture<?> resend;
+        /** The send under way, else null: completing it ends that send, its connection closed. */
+        CompletableFuture<?> sending;
 
         Request(BooleanSupplier unanswered) {
             this.unanswered = unanswered;
             inFlight++;
-            requests++;
+            requests.add(this);
         }
 
         void send() {
             assert mayTouchState.getAsBoolean() : "the session's state touched outside its doors";
-            CompletionStage<?> request;
+            CompletableFuture<?> request;
             try {
                 request = action.get();
             } catch (RuntimeException e) {
@@ -156,6 +171,7 @@ final class CancelHold {
                 return;
             }
             sent++;
+            sending = request;
             int send = ++sends;
             long left = TimeUnit.MILLISECONDS.toNanos(MAX_MILLIS) - (System.nanoTime() - firstSentNanos);
             bound = eventLoop.schedule(() -> door.accept(this::end), Math.max(0, left), TimeUnit.NANOSECONDS);
@@ -174,6 +190,7 @@ final class CancelHold {
             if (over || send != sends) {
                 return;
             }
+            sending = null;
             long resendAt = System.nanoTime() - firstSentNanos + TimeUnit.MILLISECONDS.toNanos(RESEND_AFTER_MILLIS);
             if (sends > MAX_RESENDS || resendAt >= TimeUnit.MILLISECONDS.toNanos(MAX_MILLIS) || !unanswered.getAsBoolean()) {
                 end();
@@ -207,8 +224,17 @@ final class CancelHold {
                 resend.cancel(false);
             }
             inFlight--;
-            requests--;
+            requests.remove(this);
             released.run();
+        }
+
+        /** Ends the request at once, the send under way too (its connection closed). */
+        void endNow() {
+            CompletableFuture<?> current = sending;
+            if (current != null) {
+                current.complete(null); // its end, queued for the loop, comes to an ended request: ignored
+            }
+            end();
         }
     }
 }

@@ -13,7 +13,6 @@ import io.pgconn.codec.CodecRegistry;
 import io.pgconn.config.HostSpec;
 import io.pgconn.internal.copy.CopyInExchange;
 import io.pgconn.internal.copy.CopyOutExchange;
-import io.pgconn.internal.copy.CopyStreams;
 import io.pgconn.internal.query.DefaultPgStatement;
 import io.pgconn.internal.query.ScriptPublisher;
 import io.pgconn.internal.query.SqlScanner;
@@ -70,7 +69,7 @@ final class DefaultPgConnection implements PgConnection {
         // the session's label, not hostSpec().label() (a new String per call): one copy per connection, not three
         this.transactions = new TransactionCommands(session, session.host());
         this.end = new SessionEnd(channel, session, session.host(), () -> canceller.apply(facts));
-        session.cancelAction(end::cancelQuietly);
+        session.cancelAction(end::cancelBounded);
         session.closeAction(this::closeUnanswered);
     }
 
@@ -240,18 +239,8 @@ final class DefaultPgConnection implements PgConnection {
     }
 
     @Override
-    public long copyInFrom(String sql, java.io.InputStream data) throws java.io.IOException {
-        return CopyStreams.copyIn(session, sql, data);
-    }
-
-    @Override
     public Flow.Publisher<java.nio.ByteBuffer> copyOut(String sql) {
         return CopyOutExchange.publisher(session, sql);
-    }
-
-    @Override
-    public long copyOutTo(String sql, java.io.OutputStream out) throws java.io.IOException {
-        return CopyStreams.copyOut(session, sql, out);
     }
 
     @Override

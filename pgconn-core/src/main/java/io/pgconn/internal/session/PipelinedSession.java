@@ -17,7 +17,6 @@ import io.pgconn.internal.protocol.frontend.FrontendMessage;
 
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ScheduledFuture;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -98,7 +97,7 @@ public final class PipelinedSession implements QuerySession {
         this.cancels = new CancelHold(this::eventLoop, () -> {
             held[0].writeUnwritten();
             if (closing != null) {
-                closing.statementCancelEnded();
+                closing.cancelEnded();
             }
         }, task -> doors.inSession(task));
         this.fifo = held[0] = new ExchangeFifo(this, cancels);
@@ -299,9 +298,10 @@ public final class PipelinedSession implements QuerySession {
 
     /**
      * What {@link #requestCancel()} does: set by the connection, which knows how to reach the server.
-     * The returned stage completes when the cancel connection has ended (or the attempt gave up).
+     * The returned future completes when the cancel connection has ended (or the attempt gave up); completing it
+     * from outside ends the request, its connection closed.
      */
-    public void cancelAction(Supplier<? extends CompletionStage<?>> action) {
+    public void cancelAction(Supplier<? extends CompletableFuture<?>> action) {
         cancels.action(action);
     }
 
@@ -399,15 +399,14 @@ public final class PipelinedSession implements QuerySession {
     /**
      * Event loop, in the session's code: the loop's close of a busy session begins ({@link CancelFirstClose}, docs/lifecycle.md
      * §4) — its CancelRequest sent, the socket read to the server's end whatever the pauses, what arrives dropped, and
-     * the work in flight failed now with the close's reason (as it would be when the channel closes).
+     * the work in flight failed now with the close's reason (as it would be when the channel closes). Its CancelRequests
+     * are sent as a statement's ({@link #cancelAction}).
      *
-     * @param cancelRequest sends a CancelRequest; completing its future from outside ends it
      * @return the close under way
      */
-    CancelFirstClose closeBusy(Supplier<CompletableFuture<Void>> cancelRequest) {
+    CancelFirstClose closeBusy() {
         assert mayTouchState() : "a close made outside the session's doors";
-        CancelFirstClose close = new CancelFirstClose(channel, this, cancelRequest, cancels::requestsInFlight,
-                fifo.readiesOwed(), fifo.lastWrittenHoldsItsSync());
+        CancelFirstClose close = new CancelFirstClose(channel, this, cancels, fifo.readiesOwed(), fifo.lastWrittenHoldsItsSync());
         closing = close;
         reads.readToTheEnd();
         close.start();

@@ -30,7 +30,7 @@ import java.util.function.Supplier;
  */
 final class SessionEnd {
 
-    /** How long a statement's CancelRequest ({@link #cancelQuietly}) is waited for at most before it is ended. */
+    /** How long a statement's CancelRequest ({@link #cancelBounded}) is waited for at most before it is ended. */
     private static final Duration CANCEL_WAIT = Duration.ofSeconds(2);
     /** How long a close waits for its Terminate to be written before it closes the socket anyway. */
     static final Duration FORCED_CLOSE_AFTER = Duration.ofSeconds(2);
@@ -220,10 +220,10 @@ final class SessionEnd {
             session.writes().flushPending(); // requests written in this loop turn go before the Terminate
             if (session.busy()) {
                 if (!serverSilent) {
-                    cancelOnClose = session.closeBusy(cancelRequest).cancelsEnded();
+                    cancelOnClose = session.closeBusy().cancelsEnded();
                     return;
                 }
-                cancelOnClose = cancelQuietly(); // it may still reach a backend that is only slow
+                cancelOnClose = cancelBounded(); // it may still reach a backend that is only slow
             }
             channel.writeAndFlush(Terminate.INSTANCE).addListener(f -> channel.close());
             if (!channel.isOpen()) {
@@ -242,15 +242,16 @@ final class SessionEnd {
     }
 
     /**
-     * A CancelRequest whose future completes, never exceptionally, when it ended or after
-     * {@link #CANCEL_WAIT}, which also ends the request and closes its socket.
+     * A CancelRequest, ended after {@link #CANCEL_WAIT} at the latest, its socket closed then; completing the returned
+     * future (the request itself) ends it sooner the same way ({@link CancelHold#endRequests}). Its callers wait for its
+     * end only, not its outcome.
      */
-    CompletableFuture<Void> cancelQuietly() {
+    CompletableFuture<Void> cancelBounded() {
         try {
             CompletableFuture<Void> request = cancelRequest.get();
             // completing the request itself (not a copy) ends it: the canceller closes its socket then
             request.completeOnTimeout(null, CANCEL_WAIT.toMillis(), TimeUnit.MILLISECONDS);
-            return request.exceptionally(error -> null);
+            return request;
         } catch (RuntimeException e) {
             return CompletableFuture.completedFuture(null); // e.g. the event loops are shutting down
         }

@@ -9,19 +9,42 @@ import java.util.concurrent.ConcurrentHashMap;
  * One {@link FailoverTracker} per {@link PgConnectionFactory} bean, shared by its health
  * contributor and its meters. The auto-configured factory's is the {@code pgConnFailoverTracker} bean
  * (fed by every connect), never another {@link FailoverTracker} bean (the application's own, made for a factory of
- * its own); a factory bean of the application's own gets one fed by its health monitor.
+ * its own). A factory built with the starter's tracers for its bean name ({@link PgConnFactoryTracers#forFactory},
+ * which {@link PgConnFactoryBuilders#builder} uses) has one among them, fed by its connects likewise until its health
+ * monitor runs (session 21: it was fed by the health monitor only, so without health its {@code pg.conn.failovers}
+ * stayed 0); any other factory bean of the application's own gets one fed by its health monitor alone.
  */
 public final class FailoverTrackers {
 
     // PgConnectionFactory keeps Object's identity equality: one entry per instance
     private final Map<PgConnectionFactory, FailoverTracker> trackers = new ConcurrentHashMap<>();
 
+    /** Trackers made for a factory bean not built yet, by bean name, until {@link #of} hands them out for it. */
+    private final Map<String, FailoverTracker> madeBeforeTheFactory = new ConcurrentHashMap<>();
+
     void register(PgConnectionFactory factory, FailoverTracker tracker) {
         this.trackers.put(factory, tracker);
     }
 
-    /** The tracker of {@code factory}, the bean {@code name}, created on first use (its log lines name the bean). */
+    /**
+     * The tracker of {@code factory}, the bean {@code name}: the one made for that bean name before it was built
+     * ({@link #forFactoryBean}), else one created on first use (its log lines name the bean).
+     */
     public FailoverTracker of(String name, PgConnectionFactory factory) {
-        return this.trackers.computeIfAbsent(factory, f -> new FailoverTracker(name));
+        return this.trackers.computeIfAbsent(factory, f -> {
+            FailoverTracker made = this.madeBeforeTheFactory.remove(name);
+            return made != null ? made : new FailoverTracker(name);
+        });
+    }
+
+    /**
+     * A tracker for the factory bean {@code beanName} about to be built, to be one of its tracers so that its connects
+     * feed it, as the auto-configured factory's are; {@link #of} hands it out for that bean's factory. Asked again for
+     * the same name before that, the newer tracker is the one handed out.
+     */
+    FailoverTracker forFactoryBean(String beanName) {
+        FailoverTracker tracker = new FailoverTracker(beanName);
+        this.madeBeforeTheFactory.put(beanName, tracker);
+        return tracker;
     }
 }

@@ -42,8 +42,9 @@ public final class PgConnAutoConfiguration {
     /** The starter's observations and meters for a factory of the application's own (README, "Several factories"). */
     @Bean
     @ConditionalOnMissingBean
-    PgConnFactoryTracers pgConnFactoryTracers(ObjectProvider<PgConnFactoryTracerSource> sources) {
-        return new PgConnFactoryTracers(sources);
+    PgConnFactoryTracers pgConnFactoryTracers(ObjectProvider<PgConnFactoryTracerSource> sources,
+            FailoverTrackers pgConnFailoverTrackers) {
+        return new PgConnFactoryTracers(sources, pgConnFailoverTrackers);
     }
 
     /**
@@ -71,7 +72,7 @@ public final class PgConnAutoConfiguration {
         @Bean
         @ConditionalOnMissingBean(name = "pgConnSanitizingFunction")
         PgConnSanitizingFunction pgConnSanitizingFunction(PgConnProperties properties) {
-            return new PgConnSanitizingFunction(() -> ConnConfigAssembler.secrets(properties, null));
+            return new PgConnSanitizingFunction(new BoundPropertySecrets(properties));
         }
     }
 

@@ -25,8 +25,10 @@ import org.springframework.boot.ssl.SslBundles;
  * by the same code: the {@code pg.conn.ssl.bundle}'s TLS material, the {@link CodecRegistry} bean and the
  * {@link PgConnectionFactoryBuilderCustomizer} beans (in order, last) — and, in place of the auto-configured factory's
  * {@link PgTracer} beans, which tag its bean name, the starter's tracers made for {@code beanName}
- * ({@link PgConnFactoryTracers#forFactory}). Its health, {@code pg.conn.connections.active} and
- * {@code pg.conn.failovers} come with every {@code PgConnectionFactory} bean, a non-default candidate's too.
+ * ({@link PgConnFactoryTracers#forFactory}), its {@link FailoverTracker} among them, so that its connects count
+ * {@code pg.conn.failovers} without health as the auto-configured factory's do. Its health,
+ * {@code pg.conn.connections.active} and {@code pg.conn.failovers} come with every {@code PgConnectionFactory} bean, a
+ * non-default candidate's too.
  * {@code pg.conn.pool.*} and {@code pg.conn.startup-check} stay the auto-configured side's.
  */
 public final class PgConnFactoryBuilders {

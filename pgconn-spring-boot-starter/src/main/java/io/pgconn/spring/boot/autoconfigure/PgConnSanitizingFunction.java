@@ -21,7 +21,8 @@ import java.util.function.Supplier;
  * {@code pg.conn.password}, {@code ssl.key-password} or the password in {@code pg.conn.url} is hidden
  * entirely, and one that quotes such a secret of {@value #SHORTEST_QUOTED_SECRET} characters or more has it
  * replaced ({@code password: ${ORDERS_DB_PASSWORD}} leaves the value under {@code ORDERS_DB_PASSWORD}
- * in the system environment, which no key rule can know).
+ * in the system environment, which no key rule can know). The auto-configuration gives it {@link BoundPropertySecrets},
+ * which works the secrets out once, not for each property an endpoint shows.
  */
 final class PgConnSanitizingFunction implements SanitizingFunction {
 
@@ -44,6 +45,11 @@ final class PgConnSanitizingFunction implements SanitizingFunction {
         this.secrets = secrets;
     }
 
+    /** The secrets hidden under any key, as they are now. */
+    Collection<String> secrets() {
+        return this.secrets.get();
+    }
+
     @Override
     public SanitizableData apply(SanitizableData data) {
         String key = relaxed(data.getKey());
@@ -61,7 +67,7 @@ final class PgConnSanitizingFunction implements SanitizingFunction {
 
     private SanitizableData hideSecretValues(SanitizableData data, String value) {
         String hidden = value;
-        for (String secret : this.secrets.get()) {
+        for (String secret : secrets()) {
             if (secret.isEmpty()) {
                 continue;
             }

@@ -20,6 +20,7 @@ import java.security.PrivateKey;
 import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
 import java.util.Arrays;
+import java.util.function.BiFunction;
 
 /**
  * One SSL bundle's trust and key managers as the factory takes them, following the bundle's reloads
@@ -30,6 +31,15 @@ import java.util.Arrays;
  * A key store added to or removed from the bundle by a reload is not followed (the factory was built with or without a
  * client certificate): that takes a restart. Wrapped as factories with Netty's {@link TrustManagerFactoryWrapper} and
  * {@link KeyManagerFactoryWrapper}.
+ *
+ * <p>A handshake asks the key manager several times: it chooses an alias ({@code chooseEngineClientAlias}), then asks
+ * for that alias's certificate chain and private key in separate calls (Netty's {@code OpenSslKeyMaterialProvider}, the
+ * JDK's {@code SSLEngine} alike). Each reload's key manager is a numbered generation, and the alias handed out names
+ * it ({@code "g3:client"}): the later calls of a handshake reach the manager that chose the alias even when a reload
+ * came in between — the previous generation is kept until the next reload — so no handshake pairs one bundle's
+ * certificate with another's key (REVIEW-20 S4: with the usual one alias in both, it did, and that handshake failed
+ * at CertificateVerify). An alias of a generation two reloads old is no longer known (null chain and key, as for
+ * an unknown alias): that handshake goes without a client certificate.
  */
 final class ReloadingSslBundleManagers {
 
@@ -39,7 +49,8 @@ final class ReloadingSslBundleManagers {
 
     private volatile X509ExtendedTrustManager trust;
 
-    private volatile @Nullable X509ExtendedKeyManager keys;
+    /** The current reload's key manager and the one before it; null when the bundle has no key store. */
+    private volatile @Nullable KeyGenerations keys;
 
     private final boolean hasKeys;
 
@@ -58,7 +69,7 @@ final class ReloadingSslBundleManagers {
             boolean hasKeys) {
         this.name = name;
         this.trust = trust;
-        this.keys = keys;
+        this.keys = keys == null ? null : new KeyGenerations(new KeyGeneration(0, keys), null);
         this.hasKeys = hasKeys;
     }
 
@@ -73,7 +84,8 @@ final class ReloadingSslBundleManagers {
             return;
         }
         this.trust = newTrust;
-        this.keys = newKeys;
+        KeyGenerations before = this.keys;
+        this.keys = newKeys == null || before == null ? null : before.next(newKeys);
         logger.info("pgconn: SSL bundle '" + this.name + "' reloaded: new connections use its new "
                 + (this.hasKeys ? "trust and key material" : "trust material") + "; open ones keep theirs");
     }
@@ -138,55 +150,113 @@ final class ReloadingSslBundleManagers {
         }
     }
 
-    /** The current bundle's key manager, asked at each handshake. */
+    /** One reload's key manager, numbered (the first, at start-up, is 0). */
+    private record KeyGeneration(long number, X509ExtendedKeyManager manager) {
+
+        private static final String PREFIX = "g";
+
+        private static final char END = ':';
+
+        /** {@code alias} as this generation hands it out: {@code "g3:client"}; null stays null (no alias chosen). */
+        @Nullable String tag(@Nullable String alias) {
+            return alias == null ? null : PREFIX + this.number + END + alias;
+        }
+
+        String @Nullable [] tag(String @Nullable [] aliases) {
+            return aliases == null ? null : Arrays.stream(aliases).map(this::tag).toArray(String[]::new);
+        }
+    }
+
+    /** The current generation and, until the next reload, the one before it (for a handshake that spans a reload). */
+    private record KeyGenerations(KeyGeneration current, @Nullable KeyGeneration previous) {
+
+        KeyGenerations next(X509ExtendedKeyManager manager) {
+            return new KeyGenerations(new KeyGeneration(this.current.number() + 1, manager), this.current);
+        }
+
+        /**
+         * {@code call} on the manager of the generation a tagged alias names, with the manager's own alias; an alias
+         * without a tag goes to the current generation as it is. Null for a generation no longer kept.
+         */
+        <T> @Nullable T ask(String alias, BiFunction<X509ExtendedKeyManager, String, T> call) {
+            int end = alias.indexOf(KeyGeneration.END);
+            if (alias.startsWith(KeyGeneration.PREFIX) && end > KeyGeneration.PREFIX.length()) {
+                long number;
+                try {
+                    number = Long.parseLong(alias, KeyGeneration.PREFIX.length(), end, 10);
+                } catch (NumberFormatException notATag) { // an alias of the bundle's own, not one handed out here
+                    return call.apply(this.current.manager(), alias);
+                }
+                KeyGeneration named = number == this.current.number() ? this.current
+                        : this.previous != null && number == this.previous.number() ? this.previous : null;
+                return named == null ? null : call.apply(named.manager(), alias.substring(end + 1));
+            }
+            return call.apply(this.current.manager(), alias);
+        }
+    }
+
+    /**
+     * The current bundle's key manager, asked at each handshake: the aliases it hands out name their generation, and
+     * the calls with an alias go to that generation's manager.
+     */
     private final class CurrentKeys extends X509ExtendedKeyManager {
 
-        private X509ExtendedKeyManager current() {
-            X509ExtendedKeyManager current = keys;
+        private KeyGenerations generations() {
+            KeyGenerations current = keys;
             if (current == null) {
                 throw new IllegalStateException("SSL bundle '" + name + "' has no key manager");
             }
             return current;
         }
 
+        private KeyGeneration current() {
+            return generations().current();
+        }
+
         @Override
         public String[] getClientAliases(String keyType, Principal[] issuers) {
-            return current().getClientAliases(keyType, issuers);
+            KeyGeneration current = current();
+            return current.tag(current.manager().getClientAliases(keyType, issuers));
         }
 
         @Override
         public String chooseClientAlias(String[] keyType, Principal[] issuers, Socket socket) {
-            return current().chooseClientAlias(keyType, issuers, socket);
+            KeyGeneration current = current();
+            return current.tag(current.manager().chooseClientAlias(keyType, issuers, socket));
         }
 
         @Override
         public String chooseEngineClientAlias(String[] keyType, Principal[] issuers, SSLEngine engine) {
-            return current().chooseEngineClientAlias(keyType, issuers, engine);
+            KeyGeneration current = current();
+            return current.tag(current.manager().chooseEngineClientAlias(keyType, issuers, engine));
         }
 
         @Override
         public String[] getServerAliases(String keyType, Principal[] issuers) {
-            return current().getServerAliases(keyType, issuers);
+            KeyGeneration current = current();
+            return current.tag(current.manager().getServerAliases(keyType, issuers));
         }
 
         @Override
         public String chooseServerAlias(String keyType, Principal[] issuers, Socket socket) {
-            return current().chooseServerAlias(keyType, issuers, socket);
+            KeyGeneration current = current();
+            return current.tag(current.manager().chooseServerAlias(keyType, issuers, socket));
         }
 
         @Override
         public String chooseEngineServerAlias(String keyType, Principal[] issuers, SSLEngine engine) {
-            return current().chooseEngineServerAlias(keyType, issuers, engine);
+            KeyGeneration current = current();
+            return current.tag(current.manager().chooseEngineServerAlias(keyType, issuers, engine));
         }
 
         @Override
-        public X509Certificate[] getCertificateChain(String alias) {
-            return current().getCertificateChain(alias);
+        public X509Certificate @Nullable [] getCertificateChain(String alias) {
+            return alias == null ? null : generations().ask(alias, X509ExtendedKeyManager::getCertificateChain);
         }
 
         @Override
-        public PrivateKey getPrivateKey(String alias) {
-            return current().getPrivateKey(alias);
+        public @Nullable PrivateKey getPrivateKey(String alias) {
+            return alias == null ? null : generations().ask(alias, X509ExtendedKeyManager::getPrivateKey);
         }
     }
 }

@@ -90,6 +90,36 @@ class PgConnSanitizingFunctionTest {
                 });
     }
 
+    /**
+     * The env endpoint asks the function for every property it shows: the secrets (the URL parsed for its passwords)
+     * are worked out once and again only when the bound properties change (a rebind). Seen failing before: each call
+     * worked them out anew (a new list each time).
+     */
+    @Test
+    void theSecretsAreWorkedOutOnceUntilThePropertiesChange() {
+        new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(PgConnAutoConfiguration.class))
+                .withPropertyValues("PGHOST=db.test.invalid", "pg.conn.startup-check=none", "pg.conn.password=first-Pass",
+                        "pg.conn.url=postgresql://app:url-Pass-7@db.test.invalid/orders")
+                .run(context -> {
+                    PgConnSanitizingFunction function = context.getBean(PgConnSanitizingFunction.class);
+                    var secrets = function.secrets();
+                    assertThat(secrets).contains("first-Pass", "url-Pass-7");
+                    for (int i = 0; i < 3; i++) {
+                        function.apply(new SanitizableData(null, "PROPERTY_" + i, "value " + i));
+                    }
+                    assertThat(function.secrets()).as("not worked out again").isSameAs(secrets);
+                    PgConnProperties properties = context.getBean(PgConnProperties.class);
+                    properties.setPassword("second-Pass");
+                    assertThat(function.secrets()).contains("second-Pass", "url-Pass-7").doesNotContain("first-Pass");
+                    properties.setUrl("postgresql://app:url-Pass-8@db.test.invalid/orders");
+                    assertThat(function.secrets()).contains("second-Pass", "url-Pass-8").doesNotContain("url-Pass-7");
+                    properties.getSsl().setKeyPassword("key-Pass-9");
+                    assertThat(function.secrets()).contains("key-Pass-9");
+                    assertThat(function.apply(new SanitizableData(null, "KEY_PW", "key-Pass-9")).getValue())
+                            .isEqualTo(SanitizableData.SANITIZED_VALUE);
+                });
+    }
+
     @Test
     void registeredWithActuatorAndBacksOff() {
         ApplicationContextRunner runner = new ApplicationContextRunner()

@@ -9,6 +9,7 @@ import io.pgconn.PgProtocolException;
 import io.pgconn.PgTimeoutException;
 import io.pgconn.PgTlsException;
 import io.pgconn.config.HostSpec;
+import org.jspecify.annotations.Nullable;
 
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
@@ -26,6 +27,8 @@ import java.util.concurrent.TimeoutException;
  */
 final class HostFailureReason {
 
+    private static final String UNANSWERED_LOGIN = "no answer to a new login within ";
+
     private HostFailureReason() {
     }
 
@@ -39,7 +42,12 @@ final class HostFailureReason {
      * hanging authentication).
      */
     static String unansweredLogin(HostSpec host, Duration probeTimeout) {
-        return "no answer to a new login within " + probeTimeout.toMillis() + " ms (" + host.label() + ")";
+        return UNANSWERED_LOGIN + probeTimeout.toMillis() + " ms (" + host.label() + ")";
+    }
+
+    /** Whether {@code reason} is an {@link #unansweredLogin} one. */
+    static boolean isUnansweredLogin(@Nullable String reason) {
+        return reason != null && reason.startsWith(UNANSWERED_LOGIN);
     }
 
     private static String words(Throwable failure, Duration probeTimeout) {

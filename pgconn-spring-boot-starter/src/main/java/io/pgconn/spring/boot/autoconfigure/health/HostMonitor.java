@@ -34,7 +34,8 @@ import java.util.function.Consumer;
  * pg_hba.conf change, a dropped database, max_connections reached), and health must say what a
  * {@code connect()} would get. The new session is opened before the old one is closed; when the login
  * fails, the host is down with its reason, as for any failed probe. A login that gets no answer while
- * the old session answers leaves the host down for new connections but not silent ({@link #relogin}).
+ * the old session answers leaves the host {@code full} (no new connections, its sessions serving), not silent
+ * ({@link #relogin}).
  * A login refused for want of a free slot (53300: max_connections, a role's or database's connection
  * limit) leaves the host {@code full}, not down: the server is up and the application's sessions to it
  * work, so the open probe session is kept (closing it freed a slot the next probe's login took, and the
@@ -157,8 +158,9 @@ final class HostMonitor {
      * that gets no answer while the open session answers is not a host that stopped answering: a
      * stopped postmaster (SIGSTOP) or a hanging authentication leaves the running backends serving,
      * the application's included (review F11: two such logins in a row closed the application's
-     * connections). The host is down for new connections ({@link #loginUnanswered}), the open session
-     * is kept so that the next probe can tell again, and the count of unanswered probes starts anew.
+     * connections). The host is {@code full}: no new connections, its sessions serving
+     * ({@link #loginUnanswered}); the open session is kept so that the next probe can tell again, and the count of
+     * unanswered probes starts anew.
      * Only when the open session is silent too is the probe unanswered.
      */
     private CompletableFuture<Void> relogin(PgConnection open) {
@@ -177,7 +179,7 @@ final class HostMonitor {
                 if (full) {
                     full(cause, silent == null ? role : null); // the open session kept while it answers
                 } else if (silent == null) {
-                    loginUnanswered(failure);
+                    loginUnanswered(cause, role);
                 } else {
                     down(failure);
                 }
@@ -310,15 +312,20 @@ final class HostMonitor {
     }
 
     /**
-     * The new login got no answer within the probe timeout while the open session answered: down for
-     * new connections (a {@code connect()} would time out), but not silent, so nothing of the
-     * application's is closed and the open session stays ({@link #relogin}).
+     * The new login got no answer within the probe timeout while the open session answered ({@code role}): the host
+     * takes no new connections but serves the ones it has — a connection pooler whose clients queue for a server
+     * connection (PgBouncer in session mode with more clients than {@code default_pool_size}: NEW-USER-21 F2), a
+     * stopped postmaster, a hanging authentication. Shown {@code full} with its own reason, as for a refused login
+     * (53300), and told to the application's factory as full, on which no pool evicts: shown {@code down}, every pool
+     * evicted its idle sessions that worked, whose replacements queued behind the rest, and health was {@code DOWN}.
+     * The open session is kept and asked at every probe; the next login a relogin interval later, not at every probe
+     * (each one another client in the pooler's queue). Nothing of the application's is closed: no unanswered probe.
      */
-    private void loginUnanswered(Throwable failure) {
-        Throwable cause = FutureFailures.unwrap(failure);
-        this.backoff.failed(cause);
+    private void loginUnanswered(Throwable cause, ServerRole role) {
+        this.connectedAt = this.clock.instant(); // one login per relogin interval, not per probe
+        this.backoff.reset();
         this.unanswered.reset();
-        this.reports.down(HostFailureReason.unansweredLogin(this.host, this.probeTimeout), cause, null); // the open session asked at every probe
+        this.reports.full(HostFailureReason.unansweredLogin(this.host, this.probeTimeout), cause, role, null);
     }
 
     /** When the next login may be tried after refused ones; {@code null} when not backing off. For tests. */

@@ -44,10 +44,18 @@ import java.util.function.Function;
  *     {@link IllegalStateException} saying so (attached as suppressed, with a WARN, to an exception the work threw):
  *     what it ran after that committed statement by statement, and nothing was rolled back (NEW-USER-20 F15). Work
  *     that commits and {@code begin()}s again ("commit every N rows") is committed at its end, its last part rolled
- *     back when it throws, as pgjdbc with auto-commit off. Nesting {@code inTransaction} borrows a second session with
- *     a transaction of its own (not Spring's {@code REQUIRED}): pass the {@link PgConnection} down, and use
- *     {@link #inSavepoint} for a part that may fail on its own — under load, every caller holding one session while
- *     waiting for a second is a pool deadlock until {@code pg.conn.pool.max-acquire-time}.</li>
+ *     back when it throws, as pgjdbc with auto-commit off.</li>
+ * <li>An {@code inTransaction} called inside {@code inTransaction}'s work, on the same thread and over the same
+ *     {@link ConnectionFactory}, joins the transaction (Spring's {@code REQUIRED}): its work gets the same session, in
+ *     the same transaction, with no {@code BEGIN} or {@code COMMIT} of its own; the outer call commits. Its exception
+ *     is rethrown as it is, and marks the transaction rollback-only: outer work that catches it and returns gets an
+ *     {@link IllegalStateException} (the nested failure its cause) and the transaction is rolled back, as Spring's
+ *     {@code UnexpectedRollbackException} — use {@link #inSavepoint} for a part that may fail on its own. Nested
+ *     options that name an isolation level, read-only or deferrable other than the outer call's options name are
+ *     refused with an {@link IllegalStateException} before the nested work runs. (Before, a nested call borrowed a
+ *     second session: a pool whose every session was lent to such a caller waited for ever, a pool of one at the
+ *     first nested call.) {@link #withSession} inside that work, and any call on another thread, still borrows a
+ *     session of its own.</li>
  * <li>Transaction control is the core API's ({@link PgConnection#begin(TransactionOptions)},
  *     {@code commit()}, {@code rollback()}), so its failures are the core's {@link io.pgconn.PgException}s,
  *     as the work's own: a commit PostgreSQL answered with {@code ROLLBACK} is a
@@ -153,15 +161,27 @@ public final class PgConnSessions {
     /**
      * Runs {@code work} in one transaction begun as {@code options} say (isolation level, read only,
      * deferrable; a {@code null} field keeps the session's default) on a borrowed session: committed when
-     * {@code work} returns, rolled back when it throws.
+     * {@code work} returns, rolled back when it throws. Called inside another {@code inTransaction}'s work on this
+     * thread (over the same {@link ConnectionFactory}), it joins that transaction instead (see the class comment):
+     * the same session, no commit of its own, a throw marks the transaction rollback-only, and {@code options} that
+     * name something the outer call's options do not are refused.
      */
     public <T> T inTransaction(TransactionOptions options, Function<? super PgConnection, ? extends T> work) {
         refuseOnANonBlockingThread("inTransaction");
+        ThreadBoundTransaction outer = ThreadBoundTransaction.current(this.connectionFactory);
+        if (outer != null) {
+            return outer.join(options, work);
+        }
         return BorrowedSession.lend(this.connectionFactory, this.unwrap, this.rollbackWait, session -> {
             CoreFutureWait.await(session.begin(options));
+            ThreadBoundTransaction bound = ThreadBoundTransaction.bind(this.connectionFactory, session, options);
             T result;
             try {
-                result = work.apply(session);
+                try {
+                    result = work.apply(session);
+                } finally {
+                    bound.unbind();
+                }
             } catch (Throwable failure) {
                 if (endedTheTransaction(session)) {
                     IllegalStateException ended = workEndedTheTransaction(session, "threw");
@@ -169,6 +189,10 @@ public final class PgConnSessions {
                     failure.addSuppressed(ended);
                 }
                 throw failure;
+            }
+            IllegalStateException rollbackOnly = bound.rollbackOnly();
+            if (rollbackOnly != null && !endedTheTransaction(session)) { // else commit(...) says the work ended it
+                throw rollbackOnly;
             }
             commit(session);
             return result;

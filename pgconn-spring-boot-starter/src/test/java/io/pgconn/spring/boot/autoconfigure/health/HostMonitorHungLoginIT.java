@@ -1,5 +1,6 @@
 package io.pgconn.spring.boot.autoconfigure.health;
 
+import io.pgconn.HostStatus;
 import io.pgconn.PgConnection;
 import io.pgconn.PgConnectionFactory;
 import io.pgconn.ServerRole;
@@ -27,7 +28,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * it (a SIGSTOPped postmaster, a hanging authentication) — while the sessions already open keep
  * answering, the application's among them. A scripted server plays that host: sessions opened before
  * {@link #loginsHang} answer the role probe; logins after it get nothing. The monitor must show the
- * host down for new connections, close none of the application's connections (the host is not
+ * host full — no new connections, its sessions serving (NEW-USER-21 F2: a busy pooler's queue) — close none of the application's connections (the host is not
  * silent: its sessions answer), end every hung login within the probe timeout and close its channel.
  * When the sessions are silent too, the docs' rule holds: two unanswered probes in a row close them.
  */
@@ -110,7 +111,7 @@ class HostMonitorHungLoginIT {
     }
 
     @Test
-    void loginsThatHangWhileTheSessionsAnswerShowTheHostDownAndCloseNoApplicationConnection() throws Exception {
+    void loginsThatHangWhileTheSessionsAnswerShowTheHostFullAndCloseNoApplicationConnection() throws Exception {
         PgConnection connection = this.application.connect().get(30, TimeUnit.SECONDS);
         probe();
         assertThat(this.monitor.view().isUp()).isTrue();
@@ -118,10 +119,20 @@ class HostMonitorHungLoginIT {
         for (int i = 1; i <= 3; i++) {
             this.clock.advance(RELOGIN_INTERVAL); // each probe replaces its session by a new login
             probe();
-            assertThat(this.monitor.view().isUp()).as("after hung login " + i).isFalse();
-            assertThat(this.monitor.view().error()).as("after hung login " + i)
-                    .isEqualTo("no answer to a new login within 400 ms (" + this.server.label() + ")");
+            String reason = "no answer to a new login within 400 ms (" + this.server.label() + ")";
+            assertThat(this.monitor.view().state()).as("after hung login " + i).isEqualTo(HostStatus.State.FULL);
+            assertThat(this.monitor.view().error()).as("after hung login " + i).isEqualTo(reason);
+            // what a pool's validation reads (SessionValidity): full keeps the pool's sessions, down evicted them
+            // all (NEW-USER-21 F2: behind a busy PgBouncer, health DOWN and working sessions evicted as host-down)
+            assertThat(this.application.hostStatus(this.server.label()).state()).as("the factory's host memory after hung login " + i)
+                    .isEqualTo(HostStatus.State.FULL);
+            assertThat(FullHostWarning.of(this.monitor.view())).as("health's warning").startsWith(this.server.label()
+                    + " takes no new connections: " + reason + " while its open sessions answer");
             assertThat(connection.isClosed()).as("the application's connection after hung login " + i).isFalse();
+            probe(); // within the relogin interval: the open session is asked, no login (each one a client in a pooler's queue)
+            assertThat(this.monitor.view().state()).as("still full, its session answering").isEqualTo(HostStatus.State.FULL);
+            int logins = i;
+            awaitCondition(logins + " hung logins accepted by the server", Duration.ofSeconds(5), () -> this.hungLogins.get() == logins);
         }
         assertThat(connection.currentRole().get(5, TimeUnit.SECONDS)).isEqualTo(ServerRole.PRIMARY);
         assertThat(this.application.openConnections()).isEqualTo(1);

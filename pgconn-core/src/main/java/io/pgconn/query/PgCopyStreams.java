@@ -1,8 +1,8 @@
-package io.pgconn.internal.copy;
+package io.pgconn.query;
 
 import io.netty.channel.EventLoop;
 import io.netty.util.internal.ThreadExecutorMap;
-import io.pgconn.internal.query.QuerySession;
+import io.pgconn.PgConnection;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -16,38 +16,51 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.Flow;
 
 /**
- * The blocking forms of copyIn and copyOut, for a caller with a thread to spend: the stream is read (or written) on the
- * caller's thread, never on the event loop, as the copy's demand allows. Refused on an event loop thread (it would
- * wait for answers only that loop reads).
+ * The blocking forms of COPY, for a caller with a thread to spend: {@link #copyIn} reads an {@link InputStream} and
+ * {@link #copyOut} writes an {@link OutputStream} on the calling thread, as the copy's demand allows, and both block
+ * until the COPY ended. They run on {@link PgConnection#copyIn(String, Flow.Publisher)} and
+ * {@link PgConnection#copyOut(String)}, which never block (docs/query.md §6). Refused on an event loop thread
+ * ({@link IllegalStateException}): it would wait for answers only that loop reads.
+ *
+ * <pre>{@code
+ * long loaded = PgCopyStreams.copyIn(connection, "COPY item FROM STDIN (FORMAT csv)", Files.newInputStream(csv));
+ * long exported = PgCopyStreams.copyOut(connection, "COPY item TO STDOUT (FORMAT csv)", Files.newOutputStream(out));
+ * }</pre>
+ *
+ * <p>Until session 21 these were {@code PgConnection.copyInFrom(sql, in)} and {@code copyOutTo(sql, out)}: callers
+ * change to {@code PgCopyStreams.copyIn(connection, sql, in)} and {@code PgCopyStreams.copyOut(connection, sql, out)}.
  */
-public final class CopyStreams {
+public final class PgCopyStreams {
 
     /** How much of the input stream one CopyData carries. */
     static final int IN_CHUNK = 64 * 1024;
     /** Rows (CopyData chunks) asked for ahead of those written to the output stream. */
     static final int OUT_WINDOW = 256;
 
-    private CopyStreams() {
+    private PgCopyStreams() {
     }
 
     /**
-     * Runs {@code sql} (COPY ... FROM STDIN) with the bytes of {@code in}, read on this thread in chunks of 64 KiB;
-     * returns the row count. The stream is not closed. An IOException of the stream fails the COPY (CopyFail, the
-     * server rolls it back) and is thrown as is; a server error is thrown as its {@code PgException}.
+     * Runs {@code sql}, one {@code COPY ... FROM STDIN}, on {@code connection} with the bytes of {@code data}, read on
+     * this thread in chunks of 64 KiB as the socket takes them; blocks until the COPY ended and returns its row count.
+     * The stream is not closed. Its {@code IOException} fails the COPY (CopyFail: the server rolls it back) and is
+     * thrown as is; a server error is thrown as its {@link io.pgconn.PgException}. An interrupt cancels the COPY and is
+     * thrown as an {@link InterruptedIOException}, the thread's interrupt status kept.
      */
-    public static long copyIn(QuerySession session, String sql, InputStream in) throws IOException {
-        Objects.requireNonNull(in, "in");
-        refuseOnAnEventLoop("copyInFrom(String, InputStream)");
+    public static long copyIn(PgConnection connection, String sql, InputStream data) throws IOException {
+        Objects.requireNonNull(connection, "connection");
+        Objects.requireNonNull(data, "data");
+        refuseOnAnEventLoop("copyIn(PgConnection, String, InputStream)");
         StreamPublisher publisher = new StreamPublisher();
-        CompletableFuture<Long> copy = CopyInExchange.start(session, sql, publisher);
+        CompletableFuture<Long> copy = connection.copyIn(sql, publisher);
         copy.whenComplete((rows, e) -> publisher.wake());
         IOException readFailure = null;
         try {
-            readFailure = publisher.pump(in, copy);
+            readFailure = publisher.pump(data, copy);
         } catch (InterruptedException e) {
             copy.cancel(false);
             Thread.currentThread().interrupt();
-            throw new InterruptedIOException("copyInFrom interrupted: the COPY was cancelled (the server rolls it back)");
+            throw new InterruptedIOException("PgCopyStreams.copyIn interrupted: the COPY was cancelled (the server rolls it back)");
         }
         try {
             return copy.join();
@@ -60,27 +73,31 @@ public final class CopyStreams {
     }
 
     /**
-     * Runs {@code sql} (COPY ... TO STDOUT) and writes its output to {@code out} on this thread; returns the row count.
-     * The stream is not closed (nor flushed). An IOException of the stream cancels the COPY and is thrown as is.
+     * Runs {@code sql}, one {@code COPY ... TO STDOUT}, on {@code connection} and writes its output to {@code out} on
+     * this thread, asking for more only as it is written; blocks until the COPY ended and returns its row count. The
+     * stream is neither flushed nor closed. Its {@code IOException} cancels the COPY (a CancelRequest, the rest read
+     * past) and is thrown as is; a server error is thrown as its {@link io.pgconn.PgException}. An interrupt cancels
+     * the COPY and is thrown as an {@link InterruptedIOException}, the thread's interrupt status kept.
      */
-    public static long copyOut(QuerySession session, String sql, OutputStream out) throws IOException {
+    public static long copyOut(PgConnection connection, String sql, OutputStream out) throws IOException {
+        Objects.requireNonNull(connection, "connection");
         Objects.requireNonNull(out, "out");
-        refuseOnAnEventLoop("copyOutTo(String, OutputStream)");
+        refuseOnAnEventLoop("copyOut(PgConnection, String, OutputStream)");
         StreamSubscriber subscriber = new StreamSubscriber();
-        CopyOutExchange.start(session, sql, subscriber, subscriber::rows);
+        connection.copyOut(sql).subscribe(subscriber);
         try {
             return subscriber.drainTo(out);
         } catch (InterruptedException e) {
             subscriber.cancel();
             Thread.currentThread().interrupt();
-            throw new InterruptedIOException("copyOutTo interrupted: the COPY was cancelled");
+            throw new InterruptedIOException("PgCopyStreams.copyOut interrupted: the COPY was cancelled");
         }
     }
 
     private static void refuseOnAnEventLoop(String method) {
         if (ThreadExecutorMap.currentExecutor() instanceof EventLoop) {
-            throw new IllegalStateException(method + " blocks its caller, and " + Thread.currentThread().getName()
-                    + " runs an event loop: use the Flow.Publisher form there");
+            throw new IllegalStateException("PgCopyStreams." + method + " blocks its caller, and " + Thread.currentThread().getName()
+                    + " runs an event loop: use PgConnection's copyIn(String, Flow.Publisher) or copyOut(String) there");
         }
     }
 
@@ -155,7 +172,7 @@ public final class CopyStreams {
     }
 
     /** A subscriber whose chunks are written to a stream on the caller's thread. */
-    private static final class StreamSubscriber implements Flow.Subscriber<ByteBuffer> {
+    private static final class StreamSubscriber implements CopyOutSubscriber {
         private final ArrayDeque<ByteBuffer> chunks = new ArrayDeque<>();
         private Flow.Subscription subscription;
         private boolean completed;
@@ -181,13 +198,14 @@ public final class CopyStreams {
         }
 
         @Override
+        public synchronized void onRowCount(long count) {
+            rows = count;
+        }
+
+        @Override
         public synchronized void onComplete() {
             completed = true;
             notifyAll();
-        }
-
-        synchronized void rows(long count) {
-            rows = count;
         }
 
         synchronized void cancel() {

@@ -1,0 +1,173 @@
+package io.pgconn.spring.boot.autoconfigure.r2dbc;
+
+import io.pgconn.PgConnection;
+import io.pgconn.query.IsolationLevel;
+import io.pgconn.query.TransactionOptions;
+import io.pgconn.query.TransactionStatus;
+import io.pgconn.spring.boot.autoconfigure.PgConnAutoConfiguration;
+import io.pgconn.spring.boot.autoconfigure.StarterCluster;
+import io.pgconn.testkit.AuthMethod;
+import io.pgconn.testkit.ConnectionType;
+import io.pgconn.testkit.PgClusterExtension;
+import io.pgconn.testkit.PgUser;
+import io.r2dbc.pool.ConnectionPool;
+import io.r2dbc.pool.PoolMetrics;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BiConsumer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * {@link PgConnSessions#inTransaction} called again inside its own work, on the same thread, with a pool of ONE
+ * session and no acquire limit (the default {@code pg.conn.pool.max-acquire-time=0}): before session 21 the nested
+ * call borrowed a second session, which the pool could only lend once the outer call handed its one back — a hang,
+ * for ever. The nested call now joins the outer transaction (Spring's {@code REQUIRED}): same session, no BEGIN or
+ * COMMIT of its own, the outer's uncommitted rows visible; a nested failure the outer work catches still rolls the
+ * whole transaction back; nested options that ask for something the outer transaction is not are refused.
+ */
+class PgConnSessionsNestedIT {
+
+    @RegisterExtension
+    static final PgClusterExtension PG = PgClusterExtension.builder().name("starter-nested")
+            .user(PgUser.scram(StarterCluster.USER, StarterCluster.PASSWORD).allow(ConnectionType.HOST, AuthMethod.SCRAM_SHA_256))
+            .initSql("CREATE DATABASE " + StarterCluster.USER + " OWNER " + StarterCluster.USER)
+            .build();
+
+    private static final AtomicInteger TABLES = new AtomicInteger();
+
+    private final ApplicationContextRunner runner = new ApplicationContextRunner()
+            .withConfiguration(AutoConfigurations.of(PgConnAutoConfiguration.class, PgConnR2dbcAutoConfiguration.class,
+                    PgConnSessionsAutoConfiguration.class))
+            .withPropertyValues("pg.conn.database=" + StarterCluster.USER, "pg.conn.username=" + StarterCluster.USER,
+                    "pg.conn.password=" + StarterCluster.PASSWORD, "pg.conn.ssl.mode=disable", "pg.conn.extension-types=",
+                    "pg.conn.startup-check=none", "pg.conn.pool.initial-size=0", "pg.conn.pool.max-size=1");
+
+    /** Runs {@code test} with the bean and a table of its own; after it, the one session is idle and back in the pool. */
+    private void run(BiConsumer<PgConnSessions, String> test) {
+        runner.withPropertyValues("pg.conn.hosts=" + StarterCluster.label(PG.primary())).run(context -> {
+            PgConnSessions sessions = context.getBean(PgConnSessions.class);
+            PoolMetrics pool = context.getBean(ConnectionPool.class).getMetrics().orElseThrow();
+            String table = "nested_" + TABLES.incrementAndGet();
+            sessions.withSession(c -> c.simpleQuery("CREATE TABLE " + table + " (id int PRIMARY KEY)").join());
+            test.accept(sessions, table);
+            assertThat(pool.acquiredSize()).as("sessions still lent").isZero();
+            assertThat(sessions.<TransactionStatus>withSession(PgConnection::transactionStatus)).isEqualTo(TransactionStatus.IDLE);
+        });
+    }
+
+    private static void insert(PgConnection c, String table, int id) {
+        c.query("INSERT INTO " + table + " VALUES ($1)", id).join();
+    }
+
+    private static String ids(PgConnSessions sessions, String table) {
+        return sessions.withSession(c -> c.query("SELECT coalesce(string_agg(id::text, ',' ORDER BY id), '') FROM " + table)
+                .join().single(String.class));
+    }
+
+    /** Seen failing before the fix: the nested borrow waited for ever on the pool of one (this timeout ended it). */
+    @Test
+    @Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void aNestedCallJoinsTheOuterTransactionOnItsSession() {
+        run((sessions, table) -> {
+            String result = sessions.inTransaction(outer -> {
+                insert(outer, table, 1);
+                return sessions.inTransaction(inner -> {
+                    assertThat(inner).as("the outer call's session").isSameAs(outer);
+                    assertThat(inner.query("SELECT count(*) FROM " + table).join().single(Long.class))
+                            .as("the outer's row, not committed yet").isEqualTo(1L);
+                    insert(inner, table, 2);
+                    return "joined";
+                });
+            });
+            assertThat(result).isEqualTo("joined");
+            assertThat(ids(sessions, table)).isEqualTo("1,2");
+
+            IllegalArgumentException thrown = new IllegalArgumentException("nested failure");
+            assertThatThrownBy(() -> sessions.inTransaction(outer -> {
+                insert(outer, table, 3);
+                return sessions.inTransaction(inner -> {
+                    insert(inner, table, 4);
+                    throw thrown;
+                });
+            })).isSameAs(thrown).satisfies(e -> assertThat(e.getSuppressed()).isEmpty());
+            assertThat(ids(sessions, table)).as("the outer's row rolled back with the nested one").isEqualTo("1,2");
+        });
+    }
+
+    /**
+     * The outer work caught the nested call's failure and returned: the nested work's writes cannot be told apart
+     * from the outer's, so the transaction is rolled back, and the caller hears it (Spring's
+     * UnexpectedRollbackException), the nested failure as the cause.
+     */
+    @Test
+    @Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void aNestedFailureTheOuterWorkCaughtRollsTheWholeTransactionBack() {
+        run((sessions, table) -> {
+            IllegalStateException nested = new IllegalStateException("nested failure");
+            AtomicReference<Throwable> caught = new AtomicReference<>();
+            assertThatThrownBy(() -> sessions.inTransaction(outer -> {
+                insert(outer, table, 1);
+                try {
+                    sessions.inTransaction(inner -> {
+                        insert(inner, table, 2);
+                        throw nested;
+                    });
+                } catch (IllegalStateException e) {
+                    caught.set(e);
+                }
+                insert(outer, table, 3);
+                return "caught";
+            })).isInstanceOf(IllegalStateException.class).hasCause(nested)
+                    .hasMessageContaining("rolled back").hasMessageContaining("a nested PgConnSessions.inTransaction")
+                    .hasMessageContaining("inSavepoint");
+            assertThat(caught.get()).isSameAs(nested);
+            assertThat(ids(sessions, table)).as("nothing kept").isEmpty();
+
+            // the thread is free of that transaction: the next call begins its own
+            sessions.inTransaction(c -> {
+                insert(c, table, 5);
+                return null;
+            });
+            assertThat(ids(sessions, table)).isEqualTo("5");
+        });
+    }
+
+    /**
+     * A nested call whose options name an isolation level, read-only or deferrable the outer transaction does not
+     * have (as named) is refused before its work runs; one that names the outer's own, or nothing, joins.
+     */
+    @Test
+    @Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void nestedOptionsTheOuterTransactionDoesNotHaveAreRefused() {
+        run((sessions, table) -> {
+            AtomicInteger ran = new AtomicInteger();
+            assertThatThrownBy(() -> sessions.inTransaction(outer -> {
+                insert(outer, table, 1);
+                return sessions.inTransaction(TransactionOptions.isolation(IsolationLevel.SERIALIZABLE), inner -> ran.incrementAndGet());
+            })).isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("isolation level SERIALIZABLE")
+                    .hasMessageContaining("joins the transaction");
+            assertThat(ran).hasValue(0);
+            assertThat(ids(sessions, table)).isEmpty();
+
+            TransactionOptions readOnlySerializable = TransactionOptions.isolation(IsolationLevel.SERIALIZABLE).readOnly(true);
+            assertThatThrownBy(() -> sessions.inTransaction(TransactionOptions.isolation(IsolationLevel.SERIALIZABLE),
+                    outer -> sessions.inTransaction(readOnlySerializable, inner -> ran.incrementAndGet())))
+                    .isInstanceOf(IllegalStateException.class).hasMessageContaining("read only");
+            assertThat(ran).hasValue(0);
+
+            String level = sessions.inTransaction(readOnlySerializable, outer -> sessions.inTransaction(
+                    TransactionOptions.isolation(IsolationLevel.SERIALIZABLE), inner -> sessions.inTransaction(
+                            innermost -> innermost.simpleQuery("SHOW transaction_isolation").join().singleValue())));
+            assertThat(level).isEqualTo("serializable");
+        });
+    }
+}
