@@ -1,17 +1,17 @@
 #!/usr/bin/env bash
-# Connect benchmarks: pgconn next to pgjdbc, r2dbc-postgresql, vertx-pg-client and pgbench -C, in one run.
+# Benchmarks: pgconn next to pgjdbc, r2dbc-postgresql, vertx-pg-client, a native libpq worker and pgbench -C, in one run.
 # Starts its own PostgreSQL 18 servers (pgconn-testkit), prints the tables, and with --results FILE writes them.
 #
-#   pgconn-benchmarks/run.sh [--results FILE] [--pause-ms N] [--warmup-ms N] [--measure-ms N]
-#                            [--max-iterations N] [--heap-connections N] [--pgbench-seconds N]
-#                            [--clients pgconn,pgconn-jdk,pgjdbc,r2dbc,vertx,pgconn-r2dbc-data,r2dbc-data] [--scenarios A,B] [--pgbench PATH]
-#                            [--pgconn-build NAME=PATH]... (client pgconn-NAME on another pgconn-core jar/classes dir: an A/B in one run)
-#                            [--quick]
+#   pgconn-benchmarks/run.sh [--results FILE] [--pause-ms N] [--warmup-ms N] [--measure-ms N] [--rounds N]
+#                            [--max-iterations N] [--heap-connections N] [--clients a,b,...] [--scenarios A,B,...]
+#                            [--pk-rounds N] [--pk-turn N] [--query-server primary-only|with-standby]
+#                            [--pgbench PATH] [--pgconn-build NAME=PATH]... [--quick]
 #
-# Builds the module first (Maven, offline first). Takes about 17 minutes on 2 cores.
+# (the options: pgconn-benchmarks/README.md). Builds the module first (the Maven wrapper, or `pgmvn` when on PATH;
+# offline first). Takes about 18 minutes on 2 cores.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-MVN=mvn
+MVN=./mvnw
 command -v pgmvn >/dev/null 2>&1 && MVN=pgmvn
 OFFLINE=()
 [ "${BENCH_OFFLINE:-1}" = 1 ] && OFFLINE=(-o)

@@ -124,7 +124,7 @@ public final class BenchMain {
     private static final List<Scenario> TIMED = List.of(Scenario.TRUST, Scenario.SCRAM, Scenario.SCRAM_REQUIRE, Scenario.SCRAM_VERIFY_FULL,
             Scenario.FAILOVER_FIRST, Scenario.FAILOVER_REPEAT, Scenario.FAILOVER_DIRECT, Scenario.SELECT_ONE, Scenario.IN_FLIGHT_8,
             Scenario.QUERY_PK, Scenario.QUERY_PK_CHAINED, Scenario.QUERY_ROWS, Scenario.PIPELINED_INSERTS, Scenario.STREAM_ROWS,
-            Scenario.DATA_FIND_BY_ID_ONE, Scenario.DATA_FIND_BY_ID, Scenario.DATA_SAVE);
+            Scenario.COPY_IN, Scenario.COPY_OUT, Scenario.DATA_FIND_BY_ID_ONE, Scenario.DATA_FIND_BY_ID, Scenario.DATA_SAVE);
     /**
      * Sub-millisecond latencies whose p50 on this shared 2-core machine is bimodal by turn (a wake-up
      * that finds a CPU idle or not, sticky for a while): five turns of 1,000 queries in separate JVMs
@@ -302,9 +302,13 @@ public final class BenchMain {
         if (!perRound.isEmpty()) {
             sb.append("## Per-round p50 (primary-key selects)\n").append(perRound).append('\n');
         }
+        String copies = report.copyTable();
+        if (!copies.isEmpty()) {
+            sb.append("## COPY (pgconn / each client, same run; rows/s per client turn in the per-round table below)\n").append(copies).append('\n');
+        }
         String perRoundRates = report.perRoundThroughputTable();
         if (!perRoundRates.isEmpty()) {
-            sb.append("## Per-round statements/s (pipelined scenarios; with --pgconn-build, primary-key p50s too), ratios to pgconn\n").append(perRoundRates).append('\n');
+            sb.append("## Per-round statements/s (pipelined scenarios), rows/s (COPY; with --pgconn-build, primary-key p50s too), ratios to pgconn\n").append(perRoundRates).append('\n');
         }
         sb.append("## Client settings\n\n");
         settings.forEach((k, v) -> sb.append("- **").append(k).append("**: ").append(v).append('\n'));

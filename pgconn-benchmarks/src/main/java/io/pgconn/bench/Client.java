@@ -16,10 +16,11 @@ interface Client extends AutoCloseable, QueryWork {
 
     /**
      * Whether this client runs {@code scenario}: by default every scenario on a target it supports,
-     * except the Spring Data ones (only the {@code *-data} clients run those).
+     * except the Spring Data ones (only the {@code *-data} clients run those) and a COPY one it has no API for
+     * ({@link #copies}).
      */
     default boolean supports(Scenario scenario) {
-        return !scenario.springData() && supports(scenario == Scenario.FAILOVER_DIRECT ? Target.FAILOVER : scenario.target());
+        return !scenario.springData() && (!scenario.copy() || copies(scenario)) && supports(scenario == Scenario.FAILOVER_DIRECT ? Target.FAILOVER : scenario.target());
     }
 
     /** Whether calls block the caller (then the in-flight scenario uses one thread per connection). */

@@ -310,6 +310,56 @@ final class Measure {
         });
     }
 
+    /** COPY_IN's input, built once per JVM (outside every timed part). */
+    private static byte[] copyData;
+
+    /**
+     * Whole copies of {@value QueryWork#COPY_ROWS} rows (COPY_IN: {@link QueryWork#copyData()} into the table
+     * {@code check} truncates first; COPY_OUT: every row read), at least one per call: each copy's latency to
+     * {@code times}; bytes every thread of this JVM allocated during the copies to {@code acc[0]}, rows to
+     * {@code acc[1]}, nanoseconds to {@code acc[2]}. Outside the timed part: the truncate, and the checks that the
+     * client reported (COPY_IN: and the table holds) {@value QueryWork#COPY_ROWS} rows. Returns the process CPU of
+     * the copies alone (the check connection's work left out).
+     */
+    long copyLoop(Scenario scenario, Duration time, int maxIterations, Samples times, long[] acc, CopyTableCheck check) {
+        boolean in = scenario == Scenario.COPY_IN;
+        if (in && copyData == null) {
+            copyData = QueryWork.copyData();
+        }
+        byte[] data = copyData;
+        long[] cpu = new long[1];
+        onOpenConnection(scenario, connection -> {
+            long end = System.nanoTime() + time.toNanos();
+            int n = 0;
+            do {
+                if (in) {
+                    check.truncate();
+                }
+                long c0 = processCpuNanos();
+                long a0 = allocatedBytes();
+                long t0 = System.nanoTime();
+                long rows = (in ? client.copyIn(connection, data) : client.copyOut(connection)).join();
+                long t1 = System.nanoTime();
+                long a1 = allocatedBytes();
+                cpu[0] += processCpuNanos() - c0;
+                if (rows != QueryWork.COPY_ROWS) {
+                    throw new IllegalStateException(client.name() + " " + scenario + ": " + rows + " rows, expected " + QueryWork.COPY_ROWS);
+                }
+                if (in && check.count() != QueryWork.COPY_ROWS) {
+                    throw new IllegalStateException(client.name() + " COPY_IN: the table holds " + check.count() + " rows, expected "
+                            + QueryWork.COPY_ROWS);
+                }
+                if (times != null) {
+                    times.add(t1 - t0);
+                    acc[0] += a1 - a0;
+                    acc[1] += rows;
+                    acc[2] += t1 - t0;
+                }
+            } while (++n < maxIterations && System.nanoTime() < end);
+        });
+        return cpu[0];
+    }
+
     /** Runs {@code work} on the scenario's kept connection (opened if need be), or on a connection of its own; returns process CPU. */
     private long onOpenConnection(Scenario scenario, java.util.function.Consumer<Object> work) {
         Client.Source source = client.querySource(scenario, sources.computeIfAbsent(Target.TRUST, t -> client.source(t, false)));

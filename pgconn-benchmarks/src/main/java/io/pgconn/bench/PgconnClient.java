@@ -260,6 +260,56 @@ class PgconnClient implements Client {
     }
 
     @Override
+    public boolean copies(Scenario scenario) {
+        return true;
+    }
+
+    /**
+     * {@code bench.copyChunk} (a worker JVM property, through {@code BENCH_WORKER_JVM_ARGS}): the chunk size of COPY_IN's
+     * publisher, {@value #COPY_CHUNK} by default; 0 sends the array with {@code copyIn(sql, byte[])} (one chunk).
+     */
+    static final int COPY_IN_CHUNK = Integer.getInteger("bench.copyChunk", COPY_CHUNK);
+
+    /** {@code copyIn(sql, Flow.Publisher)} of read-only 64-KiB views of the array (no copy), or {@code copyIn(sql, byte[])}. */
+    @Override
+    public CompletableFuture<Long> copyIn(Object connection, byte[] data) {
+        PgConnection c = (PgConnection) connection;
+        return COPY_IN_CHUNK == 0 ? c.copyIn(COPY_IN_SQL, data) : c.copyIn(COPY_IN_SQL, new ByteArrayChunkPublisher(data, COPY_IN_CHUNK));
+    }
+
+    /** {@code copyOut(sql)} with unbounded demand, every chunk (one row) counted on the event loop as it arrives. */
+    @Override
+    public CompletableFuture<Long> copyOut(Object connection) {
+        CompletableFuture<Long> done = new CompletableFuture<>();
+        ((PgConnection) connection).copyOut(COPY_OUT_SQL).subscribe(new Flow.Subscriber<java.nio.ByteBuffer>() {
+            private long rows;
+
+            @Override
+            public void onSubscribe(Flow.Subscription s) {
+                s.request(Long.MAX_VALUE);
+            }
+
+            @Override
+            public void onNext(java.nio.ByteBuffer row) {
+                if (row.hasRemaining()) {
+                    rows++;
+                }
+            }
+
+            @Override
+            public void onError(Throwable t) {
+                done.completeExceptionally(t);
+            }
+
+            @Override
+            public void onComplete() {
+                done.complete(rows);
+            }
+        });
+        return done;
+    }
+
+    @Override
     public CompletableFuture<Integer> backendPid(Object connection) {
         return CompletableFuture.completedFuture(((PgConnection) connection).processId());
     }
@@ -291,7 +341,10 @@ class PgconnClient implements Client {
                         : "; QUERY_PK (one caller blocked on each query): blockingWaitSpin=" + blockedCallerSpin.toNanos() / 1000
                         + "us (pgconn's setting for a single blocked caller: join() spins before parking; off by default,"
                         + " costs CPU, and with more blocked callers than cores it loses throughput; docs/query.md §1),"
-                        + " the other scenarios blockingWaitSpin=0 (default)");
+                        + " the other scenarios blockingWaitSpin=0 (default)")
+                + "; COPY_IN: " + (COPY_IN_CHUNK == 0 ? "copyIn(sql, byte[]) (one chunk)"
+                        : "copyIn(sql, Flow.Publisher<ByteBuffer>) of " + COPY_IN_CHUNK + "-byte read-only views of the array")
+                + ", COPY_OUT: copyOut(sql), request(Long.MAX_VALUE), one chunk per row counted";
     }
 
     @Override

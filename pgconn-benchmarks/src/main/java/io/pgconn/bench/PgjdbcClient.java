@@ -194,6 +194,47 @@ final class PgjdbcClient implements Client {
     }
 
     @Override
+    public boolean copies(Scenario scenario) {
+        return true;
+    }
+
+    /** {@code CopyManager.copyIn(sql, InputStream, 65536)} over the array: one CopyData per 64-KiB read. */
+    @Override
+    public CompletableFuture<Long> copyIn(Object connection, byte[] data) {
+        try {
+            org.postgresql.copy.CopyManager copy = ((Connection) connection).unwrap(org.postgresql.PGConnection.class).getCopyAPI();
+            return CompletableFuture.completedFuture(copy.copyIn(COPY_IN_SQL, new java.io.ByteArrayInputStream(data), COPY_CHUNK));
+        } catch (SQLException | java.io.IOException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    /** {@code CopyManager.copyOut(sql, OutputStream)} into a stream that counts its writes (one per row). */
+    @Override
+    public CompletableFuture<Long> copyOut(Object connection) {
+        try {
+            org.postgresql.copy.CopyManager copy = ((Connection) connection).unwrap(org.postgresql.PGConnection.class).getCopyAPI();
+            long[] rows = new long[1];
+            copy.copyOut(COPY_OUT_SQL, new java.io.OutputStream() {
+                @Override
+                public void write(int b) {
+                    throw new UnsupportedOperationException("pgjdbc writes each row as an array");
+                }
+
+                @Override
+                public void write(byte[] b, int off, int len) {
+                    if (len > 0) {
+                        rows[0]++;
+                    }
+                }
+            });
+            return CompletableFuture.completedFuture(rows[0]);
+        } catch (SQLException | java.io.IOException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    @Override
     public CompletableFuture<Integer> backendPid(Object connection) {
         try {
             return CompletableFuture.completedFuture(((Connection) connection).unwrap(org.postgresql.PGConnection.class).getBackendPID());
@@ -218,7 +259,8 @@ final class PgjdbcClient implements Client {
         return "pgjdbc " + driver.getMajorVersion() + "." + driver.getMinorVersion() + " (" + Driver.class.getPackage().getImplementationVersion()
                 + "): Driver.connect per connect, defaults (preferQueryMode=extended, LibPQFactory TLS, channelBinding default);"
                 + " failover targetServerType=primary, GlobalHostStatusTracker on for repeat (hostRecheckSeconds=10 default),"
-                + " hostRecheckSeconds=0 for first; blocking, so 8-in-flight uses 8 threads";
+                + " hostRecheckSeconds=0 for first; blocking, so 8-in-flight uses 8 threads; COPY_IN: CopyManager.copyIn(sql,"
+                + " ByteArrayInputStream, bufferSize 65536), COPY_OUT: CopyManager.copyOut(sql, OutputStream) (one write per row, counted)";
     }
 
     @Override

@@ -134,6 +134,21 @@ final class R2dbcClient implements Client {
                 .then().toFuture().thenApply(v -> n[0]);
     }
 
+    /** COPY FROM STDIN only: r2dbc-postgresql 1.1.x has {@code copyIn} and no copy-out API. */
+    @Override
+    public boolean copies(Scenario scenario) {
+        return scenario == Scenario.COPY_IN;
+    }
+
+    /** {@code PostgresqlConnection.copyIn(sql, Publisher<ByteBuf>)} of 64-KiB {@code Unpooled.wrappedBuffer} views of the array. */
+    @Override
+    public CompletableFuture<Long> copyIn(Object connection, byte[] data) {
+        int chunks = (data.length + COPY_CHUNK - 1) / COPY_CHUNK;
+        return ((PostgresqlConnection) connection).copyIn(COPY_IN_SQL, Flux.range(0, chunks).map(i ->
+                io.netty.buffer.Unpooled.wrappedBuffer(data, i * COPY_CHUNK, Math.min(COPY_CHUNK, data.length - i * COPY_CHUNK))))
+                .toFuture();
+    }
+
     @Override
     public CompletableFuture<Integer> backendPid(Object connection) {
         // no public accessor for BackendKeyData's process id
@@ -151,7 +166,9 @@ final class R2dbcClient implements Client {
         return "r2dbc-postgresql " + PostgresqlConnectionFactory.class.getPackage().getImplementationVersion()
                 + ": PostgresqlConnectionFactory per target, defaults (autodetectExtensions=true, reactor-netty default"
                 + " LoopResources, tcpNoDelay=true); failover targetServerType=PRIMARY with host status memory"
-                + " (hostRecheckTime=" + Duration.ofSeconds(10).toSeconds() + " s default) for repeat, a new factory for first";
+                + " (hostRecheckTime=" + Duration.ofSeconds(10).toSeconds() + " s default) for repeat, a new factory for first;"
+                + " COPY_IN: PostgresqlConnection.copyIn(sql, Publisher<ByteBuf>) of 65536-byte wrapped views of the array;"
+                + " COPY_OUT n/a (1.1.x has no copy-out API)";
     }
 
     @Override

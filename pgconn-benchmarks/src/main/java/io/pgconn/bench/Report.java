@@ -41,6 +41,10 @@ final class Report {
                 if (s == Scenario.QUERY_ROWS) {
                     sb.append(row(s.title(), r.client(), ms(r.p50()), ms(r.p90()), ms(r.p99()), ms(r.mean()),
                             String.format(Locale.ROOT, "%,.0f rows/s; %,.0f B allocated/row", r.throughput(), r.value()), ms(r.cpuMs()), r.n()));
+                } else if (s.copy()) {
+                    sb.append(row(s.title(), r.client(), ms(r.p50()), ms(r.p90()), ms(r.p99()), ms(r.mean()),
+                            String.format(Locale.ROOT, "%,.0f rows/s; %s B allocated/row", r.throughput(),
+                                    Double.isNaN(r.value()) ? "n/a" : String.format(Locale.ROOT, "%,.1f", r.value())), ms(r.cpuMs()), r.n()));
                 } else if (s.pipelined()) {
                     sb.append(row(s.title(), r.client(), "", "", "", "", String.format(Locale.ROOT, "%,.0f statements/s", r.throughput()),
                             ms(r.cpuMs()), r.n()));
@@ -121,6 +125,11 @@ final class Report {
         higherIsBetter(checks, "pipelined inserts statements/s vs pgjdbc's loop", Scenario.PIPELINED_INSERTS, List.of("pgjdbc"),
                 Result::throughput, 3.0);
         smallestValue(checks, "100,000-row stream live heap vs smallest peer", Scenario.STREAM_ROWS, PEERS);
+        for (Scenario s : List.of(Scenario.COPY_IN, Scenario.COPY_OUT)) {
+            String what = s == Scenario.COPY_IN ? "COPY FROM STDIN" : "COPY TO STDOUT";
+            higherIsBetter(checks, what + " rows/s vs fastest Java peer (no issue-13 goal; 1.0 shown)", s, PEERS, Result::throughput, 1.0);
+            smallestValue(checks, what + " bytes allocated/row vs smallest Java peer (no issue-13 goal; 1.0 shown)", s, PEERS);
+        }
         lowerIsBetter(checks, "Spring Data findById p50, 16 concurrent, vs r2dbc-postgresql", PGCONN_DATA, Scenario.DATA_FIND_BY_ID,
                 List.of(R2DBC_DATA), 0.8);
         lowerIsBetter(checks, "Spring Data findById p50, one in flight, vs r2dbc-postgresql (no goal of its own; the issue's ≤ 0.8)",
@@ -215,10 +224,11 @@ final class Report {
         boolean builds = turns.stream().anyMatch(t -> !t.client().equals(PGCONN) && !PEERS.contains(t.client())
                 && t.client().startsWith(WorkerMain.PGCONN_BUILD_PREFIX));
         for (Scenario s : Scenario.values()) {
-            if (!s.pipelined() && !(builds && BenchMain.PK_ROUNDS.contains(s))) {
+            boolean rates = s.pipelined() || s.copy();
+            if (!rates && !(builds && BenchMain.PK_ROUNDS.contains(s))) {
                 continue;
             }
-            String unit = s.pipelined() ? "statements/s" : "p50 ms";
+            String unit = s.pipelined() ? "statements/s" : s.copy() ? "rows/s" : "p50 ms";
             Map<String, List<Double>> byClient = new LinkedHashMap<>();
             for (TurnP50s t : turns) {
                 if (t.scenario() == s) {
@@ -243,7 +253,7 @@ final class Report {
             for (int k = 0; k < n; k++) {
                 sb.append("| ").append(k + 1).append(" |");
                 for (String c : clients) {
-                    sb.append(String.format(Locale.ROOT, s.pipelined() ? " %,.0f |" : " %.4f |", byClient.get(c).get(k)));
+                    sb.append(String.format(Locale.ROOT, rates ? " %,.0f |" : " %.4f |", byClient.get(c).get(k)));
                 }
                 if (ratios) {
                     for (String c : others) {
@@ -296,6 +306,53 @@ final class Report {
             sb.append(String.join(", ", each)).append(".\n");
         }
         return sb.toString();
+    }
+
+    /**
+     * The COPY scenarios, one row per client: rows/s, pgconn's rows/s over the client's (pooled, and the median with
+     * min–max of the per-round ratios: each round's turns ran minutes apart at most), bytes allocated per row by the
+     * client JVM (libpq: n/a) and pgconn's over the client's, client CPU per copy. Empty when no COPY scenario ran.
+     */
+    String copyTable() {
+        StringBuilder sb = new StringBuilder();
+        for (Scenario s : List.of(Scenario.COPY_IN, Scenario.COPY_OUT)) {
+            Optional<Result> mine = find(PGCONN, s);
+            if (mine.isEmpty()) {
+                continue;
+            }
+            Map<String, List<Double>> perTurn = new LinkedHashMap<>();
+            for (TurnP50s t : turns) {
+                if (t.scenario() == s) {
+                    perTurn.put(t.client(), t.p50Ms());
+                }
+            }
+            sb.append("\n").append(s.name()).append(" (").append(s.title()).append("):\n\n");
+            sb.append("| client | rows/s | pgconn / client, rows/s (pooled) | per round: median (min–max) | B allocated/row |")
+                    .append(" pgconn / client, B/row | client CPU ms per copy | copies |\n|---|---:|---:|---:|---:|---:|---:|---:|\n");
+            for (Result r : of(s)) {
+                List<Double> m = perTurn.get(PGCONN);
+                List<Double> c = perTurn.get(r.client());
+                List<Double> ratios = new ArrayList<>();
+                for (int k = 0; m != null && c != null && k < Math.min(m.size(), c.size()); k++) {
+                    ratios.add(m.get(k) / c.get(k));
+                }
+                boolean self = r.client().equals(PGCONN);
+                sb.append("| ").append(r.client()).append(" | ").append(String.format(Locale.ROOT, "%,.0f", r.throughput())).append(" | ")
+                        .append(self ? "" : String.format(Locale.ROOT, "%.2f×", mine.get().throughput() / r.throughput())).append(" | ")
+                        .append(self || ratios.isEmpty() ? "" : String.format(Locale.ROOT, "%.2f× (%.2f–%.2f)", median(ratios),
+                                ratios.stream().mapToDouble(Double::doubleValue).min().orElse(Double.NaN),
+                                ratios.stream().mapToDouble(Double::doubleValue).max().orElse(Double.NaN))).append(" | ")
+                        .append(Double.isNaN(r.value()) ? "n/a" : String.format(Locale.ROOT, "%,.1f", r.value())).append(" | ")
+                        .append(self || Double.isNaN(r.value()) ? "" : ratio(mine.get().value() / r.value()))
+                        .append(" | ").append(ms(r.cpuMs())).append(" | ").append(r.n()).append(" |\n");
+            }
+        }
+        return sb.toString();
+    }
+
+    /** A ratio with two decimals, or three significant ones below 0.1 (bytes per row can differ a hundredfold). */
+    private static String ratio(double r) {
+        return String.format(Locale.ROOT, r < 0.1 ? "%.3g×" : "%.2f×", r);
     }
 
     static double median(List<Double> values) {

@@ -26,6 +26,13 @@ enum Scenario {
     PIPELINED_INSERTS("inserts with parameters, 256 in flight on one connection", Target.TRUST),
     STREAM_ROWS("100,000-row streamed read: live heap in the middle of the stream", Target.TRUST),
     /**
+     * COPY FROM STDIN of the same 100,000 text-format rows ({@link QueryWork#copyData()}) into a table truncated before
+     * each copy (outside the timed part, as is the row count checked after it): rows/s and bytes allocated per row.
+     */
+    COPY_IN("COPY FROM STDIN, 100,000 rows (text format) into a truncated table", Target.TRUST),
+    /** COPY TO STDOUT of the same 100,000 rows from a table, every row read (counted by the client): rows/s, bytes allocated per row. */
+    COPY_OUT("COPY TO STDOUT, 100,000 rows (text format)", Target.TRUST),
+    /**
      * Cheap statements pipelined at a shallow depth: the primary-key select of QUERY_PK, 64, 128 or 256
      * in flight on one connection (pgjdbc: its loop). Where pgconn's read coalescing ({@code ReadPauses})
      * could idle the server: a pause longer than the work still queued. Not in the default list.
@@ -55,12 +62,17 @@ enum Scenario {
 
     /** Scenarios whose numbers are latencies (p50/p90/p99 in ms). */
     boolean latency() {
-        return this != IN_FLIGHT_8 && this != HEAP_PER_IDLE && !pipelined() && this != STREAM_ROWS;
+        return this != IN_FLIGHT_8 && this != HEAP_PER_IDLE && !pipelined() && this != STREAM_ROWS && !copy();
     }
 
     /** The pipelined scenarios: statements/s with many in flight on one connection. */
     boolean pipelined() {
         return this == PIPELINED_INSERTS || pipelineDepth() > 0;
+    }
+
+    /** The COPY scenarios: rows/s of whole 100,000-row copies and bytes allocated per row. */
+    boolean copy() {
+        return this == COPY_IN || this == COPY_OUT;
     }
 
     /** Statements in flight of a PIPELINED_PK_* scenario (0 for any other). */
@@ -75,7 +87,7 @@ enum Scenario {
 
     /** The query-path scenarios: on an open connection, each client with its own best settings (see QueryWork). */
     boolean query() {
-        return this == QUERY_PK || this == QUERY_PK_CHAINED || this == QUERY_ROWS || pipelined() || this == STREAM_ROWS;
+        return this == QUERY_PK || this == QUERY_PK_CHAINED || this == QUERY_ROWS || pipelined() || this == STREAM_ROWS || copy();
     }
 
     /** The servers a scenario runs against (both started by BenchServers with the same settings). */

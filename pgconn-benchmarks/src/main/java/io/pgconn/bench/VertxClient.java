@@ -152,7 +152,8 @@ final class VertxClient implements Client {
                 + ": PgConnection.connect on one Vertx (preferNativeTransport=true, " + "default event loop threads = 2 x cores),"
                 + " cachePreparedStatements=true (its default is false), pipeliningLimit=256, defaults otherwise"
                 + " (Vert.x caches the SSL context per options);"
-                + " no multi-host support (failover n/a)";
+                + " no multi-host support (failover n/a); no COPY API in 5.0.x (COPY_IN, COPY_OUT n/a:"
+                + " eclipse-vertx/vertx-sql-client issue 153, pull request 1696 open)";
     }
 
     @Override

@@ -53,9 +53,11 @@ public final class WorkerMain {
     private final Measure.Settings settings;
     private Client queryClient;
     private Measure queryMeasure;
+    /** The COPY scenarios' truncate and count, on a connection of its own (made on first use). */
+    private CopyTableCheck copyCheck;
     private final Samples closes = new Samples();
     private final Map<Scenario, long[]> cpu = new EnumMap<>(Scenario.class);
-    /** Per query scenario: QUERY_ROWS {bytes allocated, rows}; PIPELINED_* {statements, nanos}; STREAM_ROWS {peak live heap, rows, nanos}. */
+    /** Per query scenario: QUERY_ROWS {bytes allocated, rows}; PIPELINED_* {statements, nanos}; STREAM_ROWS {peak live heap, rows, nanos}; COPY_* {bytes allocated, rows, nanos}. */
     private final Map<Scenario, long[]> allocated = new EnumMap<>(Scenario.class);
     private long inFlightCycles;
     private long inFlightNanos;
@@ -107,6 +109,9 @@ public final class WorkerMain {
             if (worker.queryMeasure != null) {
                 worker.queryMeasure.close();
                 worker.queryClient.close();
+            }
+            if (worker.copyCheck != null) {
+                worker.copyCheck.close();
             }
         }
         System.exit(0); // peers may leave non-daemon threads behind
@@ -164,6 +169,19 @@ public final class WorkerMain {
                 }
                 yield cpuOfTurn;
             }
+            case COPY_IN, COPY_OUT -> {
+                if (copyCheck == null) {
+                    copyCheck = new CopyTableCheck(endpoints.forQueries());
+                }
+                long[] acc = timed ? allocated.computeIfAbsent(scenario, x -> new long[3]) : new long[3];
+                long rows = acc[1];
+                long nanos = acc[2];
+                long cpuOfTurn = queries().copyLoop(scenario, time, maxIterations, samples, acc, copyCheck);
+                if (timed && acc[2] > nanos) { // this turn's rows/s, for the per-round table (TurnP50s)
+                    turnP50s.computeIfAbsent(scenario, s -> new ArrayList<>()).add((acc[1] - rows) * 1e9 / (acc[2] - nanos));
+                }
+                yield cpuOfTurn;
+            }
             case STREAM_ROWS -> queries().streamLoop(time, timed ? allocated.computeIfAbsent(scenario, x -> new long[3]) : null);
             case DATA_FIND_BY_ID_ONE, DATA_FIND_BY_ID, DATA_SAVE -> measure.concurrentLoop(time,
                     scenario == Scenario.DATA_FIND_BY_ID_ONE ? 1 : SpringDataWork.CONCURRENT, springDataRequest(scenario),
@@ -178,7 +196,7 @@ public final class WorkerMain {
                 case PIPELINED_INSERTS, PIPELINED_PK_64, PIPELINED_PK_128, PIPELINED_PK_256, STREAM_ROWS -> 0; // per statement / per row: from their own counters
                 default -> samples.size() - before;
             };
-            if (samples != null && samples.size() > before) {
+            if (samples != null && samples.size() > before && !scenario.copy()) { // a copy's turn: its rows/s (above)
                 long[] turn = java.util.Arrays.copyOfRange(samples.toArray(), before, samples.size());
                 turnP50s.computeIfAbsent(scenario, s -> new ArrayList<>()).add(Result.ofLatencies(client.name(), scenario, turn).p50());
             }
@@ -201,6 +219,14 @@ public final class WorkerMain {
                 // throughput as rows/s, value as bytes allocated per row
                 results.add(new Result(r.client(), scenario, r.n(), r.mean(), r.p50(), r.p90(), r.p99(), 1000.0 * 1000.0 / r.mean(),
                         q[1] == 0 ? Double.NaN : (double) q[0] / q[1], acc[0] / 1e6 / Math.max(1, acc[1])));
+                return results;
+            }
+            case COPY_IN, COPY_OUT -> {
+                // latencies of whole copies; throughput as rows/s, value as bytes allocated per row, CPU per copy
+                Result r = Result.ofLatencies(client.name(), scenario, primary.getOrDefault(scenario, new Samples()).toArray());
+                results.add(new Result(r.client(), scenario, r.n(), r.mean(), r.p50(), r.p90(), r.p99(),
+                        q[2] == 0 ? Double.NaN : q[1] * 1e9 / q[2], q[1] == 0 ? Double.NaN : (double) q[0] / q[1],
+                        acc[0] / 1e6 / Math.max(1, acc[1])));
                 return results;
             }
             case PIPELINED_INSERTS, PIPELINED_PK_64, PIPELINED_PK_128, PIPELINED_PK_256 -> {

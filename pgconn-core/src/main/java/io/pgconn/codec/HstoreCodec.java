@@ -31,16 +31,20 @@ final class HstoreCodec extends BaseCodec<Map<?, ?>> {
             if (e.getValue() != null && !(e.getValue() instanceof String)) {
                 throw cannotWrite(value, "hstore values must be Strings or null");
             }
-            writeString(out, key);
+            writeString(out, key, value, "key");
             if (e.getValue() == null) {
                 out.writeInt(-1);
             } else {
-                writeString(out, (String) e.getValue());
+                writeString(out, (String) e.getValue(), value, "value");
             }
         }
     }
 
-    private static void writeString(ByteBuf out, String s) {
+    private void writeString(ByteBuf out, String s, Map<?, ?> map, String what) {
+        String why = SendableText.whyNot(s);
+        if (why != null) {
+            throw cannotWrite(map, "an hstore " + what + ": " + why);
+        }
         int lengthAt = out.writerIndex();
         out.writeInt(0);
         int n = out.writeCharSequence(s, StandardCharsets.UTF_8);

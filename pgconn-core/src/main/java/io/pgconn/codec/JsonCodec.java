@@ -54,6 +54,10 @@ final class JsonCodec extends BaseCodec<Object> {
             out.writeBytes(bytes);
         } else {
             String text = value instanceof Json j ? j.text() : (String) value;
+            String why = SendableText.whyNot(text);
+            if (why != null) {
+                throw cannotWrite(value, why);
+            }
             out.writeCharSequence(text, StandardCharsets.UTF_8);
         }
     }

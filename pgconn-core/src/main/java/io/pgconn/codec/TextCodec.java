@@ -30,10 +30,11 @@ final class TextCodec extends BaseCodec<String> {
         return withoutNul(value).getBytes(StandardCharsets.UTF_8);
     }
 
+    /** Refuses a NUL (the server's refusal would quote the bytes) and an unpaired surrogate (sent as '?'), never showing the value. */
     private String withoutNul(String value) {
-        if (value.indexOf('\0') >= 0) {
-            // the server would refuse it with an encoding error that quotes the bytes; say it without the value
-            throw cannotWrite(value, "text cannot contain the character U+0000");
+        String why = SendableText.whyNot(value);
+        if (why != null) {
+            throw cannotWrite(value, why);
         }
         return value;
     }

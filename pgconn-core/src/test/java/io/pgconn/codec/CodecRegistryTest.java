@@ -471,6 +471,38 @@ class CodecRegistryTest {
         return Unpooled.copiedBuffer(s, StandardCharsets.UTF_8);
     }
 
+    /**
+     * Session 21: an unpaired surrogate was written as '?' by every String path (Netty's and the JDK's UTF-8
+     * encoders replace it), so the value was stored changed; an hstore or json NUL reached the server, whose
+     * 22021 refusal quotes the bytes. All are refused here, the value never shown, in both encode forms.
+     */
+    @Test
+    void textThatUtf8OrPostgresCannotHoldIsRefusedInEveryTextCodecWithoutTheValue() {
+        CodecRegistry r = CodecRegistry.defaults().bind(Map.of("hstore", HSTORE_OID));
+        String lone = SECRET + "\uD800" + SECRET;
+        String reversed = SECRET + "\uDC00\uD800";
+        for (String bad : List.of(lone, reversed, SECRET + "\uD83D")) {
+            assertThatThrownBy(() -> encode(r.encoder(bad), bad)).isInstanceOf(PgConversionException.class)
+                    .hasMessageContaining("unpaired UTF-16 surrogate").hasMessageNotContaining(SECRET);
+            assertThatThrownBy(() -> r.encoder(bad).encode(bad)).isInstanceOf(PgConversionException.class)
+                    .hasMessageContaining("unpaired UTF-16 surrogate").hasMessageNotContaining(SECRET);
+        }
+        String[] array = {"ok", lone};
+        assertThatThrownBy(() -> r.encoder(array).encode(array)).isInstanceOf(PgConversionException.class)
+                .hasMessageContaining("unpaired UTF-16 surrogate").hasMessageNotContaining(SECRET);
+        for (Map<String, String> map : List.of(Map.of("k", SECRET + "\0"), Map.of(lone, "v"), Map.of("k", lone))) {
+            assertThatThrownBy(() -> r.encoder(map).encode(map)).isInstanceOf(PgConversionException.class)
+                    .hasMessageContaining("hstore").hasMessageNotContaining(SECRET);
+        }
+        for (Object json : List.of(Json.of("{\"k\": \"" + SECRET + "\0\"}"), Json.of("\"" + lone + "\""))) {
+            assertThatThrownBy(() -> r.encoder(Oids.JSONB, json).encode(json)).isInstanceOf(PgConversionException.class)
+                    .hasMessageNotContaining(SECRET);
+        }
+        String pair = "smile \uD83D\uDE00";
+        assertThat(new String(r.encoder(pair).encode(pair), java.nio.charset.StandardCharsets.UTF_8)).isEqualTo(pair);
+        assertThat(r.encoder(Map.of("k", pair)).encode(Map.of("k", pair))).isNotEmpty();
+    }
+
     private static byte[] encode(Encoder encoder, Object value) {
         ByteBuf out = Unpooled.buffer();
         encoder.encode(value, out);

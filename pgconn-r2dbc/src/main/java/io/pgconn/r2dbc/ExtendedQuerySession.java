@@ -14,7 +14,9 @@ import io.r2dbc.spi.Clob;
 import org.reactivestreams.Publisher;
 import org.reactivestreams.Subscriber;
 import org.reactivestreams.Subscription;
+import reactor.adapter.JdkFlowAdapter;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.MonoSink;
 import reactor.core.publisher.Operators;
 
 import java.nio.ByteBuffer;
@@ -23,10 +25,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Flow;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The {@link SessionPort} on the core's extended query path: parameters bound as typed values
@@ -41,8 +44,8 @@ final class ExtendedQuerySession implements SessionPort {
 
     private final PgConnection connection;
     private final Map<RowMetadata, PgConnR2dbcRowMetadata> metadata = new ConcurrentHashMap<>();
-    /** Reads in progress: subscribed, not yet completed, failed or cancelled. */
-    private final Set<PartsSubscriber> reading = ConcurrentHashMap.newKeySet();
+    /** Reads in progress (statements, scripts, copies): subscribed, not yet completed, failed or cancelled. */
+    final Set<ReadInProgress> reading = ConcurrentHashMap.newKeySet();
 
     ExtendedQuerySession(PgConnection connection) {
         this.connection = connection;
@@ -105,23 +108,41 @@ final class ExtendedQuerySession implements SessionPort {
     @Override
     public Publisher<Void> readsInProgressEnded(Duration grace, String cutBy) {
         return Mono.defer(() -> {
-            List<PartsSubscriber> now = List.copyOf(reading);
+            List<ReadInProgress> now = List.copyOf(reading);
             if (now.isEmpty()) {
                 return Mono.empty();
             }
             List<Mono<Void>> ends = new ArrayList<>();
-            for (PartsSubscriber read : now) {
+            for (ReadInProgress read : now) {
                 ends.add(Mono.fromFuture(read.ended, true)); // the wait given up on leaves the read alone
             }
             return Mono.when(ends).timeout(grace, Mono.fromRunnable(() -> {
-                for (PartsSubscriber read : now) { // a reader's own failure cannot stop the others': it hears it on the event loop
-                    read.cutOff(new StatementCutOffException("statement read cut off by " + cutBy
+                for (ReadInProgress read : now) { // a reader's own failure cannot stop the others': it hears it on the event loop
+                    read.cutOff(new StatementCutOffException(read.what() + " cut off by " + cutBy
                             + " on the connection to " + connection.host() + " (pid " + connection.processId()
-                            + "): its reader had neither read it to its end nor cancelled it within "
-                            + grace.toMillis() + " ms, so the statement was cancelled for the " + cutBy + " to run"));
+                            + "): " + read.stalled() + " within " + grace.toMillis() + " ms, so the "
+                            + read.cancelled() + " was cancelled for the " + cutBy + " to run"));
                 }
             }));
         });
+    }
+
+    /**
+     * The core's copyIn, a read in progress from subscription to its end: a rollback or the release waits the reads'
+     * grace for it, then cuts it off — its future cancelled (CopyFail, the server rolls the COPY back) — (REVIEW-20 Y5).
+     */
+    @Override
+    public Publisher<Long> copyIn(String sql, Publisher<ByteBuffer> data) {
+        return Mono.create(sink -> new CopyInRead(this, sink).start(connection.copyIn(sql, JdkFlowAdapter.publisherToFlowPublisher(data))));
+    }
+
+    /**
+     * The core's copyOut, its chunks straight to the reader with its demand, a read in progress from subscription to
+     * its end: cut off as a statement's read is (the subscription cancelled: a CancelRequest, the rest read past).
+     */
+    @Override
+    public Publisher<ByteBuffer> copyOut(String sql) {
+        return subscriber -> connection.copyOut(sql).subscribe(new CopyOutRead(subscriber, this));
     }
 
     @Override
@@ -173,7 +194,7 @@ final class ExtendedQuerySession implements SessionPort {
      * operator chain): rows with their R2DBC metadata, completions; row descriptions are absorbed
      * (and their demand given back). Demand and cancellation pass through unchanged.
      */
-    private static final class PartsSubscriber implements Flow.Subscriber<Segment>, Subscription, StatementLayer {
+    private static final class PartsSubscriber extends ReadInProgress implements Flow.Subscriber<Segment>, Subscription, StatementLayer {
         private final Subscriber<? super ResultPart> downstream;
         private final Observer observer;
         private final ExtendedQuerySession session;
@@ -181,16 +202,6 @@ final class ExtendedQuerySession implements SessionPort {
         private RowMetadata description;
         private PgConnR2dbcRowMetadata columns;
         private volatile boolean unbounded;
-        /**
-         * The reader had its end: the only signals that can race (the event loop's end and a cut-off's error, or
-         * an end the core signals on the subscribing thread before the statement was queued). Rows need no guard:
-         * they come from the event loop only, and a cut-off's error comes there after its cancel (AUDIT-14 L1, L2).
-         */
-        private final AtomicBoolean terminated = new AtomicBoolean();
-        /** Completes when the read ends: completed, failed, cancelled by its reader or cut off. */
-        final CompletableFuture<Void> ended = new CompletableFuture<>();
-        /** {@link #cutOff} ran (once). */
-        private final AtomicBoolean cut = new AtomicBoolean();
 
         /** The core's statement events name R2DBC statements so (docs/query.md §8, starter.md §4). */
         @Override
@@ -199,6 +210,7 @@ final class ExtendedQuerySession implements SessionPort {
         }
 
         PartsSubscriber(Subscriber<? super ResultPart> downstream, Observer observer, ExtendedQuerySession session) {
+            super(session);
             this.downstream = downstream;
             this.observer = observer;
             this.session = session;
@@ -207,14 +219,8 @@ final class ExtendedQuerySession implements SessionPort {
         @Override
         public void onSubscribe(Flow.Subscription subscription) {
             upstream = subscription;
-            session.reading.add(this);
+            started();
             downstream.onSubscribe(this);
-        }
-
-        /** Ends the read; false when it had ended already (completed, failed, cancelled or cut off). */
-        private boolean end() {
-            session.reading.remove(this);
-            return ended.complete(null);
         }
 
         @Override
@@ -238,7 +244,7 @@ final class ExtendedQuerySession implements SessionPort {
 
         @Override
         public void onError(Throwable error) {
-            if (!terminated.compareAndSet(false, true)) {
+            if (!terminate()) {
                 return; // cut off
             }
             end();
@@ -248,7 +254,7 @@ final class ExtendedQuerySession implements SessionPort {
 
         @Override
         public void onComplete() {
-            if (!terminated.compareAndSet(false, true)) {
+            if (!terminate()) {
                 return; // cut off
             }
             end();
@@ -270,35 +276,162 @@ final class ExtendedQuerySession implements SessionPort {
             end();
         }
 
-        /**
-         * Cancels the read as its reader's cancel would, and fails the reader with {@code error}; nothing when the
-         * read has ended. From any thread: the error goes to the reader once the session's event loop has processed
-         * the cancel — on the loop, or on this thread when the loop had already done so (a done future runs its
-         * stage at once) — where nothing of the statement follows it or is being handed on: a terminal signal coming
-         * back into a signal under way (a reader's {@code request(0)} inside {@code onNext}) is never in its way.
-         */
-        void cutOff(Throwable error) {
-            if (ended.isDone() || !cut.compareAndSet(false, true)) {
-                return;
-            }
-            // the reader's order (cancel): asked to cancel before the read counts as ended, so no wait on it
-            // (a ROLLBACK) is written ahead of the cancel, which then could not reach the server (AUDIT-14 L3)
+        @Override
+        void cancelUpstream() {
             upstream.cancel();
-            if (!end()) {
-                return;
-            }
-            session.connection.nothingInFlight().thenRun(() -> failCutOff(error)); // after the loop processed the cancel
         }
 
-        private void failCutOff(Throwable error) {
-            if (!terminated.compareAndSet(false, true)) {
-                return; // its end came first
-            }
-            try {
+        @Override
+        void signalError(Throwable error) {
+            downstream.onError(error);
+        }
+
+        @Override
+        String what() {
+            return "statement read";
+        }
+
+        @Override
+        String stalled() {
+            return "its reader had neither read it to its end nor cancelled it";
+        }
+
+        @Override
+        String cancelled() {
+            return "statement";
+        }
+    }
+
+    /** A copyOut's chunks to its reader: demand and cancel pass through unchanged. */
+    private static final class CopyOutRead extends ReadInProgress implements Flow.Subscriber<ByteBuffer>, Subscription {
+        private final Subscriber<? super ByteBuffer> downstream;
+        private Flow.Subscription upstream;
+
+        CopyOutRead(Subscriber<? super ByteBuffer> downstream, ExtendedQuerySession session) {
+            super(session);
+            this.downstream = downstream;
+        }
+
+        @Override
+        public void onSubscribe(Flow.Subscription subscription) {
+            upstream = subscription;
+            started();
+            downstream.onSubscribe(this);
+        }
+
+        @Override
+        public void onNext(ByteBuffer chunk) {
+            downstream.onNext(chunk);
+        }
+
+        @Override
+        public void onError(Throwable error) {
+            if (terminate()) {
+                end();
                 downstream.onError(error);
-            } catch (RuntimeException ignored) {
-                // Reactive Streams §2.13: a reader's failure must not break the session or the other cut-offs
             }
+        }
+
+        @Override
+        public void onComplete() {
+            if (terminate()) {
+                end();
+                downstream.onComplete();
+            }
+        }
+
+        @Override
+        public void request(long n) {
+            upstream.request(n);
+        }
+
+        @Override
+        public void cancel() {
+            upstream.cancel();
+            end();
+        }
+
+        @Override
+        void cancelUpstream() {
+            upstream.cancel();
+        }
+
+        @Override
+        void signalError(Throwable error) {
+            downstream.onError(error);
+        }
+
+        @Override
+        String what() {
+            return "COPY TO STDOUT";
+        }
+
+        @Override
+        String stalled() {
+            return "its reader had neither read it to its end nor cancelled it";
+        }
+
+        @Override
+        String cancelled() {
+            return "COPY";
+        }
+    }
+
+    /** A copyIn's outcome to its Mono; cancelling the Mono cancels the core's future (CopyFail). */
+    private static final class CopyInRead extends ReadInProgress {
+        private final MonoSink<Long> sink;
+        private CompletableFuture<Long> copy;
+
+        CopyInRead(ExtendedQuerySession session, MonoSink<Long> sink) {
+            super(session);
+            this.sink = sink;
+        }
+
+        void start(CompletableFuture<Long> copy) {
+            this.copy = copy;
+            started();
+            sink.onCancel(() -> {
+                copy.cancel(false);
+                end();
+            });
+            copy.whenComplete((rows, failure) -> {
+                if (failure instanceof CancellationException && cutOffAsked()) {
+                    return; // the cut-off's own cancel: its error follows
+                }
+                end();
+                if (terminate()) {
+                    if (failure == null) {
+                        sink.success(rows);
+                    } else {
+                        sink.error(failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure);
+                    }
+                }
+            });
+        }
+
+        @Override
+        void cancelUpstream() {
+            copy.cancel(false);
+        }
+
+        @Override
+        void signalError(Throwable error) {
+            sink.error(error);
+        }
+
+        @Override
+        String what() {
+            return "COPY FROM STDIN";
+        }
+
+        @Override
+        String stalled() {
+            return "its data had neither ended nor failed";
+        }
+
+        @Override
+        String cancelled() {
+            return "COPY";
         }
     }
 

@@ -13,7 +13,6 @@ import io.r2dbc.spi.TransactionDefinition;
 import io.r2dbc.spi.ValidationDepth;
 import io.r2dbc.spi.Wrapped;
 import org.reactivestreams.Publisher;
-import reactor.adapter.JdkFlowAdapter;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -146,22 +145,26 @@ final class PgConnR2dbcConnection implements Connection, Wrapped<PgConnection>, 
     /**
      * The core's copyIn as an operation of this connection ({@link #beginOperation}); its end or failure tells the
      * transaction tracker what the session's status is now. Cancelling the Mono cancels the core's future (CopyFail).
+     * A read in progress for a rollback and the release: cut off after {@link #READS_GRACE} (REVIEW-20 Y5).
      */
     @Override
     public Mono<Long> copyIn(String sql, Publisher<ByteBuffer> data) {
         requireArgument(data, "data");
         return Mono.defer(() -> {
             beginOperation();
-            return Mono.fromFuture(() -> session.connection().copyIn(sql, JdkFlowAdapter.publisherToFlowPublisher(data)), false);
+            return Mono.from(session.copyIn(sql, data));
         }).doOnSuccess(rows -> tracker.onEnd()).doOnError(tracker::onError).onErrorMap(R2dbcErrors::translate);
     }
 
-    /** The core's copyOut as an operation of this connection, its chunks as they come with the reader's demand. */
+    /**
+     * The core's copyOut as an operation of this connection, its chunks as they come with the reader's demand; a read
+     * in progress for a rollback and the release, as a statement's (REVIEW-20 Y5).
+     */
     @Override
     public Flux<ByteBuffer> copyOut(String sql) {
         return Flux.defer(() -> {
             beginOperation();
-            return JdkFlowAdapter.flowPublisherToFlux(session.connection().copyOut(sql));
+            return Flux.from(session.copyOut(sql));
         }).doOnComplete(tracker::onEnd).doOnError(tracker::onError).onErrorMap(R2dbcErrors::translate);
     }
 

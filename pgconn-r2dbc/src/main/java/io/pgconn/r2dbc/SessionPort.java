@@ -40,15 +40,28 @@ interface SessionPort {
     Publisher<ResultPart> commit(Observer observer);
 
     /**
-     * Completes once every statement or script read from this session that is in progress now (its parts
+     * {@code COPY ... FROM STDIN} with the bytes {@code data} publishes (the core's {@code copyIn}): the row count.
+     * Cancelling fails the COPY (CopyFail). A read in progress until its end ({@link #readsInProgressEnded}).
+     */
+    Publisher<Long> copyIn(String sql, Publisher<java.nio.ByteBuffer> data);
+
+    /**
+     * {@code COPY ... TO STDOUT} (the core's {@code copyOut}): its chunks with the reader's demand. A read in progress
+     * until its end ({@link #readsInProgressEnded}).
+     */
+    Publisher<java.nio.ByteBuffer> copyOut(String sql);
+
+    /**
+     * Completes once every statement, script or COPY read from this session that is in progress now (its parts
      * subscribed and not yet ended by completion, error or the reader's cancel) has ended. A read still in
      * progress after {@code grace} is cut off: cancelled as its reader's cancel would (the server is asked to
-     * stop its statement when nothing was written behind it), and its reader fails with an
-     * {@link io.r2dbc.spi.R2dbcNonTransientResourceException} saying that {@code cutBy} cut it off.
+     * stop its statement when nothing was written behind it; a COPY FROM STDIN is failed with CopyFail), and its
+     * reader fails with an {@link io.r2dbc.spi.R2dbcNonTransientResourceException} saying that {@code cutBy} cut it
+     * off.
      */
     Publisher<Void> readsInProgressEnded(java.time.Duration grace, String cutBy);
 
-    /** Whether a statement or script read from this session is in progress now (see {@link #readsInProgressEnded}). */
+    /** Whether a statement, script or COPY read from this session is in progress now (see {@link #readsInProgressEnded}). */
     boolean readsInProgress();
 
     /**

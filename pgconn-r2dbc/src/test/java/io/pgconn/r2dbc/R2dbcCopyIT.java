@@ -6,8 +6,11 @@ import io.r2dbc.pool.ConnectionPoolConfiguration;
 import io.r2dbc.spi.Connection;
 import io.r2dbc.spi.ConnectionFactories;
 import io.r2dbc.spi.R2dbcException;
+import io.r2dbc.spi.R2dbcNonTransientResourceException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.reactivestreams.Subscription;
+import reactor.core.publisher.BaseSubscriber;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -16,6 +19,8 @@ import java.lang.reflect.Proxy;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -123,6 +128,97 @@ class R2dbcCopyIT {
                 Mono.from(c.close()).block(STEP);
             }
         }
+    }
+
+    /**
+     * REVIEW-20 Y5: a copyOut whose reader took one chunk and stopped asking, inside a transaction. The copy was no
+     * read in progress for the rollback: {@code rollbackTransaction()} (Spring's, when an export's client goes away)
+     * was queued behind the COPY, which holds the session until its end, and waited as long as the reader — with the
+     * transaction's locks held. Now the rollback waits the reads' grace, cuts the copy off (cancelled on the server),
+     * rolls back, and the reader is told.
+     */
+    @Test
+    void aRollbackBehindACopyOutReaderThatStoppedAskingCutsTheCopyOffAndRollsBack() throws Exception {
+        try (PgConnR2dbcConnectionFactory factory = (PgConnR2dbcConnectionFactory) ConnectionFactories.get(R2dbcTestServer.url(PG.primary(), ""))) {
+            Connection c = Mono.from(factory.create()).block(STEP);
+            try {
+                Mono.from(c.beginTransaction()).block(STEP);
+                run(c, "SELECT pg_advisory_xact_lock(4848)");
+                StoppedReader reader = new StoppedReader();
+                ((PgConnR2dbcCopy) c).copyOut("COPY (SELECT g, repeat('x', 100) FROM generate_series(1, 1000000) g) TO STDOUT")
+                        .subscribe(reader);
+                assertThat(reader.first.get(STEP.toSeconds(), TimeUnit.SECONDS)).isNotNull();
+
+                Mono.from(c.rollbackTransaction()).block(STEP);
+                assertThat(reader.end.get(STEP.toSeconds(), TimeUnit.SECONDS))
+                        .as("the reader is told its copy was cut off").isInstanceOf(R2dbcNonTransientResourceException.class)
+                        .hasMessageContaining("rollbackTransaction()");
+                assertThat(advisoryLocksOf(c)).as("the transaction's locks are released").isEqualTo("0");
+                assertThat(c.isAutoCommit()).isTrue();
+                assertThat(count(c, "(SELECT 1) one")).as("the connection goes on").isEqualTo(1L);
+            } finally {
+                Mono.from(c.close()).block(STEP);
+            }
+        }
+    }
+
+    /** REVIEW-20 Y5's twin: a copyIn whose data sent one chunk and then nothing, never completing. */
+    @Test
+    void aRollbackBehindACopyInWhoseDataStoppedCutsTheCopyOffAndRollsBack() throws Exception {
+        try (PgConnR2dbcConnectionFactory factory = (PgConnR2dbcConnectionFactory) ConnectionFactories.get(R2dbcTestServer.url(PG.primary(), ""))) {
+            Connection c = Mono.from(factory.create()).block(STEP);
+            try {
+                run(c, "DROP TABLE IF EXISTS r2dbc_copy_stalled; CREATE TABLE r2dbc_copy_stalled (id int, name text)");
+                Mono.from(c.beginTransaction()).block(STEP);
+                run(c, "SELECT pg_advisory_xact_lock(4949)");
+                CompletableFuture<ByteBuffer> sent = new CompletableFuture<>();
+                Flux<ByteBuffer> stalled = Flux.concat(csvRows(10, 10).doOnNext(sent::complete), Flux.never());
+                CompletableFuture<Throwable> end = new CompletableFuture<>();
+                ((PgConnR2dbcCopy) c).copyIn("COPY r2dbc_copy_stalled FROM STDIN (FORMAT csv)", stalled)
+                        .subscribe(rows -> end.complete(null), end::complete);
+                sent.get(STEP.toSeconds(), TimeUnit.SECONDS);
+
+                Mono.from(c.rollbackTransaction()).block(STEP);
+                assertThat(end.get(STEP.toSeconds(), TimeUnit.SECONDS))
+                        .as("the copy is told it was cut off").isInstanceOf(R2dbcNonTransientResourceException.class)
+                        .hasMessageContaining("rollbackTransaction()");
+                assertThat(advisoryLocksOf(c)).as("the transaction's locks are released").isEqualTo("0");
+                assertThat(count(c, "r2dbc_copy_stalled")).as("nothing of the copy stays").isZero();
+            } finally {
+                Mono.from(c.close()).block(STEP);
+            }
+        }
+    }
+
+    /** Took its first chunk and asks for no more, never cancelling. */
+    static final class StoppedReader extends BaseSubscriber<ByteBuffer> {
+        final CompletableFuture<ByteBuffer> first = new CompletableFuture<>();
+        final CompletableFuture<Throwable> end = new CompletableFuture<>();
+
+        @Override
+        protected void hookOnSubscribe(Subscription subscription) {
+            subscription.request(1);
+        }
+
+        @Override
+        protected void hookOnNext(ByteBuffer chunk) {
+            first.complete(chunk);
+        }
+
+        @Override
+        protected void hookOnError(Throwable error) {
+            end.complete(error);
+        }
+
+        @Override
+        protected void hookOnComplete() {
+            end.complete(null);
+        }
+    }
+
+    private static String advisoryLocksOf(Connection c) {
+        return PG.primary().queryValue("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND pid = "
+                + PgConnUnwrap.pgConnection(c).processId());
     }
 
     @Test

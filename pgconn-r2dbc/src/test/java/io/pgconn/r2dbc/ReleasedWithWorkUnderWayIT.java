@@ -97,6 +97,28 @@ class ReleasedWithWorkUnderWayIT {
     }
 
     /**
+     * REVIEW-20 Y5 at the release: a borrower leaves a copyOut whose reader took one chunk and stopped asking. The copy
+     * was no read in progress: the clean-up waited for it until its bound and closed the session. Now it is cut off as
+     * a stuck statement read is (cancelled on the server, the rest read past), the reader is told, and the session
+     * serves the next borrower.
+     */
+    @Test
+    void aConnectionReleasedBehindACopyOutReaderThatStoppedAskingServesTheNextBorrower() throws Exception {
+        inPoolOfOne(pool -> {
+            Borrower first = pool.borrow();
+            R2dbcCopyIT.StoppedReader reader = new R2dbcCopyIT.StoppedReader();
+            PgConnUnwrap.copy(first.connection()).copyOut("COPY (SELECT g, repeat('x', 100) FROM generate_series(1, 1000000) g) TO STDOUT")
+                    .subscribe(reader);
+            reader.first.get(STEP.toSeconds(), TimeUnit.SECONDS);
+            first.release();
+
+            assertThat(reader.end.get(STEP.toSeconds(), TimeUnit.SECONDS)).isInstanceOf(R2dbcNonTransientResourceException.class)
+                    .hasMessageContaining("preRelease()");
+            release(pool.nextBorrowerOfTheSession(first.pid()));
+        });
+    }
+
+    /**
      * A borrower in a transaction begun through the pool leaves a stuck reader and releases: the pool's own
      * {@code rollbackTransaction()} waited for the read for ever (AUDIT-13 L2), so the release never completed
      * and the connection, with its locks, never came back.

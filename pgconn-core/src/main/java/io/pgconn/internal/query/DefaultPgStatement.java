@@ -1,6 +1,7 @@
 package io.pgconn.internal.query;
 
 import io.pgconn.PgConfigException;
+import io.pgconn.internal.protocol.frontend.Utf8Text;
 import io.pgconn.codec.PgConversionException;
 import io.pgconn.query.PgStatement;
 import io.pgconn.query.Row;
@@ -82,10 +83,12 @@ public final class DefaultPgStatement implements PgStatement {
         requireSql(sql);
         refuseNul(session, sql);
         int count = params == null ? 0 : params.length;
-        if (count > 0) {
-            checkIndex(count - 1);
+        if (count > SqlScanner.MAX_PARAMETERS) {
+            throw new IllegalArgumentException(count + " parameters given, but PostgreSQL's protocol carries at most "
+                    + SqlScanner.MAX_PARAMETERS + " in one statement (its Int16 count); nothing was sent to " + session.host());
         }
         SqlShape shape = session.sqlShapes().of(sql);
+        refusePastTheProtocol(session, shape);
         if (shape.certain() && shape.parameterCount() != count) {
             throw new IllegalArgumentException(count + (count == 1 ? " parameter" : " parameters") + " given, but "
                     + takes(session, shape) + "; nothing was sent");
@@ -136,6 +139,15 @@ public final class DefaultPgStatement implements PgStatement {
         int n = shape.parameterCount();
         return "the statement for " + session.host() + " takes " + (n == 0 ? "no parameters"
                 : n == 1 ? "1 parameter ($1)" : n + " parameters ($1 to $" + n + ")");
+    }
+
+    /** A {@code $n} past 65535 names a parameter no Bind can carry: said as such, not as a count to bind up to. */
+    private static void refusePastTheProtocol(QuerySession session, SqlShape shape) {
+        if (shape.certain() && shape.parameterCount() > SqlScanner.MAX_PARAMETERS) {
+            throw new IllegalArgumentException("the statement for " + session.host() + " refers to $" + shape.parameterCount()
+                    + ", but PostgreSQL's protocol carries at most " + SqlScanner.MAX_PARAMETERS
+                    + " parameters in one statement (its Int16 count); nothing was sent");
+        }
     }
 
     private static void checkIndex(int index) {
@@ -233,6 +245,7 @@ public final class DefaultPgStatement implements PgStatement {
         // one complete statement: every set binds exactly what the SQL asks for; otherwise (several
         // statements, an unterminated literal) the server judges, and the sets only have to agree
         SqlShape shape = shape();
+        refusePastTheProtocol(session, shape);
         boolean certain = shape.certain();
         int count = certain ? shape.parameterCount() : sets.get(0).length;
         ValueCodecs codecs = session.codecs();
@@ -274,6 +287,12 @@ public final class DefaultPgStatement implements PgStatement {
         if (nul >= 0) {
             throw new PgConfigException(session.host(), "query text contains a NUL character (at index " + nul
                     + "), which PostgreSQL would read as its end; the statement was not sent to " + session.host());
+        }
+        int surrogate = Utf8Text.unpairedSurrogate(sql);
+        if (surrogate >= 0) {
+            throw new PgConfigException(session.host(), "query text contains an unpaired UTF-16 surrogate (at index "
+                    + surrogate + "), which UTF-8 has no encoding for (it would run with a '?' there); the statement was not sent to "
+                    + session.host());
         }
     }
 

@@ -6,6 +6,7 @@ import io.pgconn.codec.Encoder;
 import io.pgconn.codec.Format;
 import io.pgconn.codec.Oids;
 import io.pgconn.internal.protocol.backend.DataRow;
+import io.pgconn.internal.protocol.frontend.Utf8Text;
 import io.pgconn.query.RowMetadata;
 
 import java.nio.charset.StandardCharsets;
@@ -35,9 +36,10 @@ public final class RegistryValueCodecs implements ValueCodecs {
 
     @Override
     public Encoded encode(Object value, int typeOid) {
-        // the fast path of a String; one holding U+0000 goes to the text codec, which refuses it (user3's F12)
+        // the fast path of a String; one holding U+0000 (user3's F12) or an unpaired surrogate (which getBytes would
+        // send as '?', session 21) goes to the text codec, which refuses it
         if (value instanceof String s && (typeOid == Oids.UNSPECIFIED || typeOid == Oids.TEXT) && !userStringCodec
-                && s.indexOf('\0') < 0) {
+                && s.indexOf('\0') < 0 && Utf8Text.unpairedSurrogate(s) < 0) {
             return new Encoded(typeOid, Format.TEXT.code(), s.getBytes(StandardCharsets.UTF_8));
         }
         Encoder encoder = encoderFor(value);

@@ -1,6 +1,7 @@
 package io.pgconn.internal.query;
 
 import io.pgconn.PgConfigException;
+import io.pgconn.internal.protocol.frontend.Utf8Text;
 import io.pgconn.query.Segment;
 import io.pgconn.query.SqlShape;
 
@@ -38,6 +39,11 @@ public final class ScriptPublisher implements Flow.Publisher<Segment> {
             if (nul >= 0) {
                 return new PgConfigException(session.host(), which + " contains a NUL character (at index " + nul
                         + "), which PostgreSQL would read as its end; nothing was sent");
+            }
+            int surrogate = Utf8Text.unpairedSurrogate(sql);
+            if (surrogate >= 0) {
+                return new PgConfigException(session.host(), which + " contains an unpaired UTF-16 surrogate (at index "
+                        + surrogate + "), which UTF-8 has no encoding for; nothing was sent");
             }
             SqlShape shape = session.sqlShapes().of(sql);
             if (shape.statementCount() > 1) {

@@ -34,7 +34,10 @@ final class Writes {
         out.writeByte(0);
     }
 
-    /** Refuses a NUL the server would read as the end of the string; the value is never shown. */
+    /**
+     * Refuses a NUL the server would read as the end of the string, and an unpaired surrogate UTF-8 cannot encode
+     * (written as '?'); the value is never shown.
+     */
     static String requireNoNul(String value, String what) {
         if (value == null) {
             throw new PgConfigException(null, what + " must not be null");
@@ -42,6 +45,11 @@ final class Writes {
         int at = value.indexOf('\0');
         if (at >= 0) {
             throw new PgConfigException(null, what + " contains a NUL character (at index " + at + ")");
+        }
+        int surrogate = Utf8Text.unpairedSurrogate(value);
+        if (surrogate >= 0) {
+            throw new PgConfigException(null, what + " contains an unpaired UTF-16 surrogate (at index " + surrogate
+                    + "), which UTF-8 has no encoding for");
         }
         return value;
     }

@@ -1,0 +1,91 @@
+package io.pgconn.query;
+
+import io.pgconn.PgConfigException;
+import io.pgconn.PgConnection;
+import io.pgconn.codec.PgConversionException;
+import io.pgconn.testing.FactoryExtension;
+import io.pgconn.testkit.PgClusterExtension;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import java.util.List;
+
+import static io.pgconn.testing.Connect.await;
+import static io.pgconn.testing.Connect.failure;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Input pgconn cannot send as the user wrote it, refused before anything is sent with a message that names the
+ * parameter or statement, the host and what was expected — never the value — and the session goes on (session 21).
+ */
+class UnsendableInputIT {
+
+    private static final String SECRET = "s3cr3t";
+
+    @RegisterExtension
+    static final PgClusterExtension PG = QueryCluster.withMajorVersion(18);
+
+    @RegisterExtension
+    static final FactoryExtension FACTORY = new FactoryExtension();
+
+    /** An unpaired surrogate went out as '?': {@code SELECT $1::text} with "a\uD800b" answered "a?b". */
+    @Test
+    void anUnpairedSurrogateIsRefusedInAParameterAndInQueryTextInsteadOfBeingSentAsAQuestionMark() {
+        PgConnection c = QueryCluster.connect(PG, FACTORY, "");
+        try {
+            String port = String.valueOf(PG.primary().port());
+            String lone = SECRET + "\uD800" + SECRET;
+            assertThat(failure(c.query("SELECT $1::int, $2::text", 1, lone))).isInstanceOf(PgConversionException.class)
+                    .hasMessageContaining("parameter $2 (index 1)").hasMessageContaining("unpaired UTF-16 surrogate")
+                    .hasMessageContaining(port).hasMessageNotContaining(SECRET);
+            assertThat(failure(c.statement("SELECT $1::text[]").bind(0, new String[]{"ok", lone}).collect()))
+                    .isInstanceOf(PgConversionException.class).hasMessageContaining("parameter $1")
+                    .hasMessageNotContaining(SECRET);
+            assertThat(failure(c.query("SELECT $1::jsonb", io.pgconn.codec.Json.of("\"" + lone + "\""))))
+                    .isInstanceOf(PgConversionException.class).hasMessageNotContaining(SECRET);
+
+            assertThat(failure(c.query("SELECT 'a\uDC00b'"))).isInstanceOf(PgConfigException.class)
+                    .hasMessageContaining("unpaired UTF-16 surrogate (at index 9)").hasMessageContaining(port);
+            assertThat(failure(c.simpleQuery("SELECT 'a\uD800b'"))).isInstanceOf(PgConfigException.class)
+                    .hasMessageContaining("unpaired UTF-16 surrogate (at index 9)");
+            TestSubscriber script = new TestSubscriber(row -> { });
+            c.script(List.of("SELECT 1", "SELECT 'a\uD800b'")).subscribe(script);
+            assertThat(failure(script.done)).isInstanceOf(PgConfigException.class)
+                    .hasMessageContaining("statement 2 of the script").hasMessageContaining("unpaired UTF-16 surrogate");
+
+            String pair = "smile \uD83D\uDE00";
+            assertThat(await(c.query("SELECT $1::text, length($1::text)", pair)).row(0).get(0, String.class)).isEqualTo(pair);
+            assertThat(await(c.query("SELECT '" + pair + "'")).single(String.class)).isEqualTo(pair);
+        } finally {
+            await(c.close());
+        }
+    }
+
+    /**
+     * More placeholders than a Bind can carry: 70,000 values failed with an IndexOutOfBoundsException about "parameter
+     * index 69999" without the host, and {@code $65536} was "takes 65536 parameters", a count no call could give.
+     */
+    @Test
+    void moreParametersThanTheProtocolsInt16CountAreRefusedAsSuchBeforeAnythingIsSent() {
+        PgConnection c = QueryCluster.connect(PG, FACTORY, "");
+        try {
+            String port = String.valueOf(PG.primary().port());
+            StringBuilder sql = new StringBuilder("SELECT 0");
+            Object[] values = new Object[70_000];
+            for (int i = 1; i <= values.length; i++) {
+                sql.append(" + $").append(i).append("::int");
+                values[i - 1] = i;
+            }
+            assertThat(failure(c.query(sql.toString(), values))).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("70000 parameters given").hasMessageContaining("at most 65535")
+                    .hasMessageContaining(port).hasMessageContaining("nothing was sent");
+            assertThat(failure(c.query("SELECT $65536::int", 1))).isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("refers to $65536").hasMessageContaining("at most 65535").hasMessageContaining(port);
+            assertThat(failure(c.statement("SELECT $1::int + $65536::int").bind(0, 1).collect()))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("refers to $65536");
+            assertThat(await(c.query("SELECT $1::int", 7)).single(Integer.class)).isEqualTo(7);
+        } finally {
+            await(c.close());
+        }
+    }
+}
