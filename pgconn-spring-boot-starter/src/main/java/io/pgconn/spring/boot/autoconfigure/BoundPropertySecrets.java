@@ -26,6 +26,18 @@ final class BoundPropertySecrets implements Supplier<Collection<String>> {
             return Objects.equals(this.url, url) && Objects.equals(this.password, password)
                     && Objects.equals(this.keyPassword, keyPassword);
         }
+
+        /** Never the values (REVIEW-21 ST-4: the record's own toString printed every one of them). */
+        @Override
+        public String toString() {
+            return "BoundPropertySecrets.Worked[" + this.secrets.size() + " secrets]";
+        }
+    }
+
+    @Override
+    public String toString() {
+        Worked worked = this.last;
+        return "BoundPropertySecrets[" + (worked == null ? "not worked out yet" : worked) + "]";
     }
 
     BoundPropertySecrets(PgConnProperties properties) {

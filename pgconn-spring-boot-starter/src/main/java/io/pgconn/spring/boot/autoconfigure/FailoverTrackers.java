@@ -1,8 +1,11 @@
 package io.pgconn.spring.boot.autoconfigure;
 
 import io.pgconn.PgConnectionFactory;
+import org.jspecify.annotations.Nullable;
 
+import java.util.Iterator;
 import java.util.Map;
+import java.util.WeakHashMap;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -19,8 +22,13 @@ public final class FailoverTrackers {
     // PgConnectionFactory keeps Object's identity equality: one entry per instance
     private final Map<PgConnectionFactory, FailoverTracker> trackers = new ConcurrentHashMap<>();
 
-    /** Trackers made for a factory bean not built yet, by bean name, until {@link #of} hands them out for it. */
-    private final Map<String, FailoverTracker> madeBeforeTheFactory = new ConcurrentHashMap<>();
+    /**
+     * Trackers made for a factory bean not built yet, with its bean name, until {@link #of} hands them out for it; held
+     * weakly (REVIEW-21 ST-3): one made for a factory that is no bean, which nothing claims, goes with its factory (whose
+     * tracer holds it) instead of staying here for ever — a factory per tenant made at run time grew the map. Guarded by
+     * itself.
+     */
+    private final Map<FailoverTracker, String> madeBeforeTheFactory = new WeakHashMap<>();
 
     void register(PgConnectionFactory factory, FailoverTracker tracker) {
         this.trackers.put(factory, tracker);
@@ -32,19 +40,34 @@ public final class FailoverTrackers {
      */
     public FailoverTracker of(String name, PgConnectionFactory factory) {
         return this.trackers.computeIfAbsent(factory, f -> {
-            FailoverTracker made = this.madeBeforeTheFactory.remove(name);
+            FailoverTracker made = claim(name);
             return made != null ? made : new FailoverTracker(name);
         });
     }
 
+    private @Nullable FailoverTracker claim(String name) {
+        synchronized (this.madeBeforeTheFactory) {
+            for (Iterator<Map.Entry<FailoverTracker, String>> made = this.madeBeforeTheFactory.entrySet().iterator(); made.hasNext(); ) {
+                Map.Entry<FailoverTracker, String> entry = made.next();
+                if (name.equals(entry.getValue())) {
+                    made.remove();
+                    return entry.getKey();
+                }
+            }
+        }
+        return null;
+    }
+
     /**
      * A tracker for the factory bean {@code beanName} about to be built, to be one of its tracers so that its connects
-     * feed it, as the auto-configured factory's are; {@link #of} hands it out for that bean's factory. Asked again for
-     * the same name before that, the newer tracker is the one handed out.
+     * feed it, as the auto-configured factory's are; {@link #of} hands it out for that bean's factory. One call per
+     * factory bean: with two unclaimed for one name, either may be handed out.
      */
     FailoverTracker forFactoryBean(String beanName) {
         FailoverTracker tracker = new FailoverTracker(beanName);
-        this.madeBeforeTheFactory.put(beanName, tracker);
+        synchronized (this.madeBeforeTheFactory) {
+            this.madeBeforeTheFactory.put(tracker, beanName);
+        }
         return tracker;
     }
 }

@@ -120,6 +120,18 @@ class PgConnSanitizingFunctionTest {
                 });
     }
 
+    /** REVIEW-21 ST-4: the worked-out secrets' toString (a debugger's, a log line's) holds none of them. */
+    @Test
+    void theWorkedOutSecretsPrintNoSecret() {
+        PgConnProperties properties = new PgConnProperties();
+        properties.setPassword("pw-hidden-1");
+        properties.setUrl("postgresql://app:url-hidden-2@db.test.invalid/orders");
+        properties.getSsl().setKeyPassword("key-hidden-3");
+        BoundPropertySecrets secrets = new BoundPropertySecrets(properties);
+        assertThat(secrets.get()).contains("pw-hidden-1", "url-hidden-2", "key-hidden-3");
+        assertThat(secrets.toString()).contains(" secrets]").doesNotContain("hidden");
+    }
+
     @Test
     void registeredWithActuatorAndBacksOff() {
         ApplicationContextRunner runner = new ApplicationContextRunner()

@@ -52,10 +52,13 @@ import java.util.function.Function;
  *     {@link IllegalStateException} (the nested failure its cause) and the transaction is rolled back, as Spring's
  *     {@code UnexpectedRollbackException} — use {@link #inSavepoint} for a part that may fail on its own. Nested
  *     options that name an isolation level, read-only or deferrable other than the outer call's options name are
- *     refused with an {@link IllegalStateException} before the nested work runs. (Before, a nested call borrowed a
- *     second session: a pool whose every session was lent to such a caller waited for ever, a pool of one at the
- *     first nested call.) {@link #withSession} inside that work, and any call on another thread, still borrows a
- *     session of its own.</li>
+ *     refused with an {@link IllegalStateException} before the nested work runs. A nested failure inside an
+ *     {@link #inSavepoint} that rolled back to its savepoint does not mark it: the savepoint undid it (as Spring resets
+ *     rollback-only there). (Before, a nested call borrowed a second session: a pool whose every session was lent to
+ *     such a caller waited for ever, a pool of one at the first nested call.) {@link #withSession} inside that work,
+ *     and any call on another thread, still borrows a session of its own — the same pool deadlock when every session
+ *     is held by a caller doing so (for ever under the default {@code pg.conn.pool.max-acquire-time} of 0, at once with
+ *     a pool of one): pass the {@link PgConnection} down instead.</li>
  * <li>Transaction control is the core API's ({@link PgConnection#begin(TransactionOptions)},
  *     {@code commit()}, {@code rollback()}), so its failures are the core's {@link io.pgconn.PgException}s,
  *     as the work's own: a commit PostgreSQL answered with {@code ROLLBACK} is a
@@ -256,12 +259,17 @@ public final class PgConnSessions {
     public <T> T inSavepoint(PgConnection session, String name, Function<? super PgConnection, ? extends T> work) {
         refuseOnANonBlockingThread("inSavepoint");
         CoreFutureWait.await(session.setSavepoint(name));
+        ThreadBoundTransaction bound = ThreadBoundTransaction.on(session);
+        Throwable markAtTheSavepoint = bound == null ? null : bound.mark();
         T result;
         try {
             result = work.apply(session);
         } catch (Throwable failure) {
             try {
                 afterSavepointWork(session.rollbackToSavepoint(name), "ROLLBACK TO SAVEPOINT " + name, session);
+                if (bound != null) { // a nested inTransaction that failed in there was undone with the rest
+                    bound.restoreMark(markAtTheSavepoint);
+                }
                 afterSavepointWork(session.releaseSavepoint(name), "RELEASE SAVEPOINT " + name, session);
             } catch (RuntimeException rollbackFailure) {
                 failure.addSuppressed(rollbackFailure);

@@ -45,6 +45,33 @@ final class ThreadBoundTransaction {
         return bound == null ? null : bound.get(connectionFactory);
     }
 
+    /** The transaction bound to this thread whose session is {@code session}, if any ({@code inSavepoint}'s). */
+    static @Nullable ThreadBoundTransaction on(PgConnection session) {
+        Map<ConnectionFactory, ThreadBoundTransaction> bound = BOUND.get();
+        if (bound != null) {
+            for (ThreadBoundTransaction transaction : bound.values()) {
+                if (transaction.session == session) {
+                    return transaction;
+                }
+            }
+        }
+        return null;
+    }
+
+    /** The failure that made it rollback-only, or null: for {@link #restoreMark} after a savepoint rolled back to. */
+    @Nullable Throwable mark() {
+        return this.rollbackOnly;
+    }
+
+    /**
+     * A {@code ROLLBACK TO SAVEPOINT} undid what ran since the savepoint, a joined work that failed there included:
+     * the mark goes back to what it was when the savepoint was set (REVIEW-21 ST-1; Spring resets rollback-only there
+     * too), so a part the savepoint kept apart does not roll the whole transaction back.
+     */
+    void restoreMark(@Nullable Throwable atTheSavepoint) {
+        this.rollbackOnly = atTheSavepoint;
+    }
+
     /** Binds the transaction {@code session} was just begun in to this thread, until {@link #unbind()}. */
     static ThreadBoundTransaction bind(ConnectionFactory connectionFactory, PgConnection session, TransactionOptions options) {
         Map<ConnectionFactory, ThreadBoundTransaction> bound = BOUND.get();

@@ -141,6 +141,60 @@ class PgConnSessionsNestedIT {
     }
 
     /**
+     * REVIEW-21 ST-1: the pattern the docs recommend — each item in {@code inSavepoint}, its failure caught — with an
+     * item whose service calls {@code inTransaction} and fails: the savepoint undid the nested work, so the outer work
+     * commits its own rows (as Spring resets rollback-only at a savepoint). A nested failure outside any savepoint still
+     * rolls everything back, a later savepoint rolled back to does not clear it. Seen failing before the fix: the outer
+     * call threw "is rolled back, not committed" and kept nothing.
+     */
+    @Test
+    @Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void aNestedFailureASavepointUndidDoesNotRollTheOuterTransactionBack() {
+        run((sessions, table) -> {
+            String result = sessions.inTransaction(outer -> {
+                for (int id = 1; id <= 3; id++) {
+                    int item = id;
+                    try {
+                        sessions.inSavepoint(outer, "item", s -> sessions.inTransaction(inner -> {
+                            insert(inner, table, item * 10);
+                            if (item == 2) {
+                                throw new IllegalArgumentException("item 2 fails");
+                            }
+                            return null;
+                        }));
+                    } catch (IllegalArgumentException skipped) {
+                        // item 2 left out; the batch goes on
+                    }
+                }
+                return "batch";
+            });
+            assertThat(result).isEqualTo("batch");
+            assertThat(ids(sessions, table)).isEqualTo("10,30");
+
+            IllegalStateException before = new IllegalStateException("nested failure before the savepoint");
+            assertThatThrownBy(() -> sessions.inTransaction(outer -> {
+                try {
+                    sessions.inTransaction(inner -> {
+                        throw before;
+                    });
+                } catch (IllegalStateException caught) {
+                    // caught outside any savepoint: the mark stays
+                }
+                try {
+                    sessions.inSavepoint(outer, "later", s -> sessions.inTransaction(inner -> {
+                        throw new IllegalArgumentException("inside the savepoint");
+                    }));
+                } catch (IllegalArgumentException caught) {
+                    // undone by the savepoint, which does not undo the earlier mark
+                }
+                insert(outer, table, 40);
+                return null;
+            })).isInstanceOf(IllegalStateException.class).hasCause(before);
+            assertThat(ids(sessions, table)).isEqualTo("10,30");
+        });
+    }
+
+    /**
      * A nested call whose options name an isolation level, read-only or deferrable the outer transaction does not
      * have (as named) is refused before its work runs; one that names the outer's own, or nothing, joins.
      */
