@@ -17,7 +17,7 @@ import java.util.stream.Stream;
  * processes it has started, and by inheritance every backend it forks later) on the CPUs {@code SERVER} — both
  * {@code taskset} CPU lists, e.g. {@code 0:1}. On a real deployment client and database run on different hosts; on one
  * machine without pinning the scheduler may put a blocked caller and the backend answering it on the same vCPU, a
- * hand-off no two-host deployment has (results/2026-12-06-session21-*.md). Applied the same way to every client.
+ * hand-off no two-host deployment has (results/2026-12-06-session21-pk-unpinned.md, -pk-pinned.md). Applied the same way to every client.
  */
 record CpuPinning(String clientCpus, String serverCpus) {
 

@@ -1,15 +1,13 @@
 package io.pgconn.spring.boot.autoconfigure.r2dbc;
 
-import io.netty.buffer.ByteBuf;
 import io.pgconn.PgConnection;
 import io.pgconn.PgConnectionFactory;
-import io.pgconn.codec.Codec;
 import io.pgconn.codec.CodecRegistry;
-import io.pgconn.codec.Format;
-import io.pgconn.codec.PgType;
 import io.pgconn.config.TargetSessionAttrs;
 import io.pgconn.spring.boot.autoconfigure.PgConnAutoConfiguration;
 import io.pgconn.spring.boot.autoconfigure.StarterCluster;
+import io.pgconn.spring.boot.autoconfigure.r2dbc.codecs.OrderStatus;
+import io.pgconn.spring.boot.autoconfigure.r2dbc.codecs.OrderStatusCodec;
 import io.pgconn.testkit.PgClusterExtension;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -18,15 +16,13 @@ import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
-import java.nio.charset.StandardCharsets;
-import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * New user 20 F16: the README's "reads on the standby" recipe against a real TLS server with {@code pg.conn.ssl.bundle}
- * (no root certificate) and a {@link CodecRegistry} bean with an enum codec. Built from the auto-configured factory's
+ * (no root certificate) and a {@link CodecRegistry} bean with an enum codec (the tests' {@link OrderStatusCodec}). Built from the auto-configured factory's
  * {@code ConnConfig} alone, the reads factory looked for {@code ~/.postgresql/root.crt} and never connected, and read
  * the enum as text; derived through {@code PgConnFactoryBuilders} it has the bundle's trust and the codecs.
  */
@@ -40,17 +36,17 @@ class ReadsOnTheStandbyRecipeTlsIT {
     static final PgClusterExtension PG = StarterCluster.tlsOnly("starter-reads-tls", USER, PASSWORD);
 
     @BeforeAll
-    static void moodType() {
-        PG.primary().execute("CREATE TYPE mood AS ENUM ('sad', 'ok', 'happy')");
+    static void orderStatusType() {
+        PG.primary().execute("CREATE TYPE order_status AS ENUM ('new', 'paid', 'shipped')");
     }
 
     private final ApplicationContextRunner runner = new ApplicationContextRunner()
             .withConfiguration(AutoConfigurations.of(SslAutoConfiguration.class, PgConnAutoConfiguration.class,
                     PgConnR2dbcAutoConfiguration.class, PgConnR2dbcPoolDetailsAutoConfiguration.class))
             .withUserConfiguration(ReadsOnTheStandbyRecipeTest.ReadsOnTheStandby.class)
-            .withBean(CodecRegistry.class, () -> CodecRegistry.builder().register(new MoodCodec()).build())
+            .withBean(CodecRegistry.class, () -> CodecRegistry.builder().register(new OrderStatusCodec()).build())
             .withPropertyValues("pg.conn.hosts=localhost:" + PG.primary().port(), "pg.conn.database=postgres",
-                    "pg.conn.username=" + USER, "pg.conn.password=" + PASSWORD, "pg.conn.extension-types=mood",
+                    "pg.conn.username=" + USER, "pg.conn.password=" + PASSWORD, "pg.conn.extension-types=order_status",
                     "pg.conn.target-session-attrs=read-write", "pg.conn.startup-check=fail", "pg.conn.ssl.bundle=db",
                     "spring.ssl.bundle.pem.db.truststore.certificate=file:" + PG.tls().caCertificate());
 
@@ -64,42 +60,11 @@ class ReadsOnTheStandbyRecipeTlsIT {
             try {
                 assertThat(PG.primary().queryValue("SELECT ssl FROM pg_stat_ssl WHERE pid = " + connection.processId()))
                         .isEqualTo("t");
-                assertThat(connection.query("SELECT 'happy'::mood AS m").get(10, TimeUnit.SECONDS).row(0).get("m", Mood.class))
-                        .isEqualTo(Mood.HAPPY);
+                assertThat(connection.query("SELECT 'shipped'::order_status AS s").get(10, TimeUnit.SECONDS).row(0)
+                        .get("s", OrderStatus.class)).isEqualTo(OrderStatus.SHIPPED);
             } finally {
                 connection.close().get(10, TimeUnit.SECONDS);
             }
         });
-    }
-
-    enum Mood { SAD, OK, HAPPY }
-
-    /** {@code mood} as {@link Mood}, in text format. */
-    static final class MoodCodec implements Codec<Mood> {
-
-        @Override
-        public PgType type() {
-            return PgType.named("mood");
-        }
-
-        @Override
-        public Class<Mood> javaType() {
-            return Mood.class;
-        }
-
-        @Override
-        public Format format() {
-            return Format.TEXT;
-        }
-
-        @Override
-        public void encode(Mood value, ByteBuf out) {
-            out.writeCharSequence(value.name().toLowerCase(Locale.ROOT), StandardCharsets.UTF_8);
-        }
-
-        @Override
-        public Object decode(ByteBuf value, Format format, Class<?> target) {
-            return Mood.valueOf(value.toString(StandardCharsets.UTF_8).toUpperCase(Locale.ROOT));
-        }
     }
 }

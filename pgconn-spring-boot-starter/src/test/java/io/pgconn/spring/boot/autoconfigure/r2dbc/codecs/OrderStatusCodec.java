@@ -8,8 +8,11 @@ import io.pgconn.codec.PgType;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 
-/** {@code order_status} (a named type) as {@link OrderStatus}, in text format: the label, lower case. */
-final class OrderStatusCodec implements Codec<OrderStatus> {
+/**
+ * {@code order_status} (a named type) as {@link OrderStatus}, in text format: the label, lower case. The starter's
+ * tests' one enum codec (ReadsOnTheStandbyRecipeTlsIT uses it too).
+ */
+public final class OrderStatusCodec implements Codec<OrderStatus> {
 
     @Override
     public PgType type() {
