@@ -58,6 +58,10 @@ final class ConnConfigValidator {
                 throw fail(s.name(), value, "invalid " + s.name() + " value" + (secret ? "" : ": \"" + SafeText.excerpt(value) + "\"")
                         + " (must not contain NUL characters)");
             }
+            if (value != null && !encodable(value)) {
+                throw fail(s.name(), null, "invalid " + s.name() + " value (expected text UTF-8 can encode: it holds an"
+                        + " unpaired UTF-16 surrogate, which would be sent as '?')");
+            }
         }
         for (Setting<String> s : PATH_SETTINGS) {
             String value = v.get(s);
@@ -177,7 +181,16 @@ final class ConnConfigValidator {
             if (e.getValue() == null || e.getValue().indexOf('\0') >= 0) {
                 throw fail("startupParameters", null, "invalid startupParameters value for \"" + SafeText.excerpt(name) + "\" (expected a value without NUL)");
             }
+            if (!encodable(name) || !encodable(e.getValue())) {
+                throw fail("startupParameters", null, "invalid startupParameters entry (expected text UTF-8 can encode: it holds"
+                        + " an unpaired UTF-16 surrogate, which would be sent as '?')");
+            }
         }
+    }
+
+    /** Whether UTF-8 encodes {@code text} as it is: false for an unpaired surrogate, which encoders write as '?'. */
+    private static boolean encodable(String text) {
+        return StandardCharsets.UTF_8.newEncoder().canEncode(text);
     }
 
     private static PgConfigException fail(String keyword, String value, String message) {

@@ -70,7 +70,14 @@ class ConnConfigValidatorTest {
                 bad("reserved startup parameter", b -> b.startupParameter("user", "x"),
                         "invalid startupParameters name: \"user\""),
                 bad("NUL in user", b -> b.user("al\0ice"), "invalid user value: \"al?ice\""),
-                bad("NUL in password", b -> b.password(SECRET + "\0"), "invalid password value (must not contain NUL"));
+                bad("NUL in password", b -> b.password(SECRET + "\0"), "invalid password value (must not contain NUL"),
+                // REVIEW-21 ED-2: refused at connect by the StartupMessage without the keyword (a password: sent with '?')
+                bad("unpaired surrogate in application_name", b -> b.applicationName("app\uD800"),
+                        "invalid application_name value (expected text UTF-8 can encode"),
+                bad("unpaired surrogate in password", b -> b.password(SECRET + "\uDC00"),
+                        "invalid password value (expected text UTF-8 can encode"),
+                bad("unpaired surrogate in a startup parameter", b -> b.startupParameter("search_path", "a\uD800"),
+                        "invalid startupParameters entry (expected text UTF-8 can encode"));
     }
 
     private static Arguments bad(String name, UnaryOperator<ConnConfig.Builder> change, String message) {

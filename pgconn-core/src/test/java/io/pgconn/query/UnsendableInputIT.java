@@ -53,7 +53,19 @@ class UnsendableInputIT {
             assertThat(failure(c.query("SELECT 'a\uDC00b'"))).isInstanceOf(PgConfigException.class)
                     .hasMessageContaining("unpaired UTF-16 surrogate (at index 9)").hasMessageContaining(port);
             assertThat(failure(c.simpleQuery("SELECT 'a\uD800b'"))).isInstanceOf(PgConfigException.class)
-                    .hasMessageContaining("unpaired UTF-16 surrogate (at index 9)");
+                    .hasMessageContaining("unpaired UTF-16 surrogate (at index 9)").hasMessageContaining(port);
+            // REVIEW-21 ED-1: simpleQuery and the copies named no host
+            assertThat(failure(c.simpleQuery("SELECT 'a\0b'"))).isInstanceOf(PgConfigException.class)
+                    .hasMessageContaining("NUL character (at index 9)").hasMessageContaining(port);
+            await(c.simpleQuery("CREATE TABLE IF NOT EXISTS unsendable_copy (t text)"));
+            Throwable copy;
+            try {
+                copy = failure(c.copyIn("COPY unsendable_copy FROM STDIN -- \uD800", new byte[]{'x', '\n'}));
+            } catch (PgConfigException thrown) {
+                copy = thrown;
+            }
+            assertThat(copy).isInstanceOf(PgConfigException.class).hasMessageContaining("copyIn's query text")
+                    .hasMessageContaining("unpaired UTF-16 surrogate").hasMessageContaining(port);
             TestSubscriber script = new TestSubscriber(row -> { });
             c.script(List.of("SELECT 1", "SELECT 'a\uD800b'")).subscribe(script);
             assertThat(failure(script.done)).isInstanceOf(PgConfigException.class)

@@ -3,6 +3,7 @@ package io.pgconn.internal.copy;
 import io.pgconn.PgException;
 import io.pgconn.PgProtocolException;
 import io.pgconn.internal.query.QuerySession;
+import io.pgconn.internal.query.SendableQueryText;
 import io.pgconn.query.SqlShape;
 
 import java.util.Objects;
@@ -29,6 +30,7 @@ final class CopyTexts {
      */
     static String checked(QuerySession session, String sql, String method) {
         Objects.requireNonNull(sql, "sql");
+        SendableQueryText.require(session.host(), sql, method + "'s query text");
         SqlShape shape = session.sqlShapes().of(sql);
         if (shape.complete() && shape.statementCount() != 1) {
             throw new IllegalArgumentException(method + " on " + session.host() + " takes one COPY statement; the text holds "

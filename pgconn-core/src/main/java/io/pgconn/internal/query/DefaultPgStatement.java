@@ -2,7 +2,6 @@ package io.pgconn.internal.query;
 
 import io.pgconn.PgConfigException;
 import io.pgconn.internal.protocol.frontend.Bind;
-import io.pgconn.internal.protocol.frontend.Utf8Text;
 import io.pgconn.codec.PgConversionException;
 import io.pgconn.query.PgStatement;
 import io.pgconn.query.Row;
@@ -284,17 +283,7 @@ public final class DefaultPgStatement implements PgStatement {
 
     /** Refused here, on the caller's thread, before the exchange touches the statement cache. */
     private static void refuseNul(QuerySession session, String sql) {
-        int nul = sql.indexOf('\0');
-        if (nul >= 0) {
-            throw new PgConfigException(session.host(), "query text contains a NUL character (at index " + nul
-                    + "), which PostgreSQL would read as its end; the statement was not sent to " + session.host());
-        }
-        int surrogate = Utf8Text.unpairedSurrogate(sql);
-        if (surrogate >= 0) {
-            throw new PgConfigException(session.host(), "query text contains an unpaired UTF-16 surrogate (at index "
-                    + surrogate + "), which UTF-8 has no encoding for (it would run with a '?' there); the statement was not sent to "
-                    + session.host());
-        }
+        SendableQueryText.require(session.host(), sql, "query text");
     }
 
     /**

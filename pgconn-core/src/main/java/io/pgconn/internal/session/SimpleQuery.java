@@ -7,6 +7,7 @@ import io.pgconn.internal.query.CommitText;
 import io.pgconn.internal.query.CopyRefusal;
 import io.pgconn.internal.query.Exchange;
 import io.pgconn.internal.query.QuerySession;
+import io.pgconn.internal.query.SendableQueryText;
 import io.pgconn.internal.query.SpinThenParkFuture;
 import io.pgconn.internal.query.SqlScanner;
 import io.pgconn.internal.query.StatementTrace;
@@ -75,6 +76,9 @@ class SimpleQuery extends Exchange {
      * @throws PgException if the SQL cannot be sent (contains NUL): a text that cannot be sent is no statement
      */
     static SimpleQuery of(String sql, String host, StatementTrace trace) {
+        if (sql != null) {
+            SendableQueryText.require(host, sql, "query text");
+        }
         if (trace == null) {
             return new SimpleQuery(sql, host);
         }
