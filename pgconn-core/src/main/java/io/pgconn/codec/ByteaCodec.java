@@ -12,6 +12,9 @@ import java.nio.ByteBuffer;
  */
 final class ByteaCodec extends BaseCodec<Object> {
 
+    /** PostgreSQL's limit for one message (MaxAllocSize - 1, its length word included), which a Bind must keep to. */
+    private static final int MAX_SENDABLE = 0x3FFF_FFFE;
+
     private ByteaCodec(Class<?> javaType) {
         super(PgType.BYTEA, javaType, Format.BINARY, true, byte[].class, ByteBuffer.class);
     }
@@ -31,10 +34,32 @@ final class ByteaCodec extends BaseCodec<Object> {
 
     @Override
     public void encode(Object value, ByteBuf out) {
+        requireSendable(value);
         if (value instanceof byte[] bytes) {
             out.writeBytes(bytes);
         } else {
             out.writeBytes(((ByteBuffer) value).duplicate());
+        }
+    }
+
+    /** One copy of the bytes (through the scratch buffer a large value was copied twice, and its growth doubled). */
+    @Override
+    byte[] encodeArray(Object value) {
+        requireSendable(value);
+        if (value instanceof byte[] bytes) {
+            return bytes.clone();
+        }
+        ByteBuffer buffer = ((ByteBuffer) value).duplicate();
+        byte[] bytes = new byte[buffer.remaining()];
+        buffer.get(bytes);
+        return bytes;
+    }
+
+    /** A value longer than any message PostgreSQL reads is refused before it is copied. */
+    private void requireSendable(Object value) {
+        int length = value instanceof byte[] bytes ? bytes.length : ((ByteBuffer) value).remaining();
+        if (length > MAX_SENDABLE) {
+            throw cannotWrite(value, "a value of " + length + " bytes is more than PostgreSQL reads in one message (1 GB)");
         }
     }
 

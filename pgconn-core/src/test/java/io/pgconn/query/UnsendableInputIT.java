@@ -8,6 +8,12 @@ import io.pgconn.testkit.PgClusterExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 
 import static io.pgconn.testing.Connect.await;
@@ -84,6 +90,27 @@ class UnsendableInputIT {
             assertThat(failure(c.statement("SELECT $1::int + $65536::int").bind(0, 1).collect()))
                     .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("refers to $65536");
             assertThat(await(c.query("SELECT $1::int", 7)).single(Integer.class)).isEqualTo(7);
+        } finally {
+            await(c.close());
+        }
+    }
+
+    /**
+     * A bytea value past the 1 GB PostgreSQL reads in one message (a mapped sparse file: no heap, no disk): it was
+     * copied into a growing scratch buffer until the heap ran out; the backend would have closed the session without
+     * a word on reading such a Bind. Refused before any copy, naming the parameter and the host.
+     */
+    @Test
+    void aByteaValueOverPostgresMessageLimitIsRefusedBeforeItIsCopied(@org.junit.jupiter.api.io.TempDir Path dir) throws IOException {
+        PgConnection c = QueryCluster.connect(PG, FACTORY, "");
+        Path sparse = Files.createFile(dir.resolve("sparse"));
+        try (RandomAccessFile file = new RandomAccessFile(sparse.toFile(), "rw")) {
+            file.setLength((1L << 30) + 1);
+            ByteBuffer huge = file.getChannel().map(FileChannel.MapMode.READ_ONLY, 0, file.length());
+            assertThat(failure(c.query("SELECT $1::int, length($2::bytea)", 1, huge))).isInstanceOf(PgConversionException.class)
+                    .hasMessageContaining("parameter $2 (index 1)").hasMessageContaining("1 GB")
+                    .hasMessageContaining(String.valueOf(PG.primary().port()));
+            assertThat(await(c.query("SELECT length($1::bytea)", (Object) new byte[1 << 20])).single(Integer.class)).isEqualTo(1 << 20);
         } finally {
             await(c.close());
         }

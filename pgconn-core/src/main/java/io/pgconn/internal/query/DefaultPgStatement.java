@@ -1,6 +1,7 @@
 package io.pgconn.internal.query;
 
 import io.pgconn.PgConfigException;
+import io.pgconn.internal.protocol.frontend.Bind;
 import io.pgconn.internal.protocol.frontend.Utf8Text;
 import io.pgconn.codec.PgConversionException;
 import io.pgconn.query.PgStatement;
@@ -301,6 +302,15 @@ public final class DefaultPgStatement implements PgStatement {
      * {@code typeOids} takes the type of its value (or of its typed NULL).
      */
     static BoundParams encode(String host, ValueCodecs codecs, Object[] set, int count, int[] typeOids) {
+        return encode(host, codecs, set, count, typeOids, Bind.MAX_LENGTH);
+    }
+
+    /**
+     * As above; a set whose Bind would pass {@code maxLength} (PostgreSQL's message limit; smaller in tests) is
+     * refused at the parameter that passes it, before the values after it are encoded.
+     */
+    static BoundParams encode(String host, ValueCodecs codecs, Object[] set, int count, int[] typeOids, long maxLength) {
+        long length = Bind.framing(count);
         short[] formats = new short[count];
         byte[][] values = new byte[count][];
         boolean anyBinary = false;
@@ -327,6 +337,13 @@ public final class DefaultPgStatement implements PgStatement {
                 }
                 formats[i] = encoded.format();
                 values[i] = encoded.bytes();
+                length += values[i].length;
+                if (length > maxLength) {
+                    // the server would drop the session without an answer (an over-long message is a protocol violation)
+                    throw new PgConversionException(host, "parameter $" + (i + 1) + " (index " + i + ") was not sent to "
+                            + host + ": with it the Bind message takes over " + maxLength + " bytes, more than PostgreSQL"
+                            + " reads in one message (1 GB); nothing of the statement was sent", null);
+                }
                 anyBinary |= formats[i] != 0;
             }
         }

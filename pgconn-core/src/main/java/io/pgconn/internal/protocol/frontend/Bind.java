@@ -15,6 +15,20 @@ import java.util.Arrays;
 public record Bind(String portal, String statement, short[] parameterFormats, byte[][] values,
                    short[] resultFormats) implements FrontendMessage {
 
+    /**
+     * The longest message PostgreSQL reads, its length word included (PQ_LARGE_MESSAGE_LIMIT, MaxAllocSize - 1): the
+     * backend answers a longer one by closing the session without a word.
+     */
+    public static final int MAX_LENGTH = 0x3FFF_FFFE;
+
+    /**
+     * At least what a Bind of {@code parameters} values takes besides the values' bytes — per value its format code
+     * and length word — plus room for the rest of the framing: the names, counts and up to 1,664 result formats.
+     */
+    public static long framing(int parameters) {
+        return 6L * parameters + 2L * 1664 + 512;
+    }
+
     /** @throws io.pgconn.PgConfigException if a name contains NUL, or counts do not fit the message */
     public Bind {
         Writes.requireNoNul(portal, "portal name");
