@@ -10,6 +10,11 @@ package io.pgconn;
  * requests were pipelined behind it (run it again). pgconn-r2dbc makes it an {@code R2dbcRollbackException}, which
  * Spring makes a transient exception a retry policy retries (docs/query.md §3, docs/r2dbc.md §2). pgjdbc's
  * {@code autosave=conservative} re-runs it inside the transaction behind a savepoint; pgconn does not.
+ *
+ * <p>Behind a pooler in transaction mode (PgBouncer {@code pool_mode=transaction}) the server session answering may not
+ * be the one the statement was prepared on: a 26000 for a statement the connection prepared and did not close, or a
+ * 42P05 for a new statement's name, says so. The message then names the pooler and {@code preparedStatementCacheSize=0},
+ * and the connection parses its statements unnamed from then on (run again, the statement works; docs/query.md §3).
  */
 public class PgStaleStatementException extends PgServerException {
 
@@ -20,5 +25,14 @@ public class PgStaleStatementException extends PgServerException {
         super(refused.host(), ErrorMessageLines.addedToFirstLine(refused.getMessage(), "; the cached prepared statement was"
                 + " dropped and is prepared anew when run again (inside a transaction block: roll back and retry the"
                 + " transaction)"), refused.serverFields(), refused.getCause());
+    }
+
+    /**
+     * The server's error {@code refused} for a cached statement, with {@code explanation} (why the server session did not
+     * have it, or had another by its name) added to its first line; the entry was dropped.
+     */
+    public PgStaleStatementException(PgException refused, String explanation) {
+        super(refused.host(), ErrorMessageLines.addedToFirstLine(refused.getMessage(), explanation),
+                refused.serverFields(), refused.getCause());
     }
 }

@@ -74,7 +74,9 @@ public final class PgCopyStreams {
 
     /**
      * Runs {@code sql}, one {@code COPY ... TO STDOUT}, on {@code connection} and writes its output to {@code out} on
-     * this thread, asking for more only as it is written; blocks until the COPY ended and returns its row count. The
+     * this thread, asking for more only as it is written; blocks until the COPY ended and returns its row count — or -1
+     * when the connection did not report one: a {@code PgConnection} wrapper whose {@code copyOut} does not hand its
+     * subscriber on as it is hides the {@link CopyOutSubscriber} (pgconn's own connections always report it). The
      * stream is neither flushed nor closed. Its {@code IOException} cancels the COPY (a CancelRequest, the rest read
      * past) and is thrown as is; a server error is thrown as its {@link io.pgconn.PgException}. An interrupt cancels
      * the COPY and is thrown as an {@link InterruptedIOException}, the thread's interrupt status kept.

@@ -229,6 +229,9 @@ class PreparedStatementIT {
             String name = await(c.simpleQuery("SELECT name FROM pg_prepared_statements")).singleValue();
             await(c.simpleQuery("DEALLOCATE " + name)); // the server answers the next Bind with 26000
             assertThat(await(c.query("SELECT $1::int + 100", 1)).single(Integer.class)).isEqualTo(101);
+            // the session's own DEALLOCATE explains the 26000: prepared again, named — not taken for a pooler's
+            // shared server session, which would turn the cache off (NEW-USER-21 F1)
+            assertThat(serverStatements(c)).containsExactly("SELECT $1::int + 100");
         } finally {
             await(c.close());
         }

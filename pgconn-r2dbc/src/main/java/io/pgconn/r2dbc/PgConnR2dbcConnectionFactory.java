@@ -69,8 +69,8 @@ public final class PgConnR2dbcConnectionFactory implements ConnectionFactory, Au
     }
 
     /**
-     * How long {@code validate(REMOTE)} waits for its round trip: {@code hostConnectTimeout}, else
-     * {@code connect_timeout}, else 10 s (the cancel request's rule). A server that stopped answering
+     * How long {@code validate(REMOTE)} waits for its round trip: {@code hostConnectTimeout} (libpq's
+     * {@code connect_timeout}), else the whole connect's {@code connectTimeout}, else 10 s. A server that stopped answering
      * (frozen, or behind a dead network) must not hang a pool or a health check that validates.
      */
     java.time.Duration remoteValidationTimeout() {

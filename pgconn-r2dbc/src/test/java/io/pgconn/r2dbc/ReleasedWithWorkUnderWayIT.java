@@ -17,6 +17,8 @@ import reactor.core.publisher.BaseSubscriber;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -114,6 +116,33 @@ class ReleasedWithWorkUnderWayIT {
             assertThat(reader.failure()).isInstanceOf(R2dbcNonTransientResourceException.class)
                     .hasMessageContaining("preRelease()");
             release(pool.nextBorrowerOfTheSession(first.pid()));
+        });
+    }
+
+    /**
+     * The copyIn twin: a borrower leaves a copyIn whose data sent one chunk and then nothing (a slow upload whose client
+     * went away). The clean-up cuts it off (CopyFail: the server rolls the COPY back), the copy's Mono is told, and the
+     * session serves the next borrower with nothing of the copy kept.
+     */
+    @Test
+    void aConnectionReleasedBehindACopyInWhoseDataStoppedServesTheNextBorrower() throws Exception {
+        inPoolOfOne(pool -> {
+            Borrower first = pool.borrow();
+            run(first.connection(), "DROP TABLE IF EXISTS released_copy_in; CREATE TABLE released_copy_in (id int)");
+            CompletableFuture<ByteBuffer> sent = new CompletableFuture<>();
+            Flux<ByteBuffer> stalled = Flux.concat(Mono.fromSupplier(() -> ByteBuffer.wrap("1\n".getBytes(StandardCharsets.UTF_8)))
+                    .doOnNext(sent::complete), Flux.never());
+            CompletableFuture<Throwable> end = new CompletableFuture<>();
+            PgConnUnwrap.copy(first.connection()).copyIn("COPY released_copy_in FROM STDIN", stalled)
+                    .subscribe(rows -> end.complete(null), end::complete);
+            sent.get(STEP.toSeconds(), TimeUnit.SECONDS);
+            first.release();
+
+            assertThat(end.get(STEP.toSeconds(), TimeUnit.SECONDS)).isInstanceOf(R2dbcNonTransientResourceException.class)
+                    .hasMessageContaining("COPY FROM STDIN").hasMessageContaining("preRelease()");
+            Connection next = pool.nextBorrowerOfTheSession(first.pid());
+            assertThat(run(next, "DELETE FROM released_copy_in")).as("nothing of the copy kept").isZero();
+            release(next);
         });
     }
 

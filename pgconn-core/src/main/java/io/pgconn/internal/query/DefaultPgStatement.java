@@ -99,7 +99,7 @@ public final class DefaultPgStatement implements PgStatement {
         StatementPlan plan = session.typeOidsStale() ? StatementPlan.deferred(sql, List.<Object[]>of(set), count, 0, null)
                 : new StatementPlan(sql, typeOids, List.of(encode(session.host(), session.codecs(), set, count, typeOids)), 0, null);
         RowSetCollector<RowSet> collector = RowSetCollector.first(session.blockingWaitSpinNanos());
-        StatementRun.start(session, collector, plan);
+        StatementStart.start(session, collector, plan);
         return collector.result();
     }
 
@@ -202,7 +202,7 @@ public final class DefaultPgStatement implements PgStatement {
         } catch (RuntimeException e) {
             return subscriber -> EndedAtOnce.signal(subscriber, e);
         }
-        return subscriber -> StatementRun.start(session, subscriber, plan);
+        return subscriber -> StatementStart.start(session, subscriber, plan);
     }
 
     @Override

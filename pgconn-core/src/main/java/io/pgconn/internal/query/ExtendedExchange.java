@@ -75,6 +75,8 @@ final class ExtendedExchange extends ExtendedRequest {
     /** The tag of the first CommandComplete read: a commit's answer (CommitText.answeredBeforeTheEnd). */
     private String firstTag;
     private int executionsDone;
+    /** The server refused the cached statement as stale or missing: its entry was dropped, a re-run prepares anew. */
+    private boolean staleEntry;
 
     ExtendedExchange(StatementRun run, StatementPlan plan, int attempt) {
         super(plan, CopyRefusal.mayCopy(plan.sql()));
@@ -283,11 +285,22 @@ final class ExtendedExchange extends ExtendedRequest {
             error = session.serverError(response.fields(), plan.typeOids().length > 0);
         }
         StatementCache.Entry entry = entry();
-        boolean stale = entry != null && StaleStatement.is(error);
-        if (stale || (entry != null && creator() && !entry.parsed)) {
-            session.statementCache().invalidate(entry);
+        StatementCache cache = session.statementCache();
+        boolean shared = entry != null && error instanceof PgServerException && !(error instanceof PgStaleStatementException)
+                && SharedServerSession.proven(error, entry, creator(), cache);
+        if (shared) {
+            // a pooler in transaction mode: the cache turns off, this statement fails as stale (re-run unnamed when
+            // nothing depends on its place, onReady), every later one is parsed unnamed
+            String code = error.serverFields().code();
+            cache.serverSessionShared(entry);
+            SharedServerSession.warnOnce(session.host(), code);
+            error = new PgStaleStatementException(error, SharedServerSession.explanation(entry, code));
         }
-        if (stale && error instanceof PgServerException && !(error instanceof PgStaleStatementException)) {
+        staleEntry = entry != null && (shared || StaleStatement.is(error));
+        if (staleEntry || (entry != null && creator() && !entry.parsed)) {
+            cache.invalidate(entry);
+        }
+        if (staleEntry && error instanceof PgServerException && !(error instanceof PgStaleStatementException)) {
             error = new PgStaleStatementException(error); // dropped above: run again, it is prepared anew
         }
         if (!syncSent) {
@@ -376,7 +389,7 @@ final class ExtendedExchange extends ExtendedRequest {
         releaseWritesIfFree();
         if (error == null) {
             run.complete();
-        } else if (attempt == 0 && entry() != null && StaleStatement.is(error) && status == 'I' && !run.emittedAny()
+        } else if (attempt == 0 && staleEntry && status == 'I' && !run.emittedAny()
                 && !run.cancelled() && !run.timedOut() && session.nothingSubmittedAfter(this)) {
             // outside a transaction block the failed attempt changed nothing: run it again, re-prepared.
             // Only when nothing was submitted after it: the retry goes to the end of the FIFO, and

@@ -68,6 +68,6 @@ public final class ScriptPublisher implements Flow.Publisher<Segment> {
             EndedAtOnce.signal(subscriber, refused);
             return;
         }
-        StatementRun.start(session, subscriber, PLAN, run -> new ScriptExchange(run, statements), statements);
+        StatementStart.start(session, subscriber, PLAN, run -> new ScriptExchange(run, statements), statements);
     }
 }

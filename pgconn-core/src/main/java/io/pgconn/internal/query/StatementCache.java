@@ -15,7 +15,10 @@ import java.util.function.BooleanSupplier;
  * An evicted or invalidated statement's name is queued for a Close that the next exchange sends
  * before anything else (so no error earlier in that exchange can skip it). Names are never reused,
  * so a Close lost to a dropped exchange can only leave an unused statement behind, never a clash.
- * Capacity 0 keeps nothing: every statement is parsed unnamed. Event loop only.
+ * Capacity 0 keeps nothing: every statement is parsed unnamed. Every name starts with a prefix unique to the
+ * connection ({@link StatementNamePrefix}), so a server session shared with other connections (a pooler in
+ * transaction mode) can never run another connection's statement for one of ours; when the server shows that it is
+ * such a session ({@link SharedServerSession}), the cache turns itself off for good. Event loop only.
  *
  * <p>The server lexes a text once, at its Parse: a named statement keeps the literals it was parsed
  * with (revalidation re-analyses the parse tree, it does not read the text again). Under
@@ -45,9 +48,9 @@ public final class StatementCache {
         RowDescription formatsDescription;
         ValueCodecs formatsCodecs;
 
-        Entry(long id, String sql, int[] typeOids) {
+        Entry(long id, String name, String sql, int[] typeOids) {
             this.id = id;
-            this.name = NAME_PREFIX + id;
+            this.name = name;
             this.sql = sql;
             this.typeOids = typeOids;
         }
@@ -69,11 +72,21 @@ public final class StatementCache {
         }
     }
 
-    private static final String NAME_PREFIX = "pgconn_";
-
     private static final String STANDARD_CONFORMING_STRINGS = "standard_conforming_strings";
 
     private final int capacity;
+    /** {@code pgconn_<connection tag>_}: the statement's number follows. */
+    private final String namePrefix;
+    /**
+     * The server showed that this connection's statements do not stay on one server session (a pooler in transaction
+     * mode): every statement is parsed unnamed from then on, as under capacity 0.
+     */
+    private boolean sessionShared;
+    /**
+     * Entries up to this id may be gone from the server because of a DISCARD ALL or a DEALLOCATE the session ran
+     * (its exchange was written at this mark): a 26000 for one of them is explained, not a sign of a shared session.
+     */
+    private long deallocatedUpTo;
     /** The session's ParameterStatus map, kept current by the session. */
     private final Map<String, String> serverParameters;
     /** The standard_conforming_strings the entries were parsed under. */
@@ -100,6 +113,7 @@ public final class StatementCache {
     /** @param serverParameters the session's ParameterStatus map, kept current by the session */
     public StatementCache(int capacity, Map<String, String> serverParameters) {
         this.capacity = capacity;
+        this.namePrefix = StatementNamePrefix.next();
         this.serverParameters = serverParameters;
         this.entriesStandard = standardConformingStrings();
     }
@@ -142,7 +156,49 @@ public final class StatementCache {
     }
 
     public boolean enabled() {
-        return capacity > 0;
+        return capacity > 0 && !sessionShared;
+    }
+
+    /** What every statement name of this connection starts with: {@code pgconn_}, the connection's tag, {@code _}. */
+    public String namePrefix() {
+        return namePrefix;
+    }
+
+    /**
+     * The server showed that it does not keep this connection's statements on one server session (a pooler in
+     * transaction mode, {@link SharedServerSession}): the cache is off from now on, every entry dropped and closed —
+     * except {@code failing} when it was never parsed (the server session has another statement by its name, which
+     * is not ours to close).
+     */
+    void serverSessionShared(Entry failing) {
+        assert mayTouchState.getAsBoolean() : "the session's state touched outside its doors";
+        sessionShared = true;
+        if (!failing.parsed) {
+            Key key = new Key(failing.sql, failing.typeOids);
+            if (entries.get(key) == failing) {
+                entries.remove(key);
+            }
+        }
+        dropAll();
+    }
+
+    /** Whether the server showed that this connection's statements do not stay on one server session. */
+    public boolean serverSessionShared() {
+        return sessionShared;
+    }
+
+    /** Whether a DISCARD ALL or DEALLOCATE the session ran may have dropped {@code entry} from the server. */
+    boolean mayHaveBeenDeallocated(Entry entry) {
+        return entry.id <= deallocatedUpTo;
+    }
+
+    /**
+     * A DEALLOCATE of one statement ran in an exchange written at {@code mark} (its name is not read: the server may
+     * have dropped any entry made before it): a 26000 for one of those is the ordinary stale case.
+     */
+    public void serverDeallocated(long mark) {
+        assert mayTouchState.getAsBoolean() : "the session's state touched outside its doors";
+        deallocatedUpTo = Math.max(deallocatedUpTo, mark);
     }
 
     public int size() {
@@ -166,7 +222,8 @@ public final class StatementCache {
     /** A new entry for a statement about to be parsed; evicts the least recently used beyond capacity. */
     Entry create(String sql, int[] typeOids) {
         assert mayTouchState.getAsBoolean() : "the session's state touched outside its doors";
-        Entry entry = new Entry(++nextId, sql, typeOids);
+        long id = ++nextId;
+        Entry entry = new Entry(id, namePrefix + id, sql, typeOids);
         entries.put(new Key(sql, typeOids), entry);
         lastUsed = entry; // the newest is never the one evicted (capacity > 0)
         Iterator<Map.Entry<Key, Entry>> eldest = entries.entrySet().iterator();
@@ -202,8 +259,9 @@ public final class StatementCache {
     public void serverDiscardedAll(long mark) {
         assert mayTouchState.getAsBoolean() : "the session's state touched outside its doors";
         lastUsed = null;
+        deallocatedUpTo = Math.max(deallocatedUpTo, mark);
         entries.values().removeIf(entry -> entry.id <= mark);
-        toClose.removeIf(name -> Long.parseLong(name.substring(NAME_PREFIX.length())) <= mark);
+        toClose.removeIf(name -> Long.parseLong(name.substring(namePrefix.length())) <= mark);
     }
 
     /** Puts back names drained for an exchange that could not be written after all. */

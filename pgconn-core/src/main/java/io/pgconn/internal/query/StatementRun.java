@@ -9,9 +9,7 @@ import io.pgconn.PgStatementTimeoutException;
 import io.pgconn.query.CommandResult;
 import io.pgconn.query.Segment;
 
-import java.util.List;
 import java.util.concurrent.Flow;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Function;
 
 /**
@@ -60,71 +58,41 @@ class StatementRun implements Flow.Subscription {
         this.errorInOrder = errorInOrder;
     }
 
+    /** A run for {@code downstream}; one a tracer follows when {@code traced} is not null. Begun by {@link StatementStart}. */
+    static StatementRun of(QuerySession session, Flow.Subscriber<? super Segment> downstream, StatementPlan plan,
+                           Function<StatementRun, DrivenExchange> first, boolean errorInOrder, TracedStatement traced) {
+        return traced == null ? new StatementRun(session, downstream, plan, first, errorInOrder)
+                : new Traced(session, downstream, plan, first, errorInOrder, traced);
+    }
+
     /** The plan a run executes (its first exchange is made from it). */
     StatementPlan plan() {
         return plan;
     }
 
     /**
-     * Subscribes {@code subscriber} and queues the statement at once (rows wait for demand). On the
-     * event loop (a statement started from another's callback) it is queued inline, in call order;
-     * from another thread, demand requested inside {@code onSubscribe} travels with the one task that
-     * queues the statement instead of a task of its own.
+     * Its subscriber's {@code onSubscribe}, on a caller's thread (not the event loop): demand requested there is kept
+     * for the start ({@link #submitFirst}, {@link #firstExchange}) instead of a loop task of its own.
      */
-    static void start(QuerySession session, Flow.Subscriber<? super Segment> subscriber, StatementPlan plan) {
-        start(session, subscriber, plan, FIRST_ATTEMPT, null);
+    void subscribeOnCaller() {
+        starter = Thread.currentThread();
+        try {
+            downstream.onSubscribe(this);
+        } finally {
+            starter = null;
+        }
     }
 
-    private static final Function<StatementRun, DrivenExchange> FIRST_ATTEMPT = run -> new ExtendedExchange(run, run.plan, 0);
+    /** Whether demand was requested inside {@code onSubscribe} on the caller's thread, and the run not cancelled. */
+    boolean demandAskedOnSubscribe() {
+        return earlyDemand > 0 && !signalled;
+    }
 
     /**
-     * Like {@link #start(QuerySession, Flow.Subscriber, StatementPlan)} with another first exchange
-     * ({@code plan} gives the timeout and what error messages say); {@code script}: the statements of a
-     * script, whose errors come in order, or null for one statement.
+     * Its start threw before its request was in the FIFO (on the caller's thread), or the loop refused it (shut down):
+     * the subscriber hears it as an error.
      */
-    static void start(QuerySession session, Flow.Subscriber<? super Segment> subscriber, StatementPlan plan,
-                      Function<StatementRun, DrivenExchange> first, List<String> script) {
-        StatementTrace trace = session.statementTrace();
-        // on the caller's thread: a tracer reads the caller's context
-        TracedStatement traced = trace == null ? null : script == null ? trace.extended(plan, subscriber) : trace.script(script, subscriber);
-        StatementRun run = traced == null ? new StatementRun(session, subscriber, plan, first, script != null)
-                : new Traced(session, subscriber, plan, first, script != null, traced);
-        if (session.eventLoop().inEventLoop()) {
-            subscriber.onSubscribe(run);
-            run.submitFirst();
-            return;
-        }
-        run.starter = Thread.currentThread();
-        try {
-            subscriber.onSubscribe(run);
-        } finally {
-            run.starter = null;
-        }
-        boolean startedOnCaller;
-        try {
-            startedOnCaller = run.mayStartOnCaller(traced, script) && session.startOnCaller(run::firstExchange);
-        } catch (RuntimeException | Error e) {
-            // the owner's section failed before its request was in the FIFO (no direct memory for its buffer, ...):
-            // the statement fails, query() and subscribe() do not throw (REVIEW-18-START L4)
-            run.failedToStart(e);
-            return;
-        }
-        if (startedOnCaller) {
-            return; // made and sent on this thread (docs/query.md §1)
-        }
-        try {
-            session.executeStart(run::submitFirst);
-        } catch (RejectedExecutionException e) { // the factory's event loops are shut down
-            run.signalled = true;
-            PgClosedException closed = new PgClosedException(session.host(), "connection to " + session.host()
-                    + " closed: its event loop is shut down");
-            run.traceEnd(closed);
-            subscriber.onError(closed);
-        }
-    }
-
-    /** Its start on the caller's thread threw before its request was in the FIFO: the subscriber hears it as an error. */
-    private void failedToStart(Throwable e) {
+    void failedToStart(Throwable e) {
         if (!signalled) {
             signalled = true;
             PgException error = e instanceof PgException pg ? pg
@@ -137,7 +105,8 @@ class StatementRun implements Flow.Subscription {
         }
     }
 
-    private void submitFirst() {
+    /** Queues the first exchange, on the loop in the session's code, with the demand requested inside {@code onSubscribe}. */
+    void submitFirst() {
         if (earlyDemand > 0) {
             long n = earlyDemand;
             earlyDemand = 0;
@@ -154,22 +123,10 @@ class StatementRun implements Flow.Subscription {
     }
 
     /**
-     * Whether this run may be started on the caller's thread ({@link QuerySession#startOnCaller}): the common blocked
-     * caller's statement — demand asked in {@code onSubscribe} (a collector), one statement of the extended protocol
-     * whose parameters are encoded already, no tracer, no timeout (its timer is the loop's), no paging (its later
-     * demand), not a possible COPY, and this thread no event loop. Everything else keeps the loop's way.
-     */
-    private boolean mayStartOnCaller(TracedStatement traced, List<String> script) {
-        return traced == null && script == null && first == FIRST_ATTEMPT && earlyDemand > 0 && !signalled
-                && !plan.hasTimeout() && !plan.paged() && plan.encoded() && !CopyRefusal.mayCopy(plan.sql())
-                && !NonBlockingThreads.onAnEventLoop(); // another connection's loop: its own work waits meanwhile
-    }
-
-    /**
      * {@link #submitFirst} without the submit, on the caller's thread that owns the session: the exchange to send, or
      * null when the subscriber cancelled before it was made.
      */
-    private DrivenExchange firstExchange() {
+    DrivenExchange firstExchange() {
         assert session.mayTouchState() : "a statement's run touched outside the session's doors";
         long n = earlyDemand;
         earlyDemand = 0;

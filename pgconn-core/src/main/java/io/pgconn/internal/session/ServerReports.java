@@ -56,6 +56,8 @@ final class ServerReports {
     void commandCompleted(Exchange current, String tag) {
         if ("DISCARD ALL".equals(tag) || "DEALLOCATE ALL".equals(tag)) {
             statementCache.serverDiscardedAll(current.statementCacheMark());
+        } else if ("DEALLOCATE".equals(tag)) {
+            statementCache.serverDeallocated(current.statementCacheMark()); // a 26000 after it is stale, not a pooler
         }
         typeOids.commandCompleted(tag, current);
     }

@@ -62,4 +62,38 @@ class StatementCacheTest {
     void sizeZeroIsDisabled() {
         assertThat(new StatementCache(0).enabled()).isFalse();
     }
+
+    /** NEW-USER-21 F1: names unique to the connection, so a shared server session never runs another connection's. */
+    @Test
+    void namesCarryAPrefixUniqueToTheConnection() {
+        StatementCache one = new StatementCache(2);
+        StatementCache other = new StatementCache(2);
+        StatementCache.Entry a = one.create("SELECT $1", new int[]{23});
+        StatementCache.Entry b = other.create("SELECT $1", new int[]{23});
+        assertThat(a.name()).matches("pgconn_[0-9a-z]{1,10}_1").startsWith(one.namePrefix());
+        assertThat(b.name()).matches("pgconn_[0-9a-z]{1,10}_1").isNotEqualTo(a.name());
+    }
+
+    @Test
+    void aSharedServerSessionTurnsTheCacheOffAndClosesWhatWasParsed() {
+        StatementCache cache = new StatementCache(4);
+        StatementCache.Entry parsed = cache.create("A", NO_TYPES);
+        parsed.parsed = true;
+        StatementCache.Entry refused = cache.create("B", NO_TYPES); // its Parse met another client's statement by its name
+        cache.serverSessionShared(refused);
+        assertThat(cache.enabled()).isFalse();
+        assertThat(cache.size()).isZero();
+        assertThat(cache.drainToClose()).containsExactly(parsed.name()).doesNotContain(refused.name());
+    }
+
+    @Test
+    void aDeallocateExplainsAMissingStatementMadeBeforeIt() {
+        StatementCache cache = new StatementCache(4);
+        StatementCache.Entry before = cache.create("A", NO_TYPES);
+        cache.serverDeallocated(cache.mark());
+        StatementCache.Entry after = cache.create("B", NO_TYPES);
+        assertThat(cache.mayHaveBeenDeallocated(before)).isTrue();
+        assertThat(cache.mayHaveBeenDeallocated(after)).isFalse();
+        assertThat(cache.enabled()).as("a DEALLOCATE leaves the cache on").isTrue();
+    }
 }

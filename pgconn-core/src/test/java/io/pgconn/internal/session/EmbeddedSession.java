@@ -27,7 +27,7 @@ final class EmbeddedSession implements AutoCloseable {
      * Each frontend message written since the last call (the loop's pending tasks run first): a Close or a Parse
      * by its statement name (an unnamed Parse by its SQL text), a Query by its SQL text, any other message by its
      * type letter — {@code "Close pgconn_1"}, {@code "Parse pgconn_3"}, {@code "Parse COMMIT"}, {@code "Query SELECT 1"},
-     * {@code "S"}.
+     * {@code "S"}. A statement name is shown without the connection's tag: {@code pgconn_3} for {@code pgconn_<tag>_3}.
      */
     List<String> written() {
         channel.runPendingTasks();
@@ -47,15 +47,15 @@ final class EmbeddedSession implements AutoCloseable {
         return out;
     }
 
-    private static String describe(char type, ByteBuf body) {
+    private String describe(char type, ByteBuf body) {
         switch (type) {
             case 'C' -> {
                 body.skipBytes(1); // 'S': a statement
-                return "Close " + readCString(body);
+                return "Close " + untagged(readCString(body));
             }
             case 'P' -> {
                 String name = readCString(body);
-                return "Parse " + (name.isEmpty() ? readCString(body) : name);
+                return "Parse " + (name.isEmpty() ? readCString(body) : untagged(name));
             }
             case 'Q' -> {
                 return "Query " + readCString(body);
@@ -64,6 +64,11 @@ final class EmbeddedSession implements AutoCloseable {
                 return String.valueOf(type);
             }
         }
+    }
+
+    private String untagged(String name) {
+        String prefix = session.statementCache().namePrefix();
+        return name.startsWith(prefix) ? "pgconn_" + name.substring(prefix.length()) : name;
     }
 
     private static String readCString(ByteBuf body) {

@@ -219,6 +219,7 @@ final class ConnConfigAssembler {
         set(p.getHostRecheckInterval(), builder::hostRecheckInterval);
         set(p.getCancelGrace(), builder::cancelGrace);
         set(p.getServerErrorDetail(), builder::serverErrorDetail);
+        set(p.getPreparedStatementCacheSize(), builder::preparedStatementCacheSize);
         set(p.getExtensionTypes(), builder::extensionTypes);
         if (!p.getStartupParameters().isEmpty()) {
             builder.startupParameters(p.getStartupParameters());

@@ -39,6 +39,7 @@ final class KeywordProperties {
             Map.entry("extensionTypes", "pg.conn.extension-types"),
             Map.entry("cancelGrace", "pg.conn.cancel-grace"),
             Map.entry("serverErrorDetail", "pg.conn.server-error-detail"),
+            Map.entry("preparedStatementCacheSize", "pg.conn.prepared-statement-cache-size"),
             Map.entry("startupParameters", "pg.conn.startup-parameters"),
             Map.entry("application_name", "pg.conn.application-name"),
             Map.entry("hosts", "pg.conn.hosts"));

@@ -121,6 +121,13 @@ public class PgConnProperties {
     private @Nullable Boolean serverErrorDetail;
 
     /**
+     * How many named server-side prepared statements each connection keeps (least recently used closed first); 0 =
+     * unnamed statements only: set 0 behind a pooler in transaction mode (PgBouncer pool_mode=transaction), whose
+     * shared server sessions do not keep a connection's statements. Core's 'preparedStatementCacheSize'.
+     */
+    private @Nullable Integer preparedStatementCacheSize;
+
+    /**
      * Extension types whose OIDs are looked up after connecting, e.g. 'hstore'. An empty list
      * skips the lookup. The answer is reused for 'host-recheck-interval'.
      */
@@ -281,6 +288,14 @@ public class PgConnProperties {
 
     public void setServerErrorDetail(@Nullable Boolean serverErrorDetail) {
         this.serverErrorDetail = serverErrorDetail;
+    }
+
+    public @Nullable Integer getPreparedStatementCacheSize() {
+        return this.preparedStatementCacheSize;
+    }
+
+    public void setPreparedStatementCacheSize(@Nullable Integer preparedStatementCacheSize) {
+        this.preparedStatementCacheSize = preparedStatementCacheSize;
     }
 
     public @Nullable List<String> getExtensionTypes() {

@@ -82,6 +82,7 @@ class ConfigurationMetadataTest {
         expected.put("pg.conn.host-recheck-interval", defaults.hostRecheckInterval().toSeconds() + "s");
         expected.put("pg.conn.cancel-grace", defaults.cancelGrace().toSeconds() + "s");
         expected.put("pg.conn.server-error-detail", defaults.serverErrorDetail());
+        expected.put("pg.conn.prepared-statement-cache-size", defaults.preparedStatementCacheSize());
         expected.put("pg.conn.extension-types", defaults.extensionTypes());
         expected.put("pg.conn.ssl.mode", defaults.sslMode().libpqName());
         expected.put("pg.conn.ssl.negotiation", defaults.sslNegotiation().libpqName());

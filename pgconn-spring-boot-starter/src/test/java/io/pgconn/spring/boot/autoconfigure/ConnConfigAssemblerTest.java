@@ -24,6 +24,7 @@ class ConnConfigAssemblerTest {
             extensionTypes           | pg.conn.extension-types
             cancelGrace              | pg.conn.cancel-grace
             serverErrorDetail        | pg.conn.server-error-detail
+            preparedStatementCacheSize | pg.conn.prepared-statement-cache-size
             startupParameters        | pg.conn.startup-parameters
             port                     | pg.conn.hosts
             password                 | pg.conn.password

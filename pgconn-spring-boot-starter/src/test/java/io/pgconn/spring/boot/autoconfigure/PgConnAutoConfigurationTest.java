@@ -80,6 +80,22 @@ class PgConnAutoConfigurationTest {
                 .run(context -> assertThat(config(context).pipeliningLimit()).as("the property wins over the URL").isZero());
     }
 
+    /**
+     * NEW-USER-21 F1: behind PgBouncer in transaction mode the cache must be off, and there was no property for it
+     * ("Unknown pgconn property"; only pg.conn.url's keyword). Seen failing before: the property did not bind.
+     */
+    @Test
+    void preparedStatementCacheSizeIsAPropertyThatOverridesTheUrl() {
+        this.runner.withPropertyValues("pg.conn.hosts=db1:5432")
+                .run(context -> assertThat(config(context).preparedStatementCacheSize()).as("default").isEqualTo(256));
+        this.runner.withPropertyValues("pg.conn.hosts=db1:5432", "pg.conn.prepared-statement-cache-size=0")
+                .run(context -> assertThat(config(context).preparedStatementCacheSize()).isZero());
+        this.runner.withPropertyValues("pg.conn.url=postgresql://db1/app?preparedStatementCacheSize=0",
+                        "pg.conn.prepared-statement-cache-size=16")
+                .run(context -> assertThat(config(context).preparedStatementCacheSize()).as("the property wins over the URL")
+                        .isEqualTo(16));
+    }
+
     /** Session 16: core's serverErrorDetail had no property (only pg.conn.url's keyword set it). */
     @Test
     void serverErrorDetailIsAPropertyThatOverridesTheUrl() {

@@ -75,7 +75,6 @@ public final class PgConnObservationTracer implements PgTracer {
                 .contextualName("pg.conn connect " + event.host())
                 .parentObservation(parent)
                 .lowCardinalityKeyValue("db.system.name", "postgresql")
-                .lowCardinalityKeyValue("tls", Boolean.toString(event.tls()))
                 .highCardinalityKeyValue("server.address", serverAddress(event.hostSpec(), event.host()))
                 .highCardinalityKeyValue("server.port", port(event.port()))
                 .highCardinalityKeyValue("network.peer.address", peerAddress(event.socketAddress()))
@@ -95,7 +94,9 @@ public final class PgConnObservationTracer implements PgTracer {
         if (event.error() != null) {
             attempt.error(event.error());
         }
-        stop(attempt, event.outcome().label(), event.role());
+        // whether the session is encrypted, known when there is one: an attempt under sslmode=prefer starts with TLS and
+        // may end in plaintext (the server said no), and a failed one has no session (NEW-USER-21 F6: both said true)
+        stop(attempt, event.outcome().label(), event.role(), event.error() == null ? Boolean.toString(event.tls()) : UNKNOWN);
     }
 
     /**
@@ -103,16 +104,20 @@ public final class PgConnObservationTracer implements PgTracer {
      * meter whose tag keys differ from the first of its name (new user 11 F2: refused attempts, which
      * have no role, vanished from {@code /actuator/prometheus} once a connected one was registered).
      */
-    private static void stop(Observation attempt, String outcome, @Nullable ServerRole role) {
+    private static void stop(Observation attempt, String outcome, @Nullable ServerRole role, String tls) {
         attempt.lowCardinalityKeyValue("outcome", outcome)
+                .lowCardinalityKeyValue("tls", tls)
                 .lowCardinalityKeyValue("db.server.role", (role == null ? ServerRole.UNKNOWN : role).label());
         attempt.stop();
     }
 
     /** An attempt core never reported the end of (core reports abandoned ones too): keyed as failed. */
     private static void stopUnended(Observation attempt) {
-        stop(attempt, HostOutcome.FAILED.label(), null);
+        stop(attempt, HostOutcome.FAILED.label(), null, UNKNOWN);
     }
+
+    /** The {@code tls} of an attempt that ended without a session. */
+    private static final String UNKNOWN = "unknown";
 
     @Override
     public void connectEnded(ConnectEnded event) {

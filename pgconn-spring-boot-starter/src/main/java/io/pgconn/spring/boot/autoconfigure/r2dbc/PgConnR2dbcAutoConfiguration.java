@@ -1,6 +1,7 @@
 package io.pgconn.spring.boot.autoconfigure.r2dbc;
 
 import io.pgconn.PgConnectionFactory;
+import io.pgconn.r2dbc.PgConnConnectionPool;
 import io.pgconn.r2dbc.PgConnPoolCreateRetry;
 import io.pgconn.r2dbc.PgConnPoolEviction;
 import io.pgconn.r2dbc.PgConnPoolRelease;
@@ -109,10 +110,12 @@ public final class PgConnR2dbcAutoConfiguration {
             List<PgConnPoolEvictionListener> listeners = evictionListeners.orderedStream()
                     .filter(listener -> listener != pgConnPoolEvictions).toList();
             // at a server with no free slot the pool does not grow past the one connect that waits for it (r2dbc.md §4)
-            return new ConnectionPool(PgConnPoolEviction.apply(builder, maxIdleTime, maxLifeTime, reason -> {
+            // its acquisition timeout names the pool's figures and the hosts (NEW-USER-21 F3)
+            return new PgConnConnectionPool(PgConnPoolEviction.apply(builder, maxIdleTime, maxLifeTime, reason -> {
                 pgConnPoolEvictions.evicted(reason);
                 listeners.forEach(listener -> listener.evicted(reason));
-            }, PgConnPoolCreateRetry.growthAtAFullServer(poolFactory, sizes.initialSize(), sizes.maxSize())).build());
+            }, PgConnPoolCreateRetry.growthAtAFullServer(poolFactory, sizes.initialSize(), sizes.maxSize())).build(),
+                    pgConnectionFactory);
         }
     }
 

@@ -1,23 +1,18 @@
 package io.pgconn.spring.boot.autoconfigure.r2dbc;
 
-import io.pgconn.ErrorMessageLines;
-import io.pgconn.HostStatus;
 import io.pgconn.PgConnectionFactory;
 import io.pgconn.PgException;
 import io.pgconn.PgTimeoutException;
-import io.pgconn.ServerRole;
+import io.pgconn.r2dbc.PgConnConnectionPool;
 import io.pgconn.r2dbc.PgConnR2dbcConnectionFactory;
 import io.pgconn.r2dbc.PgConnUnwrap;
 import io.r2dbc.pool.ConnectionPool;
-import io.r2dbc.pool.PoolMetrics;
 import io.r2dbc.spi.R2dbcTimeoutException;
 import io.r2dbc.spi.Wrapped;
 import org.jspecify.annotations.Nullable;
 
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.TimeoutException;
-import java.util.stream.Collectors;
 
 /**
  * What {@link PgConnSessions} throws when the pool lends no session (NEW-USER-20 F3): a core {@link PgException},
@@ -59,37 +54,19 @@ final class SessionBorrowFailure {
         if (!isTimeout(failure)) {
             return failure;
         }
-        StringBuilder message = new StringBuilder("no session from the pool within ").append(waited.toMillis())
-                .append(" ms (").append(failure.getMessage()).append(" per try; pg.conn.pool.max-acquire-time and")
-                .append(" acquire-retry bound the wait)");
         ConnectionPool pool = pool(connectionFactory);
-        PoolMetrics metrics = pool == null ? null : pool.getMetrics().orElse(null);
-        if (metrics != null) {
-            message.append(": the pool had ").append(metrics.acquiredSize()).append(" session(s) lent out of at most ")
-                    .append(metrics.getMaxAllocatedSize()).append(", ").append(metrics.idleSize()).append(" idle, ")
-                    .append(metrics.pendingAcquireSize()).append(" borrower(s) waiting");
-        }
+        // a PgConnConnectionPool's timeout already names the pool's figures and the hosts: r2dbc-pool's own words here
+        String perTry = pool instanceof PgConnConnectionPool && failure.getCause() instanceof R2dbcTimeoutException own
+                ? own.getMessage() : failure.getMessage();
+        StringBuilder message = new StringBuilder("no session from the pool within ").append(waited.toMillis())
+                .append(" ms (").append(perTry).append(" per try; pg.conn.pool.max-acquire-time and")
+                .append(" acquire-retry bound the wait)");
         PgConnectionFactory factory = PgConnUnwrap.driverFactory(connectionFactory)
                 .map(PgConnR2dbcConnectionFactory::pgConnectionFactory).orElse(null);
         if (factory != null) {
-            message.append(metrics != null ? "; " : ": ").append("hosts (what the factory last learned, target_session_attrs=")
-                    .append(factory.config().targetSessionAttrs().libpqName()).append("): ")
-                    .append(hosts(factory.hostStatuses()));
+            message.append(": ").append(PgConnConnectionPool.state(pool, factory));
         }
         return new PgTimeoutException(null, message.toString(), failure);
-    }
-
-    private static String hosts(List<HostStatus> statuses) {
-        return statuses.stream().map(status -> {
-            String known = status.host() + " " + status.state().label();
-            if (status.role() != ServerRole.UNKNOWN) {
-                known += " (" + status.role().label() + ")";
-            }
-            if (status.lastCheckedAt() != null) {
-                known += " at " + status.lastCheckedAt();
-            }
-            return status.lastError() != null ? known + ": " + ErrorMessageLines.oneLine(status.lastError()) : known;
-        }).collect(Collectors.joining("; "));
     }
 
     private static @Nullable PgException coreCause(Throwable failure) {

@@ -52,7 +52,8 @@ class PgConnConnectAttemptTagKeysIT {
                 .withPropertyValues("pg.conn.hosts=127.0.0.1:" + refused + "," + StarterCluster.label(PG.standby(0)) + ","
                                 + StarterCluster.label(PG.primary()),
                         "pg.conn.username=" + StarterCluster.USER, "pg.conn.password=" + StarterCluster.PASSWORD,
-                        "pg.conn.database=postgres", "pg.conn.ssl.mode=disable", "pg.conn.target-session-attrs=read-write",
+                        "pg.conn.database=postgres", "pg.conn.ssl.mode=prefer", // no TLS on these servers: each session ends plaintext
+                        "pg.conn.target-session-attrs=read-write",
                         "pg.conn.startup-check=none", "pg.conn.host-recheck-interval=0")
                 .run(context -> {
                     PgConnection c = context.getBean(PgConnectionFactory.class).connect().get(30, TimeUnit.SECONDS);
@@ -67,6 +68,11 @@ class PgConnConnectAttemptTagKeysIT {
                 .hasSize(1);
         Timer refusedAttempt = attempts.stream().filter(t -> "refused".equals(t.getId().getTag("outcome"))).findFirst().orElseThrow();
         assertThat(refusedAttempt.getId().getTag("db.server.role")).as("a refused host has no role").isEqualTo("unknown");
+        // tls says whether the session is encrypted: each attempt began with TLS (prefer) and the server said no
+        // (NEW-USER-21 F6: tls=true on plaintext sessions and on refused attempts)
+        Timer connected = attempts.stream().filter(t -> "connected".equals(t.getId().getTag("outcome"))).findFirst().orElseThrow();
+        assertThat(connected.getId().getTag("tls")).as("a plaintext session").isEqualTo("false");
+        assertThat(refusedAttempt.getId().getTag("tls")).as("a refused attempt has no session").isEqualTo("unknown");
     }
 
     private static Set<String> keys(Meter meter) {
