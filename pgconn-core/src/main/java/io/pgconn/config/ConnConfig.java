@@ -261,6 +261,16 @@ public final class ConnConfig {
     public Duration blockingWaitSpin() { return values.getOrDefault(Setting.BLOCKING_WAIT_SPIN); }
 
     /**
+     * How many exchanges — each one Sync group: a statement, a batch, a script — a connection keeps written and not
+     * yet answered (pipelining); the ones submitted beyond it wait client-side, unwritten, and are written in order as
+     * the ReadyForQuery of an earlier one arrives. 0 (the default): no limit. 1: one at a time, for a pooler in
+     * transaction mode, which may hand the server connection to another client at any ReadyForQuery outside a
+     * transaction block and drop the answers to what was pipelined behind it (PgBouncer before 1.21; docs/query.md
+     * §1). Named after vert.x's {@code pipeliningLimit}.
+     */
+    public int pipeliningLimit() { return values.getOrDefault(Setting.PIPELINING_LIMIT); }
+
+    /**
      * How long a server asked to stop a statement (after its timeout, or a cancelled subscription) may
      * stay silent before the connection is closed as one that stopped answering; after a timeout the
      * caller is failed by then too, at the latest after max(cancelGrace, timeout). Default 1 s; raise it

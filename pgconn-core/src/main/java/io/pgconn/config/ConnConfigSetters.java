@@ -236,6 +236,14 @@ abstract class ConnConfigSetters {
     public ConnConfig.Builder blockingWaitSpin(Duration spin) { return put(Setting.BLOCKING_WAIT_SPIN, spin); }
 
     /**
+     * At most this many exchanges (each one Sync group: a statement, a batch, a script) written and not yet answered
+     * per connection; later ones wait client-side, unwritten, until an answer's ReadyForQuery. 0 (the default): no
+     * limit. 1 behind a pooler in transaction mode (PgBouncer before 1.21 drops pipelined answers). See
+     * {@link ConnConfig#pipeliningLimit()}.
+     */
+    public ConnConfig.Builder pipeliningLimit(int exchanges) { return put(Setting.PIPELINING_LIMIT, exchanges); }
+
+    /**
      * How long a server asked to stop a statement may stay silent before the connection is closed
      * (default 1 s; more than 0, at most 1 h). See {@link ConnConfig#cancelGrace()}.
      */

@@ -106,6 +106,11 @@ final class ConnConfigValidator {
         if (cacheSize != null && cacheSize < 0) {
             throw fail("preparedStatementCacheSize", String.valueOf(cacheSize), "invalid preparedStatementCacheSize value: " + cacheSize + " (expected a non-negative integer; 0 = unnamed statements only)");
         }
+        Integer limit = v.get(Setting.PIPELINING_LIMIT);
+        if (limit != null && limit < 0) {
+            throw fail("pipeliningLimit", String.valueOf(limit), "invalid pipeliningLimit value: " + limit
+                    + " (expected a non-negative integer: exchanges in flight per connection; 0 = no limit, 1 = one at a time)");
+        }
         Integer count = v.get(Setting.KEEPALIVES_COUNT);
         if (count != null && count < 0) {
             throw fail("keepalives_count", String.valueOf(count), "invalid keepalives_count value: " + count + " (expected a non-negative integer)");

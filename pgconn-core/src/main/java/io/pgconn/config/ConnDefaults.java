@@ -78,6 +78,8 @@ public final class ConnDefaults {
     public static final int PRE_AUTH_MAX_MESSAGE_SIZE = 64 * 1024;
     /** Named server-side prepared statements kept per connection (LRU); 0 parses every statement unnamed. */
     public static final int PREPARED_STATEMENT_CACHE_SIZE = 256;
+    /** Exchanges (Sync groups) written and not yet answered per connection: 0 = no limit, pipelining as far as callers submit. */
+    public static final int PIPELINING_LIMIT = 0;
     /** How long a caller blocked on a statement's future spins before it parks: not at all. */
     public static final Duration BLOCKING_WAIT_SPIN = Duration.ZERO;
     /** The longest spin {@code blockingWaitSpin} accepts: beyond it the spin only burns a CPU. */

@@ -103,6 +103,7 @@ final class Keywords {
         keyword("preAuthMaxMessageSize", Setting.PRE_AUTH_MAX_MESSAGE_SIZE, ValueParsers::size, null);
         keyword("preparedStatementCacheSize", Setting.PREPARED_STATEMENT_CACHE_SIZE, ValueParsers::nonNegative, null);
         keyword("blockingWaitSpin", Setting.BLOCKING_WAIT_SPIN, ValueParsers::shortDuration, null);
+        keyword("pipeliningLimit", Setting.PIPELINING_LIMIT, ValueParsers::nonNegative, null);
         keyword("cancelGrace", Setting.CANCEL_GRACE, ValueParsers::duration, null);
         keyword("serverErrorDetail", Setting.SERVER_ERROR_DETAIL, ValueParsers::bool, null);
     }

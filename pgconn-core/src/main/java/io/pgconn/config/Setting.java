@@ -103,6 +103,7 @@ final class Setting<T> {
             new Setting<>("preAuthMaxMessageSize", ConnDefaults.PRE_AUTH_MAX_MESSAGE_SIZE);
     static final Setting<Integer> PREPARED_STATEMENT_CACHE_SIZE =
             new Setting<>("preparedStatementCacheSize", ConnDefaults.PREPARED_STATEMENT_CACHE_SIZE);
+    static final Setting<Integer> PIPELINING_LIMIT = new Setting<>("pipeliningLimit", ConnDefaults.PIPELINING_LIMIT);
     static final Setting<Duration> BLOCKING_WAIT_SPIN = new Setting<>("blockingWaitSpin", ConnDefaults.BLOCKING_WAIT_SPIN);
     static final Setting<Duration> CANCEL_GRACE = new Setting<>("cancelGrace", ConnDefaults.CANCEL_GRACE);
     static final Setting<Map<String, String>> STARTUP_PARAMETERS = new Setting<>("startupParameters", Map.of());

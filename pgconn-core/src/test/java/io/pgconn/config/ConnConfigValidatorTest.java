@@ -126,6 +126,18 @@ class ConnConfigValidatorTest {
     }
 
     @Test
+    void pipeliningLimitIsANonNegativeCountDefaultingToNoLimit() {
+        assertThat(ConnConfig.builder().build().pipeliningLimit()).isZero();
+        assertThat(ConnConfig.parse("host=h pipeliningLimit=1", EnvironmentSource.none()).pipeliningLimit()).isEqualTo(1);
+        assertThat(ConnConfig.builder().pipeliningLimit(16).build().pipeliningLimit()).isEqualTo(16);
+        assertThatThrownBy(() -> ConnConfig.parse("host=h pipeliningLimit=-1", EnvironmentSource.none()))
+                .isInstanceOf(io.pgconn.PgConfigException.class).hasMessageContaining("pipeliningLimit");
+        assertThatThrownBy(() -> ConnConfig.builder().pipeliningLimit(-2).build())
+                .isInstanceOf(io.pgconn.PgConfigException.class).hasMessageContaining("invalid pipeliningLimit value: -2")
+                .hasMessageContaining("1 = one at a time");
+    }
+
+    @Test
     void blockingWaitSpinIsADurationOfAtMostTenMilliseconds() {
         assertThat(ConnConfig.builder().build().blockingWaitSpin()).isZero();
         assertThat(ConnConfig.parse("host=h blockingWaitSpin=100us", EnvironmentSource.none()).blockingWaitSpin())

@@ -258,7 +258,7 @@ public final class HostConnector {
                     derived.startupMessage(), resources.parameterSets());
             session = new PipelinedSession(label, handshake.parameters(), config.preparedStatementCacheSize(),
                     new io.pgconn.internal.query.RegistryValueCodecs(resources.codecs()), config.blockingWaitSpin().toNanos(),
-                    config.cancelGrace().toNanos(), config.serverErrorDetail());
+                    config.cancelGrace().toNanos(), config.serverErrorDetail(), config.pipeliningLimit());
             ChannelPipeline pipeline = channel.pipeline();
             pipeline.addLast("decoder", decoder);
             pipeline.addLast("encoder", FrontendMessageEncoder.INSTANCE);

@@ -16,7 +16,9 @@ import java.util.List;
  * paging, a timeout, a possible COPY), while a CancelRequest is in flight ({@link CancelHold}; one
  * that leaves unwritten at its turn leaves even then: it writes nothing), and
  * behind an exchange that waits for its turn as the head to learn whether a transaction is open (a
- * statement cancelled while queued; the type lookup, {@link TypeOidRefresh}). Event loop only.
+ * statement cancelled while queued; the type lookup, {@link TypeOidRefresh}), and beyond the
+ * {@code pipeliningLimit}: while that many exchanges are written and not yet answered, the next one is
+ * written at an earlier one's ReadyForQuery ({@link #answered}; 0 = no limit). Event loop only.
  */
 final class ExchangeFifo {
 
@@ -29,18 +31,25 @@ final class ExchangeFifo {
     private Exchange writeHolder;
     /** The exchange whose messages were written last (a cancel is safe only while it is the head). */
     private Exchange lastWritten;
+    /**
+     * The {@code pipeliningLimit} setting: exchanges written and not yet answered at most; {@link Integer#MAX_VALUE}
+     * for its 0, no limit (a pooler in transaction mode needs 1: ConnConfig.pipeliningLimit).
+     */
+    private final int pipeliningLimit;
 
-    ExchangeFifo(PipelinedSession session, CancelHold cancels) {
+    ExchangeFifo(PipelinedSession session, CancelHold cancels, int pipeliningLimit) {
         this.session = session;
         this.cancels = cancels;
+        this.pipeliningLimit = pipeliningLimit == 0 ? Integer.MAX_VALUE : pipeliningLimit;
     }
 
     /** Appends {@code exchange}: written now unless something before it holds the writes. */
     void add(Exchange exchange) {
         assert session.mayTouchState() : "the session's state touched outside its doors";
+        boolean atTheLimit = writtenUnanswered() >= pipeliningLimit;
         inFlight.add(exchange);
         // behind what still waits, too: a callback run inside writeUnwritten must not overtake it
-        if (writeHolder != null || cancels.holding() || !unwritten.isEmpty()) {
+        if (writeHolder != null || cancels.holding() || !unwritten.isEmpty() || atTheLimit) {
             unwritten.add(exchange);
         } else {
             write(exchange);
@@ -161,6 +170,9 @@ final class ExchangeFifo {
             if (cancels.holding()) {
                 break; // written once the CancelRequest ended (CancelHold's released)
             }
+            if (writtenUnanswered() >= pipeliningLimit) {
+                break; // written at an earlier one's ReadyForQuery (answered() comes back here)
+            }
             write(unwritten.poll());
         }
         Exchange head;
@@ -220,6 +232,9 @@ final class ExchangeFifo {
             if (!next.written() && next.waitsToBeHead()) {
                 writeUnwritten(); // the transaction status it waited for is known now
             }
+        }
+        if (pipeliningLimit != Integer.MAX_VALUE && !unwritten.isEmpty() && writtenUnanswered() < pipeliningLimit) {
+            writeUnwritten(); // below the pipeliningLimit again
         }
         cancels.answered(); // a CancelRequest waiting to be sent again for the head is not needed any more
     }

@@ -28,7 +28,7 @@ import java.util.function.Supplier;
  * ended ({@link CloseCause}). Its channel handler, {@link SessionHandler}, brings it the server's
  * messages.
  *
- * <p>The FIFO and the order of writes are {@link ExchangeFifo}'s, the hold a CancelRequest puts
+ * <p>The FIFO, the order of writes and the {@code pipeliningLimit} are {@link ExchangeFifo}'s, the hold a CancelRequest puts
  * on later exchanges is {@link CancelHold}'s, notifications and notices go to {@link SessionListeners}
  * (the connection registers its listeners there), the type OID lookup after type DDL and its place in
  * the FIFO are {@link SessionTypeOids}'s, what the server reports besides the answers is {@link ServerReports}',
@@ -79,11 +79,13 @@ public final class PipelinedSession implements QuerySession {
     private CancelFirstClose closing;
 
     public PipelinedSession(String host, Map<String, String> parameters, int statementCacheSize, ValueCodecs codecs) {
-        this(host, parameters, statementCacheSize, codecs, 0, ConnDefaults.CANCEL_GRACE.toNanos(), ConnDefaults.SERVER_ERROR_DETAIL);
+        this(host, parameters, statementCacheSize, codecs, 0, ConnDefaults.CANCEL_GRACE.toNanos(), ConnDefaults.SERVER_ERROR_DETAIL,
+                ConnDefaults.PIPELINING_LIMIT);
     }
 
+    /** {@code pipeliningLimit}: exchanges written and not yet answered at most, 0 = no limit ({@link ExchangeFifo}). */
     public PipelinedSession(String host, Map<String, String> parameters, int statementCacheSize, ValueCodecs codecs,
-                            long blockingWaitSpinNanos, long cancelGraceNanos, boolean serverErrorDetail) {
+                            long blockingWaitSpinNanos, long cancelGraceNanos, boolean serverErrorDetail, int pipeliningLimit) {
         this.blockingWaitSpinNanos = blockingWaitSpinNanos;
         this.cancelGraceNanos = cancelGraceNanos;
         this.serverErrorDetail = serverErrorDetail;
@@ -100,7 +102,7 @@ public final class PipelinedSession implements QuerySession {
                 closing.cancelEnded();
             }
         }, task -> doors.inSession(task));
-        this.fifo = held[0] = new ExchangeFifo(this, cancels);
+        this.fifo = held[0] = new ExchangeFifo(this, cancels, pipeliningLimit);
         this.reports = new ServerReports(host, parameters, statementCache, fifo);
         assert statementCache.belongsTo(this::mayTouchState) && cancels.belongsTo(this::mayTouchState); // a missed door fails a test
     }

@@ -215,6 +215,7 @@ final class ConnConfigAssembler {
         });
         set(p.getConnectTimeout(), builder::connectTimeout);
         set(p.getHostConnectTimeout(), builder::hostConnectTimeout);
+        set(p.getPipeliningLimit(), builder::pipeliningLimit);
         set(p.getHostRecheckInterval(), builder::hostRecheckInterval);
         set(p.getCancelGrace(), builder::cancelGrace);
         set(p.getServerErrorDetail(), builder::serverErrorDetail);

@@ -35,6 +35,7 @@ final class KeywordProperties {
             Map.entry("channel_binding", "pg.conn.channel-binding"),
             Map.entry("require_auth", "pg.conn.require-auth"),
             Map.entry("keepalives_count", "pg.conn.keepalive.count"),
+            Map.entry("pipeliningLimit", "pg.conn.pipelining-limit"),
             Map.entry("extensionTypes", "pg.conn.extension-types"),
             Map.entry("cancelGrace", "pg.conn.cancel-grace"),
             Map.entry("serverErrorDetail", "pg.conn.server-error-detail"),

@@ -99,6 +99,14 @@ public class PgConnProperties {
     private @Nullable Duration hostRecheckInterval;
 
     /**
+     * At most this many requests (each one Sync group: a statement, a batch) written and not yet answered per
+     * connection; later ones wait client-side and are written as earlier ones are answered. 0 = no limit (pipelining).
+     * Set 1 behind a pooler in transaction mode (PgBouncer before 1.21), which drops the answers to what was
+     * pipelined behind a ReadyForQuery outside a transaction block. Core's 'pipeliningLimit'.
+     */
+    private @Nullable Integer pipeliningLimit;
+
+    /**
      * How long a server asked to stop a statement (after its timeout, or a cancelled stream) may stay
      * silent before the connection is closed as one that stopped answering. Raise it for a loaded
      * server that answers cancel requests slowly. More than 0, at most 1h.
@@ -256,6 +264,14 @@ public class PgConnProperties {
 
     public void setHostRecheckInterval(@Nullable Duration hostRecheckInterval) {
         this.hostRecheckInterval = hostRecheckInterval;
+    }
+
+    public @Nullable Integer getPipeliningLimit() {
+        return this.pipeliningLimit;
+    }
+
+    public void setPipeliningLimit(@Nullable Integer pipeliningLimit) {
+        this.pipeliningLimit = pipeliningLimit;
     }
 
     public @Nullable Duration getCancelGrace() {

@@ -88,6 +88,7 @@ class ConfigurationMetadataTest {
         expected.put("pg.conn.ssl.negotiation", defaults.sslNegotiation().libpqName());
         expected.put("pg.conn.ssl.sni", defaults.sslSni());
         expected.put("pg.conn.keepalive.enabled", defaults.keepalives());
+        expected.put("pg.conn.pipelining-limit", defaults.pipeliningLimit());
         expected.forEach((name, value) -> {
             List<Object> documented = metadata.read("$.properties[?(@.name == '" + name + "')].defaultValue");
             assertThat(documented).as(name).containsExactly(value);

@@ -69,6 +69,17 @@ class PgConnAutoConfigurationTest {
                 });
     }
 
+    /** NEW-USER-21 F5: one request in flight per connection behind a transaction-mode pooler, as a property. */
+    @Test
+    void pipeliningLimitIsAPropertyThatOverridesTheUrl() {
+        this.runner.withPropertyValues("pg.conn.hosts=db1:5432")
+                .run(context -> assertThat(config(context).pipeliningLimit()).as("default: no limit").isZero());
+        this.runner.withPropertyValues("pg.conn.hosts=db1:5432", "pg.conn.pipelining-limit=1")
+                .run(context -> assertThat(config(context).pipeliningLimit()).isEqualTo(1));
+        this.runner.withPropertyValues("pg.conn.url=postgresql://db1/app?pipeliningLimit=1", "pg.conn.pipelining-limit=0")
+                .run(context -> assertThat(config(context).pipeliningLimit()).as("the property wins over the URL").isZero());
+    }
+
     /**
      * NEW-USER-21 F1: behind PgBouncer in transaction mode the cache must be off, and there was no property for it
      * ("Unknown pgconn property"; only pg.conn.url's keyword). Seen failing before: the property did not bind.
