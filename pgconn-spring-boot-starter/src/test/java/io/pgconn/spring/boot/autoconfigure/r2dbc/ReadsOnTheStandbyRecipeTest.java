@@ -3,6 +3,7 @@ package io.pgconn.spring.boot.autoconfigure.r2dbc;
 import io.pgconn.PgConnectionFactory;
 import io.pgconn.config.ConnConfig;
 import io.pgconn.config.TargetSessionAttrs;
+import io.pgconn.r2dbc.PgConnConnectionPool;
 import io.pgconn.r2dbc.PgConnPoolEviction;
 import io.pgconn.r2dbc.PgConnR2dbcConnectionFactory;
 import io.pgconn.spring.boot.autoconfigure.PgConnAutoConfiguration;
@@ -77,10 +78,10 @@ class ReadsOnTheStandbyRecipeTest {
         ConnectionPool readsPool(@Qualifier("reads") PgConnectionFactory readsPg) {
             Duration maxIdle = Duration.ofMinutes(30);
             Duration maxLife = Duration.ofMinutes(-1);
-            return new ConnectionPool(PgConnPoolEviction.apply(ConnectionPoolConfiguration
+            return new PgConnConnectionPool(PgConnPoolEviction.apply(ConnectionPoolConfiguration
                     .builder(PgConnR2dbcConnectionFactory.of(readsPg))
                     .initialSize(0).maxSize(4).maxIdleTime(maxIdle).maxLifeTime(maxLife).maxAcquireTime(Duration.ofSeconds(5)),
-                    maxIdle, maxLife).build());
+                    maxIdle, maxLife).build(), readsPg);
         }
 
         @Bean(defaultCandidate = false)
