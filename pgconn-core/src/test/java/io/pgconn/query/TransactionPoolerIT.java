@@ -6,8 +6,7 @@ import io.pgconn.config.ConnConfig;
 import io.pgconn.config.EnvironmentSource;
 import io.pgconn.testing.FactoryExtension;
 import io.pgconn.testkit.PgClusterExtension;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -28,27 +27,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 class TransactionPoolerIT {
 
     @RegisterExtension
+    @Order(1) // the cluster before the pooler in front of it, stopped after it
     static final PgClusterExtension PG = QueryCluster.withMajorVersion(18);
 
     @RegisterExtension
     static final FactoryExtension FACTORY = new FactoryExtension();
 
-    private static TransactionPoolerProcess pooler;
-
-    @BeforeAll
-    static void startPooler() throws Exception {
-        pooler = TransactionPoolerProcess.start(PG.primary(), QueryCluster.USER, 2);
-    }
-
-    @AfterAll
-    static void stopPooler() throws Exception {
-        if (pooler != null) {
-            pooler.close();
-        }
-    }
+    @RegisterExtension
+    @Order(2)
+    static final TransactionPoolerExtension POOLER = new TransactionPoolerExtension(PG, 2);
 
     private static PgConnection connect(String extra) {
-        return await(FACTORY.factory().connect(ConnConfig.parse("host=127.0.0.1 port=" + pooler.port() + " dbname=pooled user="
+        return await(FACTORY.factory().connect(ConnConfig.parse("host=127.0.0.1 port=" + POOLER.port() + " dbname=pooled user="
                 + QueryCluster.USER + " sslmode=disable extensionTypes='' " + extra,
                 EnvironmentSource.of(Map.of("HOME", System.getProperty("java.io.tmpdir"))))));
     }
