@@ -1,7 +1,8 @@
 package io.pgconn.query;
 
+import io.netty.channel.EventLoop;
+import io.netty.util.internal.ThreadExecutorMap;
 import io.pgconn.PgConnection;
-import io.pgconn.internal.query.NonBlockingThreads;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -96,7 +97,7 @@ public final class PgCopyStreams {
     }
 
     private static void refuseOnAnEventLoop(String method) {
-        if (NonBlockingThreads.onAnEventLoop()) {
+        if (ThreadExecutorMap.currentExecutor() instanceof EventLoop) {
             throw new IllegalStateException("PgCopyStreams." + method + " blocks its caller, and " + Thread.currentThread().getName()
                     + " runs an event loop: use PgConnection's copyIn(String, Flow.Publisher) or copyOut(String) there");
         }

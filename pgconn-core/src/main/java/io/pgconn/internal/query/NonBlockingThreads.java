@@ -8,10 +8,9 @@ import io.netty.util.internal.ThreadExecutorMap;
  * ({@link SpinThenParkFuture}): a Netty event loop's, and one whose class implements Reactor's marker
  * {@code reactor.core.scheduler.NonBlocking} (the {@code parallel-N} and {@code single} schedulers'
  * threads, where Reactor's own {@code block()} refuses: new user 8 F2). pgconn-core does not depend on
- * Reactor: the marker is found by its name, once per thread class. Also the one "on an event loop?" check of the
- * core's blocking forms ({@code PgCopyStreams}).
+ * Reactor: the marker is found by its name, once per thread class.
  */
-public final class NonBlockingThreads {
+final class NonBlockingThreads {
 
     /** The interface Reactor's threads implement to say that nothing may block on them. */
     static final String REACTOR_MARKER = "reactor.core.scheduler.NonBlocking";
@@ -27,7 +26,7 @@ public final class NonBlockingThreads {
     }
 
     /** Whether the current thread runs a Netty event loop. */
-    public static boolean onAnEventLoop() {
+    static boolean onAnEventLoop() {
         return ThreadExecutorMap.currentExecutor() instanceof EventLoop;
     }
 
