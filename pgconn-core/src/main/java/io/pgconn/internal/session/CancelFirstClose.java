@@ -34,8 +34,14 @@ import java.util.concurrent.ScheduledFuture;
  */
 final class CancelFirstClose {
 
-    /** How long the whole close may take: after it, the socket and the CancelRequests in flight are closed. */
-    static final Duration DEADLINE = Duration.ofSeconds(2);
+    /**
+     * How long the whole close may take: after it, the socket and the CancelRequests in flight are closed
+     * (docs/lifecycle.md §4: {@code close()} of a busy connection waits at most this long). One CancelRequest's span
+     * ({@link CancelHold#MAX_MILLIS}), not a rule of its own: the close's first CancelRequest — the only one when one
+     * statement runs — gets all the time any statement's cancel gets, and the close waits no longer than that; a
+     * pipeline's later positions share what is left of it.
+     */
+    static final Duration DEADLINE = Duration.ofMillis(CancelHold.MAX_MILLIS);
 
     private final Channel channel;
     private final PipelinedSession session;
