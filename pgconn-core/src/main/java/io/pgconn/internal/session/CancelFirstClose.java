@@ -1,6 +1,8 @@
 package io.pgconn.internal.session;
 
 import io.netty.channel.Channel;
+import io.pgconn.internal.copy.CopyInExchange;
+import io.pgconn.internal.protocol.backend.CopyResponse;
 import io.pgconn.internal.protocol.backend.ErrorResponse;
 import io.pgconn.internal.protocol.backend.ReadyForQuery;
 import io.pgconn.internal.protocol.frontend.Sync;
@@ -80,9 +82,17 @@ final class CancelFirstClose {
         return cancelsEnded;
     }
 
-    /** A server message read while closing: dropped, counted. */
+    /**
+     * A server message read while closing: dropped, counted — except a CopyInResponse, answered with CopyFail: a COPY
+     * FROM STDIN began whose response its exchange did not read before the close (a copyIn, or a COPY the query path
+     * or copyOut refuses). The backend then waits for our data, where no CancelRequest reaches it, so without the
+     * CopyFail it would wait out the close's deadline and log "unexpected EOF on client connection"; with it, its error
+     * and the owed ReadyForQuery follow, and the Terminate after them.
+     */
     void read(Object msg) {
-        if (msg instanceof ReadyForQuery) {
+        if (msg instanceof CopyResponse copy && copy.kind() == 'G' && !terminateWritten && channel.isActive()) {
+            channel.writeAndFlush(CopyInExchange.closedCopyFail());
+        } else if (msg instanceof ReadyForQuery) {
             readiesOwed--;
             answers++;
             cancels.answered(); // a CancelRequest waiting to be sent again for the position just answered ends
