@@ -1,7 +1,6 @@
 package io.pgconn.spring.boot.autoconfigure.r2dbc;
 
-import io.netty.channel.EventLoop;
-import io.netty.util.internal.ThreadExecutorMap;
+import io.pgconn.EventLoops;
 import io.pgconn.PgConnection;
 import io.pgconn.query.TransactionOptions;
 import io.pgconn.query.TransactionStatus;
@@ -311,7 +310,7 @@ public final class PgConnSessions {
     /** Before anything is borrowed: the blocking waits below would stall an event loop, or Reactor refuses them. */
     static void refuseOnANonBlockingThread(String method) {
         String thread = Thread.currentThread().getName();
-        if (ThreadExecutorMap.currentExecutor() instanceof EventLoop) {
+        if (EventLoops.inAnyEventLoop()) {
             throw new IllegalStateException("PgConnSessions." + method + " on an event loop thread (" + thread
                     + "): it blocks until the pool lends a session and the server answers, which would stall every"
                     + " connection of this loop; call it from a blocking thread (a servlet request's,"
