@@ -5,18 +5,12 @@ import io.pgconn.PgConnectionFactory;
 import io.pgconn.query.IsolationLevel;
 import io.pgconn.query.TransactionOptions;
 import io.pgconn.query.TransactionStatus;
-import io.pgconn.spring.boot.autoconfigure.PgConnAutoConfiguration;
-import io.pgconn.spring.boot.autoconfigure.StarterCluster;
-import io.pgconn.testkit.AuthMethod;
-import io.pgconn.testkit.ConnectionType;
 import io.pgconn.testkit.PgClusterExtension;
-import io.pgconn.testkit.PgUser;
 import io.r2dbc.pool.ConnectionPool;
 import io.r2dbc.pool.PoolMetrics;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
 import java.util.List;
@@ -45,19 +39,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class PgConnSessionsNestedIT {
 
     @RegisterExtension
-    static final PgClusterExtension PG = PgClusterExtension.builder().name("starter-nested")
-            .user(PgUser.scram(StarterCluster.USER, StarterCluster.PASSWORD).allow(ConnectionType.HOST, AuthMethod.SCRAM_SHA_256))
-            .initSql("CREATE DATABASE " + StarterCluster.USER + " OWNER " + StarterCluster.USER)
-            .build();
+    static final PgClusterExtension PG = PgConnSessionsTestSetup.cluster("starter-nested");
 
     private static final AtomicInteger TABLES = new AtomicInteger();
 
-    private final ApplicationContextRunner runner = new ApplicationContextRunner()
-            .withConfiguration(AutoConfigurations.of(PgConnAutoConfiguration.class, PgConnR2dbcAutoConfiguration.class,
-                    PgConnSessionsAutoConfiguration.class))
-            .withPropertyValues("pg.conn.database=" + StarterCluster.USER, "pg.conn.username=" + StarterCluster.USER,
-                    "pg.conn.password=" + StarterCluster.PASSWORD, "pg.conn.ssl.mode=disable", "pg.conn.extension-types=",
-                    "pg.conn.startup-check=none", "pg.conn.pool.initial-size=0", "pg.conn.pool.max-size=1");
+    private final ApplicationContextRunner runner = PgConnSessionsTestSetup.runner(1);
 
     /** Runs {@code test} with the bean and a table of its own; after it, the one session is idle and back in the pool. */
     private void run(BiConsumer<PgConnSessions, String> test) {
@@ -65,7 +51,7 @@ class PgConnSessionsNestedIT {
     }
 
     private static void run(ApplicationContextRunner runner, BiConsumer<PgConnSessions, String> test) {
-        runner.withPropertyValues("pg.conn.hosts=" + StarterCluster.label(PG.primary())).run(context -> {
+        PgConnSessionsTestSetup.onThePrimary(runner, PG).run(context -> {
             PgConnSessions sessions = context.getBean(PgConnSessions.class);
             PoolMetrics pool = context.getBean(ConnectionPool.class).getMetrics().orElseThrow();
             String table = "nested_" + TABLES.incrementAndGet();
