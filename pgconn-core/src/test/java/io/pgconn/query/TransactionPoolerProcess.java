@@ -42,6 +42,14 @@ final class TransactionPoolerProcess implements AutoCloseable {
 
     /** Starts PgBouncer in front of {@code server}, for {@code user}, with {@code poolSize} server sessions. */
     static TransactionPoolerProcess start(PgServer server, String user, int poolSize) throws IOException, InterruptedException {
+        return start(server.port(), user, poolSize);
+    }
+
+    /**
+     * Starts PgBouncer in front of the server (or a relay to it) on 127.0.0.1:{@code serverPort}, for {@code user}, with
+     * {@code poolSize} server sessions.
+     */
+    static TransactionPoolerProcess start(int serverPort, String user, int poolSize) throws IOException, InterruptedException {
         Path binary = onPath("pgbouncer");
         if (binary == null) {
             String why = "pgbouncer is not on the PATH: cannot test pgconn behind a transaction-mode pooler"
@@ -57,7 +65,7 @@ final class TransactionPoolerProcess implements AutoCloseable {
         Path users = Files.writeString(dir.resolve("userlist.txt"), "\"" + user + "\" \"\"\n");
         Path ini = Files.writeString(dir.resolve("pgbouncer.ini"), String.join("\n",
                 "[databases]",
-                "pooled = host=127.0.0.1 port=" + server.port() + " dbname=postgres",
+                "pooled = host=127.0.0.1 port=" + serverPort + " dbname=postgres",
                 "[pgbouncer]",
                 "listen_addr = 127.0.0.1",
                 "listen_port = " + port,
@@ -84,6 +92,11 @@ final class TransactionPoolerProcess implements AutoCloseable {
     /** The port PgBouncer listens on (127.0.0.1), database {@code pooled}. */
     int port() {
         return port;
+    }
+
+    /** What PgBouncer logged so far (its standard error and output). */
+    String log() throws IOException {
+        return Files.readString(dir.resolve("pgbouncer.out"));
     }
 
     private void awaitListening() throws InterruptedException, IOException {
