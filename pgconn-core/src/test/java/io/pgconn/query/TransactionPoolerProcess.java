@@ -19,7 +19,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.abort;
 
 /**
- * A PgBouncer in transaction pooling mode in front of a testkit server, started by a test from a generated ini: one
+ * A PgBouncer in transaction pooling mode (or another, {@link #start(int, String, int, String)}) in front of a testkit server, started by a test from a generated ini: one
  * database {@code pooled} (the server's {@code postgres}), {@code auth_type = trust} for {@code user}, a server pool
  * of {@code poolSize} sessions handed out last-in first-out ({@code server_round_robin = 0}, PgBouncer's default), a
  * free port on 127.0.0.1, no Unix socket, its log on its standard error (the directory's {@code pgbouncer.out}). Runs in the foreground as
@@ -50,6 +50,15 @@ final class TransactionPoolerProcess implements AutoCloseable {
      * {@code poolSize} server sessions.
      */
     static TransactionPoolerProcess start(int serverPort, String user, int poolSize) throws IOException, InterruptedException {
+        return start(serverPort, user, poolSize, "transaction");
+    }
+
+    /**
+     * Starts PgBouncer as above in {@code poolMode} ({@code transaction}, {@code session}): in session mode a client
+     * keeps the server session it got until it disconnects, and a client's first query waits while all
+     * {@code poolSize} are held (its login is answered at once, from the first server session's parameters).
+     */
+    static TransactionPoolerProcess start(int serverPort, String user, int poolSize, String poolMode) throws IOException, InterruptedException {
         Path binary = onPath("pgbouncer");
         if (binary == null) {
             String why = "pgbouncer is not on the PATH: cannot test pgconn behind a transaction-mode pooler"
@@ -72,7 +81,7 @@ final class TransactionPoolerProcess implements AutoCloseable {
                 "unix_socket_dir =",
                 "auth_type = trust",
                 "auth_file = " + users,
-                "pool_mode = transaction",
+                "pool_mode = " + poolMode,
                 "default_pool_size = " + poolSize,
                 "server_round_robin = 0",
                 "ignore_startup_parameters = extra_float_digits,options",
