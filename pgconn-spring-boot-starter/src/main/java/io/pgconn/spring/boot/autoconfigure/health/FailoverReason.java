@@ -10,7 +10,8 @@ import java.util.List;
  * Why the active host moved from {@code previous} to {@code next}, in the monitors' words, for the
  * failover's log line ({@link io.pgconn.spring.boot.autoconfigure.FailoverTracker}): the previous host
  * is down (with its short reason), its role no longer satisfies {@code target_session_attrs}, or the
- * new host is preferred again (first in the host order, or a standby for {@code prefer-standby}), or — under
+ * new host is preferred again (first in the host order, or a standby for {@code prefer-standby}), or no host is up
+ * in the preferred role ({@code prefer-standby} with no standby up: the first host in host order), or — under
  * {@code read-write}/{@code primary} — a connect landed on it, and new connections stick there. Never holds a secret: the views do not.
  */
 final class FailoverReason {
@@ -34,6 +35,15 @@ final class FailoverReason {
         if (next.host().equals(lastConnected) && attrs.sticksToLastHost()) {
             return "a connect landed on " + next.host() + " (" + next.role().label() + "); target_session_attrs=" + attrs.libpqName()
                     + " keeps new connections there while it answers so";
+        }
+        if (attrs.passes() > 1 && !attrs.accepts(next.role(), false)) {
+            // prefer-standby's second pass (NEW-USER-22 F5: it said a primary was "preferred")
+            return "no host is up as standby, so target_session_attrs=" + attrs.libpqName() + " takes the first host up in host order: "
+                    + next.host() + " (" + next.role().label() + ")";
+        }
+        if (attrs.passes() > 1 && !attrs.accepts(old.role(), false)) {
+            return previous + " is now " + old.role().label() + " and " + next.host() + " is up as " + next.role().label()
+                    + ", which target_session_attrs=" + attrs.libpqName() + " prefers";
         }
         return next.host() + " is up as " + next.role().label() + " and target_session_attrs=" + attrs.libpqName()
                 + " prefers it (host order)";

@@ -14,7 +14,11 @@ import java.util.stream.Collectors;
  * Logs, once per change, that no host satisfies {@code target_session_attrs} (WARN: a {@code connect()}
  * fails now, health is {@code DOWN}) and that one does again (INFO, with how long there was none) —
  * not once per probe (new user 7 F2: the window between a primary's crash and a promotion left no
- * line). Not before every host has been probed once: hosts not yet probed are no evidence. An acceptable host that
+ * line). Not before every host has been probed once: hosts not yet probed are no evidence; nor while a host that
+ * answers was last probed before the view that showed none — the hosts are probed apart, and its probe of the same
+ * round may find it acceptable: an acceptable answer checked before that view means the views lagged (a switchover
+ * seen in one round, no window: nothing is logged), one checked after it ends a real window (the WARN is logged then,
+ * with the views it was about, and the INFO after it). An acceptable host that
  * answers but refuses new logins for want of a free slot (53300) is not "no host": that is logged once at WARN as
  * {@link FullHostWarning} says it, and at INFO when a host takes new connections again. Called
  * by {@link HostViews} under its lock with each new view; the text is the health's {@code error}.
@@ -29,6 +33,16 @@ final class NoAcceptableHostLog {
 
     /** When the views last showed no acceptable host, or {@code null} while one is. */
     private @Nullable Instant noneSince;
+
+    /**
+     * When the views first showed no acceptable host while an answering host's view was older than that (its probe of
+     * the same round not in yet), or {@code null}: the WARN waits for that probe (NEW-USER-22 F5: a WARN "no host
+     * ... db2: standby" 6 ms after db2 was logged primary — db2's answer was checked first, published second).
+     */
+    private @Nullable Instant noneSeenAt;
+
+    /** What the views said at {@link #noneSeenAt}: the WARN's text if the window turns out real. */
+    private @Nullable String noneSeenText;
 
     /** When the acceptable host the views imply last turned full (no other takes new sessions), or {@code null}. */
     private @Nullable Instant fullSince;
@@ -45,10 +59,29 @@ final class NoAcceptableHostLog {
         if (active == null) {
             this.fullSince = null;
             if (this.noneSince == null && views.stream().allMatch(v -> v.checkedAt() != null)) {
-                this.noneSince = at;
+                Instant since = this.noneSeenAt != null ? this.noneSeenAt : at;
+                if (views.stream().anyMatch(v -> v.answers() && v.checkedAt().isBefore(since))) {
+                    // an answering host's probe of this round may still find it acceptable: wait for it
+                    this.noneSeenAt = since;
+                    this.noneSeenText = describe(views, this.attrs);
+                    return;
+                }
+                this.noneSeenAt = null;
+                this.noneSeenText = null;
+                this.noneSince = since;
                 logger.warn(this.prefix + describe(views, this.attrs));
             }
             return;
+        }
+        if (this.noneSeenAt != null) {
+            // the awaited answer: checked after the view that showed none, the window was real (if short), so it is
+            // told after all; checked before it, the views only lagged behind the hosts (NEW-USER-22 F5)
+            if (at.isAfter(this.noneSeenAt)) {
+                this.noneSince = this.noneSeenAt;
+                logger.warn(this.prefix + this.noneSeenText);
+            }
+            this.noneSeenAt = null;
+            this.noneSeenText = null;
         }
         if (!active.isUp()) {
             // it answers and serves its sessions, but takes no new one (53300): not "no host is up" (NEW-USER-13 F2)
@@ -60,7 +93,9 @@ final class NoAcceptableHostLog {
             return;
         }
         if (this.noneSince != null) {
-            Duration without = Duration.between(this.noneSince, at);
+            // the hosts are probed apart: an acceptable host's answer may have been checked before the one that showed
+            // none, yet published after it (NEW-USER-22 F5: "after -4 ms without such a host")
+            Duration without = at.isAfter(this.noneSince) ? Duration.between(this.noneSince, at) : Duration.ZERO;
             this.noneSince = null;
             logger.info(this.prefix + active.host() + " satisfies target_session_attrs=" + this.attrs.libpqName()
                     + " again (" + active.role().label() + "), after " + without.toMillis() + " ms without such a host");

@@ -117,18 +117,93 @@ class FailoverLogTest {
 
         String warning = "2 hosts answer as primary: " + DB1 + ", " + DB2 + " (split brain? e.g. an old primary back after a failover "
                 + "without pg_rewind); new connections (target_session_attrs=read-write) go to " + DB2;
+        // DB1 found down and DB2 primary in one probe round: no window without a writable host, so no WARN (NEW-USER-22 F5)
         assertThat(pgconnLines(output)).containsExactly(
-                "WARN pgconn health [pgConnectionFactory]: no host satisfying target_session_attrs=read-write is up: " + DB1
-                        + ": connection refused (" + DB1 + "); " + DB2 + ": standby",
                 "INFO pgconn [pgConnectionFactory]: active host changed from " + DB1 + " to " + DB2 + " (failover 1): " + DB1
                         + " is down: connection refused (" + DB1 + ")",
-                "INFO pgconn health [pgConnectionFactory]: " + DB2 + " satisfies target_session_attrs=read-write again (primary), "
-                        + "after 0 ms without such a host",
                 "WARN pgconn health [pgConnectionFactory]: " + warning,
                 "INFO pgconn [pgConnectionFactory]: active host changed from " + DB2 + " to " + DB1 + " (failover 2): " + DB2
                         + " is now read-only, which target_session_attrs=read-write does not accept",
                 "INFO pgconn health [pgConnectionFactory]: no more than one host answers as primary now (split brain over); "
                         + "new connections go to " + DB1);
+    }
+
+    /**
+     * NEW-USER-22 F5, in the order the log showed it: db2's probe found it promoted first, but db1's answer (back as a
+     * standby, 4 ms later) was published first. The views then briefly showed no writable host with db2's view of the
+     * round before; that was no window without one (it logged a WARN naming db2 a standby 6 ms after "db2 is now
+     * primary", then "after -4 ms without such a host").
+     */
+    @Test
+    void aSwitchoverSeenWithinOneProbeRoundLogsNoWindowWithoutAHost(CapturedOutput output) {
+        probeRound(up(DB1, ServerRole.PRIMARY), up(DB2, ServerRole.STANDBY));
+        HostView db2Promoted = up(DB2, ServerRole.PRIMARY);
+        HostView db1Standby = HostView.unknown(DB1).up(ServerRole.STANDBY, "18.0", this.at.plusMillis(4));
+        this.views.update(0, db1Standby);
+        this.views.update(1, db2Promoted);
+        assertThat(pgconnLines(output)).containsExactly("INFO pgconn [pgConnectionFactory]: active host changed from " + DB1 + " to " + DB2
+                + " (failover 1): " + DB1 + " is now standby, which target_session_attrs=read-write does not accept");
+    }
+
+    /**
+     * A window shorter than one probe interval is still one: the primary crashes (its view is newer than the read-only
+     * host's) and the read-only host's next probe, after the crash, finds it writable — the WARN is logged then, with
+     * the views it was about, and the INFO with how long (PgConnFailoverLogIT's (B) and (C) 100 ms apart).
+     */
+    @Test
+    void aWindowShorterThanAProbeRoundIsStillLogged(CapturedOutput output) {
+        probeRound(up(DB1, ServerRole.READ_ONLY_PRIMARY), up(DB2, ServerRole.PRIMARY));
+        this.views.update(1, HostView.unknown(DB2).up(ServerRole.PRIMARY, "18.0", this.at).down("connection refused (" + DB2 + ")",
+                this.at.plusMillis(100)));
+        assertThat(pgconnLines(output)).as("db1's probe of this round not in yet").isEmpty();
+        this.views.update(0, HostView.unknown(DB1).up(ServerRole.PRIMARY, "18.0", this.at.plusMillis(200)));
+        assertThat(pgconnLines(output)).containsExactly(
+                "INFO pgconn [pgConnectionFactory]: active host changed from " + DB2 + " to " + DB1 + " (failover 1): " + DB2
+                        + " is down: connection refused (" + DB2 + ")",
+                "WARN pgconn health [pgConnectionFactory]: no host satisfying target_session_attrs=read-write is up: " + DB1
+                        + ": read-only; " + DB2 + ": connection refused (" + DB2 + ")",
+                "INFO pgconn health [pgConnectionFactory]: " + DB1 + " satisfies target_session_attrs=read-write again (primary), "
+                        + "after 100 ms without such a host");
+    }
+
+    /** A host that did not answer is not waited for; its answer checked before the view that found none says 0 ms, not -4 ms. */
+    @Test
+    void anAnswerCheckedBeforeTheViewThatFoundNoHostIsNoNegativeWindow(CapturedOutput output) {
+        probeRound(up(DB1, ServerRole.PRIMARY), down(DB2, "connection refused (" + DB2 + ")"));
+        HostView db2Promoted = HostView.unknown(DB2).up(ServerRole.PRIMARY, "18.0", this.at.plusMillis(6));
+        this.views.update(0, HostView.unknown(DB1).up(ServerRole.PRIMARY, "18.0", this.at)
+                .down("connection refused (" + DB1 + ")", this.at.plusMillis(10)));
+        this.views.update(1, db2Promoted);
+        assertThat(pgconnLines(output)).containsExactly(
+                "WARN pgconn health [pgConnectionFactory]: no host satisfying target_session_attrs=read-write is up: " + DB1
+                        + ": connection refused (" + DB1 + "); " + DB2 + ": connection refused (" + DB2 + ")",
+                "INFO pgconn [pgConnectionFactory]: active host changed from " + DB1 + " to " + DB2 + " (failover 1): " + DB1
+                        + " is down: connection refused (" + DB1 + ")",
+                "INFO pgconn health [pgConnectionFactory]: " + DB2 + " satisfies target_session_attrs=read-write again (primary), "
+                        + "after 0 ms without such a host");
+    }
+
+    /**
+     * NEW-USER-22 F5: the reads factory's line said a primary was what prefer-standby "prefers (host order)". With no
+     * standby up it is prefer-standby's second pass; back to a standby, the old host's new role is the reason.
+     */
+    @Test
+    void preferStandbySaysWhyItTakesAPrimaryAndWhyItLeavesOne(CapturedOutput output) {
+        FailoverTracker reads = new FailoverTrackers().of("readsPg", mock(PgConnectionFactory.class));
+        HostViews readsViews = new HostViews(List.of(DB1, DB2), TargetSessionAttrs.PREFER_STANDBY, reads);
+        readsViews.update(0, up(DB1, ServerRole.PRIMARY));
+        readsViews.update(1, up(DB2, ServerRole.STANDBY));
+        this.at = this.at.plusSeconds(1);
+        readsViews.update(1, up(DB2, ServerRole.PRIMARY)); // promoted; db1's view still the old primary's
+        readsViews.update(0, up(DB1, ServerRole.STANDBY));
+        this.at = this.at.plusSeconds(1);
+        readsViews.update(0, up(DB1, ServerRole.PRIMARY)); // switched back
+        readsViews.update(1, up(DB2, ServerRole.STANDBY));
+        assertThat(pgconnLines(output)).containsExactly(
+                "INFO pgconn [readsPg]: active host changed from " + DB2 + " to " + DB1 + " (failover 1): no host is up as standby, "
+                        + "so target_session_attrs=prefer-standby takes the first host up in host order: " + DB1 + " (primary)",
+                "INFO pgconn [readsPg]: active host changed from " + DB1 + " to " + DB2 + " (failover 2): " + DB1 + " is now primary and "
+                        + DB2 + " is up as standby, which target_session_attrs=prefer-standby prefers");
     }
 
     private void connectLandedOn(String host) {
