@@ -44,8 +44,7 @@ class HostileCopyIT {
     /** The session's script: logs in, reads the first Query, then plays {@code rest}. */
     private static ScriptedServer.Script afterQuery(ScriptedServer.Script rest) {
         return c -> {
-            c.readStartupRefusingTls();
-            c.send(Backend.trustLogin());
+            SessionEndScripts.login(c);
             assertType(c.readMessage(), 'Q');
             rest.play(c);
         };
@@ -69,9 +68,27 @@ class HostileCopyIT {
         assertThat(cancels.sentAgain(5)).as("a second CancelRequest").isTrue();
         assertThat(value(connection.simpleQuery("SELECT v")).singleValue()).isEqualTo("usable");
         assertThat(cancels.cancels).as("no CancelRequest after the COPY answered").hasValue(2);
+        closeAndAssertScriptsPassed(server, connection);
+    }
+
+    /** Closes the connection, waits until every connection to the server ended, and rethrows a script's failure. */
+    private static void closeAndAssertScriptsPassed(ScriptedServer server, PgConnection connection) throws Exception {
         connection.close().get(5, TimeUnit.SECONDS);
         server.awaitConnectionsEnded(Duration.ofSeconds(5));
         server.assertScriptsPassed();
+    }
+
+    /**
+     * The rest of a session whose Query started a COPY FROM STDIN the client must refuse: CopyFail expected, answered
+     * with the COPY's error and ReadyForQuery; the next Query gets a row "next".
+     */
+    private static void refuseTheCopyInThenAnswerNext(Conversation c) throws Exception {
+        c.send(copyResponse('G', 0));
+        assertType(c.readMessage(), 'f');
+        c.send(error("57014", "COPY from stdin failed"), Backend.readyForQuery());
+        assertType(c.readMessage(), 'Q');
+        c.send(Backend.oneRow(new String[] {"v"}, new String[] {"next"}));
+        c.awaitClientClose();
     }
 
     private static void assertType(Conversation.Message message, char type) {
@@ -200,9 +217,7 @@ class HostileCopyIT {
             assertThat(reason.get()).contains("java.io.IOException").doesNotContain("secret");
             QueryResult after = value(connection.simpleQuery("SELECT v"));
             assertThat(after.singleValue()).isEqualTo("after");
-            connection.close().get(5, TimeUnit.SECONDS);
-            server.awaitConnectionsEnded(Duration.ofSeconds(5));
-            server.assertScriptsPassed();
+            closeAndAssertScriptsPassed(server, connection);
         }
     }
 
@@ -225,21 +240,13 @@ class HostileCopyIT {
 
     @Test
     void aCopyInResponseToAPlainQueryIsRefusedWithCopyFailAndTheConnectionGoesOn() throws Exception {
-        try (ScriptedServer server = serverAfterQuery(c -> {
-            c.send(copyResponse('G', 0));
-            assertType(c.readMessage(), 'f');
-            c.send(error("57014", "COPY from stdin failed"), Backend.readyForQuery());
-            assertType(c.readMessage(), 'Q');
-            c.send(Backend.oneRow(new String[] {"v"}, new String[] {"next"}));
-            c.awaitClientClose();
-        }); HostileClient client = new HostileClient(server, OPTIONS)) {
+        try (ScriptedServer server = serverAfterQuery(HostileCopyIT::refuseTheCopyInThenAnswerNext);
+             HostileClient client = new HostileClient(server, OPTIONS)) {
             PgConnection connection = client.connect();
             assertThat(failure(connection.simpleQuery("SELECT 1"))).isInstanceOf(PgException.class)
                     .hasMessageContaining("COPY FROM STDIN").hasMessageContaining("copyIn");
             assertThat(value(connection.simpleQuery("SELECT v")).singleValue()).isEqualTo("next");
-            connection.close().get(5, TimeUnit.SECONDS);
-            server.awaitConnectionsEnded(Duration.ofSeconds(5));
-            server.assertScriptsPassed();
+            closeAndAssertScriptsPassed(server, connection);
         }
     }
 
@@ -293,21 +300,13 @@ class HostileCopyIT {
 
     @Test
     void aCopyOutAnsweredWithACopyInResponseIsFailedWithCopyFailAndTheConnectionGoesOn() throws Exception {
-        try (ScriptedServer server = serverAfterQuery(c -> {
-            c.send(copyResponse('G', 0));
-            assertType(c.readMessage(), 'f');
-            c.send(error("57014", "COPY from stdin failed"), Backend.readyForQuery());
-            assertType(c.readMessage(), 'Q');
-            c.send(Backend.oneRow(new String[] {"v"}, new String[] {"next"}));
-            c.awaitClientClose();
-        }); HostileClient client = new HostileClient(server, OPTIONS)) {
+        try (ScriptedServer server = serverAfterQuery(HostileCopyIT::refuseTheCopyInThenAnswerNext);
+             HostileClient client = new HostileClient(server, OPTIONS)) {
             PgConnection connection = client.connect();
             Collected out = Collected.of(connection.copyOut("COPY t FROM STDIN"));
             assertThat(failure(out.done)).isInstanceOf(PgException.class).hasMessageContaining("started COPY FROM STDIN");
             assertThat(value(connection.simpleQuery("SELECT v")).singleValue()).isEqualTo("next");
-            connection.close().get(5, TimeUnit.SECONDS);
-            server.awaitConnectionsEnded(Duration.ofSeconds(5));
-            server.assertScriptsPassed();
+            closeAndAssertScriptsPassed(server, connection);
         }
     }
 
@@ -495,8 +494,7 @@ class HostileCopyIT {
                 c.close(); // as the postmaster does once it signalled the backend
                 return;
             }
-            c.readStartupRefusingTls();
-            c.send(Backend.trustLogin());
+            SessionEndScripts.login(c);
             protocol.read(c);
             queried.complete(null);
             if (!cancelCame.await(10, TimeUnit.SECONDS)) {
