@@ -12,7 +12,8 @@ public record HostStatus(String host, State state, ServerRole role, Instant last
      * {@code up}: took a session (or a watcher saw it answer); {@code down}: could not take one — refused, silent,
      * starting up, shutting down, a failed role probe; {@code full}: answered and refused a new session only because
      * it has no free slot (SQLSTATE 53300: {@code max_connections}, a role's or a database's connection limit, the
-     * reserved slots) — the server is up and the sessions already open to it are fine, so nothing drops them (a pool
+     * reserved slots), or — reported by a watcher such as the starter's health monitor — got no answer to a new
+     * login while the sessions open to it answered (a pooler's login queue, NEW-USER-21 F2) — the server is up and the sessions already open to it are fine, so nothing drops them (a pool
      * evicts on {@code down}, not on {@code full}); new connects try it after the hosts that may take a session, as
      * after {@code down}; {@code unknown}: nothing learned yet.
      */
