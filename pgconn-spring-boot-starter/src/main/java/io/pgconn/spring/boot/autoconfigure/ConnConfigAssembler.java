@@ -8,7 +8,9 @@ import io.pgconn.spring.boot.autoconfigure.PgConnConnectionDetails.Tls;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.source.ConfigurationProperty;
 import org.springframework.core.env.PropertyResolver;
+import org.springframework.util.unit.DataSize;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.function.Consumer;
 
@@ -54,7 +56,7 @@ final class ConnConfigAssembler {
         }
         applyUrl(builder, properties);
         applyIdentity(builder, properties);
-        applyBehaviour(builder, properties);
+        applyBehaviour(builder, properties, environment);
         if (!(details instanceof PropertiesPgConnConnectionDetails)) {
             // the adapter's values are the properties just applied, but resolved: applying them
             // again would turn defaults (sslmode=prefer) into explicit settings
@@ -200,7 +202,7 @@ final class ConnConfigAssembler {
         setUnlessEmpty(ssl.getKeyPassword(), builder::sslPassword);
     }
 
-    private static void applyBehaviour(ConnConfig.Builder builder, PgConnProperties p) {
+    private static void applyBehaviour(ConnConfig.Builder builder, PgConnProperties p, PropertyResolver environment) {
         set(p.getApplicationName(), builder::applicationName);
         set(p.getTargetSessionAttrs(), builder::targetSessionAttrs);
         set(p.getLoadBalanceHosts(), builder::loadBalanceHosts);
@@ -221,16 +223,62 @@ final class ConnConfigAssembler {
         set(p.getServerErrorDetail(), builder::serverErrorDetail);
         set(p.getPreparedStatementCacheSize(), builder::preparedStatementCacheSize);
         set(p.getExtensionTypes(), builder::extensionTypes);
+        set(p.getExtensionTypesRequired(), builder::extensionTypesRequired);
+        set(p.getMaxMessageSize(), size -> builder.maxMessageSize(bytes("pg.conn.max-message-size", size, environment)));
+        set(p.getPreAuthMaxMessageSize(),
+                size -> builder.preAuthMaxMessageSize(bytes("pg.conn.pre-auth-max-message-size", size, environment)));
+        set(p.getMinScramIterations(), builder::minScramIterations);
+        set(p.getMaxScramIterations(), builder::maxScramIterations);
+        // core's builder has no typed setter for it: libpq's keyword, in its unit (milliseconds)
+        set(p.getTcpUserTimeout(), timeout -> builder.set("tcp_user_timeout",
+                Integer.toString(wholeMillis("pg.conn.tcp-user-timeout", timeout, environment))));
+        set(p.getBlockingWaitSpin(), builder::blockingWaitSpin);
         if (!p.getStartupParameters().isEmpty()) {
             builder.startupParameters(p.getStartupParameters());
         }
         set(p.getSsl().getNegotiation(), builder::sslNegotiation);
         set(p.getSsl().getSni(), builder::sslSni);
+        set(p.getSsl().getProvider(), builder::sslProvider);
         PgConnKeepaliveProperties keepalive = p.getKeepalive();
         set(keepalive.getEnabled(), builder::keepalives);
         set(keepalive.getIdle(), builder::keepalivesIdle);
         set(keepalive.getInterval(), builder::keepalivesInterval);
         set(keepalive.getCount(), builder::keepalivesCount);
+    }
+
+    /**
+     * A {@link DataSize} property as core's byte count, an {@code int}: a size it cannot hold (2GB and more, or
+     * negative) is refused naming the property, rather than wrapped around. Core checks the range it accepts.
+     */
+    private static int bytes(String property, DataSize size, PropertyResolver environment) {
+        long bytes = size.toBytes();
+        if (bytes < 0 || bytes > Integer.MAX_VALUE) {
+            throw invalidValue(property, size.toBytes() + "B", environment, "expected a size of at most 2147483647B (2GB"
+                    + " minus one byte), e.g. 64MB");
+        }
+        return (int) bytes;
+    }
+
+    /**
+     * A {@link Duration} property as whole milliseconds, an {@code int} (libpq's unit for {@code tcp_user_timeout}): a
+     * negative one, a fraction of a millisecond or more than {@link Integer#MAX_VALUE} ms is refused naming the property.
+     */
+    private static int wholeMillis(String property, Duration duration, PropertyResolver environment) {
+        if (duration.isNegative() || duration.getNano() % 1_000_000 != 0
+                || duration.compareTo(Duration.ofMillis(Integer.MAX_VALUE)) > 0) {
+            throw invalidValue(property, duration.toString(), environment, "expected whole milliseconds from 0 to"
+                    + " 2147483647ms (0: the operating system's default), e.g. 30s");
+        }
+        return (int) duration.toMillis();
+    }
+
+    /** {@code value} of {@code property} refused: as written (placeholders resolved) and where, when it was written. */
+    private static InvalidPgConnPropertyException invalidValue(String property, String value, PropertyResolver environment,
+            String expected) {
+        ConfigurationProperty set = PgConnPropertySources.find(environment, property);
+        String written = set == null ? value : PgConnPropertySources.resolvedValue(environment, set).strip();
+        return new InvalidPgConnPropertyException(property, written, set != null ? set.getOrigin() : null, List.of(),
+                expected, null);
     }
 
     private static void applyDetails(ConnConfig.Builder builder, PgConnConnectionDetails details) {

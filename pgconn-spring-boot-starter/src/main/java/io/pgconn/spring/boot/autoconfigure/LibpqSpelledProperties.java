@@ -5,6 +5,7 @@ import io.pgconn.config.LibpqValue;
 import io.pgconn.config.LoadBalanceHosts;
 import io.pgconn.config.SslMode;
 import io.pgconn.config.SslNegotiation;
+import io.pgconn.config.SslProviderKind;
 import io.pgconn.config.TargetSessionAttrs;
 import org.springframework.boot.context.properties.source.ConfigurationProperty;
 import org.springframework.core.env.PropertyResolver;
@@ -23,8 +24,9 @@ import java.util.Map;
  * (an object a property source holds, e.g. {@code SpringApplication.setDefaultProperties}) is taken as it
  * is; a value that is none of the constants
  * in any spelling is Boot's binding failure, reported by {@link PgConnFailureAnalyzer}.
- * {@code startup-check} and {@code pool.validation-depth} are the starter's own, not libpq's: Boot's
- * rules apply to them.
+ * {@code ssl.provider} is core's keyword ({@code sslProvider}), whose values a connection string spells the same way:
+ * so does the property. {@code startup-check} and {@code pool.validation-depth} are the starter's own, not libpq's:
+ * Boot's rules apply to them.
  */
 final class LibpqSpelledProperties {
 
@@ -33,7 +35,8 @@ final class LibpqSpelledProperties {
             "pg.conn.load-balance-hosts", LoadBalanceHosts.class,
             "pg.conn.channel-binding", ChannelBindingMode.class,
             "pg.conn.ssl.mode", SslMode.class,
-            "pg.conn.ssl.negotiation", SslNegotiation.class);
+            "pg.conn.ssl.negotiation", SslNegotiation.class,
+            "pg.conn.ssl.provider", SslProviderKind.class);
 
     private LibpqSpelledProperties() {
     }

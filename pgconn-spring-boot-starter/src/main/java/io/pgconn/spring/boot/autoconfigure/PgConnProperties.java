@@ -6,6 +6,7 @@ import io.pgconn.config.TargetSessionAttrs;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.NestedConfigurationProperty;
+import org.springframework.util.unit.DataSize;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -132,6 +133,50 @@ public class PgConnProperties {
      * skips the lookup. The answer is reused for 'host-recheck-interval'.
      */
     private @Nullable List<String> extensionTypes;
+
+    /**
+     * Whether a connect fails when the lookup of 'extension-types' fails (a missing type never does: it is
+     * logged). Off by default: the connection is used without those types' codecs. Core's 'extensionTypesRequired'.
+     */
+    private @Nullable Boolean extensionTypesRequired;
+
+    /**
+     * Largest message the server may send once logged in (a row, an error, a notice); a larger one closes the
+     * connection instead of being buffered. At most 2GB minus one byte, at least 'pre-auth-max-message-size'.
+     * Core's 'maxMessageSize'.
+     */
+    private @Nullable DataSize maxMessageSize;
+
+    /**
+     * Largest message the server may send before the login succeeded (what an unauthenticated peer can make the
+     * client buffer). At least 1KB. Core's 'preAuthMaxMessageSize'.
+     */
+    private @Nullable DataSize preAuthMaxMessageSize;
+
+    /**
+     * Fewest SCRAM iterations a server may ask for: a login with a weaker password verifier is refused. At least
+     * 1. Core's 'minScramIterations'.
+     */
+    private @Nullable Integer minScramIterations;
+
+    /**
+     * Most SCRAM iterations a server may ask for: a login asking more (CPU spent on every connect) is refused. At
+     * least 'min-scram-iterations'. Core's 'maxScramIterations'.
+     */
+    private @Nullable Integer maxScramIterations;
+
+    /**
+     * How long data sent may stay unacknowledged before the operating system closes the connection (the socket's
+     * TCP_USER_TIMEOUT; epoll and io_uring transports only, the NIO transport warns once that it cannot). Whole
+     * milliseconds; 0 = the operating system's default. libpq's 'tcp_user_timeout'.
+     */
+    private @Nullable Duration tcpUserTimeout;
+
+    /**
+     * How long a thread blocked on a statement's future (join(), get()) spins before it parks; 0 parks at once. At
+     * most 10ms; never on an event loop. For one blocked caller per core. Core's 'blockingWaitSpin'.
+     */
+    private @Nullable Duration blockingWaitSpin;
 
     /**
      * Extra run-time parameters sent in the startup message, e.g. 'search_path'.
@@ -304,6 +349,62 @@ public class PgConnProperties {
 
     public void setExtensionTypes(@Nullable List<String> extensionTypes) {
         this.extensionTypes = extensionTypes;
+    }
+
+    public @Nullable Boolean getExtensionTypesRequired() {
+        return this.extensionTypesRequired;
+    }
+
+    public void setExtensionTypesRequired(@Nullable Boolean extensionTypesRequired) {
+        this.extensionTypesRequired = extensionTypesRequired;
+    }
+
+    public @Nullable DataSize getMaxMessageSize() {
+        return this.maxMessageSize;
+    }
+
+    public void setMaxMessageSize(@Nullable DataSize maxMessageSize) {
+        this.maxMessageSize = maxMessageSize;
+    }
+
+    public @Nullable DataSize getPreAuthMaxMessageSize() {
+        return this.preAuthMaxMessageSize;
+    }
+
+    public void setPreAuthMaxMessageSize(@Nullable DataSize preAuthMaxMessageSize) {
+        this.preAuthMaxMessageSize = preAuthMaxMessageSize;
+    }
+
+    public @Nullable Integer getMinScramIterations() {
+        return this.minScramIterations;
+    }
+
+    public void setMinScramIterations(@Nullable Integer minScramIterations) {
+        this.minScramIterations = minScramIterations;
+    }
+
+    public @Nullable Integer getMaxScramIterations() {
+        return this.maxScramIterations;
+    }
+
+    public void setMaxScramIterations(@Nullable Integer maxScramIterations) {
+        this.maxScramIterations = maxScramIterations;
+    }
+
+    public @Nullable Duration getTcpUserTimeout() {
+        return this.tcpUserTimeout;
+    }
+
+    public void setTcpUserTimeout(@Nullable Duration tcpUserTimeout) {
+        this.tcpUserTimeout = tcpUserTimeout;
+    }
+
+    public @Nullable Duration getBlockingWaitSpin() {
+        return this.blockingWaitSpin;
+    }
+
+    public void setBlockingWaitSpin(@Nullable Duration blockingWaitSpin) {
+        this.blockingWaitSpin = blockingWaitSpin;
     }
 
     public Map<String, String> getStartupParameters() {

@@ -2,6 +2,7 @@ package io.pgconn.spring.boot.autoconfigure;
 
 import io.pgconn.config.SslMode;
 import io.pgconn.config.SslNegotiation;
+import io.pgconn.config.SslProviderKind;
 import org.jspecify.annotations.Nullable;
 
 import java.nio.file.Path;
@@ -51,6 +52,12 @@ public class PgConnSslProperties {
      * Whether to send the host name as TLS Server Name Indication. Defaults to true.
      */
     private @Nullable Boolean sni;
+
+    /**
+     * TLS implementation: jdk, openssl (Netty's, with io.netty:netty-tcnative-boringssl-static on the class path) or
+     * auto (openssl when it loads, else jdk). Defaults to auto. Core's 'sslProvider'.
+     */
+    private @Nullable SslProviderKind provider;
 
     public @Nullable SslMode getMode() {
         return this.mode;
@@ -114,5 +121,13 @@ public class PgConnSslProperties {
 
     public void setSni(@Nullable Boolean sni) {
         this.sni = sni;
+    }
+
+    public @Nullable SslProviderKind getProvider() {
+        return this.provider;
+    }
+
+    public void setProvider(@Nullable SslProviderKind provider) {
+        this.provider = provider;
     }
 }

@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Set;
 
 import io.pgconn.config.ConnConfig;
+import org.springframework.util.unit.DataSize;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -48,7 +49,7 @@ class ConfigurationMetadataTest {
     @ParameterizedTest
     @CsvSource({ "pg.conn.ssl.mode, verify-full", "pg.conn.target-session-attrs, prefer-standby",
             "pg.conn.load-balance-hosts, random", "pg.conn.channel-binding, require",
-            "pg.conn.ssl.negotiation, direct", "pg.conn.require-auth, scram-sha-256" })
+            "pg.conn.ssl.negotiation, direct", "pg.conn.require-auth, scram-sha-256", "pg.conn.ssl.provider, openssl" })
     void enumsHintedInLibpqSpelling(String property, String value) throws IOException {
         List<String> values = metadata().read("$.hints[?(@.name == '" + property + "')].values[*].value");
         assertThat(values).contains(value);
@@ -59,7 +60,7 @@ class ConfigurationMetadataTest {
             "pg.conn.username", "pg.conn.password", "pg.conn.application-name", "pg.conn.require-auth",
             "pg.conn.ssl.root-cert", "pg.conn.ssl.cert", "pg.conn.ssl.key", "pg.conn.ssl.key-password",
             "pg.conn.ssl.bundle", "pg.conn.keepalive.idle", "pg.conn.keepalive.interval", "pg.conn.keepalive.count",
-            "pg.conn.startup-parameters", "pg.conn.pool.initial-size");
+            "pg.conn.startup-parameters", "pg.conn.pool.initial-size", "pg.conn.tcp-user-timeout");
 
     @Test
     void everyPropertyWithADefaultDocumentsIt() throws IOException {
@@ -89,9 +90,30 @@ class ConfigurationMetadataTest {
         expected.put("pg.conn.ssl.sni", defaults.sslSni());
         expected.put("pg.conn.keepalive.enabled", defaults.keepalives());
         expected.put("pg.conn.pipelining-limit", defaults.pipeliningLimit());
+        expected.put("pg.conn.extension-types-required", defaults.extensionTypesRequired());
+        expected.put("pg.conn.min-scram-iterations", defaults.minScramIterations());
+        expected.put("pg.conn.max-scram-iterations", defaults.maxScramIterations());
+        expected.put("pg.conn.blocking-wait-spin", defaults.blockingWaitSpin().toMillis() + "ms");
+        expected.put("pg.conn.ssl.provider", defaults.sslProvider().libpqName());
         expected.forEach((name, value) -> {
             List<Object> documented = metadata.read("$.properties[?(@.name == '" + name + "')].defaultValue");
             assertThat(documented).as(name).containsExactly(value);
+        });
+    }
+
+    /** The documented sizes are core's, read as Boot reads a DataSize ("1GB" is 2^30 bytes). */
+    @Test
+    void documentedSizesAreCoresDefaults() throws IOException {
+        ConnConfig defaults = ConnConfig.builder().build();
+        DocumentContext metadata = metadata();
+        Map<String, Integer> expected = Map.of("pg.conn.max-message-size", defaults.maxMessageSize(),
+                "pg.conn.pre-auth-max-message-size", defaults.preAuthMaxMessageSize());
+        expected.forEach((name, bytes) -> {
+            List<String> documented = metadata.read("$.properties[?(@.name == '" + name + "')].defaultValue");
+            assertThat(documented).as(name).hasSize(1);
+            assertThat(DataSize.parse(documented.get(0)).toBytes()).as(name).isEqualTo(bytes.longValue());
+            List<String> types = metadata.read("$.properties[?(@.name == '" + name + "')].type");
+            assertThat(types).as(name).containsExactly(DataSize.class.getName());
         });
     }
 

@@ -25,6 +25,14 @@ class ConnConfigAssemblerTest {
             cancelGrace              | pg.conn.cancel-grace
             serverErrorDetail        | pg.conn.server-error-detail
             preparedStatementCacheSize | pg.conn.prepared-statement-cache-size
+            maxMessageSize           | pg.conn.max-message-size
+            preAuthMaxMessageSize    | pg.conn.pre-auth-max-message-size
+            minScramIterations       | pg.conn.min-scram-iterations
+            maxScramIterations       | pg.conn.max-scram-iterations
+            extensionTypesRequired   | pg.conn.extension-types-required
+            tcp_user_timeout         | pg.conn.tcp-user-timeout
+            blockingWaitSpin         | pg.conn.blocking-wait-spin
+            sslProvider              | pg.conn.ssl.provider
             startupParameters        | pg.conn.startup-parameters
             port                     | pg.conn.hosts
             password                 | pg.conn.password

@@ -5,6 +5,7 @@ import io.pgconn.config.ConnConfig;
 import io.pgconn.config.HostSpec;
 import io.pgconn.config.TargetSessionAttrs;
 import io.pgconn.config.SslMode;
+import io.pgconn.config.SslProviderKind;
 import io.pgconn.testing.RecordingTracer;
 import io.pgconn.trace.PgTracer;
 import org.junit.jupiter.api.Test;
@@ -66,6 +67,55 @@ class PgConnAutoConfigurationTest {
                     assertThat(config.serverErrorDetail()).isTrue();
                     assertThat(config.applicationName()).isEqualTo("orders-service");
                     assertThat(config.startupParameters()).containsEntry("search_path", "orders");
+                });
+    }
+
+    /**
+     * Session 22: core settings that only pg.conn.url's keywords reached bind as properties ("Unknown pgconn property"
+     * before, seen failing), sizes as DataSize and durations as Duration, each overriding the URL's keyword.
+     */
+    @Test
+    void connectionLimitsAndTuningArePropertiesThatOverrideTheUrl() {
+        this.runner.withPropertyValues("pg.conn.hosts=db1:5432").run(context -> {
+            ConnConfig config = config(context);
+            assertThat(config.maxMessageSize()).as("default").isEqualTo(1 << 30);
+            assertThat(config.preAuthMaxMessageSize()).isEqualTo(64 * 1024);
+            assertThat(config.minScramIterations()).isEqualTo(4096);
+            assertThat(config.maxScramIterations()).isEqualTo(10_000_000);
+            assertThat(config.extensionTypesRequired()).isFalse();
+            assertThat(config.tcpUserTimeoutMillis()).isNull();
+            assertThat(config.blockingWaitSpin()).isZero();
+            assertThat(config.sslProvider()).isEqualTo(SslProviderKind.AUTO);
+        });
+        this.runner.withPropertyValues("pg.conn.hosts=db1:5432", "pg.conn.max-message-size=16MB",
+                "pg.conn.pre-auth-max-message-size=8KB", "pg.conn.min-scram-iterations=10000",
+                "pg.conn.max-scram-iterations=200000", "pg.conn.extension-types-required=true",
+                "pg.conn.tcp-user-timeout=30s", "pg.conn.blocking-wait-spin=100us", "pg.conn.ssl.provider=jdk").run(context -> {
+                    ConnConfig config = config(context);
+                    assertThat(config.maxMessageSize()).isEqualTo(16 * 1024 * 1024);
+                    assertThat(config.preAuthMaxMessageSize()).isEqualTo(8 * 1024);
+                    assertThat(config.minScramIterations()).isEqualTo(10_000);
+                    assertThat(config.maxScramIterations()).isEqualTo(200_000);
+                    assertThat(config.extensionTypesRequired()).isTrue();
+                    assertThat(config.tcpUserTimeoutMillis()).isEqualTo(30_000);
+                    assertThat(config.blockingWaitSpin()).isEqualTo(Duration.ofNanos(100_000));
+                    assertThat(config.sslProvider()).isEqualTo(SslProviderKind.JDK);
+                });
+        this.runner.withPropertyValues("pg.conn.url=postgresql://db1/app?maxMessageSize=1MiB&preAuthMaxMessageSize=2kB"
+                        + "&minScramIterations=5000&maxScramIterations=6000&extensionTypesRequired=true&tcp_user_timeout=900"
+                        + "&blockingWaitSpin=1ms&sslProvider=openssl",
+                "pg.conn.max-message-size=2MB", "pg.conn.pre-auth-max-message-size=4KB", "pg.conn.min-scram-iterations=4096",
+                "pg.conn.max-scram-iterations=8000", "pg.conn.extension-types-required=false", "pg.conn.tcp-user-timeout=1500",
+                "pg.conn.blocking-wait-spin=0", "pg.conn.ssl.provider=jdk").run(context -> {
+                    ConnConfig config = config(context);
+                    assertThat(config.maxMessageSize()).as("the property wins over the URL").isEqualTo(2 * 1024 * 1024);
+                    assertThat(config.preAuthMaxMessageSize()).isEqualTo(4 * 1024);
+                    assertThat(config.minScramIterations()).isEqualTo(4096);
+                    assertThat(config.maxScramIterations()).isEqualTo(8000);
+                    assertThat(config.extensionTypesRequired()).isFalse();
+                    assertThat(config.tcpUserTimeoutMillis()).as("a bare number is milliseconds, as libpq's").isEqualTo(1500);
+                    assertThat(config.blockingWaitSpin()).isZero();
+                    assertThat(config.sslProvider()).isEqualTo(SslProviderKind.JDK);
                 });
     }
 

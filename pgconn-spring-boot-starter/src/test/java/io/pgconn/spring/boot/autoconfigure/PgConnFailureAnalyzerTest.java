@@ -56,7 +56,7 @@ class PgConnFailureAnalyzerTest {
             "pg.conn.ssl.mode, verify_full, 'verify-ca, verify-full'",
             "pg.conn.load-balance-hosts, RANDOM, 'disable, random'",
             "pg.conn.channel-binding, Require, 'disable, prefer, require'",
-            "pg.conn.ssl.negotiation, DIRECT, 'postgres, direct'" })
+            "pg.conn.ssl.negotiation, DIRECT, 'postgres, direct'", "pg.conn.ssl.provider, JDK, 'auto, jdk, openssl'" })
     void aLibpqKeywordsPropertyRefusesASpellingLibpqRefuses(String property, String value, String spellings) {
         FailureAnalysis analysis = analyze(property + "=" + value);
         assertThat(analysis.getDescription()).contains("Property: " + property).contains("Value: \"" + value + "\"")
@@ -68,7 +68,7 @@ class PgConnFailureAnalyzerTest {
     @ParameterizedTest
     @CsvSource({ "pg.conn.target-session-attrs, read-write", "pg.conn.target-session-attrs, prefer-standby",
             "pg.conn.ssl.mode, verify-full", "pg.conn.load-balance-hosts, random", "pg.conn.channel-binding, require",
-            "pg.conn.ssl.negotiation, postgres" })
+            "pg.conn.ssl.negotiation, postgres", "pg.conn.ssl.provider, jdk" })
     void aLibpqKeywordsPropertyTakesLibpqsSpelling(String property, String value) {
         this.runner.withPropertyValues(property + "=" + value, "pg.conn.ssl.root-cert=system")
                 .run(context -> assertThat(context).hasNotFailed());
@@ -129,6 +129,41 @@ class PgConnFailureAnalyzerTest {
         FailureAnalysis analysis = analyze("pg.conn.cancel-grace=0s");
         assertThat(analysis.getDescription()).contains("Property: pg.conn.cancel-grace").contains("PT0S")
                 .contains("expected a duration above 0 and at most 1h");
+    }
+
+    /**
+     * Session 22's properties: a value that does not fit what core takes is refused naming the property, the value as
+     * written and what is expected — a size or duration that core's int cannot hold by the starter, the rest by core's
+     * own check (its keyword's name translated to the property's).
+     */
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', textBlock = """
+            pg.conn.max-message-size=3GB          | pg.conn.max-message-size          | 3GB   | at most 2147483647B
+            pg.conn.max-message-size=-1B          | pg.conn.max-message-size          | -1B   | at most 2147483647B
+            pg.conn.pre-auth-max-message-size=512B| pg.conn.pre-auth-max-message-size | 512   | expected at least 1024 bytes
+            pg.conn.tcp-user-timeout=-1s          | pg.conn.tcp-user-timeout          | -1s   | whole milliseconds from 0
+            pg.conn.tcp-user-timeout=1500us       | pg.conn.tcp-user-timeout          | 1500us| whole milliseconds from 0
+            pg.conn.tcp-user-timeout=30d          | pg.conn.tcp-user-timeout          | 30d   | to 2147483647ms
+            pg.conn.blocking-wait-spin=20ms       | pg.conn.blocking-wait-spin        | PT0.02S | expected a duration from 0 to 10ms
+            pg.conn.min-scram-iterations=0        | pg.conn.min-scram-iterations      | 0     | expected at least 1
+            """)
+    void aConnectionLimitOutOfRangeNamesThePropertyTheValueAndWhatItTakes(String setting, String property, String value,
+            String expected) {
+        FailureAnalysis analysis = analyze(setting);
+        assertThat(analysis.getDescription()).contains("Property: " + property).contains("Value: \"" + value + "\"")
+                .contains(expected);
+        assertThat(analysis.getAction()).contains("'" + property + "'");
+    }
+
+    @Test
+    void limitsThatContradictEachOtherNameBothProperties() {
+        assertThat(analyze("pg.conn.min-scram-iterations=8000", "pg.conn.max-scram-iterations=5000").getDescription())
+                .startsWith("Conflicting values of pgconn properties 'pg.conn.max-scram-iterations' and 'pg.conn.min-scram-iterations'")
+                .contains("Property: pg.conn.max-scram-iterations\n    Value: \"5000\"")
+                .contains("Property: pg.conn.min-scram-iterations\n    Value: \"8000\"");
+        assertThat(analyze("pg.conn.max-message-size=32KB").getDescription())
+                .startsWith("Conflicting values of pgconn properties 'pg.conn.max-message-size' and 'pg.conn.pre-auth-max-message-size'")
+                .contains("Property: pg.conn.max-message-size\n    Value: \"32768\"");
     }
 
     @Test

@@ -9,12 +9,8 @@ import io.pgconn.query.IsolationLevel;
 import io.pgconn.query.Row;
 import io.pgconn.query.TransactionOptions;
 import io.pgconn.query.TransactionStatus;
-import io.pgconn.spring.boot.autoconfigure.PgConnAutoConfiguration;
 import io.pgconn.spring.boot.autoconfigure.StarterCluster;
-import io.pgconn.testkit.AuthMethod;
-import io.pgconn.testkit.ConnectionType;
 import io.pgconn.testkit.PgClusterExtension;
-import io.pgconn.testkit.PgUser;
 import io.r2dbc.pool.ConnectionPool;
 import io.r2dbc.pool.PoolMetrics;
 import io.r2dbc.proxy.ProxyConnectionFactory;
@@ -24,7 +20,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
@@ -53,26 +48,18 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class PgConnSessionsIT {
 
     @RegisterExtension
-    static final PgClusterExtension PG = PgClusterExtension.builder().name("starter-sessions")
-            .user(PgUser.scram(StarterCluster.USER, StarterCluster.PASSWORD).allow(ConnectionType.HOST, AuthMethod.SCRAM_SHA_256))
-            .initSql("CREATE DATABASE " + StarterCluster.USER + " OWNER " + StarterCluster.USER)
-            .build();
+    static final PgClusterExtension PG = PgConnSessionsTestSetup.cluster("starter-sessions");
 
     private static final AtomicInteger TABLES = new AtomicInteger();
 
-    private final ApplicationContextRunner runner = new ApplicationContextRunner()
-            .withConfiguration(AutoConfigurations.of(PgConnAutoConfiguration.class, PgConnR2dbcAutoConfiguration.class,
-                    PgConnSessionsAutoConfiguration.class))
-            .withPropertyValues("pg.conn.database=" + StarterCluster.USER, "pg.conn.username=" + StarterCluster.USER,
-                    "pg.conn.password=" + StarterCluster.PASSWORD, "pg.conn.ssl.mode=disable", "pg.conn.extension-types=",
-                    "pg.conn.startup-check=none", "pg.conn.pool.initial-size=0", "pg.conn.pool.max-size=2");
+    private final ApplicationContextRunner runner = PgConnSessionsTestSetup.runner(2);
 
     private void run(Consumer<Sessions> test) {
         run(runner, test);
     }
 
     private static void run(ApplicationContextRunner runner, Consumer<Sessions> test) {
-        runner.withPropertyValues("pg.conn.hosts=" + StarterCluster.label(PG.primary())).run(context -> {
+        PgConnSessionsTestSetup.onThePrimary(runner, PG).run(context -> {
             Sessions sessions = new Sessions(context);
             test.accept(sessions);
             sessions.assertThePoolIsIdle();

@@ -1,15 +1,9 @@
 package io.pgconn.spring.boot.autoconfigure.r2dbc;
 
-import io.pgconn.spring.boot.autoconfigure.PgConnAutoConfiguration;
-import io.pgconn.spring.boot.autoconfigure.StarterCluster;
-import io.pgconn.testkit.AuthMethod;
-import io.pgconn.testkit.ConnectionType;
 import io.pgconn.testkit.PgClusterExtension;
-import io.pgconn.testkit.PgUser;
 import io.r2dbc.spi.ConnectionFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.r2dbc.autoconfigure.R2dbcTransactionManagerAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.transaction.autoconfigure.TransactionAutoConfiguration;
@@ -44,24 +38,16 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class PgConnSessionsPrimaryTransactionManagerIT {
 
     @RegisterExtension
-    static final PgClusterExtension PG = PgClusterExtension.builder().name("starter-primary-tm")
-            .user(PgUser.scram(StarterCluster.USER, StarterCluster.PASSWORD).allow(ConnectionType.HOST, AuthMethod.SCRAM_SHA_256))
-            .initSql("CREATE DATABASE " + StarterCluster.USER + " OWNER " + StarterCluster.USER)
-            .build();
+    static final PgClusterExtension PG = PgConnSessionsTestSetup.cluster("starter-primary-tm");
 
     private static final AtomicInteger TABLES = new AtomicInteger();
 
-    private final ApplicationContextRunner runner = new ApplicationContextRunner()
-            .withConfiguration(AutoConfigurations.of(PgConnAutoConfiguration.class, PgConnR2dbcAutoConfiguration.class,
-                    PgConnSessionsAutoConfiguration.class, R2dbcTransactionManagerAutoConfiguration.class,
-                    TransactionAutoConfiguration.class))
-            .withUserConfiguration(LedgerConfiguration.class)
-            .withPropertyValues("pg.conn.database=" + StarterCluster.USER, "pg.conn.username=" + StarterCluster.USER,
-                    "pg.conn.password=" + StarterCluster.PASSWORD, "pg.conn.ssl.mode=disable", "pg.conn.extension-types=",
-                    "pg.conn.startup-check=none", "pg.conn.pool.initial-size=0", "pg.conn.pool.max-size=2");
+    private final ApplicationContextRunner runner = PgConnSessionsTestSetup.runner(2,
+                    R2dbcTransactionManagerAutoConfiguration.class, TransactionAutoConfiguration.class)
+            .withUserConfiguration(LedgerConfiguration.class);
 
     private ApplicationContextRunner onTheServer() {
-        return runner.withPropertyValues("pg.conn.hosts=" + StarterCluster.label(PG.primary()));
+        return PgConnSessionsTestSetup.onThePrimary(runner, PG);
     }
 
     /** The control: Boot's R2dbcTransactionManager alone rolls the reactive method's first write back. */
