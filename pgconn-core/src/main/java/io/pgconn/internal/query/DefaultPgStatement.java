@@ -150,9 +150,16 @@ public final class DefaultPgStatement implements PgStatement {
         }
     }
 
-    private static void checkIndex(int index) {
-        if (index < 0 || index > 0xFFFE) {
-            throw new IndexOutOfBoundsException("parameter index " + index + " (0-based: 0 binds $1; at most 65535 parameters)");
+    /**
+     * An index no statement can have: negative, or past the 65,535 parameters PostgreSQL's protocol carries (until
+     * session 22 an IndexOutOfBoundsException without the host). One past the statement's own {@code $n} is
+     * {@link #put}'s IndexOutOfBoundsException.
+     */
+    private void checkIndex(int index) {
+        if (index < 0 || index >= SqlScanner.MAX_PARAMETERS) {
+            throw new IllegalArgumentException("parameter index " + index + " is out of range: an index runs from 0 ($1) to "
+                    + (SqlScanner.MAX_PARAMETERS - 1) + " ($" + SqlScanner.MAX_PARAMETERS + "), as PostgreSQL's protocol carries at most "
+                    + SqlScanner.MAX_PARAMETERS + " parameters in one statement; nothing was bound for the statement for " + session.host());
         }
     }
 
