@@ -1,5 +1,6 @@
 package io.pgconn.internal.query;
 
+import io.pgconn.FatalErrors;
 import io.pgconn.PgConfigException;
 import io.pgconn.internal.protocol.frontend.Bind;
 import io.pgconn.codec.PgConversionException;
@@ -95,8 +96,13 @@ public final class DefaultPgStatement implements PgStatement {
         }
         int[] typeOids = new int[count];
         Object[] set = params == null ? new Object[0] : params;
-        StatementPlan plan = session.typeOidsStale() ? StatementPlan.deferred(sql, List.<Object[]>of(set), count, 0, null)
-                : new StatementPlan(sql, typeOids, List.of(encode(session.host(), session.codecs(), set, count, typeOids)), 0, null);
+        StatementPlan plan;
+        try {
+            plan = session.typeOidsStale() ? StatementPlan.deferred(sql, List.<Object[]>of(set), count, 0, null)
+                    : new StatementPlan(sql, typeOids, List.of(encode(session.host(), session.codecs(), set, count, typeOids)), 0, null);
+        } catch (VirtualMachineError e) {
+            throw notEncoded(session.host(), e);
+        }
         RowSetCollector<RowSet> collector = RowSetCollector.first(session.blockingWaitSpinNanos());
         StatementStart.start(session, collector, plan);
         return collector.result();
@@ -277,15 +283,32 @@ public final class DefaultPgStatement implements PgStatement {
             }
         }
         // encode: the first set's values fix the types (a typed NULL its own); later sets follow them
-        if (session.typeOidsStale()) {
-            // type DDL ran: a type's OID may be new, or its codec bound only after the lookup queued in front of this statement
-            return StatementPlan.deferred(sql, sets, count, fetchSize, timeout);
+        try {
+            if (session.typeOidsStale()) {
+                // type DDL ran: a type's OID may be new, or its codec bound only after the lookup queued in front of this statement
+                return StatementPlan.deferred(sql, sets, count, fetchSize, timeout);
+            }
+            List<BoundParams> bound = new ArrayList<>(sets.size());
+            for (Object[] set : sets) {
+                bound.add(encode(session.host(), codecs, set, count, typeOids));
+            }
+            return new StatementPlan(sql, typeOids, bound, fetchSize, timeout);
+        } catch (VirtualMachineError e) {
+            throw notEncoded(session.host(), e);
         }
-        List<BoundParams> bound = new ArrayList<>(sets.size());
-        for (Object[] set : sets) {
-            bound.add(encode(session.host(), codecs, set, count, typeOids));
-        }
-        return new StatementPlan(sql, typeOids, bound, fetchSize, timeout);
+    }
+
+    /**
+     * A {@link VirtualMachineError} (an OutOfMemoryError making a value's bytes, or holding a copy of them) while a
+     * statement's values were encoded on the caller's thread: nothing of the statement was made or sent, so it fails
+     * through its future or publisher as a value that cannot be written does, and the error goes on to the thread's
+     * uncaught-exception handler ({@link FatalErrors}), as one met encoding on the event loop does (ExchangeFifo). Until
+     * session 22 it was thrown out of {@code query}, {@code execute}, {@code collect} and {@code map}.
+     */
+    private static PgConversionException notEncoded(String host, VirtualMachineError e) {
+        FatalErrors.handToTheThread(e);
+        return new PgConversionException(host, "the parameters of a statement for " + host + " were not encoded: "
+                + e.getClass().getName() + " while encoding them; nothing was sent", e);
     }
 
     /** Refused here, on the caller's thread, before the exchange touches the statement cache. */
