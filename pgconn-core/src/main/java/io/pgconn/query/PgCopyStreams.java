@@ -1,7 +1,6 @@
 package io.pgconn.query;
 
-import io.netty.channel.EventLoop;
-import io.netty.util.internal.ThreadExecutorMap;
+import io.pgconn.EventLoops;
 import io.pgconn.PgConnection;
 
 import java.io.IOException;
@@ -97,7 +96,7 @@ public final class PgCopyStreams {
     }
 
     private static void refuseOnAnEventLoop(String method) {
-        if (ThreadExecutorMap.currentExecutor() instanceof EventLoop) {
+        if (EventLoops.inAnyEventLoop()) {
             throw new IllegalStateException("PgCopyStreams." + method + " blocks its caller, and " + Thread.currentThread().getName()
                     + " runs an event loop: use PgConnection's copyIn(String, Flow.Publisher) or copyOut(String) there");
         }

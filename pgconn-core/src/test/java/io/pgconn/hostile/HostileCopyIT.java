@@ -12,13 +12,18 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -387,6 +392,100 @@ class HostileCopyIT {
             copy.cancel(true);
 
             assertUsableAfterTheResend(server, connection, cancels);
+        }
+    }
+
+    /**
+     * A close made while the copyIn's CopyInResponse is on its way, unread (BusyCloseServerLogIT's flake: it closes as
+     * soon as the backend waits for data, which it does right after sending the response): the backend is in COPY-IN
+     * mode, where no CancelRequest reaches it, so only a CopyFail ends the COPY before the Terminate. Seen failing
+     * before: the client wrote nothing after the response, and the close waited out its 2-s deadline and closed the
+     * socket under the COPY ("unexpected EOF on client connection" in a real server's log).
+     */
+    @Test
+    void aCloseBeforeTheCopyInResponseWasReadEndsTheCopyWithCopyFailBeforeTheTerminate() throws Exception {
+        assertThat(closedWhileTheServerHoldsBack(c -> c.copyIn("COPY t FROM STDIN", new Endless(null)), copyResponse('G', 0)))
+                .as("what the client wrote after the CopyInResponse").containsExactly('f', 'X');
+    }
+
+    /** The same for a copyOut given a COPY FROM STDIN: its refusal's CopyFail is the close's to write. Seen failing as above. */
+    @Test
+    void aCloseBeforeACopyOutsCopyInResponseWasReadEndsThatCopyWithCopyFailBeforeTheTerminate() throws Exception {
+        assertThat(closedWhileTheServerHoldsBack(c -> Collected.of(c.copyOut("COPY t FROM STDIN")).done, copyResponse('G', 0)))
+                .as("what the client wrote after the CopyInResponse").containsExactly('f', 'X');
+    }
+
+    /** The same for the query path's refusal of a COPY FROM STDIN (simpleQuery). Seen failing as above. */
+    @Test
+    void aCloseBeforeAQuerysCopyInResponseWasReadEndsThatCopyWithCopyFailBeforeTheTerminate() throws Exception {
+        assertThat(closedWhileTheServerHoldsBack(c -> c.simpleQuery("COPY t FROM STDIN"), copyResponse('G', 0)))
+                .as("what the client wrote after the CopyInResponse").containsExactly('f', 'X');
+    }
+
+    /**
+     * The copyOut twin: a close before the CopyOutResponse was read needs no CopyFail — the backend sends, and the
+     * close's CancelRequest stops it (57014, ReadyForQuery) — so the Terminate is all the client writes.
+     */
+    @Test
+    void aCloseBeforeTheCopyOutResponseWasReadWritesOnlyTheTerminateAfterTheCancelsAnswer() throws Exception {
+        assertThat(closedWhileTheServerHoldsBack(c -> Collected.of(c.copyOut("COPY t TO STDOUT")).done,
+                copyResponse('H', 0), copyData("1\n"), error("57014", "canceling statement due to user request"),
+                Backend.readyForQuery()))
+                .as("what the client wrote after the CopyOutResponse").containsExactly('X');
+    }
+
+    /**
+     * A close made while the server holds back its answer to the first Query: the session's script sends
+     * {@code answer} only once the close's CancelRequest came (the close has begun, so what the client reads from then
+     * on is the close's, not the exchange's), answers a CopyFail as a backend in COPY-IN mode does (its error, then
+     * ReadyForQuery), and closes at the Terminate as a backend exits. A close that waits out its deadline instead
+     * closes the socket with no Terminate. Returns the types the client wrote after {@code answer}, in order.
+     */
+    private static List<Character> closedWhileTheServerHoldsBack(Function<PgConnection, CompletableFuture<?>> start,
+                                                                 byte[]... answer) throws Exception {
+        CountDownLatch cancelCame = new CountDownLatch(1);
+        CompletableFuture<Void> queried = new CompletableFuture<>();
+        List<Character> written = new CopyOnWriteArrayList<>();
+        AtomicInteger order = new AtomicInteger();
+        try (ScriptedServer server = ScriptedServer.start(c -> {
+            if (order.getAndIncrement() > 0) {
+                c.readStartupPacket(); // the close's CancelRequest (sent again while unanswered)
+                cancelCame.countDown();
+                c.close(); // as the postmaster does once it signalled the backend
+                return;
+            }
+            afterQuery(session -> {
+                queried.complete(null);
+                if (!cancelCame.await(10, TimeUnit.SECONDS)) {
+                    throw new AssertionError("close() of a busy session sent no CancelRequest");
+                }
+                session.send(answer);
+                try {
+                    while (true) {
+                        char type = session.readMessage().type();
+                        written.add(type);
+                        if (type == 'f') {
+                            session.send(error("57014", "COPY from stdin failed"), Backend.readyForQuery());
+                        } else if (type == 'X') {
+                            session.close(); // as a backend exits after Terminate
+                            return;
+                        }
+                    }
+                } catch (IOException e) {
+                    // the client closed the socket without a Terminate: what it wrote is returned
+                }
+            }).play(c);
+        }); HostileClient client = new HostileClient(server, OPTIONS)) {
+            PgConnection connection = client.connect();
+            CompletableFuture<?> work = start.apply(connection);
+            value(queried);
+
+            connection.close().get(HostileClient.CASE_LIMIT.toMillis(), TimeUnit.MILLISECONDS);
+
+            assertThat(failure(work)).isInstanceOf(PgClosedException.class);
+            server.awaitConnectionsEnded(Duration.ofSeconds(5));
+            server.assertScriptsPassed();
+            return written;
         }
     }
 

@@ -241,18 +241,24 @@ public final class CopyInExchange extends CopyExchange {
      * The session ends (a close, the connection lost). A COPY still taking data is ended with CopyFail first: on a close
      * the backend then leaves COPY-IN mode and answers ReadyForQuery before the close's Terminate, which it would
      * otherwise read as "unexpected message type 0x58 during COPY from stdin" (REVIEW-20 Y3/C2); on a lost connection
-     * the write goes nowhere. No chunk of the feed is written after it.
+     * the write goes nowhere. No chunk of the feed is written after it. A COPY whose CopyInResponse was not read yet
+     * is the close's to end: it answers that response with the same CopyFail when it comes ({@code CancelFirstClose}).
      */
     @Override
     public void fail(PgException failure) {
         done = true;
         stopFeed();
         if (phase == Phase.COPYING) {
-            end(new CopyFail(CopyTexts.CLOSED));
+            end(closedCopyFail());
         }
         phase = Phase.ANSWERED;
         session.releaseWrites(this);
         end(failure);
+    }
+
+    /** The CopyFail a close ends a COPY FROM STDIN with: a copyIn's own, or any whose CopyInResponse came after the close began. */
+    public static CopyFail closedCopyFail() {
+        return new CopyFail(CopyTexts.CLOSED);
     }
 
     private void end(PgException failure) {

@@ -1,8 +1,6 @@
 package io.pgconn.internal.query;
 
-import io.netty.channel.EventLoop;
-import io.netty.util.concurrent.EventExecutor;
-import io.netty.util.internal.ThreadExecutorMap;
+import io.pgconn.EventLoops;
 import io.pgconn.query.Row;
 import io.pgconn.query.Segment;
 
@@ -152,8 +150,7 @@ final class BlockingRows implements Flow.Subscriber<Segment>, Iterator<Row>, Aut
      * connection's own) or every connection of another one.
      */
     private void refuseOnAnEventLoop() {
-        EventExecutor current = ThreadExecutorMap.currentExecutor();
-        if (current instanceof EventLoop) {
+        if (EventLoops.inAnyEventLoop()) {
             close();
             throw new IllegalStateException("the rows of " + statement + " were waited for on an event loop thread ("
                     + Thread.currentThread().getName() + "): a blocking read stalls the loop that delivers them; "

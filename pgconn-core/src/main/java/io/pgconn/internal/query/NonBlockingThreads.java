@@ -1,12 +1,9 @@
 package io.pgconn.internal.query;
 
-import io.netty.channel.EventLoop;
-import io.netty.util.internal.ThreadExecutorMap;
-
 /**
  * The threads on which a blocking wait for a pgconn future not yet complete is refused
- * ({@link SpinThenParkFuture}): a Netty event loop's, and one whose class implements Reactor's marker
- * {@code reactor.core.scheduler.NonBlocking} (the {@code parallel-N} and {@code single} schedulers'
+ * ({@link SpinThenParkFuture}): a Netty event loop's ({@link io.pgconn.EventLoops#inAnyEventLoop()}), and one whose class
+ * implements Reactor's marker {@code reactor.core.scheduler.NonBlocking} (the {@code parallel-N} and {@code single} schedulers'
  * threads, where Reactor's own {@code block()} refuses: new user 8 F2). pgconn-core does not depend on
  * Reactor: the marker is found by its name, once per thread class.
  */
@@ -23,11 +20,6 @@ final class NonBlockingThreads {
     };
 
     private NonBlockingThreads() {
-    }
-
-    /** Whether the current thread runs a Netty event loop. */
-    static boolean onAnEventLoop() {
-        return ThreadExecutorMap.currentExecutor() instanceof EventLoop;
     }
 
     /** Whether the current thread is one of Reactor's non-blocking threads. */

@@ -145,14 +145,9 @@ public interface QuerySession {
      */
     void requestCancel(java.util.function.BooleanSupplier unanswered);
 
-    /** {@link #requestCancel(java.util.function.BooleanSupplier)} sent once, never again (the COPY exchanges'). */
-    default void requestCancel() {
-        requestCancel(() -> false);
-    }
-
     /**
      * A CancelRequest may follow ({@link DeferredCancel}): exchanges submitted from now on wait unwritten, as
-     * behind one in flight, until {@link #releaseCancelHold()} (called after {@link #requestCancel()} when one is
+     * behind one in flight, until {@link #releaseCancelHold()} (called after {@link #requestCancel} when one is
      * sent), so that one sent later still cannot land on a later statement.
      */
     void holdForCancel();

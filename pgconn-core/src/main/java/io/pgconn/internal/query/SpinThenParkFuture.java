@@ -1,5 +1,7 @@
 package io.pgconn.internal.query;
 
+import io.pgconn.EventLoops;
+
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -12,7 +14,7 @@ import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
  * and a cancel request's: REVIEW-11), and every
  * stage made from it, whose blocking waits ({@link #join()}, {@link #get()}, {@link #get(long, TimeUnit)}):
  * <ul>
- * <li>are refused on an event loop thread, and on a thread of Reactor's that must not block
+ * <li>are refused on an event loop thread ({@link EventLoops}), and on a thread of Reactor's that must not block
  *     ({@link NonBlockingThreads}), while the future is not done ({@link IllegalStateException}
  *     naming the thread): the answer is read by the connection's event loop, so a wait on that loop — a
  *     {@code join()} inside a callback pgconn runs — would never end and would freeze every connection
@@ -136,14 +138,14 @@ public class SpinThenParkFuture<T> extends CompletableFuture<T> {
 
     /** Whether a blocking wait on this thread would spin (a spin is set and this is no event loop). */
     final boolean spinsOnThisThread() {
-        return spinNanos > 0 && !onAnEventLoop();
+        return spinNanos > 0 && !EventLoops.inAnyEventLoop();
     }
 
     private void refuseOnANonBlockingThread(String wait) {
         if (isDone()) {
             return;
         }
-        if (NonBlockingThreads.onAnEventLoop()) {
+        if (EventLoops.inAnyEventLoop()) {
             throw new IllegalStateException(wait + " on a pgconn future that is not complete, on an event loop thread ("
                     + Thread.currentThread().getName() + "): the loop would wait for an answer that only an event loop"
                     + " reads — forever when it is the connection's own, stalling every connection on it; compose"
@@ -155,10 +157,6 @@ public class SpinThenParkFuture<T> extends CompletableFuture<T> {
                     + " compose with thenCompose/thenApply (or Mono.fromFuture) instead, or wait on another thread"
                     + " (Schedulers.boundedElastic())");
         }
-    }
-
-    private static boolean onAnEventLoop() {
-        return NonBlockingThreads.onAnEventLoop();
     }
 
     private void spin(long nanos) {

@@ -1,5 +1,6 @@
 package io.pgconn.internal.query;
 
+import io.pgconn.EventLoops;
 import io.pgconn.PgClosedException;
 import io.pgconn.query.Segment;
 
@@ -75,6 +76,6 @@ final class StatementStart {
                                             TracedStatement traced, List<String> script) {
         return traced == null && script == null && first == FIRST_ATTEMPT && run.demandAskedOnSubscribe()
                 && !plan.hasTimeout() && !plan.paged() && plan.encoded() && !CopyRefusal.mayCopy(plan.sql())
-                && !NonBlockingThreads.onAnEventLoop(); // another connection's loop: its own work waits meanwhile
+                && !EventLoops.inAnyEventLoop(); // another connection's loop: its own work waits meanwhile
     }
 }

@@ -1,6 +1,8 @@
 package io.pgconn.internal.session;
 
 import io.netty.channel.Channel;
+import io.pgconn.internal.copy.CopyInExchange;
+import io.pgconn.internal.protocol.backend.CopyResponse;
 import io.pgconn.internal.protocol.backend.ErrorResponse;
 import io.pgconn.internal.protocol.backend.ReadyForQuery;
 import io.pgconn.internal.protocol.frontend.Sync;
@@ -34,8 +36,14 @@ import java.util.concurrent.ScheduledFuture;
  */
 final class CancelFirstClose {
 
-    /** How long the whole close may take: after it, the socket and the CancelRequests in flight are closed. */
-    static final Duration DEADLINE = Duration.ofSeconds(2);
+    /**
+     * How long the whole close may take: after it, the socket and the CancelRequests in flight are closed
+     * (docs/lifecycle.md §4: {@code close()} of a busy connection waits at most this long). One CancelRequest's span
+     * ({@link CancelHold#MAX_MILLIS}), not a rule of its own: the close's first CancelRequest — the only one when one
+     * statement runs — gets all the time any statement's cancel gets, and the close waits no longer than that; a
+     * pipeline's later positions share what is left of it.
+     */
+    static final Duration DEADLINE = Duration.ofMillis(CancelHold.MAX_MILLIS);
 
     private final Channel channel;
     private final PipelinedSession session;
@@ -74,9 +82,17 @@ final class CancelFirstClose {
         return cancelsEnded;
     }
 
-    /** A server message read while closing: dropped, counted. */
+    /**
+     * A server message read while closing: dropped, counted — except a CopyInResponse, answered with CopyFail: a COPY
+     * FROM STDIN began whose response its exchange did not read before the close (a copyIn, or a COPY the query path
+     * or copyOut refuses). The backend then waits for our data, where no CancelRequest reaches it, so without the
+     * CopyFail it would wait out the close's deadline and log "unexpected EOF on client connection"; with it, its error
+     * and the owed ReadyForQuery follow, and the Terminate after them.
+     */
     void read(Object msg) {
-        if (msg instanceof ReadyForQuery) {
+        if (msg instanceof CopyResponse copy && copy.kind() == 'G' && !terminateWritten && channel.isActive()) {
+            channel.writeAndFlush(CopyInExchange.closedCopyFail());
+        } else if (msg instanceof ReadyForQuery) {
             readiesOwed--;
             answers++;
             cancels.answered(); // a CancelRequest waiting to be sent again for the position just answered ends

@@ -22,7 +22,16 @@ import java.util.function.Supplier;
  */
 final class CancelHold {
 
-    /** How long requests are held back at most while a CancelRequest is under way. */
+    /**
+     * How long one CancelRequest is given, from its first send: later exchanges are held back this long at most, and
+     * the request itself is ended then, its connection closed ({@code SessionEnd.cancelBounded}, the session's
+     * {@link #action}). One span for both, as they must agree: a request that outlived its hold could still deliver its
+     * signal to a statement the hold had released; a hold that outlived its request would keep later statements
+     * waiting for a cancel that was given up. 2 s: a cancel's dial, TLS handshake and send take milliseconds on a
+     * working network, so 2 s ends only one to a target that does not answer (a stopped postmaster, a lost route),
+     * while bounding what such a cancel costs the statements behind it (docs/query.md §5). A busy session's close is
+     * bounded by the same span ({@link CancelFirstClose#DEADLINE}).
+     */
     static final long MAX_MILLIS = 2_000;
     /**
      * A CancelRequest whose statement has not answered this long after the request ended is sent again (also each

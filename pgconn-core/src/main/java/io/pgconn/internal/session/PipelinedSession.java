@@ -299,7 +299,7 @@ public final class PipelinedSession implements QuerySession {
     }
 
     /**
-     * What {@link #requestCancel()} does: set by the connection, which knows how to reach the server.
+     * What {@link #requestCancel} does: set by the connection, which knows how to reach the server.
      * The returned future completes when the cancel connection has ended (or the attempt gave up); completing it
      * from outside ends the request, its connection closed.
      */

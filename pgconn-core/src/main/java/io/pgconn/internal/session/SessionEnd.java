@@ -30,8 +30,6 @@ import java.util.function.Supplier;
  */
 final class SessionEnd {
 
-    /** How long a statement's CancelRequest ({@link #cancelBounded}) is waited for at most before it is ended. */
-    private static final Duration CANCEL_WAIT = Duration.ofSeconds(2);
     /** How long a close waits for its Terminate to be written before it closes the socket anyway. */
     static final Duration FORCED_CLOSE_AFTER = Duration.ofSeconds(2);
 
@@ -242,7 +240,8 @@ final class SessionEnd {
     }
 
     /**
-     * A CancelRequest, ended after {@link #CANCEL_WAIT} at the latest, its socket closed then; completing the returned
+     * A CancelRequest, ended after {@link CancelHold#MAX_MILLIS} at the latest (the span its hold on later exchanges
+     * lasts at most: one rule, see there), its socket closed then; completing the returned
      * future (the request itself) ends it sooner the same way ({@link CancelHold#endRequests}). Its callers wait for its
      * end only, not its outcome.
      */
@@ -250,7 +249,7 @@ final class SessionEnd {
         try {
             CompletableFuture<Void> request = cancelRequest.get();
             // completing the request itself (not a copy) ends it: the canceller closes its socket then
-            request.completeOnTimeout(null, CANCEL_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+            request.completeOnTimeout(null, CancelHold.MAX_MILLIS, TimeUnit.MILLISECONDS);
             return request;
         } catch (RuntimeException e) {
             return CompletableFuture.completedFuture(null); // e.g. the event loops are shutting down

@@ -29,8 +29,7 @@ class NonBlockingThreadsTest {
     }
 
     @Test
-    void aPlainThreadIsNeitherAnEventLoopNorReactors() {
-        assertThat(NonBlockingThreads.onAnEventLoop()).isFalse();
+    void aPlainThreadIsNotOneOfReactors() {
         assertThat(NonBlockingThreads.onAReactorNonBlockingThread()).isFalse();
     }
 }

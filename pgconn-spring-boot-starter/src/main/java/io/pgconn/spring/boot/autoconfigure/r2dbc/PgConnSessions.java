@@ -1,7 +1,6 @@
 package io.pgconn.spring.boot.autoconfigure.r2dbc;
 
-import io.netty.channel.EventLoop;
-import io.netty.util.internal.ThreadExecutorMap;
+import io.pgconn.EventLoops;
 import io.pgconn.PgConnection;
 import io.pgconn.query.TransactionOptions;
 import io.pgconn.query.TransactionStatus;
@@ -55,10 +54,23 @@ import java.util.function.Function;
  *     refused with an {@link IllegalStateException} before the nested work runs. A nested failure inside an
  *     {@link #inSavepoint} that rolled back to its savepoint does not mark it: the savepoint undid it (as Spring resets
  *     rollback-only there). (Before, a nested call borrowed a second session: a pool whose every session was lent to
- *     such a caller waited for ever, a pool of one at the first nested call.) {@link #withSession} inside that work,
- *     and any call on another thread, still borrows a session of its own — the same pool deadlock when every session
- *     is held by a caller doing so (for ever under the default {@code pg.conn.pool.max-acquire-time} of 0, at once with
- *     a pool of one): pass the {@link PgConnection} down instead.</li>
+ *     such a caller waited for ever, a pool of one at the first nested call.)</li>
+ * <li>A {@link #withSession} called inside {@code inTransaction}'s work, on the same thread and over the same
+ *     {@link ConnectionFactory}, works in that transaction too (session 22; before, it borrowed a second session: the
+ *     same pool deadlock): its work gets the transaction's session — it sees the transaction's uncommitted writes, and
+ *     its own commit or roll back with the transaction, as Spring's {@code DataSourceUtils.getConnection} hands the
+ *     transaction-bound connection — through a view whose {@code commit()}, {@code rollback()}, {@code close()} and
+ *     {@code begin()} return a future failed with an {@link IllegalStateException} and leave the transaction as it was
+ *     (a {@code COMMIT} run as SQL is not refused: the enclosing call then says its work ended the transaction, as
+ *     above). Its exception is rethrown as it is and marks nothing: {@code withSession} is no transaction boundary, so
+ *     outer work that catches it and returns commits its writes, as a {@code JdbcTemplate} call's in a Spring
+ *     transaction. Savepoints on that session ({@link #inSavepoint}) work.</li>
+ * <li>A call on another thread is in no transaction of this one (the transaction is bound to its thread, as Spring's):
+ *     it borrows a session of its own, which does not see the transaction's uncommitted writes. Outer work that waits
+ *     for such a call while every session of the pool is held by callers doing so deadlocks the pool (for ever under the
+ *     default {@code pg.conn.pool.max-acquire-time} of 0, at once with a pool of one): pass the {@link PgConnection}
+ *     down instead. So does a {@code withSession} inside another {@code withSession}'s work: outside a transaction
+ *     there is nothing to join.</li>
  * <li>Transaction control is the core API's ({@link PgConnection#begin(TransactionOptions)},
  *     {@code commit()}, {@code rollback()}), so its failures are the core's {@link io.pgconn.PgException}s,
  *     as the work's own: a commit PostgreSQL answered with {@code ROLLBACK} is a
@@ -149,10 +161,17 @@ public final class PgConnSessions {
      * the session goes back, one round trip ({@code SELECT 1}, bounded by {@code rollbackWait}) checks that nothing
      * the work submitted is still in flight: a stream it left open and unread would hold every statement of the
      * session's next borrower back for ever. Unanswered, the session is closed, with a WARN (the work's result
-     * stands; its answered statements took effect).
+     * stands; its answered statements took effect). Called inside {@link #inTransaction}'s work on this thread (over
+     * the same {@link ConnectionFactory}), it borrows nothing: {@code work} runs in that transaction, on a view of its
+     * session that refuses to commit, roll back, close or begin (see the class comment), and nothing is checked or
+     * handed back after it — the enclosing {@code inTransaction} does that.
      */
     public <T> T withSession(Function<? super PgConnection, ? extends T> work) {
         refuseOnANonBlockingThread("withSession");
+        ThreadBoundTransaction transaction = ThreadBoundTransaction.current(this.connectionFactory);
+        if (transaction != null) {
+            return transaction.lendToWithSession(work);
+        }
         return BorrowedSession.lendForAnyWork(this.connectionFactory, this.unwrap, this.rollbackWait, work);
     }
 
@@ -258,25 +277,26 @@ public final class PgConnSessions {
      */
     public <T> T inSavepoint(PgConnection session, String name, Function<? super PgConnection, ? extends T> work) {
         refuseOnANonBlockingThread("inSavepoint");
-        CoreFutureWait.await(session.setSavepoint(name));
-        ThreadBoundTransaction bound = ThreadBoundTransaction.on(session);
+        PgConnection underlying = TransactionSessionView.underlying(session); // closable when a step goes unanswered
+        CoreFutureWait.await(underlying.setSavepoint(name));
+        ThreadBoundTransaction bound = ThreadBoundTransaction.on(underlying);
         Throwable markAtTheSavepoint = bound == null ? null : bound.mark();
         T result;
         try {
             result = work.apply(session);
         } catch (Throwable failure) {
             try {
-                afterSavepointWork(session.rollbackToSavepoint(name), "ROLLBACK TO SAVEPOINT " + name, session);
+                afterSavepointWork(underlying.rollbackToSavepoint(name), "ROLLBACK TO SAVEPOINT " + name, underlying);
                 if (bound != null) { // a nested inTransaction that failed in there was undone with the rest
                     bound.restoreMark(markAtTheSavepoint);
                 }
-                afterSavepointWork(session.releaseSavepoint(name), "RELEASE SAVEPOINT " + name, session);
+                afterSavepointWork(underlying.releaseSavepoint(name), "RELEASE SAVEPOINT " + name, underlying);
             } catch (RuntimeException rollbackFailure) {
                 failure.addSuppressed(rollbackFailure);
             }
             throw failure;
         }
-        afterSavepointWork(session.releaseSavepoint(name), "RELEASE SAVEPOINT " + name, session);
+        afterSavepointWork(underlying.releaseSavepoint(name), "RELEASE SAVEPOINT " + name, underlying);
         return result;
     }
 
@@ -290,7 +310,7 @@ public final class PgConnSessions {
     /** Before anything is borrowed: the blocking waits below would stall an event loop, or Reactor refuses them. */
     static void refuseOnANonBlockingThread(String method) {
         String thread = Thread.currentThread().getName();
-        if (ThreadExecutorMap.currentExecutor() instanceof EventLoop) {
+        if (EventLoops.inAnyEventLoop()) {
             throw new IllegalStateException("PgConnSessions." + method + " on an event loop thread (" + thread
                     + "): it blocks until the pool lends a session and the server answers, which would stall every"
                     + " connection of this loop; call it from a blocking thread (a servlet request's,"

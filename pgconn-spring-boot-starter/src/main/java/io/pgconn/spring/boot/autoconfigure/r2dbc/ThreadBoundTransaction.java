@@ -18,7 +18,9 @@ import java.util.function.Function;
  * borrowing a second session from the same pool: with every session lent to a caller that waits for a second one,
  * that was a pool deadlock, for ever under the default {@code pg.conn.pool.max-acquire-time} of 0 (a pool of one:
  * the first nested call). A joined work's failure marks the transaction rollback-only, as Spring's participating
- * transactions do: its writes cannot be told apart from the outer work's.
+ * transactions do: its writes cannot be told apart from the outer work's. A {@code withSession} called inside that work
+ * works in the transaction too (session 22; before, the same pool deadlock), on a view of its session that refuses to
+ * end it ({@link #lendToWithSession}).
  */
 final class ThreadBoundTransaction {
 
@@ -45,12 +47,16 @@ final class ThreadBoundTransaction {
         return bound == null ? null : bound.get(connectionFactory);
     }
 
-    /** The transaction bound to this thread whose session is {@code session}, if any ({@code inSavepoint}'s). */
+    /**
+     * The transaction bound to this thread whose session is {@code session} (or the {@link TransactionSessionView} of
+     * it {@code withSession} lent), if any ({@code inSavepoint}'s).
+     */
     static @Nullable ThreadBoundTransaction on(PgConnection session) {
         Map<ConnectionFactory, ThreadBoundTransaction> bound = BOUND.get();
         if (bound != null) {
+            PgConnection underlying = TransactionSessionView.underlying(session);
             for (ThreadBoundTransaction transaction : bound.values()) {
-                if (transaction.session == session) {
+                if (transaction.session == underlying) {
                     return transaction;
                 }
             }
@@ -110,6 +116,19 @@ final class ThreadBoundTransaction {
             }
             throw failure;
         }
+    }
+
+    /**
+     * Runs the work of a {@code withSession} called inside this transaction's work on this thread: on the transaction's
+     * session, as Spring's {@code DataSourceUtils.getConnection} hands the transaction-bound connection — so it sees the
+     * transaction's uncommitted writes, and its own commit or roll back with the transaction — through a
+     * {@link TransactionSessionView}, whose commit, rollback, close and begin are refused. Its exception is rethrown as
+     * it is and does not mark the transaction rollback-only: {@code withSession} is no transaction boundary (its
+     * statements stay, as each commits on its own outside a transaction, and as a {@code JdbcTemplate} call's in a
+     * Spring transaction); a statement the server refused has failed the transaction anyway.
+     */
+    <T> T lendToWithSession(Function<? super PgConnection, ? extends T> work) {
+        return work.apply(new TransactionSessionView(this.session));
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.pgconn.spring.boot.autoconfigure.r2dbc;
 
 import io.pgconn.PgConnection;
+import io.pgconn.PgConnectionFactory;
 import io.pgconn.query.IsolationLevel;
 import io.pgconn.query.TransactionOptions;
 import io.pgconn.query.TransactionStatus;
@@ -18,9 +19,17 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BiConsumer;
+import java.util.function.Supplier;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -52,6 +61,10 @@ class PgConnSessionsNestedIT {
 
     /** Runs {@code test} with the bean and a table of its own; after it, the one session is idle and back in the pool. */
     private void run(BiConsumer<PgConnSessions, String> test) {
+        run(runner, test);
+    }
+
+    private static void run(ApplicationContextRunner runner, BiConsumer<PgConnSessions, String> test) {
         runner.withPropertyValues("pg.conn.hosts=" + StarterCluster.label(PG.primary())).run(context -> {
             PgConnSessions sessions = context.getBean(PgConnSessions.class);
             PoolMetrics pool = context.getBean(ConnectionPool.class).getMetrics().orElseThrow();
@@ -59,6 +72,8 @@ class PgConnSessionsNestedIT {
             sessions.withSession(c -> c.simpleQuery("CREATE TABLE " + table + " (id int PRIMARY KEY)").join());
             test.accept(sessions, table);
             assertThat(pool.acquiredSize()).as("sessions still lent").isZero();
+            assertThat(context.getBean(PgConnectionFactory.class).openConnections()).as("open sessions")
+                    .isEqualTo(pool.allocatedSize());
             assertThat(sessions.<TransactionStatus>withSession(PgConnection::transactionStatus)).isEqualTo(TransactionStatus.IDLE);
         });
     }
@@ -223,5 +238,134 @@ class PgConnSessionsNestedIT {
                             innermost -> innermost.simpleQuery("SHOW transaction_isolation").join().singleValue())));
             assertThat(level).isEqualTo("serializable");
         });
+    }
+
+    /**
+     * {@code withSession} inside {@code inTransaction}'s work, on the same thread: its work gets the transaction's
+     * session (as Spring's {@code DataSourceUtils.getConnection} the transaction-bound connection) — it sees the
+     * outer's uncommitted row, its writes commit with the transaction and a rollback of the outer call undoes them. A
+     * failure of its work that the outer work catches does not mark the transaction (withSession is no transaction
+     * boundary: its statements stay, as a JdbcTemplate call's in a Spring transaction). Seen failing before the fix:
+     * withSession borrowed a second session, which the pool of one could only lend after the transaction — a hang,
+     * ended by this timeout.
+     */
+    @Test
+    @Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void withSessionInsideTheTransactionWorksInItOnItsSession() {
+        run((sessions, table) -> {
+            String result = sessions.inTransaction(outer -> {
+                insert(outer, table, 1);
+                return sessions.withSession(inner -> {
+                    assertThat(inner.processId()).as("the transaction's session").isEqualTo(outer.processId());
+                    assertThat(inner.transactionStatus()).isEqualTo(TransactionStatus.IN_TRANSACTION);
+                    assertThat(inner.query("SELECT count(*) FROM " + table).join().single(Long.class))
+                            .as("the outer's row, not committed yet").isEqualTo(1L);
+                    insert(inner, table, 2);
+                    return "in the transaction";
+                });
+            });
+            assertThat(result).isEqualTo("in the transaction");
+            assertThat(ids(sessions, table)).isEqualTo("1,2");
+
+            IllegalArgumentException thrown = new IllegalArgumentException("outer failure");
+            assertThatThrownBy(() -> sessions.inTransaction(outer -> {
+                sessions.withSession(inner -> {
+                    insert(inner, table, 3);
+                    return null;
+                });
+                insert(outer, table, 4);
+                throw thrown;
+            })).isSameAs(thrown).satisfies(e -> assertThat(e.getSuppressed()).isEmpty());
+            assertThat(ids(sessions, table)).as("the inner write rolled back with the outer").isEqualTo("1,2");
+
+            IllegalArgumentException innerFailure = new IllegalArgumentException("inner failure");
+            AtomicReference<Throwable> caught = new AtomicReference<>();
+            sessions.inTransaction(outer -> {
+                try {
+                    sessions.withSession(inner -> {
+                        insert(inner, table, 5);
+                        throw innerFailure;
+                    });
+                } catch (IllegalArgumentException e) {
+                    caught.set(e);
+                }
+                insert(outer, table, 6);
+                return null;
+            });
+            assertThat(caught.get()).isSameAs(innerFailure);
+            assertThat(ids(sessions, table)).as("committed with the transaction").isEqualTo("1,2,5,6");
+        });
+    }
+
+    /**
+     * The session withSession lends inside a transaction cannot end it: its {@code commit()}, {@code rollback()},
+     * {@code close()} and {@code begin()} fail (an {@link IllegalStateException} saying why) and leave the transaction
+     * and the session as they were; savepoints on it work, as {@code inSavepoint}, and the outer call commits.
+     */
+    @Test
+    @Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void theSessionWithSessionLendsInATransactionRefusesToEndIt() {
+        run((sessions, table) -> {
+            sessions.inTransaction(outer -> {
+                insert(outer, table, 1);
+                return sessions.withSession(inner -> {
+                    List<Supplier<CompletableFuture<Void>>> ends = List.of(inner::commit, inner::rollback, inner::close, inner::begin);
+                    for (Supplier<CompletableFuture<Void>> end : ends) {
+                        assertThatThrownBy(() -> end.get().join()).isInstanceOf(CompletionException.class)
+                                .cause().isInstanceOf(IllegalStateException.class)
+                                .hasMessageContaining("PgConnSessions.withSession")
+                                .hasMessageContaining("the transaction inTransaction holds open on this thread");
+                    }
+                    assertThat(inner.isClosed()).isFalse();
+                    assertThat(inner.transactionStatus()).isEqualTo(TransactionStatus.IN_TRANSACTION);
+                    insert(inner, table, 2);
+                    assertThatThrownBy(() -> sessions.inSavepoint(inner, "part", s -> {
+                        insert(s, table, 3);
+                        throw new IllegalArgumentException("the part fails");
+                    })).hasMessage("the part fails");
+                    return sessions.inSavepoint(inner, "part", s -> {
+                        insert(s, table, 4);
+                        return null;
+                    });
+                });
+            });
+            assertThat(ids(sessions, table)).isEqualTo("1,2,4");
+        });
+    }
+
+    /**
+     * A withSession on another thread is not in the transaction (the transaction is bound to its thread, as Spring's):
+     * it borrows a session of its own (a pool of two here), which does not see the uncommitted row.
+     */
+    @Test
+    @Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void withSessionOnAnotherThreadBorrowsASessionOutsideTheTransaction() {
+        ExecutorService other = Executors.newSingleThreadExecutor();
+        try {
+            run(runner.withPropertyValues("pg.conn.pool.max-size=2"), (sessions, table) -> {
+                sessions.inTransaction(outer -> {
+                    insert(outer, table, 1);
+                    int outerPid = outer.processId();
+                    long seen = await(other.submit(() -> sessions.withSession(c -> {
+                        assertThat(c.processId()).as("a session of its own").isNotEqualTo(outerPid);
+                        assertThat(c.transactionStatus()).isEqualTo(TransactionStatus.IDLE);
+                        return c.query("SELECT count(*) FROM " + table).join().single(Long.class);
+                    })));
+                    assertThat(seen).as("the uncommitted row").isZero();
+                    return null;
+                });
+                assertThat(ids(sessions, table)).isEqualTo("1");
+            });
+        } finally {
+            other.shutdownNow();
+        }
+    }
+
+    private static <T> T await(Future<T> future) {
+        try {
+            return future.get();
+        } catch (InterruptedException | ExecutionException e) {
+            throw new IllegalStateException(e);
+        }
     }
 }
