@@ -119,6 +119,16 @@ final class ExtendedExchange extends ExtendedRequest {
         return (!syncSent && (describing || paged)) || ((plan.hasTimeout() || mayCopy) && !done);
     }
 
+    /**
+     * Only while its Sync is unwritten: a statement with a timeout (or a possible COPY) holds the writes until its
+     * ReadyForQuery also after its Sync went out, and that ReadyForQuery is owed — a close that did not count it wrote
+     * its Terminate without ever sending this statement's CancelRequest (REVIEW-22 R22-4).
+     */
+    @Override
+    public boolean syncPending() {
+        return holdsWrites() && !syncSent;
+    }
+
     /** Lets the exchanges behind this one be written once nothing holds them any more. */
     private void releaseWritesIfFree() {
         if (session != null && !holdsWrites()) {
