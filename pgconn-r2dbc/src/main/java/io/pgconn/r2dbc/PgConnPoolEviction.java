@@ -14,7 +14,10 @@ import java.util.function.Consumer;
 /**
  * Makes an r2dbc-pool evict a pgconn connection the moment it is no longer usable (closed, or its
  * server no longer satisfies {@code target_session_attrs}, see {@link io.r2dbc.spi.Connection#validate}
- * with LOCAL), before it is handed out. Validation on acquire alone would fail an acquire per stale
+ * with LOCAL), before it is handed out; and a {@code prefer-standby} connection whose server is a primary
+ * while the factory's host memory holds a standby up (reason {@code preferred-role}): usable, so
+ * {@code validate} keeps passing it and a borrower keeps it, but it goes when it is released or found
+ * idle, and the pool's next connect reaches the standby (docs/r2dbc.md §4). Validation on acquire alone would fail an acquire per stale
  * connection (r2dbc-pool retries {@code acquireRetry} times, then gives up), so after a failover with
  * many idle connections to the old primary an application would see errors; with this eviction they
  * are closed and skipped, and the acquire gets a live connection or a new one.
@@ -38,7 +41,8 @@ public final class PgConnPoolEviction {
     /**
      * As {@link #apply(ConnectionPoolConfiguration.Builder, Duration, Duration)}, telling
      * {@code evicted} why each unusable connection was evicted: {@code closed}, {@code role} (its
-     * server no longer satisfies {@code target_session_attrs}) or {@code host-down} (e.g. for a meter).
+     * server no longer satisfies {@code target_session_attrs}), {@code host-down}, or {@code preferred-role}
+     * (prefer-standby on a primary while a standby is up) (e.g. for a meter).
      *
      * <p>Told when the pool destroys the connection, not by the eviction predicate: r2dbc-pool also
      * drops a connection without asking the predicate, when {@code validate(LOCAL)} fails as it is
@@ -64,7 +68,7 @@ public final class PgConnPoolEviction {
         BiPredicate<Connection, PooledRefMetadata> predicate = predicate(maxIdleTime, maxLifeTime, reason -> { });
         Consumer<PoolBuilder<Connection, ? extends PoolConfig<? extends Connection>>> customizer =
                 poolBuilder -> poolBuilder.evictionPredicate(predicate).destroyHandler(connection -> {
-                    PgConnUnwrap.driverConnection(connection).map(pg -> pg.usability().label()).ifPresent(evicted);
+                    PgConnUnwrap.driverConnection(connection).map(pg -> pg.evictionVerdict().label()).ifPresent(evicted);
                     return connection.close(); // what r2dbc-pool's own destroy handler does
                 });
         return builder.customizer(customizer.andThen(alsoCustomize));
@@ -91,7 +95,7 @@ public final class PgConnPoolEviction {
                 return true;
             }
             SessionValidity.Verdict verdict = PgConnUnwrap.driverConnection(connection)
-                    .map(PgConnR2dbcConnection::usability).orElse(SessionValidity.Verdict.USABLE);
+                    .map(PgConnR2dbcConnection::evictionVerdict).orElse(SessionValidity.Verdict.USABLE);
             if (verdict != SessionValidity.Verdict.USABLE) {
                 evicted.accept(verdict.label());
                 return true;

@@ -397,6 +397,14 @@ final class PgConnR2dbcConnection implements Connection, Wrapped<PgConnection>, 
         return SessionValidity.check(session.connection(), factory.targetSessionAttrs(), factory.hostStatus(hostLabel));
     }
 
+    /** {@link #usability()}, or that a prefer-standby session sits on a primary while a standby is up: for a pool's eviction of unlent sessions. */
+    SessionValidity.Verdict evictionVerdict() {
+        io.pgconn.HostStatus memory = factory.hostStatus(hostLabel);
+        SessionValidity.Verdict usable = SessionValidity.check(session.connection(), factory.targetSessionAttrs(), memory);
+        return SessionValidity.preferredRole(usable, factory.targetSessionAttrs(),
+                SessionValidity.sessionRole(session.connection(), memory), hostLabel, factory::hostStatuses);
+    }
+
     @Override
     public ConnectionMetadata getMetadata() {
         PgConnection connection = session.connection();

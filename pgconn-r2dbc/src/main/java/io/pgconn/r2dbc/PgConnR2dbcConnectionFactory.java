@@ -91,6 +91,11 @@ public final class PgConnR2dbcConnectionFactory implements ConnectionFactory, Au
         return hostLabel == null ? null : core.hostStatus(hostLabel);
     }
 
+    /** What the core factory remembers of every configured host, in configuration order. */
+    java.util.List<HostStatus> hostStatuses() {
+        return core.hostStatuses();
+    }
+
     /** Closes the core factory if this factory created it (from an R2DBC URL); a shared one stays open. */
     @Override
     public void close() {

@@ -6,7 +6,9 @@ import io.pgconn.HostStatus;
 import io.pgconn.ServerRole;
 import io.pgconn.config.TargetSessionAttrs;
 
+import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * Decides {@code validate(LOCAL)} without a round trip: a session is usable while it is open and
@@ -20,6 +22,11 @@ import java.util.Map;
  * role's or database's connection limit reached) does not: it is up, and the sessions open to it are
  * the ones still working — dropping them freed slots for logins the pool then made and dropped again
  * (NEW-USER-13 F1: 962 logins in 8 s, a smaller pool afterwards).
+ *
+ * <p>A pool's eviction asks one thing more ({@link #preferredRole}): a {@code prefer-standby} session on a
+ * primary is usable (libpq's second pass takes a primary), but not where the factory would put it now
+ * once a standby is known up — the pool drops it when it is released or idle, never under a borrower
+ * (NEW-USER-22 F4: after a switchover every read stayed on the promoted primary for the sessions' life).
  */
 final class SessionValidity {
 
@@ -28,7 +35,9 @@ final class SessionValidity {
 
     /** Why a session is not usable, or that it is. */
     enum Verdict {
-        USABLE(null), CLOSED("closed"), WRONG_ROLE("role"), HOST_DOWN("host-down");
+        USABLE(null), CLOSED("closed"), WRONG_ROLE("role"), HOST_DOWN("host-down"),
+        /** Usable, but a {@code prefer-standby} session on a primary while a standby is known up: evicted unlent only. */
+        NOT_PREFERRED_ROLE("preferred-role");
 
         private final String label;
 
@@ -36,7 +45,7 @@ final class SessionValidity {
             this.label = label;
         }
 
-        /** A short label for meters ({@code closed}, {@code role}, {@code host-down}); null when usable. */
+        /** A short label for meters ({@code closed}, {@code role}, {@code host-down}, {@code preferred-role}); null when usable. */
         String label() {
             return label;
         }
@@ -69,6 +78,37 @@ final class SessionValidity {
             }
         }
         return Verdict.USABLE;
+    }
+
+    /**
+     * {@code usable} (what {@link #check} said), or {@link Verdict#NOT_PREFERRED_ROLE} when it was usable, the target is
+     * {@code prefer-standby}, the session's server is a primary ({@code sessionRole}: its ParameterStatus, else host
+     * memory) and host memory ({@code hosts}, every configured host) holds another host {@code up} as a standby: a
+     * new connect would get that standby (its first pass). With no standby up (down, {@code full}, unknown, or none
+     * configured) the primary is where prefer-standby puts reads, and the session stays. {@code hosts} is asked only
+     * in that case (a list built per call; a prefer-standby pool on a standby never builds it).
+     */
+    static Verdict preferredRole(Verdict usable, TargetSessionAttrs target, ServerRole sessionRole, String ownHost,
+                                 Supplier<List<HostStatus>> hosts) {
+        if (usable != Verdict.USABLE || target != TargetSessionAttrs.PREFER_STANDBY
+                || (sessionRole != ServerRole.PRIMARY && sessionRole != ServerRole.READ_ONLY_PRIMARY)) {
+            return usable;
+        }
+        for (HostStatus host : hosts.get()) {
+            if (!host.host().equals(ownHost) && host.state() == HostStatus.State.UP && host.role() == ServerRole.STANDBY) {
+                return Verdict.NOT_PREFERRED_ROLE;
+            }
+        }
+        return usable;
+    }
+
+    /** The session's server role: its own ParameterStatus (PostgreSQL 14+), else what host memory holds. */
+    static ServerRole sessionRole(PgConnection connection, HostStatus hostMemory) {
+        ServerRole live = liveRole(connection.parameters());
+        if (live != ServerRole.UNKNOWN || hostMemory == null) {
+            return live;
+        }
+        return hostMemory.role();
     }
 
     /** The label host memory files a session's host under (null for a session without a host spec). */

@@ -8,14 +8,15 @@ import java.util.stream.Collectors;
 
 /**
  * How many connections one pgconn R2DBC pool evicted as unusable since start, by reason:
- * {@code closed}, {@code role} (its server no longer satisfies {@code target_session_attrs}) or
- * {@code host-down}. One count, read by both the {@code pg.conn.pool.evictions} meter and the
+ * {@code closed}, {@code role} (its server no longer satisfies {@code target_session_attrs}),
+ * {@code host-down}, or {@code preferred-role} (a {@code prefer-standby} session on a primary, dropped
+ * unlent while a standby is up; not unusable, but not where the factory puts reads). One count, read by both the {@code pg.conn.pool.evictions} meter and the
  * {@code pgConn} health, so the two always agree.
  */
 public final class PgConnPoolEvictions implements PgConnPoolEvictionListener {
 
     /** Every reason {@code io.pgconn.r2dbc.PgConnPoolEviction} reports, in a stable order. */
-    public static final List<String> REASONS = List.of("role", "host-down", "closed");
+    public static final List<String> REASONS = List.of("role", "host-down", "closed", "preferred-role");
 
     private final String poolName;
 

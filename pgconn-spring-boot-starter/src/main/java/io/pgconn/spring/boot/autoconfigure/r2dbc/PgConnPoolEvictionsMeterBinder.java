@@ -9,7 +9,7 @@ import java.util.List;
 /**
  * {@value #NAME}: connections a pgconn R2DBC pool evicted as unusable, tagged {@code name} (the
  * pool's bean name, the tag Boot puts on the same pool's {@code r2dbc.pool.*} meters),
- * {@code reason} ({@code role}, {@code host-down}, {@code closed}) and {@code db.system.name}.
+ * {@code reason} ({@code role}, {@code host-down}, {@code closed}, {@code preferred-role}) and {@code db.system.name}.
  * Registered for every reason at start, so a dashboard shows 0 before the first failover.
  */
 public final class PgConnPoolEvictionsMeterBinder implements MeterBinder {

@@ -123,7 +123,7 @@ class PgConnR2dbcStarterIT {
         }
         assertThat(meters.get("r2dbc.pool.acquired").tag("name", POOL).gauge().value()).isZero();
         assertThat(meters.get("r2dbc.pool.idle").tag("name", POOL).gauge().value()).isGreaterThanOrEqualTo(1);
-        for (String reason : List.of("role", "host-down", "closed")) {
+        for (String reason : List.of("role", "host-down", "closed", "preferred-role")) {
             assertThat(meters.find("pg.conn.pool.evictions").tags("name", POOL, "reason", reason).functionCounter())
                     .as("pg.conn.pool.evictions{name=%s, reason=%s} from the start", POOL, reason).isNotNull();
         }
