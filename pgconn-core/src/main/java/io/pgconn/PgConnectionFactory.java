@@ -76,7 +76,8 @@ public interface PgConnectionFactory extends AutoCloseable {
 
     /**
      * Tells this factory's host memory that {@code host} just refused a watcher's new login because it has no
-     * free slot (SQLSTATE 53300, {@link PgErrors#isNoFreeSlot}) — {@link HostStatus.State#FULL}: the server is
+     * free slot (SQLSTATE 53300, {@link PgErrors#isNoFreeSlot}), or left it unanswered while the watcher's open
+     * session to it answered (a pooler's queue) — {@link HostStatus.State#FULL}: the server is
      * up and the sessions open to it are fine (a pool keeps them), the next {@code connect()} tries it last,
      * for {@code hostRecheckInterval}, as after {@link #reportHostDown}. Keeps the last known role.
      * {@code reason} must hold no secret.

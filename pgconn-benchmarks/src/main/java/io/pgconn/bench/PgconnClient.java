@@ -17,7 +17,6 @@ import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.Flow;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -215,48 +214,19 @@ class PgconnClient implements Client {
         return KeepInFlight.run(count, inFlight, i -> c.query(INSERT_SQL, i, "value " + i));
     }
 
-    /** The statement's stream with a demand of 256 rows at a time (the socket is not read while demand is zero). */
+    /** The statement's stream with a demand of 256 segments at a time (the socket is not read while demand is zero). */
     @Override
     public CompletableFuture<Integer> streamRows(Object connection, Runnable midway) {
-        CompletableFuture<Integer> done = new CompletableFuture<>();
-        ((PgConnection) connection).statement(STREAM_SQL).execute().subscribe(new Flow.Subscriber<Segment>() {
-            private Flow.Subscription subscription;
-            private int rows;
-            private int left;
-
-            @Override
-            public void onSubscribe(Flow.Subscription s) {
-                subscription = s;
-                left = STREAM_DEMAND;
-                s.request(STREAM_DEMAND);
+        CountingSubscriber<Segment> reader = new CountingSubscriber<>(STREAM_DEMAND, segment -> {
+            if (segment instanceof Row r) {
+                r.getInt(0);
+                r.getString(1);
+                return true;
             }
-
-            @Override
-            public void onNext(Segment segment) {
-                if (segment instanceof Row r) {
-                    r.getInt(0);
-                    r.getString(1);
-                    if (++rows == STREAM_TOTAL / 2) {
-                        midway.run();
-                    }
-                }
-                if (--left == 0) {
-                    left = STREAM_DEMAND;
-                    subscription.request(STREAM_DEMAND);
-                }
-            }
-
-            @Override
-            public void onError(Throwable t) {
-                done.completeExceptionally(t);
-            }
-
-            @Override
-            public void onComplete() {
-                done.complete(rows);
-            }
-        });
-        return done;
+            return false;
+        }, STREAM_TOTAL / 2, midway);
+        ((PgConnection) connection).statement(STREAM_SQL).execute().subscribe(reader);
+        return reader.done().thenApply(Math::toIntExact);
     }
 
     @Override
@@ -280,33 +250,9 @@ class PgconnClient implements Client {
     /** {@code copyOut(sql)} with unbounded demand, every chunk (one row) counted on the event loop as it arrives. */
     @Override
     public CompletableFuture<Long> copyOut(Object connection) {
-        CompletableFuture<Long> done = new CompletableFuture<>();
-        ((PgConnection) connection).copyOut(COPY_OUT_SQL).subscribe(new Flow.Subscriber<java.nio.ByteBuffer>() {
-            private long rows;
-
-            @Override
-            public void onSubscribe(Flow.Subscription s) {
-                s.request(Long.MAX_VALUE);
-            }
-
-            @Override
-            public void onNext(java.nio.ByteBuffer row) {
-                if (row.hasRemaining()) {
-                    rows++;
-                }
-            }
-
-            @Override
-            public void onError(Throwable t) {
-                done.completeExceptionally(t);
-            }
-
-            @Override
-            public void onComplete() {
-                done.complete(rows);
-            }
-        });
-        return done;
+        CountingSubscriber<java.nio.ByteBuffer> reader = new CountingSubscriber<>(Long.MAX_VALUE, java.nio.ByteBuffer::hasRemaining);
+        ((PgConnection) connection).copyOut(COPY_OUT_SQL).subscribe(reader);
+        return reader.done();
     }
 
     @Override

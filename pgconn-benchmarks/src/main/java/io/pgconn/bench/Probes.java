@@ -5,6 +5,8 @@ import io.pgconn.PgConnection;
 import io.pgconn.PgConnectionFactory;
 import io.pgconn.config.ConnConfig;
 import io.pgconn.config.EnvironmentSource;
+import io.pgconn.query.Row;
+import io.pgconn.query.Segment;
 import io.pgconn.trace.PgTracer;
 import io.pgconn.Transport;
 
@@ -119,7 +121,9 @@ public final class Probes {
                 for (int round = -warmUp; round < n; round++) {
                     for (int f = 0; f < fetchSizes.length; f++) {
                         long start = System.nanoTime();
-                        long rows = DemandReader.readAll(c.statement(sql).fetchSize(fetchSizes[f]), 256);
+                        CountingSubscriber<Segment> reader = new CountingSubscriber<>(256, segment -> segment instanceof Row);
+                        c.statement(sql).fetchSize(fetchSizes[f]).execute().subscribe(reader);
+                        long rows = reader.done().join();
                         if (rows != 1_000_000) {
                             throw new IllegalStateException("fetchSize " + fetchSizes[f] + " delivered " + rows + " rows, expected 1000000");
                         }

@@ -256,7 +256,7 @@ public final class ConnConfig {
      * How long a thread blocked on a statement's future ({@code join()}, {@code get()}) spins with
      * {@code Thread.onSpinWait()} before it parks; zero (the default): it parks at once. Never on an
      * event loop thread. Trades CPU for one caller's latency; several callers per core lose throughput
-     * (docs/query.md §1).
+     * (docs/query.md §1). Spins that keep failing (outside load, long statements) back off per connection.
      */
     public Duration blockingWaitSpin() { return values.getOrDefault(Setting.BLOCKING_WAIT_SPIN); }
 

@@ -231,7 +231,8 @@ abstract class ConnConfigSetters {
     /**
      * How long a thread blocked on a statement's future ({@code join()}, {@code get()}) spins before
      * it parks; {@link java.time.Duration#ZERO} (the default) parks at once. At most 10 ms; never on an
-     * event loop. For one blocked caller per core (docs/query.md §1).
+     * event loop. For one blocked caller per core (docs/query.md §1). A connection whose spins keep running to their end
+     * without the answer backs off (its waits park at once, with a probing spin now and then) until one sees it.
      */
     public ConnConfig.Builder blockingWaitSpin(Duration spin) { return put(Setting.BLOCKING_WAIT_SPIN, spin); }
 

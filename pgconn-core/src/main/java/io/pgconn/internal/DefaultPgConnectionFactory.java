@@ -86,7 +86,7 @@ public final class DefaultPgConnectionFactory implements PgConnectionFactory {
         this.keyManagerFactory = keys;
         this.codecs = codecs;
         this.resources = new ConnectResources(group, transport, tracer, new SslContextFactory(trust, keys, trustSource), codecs);
-        this.connector = new MultiHostConnector(resources, new HostStatusRegistry(clock), new TypeOidCache(clock),
+        this.connector = new MultiHostConnector(resources, new HostStatusRegistry(clock, this::openSessionsTo), new TypeOidCache(clock),
                 HostShuffle.RANDOM);
     }
 
@@ -285,6 +285,11 @@ public final class DefaultPgConnectionFactory implements PgConnectionFactory {
     @Override
     public void forgetTypeOids() {
         connector.typeOidCache().forget();
+    }
+
+    /** Connections handed out and still open to the host labelled {@code hostLabel} (a scan: asked after a connect timed out). */
+    private int openSessionsTo(String hostLabel) {
+        return (int) open.stream().filter(c -> c.hostSpec() != null && hostLabel.equals(c.hostSpec().label())).count();
     }
 
     /** Connections handed out and still open. */

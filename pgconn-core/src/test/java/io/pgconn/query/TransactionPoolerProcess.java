@@ -19,7 +19,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.abort;
 
 /**
- * A PgBouncer in transaction pooling mode in front of a testkit server, started by a test from a generated ini: one
+ * A PgBouncer in transaction pooling mode (or another, {@link #start(int, String, int, String)}) in front of a testkit server, started by a test from a generated ini: one
  * database {@code pooled} (the server's {@code postgres}), {@code auth_type = trust} for {@code user}, a server pool
  * of {@code poolSize} sessions handed out last-in first-out ({@code server_round_robin = 0}, PgBouncer's default), a
  * free port on 127.0.0.1, no Unix socket, its log on its standard error (the directory's {@code pgbouncer.out}). Runs in the foreground as
@@ -42,6 +42,23 @@ final class TransactionPoolerProcess implements AutoCloseable {
 
     /** Starts PgBouncer in front of {@code server}, for {@code user}, with {@code poolSize} server sessions. */
     static TransactionPoolerProcess start(PgServer server, String user, int poolSize) throws IOException, InterruptedException {
+        return start(server.port(), user, poolSize);
+    }
+
+    /**
+     * Starts PgBouncer in front of the server (or a relay to it) on 127.0.0.1:{@code serverPort}, for {@code user}, with
+     * {@code poolSize} server sessions.
+     */
+    static TransactionPoolerProcess start(int serverPort, String user, int poolSize) throws IOException, InterruptedException {
+        return start(serverPort, user, poolSize, "transaction");
+    }
+
+    /**
+     * Starts PgBouncer as above in {@code poolMode} ({@code transaction}, {@code session}): in session mode a client
+     * keeps the server session it got until it disconnects, and a client's first query waits while all
+     * {@code poolSize} are held (its login is answered at once, from the first server session's parameters).
+     */
+    static TransactionPoolerProcess start(int serverPort, String user, int poolSize, String poolMode) throws IOException, InterruptedException {
         Path binary = onPath("pgbouncer");
         if (binary == null) {
             String why = "pgbouncer is not on the PATH: cannot test pgconn behind a transaction-mode pooler"
@@ -57,14 +74,14 @@ final class TransactionPoolerProcess implements AutoCloseable {
         Path users = Files.writeString(dir.resolve("userlist.txt"), "\"" + user + "\" \"\"\n");
         Path ini = Files.writeString(dir.resolve("pgbouncer.ini"), String.join("\n",
                 "[databases]",
-                "pooled = host=127.0.0.1 port=" + server.port() + " dbname=postgres",
+                "pooled = host=127.0.0.1 port=" + serverPort + " dbname=postgres",
                 "[pgbouncer]",
                 "listen_addr = 127.0.0.1",
                 "listen_port = " + port,
                 "unix_socket_dir =",
                 "auth_type = trust",
                 "auth_file = " + users,
-                "pool_mode = transaction",
+                "pool_mode = " + poolMode,
                 "default_pool_size = " + poolSize,
                 "server_round_robin = 0",
                 "ignore_startup_parameters = extra_float_digits,options",
@@ -84,6 +101,11 @@ final class TransactionPoolerProcess implements AutoCloseable {
     /** The port PgBouncer listens on (127.0.0.1), database {@code pooled}. */
     int port() {
         return port;
+    }
+
+    /** What PgBouncer logged so far (its standard error and output). */
+    String log() throws IOException {
+        return Files.readString(dir.resolve("pgbouncer.out"));
     }
 
     private void awaitListening() throws InterruptedException, IOException {

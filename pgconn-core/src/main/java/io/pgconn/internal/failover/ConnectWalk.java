@@ -330,7 +330,8 @@ final class ConnectWalk {
 
     /**
      * Only a host that could not take the session is remembered as down — or full, when it refused the session
-     * for want of a free slot (53300): up, its open sessions fine (docs/lifecycle.md §2.4). A failure
+     * for want of a free slot (53300), or answered the login and then not the connect's query within the host's
+     * budget while this factory holds open sessions to it: up, its open sessions fine (docs/lifecycle.md §2.4). A failure
      * that ends the walk — a refused password, a bad setting, a TLS verification failure, an ErrorResponse
      * such as 3D000 — is about this configuration, not about the host, and must not move the host to the
      * end of the next connects' order (libpq has no memory: it starts with the first host again).
@@ -346,10 +347,30 @@ final class ConnectWalk {
         }
         if (error.sqlState().filter(PgErrors::isNoFreeSlot).isPresent()) {
             registry.recordFull(host.label(), error.getMessage()); // up, no free slot: its open sessions are fine
+        } else if (attempt != null && attempt.timedOutLoggedIn()) {
+            recordTimedOutLoggedIn(host.label(), error);
         } else {
             registry.recordDown(host.label(), error.getMessage());
         }
         return true;
+    }
+
+    /**
+     * The host answered the login, then the connect's role probe or type OID query got no answer within its budget:
+     * while sessions of this factory to it are open, remembered full, not down — a pooler's queue (PgBouncer in
+     * session mode with every server session in use answers the login from its cached parameters and queues the
+     * first query) or a server too busy to answer, not a dead or frozen one (that answers no login); its open
+     * sessions are what still works, and a pool evicts on down (NEW-USER-21 F2). With none open, down.
+     */
+    private void recordTimedOutLoggedIn(String label, PgException error) {
+        int open = registry.openSessions(label);
+        if (open == 0) {
+            registry.recordDown(label, error.getMessage());
+            return;
+        }
+        registry.recordFull(label, error.getMessage() + "; it answered the login, and " + open + (open == 1 ? " session" : " sessions")
+                + " of this factory to it " + (open == 1 ? "is" : "are") + " open: remembered full, not down (a pooler's queue,"
+                + " e.g. PgBouncer in session mode with every server session in use, or a server too busy to answer a query)");
     }
 
     /** Whether connectTimeout has run out ({@link WalkTime#expired}). */

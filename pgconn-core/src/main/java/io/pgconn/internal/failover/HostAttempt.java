@@ -47,6 +47,10 @@ final class HostAttempt implements BiConsumer<ConnectionControl, Throwable>, Run
     private final long due;
     /** Guarded by this: an outcome reached the walk (or the budget ran out). */
     private boolean settled;
+    /** The session arrived: the host answered the login (set on the walk's loop, read by the budget's timer there). */
+    private volatile boolean loggedIn;
+    /** The budget ran out after {@link #loggedIn} (set before the walk hears of the timeout). */
+    private volatile boolean timedOutLoggedIn;
 
     HostAttempt(ConnectWalk walk, HostSpec host, List<SocketAddress> addresses, int position, AttemptScope scope, Duration budget) {
         this.walk = walk;
@@ -75,6 +79,14 @@ final class HostAttempt implements BiConsumer<ConnectionControl, Throwable>, Run
         return addresses.get(position);
     }
 
+    /**
+     * Whether this attempt timed out after the host (or a pooler in front of it) answered its login: the role probe or
+     * the type OID query got no answer in time, as in a session-mode pooler's queue (docs/lifecycle.md §2.4).
+     */
+    boolean timedOutLoggedIn() {
+        return timedOutLoggedIn;
+    }
+
     Duration elapsed() {
         return Duration.ofNanos(System.nanoTime() - startNanos);
     }
@@ -86,6 +98,7 @@ final class HostAttempt implements BiConsumer<ConnectionControl, Throwable>, Run
             end(null, error, true);
             return;
         }
+        loggedIn = true;
         step(connection, () -> {
             TargetSessionAttrs target = walk.target();
             ServerRole known = RoleCheck.fromParameters(connection.parameters());
@@ -190,6 +203,7 @@ final class HostAttempt implements BiConsumer<ConnectionControl, Throwable>, Run
             }
             settled = true;
         }
+        timedOutLoggedIn = loggedIn;
         walk.attemptEnded(this, null, new PgTimeoutException(host.label(), "server " + host.label()
                 + DialledAddressText.after(host.label(), address()) + " did not complete the connection within " + budget.toMillis() + "ms (hostConnectTimeout/connectTimeout)"
                 + Lateness.of(late)), false);

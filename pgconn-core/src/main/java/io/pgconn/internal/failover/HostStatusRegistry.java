@@ -14,6 +14,7 @@ import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
+import java.util.function.ToIntFunction;
 
 /**
  * Per-host memory of one factory: last outcome, last known role, when, and the last error.
@@ -31,10 +32,24 @@ public final class HostStatusRegistry {
     private final Map<String, Instant> cutOff = new ConcurrentHashMap<>();
     private final StickyPrimary sticky = new StickyPrimary();
     private final Clock clock;
+    /** How many sessions the factory has open to a host (its label): handed out and not closed. */
+    private final ToIntFunction<String> openSessions;
     private final List<Consumer<HostStatus>> upListeners = new CopyOnWriteArrayList<>();
 
+    /** A memory that knows of no open session (a walk's unit tests). */
     public HostStatusRegistry(Clock clock) {
+        this(clock, host -> 0);
+    }
+
+    /** @param openSessions how many sessions the factory has open to a host, by its label (asked only after a timeout) */
+    public HostStatusRegistry(Clock clock, ToIntFunction<String> openSessions) {
         this.clock = clock;
+        this.openSessions = openSessions;
+    }
+
+    /** How many sessions the factory has open to {@code host} now (docs/lifecycle.md §2.4: a timeout then marks it full). */
+    int openSessions(String host) {
+        return openSessions.applyAsInt(host);
     }
 
     /**

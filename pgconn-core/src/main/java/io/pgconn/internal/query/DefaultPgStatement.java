@@ -97,7 +97,7 @@ public final class DefaultPgStatement implements PgStatement {
         Object[] set = params == null ? new Object[0] : params;
         StatementPlan plan = session.typeOidsStale() ? StatementPlan.deferred(sql, List.<Object[]>of(set), count, 0, null)
                 : new StatementPlan(sql, typeOids, List.of(encode(session.host(), session.codecs(), set, count, typeOids)), 0, null);
-        RowSetCollector<RowSet> collector = RowSetCollector.first(session.blockingWaitSpinNanos());
+        RowSetCollector<RowSet> collector = RowSetCollector.first(session.blockingWaitSpin());
         StatementStart.start(session, collector, plan);
         return collector.result();
     }
@@ -206,7 +206,7 @@ public final class DefaultPgStatement implements PgStatement {
 
     @Override
     public CompletableFuture<List<RowSet>> collect() {
-        RowSetCollector<List<RowSet>> collector = RowSetCollector.all(session.blockingWaitSpinNanos());
+        RowSetCollector<List<RowSet>> collector = RowSetCollector.all(session.blockingWaitSpin());
         execute().subscribe(collector);
         return collector.result();
     }
@@ -214,7 +214,7 @@ public final class DefaultPgStatement implements PgStatement {
     @Override
     public <T> CompletableFuture<List<T>> map(Function<? super Row, ? extends T> mapper) {
         Objects.requireNonNull(mapper, "mapper");
-        MappingCollector<T> collector = new MappingCollector<>(mapper, session.blockingWaitSpinNanos());
+        MappingCollector<T> collector = new MappingCollector<>(mapper, session.blockingWaitSpin());
         execute().subscribe(collector);
         return collector.result();
     }
@@ -229,7 +229,7 @@ public final class DefaultPgStatement implements PgStatement {
 
     /** The first execution's rows: what {@code PgConnection.query} returns. */
     public CompletableFuture<RowSet> collectFirst() {
-        RowSetCollector<RowSet> collector = RowSetCollector.first(session.blockingWaitSpinNanos());
+        RowSetCollector<RowSet> collector = RowSetCollector.first(session.blockingWaitSpin());
         execute().subscribe(collector);
         return collector.result();
     }

@@ -26,9 +26,9 @@ final class MappingCollector<T> implements Flow.Subscriber<Segment> {
     private int capacity = 16;
     private Flow.Subscription subscription;
 
-    /** {@code blockingWaitSpinNanos}: how long a thread blocked on the result spins first ({@link SpinThenParkFuture}). */
-    MappingCollector(Function<? super Row, ? extends T> mapper, long blockingWaitSpinNanos) {
-        this.result = new SpinThenParkFuture<>(blockingWaitSpinNanos);
+    /** {@code blockingWaitSpin}: how long a thread blocked on the result spins first ({@link SpinThenParkFuture}). */
+    MappingCollector(Function<? super Row, ? extends T> mapper, WaitSpinBackoff blockingWaitSpin) {
+        this.result = new SpinThenParkFuture<>(blockingWaitSpin);
         this.mapper = mapper;
     }
 

@@ -170,10 +170,11 @@ public interface QuerySession {
     boolean readingPaused();
 
     /**
-     * How long a thread blocked on a statement's future spins before parking (the
-     * {@code blockingWaitSpin} setting; 0: it parks at once). Safe from any thread.
+     * How long a thread blocked on a statement's future spins before parking: the {@code blockingWaitSpin} setting
+     * (0: it parks at once), backing off while the connection's spins keep failing ({@link WaitSpinBackoff}). Safe
+     * from any thread.
      */
-    long blockingWaitSpinNanos();
+    WaitSpinBackoff blockingWaitSpin();
 
     /**
      * How long a server asked to stop a statement may stay silent before the connection is closed as one

@@ -35,23 +35,23 @@ final class RowSetCollector<R> implements Flow.Subscriber<Segment> {
     private Row oneRow;
     private List<Row> rows;
 
-    private RowSetCollector(boolean firstOnly, long blockingWaitSpinNanos) {
-        this.result = new Result<>(blockingWaitSpinNanos);
+    private RowSetCollector(boolean firstOnly, WaitSpinBackoff blockingWaitSpin) {
+        this.result = new Result<>(blockingWaitSpin);
         this.firstOnly = firstOnly;
         this.sets = firstOnly ? null : new ArrayList<>(1);
     }
 
     /**
      * Completes with the row set of every execution, in order; a thread blocked on the future spins
-     * up to {@code blockingWaitSpinNanos} before parking ({@link SpinThenParkFuture}).
+     * for the connection's {@code blockingWaitSpin} before parking ({@link SpinThenParkFuture}).
      */
-    static RowSetCollector<List<RowSet>> all(long blockingWaitSpinNanos) {
-        return new RowSetCollector<>(false, blockingWaitSpinNanos);
+    static RowSetCollector<List<RowSet>> all(WaitSpinBackoff blockingWaitSpin) {
+        return new RowSetCollector<>(false, blockingWaitSpin);
     }
 
     /** Completes with the first execution's row set (one with no rows and an empty tag if there was none). */
-    static RowSetCollector<RowSet> first(long blockingWaitSpinNanos) {
-        return new RowSetCollector<>(true, blockingWaitSpinNanos);
+    static RowSetCollector<RowSet> first(WaitSpinBackoff blockingWaitSpin) {
+        return new RowSetCollector<>(true, blockingWaitSpin);
     }
 
     CompletableFuture<R> result() {
@@ -117,8 +117,8 @@ final class RowSetCollector<R> implements Flow.Subscriber<Segment> {
         /** Set in onSubscribe, before the future is handed out. */
         private volatile Flow.Subscription subscription;
 
-        Result(long blockingWaitSpinNanos) {
-            super(blockingWaitSpinNanos);
+        Result(WaitSpinBackoff blockingWaitSpin) {
+            super(blockingWaitSpin);
         }
 
         @Override

@@ -21,7 +21,8 @@ import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
  *     sharing the loop (new user 7 F2); on another loop it stalls that loop's connections. The same rule
  *     as a stream's blocking read ({@code BlockingRows}) and Reactor's {@code block()};</li>
  * <li>spin with {@link Thread#onSpinWait()} for up to {@code spinNanos} before parking as a plain future
- *     does — the {@code blockingWaitSpin} setting (docs/query.md §1) — or, for a connect's and a close()'s
+ *     does — the {@code blockingWaitSpin} setting (docs/query.md §1), backing off while the connection's spins keep
+ *     failing ({@link WaitSpinBackoff}) — or, for a connect's and a close()'s
  *     future, yield the CPU with {@link Thread#yield()} for up to {@link #HAND_OFF_YIELD_NANOS}
  *     ({@link #yieldingFirst()}; docs/lifecycle.md §4). The spin ends as soon as the future
  *     is done, the thread is interrupted, or a {@code get} timeout would pass. Zero spins not at all.</li>
@@ -46,6 +47,8 @@ public class SpinThenParkFuture<T> extends CompletableFuture<T> {
 
     private final long spinNanos;
     private final Runnable pause;
+    /** The connection's back-off of its {@code blockingWaitSpin} (null: spins {@link #spinNanos} every time). */
+    private final WaitSpinBackoff backoff;
     @SuppressWarnings("rawtypes") // a field updater is made from the raw class; it only ever counts on this class
     private static final AtomicIntegerFieldUpdater<SpinThenParkFuture> WAITERS =
             AtomicIntegerFieldUpdater.newUpdater(SpinThenParkFuture.class, "blockedWaiters");
@@ -58,8 +61,22 @@ public class SpinThenParkFuture<T> extends CompletableFuture<T> {
 
     /** @param pause what each turn of the spin does ({@link #ON_SPIN_WAIT}, {@link #YIELD}) */
     public SpinThenParkFuture(long spinNanos, Runnable pause) {
+        this(spinNanos, pause, null);
+    }
+
+    /**
+     * A statement's future: a blocked wait spins with {@link #ON_SPIN_WAIT} for the connection's {@code blockingWaitSpin},
+     * unless {@code backoff} is backing off after spins that failed ({@link WaitSpinBackoff}).
+     */
+    public SpinThenParkFuture(WaitSpinBackoff backoff) {
+        this(backoff.spinNanos(), ON_SPIN_WAIT, backoff.spinNanos() > 0 ? backoff : null);
+    }
+
+    /** With {@code backoff} (null: none) and its own {@code pause} (tests count the spin's turns with it). */
+    SpinThenParkFuture(long spinNanos, Runnable pause, WaitSpinBackoff backoff) {
         this.spinNanos = spinNanos;
         this.pause = pause;
+        this.backoff = backoff;
     }
 
     /** A future of work just handed to an event loop (a close, a connect): a blocked caller yields for {@link #HAND_OFF_YIELD_NANOS} first. */
@@ -133,7 +150,7 @@ public class SpinThenParkFuture<T> extends CompletableFuture<T> {
     /** Stages made from this future are ones too: the refusal and the spin hold for them. */
     @Override
     public <U> CompletableFuture<U> newIncompleteFuture() {
-        return new SpinThenParkFuture<>(spinNanos, pause);
+        return new SpinThenParkFuture<>(spinNanos, pause, backoff);
     }
 
     /** Whether a blocking wait on this thread would spin (a spin is set and this is no event loop). */
@@ -163,10 +180,17 @@ public class SpinThenParkFuture<T> extends CompletableFuture<T> {
         if (nanos <= 0 || isDone() || !spinsOnThisThread()) {
             return;
         }
+        boolean full = nanos == spinNanos;
+        if (backoff != null && backoff.nextSpin() == 0) {
+            return;
+        }
         long deadline = System.nanoTime() + nanos;
         Thread self = Thread.currentThread();
         while (!isDone() && !self.isInterrupted() && System.nanoTime() - deadline < 0) {
             pause.run();
+        }
+        if (backoff != null && full && !self.isInterrupted()) {
+            backoff.spun(isDone()); // a spin cut short (interrupt, a shorter get timeout) tells nothing
         }
     }
 }

@@ -16,16 +16,19 @@ import java.util.function.Supplier;
  * The session's CancelRequests and the hold they put on later exchanges. PostgreSQL cancels
  * whatever the backend runs when the signal arrives, so exchanges submitted while a CancelRequest is
  * in flight are written only once the server closed the cancel connection (it has signalled the
- * backend by then), and at most {@link #MAX_MILLIS} later whatever the cancel does: a cancel
- * delivered later than that can still hit the statement released meanwhile (docs/query.md §5).
+ * backend by then), and at most {@link #MAX_MILLIS} after its first send whatever the cancel does: the request is then
+ * ended, the send under way (a first one, or one sent again) with its connection closed, so a cancel still dialling or
+ * in its TLS handshake is never sent; only one whose bytes the server had not read yet (a postmaster that slow) can
+ * still hit the statement released meanwhile (docs/query.md §5).
  * Event loop only (in the session's code, {@link SessionGate}), except {@link #action}.
  */
 final class CancelHold {
 
     /**
      * How long one CancelRequest is given, from its first send: later exchanges are held back this long at most, and
-     * the request itself is ended then, its connection closed ({@code SessionEnd.cancelBounded}, the session's
-     * {@link #action}). One span for both, as they must agree: a request that outlived its hold could still deliver its
+     * the request itself is ended then, the send under way with its connection closed (here, at its bound; and by the
+     * session's {@link #action}, {@code SessionEnd.cancelBounded}, this long after each send). One span for both, as
+     * they must agree: a request that outlived its hold could still deliver its
      * signal to a statement the hold had released; a hold that outlived its request would keep later statements
      * waiting for a cancel that was given up. 2 s: a cancel's dial, TLS handshake and send take milliseconds on a
      * working network, so 2 s ends only one to a target that does not answer (a stopped postmaster, a lost route),
@@ -183,7 +186,8 @@ final class CancelHold {
             sending = request;
             int send = ++sends;
             long left = TimeUnit.MILLISECONDS.toNanos(MAX_MILLIS) - (System.nanoTime() - firstSentNanos);
-            bound = eventLoop.schedule(() -> door.accept(this::end), Math.max(0, left), TimeUnit.NANOSECONDS);
+            // at the bound the send under way ends too, its connection closed: the hold and the request end together
+            bound = eventLoop.schedule(() -> door.accept(this::endNow), Math.max(0, left), TimeUnit.NANOSECONDS);
             request.whenComplete((ok, error) -> {
                 try {
                     eventLoop.execute(() -> door.accept(() -> sendEnded(send)));
@@ -237,7 +241,7 @@ final class CancelHold {
             released.run();
         }
 
-        /** Ends the request at once, the send under way too (its connection closed). */
+        /** Ends the request at once, the send under way too (its connection closed): at its bound, or the close's deadline. */
         void endNow() {
             CompletableFuture<?> current = sending;
             if (current != null) {

@@ -13,6 +13,7 @@ import io.pgconn.internal.query.SqlShapes;
 import io.pgconn.internal.query.StatementCache;
 import io.pgconn.internal.query.StatementTrace;
 import io.pgconn.internal.query.ValueCodecs;
+import io.pgconn.internal.query.WaitSpinBackoff;
 import io.pgconn.internal.protocol.frontend.FrontendMessage;
 
 import java.util.Map;
@@ -47,8 +48,8 @@ public final class PipelinedSession implements QuerySession {
     private final CancelHold cancels;
     private final ExchangeFifo fifo;
     private final StatementCache statementCache;
-    /** The {@code blockingWaitSpin} setting, in nanoseconds. */
-    private final long blockingWaitSpinNanos;
+    /** The {@code blockingWaitSpin} setting and its back-off, shared by the session's statement futures. */
+    private final WaitSpinBackoff blockingWaitSpin;
     /** The {@code cancelGrace} setting, in nanoseconds. */
     private final long cancelGraceNanos;
     /** The {@code serverErrorDetail} setting: a server error's DETAIL goes into the exception's message. */
@@ -86,7 +87,7 @@ public final class PipelinedSession implements QuerySession {
     /** {@code pipeliningLimit}: exchanges written and not yet answered at most, 0 = no limit ({@link ExchangeFifo}). */
     public PipelinedSession(String host, Map<String, String> parameters, int statementCacheSize, ValueCodecs codecs,
                             long blockingWaitSpinNanos, long cancelGraceNanos, boolean serverErrorDetail, int pipeliningLimit) {
-        this.blockingWaitSpinNanos = blockingWaitSpinNanos;
+        this.blockingWaitSpin = blockingWaitSpinNanos > 0 ? new WaitSpinBackoff(blockingWaitSpinNanos) : WaitSpinBackoff.NONE;
         this.cancelGraceNanos = cancelGraceNanos;
         this.serverErrorDetail = serverErrorDetail;
         this.host = host;
@@ -358,8 +359,8 @@ public final class PipelinedSession implements QuerySession {
     }
 
     @Override
-    public long blockingWaitSpinNanos() {
-        return blockingWaitSpinNanos;
+    public WaitSpinBackoff blockingWaitSpin() {
+        return blockingWaitSpin;
     }
 
     @Override

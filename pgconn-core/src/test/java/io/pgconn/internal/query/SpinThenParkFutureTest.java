@@ -140,6 +140,42 @@ class SpinThenParkFutureTest {
     }
 
     /**
+     * A connection's spins that run to their end without the answer back off ({@link WaitSpinBackoff}): after two in a
+     * row the next wait parks without a spin (its pause never runs), the one after spins again as a probe, a failed
+     * probe parks the next two, and a probe that sees the answer ends the back-off. No future here is answered but by
+     * its own pause, so each spin fails or succeeds by construction, however fast the machine is.
+     */
+    @Test
+    void spinsThatKeepFailingBackOffAndOneThatSeesTheAnswerEndsIt() {
+        WaitSpinBackoff backoff = new WaitSpinBackoff(TimeUnit.MICROSECONDS.toNanos(200));
+        AtomicInteger pauses = new AtomicInteger();
+        List<Boolean> spun = new java.util.ArrayList<>();
+        for (int wait = 0; wait < 7; wait++) {
+            int before = pauses.get();
+            SpinThenParkFuture<String> unanswered = new SpinThenParkFuture<>(backoff.spinNanos(), pauses::incrementAndGet, backoff);
+            assertThatThrownBy(() -> unanswered.get(20, TimeUnit.MILLISECONDS)).isInstanceOf(TimeoutException.class);
+            spun.add(pauses.get() > before);
+        }
+        // fail, fail (back off: 1 parked), probe fails (2 parked), probe fails (4 parked from here)
+        assertThat(spun).containsExactly(true, true, false, true, false, false, true);
+        assertThat(backoff.backingOff()).isTrue();
+
+        for (int parked = 0; parked < 4; parked++) {
+            assertThat(backoff.nextSpin()).isZero(); // the rest of the run, as waits would take it
+        }
+        AtomicReference<SpinThenParkFuture<String>> self = new AtomicReference<>();
+        self.set(new SpinThenParkFuture<>(backoff.spinNanos(), () -> self.get().complete("row"), backoff));
+        assertThat(self.get().join()).isEqualTo("row"); // the probe sees the answer
+        assertThat(backoff.backingOff()).isFalse();
+
+        int before = pauses.get();
+        SpinThenParkFuture<String> next = new SpinThenParkFuture<>(backoff.spinNanos(), pauses::incrementAndGet, backoff);
+        assertThatThrownBy(() -> next.get(20, TimeUnit.MILLISECONDS)).isInstanceOf(TimeoutException.class);
+        assertThat(pauses.get()).isGreaterThan(before); // spinning again, and one failure alone does not back off
+        assertThat(backoff.backingOff()).isFalse();
+    }
+
+    /**
      * The wait for work handed to an event loop (connect, close) yields the CPU for a moment only: a value that does
      * not come then finds the caller parked as on a plain future (a yield without end would keep the waiter
      * RUNNABLE and this test would hit its timeout); the spin of {@code blockingWaitSpin} does not yield.

@@ -306,6 +306,42 @@ class SessionHandlerFifoTest {
     }
 
     /**
+     * A statement's CancelRequest ended (the server closed its connection), the statement has not answered, so it is
+     * sent again — and that dial hangs. When the hold on later requests lapses, {@link CancelHold#MAX_MILLIS} after the
+     * first send, the request sent again is ended with it, its connection closed: left open, it could still deliver its
+     * signal to the statement the hold just released. Seen failing before: the hold lapsed and B was written while
+     * the second request stayed open (it ended only at its own timeout, 2 s after its own send).
+     */
+    @Test
+    void aCancelRequestSentAgainIsEndedWhenItsHoldLapses() {
+        List<CompletableFuture<Void>> sends = new ArrayList<>();
+        session.cancelAction(() -> {
+            CompletableFuture<Void> send = new CompletableFuture<>();
+            sends.add(send);
+            return send;
+        });
+        session.submit(new Named("A"));
+        channel.runPendingTasks();
+        assertThat(written()).containsExactly("A");
+        session.inSession(() -> session.requestCancel(() -> true)); // A never answers
+        session.submit(new Named("B"));
+        channel.runPendingTasks();
+        sends.get(0).complete(null); // the server closed the first cancel connection
+        channel.runPendingTasks();
+        channel.advanceTimeBy(CancelHold.RESEND_AFTER_MILLIS + 1, TimeUnit.MILLISECONDS);
+        channel.runScheduledPendingTasks();
+        channel.runPendingTasks();
+        assertThat(sends).as("sent again").hasSize(2);
+        assertThat(written()).as("B still held").isEmpty();
+
+        channel.advanceTimeBy(CancelHold.MAX_MILLIS, TimeUnit.MILLISECONDS);
+        channel.runScheduledPendingTasks();
+        channel.runPendingTasks();
+        assertThat(written()).as("the hold lapsed").containsExactly("B");
+        assertThat(sends.get(1)).as("the request sent again, ended with its hold (its connection closed)").isDone();
+    }
+
+    /**
      * A client leaves a long read inside a transaction: its CancelRequest went out, the server answered the statement
      * (57014, ReadyForQuery), the cancel connection is still open. The pool's release asks for the status after what
      * is in flight: known at once (an unwritten place writes nothing, it cannot overtake the cancel), not when the
