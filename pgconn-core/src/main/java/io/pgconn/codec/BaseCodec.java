@@ -105,6 +105,14 @@ abstract class BaseCodec<T> implements Codec<T> {
         return null;
     }
 
+    /**
+     * Whether {@link #encode} would write more than {@code maxBytes} for {@code value}, known from the value without
+     * writing it ({@link Encoder#knownLongerThan}); false when only writing it would tell.
+     */
+    boolean longerThan(T value, long maxBytes) {
+        return false;
+    }
+
     /** The value must be exactly {@code length} bytes. */
     final void expectLength(int actual, int length) {
         if (actual != length) {

@@ -55,6 +55,11 @@ final class ByteaCodec extends BaseCodec<Object> {
         return bytes;
     }
 
+    @Override
+    boolean longerThan(Object value, long maxBytes) {
+        return (value instanceof byte[] bytes ? bytes.length : ((ByteBuffer) value).remaining()) > maxBytes;
+    }
+
     /** A value longer than any message PostgreSQL reads is refused before it is copied. */
     private void requireSendable(Object value) {
         int length = value instanceof byte[] bytes ? bytes.length : ((ByteBuffer) value).remaining();

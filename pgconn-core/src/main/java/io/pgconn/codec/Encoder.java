@@ -66,6 +66,18 @@ public final class Encoder {
     }
 
     /**
+     * Whether the bytes {@link #encode} writes for {@code value} are known, without making them, to be more than
+     * {@code maxBytes}: for the built-in text types ({@code text}, {@code varchar}, {@code bpchar}, {@code name}),
+     * {@code json}/{@code jsonb} and {@code bytea}, from the value's length — a text's UTF-8 length counted only when
+     * its number of chars does not decide ({@link SendableText#utf8LongerThan}). False for other codecs (arrays,
+     * {@code hstore}, a codec of one's own), whose bytes are known once written. The query path asks it with what is
+     * left of a Bind's 1 GB before it encodes a parameter.
+     */
+    public boolean knownLongerThan(Object value, long maxBytes) {
+        return builtin != null && builtin.longerThan(value, maxBytes);
+    }
+
+    /**
      * The bytes {@link #encode(Object, ByteBuf)} writes for {@code value}, as a new array (the same
      * bytes and errors): the built-in codecs of fixed-size types and text make the array directly,
      * the others write to a buffer kept per thread, from which the bytes are copied.

@@ -62,6 +62,16 @@ final class JsonCodec extends BaseCodec<Object> {
         }
     }
 
+    /** The text's UTF-8 length (a byte[] value's size), and jsonb's version byte. */
+    @Override
+    boolean longerThan(Object value, long maxBytes) {
+        long room = jsonb ? maxBytes - 1 : maxBytes;
+        if (value instanceof byte[] bytes) {
+            return bytes.length > room;
+        }
+        return SendableText.utf8LongerThan(value instanceof Json j ? j.text() : (String) value, room);
+    }
+
     @Override
     Object decodeBinary(ByteBuf value, Class<?> target) {
         if (jsonb) {

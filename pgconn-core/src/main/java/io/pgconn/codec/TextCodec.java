@@ -26,6 +26,11 @@ final class TextCodec extends BaseCodec<String> {
     }
 
     @Override
+    boolean longerThan(String value, long maxBytes) {
+        return SendableText.utf8LongerThan(value, maxBytes);
+    }
+
+    @Override
     byte[] encodeArray(String value) {
         return withoutNul(value).getBytes(StandardCharsets.UTF_8);
     }

@@ -18,7 +18,8 @@ import java.util.function.Function;
  * the SQL's highest {@code $n} ({@link io.pgconn.PgConnection#sqlShape}) before anything is sent: an
  * index past it is an {@code IndexOutOfBoundsException} at {@code bind}, a parameter left unbound an
  * {@code IllegalStateException} from the execution; both name the index and the count expected,
- * never a value. A text holding several statements, or ending inside a literal, is left to the server.
+ * never a value. An index no statement can have (negative, or past the 65,535 parameters the
+ * protocol carries) is an {@code IllegalArgumentException} naming it, the range and the host. A text holding several statements, or ending inside a literal, is left to the server.
  */
 public interface PgStatement {
 

@@ -33,7 +33,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * 20 statements; this build's machine usually wins it); the pooler's server sessions here go through a
  * {@link ReadyForQueryLatencyRelay} that delivers what follows a ReadyForQuery 20 ms later, as a network between
  * pooler and server does, so it is lost every time. With {@code pipeliningLimit=1} each statement is written after
- * the one before is answered: all answered, in order (seen hanging with the limit's gate removed from ExchangeFifo).
+ * the one before is answered: all answered, in order (the twenty-statement test seen hanging with
+ * {@code pipeliningLimit=0}: statement 1 not answered within 10 s). With PgBouncer 1.21+ the control test expects
+ * both answers instead (not run here: 1.18 is what Debian 12 packages).
  */
 class PipelinedTransactionPoolerIT {
 
@@ -63,10 +65,6 @@ class PipelinedTransactionPoolerIT {
         return answers;
     }
 
-    private static boolean poolerLogged(String text) {
-        return poolerLogged(text, 0);
-    }
-
     /** Whether the pooler's log holds {@code text} after its first {@code from} characters. */
     private static boolean poolerLogged(String text, int from) {
         try {
@@ -92,22 +90,32 @@ class PipelinedTransactionPoolerIT {
     }
 
     /**
-     * The failure this setting exists for, through the same pooler and relay: without a limit the second statement's
-     * description reaches the pooler after it released the server session; the pooler logs and drops it, and the
-     * statement is never answered (until the connection is closed, which fails it).
+     * The failure this setting exists for, through the same pooler and relay: without a limit PgBouncer before 1.21
+     * releases the server session at the first statement's ReadyForQuery, the second statement's description reaches
+     * it after that, and it logs and drops it: the statement is never answered (until the connection is closed, which
+     * fails it). PgBouncer 1.21+ keeps the session while the Parse/Describe it forwarded is unanswered: both answered.
      */
     @Test
-    void withoutALimitThePoolerDropsTheAnswerBehindTheFirstReadyForQueryAndTheStatementWaits() throws Exception {
+    void withoutALimitPgBouncerBefore121DropsTheAnswerBehindTheFirstReadyForQuery() throws Exception {
+        int logBefore = POOLER.log().length();
         PgConnection c = connect(0);
+        boolean dropped = TransactionPoolerProcess.countsOnlySyncs();
         List<CompletableFuture<RowSet>> answers;
         try {
             answers = submit(c, 2);
             assertThat(answers.get(0).get(10, TimeUnit.SECONDS).row(0).get("v", Integer.class)).isEqualTo(0);
-            awaitCondition("PgBouncer dropping the second statement's answer", Duration.ofSeconds(10), () -> poolerLogged("got packet '1' from server when not linked"));
-            assertThat(answers.get(1)).as("the answer the pooler dropped can never come").isNotDone();
+            if (dropped) {
+                awaitCondition("PgBouncer dropping the second statement's answer", Duration.ofSeconds(10),
+                        () -> poolerLogged("got packet '1' from server when not linked", logBefore));
+                assertThat(answers.get(1)).as("the answer the pooler dropped can never come").isNotDone();
+            } else {
+                assertThat(answers.get(1).get(10, TimeUnit.SECONDS).row(0).get("v", Integer.class)).isEqualTo(1);
+            }
         } finally {
             await(c.close());
         }
-        assertThat(answers.get(1)).isCompletedExceptionally();
+        if (dropped) {
+            assertThat(answers.get(1)).as("failed by the close").isCompletedExceptionally();
+        }
     }
 }

@@ -103,6 +103,27 @@ final class TransactionPoolerProcess implements AutoCloseable {
         return port;
     }
 
+    /**
+     * Whether the {@code pgbouncer} this class starts is older than 1.21: it keeps a server session linked only while
+     * a Sync (or Query) it forwarded is unanswered, not while a Parse/Describe/Flush is (docs/query.md §1,
+     * {@code pipeliningLimit}). From {@code pgbouncer --version}'s first line, {@code PgBouncer 1.18.0}.
+     */
+    static boolean countsOnlySyncs() throws IOException, InterruptedException {
+        Path binary = onPath("pgbouncer");
+        if (binary == null) {
+            return false;
+        }
+        Process version = new ProcessBuilder(binary.toString(), "--version").redirectErrorStream(true).start();
+        String out = new String(version.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        version.waitFor(10, TimeUnit.SECONDS);
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("PgBouncer (\\d+)\\.(\\d+)").matcher(out);
+        if (!m.find()) {
+            throw new IllegalStateException("cannot read the version of " + binary + ": " + out);
+        }
+        int major = Integer.parseInt(m.group(1));
+        return major < 1 || major == 1 && Integer.parseInt(m.group(2)) < 21;
+    }
+
     /** What PgBouncer logged so far (its standard error and output). */
     String log() throws IOException {
         return Files.readString(dir.resolve("pgbouncer.out"));

@@ -1,8 +1,16 @@
 package io.pgconn.query;
 
+import io.netty.buffer.ByteBuf;
 import io.pgconn.PgConfigException;
 import io.pgconn.PgConnection;
+import io.pgconn.PgConnectionFactory;
+import io.pgconn.codec.Codec;
+import io.pgconn.codec.CodecRegistry;
+import io.pgconn.codec.Format;
 import io.pgconn.codec.PgConversionException;
+import io.pgconn.codec.PgType;
+import io.pgconn.config.ConnConfig;
+import io.pgconn.testing.Connect;
 import io.pgconn.testing.FactoryExtension;
 import io.pgconn.testkit.PgClusterExtension;
 import org.junit.jupiter.api.Test;
@@ -15,6 +23,7 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import static io.pgconn.testing.Connect.await;
 import static io.pgconn.testing.Connect.failure;
@@ -125,6 +134,79 @@ class UnsendableInputIT {
             assertThat(await(c.query("SELECT length($1::bytea)", (Object) new byte[1 << 20])).single(Integer.class)).isEqualTo(1 << 20);
         } finally {
             await(c.close());
+        }
+    }
+
+    /** A value whose codec runs out of memory making its bytes (as a String of 1 GB would under a small heap). */
+    record Heavy() {
+    }
+
+    /** text from {@link Heavy}: its encoding throws an OutOfMemoryError. */
+    static final class OutOfMemoryCodec implements Codec<Heavy> {
+        @Override
+        public PgType type() {
+            return PgType.TEXT;
+        }
+
+        @Override
+        public Class<Heavy> javaType() {
+            return Heavy.class;
+        }
+
+        @Override
+        public Format format() {
+            return Format.TEXT;
+        }
+
+        @Override
+        public void encode(Heavy value, ByteBuf out) {
+            throw new OutOfMemoryError("Java heap space");
+        }
+
+        @Override
+        public boolean decodes(Format format, Class<?> target) {
+            return false; // text columns stay the built-in codec's
+        }
+
+        @Override
+        public Object decode(ByteBuf value, Format format, Class<?> target) {
+            throw new UnsupportedOperationException();
+        }
+    }
+
+    /**
+     * An OutOfMemoryError while a parameter is encoded on the caller's thread was thrown out of {@code query},
+     * {@code collect} and {@code execute} (session 22). Nothing was made or sent, so it fails the statement through its
+     * future or publisher as a value that cannot be written does — naming the host, the error's class as its cause —
+     * and goes on to the thread's uncaught-exception handler, as one met on the event loop does; the session goes on.
+     */
+    @Test
+    void anOutOfMemoryErrorEncodingAParameterFailsTheStatementNotTheCallAndTheSessionGoesOn() {
+        PgConnectionFactory factory = PgConnectionFactory.builder(ConnConfig.builder().build()).threads(1)
+                .codecs(CodecRegistry.builder().register(new OutOfMemoryCodec()).build()).build();
+        Thread thread = Thread.currentThread();
+        Thread.UncaughtExceptionHandler before = thread.getUncaughtExceptionHandler();
+        List<Throwable> handed = new CopyOnWriteArrayList<>();
+        try {
+            PgConnection c = await(factory.connect(Connect.config(PG.primary(), QueryCluster.USER, null,
+                    "sslmode=disable extensionTypes=''")));
+            thread.setUncaughtExceptionHandler((t, e) -> handed.add(e));
+            String port = String.valueOf(PG.primary().port());
+            assertThat(failure(c.query("SELECT $1::int, $2::text", 1, new Heavy()))).isInstanceOf(PgConversionException.class)
+                    .hasMessageContaining(port).hasMessageContaining("java.lang.OutOfMemoryError").hasMessageContaining("nothing was sent")
+                    .hasCauseInstanceOf(OutOfMemoryError.class);
+            assertThat(failure(c.statement("SELECT $1::text").bind(0, new Heavy()).collect()))
+                    .isInstanceOf(PgConversionException.class).hasCauseInstanceOf(OutOfMemoryError.class);
+            TestSubscriber subscriber = new TestSubscriber(row -> { });
+            c.statement("SELECT $1::text").bind(0, new Heavy()).execute().subscribe(subscriber);
+            assertThat(failure(subscriber.done)).isInstanceOf(PgConversionException.class).hasCauseInstanceOf(OutOfMemoryError.class);
+            thread.setUncaughtExceptionHandler(before);
+            assertThat(handed).hasSize(3).allSatisfy(e -> assertThat(e).isInstanceOf(OutOfMemoryError.class));
+            assertThat(await(c.query("SELECT $1::text", "after")).single(String.class)).isEqualTo("after");
+            await(c.close());
+        } finally {
+            thread.setUncaughtExceptionHandler(before);
+            factory.close();
         }
     }
 }

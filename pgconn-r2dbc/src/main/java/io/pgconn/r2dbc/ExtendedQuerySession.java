@@ -81,13 +81,28 @@ final class ExtendedQuerySession implements SessionPort {
             Flow.Publisher<Segment> segments;
             try {
                 PgStatement statement = connection.statement(sql).fetchSize(fetchSize);
-                for (int i = 0; i < parameters.size(); i++) {
-                    BoundValue bound = parameters.get(i);
-                    if (bound.value() == null) {
-                        statement.bindNull(i, bound.type());
-                    } else {
-                        statement.bind(i, bound.value());
+                bindAll(statement, parameters);
+                segments = statement.execute();
+            } catch (RuntimeException e) {
+                observer.onError(e);
+                Operators.error(subscriber, e);
+                return;
+            }
+            segments.subscribe(new PartsSubscriber(subscriber, observer, this));
+        };
+    }
+
+    @Override
+    public Publisher<ResultPart> executeSets(String sql, List<List<BoundValue>> sets, Observer observer) {
+        return subscriber -> {
+            Flow.Publisher<Segment> segments;
+            try {
+                PgStatement statement = connection.statement(sql);
+                for (int s = 0; s < sets.size(); s++) {
+                    if (s > 0) {
+                        statement.add();
                     }
+                    bindAll(statement, sets.get(s));
                 }
                 segments = statement.execute();
             } catch (RuntimeException e) {
@@ -97,6 +112,17 @@ final class ExtendedQuerySession implements SessionPort {
             }
             segments.subscribe(new PartsSubscriber(subscriber, observer, this));
         };
+    }
+
+    private static void bindAll(PgStatement statement, List<BoundValue> parameters) {
+        for (int i = 0; i < parameters.size(); i++) {
+            BoundValue bound = parameters.get(i);
+            if (bound.value() == null) {
+                statement.bindNull(i, bound.type());
+            } else {
+                statement.bind(i, bound.value());
+            }
+        }
     }
 
     @Override

@@ -118,6 +118,19 @@ final class PgConnR2dbcConnection implements Connection, Wrapped<PgConnection>, 
     }
 
     /**
+     * One statement run once per parameter set, every set in one exchange under one Sync (the core's
+     * {@code PgStatement.add()}): all or nothing outside a transaction, as a script; one result per set, split from
+     * the one stream as a script's are ({@link ScriptResults}: the failing set's result signals the error, none come
+     * after it; once subscribed, every set runs, whether or not the reader takes all results).
+     */
+    Flux<Result> executeSets(String sql, List<List<SessionPort.BoundValue>> sets) {
+        return Flux.defer(() -> {
+            beginOperation();
+            return new ScriptResults(session.executeSets(sql, sets, tracker), sets.size(), unread::add).publisher();
+        });
+    }
+
+    /**
      * Several statements without parameters (split at top-level semicolons): one result each. Once
      * subscribed, every statement runs, whether or not the reader takes all results ({@link ScriptResults}).
      */

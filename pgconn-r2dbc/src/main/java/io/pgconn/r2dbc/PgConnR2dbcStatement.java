@@ -18,8 +18,9 @@ import java.util.NoSuchElementException;
 /**
  * One SQL statement with {@code $1}-style parameters, bound by index (0 is {@code $1}) or by the
  * name {@code "$1"}; {@link #add()} starts the next set of bindings, and {@link #execute()} runs
- * one statement per set (pipelined) with one {@link Result} each. Without parameters, text holding
- * several statements runs as one script with one result per statement.
+ * the statement once per set, every set in one exchange under one Sync (all or nothing outside a
+ * transaction, as a script), with one {@link Result} each ({@link ScriptResults}). Without parameters,
+ * text holding several statements runs as one script with one result per statement.
  */
 final class PgConnR2dbcStatement implements Statement {
 
@@ -156,11 +157,12 @@ final class PgConnR2dbcStatement implements Statement {
                 return connection.execute(text, parameters, rows);
             }).flux();
         }
-        return Flux.defer(() -> {
-            connection.beginOperation();
-            return Flux.fromIterable(all).concatMap(values -> resolve(values)
-                    .map(parameters -> connection.execute(text, parameters, rows)), 1);
-        });
+        // Blob/Clob values read first; then one set as above, several in one exchange under one Sync (all or nothing)
+        return Flux.fromIterable(all).concatMap(PgConnR2dbcStatement::resolve, 1).collectList()
+                .flatMapMany(sets -> sets.size() > 1 ? connection.executeSets(text, sets) : Mono.fromSupplier(() -> {
+                    connection.beginOperation();
+                    return connection.execute(text, sets.get(0), rows);
+                }).flux());
     }
 
     private static boolean hasStreams(Object[] values) {

@@ -19,9 +19,10 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
 /**
- * The results of a script (several statements without parameters, or a {@code Batch}): the script's
- * parts, one stream from the session under one Sync ({@code PgConnection.script}), split at each
- * completion into one {@link Result} per statement. Subscribing to {@link #publisher()} runs the
+ * The results of a script (several statements without parameters, or a {@code Batch}) or of one statement with
+ * several parameter sets ({@code Statement.add()}): the parts, one stream from the session under one Sync
+ * ({@code PgConnection.script}, or the core's {@code PgStatement.add()}), split at each completion into one
+ * {@link Result} per statement (per parameter set; "statement" below). Subscribing to {@link #publisher()} runs the
  * script; it runs to its end once subscribed, as PostgreSQL runs a script sent in one Query.
  *
  * <p>Result {@code i + 1} is handed out once statement {@code i} has completed, so after an error the

@@ -29,6 +29,13 @@ interface SessionPort {
      */
     Publisher<ResultPart> runScript(List<String> statements, Observer observer);
 
+    /**
+     * One statement run once per parameter set ({@code sets}, each a {@link BoundValue} per {@code $n}) in one exchange
+     * under one Sync (the core's {@code PgStatement.add()}): one implicit transaction outside BEGIN, stopping at the
+     * first error. The parts of every execution in order, a completion ending each; the first error ends the stream.
+     */
+    Publisher<ResultPart> executeSets(String sql, List<List<BoundValue>> sets, Observer observer);
+
     /** Control SQL without parameters (BEGIN, SET ...), possibly several statements: one completion each. */
     Publisher<ResultPart> executeScript(String sql, Observer observer);
 

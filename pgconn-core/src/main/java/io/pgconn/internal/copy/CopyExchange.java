@@ -1,12 +1,14 @@
 package io.pgconn.internal.copy;
 
 import io.pgconn.PgException;
+import io.pgconn.PgProtocolException;
 import io.pgconn.internal.protocol.backend.BackendMessage;
 import io.pgconn.internal.protocol.backend.CommandComplete;
 import io.pgconn.internal.protocol.backend.DataRow;
 import io.pgconn.internal.protocol.backend.EmptyQueryResponse;
 import io.pgconn.internal.protocol.backend.ErrorResponse;
 import io.pgconn.internal.protocol.backend.RowDescription;
+import io.pgconn.internal.protocol.frontend.FrontendMessage;
 import io.pgconn.internal.protocol.frontend.Query;
 import io.pgconn.internal.query.Exchange;
 import io.pgconn.internal.query.QuerySession;
@@ -16,17 +18,53 @@ import io.pgconn.internal.query.TracedStatement;
  * What the two COPY exchanges share ({@link CopyInExchange}, {@link CopyOutExchange}): a simple Query that holds the
  * writes from its Query to its ReadyForQuery (nothing of ours is behind it, so a CancelRequest can hit only it), the
  * server's error kept as the first error read, the COPY's {@code COPY n}, a statement that turned out to be no COPY read
- * past, and the outcome at ReadyForQuery. Event loop only.
+ * past, an answer the COPY sub-protocol does not allow, and the outcome at ReadyForQuery; each direction reads its own
+ * messages ({@link #copyMessage}). Event loop only.
  */
 abstract class CopyExchange extends Exchange {
+
+    /** The COPY's direction: what its errors name. */
+    enum Direction {
+        IN("copyIn", "COPY FROM STDIN", "had ended its data"),
+        OUT("copyOut", "COPY TO STDOUT", "had ended its data with CopyDone");
+
+        /** The method that runs it. */
+        final String method;
+        final String statement;
+        /** What an unexpected answer's error says of {@link Phase#DATA_ENDED}. */
+        final String dataEnded;
+
+        Direction(String method, String statement, String dataEnded) {
+            this.method = method;
+            this.statement = statement;
+            this.dataEnded = dataEnded;
+        }
+    }
+
+    /** Where the COPY is; the direction moves it on through its own messages. */
+    enum Phase {
+        /** Submitted, not written. */
+        QUEUED,
+        /** The Query was written; no answer yet. */
+        WRITTEN,
+        /** The COPY response was read: the data flows (ours as CopyData in, the server's out). */
+        COPYING,
+        /**
+         * The data ended (in: our CopyDone or CopyFail written; out: the server's CopyDone read): its CommandComplete
+         * or error is next.
+         */
+        DATA_ENDED,
+        /** The server answered (its CommandComplete or error): its ReadyForQuery is next. */
+        ANSWERED
+    }
 
     final QuerySession session;
     final Query query;
     /** The tracer's statement, or null. */
     final TracedStatement traced;
-    /** {@code "copyIn"} or {@code "copyOut"}: named in the errors. */
-    private final String method;
+    private final Direction direction;
     private final String sql;
+    Phase phase = Phase.QUEUED;
     /** ReadyForQuery (or the session's end, or its withdrawal) came: it holds the writes no more. */
     boolean done;
     /** The statement turned out not to be the COPY asked for: its answers are read past. */
@@ -37,12 +75,60 @@ abstract class CopyExchange extends Exchange {
     private boolean serverFailed;
     long rows = -1;
 
-    CopyExchange(QuerySession session, String method, String sql, Query query, TracedStatement traced) {
+    CopyExchange(QuerySession session, Direction direction, String sql, Query query, TracedStatement traced) {
         this.session = session;
-        this.method = method;
+        this.direction = direction;
         this.sql = sql;
         this.query = query;
         this.traced = traced;
+    }
+
+    @Override
+    public final FrontendMessage messages(QuerySession session) {
+        phase = Phase.WRITTEN;
+        return query;
+    }
+
+    /**
+     * A server message: its error (kept, the COPY answered), a read-past statement's answers, the COPY's CommandComplete
+     * once its data ended, the direction's own messages ({@link #copyMessage}), or the first answer of a statement that
+     * is no COPY; anything else the COPY sub-protocol does not allow ends the session ({@link PgProtocolException}).
+     */
+    @Override
+    public final void onMessage(BackendMessage message) {
+        if (message instanceof ErrorResponse response) {
+            serverFailed(response);
+            errorRead();
+            phase = Phase.ANSWERED;
+        } else if (readingPast) {
+            readPast(message);
+        } else if (message instanceof CommandComplete complete && phase == Phase.DATA_ENDED) {
+            copied(complete);
+            phase = Phase.ANSWERED;
+        } else if (!copyMessage(message) && !(phase == Phase.WRITTEN && noCopy(message))) {
+            throw unexpected(message.getClass().getSimpleName());
+        }
+    }
+
+    /** The direction's own messages (its COPY response, the data): whether {@code message} was one it takes now. */
+    abstract boolean copyMessage(BackendMessage message);
+
+    /** The server's error was read, before the COPY counts as answered: a copy-in stops its feed. */
+    void errorRead() {
+    }
+
+    /** The error ending the session for {@code what}, an answer the COPY sub-protocol does not allow now. */
+    final PgProtocolException unexpected(String what) {
+        return CopyTexts.unexpected(session.host(), what, "while a " + direction.statement + " " + state());
+    }
+
+    private String state() {
+        return switch (phase) {
+            case QUEUED, WRITTEN -> "was started";
+            case COPYING -> "was sending its data";
+            case DATA_ENDED -> direction.dataEnded;
+            case ANSWERED -> "was answered";
+        };
     }
 
     @Override
@@ -103,7 +189,7 @@ abstract class CopyExchange extends Exchange {
     /** A statement that is not the COPY asked for: its answers are read past, and it fails saying what the server started. */
     final void wrongStatement(String started) {
         readingPast = true;
-        error = CopyTexts.wrongStatement(session.host(), method, started);
+        error = CopyTexts.wrongStatement(session.host(), direction.method, started);
     }
 
     /**
@@ -123,7 +209,7 @@ abstract class CopyExchange extends Exchange {
     /** The outcome at ReadyForQuery: the error read, or one saying no COPY ran, or null (its {@link #rows}). */
     final PgException outcome() {
         if (error == null && !completed) {
-            return CopyTexts.wrongStatement(session.host(), method, "answered it without a COPY");
+            return CopyTexts.wrongStatement(session.host(), direction.method, "answered it without a COPY");
         }
         return error;
     }

@@ -3,9 +3,7 @@ package io.pgconn.internal.copy;
 import io.pgconn.PgException;
 import io.pgconn.PgProtocolException;
 import io.pgconn.internal.protocol.backend.BackendMessage;
-import io.pgconn.internal.protocol.backend.CommandComplete;
 import io.pgconn.internal.protocol.backend.CopyResponse;
-import io.pgconn.internal.protocol.backend.ErrorResponse;
 import io.pgconn.internal.protocol.frontend.CopyData;
 import io.pgconn.internal.protocol.frontend.CopyDone;
 import io.pgconn.internal.protocol.frontend.CopyFail;
@@ -35,29 +33,15 @@ import java.util.concurrent.RejectedExecutionException;
  */
 public final class CopyInExchange extends CopyExchange {
 
-    private enum Phase {
-        /** Submitted, not written. */
-        QUEUED,
-        /** The Query was written; no answer yet. */
-        WRITTEN,
-        /** CopyInResponse read: the publisher's chunks go out. */
-        COPYING,
-        /** CopyDone or CopyFail written: the server's CommandComplete or error is next. */
-        ENDING,
-        /** The server answered (its CommandComplete or error): its ReadyForQuery is next. */
-        ANSWERED
-    }
-
     private final Flow.Publisher<? extends ByteBuffer> data;
     private final Result result;
-    private Phase phase = Phase.QUEUED;
     private CopyInFeed feed;
     /** The caller cancelled the future. */
     private boolean cancelled;
 
     private CopyInExchange(QuerySession session, String sql, Query query, Flow.Publisher<? extends ByteBuffer> data,
                            TracedStatement traced) {
-        super(session, "copyIn", sql, query, traced);
+        super(session, Direction.IN, sql, query, traced);
         this.data = data;
         this.result = new Result(this);
     }
@@ -104,34 +88,22 @@ public final class CopyInExchange extends CopyExchange {
     }
 
     @Override
-    public FrontendMessage messages(QuerySession session) {
-        phase = Phase.WRITTEN;
-        return query;
+    boolean copyMessage(BackendMessage message) {
+        if (message instanceof CopyResponse copy) {
+            copyResponse(copy);
+            return true;
+        }
+        return false;
     }
 
     @Override
-    public void onMessage(BackendMessage message) {
-        if (message instanceof ErrorResponse response) {
-            serverFailed(response);
-            stopFeed();
-            phase = Phase.ANSWERED;
-        } else if (readingPast) {
-            readPast(message);
-        } else if (message instanceof CopyResponse copy) {
-            copyResponse(copy);
-        } else if (message instanceof CommandComplete complete && phase == Phase.ENDING) {
-            copied(complete);
-            phase = Phase.ANSWERED;
-        } else if (phase == Phase.WRITTEN && noCopy(message)) {
-            // read past
-        } else {
-            throw CopyTexts.unexpected(session.host(), message.getClass().getSimpleName(), "while a COPY FROM STDIN " + state());
-        }
+    void errorRead() {
+        stopFeed();
     }
 
     private void copyResponse(CopyResponse copy) {
         if (phase != Phase.WRITTEN) {
-            throw CopyTexts.unexpected(session.host(), "a second COPY response", "while a COPY FROM STDIN " + state());
+            throw unexpected("a second COPY response");
         }
         if (copy.kind() == 'H') {
             wrongStatement("started COPY TO STDOUT (use copyOut)"); // its data and CommandComplete follow
@@ -152,15 +124,6 @@ public final class CopyInExchange extends CopyExchange {
             feed.stop();
             publisherFailed(e);
         }
-    }
-
-    private String state() {
-        return switch (phase) {
-            case QUEUED, WRITTEN -> "was started";
-            case COPYING -> "was sending its data";
-            case ENDING -> "had ended its data";
-            case ANSWERED -> "was answered";
-        };
     }
 
     /** Event loop, from the feed: one chunk of the caller's data, copied into the write buffer now. */
@@ -186,7 +149,7 @@ public final class CopyInExchange extends CopyExchange {
     }
 
     private void end(FrontendMessage last) {
-        phase = Phase.ENDING;
+        phase = Phase.DATA_ENDED;
         session.write(last);
     }
 

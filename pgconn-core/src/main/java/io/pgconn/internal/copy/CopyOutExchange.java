@@ -2,13 +2,10 @@ package io.pgconn.internal.copy;
 
 import io.pgconn.PgException;
 import io.pgconn.internal.protocol.backend.BackendMessage;
-import io.pgconn.internal.protocol.backend.CommandComplete;
 import io.pgconn.internal.protocol.backend.CopyData;
 import io.pgconn.internal.protocol.backend.CopyDone;
 import io.pgconn.internal.protocol.backend.CopyResponse;
-import io.pgconn.internal.protocol.backend.ErrorResponse;
 import io.pgconn.internal.protocol.frontend.CopyFail;
-import io.pgconn.internal.protocol.frontend.FrontendMessage;
 import io.pgconn.internal.protocol.frontend.Query;
 import io.pgconn.internal.query.QuerySession;
 import io.pgconn.internal.query.StatementTrace;
@@ -33,10 +30,7 @@ import java.util.concurrent.RejectedExecutionException;
  */
 public final class CopyOutExchange extends CopyExchange implements Flow.Subscription {
 
-    private enum Phase { QUEUED, WRITTEN, COPYING, COPY_DONE, ANSWERED }
-
     private final Flow.Subscriber<? super ByteBuffer> downstream;
-    private Phase phase = Phase.QUEUED;
     private final ArrayDeque<ByteBuffer> held = new ArrayDeque<>();
     private long demand;
     private boolean paused;
@@ -50,7 +44,7 @@ public final class CopyOutExchange extends CopyExchange implements Flow.Subscrip
 
     private CopyOutExchange(QuerySession session, String sql, Query query, Flow.Subscriber<? super ByteBuffer> downstream,
                             TracedStatement traced) {
-        super(session, "copyOut", sql, query, traced);
+        super(session, Direction.OUT, sql, query, traced);
         this.downstream = downstream;
     }
 
@@ -183,41 +177,17 @@ public final class CopyOutExchange extends CopyExchange implements Flow.Subscrip
     // ---- the exchange (event loop)
 
     @Override
-    public FrontendMessage messages(QuerySession session) {
-        phase = Phase.WRITTEN;
-        return query;
-    }
-
-    @Override
-    public void onMessage(BackendMessage message) {
-        if (message instanceof ErrorResponse response) {
-            serverFailed(response);
-            phase = Phase.ANSWERED;
-        } else if (readingPast) {
-            readPast(message);
-        } else if (message instanceof CopyData data && phase == Phase.COPYING) {
+    boolean copyMessage(BackendMessage message) {
+        if (message instanceof CopyData data && phase == Phase.COPYING) {
             chunk(data.bytes());
         } else if (message instanceof CopyResponse copy && phase == Phase.WRITTEN) {
             copyResponse(copy);
         } else if (message instanceof CopyDone && phase == Phase.COPYING) {
-            phase = Phase.COPY_DONE;
-        } else if (message instanceof CommandComplete complete && phase == Phase.COPY_DONE) {
-            copied(complete);
-            phase = Phase.ANSWERED;
-        } else if (phase == Phase.WRITTEN && noCopy(message)) {
-            // read past
+            phase = Phase.DATA_ENDED;
         } else {
-            throw CopyTexts.unexpected(session.host(), message.getClass().getSimpleName(), "while a COPY TO STDOUT " + state());
+            return false;
         }
-    }
-
-    private String state() {
-        return switch (phase) {
-            case QUEUED, WRITTEN -> "was started";
-            case COPYING -> "was sending its data";
-            case COPY_DONE -> "had ended its data with CopyDone";
-            case ANSWERED -> "was answered";
-        };
+        return true;
     }
 
     private void copyResponse(CopyResponse copy) {

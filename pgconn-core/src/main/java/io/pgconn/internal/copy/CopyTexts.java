@@ -16,7 +16,10 @@ final class CopyTexts {
 
     /** The CopyFail reason when the caller cancelled the copy (the server's error quotes it). */
     static final String CANCELLED = "the COPY was cancelled by the application (pgconn)";
-    /** The CopyFail reason when the session is closed while a COPY FROM STDIN takes data or is about to (CopyInExchange.closedCopyFail). */
+    /**
+     * The CopyFail reason when the session is closed while a COPY FROM STDIN takes data or is about to
+     * ({@link CopyInExchange#closedCopyFail}).
+     */
     static final String CLOSED = "the connection is being closed (pgconn)";
     /** The CopyFail reason when copyOut's statement turned out to be a COPY FROM STDIN. */
     static final String NOT_COPY_OUT = "copyOut was given a COPY FROM STDIN: pgconn sends no data for it";

@@ -1,5 +1,6 @@
 package io.pgconn.internal.query;
 
+import io.pgconn.FatalErrors;
 import io.pgconn.PgConfigException;
 import io.pgconn.internal.protocol.frontend.Bind;
 import io.pgconn.codec.PgConversionException;
@@ -95,8 +96,13 @@ public final class DefaultPgStatement implements PgStatement {
         }
         int[] typeOids = new int[count];
         Object[] set = params == null ? new Object[0] : params;
-        StatementPlan plan = session.typeOidsStale() ? StatementPlan.deferred(sql, List.<Object[]>of(set), count, 0, null)
-                : new StatementPlan(sql, typeOids, List.of(encode(session.host(), session.codecs(), set, count, typeOids)), 0, null);
+        StatementPlan plan;
+        try {
+            plan = session.typeOidsStale() ? StatementPlan.deferred(sql, List.<Object[]>of(set), count, 0, null)
+                    : new StatementPlan(sql, typeOids, List.of(encode(session.host(), session.codecs(), set, count, typeOids)), 0, null);
+        } catch (VirtualMachineError e) {
+            throw notEncoded(session.host(), e);
+        }
         RowSetCollector<RowSet> collector = RowSetCollector.first(session.blockingWaitSpin());
         StatementStart.start(session, collector, plan);
         return collector.result();
@@ -150,9 +156,16 @@ public final class DefaultPgStatement implements PgStatement {
         }
     }
 
-    private static void checkIndex(int index) {
-        if (index < 0 || index > 0xFFFE) {
-            throw new IndexOutOfBoundsException("parameter index " + index + " (0-based: 0 binds $1; at most 65535 parameters)");
+    /**
+     * An index no statement can have: negative, or past the 65,535 parameters PostgreSQL's protocol carries (until
+     * session 22 an IndexOutOfBoundsException without the host). One past the statement's own {@code $n} is
+     * {@link #put}'s IndexOutOfBoundsException.
+     */
+    private void checkIndex(int index) {
+        if (index < 0 || index >= SqlScanner.MAX_PARAMETERS) {
+            throw new IllegalArgumentException("parameter index " + index + " is out of range: an index runs from 0 ($1) to "
+                    + (SqlScanner.MAX_PARAMETERS - 1) + " ($" + SqlScanner.MAX_PARAMETERS + "), as PostgreSQL's protocol carries at most "
+                    + SqlScanner.MAX_PARAMETERS + " parameters in one statement; nothing was bound for the statement for " + session.host());
         }
     }
 
@@ -270,15 +283,32 @@ public final class DefaultPgStatement implements PgStatement {
             }
         }
         // encode: the first set's values fix the types (a typed NULL its own); later sets follow them
-        if (session.typeOidsStale()) {
-            // type DDL ran: a type's OID may be new, or its codec bound only after the lookup queued in front of this statement
-            return StatementPlan.deferred(sql, sets, count, fetchSize, timeout);
+        try {
+            if (session.typeOidsStale()) {
+                // type DDL ran: a type's OID may be new, or its codec bound only after the lookup queued in front of this statement
+                return StatementPlan.deferred(sql, sets, count, fetchSize, timeout);
+            }
+            List<BoundParams> bound = new ArrayList<>(sets.size());
+            for (Object[] set : sets) {
+                bound.add(encode(session.host(), codecs, set, count, typeOids));
+            }
+            return new StatementPlan(sql, typeOids, bound, fetchSize, timeout);
+        } catch (VirtualMachineError e) {
+            throw notEncoded(session.host(), e);
         }
-        List<BoundParams> bound = new ArrayList<>(sets.size());
-        for (Object[] set : sets) {
-            bound.add(encode(session.host(), codecs, set, count, typeOids));
-        }
-        return new StatementPlan(sql, typeOids, bound, fetchSize, timeout);
+    }
+
+    /**
+     * A {@link VirtualMachineError} (an OutOfMemoryError making a value's bytes, or holding a copy of them) while a
+     * statement's values were encoded on the caller's thread: nothing of the statement was made or sent, so it fails
+     * through its future or publisher as a value that cannot be written does, and the error goes on to the thread's
+     * uncaught-exception handler ({@link FatalErrors}), as one met encoding on the event loop does (ExchangeFifo). Until
+     * session 22 it was thrown out of {@code query}, {@code execute}, {@code collect} and {@code map}.
+     */
+    private static PgConversionException notEncoded(String host, VirtualMachineError e) {
+        FatalErrors.handToTheThread(e);
+        return new PgConversionException(host, "the parameters of a statement for " + host + " were not encoded: "
+                + e.getClass().getName() + " while encoding them; nothing was sent", e);
     }
 
     /** Refused here, on the caller's thread, before the exchange touches the statement cache. */
@@ -315,24 +345,24 @@ public final class DefaultPgStatement implements PgStatement {
             } else {
                 ValueCodecs.Encoded encoded;
                 try {
-                    encoded = codecs.encode(value, typeOids[i]);
+                    // null: known, before it was encoded, to take more than what is left of the limit (a long text)
+                    encoded = codecs.encode(value, typeOids[i], maxLength - length);
                 } catch (PgConversionException e) {
                     // the codec says what cannot be written and why, never the value; this says which parameter, and where
                     throw new PgConversionException(host, "parameter $" + (i + 1) + " (index " + i + ") was not sent to "
                             + host + ": " + e.getMessage(), e);
+                }
+                if (encoded == null || (length += encoded.bytes().length) > maxLength) {
+                    // the server would drop the session without an answer (an over-long message is a protocol violation)
+                    throw new PgConversionException(host, "parameter $" + (i + 1) + " (index " + i + ") was not sent to "
+                            + host + ": with it the Bind message takes over " + maxLength + " bytes, more than PostgreSQL"
+                            + " reads in one message (1 GB); nothing of the statement was sent", null);
                 }
                 if (typeOids[i] == 0) {
                     typeOids[i] = encoded.typeOid();
                 }
                 formats[i] = encoded.format();
                 values[i] = encoded.bytes();
-                length += values[i].length;
-                if (length > maxLength) {
-                    // the server would drop the session without an answer (an over-long message is a protocol violation)
-                    throw new PgConversionException(host, "parameter $" + (i + 1) + " (index " + i + ") was not sent to "
-                            + host + ": with it the Bind message takes over " + maxLength + " bytes, more than PostgreSQL"
-                            + " reads in one message (1 GB); nothing of the statement was sent", null);
-                }
                 anyBinary |= formats[i] != 0;
             }
         }

@@ -77,6 +77,12 @@ final class ExtendedExchange extends ExtendedRequest {
     private int executionsDone;
     /** The server refused the cached statement as stale or missing: its entry was dropped, a re-run prepares anew. */
     private boolean staleEntry;
+    /**
+     * A BindComplete was read: the server found the statement and revalidated its plan. A 26000 or 0A000 after it
+     * comes from running the statement (a user's EXECUTE or DEALLOCATE of their own), never says this statement is
+     * stale or its server session shared, and a re-run would repeat whatever the execution did.
+     */
+    private boolean bound;
 
     ExtendedExchange(StatementRun run, StatementPlan plan, int attempt) {
         super(plan, CopyRefusal.mayCopy(plan.sql()));
@@ -111,6 +117,16 @@ final class ExtendedExchange extends ExtendedRequest {
         // a timeout: its CancelRequest must not be able to hit a later statement, so none is
         // written behind this one until its ReadyForQuery
         return (!syncSent && (describing || paged)) || ((plan.hasTimeout() || mayCopy) && !done);
+    }
+
+    /**
+     * Only while its Sync is unwritten: a statement with a timeout (or a possible COPY) holds the writes until its
+     * ReadyForQuery also after its Sync went out, and that ReadyForQuery is owed — a close that did not count it wrote
+     * its Terminate without ever sending this statement's CancelRequest (REVIEW-22 R22-4).
+     */
+    @Override
+    public boolean syncPending() {
+        return holdsWrites() && !syncSent;
     }
 
     /** Lets the exchanges behind this one be written once nothing holds them any more. */
@@ -159,6 +175,7 @@ final class ExtendedExchange extends ExtendedRequest {
                 rowReadAfterAbort();
             }
         } else if (message instanceof BindComplete) {
+            bound = true;
             segments.nextResult();
         } else if (message instanceof CommandComplete complete) {
             if (firstTag == null) {
@@ -286,7 +303,8 @@ final class ExtendedExchange extends ExtendedRequest {
         }
         StatementCache.Entry entry = entry();
         StatementCache cache = session.statementCache();
-        boolean shared = entry != null && error instanceof PgServerException && !(error instanceof PgStaleStatementException)
+        boolean aboutTheEntry = entry != null && !bound; // after a BindComplete the error is the execution's own
+        boolean shared = aboutTheEntry && error instanceof PgServerException && !(error instanceof PgStaleStatementException)
                 && SharedServerSession.proven(error, entry, creator(), cache);
         if (shared) {
             // a pooler in transaction mode: the cache turns off, this statement fails as stale (re-run unnamed when
@@ -296,7 +314,7 @@ final class ExtendedExchange extends ExtendedRequest {
             SharedServerSession.warnOnce(session.host(), code);
             error = new PgStaleStatementException(error, SharedServerSession.explanation(entry, code));
         }
-        staleEntry = entry != null && (shared || StaleStatement.is(error));
+        staleEntry = aboutTheEntry && (shared || StaleStatement.is(error));
         if (staleEntry || (entry != null && creator() && !entry.parsed)) {
             cache.invalidate(entry);
         }

@@ -5,8 +5,8 @@ import io.pgconn.codec.Decoder;
 import io.pgconn.codec.Encoder;
 import io.pgconn.codec.Format;
 import io.pgconn.codec.Oids;
+import io.pgconn.codec.SendableText;
 import io.pgconn.internal.protocol.backend.DataRow;
-import io.pgconn.internal.protocol.frontend.Utf8Text;
 import io.pgconn.query.RowMetadata;
 
 import java.nio.charset.StandardCharsets;
@@ -36,17 +36,28 @@ public final class RegistryValueCodecs implements ValueCodecs {
 
     @Override
     public Encoded encode(Object value, int typeOid) {
+        return encode(value, typeOid, Long.MAX_VALUE);
+    }
+
+    /**
+     * A text or bytea value known to take more than {@code maxBytes} is not encoded at all (null): a String of more
+     * than 1 GB in UTF-8 cost its whole encoding before the Bind's count refused it (session 22).
+     */
+    @Override
+    public Encoded encode(Object value, int typeOid, long maxBytes) {
         // the fast path of a String; one holding U+0000 (user3's F12) or an unpaired surrogate (which getBytes would
         // send as '?', session 21) goes to the text codec, which refuses it
         if (value instanceof String s && (typeOid == Oids.UNSPECIFIED || typeOid == Oids.TEXT) && !userStringCodec
-                && s.indexOf('\0') < 0 && Utf8Text.unpairedSurrogate(s) < 0) {
-            return new Encoded(typeOid, Format.TEXT.code(), s.getBytes(StandardCharsets.UTF_8));
+                && s.indexOf('\0') < 0 && SendableText.unpairedSurrogate(s) < 0) {
+            return SendableText.utf8LongerThan(s, maxBytes) ? null
+                    : new Encoded(typeOid, Format.TEXT.code(), s.getBytes(StandardCharsets.UTF_8));
         }
         Encoder encoder = encoderFor(value);
         if (typeOid != Oids.UNSPECIFIED && encoder.oid() != typeOid) {
             encoder = registry.encoder(typeOid, value); // another parameter set fixed the type
         }
-        return new Encoded(encoder.oid(), encoder.format().code(), encoder.encode(value));
+        return encoder.knownLongerThan(value, maxBytes) ? null
+                : new Encoded(encoder.oid(), encoder.format().code(), encoder.encode(value));
     }
 
     /**

@@ -1,7 +1,6 @@
 package io.pgconn.internal.query;
 
 import io.pgconn.PgConfigException;
-import io.pgconn.internal.protocol.frontend.Utf8Text;
 import io.pgconn.query.Segment;
 import io.pgconn.query.SqlShape;
 
@@ -35,15 +34,10 @@ public final class ScriptPublisher implements Flow.Publisher<Segment> {
         for (int i = 0; i < statements.size(); i++) {
             String sql = statements.get(i);
             String which = "statement " + (i + 1) + " of the script for " + session.host();
-            int nul = sql.indexOf('\0');
-            if (nul >= 0) {
-                return new PgConfigException(session.host(), which + " contains a NUL character (at index " + nul
-                        + "), which PostgreSQL would read as its end; nothing was sent");
-            }
-            int surrogate = Utf8Text.unpairedSurrogate(sql);
-            if (surrogate >= 0) {
-                return new PgConfigException(session.host(), which + " contains an unpaired UTF-16 surrogate (at index "
-                        + surrogate + "), which UTF-8 has no encoding for; nothing was sent");
+            PgConfigException unsendable = SendableQueryText.refusal(session.host(), sql, which, "nothing was sent",
+                    SendableQueryText.MAX_BYTES);
+            if (unsendable != null) {
+                return unsendable;
             }
             SqlShape shape = session.sqlShapes().of(sql);
             if (shape.statementCount() > 1) {

@@ -24,6 +24,15 @@ public interface ValueCodecs {
     /** Encodes a non-null value, as its Java class says ({@code typeOid} 0) or as type {@code typeOid}. */
     Encoded encode(Object value, int typeOid);
 
+    /**
+     * As {@link #encode(Object, int)}, or null, nothing encoded, when the value's bytes are known before they are made
+     * to be more than {@code maxBytes} (what is left of the Bind's limit): a text's from its length, a bytea's from its
+     * size ({@link io.pgconn.codec.Encoder#knownLongerThan}). Other values are encoded, then counted by the caller.
+     */
+    default Encoded encode(Object value, int typeOid, long maxBytes) {
+        return encode(value, typeOid);
+    }
+
     /** The type OID a NULL bound as {@code type} is declared with; 0 lets the server infer it. */
     int typeOidOf(Class<?> type);
 

@@ -19,7 +19,7 @@ package io.pgconn.internal.query;
 public final class WaitSpinBackoff {
 
     /** The longest run of waits that park at once before a probe spins again. */
-    static final int MOST_WAITS_PARKED = 1024;
+    static final int MOST_WAITS_PARKED = 64;
     /** A spin of zero: never spins ({@code blockingWaitSpin=0}, the default). */
     public static final WaitSpinBackoff NONE = new WaitSpinBackoff(0);
 

@@ -54,6 +54,30 @@ class ParameterCountTest {
         assertThatThrownBy(() -> statement.bindNull(1, Integer.class)).hasMessageContaining("parameter index 1 ($2)");
     }
 
+    /**
+     * An index no statement can have (negative, or past the 65,535 parameters of the protocol's Int16 count) was an
+     * IndexOutOfBoundsException "parameter index 70000 (0-based: 0 binds $1; at most 65535 parameters)", without the
+     * host, whether the scanner could count the text's parameters or not (session 22).
+     */
+    @Test
+    void anIndexPastTheProtocolsRangeNamesTheIndexTheRangeAndTheHost() {
+        for (String sql : new String[] {"SELECT $1::int", "SELECT $1; SELECT $2"}) {
+            PgStatement statement = new DefaultPgStatement(session, sql);
+            for (int index : new int[] {70_000, 65_535, -1}) {
+                assertThatThrownBy(() -> statement.bind(index, "s3cret")).as(sql + ", index " + index)
+                        .isInstanceOf(IllegalArgumentException.class)
+                        .hasMessage("parameter index " + index + " is out of range: an index runs from 0 ($1) to 65534 ($65535),"
+                                + " as PostgreSQL's protocol carries at most 65535 parameters in one statement; nothing was bound"
+                                + " for the statement for db:5432");
+                assertThatThrownBy(() -> statement.bindNull(index, Integer.class)).isInstanceOf(IllegalArgumentException.class)
+                        .hasMessageContaining("parameter index " + index + " is out of range").hasMessageContaining("db:5432");
+            }
+        }
+        // the last index the protocol carries is taken where the scanner cannot count (the server judges the text)
+        assertThat(((DefaultPgStatement) new DefaultPgStatement(session, "SELECT $1; SELECT $2").bind(65_534, 1)).toString())
+                .isEqualTo("PgStatement[1 parameter sets]");
+    }
+
     @Test
     void anUnboundParameterNamesItsIndexAndTheCount() {
         DefaultPgStatement statement = new DefaultPgStatement(session, "SELECT $1::int, $2::int, $3::int");

@@ -107,6 +107,43 @@ class SharedServerSessionTest {
         assertThat(session.statementCache().serverSessionShared()).isFalse();
     }
 
+    @Test
+    void aMissingStatementTheExecutionItselfReportsIsTheUsersErrorAndChangesNothing() {
+        // REVIEW-22 R22-1: the 26000 arrives after BindComplete, so it is EXECUTE p's own, not about pgconn_1
+        prepare("EXECUTE p");
+        CompletableFuture<RowSet> again = DefaultPgStatement.query(session, "EXECUTE p");
+        assertThat(written()).containsExactly("B", "E", "S");
+        channel.writeInbound(BindComplete.INSTANCE, error("26000", "prepared statement \"p\" does not exist"),
+                new ReadyForQuery('I'));
+        assertThat(again).as("failed at its ReadyForQuery, not run again").isDone();
+        Throwable failure = unwrap(catchThrowable(again::join));
+        assertThat(failure).isInstanceOf(PgServerException.class).isNotInstanceOf(PgStaleStatementException.class)
+                .hasMessageContaining("prepared statement \"p\" does not exist")
+                .hasMessageNotContaining("pooler");
+        assertThat(written()).as("not run again").isEmpty();
+        assertThat(session.statementCache().serverSessionShared()).isFalse();
+        assertThat(session.statementCache().enabled()).isTrue();
+
+        DefaultPgStatement.query(session, "EXECUTE p");
+        assertThat(written()).as("the cached statement is still used").containsExactly("B", "E", "S");
+    }
+
+    @Test
+    void aChangedResultTypeTheExecutionReportsIsNotAStalePlan() {
+        prepare("SELECT f()", "SELECT 1");
+        CompletableFuture<RowSet> again = DefaultPgStatement.query(session, "SELECT f()");
+        assertThat(written()).containsExactly("B", "E", "S");
+        channel.writeInbound(BindComplete.INSTANCE, new ErrorResponse(new ServerErrorFields(Map.of('S', "ERROR",
+                'V', "ERROR", 'C', "0A000", 'M', "cached plan must not change result type",
+                'R', "RevalidateCachedQuery"))), new ReadyForQuery('I'));
+        assertThat(again).as("failed at its ReadyForQuery, not run again").isDone();
+        Throwable failure = unwrap(catchThrowable(again::join));
+        assertThat(failure).isInstanceOf(PgServerException.class).isNotInstanceOf(PgStaleStatementException.class);
+        assertThat(written()).as("not run again: the execution may have had effects").isEmpty();
+        DefaultPgStatement.query(session, "SELECT f()");
+        assertThat(written()).as("the entry was kept").containsExactly("B", "E", "S");
+    }
+
     private void prepare(String sql) {
         prepare(sql, "SET");
     }

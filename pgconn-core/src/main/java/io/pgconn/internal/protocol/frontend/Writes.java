@@ -3,6 +3,7 @@ package io.pgconn.internal.protocol.frontend;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.pgconn.PgConfigException;
+import io.pgconn.codec.SendableText;
 
 /** The framing steps every message shares: length placeholder, C strings, length patch. */
 final class Writes {
@@ -46,7 +47,7 @@ final class Writes {
         if (at >= 0) {
             throw new PgConfigException(null, what + " contains a NUL character (at index " + at + ")");
         }
-        int surrogate = Utf8Text.unpairedSurrogate(value);
+        int surrogate = SendableText.unpairedSurrogate(value);
         if (surrogate >= 0) {
             throw new PgConfigException(null, what + " contains an unpaired UTF-16 surrogate (at index " + surrogate
                     + "), which UTF-8 has no encoding for");

@@ -253,7 +253,7 @@ final class ConnConfigAssembler {
     private static int bytes(String property, DataSize size, PropertyResolver environment) {
         long bytes = size.toBytes();
         if (bytes < 0 || bytes > Integer.MAX_VALUE) {
-            throw invalidValue(property, size.toBytes() + "B", environment, "expected a size of at most 2147483647B (2GB"
+            throw invalidValue(property, size.toBytes() + "B", environment, "expected a size from 0B to 2147483647B (2GB"
                     + " minus one byte), e.g. 64MB");
         }
         return (int) bytes;

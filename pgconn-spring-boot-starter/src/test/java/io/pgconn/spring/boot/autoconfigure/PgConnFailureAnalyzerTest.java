@@ -138,8 +138,8 @@ class PgConnFailureAnalyzerTest {
      */
     @ParameterizedTest
     @CsvSource(delimiter = '|', textBlock = """
-            pg.conn.max-message-size=3GB          | pg.conn.max-message-size          | 3GB   | at most 2147483647B
-            pg.conn.max-message-size=-1B          | pg.conn.max-message-size          | -1B   | at most 2147483647B
+            pg.conn.max-message-size=3GB          | pg.conn.max-message-size          | 3GB   | from 0B to 2147483647B
+            pg.conn.max-message-size=-1B          | pg.conn.max-message-size          | -1B   | from 0B to 2147483647B
             pg.conn.pre-auth-max-message-size=512B| pg.conn.pre-auth-max-message-size | 512   | expected at least 1024 bytes
             pg.conn.tcp-user-timeout=-1s          | pg.conn.tcp-user-timeout          | -1s   | whole milliseconds from 0
             pg.conn.tcp-user-timeout=1500us       | pg.conn.tcp-user-timeout          | 1500us| whole milliseconds from 0

@@ -57,7 +57,9 @@ import java.util.function.Function;
  *     such a caller waited for ever, a pool of one at the first nested call.)</li>
  * <li>A {@link #withSession} called inside {@code inTransaction}'s work, on the same thread and over the same
  *     {@link ConnectionFactory}, works in that transaction too (session 22; before, it borrowed a second session: the
- *     same pool deadlock): its work gets the transaction's session — it sees the transaction's uncommitted writes, and
+ *     same pool deadlock). <b>Behaviour change (session 22):</b> its writes used to commit on their own, also when the
+ *     outer transaction rolled back; now they commit or roll back with it — {@link #withOwnSession} keeps the old
+ *     behaviour, as Spring's {@code REQUIRES_NEW}. Its work gets the transaction's session — it sees the transaction's uncommitted writes, and
  *     its own commit or roll back with the transaction, as Spring's {@code DataSourceUtils.getConnection} hands the
  *     transaction-bound connection — through a view whose {@code commit()}, {@code rollback()}, {@code close()} and
  *     {@code begin()} return a future failed with an {@link IllegalStateException} and leave the transaction as it was
@@ -173,6 +175,27 @@ public final class PgConnSessions {
             return transaction.lendToWithSession(work);
         }
         return BorrowedSession.lendForAnyWork(this.connectionFactory, this.unwrap, this.rollbackWait, work);
+    }
+
+    /**
+     * {@link #withSession} that always borrows a session of its own, also inside {@link #inTransaction}'s work: its
+     * statements commit on their own and stay when that transaction rolls back (an audit row, an "attempt failed"
+     * record; Spring's {@code REQUIRES_NEW}) — what {@code withSession} did there before session 22. While its work
+     * runs, the thread's transaction is suspended: a call inside it joins nothing (an {@code inTransaction} there
+     * borrows a session and begins a transaction of its own; pass the {@link PgConnection} down instead). It needs a
+     * second session from the pool while the caller holds one: with every session so held (a pool of one: at once) the
+     * borrow waits for ever under the default {@code pg.conn.pool.max-acquire-time} of 0.
+     */
+    public <T> T withOwnSession(Function<? super PgConnection, ? extends T> work) {
+        refuseOnANonBlockingThread("withOwnSession");
+        ThreadBoundTransaction suspended = ThreadBoundTransaction.suspend(this.connectionFactory);
+        try {
+            return BorrowedSession.lendForAnyWork(this.connectionFactory, this.unwrap, this.rollbackWait, work);
+        } finally {
+            if (suspended != null) {
+                suspended.resume();
+            }
+        }
     }
 
     /** {@link #inTransaction(TransactionOptions, Function)} with the session's default isolation level and access mode. */

@@ -90,6 +90,29 @@ final class ThreadBoundTransaction {
         return transaction;
     }
 
+    /**
+     * Takes the transaction over {@code connectionFactory} off this thread for {@code withOwnSession} (Spring's
+     * {@code REQUIRES_NEW} suspends it too): until {@link #resume()}, a call on this thread joins nothing. Returns it,
+     * or {@code null} when none was bound.
+     */
+    static @Nullable ThreadBoundTransaction suspend(ConnectionFactory connectionFactory) {
+        ThreadBoundTransaction transaction = current(connectionFactory);
+        if (transaction != null) {
+            transaction.unbind();
+        }
+        return transaction;
+    }
+
+    /** Binds this transaction to this thread again, after {@link #suspend}. */
+    void resume() {
+        Map<ConnectionFactory, ThreadBoundTransaction> bound = BOUND.get();
+        if (bound == null) {
+            bound = new IdentityHashMap<>();
+            BOUND.set(bound);
+        }
+        bound.put(this.connectionFactory, this);
+    }
+
     /** When the outer work ended: a later call on this thread begins a transaction of its own. */
     void unbind() {
         Map<ConnectionFactory, ThreadBoundTransaction> bound = BOUND.get();

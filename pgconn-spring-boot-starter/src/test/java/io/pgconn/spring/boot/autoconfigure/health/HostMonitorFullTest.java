@@ -136,7 +136,7 @@ class HostMonitorFullTest {
         assertThat(monitor.view().isUp()).isTrue();
         assertThat(probes).isLessThanOrEqualTo(11);
         verify(this.sessions.get(0)).close(); // replaced by the new login
-        assertThat(output.getOut()).containsOnlyOnce("host db.test:5432 refuses new connections: server error 53300 (db.test:5432)")
+        assertThat(output.getOut()).containsOnlyOnce("host db.test:5432 takes no new connections: server error 53300 (db.test:5432)")
                 .containsOnlyOnce("the sessions open to it keep working")
                 .containsOnlyOnce("host db.test:5432 takes new connections again (primary)")
                 .doesNotContain("is down").doesNotContain("Secret-pw");

@@ -347,6 +347,39 @@ class PgConnSessionsNestedIT {
         }
     }
 
+    /**
+     * REVIEW-22 R22-3: the old behaviour of withSession inside a transaction, under its own name — withOwnSession
+     * borrows a second session, whose writes commit on their own and stay when the outer transaction rolls back (an
+     * audit row); while its work runs the outer transaction is suspended, so an inTransaction inside it does not join
+     * it but begins its own (on a third session: a pool of three here), and after it the outer one is bound again.
+     */
+    @Test
+    @Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void withOwnSessionWritesOutsideTheTransactionAndKeepsItsRowsWhenItRollsBack() {
+        run(runner.withPropertyValues("pg.conn.pool.max-size=3"), (sessions, table) -> {
+            IllegalArgumentException thrown = new IllegalArgumentException("the business work fails");
+            assertThatThrownBy(() -> sessions.inTransaction(outer -> {
+                insert(outer, table, 1);
+                int outerPid = outer.processId();
+                sessions.withOwnSession(audit -> {
+                    assertThat(audit.processId()).as("a session of its own").isNotEqualTo(outerPid);
+                    insert(audit, table, 100);
+                    return sessions.inTransaction(inner -> {
+                        assertThat(inner.processId()).as("its own transaction, not the suspended one").isNotEqualTo(outerPid);
+                        insert(inner, table, 101);
+                        return null;
+                    });
+                });
+                sessions.withSession(joined -> {
+                    assertThat(joined.processId()).as("the outer transaction bound again").isEqualTo(outerPid);
+                    return null;
+                });
+                throw thrown;
+            })).isSameAs(thrown);
+            assertThat(ids(sessions, table)).as("the audit rows stay, the outer's row is rolled back").isEqualTo("100,101");
+        });
+    }
+
     private static <T> T await(Future<T> future) {
         try {
             return future.get();
