@@ -30,7 +30,7 @@ class CancelFirstCloseTest {
     private final PipelinedSession session = new PipelinedSession("db:5432", Map.of(), 0, TextValueCodecs.INSTANCE);
     private final EmbeddedChannel channel = new EmbeddedChannel(new SessionHandler(session));
     /** Each CancelRequest sent, in order: completing one is the server closing its cancel connection. */
-    private final List<CompletableFuture<Void>> cancels = new ArrayList<>();
+    private List<CompletableFuture<Void>> cancels;
     private CancelFirstClose close;
 
     /** A simple Query that writes itself and ignores its answers. */
@@ -52,11 +52,7 @@ class CancelFirstCloseTest {
         // only the test moves the clock: the embedded loop's time otherwise runs on with real time too, and the
         // deadline checks 1 ms before the 2-s mark failed under CI load (ci3 at ed4a3f3)
         channel.freezeTime();
-        session.cancelAction(() -> {
-            CompletableFuture<Void> request = new CompletableFuture<>();
-            cancels.add(request);
-            return request;
-        });
+        cancels = RecordedCancels.of(session).sent();
     }
 
     @AfterEach

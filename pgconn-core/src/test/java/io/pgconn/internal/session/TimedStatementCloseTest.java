@@ -12,7 +12,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
@@ -32,16 +31,12 @@ class TimedStatementCloseTest {
     private final EmbeddedSession embedded = new EmbeddedSession(10);
     private final PipelinedSession session = embedded.session;
     /** Each CancelRequest sent, in order: completing one is the server closing its cancel connection. */
-    private final List<CompletableFuture<Void>> cancels = new ArrayList<>();
+    private List<CompletableFuture<Void>> cancels;
 
     @BeforeEach
     void sendCancelsToTheList() {
         embedded.channel.freezeTime();
-        session.cancelAction(() -> {
-            CompletableFuture<Void> request = new CompletableFuture<>();
-            cancels.add(request);
-            return request;
-        });
+        cancels = RecordedCancels.of(session).sent();
     }
 
     @AfterEach
