@@ -24,7 +24,9 @@ import java.util.stream.Collectors;
  * timed out after 3000ms: the pool had 0 session(s) lent out of at most 10, 0 idle, 4 borrower(s) waiting; hosts
  * (what the factory last learned, target_session_attrs=read-write): db1:5432 down at ...: connection refused;
  * db2:5432 up (standby) at ..." (NEW-USER-21 F3: a quarter of an outage's failures said only "timed out", while
- * health knew the reason). Host messages carry no secret (the core's messages never do). Everything else is r2dbc-pool's.
+ * health knew the reason). Host messages carry no secret (the core's messages never do). A borrower's cancel of its acquire
+ * after the connection was handed to it is not passed on ({@link PoolLateCancelGuard}: r2dbc-pool released the connection
+ * a second time, lending it to two borrowers at once). Everything else is r2dbc-pool's.
  */
 public class PgConnConnectionPool extends ConnectionPool {
 
@@ -41,7 +43,7 @@ public class PgConnConnectionPool extends ConnectionPool {
 
     @Override
     public Mono<Connection> create() {
-        return super.create().onErrorMap(R2dbcTimeoutException.class, this::explained);
+        return new PoolLateCancelGuard(super.create()).onErrorMap(R2dbcTimeoutException.class, this::explained);
     }
 
     private R2dbcTimeoutException explained(R2dbcTimeoutException timeout) {

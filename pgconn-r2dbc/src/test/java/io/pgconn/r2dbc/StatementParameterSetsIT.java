@@ -92,7 +92,7 @@ class StatementParameterSetsIT {
                 .onErrorResume(error -> Mono.just(error.getClass().getSimpleName()))).collectList().block(STEP);
     }
 
-    /** The finding: set 13 of 25 violates the key; outside a transaction nothing is committed (main left 12 rows). */
+    /** The finding: set 13 of 25 violates the key; outside a transaction nothing is committed (main left 24 rows). */
     @Test
     void aFailingSetOutsideATransactionLeavesNoRowAndEndsTheResults() {
         List<Object> outcomes = outcomes(Flux.from(insert(13).execute()));
