@@ -16,20 +16,23 @@ import org.springframework.boot.jdbc.autoconfigure.JdbcConnectionDetails;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Conditional;
 
+import javax.sql.DataSource;
+
 /**
  * Flyway on the starter's settings: with Boot's Flyway auto-configuration on the classpath, a
  * {@link PgConnFlywayConnectionDetails} from the auto-configured {@link PgConnectionFactory}'s configuration (so
  * {@code pg.conn.*} or the application's {@code PgConnConnectionDetails}, and its customizers), to the primary.
  * Backs off when the application says where Flyway or JDBC connects: {@code spring.flyway.url},
- * {@code spring.datasource.url}, or a {@link FlywayConnectionDetails} or {@link JdbcConnectionDetails} bean of its
- * own (e.g. {@code @ServiceConnection}), and with {@code spring.flyway.enabled=false}. A setting pgjdbc cannot take alike fails start-up naming it ({@link PgjdbcUrl}).
+ * {@code spring.datasource.url}, or a {@link FlywayConnectionDetails}, {@link JdbcConnectionDetails} or
+ * {@code DataSource} bean of its own (e.g. {@code @ServiceConnection}; Boot's Flyway prefers connection details with a
+ * URL over the application's DataSource, REVIEW-22 F22-5), and with {@code spring.flyway.enabled=false}. A setting pgjdbc cannot take alike fails start-up naming it ({@link PgjdbcUrl}).
  */
 @AutoConfiguration(after = PgConnAutoConfiguration.class,
         beforeName = {"org.springframework.boot.flyway.autoconfigure.FlywayAutoConfiguration",
                 "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration"})
 @ConditionalOnClass({Flyway.class, FlywayConnectionDetails.class, PgConnectionFactory.class})
 @ConditionalOnBean(PgConnectionFactory.class)
-@ConditionalOnMissingBean({FlywayConnectionDetails.class, JdbcConnectionDetails.class})
+@ConditionalOnMissingBean({FlywayConnectionDetails.class, JdbcConnectionDetails.class, DataSource.class})
 @ConditionalOnBooleanProperty(name = "spring.flyway.enabled", matchIfMissing = true)
 @Conditional(PgConnFlywayAutoConfiguration.NoUrlOfItsOwn.class)
 public final class PgConnFlywayAutoConfiguration {

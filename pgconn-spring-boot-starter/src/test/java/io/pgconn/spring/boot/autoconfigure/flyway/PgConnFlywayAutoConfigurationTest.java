@@ -15,6 +15,8 @@ import org.springframework.boot.flyway.autoconfigure.FlywayMigrationStrategy;
 import org.springframework.boot.jdbc.autoconfigure.JdbcConnectionDetails;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+
+import javax.sql.DataSource;
 import org.springframework.jdbc.datasource.SimpleDriverDataSource;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -139,6 +141,14 @@ class PgConnFlywayAutoConfigurationTest {
         };
         this.runner.withBean(FlywayConnectionDetails.class, () -> own).run(context -> assertThat(context)
                 .getBean(FlywayConnectionDetails.class).isSameAs(own));
+    }
+
+    @Test
+    void backsOffForTheApplicationsOwnDataSource() {
+        // REVIEW-22 F22-5: Boot's Flyway takes connection details with a URL before the application's DataSource
+        DataSource own = new SimpleDriverDataSource();
+        this.runner.withBean(DataSource.class, () -> own).run(context -> assertThat(context).hasNotFailed()
+                .doesNotHaveBean(FlywayConnectionDetails.class).doesNotHaveBean(JdbcConnectionDetails.class));
     }
 
     @Test
