@@ -3,6 +3,7 @@ package io.pgconn.spring.boot.autoconfigure.flyway;
 import io.pgconn.config.ConnConfig;
 import io.pgconn.spring.boot.autoconfigure.InvalidPgConnPropertyException;
 import io.pgconn.spring.boot.autoconfigure.PgConnAutoConfiguration;
+import io.pgconn.spring.boot.autoconfigure.pgjdbc.PgjdbcUrl;
 import org.flywaydb.core.Flyway;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -154,7 +155,7 @@ class PgConnFlywayAutoConfigurationTest {
         ConnConfig config = ConnConfig.parse("postgresql://db-a:5432/shop").toBuilder()
                 .options("-c lock_timeout=1s --work_mem=8MB").startupParameter("Search_Path", "shop_it")
                 .startupParameter("statement_timeout", "5min").startupParameter("x.note", "a\\b").build();
-        assertThat(PgjdbcUrl.of(config, null)).isEqualTo("jdbc:postgresql://db-a:5432/shop?targetServerType=primary&sslmode=prefer"
+        assertThat(PgjdbcUrl.of(config, null, "spring.flyway")).isEqualTo("jdbc:postgresql://db-a:5432/shop?targetServerType=primary&sslmode=prefer"
                 + "&currentSchema=shop_it&options=-c%20lock_timeout%3D1s%20--work_mem%3D8MB"
                 + "%20-c%20statement_timeout%3D5min%20-c%20x.note%3Da%5C%5Cb");
     }
@@ -171,7 +172,7 @@ class PgConnFlywayAutoConfigurationTest {
     @CsvSource({"datestyle,German", "TIMEZONE,UTC", "_pq_.ext,on"})
     void refusesAStartupParameterPgjdbcOverridesOrCannotSend(String name, String value) {
         ConnConfig config = ConnConfig.parse("postgresql://db-a/shop").toBuilder().startupParameter(name, value).build();
-        assertThatThrownBy(() -> PgjdbcUrl.of(config, null)).isInstanceOf(InvalidPgConnPropertyException.class)
+        assertThatThrownBy(() -> PgjdbcUrl.of(config, null, "spring.flyway")).isInstanceOf(InvalidPgConnPropertyException.class)
                 .hasMessageContaining("pg.conn.startup-parameters[" + name + "]").hasMessageContaining("spring.flyway.url");
     }
 
@@ -184,7 +185,7 @@ class PgConnFlywayAutoConfigurationTest {
             """)
     void refusesOptionsSettingWhatPgjdbcOverrides(String options) {
         ConnConfig config = ConnConfig.parse("postgresql://db-a/shop").toBuilder().options(options).build();
-        assertThatThrownBy(() -> PgjdbcUrl.of(config, null)).isInstanceOf(InvalidPgConnPropertyException.class)
+        assertThatThrownBy(() -> PgjdbcUrl.of(config, null, "spring.flyway")).isInstanceOf(InvalidPgConnPropertyException.class)
                 .hasMessageContaining("options").hasMessageContaining("spring.flyway.url");
     }
 
@@ -245,14 +246,14 @@ class PgConnFlywayAutoConfigurationTest {
             postgresql:///shop?host=/var/run/postgresql                 | pg.conn.hosts
             """)
     void refusesWhatPgjdbcCannotTakeAlike(String connectionString, String property) {
-        assertThatThrownBy(() -> PgjdbcUrl.of(ConnConfig.parse(connectionString), null))
+        assertThatThrownBy(() -> PgjdbcUrl.of(ConnConfig.parse(connectionString), null, "spring.flyway"))
                 .isInstanceOf(InvalidPgConnPropertyException.class).hasMessageContaining(property)
                 .hasMessageContaining("spring.flyway.url");
     }
 
     @Test
     void refusesAnSslBundle() {
-        assertThatThrownBy(() -> PgjdbcUrl.of(ConnConfig.parse("postgresql://db-a/shop"), "pg"))
+        assertThatThrownBy(() -> PgjdbcUrl.of(ConnConfig.parse("postgresql://db-a/shop"), "pg", "spring.flyway"))
                 .isInstanceOf(InvalidPgConnPropertyException.class).hasMessageContaining("pg.conn.ssl.bundle");
     }
 

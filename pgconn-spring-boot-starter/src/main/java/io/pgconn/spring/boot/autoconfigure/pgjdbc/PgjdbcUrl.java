@@ -1,4 +1,4 @@
-package io.pgconn.spring.boot.autoconfigure.flyway;
+package io.pgconn.spring.boot.autoconfigure.pgjdbc;
 
 import io.pgconn.config.ChannelBindingMode;
 import io.pgconn.config.ConnConfig;
@@ -31,7 +31,7 @@ import java.util.Set;
  * set it, rather than migrating over a weaker connection, or in another schema or time zone, than the
  * application's.
  */
-final class PgjdbcUrl {
+public final class PgjdbcUrl {
 
     /** What pgjdbc's StartupMessage sets itself (after any {@code options}, so the server keeps pgjdbc's value). */
     private static final Set<String> PGJDBC_SETS = Set.of("timezone", "datestyle");
@@ -39,19 +39,22 @@ final class PgjdbcUrl {
     private PgjdbcUrl() {
     }
 
-    /** {@code sslBundle}: {@code pg.conn.ssl.bundle}, or {@code null}. */
-    static String of(ConnConfig config, @Nullable String sslBundle) {
+    /**
+     * {@code sslBundle}: {@code pg.conn.ssl.bundle}, or {@code null}; {@code tool}: the prefix of the migration
+     * tool's own settings ({@code spring.flyway}, {@code spring.liquibase}), which a refusal names.
+     */
+    public static String of(ConnConfig config, @Nullable String sslBundle, String tool) {
         refuse("pg.conn.ssl.bundle", sslBundle, "no SSL bundle: pgjdbc takes the trust store as a file "
-                + "(pg.conn.ssl.root-cert); or set spring.flyway.url/user/password");
+                + "(pg.conn.ssl.root-cert); or set " + tool + ".url/user/password");
         refuse("pg.conn.ssl.cert (sslcert)", config.sslCert(), "no client certificate: pgjdbc reads its key in other formats "
-                + "(PKCS#8 DER, PKCS#12); set spring.flyway.url/user/password");
-        refuse("pg.conn.ssl.key (sslkey)", config.sslKey(), "no client key (see pg.conn.ssl.cert); set spring.flyway.url/user/password");
-        refuse("pg.conn.url (sslcrl)", config.sslCrl(), "no CRL: pgjdbc has no such setting; set spring.flyway.url/user/password");
+                + "(PKCS#8 DER, PKCS#12); set " + tool + ".url/user/password");
+        refuse("pg.conn.ssl.key (sslkey)", config.sslKey(), "no client key (see pg.conn.ssl.cert); set " + tool + ".url/user/password");
+        refuse("pg.conn.url (sslcrl)", config.sslCrl(), "no CRL: pgjdbc has no such setting; set " + tool + ".url/user/password");
         refuse("pg.conn.url (sslcrldir)", config.sslCrlDir(), "no CRL directory: pgjdbc has no such setting; "
-                + "set spring.flyway.url/user/password");
+                + "set " + tool + ".url/user/password");
         if ("system".equals(config.sslRootCert())) {
             throw new InvalidPgConnPropertyException("pg.conn.ssl.root-cert", "system",
-                    "a PEM file for migrations: pgjdbc has no sslrootcert=system; or set spring.flyway.url/user/password",
+                    "a PEM file for migrations: pgjdbc has no sslrootcert=system; or set " + tool + ".url/user/password",
                     null);
         }
         StringBuilder url = new StringBuilder("jdbc:postgresql://");
@@ -59,7 +62,7 @@ final class PgjdbcUrl {
         for (HostSpec host : config.hosts()) {
             if (host.isUnixSocket()) {
                 throw new InvalidPgConnPropertyException("pg.conn.hosts", host.label(),
-                        "TCP hosts for migrations: pgjdbc does not dial Unix sockets; set spring.flyway.url/user/password",
+                        "TCP hosts for migrations: pgjdbc does not dial Unix sockets; set " + tool + ".url/user/password",
                         null);
             }
             // the name, as libpq checks it against the certificate: pgjdbc has no hostaddr and resolves it itself
@@ -85,18 +88,18 @@ final class PgjdbcUrl {
         if (channelBinding != ChannelBindingMode.PREFER) {
             url.append("&channelBinding=").append(channelBinding.libpqName());
         }
-        appendSession(url, config);
+        appendSession(url, config, tool);
         return url.toString();
     }
 
     /** {@code currentSchema} and {@code options} from the factory's options and startup parameters. */
-    private static void appendSession(StringBuilder url, ConnConfig config) {
+    private static void appendSession(StringBuilder url, ConnConfig config, String tool) {
         String options = config.options() == null ? "" : config.options();
         for (String name : settingNames(options)) {
             if (PGJDBC_SETS.contains(name.toLowerCase(Locale.ROOT))) {
                 throw new InvalidPgConnPropertyException("pg.conn.url (options)", name, "no " + name + " in options for "
                         + "migrations: pgjdbc sets it in its StartupMessage, which the server prefers to options; "
-                        + "set spring.flyway.url/user/password", null);
+                        + "set " + tool + ".url/user/password", null);
             }
         }
         String searchPath = null;
@@ -107,11 +110,11 @@ final class PgjdbcUrl {
             String property = "pg.conn.startup-parameters[" + name + "]";
             if (PGJDBC_SETS.contains(lower)) {
                 throw new InvalidPgConnPropertyException(property, null, "no " + name + " for migrations: pgjdbc "
-                        + "sets its own in its StartupMessage; set spring.flyway.url/user/password", null);
+                        + "sets its own in its StartupMessage; set " + tool + ".url/user/password", null);
             }
             if (lower.startsWith("_pq_.")) {
                 throw new InvalidPgConnPropertyException(property, null, "no protocol option for migrations: pgjdbc "
-                        + "sends none; set spring.flyway.url/user/password", null);
+                        + "sends none; set " + tool + ".url/user/password", null);
             }
             if (lower.equals("search_path")) {
                 searchPath = parameter.getValue();

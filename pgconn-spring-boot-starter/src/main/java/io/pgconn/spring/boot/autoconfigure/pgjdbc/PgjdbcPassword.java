@@ -1,4 +1,4 @@
-package io.pgconn.spring.boot.autoconfigure.flyway;
+package io.pgconn.spring.boot.autoconfigure.pgjdbc;
 
 import io.pgconn.config.ConnConfig;
 import io.pgconn.config.HostSpec;
@@ -16,12 +16,13 @@ import java.util.Set;
  * else {@code null}, and pgjdbc looks its own password file up. A file with different passwords for the hosts, or
  * with one for only some, is refused naming the file, never a password.
  */
-final class PgjdbcPassword {
+public final class PgjdbcPassword {
 
     private PgjdbcPassword() {
     }
 
-    static @Nullable String of(ConnConfig config) {
+    /** {@code tool}: as {@link PgjdbcUrl#of}. */
+    public static @Nullable String of(ConnConfig config, String tool) {
         if (config.password() != null || config.passfile() == null) {
             return config.password();
         }
@@ -41,7 +42,7 @@ final class PgjdbcPassword {
         if (passwords.size() > 1 || someHostHasNone) {
             throw new InvalidPgConnPropertyException("passfile (pg.conn.url or PGPASSFILE)", config.passfile().toString(),
                     "a password file with one password for all the hosts, for migrations: pgjdbc takes one password and "
-                            + "cannot read pgconn's password file; or set spring.flyway.password", null);
+                            + "cannot read pgconn's password file; or set " + tool + ".password", null);
         }
         return passwords.iterator().next();
     }
