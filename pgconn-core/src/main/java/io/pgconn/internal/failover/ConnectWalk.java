@@ -26,10 +26,10 @@ import java.util.random.RandomGenerator;
 
 /**
  * One multi-host connect: passes over hosts ({@link HostPasses}), addresses of each host, one attempt at a time.
- * Moves on after refusal, DNS failure, timeout, 57P03, 53300 (a deliberate difference from libpq),
+ * Moves on after refusal, DNS failure, timeout, 57P03, 53300 and 3D000 (deliberate differences from libpq),
  * role mismatch or a closed socket; stops, as libpq does, at an authentication or configuration
  * failure, a TLS failure the sslmode allows no fallback from, and any other startup ErrorResponse
- * such as 3D000 — {@link WalkStopRule} is the one place that decides. The whole walk is bounded by {@code connectTimeout}
+ * such as 42501 — {@link WalkStopRule} is the one place that decides. The whole walk is bounded by {@code connectTimeout}
  * ({@link WalkDeadline});
  * anything that completes after the caller's future is done is closed, never leaked. The walk's end and the caller's
  * future are {@link WalkFuture}; what its attempts tell the factory's host memory, {@link WalkMemory}.

@@ -31,9 +31,10 @@ final class WalkMemory {
      * could not take the session is remembered as down — or full, when it refused the session for want of a free slot
      * (53300), or answered the login and then not the connect's query within the host's budget while this factory
      * holds open sessions to it: up, its open sessions fine (docs/lifecycle.md §2.4). A failure that ends the walk — a
-     * refused password, a bad setting, a TLS verification failure, an ErrorResponse such as 3D000 — is about this
+     * refused password, a bad setting, a TLS verification failure, an ErrorResponse such as 42501 — is about this
      * configuration, not about the host, and must not move the host to the end of the next connects' order (libpq has
-     * no memory: it starts with the first host again).
+     * no memory: it starts with the first host again); nor must a 3D000, after which the walk moves on (a standby that
+     * has not replayed a new database yet is up, and has it a moment later).
      *
      * @param attempt the attempt that failed; null for a host whose name did not resolve
      */
@@ -42,7 +43,7 @@ final class WalkMemory {
             registry.recordUp(label, mismatch.role());
             return;
         }
-        if (WalkStopRule.stopsTheWalk(error, duringStartup)) {
+        if (WalkStopRule.saysNothingOfTheHost(error, duringStartup)) {
             return;
         }
         if (error.sqlState().filter(PgErrors::isNoFreeSlot).isPresent()) {
