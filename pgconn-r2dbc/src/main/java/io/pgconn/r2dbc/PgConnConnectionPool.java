@@ -24,9 +24,15 @@ import java.util.stream.Collectors;
  * timed out after 3000ms: the pool had 0 session(s) lent out of at most 10, 0 idle, 4 borrower(s) waiting; hosts
  * (what the factory last learned, target_session_attrs=read-write): db1:5432 down at ...: connection refused;
  * db2:5432 up (standby) at ..." (NEW-USER-21 F3: a quarter of an outage's failures said only "timed out", while
- * health knew the reason). Host messages carry no secret (the core's messages never do). A borrower's cancel of its acquire
- * after the connection was handed to it is not passed on ({@link PoolLateCancelGuard}: r2dbc-pool released the connection
- * a second time, lending it to two borrowers at once). Everything else is r2dbc-pool's.
+ * health knew the reason). Host messages carry no secret (the core's messages never do).
+ *
+ * <p>A cancel of {@link #create()} releases the connection once, with its clean-up ({@link PoolLateCancelGuard}): before
+ * the connection came, r2dbc-pool stops the acquire or releases it, as before; after, the connection's own release
+ * ({@code close()} with {@code preRelease()}) runs unless the borrower's {@code close()} began it already, in which case
+ * the cancel is ignored. r2dbc-pool alone released the connection without its clean-up on any cancel, also one after
+ * the borrower's close began, which lent it to the next borrower while the first one's clean-up still ran (jOOQ 3.19).
+ * The connection handed out is a wrapper of r2dbc-pool's ({@link io.r2dbc.spi.Wrapped#unwrap()} gives what r2dbc-pool's
+ * gives); its {@code close()} releases once and completes when that release ended. Everything else is r2dbc-pool's.
  */
 public class PgConnConnectionPool extends ConnectionPool {
 

@@ -11,15 +11,28 @@ import reactor.util.context.Context;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * An r2dbc-pool acquire whose borrower's cancel, once the connection was handed to it, goes no further. r2dbc-pool
- * 1.0.2 releases the pooled connection on any cancel of its acquire ({@code MonoDiscardOnCancel}: {@code ref.release()},
- * without the release's clean-up), also one that comes after the connection was delivered — and jOOQ 3.19, when its
- * query is cancelled ({@code Mono.from(query)} after the first row), closes the connection and cancels its connection
- * subscription, which can reach the pool while that close's release is still under way (reactor-pool's guard against
- * a second release holds only once the first one ended). The connection then went back to the pool while its release
- * clean-up still ran, and was lent to the next borrower: the clean-up ran on that borrower's work (NEW-USER-22 F1: "this result has already been read", a read "cut off by preRelease()", "a
- * transaction is already open"). Here a cancel before the connection came is passed on (the pool releases it, as
- * before); after, the connection is the borrower's, released by its {@code close()} alone.
+ * An r2dbc-pool acquire whose cancel is a release with the release's clean-up, never a second one. r2dbc-pool 1.0.2
+ * releases the pooled connection on any cancel of its acquire ({@code MonoDiscardOnCancel}: {@code ref.release()},
+ * without the clean-up of {@code PooledConnection.close()}), also one that comes after the connection was delivered or
+ * after the borrower's {@code close()} began — and jOOQ 3.19, when its query is cancelled ({@code Mono.from(query)} after
+ * the first row), closes the connection and cancels its connection subscription once that close completed, which can be
+ * after the pool lent the connection to the next borrower. The first borrower's release clean-up then ran on that
+ * borrower's work (NEW-USER-22 F1: "this result has already been read", a read "cut off by preRelease()", "a transaction
+ * is already open"). Here:
+ * <ul>
+ * <li>a cancel before a connection came is passed on: r2dbc-pool stops the acquire, or releases the connection it was
+ * delivering (its {@code MonoDiscardOnCancel} takes the first cancel it gets, also after it emitted: reactor-core's
+ * {@code Mono.flatMap} passes a cancel on to its inner then too). A connection that still reaches this guard after such a
+ * cancel is that released one: it goes to the discard hooks, as the values r2dbc-pool drops after a cancel do, and is
+ * neither lent nor closed (closing it would release it a second time);</li>
+ * <li>a connection that came is lent as a {@link PoolLeasedConnection}; a cancel after that (the borrower's own, or an
+ * operator's that drops the connection, e.g. an application's {@code create().timeout(d)} firing while the connection
+ * was handed over) is not passed on: it begins the connection's own release ({@code PooledConnection.close()}, with the
+ * clean-up) unless the borrower's {@code close()} began it already (the jOOQ case: then it is ignored). So the pool gets
+ * the connection back once, clean, whoever lets go first; a borrower that cancelled its acquire cannot use the
+ * connection any more (r2dbc-pool's "The connection is closed").</li>
+ * </ul>
+ * A borrower that neither closes nor cancels keeps the connection, as with r2dbc-pool alone.
  */
 final class PoolLateCancelGuard extends Mono<Connection> {
 
@@ -36,12 +49,14 @@ final class PoolLateCancelGuard extends Mono<Connection> {
 
     private static final class GuardSubscriber implements CoreSubscriber<Connection>, Subscription {
         private static final int WAITING = 0;
-        private static final int DELIVERED = 1;
-        private static final int CANCELLED = 2;
+        private static final int LENT = 1;
+        private static final int CANCELLED_WAITING = 2;
 
         private final AtomicInteger state = new AtomicInteger(WAITING);
         private final CoreSubscriber<? super Connection> actual;
         private Subscription upstream;
+        private volatile PoolLeasedConnection lease;
+        private volatile boolean cancelled;
 
         GuardSubscriber(CoreSubscriber<? super Connection> actual) {
             this.actual = actual;
@@ -62,22 +77,26 @@ final class PoolLateCancelGuard extends Mono<Connection> {
 
         @Override
         public void onNext(Connection connection) {
-            if (state.compareAndSet(WAITING, DELIVERED)) {
-                actual.onNext(connection);
+            PoolLeasedConnection leased = new PoolLeasedConnection(connection);
+            lease = leased;
+            if (state.compareAndSet(WAITING, LENT)) {
+                actual.onNext(leased);
+            } else {
+                // cancelled while it came: that cancel reached r2dbc-pool, which releases this connection itself
+                Operators.onDiscard(connection, actual.currentContext());
             }
-            // cancelled first: the pool's own cancel handling released it
         }
 
         @Override
         public void onError(Throwable error) {
-            if (state.get() != CANCELLED) {
+            if (!cancelled) {
                 actual.onError(error);
             }
         }
 
         @Override
         public void onComplete() {
-            if (state.get() != CANCELLED) {
+            if (!cancelled) {
                 actual.onComplete();
             }
         }
@@ -89,8 +108,11 @@ final class PoolLateCancelGuard extends Mono<Connection> {
 
         @Override
         public void cancel() {
-            if (state.compareAndSet(WAITING, CANCELLED)) {
+            cancelled = true;
+            if (state.compareAndSet(WAITING, CANCELLED_WAITING)) {
                 upstream.cancel();
+            } else if (state.get() == LENT) {
+                lease.releaseUnlessClosing();
             }
         }
     }
