@@ -26,13 +26,14 @@ import java.util.stream.Collectors;
  * db2:5432 up (standby) at ..." (NEW-USER-21 F3: a quarter of an outage's failures said only "timed out", while
  * health knew the reason). Host messages carry no secret (the core's messages never do).
  *
- * <p>A cancel of {@link #create()} releases the connection once, with its clean-up ({@link PoolLateCancelGuard}): before
- * the connection came, r2dbc-pool stops the acquire or releases it, as before; after, the connection's own release
- * ({@code close()} with {@code preRelease()}) runs unless the borrower's {@code close()} began it already, in which case
- * the cancel is ignored. r2dbc-pool alone released the connection without its clean-up on any cancel, also one after
- * the borrower's close began, which lent it to the next borrower while the first one's clean-up still ran (jOOQ 3.19).
- * The connection handed out is a wrapper of r2dbc-pool's ({@link io.r2dbc.spi.Wrapped#unwrap()} gives what r2dbc-pool's
- * gives); its {@code close()} releases once and completes when that release ended. Everything else is r2dbc-pool's.
+ * <p>A cancel of {@link #create()} before the connection came stops the acquire (r2dbc-pool releases what it was
+ * delivering); after, it goes nowhere ({@link PoolLateCancelGuard}): many borrowers cancel their acquire once they have
+ * the connection and go on using it, and r2dbc-pool alone then released it without its clean-up, lending it to the next
+ * borrower meanwhile (jOOQ 3.19). The connection handed out is a wrapper of r2dbc-pool's
+ * ({@link io.r2dbc.spi.Wrapped#unwrap()} gives what r2dbc-pool's gives): its {@code close()} releases once and completes
+ * when that release ended; one dropped without {@code close()} (a timeout that fired while it was handed over, a chain
+ * cancelled before its close) is released with the same clean-up once the garbage collector found it unreachable.
+ * Everything else is r2dbc-pool's.
  */
 public class PgConnConnectionPool extends ConnectionPool {
 

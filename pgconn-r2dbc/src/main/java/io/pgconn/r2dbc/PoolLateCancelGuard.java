@@ -11,28 +11,29 @@ import reactor.util.context.Context;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * An r2dbc-pool acquire whose cancel is a release with the release's clean-up, never a second one. r2dbc-pool 1.0.2
- * releases the pooled connection on any cancel of its acquire ({@code MonoDiscardOnCancel}: {@code ref.release()},
- * without the clean-up of {@code PooledConnection.close()}), also one that comes after the connection was delivered or
- * after the borrower's {@code close()} began — and jOOQ 3.19, when its query is cancelled ({@code Mono.from(query)} after
- * the first row), closes the connection and cancels its connection subscription once that close completed, which can be
- * after the pool lent the connection to the next borrower. The first borrower's release clean-up then ran on that
- * borrower's work (NEW-USER-22 F1: "this result has already been read", a read "cut off by preRelease()", "a transaction
- * is already open"). Here:
+ * An r2dbc-pool acquire whose borrower's cancel, once the connection was handed to it, goes no further, and whose
+ * connection, when the borrower lets go of it without closing it, goes back to the pool with its clean-up. r2dbc-pool
+ * 1.0.2 releases the pooled connection on any cancel of its acquire ({@code MonoDiscardOnCancel}: {@code ref.release()},
+ * without the clean-up of {@code PooledConnection.close()}), also one that comes after the borrower got it — and many
+ * borrowers cancel their acquire right after taking the connection and go on using it: {@code Flux.from(create())}
+ * with {@code take(1)} or {@code next()}, {@code Flux.usingWhen} over a publisher that is not a {@code Mono}, Kotlin's
+ * {@code awaitFirst()}, jOOQ 3.19's {@code Mono.from(dsl.transactionPublisher(...))} (its transaction keeps the
+ * connection after cancelling its {@code create()} subscription, and commits later); jOOQ's queries close the
+ * connection, then cancel that subscription once the close completed, which can be after the pool lent it again. The
+ * first borrower's release clean-up then ran on the next borrower's work (NEW-USER-22 F1). Here:
  * <ul>
  * <li>a cancel before a connection came is passed on: r2dbc-pool stops the acquire, or releases the connection it was
  * delivering (its {@code MonoDiscardOnCancel} takes the first cancel it gets, also after it emitted: reactor-core's
  * {@code Mono.flatMap} passes a cancel on to its inner then too). A connection that still reaches this guard after such a
  * cancel is that released one: it goes to the discard hooks, as the values r2dbc-pool drops after a cancel do, and is
  * neither lent nor closed (closing it would release it a second time);</li>
- * <li>a connection that came is lent as a {@link PoolLeasedConnection}; a cancel after that (the borrower's own, or an
- * operator's that drops the connection, e.g. an application's {@code create().timeout(d)} firing while the connection
- * was handed over) is not passed on: it begins the connection's own release ({@code PooledConnection.close()}, with the
- * clean-up) unless the borrower's {@code close()} began it already (the jOOQ case: then it is ignored). So the pool gets
- * the connection back once, clean, whoever lets go first; a borrower that cancelled its acquire cannot use the
- * connection any more (r2dbc-pool's "The connection is closed").</li>
+ * <li>a connection that came is lent as a {@link PoolLeasedConnection}, and a cancel after that is not passed on. The
+ * borrower's {@code close()} releases it; if the borrower lets go of it without closing (an application's
+ * {@code create().timeout(d)} firing while the connection was handed over, which cancels and then drops it; a chain
+ * cancelled before its close), the lease's {@code Cleaner} releases it, with the clean-up, once the garbage collector
+ * found it unreachable. This subscriber refers to the lease, so a borrower whose chain still holds its subscription
+ * keeps it.</li>
  * </ul>
- * A borrower that neither closes nor cancels keeps the connection, as with r2dbc-pool alone.
  */
 final class PoolLateCancelGuard extends Mono<Connection> {
 
@@ -55,6 +56,7 @@ final class PoolLateCancelGuard extends Mono<Connection> {
         private final AtomicInteger state = new AtomicInteger(WAITING);
         private final CoreSubscriber<? super Connection> actual;
         private Subscription upstream;
+        @SuppressWarnings("unused") // kept: the lease stays reachable while the borrower holds this subscription
         private volatile PoolLeasedConnection lease;
         private volatile boolean cancelled;
 
@@ -77,9 +79,9 @@ final class PoolLateCancelGuard extends Mono<Connection> {
 
         @Override
         public void onNext(Connection connection) {
-            PoolLeasedConnection leased = new PoolLeasedConnection(connection);
-            lease = leased;
             if (state.compareAndSet(WAITING, LENT)) {
+                PoolLeasedConnection leased = new PoolLeasedConnection(connection);
+                lease = leased; // reachable while the borrower's chain holds this subscription
                 actual.onNext(leased);
             } else {
                 // cancelled while it came: that cancel reached r2dbc-pool, which releases this connection itself
@@ -111,9 +113,8 @@ final class PoolLateCancelGuard extends Mono<Connection> {
             cancelled = true;
             if (state.compareAndSet(WAITING, CANCELLED_WAITING)) {
                 upstream.cancel();
-            } else if (state.get() == LENT) {
-                lease.releaseUnlessClosing();
             }
+            // lent: the borrower's close() or, once it is unreachable, the lease's Cleaner releases it
         }
     }
 }

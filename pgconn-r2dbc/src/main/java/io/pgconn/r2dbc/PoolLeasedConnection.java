@@ -12,52 +12,64 @@ import org.reactivestreams.Publisher;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 
+import java.lang.ref.Cleaner;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * What {@link PgConnConnectionPool#create()} hands a borrower: r2dbc-pool's pooled connection, whose release — r2dbc-pool's
- * {@code close()}, with its clean-up ({@code preRelease()}) — runs once, begun either by the borrower's {@code close()}
- * or by {@link PoolLateCancelGuard} when the borrower cancels its acquire before it closed. A {@code close()} after the
- * release began (by either) releases nothing again: it completes when that release ended. The release runs to its end
- * also when the subscriber of {@code close()} cancels (before, a cancelled close stopped the clean-up halfway and the pool
- * never got the connection back). Everything else is the pooled connection's; {@link #unwrap()} is what the pooled
- * connection unwraps to (the driver's connection, or a proxy under the pool), so the levels of {@code Wrapped} are
- * r2dbc-pool's.
+ * {@code close()}, with its clean-up ({@code preRelease()}) — runs once: begun by the borrower's {@code close()}, or,
+ * when the borrower let go of the connection without closing it (nothing refers to this object any more: a
+ * {@code timeout} that dropped it while it was handed over, a chain cancelled before its close), by a {@link Cleaner}
+ * once the garbage collector found it unreachable. A {@code close()} after the release began releases nothing again: it
+ * completes when that release ended. The release runs to its end also when the subscriber of {@code close()} cancels
+ * (before, a cancelled close stopped the clean-up halfway and the pool never got the connection back). Everything else
+ * is the pooled connection's; {@link #unwrap()} is what the pooled connection unwraps to (the driver's connection, or a
+ * proxy under the pool), so the levels of {@code Wrapped} are r2dbc-pool's.
  */
 final class PoolLeasedConnection implements Connection, Wrapped<Connection> {
 
+    /** One daemon thread for every pool's unreachable leases: it only begins their releases. */
+    private static final Cleaner UNREACHABLE = Cleaner.create(task -> new Thread(task, "pgconn-pool-lease-cleaner"));
+
     private final Connection pooled;
-    private final AtomicBoolean releaseBegun = new AtomicBoolean();
-    private final Sinks.Empty<Void> released = Sinks.empty();
+    private final Release release;
+    private final Cleaner.Cleanable unreachable;
 
     PoolLeasedConnection(Connection pooled) {
         this.pooled = pooled;
+        this.release = new Release(pooled);
+        this.unreachable = UNREACHABLE.register(this, release);
     }
 
     /** The borrower's release: the first subscription begins it; every subscription completes when it ended. */
     @Override
     public Publisher<Void> close() {
         return Mono.defer(() -> {
-            beginRelease();
-            return released.asMono();
+            unreachable.clean();
+            return release.released.asMono();
         });
     }
 
     /**
-     * The release for a borrower that cancelled its acquire: begun here unless the borrower's {@code close()} began it
-     * (then this does nothing). True when this began it.
+     * The release, begun once, by whichever comes first: the borrower's {@code close()} or the {@link Cleaner} (it holds
+     * this, never the lease, so the lease can become unreachable).
      */
-    boolean releaseUnlessClosing() {
-        return beginRelease();
-    }
+    private static final class Release implements Runnable {
+        private final Connection pooled;
+        private final AtomicBoolean begun = new AtomicBoolean();
+        private final Sinks.Empty<Void> released = Sinks.empty();
 
-    private boolean beginRelease() {
-        if (!releaseBegun.compareAndSet(false, true)) {
-            return false;
+        Release(Connection pooled) {
+            this.pooled = pooled;
         }
-        Mono.defer(() -> Mono.from(pooled.close())).subscribe(null, released::tryEmitError, released::tryEmitEmpty);
-        return true;
+
+        @Override
+        public void run() {
+            if (begun.compareAndSet(false, true)) {
+                Mono.defer(() -> Mono.from(pooled.close())).subscribe(null, released::tryEmitError, released::tryEmitEmpty);
+            }
+        }
     }
 
     @Override

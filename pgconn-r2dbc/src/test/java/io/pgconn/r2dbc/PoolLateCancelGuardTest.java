@@ -5,6 +5,7 @@ import io.r2dbc.spi.Wrapped;
 import org.junit.jupiter.api.Test;
 import org.reactivestreams.Subscription;
 import reactor.core.publisher.BaseSubscriber;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
 import reactor.test.publisher.TestPublisher;
@@ -15,12 +16,14 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import static io.pgconn.testing.Conditions.awaitCondition;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * {@link PoolLateCancelGuard}'s interleavings against a stand-in for r2dbc-pool's acquire: whoever lets go first — the
- * borrower's {@code close()} or a cancel of its acquire — runs the pooled connection's own release, once; a cancel before
- * a connection came goes to the pool. {@code PoolLateCancelIT} has the same against r2dbc-pool and PostgreSQL.
+ * {@link PoolLateCancelGuard}'s interleavings against a stand-in for r2dbc-pool's acquire: a cancel before a connection
+ * came goes to the pool; after, it goes nowhere (borrowers that cancel once they have the connection keep using it), and
+ * the pooled connection's own release runs once, begun by the borrower's {@code close()} or, for a lease dropped without
+ * one, by its Cleaner. {@code PoolLateCancelIT} has the same against r2dbc-pool and PostgreSQL.
  */
 class PoolLateCancelGuardTest {
 
@@ -68,26 +71,43 @@ class PoolLateCancelGuardTest {
     }
 
     @Test
-    void aCancelAfterTheBorrowersCloseBeganReleasesNothingMoreAndIsNotPassedOn() {
+    void aCancelAfterTheConnectionCameIsNotPassedOnAndReleasesNothing() {
         Connection connection = borrowed();
-        Mono.from(connection.close()).subscribe();
         borrower.cancel();
+        assertThat(releases).as("the borrower may go on using it").hasValue(0);
+        assertThat(acquire.wasCancelled()).as("r2dbc-pool's own release on cancel never runs").isFalse();
+        Mono.from(connection.close()).subscribe();
         releaseEnd.tryEmitEmpty();
         assertThat(releases).hasValue(1);
-        assertThat(acquire.wasCancelled()).as("r2dbc-pool's own release on cancel never runs").isFalse();
     }
 
     @Test
-    void aCancelBeforeTheBorrowerClosedRunsTheConnectionsOwnReleaseAndTheLaterCloseWaitsForIt() {
+    void borrowersThatCancelOnceTheyHaveTheConnectionKeepItUntilTheyClose() {
+        // take(1) cancels after passing the value on, next() before; usingWhen over a Flux cancels during the work
+        Connection taken = new PoolLateCancelGuard(Mono.just(pooled)).flux().hide().take(1).blockLast(STEP);
+        Connection next = new PoolLateCancelGuard(Mono.just(pooled)).flux().hide().next().block(STEP);
+        List<Integer> releasesDuringWork = new CopyOnWriteArrayList<>();
+        Flux.usingWhen(new PoolLateCancelGuard(Mono.just(pooled)).flux().hide(),
+                connection -> Mono.fromSupplier(releases::get).doOnNext(releasesDuringWork::add),
+                connection -> Mono.from(connection.close()).doOnSubscribe(subscription -> releaseEnd.tryEmitEmpty()))
+                .blockLast(STEP);
+        assertThat(releasesDuringWork).containsExactly(0);
+        assertThat(releases).as("only usingWhen's close released").hasValue(1);
+        Mono.from(taken.close()).block(STEP);
+        Mono.from(next.close()).block(STEP);
+        assertThat(releases).hasValue(3);
+    }
+
+    @Test
+    void aCloseAfterTheCancelReleasesOnceAndLaterClosesWaitForThatRelease() {
         Connection connection = borrowed();
         borrower.cancel();
-        assertThat(releases).hasValue(1);
-        assertThat(acquire.wasCancelled()).isFalse();
-
         Mono<Void> close = Mono.from(connection.close());
         assertThat(close.toFuture()).isNotDone();
+        assertThat(releases).hasValue(1);
         releaseEnd.tryEmitEmpty();
         close.block(STEP);
+        Mono.from(connection.close()).block(STEP);
         assertThat(releases).hasValue(1);
     }
 
@@ -97,11 +117,19 @@ class PoolLateCancelGuardTest {
         Mono.from(connection.close()).subscribe().dispose();
         assertThat(releaseEnd.currentSubscriberCount()).as("the release goes on without the close's subscriber").isEqualTo(1);
         Mono.from(connection.close()).subscribe();
-        borrower.cancel();
         assertThat(releases).hasValue(1);
         releaseEnd.tryEmitEmpty();
         Mono.from(connection.close()).block(STEP);
         assertThat(releases).hasValue(1);
+    }
+
+    @Test
+    void aLeaseDroppedWithoutCloseIsReleasedOnceItIsUnreachable() {
+        new PoolLateCancelGuard(Mono.just(pooled)).subscribe(connection -> { });
+        awaitCondition("the dropped lease's release", STEP, () -> {
+            System.gc();
+            return releases.get() == 1;
+        });
     }
 
     @Test

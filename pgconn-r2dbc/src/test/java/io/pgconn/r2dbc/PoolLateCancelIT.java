@@ -35,15 +35,16 @@ import static io.pgconn.testing.Conditions.awaitCondition;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * A cancel of {@link PgConnConnectionPool#create()} releases the pool's session once, with its clean-up, whenever it
- * comes: before the connection came (the pool stops the acquire), while it was handed over, after it was handed over but
- * before the borrower's {@code close()} began (the connection's own release runs), or after that close began (ignored).
- * r2dbc-pool 1.0.2 alone released the connection without its clean-up on any cancel, so jOOQ 3.19 — which closes the
- * connection and cancels its {@code create()} subscription once that close completed — had the pool lend one session to
- * two borrowers, the first one's clean-up running on the second one's work (NEW-USER-22 F1); session 22's guard then
- * ignored every cancel after delivery, so a borrower that cancelled without closing, or a timeout firing during the
- * hand-over, kept the pool's slot for ever (REVIEW-22 F22-1, F22-2). The pool has one session: a lost slot shows as
- * acquired for good, a double lend as a second borrower served.
+ * A cancel of {@link PgConnConnectionPool#create()} before the connection came stops the acquire; after, it goes nowhere
+ * (borrowers that cancel once they have the connection — {@code take(1)}, {@code usingWhen} over a Flux, jOOQ's
+ * transactions — go on using it), and the connection goes back once, with its clean-up: by the borrower's
+ * {@code close()}, or, when the borrower let go of it without closing (a timeout that fired while it was handed over, a
+ * chain cancelled before its close), once the garbage collector found the lease unreachable. r2dbc-pool 1.0.2 alone
+ * released the connection without its clean-up on any cancel, so jOOQ 3.19 — which closes the connection and cancels its
+ * {@code create()} subscription once that close completed — had the pool lend one session to two borrowers (NEW-USER-22
+ * F1); session 22's guard ignored every cancel after delivery with nothing else, so a connection dropped without a close
+ * kept the pool's slot for ever (REVIEW-22 F22-1, F22-2). The pool has one session: a lost slot shows as acquired for
+ * good, a double lend as a second borrower served.
  */
 @Timeout(value = 120, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class PoolLateCancelIT {
@@ -140,6 +141,26 @@ class PoolLateCancelIT {
     }
 
     @Test
+    void borrowersThatCancelTheirAcquireOnceTheyHaveTheConnectionKeepItUntilTheyClose() {
+        // usingWhen over a publisher that is not a Mono cancels it right after subscribing the work (REVIEW-23 R23-1);
+        // take(1) cancels once it passed the connection on: both go on using it, and nobody else gets it meanwhile
+        List<Object> work = Flux.usingWhen(Flux.from(pool.create()).hide(),
+                connection -> Flux.concat(selectOneLater(connection),
+                        Mono.fromCallable(() -> (Object) pool.getMetrics().orElseThrow().acquiredSize()), selectOneLater(connection)),
+                connection -> connection.close())
+                .collectList().block(STEP);
+        assertThat(work).containsExactly(1, 1, 1);
+        awaitIdle("after usingWhen's close");
+
+        Connection taken = Flux.from(pool.create()).hide().take(1).blockLast(STEP);
+        assertThat(selectOne(taken)).isEqualTo(1);
+        assertOnlyTheHolderIsServed();
+        assertThat(selectOne(taken)).isEqualTo(1);
+        Mono.from(taken.close()).block(STEP);
+        awaitIdle("after the taker's close");
+    }
+
+    @Test
     void aBorrowerThatCancelsAfterTheConnectionCameWithoutClosingItGivesTheSessionBackCleaned() {
         // REVIEW-22 F22-2: the first row, then next() cancels the whole chain, create() included; nobody closes
         Integer first = pool.create()
@@ -148,7 +169,7 @@ class PoolLateCancelIT {
                 .next().block(STEP);
         assertThat(first).isEqualTo(1);
 
-        awaitIdle("after the borrower's cancel (it never closed)");
+        awaitIdleOnceUnreachable("after the borrower's cancel (it never closed)");
         Connection next = Mono.from(pool.create()).block(STEP);
         assertThat(selectOne(next)).as("the next borrower's statement runs on a session cleaned of the million-row read")
                 .isEqualTo(1);
@@ -168,7 +189,7 @@ class PoolLateCancelIT {
                 .block(STEP);
         assertThat(outcome).isInstanceOf(TimeoutException.class);
 
-        awaitIdle("after the timeout dropped the connection it was handed");
+        awaitIdleOnceUnreachable("after the timeout dropped the connection it was handed");
         Connection next = Mono.from(pool.create()).block(STEP);
         assertThat(selectOne(next)).isEqualTo(1);
         Mono.from(next.close()).block(STEP);
@@ -236,8 +257,10 @@ class PoolLateCancelIT {
                 lent++;
             }
             try {
-                awaitCondition("the pool to hold its session idle again", MAX_ACQUIRE,
-                        () -> metrics.acquiredSize() == 0 && metrics.idleSize() == 1 && metrics.pendingAcquireSize() == 0);
+                awaitCondition("the pool to hold its session idle again", MAX_ACQUIRE, () -> {
+                    System.gc(); // a connection the timeout dropped goes back once its lease is unreachable
+                    return metrics.acquiredSize() == 0 && metrics.idleSize() == 1 && metrics.pendingAcquireSize() == 0;
+                });
             } catch (AssertionError lost) {
                 throw new AssertionError("round " + round + " (" + lent + " lent, " + timedOut + " timed out so far): acquired "
                         + metrics.acquiredSize() + ", idle " + metrics.idleSize() + ", waiting " + metrics.pendingAcquireSize(), lost);
@@ -255,6 +278,15 @@ class PoolLateCancelIT {
                 () -> metrics.acquiredSize() == 0 && metrics.idleSize() == 1);
     }
 
+    /** Polls with a garbage collection each time: a connection dropped without its close() goes back by its Cleaner. */
+    private void awaitIdleOnceUnreachable(String when) {
+        PoolMetrics metrics = pool.getMetrics().orElseThrow();
+        awaitCondition("the pool's one session to be idle " + when, STEP, () -> {
+            System.gc();
+            return metrics.acquiredSize() == 0 && metrics.idleSize() == 1;
+        });
+    }
+
     /** The pool's one session is lent: another borrower waits and times out. */
     private void assertOnlyTheHolderIsServed() {
         Object second = Mono.from(pool.create())
@@ -262,6 +294,12 @@ class PoolLateCancelIT {
                 .onErrorResume(Mono::just).block(STEP);
         assertThat(second).isInstanceOf(R2dbcTimeoutException.class);
         assertThat(pool.getMetrics().orElseThrow().acquiredSize()).isEqualTo(1);
+    }
+
+    /** SELECT 1, the statement made when subscribed (after the acquire's cancel, in usingWhen's work). */
+    private static Flux<Object> selectOneLater(Connection connection) {
+        return Flux.defer(() -> Flux.from(connection.createStatement("SELECT 1").execute())
+                .flatMap(result -> result.map(row -> row.get(0, Integer.class))));
     }
 
     private static Integer selectOne(Connection connection) {
