@@ -7,7 +7,8 @@ import org.springframework.boot.jdbc.autoconfigure.JdbcConnectionDetails;
 
 /**
  * Flyway's (and Boot's JDBC) connection details derived from the auto-configured factory's {@link ConnConfig}: a
- * pgjdbc URL to the primary among {@code pg.conn.*}'s hosts ({@link PgjdbcUrl}), its user and password. Also a
+ * pgjdbc URL to the primary among {@code pg.conn.*}'s hosts ({@link PgjdbcUrl}), its user and password
+ * ({@link PgjdbcPassword}). Also a
  * {@link JdbcConnectionDetails}: Boot 4 runs Flyway's auto-configuration only when there is a {@code DataSource}, a
  * {@code JdbcConnectionDetails} or {@code spring.flyway.url}. {@link #toString()} shows the URL and the user, never
  * the password (the URL has none).
@@ -23,7 +24,7 @@ public final class PgConnFlywayConnectionDetails implements FlywayConnectionDeta
     PgConnFlywayConnectionDetails(ConnConfig config, @Nullable String sslBundle) {
         this.jdbcUrl = PgjdbcUrl.of(config, sslBundle);
         this.username = config.user();
-        this.password = config.password();
+        this.password = PgjdbcPassword.of(config);
     }
 
     @Override
@@ -36,7 +37,11 @@ public final class PgConnFlywayConnectionDetails implements FlywayConnectionDeta
         return this.username;
     }
 
-    /** The factory's password; {@code null} leaves it to pgjdbc's {@code .pgpass} lookup. */
+    /**
+     * The factory's password, or the one its own password file holds for every host ({@link PgjdbcPassword});
+     * {@code null} leaves it to pgjdbc's lookup of {@code ~/.pgpass}, {@code PGPASSFILE} or
+     * {@code org.postgresql.pgpassfile}.
+     */
     @Override
     public @Nullable String getPassword() {
         return this.password;

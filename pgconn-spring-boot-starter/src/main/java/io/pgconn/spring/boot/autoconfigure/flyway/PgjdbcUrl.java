@@ -12,17 +12,29 @@ import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
 
 /**
  * A pgjdbc URL for migrations, from a factory's {@link ConnConfig}: every host in order, the database, always
  * {@code targetServerType=primary} (migrations write, whatever {@code target_session_attrs} the factory has), and
  * the TLS settings pgjdbc spells alike ({@code sslmode}, {@code sslrootcert}, {@code sslNegotiation},
- * {@code channelBinding}). Never the password nor the user: they travel as the connection details' own fields.
- * A setting pgjdbc cannot take from a URL the same way (an SSL bundle, a client certificate or key, which pgjdbc
- * reads in other formats, {@code sslrootcert=system}, a Unix socket, a CRL) is refused with the property that set
- * it, rather than migrating over a weaker connection than the application's.
+ * {@code channelBinding}), and what the factory's StartupMessage carries besides: {@code search_path} as
+ * {@code currentSchema} (pgjdbc sends it as {@code search_path}), {@code options} verbatim as {@code options}, each
+ * other startup parameter appended to those options as {@code -c name=value} (the server reads both alike; the
+ * StartupMessage's own parameters win over {@code options} in pgconn's session and in pgjdbc's). Never the password
+ * nor the user: they travel as the connection details' own fields. A setting pgjdbc cannot take from a URL the
+ * same way (an SSL bundle, a client certificate or key, which pgjdbc reads in other formats,
+ * {@code sslrootcert=system}, a Unix socket, a CRL, a {@code TimeZone} or {@code DateStyle}, which pgjdbc sets
+ * itself in its StartupMessage and so overrides, a {@code _pq_.} protocol option) is refused with the property that
+ * set it, rather than migrating over a weaker connection, or in another schema or time zone, than the
+ * application's.
  */
 final class PgjdbcUrl {
+
+    /** What pgjdbc's StartupMessage sets itself (after any {@code options}, so the server keeps pgjdbc's value). */
+    private static final Set<String> PGJDBC_SETS = Set.of("timezone", "datestyle");
 
     private PgjdbcUrl() {
     }
@@ -73,7 +85,100 @@ final class PgjdbcUrl {
         if (channelBinding != ChannelBindingMode.PREFER) {
             url.append("&channelBinding=").append(channelBinding.libpqName());
         }
+        appendSession(url, config);
         return url.toString();
+    }
+
+    /** {@code currentSchema} and {@code options} from the factory's options and startup parameters. */
+    private static void appendSession(StringBuilder url, ConnConfig config) {
+        String options = config.options() == null ? "" : config.options();
+        for (String name : settingNames(options)) {
+            if (PGJDBC_SETS.contains(name.toLowerCase(Locale.ROOT))) {
+                throw new InvalidPgConnPropertyException("pg.conn.url (options)", name, "no " + name + " in options for "
+                        + "migrations: pgjdbc sets it in its StartupMessage, which the server prefers to options; "
+                        + "set spring.flyway.url/user/password", null);
+            }
+        }
+        String searchPath = null;
+        StringBuilder all = new StringBuilder(options);
+        for (Map.Entry<String, String> parameter : config.startupParameters().entrySet()) {
+            String name = parameter.getKey();
+            String lower = name.toLowerCase(Locale.ROOT);
+            String property = "pg.conn.startup-parameters[" + name + "]";
+            if (PGJDBC_SETS.contains(lower)) {
+                throw new InvalidPgConnPropertyException(property, null, "no " + name + " for migrations: pgjdbc "
+                        + "sets its own in its StartupMessage; set spring.flyway.url/user/password", null);
+            }
+            if (lower.startsWith("_pq_.")) {
+                throw new InvalidPgConnPropertyException(property, null, "no protocol option for migrations: pgjdbc "
+                        + "sends none; set spring.flyway.url/user/password", null);
+            }
+            if (lower.equals("search_path")) {
+                searchPath = parameter.getValue();
+            } else {
+                all.append(all.isEmpty() ? "" : " ").append("-c ").append(escapeOption(name)).append('=')
+                        .append(escapeOption(parameter.getValue()));
+            }
+        }
+        if (searchPath != null) {
+            url.append("&currentSchema=").append(encode(searchPath));
+        }
+        if (!all.isEmpty()) {
+            url.append("&options=").append(encode(all.toString()));
+        }
+    }
+
+    /**
+     * The names the server's {@code options} parsing sets: {@code -c name=value}, {@code -cname=value},
+     * {@code --name=value} (words split at unescaped white space, a backslash taking the next character as is).
+     */
+    private static List<String> settingNames(String options) {
+        List<String> words = new ArrayList<>();
+        StringBuilder word = new StringBuilder();
+        boolean inWord = false;
+        for (int i = 0; i < options.length(); i++) {
+            char c = options.charAt(i);
+            if (Character.isWhitespace(c)) {
+                if (inWord) {
+                    words.add(word.toString());
+                    word.setLength(0);
+                    inWord = false;
+                }
+                continue;
+            }
+            inWord = true;
+            if (c == '\\' && i + 1 < options.length()) {
+                c = options.charAt(++i);
+            }
+            word.append(c);
+        }
+        if (inWord) {
+            words.add(word.toString());
+        }
+        List<String> names = new ArrayList<>();
+        for (int i = 0; i < words.size(); i++) {
+            String w = words.get(i);
+            String setting = w.equals("-c") && i + 1 < words.size() ? words.get(++i)
+                    : w.startsWith("--") ? w.substring(2) : w.startsWith("-c") ? w.substring(2) : null;
+            if (setting != null) {
+                int eq = setting.indexOf('=');
+                names.add(eq < 0 ? setting : setting.substring(0, eq));
+            }
+        }
+        return names;
+    }
+
+    /** As the server splits {@code options}: a backslash before white space and before a backslash. */
+    private static String escapeOption(String value) {
+        StringBuilder escaped = new StringBuilder(value.length());
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c == '\\' || Character.isWhitespace(c)) {
+                escaped.append('\\');
+            }
+            escaped.append(c);
+        }
+        return escaped.toString();
     }
 
     private static void refuse(String property, @Nullable Object value, String expected) {
