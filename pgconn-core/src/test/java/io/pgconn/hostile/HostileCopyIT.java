@@ -449,6 +449,29 @@ class HostileCopyIT {
                 .doesNotContain('d', 'c');
     }
 
+    /**
+     * REVIEW-22 R22-5: the same with the CopyInResponse later than every resend of the close's CancelRequest — the
+     * backend is in COPY-IN mode (where no CancelRequest reaches it) before the client writes anything more, and its
+     * response reaches the client only after that. The close writes CopyFail and Sync at once for the possible COPY, so
+     * what the backend reads first ends the COPY. Seen failing before: [X] — once the CancelRequest's resends ended the
+     * close wrote the Terminate into the COPY ("unexpected message type 0x58 during COPY from stdin").
+     */
+    @Test
+    void aCloseWhoseCancelRequestsEndedBeforeAnExtendedQuerysCopyInResponseCameEndsThatCopyBeforeTheTerminate()
+            throws Exception {
+        List<Character> written = closedWhileTheServerHoldsBack(Protocol.EXTENDED, Answer.AT_THE_CLIENTS_NEXT_MESSAGE,
+                c -> c.query("COPY t FROM STDIN"), copyResponse('G', 0));
+        assertThat(written).as("what the backend read in COPY-IN mode and after").containsExactly('f', 'S', 'X');
+    }
+
+    /** When the held-back answer is sent. */
+    private enum Answer {
+        /** Once the close's CancelRequest came. */
+        AT_THE_CANCEL,
+        /** Once the client wrote its next message after the request: the backend read it after sending the answer. */
+        AT_THE_CLIENTS_NEXT_MESSAGE
+    }
+
     /** How the held-back statement reached the server, and how a backend answers a CopyFail in it. */
     private enum Protocol {
         /** A simple Query: CopyFail is answered with the COPY's error, then ReadyForQuery. */
@@ -473,15 +496,23 @@ class HostileCopyIT {
         return closedWhileTheServerHoldsBack(Protocol.SIMPLE, start, answer);
     }
 
+    private static List<Character> closedWhileTheServerHoldsBack(Protocol protocol, Function<PgConnection, CompletableFuture<?>> start,
+                                                                 byte[]... answer) throws Exception {
+        return closedWhileTheServerHoldsBack(protocol, Answer.AT_THE_CANCEL, start, answer);
+    }
+
     /**
      * A close made while the server holds back its answer to the first statement: the session's script sends
      * {@code answer} only once the close's CancelRequest came (the close has begun, so what the client reads from then
-     * on is the close's, not the exchange's), answers a CopyFail as a backend in COPY-IN mode does (its error; then
-     * ReadyForQuery, or, in the extended protocol, nothing up to the next Sync), and closes at the Terminate as a
-     * backend exits. A close that waits out its deadline instead closes the socket with no Terminate. Returns the types
-     * the client wrote after {@code answer}, in order.
+     * on is the close's, not the exchange's) or the client wrote again ({@code when}), answers a CopyFail as a backend
+     * in COPY-IN mode does (its error; then ReadyForQuery, or, in the extended protocol, nothing up to the next Sync)
+     * and ignores one outside COPY mode as PostgresMain does, and closes at the Terminate as a backend exits — or, in
+     * COPY-IN mode, as a backend fails with "unexpected message type 0x58 during COPY from stdin". A close that waits
+     * out its deadline instead closes the socket with no Terminate. Returns the types the client wrote after
+     * {@code answer} was sent (or that the backend read after it), in order.
      */
-    private static List<Character> closedWhileTheServerHoldsBack(Protocol protocol, Function<PgConnection, CompletableFuture<?>> start,
+    private static List<Character> closedWhileTheServerHoldsBack(Protocol protocol, Answer when,
+                                                                 Function<PgConnection, CompletableFuture<?>> start,
                                                                  byte[]... answer) throws Exception {
         CountDownLatch cancelCame = new CountDownLatch(1);
         CompletableFuture<Void> queried = new CompletableFuture<>();
@@ -497,16 +528,22 @@ class HostileCopyIT {
             SessionEndScripts.login(c);
             protocol.read(c);
             queried.complete(null);
-            if (!cancelCame.await(10, TimeUnit.SECONDS)) {
-                throw new AssertionError("close() of a busy session sent no CancelRequest");
-            }
-            c.send(answer);
             boolean skippingToSync = false;
+            boolean copying = answer[0][0] == 'G';
             try {
+                Character next = null;
+                if (when == Answer.AT_THE_CLIENTS_NEXT_MESSAGE) {
+                    next = c.readMessage().type(); // the old close: its Terminate, once the CancelRequest's resends ended
+                } else if (!cancelCame.await(10, TimeUnit.SECONDS)) {
+                    throw new AssertionError("close() of a busy session sent no CancelRequest");
+                }
+                c.send(answer);
                 while (true) {
-                    char type = c.readMessage().type();
+                    char type = next != null ? next : c.readMessage().type();
+                    next = null;
                     written.add(type);
-                    if (type == 'f') {
+                    if (type == 'f' && copying) {
+                        copying = false;
                         c.send(error("57014", "COPY from stdin failed"));
                         if (protocol == Protocol.SIMPLE) {
                             c.send(Backend.readyForQuery());
@@ -516,6 +553,10 @@ class HostileCopyIT {
                     } else if (type == 'S' && skippingToSync) {
                         skippingToSync = false;
                         c.send(Backend.readyForQuery());
+                    } else if (type == 'X' && copying) {
+                        c.send(error("08P01", "unexpected message type 0x58 during COPY from stdin"));
+                        c.close(); // the backend's COPY failed; it exits at the end of the input that follows
+                        return;
                     } else if (type == 'X' && !skippingToSync) {
                         c.close(); // as a backend exits after Terminate
                         return;

@@ -257,6 +257,31 @@ class BusyCloseServerLogIT {
         assertClean(log);
     }
 
+    /**
+     * REVIEW-22 R22-5: the extended protocol's COPY FROM STDIN ({@code query}, its Sync written only in reply) closed
+     * before its CopyInResponse came (it waits for a lock): the close writes CopyFail and Sync at once; the backend,
+     * its lock wait cancelled, skips the CopyFail to the Sync, answers it, then reads the Terminate.
+     */
+    @Test
+    void closingAnExtendedCopyFromStdinBeforeItsAnswerLeavesTheLogClean() throws Exception {
+        PG.primary().execute("CREATE TABLE IF NOT EXISTS busy_copy_locked (id int); GRANT ALL ON busy_copy_locked TO " + QueryCluster.USER);
+        PgConnection holder = connect();
+        await(holder.simpleQuery("BEGIN; LOCK TABLE busy_copy_locked IN ACCESS EXCLUSIVE MODE"));
+        PgConnection c = connect();
+        int pid = c.processId();
+        CompletableFuture<RowSet> copy = c.query("COPY busy_copy_locked FROM STDIN");
+        awaitWaitEvent(pid, "relation");
+
+        await(c.close());
+
+        assertThat(failure(copy)).isInstanceOf(PgClosedException.class);
+        Backends.awaitGone(PG.primary(), pid);
+        await(holder.close());
+        String log = logUntilNow();
+        assertThat(log).as("the server's log").doesNotContain("unexpected message type");
+        assertClean(log);
+    }
+
     @Test
     void closingAnUnreadCopyOutCancelsItBeforeTheSocketCloses() throws Exception {
         PgConnection c = connect();

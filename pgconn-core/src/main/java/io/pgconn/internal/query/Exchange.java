@@ -160,6 +160,16 @@ public abstract class Exchange {
     }
 
     /**
+     * Whether its Sync is still to be written ({@link #syncPending}) after a Bind phase that may start a COPY FROM
+     * STDIN (the extended protocol's possible COPY): the backend may be in COPY-IN mode, where a CancelRequest does not
+     * reach it and a Terminate is "unexpected message type 0x58 during COPY from stdin", so a close ends it with
+     * CopyFail and Sync at once ({@code CancelFirstClose}). False by default.
+     */
+    public boolean mayCopyInBeforeItsSync() {
+        return false;
+    }
+
+    /**
      * Whether the session must keep this exchange (and what was submitted after it) unwritten until
      * every exchange before it has been answered, then write it or let it leave ({@link #leavesUnwritten}):
      * a statement cancelled while queued, which then leaves the FIFO unwritten when no transaction is

@@ -129,6 +129,12 @@ final class ExtendedExchange extends ExtendedRequest {
         return holdsWrites() && !syncSent;
     }
 
+    /** A possible COPY whose Sync is not written yet: it follows the Bind phase only in reply ({@link #onMessage}). */
+    @Override
+    public boolean mayCopyInBeforeItsSync() {
+        return mayCopy && syncPending();
+    }
+
     /** Lets the exchanges behind this one be written once nothing holds them any more. */
     private void releaseWritesIfFree() {
         if (session != null && !holdsWrites()) {

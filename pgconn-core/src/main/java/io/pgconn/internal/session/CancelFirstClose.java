@@ -5,6 +5,7 @@ import io.pgconn.internal.copy.CopyInExchange;
 import io.pgconn.internal.protocol.backend.CopyResponse;
 import io.pgconn.internal.protocol.backend.ErrorResponse;
 import io.pgconn.internal.protocol.backend.ReadyForQuery;
+import io.pgconn.internal.protocol.frontend.MessageSequence;
 import io.pgconn.internal.protocol.frontend.Sync;
 import io.pgconn.internal.protocol.frontend.Terminate;
 
@@ -30,7 +31,9 @@ import java.util.concurrent.ScheduledFuture;
  * its {@code unanswered} "this pipeline position has not answered yet": one that reached the backend between two
  * statements is dropped by the server, so it is sent again by the same rule and numbers as a statement's own. The last
  * written exchange may hold its Sync back (paging, a timeout): an error it gets (the cancel) makes the backend skip
- * everything up to a Sync, the Terminate too, so a Sync is written then. Everything is bounded by {@link #DEADLINE}:
+ * everything up to a Sync, the Terminate too, so a Sync is written then. When that last exchange may have started a
+ * COPY FROM STDIN (the extended protocol's possible COPY, its Sync written only in reply), CopyFail and Sync are written
+ * at once instead ({@link #endAPossibleCopyIn}). Everything is bounded by {@link #DEADLINE}:
  * then the socket is closed and the CancelRequests in flight ended ({@link CancelHold#endRequests}), whatever the
  * server did. Event loop only, in the session's code.
  */
@@ -55,6 +58,10 @@ final class CancelFirstClose {
     private int readiesOwed;
     /** The last exchange written holds its Sync back: an error it gets needs one before the backend reads on. */
     private boolean lastUnsynced;
+    /** The last exchange written holds its Sync back after a Bind phase that may have started a COPY FROM STDIN. */
+    private final boolean lastMayCopyIn;
+    /** The close wrote CopyFail and Sync for that possible COPY ({@link #endAPossibleCopyIn}). */
+    private boolean copyFailWritten;
     /** ReadyForQuery messages read since the close began: the pipeline position the server is at. */
     private int answers;
     /** The position ({@link #answers}) whose CancelRequest was sent last, -1 before the first. */
@@ -62,19 +69,50 @@ final class CancelFirstClose {
     private ScheduledFuture<?> deadline;
     private boolean terminateWritten;
 
-    CancelFirstClose(Channel channel, PipelinedSession session, CancelHold cancels, int readiesOwed, boolean lastUnsynced) {
+    /**
+     * @param lastMayCopyIn the last exchange written holds its Sync back after a Bind phase that may have started a
+     *                      COPY FROM STDIN ({@code ExchangeFifo.lastWrittenMayCopyInUnsynced})
+     */
+    CancelFirstClose(Channel channel, PipelinedSession session, CancelHold cancels, int readiesOwed, boolean lastUnsynced,
+                     boolean lastMayCopyIn) {
         this.channel = channel;
         this.session = session;
         this.cancels = cancels;
         this.readiesOwed = readiesOwed;
         this.lastUnsynced = lastUnsynced;
+        this.lastMayCopyIn = lastMayCopyIn;
     }
 
     /** Starts the close: the first CancelRequest (a statement's own may still be under way), the deadline. */
     void start() {
         deadline = session.schedule(this::deadlinePassed, DEADLINE.toNanos());
         channel.closeFuture().addListener(f -> onLoop(this::channelClosed));
+        if (lastMayCopyIn) {
+            endAPossibleCopyIn();
+        }
         cancelThisPosition();
+    }
+
+    /**
+     * The last exchange written may have started a COPY FROM STDIN whose Sync it writes only in reply (the extended
+     * protocol's possible COPY, {@code query("COPY t FROM STDIN")}): CopyFail and Sync now, and that Sync's
+     * ReadyForQuery owed. A backend in COPY-IN mode takes no CancelRequest, so before this a close whose CancelRequests
+     * ended before the CopyInResponse was read wrote the Terminate into the COPY ("unexpected message type 0x58 during
+     * COPY from stdin", REVIEW-22 R22-5). Safe whether or not the COPY began: in COPY-IN the backend answers the
+     * CopyFail with an error, skips to the Sync (a Sync read inside the COPY is ignored, which is why the CopyFail goes
+     * first) and answers it; outside COPY mode PostgresMain accepts and ignores a CopyFail ("Accept but ignore these
+     * messages, per protocol spec; we probably got here because a COPY failed, and the frontend is still sending data",
+     * src/backend/tcop/postgres.c, the {@code PqMsg_CopyFail} case of its input loop), and while it skips to a Sync
+     * after an error (the CancelRequest's) it skips the CopyFail too — either way the Sync is answered with the one
+     * ReadyForQuery counted here, and the Terminate follows the backend leaving COPY.
+     */
+    private void endAPossibleCopyIn() {
+        lastUnsynced = false; // its Sync is written now: an error the last exchange gets needs none more
+        if (channel.isActive()) {
+            copyFailWritten = true;
+            readiesOwed++;
+            channel.writeAndFlush(MessageSequence.of(CopyInExchange.closedCopyFail(), Sync.INSTANCE));
+        }
     }
 
     /** Completes when the close's CancelRequests ended (the last one ended, or was ended at the deadline). */
@@ -87,10 +125,12 @@ final class CancelFirstClose {
      * FROM STDIN began whose response its exchange did not read before the close (a copyIn, or a COPY the query path
      * or copyOut refuses). The backend then waits for our data, where no CancelRequest reaches it, so without the
      * CopyFail it would wait out the close's deadline and log "unexpected EOF on client connection"; with it, its error
-     * and the owed ReadyForQuery follow, and the Terminate after them.
+     * and the owed ReadyForQuery follow, and the Terminate after them. Not when it is the last exchange's whose CopyFail
+     * the close wrote already ({@link #endAPossibleCopyIn}; only its ReadyForQuery is still owed then).
      */
     void read(Object msg) {
-        if (msg instanceof CopyResponse copy && copy.kind() == 'G' && !terminateWritten && channel.isActive()) {
+        if (msg instanceof CopyResponse copy && copy.kind() == 'G' && !terminateWritten && channel.isActive()
+                && !(copyFailWritten && readiesOwed == 1)) {
             channel.writeAndFlush(CopyInExchange.closedCopyFail());
         } else if (msg instanceof ReadyForQuery) {
             readiesOwed--;

@@ -305,6 +305,14 @@ final class ExchangeFifo {
         return writeHolder != null && writeHolder.syncPending();
     }
 
+    /**
+     * Whether the last exchange written holds its Sync back after a Bind phase that may have started a COPY FROM STDIN
+     * ({@link Exchange#mayCopyInBeforeItsSync}): a close writes CopyFail and Sync for it at once (REVIEW-22 R22-5).
+     */
+    boolean lastWrittenMayCopyInUnsynced() {
+        return writeHolder != null && writeHolder.mayCopyInBeforeItsSync();
+    }
+
     /** Exchanges written and not yet answered: how deep the pipeline on the wire is. */
     int writtenUnanswered() {
         assert session.mayTouchState() : "the session's state touched outside its doors";

@@ -409,7 +409,8 @@ public final class PipelinedSession implements QuerySession {
      */
     CancelFirstClose closeBusy() {
         assert mayTouchState() : "a close made outside the session's doors";
-        CancelFirstClose close = new CancelFirstClose(channel, this, cancels, fifo.readiesOwed(), fifo.lastWrittenHoldsItsSync());
+        CancelFirstClose close = new CancelFirstClose(channel, this, cancels, fifo.readiesOwed(), fifo.lastWrittenHoldsItsSync(),
+                fifo.lastWrittenMayCopyInUnsynced());
         closing = close;
         reads.readToTheEnd();
         close.start();

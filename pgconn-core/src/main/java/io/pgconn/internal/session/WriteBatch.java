@@ -44,7 +44,9 @@ final class WriteBatch {
 
     /**
      * Encodes {@code message} into this turn's buffer and schedules the flush. A message that cannot
-     * be encoded leaves nothing behind: its exception is rethrown and no flush is scheduled for it.
+     * be encoded leaves nothing behind: what it wrote is taken back, its exception rethrown and no flush scheduled for
+     * it — an Error too (an OutOfMemoryError growing the buffer, a StackOverflowError), which until session 23 left the
+     * half-written message in the batch, to go out with the next flush.
      */
     void add(FrontendMessage message) {
         ByteBuf out = pending;
@@ -55,7 +57,7 @@ final class WriteBatch {
         int start = out.writerIndex();
         try {
             message.encode(out);
-        } catch (RuntimeException e) {
+        } catch (Throwable e) {
             out.writerIndex(start);
             throw e;
         }

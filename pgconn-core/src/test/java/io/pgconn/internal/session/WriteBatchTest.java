@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The session's flush policy ({@link WriteBatch}): what is written while the event loop handles one
@@ -184,6 +185,71 @@ class WriteBatchTest {
             assertThat(caught).as("the failed write, in the pipeline").hasSize(1);
         } finally {
             socket.finishAndReleaseAll();
+        }
+    }
+
+    /**
+     * An Error while a message is encoded (an OutOfMemoryError growing the buffer, a StackOverflowError) leaves nothing
+     * of that message in the batch: what it wrote is taken back and the Error rethrown, so what was added before goes
+     * out alone. Seen failing before: only a RuntimeException was taken back, and the half-written Query (its type,
+     * length word and the part of its text that fitted) went out after the first.
+     */
+    @Test
+    void anErrorWhileEncodingLeavesNothingOfItsMessageInTheBatch() {
+        OutOfMemoryError noMemory = new OutOfMemoryError("growing the write buffer");
+        EmbeddedChannel socket = new EmbeddedChannel();
+        socket.config().setAllocator(new GrowthFails(1024, noMemory));
+        ByteBuf first = io.netty.buffer.Unpooled.buffer();
+        try {
+            new Query("first").encode(first);
+            WriteBatch batch = new WriteBatch(socket);
+            batch.add(new Query("first"));
+            assertThatThrownBy(() -> batch.add(new Query("x".repeat(4096)))).isSameAs(noMemory);
+            batch.flush();
+            ByteBuf out = socket.readOutbound();
+            try {
+                assertThat(io.netty.buffer.ByteBufUtil.getBytes(out)).as("what went out")
+                        .isEqualTo(io.netty.buffer.ByteBufUtil.getBytes(first));
+            } finally {
+                out.release();
+            }
+        } finally {
+            first.release();
+            socket.finishAndReleaseAll();
+        }
+    }
+
+    /** Heap buffers whose growth past {@code most} bytes throws {@code error}, as an exhausted heap would. */
+    private static final class GrowthFails extends io.netty.buffer.AbstractByteBufAllocator {
+        private final int most;
+        private final Error error;
+
+        GrowthFails(int most, Error error) {
+            this.most = most;
+            this.error = error;
+        }
+
+        @Override
+        protected ByteBuf newHeapBuffer(int initialCapacity, int maxCapacity) {
+            return new io.netty.buffer.UnpooledHeapByteBuf(this, initialCapacity, maxCapacity) {
+                @Override
+                protected byte[] allocateArray(int capacity) {
+                    if (capacity > most) {
+                        throw error;
+                    }
+                    return super.allocateArray(capacity);
+                }
+            };
+        }
+
+        @Override
+        protected ByteBuf newDirectBuffer(int initialCapacity, int maxCapacity) {
+            return newHeapBuffer(initialCapacity, maxCapacity);
+        }
+
+        @Override
+        public boolean isDirectBufferPooled() {
+            return false;
         }
     }
 

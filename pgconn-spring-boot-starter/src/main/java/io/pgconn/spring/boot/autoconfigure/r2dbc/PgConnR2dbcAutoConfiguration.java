@@ -62,10 +62,18 @@ public final class PgConnR2dbcAutoConfiguration {
             return new PgConnPoolEvictions(POOL_BEAN_NAME);
         }
 
+        /** On which hosts the pool's open sessions are, for the {@code pgConn} health's {@code pools}. */
+        @Bean
+        @ConditionalOnMissingBean
+        PgConnPoolSessionHosts pgConnPoolSessionHosts() {
+            return new PgConnPoolSessionHosts(POOL_BEAN_NAME);
+        }
+
         // disposed before the PgConnectionFactory it depends on is closed
         @Bean(name = POOL_BEAN_NAME, destroyMethod = "dispose")
         ConnectionPool connectionFactory(PgConnectionFactory pgConnectionFactory, PgConnProperties properties,
-                PgConnPoolEvictions pgConnPoolEvictions, ObjectProvider<PgConnPoolEvictionListener> evictionListeners,
+                PgConnPoolEvictions pgConnPoolEvictions, PgConnPoolSessionHosts pgConnPoolSessionHosts,
+                ObjectProvider<PgConnPoolEvictionListener> evictionListeners,
                 ObjectProvider<PgConnStartupCheck> startupCheck, ObjectProvider<PgConnR2dbcDecorators> decorators,
                 Environment environment) {
             SpringR2dbcUrlWarning.warnIfSet(environment);
@@ -87,7 +95,9 @@ public final class PgConnR2dbcAutoConfiguration {
                     .maxAcquireTime(pool.getMaxAcquireTime())
                     .acquireRetry(pool.getAcquireRetry())
                     .validationDepth(ValidationDepth.valueOf(pool.getValidationDepth().name()))
-                    .decorate(decorators.getIfAvailable(PgConnR2dbcDecorators::none)::decorate)
+                    // each session it creates counted on its host until it closes (the health's sessionsByHost)
+                    .decorate(driver -> pgConnPoolSessionHosts.counting(decorators.getIfAvailable(PgConnR2dbcDecorators::none)
+                            .decorate(driver)))
                     .evicted(reason -> {
                         pgConnPoolEvictions.evicted(reason);
                         listeners.forEach(listener -> listener.evicted(reason));
