@@ -7,8 +7,8 @@ package io.pgconn;
  *
  * <p>A multi-host walk that failed on more than one host reports one exception without a host that lists every
  * host's failure and carries them, in the order the hosts were tried, as suppressed exceptions; the last of them
- * decided the walk ({@link #deciding}): it either stopped it (a refused password, a database that does not exist,
- * TLS) or was the last host to move on from, and a retry meets what it met. The first host's failure does not
+ * decided the walk ({@link #deciding}): it either stopped it (a refused password, TLS) or was the last host to move
+ * on from (a database that does not exist there, on the last host too), and a retry meets what it met. The first host's failure does not
  * decide: a host that was down before a server refused the database said nothing about the database (REVIEW F2:
  * such a 3D000 walk was "transient" to R2DBC; a refused password already carried the last host's 28P01). The
  * report is built by the walk's {@code WalkFailures}; the rule that stops or continues a walk is

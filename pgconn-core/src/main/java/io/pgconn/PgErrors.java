@@ -107,12 +107,25 @@ public final class PgErrors {
 
     /**
      * Startup SQLSTATEs after which a multi-host connect moves on to the next host: 57P03 (cannot connect
-     * now), as libpq; and, deliberate differences (libpq stops there), 53300 (too many connections) and
-     * 57P01/57P02 (the server is shutting down — a fast shutdown or restart met mid-startup): the next
-     * host would not say the same, and a failover client should reach one that can take the session.
+     * now), as libpq; and, deliberate differences (libpq stops there), 53300 (too many connections),
+     * 57P01/57P02 (the server is shutting down — a fast shutdown or restart met mid-startup) and 3D000
+     * ({@link #isNotReplayedYet}: a database created on the primary a moment ago that a standby has not
+     * replayed yet): the next host would not say the same, and a failover client should reach one that can
+     * take the session.
      */
     public static boolean isTryNextHost(String sqlState) {
-        return isNotServingNow(sqlState) || isNoFreeSlot(sqlState);
+        return isNotServingNow(sqlState) || isNoFreeSlot(sqlState) || isNotReplayedYet(sqlState);
+    }
+
+    /**
+     * Whether a startup SQLSTATE may only say that this server has not replayed a database yet: 3D000
+     * (invalid_catalog_name, "database ... does not exist"). A hot standby answers it for a database created on
+     * the primary until it replays the {@code CREATE DATABASE} — a database-per-tenant application onboarding a
+     * tenant meets it on the standby listed first (NEW-USER-23 F4). It says nothing of the host's health: the host
+     * memory does not record it; a database missing everywhere fails on every host, and the walk reports each.
+     */
+    public static boolean isNotReplayedYet(String sqlState) {
+        return "3D000".equals(sqlState);
     }
 
     /**

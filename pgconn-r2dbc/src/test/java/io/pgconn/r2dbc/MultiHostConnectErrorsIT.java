@@ -22,7 +22,8 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 
 /**
  * REVIEW F2: a multi-host connect is classified by the failure that decided the walk — the host that
- * stopped it (a refused password, a database that does not exist) — not by a host that was down before it.
+ * stopped it (a refused password) or was the last one tried (a database that does not exist) — not by a host that was
+ * down before it.
  */
 class MultiHostConnectErrorsIT {
 

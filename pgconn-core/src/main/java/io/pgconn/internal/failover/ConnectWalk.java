@@ -5,7 +5,6 @@ import io.netty.channel.EventLoop;
 import io.pgconn.FatalErrors;
 import io.pgconn.PgClosedException;
 import io.pgconn.PgFactoryClosedException;
-import io.pgconn.PgErrors;
 import io.pgconn.PgException;
 import io.pgconn.PgRoleMismatchException;
 import io.pgconn.PgTimeoutException;
@@ -20,7 +19,6 @@ import io.pgconn.trace.PgTracer;
 import java.net.SocketAddress;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Consumer;
@@ -28,12 +26,13 @@ import java.util.random.RandomGenerator;
 
 /**
  * One multi-host connect: passes over hosts ({@link HostPasses}), addresses of each host, one attempt at a time.
- * Moves on after refusal, DNS failure, timeout, 57P03, 53300 (a deliberate difference from libpq),
+ * Moves on after refusal, DNS failure, timeout, 57P03, 53300 and 3D000 (deliberate differences from libpq),
  * role mismatch or a closed socket; stops, as libpq does, at an authentication or configuration
  * failure, a TLS failure the sslmode allows no fallback from, and any other startup ErrorResponse
- * such as 3D000 — {@link WalkStopRule} is the one place that decides. The whole walk is bounded by {@code connectTimeout}
+ * such as 42501 — {@link WalkStopRule} is the one place that decides. The whole walk is bounded by {@code connectTimeout}
  * ({@link WalkDeadline});
- * anything that completes after the caller's future is done is closed, never leaked.
+ * anything that completes after the caller's future is done is closed, never leaked. The walk's end and the caller's
+ * future are {@link WalkFuture}; what its attempts tell the factory's host memory, {@link WalkMemory}.
  *
  * <p>Threading: the walk is confined to one event loop ({@code loop}, chosen per connect). Every step —
  * timers, dials, TLS, startup, role check, moving to the next address or host — runs there, as callbacks
@@ -50,21 +49,18 @@ final class ConnectWalk {
     private final ConnConfig config;
     private final WalkTrace trace;
     private final Endpoints endpoints;
-    private final HostStatusRegistry registry;
+    private final WalkMemory memory;
     private final TypeOidDiscovery typeOids;
     private final HostPasses passes;
     private final RandomGenerator addressShuffle;
     private final TargetSessionAttrs target;
-    /** The caller's future, completed by {@link #end} (or cancelled by the caller) after the walk's bookkeeping. */
-    private final WalkFuture result = new WalkFuture();
+    /** The caller's future, and the walk's end: completed by {@link WalkFuture#end} (or cancelled by the caller) after the walk's bookkeeping. */
+    private final WalkFuture result;
     private final WalkEnd walkEnd;
-    /** What the owner does when the walk ends: the session handed out, or null. */
-    private Consumer<ConnectionControl> onEnd = connection -> { };
     private final WalkFailures failures = new WalkFailures();
     private final WalkTime time;
     // one loop per connect: timers and channels on the same thread, no cross-thread wake-ups
     private final EventLoop loop;
-    private volatile AttemptScope currentScope;
     /** The host being resolved or dialled now, named when the whole-attempt deadline cuts it short. */
     private volatile HostSpec currentHost;
     private final WalkDeadline deadline;
@@ -78,17 +74,18 @@ final class ConnectWalk {
         this.walkEnd = new WalkEnd(trace);
         this.time = new WalkTime(config);
         this.endpoints = endpoints;
-        this.registry = registry;
+        this.memory = new WalkMemory(registry, config.targetSessionAttrs());
         this.typeOids = typeOids;
         this.passes = new HostPasses(hosts, config.targetSessionAttrs().passes());
         this.deadline = new WalkDeadline(config.connectTimeout());
+        this.result = new WalkFuture(walkEnd, trace, deadline, time, held, config.database());
         this.addressShuffle = addressShuffle;
         this.target = config.targetSessionAttrs();
         this.loop = loop;
     }
 
     CompletableFuture<ConnectionControl> start() {
-        return start(onEnd);
+        return start(connection -> { });
     }
 
     /**
@@ -96,7 +93,7 @@ final class ConnectWalk {
      * session handed out or null (failed or cancelled).
      */
     CompletableFuture<ConnectionControl> start(Consumer<ConnectionControl> onEnd) {
-        this.onEnd = onEnd;
+        result.onEnd(onEnd);
         trace.connectStarted(passes.hosts(), target);
         // the walk runs on its loop from the start: the timers and the dial need no wake-up of another thread
         if (loop.inEventLoop()) {
@@ -111,48 +108,9 @@ final class ConnectWalk {
         return result;
     }
 
-    /**
-     * Ends the walk once: the bookkeeping and {@code connectEnded} first (so a tracer has the whole story
-     * when the caller looks), then the caller's future. A session that comes after the end (the caller
-     * cancelled, the deadline passed) is closed.
-     *
-     * @return whether this call ended the walk
-     */
+    /** Ends the walk once ({@link WalkFuture#end}); a session that comes after the end is closed. */
     private boolean end(ConnectionControl connection, Throwable error) {
-        if (!walkEnd.end(error)) {
-            if (connection != null) {
-                connection.close();
-            }
-            return false;
-        }
-        finished(connection, error);
-        if (error != null) {
-            result.completeExceptionally(error);
-        } else if (!result.complete(connection)) {
-            connection.close(); // the caller completed the future itself
-        }
-        return true;
-    }
-
-    /**
-     * The future handed to the caller: a caller that cancels it ends the walk and aborts the attempt in
-     * flight. A subclass, not a dependent stage, so that a connect completes one future, not three.
-     */
-    private final class WalkFuture extends CompletableFuture<ConnectionControl> {
-        @Override
-        public boolean cancel(boolean mayInterruptIfRunning) {
-            CancellationException cancelled = new CancellationException("the caller cancelled the connect");
-            if (!walkEnd.end(cancelled)) {
-                return false;
-            }
-            finished(null, cancelled);
-            boolean done = super.cancel(mayInterruptIfRunning);
-            AttemptScope scope = currentScope;
-            if (scope != null) {
-                scope.abort();
-            }
-            return done;
-        }
+        return result.end(connection, error);
     }
 
     private void begin() {
@@ -229,7 +187,7 @@ final class ConnectWalk {
         SocketAddress address = addresses.get(position);
         Duration budget = time.hostBudget();
         AttemptScope scope = new AttemptScope(loop);
-        currentScope = scope;
+        result.attemptIn(scope);
         HostAttempt attempt = new HostAttempt(this, host, addresses, position, scope, budget);
         if (!walkEnd.start(attempt, passes.pass(), config.sslMode().startsWithTls())) {
             return; // the caller cancelled meanwhile: ConnectEnded was the last event, no attempt follows it
@@ -254,7 +212,7 @@ final class ConnectWalk {
                 connection.close(); // the walk ended first: the attempt was traced as abandoned
                 return;
             }
-            registry.recordConnected(host.label(), connection.role(), target);
+            memory.connected(host.label(), connection.role());
             end(connection, null);
             return;
         }
@@ -268,9 +226,6 @@ final class ConnectWalk {
         if (!failed(attempt, host, attempt.address(), failure, elapsed, duringStartup)) {
             // connectTimeout passed, the caller cancelled or the factory closed: what the aborted attempt met says nothing of the host
             return;
-        }
-        if (failure instanceof PgRoleMismatchException mismatch) {
-            registry.recordUp(host.label(), mismatch.role());
         }
         if (WalkStopRule.stopsTheWalk(failure, duringStartup)) {
             end(null, allFailed());
@@ -329,12 +284,9 @@ final class ConnectWalk {
     }
 
     /**
-     * Only a host that could not take the session is remembered as down — or full, when it refused the session
-     * for want of a free slot (53300), or answered the login and then not the connect's query within the host's
-     * budget while this factory holds open sessions to it: up, its open sessions fine (docs/lifecycle.md §2.4). A failure
-     * that ends the walk — a refused password, a bad setting, a TLS verification failure, an ErrorResponse
-     * such as 3D000 — is about this configuration, not about the host, and must not move the host to the
-     * end of the next connects' order (libpq has no memory: it starts with the first host again).
+     * Traces and counts an attempt's failure, and tells the host memory ({@link WalkMemory}); false when the walk had
+     * ended already (connectTimeout passed, the caller cancelled, the factory closed): what the aborted attempt met says
+     * nothing of the host.
      */
     private boolean failed(HostAttempt attempt, HostSpec host, SocketAddress address, PgException error, Duration elapsed,
                            boolean duringStartup) {
@@ -342,35 +294,8 @@ final class ConnectWalk {
             return false; // e.g. the look-up that a closing factory failed: the host did nothing wrong
         }
         failures.add(host.label(), error);
-        if (error instanceof PgRoleMismatchException || WalkStopRule.stopsTheWalk(error, duringStartup)) {
-            return true;
-        }
-        if (error.sqlState().filter(PgErrors::isNoFreeSlot).isPresent()) {
-            registry.recordFull(host.label(), error.getMessage()); // up, no free slot: its open sessions are fine
-        } else if (attempt != null && attempt.timedOutLoggedIn()) {
-            recordTimedOutLoggedIn(host.label(), error);
-        } else {
-            registry.recordDown(host.label(), error.getMessage());
-        }
+        memory.failed(attempt, host.label(), error, duringStartup);
         return true;
-    }
-
-    /**
-     * The host answered the login, then the connect's role probe or type OID query got no answer within its budget:
-     * while sessions of this factory to it are open, remembered full, not down — a pooler's queue (PgBouncer in
-     * session mode with every server session in use answers the login from its cached parameters and queues the
-     * first query) or a server too busy to answer, not a dead or frozen one (that answers no login); its open
-     * sessions are what still works, and a pool evicts on down (NEW-USER-21 F2). With none open, down.
-     */
-    private void recordTimedOutLoggedIn(String label, PgException error) {
-        int open = registry.openSessions(label);
-        if (open == 0) {
-            registry.recordDown(label, error.getMessage());
-            return;
-        }
-        registry.recordFull(label, error.getMessage() + "; it answered the login, and " + open + (open == 1 ? " session" : " sessions")
-                + " of this factory to it " + (open == 1 ? "is" : "are") + " open: remembered full, not down (a pooler's queue,"
-                + " e.g. PgBouncer in session mode with every server session in use, or a server too busy to answer a query)");
     }
 
     /** Whether connectTimeout has run out ({@link WalkTime#expired}). */
@@ -389,12 +314,12 @@ final class ConnectWalk {
     }
 
     private void deadlinePassed(long lateNanos, boolean hostCutShort) {
-        AttemptScope scope = currentScope;
+        AttemptScope scope = result.currentScope();
         HostSpec inFlight = currentHost;
         String label = inFlight == null ? null : inFlight.label();
         PgTimeoutException timeout = deadline.passed(label, lateNanos, failures.triedSoFar());
         if (hostCutShort && label != null && !hasEnded()) {
-            registry.recordCutOff(label); // before the caller's future completes: its next connect sees it
+            memory.cutShort(label); // before the caller's future completes: its next connect sees it
         }
         if (end(null, timeout) && scope != null) {
             scope.abort();
@@ -403,15 +328,5 @@ final class ConnectWalk {
 
     private PgException allFailed() {
         return failures.aggregate(passes.hosts().size(), target);
-    }
-
-    private void finished(ConnectionControl connection, Throwable error) {
-        deadline.cancel();
-        held.release(connection);
-        onEnd.accept(connection);
-        if (connection != null) {
-            trace.statementsOf(connection, config.database());
-        }
-        trace.connectEnded(connection, error, time.elapsed());
     }
 }

@@ -17,19 +17,32 @@ import io.pgconn.PgTlsException;
  * SSLRequest or during the TLS handshake too: a {@link PgConnectException}, since the server went away rather than refused TLS —
  * libpq stops there, a deliberate difference), a host budget running out, SQLSTATE
  * 57P03 (cannot connect now), a role mismatch or a failed role probe — and after 53300 (too many
- * connections) and 57P01/57P02 (the server is shutting down), which are <em>deliberate differences</em>:
- * libpq stops there, but a failover client should reach a host that still has room or is not going away. DNS failures are handled before any attempt and move on too.
+ * connections), 57P01/57P02 (the server is shutting down) and 3D000 (the database does not exist there: a
+ * standby that has not replayed its {@code CREATE DATABASE} yet), which are <em>deliberate differences</em>:
+ * libpq stops there, but a failover client should reach a host that still has room, is not going away or has
+ * the database already (pgjdbc and r2dbc-postgresql move on after any startup error). DNS failures are handled
+ * before any attempt and move on too.
  *
  * <p>It stops, as libpq does, after: an authentication failure (more hosts would only lock the account
  * faster); a configuration error (it would repeat on every host); a TLS failure — by the time one is
  * reported here the sslmode allowed no fallback from it ({@code require} answered with 'N', a
  * verify-ca/verify-full chain or host-name failure; allow/prefer already made their other attempt on
- * the same host); any other ErrorResponse before the session was ready (e.g. 3D000 database does not
- * exist); and a server that broke the protocol while starting the session.
+ * the same host); any other ErrorResponse before the session was ready (e.g. 42501 insufficient privilege);
+ * and a server that broke the protocol while starting the session.
  */
 final class WalkStopRule {
 
     private WalkStopRule() {
+    }
+
+    /**
+     * Whether the failure is about this connect's configuration or the data it asked for rather than the host's
+     * health, so the host memory must not record it: everything that stops the walk, and a 3D000
+     * ({@link PgErrors#isNotReplayedYet}) — the host answered, and the next connect should still try it first.
+     */
+    static boolean saysNothingOfTheHost(PgException failure, boolean duringStartup) {
+        return stopsTheWalk(failure, duringStartup)
+                || duringStartup && failure.sqlState().filter(PgErrors::isNotReplayedYet).isPresent();
     }
 
     /**

@@ -13,26 +13,18 @@ import java.util.concurrent.Flow;
 import java.util.function.Function;
 
 /**
- * One subscription to a statement's results: carries demand from the subscriber to the exchange
- * and segments back. Segments arriving without demand wait in {@link HeldSegments}, which pauses the
- * socket's reads meanwhile (under a fetch size the exchange asks for the next page only when there is
- * demand instead). State is confined to the event loop; request/cancel hop onto it — except a blocked caller's
- * start, made on the caller's thread while it owns the idle session ({@link QuerySession#startOnCaller},
- * docs/query.md §1): the loop's request/cancel tasks wait for it.
+ * One subscription to a statement's results: its exchanges (the first, a retry after a stale statement),
+ * the demand and cancel that hop onto the event loop, its timeout ({@link StatementDeadline}), how its end is
+ * told (a timeout's error for a server's cancel) and the tracer's view of it. What goes downstream — demand,
+ * held segments, the end signalled once — is its superclass, {@link DownstreamSignals}. Segments arriving
+ * without demand wait in {@link HeldSegments}, which pauses the socket's reads meanwhile (under a fetch size the
+ * exchange asks for the next page only when there is demand instead). State is confined to the event loop;
+ * request/cancel hop onto it — except a blocked caller's start, made on the caller's thread while it owns the idle
+ * session ({@link QuerySession#startOnCaller}, docs/query.md §1): the loop's request/cancel tasks wait for it.
  */
-class StatementRun implements Flow.Subscription {
+class StatementRun extends DownstreamSignals implements Flow.Subscription {
 
-    private final QuerySession session;
-    private final Flow.Subscriber<? super Segment> downstream;
     private final StatementPlan plan;
-    /** Segments waiting for demand; made on first need (most runs never hold any). */
-    private HeldSegments held;
-    private long demand;
-    private boolean draining;
-    private boolean terminal;
-    private Throwable terminalError;
-    /** onComplete/onError was signalled, or the subscriber cancelled: nothing more goes downstream. */
-    private boolean signalled;
     private boolean cancelled;
     private boolean emittedAny;
     /** The timeout and the grace after asking the server to stop; made only when there is either. */
@@ -49,10 +41,9 @@ class StatementRun implements Flow.Subscription {
     private Thread starter;
     private long earlyDemand;
 
-    private StatementRun(QuerySession session, Flow.Subscriber<? super Segment> downstream, StatementPlan plan,
-                         Function<StatementRun, DrivenExchange> first, boolean errorInOrder) {
-        this.session = session;
-        this.downstream = downstream;
+    StatementRun(QuerySession session, Flow.Subscriber<? super Segment> downstream, StatementPlan plan,
+                 Function<StatementRun, DrivenExchange> first, boolean errorInOrder) {
+        super(session, downstream);
         this.plan = plan;
         this.first = first;
         this.errorInOrder = errorInOrder;
@@ -62,7 +53,7 @@ class StatementRun implements Flow.Subscription {
     static StatementRun of(QuerySession session, Flow.Subscriber<? super Segment> downstream, StatementPlan plan,
                            Function<StatementRun, DrivenExchange> first, boolean errorInOrder, TracedStatement traced) {
         return traced == null ? new StatementRun(session, downstream, plan, first, errorInOrder)
-                : new Traced(session, downstream, plan, first, errorInOrder, traced);
+                : new TracedStatementRun(session, downstream, plan, first, errorInOrder, traced);
     }
 
     /** The plan a run executes (its first exchange is made from it). */
@@ -77,7 +68,7 @@ class StatementRun implements Flow.Subscription {
     void subscribeOnCaller() {
         starter = Thread.currentThread();
         try {
-            downstream.onSubscribe(this);
+            downstream().onSubscribe(this);
         } finally {
             starter = null;
         }
@@ -85,7 +76,7 @@ class StatementRun implements Flow.Subscription {
 
     /** Whether demand was requested inside {@code onSubscribe} on the caller's thread, and the run not cancelled. */
     boolean demandAskedOnSubscribe() {
-        return earlyDemand > 0 && !signalled;
+        return earlyDemand > 0 && !signalled();
     }
 
     /**
@@ -93,12 +84,11 @@ class StatementRun implements Flow.Subscription {
      * the subscriber hears it as an error.
      */
     void failedToStart(Throwable e) {
-        if (!signalled) {
-            signalled = true;
+        if (firstSignal()) {
             PgException error = e instanceof PgException pg ? pg
                     : new PgProtocolException(session.host(), "cannot start a statement on " + session.host() + ": " + e, e);
             traceEnd(error);
-            downstream.onError(error);
+            downstream().onError(error);
         }
         if (e instanceof VirtualMachineError fatal) {
             FatalErrors.handToTheThread(fatal); // heard by the subscriber first (unless it left), then by the thread's handler
@@ -112,7 +102,7 @@ class StatementRun implements Flow.Subscription {
             earlyDemand = 0;
             onRequest(n);
         }
-        if (signalled) {
+        if (signalled()) {
             return; // cancelled before it was sent: nothing to do on the server
         }
         if (plan.hasTimeout()) {
@@ -131,7 +121,7 @@ class StatementRun implements Flow.Subscription {
         long n = earlyDemand;
         earlyDemand = 0;
         onRequest(n);
-        if (signalled) {
+        if (signalled()) {
             return null;
         }
         current = first.apply(this);
@@ -167,27 +157,26 @@ class StatementRun implements Flow.Subscription {
 
     private void onRequest(long n) {
         assert session.mayTouchState() : "a statement's run touched outside the session's doors";
-        if (signalled) {
+        if (signalled()) {
             return;
         }
         if (n <= 0) { // Reactive Streams §3.9
             onCancel();
-            downstream.onError(new IllegalArgumentException("request(" + n + "): demand must be positive (Reactive Streams §3.9)"));
+            downstream().onError(new IllegalArgumentException("request(" + n + "): demand must be positive (Reactive Streams §3.9)"));
             return;
         }
-        demand = demand + n < 0 ? Long.MAX_VALUE : demand + n;
-        drain();
-        if (current != null && !signalled) {
+        addDemand(n);
+        if (current != null && !signalled()) {
             current.onDemand();
         }
     }
 
-    private void onCancel() {
+    @Override
+    final void onCancel() {
         assert session.mayTouchState() : "a statement's run touched outside the session's doors";
-        if (signalled) {
+        if (!firstSignal()) {
             return;
         }
-        signalled = true;
         cancelled = true;
         dropHeld();
         stopTimer();
@@ -232,24 +221,7 @@ class StatementRun implements Flow.Subscription {
 
     /** The stream ended, or the subscriber is gone: a timeout has nothing left to do. */
     boolean over() {
-        return signalled || terminal;
-    }
-
-    /** The stream has its end (complete or error), signalled or still behind held segments. */
-    boolean terminal() {
-        return terminal;
-    }
-
-    /** Drops the segments held for missing demand and resumes reading (a timeout, a cancel, an error not held back). */
-    void dropHeld() {
-        if (held != null) {
-            held.drop();
-        }
-    }
-
-    /** Whether the exchange should fetch more rows (paging): the subscriber has unmet demand. */
-    boolean wantsMore() {
-        return !signalled && noneHeld() && demand > 0;
+        return signalled() || terminal();
     }
 
     boolean emittedAny() {
@@ -268,18 +240,7 @@ class StatementRun implements Flow.Subscription {
         if (traced != null && segment instanceof CommandResult result) {
             traced.completed(result);
         }
-        if (signalled) {
-            return;
-        }
-        if (demand > 0 && noneHeld()) {
-            demand--;
-            deliver(segment);
-            return;
-        }
-        if (held == null) {
-            held = new HeldSegments(session, !plan.paged());
-        }
-        held.hold(segment);
+        offer(segment);
     }
 
     void complete() {
@@ -289,8 +250,7 @@ class StatementRun implements Flow.Subscription {
             return;
         }
         traceEnd(null);
-        terminal = true;
-        drain();
+        endCompleted();
     }
 
     /**
@@ -306,12 +266,7 @@ class StatementRun implements Flow.Subscription {
             error = deadline.timeoutError(server);
         }
         traceEnd(error);
-        terminal = true;
-        terminalError = error;
-        if (!errorInOrder || timedOut() || cancelled || error instanceof PgClosedException) {
-            dropHeld();
-        }
-        drain();
+        endFailed(error, !errorInOrder || timedOut() || cancelled || error instanceof PgClosedException);
     }
 
     /** The statement's end for the tracer: the first of its answer, failure, timeout or a cancel that took it back unsent. */
@@ -327,73 +282,14 @@ class StatementRun implements Flow.Subscription {
         return null;
     }
 
-    /**
-     * A run a tracer follows. A subclass, not a field of every run: a connection without a tracer makes its
-     * runs no larger than before (a reference more would add 8 bytes to each with the object alignment).
-     */
-    private static final class Traced extends StatementRun {
-        private final TracedStatement traced;
-
-        Traced(QuerySession session, Flow.Subscriber<? super Segment> downstream, StatementPlan plan,
-               Function<StatementRun, DrivenExchange> first, boolean errorInOrder, TracedStatement traced) {
-            super(session, downstream, plan, first, errorInOrder);
-            this.traced = traced;
-        }
-
-        @Override
-        TracedStatement traced() {
-            return traced;
-        }
+    @Override
+    final boolean pausesReadingWhileHolding() {
+        return !plan.paged();
     }
 
-    private void drain() {
-        if (draining) {
-            return;
-        }
-        draining = true;
-        try {
-            while (!signalled && demand > 0 && !noneHeld()) {
-                demand--;
-                deliver(held.next());
-            }
-            if (noneHeld()) {
-                resumeReading();
-                if (terminal && !signalled) {
-                    signalled = true;
-                    stopTimer();
-                    try {
-                        if (terminalError == null) {
-                            downstream.onComplete();
-                        } else {
-                            downstream.onError(terminalError);
-                        }
-                    } catch (RuntimeException ignored) {
-                        // Reactive Streams §2.13: a subscriber's failure must not break the connection
-                    }
-                }
-            }
-        } finally {
-            draining = false;
-        }
-    }
-
-    private boolean noneHeld() {
-        return held == null || held.isEmpty();
-    }
-
-    private void deliver(Segment segment) {
-        try {
-            downstream.onNext(segment);
-        } catch (RuntimeException e) {
-            // Reactive Streams §2.13: a throwing subscriber is treated as cancelled
-            onCancel();
-        }
-    }
-
-    private void resumeReading() {
-        if (held != null) {
-            held.resumeReading();
-        }
+    @Override
+    final void endSignalled() {
+        stopTimer();
     }
 
     private void stopTimer() {

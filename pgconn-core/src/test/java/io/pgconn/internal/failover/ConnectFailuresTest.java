@@ -116,6 +116,8 @@ class ConnectFailuresTest {
         }
         assertThat(PgErrors.isNotServingNow("53300")).isFalse();
         assertThat(PgErrors.isTryNextHost("53300")).isTrue();
+        assertThat(PgErrors.isNotServingNow("3D000")).isFalse();
+        assertThat(PgErrors.isTryNextHost("3D000")).as("a standby that has not replayed the database yet").isTrue();
         assertThat(PgErrors.isNotServingNow("57P04")).as("database dropped").isFalse();
         assertThat(PgErrors.isTryNextHost("57P04")).isFalse();
     }

@@ -6,6 +6,7 @@ import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.pgconn.AuthMethod;
+import io.pgconn.ConnectFailures;
 import io.pgconn.HostStatus;
 import io.pgconn.PgAuthenticationException;
 import io.pgconn.PgConnectException;
@@ -60,7 +61,7 @@ import static org.assertj.core.api.Assertions.catchThrowable;
  */
 class ConnectWalkTest {
 
-    private enum Answer { PRIMARY, STANDBY, REFUSED, AUTH_FAILS, HANGS, NO_DATABASE, TOO_MANY_CONNECTIONS, STARTING_UP, SHUTTING_DOWN, TLS_FAILS, THROWS, DIAL_OVERFLOWS, STEP_THROWS, STEP_OVERFLOWS, FAILS_WHEN_ABORTED }
+    private enum Answer { PRIMARY, STANDBY, REFUSED, AUTH_FAILS, HANGS, NO_DATABASE, NO_PRIVILEGE, TOO_MANY_CONNECTIONS, STARTING_UP, SHUTTING_DOWN, TLS_FAILS, THROWS, DIAL_OVERFLOWS, STEP_THROWS, STEP_OVERFLOWS, FAILS_WHEN_ABORTED }
 
     private final EventLoopGroup loop = new DefaultEventLoopGroup(1);
     private final Map<String, List<Answer>> script = new HashMap<>();
@@ -142,6 +143,7 @@ class ConnectWalkTest {
                         "password authentication failed for user \"u\""));
                 case HANGS -> new CompletableFuture<>();
                 case NO_DATABASE -> startupError(host, "3D000", "database \"d\" does not exist");
+                case NO_PRIVILEGE -> startupError(host, "42501", "permission denied for database \"d\"");
                 case TOO_MANY_CONNECTIONS -> startupError(host, "53300", "sorry, too many clients already");
                 case STARTING_UP -> startupError(host, "57P03", "the database system is starting up");
                 case SHUTTING_DOWN -> startupError(host, "57P01", "terminating connection due to administrator command");
@@ -603,13 +605,43 @@ class ConnectWalkTest {
 
     @Test
     void aStartupErrorOtherThanTryAgainEndsTheWalkAsLibpq() {
-        script.put("a", List.of(Answer.NO_DATABASE));
+        script.put("a", List.of(Answer.NO_PRIVILEGE));
         script.put("b", List.of(Answer.PRIMARY));
 
         Throwable failure = cause(walk(""));
 
+        assertThat(failure).isInstanceOf(PgException.class).hasMessageContaining("permission denied");
+        assertThat(dialled).containsExactly("a#0"); // WalkStopRule: 42501 would repeat on every host
+        assertThat(registry.status("a:5432").state()).isEqualTo(HostStatus.State.UNKNOWN);
+    }
+
+    /** A standby that has not replayed a new database's CREATE DATABASE yet answers 3D000: the primary has it (NEW-USER-23 F4). */
+    @Test
+    void aDatabaseMissingOnOneHostMovesOnAndLeavesThatHostsStatusAlone() throws Exception {
+        script.put("a", List.of(Answer.NO_DATABASE));
+        script.put("b", List.of(Answer.PRIMARY));
+
+        ConnectionControl connection = walk("").get(5, TimeUnit.SECONDS);
+
+        assertThat(connection.host()).isEqualTo("b:5432");
+        assertThat(dialled).containsExactly("a#0", "b#0");
+        assertThat(registry.status("a:5432").state()).as("up a moment later: not down").isEqualTo(HostStatus.State.UNKNOWN);
+    }
+
+    @Test
+    void aDatabaseMissingOnEveryHostFailsWithEachHostsAnswerAndIsLasting() {
+        script.put("a", List.of(Answer.NO_DATABASE));
+        script.put("b", List.of(Answer.NO_DATABASE));
+
+        Throwable failure = cause(walk(""));
+
+        assertThat(dialled).containsExactly("a#0", "b#0");
         assertThat(failure).isInstanceOf(PgException.class).hasMessageContaining("does not exist");
-        assertThat(dialled).containsExactly("a#0"); // WalkStopRule: 3D000 would repeat on every host
+        assertThat(failure.getSuppressed()).hasSize(2);
+        assertThat(ConnectFailures.isLasting(ConnectFailures.deciding((PgException) failure))).isTrue();
+        assertThat(ConnectFailures.isWorthRetryingSoon((PgException) failure)).isFalse();
+        assertThat(registry.status("a:5432").state()).isEqualTo(HostStatus.State.UNKNOWN);
+        assertThat(registry.status("b:5432").state()).isEqualTo(HostStatus.State.UNKNOWN);
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.pgconn.spring.boot.autoconfigure;
 
+import io.pgconn.ServerRole;
 import io.pgconn.trace.PgTracer;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -27,7 +28,8 @@ import java.util.function.Supplier;
  * "pgconn [pgConnectionFactory]: active host changed from db1:5432 to db2:5432 (failover 1): db1:5432 is
  * now read-only". The health monitors say why from their views; a connect only knows where it landed.
  * A host that ends sessions handed out earlier (a restart's 57P01) is logged once per event, WARN, and its
- * next successful connect INFO ({@link HostSessionLossLog}, user13's F5); a session the client ended itself (a protocol
+ * return INFO — the first health probe it answers after that, or else a successful connect there
+ * ({@link HostSessionLossLog}, user13's F5, NEW-USER-22 F5); a session the client ended itself (a protocol
  * violation, an encoder's failure) is one WARN per session ({@link ClientSessionEndLog}).
  */
 public final class FailoverTracker implements PgTracer {
@@ -97,6 +99,16 @@ public final class FailoverTracker implements PgTracer {
     public void connectionClosed(ConnectionClosed event) {
         this.sessionLosses.sessionClosed(event.host(), event.cause());
         this.clientSessionEnds.sessionClosed(event.host(), event.processId(), event.cause());
+    }
+
+    /**
+     * The health monitor's probe of {@code host} that began {@code askedAt} found it up in {@code role}: a loss of
+     * sessions there that began before is over, logged now ({@link HostSessionLossLog}) — not at the next connect
+     * there, which may come long after (NEW-USER-22 F5: an old primary back as a healthy standby for 11 minutes,
+     * logged back only when the next switchover's connects reached it). Called by the health monitors.
+     */
+    public void hostAnswered(String host, ServerRole role, Instant askedAt) {
+        this.sessionLosses.hostAnswered(host, role, askedAt);
     }
 
     private synchronized void connectLandedOn(String host) {

@@ -2,6 +2,7 @@ package io.pgconn.spring.boot.autoconfigure;
 
 import io.pgconn.ErrorMessageLines;
 import io.pgconn.PgException;
+import io.pgconn.ServerRole;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
@@ -16,7 +17,11 @@ import java.util.Map;
 /**
  * Logs, once per host and event, that a host ended sessions the factory had handed out (WARN: the server shut
  * down, restarted or terminated them — 57P01, a reset socket — naming the host and the first session's reason),
- * and that a connect there succeeds again (INFO, with how long after and how many sessions were lost meanwhile):
+ * and that it is back (INFO, with how long after and how many sessions were lost meanwhile): the first pgconn health
+ * probe it answers that began after the loss ({@link #hostAnswered}, in whatever role — NEW-USER-22 F5: an old primary
+ * back as a healthy standby within a second was logged back 11 minutes later, "a connect ... succeeds again, 661329 ms
+ * after it ended a session", when the next switchover's connects reached it), or else a successful connect there
+ * ({@link #connectSucceeded}: without health nothing else tells):
  * not one line per session, and not only when a health probe happened to fall into the outage (user13's F5: a
  * 0.3-s fast restart that cost 8 pooled sessions and 32 requests left no pgconn line). Only what says the host
  * ended the session counts ({@link #isHostEvent}): the server's FATAL or PANIC ({@link PgException#endsSession()}) or
@@ -58,17 +63,38 @@ final class HostSessionLossLog {
         }
         this.losses.put(host, new Loss(this.clock.instant()));
         logger.warn(this.prefix + "host " + host + " ended a session: " + reason(cause)
-                + " (sessions it ends until a connect there succeeds again are counted, not logged)");
+                + " (sessions it ends until it is seen up again are counted, not logged)");
+    }
+
+    /**
+     * A health probe of {@code host} that began {@code askedAt} found it up in {@code role}: a loss that began before
+     * the probe is over. A probe that began earlier proves nothing (its answer may have left just before the host
+     * ended the sessions).
+     */
+    synchronized void hostAnswered(String host, ServerRole role, Instant askedAt) {
+        Loss loss = this.losses.get(host);
+        if (loss != null && askedAt.isAfter(loss.since)) {
+            this.losses.remove(host);
+            logger.info(this.prefix + "host " + host + " is up again (" + role.label() + "), " + since(loss) + " after it ended a session; "
+                    + lost(loss) + " there meanwhile");
+        }
     }
 
     /** A connect landed on {@code host}. */
     synchronized void connectSucceeded(String host) {
         Loss loss = host == null ? null : this.losses.remove(host);
         if (loss != null) {
-            long ms = Duration.between(loss.since, this.clock.instant()).toMillis();
-            logger.info(this.prefix + "a connect to " + host + " succeeds again, " + ms + " ms after it ended a session; "
-                    + loss.sessions + (loss.sessions == 1 ? " session" : " sessions") + " lost there meanwhile");
+            logger.info(this.prefix + "a connect to " + host + " succeeds again, " + since(loss) + " after it ended a session; "
+                    + lost(loss) + " there meanwhile");
         }
+    }
+
+    private String since(Loss loss) {
+        return Math.max(0, Duration.between(loss.since, this.clock.instant()).toMillis()) + " ms";
+    }
+
+    private static String lost(Loss loss) {
+        return loss.sessions + (loss.sessions == 1 ? " session" : " sessions") + " lost";
     }
 
     /**

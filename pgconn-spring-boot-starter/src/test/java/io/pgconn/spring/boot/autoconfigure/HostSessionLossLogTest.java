@@ -16,6 +16,7 @@ import org.springframework.boot.test.system.OutputCaptureExtension;
 
 import java.io.IOException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
@@ -52,7 +53,7 @@ class HostSessionLossLogTest {
 
         assertThat(lines(output, "WARN")).singleElement().isEqualTo("WARN pgconn [ordersPg]: host db1:5432 ended a session: "
                 + "server db1:5432 reported FATAL: terminating connection due to administrator command "
-                + "(SQLSTATE 57P01); HINT: restart (sessions it ends until a connect there succeeds again are counted, not logged)");
+                + "(SQLSTATE 57P01); HINT: restart (sessions it ends until it is seen up again are counted, not logged)");
         assertThat(lines(output, "INFO")).singleElement().isEqualTo("INFO pgconn [ordersPg]: a connect to db1:5432 succeeds again, "
                 + "320 ms after it ended a session; 3 sessions lost there meanwhile");
     }
@@ -71,9 +72,35 @@ class HostSessionLossLogTest {
                 .endsWith("1 session lost there meanwhile"));
     }
 
+    /**
+     * NEW-USER-22 F5: with health, the first probe the host answers that began after the loss ends it — in whatever role
+     * (an old primary back as a standby, which no read-write connect reaches until the next switchover); a probe that
+     * began before the loss proves nothing; the later connect says nothing more.
+     */
+    @Test
+    void aProbeTheHostAnswersAfterTheLossEndsItNotTheNextConnect(CapturedOutput output) {
+        Instant beforeTheLoss = this.clock.instant();
+        this.clock.advance(Duration.ofMillis(5));
+        this.tracker.connectionClosed(ended(DB1, 71));
+        this.tracker.connectionClosed(ended(DB1, 72));
+        this.tracker.hostAnswered(DB1, ServerRole.PRIMARY, beforeTheLoss); // its answer may have left before the FATAL
+        this.tracker.hostAnswered(DB2, ServerRole.PRIMARY, this.clock.instant().plusMillis(1)); // another host
+        assertThat(lines(output, "INFO")).isEmpty();
+        this.clock.advance(Duration.ofMillis(800));
+        this.tracker.hostAnswered(DB1, ServerRole.STANDBY, this.clock.instant().minusMillis(100));
+        this.tracker.hostAnswered(DB1, ServerRole.STANDBY, this.clock.instant());
+        this.clock.advance(Duration.ofMinutes(11));
+        this.tracker.connectEnded(landed(DB1));
+
+        assertThat(lines(output, "WARN")).singleElement().asString().contains("host db1:5432 ended a session: ");
+        assertThat(lines(output, "INFO")).singleElement().isEqualTo("INFO pgconn [ordersPg]: host db1:5432 is up again (standby), "
+                + "800 ms after it ended a session; 2 sessions lost there meanwhile");
+    }
+
     @Test
     void aSessionClosedByItsOwnerLogsNothing(CapturedOutput output) {
-        this.tracker.connectionClosed(new ConnectionClosed(DB1, 31, null));
+        this.tracker.connectionClosed(new ConnectionClosed(DB1, 31, null)); // the application's, a pool's eviction
+        this.tracker.hostAnswered(DB1, ServerRole.STANDBY, this.clock.instant().plusMillis(1));
         this.tracker.connectEnded(landed(DB1));
         assertThat(lines(output, "WARN")).isEmpty();
         assertThat(lines(output, "INFO")).isEmpty();
@@ -121,7 +148,7 @@ class HostSessionLossLogTest {
         this.tracker.connectEnded(landed(DB1));
         assertThat(lines(output, "WARN")).singleElement().asString()
                 .endsWith("host db1:5432 ended a session: connection to db1:5432 failed: the server closed the connection (ECONNRESET) "
-                        + "(sessions it ends until a connect there succeeds again are counted, not logged)");
+                        + "(sessions it ends until it is seen up again are counted, not logged)");
         assertThat(lines(output, "INFO")).singleElement().asString().endsWith("1 session lost there meanwhile");
     }
 

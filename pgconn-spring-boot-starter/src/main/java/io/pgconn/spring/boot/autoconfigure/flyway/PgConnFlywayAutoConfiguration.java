@@ -3,6 +3,8 @@ package io.pgconn.spring.boot.autoconfigure.flyway;
 import io.pgconn.PgConnectionFactory;
 import io.pgconn.spring.boot.autoconfigure.PgConnAutoConfiguration;
 import io.pgconn.spring.boot.autoconfigure.PgConnProperties;
+import io.pgconn.spring.boot.autoconfigure.pgjdbc.PgjdbcConnectionDetails;
+import io.pgconn.spring.boot.autoconfigure.pgjdbc.PgjdbcUrl;
 import org.flywaydb.core.Flyway;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
@@ -25,14 +27,16 @@ import javax.sql.DataSource;
  * Backs off when the application says where Flyway or JDBC connects: {@code spring.flyway.url},
  * {@code spring.datasource.url}, or a {@link FlywayConnectionDetails}, {@link JdbcConnectionDetails} or
  * {@code DataSource} bean of its own (e.g. {@code @ServiceConnection}; Boot's Flyway prefers connection details with a
- * URL over the application's DataSource, REVIEW-22 F22-5), and with {@code spring.flyway.enabled=false}. A setting pgjdbc cannot take alike fails start-up naming it ({@link PgjdbcUrl}).
+ * URL over the application's DataSource, REVIEW-22 F22-5), and with {@code spring.flyway.enabled=false}; the
+ * starter's own {@link PgjdbcConnectionDetails} (Liquibase's) do not count. A setting pgjdbc cannot take alike fails start-up naming it ({@link PgjdbcUrl}).
  */
 @AutoConfiguration(after = PgConnAutoConfiguration.class,
         beforeName = {"org.springframework.boot.flyway.autoconfigure.FlywayAutoConfiguration",
                 "org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration"})
 @ConditionalOnClass({Flyway.class, FlywayConnectionDetails.class, PgConnectionFactory.class})
 @ConditionalOnBean(PgConnectionFactory.class)
-@ConditionalOnMissingBean({FlywayConnectionDetails.class, JdbcConnectionDetails.class, DataSource.class})
+@ConditionalOnMissingBean(value = {FlywayConnectionDetails.class, JdbcConnectionDetails.class, DataSource.class},
+        ignored = PgjdbcConnectionDetails.class)
 @ConditionalOnBooleanProperty(name = "spring.flyway.enabled", matchIfMissing = true)
 @Conditional(PgConnFlywayAutoConfiguration.NoUrlOfItsOwn.class)
 public final class PgConnFlywayAutoConfiguration {

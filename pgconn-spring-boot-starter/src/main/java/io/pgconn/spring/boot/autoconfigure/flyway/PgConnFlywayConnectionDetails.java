@@ -1,55 +1,22 @@
 package io.pgconn.spring.boot.autoconfigure.flyway;
 
 import io.pgconn.config.ConnConfig;
+import io.pgconn.spring.boot.autoconfigure.pgjdbc.PgjdbcConnectionDetails;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.flyway.autoconfigure.FlywayConnectionDetails;
 import org.springframework.boot.jdbc.autoconfigure.JdbcConnectionDetails;
 
 /**
- * Flyway's (and Boot's JDBC) connection details derived from the auto-configured factory's {@link ConnConfig}: a
- * pgjdbc URL to the primary among {@code pg.conn.*}'s hosts ({@link PgjdbcUrl}), its user and password. Also a
- * {@link JdbcConnectionDetails}: Boot 4 runs Flyway's auto-configuration only when there is a {@code DataSource}, a
- * {@code JdbcConnectionDetails} or {@code spring.flyway.url}. {@link #toString()} shows the URL and the user, never
- * the password (the URL has none).
+ * Flyway's (and Boot's JDBC) connection details derived from the auto-configured factory's {@link ConnConfig}
+ * ({@link PgjdbcConnectionDetails}: the pgjdbc URL to the primary among {@code pg.conn.*}'s hosts, its user and
+ * password). Also a {@link JdbcConnectionDetails}: Boot 4 runs Flyway's auto-configuration only when there is a
+ * {@code DataSource}, a {@code JdbcConnectionDetails} or {@code spring.flyway.url}. {@link #toString()} shows the
+ * URL and the user, never the password (the URL has none).
  */
-public final class PgConnFlywayConnectionDetails implements FlywayConnectionDetails, JdbcConnectionDetails {
-
-    private final String jdbcUrl;
-
-    private final @Nullable String username;
-
-    private final @Nullable String password;
+public final class PgConnFlywayConnectionDetails extends PgjdbcConnectionDetails
+        implements FlywayConnectionDetails, JdbcConnectionDetails {
 
     PgConnFlywayConnectionDetails(ConnConfig config, @Nullable String sslBundle) {
-        this.jdbcUrl = PgjdbcUrl.of(config, sslBundle);
-        this.username = config.user();
-        this.password = config.password();
-    }
-
-    @Override
-    public String getJdbcUrl() {
-        return this.jdbcUrl;
-    }
-
-    @Override
-    public @Nullable String getUsername() {
-        return this.username;
-    }
-
-    /** The factory's password; {@code null} leaves it to pgjdbc's {@code .pgpass} lookup. */
-    @Override
-    public @Nullable String getPassword() {
-        return this.password;
-    }
-
-    @Override
-    public String getDriverClassName() {
-        return "org.postgresql.Driver";
-    }
-
-    @Override
-    public String toString() {
-        return "PgConnFlywayConnectionDetails[jdbcUrl=" + this.jdbcUrl + ", username=" + this.username
-                + (this.password != null ? ", password=***" : "") + "]";
+        super(config, sslBundle, "spring.flyway");
     }
 }

@@ -79,6 +79,9 @@ final class HostMonitor {
 
     private volatile boolean closed;
 
+    /** When the running probe began (one at a time: {@link #probing}); an answer to it shows the host there since. */
+    private volatile Instant probeStartedAt = Instant.EPOCH;
+
     HostMonitor(HostSpec host, PgConnectionFactory monitorFactory, PgConnectionFactory applicationFactory,
             Duration interval, Duration probeTimeout, Clock clock, Consumer<HostView> published) {
         this(host, monitorFactory, applicationFactory, interval, probeTimeout, clock, published, true);
@@ -124,6 +127,7 @@ final class HostMonitor {
         if (this.closed || !this.probing.compareAndSet(false, true)) {
             return CompletableFuture.completedFuture(null);
         }
+        this.probeStartedAt = this.clock.instant();
         PgConnection current = this.connection;
         boolean open = current != null && !current.isClosed();
         if (!open && this.backoff.waiting()) {
@@ -259,7 +263,7 @@ final class HostMonitor {
         this.unanswered.reset();
         this.backoff.reset();
         PgConnection current = this.connection;
-        this.reports.up(role, current != null ? current.serverVersion() : null);
+        this.reports.up(role, current != null ? current.serverVersion() : null, this.probeStartedAt);
     }
 
     private void down(Throwable failure) {

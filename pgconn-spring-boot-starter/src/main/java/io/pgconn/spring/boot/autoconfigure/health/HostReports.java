@@ -52,10 +52,10 @@ final class HostReports {
         return this.view;
     }
 
-    /** The host answered in {@code role}: up, a change of role or state logged once. */
-    void up(ServerRole role, @Nullable String version) {
+    /** The host answered in {@code role} a probe that began {@code askedAt}: up, a change of role or state logged once. */
+    void up(ServerRole role, @Nullable String version, Instant askedAt) {
         HostView before = this.view;
-        this.view = before.up(role, version == null ? "" : version, this.clock.instant());
+        this.view = before.up(role, version == null ? "" : version, askedAt, this.clock.instant());
         String change = roleChange(before, role);
         if (change != null) {
             logger.info(this.logPrefix + "host " + this.host.label() + " " + change);

@@ -20,16 +20,24 @@ import java.time.Instant;
  *                      session to ask and waits before its next login (after refused logins, or a full host: one login
  *                      per relogin interval), so {@code checkedAt} stays that old meanwhile; {@code null} when every
  *                      probe checks it
+ * @param askedAt       when the probe whose answer shows the host up began (its answer says the host was there after
+ *                      that moment: {@code HostSessionLossLog}); {@code null} unless up
  */
 record HostView(String host, HostStatus.State state, ServerRole role, @Nullable Instant checkedAt, @Nullable String error,
-                @Nullable String serverVersion, @Nullable Instant nextCheckAt) {
+                @Nullable String serverVersion, @Nullable Instant nextCheckAt, @Nullable Instant askedAt) {
 
     static HostView unknown(String host) {
-        return new HostView(host, HostStatus.State.UNKNOWN, ServerRole.UNKNOWN, null, null, null, null);
+        return new HostView(host, HostStatus.State.UNKNOWN, ServerRole.UNKNOWN, null, null, null, null, null);
     }
 
+    /** {@link #up(ServerRole, String, Instant, Instant)} by a probe that began {@code at}. */
     HostView up(ServerRole role, String serverVersion, Instant at) {
-        return new HostView(this.host, HostStatus.State.UP, role, at, null, serverVersion, null);
+        return up(role, serverVersion, at, at);
+    }
+
+    /** Answered in {@code role} at {@code at}, by a probe that began {@code askedAt}. */
+    HostView up(ServerRole role, String serverVersion, Instant askedAt, Instant at) {
+        return new HostView(this.host, HostStatus.State.UP, role, at, null, serverVersion, null, askedAt);
     }
 
     /** {@link #down(String, Instant, Instant)} checked again at the next probe. */
@@ -39,7 +47,7 @@ record HostView(String host, HostStatus.State state, ServerRole role, @Nullable 
 
     /** Keeps the last known role, as the factory's host memory does; {@code nextCheckAt}: see the record. */
     HostView down(String error, Instant at, @Nullable Instant nextCheckAt) {
-        return new HostView(this.host, HostStatus.State.DOWN, this.role, at, error, null, nextCheckAt);
+        return new HostView(this.host, HostStatus.State.DOWN, this.role, at, error, null, nextCheckAt, null);
     }
 
     /** {@link #full(String, ServerRole, Instant, Instant)} checked again at the next probe. */
@@ -53,7 +61,7 @@ record HostView(String host, HostStatus.State state, ServerRole role, @Nullable 
      * {@code nextCheckAt}: see the record (with an open session to ask, {@code null}).
      */
     HostView full(String error, ServerRole role, Instant at, @Nullable Instant nextCheckAt) {
-        return new HostView(this.host, HostStatus.State.FULL, role, at, error, this.serverVersion, nextCheckAt);
+        return new HostView(this.host, HostStatus.State.FULL, role, at, error, this.serverVersion, nextCheckAt, null);
     }
 
     /** Up and taking new sessions. */

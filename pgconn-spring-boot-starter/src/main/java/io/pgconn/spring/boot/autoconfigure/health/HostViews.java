@@ -74,6 +74,10 @@ final class HostViews {
         }
         this.noAcceptableHostLog.viewsChanged(this.views, active, view);
         this.splitBrainLog.viewsChanged(this.views, active);
+        if (view.isUp() && view.askedAt() != null) {
+            // ends a loss of sessions there the probe began after, in whatever role (HostSessionLossLog)
+            this.failoverTracker.hostAnswered(view.host(), view.role(), view.askedAt());
+        }
     }
 
     /** Every host's view, the active host and the failover count, as of one moment. */

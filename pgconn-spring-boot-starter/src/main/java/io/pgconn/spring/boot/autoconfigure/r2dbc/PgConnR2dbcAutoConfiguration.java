@@ -76,10 +76,18 @@ public final class PgConnR2dbcAutoConfiguration {
             return new PgConnPoolEvictions(POOL_BEAN_NAME);
         }
 
+        /** On which hosts the pool's open sessions are, for the {@code pgConn} health's {@code pools}. */
+        @Bean
+        @ConditionalOnMissingBean
+        PgConnPoolSessionHosts pgConnPoolSessionHosts() {
+            return new PgConnPoolSessionHosts(POOL_BEAN_NAME);
+        }
+
         // disposed before the PgConnectionFactory it depends on is closed
         @Bean(name = POOL_BEAN_NAME, destroyMethod = "dispose")
         ConnectionPool connectionFactory(PgConnectionFactory pgConnectionFactory, PgConnProperties properties,
-                PgConnPoolEvictions pgConnPoolEvictions, ObjectProvider<PgConnPoolEvictionListener> evictionListeners,
+                PgConnPoolEvictions pgConnPoolEvictions, PgConnPoolSessionHosts pgConnPoolSessionHosts,
+                ObjectProvider<PgConnPoolEvictionListener> evictionListeners,
                 ObjectProvider<PgConnStartupCheck> startupCheck, ObjectProvider<PgConnR2dbcDecorators> decorators,
                 Environment environment) {
             SpringR2dbcUrlWarning.warnIfSet(environment);
@@ -94,7 +102,8 @@ public final class PgConnR2dbcAutoConfiguration {
                     .decorate(PgConnR2dbcConnectionFactory.of(pgConnectionFactory));
             Duration maxAcquireTime = orNoLimit(pool.getMaxAcquireTime());
             // a connect that failed for a reason that passes (a restart) is tried again until the acquire's deadline
-            ConnectionFactory poolFactory = PgConnPoolCreateRetry.within(pooled, maxAcquireTime);
+            // each session it creates counted on its host until it closes (the health's sessionsByHost)
+            ConnectionFactory poolFactory = PgConnPoolCreateRetry.within(pgConnPoolSessionHosts.counting(pooled), maxAcquireTime);
             ConnectionPoolConfiguration.Builder builder = ConnectionPoolConfiguration
                     .builder(poolFactory)
                     .name("pgConn")

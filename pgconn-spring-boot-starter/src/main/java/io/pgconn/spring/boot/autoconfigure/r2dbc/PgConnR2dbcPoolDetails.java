@@ -19,7 +19,8 @@ import java.util.Map;
  * The r2dbc-pool {@link ConnectionPool} beans over a {@link PgConnectionFactory}, from the pool's
  * own {@link PoolMetrics} (the figures Boot's {@code r2dbc.pool.*} meters show): {@code acquired},
  * {@code idle}, {@code pending}, {@code allocated}, {@code max}, and, for a pool the starter
- * built, {@code evictions} by reason. A pool is over a factory when it pools a
+ * built, {@code evictions} by reason and {@code sessionsByHost} (its open sessions per host label:
+ * {@link PgConnPoolSessionHosts}). A pool is over a factory when it pools a
  * {@link PgConnR2dbcConnectionFactory} on that very factory, directly or through decorators between
  * the pool and the driver (Boot's {@code ConnectionFactoryDecorator}, e.g. r2dbc-proxy).
  */
@@ -29,12 +30,16 @@ final class PgConnR2dbcPoolDetails implements PgConnPoolDetails {
 
     private final Map<String, PgConnPoolEvictions> evictions = new LinkedHashMap<>();
 
+    private final Map<String, PgConnPoolSessionHosts> sessionHosts = new LinkedHashMap<>();
+
     /** Looked up at the first health check: every ConnectionFactory bean exists by then. */
     private volatile @Nullable Map<String, ConnectionPool> pools;
 
-    PgConnR2dbcPoolDetails(ListableBeanFactory beans, List<PgConnPoolEvictions> evictions) {
+    PgConnR2dbcPoolDetails(ListableBeanFactory beans, List<PgConnPoolEvictions> evictions,
+            List<PgConnPoolSessionHosts> sessionHosts) {
         this.beans = beans;
         evictions.forEach(counted -> this.evictions.put(counted.poolName(), counted));
+        sessionHosts.forEach(counted -> this.sessionHosts.put(counted.poolName(), counted));
     }
 
     @Override
@@ -42,13 +47,14 @@ final class PgConnR2dbcPoolDetails implements PgConnPoolDetails {
         Map<String, Map<String, Object>> details = new LinkedHashMap<>();
         pools().forEach((name, pool) -> {
             if (PgConnUnwrap.driverFactory(pool.unwrap()).filter(pooled -> pooled.pgConnectionFactory() == factory).isPresent()) {
-                details.put(name, describe(pool, this.evictions.get(name)));
+                details.put(name, describe(pool, this.evictions.get(name), this.sessionHosts.get(name)));
             }
         });
         return details;
     }
 
-    private static Map<String, Object> describe(ConnectionPool pool, @Nullable PgConnPoolEvictions evictions) {
+    private static Map<String, Object> describe(ConnectionPool pool, @Nullable PgConnPoolEvictions evictions,
+            @Nullable PgConnPoolSessionHosts sessionHosts) {
         Map<String, Object> details = new LinkedHashMap<>();
         pool.getMetrics().ifPresent(metrics -> {
             details.put("acquired", metrics.acquiredSize());
@@ -61,6 +67,9 @@ final class PgConnR2dbcPoolDetails implements PgConnPoolDetails {
             Map<String, Long> byReason = new LinkedHashMap<>();
             PgConnPoolEvictions.REASONS.forEach(reason -> byReason.put(reason, evictions.count(reason)));
             details.put("evictions", byReason);
+        }
+        if (sessionHosts != null) {
+            details.put("sessionsByHost", sessionHosts.byHost());
         }
         return details;
     }

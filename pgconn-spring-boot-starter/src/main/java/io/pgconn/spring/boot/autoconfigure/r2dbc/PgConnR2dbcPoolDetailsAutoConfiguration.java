@@ -23,7 +23,8 @@ public final class PgConnR2dbcPoolDetailsAutoConfiguration {
 
     @Bean
     @ConditionalOnMissingBean
-    PgConnPoolDetails pgConnPoolDetails(ListableBeanFactory beanFactory, ObjectProvider<PgConnPoolEvictions> evictions) {
-        return new PgConnR2dbcPoolDetails(beanFactory, evictions.orderedStream().toList());
+    PgConnPoolDetails pgConnPoolDetails(ListableBeanFactory beanFactory, ObjectProvider<PgConnPoolEvictions> evictions,
+            ObjectProvider<PgConnPoolSessionHosts> sessionHosts) {
+        return new PgConnR2dbcPoolDetails(beanFactory, evictions.orderedStream().toList(), sessionHosts.orderedStream().toList());
     }
 }

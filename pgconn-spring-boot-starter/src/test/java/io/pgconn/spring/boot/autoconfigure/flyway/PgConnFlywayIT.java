@@ -2,6 +2,7 @@ package io.pgconn.spring.boot.autoconfigure.flyway;
 
 import io.pgconn.PgConnection;
 import io.pgconn.PgConnectionFactory;
+import io.pgconn.spring.boot.autoconfigure.ConnConfigCustomizer;
 import io.pgconn.spring.boot.autoconfigure.PgConnAutoConfiguration;
 import io.pgconn.spring.boot.autoconfigure.StarterCluster;
 import io.pgconn.testkit.AuthMethod;
@@ -23,7 +24,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Flyway migrates through {@link PgConnFlywayConnectionDetails} with only {@code pg.conn.*} set (no
  * {@code spring.flyway.url/user/password}, no DataSource): the standby listed first is skipped
  * ({@code targetServerType=primary}; a migration there would fail read-only), and the application's pgconn
- * factory sees the migrated table and enum.
+ * factory sees the migrated table and enum; the factory's {@code options} and startup parameters reach Flyway's
+ * session, so unqualified DDL and {@code flyway_schema_history} land in the configured schema (REVIEW-22 F22-6).
  */
 @Tag("flyway")
 class PgConnFlywayIT {
@@ -58,5 +60,29 @@ class PgConnFlywayIT {
                         connection.close().get(10, TimeUnit.SECONDS);
                     }
                 });
+    }
+
+    /** REVIEW-22 F22-6: before, search_path and options were dropped and the migration landed in {@code public}. */
+    @Test
+    void theFactorysSearchPathAndOptionsReachFlywaysSession() {
+        PG.primary().execute(StarterCluster.USER, "CREATE SCHEMA IF NOT EXISTS shop_it AUTHORIZATION " + StarterCluster.USER);
+        new ApplicationContextRunner()
+                .withConfiguration(AutoConfigurations.of(PgConnAutoConfiguration.class,
+                        PgConnFlywayAutoConfiguration.class, FlywayAutoConfiguration.class))
+                .withBean(ConnConfigCustomizer.class, () -> builder -> builder.options("-c statement_timeout=5min"))
+                .withPropertyValues(
+                        "pg.conn.hosts=" + StarterCluster.label(PG.standby(0)) + "," + StarterCluster.label(PG.primary()),
+                        "pg.conn.database=" + StarterCluster.USER, "pg.conn.username=" + StarterCluster.USER,
+                        "pg.conn.password=" + StarterCluster.PASSWORD, "pg.conn.ssl.mode=disable",
+                        "pg.conn.startup-parameters[search_path]=shop_it, public", "pg.conn.startup-parameters[lock_timeout]=4s",
+                        "pg.conn.extension-types=", "pg.conn.startup-check=none",
+                        "spring.flyway.locations=classpath:db/pgconn-flyway-schema-it")
+                .run(context -> assertThat(context).hasNotFailed());
+        assertThat(PG.primary().queryValue(StarterCluster.USER, "SELECT to_regclass('public.carried') IS NULL")).isEqualTo("t");
+        assertThat(PG.primary().queryValue(StarterCluster.USER,
+                "SELECT search_path || '|' || lock_timeout || '|' || statement_timeout FROM shop_it.carried"))
+                .isEqualTo("shop_it, public|4s|5min");
+        assertThat(PG.primary().queryValue(StarterCluster.USER, "SELECT max(version) FROM shop_it.flyway_schema_history"))
+                .isEqualTo("1");
     }
 }

@@ -150,8 +150,8 @@ class PgConnR2dbcAutoConfigurationTest {
     void bootsConnectionFactoryDecoratorsWrapTheDriverFactoryInTheirOrderAndThePoolWrapsThem() {
         runner.withUserConfiguration(TwoDecorators.class).run(context -> {
             ConnectionPool pool = context.getBean(PgConnR2dbcAutoConfiguration.POOL_BEAN_NAME, ConnectionPool.class);
-            assertThat(pool.unwrap()).isInstanceOf(Decorated.class);
-            Decorated outer = (Decorated) pool.unwrap();
+            assertThat(underSessionCount(pool)).isInstanceOf(Decorated.class);
+            Decorated outer = (Decorated) underSessionCount(pool);
             assertThat(outer.name).isEqualTo("second");
             Decorated inner = (Decorated) outer.unwrap();
             assertThat(inner.name).isEqualTo("first");
@@ -180,8 +180,14 @@ class PgConnR2dbcAutoConfigurationTest {
         runner.withClassLoader(new FilteredClassLoader("org.springframework.boot.r2dbc")).run(context -> {
             assertThat(context).hasNotFailed();
             assertThat(context).doesNotHaveBean(PgConnR2dbcDecorators.class);
-            assertThat(context.getBean(ConnectionPool.class).unwrap()).isInstanceOf(PgConnR2dbcConnectionFactory.class);
+            assertThat(underSessionCount(context.getBean(ConnectionPool.class))).isInstanceOf(PgConnR2dbcConnectionFactory.class);
         });
+    }
+
+    /** What the starter's pool is given, under the count of its sessions per host ({@link PgConnPoolSessionHosts}). */
+    private static Object underSessionCount(ConnectionPool pool) {
+        assertThat(pool.unwrap().getClass().getEnclosingClass()).isEqualTo(PgConnPoolSessionHosts.class);
+        return PgConnPoolSessionHosts.under(pool.unwrap());
     }
 
     /** An application's own pool over a decorated driver factory is a pool over this factory too. */

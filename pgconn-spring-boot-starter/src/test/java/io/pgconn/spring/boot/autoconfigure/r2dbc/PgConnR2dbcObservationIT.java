@@ -48,6 +48,7 @@ import java.util.concurrent.TimeUnit;
 
 import static io.pgconn.testing.Conditions.awaitCondition;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.InstanceOfAssertFactories.MAP;
 
 /**
  * new user 8's F1: with r2dbc-proxy and Micrometer on the class path, Boot's R2DBC query observation
@@ -237,7 +238,7 @@ class PgConnR2dbcObservationIT {
     @Test
     void aPooledConnectionIsTheProxysAndReachesItsPgConnectionInOneCall() {
         assertThat(connectionFactory).isInstanceOf(ConnectionPool.class);
-        assertThat(Proxy.isProxyClass(((ConnectionPool) connectionFactory).unwrap().getClass()))
+        assertThat(Proxy.isProxyClass(PgConnPoolSessionHosts.under(((ConnectionPool) connectionFactory).unwrap()).getClass()))
                 .as("r2dbc-proxy's factory between the pool and the driver").isTrue();
         Connection pooled = Mono.from(connectionFactory.create()).block(STEP);
         try {
@@ -293,7 +294,9 @@ class PgConnR2dbcObservationIT {
         client.sql("SELECT 1").fetch().rowsUpdated().block(STEP);
         assertThat(poolDetails.of(pgConnectionFactory)).containsOnlyKeys(PgConnR2dbcAutoConfiguration.POOL_BEAN_NAME);
         assertThat(poolDetails.of(pgConnectionFactory).get(PgConnR2dbcAutoConfiguration.POOL_BEAN_NAME))
-                .containsEntry("max", 2).containsKey("evictions");
+                .containsEntry("max", 2).containsKey("evictions")
+                .hasEntrySatisfying("sessionsByHost", byHost -> assertThat(byHost).asInstanceOf(MAP)
+                        .containsOnlyKeys("127.0.0.1:" + PG.primary().port())); // counted behind the proxy too
     }
 
     /** {@link ObservedPoolContexts} on this class's server and database. */

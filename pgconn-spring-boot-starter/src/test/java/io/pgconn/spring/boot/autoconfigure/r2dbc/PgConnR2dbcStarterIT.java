@@ -99,7 +99,7 @@ class PgConnR2dbcStarterIT {
     @Test
     void theConnectionFactoryIsPgconnsPoolOnTheSharedFactory() {
         assertThat(connectionFactory).isInstanceOf(ConnectionPool.class);
-        assertThat(((ConnectionPool) connectionFactory).unwrap()).as("no decorator: the pool is over the driver's factory")
+        assertThat(PgConnPoolSessionHosts.under(((ConnectionPool) connectionFactory).unwrap())).as("no decorator: the pool is over the driver's factory (under its session count)")
                 .isInstanceOf(io.pgconn.r2dbc.PgConnR2dbcConnectionFactory.class);
         assertThat(connectionFactory.getMetadata().getName()).isEqualTo("PostgreSQL");
         assertThat(transactionManager).isInstanceOf(R2dbcTransactionManager.class);

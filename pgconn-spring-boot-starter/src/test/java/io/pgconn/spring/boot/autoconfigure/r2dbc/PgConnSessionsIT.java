@@ -490,7 +490,7 @@ class PgConnSessionsIT {
     @Test
     void throughAConnectionFactoryDecoratorsProxyTheSessionIsFound() {
         run(runner.withBean(ConnectionFactoryDecorator.class, () -> factory -> ProxyConnectionFactory.builder(factory).build()), s -> {
-            assertThat(((ConnectionPool) s.connectionFactory).unwrap()).as("the proxy under the pool")
+            assertThat(PgConnPoolSessionHosts.under(((ConnectionPool) s.connectionFactory).unwrap())).as("the proxy under the pool")
                     .isNotInstanceOf(io.pgconn.r2dbc.PgConnR2dbcConnectionFactory.class);
             IllegalStateException thrown = new IllegalStateException("rolled back");
             assertThatThrownBy(() -> s.sessions.inTransaction(c -> {
