@@ -27,18 +27,18 @@ final class Implementation {
     private static final String FACTORY = "io.pgconn.internal.DefaultPgConnectionFactory";
     private static final String BUSY_POLL = "io.pgconn.internal.transport.BusyPollStrategy";
     private static final MethodHandle NEW_FACTORY = findStatic(FACTORY, "create", MethodType.methodType(
-            PgConnectionFactory.class, ConnConfig.class, EventLoopGroup.class, Transport.class, int.class,
+            PgConnectionFactory.class, ConnConfig.class, String.class, EventLoopGroup.class, Transport.class, int.class,
             PgTracer.class, Clock.class, TrustManagerFactory.class, String.class, KeyManagerFactory.class,
             CodecRegistry.class));
 
     private Implementation() {
     }
 
-    static PgConnectionFactory newFactory(ConnConfig config, EventLoopGroup group, Transport transport, int threads,
+    static PgConnectionFactory newFactory(ConnConfig config, String name, EventLoopGroup group, Transport transport, int threads,
                                           PgTracer tracer, Clock clock, TrustManagerFactory trust, String trustSource,
                                           KeyManagerFactory keys, CodecRegistry codecs) {
         try {
-            return (PgConnectionFactory) NEW_FACTORY.invokeExact(config, group, transport, threads, tracer, clock, trust,
+            return (PgConnectionFactory) NEW_FACTORY.invokeExact(config, name, group, transport, threads, tracer, clock, trust,
                     trustSource, keys, codecs);
         } catch (RuntimeException | Error e) {
             throw e;

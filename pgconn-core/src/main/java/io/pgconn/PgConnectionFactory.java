@@ -146,9 +146,23 @@ public interface PgConnectionFactory extends AutoCloseable {
     @Override
     void close();
 
+    /**
+     * A future that completes when this factory's close ({@link #closeAsync} or {@link #close}) has ended: its
+     * connections closed, the event loops it owns stopped, its tracer told ({@code PgTracer.factoryClosed}). For
+     * whoever keeps something per factory that must go with it (the Spring Boot starter's health entry and meters of a
+     * factory made at runtime). What runs on it without an executor runs before {@code closeAsync}'s own future
+     * completes, so it is done when a caller's {@code closeAsync(...).join()} returns. A new future per call: completing
+     * or cancelling it does nothing to the factory. Never completes while the factory is open.
+     */
+    CompletableFuture<Void> whenClosed();
+
     /** Options of a factory. */
     final class Builder {
+        /** The longest {@link #name(String)} kept. */
+        public static final int MAX_NAME_LENGTH = FactoryName.MAX_LENGTH;
+
         private final ConnConfig config;
+        private String name;
         private EventLoopGroup group;
         private Transport transport;
         private int threads = Math.max(1, Runtime.getRuntime().availableProcessors());
@@ -161,6 +175,18 @@ public interface PgConnectionFactory extends AutoCloseable {
 
         private Builder(ConnConfig config) {
             this.config = Objects.requireNonNull(config, "config");
+        }
+
+        /**
+         * A short name for the factory, e.g. a tenant's or bean's: in the names of the event loop threads it creates,
+         * {@code pgconn-<name>-epoll-N-M} (without one: {@code pgconn-epoll-N-M}), and in its tracer's
+         * {@code FactoryClosed} event. It shows in thread dumps, profilers and logs: never put a secret in it. Characters
+         * other than letters, digits, {@code - _ .} become {@code _}, and it is cut at {@value #MAX_NAME_LENGTH}
+         * characters; {@code null} or blank: no name.
+         */
+        public Builder name(String name) {
+            this.name = FactoryName.of(name);
+            return this;
         }
 
         /** Uses an event loop group the caller owns (and shuts down); the factory then does not stop it. */
@@ -181,7 +207,7 @@ public interface PgConnectionFactory extends AutoCloseable {
             return this;
         }
 
-        /** Event loop threads when the factory owns its group. */
+        /** Event loop threads when the factory owns its group (default: the machine's processors). */
         public Builder threads(int threads) {
             this.threads = threads;
             return this;
@@ -243,7 +269,7 @@ public interface PgConnectionFactory extends AutoCloseable {
         }
 
         public PgConnectionFactory build() {
-            return Implementation.newFactory(config, group, transport, threads, tracer, clock, trustManagerFactory,
+            return Implementation.newFactory(config, name, group, transport, threads, tracer, clock, trustManagerFactory,
                     trustSource, keyManagerFactory, codecs);
         }
     }

@@ -55,9 +55,19 @@ public enum Transport {
     /** The longest busy-poll {@link #newEventLoopGroup(int, Duration)} accepts, µs: beyond it the poll only burns a CPU. */
     public static final int MAX_BUSY_POLL_MICROS = 10_000;
 
-    /** A new event loop group for this transport, with daemon threads named {@code pgconn-*}. */
+    /** A new event loop group for this transport, with daemon threads named {@code pgconn-epoll-N-M} (its transport's name). */
     public EventLoopGroup newEventLoopGroup(int threads) {
         return newEventLoopGroup(threads, Duration.ZERO);
+    }
+
+    /**
+     * A new event loop group for this transport, with daemon threads named {@code pgconn-<name>-epoll-N-M}: e.g. one group
+     * shared by the many factories of an application with a database per tenant ({@code Builder.eventLoopGroup},
+     * docs/lifecycle.md §8), {@code newEventLoopGroup("tenants", 2)}. {@code name} as
+     * {@link PgConnectionFactory.Builder#name(String)} keeps it (never a secret: thread dumps show it).
+     */
+    public EventLoopGroup newEventLoopGroup(String name, int threads) {
+        return newEventLoopGroup(name, threads, Duration.ZERO);
     }
 
     /**
@@ -73,6 +83,11 @@ public enum Transport {
      * @throws IllegalArgumentException when {@code busyPoll} is outside that range, or positive on io_uring
      */
     public EventLoopGroup newEventLoopGroup(int threads, Duration busyPoll) {
+        return newEventLoopGroup(null, threads, busyPoll);
+    }
+
+    /** {@link #newEventLoopGroup(int, Duration)} with threads named as {@link #newEventLoopGroup(String, int)}'s; {@code name} may be null. */
+    public EventLoopGroup newEventLoopGroup(String name, int threads, Duration busyPoll) {
         if (busyPoll.isNegative() || busyPoll.compareTo(Duration.ofNanos(MAX_BUSY_POLL_MICROS * 1000L)) > 0) {
             throw new IllegalArgumentException("invalid event loop busy-poll: " + busyPoll.toNanos() + " ns; expected 0 to "
                     + MAX_BUSY_POLL_MICROS + " µs");
@@ -93,7 +108,7 @@ public enum Transport {
             case IO_URING -> IoUringIoHandler.newFactory();
             case NIO -> NioIoHandler.newFactory(SelectorProvider.provider(), strategy);
         };
-        return new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory("pgconn-" + name().toLowerCase(), true), factory);
+        return new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory(FactoryName.threadPrefix(name, this), true), factory);
     }
 
     /** Isolates the optional epoll classes: touching them fails when netty-transport-native-epoll is absent. */

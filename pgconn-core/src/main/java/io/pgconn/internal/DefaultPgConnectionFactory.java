@@ -53,6 +53,8 @@ public final class DefaultPgConnectionFactory implements PgConnectionFactory {
     /** How long {@link #closeConnections} lets a connection try to send Terminate before its socket is closed. */
 
     private final ConnConfig config;
+    /** The builder's name, or null: in the event loop threads' names and the tracer's FactoryClosed. */
+    private final String name;
     /** The configured hosts' labels, in configuration order: the config is immutable. */
     private final List<String> hostLabels;
     private final EventLoopGroup group;
@@ -70,16 +72,19 @@ public final class DefaultPgConnectionFactory implements PgConnectionFactory {
     private final Set<CompletableFuture<ConnectionControl>> connecting = ConcurrentHashMap.newKeySet();
     /** The one future of closeAsync, made before any caller can see {@link #closed}: a second caller never gets null. */
     private final CompletableFuture<Void> closeFuture = new CompletableFuture<>();
+    /** Completed just before {@link #closeFuture}: what {@link #whenClosed()} hands out runs before a close's caller wakes. */
+    private final CompletableFuture<Void> closeEnded = new CompletableFuture<>();
 
-    private DefaultPgConnectionFactory(ConnConfig config, EventLoopGroup userGroup, Transport chosen, int threads, PgTracer tracer,
+    private DefaultPgConnectionFactory(ConnConfig config, String name, EventLoopGroup userGroup, Transport chosen, int threads, PgTracer tracer,
                                        Clock clock, TrustManagerFactory trust, String trustSource, KeyManagerFactory keys,
                                        CodecRegistry codecs) {
         this.config = Objects.requireNonNull(config, "config");
+        this.name = name;
         this.hostLabels = config.hosts().stream().map(HostSpec::label).toList();
         this.ownsGroup = userGroup == null;
         Transport transport = userGroup != null ? Transport.of(userGroup)
                 : chosen != null ? chosen : Transport.best();
-        this.group = ownsGroup ? transport.newEventLoopGroup(threads) : userGroup;
+        this.group = ownsGroup ? transport.newEventLoopGroup(name, threads, Duration.ZERO) : userGroup;
         this.tracer = tracer;
         this.trustManagerFactory = trust;
         this.trustSource = trustSource;
@@ -103,10 +108,10 @@ public final class DefaultPgConnectionFactory implements PgConnectionFactory {
      * The builder's options, one by one ({@code userGroup} and {@code transport} may be null); the
      * signature {@code io.pgconn.Implementation} looks up.
      */
-    public static PgConnectionFactory create(ConnConfig config, EventLoopGroup userGroup, Transport transport, int threads,
-                                             PgTracer tracer, Clock clock, TrustManagerFactory trust, String trustSource,
-                                             KeyManagerFactory keys, CodecRegistry codecs) {
-        return new DefaultPgConnectionFactory(config, userGroup, transport, threads, tracer, clock, trust, trustSource, keys,
+    public static PgConnectionFactory create(ConnConfig config, String name, EventLoopGroup userGroup, Transport transport,
+                                             int threads, PgTracer tracer, Clock clock, TrustManagerFactory trust,
+                                             String trustSource, KeyManagerFactory keys, CodecRegistry codecs) {
+        return new DefaultPgConnectionFactory(config, name, userGroup, transport, threads, tracer, clock, trust, trustSource, keys,
                 codecs);
     }
 
@@ -335,6 +340,9 @@ public final class DefaultPgConnectionFactory implements PgConnectionFactory {
                     return stopped.completeOnTimeout(null, left, TimeUnit.NANOSECONDS);
                 })
                 .whenComplete((ok, error) -> {
+                    // what is kept per factory outside it (meters, a health entry) goes before the closer wakes
+                    SafeTracer.run(tracer, t -> t.factoryClosed(new PgTracer.FactoryClosed(name)));
+                    closeEnded.complete(null);
                     if (error != null) {
                         closeFuture.completeExceptionally(error);
                     } else {
@@ -348,6 +356,11 @@ public final class DefaultPgConnectionFactory implements PgConnectionFactory {
     @Override
     public void close() {
         closeAsync(Duration.ofSeconds(10)).join();
+    }
+
+    @Override
+    public CompletableFuture<Void> whenClosed() {
+        return closeEnded.copy();
     }
 
     /**

@@ -45,6 +45,15 @@ public interface PgTracer {
     }
 
     /**
+     * The factory this tracer was given has closed ({@code closeAsync} ended: its connections closed, the event loops it
+     * owns stopped): the last event, once, before {@code closeAsync}'s future and {@code whenClosed()} complete, on the
+     * thread that ended the close. For a tracer that keeps something per factory (the Spring Boot starter's meters of a
+     * factory: they go with it, so an application that makes and closes factories at runtime does not pile them up).
+     */
+    default void factoryClosed(FactoryClosed event) {
+    }
+
+    /**
      * A statement of a connection this factory handed out was submitted: called on the submitting
      * thread (so a tracer can read the caller's context, e.g. its current observation). Returns what
      * hears the statement's end, or null (the default): the tracer does not follow it, and nothing more
@@ -150,6 +159,10 @@ public interface PgTracer {
     }
 
     record InsecureAuthentication(String host, AuthMethod method, String reason) {
+    }
+
+    /** The factory closed; {@code name} is its builder's name ({@code PgConnectionFactory.Builder.name}), or null. */
+    record FactoryClosed(String name) {
     }
 
     /** A connection handed out earlier is closed; {@code cause} is null for a close asked by the user. */

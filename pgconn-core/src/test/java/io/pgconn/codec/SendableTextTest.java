@@ -62,6 +62,31 @@ class SendableTextTest {
         assertThat(text.read).as("stopped just past the limit").isLessThan(767_000_000L);
     }
 
+    /**
+     * {@link SendableText#writeUtf8} reserves no less than Netty's encoder writes, which it then writes unchecked: also
+     * for unpaired surrogates (Netty writes '?' and, after a lone high surrogate, the next char as one byte). Into a
+     * buffer that may hold only {@link SendableText#utf8Length} bytes (the counted way) and into one with room for three
+     * bytes a char (the direct way), a valid text as the JDK encodes it.
+     */
+    @Test
+    void writeUtf8ReservesAtLeastWhatItWrites() {
+        for (String text : new String[] {"abc", "é中\uD83D\uDE00", "\uD800a", "\uD800\uD800", "a\uDC00", "\uD800é中", "x\uD800"}) {
+            int length = (int) SendableText.utf8Length(text);
+            for (io.netty.buffer.ByteBuf out : new io.netty.buffer.ByteBuf[] {io.netty.buffer.Unpooled.buffer(0, length),
+                    io.netty.buffer.Unpooled.buffer(3 * text.length())}) {
+                try {
+                    int written = SendableText.writeUtf8(out, text);
+                    assertThat(written).as(text).isEqualTo(out.writerIndex()).isLessThanOrEqualTo(length);
+                    if (SendableText.unpairedSurrogate(text) < 0) {
+                        assertThat(io.netty.buffer.ByteBufUtil.getBytes(out)).as(text).isEqualTo(text.getBytes(StandardCharsets.UTF_8));
+                    }
+                } finally {
+                    out.release();
+                }
+            }
+        }
+    }
+
     /** A text of {@code length} copies of one char that exists only as a length: no memory behind it. */
     private static class Reported implements CharSequence {
         private final int length;

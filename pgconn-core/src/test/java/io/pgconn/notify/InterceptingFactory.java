@@ -118,4 +118,9 @@ final class InterceptingFactory implements PgConnectionFactory {
     public void close() {
         real.close();
     }
+
+    @Override
+    public CompletableFuture<Void> whenClosed() {
+        return real.whenClosed();
+    }
 }

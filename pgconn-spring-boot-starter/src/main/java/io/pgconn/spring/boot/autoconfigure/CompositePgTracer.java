@@ -59,6 +59,11 @@ final class CompositePgTracer implements PgTracer {
         each(t -> t.connectionClosed(event));
     }
 
+    @Override
+    public void factoryClosed(FactoryClosed event) {
+        each(t -> t.factoryClosed(event));
+    }
+
     /** Each tracer that follows the statement gets its end; one whose start or end throws does not silence the others. */
     @Override
     public StatementSpan statementStarted(StatementStarted event) {

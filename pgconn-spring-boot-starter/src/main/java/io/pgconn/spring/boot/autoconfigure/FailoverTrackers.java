@@ -45,6 +45,11 @@ public final class FailoverTrackers {
         });
     }
 
+    /** {@code factory} is gone (a runtime factory's registration ended, {@link PgConnRuntimeFactories}): its tracker goes too. */
+    void forget(PgConnectionFactory factory) {
+        this.trackers.remove(factory);
+    }
+
     private @Nullable FailoverTracker claim(String name) {
         synchronized (this.madeBeforeTheFactory) {
             for (Iterator<Map.Entry<FailoverTracker, String>> made = this.madeBeforeTheFactory.entrySet().iterator(); made.hasNext(); ) {

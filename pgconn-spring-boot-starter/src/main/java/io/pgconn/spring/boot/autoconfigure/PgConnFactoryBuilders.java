@@ -53,12 +53,13 @@ public final class PgConnFactoryBuilders {
     }
 
     /**
-     * A builder of {@code config} for the factory bean {@code beanName} (its meters' {@code name} tag and its log
-     * lines): the starter's tracers for it, then {@code own}; the SSL bundle, codecs and builder customizers of the
+     * A builder of {@code config} for the factory bean {@code beanName} (its meters' {@code name} tag, its log lines and
+     * the names of the event loop threads it makes, {@code pgconn-<beanName>-epoll-N-M}): the starter's tracers for it, then {@code own}; the SSL bundle, codecs and builder customizers of the
      * auto-configured factory. Call {@code build()} (after anything of your own) and close the factory with its bean.
      */
     public PgConnectionFactory.Builder builder(String beanName, ConnConfig config, PgTracer... own) {
         PgConnectionFactory.Builder builder = PgConnectionFactory.builder(config)
+                .name(beanName) // its event loop threads: pgconn-<beanName>-epoll-N-M
                 .tracer(this.tracers.forFactory(beanName, config, own));
         applyBuilderSettings(builder);
         return builder;

@@ -25,7 +25,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class StarterBeanReplaceabilityTest {
 
     private static final List<Class<?>> CONFIGURATIONS = List.of(PgConnAutoConfiguration.class, PgConnR2dbcAutoConfiguration.class,
-            PgConnR2dbcPoolDetailsAutoConfiguration.class, PgConnSessionsAutoConfiguration.class);
+            PgConnR2dbcPoolDetailsAutoConfiguration.class, PgConnSessionsAutoConfiguration.class,
+            PgConnRuntimeFactoriesAutoConfiguration.class);
 
     @Test
     void everyBeanOfTheTableIsConditionalOnMissingBeanButTheOnesTheDocNames() {
@@ -35,7 +36,8 @@ class StarterBeanReplaceabilityTest {
             visit(configuration, List.of(), notReplaceable, all);
         }
         assertThat(all).contains("pgConnectionFactory", "pgConnFailoverTracker", "pgConnFailoverTrackers", "connectionFactory",
-                "pgConnSessions", "pgConnPoolDetails", "pgConnSanitizingFunction");
+                "pgConnSessions", "pgConnPoolDetails", "pgConnSanitizingFunction",
+                "pgConnRuntimeFactories", "pgConnRuntimeFactoryMeters", "pgConnRuntimeHealthIndicator");
         assertThat(notReplaceable).containsExactly("pgConnR2dbcDecorators", "pgConnStartupCheck", "pgConnectionFactoryShutdown");
     }
 

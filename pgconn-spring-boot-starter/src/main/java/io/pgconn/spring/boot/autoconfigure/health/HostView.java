@@ -22,12 +22,17 @@ import java.time.Instant;
  *                      probe checks it
  * @param askedAt       when the probe whose answer shows the host up began (its answer says the host was there after
  *                      that moment: {@code HostSessionLossLog}); {@code null} unless up
+ * @param primarySince  when the host's current run of answers as primary began (the first such answer's
+ *                      {@code checkedAt}), kept while it answers as primary, up or full; {@code null} otherwise — a
+ *                      split brain counts two primaries only once each answered after the other became one
+ *                      ({@link SplitBrainWarning})
  */
 record HostView(String host, HostStatus.State state, ServerRole role, @Nullable Instant checkedAt, @Nullable String error,
-                @Nullable String serverVersion, @Nullable Instant nextCheckAt, @Nullable Instant askedAt) {
+                @Nullable String serverVersion, @Nullable Instant nextCheckAt, @Nullable Instant askedAt,
+                @Nullable Instant primarySince) {
 
     static HostView unknown(String host) {
-        return new HostView(host, HostStatus.State.UNKNOWN, ServerRole.UNKNOWN, null, null, null, null, null);
+        return new HostView(host, HostStatus.State.UNKNOWN, ServerRole.UNKNOWN, null, null, null, null, null, null);
     }
 
     /** {@link #up(ServerRole, String, Instant, Instant)} by a probe that began {@code at}. */
@@ -37,7 +42,7 @@ record HostView(String host, HostStatus.State state, ServerRole role, @Nullable 
 
     /** Answered in {@code role} at {@code at}, by a probe that began {@code askedAt}. */
     HostView up(ServerRole role, String serverVersion, Instant askedAt, Instant at) {
-        return new HostView(this.host, HostStatus.State.UP, role, at, null, serverVersion, null, askedAt);
+        return new HostView(this.host, HostStatus.State.UP, role, at, null, serverVersion, null, askedAt, primarySince(role, at));
     }
 
     /** {@link #down(String, Instant, Instant)} checked again at the next probe. */
@@ -47,7 +52,7 @@ record HostView(String host, HostStatus.State state, ServerRole role, @Nullable 
 
     /** Keeps the last known role, as the factory's host memory does; {@code nextCheckAt}: see the record. */
     HostView down(String error, Instant at, @Nullable Instant nextCheckAt) {
-        return new HostView(this.host, HostStatus.State.DOWN, this.role, at, error, null, nextCheckAt, null);
+        return new HostView(this.host, HostStatus.State.DOWN, this.role, at, error, null, nextCheckAt, null, null);
     }
 
     /** {@link #full(String, ServerRole, Instant, Instant)} checked again at the next probe. */
@@ -61,7 +66,25 @@ record HostView(String host, HostStatus.State state, ServerRole role, @Nullable 
      * {@code nextCheckAt}: see the record (with an open session to ask, {@code null}).
      */
     HostView full(String error, ServerRole role, Instant at, @Nullable Instant nextCheckAt) {
-        return new HostView(this.host, HostStatus.State.FULL, role, at, error, this.serverVersion, nextCheckAt, null);
+        return new HostView(this.host, HostStatus.State.FULL, role, at, error, this.serverVersion, nextCheckAt, null,
+                primarySince(role, at));
+    }
+
+    /** This view's {@code primarySince} carried on by an answer in {@code role} at {@code at}. */
+    private @Nullable Instant primarySince(ServerRole role, Instant at) {
+        if (role != ServerRole.PRIMARY) {
+            return null;
+        }
+        return answers() && this.role == ServerRole.PRIMARY && this.primarySince != null ? this.primarySince : at;
+    }
+
+    /**
+     * Whether this host answered as primary after {@code other} became one ({@code other}'s {@code primarySince}):
+     * the two were primaries at the same time, not one after the other (a clean switchover: the old primary's last
+     * answer came before the promoted standby's first).
+     */
+    boolean answeredAsPrimaryAfterItBecameOne(HostView other) {
+        return this.checkedAt != null && other.primarySince != null && this.checkedAt.isAfter(other.primarySince);
     }
 
     /** Up and taking new sessions. */

@@ -2,6 +2,7 @@ package io.pgconn.spring.boot.autoconfigure.metrics;
 
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import io.pgconn.HostStatus;
@@ -10,6 +11,8 @@ import io.pgconn.ServerRole;
 import io.pgconn.spring.boot.autoconfigure.FailoverTracker;
 import io.pgconn.spring.boot.autoconfigure.FailoverTrackers;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -39,39 +42,49 @@ public final class PgConnMeterBinder implements MeterBinder {
     }
 
     private void bind(MeterRegistry registry, String name, PgConnectionFactory factory) {
-        Gauge.builder("pg.conn.connections.active", factory, PgConnectionFactory::openConnections)
+        bindFactory(registry, name, factory, this.failoverTrackers.of(name, factory));
+    }
+
+    /**
+     * The meters of one factory, tagged {@code name}; returned so that a factory registered at runtime
+     * ({@link io.pgconn.spring.boot.autoconfigure.PgConnRuntimeFactories}) has them removed when it goes.
+     */
+    static List<Meter> bindFactory(MeterRegistry registry, String name, PgConnectionFactory factory, FailoverTracker failovers) {
+        List<Meter> meters = new ArrayList<>();
+        meters.add(Gauge.builder("pg.conn.connections.active", factory, PgConnectionFactory::openConnections)
                 .description("Connections handed out by the factory and still open")
                 .tag("db.system.name", "postgresql")
                 .tag("name", name)
-                .register(registry);
-        FunctionCounter.builder("pg.conn.failovers", this.failoverTrackers.of(name, factory), FailoverTracker::failovers)
+                .register(registry));
+        meters.add(FunctionCounter.builder("pg.conn.failovers", failovers, FailoverTracker::failovers)
                 .description("Changes of the host connections land on since start")
                 .tag("db.system.name", "postgresql")
                 .tag("name", name)
-                .register(registry);
+                .register(registry));
         for (HostStatus host : factory.hostStatuses()) {
-            bindHost(registry, name, factory, host.host());
+            bindHost(registry, name, factory, host.host(), meters);
         }
+        return meters;
     }
 
-    private static void bindHost(MeterRegistry registry, String name, PgConnectionFactory factory, String host) {
+    private static void bindHost(MeterRegistry registry, String name, PgConnectionFactory factory, String host, List<Meter> meters) {
         for (HostStatus.State state : HostStatus.State.values()) {
-            Gauge.builder("pg.conn.host.status", factory, f -> f.hostStatus(host).state() == state ? 1 : 0)
+            meters.add(Gauge.builder("pg.conn.host.status", factory, f -> f.hostStatus(host).state() == state ? 1 : 0)
                     .description("1 for the status the factory's host memory holds for the host, 0 for the others")
                     .tag("db.system.name", "postgresql")
                     .tag("name", name)
                     .tag("host", host)
                     .tag("status", state.label())
-                    .register(registry);
+                    .register(registry));
         }
         for (ServerRole role : ServerRole.values()) {
-            Gauge.builder("pg.conn.host.role", factory, f -> f.hostStatus(host).role() == role ? 1 : 0)
+            meters.add(Gauge.builder("pg.conn.host.role", factory, f -> f.hostStatus(host).role() == role ? 1 : 0)
                     .description("1 for the role the factory's host memory holds for the host, 0 for the others")
                     .tag("db.system.name", "postgresql")
                     .tag("name", name)
                     .tag("host", host)
                     .tag("role", role.label())
-                    .register(registry);
+                    .register(registry));
         }
     }
 }

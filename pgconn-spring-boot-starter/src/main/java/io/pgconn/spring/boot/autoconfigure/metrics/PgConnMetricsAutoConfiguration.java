@@ -46,9 +46,10 @@ public final class PgConnMetricsAutoConfiguration {
         @Bean
         @ConditionalOnMissingBean
         PgConnStatementObservationTracer pgConnStatementObservationTracer(ObservationRegistry observationRegistry,
-                PgConnObservationProperties properties, ListableBeanFactory beanFactory) {
+                PgConnObservationProperties properties, ListableBeanFactory beanFactory, ObjectProvider<PgConnMeterOwners> meterOwners) {
             return new PgConnStatementObservationTracer(observationRegistry, properties.isIncludeQueryText(),
-                    R2dbcQueryObservation.appliesToTheStartersFactory(beanFactory));
+                    R2dbcQueryObservation.appliesToTheStartersFactory(beanFactory), properties.isDbNamespaceAsTag(),
+                    meterOwners.getIfAvailable());
         }
 
         /** {@code pg.conn.connect} for a factory of the application's own ({@code PgConnFactoryTracers}). */
@@ -63,9 +64,9 @@ public final class PgConnMetricsAutoConfiguration {
          */
         @Bean
         PgConnFactoryTracerSource pgConnStatementObservationForFactories(ObservationRegistry observationRegistry,
-                PgConnObservationProperties properties) {
+                PgConnObservationProperties properties, ObjectProvider<PgConnMeterOwners> meterOwners) {
             return (beanName, config) -> new PgConnStatementObservationTracer(observationRegistry,
-                    properties.isIncludeQueryText(), false);
+                    properties.isIncludeQueryText(), false, properties.isDbNamespaceAsTag(), meterOwners.getIfAvailable());
         }
 
         /** The statement's host on Boot's {@code r2dbc.query} observation of the starter's R2DBC factory (docs/starter.md §4). */
@@ -90,6 +91,21 @@ public final class PgConnMetricsAutoConfiguration {
         }
     }
 
+    /**
+     * Which live factories feed the per-factory meters, so that a factory's close removes its own (new user 23 F2). The
+     * registry is looked up at a removal: the observations' meters are made by Boot's handler in its registry.
+     */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(MeterRegistry.class)
+    static class MeterOwnersConfiguration {
+
+        @Bean
+        @ConditionalOnMissingBean
+        PgConnMeterOwners pgConnMeterOwners(ObjectProvider<MeterRegistry> meterRegistry) {
+            return new PgConnMeterOwners(meterRegistry::getIfAvailable);
+        }
+    }
+
     @Configuration(proxyBeanMethods = false)
     @ConditionalOnClass(MeterRegistry.class)
     @ConditionalOnBean(MeterRegistry.class)
@@ -97,15 +113,15 @@ public final class PgConnMetricsAutoConfiguration {
 
         @Bean
         @ConditionalOnMissingBean
-        PgConnHostAttemptsCounter pgConnHostAttemptsCounter(MeterRegistry meterRegistry) {
+        PgConnHostAttemptsCounter pgConnHostAttemptsCounter(MeterRegistry meterRegistry, PgConnMeterOwners meterOwners) {
             // a tracer: only the auto-configured factory, whose bean name is fixed, is given tracers
-            return new PgConnHostAttemptsCounter(meterRegistry, PgConnAutoConfiguration.FACTORY_BEAN_NAME);
+            return new PgConnHostAttemptsCounter(meterRegistry, PgConnAutoConfiguration.FACTORY_BEAN_NAME, meterOwners);
         }
 
-        /** {@code pg.conn.host.attempts} for a factory of the application's own, tagged with its bean name. */
+        /** {@code pg.conn.host.attempts} for a factory of the application's own, tagged with its bean name; removed at its close. */
         @Bean
-        PgConnFactoryTracerSource pgConnHostAttemptsForFactories(MeterRegistry meterRegistry) {
-            return (beanName, config) -> new PgConnHostAttemptsCounter(meterRegistry, beanName);
+        PgConnFactoryTracerSource pgConnHostAttemptsForFactories(MeterRegistry meterRegistry, PgConnMeterOwners meterOwners) {
+            return (beanName, config) -> new PgConnHostAttemptsCounter(meterRegistry, beanName, meterOwners);
         }
 
         /** Static: a post-processor, made before the other beans; it looks the registry up only when a subscriber is made. */

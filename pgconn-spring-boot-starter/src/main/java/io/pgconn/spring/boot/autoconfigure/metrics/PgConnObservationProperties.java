@@ -17,11 +17,27 @@ public class PgConnObservationProperties {
      */
     private boolean includeQueryText;
 
+    /**
+     * Whether pg.conn.statement carries db.namespace (the database) as a low-cardinality key, so as a tag of its
+     * timers, as OpenTelemetry's database conventions recommend. false: it stays on the observation as a
+     * high-cardinality key (spans keep it, the timers drop it) — for an application with a database per tenant, whose
+     * statement timers would otherwise number tenants × operations × outcomes.
+     */
+    private boolean dbNamespaceAsTag = true;
+
     public boolean isIncludeQueryText() {
         return this.includeQueryText;
     }
 
     public void setIncludeQueryText(boolean includeQueryText) {
         this.includeQueryText = includeQueryText;
+    }
+
+    public boolean isDbNamespaceAsTag() {
+        return this.dbNamespaceAsTag;
+    }
+
+    public void setDbNamespaceAsTag(boolean dbNamespaceAsTag) {
+        this.dbNamespaceAsTag = dbNamespaceAsTag;
     }
 }

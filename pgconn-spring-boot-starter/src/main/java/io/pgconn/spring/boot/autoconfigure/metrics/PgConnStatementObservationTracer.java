@@ -6,6 +6,10 @@ import io.pgconn.config.HostSpec;
 import io.pgconn.trace.PgTracer;
 import org.jspecify.annotations.Nullable;
 
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
 /**
  * Adapts core's statement events (docs/query.md §8) to Micrometer: one {@value #STATEMENT} observation per
  * statement of the core API, keys after OpenTelemetry's database conventions (docs/starter.md §4). Started on
@@ -17,6 +21,9 @@ import org.jspecify.annotations.Nullable;
 public final class PgConnStatementObservationTracer implements PgTracer {
 
     static final String STATEMENT = "pg.conn.statement";
+
+    /** The meters Micrometer's default handler makes of the observation: its timer and its long-task timer. */
+    private static final List<String> METERS = List.of(STATEMENT, STATEMENT + ".active");
 
     private static final String R2DBC = "r2dbc";
     /** {@code db.response.status_code} of a statement that succeeded: PostgreSQL's SQLSTATE {@code successful_completion}. */
@@ -30,14 +37,34 @@ public final class PgConnStatementObservationTracer implements PgTracer {
 
     private final boolean r2dbcObservedElsewhere;
 
+    private final boolean namespaceAsTag;
+
+    private final @Nullable PgConnMeterOwners meterOwners;
+
+    /** The timers' groups this tracer's factory has fed (claimed with {@link #meterOwners} once each). */
+    private final Set<PgConnMeterOwners.Group> fed = ConcurrentHashMap.newKeySet();
+
     /**
      * {@code r2dbcObservedElsewhere}: Boot's {@code r2dbc.query} observation wraps the starter's R2DBC factory,
      * so statements of pgconn-r2dbc are left to it (one observation per statement).
      */
     public PgConnStatementObservationTracer(ObservationRegistry registry, boolean includeQueryText, boolean r2dbcObservedElsewhere) {
+        this(registry, includeQueryText, r2dbcObservedElsewhere, true, null);
+    }
+
+    /**
+     * As above; {@code namespaceAsTag}: {@code db.namespace} is a low-cardinality key (a tag of the meters), else a
+     * high-cardinality one (spans only; {@code management.observations.pgconn.db-namespace-as-tag}); {@code meterOwners}:
+     * where the timers this tracer's factory feeds are claimed, so that its close ({@link #factoryClosed}) removes those no
+     * other live factory feeds; null: nothing is removed.
+     */
+    public PgConnStatementObservationTracer(ObservationRegistry registry, boolean includeQueryText, boolean r2dbcObservedElsewhere,
+            boolean namespaceAsTag, @Nullable PgConnMeterOwners meterOwners) {
         this.registry = registry;
         this.includeQueryText = includeQueryText;
         this.r2dbcObservedElsewhere = r2dbcObservedElsewhere;
+        this.namespaceAsTag = namespaceAsTag;
+        this.meterOwners = meterOwners;
     }
 
     @Override
@@ -46,14 +73,22 @@ public final class PgConnStatementObservationTracer implements PgTracer {
             return null;
         }
         String operation = operationName(event);
+        String namespace = nonNull(event.database());
+        String address = serverAddress(event.hostSpec());
+        String port = Integer.toString(event.port());
         Observation observation = Observation.createNotStarted(STATEMENT, this.registry)
                 .contextualName(contextualName(operation, event.database()))
                 .lowCardinalityKeyValue("db.system.name", "postgresql")
-                .lowCardinalityKeyValue("db.namespace", nonNull(event.database()))
                 .lowCardinalityKeyValue("db.operation.name", operation == null ? "" : operation)
-                .lowCardinalityKeyValue("server.address", serverAddress(event.hostSpec()))
-                .lowCardinalityKeyValue("server.port", Integer.toString(event.port()))
+                .lowCardinalityKeyValue("server.address", address)
+                .lowCardinalityKeyValue("server.port", port)
                 .lowCardinalityKeyValue("layer", event.layer());
+        if (this.namespaceAsTag) {
+            observation.lowCardinalityKeyValue("db.namespace", namespace);
+            claim(namespace, address, port);
+        } else {
+            observation.highCardinalityKeyValue("db.namespace", namespace);
+        }
         if (event.batchSize() > 1) {
             observation.highCardinalityKeyValue("db.operation.batch.size", Integer.toString(event.batchSize()));
         }
@@ -62,6 +97,27 @@ public final class PgConnStatementObservationTracer implements PgTracer {
         }
         Observation started = observation.start();
         return ended -> stop(started, ended);
+    }
+
+    /** The timers of one database on one server are this tracer's factory's too, until it closes. */
+    private void claim(String namespace, String address, String port) {
+        PgConnMeterOwners owners = this.meterOwners;
+        if (owners == null) {
+            return;
+        }
+        PgConnMeterOwners.Group group = new PgConnMeterOwners.Group(METERS,
+                List.of("db.namespace", namespace, "server.address", address, "server.port", port));
+        if (this.fed.add(group)) {
+            owners.claim(group, this);
+        }
+    }
+
+    /** The factory closed: its statement timers go, unless another live factory feeds them (new user 23 F2). */
+    @Override
+    public void factoryClosed(FactoryClosed event) {
+        if (this.meterOwners != null) {
+            this.meterOwners.release(this);
+        }
     }
 
     private void stop(Observation observation, StatementEnded ended) {

@@ -21,9 +21,12 @@ import java.util.Set;
  * {@code targetServerType=primary} (migrations write, whatever {@code target_session_attrs} the factory has), and
  * the TLS settings pgjdbc spells alike ({@code sslmode}, {@code sslrootcert}, {@code sslNegotiation},
  * {@code channelBinding}), and what the factory's StartupMessage carries besides: {@code search_path} as
- * {@code currentSchema} (pgjdbc sends it as {@code search_path}), {@code options} verbatim as {@code options}, each
- * other startup parameter appended to those options as {@code -c name=value} (the server reads both alike; the
- * StartupMessage's own parameters win over {@code options} in pgconn's session and in pgjdbc's). Never the password
+ * {@code currentSchema} (pgjdbc sends it as {@code search_path}), {@code options} as {@code options}, each other
+ * startup parameter appended to those options as {@code -c name=value} (the server reads both alike; the
+ * StartupMessage's own parameters win over {@code options} in pgconn's session and in pgjdbc's), all but the
+ * statement and session timeouts ({@code statement_timeout}, {@code lock_timeout},
+ * {@code idle_in_transaction_session_timeout}, {@code idle_session_timeout}, {@code transaction_timeout}: the
+ * application's bounds, not a migration's). Never the password
  * nor the user: they travel as the connection details' own fields. A setting pgjdbc cannot take from a URL the
  * same way (an SSL bundle, a client certificate or key, which pgjdbc reads in other formats,
  * {@code sslrootcert=system}, a Unix socket, a CRL, a {@code TimeZone} or {@code DateStyle}, which pgjdbc sets
@@ -35,6 +38,14 @@ public final class PgjdbcUrl {
 
     /** What pgjdbc's StartupMessage sets itself (after any {@code options}, so the server keeps pgjdbc's value). */
     private static final Set<String> PGJDBC_SETS = Set.of("timezone", "datestyle");
+
+    /**
+     * Bounds the application sets on its own statements and sessions (REVIEW-23 R23-2): not carried, so a migration
+     * (a {@code CREATE INDEX}, a backfill) runs unbounded, as on pgjdbc alone, rather than failing start-up with
+     * 57014; {@code spring.flyway.init-sqls} or {@code SET} in a migration bounds it where wanted.
+     */
+    private static final Set<String> BOUNDS = Set.of("statement_timeout", "lock_timeout",
+            "idle_in_transaction_session_timeout", "idle_session_timeout", "transaction_timeout");
 
     private PgjdbcUrl() {
     }
@@ -92,50 +103,65 @@ public final class PgjdbcUrl {
         return url.toString();
     }
 
-    /** {@code currentSchema} and {@code options} from the factory's options and startup parameters. */
+    /**
+     * {@code currentSchema} and {@code options} from the factory's options and startup parameters, without the
+     * per-statement and per-session bounds ({@link #BOUNDS}).
+     */
     private static void appendSession(StringBuilder url, ConnConfig config, String tool) {
-        String options = config.options() == null ? "" : config.options();
-        for (String name : settingNames(options)) {
-            if (PGJDBC_SETS.contains(name.toLowerCase(Locale.ROOT))) {
-                throw new InvalidPgConnPropertyException("pg.conn.url (options)", name, "no " + name + " in options for "
-                        + "migrations: pgjdbc sets it in its StartupMessage, which the server prefers to options; "
-                        + "set " + tool + ".url/user/password", null);
+        List<String> carried = new ArrayList<>();
+        List<String> words = optionWords(config.options() == null ? "" : config.options());
+        for (int i = 0; i < words.size(); i++) {
+            String word = words.get(i);
+            boolean separate = word.equals("-c") && i + 1 < words.size();
+            String setting = separate ? words.get(i + 1)
+                    : word.startsWith("--") ? word.substring(2) : word.startsWith("-c") ? word.substring(2) : null;
+            String given = setting == null ? null : setting.split("=", 2)[0];
+            String name = given == null ? null : gucName(given);
+            if (name != null && PGJDBC_SETS.contains(name)) {
+                throw new InvalidPgConnPropertyException("pg.conn.url (options)", given, "no " + given + " in options "
+                        + "for migrations: pgjdbc sets it in its StartupMessage, which the server prefers to options; set "
+                        + tool + ".url/user/password", null);
             }
+            if (name != null && BOUNDS.contains(name)) {
+                i += separate ? 1 : 0;
+                continue;
+            }
+            carried.add(escapeOption(word));
         }
         String searchPath = null;
-        StringBuilder all = new StringBuilder(options);
         for (Map.Entry<String, String> parameter : config.startupParameters().entrySet()) {
-            String name = parameter.getKey();
-            String lower = name.toLowerCase(Locale.ROOT);
-            String property = "pg.conn.startup-parameters[" + name + "]";
-            if (PGJDBC_SETS.contains(lower)) {
-                throw new InvalidPgConnPropertyException(property, null, "no " + name + " for migrations: pgjdbc "
-                        + "sets its own in its StartupMessage; set " + tool + ".url/user/password", null);
+            String name = gucName(parameter.getKey());
+            String property = "pg.conn.startup-parameters[" + parameter.getKey() + "]";
+            if (PGJDBC_SETS.contains(name)) {
+                throw new InvalidPgConnPropertyException(property, null, "no " + parameter.getKey() + " for migrations: "
+                        + "pgjdbc sets its own in its StartupMessage; set " + tool + ".url/user/password", null);
             }
-            if (lower.startsWith("_pq_.")) {
+            if (name.startsWith("_pq_.")) {
                 throw new InvalidPgConnPropertyException(property, null, "no protocol option for migrations: pgjdbc "
                         + "sends none; set " + tool + ".url/user/password", null);
             }
-            if (lower.equals("search_path")) {
+            if (name.equals("search_path")) {
                 searchPath = parameter.getValue();
-            } else {
-                all.append(all.isEmpty() ? "" : " ").append("-c ").append(escapeOption(name)).append('=')
-                        .append(escapeOption(parameter.getValue()));
+            } else if (!BOUNDS.contains(name)) {
+                carried.add("-c");
+                carried.add(escapeOption(parameter.getKey()) + "=" + escapeOption(parameter.getValue()));
             }
         }
         if (searchPath != null) {
             url.append("&currentSchema=").append(encode(searchPath));
         }
-        if (!all.isEmpty()) {
-            url.append("&options=").append(encode(all.toString()));
+        if (!carried.isEmpty()) {
+            url.append("&options=").append(encode(String.join(" ", carried)));
         }
     }
 
-    /**
-     * The names the server's {@code options} parsing sets: {@code -c name=value}, {@code -cname=value},
-     * {@code --name=value} (words split at unescaped white space, a backslash taking the next character as is).
-     */
-    private static List<String> settingNames(String options) {
+    /** A setting's name as the server matches it: case-insensitive, {@code -} read as {@code _} (as in {@code --name}). */
+    private static String gucName(String name) {
+        return name.toLowerCase(Locale.ROOT).replace('-', '_');
+    }
+
+    /** {@code options} split as the server splits them: at unescaped white space, a backslash taking the next character as is. */
+    private static List<String> optionWords(String options) {
         List<String> words = new ArrayList<>();
         StringBuilder word = new StringBuilder();
         boolean inWord = false;
@@ -158,17 +184,7 @@ public final class PgjdbcUrl {
         if (inWord) {
             words.add(word.toString());
         }
-        List<String> names = new ArrayList<>();
-        for (int i = 0; i < words.size(); i++) {
-            String w = words.get(i);
-            String setting = w.equals("-c") && i + 1 < words.size() ? words.get(++i)
-                    : w.startsWith("--") ? w.substring(2) : w.startsWith("-c") ? w.substring(2) : null;
-            if (setting != null) {
-                int eq = setting.indexOf('=');
-                names.add(eq < 0 ? setting : setting.substring(0, eq));
-            }
-        }
-        return names;
+        return words;
     }
 
     /** As the server splits {@code options}: a backslash before white space and before a backslash. */

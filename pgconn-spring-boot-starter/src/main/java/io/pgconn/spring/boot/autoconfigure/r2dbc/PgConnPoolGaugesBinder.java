@@ -1,6 +1,7 @@
 package io.pgconn.spring.boot.autoconfigure.r2dbc;
 
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import io.r2dbc.pool.ConnectionPool;
@@ -10,6 +11,8 @@ import io.r2dbc.spi.Wrapped;
 import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.ListableBeanFactory;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.ToDoubleFunction;
 
 /**
@@ -42,28 +45,31 @@ public final class PgConnPoolGaugesBinder implements MeterBinder {
         });
     }
 
-    private static void bind(MeterRegistry registry, String name, PoolMetrics metrics) {
-        gauge(registry, name, metrics, "acquired", PoolMetrics::acquiredSize,
-                "Size of successfully acquired connections which are in active use.");
-        gauge(registry, name, metrics, "allocated", PoolMetrics::allocatedSize,
-                "Size of allocated connections in the pool which are in active use or idle.");
-        gauge(registry, name, metrics, "idle", PoolMetrics::idleSize, "Size of idle connections in the pool.");
-        gauge(registry, name, metrics, "pending", PoolMetrics::pendingAcquireSize,
-                "Size of pending to acquire connections from the underlying connection factory.");
-        gauge(registry, name, metrics, "max.allocated", PoolMetrics::getMaxAllocatedSize,
-                "Maximum size of allocated connections that this pool allows.");
-        gauge(registry, name, metrics, "max.pending", PoolMetrics::getMaxPendingAcquireSize,
-                "Maximum size of pending state to acquire connections that this pool allows.");
+    /** The gauges of one pool, tagged {@code name}; returned so that a runtime pool's can be removed when it goes. */
+    static List<Meter> bind(MeterRegistry registry, String name, PoolMetrics metrics) {
+        List<Meter> meters = new ArrayList<>();
+        meters.add(gauge(registry, name, metrics, "acquired", PoolMetrics::acquiredSize,
+                "Size of successfully acquired connections which are in active use."));
+        meters.add(gauge(registry, name, metrics, "allocated", PoolMetrics::allocatedSize,
+                "Size of allocated connections in the pool which are in active use or idle."));
+        meters.add(gauge(registry, name, metrics, "idle", PoolMetrics::idleSize, "Size of idle connections in the pool."));
+        meters.add(gauge(registry, name, metrics, "pending", PoolMetrics::pendingAcquireSize,
+                "Size of pending to acquire connections from the underlying connection factory."));
+        meters.add(gauge(registry, name, metrics, "max.allocated", PoolMetrics::getMaxAllocatedSize,
+                "Maximum size of allocated connections that this pool allows."));
+        meters.add(gauge(registry, name, metrics, "max.pending", PoolMetrics::getMaxPendingAcquireSize,
+                "Maximum size of pending state to acquire connections that this pool allows."));
+        return meters;
     }
 
-    private static void gauge(MeterRegistry registry, String name, PoolMetrics metrics, String key,
+    private static Gauge gauge(MeterRegistry registry, String name, PoolMetrics metrics, String key,
             ToDoubleFunction<PoolMetrics> value, String description) {
-        Gauge.builder("r2dbc.pool." + key, metrics, value).description(description).tag("name", name)
+        return Gauge.builder("r2dbc.pool." + key, metrics, value).description(description).tag("name", name)
                 .baseUnit("connections").register(registry);
     }
 
     /** The pool itself or the pool a wrapper (e.g. a proxy) wraps, as Boot finds pools for its meters. */
-    private static @Nullable ConnectionPool pool(Object factory) {
+    static @Nullable ConnectionPool pool(@Nullable Object factory) {
         Object current = factory;
         for (int level = 0; level < MAX_LEVELS && current != null; level++) {
             if (current instanceof ConnectionPool pool) {

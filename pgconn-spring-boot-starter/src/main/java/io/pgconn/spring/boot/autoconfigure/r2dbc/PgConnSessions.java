@@ -71,8 +71,14 @@ import java.util.function.Function;
  *     it borrows a session of its own, which does not see the transaction's uncommitted writes. Outer work that waits
  *     for such a call while every session of the pool is held by callers doing so deadlocks the pool (for ever under the
  *     default {@code pg.conn.pool.max-acquire-time} of 0, at once with a pool of one): pass the {@link PgConnection}
- *     down instead. So does a {@code withSession} inside another {@code withSession}'s work: outside a transaction
- *     there is nothing to join.</li>
+ *     down instead. So does an {@code inTransaction} inside {@code withSession}'s work: it borrows a second session.</li>
+ * <li>A {@link #withSession} called inside another {@code withSession}'s or {@link #withOwnSession}'s work, on the same
+ *     thread and over the same {@link ConnectionFactory} (no {@code inTransaction} between), joins that call's session
+ *     (session 23), as if it had been passed down: it sees the outer work's writes, uncommitted ones of a transaction
+ *     the outer work began itself too, through a view that refuses only {@code close()}, which would end the outer
+ *     call's session under it; nothing is checked or handed back after it. <b>Behaviour change (session 23):</b> it
+ *     borrowed a second session — a pool of one waited for ever at the first nested call — that did not see the
+ *     outer's uncommitted writes; {@link #withOwnSession} still borrows one of its own.</li>
  * <li>Transaction control is the core API's ({@link PgConnection#begin(TransactionOptions)},
  *     {@code commit()}, {@code rollback()}), so its failures are the core's {@link io.pgconn.PgException}s,
  *     as the work's own: a commit PostgreSQL answered with {@code ROLLBACK} is a
@@ -166,7 +172,10 @@ public final class PgConnSessions {
      * stands; its answered statements took effect). Called inside {@link #inTransaction}'s work on this thread (over
      * the same {@link ConnectionFactory}), it borrows nothing: {@code work} runs in that transaction, on a view of its
      * session that refuses to commit, roll back, close or begin (see the class comment), and nothing is checked or
-     * handed back after it — the enclosing {@code inTransaction} does that.
+     * handed back after it — the enclosing {@code inTransaction} does that. Called inside another {@code withSession}'s
+     * or {@link #withOwnSession}'s work on this thread (no {@code inTransaction} between), it borrows nothing either:
+     * {@code work} runs on that call's session, as if it had been passed down, through a view that refuses only
+     * {@code close()} (session 23; before, a second session: see the class comment).
      */
     public <T> T withSession(Function<? super PgConnection, ? extends T> work) {
         refuseOnANonBlockingThread("withSession");
@@ -174,7 +183,12 @@ public final class PgConnSessions {
         if (transaction != null) {
             return transaction.lendToWithSession(work);
         }
-        return BorrowedSession.lendForAnyWork(this.connectionFactory, this.unwrap, this.rollbackWait, work);
+        PgConnection outer = ThreadBoundSession.current(this.connectionFactory);
+        if (outer != null) {
+            return work.apply(TransactionSessionView.ofOuterSession(outer));
+        }
+        return BorrowedSession.lendForAnyWork(this.connectionFactory, this.unwrap, this.rollbackWait,
+                session -> ThreadBoundSession.lendBound(this.connectionFactory, session, work));
     }
 
     /**
@@ -184,13 +198,15 @@ public final class PgConnSessions {
      * runs, the thread's transaction is suspended: a call inside it joins nothing (an {@code inTransaction} there
      * borrows a session and begins a transaction of its own; pass the {@link PgConnection} down instead). It needs a
      * second session from the pool while the caller holds one: with every session so held (a pool of one: at once) the
-     * borrow waits for ever under the default {@code pg.conn.pool.max-acquire-time} of 0.
+     * borrow waits for ever under the default {@code pg.conn.pool.max-acquire-time} of 0. A {@code withSession} inside its
+     * work joins its session (not an outer {@code withSession}'s).
      */
     public <T> T withOwnSession(Function<? super PgConnection, ? extends T> work) {
         refuseOnANonBlockingThread("withOwnSession");
         ThreadBoundTransaction suspended = ThreadBoundTransaction.suspend(this.connectionFactory);
         try {
-            return BorrowedSession.lendForAnyWork(this.connectionFactory, this.unwrap, this.rollbackWait, work);
+            return BorrowedSession.lendForAnyWork(this.connectionFactory, this.unwrap, this.rollbackWait,
+                    session -> ThreadBoundSession.lendBound(this.connectionFactory, session, work));
         } finally {
             if (suspended != null) {
                 suspended.resume();

@@ -33,14 +33,33 @@ import java.util.concurrent.Flow;
  * {@link IllegalStateException} saying so, and leaves the session and its transaction as they were (as Spring's
  * transaction-aware proxies keep a transaction-bound connection's {@code close()} from ending it). A {@code COMMIT} or
  * {@code ROLLBACK} run as SQL is not refused here: the enclosing {@code inTransaction} says afterwards that its work
- * ended the transaction.
+ * ended the transaction. Also the view a {@code withSession} nested in another {@code withSession}'s work gets of that
+ * call's session ({@link #ofOuterSession}): there only {@link #close()} is refused.
  */
 final class TransactionSessionView implements PgConnection {
 
     private final PgConnection session;
 
+    /** False: the view a nested {@code withSession} gets of an outer {@code withSession}'s session (only close refused). */
+    private final boolean transaction;
+
     TransactionSessionView(PgConnection session) {
+        this(session, true);
+    }
+
+    private TransactionSessionView(PgConnection session, boolean transaction) {
         this.session = session;
+        this.transaction = transaction;
+    }
+
+    /**
+     * The session an outer {@code withSession} (or {@code withOwnSession}) lends on this thread, as a {@code withSession}
+     * inside its work gets it (session 23): everything goes to the session — {@code begin()}, {@code commit()} and
+     * {@code rollback()} too, as on a session passed down — except {@link #close()}, which would end it under the outer
+     * call (that call hands it back when its work returns).
+     */
+    static TransactionSessionView ofOuterSession(PgConnection session) {
+        return new TransactionSessionView(underlying(session), false);
     }
 
     /** The session under {@code session} when it is such a view, else {@code session} itself. */
@@ -62,21 +81,28 @@ final class TransactionSessionView implements PgConnection {
 
     @Override
     public CompletableFuture<Void> begin(TransactionOptions options) {
-        return refused("begin()", "would begin nothing: the session is in that transaction already");
+        return this.transaction ? refused("begin()", "would begin nothing: the session is in that transaction already")
+                : this.session.begin(options);
     }
 
     @Override
     public CompletableFuture<Void> commit() {
-        return refused("commit()", "would end that transaction out from under it");
+        return this.transaction ? refused("commit()", "would end that transaction out from under it") : this.session.commit();
     }
 
     @Override
     public CompletableFuture<Void> rollback() {
-        return refused("rollback()", "would end that transaction out from under it");
+        return this.transaction ? refused("rollback()", "would end that transaction out from under it") : this.session.rollback();
     }
 
     @Override
     public CompletableFuture<Void> close() {
+        if (!this.transaction) {
+            return CompletableFuture.failedFuture(new IllegalStateException("the session PgConnSessions.withSession lent ("
+                    + this.session + ") is the one an outer withSession (or withOwnSession) lends on this thread: its close()"
+                    + " would end it under that call, which hands it back when its work returns; a session of its own needs"
+                    + " withOwnSession"));
+        }
         return refused("close()", "would end the session and that transaction with it");
     }
 

@@ -140,8 +140,10 @@ class PgConnFlywayAutoConfigurationTest {
             pg.conn.channel-binding=require                          | ?targetServerType=primary&sslmode=prefer&channelBinding=require
             pg.conn.channel-binding=disable                          | ?targetServerType=primary&sslmode=prefer&channelBinding=disable
             pg.conn.startup-parameters[search_path]=shop_it, public  | ?targetServerType=primary&sslmode=prefer&currentSchema=shop_it%2C%20public
-            pg.conn.startup-parameters[lock_timeout]=4s              | ?targetServerType=primary&sslmode=prefer&options=-c%20lock_timeout%3D4s
-            pg.conn.startup-parameters[statement_timeout]=5 min      | ?targetServerType=primary&sslmode=prefer&options=-c%20statement_timeout%3D5%5C%20min
+            pg.conn.startup-parameters[work_mem]=8MB                 | ?targetServerType=primary&sslmode=prefer&options=-c%20work_mem%3D8MB
+            pg.conn.startup-parameters[x.note]=5 min                 | ?targetServerType=primary&sslmode=prefer&options=-c%20x.note%3D5%5C%20min
+            pg.conn.startup-parameters[statement_timeout]=5s         | ?targetServerType=primary&sslmode=prefer
+            pg.conn.startup-parameters[lock_timeout]=1s              | ?targetServerType=primary&sslmode=prefer
             """)
     void mapsWhatPgjdbcSpellsAlike(String property, String query) {
         this.runner.withPropertyValues(property.split(";")).run(context -> assertThat(
@@ -149,15 +151,19 @@ class PgConnFlywayAutoConfigurationTest {
                 .isEqualTo("jdbc:postgresql://db-a:5432,db-b:5433/shop" + query));
     }
 
-    /** REVIEW-22 F22-6: options and startup parameters were dropped, so migrations could land in another schema. */
+    /**
+     * REVIEW-22 F22-6: options and startup parameters were dropped, so migrations could land in another schema;
+     * REVIEW-23 R23-2: the application's statement and session timeouts are not a migration's, in either.
+     */
     @Test
-    void optionsGoVerbatimAndStartupParametersFollowThemAsDashC() {
+    void optionsAndStartupParametersGoAsDashCWithoutTheTimeouts() {
         ConnConfig config = ConnConfig.parse("postgresql://db-a:5432/shop").toBuilder()
-                .options("-c lock_timeout=1s --work_mem=8MB").startupParameter("Search_Path", "shop_it")
-                .startupParameter("statement_timeout", "5min").startupParameter("x.note", "a\\b").build();
+                .options("-c lock_timeout=1s --work_mem=8MB --statement-timeout=1s -cidle_session_timeout=9s "
+                        + "-c search_path=a\\ b")
+                .startupParameter("Search_Path", "shop_it").startupParameter("statement_timeout", "5min")
+                .startupParameter("Transaction_Timeout", "5min").startupParameter("x.note", "a\\b").build();
         assertThat(PgjdbcUrl.of(config, null, "spring.flyway")).isEqualTo("jdbc:postgresql://db-a:5432/shop?targetServerType=primary&sslmode=prefer"
-                + "&currentSchema=shop_it&options=-c%20lock_timeout%3D1s%20--work_mem%3D8MB"
-                + "%20-c%20statement_timeout%3D5min%20-c%20x.note%3Da%5C%5Cb");
+                + "&currentSchema=shop_it&options=--work_mem%3D8MB%20-c%20search_path%3Da%5C%20b%20-c%20x.note%3Da%5C%5Cb");
     }
 
     @Test

@@ -25,7 +25,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * {@code spring.flyway.url/user/password}, no DataSource): the standby listed first is skipped
  * ({@code targetServerType=primary}; a migration there would fail read-only), and the application's pgconn
  * factory sees the migrated table and enum; the factory's {@code options} and startup parameters reach Flyway's
- * session, so unqualified DDL and {@code flyway_schema_history} land in the configured schema (REVIEW-22 F22-6).
+ * session, so unqualified DDL and {@code flyway_schema_history} land in the configured schema (REVIEW-22 F22-6), all
+ * but its statement and session timeouts (REVIEW-23 R23-2).
  */
 @Tag("flyway")
 class PgConnFlywayIT {
@@ -62,26 +63,31 @@ class PgConnFlywayIT {
                 });
     }
 
-    /** REVIEW-22 F22-6: before, search_path and options were dropped and the migration landed in {@code public}. */
+    /**
+     * REVIEW-22 F22-6: before, search_path and options were dropped and the migration landed in {@code public};
+     * REVIEW-23 R23-2: the application's 1 ms statement and lock timeouts do not bound the migration.
+     */
     @Test
     void theFactorysSearchPathAndOptionsReachFlywaysSession() {
         PG.primary().execute(StarterCluster.USER, "CREATE SCHEMA IF NOT EXISTS shop_it AUTHORIZATION " + StarterCluster.USER);
         new ApplicationContextRunner()
                 .withConfiguration(AutoConfigurations.of(PgConnAutoConfiguration.class,
                         PgConnFlywayAutoConfiguration.class, FlywayAutoConfiguration.class))
-                .withBean(ConnConfigCustomizer.class, () -> builder -> builder.options("-c statement_timeout=5min"))
+                .withBean(ConnConfigCustomizer.class, () -> builder -> builder.options("-c statement_timeout=1ms -c maintenance_work_mem=77MB"))
                 .withPropertyValues(
                         "pg.conn.hosts=" + StarterCluster.label(PG.standby(0)) + "," + StarterCluster.label(PG.primary()),
                         "pg.conn.database=" + StarterCluster.USER, "pg.conn.username=" + StarterCluster.USER,
                         "pg.conn.password=" + StarterCluster.PASSWORD, "pg.conn.ssl.mode=disable",
-                        "pg.conn.startup-parameters[search_path]=shop_it, public", "pg.conn.startup-parameters[lock_timeout]=4s",
+                        "pg.conn.startup-parameters[search_path]=shop_it, public", "pg.conn.startup-parameters[lock_timeout]=1ms",
+                        "pg.conn.startup-parameters[work_mem]=9MB",
                         "pg.conn.extension-types=", "pg.conn.startup-check=none",
                         "spring.flyway.locations=classpath:db/pgconn-flyway-schema-it")
                 .run(context -> assertThat(context).hasNotFailed());
         assertThat(PG.primary().queryValue(StarterCluster.USER, "SELECT to_regclass('public.carried') IS NULL")).isEqualTo("t");
         assertThat(PG.primary().queryValue(StarterCluster.USER,
-                "SELECT search_path || '|' || lock_timeout || '|' || statement_timeout FROM shop_it.carried"))
-                .isEqualTo("shop_it, public|4s|5min");
+                "SELECT concat_ws('|', search_path, work_mem, maintenance_work_mem, statement_timeout, lock_timeout)"
+                        + " FROM shop_it.carried"))
+                .isEqualTo("shop_it, public|9MB|77MB|0|0");
         assertThat(PG.primary().queryValue(StarterCluster.USER, "SELECT max(version) FROM shop_it.flyway_schema_history"))
                 .isEqualTo("1");
     }

@@ -13,7 +13,9 @@ import org.springframework.boot.test.system.OutputCaptureExtension;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.mockito.Mockito.mock;
@@ -36,6 +38,9 @@ class FailoverLogTest {
     private final FailoverTracker tracker = new FailoverTracker();
 
     private final HostViews views = new HostViews(List.of(DB1, DB2), TargetSessionAttrs.READ_WRITE, this.tracker);
+
+    /** Each host's view of the last probe round. */
+    private final Map<String, HostView> last = new HashMap<>();
 
     @Test
     void aSwitchoverLogsTheReadOnlyWindowOnceAndTheFailoverWithItsReason(CapturedOutput output) {
@@ -67,6 +72,8 @@ class FailoverLogTest {
             probeRound(up(DB1, ServerRole.READ_ONLY_PRIMARY), down(DB2, "connection refused (" + DB2 + ")"));
         }
         probeRound(up(DB1, ServerRole.PRIMARY), down(DB2, "connection refused (" + DB2 + ")"));
+        // DB2 back as a primary for two rounds (a split brain is reported once both answered after the other became one)
+        probeRound(up(DB1, ServerRole.PRIMARY), up(DB2, ServerRole.PRIMARY));
         probeRound(up(DB1, ServerRole.PRIMARY), up(DB2, ServerRole.PRIMARY));
         probeRound(up(DB1, ServerRole.PRIMARY), up(DB2, ServerRole.STANDBY));
 
@@ -88,6 +95,7 @@ class FailoverLogTest {
     @Test
     void withoutAConnectTheFirstHostWritableAgainIsAFailbackThatSaysSo(CapturedOutput output) {
         probeRound(up(DB1, ServerRole.STANDBY), up(DB2, ServerRole.PRIMARY));
+        probeRound(up(DB1, ServerRole.PRIMARY), up(DB2, ServerRole.PRIMARY));
         probeRound(up(DB1, ServerRole.PRIMARY), up(DB2, ServerRole.PRIMARY));
 
         assertThat(pgconnLines(output)).containsExactly("INFO pgconn [pgConnectionFactory]: active host changed from " + DB2 + " to " + DB1
@@ -268,11 +276,14 @@ class FailoverLogTest {
     private void probeRound(HostView db1, HostView db2) {
         this.views.update(0, db1);
         this.views.update(1, db2);
+        this.last.put(DB1, db1);
+        this.last.put(DB2, db2);
         this.at = this.at.plusSeconds(1);
     }
 
+    /** The host's answer in this round, as the monitor makes it: from the host's view of the round before. */
     private HostView up(String host, ServerRole role) {
-        return HostView.unknown(host).up(role, "18.0", this.at);
+        return this.last.getOrDefault(host, HostView.unknown(host)).up(role, "18.0", this.at);
     }
 
     private HostView down(String host, String error) {

@@ -98,8 +98,11 @@ class PgConnFailoverLogIT {
         assertOnce(log, "pgconn health [pgConnectionFactory]: host " + p + " is now primary (was read-only)");
         assertOnce(log, "pgconn [pgConnectionFactory]: active host changed from " + s + " to " + p + " (failover 2): " + s + " is down: ");
         assertOnce(log, "pgconn health [pgConnectionFactory]: " + p + " satisfies target_session_attrs=read-write again (primary), after ");
-        assertThat(count(log, "pgconn [pgConnectionFactory]: active host changed")).as("failover lines").isEqualTo(2);
-        assertThat(count(log, "pgconn health [pgConnectionFactory]: no host satisfying")).as("no-writable-host lines").isEqualTo(2);
+        // only this cluster's lines: a context cached by an earlier IT in the same JVM may still log about its own hosts
+        assertThat(count(log, "pgconn [pgConnectionFactory]: active host changed from " + p) + count(log,
+                "pgconn [pgConnectionFactory]: active host changed from " + s)).as("failover lines").isEqualTo(2);
+        assertThat(count(log, "pgconn health [pgConnectionFactory]: no host satisfying target_session_attrs=read-write is up: " + p + ":"))
+                .as("no-writable-host lines").isEqualTo(2);
         assertThat(log).doesNotContain(StarterCluster.PASSWORD);
     }
 

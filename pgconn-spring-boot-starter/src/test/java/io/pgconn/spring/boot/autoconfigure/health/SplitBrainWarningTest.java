@@ -18,15 +18,50 @@ class SplitBrainWarningTest {
         return HostView.unknown(host).up(role, "18.1", NOW);
     }
 
+    /** The same view answered again {@code seconds} later (a probe round of the monitor). */
+    private static HostView again(HostView view, int seconds) {
+        return view.up(view.role(), "18.1", NOW.plusSeconds(seconds));
+    }
+
     @Test
     void twoUpPrimariesUnderReadWriteAreASplitBrain() {
-        List<HostView> views = List.of(up("db1:5432", ServerRole.PRIMARY), up("db2:5432", ServerRole.STANDBY),
-                up("db3:5432", ServerRole.PRIMARY));
+        List<HostView> views = List.of(again(up("db1:5432", ServerRole.PRIMARY), 1), again(up("db2:5432", ServerRole.STANDBY), 1),
+                again(up("db3:5432", ServerRole.PRIMARY), 1));
         assertThat(SplitBrainWarning.of(views, TargetSessionAttrs.READ_WRITE, views.get(2))).isEqualTo("2 hosts answer as primary: "
                 + "db1:5432, db3:5432 (split brain? e.g. an old primary back after a failover without pg_rewind); "
                 + "new connections (target_session_attrs=read-write) go to db3:5432");
         assertThat(SplitBrainWarning.of(views, TargetSessionAttrs.PRIMARY, views.get(0))).startsWith("2 hosts answer as primary: db1:5432, db3:5432")
                 .endsWith("new connections (target_session_attrs=primary) go to db1:5432");
+    }
+
+    /**
+     * NEW-USER-23 F6: a clean switchover — the old primary stopped, the standby promoted — showed the old primary's
+     * last answer (from before its stop) beside the promoted one's first: two primaries in the views, never at the
+     * same time. Two primaries count once each answered as primary after the other became one; a real split brain
+     * is reported one probe round later.
+     */
+    @Test
+    void twoPrimariesOnlyOneAfterTheOtherAreNoSplitBrainUntilBothAnswerAgain() {
+        HostView oldPrimary = again(up("db1:5432", ServerRole.PRIMARY), 1); // primary since NOW, last answer NOW+1s
+        HostView promoted = HostView.unknown("db2:5432").up(ServerRole.STANDBY, "18.1", NOW.plusSeconds(1))
+                .up(ServerRole.PRIMARY, "18.1", NOW.plusMillis(1_500)); // primary since NOW+1.5s
+        assertThat(SplitBrainWarning.of(List.of(oldPrimary, promoted), TargetSessionAttrs.READ_WRITE, promoted))
+                .as("the old primary's last answer came before the promotion").isNull();
+
+        HostView oldPrimaryStopped = oldPrimary.down("terminating connection due to administrator command", NOW.plusSeconds(2));
+        assertThat(SplitBrainWarning.of(List.of(oldPrimaryStopped, again(promoted, 2)), TargetSessionAttrs.READ_WRITE, promoted)).isNull();
+
+        HostView oldPrimaryStillPrimary = again(oldPrimary, 2); // answered after the promoted one became primary
+        assertThat(SplitBrainWarning.of(List.of(oldPrimaryStillPrimary, promoted), TargetSessionAttrs.READ_WRITE, promoted))
+                .as("both primaries at 1.5 s to 2 s").startsWith("2 hosts answer as primary: db1:5432, db2:5432");
+        HostView fullPrimary = oldPrimaryStillPrimary.full("sorry, too many clients already", ServerRole.PRIMARY, NOW.plusSeconds(3), null);
+        assertThat(SplitBrainWarning.of(List.of(fullPrimary, again(promoted, 3)), TargetSessionAttrs.READ_WRITE, promoted))
+                .as("a full primary still takes writes on its sessions").startsWith("2 hosts answer as primary");
+        HostView backAsPrimary = oldPrimaryStopped.up(ServerRole.PRIMARY, "18.1", NOW.plusSeconds(3)); // a new run: since 3 s
+        assertThat(SplitBrainWarning.of(List.of(backAsPrimary, again(promoted, 3)), TargetSessionAttrs.READ_WRITE, promoted))
+                .as("back as primary in the same round as the other's last answer: confirmed one round later").isNull();
+        assertThat(SplitBrainWarning.of(List.of(again(backAsPrimary, 4), again(promoted, 4)), TargetSessionAttrs.READ_WRITE, promoted))
+                .startsWith("2 hosts answer as primary");
     }
 
     @Test
@@ -40,7 +75,8 @@ class SplitBrainWarningTest {
 
     @Test
     void targetsThatDoNotAskForOnePrimaryGetNoWarning() {
-        List<HostView> views = List.of(up("db1:5432", ServerRole.PRIMARY), up("db2:5432", ServerRole.PRIMARY));
+        List<HostView> views = List.of(again(up("db1:5432", ServerRole.PRIMARY), 1), again(up("db2:5432", ServerRole.PRIMARY), 1));
+        assertThat(SplitBrainWarning.of(views, TargetSessionAttrs.READ_WRITE, views.get(0))).isNotNull();
         assertThat(SplitBrainWarning.of(views, TargetSessionAttrs.ANY, views.get(0))).isNull();
         assertThat(SplitBrainWarning.of(views, TargetSessionAttrs.PREFER_STANDBY, views.get(0))).isNull();
     }

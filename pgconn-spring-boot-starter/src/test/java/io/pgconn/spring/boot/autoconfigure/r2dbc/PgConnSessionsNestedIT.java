@@ -380,6 +380,79 @@ class PgConnSessionsNestedIT {
         });
     }
 
+    /**
+     * A withSession inside another withSession's work, on the same thread, joins the outer call's session: before
+     * session 23 it borrowed a second one, which a pool of one lends only once the outer call hands its one back — a
+     * hang for ever (seen failing: this timeout ended it) — and which did not see the outer work's uncommitted writes.
+     * Now it works on the outer session as if it had been passed down — in the outer work's own transaction, its
+     * uncommitted row seen — through a view that refuses close() (it would end the outer call's session); its exception
+     * is rethrown as it is and the outer session goes on.
+     */
+    @Test
+    @Timeout(value = 20, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void withSessionInsideWithSessionJoinsTheOuterSession() {
+        run((sessions, table) -> {
+            String result = sessions.withSession(outer -> {
+                outer.begin().join();
+                insert(outer, table, 1);
+                String joined = sessions.withSession(inner -> {
+                    assertThat(inner.processId()).as("the outer call's session").isEqualTo(outer.processId());
+                    assertThat(inner.query("SELECT count(*) FROM " + table).join().single(Long.class))
+                            .as("the outer work's row, not committed yet").isEqualTo(1L);
+                    insert(inner, table, 2);
+                    return "joined";
+                });
+                outer.commit().join();
+                return joined;
+            });
+            assertThat(result).isEqualTo("joined");
+            assertThat(ids(sessions, table)).isEqualTo("1,2");
+
+            IllegalArgumentException thrown = new IllegalArgumentException("nested failure");
+            sessions.withSession(outer -> {
+                assertThatThrownBy(() -> sessions.withSession(inner -> {
+                    assertThatThrownBy(() -> inner.close().join()).isInstanceOf(CompletionException.class)
+                            .cause().isInstanceOf(IllegalStateException.class)
+                            .hasMessageContaining("PgConnSessions.withSession").hasMessageContaining("close()");
+                    assertThat(inner.isClosed()).isFalse();
+                    insert(inner, table, 3);
+                    throw thrown;
+                })).isSameAs(thrown);
+                assertThat(outer.isClosed()).as("the outer session goes on").isFalse();
+                insert(outer, table, 4);
+                return null;
+            });
+            assertThat(ids(sessions, table)).as("each statement committed on its own").isEqualTo("1,2,3,4");
+        });
+    }
+
+    /**
+     * withOwnSession inside withSession's work borrows a session of its own (a pool of two here), and a withSession
+     * inside its work joins that one, not the outer; after it, a withSession joins the outer session again. Before
+     * session 23 the innermost call borrowed a third session from the pool of two: a hang (seen failing).
+     */
+    @Test
+    @Timeout(value = 20, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void withSessionInsideWithOwnSessionJoinsItsSessionNotTheOuterOne() {
+        run(runner.withPropertyValues("pg.conn.pool.max-size=2"), (sessions, table) -> {
+            sessions.withSession(outer -> {
+                int outerPid = outer.processId();
+                int ownPid = sessions.withOwnSession(own -> {
+                    assertThat(own.processId()).as("a session of its own").isNotEqualTo(outerPid);
+                    return sessions.withSession(inner -> {
+                        assertThat(inner.processId()).as("withOwnSession's session").isEqualTo(own.processId());
+                        return inner.processId();
+                    });
+                });
+                assertThat(ownPid).isNotEqualTo(outerPid);
+                return sessions.withSession(again -> {
+                    assertThat(again.processId()).as("the outer session again").isEqualTo(outerPid);
+                    return null;
+                });
+            });
+        });
+    }
+
     private static <T> T await(Future<T> future) {
         try {
             return future.get();

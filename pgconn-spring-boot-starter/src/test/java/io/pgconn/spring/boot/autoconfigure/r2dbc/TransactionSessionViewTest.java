@@ -64,6 +64,21 @@ class TransactionSessionViewTest {
         assertThat(TransactionSessionView.underlying(session)).isSameAs(session);
     }
 
+    /** The view a withSession nested in another withSession's work gets: only close() is refused (session 23). */
+    @Test
+    void theOuterSessionsViewRefusesOnlyClose() {
+        TransactionSessionView outer = TransactionSessionView.ofOuterSession(session);
+        assertThatThrownBy(outer.close()::join).isInstanceOf(CompletionException.class).cause()
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("session 42")
+                .hasMessageContaining("an outer withSession (or withOwnSession) lends on this thread");
+        assertThat(calls).isEmpty();
+        outer.begin().join();
+        outer.commit().join();
+        outer.rollback().join();
+        assertThat(calls).containsExactly("begin", "commit", "rollback");
+        assertThat(TransactionSessionView.underlying(outer)).isSameAs(session);
+    }
+
     @Test
     void everyMethodOfTheSessionIsDeclared() throws NoSuchMethodException {
         for (Method method : PgConnection.class.getMethods()) {
