@@ -107,7 +107,11 @@ public final class PgConnPools {
             return this;
         }
 
-        /** r2dbc-pool's acquire retries on top (default 1), each with its own {@code maxAcquireTime}. */
+        /**
+         * r2dbc-pool's acquire retries on top (default 1), each with its own {@code maxAcquireTime}. Keep it at 1 or more
+         * where the server may be full: an acquire tied to a connect that waited for a free slot until it gave up is then
+         * served by a session released meanwhile instead of failing with the 53300 (docs/r2dbc.md §4).
+         */
         public Builder acquireRetry(int acquireRetry) {
             this.acquireRetry = acquireRetry;
             return this;
