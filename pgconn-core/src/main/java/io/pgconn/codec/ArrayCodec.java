@@ -104,6 +104,24 @@ final class ArrayCodec extends ElementArrayCodec {
 
     // ---------------------------------------------------------------- encode
 
+    /** ndim, flags and element oid; one dimension's size and lower bound when there are elements. */
+    @Override
+    long formBytes(long n) {
+        return n == 0 ? 12 : 20;
+    }
+
+    /** Its length word, -1. */
+    @Override
+    int nullBytes() {
+        return 4;
+    }
+
+    /** Its length word. */
+    @Override
+    int elementFraming() {
+        return 4;
+    }
+
     @Override
     @SuppressWarnings("unchecked")
     public void encode(Object value, ByteBuf out) {

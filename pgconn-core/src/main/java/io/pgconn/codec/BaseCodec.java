@@ -3,6 +3,7 @@ package io.pgconn.codec;
 import io.netty.buffer.ByteBuf;
 import io.pgconn.PgProtocolException;
 
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -11,11 +12,20 @@ import java.util.Set;
  */
 abstract class BaseCodec<T> implements Codec<T> {
 
+    /** PostgreSQL's length of the fixed-size types a built-in codec writes in binary ({@code typlen}): each value's size. */
+    private static final Map<PgType, Integer> FIXED_SIZES = Map.ofEntries(Map.entry(PgType.BOOL, 1),
+            Map.entry(PgType.INT2, 2), Map.entry(PgType.INT4, 4), Map.entry(PgType.INT8, 8), Map.entry(PgType.OID, 4),
+            Map.entry(PgType.FLOAT4, 4), Map.entry(PgType.FLOAT8, 8), Map.entry(PgType.UUID, 16), Map.entry(PgType.DATE, 4),
+            Map.entry(PgType.TIME, 8), Map.entry(PgType.TIMETZ, 12), Map.entry(PgType.TIMESTAMP, 8),
+            Map.entry(PgType.TIMESTAMPTZ, 8), Map.entry(PgType.INTERVAL, 16));
+
     private final PgType type;
     private final Class<? extends T> javaType;
     private final Format format;
     private final Set<Class<?>> targets;
     private final boolean readsText;
+    /** The size of every value this codec writes, when its type has a fixed size in its format; else 0. */
+    private final int fixedSize;
 
     /**
      * @param targets   the classes {@link #decode} produces besides {@code Object} and {@code javaType}
@@ -27,6 +37,7 @@ abstract class BaseCodec<T> implements Codec<T> {
         this.format = format;
         this.readsText = readsText;
         this.targets = Set.of(targets);
+        this.fixedSize = format == Format.BINARY ? FIXED_SIZES.getOrDefault(type, 0) : 0;
     }
 
     @Override
@@ -107,10 +118,26 @@ abstract class BaseCodec<T> implements Codec<T> {
 
     /**
      * Whether {@link #encode} would write more than {@code maxBytes} for {@code value}, known from the value without
-     * writing it ({@link Encoder#knownLongerThan}); false when only writing it would tell.
+     * writing it ({@link Encoder#knownLongerThan}); false when only writing it would tell. By default from
+     * {@link #leastBytes}; the text, json and bytea codecs judge more closely.
      */
     boolean longerThan(T value, long maxBytes) {
-        return false;
+        return leastBytes(value) > maxBytes;
+    }
+
+    /**
+     * The bytes {@link #encode} writes for {@code value} at least, known cheaply without writing it: a fixed-size type's
+     * size, a text's length in chars (each takes a byte or more in UTF-8), a bytea's length; 0 when nothing is known.
+     * What an array adds up for its elements ({@link ElementArrayCodec#longerThan}).
+     */
+    long leastBytes(T value) {
+        return fixedSize;
+    }
+
+    /** {@link #leastBytes} of any codec: 0 for one that is not built in (a codec of one's own says nothing of its size). */
+    @SuppressWarnings("unchecked")
+    static long leastBytesOf(Codec<?> codec, Object value) {
+        return codec instanceof BaseCodec<?> base ? ((BaseCodec<Object>) base).leastBytes(value) : 0;
     }
 
     /** The value must be exactly {@code length} bytes. */

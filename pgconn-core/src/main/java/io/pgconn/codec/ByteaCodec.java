@@ -57,7 +57,13 @@ final class ByteaCodec extends BaseCodec<Object> {
 
     @Override
     boolean longerThan(Object value, long maxBytes) {
-        return (value instanceof byte[] bytes ? bytes.length : ((ByteBuffer) value).remaining()) > maxBytes;
+        return leastBytes(value) > maxBytes;
+    }
+
+    /** Exactly the value's length. */
+    @Override
+    long leastBytes(Object value) {
+        return value instanceof byte[] bytes ? bytes.length : ((ByteBuffer) value).remaining();
     }
 
     /** A value longer than any message PostgreSQL reads is refused before it is copied. */

@@ -69,12 +69,22 @@ public final class Encoder {
      * Whether the bytes {@link #encode} writes for {@code value} are known, without making them, to be more than
      * {@code maxBytes}: for the built-in text types ({@code text}, {@code varchar}, {@code bpchar}, {@code name}),
      * {@code json}/{@code jsonb} and {@code bytea}, from the value's length — a text's UTF-8 length counted only when
-     * its number of chars does not decide ({@link SendableText#utf8LongerThan}). False for other codecs (arrays,
-     * {@code hstore}, a codec of one's own), whose bytes are known once written. The query path asks it with what is
-     * left of a Bind's 1 GB before it encodes a parameter.
+     * its number of chars does not decide ({@link SendableText#utf8LongerThan}); for {@code hstore}, from the pair count
+     * and the keys' and values' lengths; for an array, from its length and what its elements are known to take at least
+     * (a fixed-size type's size, a text's chars, a bytea's length), added up until they pass {@code maxBytes}; for a
+     * fixed-size type, its size. False for a codec of one's own, whose bytes are known once written (the query path
+     * counts them then), and for a value the codec cannot write ({@link #encode} says why). The query path asks it
+     * with what is left of a Bind's 1 GB before it encodes a parameter.
      */
     public boolean knownLongerThan(Object value, long maxBytes) {
-        return builtin != null && builtin.longerThan(value, maxBytes);
+        try {
+            if (builtin != null) {
+                return builtin.longerThan(value, maxBytes);
+            }
+            return codec instanceof ElementArrayCodec array && array.longerThan(value, maxBytes);
+        } catch (RuntimeException e) {
+            return false; // a value this codec cannot write: encode refuses it, saying why
+        }
     }
 
     /**

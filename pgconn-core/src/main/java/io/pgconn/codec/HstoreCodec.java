@@ -40,6 +40,39 @@ final class HstoreCodec extends BaseCodec<Map<?, ?>> {
         }
     }
 
+    /**
+     * The pair count, each pair's two length words and its key's and value's length in chars (a byte or more each in
+     * UTF-8), added up pair by pair until they pass {@code maxBytes}: a map of more than 128M pairs is judged from its
+     * size alone. A key or value that is no String counts nothing here ({@link #encode} refuses it).
+     */
+    @Override
+    boolean longerThan(Map<?, ?> value, long maxBytes) {
+        long least = 4 + 8L * value.size();
+        if (least > maxBytes) {
+            return true;
+        }
+        for (Map.Entry<?, ?> e : value.entrySet()) {
+            least += chars(e.getKey()) + chars(e.getValue());
+            if (least > maxBytes) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    @Override
+    long leastBytes(Map<?, ?> value) {
+        long least = 4 + 8L * value.size();
+        for (Map.Entry<?, ?> e : value.entrySet()) {
+            least += chars(e.getKey()) + chars(e.getValue());
+        }
+        return least;
+    }
+
+    private static long chars(Object s) {
+        return s instanceof String text ? text.length() : 0;
+    }
+
     private void writeString(ByteBuf out, String s, Map<?, ?> map, String what) {
         String why = SendableText.whyNot(s);
         if (why != null) {
@@ -47,7 +80,7 @@ final class HstoreCodec extends BaseCodec<Map<?, ?>> {
         }
         int lengthAt = out.writerIndex();
         out.writeInt(0);
-        int n = out.writeCharSequence(s, StandardCharsets.UTF_8);
+        int n = SendableText.writeUtf8(out, s);
         out.setInt(lengthAt, n);
     }
 

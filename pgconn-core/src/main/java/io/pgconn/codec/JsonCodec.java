@@ -58,7 +58,7 @@ final class JsonCodec extends BaseCodec<Object> {
             if (why != null) {
                 throw cannotWrite(value, why);
             }
-            out.writeCharSequence(text, StandardCharsets.UTF_8);
+            SendableText.writeUtf8(out, text); // not writeCharSequence: it reserves three bytes a char
         }
     }
 
@@ -70,6 +70,13 @@ final class JsonCodec extends BaseCodec<Object> {
             return bytes.length > room;
         }
         return SendableText.utf8LongerThan(value instanceof Json j ? j.text() : (String) value, room);
+    }
+
+    /** A byte[] value's size, a text's length in chars (a byte or more each), and jsonb's version byte. */
+    @Override
+    long leastBytes(Object value) {
+        long text = value instanceof byte[] bytes ? bytes.length : (value instanceof Json j ? j.text() : (String) value).length();
+        return jsonb ? text + 1 : text;
     }
 
     @Override

@@ -1,5 +1,8 @@
 package io.pgconn.codec;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+
 /**
  * Whether a Java string can travel as PostgreSQL text on a UTF8 connection, and whether its UTF-8 form fits a length:
  * the one place of these scans in pgconn-core — the text codecs' checks of a value, the query path's of a query text,
@@ -57,8 +60,44 @@ public final class SendableText {
         if (chars * 3 <= maxBytes) {
             return false;
         }
+        return utf8Bytes(text, maxBytes) > maxBytes;
+    }
+
+    /**
+     * The bytes of the UTF-8 form of {@code text}, counted in a {@code long} (a text of 2^31 - 1 chars can take 6 GB): a
+     * char takes one to three bytes, a surrogate pair four, an unpaired surrogate the one byte ({@code ?}) the encoders
+     * write for it — never fewer than Netty's encoder writes.
+     */
+    public static long utf8Length(CharSequence text) {
+        return utf8Bytes(text, Long.MAX_VALUE);
+    }
+
+    /**
+     * Writes the UTF-8 form of {@code text} to {@code out} (as {@code out.writeCharSequence(text, UTF_8)} does), growing
+     * {@code out} by no more than that form takes: Netty's {@code writeCharSequence} and {@code ByteBufUtil.writeUtf8}
+     * reserve three bytes a char first — a 300M-char JSON text grew the buffer to 900 MB, and past 715M chars the
+     * reservation wraps and the write fails — so a text whose three bytes a char do not fit the room {@code out} has
+     * already is counted first ({@link #utf8Length}) and exactly that much reserved. Returns the bytes written. A text
+     * whose UTF-8 form does not fit what {@code out} may still grow by is an {@link IndexOutOfBoundsException}, as
+     * Netty's own writes throw, before anything is written. For a codec's {@code encode}.
+     */
+    public static int writeUtf8(ByteBuf out, CharSequence text) {
+        long most = 3L * text.length();
+        if (most <= out.writableBytes()) {
+            return ByteBufUtil.reserveAndWriteUtf8(out, text, (int) most); // the room is there: nothing is allocated
+        }
+        long bytes = utf8Length(text);
+        if (bytes > out.maxWritableBytes()) {
+            throw new IndexOutOfBoundsException("a text of " + bytes + " bytes in UTF-8 does not fit the buffer ("
+                    + out.maxWritableBytes() + " bytes writable at most)");
+        }
+        return ByteBufUtil.reserveAndWriteUtf8(out, text, (int) bytes);
+    }
+
+    /** The UTF-8 bytes of {@code text}, counted until they pass {@code stopPast} (then a count past it). */
+    private static long utf8Bytes(CharSequence text, long stopPast) {
         long bytes = 0;
-        for (int i = 0, n = (int) chars; i < n; i++) {
+        for (int i = 0, n = text.length(); i < n; i++) {
             char c = text.charAt(i);
             if (c < 0x80) {
                 bytes++;
@@ -72,10 +111,10 @@ public final class SendableText {
             } else {
                 bytes++;
             }
-            if (bytes > maxBytes) {
-                return true;
+            if (bytes > stopPast) {
+                return bytes;
             }
         }
-        return false;
+        return bytes;
     }
 }

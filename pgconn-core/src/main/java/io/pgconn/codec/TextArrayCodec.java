@@ -176,6 +176,24 @@ final class TextArrayCodec extends ElementArrayCodec {
 
     // ---------------------------------------------------------------- encode
 
+    /** The braces; one separator fewer than elements, so one is taken back here from what the elements count. */
+    @Override
+    long formBytes(long n) {
+        return n == 0 ? 2 : 1;
+    }
+
+    /** {@code NULL} and its separator. */
+    @Override
+    int nullBytes() {
+        return 5;
+    }
+
+    /** The quotes around it and its separator (escapes only add to it). */
+    @Override
+    int elementFraming() {
+        return 3;
+    }
+
     @Override
     @SuppressWarnings("unchecked")
     public void encode(Object value, ByteBuf out) {

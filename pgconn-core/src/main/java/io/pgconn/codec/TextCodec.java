@@ -22,12 +22,18 @@ final class TextCodec extends BaseCodec<String> {
 
     @Override
     public void encode(String value, ByteBuf out) {
-        out.writeCharSequence(withoutNul(value), StandardCharsets.UTF_8);
+        SendableText.writeUtf8(out, withoutNul(value));
     }
 
     @Override
     boolean longerThan(String value, long maxBytes) {
         return SendableText.utf8LongerThan(value, maxBytes);
+    }
+
+    /** A char takes at least one byte in UTF-8 (a surrogate pair four for its two). */
+    @Override
+    long leastBytes(String value) {
+        return value.length();
     }
 
     @Override

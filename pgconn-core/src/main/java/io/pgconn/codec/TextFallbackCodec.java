@@ -39,7 +39,7 @@ final class TextFallbackCodec implements Codec<String> {
 
     @Override
     public void encode(String value, ByteBuf out) {
-        out.writeCharSequence(value, StandardCharsets.UTF_8);
+        SendableText.writeUtf8(out, value);
     }
 
     @Override

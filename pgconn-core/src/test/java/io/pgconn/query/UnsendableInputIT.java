@@ -129,9 +129,30 @@ class UnsendableInputIT {
             file.setLength((1L << 30) + 1);
             ByteBuffer huge = file.getChannel().map(FileChannel.MapMode.READ_ONLY, 0, file.length());
             assertThat(failure(c.query("SELECT $1::int, length($2::bytea)", 1, huge))).isInstanceOf(PgConversionException.class)
-                    .hasMessageContaining("parameter $2 (index 1)").hasMessageContaining("1 GB")
+                    .hasMessageContaining("parameter $2 (index 1, bytea)").hasMessageContaining("1 GB")
                     .hasMessageContaining(String.valueOf(PG.primary().port()));
             assertThat(await(c.query("SELECT length($1::bytea)", (Object) new byte[1 << 20])).single(Integer.class)).isEqualTo(1 << 20);
+        } finally {
+            await(c.close());
+        }
+    }
+
+    /**
+     * An array past the 1 GB a Bind holds (1,100 references to one 1 MB String: 1.1 GB of text[] in 1 MB of heap) fails
+     * its statement before it is encoded, naming the parameter, its type and the host; the connection goes on. Until
+     * session 23 the array was built whole first (here: more than the test JVM's 1 GB heap).
+     */
+    @Test
+    void anArrayParameterPastTheBindsLimitFailsItsStatementAndTheConnectionGoesOn() {
+        PgConnection c = QueryCluster.connect(PG, FACTORY, "");
+        try {
+            List<String> texts = java.util.Collections.nCopies(1_100, "x".repeat(1 << 20));
+            assertThat(failure(c.query("SELECT cardinality($1::text[])", texts))).isInstanceOf(PgConversionException.class)
+                    .hasMessageContaining("parameter $1 (index 0, " + CodecRegistry.defaults().typeName(io.pgconn.codec.Oids.TEXT_ARRAY) + ")")
+                    .hasMessageContaining("1 GB").hasMessageContaining(String.valueOf(PG.primary().port()))
+                    .hasMessageNotContaining("xxxx");
+            assertThat(await(c.query("SELECT cardinality($1::text[])", java.util.Collections.nCopies(3, "x"))).single(Integer.class))
+                    .isEqualTo(3);
         } finally {
             await(c.close());
         }

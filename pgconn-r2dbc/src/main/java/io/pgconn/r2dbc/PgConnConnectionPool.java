@@ -24,9 +24,16 @@ import java.util.stream.Collectors;
  * timed out after 3000ms: the pool had 0 session(s) lent out of at most 10, 0 idle, 4 borrower(s) waiting; hosts
  * (what the factory last learned, target_session_attrs=read-write): db1:5432 down at ...: connection refused;
  * db2:5432 up (standby) at ..." (NEW-USER-21 F3: a quarter of an outage's failures said only "timed out", while
- * health knew the reason). Host messages carry no secret (the core's messages never do). A borrower's cancel of its acquire
- * after the connection was handed to it is not passed on ({@link PoolLateCancelGuard}: r2dbc-pool released the connection
- * a second time, lending it to two borrowers at once). Everything else is r2dbc-pool's.
+ * health knew the reason). Host messages carry no secret (the core's messages never do).
+ *
+ * <p>A cancel of {@link #create()} before the connection came stops the acquire (r2dbc-pool releases what it was
+ * delivering); after, it goes nowhere ({@link PoolLateCancelGuard}): many borrowers cancel their acquire once they have
+ * the connection and go on using it, and r2dbc-pool alone then released it without its clean-up, lending it to the next
+ * borrower meanwhile (jOOQ 3.19). The connection handed out is a wrapper of r2dbc-pool's
+ * ({@link io.r2dbc.spi.Wrapped#unwrap()} gives what r2dbc-pool's gives): its {@code close()} releases once and completes
+ * when that release ended; one dropped without {@code close()} (a timeout that fired while it was handed over, a chain
+ * cancelled before its close) is released with the same clean-up once the garbage collector found it unreachable.
+ * Everything else is r2dbc-pool's.
  */
 public class PgConnConnectionPool extends ConnectionPool {
 

@@ -1,7 +1,6 @@
 package io.pgconn.r2dbc;
 
 import io.pgconn.PgConnection;
-import io.pgconn.PgTransactionRolledBackException;
 import io.r2dbc.spi.Batch;
 import io.r2dbc.spi.Connection;
 import io.r2dbc.spi.ConnectionMetadata;
@@ -20,14 +19,13 @@ import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.List;
 import java.util.ArrayList;
-import java.util.Queue;
-import java.util.concurrent.ConcurrentLinkedQueue;
 
 /**
  * An R2DBC connection over one pgconn session. Operations are submitted to the session in the
  * order they run, and the session answers them in that order. A {@link Result} runs its statement
  * when it is read; one that is never read is run and discarded before the connection's next
- * operation. With auto-commit off, the next statement outside a transaction begins one first.
+ * operation ({@link UnreadResults}). With auto-commit off, the next statement outside a transaction begins
+ * one first; the transaction methods are {@link ConnectionTransactions}'.
  *
  * <p>{@link Wrapped#unwrap()} lends the pgconn {@link PgConnection} under it ({@link PgConnUnwrap#pgConnection}
  * reaches it through r2dbc-pool's own {@code Wrapped} and any proxy between pool and driver), so core-API work —
@@ -45,23 +43,20 @@ final class PgConnR2dbcConnection implements Connection, Wrapped<PgConnection>, 
 
     private final SessionPort session;
     private final PgConnR2dbcConnectionFactory factory;
-    private final TransactionState transaction;
-    private final Queue<PgConnR2dbcResult> unread = new ConcurrentLinkedQueue<>();
+    private final UnreadResults unread = new UnreadResults();
     /** Follows the transaction state from the session's answers ({@link TransactionTracker}). */
     private final SessionPort.Observer tracker;
-    private final SessionPort.Observer beginAheadTracker;
-    /** The session's host as host memory names it; fixed for the session's life, so computed once. */
-    private final String hostLabel;
+    private final ConnectionTransactions transactions;
+    private final ConnectionValidation validation;
     private final ReleaseCleanUp releaseCleanUp;
-    private volatile boolean autoCommit = true;
 
     PgConnR2dbcConnection(SessionPort session, PgConnR2dbcConnectionFactory factory, IsolationLevel isolationLevel) {
         this.session = session;
         this.factory = factory;
-        this.transaction = new TransactionState(isolationLevel);
+        TransactionState transaction = new TransactionState(isolationLevel);
         this.tracker = new TransactionTracker(session, transaction);
-        this.beginAheadTracker = new TransactionTracker.BeginAhead(session, transaction);
-        this.hostLabel = SessionValidity.hostLabel(session.connection());
+        this.transactions = new ConnectionTransactions(this, session, transaction, unread, tracker);
+        this.validation = new ConnectionValidation(this, session, factory);
         this.releaseCleanUp = new ReleaseCleanUp(this, session, transaction, READS_GRACE.plus(factory.remoteValidationTimeout()));
     }
 
@@ -97,14 +92,8 @@ final class PgConnR2dbcConnection implements Connection, Wrapped<PgConnection>, 
      * on them; with auto-commit off and no transaction open, BEGIN goes next.
      */
     void beginOperation() {
-        PgConnR2dbcResult previous;
-        while ((previous = unread.poll()) != null) {
-            previous.drainIfUnread();
-        }
-        if (!autoCommit && !transaction.isActive()) {
-            transaction.beginSentAhead();
-            Flux.from(session.executeScript("BEGIN", beginAheadTracker)).subscribe(part -> { }, error -> { });
-        }
+        unread.discardNow();
+        transactions.beginAheadIfAutoCommitOff();
     }
 
     /**
@@ -182,91 +171,13 @@ final class PgConnR2dbcConnection implements Connection, Wrapped<PgConnection>, 
     }
 
     /** Runs control SQL (transactions, settings) and completes when the server has answered. */
-    private Mono<Void> control(String sql) {
+    Mono<Void> control(String sql) {
         return sent(sql).onErrorMap(R2dbcErrors::translate);
     }
 
     /** {@link #control}, its failure left as the core reported it. */
     Mono<Void> sent(String sql) {
-        return Mono.defer(() -> afterUnreadResults().then(Flux.from(session.executeScript(sql, tracker)).then()));
-    }
-
-    /**
-     * {@code COMMIT} through the core's commit: failing when the server answered it with {@code ROLLBACK}
-     * (the transaction had failed before) with the core's {@link PgTransactionRolledBackException}, which
-     * R2dbcErrors makes a {@link TransactionRolledBackException}, so Spring's commit fails instead of
-     * reporting lost work as committed; and when the session ended after the COMMIT was sent with the
-     * core's {@link io.pgconn.PgCommitOutcomeUnknownException}, which R2dbcErrors makes non-transient.
-     */
-    private Mono<Void> commit() {
-        return Mono.defer(() -> afterUnreadResults().then(Flux.from(session.commit(tracker)).then()))
-                .onErrorMap(R2dbcErrors::translate);
-    }
-
-    /** Results never read are run and discarded first: operations reach the session in the order they were made. */
-    private Mono<Void> afterUnreadResults() {
-        List<PgConnR2dbcResult> earlier = new ArrayList<>();
-        PgConnR2dbcResult previous;
-        while ((previous = unread.poll()) != null) {
-            earlier.add(previous);
-        }
-        return Flux.fromIterable(earlier).concatMap(PgConnR2dbcResult::drainedIfUnread).then();
-    }
-
-    // --- transactions ---------------------------------------------------------------------------
-
-    @Override
-    public Mono<Void> beginTransaction() {
-        return beginTransaction(null);
-    }
-
-    /**
-     * {@code BEGIN} with the definition's isolation level, read-only, deferrable ({@code Option.valueOf("deferrable")})
-     * and lock wait timeout ({@code SET LOCAL lock_timeout}). With a transaction already open a plain begin is a no-op;
-     * a definition carrying any of those attributes fails with {@link IllegalStateException}, as they cannot apply to
-     * it (REVIEW-20 R4: they were dropped without a word, the work ran at the session's defaults). A negative lock wait
-     * timeout is an {@link IllegalArgumentException}.
-     */
-    @Override
-    public Mono<Void> beginTransaction(TransactionDefinition definition) {
-        return Mono.defer(() -> {
-            if (transaction.isActive()) {
-                String applied = TransactionSql.appliedAttributes(definition);
-                return applied.isEmpty() ? Mono.empty() : Mono.error(new IllegalStateException("beginTransaction(" + applied
-                        + "): a transaction is already open — auto-commit off begins one with the first statement, a BEGIN"
-                        + " run as SQL opens one — so " + applied + " cannot apply to it: commit or roll back first"));
-            }
-            IsolationLevel level = definition == null ? null : definition.getAttribute(TransactionDefinition.ISOLATION_LEVEL);
-            return control(TransactionSql.begin(definition)).doOnSuccess(ignored -> {
-                if (level != null) {
-                    transaction.begunAt(level);
-                }
-            });
-        });
-    }
-
-    @Override
-    public Mono<Void> commitTransaction() {
-        return Mono.defer(() -> transaction.isActive() ? commit() : Mono.empty());
-    }
-
-    /**
-     * {@code ROLLBACK}. On a session that is closed, or that ends while the ROLLBACK is on its way, it
-     * completes without error: PostgreSQL rolls back the open transaction of a session that ends, and a
-     * session the client lost can never commit it, so the outcome asked for holds. Failing it made Spring's
-     * transaction manager throw the rollback's "connection closed" in place of the error that failed the
-     * transaction (new user's F2; docs/r2dbc.md §3). {@link #commitTransaction()} still fails.
-     */
-    @Override
-    public Mono<Void> rollbackTransaction() {
-        return Mono.defer(() -> {
-            if (!transaction.isActive()) {
-                return Mono.empty();
-            }
-            return afterReadsInProgress("rollbackTransaction()").then(sent("ROLLBACK"))
-                    .onErrorResume(this::endedTheSession, error -> Mono.empty()) // the tracker saw the session end
-                    .onErrorMap(R2dbcErrors::translate);
-        });
+        return Mono.defer(() -> unread.discarded().then(Flux.from(session.executeScript(sql, tracker)).then()));
     }
 
     /**
@@ -279,74 +190,71 @@ final class PgConnR2dbcConnection implements Connection, Wrapped<PgConnection>, 
      * transaction's locks are released instead of being held as long as the reader (AUDIT-13 L2).
      */
     Mono<Void> afterReadsInProgress(String rollback) {
-        return afterUnreadResults().then(Mono.from(session.readsInProgressEnded(READS_GRACE, rollback)));
+        return unread.discarded().then(Mono.from(session.readsInProgressEnded(READS_GRACE, rollback)));
     }
 
-    private boolean endedTheSession(Throwable error) {
-        return TransactionTracker.endedTheSession(session, error);
+    // --- transactions ---------------------------------------------------------------------------
+
+    @Override
+    public Mono<Void> beginTransaction() {
+        return beginTransaction(null);
+    }
+
+    /** {@code BEGIN} with the definition's attributes ({@link ConnectionTransactions#begin}). */
+    @Override
+    public Mono<Void> beginTransaction(TransactionDefinition definition) {
+        return transactions.begin(definition);
+    }
+
+    /** {@code COMMIT} through the core's commit, when a transaction is open ({@link ConnectionTransactions#commitIfActive}). */
+    @Override
+    public Mono<Void> commitTransaction() {
+        return transactions.commitIfActive();
+    }
+
+    /** {@code ROLLBACK}, which holds on a session that ended ({@link ConnectionTransactions#rollback}). */
+    @Override
+    public Mono<Void> rollbackTransaction() {
+        return transactions.rollback();
     }
 
     @Override
     public Mono<Void> createSavepoint(String name) {
-        String savepoint = TransactionSql.savepointName(name);
-        return Mono.defer(() -> transaction.isActive() ? control("SAVEPOINT " + savepoint)
-                : control("BEGIN; SAVEPOINT " + savepoint));
+        return transactions.createSavepoint(name);
     }
 
     @Override
     public Mono<Void> releaseSavepoint(String name) {
-        String savepoint = TransactionSql.savepointName(name);
-        return control("RELEASE SAVEPOINT " + savepoint);
+        return transactions.releaseSavepoint(name);
     }
 
     /** {@code ROLLBACK TO SAVEPOINT}, after the reads in progress as {@link #rollbackTransaction()} (AUDIT-13 L2). */
     @Override
     public Mono<Void> rollbackTransactionToSavepoint(String name) {
-        String savepoint = TransactionSql.savepointName(name);
-        return Mono.defer(() -> afterReadsInProgress("rollbackTransactionToSavepoint()")
-                .then(sent("ROLLBACK TO SAVEPOINT " + savepoint))).onErrorMap(R2dbcErrors::translate);
+        return transactions.rollbackToSavepoint(name);
     }
 
     @Override
     public boolean isAutoCommit() {
-        return autoCommit && !transaction.isActive();
+        return transactions.isAutoCommit();
     }
 
     /** Turning auto-commit on commits a transaction in progress; turning it off begins one with the next statement. */
     @Override
     public Mono<Void> setAutoCommit(boolean autoCommit) {
-        return Mono.defer(() -> {
-            this.autoCommit = autoCommit;
-            if (autoCommit && transaction.isActive()) {
-                return commit();
-            }
-            return Mono.empty();
-        });
+        return transactions.setAutoCommit(autoCommit);
     }
 
-    /**
-     * The open transaction's isolation level — a definition's while its transaction is open — else the session's
-     * default as {@link #setTransactionIsolationLevel} left it, without a round trip ({@link TransactionState};
-     * REVIEW-20 R5). A transaction begun with SQL of the application's own reports the session's level.
-     */
+    /** The open transaction's isolation level, else the session's default ({@link ConnectionTransactions#isolationLevel}). */
     @Override
     public IsolationLevel getTransactionIsolationLevel() {
-        return transaction.isolationLevel();
+        return transactions.isolationLevel();
     }
 
-    /**
-     * {@code SET SESSION CHARACTERISTICS AS TRANSACTION ISOLATION LEVEL}: the level of the transactions begun after it
-     * (PostgreSQL cannot change an open transaction's). Set inside a transaction, it holds from that transaction's
-     * {@code COMMIT} on and is gone after a rollback, as on the server.
-     */
+    /** The level of the transactions begun after it ({@link ConnectionTransactions#setSessionIsolationLevel}). */
     @Override
     public Mono<Void> setTransactionIsolationLevel(IsolationLevel level) {
-        if (level == null) {
-            throw new IllegalArgumentException("isolationLevel must not be null");
-        }
-        String sql = TransactionSql.isolationSql(level);
-        return control("SET SESSION CHARACTERISTICS AS TRANSACTION ISOLATION LEVEL " + sql)
-                .doOnSuccess(ignored -> transaction.sessionIsolationSet(level));
+        return transactions.setSessionIsolationLevel(level);
     }
 
     /**
@@ -379,43 +287,25 @@ final class PgConnR2dbcConnection implements Connection, Wrapped<PgConnection>, 
 
     // --- lifecycle ------------------------------------------------------------------------------
 
-    /**
-     * LOCAL: open, and the server still satisfies the factory's {@code target_session_attrs} as far as
-     * the session's ParameterStatus and the factory's host memory tell, without a round trip.
-     * REMOTE: that, and the server answers a query.
-     */
+    /** LOCAL without a round trip, REMOTE with a bounded query ({@link ConnectionValidation#validate}). */
     @Override
     public Mono<Boolean> validate(ValidationDepth depth) {
         requireArgument(depth, "depth");
-        if (depth == ValidationDepth.LOCAL) {
-            return Mono.fromSupplier(this::isUsable); // on every pool acquire: one operator, no round trip
-        }
-        return Mono.defer(() -> {
-            boolean usable = isUsable();
-            if (!usable || depth == ValidationDepth.LOCAL) {
-                return Mono.just(usable);
-            }
-            // bounded: a frozen server never answers; past the deadline the statement is cancelled and the answer is false
-            return control("SELECT 1").thenReturn(true).timeout(factory.remoteValidationTimeout())
-                    .onErrorReturn(false).map(answered -> answered && isUsable());
-        });
+        return validation.validate(depth);
     }
 
     /** {@code validate(LOCAL)}, answered at once: for a pool's eviction check. */
     boolean isUsable() {
-        return usability() == SessionValidity.Verdict.USABLE;
+        return validation.isUsable();
     }
 
     SessionValidity.Verdict usability() {
-        return SessionValidity.check(session.connection(), factory.targetSessionAttrs(), factory.hostStatus(hostLabel));
+        return validation.usability();
     }
 
     /** {@link #usability()}, or that a prefer-standby session sits on a primary while a standby is up: for a pool's eviction of unlent sessions. */
     SessionValidity.Verdict evictionVerdict() {
-        io.pgconn.HostStatus memory = factory.hostStatus(hostLabel);
-        SessionValidity.Verdict usable = SessionValidity.check(session.connection(), factory.targetSessionAttrs(), memory);
-        return SessionValidity.preferredRole(usable, factory.targetSessionAttrs(),
-                SessionValidity.sessionRole(session.connection(), memory), hostLabel, factory::hostStatuses);
+        return validation.evictionVerdict();
     }
 
     @Override
@@ -451,17 +341,12 @@ final class PgConnR2dbcConnection implements Connection, Wrapped<PgConnection>, 
      * too stay in the queue until the next operation.
      */
     boolean resultsUnread() {
-        for (PgConnR2dbcResult result : unread) {
-            if (result.unread()) {
-                return true;
-            }
-        }
-        return false;
+        return unread.anyUnread();
     }
 
     /** Auto-commit on, the R2DBC default ({@link ReleaseCleanUp}: for the next borrower). */
     void autoCommitBackOn() {
-        autoCommit = true;
+        transactions.autoCommitBackOn();
     }
 
     @Override

@@ -11,15 +11,29 @@ import reactor.util.context.Context;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * An r2dbc-pool acquire whose borrower's cancel, once the connection was handed to it, goes no further. r2dbc-pool
+ * An r2dbc-pool acquire whose borrower's cancel, once the connection was handed to it, goes no further, and whose
+ * connection, when the borrower lets go of it without closing it, goes back to the pool with its clean-up. r2dbc-pool
  * 1.0.2 releases the pooled connection on any cancel of its acquire ({@code MonoDiscardOnCancel}: {@code ref.release()},
- * without the release's clean-up), also one that comes after the connection was delivered — and jOOQ 3.19, when its
- * query is cancelled ({@code Mono.from(query)} after the first row), closes the connection and cancels its connection
- * subscription, which can reach the pool while that close's release is still under way (reactor-pool's guard against
- * a second release holds only once the first one ended). The connection then went back to the pool while its release
- * clean-up still ran, and was lent to the next borrower: the clean-up ran on that borrower's work (NEW-USER-22 F1: "this result has already been read", a read "cut off by preRelease()", "a
- * transaction is already open"). Here a cancel before the connection came is passed on (the pool releases it, as
- * before); after, the connection is the borrower's, released by its {@code close()} alone.
+ * without the clean-up of {@code PooledConnection.close()}), also one that comes after the borrower got it — and many
+ * borrowers cancel their acquire right after taking the connection and go on using it: {@code Flux.from(create())}
+ * with {@code take(1)} or {@code next()}, {@code Flux.usingWhen} over a publisher that is not a {@code Mono}, Kotlin's
+ * {@code awaitFirst()}, jOOQ 3.19's {@code Mono.from(dsl.transactionPublisher(...))} (its transaction keeps the
+ * connection after cancelling its {@code create()} subscription, and commits later); jOOQ's queries close the
+ * connection, then cancel that subscription once the close completed, which can be after the pool lent it again. The
+ * first borrower's release clean-up then ran on the next borrower's work (NEW-USER-22 F1). Here:
+ * <ul>
+ * <li>a cancel before a connection came is passed on: r2dbc-pool stops the acquire, or releases the connection it was
+ * delivering (its {@code MonoDiscardOnCancel} takes the first cancel it gets, also after it emitted: reactor-core's
+ * {@code Mono.flatMap} passes a cancel on to its inner then too). A connection that still reaches this guard after such a
+ * cancel is that released one: it goes to the discard hooks, as the values r2dbc-pool drops after a cancel do, and is
+ * neither lent nor closed (closing it would release it a second time);</li>
+ * <li>a connection that came is lent as a {@link PoolLeasedConnection}, and a cancel after that is not passed on. The
+ * borrower's {@code close()} releases it; if the borrower lets go of it without closing (an application's
+ * {@code create().timeout(d)} firing while the connection was handed over, which cancels and then drops it; a chain
+ * cancelled before its close), the lease's {@code Cleaner} releases it, with the clean-up, once the garbage collector
+ * found it unreachable. This subscriber refers to the lease, so a borrower whose chain still holds its subscription
+ * keeps it.</li>
+ * </ul>
  */
 final class PoolLateCancelGuard extends Mono<Connection> {
 
@@ -36,12 +50,15 @@ final class PoolLateCancelGuard extends Mono<Connection> {
 
     private static final class GuardSubscriber implements CoreSubscriber<Connection>, Subscription {
         private static final int WAITING = 0;
-        private static final int DELIVERED = 1;
-        private static final int CANCELLED = 2;
+        private static final int LENT = 1;
+        private static final int CANCELLED_WAITING = 2;
 
         private final AtomicInteger state = new AtomicInteger(WAITING);
         private final CoreSubscriber<? super Connection> actual;
         private Subscription upstream;
+        @SuppressWarnings("unused") // kept: the lease stays reachable while the borrower holds this subscription
+        private volatile PoolLeasedConnection lease;
+        private volatile boolean cancelled;
 
         GuardSubscriber(CoreSubscriber<? super Connection> actual) {
             this.actual = actual;
@@ -62,22 +79,26 @@ final class PoolLateCancelGuard extends Mono<Connection> {
 
         @Override
         public void onNext(Connection connection) {
-            if (state.compareAndSet(WAITING, DELIVERED)) {
-                actual.onNext(connection);
+            if (state.compareAndSet(WAITING, LENT)) {
+                PoolLeasedConnection leased = new PoolLeasedConnection(connection);
+                lease = leased; // reachable while the borrower's chain holds this subscription
+                actual.onNext(leased);
+            } else {
+                // cancelled while it came: that cancel reached r2dbc-pool, which releases this connection itself
+                Operators.onDiscard(connection, actual.currentContext());
             }
-            // cancelled first: the pool's own cancel handling released it
         }
 
         @Override
         public void onError(Throwable error) {
-            if (state.get() != CANCELLED) {
+            if (!cancelled) {
                 actual.onError(error);
             }
         }
 
         @Override
         public void onComplete() {
-            if (state.get() != CANCELLED) {
+            if (!cancelled) {
                 actual.onComplete();
             }
         }
@@ -89,9 +110,11 @@ final class PoolLateCancelGuard extends Mono<Connection> {
 
         @Override
         public void cancel() {
-            if (state.compareAndSet(WAITING, CANCELLED)) {
+            cancelled = true;
+            if (state.compareAndSet(WAITING, CANCELLED_WAITING)) {
                 upstream.cancel();
             }
+            // lent: the borrower's close() or, once it is unreachable, the lease's Cleaner releases it
         }
     }
 }

@@ -173,4 +173,25 @@ class StatementParameterSetsIT {
         assertThat(outcomes(Flux.from(statement.execute()))).containsExactly(1L, 1L);
         assertThat(jdbc.queryForList("SELECT encode(data, 'hex') FROM items ORDER BY id", String.class)).containsExactly("0102", "0304");
     }
+
+    /**
+     * The first set's values fix each parameter's type for every set (one Parse): a later set's value of another class
+     * is written as that type when a codec can (a Long as int4 within its range), else the statement fails before
+     * anything is sent, naming the parameter and the type; run one set per exchange, the server would have cast it.
+     */
+    @Test
+    void theFirstSetsValuesFixEachParametersTypeForTheLaterSets() {
+        Statement widening = connection.createStatement("INSERT INTO items (id, note) VALUES ($1, $2)");
+        widening.bind(0, 1).bindNull(1, String.class).add().bind(0, 2L).bind(1, "b");
+        assertThat(outcomes(Flux.from(widening.execute()))).containsExactly(1L, 1L);
+        assertThat(jdbc.queryForList("SELECT coalesce(note, 'NULL') FROM items ORDER BY id", String.class)).containsExactly("NULL", "b");
+
+        Statement text = connection.createStatement("INSERT INTO items (id, note) VALUES ($1, $2)");
+        text.bind(0, 3).bind(1, "c").add().bind(0, "4").bind(1, "d");
+        StepVerifier.create(Flux.from(text.execute()).concatMap(Result::getRowsUpdated))
+                .expectErrorSatisfies(error -> assertThat(error).hasMessageContaining("parameter $1 (index 0) was not sent")
+                        .hasMessageContaining("java.lang.String as int4"))
+                .verify(STEP);
+        assertThat(rowsCommitted()).as("nothing of the statement was sent").isEqualTo(2);
+    }
 }

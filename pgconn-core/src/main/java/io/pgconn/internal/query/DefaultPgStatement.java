@@ -345,18 +345,20 @@ public final class DefaultPgStatement implements PgStatement {
             } else {
                 ValueCodecs.Encoded encoded;
                 try {
-                    // null: known, before it was encoded, to take more than what is left of the limit (a long text)
+                    // no bytes: known, before it was encoded, to take more than what is left of the limit (a long text)
                     encoded = codecs.encode(value, typeOids[i], maxLength - length);
                 } catch (PgConversionException e) {
                     // the codec says what cannot be written and why, never the value; this says which parameter, and where
                     throw new PgConversionException(host, "parameter $" + (i + 1) + " (index " + i + ") was not sent to "
                             + host + ": " + e.getMessage(), e);
                 }
-                if (encoded == null || (length += encoded.bytes().length) > maxLength) {
-                    // the server would drop the session without an answer (an over-long message is a protocol violation)
-                    throw new PgConversionException(host, "parameter $" + (i + 1) + " (index " + i + ") was not sent to "
-                            + host + ": with it the Bind message takes over " + maxLength + " bytes, more than PostgreSQL"
-                            + " reads in one message (1 GB); nothing of the statement was sent", null);
+                if (encoded.bytes() == null || (length += encoded.bytes().length) > maxLength) {
+                    // the server would drop the session without an answer (an over-long message is a protocol violation);
+                    // a codec of one's own is counted here, once it wrote its bytes. Its type, never the value
+                    throw new PgConversionException(host, "parameter $" + (i + 1) + " (index " + i + ", "
+                            + codecs.typeName(encoded.typeOid()) + ") was not sent to " + host + ": with it the Bind message"
+                            + " takes over " + maxLength + " bytes, more than PostgreSQL reads in one message (1 GB);"
+                            + " nothing of the statement was sent", null);
                 }
                 if (typeOids[i] == 0) {
                     typeOids[i] = encoded.typeOid();

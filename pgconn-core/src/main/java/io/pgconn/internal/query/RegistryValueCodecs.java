@@ -40,8 +40,9 @@ public final class RegistryValueCodecs implements ValueCodecs {
     }
 
     /**
-     * A text or bytea value known to take more than {@code maxBytes} is not encoded at all (null): a String of more
-     * than 1 GB in UTF-8 cost its whole encoding before the Bind's count refused it (session 22).
+     * A value known to take more than {@code maxBytes} is not encoded at all (an {@link Encoded} without bytes): a String
+     * of more than 1 GB in UTF-8 cost its whole encoding before the Bind's count refused it (session 22), an array or
+     * hstore map of it until session 23.
      */
     @Override
     public Encoded encode(Object value, int typeOid, long maxBytes) {
@@ -49,15 +50,20 @@ public final class RegistryValueCodecs implements ValueCodecs {
         // send as '?', session 21) goes to the text codec, which refuses it
         if (value instanceof String s && (typeOid == Oids.UNSPECIFIED || typeOid == Oids.TEXT) && !userStringCodec
                 && s.indexOf('\0') < 0 && SendableText.unpairedSurrogate(s) < 0) {
-            return SendableText.utf8LongerThan(s, maxBytes) ? null
-                    : new Encoded(typeOid, Format.TEXT.code(), s.getBytes(StandardCharsets.UTF_8));
+            return new Encoded(typeOid, Format.TEXT.code(),
+                    SendableText.utf8LongerThan(s, maxBytes) ? null : s.getBytes(StandardCharsets.UTF_8));
         }
         Encoder encoder = encoderFor(value);
         if (typeOid != Oids.UNSPECIFIED && encoder.oid() != typeOid) {
             encoder = registry.encoder(typeOid, value); // another parameter set fixed the type
         }
-        return encoder.knownLongerThan(value, maxBytes) ? null
-                : new Encoded(encoder.oid(), encoder.format().code(), encoder.encode(value));
+        return new Encoded(encoder.oid(), encoder.format().code(),
+                encoder.knownLongerThan(value, maxBytes) ? null : encoder.encode(value));
+    }
+
+    @Override
+    public String typeName(int typeOid) {
+        return typeOid == Oids.UNSPECIFIED ? ValueCodecs.super.typeName(typeOid) : registry.typeName(typeOid);
     }
 
     /**

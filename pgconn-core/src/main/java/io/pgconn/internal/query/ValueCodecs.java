@@ -25,12 +25,19 @@ public interface ValueCodecs {
     Encoded encode(Object value, int typeOid);
 
     /**
-     * As {@link #encode(Object, int)}, or null, nothing encoded, when the value's bytes are known before they are made
-     * to be more than {@code maxBytes} (what is left of the Bind's limit): a text's from its length, a bytea's from its
-     * size ({@link io.pgconn.codec.Encoder#knownLongerThan}). Other values are encoded, then counted by the caller.
+     * As {@link #encode(Object, int)}, or, nothing encoded, an {@link Encoded} without bytes (its {@code bytes()} null)
+     * naming the type it would have been sent as, when the value's bytes are known before they are made to be more than
+     * {@code maxBytes} (what is left of the Bind's limit): a text's from its length, a bytea's from its size, an array's
+     * or an hstore map's from what its elements take at least ({@link io.pgconn.codec.Encoder#knownLongerThan}). Other
+     * values (a codec of one's own) are encoded, then counted by the caller.
      */
     default Encoded encode(Object value, int typeOid, long maxBytes) {
         return encode(value, typeOid);
+    }
+
+    /** The name of the type {@code typeOid} for messages ({@code 0}: untyped text, the server infers the type). */
+    default String typeName(int typeOid) {
+        return typeOid == 0 ? "untyped text" : "type oid " + Integer.toUnsignedString(typeOid);
     }
 
     /** The type OID a NULL bound as {@code type} is declared with; 0 lets the server infer it. */

@@ -1,0 +1,168 @@
+package io.pgconn.r2dbc;
+
+import io.pgconn.PgTransactionRolledBackException;
+import io.r2dbc.spi.IsolationLevel;
+import io.r2dbc.spi.TransactionDefinition;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+/**
+ * The transaction control of one {@link PgConnR2dbcConnection}: auto-commit (off, the next statement outside a
+ * transaction begins one first), {@code BEGIN} with a definition's attributes, {@code COMMIT} through the core's
+ * commit, a {@code ROLLBACK} that holds on a session that ended, savepoints, and the session's isolation level. What
+ * the session's answers say about the transaction is {@link TransactionState}, followed by {@link TransactionTracker};
+ * the statements go out through the connection, after the results handed out before them ({@link UnreadResults}).
+ */
+final class ConnectionTransactions {
+
+    private final PgConnR2dbcConnection connection;
+    private final SessionPort session;
+    private final TransactionState transaction;
+    private final UnreadResults unread;
+    /** Follows the transaction state from the session's answers ({@link TransactionTracker}). */
+    private final SessionPort.Observer tracker;
+    private final SessionPort.Observer beginAheadTracker;
+    private volatile boolean autoCommit = true;
+
+    ConnectionTransactions(PgConnR2dbcConnection connection, SessionPort session, TransactionState transaction,
+                           UnreadResults unread, SessionPort.Observer tracker) {
+        this.connection = connection;
+        this.session = session;
+        this.transaction = transaction;
+        this.unread = unread;
+        this.tracker = tracker;
+        this.beginAheadTracker = new TransactionTracker.BeginAhead(session, transaction);
+    }
+
+    /** An operation begins: with auto-commit off and no transaction open, BEGIN goes ahead of it. */
+    void beginAheadIfAutoCommitOff() {
+        if (!autoCommit && !transaction.isActive()) {
+            transaction.beginSentAhead();
+            Flux.from(session.executeScript("BEGIN", beginAheadTracker)).subscribe(part -> { }, error -> { });
+        }
+    }
+
+    /**
+     * {@code BEGIN} with the definition's isolation level, read-only, deferrable ({@code Option.valueOf("deferrable")})
+     * and lock wait timeout ({@code SET LOCAL lock_timeout}). With a transaction already open a plain begin is a no-op;
+     * a definition carrying any of those attributes fails with {@link IllegalStateException}, as they cannot apply to
+     * it (REVIEW-20 R4: they were dropped without a word, the work ran at the session's defaults). A negative lock wait
+     * timeout is an {@link IllegalArgumentException}.
+     */
+    Mono<Void> begin(TransactionDefinition definition) {
+        return Mono.defer(() -> {
+            if (transaction.isActive()) {
+                String applied = TransactionSql.appliedAttributes(definition);
+                return applied.isEmpty() ? Mono.empty() : Mono.error(new IllegalStateException("beginTransaction(" + applied
+                        + "): a transaction is already open — auto-commit off begins one with the first statement, a BEGIN"
+                        + " run as SQL opens one — so " + applied + " cannot apply to it: commit or roll back first"));
+            }
+            IsolationLevel level = definition == null ? null : definition.getAttribute(TransactionDefinition.ISOLATION_LEVEL);
+            return connection.control(TransactionSql.begin(definition)).doOnSuccess(ignored -> {
+                if (level != null) {
+                    transaction.begunAt(level);
+                }
+            });
+        });
+    }
+
+    /** {@link #commit()} when a transaction is open, else nothing. */
+    Mono<Void> commitIfActive() {
+        return Mono.defer(() -> transaction.isActive() ? commit() : Mono.empty());
+    }
+
+    /**
+     * {@code COMMIT} through the core's commit: failing when the server answered it with {@code ROLLBACK}
+     * (the transaction had failed before) with the core's {@link PgTransactionRolledBackException}, which
+     * R2dbcErrors makes a {@link TransactionRolledBackException}, so Spring's commit fails instead of
+     * reporting lost work as committed; and when the session ended after the COMMIT was sent with the
+     * core's {@link io.pgconn.PgCommitOutcomeUnknownException}, which R2dbcErrors makes non-transient.
+     */
+    private Mono<Void> commit() {
+        return Mono.defer(() -> unread.discarded().then(Flux.from(session.commit(tracker)).then()))
+                .onErrorMap(R2dbcErrors::translate);
+    }
+
+    /**
+     * {@code ROLLBACK}. On a session that is closed, or that ends while the ROLLBACK is on its way, it
+     * completes without error: PostgreSQL rolls back the open transaction of a session that ends, and a
+     * session the client lost can never commit it, so the outcome asked for holds. Failing it made Spring's
+     * transaction manager throw the rollback's "connection closed" in place of the error that failed the
+     * transaction (new user's F2; docs/r2dbc.md §3). {@link #commitIfActive()} still fails.
+     */
+    Mono<Void> rollback() {
+        return Mono.defer(() -> {
+            if (!transaction.isActive()) {
+                return Mono.empty();
+            }
+            return connection.afterReadsInProgress("rollbackTransaction()").then(connection.sent("ROLLBACK"))
+                    .onErrorResume(this::endedTheSession, error -> Mono.empty()) // the tracker saw the session end
+                    .onErrorMap(R2dbcErrors::translate);
+        });
+    }
+
+    private boolean endedTheSession(Throwable error) {
+        return TransactionTracker.endedTheSession(session, error);
+    }
+
+    Mono<Void> createSavepoint(String name) {
+        String savepoint = TransactionSql.savepointName(name);
+        return Mono.defer(() -> transaction.isActive() ? connection.control("SAVEPOINT " + savepoint)
+                : connection.control("BEGIN; SAVEPOINT " + savepoint));
+    }
+
+    Mono<Void> releaseSavepoint(String name) {
+        String savepoint = TransactionSql.savepointName(name);
+        return connection.control("RELEASE SAVEPOINT " + savepoint);
+    }
+
+    /** {@code ROLLBACK TO SAVEPOINT}, after the reads in progress as {@link #rollback()} (AUDIT-13 L2). */
+    Mono<Void> rollbackToSavepoint(String name) {
+        String savepoint = TransactionSql.savepointName(name);
+        return Mono.defer(() -> connection.afterReadsInProgress("rollbackTransactionToSavepoint()")
+                .then(connection.sent("ROLLBACK TO SAVEPOINT " + savepoint))).onErrorMap(R2dbcErrors::translate);
+    }
+
+    boolean isAutoCommit() {
+        return autoCommit && !transaction.isActive();
+    }
+
+    /** Turning auto-commit on commits a transaction in progress; turning it off begins one with the next statement. */
+    Mono<Void> setAutoCommit(boolean autoCommit) {
+        return Mono.defer(() -> {
+            this.autoCommit = autoCommit;
+            if (autoCommit && transaction.isActive()) {
+                return commit();
+            }
+            return Mono.empty();
+        });
+    }
+
+    /** Auto-commit on, the R2DBC default ({@link ReleaseCleanUp}: for the next borrower). */
+    void autoCommitBackOn() {
+        autoCommit = true;
+    }
+
+    /**
+     * The open transaction's isolation level — a definition's while its transaction is open — else the session's
+     * default as {@link #setSessionIsolationLevel} left it, without a round trip ({@link TransactionState};
+     * REVIEW-20 R5). A transaction begun with SQL of the application's own reports the session's level.
+     */
+    IsolationLevel isolationLevel() {
+        return transaction.isolationLevel();
+    }
+
+    /**
+     * {@code SET SESSION CHARACTERISTICS AS TRANSACTION ISOLATION LEVEL}: the level of the transactions begun after it
+     * (PostgreSQL cannot change an open transaction's). Set inside a transaction, it holds from that transaction's
+     * {@code COMMIT} on and is gone after a rollback, as on the server.
+     */
+    Mono<Void> setSessionIsolationLevel(IsolationLevel level) {
+        if (level == null) {
+            throw new IllegalArgumentException("isolationLevel must not be null");
+        }
+        String sql = TransactionSql.isolationSql(level);
+        return connection.control("SET SESSION CHARACTERISTICS AS TRANSACTION ISOLATION LEVEL " + sql)
+                .doOnSuccess(ignored -> transaction.sessionIsolationSet(level));
+    }
+}

@@ -1,0 +1,169 @@
+package io.pgconn.r2dbc;
+
+import io.r2dbc.spi.Batch;
+import io.r2dbc.spi.Connection;
+import io.r2dbc.spi.ConnectionMetadata;
+import io.r2dbc.spi.IsolationLevel;
+import io.r2dbc.spi.Statement;
+import io.r2dbc.spi.TransactionDefinition;
+import io.r2dbc.spi.ValidationDepth;
+import io.r2dbc.spi.Wrapped;
+import org.reactivestreams.Publisher;
+import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
+
+import java.lang.ref.Cleaner;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * What {@link PgConnConnectionPool#create()} hands a borrower: r2dbc-pool's pooled connection, whose release — r2dbc-pool's
+ * {@code close()}, with its clean-up ({@code preRelease()}) — runs once: begun by the borrower's {@code close()}, or,
+ * when the borrower let go of the connection without closing it (nothing refers to this object any more: a
+ * {@code timeout} that dropped it while it was handed over, a chain cancelled before its close), by a {@link Cleaner}
+ * once the garbage collector found it unreachable. A {@code close()} after the release began releases nothing again: it
+ * completes when that release ended. The release runs to its end also when the subscriber of {@code close()} cancels
+ * (before, a cancelled close stopped the clean-up halfway and the pool never got the connection back). Everything else
+ * is the pooled connection's; {@link #unwrap()} is what the pooled connection unwraps to (the driver's connection, or a
+ * proxy under the pool), so the levels of {@code Wrapped} are r2dbc-pool's.
+ */
+final class PoolLeasedConnection implements Connection, Wrapped<Connection> {
+
+    /** One daemon thread for every pool's unreachable leases: it only begins their releases. */
+    private static final Cleaner UNREACHABLE = Cleaner.create(task -> new Thread(task, "pgconn-pool-lease-cleaner"));
+
+    private final Connection pooled;
+    private final Release release;
+    private final Cleaner.Cleanable unreachable;
+
+    PoolLeasedConnection(Connection pooled) {
+        this.pooled = pooled;
+        this.release = new Release(pooled);
+        this.unreachable = UNREACHABLE.register(this, release);
+    }
+
+    /** The borrower's release: the first subscription begins it; every subscription completes when it ended. */
+    @Override
+    public Publisher<Void> close() {
+        return Mono.defer(() -> {
+            unreachable.clean();
+            return release.released.asMono();
+        });
+    }
+
+    /**
+     * The release, begun once, by whichever comes first: the borrower's {@code close()} or the {@link Cleaner} (it holds
+     * this, never the lease, so the lease can become unreachable).
+     */
+    private static final class Release implements Runnable {
+        private final Connection pooled;
+        private final AtomicBoolean begun = new AtomicBoolean();
+        private final Sinks.Empty<Void> released = Sinks.empty();
+
+        Release(Connection pooled) {
+            this.pooled = pooled;
+        }
+
+        @Override
+        public void run() {
+            if (begun.compareAndSet(false, true)) {
+                Mono.defer(() -> Mono.from(pooled.close())).subscribe(null, released::tryEmitError, released::tryEmitEmpty);
+            }
+        }
+    }
+
+    @Override
+    public Connection unwrap() {
+        return pooled instanceof Wrapped<?> wrapped && wrapped.unwrap() instanceof Connection inner ? inner : pooled;
+    }
+
+    @Override
+    public Publisher<Void> beginTransaction() {
+        return pooled.beginTransaction();
+    }
+
+    @Override
+    public Publisher<Void> beginTransaction(TransactionDefinition definition) {
+        return pooled.beginTransaction(definition);
+    }
+
+    @Override
+    public Publisher<Void> commitTransaction() {
+        return pooled.commitTransaction();
+    }
+
+    @Override
+    public Batch createBatch() {
+        return pooled.createBatch();
+    }
+
+    @Override
+    public Publisher<Void> createSavepoint(String name) {
+        return pooled.createSavepoint(name);
+    }
+
+    @Override
+    public Statement createStatement(String sql) {
+        return pooled.createStatement(sql);
+    }
+
+    @Override
+    public boolean isAutoCommit() {
+        return pooled.isAutoCommit();
+    }
+
+    @Override
+    public ConnectionMetadata getMetadata() {
+        return pooled.getMetadata();
+    }
+
+    @Override
+    public IsolationLevel getTransactionIsolationLevel() {
+        return pooled.getTransactionIsolationLevel();
+    }
+
+    @Override
+    public Publisher<Void> releaseSavepoint(String name) {
+        return pooled.releaseSavepoint(name);
+    }
+
+    @Override
+    public Publisher<Void> rollbackTransaction() {
+        return pooled.rollbackTransaction();
+    }
+
+    @Override
+    public Publisher<Void> rollbackTransactionToSavepoint(String name) {
+        return pooled.rollbackTransactionToSavepoint(name);
+    }
+
+    @Override
+    public Publisher<Void> setAutoCommit(boolean autoCommit) {
+        return pooled.setAutoCommit(autoCommit);
+    }
+
+    @Override
+    public Publisher<Void> setLockWaitTimeout(Duration timeout) {
+        return pooled.setLockWaitTimeout(timeout);
+    }
+
+    @Override
+    public Publisher<Void> setStatementTimeout(Duration timeout) {
+        return pooled.setStatementTimeout(timeout);
+    }
+
+    @Override
+    public Publisher<Void> setTransactionIsolationLevel(IsolationLevel isolationLevel) {
+        return pooled.setTransactionIsolationLevel(isolationLevel);
+    }
+
+    @Override
+    public Publisher<Boolean> validate(ValidationDepth depth) {
+        return pooled.validate(depth);
+    }
+
+    @Override
+    public String toString() {
+        return pooled.toString();
+    }
+}
