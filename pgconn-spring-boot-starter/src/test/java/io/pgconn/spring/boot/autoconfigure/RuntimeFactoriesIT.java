@@ -3,7 +3,7 @@ package io.pgconn.spring.boot.autoconfigure;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.pgconn.PgConnectionFactory;
-import io.pgconn.r2dbc.PgConnR2dbcConnectionFactory;
+import io.pgconn.r2dbc.PgConnPools;
 import io.pgconn.spring.boot.autoconfigure.health.PgConnRuntimeHealthIndicator;
 import io.pgconn.spring.boot.autoconfigure.metrics.PgConnMetricsAutoConfiguration;
 import io.pgconn.testkit.AuthMethod;
@@ -11,7 +11,6 @@ import io.pgconn.testkit.ConnectionType;
 import io.pgconn.testkit.PgClusterExtension;
 import io.pgconn.testkit.PgUser;
 import io.r2dbc.pool.ConnectionPool;
-import io.r2dbc.pool.ConnectionPoolConfiguration;
 import io.r2dbc.spi.Connection;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -69,8 +68,9 @@ class RuntimeFactoriesIT {
             for (String database : List.of("t_1", "t_2", "t_3")) {
                 String name = "tenant-" + database;
                 PgConnectionFactory pg = builders.builder(name, control.config().toBuilder().database(database).build()).build();
-                ConnectionPool pool = new ConnectionPool(ConnectionPoolConfiguration.builder(PgConnR2dbcConnectionFactory.of(pg))
-                        .initialSize(0).maxSize(4).build());
+                // as the README's "Many databases" recipe builds it
+                ConnectionPool pool = PgConnPools.over(pg).name(name).initialSize(0).maxSize(4)
+                        .maxAcquireTime(Duration.ofSeconds(5)).build();
                 runtime.register(name, pg, pool);
                 factories.put(name, pg);
                 pools.put(name, pool);

@@ -1,17 +1,13 @@
 package io.pgconn.spring.boot.autoconfigure.r2dbc;
 
 import io.pgconn.PgConnectionFactory;
-import io.pgconn.r2dbc.PgConnConnectionPool;
-import io.pgconn.r2dbc.PgConnPoolCreateRetry;
-import io.pgconn.r2dbc.PgConnPoolEviction;
-import io.pgconn.r2dbc.PgConnPoolRelease;
+import io.pgconn.r2dbc.PgConnPools;
 import io.pgconn.r2dbc.PgConnR2dbcConnectionFactory;
 import io.pgconn.spring.boot.autoconfigure.PgConnAutoConfiguration;
 import io.pgconn.spring.boot.autoconfigure.PgConnPoolProperties;
 import io.pgconn.spring.boot.autoconfigure.PgConnProperties;
 import io.pgconn.spring.boot.autoconfigure.PgConnStartupCheck;
 import io.r2dbc.pool.ConnectionPool;
-import io.r2dbc.pool.ConnectionPoolConfiguration;
 import io.r2dbc.spi.ConnectionFactory;
 import io.r2dbc.spi.ValidationDepth;
 import org.springframework.beans.factory.ListableBeanFactory;
@@ -27,7 +23,6 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
 
-import java.time.Duration;
 import java.util.List;
 import java.util.function.UnaryOperator;
 
@@ -58,14 +53,6 @@ public final class PgConnR2dbcAutoConfiguration {
     /** The pool's bean name: the {@code name} tag of its meters and its key in the {@code pgConn} health. */
     public static final String POOL_BEAN_NAME = "connectionFactory";
 
-    /** r2dbc-pool's "no limit". */
-    private static final Duration NO_LIMIT = Duration.ofMillis(-1);
-
-    /** {@code pg.conn.pool.*} says zero (or negative) for "no limit", r2dbc-pool says -1 ms. */
-    private static Duration orNoLimit(Duration duration) {
-        return duration.isZero() || duration.isNegative() ? NO_LIMIT : duration;
-    }
-
     @Configuration(proxyBeanMethods = false)
     @ConditionalOnProperty(prefix = "pg.conn.pool", name = "enabled", havingValue = "true", matchIfMissing = true)
     static class Pooled {
@@ -95,36 +82,29 @@ public final class PgConnR2dbcAutoConfiguration {
             PgConnPoolSizes sizes = PgConnPoolSizes.of(pool);
             // before spring.sql.init (or any bean) can use the pool: pg.conn.startup-check=fail reports first
             startupCheck.ifAvailable(PgConnStartupCheck::checkBeforeFirstUse);
-            Duration maxIdleTime = pool.getMaxIdleTime();
-            Duration maxLifeTime = orNoLimit(pool.getMaxLifeTime());
-            // Boot's decorators wrap the driver's factory and the pool wraps them, as in Boot's own configuration
-            ConnectionFactory pooled = decorators.getIfAvailable(PgConnR2dbcDecorators::none)
-                    .decorate(PgConnR2dbcConnectionFactory.of(pgConnectionFactory));
-            Duration maxAcquireTime = orNoLimit(pool.getMaxAcquireTime());
-            // a connect that failed for a reason that passes (a restart) is tried again until the acquire's deadline
-            // each session it creates counted on its host until it closes (the health's sessionsByHost)
-            ConnectionFactory poolFactory = PgConnPoolCreateRetry.within(pgConnPoolSessionHosts.counting(pooled), maxAcquireTime);
-            ConnectionPoolConfiguration.Builder builder = ConnectionPoolConfiguration
-                    .builder(poolFactory)
-                    .name("pgConn")
-                    .initialSize(sizes.initialSize())
-                    .maxSize(sizes.maxSize())
-                    .maxIdleTime(maxIdleTime)
-                    .maxLifeTime(maxLifeTime)
-                    .validationDepth(ValidationDepth.valueOf(pool.getValidationDepth().name()));
-            builder.maxAcquireTime(maxAcquireTime).acquireRetry(pool.getAcquireRetry());
-            // the driver's clean-up on release reaches the connection under Boot's decorators (r2dbc.md §4)
-            PgConnPoolRelease.apply(builder);
             // the starter's own count is a listener bean too: told once, directly, not again among the listeners
             List<PgConnPoolEvictionListener> listeners = evictionListeners.orderedStream()
                     .filter(listener -> listener != pgConnPoolEvictions).toList();
-            // at a server with no free slot the pool does not grow past the one connect that waits for it (r2dbc.md §4)
-            // its acquisition timeout names the pool's figures and the hosts (NEW-USER-21 F3)
-            return new PgConnConnectionPool(PgConnPoolEviction.apply(builder, maxIdleTime, maxLifeTime, reason -> {
-                pgConnPoolEvictions.evicted(reason);
-                listeners.forEach(listener -> listener.evicted(reason));
-            }, PgConnPoolCreateRetry.growthAtAFullServer(poolFactory, sizes.initialSize(), sizes.maxSize())).build(),
-                    pgConnectionFactory);
+            // PgConnPools: the code that builds an application's own pools (new user 23 F5) — create retry within the
+            // acquire time, growth held at a full server, release clean-up, eviction, PgConnConnectionPool (r2dbc.md §4)
+            return PgConnPools.over(pgConnectionFactory)
+                    .name("pgConn")
+                    .initialSize(sizes.initialSize())
+                    .maxSize(sizes.maxSize())
+                    .maxIdleTime(pool.getMaxIdleTime())
+                    .maxLifeTime(pool.getMaxLifeTime())
+                    .maxAcquireTime(pool.getMaxAcquireTime())
+                    .acquireRetry(pool.getAcquireRetry())
+                    .validationDepth(ValidationDepth.valueOf(pool.getValidationDepth().name()))
+                    // Boot's decorators wrap the driver's factory and the pool wraps them, as in Boot's own configuration;
+                    // each session it creates counted on its host until it closes (the health's sessionsByHost)
+                    .decorate(driver -> pgConnPoolSessionHosts.counting(
+                            decorators.getIfAvailable(PgConnR2dbcDecorators::none).decorate(driver)))
+                    .evicted(reason -> {
+                        pgConnPoolEvictions.evicted(reason);
+                        listeners.forEach(listener -> listener.evicted(reason));
+                    })
+                    .build();
         }
     }
 

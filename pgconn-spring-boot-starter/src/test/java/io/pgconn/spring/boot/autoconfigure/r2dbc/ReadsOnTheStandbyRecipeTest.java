@@ -4,12 +4,11 @@ import io.pgconn.PgConnectionFactory;
 import io.pgconn.config.ConnConfig;
 import io.pgconn.config.TargetSessionAttrs;
 import io.pgconn.r2dbc.PgConnConnectionPool;
-import io.pgconn.r2dbc.PgConnPoolEviction;
-import io.pgconn.r2dbc.PgConnR2dbcConnectionFactory;
+import io.pgconn.r2dbc.PgConnPoolCreateRetry;
+import io.pgconn.r2dbc.PgConnPools;
 import io.pgconn.spring.boot.autoconfigure.PgConnAutoConfiguration;
 import io.pgconn.spring.boot.autoconfigure.PgConnFactoryBuilders;
 import io.r2dbc.pool.ConnectionPool;
-import io.r2dbc.pool.ConnectionPoolConfiguration;
 import io.r2dbc.spi.ConnectionFactory;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Qualifier;
@@ -59,6 +58,9 @@ class ReadsOnTheStandbyRecipeTest {
             assertThat(reads.password()).isEqualTo(writes.config().password());
             assertThat(context.getBean("readsClient", DatabaseClient.class).getConnectionFactory())
                     .isSameAs(context.getBean("readsPool"));
+            // the starter pool's pieces (new user 23 F5): the create retry within the acquire time under the pool
+            assertThat(context.getBean("readsPool", ConnectionPool.class).unwrap()).isInstanceOf(PgConnPoolCreateRetry.class);
+            assertThat(context.getBean("readsPool")).isInstanceOf(PgConnConnectionPool.class);
         });
     }
 
@@ -76,12 +78,7 @@ class ReadsOnTheStandbyRecipeTest {
         @Bean(defaultCandidate = false, destroyMethod = "dispose")
         @Qualifier("reads")
         ConnectionPool readsPool(@Qualifier("reads") PgConnectionFactory readsPg) {
-            Duration maxIdle = Duration.ofMinutes(30);
-            Duration maxLife = Duration.ofMinutes(-1);
-            return new PgConnConnectionPool(PgConnPoolEviction.apply(ConnectionPoolConfiguration
-                    .builder(PgConnR2dbcConnectionFactory.of(readsPg))
-                    .initialSize(0).maxSize(4).maxIdleTime(maxIdle).maxLifeTime(maxLife).maxAcquireTime(Duration.ofSeconds(5)),
-                    maxIdle, maxLife).build(), readsPg);
+            return PgConnPools.over(readsPg).initialSize(0).maxSize(4).maxAcquireTime(Duration.ofSeconds(5)).build();
         }
 
         @Bean(defaultCandidate = false)

@@ -1,0 +1,197 @@
+package io.pgconn.r2dbc;
+
+import io.pgconn.PgConnectionFactory;
+import io.r2dbc.pool.ConnectionPoolConfiguration;
+import io.r2dbc.spi.ConnectionFactory;
+import io.r2dbc.spi.ValidationDepth;
+
+import java.time.Duration;
+import java.util.Objects;
+import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
+
+/**
+ * An r2dbc-pool pool over a {@link PgConnectionFactory} with every pgconn piece in place, in the right order — the code
+ * the Spring Boot starter builds its own pool with, for a pool of one's own (a pool per tenant made at runtime, a reads
+ * pool on the standby):
+ *
+ * <pre>{@code
+ * PgConnConnectionPool pool = PgConnPools.over(tenantPg).initialSize(1).maxSize(4)
+ *         .maxAcquireTime(Duration.ofSeconds(5)).build();
+ * }</pre>
+ *
+ * What it puts together (docs/r2dbc.md §4): the driver's factory ({@link PgConnR2dbcConnectionFactory#of}), under
+ * {@link Builder#decorate} if given (e.g. r2dbc-proxy, as Spring Boot's {@code ConnectionFactoryDecorator}s);
+ * {@link PgConnPoolCreateRetry#within} the acquire time (a connect that failed for a reason that passes — a restart, a
+ * server at a connection limit — is tried again until then, at a full server paced to one login per 250 ms per pool)
+ * and {@link PgConnPoolCreateRetry#growthAtAFullServer} (the pool does not grow past the one connect that waits for a
+ * free slot: other acquires wait for a session a borrower releases); {@link PgConnPoolRelease} (clean on release, under
+ * a proxy too); {@link PgConnPoolEviction} (unusable sessions evicted: closed, wrong role, host down, preferred role);
+ * {@link PgConnConnectionPool} (its acquire timeout names the pool's figures and the hosts; a late cancel guarded).
+ * Without a {@code maxAcquireTime} there is no retry and no hold on growth: a connect's failure fails its acquire at
+ * once (new user 23 F5: a tenant pool built by hand without the two, at its database's {@code CONNECTION LIMIT}, failed
+ * 858 requests and drew 2,567 refused logins in 20 s; with them 1 and 86). Defaults are r2dbc-pool's and the starter's
+ * {@code pg.conn.pool.*}: {@code initialSize} min(10, {@code maxSize}), {@code maxSize} 10, {@code maxIdleTime} 30 min,
+ * no life or acquire-time limit, {@code acquireRetry} 1, {@code validationDepth} {@code LOCAL}. Dispose the pool before
+ * closing the factory.
+ */
+public final class PgConnPools {
+
+    private PgConnPools() {
+    }
+
+    /** A builder of a pool over {@code factory}. */
+    public static Builder over(PgConnectionFactory factory) {
+        return new Builder(factory);
+    }
+
+    /** A pool's options: r2dbc-pool's of the same name, with zero or negative durations meaning "no limit". */
+    public static final class Builder {
+
+        /** r2dbc-pool's "no limit". */
+        private static final Duration NO_LIMIT = Duration.ofMillis(-1);
+
+        private final PgConnectionFactory factory;
+        private String name;
+        private Integer initialSize;
+        private int maxSize = 10;
+        private Duration maxIdleTime = Duration.ofMinutes(30);
+        private Duration maxLifeTime = NO_LIMIT;
+        private Duration maxAcquireTime = NO_LIMIT;
+        private int acquireRetry = 1;
+        private ValidationDepth validationDepth = ValidationDepth.LOCAL;
+        private UnaryOperator<ConnectionFactory> decorate = UnaryOperator.identity();
+        private Consumer<String> evicted = reason -> { };
+        private Consumer<ConnectionPoolConfiguration.Builder> configure = builder -> { };
+
+        private Builder(PgConnectionFactory factory) {
+            this.factory = Objects.requireNonNull(factory, "factory");
+        }
+
+        /** r2dbc-pool's name of the pool (its JMX name, when registered there); r2dbc-pool's default when not set. */
+        public Builder name(String name) {
+            this.name = Objects.requireNonNull(name, "name");
+            return this;
+        }
+
+        /** Connections opened at the first acquire (default min(10, {@code maxSize})). */
+        public Builder initialSize(int initialSize) {
+            this.initialSize = initialSize;
+            return this;
+        }
+
+        /** The most connections the pool holds (default 10). */
+        public Builder maxSize(int maxSize) {
+            this.maxSize = maxSize;
+            return this;
+        }
+
+        /** How long a connection may stay idle (default 30 min; negative: no limit; zero: evicted at once, as r2dbc-pool). */
+        public Builder maxIdleTime(Duration maxIdleTime) {
+            this.maxIdleTime = Objects.requireNonNull(maxIdleTime, "maxIdleTime");
+            return this;
+        }
+
+        /** How long a connection may live; zero or negative: no limit (the default). */
+        public Builder maxLifeTime(Duration maxLifeTime) {
+            this.maxLifeTime = orNoLimit(maxLifeTime, "maxLifeTime");
+            return this;
+        }
+
+        /**
+         * How long an acquire may wait, a failed connect's retries within it; zero or negative: no limit (the default),
+         * and then no retry and no hold on the pool's growth at a full server.
+         */
+        public Builder maxAcquireTime(Duration maxAcquireTime) {
+            this.maxAcquireTime = orNoLimit(maxAcquireTime, "maxAcquireTime");
+            return this;
+        }
+
+        /**
+         * r2dbc-pool's acquire retries on top (default 1), each with its own {@code maxAcquireTime}. Keep it at 1 or more
+         * where the server may be full: an acquire tied to a connect that waited for a free slot until it gave up is then
+         * served by a session released meanwhile instead of failing with the 53300 (docs/r2dbc.md §4).
+         */
+        public Builder acquireRetry(int acquireRetry) {
+            this.acquireRetry = acquireRetry;
+            return this;
+        }
+
+        /** What r2dbc-pool validates on acquire (default {@code LOCAL}: no round trip). */
+        public Builder validationDepth(ValidationDepth validationDepth) {
+            this.validationDepth = Objects.requireNonNull(validationDepth, "validationDepth");
+            return this;
+        }
+
+        /**
+         * Wraps the driver's factory before pooling (e.g. r2dbc-proxy; Spring Boot's {@code ConnectionFactoryDecorator}s
+         * in their order): the pool holds the wrapper's connections, the clean-up and eviction find the driver's under it.
+         */
+        public Builder decorate(UnaryOperator<ConnectionFactory> decorate) {
+            this.decorate = Objects.requireNonNull(decorate, "decorate");
+            return this;
+        }
+
+        /** Told the reason of each eviction of an unusable connection ({@code closed}, {@code role}, ...), e.g. for a meter. */
+        public Builder evicted(Consumer<String> evicted) {
+            this.evicted = Objects.requireNonNull(evicted, "evicted");
+            return this;
+        }
+
+        /**
+         * r2dbc-pool's other options ({@code minIdle}, {@code maxPendingAcquire}, {@code maxCreateConnectionTime},
+         * {@code registerJmx}, ...), set on its builder before this one's: a {@code preRelease} or {@code customizer}
+         * set there is replaced by pgconn's.
+         */
+        public Builder configure(Consumer<ConnectionPoolConfiguration.Builder> configure) {
+            this.configure = Objects.requireNonNull(configure, "configure");
+            return this;
+        }
+
+        /**
+         * The pool.
+         *
+         * @throws IllegalArgumentException when {@code maxSize} is below 1, {@code initialSize} outside 0 to
+         *                                  {@code maxSize}, or {@code acquireRetry} negative
+         */
+        public PgConnConnectionPool build() {
+            if (this.maxSize < 1) {
+                throw new IllegalArgumentException("maxSize " + this.maxSize + ": expected at least 1");
+            }
+            int initial = this.initialSize != null ? this.initialSize : Math.min(10, this.maxSize);
+            if (initial < 0 || initial > this.maxSize) {
+                throw new IllegalArgumentException("initialSize " + initial + ": expected 0 to maxSize (" + this.maxSize + ")");
+            }
+            if (this.acquireRetry < 0) {
+                throw new IllegalArgumentException("acquireRetry " + this.acquireRetry + ": expected 0 or more");
+            }
+            ConnectionFactory pooled = Objects.requireNonNull(this.decorate.apply(PgConnR2dbcConnectionFactory.of(this.factory)),
+                    "decorate returned null");
+            // a connect that failed for a reason that passes (a restart, a full server) is tried again until the deadline
+            ConnectionFactory poolFactory = PgConnPoolCreateRetry.within(pooled, this.maxAcquireTime);
+            ConnectionPoolConfiguration.Builder builder = ConnectionPoolConfiguration.builder(poolFactory);
+            this.configure.accept(builder);
+            if (this.name != null) {
+                builder.name(this.name);
+            }
+            builder.initialSize(initial)
+                    .maxSize(this.maxSize)
+                    .maxIdleTime(this.maxIdleTime)
+                    .maxLifeTime(this.maxLifeTime)
+                    .validationDepth(this.validationDepth)
+                    .maxAcquireTime(this.maxAcquireTime)
+                    .acquireRetry(this.acquireRetry);
+            // the driver's clean-up on release reaches the connection under decorators (r2dbc.md §4)
+            PgConnPoolRelease.apply(builder);
+            // at a server with no free slot the pool does not grow past the one connect that waits for it (r2dbc.md §4);
+            // its acquisition timeout names the pool's figures and the hosts (NEW-USER-21 F3)
+            return new PgConnConnectionPool(PgConnPoolEviction.apply(builder, this.maxIdleTime, this.maxLifeTime, this.evicted,
+                    PgConnPoolCreateRetry.growthAtAFullServer(poolFactory, initial, this.maxSize)).build(), this.factory);
+        }
+
+        private static Duration orNoLimit(Duration duration, String what) {
+            Objects.requireNonNull(duration, what);
+            return duration.isZero() || duration.isNegative() ? NO_LIMIT : duration;
+        }
+    }
+}
