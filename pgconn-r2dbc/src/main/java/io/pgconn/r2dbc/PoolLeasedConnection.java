@@ -14,6 +14,7 @@ import reactor.core.publisher.Sinks;
 
 import java.lang.ref.Cleaner;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -29,6 +30,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 final class PoolLeasedConnection implements Connection, Wrapped<Connection> {
 
+    private static final System.Logger LOG = System.getLogger(PoolLeasedConnection.class.getName());
+
     /** One daemon thread for every pool's unreachable leases: it only begins their releases. */
     private static final Cleaner UNREACHABLE = Cleaner.create(task -> new Thread(task, "pgconn-pool-lease-cleaner"));
 
@@ -38,7 +41,7 @@ final class PoolLeasedConnection implements Connection, Wrapped<Connection> {
 
     PoolLeasedConnection(Connection pooled) {
         this.pooled = pooled;
-        this.release = new Release(pooled);
+        this.release = new Release(pooled, System.nanoTime());
         this.unreachable = UNREACHABLE.register(this, release);
     }
 
@@ -46,6 +49,7 @@ final class PoolLeasedConnection implements Connection, Wrapped<Connection> {
     @Override
     public Publisher<Void> close() {
         return Mono.defer(() -> {
+            release.byBorrower = true;
             unreachable.clean();
             return release.released.asMono();
         });
@@ -53,20 +57,33 @@ final class PoolLeasedConnection implements Connection, Wrapped<Connection> {
 
     /**
      * The release, begun once, by whichever comes first: the borrower's {@code close()} or the {@link Cleaner} (it holds
-     * this, never the lease, so the lease can become unreachable).
+     * this, never the lease, so the lease can become unreachable). A release the Cleaner begins is a borrower's leak and
+     * is logged at WARNING (REVIEW-23 R23-3: it was silent), with how long the connection was lent — never a value or a
+     * statement.
      */
     private static final class Release implements Runnable {
         private final Connection pooled;
+        private final long lentAtNanos;
         private final AtomicBoolean begun = new AtomicBoolean();
         private final Sinks.Empty<Void> released = Sinks.empty();
+        /** The borrower's {@code close()} was subscribed: the release is not a leak. */
+        private volatile boolean byBorrower;
 
-        Release(Connection pooled) {
+        Release(Connection pooled, long lentAtNanos) {
             this.pooled = pooled;
+            this.lentAtNanos = lentAtNanos;
         }
 
         @Override
         public void run() {
             if (begun.compareAndSet(false, true)) {
+                if (!byBorrower) {
+                    LOG.log(System.Logger.Level.WARNING, "a pooled connection lent "
+                            + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - lentAtNanos) + " ms ago was let go of"
+                            + " without close(); it goes back to the pool now, with its clean-up, found unreachable by the"
+                            + " garbage collector: close every connection taken from the pool (a timeout or a cancel that"
+                            + " dropped it while it was handed over ends so too; docs/r2dbc.md §4)");
+                }
                 Mono.defer(() -> Mono.from(pooled.close())).subscribe(null, released::tryEmitError, released::tryEmitEmpty);
             }
         }
