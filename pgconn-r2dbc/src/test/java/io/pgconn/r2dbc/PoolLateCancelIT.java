@@ -21,6 +21,7 @@ import reactor.core.publisher.BaseSubscriber;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
+import reactor.util.retry.Retry;
 
 import java.time.Duration;
 import java.util.List;
@@ -119,7 +120,12 @@ class PoolLateCancelIT {
         });
         lent.get(STEP.toMillis(), TimeUnit.MILLISECONDS);
 
-        Connection holder = Mono.from(pool.create()).block(STEP);
+        // the session comes back after the release clean-up (the 1-s grace, then the cut-off of the million-row read),
+        // which can outlast the pool's 4-s maxAcquireTime on a loaded machine: the holder asks again rather than fail on
+        // a time — what is asserted is the order (REVIEW-23 R23-5)
+        Connection holder = Mono.from(pool.create())
+                .retryWhen(Retry.max(2).filter(R2dbcTimeoutException.class::isInstance))
+                .block(STEP);
         assertThat(readEnded).as("the first borrower's release clean-up ended before its session was lent again").isDone();
         assertOnlyTheHolderIsServed();
         Mono.from(holder.close()).block(STEP);
