@@ -4,9 +4,7 @@ import io.pgconn.PgProtocolException;
 import io.pgconn.internal.protocol.backend.DataRow;
 import io.pgconn.query.CommandResult;
 import io.pgconn.query.RowMetadata;
-import io.pgconn.query.Segment;
 
-import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
@@ -18,15 +16,15 @@ import java.util.function.Supplier;
  */
 final class ResultSegments {
 
-    /** The run's {@code emit}. */
-    private final Consumer<Segment> run;
+    /** The run the segments go to ({@link StatementRun#emit}: called directly, no method-reference object per exchange). */
+    private final StatementRun run;
     private final String host;
     /** Names the statement whose answer is read, for a protocol error ("the statement", "statement 2 of a script"). */
     private final Supplier<String> statement;
     private boolean metadataEmitted;
     private long rows;
 
-    ResultSegments(Consumer<Segment> run, String host, Supplier<String> statement) {
+    ResultSegments(StatementRun run, String host, Supplier<String> statement) {
         this.run = run;
         this.host = host;
         this.statement = statement;
@@ -61,19 +59,19 @@ final class ResultSegments {
         }
         header(metadata);
         rows++;
-        run.accept(new DefaultRow(metadata, row, decoder));
+        run.emit(new DefaultRow(metadata, row, decoder));
     }
 
     /** The current result ended with {@code result}; its header first, if it has columns and none went yet. */
     void end(RowMetadata metadata, CommandResult result) {
         header(metadata);
-        run.accept(result);
+        run.emit(result);
     }
 
     private void header(RowMetadata metadata) {
         if (!metadataEmitted && metadata != null && metadata.size() > 0) {
             metadataEmitted = true;
-            run.accept(metadata);
+            run.emit(metadata);
         }
     }
 }
