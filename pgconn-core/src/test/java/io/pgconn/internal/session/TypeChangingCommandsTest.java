@@ -9,7 +9,7 @@ class TypeChangingCommandsTest {
     @Test
     void noTagThatChangesTypesEndsInADigitSoRowCountTagsSkipTheLookup() {
         assertThat(TypeChangingCommands.tags()).isNotEmpty()
-                .allSatisfy(tag -> assertThat(tag.charAt(tag.length() - 1)).isNotBetween('0', '9'));
+                .allSatisfy(tag -> assertThat(Character.isDigit(tag.charAt(tag.length() - 1))).as(tag).isFalse());
     }
 
     @Test
