@@ -145,7 +145,7 @@ final class ExtendedExchange extends ExtendedRequest {
     @Override
     public FrontendMessage messages(QuerySession session) {
         this.session = session;
-        this.segments = new ResultSegments(run, session.host(), THE_STATEMENT);
+        this.segments = new ResultSegments(run::emit, session.host(), THE_STATEMENT);
         if (aborted) {
             // cancelled while held back, written only as the head inside a transaction (waitsToBeHead;
             // outside one the session withdrew it)

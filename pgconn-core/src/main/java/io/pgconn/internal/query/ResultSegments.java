@@ -4,7 +4,9 @@ import io.pgconn.PgProtocolException;
 import io.pgconn.internal.protocol.backend.DataRow;
 import io.pgconn.query.CommandResult;
 import io.pgconn.query.RowMetadata;
+import io.pgconn.query.Segment;
 
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
@@ -16,15 +18,15 @@ import java.util.function.Supplier;
  */
 final class ResultSegments {
 
-    /** The run the segments go to ({@link StatementRun#emit}: called directly, no method-reference object per exchange). */
-    private final StatementRun run;
+    /** The run's {@code emit}. */
+    private final Consumer<Segment> run;
     private final String host;
     /** Names the statement whose answer is read, for a protocol error ("the statement", "statement 2 of a script"). */
     private final Supplier<String> statement;
     private boolean metadataEmitted;
     private long rows;
 
-    ResultSegments(StatementRun run, String host, Supplier<String> statement) {
+    ResultSegments(Consumer<Segment> run, String host, Supplier<String> statement) {
         this.run = run;
         this.host = host;
         this.statement = statement;
@@ -59,19 +61,19 @@ final class ResultSegments {
         }
         header(metadata);
         rows++;
-        run.emit(new DefaultRow(metadata, row, decoder));
+        run.accept(new DefaultRow(metadata, row, decoder));
     }
 
     /** The current result ended with {@code result}; its header first, if it has columns and none went yet. */
     void end(RowMetadata metadata, CommandResult result) {
         header(metadata);
-        run.emit(result);
+        run.accept(result);
     }
 
     private void header(RowMetadata metadata) {
         if (!metadataEmitted && metadata != null && metadata.size() > 0) {
             metadataEmitted = true;
-            run.emit(metadata);
+            run.accept(metadata);
         }
     }
 }

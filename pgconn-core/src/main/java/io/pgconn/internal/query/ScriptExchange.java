@@ -106,7 +106,7 @@ final class ScriptExchange extends DrivenExchange {
     @Override
     public FrontendMessage messages(QuerySession session) {
         this.session = session;
-        this.segments = new ResultSegments(run, session.host(), () -> "statement " + (answering + 1) + " of a script");
+        this.segments = new ResultSegments(run::emit, session.host(), () -> "statement " + (answering + 1) + " of a script");
         if (aborted) {
             // cancelled while queued and written only to fail the open transaction (see ExtendedExchange)
             syncSent = true;
