@@ -1,5 +1,6 @@
 package io.pgconn.spring.boot.autoconfigure.health;
 
+import io.pgconn.JvmDnsCache;
 import io.pgconn.config.TargetSessionAttrs;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -108,11 +109,20 @@ final class NoAcceptableHostLog {
         }
     }
 
-    /** "no host satisfying target_session_attrs=read-write is up: db1:5432: read-only; db2:5432: connection refused (db2:5432)". */
+    /**
+     * "no host satisfying target_session_attrs=read-write is up: db1:5432: read-only; db2:5432: connection refused (db2:5432)".
+     * A host given by name that answers in the wrong role is named with the address its probe dialled, and the line
+     * ends, once, with the JVM DNS cache's hint ({@link JvmDnsCache.LookedUp#wrongRoleHint}): after a switchover that
+     * repointed the name, that may be its old address for up to {@code networkaddress.cache.ttl} (new user 24 F2:
+     * the WARN said "pg-rw.svc.local:5432: standby" for 25 s, with nothing to tell why).
+     */
     static String describe(List<HostView> views, TargetSessionAttrs attrs) {
-        return "no host satisfying target_session_attrs=" + attrs.libpqName() + " is up: " + views.stream()
-                .map(v -> v.host() + ": " + (v.isUp() ? v.role().label()
+        String hosts = views.stream()
+                .map(v -> v.host() + ": " + (v.isUp() ? v.role().label() + (v.lookedUp() != null ? " at " + v.lookedUp().address() : "")
                         : String.valueOf(v.error() != null ? v.error() : v.state().label())))
                 .collect(Collectors.joining("; "));
+        String hint = views.stream().filter(v -> v.isUp() && v.lookedUp() != null).findFirst()
+                .map(v -> "; HINT: " + v.lookedUp().wrongRoleHint()).orElse("");
+        return "no host satisfying target_session_attrs=" + attrs.libpqName() + " is up: " + hosts + hint;
     }
 }
