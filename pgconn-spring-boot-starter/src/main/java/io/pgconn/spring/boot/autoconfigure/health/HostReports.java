@@ -2,6 +2,7 @@ package io.pgconn.spring.boot.autoconfigure.health;
 
 import io.pgconn.ErrorMessageLines;
 import io.pgconn.HostStatus;
+import io.pgconn.JvmDnsCache;
 import io.pgconn.PgConnectionFactory;
 import io.pgconn.ServerRole;
 import io.pgconn.config.HostSpec;
@@ -52,10 +53,13 @@ final class HostReports {
         return this.view;
     }
 
-    /** The host answered in {@code role} a probe that began {@code askedAt}: up, a change of role or state logged once. */
-    void up(ServerRole role, @Nullable String version, Instant askedAt) {
+    /**
+     * The host answered in {@code role} a probe that began {@code askedAt}, on the session {@code lookedUp} tells (see
+     * {@link HostView}): up, a change of role or state logged once.
+     */
+    void up(ServerRole role, @Nullable String version, Instant askedAt, JvmDnsCache.@Nullable LookedUp lookedUp) {
         HostView before = this.view;
-        this.view = before.up(role, version == null ? "" : version, askedAt, this.clock.instant());
+        this.view = before.up(role, version == null ? "" : version, askedAt, this.clock.instant(), lookedUp);
         String change = roleChange(before, role);
         if (change != null) {
             logger.info(this.logPrefix + "host " + this.host.label() + " " + change);
