@@ -12,7 +12,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.StringJoiner;
 
 /**
  * Logs, once per host and event, that a host ended sessions the factory had handed out (WARN: the server shut
@@ -34,59 +36,79 @@ import java.util.Map;
  * and a server with {@code idle_session_timeout} below the pool's idle time would otherwise log a WARN/INFO pair
  * per expiry. {@link FailoverTracker} feeds it the factory's
  * events; its lines begin like the tracker's, {@code "pgconn [pgConnectionFactory]: "}.
+ *
+ * <p>One log is shared by the trackers {@link FailoverTrackers} makes — the auto-configured factory's, each factory
+ * bean's and each runtime factory's ({@link PgConnRuntimeFactories}) — so an event of a host is logged once however
+ * many factories lost sessions there (NEW-USER-23 F7: 23 tenant factories on the same hosts were 23 WARN lines for one
+ * switchover): the WARN names the first factory that lost one, the return line (the first probe answered after the
+ * loss, of whichever factory's monitor, or a connect of any of them) counts each factory's sessions by name
+ * ({@code "24 sessions of 4 factories lost there meanwhile (pgConnectionFactory 3, tenant-1 7, ...)"}). What each
+ * factory's health shows (its hosts, active host, failovers) stays its own. A tracker made with a public constructor
+ * (the application's own, for a factory of its own) has a log of its own.
  */
 final class HostSessionLossLog {
 
     private static final Log logger = LogFactory.getLog(HostSessionLossLog.class);
 
-    private final String prefix;
+    /** How many factories the return line names, with their counts; the rest are counted. */
+    static final int FACTORIES_NAMED = 10;
 
     private final Clock clock;
 
     /** Per host ({@code host:port}) with sessions lost since its last successful connect. */
     private final Map<String, Loss> losses = new HashMap<>();
 
-    HostSessionLossLog(String factoryName, Clock clock) {
-        this.prefix = "pgconn [" + factoryName + "]: ";
+    /**
+     * One log for the factories that share it (NEW-USER-23 F7: a switchover under 23 tenant factories on the same hosts
+     * was 23 WARN lines, r2dbc-postgresql's 1): a host's event is one WARN, by the first factory that lost a session
+     * there, and one return line counting every factory's sessions, each named.
+     */
+    HostSessionLossLog(Clock clock) {
         this.clock = clock;
     }
 
-    /** A session to {@code host} handed out earlier closed; {@code cause} null: closed by its owner. */
-    synchronized void sessionClosed(String host, Throwable cause) {
+    /** A session of {@code factory} to {@code host} handed out earlier closed; {@code cause} null: closed by its owner. */
+    synchronized void sessionClosed(String factory, String host, Throwable cause) {
         if (host == null || !isHostEvent(cause) || isSessionsOwnTimeout(cause)) {
             return;
         }
         Loss loss = this.losses.get(host);
         if (loss != null) {
-            loss.sessions++;
+            loss.lost(factory);
             return;
         }
-        this.losses.put(host, new Loss(this.clock.instant()));
-        logger.warn(this.prefix + "host " + host + " ended a session: " + reason(cause)
+        loss = new Loss(this.clock.instant());
+        loss.lost(factory);
+        this.losses.put(host, loss);
+        logger.warn(prefix(factory) + "host " + host + " ended a session: " + reason(cause)
                 + " (sessions it ends until it is seen up again are counted, not logged)");
     }
 
     /**
-     * A health probe of {@code host} that began {@code askedAt} found it up in {@code role}: a loss that began before
-     * the probe is over. A probe that began earlier proves nothing (its answer may have left just before the host
-     * ended the sessions).
+     * A health probe of {@code host} (of {@code factory}'s monitor) that began {@code askedAt} found it up in
+     * {@code role}: a loss that began before the probe is over. A probe that began earlier proves nothing (its answer
+     * may have left just before the host ended the sessions).
      */
-    synchronized void hostAnswered(String host, ServerRole role, Instant askedAt) {
+    synchronized void hostAnswered(String factory, String host, ServerRole role, Instant askedAt) {
         Loss loss = this.losses.get(host);
         if (loss != null && askedAt.isAfter(loss.since)) {
             this.losses.remove(host);
-            logger.info(this.prefix + "host " + host + " is up again (" + role.label() + "), " + since(loss) + " after it ended a session; "
-                    + lost(loss) + " there meanwhile");
+            logger.info(prefix(factory) + "host " + host + " is up again (" + role.label() + "), " + since(loss)
+                    + " after it ended a session; " + lost(loss) + " there meanwhile" + byFactory(loss));
         }
     }
 
-    /** A connect landed on {@code host}. */
-    synchronized void connectSucceeded(String host) {
+    /** A connect of {@code factory} landed on {@code host}. */
+    synchronized void connectSucceeded(String factory, String host) {
         Loss loss = host == null ? null : this.losses.remove(host);
         if (loss != null) {
-            logger.info(this.prefix + "a connect to " + host + " succeeds again, " + since(loss) + " after it ended a session; "
-                    + lost(loss) + " there meanwhile");
+            logger.info(prefix(factory) + "a connect to " + host + " succeeds again, " + since(loss)
+                    + " after it ended a session; " + lost(loss) + " there meanwhile" + byFactory(loss));
         }
+    }
+
+    private static String prefix(String factory) {
+        return "pgconn [" + factory + "]: ";
     }
 
     private String since(Loss loss) {
@@ -94,7 +116,23 @@ final class HostSessionLossLog {
     }
 
     private static String lost(Loss loss) {
-        return loss.sessions + (loss.sessions == 1 ? " session" : " sessions") + " lost";
+        int sessions = loss.sessions();
+        return sessions + (sessions == 1 ? " session" : " sessions") + (loss.byFactory.size() == 1 ? ""
+                : " of " + loss.byFactory.size() + " factories") + " lost";
+    }
+
+    /** With more than one factory: each one's count, the first {@value #FACTORIES_NAMED} by name, the rest counted. */
+    private static String byFactory(Loss loss) {
+        if (loss.byFactory.size() == 1) {
+            return "";
+        }
+        StringJoiner each = new StringJoiner(", ", " (", ")");
+        loss.byFactory.entrySet().stream().limit(FACTORIES_NAMED).forEach(e -> each.add(e.getKey() + " " + e.getValue()));
+        int more = loss.byFactory.size() - FACTORIES_NAMED;
+        if (more > 0) {
+            each.add("and " + more + " more");
+        }
+        return each.toString();
     }
 
     /**
@@ -142,10 +180,19 @@ final class HostSessionLossLog {
 
         private final Instant since;
 
-        private int sessions = 1;
+        /** Sessions lost per factory, in the order the factories first lost one. */
+        private final Map<String, Integer> byFactory = new LinkedHashMap<>();
 
         private Loss(Instant since) {
             this.since = since;
+        }
+
+        void lost(String factory) {
+            this.byFactory.merge(factory, 1, Integer::sum);
+        }
+
+        int sessions() {
+            return this.byFactory.values().stream().mapToInt(Integer::intValue).sum();
         }
     }
 }

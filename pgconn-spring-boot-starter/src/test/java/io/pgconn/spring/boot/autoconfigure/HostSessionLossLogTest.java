@@ -152,6 +152,60 @@ class HostSessionLossLogTest {
         assertThat(lines(output, "INFO")).singleElement().asString().endsWith("1 session lost there meanwhile");
     }
 
+    /**
+     * NEW-USER-23 F7: trackers that share one log (as {@link FailoverTrackers} makes them: the auto-configured factory's
+     * and every runtime factory's) log a host's event once — one WARN, by the first factory that lost a session there,
+     * whatever the others lose meanwhile — and one return line counting each factory's sessions by name; another host's
+     * event is its own. Before session 24 each tracker logged its own WARN and return line (4 and 4 here).
+     */
+    @Test
+    void trackersSharingALogLogAHostsEventOnceNamingEachFactory(CapturedOutput output) {
+        HostSessionLossLog shared = new HostSessionLossLog(this.clock);
+        FailoverTracker control = new FailoverTracker("pgConnectionFactory", this.clock, shared);
+        List<FailoverTracker> tenants = List.of(new FailoverTracker("tenant-1", this.clock, shared),
+                new FailoverTracker("tenant-2", this.clock, shared), new FailoverTracker("tenant-3", this.clock, shared));
+        control.connectionClosed(ended(DB1, 81));
+        control.connectionClosed(ended(DB1, 82));
+        int pid = 83;
+        for (FailoverTracker tenant : tenants) {
+            tenant.connectionClosed(ended(DB1, pid++));
+        }
+        tenants.get(2).connectionClosed(ended(DB1, pid++));
+        tenants.get(0).connectionClosed(ended(DB2, pid++));
+        this.clock.advance(Duration.ofMillis(450));
+        tenants.get(1).connectEnded(landed(DB1)); // ends db1's event for every factory
+        control.hostAnswered(DB1, ServerRole.STANDBY, this.clock.instant());
+
+        assertThat(lines(output, "WARN")).filteredOn(line -> line.contains(DB1)).singleElement()
+                .isEqualTo("WARN pgconn [pgConnectionFactory]: host db1:5432 ended a session: server db1:5432 reported FATAL: "
+                        + "terminating connection due to administrator command (SQLSTATE 57P01); HINT: restart (sessions it ends "
+                        + "until it is seen up again are counted, not logged)");
+        assertThat(lines(output, "WARN")).filteredOn(line -> line.contains(DB2)).singleElement().asString()
+                .startsWith("WARN pgconn [tenant-1]: host db2:5432 ended a session");
+        assertThat(lines(output, "INFO")).singleElement().isEqualTo("INFO pgconn [tenant-2]: a connect to db1:5432 succeeds "
+                + "again, 450 ms after it ended a session; 6 sessions of 4 factories lost there meanwhile (pgConnectionFactory 2, "
+                + "tenant-1 1, tenant-2 1, tenant-3 2)");
+    }
+
+    /** With many factories the return line names the first ones and counts the rest. */
+    @Test
+    void theReturnLineNamesTheFirstFactoriesAndCountsTheRest(CapturedOutput output) {
+        HostSessionLossLog shared = new HostSessionLossLog(this.clock);
+        int factories = HostSessionLossLog.FACTORIES_NAMED + 13;
+        for (int i = 1; i <= factories; i++) {
+            new FailoverTracker("tenant-" + i, this.clock, shared).connectionClosed(ended(DB1, i));
+        }
+        this.clock.advance(Duration.ofMillis(5));
+        new FailoverTracker("pgConnectionFactory", this.clock, shared).hostAnswered(DB1, ServerRole.STANDBY, this.clock.instant());
+
+        assertThat(lines(output, "WARN")).singleElement().asString().startsWith("WARN pgconn [tenant-1]: host db1:5432 ended a session");
+        assertThat(lines(output, "INFO")).singleElement().asString()
+                .startsWith("INFO pgconn [pgConnectionFactory]: host db1:5432 is up again (standby), 5 ms after it ended a session; "
+                        + factories + " sessions of " + factories + " factories lost there meanwhile (tenant-1 1, ")
+                .contains("tenant-" + HostSessionLossLog.FACTORIES_NAMED + " 1, and 13 more)")
+                .doesNotContain("tenant-" + (HostSessionLossLog.FACTORIES_NAMED + 1) + " ");
+    }
+
     /** The captured lines of {@code level} from HostSessionLossLog, as "LEVEL message". */
     private static List<String> lines(CapturedOutput output, String level) {
         return output.getAll().lines().filter(line -> line.contains(HostSessionLossLog.class.getSimpleName()) && line.contains(level))
