@@ -28,7 +28,7 @@ import java.util.function.Supplier;
  * "pgconn [pgConnectionFactory]: active host changed from db1:5432 to db2:5432 (failover 1): db1:5432 is
  * now read-only". The health monitors say why from their views; a connect only knows where it landed.
  * A host that ends sessions handed out earlier (a restart's 57P01) is logged once per event, WARN, and its
- * return INFO — the first health probe it answers after that, or else a successful connect there
+ * return INFO — the first health probe it answers after that, or else a statement that succeeds there
  * ({@link HostSessionLossLog}, user13's F5, NEW-USER-22 F5; once across the factories whose trackers
  * {@link FailoverTrackers} made, NEW-USER-23 F7); a session the client ended itself (a protocol
  * violation, an encoder's failure) is one WARN per session ({@link ClientSessionEndLog}).
@@ -104,8 +104,26 @@ public final class FailoverTracker implements PgTracer {
     public void connectEnded(ConnectEnded event) {
         if (event.error() == null && event.host() != null) {
             connectLandedOn(event.host());
-            this.sessionLosses.connectSucceeded(this.factoryName, event.host());
         }
+    }
+
+    /**
+     * Follows a statement only while its host has lost sessions not seen back ({@link HostSessionLossLog#hasLoss}: one
+     * volatile read otherwise): its success ends that loss, logged — a connect does not (NEW-USER-24 F3: a pooler
+     * accepts logins while the server is away).
+     */
+    @Override
+    public @Nullable StatementSpan statementStarted(StatementStarted event) {
+        if (event.hostSpec() == null || !this.sessionLosses.hasLoss(event.host())) {
+            return null;
+        }
+        String host = event.host();
+        Instant startedAt = this.sessionLosses.now();
+        return ended -> {
+            if (ended.outcome() == StatementOutcome.SUCCESS) {
+                this.sessionLosses.statementSucceeded(this.factoryName, host, startedAt);
+            }
+        };
     }
 
     @Override

@@ -22,8 +22,9 @@ import java.util.StringJoiner;
  * and that it is back (INFO, with how long after and how many sessions were lost meanwhile): the first pgconn health
  * probe it answers that began after the loss ({@link #hostAnswered}, in whatever role — NEW-USER-22 F5: an old primary
  * back as a healthy standby within a second was logged back 11 minutes later, "a connect ... succeeds again, 661329 ms
- * after it ended a session", when the next switchover's connects reached it), or else a successful connect there
- * ({@link #connectSucceeded}: without health nothing else tells):
+ * after it ended a session", when the next switchover's connects reached it), or else a statement of a factory's there
+ * that began after the loss and succeeded ({@link #statementSucceeded}: without health nothing else tells; not a
+ * connect, which a pooler such as PgBouncer accepts while the server behind it is away — NEW-USER-24 F3):
  * not one line per session, and not only when a health probe happened to fall into the outage (user13's F5: a
  * 0.3-s fast restart that cost 8 pooled sessions and 32 requests left no pgconn line). Only what says the host
  * ended the session counts ({@link #isHostEvent}): the server's FATAL or PANIC ({@link PgException#endsSession()}) or
@@ -55,8 +56,11 @@ final class HostSessionLossLog {
 
     private final Clock clock;
 
-    /** Per host ({@code host:port}) with sessions lost since its last successful connect. */
+    /** Per host ({@code host:port}) with sessions lost and not seen back yet. Guarded by this. */
     private final Map<String, Loss> losses = new HashMap<>();
+
+    /** How many hosts {@link #losses} holds, for {@link #hasLoss} without the lock. */
+    private volatile int ongoing;
 
     /**
      * One log for the factories that share it (NEW-USER-23 F7: a switchover under 23 tenant factories on the same hosts
@@ -80,6 +84,7 @@ final class HostSessionLossLog {
         loss = new Loss(this.clock.instant());
         loss.lost(factory);
         this.losses.put(host, loss);
+        this.ongoing = this.losses.size();
         logger.warn(prefix(factory) + "host " + host + " ended a session: " + reason(cause)
                 + " (sessions it ends until it is seen up again are counted, not logged)");
     }
@@ -93,16 +98,41 @@ final class HostSessionLossLog {
         Loss loss = this.losses.get(host);
         if (loss != null && askedAt.isAfter(loss.since)) {
             this.losses.remove(host);
+            this.ongoing = this.losses.size();
             logger.info(prefix(factory) + "host " + host + " is up again (" + role.label() + "), " + since(loss)
                     + " after it ended a session; " + lost(loss) + " there meanwhile" + byFactory(loss));
         }
     }
 
-    /** A connect of {@code factory} landed on {@code host}. */
-    synchronized void connectSucceeded(String factory, String host) {
-        Loss loss = host == null ? null : this.losses.remove(host);
-        if (loss != null) {
-            logger.info(prefix(factory) + "a connect to " + host + " succeeds again, " + since(loss)
+    /**
+     * Whether sessions to {@code host} were lost and it is not seen back yet: asked for every statement a factory
+     * starts ({@link FailoverTracker#statementStarted}), so one volatile read while no host is lost.
+     */
+    boolean hasLoss(String host) {
+        return this.ongoing > 0 && host != null && isLost(host);
+    }
+
+    private synchronized boolean isLost(String host) {
+        return this.losses.containsKey(host);
+    }
+
+    /** What statements started now are timed against (the loss's start). */
+    Instant now() {
+        return this.clock.instant();
+    }
+
+    /**
+     * A statement of {@code factory} on {@code host} that started at {@code startedAt} succeeded: a loss there that
+     * began before it is over — not a connect that landed there (NEW-USER-24 F3: behind PgBouncer the login succeeds
+     * at the pooler while the server is away, and the first query gets FATAL 08P01 "server login has been failing";
+     * ending the loss at the login logged a WARN and an INFO per pooled connect, 418 lines in 15 s).
+     */
+    synchronized void statementSucceeded(String factory, String host, Instant startedAt) {
+        Loss loss = this.losses.get(host);
+        if (loss != null && !startedAt.isBefore(loss.since)) {
+            this.losses.remove(host);
+            this.ongoing = this.losses.size();
+            logger.info(prefix(factory) + "a statement on " + host + " succeeds again, " + since(loss)
                     + " after it ended a session; " + lost(loss) + " there meanwhile" + byFactory(loss));
         }
     }

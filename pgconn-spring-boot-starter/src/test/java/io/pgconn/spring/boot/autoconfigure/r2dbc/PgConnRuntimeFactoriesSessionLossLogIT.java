@@ -115,7 +115,7 @@ class PgConnRuntimeFactoriesSessionLossLogIT {
             awaitHealth("b active, a up as standby", h -> lb.equals(h.getDetails().get("activeHost"))
                     && "up".equals(host(h, la).get("status")) && "standby".equals(host(h, la).get("role")));
             awaitCondition("the line that a is back", STEP, () -> !lines(output.getAll(), "host " + la + " is up again").isEmpty()
-                    || !lines(output.getAll(), "a connect to " + la + " succeeds again").isEmpty());
+                    || !lines(output.getAll(), "a statement on " + la + " succeeds again").isEmpty());
             awaitCondition("every factory's sessions on a gone", STEP, () -> control.openConnections() <= CONTROL_SESSIONS
                     && tenants.stream().allMatch(tenant -> tenant.openConnections() == 0));
 
@@ -123,7 +123,7 @@ class PgConnRuntimeFactoriesSessionLossLogIT {
             assertThat(lines(log, "host " + la + " ended a session")).as("one WARN for a's event, not one per factory")
                     .singleElement().satisfies(line -> assertThat(line).contains("WARN").contains("(SQLSTATE 57P01)"));
             List<String> back = new ArrayList<>(lines(log, "host " + la + " is up again"));
-            back.addAll(lines(log, "a connect to " + la + " succeeds again"));
+            back.addAll(lines(log, "a statement on " + la + " succeeds again"));
             assertThat(back).as("one return line for a, every factory's sessions counted by name").singleElement()
                     .satisfies(line -> {
                         assertThat(line).contains("INFO").contains((CONTROL_SESSIONS + TENANTS) + " sessions of "
