@@ -42,8 +42,8 @@ import java.util.StringJoiner;
  * bean's and each runtime factory's ({@link PgConnRuntimeFactories}) — so an event of a host is logged once however
  * many factories lost sessions there (NEW-USER-23 F7: 23 tenant factories on the same hosts were 23 WARN lines for one
  * switchover): the WARN names the first factory that lost one, the return line (the first probe answered after the
- * loss, of whichever factory's monitor, or a connect of any of them) counts each factory's sessions by name
- * ({@code "24 sessions of 4 factories lost there meanwhile (pgConnectionFactory 3, tenant-1 7, ...)"}). What each
+ * loss, of whichever factory's monitor, or a statement of any of them that succeeds there) counts each factory's
+ * sessions by name ({@code "24 sessions of 4 factories lost there meanwhile (pgConnectionFactory 3, tenant-1 7, ...)"}). What each
  * factory's health shows (its hosts, active host, failovers) stays its own. A tracker made with a public constructor
  * (the application's own, for a factory of its own) has a log of its own.
  */
