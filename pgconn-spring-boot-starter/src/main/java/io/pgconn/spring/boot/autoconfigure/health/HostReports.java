@@ -71,13 +71,15 @@ final class HostReports {
     /**
      * A new login refused for want of a free slot (53300), or left unanswered while the open probe session answers
      * (a pooler's login queue): {@code full} with {@code reason}, in the role
-     * {@code answered} (the open probe session's answer; {@code null}: the last known role), logged once per change
+     * {@code answered} (the open probe session's answer; {@code null}: the last known role, never counted as an answer
+     * as primary for a split brain, {@link HostView#fullWithoutAnswer}), logged once per change
      * and told to the application's factory ({@code reportHostFull}: its pools keep their sessions).
      * {@code nextCheckAt}: when the next login comes, put off past the next probes ({@link HostView}), or {@code null}.
      */
     void full(String reason, Throwable cause, @Nullable ServerRole answered, @Nullable Instant nextCheckAt) {
         HostView before = this.view;
-        this.view = before.full(reason, answered != null ? answered : before.role(), this.clock.instant(), nextCheckAt);
+        this.view = answered != null ? before.full(reason, answered, this.clock.instant(), nextCheckAt)
+                : before.fullWithoutAnswer(reason, this.clock.instant(), nextCheckAt); // no role answered: R24-5
         if (before.state() != HostStatus.State.FULL || !reason.equals(before.error())) {
             logger.info(this.logPrefix + "host " + this.host.label() + " takes no new connections: "
                     + logged(reason, cause.getMessage()) + "; the sessions open to it keep working");

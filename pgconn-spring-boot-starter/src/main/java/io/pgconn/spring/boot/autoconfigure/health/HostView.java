@@ -24,12 +24,13 @@ import java.time.Instant;
  * @param askedAt       when the probe whose answer shows the host up began (its answer says the host was there after
  *                      that moment: {@code HostSessionLossLog}); {@code null} unless up
  * @param primarySince  when the host's current run of answers as primary began (the first such answer's
- *                      {@code checkedAt}), kept while it answers as primary, up or full; {@code null} otherwise — a
- *                      split brain counts two primaries only once each answered after the other became one
- *                      ({@link SplitBrainWarning})
+ *                      {@code checkedAt}), kept while it answers as primary, up or full; {@code null} otherwise —
+ *                      also for a full host whose role nothing answered (no open probe session, its new login
+ *                      refused: the role shown is the last known one, REVIEW-24 R24-5) — a split brain counts two
+ *                      primaries only once each answered after the other became one ({@link SplitBrainWarning})
  * @param lookedUp      the host's name and the address its probe session was dialled on, when the host is a name
  *                      (the JVM's DNS cache chose it: {@link NoAcceptableHostLog} names it, new user 24 F2); {@code null}
- *                      for an IP address or a socket, and unless the host answers
+ *                      for an IP address or a socket, and unless the host answers on a probe session
  */
 record HostView(String host, HostStatus.State state, ServerRole role, @Nullable Instant checkedAt, @Nullable String error,
                 @Nullable String serverVersion, @Nullable Instant nextCheckAt, @Nullable Instant askedAt,
@@ -73,6 +74,17 @@ record HostView(String host, HostStatus.State state, ServerRole role, @Nullable 
     HostView full(String error, ServerRole role, Instant at, @Nullable Instant nextCheckAt) {
         return new HostView(this.host, HostStatus.State.FULL, role, at, error, this.serverVersion, nextCheckAt, null,
                 primarySince(role, at), this.lookedUp);
+    }
+
+    /**
+     * Refused a new login for want of a free slot with no open session to ask its role (REVIEW-24 R24-5): full in the
+     * last known role, but with no {@code primarySince} — nothing answered as primary, so a split brain does not count
+     * it (an old primary back as a busy standby at {@code max_connections} kept "answering as primary" on its last
+     * role, and the WARN "2 hosts answer as primary" went out and stayed while it was full).
+     */
+    HostView fullWithoutAnswer(String error, Instant at, @Nullable Instant nextCheckAt) {
+        return new HostView(this.host, HostStatus.State.FULL, this.role, at, error, this.serverVersion, nextCheckAt, null, null,
+                null);
     }
 
     /** This view's {@code primarySince} carried on by an answer in {@code role} at {@code at}. */
