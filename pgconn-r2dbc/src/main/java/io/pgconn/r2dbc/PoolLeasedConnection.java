@@ -39,9 +39,10 @@ final class PoolLeasedConnection implements Connection, Wrapped<Connection> {
     private final Release release;
     private final Cleaner.Cleanable unreachable;
 
-    PoolLeasedConnection(Connection pooled) {
+    /** {@code afterRelease}: run when the release ended, either way (the pool may have the session idle then). */
+    PoolLeasedConnection(Connection pooled, Runnable afterRelease) {
         this.pooled = pooled;
-        this.release = new Release(pooled, System.nanoTime());
+        this.release = new Release(pooled, System.nanoTime(), afterRelease);
         this.unreachable = UNREACHABLE.register(this, release);
     }
 
@@ -64,14 +65,16 @@ final class PoolLeasedConnection implements Connection, Wrapped<Connection> {
     private static final class Release implements Runnable {
         private final Connection pooled;
         private final long lentAtNanos;
+        private final Runnable afterRelease;
         private final AtomicBoolean begun = new AtomicBoolean();
         private final Sinks.Empty<Void> released = Sinks.empty();
         /** The borrower's {@code close()} was subscribed: the release is not a leak. */
         private volatile boolean byBorrower;
 
-        Release(Connection pooled, long lentAtNanos) {
+        Release(Connection pooled, long lentAtNanos, Runnable afterRelease) {
             this.pooled = pooled;
             this.lentAtNanos = lentAtNanos;
+            this.afterRelease = afterRelease;
         }
 
         @Override
@@ -84,7 +87,13 @@ final class PoolLeasedConnection implements Connection, Wrapped<Connection> {
                             + " garbage collector: close every connection taken from the pool (a timeout or a cancel that"
                             + " dropped it while it was handed over ends so too; docs/r2dbc.md §4)");
                 }
-                Mono.defer(() -> Mono.from(pooled.close())).subscribe(null, released::tryEmitError, released::tryEmitEmpty);
+                Mono.defer(() -> Mono.from(pooled.close())).subscribe(null, error -> {
+                    released.tryEmitError(error);
+                    afterRelease.run();
+                }, () -> {
+                    released.tryEmitEmpty();
+                    afterRelease.run();
+                });
             }
         }
     }
