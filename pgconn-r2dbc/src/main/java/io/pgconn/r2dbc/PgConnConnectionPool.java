@@ -100,12 +100,13 @@ public class PgConnConnectionPool extends ConnectionPool {
 
     /**
      * {@code acquire}, acquired again when a connect at a full server gave the borrower back to the queue, while more
-     * than twice the pool's login spacing is left of its wait; else it fails with the server's refusal (53300).
+     * than twice the pool's login spacing is left of its wait (while any is left when a session was idle then); else it
+     * fails with the server's refusal (53300).
      */
     private Mono<Connection> handingBack(Mono<Connection> acquire, long deadlineNanos) {
         return acquire.onErrorResume(PoolHandBack.class, handBack -> {
             long leftNanos = deadlineNanos - System.nanoTime();
-            if (leftNanos < 2 * PgConnPoolCreateRetry.MAX_BACKOFF.toNanos()) {
+            if (leftNanos <= 0 || (!handBack.sessionIdle() && leftNanos < 2 * PgConnPoolCreateRetry.MAX_BACKOFF.toNanos())) {
                 return Mono.error(handBack.getCause());
             }
             return handingBack(acquiredAgain(leftNanos), deadlineNanos);

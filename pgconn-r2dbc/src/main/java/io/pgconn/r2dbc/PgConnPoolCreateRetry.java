@@ -193,7 +193,7 @@ public final class PgConnPoolCreateRetry implements ConnectionFactory, Wrapped<C
         if (refusedNow && borrower != null) {
             // the pool's next login no sooner than a spacing after this refusal
             nextLoginNanos.accumulateAndGet(now + spacing, (next, earliest) -> next - earliest < 0 ? earliest : next);
-            return Mono.error(new PoolHandBack(refusal));
+            return Mono.error(new PoolHandBack(refusal, false));
         }
         Mono<Boolean> sessionIdle = borrower == null ? Mono.never() : borrower.sessions().nextIdle().thenReturn(true);
         long turn;
@@ -207,7 +207,7 @@ public final class PgConnPoolCreateRetry implements ConnectionFactory, Wrapped<C
                     return Mono.error(refusal);
                 }
                 return Mono.firstWithSignal(Mono.delay(Duration.ofNanos(left)).thenReturn(false), sessionIdle)
-                        .flatMap(idle -> Mono.error(idle ? new PoolHandBack(refusal) : refusal));
+                        .flatMap(idle -> Mono.error(idle ? new PoolHandBack(refusal, true) : refusal));
             }
             if (nextLoginNanos.compareAndSet(next, turn + spacing)) {
                 break;
@@ -215,7 +215,7 @@ public final class PgConnPoolCreateRetry implements ConnectionFactory, Wrapped<C
         }
         return Mono.firstWithSignal(Mono.delay(Duration.ofNanos(turn - now)).thenReturn(false), sessionIdle)
                 .flatMap(idle -> idle || (borrower != null && borrower.sessions().idleUnclaimed())
-                        ? Mono.error(new PoolHandBack(refusal))
+                        ? Mono.error(new PoolHandBack(refusal, true))
                         : attempt(deadlineNanos, FIRST_BACKOFF, borrower));
     }
 

@@ -12,8 +12,17 @@ final class PoolHandBack extends RuntimeException {
 
     private static final long serialVersionUID = 1L;
 
-    PoolHandBack(Throwable refusal) {
-        super("a connect refused at a full server gave its borrower back to the pool's queue", refusal, false, false);
+    private final boolean sessionIdle;
+
+    /** {@code sessionIdle}: given back because the pool has a session idle (not after a refusal of its own). */
+    PoolHandBack(Throwable refusal, boolean sessionIdle) {
+        super("a connect at a full server gave its borrower back to the pool's queue", refusal, false, false);
+        this.sessionIdle = sessionIdle;
+    }
+
+    /** Whether the pool had a session idle with no other borrower waiting when the borrower was given back. */
+    boolean sessionIdle() {
+        return sessionIdle;
     }
 
     /**
