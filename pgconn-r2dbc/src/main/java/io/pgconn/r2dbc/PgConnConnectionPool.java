@@ -17,7 +17,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
 
@@ -90,12 +89,19 @@ public class PgConnConnectionPool extends ConnectionPool {
 
     @Override
     public Mono<Connection> create() {
-        Mono<Connection> acquire = this.wholeWait == null ? super.create() : Mono.defer(() -> {
+        if (this.wholeWait == null) {
+            return guarded(super.create()).onErrorMap(R2dbcTimeoutException.class, this::explained);
+        }
+        return Mono.defer(() -> {
             long deadlineNanos = System.nanoTime() + this.wholeWait.toNanos();
-            return handingBack(super.create(), deadlineNanos)
+            return handingBack(guarded(super.create()), deadlineNanos)
                     .contextWrite(Context.of(PoolHandBack.Borrower.KEY, new PoolHandBack.Borrower(deadlineNanos, this.sessions)));
-        });
-        return new PoolLateCancelGuard(acquire, this.sessions::released).onErrorMap(R2dbcTimeoutException.class, this::explained);
+        }).onErrorMap(R2dbcTimeoutException.class, this::explained);
+    }
+
+    /** r2dbc-pool's acquire {@code acquire}, its late cancel guarded and its connection lent as a lease. */
+    private Mono<Connection> guarded(Mono<Connection> acquire) {
+        return new PoolLateCancelGuard(acquire, this.sessions::released);
     }
 
     /**
@@ -114,18 +120,20 @@ public class PgConnConnectionPool extends ConnectionPool {
     }
 
     /**
-     * r2dbc-pool's acquire once more, within what is left of the borrower's wait: its own {@code maxAcquireTime} would
-     * start anew. A connection r2dbc-pool hands over as that wait ends is released, as r2dbc-pool's own timeout does.
+     * r2dbc-pool's acquire once more, guarded as the first, within what is left of the borrower's wait (r2dbc-pool's own
+     * {@code maxAcquireTime} would start anew). The bound sits outside the guard (REVIEW-24 R24-7): a timer that fires
+     * while the connection is handed over either cancels before the guard lent it (r2dbc-pool then releases what it was
+     * delivering, never lent) or drops the lease, which is closed here — one release, with its clean-up; r2dbc-pool's
+     * own timeout's drops (its {@code PooledConnection}s) are not this hook's.
      */
     private Mono<Connection> acquiredAgain(long leftNanos) {
-        AtomicBoolean expired = new AtomicBoolean();
         Consumer<Object> releaseDropped = dropped -> {
-            if (expired.get() && dropped instanceof Connection connection) {
-                Mono.from(connection.close()).subscribe(null, error -> { });
+            if (dropped instanceof PoolLeasedConnection lease) {
+                Mono.from(lease.close()).subscribe(null, error -> { });
             }
         };
-        return super.create()
-                .timeout(Mono.delay(Duration.ofNanos(leftNanos)).doOnNext(tick -> expired.set(true)))
+        return guarded(super.create())
+                .timeout(Mono.delay(Duration.ofNanos(leftNanos)))
                 .contextWrite(context -> context.put(DROPPED_HOOK, releaseDropped))
                 .onErrorMap(TimeoutException.class, timeout -> new R2dbcTimeoutException(
                         "Connection acquisition timed out after " + this.wholeWait.toMillis() + "ms", timeout));

@@ -55,6 +55,8 @@ public final class PgConnPoolCreateRetry implements ConnectionFactory, Wrapped<C
 
     static final Duration FIRST_BACKOFF = Duration.ofMillis(25);
     static final Duration MAX_BACKOFF = Duration.ofMillis(250);
+    /** A granted connect begins within milliseconds (reactor-pool subscribes it on its allocation thread). */
+    static final Duration GRANT_UNUSED_AFTER = Duration.ofSeconds(1);
 
     private final ConnectionFactory factory;
     private final Duration deadline;
@@ -64,8 +66,13 @@ public final class PgConnPoolCreateRetry implements ConnectionFactory, Wrapped<C
     private final AtomicLong nextLoginNanos = new AtomicLong(System.nanoTime());
     /** This pool's connects under way (waiting for a turn or logging in). */
     private final AtomicInteger creating = new AtomicInteger();
-    /** While the server has no free slot: a connect was granted by the pool's allocation and has not begun yet. */
-    private final AtomicBoolean granted = new AtomicBoolean();
+    /**
+     * While the server has no free slot: when the pool's allocation granted a connect that has not begun yet
+     * ({@link System#nanoTime}; 0: none). A grant not begun within {@link #GRANT_UNUSED_AFTER} is taken as unused (its
+     * borrower went away): reactor-pool gives an unused grant back through {@code returnPermits}, which it also calls at
+     * every destroyed session, so the strategy cannot tell the two apart there (REVIEW-24 R24-7).
+     */
+    private final AtomicLong grantedAtNanos = new AtomicLong();
 
     private PgConnPoolCreateRetry(ConnectionFactory factory, Duration deadline) {
         this.factory = factory;
@@ -114,21 +121,29 @@ public final class PgConnPoolCreateRetry implements ConnectionFactory, Wrapped<C
      * under way, or was granted and not yet begun (reactor-pool subscribes a granted connect on another thread).
      */
     boolean holdsGrowth() {
-        return lastRefusal != null && (creating.get() > 0 || granted.get());
+        return lastRefusal != null && (creating.get() > 0 || grantPending(grantedAtNanos.get()));
+    }
+
+    private static boolean grantPending(long grantedAt) {
+        return grantedAt != 0 && System.nanoTime() - grantedAt < GRANT_UNUSED_AFTER.toNanos();
     }
 
     /**
      * For the pool's allocation, while the server has no free slot ({@link #atAFullServer}): whether it may start one
-     * connect now (none under way or granted), which is then counted as granted until it begins or its permit comes back
-     * ({@link #grantEnded}).
+     * connect now (none under way or granted), which is then counted as granted until it begins, or for
+     * {@link #GRANT_UNUSED_AFTER} if it never does.
      */
     boolean grantOneAtAFullServer() {
-        return creating.get() == 0 && granted.compareAndSet(false, true);
+        if (creating.get() > 0) {
+            return false;
+        }
+        long grantedAt = grantedAtNanos.get();
+        return !grantPending(grantedAt) && grantedAtNanos.compareAndSet(grantedAt, Math.max(1, System.nanoTime()));
     }
 
-    /** A granted connect began, or its permit came back unused: the pool may grant again. */
-    void grantEnded() {
-        granted.set(false);
+    /** The allocation's grant at a full server came to nothing (the pool had no permit left): the pool may grant again. */
+    void grantUnused() {
+        grantedAtNanos.set(0);
     }
 
     /** Whether the server had no free slot at this pool's last connect. */
@@ -146,7 +161,7 @@ public final class PgConnPoolCreateRetry implements ConnectionFactory, Wrapped<C
                 deadlineNanos = borrower.deadlineNanos();
             }
             creating.incrementAndGet();
-            grantEnded();
+            grantedAtNanos.set(0); // a granted connect began
             AtomicBoolean ended = new AtomicBoolean();
             // counted off before the outcome goes on: a borrower given back acquires again at once, and the pool's
             // allocation must see this connect ended then, or it holds its growth with nothing under way

@@ -39,7 +39,7 @@ final class PoolGrowthAtAFullServer implements AllocationStrategy {
         }
         int permits = sized.getPermits(1);
         if (permits <= 0) {
-            creates.grantEnded();
+            creates.grantUnused();
             return 0;
         }
         if (permits > 1) {
@@ -65,8 +65,7 @@ final class PoolGrowthAtAFullServer implements AllocationStrategy {
 
     @Override
     public void returnPermits(int returned) {
-        sized.returnPermits(returned);
-        creates.grantEnded(); // a granted connect that did not begin (its borrower gone) holds nothing
+        sized.returnPermits(returned); // also at every destroy: a grant that never began expires instead
     }
 
     @Override

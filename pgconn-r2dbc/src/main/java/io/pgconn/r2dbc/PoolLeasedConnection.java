@@ -22,8 +22,12 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * {@code close()}, with its clean-up ({@code preRelease()}) — runs once: begun by the borrower's {@code close()}, or,
  * when the borrower let go of the connection without closing it (nothing refers to this object any more: a
  * {@code timeout} that dropped it while it was handed over, a chain cancelled before its close), by a {@link Cleaner}
- * once the garbage collector found it unreachable. A {@code close()} after the release began releases nothing again: it
- * completes when that release ended. The release runs to its end also when the subscriber of {@code close()} cancels
+ * once the garbage collector found it unreachable — which it is not while the connection's own work still refers to it:
+ * a read left pending (a dropped {@code toIterable()} iterator, a subscriber that stopped requesting) holds its
+ * subscriber chain, and a chain built over the lease ({@code usingWhen}, a lambda that captured it) holds the lease, so
+ * such a lease keeps its session until the read is cancelled or ends. A {@code close()} after the release began
+ * releases nothing again: it completes when that release ended. The release runs to its end also when the subscriber
+ * of {@code close()} cancels
  * (before, a cancelled close stopped the clean-up halfway and the pool never got the connection back). Everything else
  * is the pooled connection's; {@link #unwrap()} is what the pooled connection unwraps to (the driver's connection, or a
  * proxy under the pool), so the levels of {@code Wrapped} are r2dbc-pool's.
@@ -32,8 +36,16 @@ final class PoolLeasedConnection implements Connection, Wrapped<Connection> {
 
     private static final System.Logger LOG = System.getLogger(PoolLeasedConnection.class.getName());
 
-    /** One daemon thread for every pool's unreachable leases: it only begins their releases. */
-    private static final Cleaner UNREACHABLE = Cleaner.create(task -> new Thread(task, "pgconn-pool-lease-cleaner"));
+    /**
+     * One daemon thread for every pool's unreachable leases: it only begins their releases. It holds no context class
+     * loader and inherits no thread locals from the thread that happened to load this class (REVIEW-24 R24-3: it pinned
+     * that thread's loader, a web application's on a redeploy).
+     */
+    private static final Cleaner UNREACHABLE = Cleaner.create(task -> {
+        Thread thread = new Thread(null, task, "pgconn-pool-lease-cleaner", 0, false);
+        thread.setContextClassLoader(null);
+        return thread;
+    });
 
     private final Connection pooled;
     private final Release release;

@@ -63,8 +63,6 @@ class PgConnPoolsConnectionLimitIT {
                 pool.disposeLater().block(STEP);
             }
             long elapsedMillis = Duration.ofNanos(System.nanoTime() - started).toMillis();
-            System.out.printf("%d requests in %d ms, %d failed, %d refused logins%n", BORROWERS * REQUESTS_EACH, elapsedMillis,
-                    failures.size(), connects.failed());
             assertThat(failures).as("requests failed at the database's connection limit").isEmpty();
             assertThat(connects.started() - connects.failed()).as("sessions opened: the limit's").isEqualTo(LIMIT);
             // the first wave (the pool's connects under way before the first refusal came back: at most MAX_SIZE), then

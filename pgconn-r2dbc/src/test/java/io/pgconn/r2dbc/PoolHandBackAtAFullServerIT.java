@@ -28,8 +28,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  * maxAcquireTime} late). Now a refused connect gives its borrower back to the pool's queue at once, where the next
  * released session serves it, and only the one connect the pool starts next waits for the pool's login turn: no acquire
  * waits anywhere near {@code maxAcquireTime}, none fails, and the refused logins stay paced (at most the first wave, then
- * one per 250 ms for the pool). Seen failing on the old code (e551776e): 2 of 60 failed with acquireRetry 0; the
- * slowest acquire took 5.3 s with acquireRetry 1 (23 refused logins in ~5.8 s each; now 9 in 1.6 s).
+ * one per 250 ms for the pool). Seen failing on the old code (e551776e) with a 6-s {@code maxAcquireTime}: 2 of 60 failed
+ * with acquireRetry 0; the slowest acquire took 5.3 s with acquireRetry 1 (23 refused logins in ~5.8 s each; now 9 in
+ * 1.6 s, the slowest acquire 0.43 s). The wait is 60 s here so that the bound on the slowest acquire is no timing: the
+ * old behaviour waits ~59.5 s (REVIEW-24 R24-8).
  */
 class PoolHandBackAtAFullServerIT {
 
@@ -37,8 +39,9 @@ class PoolHandBackAtAFullServerIT {
     private static final int MAX_SIZE = 4;
     private static final int BORROWERS = 6;
     private static final int REQUESTS_EACH = 10;
-    private static final Duration MAX_ACQUIRE = Duration.ofSeconds(6);
-    private static final Duration STEP = Duration.ofSeconds(60);
+    /** Long, so that the old behaviour's wait (~this less 0.5 s) is far from any bound a loaded machine could pass. */
+    private static final Duration MAX_ACQUIRE = Duration.ofSeconds(60);
+    private static final Duration STEP = Duration.ofSeconds(180);
 
     @RegisterExtension
     static final PgClusterExtension PG = R2dbcTestServer.builder("r2dbc-pool-hand-back", 0)
@@ -80,15 +83,13 @@ class PoolHandBackAtAFullServerIT {
                 pool.disposeLater().block(STEP);
             }
             long elapsedMillis = Duration.ofNanos(System.nanoTime() - started).toMillis();
-            System.out.printf("acquireRetry %d: %d requests in %d ms, %d failed, slowest acquire %d ms, %d refused logins%n",
-                    acquireRetry, BORROWERS * REQUESTS_EACH, elapsedMillis, failures.size(),
-                    Duration.ofNanos(slowestAcquireNanos.get()).toMillis(), connects.failed());
             assertThat(failures).as("requests failed at the role's connection limit, acquireRetry " + acquireRetry)
                     .isEmpty();
-            // a borrower served by a released session waits for the others' 50-ms statements, not for a connect that waits
-            // for a server slot until its deadline (~maxAcquireTime - 0.5 s on the old code)
+            // a borrower served by a released session waits for the others' 50-ms statements (well under a second), not
+            // for a connect that waits for a server slot until its deadline (~59.5 s on the old code): half of it is a
+            // bound no loaded machine reaches, and the old behaviour always does
             assertThat(Duration.ofNanos(slowestAcquireNanos.get())).as("the slowest acquire, acquireRetry " + acquireRetry)
-                    .isLessThan(MAX_ACQUIRE.dividedBy(3));
+                    .isLessThan(MAX_ACQUIRE.dividedBy(2));
             assertThat(connects.started() - connects.failed()).as("sessions opened: the limit's").isEqualTo(LIMIT);
             // the first wave (the connects under way before the first refusal came back: at most MAX_SIZE), then one login
             // per 250 ms for the whole pool while the server refuses and a borrower waits with no session to take
