@@ -10,7 +10,6 @@ import io.r2dbc.pool.PoolMetrics;
 import io.r2dbc.spi.Connection;
 import io.r2dbc.spi.R2dbcTimeoutException;
 import reactor.core.publisher.Mono;
-
 import reactor.util.context.Context;
 
 import java.time.Duration;
