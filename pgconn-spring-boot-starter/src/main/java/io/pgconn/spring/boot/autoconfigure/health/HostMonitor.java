@@ -8,6 +8,7 @@ import io.pgconn.PgErrors;
 import io.pgconn.PgException;
 import io.pgconn.ServerRole;
 import io.pgconn.config.HostSpec;
+import io.pgconn.config.TargetSessionAttrs;
 import io.pgconn.spring.boot.autoconfigure.PgConnAutoConfiguration;
 import io.pgconn.spring.boot.autoconfigure.health.ProbeLogin.Answer;
 import org.jspecify.annotations.Nullable;
@@ -18,6 +19,7 @@ import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
 /**
@@ -43,6 +45,19 @@ import java.util.function.Consumer;
  * later — also when no session is open (none yet, or it failed too): not at every probe, each refused login being a
  * fork on the full server (REVIEW-18 L8) — and the application's factory is told {@code reportHostFull}, on which no
  * pool evicts (F1).
+ *
+ * <p>While no configured host answers in a role the factory's {@code target_session_attrs} accepts, a probe session
+ * that answers in another role is replaced by a new login at every probe, not a relogin interval later: the host may
+ * be a name (a Kubernetes Service, a DNS name) or a virtual IP the operator has moved to the new primary while the
+ * probe session stays on the old address — now a standby — and answers for the label (NEW-USER-24 F1: health
+ * {@code DOWN} ~11 s, 7.6 s of them while the application's new connects already wrote to the new primary). A new
+ * login goes where a {@code connect()} goes now (core resolves the name again; the JVM's DNS cache applies, as to the
+ * application's connects). Decision over comparing the probe session's address with the name's current look-up: a
+ * virtual IP or a TCP load balancer (a Service's cluster IP, HAProxy, a cloud load balancer) keeps its address while
+ * the server behind it changes, and only a login tells. Cost: one login per probe per host answering in a wrong role,
+ * only while no host qualifies (health is {@code DOWN} then) — the price of a host that is down, whose every probe is
+ * a login too; none while one qualifies. Also with {@code relogin-interval} 0 (otherwise the label stayed a standby
+ * for as long as the probe session lived).
  */
 final class HostMonitor {
 
@@ -77,6 +92,12 @@ final class HostMonitor {
     /** What the probes found, shown, logged and told to the application's factory. */
     private final HostReports reports;
 
+    /** The application factory's {@code target_session_attrs}: a role it does not accept may be a moved label's. */
+    private final TargetSessionAttrs target;
+
+    /** Whether no configured host answers in a role {@link #target} accepts now (the monitors' {@link HostViews}). */
+    private final BooleanSupplier noAcceptableHost;
+
     private volatile boolean closed;
 
     /** When the running probe began (one at a time: {@link #probing}); an answer to it shows the host there since. */
@@ -105,6 +126,17 @@ final class HostMonitor {
     HostMonitor(HostSpec host, PgConnectionFactory monitorFactory, PgConnectionFactory applicationFactory,
             Duration interval, Duration probeTimeout, Clock clock, Consumer<HostView> published,
             boolean closeWhenUnresponsive, Duration reloginInterval, String factoryName) {
+        this(host, monitorFactory, applicationFactory, interval, probeTimeout, clock, published, closeWhenUnresponsive,
+                reloginInterval, factoryName, () -> false);
+    }
+
+    /**
+     * {@code noAcceptableHost}: whether no configured host answers in a role the factory's {@code target_session_attrs}
+     * accepts now; while it says so, a probe session answering in another role is replaced at every probe.
+     */
+    HostMonitor(HostSpec host, PgConnectionFactory monitorFactory, PgConnectionFactory applicationFactory,
+            Duration interval, Duration probeTimeout, Clock clock, Consumer<HostView> published,
+            boolean closeWhenUnresponsive, Duration reloginInterval, String factoryName, BooleanSupplier noAcceptableHost) {
         this.host = host;
         this.login = new ProbeLogin(host, monitorFactory, applicationFactory.config(), probeTimeout);
         this.backoff = new RefusedLoginBackoff(interval, clock);
@@ -113,6 +145,8 @@ final class HostMonitor {
         this.clock = clock;
         this.reloginInterval = reloginInterval;
         this.reports = new HostReports(host, applicationFactory, clock, published, factoryName);
+        this.target = applicationFactory.config().targetSessionAttrs();
+        this.noAcceptableHost = noAcceptableHost;
     }
 
     HostView view() {
@@ -141,7 +175,7 @@ final class HostMonitor {
                 loggedIn(answer, failure);
                 return null;
             });
-        } else if (dueForLogin()) {
+        } else if (dueForLogin() || inAnotherRoleWhileNoHostQualifies()) {
             probed = relogin(current);
         } else {
             probed = ask(current).handle((role, failure) -> {
@@ -240,6 +274,16 @@ final class HostMonitor {
         Instant since = this.connectedAt;
         return !this.reloginInterval.isZero() && since != null
                 && !this.clock.instant().isBefore(since.plus(this.reloginInterval));
+    }
+
+    /**
+     * Whether the open probe session last answered, up, in a role the target does not accept while no configured host
+     * answers in one it accepts: the host may be a name or address moved to another server, which only a new login
+     * reaches (class javadoc).
+     */
+    private boolean inAnotherRoleWhileNoHostQualifies() {
+        HostView view = this.reports.view();
+        return view.isUp() && !this.target.accepts(view.role(), true) && this.noAcceptableHost.getAsBoolean();
     }
 
     /** Takes a new probe session, closing the one it replaces (not awaited); closes it instead once the monitor is closed. */
