@@ -1,5 +1,6 @@
 package io.pgconn.spring.boot.autoconfigure.health;
 
+import io.pgconn.HostStatus;
 import io.pgconn.PgConnection;
 import io.pgconn.PgConnectionFactory;
 import io.pgconn.ServerRole;
@@ -11,6 +12,7 @@ import org.junit.jupiter.api.Test;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,11 +24,12 @@ import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.when;
 
 /**
- * A probe session that answers in a role the target does not accept while no host qualifies is replaced at every
- * probe (NEW-USER-24 F1: a name moved to the new primary, the probe session still on the old address, now a
- * standby): the label is seen a primary at the first probe after it serves one, at the cost of one login per probe
- * meanwhile — and none while a host qualifies. The login's factory is a stand-in: each new session answers the role
- * the label's server has at that moment.
+ * A probe session that answers in a role the target does not accept while no host qualifies is replaced before its
+ * relogin interval (NEW-USER-24 F1: a name moved to the new primary, the probe session still on the old address, now
+ * a standby): at once when the application's own connects found the label in an accepted role, else backed off from
+ * one probe interval up to the relogin interval (REVIEW-24 R24-9: not one login per probe through a long outage) —
+ * and never while a host qualifies. Driven probe by probe on a settable clock, one probe interval apart; each new
+ * session answers the role the label's server has at that moment.
  */
 class HostMonitorMovedHostTest {
 
@@ -37,12 +40,35 @@ class HostMonitorMovedHostTest {
     /** What a new login to the label reaches now; an open session keeps the role of the server it reached. */
     private volatile ServerRole labelServer = ServerRole.STANDBY;
 
+    /** What the application factory's host memory holds for the label (its own connects, between probes). */
+    private volatile HostStatus memory;
+
     private final List<PgConnection> sessions = new ArrayList<>();
+
+    private Instant now = Instant.parse("2026-12-06T20:00:00Z");
+
+    private final Clock clock = new Clock() {
+        @Override
+        public Instant instant() {
+            return HostMonitorMovedHostTest.this.now;
+        }
+
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            return this;
+        }
+    };
 
     private HostMonitor monitor(Duration reloginInterval, boolean noAcceptableHost) {
         PgConnectionFactory application = mock(PgConnectionFactory.class);
         when(application.config()).thenReturn(ConnConfig.builder().hosts(HOST).user("app").password("Secret-pw")
                 .targetSessionAttrs(TargetSessionAttrs.READ_WRITE).build());
+        when(application.hostStatus(HOST.label())).thenAnswer(invocation -> this.memory);
         PgConnectionFactory monitorFactory = mock(PgConnectionFactory.class);
         when(monitorFactory.connect(any(ConnConfig.class))).thenAnswer(invocation -> {
             ServerRole role = this.labelServer;
@@ -53,38 +79,58 @@ class HostMonitorMovedHostTest {
             this.sessions.add(session);
             return CompletableFuture.completedFuture(session);
         });
-        return new HostMonitor(HOST, monitorFactory, application, INTERVAL, Duration.ofSeconds(1),
-                Clock.fixed(Instant.parse("2026-12-06T20:00:00Z"), ZoneOffset.UTC), view -> { }, true, reloginInterval,
-                "pgConnectionFactory", () -> noAcceptableHost);
+        return new HostMonitor(HOST, monitorFactory, application, INTERVAL, Duration.ofSeconds(1), this.clock,
+                view -> { }, true, reloginInterval, "pgConnectionFactory", () -> noAcceptableHost);
     }
 
     @Test
-    void whileNoHostQualifiesAStandbyAnswerIsFollowedByANewLoginAtEveryProbe() {
-        HostMonitor monitor = monitor(Duration.ofSeconds(60), true);
-        probe(monitor, 3);
+    void whileNoHostQualifiesTheStandbyIsLoggedInToAgainBackedOffNotAtEveryProbe() {
+        HostMonitor monitor = monitor(Duration.ofSeconds(10), true);
+        probeFor(monitor, 61); // t = 0 .. 60 s, a standby answering all along
         assertThat(monitor.view().role()).isEqualTo(ServerRole.STANDBY);
-        assertThat(this.sessions).as("one login per probe, no more").hasSize(3);
+        // the first login at 0, early ones at 1, 2, 4, 8, 16 s, then every relogin interval: 26, 36, 46, 56
+        assertThat(this.sessions).as("logins in a minute").hasSize(10);
+    }
 
+    @Test
+    void aMoveInTheFirstSecondsIsSeenAtTheNextProbe() {
+        HostMonitor monitor = monitor(Duration.ofSeconds(60), true);
+        probeFor(monitor, 2); // t = 0 (standby), 1 (the first early login)
         this.labelServer = ServerRole.PRIMARY; // the operator moved the name to the new primary
-        probe(monitor, 1);
+        probeFor(monitor, 1); // t = 2: the early login one interval after the first
         assertThat(monitor.view().isUp()).isTrue();
-        assertThat(monitor.view().role()).as("seen at the first probe after the move").isEqualTo(ServerRole.PRIMARY);
-        assertThat(this.sessions).hasSize(4);
+        assertThat(monitor.view().role()).isEqualTo(ServerRole.PRIMARY);
+    }
+
+    @Test
+    void aLabelTheApplicationsConnectsFoundAPrimaryIsLoggedInToAtTheNextProbeWhateverTheBackOff() {
+        HostMonitor monitor = monitor(Duration.ofSeconds(60), true);
+        probeFor(monitor, 20); // backed off to 16 s by now
+        int logins = this.sessions.size();
+        probeFor(monitor, 1);
+        assertThat(this.sessions).as("no login while backed off").hasSize(logins);
+
+        this.labelServer = ServerRole.PRIMARY;
+        this.memory = new HostStatus(HOST.label(), HostStatus.State.UP, ServerRole.PRIMARY, this.now, null); // a connect landed there
+        probeFor(monitor, 1);
+        assertThat(monitor.view().role()).as("seen at the next probe").isEqualTo(ServerRole.PRIMARY);
+        assertThat(this.sessions).hasSize(logins + 1);
     }
 
     @Test
     void withZeroReloginIntervalToo() {
         HostMonitor monitor = monitor(Duration.ZERO, true);
-        probe(monitor, 2);
+        probeFor(monitor, 2);
         this.labelServer = ServerRole.PRIMARY;
-        probe(monitor, 1);
+        probeFor(monitor, 1);
         assertThat(monitor.view().role()).isEqualTo(ServerRole.PRIMARY);
     }
 
     @Test
     void whileAnotherHostQualifiesTheProbeSessionIsKeptUntilItsReloginInterval() {
+        this.memory = new HostStatus(HOST.label(), HostStatus.State.UP, ServerRole.PRIMARY, this.now, null);
         HostMonitor monitor = monitor(Duration.ofSeconds(60), false);
-        probe(monitor, 5);
+        probeFor(monitor, 5);
         assertThat(monitor.view().role()).isEqualTo(ServerRole.STANDBY);
         assertThat(this.sessions).as("no login beyond the first").hasSize(1);
     }
@@ -93,13 +139,14 @@ class HostMonitorMovedHostTest {
     void aSessionInAnAcceptedRoleIsKept() {
         this.labelServer = ServerRole.PRIMARY;
         HostMonitor monitor = monitor(Duration.ofSeconds(60), true);
-        probe(monitor, 5);
+        probeFor(monitor, 5);
         assertThat(this.sessions).hasSize(1);
     }
 
-    private static void probe(HostMonitor monitor, int probes) {
+    private void probeFor(HostMonitor monitor, int probes) {
         for (int i = 0; i < probes; i++) {
             monitor.probe().join();
+            this.now = this.now.plus(INTERVAL);
         }
     }
 }
