@@ -18,7 +18,9 @@ import java.util.function.Supplier;
  * ParameterStatus values (PostgreSQL 14+ reports changes to them on the session), and the factory's
  * host memory, which any later connect or health check updates. A host remembered as down, or in a
  * role the target does not accept, makes every session to it unusable: after a failover, a pool
- * stops handing out sessions to the old primary as soon as anything has seen it demoted or gone.
+ * stops handing out sessions to the old primary as soon as anything has seen it demoted or gone —
+ * except a role the session's own ParameterStatus rules out for its server ({@code in_hot_standby=off}
+ * while the label is remembered a standby: the label names another server now, {@link #couldHaveBecome}).
  * A host remembered {@code full} (it refused a new login with 53300: {@code max_connections} or a
  * role's or database's connection limit reached) does not: it is up, and the sessions open to it are
  * the ones still working — dropping them freed slots for logins the pool then made and dropped again
@@ -64,21 +66,37 @@ final class SessionValidity {
             return hostMemory != null && hostMemory.state() == HostStatus.State.DOWN ? Verdict.HOST_DOWN : Verdict.CLOSED;
         }
         boolean anyRole = target == TargetSessionAttrs.ANY || target == TargetSessionAttrs.PREFER_STANDBY;
-        if (!anyRole) {
-            ServerRole live = liveRole(connection.parameters());
-            if (live != ServerRole.UNKNOWN && !accepts(target, live)) {
-                return Verdict.WRONG_ROLE;
-            }
+        ServerRole live = anyRole ? ServerRole.UNKNOWN : liveRole(connection.parameters());
+        if (live != ServerRole.UNKNOWN && !accepts(target, live)) {
+            return Verdict.WRONG_ROLE;
         }
         if (hostMemory != null) {
             if (hostMemory.state() == HostStatus.State.DOWN) {
                 return Verdict.HOST_DOWN;
             }
-            if (!anyRole && hostMemory.role() != ServerRole.UNKNOWN && !accepts(target, hostMemory.role())) {
+            if (!anyRole && hostMemory.role() != ServerRole.UNKNOWN && !accepts(target, hostMemory.role())
+                    && couldHaveBecome(live, hostMemory.role())) {
                 return Verdict.WRONG_ROLE;
             }
         }
         return Verdict.USABLE;
+    }
+
+    /**
+     * Whether the session's server, which last told the session {@code live}, may be in {@code remembered} now without
+     * the session having heard it yet — so that host memory, filed under the session's host label, may be about this
+     * server. PostgreSQL reports {@code in_hot_standby} and {@code default_transaction_read_only} to a session only
+     * with its next message: an idle session misses a promotion (standby to primary) and a reloaded
+     * {@code default_transaction_read_only} (either way; NEW-USER-12 M1: the memory then drops every idle session
+     * there at once). A server that is no standby cannot become one while a session to it is open (a primary turns
+     * standby only through a restart, which ends its sessions): a session whose own ParameterStatus says
+     * {@code in_hot_standby=off} is on no standby, whatever the label's memory says — the label names another server
+     * now (one DNS name or virtual IP the operator moved to the new primary, while a health probe still answers from
+     * the old address: NEW-USER-24 F1, 57 healthy sessions on the new primary evicted as {@code role}). Before
+     * PostgreSQL 14 ({@code live} unknown) the session cannot tell, and memory decides.
+     */
+    static boolean couldHaveBecome(ServerRole live, ServerRole remembered) {
+        return live == ServerRole.UNKNOWN || remembered != ServerRole.STANDBY || live == ServerRole.STANDBY;
     }
 
     /**

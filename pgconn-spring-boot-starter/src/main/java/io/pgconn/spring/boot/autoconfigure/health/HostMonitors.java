@@ -61,7 +61,8 @@ final class HostMonitors implements AutoCloseable {
         for (int i = 0; i < hosts.size(); i++) {
             int index = i;
             monitors.add(new HostMonitor(hosts.get(i), this.monitorFactory, factory, interval, probeTimeout, clock,
-                    view -> this.views.update(index, view), closeWhenUnresponsive, reloginInterval, name));
+                    view -> this.views.update(index, view), closeWhenUnresponsive, reloginInterval, name,
+                    this.views::noAcceptableHost));
         }
         this.monitors = List.copyOf(monitors);
         this.scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {

@@ -80,6 +80,15 @@ final class HostViews {
         }
     }
 
+    /**
+     * Whether no host answers in a role the target accepts now (no active host: the window before a promotion, or a
+     * moved name's probe session still on the old server); a monitor then logs in anew at every probe
+     * ({@link HostMonitor}).
+     */
+    synchronized boolean noAcceptableHost() {
+        return this.active == null;
+    }
+
     /** Every host's view, the active host and the failover count, as of one moment. */
     synchronized Snapshot snapshot() {
         return new Snapshot(List.copyOf(this.views), this.active,
