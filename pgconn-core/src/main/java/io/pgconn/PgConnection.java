@@ -11,6 +11,7 @@ import io.pgconn.query.SqlShape;
 import io.pgconn.query.TransactionOptions;
 import io.pgconn.query.TransactionStatus;
 
+import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.Map;
@@ -40,6 +41,16 @@ public interface PgConnection {
 
     /** {@code host:port} (or the socket path) of this session's server. */
     String host();
+
+    /**
+     * The address this session's socket is connected to: for a host given by name, the one of its addresses that was
+     * dialled — after a switchover that repointed the name, possibly its old address, which the JVM's DNS cache keeps
+     * for {@code networkaddress.cache.ttl} ({@link JvmDnsCache}, docs/lifecycle.md §1.1); the socket file for a Unix
+     * socket. Empty from a connection that does not know it (a default for decorators and test doubles).
+     */
+    default Optional<SocketAddress> remoteAddress() {
+        return Optional.empty();
+    }
 
     /** The backend process id (BackendKeyData). */
     int processId();

@@ -153,8 +153,21 @@ public interface PgConnectionFactory extends AutoCloseable {
      * factory made at runtime). What runs on it without an executor runs before {@code closeAsync}'s own future
      * completes, so it is done when a caller's {@code closeAsync(...).join()} returns. A new future per call: completing
      * or cancelling it does nothing to the factory. Never completes while the factory is open.
+     *
+     * <p>The default throws {@link UnsupportedOperationException}, as {@link java.util.Iterator#remove()} does, so that an
+     * implementation of the caller's own (a test double, a decorator) compiles without it: no future this interface
+     * could make would be right, since only the implementation knows when it closes — one that never completes would keep
+     * a registered factory's health entry and meters for ever, a completed one would end the registration at once, and
+     * either would say nothing. Refused loudly instead: the starter's {@code PgConnRuntimeFactories.register} calls it
+     * first and refuses such a factory before registering anything. A decorator delegates it; pgconn's own factories
+     * implement it.
+     *
+     * @throws UnsupportedOperationException when the implementation does not say when it closes
      */
-    CompletableFuture<Void> whenClosed();
+    default CompletableFuture<Void> whenClosed() {
+        throw new UnsupportedOperationException(getClass().getName() + " does not implement PgConnectionFactory.whenClosed():"
+                + " it cannot say when it closes (a decorator delegates it)");
+    }
 
     /** Options of a factory. */
     final class Builder {

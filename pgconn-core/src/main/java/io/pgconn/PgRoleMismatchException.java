@@ -1,8 +1,11 @@
 package io.pgconn;
 
+import io.pgconn.config.HostSpec;
 import io.pgconn.config.TargetSessionAttrs;
 
+import java.net.SocketAddress;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * A server answered and started a session, but its role is not one {@code target_session_attrs} accepts: a
@@ -12,7 +15,10 @@ import java.util.Objects;
  *
  * <p>The server's {@link #role()} and the wanted {@link #targetSessionAttrs()} are data, so a caller (the
  * Spring Boot starter's start-up check, a retry policy waiting out a failover) tells this case without reading
- * the message. The message names the host, the role and the target; nothing else.
+ * the message. The message names the host, the role and the target; nothing else — but for a host given by NAME,
+ * also the address dialled ({@code server db:5432 (10.0.0.1) is standby ...}, as libpq names it) and a {@code HINT:}
+ * line on the JVM's DNS cache ({@link JvmDnsCache}): after a switchover that repointed the name, the JVM dials its
+ * old address for up to {@code networkaddress.cache.ttl} (new user 24 F2).
  *
  * <p>When every host of a multi-host connect failed, the connect fails with one {@link PgConnectException}
  * listing them ({@code could not connect to any of N hosts ...}, {@link #host()} null), each host's failure
@@ -38,6 +44,30 @@ public final class PgRoleMismatchException extends PgConnectException {
                 + Objects.requireNonNull(targetSessionAttrs, "targetSessionAttrs").libpqName());
         this.role = role;
         this.targetSessionAttrs = targetSessionAttrs;
+    }
+
+    /**
+     * The mismatch of a session on {@code dialled}, one of {@code host}'s addresses: when the host is a name pgconn
+     * looked up, the message names that address after the host and ends with the JVM DNS cache's {@code HINT:}
+     * ({@link JvmDnsCache}); otherwise it reads as {@link #PgRoleMismatchException(String, ServerRole, TargetSessionAttrs)}'s.
+     *
+     * @param host               the host entry that answered ({@link #host()} is its label)
+     * @param dialled            the address dialled for it
+     * @param role               the role it turned out to have
+     * @param targetSessionAttrs what the connect asked for
+     * @throws NullPointerException naming {@code role} or {@code targetSessionAttrs} when one is null
+     */
+    public PgRoleMismatchException(HostSpec host, SocketAddress dialled, ServerRole role, TargetSessionAttrs targetSessionAttrs) {
+        super(host.label(), message(host.label(), JvmDnsCache.lookedUp(host, dialled), role, targetSessionAttrs));
+        this.role = role;
+        this.targetSessionAttrs = targetSessionAttrs;
+    }
+
+    private static String message(String host, Optional<JvmDnsCache.LookedUp> lookedUp, ServerRole role, TargetSessionAttrs target) {
+        return "server " + host + lookedUp.map(named -> " (" + named.address() + ")").orElse("") + " is "
+                + Objects.requireNonNull(role, "role").label() + ", not acceptable for target_session_attrs="
+                + Objects.requireNonNull(target, "targetSessionAttrs").libpqName()
+                + lookedUp.map(named -> "\nHINT: " + named.wrongRoleHint()).orElse("");
     }
 
     /** The role the server has ({@link ServerRole#STANDBY}, {@link ServerRole#PRIMARY} ...). */

@@ -1,5 +1,6 @@
 package io.pgconn;
 
+import io.pgconn.config.HostSpec;
 import io.pgconn.config.TargetSessionAttrs;
 import org.junit.jupiter.api.Test;
 
@@ -7,6 +8,8 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -32,6 +35,32 @@ class PgRoleMismatchExceptionTest {
             assertThat(read.targetSessionAttrs()).isEqualTo(TargetSessionAttrs.PRIMARY);
             assertThat(read.getMessage()).isEqualTo(e.getMessage());
         }
+    }
+
+    /**
+     * New user 24 F2: a name repointed at a switchover was dialled at its old address (the JVM's DNS cache) for 25 s,
+     * and each of those connects said only "server pg-rw.svc.local:5432 is standby".
+     */
+    @Test
+    void aHostNameInTheWrongRoleNamesTheAddressDialledAndTheJvmDnsCache() throws Exception {
+        InetSocketAddress dialled = new InetSocketAddress(InetAddress.getByName("10.0.0.3"), 5432);
+        PgRoleMismatchException e = new PgRoleMismatchException(HostSpec.of("pg-rw.svc.local", 5432), dialled,
+                ServerRole.STANDBY, TargetSessionAttrs.READ_WRITE);
+        assertThat(e.host()).isEqualTo("pg-rw.svc.local:5432");
+        assertThat(e.role()).isEqualTo(ServerRole.STANDBY);
+        assertThat(e.getMessage()).isEqualTo("server pg-rw.svc.local:5432 (10.0.0.3) is standby, not acceptable for"
+                + " target_session_attrs=read-write\nHINT: " + new JvmDnsCache.LookedUp("pg-rw.svc.local", "10.0.0.3").wrongRoleHint());
+        assertThat(e.getMessage()).contains("networkaddress.cache.ttl");
+    }
+
+    @Test
+    void anIpAddressInTheWrongRoleSaysNothingOfDns() throws Exception {
+        InetSocketAddress dialled = new InetSocketAddress(InetAddress.getByName("10.0.0.3"), 5432);
+        assertThat(new PgRoleMismatchException(HostSpec.of("10.0.0.3", 5432), dialled, ServerRole.STANDBY,
+                TargetSessionAttrs.READ_WRITE)).hasMessage("server 10.0.0.3:5432 is standby, not acceptable for target_session_attrs=read-write");
+        assertThat(new PgRoleMismatchException(new HostSpec("db", "10.0.0.3", 5432), dialled, ServerRole.STANDBY,
+                TargetSessionAttrs.READ_WRITE)).as("hostaddr: dialled without DNS")
+                .hasMessage("server db:5432 is standby, not acceptable for target_session_attrs=read-write");
     }
 
     @Test

@@ -58,6 +58,7 @@ final class ConnectionValidation {
         HostStatus memory = factory.hostStatus(hostLabel);
         SessionValidity.Verdict usable = SessionValidity.check(session.connection(), factory.targetSessionAttrs(), memory);
         return SessionValidity.preferredRole(usable, factory.targetSessionAttrs(),
-                SessionValidity.sessionRole(session.connection(), memory), hostLabel, factory::hostStatuses);
+                SessionValidity.sessionRole(session.connection(), memory), hostLabel, factory::hostStatuses,
+                factory::isRefusingLogins);
     }
 }

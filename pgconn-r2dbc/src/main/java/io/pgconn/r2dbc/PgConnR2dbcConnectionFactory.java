@@ -3,6 +3,8 @@ package io.pgconn.r2dbc;
 import io.pgconn.PgConnection;
 import io.pgconn.PgConnectionFactory;
 import io.pgconn.HostStatus;
+import io.pgconn.PgException;
+import io.pgconn.config.ConnConfig;
 import io.pgconn.config.TargetSessionAttrs;
 import io.r2dbc.spi.ConnectionFactory;
 import io.r2dbc.spi.ConnectionFactoryMetadata;
@@ -22,6 +24,8 @@ public final class PgConnR2dbcConnectionFactory implements ConnectionFactory, Au
 
     private final PgConnectionFactory core;
     private final boolean ownsCore;
+    /** Standbys whose pg_hba.conf rejected this factory's prefer-standby login (session 24's eviction-churn drill). */
+    private final RefusingStandbys refusingStandbys = new RefusingStandbys();
 
     private PgConnR2dbcConnectionFactory(PgConnectionFactory core, boolean ownsCore) {
         this.core = Objects.requireNonNull(core, "core");
@@ -48,9 +52,40 @@ public final class PgConnR2dbcConnectionFactory implements ConnectionFactory, Au
 
     @Override
     public Mono<io.r2dbc.spi.Connection> create() {
-        return CoreFutures.untilDone(core::connect, PgConnection::close) // a connect the reader gave up on is closed, not left open
-                .flatMap(this::open)
-                .onErrorMap(R2dbcErrors::translate);
+        return connect().flatMap(this::open).onErrorMap(R2dbcErrors::translate);
+    }
+
+    /**
+     * The core's connect; under {@code prefer-standby}, one that a standby's {@code pg_hba.conf} stopped (28000) is
+     * tried once more without the standbys refusing this factory's logins ({@link RefusingStandbys}): reads may go to
+     * the primary, and the pool keeps working. That failing too, the first connect's failure is thrown, the second's
+     * attached as suppressed.
+     */
+    private Mono<PgConnection> connect() {
+        // a connect the reader gave up on is closed, not left open
+        return CoreFutures.untilDone(core::connect, PgConnection::close)
+                .doOnNext(connection -> refusingStandbys.landed(SessionValidity.hostLabel(connection)))
+                .onErrorResume(PgException.class, failure -> {
+                    ConnConfig config = core.config();
+                    if (refusingStandbys.refusedBy(failure, config, this::hostStatus) == null) {
+                        return Mono.error(failure);
+                    }
+                    ConnConfig others = refusingStandbys.withoutRefusing(config);
+                    if (others == null) {
+                        return Mono.error(failure);
+                    }
+                    return CoreFutures.untilDone(() -> core.connect(others), PgConnection::close)
+                            .doOnNext(connection -> refusingStandbys.landed(SessionValidity.hostLabel(connection)))
+                            .onErrorResume(second -> {
+                                failure.addSuppressed(second);
+                                return Mono.error(failure);
+                            });
+                });
+    }
+
+    /** Whether {@code host} (its label) is a standby that rejected this factory's login (28000) since it last landed there. */
+    boolean isRefusingLogins(String host) {
+        return refusingStandbys.isRefusing(host);
     }
 
     /** Reads the session's default isolation level once, so getTransactionIsolationLevel() needs no round trip. */

@@ -8,6 +8,7 @@ import io.pgconn.config.TargetSessionAttrs;
 
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 /**
@@ -86,16 +87,20 @@ final class SessionValidity {
      * memory) and host memory ({@code hosts}, every configured host) holds another host {@code up} as a standby: a
      * new connect would get that standby (its first pass). With no standby up (down, {@code full}, unknown, or none
      * configured) the primary is where prefer-standby puts reads, and the session stays. {@code hosts} is asked only
-     * in that case (a list built per call; a prefer-standby pool on a standby never builds it).
+     * in that case (a list built per call; a prefer-standby pool on a standby never builds it). A standby that
+     * {@code refusing} names — its {@code pg_hba.conf} rejected the factory's login ({@link RefusingStandbys}) — does not
+     * count: a session evicted toward it would be replaced on the primary again at best (session 24's eviction-churn
+     * drill: every idle session evicted, every connect failed).
      */
     static Verdict preferredRole(Verdict usable, TargetSessionAttrs target, ServerRole sessionRole, String ownHost,
-                                 Supplier<List<HostStatus>> hosts) {
+                                 Supplier<List<HostStatus>> hosts, Predicate<String> refusing) {
         if (usable != Verdict.USABLE || target != TargetSessionAttrs.PREFER_STANDBY
                 || (sessionRole != ServerRole.PRIMARY && sessionRole != ServerRole.READ_ONLY_PRIMARY)) {
             return usable;
         }
         for (HostStatus host : hosts.get()) {
-            if (!host.host().equals(ownHost) && host.state() == HostStatus.State.UP && host.role() == ServerRole.STANDBY) {
+            if (!host.host().equals(ownHost) && host.state() == HostStatus.State.UP && host.role() == ServerRole.STANDBY
+                    && !refusing.test(host.host())) {
                 return Verdict.NOT_PREFERRED_ROLE;
             }
         }

@@ -49,11 +49,26 @@ class SessionValidityPreferredRoleTest {
         assertThat(verdict(TargetSessionAttrs.ANY, ServerRole.PRIMARY, status(A, ServerRole.PRIMARY), status(B, ServerRole.STANDBY)))
                 .isEqualTo(SessionValidity.Verdict.USABLE);
         assertThat(SessionValidity.preferredRole(SessionValidity.Verdict.HOST_DOWN, TargetSessionAttrs.PREFER_STANDBY,
-                ServerRole.PRIMARY, A, () -> List.of(status(B, ServerRole.STANDBY)))).isEqualTo(SessionValidity.Verdict.HOST_DOWN);
+                ServerRole.PRIMARY, A, () -> List.of(status(B, ServerRole.STANDBY)), host -> false)).isEqualTo(SessionValidity.Verdict.HOST_DOWN);
     }
 
     private static SessionValidity.Verdict verdict(TargetSessionAttrs target, ServerRole sessionRole, HostStatus... hosts) {
-        return SessionValidity.preferredRole(SessionValidity.Verdict.USABLE, target, sessionRole, A, () -> List.of(hosts));
+        return SessionValidity.preferredRole(SessionValidity.Verdict.USABLE, target, sessionRole, A, () -> List.of(hosts), host -> false);
+    }
+
+    /**
+     * Session 24's eviction-churn drill: a standby whose pg_hba.conf rejected the factory's login (28000) is no place to
+     * move a session to, though host memory holds it up (health's old session there answers); another standby is.
+     */
+    @Test
+    void aStandbyThatRefusedTheFactorysLoginDoesNotCount() {
+        String c = "c:5432";
+        assertThat(SessionValidity.preferredRole(SessionValidity.Verdict.USABLE, TargetSessionAttrs.PREFER_STANDBY, ServerRole.PRIMARY, A,
+                () -> List.of(status(A, ServerRole.PRIMARY), status(B, ServerRole.STANDBY)), B::equals))
+                .isEqualTo(SessionValidity.Verdict.USABLE);
+        assertThat(SessionValidity.preferredRole(SessionValidity.Verdict.USABLE, TargetSessionAttrs.PREFER_STANDBY, ServerRole.PRIMARY, A,
+                () -> List.of(status(A, ServerRole.PRIMARY), status(B, ServerRole.STANDBY), status(c, ServerRole.STANDBY)), B::equals))
+                .isEqualTo(SessionValidity.Verdict.NOT_PREFERRED_ROLE);
     }
 
     private static HostStatus status(String host, ServerRole role) {

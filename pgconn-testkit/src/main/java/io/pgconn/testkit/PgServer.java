@@ -2,6 +2,7 @@ package io.pgconn.testkit;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * One real PostgreSQL server: its own data directory, loopback port and Unix socket directory, run as the
@@ -210,6 +211,18 @@ public final class PgServer implements AutoCloseable {
             throw new IllegalStateException("TLS is off for '" + name + "': use the builder's tls()");
         }
         configFiles.useCertificate(which);
+        if (postmaster.isRunning()) {
+            reload();
+        }
+    }
+
+    /**
+     * Makes {@code pg_hba.conf} reject every TCP login of {@code user} ({@code reject} true: a rule ahead of all others;
+     * false: that rule gone) and reloads the configuration when the server runs: sessions open stay, new logins fail
+     * with SQLSTATE 28000 ("pg_hba.conf rejects connection") — a rule an operator changed under a running application.
+     */
+    public synchronized void rejectLogins(String user, boolean reject) {
+        configFiles.reject(Objects.requireNonNull(user, "user"), reject);
         if (postmaster.isRunning()) {
             reload();
         }

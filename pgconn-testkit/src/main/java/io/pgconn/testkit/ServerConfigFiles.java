@@ -6,7 +6,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The configuration a server is started and reloaded with — its port, the certificate it presents, the
@@ -23,6 +25,8 @@ final class ServerConfigFiles {
     private final Path socketDirectory;
     private final Path tlsDirectory;
     private final Map<String, String> runtimeConfig = new LinkedHashMap<>();
+    /** Users whose every login a rule ahead of all others rejects, set at runtime ({@link PgServer#rejectLogins}). */
+    private final Set<String> rejectedUsers = new LinkedHashSet<>();
     private volatile int port = Ports.allocate();
     private volatile ServerCertificate certificate = ServerCertificate.TRUSTED;
     private String primaryConnInfo;
@@ -58,6 +62,15 @@ final class ServerConfigFiles {
     /** A parameter set at runtime; it wins over the cluster's. */
     synchronized void set(String key, String value) {
         runtimeConfig.put(key, value);
+    }
+
+    /** Rejects every login of {@code user} ({@code true}) or no longer ({@code false}), from the next write on. */
+    synchronized void reject(String user, boolean reject) {
+        if (reject) {
+            rejectedUsers.add(user);
+        } else {
+            rejectedUsers.remove(user);
+        }
     }
 
     /** Makes this server a standby streaming from {@code primary} as {@code applicationName}. */
@@ -127,9 +140,14 @@ final class ServerConfigFiles {
         return generation;
     }
 
-    private String hba() {
+    private synchronized String hba() {
         boolean v6 = Ports.ipv6();
-        StringBuilder sb = new StringBuilder("# written by pgconn-testkit\n# users\n");
+        StringBuilder sb = new StringBuilder("# written by pgconn-testkit\n");
+        sb.append("# logins rejected at runtime\n");
+        for (String user : rejectedUsers) {
+            sb.append(new HbaRule(ConnectionType.HOST, AuthMethod.REJECT).lines(user, v6));
+        }
+        sb.append("# users\n");
         for (PgUser u : spec.users()) {
             for (HbaRule rule : u.rules()) {
                 sb.append(rule.lines(u.name(), v6));

@@ -24,6 +24,11 @@ import java.util.concurrent.TimeUnit;
  * look-up a connect makes in the system's name services, requirepeer's user name ({@link RequirePeer}:
  * NSS, which may ask LDAP or sssd), runs here too ({@link #run}).
  *
+ * <p>The JDK keeps each answer for {@code networkaddress.cache.ttl} (30 s by default), where libpq asks again at every
+ * connect: a name repointed at a switchover is dialled at its old address until then. That is the application's
+ * JVM-wide setting, not overridden here; a wrong-role answer from a name says so ({@link io.pgconn.JvmDnsCache},
+ * docs/lifecycle.md §1.1).
+ *
  * <p>The pool is bounded both ways: {@link #THREADS} look-ups run at once and {@link #QUEUED} wait;
  * one more fails at once with a {@link PgConnectException} that says so (the caller's walk moves on
  * to its next host, as after any DNS failure). {@link #close()} fails the waiting ones with

@@ -248,7 +248,7 @@ final class ConnectWalk {
         } else {
             held.closeAtEnd(connection); // Terminate when the walk ends, see HeldSessions
         }
-        return new PgRoleMismatchException(connection.host(), role, target);
+        return new PgRoleMismatchException(connection.hostSpec(), connection.remoteAddress(), role, target);
     }
 
     TargetSessionAttrs target() {

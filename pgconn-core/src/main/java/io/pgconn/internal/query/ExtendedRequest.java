@@ -86,8 +86,8 @@ abstract class ExtendedRequest extends DrivenExchange {
         int size = staleNames.size() + (parse ? 1 : 0) + (description == null ? 2 : bindPhaseSize());
         FrontendMessage[] out = new FrontendMessage[size];
         int n = 0;
-        for (String stale : staleNames) {
-            out[n++] = Close.statement(stale);
+        for (int i = 0, stale = staleNames.size(); i < stale; i++) { // indexed: no iterator per statement
+            out[n++] = Close.statement(staleNames.get(i));
         }
         if (parse) {
             out[n++] = new Parse(statement, requestPlan.sql(), requestPlan.typeOids());
@@ -148,7 +148,9 @@ abstract class ExtendedRequest extends DrivenExchange {
             rowDecoder = shape.rowDecoder();
         }
         Execute execute = requestPlan.paged() ? new Execute("", requestPlan.fetchSize()) : Execute.ALL_ROWS;
-        for (BoundParams params : requestPlan.sets()) {
+        List<BoundParams> sets = requestPlan.sets(); // immutable lists, read by index: no iterator per statement
+        for (int i = 0, count = sets.size(); i < count; i++) {
+            BoundParams params = sets.get(i);
             out[n++] = new Bind("", statement, params.formats(), params.values(), resultFormats);
             out[n++] = execute;
         }

@@ -56,7 +56,9 @@ public interface QuerySession {
      * Whether this thread may touch the session's state now — the loop inside one of the session's doors, or the caller
      * that owns the session while it starts a statement ({@link #startOnCaller}) — for assertions where the query
      * package changes it ({@code StatementRun}, {@link StatementCache}): a missed door fails a test (tests run with
-     * assertions on), never silently races.
+     * assertions on), never silently races. On the loop also where work could go through {@link #inSession}: true, it
+     * may run inline, as inSession would run it at once, without a task object (a statement's demand asked from a
+     * completion on the loop).
      */
     boolean mayTouchState();
 

@@ -27,10 +27,15 @@ public final class SendableQueryText {
 
     /** @throws PgConfigException naming {@code which} (the text's name in the message), the index or size and {@code host} */
     public static void require(String host, String sql, String which) {
-        PgConfigException refusal = refusal(host, sql, which, "the statement was not sent to " + host, MAX_BYTES);
-        if (refusal != null) {
-            throw refusal;
+        if (sendable(sql, MAX_BYTES)) {
+            return; // every statement passes here: its refusal's message is made only for a text refused
         }
+        throw refusal(host, sql, which, "the statement was not sent to " + host, MAX_BYTES);
+    }
+
+    /** Whether {@code sql} can be sent: the checks of {@link #refusal}, nothing built. */
+    static boolean sendable(String sql, long maxBytes) {
+        return sql.indexOf('\0') < 0 && SendableText.unpairedSurrogate(sql) < 0 && !SendableText.utf8LongerThan(sql, maxBytes);
     }
 
     /**

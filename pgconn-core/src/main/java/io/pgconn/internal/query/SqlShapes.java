@@ -90,8 +90,8 @@ public final class SqlShapes {
         return memo == null ? 0 : memo.size();
     }
 
-    /** Off only when the server says so: PostgreSQL has defaulted to on since 9.1, and reports it at startup. */
+    /** The setting now ({@link StandardConformingStrings}: off only when the server says so). */
     public boolean standardConformingStrings() {
-        return !"off".equals(serverParameters.get("standard_conforming_strings"));
+        return StandardConformingStrings.in(serverParameters);
     }
 }

@@ -72,8 +72,6 @@ public final class StatementCache {
         }
     }
 
-    private static final String STANDARD_CONFORMING_STRINGS = "standard_conforming_strings";
-
     private final int capacity;
     /** {@code pgconn_<connection tag>_}: the statement's number follows. */
     private final String namePrefix;
@@ -127,9 +125,9 @@ public final class StatementCache {
         return true;
     }
 
-    /** Off only when the server says so, as {@link SqlShapes#standardConformingStrings()} reads it. */
+    /** The setting now ({@link StandardConformingStrings}), as {@link SqlShapes#standardConformingStrings()} reads it. */
     private boolean standardConformingStrings() {
-        return !"off".equals(serverParameters.get(STANDARD_CONFORMING_STRINGS));
+        return StandardConformingStrings.in(serverParameters);
     }
 
     /** Drops every entry (each closed) when standard_conforming_strings is not what they were parsed under. */

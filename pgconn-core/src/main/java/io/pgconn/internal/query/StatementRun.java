@@ -138,7 +138,11 @@ class StatementRun extends DownstreamSignals implements Flow.Subscription {
     @Override
     public void request(long n) {
         if (session.eventLoop().inEventLoop()) {
-            session.inSession(() -> onRequest(n));
+            if (session.mayTouchState()) {
+                onRequest(n); // in the session's code (a statement chained on a completion): what inSession runs at once
+            } else {
+                session.inSession(() -> onRequest(n));
+            }
         } else if (n > 0 && starter == Thread.currentThread()) {
             earlyDemand = earlyDemand + n < 0 ? Long.MAX_VALUE : earlyDemand + n; // applied by submitFirst
         } else {

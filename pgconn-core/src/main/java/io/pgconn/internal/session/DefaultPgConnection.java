@@ -26,6 +26,7 @@ import io.pgconn.query.SqlShape;
 import io.pgconn.query.TransactionOptions;
 import io.pgconn.query.TransactionStatus;
 
+import java.net.SocketAddress;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
@@ -135,6 +136,11 @@ final class DefaultPgConnection implements PgConnection {
     @Override
     public String host() {
         return facts.hostSpec().label();
+    }
+
+    @Override
+    public Optional<SocketAddress> remoteAddress() {
+        return Optional.ofNullable(facts.remoteAddress());
     }
 
     @Override

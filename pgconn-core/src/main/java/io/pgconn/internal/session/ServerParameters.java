@@ -1,5 +1,7 @@
 package io.pgconn.internal.session;
 
+import io.pgconn.internal.query.StandardConformingStrings;
+
 import java.util.AbstractMap;
 import java.util.AbstractSet;
 import java.util.Iterator;
@@ -19,10 +21,12 @@ import java.util.Set;
  * Read-only to everyone else: {@link AbstractMap}'s remove and clear go through the immutable map's entry set,
  * which refuses them.
  */
-public final class ServerParameters extends AbstractMap<String, String> {
+public final class ServerParameters extends AbstractMap<String, String> implements StandardConformingStrings.Known {
 
     private final ServerParameterSets sets;
     private volatile Map<String, String> current = Map.of();
+    /** {@code standard_conforming_strings} of {@link #current}, set with it: read for every statement. */
+    private volatile boolean standardConformingStrings = true;
 
     /** @param sets the factory's shared parameter sets (one per factory; a fresh one shares with no other session) */
     public ServerParameters(ServerParameterSets sets) {
@@ -31,7 +35,7 @@ public final class ServerParameters extends AbstractMap<String, String> {
 
     /** The values the server reported during the startup, as the handshake collected them. */
     public void startupReported(Map<String, String> reported) {
-        current = sets.shared(reported);
+        replace(sets.shared(reported));
     }
 
     /** The server reported {@code name} = {@code value} (a ParameterStatus): the session's map becomes a copy with it. */
@@ -42,8 +46,19 @@ public final class ServerParameters extends AbstractMap<String, String> {
         if (value.equals(previous)) {
             return previous; // reported again unchanged (e.g. a SET LOCAL's end): the same map, still shared
         }
-        current = sets.sharedWith(before, name, value);
+        replace(sets.sharedWith(before, name, value));
         return previous;
+    }
+
+    /** The map becomes {@code values}; the setting read for every statement follows it. */
+    private void replace(Map<String, String> values) {
+        current = values;
+        standardConformingStrings = StandardConformingStrings.of(values.get(StandardConformingStrings.NAME));
+    }
+
+    @Override
+    public boolean standardConformingStrings() {
+        return standardConformingStrings;
     }
 
     @Override

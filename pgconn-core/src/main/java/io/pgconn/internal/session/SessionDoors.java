@@ -35,6 +35,10 @@ final class SessionDoors {
      * on its own thread it fails as closed, as on a closed channel.
      */
     void submit(Exchange exchange) {
+        if (channel.eventLoop().inEventLoop() && gate.loopInside()) {
+            queueInside(exchange); // submitted in the session's code: no task, no door of its own
+            return;
+        }
         if (!gate.submitting()) {
             failLater(exchange);
             return;
@@ -44,6 +48,15 @@ final class SessionDoors {
         } else {
             channel.eventLoop().execute(() -> enqueue(exchange));
         }
+    }
+
+    /** Event loop, in a door: counts {@code exchange} in ({@link SessionGate#queuedInside}) and queues it now. */
+    private void queueInside(Exchange exchange) {
+        if (!gate.queuedInside() || !channel.isActive() || closeCause.closeBegun()) {
+            failLater(exchange);
+            return;
+        }
+        queue.accept(exchange);
     }
 
     private void enqueue(Exchange exchange) {

@@ -113,9 +113,30 @@ final class SessionGate {
         for (;;) {
             int s = state.get();
             assert (s & OWNED) == 0 : "a submit queued while a caller owns the session";
-            int next = (s & LOOP) != 0 ? s - 1 : (s - 1) | LOOP;
+            // the loop's count keeps owners and a caller's close out as the INSIDE mark did: the mark goes with it, so
+            // leaving the door needs no update of its own
+            int next = ((s & LOOP) != 0 ? s - 1 : (s - 1) | LOOP) & ~INSIDE;
             if (state.compareAndSet(s, next)) {
                 return;
+            }
+        }
+    }
+
+    /**
+     * Event loop, inside a door: a submit made in the session's code (a statement started from a completion, the
+     * chained idiom) counts itself in and is queued at once, as {@link #submitting} then {@link #queued} would — one
+     * update instead of two, none while the loop holds its count (nothing can close or own the session then, and the
+     * loop gives its count back only in its own code). False when a caller took the close: the submit fails as closed.
+     */
+    boolean queuedInside() {
+        assert depth > 0 : "a submit queued inside a door outside every door";
+        for (;;) {
+            int s = state.get();
+            if ((s & CLOSED) != 0) {
+                return false;
+            }
+            if ((s & LOOP) != 0 || state.compareAndSet(s, (s | LOOP) & ~INSIDE)) {
+                return true;
             }
         }
     }
@@ -290,7 +311,7 @@ final class SessionGate {
         return (state.get() & LOOP) != 0;
     }
 
-    /** Event loop: whether it is inside a door now (assertions of the session's loop-only code). */
+    /** Event loop: whether it is inside a door now (assertions of the session's loop-only code; a submit made there). */
     boolean loopInside() {
         return depth > 0;
     }

@@ -4,6 +4,7 @@ import io.pgconn.internal.query.SqlScanner;
 
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * What a completed statement (its CommandComplete tag, and its text where the tag alone says too little) may
@@ -49,9 +50,22 @@ final class TypeChangingCommands {
     private TypeChangingCommands() {
     }
 
-    /** What a statement completing with {@code tag} may have changed, or null: nothing (one map lookup per statement). */
+    /**
+     * What a statement completing with {@code tag} may have changed, or null: nothing. A tag with a row count (SELECT,
+     * INSERT, UPDATE, DELETE, MERGE, FETCH, MOVE, COPY: most statements) ends in a digit and none of {@link #TAGS} does,
+     * so those are answered without the map lookup.
+     */
     static Change of(String tag) {
+        char last = tag.isEmpty() ? ' ' : tag.charAt(tag.length() - 1);
+        if (last >= '0' && last <= '9') {
+            return null;
+        }
         return TAGS.get(tag);
+    }
+
+    /** The tags that change something (tests: none ends in a digit, so {@link #of} may skip those). */
+    static Set<String> tags() {
+        return TAGS.keySet();
     }
 
     /** Whether {@code text} (null: not known) names one of {@code typeNames} (unqualified or qualified) as an identifier. */

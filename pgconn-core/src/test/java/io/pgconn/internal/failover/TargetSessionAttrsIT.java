@@ -1,10 +1,13 @@
 package io.pgconn.internal.failover;
 
+import io.pgconn.JvmDnsCache;
 import io.pgconn.PgRoleMismatchException;
 import io.pgconn.ServerRole;
 import io.pgconn.PgConnectException;
 import io.pgconn.PgConnection;
 import io.pgconn.PgConnectionFactory;
+import io.pgconn.config.ConnConfig;
+import io.pgconn.config.EnvironmentSource;
 import io.pgconn.config.TargetSessionAttrs;
 import io.pgconn.testing.Backends;
 import io.pgconn.testing.FactoryExtension;
@@ -15,6 +18,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 
 import static io.pgconn.testing.Connect.await;
@@ -91,6 +97,37 @@ class TargetSessionAttrsIT {
                 .hasMessageContaining("could not connect to any of 2 hosts")
                 .hasMessageContaining("127.0.0.1:" + s + ": server 127.0.0.1:" + s + " is standby, not acceptable for target_session_attrs=read-write");
         assertThat(failure.getSuppressed()).hasSize(2).allSatisfy(e -> assertThat(e).isInstanceOf(PgRoleMismatchException.class));
+        assertThat(FACTORY.factory().openConnections()).isZero();
+    }
+
+    /**
+     * New user 24 F2: a host given by NAME that answers in the wrong role may be the name's old address, kept by the
+     * JVM's DNS cache after a switchover repointed it — the message says the address dialled and the cache's TTL.
+     * {@code localhost} stands for such a name (an /etc/hosts entry cannot be made in CI); it may have ::1 as well,
+     * where the testkit listens too when the machine has IPv6: each address dialled is a mismatch.
+     */
+    @Test
+    void aHostNameInTheWrongRoleNamesTheAddressDialledAndTheJvmDnsCache() {
+        int s = port("S");
+        ConnConfig named = ConnConfig.parse("host=localhost port=" + s + " dbname=postgres user=" + FailoverCluster.USER
+                + " password=" + FailoverCluster.PASSWORD + " sslmode=disable extensionTypes='' hostRecheckInterval=0"
+                + " target_session_attrs=read-write", EnvironmentSource.of(Map.of()));
+        Throwable failure = failure(FACTORY.factory().connect(named));
+        List<Throwable> failures = new ArrayList<>(List.of(failure));
+        failures.addAll(List.of(failure.getSuppressed()));
+        List<PgRoleMismatchException> mismatches = failures.stream().filter(PgRoleMismatchException.class::isInstance)
+                .map(PgRoleMismatchException.class::cast).toList();
+        assertThat(mismatches).isNotEmpty().allSatisfy(e -> {
+            String ip = e.getMessage().contains("(::1)") ? "::1" : "127.0.0.1"; // where the testkit listens
+            assertThat(e.host()).isEqualTo("localhost:" + s);
+            assertThat(e).hasMessage("server localhost:" + s + " (" + ip + ") is standby, not acceptable for"
+                    + " target_session_attrs=read-write\nHINT: " + new JvmDnsCache.LookedUp("localhost", ip).wrongRoleHint());
+        });
+        assertThat(failure.getMessage()).contains("HINT: \"localhost\" is a host name, and the JVM keeps the addresses it looked up");
+
+        // the same server by its address: nothing about DNS
+        Throwable byAddress = failure(FACTORY.factory().connect(FailoverCluster.config("hostRecheckInterval=0 target_session_attrs=read-write", s)));
+        assertThat(byAddress).hasMessage("server 127.0.0.1:" + s + " is standby, not acceptable for target_session_attrs=read-write");
         assertThat(FACTORY.factory().openConnections()).isZero();
     }
 

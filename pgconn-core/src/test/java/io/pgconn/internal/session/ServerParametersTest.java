@@ -24,6 +24,24 @@ class ServerParametersTest {
     }
 
     @Test
+    void standardConformingStringsFollowsTheValuesWithoutALookupPerStatement() {
+        ServerParameters fresh = new ServerParameters(sets);
+        assertThat(fresh.standardConformingStrings()).isTrue(); // nothing reported yet: PostgreSQL's default
+
+        ServerParameters off = started(Map.of("standard_conforming_strings", "off"));
+        assertThat(off.standardConformingStrings()).isFalse();
+        off.put("standard_conforming_strings", "on");
+        assertThat(off.standardConformingStrings()).isTrue();
+        off.put("TimeZone", "Europe/Paris");
+        assertThat(off.standardConformingStrings()).isTrue();
+        off.put("standard_conforming_strings", "off");
+        assertThat(off.standardConformingStrings()).isFalse();
+        // what the query package reads for every statement, the same as the map's value says
+        assertThat(new io.pgconn.internal.query.SqlShapes(off).standardConformingStrings()).isFalse();
+        assertThat(started(Map.of("server_version", "18.0")).standardConformingStrings()).isTrue(); // not reported: on
+    }
+
+    @Test
     void sessionsToldTheSameValuesHoldOneMap() {
         ServerParameters a = started(STARTUP);
         ServerParameters b = started(STARTUP);

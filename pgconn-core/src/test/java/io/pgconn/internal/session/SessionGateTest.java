@@ -137,6 +137,40 @@ class SessionGateTest {
     }
 
     @Test
+    void aSubmitQueuedInsideADoorTakesTheLoopsCountAndLeavesNoMarkForTheExit() {
+        gate.submitting();
+        assertThat(gate.tryEnter()).isTrue(); // the answer's read
+        gate.queued();
+        gate.quiet(); // answered, before the completion
+        assertThat(gate.state()).isEqualTo(SessionGate.INSIDE);
+        assertThat(gate.queuedInside()).as("the completion's next statement").isTrue();
+        assertThat(gate.state()).as("one update: the loop's count, the mark gone with it").isEqualTo(SessionGate.LOOP);
+        assertThat(gate.closeIfIdle()).as("the loop has work").isFalse();
+        assertThat(gate.own(0)).isFalse();
+        assertThat(gate.queuedInside()).as("another one: the loop's count covers it").isTrue();
+        assertThat(gate.state()).isEqualTo(SessionGate.LOOP);
+        gate.exit();
+        assertThat(gate.state()).isEqualTo(SessionGate.LOOP);
+        assertThat(gate.tryEnter()).isTrue();
+        gate.quiet(); // both answered
+        gate.exit();
+        assertThat(gate.state()).isZero();
+        assertThat(gate.closeIfIdle()).isTrue();
+    }
+
+    @Test
+    void aSubmitInsideADoorAfterTheCallersCloseFailsAsClosed() {
+        gate.submitting();
+        assertThat(gate.tryEnter()).isTrue();
+        gate.queued();
+        gate.quiet(); // answered: the woken caller closes while the loop is still in the completion
+        assertThat(gate.closeIfIdle()).isTrue();
+        assertThat(gate.queuedInside()).as("a statement chained on that completion").isFalse();
+        gate.exit();
+        assertThat(gate.state()).isEqualTo(SessionGate.CLOSED);
+    }
+
+    @Test
     void aQuietOutsideEveryDoorLeavesNoMarkAndNestedDoorsClearItOnce() {
         gate.submitting();
         assertThat(gate.tryEnter()).isTrue();

@@ -28,8 +28,9 @@ import java.util.function.Supplier;
  * "pgconn [pgConnectionFactory]: active host changed from db1:5432 to db2:5432 (failover 1): db1:5432 is
  * now read-only". The health monitors say why from their views; a connect only knows where it landed.
  * A host that ends sessions handed out earlier (a restart's 57P01) is logged once per event, WARN, and its
- * return INFO — the first health probe it answers after that, or else a successful connect there
- * ({@link HostSessionLossLog}, user13's F5, NEW-USER-22 F5); a session the client ended itself (a protocol
+ * return INFO — the first health probe it answers after that, or else a statement that succeeds there
+ * ({@link HostSessionLossLog}, user13's F5, NEW-USER-22 F5; once across the factories whose trackers
+ * {@link FailoverTrackers} made, NEW-USER-23 F7); a session the client ended itself (a protocol
  * violation, an encoder's failure) is one WARN per session ({@link ClientSessionEndLog}).
  */
 public final class FailoverTracker implements PgTracer {
@@ -45,7 +46,10 @@ public final class FailoverTracker implements PgTracer {
 
     private final AtomicLong failovers = new AtomicLong();
 
-    /** Logs a host's ending of sessions once per event, and its return ({@link HostSessionLossLog}). */
+    /**
+     * Logs a host's ending of sessions once per event, and its return ({@link HostSessionLossLog}): shared by the
+     * trackers {@link FailoverTrackers} makes, once per event across their factories.
+     */
     private final HostSessionLossLog sessionLosses;
 
     /** Logs each session the client ended itself ({@link ClientSessionEndLog}). */
@@ -75,10 +79,19 @@ public final class FailoverTracker implements PgTracer {
         this(PgConnAutoConfiguration.FACTORY_BEAN_NAME, clock);
     }
 
+    /** With a {@link HostSessionLossLog} of its own: its host events are logged apart from every other tracker's. */
     public FailoverTracker(String factoryName, Clock clock) {
+        this(factoryName, clock, new HostSessionLossLog(clock));
+    }
+
+    /**
+     * With {@code sessionLosses} shared by the trackers {@link FailoverTrackers} makes, so that a host's event is
+     * logged once across the factories on it (NEW-USER-23 F7).
+     */
+    FailoverTracker(String factoryName, Clock clock, HostSessionLossLog sessionLosses) {
         this.factoryName = factoryName;
         this.clock = clock;
-        this.sessionLosses = new HostSessionLossLog(factoryName, clock);
+        this.sessionLosses = sessionLosses;
         this.clientSessionEnds = new ClientSessionEndLog(factoryName);
     }
 
@@ -91,13 +104,31 @@ public final class FailoverTracker implements PgTracer {
     public void connectEnded(ConnectEnded event) {
         if (event.error() == null && event.host() != null) {
             connectLandedOn(event.host());
-            this.sessionLosses.connectSucceeded(event.host());
         }
+    }
+
+    /**
+     * Follows a statement only while its host has lost sessions not seen back ({@link HostSessionLossLog#hasLoss}: one
+     * volatile read otherwise): its success ends that loss, logged — a connect does not (NEW-USER-24 F3: a pooler
+     * accepts logins while the server is away).
+     */
+    @Override
+    public @Nullable StatementSpan statementStarted(StatementStarted event) {
+        if (event.hostSpec() == null || !this.sessionLosses.hasLoss(event.host())) {
+            return null;
+        }
+        String host = event.host();
+        Instant startedAt = this.sessionLosses.now();
+        return ended -> {
+            if (ended.outcome() == StatementOutcome.SUCCESS) {
+                this.sessionLosses.statementSucceeded(this.factoryName, host, startedAt);
+            }
+        };
     }
 
     @Override
     public void connectionClosed(ConnectionClosed event) {
-        this.sessionLosses.sessionClosed(event.host(), event.cause());
+        this.sessionLosses.sessionClosed(this.factoryName, event.host(), event.cause());
         this.clientSessionEnds.sessionClosed(event.host(), event.processId(), event.cause());
     }
 
@@ -108,7 +139,7 @@ public final class FailoverTracker implements PgTracer {
      * logged back only when the next switchover's connects reached it). Called by the health monitors.
      */
     public void hostAnswered(String host, ServerRole role, Instant askedAt) {
-        this.sessionLosses.hostAnswered(host, role, askedAt);
+        this.sessionLosses.hostAnswered(this.factoryName, host, role, askedAt);
     }
 
     private synchronized void connectLandedOn(String host) {

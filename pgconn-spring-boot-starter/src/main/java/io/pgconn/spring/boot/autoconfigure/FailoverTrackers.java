@@ -3,6 +3,7 @@ package io.pgconn.spring.boot.autoconfigure;
 import io.pgconn.PgConnectionFactory;
 import org.jspecify.annotations.Nullable;
 
+import java.time.Clock;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.WeakHashMap;
@@ -15,9 +16,17 @@ import java.util.concurrent.ConcurrentHashMap;
  * its own). A factory built with the starter's tracers for its bean name ({@link PgConnFactoryTracers#forFactory},
  * which {@link PgConnFactoryBuilders#builder} uses) has one among them, fed by its connects likewise until its health
  * monitor runs (session 21: it was fed by the health monitor only, so without health its {@code pg.conn.failovers}
- * stayed 0); any other factory bean of the application's own gets one fed by its health monitor alone.
+ * stayed 0); any other factory bean of the application's own gets one fed by its health monitor alone. The trackers
+ * made here share one {@link HostSessionLossLog}: a host's ending of sessions is logged once across the factories on
+ * it (NEW-USER-23 F7).
  */
 public final class FailoverTrackers {
+
+    /**
+     * The one session-loss log of every tracker made here (NEW-USER-23 F7): a host's event is one WARN and one return
+     * line however many factories on it lost sessions, each factory's count named in the return line.
+     */
+    private final HostSessionLossLog sessionLosses = new HostSessionLossLog(Clock.systemUTC());
 
     // PgConnectionFactory keeps Object's identity equality: one entry per instance
     private final Map<PgConnectionFactory, FailoverTracker> trackers = new ConcurrentHashMap<>();
@@ -41,7 +50,7 @@ public final class FailoverTrackers {
     public FailoverTracker of(String name, PgConnectionFactory factory) {
         return this.trackers.computeIfAbsent(factory, f -> {
             FailoverTracker made = claim(name);
-            return made != null ? made : new FailoverTracker(name);
+            return made != null ? made : tracker(name);
         });
     }
 
@@ -69,10 +78,18 @@ public final class FailoverTrackers {
      * factory bean: with two unclaimed for one name, either may be handed out.
      */
     FailoverTracker forFactoryBean(String beanName) {
-        FailoverTracker tracker = new FailoverTracker(beanName);
+        FailoverTracker tracker = tracker(beanName);
         synchronized (this.madeBeforeTheFactory) {
             this.madeBeforeTheFactory.put(tracker, beanName);
         }
         return tracker;
+    }
+
+    /**
+     * A tracker for the factory {@code name}, its session-loss log shared with every other tracker made here: the
+     * auto-configured factory's ({@code pgConnFailoverTracker}) is made here too.
+     */
+    FailoverTracker tracker(String name) {
+        return new FailoverTracker(name, Clock.systemUTC(), this.sessionLosses);
     }
 }

@@ -87,8 +87,9 @@ public final class PgConnAutoConfiguration {
          */
         @Bean
         @ConditionalOnMissingBean(name = "pgConnFailoverTracker")
-        FailoverTracker pgConnFailoverTracker() {
-            return new FailoverTracker();
+        FailoverTracker pgConnFailoverTracker(FailoverTrackers pgConnFailoverTrackers) {
+            // its session-loss log shared with the other factories' (NEW-USER-23 F7: once per host event)
+            return pgConnFailoverTrackers.tracker(FACTORY_BEAN_NAME);
         }
 
         // closed by PgConnectionFactoryShutdown with pg.conn.shutdown-timeout, not by the inferred close():

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Supplier;
@@ -83,7 +84,9 @@ public final class PgConnRuntimeFactories {
      * path), until the factory closes.
      *
      * @throws IllegalArgumentException when {@code name} is blank, holds a {@code #}, or is the name of one of the
-     *                                  application's {@code PgConnectionFactory} or R2DBC {@code ConnectionFactory} beans
+     *                                  application's {@code PgConnectionFactory} or R2DBC {@code ConnectionFactory} beans;
+     *                                  or {@code factory} cannot say when it closes (its
+     *                                  {@link PgConnectionFactory#whenClosed()} throws, as the interface's default does)
      * @throws IllegalStateException when a factory is registered under {@code name} already, or {@code factory} is closed
      */
     public Registration register(String name, PgConnectionFactory factory, Object... pools) {
@@ -102,6 +105,7 @@ public final class PgConnRuntimeFactories {
         if (factory.isClosed()) {
             throw new IllegalStateException("the factory registered as '" + name + "' is closed already");
         }
+        CompletableFuture<Void> closed = whenClosed(name, factory); // before anything is registered
         Entry entry = new Entry(name, factory, List.of(pools));
         synchronized (this) {
             if (this.entries.putIfAbsent(name, entry) != null) {
@@ -121,8 +125,23 @@ public final class PgConnRuntimeFactories {
             }
         };
         // runs before the closer's closeAsync(...) future completes (PgConnectionFactory.whenClosed)
-        factory.whenClosed().whenComplete((ok, error) -> unregister(entry));
+        closed.whenComplete((ok, error) -> unregister(entry));
         return registration;
+    }
+
+    /**
+     * What ends the registration: a factory that cannot say when it closes (an implementation of the application's own
+     * without {@link PgConnectionFactory#whenClosed()}, whose default refuses) would keep its health entry and meters for
+     * ever, so it is refused here, naming its class.
+     */
+    private static CompletableFuture<Void> whenClosed(String name, PgConnectionFactory factory) {
+        try {
+            return Objects.requireNonNull(factory.whenClosed(), () -> factory.getClass().getName() + ".whenClosed() returned null");
+        } catch (UnsupportedOperationException | NullPointerException unknown) {
+            throw new IllegalArgumentException("the factory registered as '" + name + "' (" + factory.getClass().getName()
+                    + ") cannot say when it closes: its whenClosed() failed (" + unknown.getMessage() + "). The registration"
+                    + " ends with the factory's close; implement whenClosed() (a decorator delegates it)", unknown);
+        }
     }
 
     private synchronized void unregister(Entry entry) {

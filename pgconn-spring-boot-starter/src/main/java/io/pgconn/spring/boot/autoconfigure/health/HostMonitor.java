@@ -2,6 +2,7 @@ package io.pgconn.spring.boot.autoconfigure.health;
 
 import io.pgconn.FutureFailures;
 import io.pgconn.HostStatus;
+import io.pgconn.JvmDnsCache;
 import io.pgconn.PgConnection;
 import io.pgconn.PgConnectionFactory;
 import io.pgconn.PgErrors;
@@ -263,7 +264,9 @@ final class HostMonitor {
         this.unanswered.reset();
         this.backoff.reset();
         PgConnection current = this.connection;
-        this.reports.up(role, current != null ? current.serverVersion() : null, this.probeStartedAt);
+        this.reports.up(role, current != null ? current.serverVersion() : null, this.probeStartedAt,
+                current == null ? null : current.remoteAddress()
+                        .flatMap(dialled -> JvmDnsCache.lookedUp(current.hostSpec(), dialled)).orElse(null));
     }
 
     private void down(Throwable failure) {

@@ -2,6 +2,7 @@ package io.pgconn.spring.boot.autoconfigure.health;
 
 import io.pgconn.ErrorMessageLines;
 import io.pgconn.HostStatus;
+import io.pgconn.JvmDnsCache;
 import io.pgconn.PgConnectionFactory;
 import io.pgconn.ServerRole;
 import io.pgconn.config.HostSpec;
@@ -52,10 +53,13 @@ final class HostReports {
         return this.view;
     }
 
-    /** The host answered in {@code role} a probe that began {@code askedAt}: up, a change of role or state logged once. */
-    void up(ServerRole role, @Nullable String version, Instant askedAt) {
+    /**
+     * The host answered in {@code role} a probe that began {@code askedAt}, on the session {@code lookedUp} tells (see
+     * {@link HostView}): up, a change of role or state logged once.
+     */
+    void up(ServerRole role, @Nullable String version, Instant askedAt, JvmDnsCache.@Nullable LookedUp lookedUp) {
         HostView before = this.view;
-        this.view = before.up(role, version == null ? "" : version, askedAt, this.clock.instant());
+        this.view = before.up(role, version == null ? "" : version, askedAt, this.clock.instant(), lookedUp);
         String change = roleChange(before, role);
         if (change != null) {
             logger.info(this.logPrefix + "host " + this.host.label() + " " + change);
@@ -67,13 +71,15 @@ final class HostReports {
     /**
      * A new login refused for want of a free slot (53300), or left unanswered while the open probe session answers
      * (a pooler's login queue): {@code full} with {@code reason}, in the role
-     * {@code answered} (the open probe session's answer; {@code null}: the last known role), logged once per change
+     * {@code answered} (the open probe session's answer; {@code null}: the last known role, never counted as an answer
+     * as primary for a split brain, {@link HostView#fullWithoutAnswer}), logged once per change
      * and told to the application's factory ({@code reportHostFull}: its pools keep their sessions).
      * {@code nextCheckAt}: when the next login comes, put off past the next probes ({@link HostView}), or {@code null}.
      */
     void full(String reason, Throwable cause, @Nullable ServerRole answered, @Nullable Instant nextCheckAt) {
         HostView before = this.view;
-        this.view = before.full(reason, answered != null ? answered : before.role(), this.clock.instant(), nextCheckAt);
+        this.view = answered != null ? before.full(reason, answered, this.clock.instant(), nextCheckAt)
+                : before.fullWithoutAnswer(reason, this.clock.instant(), nextCheckAt); // no role answered: R24-5
         if (before.state() != HostStatus.State.FULL || !reason.equals(before.error())) {
             logger.info(this.logPrefix + "host " + this.host.label() + " takes no new connections: "
                     + logged(reason, cause.getMessage()) + "; the sessions open to it keep working");

@@ -1,6 +1,7 @@
 package io.pgconn.spring.boot.autoconfigure.health;
 
 import io.pgconn.HostStatus;
+import io.pgconn.JvmDnsCache;
 import io.pgconn.ServerRole;
 import org.jspecify.annotations.Nullable;
 
@@ -23,26 +24,31 @@ import java.time.Instant;
  * @param askedAt       when the probe whose answer shows the host up began (its answer says the host was there after
  *                      that moment: {@code HostSessionLossLog}); {@code null} unless up
  * @param primarySince  when the host's current run of answers as primary began (the first such answer's
- *                      {@code checkedAt}), kept while it answers as primary, up or full; {@code null} otherwise — a
- *                      split brain counts two primaries only once each answered after the other became one
- *                      ({@link SplitBrainWarning})
+ *                      {@code checkedAt}), kept while it answers as primary, up or full; {@code null} otherwise —
+ *                      also for a full host whose role nothing answered (no open probe session, its new login
+ *                      refused: the role shown is the last known one, REVIEW-24 R24-5) — a split brain counts two
+ *                      primaries only once each answered after the other became one ({@link SplitBrainWarning})
+ * @param lookedUp      the host's name and the address its probe session was dialled on, when the host is a name
+ *                      (the JVM's DNS cache chose it: {@link NoAcceptableHostLog} names it, new user 24 F2); {@code null}
+ *                      for an IP address or a socket, and unless the host answers on a probe session
  */
 record HostView(String host, HostStatus.State state, ServerRole role, @Nullable Instant checkedAt, @Nullable String error,
                 @Nullable String serverVersion, @Nullable Instant nextCheckAt, @Nullable Instant askedAt,
-                @Nullable Instant primarySince) {
+                @Nullable Instant primarySince, JvmDnsCache.@Nullable LookedUp lookedUp) {
 
     static HostView unknown(String host) {
-        return new HostView(host, HostStatus.State.UNKNOWN, ServerRole.UNKNOWN, null, null, null, null, null, null);
+        return new HostView(host, HostStatus.State.UNKNOWN, ServerRole.UNKNOWN, null, null, null, null, null, null, null);
     }
 
-    /** {@link #up(ServerRole, String, Instant, Instant)} by a probe that began {@code at}. */
+    /** {@link #up(ServerRole, String, Instant, Instant, JvmDnsCache.LookedUp)} by a probe that began {@code at}. */
     HostView up(ServerRole role, String serverVersion, Instant at) {
-        return up(role, serverVersion, at, at);
+        return up(role, serverVersion, at, at, null);
     }
 
-    /** Answered in {@code role} at {@code at}, by a probe that began {@code askedAt}. */
-    HostView up(ServerRole role, String serverVersion, Instant askedAt, Instant at) {
-        return new HostView(this.host, HostStatus.State.UP, role, at, null, serverVersion, null, askedAt, primarySince(role, at));
+    /** Answered in {@code role} at {@code at}, by a probe that began {@code askedAt}, on the session {@code lookedUp} tells. */
+    HostView up(ServerRole role, String serverVersion, Instant askedAt, Instant at, JvmDnsCache.@Nullable LookedUp lookedUp) {
+        return new HostView(this.host, HostStatus.State.UP, role, at, null, serverVersion, null, askedAt, primarySince(role, at),
+                lookedUp);
     }
 
     /** {@link #down(String, Instant, Instant)} checked again at the next probe. */
@@ -52,7 +58,7 @@ record HostView(String host, HostStatus.State state, ServerRole role, @Nullable 
 
     /** Keeps the last known role, as the factory's host memory does; {@code nextCheckAt}: see the record. */
     HostView down(String error, Instant at, @Nullable Instant nextCheckAt) {
-        return new HostView(this.host, HostStatus.State.DOWN, this.role, at, error, null, nextCheckAt, null, null);
+        return new HostView(this.host, HostStatus.State.DOWN, this.role, at, error, null, nextCheckAt, null, null, null);
     }
 
     /** {@link #full(String, ServerRole, Instant, Instant)} checked again at the next probe. */
@@ -67,7 +73,18 @@ record HostView(String host, HostStatus.State state, ServerRole role, @Nullable 
      */
     HostView full(String error, ServerRole role, Instant at, @Nullable Instant nextCheckAt) {
         return new HostView(this.host, HostStatus.State.FULL, role, at, error, this.serverVersion, nextCheckAt, null,
-                primarySince(role, at));
+                primarySince(role, at), this.lookedUp);
+    }
+
+    /**
+     * Refused a new login for want of a free slot with no open session to ask its role (REVIEW-24 R24-5): full in the
+     * last known role, but with no {@code primarySince} — nothing answered as primary, so a split brain does not count
+     * it (an old primary back as a busy standby at {@code max_connections} kept "answering as primary" on its last
+     * role, and the WARN "2 hosts answer as primary" went out and stayed while it was full).
+     */
+    HostView fullWithoutAnswer(String error, Instant at, @Nullable Instant nextCheckAt) {
+        return new HostView(this.host, HostStatus.State.FULL, this.role, at, error, this.serverVersion, nextCheckAt, null, null,
+                null);
     }
 
     /** This view's {@code primarySince} carried on by an answer in {@code role} at {@code at}. */

@@ -1,5 +1,6 @@
 package io.pgconn.spring.boot.autoconfigure.health;
 
+import io.pgconn.JvmDnsCache;
 import io.pgconn.config.TargetSessionAttrs;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -8,6 +9,7 @@ import org.jspecify.annotations.Nullable;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Objects;
 import java.util.stream.Collectors;
 
 /**
@@ -21,7 +23,8 @@ import java.util.stream.Collectors;
  * with the views it was about, and the INFO after it). An acceptable host that
  * answers but refuses new logins for want of a free slot (53300) is not "no host": that is logged once at WARN as
  * {@link FullHostWarning} says it, and at INFO when a host takes new connections again. Called
- * by {@link HostViews} under its lock with each new view; the text is the health's {@code error}.
+ * by {@link HostViews} under its lock with each new view; the text, without the addresses the WARN names
+ * ({@link #describeForLog}), is the health's {@code error}.
  */
 final class NoAcceptableHostLog {
 
@@ -63,13 +66,13 @@ final class NoAcceptableHostLog {
                 if (views.stream().anyMatch(v -> v.answers() && v.checkedAt().isBefore(since))) {
                     // an answering host's probe of this round may still find it acceptable: wait for it
                     this.noneSeenAt = since;
-                    this.noneSeenText = describe(views, this.attrs);
+                    this.noneSeenText = describeForLog(views, this.attrs);
                     return;
                 }
                 this.noneSeenAt = null;
                 this.noneSeenText = null;
                 this.noneSince = since;
-                logger.warn(this.prefix + describe(views, this.attrs));
+                logger.warn(this.prefix + describeForLog(views, this.attrs));
             }
             return;
         }
@@ -108,11 +111,38 @@ final class NoAcceptableHostLog {
         }
     }
 
-    /** "no host satisfying target_session_attrs=read-write is up: db1:5432: read-only; db2:5432: connection refused (db2:5432)". */
+    /**
+     * "no host satisfying target_session_attrs=read-write is up: db1:5432: read-only; db2:5432: connection refused (db2:5432)":
+     * the health's {@code error}, which names no address (a public endpoint: see HostFailureReason).
+     */
     static String describe(List<HostView> views, TargetSessionAttrs attrs) {
-        return "no host satisfying target_session_attrs=" + attrs.libpqName() + " is up: " + views.stream()
-                .map(v -> v.host() + ": " + (v.isUp() ? v.role().label()
+        return describe(views, attrs, false);
+    }
+
+    /**
+     * {@link #describe(List, TargetSessionAttrs)} for the WARN: a host given by name that answers in the wrong role is
+     * named with the address its probe dialled, and the line ends, once, with the JVM DNS cache's hint
+     * ({@link JvmDnsCache.LookedUp#wrongRoleHint}): after a switchover that repointed the name, that may be its old
+     * address for up to {@code networkaddress.cache.ttl} (new user 24 F2: the WARN said "pg-rw.svc.local:5432:
+     * standby" for 25 s, with nothing to tell why).
+     */
+    static String describeForLog(List<HostView> views, TargetSessionAttrs attrs) {
+        return describe(views, attrs, true);
+    }
+
+    private static String describe(List<HostView> views, TargetSessionAttrs attrs, boolean addresses) {
+        String hosts = views.stream()
+                .map(v -> v.host() + ": " + (v.isUp() ? v.role().label() + (addresses ? dialled(v) : "")
                         : String.valueOf(v.error() != null ? v.error() : v.state().label())))
                 .collect(Collectors.joining("; "));
+        String hint = !addresses ? "" : views.stream().filter(HostView::isUp).map(HostView::lookedUp)
+                .filter(Objects::nonNull).findFirst().map(named -> "; HINT: " + named.wrongRoleHint()).orElse("");
+        return "no host satisfying target_session_attrs=" + attrs.libpqName() + " is up: " + hosts + hint;
+    }
+
+    /** " at 10.0.0.3" for a host given by name, else nothing. */
+    private static String dialled(HostView view) {
+        JvmDnsCache.LookedUp named = view.lookedUp();
+        return named == null ? "" : " at " + named.address();
     }
 }

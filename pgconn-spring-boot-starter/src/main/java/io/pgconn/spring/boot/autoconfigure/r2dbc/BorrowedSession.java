@@ -7,6 +7,7 @@ import io.r2dbc.spi.Connection;
 import io.r2dbc.spi.ConnectionFactory;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 
 import java.time.Duration;
@@ -21,7 +22,8 @@ final class BorrowedSession {
 
     private static final Log logger = LogFactory.getLog(BorrowedSession.class);
 
-    private final Connection pooled;
+    /** The pool's connection to give back; {@code null} for a session lent by an enclosing call ({@link #onJoined}). */
+    private final @Nullable Connection pooled;
 
     private final PgConnection session;
 
@@ -30,7 +32,7 @@ final class BorrowedSession {
     /** Whether a session the steps left idle is checked for a statement still in flight before it goes back. */
     private final boolean checkIdle;
 
-    private BorrowedSession(Connection pooled, PgConnection session, Duration rollbackWait, boolean checkIdle) {
+    private BorrowedSession(@Nullable Connection pooled, PgConnection session, Duration rollbackWait, boolean checkIdle) {
         this.pooled = pooled;
         this.session = session;
         this.rollbackWait = rollbackWait;
@@ -61,15 +63,28 @@ final class BorrowedSession {
 
     private static <T> T lend(ConnectionFactory connectionFactory, Function<Connection, PgConnection> unwrap, Duration rollbackWait,
             boolean checkIdle, Function<? super PgConnection, ? extends T> steps) {
-        BorrowedSession borrowed = borrow(connectionFactory, unwrap, rollbackWait, checkIdle);
+        return borrow(connectionFactory, unwrap, rollbackWait, checkIdle).run(steps);
+    }
+
+    /**
+     * As {@link #lend}, on {@code session}, which an enclosing {@code withSession} on this thread borrowed and hands
+     * back itself ({@code inTransaction} inside its work, session 24): the steps' transaction is rolled back when it is
+     * still open after them, and a session whose rollback did not leave it idle is closed (the enclosing call's
+     * hand-back then gives it to the pool closed, which drops it); nothing is given back here.
+     */
+    static <T> T onJoined(PgConnection session, Duration rollbackWait, Function<? super PgConnection, ? extends T> steps) {
+        return new BorrowedSession(null, session, rollbackWait, false).run(steps);
+    }
+
+    private <T> T run(Function<? super PgConnection, ? extends T> steps) {
         Throwable failure = null;
         try {
-            return steps.apply(borrowed.session);
+            return steps.apply(this.session);
         } catch (Throwable t) {
             failure = t;
             throw t;
         } finally {
-            borrowed.handBack(failure);
+            handBack(failure);
         }
     }
 
@@ -95,8 +110,8 @@ final class BorrowedSession {
 
     /**
      * Rolls back a transaction still open — the work failed, its commit did not end it, or the work of
-     * {@code withSession} began one and left it, awaited or not — then gives the connection back to the pool; a
-     * session whose rollback did not leave it idle is closed first. A rollback's failure is attached to
+     * {@code withSession} began one and left it, awaited or not — then gives the connection back to the pool (when it
+     * was borrowed here); a session whose rollback did not leave it idle is closed first. A rollback's failure is attached to
      * {@code failure} as suppressed. An interrupt the work left set does not cut the hand-back's bounded waits short
      * (a healthy session was closed for it); the flag is set again afterwards, for the caller.
      */
@@ -116,7 +131,9 @@ final class BorrowedSession {
                 rollBack(failure);
             }
         } finally {
-            release(this.pooled);
+            if (this.pooled != null) {
+                release(this.pooled);
+            }
             if (interrupted) {
                 Thread.currentThread().interrupt();
             }

@@ -71,7 +71,7 @@ import java.util.function.Function;
  *     it borrows a session of its own, which does not see the transaction's uncommitted writes. Outer work that waits
  *     for such a call while every session of the pool is held by callers doing so deadlocks the pool (for ever under the
  *     default {@code pg.conn.pool.max-acquire-time} of 0, at once with a pool of one): pass the {@link PgConnection}
- *     down instead. So does an {@code inTransaction} inside {@code withSession}'s work: it borrows a second session.</li>
+ *     down instead.</li>
  * <li>A {@link #withSession} called inside another {@code withSession}'s or {@link #withOwnSession}'s work, on the same
  *     thread and over the same {@link ConnectionFactory} (no {@code inTransaction} between), joins that call's session
  *     (session 23), as if it had been passed down: it sees the outer work's writes, uncommitted ones of a transaction
@@ -79,6 +79,18 @@ import java.util.function.Function;
  *     call's session under it; nothing is checked or handed back after it. <b>Behaviour change (session 23):</b> it
  *     borrowed a second session — a pool of one waited for ever at the first nested call — that did not see the
  *     outer's uncommitted writes; {@link #withOwnSession} still borrows one of its own.</li>
+ * <li>An {@code inTransaction} called inside {@code withSession}'s or {@link #withOwnSession}'s work, on the same thread
+ *     and over the same {@link ConnectionFactory}, runs its transaction on that call's session (session 24): its
+ *     {@code BEGIN}, its work and its {@code COMMIT} — or {@code ROLLBACK} when the work throws — all there, as if the
+ *     session had been passed down to an {@code inTransaction} taking one; the enclosing call hands the session back
+ *     afterwards. A failed inner transaction is rolled back and its exception rethrown as it is; outer work that catches
+ *     it goes on, on the same session, and what it ran outside the inner transaction stays (each statement committed on
+ *     its own). Outer work that throws after the inner call returned does not undo the inner commit:
+ *     {@code withSession} is no transaction boundary (make the outer call {@code inTransaction}, and the inner one
+ *     joins it, as above). When the enclosing work left the session in a transaction of its own ({@code begin()}),
+ *     the call is refused with an {@link IllegalStateException} before its work runs. <b>Behaviour change (session
+ *     24):</b> it borrowed a second session — a pool of one waited until {@code pg.conn.pool.max-acquire-time} (for ever
+ *     under the default 0) at the first such call.</li>
  * <li>Transaction control is the core API's ({@link PgConnection#begin(TransactionOptions)},
  *     {@code commit()}, {@code rollback()}), so its failures are the core's {@link io.pgconn.PgException}s,
  *     as the work's own: a commit PostgreSQL answered with {@code ROLLBACK} is a
@@ -173,7 +185,7 @@ public final class PgConnSessions {
      * the same {@link ConnectionFactory}), it borrows nothing: {@code work} runs in that transaction, on a view of its
      * session that refuses to commit, roll back, close or begin (see the class comment), and nothing is checked or
      * handed back after it — the enclosing {@code inTransaction} does that. Called inside another {@code withSession}'s
-     * or {@link #withOwnSession}'s work on this thread (no {@code inTransaction} between), it borrows nothing either:
+     * or {@link #withOwnSession}'s work on this thread (no {@code inTransaction} open between), it borrows nothing either:
      * {@code work} runs on that call's session, as if it had been passed down, through a view that refuses only
      * {@code close()} (session 23; before, a second session: see the class comment).
      */
@@ -195,11 +207,11 @@ public final class PgConnSessions {
      * {@link #withSession} that always borrows a session of its own, also inside {@link #inTransaction}'s work: its
      * statements commit on their own and stay when that transaction rolls back (an audit row, an "attempt failed"
      * record; Spring's {@code REQUIRES_NEW}) — what {@code withSession} did there before session 22. While its work
-     * runs, the thread's transaction is suspended: a call inside it joins nothing (an {@code inTransaction} there
-     * borrows a session and begins a transaction of its own; pass the {@link PgConnection} down instead). It needs a
-     * second session from the pool while the caller holds one: with every session so held (a pool of one: at once) the
-     * borrow waits for ever under the default {@code pg.conn.pool.max-acquire-time} of 0. A {@code withSession} inside its
-     * work joins its session (not an outer {@code withSession}'s).
+     * runs, the thread's transaction is suspended: a call inside it joins not that transaction but this call's session
+     * (an {@code inTransaction} there begins a transaction of its own on it, session 24; a {@code withSession} there gets
+     * it, not an outer {@code withSession}'s). It needs a second session from the pool while the caller holds one: with
+     * every session so held (a pool of one: at once) the borrow waits for ever under the default
+     * {@code pg.conn.pool.max-acquire-time} of 0.
      */
     public <T> T withOwnSession(Function<? super PgConnection, ? extends T> work) {
         refuseOnANonBlockingThread("withOwnSession");
@@ -223,9 +235,13 @@ public final class PgConnSessions {
      * Runs {@code work} in one transaction begun as {@code options} say (isolation level, read only,
      * deferrable; a {@code null} field keeps the session's default) on a borrowed session: committed when
      * {@code work} returns, rolled back when it throws. Called inside another {@code inTransaction}'s work on this
-     * thread (over the same {@link ConnectionFactory}), it joins that transaction instead (see the class comment):
-     * the same session, no commit of its own, a throw marks the transaction rollback-only, and {@code options} that
-     * name something the outer call's options do not are refused.
+     * thread (over the same {@link ConnectionFactory}), it joins that transaction instead, as Spring's
+     * {@code @Transactional} with the default propagation {@code REQUIRED} does (see the class comment): the same
+     * session, no commit of its own, a throw marks the transaction rollback-only, and {@code options} that name
+     * something the outer call's options do not are refused — not a savepoint, which is {@link #inSavepoint} (Spring's
+     * {@code NESTED}). Called inside {@link #withSession}'s (or {@link #withOwnSession}'s) work on this thread, it
+     * borrows nothing: the transaction is begun, committed or rolled back on that call's session (session 24), which
+     * must not be in a transaction its work began.
      */
     public <T> T inTransaction(TransactionOptions options, Function<? super PgConnection, ? extends T> work) {
         refuseOnANonBlockingThread("inTransaction");
@@ -233,31 +249,61 @@ public final class PgConnSessions {
         if (outer != null) {
             return outer.join(options, work);
         }
-        return BorrowedSession.lend(this.connectionFactory, this.unwrap, this.rollbackWait, session -> {
-            CoreFutureWait.await(session.begin(options));
-            ThreadBoundTransaction bound = ThreadBoundTransaction.bind(this.connectionFactory, session, options);
-            T result;
+        PgConnection lent = ThreadBoundSession.current(this.connectionFactory);
+        if (lent != null) {
+            refuseATransactionTheWorkBegan(lent);
+            return BorrowedSession.onJoined(lent, this.rollbackWait, session -> runInTransaction(session, options, work));
+        }
+        return BorrowedSession.lend(this.connectionFactory, this.unwrap, this.rollbackWait,
+                session -> runInTransaction(session, options, work));
+    }
+
+    /**
+     * BEGIN on {@code session}, {@code work} with the transaction bound to this thread, COMMIT — or the throw that
+     * makes the caller's hand-back roll it back.
+     */
+    private <T> T runInTransaction(PgConnection session, TransactionOptions options, Function<? super PgConnection, ? extends T> work) {
+        CoreFutureWait.await(session.begin(options));
+        ThreadBoundTransaction bound = ThreadBoundTransaction.bind(this.connectionFactory, session, options);
+        T result;
+        try {
             try {
-                try {
-                    result = work.apply(session);
-                } finally {
-                    bound.unbind();
-                }
-            } catch (Throwable failure) {
-                if (endedTheTransaction(session)) {
-                    IllegalStateException ended = workEndedTheTransaction(session, "threw");
-                    logger.warn("pgconn: " + ended.getMessage());
-                    failure.addSuppressed(ended);
-                }
-                throw failure;
+                result = work.apply(session);
+            } finally {
+                bound.unbind();
             }
-            IllegalStateException rollbackOnly = bound.rollbackOnly();
-            if (rollbackOnly != null && !endedTheTransaction(session)) { // else commit(...) says the work ended it
-                throw rollbackOnly;
+        } catch (Throwable failure) {
+            if (endedTheTransaction(session)) {
+                IllegalStateException ended = workEndedTheTransaction(session, "threw");
+                logger.warn("pgconn: " + ended.getMessage());
+                failure.addSuppressed(ended);
             }
-            commit(session);
-            return result;
-        });
+            throw failure;
+        }
+        IllegalStateException rollbackOnly = bound.rollbackOnly();
+        if (rollbackOnly != null && !endedTheTransaction(session)) { // else commit(...) says the work ended it
+            throw rollbackOnly;
+        }
+        commit(session);
+        return result;
+    }
+
+    /**
+     * An {@code inTransaction} inside {@code withSession}'s work runs on that call's session — unless that work began a
+     * transaction of its own there ({@code begin()}, {@code BEGIN} as SQL): a BEGIN inside it would begin nothing and
+     * the COMMIT after the work would end the enclosing work's transaction under it, so the call is refused before its
+     * work runs (waited for what the work submitted, at most {@code rollbackWait}: a {@code begin()} not waited for).
+     */
+    private void refuseATransactionTheWorkBegan(PgConnection lent) {
+        TransactionStatus status = CoreFutureWait.awaitAtMost(lent.transactionStatusAfterInFlight(), this.rollbackWait,
+                () -> "the status of " + lent + " (a statement of the enclosing work still running, or a stream it left open and unread?)");
+        if (status != TransactionStatus.IDLE) {
+            throw new IllegalStateException("PgConnSessions.inTransaction inside withSession's work runs on that call's"
+                    + " session (" + lent + "), which its work left in a transaction of its own (" + status + "): a BEGIN"
+                    + " there would begin nothing, and the COMMIT after the work would end the enclosing work's transaction"
+                    + " under it. Commit or roll back before calling inTransaction, use inTransaction for the enclosing work"
+                    + " (a nested call joins it), or inSavepoint for a part inside that transaction");
+        }
     }
 
     /**

@@ -13,7 +13,8 @@ import java.util.function.Function;
  * thread, one per {@link ConnectionFactory}, so that a {@code withSession} called again inside that work joins it
  * instead of borrowing a second session from the same pool: with every session lent to a caller that waits for a
  * second one, that was a pool deadlock, for ever under the default {@code pg.conn.pool.max-acquire-time} of 0 (a pool
- * of one: the first nested call), and the nested work did not see the outer work's uncommitted writes. The innermost
+ * of one: the first nested call), and the nested work did not see the outer work's uncommitted writes. An
+ * {@code inTransaction} inside that work runs its transaction on it too (session 24), for the same reason. The innermost
  * borrowing call is the one bound: a {@code withOwnSession} inside binds its own session for its work, and the outer
  * one is bound again after it.
  */

@@ -16,6 +16,7 @@ import io.pgconn.query.SqlShape;
 import io.pgconn.query.TransactionOptions;
 import io.pgconn.query.TransactionStatus;
 
+import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.Map;
@@ -114,6 +115,11 @@ final class TransactionSessionView implements PgConnection {
     @Override
     public String host() {
         return this.session.host();
+    }
+
+    @Override
+    public Optional<SocketAddress> remoteAddress() {
+        return this.session.remoteAddress();
     }
 
     @Override

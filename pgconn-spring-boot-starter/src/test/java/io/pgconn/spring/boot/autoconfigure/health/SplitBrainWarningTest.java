@@ -64,6 +64,27 @@ class SplitBrainWarningTest {
                 .startsWith("2 hosts answer as primary");
     }
 
+    /**
+     * REVIEW-24 R24-5: a host full with no session to ask (its new login refused with 53300) shows its last known role;
+     * that is no answer as primary — an old primary back as a busy standby at max_connections kept "answering as
+     * primary" at each refused login, past the promoted host's promotion, and the split-brain WARN went out and stayed.
+     * A full host whose open session answered as primary still counts (above).
+     */
+    @Test
+    void aFullHostWhoseRoleNothingAnsweredIsNoPrimary() {
+        HostView a = up("db1:5432", ServerRole.PRIMARY); // primary since NOW
+        HostView b = HostView.unknown("db2:5432").up(ServerRole.PRIMARY, "18.1", NOW.plusSeconds(1)); // promoted at 1 s
+        HostView aFull = a.fullWithoutAnswer("server error 53300 (db1:5432)", NOW.plusSeconds(2), null);
+        assertThat(aFull.role()).as("the last known role, shown").isEqualTo(ServerRole.PRIMARY);
+        assertThat(SplitBrainWarning.of(List.of(aFull, again(b, 3)), TargetSessionAttrs.READ_WRITE, b)).isNull();
+        HostView aFullAgain = aFull.fullWithoutAnswer("server error 53300 (db1:5432)", NOW.plusSeconds(4), null);
+        assertThat(SplitBrainWarning.of(List.of(aFullAgain, again(b, 4)), TargetSessionAttrs.READ_WRITE, b)).isNull();
+        // what HostReports made of it before: full in the last known role as if answered, a run as primary carried on
+        HostView aFullAsIfAnswered = a.full("server error 53300 (db1:5432)", a.role(), NOW.plusSeconds(4), null);
+        assertThat(SplitBrainWarning.of(List.of(aFullAsIfAnswered, again(b, 4)), TargetSessionAttrs.READ_WRITE, b))
+                .as("the false alarm").startsWith("2 hosts answer as primary");
+    }
+
     @Test
     void oneUpPrimaryADownOneOrAReadOnlyOneIsNoWarning() {
         HostView downPrimary = up("db2:5432", ServerRole.PRIMARY).down("no answer within 1000 ms (db2:5432)", NOW);

@@ -27,7 +27,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * user13's F5: a fast restart of the server that ended every pooled session left no pgconn log line (the health
  * probe did not fall into it). Now the host's ending of sessions is one WARN naming the host and the reason, however
- * many sessions it ended, and the next successful connect there one INFO (starter.md §3).
+ * many sessions it ended, and the first statement that succeeds there afterwards one INFO (starter.md §3).
  */
 @ExtendWith(OutputCaptureExtension.class)
 @SpringBootTest(classes = TestApplication.class, webEnvironment = WebEnvironment.NONE, properties = {
@@ -66,12 +66,12 @@ class PgConnHostRestartLogIT {
         server.restart();
         awaitCondition("the ended sessions to be closed", STEP, () -> factory.openConnections() == 0);
         assertThat(client.sql("SELECT 1").map(row -> row.get(0, Integer.class)).one().block(STEP)).isEqualTo(1);
-        awaitCondition("the INFO on the host's return", STEP, () -> output.getAll().contains("a connect to " + host + " succeeds again"));
+        awaitCondition("the INFO on the host's return", STEP, () -> output.getAll().contains("a statement on " + host + " succeeds again"));
 
         List<String> warns = output.getAll().lines().filter(line -> line.contains("host " + host + " ended a session")).toList();
         assertThat(warns).singleElement().satisfies(line -> assertThat(line).contains("WARN")
                 .contains("ended a session: ").contains("(SQLSTATE 57P01)")); // a fast shutdown's "terminating connection due to administrator command"
-        assertThat(output.getAll().lines().filter(line -> line.contains("a connect to " + host + " succeeds again")).toList())
+        assertThat(output.getAll().lines().filter(line -> line.contains("a statement on " + host + " succeeds again")).toList())
                 .singleElement()
                 .satisfies(line -> assertThat(line).contains("INFO").contains(SESSIONS + " sessions lost there meanwhile"));
         assertThat(output.getAll()).doesNotContain(StarterCluster.PASSWORD);

@@ -351,12 +351,13 @@ class PgConnSessionsNestedIT {
      * REVIEW-22 R22-3: the old behaviour of withSession inside a transaction, under its own name — withOwnSession
      * borrows a second session, whose writes commit on their own and stay when the outer transaction rolls back (an
      * audit row); while its work runs the outer transaction is suspended, so an inTransaction inside it does not join
-     * it but begins its own (on a third session: a pool of three here), and after it the outer one is bound again.
+     * it but begins its own, on withOwnSession's session (session 24; a third session before), and after it the outer
+     * one is bound again. A pool of two.
      */
     @Test
     @Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
     void withOwnSessionWritesOutsideTheTransactionAndKeepsItsRowsWhenItRollsBack() {
-        run(runner.withPropertyValues("pg.conn.pool.max-size=3"), (sessions, table) -> {
+        run(runner.withPropertyValues("pg.conn.pool.max-size=2", "pg.conn.pool.max-acquire-time=10s"), (sessions, table) -> {
             IllegalArgumentException thrown = new IllegalArgumentException("the business work fails");
             assertThatThrownBy(() -> sessions.inTransaction(outer -> {
                 insert(outer, table, 1);
@@ -365,7 +366,8 @@ class PgConnSessionsNestedIT {
                     assertThat(audit.processId()).as("a session of its own").isNotEqualTo(outerPid);
                     insert(audit, table, 100);
                     return sessions.inTransaction(inner -> {
-                        assertThat(inner.processId()).as("its own transaction, not the suspended one").isNotEqualTo(outerPid);
+                        assertThat(inner.processId()).as("its own transaction, not the suspended one").isNotEqualTo(outerPid)
+                                .as("on withOwnSession's session").isEqualTo(audit.processId());
                         insert(inner, table, 101);
                         return null;
                     });
@@ -451,6 +453,107 @@ class PgConnSessionsNestedIT {
                 });
             });
         });
+    }
+
+    /**
+     * An inTransaction inside withSession's work, on the same thread, with a pool of ONE: it runs its transaction on
+     * the withSession's session (the same backend), BEGIN and COMMIT there. Before session 24 it borrowed a second
+     * session, which the pool of one lends only once the outer call hands its one back: seen failing, the borrow's
+     * PgTimeoutException after the 3-s max-acquire-time set here (under the default 0 it waited for ever). The inner
+     * transaction commits on its own — an outer throw afterwards does not undo it (withSession is no transaction
+     * boundary) — and rolls back alone when its work throws, the outer work going on, on the same session.
+     */
+    @Test
+    @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void inTransactionInsideWithSessionRunsOnItsSession() {
+        run(runner.withPropertyValues("pg.conn.pool.max-acquire-time=3s", "pg.conn.pool.acquire-retry=0"), (sessions, table) -> {
+            String result = sessions.withSession(outer -> {
+                int outerPid = backendPid(outer);
+                insert(outer, table, 1);
+                String inner = sessions.inTransaction(tx -> {
+                    assertThat(backendPid(tx)).as("pg_backend_pid(): the withSession's session").isEqualTo(outerPid);
+                    assertThat(tx.transactionStatus()).isEqualTo(TransactionStatus.IN_TRANSACTION);
+                    insert(tx, table, 2);
+                    assertThat(sessions.<Integer>withSession(PgConnSessionsNestedIT::backendPid))
+                            .as("a withSession inside the transaction").isEqualTo(outerPid);
+                    return "committed";
+                });
+                assertThat(outer.transactionStatus()).as("the inner transaction ended").isEqualTo(TransactionStatus.IDLE);
+                return inner;
+            });
+            assertThat(result).isEqualTo("committed");
+            assertThat(ids(sessions, table)).isEqualTo("1,2");
+
+            IllegalArgumentException innerFailure = new IllegalArgumentException("inner failure");
+            sessions.withSession(outer -> {
+                assertThatThrownBy(() -> sessions.inTransaction(tx -> {
+                    insert(tx, table, 3);
+                    throw innerFailure;
+                })).isSameAs(innerFailure).satisfies(e -> assertThat(e.getSuppressed()).isEmpty());
+                assertThat(outer.isClosed()).isFalse();
+                assertThat(outer.transactionStatus()).as("rolled back").isEqualTo(TransactionStatus.IDLE);
+                insert(outer, table, 4);
+                return null;
+            });
+            assertThat(ids(sessions, table)).as("the inner transaction rolled back alone").isEqualTo("1,2,4");
+
+            IllegalStateException outerFailure = new IllegalStateException("outer failure");
+            assertThatThrownBy(() -> sessions.withSession(outer -> {
+                sessions.inTransaction(tx -> {
+                    insert(tx, table, 5);
+                    return null;
+                });
+                throw outerFailure;
+            })).isSameAs(outerFailure);
+            assertThat(ids(sessions, table)).as("committed before the outer work threw").isEqualTo("1,2,4,5");
+        });
+    }
+
+    /**
+     * inTransaction inside the inTransaction an enclosing withSession ran on its session joins that transaction
+     * (Spring's REQUIRED, one pool session, one backend); its failure, caught by the middle work, rolls the whole
+     * transaction back. An inTransaction inside withSession work that began a transaction of its own is refused before
+     * its work runs, and the outer work's transaction is left as it was.
+     */
+    @Test
+    @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void inTransactionInsideWithSessionJoinsAsREQUIREDAndRefusesTheWorksOwnTransaction() {
+        run(runner.withPropertyValues("pg.conn.pool.max-acquire-time=3s", "pg.conn.pool.acquire-retry=0"), (sessions, table) -> {
+            IllegalArgumentException nested = new IllegalArgumentException("innermost failure");
+            assertThatThrownBy(() -> sessions.withSession(outer -> sessions.inTransaction(middle -> {
+                insert(middle, table, 1);
+                try {
+                    sessions.inTransaction(inner -> {
+                        assertThat(backendPid(inner)).isEqualTo(backendPid(outer));
+                        insert(inner, table, 2);
+                        throw nested;
+                    });
+                } catch (IllegalArgumentException caught) {
+                    // the middle work goes on; the transaction is rollback-only
+                }
+                return null;
+            }))).isInstanceOf(IllegalStateException.class).hasCause(nested).hasMessageContaining("rolled back");
+            assertThat(ids(sessions, table)).as("the joined transaction rolled back whole").isEmpty();
+
+            AtomicInteger ran = new AtomicInteger();
+            sessions.withSession(outer -> {
+                outer.begin().join();
+                insert(outer, table, 3);
+                assertThatThrownBy(() -> sessions.inTransaction(tx -> ran.incrementAndGet()))
+                        .isInstanceOf(IllegalStateException.class).hasMessageContaining("transaction of its own")
+                        .hasMessageContaining("inSavepoint");
+                assertThat(outer.transactionStatus()).as("the outer work's transaction as it was")
+                        .isEqualTo(TransactionStatus.IN_TRANSACTION);
+                outer.commit().join();
+                return null;
+            });
+            assertThat(ran).hasValue(0);
+            assertThat(ids(sessions, table)).isEqualTo("3");
+        });
+    }
+
+    private static int backendPid(PgConnection c) {
+        return c.query("SELECT pg_backend_pid()").join().single(Integer.class);
     }
 
     private static <T> T await(Future<T> future) {
