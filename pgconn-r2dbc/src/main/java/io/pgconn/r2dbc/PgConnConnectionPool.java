@@ -10,9 +10,13 @@ import io.r2dbc.pool.PoolMetrics;
 import io.r2dbc.spi.Connection;
 import io.r2dbc.spi.R2dbcTimeoutException;
 import reactor.core.publisher.Mono;
+import reactor.util.context.Context;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
 
 /**
@@ -33,24 +37,105 @@ import java.util.stream.Collectors;
  * ({@link io.r2dbc.spi.Wrapped#unwrap()} gives what r2dbc-pool's gives): its {@code close()} releases once and completes
  * when that release ended; one dropped without {@code close()} (a timeout that fired while it was handed over, a chain
  * cancelled before its close) is released with the same clean-up once the garbage collector found it unreachable.
- * Everything else is r2dbc-pool's.
+ *
+ * <p>Built by {@link PgConnPools#over} (or {@link #builder}, the same), a borrower whose connect a full server refused
+ * (53300) is not tied to that connect: the connect gives it back ({@link PoolHandBack}) and this pool acquires again for
+ * it, so it takes the next session another borrower releases (docs/r2dbc.md §4). Everything else is r2dbc-pool's.
  */
 public class PgConnConnectionPool extends ConnectionPool {
 
+    /** Reactor's Context key of an operator's own hook for the values it drops (r2dbc-pool closes its timeout's so). */
+    private static final String DROPPED_HOOK = "reactor.onNextDropped.local";
+
     private final PgConnectionFactory factory;
+    /** A borrower's whole wait, when its connects may give it back to the queue ({@link PoolHandBack}); else null. */
+    private final Duration wholeWait;
+    private final PoolIdleSessions sessions;
 
     /**
      * A pool as {@link ConnectionPool#ConnectionPool(ConnectionPoolConfiguration)} makes it; {@code factory} is the
-     * pgconn factory under the configuration's connection factory, whose host memory a timeout names.
+     * pgconn factory under the configuration's connection factory, whose host memory a timeout names. A borrower stays
+     * tied to the connect the pool started for it (r2dbc-pool's way); {@link PgConnPools#over} builds the pool whose
+     * connects at a full server give their borrowers back to the queue — build with it.
      */
     public PgConnConnectionPool(ConnectionPoolConfiguration configuration, PgConnectionFactory factory) {
+        this(configuration, factory, null);
+    }
+
+    /**
+     * {@code wholeWait} ({@code maxAcquireTime} × (1 + {@code acquireRetry}), when the configuration's connection factory
+     * is a {@link PgConnPoolCreateRetry}; null otherwise): a connect refused at a full server gives its borrower back to
+     * the pool's queue, and the borrower acquires again, within that wait.
+     */
+    PgConnConnectionPool(ConnectionPoolConfiguration configuration, PgConnectionFactory factory, Duration wholeWait) {
         super(configuration);
         this.factory = Objects.requireNonNull(factory, "factory");
+        this.wholeWait = wholeWait;
+        PoolMetrics metrics = getMetrics().orElse(null);
+        this.sessions = new PoolIdleSessions(() -> metrics != null && metrics.idleSize() > 0 && metrics.pendingAcquireSize() == 0);
+    }
+
+    /**
+     * A builder of a pgconn pool over {@code factory}: {@link PgConnPools#over}, for whoever looks for it here
+     * ({@code PgConnConnectionPool.builder(pg).maxSize(4).maxAcquireTime(Duration.ofSeconds(5)).build()}). It puts the
+     * create retry, the growth hold and hand-back at a full server, the release clean-up and the eviction in place, in
+     * their order (docs/r2dbc.md §4); this class's constructor takes an r2dbc-pool configuration made by hand, with
+     * none of them.
+     */
+    public static PgConnPools.Builder builder(PgConnectionFactory factory) {
+        return PgConnPools.over(factory);
     }
 
     @Override
     public Mono<Connection> create() {
-        return new PoolLateCancelGuard(super.create()).onErrorMap(R2dbcTimeoutException.class, this::explained);
+        if (this.wholeWait == null) {
+            return guarded(super.create()).onErrorMap(R2dbcTimeoutException.class, this::explained);
+        }
+        return Mono.defer(() -> {
+            long deadlineNanos = System.nanoTime() + this.wholeWait.toNanos();
+            return handingBack(guarded(super.create()), deadlineNanos)
+                    .contextWrite(Context.of(PoolHandBack.Borrower.KEY, new PoolHandBack.Borrower(deadlineNanos, this.sessions)));
+        }).onErrorMap(R2dbcTimeoutException.class, this::explained);
+    }
+
+    /** r2dbc-pool's acquire {@code acquire}, its late cancel guarded and its connection lent as a lease. */
+    private Mono<Connection> guarded(Mono<Connection> acquire) {
+        return new PoolLateCancelGuard(acquire, this.sessions::released);
+    }
+
+    /**
+     * {@code acquire}, acquired again when a connect at a full server gave the borrower back to the queue, while more
+     * than twice the pool's login spacing is left of its wait (while any is left when a session was idle then); else it
+     * fails with the server's refusal (53300).
+     */
+    private Mono<Connection> handingBack(Mono<Connection> acquire, long deadlineNanos) {
+        return acquire.onErrorResume(PoolHandBack.class, handBack -> {
+            long leftNanos = deadlineNanos - System.nanoTime();
+            if (leftNanos <= 0 || (!handBack.sessionIdle() && leftNanos < 2 * PgConnPoolCreateRetry.MAX_BACKOFF.toNanos())) {
+                return Mono.error(handBack.getCause());
+            }
+            return handingBack(acquiredAgain(leftNanos), deadlineNanos);
+        });
+    }
+
+    /**
+     * r2dbc-pool's acquire once more, guarded as the first, within what is left of the borrower's wait (r2dbc-pool's own
+     * {@code maxAcquireTime} would start anew). The bound sits outside the guard (REVIEW-24 R24-7): a timer that fires
+     * while the connection is handed over either cancels before the guard lent it (r2dbc-pool then releases what it was
+     * delivering, never lent) or drops the lease, which is closed here — one release, with its clean-up; r2dbc-pool's
+     * own timeout's drops (its {@code PooledConnection}s) are not this hook's.
+     */
+    private Mono<Connection> acquiredAgain(long leftNanos) {
+        Consumer<Object> releaseDropped = dropped -> {
+            if (dropped instanceof PoolLeasedConnection lease) {
+                Mono.from(lease.close()).subscribe(null, error -> { });
+            }
+        };
+        return guarded(super.create())
+                .timeout(Mono.delay(Duration.ofNanos(leftNanos)))
+                .contextWrite(context -> context.put(DROPPED_HOOK, releaseDropped))
+                .onErrorMap(TimeoutException.class, timeout -> new R2dbcTimeoutException(
+                        "Connection acquisition timed out after " + this.wholeWait.toMillis() + "ms", timeout));
     }
 
     private R2dbcTimeoutException explained(R2dbcTimeoutException timeout) {

@@ -13,6 +13,7 @@ import reactor.pool.PoolConfig;
 
 import java.time.Duration;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
@@ -35,9 +36,11 @@ import java.util.function.Consumer;
  * NEW-USER-13 F1's login storm, NEW-USER-19 F12's refusals growing with the pool's headroom): while the last connect
  * ended in 53300, every connect of this pool, a refused one trying again or a new one, waits for the pool's next login
  * turn, turns 250 ms apart, so the pool logs in once per 250 ms however many acquires wait; the first connect that
- * ends otherwise ends the pacing. A session released to the pool meanwhile does not end that wait: r2dbc-pool gives
- * an acquire whose connect it started only that connect; {@link #growthAtAFullServer} keeps the pool from starting
- * other connects meanwhile, so the other acquires wait for released sessions instead. A refused
+ * ends otherwise ends the pacing. r2dbc-pool ties an acquire to the connect it started, so a connect refused for a
+ * {@link PgConnConnectionPool}'s borrower (the acquire's Reactor Context says so) does not wait for the slot with it:
+ * it gives the borrower back to the pool's queue ({@link PoolHandBack}), where the next session another borrower
+ * releases serves it, and the pool's next connect waits for the turn (giving its borrower back too when a release leaves
+ * a session idle); {@link #growthAtAFullServer} lets the pool start one connect at a time meanwhile. A refused
  * password, TLS, configuration, a database or role that does not exist (28, 3D) and every other server error
  * fail at once, as before.
  *
@@ -52,6 +55,8 @@ public final class PgConnPoolCreateRetry implements ConnectionFactory, Wrapped<C
 
     static final Duration FIRST_BACKOFF = Duration.ofMillis(25);
     static final Duration MAX_BACKOFF = Duration.ofMillis(250);
+    /** A granted connect begins within milliseconds (reactor-pool subscribes it on its allocation thread). */
+    static final Duration GRANT_UNUSED_AFTER = Duration.ofSeconds(1);
 
     private final ConnectionFactory factory;
     private final Duration deadline;
@@ -61,6 +66,13 @@ public final class PgConnPoolCreateRetry implements ConnectionFactory, Wrapped<C
     private final AtomicLong nextLoginNanos = new AtomicLong(System.nanoTime());
     /** This pool's connects under way (waiting for a turn or logging in). */
     private final AtomicInteger creating = new AtomicInteger();
+    /**
+     * While the server has no free slot: when the pool's allocation granted a connect that has not begun yet
+     * ({@link System#nanoTime}; 0: none). A grant not begun within {@link #GRANT_UNUSED_AFTER} is taken as unused (its
+     * borrower went away): reactor-pool gives an unused grant back through {@code returnPermits}, which it also calls at
+     * every destroyed session, so the strategy cannot tell the two apart there (REVIEW-24 R24-7).
+     */
+    private final AtomicLong grantedAtNanos = new AtomicLong();
 
     private PgConnPoolCreateRetry(ConnectionFactory factory, Duration deadline) {
         this.factory = factory;
@@ -82,10 +94,11 @@ public final class PgConnPoolCreateRetry implements ConnectionFactory, Wrapped<C
 
     /**
      * The part of a {@code ConnectionPoolConfiguration.Builder#customizer} that keeps a pool from growing while the
-     * server has no free slot: while the last connect of {@code poolFactory} (a {@link #within} result) ended in 53300
-     * and one of its connects is waiting for or making its login, the pool starts no other, so an acquire that finds no
-     * idle connection waits for one another borrower releases (up to its {@code maxAcquireTime}) instead of being tied to
-     * a connect that waits for a slot; otherwise the pool grows as r2dbc-pool does, between {@code minSize} (r2dbc-pool's
+     * server has no free slot: while the last connect of {@code poolFactory} (a {@link #within} result) ended in 53300,
+     * the pool starts one connect at a time (none while one is waiting for or making its login, or granted and not yet
+     * begun), so an acquire that finds no idle connection waits for one another borrower releases (up to its
+     * {@code maxAcquireTime}) instead of being tied to a connect of its own; otherwise the pool grows as r2dbc-pool
+     * does, between {@code minSize} (r2dbc-pool's
      * larger of {@code minIdle} and {@code initialSize}) and {@code maxSize} (-1: no limit). Does nothing when
      * {@code poolFactory} is not a {@link #within} result (no deadline: nothing waits).
      */
@@ -103,44 +116,101 @@ public final class PgConnPoolCreateRetry implements ConnectionFactory, Wrapped<C
         return PoolBuilder.from(Mono.<Object>never()).sizeBetween(min, max).buildPool().config().allocationStrategy();
     }
 
-    /** Whether the pool should start no other connect now: the server has no free slot and one is under way. */
+    /**
+     * Whether the pool should start no other connect now: the server has no free slot and one of the pool's connects is
+     * under way, or was granted and not yet begun (reactor-pool subscribes a granted connect on another thread).
+     */
     boolean holdsGrowth() {
-        return lastRefusal != null && creating.get() > 0;
+        return lastRefusal != null && (creating.get() > 0 || grantPending(grantedAtNanos.get()));
+    }
+
+    private static boolean grantPending(long grantedAt) {
+        return grantedAt != 0 && System.nanoTime() - grantedAt < GRANT_UNUSED_AFTER.toNanos();
+    }
+
+    /**
+     * For the pool's allocation, while the server has no free slot ({@link #atAFullServer}): whether it may start one
+     * connect now (none under way or granted), which is then counted as granted until it begins, or for
+     * {@link #GRANT_UNUSED_AFTER} if it never does.
+     */
+    boolean grantOneAtAFullServer() {
+        if (creating.get() > 0) {
+            return false;
+        }
+        long grantedAt = grantedAtNanos.get();
+        return !grantPending(grantedAt) && grantedAtNanos.compareAndSet(grantedAt, Math.max(1, System.nanoTime()));
+    }
+
+    /** The allocation's grant at a full server came to nothing (the pool had no permit left): the pool may grant again. */
+    void grantUnused() {
+        grantedAtNanos.set(0);
+    }
+
+    /** Whether the server had no free slot at this pool's last connect. */
+    boolean atAFullServer() {
+        return lastRefusal != null;
     }
 
     @Override
     public Mono<Connection> create() {
-        return Mono.defer(() -> {
+        return Mono.deferContextual(context -> {
+            // a PgConnConnectionPool's borrower: its whole wait's end, and the pool's sessions (PoolHandBack)
+            PoolHandBack.Borrower borrower = context.getOrDefault(PoolHandBack.Borrower.KEY, null);
             long deadlineNanos = System.nanoTime() + deadline.toNanos();
+            if (borrower != null && borrower.deadlineNanos() - deadlineNanos < 0) {
+                deadlineNanos = borrower.deadlineNanos();
+            }
+            creating.incrementAndGet();
+            grantedAtNanos.set(0); // a granted connect began
+            AtomicBoolean ended = new AtomicBoolean();
+            // counted off before the outcome goes on: a borrower given back acquires again at once, and the pool's
+            // allocation must see this connect ended then, or it holds its growth with nothing under way
+            Runnable end = () -> {
+                if (ended.compareAndSet(false, true)) {
+                    creating.decrementAndGet();
+                }
+            };
             Throwable refusal = lastRefusal;
-            return refusal == null ? attempt(deadlineNanos, FIRST_BACKOFF) : afterTurn(deadlineNanos, refusal, false);
-        }).doOnSubscribe(subscription -> creating.incrementAndGet()).doFinally(signal -> creating.decrementAndGet());
+            Mono<Connection> connect = refusal == null ? attempt(deadlineNanos, FIRST_BACKOFF, borrower)
+                    : afterTurn(deadlineNanos, refusal, false, borrower);
+            return connect.doOnTerminate(end).doOnCancel(end);
+        });
     }
 
-    private Mono<Connection> attempt(long deadlineNanos, Duration backoff) {
+    private Mono<Connection> attempt(long deadlineNanos, Duration backoff, PoolHandBack.Borrower borrower) {
         return Mono.<Connection>from(factory.create()).doOnNext(connection -> lastRefusal = null).onErrorResume(error -> {
             if (isNoFreeSlot(error)) {
                 lastRefusal = error;
-                return afterTurn(deadlineNanos, error, true);
+                return afterTurn(deadlineNanos, error, true, borrower);
             }
             lastRefusal = null;
             if (!passes(error) || deadlineNanos - System.nanoTime() < 2 * backoff.toNanos()) {
                 return Mono.error(error);
             }
             Duration next = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
-            return Mono.delay(backoff).then(Mono.defer(() -> attempt(deadlineNanos, next)));
+            return Mono.delay(backoff).then(Mono.defer(() -> attempt(deadlineNanos, next, borrower)));
         });
     }
 
     /**
-     * The server has no free slot: log in again at the pool's next turn (turns {@link #MAX_BACKOFF} apart, shared by
-     * every connect of this pool, the first one {@code MAX_BACKOFF} after {@code refused} came back when this connect
-     * was itself refused), or fail with {@code refusal} when that turn leaves less than twice the spacing before the
-     * deadline (a new connect, which found the server full, waits until then first, as a refused one would have).
+     * The server has no free slot. A connect refused for a {@link PgConnConnectionPool}'s borrower gives the borrower back
+     * to the pool's queue ({@link PoolHandBack}): it takes the next session another borrower releases, and the pool starts
+     * its next connect for whoever waits then. Otherwise: log in again at the pool's next turn (turns {@link #MAX_BACKOFF}
+     * apart, shared by every connect of this pool, the first one {@code MAX_BACKOFF} after {@code refused} came back when
+     * this connect was itself refused) — a borrower's connect gives its borrower back instead when a session is idle with
+     * no other borrower waiting before that turn — or fail with {@code refusal} when that turn leaves less than twice the
+     * spacing before the deadline (a new connect, which found the server full, waits until then first, as a refused one
+     * would have; a borrower's is given back meanwhile if a session becomes idle).
      */
-    private Mono<Connection> afterTurn(long deadlineNanos, Throwable refusal, boolean refusedNow) {
+    private Mono<Connection> afterTurn(long deadlineNanos, Throwable refusal, boolean refusedNow, PoolHandBack.Borrower borrower) {
         long now = System.nanoTime();
         long spacing = MAX_BACKOFF.toNanos();
+        if (refusedNow && borrower != null) {
+            // the pool's next login no sooner than a spacing after this refusal
+            nextLoginNanos.accumulateAndGet(now + spacing, (next, earliest) -> next - earliest < 0 ? earliest : next);
+            return Mono.error(new PoolHandBack(refusal, false));
+        }
+        Mono<Boolean> sessionIdle = borrower == null ? Mono.never() : borrower.sessions().nextIdle().thenReturn(true);
         long turn;
         while (true) {
             long next = nextLoginNanos.get();
@@ -148,14 +218,20 @@ public final class PgConnPoolCreateRetry implements ConnectionFactory, Wrapped<C
             if (deadlineNanos - turn < 2 * spacing) {
                 // no turn left for this connect: it fails with the server's 53300, a new one near its deadline
                 long left = deadlineNanos - 2 * spacing - now;
-                return refusedNow || left <= 0 ? Mono.error(refusal)
-                        : Mono.delay(Duration.ofNanos(left)).then(Mono.error(refusal));
+                if (refusedNow || left <= 0) {
+                    return Mono.error(refusal);
+                }
+                return Mono.firstWithSignal(Mono.delay(Duration.ofNanos(left)).thenReturn(false), sessionIdle)
+                        .flatMap(idle -> Mono.error(idle ? new PoolHandBack(refusal, true) : refusal));
             }
             if (nextLoginNanos.compareAndSet(next, turn + spacing)) {
                 break;
             }
         }
-        return Mono.delay(Duration.ofNanos(turn - now)).then(Mono.defer(() -> attempt(deadlineNanos, FIRST_BACKOFF)));
+        return Mono.firstWithSignal(Mono.delay(Duration.ofNanos(turn - now)).thenReturn(false), sessionIdle)
+                .flatMap(idle -> idle || (borrower != null && borrower.sessions().idleUnclaimed())
+                        ? Mono.error(new PoolHandBack(refusal, true))
+                        : attempt(deadlineNanos, FIRST_BACKOFF, borrower));
     }
 
     private static boolean isNoFreeSlot(Throwable error) {

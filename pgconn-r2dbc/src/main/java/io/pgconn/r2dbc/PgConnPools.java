@@ -25,7 +25,8 @@ import java.util.function.UnaryOperator;
  * {@link PgConnPoolCreateRetry#within} the acquire time (a connect that failed for a reason that passes — a restart, a
  * server at a connection limit — is tried again until then, at a full server paced to one login per 250 ms per pool)
  * and {@link PgConnPoolCreateRetry#growthAtAFullServer} (the pool does not grow past the one connect that waits for a
- * free slot: other acquires wait for a session a borrower releases); {@link PgConnPoolRelease} (clean on release, under
+ * free slot: other acquires wait for a session a borrower releases, and a connect the server refuses gives its borrower
+ * back to that wait); {@link PgConnPoolRelease} (clean on release, under
  * a proxy too); {@link PgConnPoolEviction} (unusable sessions evicted: closed, wrong role, host down, preferred role);
  * {@link PgConnConnectionPool} (its acquire timeout names the pool's figures and the hosts; a late cancel guarded).
  * Without a {@code maxAcquireTime} there is no retry and no hold on growth: a connect's failure fails its acquire at
@@ -108,9 +109,9 @@ public final class PgConnPools {
         }
 
         /**
-         * r2dbc-pool's acquire retries on top (default 1), each with its own {@code maxAcquireTime}. Keep it at 1 or more
-         * where the server may be full: an acquire tied to a connect that waited for a free slot until it gave up is then
-         * served by a session released meanwhile instead of failing with the 53300 (docs/r2dbc.md §4).
+         * r2dbc-pool's acquire retries on top (default 1), each with its own {@code maxAcquireTime}. Not needed at a full
+         * server: a connect refused there gives its borrower back to the pool's queue, where a released session serves it,
+         * within {@code maxAcquireTime} × (1 + {@code acquireRetry}) (docs/r2dbc.md §4).
          */
         public Builder acquireRetry(int acquireRetry) {
             this.acquireRetry = acquireRetry;
@@ -185,8 +186,12 @@ public final class PgConnPools {
             PgConnPoolRelease.apply(builder);
             // at a server with no free slot the pool does not grow past the one connect that waits for it (r2dbc.md §4);
             // its acquisition timeout names the pool's figures and the hosts (NEW-USER-21 F3)
+            // and a connect it refuses gives its borrower back to the pool's queue, within the borrower's whole wait
+            Duration wholeWait = poolFactory instanceof PgConnPoolCreateRetry
+                    ? this.maxAcquireTime.multipliedBy(1L + this.acquireRetry) : null;
             return new PgConnConnectionPool(PgConnPoolEviction.apply(builder, this.maxIdleTime, this.maxLifeTime, this.evicted,
-                    PgConnPoolCreateRetry.growthAtAFullServer(poolFactory, initial, this.maxSize)).build(), this.factory);
+                    PgConnPoolCreateRetry.growthAtAFullServer(poolFactory, initial, this.maxSize)).build(), this.factory,
+                    wholeWait);
         }
 
         private static Duration orNoLimit(Duration duration, String what) {

@@ -38,14 +38,21 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class PoolLateCancelGuard extends Mono<Connection> {
 
     private final Publisher<Connection> acquire;
+    private final Runnable afterRelease;
 
     PoolLateCancelGuard(Publisher<Connection> acquire) {
+        this(acquire, () -> { });
+    }
+
+    /** {@code afterRelease}: run when a lease's release ended (the pool's sessions may then have one idle). */
+    PoolLateCancelGuard(Publisher<Connection> acquire, Runnable afterRelease) {
         this.acquire = acquire;
+        this.afterRelease = afterRelease;
     }
 
     @Override
     public void subscribe(CoreSubscriber<? super Connection> actual) {
-        acquire.subscribe(new GuardSubscriber(actual));
+        acquire.subscribe(new GuardSubscriber(actual, afterRelease));
     }
 
     private static final class GuardSubscriber implements CoreSubscriber<Connection>, Subscription {
@@ -55,13 +62,15 @@ final class PoolLateCancelGuard extends Mono<Connection> {
 
         private final AtomicInteger state = new AtomicInteger(WAITING);
         private final CoreSubscriber<? super Connection> actual;
+        private final Runnable afterRelease;
         private Subscription upstream;
         @SuppressWarnings("unused") // kept: the lease stays reachable while the borrower holds this subscription
         private volatile PoolLeasedConnection lease;
         private volatile boolean cancelled;
 
-        GuardSubscriber(CoreSubscriber<? super Connection> actual) {
+        GuardSubscriber(CoreSubscriber<? super Connection> actual, Runnable afterRelease) {
             this.actual = actual;
+            this.afterRelease = afterRelease;
         }
 
         @Override
@@ -80,7 +89,7 @@ final class PoolLateCancelGuard extends Mono<Connection> {
         @Override
         public void onNext(Connection connection) {
             if (state.compareAndSet(WAITING, LENT)) {
-                PoolLeasedConnection leased = new PoolLeasedConnection(connection);
+                PoolLeasedConnection leased = new PoolLeasedConnection(connection, afterRelease);
                 lease = leased; // reachable while the borrower's chain holds this subscription
                 actual.onNext(leased);
             } else {

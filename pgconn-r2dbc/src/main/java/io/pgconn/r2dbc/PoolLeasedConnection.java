@@ -22,8 +22,12 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * {@code close()}, with its clean-up ({@code preRelease()}) — runs once: begun by the borrower's {@code close()}, or,
  * when the borrower let go of the connection without closing it (nothing refers to this object any more: a
  * {@code timeout} that dropped it while it was handed over, a chain cancelled before its close), by a {@link Cleaner}
- * once the garbage collector found it unreachable. A {@code close()} after the release began releases nothing again: it
- * completes when that release ended. The release runs to its end also when the subscriber of {@code close()} cancels
+ * once the garbage collector found it unreachable — which it is not while the connection's own work still refers to it:
+ * a read left pending (a dropped {@code toIterable()} iterator, a subscriber that stopped requesting) holds its
+ * subscriber chain, and a chain built over the lease ({@code usingWhen}, a lambda that captured it) holds the lease, so
+ * such a lease keeps its session until the read is cancelled or ends. A {@code close()} after the release began
+ * releases nothing again: it completes when that release ended. The release runs to its end also when the subscriber
+ * of {@code close()} cancels
  * (before, a cancelled close stopped the clean-up halfway and the pool never got the connection back). Everything else
  * is the pooled connection's; {@link #unwrap()} is what the pooled connection unwraps to (the driver's connection, or a
  * proxy under the pool), so the levels of {@code Wrapped} are r2dbc-pool's.
@@ -32,16 +36,25 @@ final class PoolLeasedConnection implements Connection, Wrapped<Connection> {
 
     private static final System.Logger LOG = System.getLogger(PoolLeasedConnection.class.getName());
 
-    /** One daemon thread for every pool's unreachable leases: it only begins their releases. */
-    private static final Cleaner UNREACHABLE = Cleaner.create(task -> new Thread(task, "pgconn-pool-lease-cleaner"));
+    /**
+     * One daemon thread for every pool's unreachable leases: it only begins their releases. It holds no context class
+     * loader and inherits no thread locals from the thread that happened to load this class (REVIEW-24 R24-3: it pinned
+     * that thread's loader, a web application's on a redeploy).
+     */
+    private static final Cleaner UNREACHABLE = Cleaner.create(task -> {
+        Thread thread = new Thread(null, task, "pgconn-pool-lease-cleaner", 0, false);
+        thread.setContextClassLoader(null);
+        return thread;
+    });
 
     private final Connection pooled;
     private final Release release;
     private final Cleaner.Cleanable unreachable;
 
-    PoolLeasedConnection(Connection pooled) {
+    /** {@code afterRelease}: run when the release ended, either way (the pool may have the session idle then). */
+    PoolLeasedConnection(Connection pooled, Runnable afterRelease) {
         this.pooled = pooled;
-        this.release = new Release(pooled, System.nanoTime());
+        this.release = new Release(pooled, System.nanoTime(), afterRelease);
         this.unreachable = UNREACHABLE.register(this, release);
     }
 
@@ -64,14 +77,16 @@ final class PoolLeasedConnection implements Connection, Wrapped<Connection> {
     private static final class Release implements Runnable {
         private final Connection pooled;
         private final long lentAtNanos;
+        private final Runnable afterRelease;
         private final AtomicBoolean begun = new AtomicBoolean();
         private final Sinks.Empty<Void> released = Sinks.empty();
         /** The borrower's {@code close()} was subscribed: the release is not a leak. */
         private volatile boolean byBorrower;
 
-        Release(Connection pooled, long lentAtNanos) {
+        Release(Connection pooled, long lentAtNanos, Runnable afterRelease) {
             this.pooled = pooled;
             this.lentAtNanos = lentAtNanos;
+            this.afterRelease = afterRelease;
         }
 
         @Override
@@ -84,7 +99,13 @@ final class PoolLeasedConnection implements Connection, Wrapped<Connection> {
                             + " garbage collector: close every connection taken from the pool (a timeout or a cancel that"
                             + " dropped it while it was handed over ends so too; docs/r2dbc.md §4)");
                 }
-                Mono.defer(() -> Mono.from(pooled.close())).subscribe(null, released::tryEmitError, released::tryEmitEmpty);
+                Mono.defer(() -> Mono.from(pooled.close())).subscribe(null, error -> {
+                    released.tryEmitError(error);
+                    afterRelease.run();
+                }, () -> {
+                    released.tryEmitEmpty();
+                    afterRelease.run();
+                });
             }
         }
     }

@@ -148,11 +148,29 @@ final class DefaultRow implements Row, ValueCodecs.ValueView {
 
     @Override
     public boolean getBoolean(int index) {
+        if (index >= 0 && index < data.columnCount() && decoder.plainOid(index) == Oids.BOOL && data.length(index) == 1) {
+            return data.data()[data.offset(index)] != 0;
+        }
         try {
             return Row.super.getBoolean(index);
         } catch (PgConversionException e) {
             throw located(e, index);
         }
+    }
+
+    /**
+     * A {@code text} or {@code varchar} column read by the built-in codec is its UTF-8 bytes in either format: the string
+     * is made from the row's array here, as the codec would make it, without the codec lookup and call.
+     */
+    @Override
+    public String getString(int index) {
+        if (index >= 0 && index < data.columnCount()) {
+            int oid = decoder.plainOid(index);
+            if (oid == Oids.TEXT || oid == Oids.VARCHAR) {
+                return data.text(index); // null for SQL NULL, as get(index, String.class)
+            }
+        }
+        return Row.super.getString(index);
     }
 
     /**

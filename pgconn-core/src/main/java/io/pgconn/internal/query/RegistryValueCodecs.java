@@ -119,7 +119,7 @@ public final class RegistryValueCodecs implements ValueCodecs {
         private final String host;
         private final Resolved[] last;
 
-        /** Per column: its OID when it is a binary number the built-in codec reads, else 0 (see {@link #plainOid}). */
+        /** Per column: its OID when the built-in codec reads it and a row may read its bytes itself, else 0 ({@link #plainOid}). */
         private final int[] plain;
 
         ColumnDecoders(CodecRegistry registry, RowMetadata metadata, String host) {
@@ -129,24 +129,33 @@ public final class RegistryValueCodecs implements ValueCodecs {
             this.last = new Resolved[metadata.size()];
             this.plain = new int[metadata.size()];
             for (int i = 0; i < plain.length; i++) {
-                var column = metadata.column(i);
-                int oid = column.typeOid();
-                if (column.format() == Format.BINARY.code()
-                        && (oid == Oids.INT2 || oid == Oids.INT4 || oid == Oids.INT8 || oid == Oids.FLOAT8)) {
-                    try {
-                        boolean builtin = oid == Oids.FLOAT8 ? builtin(registry, oid, Double.class)
-                                : builtin(registry, oid, Long.class) && (oid == Oids.INT8 || builtin(registry, oid, Integer.class));
-                        plain[i] = builtin ? oid : 0;
-                    } catch (RuntimeException e) {
-                        plain[i] = 0; // no codec: the codec path reports it when the column is read
-                    }
-                }
+                plain[i] = plainOid(registry, metadata.column(i));
             }
         }
 
-        /** Whether the registry reads {@code oid} in binary as {@code type} with a built-in codec (no user codec took it). */
-        private static boolean builtin(CodecRegistry registry, int oid, Class<?> type) {
-            return registry.decoder(oid, Format.BINARY, type).builtin();
+        /** {@link #plainOid}'s answer for {@code column}: decided once per description, from the registry's choice of codec. */
+        private static int plainOid(CodecRegistry registry, io.pgconn.query.ColumnMetadata column) {
+            int oid = column.typeOid();
+            boolean binary = column.format() == Format.BINARY.code();
+            try {
+                return switch (oid) {
+                    case Oids.INT2, Oids.INT4 -> binary && builtin(registry, oid, Long.class, Format.BINARY)
+                            && builtin(registry, oid, Integer.class, Format.BINARY) ? oid : 0;
+                    case Oids.INT8 -> binary && builtin(registry, oid, Long.class, Format.BINARY) ? oid : 0;
+                    case Oids.FLOAT8 -> binary && builtin(registry, oid, Double.class, Format.BINARY) ? oid : 0;
+                    case Oids.BOOL -> binary && builtin(registry, oid, Boolean.class, Format.BINARY) ? oid : 0;
+                    // the text codec reads both formats as the UTF-8 bytes they are
+                    case Oids.TEXT, Oids.VARCHAR -> builtin(registry, oid, String.class, Format.ofCode(column.format())) ? oid : 0;
+                    default -> 0;
+                };
+            } catch (RuntimeException e) {
+                return 0; // no codec: the codec path reports it when the column is read
+            }
+        }
+
+        /** Whether the registry reads {@code oid} in {@code format} as {@code type} with a built-in codec (no user codec took it). */
+        private static boolean builtin(CodecRegistry registry, int oid, Class<?> type, Format format) {
+            return registry.decoder(oid, format, type).builtin();
         }
 
         @Override

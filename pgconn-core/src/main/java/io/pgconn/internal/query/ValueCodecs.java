@@ -72,8 +72,10 @@ public interface ValueCodecs {
         String host();
 
         /**
-         * The type OID of column {@code index} when it arrives in binary and the built-in codec reads
-         * it (so its bytes may be read directly as the big-endian number they are), else 0.
+         * The type OID of column {@code index} when the built-in codec reads it and a row may read its bytes
+         * itself, exactly as that codec would, else 0: a binary {@code int2/int4/int8/float8} (the big-endian
+         * number), a binary {@code bool} (one byte, non-zero for true), a {@code text} or {@code varchar} in
+         * either format (its UTF-8 bytes).
          */
         default int plainOid(int index) {
             return 0;

@@ -195,6 +195,136 @@ class DefaultRowTest {
         assertThat(row.getLong(1)).isEqualTo(1L << 40); // int8: still the built-in
     }
     /**
+     * Binary bool true, false, NULL and a malformed two-byte one; text-format bool "t"; binary text, varchar, text NULL,
+     * text-format text, bpchar (through the codec), binary int4 42: getBoolean and getString read what the codecs read.
+     */
+    private static Row boolTextRow(CodecRegistry registry) {
+        int[] oids = {Oids.BOOL, Oids.BOOL, Oids.BOOL, Oids.BOOL, Oids.BOOL, Oids.TEXT, Oids.VARCHAR, Oids.TEXT, Oids.TEXT,
+                Oids.BPCHAR, Oids.INT4};
+        short[] formats = {1, 1, 1, 1, 0, 1, 1, 1, 0, 1, 1};
+        List<ColumnMetadata> columns = new ArrayList<>();
+        for (int i = 0; i < oids.length; i++) {
+            columns.add(new ColumnMetadata("c" + i, oids[i], -1, (short) -1, 0, (short) 0, formats[i]));
+        }
+        ByteBuf body = Unpooled.buffer();
+        body.writeShort(oids.length);
+        body.writeInt(1).writeByte(1);
+        body.writeInt(1).writeByte(0);
+        body.writeInt(-1);
+        body.writeInt(2).writeShort(1);
+        body.writeInt(1).writeByte('t');
+        for (String text : new String[] {"grüße", "v-ü", null, "text form", "pad  "}) {
+            if (text == null) {
+                body.writeInt(-1);
+            } else {
+                byte[] utf8 = text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                body.writeInt(utf8.length).writeBytes(utf8);
+            }
+        }
+        body.writeInt(4).writeInt(42);
+        try {
+            RowMetadata metadata = new RowMetadata(columns);
+            return new DefaultRow(metadata, DataRow.decode(body, "test:5432"), new RegistryValueCodecs(registry).rowDecoder(metadata, "db1.example:5432"));
+        } finally {
+            body.release();
+        }
+    }
+
+    @Test
+    void booleanAndStringGettersReadWhatTheCodecsRead() {
+        Row row = boolTextRow(CodecRegistry.defaults());
+        assertThat(row.getBoolean(0)).isTrue().isEqualTo(row.get(0, Boolean.class));
+        assertThat(row.getBoolean(1)).isFalse().isEqualTo(row.get(1, Boolean.class));
+        assertThatThrownBy(() -> row.getBoolean(2)).isInstanceOf(PgConversionException.class)
+                .hasMessageContaining("column 2 (\"c2\") is NULL").hasMessageContaining("db1.example:5432");
+        // a length a bool never has: the codec's refusal, located, never a byte read as the answer
+        assertThatThrownBy(() -> row.getBoolean(3)).isInstanceOf(io.pgconn.PgProtocolException.class)
+                .hasMessageContaining("column 3 (\"c3\", type OID 16, binary) of a row from db1.example:5432");
+        assertThat(row.getBoolean(4)).isTrue(); // text format: through the codec
+        assertThat(row.getString(5)).isEqualTo("grüße").isEqualTo(row.get(5, String.class));
+        assertThat(row.getString(6)).isEqualTo("v-ü").isEqualTo(row.get(6, String.class));
+        assertThat(row.getString(7)).isNull();
+        assertThat(row.getString(8)).isEqualTo("text form");
+        assertThat(row.getString(9)).isEqualTo("pad  ").isEqualTo(row.get(9, String.class));
+        assertThat(row.getString(10)).isEqualTo("42"); // int4 as text: through the codec
+        assertThat(row.getString("c5")).isEqualTo("grüße");
+        assertThatThrownBy(() -> row.getString(11)).isInstanceOf(IndexOutOfBoundsException.class);
+        assertThatThrownBy(() -> row.getBoolean(-1)).isInstanceOf(IndexOutOfBoundsException.class);
+    }
+
+    /** A codec the user registered for text or bool wins over the direct read. */
+    @Test
+    void booleanAndStringGettersLeaveAUserCodecInCharge() {
+        Codec<String> shouting = new Codec<>() {
+            @Override
+            public PgType type() {
+                return PgType.TEXT;
+            }
+
+            @Override
+            public Class<? extends String> javaType() {
+                return String.class;
+            }
+
+            @Override
+            public Format format() {
+                return Format.BINARY;
+            }
+
+            @Override
+            public void encode(String value, ByteBuf out) {
+                out.writeCharSequence(value, java.nio.charset.StandardCharsets.UTF_8);
+            }
+
+            @Override
+            public Object decode(ByteBuf value, Format format, Class<?> target) {
+                return value.toString(java.nio.charset.StandardCharsets.UTF_8).toUpperCase(java.util.Locale.ROOT);
+            }
+
+            @Override
+            public boolean decodes(Format format, Class<?> target) {
+                return target == String.class || target == Object.class;
+            }
+        };
+        Codec<Boolean> inverted = new Codec<>() {
+            @Override
+            public PgType type() {
+                return PgType.BOOL;
+            }
+
+            @Override
+            public Class<? extends Boolean> javaType() {
+                return Boolean.class;
+            }
+
+            @Override
+            public Format format() {
+                return Format.BINARY;
+            }
+
+            @Override
+            public void encode(Boolean value, ByteBuf out) {
+                out.writeByte(value ? 0 : 1);
+            }
+
+            @Override
+            public Object decode(ByteBuf value, Format format, Class<?> target) {
+                return value.getByte(value.readerIndex()) == 0;
+            }
+
+            @Override
+            public boolean decodes(Format format, Class<?> target) {
+                return format == Format.BINARY && (target == Boolean.class || target == Object.class);
+            }
+        };
+        Row row = boolTextRow(CodecRegistry.builder().register(shouting).register(inverted).build());
+        assertThat(row.getString(5)).isEqualTo("GRÜSSE");
+        assertThat(row.getString(6)).isEqualTo("v-ü"); // varchar: still the built-in
+        assertThat(row.getBoolean(0)).isFalse();
+        assertThat(row.getBoolean(1)).isTrue();
+    }
+
+    /**
      * Binary columns that codecs read from the row's array (numeric, non-ASCII text, date, timestamptz,
      * uuid, bool) next to ones read through the row's buffer view (interval, int4[]), each value between
      * others in the one array: every thread reads every value right, whichever path it takes.
