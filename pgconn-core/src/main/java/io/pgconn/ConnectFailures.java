@@ -10,7 +10,10 @@ package io.pgconn;
  * decided the walk ({@link #deciding}): it either stopped it (a refused password, TLS) or was the last host to move
  * on from (a database that does not exist there, on the last host too), and a retry meets what it met. The first host's failure does not
  * decide: a host that was down before a server refused the database said nothing about the database (REVIEW F2:
- * such a 3D000 walk was "transient" to R2DBC; a refused password already carried the last host's 28P01). The
+ * such a 3D000 walk was "transient" to R2DBC; a refused password already carried the last host's 28P01). The other
+ * way round, a database one host refused and a last host that did not answer is worth a retry: a 3D000 moves the walk on
+ * (a standby that has not replayed a new database), and the host that did not answer may be the primary that has it,
+ * restarting; only a database every host refused is lasting (REVIEW-24 R24-6). The
  * report is built by the walk's {@code WalkFailures}; the rule that stops or continues a walk is
  * {@code WalkStopRule} (both internal).
  */

@@ -58,8 +58,8 @@ public final class PgConnR2dbcConnectionFactory implements ConnectionFactory, Au
     /**
      * The core's connect; under {@code prefer-standby}, one that a standby's {@code pg_hba.conf} stopped (28000) is
      * tried once more without the standbys refusing this factory's logins ({@link RefusingStandbys}): reads may go to
-     * the primary, and the pool keeps working. That failing too, the first connect's failure is thrown, the second's
-     * attached as suppressed.
+     * the primary, and the pool keeps working. That failing too, the second connect's failure is thrown
+     * ({@link #fallbackFailure}).
      */
     private Mono<PgConnection> connect() {
         // a connect the reader gave up on is closed, not left open
@@ -76,11 +76,23 @@ public final class PgConnR2dbcConnectionFactory implements ConnectionFactory, Au
                     }
                     return CoreFutures.untilDone(() -> core.connect(others), PgConnection::close)
                             .doOnNext(connection -> refusingStandbys.landed(SessionValidity.hostLabel(connection)))
-                            .onErrorResume(second -> {
-                                failure.addSuppressed(second);
-                                return Mono.error(failure);
-                            });
+                            .onErrorResume(second -> Mono.error(fallbackFailure(failure, second)));
                 });
+    }
+
+    /**
+     * What a connect that failed on a standby refusing this factory's logins ({@code refused}) and again without it
+     * ({@code second}) throws: the second failure — the hosts a retry reaches, by which R2DBC's translation and the
+     * pool's create retry judge it (REVIEW-24 R24-10: the standby's 28000 was thrown, so a full primary behind it read as
+     * a refused login, not retried). The first rides along as suppressed, except on a walk report (no host of its own),
+     * whose suppressed list is the hosts' failures in the order tried and decides its classification
+     * ({@code ConnectFailures.deciding}).
+     */
+    static Throwable fallbackFailure(PgException refused, Throwable second) {
+        if (second instanceof PgException failure && failure.host() != null) {
+            failure.addSuppressed(refused);
+        }
+        return second;
     }
 
     /** Whether {@code host} (its label) is a standby that rejected this factory's login (28000) since it last landed there. */

@@ -96,6 +96,21 @@ class ConnectFailuresTest {
         assertThat(ConnectFailures.deciding(one)).as("one failure is its own").isSameAs(one);
     }
 
+    /**
+     * REVIEW-24 R24-6, the choice pinned: a 3D000 moves the walk on (a standby that has not replayed the database yet),
+     * so a database refused on one host with the last host down is worth a retry — the host that did not answer may be the
+     * primary that has it, restarting. Only a database every host refused is lasting.
+     */
+    @Test
+    void aDatabaseRefusedWhereTheLastHostDidNotAnswerIsWorthARetry() {
+        PgException notAnswered = walk(startup(DB1, "3D000"), refused(DB2));
+        assertThat(ConnectFailures.isWorthRetryingSoon(notAnswered)).isTrue();
+        assertThat(ConnectFailures.isLasting(ConnectFailures.deciding(notAnswered))).isFalse();
+        PgException everywhere = walk(startup(DB1, "3D000"), startup(DB2, "3D000"));
+        assertThat(ConnectFailures.isWorthRetryingSoon(everywhere)).isFalse();
+        assertThat(ConnectFailures.isLasting(ConnectFailures.deciding(everywhere))).isTrue();
+    }
+
     /** 53300 is its own class: not "briefly away" (a slot frees when a client lets go), not lasting. */
     @Test
     void aServerWithoutAFreeSlotIsNoFreeSlotWhenItDecided() {

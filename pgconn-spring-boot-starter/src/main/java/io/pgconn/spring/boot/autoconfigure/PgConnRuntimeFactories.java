@@ -5,9 +5,11 @@ import io.pgconn.PgConnectionFactory;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Supplier;
 
 /**
  * The factories (and their R2DBC pools) an application makes while it runs — a database per tenant, onboarded and
@@ -26,8 +28,11 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * and {@code pg.conn.host.role} tagged {@code name=<name>}, its pools {@code r2dbc.pool.*} tagged {@code name=<name>}, and
  * an entry in the {@code pgConnRuntime} health component (one aggregate for all of them: 50 tenants stay one
  * component). All of that goes when the factory closes ({@link PgConnectionFactory#whenClosed()}), or earlier with
- * {@link Registration#close()}. Names are unique among the registered factories: give each its own (its meters' tag and
- * its health entry; never a secret). Registering costs no session: a registered factory has no health monitor of its own
+ * {@link Registration#close()}. Names are unique among the registered factories and differ from the names of the
+ * application's {@code PgConnectionFactory} and R2DBC {@code ConnectionFactory} beans, whose meters carry the same
+ * {@code name} tag (REVIEW-24 R24-4: a registration named like a bean shared that bean's gauges, and its close removed
+ * them); give each its own (its meters' tag and its health entry; never a secret). A name holds no {@code #}: a
+ * second pool of a registration is tagged {@code <name>#2}. Registering costs no session: a registered factory has no health monitor of its own
  * (no probe sessions, no logins every 10 s per host and tenant); its health shows what its own connects learned.
  */
 public final class PgConnRuntimeFactories {
@@ -61,8 +66,16 @@ public final class PgConnRuntimeFactories {
 
     private final FailoverTrackers failoverTrackers;
 
+    /** The names the application's factory and connection factory beans tag their meters with, asked at each register. */
+    private final Supplier<Set<String>> beanNames;
+
     PgConnRuntimeFactories(FailoverTrackers failoverTrackers) {
+        this(failoverTrackers, Set::of);
+    }
+
+    PgConnRuntimeFactories(FailoverTrackers failoverTrackers, Supplier<Set<String>> beanNames) {
         this.failoverTrackers = failoverTrackers;
+        this.beanNames = beanNames;
     }
 
     /**
@@ -70,7 +83,9 @@ public final class PgConnRuntimeFactories {
      * {@code ConnectionPool}s, or wrappers of one; typed {@code Object} so that this class needs no R2DBC on the class
      * path), until the factory closes.
      *
-     * @throws IllegalArgumentException when {@code name} is blank, or {@code factory} cannot say when it closes (its
+     * @throws IllegalArgumentException when {@code name} is blank, holds a {@code #}, or is the name of one of the
+     *                                  application's {@code PgConnectionFactory} or R2DBC {@code ConnectionFactory} beans;
+     *                                  or {@code factory} cannot say when it closes (its
      *                                  {@link PgConnectionFactory#whenClosed()} throws, as the interface's default does)
      * @throws IllegalStateException when a factory is registered under {@code name} already, or {@code factory} is closed
      */
@@ -79,6 +94,13 @@ public final class PgConnRuntimeFactories {
         Objects.requireNonNull(factory, "factory");
         if (name.isBlank()) {
             throw new IllegalArgumentException("a runtime factory needs a name: its meters' name tag and its health entry");
+        }
+        if (name.indexOf('#') >= 0) {
+            throw new IllegalArgumentException("a runtime factory's name holds no '#' (it numbers a second pool: <name>#2): '" + name + "'");
+        }
+        if (this.beanNames.get().contains(name)) {
+            throw new IllegalArgumentException("a runtime factory cannot be named '" + name + "': a connection factory bean of"
+                    + " the application has that name, and its meters carry it as their name tag; give the runtime factory its own name");
         }
         if (factory.isClosed()) {
             throw new IllegalStateException("the factory registered as '" + name + "' is closed already");

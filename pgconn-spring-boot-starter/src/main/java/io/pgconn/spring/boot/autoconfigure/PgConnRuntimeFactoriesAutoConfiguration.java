@@ -7,6 +7,7 @@ import io.pgconn.spring.boot.autoconfigure.health.PgConnRuntimePoolDetails;
 import io.pgconn.spring.boot.autoconfigure.metrics.PgConnRuntimeFactoryMeters;
 import io.pgconn.spring.boot.autoconfigure.r2dbc.PgConnR2dbcRuntimePoolDetails;
 import io.pgconn.spring.boot.autoconfigure.r2dbc.PgConnRuntimePoolGauges;
+import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
@@ -16,8 +17,13 @@ import org.springframework.boot.health.autoconfigure.contributor.ConditionalOnEn
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.ResolvableType;
+import org.springframework.util.ClassUtils;
 
+import java.util.Arrays;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * {@link PgConnRuntimeFactories}, the registry of factories an application makes at runtime, and what the starter gives
@@ -31,10 +37,26 @@ import java.util.Map;
 @ConditionalOnClass(PgConnectionFactory.class)
 public final class PgConnRuntimeFactoriesAutoConfiguration {
 
+    private static final String R2DBC_CONNECTION_FACTORY = "io.r2dbc.spi.ConnectionFactory";
+
     @Bean
     @ConditionalOnMissingBean
-    PgConnRuntimeFactories pgConnRuntimeFactories(ObjectProvider<FailoverTrackers> pgConnFailoverTrackers) {
-        return new PgConnRuntimeFactories(pgConnFailoverTrackers.getIfAvailable(FailoverTrackers::new));
+    PgConnRuntimeFactories pgConnRuntimeFactories(ObjectProvider<FailoverTrackers> pgConnFailoverTrackers, ListableBeanFactory beans) {
+        return new PgConnRuntimeFactories(pgConnFailoverTrackers.getIfAvailable(FailoverTrackers::new), () -> factoryBeanNames(beans));
+    }
+
+    /**
+     * The bean names the factory meters ({@code PgConnectionFactory} beans) and Boot's and the starter's pool meters (R2DBC
+     * {@code ConnectionFactory} beans) carry as their {@code name} tag: a runtime factory may not take one (REVIEW-24 R24-4).
+     */
+    private static Set<String> factoryBeanNames(ListableBeanFactory beans) {
+        Set<String> names = new HashSet<>(Arrays.asList(beans.getBeanNamesForType(PgConnectionFactory.class, false, false)));
+        if (ClassUtils.isPresent(R2DBC_CONNECTION_FACTORY, PgConnRuntimeFactoriesAutoConfiguration.class.getClassLoader())) {
+            names.addAll(Arrays.asList(beans.getBeanNamesForType(
+                    ResolvableType.forClass(ClassUtils.resolveClassName(R2DBC_CONNECTION_FACTORY, PgConnRuntimeFactoriesAutoConfiguration.class.getClassLoader())),
+                    false, false)));
+        }
+        return names;
     }
 
     @Configuration(proxyBeanMethods = false)

@@ -135,6 +135,28 @@ class RuntimeFactoriesIT {
         });
     }
 
+    /**
+     * REVIEW-24 R24-4: a registration named like the application's factory bean bound nothing of its own (Micrometer
+     * returned the bean's gauges) and its close removed the bean's; and a tenant named {@code t-2} shared the gauges of
+     * tenant {@code t}'s second pool. Both names are refused now, naming why, before anything is registered.
+     */
+    @Test
+    void aBeansNameAndANumberedPoolsNameAreNotARuntimeFactorysName() {
+        runner().run(context -> {
+            PgConnRuntimeFactories runtime = context.getBean(PgConnRuntimeFactories.class);
+            PgConnectionFactory control = context.getBean(PgConnectionFactory.class);
+            String beanName = context.getBeanNamesForType(PgConnectionFactory.class)[0];
+            try (PgConnectionFactory tenant = PgConnectionFactory.create(control.config())) {
+                assertThatThrownBy(() -> runtime.register(beanName, tenant)).isInstanceOf(IllegalArgumentException.class)
+                        .hasMessageContaining("'" + beanName + "'").hasMessageContaining("bean");
+                assertThatThrownBy(() -> runtime.register("t#2", tenant)).isInstanceOf(IllegalArgumentException.class)
+                        .hasMessageContaining("'t#2'");
+                assertThat(runtime.entries()).isEmpty();
+                runtime.register("t", tenant).close();
+            }
+        });
+    }
+
     @SuppressWarnings("unchecked")
     private static Map<String, Object> factoryDetails(Health health) {
         return (Map<String, Object>) health.getDetails().get("factories");

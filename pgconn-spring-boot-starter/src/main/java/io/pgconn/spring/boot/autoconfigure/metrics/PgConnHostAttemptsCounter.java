@@ -27,6 +27,9 @@ public final class PgConnHostAttemptsCounter implements PgTracer {
 
     private volatile boolean claimed;
 
+    /** The factory closed: attempts that end after it (a connect its close aborted) are not counted. */
+    private volatile boolean closed;
+
     /** {@code name}: the bean name of the factory this tracer is given to, as the {@code name} tag. */
     public PgConnHostAttemptsCounter(MeterRegistry registry, String name) {
         this(registry, name, new PgConnMeterOwners(() -> registry));
@@ -45,6 +48,9 @@ public final class PgConnHostAttemptsCounter implements PgTracer {
 
     @Override
     public void hostAttemptEnded(HostAttemptEnded event) {
+        if (this.closed) {
+            return;
+        }
         if (!this.claimed) {
             this.claimed = true;
             this.meterOwners.claim(this.group, this);
@@ -57,11 +63,15 @@ public final class PgConnHostAttemptsCounter implements PgTracer {
                 .tag("outcome", event.outcome().label())
                 .register(this.registry)
                 .increment();
+        if (this.closed) { // the close ran while this attempt was counted: what it registered goes too (REVIEW-24 R24-1)
+            this.meterOwners.release(this, List.of(this.group));
+        }
     }
 
     /** The factory closed: its counters go (new user 23 F2: they stayed for every tenant ever onboarded). */
     @Override
     public void factoryClosed(FactoryClosed event) {
-        this.meterOwners.release(this);
+        this.closed = true;
+        this.meterOwners.release(this, List.of(this.group));
     }
 }

@@ -5,7 +5,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import org.jspecify.annotations.Nullable;
 
-import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -42,32 +42,44 @@ public final class PgConnMeterOwners {
         this.registry = registry;
     }
 
-    /** {@code owner} (a factory's tracer) feeds the meters of {@code group}. */
+    /**
+     * {@code owner} (a factory's tracer) feeds the meters of {@code group}. Atomic with {@link #release}: a claim racing
+     * the last owner's release either lands before it (the group and its meters stay) or makes the group anew.
+     */
     void claim(Group group, Object owner) {
-        this.owners.computeIfAbsent(group, key -> ConcurrentHashMap.newKeySet()).add(owner);
+        this.owners.compute(group, (key, current) -> {
+            Set<Object> claimed = current != null ? current : ConcurrentHashMap.newKeySet();
+            claimed.add(owner);
+            return claimed;
+        });
     }
 
-    /** {@code owner}'s factory closed: the groups only it fed lose their meters. */
-    void release(Object owner) {
-        List<Group> orphaned = new ArrayList<>();
-        for (Group group : List.copyOf(this.owners.keySet())) {
-            // computeIfPresent: a claim racing this release either lands before it (the group stays) or makes it anew
-            this.owners.computeIfPresent(group, (key, current) -> {
-                if (!current.remove(owner) || !current.isEmpty()) {
-                    return current;
+    /**
+     * {@code owner}'s factory closed: of the groups it {@code fed}, those no other live factory claims lose their meters
+     * — also a group it fed again after an earlier release (a statement of the closed factory that ended after the close
+     * made its timer anew: REVIEW-24 R24-1), so a closed factory's tracer calls this again after each such feed.
+     */
+    void release(Object owner, Collection<Group> fed) {
+        MeterRegistry meters = this.registry.get();
+        for (Group group : fed) {
+            this.owners.compute(group, (key, current) -> {
+                if (current != null) {
+                    current.remove(owner);
+                    if (!current.isEmpty()) {
+                        return current;
+                    }
                 }
-                orphaned.add(key);
+                if (meters != null) {
+                    remove(meters, key);
+                }
                 return null;
             });
         }
-        MeterRegistry meters = this.registry.get();
-        if (meters == null) {
-            return;
-        }
-        for (Group group : orphaned) {
-            for (String name : group.names()) {
-                meters.find(name).tags(Tags.of(group.tags().toArray(String[]::new))).meters().forEach(meters::remove);
-            }
+    }
+
+    private static void remove(MeterRegistry meters, Group group) {
+        for (String name : group.names()) {
+            meters.find(name).tags(Tags.of(group.tags().toArray(String[]::new))).meters().forEach(meters::remove);
         }
     }
 

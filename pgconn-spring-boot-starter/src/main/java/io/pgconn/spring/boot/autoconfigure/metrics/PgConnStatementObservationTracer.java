@@ -45,6 +45,12 @@ public final class PgConnStatementObservationTracer implements PgTracer {
     private final Set<PgConnMeterOwners.Group> fed = ConcurrentHashMap.newKeySet();
 
     /**
+     * The factory closed: its statements are observed no more, and one that was running at the close gives its timers
+     * back when it ends (REVIEW-24 R24-1: its end made them anew, and no one removed them).
+     */
+    private volatile boolean closed;
+
+    /**
      * {@code r2dbcObservedElsewhere}: Boot's {@code r2dbc.query} observation wraps the starter's R2DBC factory,
      * so statements of pgconn-r2dbc are left to it (one observation per statement).
      */
@@ -69,7 +75,7 @@ public final class PgConnStatementObservationTracer implements PgTracer {
 
     @Override
     public @Nullable StatementSpan statementStarted(StatementStarted event) {
-        if (this.registry.isNoop() || (this.r2dbcObservedElsewhere && R2DBC.equals(event.layer()))) {
+        if (this.closed || this.registry.isNoop() || (this.r2dbcObservedElsewhere && R2DBC.equals(event.layer()))) {
             return null;
         }
         String operation = operationName(event);
@@ -83,9 +89,10 @@ public final class PgConnStatementObservationTracer implements PgTracer {
                 .lowCardinalityKeyValue("server.address", address)
                 .lowCardinalityKeyValue("server.port", port)
                 .lowCardinalityKeyValue("layer", event.layer());
+        PgConnMeterOwners.Group group = null;
         if (this.namespaceAsTag) {
             observation.lowCardinalityKeyValue("db.namespace", namespace);
-            claim(namespace, address, port);
+            group = claim(namespace, address, port);
         } else {
             observation.highCardinalityKeyValue("db.namespace", namespace);
         }
@@ -96,27 +103,35 @@ public final class PgConnStatementObservationTracer implements PgTracer {
             observation.highCardinalityKeyValue("db.query.text", event.sql());
         }
         Observation started = observation.start();
-        return ended -> stop(started, ended);
+        PgConnMeterOwners.Group fedGroup = group;
+        return ended -> {
+            stop(started, ended);
+            if (this.closed && fedGroup != null && this.meterOwners != null) {
+                this.meterOwners.release(this, List.of(fedGroup));
+            }
+        };
     }
 
-    /** The timers of one database on one server are this tracer's factory's too, until it closes. */
-    private void claim(String namespace, String address, String port) {
+    /** The timers of one database on one server are this tracer's factory's too, until it closes; their group, or null. */
+    private PgConnMeterOwners.@Nullable Group claim(String namespace, String address, String port) {
         PgConnMeterOwners owners = this.meterOwners;
         if (owners == null) {
-            return;
+            return null;
         }
         PgConnMeterOwners.Group group = new PgConnMeterOwners.Group(METERS,
                 List.of("db.namespace", namespace, "server.address", address, "server.port", port));
         if (this.fed.add(group)) {
             owners.claim(group, this);
         }
+        return group;
     }
 
     /** The factory closed: its statement timers go, unless another live factory feeds them (new user 23 F2). */
     @Override
     public void factoryClosed(FactoryClosed event) {
+        this.closed = true;
         if (this.meterOwners != null) {
-            this.meterOwners.release(this);
+            this.meterOwners.release(this, List.copyOf(this.fed));
         }
     }
 

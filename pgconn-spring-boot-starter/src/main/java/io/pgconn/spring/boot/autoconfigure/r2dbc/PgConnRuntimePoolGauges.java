@@ -12,8 +12,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The {@code r2dbc.pool.*} gauges ({@link PgConnPoolGaugesBinder}'s, Boot's names) of each pool registered with a
- * runtime factory ({@link PgConnRuntimeFactories}), tagged {@code name=<the factory's name>} ({@code <name>-2} ... for a
- * second pool of it); removed when the registration ends (new user 23 F3: a tenant's pool saturation was not measured).
+ * runtime factory ({@link PgConnRuntimeFactories}), tagged {@code name=<the factory's name>} ({@code <name>#2} ... for a
+ * second pool of it: a registered name holds no {@code #}, so no other registration's pool can have that tag); removed when the registration ends (new user 23 F3: a tenant's pool saturation was not measured).
  */
 public final class PgConnRuntimePoolGauges implements PgConnRuntimeFactories.Listener {
 
@@ -32,7 +32,7 @@ public final class PgConnRuntimePoolGauges implements PgConnRuntimeFactories.Lis
         for (Object candidate : factory.pools()) {
             ConnectionPool pool = PgConnPoolGaugesBinder.pool(candidate);
             index++;
-            String name = index == 1 ? factory.name() : factory.name() + "-" + index;
+            String name = index == 1 ? factory.name() : factory.name() + "#" + index;
             if (pool != null) {
                 pool.getMetrics().ifPresent(metrics -> meters.addAll(PgConnPoolGaugesBinder.bind(this.registry, name, metrics)));
             }

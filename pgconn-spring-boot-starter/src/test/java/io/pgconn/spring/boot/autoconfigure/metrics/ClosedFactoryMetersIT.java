@@ -23,9 +23,11 @@ import org.springframework.context.ApplicationContext;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * New user 23 F2: an application that makes a factory per tenant database at runtime ({@link PgConnFactoryBuilders}) and
@@ -96,6 +98,28 @@ class ClosedFactoryMetersIT {
 
             second.closeAsync(Duration.ofSeconds(10)).get(10, TimeUnit.SECONDS);
             assertThat(tagged(meters, "db.namespace", "t_1")).isEmpty();
+        });
+    }
+
+    /**
+     * REVIEW-24 R24-1: a statement on a connection of a closed factory (a request of an offboarded tenant still running)
+     * made the closed factory's timer and its long-task timer anew, and no one removed them. Seen failing before the fix.
+     */
+    @Test
+    void aStatementAfterTheCloseMakesNoMetersOfTheClosedFactory() {
+        runner().run(context -> {
+            MeterRegistry meters = observe(context);
+            PgConnFactoryBuilders builders = context.getBean(PgConnFactoryBuilders.class);
+            PgConnectionFactory control = context.getBean(PgConnectionFactory.class);
+            PgConnectionFactory tenant = builders.builder("tenant-t_2", control.config().toBuilder().database("t_2").build()).build();
+            PgConnection kept = tenant.connect().get(10, TimeUnit.SECONDS);
+            kept.query("SELECT 1").get(10, TimeUnit.SECONDS);
+
+            tenant.closeAsync(Duration.ofSeconds(10)).get(10, TimeUnit.SECONDS);
+            assertThat(tagged(meters, "db.namespace", "t_2")).isEmpty();
+            assertThatThrownBy(() -> kept.query("SELECT 1").get(10, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class);
+            assertThat(tagged(meters, "db.namespace", "t_2")).as("the closed factory's statement made no timer").isEmpty();
+            assertThat(tagged(meters, "name", "tenant-t_2")).isEmpty();
         });
     }
 
