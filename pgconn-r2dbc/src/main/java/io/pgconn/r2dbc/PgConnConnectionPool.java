@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
 
@@ -51,6 +52,11 @@ public class PgConnConnectionPool extends ConnectionPool {
     /** A borrower's whole wait, when its connects may give it back to the queue ({@link PoolHandBack}); else null. */
     private final Duration wholeWait;
     private final PoolIdleSessions sessions;
+    /**
+     * r2dbc-pool's metrics, looked up at the first {@link #create()}, not in the constructor: a constructor of this
+     * extensible class calls no overridable method ({@code getMetrics()}: javac's this-escape check, an error on Java 25).
+     */
+    private final AtomicReference<PoolMetrics> metrics = new AtomicReference<>();
 
     /**
      * A pool as {@link ConnectionPool#ConnectionPool(ConnectionPoolConfiguration)} makes it; {@code factory} is the
@@ -71,8 +77,11 @@ public class PgConnConnectionPool extends ConnectionPool {
         super(configuration);
         this.factory = Objects.requireNonNull(factory, "factory");
         this.wholeWait = wholeWait;
-        PoolMetrics metrics = getMetrics().orElse(null);
-        this.sessions = new PoolIdleSessions(() -> metrics != null && metrics.idleSize() > 0 && metrics.pendingAcquireSize() == 0);
+        AtomicReference<PoolMetrics> pool = this.metrics;
+        this.sessions = new PoolIdleSessions(() -> {
+            PoolMetrics figures = pool.get();
+            return figures != null && figures.idleSize() > 0 && figures.pendingAcquireSize() == 0;
+        });
     }
 
     /**
@@ -88,6 +97,9 @@ public class PgConnConnectionPool extends ConnectionPool {
 
     @Override
     public Mono<Connection> create() {
+        if (this.metrics.get() == null) {
+            getMetrics().ifPresent(figures -> this.metrics.compareAndSet(null, figures));
+        }
         if (this.wholeWait == null) {
             return guarded(super.create()).onErrorMap(R2dbcTimeoutException.class, this::explained);
         }
