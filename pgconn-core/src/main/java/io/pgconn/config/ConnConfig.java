@@ -292,8 +292,15 @@ public final class ConnConfig {
         if (password != null) {
             return password;
         }
-        Path file = passfile() != null ? passfile() : homeDirectory.resolve(ConnDefaults.PASSFILE_NAME);
-        return PgPassFile.read(file).map(f -> f.find(host, database(), user())).orElse(null);
+        return PgPassFile.read(passwordFile()).map(f -> f.find(host, database(), user())).orElse(null);
+    }
+
+    /**
+     * The {@code .pgpass} file {@link #passwordFor} reads when no password is given: {@code passfile}, else
+     * {@code ~/.pgpass} ({@code HOME} from the environment source), whether it exists or not.
+     */
+    public Path passwordFile() {
+        return passfile() != null ? passfile() : homeDirectory.resolve(ConnDefaults.PASSFILE_NAME);
     }
 
     private Path path(Setting<String> setting) {

@@ -15,6 +15,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 import javax.net.ssl.SSLContext;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
 import static io.pgconn.testing.Conditions.awaitCondition;
@@ -80,6 +82,26 @@ class HostileTlsIT {
         })) {
             Refusal.expect(server, "sslmode=prefer", PgConnectException.class, "starting up").sqlState("57P03");
             assertThat(server.connections()).as("the plaintext attempt after 'N' was the fallback already").isEqualTo(1);
+        }
+    }
+
+    /**
+     * 57P03 over TLS under prefer ends the host: the server's state, not the encryption's, so no plaintext login follows
+     * (libpq 18: "nor is there much point in changing SSL or GSS mode"; REVIEW-25 R25-1). Another startup error from
+     * the server is retried in plaintext, as libpq does.
+     */
+    @ParameterizedTest(name = "{0} over TLS under prefer: connections = {1}")
+    @CsvSource({"57P03, 1", "53300, 2", "57P01, 2"})
+    void aStartupErrorOverTlsUnderPreferIsRetriedInPlaintextUnlessTheServerCannotConnectNow(String sqlState, int connections) {
+        List<Boolean> encrypted = new CopyOnWriteArrayList<>();
+        try (ScriptedServer server = ScriptedServer.start(c -> {
+            c.readStartupAcceptingTls(trusted());
+            encrypted.add(c.isTls());
+            c.send(Backend.errorResponse(sqlState, "startup refused with " + sqlState));
+        })) {
+            Refusal.expect(server, "sslmode=prefer", PgConnectException.class, "startup refused with " + sqlState).sqlState(sqlState);
+            assertThat(server.connections()).isEqualTo(connections);
+            assertThat(encrypted).containsExactlyElementsOf(connections == 1 ? List.of(true) : List.of(true, false));
         }
     }
 

@@ -97,7 +97,29 @@ abstract class AbstractLifecycleIT {
         Throwable failure = refusal(user, "not-the-password", "sslmode=disable");
         assertThat(failure).isInstanceOf(PgAuthenticationException.class);
         assertThat(((PgException) failure).sqlState()).contains("28P01");
-        assertThat(failure.getMessage()).contains("localhost:" + server().port()).doesNotContain("not-the-password");
+        assertThat(failure.getMessage()).contains("localhost:" + server().port()).doesNotContain("not-the-password")
+                .as("a password given explicitly: no file was read").doesNotContain("retrieved from file");
+    }
+
+    /**
+     * A stale {@code .pgpass} line: the refusal says, as libpq's {@code pgpassfileWarning}, which file supplied the password
+     * (REVIEW-25 R25-3: main said only "password authentication failed"), and never the password.
+     */
+    @ParameterizedTest(name = "{0} with a wrong password from the passfile")
+    @CsvSource({"pw_u", "scram_u"})
+    void aWrongPasswordFromThePassfileNamesTheFile(String user, @TempDir Path dir) throws Exception {
+        Path passfile = dir.resolve("pgpass");
+        Files.writeString(passfile, "*:*:*:" + user + ":stale-secret\n");
+        Files.setPosixFilePermissions(passfile, PosixFilePermissions.fromString("rw-------"));
+        ConnConfig config = ConnConfig.parse("host=localhost port=" + server().port() + " dbname=postgres user=" + user
+                + " passfile='" + passfile + "' extensionTypes='' sslmode=disable", EnvironmentSource.none());
+
+        Throwable failure = failure(FACTORY.factory().connect(config));
+
+        assertThat(failure).isInstanceOf(PgAuthenticationException.class);
+        assertThat(((PgException) failure).sqlState()).contains("28P01");
+        assertThat(failure.getMessage()).endsWith("\npassword retrieved from file \"" + passfile + "\"")
+                .doesNotContain("stale-secret");
     }
 
     @ParameterizedTest(name = "{0} require_auth={1} → {2}")

@@ -206,7 +206,7 @@ public final class HostConnector {
         channel.close();
         Throwable cause = FutureFailures.unwrap(error);
         if (!fallback || cause instanceof PgTimeoutException || cause instanceof PgConfigException || AttemptTls.endsTheHost(negotiation, cause)
-                || refusedByTheClient(cause)) {
+                || refusedByTheClient(cause) || cannotConnectNow(cause)) {
             result.completeExceptionally(cause);
         } else {
             result.completeExceptionally(new FallbackEligible(cause));
@@ -241,6 +241,16 @@ public final class HostConnector {
      */
     private static boolean refusedByTheClient(Throwable cause) {
         return cause instanceof PgAuthenticationException auth && auth.sqlState().isEmpty();
+    }
+
+    /**
+     * 57P03 (cannot_connect_now: starting up, in recovery without hot standby, shutting down smartly): the server's
+     * state, not the encryption's — libpq 18 tries the other encryption after no other startup error but does after
+     * this one not ("nor is there much point in changing SSL or GSS mode"), and neither does pgconn: a second login
+     * on a recovering server starts a second backend for the same answer.
+     */
+    private static boolean cannotConnectNow(Throwable cause) {
+        return cause instanceof PgException pg && pg.sqlState().filter("57P03"::equals).isPresent();
     }
 
     /**

@@ -229,6 +229,8 @@ final class ConnectWalk {
         }
         if (WalkStopRule.stopsTheWalk(failure, duringStartup)) {
             end(null, allFailed());
+        } else if (WalkStopRule.endsTheHost(failure, duringStartup)) {
+            tryAddress(host, attempt.addresses(), attempt.addresses().size()); // the server answered: libpq's next host
         } else {
             tryAddress(host, attempt.addresses(), attempt.position() + 1);
         }

@@ -29,6 +29,13 @@ import io.pgconn.PgTlsException;
  * verify-ca/verify-full chain or host-name failure; allow/prefer already made their other attempt on
  * the same host); any other ErrorResponse before the session was ready (e.g. 42501 insufficient privilege);
  * and a server that broke the protocol while starting the session.
+ *
+ * <p>When the walk goes on, it goes to the host's next address only after a failure that says nothing of the
+ * server behind it — refused, reset or closed before the session was ready, timed out. Once a server answered
+ * (a role mismatch, a failed role probe, an ErrorResponse such as 57P03 or 53300) the host's other addresses are
+ * skipped, as libpq 18 does ({@code try_next_host}, "we don't want to consider additional addresses for this
+ * host"): a name's addresses are most often one server's (IPv6 and IPv4 of {@code localhost}), and another login
+ * there would meet the same role or the same refusal — a second backend started on a server that may be recovering.
  */
 final class WalkStopRule {
 
@@ -43,6 +50,17 @@ final class WalkStopRule {
     static boolean saysNothingOfTheHost(PgException failure, boolean duringStartup) {
         return stopsTheWalk(failure, duringStartup)
                 || duringStartup && failure.sqlState().filter(PgErrors::isNotReplayedYet).isPresent();
+    }
+
+    /**
+     * Whether the walk, going on after {@code failure}, skips the host's remaining addresses: the server behind the
+     * address answered (see the class comment). Asked only when {@link #stopsTheWalk} said no.
+     *
+     * @param failure        the host attempt's failure
+     * @param duringStartup  whether it happened while connecting, not in the role probe or type discovery that follow
+     */
+    static boolean endsTheHost(PgException failure, boolean duringStartup) {
+        return !duringStartup || failure instanceof PgRoleMismatchException || failure.sqlState().isPresent();
     }
 
     /**

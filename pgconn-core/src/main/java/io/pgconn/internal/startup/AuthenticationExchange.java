@@ -28,8 +28,10 @@ import io.pgconn.trace.PgTracer;
 import io.pgconn.trace.SafeTracer;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
@@ -39,8 +41,12 @@ import java.util.function.Supplier;
  */
 final class AuthenticationExchange {
 
-    /** Everything the loop needs from the configuration; the password is fetched only when asked for. */
-    record Settings(String user, Supplier<String> password, String passwordSources, RequireAuth requireAuth,
+    /**
+     * Everything the loop needs from the configuration; the password is fetched only when asked for.
+     * {@code passwordFile} is the {@code .pgpass} file a password is looked up in when none was given (null when one
+     * was: the file is not read), for the line libpq adds to a refused password ({@link #passwordFileUsed}).
+     */
+    record Settings(String user, Supplier<String> password, Path passwordFile, String passwordSources, RequireAuth requireAuth,
                     ChannelBindingMode channelBinding,
                     SaltedPasswordCache saltedPasswords, int minScramIterations, int maxScramIterations) {
     }
@@ -51,12 +57,22 @@ final class AuthenticationExchange {
     private final PgTracer tracer;
     private AuthMethod method;
     private ScramSession scram;
+    private boolean passwordSent;
 
     AuthenticationExchange(String host, Settings settings, TlsOutcome.Encrypted tls, PgTracer tracer) {
         this.host = host;
         this.settings = settings;
         this.tls = tls;
         this.tracer = tracer;
+    }
+
+    /**
+     * The {@code .pgpass} file the password this exchange sent came from; empty when none was sent or it was given
+     * explicitly. libpq adds {@code password retrieved from file "…"} to a refused password (28P01) from the file
+     * ({@code pgpassfileWarning}): a stale line is the usual cause, and nothing else tells the user a file was read.
+     */
+    Optional<Path> passwordFileUsed() {
+        return passwordSent ? Optional.ofNullable(settings.passwordFile()) : Optional.empty();
     }
 
     /** The method the server asked for, {@link AuthMethod#NONE} if it asked for nothing. */
@@ -155,6 +171,7 @@ final class AuthenticationExchange {
             throw new PgAuthenticationException(host, "server " + host + " asked for " + asked.requireAuthName()
                     + " authentication of user \"" + settings.user() + "\" but no password was supplied (" + settings.passwordSources() + ")");
         }
+        passwordSent = true;
         return password;
     }
 

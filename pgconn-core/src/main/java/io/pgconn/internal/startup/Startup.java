@@ -31,7 +31,7 @@ public final class Startup {
                                              SaltedPasswordCache saltedPasswords, PgTracer tracer, StartupMessage startupMessage,
                                              ServerParameterSets parameterSets) {
         AuthenticationExchange.Settings auth = new AuthenticationExchange.Settings(config.user(), () -> config.passwordFor(host),
-                config.passwordSources(), config.requireAuth(), config.channelBinding(), saltedPasswords, config.minScramIterations(),
+                config.password() == null ? config.passwordFile() : null, config.passwordSources(), config.requireAuth(), config.channelBinding(), saltedPasswords, config.minScramIterations(),
                 config.maxScramIterations());
         return new StartupHandshake(host.label(), startupMessage,
                 new AuthenticationExchange(host.label(), auth, tls, tracer), config.minProtocolVersion(), decoder, parameterSets);

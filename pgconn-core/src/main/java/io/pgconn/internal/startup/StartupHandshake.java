@@ -112,7 +112,7 @@ public final class StartupHandshake extends ChannelInboundHandlerAdapter {
 
     private void handle(ChannelHandlerContext ctx, Object msg) {
         if (msg instanceof ErrorResponse error) {
-            throw PgErrors.fromServer(host, error.fields(), true);
+            throw PasswordFileHint.added(PgErrors.fromServer(host, error.fields(), true), authentication.passwordFileUsed());
         }
         if (state == State.AWAIT_FIRST && !(msg instanceof AuthenticationRequest) && !(msg instanceof NegotiateProtocolVersion)) {
             throw new PgProtocolException(host, "server " + host + " answered StartupMessage with " + describe(msg)

@@ -44,6 +44,10 @@ public final class SslContextFactory {
             ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT,
             ALPN_POSTGRESQL);
 
+    /** How a chain failure under {@code sslrootcert=system} names what verified it. */
+    private static final String SYSTEM_TRUST = "the JDK's default trust store (sslrootcert=system: javax.net.ssl.trustStore"
+            + " or the JDK's cacerts, not SSL_CERT_FILE or SSL_CERT_DIR)";
+
     /** Trust material given in memory instead of {@code sslrootcert}, or {@code null}. */
     private final TrustManagerFactory trust;
 
@@ -81,7 +85,8 @@ public final class SslContextFactory {
      * What verifies the server's certificate chain under {@code settings}, as a handshake failure names it
      * ({@code server certificate chain not trusted by ...}): the trust given in memory by its name (NEW-USER-20 F1: an
      * SSL bundle's failure named {@code sslrootcert=~/.postgresql/root.crt}, a file that was not there and not read),
-     * the system trust store, or the {@code sslrootcert} file; null when nothing verifies it.
+     * the JDK's default trust store (sslrootcert=system, named so that a CA given to libpq by SSL_CERT_FILE is not looked
+     * for there: docs/lifecycle.md §9), or the {@code sslrootcert} file; null when nothing verifies it.
      */
     public String chainVerifier(TlsSettings settings) {
         if (trust != null) {
@@ -90,7 +95,7 @@ public final class SslContextFactory {
         if (!settings.verifiesChain()) {
             return null;
         }
-        return settings.usesSystemTrust() ? "the system trust store (sslrootcert=system)" : "sslrootcert=" + settings.rootCert();
+        return settings.usesSystemTrust() ? SYSTEM_TRUST : "sslrootcert=" + settings.rootCert();
     }
 
     /**

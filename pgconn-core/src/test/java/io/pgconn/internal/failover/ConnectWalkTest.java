@@ -216,6 +216,34 @@ class ConnectWalkTest {
         assertThat(connection.remoteAddress()).isEqualTo(address(connection.hostSpec(), 1));
     }
 
+    /**
+     * Once the server behind an address answered, the host's other addresses are skipped and the next host is tried, as
+     * libpq 18 ({@code try_next_host}): a role mismatch, 57P03, and pgconn's move-on errors 53300, 57P01 and 3D000 alike
+     * (REVIEW-25 R25-1: main tried the name's next address).
+     */
+    @ParameterizedTest(name = "{0} on a host's first address")
+    @EnumSource(value = Answer.class, names = {"STANDBY", "STARTING_UP", "TOO_MANY_CONNECTIONS", "SHUTTING_DOWN", "NO_DATABASE"})
+    void aServerThatAnsweredEndsItsHostsAddressesAndTheWalkGoesToTheNextHost(Answer answer) throws Exception {
+        script.put("a", List.of(answer, Answer.PRIMARY));
+        script.put("b", List.of(Answer.PRIMARY));
+
+        ConnectionControl connection = walk("target_session_attrs=primary", "a", "b").get(5, TimeUnit.SECONDS);
+
+        assertThat(connection.host()).isEqualTo("b:5432");
+        assertThat(dialled).containsExactly("a#0", "b#0");
+    }
+
+    @Test
+    void aHostWhoseAddressesAllFailInTransportIsTriedAddressByAddress() throws Exception {
+        script.put("a", List.of(Answer.REFUSED, Answer.REFUSED, Answer.STANDBY, Answer.PRIMARY));
+        script.put("b", List.of(Answer.PRIMARY));
+
+        ConnectionControl connection = walk("target_session_attrs=primary", "a", "b").get(5, TimeUnit.SECONDS);
+
+        assertThat(connection.host()).isEqualTo("b:5432");
+        assertThat(dialled).containsExactly("a#0", "a#1", "a#2", "b#0");
+    }
+
     @Test
     void aHostInTheWrongRoleIsSkippedAndItsSessionTerminatedWhenTheWalkEnds() throws Exception {
         script.put("a", List.of(Answer.STANDBY));

@@ -254,7 +254,7 @@ class SslContextFactoryTest {
                 .chainVerifier(TlsSettingsTest.settings(SslMode.DISABLE, null, null, null, null))).isNull();
         assertThat(factory.chainVerifier(defaultRoot)).isEqualTo("sslrootcert=/nowhere/.postgresql/root.crt");
         assertThat(factory.chainVerifier(TlsSettingsTest.settings(SslMode.VERIFY_FULL, null, "system", null, null)))
-                .isEqualTo("the system trust store (sslrootcert=system)");
+                .isEqualTo("the JDK's default trust store (sslrootcert=system: javax.net.ssl.trustStore or the JDK's cacerts, not SSL_CERT_FILE or SSL_CERT_DIR)");
         assertThat(factory.chainVerifier(TlsSettingsTest.settings(SslMode.REQUIRE, null, "/nowhere/root.crt", null, null)))
                 .as("require with no root file: encrypted, not verified").isNull();
     }
