@@ -1,5 +1,7 @@
 package io.pgconn.r2dbc;
 
+import io.pgconn.PgAuthenticationException;
+import io.pgconn.PgConnectException;
 import io.pgconn.PgConnection;
 import io.pgconn.PgConnectionFactory;
 import io.pgconn.HostStatus;
@@ -58,26 +60,44 @@ public final class PgConnR2dbcConnectionFactory implements ConnectionFactory, Au
     /**
      * The core's connect; under {@code prefer-standby}, one that a standby's {@code pg_hba.conf} stopped (28000) is
      * tried once more without the standbys refusing this factory's logins ({@link RefusingStandbys}): reads may go to
-     * the primary, and the pool keeps working. That failing too, the second connect's failure is thrown
-     * ({@link #fallbackFailure}).
+     * the primary, and the pool keeps working. The second connect gets what is left of {@code connectTimeout}, so one
+     * {@code create()} keeps the one deadline docs/lifecycle.md §3 promises (REVIEW-25 R25-6). That failing too, the
+     * second connect's failure is thrown ({@link #fallbackFailure}).
      */
     private Mono<PgConnection> connect() {
-        // a connect the reader gave up on is closed, not left open
-        return CoreFutures.untilDone(core::connect, PgConnection::close)
-                .doOnNext(connection -> refusingStandbys.landed(SessionValidity.hostLabel(connection)))
-                .onErrorResume(PgException.class, failure -> {
-                    ConnConfig config = core.config();
-                    if (refusingStandbys.refusedBy(failure, config, this::hostStatus) == null) {
-                        return Mono.error(failure);
-                    }
-                    ConnConfig others = refusingStandbys.withoutRefusing(config);
-                    if (others == null) {
-                        return Mono.error(failure);
-                    }
-                    return CoreFutures.untilDone(() -> core.connect(others), PgConnection::close)
-                            .doOnNext(connection -> refusingStandbys.landed(SessionValidity.hostLabel(connection)))
-                            .onErrorResume(second -> Mono.error(fallbackFailure(failure, second)));
-                });
+        return Mono.defer(() -> {
+            long started = System.nanoTime();
+            // a connect the reader gave up on is closed, not left open
+            return CoreFutures.untilDone(core::connect, PgConnection::close)
+                    .doOnNext(connection -> refusingStandbys.landed(SessionValidity.hostLabel(connection)))
+                    .onErrorResume(PgException.class, failure -> {
+                        ConnConfig config = core.config();
+                        if (refusingStandbys.refusedBy(failure, config, this::hostStatus) == null) {
+                            return Mono.error(failure);
+                        }
+                        ConnConfig others = refusingStandbys.withoutRefusing(config);
+                        ConnConfig bounded = others == null ? null : withWhatIsLeft(others, System.nanoTime() - started);
+                        if (bounded == null) {
+                            return Mono.error(failure);
+                        }
+                        return CoreFutures.untilDone(() -> core.connect(bounded), PgConnection::close)
+                                .doOnNext(connection -> refusingStandbys.landed(SessionValidity.hostLabel(connection)))
+                                .onErrorResume(second -> Mono.error(fallbackFailure(failure, second)));
+                    });
+        });
+    }
+
+    /**
+     * {@code others} with the part of its {@code connectTimeout} that {@code elapsedNanos} left, or {@code null} when
+     * nothing is left; as it is when {@code connectTimeout} is 0 (no whole-connect deadline).
+     */
+    static ConnConfig withWhatIsLeft(ConnConfig others, long elapsedNanos) {
+        Duration total = others.connectTimeout();
+        if (total == null || total.isZero()) {
+            return others;
+        }
+        Duration left = total.minusNanos(elapsedNanos);
+        return left.compareTo(Duration.ofMillis(1)) < 0 ? null : others.toBuilder().connectTimeout(left).build();
     }
 
     /**
@@ -86,13 +106,31 @@ public final class PgConnR2dbcConnectionFactory implements ConnectionFactory, Au
      * pool's create retry judge it (REVIEW-24 R24-10: the standby's 28000 was thrown, so a full primary behind it read as
      * a refused login, not retried). The first rides along as suppressed, except on a walk report (no host of its own),
      * whose suppressed list is the hosts' failures in the order tried and decides its classification
-     * ({@code ConnectFailures.deciding}).
+     * ({@code ConnectFailures.deciding}): that report is given one more line naming the standby left out and why
+     * (REVIEW-25 R25-6: it listed only the hosts the retry tried).
      */
     static Throwable fallbackFailure(PgException refused, Throwable second) {
-        if (second instanceof PgException failure && failure.host() != null) {
-            failure.addSuppressed(refused);
+        if (!(second instanceof PgException failure)) {
+            return second;
         }
-        return second;
+        if (failure.host() != null) {
+            failure.addSuppressed(refused);
+            return failure;
+        }
+        String message = failure.getMessage() + "\n  " + refused.host() + ": left out of the retry: it refused this factory's login ("
+                + refused.sqlState().orElse("no SQLSTATE") + ")";
+        PgException report;
+        if (failure instanceof PgAuthenticationException) {
+            report = new PgAuthenticationException(null, message, failure.serverFields(), null);
+        } else if (failure instanceof PgConnectException) {
+            report = new PgConnectException(null, message);
+        } else {
+            return failure;
+        }
+        for (Throwable host : failure.getSuppressed()) {
+            report.addSuppressed(host);
+        }
+        return report;
     }
 
     /** Whether {@code host} (its label) is a standby that rejected this factory's login (28000) since it last landed there. */

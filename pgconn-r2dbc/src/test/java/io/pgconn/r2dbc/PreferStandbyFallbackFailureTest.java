@@ -4,10 +4,13 @@ import io.pgconn.ConnectFailures;
 import io.pgconn.PgConnectException;
 import io.pgconn.PgException;
 import io.pgconn.ServerErrorFields;
+import io.pgconn.config.ConnConfig;
+import io.pgconn.config.EnvironmentSource;
 import io.r2dbc.spi.R2dbcPermissionDeniedException;
 import io.r2dbc.spi.R2dbcTransientResourceException;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -36,17 +39,35 @@ class PreferStandbyFallbackFailureTest {
     }
 
     @Test
-    void aWalkReportKeepsItsHostsAndItsDecidingHost() {
+    void aWalkReportKeepsItsHostsAndItsDecidingHostAndNamesTheStandbyLeftOut() {
         PgException refused = failure(STANDBY, "28000");
-        PgException walk = new PgConnectException(null, "could not connect to any host");
-        walk.addSuppressed(new PgConnectException("standby2:5432", "connection refused"));
+        PgException walk = new PgConnectException(null, "could not connect to any of 2 hosts (target_session_attrs=prefer-standby):"
+                + "\n  standby2:5432: connection refused\n  primary:5432: FATAL: 53300");
+        PgException down = new PgConnectException("standby2:5432", "connection refused");
+        walk.addSuppressed(down);
         PgException full = failure(PRIMARY, "53300");
         walk.addSuppressed(full);
 
         Throwable thrown = PgConnR2dbcConnectionFactory.fallbackFailure(refused, walk);
-        assertThat(thrown).isSameAs(walk);
-        assertThat(walk.getSuppressed()).containsExactly(walk.getSuppressed()[0], full);
-        assertThat(ConnectFailures.deciding(walk)).isSameAs(full);
+
+        // REVIEW-25 R25-6: the report listed only the hosts the retry tried
+        assertThat(thrown).isInstanceOf(PgConnectException.class).hasMessage(walk.getMessage()
+                + "\n  standby:5432: left out of the retry: it refused this factory's login (28000)");
+        assertThat(thrown.getSuppressed()).containsExactly(down, full);
+        assertThat(ConnectFailures.deciding((PgException) thrown)).isSameAs(full);
+        assertThat(R2dbcErrors.translate(thrown)).isInstanceOf(R2dbcTransientResourceException.class);
+    }
+
+    @Test
+    void theRetryGetsWhatIsLeftOfTheWholeConnectDeadline() {
+        ConnConfig others = ConnConfig.parse("host=primary port=5432 user=u connectTimeout=30s", EnvironmentSource.none());
+
+        assertThat(PgConnR2dbcConnectionFactory.withWhatIsLeft(others, Duration.ofSeconds(12).toNanos()).connectTimeout())
+                .isEqualTo(Duration.ofSeconds(18));
+        assertThat(PgConnR2dbcConnectionFactory.withWhatIsLeft(others, Duration.ofSeconds(30).toNanos()))
+                .as("nothing left: no second connect").isNull();
+        ConnConfig unbounded = ConnConfig.parse("host=primary port=5432 user=u connectTimeout=0", EnvironmentSource.none());
+        assertThat(PgConnR2dbcConnectionFactory.withWhatIsLeft(unbounded, Duration.ofMinutes(5).toNanos())).isSameAs(unbounded);
     }
 
     private static PgException failure(String host, String sqlState) {
