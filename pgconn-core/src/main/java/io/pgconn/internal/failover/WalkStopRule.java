@@ -31,7 +31,8 @@ import io.pgconn.PgTlsException;
  * and a server that broke the protocol while starting the session.
  *
  * <p>When the walk goes on, it goes to the host's next address only after a failure that says nothing of the
- * server behind it — refused, reset or closed before the session was ready, timed out. Once a server answered
+ * server behind it — refused, reset or closed before the session was ready, timed out (in any phase: REVIEW-25 R25-8).
+ * Once a server answered
  * (a role mismatch, a failed role probe, an ErrorResponse such as 57P03 or 53300) the host's other addresses are
  * skipped, as libpq 18 does ({@code try_next_host}, "we don't want to consider additional addresses for this
  * host"): a name's addresses are most often one server's (IPv6 and IPv4 of {@code localhost}), and another login
@@ -60,6 +61,11 @@ final class WalkStopRule {
      * @param duringStartup  whether it happened while connecting, not in the role probe or type discovery that follow
      */
     static boolean endsTheHost(PgException failure, boolean duringStartup) {
+        if (failure instanceof PgTimeoutException) {
+            // the address did not answer in time, in whichever phase (a budget timeout is reported as not during startup):
+            // a frozen first address of a dual-stack name says nothing of the next one — libpq 18's try_next_addr
+            return false;
+        }
         return !duringStartup || failure instanceof PgRoleMismatchException || failure.sqlState().isPresent();
     }
 

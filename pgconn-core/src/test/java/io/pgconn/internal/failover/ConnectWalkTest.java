@@ -233,6 +233,18 @@ class ConnectWalkTest {
         assertThat(dialled).containsExactly("a#0", "b#0");
     }
 
+    /** A first address that does not answer within its budget leaves the next address to try (REVIEW-25 R25-8, libpq 18). */
+    @Test
+    void anAddressThatHangsPastItsBudgetLeavesTheHostsNextAddress() throws Exception {
+        script.put("a", List.of(Answer.HANGS, Answer.PRIMARY));
+        script.put("b", List.of(Answer.PRIMARY));
+
+        ConnectionControl connection = walk("target_session_attrs=primary hostConnectTimeout=100ms", "a", "b").get(5, TimeUnit.SECONDS);
+
+        assertThat(connection.host()).isEqualTo("a:5432");
+        assertThat(dialled).containsExactly("a#0", "a#1");
+    }
+
     @Test
     void aHostWhoseAddressesAllFailInTransportIsTriedAddressByAddress() throws Exception {
         script.put("a", List.of(Answer.REFUSED, Answer.REFUSED, Answer.STANDBY, Answer.PRIMARY));
