@@ -51,10 +51,10 @@ final class BorrowedSession {
     }
 
     /**
-     * As {@link #lend}, for any work outside a transaction ({@code withSession}): a session it leaves idle is
-     * checked by one round trip, bounded by {@code rollbackWait}, that nothing it submitted is still in flight
-     * — a stream left open and unread holds every later statement back for ever, and would so hold the next
-     * borrower's; unanswered, the session is closed.
+     * As {@link #lend}, for any work outside a transaction ({@code withSession}): a session it leaves idle with a
+     * request of the work still in flight (its own account, {@link PgConnection#nothingInFlight}) is checked by one
+     * round trip, bounded by {@code rollbackWait} — a stream left open and unread holds every later statement back
+     * for ever, and would so hold the next borrower's; unanswered, the session is closed.
      */
     static <T> T lendForAnyWork(ConnectionFactory connectionFactory, Function<Connection, PgConnection> unwrap,
             Duration rollbackWait, Function<? super PgConnection, ? extends T> steps) {
@@ -152,6 +152,9 @@ final class BorrowedSession {
      * WARN: the work's own statements that were answered took effect, and its result stands.
      */
     private void checkNothingInFlight(Throwable failure) {
+        if (answeredEverything()) {
+            return;
+        }
         try {
             CoreFutureWait.awaitAtMost(this.session.simpleQuery("SELECT 1"), this.rollbackWait, () -> "the check that "
                     + this.session + " has nothing of the work in flight (a statement of the work still running, or a"
@@ -165,6 +168,22 @@ final class BorrowedSession {
             } else {
                 logger.warn("pgconn: after PgConnSessions.withSession's work, " + notIdle.getMessage(), notIdle);
             }
+        }
+    }
+
+    /**
+     * Whether the session itself knows that every request the work made has its ReadyForQuery
+     * ({@link PgConnection#nothingInFlight}: asked on its event loop, no round trip) — the usual case, in which the
+     * {@code SELECT 1} check is not needed. NEW-USER-25: that check doubled the round trips of every short
+     * {@code withSession} (a one-row read on virtual threads: p50 1.72 ms against pgjdbc + Hikari's 0.22 ms). A
+     * request still in flight (a stream left open, a BEGIN not awaited) leaves the check to do.
+     */
+    private boolean answeredEverything() {
+        try {
+            return CoreFutureWait.awaitAtMost(this.session.nothingInFlight(), this.rollbackWait,
+                    () -> "whether " + this.session + " has answered everything of the work");
+        } catch (RuntimeException unknown) {
+            return false; // the check that follows decides, and closes the session if it is not answered either
         }
     }
 

@@ -298,6 +298,28 @@ class PgConnSessionsIT {
     }
 
     /**
+     * NEW-USER-25: a {@code SELECT 1} followed every {@code withSession} to check that nothing of the work was still in
+     * flight — twice the round trips of a one-row read. The session knows it answered everything; the server's last
+     * statement on the lent session is now the work's own.
+     */
+    @Test
+    void workThatAwaitedEverythingItAskedIsHandedBackWithoutACheckRoundTrip() {
+        run(runner.withPropertyValues("pg.conn.pool.max-size=1"), s -> {
+            int pid = s.sessions.withSession(c -> {
+                assertThat(c.query("SELECT 25 AS the_works_own").join().single(Integer.class)).isEqualTo(25);
+                return c.processId();
+            });
+            PgConnection observer = s.factory.connect().join();
+            try {
+                assertThat(observer.query("SELECT query FROM pg_stat_activity WHERE pid = $1", pid).join().single(String.class))
+                        .isEqualTo("SELECT 25 AS the_works_own");
+            } finally {
+                observer.close().join();
+            }
+        });
+    }
+
+    /**
      * AUDIT-13 L3: withSession's work submitted BEGIN and an INSERT without waiting, behind a statement still
      * running: at hand-back the session's last ReadyForQuery still says idle, the check's {@code SELECT 1} is
      * answered inside the transaction that opened meanwhile, and the session went back to the pool in it — the
