@@ -1,6 +1,7 @@
 package io.pgconn.internal.connect;
 
 import io.netty.channel.EventLoopGroup;
+import io.pgconn.JvmDnsCache;
 import io.pgconn.PgConnectException;
 import io.pgconn.PgRoleMismatchException;
 import io.pgconn.ServerRole;
@@ -104,8 +105,8 @@ class NettyDnsFailoverIT {
         dns.answer(NAME, "127.0.0.3", 1); // before the switchover the name is the standby's address
         Throwable before = failure(connector.connect(readWrite));
         assertThat(before).isInstanceOf(PgRoleMismatchException.class)
-                .hasMessageStartingWith("server " + NAME + ":" + primary.port() + " (127.0.0.3) is standby, not acceptable for"
-                        + " target_session_attrs=read-write");
+                .hasMessage("server " + NAME + ":" + primary.port() + " (127.0.0.3) is standby, not acceptable for"
+                        + " target_session_attrs=read-write\nHINT: " + new JvmDnsCache.LookedUp(NAME, "127.0.0.3").nettyDnsWrongRoleHint());
 
         dns.answer(NAME, "127.0.0.2", 1); // the switchover repoints the name
         long askedBefore = dns.askedForA(NAME);
