@@ -19,7 +19,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * What every connect of one factory shares: the event loops, the dialer, TLS contexts (building
- * one costs milliseconds), the salted-password cache (PBKDF2 dominates SCRAM's CPU), the tracer
+ * one costs milliseconds), the salted-password cache (PBKDF2 dominates SCRAM's CPU), the tracer,
  * a small bounded pool for blocking host-name look-ups ({@link HostNameLookups}), and Netty's DNS client for the
  * connects that ask for it ({@link NettyDnsLookups}, {@code hostResolver=netty-dns}): each made at its first use,
  * closed with the factory.
