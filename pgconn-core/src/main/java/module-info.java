@@ -27,4 +27,9 @@ module io.pgconn.core {
     requires static io.netty.transport.classes.epoll;
     requires static io.netty.transport.classes.io_uring;
     requires static io.netty.transport.unix.common;
+    // Netty's resolver API (netty-transport's own dependency): the AddressResolverGroup of hostResolver=netty-dns
+    requires io.netty.resolver;
+    // hostResolver=netty-dns only (docs/lifecycle.md §1.1.1): on the module path the application requires it too
+    requires static io.netty.resolver.dns;
+    requires static io.netty.codec.dns;
 }

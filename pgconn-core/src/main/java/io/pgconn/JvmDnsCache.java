@@ -70,6 +70,16 @@ public final class JvmDnsCache {
             return wrongRoleHint(Security::getProperty, System::getProperty);
         }
 
+        /**
+         * {@link #wrongRoleHint()} for a name looked up with {@code hostResolver=netty-dns}, which the JVM's cache does not
+         * keep: Netty's cache keeps the answer for the DNS record's TTL, at most 30 s (docs/lifecycle.md §1.1.1).
+         */
+        public String nettyDnsWrongRoleHint() {
+            return "\"" + name + "\" is a host name, looked up with hostResolver=netty-dns, which keeps each answer for its DNS"
+                    + " record's TTL (at most 30 s): after a switchover that repointed the name, " + address + " may be its old"
+                    + " address until that record expires; the name's TTL is set where the name is served (docs/lifecycle.md §1.1.1)";
+        }
+
         /** {@link #wrongRoleHint()} with the two property sources as seams for tests. */
         String wrongRoleHint(UnaryOperator<String> security, UnaryOperator<String> system) {
             Ttl ttl = Ttl.read(security, system);

@@ -1,5 +1,6 @@
 package io.pgconn;
 
+import io.pgconn.config.HostResolverKind;
 import io.pgconn.config.HostSpec;
 import io.pgconn.config.TargetSessionAttrs;
 
@@ -58,16 +59,31 @@ public final class PgRoleMismatchException extends PgConnectException {
      * @throws NullPointerException naming {@code role} or {@code targetSessionAttrs} when one is null
      */
     public PgRoleMismatchException(HostSpec host, SocketAddress dialled, ServerRole role, TargetSessionAttrs targetSessionAttrs) {
-        super(host.label(), message(host.label(), JvmDnsCache.lookedUp(host, dialled), role, targetSessionAttrs));
+        this(host, dialled, role, targetSessionAttrs, HostResolverKind.SYSTEM);
+    }
+
+    /**
+     * As {@link #PgRoleMismatchException(HostSpec, SocketAddress, ServerRole, TargetSessionAttrs)}, for a name looked up
+     * by {@code resolver} ({@code hostResolver}): the {@code HINT:} names the cache that may have kept the old address —
+     * the JVM's ({@code system}) or Netty's, by the DNS record's TTL ({@code netty-dns}, docs/lifecycle.md §1.1.1).
+     *
+     * @param resolver who looked the name up
+     */
+    public PgRoleMismatchException(HostSpec host, SocketAddress dialled, ServerRole role, TargetSessionAttrs targetSessionAttrs,
+                                   HostResolverKind resolver) {
+        super(host.label(), message(host.label(), JvmDnsCache.lookedUp(host, dialled), role, targetSessionAttrs,
+                Objects.requireNonNull(resolver, "resolver")));
         this.role = role;
         this.targetSessionAttrs = targetSessionAttrs;
     }
 
-    private static String message(String host, Optional<JvmDnsCache.LookedUp> lookedUp, ServerRole role, TargetSessionAttrs target) {
+    private static String message(String host, Optional<JvmDnsCache.LookedUp> lookedUp, ServerRole role, TargetSessionAttrs target,
+                                  HostResolverKind resolver) {
         return "server " + host + lookedUp.map(named -> " (" + named.address() + ")").orElse("") + " is "
                 + Objects.requireNonNull(role, "role").label() + ", not acceptable for target_session_attrs="
                 + Objects.requireNonNull(target, "targetSessionAttrs").libpqName()
-                + lookedUp.map(named -> "\nHINT: " + named.wrongRoleHint()).orElse("");
+                + lookedUp.map(named -> "\nHINT: " + (resolver == HostResolverKind.NETTY_DNS ? named.nettyDnsWrongRoleHint()
+                : named.wrongRoleHint())).orElse("");
     }
 
     /** The role the server has ({@link ServerRole#STANDBY}, {@link ServerRole#PRIMARY} ...). */

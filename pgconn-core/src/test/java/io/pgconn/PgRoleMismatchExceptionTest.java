@@ -1,5 +1,6 @@
 package io.pgconn;
 
+import io.pgconn.config.HostResolverKind;
 import io.pgconn.config.HostSpec;
 import io.pgconn.config.TargetSessionAttrs;
 import org.junit.jupiter.api.Test;
@@ -51,6 +52,26 @@ class PgRoleMismatchExceptionTest {
         assertThat(e.getMessage()).isEqualTo("server pg-rw.svc.local:5432 (10.0.0.3) is standby, not acceptable for"
                 + " target_session_attrs=read-write\nHINT: " + new JvmDnsCache.LookedUp("pg-rw.svc.local", "10.0.0.3").wrongRoleHint());
         assertThat(e.getMessage()).contains("networkaddress.cache.ttl");
+    }
+
+    /** With hostResolver=netty-dns the JVM's cache is not in play: the hint names Netty's, kept by the record's TTL. */
+    @Test
+    void aHostNameLookedUpByNettyDnsInTheWrongRoleNamesTheRecordsTtlNotTheJvmCache() throws Exception {
+        InetSocketAddress dialled = new InetSocketAddress(InetAddress.getByName("10.0.0.3"), 5432);
+        PgRoleMismatchException e = new PgRoleMismatchException(HostSpec.of("pg-rw.svc.local", 5432), dialled,
+                ServerRole.STANDBY, TargetSessionAttrs.READ_WRITE, HostResolverKind.NETTY_DNS);
+        assertThat(e.getMessage()).isEqualTo("server pg-rw.svc.local:5432 (10.0.0.3) is standby, not acceptable for"
+                + " target_session_attrs=read-write\nHINT: \"pg-rw.svc.local\" is a host name, looked up with hostResolver=netty-dns,"
+                + " which keeps each answer for its DNS record's TTL (at most 30 s): after a switchover that repointed the name,"
+                + " 10.0.0.3 may be its old address until that record expires; the name's TTL is set where the name is served"
+                + " (docs/lifecycle.md §1.1.1)");
+        assertThat(new PgRoleMismatchException(HostSpec.of("pg-rw.svc.local", 5432), dialled, ServerRole.STANDBY,
+                TargetSessionAttrs.READ_WRITE, HostResolverKind.SYSTEM)).as("the system resolver: the JVM's cache, as before")
+                .hasMessage(new PgRoleMismatchException(HostSpec.of("pg-rw.svc.local", 5432), dialled, ServerRole.STANDBY,
+                        TargetSessionAttrs.READ_WRITE).getMessage());
+        assertThat(new PgRoleMismatchException(HostSpec.of("10.0.0.3", 5432), dialled, ServerRole.STANDBY,
+                TargetSessionAttrs.READ_WRITE, HostResolverKind.NETTY_DNS)).as("an address: nothing of DNS")
+                .hasMessage("server 10.0.0.3:5432 is standby, not acceptable for target_session_attrs=read-write");
     }
 
     @Test

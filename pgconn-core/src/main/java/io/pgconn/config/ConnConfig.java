@@ -177,6 +177,9 @@ public final class ConnConfig {
 
     public SslProviderKind sslProvider() { return values.getOrDefault(Setting.SSL_PROVIDER); }
 
+    /** Who looks host names up: the system resolver (default) or Netty's DNS client (docs/lifecycle.md §1.1.1). */
+    public HostResolverKind hostResolver() { return values.getOrDefault(Setting.HOST_RESOLVER); }
+
     public ChannelBindingMode channelBinding() { return values.getOrDefault(Setting.CHANNEL_BINDING); }
 
     public RequireAuth requireAuth() { return values.getOrDefault(Setting.REQUIRE_AUTH); }

@@ -156,6 +156,12 @@ abstract class ConnConfigSetters {
 
     public ConnConfig.Builder sslProvider(SslProviderKind provider) { return put(Setting.SSL_PROVIDER, provider); }
 
+    /**
+     * Who looks host names up ({@code hostResolver}): {@link HostResolverKind#SYSTEM} (the default) or
+     * {@link HostResolverKind#NETTY_DNS}, which needs {@code io.netty:netty-resolver-dns} (docs/lifecycle.md §1.1.1).
+     */
+    public ConnConfig.Builder hostResolver(HostResolverKind resolver) { return put(Setting.HOST_RESOLVER, resolver); }
+
     public ConnConfig.Builder channelBinding(ChannelBindingMode mode) { return put(Setting.CHANNEL_BINDING, mode); }
 
     public ConnConfig.Builder requireAuth(RequireAuth requireAuth) { return put(Setting.REQUIRE_AUTH, requireAuth); }

@@ -46,6 +46,8 @@ public final class ConnDefaults {
     public static final SslCertMode SSL_CERT_MODE = SslCertMode.ALLOW;
     public static final String SSL_MIN_PROTOCOL_VERSION = "TLSv1.2";
     public static final SslProviderKind SSL_PROVIDER = SslProviderKind.AUTO;
+    /** Host names are looked up by the system resolver (libpq's {@code getaddrinfo}), not by pgconn's own DNS client. */
+    public static final HostResolverKind HOST_RESOLVER = HostResolverKind.SYSTEM;
 
     public static final ChannelBindingMode CHANNEL_BINDING = ChannelBindingMode.PREFER;
     public static final RequireAuth REQUIRE_AUTH = RequireAuth.ANY;

@@ -78,6 +78,7 @@ final class Keywords {
         keyword("ssl_max_protocol_version", Setting.SSL_MAX_PROTOCOL_VERSION, ValueParsers::tlsVersion,
                 "PGSSLMAXPROTOCOLVERSION");
         keyword("sslProvider", Setting.SSL_PROVIDER, (k, v) -> LibpqValue.parse(SslProviderKind.class, k, v), null);
+        keyword("hostResolver", Setting.HOST_RESOLVER, enumParser(HostResolverKind.class), null);
         keyword("channel_binding", Setting.CHANNEL_BINDING, enumParser(ChannelBindingMode.class), "PGCHANNELBINDING");
         keyword("require_auth", Setting.REQUIRE_AUTH, (k, v) -> RequireAuth.parse(v), "PGREQUIREAUTH");
         keyword("target_session_attrs", Setting.TARGET_SESSION_ATTRS, enumParser(TargetSessionAttrs.class),

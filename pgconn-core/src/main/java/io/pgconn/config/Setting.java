@@ -55,6 +55,7 @@ final class Setting<T> {
     static final Setting<String> SSL_MIN_PROTOCOL_VERSION = new Setting<>("ssl_min_protocol_version", null);
     static final Setting<String> SSL_MAX_PROTOCOL_VERSION = new Setting<>("ssl_max_protocol_version", null);
     static final Setting<SslProviderKind> SSL_PROVIDER = new Setting<>("sslProvider", ConnDefaults.SSL_PROVIDER);
+    static final Setting<HostResolverKind> HOST_RESOLVER = new Setting<>("hostResolver", ConnDefaults.HOST_RESOLVER);
 
     static final Setting<ChannelBindingMode> CHANNEL_BINDING =
             new Setting<>("channel_binding", ConnDefaults.CHANNEL_BINDING);

@@ -4,6 +4,7 @@ import io.netty.util.NetUtil;
 import io.pgconn.internal.transport.TransportChannels;
 import io.pgconn.PgConfigException;
 import io.pgconn.PgConnectException;
+import io.pgconn.config.HostResolverKind;
 import io.pgconn.config.HostSpec;
 import io.pgconn.Transport;
 
@@ -22,19 +23,25 @@ import java.util.random.RandomGenerator;
  * Turns a host entry into the socket addresses to dial, in order (libpq): {@code hostaddr} as
  * given (no DNS), an IP literal as is, a Unix-socket directory as its socket file (an {@code @name} as an abstract
  * socket), and a name
- * through {@link HostNameLookups}, off the event loop (that future completes on a look-up thread).
+ * through the connect's {@code hostResolver}: {@link HostNameLookups} (the system resolver), off the event loop — that
+ * future completes on a look-up thread — or {@link NettyDnsLookups} (Netty's DNS client), on the caller's event loop.
+ * Either way the addresses are tried in the order found ({@code load_balance_hosts=random}: shuffled), so the walk,
+ * its failover report and {@code hostaddr} behave the same with both (docs/lifecycle.md §1.1.1).
  */
 public final class AddressResolver {
 
     private final HostNameLookups lookups;
+    private final NettyDnsLookups dns;
     private final Transport transport;
 
-    AddressResolver(HostNameLookups lookups, Transport transport) {
+    AddressResolver(HostNameLookups lookups, NettyDnsLookups dns, Transport transport) {
         this.lookups = lookups;
+        this.dns = dns;
         this.transport = transport;
     }
 
-    public CompletableFuture<List<SocketAddress>> resolve(HostSpec host, RandomGenerator shuffle) {
+    /** @param resolver who looks a host name up ({@code hostResolver}); addresses, {@code hostaddr} and sockets need no one */
+    public CompletableFuture<List<SocketAddress>> resolve(HostSpec host, HostResolverKind resolver, RandomGenerator shuffle) {
         if (host.isUnixSocket()) {
             try {
                 return CompletableFuture.completedFuture(List.of(TransportChannels.domainSocketAddress(transport, host.socketPath())));
@@ -54,8 +61,9 @@ public final class AddressResolver {
         if (literal != null) {
             return CompletableFuture.completedFuture(List.of(socketAddress(literal, host)));
         }
-        // completes on a look-up thread: the caller hops back to its own loop (ConnectWalk does)
-        return lookups.lookUp(host).thenApply(found -> addresses(found, host, shuffle));
+        // the system's completes on a look-up thread: the caller hops back to its own loop (ConnectWalk does)
+        CompletableFuture<InetAddress[]> found = resolver == HostResolverKind.NETTY_DNS ? dns.lookUp(host) : lookups.lookUp(host);
+        return found.thenApply(addresses -> addresses(addresses, host, shuffle));
     }
 
     private static List<SocketAddress> addresses(InetAddress[] found, HostSpec host, RandomGenerator shuffle) {

@@ -12,14 +12,17 @@ import io.pgconn.internal.transport.Dialer;
 import io.pgconn.internal.transport.SocketPeer;
 import io.pgconn.Transport;
 
+import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * What every connect of one factory shares: the event loops, the dialer, TLS contexts (building
- * one costs milliseconds), the salted-password cache (PBKDF2 dominates SCRAM's CPU), the tracer
- * and a small bounded pool for blocking host-name look-ups ({@link HostNameLookups}).
+ * one costs milliseconds), the salted-password cache (PBKDF2 dominates SCRAM's CPU), the tracer,
+ * a small bounded pool for blocking host-name look-ups ({@link HostNameLookups}), and Netty's DNS client for the
+ * connects that ask for it ({@link NettyDnsLookups}, {@code hostResolver=netty-dns}): each made at its first use,
+ * closed with the factory.
  */
 public final class ConnectResources {
 
@@ -31,6 +34,7 @@ public final class ConnectResources {
     private final SslContextFactory sslContextFactory;
     private final PgTracer tracer;
     private final HostNameLookups lookups = new HostNameLookups();
+    private final NettyDnsLookups dns;
     private final AddressResolver resolver;
     private final ConnectLoops loops;
 
@@ -49,13 +53,23 @@ public final class ConnectResources {
     /** @param socketPeer who listens at the other end of a Unix-domain socket (requirepeer): the kernel, or a test's stand-in */
     public ConnectResources(EventLoopGroup group, Transport transport, PgTracer tracer, SslContextFactory sslContextFactory,
                             CodecRegistry codecs, SocketPeer socketPeer) {
+        this(group, transport, tracer, sslContextFactory, codecs, socketPeer, null);
+    }
+
+    /**
+     * @param nameServers the DNS servers {@code hostResolver=netty-dns} asks, in order; null (every factory): the
+     *                    system's, from {@code /etc/resolv.conf} — tests point it at a scripted server
+     */
+    ConnectResources(EventLoopGroup group, Transport transport, PgTracer tracer, SslContextFactory sslContextFactory,
+                     CodecRegistry codecs, SocketPeer socketPeer, List<InetSocketAddress> nameServers) {
         this.group = group;
         this.socketPeer = socketPeer;
         this.codecs = codecs;
         this.sslContextFactory = sslContextFactory;
         this.dialer = new Dialer(group, transport);
         this.tracer = tracer;
-        this.resolver = new AddressResolver(lookups, transport);
+        this.dns = new NettyDnsLookups(group, transport, nameServers);
+        this.resolver = new AddressResolver(lookups, dns, transport);
         this.loops = new ConnectLoops(group);
     }
 
@@ -136,6 +150,7 @@ public final class ConnectResources {
     /** Releases what this object owns (not the event loop group, which its owner shuts down). */
     public void close() {
         lookups.close();
+        dns.close();
         saltedPasswords.clear();
         sslContexts.clear();
     }

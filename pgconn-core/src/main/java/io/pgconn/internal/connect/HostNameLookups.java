@@ -27,7 +27,8 @@ import java.util.concurrent.TimeUnit;
  * <p>The JDK keeps each answer for {@code networkaddress.cache.ttl} (30 s by default), where libpq asks again at every
  * connect: a name repointed at a switchover is dialled at its old address until then. That is the application's
  * JVM-wide setting, not overridden here; a wrong-role answer from a name says so ({@link io.pgconn.JvmDnsCache},
- * docs/lifecycle.md §1.1).
+ * docs/lifecycle.md §1.1). A connect that asks for {@code hostResolver=netty-dns} does not come here: Netty's DNS client
+ * answers it on the event loop, by each record's TTL ({@link NettyDnsLookups}, docs/lifecycle.md §1.1.1).
  *
  * <p>The pool is bounded both ways: {@link #THREADS} look-ups run at once and {@link #QUEUED} wait;
  * one more fails at once with a {@link PgConnectException} that says so (the caller's walk moves on

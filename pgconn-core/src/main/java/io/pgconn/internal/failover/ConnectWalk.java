@@ -250,7 +250,7 @@ final class ConnectWalk {
         } else {
             held.closeAtEnd(connection); // Terminate when the walk ends, see HeldSessions
         }
-        return new PgRoleMismatchException(connection.hostSpec(), connection.remoteAddress(), role, target);
+        return new PgRoleMismatchException(connection.hostSpec(), connection.remoteAddress(), role, target, config.hostResolver());
     }
 
     TargetSessionAttrs target() {

@@ -2,6 +2,7 @@ package io.pgconn.internal.failover;
 
 import io.pgconn.config.LoadBalanceHosts;
 import io.pgconn.config.ConnConfig;
+import io.pgconn.config.HostResolverKind;
 import io.pgconn.config.HostSpec;
 import io.pgconn.internal.connect.AttemptScope;
 import io.pgconn.internal.connect.ConnectLoops;
@@ -26,7 +27,9 @@ public final class MultiHostConnector {
     private static final AtomicLong CONNECT_IDS = new AtomicLong();
 
     private final ConnectResources resources;
+    /** Addresses from the system resolver, and from Netty's DNS client ({@code hostResolver}, docs/lifecycle.md §1.1.1). */
     private final Endpoints endpoints;
+    private final Endpoints nettyDnsEndpoints;
     private final HostStatusRegistry registry;
     private final TypeOidDiscovery typeOids;
     private final RandomGenerator random;
@@ -34,10 +37,18 @@ public final class MultiHostConnector {
     public MultiHostConnector(ConnectResources resources, HostStatusRegistry registry, TypeOidCache typeOidCache, RandomGenerator random) {
         this.resources = resources;
         HostConnector hostConnector = new HostConnector(resources);
-        this.endpoints = new Endpoints() {
+        this.endpoints = endpoints(resources, hostConnector, HostResolverKind.SYSTEM);
+        this.nettyDnsEndpoints = endpoints(resources, hostConnector, HostResolverKind.NETTY_DNS);
+        this.registry = registry;
+        this.typeOids = new TypeOidDiscovery(typeOidCache);
+        this.random = random;
+    }
+
+    private static Endpoints endpoints(ConnectResources resources, HostConnector hostConnector, HostResolverKind resolver) {
+        return new Endpoints() {
             @Override
             public CompletableFuture<List<SocketAddress>> resolve(HostSpec host, RandomGenerator shuffle) {
-                return resources.resolver().resolve(host, shuffle);
+                return resources.resolver().resolve(host, resolver, shuffle);
             }
 
             @Override
@@ -46,14 +57,12 @@ public final class MultiHostConnector {
                 return hostConnector.connect(config, host, address, budget, scope);
             }
         };
-        this.registry = registry;
-        this.typeOids = new TypeOidDiscovery(typeOidCache);
-        this.random = random;
     }
 
     public CompletableFuture<ConnectionControl> connect(ConnConfig config) {
         ConnectLoops.Lease lease = resources.loops().acquire();
-        ConnectWalk walk = new ConnectWalk(CONNECT_IDS.incrementAndGet(), config, lease.loop(), resources.tracer(), endpoints, registry, typeOids,
+        Endpoints hosts = config.hostResolver() == HostResolverKind.NETTY_DNS ? nettyDnsEndpoints : endpoints;
+        ConnectWalk walk = new ConnectWalk(CONNECT_IDS.incrementAndGet(), config, lease.loop(), resources.tracer(), hosts, registry, typeOids,
                 HostOrder.order(config.hosts(), config.loadBalanceHosts(), random, registry, config.targetSessionAttrs(),
                         config.hostRecheckInterval()),
                 config.loadBalanceHosts() == LoadBalanceHosts.RANDOM ? random : null);

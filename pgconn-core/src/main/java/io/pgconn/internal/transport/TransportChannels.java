@@ -4,14 +4,18 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelConfig;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.epoll.EpollChannelOption;
+import io.netty.channel.epoll.EpollDatagramChannel;
 import io.netty.channel.epoll.EpollDomainSocketChannel;
 import io.netty.channel.epoll.EpollSocketChannel;
+import io.netty.channel.socket.DatagramChannel;
 import io.netty.channel.socket.SocketProtocolFamily;
+import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.channel.socket.nio.NioChannelOption;
 import io.netty.channel.socket.nio.NioDomainSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.channel.unix.DomainSocketAddress;
 import io.netty.channel.uring.IoUringChannelOption;
+import io.netty.channel.uring.IoUringDatagramChannel;
 import io.netty.channel.uring.IoUringDomainSocketChannel;
 import io.netty.channel.uring.IoUringSocketChannel;
 import io.pgconn.PgConnectException;
@@ -85,6 +89,15 @@ public final class TransportChannels {
         };
     }
 
+    /** A new, unregistered UDP channel of {@code transport}: what {@code hostResolver=netty-dns} asks the DNS servers on. */
+    public static DatagramChannel newDatagramChannel(Transport transport) {
+        return switch (transport) {
+            case EPOLL -> Epoll.datagram();
+            case IO_URING -> IoUring.datagram();
+            case NIO -> Nio.datagram();
+        };
+    }
+
     /** A new, unregistered Unix-domain socket channel of {@code transport}. */
     public static Channel newDomainSocketChannel(Transport transport) {
         return switch (transport) {
@@ -116,6 +129,10 @@ public final class TransportChannels {
         static Channel domainSocket() {
             return new EpollDomainSocketChannel();
         }
+
+        static DatagramChannel datagram() {
+            return new EpollDatagramChannel();
+        }
     }
 
     private static final class IoUring {
@@ -125,6 +142,10 @@ public final class TransportChannels {
 
         static Channel domainSocket() {
             return new IoUringDomainSocketChannel();
+        }
+
+        static DatagramChannel datagram() {
+            return new IoUringDatagramChannel();
         }
     }
 
@@ -139,6 +160,10 @@ public final class TransportChannels {
 
         static Channel domainSocket() {
             return new NioDomainSocketChannel();
+        }
+
+        static DatagramChannel datagram() {
+            return new NioDatagramChannel();
         }
     }
 
