@@ -206,6 +206,7 @@ final class ConnConfigAssembler {
         set(p.getApplicationName(), builder::applicationName);
         set(p.getTargetSessionAttrs(), builder::targetSessionAttrs);
         set(p.getLoadBalanceHosts(), builder::loadBalanceHosts);
+        set(p.getHostResolver(), builder::hostResolver);
         set(p.getChannelBinding(), builder::channelBinding);
         set(p.getRequireAuth(), value -> {
             try {

@@ -21,6 +21,7 @@ final class KeywordProperties {
             Map.entry("password", "pg.conn.password"),
             Map.entry("target_session_attrs", "pg.conn.target-session-attrs"),
             Map.entry("load_balance_hosts", "pg.conn.load-balance-hosts"),
+            Map.entry("hostResolver", "pg.conn.host-resolver"),
             Map.entry("connect_timeout", "pg.conn.host-connect-timeout"),
             Map.entry("sslsni", "pg.conn.ssl.sni"),
             Map.entry("sslpassword", "pg.conn.ssl.key-password"),

@@ -1,6 +1,7 @@
 package io.pgconn.spring.boot.autoconfigure;
 
 import io.pgconn.config.ChannelBindingMode;
+import io.pgconn.config.HostResolverKind;
 import io.pgconn.config.LibpqValue;
 import io.pgconn.config.LoadBalanceHosts;
 import io.pgconn.config.SslMode;
@@ -24,8 +25,8 @@ import java.util.Map;
  * (an object a property source holds, e.g. {@code SpringApplication.setDefaultProperties}) is taken as it
  * is; a value that is none of the constants
  * in any spelling is Boot's binding failure, reported by {@link PgConnFailureAnalyzer}.
- * {@code ssl.provider} is core's keyword ({@code sslProvider}), whose values a connection string spells the same way:
- * so does the property. {@code startup-check} and {@code pool.validation-depth} are the starter's own, not libpq's:
+ * {@code ssl.provider} and {@code host-resolver} are core's keywords ({@code sslProvider}, {@code hostResolver}), whose
+ * values a connection string spells the same way: so does the property. {@code startup-check} and {@code pool.validation-depth} are the starter's own, not libpq's:
  * Boot's rules apply to them.
  */
 final class LibpqSpelledProperties {
@@ -36,7 +37,8 @@ final class LibpqSpelledProperties {
             "pg.conn.channel-binding", ChannelBindingMode.class,
             "pg.conn.ssl.mode", SslMode.class,
             "pg.conn.ssl.negotiation", SslNegotiation.class,
-            "pg.conn.ssl.provider", SslProviderKind.class);
+            "pg.conn.ssl.provider", SslProviderKind.class,
+            "pg.conn.host-resolver", HostResolverKind.class);
 
     private LibpqSpelledProperties() {
     }

@@ -1,6 +1,7 @@
 package io.pgconn.spring.boot.autoconfigure;
 
 import io.pgconn.config.ChannelBindingMode;
+import io.pgconn.config.HostResolverKind;
 import io.pgconn.config.LoadBalanceHosts;
 import io.pgconn.config.TargetSessionAttrs;
 import org.jspecify.annotations.Nullable;
@@ -71,6 +72,13 @@ public class PgConnProperties {
      * Defaults to disable.
      */
     private @Nullable LoadBalanceHosts loadBalanceHosts;
+
+    /**
+     * Who looks host names up: system (the JDK's resolver, as libpq's getaddrinfo; the JVM caches answers for
+     * networkaddress.cache.ttl) or netty-dns (Netty's DNS client, each answer kept for its record's TTL; needs
+     * io.netty:netty-resolver-dns on the class path). Defaults to system. Core's 'hostResolver'.
+     */
+    private @Nullable HostResolverKind hostResolver;
 
     /**
      * Use of SCRAM channel binding: disable, prefer or require. Defaults to prefer.
@@ -261,6 +269,14 @@ public class PgConnProperties {
 
     public void setTargetSessionAttrs(@Nullable TargetSessionAttrs targetSessionAttrs) {
         this.targetSessionAttrs = targetSessionAttrs;
+    }
+
+    public @Nullable HostResolverKind getHostResolver() {
+        return this.hostResolver;
+    }
+
+    public void setHostResolver(@Nullable HostResolverKind hostResolver) {
+        this.hostResolver = hostResolver;
     }
 
     public @Nullable LoadBalanceHosts getLoadBalanceHosts() {

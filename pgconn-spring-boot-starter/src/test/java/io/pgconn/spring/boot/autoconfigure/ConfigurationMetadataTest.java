@@ -49,7 +49,8 @@ class ConfigurationMetadataTest {
     @ParameterizedTest
     @CsvSource({ "pg.conn.ssl.mode, verify-full", "pg.conn.target-session-attrs, prefer-standby",
             "pg.conn.load-balance-hosts, random", "pg.conn.channel-binding, require",
-            "pg.conn.ssl.negotiation, direct", "pg.conn.require-auth, scram-sha-256", "pg.conn.ssl.provider, openssl" })
+            "pg.conn.ssl.negotiation, direct", "pg.conn.require-auth, scram-sha-256", "pg.conn.ssl.provider, openssl",
+            "pg.conn.host-resolver, netty-dns" })
     void enumsHintedInLibpqSpelling(String property, String value) throws IOException {
         List<String> values = metadata().read("$.hints[?(@.name == '" + property + "')].values[*].value");
         assertThat(values).contains(value);
@@ -95,6 +96,7 @@ class ConfigurationMetadataTest {
         expected.put("pg.conn.max-scram-iterations", defaults.maxScramIterations());
         expected.put("pg.conn.blocking-wait-spin", defaults.blockingWaitSpin().toMillis() + "ms");
         expected.put("pg.conn.ssl.provider", defaults.sslProvider().libpqName());
+        expected.put("pg.conn.host-resolver", defaults.hostResolver().libpqName());
         expected.forEach((name, value) -> {
             List<Object> documented = metadata.read("$.properties[?(@.name == '" + name + "')].defaultValue");
             assertThat(documented).as(name).containsExactly(value);

@@ -33,6 +33,7 @@ class ConnConfigAssemblerTest {
             tcp_user_timeout         | pg.conn.tcp-user-timeout
             blockingWaitSpin         | pg.conn.blocking-wait-spin
             sslProvider              | pg.conn.ssl.provider
+            hostResolver             | pg.conn.host-resolver
             startupParameters        | pg.conn.startup-parameters
             port                     | pg.conn.hosts
             password                 | pg.conn.password

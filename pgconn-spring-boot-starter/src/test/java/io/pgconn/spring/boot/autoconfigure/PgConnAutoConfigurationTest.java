@@ -5,6 +5,7 @@ import io.pgconn.config.ConnConfig;
 import io.pgconn.config.HostSpec;
 import io.pgconn.config.TargetSessionAttrs;
 import io.pgconn.config.SslMode;
+import io.pgconn.config.HostResolverKind;
 import io.pgconn.config.SslProviderKind;
 import io.pgconn.testing.RecordingTracer;
 import io.pgconn.trace.PgTracer;
@@ -86,11 +87,13 @@ class PgConnAutoConfigurationTest {
             assertThat(config.tcpUserTimeoutMillis()).isNull();
             assertThat(config.blockingWaitSpin()).isZero();
             assertThat(config.sslProvider()).isEqualTo(SslProviderKind.AUTO);
+            assertThat(config.hostResolver()).isEqualTo(HostResolverKind.SYSTEM);
         });
         this.runner.withPropertyValues("pg.conn.hosts=db1:5432", "pg.conn.max-message-size=16MB",
                 "pg.conn.pre-auth-max-message-size=8KB", "pg.conn.min-scram-iterations=10000",
                 "pg.conn.max-scram-iterations=200000", "pg.conn.extension-types-required=true",
-                "pg.conn.tcp-user-timeout=30s", "pg.conn.blocking-wait-spin=100us", "pg.conn.ssl.provider=jdk").run(context -> {
+                "pg.conn.tcp-user-timeout=30s", "pg.conn.blocking-wait-spin=100us", "pg.conn.ssl.provider=jdk",
+                "pg.conn.host-resolver=netty-dns").run(context -> {
                     ConnConfig config = config(context);
                     assertThat(config.maxMessageSize()).isEqualTo(16 * 1024 * 1024);
                     assertThat(config.preAuthMaxMessageSize()).isEqualTo(8 * 1024);
@@ -100,6 +103,7 @@ class PgConnAutoConfigurationTest {
                     assertThat(config.tcpUserTimeoutMillis()).isEqualTo(30_000);
                     assertThat(config.blockingWaitSpin()).isEqualTo(Duration.ofNanos(100_000));
                     assertThat(config.sslProvider()).isEqualTo(SslProviderKind.JDK);
+                    assertThat(config.hostResolver()).isEqualTo(HostResolverKind.NETTY_DNS);
                 });
         this.runner.withPropertyValues("pg.conn.url=postgresql://db1/app?maxMessageSize=1MiB&preAuthMaxMessageSize=2kB"
                         + "&minScramIterations=5000&maxScramIterations=6000&extensionTypesRequired=true&tcp_user_timeout=900"

@@ -56,7 +56,8 @@ class PgConnFailureAnalyzerTest {
             "pg.conn.ssl.mode, verify_full, 'verify-ca, verify-full'",
             "pg.conn.load-balance-hosts, RANDOM, 'disable, random'",
             "pg.conn.channel-binding, Require, 'disable, prefer, require'",
-            "pg.conn.ssl.negotiation, DIRECT, 'postgres, direct'", "pg.conn.ssl.provider, JDK, 'auto, jdk, openssl'" })
+            "pg.conn.ssl.negotiation, DIRECT, 'postgres, direct'", "pg.conn.ssl.provider, JDK, 'auto, jdk, openssl'",
+            "pg.conn.host-resolver, netty_dns, 'system, netty-dns'" })
     void aLibpqKeywordsPropertyRefusesASpellingLibpqRefuses(String property, String value, String spellings) {
         FailureAnalysis analysis = analyze(property + "=" + value);
         assertThat(analysis.getDescription()).contains("Property: " + property).contains("Value: \"" + value + "\"")
@@ -68,7 +69,8 @@ class PgConnFailureAnalyzerTest {
     @ParameterizedTest
     @CsvSource({ "pg.conn.target-session-attrs, read-write", "pg.conn.target-session-attrs, prefer-standby",
             "pg.conn.ssl.mode, verify-full", "pg.conn.load-balance-hosts, random", "pg.conn.channel-binding, require",
-            "pg.conn.ssl.negotiation, postgres", "pg.conn.ssl.provider, jdk" })
+            "pg.conn.ssl.negotiation, postgres", "pg.conn.ssl.provider, jdk",
+            "pg.conn.host-resolver, netty-dns" })
     void aLibpqKeywordsPropertyTakesLibpqsSpelling(String property, String value) {
         this.runner.withPropertyValues(property + "=" + value, "pg.conn.ssl.root-cert=system")
                 .run(context -> assertThat(context).hasNotFailed());
