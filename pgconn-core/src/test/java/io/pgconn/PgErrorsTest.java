@@ -125,4 +125,21 @@ class PgErrorsTest {
         assertThat(PgErrors.fromServer("db:5432", serverFields, false, true, true).getMessage()).as("serverErrorDetail=true")
                 .isEqualTo(first + "\nHINT: not tok-s3cr3t");
     }
+
+    /** NEW-USER-25 F3: a COPY's position in its data is named, cut before the value; any other CONTEXT stays out. */
+    @Test
+    void aCopysLineAndColumnAreNamedWithoutTheData() {
+        ServerErrorFields copy = new ServerErrorFields(Map.of('S', "ERROR", 'C', "22P02", 'M',
+                "invalid input syntax for type integer: \"s3cret\"", 'W', "COPY item, line 7, column qty: \"s3cret\""));
+        assertThat(PgErrors.fromServer("db:5432", copy, false, true).getMessage())
+                .isEqualTo("server db:5432 reported ERROR: invalid input syntax for type integer: \"…\" (SQLSTATE 22P02)"
+                        + "\nCONTEXT: COPY item, line 7, column qty");
+        ServerErrorFields shortLine = new ServerErrorFields(Map.of('S', "ERROR", 'C', "22P04", 'M',
+                "missing data for column \"note\"", 'W', "COPY item, line 3: \"3,c,s3cret\""));
+        assertThat(PgErrors.fromServer("db:5432", shortLine, false, true).getMessage())
+                .endsWith("\nCONTEXT: COPY item, line 3").doesNotContain("s3cret");
+        ServerErrorFields function = new ServerErrorFields(Map.of('S', "ERROR", 'C', "22012", 'M', "division by zero",
+                'W', "PL/pgSQL function f(integer) line 3 at RETURN"));
+        assertThat(PgErrors.fromServer("db:5432", function, false, false).getMessage()).doesNotContain("CONTEXT");
+    }
 }

@@ -13,6 +13,8 @@ import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Flow;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The blocking forms of COPY, for a caller with a thread to spend: {@link #copyIn} reads an {@link InputStream} and
@@ -112,48 +114,77 @@ public final class PgCopyStreams {
         return new CompletionException(cause);
     }
 
-    /** A publisher whose chunks are read from a stream on the caller's thread, one per unit of demand. */
+    /**
+     * A publisher whose chunks are read from a stream on the caller's thread, one per unit of demand. Its waits are a
+     * {@link ReentrantLock}'s, not a monitor's: before Java 24 (JEP 491) a virtual thread waiting in {@code Object.wait()}
+     * pins its carrier, so two COPYs on Java 21's virtual threads held a 2-core machine's both carriers (NEW-USER-25 F2).
+     */
     private static final class StreamPublisher implements Flow.Publisher<ByteBuffer>, Flow.Subscription {
+        private final ReentrantLock lock = new ReentrantLock();
+        private final Condition changed = lock.newCondition();
         private Flow.Subscriber<? super ByteBuffer> subscriber;
         private long demand;
         private boolean cancelled;
 
         @Override
-        public synchronized void subscribe(Flow.Subscriber<? super ByteBuffer> s) {
-            subscriber = s;
-            s.onSubscribe(this);
-            notifyAll();
+        public void subscribe(Flow.Subscriber<? super ByteBuffer> s) {
+            lock.lock();
+            try {
+                subscriber = s;
+                s.onSubscribe(this);
+                changed.signalAll();
+            } finally {
+                lock.unlock();
+            }
         }
 
         @Override
-        public synchronized void request(long n) {
-            demand = demand + n < 0 ? Long.MAX_VALUE : demand + n;
-            notifyAll();
+        public void request(long n) {
+            lock.lock();
+            try {
+                demand = demand + n < 0 ? Long.MAX_VALUE : demand + n;
+                changed.signalAll();
+            } finally {
+                lock.unlock();
+            }
         }
 
         @Override
-        public synchronized void cancel() {
-            cancelled = true;
-            notifyAll();
+        public void cancel() {
+            lock.lock();
+            try {
+                cancelled = true;
+                changed.signalAll();
+            } finally {
+                lock.unlock();
+            }
         }
 
-        synchronized void wake() {
-            notifyAll();
+        void wake() {
+            lock.lock();
+            try {
+                changed.signalAll();
+            } finally {
+                lock.unlock();
+            }
         }
 
         /** Reads {@code in} as demand comes until its end or the copy's; returns the stream's failure, or null. */
         IOException pump(InputStream in, CompletableFuture<Long> copy) throws InterruptedException {
             while (true) {
                 Flow.Subscriber<? super ByteBuffer> s;
-                synchronized (this) {
+                lock.lock();
+                try {
                     while (!cancelled && !copy.isDone() && (subscriber == null || demand == 0)) {
-                        wait();
+                        changed.await();
                     }
                     if (cancelled || copy.isDone()) {
                         return null;
                     }
                     demand--;
                     s = subscriber;
+                } finally {
+                    lock.unlock();
                 }
                 byte[] chunk = new byte[IN_CHUNK];
                 int n;
@@ -172,8 +203,10 @@ public final class PgCopyStreams {
         }
     }
 
-    /** A subscriber whose chunks are written to a stream on the caller's thread. */
+    /** A subscriber whose chunks are written to a stream on the caller's thread; waits on a lock, as {@link StreamPublisher}. */
     private static final class StreamSubscriber implements CopyOutSubscriber {
+        private final ReentrantLock lock = new ReentrantLock();
+        private final Condition changed = lock.newCondition();
         private final ArrayDeque<ByteBuffer> chunks = new ArrayDeque<>();
         private Flow.Subscription subscription;
         private boolean completed;
@@ -181,37 +214,69 @@ public final class PgCopyStreams {
         private long rows = -1;
 
         @Override
-        public synchronized void onSubscribe(Flow.Subscription s) {
-            subscription = s;
-            s.request(OUT_WINDOW);
+        public void onSubscribe(Flow.Subscription s) {
+            lock.lock();
+            try {
+                subscription = s;
+                s.request(OUT_WINDOW);
+            } finally {
+                lock.unlock();
+            }
         }
 
         @Override
-        public synchronized void onNext(ByteBuffer chunk) {
-            chunks.add(chunk);
-            notifyAll();
+        public void onNext(ByteBuffer chunk) {
+            lock.lock();
+            try {
+                chunks.add(chunk);
+                changed.signalAll();
+            } finally {
+                lock.unlock();
+            }
         }
 
         @Override
-        public synchronized void onError(Throwable e) {
-            error = e;
-            notifyAll();
+        public void onError(Throwable e) {
+            lock.lock();
+            try {
+                error = e;
+                changed.signalAll();
+            } finally {
+                lock.unlock();
+            }
         }
 
         @Override
-        public synchronized void onRowCount(long count) {
-            rows = count;
+        public void onRowCount(long count) {
+            lock.lock();
+            try {
+                rows = count;
+            } finally {
+                lock.unlock();
+            }
         }
 
         @Override
-        public synchronized void onComplete() {
-            completed = true;
-            notifyAll();
+        public void onComplete() {
+            lock.lock();
+            try {
+                completed = true;
+                changed.signalAll();
+            } finally {
+                lock.unlock();
+            }
         }
 
-        synchronized void cancel() {
-            if (subscription != null) {
-                subscription.cancel();
+        void cancel() {
+            Flow.Subscription s;
+            lock.lock();
+            try {
+                s = subscription;
+            } finally {
+                lock.unlock();
+            }
+            if (s != null) {
+                s.cancel();
             }
         }
 
@@ -219,9 +284,10 @@ public final class PgCopyStreams {
             int written = 0;
             while (true) {
                 ByteBuffer chunk;
-                synchronized (this) {
+                lock.lock();
+                try {
                     while (chunks.isEmpty() && !completed && error == null) {
-                        wait();
+                        changed.await();
                     }
                     chunk = chunks.poll();
                     if (chunk == null) {
@@ -230,6 +296,8 @@ public final class PgCopyStreams {
                         }
                         return rows;
                     }
+                } finally {
+                    lock.unlock();
                 }
                 try {
                     out.write(chunk.array(), chunk.arrayOffset() + chunk.position(), chunk.remaining());

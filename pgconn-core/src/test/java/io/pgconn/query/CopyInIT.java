@@ -254,6 +254,33 @@ class CopyInIT {
         }
     }
 
+    /**
+     * NEW-USER-25 F3: a bad value or a short line among the data named neither its line nor its column, and showed the
+     * value itself. The message now names the place (psql's CONTEXT, cut before the data) and cuts the value, as for a
+     * statement's parameters; the raw fields keep everything.
+     */
+    @Test
+    void aRejectedLineIsNamedByNumberAndColumnWithoutItsData() {
+        PgConnection c = QueryCluster.connect(PG, FACTORY, "");
+        try {
+            await(c.simpleQuery("DROP TABLE IF EXISTS copy_where; CREATE TABLE copy_where (id int, name text, qty int, note text)"));
+            byte[] badValue = "1,a,5,x\n2,b,TOPSECRET-abc,y\n3,c,7,z\n".getBytes(StandardCharsets.UTF_8);
+            Throwable failure = failure(c.copyIn("COPY copy_where FROM STDIN (FORMAT csv)", new CopyChunks(1, i -> badValue)));
+            assertThat(failure).isInstanceOf(PgServerException.class);
+            assertThat(failure.getMessage()).contains("(SQLSTATE 22P02)").endsWith("\nCONTEXT: COPY copy_where, line 2, column qty")
+                    .doesNotContain("TOPSECRET");
+            assertThat(((PgServerException) failure).serverFields().where()).contains("TOPSECRET-abc");
+
+            byte[] shortLine = "1,a,5,x\n2,b,6\n".getBytes(StandardCharsets.UTF_8);
+            failure = failure(c.copyIn("COPY copy_where FROM STDIN (FORMAT csv)", new CopyChunks(1, i -> shortLine)));
+            assertThat(failure.getMessage()).contains("(SQLSTATE 22P04)").endsWith("\nCONTEXT: COPY copy_where, line 2")
+                    .doesNotContain("2,b,6");
+            assertThat(count(c, "copy_where")).isZero();
+        } finally {
+            await(c.close());
+        }
+    }
+
     @Test
     void aStatementThatIsNoCopyFromStdinFailsWithWhatTheServerStartedAndTheConnectionGoesOn() {
         PgConnection c = connect("copy_wrong");

@@ -162,11 +162,15 @@ abstract class CopyExchange extends Exchange {
         return serverFailed ? error : null;
     }
 
-    /** The server's ErrorResponse: kept unless an error of ours came first (the server's then answers it). */
+    /**
+     * The server's ErrorResponse: kept unless an error of ours came first (the server's then answers it). A COPY's
+     * data is treated as a statement's parameters: a class-22 message's value is cut (NEW-USER-25 F3: the rejected
+     * value was shown, a secret column's too), and the line and column of a COPY FROM are named (PgErrors).
+     */
     final void serverFailed(ErrorResponse response) {
         serverFailed = true;
         if (error == null) {
-            error = session.serverError(response.fields(), false);
+            error = session.serverError(response.fields(), true);
         }
     }
 
