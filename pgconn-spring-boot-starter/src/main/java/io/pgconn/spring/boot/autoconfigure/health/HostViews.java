@@ -92,8 +92,8 @@ final class HostViews {
 
     /**
      * Whether no host answers in a role the target accepts now (no active host: the window before a promotion, or a
-     * moved name's probe session still on the old server); a monitor then logs in anew at every probe
-     * ({@link HostMonitor}).
+     * moved name's probe session still on the old server); a monitor then logs in anew early, backed off
+     * ({@link WrongRoleRelogin}).
      */
     synchronized boolean noAcceptableHost() {
         return this.active == null;
