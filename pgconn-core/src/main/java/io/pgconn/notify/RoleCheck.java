@@ -5,6 +5,7 @@ import io.pgconn.PgConfigException;
 import io.pgconn.PgConnection;
 import io.pgconn.PgConnectionFactory;
 import io.pgconn.ServerRole;
+import io.pgconn.SessionRole;
 import io.pgconn.config.HostSpec;
 import io.pgconn.config.TargetSessionAttrs;
 
@@ -99,21 +100,24 @@ final class RoleCheck {
         });
     }
 
-    /** A role {@code target} refuses, from the session's ParameterStatus or the factory's host memory; null if neither tells. */
+    /**
+     * A role {@code target} refuses, from the session's ParameterStatus or the factory's host memory; null if neither
+     * tells. Memory is filed under the session's host label, which may name another server now (one DNS name or
+     * virtual IP moved at a switchover, a health probe still on the old address reporting it a standby): it counts only
+     * where the session's own ParameterStatus does not rule it out ({@link SessionRole#couldHaveBecome}, the rule
+     * pgconn-r2dbc's pool validation uses too) — a subscriber on the new primary stays (NEW-USER-24 F1).
+     */
     private ServerRole knownWrongRole() {
-        String hotStandby = connection.parameter("in_hot_standby");
-        String readOnly = connection.parameter("default_transaction_read_only");
-        if (hotStandby != null && readOnly != null) {
-            ServerRole live = ServerRole.of("on".equals(hotStandby), "on".equals(readOnly));
-            if (!target.accepts(live, true)) {
-                return live;
-            }
+        ServerRole live = SessionRole.live(connection);
+        if (live != ServerRole.UNKNOWN && !target.accepts(live, true)) {
+            return live;
         }
         HostSpec host = connection.hostSpec();
         if (host != null) {
             HostStatus memory = factory.hostStatus(host.label());
             if (memory.role() != ServerRole.UNKNOWN && memory.lastCheckedAt() != null
-                    && memory.lastCheckedAt().isAfter(attachedAt) && !target.accepts(memory.role(), true)) {
+                    && memory.lastCheckedAt().isAfter(attachedAt) && !target.accepts(memory.role(), true)
+                    && SessionRole.couldHaveBecome(live, memory.role())) {
                 return memory.role();
             }
         }

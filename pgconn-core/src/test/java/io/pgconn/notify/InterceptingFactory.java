@@ -18,13 +18,16 @@ import java.util.function.Function;
 
 /**
  * A real factory whose {@link #connect()} the test may intercept: every call is counted, and its
- * future is what {@link #answer} makes of the real factory's (by default that future itself).
+ * future is what {@link #answer} makes of the real factory's (by default that future itself). Reads of its host
+ * memory are counted too ({@link #memoryReads}).
  * {@link #isClosed()} runs {@link #onIsClosed} first: a test holds the thread that asks there.
  */
 final class InterceptingFactory implements PgConnectionFactory {
 
     private final PgConnectionFactory real;
     final AtomicInteger connects = new AtomicInteger();
+    /** Reads of the host memory ({@link #hostStatuses()}, also through {@link #hostStatus}): a role check reads it once. */
+    final AtomicInteger memoryReads = new AtomicInteger();
     /** Host-up listeners registered through {@link #onHostUp} and not closed yet. */
     final AtomicInteger hostUpListeners = new AtomicInteger();
     volatile Function<CompletableFuture<PgConnection>, CompletableFuture<PgConnection>> answer = Function.identity();
@@ -52,6 +55,7 @@ final class InterceptingFactory implements PgConnectionFactory {
 
     @Override
     public List<HostStatus> hostStatuses() {
+        memoryReads.incrementAndGet();
         return real.hostStatuses();
     }
 

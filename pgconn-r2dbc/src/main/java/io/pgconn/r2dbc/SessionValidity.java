@@ -4,10 +4,10 @@ import io.pgconn.PgConnection;
 import io.pgconn.config.HostSpec;
 import io.pgconn.HostStatus;
 import io.pgconn.ServerRole;
+import io.pgconn.SessionRole;
 import io.pgconn.config.TargetSessionAttrs;
 
 import java.util.List;
-import java.util.Map;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 
@@ -20,7 +20,8 @@ import java.util.function.Supplier;
  * role the target does not accept, makes every session to it unusable: after a failover, a pool
  * stops handing out sessions to the old primary as soon as anything has seen it demoted or gone —
  * except a role the session's own ParameterStatus rules out for its server ({@code in_hot_standby=off}
- * while the label is remembered a standby: the label names another server now, {@link #couldHaveBecome}).
+ * while the label is remembered a standby: the label names another server now; {@link SessionRole#couldHaveBecome},
+ * the rule core's LISTEN subscriber applies too).
  * A host remembered {@code full} (it refused a new login with 53300: {@code max_connections} or a
  * role's or database's connection limit reached) does not: it is up, and the sessions open to it are
  * the ones still working — dropping them freed slots for logins the pool then made and dropped again
@@ -66,7 +67,7 @@ final class SessionValidity {
             return hostMemory != null && hostMemory.state() == HostStatus.State.DOWN ? Verdict.HOST_DOWN : Verdict.CLOSED;
         }
         boolean anyRole = target == TargetSessionAttrs.ANY || target == TargetSessionAttrs.PREFER_STANDBY;
-        ServerRole live = anyRole ? ServerRole.UNKNOWN : liveRole(connection.parameters());
+        ServerRole live = anyRole ? ServerRole.UNKNOWN : SessionRole.live(connection);
         if (live != ServerRole.UNKNOWN && !accepts(target, live)) {
             return Verdict.WRONG_ROLE;
         }
@@ -75,28 +76,11 @@ final class SessionValidity {
                 return Verdict.HOST_DOWN;
             }
             if (!anyRole && hostMemory.role() != ServerRole.UNKNOWN && !accepts(target, hostMemory.role())
-                    && couldHaveBecome(live, hostMemory.role())) {
+                    && SessionRole.couldHaveBecome(live, hostMemory.role())) {
                 return Verdict.WRONG_ROLE;
             }
         }
         return Verdict.USABLE;
-    }
-
-    /**
-     * Whether the session's server, which last told the session {@code live}, may be in {@code remembered} now without
-     * the session having heard it yet — so that host memory, filed under the session's host label, may be about this
-     * server. PostgreSQL reports {@code in_hot_standby} and {@code default_transaction_read_only} to a session only
-     * with its next message: an idle session misses a promotion (standby to primary) and a reloaded
-     * {@code default_transaction_read_only} (either way; NEW-USER-12 M1: the memory then drops every idle session
-     * there at once). A server that is no standby cannot become one while a session to it is open (a primary turns
-     * standby only through a restart, which ends its sessions): a session whose own ParameterStatus says
-     * {@code in_hot_standby=off} is on no standby, whatever the label's memory says — the label names another server
-     * now (one DNS name or virtual IP the operator moved to the new primary, while a health probe still answers from
-     * the old address: NEW-USER-24 F1, 57 healthy sessions on the new primary evicted as {@code role}). Before
-     * PostgreSQL 14 ({@code live} unknown) the session cannot tell, and memory decides.
-     */
-    static boolean couldHaveBecome(ServerRole live, ServerRole remembered) {
-        return live == ServerRole.UNKNOWN || remembered != ServerRole.STANDBY || live == ServerRole.STANDBY;
     }
 
     /**
@@ -127,7 +111,7 @@ final class SessionValidity {
 
     /** The session's server role: its own ParameterStatus (PostgreSQL 14+), else what host memory holds. */
     static ServerRole sessionRole(PgConnection connection, HostStatus hostMemory) {
-        ServerRole live = liveRole(connection.parameters());
+        ServerRole live = SessionRole.live(connection);
         if (live != ServerRole.UNKNOWN || hostMemory == null) {
             return live;
         }
@@ -143,15 +127,5 @@ final class SessionValidity {
     /** Whether a server of {@code role} may keep serving this target (prefer-standby accepts any server). */
     private static boolean accepts(TargetSessionAttrs target, ServerRole role) {
         return target.accepts(role, true);
-    }
-
-    /** The role from the ParameterStatus values PostgreSQL 14+ reports; UNKNOWN before 14. */
-    static ServerRole liveRole(Map<String, String> parameters) {
-        String hotStandby = parameters.get("in_hot_standby");
-        String readOnly = parameters.get("default_transaction_read_only");
-        if (hotStandby == null || readOnly == null) {
-            return ServerRole.UNKNOWN;
-        }
-        return ServerRole.of("on".equals(hotStandby), "on".equals(readOnly));
     }
 }

@@ -181,6 +181,24 @@ public final class FailoverTracker implements PgTracer {
         }
     }
 
+    /**
+     * Connections land on {@code host} still, but the server behind it changed — a switchover behind one DNS name,
+     * Kubernetes Service or virtual IP that the operator moved to the promoted server, seen by the health monitors
+     * (NEW-USER-24 F4: the label being the same, no failover was counted): a failover when {@code host} is the active
+     * host, counted and logged once at INFO with {@code reason} — "active host db:5432 reaches another server now
+     * (failover 2): ..."; else as {@link #landedOn(String, Supplier)}.
+     */
+    public synchronized void serverChanged(String host, Supplier<String> reason) {
+        if (!host.equals(this.activeHost)) {
+            landedOn(host, reason);
+            return;
+        }
+        long count = this.failovers.incrementAndGet();
+        this.lastFailoverAt = this.clock.instant();
+        logger.info("pgconn [" + this.factoryName + "]: active host " + host + " reaches another server now (failover " + count
+                + "): " + reason.get());
+    }
+
     /** {@code host:port} of the last successful connect, or {@code null} before the first. */
     public synchronized @Nullable String activeHost() {
         return this.activeHost;

@@ -9,7 +9,6 @@ import io.pgconn.PgErrors;
 import io.pgconn.PgException;
 import io.pgconn.ServerRole;
 import io.pgconn.config.HostSpec;
-import io.pgconn.config.TargetSessionAttrs;
 import io.pgconn.spring.boot.autoconfigure.PgConnAutoConfiguration;
 import io.pgconn.spring.boot.autoconfigure.health.ProbeLogin.Answer;
 import org.jspecify.annotations.Nullable;
@@ -48,15 +47,9 @@ import java.util.function.Consumer;
  * pool evicts (F1).
  *
  * <p>While no configured host answers in a role the factory's {@code target_session_attrs} accepts, a probe session
- * that answers in another role is replaced by a new login before its relogin interval ({@link #earlyLogin}): the host
- * may be a name (a Kubernetes Service, a DNS name) or a virtual IP the operator has moved to the new primary while the
- * probe session stays on the old address — now a standby — and answers for the label (NEW-USER-24 F1: health
- * {@code DOWN} ~11 s, 7.6 s of them while the application's new connects already wrote to the new primary). A new
- * login goes where a {@code connect()} goes now (core resolves the name again; the JVM's DNS cache applies, as to the
- * application's connects). Decision over comparing the probe session's address with the name's current look-up: a
- * virtual IP or a TCP load balancer (a Service's cluster IP, HAProxy, a cloud load balancer) keeps its address while
- * the server behind it changes, and only a login tells. Also with {@code relogin-interval} 0 (otherwise the label
- * stayed a standby for as long as the probe session lived).
+ * that answers in another role is replaced by a new login before its relogin interval, backed off
+ * ({@link WrongRoleRelogin}): the host may be a name or a virtual IP moved to the new primary while the probe session
+ * stays on the old address, now a standby (NEW-USER-24 F1).
  */
 final class HostMonitor {
 
@@ -91,22 +84,8 @@ final class HostMonitor {
     /** What the probes found, shown, logged and told to the application's factory. */
     private final HostReports reports;
 
-    /** The application factory's {@code target_session_attrs}: a role it does not accept may be a moved label's. */
-    private final TargetSessionAttrs target;
-
-    /** Whether no configured host answers in a role {@link #target} accepts now (the monitors' {@link HostViews}). */
-    private final BooleanSupplier noAcceptableHost;
-
-    private final PgConnectionFactory applicationFactory;
-
-    /** The probe interval: the first spacing of early logins ({@link #earlyLogin}). */
-    private final Duration interval;
-
-    /** When the next early login is due while the probe session answers in a refused role; {@code null}: at the next probe. */
-    private @Nullable Instant nextEarlyLoginAt;
-
-    /** The spacing after the next early login: the probe interval, doubled after each up to the relogin interval. */
-    private Duration earlySpacing;
+    /** Whether a probe session answering in a refused role while no host qualifies is replaced early (a moved label). */
+    private final WrongRoleRelogin wrongRoleRelogin;
 
     private volatile boolean closed;
 
@@ -142,7 +121,7 @@ final class HostMonitor {
 
     /**
      * {@code noAcceptableHost}: whether no configured host answers in a role the factory's {@code target_session_attrs}
-     * accepts now; while it says so, a probe session answering in another role is replaced at every probe.
+     * accepts now; while it says so, a probe session answering in another role is replaced early ({@link WrongRoleRelogin}).
      */
     HostMonitor(HostSpec host, PgConnectionFactory monitorFactory, PgConnectionFactory applicationFactory,
             Duration interval, Duration probeTimeout, Clock clock, Consumer<HostView> published,
@@ -155,11 +134,8 @@ final class HostMonitor {
         this.clock = clock;
         this.reloginInterval = reloginInterval;
         this.reports = new HostReports(host, applicationFactory, clock, published, factoryName);
-        this.target = applicationFactory.config().targetSessionAttrs();
-        this.noAcceptableHost = noAcceptableHost;
-        this.applicationFactory = applicationFactory;
-        this.interval = interval;
-        this.earlySpacing = interval;
+        this.wrongRoleRelogin = new WrongRoleRelogin(host, applicationFactory, noAcceptableHost, interval, fullLoginWait(),
+                clock);
     }
 
     HostView view() {
@@ -188,7 +164,7 @@ final class HostMonitor {
                 loggedIn(answer, failure);
                 return null;
             });
-        } else if (earlyLogin() || dueForLogin()) {
+        } else if (this.wrongRoleRelogin.due(this.reports.view()) || dueForLogin()) {
             probed = relogin(current);
         } else {
             probed = ask(current).handle((role, failure) -> {
@@ -287,43 +263,6 @@ final class HostMonitor {
         Instant since = this.connectedAt;
         return !this.reloginInterval.isZero() && since != null
                 && !this.clock.instant().isBefore(since.plus(this.reloginInterval));
-    }
-
-    /**
-     * Whether this probe replaces the open session by a new login before its relogin interval: it last answered, up, in
-     * a role the target does not accept while no configured host answers in one it accepts — the host may be a name or
-     * address moved to another server, which only a new login reaches (class javadoc). At once when the application
-     * factory's host memory holds the host up in an accepted role: only a later connect of the application (or a
-     * session that heard the role) can have put it there, the monitor's last answer having said otherwise — the label
-     * serves another server to new connections now (F1's "writes already succeeded"). Else backed off: the first such
-     * probe, then after one probe interval, doubled after each login that found the same, up to the relogin interval
-     * (10 s when that is 0). Cost over a long outage of a primary whose standbys answer (REVIEW-24 R24-9): logins to
-     * each standby 1, 2, 4, 8 and 16 s after its first such answer, then every 10 s — 9 in a minute where the relogin
-     * interval alone makes 6, not one per probe (60); a move without traffic is seen within the spacing reached by
-     * then, within one probe when it comes in the first seconds.
-     */
-    private boolean earlyLogin() {
-        HostView view = this.reports.view();
-        if (!view.isUp() || this.target.accepts(view.role(), true) || !this.noAcceptableHost.getAsBoolean()) {
-            this.nextEarlyLoginAt = null;
-            this.earlySpacing = this.interval;
-            return false;
-        }
-        Instant now = this.clock.instant();
-        if (!servedInAnAcceptedRole() && this.nextEarlyLoginAt != null && now.isBefore(this.nextEarlyLoginAt)) {
-            return false;
-        }
-        this.nextEarlyLoginAt = now.plus(this.earlySpacing);
-        Duration cap = fullLoginWait();
-        Duration doubled = this.earlySpacing.multipliedBy(2);
-        this.earlySpacing = doubled.compareTo(cap) > 0 ? cap : doubled;
-        return true;
-    }
-
-    /** Whether the application factory's host memory holds this host up in a role the target accepts. */
-    private boolean servedInAnAcceptedRole() {
-        HostStatus memory = this.applicationFactory.hostStatus(this.host.label());
-        return memory != null && memory.state() == HostStatus.State.UP && this.target.accepts(memory.role(), true);
     }
 
     /** Takes a new probe session, closing the one it replaces (not awaited); closes it instead once the monitor is closed. */

@@ -18,7 +18,8 @@ import java.util.function.Consumer;
  * What one {@link HostMonitor} found out about its host, made known: the host's {@link HostView} (shown by health and
  * told to the monitors' {@link HostViews} at once), a log line once per change (under {@code HostMonitor}'s logger,
  * which the starter's README names), and the application's factory's host memory ({@code reportHostUp},
- * {@code reportHostFull}, {@code reportHostDown}). The monitor decides what it found; this says it.
+ * {@code reportHostFull}, {@code reportHostDown}). The monitor decides what it found; this says it — also that an
+ * answer came from another server than the last one behind the same label ({@link ServerBehindLabel}, NEW-USER-24 F4).
  */
 final class HostReports {
 
@@ -38,6 +39,9 @@ final class HostReports {
     private final String logPrefix;
 
     private volatile HostView view;
+
+    /** Whether an answer shows another server behind the label than the last one did (a switchover behind one name). */
+    private final ServerBehindLabel serverBehind = new ServerBehindLabel();
 
     HostReports(HostSpec host, PgConnectionFactory applicationFactory, Clock clock, Consumer<HostView> published,
             String factoryName) {
@@ -59,7 +63,8 @@ final class HostReports {
      */
     void up(ServerRole role, @Nullable String version, Instant askedAt, JvmDnsCache.@Nullable LookedUp lookedUp) {
         HostView before = this.view;
-        this.view = before.up(role, version == null ? "" : version, askedAt, this.clock.instant(), lookedUp);
+        Instant now = this.clock.instant();
+        this.view = serverBehind(before.up(role, version == null ? "" : version, askedAt, now, lookedUp), role, now);
         String change = roleChange(before, role);
         if (change != null) {
             logger.info(this.logPrefix + "host " + this.host.label() + " " + change);
@@ -78,8 +83,9 @@ final class HostReports {
      */
     void full(String reason, Throwable cause, @Nullable ServerRole answered, @Nullable Instant nextCheckAt) {
         HostView before = this.view;
-        this.view = answered != null ? before.full(reason, answered, this.clock.instant(), nextCheckAt)
-                : before.fullWithoutAnswer(reason, this.clock.instant(), nextCheckAt); // no role answered: R24-5
+        Instant now = this.clock.instant();
+        this.view = answered != null ? serverBehind(before.full(reason, answered, now, nextCheckAt), answered, now)
+                : before.fullWithoutAnswer(reason, now, nextCheckAt); // no role answered: R24-5
         if (before.state() != HostStatus.State.FULL || !reason.equals(before.error())) {
             logger.info(this.logPrefix + "host " + this.host.label() + " takes no new connections: "
                     + logged(reason, cause.getMessage()) + "; the sessions open to it keep working");
@@ -91,8 +97,15 @@ final class HostReports {
     /** The open probe session of a full host answered: still full, in the role it answered (not told to the factory as up). */
     void stillFull(ServerRole role) {
         HostView before = this.view;
-        this.view = before.full(String.valueOf(before.error()), role, this.clock.instant(), null);
+        Instant now = this.clock.instant();
+        this.view = serverBehind(before.full(String.valueOf(before.error()), role, now, null), role, now);
         this.published.accept(this.view);
+    }
+
+    /** {@code answer} (in {@code role}, at {@code at}), showing a change of the server behind the label if it is one. */
+    private HostView serverBehind(HostView answer, ServerRole role, Instant at) {
+        ServerBehindLabel.Change change = this.serverBehind.answered(role, answer.lookedUp(), at);
+        return change == null ? answer : answer.serverChanged(change);
     }
 
     /**

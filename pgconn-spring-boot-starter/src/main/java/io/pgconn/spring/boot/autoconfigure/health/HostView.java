@@ -31,13 +31,23 @@ import java.time.Instant;
  * @param lookedUp      the host's name and the address its probe session was dialled on, when the host is a name
  *                      (the JVM's DNS cache chose it: {@link NoAcceptableHostLog} names it, new user 24 F2); {@code null}
  *                      for an IP address or a socket, and unless the host answers on a probe session
+ * @param serverChange  the last change of the server behind the label while the label stayed (a switchover behind
+ *                      one name or virtual IP: {@link ServerBehindLabel}), kept in every later view; {@code null} if
+ *                      none was seen
  */
 record HostView(String host, HostStatus.State state, ServerRole role, @Nullable Instant checkedAt, @Nullable String error,
                 @Nullable String serverVersion, @Nullable Instant nextCheckAt, @Nullable Instant askedAt,
-                @Nullable Instant primarySince, JvmDnsCache.@Nullable LookedUp lookedUp) {
+                @Nullable Instant primarySince, JvmDnsCache.@Nullable LookedUp lookedUp,
+                ServerBehindLabel.@Nullable Change serverChange) {
 
     static HostView unknown(String host) {
-        return new HostView(host, HostStatus.State.UNKNOWN, ServerRole.UNKNOWN, null, null, null, null, null, null, null);
+        return new HostView(host, HostStatus.State.UNKNOWN, ServerRole.UNKNOWN, null, null, null, null, null, null, null, null);
+    }
+
+    /** This view, showing that the server behind the label changed ({@code change}). */
+    HostView serverChanged(ServerBehindLabel.Change change) {
+        return new HostView(this.host, this.state, this.role, this.checkedAt, this.error, this.serverVersion, this.nextCheckAt,
+                this.askedAt, this.primarySince, this.lookedUp, change);
     }
 
     /** {@link #up(ServerRole, String, Instant, Instant, JvmDnsCache.LookedUp)} by a probe that began {@code at}. */
@@ -48,7 +58,7 @@ record HostView(String host, HostStatus.State state, ServerRole role, @Nullable 
     /** Answered in {@code role} at {@code at}, by a probe that began {@code askedAt}, on the session {@code lookedUp} tells. */
     HostView up(ServerRole role, String serverVersion, Instant askedAt, Instant at, JvmDnsCache.@Nullable LookedUp lookedUp) {
         return new HostView(this.host, HostStatus.State.UP, role, at, null, serverVersion, null, askedAt, primarySince(role, at),
-                lookedUp);
+                lookedUp, this.serverChange);
     }
 
     /** {@link #down(String, Instant, Instant)} checked again at the next probe. */
@@ -58,7 +68,8 @@ record HostView(String host, HostStatus.State state, ServerRole role, @Nullable 
 
     /** Keeps the last known role, as the factory's host memory does; {@code nextCheckAt}: see the record. */
     HostView down(String error, Instant at, @Nullable Instant nextCheckAt) {
-        return new HostView(this.host, HostStatus.State.DOWN, this.role, at, error, null, nextCheckAt, null, null, null);
+        return new HostView(this.host, HostStatus.State.DOWN, this.role, at, error, null, nextCheckAt, null, null, null,
+                this.serverChange);
     }
 
     /** {@link #full(String, ServerRole, Instant, Instant)} checked again at the next probe. */
@@ -73,7 +84,7 @@ record HostView(String host, HostStatus.State state, ServerRole role, @Nullable 
      */
     HostView full(String error, ServerRole role, Instant at, @Nullable Instant nextCheckAt) {
         return new HostView(this.host, HostStatus.State.FULL, role, at, error, this.serverVersion, nextCheckAt, null,
-                primarySince(role, at), this.lookedUp);
+                primarySince(role, at), this.lookedUp, this.serverChange);
     }
 
     /**
@@ -84,7 +95,7 @@ record HostView(String host, HostStatus.State state, ServerRole role, @Nullable 
      */
     HostView fullWithoutAnswer(String error, Instant at, @Nullable Instant nextCheckAt) {
         return new HostView(this.host, HostStatus.State.FULL, this.role, at, error, this.serverVersion, nextCheckAt, null, null,
-                null);
+                null, this.serverChange);
     }
 
     /** This view's {@code primarySince} carried on by an answer in {@code role} at {@code at}. */

@@ -19,7 +19,10 @@ import java.util.function.Predicate;
  * holds that for its timeout) and the application's connects fed it too, a probe interval ahead of
  * the views (docs/starter.md §3). Under {@code read-write}/{@code primary} the active host is the one the
  * application's last connect reached while it answers so ({@link FailoverTracker#lastConnectedHost()}), as core
- * decides; two hosts up as writable primaries are logged at WARN ({@link SplitBrainLog}).
+ * decides; two hosts up as writable primaries are logged at WARN ({@link SplitBrainLog}). A change of the server
+ * behind the active host's label while the label stays — a switchover behind one DNS name, Service or virtual IP
+ * ({@link ServerBehindLabel}) — is a failover too ({@link FailoverTracker#serverChanged}; NEW-USER-24 F4: it counted
+ * none, the label being the same).
  */
 final class HostViews {
 
@@ -61,7 +64,7 @@ final class HostViews {
      * acceptable host ({@link NoAcceptableHostLog}).
      */
     synchronized void update(int index, HostView view) {
-        this.views.set(index, view);
+        HostView before = this.views.set(index, view);
         String lastConnected = this.sticky ? this.failoverTracker.lastConnectedHost() : null;
         HostView active = active(this.views, this.targetSessionAttrs, lastConnected);
         this.active = active;
@@ -69,8 +72,15 @@ final class HostViews {
         // active host that a host not yet probed could still displace — the first round settling it is no failover
         if (active != null && settled(this.views, this.targetSessionAttrs, lastConnected, active)) {
             String previous = this.failoverTracker.activeHost();
-            this.failoverTracker.landedOn(active.host(),
-                    () -> FailoverReason.of(this.views, String.valueOf(previous), active, this.targetSessionAttrs, lastConnected));
+            ServerBehindLabel.Change moved = view.serverChange();
+            if (moved != null && !moved.equals(before.serverChange()) && view.host().equals(active.host())
+                    && view.host().equals(previous)) {
+                // the active label stays, the server behind it changed: a failover all the same (NEW-USER-24 F4)
+                this.failoverTracker.serverChanged(view.host(), moved::why);
+            } else {
+                this.failoverTracker.landedOn(active.host(),
+                        () -> FailoverReason.of(this.views, String.valueOf(previous), active, this.targetSessionAttrs, lastConnected));
+            }
         }
         this.noAcceptableHostLog.viewsChanged(this.views, active, view);
         this.splitBrainLog.viewsChanged(this.views, active);
@@ -82,8 +92,8 @@ final class HostViews {
 
     /**
      * Whether no host answers in a role the target accepts now (no active host: the window before a promotion, or a
-     * moved name's probe session still on the old server); a monitor then logs in anew at every probe
-     * ({@link HostMonitor}).
+     * moved name's probe session still on the old server); a monitor then logs in anew early, backed off
+     * ({@link WrongRoleRelogin}).
      */
     synchronized boolean noAcceptableHost() {
         return this.active == null;

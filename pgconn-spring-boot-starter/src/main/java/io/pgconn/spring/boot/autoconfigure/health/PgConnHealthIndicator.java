@@ -174,6 +174,11 @@ public class PgConnHealthIndicator extends AbstractHealthIndicator implements Di
             if (view.error() != null) {
                 host.put("lastError", view.error());
             }
+            if (view.serverChange() != null) {
+                // when the server behind the label last changed (a switchover behind one name); no address: a public
+                // endpoint (HostFailureReason), the failover's log line names them
+                host.put("serverChangedAt", view.serverChange().at().toString());
+            }
             hosts.put(view.host(), host);
         }
         return hosts;

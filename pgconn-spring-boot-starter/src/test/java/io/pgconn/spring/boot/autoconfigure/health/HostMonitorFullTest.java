@@ -6,98 +6,61 @@ import io.pgconn.PgConnection;
 import io.pgconn.PgConnectionFactory;
 import io.pgconn.ServerErrorFields;
 import io.pgconn.ServerRole;
-import io.pgconn.config.ConnConfig;
 import io.pgconn.config.HostSpec;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.ArgumentMatchers.anyString;
 import static org.mockito.Mockito.atLeastOnce;
-import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.never;
 import static org.mockito.Mockito.verify;
-import static org.mockito.Mockito.when;
 
 /**
  * NEW-USER-13 F2: a server that refuses the monitor's re-login with 53300 (too many connections) is full, not down:
  * the monitor keeps its open probe session, shows the host {@code full} on every probe until a login succeeds (no
  * down/up flip each relogin interval), logs in again only once per relogin interval, tells the application's
  * factory {@code reportHostFull} (never {@code reportHostDown}, on which a pool evicts), and logs the change once
- * each way. Driven probe by probe on a settable clock; the factories are stand-ins.
+ * each way. Driven probe by probe on the {@link ScriptedMonitor}'s clock; the factories are stand-ins.
  */
 @ExtendWith(OutputCaptureExtension.class)
 class HostMonitorFullTest {
 
     private static final HostSpec HOST = HostSpec.of("db.test", 5432);
 
-    private static final Duration INTERVAL = Duration.ofSeconds(1);
+    private final ScriptedMonitor scripted = new ScriptedMonitor(HOST, Instant.parse("2026-12-05T22:00:00Z"));
 
-    private final List<PgConnection> sessions = new ArrayList<>();
+    private final List<PgConnection> sessions = this.scripted.sessions;
 
-    private final AtomicInteger logins = new AtomicInteger();
+    private final AtomicInteger logins = this.scripted.logins;
 
-    private final PgConnectionFactory application = mock(PgConnectionFactory.class);
+    private final PgConnectionFactory application = this.scripted.application;
 
-    private volatile boolean full;
-
-    private Instant now = Instant.parse("2026-12-05T22:00:00Z");
-
-    private final Clock clock = new Clock() {
-        @Override
-        public Instant instant() {
-            return HostMonitorFullTest.this.now;
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-    };
+    /** A login refused for want of a free slot (53300): the role's connection limit reached. */
+    private final PgConnectException tooMany = new PgConnectException(HOST.label(),
+            "server db.test:5432 reported FATAL: too many connections for role \"app\" (SQLSTATE 53300)",
+            new ServerErrorFields(Map.of('S', "FATAL", 'C', "53300", 'M', "too many connections for role \"app\"")), null);
 
     private HostMonitor monitor() {
         return monitor(Duration.ofSeconds(10));
     }
 
     private HostMonitor monitor(Duration reloginInterval) {
-        when(this.application.config()).thenReturn(ConnConfig.builder().hosts(HOST).user("app").password("Secret-pw").build());
-        PgConnectionFactory monitorFactory = mock(PgConnectionFactory.class);
-        when(monitorFactory.connect(any(ConnConfig.class))).thenAnswer(invocation -> {
-            this.logins.incrementAndGet();
-            if (this.full) {
-                return CompletableFuture.failedFuture(new PgConnectException(HOST.label(),
-                        "server db.test:5432 reported FATAL: too many connections for role \"app\" (SQLSTATE 53300)",
-                        new ServerErrorFields(Map.of('S', "FATAL", 'C', "53300", 'M', "too many connections for role \"app\"")),
-                        null));
-            }
-            PgConnection session = mock(PgConnection.class);
-            when(session.currentRole()).thenReturn(CompletableFuture.completedFuture(ServerRole.PRIMARY));
-            when(session.serverVersion()).thenReturn("18.0");
-            when(session.close()).thenReturn(CompletableFuture.completedFuture(null));
-            this.sessions.add(session);
-            return CompletableFuture.completedFuture(session);
-        });
-        return new HostMonitor(HOST, monitorFactory, this.application, INTERVAL, Duration.ofSeconds(1), this.clock,
-                view -> { }, true, reloginInterval);
+        return this.scripted.monitor(reloginInterval);
+    }
+
+    /** {@code full}: whether the server refuses new logins with 53300 from now on. */
+    private void full(boolean full) {
+        this.scripted.refuseWith = full ? this.tooMany : null;
     }
 
     @Test
@@ -105,7 +68,7 @@ class HostMonitorFullTest {
         HostMonitor monitor = monitor();
         probeFor(monitor, 5);
         assertThat(monitor.view().isUp()).isTrue();
-        this.full = true; // max_connections (or the role's limit) reached: the open session still answers
+        full(true); // max_connections (or the role's limit) reached: the open session still answers
         int probes = 0;
         while (monitor.view().state() != HostStatus.State.FULL && probes < 20) {
             probeFor(monitor, 1);
@@ -127,7 +90,7 @@ class HostMonitorFullTest {
         verify(this.application, atLeastOnce()).reportHostFull(HOST, "server error 53300 (db.test:5432)");
         verify(this.application, never()).reportHostDown(any(HostSpec.class), anyString());
 
-        this.full = false; // a slot frees
+        full(false); // a slot frees
         probes = 0;
         while (!monitor.view().isUp() && probes < 20) {
             probeFor(monitor, 1);
@@ -144,12 +107,12 @@ class HostMonitorFullTest {
 
     @Test
     void aFirstLoginRefusedFor53300ShowsTheHostFullNotDown() {
-        this.full = true;
+        full(true);
         HostMonitor monitor = monitor();
         probeFor(monitor, 3);
         assertThat(monitor.view().state()).isEqualTo(HostStatus.State.FULL);
         verify(this.application, never()).reportHostDown(any(HostSpec.class), anyString());
-        this.full = false;
+        full(false);
         probeFor(monitor, 7); // 3 s to 9 s
         assertThat(monitor.view().state()).as("the next login a relogin interval after the refused one").isEqualTo(HostStatus.State.FULL);
         probeFor(monitor, 1);
@@ -164,7 +127,7 @@ class HostMonitorFullTest {
      */
     @Test
     void aFullServerWithoutAProbeSessionGetsOneLoginPerReloginInterval() {
-        this.full = true;
+        full(true);
         HostMonitor monitor = monitor();
         for (int i = 0; i < 25; i++) { // 25 s
             probeFor(monitor, 1);
@@ -189,9 +152,9 @@ class HostMonitorFullTest {
      */
     @Test
     void aFullServerWithoutAProbeSessionSaysWhenItIsCheckedNext() {
-        this.full = true;
+        full(true);
         HostMonitor monitor = monitor();
-        Instant refused = this.now;
+        Instant refused = this.scripted.now();
         probeFor(monitor, 4);
 
         assertThat(monitor.view().checkedAt()).as("the refused login, 3 probes ago").isEqualTo(refused);
@@ -201,7 +164,7 @@ class HostMonitorFullTest {
                 .containsEntry("status", "full").containsEntry("lastCheckedAt", refused.toString())
                 .containsEntry("nextCheckAt", refused.plusSeconds(10).toString());
 
-        this.full = false;
+        full(false);
         probeFor(monitor, 7); // the login at 10 s succeeds
         assertThat(monitor.view().isUp()).isTrue();
         assertThat(monitor.view().nextCheckAt()).isNull();
@@ -210,9 +173,6 @@ class HostMonitorFullTest {
     }
 
     private void probeFor(HostMonitor monitor, int probes) {
-        for (int i = 0; i < probes; i++) {
-            monitor.probe().join();
-            this.now = this.now.plus(INTERVAL);
-        }
+        this.scripted.probeFor(monitor, probes);
     }
 }

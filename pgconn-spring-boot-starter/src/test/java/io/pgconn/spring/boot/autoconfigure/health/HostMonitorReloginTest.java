@@ -2,84 +2,40 @@ package io.pgconn.spring.boot.autoconfigure.health;
 
 import io.pgconn.PgAuthenticationException;
 import io.pgconn.PgConnection;
-import io.pgconn.PgConnectionFactory;
 import io.pgconn.ServerErrorFields;
-import io.pgconn.ServerRole;
-import io.pgconn.config.ConnConfig;
 import io.pgconn.config.HostSpec;
 import org.junit.jupiter.api.Test;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.mockito.ArgumentMatchers.any;
-import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.never;
 import static org.mockito.Mockito.verify;
-import static org.mockito.Mockito.when;
 
 /**
  * The monitor's probe session is replaced by a new login once it is relogin-interval old, so a
  * server that refuses new logins while old sessions still answer (user4's F3: password rotated) shows
  * the host down; between two logins a probe is one round trip on the open session. Driven probe by
- * probe on a settable clock; the factory is a stand-in that counts logins.
+ * probe on the {@link ScriptedMonitor}'s clock; its factory is a stand-in that counts logins.
  */
 class HostMonitorReloginTest {
 
     private static final HostSpec HOST = HostSpec.of("db.test", 5432);
 
-    private static final Duration INTERVAL = Duration.ofSeconds(1);
+    /** A login refused after the password was rotated. */
+    private final PgAuthenticationException refused = new PgAuthenticationException(HOST.label(),
+            "password authentication failed for user \"app\"",
+            new ServerErrorFields(Map.of('S', "FATAL", 'C', "28P01", 'M', "refused")), null);
 
-    private final List<PgConnection> sessions = new ArrayList<>();
+    private final ScriptedMonitor scripted = new ScriptedMonitor(HOST, Instant.parse("2026-12-04T04:00:00Z"));
 
-    private volatile boolean refuse;
-
-    private Instant now = Instant.parse("2026-12-04T04:00:00Z");
-
-    private final Clock clock = new Clock() {
-        @Override
-        public Instant instant() {
-            return HostMonitorReloginTest.this.now;
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-    };
+    private final List<PgConnection> sessions = this.scripted.sessions;
 
     private HostMonitor monitor(Duration reloginInterval) {
-        PgConnectionFactory application = mock(PgConnectionFactory.class);
-        when(application.config()).thenReturn(ConnConfig.builder().hosts(HOST).user("app").password("Secret-pw").build());
-        PgConnectionFactory monitorFactory = mock(PgConnectionFactory.class);
-        when(monitorFactory.connect(any(ConnConfig.class))).thenAnswer(invocation -> {
-            if (this.refuse) {
-                return CompletableFuture.failedFuture(new PgAuthenticationException(HOST.label(),
-                        "password authentication failed for user \"app\"",
-                        new ServerErrorFields(Map.of('S', "FATAL", 'C', "28P01", 'M', "refused")), null));
-            }
-            PgConnection session = mock(PgConnection.class);
-            when(session.currentRole()).thenReturn(CompletableFuture.completedFuture(ServerRole.PRIMARY));
-            when(session.serverVersion()).thenReturn("18.0");
-            when(session.close()).thenReturn(CompletableFuture.completedFuture(null));
-            this.sessions.add(session);
-            return CompletableFuture.completedFuture(session);
-        });
-        return new HostMonitor(HOST, monitorFactory, application, INTERVAL, Duration.ofSeconds(1), this.clock,
-                view -> { }, true, reloginInterval);
+        return this.scripted.monitor(reloginInterval);
     }
 
     @Test
@@ -87,7 +43,7 @@ class HostMonitorReloginTest {
         HostMonitor monitor = monitor(Duration.ofSeconds(10));
         probeFor(monitor, 5);
         assertThat(monitor.view().isUp()).isTrue();
-        this.refuse = true; // the password was rotated: the open session still answers, new logins fail
+        this.scripted.refuseWith = this.refused; // the password was rotated: the open session still answers, new logins fail
         int probesUntilDown = 0;
         while (monitor.view().isUp() && probesUntilDown < 20) {
             probeFor(monitor, 1);
@@ -118,9 +74,6 @@ class HostMonitorReloginTest {
     }
 
     private void probeFor(HostMonitor monitor, int probes) {
-        for (int i = 0; i < probes; i++) {
-            monitor.probe().join();
-            this.now = this.now.plus(INTERVAL);
-        }
+        this.scripted.probeFor(monitor, probes);
     }
 }
