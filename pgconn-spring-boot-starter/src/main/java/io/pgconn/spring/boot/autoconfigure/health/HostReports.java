@@ -114,6 +114,7 @@ final class HostReports {
      * {@code nextCheckAt}: when the next login comes, put off past the next probes ({@link HostView}), or {@code null}.
      */
     void down(String reason, Throwable cause, @Nullable Instant nextCheckAt) {
+        this.serverBehind.lost();
         boolean changed = !reason.equals(this.view.error());
         this.view = this.view.down(reason, this.clock.instant(), nextCheckAt);
         if (changed) {

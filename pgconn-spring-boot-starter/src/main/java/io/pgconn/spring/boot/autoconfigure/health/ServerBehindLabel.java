@@ -14,8 +14,12 @@ import java.time.Instant;
  * <ul>
  *   <li>the label answered as {@code standby} and now answers as a primary: a standby turns primary only by a
  *       promotion — of the server behind the label, or the label now reaches the promoted server;</li>
- *   <li>it answered as a primary and now answers as a primary dialled at another address (a name, given to the
- *       monitor's login by the JVM's DNS cache: {@link HostView#lookedUp()}): the name was repointed.</li>
+ *   <li>it answered as a primary, then went down (its probe failed: the server behind it went away), and now answers
+ *       as a primary dialled at another address (a name, given to the monitor's login by the JVM's DNS cache:
+ *       {@link HostView#lookedUp()}): the name was repointed. Only after such a loss: a name with several addresses
+ *       of one server, or of pooler replicas fronting one primary (dual-stack, DNS round robin, a headless Service,
+ *       {@code load_balance_hosts=random} shuffling them at each login), is dialled at another of them at a routine
+ *       re-login, and that is no failover (REVIEW-25 R25-9: {@code failovers} rose at every re-login).</li>
  * </ul>
  * Not seen: a label whose address stays (a virtual IP, a Service's cluster IP, a load balancer) moved from a primary
  * that went away (its probe session ended with it: the label {@code down}) to a server already promoted — that looks
@@ -29,6 +33,14 @@ final class ServerBehindLabel {
 
     /** The address the label's last answering probe session was dialled on, for a label that is a name. */
     private @Nullable String lastAddress;
+
+    /** Whether the label went down since its last answer: only then may another address mean another server. */
+    private boolean lostSinceLastAnswer;
+
+    /** The label's probe failed or its session ended: the server behind it may have gone away. */
+    void lost() {
+        this.lostSinceLastAnswer = true;
+    }
 
     /**
      * The label's probe session answered in {@code role}, dialled as {@code lookedUp} says ({@code null}: not a name, or
@@ -44,11 +56,12 @@ final class ServerBehindLabel {
             why = "it answered as standby and answers as " + role.label() + " now: a promotion, or the label reaches the"
                     + " promoted server now" + (address != null && !address.equals(this.lastAddress) && this.lastAddress != null
                             ? " (" + lookedUp.name() + " at " + address + ", was " + this.lastAddress + ")" : "");
-        } else if (this.lastRole != ServerRole.UNKNOWN && !this.lastRole.isStandby() && !role.isStandby()
+        } else if (this.lastRole != ServerRole.UNKNOWN && !this.lastRole.isStandby() && !role.isStandby() && this.lostSinceLastAnswer
                 && address != null && this.lastAddress != null && !address.equals(this.lastAddress)) {
             why = lookedUp.name() + " reaches " + address + " now (was " + this.lastAddress + "), a " + role.label();
         }
         this.lastRole = role;
+        this.lostSinceLastAnswer = false;
         if (address != null) {
             this.lastAddress = address;
         }

@@ -36,9 +36,10 @@ class ServerBehindLabelTest {
     }
 
     @Test
-    void aPrimaryDialledAtAnotherAddressOfItsNameIsAnotherServer() {
+    void aPrimaryDialledAtAnotherAddressOfItsNameAfterTheLabelWentDownIsAnotherServer() {
         assertThat(this.label.answered(ServerRole.PRIMARY, at("10.0.0.2"), AT)).isNull();
         assertThat(this.label.answered(ServerRole.PRIMARY, at("10.0.0.2"), AT)).as("same address").isNull();
+        this.label.lost();
         ServerBehindLabel.Change change = this.label.answered(ServerRole.PRIMARY, at("10.0.0.3"), AT);
         assertThat(change).isNotNull();
         assertThat(change.why()).isEqualTo(NAME + " reaches 10.0.0.3 now (was 10.0.0.2), a primary");
@@ -48,6 +49,7 @@ class ServerBehindLabelTest {
     void whatTheLastAnswerWasOutlastsTheWindowWithoutAnswers() {
         // the old primary stopped (the label down: no answer, nothing told here), the name repointed meanwhile
         assertThat(this.label.answered(ServerRole.PRIMARY, at("10.0.0.2"), AT)).isNull();
+        this.label.lost();
         ServerBehindLabel.Change change = this.label.answered(ServerRole.PRIMARY, at("10.0.0.3"), AT.plusSeconds(30));
         assertThat(change).isNotNull();
         assertThat(change.why()).contains("10.0.0.3", "was 10.0.0.2");
@@ -61,6 +63,21 @@ class ServerBehindLabelTest {
         assertThat(readReplicas.answered(ServerRole.STANDBY, at("10.0.0.5"), AT)).isNull();
         assertThat(readReplicas.answered(ServerRole.STANDBY, at("10.0.0.6"), AT)).as("one read replica for another").isNull();
         assertThat(readReplicas.answered(ServerRole.UNKNOWN, at("10.0.0.7"), AT)).isNull();
+    }
+
+    /**
+     * REVIEW-25 R25-9: a name with several addresses of one primary, or of pooler replicas fronting it (dual-stack, DNS
+     * round robin, {@code load_balance_hosts=random}), is dialled at another of them at a routine re-login: no failover.
+     */
+    @Test
+    void anotherAddressOfAPrimaryAtARoutineReloginIsNoChange() {
+        for (int relogin = 0; relogin < 20; relogin++) {
+            assertThat(this.label.answered(ServerRole.PRIMARY, at(relogin % 2 == 0 ? "10.0.0.2" : "10.0.0.3"), AT.plusSeconds(10L * relogin)))
+                    .as("re-login " + relogin).isNull();
+        }
+        this.label.lost();
+        assertThat(this.label.answered(ServerRole.PRIMARY, at("10.0.0.3"), AT)).as("back at the address it last answered on").isNull();
+        assertThat(this.label.answered(ServerRole.PRIMARY, at("10.0.0.2"), AT)).as("the loss is forgotten at the next answer").isNull();
     }
 
     @Test

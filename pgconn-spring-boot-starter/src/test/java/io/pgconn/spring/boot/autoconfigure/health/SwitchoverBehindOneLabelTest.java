@@ -45,6 +45,22 @@ class SwitchoverBehindOneLabelTest {
                 view -> this.views.update(0, view), "pgConnectionFactory");
     }
 
+    /**
+     * REVIEW-25 R25-9: re-logins that land on another address of the same name (several addresses of one primary or of
+     * its poolers; {@code load_balance_hosts=random}) counted a failover each. Only a loss in between makes another
+     * address another server.
+     */
+    @Test
+    void reloginsOnAnotherAddressOfTheNameAreNoFailover(CapturedOutput output) {
+        HostSpec name = HostSpec.of("pg-rw.svc.local", 5432);
+        HostReports reports = reports(name);
+        for (int relogin = 0; relogin < 20; relogin++) {
+            reports.up(ServerRole.PRIMARY, "18.1", AT, at(name, relogin % 2 == 0 ? "10.0.0.2" : "10.0.0.3"));
+        }
+        assertFailovers(name.label(), 0);
+        assertThat(output.getOut()).doesNotContain("reaches another server");
+    }
+
     @Test
     void aNameRepointedToAnotherPrimaryIsAFailoverOfTheSameActiveHost(CapturedOutput output) {
         HostSpec name = HostSpec.of("pg-rw.svc.local", 5432);
