@@ -39,11 +39,12 @@ import java.util.function.Consumer;
  * refusals growing with the pool's headroom): while the last connect ended in 53300, every connect of this pool, a
  * refused one trying again or a new one, waits for the pool's next login turn, turns 250 ms apart and each held for as
  * long as its login takes ({@link #atTurn}), so the pool logs in once per 250 ms at most, one login at a time, however
- * many acquires wait; the first connect that ends otherwise ends the pacing. r2dbc-pool ties an acquire to the connect it started, so a connect refused for a
- * {@link PgConnConnectionPool}'s borrower (the acquire's Reactor Context says so) does not wait for the slot with it:
- * it gives the borrower back to the pool's queue ({@link PoolHandBack}), where the next session another borrower
- * releases serves it, and the pool's next connect waits for the turn (giving its borrower back too when a release leaves
- * a session idle); {@link #growthAtAFullServer} lets the pool start one connect at a time meanwhile. A refused
+ * many acquires wait; the first connect that ends otherwise ends the pacing. r2dbc-pool ties an acquire to the connect
+ * it started, so a connect refused for a {@link PgConnConnectionPool}'s borrower (the acquire's Reactor Context says
+ * so) does not wait for the slot with it: it gives the borrower back to the pool's queue ({@link PoolHandBack}), where
+ * the next session another borrower releases serves it, and the pool's next connect waits for the turn (giving its
+ * borrower back too when a release leaves a session idle); {@link #growthAtAFullServer} lets the pool start one
+ * connect at a time meanwhile. A refused
  * password, TLS, configuration, a database or role that does not exist (28, 3D) and every other server error
  * fail at once, as before.
  *
@@ -295,7 +296,8 @@ public final class PgConnPoolCreateRetry implements ConnectionFactory, Wrapped<C
             Mono<Boolean> sessionIdle = borrower == null ? Mono.never() : borrower.sessions().nextIdle().thenReturn(true);
             return Mono.firstWithSignal(other.ended.asMono().thenReturn(false),
                             Mono.delay(Duration.ofNanos(until)).thenReturn(false), sessionIdle)
-                    .flatMap(idle -> idle ? Mono.error(new PoolHandBack(refusal)) : afterTurn(deadlineNanos, refusal, false, borrower));
+                    .flatMap(idle -> idle ? Mono.error(new PoolHandBack(refusal))
+                            : afterTurn(deadlineNanos, refusal, false, borrower));
         });
     }
 
