@@ -8,6 +8,7 @@ import io.r2dbc.pool.ConnectionPool;
 import io.r2dbc.pool.ConnectionPoolConfiguration;
 import io.r2dbc.pool.PoolMetrics;
 import io.r2dbc.spi.Connection;
+import io.r2dbc.spi.R2dbcException;
 import io.r2dbc.spi.R2dbcTimeoutException;
 import reactor.core.publisher.Mono;
 import reactor.util.context.Context;
@@ -41,7 +42,12 @@ import java.util.stream.Collectors;
  *
  * <p>Built by {@link PgConnPools#over} (or {@link #builder}, the same), a borrower whose connect a full server refused
  * (53300) is not tied to that connect: the connect gives it back ({@link PoolHandBack}) and this pool acquires again for
- * it, so it takes the next session another borrower releases (docs/r2dbc.md §4). Everything else is r2dbc-pool's.
+ * it, so it takes the next session another borrower releases (docs/r2dbc.md §4). It waits so until its whole wait ends,
+ * as HikariCP's borrower waits its {@code connectionTimeout}: then it fails with an {@link R2dbcTimeoutException} that
+ * names the pool, the wait, the server's refusal (its message, host and SQLSTATE 53300, also the exception's
+ * SQLSTATE; the refusal is its cause, r2dbc-pool's timeout a suppressed one), what the pool held and the hosts —
+ * never with the bare 53300 while any of its wait was left (before, refused with less than 0.5 s left it failed with it
+ * at once). Everything else is r2dbc-pool's.
  */
 public class PgConnConnectionPool extends ConnectionPool {
 
@@ -49,6 +55,8 @@ public class PgConnConnectionPool extends ConnectionPool {
     private static final String DROPPED_HOOK = "reactor.onNextDropped.local";
 
     private final PgConnectionFactory factory;
+    /** r2dbc-pool's name of the pool, for its timeout's message; null when not named. */
+    private final String name;
     /** A borrower's whole wait, when its connects may give it back to the queue ({@link PoolHandBack}); else null. */
     private final Duration wholeWait;
     private final PoolIdleSessions sessions;
@@ -65,17 +73,20 @@ public class PgConnConnectionPool extends ConnectionPool {
      * connects at a full server give their borrowers back to the queue — build with it.
      */
     public PgConnConnectionPool(ConnectionPoolConfiguration configuration, PgConnectionFactory factory) {
-        this(configuration, factory, null);
+        this(configuration, factory, null, null);
     }
 
     /**
      * {@code wholeWait} ({@code maxAcquireTime} × (1 + {@code acquireRetry}), when the configuration's connection factory
      * is a {@link PgConnPoolCreateRetry}; null otherwise): a connect refused at a full server gives its borrower back to
-     * the pool's queue, and the borrower acquires again, within that wait.
+     * the pool's queue, and the borrower acquires again, within that wait. {@code name}: the pool's (r2dbc-pool's name),
+     * for its timeout's message; null when not named.
      */
-    PgConnConnectionPool(ConnectionPoolConfiguration configuration, PgConnectionFactory factory, Duration wholeWait) {
+    PgConnConnectionPool(ConnectionPoolConfiguration configuration, PgConnectionFactory factory, Duration wholeWait,
+                         String name) {
         super(configuration);
         this.factory = Objects.requireNonNull(factory, "factory");
+        this.name = name;
         this.wholeWait = wholeWait;
         AtomicReference<PoolMetrics> pool = this.metrics;
         this.sessions = new PoolIdleSessions(() -> {
@@ -101,13 +112,15 @@ public class PgConnConnectionPool extends ConnectionPool {
             getMetrics().ifPresent(figures -> this.metrics.compareAndSet(null, figures));
         }
         if (this.wholeWait == null) {
-            return guarded(super.create()).onErrorMap(R2dbcTimeoutException.class, this::explained);
+            return guarded(super.create()).onErrorMap(R2dbcTimeoutException.class, timeout -> explained(timeout, null));
         }
         return Mono.defer(() -> {
-            long deadlineNanos = System.nanoTime() + this.wholeWait.toNanos();
-            return handingBack(guarded(super.create()), deadlineNanos)
-                    .contextWrite(Context.of(PoolHandBack.Borrower.KEY, new PoolHandBack.Borrower(deadlineNanos, this.sessions)));
-        }).onErrorMap(R2dbcTimeoutException.class, this::explained);
+            PoolHandBack.Borrower borrower = new PoolHandBack.Borrower(System.nanoTime() + this.wholeWait.toNanos(),
+                    this.sessions);
+            return handingBack(guarded(super.create()), borrower)
+                    .contextWrite(Context.of(PoolHandBack.Borrower.KEY, borrower))
+                    .onErrorMap(R2dbcTimeoutException.class, timeout -> explained(timeout, borrower.lastRefusal()));
+        });
     }
 
     /** r2dbc-pool's acquire {@code acquire}, its late cancel guarded and its connection lent as a lease. */
@@ -116,17 +129,17 @@ public class PgConnConnectionPool extends ConnectionPool {
     }
 
     /**
-     * {@code acquire}, acquired again when a connect at a full server gave the borrower back to the queue, while more
-     * than twice the pool's login spacing is left of its wait (while any is left when a session was idle then); else it
-     * fails with the server's refusal (53300).
+     * {@code acquire}, acquired again when a connect at a full server gave the borrower back to the queue, while any of
+     * its wait is left; at its end an acquisition timeout (which {@link #create()} explains with the refusal).
      */
-    private Mono<Connection> handingBack(Mono<Connection> acquire, long deadlineNanos) {
+    private Mono<Connection> handingBack(Mono<Connection> acquire, PoolHandBack.Borrower borrower) {
         return acquire.onErrorResume(PoolHandBack.class, handBack -> {
-            long leftNanos = deadlineNanos - System.nanoTime();
-            if (leftNanos <= 0 || (!handBack.sessionIdle() && leftNanos < 2 * PgConnPoolCreateRetry.MAX_BACKOFF.toNanos())) {
-                return Mono.error(handBack.getCause());
+            borrower.refused(handBack.getCause());
+            long leftNanos = borrower.deadlineNanos() - System.nanoTime();
+            if (leftNanos <= 0) {
+                return Mono.error(new R2dbcTimeoutException(timedOut()));
             }
-            return handingBack(acquiredAgain(leftNanos), deadlineNanos);
+            return handingBack(acquiredAgain(leftNanos), borrower);
         });
     }
 
@@ -146,13 +159,31 @@ public class PgConnConnectionPool extends ConnectionPool {
         return guarded(super.create())
                 .timeout(Mono.delay(Duration.ofNanos(leftNanos)))
                 .contextWrite(context -> context.put(DROPPED_HOOK, releaseDropped))
-                .onErrorMap(TimeoutException.class, timeout -> new R2dbcTimeoutException(
-                        "Connection acquisition timed out after " + this.wholeWait.toMillis() + "ms", timeout));
+                .onErrorMap(TimeoutException.class, timeout -> new R2dbcTimeoutException(timedOut(), timeout));
     }
 
-    private R2dbcTimeoutException explained(R2dbcTimeoutException timeout) {
-        String message = timeout.getMessage() + ": " + state(this, this.factory);
-        return new R2dbcTimeoutException(message, timeout.getSqlState(), timeout.getErrorCode(), timeout);
+    private String timedOut() {
+        return "Connection acquisition timed out after " + this.wholeWait.toMillis() + "ms";
+    }
+
+    /**
+     * {@code timeout} with what the pool held and the hosts; when a connect met the server's {@code refusal} (53300) for
+     * the borrower, also the pool's name, the borrower's whole wait and that refusal, which becomes the cause (and its
+     * SQLSTATE the timeout's, as HikariCP's timeout takes its last connect failure's), r2dbc-pool's timeout suppressed.
+     */
+    private R2dbcTimeoutException explained(R2dbcTimeoutException timeout, Throwable refusal) {
+        if (refusal == null) {
+            String message = timeout.getMessage() + ": " + state(this, this.factory);
+            return new R2dbcTimeoutException(message, timeout.getSqlState(), timeout.getErrorCode(), timeout);
+        }
+        String message = timedOut() + (this.name != null ? " (pool " + this.name + ")" : "")
+                + ", waiting for a session to be released: the server had no free slot for the pool's login ("
+                + ErrorMessageLines.oneLine(refusal.getMessage()) + "); " + state(this, this.factory);
+        String sqlState = refusal instanceof R2dbcException r2dbc ? r2dbc.getSqlState() : "53300";
+        int errorCode = refusal instanceof R2dbcException r2dbc ? r2dbc.getErrorCode() : 0;
+        R2dbcTimeoutException explained = new R2dbcTimeoutException(message, sqlState, errorCode, refusal);
+        explained.addSuppressed(timeout);
+        return explained;
     }
 
     /**

@@ -7,6 +7,7 @@ import io.r2dbc.spi.ConnectionFactory;
 import io.r2dbc.spi.ConnectionFactoryMetadata;
 import io.r2dbc.spi.Wrapped;
 import reactor.core.publisher.Mono;
+import reactor.core.publisher.Sinks;
 import reactor.pool.AllocationStrategy;
 import reactor.pool.PoolBuilder;
 import reactor.pool.PoolConfig;
@@ -16,6 +17,7 @@ import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 
 /**
@@ -32,15 +34,17 @@ import java.util.function.Consumer;
  * while it was being opened); no host had the wanted role yet — and {@link ConnectFailures#isNoFreeSlot}: the
  * server is at a connection limit (53300: {@code max_connections}, a role's or database's
  * {@code CONNECTION LIMIT}), so the acquire waits for a slot another client frees, and fails with the 53300 at its
- * deadline. Paced per pool, not per waiting connect (a refused login is a fork on a server that is already full;
- * NEW-USER-13 F1's login storm, NEW-USER-19 F12's refusals growing with the pool's headroom): while the last connect
- * ended in 53300, every connect of this pool, a refused one trying again or a new one, waits for the pool's next login
- * turn, turns 250 ms apart, so the pool logs in once per 250 ms however many acquires wait; the first connect that
- * ends otherwise ends the pacing. r2dbc-pool ties an acquire to the connect it started, so a connect refused for a
- * {@link PgConnConnectionPool}'s borrower (the acquire's Reactor Context says so) does not wait for the slot with it:
- * it gives the borrower back to the pool's queue ({@link PoolHandBack}), where the next session another borrower
- * releases serves it, and the pool's next connect waits for the turn (giving its borrower back too when a release leaves
- * a session idle); {@link #growthAtAFullServer} lets the pool start one connect at a time meanwhile. A refused
+ * deadline (a {@link PgConnConnectionPool}'s borrower with a timeout naming it: below). Paced per pool, not per waiting
+ * connect (a refused login is a fork on a server that is already full; NEW-USER-13 F1's login storm, NEW-USER-19 F12's
+ * refusals growing with the pool's headroom): while the last connect ended in 53300, every connect of this pool, a
+ * refused one trying again or a new one, waits for the pool's next login turn, turns 250 ms apart and each held for as
+ * long as its login takes ({@link #atTurn}), so the pool logs in once per 250 ms at most, one login at a time, however
+ * many acquires wait; the first connect that ends otherwise ends the pacing. r2dbc-pool ties an acquire to the connect
+ * it started, so a connect refused for a {@link PgConnConnectionPool}'s borrower (the acquire's Reactor Context says
+ * so) does not wait for the slot with it: it gives the borrower back to the pool's queue ({@link PoolHandBack}), where
+ * the next session another borrower releases serves it, and the pool's next connect waits for the turn (giving its
+ * borrower back too when a release leaves a session idle); {@link #growthAtAFullServer} lets the pool start one
+ * connect at a time meanwhile. A refused
  * password, TLS, configuration, a database or role that does not exist (28, 3D) and every other server error
  * fail at once, as before.
  *
@@ -57,6 +61,8 @@ public final class PgConnPoolCreateRetry implements ConnectionFactory, Wrapped<C
     static final Duration MAX_BACKOFF = Duration.ofMillis(250);
     /** A granted connect begins within milliseconds (reactor-pool subscribes it on its allocation thread). */
     static final Duration GRANT_UNUSED_AFTER = Duration.ofSeconds(1);
+    /** The end of a login that took no turn of the pool's (the server was not known to be full when it began). */
+    private static final Runnable NOT_A_TURN = () -> { };
 
     private final ConnectionFactory factory;
     private final Duration deadline;
@@ -73,6 +79,8 @@ public final class PgConnPoolCreateRetry implements ConnectionFactory, Wrapped<C
      * every destroyed session, so the strategy cannot tell the two apart there (REVIEW-24 R24-7).
      */
     private final AtomicLong grantedAtNanos = new AtomicLong();
+    /** While the server has no free slot: the login that took the pool's turn, until it ended ({@link #atTurn}); else null. */
+    private final AtomicReference<LoginTurn> loginUnderway = new AtomicReference<>();
 
     private PgConnPoolCreateRetry(ConnectionFactory factory, Duration deadline) {
         this.factory = factory;
@@ -171,58 +179,82 @@ public final class PgConnPoolCreateRetry implements ConnectionFactory, Wrapped<C
                 }
             };
             Throwable refusal = lastRefusal;
-            Mono<Connection> connect = refusal == null ? attempt(deadlineNanos, FIRST_BACKOFF, borrower)
+            Mono<Connection> connect = refusal == null ? attempt(deadlineNanos, FIRST_BACKOFF, borrower, NOT_A_TURN)
                     : afterTurn(deadlineNanos, refusal, false, borrower);
             return connect.doOnTerminate(end).doOnCancel(end);
         });
     }
 
-    private Mono<Connection> attempt(long deadlineNanos, Duration backoff, PoolHandBack.Borrower borrower) {
-        return Mono.<Connection>from(factory.create()).doOnNext(connection -> lastRefusal = null).onErrorResume(error -> {
+    /**
+     * One login, tried again after {@code backoff} when it failed for a reason that passes. {@code turnEnded} is told
+     * when the login ended (or was cancelled): it ends the pool's turn the login took ({@link #atTurn}), after a refusal
+     * no sooner than the pool's next turn is set a spacing after it.
+     */
+    private Mono<Connection> attempt(long deadlineNanos, Duration backoff, PoolHandBack.Borrower borrower, Runnable turnEnded) {
+        return Mono.<Connection>from(factory.create()).doOnNext(connection -> {
+            lastRefusal = null;
+            turnEnded.run();
+        }).onErrorResume(error -> {
             if (isNoFreeSlot(error)) {
                 lastRefusal = error;
+                // the pool's next login no sooner than a spacing after this refusal came back
+                long earliest = System.nanoTime() + MAX_BACKOFF.toNanos();
+                nextLoginNanos.accumulateAndGet(earliest, (next, e) -> next - e < 0 ? e : next);
+                turnEnded.run();
                 return afterTurn(deadlineNanos, error, true, borrower);
             }
             lastRefusal = null;
+            turnEnded.run();
             if (!passes(error) || deadlineNanos - System.nanoTime() < 2 * backoff.toNanos()) {
                 return Mono.error(error);
             }
             Duration next = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
-            return Mono.delay(backoff).then(Mono.defer(() -> attempt(deadlineNanos, next, borrower)));
-        });
+            return Mono.delay(backoff).then(Mono.defer(() -> attempt(deadlineNanos, next, borrower, NOT_A_TURN)));
+        }).doFinally(signal -> turnEnded.run());
     }
 
     /**
      * The server has no free slot. A connect refused for a {@link PgConnConnectionPool}'s borrower gives the borrower back
      * to the pool's queue ({@link PoolHandBack}): it takes the next session another borrower releases, and the pool starts
      * its next connect for whoever waits then. Otherwise: log in again at the pool's next turn (turns {@link #MAX_BACKOFF}
-     * apart, shared by every connect of this pool, the first one {@code MAX_BACKOFF} after {@code refused} came back when
-     * this connect was itself refused) — a borrower's connect gives its borrower back instead when a session is idle with
-     * no other borrower waiting before that turn — or fail with {@code refusal} when that turn leaves less than twice the
-     * spacing before the deadline (a new connect, which found the server full, waits until then first, as a refused one
-     * would have; a borrower's is given back meanwhile if a session becomes idle).
+     * apart, shared by every connect of this pool, the first one {@code MAX_BACKOFF} after a refusal came back, and none
+     * while another login of the pool is under way: {@link #atTurn}) — a borrower's connect gives its borrower back
+     * instead when a session is idle with no other borrower waiting before that turn. A borrower's connect takes any turn
+     * before the borrower's deadline; with none left it waits for an idle session until then and gives its borrower back
+     * (whose acquire then ends in an acquisition timeout naming the refusal, never the bare 53300: HikariCP's borrower
+     * also waits its whole {@code connectionTimeout} and fails with a timeout whose cause is the last connect's failure).
+     * Any other connect fails with {@code refusal} when its turn leaves less than twice the spacing before its deadline (a
+     * new connect, which found the server full, waits until then first, as a refused one would have).
      */
     private Mono<Connection> afterTurn(long deadlineNanos, Throwable refusal, boolean refusedNow, PoolHandBack.Borrower borrower) {
         long now = System.nanoTime();
         long spacing = MAX_BACKOFF.toNanos();
-        if (refusedNow && borrower != null) {
-            // the pool's next login no sooner than a spacing after this refusal
-            nextLoginNanos.accumulateAndGet(now + spacing, (next, earliest) -> next - earliest < 0 ? earliest : next);
-            return Mono.error(new PoolHandBack(refusal, false));
+        if (borrower != null) {
+            borrower.refused(refusal);
+            if (refusedNow) {
+                return Mono.error(new PoolHandBack(refusal));
+            }
         }
         Mono<Boolean> sessionIdle = borrower == null ? Mono.never() : borrower.sessions().nextIdle().thenReturn(true);
+        // a borrower's connect logs in at any turn before the deadline; another one needs twice the spacing left
+        long margin = borrower == null ? 2 * spacing : 0;
         long turn;
         while (true) {
             long next = nextLoginNanos.get();
             turn = Math.max(refusedNow ? now + spacing : now, next);
-            if (deadlineNanos - turn < 2 * spacing) {
+            if (deadlineNanos - turn <= margin) {
+                if (borrower != null) {
+                    // no turn left for the borrower's connect: the borrower waits for a released session until its end
+                    long left = Math.max(0, deadlineNanos - now);
+                    return Mono.firstWithSignal(Mono.delay(Duration.ofNanos(left)).thenReturn(false), sessionIdle)
+                            .flatMap(idle -> Mono.error(new PoolHandBack(refusal)));
+                }
                 // no turn left for this connect: it fails with the server's 53300, a new one near its deadline
-                long left = deadlineNanos - 2 * spacing - now;
+                long left = deadlineNanos - margin - now;
                 if (refusedNow || left <= 0) {
                     return Mono.error(refusal);
                 }
-                return Mono.firstWithSignal(Mono.delay(Duration.ofNanos(left)).thenReturn(false), sessionIdle)
-                        .flatMap(idle -> Mono.error(idle ? new PoolHandBack(refusal, true) : refusal));
+                return Mono.delay(Duration.ofNanos(left)).then(Mono.error(refusal));
             }
             if (nextLoginNanos.compareAndSet(next, turn + spacing)) {
                 break;
@@ -230,8 +262,53 @@ public final class PgConnPoolCreateRetry implements ConnectionFactory, Wrapped<C
         }
         return Mono.firstWithSignal(Mono.delay(Duration.ofNanos(turn - now)).thenReturn(false), sessionIdle)
                 .flatMap(idle -> idle || (borrower != null && borrower.sessions().idleUnclaimed())
-                        ? Mono.error(new PoolHandBack(refusal, true))
-                        : attempt(deadlineNanos, FIRST_BACKOFF, borrower));
+                        ? Mono.error(new PoolHandBack(refusal))
+                        : atTurn(deadlineNanos, refusal, borrower));
+    }
+
+    /**
+     * A connect's turn at a full server: its login begins now unless another login of the pool is still under way —
+     * one that takes longer than the spacing (a slow TLS handshake or SCRAM exchange on a loaded server), or one of two
+     * connects the pool's allocation let begin together (a grant reactor-pool began more than
+     * {@link #GRANT_UNUSED_AFTER} late: the growth hold had expired and granted another). Then this connect waits for
+     * that login's end (a borrower's is given back meanwhile if a session becomes idle) and takes the pool's next turn.
+     * So the turn holds for as long as the login really takes: at a full server at most one login of the pool is under
+     * way at a time, however many connects wait. A login holds the turn no longer than its own deadline, so one that
+     * hangs does not stop the pool's logins for good.
+     */
+    private Mono<Connection> atTurn(long deadlineNanos, Throwable refusal, PoolHandBack.Borrower borrower) {
+        return Mono.defer(() -> {
+            long now = System.nanoTime();
+            LoginTurn mine = new LoginTurn(deadlineNanos);
+            LoginTurn underway = loginUnderway.get();
+            if ((underway == null || underway.deadlineNanos - now <= 0) && loginUnderway.compareAndSet(underway, mine)) {
+                return attempt(deadlineNanos, FIRST_BACKOFF, borrower, () -> {
+                    if (loginUnderway.compareAndSet(mine, null)) {
+                        mine.ended.tryEmitEmpty();
+                    }
+                });
+            }
+            LoginTurn other = underway != null ? underway : loginUnderway.get();
+            if (other == null) {
+                return afterTurn(deadlineNanos, refusal, false, borrower); // it ended meanwhile: the next turn
+            }
+            long until = Math.max(0, Math.min(deadlineNanos, other.deadlineNanos) - now);
+            Mono<Boolean> sessionIdle = borrower == null ? Mono.never() : borrower.sessions().nextIdle().thenReturn(true);
+            return Mono.firstWithSignal(other.ended.asMono().thenReturn(false),
+                            Mono.delay(Duration.ofNanos(until)).thenReturn(false), sessionIdle)
+                    .flatMap(idle -> idle ? Mono.error(new PoolHandBack(refusal))
+                            : afterTurn(deadlineNanos, refusal, false, borrower));
+        });
+    }
+
+    /** A login that took the pool's turn at a full server: its end, and the deadline after which it holds the turn no more. */
+    private static final class LoginTurn {
+        final Sinks.Empty<Void> ended = Sinks.empty();
+        final long deadlineNanos;
+
+        LoginTurn(long deadlineNanos) {
+            this.deadlineNanos = deadlineNanos;
+        }
     }
 
     private static boolean isNoFreeSlot(Throwable error) {

@@ -191,7 +191,7 @@ public final class PgConnPools {
                     ? this.maxAcquireTime.multipliedBy(1L + this.acquireRetry) : null;
             return new PgConnConnectionPool(PgConnPoolEviction.apply(builder, this.maxIdleTime, this.maxLifeTime, this.evicted,
                     PgConnPoolCreateRetry.growthAtAFullServer(poolFactory, initial, this.maxSize)).build(), this.factory,
-                    wholeWait);
+                    wholeWait, this.name);
         }
 
         private static Duration orNoLimit(Duration duration, String what) {

@@ -2,7 +2,6 @@ package io.pgconn.testkit;
 
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Objects;
 
 /**
  * One real PostgreSQL server: its own data directory, loopback port and Unix socket directory, run as the
@@ -18,7 +17,9 @@ import java.util.Objects;
  *
  * <p>Its parts: {@link ServerDirectory} (the files), {@link Postmaster} (the process: start, stop, promote,
  * reload), {@link ServerConfigFiles} (the configuration it is started and reloaded with: port, certificate,
- * primary, runtime parameters), {@link SuperuserSql} (SQL as superuser over the socket, {@link #sql()}).
+ * primary, runtime parameters, logins rejected), {@link ServerReconfiguration} (that configuration changed under the
+ * server: files rewritten, reloaded when it runs), {@link SuperuserSql} (SQL as superuser over the socket,
+ * {@link #sql()}).
  */
 public final class PgServer implements AutoCloseable {
 
@@ -38,6 +39,7 @@ public final class PgServer implements AutoCloseable {
     private final ServerConfigFiles configFiles;
     private final SuperuserSql sql;
     private final Postmaster postmaster;
+    private final ServerReconfiguration reconfiguration;
 
     private volatile boolean closed;
     private volatile String version;
@@ -54,6 +56,7 @@ public final class PgServer implements AutoCloseable {
                 this.directory.tls());
         this.sql = new SuperuserSql(this.directory.socket(), configFiles::port, this::requireRunning);
         this.postmaster = new Postmaster(name, binaries, this.directory, configFiles, sql, spec.startTimeout());
+        this.reconfiguration = new ServerReconfiguration(name, tls, configFiles, postmaster, this::requireRunning);
     }
 
     /**
@@ -177,13 +180,7 @@ public final class PgServer implements AutoCloseable {
      * @param newPrimary the server to stream from
      */
     public synchronized void follow(PgServer newPrimary) {
-        if (!configFiles.streams()) {
-            throw new IllegalStateException("'" + name + "' is not a standby");
-        }
-        configFiles.streamFrom(newPrimary, name);
-        if (postmaster.isRunning()) {
-            reload();
-        }
+        reconfiguration.follow(newPrimary);
     }
 
     /**
@@ -194,10 +191,7 @@ public final class PgServer implements AutoCloseable {
      * @param value its value
      */
     public synchronized void setConfig(String key, String value) {
-        configFiles.set(key, value);
-        if (postmaster.isRunning()) {
-            reload();
-        }
+        reconfiguration.set(key, value);
     }
 
     /**
@@ -207,13 +201,7 @@ public final class PgServer implements AutoCloseable {
      * @throws IllegalStateException when TLS is off
      */
     public synchronized void useServerCertificate(ServerCertificate which) {
-        if (tls == null) {
-            throw new IllegalStateException("TLS is off for '" + name + "': use the builder's tls()");
-        }
-        configFiles.useCertificate(which);
-        if (postmaster.isRunning()) {
-            reload();
-        }
+        reconfiguration.useCertificate(which);
     }
 
     /**
@@ -222,10 +210,7 @@ public final class PgServer implements AutoCloseable {
      * with SQLSTATE 28000 ("pg_hba.conf rejects connection") — a rule an operator changed under a running application.
      */
     public synchronized void rejectLogins(String user, boolean reject) {
-        configFiles.reject(Objects.requireNonNull(user, "user"), reject);
-        if (postmaster.isRunning()) {
-            reload();
-        }
+        reconfiguration.rejectLogins(user, reject);
     }
 
     /**
@@ -233,8 +218,7 @@ public final class PgServer implements AutoCloseable {
      * new configuration (a generation counter in the config file), so hba and TLS changes are in force.
      */
     public synchronized void reload() {
-        requireRunning();
-        postmaster.reload();
+        reconfiguration.reload();
     }
 
     /** Stops the server (immediate) and deletes its directory. */

@@ -44,53 +44,19 @@ import java.util.function.Function;
  *     what it ran after that committed statement by statement, and nothing was rolled back (NEW-USER-20 F15). Work
  *     that commits and {@code begin()}s again ("commit every N rows") is committed at its end, its last part rolled
  *     back when it throws, as pgjdbc with auto-commit off.</li>
- * <li>An {@code inTransaction} called inside {@code inTransaction}'s work, on the same thread and over the same
- *     {@link ConnectionFactory}, joins the transaction (Spring's {@code REQUIRED}): its work gets the same session, in
- *     the same transaction, with no {@code BEGIN} or {@code COMMIT} of its own; the outer call commits. Its exception
- *     is rethrown as it is, and marks the transaction rollback-only: outer work that catches it and returns gets an
- *     {@link IllegalStateException} (the nested failure its cause) and the transaction is rolled back, as Spring's
- *     {@code UnexpectedRollbackException} — use {@link #inSavepoint} for a part that may fail on its own. Nested
- *     options that name an isolation level, read-only or deferrable other than the outer call's options name are
- *     refused with an {@link IllegalStateException} before the nested work runs. A nested failure inside an
- *     {@link #inSavepoint} that rolled back to its savepoint does not mark it: the savepoint undid it (as Spring resets
- *     rollback-only there). (Before, a nested call borrowed a second session: a pool whose every session was lent to
- *     such a caller waited for ever, a pool of one at the first nested call.)</li>
- * <li>A {@link #withSession} called inside {@code inTransaction}'s work, on the same thread and over the same
- *     {@link ConnectionFactory}, works in that transaction too (session 22; before, it borrowed a second session: the
- *     same pool deadlock). <b>Behaviour change (session 22):</b> its writes used to commit on their own, also when the
- *     outer transaction rolled back; now they commit or roll back with it — {@link #withOwnSession} keeps the old
- *     behaviour, as Spring's {@code REQUIRES_NEW}. Its work gets the transaction's session — it sees the transaction's uncommitted writes, and
- *     its own commit or roll back with the transaction, as Spring's {@code DataSourceUtils.getConnection} hands the
- *     transaction-bound connection — through a view whose {@code commit()}, {@code rollback()}, {@code close()} and
- *     {@code begin()} return a future failed with an {@link IllegalStateException} and leave the transaction as it was
- *     (a {@code COMMIT} run as SQL is not refused: the enclosing call then says its work ended the transaction, as
- *     above). Its exception is rethrown as it is and marks nothing: {@code withSession} is no transaction boundary, so
- *     outer work that catches it and returns commits its writes, as a {@code JdbcTemplate} call's in a Spring
- *     transaction. Savepoints on that session ({@link #inSavepoint}) work.</li>
- * <li>A call on another thread is in no transaction of this one (the transaction is bound to its thread, as Spring's):
- *     it borrows a session of its own, which does not see the transaction's uncommitted writes. Outer work that waits
- *     for such a call while every session of the pool is held by callers doing so deadlocks the pool (for ever under the
- *     default {@code pg.conn.pool.max-acquire-time} of 0, at once with a pool of one): pass the {@link PgConnection}
- *     down instead.</li>
- * <li>A {@link #withSession} called inside another {@code withSession}'s or {@link #withOwnSession}'s work, on the same
- *     thread and over the same {@link ConnectionFactory} (no {@code inTransaction} between), joins that call's session
- *     (session 23), as if it had been passed down: it sees the outer work's writes, uncommitted ones of a transaction
- *     the outer work began itself too, through a view that refuses only {@code close()}, which would end the outer
- *     call's session under it; nothing is checked or handed back after it. <b>Behaviour change (session 23):</b> it
- *     borrowed a second session — a pool of one waited for ever at the first nested call — that did not see the
- *     outer's uncommitted writes; {@link #withOwnSession} still borrows one of its own.</li>
- * <li>An {@code inTransaction} called inside {@code withSession}'s or {@link #withOwnSession}'s work, on the same thread
- *     and over the same {@link ConnectionFactory}, runs its transaction on that call's session (session 24): its
- *     {@code BEGIN}, its work and its {@code COMMIT} — or {@code ROLLBACK} when the work throws — all there, as if the
- *     session had been passed down to an {@code inTransaction} taking one; the enclosing call hands the session back
- *     afterwards. A failed inner transaction is rolled back and its exception rethrown as it is; outer work that catches
- *     it goes on, on the same session, and what it ran outside the inner transaction stays (each statement committed on
- *     its own). Outer work that throws after the inner call returned does not undo the inner commit:
- *     {@code withSession} is no transaction boundary (make the outer call {@code inTransaction}, and the inner one
- *     joins it, as above). When the enclosing work left the session in a transaction of its own ({@code begin()}),
- *     the call is refused with an {@link IllegalStateException} before its work runs. <b>Behaviour change (session
- *     24):</b> it borrowed a second session — a pool of one waited until {@code pg.conn.pool.max-acquire-time} (for ever
- *     under the default 0) at the first such call.</li>
+ * <li>A call inside another call's work, on the same thread and over the same {@link ConnectionFactory}, borrows no
+ *     second session (one would deadlock a pool whose every session is so held, a pool of one at once): it joins what
+ *     the enclosing call holds (class {@code NestedCalls}; docs/starter.md §2b). {@code inTransaction} inside
+ *     {@code inTransaction} joins its transaction (Spring's {@code REQUIRED}: its exception marks it rollback-only,
+ *     options naming something the outer call's do not are refused); {@code withSession} inside {@code inTransaction}
+ *     works in that transaction, through a view that refuses commit, rollback, close and begin, and marks nothing;
+ *     {@code withSession} inside {@code withSession} or {@link #withOwnSession} gets that call's session through a view
+ *     that refuses close; {@code inTransaction} inside {@code withSession} or {@code withOwnSession} runs its
+ *     transaction on that call's session, refused when the enclosing work left it in a transaction of its own.
+ *     {@link #withOwnSession} always borrows (Spring's {@code REQUIRES_NEW}), and a call on another thread is in no
+ *     transaction of this one: it borrows a session of its own, which does not see the transaction's uncommitted
+ *     writes (outer work that waits for it while every session is so held deadlocks the pool: pass the
+ *     {@link PgConnection} down instead).</li>
  * <li>Transaction control is the core API's ({@link PgConnection#begin(TransactionOptions)},
  *     {@code commit()}, {@code rollback()}), so its failures are the core's {@link io.pgconn.PgException}s,
  *     as the work's own: a commit PostgreSQL answered with {@code ROLLBACK} is a
@@ -136,6 +102,9 @@ public final class PgConnSessions {
 
     private final Function<Connection, PgConnection> unwrap;
 
+    /** What a call inside another call's work on this thread joins. */
+    private final NestedCalls nested;
+
     /** @param connectionFactory an R2DBC factory whose connections are pgconn sessions (the starter's pool) */
     public PgConnSessions(ConnectionFactory connectionFactory) {
         this(connectionFactory, DEFAULT_ROLLBACK_WAIT);
@@ -167,6 +136,7 @@ public final class PgConnSessions {
         this.rollbackWait = positive("rollbackWait", rollbackWait);
         this.commitWait = positive("commitWait", commitWait);
         this.unwrap = unwrap;
+        this.nested = new NestedCalls(connectionFactory, this.rollbackWait);
     }
 
     private static Duration positive(String name, Duration wait) {
@@ -183,24 +153,16 @@ public final class PgConnSessions {
      * session's next borrower back for ever. Unanswered, the session is closed, with a WARN (the work's result
      * stands; its answered statements took effect). Called inside {@link #inTransaction}'s work on this thread (over
      * the same {@link ConnectionFactory}), it borrows nothing: {@code work} runs in that transaction, on a view of its
-     * session that refuses to commit, roll back, close or begin (see the class comment), and nothing is checked or
-     * handed back after it — the enclosing {@code inTransaction} does that. Called inside another {@code withSession}'s
+     * session that refuses to commit, roll back, close or begin (see the class comment and docs/starter.md §2b), and
+     * nothing is checked or handed back after it — the enclosing {@code inTransaction} does that. Called inside another {@code withSession}'s
      * or {@link #withOwnSession}'s work on this thread (no {@code inTransaction} open between), it borrows nothing either:
      * {@code work} runs on that call's session, as if it had been passed down, through a view that refuses only
      * {@code close()} (session 23; before, a second session: see the class comment).
      */
     public <T> T withSession(Function<? super PgConnection, ? extends T> work) {
         refuseOnANonBlockingThread("withSession");
-        ThreadBoundTransaction transaction = ThreadBoundTransaction.current(this.connectionFactory);
-        if (transaction != null) {
-            return transaction.lendToWithSession(work);
-        }
-        PgConnection outer = ThreadBoundSession.current(this.connectionFactory);
-        if (outer != null) {
-            return work.apply(TransactionSessionView.ofOuterSession(outer));
-        }
-        return BorrowedSession.lendForAnyWork(this.connectionFactory, this.unwrap, this.rollbackWait,
-                session -> ThreadBoundSession.lendBound(this.connectionFactory, session, work));
+        return this.nested.withSession(work, () -> BorrowedSession.lendForAnyWork(this.connectionFactory, this.unwrap,
+                this.rollbackWait, session -> ThreadBoundSession.lendBound(this.connectionFactory, session, work)));
     }
 
     /**
@@ -245,17 +207,9 @@ public final class PgConnSessions {
      */
     public <T> T inTransaction(TransactionOptions options, Function<? super PgConnection, ? extends T> work) {
         refuseOnANonBlockingThread("inTransaction");
-        ThreadBoundTransaction outer = ThreadBoundTransaction.current(this.connectionFactory);
-        if (outer != null) {
-            return outer.join(options, work);
-        }
-        PgConnection lent = ThreadBoundSession.current(this.connectionFactory);
-        if (lent != null) {
-            refuseATransactionTheWorkBegan(lent);
-            return BorrowedSession.onJoined(lent, this.rollbackWait, session -> runInTransaction(session, options, work));
-        }
-        return BorrowedSession.lend(this.connectionFactory, this.unwrap, this.rollbackWait,
-                session -> runInTransaction(session, options, work));
+        Function<PgConnection, T> transaction = session -> runInTransaction(session, options, work);
+        return this.nested.inTransaction(options, work, transaction,
+                () -> BorrowedSession.lend(this.connectionFactory, this.unwrap, this.rollbackWait, transaction));
     }
 
     /**
@@ -286,24 +240,6 @@ public final class PgConnSessions {
         }
         commit(session);
         return result;
-    }
-
-    /**
-     * An {@code inTransaction} inside {@code withSession}'s work runs on that call's session — unless that work began a
-     * transaction of its own there ({@code begin()}, {@code BEGIN} as SQL): a BEGIN inside it would begin nothing and
-     * the COMMIT after the work would end the enclosing work's transaction under it, so the call is refused before its
-     * work runs (waited for what the work submitted, at most {@code rollbackWait}: a {@code begin()} not waited for).
-     */
-    private void refuseATransactionTheWorkBegan(PgConnection lent) {
-        TransactionStatus status = CoreFutureWait.awaitAtMost(lent.transactionStatusAfterInFlight(), this.rollbackWait,
-                () -> "the status of " + lent + " (a statement of the enclosing work still running, or a stream it left open and unread?)");
-        if (status != TransactionStatus.IDLE) {
-            throw new IllegalStateException("PgConnSessions.inTransaction inside withSession's work runs on that call's"
-                    + " session (" + lent + "), which its work left in a transaction of its own (" + status + "): a BEGIN"
-                    + " there would begin nothing, and the COMMIT after the work would end the enclosing work's transaction"
-                    + " under it. Commit or roll back before calling inTransaction, use inTransaction for the enclosing work"
-                    + " (a nested call joins it), or inSavepoint for a part inside that transaction");
-        }
     }
 
     /**

@@ -26,7 +26,9 @@ import java.util.concurrent.TimeoutException;
  *     a {@link PgTimeoutException} that says how long this borrow waited (r2dbc-pool's "timed out after 3000ms"
  *     is one try's), what the pool held then (lent out, at most, idle, waiting: a pool whose sessions are all
  *     lent out waits for a borrower to finish; one with room waits for its connects) and what the factory last
- *     learned of each host; the R2DBC exception is its cause.</li>
+ *     learned of each host; the R2DBC exception is its cause. Also when the pool's borrower waited at a full server
+ *     (a {@code PgConnConnectionPool}'s timeout whose cause is the server's 53300, docs/r2dbc.md §4): the timeout's
+ *     message, which names the pool, the wait and the refusal, follows "no session from the pool within N ms: ".</li>
  * </ul>
  * Any other failure (the pool closed with the application, a connection factory that is not pgconn's) is thrown
  * as it is.
@@ -48,6 +50,12 @@ final class SessionBorrowFailure {
     /** {@code failure} of a borrow from {@code connectionFactory} that waited {@code waited}, as {@link PgConnSessions} throws it. */
     static RuntimeException of(RuntimeException failure, Object connectionFactory, Duration waited) {
         PgException core = coreCause(failure);
+        if (core != null && failure instanceof R2dbcTimeoutException && !(core instanceof PgTimeoutException)) {
+            // a PgConnConnectionPool's borrower that waited its whole wait at a full server: its timeout names the pool,
+            // the wait, the server's refusal (its cause, 53300) and the pool's figures — a timeout, not that refusal
+            return new PgTimeoutException(null, "no session from the pool within " + waited.toMillis() + " ms: "
+                    + failure.getMessage(), failure);
+        }
         if (core != null) {
             return core;
         }
