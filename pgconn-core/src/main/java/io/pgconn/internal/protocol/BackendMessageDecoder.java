@@ -59,9 +59,7 @@ public final class BackendMessageDecoder extends ByteToMessageDecoder {
     /**
      * The batch being filled, and handed on again after each read of a result in progress: one batch for a long result's
      * reads instead of one per read. Dropped when a read ends with a ReadyForQuery (the session may now idle: only
-     * an int kept, an idle connection holds no array), when reading is paused at the read's end (a streamed read
-     * waiting for demand holds no batch: STREAM_ROWS' live heap) or when a receiver
-     * {@linkplain BackendMessageBatch#keep() keeps} it.
+     * an int kept, an idle connection holds no array) or when a receiver {@linkplain BackendMessageBatch#keep() keeps} it.
      */
     private BackendMessageBatch batch;
 
@@ -117,10 +115,8 @@ public final class BackendMessageDecoder extends ByteToMessageDecoder {
         super.channelRead(ctx, msg);
         BackendMessageBatch handedOn = batch;
         if (handedOn != null) {
-            if (handedOn.kept() || handedOn.endsReady() || !ctx.channel().config().isAutoRead()) {
-                // kept by its receiver; or the answers are complete and the session may idle; or reading paused (a
-                // subscriber without demand, read coalescing): nothing held while the next read waits
-                batch = null;
+            if (handedOn.kept() || handedOn.endsReady()) {
+                batch = null; // kept by its receiver, or the answers are complete and the session may idle
             } else {
                 handedOn.clear(); // read: its rows are the receiver's now, not held here until the next read
             }

@@ -148,33 +148,6 @@ class BackendMessageDecoderBatchTest {
     }
 
     @Test
-    void aReadAfterWhichReadingIsPausedLeavesTheDecoderNoBatchToHoldWhileTheReadingWaits() {
-        List<BackendMessageBatch> batches = new ArrayList<>();
-        BackendMessageDecoder decoder = new BackendMessageDecoder(HOST, 1 << 20, 1 << 20);
-        decoder.deliverInBatches();
-        EmbeddedChannel channel = new EmbeddedChannel(decoder, new ChannelInboundHandlerAdapter() {
-            @Override
-            public void channelRead(ChannelHandlerContext ctx, Object msg) {
-                batches.add((BackendMessageBatch) msg);
-                if (batches.size() == 2) {
-                    ctx.channel().config().setAutoRead(false); // a subscriber out of demand pauses reading
-                }
-            }
-        });
-        try {
-            channel.writeInbound(Unpooled.copiedBuffer(row("a")));
-            channel.writeInbound(Unpooled.copiedBuffer(row("b")));
-            channel.config().setAutoRead(true); // demand again
-            channel.writeInbound(Unpooled.copiedBuffer(row("c")));
-
-            assertThat(batches.get(1)).as("reading went on: the result's batch again").isSameAs(batches.get(0));
-            assertThat(batches.get(2)).as("after a read at whose end reading was paused").isNotSameAs(batches.get(0));
-        } finally {
-            channel.finishAndReleaseAll();
-        }
-    }
-
-    @Test
     void untilTheHandshakeEndsEachMessageGoesAlone() {
         try (DecoderHarness h = DecoderHarness.standard()) {
             h.write(Wire.concat(READY, READY));
