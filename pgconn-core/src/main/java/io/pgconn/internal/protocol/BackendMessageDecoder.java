@@ -7,7 +7,6 @@ import io.pgconn.PgProtocolException;
 import io.pgconn.internal.protocol.backend.*;
 import io.pgconn.internal.transport.BusyPollStrategy;
 
-import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -53,10 +52,16 @@ public final class BackendMessageDecoder extends ByteToMessageDecoder {
     /** Whether every decode step hands on all the whole messages it has as one {@link BackendMessageBatch}. */
     private boolean batches;
     /**
-     * How many messages the last batch held: the next one's array starts that long (a result's reads bring alike
-     * counts of rows), so that a read's messages usually take one array. Only an int kept: an idle connection holds no array.
+     * How many messages the last batch held: a new one's array starts that long (a result's reads bring alike
+     * counts of rows), so that a read's messages usually take one array.
      */
     private int lastBatchSize = MIN_BATCH_ARRAY;
+    /**
+     * The batch being filled, and handed on again after each read of a result in progress: one batch for a long result's
+     * reads instead of one per read. Dropped when a read ends with a ReadyForQuery (the session may now idle: only
+     * an int kept, an idle connection holds no array) or when a receiver {@linkplain BackendMessageBatch#keep() keeps} it.
+     */
+    private BackendMessageBatch batch;
 
     private State state = State.HEADER;
     private char type;
@@ -108,6 +113,14 @@ public final class BackendMessageDecoder extends ByteToMessageDecoder {
             BusyPollStrategy.answerRead(ctx.channel());
         }
         super.channelRead(ctx, msg);
+        BackendMessageBatch handedOn = batch;
+        if (handedOn != null) {
+            if (handedOn.kept() || handedOn.endsReady()) {
+                batch = null; // kept by its receiver, or the answers are complete and the session may idle
+            } else {
+                handedOn.clear(); // read: its rows are the receiver's now, not held here until the next read
+            }
+        }
     }
 
     /** Bytes received from the server so far; read on the event loop. */
@@ -117,7 +130,7 @@ public final class BackendMessageDecoder extends ByteToMessageDecoder {
 
     @Override
     protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
-        BackendMessage[] batch = null;
+        BackendMessageBatch filling = null;
         int decoded = 0;
         try {
             while (true) {
@@ -141,12 +154,11 @@ public final class BackendMessageDecoder extends ByteToMessageDecoder {
                         out.add(message);
                         return;
                     }
-                    if (batch == null) {
-                        batch = new BackendMessage[lastBatchSize];
-                    } else if (decoded == batch.length) {
-                        batch = Arrays.copyOf(batch, decoded * 2);
+                    if (filling == null) {
+                        filling = nextBatch();
                     }
-                    batch[decoded++] = message;
+                    filling.add(message);
+                    decoded++;
                     if (decoded == MAX_BATCH) {
                         break; // handed on; ByteToMessageDecoder calls again for the rest of the read
                     }
@@ -159,15 +171,28 @@ public final class BackendMessageDecoder extends ByteToMessageDecoder {
             state = State.FAILED;
             in.skipBytes(in.readableBytes());
             if (decoded > 0) {
-                ctx.fireChannelRead(new BackendMessageBatch(batch, decoded)); // the messages before the fault first, in order
+                ctx.fireChannelRead(filling); // the messages before the fault first, in order
             }
             ctx.fireExceptionCaught(e);
             return;
         }
         if (decoded > 0) {
             lastBatchSize = Math.max(MIN_BATCH_ARRAY, decoded);
-            out.add(new BackendMessageBatch(batch, decoded));
+            out.add(filling);
         }
+    }
+
+    /**
+     * The batch for this decode step's messages: the one handed on before, emptied (ByteToMessageDecoder has handed it on
+     * and its receiver has read it by the time it calls decode again), unless its receiver keeps it.
+     */
+    private BackendMessageBatch nextBatch() {
+        BackendMessageBatch reused = batch;
+        if (reused == null || reused.kept()) {
+            return batch = new BackendMessageBatch(lastBatchSize);
+        }
+        reused.clear();
+        return reused;
     }
 
     private int checkedBodyLength(int length) {

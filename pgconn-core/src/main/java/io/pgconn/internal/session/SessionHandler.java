@@ -106,6 +106,7 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
     private void readBatch(ChannelHandlerContext ctx, BackendMessageBatch batch) {
         SessionGate door = session.gate();
         if (!door.enterOrDefer(SessionHandler::readDeferred, this, batch, loop)) {
+            batch.keep(); // read after this channelRead: the decoder must not fill it again
             return; // a caller starting a statement owns the session: the whole read after it, in order
         }
         try {

@@ -1,5 +1,9 @@
 package io.pgconn.internal.protocol;
 
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.embedded.EmbeddedChannel;
 import io.pgconn.PgProtocolException;
 import io.pgconn.internal.protocol.backend.BackendMessage;
 import io.pgconn.internal.protocol.backend.CommandComplete;
@@ -99,6 +103,47 @@ class BackendMessageDecoderBatchTest {
             assertThat(h.events).hasSize(1);
             assertThat((Throwable) h.events.get(0)).isExactlyInstanceOf(PgProtocolException.class)
                     .hasMessageContaining("column count 3 does not fit");
+        }
+    }
+
+    @Test
+    void theReadsOfAResultFillOneBatchWhichHoldsNothingBetweenReadsAndANewOneFollowsAReadyForQueryOrAKeptBatch() {
+        List<BackendMessageBatch> batches = new ArrayList<>();
+        List<List<BackendMessage>> read = new ArrayList<>();
+        List<Integer> sizesAfterTheirRead = new ArrayList<>();
+        BackendMessageDecoder decoder = new BackendMessageDecoder(HOST, 1 << 20, 1 << 20);
+        decoder.deliverInBatches();
+        EmbeddedChannel channel = new EmbeddedChannel(decoder, new ChannelInboundHandlerAdapter() {
+            @Override
+            public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                BackendMessageBatch batch = (BackendMessageBatch) msg;
+                batches.add(batch);
+                read.add(contents(batch));
+                if (read.size() == 4) {
+                    batch.keep(); // the fourth read is kept, as a read deferred behind a session's owner is
+                }
+            }
+        });
+        try {
+            for (byte[] chunk : List.of(row("a"), Wire.concat(row("b"), row("c")), Wire.concat(row("d"), READY),
+                    row("e"), row("f"), READY)) {
+                channel.writeInbound(Unpooled.copiedBuffer(chunk));
+                sizesAfterTheirRead.add(batches.get(batches.size() - 1).size());
+            }
+
+            assertThat(read).containsExactly(List.of(new DataRow(List.of("a"))),
+                    List.of(new DataRow(List.of("b")), new DataRow(List.of("c"))),
+                    List.of(new DataRow(List.of("d")), new ReadyForQuery('I')),
+                    List.of(new DataRow(List.of("e"))), List.of(new DataRow(List.of("f"))), List.of(new ReadyForQuery('I')));
+            assertThat(batches.get(1)).as("a result's next read").isSameAs(batches.get(0));
+            assertThat(batches.get(2)).isSameAs(batches.get(0));
+            assertThat(batches.get(3)).as("after a ReadyForQuery").isNotSameAs(batches.get(0));
+            assertThat(batches.get(4)).as("after a kept batch").isNotSameAs(batches.get(3));
+            assertThat(batches.get(5)).isSameAs(batches.get(4));
+            assertThat(sizesAfterTheirRead).as("what a batch still holds once its read is over").containsExactly(0, 0, 2, 1, 0, 1);
+            assertThat(contents(batches.get(3))).as("the kept batch, read later").containsExactly(new DataRow(List.of("e")));
+        } finally {
+            channel.finishAndReleaseAll();
         }
     }
 

@@ -15,7 +15,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * A {@link BackendMessageDecoder} in an {@link EmbeddedChannel}, with a tail handler that records
- * every message and exception in order. {@link #close()} also checks that every buffer written
+ * every message and exception in order (keeping each {@link BackendMessageBatch}, as a receiver that reads it later must). {@link #close()} also checks that every buffer written
  * in was released: the leak detector only reports on GC, this fails the test at once.
  */
 final class DecoderHarness implements AutoCloseable {
@@ -38,6 +38,9 @@ final class DecoderHarness implements AutoCloseable {
         channel = new EmbeddedChannel(decoder, new ChannelInboundHandlerAdapter() {
             @Override
             public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                if (msg instanceof BackendMessageBatch batch) {
+                    batch.keep(); // recorded to be read after this channelRead: the decoder must not fill it again
+                }
                 events.add(msg);
                 onMessage.accept(DecoderHarness.this, msg);
             }

@@ -126,4 +126,23 @@ class SessionHandlerBatchTest {
         assertThat(parameters).containsEntry("application_name", "second");
         assertThat(channel.isActive()).isTrue();
     }
+
+    @Test
+    void readsDeferredBehindAnOwnerKeepTheirOwnMessagesAlthoughTheDecoderFillsOneBatchPerResult() {
+        assertThat(session.gate().own(0)).as("a caller owns the idle session").isTrue();
+        ByteBuf first = Unpooled.buffer();
+        message(first, 'S', cstrings("first_a", "1"));
+        message(first, 'S', cstrings("first_b", "1"));
+        channel.writeInbound(first); // deferred: the decoder must not fill this read's batch again
+        ByteBuf second = Unpooled.buffer();
+        message(second, 'S', cstrings("second", "2"));
+        channel.writeInbound(second);
+        assertThat(parameters).as("not read while owned").doesNotContainKeys("first_a", "first_b", "second");
+
+        session.gate().releaseOwned(false, channel.eventLoop());
+        channel.runPendingTasks();
+
+        assertThat(parameters).containsEntry("first_a", "1").containsEntry("first_b", "1").containsEntry("second", "2");
+        assertThat(channel.isActive()).isTrue();
+    }
 }
