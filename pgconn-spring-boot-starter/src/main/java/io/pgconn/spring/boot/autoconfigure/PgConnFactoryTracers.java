@@ -22,10 +22,10 @@ import java.util.List;
  * }
  * }</pre>
  *
- * Gives the factory what the auto-configured one gets from the starter, made for it: {@code pg.conn.connect} with its
- * {@code db.namespace} and {@code ssl.mode}, {@code pg.conn.statement}, {@code pg.conn.host.attempts} tagged
- * {@code name=<beanName>} — each only with its registry ({@link PgConnFactoryTracerSource}s of the metrics
- * auto-configuration); none of the application's {@link PgTracer} beans, which the auto-configured factory gets (pass
+ * Gives the factory what the auto-configured one gets from the starter, made for it: {@code pg.conn.connect} (and its
+ * {@code pg.conn.connect.attempt}s) with its {@code db.namespace} and {@code ssl.mode}, {@code pg.conn.statement},
+ * {@code pg.conn.host.attempts}, all tagged {@code name=<beanName>} — each only with its registry
+ * ({@link PgConnFactoryTracerSource}s of the metrics auto-configuration); none of the application's {@link PgTracer} beans, which the auto-configured factory gets (pass
  * yours as {@code own}). Its health, {@code pg.conn.connections.active} and {@code pg.conn.failovers} need nothing:
  * every {@code PgConnectionFactory} bean has them; the tracer also feeds that bean's {@link FailoverTracker} its
  * connects, so {@code pg.conn.failovers} counts without health too, as the auto-configured factory's does (docs/starter.md §3).

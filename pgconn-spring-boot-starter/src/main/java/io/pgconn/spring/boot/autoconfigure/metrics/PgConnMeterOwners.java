@@ -16,13 +16,13 @@ import java.util.function.Supplier;
  * Which live factories feed each group of the starter's per-factory meters, so that a factory's close removes the
  * meters made for it (new user 23 F2: an application that made and closed a factory per tenant kept ~3,000 Prometheus
  * lines of 150 closed tenants' {@code pg.conn.statement} timers and {@code pg.conn.host.attempts} counters). A group is
- * a set of meter names and the tags that single it out (a factory's {@code name}; a statement timer's
+ * a set of meter names and the tags that single it out (a factory's {@code name}; a statement timer's {@code name},
  * {@code db.namespace}, {@code server.address} and {@code server.port}); a factory's tracer claims the groups it
  * feeds, and at the factory's close ({@code PgTracer.factoryClosed}) gives them back: a group no live factory claims any
  * more has its meters removed from the registry ({@link MeterRegistry#remove(Meter)}, as Micrometer's
- * {@code MultiGauge} does for rows that went). Two factories on one database share its statement timers: the one
- * closed first leaves them to the other. A meter the group's next statement makes again starts from zero, which a
- * Prometheus {@code rate} reads as a reset.
+ * {@code MultiGauge} does for rows that went). Two live factories of one name (one closing while its successor
+ * starts) share their meters: the one closed first leaves them to the other. A meter the group's next statement makes
+ * again starts from zero, which a Prometheus {@code rate} reads as a reset.
  */
 public final class PgConnMeterOwners {
 

@@ -47,15 +47,16 @@ public final class PgConnMetricsAutoConfiguration {
         @ConditionalOnMissingBean
         PgConnStatementObservationTracer pgConnStatementObservationTracer(ObservationRegistry observationRegistry,
                 PgConnObservationProperties properties, ListableBeanFactory beanFactory, ObjectProvider<PgConnMeterOwners> meterOwners) {
-            return new PgConnStatementObservationTracer(observationRegistry, properties.isIncludeQueryText(),
-                    R2dbcQueryObservation.appliesToTheStartersFactory(beanFactory), properties.isDbNamespaceAsTag(),
-                    meterOwners.getIfAvailable());
+            return new PgConnStatementObservationTracer(observationRegistry, PgConnAutoConfiguration.FACTORY_BEAN_NAME,
+                    properties.isIncludeQueryText(), R2dbcQueryObservation.appliesToTheStartersFactory(beanFactory),
+                    properties.isDbNamespaceAsTag(), meterOwners.getIfAvailable());
         }
 
         /** {@code pg.conn.connect} for a factory of the application's own ({@code PgConnFactoryTracers}). */
         @Bean
-        PgConnFactoryTracerSource pgConnConnectObservationForFactories(ObservationRegistry observationRegistry) {
-            return (beanName, config) -> new PgConnObservationTracer(observationRegistry, config);
+        PgConnFactoryTracerSource pgConnConnectObservationForFactories(ObservationRegistry observationRegistry,
+                ObjectProvider<PgConnMeterOwners> meterOwners) {
+            return (beanName, config) -> new PgConnObservationTracer(observationRegistry, beanName, config, meterOwners.getIfAvailable());
         }
 
         /**
@@ -65,7 +66,7 @@ public final class PgConnMetricsAutoConfiguration {
         @Bean
         PgConnFactoryTracerSource pgConnStatementObservationForFactories(ObservationRegistry observationRegistry,
                 PgConnObservationProperties properties, ObjectProvider<PgConnMeterOwners> meterOwners) {
-            return (beanName, config) -> new PgConnStatementObservationTracer(observationRegistry,
+            return (beanName, config) -> new PgConnStatementObservationTracer(observationRegistry, beanName,
                     properties.isIncludeQueryText(), false, properties.isDbNamespaceAsTag(), meterOwners.getIfAvailable());
         }
 
@@ -103,6 +104,16 @@ public final class PgConnMetricsAutoConfiguration {
         @ConditionalOnMissingBean
         PgConnMeterOwners pgConnMeterOwners(ObjectProvider<MeterRegistry> meterRegistry) {
             return new PgConnMeterOwners(meterRegistry::getIfAvailable);
+        }
+
+        /**
+         * The {@code # HELP} of the observations' timers (Micrometer's handler makes them without a description); Boot
+         * applies every {@code MeterFilter} bean to its registries.
+         */
+        @Bean
+        @ConditionalOnMissingBean
+        PgConnTimerDescriptions pgConnTimerDescriptions() {
+            return new PgConnTimerDescriptions();
         }
     }
 

@@ -6,12 +6,14 @@ import io.pgconn.PgConnectionFactory;
 import io.pgconn.ServerRole;
 import io.pgconn.config.ConnConfig;
 import io.pgconn.config.HostSpec;
+import io.pgconn.spring.boot.autoconfigure.PgConnAutoConfiguration;
 import io.pgconn.trace.PgTracer;
 import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.ObjectProvider;
 
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
@@ -20,7 +22,9 @@ import java.util.function.Supplier;
  * Adapts core's {@link PgTracer} to Micrometer: one {@value #CONNECT} observation per
  * {@code connect()}, with a {@value #ATTEMPT} child per host attempt. Key names follow the
  * OpenTelemetry database conventions where they exist ({@code db.system.name},
- * {@code db.namespace}, {@code server.address}, {@code server.port}).
+ * {@code db.namespace}, {@code server.address}, {@code server.port}); both carry the factory's bean name as the
+ * low-cardinality {@code name}, the tag of its other meters, so that two factories on the same hosts have their own
+ * timers (NEW-USER-25 F5).
  */
 public final class PgConnObservationTracer implements PgTracer {
 
@@ -28,7 +32,13 @@ public final class PgConnObservationTracer implements PgTracer {
 
     static final String ATTEMPT = "pg.conn.connect.attempt";
 
+    /** The key of the factory's name on the starter's observations, as on its meters ({@code pg.conn.connections.active}). */
+    static final String FACTORY_NAME = "name";
+
     private final ObservationRegistry registry;
+
+    /** The factory's bean name: the {@code name} key. */
+    private final String factoryName;
 
     private final Supplier<@Nullable ConnConfig> factoryConfig;
 
@@ -39,26 +49,75 @@ public final class PgConnObservationTracer implements PgTracer {
 
     private volatile @Nullable ConnConfig config;
 
-    /** {@code factory} is looked up at the first connect: it is created with this tracer. */
+    private final @Nullable PgConnMeterOwners meterOwners;
+
+    /** The meters of this factory's connects and attempts: its {@code name} singles them out. */
+    private final PgConnMeterOwners.Group group;
+
+    /**
+     * The factory closed: its connects are observed no more, and one running at the close gives the timers back when it
+     * ends, as its statements do (a factory per tenant leaves no {@code pg.conn.connect{name=<tenant>}} behind).
+     */
+    private volatile boolean closed;
+
+    /**
+     * For the auto-configured factory ({@code name=}{@value PgConnAutoConfiguration#FACTORY_BEAN_NAME}); {@code factory} is
+     * looked up at the first connect: it is created with this tracer.
+     */
     public PgConnObservationTracer(ObservationRegistry registry, ObjectProvider<PgConnectionFactory> factory) {
-        this.registry = registry;
-        this.factoryConfig = () -> {
+        this(registry, PgConnAutoConfiguration.FACTORY_BEAN_NAME, () -> {
             PgConnectionFactory unique = factory.getIfUnique();
             return unique != null ? unique.config() : null;
-        };
+        }, null);
     }
 
-    /** For a factory of the application's own, built with {@code config} ({@link io.pgconn.spring.boot.autoconfigure.PgConnFactoryTracers}). */
-    public PgConnObservationTracer(ObservationRegistry registry, ConnConfig config) {
+    /**
+     * For the factory of the application's own named {@code factoryName} (its bean name, or the name it is registered
+     * under at runtime), built with {@code config} ({@link io.pgconn.spring.boot.autoconfigure.PgConnFactoryTracers});
+     * {@code meterOwners}: where its timers are claimed, so that its close ({@link #factoryClosed}) removes them; null:
+     * nothing is removed.
+     */
+    public PgConnObservationTracer(ObservationRegistry registry, String factoryName, ConnConfig config,
+            @Nullable PgConnMeterOwners meterOwners) {
+        this(registry, factoryName, () -> config, meterOwners);
+    }
+
+    private PgConnObservationTracer(ObservationRegistry registry, String factoryName, Supplier<@Nullable ConnConfig> factoryConfig,
+            @Nullable PgConnMeterOwners meterOwners) {
         this.registry = registry;
-        this.factoryConfig = () -> config;
+        this.factoryName = factoryName;
+        this.factoryConfig = factoryConfig;
+        this.meterOwners = meterOwners;
+        this.group = new PgConnMeterOwners.Group(List.of(CONNECT, CONNECT + ".active", ATTEMPT, ATTEMPT + ".active"),
+                List.of(FACTORY_NAME, factoryName));
+        if (meterOwners != null) {
+            meterOwners.claim(this.group, this);
+        }
+    }
+
+    /** The factory closed: the timers of its connects and attempts go, unless a live factory of the same name feeds them. */
+    @Override
+    public void factoryClosed(FactoryClosed event) {
+        this.closed = true;
+        giveBack();
+    }
+
+    /** Once closed, after each end too: an end after the close made its timer anew (REVIEW-24 R24-1). */
+    private void giveBack() {
+        if (this.closed && this.meterOwners != null) {
+            this.meterOwners.release(this, List.of(this.group));
+        }
     }
 
     @Override
     public void connectStarted(ConnectStarted event) {
+        if (this.closed) {
+            return;
+        }
         Observation observation = Observation.createNotStarted(CONNECT, this.registry)
                 .contextualName("pg.conn connect")
                 .lowCardinalityKeyValue("db.system.name", "postgresql")
+                .lowCardinalityKeyValue(FACTORY_NAME, this.factoryName)
                 .lowCardinalityKeyValue("target.session.attrs", event.targetSessionAttrs().libpqName());
         ConnConfig config = config();
         if (config != null) {
@@ -70,11 +129,15 @@ public final class PgConnObservationTracer implements PgTracer {
 
     @Override
     public void hostAttemptStarted(HostAttemptStarted event) {
+        if (this.closed) {
+            return;
+        }
         Observation parent = this.connects.get(event.connectId());
         Observation attempt = Observation.createNotStarted(ATTEMPT, this.registry)
                 .contextualName("pg.conn connect " + event.host())
                 .parentObservation(parent)
                 .lowCardinalityKeyValue("db.system.name", "postgresql")
+                .lowCardinalityKeyValue(FACTORY_NAME, this.factoryName)
                 .highCardinalityKeyValue("server.address", serverAddress(event.hostSpec(), event.host()))
                 .highCardinalityKeyValue("server.port", port(event.port()))
                 .highCardinalityKeyValue("network.peer.address", peerAddress(event.socketAddress()))
@@ -97,6 +160,7 @@ public final class PgConnObservationTracer implements PgTracer {
         // whether the session is encrypted, known when there is one: an attempt under sslmode=prefer starts with TLS and
         // may end in plaintext (the server said no), and a failed one has no session (NEW-USER-21 F6: both said true)
         stop(attempt, event.outcome().label(), event.role(), event.error() == null ? Boolean.toString(event.tls()) : UNKNOWN);
+        giveBack();
     }
 
     /**
@@ -138,6 +202,7 @@ public final class PgConnObservationTracer implements PgTracer {
             observation.error(event.error());
         }
         observation.stop();
+        giveBack();
     }
 
     /** OpenTelemetry's {@code server.address}: the host name or IP as configured, or the socket file. */

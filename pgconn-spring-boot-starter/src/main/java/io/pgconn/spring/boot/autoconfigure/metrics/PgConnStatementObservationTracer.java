@@ -3,6 +3,7 @@ package io.pgconn.spring.boot.autoconfigure.metrics;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;
 import io.pgconn.config.HostSpec;
+import io.pgconn.spring.boot.autoconfigure.PgConnAutoConfiguration;
 import io.pgconn.trace.PgTracer;
 import org.jspecify.annotations.Nullable;
 
@@ -12,7 +13,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Adapts core's statement events (docs/query.md §8) to Micrometer: one {@value #STATEMENT} observation per
- * statement of the core API, keys after OpenTelemetry's database conventions (docs/starter.md §4). Started on
+ * statement of the core API, keys after OpenTelemetry's database conventions (docs/starter.md §4), and the factory's
+ * name as {@code name}, so that two factories on one database have their own timers (NEW-USER-25 F5). Started on
  * the submitting thread, so the caller's current observation is its parent; stopped on the connection's
  * event loop when the statement ends. Never a parameter value; the SQL text, and the server's message of a statement
  * it refused (which may quote a literal of it, {@link ObservedStatementError}), only when asked
@@ -33,6 +35,9 @@ public final class PgConnStatementObservationTracer implements PgTracer {
 
     private final ObservationRegistry registry;
 
+    /** The factory's bean name (or runtime registration name): the {@code name} key. */
+    private final String factoryName;
+
     private final boolean includeQueryText;
 
     private final boolean r2dbcObservedElsewhere;
@@ -51,22 +56,25 @@ public final class PgConnStatementObservationTracer implements PgTracer {
     private volatile boolean closed;
 
     /**
+     * For the auto-configured factory ({@code name=}{@value PgConnAutoConfiguration#FACTORY_BEAN_NAME});
      * {@code r2dbcObservedElsewhere}: Boot's {@code r2dbc.query} observation wraps the starter's R2DBC factory,
      * so statements of pgconn-r2dbc are left to it (one observation per statement).
      */
     public PgConnStatementObservationTracer(ObservationRegistry registry, boolean includeQueryText, boolean r2dbcObservedElsewhere) {
-        this(registry, includeQueryText, r2dbcObservedElsewhere, true, null);
+        this(registry, PgConnAutoConfiguration.FACTORY_BEAN_NAME, includeQueryText, r2dbcObservedElsewhere, true, null);
     }
 
     /**
-     * As above; {@code namespaceAsTag}: {@code db.namespace} is a low-cardinality key (a tag of the meters), else a
+     * As above, for the factory named {@code factoryName} (its bean name, or the name it is registered under at runtime);
+     * {@code namespaceAsTag}: {@code db.namespace} is a low-cardinality key (a tag of the meters), else a
      * high-cardinality one (spans only; {@code management.observations.pgconn.db-namespace-as-tag}); {@code meterOwners}:
      * where the timers this tracer's factory feeds are claimed, so that its close ({@link #factoryClosed}) removes those no
      * other live factory feeds; null: nothing is removed.
      */
-    public PgConnStatementObservationTracer(ObservationRegistry registry, boolean includeQueryText, boolean r2dbcObservedElsewhere,
-            boolean namespaceAsTag, @Nullable PgConnMeterOwners meterOwners) {
+    public PgConnStatementObservationTracer(ObservationRegistry registry, String factoryName, boolean includeQueryText,
+            boolean r2dbcObservedElsewhere, boolean namespaceAsTag, @Nullable PgConnMeterOwners meterOwners) {
         this.registry = registry;
+        this.factoryName = factoryName;
         this.includeQueryText = includeQueryText;
         this.r2dbcObservedElsewhere = r2dbcObservedElsewhere;
         this.namespaceAsTag = namespaceAsTag;
@@ -85,6 +93,7 @@ public final class PgConnStatementObservationTracer implements PgTracer {
         Observation observation = Observation.createNotStarted(STATEMENT, this.registry)
                 .contextualName(contextualName(operation, event.database()))
                 .lowCardinalityKeyValue("db.system.name", "postgresql")
+                .lowCardinalityKeyValue(PgConnObservationTracer.FACTORY_NAME, this.factoryName)
                 .lowCardinalityKeyValue("db.operation.name", operation == null ? "" : operation)
                 .lowCardinalityKeyValue("server.address", address)
                 .lowCardinalityKeyValue("server.port", port)
@@ -112,21 +121,22 @@ public final class PgConnStatementObservationTracer implements PgTracer {
         };
     }
 
-    /** The timers of one database on one server are this tracer's factory's too, until it closes; their group, or null. */
+    /** The factory's timers of one database on one server, fed until it closes; their group, or null. */
     private PgConnMeterOwners.@Nullable Group claim(String namespace, String address, String port) {
         PgConnMeterOwners owners = this.meterOwners;
         if (owners == null) {
             return null;
         }
         PgConnMeterOwners.Group group = new PgConnMeterOwners.Group(METERS,
-                List.of("db.namespace", namespace, "server.address", address, "server.port", port));
+                List.of(PgConnObservationTracer.FACTORY_NAME, this.factoryName, "db.namespace", namespace, "server.address", address,
+                        "server.port", port));
         if (this.fed.add(group)) {
             owners.claim(group, this);
         }
         return group;
     }
 
-    /** The factory closed: its statement timers go, unless another live factory feeds them (new user 23 F2). */
+    /** The factory closed: its statement timers go (new user 23 F2), unless a live factory of the same name feeds them. */
     @Override
     public void factoryClosed(FactoryClosed event) {
         this.closed = true;

@@ -81,7 +81,7 @@ class ClosedFactoryMetersIT {
     }
 
     @Test
-    void twoFactoriesOnOneDatabaseShareItsTimersUntilTheLastCloses() {
+    void twoFactoriesOnOneDatabaseEachRemoveTheirOwnTimersAtTheirClose() {
         runner().run(context -> {
             MeterRegistry meters = observe(context);
             PgConnFactoryBuilders builders = context.getBean(PgConnFactoryBuilders.class);
@@ -92,7 +92,7 @@ class ClosedFactoryMetersIT {
             select(second);
 
             first.closeAsync(Duration.ofSeconds(10)).get(10, TimeUnit.SECONDS);
-            assertThat(tagged(meters, "db.namespace", "t_1")).as("still fed by the second").isNotEmpty();
+            assertThat(tagged(meters, "db.namespace", "t_1")).as("the second's").isNotEmpty();
             assertThat(tagged(meters, "name", "first")).isEmpty();
             assertThat(tagged(meters, "name", "second")).isNotEmpty();
 
@@ -132,6 +132,41 @@ class ClosedFactoryMetersIT {
             select(control);
             Collection<Meter> timers = meters.find(PgConnStatementObservationTracer.STATEMENT).meters();
             assertThat(timers).isNotEmpty().allSatisfy(timer -> assertThat(timer.getId().getTag("db.namespace")).isNull());
+        });
+    }
+
+    /**
+     * NEW-USER-25 F5: with the auto-configured factory and a reads factory on the same hosts (the README's read-replica
+     * recipe), {@code pg.conn.connect}, {@code pg.conn.connect.attempt} and {@code pg.conn.statement} had no
+     * {@code name} tag, so the two factories' connects and statements were one timer; each factory has its own now,
+     * tagged with its bean name as its gauges are.
+     */
+    @Test
+    void theTimersOfTwoFactoriesOnTheSameHostsAreToldApartByName() {
+        runner().run(context -> {
+            MeterRegistry meters = observe(context);
+            PgConnectionFactory control = context.getBean(PgConnectionFactory.class);
+            PgConnectionFactory reads = context.getBean(PgConnFactoryBuilders.class).builder("readsPg", control.config()).build();
+            try {
+                select(control);
+                select(reads);
+                select(reads);
+                for (String timer : List.of(PgConnObservationTracer.CONNECT, PgConnObservationTracer.ATTEMPT,
+                        PgConnStatementObservationTracer.STATEMENT)) {
+                    assertThat(meters.find(timer).timers()).as(timer).extracting(t -> t.getId().getTag("name"))
+                            .containsExactlyInAnyOrder("pgConnectionFactory", "readsPg");
+                }
+                assertThat(meters.get(PgConnObservationTracer.CONNECT).tag("name", "readsPg").timer().count()).isEqualTo(2);
+                assertThat(meters.get(PgConnObservationTracer.CONNECT).tag("name", "pgConnectionFactory").timer().count()).isEqualTo(1);
+                assertThat(meters.get(PgConnStatementObservationTracer.STATEMENT).tag("name", "readsPg").timer().count()).isEqualTo(2);
+                assertThat(meters.find(PgConnStatementObservationTracer.STATEMENT + ".active").longTaskTimers())
+                        .extracting(t -> t.getId().getTag("name")).containsExactlyInAnyOrder("pgConnectionFactory", "readsPg");
+            } finally {
+                reads.closeAsync(Duration.ofSeconds(10)).get(10, TimeUnit.SECONDS);
+            }
+            assertThat(tagged(meters, "name", "readsPg")).as("the reads factory's timers went with it").isEmpty();
+            assertThat(meters.find(PgConnStatementObservationTracer.STATEMENT).tag("name", "pgConnectionFactory").timers())
+                    .as("the other factory's stay").hasSize(1);
         });
     }
 

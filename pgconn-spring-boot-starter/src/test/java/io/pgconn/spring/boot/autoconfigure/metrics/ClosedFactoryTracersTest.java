@@ -97,7 +97,7 @@ class ClosedFactoryTracersTest {
     }
 
     private PgConnStatementObservationTracer tracer() {
-        return new PgConnStatementObservationTracer(observations, false, false, true, owners);
+        return new PgConnStatementObservationTracer(observations, "tenant", false, false, true, owners);
     }
 
     private static StatementStarted started(String database) {

@@ -1,6 +1,10 @@
 package io.pgconn.spring.boot.autoconfigure.metrics;
 
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.observation.DefaultMeterObservationHandler;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.micrometer.observation.ObservationRegistry;
 import io.micrometer.observation.tck.TestObservationRegistry;
@@ -9,6 +13,9 @@ import io.pgconn.spring.boot.autoconfigure.PgConnAutoConfiguration;
 import io.r2dbc.proxy.observation.QueryObservationConvention;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration;
+import org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration;
+import org.springframework.boot.micrometer.metrics.autoconfigure.export.simple.SimpleMetricsExportAutoConfiguration;
 import org.springframework.boot.r2dbc.autoconfigure.ProxyConnectionFactoryCustomizer;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
@@ -17,6 +24,7 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.time.Duration;
+import java.util.List;
 
 import static io.micrometer.observation.tck.TestObservationRegistryAssert.assertThat;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -66,11 +74,13 @@ class PgConnMetricsAutoConfigurationTest {
                     TestObservationRegistry registry = (TestObservationRegistry) context.getBean(ObservationRegistry.class);
                     assertThat(registry).hasObservationWithNameEqualTo("pg.conn.connect").that()
                             .hasLowCardinalityKeyValue("outcome", "failure")
+                            .hasLowCardinalityKeyValue("name", "pgConnectionFactory")
                             .hasLowCardinalityKeyValue("ssl.mode", "disable")
                             .hasLowCardinalityKeyValue("db.system.name", "postgresql")
                             .hasHighCardinalityKeyValue("db.namespace", "orders");
                     assertThat(registry).hasObservationWithNameEqualTo("pg.conn.connect.attempt").that()
                             .hasLowCardinalityKeyValue("outcome", "refused")
+                            .hasLowCardinalityKeyValue("name", "pgConnectionFactory")
                             .hasHighCardinalityKeyValue("server.port", Integer.toString(port))
                             .hasParentObservationContextMatching(parent -> parent.getName().equals("pg.conn.connect"));
                 });
@@ -95,6 +105,45 @@ class PgConnMetricsAutoConfigurationTest {
                 });
     }
 
+    /**
+     * NEW-USER-25 F5: the timers Micrometer's handler makes of the observations had no description (an empty
+     * {@code # HELP}); the starter's {@code MeterFilter} bean gives them one, applied by Boot's metrics
+     * auto-configuration. The handler's own {@code error} tag (the exception's simple class name, or {@code none}) is
+     * there next to the starter's keys, as docs/starter.md §4 says.
+     */
+    @Test
+    void theObservationsTimersHaveADescriptionThroughBootsMeterFilters() {
+        int port = refusedPort();
+        new ApplicationContextRunner()
+                .withConfiguration(AutoConfigurations.of(MetricsAutoConfiguration.class, CompositeMeterRegistryAutoConfiguration.class,
+                        SimpleMetricsExportAutoConfiguration.class, PgConnAutoConfiguration.class, PgConnMetricsAutoConfiguration.class))
+                .withBean(ObservationRegistry.class, ObservationRegistry::create)
+                .withPropertyValues("pg.conn.hosts=127.0.0.1:" + port, "pg.conn.ssl.mode=disable", "pg.conn.connect-timeout=2s",
+                        "pg.conn.startup-check=none")
+                .run(context -> {
+                    assertThat(context).hasNotFailed().hasSingleBean(PgConnTimerDescriptions.class);
+                    MeterRegistry meters = context.getBean(MeterRegistry.class);
+                    context.getBean(ObservationRegistry.class).observationConfig()
+                            .observationHandler(new DefaultMeterObservationHandler(meters));
+                    assertThat(context.getBean(PgConnectionFactory.class).connect()).failsWithin(Duration.ofSeconds(5));
+                    for (String name : List.of(PgConnObservationTracer.CONNECT, PgConnObservationTracer.ATTEMPT)) {
+                        Timer timer = meters.get(name).tag("name", "pgConnectionFactory").timer();
+                        assertThat(timer.getId().getDescription()).as(name).isNotBlank();
+                        assertThat(timer.getId().getTag("error")).as("Micrometer's own error tag").isNotNull();
+                    }
+                    assertThat(meters.get(PgConnObservationTracer.CONNECT).timer().getId().getTag("error"))
+                            .as("the failed connect's exception class").isNotEqualTo("none");
+                });
+        PgConnTimerDescriptions descriptions = new PgConnTimerDescriptions();
+        for (String name : List.of("pg.conn.statement", "pg.conn.statement.active", "pg.conn.connect.active",
+                "pg.conn.connect.attempt.active")) {
+            assertThat(descriptions.map(new Meter.Id(name, Tags.of("name", "x"), null, null, Meter.Type.TIMER)).getDescription())
+                    .as(name).isNotBlank();
+        }
+        Meter.Id other = new Meter.Id("jvm.threads.live", Tags.empty(), null, null, Meter.Type.GAUGE);
+        assertThat(descriptions.map(other)).as("another meter is left alone").isSameAs(other);
+    }
+
     @Test
     void nothingRegisteredWithoutMicrometer() {
         this.runner.withBean(SimpleMeterRegistry.class)
@@ -117,7 +166,8 @@ class PgConnMetricsAutoConfigurationTest {
     void anApplicationsOwnObservationAndMeterBeansAreUsedInsteadOfTheStarters() {
         SimpleMeterRegistry meters = new SimpleMeterRegistry();
         ObservationRegistry observations = TestObservationRegistry.create();
-        PgConnObservationTracer connects = new PgConnObservationTracer(observations, io.pgconn.config.ConnConfig.builder().build());
+        PgConnObservationTracer connects = new PgConnObservationTracer(observations, "own",
+                io.pgconn.config.ConnConfig.builder().build(), null);
         PgConnStatementObservationTracer statements = new PgConnStatementObservationTracer(observations, true, false);
         PgConnHostAttemptsCounter attempts = new PgConnHostAttemptsCounter(meters, "own");
         this.runner.withBean(MeterRegistry.class, () -> meters).withBean(ObservationRegistry.class, () -> observations)

@@ -93,7 +93,8 @@ class PgConnStatementObservationIT {
             assertThat(low(select)).contains(KeyValue.of("db.system.name", "postgresql"), KeyValue.of("db.namespace", StarterCluster.USER),
                     KeyValue.of("db.operation.name", "SELECT"), KeyValue.of("server.address", "127.0.0.1"),
                     KeyValue.of("server.port", Integer.toString(PG.primary().port())), KeyValue.of("outcome", "success"),
-                    KeyValue.of("error.type", "none"), KeyValue.of("db.response.status_code", "00000"), KeyValue.of("layer", "core"));
+                    KeyValue.of("error.type", "none"), KeyValue.of("db.response.status_code", "00000"), KeyValue.of("layer", "core"),
+                    KeyValue.of("name", "pgConnectionFactory"));
             assertThat(select.getHighCardinalityKeyValue("db.response.returned_rows").getValue()).isEqualTo("1");
             assertThat(select.getHighCardinalityKeyValue("db.query.text")).as("the text only when asked").isNull();
             assertThat(select.getParentObservation()).isNotNull();
