@@ -66,11 +66,15 @@ final class NettyDnsLookups {
                     + " hostResolver unset to look names up with the system resolver"));
         }
         NettyDnsGroup dns;
-        synchronized (this) {
-            if (!closed && group == null) {
-                group = NettyDnsGroup.create(transport, nameServers);
+        try {
+            synchronized (this) {
+                if (!closed && group == null) {
+                    group = NettyDnsGroup.create(transport, nameServers);
+                }
+                dns = closed ? null : group;
             }
-            dns = closed ? null : group;
+        } catch (RuntimeException | LinkageError unusable) {
+            return CompletableFuture.failedFuture(unusable(host, what, unusable));
         }
         if (dns == null) {
             return CompletableFuture.failedFuture(new PgFactoryClosedException(host.label(), what + ": the connection factory was closed"));
@@ -89,8 +93,21 @@ final class NettyDnsLookups {
             });
         } catch (IllegalStateException loopStopping) { // Netty's getResolver on a loop that is shutting down
             result.completeExceptionally(new PgFactoryClosedException(host.label(), what + ": the connection factory was closed", loopStopping));
+        } catch (RuntimeException | LinkageError unusable) {
+            result.completeExceptionally(unusable(host, what, unusable));
         }
         return result;
+    }
+
+    /**
+     * Netty's DNS client failed by throwing rather than through its future — a netty-resolver-dns of another Netty version
+     * than the application's other Netty jars (a {@code NoSuchMethodError}: the presence check loads, it does not link),
+     * or its platform's name-server discovery: the look-up fails at once naming the setting, instead of leaving the walk
+     * to wait for {@code connectTimeout} (REVIEW-25 R25-10).
+     */
+    private static PgConfigException unusable(HostSpec host, String what, Throwable error) {
+        return new PgConfigException(host.label(), "hostResolver", "netty-dns", what + ": hostResolver=netty-dns could not use"
+                + " Netty's DNS client (" + error + "); is " + ARTIFACT + " at the version of your other Netty jars?", error);
     }
 
     /** The loop the caller runs on when it is one of the factory's (a connect walk's), else the group's next. */

@@ -150,7 +150,15 @@ final class ConnectWalk {
         HostSpec host = passes.next();
         currentHost = host;
         // a name's addresses arrive on a look-up thread: the walk goes on on its own loop
-        endpoints.resolve(host, addressShuffle).whenComplete((addresses, error) -> onLoop(host, () -> {
+        CompletableFuture<List<SocketAddress>> lookup;
+        try {
+            lookup = endpoints.resolve(host, addressShuffle);
+        } catch (RuntimeException | LinkageError thrown) {
+            // a resolver that throws instead of failing its future fails this host's look-up at once, as a dial that throws
+            // fails its attempt (REVIEW-25 R25-10): the walk goes on rather than waiting for connectTimeout
+            lookup = CompletableFuture.failedFuture(thrown);
+        }
+        lookup.whenComplete((addresses, error) -> onLoop(host, () -> {
             if (error != null) {
                 failed(null, host, null, HostConnector.asPgException(error, host.label()), Duration.ZERO, true);
                 nextHost();

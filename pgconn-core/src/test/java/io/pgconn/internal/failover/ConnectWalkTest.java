@@ -106,6 +106,10 @@ class ConnectWalkTest {
         }
 
         private List<SocketAddress> resolveNow(HostSpec host) {
+            if (host.host().equals("linkage-broken")) {
+                // what a netty-resolver-dns of another Netty version throws when first called
+                throw new NoSuchMethodError("io.netty.resolver.dns.DnsNameResolverBuilder.datagramChannelFactory");
+            }
             List<Answer> answers = script.get(host.host());
             if (answers == null) {
                 throw unresolvable(host);
@@ -254,6 +258,17 @@ class ConnectWalkTest {
 
         assertThat(connection.host()).isEqualTo("b:5432");
         assertThat(dialled).containsExactly("a#0", "a#1", "a#2", "b#0");
+    }
+
+    /** REVIEW-25 R25-10: a look-up that throws instead of failing its future stalled the walk until connectTimeout. */
+    @Test
+    void aLookUpThatThrowsFailsThatHostAtOnceAndTheWalkGoesOn() throws Exception {
+        script.put("b", List.of(Answer.PRIMARY));
+
+        ConnectionControl connection = walk("connectTimeout=30s", "linkage-broken", "b").get(5, TimeUnit.SECONDS);
+
+        assertThat(connection.host()).isEqualTo("b:5432");
+        assertThat(dialled).containsExactly("b#0");
     }
 
     @Test
