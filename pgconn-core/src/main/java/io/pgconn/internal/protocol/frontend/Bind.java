@@ -3,6 +3,7 @@ package io.pgconn.internal.protocol.frontend;
 import io.netty.buffer.ByteBuf;
 
 import java.util.Arrays;
+import java.util.Objects;
 
 /**
  * Bind: creates a portal from a prepared statement and parameter values. {@code values[i]} is the
@@ -37,7 +38,7 @@ public record Bind(BindNames names, short[] parameterFormats, byte[][] values,
 
     /** @throws io.pgconn.PgConfigException if counts do not fit the message */
     public Bind {
-        java.util.Objects.requireNonNull(names, "names");
+        Objects.requireNonNull(names, "names");
         Writes.requireCount(values.length, "parameter values");
         Writes.requireCount(resultFormats.length, "result formats");
         if (parameterFormats.length != values.length && parameterFormats.length > 1) {
