@@ -24,9 +24,11 @@ public final class FrontendMessageEncoder extends MessageToByteEncoder<FrontendM
     }
 
     /**
-     * Every write of the connection passes here, encoded messages and the session's batches of bytes alike: a request
-     * written closes a busy-polling loop's poll window ({@link BusyPollStrategy#requestWritten(Object)}) unless another
-     * connection's caller is still to submit after its answer; its answer will wake the loop.
+     * Every message written to the channel passes here (the startup's, a close's Terminate, a refused COPY's CopyFail): a
+     * request written closes a busy-polling loop's poll window ({@link BusyPollStrategy#requestWritten(Object)}) unless
+     * another connection's caller is still to submit after its answer; its answer will wake the loop. The session's
+     * batches of encoded bytes enter the pipeline below this encoder and tell the strategy themselves
+     * ({@code WriteBatch.flush}).
      */
     @Override
     public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) throws Exception {

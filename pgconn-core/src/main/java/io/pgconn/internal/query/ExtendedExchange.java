@@ -27,8 +27,10 @@ import io.pgconn.internal.protocol.frontend.FrontendMessage;
 import io.pgconn.internal.protocol.frontend.MessageSequence;
 import io.pgconn.internal.protocol.frontend.Sync;
 import io.pgconn.query.CommandResult;
+import io.pgconn.query.Segment;
 
 import java.util.List;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
@@ -48,9 +50,10 @@ import java.util.function.Supplier;
  * phase with a Flush: its one Sync follows its end or error, or goes with the CopyFail that refuses
  * a COPY FROM STDIN (so a cancel can never make two ReadyForQuery). The answers are checked against what was sent:
  * a DataRow without a description, or with another column count, is a protocol error that ends the
- * connection.
+ * connection. The exchange is where its {@link ResultSegments} hand their segments ({@link #accept}: on to the run), so
+ * that no method reference is made per statement for it.
  */
-final class ExtendedExchange extends ExtendedRequest {
+final class ExtendedExchange extends ExtendedRequest implements Consumer<Segment> {
 
     private static final RowDescription NO_ROWS = new RowDescription(List.of());
     private static final Supplier<String> THE_STATEMENT = () -> "the statement";
@@ -145,7 +148,7 @@ final class ExtendedExchange extends ExtendedRequest {
     @Override
     public FrontendMessage messages(QuerySession session) {
         this.session = session;
-        this.segments = new ResultSegments(run::emit, session.host(), THE_STATEMENT);
+        this.segments = new ResultSegments(this, session.host(), THE_STATEMENT);
         if (aborted) {
             // cancelled while held back, written only as the head inside a transaction (waitsToBeHead;
             // outside one the session withdrew it)
@@ -171,6 +174,12 @@ final class ExtendedExchange extends ExtendedRequest {
             }
             throw e;
         }
+    }
+
+    /** A segment of the answer, from {@link #segments}: the run emits it. */
+    @Override
+    public void accept(Segment segment) {
+        run.emit(segment);
     }
 
     @Override

@@ -2,6 +2,7 @@ package io.pgconn.internal.query;
 
 import io.pgconn.internal.protocol.backend.RowDescription;
 import io.pgconn.internal.protocol.frontend.Bind;
+import io.pgconn.internal.protocol.frontend.BindNames;
 import io.pgconn.internal.protocol.frontend.Close;
 import io.pgconn.internal.protocol.frontend.Describe;
 import io.pgconn.internal.protocol.frontend.Execute;
@@ -147,11 +148,12 @@ abstract class ExtendedRequest extends DrivenExchange {
             metadata = shape.metadata();
             rowDecoder = shape.rowDecoder();
         }
+        BindNames names = entry != null ? entry.bindNames() : BindNames.UNNAMED;
         Execute execute = requestPlan.paged() ? new Execute("", requestPlan.fetchSize()) : Execute.ALL_ROWS;
         List<BoundParams> sets = requestPlan.sets(); // immutable lists, read by index: no iterator per statement
         for (int i = 0, count = sets.size(); i < count; i++) {
             BoundParams params = sets.get(i);
-            out[n++] = new Bind("", statement, params.formats(), params.values(), resultFormats);
+            out[n++] = new Bind(names, params.formats(), params.values(), resultFormats);
             out[n++] = execute;
         }
         // a COPY: the Sync is written only in reply (CopyFail+Sync, or after its end or error).

@@ -1,6 +1,7 @@
 package io.pgconn.internal.query;
 
 import io.pgconn.internal.protocol.backend.RowDescription;
+import io.pgconn.internal.protocol.frontend.BindNames;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -47,6 +48,8 @@ public final class StatementCache {
         /** What {@link #metadataFormats} were worked out from: reused while both are the same objects. */
         RowDescription formatsDescription;
         ValueCodecs formatsCodecs;
+        /** The unnamed portal and {@link #name}, checked and encoded by the first Bind: every later one writes them as they are. */
+        private BindNames bindNames;
 
         Entry(long id, String name, String sql, int[] typeOids) {
             this.id = id;
@@ -57,6 +60,16 @@ public final class StatementCache {
 
         public String name() {
             return name;
+        }
+
+        /** The names its Binds write (checked where a Bind of the name was checked before: at the first execution's). */
+        BindNames bindNames() {
+            BindNames names = bindNames;
+            if (names == null) {
+                names = BindNames.of("", name);
+                bindNames = names;
+            }
+            return names;
         }
     }
 

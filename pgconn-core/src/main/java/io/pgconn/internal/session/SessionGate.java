@@ -2,9 +2,7 @@ package io.pgconn.internal.session;
 
 import io.netty.channel.EventLoop;
 
-import java.util.ArrayDeque;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -27,7 +25,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * without the loop's count marks the loop {@link #INSIDE}, and {@link #quiet} inside a door turns the count into that mark in one
  * step. A caller owns the session ({@link #OWNED}) only from zero — nothing counted, the loop outside the session's
  * code, not closed — and releases it into "the loop has work" ({@link #releaseOwned}). A door entered from outside
- * meanwhile spins briefly for the release, then does not wait: its work is deferred ({@link #defer}, marked
+ * meanwhile spins briefly for the release, then does not wait: its work is deferred ({@link DeferredDoorWork}, marked
  * {@link #WAITING}: no new owner, no caller's close until it ran) and the owner's release queues it on the loop, in
  * order, before any later door's work — so one caller's preempted thread holds up only its own session, never the
  * other connections on the loop (REVIEW-18-START M3; an owner that has not given the session back after
@@ -43,7 +41,7 @@ final class SessionGate {
     static final int OWNED = 1 << 29;
     /** The loop is in the session's code without holding its count. */
     static final int INSIDE = 1 << 28;
-    /** The loop deferred work until the owner's release ({@link #defer}): nobody owns or closes the session before it ran. */
+    /** The loop deferred work until the owner's release ({@link DeferredDoorWork}): nobody owns or closes the session before it ran. */
     static final int WAITING = 1 << 27;
     /** The loop holds its count: it has work (in flight, queued, encoded or unsent). */
     static final int LOOP = 1 << 26;
@@ -53,21 +51,14 @@ final class SessionGate {
     private static final int SPINS_BEFORE_DEFER = 200;
     /** How long an owner may hold the session before the loop logs it (once per session). */
     static final long SLOW_OWNER_MILLIS = 100;
-    private static final System.Logger LOG = System.getLogger(SessionGate.class.getName());
 
     private final AtomicInteger state = new AtomicInteger();
     /** How deep the loop is in nested doors (event loop only). */
     private int depth;
     /** The doors' work deferred until the owner's release, in order (event loop only). */
-    private final ArrayDeque<Runnable> deferred = new ArrayDeque<>();
+    private final DeferredDoorWork deferred;
     /** Runs {@link #deferred}: queued on the loop by the owner's release. */
     private final Runnable runDeferred = this::runDeferred;
-    /** Counts the times work was deferred (event loop only): the slow-owner check tells one wait from the next. */
-    private long waits;
-    /** Whether a slow owner was logged already (event loop only). */
-    private boolean slowOwnerLogged;
-    /** The session's host, for the slow-owner log line. */
-    private final String host;
     /** Statements started on the caller's thread (tests: that the caller's way was taken). */
     private volatile long ownedStarts;
     /**
@@ -81,7 +72,7 @@ final class SessionGate {
     }
 
     SessionGate(String host) {
-        this.host = host;
+        this.deferred = new DeferredDoorWork(host);
     }
 
     /** Any thread, before a submit's task is queued: false when a caller took the close (the submit fails as closed). */
@@ -163,7 +154,7 @@ final class SessionGate {
 
     /**
      * Event loop: enters the session's code (true; leave with {@link #exit}), or false: its work must be deferred
-     * ({@link #defer}). Nested in a door, always true. From outside every door: false while earlier work waits for an
+     * ({@link DeferredDoorWork#add}). Nested in a door, always true. From outside every door: false while earlier work waits for an
      * owner's release (it keeps its place behind it), or when a caller still owns the session after a short spin (the
      * word is marked {@link #WAITING}, so the release queues the deferred work); else the loop is marked inside unless
      * it holds its count (or a caller took the close: no owner can come then).
@@ -173,7 +164,7 @@ final class SessionGate {
             depth++;
             return true;
         }
-        if (!deferred.isEmpty()) {
+        if (deferred.pending()) {
             return false;
         }
         for (int spins = 0; ; ) {
@@ -211,7 +202,7 @@ final class SessionGate {
      * Event loop, at every door of the session's code, as {@code if (!gate.enterOrDefer(Owner::thisDoor, this, arg,
      * loop)) return;} then the door's work and {@link #exit} in a {@code finally}: true when the loop entered; false when
      * a caller owns the session — {@code door}, called again later with the same receiver and argument, is deferred
-     * ({@link #defer}) until the owner's release, after the work deferred before it, and enters then (nested in the
+     * ({@link DeferredDoorWork}) until the owner's release, after the work deferred before it, and enters then (nested in the
      * deferred work's door). One line per door: the deferral names the door itself, and nothing is allocated unless it
      * defers (the per-message path: a read entered at once makes no object).
      *
@@ -222,7 +213,7 @@ final class SessionGate {
         if (tryEnter()) {
             return true;
         }
-        defer(() -> door.run(self, arg), loop);
+        deferred.add(() -> door.run(self, arg), loop);
         return false;
     }
 
@@ -231,34 +222,8 @@ final class SessionGate {
         if (tryEnter()) {
             return true;
         }
-        defer(task, loop);
+        deferred.add(task, loop);
         return false;
-    }
-
-    /**
-     * Event loop, when {@link #tryEnter} said no ({@link #enterOrDefer} calls it): {@code task} runs in the session's
-     * code once the owner gave the session back, after the work deferred before it. An owner that holds the session longer than {@link #SLOW_OWNER_MILLIS}
-     * (a preempted caller's thread; an Error that left the session owned) is logged once; the loop's other connections
-     * go on meanwhile.
-     */
-    private void defer(Runnable task, EventLoop loop) {
-        if (deferred.isEmpty()) {
-            long wait = ++waits;
-            if (!slowOwnerLogged) {
-                loop.schedule(() -> stillWaiting(wait), SLOW_OWNER_MILLIS, TimeUnit.MILLISECONDS);
-            }
-        }
-        deferred.add(task);
-    }
-
-    private void stillWaiting(long wait) {
-        if (wait == waits && !deferred.isEmpty() && !slowOwnerLogged) {
-            slowOwnerLogged = true;
-            LOG.log(System.Logger.Level.WARNING, () -> "the session to " + host + " has been owned by a caller starting a"
-                    + " statement on its own thread for over " + SLOW_OWNER_MILLIS + " ms (its thread preempted, or an Error"
-                    + " left it owned): the session's event-loop work waits for it, the loop's other connections do not;"
-                    + " logged once per connection");
-        }
     }
 
     /** Event loop: the owner's release queued it; runs the deferred work in order, inside a door, then lets owners in again. */
@@ -271,13 +236,7 @@ final class SessionGate {
             }
         }
         try {
-            for (Runnable task = deferred.poll(); task != null; task = deferred.poll()) {
-                try {
-                    task.run();
-                } catch (Throwable e) { // as the event loop does with a task that throws: the rest still runs
-                    LOG.log(System.Logger.Level.WARNING, "a session task deferred for a caller's start failed on " + host, e);
-                }
-            }
+            deferred.runAll();
             for (;;) {
                 int s = state.get();
                 if (state.compareAndSet(s, s & ~WAITING)) {

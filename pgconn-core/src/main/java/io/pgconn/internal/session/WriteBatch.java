@@ -4,7 +4,11 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPromise;
+import io.pgconn.internal.protocol.FrontendMessageEncoder;
 import io.pgconn.internal.protocol.frontend.FrontendMessage;
+import io.pgconn.internal.transport.BusyPollStrategy;
 
 import java.nio.channels.ClosedChannelException;
 
@@ -15,6 +19,13 @@ import java.nio.channels.ClosedChannelException;
  * before the flush. Event loop in the session's code, or the caller that owns the session ({@link CallerStart}:
  * {@link #takeRest}, {@link #isEmpty}, {@link #release}); its flush task runs outside the session's doors, which is
  * safe because an owner only ever finds the batch empty ({@link SessionWrites#nothingUnsent}).
+ *
+ * <p>A flush puts its buffer on the pipeline below {@link FrontendMessageEncoder} (from the encoder's context), not at
+ * the pipeline's tail: the buffer is bytes already, which the encoder would only pass on, so the hops through the tail
+ * and the encoder are skipped; what lies below it (TLS, {@code CallerCloseGuard}'s flush lock) sees every write as
+ * before. The encoder's one other duty for a write, telling a busy-polling loop a request was written, the flush does
+ * itself ({@link BusyPollStrategy#requestWritten}). A write the socket took at once (the usual case on the loop) is
+ * judged as soon as it returns; only one still pending gets a listener ({@link #written}).
  */
 final class WriteBatch {
 
@@ -22,6 +33,8 @@ final class WriteBatch {
     private static final int MAX_BUFFER = 64 * 1024;
 
     private final Channel channel;
+    /** Where flushes enter the pipeline: the encoder's context, or the channel (its tail) in a pipeline without one. */
+    private final ChannelHandlerContext belowEncoder;
     /** The flush that writes share, one object for the session's life. */
     private final Runnable flushTask = this::scheduledFlush;
     private ByteBuf pending;
@@ -38,8 +51,10 @@ final class WriteBatch {
     private long wholeOut;
     private final ChannelFutureListener countWholeOut = this::written;
 
+    /** On {@code channel}'s pipeline as it is once the session's handlers are in it (the encoder never leaves it). */
     WriteBatch(Channel channel) {
         this.channel = channel;
+        this.belowEncoder = channel.pipeline().context(FrontendMessageEncoder.INSTANCE);
     }
 
     /**
@@ -97,7 +112,18 @@ final class WriteBatch {
             pending = null;
             lastFlushBytes = out.readableBytes();
             flushed++;
-            channel.writeAndFlush(out, channel.newPromise().addListener(countWholeOut));
+            ChannelPromise write = channel.newPromise();
+            BusyPollStrategy.requestWritten(channel);
+            if (belowEncoder != null) {
+                belowEncoder.writeAndFlush(out, write);
+            } else {
+                channel.writeAndFlush(out, write);
+            }
+            if (write.isDone()) {
+                written(write); // what the listener would do at once: done on the loop, inside the write
+            } else {
+                write.addListener(countWholeOut);
+            }
         }
     }
 

@@ -5,6 +5,7 @@ import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.pgconn.PgConfigException;
 import io.pgconn.internal.protocol.frontend.Bind;
+import io.pgconn.internal.protocol.frontend.BindNames;
 import io.pgconn.internal.protocol.frontend.Close;
 import io.pgconn.internal.protocol.frontend.Describe;
 import io.pgconn.internal.protocol.frontend.Execute;
@@ -60,6 +61,26 @@ class ExtendedQueryMessagesTest {
                 hex("0002 00000004 0000002a ffffffff"), hex("0001 0001"));
         Bind bind = new Bind("", "s1", new short[]{1, 0}, new byte[][]{{0, 0, 0, 42}, null}, new short[]{1});
         assertThat(encode(bind)).isEqualTo(expected);
+    }
+
+    /**
+     * A cached statement's Binds are written from names checked and encoded once ({@link BindNames}): the same bytes as
+     * names encoded per Bind, a multi-byte name included, every time they are written; a name the server would cut
+     * short is refused where the names are made, as a Bind of it always was.
+     */
+    @Test
+    void bindNamesKeptForReuseWriteWhatNamesEncodedPerBindWrite() {
+        BindNames kept = BindNames.of("", "s\u00e9\ud83d\ude00");
+        byte[] perBind = encode(new Bind("", "s\u00e9\ud83d\ude00", new short[]{1}, new byte[][]{{0, 0, 0, 7}}, new short[]{1}));
+        assertThat(perBind).containsSubsequence(Wire.concat(ascii("\0s"), hex("c3a9 f09f9880 00")));
+        for (int i = 0; i < 2; i++) {
+            assertThat(encode(new Bind(kept, new short[]{1}, new byte[][]{{0, 0, 0, 7}}, new short[]{1}))).isEqualTo(perBind);
+        }
+        assertThat(new Bind(kept, new short[0], new byte[0][], new short[0]).statement()).isEqualTo("s\u00e9\ud83d\ude00");
+        assertThatThrownBy(() -> BindNames.of("", "s\0")).isInstanceOf(PgConfigException.class)
+                .hasMessageContaining("statement name contains a NUL");
+        assertThatThrownBy(() -> BindNames.of("", "s\ud800")).isInstanceOf(PgConfigException.class)
+                .hasMessageContaining("unpaired UTF-16 surrogate");
     }
 
     @Test

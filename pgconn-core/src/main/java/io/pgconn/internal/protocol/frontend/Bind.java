@@ -3,16 +3,18 @@ package io.pgconn.internal.protocol.frontend;
 import io.netty.buffer.ByteBuf;
 
 import java.util.Arrays;
+import java.util.Objects;
 
 /**
  * Bind: creates a portal from a prepared statement and parameter values. {@code values[i]} is the
  * encoded value of parameter {@code i + 1} ({@code null} for SQL NULL) in {@code parameterFormats[i]}
  * (0 text, 1 binary). One result format code applies to every column; several give one per column.
- * Arrays are not copied. {@code toString} never shows the values: they may be secrets.
+ * Arrays are not copied. {@code toString} never shows the values: they may be secrets. The names are
+ * {@link BindNames}, checked and encoded once: a cached statement's Bind reuses its entry's.
  *
  * @see <a href="https://www.postgresql.org/docs/current/protocol-message-formats.html#PROTOCOL-MESSAGE-FORMATS-BIND">Bind</a>
  */
-public record Bind(String portal, String statement, short[] parameterFormats, byte[][] values,
+public record Bind(BindNames names, short[] parameterFormats, byte[][] values,
                    short[] resultFormats) implements FrontendMessage {
 
     /**
@@ -30,9 +32,13 @@ public record Bind(String portal, String statement, short[] parameterFormats, by
     }
 
     /** @throws io.pgconn.PgConfigException if a name contains NUL, or counts do not fit the message */
+    public Bind(String portal, String statement, short[] parameterFormats, byte[][] values, short[] resultFormats) {
+        this(BindNames.of(portal, statement), parameterFormats, values, resultFormats);
+    }
+
+    /** @throws io.pgconn.PgConfigException if counts do not fit the message */
     public Bind {
-        Writes.requireNoNul(portal, "portal name");
-        Writes.requireNoNul(statement, "statement name");
+        Objects.requireNonNull(names, "names");
         Writes.requireCount(values.length, "parameter values");
         Writes.requireCount(resultFormats.length, "result formats");
         if (parameterFormats.length != values.length && parameterFormats.length > 1) {
@@ -44,8 +50,7 @@ public record Bind(String portal, String statement, short[] parameterFormats, by
     @Override
     public void encode(ByteBuf out) {
         int lengthIndex = Writes.begin(out, 'B');
-        Writes.cString(out, portal);
-        Writes.cString(out, statement);
+        names.write(out);
         out.writeShort(parameterFormats.length);
         for (short format : parameterFormats) {
             out.writeShort(format);
@@ -65,20 +70,28 @@ public record Bind(String portal, String statement, short[] parameterFormats, by
         Writes.end(out, lengthIndex);
     }
 
+    public String portal() {
+        return names.portal();
+    }
+
+    public String statement() {
+        return names.statement();
+    }
+
     @Override
     public boolean equals(Object o) {
-        return o instanceof Bind b && portal.equals(b.portal) && statement.equals(b.statement)
+        return o instanceof Bind b && names.equals(b.names)
                 && Arrays.equals(parameterFormats, b.parameterFormats) && Arrays.deepEquals(values, b.values)
                 && Arrays.equals(resultFormats, b.resultFormats);
     }
 
     @Override
     public int hashCode() {
-        return 31 * (31 * portal.hashCode() + statement.hashCode()) + Arrays.deepHashCode(values);
+        return 31 * names.hashCode() + Arrays.deepHashCode(values);
     }
 
     @Override
     public String toString() {
-        return "Bind[portal=" + portal + ", statement=" + statement + ", " + values.length + " parameters]";
+        return "Bind[portal=" + names.portal() + ", statement=" + names.statement() + ", " + values.length + " parameters]";
     }
 }
