@@ -78,7 +78,7 @@ final class HostFailureReason {
         }
         if (failure instanceof PgException pg && pg.sqlState().isPresent()) {
             // a SQLSTATE is five letters and digits: safe to show, and what an operator looks up
-            return "server error " + pg.sqlState().get();
+            return ServerErrorWords.of(pg.sqlState().get());
         }
         if (failure instanceof PgConfigException) {
             return "configuration error";

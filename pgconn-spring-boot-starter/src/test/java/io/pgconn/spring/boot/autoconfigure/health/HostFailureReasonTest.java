@@ -58,9 +58,9 @@ class HostFailureReasonTest {
         kinds.put(new PgConnectException(h, "could not translate host name " + DETAIL, new UnknownHostException(DETAIL)),
                 "unknown host (db1.test:5432)");
         kinds.put(new PgConnectException(h, "server " + h + " reported FATAL: database \"" + DETAIL + "\" does not exist (SQLSTATE 3D000)",
-                new ServerErrorFields(Map.of('C', "3D000", 'M', DETAIL)), null), "server error 3D000 (db1.test:5432)");
+                new ServerErrorFields(Map.of('C', "3D000", 'M', DETAIL)), null), "database does not exist, SQLSTATE 3D000 (db1.test:5432)");
         kinds.put(new PgServerException(h, "server " + h + " reported FATAL: sorry, too many clients already " + DETAIL,
-                new ServerErrorFields(Map.of('C', "53300", 'M', DETAIL)), null), "server error 53300 (db1.test:5432)");
+                new ServerErrorFields(Map.of('C', "53300", 'M', DETAIL)), null), "too many connections, SQLSTATE 53300 (db1.test:5432)");
         kinds.put(new PgConnectException(h, "server " + h + " closed the connection during startup " + DETAIL),
                 "connection failed (db1.test:5432)");
         kinds.put(new PgConnectException(h, "connection to " + h + " failed during startup: " + DETAIL, new IOException(DETAIL)),

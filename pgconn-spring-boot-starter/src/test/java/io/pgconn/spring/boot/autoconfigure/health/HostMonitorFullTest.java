@@ -82,12 +82,12 @@ class HostMonitorFullTest {
             probeFor(monitor, 1);
             assertThat(monitor.view().state()).isEqualTo(HostStatus.State.FULL);
             assertThat(monitor.view().role()).isEqualTo(ServerRole.PRIMARY);
-            assertThat(monitor.view().error()).isEqualTo("server error 53300 (db.test:5432)");
+            assertThat(monitor.view().error()).isEqualTo("too many connections, SQLSTATE 53300 (db.test:5432)");
         }
         assertThat(this.logins.get() - loginsWhenFull).as("refused logins in 25 s").isBetween(2, 3);
         assertThat(this.sessions).hasSize(1);
         verify(this.sessions.get(0), never()).close(); // the probe session that answers is kept
-        verify(this.application, atLeastOnce()).reportHostFull(HOST, "server error 53300 (db.test:5432)");
+        verify(this.application, atLeastOnce()).reportHostFull(HOST, "too many connections, SQLSTATE 53300 (db.test:5432)");
         verify(this.application, never()).reportHostDown(any(HostSpec.class), anyString());
 
         full(false); // a slot frees
@@ -99,7 +99,7 @@ class HostMonitorFullTest {
         assertThat(monitor.view().isUp()).isTrue();
         assertThat(probes).isLessThanOrEqualTo(11);
         verify(this.sessions.get(0)).close(); // replaced by the new login
-        assertThat(output.getOut()).containsOnlyOnce("host db.test:5432 takes no new connections: server error 53300 (db.test:5432)")
+        assertThat(output.getOut()).containsOnlyOnce("host db.test:5432 takes no new connections: too many connections, SQLSTATE 53300 (db.test:5432)")
                 .containsOnlyOnce("the sessions open to it keep working")
                 .containsOnlyOnce("host db.test:5432 takes new connections again (primary)")
                 .doesNotContain("is down").doesNotContain("Secret-pw");
@@ -132,7 +132,7 @@ class HostMonitorFullTest {
         for (int i = 0; i < 25; i++) { // 25 s
             probeFor(monitor, 1);
             assertThat(monitor.view().state()).isEqualTo(HostStatus.State.FULL);
-            assertThat(monitor.view().error()).isEqualTo("server error 53300 (db.test:5432)");
+            assertThat(monitor.view().error()).isEqualTo("too many connections, SQLSTATE 53300 (db.test:5432)");
         }
         assertThat(this.logins.get()).as("refused logins in 25 s (at 0, 10 and 20 s)").isEqualTo(3);
         verify(this.application, never()).reportHostDown(any(HostSpec.class), anyString());

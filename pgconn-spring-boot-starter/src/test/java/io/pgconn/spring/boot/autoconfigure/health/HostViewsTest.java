@@ -131,7 +131,7 @@ class HostViewsTest {
     void aFullPrimaryStaysActiveWithAWarningUnlessAnAcceptableHostTakesNewSessions() {
         this.views.update(0, up(DB1, ServerRole.PRIMARY));
         this.views.update(1, up(DB2, ServerRole.STANDBY));
-        this.views.update(0, up(DB1, ServerRole.PRIMARY).full("server error 53300 (db1:5432)", ServerRole.PRIMARY, this.at));
+        this.views.update(0, up(DB1, ServerRole.PRIMARY).full("too many connections, SQLSTATE 53300 (db1:5432)", ServerRole.PRIMARY, this.at));
         assertActive(DB1, 0);
         assertThat(FullHostWarning.of(this.views.snapshot().active())).startsWith("db1:5432 refuses new connections")
                 .contains("53300").contains("the sessions open to it keep working");

@@ -96,7 +96,7 @@ class PgConnHealthAtConnectionLimitIT {
             assertThat(full.read("$.details.warning", String.class)).startsWith(host + " refuses new connections: too many connections")
                     .contains("53300").contains("the sessions open to it keep working");
             assertThat(full.read("$.details.hosts['" + host + "'].lastError", String.class))
-                    .isEqualTo("server error 53300 (" + host + ")");
+                    .isEqualTo("too many connections, SQLSTATE 53300 (" + host + ")");
             assertThat(server.queryValue("SELECT count(*) FROM pg_stat_activity WHERE application_name = 'limit-it-health'"))
                     .as("the monitor keeps its probe session").isEqualTo("1");
 

@@ -78,7 +78,7 @@ class PgConnSubscriberHealthIT {
                         PG.primary().execute("ALTER ROLE " + StarterCluster.USER + " PASSWORD 'rotated-Pa55'");
                         PG.primary().execute("SELECT pg_terminate_backend(" + subscriber.get().connection().processId() + ")");
                         awaitCondition("the subscriber re-connecting, its logins refused", Duration.ofSeconds(20),
-                                () -> ("connect failed: server error 28P01 (" + host + ")").equals(subscriberDetails(context).get("lastError")));
+                                () -> ("connect failed: authentication failed, SQLSTATE 28P01 (" + host + ")").equals(subscriberDetails(context).get("lastError")));
                         Map<String, Object> reconnecting = subscriberDetails(context);
                         assertThat(reconnecting).containsEntry("status", "reconnecting")
                                 .containsEntry("channels", List.of("orders")).containsKey("attempt").doesNotContainKey("host");
@@ -123,7 +123,7 @@ class PgConnSubscriberHealthIT {
                                     && subscriber.get().connection().processId() != firstPid);
                     Map<String, Object> again = subscriberDetails(context);
                     assertThat(again).containsEntry("host", host).containsEntry("channels", List.of("orders"))
-                            .containsEntry("lastError", "connection lost: server error 57P01 (" + host + ")")
+                            .containsEntry("lastError", "connection lost: shutting down, SQLSTATE 57P01 (" + host + ")")
                             .doesNotContainKey("attempt");
                     Instant lastErrorAt = Instant.parse(String.valueOf(again.get("lastErrorAt")));
                     Instant listeningSince = Instant.parse(String.valueOf(again.get("listeningSince")));

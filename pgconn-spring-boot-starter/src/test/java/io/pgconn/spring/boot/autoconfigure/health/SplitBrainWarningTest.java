@@ -74,13 +74,13 @@ class SplitBrainWarningTest {
     void aFullHostWhoseRoleNothingAnsweredIsNoPrimary() {
         HostView a = up("db1:5432", ServerRole.PRIMARY); // primary since NOW
         HostView b = HostView.unknown("db2:5432").up(ServerRole.PRIMARY, "18.1", NOW.plusSeconds(1)); // promoted at 1 s
-        HostView aFull = a.fullWithoutAnswer("server error 53300 (db1:5432)", NOW.plusSeconds(2), null);
+        HostView aFull = a.fullWithoutAnswer("too many connections, SQLSTATE 53300 (db1:5432)", NOW.plusSeconds(2), null);
         assertThat(aFull.role()).as("the last known role, shown").isEqualTo(ServerRole.PRIMARY);
         assertThat(SplitBrainWarning.of(List.of(aFull, again(b, 3)), TargetSessionAttrs.READ_WRITE, b)).isNull();
-        HostView aFullAgain = aFull.fullWithoutAnswer("server error 53300 (db1:5432)", NOW.plusSeconds(4), null);
+        HostView aFullAgain = aFull.fullWithoutAnswer("too many connections, SQLSTATE 53300 (db1:5432)", NOW.plusSeconds(4), null);
         assertThat(SplitBrainWarning.of(List.of(aFullAgain, again(b, 4)), TargetSessionAttrs.READ_WRITE, b)).isNull();
         // what HostReports made of it before: full in the last known role as if answered, a run as primary carried on
-        HostView aFullAsIfAnswered = a.full("server error 53300 (db1:5432)", a.role(), NOW.plusSeconds(4), null);
+        HostView aFullAsIfAnswered = a.full("too many connections, SQLSTATE 53300 (db1:5432)", a.role(), NOW.plusSeconds(4), null);
         assertThat(SplitBrainWarning.of(List.of(aFullAsIfAnswered, again(b, 4)), TargetSessionAttrs.READ_WRITE, b))
                 .as("the false alarm").startsWith("2 hosts answer as primary");
     }

@@ -34,14 +34,14 @@ class SubscriberLastErrorTest {
     @Test
     void eachKindOfFailureIsAFewWordsWithTheServersSqlstateAndTheHost() {
         assertThat(words(SubscriberFailure.Kind.CONNECTION_LOST, "db1:5432", "57P01"))
-                .isEqualTo("connection lost: server error 57P01 (db1:5432)");
+                .isEqualTo("connection lost: shutting down, SQLSTATE 57P01 (db1:5432)");
         assertThat(words(SubscriberFailure.Kind.CONNECTION_LOST, "db1:5432", null)).isEqualTo("connection lost (db1:5432)");
         assertThat(words(SubscriberFailure.Kind.ROLE_CHANGED, "db1:5432", null)).isEqualTo("server left the wanted role (db1:5432)");
         assertThat(words(SubscriberFailure.Kind.CONNECT_FAILED, "db2:5432", "28P01"))
-                .isEqualTo("connect failed: server error 28P01 (db2:5432)");
+                .isEqualTo("connect failed: authentication failed, SQLSTATE 28P01 (db2:5432)");
         assertThat(words(SubscriberFailure.Kind.CONNECT_FAILED, null, null)).isEqualTo("connect failed");
         assertThat(words(SubscriberFailure.Kind.CHANNEL_REFUSED, "db1:5432", "42501"))
-                .isEqualTo("LISTEN refused: server error 42501 (db1:5432)");
+                .isEqualTo("LISTEN refused: permission denied, SQLSTATE 42501 (db1:5432)");
     }
 
     @Test
