@@ -1,6 +1,7 @@
 package io.pgconn.internal.failover;
 
 import io.pgconn.ServerRole;
+import io.pgconn.SessionRole;
 import io.pgconn.config.TargetSessionAttrs;
 import io.pgconn.PgConnectException;
 import io.pgconn.PgConnection;
@@ -19,14 +20,9 @@ public final class RoleCheck {
     private RoleCheck() {
     }
 
-    /** The role known from ParameterStatus alone, or {@link ServerRole#UNKNOWN}. */
+    /** The role known from ParameterStatus alone, or {@link ServerRole#UNKNOWN}: {@link SessionRole#live(Map)}, the one reading of it. */
     public static ServerRole fromParameters(Map<String, String> parameters) {
-        String hotStandby = parameters.get("in_hot_standby");
-        String readOnly = parameters.get("default_transaction_read_only");
-        if (hotStandby == null || readOnly == null) {
-            return ServerRole.UNKNOWN;
-        }
-        return ServerRole.of("on".equals(hotStandby), "on".equals(readOnly));
+        return SessionRole.live(parameters);
     }
 
     /**
