@@ -1,9 +1,11 @@
 package io.pgconn.r2dbc;
 
 import io.pgconn.query.TransactionStatus;
+import io.r2dbc.spi.R2dbcNonTransientResourceException;
 import reactor.core.publisher.Mono;
 
 import java.time.Duration;
+import java.util.concurrent.TimeoutException;
 
 /**
  * What a borrower left under way on a pooled connection, ended before r2dbc-pool takes the connection back, so
@@ -18,8 +20,8 @@ import java.time.Duration;
  * in flight, a ROLLBACK goes out only when the server's status after it is not idle (NEW-USER-13 F9: never "just in
  * case", which drew a server WARNING per release). Auto-commit is
  * put back on for the next borrower, after the rollback decision (AUDIT-14 M2). Bounded: the reads' grace plus
- * the {@code validate(REMOTE)} timeout. Never fails: a session that cannot be cleaned up (in time) is closed, and
- * the pool drops it (r2dbc-pool would invalidate it on a failure too; closing ends the server's session at once).
+ * the {@code validate(REMOTE)} timeout. A session that cannot be cleaned up (in time) is closed (which ends the server's
+ * session at once) and the clean-up fails, which makes r2dbc-pool invalidate the connection rather than keep it idle.
  */
 final class ReleaseCleanUp {
 
@@ -90,10 +92,17 @@ final class ReleaseCleanUp {
     /**
      * r2dbc-pool has no release timeout: on a server that stopped answering, the drain, the wait for what is in
      * flight or the ROLLBACK would hold the release (and the pool's slot) for ever — bounded as validate(REMOTE),
-     * after the reads' grace (AUDIT-14 L4); a session that cannot be cleaned up in time is closed.
+     * after the reads' grace (AUDIT-14 L4). A session that cannot be cleaned up (in time) is closed, and the clean-up
+     * then fails, so that r2dbc-pool invalidates the connection at once (its release's error path) — completing
+     * instead put the closed session back among the idle ones, counted idle and lent to the next borrower, whose
+     * acquire then failed "Connection validation failed" (or cost it a retry).
      */
     private Mono<Void> bounded(Mono<Void> cleanUp) {
-        return cleanUp.timeout(bound).onErrorResume(error -> connection.close());
+        return cleanUp.timeout(bound).onErrorResume(error -> connection.close()
+                .then(Mono.error(new R2dbcNonTransientResourceException("the release clean-up of " + connection
+                        + (error instanceof TimeoutException ? " did not end within " + bound.toMillis() + " ms"
+                        : " failed (" + error.getClass().getSimpleName() + ")")
+                        + ": its session was closed and the pool drops it", error))));
     }
 
     /** Whether the session answered everything asked of it so far (the core's {@code nothingInFlight()}). */

@@ -6,6 +6,7 @@ import io.pgconn.testkit.PgClusterExtension;
 import io.pgconn.testkit.ServerFreeze;
 import io.r2dbc.pool.ConnectionPool;
 import io.r2dbc.pool.ConnectionPoolConfiguration;
+import io.r2dbc.pool.PoolMetrics;
 import io.r2dbc.spi.Connection;
 import io.r2dbc.spi.ConnectionFactories;
 import io.r2dbc.spi.R2dbcNonTransientResourceException;
@@ -236,7 +237,8 @@ class ReleasedWithWorkUnderWayIT {
      * A borrower releases in a transaction begun through SQL while the server has stopped answering (frozen):
      * the clean-up's ROLLBACK waited for an answer without a bound, r2dbc-pool has no release timeout, so
      * {@code close()} never completed and the slot was lost (AUDIT-14 L4). Bounded as {@code validate(REMOTE)}
-     * (here connectTimeout, 2 s), then the session is closed.
+     * (here connectTimeout, 2 s), then the session is closed — and the pool drops it at once: the clean-up's
+     * success put the closed session back idle (session 26), where the next acquire found it invalid.
      */
     @Test
     void aConnectionReleasedInATransactionOnAServerThatStoppedAnsweringIsClosedAfterABound() {
@@ -247,6 +249,9 @@ class ReleasedWithWorkUnderWayIT {
             try (ServerFreeze frozen = ServerFreeze.of(PG.primary())) {
                 release(first);
                 assertThat(session.isClosed()).as("the session that could not be cleaned up is closed").isTrue();
+                PoolMetrics metrics = pool.pool().getMetrics().orElseThrow();
+                awaitCondition("the pool to drop the closed session, not keep it idle", STEP,
+                        () -> metrics.allocatedSize() == 0 && metrics.idleSize() == 0);
             }
         });
     }
