@@ -231,6 +231,7 @@ final class HostMonitor {
     private void loggedIn(@Nullable Answer answer, @Nullable Throwable failure) {
         if (answer != null) {
             keep(answer.session());
+            this.reports.probing(answer.server());
         }
         if (this.closed) {
             return; // a failure now is its own connection closing under it: nothing learned about the host

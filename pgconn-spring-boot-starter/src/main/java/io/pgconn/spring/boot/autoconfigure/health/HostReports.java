@@ -43,6 +43,9 @@ final class HostReports {
     /** Whether an answer shows another server behind the label than the last one did (a switchover behind one name). */
     private final ServerBehindLabel serverBehind = new ServerBehindLabel();
 
+    /** The server the monitor's probe session reached, as it told at login ({@code null}: it did not tell). */
+    private volatile @Nullable ServerIdentity probedServer;
+
     HostReports(HostSpec host, PgConnectionFactory applicationFactory, Clock clock, Consumer<HostView> published,
             String factoryName) {
         this.host = host;
@@ -55,6 +58,11 @@ final class HostReports {
 
     HostView view() {
         return this.view;
+    }
+
+    /** The monitor's new probe session reached {@code server}: its answers are that server's from now on. */
+    void probing(@Nullable ServerIdentity server) {
+        this.probedServer = server;
     }
 
     /**
@@ -104,7 +112,7 @@ final class HostReports {
 
     /** {@code answer} (in {@code role}, at {@code at}), showing a change of the server behind the label if it is one. */
     private HostView serverBehind(HostView answer, ServerRole role, Instant at) {
-        ServerBehindLabel.Change change = this.serverBehind.answered(role, answer.lookedUp(), at);
+        ServerBehindLabel.Change change = this.serverBehind.answered(role, answer.lookedUp(), this.probedServer, at);
         return change == null ? answer : answer.serverChanged(change);
     }
 

@@ -33,8 +33,8 @@ final class ProbeLogin {
 
     private final Duration probeTimeout;
 
-    /** A new session that answered the role probe, and its answer. */
-    record Answer(PgConnection session, ServerRole role) {
+    /** A new session that answered the role probe, its answer, and the server it reached ({@code null}: not told). */
+    record Answer(PgConnection session, ServerRole role, @Nullable ServerIdentity server) {
     }
 
     ProbeLogin(HostSpec host, PgConnectionFactory monitorFactory, ConnConfig applicationConfig, Duration probeTimeout) {
@@ -63,11 +63,14 @@ final class ProbeLogin {
         return base + suffix;
     }
 
-    /** Logs in and asks the role; fails, with nothing left open, when that takes longer than the probe timeout. */
+    /**
+     * Logs in and asks the role and the server's identity ({@link ServerIdentity}: one statement more per login, none
+     * per probe); fails, with nothing left open, when that takes longer than the probe timeout.
+     */
     CompletableFuture<Answer> open() {
         CompletableFuture<PgConnection> login = this.monitorFactory.connect(this.hostConfig);
         CompletableFuture<Answer> answer = login.thenCompose(session -> session.currentRole()
-                        .thenApply(role -> new Answer(session, role)))
+                        .thenCompose(role -> ServerIdentity.of(session).thenApply(server -> new Answer(session, role, server))))
                 .orTimeout(this.probeTimeout.toMillis(), TimeUnit.MILLISECONDS);
         answer.whenComplete((answered, failure) -> {
             if (failure != null) {

@@ -5,31 +5,51 @@ import io.pgconn.ServerRole;
 import org.jspecify.annotations.Nullable;
 
 import java.time.Instant;
+import java.util.LinkedHashSet;
+import java.util.Set;
 
 /**
  * Whether the server behind one host label changed while the label stayed — a switchover behind one DNS name,
- * Kubernetes Service or virtual IP, which the label alone cannot show (NEW-USER-24 F4: {@code failovers} stayed 0 and
- * {@code activeHost} the same label although the writes had moved to another server). Told every answer of the label's
- * probes, in order (one monitor, one probe at a time); an answer is another server than the last one when:
+ * Kubernetes Service, pooler or virtual IP, which the label alone cannot show (NEW-USER-24 F4: {@code failovers} stayed
+ * 0 and {@code activeHost} the same label although the writes had moved to another server). Told every answer of the
+ * label's probes, in order (one monitor, one probe at a time), with the {@link ServerIdentity} the probe session's
+ * server gave at its login. An answer shows another server than before when:
  * <ul>
- *   <li>the label answered as {@code standby} and now answers as a primary: a standby turns primary only by a
- *       promotion — of the server behind the label, or the label now reaches the promoted server;</li>
- *   <li>it answered as a primary, then went down (its probe failed: the server behind it went away), and now answers
- *       as a primary dialled at another address (a name, given to the monitor's login by the JVM's DNS cache:
- *       {@link HostView#lookedUp()}): the name was repointed. Only after such a loss: a name with several addresses
- *       of one server, or of pooler replicas fronting one primary (dual-stack, DNS round robin, a headless Service,
- *       {@code load_balance_hosts=random} shuffling them at each login), is dialled at another of them at a routine
- *       re-login, and that is no failover (REVIEW-25 R25-9: {@code failovers} rose at every re-login).</li>
+ *   <li>it answers as a primary, and the server that answered as standby last is this one: it was promoted;</li>
+ *   <li>it answers as a primary, and another server than the last primary seen behind the label — another start time,
+ *       at an address that primary never answered on (a postmaster keeps its start time on all its addresses, a
+ *       restarted one its address): the label reaches another primary now.</li>
  * </ul>
- * Not seen: a label whose address stays (a virtual IP, a Service's cluster IP, a load balancer) moved from a primary
- * that went away (its probe session ended with it: the label {@code down}) to a server already promoted — that looks
- * like the same primary restarted, and nothing a client sees tells them apart. Answers while {@code down} in between
+ * So a label that spreads logins over a cluster's members (an "any instance" Service, a pooler or DNS name over the
+ * primary and its standbys, with target {@code any} or {@code prefer-standby}) and answers standby at one re-login and
+ * primary at the next is no failover while the primary is the one seen before (REVIEW-26 R26-1: it counted one at
+ * every such flip); and a primary that answers first after standbys only (no primary seen behind the label before)
+ * is not counted: nothing tells that it was promoted rather than always primary. Not seen: a virtual IP moved from a
+ * primary to a server already promoted, which keeps the address and shows only another start time, as a restart of the
+ * same server does.
+ * <p>When a server did not tell its identity (its probe's identity query failed), the answer goes by role and dialled
+ * address alone: standby then primary is a promotion, or the label reaching the promoted server; a primary after the
+ * label went down, dialled at another address of its name (a name given to the monitor's login by the JVM's DNS
+ * cache: {@link HostView#lookedUp()}), is a repointed name — only after such a loss, since a name's several addresses
+ * of one server are dialled in turn at routine re-logins (REVIEW-25 R25-9). Answers while {@code down} in between
  * keep what the last answer was. Addresses go to the failover's log line ({@link Change#why()}), never to the health
  * endpoint (see {@link HostFailureReason}).
  */
 final class ServerBehindLabel {
 
+    /** Addresses kept of the last primary: a server has few; past this many they start anew (bounded memory). */
+    private static final int MAX_ADDRESSES_OF_ONE_SERVER = 8;
+
     private ServerRole lastRole = ServerRole.UNKNOWN;
+
+    /** The server that gave the label's last answer, if it told its identity. */
+    private @Nullable ServerIdentity lastServer;
+
+    /** The last server that answered as primary behind the label and told its identity: when it started... */
+    private @Nullable String lastPrimaryStartedAt;
+
+    /** ...and the addresses it answered on (one postmaster, several addresses: dual-stack, a name's addresses). */
+    private final Set<String> lastPrimaryAddresses = new LinkedHashSet<>();
 
     /** The address the label's last answering probe session was dialled on, for a label that is a name. */
     private @Nullable String lastAddress;
@@ -44,31 +64,70 @@ final class ServerBehindLabel {
 
     /**
      * The label's probe session answered in {@code role}, dialled as {@code lookedUp} says ({@code null}: not a name, or
-     * unknown) at {@code at}: the change this answer shows, or {@code null} when it shows the server the last one did.
+     * unknown), on {@code server} ({@code null}: it did not tell) at {@code at}: the change this answer shows, or
+     * {@code null} when it shows the server the last one did.
      */
-    @Nullable Change answered(ServerRole role, JvmDnsCache.@Nullable LookedUp lookedUp, Instant at) {
+    @Nullable Change answered(ServerRole role, JvmDnsCache.@Nullable LookedUp lookedUp, @Nullable ServerIdentity server,
+            Instant at) {
         if (role == ServerRole.UNKNOWN) {
             return null;
         }
         String address = lookedUp == null ? null : lookedUp.address();
-        String why = null;
-        if (this.lastRole == ServerRole.STANDBY && !role.isStandby()) {
-            why = "it answered as standby and answers as " + role.label() + " now: a promotion, or the label reaches the"
-                    + " promoted server now" + (address != null && !address.equals(this.lastAddress) && this.lastAddress != null
-                            ? " (" + lookedUp.name() + " at " + address + ", was " + this.lastAddress + ")" : "");
-        } else if (this.lastRole != ServerRole.UNKNOWN && !this.lastRole.isStandby() && !role.isStandby() && this.lostSinceLastAnswer
-                && address != null && this.lastAddress != null && !address.equals(this.lastAddress)) {
-            why = lookedUp.name() + " reaches " + address + " now (was " + this.lastAddress + "), a " + role.label();
-        }
+        String why = server != null ? byIdentity(role, server) : byRoleAndAddress(role, lookedUp, address);
         this.lastRole = role;
         this.lostSinceLastAnswer = false;
         if (address != null) {
             this.lastAddress = address;
         }
-        if (why == null) {
+        this.lastServer = server;
+        if (server != null && !role.isStandby()) {
+            rememberPrimary(server);
+        }
+        return why == null ? null : new Change(at, why);
+    }
+
+    /** A primary that was the last standby, or another primary than the last one. */
+    private @Nullable String byIdentity(ServerRole role, ServerIdentity server) {
+        if (role.isStandby()) {
             return null;
         }
-        return new Change(at, why);
+        if (this.lastRole == ServerRole.STANDBY && this.lastServer != null && !server.isAnotherServerThan(this.lastServer)) {
+            return "it answered as standby and answers as " + role.label() + " now: the server behind it, " + server
+                    + ", was promoted";
+        }
+        if (this.lastPrimaryStartedAt != null && !this.lastPrimaryStartedAt.equals(server.startedAt())
+                && !this.lastPrimaryAddresses.contains(server.address())) {
+            return "another server answers as " + role.label() + " now: " + server + ", was "
+                    + String.join(" or ", this.lastPrimaryAddresses) + " (started " + this.lastPrimaryStartedAt + ")";
+        }
+        return null;
+    }
+
+    /**
+     * {@code server} answered as primary: the same server as the last primary when it kept its start time (another of its
+     * addresses) or its address (restarted), whose addresses then grow by this one (a few at most); else it replaces it.
+     */
+    private void rememberPrimary(ServerIdentity server) {
+        boolean same = server.startedAt().equals(this.lastPrimaryStartedAt) || this.lastPrimaryAddresses.contains(server.address());
+        if (!same || this.lastPrimaryAddresses.size() >= MAX_ADDRESSES_OF_ONE_SERVER) {
+            this.lastPrimaryAddresses.clear();
+        }
+        this.lastPrimaryAddresses.add(server.address());
+        this.lastPrimaryStartedAt = server.startedAt();
+    }
+
+    /** Without the server's identity: standby then primary, or a primary at another address of a name after a loss. */
+    private @Nullable String byRoleAndAddress(ServerRole role, JvmDnsCache.@Nullable LookedUp lookedUp, @Nullable String address) {
+        if (this.lastRole == ServerRole.STANDBY && !role.isStandby()) {
+            return "it answered as standby and answers as " + role.label() + " now: a promotion, or the label reaches the"
+                    + " promoted server now" + (address != null && !address.equals(this.lastAddress) && this.lastAddress != null
+                            ? " (" + lookedUp.name() + " at " + address + ", was " + this.lastAddress + ")" : "");
+        }
+        if (this.lastRole != ServerRole.UNKNOWN && !this.lastRole.isStandby() && !role.isStandby() && this.lostSinceLastAnswer
+                && address != null && this.lastAddress != null && !address.equals(this.lastAddress)) {
+            return lookedUp.name() + " reaches " + address + " now (was " + this.lastAddress + "), a " + role.label();
+        }
+        return null;
     }
 
     /**

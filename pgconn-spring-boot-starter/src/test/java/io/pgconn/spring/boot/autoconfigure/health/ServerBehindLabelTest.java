@@ -24,23 +24,23 @@ class ServerBehindLabelTest {
 
     @Test
     void aStandbyThatAnswersAsPrimaryIsAnotherServerOrAPromotion() {
-        assertThat(this.label.answered(ServerRole.PRIMARY, null, AT)).as("the first answer").isNull();
-        assertThat(this.label.answered(ServerRole.STANDBY, null, AT)).as("a primary turns standby only by a restart").isNull();
-        assertThat(this.label.answered(ServerRole.STANDBY, null, AT)).isNull();
-        ServerBehindLabel.Change change = this.label.answered(ServerRole.PRIMARY, null, AT.plusSeconds(3));
+        assertThat(this.label.answered(ServerRole.PRIMARY, null, null, AT)).as("the first answer").isNull();
+        assertThat(this.label.answered(ServerRole.STANDBY, null, null, AT)).as("a primary turns standby only by a restart").isNull();
+        assertThat(this.label.answered(ServerRole.STANDBY, null, null, AT)).isNull();
+        ServerBehindLabel.Change change = this.label.answered(ServerRole.PRIMARY, null, null, AT.plusSeconds(3));
         assertThat(change).isNotNull();
         assertThat(change.at()).isEqualTo(AT.plusSeconds(3));
         assertThat(change.why()).isEqualTo("it answered as standby and answers as primary now: a promotion, or the label"
                 + " reaches the promoted server now");
-        assertThat(this.label.answered(ServerRole.PRIMARY, null, AT.plusSeconds(4))).as("seen once").isNull();
+        assertThat(this.label.answered(ServerRole.PRIMARY, null, null, AT.plusSeconds(4))).as("seen once").isNull();
     }
 
     @Test
     void aPrimaryDialledAtAnotherAddressOfItsNameAfterTheLabelWentDownIsAnotherServer() {
-        assertThat(this.label.answered(ServerRole.PRIMARY, at("10.0.0.2"), AT)).isNull();
-        assertThat(this.label.answered(ServerRole.PRIMARY, at("10.0.0.2"), AT)).as("same address").isNull();
+        assertThat(this.label.answered(ServerRole.PRIMARY, at("10.0.0.2"), null, AT)).isNull();
+        assertThat(this.label.answered(ServerRole.PRIMARY, at("10.0.0.2"), null, AT)).as("same address").isNull();
         this.label.lost();
-        ServerBehindLabel.Change change = this.label.answered(ServerRole.PRIMARY, at("10.0.0.3"), AT);
+        ServerBehindLabel.Change change = this.label.answered(ServerRole.PRIMARY, at("10.0.0.3"), null, AT);
         assertThat(change).isNotNull();
         assertThat(change.why()).isEqualTo(NAME + " reaches 10.0.0.3 now (was 10.0.0.2), a primary");
     }
@@ -48,21 +48,21 @@ class ServerBehindLabelTest {
     @Test
     void whatTheLastAnswerWasOutlastsTheWindowWithoutAnswers() {
         // the old primary stopped (the label down: no answer, nothing told here), the name repointed meanwhile
-        assertThat(this.label.answered(ServerRole.PRIMARY, at("10.0.0.2"), AT)).isNull();
+        assertThat(this.label.answered(ServerRole.PRIMARY, at("10.0.0.2"), null, AT)).isNull();
         this.label.lost();
-        ServerBehindLabel.Change change = this.label.answered(ServerRole.PRIMARY, at("10.0.0.3"), AT.plusSeconds(30));
+        ServerBehindLabel.Change change = this.label.answered(ServerRole.PRIMARY, at("10.0.0.3"), null, AT.plusSeconds(30));
         assertThat(change).isNotNull();
         assertThat(change.why()).contains("10.0.0.3", "was 10.0.0.2");
     }
 
     @Test
     void theSameAddressBackAsPrimaryOrANameMovedBetweenStandbysIsNoChange() {
-        assertThat(this.label.answered(ServerRole.PRIMARY, at("10.0.0.2"), AT)).isNull();
-        assertThat(this.label.answered(ServerRole.PRIMARY, at("10.0.0.2"), AT)).as("a restart of the same primary").isNull();
+        assertThat(this.label.answered(ServerRole.PRIMARY, at("10.0.0.2"), null, AT)).isNull();
+        assertThat(this.label.answered(ServerRole.PRIMARY, at("10.0.0.2"), null, AT)).as("a restart of the same primary").isNull();
         ServerBehindLabel readReplicas = new ServerBehindLabel();
-        assertThat(readReplicas.answered(ServerRole.STANDBY, at("10.0.0.5"), AT)).isNull();
-        assertThat(readReplicas.answered(ServerRole.STANDBY, at("10.0.0.6"), AT)).as("one read replica for another").isNull();
-        assertThat(readReplicas.answered(ServerRole.UNKNOWN, at("10.0.0.7"), AT)).isNull();
+        assertThat(readReplicas.answered(ServerRole.STANDBY, at("10.0.0.5"), null, AT)).isNull();
+        assertThat(readReplicas.answered(ServerRole.STANDBY, at("10.0.0.6"), null, AT)).as("one read replica for another").isNull();
+        assertThat(readReplicas.answered(ServerRole.UNKNOWN, at("10.0.0.7"), null, AT)).isNull();
     }
 
     /**
@@ -72,18 +72,18 @@ class ServerBehindLabelTest {
     @Test
     void anotherAddressOfAPrimaryAtARoutineReloginIsNoChange() {
         for (int relogin = 0; relogin < 20; relogin++) {
-            assertThat(this.label.answered(ServerRole.PRIMARY, at(relogin % 2 == 0 ? "10.0.0.2" : "10.0.0.3"), AT.plusSeconds(10L * relogin)))
+            assertThat(this.label.answered(ServerRole.PRIMARY, at(relogin % 2 == 0 ? "10.0.0.2" : "10.0.0.3"), null, AT.plusSeconds(10L * relogin)))
                     .as("re-login " + relogin).isNull();
         }
         this.label.lost();
-        assertThat(this.label.answered(ServerRole.PRIMARY, at("10.0.0.3"), AT)).as("back at the address it last answered on").isNull();
-        assertThat(this.label.answered(ServerRole.PRIMARY, at("10.0.0.2"), AT)).as("the loss is forgotten at the next answer").isNull();
+        assertThat(this.label.answered(ServerRole.PRIMARY, at("10.0.0.3"), null, AT)).as("back at the address it last answered on").isNull();
+        assertThat(this.label.answered(ServerRole.PRIMARY, at("10.0.0.2"), null, AT)).as("the loss is forgotten at the next answer").isNull();
     }
 
     @Test
     void aStandbyPromotedAtANewAddressSaysBoth() {
-        assertThat(this.label.answered(ServerRole.STANDBY, at("10.0.0.2"), AT)).isNull();
-        assertThat(this.label.answered(ServerRole.PRIMARY, at("10.0.0.3"), AT).why())
+        assertThat(this.label.answered(ServerRole.STANDBY, at("10.0.0.2"), null, AT)).isNull();
+        assertThat(this.label.answered(ServerRole.PRIMARY, at("10.0.0.3"), null, AT).why())
                 .endsWith("(" + NAME + " at 10.0.0.3, was 10.0.0.2)");
     }
 
