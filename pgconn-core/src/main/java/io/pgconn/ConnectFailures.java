@@ -1,5 +1,7 @@
 package io.pgconn;
 
+import java.util.List;
+
 /**
  * What a failed connect ({@link PgConnectionFactory#connect()}'s failure) says about trying again: the one place
  * a client of the core — the R2DBC driver's error translation, a pool's create retry, an application's own retry
@@ -79,9 +81,40 @@ public final class ConnectFailures {
         return deciding(error).sqlState().filter(PgErrors::isNoFreeSlot).isPresent();
     }
 
-    /** The walk's own report names no host (each host's failure does) and carries the hosts' failures. */
-    private static boolean isWalkReport(PgException error) {
+    /**
+     * Whether {@code error} is a walk's report: it names no host (each host's failure does) and carries the hosts'
+     * failures as suppressed exceptions, in the order tried ({@link #walkReport}).
+     */
+    public static boolean isWalkReport(PgException error) {
         return (error instanceof PgConnectException || error instanceof PgAuthenticationException)
                 && error.host() == null && error.getSuppressed().length > 0;
+    }
+
+    /**
+     * A walk's report: {@code message} (its list made of {@link ErrorMessageLines#hostLine}s), of the last host
+     * failure's kind — a {@link PgAuthenticationException} with its server fields, else a {@link PgConnectException} —
+     * carrying {@code hostFailures} as suppressed in the order given, the last one {@link #deciding} it. The one place
+     * a report's shape is made: the walk's ({@code internal.failover.WalkFailures}) and {@link #withHostLine}.
+     */
+    public static PgException walkReport(String message, List<? extends Throwable> hostFailures) {
+        Throwable last = hostFailures.isEmpty() ? null : hostFailures.get(hostFailures.size() - 1);
+        PgException report = last instanceof PgAuthenticationException auth
+                ? new PgAuthenticationException(null, message, auth.serverFields(), null)
+                : new PgConnectException(null, message);
+        hostFailures.forEach(report::addSuppressed);
+        return report;
+    }
+
+    /**
+     * {@code report}, a walk's report ({@link #isWalkReport}), with one more line at the end of its list —
+     * {@code host: reason}, laid out as the hosts' lines — and the same hosts' failures, so the same one decides it;
+     * for a host the caller left out of the walk, which has no failure of its own in it (the R2DBC driver's
+     * prefer-standby fallback names the standby refusing its logins, docs/r2dbc.md). Anything else is returned as it is.
+     */
+    public static PgException withHostLine(PgException report, String host, String reason) {
+        if (!isWalkReport(report)) {
+            return report;
+        }
+        return walkReport(report.getMessage() + ErrorMessageLines.hostLine(host, reason), List.of(report.getSuppressed()));
     }
 }

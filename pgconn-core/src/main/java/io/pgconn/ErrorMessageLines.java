@@ -27,6 +27,15 @@ public final class ErrorMessageLines {
     }
 
     /**
+     * One host's line in a multi-host connect failure's list: a line break, {@value #HOST_INDENT} spaces,
+     * {@code host: message}, the message's further lines {@linkplain #asListItem indented under it}. The walk's report
+     * is made of these, and so is a line a client adds to it ({@link ConnectFailures#withHostLine}).
+     */
+    public static String hostLine(String host, String message) {
+        return "\n" + " ".repeat(HOST_INDENT) + host + ": " + asListItem(message);
+    }
+
+    /**
      * {@code message} with {@code addition} at the end of its first line, the lines under it (a server error's
      * {@code HINT:}) kept under it: what pgconn adds to a message it passes on (what a lost statement may have done).
      */

@@ -198,8 +198,10 @@ public interface PgConnection {
      * statement taken back while still queued). The server's {@code statement_timeout} applies as to any statement;
      * {@link #cancel()} asks the server to stop it. A text of several statements fails the future with an
      * {@code IllegalArgumentException} before anything is sent; a statement that is not a COPY FROM STDIN fails it
-     * with a {@link PgException} saying what the server started (docs/query.md §6). From an {@code InputStream}, on a
-     * thread that may block: {@link io.pgconn.query.PgCopyStreams#copyIn}.
+     * with a {@link PgException} saying what the server started (docs/query.md §6). Each chunk's bytes are copied when
+     * it is written: until then leave it alone, or emit a fresh buffer per chunk; a publisher that is a
+     * {@link io.pgconn.query.CopyInPublisher} is told each chunk pgconn is done with, to reuse it. From an
+     * {@code InputStream}, on a thread that may block: {@link io.pgconn.query.PgCopyStreams#copyIn}.
      *
      * <pre>{@code
      * long rows = connection.copyIn("COPY item (id, name) FROM STDIN (FORMAT csv)",

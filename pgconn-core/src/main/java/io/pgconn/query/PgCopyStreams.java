@@ -44,6 +44,9 @@ public final class PgCopyStreams {
     /**
      * Runs {@code sql}, one {@code COPY ... FROM STDIN}, on {@code connection} with the bytes of {@code data}, read on
      * this thread in chunks of 64 KiB as the socket takes them; blocks until the COPY ended and returns its row count.
+     * The chunks' arrays are reused once the connection copied them into its write buffer ({@link CopyInPublisher}), so
+     * the heap holds only as many as are in flight (16 at most on pgconn's connections), whatever the stream's size; a
+     * {@code PgConnection} wrapper that does not hand the publisher on as it is gets a fresh array per chunk.
      * The stream is not closed. Its {@code IOException} fails the COPY (CopyFail: the server rolls it back) and is
      * thrown as is; a server error is thrown as its {@link io.pgconn.PgException}. An interrupt cancels the COPY and is
      * thrown as an {@link InterruptedIOException}, the thread's interrupt status kept.
@@ -115,13 +118,19 @@ public final class PgCopyStreams {
     }
 
     /**
-     * A publisher whose chunks are read from a stream on the caller's thread, one per unit of demand. Its waits are a
+     * A publisher whose chunks are read from a stream on the caller's thread, one per unit of demand, into arrays the
+     * connection hands back once it copied them ({@link #reusable}): a new array only while none is back, so a 1 M-row
+     * COPY no longer allocates its file's size in 64-KiB arrays (NEW-USER-25 F4). Plain arrays, not Netty's pooled
+     * buffers: the bytes are copied into the connection's write buffer either way, and an array that is never handed
+     * back (the COPY failed, a wrapper's publisher) is only garbage, never a leak. Its waits are a
      * {@link ReentrantLock}'s, not a monitor's: before Java 24 (JEP 491) a virtual thread waiting in {@code Object.wait()}
      * pins its carrier, so two COPYs on Java 21's virtual threads held a 2-core machine's both carriers (NEW-USER-25 F2).
      */
-    private static final class StreamPublisher implements Flow.Publisher<ByteBuffer>, Flow.Subscription {
+    private static final class StreamPublisher implements CopyInPublisher, Flow.Subscription {
         private final ReentrantLock lock = new ReentrantLock();
         private final Condition changed = lock.newCondition();
+        /** Arrays the connection is done with, to read the next chunks into. */
+        private final ArrayDeque<byte[]> spare = new ArrayDeque<>();
         private Flow.Subscriber<? super ByteBuffer> subscriber;
         private long demand;
         private boolean cancelled;
@@ -160,6 +169,17 @@ public final class PgCopyStreams {
             }
         }
 
+        /** Event loop: the connection copied {@code chunk}, one of ours, into its write buffer. */
+        @Override
+        public void reusable(ByteBuffer chunk) {
+            lock.lock();
+            try {
+                spare.push(chunk.array());
+            } finally {
+                lock.unlock();
+            }
+        }
+
         void wake() {
             lock.lock();
             try {
@@ -173,6 +193,7 @@ public final class PgCopyStreams {
         IOException pump(InputStream in, CompletableFuture<Long> copy) throws InterruptedException {
             while (true) {
                 Flow.Subscriber<? super ByteBuffer> s;
+                byte[] chunk;
                 lock.lock();
                 try {
                     while (!cancelled && !copy.isDone() && (subscriber == null || demand == 0)) {
@@ -183,10 +204,13 @@ public final class PgCopyStreams {
                     }
                     demand--;
                     s = subscriber;
+                    chunk = spare.poll();
                 } finally {
                     lock.unlock();
                 }
-                byte[] chunk = new byte[IN_CHUNK];
+                if (chunk == null) {
+                    chunk = new byte[IN_CHUNK];
+                }
                 int n;
                 try {
                     n = in.read(chunk);
@@ -198,7 +222,7 @@ public final class PgCopyStreams {
                     s.onComplete();
                     return null;
                 }
-                s.onNext(ByteBuffer.wrap(chunk, 0, n)); // a fresh array per chunk: pgconn copies it later, on the loop
+                s.onNext(ByteBuffer.wrap(chunk, 0, n)); // ours again at reusable(): pgconn copies it later, on the loop
             }
         }
     }

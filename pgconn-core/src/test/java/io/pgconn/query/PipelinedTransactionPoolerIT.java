@@ -31,7 +31,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * "when not linked" and is dropped: the connection waits for it for ever. Whether the description reaches the pooler
  * in the same read as the ReadyForQuery is a race on loopback (the user's 2-core machine lost it 20 times of 20 with
  * 20 statements; this build's machine usually wins it); the pooler's server sessions here go through a
- * {@link ReadyForQueryLatencyRelay} that delivers what follows a ReadyForQuery 20 ms later, as a network between
+ * {@link ReadyForQueryLatency} forwarder that delivers what follows a ReadyForQuery 20 ms later, as a network between
  * pooler and server does, so it is lost every time. With {@code pipeliningLimit=1} each statement is written after
  * the one before is answered: all answered, in order (the twenty-statement test seen hanging with
  * {@code pipeliningLimit=0}: statement 1 not answered within 10 s). With PgBouncer 1.21+ the control test expects

@@ -1,5 +1,6 @@
 package io.pgconn.query;
 
+import io.pgconn.testkit.LoopbackForwarder;
 import io.pgconn.testkit.PgClusterExtension;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
@@ -21,7 +22,7 @@ final class TransactionPoolerExtension implements BeforeAllCallback, AfterAllCal
     /** Null: the pooler connects to the server directly. */
     private final Duration serverLatency;
 
-    private ReadyForQueryLatencyRelay relay;
+    private LoopbackForwarder relay;
 
     private TransactionPoolerProcess pooler;
 
@@ -31,7 +32,7 @@ final class TransactionPoolerExtension implements BeforeAllCallback, AfterAllCal
     }
 
     /**
-     * A pooler as above whose server sessions go through a {@link ReadyForQueryLatencyRelay}: what the server writes
+     * A pooler as above whose server sessions go through a {@link ReadyForQueryLatency} forwarder: what the server writes
      * after a ReadyForQuery reaches the pooler {@code serverLatency} later, as over a network.
      */
     TransactionPoolerExtension(PgClusterExtension cluster, int serverSessions, Duration serverLatency) {
@@ -44,7 +45,7 @@ final class TransactionPoolerExtension implements BeforeAllCallback, AfterAllCal
     public void beforeAll(ExtensionContext context) throws Exception {
         int serverPort = this.cluster.primary().port();
         if (this.serverLatency != null) {
-            this.relay = ReadyForQueryLatencyRelay.start(serverPort, this.serverLatency);
+            this.relay = ReadyForQueryLatency.forwarder(serverPort, this.serverLatency);
             serverPort = this.relay.port();
         }
         this.pooler = TransactionPoolerProcess.start(serverPort, QueryCluster.USER, this.serverSessions);

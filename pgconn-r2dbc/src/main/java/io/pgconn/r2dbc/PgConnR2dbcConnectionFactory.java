@@ -1,10 +1,9 @@
 package io.pgconn.r2dbc;
 
-import io.pgconn.PgAuthenticationException;
-import io.pgconn.PgConnectException;
+import io.pgconn.ConnectFailures;
+import io.pgconn.HostStatus;
 import io.pgconn.PgConnection;
 import io.pgconn.PgConnectionFactory;
-import io.pgconn.HostStatus;
 import io.pgconn.PgException;
 import io.pgconn.config.ConnConfig;
 import io.pgconn.config.TargetSessionAttrs;
@@ -106,31 +105,22 @@ public final class PgConnR2dbcConnectionFactory implements ConnectionFactory, Au
      * pool's create retry judge it (REVIEW-24 R24-10: the standby's 28000 was thrown, so a full primary behind it read as
      * a refused login, not retried). The first rides along as suppressed, except on a walk report (no host of its own),
      * whose suppressed list is the hosts' failures in the order tried and decides its classification
-     * ({@code ConnectFailures.deciding}): that report is given one more line naming the standby left out and why
-     * (REVIEW-25 R25-6: it listed only the hosts the retry tried).
+     * ({@link ConnectFailures#deciding}): that report gets one more line naming the standby left out and why
+     * (REVIEW-25 R25-6: it listed only the hosts the retry tried), through {@link ConnectFailures#withHostLine}, the
+     * core's one way to add to a report; the standby is the one that decided {@code refused}, itself a walk's report
+     * when other hosts failed before it.
      */
     static Throwable fallbackFailure(PgException refused, Throwable second) {
         if (!(second instanceof PgException failure)) {
             return second;
         }
-        if (failure.host() != null) {
+        if (!ConnectFailures.isWalkReport(failure)) {
             failure.addSuppressed(refused);
             return failure;
         }
-        String message = failure.getMessage() + "\n  " + refused.host() + ": left out of the retry: it refused this factory's login ("
-                + refused.sqlState().orElse("no SQLSTATE") + ")";
-        PgException report;
-        if (failure instanceof PgAuthenticationException) {
-            report = new PgAuthenticationException(null, message, failure.serverFields(), null);
-        } else if (failure instanceof PgConnectException) {
-            report = new PgConnectException(null, message);
-        } else {
-            return failure;
-        }
-        for (Throwable host : failure.getSuppressed()) {
-            report.addSuppressed(host);
-        }
-        return report;
+        PgException standby = ConnectFailures.deciding(refused);
+        return ConnectFailures.withHostLine(failure, standby.host(), "left out of the retry: it refused this factory's login ("
+                + standby.sqlState().orElse("no SQLSTATE") + ")");
     }
 
     /** Whether {@code host} (its label) is a standby that rejected this factory's login (28000) since it last landed there. */

@@ -58,6 +58,36 @@ class PreferStandbyFallbackFailureTest {
         assertThat(R2dbcErrors.translate(thrown)).isInstanceOf(R2dbcTransientResourceException.class);
     }
 
+    /**
+     * The first connect's failure is itself a walk's report when a host failed before the refusing standby stopped the
+     * walk: the line names that standby and its 28000 (until session 26 it read {@code null: left out ... (no
+     * SQLSTATE)}: the report's own host and SQLSTATE), once, under the retry's hosts, each of them once.
+     */
+    @Test
+    void aFirstWalkReportNamesTheStandbyThatStoppedItOnceUnderTheRetrysHostsEachOnce() {
+        PgException standby2Down = new PgConnectException("standby2:5432", "connection refused");
+        PgException refusedLogin = failure(STANDBY, "28000");
+        PgException first = new PgConnectException(null, "could not connect to any of 3 hosts (target_session_attrs=prefer-standby):"
+                + "\n  standby2:5432: connection refused\n  standby:5432: FATAL: 28000");
+        first.addSuppressed(standby2Down);
+        first.addSuppressed(refusedLogin);
+        PgException standby2DownAgain = new PgConnectException("standby2:5432", "connection refused");
+        PgException full = failure(PRIMARY, "53300");
+        PgException walk = new PgConnectException(null, "could not connect to any of 2 hosts (target_session_attrs=prefer-standby):"
+                + "\n  standby2:5432: connection refused\n  primary:5432: FATAL: 53300");
+        walk.addSuppressed(standby2DownAgain);
+        walk.addSuppressed(full);
+
+        Throwable thrown = PgConnR2dbcConnectionFactory.fallbackFailure(first, walk);
+
+        assertThat(thrown.getMessage()).isEqualTo("could not connect to any of 2 hosts (target_session_attrs=prefer-standby):"
+                + "\n  standby2:5432: connection refused"
+                + "\n  primary:5432: FATAL: 53300"
+                + "\n  standby:5432: left out of the retry: it refused this factory's login (28000)");
+        assertThat(thrown.getSuppressed()).containsExactly(standby2DownAgain, full);
+        assertThat(ConnectFailures.deciding((PgException) thrown)).isSameAs(full);
+    }
+
     @Test
     void theRetryGetsWhatIsLeftOfTheWholeConnectDeadline() {
         ConnConfig others = ConnConfig.parse("host=primary port=5432 user=u connectTimeout=30s", EnvironmentSource.none());

@@ -13,6 +13,7 @@ import io.pgconn.internal.query.QuerySession;
 import io.pgconn.internal.query.SpinThenParkFuture;
 import io.pgconn.internal.query.StatementTrace;
 import io.pgconn.internal.query.TracedStatement;
+import io.pgconn.query.CopyInPublisher;
 
 import java.nio.ByteBuffer;
 import java.util.Objects;
@@ -22,7 +23,8 @@ import java.util.concurrent.RejectedExecutionException;
 
 /**
  * A {@code COPY ... FROM STDIN} run by {@code PgConnection.copyIn}: a simple Query, then, at the server's
- * CopyInResponse, the caller's publisher is subscribed ({@link CopyInFeed}) and its chunks go out as CopyData, its end
+ * CopyInResponse, the caller's publisher is subscribed ({@link CopyInFeed}) and its chunks go out as CopyData (a
+ * {@link CopyInPublisher} told of each one written, to reuse its buffer), its end
  * as CopyDone — or its error, or the caller's cancel, as CopyFail, after which the server rolls the COPY back — and the
  * COPY's CommandComplete ({@code COPY n}) completes the future with n at ReadyForQuery. It holds the writes from its
  * Query to its ReadyForQuery: what is submitted meanwhile waits unwritten (messages behind it would be read as COPY
@@ -117,7 +119,7 @@ public final class CopyInExchange extends CopyExchange {
             end(new CopyFail(CopyTexts.CANCELLED));
             return;
         }
-        feed = new CopyInFeed(this, session);
+        feed = new CopyInFeed(this, session, data instanceof CopyInPublisher reuser ? reuser : null);
         try {
             data.subscribe(feed);
         } catch (RuntimeException e) { // a publisher that throws from subscribe (Reactive Streams §1.9 forbids it)

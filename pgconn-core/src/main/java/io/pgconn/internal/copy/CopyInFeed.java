@@ -1,6 +1,7 @@
 package io.pgconn.internal.copy;
 
 import io.pgconn.internal.query.QuerySession;
+import io.pgconn.query.CopyInPublisher;
 
 import java.nio.ByteBuffer;
 import java.util.Objects;
@@ -15,7 +16,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * {@link #WINDOW} ahead of what was written, and hands each chunk, its end or its error to the
  * {@link CopyInExchange} on the event loop. Signals may come from any thread; they are queued and drained in one
  * loop task at a time (never inline, so a publisher that emits inside {@code request} does not re-enter the session's
- * code). A chunk is copied into the write buffer when the drain writes it, after which pgconn holds no reference to it.
+ * code). A chunk is copied into the write buffer when the drain writes it, after which pgconn holds no reference to it;
+ * a {@link CopyInPublisher} is told so at once ({@link CopyInPublisher#reusable}), to fill that buffer again.
  */
 final class CopyInFeed implements Flow.Subscriber<ByteBuffer> {
 
@@ -28,6 +30,8 @@ final class CopyInFeed implements Flow.Subscriber<ByteBuffer> {
 
     private final CopyInExchange exchange;
     private final QuerySession session;
+    /** The publisher, when it reuses the chunks it is told pgconn is done with; null for a plain publisher. */
+    private final CopyInPublisher reuser;
     private final ConcurrentLinkedQueue<Object> arrived = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean drainQueued = new AtomicBoolean();
     private final AtomicReference<Flow.Subscription> subscription = new AtomicReference<>();
@@ -38,9 +42,10 @@ final class CopyInFeed implements Flow.Subscriber<ByteBuffer> {
     /** A {@link QuerySession#whenWritable} is pending (event loop). */
     private boolean waitingForWritable;
 
-    CopyInFeed(CopyInExchange exchange, QuerySession session) {
+    CopyInFeed(CopyInExchange exchange, QuerySession session, CopyInPublisher reuser) {
         this.exchange = exchange;
         this.session = session;
+        this.reuser = reuser;
     }
 
     @Override
@@ -104,6 +109,9 @@ final class CopyInFeed implements Flow.Subscriber<ByteBuffer> {
             if (next instanceof ByteBuffer chunk) {
                 outstanding--;
                 exchange.send(chunk);
+                if (!handedBack(chunk)) {
+                    return;
+                }
             } else if (next == COMPLETE) {
                 stopped = true;
                 exchange.dataEnded();
@@ -115,6 +123,21 @@ final class CopyInFeed implements Flow.Subscriber<ByteBuffer> {
             }
         }
         topUp();
+    }
+
+    /** Event loop: tells a reusing publisher that {@code chunk} is its own again; false if that failed the copy. */
+    private boolean handedBack(ByteBuffer chunk) {
+        if (reuser == null) {
+            return true;
+        }
+        try {
+            reuser.reusable(chunk);
+            return true;
+        } catch (RuntimeException e) { // as a publisher that throws from request
+            stop();
+            exchange.publisherFailed(e);
+            return false;
+        }
     }
 
     /** Event loop: tops the publisher's demand up to {@link #WINDOW} once half of it was written, if the channel is writable. */

@@ -1,18 +1,18 @@
 package io.pgconn.internal.failover;
 
-import io.pgconn.config.TargetSessionAttrs;
-import io.pgconn.PgAuthenticationException;
+import io.pgconn.ConnectFailures;
 import io.pgconn.ErrorMessageLines;
-import io.pgconn.PgConnectException;
 import io.pgconn.PgException;
+import io.pgconn.config.TargetSessionAttrs;
 
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * The failures of one multi-host walk, in order, and the single exception that reports them:
- * every host with its reason in the message, every cause attached as suppressed (docs/lifecycle.md §2.3). Callers
- * read the shape back through {@link io.pgconn.ConnectFailures#deciding} (the last host's failure decides).
+ * every host with its reason in the message, every cause attached as suppressed (docs/lifecycle.md §2.3), made by
+ * {@link ConnectFailures#walkReport}, where callers read the shape back ({@link ConnectFailures#deciding}: the last
+ * host's failure decides).
  */
 final class WalkFailures {
 
@@ -35,12 +35,7 @@ final class WalkFailures {
         }
         String message = "could not connect to any of " + hostCount + " hosts (target_session_attrs=" + target.libpqName() + "):"
                 + list();
-        PgException last = failures.isEmpty() ? null : failures.get(failures.size() - 1).error();
-        PgException aggregate = last instanceof PgAuthenticationException
-                ? new PgAuthenticationException(null, message, last.serverFields(), null)
-                : new PgConnectException(null, message);
-        failures.forEach(f -> aggregate.addSuppressed(f.error()));
-        return aggregate;
+        return ConnectFailures.walkReport(message, failures.stream().map(Failure::error).toList());
     }
 
     /** "; tried:" and the list, or nothing when no host has failed yet. */
@@ -50,12 +45,12 @@ final class WalkFailures {
 
     /**
      * One line per host, indented by two spaces: {@code host: message}, the message's further lines (a server
-     * error's HINT) indented by four, so they read as the host's and not as the next host ({@link ErrorMessageLines}).
+     * error's HINT) indented by four, so they read as the host's and not as the next host
+     * ({@link ErrorMessageLines#hostLine}).
      */
     private String list() {
         StringBuilder sb = new StringBuilder();
-        failures.forEach(f -> sb.append('\n').append(" ".repeat(ErrorMessageLines.HOST_INDENT)).append(f.host()).append(": ")
-                .append(ErrorMessageLines.asListItem(String.valueOf(f.error().getMessage()))));
+        failures.forEach(f -> sb.append(ErrorMessageLines.hostLine(f.host(), String.valueOf(f.error().getMessage()))));
         return sb.toString();
     }
 }

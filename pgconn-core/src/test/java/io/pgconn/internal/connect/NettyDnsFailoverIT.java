@@ -19,6 +19,7 @@ import io.pgconn.testing.Backends;
 import io.pgconn.testing.Conditions;
 import io.pgconn.testkit.AuthMethod;
 import io.pgconn.testkit.ConnectionType;
+import io.pgconn.testkit.LoopbackForwarder;
 import io.pgconn.testkit.PgClusterExtension;
 import io.pgconn.testkit.PgUser;
 import io.pgconn.trace.PgTracer;
@@ -76,8 +77,8 @@ class NettyDnsFailoverIT {
     @BeforeAll
     static void start() throws InterruptedException {
         dns = new ScriptedDnsServer();
-        primary = new LoopbackForwarder("127.0.0.2", 0, PG.primary().port());
-        standby = new LoopbackForwarder("127.0.0.3", primary.port(), PG.standby(0).port());
+        primary = LoopbackForwarder.start("127.0.0.2", 0, PG.primary().port(), LoopbackForwarder.Pump.AS_THEY_COME);
+        standby = LoopbackForwarder.start("127.0.0.3", primary.port(), PG.standby(0).port(), LoopbackForwarder.Pump.AS_THEY_COME);
         group = Transport.NIO.newEventLoopGroup("netty-dns-it", 2);
         resources = new ConnectResources(group, Transport.NIO, PgTracer.noop(), new SslContextFactory(), CodecRegistry.defaults(),
                 SocketPeer.of(Transport.NIO), List.of(dns.address()));

@@ -137,6 +137,36 @@ class ConnectFailuresTest {
         assertThat(PgErrors.isTryNextHost("57P04")).isFalse();
     }
 
+    /**
+     * A line added to a walk's report (the R2DBC fallback's standby left out) is laid out as the hosts' lines, once, and
+     * the report keeps its kind and its hosts' failures, so the same host decides it; any other failure is left as it
+     * is. Until session 26 the R2DBC driver rebuilt the report with its own copy of the walk's rule.
+     */
+    @Test
+    void aLineAddedToAWalksReportKeepsItsKindItsHostsAndItsDecidingHost() {
+        PgException down = refused(DB1);
+        PgException password = PgErrors.fromServer(DB2, new ServerErrorFields(Map.of('S', "FATAL", 'V', "FATAL", 'C', "28P01",
+                'M', "password authentication failed", 'H', "check the password")), true);
+        PgException report = walk(down, password);
+
+        PgException added = ConnectFailures.withHostLine(report, "db3:5432", "left out: it refused this login\nHINT: a second line");
+
+        assertThat(added).isInstanceOf(PgAuthenticationException.class).isNotSameAs(report);
+        assertThat(added.host()).isNull();
+        assertThat(added.getMessage()).isEqualTo(report.getMessage()
+                + "\n  db3:5432: left out: it refused this login\n    HINT: a second line");
+        assertThat(added.getMessage().lines().filter(l -> l.startsWith("  " + DB1 + ": "))).hasSize(1);
+        assertThat(added.getSuppressed()).containsExactly(down, password);
+        assertThat(ConnectFailures.deciding(added)).isSameAs(password);
+        assertThat(added.sqlState()).isEqualTo(report.sqlState()).contains("28P01");
+        assertThat(ConnectFailures.isWalkReport(added)).isTrue();
+
+        assertThat(ConnectFailures.withHostLine(down, "db3:5432", "left out")).as("one host's failure").isSameAs(down);
+        assertThat(ConnectFailures.isWalkReport(down)).isFalse();
+        assertThat(ConnectFailures.withHostLine(walk(down, refused(DB2)), "db3:5432", "left out"))
+                .isExactlyInstanceOf(PgConnectException.class);
+    }
+
     private static PgException walk(PgException... hosts) {
         WalkFailures failures = new WalkFailures();
         for (PgException host : hosts) {

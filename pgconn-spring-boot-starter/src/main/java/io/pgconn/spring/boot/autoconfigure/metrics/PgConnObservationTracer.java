@@ -54,6 +54,9 @@ public final class PgConnObservationTracer implements PgTracer {
     /** The meters of this factory's connects and attempts: its {@code name} singles them out. */
     private final PgConnMeterOwners.Group group;
 
+    /** The group was claimed: at the first connect, which makes its first meters (its {@code .active} timer). */
+    private volatile boolean claimed;
+
     /**
      * The factory closed: its connects are observed no more, and one running at the close gives the timers back when it
      * ends, as its statements do (a factory per tenant leaves no {@code pg.conn.connect{name=<tenant>}} behind).
@@ -75,7 +78,9 @@ public final class PgConnObservationTracer implements PgTracer {
      * For the factory of the application's own named {@code factoryName} (its bean name, or the name it is registered
      * under at runtime), built with {@code config} ({@link io.pgconn.spring.boot.autoconfigure.PgConnFactoryTracers});
      * {@code meterOwners}: where its timers are claimed, so that its close ({@link #factoryClosed}) removes them; null:
-     * nothing is removed.
+     * nothing is removed. The claim is made at the first connect, where the first timer is made, not here: a tracer whose
+     * factory is never built, or never connects, claims nothing, so nothing of it stays in {@code meterOwners} without a
+     * close to give it back.
      */
     public PgConnObservationTracer(ObservationRegistry registry, String factoryName, ConnConfig config,
             @Nullable PgConnMeterOwners meterOwners) {
@@ -90,8 +95,16 @@ public final class PgConnObservationTracer implements PgTracer {
         this.meterOwners = meterOwners;
         this.group = new PgConnMeterOwners.Group(List.of(CONNECT, CONNECT + ".active", ATTEMPT, ATTEMPT + ".active"),
                 List.of(FACTORY_NAME, factoryName));
-        if (meterOwners != null) {
-            meterOwners.claim(this.group, this);
+    }
+
+    /**
+     * Before this factory's first connect makes its meters: from then on they are the group's. A close racing it is
+     * covered as for an end after the close: each end gives the group back again ({@link #giveBack}).
+     */
+    private void claimOnce() {
+        if (!this.claimed && this.meterOwners != null) {
+            this.claimed = true;
+            this.meterOwners.claim(this.group, this);
         }
     }
 
@@ -114,6 +127,7 @@ public final class PgConnObservationTracer implements PgTracer {
         if (this.closed) {
             return;
         }
+        claimOnce();
         Observation observation = Observation.createNotStarted(CONNECT, this.registry)
                 .contextualName("pg.conn connect")
                 .lowCardinalityKeyValue("db.system.name", "postgresql")

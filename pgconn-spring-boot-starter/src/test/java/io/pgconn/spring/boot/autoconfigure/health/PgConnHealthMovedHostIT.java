@@ -1,9 +1,9 @@
 package io.pgconn.spring.boot.autoconfigure.health;
 
-import io.pgconn.spring.boot.autoconfigure.RepointableForwarder;
 import io.pgconn.spring.boot.autoconfigure.StarterCluster;
 import io.pgconn.spring.boot.autoconfigure.TestApplication;
 import io.pgconn.spring.boot.autoconfigure.r2dbc.PgConnPoolEvictions;
+import io.pgconn.testkit.LoopbackForwarder;
 import io.pgconn.testkit.PgClusterExtension;
 import org.assertj.core.api.SoftAssertions;
 import org.junit.jupiter.api.AfterAll;
@@ -30,7 +30,7 @@ import static io.pgconn.testing.Conditions.awaitCondition;
 
 /**
  * NEW-USER-24 F1 on a real primary and standby: one host label whose server the operator moves (a DNS name, a
- * Kubernetes Service, a virtual IP — here a {@link RepointableForwarder} on one loopback port) from the standby it
+ * Kubernetes Service, a virtual IP — here a {@link LoopbackForwarder} on one loopback port) from the standby it
  * still served after a switchover to the new primary. The health monitor's probe session stays on the standby (an
  * open connection does not follow the name); with a relogin interval of 60 s it kept answering {@code standby} for the
  * label: health {@code DOWN} although every new connect reached the primary, and the pool evicted each session on the
@@ -55,12 +55,12 @@ class PgConnHealthMovedHostIT {
     @RegisterExtension
     static final PgClusterExtension PG = StarterCluster.withStandbys("starter-moved-host", 1);
 
-    private static RepointableForwarder forwarder;
+    private static LoopbackForwarder forwarder;
 
     /** The label's server: the standby first (the name not yet moved after the switchover). */
-    private static synchronized RepointableForwarder forwarder() {
+    private static synchronized LoopbackForwarder forwarder() {
         if (forwarder == null) {
-            forwarder = new RepointableForwarder(PG.standby(0).port());
+            forwarder = LoopbackForwarder.to(PG.standby(0).port());
         }
         return forwarder;
     }

@@ -1,9 +1,9 @@
 package io.pgconn.spring.boot.autoconfigure.health;
 
 import io.micrometer.core.instrument.MeterRegistry;
-import io.pgconn.spring.boot.autoconfigure.RepointableForwarder;
 import io.pgconn.spring.boot.autoconfigure.StarterCluster;
 import io.pgconn.spring.boot.autoconfigure.TestApplication;
+import io.pgconn.testkit.LoopbackForwarder;
 import io.pgconn.testkit.PgClusterExtension;
 import io.pgconn.testkit.StopMode;
 import org.junit.jupiter.api.AfterAll;
@@ -34,7 +34,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * NEW-USER-24 F4 on a real primary and standby behind ONE host label (a DNS name, a Kubernetes Service, a virtual IP —
- * here a {@link RepointableForwarder} on one loopback port): a switchover — the primary stopped, the label moved to the
+ * here a {@link LoopbackForwarder} on one loopback port): a switchover — the primary stopped, the label moved to the
  * standby, the standby promoted — left {@code failovers} at 0 and {@code activeHost} the same label, so health showed
  * nothing of it although the writes had moved to another server. Now the label's probe session, which reached the
  * standby, answers as primary after the promotion: the server behind the active label changed, one failover is counted
@@ -53,12 +53,12 @@ class PgConnHealthSwitchoverBehindOneLabelIT {
     @RegisterExtension
     static final PgClusterExtension PG = StarterCluster.withStandbys("starter-switchover-one-label", 1);
 
-    private static RepointableForwarder forwarder;
+    private static LoopbackForwarder forwarder;
 
     /** The label's server: the primary first. */
-    private static synchronized RepointableForwarder forwarder() {
+    private static synchronized LoopbackForwarder forwarder() {
         if (forwarder == null) {
-            forwarder = new RepointableForwarder(PG.primary().port());
+            forwarder = LoopbackForwarder.to(PG.primary().port());
         }
         return forwarder;
     }

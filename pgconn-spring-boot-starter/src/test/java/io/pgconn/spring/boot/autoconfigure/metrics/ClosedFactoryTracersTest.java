@@ -6,7 +6,12 @@ import io.micrometer.core.instrument.observation.DefaultMeterObservationHandler;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.micrometer.observation.ObservationRegistry;
 import io.pgconn.ServerRole;
+import io.pgconn.config.ConnConfig;
+import io.pgconn.config.EnvironmentSource;
 import io.pgconn.config.HostSpec;
+import io.pgconn.config.TargetSessionAttrs;
+import io.pgconn.trace.PgTracer.ConnectEnded;
+import io.pgconn.trace.PgTracer.ConnectStarted;
 import io.pgconn.trace.PgTracer.FactoryClosed;
 import io.pgconn.trace.PgTracer.HostAttemptEnded;
 import io.pgconn.trace.PgTracer.HostOutcome;
@@ -26,7 +31,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * REVIEW-24 R24-1 and R24-2: what a closed factory's tracers do with work that ends after the close — a statement cut off
  * by the close that ends on the loop after it (on an event loop group the factory does not own, its close returns
  * first), an attempt the close aborted — and a claim of a group its last owner is releasing. The closed factory's meters
- * stay gone; a live factory's stay.
+ * stay gone; a live factory's stay. A connect tracer claims nothing before its factory's first connect.
  */
 class ClosedFactoryTracersTest {
 
@@ -94,6 +99,30 @@ class ClosedFactoryTracersTest {
         owners.release(second, List.of(group));
         assertThat(meters.find("g").counters()).isEmpty();
         assertThat(owners.liveGroups()).isZero();
+    }
+
+    /**
+     * The connect tracer claims its group at its factory's first connect, where its first meter (the connect's
+     * {@code .active} timer) is made, and its factory's close gives it back: a tracer made for a factory that is never
+     * built, or never connects, leaves nothing in the owners (until session 26 it claimed in its constructor: one
+     * entry per tracer made, for good when no close came).
+     */
+    @Test
+    void theConnectTracerClaimsItsGroupAtItsFirstConnectNotWhenItIsMade() {
+        ConnConfig config = ConnConfig.parse("host=db.example port=5432 user=u", EnvironmentSource.none());
+        PgConnObservationTracer unused = new PgConnObservationTracer(observations, "tenant-t_7", config, owners);
+        PgConnObservationTracer tenant = new PgConnObservationTracer(observations, "tenant-t_8", config, owners);
+        assertThat(owners.liveGroups()).as("made, never connected").isZero();
+
+        tenant.connectStarted(ConnectStarted.of(1, config.hosts(), TargetSessionAttrs.ANY));
+        assertThat(owners.liveGroups()).isOne();
+        assertThat(tagged("name", "tenant-t_8")).as("the running connect's long-task timer").isNotEmpty();
+        tenant.connectEnded(new ConnectEnded(1, "db.example:5432", ServerRole.PRIMARY, 1, null, Duration.ofMillis(1)));
+        tenant.factoryClosed(new FactoryClosed("tenant-t_8"));
+
+        assertThat(owners.liveGroups()).isZero();
+        assertThat(tagged("name", "tenant-t_8")).isEmpty();
+        assertThat(unused).isNotNull();
     }
 
     private PgConnStatementObservationTracer tracer() {
