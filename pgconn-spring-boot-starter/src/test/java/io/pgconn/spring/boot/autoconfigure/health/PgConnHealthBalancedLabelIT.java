@@ -1,8 +1,8 @@
 package io.pgconn.spring.boot.autoconfigure.health;
 
-import io.pgconn.spring.boot.autoconfigure.RepointableForwarder;
 import io.pgconn.spring.boot.autoconfigure.StarterCluster;
 import io.pgconn.spring.boot.autoconfigure.TestApplication;
+import io.pgconn.testkit.LoopbackForwarder;
 import io.pgconn.testkit.PgClusterExtension;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
@@ -29,7 +29,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * REVIEW-26 R26-1 on a real primary and standby behind ONE label that spreads logins over both (an "any instance"
- * Service or a pooler over the cluster; here a {@link RepointableForwarder} moved between them between the probe's
+ * Service or a pooler over the cluster; here a {@link LoopbackForwarder} moved between them between the probe's
  * re-logins), target {@code any}: the label answers standby at one re-login and primary at the next, and each such flip
  * counted a failover. The probe asks each new session's server who it is ({@link ServerIdentity}): the same primary
  * again is no failover.
@@ -47,11 +47,11 @@ class PgConnHealthBalancedLabelIT {
     @RegisterExtension
     static final PgClusterExtension PG = StarterCluster.withStandbys("starter-balanced-label", 1);
 
-    private static RepointableForwarder forwarder;
+    private static LoopbackForwarder forwarder;
 
-    private static synchronized RepointableForwarder forwarder() {
+    private static synchronized LoopbackForwarder forwarder() {
         if (forwarder == null) {
-            forwarder = new RepointableForwarder(PG.primary().port());
+            forwarder = LoopbackForwarder.to(PG.primary().port());
         }
         return forwarder;
     }
