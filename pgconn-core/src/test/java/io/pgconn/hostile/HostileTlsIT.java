@@ -19,7 +19,6 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
-import static io.pgconn.testing.Conditions.awaitCondition;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -347,20 +346,19 @@ class HostileTlsIT {
     }
 
     /**
-     * The TLS context is built after the socket is open (it depends on the host's settings): when it cannot
-     * be built — here a verify-full root certificate file that does not exist — the attempt fails with the
-     * configuration error, nothing is sent, and the socket is closed at once, not left open until the factory
-     * closes.
+     * The TLS context is read before the dial, off the event loop (docs/lifecycle.md §1.6): when it cannot be built —
+     * here a verify-full root certificate file that does not exist — the attempt fails with the configuration error
+     * naming the file and the host, and no socket is opened for it (before session 26 the context was built on the
+     * open socket, which then had to be closed at once).
      */
     @Test
-    void aTlsContextThatCannotBeBuiltClosesTheAttemptsSocket() {
+    void aTlsContextThatCannotBeBuiltFailsTheAttemptBeforeTheDial() {
         try (ScriptedServer server = ScriptedServer.start(Conversation::awaitClientClose);
              HostileClient client = new HostileClient(server, "sslmode=verify-full sslrootcert=/nonexistent/pgconn-root.crt")) {
-            Refusal refusal = Refusal.connect(client, io.pgconn.PgConfigException.class, "does not exist");
-            // the client's TCP connect completes in the kernel; the server's accept thread counts it later
-            awaitCondition("the server accepted the attempt's socket", () -> server.connections() == 1);
-            refusal.closed(client, server);
-            assertThat(server.connections()).isEqualTo(1);
+            Refusal.connect(client, io.pgconn.PgConfigException.class, "does not exist", "/nonexistent/pgconn-root.crt")
+                    .namesHost(server)
+                    .closed(client, server);
+            assertThat(server.connections()).as("no socket was opened for an attempt whose TLS files failed").isZero();
         }
     }
 }

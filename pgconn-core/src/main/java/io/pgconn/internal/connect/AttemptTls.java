@@ -25,18 +25,17 @@ import java.util.concurrent.CompletableFuture;
  */
 final class AttemptTls {
 
-    private final ConnectResources resources;
-
-    AttemptTls(ConnectResources resources) {
-        this.resources = resources;
+    private AttemptTls() {
     }
 
-    /** SSLRequest and the TLS handshake; {@code Refused} only when the mode accepts plaintext after 'N'. */
-    CompletableFuture<TlsOutcome> negotiate(ConnConfig config, HostSpec host, Channel channel) {
+    /**
+     * SSLRequest and the TLS handshake with the context read before the dial ({@link ConnectFiles}); {@code Refused}
+     * only when the mode accepts plaintext after 'N'.
+     */
+    static CompletableFuture<TlsOutcome> negotiate(ConnConfig config, HostSpec host, Channel channel, PreparedTls tls) {
         TlsSettings settings = TlsSettingsOf.config(config);
         String hostName = TlsHostName.of(host, settings.mode());
-        return TlsNegotiator.negotiate(channel, resources.sslContext(settings, host.label()), settings,
-                        resources.chainVerifier(settings), hostName, host.port(), host.label())
+        return TlsNegotiator.negotiate(channel, tls.context(), settings, tls.chainVerifier(), hostName, host.port(), host.label())
                 .thenApply(outcome -> {
                     if (outcome instanceof TlsOutcome.Encrypted || config.sslMode().acceptsPlaintextAfterRefusal()) {
                         return outcome; // Refused under prefer: plaintext on the same socket

@@ -31,7 +31,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * the session used TLS (PostgreSQL 17+ accepts encrypted cancel requests; a server that refuses
  * TLS gets the request in plaintext only under sslmode prefer/allow).
  *
- * <p>One deadline covers the whole request — dial, TLS, send, and the wait for the server to close
+ * <p>One deadline covers the whole request — the TLS files (looked at, and read when they changed, on the factory's
+ * look-up pool before the dial, as a connect's: {@link ConnectFiles}), dial, TLS, send, and the wait for the server to close
  * the connection (it does once it has read the request). When it passes, the future fails with a
  * {@link PgTimeoutException} and the socket is closed: a server that accepts the connection and then
  * says nothing (a stopped postmaster) must not hold a socket, or the caller, forever. Completing or
@@ -80,7 +81,27 @@ final class CancelRequester {
                 channel.close();
             }
         });
-        resources.dialer().dial(loop, facts.remoteAddress(), host.isUnixSocket(), null, deadline, label).whenComplete((channel, error) -> {
+        if (facts.tls() == null) {
+            dial(facts, null, tlsSettings, loop, deadline, dialled, result);
+            return result;
+        }
+        // the TLS files are looked at (and read when they changed) off the event loop, as for a connect (ConnectFiles)
+        resources.lookups().run(host, "look at the TLS files for a cancel request", () -> resources.tls(tlsSettings, label, reading -> { }))
+                .whenComplete((tls, error) -> {
+                    if (error != null) {
+                        result.completeExceptionally(FutureFailures.unwrap(error));
+                    } else if (!result.isDone()) {
+                        dial(facts, tls, tlsSettings, loop, deadline, dialled, result);
+                    }
+                });
+        return result;
+    }
+
+    /** Dials, encrypts when {@code tls} is not null, sends. */
+    private void dial(SessionFacts facts, PreparedTls tls, TlsSettings tlsSettings, EventLoop loop, Duration deadline,
+                      AtomicReference<Channel> dialled, CompletableFuture<Void> result) {
+        String label = facts.hostSpec().label();
+        resources.dialer().dial(loop, facts.remoteAddress(), facts.hostSpec().isUnixSocket(), null, deadline, label).whenComplete((channel, error) -> {
             if (error != null) {
                 result.completeExceptionally(error);
                 return;
@@ -90,7 +111,7 @@ final class CancelRequester {
                 channel.close(); // the deadline passed (or the caller gave up) while dialling
                 return;
             }
-            encrypt(facts, tlsSettings, channel)
+            encrypt(facts, tls, tlsSettings, channel)
                     .thenCompose(ignored -> send(facts, channel))
                     .whenComplete((ok, failure) -> {
                         if (failure != null) {
@@ -100,17 +121,15 @@ final class CancelRequester {
                         }
                     });
         });
-        return result;
     }
 
-    private CompletableFuture<Void> encrypt(SessionFacts facts, TlsSettings settings, Channel channel) {
-        if (facts.tls() == null) {
+    private static CompletableFuture<Void> encrypt(SessionFacts facts, PreparedTls tls, TlsSettings settings, Channel channel) {
+        if (tls == null) {
             return CompletableFuture.completedFuture(null);
         }
         HostSpec host = facts.hostSpec();
         String hostName = TlsHostName.of(host, settings.mode());
-        return TlsNegotiator.negotiate(channel, resources.sslContext(settings, host.label()), settings,
-                        resources.chainVerifier(settings), hostName, host.port(), host.label())
+        return TlsNegotiator.negotiate(channel, tls.context(), settings, tls.chainVerifier(), hostName, host.port(), host.label())
                 .thenAccept(outcome -> {
                     boolean plaintextAllowed = settings.mode() == SslMode.PREFER || settings.mode() == SslMode.ALLOW;
                     if (outcome instanceof TlsOutcome.Refused && !plaintextAllowed) {

@@ -2,10 +2,10 @@ package io.pgconn.internal.connect;
 
 import io.pgconn.codec.CodecRegistry;
 import io.netty.channel.EventLoopGroup;
-import io.netty.handler.ssl.SslContext;
 import io.pgconn.internal.auth.SaltedPasswordCache;
 import io.pgconn.internal.session.ServerParameterSets;
 import io.pgconn.internal.tls.SslContextFactory;
+import io.pgconn.internal.tls.TlsFileState;
 import io.pgconn.internal.tls.TlsSettings;
 import io.pgconn.trace.PgTracer;
 import io.pgconn.internal.transport.Dialer;
@@ -16,11 +16,12 @@ import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 
 /**
  * What every connect of one factory shares: the event loops, the dialer, TLS contexts (building
  * one costs milliseconds), the salted-password cache (PBKDF2 dominates SCRAM's CPU), the tracer,
- * a small bounded pool for blocking host-name look-ups ({@link HostNameLookups}), and Netty's DNS client for the
+ * a small bounded pool for blocking host-name look-ups and connect-time file reads ({@link HostNameLookups}), and Netty's DNS client for the
  * connects that ask for it ({@link NettyDnsLookups}, {@code hostResolver=netty-dns}): each made at its first use,
  * closed with the factory.
  */
@@ -87,7 +88,10 @@ public final class ConnectResources {
         return loops;
     }
 
-    /** The bounded pool for look-ups that may block in the system's name services: host names, requirepeer's user. */
+    /**
+     * The bounded pool for what a connect does that may block: look-ups in the system's name services (host names,
+     * requirepeer's user) and the files it reads before the dial ({@link ConnectFiles}).
+     */
     HostNameLookups lookups() {
         return lookups;
     }
@@ -119,32 +123,35 @@ public final class ConnectResources {
     }
 
     /**
-     * The TLS context for these settings, built once per state of the files libpq reads at every
-     * connect: a client certificate that appears (or goes) later is sent (or not) from the next connect
-     * on, and revocation lists that appear, go or change (a certificate revoked since) are checked from
-     * the next connect on, not only by a new factory. One context per settings: a new state replaces the old.
+     * The TLS context for these settings and what verifies the server's chain, built once per state of the files libpq
+     * reads at every connect ({@link TlsFileState}: each file's identity, size, modification time and permissions): a
+     * root or client certificate rotated on disk, a client certificate that appears (or goes), revocation lists that
+     * appear, go or change (a certificate revoked since) are used from the next connect on, not only by a new
+     * factory. One context per settings: a new state replaces the old; a state with a FIFO or device is never reused.
+     *
+     * <p>Stats the files, and reads them when the state changed: blocking file I/O, so called on the look-up pool
+     * before the dial ({@link ConnectFiles}), never on an event loop (docs/lifecycle.md §1.6).
+     *
+     * @param reading told, before a context is built, which files are being read (for a timeout's message)
      */
-    public SslContext sslContext(TlsSettings settings, String hostLabel) {
-        FileState state = new FileState(settings.certFileExists(), settings.revocationListsState());
+    PreparedTls tls(TlsSettings settings, String hostLabel, Consumer<String> reading) {
+        TlsFileState state = TlsFileState.of(settings);
         Built existing = sslContexts.get(settings);
-        if (existing != null && existing.state().equals(state)) {
-            return existing.context();
+        if (existing != null && state.reusable() && existing.state().equals(state)) {
+            return existing.tls();
         }
-        SslContext created = sslContextFactory.create(settings, hostLabel);
-        sslContexts.put(settings, new Built(state, created));
-        return created;
+        String files = state.presentFiles();
+        reading.accept(files.isEmpty() ? "build the TLS context" : "read " + files);
+        PreparedTls built = new PreparedTls(sslContextFactory.create(settings, hostLabel), sslContextFactory.chainVerifier(settings));
+        if (state.reusable()) {
+            sslContexts.put(settings, new Built(state, built));
+        } else {
+            sslContexts.remove(settings);
+        }
+        return built;
     }
 
-    /** What verifies the server's certificate chain under {@code settings}, for a handshake failure's message; null: nothing. */
-    public String chainVerifier(TlsSettings settings) {
-        return sslContextFactory.chainVerifier(settings);
-    }
-
-    /** What of the settings' files a context was built from. */
-    private record FileState(boolean certFileExists, List<String> revocationLists) {
-    }
-
-    private record Built(FileState state, SslContext context) {
+    private record Built(TlsFileState state, PreparedTls tls) {
     }
 
     /** Releases what this object owns (not the event loop group, which its owner shuts down). */

@@ -44,7 +44,6 @@ public final class HostConnector {
 
     private final ConnectResources resources;
     private final CancelRequester canceller;
-    private final AttemptTls encryption;
     /** sslmode=prefer's plaintext after a failed TLS attempt, logged once per host and failure (NEW-USER-20 F9). */
     private final PlaintextFallbackLog plaintextFallbacks = new PlaintextFallbackLog();
     private volatile PerConfig perConfig;
@@ -52,7 +51,6 @@ public final class HostConnector {
     public HostConnector(ConnectResources resources) {
         this.resources = resources;
         this.canceller = new CancelRequester(resources);
-        this.encryption = new AttemptTls(resources);
     }
 
     /** The encryption attempts for this host, in order: true = TLS. Unix-domain sockets never use TLS (libpq ignores sslmode). */
@@ -72,10 +70,11 @@ public final class HostConnector {
                                                    AttemptScope scope) {
         // a Unix-domain socket is plaintext whatever sslmode says, even require: libpq ignores sslmode there
         List<Boolean> plan = encryptionPlan(config.sslMode(), host.isUnixSocket());
+        ConnectFiles files = new ConnectFiles(resources, config, host);
         if (plan.size() == 1) {
-            return attempt(config, host, address, budget, scope, plan.get(0), false); // no second attempt: nothing to unwrap
+            return attempt(config, host, address, budget, scope, plan.get(0), false, files); // no second attempt: nothing to unwrap
         }
-        return attempt(config, host, address, budget, scope, plan.get(0), true).handle((connection, error) -> {
+        return attempt(config, host, address, budget, scope, plan.get(0), true, files).handle((connection, error) -> {
             if (error == null) {
                 if (plan.get(0)) {
                     plaintextFallbacks.encrypted(host.label());
@@ -85,7 +84,7 @@ public final class HostConnector {
             Throwable cause = FutureFailures.unwrap(error);
             if (plan.size() > 1 && cause instanceof FallbackEligible eligible && !scope.isAborted()) {
                 Throwable first = eligible.getCause();
-                return attempt(config, host, address, budget, scope, plan.get(1), true).<ConnectionControl>handle((second, secondError) -> {
+                return attempt(config, host, address, budget, scope, plan.get(1), true, files).<ConnectionControl>handle((second, secondError) -> {
                     if (secondError == null) {
                         if (plan.get(0)) {
                             plaintextFallbacks.plaintextAfter(host.label(), config.sslMode(), first);
@@ -119,12 +118,14 @@ public final class HostConnector {
 
     /**
      * One attempt with or without TLS. When {@code fallback}, a failure after the socket was open is
-     * wrapped so the caller may try the other encryption. One future, completed from the dial's, the
-     * TLS negotiation's and the handshake's callbacks on the attempt's loop: a plaintext attempt goes
-     * from the open socket straight to the startup, with no stage to chain through.
+     * wrapped so the caller may try the other encryption. One future, completed from the file read's, the dial's,
+     * the TLS negotiation's and the handshake's callbacks on the attempt's loop: a plaintext attempt with its
+     * password given goes from the open socket straight to the startup, with no stage to chain through.
+     * What the attempt reads from files (.pgpass, the TLS material) is read before the dial, off the loop
+     * ({@link ConnectFiles}).
      */
     private CompletableFuture<ConnectionControl> attempt(ConnConfig config, HostSpec host, SocketAddress address, Duration budget,
-                                                           AttemptScope scope, boolean tls, boolean fallback) {
+                                                           AttemptScope scope, boolean tls, boolean fallback, ConnectFiles files) {
         String label = host.label();
         PerConfig derived;
         try {
@@ -133,6 +134,23 @@ public final class HostConnector {
             return CompletableFuture.failedFuture(e);
         }
         CompletableFuture<ConnectionControl> result = new CompletableFuture<>();
+        files.read(tls, scope, (prepared, readError) -> {
+            if (readError != null) {
+                // a TLS file that is missing, unreadable or malformed: no socket, not retried without TLS
+                result.completeExceptionally(FutureFailures.unwrap(readError));
+            } else if (scope.isAborted()) {
+                result.completeExceptionally(new PgTimeoutException(label, "attempt on " + label + " was abandoned"));
+            } else {
+                dial(config, derived, host, address, budget, scope, prepared, files.password(), fallback, result);
+            }
+        });
+        return result;
+    }
+
+    /** Dials, checks requirepeer on a Unix-domain socket, then goes on to {@link #opened}; {@code tls} null: plaintext. */
+    private void dial(ConnConfig config, PerConfig derived, HostSpec host, SocketAddress address, Duration budget, AttemptScope scope,
+                      PreparedTls tls, String password, boolean fallback, CompletableFuture<ConnectionControl> result) {
+        String label = host.label();
         resources.dialer().dial(scope.eventLoop(), address, host.isUnixSocket(), derived.keepalive(), budget, label).whenComplete((channel, dialError) -> {
             if (dialError != null) {
                 result.completeExceptionally(dialError); // no socket: nothing to retry with the other encryption
@@ -150,14 +168,13 @@ public final class HostConnector {
                                 channel.close();
                                 result.completeExceptionally(peerError);
                             } else {
-                                opened(config, derived, host, address, channel, tls, fallback, result);
+                                opened(config, derived, host, address, channel, tls, password, fallback, result);
                             }
                         }));
                 return;
             }
-            opened(config, derived, host, address, channel, tls, fallback, result);
+            opened(config, derived, host, address, channel, tls, password, fallback, result);
         });
-        return result;
     }
 
     /** Runs {@code step} on the channel's loop; a loop that is shutting down fails the attempt instead. */
@@ -171,17 +188,18 @@ public final class HostConnector {
         }
     }
 
-    /** The socket is open (and its peer checked): plaintext straight to the startup, or TLS first. */
-    private void opened(ConnConfig config, PerConfig derived, HostSpec host, SocketAddress address, Channel channel, boolean tls,
-                        boolean fallback, CompletableFuture<ConnectionControl> result) {
-        if (!tls) {
-            startup(config, derived, host, address, channel, null, (connection, error) -> settle(result, channel, null, fallback, connection, error));
+    /** The socket is open (and its peer checked): plaintext ({@code tls} null) straight to the startup, or TLS first. */
+    private void opened(ConnConfig config, PerConfig derived, HostSpec host, SocketAddress address, Channel channel, PreparedTls tls,
+                        String password, boolean fallback, CompletableFuture<ConnectionControl> result) {
+        if (tls == null) {
+            startup(config, derived, host, address, channel, null, password,
+                    (connection, error) -> settle(result, channel, null, fallback, connection, error));
             return;
         }
         CompletableFuture<TlsOutcome> negotiation;
         try {
-            negotiation = encryption.negotiate(config, host, channel);
-        } catch (RuntimeException e) { // no TLS context for these settings (a certificate or key file): not retried without TLS
+            negotiation = AttemptTls.negotiate(config, host, channel, tls);
+        } catch (RuntimeException e) { // e.g. verify-full for a host with hostaddr but no name: not retried without TLS
             channel.close();
             result.completeExceptionally(e);
             return;
@@ -191,7 +209,7 @@ public final class HostConnector {
             if (tlsError != null) {
                 settle.accept(null, tlsError);
             } else {
-                startup(config, derived, host, address, channel, outcome instanceof TlsOutcome.Encrypted e ? e : null, settle);
+                startup(config, derived, host, address, channel, outcome instanceof TlsOutcome.Encrypted e ? e : null, password, settle);
             }
         });
     }
@@ -258,14 +276,14 @@ public final class HostConnector {
      * is none — also a failure thrown while setting the pipeline up, so that the attempt closes the channel.
      */
     private void startup(ConnConfig config, PerConfig derived, HostSpec host, SocketAddress address, Channel channel,
-                         TlsOutcome.Encrypted tls, BiConsumer<ConnectionControl, Throwable> done) {
+                         TlsOutcome.Encrypted tls, String password, BiConsumer<ConnectionControl, Throwable> done) {
         String label = host.label();
         StartupHandshake handshake;
         PipelinedSession session;
         try {
             BackendMessageDecoder decoder = new BackendMessageDecoder(label, config.maxMessageSize(), config.preAuthMaxMessageSize());
             handshake = Startup.handshake(config, host, tls, decoder, resources.saltedPasswords(), resources.tracer(),
-                    derived.startupMessage(), resources.parameterSets());
+                    derived.startupMessage(), resources.parameterSets(), password);
             session = new PipelinedSession(label, handshake.parameters(), config.preparedStatementCacheSize(),
                     new io.pgconn.internal.query.RegistryValueCodecs(resources.codecs()), config.blockingWaitSpin().toNanos(),
                     config.cancelGrace().toNanos(), config.serverErrorDetail(), config.pipeliningLimit());

@@ -22,7 +22,8 @@ import java.util.concurrent.TimeUnit;
  * {@code /etc/hosts}, nsswitch and search domains behave the same) on a small pool of their own —
  * never on an event loop, which they could block for seconds when a DNS server is slow. The other
  * look-up a connect makes in the system's name services, requirepeer's user name ({@link RequirePeer}:
- * NSS, which may ask LDAP or sssd), runs here too ({@link #run}).
+ * NSS, which may ask LDAP or sssd), runs here too ({@link #run}), and so do the files a connect reads before it dials
+ * ({@link ConnectFiles}: {@code .pgpass}, the TLS material), which a network file system or a FIFO may hold up as long.
  *
  * <p>The JDK keeps each answer for {@code networkaddress.cache.ttl} (30 s by default), where libpq asks again at every
  * connect: a name repointed at a switchover is dialled at its old address until then. That is the application's

@@ -327,7 +327,8 @@ final class ConnectWalk {
         AttemptScope scope = result.currentScope();
         HostSpec inFlight = currentHost;
         String label = inFlight == null ? null : inFlight.label();
-        PgTimeoutException timeout = deadline.passed(label, lateNanos, failures.triedSoFar());
+        PgTimeoutException timeout = deadline.passed(label, scope == null || label == null ? "" : scope.stillWaiting(), lateNanos,
+                failures.triedSoFar());
         if (hostCutShort && label != null && !hasEnded()) {
             memory.cutShort(label); // before the caller's future completes: its next connect sees it
         }

@@ -206,7 +206,7 @@ final class HostAttempt implements BiConsumer<ConnectionControl, Throwable>, Run
         timedOutLoggedIn = loggedIn;
         walk.attemptEnded(this, null, new PgTimeoutException(host.label(), "server " + host.label()
                 + DialledAddressText.after(host.label(), address()) + " did not complete the connection within " + budget.toMillis() + "ms (hostConnectTimeout/connectTimeout)"
-                + Lateness.of(late)), false);
+                + scope.stillWaiting() + Lateness.of(late)), false);
         scope.abort();
     }
 }

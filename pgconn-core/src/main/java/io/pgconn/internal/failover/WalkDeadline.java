@@ -50,12 +50,14 @@ final class WalkDeadline {
      * The walk's failure when the deadline passed.
      *
      * @param label      the host being looked up or tried, or null when none was (between two attempts)
+     * @param waiting    what the host's attempt was still waiting for before its dial ({@code AttemptScope.stillWaiting}:
+     *                   a file read), or ""
      * @param lateNanos  how long after its due time the timer that called ran
      * @param triedSoFar the hosts that failed before ({@link WalkFailures#triedSoFar})
      */
-    PgTimeoutException passed(String label, long lateNanos, String triedSoFar) {
+    PgTimeoutException passed(String label, String waiting, long lateNanos, String triedSoFar) {
         return new PgTimeoutException(label, "could not connect within connectTimeout=" + connectTimeout.toMillis() + "ms"
-                + (label == null ? "" : ": server " + label + " had not completed the connection when the deadline passed")
+                + (label == null ? "" : ": server " + label + " had not completed the connection when the deadline passed" + waiting)
                 + Lateness.of(lateNanos)
                 + triedSoFar);
     }

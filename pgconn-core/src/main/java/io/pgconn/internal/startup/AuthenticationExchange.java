@@ -42,9 +42,10 @@ import java.util.function.Supplier;
 final class AuthenticationExchange {
 
     /**
-     * Everything the loop needs from the configuration; the password is fetched only when asked for.
-     * {@code passwordFile} is the {@code .pgpass} file a password is looked up in when none was given (null when one
-     * was: the file is not read), for the line libpq adds to a refused password ({@link #passwordFileUsed}).
+     * Everything the loop needs from the configuration; the password is fetched only when asked for (a connect has
+     * read it before the dial, off the event loop: docs/lifecycle.md §1.6). {@code passwordFile} is the {@code .pgpass}
+     * file a password is looked up in when none was given (null when one was: the file is not read), for the line libpq
+     * adds to a refused password ({@link #passwordFileUsed}).
      */
     record Settings(String user, Supplier<String> password, Path passwordFile, String passwordSources, RequireAuth requireAuth,
                     ChannelBindingMode channelBinding,

@@ -49,32 +49,12 @@ final class RevocationLists {
     }
 
     /**
-     * What the revocation lists are now, as a value that changes when they do: each file's path, size and
-     * modification time ({@code sslcrl}, and the hashed files of {@code sslcrldir}); empty when none
-     * exists. libpq reads the lists at every connect, so a list updated later (a certificate revoked since)
-     * must reach the next connect: a cached context is rebuilt when this changes.
+     * The hashed CRL files of {@code sslcrldir} ({@code <hash>.r<n>}, as OpenSSL reads the directory), in name order;
+     * {@link TlsFileState} stamps the same files a context is built from.
      */
-    static List<String> state(TlsSettings settings) {
-        List<String> state = new ArrayList<>(2);
-        if (exists(settings.crl())) {
-            state.add(stamp(settings.crl()));
-        }
-        if (exists(settings.crlDir()) && Files.isDirectory(settings.crlDir())) {
-            try (Stream<Path> files = Files.list(settings.crlDir())) {
-                files.filter(f -> HASHED_CRL.matcher(f.getFileName().toString()).matches()).sorted()
-                        .forEach(f -> state.add(stamp(f)));
-            } catch (IOException | RuntimeException e) {
-                state.add(settings.crlDir() + " unreadable"); // reading it for the context reports why
-            }
-        }
-        return state;
-    }
-
-    private static String stamp(Path file) {
-        try {
-            return file + " " + Files.size(file) + " " + Files.getLastModifiedTime(file).toMillis();
-        } catch (IOException | SecurityException e) {
-            return file + " unreadable";
+    static List<Path> hashedFiles(Path dir) throws IOException {
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.filter(f -> HASHED_CRL.matcher(f.getFileName().toString()).matches()).sorted().toList();
         }
     }
 
@@ -117,13 +97,15 @@ final class RevocationLists {
             crls.addAll(read(TlsFile.CRL, settings.crl(), hostLabel));
         }
         if (exists(settings.crlDir()) && Files.isDirectory(settings.crlDir())) {
-            try (Stream<Path> files = Files.list(settings.crlDir())) {
-                for (Path file : files.filter(f -> HASHED_CRL.matcher(f.getFileName().toString()).matches()).sorted().toList()) {
-                    crls.addAll(read(TlsFile.CRL_DIR, file, hostLabel));
-                }
+            List<Path> files;
+            try {
+                files = hashedFiles(settings.crlDir());
             } catch (IOException e) {
                 throw TlsFile.CRL_DIR.error(hostLabel, settings.crlDir(), "could not read sslcrldir \"" + settings.crlDir() + "\": "
                         + e.getMessage(), e);
+            }
+            for (Path file : files) {
+                crls.addAll(read(TlsFile.CRL_DIR, file, hostLabel));
             }
         }
         return crls;

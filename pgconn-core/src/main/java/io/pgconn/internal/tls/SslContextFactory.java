@@ -24,7 +24,8 @@ import javax.net.ssl.TrustManagerFactory;
  * protocol range, ALPN and provider, following libpq.
  *
  * <p>Building a context reads files and may be slow; it is stateless here, so callers cache one
- * context per {@code TlsSettings} (a value type). Every failure is a {@link PgConfigException}
+ * context per {@code TlsSettings} (a value type) and state of its files ({@link TlsFileState}), and build it off the
+ * event loop (docs/lifecycle.md §1.6). Every failure is a {@link PgConfigException}
  * naming the keyword and the file: such errors would repeat on every host.
  */
 public final class SslContextFactory {

@@ -132,14 +132,6 @@ public record TlsSettings(
         }
     }
 
-    /**
-     * The revocation lists' state now (each file's path, size and modification time; empty when none
-     * exists): a context built for one state is not used once they changed, as libpq reads them per connect.
-     */
-    public List<String> revocationListsState() {
-        return RevocationLists.state(this);
-    }
-
     /** The TLS protocol names to enable, from {@link #minProtocol()} to {@link #maxProtocol()} inclusive. */
     public List<String> enabledProtocols() {
         int from = PROTOCOLS.indexOf(minProtocol);

@@ -88,7 +88,7 @@ class StartupHandshakeTest {
         HostSpec host = HostSpec.of("db", 5432);
         BackendMessageDecoder decoder = new BackendMessageDecoder(host.label(), config.maxMessageSize(), config.preAuthMaxMessageSize());
         StartupHandshake handshake = Startup.handshake(config, host, null, decoder, new SaltedPasswordCache(), PgTracer.noop(),
-                Startup.startupMessage(config), sets);
+                Startup.startupMessage(config), sets, null);
         EmbeddedChannel channel = new EmbeddedChannel(decoder, FrontendMessageEncoder.INSTANCE);
         try {
             channel.pipeline().addLast(handshake);
