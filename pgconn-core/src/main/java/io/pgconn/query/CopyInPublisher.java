@@ -15,7 +15,8 @@ public interface CopyInPublisher extends Flow.Publisher<ByteBuffer> {
     /**
      * {@code chunk}, the very object this publisher emitted, is pgconn's no more: its remaining bytes were copied into
      * the connection's write buffer (or it was empty, or the COPY stopped taking data), and pgconn holds no reference to
-     * it. Called once per chunk pgconn was done with, on the connection's event loop: be quick and never block. A chunk
+     * it. Until then its contents, position and limit must be left alone: fill or emit it again only after this call.
+     * Called once per chunk pgconn was done with, on the connection's event loop: be quick and never block. A chunk
      * emitted after the COPY ended (a failure, a cancel) may never be reported. If this throws, the COPY fails as for a
      * publisher's error.
      */

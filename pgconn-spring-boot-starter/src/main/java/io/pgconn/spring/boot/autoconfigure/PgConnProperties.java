@@ -15,9 +15,9 @@ import java.time.Duration;
  * {@code pg.conn.target-sesion-attrs} would otherwise be ignored without a trace. The keys of
  * {@code startup-parameters} are free (a map).
  *
- * <p>Its flat keys come in groups, each a base class so the keys keep their names: where a connection lands and as
- * whom ({@link PgConnTargetProperties}), what the client accepts of a server and sends at login
- * ({@link PgConnProtocolProperties}), how a session runs statements ({@link PgConnSessionProperties}); this class adds
+ * <p>Its flat keys come in groups, each a package-private base class so the keys keep their names: where a connection
+ * lands and as whom ({@code PgConnTargetProperties}), what the client accepts of a server and sends at login
+ * ({@code PgConnProtocolProperties}), how a session runs statements ({@code PgConnSessionProperties}); this class adds
  * the starter's own start-up and shutdown and holds the nested groups ({@code ssl}, {@code keepalive}, {@code health},
  * {@code pool}).
  */

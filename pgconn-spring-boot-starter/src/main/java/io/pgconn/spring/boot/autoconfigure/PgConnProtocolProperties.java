@@ -15,9 +15,10 @@ import java.util.Map;
  *
  * <p>One of the groups of {@link PgConnProperties}, the class bound to {@code pg.conn}: a base class of it, not a
  * nested property, so each key keeps its flat name ({@code pg.conn.require-auth}) and the generated configuration
- * metadata is what it was before the split (docs/starter.md §1). Not bound by itself.
+ * metadata is what it was before the split (docs/starter.md §1). Package-private: the keys and their accessors are
+ * {@code PgConnProperties}' API (javac gives it public bridges of them); not bound by itself.
  */
-public abstract class PgConnProtocolProperties extends PgConnTargetProperties {
+abstract class PgConnProtocolProperties extends PgConnTargetProperties {
 
     /**
      * Use of SCRAM channel binding: disable, prefer or require. Defaults to prefer.

@@ -12,9 +12,10 @@ import java.util.List;
  *
  * <p>One of the groups of {@link PgConnProperties}, the class bound to {@code pg.conn}: a base class of it, not a
  * nested property, so each key keeps its flat name ({@code pg.conn.pipelining-limit}) and the generated configuration
- * metadata is what it was before the split (docs/starter.md §1). Not bound by itself.
+ * metadata is what it was before the split (docs/starter.md §1). Package-private: the keys and their accessors are
+ * {@code PgConnProperties}' API (javac gives it public bridges of them); not bound by itself.
  */
-public abstract class PgConnSessionProperties extends PgConnProtocolProperties {
+abstract class PgConnSessionProperties extends PgConnProtocolProperties {
 
     /**
      * At most this many requests (each one Sync group: a statement, a batch) written and not yet answered per

@@ -16,9 +16,10 @@ import java.util.List;
  *
  * <p>One of the groups of {@link PgConnProperties}, the class bound to {@code pg.conn}: a base class of it, not a
  * nested property, so each key keeps its flat name ({@code pg.conn.connect-timeout}) and the generated configuration
- * metadata is what it was before the split (docs/starter.md §1). Not bound by itself.
+ * metadata is what it was before the split (docs/starter.md §1). Package-private: the keys and their accessors are
+ * {@code PgConnProperties}' API (javac gives it public bridges of them); not bound by itself.
  */
-public abstract class PgConnTargetProperties {
+abstract class PgConnTargetProperties {
 
     /**
      * Connection string in libpq URI or key=value form, e.g.
