@@ -17,11 +17,16 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Flow;
 
+import static io.pgconn.testing.Conditions.awaitCondition;
 import static io.pgconn.testing.Connect.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -175,6 +180,46 @@ class TypeNameResolutionRefreshIT {
 
         await(c.simpleQuery("SET statement_timeout = '5s'"));
         assertThat(c.typeOidsStale()).as("another setting").isFalse();
+    }
+
+    /**
+     * NEW-USER-26: a multi-tenant application sets the tenant's search path for each transaction
+     * ({@code set_config('search_path', ..., true)}); PostgreSQL 18 reports it set, and back at the transaction's end.
+     * Each report made the session's answer stale, so a type lookup ran after every such transaction — one statement
+     * more per request. The path back to the one the answer was given under, the lookup leaves unwritten. Counted in
+     * the server's statement log.
+     */
+    @Test
+    void aSearchPathSetForEachTransactionMakesNoLookupAfterIt() throws Exception {
+        PG18.primary().execute("ALTER ROLE " + USER + " SET log_statement = 'all'");
+        try {
+            PgConnectionFactory factory = factory(new MoodCodec("tenant_mood"));
+            PgConnection c = connect(factory, 18, "tenant_mood");
+            long logStart = Files.size(PG18.primary().logFile());
+            for (int request = 0; request < 5; request++) {
+                await(c.begin());
+                await(c.query("SELECT set_config('search_path', $1, true)", request % 2 == 0 ? "tenant_a, public" : "tenant_b"));
+                assertThat(await(c.query("SELECT 'ok'::tenant_mood::text")).single(String.class)).isEqualTo("ok");
+                await(c.commit());
+            }
+            String marker = "requests-done-" + System.nanoTime();
+            await(c.query("SELECT $1::text", marker));
+            assertThat(c.typeOidsStale()).as("the path is back to the connect's").isFalse();
+            awaitCondition("the server's log to show the last statement", Duration.ofSeconds(10),
+                    () -> logSince(logStart).contains(marker));
+            assertThat(logSince(logStart)).as("no type lookup after the transactions").doesNotContain("to_regtype");
+        } finally {
+            PG18.primary().execute("ALTER ROLE " + USER + " RESET log_statement");
+        }
+    }
+
+    private static String logSince(long offset) {
+        try {
+            byte[] all = Files.readAllBytes(PG18.primary().logFile());
+            return new String(all, (int) offset, all.length - (int) offset, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new AssertionError(e);
+        }
     }
 
     /** PostgreSQL 18 reports a search_path changed anywhere: here by set_config inside a SELECT, which has no SET tag. */

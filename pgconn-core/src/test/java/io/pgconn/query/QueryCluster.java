@@ -19,12 +19,16 @@ final class QueryCluster {
     }
 
     static PgClusterExtension withMajorVersion(int major) {
+        return builder(major).build();
+    }
+
+    /** {@link #withMajorVersion}'s server, for a test that adds its own initSql. */
+    static PgClusterExtension.Builder builder(int major) {
         return PgClusterExtension.builder()
                 .name("query" + major)
                 .majorVersion(major)
                 .user(PgUser.named(USER).allow(ConnectionType.HOST, AuthMethod.TRUST))
-                .initSql("GRANT CREATE ON SCHEMA public TO " + USER)
-                .build();
+                .initSql("GRANT CREATE ON SCHEMA public TO " + USER);
     }
 
     static PgConnection connect(PgClusterExtension pg, FactoryExtension factory, String extra) {

@@ -9,6 +9,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -28,6 +29,15 @@ import java.util.function.BooleanSupplier;
  * setting changed, every entry is dropped at the next exchange (and closed by it), and texts are parsed anew
  * under the new one. A statement written before the server's answer to the {@code SET} (pipelined
  * behind it) still uses the entries of the setting before, as its {@code SqlShape} does.
+ *
+ * <p>The server also resolves a text's names once, through the {@code search_path} in force at its Parse: the same
+ * text under another path is another statement (a table of another tenant's schema, with other columns), and a named
+ * statement run under another path is re-planned by the server and fails with 0A000 "cached plan must not change
+ * result type" when its columns differ — inside a transaction a failure the transaction does not survive
+ * (NEW-USER-26 S10: a multi-tenant application's {@code set_config('search_path', ..., true)} per transaction). So an
+ * entry is kept per text and the search path the server reported when it was made (PostgreSQL 18+ reports
+ * {@code search_path}; the session drops every entry at a {@code SET} that may change it on older servers, as pgjdbc
+ * does). A statement written before the server reported a path set in its own pipeline still uses the path before.
  */
 public final class StatementCache {
 
@@ -38,6 +48,8 @@ public final class StatementCache {
         final long id;
         final String sql;
         final int[] typeOids;
+        /** The search_path the server reported when the entry was made (null: a server that does not report it). */
+        final String searchPath;
         /** null until described; a RowDescription with no columns when the statement returns no rows (NoData). */
         RowDescription description;
         boolean parsed;
@@ -51,11 +63,21 @@ public final class StatementCache {
         /** The unnamed portal and {@link #name}, checked and encoded by the first Bind: every later one writes them as they are. */
         private BindNames bindNames;
 
-        Entry(long id, String name, String sql, int[] typeOids) {
+        Entry(long id, String name, String sql, int[] typeOids, String searchPath) {
             this.id = id;
             this.name = name;
             this.sql = sql;
             this.typeOids = typeOids;
+            this.searchPath = searchPath;
+        }
+
+        /** Whether this is the entry of {@code sql} with {@code typeOids} under {@code searchPath}. */
+        boolean isFor(String sql, int[] typeOids, String searchPath) {
+            return this.sql.equals(sql) && Arrays.equals(this.typeOids, typeOids) && Objects.equals(this.searchPath, searchPath);
+        }
+
+        Key key() {
+            return new Key(sql, typeOids, searchPath);
         }
 
         public String name() {
@@ -73,15 +95,16 @@ public final class StatementCache {
         }
     }
 
-    private record Key(String sql, int[] typeOids) {
+    private record Key(String sql, int[] typeOids, String searchPath) {
         @Override
         public boolean equals(Object o) {
-            return o instanceof Key k && sql.equals(k.sql) && Arrays.equals(typeOids, k.typeOids);
+            return o instanceof Key k && sql.equals(k.sql) && Arrays.equals(typeOids, k.typeOids)
+                    && Objects.equals(searchPath, k.searchPath);
         }
 
         @Override
         public int hashCode() {
-            return 31 * sql.hashCode() + Arrays.hashCode(typeOids);
+            return 31 * (31 * sql.hashCode() + Arrays.hashCode(typeOids)) + Objects.hashCode(searchPath);
         }
     }
 
@@ -143,6 +166,11 @@ public final class StatementCache {
         return StandardConformingStrings.in(serverParameters);
     }
 
+    /** The search_path the server reports now (PostgreSQL 18+), or null. */
+    private String searchPath() {
+        return serverParameters.get("search_path");
+    }
+
     /** Drops every entry (each closed) when standard_conforming_strings is not what they were parsed under. */
     private void followStandardConformingStrings() {
         boolean standard = standardConformingStrings();
@@ -185,7 +213,7 @@ public final class StatementCache {
         assert mayTouchState.getAsBoolean() : "the session's state touched outside its doors";
         sessionShared = true;
         if (!failing.parsed) {
-            Key key = new Key(failing.sql, failing.typeOids);
+            Key key = failing.key();
             if (entries.get(key) == failing) {
                 entries.remove(key);
             }
@@ -219,11 +247,12 @@ public final class StatementCache {
     Entry get(String sql, int[] typeOids) {
         assert mayTouchState.getAsBoolean() : "the session's state touched outside its doors";
         followStandardConformingStrings();
+        String searchPath = searchPath();
         Entry last = lastUsed;
-        if (last != null && last.sql.equals(sql) && Arrays.equals(last.typeOids, typeOids)) {
+        if (last != null && last.isFor(sql, typeOids, searchPath)) {
             return last; // already the most recently used: the map's order would not change
         }
-        Entry found = entries.get(new Key(sql, typeOids));
+        Entry found = entries.get(new Key(sql, typeOids, searchPath));
         if (found != null) {
             lastUsed = found;
         }
@@ -234,8 +263,8 @@ public final class StatementCache {
     Entry create(String sql, int[] typeOids) {
         assert mayTouchState.getAsBoolean() : "the session's state touched outside its doors";
         long id = ++nextId;
-        Entry entry = new Entry(id, namePrefix + id, sql, typeOids);
-        entries.put(new Key(sql, typeOids), entry);
+        Entry entry = new Entry(id, namePrefix + id, sql, typeOids, searchPath());
+        entries.put(entry.key(), entry);
         lastUsed = entry; // the newest is never the one evicted (capacity > 0)
         Iterator<Map.Entry<Key, Entry>> eldest = entries.entrySet().iterator();
         while (entries.size() > capacity && eldest.hasNext()) {
@@ -250,7 +279,7 @@ public final class StatementCache {
     void invalidate(Entry entry) {
         assert mayTouchState.getAsBoolean() : "the session's state touched outside its doors";
         lastUsed = null; // the get below may reorder the map
-        Key key = new Key(entry.sql, entry.typeOids);
+        Key key = entry.key();
         if (entries.get(key) == entry) {
             entries.remove(key);
             toClose.add(entry.name); // a Close of a statement that does not exist is not an error

@@ -39,7 +39,7 @@ final class ServerReports {
         ClientEncodingCheck.requireUtf8(host, name, value);
         parameters.put(name, value);
         if ("search_path".equals(name)) {
-            typeOids.searchPathChanged();
+            typeOids.searchPathChanged(value);
         }
         ServerRoleChanges roles = roleChanges;
         if (roles != null) {
@@ -47,13 +47,21 @@ final class ServerReports {
         }
     }
 
-    /** Whether the server reported {@code name} (at the start, or since): PostgreSQL 18+ reports search_path. */
-    boolean reported(String name) {
-        return parameters.containsKey(name);
+    /** What the server last reported of {@code name} (at the start, or since), or null: PostgreSQL 18+ reports search_path. */
+    String reported(String name) {
+        return parameters.get(name);
     }
 
-    /** {@code current}'s statement completed with {@code tag}. */
+    /**
+     * {@code current}'s statement completed with {@code tag}. On a server that does not report search_path (before
+     * PostgreSQL 18), a SET or RESET whose text may change it drops the prepared statements, as pgjdbc does: the same
+     * text may mean another tenant's table now ({@code StatementCache}; NEW-USER-26 S10).
+     */
     void commandCompleted(Exchange current, String tag) {
+        if (("SET".equals(tag) || "RESET".equals(tag)) && !parameters.containsKey("search_path")
+                && TypeChangingCommands.maySetSearchPath(current.text())) {
+            statementCache.dropAll();
+        }
         if ("DISCARD ALL".equals(tag) || "DEALLOCATE ALL".equals(tag)) {
             statementCache.serverDiscardedAll(current.statementCacheMark());
         } else if ("DEALLOCATE".equals(tag)) {

@@ -51,9 +51,13 @@ public final class SessionTypeOids {
     private boolean changedInTransaction;
     /** Whether the server reports search_path (PostgreSQL 18+): its ParameterStatus, not the SET tags, says when it changed. */
     private final boolean searchPathReported;
+    /** The search path the server last reported (PostgreSQL 18+); written on the event loop, read from any thread. */
+    private volatile String searchPath;
+    /** The reported search path the answer the session holds was given under. */
+    private volatile String searchPathAnswered;
     /** A SET/RESET/DISCARD ALL that may have changed the search path ran since the last ReadyForQuery outside a transaction. */
     private boolean searchPathSetInTransaction;
-    /** How often this session's search path changed; written on the event loop, read from any thread ({@link #stale()}). */
+    /** Before PostgreSQL 18: how often this session's search path may have changed; written on the event loop, read from any thread. */
     private volatile int searchPathChanges;
     /** {@link #searchPathChanges} when the answer the session holds was given. */
     private volatile int searchPathChangesAnswered;
@@ -85,30 +89,44 @@ public final class SessionTypeOids {
 
     /** Nothing on this session is watched nor refreshed (the null object, so the session needs no null checks). */
     static SessionTypeOids unwatched() {
-        return new SessionTypeOids(List.of(), UNWATCHED_EPOCH, 0, false, oids -> { });
+        return new SessionTypeOids(List.of(), UNWATCHED_EPOCH, 0, null, oids -> { });
     }
 
     /**
      * @param names      the session's {@code extensionTypes} (may be empty: it still reports type changes)
      * @param knownEpoch the factory's epoch read before the answer the session holds was asked for
-     * @param searchPathReported whether the server reports {@code search_path} changes (ParameterStatus, PostgreSQL 18+)
+     * @param searchPath the {@code search_path} the server reported when the answer the session holds was given
+     *                   (ParameterStatus, PostgreSQL 18+), or {@code null} when it does not report it
      * @param apply      binds the session's codecs to a new answer
      */
-    public SessionTypeOids(List<String> names, TypeOidEpoch epoch, long knownEpoch, boolean searchPathReported,
+    public SessionTypeOids(List<String> names, TypeOidEpoch epoch, long knownEpoch, String searchPath,
                            Consumer<Map<String, Integer>> apply) {
         this.names = TypeOidQuery.withArrayTypes(names.toArray(String[]::new));
         this.epoch = epoch;
         this.knownEpoch = knownEpoch;
-        this.searchPathReported = searchPathReported;
+        this.searchPathReported = searchPath != null;
+        this.searchPath = searchPath;
+        this.searchPathAnswered = searchPath;
         this.apply = apply;
     }
 
     /**
      * Whether the session's answer is stale (and it has names to look up): the factory's epoch moved past it, or
-     * the session's search path changed since (a name may resolve to another schema's type). Safe from any thread.
+     * the session's search path is another than the one it was given under (a name may resolve to another schema's
+     * type). Safe from any thread.
      */
     boolean stale() {
-        return names.length > 0 && (epoch.current() != knownEpoch || searchPathChanges != searchPathChangesAnswered);
+        return names.length > 0 && (epoch.current() != knownEpoch || searchPathMoved());
+    }
+
+    /**
+     * Whether the search path is another now than when the answer was given: on a server that reports it, by value — a
+     * path set for one transaction ({@code SET LOCAL}, {@code set_config(..., true)}, the usual tenant switch) is back
+     * at its end, and the answer holds again (NEW-USER-26: one lookup after every such transaction); before
+     * PostgreSQL 18, by the SET tags that may have changed it.
+     */
+    private boolean searchPathMoved() {
+        return searchPathReported ? !searchPath.equals(searchPathAnswered) : searchPathChanges != searchPathChangesAnswered;
     }
 
     /**
@@ -132,13 +150,14 @@ public final class SessionTypeOids {
     }
 
     /**
-     * The server reported a new search_path (ParameterStatus, PostgreSQL 18+: wherever it changed — SET,
-     * set_config in a query, a function): a name may resolve to another type now; this session's answer is stale.
+     * The server reported search_path {@code value} (ParameterStatus, PostgreSQL 18+: wherever it changed — SET,
+     * set_config in a query, a function, a transaction's end that undid a local one): unless it is the path the
+     * session's answer was given under, a name may resolve to another type now, and the answer is stale.
      */
-    void searchPathChanged() {
+    void searchPathChanged(String value) {
         assert mayTouchState.getAsBoolean() : "the session's state touched outside its doors";
-        if (names.length > 0) {
-            searchPathChanges++;
+        if (searchPathReported) {
+            searchPath = value;
         }
     }
 
@@ -200,7 +219,7 @@ public final class SessionTypeOids {
             return null;
         }
         long now = epoch.current();
-        if (now == knownEpoch && searchPathChanges == searchPathChangesAnswered) {
+        if (now == knownEpoch && !searchPathMoved()) {
             return null;
         }
         if (nothingInFlight && transactionStatus != 'I') {
@@ -227,12 +246,22 @@ public final class SessionTypeOids {
         lookup = Lookup.AFTER_TRANSACTION_END;
     }
 
+    /**
+     * The queued lookup found the answer current again at its turn (the search path back to the one it was given under,
+     * the epoch unmoved) and left unwritten: none is queued now.
+     */
+    void currentAgainAtItsTurn() {
+        assert mayTouchState.getAsBoolean() : "the session's state touched outside its doors";
+        lookup = Lookup.NONE;
+    }
+
     /** The lookup asked at {@code askedAt} answered: the session's codecs use it. */
     void refreshed(long askedAt, Map<String, Integer> oids) {
         assert mayTouchState.getAsBoolean() : "the session's state touched outside its doors";
         lookup = Lookup.NONE;
         knownEpoch = askedAt;
         searchPathChangesAnswered = searchPathChanges; // every change before the lookup was answered before it
+        searchPathAnswered = searchPath; // the path in force while it ran: it was written with nothing in flight
         apply.accept(oids);
     }
 

@@ -27,6 +27,8 @@ final class TypeOidRefresh extends Exchange {
     private final SimpleQuery query;
     private QuerySession session;
     private boolean done;
+    /** Whether a transaction was open at its turn ({@link #leavesUnwritten}): it then waits for its end. */
+    private boolean transactionOpen;
 
     TypeOidRefresh(SessionTypeOids owner, long askedAt, String[] names, String host) {
         this.owner = owner;
@@ -52,10 +54,16 @@ final class TypeOidRefresh extends Exchange {
         return true;
     }
 
-    /** Not inside a transaction (a repeatable-read snapshot, SET TRANSACTION's "before any query"). */
+    /**
+     * Not inside a transaction (a repeatable-read snapshot, SET TRANSACTION's "before any query"); nor when the answer
+     * the session holds is current again by its turn: a search path set for the transaction just ended is back
+     * (NEW-USER-26: a multi-tenant application's {@code set_config('search_path', ..., true)} per transaction made one
+     * lookup after each).
+     */
     @Override
     public boolean leavesUnwritten(char transactionStatus) {
-        return transactionStatus != 'I';
+        transactionOpen = transactionStatus != 'I';
+        return transactionOpen || !owner.stale();
     }
 
     @Override
@@ -66,7 +74,11 @@ final class TypeOidRefresh extends Exchange {
     @Override
     public void leftUnwritten() {
         done = true;
-        owner.transactionOpenAtItsTurn();
+        if (transactionOpen) {
+            owner.transactionOpenAtItsTurn();
+        } else {
+            owner.currentAgainAtItsTurn();
+        }
     }
 
     @Override

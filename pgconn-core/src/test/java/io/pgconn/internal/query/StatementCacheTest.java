@@ -2,6 +2,9 @@ package io.pgconn.internal.query;
 
 import org.junit.jupiter.api.Test;
 
+import java.util.HashMap;
+import java.util.Map;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The per-connection statement cache: LRU order, Close queue for evicted and invalidated statements, DISCARD ALL. */
@@ -33,6 +36,27 @@ class StatementCacheTest {
         StatementCache.Entry again = cache.create("SELECT $1", new int[]{23});
         assertThat(again.name()).isNotEqualTo(asInt.name());
         assertThat(cache.drainToClose()).containsExactly(asInt.name());
+    }
+
+    /**
+     * NEW-USER-26 S10: the server resolves a text's names through the search_path at its Parse, so the same text under
+     * another reported path (PostgreSQL 18+) is another entry; back under the first path, the first entry again.
+     */
+    @Test
+    void theReportedSearchPathIsPartOfTheKey() {
+        Map<String, String> parameters = new HashMap<>(Map.of("search_path", "t01, public"));
+        StatementCache cache = new StatementCache(10, parameters);
+        StatementCache.Entry t01 = cache.create("SELECT * FROM items", NO_TYPES);
+        assertThat(cache.get("SELECT * FROM items", NO_TYPES)).isSameAs(t01);
+        parameters.put("search_path", "t02, public");
+        assertThat(cache.get("SELECT * FROM items", NO_TYPES)).as("not the last used one: another path").isNull();
+        StatementCache.Entry t02 = cache.create("SELECT * FROM items", NO_TYPES);
+        assertThat(t02.name()).isNotEqualTo(t01.name());
+        parameters.put("search_path", "t01, public");
+        assertThat(cache.get("SELECT * FROM items", NO_TYPES)).isSameAs(t01);
+        cache.invalidate(t02);
+        assertThat(cache.get("SELECT * FROM items", NO_TYPES)).isSameAs(t01);
+        assertThat(cache.drainToClose()).containsExactly(t02.name());
     }
 
     @Test

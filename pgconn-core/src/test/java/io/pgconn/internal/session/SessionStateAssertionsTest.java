@@ -44,7 +44,7 @@ class SessionStateAssertionsTest {
         @Override
         public void advance() {
         }
-    }, 0, true, oids -> { });
+    }, 0, "\"$user\", public", oids -> { });
     private LocalChannel channel;
 
     @BeforeEach
@@ -65,7 +65,7 @@ class SessionStateAssertionsTest {
     /** What a missed door would do: each touches the caller-ownable state. */
     private List<Executable> touches() {
         return List.of(() -> session.statementCache().dropAll(), () -> session.statementCache().serverDiscardedAll(0),
-                session::holdForCancel, typeOids::searchPathChanged);
+                session::holdForCancel, () -> typeOids.searchPathChanged("tenant_1"));
     }
 
     @Test

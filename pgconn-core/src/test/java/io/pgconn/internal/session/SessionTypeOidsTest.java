@@ -50,7 +50,7 @@ class SessionTypeOidsTest {
 
     private final CountingEpoch epoch = new CountingEpoch();
     private final List<Map<String, Integer>> applied = new ArrayList<>();
-    private final SessionTypeOids watched = new SessionTypeOids(List.of("mood"), epoch, 0, false, applied::add);
+    private final SessionTypeOids watched = new SessionTypeOids(List.of("mood"), epoch, 0, null, applied::add);
 
     @Test
     void typeDdlMovesTheEpochWhenItsTransactionEndsNotBefore() {
@@ -143,14 +143,43 @@ class SessionTypeOidsTest {
 
     @Test
     void onAServerThatReportsTheSearchPathItsReportsSayWhenItChanged() {
-        SessionTypeOids reported = new SessionTypeOids(List.of("mood"), epoch, 0, true, applied::add);
+        SessionTypeOids reported = new SessionTypeOids(List.of("mood"), epoch, 0, "\"$user\", public", applied::add);
         reported.commandCompleted("SET", statement("SET search_path TO tenant_2", false));
         reported.readyForQuery('I');
         assertThat(reported.stale()).as("the tag is not read: the report comes when it really changed").isFalse();
-        reported.searchPathChanged();
+        reported.searchPathChanged("tenant_2");
         assertThat(reported.stale()).isTrue();
-        SessionTypeOids.unwatched().searchPathChanged();
+        SessionTypeOids.unwatched().searchPathChanged("tenant_2");
         assertThat(SessionTypeOids.unwatched().stale()).isFalse();
+    }
+
+    /**
+     * NEW-USER-26: a path set for one transaction ({@code set_config('search_path', ..., true)}, {@code SET LOCAL}) is
+     * reported back at its end; the lookup queued behind the statement that ended it leaves unwritten at its turn, and
+     * none is queued by the next submit. A path that stays another is looked up, and its answer holds for it.
+     */
+    @Test
+    void aSearchPathBackToTheOneTheAnswerWasGivenUnderNeedsNoLookup() {
+        SessionTypeOids reported = new SessionTypeOids(List.of("mood"), epoch, 0, "\"$user\", public", applied::add);
+        reported.searchPathChanged("tenant_2, public");
+        assertThat(reported.stale()).isTrue();
+        assertThat(reported.refreshBefore(true, 'T', "db:5432")).as("inside the transaction: after its end").isNull();
+        TypeOidRefresh lookup = (TypeOidRefresh) reported.refreshAfter(new SimpleQuery("COMMIT", "db:5432"), "db:5432");
+        assertThat(lookup).isNotNull();
+        reported.searchPathChanged("\"$user\", public"); // the COMMIT's reports, before its ReadyForQuery
+        assertThat(reported.stale()).isFalse();
+        assertThat(lookup.leavesUnwritten('I')).as("current again at its turn").isTrue();
+        lookup.leftUnwritten();
+        assertThat(reported.mayQueueLookup()).as("none queued, none due").isFalse();
+        assertThat(reported.refreshBefore(true, 'I', "db:5432")).isNull();
+
+        reported.searchPathChanged("tenant_3");
+        TypeOidRefresh stays = (TypeOidRefresh) reported.refreshBefore(true, 'I', "db:5432");
+        assertThat(stays.leavesUnwritten('I')).as("another path at its turn: written").isFalse();
+        reported.refreshed(0, Map.of("mood", 16_390));
+        assertThat(reported.stale()).isFalse();
+        reported.searchPathChanged("\"$user\", public");
+        assertThat(reported.stale()).as("the answer was given under tenant_3 now").isTrue();
     }
 
     @Test

@@ -1,0 +1,80 @@
+package io.pgconn.query;
+
+import io.pgconn.PgConnection;
+import io.pgconn.testing.FactoryExtension;
+import io.pgconn.testkit.PgClusterExtension;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import java.util.List;
+
+import static io.pgconn.testing.Connect.await;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * NEW-USER-26 S10: a multi-tenant application with a schema per tenant runs the same statement text under each
+ * tenant's search path, set for its transaction, and one tenant's table is already on the next migration (a column
+ * more). The server resolves a text's names at its Parse: the statement cached under the first tenant's path, run
+ * under the second's, was re-planned by the server and failed with 0A000 "cached plan must not change result type" —
+ * inside the transaction, which the failure ended. Now a statement is cached per reported search path (PostgreSQL 18)
+ * and the cache is dropped at a {@code SET} that may change the path (PostgreSQL 14: no report), as pgjdbc does.
+ */
+class TenantSearchPathStatementsIT {
+
+    private static final String ITEM = "SELECT * FROM items WHERE id = $1";
+
+    @RegisterExtension
+    static final PgClusterExtension PG18 = tenants(18);
+
+    @RegisterExtension
+    static final PgClusterExtension PG14 = tenants(14);
+
+    @RegisterExtension
+    static final FactoryExtension FACTORY = new FactoryExtension();
+
+    private static PgClusterExtension tenants(int major) {
+        return QueryCluster.builder(major)
+                .initSql("CREATE SCHEMA t01 AUTHORIZATION " + QueryCluster.USER)
+                .initSql("CREATE SCHEMA t02 AUTHORIZATION " + QueryCluster.USER)
+                .initSql("CREATE TABLE t01.items (id int PRIMARY KEY, name text)")
+                .initSql("CREATE TABLE t02.items (id int PRIMARY KEY, name text, sku text)")
+                .initSql("INSERT INTO t01.items VALUES (1, 'one-of-t01')")
+                .initSql("INSERT INTO t02.items VALUES (1, 'one-of-t02', 'SKU-2')")
+                .initSql("GRANT ALL ON ALL TABLES IN SCHEMA t01, t02 TO " + QueryCluster.USER)
+                .build();
+    }
+
+    @Test
+    void theSameTextUnderEachTenantsSearchPathSetWithSetConfigReadsThatTenantsTable() {
+        PgConnection c = QueryCluster.connect(PG18, FACTORY, "");
+        try {
+            for (String tenant : List.of("t01", "t01", "t02", "t01", "t02")) {
+                await(c.begin());
+                await(c.query("SELECT set_config('search_path', $1, true)", tenant + ", public"));
+                RowSet item = await(c.query(ITEM, 1));
+                await(c.commit());
+                assertThat(item.row(0).get(1, String.class)).isEqualTo("one-of-" + tenant);
+                assertThat(item.metadata().columns()).hasSize(tenant.equals("t02") ? 3 : 2);
+            }
+        } finally {
+            await(c.close());
+        }
+    }
+
+    @Test
+    void theSameTextUnderEachTenantsSearchPathSetLocalOnAServerThatDoesNotReportItReadsThatTenantsTable() {
+        PgConnection c = QueryCluster.connect(PG14, FACTORY, "");
+        try {
+            for (String tenant : List.of("t01", "t01", "t02", "t01", "t02")) {
+                await(c.begin());
+                await(c.simpleQuery("SET LOCAL search_path TO " + tenant + ", public"));
+                RowSet item = await(c.query(ITEM, 1));
+                await(c.commit());
+                assertThat(item.row(0).get(1, String.class)).isEqualTo("one-of-" + tenant);
+                assertThat(item.metadata().columns()).hasSize(tenant.equals("t02") ? 3 : 2);
+            }
+        } finally {
+            await(c.close());
+        }
+    }
+}
