@@ -298,9 +298,13 @@ public interface PgConnection {
      * failed {@code BEGIN} fails with its error, a rollback completes. Until the {@code BEGIN} is known to have
      * succeeded, {@link #transactionStatus()} says {@code IN_TRANSACTION} ({@code FAILED} once it failed: only a
      * rollback ends it). Completes once it is in place (no round trip), in order with the requests made before on
-     * this thread; safe from any thread (docs/query.md §5).
+     * this thread; safe from any thread (docs/query.md §5). The default, for a {@code PgConnection} that is not
+     * pgconn's own (a wrapper of it that does not forward this method), is {@link #begin(TransactionOptions)}: the
+     * same safety, one round trip more.
      */
-    CompletableFuture<Void> beginWithFirstStatement(TransactionOptions options);
+    default CompletableFuture<Void> beginWithFirstStatement(TransactionOptions options) {
+        return begin(options);
+    }
 
     /**
      * {@code COMMIT}. When the transaction had already failed (an earlier statement's error, timeout

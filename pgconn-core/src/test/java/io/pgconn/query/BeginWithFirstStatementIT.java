@@ -1,6 +1,7 @@
 package io.pgconn.query;
 
 import io.pgconn.PgConnection;
+import io.pgconn.codec.PgConversionException;
 import io.pgconn.PgServerException;
 import io.pgconn.PgStatementTimeoutException;
 import io.pgconn.PgTransactionRolledBackException;
@@ -51,7 +52,11 @@ class BeginWithFirstStatementIT {
     static final FactoryExtension FACTORY = new FactoryExtension();
 
     private static PgConnection connect(PgServer server) {
-        return await(FACTORY.factory().connect(Connect.config(server, USER, null, "sslmode=disable extensionTypes=''")));
+        return connect(server, "extensionTypes=''");
+    }
+
+    private static PgConnection connect(PgServer server, String extra) {
+        return await(FACTORY.factory().connect(Connect.config(server, USER, null, "sslmode=disable " + extra)));
     }
 
     @Test
@@ -227,6 +232,57 @@ class BeginWithFirstStatementIT {
             assertThat(sqlState(failure(behind))).isEqualTo("25P02");
             assertThat(failure(c.commit())).isInstanceOf(PgTransactionRolledBackException.class);
             assertThat(await(c.query("SELECT count(*)::int FROM bwf_queued")).single(Integer.class)).isZero();
+        } finally {
+            await(c.close());
+        }
+    }
+
+    /**
+     * REVIEW-26 R26-4: a first statement that cannot be written (a value no codec writes, encoded at write time behind
+     * a type lookup) must not take the BEGIN it was to carry with it: a BEGIN of its own goes out in its place, so the
+     * statements after it still run inside the transaction, and its rollback undoes them. Seen failing before: the row
+     * stayed (the INSERT ran autocommitted, the rollback "succeeded" outside any transaction).
+     */
+    @Test
+    void aFirstStatementThatCannotBeWrittenLeavesTheBeginToTheNext() {
+        PgConnection c = connect(PG.primary(), "extensionTypes=hstore");
+        try {
+            await(c.simpleQuery("CREATE TABLE bwf_unwritable (n int)"));
+            FACTORY.factory().forgetTypeOids(); // a type lookup goes first: values are encoded when written
+            assertThat(c.typeOidsStale()).isTrue();
+            await(c.beginWithFirstStatement(TransactionOptions.DEFAULT));
+            assertThat(failure(c.query("SELECT $1", new Object()))).isInstanceOf(PgConversionException.class);
+            assertThat(c.transactionStatus()).isEqualTo(TransactionStatus.IN_TRANSACTION);
+            await(c.query("INSERT INTO bwf_unwritable VALUES ($1)", 1));
+            await(c.rollback());
+            assertThat(await(c.query("SELECT count(*)::int FROM bwf_unwritable")).single(Integer.class)).isZero();
+        } finally {
+            await(c.close());
+        }
+    }
+
+    /**
+     * REVIEW-26 R26-7: a caller that does not wait for beginWithFirstStatement's future — its commit or rollback, and
+     * the status it reads, still see the transaction (the placement is counted before its task is queued). On a
+     * standby: the rollback after a refused BEGIN completes and leaves the session idle and usable.
+     */
+    @Test
+    void aCallerThatDoesNotWaitForThePlacementStillEndsItsTransaction() {
+        PgConnection c = connect(PG.standby(0));
+        try {
+            for (int i = 0; i < 50; i++) {
+                c.beginWithFirstStatement(READ_WRITE);
+                assertThat(c.transactionStatus()).isIn(TransactionStatus.IN_TRANSACTION, TransactionStatus.FAILED);
+                CompletableFuture<RowSet> first = c.query("SELECT set_config('bwf.marker', 'ran', false)");
+                await(c.rollback());
+                assertThat(sqlState(failure(first))).isEqualTo(BEGIN_REFUSED);
+                assertThat(c.transactionStatus()).isEqualTo(TransactionStatus.IDLE);
+            }
+            assertThat(marker(c)).isEmpty();
+            c.beginWithFirstStatement(TransactionOptions.DEFAULT.readOnly(true));
+            CompletableFuture<Void> commit = c.commit();
+            await(commit);
+            assertThat(c.transactionStatus()).isEqualTo(TransactionStatus.IDLE);
         } finally {
             await(c.close());
         }

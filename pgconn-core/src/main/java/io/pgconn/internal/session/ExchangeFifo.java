@@ -117,6 +117,9 @@ final class ExchangeFifo {
         } catch (Throwable e) {
             // an Error too (a LinkageError from a codec or a class that would not load): left in the FIFO
             // unwritten, the exchange would never be answered and the next answer would end the session
+            if (begin != null && begin.carrier(exchange)) {
+                beginAlone(exchange, begin); // the BEGIN it was to carry must not leave with it (REVIEW-26 R26-4)
+            }
             unwritable(exchange, e);
             return;
         }
@@ -129,6 +132,27 @@ final class ExchangeFifo {
         if (begin != null && begin.carrier(exchange)) {
             beginUnanswered = exchange;
         }
+    }
+
+    /**
+     * {@code carrier} could not be written: a BEGIN of its own takes its place in the FIFO and is written now, so the
+     * transaction still begins before anything behind it (written once its answer came, or refused when it failed) —
+     * else the statements behind would run outside any transaction while the caller is told one is open.
+     */
+    private void beginAlone(Exchange carrier, DeferredBegin begin) {
+        SimpleQuery own = new SimpleQuery(begin.sql(), session.host());
+        begin.join(own);
+        begin.carriedBy(own, false);
+        ArrayDeque<Exchange> order = new ArrayDeque<>(inFlight.size() + 1);
+        for (Exchange e : inFlight) {
+            if (e == carrier) {
+                order.add(own);
+            }
+            order.add(e);
+        }
+        inFlight.clear();
+        inFlight.addAll(order);
+        write(own);
     }
 
     /**

@@ -77,6 +77,8 @@ public final class PipelinedSession implements QuerySession {
     private volatile Consumer<String> closeAction = reason -> { };
     /** Set once when the connection is handed out, if its factory has a tracer (docs/query.md §8). */
     private volatile StatementTrace statementTrace;
+    /** {@link #beginWithFirstStatement} calls whose transaction is not in the FIFO yet (their task still queued). */
+    private final java.util.concurrent.atomic.AtomicInteger beginsBeingPlaced = new java.util.concurrent.atomic.AtomicInteger();
     /** A busy session's close under way ({@link #closeBusy}), else null. Event loop only. */
     private CancelFirstClose closing;
 
@@ -235,11 +237,25 @@ public final class PipelinedSession implements QuerySession {
     public CompletableFuture<Void> beginWithFirstStatement(String beginSql) {
         DeferredBegin begin = new DeferredBegin(beginSql);
         CompletableFuture<Void> placed = new CompletableFuture<>();
+        beginsBeingPlaced.incrementAndGet(); // before the task: a caller that does not wait sees it (REVIEW-26 R26-7)
         inOrder(() -> {
-            fifo.beginWithFirstStatement(begin);
+            try {
+                fifo.beginWithFirstStatement(begin);
+            } finally {
+                beginsBeingPlaced.decrementAndGet(); // after the FIFO has it: no moment when neither says so
+            }
             placed.complete(null);
         }, placed);
         return placed;
+    }
+
+    /**
+     * Any thread: whether a transaction begun with its first statement may be open — placed and not known to have begun
+     * ({@link ExchangeFifo#transaction}), or still on its way to the loop. Read in that order: the count goes down only
+     * after the FIFO has the transaction.
+     */
+    private boolean beginWithFirstStatementPending() {
+        return beginsBeingPlaced.get() > 0 || fifo.transaction() != null;
     }
 
     /**
@@ -251,7 +267,7 @@ public final class PipelinedSession implements QuerySession {
      * nothing was sent. Without such a transaction, {@code sql} as a simple query.
      */
     public CompletableFuture<QueryResult> endTransaction(String sql, boolean commit) {
-        if (fifo.transaction() == null) {
+        if (!beginWithFirstStatementPending()) {
             return simpleQuery(sql); // the usual case: no loop task more than any statement
         }
         SimpleQuery query;
@@ -317,10 +333,16 @@ public final class PipelinedSession implements QuerySession {
      * {@code beginWithFirstStatement} on, failed ({@code E}) when its BEGIN failed (only a rollback ends it then).
      */
     public char transactionStatusSeenByCaller() {
+        if (beginsBeingPlaced.get() > 0) {
+            return 'T'; // on its way to the loop: open from the call on
+        }
         return seenByCaller(reports.transactionStatus());
     }
 
-    /** {@code serverStatus} as the caller sees it ({@link #transactionStatusSeenByCaller}). */
+    /**
+     * Event loop: {@code serverStatus} as the caller sees it with the transactions placed so far ({@link
+     * #transactionStatusSeenByCaller}; {@link InFlightEnd} at its turn, before any placed after it).
+     */
     char seenByCaller(char serverStatus) {
         DeferredBegin begin = fifo.transaction();
         return begin == null ? serverStatus : begin.failed() ? 'E' : 'T';
