@@ -250,7 +250,11 @@ public interface PgConnection {
      */
     Flow.Publisher<ByteBuffer> copyOut(String sql);
 
-    /** The transaction status of the server's last ReadyForQuery (before any request, IDLE). */
+    /**
+     * The transaction status of the server's last ReadyForQuery (before any request, IDLE) — except that a transaction
+     * begun with {@link #beginWithFirstStatement} is {@code IN_TRANSACTION} from that call on ({@code FAILED} when its
+     * {@code BEGIN} failed) until its {@code BEGIN} is answered, its commit or its rollback.
+     */
     TransactionStatus transactionStatus();
 
     /**
@@ -281,6 +285,28 @@ public interface PgConnection {
 
     /** {@code BEGIN ISOLATION LEVEL ..., READ ONLY|READ WRITE, [NOT] DEFERRABLE} as {@code options} say. */
     CompletableFuture<Void> begin(TransactionOptions options);
+
+    /**
+     * Begins a transaction as {@code options} say with the next request, saving {@link #begin(TransactionOptions)}'s
+     * round trip, as pgjdbc does with auto-commit off: the {@code BEGIN}'s Parse/Bind/Execute are written in the same
+     * Sync group as the next statement's (one round trip for both), and requests made before that group is answered
+     * wait unwritten until it is. Should the {@code BEGIN} fail ({@code BEGIN READ WRITE} on a hot standby, SQLSTATE
+     * 25006), the server skips the statement, which fails with the {@code BEGIN}'s error, and every request made
+     * until {@link #commit()} or {@link #rollback()} fails with that error too, unsent: nothing of the transaction runs
+     * outside it. A simple query, script or COPY as the first request gets a {@code BEGIN} of its own in front (a
+     * simple Query cannot follow a failed message in one Sync group), still before anything else is written. A
+     * {@code commit()} or {@code rollback()} with no request in between sends nothing (there was nothing to
+     * commit: as pgjdbc, and a {@code BEGIN READ WRITE} a standby would refuse is then not reported); a commit after a
+     * failed {@code BEGIN} fails with its error, a rollback completes. Until the {@code BEGIN} is known to have
+     * succeeded, {@link #transactionStatus()} says {@code IN_TRANSACTION} ({@code FAILED} once it failed: only a
+     * rollback ends it). Completes once it is in place (no round trip), in order with the requests made before on
+     * this thread; safe from any thread (docs/query.md §5). The default, for a {@code PgConnection} that is not
+     * pgconn's own (a wrapper of it that does not forward this method), is {@link #begin(TransactionOptions)}: the
+     * same safety, one round trip more.
+     */
+    default CompletableFuture<Void> beginWithFirstStatement(TransactionOptions options) {
+        return begin(options);
+    }
 
     /**
      * {@code COMMIT}. When the transaction had already failed (an earlier statement's error, timeout

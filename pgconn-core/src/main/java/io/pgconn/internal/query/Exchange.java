@@ -15,6 +15,10 @@ public abstract class Exchange {
     private boolean written;
     /** The write buffer ({@link QuerySession#writeBatch()}) its execution went out with; 0: not written. */
     private long executionBatch;
+    /** The transaction begun with its first statement it belongs to ({@link DeferredBegin}), else null. */
+    private DeferredBegin transaction;
+    /** It writes that transaction's BEGIN in front of its own messages. */
+    private boolean carriesBegin;
 
     /**
      * Set by the session once the exchange is written: the statement cache's {@link StatementCache#mark()} then, and
@@ -218,6 +222,49 @@ public abstract class Exchange {
      */
     public String text() {
         return null;
+    }
+
+    /**
+     * Whether the BEGIN of a transaction begun with its first statement can ride in front of its messages, in its Sync
+     * group ({@link DeferredBegin}): a statement of the extended protocol. A simple Query cannot follow a failed
+     * extended-protocol message (the server skips everything up to a Sync), so a simple query, a script or a COPY
+     * gets a BEGIN of its own in front. False unless an exchange knows better.
+     */
+    public boolean canCarryBegin() {
+        return false;
+    }
+
+    /** The transaction begun with its first statement it belongs to, or null ({@link DeferredBegin}). */
+    public final DeferredBegin transaction() {
+        return transaction;
+    }
+
+    final void joinTransaction(DeferredBegin begin) {
+        this.transaction = begin;
+    }
+
+    final void carryBegin(DeferredBegin begin) {
+        this.transaction = begin;
+        this.carriesBegin = true;
+    }
+
+    /** Whether it writes its transaction's BEGIN in front of its own messages ({@link DeferredBegin}). */
+    public final boolean carriesBegin() {
+        return carriesBegin;
+    }
+
+    /** {@link #messages}, with the BEGIN it carries in front ({@link DeferredBegin}). */
+    public final FrontendMessage messagesToWrite(QuerySession session) {
+        FrontendMessage own = messages(session);
+        return carriesBegin ? transaction.inFrontOf(own) : own;
+    }
+
+    /**
+     * Whether {@code message} answers the BEGIN it carries in front rather than its own messages ({@link
+     * DeferredBegin#takes}): the session's handler then does not hand it on.
+     */
+    public final boolean answersCarriedBegin(BackendMessage message) {
+        return carriesBegin && transaction.takes(message);
     }
 
     /** Called when every exchange before this one has finished: it is the one the server is running. */

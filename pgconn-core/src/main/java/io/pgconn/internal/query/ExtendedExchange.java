@@ -104,6 +104,12 @@ final class ExtendedExchange extends ExtendedRequest implements Consumer<Segment
         return bindPhaseWritten;
     }
 
+    /** A statement of the extended protocol: a BEGIN rides in its Sync group ({@link DeferredBegin}). */
+    @Override
+    public boolean canCarryBegin() {
+        return true;
+    }
+
     @Override
     public boolean completedAny() {
         return firstTag != null;

@@ -251,7 +251,7 @@ final class DefaultPgConnection implements PgConnection {
 
     @Override
     public TransactionStatus transactionStatus() {
-        return TransactionStatus.of(session.transactionStatus());
+        return TransactionStatus.of(session.transactionStatusSeenByCaller());
     }
 
     @Override
@@ -277,6 +277,11 @@ final class DefaultPgConnection implements PgConnection {
     @Override
     public CompletableFuture<Void> begin(TransactionOptions options) {
         return transactions.begin(options);
+    }
+
+    @Override
+    public CompletableFuture<Void> beginWithFirstStatement(TransactionOptions options) {
+        return transactions.beginWithFirstStatement(options);
     }
 
     @Override

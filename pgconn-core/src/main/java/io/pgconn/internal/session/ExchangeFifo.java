@@ -3,6 +3,7 @@ package io.pgconn.internal.session;
 import io.pgconn.FatalErrors;
 import io.pgconn.PgException;
 import io.pgconn.PgProtocolException;
+import io.pgconn.internal.query.DeferredBegin;
 import io.pgconn.internal.query.Exchange;
 import io.pgconn.internal.protocol.frontend.FrontendMessage;
 
@@ -29,6 +30,17 @@ final class ExchangeFifo {
     /** Exchanges waiting to be written while {@link #writeHolder} holds the writes (or a cancel is in flight). */
     private final ArrayDeque<Exchange> unwritten = new ArrayDeque<>();
     private Exchange writeHolder;
+    /**
+     * The transaction begun with its first statement that exchanges added now belong to ({@link DeferredBegin}),
+     * from {@code beginWithFirstStatement} to its commit or rollback, or until its BEGIN succeeded; else null. Written
+     * on the event loop; volatile for the status a caller sees ({@link PipelinedSession#transactionStatusSeenByCaller}).
+     */
+    private volatile DeferredBegin transaction;
+    /**
+     * The exchange that wrote a transaction's BEGIN, until its ReadyForQuery: everything behind it waits unwritten
+     * until then, when the BEGIN's outcome is known ({@link #settleBegin}).
+     */
+    private Exchange beginUnanswered;
     /** The exchange whose messages were written last (a cancel is safe only while it is the head). */
     private Exchange lastWritten;
     /**
@@ -46,10 +58,30 @@ final class ExchangeFifo {
     /** Appends {@code exchange}: written now unless something before it holds the writes. */
     void add(Exchange exchange) {
         assert session.mayTouchState() : "the session's state touched outside its doors";
+        DeferredBegin begin = transaction;
+        if (begin != null && exchange.runsAStatement()) {
+            if (!begin.claimed() && !begin.failed()) {
+                if (exchange.canCarryBegin()) {
+                    begin.carriedBy(exchange, true);
+                } else {
+                    // a simple Query cannot follow a failed BEGIN in one Sync group (the server would skip it and wait
+                    // for a Sync): a BEGIN of its own goes first, and the exchange waits for its answer as any would
+                    SimpleQuery own = new SimpleQuery(begin.sql(), session.host());
+                    begin.join(own);
+                    begin.carriedBy(own, false);
+                    addInOrder(own);
+                }
+            }
+            begin.join(exchange);
+        }
+        addInOrder(exchange);
+    }
+
+    private void addInOrder(Exchange exchange) {
         boolean atTheLimit = writtenUnanswered() >= pipeliningLimit;
         inFlight.add(exchange);
         // behind what still waits, too: a callback run inside writeUnwritten must not overtake it
-        if (writeHolder != null || cancels.holding() || !unwritten.isEmpty() || atTheLimit) {
+        if (writeHolder != null || beginUnanswered != null || cancels.holding() || !unwritten.isEmpty() || atTheLimit) {
             unwritten.add(exchange);
         } else {
             write(exchange);
@@ -74,12 +106,20 @@ final class ExchangeFifo {
     }
 
     private void write(Exchange exchange) {
+        DeferredBegin begin = exchange.transaction();
+        if (begin != null && begin.failed()) {
+            refuse(exchange, begin.refusal(session)); // its transaction never began: nothing of it may run outside
+            return;
+        }
         FrontendMessage message;
         try {
-            message = exchange.messages(session);
+            message = exchange.messagesToWrite(session);
         } catch (Throwable e) {
             // an Error too (a LinkageError from a codec or a class that would not load): left in the FIFO
             // unwritten, the exchange would never be answered and the next answer would end the session
+            if (begin != null && begin.carrier(exchange)) {
+                beginAlone(exchange, begin); // the BEGIN it was to carry must not leave with it (REVIEW-26 R26-4)
+            }
             unwritable(exchange, e);
             return;
         }
@@ -88,6 +128,77 @@ final class ExchangeFifo {
         lastWritten = exchange;
         if (exchange.holdsWrites()) {
             writeHolder = exchange;
+        }
+        if (begin != null && begin.carrier(exchange)) {
+            beginUnanswered = exchange;
+        }
+    }
+
+    /**
+     * {@code carrier} could not be written: a BEGIN of its own takes its place in the FIFO and is written now, so the
+     * transaction still begins before anything behind it (written once its answer came, or refused when it failed) —
+     * else the statements behind would run outside any transaction while the caller is told one is open.
+     */
+    private void beginAlone(Exchange carrier, DeferredBegin begin) {
+        SimpleQuery own = new SimpleQuery(begin.sql(), session.host());
+        begin.join(own);
+        begin.carriedBy(own, false);
+        ArrayDeque<Exchange> order = new ArrayDeque<>(inFlight.size() + 1);
+        for (Exchange e : inFlight) {
+            if (e == carrier) {
+                order.add(own);
+            }
+            order.add(e);
+        }
+        inFlight.clear();
+        inFlight.addAll(order);
+        write(own);
+    }
+
+    /**
+     * {@code exchange} belongs to a transaction whose BEGIN failed: it leaves unwritten and fails with {@code error}, in
+     * a later task (as {@link #unwritable}); what is behind it goes on.
+     */
+    private void refuse(Exchange exchange, PgException error) {
+        try {
+            session.execute(() -> exchange.fail(error));
+        } catch (Throwable again) {
+            failClosed(again);
+            return;
+        }
+        inFlight.remove(exchange);
+        if (inFlight.isEmpty()) {
+            session.quietWhenIdle();
+        }
+    }
+
+    /**
+     * From now on, until {@link #endTransaction}, what is added belongs to {@code begin}'s transaction, whose BEGIN
+     * rides with its first statement ({@link DeferredBegin}); nothing when one is open already.
+     */
+    void beginWithFirstStatement(DeferredBegin begin) {
+        assert session.mayTouchState() : "the session's state touched outside its doors";
+        if (transaction == null) {
+            transaction = begin;
+        }
+    }
+
+    /** The transaction begun with its first statement that is not known to have begun yet, else null. Any thread. */
+    DeferredBegin transaction() {
+        return transaction;
+    }
+
+    /** Its commit or rollback: what is added from now on belongs to no such transaction. */
+    void endTransaction() {
+        transaction = null;
+    }
+
+    /** The carrier's ReadyForQuery: the BEGIN's outcome is known, and what waited behind it is written or refused. */
+    private void settleBegin(Exchange carrier, char transactionStatus) {
+        beginUnanswered = null;
+        DeferredBegin begin = carrier.transaction();
+        if (begin.settle(carrier, transactionStatus, session.host()) && transaction == begin) {
+            transaction = null; // begun: what comes next is written as inside any transaction
         }
     }
 
@@ -122,6 +233,7 @@ final class ExchangeFifo {
     private void failClosed(Throwable cause) {
         unwritten.clear();
         writeHolder = null;
+        beginUnanswered = null;
         session.failClosed(cause);
     }
 
@@ -146,13 +258,14 @@ final class ExchangeFifo {
     void writeUnwritten() {
         assert session.mayTouchState() : "the session's state touched outside its doors";
         boolean headLeft = false;
-        while (writeHolder == null && !unwritten.isEmpty()) {
+        while (writeHolder == null && beginUnanswered == null && !unwritten.isEmpty()) {
             Exchange next = unwritten.peek();
             if (next.waitsToBeHead()) {
                 if (inFlight.peek() != next) {
                     break; // decided after the ReadyForQuery before it (answered() comes back here)
                 }
-                if (next.leavesUnwritten(session.transactionStatus())) {
+                // a statement that carries a BEGIN is written, even withdrawn: the transaction begins, and fails
+                if (!next.carriesBegin() && next.leavesUnwritten(session.transactionStatus())) {
                     // a withdrawn statement with no transaction to fail (nothing of it reaches the server, no
                     // rejected statement in its log), or the type lookup with one open
                     unwritten.poll();
@@ -220,12 +333,19 @@ final class ExchangeFifo {
     void answered(Exchange head, char transactionStatus) {
         assert session.mayTouchState() : "the session's state touched outside its doors";
         inFlight.poll();
+        boolean beginAnswered = head == beginUnanswered;
+        if (beginAnswered) {
+            settleBegin(head, transactionStatus); // before its completion: the status its caller sees is known
+        }
         if (inFlight.isEmpty()) {
             // idle before the completion: onReady writes nothing more once the FIFO is empty (what it submits counts
             // itself in again), and a caller it wakes may close at once on its own thread (SessionGate)
             session.quietWhenIdle();
         }
         head.onReady(transactionStatus);
+        if (beginAnswered) {
+            writeUnwritten(); // what waited for the BEGIN's outcome: written, or refused when it failed
+        }
         Exchange next = inFlight.peek();
         if (next != null) {
             next.becameHead();
@@ -276,7 +396,8 @@ final class ExchangeFifo {
      */
     boolean withdraw(Exchange exchange) {
         assert session.mayTouchState() : "the session's state touched outside its doors";
-        if (inFlight.peek() == exchange && session.transactionStatus() == 'I' && unwritten.remove(exchange)) {
+        if (inFlight.peek() == exchange && session.transactionStatus() == 'I' && !exchange.carriesBegin()
+                && unwritten.remove(exchange)) {
             inFlight.remove(exchange);
             return true;
         }
@@ -327,6 +448,7 @@ final class ExchangeFifo {
         assert session.mayTouchState() : "the session's state touched outside its doors";
         unwritten.clear();
         writeHolder = null;
+        beginUnanswered = null;
         if (inFlight.isEmpty()) {
             return; // the error (and its stack trace) only when someone will see it
         }

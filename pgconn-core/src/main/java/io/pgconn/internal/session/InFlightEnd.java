@@ -24,6 +24,8 @@ final class InFlightEnd extends Exchange {
     /** The transaction status after everything before it; fails when the session ends first. */
     final CompletableFuture<Character> status = new CompletableFuture<>();
     private char statusAtItsTurn = 'I';
+    /** The session it waits in, once it took its place. */
+    private PipelinedSession session;
 
     /**
      * Completes with {@code session}'s transaction status once every exchange submitted before the call is answered (or
@@ -62,6 +64,7 @@ final class InFlightEnd extends Exchange {
                 fail(session.whyEnded().closedError());
                 return;
             }
+            this.session = session;
             session.fifo().addWaitingForItsTurn(this);
         } finally {
             gate.exit();
@@ -95,7 +98,7 @@ final class InFlightEnd extends Exchange {
 
     @Override
     public boolean leavesUnwritten(char transactionStatus) {
-        statusAtItsTurn = transactionStatus;
+        statusAtItsTurn = session.seenByCaller(transactionStatus); // a transaction begun with its first statement: open
         return true; // in any transaction status: nothing of it is ever sent
     }
 

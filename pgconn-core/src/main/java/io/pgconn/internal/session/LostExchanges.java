@@ -79,7 +79,11 @@ final class LostExchanges {
         char status = transactionStatus;
         for (int i = 0; i < inFlight.length; i++) {
             Exchange exchange = inFlight[i];
-            boolean inBlock = statusKnown && (status == 'T' || status == 'E') && !exchange.mayEndTransaction();
+            // a statement that carried its transaction's BEGIN in front (DeferredBegin) ran, if at all, inside the block
+            // that BEGIN opened in its own Sync group, whatever the last ReadyForQuery said (REVIEW-26 R26-5)
+            char statusAtIt = exchange.carriesBegin() ? 'T' : status;
+            boolean inBlock = (statusKnown || exchange.carriesBegin()) && (statusAtIt == 'T' || statusAtIt == 'E')
+                    && !exchange.mayEndTransaction();
             if (exchange.mayEndTransaction()) {
                 statusKnown = false; // after it, a block may be open or not: nothing behind it is taken as inside one
             }
@@ -88,9 +92,9 @@ final class LostExchanges {
                 told[i] = ended;
             } else if (!sent[i]) {
                 told[i] = kinds.notSent();
-            } else if (serverFailed != null && !(status == 'I' && exchange.mayCommitInside())) {
+            } else if (serverFailed != null && !(statusAtIt == 'I' && exchange.mayCommitInside())) {
                 told[i] = kinds.failedOnServer(serverFailed);
-            } else if (i == 0 ? serverEnded && !exchange.completedAny() && !(status == 'I' && exchange.mayCommitInside())
+            } else if (i == 0 ? serverEnded && !exchange.completedAny() && !(statusAtIt == 'I' && exchange.mayCommitInside())
                     : serverReadNoMore) {
                 told[i] = kinds.didNotTakeEffect();
             } else if (inBlock && !mayBeEndedAfter[i]) {

@@ -178,6 +178,8 @@ public final class SessionHandler extends ChannelInboundHandlerAdapter {
             throw closeCause.noQueryInFlight(msg);
         } else if (msg instanceof ReadyForQuery ready) {
             session.serverReports().readyForQuery(current, ready.transactionStatus());
+        } else if (current.answersCarriedBegin((BackendMessage) msg)) {
+            return; // the BEGIN riding in front of the statement (DeferredBegin): its answers are not the statement's
         } else {
             if (msg instanceof CommandComplete complete) {
                 session.serverReports().commandCompleted(current, complete.tag());

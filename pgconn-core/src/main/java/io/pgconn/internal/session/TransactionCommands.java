@@ -29,21 +29,33 @@ final class TransactionCommands {
     }
 
     /**
+     * A transaction whose {@code BEGIN} rides in the Sync group of its first statement (docs/query.md §5,
+     * {@code DeferredBegin}): nothing is sent now.
+     */
+    CompletableFuture<Void> beginWithFirstStatement(TransactionOptions options) {
+        return session.beginWithFirstStatement(options.beginSql());
+    }
+
+    /**
      * {@code COMMIT}; a failed transaction's COMMIT is answered with the tag ROLLBACK, not an error, and
      * fails here so that its loss is never silent. The session ended with the COMMIT written:
      * {@code PgCommitOutcomeUnknownException} ({@code CommitText}, as for a COMMIT sent as text; REVIEW-8
-     * F3: reported as "closed", a retry applied the work twice).
+     * F3: reported as "closed", a retry applied the work twice). A transaction begun with its first statement
+     * that none joined sends nothing; one whose BEGIN failed fails with that error ({@code PipelinedSession.endTransaction}).
      */
     CompletableFuture<Void> commit() {
-        return session.simpleQuery("COMMIT")
+        return session.endTransaction("COMMIT", true)
                 .thenApply(result -> {
-                    PgTransactionRolledBackException.requireCommitted(result.commandTag(), host);
+                    if (result != null) {
+                        PgTransactionRolledBackException.requireCommitted(result.commandTag(), host);
+                    }
                     return null;
                 });
     }
 
+    /** {@code ROLLBACK}; nothing is sent for a transaction begun with its first statement that none joined or whose BEGIN failed. */
     CompletableFuture<Void> rollback() {
-        return command("ROLLBACK");
+        return session.endTransaction("ROLLBACK", false).thenApply(result -> null);
     }
 
     CompletableFuture<Void> setSavepoint(String name) {

@@ -6,6 +6,7 @@ import io.pgconn.PgFailedThenClosedException;
 import io.pgconn.PgOutcomeUnknownException;
 import io.pgconn.PgProtocolException;
 import io.pgconn.ServerErrorFields;
+import io.pgconn.internal.query.DeferredBegin;
 import io.pgconn.internal.query.Exchange;
 import io.pgconn.internal.query.StubExchange;
 import org.junit.jupiter.api.Test;
@@ -291,6 +292,24 @@ class LostExchangesTest {
         PgProtocolException protocol = new PgProtocolException("db:5432", "bad");
 
         assertThat(LostExchanges.tell(protocol, new Exchange[] {sentIn(1), unwritten()}, 'I', UP_TO_3)).containsOnly(protocol);
+    }
+
+    /**
+     * REVIEW-26 R26-5: a statement that carried its transaction's BEGIN in front (DeferredBegin) ran, if at all, inside
+     * the block that BEGIN opened, though the last ReadyForQuery said idle: lost with the connection, it was rolled back
+     * with the block (as after an awaited begin()), not an unknown outcome; what was held behind it was not sent.
+     */
+    @Test
+    void aStatementThatCarriedItsBeginWasRolledBackWithTheBlock() {
+        Exchange carrier = sentIn(1);
+        new DeferredBegin("BEGIN").carriedBy(carrier, true);
+
+        PgException[] told = LostExchanges.tell(RESET, new Exchange[] {carrier, unwritten()}, 'I', UP_TO_3);
+
+        assertThat(told[0]).isExactlyInstanceOf(PgClosedException.class).hasMessageContaining("inside a transaction block");
+        assertThat(told[1]).hasMessageContaining("was not sent");
+        assertThat(LostExchanges.tell(RESET, new Exchange[] {sentIn(1)}, 'I', UP_TO_3)[0])
+                .as("without the BEGIN in front").isInstanceOf(PgOutcomeUnknownException.class);
     }
 
     /** The HINT of a FATAL stays under the first line, which gets the note. */

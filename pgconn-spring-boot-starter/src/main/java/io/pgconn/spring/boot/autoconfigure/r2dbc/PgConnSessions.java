@@ -57,7 +57,7 @@ import java.util.function.Function;
  *     transaction of this one: it borrows a session of its own, which does not see the transaction's uncommitted
  *     writes (outer work that waits for it while every session is so held deadlocks the pool: pass the
  *     {@link PgConnection} down instead).</li>
- * <li>Transaction control is the core API's ({@link PgConnection#begin(TransactionOptions)},
+ * <li>Transaction control is the core API's ({@link PgConnection#beginWithFirstStatement(TransactionOptions)},
  *     {@code commit()}, {@code rollback()}), so its failures are the core's {@link io.pgconn.PgException}s,
  *     as the work's own: a commit PostgreSQL answered with {@code ROLLBACK} is a
  *     {@link io.pgconn.PgTransactionRolledBackException}, a serialization failure at commit a
@@ -214,10 +214,13 @@ public final class PgConnSessions {
 
     /**
      * BEGIN on {@code session}, {@code work} with the transaction bound to this thread, COMMIT — or the throw that
-     * makes the caller's hand-back roll it back.
+     * makes the caller's hand-back roll it back. The BEGIN rides in the Sync group of the work's first statement
+     * ({@link PgConnection#beginWithFirstStatement}; NEW-USER-25 F1: awaited on its own, it cost a round trip pgjdbc
+     * does not pay): should it fail (a read-write transaction on a standby), that statement fails with its error and
+     * nothing of the work runs outside the transaction; work that runs nothing sends neither BEGIN nor COMMIT.
      */
     private <T> T runInTransaction(PgConnection session, TransactionOptions options, Function<? super PgConnection, ? extends T> work) {
-        CoreFutureWait.await(session.begin(options));
+        CoreFutureWait.await(session.beginWithFirstStatement(options));
         ThreadBoundTransaction bound = ThreadBoundTransaction.bind(this.connectionFactory, session, options);
         T result;
         try {

@@ -29,7 +29,7 @@ import java.util.concurrent.Flow;
  * The session of the transaction {@link PgConnSessions#inTransaction} holds open on this thread, as
  * {@link PgConnSessions#withSession} lends it to work called inside that transaction: everything goes to the session,
  * except what would end the transaction out from under {@code inTransaction} — {@link #commit()}, {@link #rollback()},
- * {@link #close()} — and {@link #begin(TransactionOptions)}, which would begin nothing (the session is in a
+ * {@link #close()} — and {@link #begin(TransactionOptions)} (or {@link #beginWithFirstStatement}), which would begin nothing (the session is in a
  * transaction already, whose end is {@code inTransaction}'s): each returns a future failed with an
  * {@link IllegalStateException} saying so, and leaves the session and its transaction as they were (as Spring's
  * transaction-aware proxies keep a transaction-bound connection's {@code close()} from ending it). A {@code COMMIT} or
@@ -84,6 +84,12 @@ final class TransactionSessionView implements PgConnection {
     public CompletableFuture<Void> begin(TransactionOptions options) {
         return this.transaction ? refused("begin()", "would begin nothing: the session is in that transaction already")
                 : this.session.begin(options);
+    }
+
+    @Override
+    public CompletableFuture<Void> beginWithFirstStatement(TransactionOptions options) {
+        return this.transaction ? refused("beginWithFirstStatement()", "would begin nothing: the session is in that transaction already")
+                : this.session.beginWithFirstStatement(options);
     }
 
     @Override

@@ -5,6 +5,7 @@ import io.pgconn.PgConnection;
 import io.pgconn.PgConnectionFactory;
 import io.pgconn.PgServerException;
 import io.pgconn.PgTransactionRolledBackException;
+import io.pgconn.internal.session.RoundTrips;
 import io.pgconn.query.IsolationLevel;
 import io.pgconn.query.Row;
 import io.pgconn.query.TransactionOptions;
@@ -129,6 +130,31 @@ class PgConnSessionsIT {
             });
             assertThat(result).isEqualTo("two rows");
             assertThat(s.rows()).isEqualTo(2);
+        });
+    }
+
+    /**
+     * NEW-USER-25 F1: the BEGIN rides in the Sync group of the work's first statement (core beginWithFirstStatement),
+     * so a one-row read in inTransaction is two round trips — BEGIN with the SELECT, then the COMMIT — as pgjdbc's
+     * setAutoCommit(false), executeQuery, commit; it was three (the BEGIN awaited on its own; seen failing so, 3). Work
+     * that runs nothing sends nothing (it was BEGIN and COMMIT, 2). Counted as the ReadyForQuery messages the one
+     * pooled session reads; the statement still ran in the transaction (its rollback undoes an insert).
+     */
+    @Test
+    void aOneRowReadInATransactionIsTwoRoundTripsAsPgjdbcs() {
+        run(PgConnSessionsTestSetup.runner(1), s -> {
+            RoundTrips roundTrips = s.sessions.withSession(RoundTrips::on);
+            int id = s.sessions.inTransaction(c -> c.query("SELECT 42").join().single(Integer.class));
+            assertThat(id).isEqualTo(42);
+            assertThat(roundTrips.take()).as("BEGIN+SELECT, COMMIT").isEqualTo(2);
+            String nothing = s.sessions.inTransaction(c -> "nothing run");
+            assertThat(nothing).isEqualTo("nothing run");
+            assertThat(roundTrips.take()).as("neither BEGIN nor COMMIT").isZero();
+            assertThatThrownBy(() -> s.sessions.inTransaction(c -> {
+                s.insert(c, 1);
+                throw new IllegalStateException("undo");
+            })).hasMessage("undo");
+            assertThat(s.rows()).as("the first statement ran inside the transaction").isZero();
         });
     }
 

@@ -43,7 +43,7 @@ class PgConnSessionsRollbackFailureTest {
     PgConnSessionsRollbackFailureTest() {
         when(pooled.close()).thenAnswer(call -> Mono.empty());
         when(pool.create()).thenAnswer(call -> Mono.just(pooled));
-        when(session.begin(any(TransactionOptions.class))).thenReturn(CompletableFuture.completedFuture(null));
+        when(session.beginWithFirstStatement(any(TransactionOptions.class))).thenReturn(CompletableFuture.completedFuture(null));
         when(session.transactionStatus()).thenReturn(TransactionStatus.IN_TRANSACTION);
         when(session.transactionStatusAfterInFlight()).thenAnswer(call -> CompletableFuture.completedFuture(session.transactionStatus()));
         when(session.close()).thenReturn(CompletableFuture.completedFuture(null));

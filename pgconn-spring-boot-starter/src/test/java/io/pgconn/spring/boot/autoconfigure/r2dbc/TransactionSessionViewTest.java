@@ -1,6 +1,7 @@
 package io.pgconn.spring.boot.autoconfigure.r2dbc;
 
 import io.pgconn.PgConnection;
+import io.pgconn.query.TransactionOptions;
 import org.junit.jupiter.api.Test;
 
 import java.lang.reflect.Method;
@@ -40,7 +41,8 @@ class TransactionSessionViewTest {
 
     @Test
     void whatWouldEndTheTransactionIsRefusedWithoutReachingTheSession() {
-        for (CompletableFuture<Void> refused : List.of(view.commit(), view.rollback(), view.close(), view.begin())) {
+        for (CompletableFuture<Void> refused : List.of(view.commit(), view.rollback(), view.close(), view.begin(),
+                view.beginWithFirstStatement(TransactionOptions.DEFAULT))) {
             assertThatThrownBy(refused::join).isInstanceOf(CompletionException.class).cause()
                     .isInstanceOf(IllegalStateException.class).hasMessageContaining("session 42")
                     .hasMessageContaining("the transaction inTransaction holds open on this thread");
@@ -73,9 +75,10 @@ class TransactionSessionViewTest {
                 .hasMessageContaining("an outer withSession (or withOwnSession) lends on this thread");
         assertThat(calls).isEmpty();
         outer.begin().join();
+        outer.beginWithFirstStatement(TransactionOptions.DEFAULT).join();
         outer.commit().join();
         outer.rollback().join();
-        assertThat(calls).containsExactly("begin", "commit", "rollback");
+        assertThat(calls).containsExactly("begin", "beginWithFirstStatement", "commit", "rollback");
         assertThat(TransactionSessionView.underlying(outer)).isSameAs(session);
     }
 
