@@ -42,7 +42,8 @@ class HostileDialResetIT {
             c.reset();
             reset.countDown();
         }); PgConnectionFactory factory = PgConnectionFactory.builder(config(server)).eventLoopGroup(group).build()) {
-            // connect() on the factory's loop: the walk dials at once, and its completion waits for the loop
+            // connect() on the factory's loop: the walk dials at once (a password given and sslmode=disable: no file to read
+            // first, docs/lifecycle.md §1.6), and its completion waits for the loop
             CompletableFuture<PgConnection> connect = group.submit(() -> {
                 CompletableFuture<PgConnection> started = factory.connect();
                 assertThat(reset.await(10, TimeUnit.SECONDS)).as("the server accepted and reset").isTrue();
@@ -114,7 +115,7 @@ class HostileDialResetIT {
     }
 
     private static ConnConfig config(ScriptedServer server) {
-        return ConnConfig.parse("host=127.0.0.1 port=" + server.port() + " user=alice dbname=app sslmode=disable extensionTypes=''"
+        return ConnConfig.parse("host=127.0.0.1 port=" + server.port() + " user=alice password=unused dbname=app sslmode=disable extensionTypes=''"
                 + " connectTimeout=5s hostConnectTimeout=5s", EnvironmentSource.of(Map.of()));
     }
 

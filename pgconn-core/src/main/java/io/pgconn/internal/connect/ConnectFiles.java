@@ -9,8 +9,9 @@ import java.util.function.BiConsumer;
 
 /**
  * The files one host's attempts read before they dial (docs/lifecycle.md §1.6): the password file ({@code .pgpass},
- * {@link ConnConfig#passwordFor}) when no password is given — once for the host, as libpq reads it once per host when
- * the connect starts, with its permission warning — and, for each TLS attempt, the TLS material
+ * {@link ConnConfig#passwordFor}) when no password is given — once for both attempts on this address of the host
+ * ({@code prefer}'s, {@code allow}'s), as libpq reads it once per host when the connect starts, with its permission
+ * warning — and, for each TLS attempt, the TLS material
  * ({@link ConnectResources#tls}: the files stat'ed, and read when they changed). All of it on the factory's look-up
  * pool ({@link HostNameLookups}), never on the event loop: a home directory or secret volume on NFS or FUSE, a FIFO
  * nobody has written to yet or a large {@code sslcrldir} would stall every session on that loop. The attempt goes on
