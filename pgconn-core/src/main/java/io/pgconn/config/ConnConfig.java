@@ -289,7 +289,7 @@ public final class ConnConfig {
      * matching {@code .pgpass} line (host or socket directory, port, database, user), else
      * {@code null}. Reads the password file on each call (blocking file I/O), as libpq does per
      * connection, so edits take effect without a restart. A connect calls it once per host before it dials, on the
-     * factory's look-up pool, never on an event loop (docs/lifecycle.md §1.6).
+     * factory's file-read pool, never on an event loop (docs/lifecycle.md §1.6).
      */
     public String passwordFor(HostSpec host) {
         String password = password();

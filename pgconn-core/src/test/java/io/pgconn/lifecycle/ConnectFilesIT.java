@@ -100,7 +100,7 @@ class ConnectFilesIT {
                 assertThat(failure).isInstanceOf(PgTimeoutException.class)
                         .hasMessageStartingWith("could not connect within connectTimeout=1500ms: server localhost:" + PG.primary().port())
                         .hasMessageContaining("it was still waiting to read sslrootcert file \"" + fifo + "\" before dialling");
-                assertThat(aThreadReadsATlsFile()).as("the read goes on on the look-up pool until the FIFO is written").isTrue();
+                assertThat(aThreadReadsATlsFile()).as("the read goes on on the file-read pool until the FIFO is written").isTrue();
             } finally {
                 write(fifo, new byte[0]);
             }
@@ -110,7 +110,39 @@ class ConnectFilesIT {
     }
 
     /**
-     * The {@code .pgpass} file is read on the look-up pool: its permission warning (libpq's, kept) is logged there,
+     * REVIEW-26 R26-3: reads of a file that never answers park their threads until it does, but on a pool of their own:
+     * after five connects cut short by it (four threads stuck, one read waiting), a connect that needs no file — its
+     * password given, sslmode=disable — to a host given by name (the system resolver's look-up pool) still connects.
+     */
+    @Test
+    void stuckFileReadsLeaveTheHostNameLookUpsOfAHostThatNeedsNoFileFree(@TempDir Path dir) throws Exception {
+        Path fifo = fifo(dir.resolve("stuck.crt"));
+        try (PgConnectionFactory factory = oneLoop()) {
+            try {
+                for (int i = 0; i < 5; i++) {
+                    assertThat(failure(factory.connect(config("scram_u", PASSWORD,
+                            "sslmode=verify-ca connectTimeout=300ms sslrootcert=" + fifo)))).isInstanceOf(PgTimeoutException.class);
+                }
+                PgConnection byName = await(factory.connect(config("scram_u", PASSWORD, "sslmode=disable")));
+                assertThat(byName.parameters()).containsEntry("session_authorization", "scram_u");
+                await(byName.close());
+            } finally {
+                // each release wakes the readers waiting in open(); a read that was still queued opens after it: again
+                awaitCondition("every read of the FIFO released", () -> {
+                    try {
+                        write(fifo, new byte[0]);
+                    } catch (IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                    return !aThreadReadsATlsFile();
+                });
+            }
+            assertThat(factory.openConnections()).isZero();
+        }
+    }
+
+    /**
+     * The {@code .pgpass} file is read on the file-read pool: its permission warning (libpq's, kept) is logged there,
      * not on an event loop; a group-readable file is ignored, and the same file made owner-only is read by the next
      * connect.
      */
@@ -144,7 +176,7 @@ class ConnectFilesIT {
             assertThat(failure(factory.connect(fromFile))).isInstanceOf(PgAuthenticationException.class)
                     .hasMessageContaining("no password was supplied");
             assertThat(warnedOn).hasSize(1);
-            assertThat(warnedOn.get(0)).startsWith("pgconn-dns").doesNotContain("(event loop)");
+            assertThat(warnedOn.get(0)).startsWith("pgconn-files").doesNotContain("(event loop)");
 
             Files.setPosixFilePermissions(passfile, PosixFilePermissions.fromString("rw-------"));
             PgConnection connection = await(factory.connect(fromFile));

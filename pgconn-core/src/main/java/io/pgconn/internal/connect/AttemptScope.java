@@ -14,7 +14,7 @@ public final class AttemptScope {
     private final EventLoop eventLoop;
     private Channel current;
     private boolean aborted;
-    /** What the attempt waits for on the look-up pool ("read passfile ..."), or null; set there, read by a timer. */
+    /** What the attempt waits for on the file-read pool ("read passfile ..."), or null; set there, read by a timer. */
     private volatile String waitingFor;
 
     /** @param eventLoop the loop the attempt's channels register with */
@@ -46,7 +46,7 @@ public final class AttemptScope {
         synchronized (this) {
             what = aborted ? null : waitingFor; // an abandoned read goes on, but no longer for this attempt
         }
-        return what == null ? "" : "; it was still waiting to " + what + " before dialling (on the factory's look-up pool:"
+        return what == null ? "" : "; it was still waiting to " + what + " before dialling (on the factory's file-read pool:"
                 + " a FIFO nobody has written to, or a file system that does not answer?)";
     }
 

@@ -32,7 +32,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * TLS gets the request in plaintext only under sslmode prefer/allow).
  *
  * <p>One deadline covers the whole request — the TLS files (looked at, and read when they changed, on the factory's
- * look-up pool before the dial, as a connect's: {@link ConnectFiles}), dial, TLS, send, and the wait for the server to close
+ * file-read pool before the dial, as a connect's: {@link ConnectFiles}), dial, TLS, send, and the wait for the server to close
  * the connection (it does once it has read the request). When it passes, the future fails with a
  * {@link PgTimeoutException} and the socket is closed: a server that accepts the connection and then
  * says nothing (a stopped postmaster) must not hold a socket, or the caller, forever. Completing or
@@ -86,7 +86,7 @@ final class CancelRequester {
             return result;
         }
         // the TLS files are looked at (and read when they changed) off the event loop, as for a connect (ConnectFiles)
-        resources.lookups().run(host, "look at the TLS files for a cancel request", () -> resources.tls(tlsSettings, label, reading -> { }))
+        resources.fileReads().run(host, "look at the TLS files for a cancel request", () -> resources.tls(tlsSettings, label, reading -> { }))
                 .whenComplete((tls, error) -> {
                     if (error != null) {
                         result.completeExceptionally(FutureFailures.unwrap(error));

@@ -12,15 +12,16 @@ import java.util.function.BiConsumer;
  * {@link ConnConfig#passwordFor}) when no password is given — once for both attempts on this address of the host
  * ({@code prefer}'s, {@code allow}'s), as libpq reads it once per host when the connect starts, with its permission
  * warning — and, for each TLS attempt, the TLS material
- * ({@link ConnectResources#tls}: the files stat'ed, and read when they changed). All of it on the factory's look-up
- * pool ({@link HostNameLookups}), never on the event loop: a home directory or secret volume on NFS or FUSE, a FIFO
+ * ({@link ConnectResources#tls}: the files stat'ed, and read when they changed). All of it on the factory's file-read
+ * pool ({@link HostNameLookups#forFiles}), never on the event loop: a home directory or secret volume on NFS or FUSE, a FIFO
  * nobody has written to yet or a large {@code sslcrldir} would stall every session on that loop. The attempt goes on
  * on its own loop once the files are read; when there is nothing to read (a password given, a plaintext attempt) it
  * goes on at once, on the caller's thread.
  *
  * <p>A read that does not finish is cut short by the attempt's budget like any step, and the timeout names the file
  * ({@link AttemptScope#stillWaiting()}). The read itself cannot be interrupted — a thread in {@code open()} of a FIFO
- * stays there until someone opens it for writing — so it keeps one look-up thread until then.
+ * stays there until someone opens it for writing — so it keeps one file-read thread until then; the factory's host-name
+ * look-ups do not wait behind it (a pool of their own).
  */
 final class ConnectFiles {
 
@@ -60,7 +61,7 @@ final class ConnectFiles {
         }
         String first = readPassword ? "read the password file \"" + config.passwordFile() + "\" (passfile)" : STAT_TLS_FILES;
         scope.waitingFor(first);
-        resources.lookups().run(host, first, () -> {
+        resources.fileReads().run(host, first, () -> {
             if (readPassword) {
                 password = config.passwordFor(host);
                 passwordKnown = true;

@@ -21,7 +21,7 @@ import java.util.function.Consumer;
 /**
  * What every connect of one factory shares: the event loops, the dialer, TLS contexts (building
  * one costs milliseconds), the salted-password cache (PBKDF2 dominates SCRAM's CPU), the tracer,
- * a small bounded pool for blocking host-name look-ups and connect-time file reads ({@link HostNameLookups}), and Netty's DNS client for the
+ * small bounded pools for blocking host-name look-ups and for connect-time file reads ({@link HostNameLookups}), and Netty's DNS client for the
  * connects that ask for it ({@link NettyDnsLookups}, {@code hostResolver=netty-dns}): each made at its first use,
  * closed with the factory.
  */
@@ -35,6 +35,7 @@ public final class ConnectResources {
     private final SslContextFactory sslContextFactory;
     private final PgTracer tracer;
     private final HostNameLookups lookups = new HostNameLookups();
+    private final HostNameLookups fileReads = HostNameLookups.forFiles();
     private final NettyDnsLookups dns;
     private final AddressResolver resolver;
     private final ConnectLoops loops;
@@ -88,12 +89,14 @@ public final class ConnectResources {
         return loops;
     }
 
-    /**
-     * The bounded pool for what a connect does that may block: look-ups in the system's name services (host names,
-     * requirepeer's user) and the files it reads before the dial ({@link ConnectFiles}).
-     */
+    /** The bounded pool for look-ups that may block in the system's name services: host names, requirepeer's user. */
     HostNameLookups lookups() {
         return lookups;
+    }
+
+    /** The bounded pool, of its own, for the files a connect reads before it dials ({@link ConnectFiles}). */
+    HostNameLookups fileReads() {
+        return fileReads;
     }
 
     /** Who listens at the other end of a Unix-domain socket ({@code requirepeer}). */
@@ -129,7 +132,7 @@ public final class ConnectResources {
      * appear, go or change (a certificate revoked since) are used from the next connect on, not only by a new
      * factory. One context per settings: a new state replaces the old; a state with a FIFO or device is never reused.
      *
-     * <p>Stats the files, and reads them when the state changed: blocking file I/O, so called on the look-up pool
+     * <p>Stats the files, and reads them when the state changed: blocking file I/O, so called on the file-read pool
      * before the dial ({@link ConnectFiles}), never on an event loop (docs/lifecycle.md §1.6).
      *
      * @param reading told, before a context is built, which files are being read (for a timeout's message)
@@ -157,6 +160,7 @@ public final class ConnectResources {
     /** Releases what this object owns (not the event loop group, which its owner shuts down). */
     public void close() {
         lookups.close();
+        fileReads.close();
         dns.close();
         saltedPasswords.clear();
         sslContexts.clear();

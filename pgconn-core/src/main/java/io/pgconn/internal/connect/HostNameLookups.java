@@ -22,8 +22,8 @@ import java.util.concurrent.TimeUnit;
  * {@code /etc/hosts}, nsswitch and search domains behave the same) on a small pool of their own —
  * never on an event loop, which they could block for seconds when a DNS server is slow. The other
  * look-up a connect makes in the system's name services, requirepeer's user name ({@link RequirePeer}:
- * NSS, which may ask LDAP or sssd), runs here too ({@link #run}), and so do the files a connect reads before it dials
- * ({@link ConnectFiles}: {@code .pgpass}, the TLS material), which a network file system or a FIFO may hold up as long.
+ * NSS, which may ask LDAP or sssd), runs here too ({@link #run}). The files a connect reads before it dials
+ * ({@link ConnectFiles}: {@code .pgpass}, the TLS material) run on a second pool of the same kind ({@link #forFiles}).
  *
  * <p>The JDK keeps each answer for {@code networkaddress.cache.ttl} (30 s by default), where libpq asks again at every
  * connect: a name repointed at a switchover is dialled at its old address until then. That is the application's
@@ -50,6 +50,10 @@ final class HostNameLookups {
     private final Lookup lookup;
     private final int threads;
     private final int queued;
+    /** The threads' name prefix. */
+    private final String threadName;
+    /** Why a task is refused when {@link #queued} wait already, after the count. */
+    private final String whenFull;
     /**
      * Made at the first look-up (guarded by this): a factory whose hosts are IP addresses or socket paths — and a
      * short-lived tool's factory made for one connect — never builds a pool. Null also after a {@link #close()}
@@ -63,16 +67,34 @@ final class HostNameLookups {
     }
 
     HostNameLookups(Lookup lookup, int threads, int queued) {
+        this(lookup, threads, queued, "pgconn-dns", "lookups are already waiting (is the DNS server or another name service slow or"
+                + " unreachable?)");
+    }
+
+    private HostNameLookups(Lookup lookup, int threads, int queued, String threadName, String whenFull) {
         this.lookup = lookup;
         this.threads = threads;
         this.queued = queued;
+        this.threadName = threadName;
+        this.whenFull = whenFull;
+    }
+
+    /**
+     * A pool of the same shape for the files a connect reads before it dials ({@link ConnectFiles}), apart from the
+     * look-ups: a file that never answers (a FIFO nobody writes, a hung NFS mount) parks its thread until it does, and
+     * must not leave the name look-ups of the factory's other hosts waiting behind it (REVIEW-26 R26-3). Its
+     * {@link #lookUp} is not used.
+     */
+    static HostNameLookups forFiles() {
+        return new HostNameLookups(InetAddress::getAllByName, THREADS, QUEUED, "pgconn-files",
+                "file reads are already waiting (does a file system, or a FIFO a connect reads, not answer?)");
     }
 
     /** The pool, made now if this is the first look-up; null once closed. */
     private synchronized ThreadPoolExecutor pool() {
         if (pool == null && !closed) {
             pool = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS, new ArrayBlockingQueue<>(queued),
-                    new DefaultThreadFactory("pgconn-dns", true), new ThreadPoolExecutor.AbortPolicy());
+                    new DefaultThreadFactory(threadName, true), new ThreadPoolExecutor.AbortPolicy());
             pool.allowCoreThreadTimeOut(true);
         }
         return pool;
@@ -127,8 +149,7 @@ final class HostNameLookups {
         } catch (RejectedExecutionException e) {
             task.result.completeExceptionally(pool.isShutdown()
                     ? closed(host, what)
-                    : new PgConnectException(host.label(), "could not " + what + ": " + queued
-                    + " lookups are already waiting (is the DNS server or another name service slow or unreachable?)"));
+                    : new PgConnectException(host.label(), "could not " + what + ": " + queued + " " + whenFull));
         }
         return task.result;
     }

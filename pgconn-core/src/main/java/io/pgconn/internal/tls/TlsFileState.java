@@ -24,7 +24,7 @@ import java.util.List;
  * every connect, as libpq reads it.
  *
  * <p>Only stats, but blocking ones (a home directory or secret volume on NFS or FUSE): taken off the event loop, on
- * the factory's look-up pool, as the context is built (docs/lifecycle.md §1.6).
+ * the factory's file-read pool, as the context is built (docs/lifecycle.md §1.6).
  */
 public final class TlsFileState {
 
