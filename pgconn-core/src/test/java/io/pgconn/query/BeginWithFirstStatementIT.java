@@ -288,6 +288,27 @@ class BeginWithFirstStatementIT {
         }
     }
 
+    /**
+     * REVIEW-26 R26-6: the Close of a cached statement the cache evicted goes with the next statement — here the one
+     * that carries a BEGIN a standby refuses. It goes before the BEGIN, so the server does not skip it: one prepared
+     * statement left on the server, not two (seen 2 before).
+     */
+    @Test
+    void anEvictedStatementsCloseIsNotSkippedByAFailedBegin() {
+        PgConnection c = connect(PG.standby(0), "extensionTypes='' preparedStatementCacheSize=1");
+        try {
+            await(c.query("SELECT $1::int", 1));
+            await(c.query("SELECT $1::int + 1", 1)); // evicts the first: its Close waits for the next statement
+            await(c.beginWithFirstStatement(READ_WRITE));
+            assertThat(sqlState(failure(c.query("SELECT $1::int + 2", 1)))).isEqualTo(BEGIN_REFUSED);
+            await(c.rollback());
+            assertThat(await(c.simpleQuery("SELECT count(*) FROM pg_prepared_statements")).rows().get(0).get(0))
+                    .as("only the second one stays prepared").isEqualTo("1");
+        } finally {
+            await(c.close());
+        }
+    }
+
     private static String marker(PgConnection c) {
         String value = await(c.query("SELECT coalesce(current_setting('bwf.marker', true), '')")).single(String.class);
         return value == null ? "" : value;

@@ -8,10 +8,14 @@ import io.pgconn.internal.protocol.backend.CommandComplete;
 import io.pgconn.internal.protocol.backend.ErrorResponse;
 import io.pgconn.internal.protocol.backend.ParseComplete;
 import io.pgconn.internal.protocol.frontend.Bind;
+import io.pgconn.internal.protocol.frontend.Close;
 import io.pgconn.internal.protocol.frontend.Execute;
 import io.pgconn.internal.protocol.frontend.FrontendMessage;
 import io.pgconn.internal.protocol.frontend.MessageSequence;
 import io.pgconn.internal.protocol.frontend.Parse;
+
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * A transaction's {@code BEGIN} that rides in front of its first statement ({@code PgConnection.beginWithFirstStatement},
@@ -93,10 +97,31 @@ public final class DeferredBegin {
         return carrier == exchange;
     }
 
-    /** The BEGIN's messages in front of the carrier's: Parse, Bind, Execute on the unnamed statement and portal, no Sync. */
+    /**
+     * The BEGIN's messages in front of the carrier's: Parse, Bind, Execute on the unnamed statement and portal, no Sync —
+     * behind the carrier's leading {@code Close}s of evicted cached statements, which must not be skipped when the BEGIN
+     * fails (StatementCache: a queued Close goes before anything an error could skip; REVIEW-26 R26-6).
+     */
     FrontendMessage inFrontOf(FrontendMessage carrierMessages) {
-        return MessageSequence.of(new Parse("", sql, NO_TYPES), new Bind("", "", NO_FORMATS, NO_VALUES, NO_FORMATS),
-                Execute.ALL_ROWS, carrierMessages);
+        FrontendMessage parse = new Parse("", sql, NO_TYPES);
+        FrontendMessage bind = new Bind("", "", NO_FORMATS, NO_VALUES, NO_FORMATS);
+        if (carrierMessages instanceof MessageSequence sequence) {
+            List<FrontendMessage> own = sequence.messages();
+            int closes = 0;
+            while (closes < own.size() && own.get(closes) instanceof Close) {
+                closes++;
+            }
+            if (closes > 0) {
+                List<FrontendMessage> all = new ArrayList<>(own.size() + 3);
+                all.addAll(own.subList(0, closes));
+                all.add(parse);
+                all.add(bind);
+                all.add(Execute.ALL_ROWS);
+                all.addAll(own.subList(closes, own.size()));
+                return new MessageSequence(all);
+            }
+        }
+        return MessageSequence.of(parse, bind, Execute.ALL_ROWS, carrierMessages);
     }
 
     /**
