@@ -61,6 +61,57 @@ class TenantSearchPathStatementsIT {
         }
     }
 
+    /**
+     * REVIEW-26 R26-8: a statement pipelined behind a tenant switch, before the server's report of it, was filed under
+     * the path before — which the client still knew — though the server parsed it under the new one; the last tenant's
+     * next request inside a transaction then got the other shape (0A000). The report drops what was prepared behind it.
+     */
+    @Test
+    void aStatementPipelinedBehindATenantSwitchIsNotFiledUnderThePathBeforeIt() {
+        PgConnection c = QueryCluster.connect(PG18, FACTORY, "");
+        try {
+            await(c.simpleQuery("SET search_path TO t01, public"));
+            java.util.concurrent.CompletableFuture<RowSet> switched = c.query("SELECT set_config('search_path', 't02, public', false)");
+            java.util.concurrent.CompletableFuture<RowSet> behind = c.query(ITEM, 1);
+            await(switched);
+            assertThat(await(behind).row(0).get(1, String.class)).isEqualTo("one-of-t02");
+
+            await(c.begin());
+            await(c.query("SELECT set_config('search_path', 't01, public', true)"));
+            RowSet item = await(c.query(ITEM, 1));
+            await(c.commit());
+            assertThat(item.row(0).get(1, String.class)).isEqualTo("one-of-t01");
+            assertThat(item.metadata().columns()).hasSize(2);
+        } finally {
+            await(c.close());
+        }
+    }
+
+    /**
+     * Before PostgreSQL 18 a {@code SET LOCAL}'s path ends with its transaction unreported: what was prepared under it
+     * is dropped at the transaction's end too, so a statement after it, under the session's own path, is prepared anew
+     * there — inside the next transaction, where a stale one would cost the transaction (REVIEW-26 R26-8).
+     */
+    @Test
+    void aStatementPreparedUnderASetLocalPathIsNotUsedAfterItsTransactionOnAServerThatDoesNotReportIt() {
+        PgConnection c = QueryCluster.connect(PG14, FACTORY, "");
+        try {
+            await(c.simpleQuery("SET search_path TO t01, public"));
+            await(c.begin());
+            await(c.simpleQuery("SET LOCAL search_path TO t02, public"));
+            assertThat(await(c.query(ITEM, 1)).metadata().columns()).hasSize(3);
+            await(c.commit());
+
+            await(c.begin());
+            RowSet item = await(c.query(ITEM, 1));
+            await(c.commit());
+            assertThat(item.row(0).get(1, String.class)).isEqualTo("one-of-t01");
+            assertThat(item.metadata().columns()).hasSize(2);
+        } finally {
+            await(c.close());
+        }
+    }
+
     @Test
     void theSameTextUnderEachTenantsSearchPathSetLocalOnAServerThatDoesNotReportItReadsThatTenantsTable() {
         PgConnection c = QueryCluster.connect(PG14, FACTORY, "");

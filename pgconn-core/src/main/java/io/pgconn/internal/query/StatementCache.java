@@ -304,6 +304,24 @@ public final class StatementCache {
         toClose.removeIf(name -> Long.parseLong(name.substring(namePrefix.length())) <= mark);
     }
 
+    /**
+     * The server reported another search_path in the answer to an exchange written at {@code mark}: the entries made by
+     * exchanges written after it were keyed under the path before, which the client still knew, but the server parses
+     * them after the change, under the new one (REVIEW-26 R26-8: a statement pipelined behind a tenant switch was filed
+     * under the last tenant's path, and that tenant's next request got the other shape: 0A000). They go, each closed.
+     */
+    public void searchPathReported(long mark) {
+        assert mayTouchState.getAsBoolean() : "the session's state touched outside its doors";
+        lastUsed = null;
+        entries.values().removeIf(entry -> {
+            if (entry.id <= mark) {
+                return false;
+            }
+            toClose.add(entry.name);
+            return true;
+        });
+    }
+
     /** Puts back names drained for an exchange that could not be written after all. */
     void restoreToClose(List<String> names) {
         assert mayTouchState.getAsBoolean() : "the session's state touched outside its doors";

@@ -23,6 +23,11 @@ final class ServerReports {
     /** Null until the factory asks for them ({@link #roleChanges}). */
     private volatile ServerRoleChanges roleChanges;
     private volatile char transactionStatus = 'I';
+    /**
+     * Before PostgreSQL 18: a SET that may change search_path ran since the last ReadyForQuery outside a transaction; the
+     * statements prepared after it are dropped again there (a {@code SET LOCAL}'s path ends with the transaction).
+     */
+    private boolean searchPathSetSinceIdle;
 
     ServerReports(String host, Map<String, String> parameters, StatementCache statementCache, ExchangeFifo fifo) {
         this.host = host;
@@ -40,6 +45,7 @@ final class ServerReports {
         parameters.put(name, value);
         if ("search_path".equals(name)) {
             typeOids.searchPathChanged(value);
+            statementCache.searchPathReported(current.statementCacheMark());
         }
         ServerRoleChanges roles = roleChanges;
         if (roles != null) {
@@ -61,6 +67,7 @@ final class ServerReports {
         if (("SET".equals(tag) || "RESET".equals(tag)) && !parameters.containsKey("search_path")
                 && TypeChangingCommands.maySetSearchPath(current.text())) {
             statementCache.dropAll();
+            searchPathSetSinceIdle = true;
         }
         if ("DISCARD ALL".equals(tag) || "DEALLOCATE ALL".equals(tag)) {
             statementCache.serverDiscardedAll(current.statementCacheMark());
@@ -73,6 +80,11 @@ final class ServerReports {
     /** {@code current}'s ReadyForQuery: it is answered, and the transaction status is {@code status}. */
     void readyForQuery(Exchange current, char status) {
         transactionStatus = status;
+        if (status == 'I' && searchPathSetSinceIdle) {
+            // a SET LOCAL's path ended with its transaction, unreported: what was prepared under it goes too
+            searchPathSetSinceIdle = false;
+            statementCache.dropAll();
+        }
         typeOids.readyForQuery(status); // before the exchange completes: its caller finds the epoch moved
         fifo.answered(current, status);
     }

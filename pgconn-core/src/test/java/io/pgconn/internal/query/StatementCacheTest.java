@@ -59,6 +59,22 @@ class StatementCacheTest {
         assertThat(cache.drainToClose()).containsExactly(t02.name());
     }
 
+    /** REVIEW-26 R26-8: a reported path change drops (and closes) the entries made by exchanges written after its own. */
+    @Test
+    void aReportedSearchPathDropsTheEntriesMadeBehindTheExchangeThatChangedIt() {
+        Map<String, String> parameters = new HashMap<>(Map.of("search_path", "t01, public"));
+        StatementCache cache = new StatementCache(10, parameters);
+        StatementCache.Entry before = cache.create("SELECT * FROM items", NO_TYPES);
+        long switchWrittenAt = cache.mark();
+        StatementCache.Entry behind = cache.create("SELECT * FROM orders", NO_TYPES);
+        parameters.put("search_path", "t02, public");
+        cache.searchPathReported(switchWrittenAt);
+        parameters.put("search_path", "t01, public");
+        assertThat(cache.get("SELECT * FROM items", NO_TYPES)).isSameAs(before);
+        assertThat(cache.get("SELECT * FROM orders", NO_TYPES)).as("parsed under t02, filed under t01").isNull();
+        assertThat(cache.drainToClose()).containsExactly(behind.name());
+    }
+
     @Test
     void discardAllForgetsEverythingWithoutClosing() {
         StatementCache cache = new StatementCache(1);

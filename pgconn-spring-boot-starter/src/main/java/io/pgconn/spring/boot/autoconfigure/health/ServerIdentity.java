@@ -1,9 +1,9 @@
 package io.pgconn.spring.boot.autoconfigure.health;
 
 import io.pgconn.PgConnection;
-import io.pgconn.query.Row;
 import org.jspecify.annotations.Nullable;
 
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -24,16 +24,18 @@ record ServerIdentity(String address, String startedAt) {
     static final String QUERY = "SELECT coalesce(host(inet_server_addr()) || ':' || inet_server_port(), ''),"
             + " pg_postmaster_start_time()::text";
 
-    /** The identity of the server behind {@code session}; completes with {@code null} rather than fail. */
+    /**
+     * The identity of the server behind {@code session}, asked as a simple query like the role probe (nothing prepared on
+     * the probe's session); completes with {@code null} rather than fail.
+     */
     static CompletableFuture<@Nullable ServerIdentity> of(PgConnection session) {
-        return session.query(QUERY).handle((rows, failure) -> {
-            if (failure != null || rows.size() != 1) {
+        return session.simpleQuery(QUERY).handle((result, failure) -> {
+            if (failure != null || result.rows().size() != 1 || result.rows().get(0).size() != 2) {
                 return null;
             }
-            Row row = rows.row(0);
-            String address = row.get(0, String.class);
-            String startedAt = row.get(1, String.class);
-            return startedAt == null ? null : new ServerIdentity(address == null ? "" : address, startedAt);
+            List<String> row = result.rows().get(0);
+            String startedAt = row.get(1);
+            return startedAt == null ? null : new ServerIdentity(row.get(0) == null ? "" : row.get(0), startedAt);
         });
     }
 

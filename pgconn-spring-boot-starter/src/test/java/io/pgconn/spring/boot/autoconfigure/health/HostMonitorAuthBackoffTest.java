@@ -133,7 +133,7 @@ class HostMonitorAuthBackoffTest {
         PgConnection connection = mock(PgConnection.class);
         when(connection.currentRole()).thenReturn(CompletableFuture.completedFuture(ServerRole.PRIMARY));
         when(connection.serverVersion()).thenReturn("18.0");
-        when(connection.query(ServerIdentity.QUERY)).thenReturn(CompletableFuture.failedFuture(new UnsupportedOperationException(
+        when(connection.simpleQuery(ServerIdentity.QUERY)).thenReturn(CompletableFuture.failedFuture(new UnsupportedOperationException(
                 "a stand-in session tells no server identity")));
         return connection;
     }

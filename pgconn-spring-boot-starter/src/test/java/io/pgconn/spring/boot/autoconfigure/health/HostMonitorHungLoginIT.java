@@ -40,6 +40,8 @@ class HostMonitorHungLoginIT {
 
     private static final String[] ROLE_COLUMNS = {"pg_is_in_recovery", "current_setting"};
 
+    private static final String[] IDENTITY_COLUMNS = {"coalesce", "pg_postmaster_start_time"};
+
     /** New logins get no answer (the postmaster stopped); sessions already open are not affected. */
     private volatile boolean loginsHang;
 
@@ -95,9 +97,11 @@ class HostMonitorHungLoginIT {
         c.readStartupRefusingTls();
         c.send(Backend.trustLogin());
         for (Conversation.Message message = c.readMessage(); message.type() != 'X'; message = c.readMessage()) {
-            assertThat(message.type()).as("a simple query (the role probe)").isEqualTo('Q');
+            assertThat(message.type()).as("a simple query (the role probe, or the login's server identity)").isEqualTo('Q');
             if (!this.sessionsSilent) {
-                c.send(Backend.oneRow(ROLE_COLUMNS, new String[] {"f", "off"}));
+                c.send(message.bodyText().contains("inet_server_addr")
+                        ? Backend.oneRow(IDENTITY_COLUMNS, new String[] {"127.0.0.1:5432", "2026-12-07 01:00:00.1+00"})
+                        : Backend.oneRow(ROLE_COLUMNS, new String[] {"f", "off"}));
             }
         }
     }

@@ -62,7 +62,7 @@ class HostMonitorUnresponsiveTest {
                 ? CompletableFuture.completedFuture(ServerRole.PRIMARY)
                 : new CompletableFuture<ServerRole>());
         when(connection.serverVersion()).thenReturn("18.0");
-        when(connection.query(ServerIdentity.QUERY)).thenReturn(CompletableFuture.failedFuture(new UnsupportedOperationException(
+        when(connection.simpleQuery(ServerIdentity.QUERY)).thenReturn(CompletableFuture.failedFuture(new UnsupportedOperationException(
                 "a stand-in session tells no server identity")));
         when(connection.close()).thenReturn(CompletableFuture.completedFuture(null));
         return connection;

@@ -118,7 +118,7 @@ final class ScriptedMonitor {
         PgConnection session = mock(PgConnection.class);
         when(session.currentRole()).thenReturn(CompletableFuture.completedFuture(role));
         when(session.serverVersion()).thenReturn("18.0");
-        when(session.query(ServerIdentity.QUERY)).thenReturn(CompletableFuture.failedFuture(new UnsupportedOperationException(
+        when(session.simpleQuery(ServerIdentity.QUERY)).thenReturn(CompletableFuture.failedFuture(new UnsupportedOperationException(
                 "a stand-in session tells no server identity")));
         when(session.close()).thenReturn(CompletableFuture.completedFuture(null));
         this.sessions.add(session);
