@@ -263,9 +263,9 @@ public final class HostConnector {
 
     /**
      * 57P03 (cannot_connect_now: starting up, in recovery without hot standby, shutting down smartly): the server's
-     * state, not the encryption's — libpq 18 tries the other encryption after no other startup error but does after
-     * this one not ("nor is there much point in changing SSL or GSS mode"), and neither does pgconn: a second login
-     * on a recovering server starts a second backend for the same answer.
+     * state, not the encryption's — libpq 18 tries the other encryption after other startup errors, but not after
+     * this one ("nor is there much point in changing SSL or GSS mode"), and neither does pgconn: a second login on a
+     * recovering server starts a second backend for the same answer.
      */
     private static boolean cannotConnectNow(Throwable cause) {
         return cause instanceof PgException pg && pg.sqlState().filter("57P03"::equals).isPresent();
