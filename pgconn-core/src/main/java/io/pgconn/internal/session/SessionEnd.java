@@ -67,7 +67,7 @@ final class SessionEnd {
     private void channelClosed() {
         List<Runnable> hooks = takeHooks();
         if (hooks == null) {
-            return; // a caller's close ran them and completed both futures
+            return; // a caller's close took them: it runs them and completes both futures
         }
         hooks.forEach(Runnable::run);
         PgException cause = session.whyEnded().cause();
@@ -166,7 +166,9 @@ final class SessionEnd {
      * no notification listener (their end is told on the loop), and this thread is not the loop: Terminate sent and the
      * socket shut down here — the server reads the Terminate, then EOF, as from libpq's {@code PQfinish} — then the
      * owners' hooks run and both futures complete, on this thread. The loop, woken by the shutdown, closes the channel
-     * and frees the descriptor right after (under the guard's lock: never between this thread's send and shutdown).
+     * and frees the descriptor right after (under the guard's lock: never between this thread's send and shutdown); the
+     * hooks are claimed before the shutdown, so the loop's close event, which may run before this thread goes on, finds
+     * them taken and leaves the futures to this thread.
      *
      * @return false when the close is the loop's to make
      */
@@ -182,13 +184,13 @@ final class SessionEnd {
         if (!session.gate().closeIfIdle()) {
             return false;
         }
-        if (!guard.sendAndShutdown(channel, Terminate.directBytes())) {
-            return true; // the loop closed the channel first: its close event runs the hooks and completes the futures
-        }
+        // claimed before the shutdown: it wakes the loop, whose close event would otherwise take them first now and then
+        // and run them there, after this close() returned
         List<Runnable> hooks = takeHooks();
         if (hooks == null) {
             return true; // the loop's close event took them (the server's EOF came first): it completes the futures after them
         }
+        guard.sendAndShutdown(channel, Terminate.directBytes()); // false: the loop closed the channel first; its close event finds the hooks taken
         hooks.forEach(Runnable::run);
         PgException cause = session.whyEnded().cause();
         if (cause == null) {
