@@ -72,6 +72,7 @@ final class DefaultPgConnection implements PgConnection {
         this.end = new SessionEnd(channel, session, session.host(), () -> canceller.apply(facts));
         session.cancelAction(end::cancelBounded);
         session.closeAction(this::closeUnanswered);
+        session.serverReports().startupReported(); // made once the handshake's values are in, before anyone has it
     }
 
     /**
