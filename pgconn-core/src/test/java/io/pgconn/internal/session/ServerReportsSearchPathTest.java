@@ -11,6 +11,7 @@ import io.pgconn.query.RowSet;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import java.util.HashMap;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
@@ -23,7 +24,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class ServerReportsSearchPathTest {
 
-    private final EmbeddedSession embedded = new EmbeddedSession(10);
+    /** Nothing reported yet; a test whose server reports search_path puts it in ({@link ServerReports#parameterChanged}). */
+    private final EmbeddedSession embedded = new EmbeddedSession(10, new HashMap<>());
     private final PipelinedSession session = embedded.session;
     private final EmbeddedChannel channel = embedded.channel;
     private final SessionTypeOids typeOids = new SessionTypeOids(List.of("mood"), SessionTypeOids.UNWATCHED_EPOCH, 0, null,
