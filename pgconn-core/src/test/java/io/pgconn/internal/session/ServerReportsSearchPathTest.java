@@ -1,9 +1,11 @@
 package io.pgconn.internal.session;
 
 import io.netty.channel.embedded.EmbeddedChannel;
+import io.pgconn.internal.protocol.backend.BackendMessage;
 import io.pgconn.internal.protocol.backend.BindComplete;
 import io.pgconn.internal.protocol.backend.CommandComplete;
 import io.pgconn.internal.protocol.backend.NoData;
+import io.pgconn.internal.protocol.backend.ParameterStatus;
 import io.pgconn.internal.protocol.backend.ParseComplete;
 import io.pgconn.internal.protocol.backend.ReadyForQuery;
 import io.pgconn.internal.query.DefaultPgStatement;
@@ -69,19 +71,23 @@ class ServerReportsSearchPathTest {
 
     @Test
     void onAServerThatReportsTheSearchPathTheTagsAreNotRead() {
-        session.serverReports().parameterChanged("search_path", "\"$user\", public", new SimpleQuery("SET x = 1", "db:5432"));
-        run("SELECT 1", "SELECT 1", 'I');
+        run("SELECT 1", "SELECT 1", 'I', new ParameterStatus("search_path", "\"$user\", public"));
         run("SET search_path TO \"$user\", public", "SET", 'I');
         assertThat(session.statementCache().size()).as("the report says when it changed").isEqualTo(2);
     }
 
-    /** Runs {@code sql} as a new statement to its end: {@code tag}, then ReadyForQuery with {@code status}. */
-    private void run(String sql, String tag, char status) {
+    /**
+     * Runs {@code sql} as a new statement to its end: {@code tag}, then what the server {@code reports} (ParameterStatus),
+     * then ReadyForQuery with {@code status}.
+     */
+    private void run(String sql, String tag, char status, BackendMessage... reports) {
         CompletableFuture<RowSet> result = DefaultPgStatement.query(session, sql);
         embedded.written();
         channel.writeInbound(ParseComplete.INSTANCE, NoData.INSTANCE);
         embedded.written();
-        channel.writeInbound(BindComplete.INSTANCE, new CommandComplete(tag), new ReadyForQuery(status));
+        channel.writeInbound(BindComplete.INSTANCE, new CommandComplete(tag));
+        channel.writeInbound((Object[]) reports);
+        channel.writeInbound(new ReadyForQuery(status));
         assertThat(result.join().commandTag()).isEqualTo(tag);
     }
 }
