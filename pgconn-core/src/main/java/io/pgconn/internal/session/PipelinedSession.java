@@ -33,8 +33,8 @@ import java.util.function.Supplier;
  * on later exchanges is {@link CancelHold}'s, notifications and notices go to {@link SessionListeners}
  * (the connection registers its listeners there), the type OID lookup after type DDL and its place in
  * the FIFO are {@link SessionTypeOids}'s, what the server reports besides the answers is {@link ServerReports}',
- * where requests are encoded is {@link SessionWrites}', and a simple query a tracer follows is made by
- * {@link SimpleQuery#of}.
+ * where requests are encoded is {@link SessionWrites}', a transaction begun with its first statement as the caller
+ * drives it is {@link DeferredTransactions}', and a simple query a tracer follows is made by {@link SimpleQuery#of}.
  *
  * <p>The session's state is the event loop's, with one exception: a statement started on a caller's thread
  * ({@link #startOnCaller}, {@link CallerStart}) owns it for a moment when the session is idle — made, put in the FIFO
