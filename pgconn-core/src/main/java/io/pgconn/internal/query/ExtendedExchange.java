@@ -266,11 +266,14 @@ final class ExtendedExchange extends ExtendedRequest implements Consumer<Segment
         }
         describing = false;
         if (aborted) {
-            // aborted before the Bind phase, which is never written: everything ahead is answered now,
-            // so the transaction status is the one the statement would have run in
+            // aborted before the Bind phase, which is never written: everything ahead is answered now, so the
+            // transaction status is the one the statement would have run in — except for the carrier of a transaction's
+            // BEGIN: the server ran it in this Sync group, unanswered by any ReadyForQuery yet, so the statement stands
+            // inside the block it opened, which must fail (REVIEW-27 R27-1: a bare Sync left it healthy, and a COMMIT
+            // committed what came after without the cancelled statement)
             rememberDescription(rows);
             syncSent = true;
-            session.write(WithdrawnStatement.ending(session.transactionStatus()));
+            session.write(WithdrawnStatement.ending(carriesBegin() ? 'T' : session.transactionStatus()));
             releaseWritesIfFree();
             return;
         }
