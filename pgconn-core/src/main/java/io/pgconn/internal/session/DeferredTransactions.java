@@ -39,14 +39,16 @@ final class DeferredTransactions {
         DeferredBegin begin = new DeferredBegin(beginSql);
         CompletableFuture<Void> placed = new CompletableFuture<>();
         beingPlaced.incrementAndGet(); // before the task: a caller that does not wait sees it (REVIEW-26 R26-7)
-        inOrder(() -> {
+        if (!inOrder(() -> {
             try {
                 fifo.beginWithFirstStatement(begin);
             } finally {
                 beingPlaced.decrementAndGet(); // after the FIFO has it: no moment when neither says so
             }
             placed.complete(null);
-        }, placed);
+        }, placed)) {
+            beingPlaced.decrementAndGet(); // refused: it never will be placed (REVIEW-27 R27-2's nit: it stayed 'T')
+        }
         return placed;
     }
 
@@ -115,16 +117,20 @@ final class DeferredTransactions {
     /**
      * Runs {@code task} in order with what this thread submitted: on the loop in the session's code at once (as a submit
      * there is), else in a start task counted in the gate; a loop that refuses it fails {@code outcome}.
+     *
+     * @return false when the loop refused it
      */
-    private void inOrder(Runnable task, CompletableFuture<?> outcome) {
+    private boolean inOrder(Runnable task, CompletableFuture<?> outcome) {
         if (session.eventLoop().inEventLoop()) {
             session.inSession(task);
-            return;
+            return true;
         }
         try {
             session.executeStart(task);
+            return true;
         } catch (RejectedExecutionException e) { // the event loops are shut down, the session with them
             outcome.completeExceptionally(session.whyEnded().closedError());
+            return false;
         }
     }
 
@@ -137,7 +143,11 @@ final class DeferredTransactions {
         if (beingPlaced.get() > 0) {
             return 'T'; // on its way to the loop: open from the call on
         }
-        return placed(reports.transactionStatus());
+        // the FIFO's transaction before the server's status: the loop writes them the other way round (the carrier's
+        // ReadyForQuery status, then the BEGIN settled), so a transaction seen gone means its 'T' is seen too (REVIEW-27 R27-2)
+        DeferredBegin begin = fifo.transaction();
+        char serverStatus = reports.transactionStatus();
+        return begin == null ? serverStatus : begin.failed() ? 'E' : 'T';
     }
 
     /**
