@@ -90,8 +90,21 @@ public final class ConnectFailures {
                 && error.host() == null && error.getSuppressed().length > 0;
     }
 
+    /** What a walk's report starts with, before its host count ({@link #walkHeader}). */
+    private static final String HEADER_START = "could not connect to any of ";
+    /** What follows the host count in it. */
+    private static final String HEADER_HOSTS = " hosts";
+
     /**
-     * A walk's report: {@code message} (its list made of {@link ErrorMessageLines#hostLine}s), of the last host
+     * The first line of a walk's report: how many hosts the walk had and the {@code target_session_attrs} it looked for
+     * ({@code targetName}, libpq's spelling). {@link #withHostLine} counts the host it adds.
+     */
+    public static String walkHeader(int hostCount, String targetName) {
+        return HEADER_START + hostCount + HEADER_HOSTS + " (target_session_attrs=" + targetName + "):";
+    }
+
+    /**
+     * A walk's report: {@code message} ({@link #walkHeader} and its list made of {@link ErrorMessageLines#hostLine}s), of the last host
      * failure's kind — a {@link PgAuthenticationException} with its server fields, else a {@link PgConnectException} —
      * carrying {@code hostFailures} as suppressed in the order given, the last one {@link #deciding} it. The one place
      * a report's shape is made: the walk's ({@code internal.failover.WalkFailures}) and {@link #withHostLine}.
@@ -109,12 +122,30 @@ public final class ConnectFailures {
      * {@code report}, a walk's report ({@link #isWalkReport}), with one more line at the end of its list —
      * {@code host: reason}, laid out as the hosts' lines — and the same hosts' failures, so the same one decides it;
      * for a host the caller left out of the walk, which has no failure of its own in it (the R2DBC driver's
-     * prefer-standby fallback names the standby refusing its logins, docs/r2dbc.md). Anything else is returned as it is.
+     * prefer-standby fallback names the standby refusing its logins, docs/r2dbc.md), and which its first line counts
+     * now (REVIEW-26: "any of 2 hosts" stood above three host lines). Anything else is returned as it is.
      */
     public static PgException withHostLine(PgException report, String host, String reason) {
         if (!isWalkReport(report)) {
             return report;
         }
-        return walkReport(report.getMessage() + ErrorMessageLines.hostLine(host, reason), List.of(report.getSuppressed()));
+        return walkReport(countedOneMore(report.getMessage()) + ErrorMessageLines.hostLine(host, reason),
+                List.of(report.getSuppressed()));
+    }
+
+    /** {@code message} with its {@link #walkHeader}'s host count one higher; as it is when it does not start with one. */
+    private static String countedOneMore(String message) {
+        if (message == null || !message.startsWith(HEADER_START)) {
+            return message;
+        }
+        int digits = HEADER_START.length();
+        int end = digits;
+        while (end < message.length() && Character.isDigit(message.charAt(end))) {
+            end++;
+        }
+        if (end == digits || end - digits > 9 || !message.startsWith(HEADER_HOSTS, end)) {
+            return message;
+        }
+        return HEADER_START + (Integer.parseInt(message, digits, end, 10) + 1) + message.substring(end);
     }
 }

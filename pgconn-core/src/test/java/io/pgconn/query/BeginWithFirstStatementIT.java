@@ -314,6 +314,37 @@ class BeginWithFirstStatementIT {
         return value == null ? "" : value;
     }
 
+    /**
+     * REVIEW-27 R27-1 (the reviewer's IT): the first statement, a new text, is cancelled while its Parse waits for a lock
+     * (a migration's ACCESS EXCLUSIVE); the server ran the BEGIN in its Sync group, so the cancelled statement must fail
+     * the transaction — a bare Sync left it healthy, and the COMMIT committed the INSERT behind it without it.
+     */
+    @Test
+    void aFirstStatementCancelledWhileItsParseWaitsForALockFailsTheTransaction() {
+        PgConnection c = connect(PG.primary());
+        PgConnection locker = connect(PG.primary());
+        try {
+            await(c.simpleQuery("CREATE TABLE bwf_locked (n int); CREATE TABLE bwf_behind (n int)"));
+            await(locker.simpleQuery("BEGIN; LOCK TABLE bwf_locked IN ACCESS EXCLUSIVE MODE"));
+            await(c.beginWithFirstStatement(TransactionOptions.DEFAULT));
+            // a new text: Parse/Describe first; the Parse waits for the lock, so the cancel comes while it is described
+            CompletableFuture<RowSet> first = c.query("SELECT n FROM bwf_locked");
+            CompletableFuture<RowSet> behind = c.query("INSERT INTO bwf_behind VALUES ($1)", 2);
+            io.pgconn.testing.Conditions.awaitCondition("the first statement's Parse waits for the lock", Duration.ofSeconds(20),
+                    () -> "Lock".equals(PG.primary().queryValue("SELECT wait_event_type FROM pg_stat_activity WHERE pid = "
+                            + c.processId())));
+            first.cancel(true);
+            await(locker.simpleQuery("COMMIT"));
+            behind.handle((ok, e) -> null).join(); // 25P02: the transaction failed, as it should
+            assertThat(failure(c.commit())).as("no commit without the statement that was cancelled")
+                    .isInstanceOf(PgTransactionRolledBackException.class);
+            assertThat(await(locker.query("SELECT count(*)::int FROM bwf_behind")).single(Integer.class)).isZero();
+        } finally {
+            await(c.close());
+            await(locker.close());
+        }
+    }
+
     private static String sqlState(Throwable failure) {
         assertThat(failure).isInstanceOf(PgServerException.class);
         return ((PgServerException) failure).sqlState().orElseThrow();

@@ -7,6 +7,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
 
 import static io.pgconn.testing.Connect.await;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -49,12 +51,7 @@ class TenantSearchPathStatementsIT {
         PgConnection c = QueryCluster.connect(PG18, FACTORY, "");
         try {
             for (String tenant : List.of("t01", "t01", "t02", "t01", "t02")) {
-                await(c.begin());
-                await(c.query("SELECT set_config('search_path', $1, true)", tenant + ", public"));
-                RowSet item = await(c.query(ITEM, 1));
-                await(c.commit());
-                assertThat(item.row(0).get(1, String.class)).isEqualTo("one-of-" + tenant);
-                assertThat(item.metadata().columns()).hasSize(tenant.equals("t02") ? 3 : 2);
+                readsTheItemOf(tenant, c, path -> path.query("SELECT set_config('search_path', $1, true)", tenant + ", public"));
             }
         } finally {
             await(c.close());
@@ -71,17 +68,12 @@ class TenantSearchPathStatementsIT {
         PgConnection c = QueryCluster.connect(PG18, FACTORY, "");
         try {
             await(c.simpleQuery("SET search_path TO t01, public"));
-            java.util.concurrent.CompletableFuture<RowSet> switched = c.query("SELECT set_config('search_path', 't02, public', false)");
-            java.util.concurrent.CompletableFuture<RowSet> behind = c.query(ITEM, 1);
+            CompletableFuture<RowSet> switched = c.query("SELECT set_config('search_path', 't02, public', false)");
+            CompletableFuture<RowSet> behind = c.query(ITEM, 1);
             await(switched);
             assertThat(await(behind).row(0).get(1, String.class)).isEqualTo("one-of-t02");
 
-            await(c.begin());
-            await(c.query("SELECT set_config('search_path', 't01, public', true)"));
-            RowSet item = await(c.query(ITEM, 1));
-            await(c.commit());
-            assertThat(item.row(0).get(1, String.class)).isEqualTo("one-of-t01");
-            assertThat(item.metadata().columns()).hasSize(2);
+            readsTheItemOf("t01", c, path -> path.query("SELECT set_config('search_path', 't01, public', true)"));
         } finally {
             await(c.close());
         }
@@ -97,16 +89,8 @@ class TenantSearchPathStatementsIT {
         PgConnection c = QueryCluster.connect(PG14, FACTORY, "");
         try {
             await(c.simpleQuery("SET search_path TO t01, public"));
-            await(c.begin());
-            await(c.simpleQuery("SET LOCAL search_path TO t02, public"));
-            assertThat(await(c.query(ITEM, 1)).metadata().columns()).hasSize(3);
-            await(c.commit());
-
-            await(c.begin());
-            RowSet item = await(c.query(ITEM, 1));
-            await(c.commit());
-            assertThat(item.row(0).get(1, String.class)).isEqualTo("one-of-t01");
-            assertThat(item.metadata().columns()).hasSize(2);
+            readsTheItemOf("t02", c, path -> path.simpleQuery("SET LOCAL search_path TO t02, public"));
+            readsTheItemOf("t01", c, sessionsOwnPath -> CompletableFuture.completedFuture(null));
         } finally {
             await(c.close());
         }
@@ -117,15 +101,23 @@ class TenantSearchPathStatementsIT {
         PgConnection c = QueryCluster.connect(PG14, FACTORY, "");
         try {
             for (String tenant : List.of("t01", "t01", "t02", "t01", "t02")) {
-                await(c.begin());
-                await(c.simpleQuery("SET LOCAL search_path TO " + tenant + ", public"));
-                RowSet item = await(c.query(ITEM, 1));
-                await(c.commit());
-                assertThat(item.row(0).get(1, String.class)).isEqualTo("one-of-" + tenant);
-                assertThat(item.metadata().columns()).hasSize(tenant.equals("t02") ? 3 : 2);
+                readsTheItemOf(tenant, c, path -> path.simpleQuery("SET LOCAL search_path TO " + tenant + ", public"));
             }
         } finally {
             await(c.close());
         }
+    }
+
+    /**
+     * In a transaction of its own on {@code c}, its search path set by {@code setPath} first, {@link #ITEM} reads
+     * {@code tenant}'s row, in the shape of that tenant's table (t02's has a column more).
+     */
+    private static void readsTheItemOf(String tenant, PgConnection c, Function<PgConnection, CompletableFuture<?>> setPath) {
+        await(c.begin());
+        await(setPath.apply(c));
+        RowSet item = await(c.query(ITEM, 1));
+        await(c.commit());
+        assertThat(item.row(0).get(1, String.class)).isEqualTo("one-of-" + tenant);
+        assertThat(item.metadata().columns()).hasSize(tenant.equals("t02") ? 3 : 2);
     }
 }

@@ -23,18 +23,18 @@ import java.util.random.RandomGenerator;
  * Turns a host entry into the socket addresses to dial, in order (libpq): {@code hostaddr} as
  * given (no DNS), an IP literal as is, a Unix-socket directory as its socket file (an {@code @name} as an abstract
  * socket), and a name
- * through the connect's {@code hostResolver}: {@link HostNameLookups} (the system resolver), off the event loop — that
+ * through the connect's {@code hostResolver}: {@link BlockingCallPool} (the system resolver), off the event loop — that
  * future completes on a look-up thread — or {@link NettyDnsLookups} (Netty's DNS client), on the caller's event loop.
  * Either way the addresses are tried in the order found ({@code load_balance_hosts=random}: shuffled), so the walk,
  * its failover report and {@code hostaddr} behave the same with both (docs/lifecycle.md §1.1.1).
  */
 public final class AddressResolver {
 
-    private final HostNameLookups lookups;
+    private final BlockingCallPool lookups;
     private final NettyDnsLookups dns;
     private final Transport transport;
 
-    AddressResolver(HostNameLookups lookups, NettyDnsLookups dns, Transport transport) {
+    AddressResolver(BlockingCallPool lookups, NettyDnsLookups dns, Transport transport) {
         this.lookups = lookups;
         this.dns = dns;
         this.transport = transport;

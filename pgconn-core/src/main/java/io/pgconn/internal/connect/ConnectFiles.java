@@ -13,7 +13,7 @@ import java.util.function.BiConsumer;
  * ({@code prefer}'s, {@code allow}'s), as libpq reads it once per host when the connect starts, with its permission
  * warning — and, for each TLS attempt, the TLS material
  * ({@link ConnectResources#tls}: the files stat'ed, and read when they changed). All of it on the factory's file-read
- * pool ({@link HostNameLookups#forFiles}), never on the event loop: a home directory or secret volume on NFS or FUSE, a FIFO
+ * pool ({@link BlockingCallPool#forFiles}), never on the event loop: a home directory or secret volume on NFS or FUSE, a FIFO
  * nobody has written to yet or a large {@code sslcrldir} would stall every session on that loop. The attempt goes on
  * on its own loop once the files are read; when there is nothing to read (a password given, a plaintext attempt) it
  * goes on at once, on the caller's thread.

@@ -21,7 +21,7 @@ import java.util.function.Consumer;
 /**
  * What every connect of one factory shares: the event loops, the dialer, TLS contexts (building
  * one costs milliseconds), the salted-password cache (PBKDF2 dominates SCRAM's CPU), the tracer,
- * small bounded pools for blocking host-name look-ups and for connect-time file reads ({@link HostNameLookups}), and Netty's DNS client for the
+ * small bounded pools for blocking host-name look-ups and for connect-time file reads ({@link BlockingCallPool}), and Netty's DNS client for the
  * connects that ask for it ({@link NettyDnsLookups}, {@code hostResolver=netty-dns}): each made at its first use,
  * closed with the factory.
  */
@@ -34,8 +34,8 @@ public final class ConnectResources {
     private final Map<TlsSettings, Built> sslContexts = new ConcurrentHashMap<>();
     private final SslContextFactory sslContextFactory;
     private final PgTracer tracer;
-    private final HostNameLookups lookups = new HostNameLookups();
-    private final HostNameLookups fileReads = HostNameLookups.forFiles();
+    private final BlockingCallPool lookups = new BlockingCallPool();
+    private final BlockingCallPool fileReads = BlockingCallPool.forFiles();
     private final NettyDnsLookups dns;
     private final AddressResolver resolver;
     private final ConnectLoops loops;
@@ -90,12 +90,12 @@ public final class ConnectResources {
     }
 
     /** The bounded pool for look-ups that may block in the system's name services: host names, requirepeer's user. */
-    HostNameLookups lookups() {
+    BlockingCallPool lookups() {
         return lookups;
     }
 
     /** The bounded pool, of its own, for the files a connect reads before it dials ({@link ConnectFiles}). */
-    HostNameLookups fileReads() {
+    BlockingCallPool fileReads() {
         return fileReads;
     }
 

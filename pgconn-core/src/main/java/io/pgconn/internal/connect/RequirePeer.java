@@ -16,7 +16,7 @@ import java.util.concurrent.CompletableFuture;
  * connect and before the startup message, with the user the kernel reports for the peer
  * ({@link SocketPeer}) — not the socket file's owner. Ignored over TCP, as in libpq.
  *
- * <p>Asked on the factory's look-up pool ({@link HostNameLookups}), never on the event loop: naming the peer's
+ * <p>Asked on the factory's look-up pool ({@link BlockingCallPool}), never on the event loop: naming the peer's
  * user is libpq's {@code getpwuid}, through NSS, which may read files or ask LDAP or sssd for seconds — on a
  * loop that other connections share.
  */
@@ -30,7 +30,7 @@ final class RequirePeer {
      * runs as another user (it stops a multi-host walk, as in libpq) or {@link PgConnectException} when the kernel
      * does not tell who the peer is (or the pool refuses the look-up).
      */
-    static CompletableFuture<Void> check(String required, HostSpec host, Channel channel, SocketPeer peer, HostNameLookups lookups) {
+    static CompletableFuture<Void> check(String required, HostSpec host, Channel channel, SocketPeer peer, BlockingCallPool lookups) {
         return lookups.run(host, "look up the user of the server on socket \"" + host.socketPath() + "\"", () -> {
             check(required, host, channel, peer);
             return null;

@@ -33,8 +33,7 @@ final class WalkFailures {
         if (failures.size() == 1) {
             return failures.get(0).error();
         }
-        String message = "could not connect to any of " + hostCount + " hosts (target_session_attrs=" + target.libpqName() + "):"
-                + list();
+        String message = ConnectFailures.walkHeader(hostCount, target.libpqName()) + list();
         return ConnectFailures.walkReport(message, failures.stream().map(Failure::error).toList());
     }
 

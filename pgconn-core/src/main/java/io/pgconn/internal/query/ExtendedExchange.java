@@ -2,8 +2,6 @@ package io.pgconn.internal.query;
 
 import io.pgconn.PgException;
 import io.pgconn.PgProtocolException;
-import io.pgconn.PgServerException;
-import io.pgconn.PgStaleStatementException;
 import io.pgconn.internal.protocol.backend.BackendMessage;
 import io.pgconn.internal.protocol.backend.BindComplete;
 import io.pgconn.internal.protocol.backend.CloseComplete;
@@ -268,11 +266,14 @@ final class ExtendedExchange extends ExtendedRequest implements Consumer<Segment
         }
         describing = false;
         if (aborted) {
-            // aborted before the Bind phase, which is never written: everything ahead is answered now,
-            // so the transaction status is the one the statement would have run in
+            // aborted before the Bind phase, which is never written: everything ahead is answered now, so the
+            // transaction status is the one the statement would have run in — except for the carrier of a transaction's
+            // BEGIN: the server ran it in this Sync group, unanswered by any ReadyForQuery yet, so the statement stands
+            // inside the block it opened, which must fail (REVIEW-27 R27-1: a bare Sync left it healthy, and a COMMIT
+            // committed what came after without the cancelled statement)
             rememberDescription(rows);
             syncSent = true;
-            session.write(WithdrawnStatement.ending(session.transactionStatus()));
+            session.write(WithdrawnStatement.ending(carriesBegin() ? 'T' : session.transactionStatus()));
             releaseWritesIfFree();
             return;
         }
@@ -322,26 +323,9 @@ final class ExtendedExchange extends ExtendedRequest implements Consumer<Segment
             // the server's text may quote a parameter value it could not take: kept out of the message
             error = session.serverError(response.fields(), plan.typeOids().length > 0);
         }
-        StatementCache.Entry entry = entry();
-        StatementCache cache = session.statementCache();
-        boolean aboutTheEntry = entry != null && !bound; // after a BindComplete the error is the execution's own
-        boolean shared = aboutTheEntry && error instanceof PgServerException && !(error instanceof PgStaleStatementException)
-                && SharedServerSession.proven(error, entry, creator(), cache);
-        if (shared) {
-            // a pooler in transaction mode: the cache turns off, this statement fails as stale (re-run unnamed when
-            // nothing depends on its place, onReady), every later one is parsed unnamed
-            String code = error.serverFields().code();
-            cache.serverSessionShared(entry);
-            SharedServerSession.warnOnce(session.host(), code);
-            error = new PgStaleStatementException(error, SharedServerSession.explanation(entry, code));
-        }
-        staleEntry = aboutTheEntry && (shared || StaleStatement.is(error));
-        if (staleEntry || (entry != null && creator() && !entry.parsed)) {
-            cache.invalidate(entry);
-        }
-        if (staleEntry && error instanceof PgServerException && !(error instanceof PgStaleStatementException)) {
-            error = new PgStaleStatementException(error); // dropped above: run again, it is prepared anew
-        }
+        StaleStatement.Verdict verdict = StaleStatement.judge(session, entry(), creator(), bound, error);
+        error = verdict.error();
+        staleEntry = verdict.staleEntry(); // re-run once, prepared anew, when nothing depends on its place (onReady)
         if (!syncSent) {
             sendSync(false); // the server skips to the Sync we have not written yet (describing, or paging)
         }

@@ -125,6 +125,12 @@ public final class StatementCache {
     private final Map<String, String> serverParameters;
     /** The standard_conforming_strings the entries were parsed under. */
     private boolean entriesStandard;
+    /**
+     * The search_path the server reported last (PostgreSQL 18+; null: a server that does not report it), the key of the
+     * entries made now: the startup's ({@link #startupSearchPath}), then each report's ({@link #searchPathReported}). A
+     * field read per statement, not a lookup in the parameter map.
+     */
+    private String searchPath;
     private final LinkedHashMap<Key, Entry> entries = new LinkedHashMap<>(16, 0.75f, true);
     private final List<String> toClose = new ArrayList<>();
     private long nextId;
@@ -150,6 +156,7 @@ public final class StatementCache {
         this.namePrefix = StatementNamePrefix.next();
         this.serverParameters = serverParameters;
         this.entriesStandard = standardConformingStrings();
+        this.searchPath = serverParameters.get("search_path");
     }
 
     /**
@@ -164,11 +171,6 @@ public final class StatementCache {
     /** The setting now ({@link StandardConformingStrings}), as {@link SqlShapes#standardConformingStrings()} reads it. */
     private boolean standardConformingStrings() {
         return StandardConformingStrings.in(serverParameters);
-    }
-
-    /** The search_path the server reports now (PostgreSQL 18+), or null. */
-    private String searchPath() {
-        return serverParameters.get("search_path");
     }
 
     /** Drops every entry (each closed) when standard_conforming_strings is not what they were parsed under. */
@@ -247,7 +249,7 @@ public final class StatementCache {
     Entry get(String sql, int[] typeOids) {
         assert mayTouchState.getAsBoolean() : "the session's state touched outside its doors";
         followStandardConformingStrings();
-        String searchPath = searchPath();
+        String searchPath = this.searchPath;
         Entry last = lastUsed;
         if (last != null && last.isFor(sql, typeOids, searchPath)) {
             return last; // already the most recently used: the map's order would not change
@@ -263,7 +265,7 @@ public final class StatementCache {
     Entry create(String sql, int[] typeOids) {
         assert mayTouchState.getAsBoolean() : "the session's state touched outside its doors";
         long id = ++nextId;
-        Entry entry = new Entry(id, namePrefix + id, sql, typeOids, searchPath());
+        Entry entry = new Entry(id, namePrefix + id, sql, typeOids, searchPath);
         entries.put(entry.key(), entry);
         lastUsed = entry; // the newest is never the one evicted (capacity > 0)
         Iterator<Map.Entry<Key, Entry>> eldest = entries.entrySet().iterator();
@@ -305,13 +307,23 @@ public final class StatementCache {
     }
 
     /**
-     * The server reported another search_path in the answer to an exchange written at {@code mark}: the entries made by
-     * exchanges written after it were keyed under the path before, which the client still knew, but the server parses
-     * them after the change, under the new one (REVIEW-26 R26-8: a statement pipelined behind a tenant switch was filed
-     * under the last tenant's path, and that tenant's next request got the other shape: 0A000). They go, each closed.
+     * The search_path the server reported during the startup (null: a server that does not report it), the key of the
+     * first entries. Set once by the connect path, before anyone else has the session.
      */
-    public void searchPathReported(long mark) {
+    public void startupSearchPath(String path) {
+        this.searchPath = path;
+    }
+
+    /**
+     * The server reported search_path {@code path} in the answer to an exchange written at {@code mark}: entries made
+     * from now on are filed under it. The entries made by exchanges written after that one were keyed under the path
+     * before, which the client still knew, but the server parses them after the change, under the new one (REVIEW-26
+     * R26-8: a statement pipelined behind a tenant switch was filed under the last tenant's path, and that tenant's next
+     * request got the other shape: 0A000). They go, each closed.
+     */
+    public void searchPathReported(long mark, String path) {
         assert mayTouchState.getAsBoolean() : "the session's state touched outside its doors";
+        searchPath = path;
         lastUsed = null;
         entries.values().removeIf(entry -> {
             if (entry.id <= mark) {

@@ -17,7 +17,6 @@ import io.pgconn.internal.query.DefaultPgStatement;
 import io.pgconn.internal.query.ScriptPublisher;
 import io.pgconn.internal.query.SqlScanner;
 import io.pgconn.internal.query.RegistryValueCodecs;
-import io.pgconn.notify.ChannelName;
 import io.pgconn.query.NoticeListener;
 import io.pgconn.query.PgStatement;
 import io.pgconn.query.RowSet;
@@ -42,7 +41,8 @@ import java.util.function.Function;
  * mutators: the connect path and the factory reach them only through {@link ConnectionControl},
  * which users never get, so a cast of a connection finds only {@link PgConnection}'s methods
  * (issue 16; {@code DefaultPgConnectionTest} checks it). Transaction control is {@link TransactionCommands}',
- * how the session ends {@link SessionEnd}'s.
+ * LISTEN/UNLISTEN {@link ListenCommands}', the type OIDs the codecs are bound to {@link BoundTypeOids}', how the
+ * session ends {@link SessionEnd}'s.
  */
 final class DefaultPgConnection implements PgConnection {
 
@@ -54,10 +54,9 @@ final class DefaultPgConnection implements PgConnection {
     private final Function<SessionFacts, CompletableFuture<Void>> canceller;
     private final SessionEnd end;
     private final TransactionCommands transactions;
+    private final ListenCommands listens;
+    private final BoundTypeOids typeOids;
     private volatile ServerRole role = ServerRole.UNKNOWN;
-    private volatile Map<String, Integer> typeOids = Map.of();
-    /** The factory's registry, before any OIDs were bound: each answer is bound to it afresh (a recreated type has a new OID). */
-    private final CodecRegistry unboundCodecs;
 
     DefaultPgConnection(Channel channel, SessionFacts facts, PipelinedSession session, Map<String, String> parameters,
                                Function<SessionFacts, CompletableFuture<Void>> canceller) {
@@ -66,12 +65,14 @@ final class DefaultPgConnection implements PgConnection {
         this.session = session;
         this.parameters = Collections.unmodifiableMap(parameters);
         this.canceller = canceller;
-        this.unboundCodecs = session.codecs() instanceof RegistryValueCodecs registry ? registry.registry() : null;
+        this.typeOids = new BoundTypeOids(session);
         // the session's label, not hostSpec().label() (a new String per call): one copy per connection, not three
         this.transactions = new TransactionCommands(session, session.host());
+        this.listens = new ListenCommands(session);
         this.end = new SessionEnd(channel, session, session.host(), () -> canceller.apply(facts));
         session.cancelAction(end::cancelBounded);
         session.closeAction(this::closeUnanswered);
+        session.serverReports().startupReported(); // made once the handshake's values are in, before anyone has it
     }
 
     /**
@@ -88,27 +89,14 @@ final class DefaultPgConnection implements PgConnection {
         this.role = role;
     }
 
-    /**
-     * The type OIDs found (by the connect path, and again on the event loop after type DDL,
-     * {@link SessionTypeOids}): the codecs are the factory's registry bound to them, and when a type
-     * known before has gone or has another OID, the prepared statements are dropped.
-     */
+    /** The type OIDs found by the connect path: the codecs are bound to them ({@link BoundTypeOids#bind}). */
     void typeOids(Map<String, Integer> typeOids) {
-        Map<String, Integer> before = this.typeOids;
-        this.typeOids = Map.copyOf(typeOids);
-        if (before.entrySet().stream().anyMatch(known -> !known.getValue().equals(typeOids.get(known.getKey())))) {
-            session.statementCache().dropAll(); // a type dropped (or created again): statements prepared against it go
-        }
-        if (unboundCodecs != null) {
-            session.codecs(new RegistryValueCodecs(unboundCodecs.bind(this.typeOids)));
-        }
+        this.typeOids.bind(typeOids);
     }
 
-    /** Set once by the connect path with the answer's epoch: type DDL is watched, and the names looked up again after it. */
+    /** Set once by the connect path with the answer's epoch ({@link BoundTypeOids#watch}). */
     void watchTypeOids(java.util.List<String> names, TypeOidEpoch epoch, long knownEpoch) {
-        SessionTypeOids oids = new SessionTypeOids(names, epoch, knownEpoch, session.serverReports().reported("search_path"), this::typeOids);
-        assert oids.belongsTo(session::mayTouchState);
-        session.serverReports().typeOids(oids);
+        typeOids.watch(names, epoch, knownEpoch);
     }
 
     void reportRoleChanges(java.util.function.Consumer<Map<String, String>> hostMemory) {
@@ -180,8 +168,7 @@ final class DefaultPgConnection implements PgConnection {
 
     @Override
     public OptionalInt typeOid(String typeName) {
-        Integer oid = typeOids.get(typeName);
-        return oid == null ? OptionalInt.empty() : OptionalInt.of(oid);
+        return typeOids.oid(typeName);
     }
 
     @Override
@@ -316,30 +303,12 @@ final class DefaultPgConnection implements PgConnection {
 
     @Override
     public CompletableFuture<Void> listen(String channelName, NotificationListener listener) {
-        PgConfigException invalid = ChannelName.refusal("LISTEN", channelName);
-        if (invalid != null) {
-            return CompletableFuture.failedFuture(invalid);
-        }
-        String quoted = Identifiers.quote(channelName, "LISTEN channel");
-        session.listeners().add(channelName, listener);
-        return simpleQuery("LISTEN " + quoted).whenComplete((r, e) -> {
-            if (e != null) {
-                session.listeners().remove(channelName);
-            }
-        }).thenApply(r -> null);
+        return listens.listen(channelName, listener);
     }
 
     @Override
     public CompletableFuture<Void> unlisten(String channelName) {
-        PgConfigException invalid = ChannelName.refusal("UNLISTEN", channelName);
-        if (invalid != null) {
-            return CompletableFuture.failedFuture(invalid);
-        }
-        String quoted = Identifiers.quote(channelName, "UNLISTEN channel");
-        return simpleQuery("UNLISTEN " + quoted).thenApply(r -> {
-            session.listeners().remove(channelName);
-            return null;
-        });
+        return listens.unlisten(channelName);
     }
 
     @Override

@@ -98,7 +98,7 @@ final class InFlightEnd extends Exchange {
 
     @Override
     public boolean leavesUnwritten(char transactionStatus) {
-        statusAtItsTurn = session.seenByCaller(transactionStatus); // a transaction begun with its first statement: open
+        statusAtItsTurn = session.deferredTransactions().placed(transactionStatus); // a transaction begun with its first statement: open
         return true; // in any transaction status: nothing of it is ever sent
     }
 

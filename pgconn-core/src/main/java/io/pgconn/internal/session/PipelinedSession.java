@@ -7,7 +7,6 @@ import io.pgconn.PgException;
 import io.pgconn.QueryResult;
 import io.pgconn.ServerErrorFields;
 import io.pgconn.config.ConnDefaults;
-import io.pgconn.internal.query.DeferredBegin;
 import io.pgconn.internal.query.Exchange;
 import io.pgconn.internal.query.QuerySession;
 import io.pgconn.internal.query.SqlShapes;
@@ -34,8 +33,8 @@ import java.util.function.Supplier;
  * on later exchanges is {@link CancelHold}'s, notifications and notices go to {@link SessionListeners}
  * (the connection registers its listeners there), the type OID lookup after type DDL and its place in
  * the FIFO are {@link SessionTypeOids}'s, what the server reports besides the answers is {@link ServerReports}',
- * where requests are encoded is {@link SessionWrites}', and a simple query a tracer follows is made by
- * {@link SimpleQuery#of}.
+ * where requests are encoded is {@link SessionWrites}', a transaction begun with its first statement as the caller
+ * drives it is {@link DeferredTransactions}', and a simple query a tracer follows is made by {@link SimpleQuery#of}.
  *
  * <p>The session's state is the event loop's, with one exception: a statement started on a caller's thread
  * ({@link #startOnCaller}, {@link CallerStart}) owns it for a moment when the session is idle — made, put in the FIFO
@@ -77,8 +76,8 @@ public final class PipelinedSession implements QuerySession {
     private volatile Consumer<String> closeAction = reason -> { };
     /** Set once when the connection is handed out, if its factory has a tracer (docs/query.md §8). */
     private volatile StatementTrace statementTrace;
-    /** {@link #beginWithFirstStatement} calls whose transaction is not in the FIFO yet (their task still queued). */
-    private final java.util.concurrent.atomic.AtomicInteger beginsBeingPlaced = new java.util.concurrent.atomic.AtomicInteger();
+    /** Transactions begun with their first statement: their BEGIN's placement, their end, the status the caller sees. */
+    private final DeferredTransactions deferredTransactions;
     /** A busy session's close under way ({@link #closeBusy}), else null. Event loop only. */
     private CancelFirstClose closing;
 
@@ -108,6 +107,7 @@ public final class PipelinedSession implements QuerySession {
         }, task -> doors.inSession(task));
         this.fifo = held[0] = new ExchangeFifo(this, cancels, pipeliningLimit);
         this.reports = new ServerReports(host, parameters, statementCache, fifo);
+        this.deferredTransactions = new DeferredTransactions(this, fifo, reports);
         assert statementCache.belongsTo(this::mayTouchState) && cancels.belongsTo(this::mayTouchState); // a missed door fails a test
     }
 
@@ -228,124 +228,14 @@ public final class PipelinedSession implements QuerySession {
         }
     }
 
-    /**
-     * Any thread: the statements submitted from now on begin a transaction with the first of them, {@code beginSql}
-     * riding in its Sync group ({@link DeferredBegin}, docs/query.md §5). In order with what this thread submitted
-     * before: on the loop in the session's code, at once there, else in a start task counted in the gate (a caller's
-     * own start of its next statement waits for it). The future completes once it is in place, with no round trip.
-     */
-    public CompletableFuture<Void> beginWithFirstStatement(String beginSql) {
-        DeferredBegin begin = new DeferredBegin(beginSql);
-        CompletableFuture<Void> placed = new CompletableFuture<>();
-        beginsBeingPlaced.incrementAndGet(); // before the task: a caller that does not wait sees it (REVIEW-26 R26-7)
-        inOrder(() -> {
-            try {
-                fifo.beginWithFirstStatement(begin);
-            } finally {
-                beginsBeingPlaced.decrementAndGet(); // after the FIFO has it: no moment when neither says so
-            }
-            placed.complete(null);
-        }, placed);
-        return placed;
+    /** Transactions begun with their first statement, as the caller drives them ({@link TransactionCommands}, docs/query.md §5). */
+    DeferredTransactions deferredTransactions() {
+        return deferredTransactions;
     }
 
-    /**
-     * Any thread: whether a transaction begun with its first statement may be open — placed and not known to have begun
-     * ({@link ExchangeFifo#transaction}), or still on its way to the loop. Read in that order: the count goes down only
-     * after the FIFO has the transaction.
-     */
-    private boolean beginWithFirstStatementPending() {
-        return beginsBeingPlaced.get() > 0 || fifo.transaction() != null;
-    }
-
-    /**
-     * Any thread: the end of the transaction begun with its first statement ({@link #beginWithFirstStatement}), in order
-     * with what was submitted before — {@code sql} ({@code COMMIT}, {@code ROLLBACK}) sent unless nothing needs it. No
-     * statement joined the transaction: nothing was sent, nothing is (a BEGIN and COMMIT would change nothing, as
-     * pgjdbc's commit of an untouched transaction sends nothing); its BEGIN failed: nothing is sent, a commit fails
-     * with the BEGIN's error (it committed nothing), a rollback completes. Completes with the answer, or null when
-     * nothing was sent. Without such a transaction, {@code sql} as a simple query.
-     */
-    public CompletableFuture<QueryResult> endTransaction(String sql, boolean commit) {
-        if (!beginWithFirstStatementPending()) {
-            return simpleQuery(sql); // the usual case: no loop task more than any statement
-        }
-        SimpleQuery query;
-        try {
-            query = SimpleQuery.of(sql, host, statementTrace); // on the caller's thread: a tracer reads its context
-        } catch (PgException e) {
-            return CompletableFuture.failedFuture(e);
-        }
-        CompletableFuture<QueryResult> answer = new CompletableFuture<>();
-        inOrder(() -> {
-            DeferredBegin begin = fifo.transaction();
-            if (begin == null || (commit && begin.joined() && !begin.failed())) {
-                // begun (or none): sent as usual; a commit still belongs to the transaction, so it waits for the BEGIN's
-                // outcome and is refused with its error when it failed
-                submit(query);
-                fifo.endTransaction();
-                query.result.whenComplete((result, failure) -> complete(answer, result, failure));
-                return;
-            }
-            fifo.endTransaction();
-            if (commit && begin.failed()) {
-                PgException refused = begin.refusal(this);
-                query.notSent(refused);
-                answer.completeExceptionally(refused);
-            } else if (!begin.joined() || begin.failed()) {
-                query.notSent(null);
-                answer.complete(null);
-            } else {
-                submit(query); // a rollback belongs to no transaction: written once the BEGIN's outcome is known, harmless
-                query.result.whenComplete((result, failure) -> complete(answer, result, failure));
-            }
-        }, answer);
-        return answer;
-    }
-
-    private static <T> void complete(CompletableFuture<T> answer, T result, Throwable failure) {
-        if (failure == null) {
-            answer.complete(result);
-        } else {
-            answer.completeExceptionally(failure);
-        }
-    }
-
-    /**
-     * Runs {@code task} in order with what this thread submitted: on the loop in the session's code at once (as a submit
-     * there is), else in a start task counted in the gate; a loop that refuses it fails {@code outcome}.
-     */
-    private void inOrder(Runnable task, CompletableFuture<?> outcome) {
-        if (channel.eventLoop().inEventLoop()) {
-            doors.inSession(task);
-            return;
-        }
-        try {
-            doors.executeStart(task);
-        } catch (java.util.concurrent.RejectedExecutionException e) { // the event loops are shut down, the session with them
-            outcome.completeExceptionally(closeCause.closedError());
-        }
-    }
-
-    /**
-     * Any thread: the transaction status as the connection's caller sees it — the last ReadyForQuery's, except while a
-     * transaction begun with its first statement is not known to have begun: open ({@code T}) from its
-     * {@code beginWithFirstStatement} on, failed ({@code E}) when its BEGIN failed (only a rollback ends it then).
-     */
+    /** Any thread: the transaction status as the connection's caller sees it ({@link DeferredTransactions#seenByCaller}). */
     public char transactionStatusSeenByCaller() {
-        if (beginsBeingPlaced.get() > 0) {
-            return 'T'; // on its way to the loop: open from the call on
-        }
-        return seenByCaller(reports.transactionStatus());
-    }
-
-    /**
-     * Event loop: {@code serverStatus} as the caller sees it with the transactions placed so far ({@link
-     * #transactionStatusSeenByCaller}; {@link InFlightEnd} at its turn, before any placed after it).
-     */
-    char seenByCaller(char serverStatus) {
-        DeferredBegin begin = fifo.transaction();
-        return begin == null ? serverStatus : begin.failed() ? 'E' : 'T';
+        return deferredTransactions.seenByCaller();
     }
 
     /** The transaction status once every exchange submitted before the call is answered ({@link InFlightEnd#queue}). */

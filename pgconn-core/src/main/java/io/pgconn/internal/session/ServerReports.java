@@ -24,8 +24,8 @@ final class ServerReports {
     private volatile ServerRoleChanges roleChanges;
     private volatile char transactionStatus = 'I';
     /**
-     * Before PostgreSQL 18: a SET that may change search_path ran since the last ReadyForQuery outside a transaction; the
-     * statements prepared after it are dropped again there (a {@code SET LOCAL}'s path ends with the transaction).
+     * Before PostgreSQL 18: a SET or RESET that may change search_path ran since the last ReadyForQuery outside a
+     * transaction; the path is told changed again there (a {@code SET LOCAL}'s path ends with the transaction, unreported).
      */
     private boolean searchPathSetSinceIdle;
 
@@ -45,7 +45,7 @@ final class ServerReports {
         parameters.put(name, value);
         if ("search_path".equals(name)) {
             typeOids.searchPathChanged(value);
-            statementCache.searchPathReported(current.statementCacheMark());
+            statementCache.searchPathReported(current.statementCacheMark(), value);
         }
         ServerRoleChanges roles = roleChanges;
         if (roles != null) {
@@ -59,22 +59,48 @@ final class ServerReports {
     }
 
     /**
+     * The handshake's values are in the parameter map: the statement cache files its entries under the search_path
+     * reported there (PostgreSQL 18+), and under each one reported later ({@link #parameterChanged}). Called once by the
+     * connect path before the connection is handed out.
+     */
+    void startupReported() {
+        statementCache.startupSearchPath(parameters.get("search_path"));
+    }
+
+    /**
      * {@code current}'s statement completed with {@code tag}. On a server that does not report search_path (before
-     * PostgreSQL 18), a SET or RESET whose text may change it drops the prepared statements, as pgjdbc does: the same
-     * text may mean another tenant's table now ({@code StatementCache}; NEW-USER-26 S10).
+     * PostgreSQL 18) the tags are the only sign that the path may have changed: this is the one place that reads them
+     * for it ({@link #searchPathSetUnreported}).
      */
     void commandCompleted(Exchange current, String tag) {
-        if (("SET".equals(tag) || "RESET".equals(tag)) && !parameters.containsKey("search_path")
-                && TypeChangingCommands.maySetSearchPath(current.text())) {
-            statementCache.dropAll();
-            searchPathSetSinceIdle = true;
-        }
         if ("DISCARD ALL".equals(tag) || "DEALLOCATE ALL".equals(tag)) {
             statementCache.serverDiscardedAll(current.statementCacheMark());
         } else if ("DEALLOCATE".equals(tag)) {
             statementCache.serverDeallocated(current.statementCacheMark()); // a 26000 after it is stale, not a pooler
         }
+        if (("SET".equals(tag) || "RESET".equals(tag) || "DISCARD ALL".equals(tag)) && !parameters.containsKey("search_path")
+                && TypeChangingCommands.maySetSearchPath(current.text())) {
+            searchPathSetUnreported(tag);
+        }
         typeOids.commandCompleted(tag, current);
+    }
+
+    /**
+     * Before PostgreSQL 18: a SET, RESET or DISCARD ALL whose text may change search_path completed, and the server will
+     * not say to what. The same text may mean another tenant's table now, so the prepared statements go at once, as
+     * pgjdbc drops them (NEW-USER-26 S10; a DISCARD ALL's went with it, {@link StatementCache#serverDiscardedAll}), and a
+     * type name may resolve to another schema's type, so the type OIDs of this session are stale once no transaction is
+     * open. At the next ReadyForQuery outside a transaction both hear it again ({@link #readyForQuery}): a path set for
+     * the transaction ended there, and what was prepared under it goes too. A DISCARD ALL runs outside any transaction
+     * block: its own ReadyForQuery is that one, and nothing was prepared under its path before it.
+     */
+    private void searchPathSetUnreported(String tag) {
+        if ("DISCARD ALL".equals(tag)) {
+            typeOids.searchPathSetUnreported();
+            return;
+        }
+        statementCache.dropAll();
+        searchPathSetSinceIdle = true;
     }
 
     /** {@code current}'s ReadyForQuery: it is answered, and the transaction status is {@code status}. */
@@ -84,6 +110,7 @@ final class ServerReports {
             // a SET LOCAL's path ended with its transaction, unreported: what was prepared under it goes too
             searchPathSetSinceIdle = false;
             statementCache.dropAll();
+            typeOids.searchPathSetUnreported();
         }
         typeOids.readyForQuery(status); // before the exchange completes: its caller finds the epoch moved
         fifo.answered(current, status);

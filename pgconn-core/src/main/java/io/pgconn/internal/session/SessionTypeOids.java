@@ -30,8 +30,8 @@ import java.util.function.Consumer;
  */
 public final class SessionTypeOids {
 
-    /** An epoch nobody reads: never moves. */
-    private static final TypeOidEpoch UNWATCHED_EPOCH = new TypeOidEpoch() {
+    /** An epoch nobody reads: never moves (tests: a factory's epoch that stays). */
+    static final TypeOidEpoch UNWATCHED_EPOCH = new TypeOidEpoch() {
         @Override
         public long current() {
             return 0;
@@ -55,8 +55,6 @@ public final class SessionTypeOids {
     private volatile String searchPath;
     /** The reported search path the answer the session holds was given under. */
     private volatile String searchPathAnswered;
-    /** A SET/RESET/DISCARD ALL that may have changed the search path ran since the last ReadyForQuery outside a transaction. */
-    private boolean searchPathSetInTransaction;
     /** Before PostgreSQL 18: how often this session's search path may have changed; written on the event loop, read from any thread. */
     private volatile int searchPathChanges;
     /** {@link #searchPathChanges} when the answer the session holds was given. */
@@ -123,7 +121,7 @@ public final class SessionTypeOids {
      * Whether the search path is another now than when the answer was given: on a server that reports it, by value — a
      * path set for one transaction ({@code SET LOCAL}, {@code set_config(..., true)}, the usual tenant switch) is back
      * at its end, and the answer holds again (NEW-USER-26: one lookup after every such transaction); before
-     * PostgreSQL 18, by the SET tags that may have changed it.
+     * PostgreSQL 18, by the SET tags that may have changed it ({@link #searchPathSetUnreported}).
      */
     private boolean searchPathMoved() {
         return searchPathReported ? !searchPath.equals(searchPathAnswered) : searchPathChanges != searchPathChangesAnswered;
@@ -132,8 +130,8 @@ public final class SessionTypeOids {
     /**
      * A statement of the session, {@code current}, completed with {@code tag}: type DDL (and DDL of a table, view
      * or foreign table whose text names a looked-up type: its row type) moves the factory's epoch once the
-     * transaction ends; a SET, RESET or DISCARD ALL that may have changed the search path makes this session's
-     * answer stale then, on a server that does not report search_path ({@link TypeChangingCommands}).
+     * transaction ends ({@link TypeChangingCommands}). A search path set on a server that does not report it is
+     * {@link ServerReports}' to see ({@link #searchPathSetUnreported}).
      */
     void commandCompleted(String tag, Exchange current) {
         assert mayTouchState.getAsBoolean() : "the session's state touched outside its doors";
@@ -144,9 +142,17 @@ public final class SessionTypeOids {
         switch (change) {
             case TYPES -> changedInTransaction = true;
             case ROW_TYPES -> changedInTransaction |= TypeChangingCommands.names(current.text(), names);
-            case SEARCH_PATH -> searchPathSetInTransaction |= !searchPathReported && names.length > 0
-                    && TypeChangingCommands.maySetSearchPath(current.text());
         }
+    }
+
+    /**
+     * Before PostgreSQL 18: the search path may have changed, unreported, and no transaction is open now
+     * ({@link ServerReports#readyForQuery}; a DISCARD ALL at its completion): a name may resolve to another type, and
+     * the answer the session holds is stale.
+     */
+    void searchPathSetUnreported() {
+        assert mayTouchState.getAsBoolean() : "the session's state touched outside its doors";
+        searchPathChanges++;
     }
 
     /**
@@ -171,10 +177,6 @@ public final class SessionTypeOids {
         if (status == 'I' && changedInTransaction) {
             changedInTransaction = false;
             epoch.advance();
-        }
-        if (status == 'I' && searchPathSetInTransaction) {
-            searchPathSetInTransaction = false;
-            searchPathChanges++;
         }
     }
 

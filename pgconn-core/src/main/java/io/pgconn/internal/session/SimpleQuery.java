@@ -232,7 +232,7 @@ class SimpleQuery extends Exchange {
 
     /**
      * It is not sent, as nothing needed it (the end of a transaction whose BEGIN rode with a first statement that never
-     * came, or failed: {@code PipelinedSession.endTransaction}): a tracer following it hears its end, with {@code failure}
+     * came, or failed: {@code DeferredTransactions.end}): a tracer following it hears its end, with {@code failure}
      * or none, so no span stays open.
      */
     void notSent(PgException failure) {

@@ -33,7 +33,7 @@ final class TransactionCommands {
      * {@code DeferredBegin}): nothing is sent now.
      */
     CompletableFuture<Void> beginWithFirstStatement(TransactionOptions options) {
-        return session.beginWithFirstStatement(options.beginSql());
+        return session.deferredTransactions().begin(options.beginSql());
     }
 
     /**
@@ -41,10 +41,10 @@ final class TransactionCommands {
      * fails here so that its loss is never silent. The session ended with the COMMIT written:
      * {@code PgCommitOutcomeUnknownException} ({@code CommitText}, as for a COMMIT sent as text; REVIEW-8
      * F3: reported as "closed", a retry applied the work twice). A transaction begun with its first statement
-     * that none joined sends nothing; one whose BEGIN failed fails with that error ({@code PipelinedSession.endTransaction}).
+     * that none joined sends nothing; one whose BEGIN failed fails with that error ({@link DeferredTransactions#end}).
      */
     CompletableFuture<Void> commit() {
-        return session.endTransaction("COMMIT", true)
+        return session.deferredTransactions().end("COMMIT", true)
                 .thenApply(result -> {
                     if (result != null) {
                         PgTransactionRolledBackException.requireCommitted(result.commandTag(), host);
@@ -55,7 +55,7 @@ final class TransactionCommands {
 
     /** {@code ROLLBACK}; nothing is sent for a transaction begun with its first statement that none joined or whose BEGIN failed. */
     CompletableFuture<Void> rollback() {
-        return session.endTransaction("ROLLBACK", false).thenApply(result -> null);
+        return session.deferredTransactions().end("ROLLBACK", false).thenApply(result -> null);
     }
 
     CompletableFuture<Void> setSavepoint(String name) {

@@ -19,16 +19,18 @@ import java.util.Set;
  * <li>{@link Change#ROW_TYPES}: tables, views, materialized views and foreign tables created, altered or
  * dropped — each has a row type of its name. Only when the statement's text names one of the looked-up
  * types (a temporary table per request must not make every connection ask again).</li>
- * <li>{@link Change#SEARCH_PATH}: {@code SET}, {@code RESET}, {@code DISCARD ALL} — a type name may resolve to
- * another schema's type. Only this session looks up again, and only on a server that does not report
- * {@code search_path} (before PostgreSQL 18; from 18 its ParameterStatus says so, wherever it changed), and
- * only when the text can be about it ({@code search_path}, {@code SCHEMA}, {@code ALL}).</li>
  * </ul>
+ *
+ * <p>A {@code SET}, {@code RESET} or {@code DISCARD ALL} may change the search path, through which a type name may
+ * resolve to another schema's type: only this session looks up again. On a server that does not report
+ * {@code search_path} (before PostgreSQL 18; from 18 its ParameterStatus says so, wherever it changed)
+ * {@link ServerReports} reads those tags, for the statement cache and the type OIDs alike, when the text can be about
+ * it ({@link #maySetSearchPath}).
  */
 final class TypeChangingCommands {
 
     enum Change {
-        TYPES, ROW_TYPES, SEARCH_PATH
+        TYPES, ROW_TYPES
     }
 
     private static final Map<String, Change> TAGS = Map.ofEntries(
@@ -44,8 +46,7 @@ final class TypeChangingCommands {
             Map.entry("CREATE MATERIALIZED VIEW", Change.ROW_TYPES), Map.entry("ALTER MATERIALIZED VIEW", Change.ROW_TYPES),
             Map.entry("DROP MATERIALIZED VIEW", Change.ROW_TYPES),
             Map.entry("CREATE FOREIGN TABLE", Change.ROW_TYPES), Map.entry("ALTER FOREIGN TABLE", Change.ROW_TYPES),
-            Map.entry("DROP FOREIGN TABLE", Change.ROW_TYPES),
-            Map.entry("SET", Change.SEARCH_PATH), Map.entry("RESET", Change.SEARCH_PATH), Map.entry("DISCARD ALL", Change.SEARCH_PATH));
+            Map.entry("DROP FOREIGN TABLE", Change.ROW_TYPES));
 
     private TypeChangingCommands() {
     }

@@ -190,7 +190,7 @@ class NettyDnsLookupsTest {
     @Test
     void addressesHostaddrAndSocketsNeedNoResolverAndANameGoesToTheOneAskedFor() {
         NettyDnsLookups nettyDns = lookups();
-        HostNameLookups system = new HostNameLookups(name -> new InetAddress[]{InetAddress.getByAddress(name, new byte[]{10, 0, 0, 9})}, 1, 1);
+        BlockingCallPool system = new BlockingCallPool(name -> new InetAddress[]{InetAddress.getByAddress(name, new byte[]{10, 0, 0, 9})}, 1, 1);
         AddressResolver resolver = new AddressResolver(system, nettyDns, Transport.NIO);
         try {
             dns.answer(NAME, "127.0.0.2", 30);

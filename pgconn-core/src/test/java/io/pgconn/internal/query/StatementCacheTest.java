@@ -48,11 +48,11 @@ class StatementCacheTest {
         StatementCache cache = new StatementCache(10, parameters);
         StatementCache.Entry t01 = cache.create("SELECT * FROM items", NO_TYPES);
         assertThat(cache.get("SELECT * FROM items", NO_TYPES)).isSameAs(t01);
-        parameters.put("search_path", "t02, public");
+        cache.searchPathReported(cache.mark(), "t02, public");
         assertThat(cache.get("SELECT * FROM items", NO_TYPES)).as("not the last used one: another path").isNull();
         StatementCache.Entry t02 = cache.create("SELECT * FROM items", NO_TYPES);
         assertThat(t02.name()).isNotEqualTo(t01.name());
-        parameters.put("search_path", "t01, public");
+        cache.searchPathReported(cache.mark(), "t01, public");
         assertThat(cache.get("SELECT * FROM items", NO_TYPES)).isSameAs(t01);
         cache.invalidate(t02);
         assertThat(cache.get("SELECT * FROM items", NO_TYPES)).isSameAs(t01);
@@ -67,9 +67,8 @@ class StatementCacheTest {
         StatementCache.Entry before = cache.create("SELECT * FROM items", NO_TYPES);
         long switchWrittenAt = cache.mark();
         StatementCache.Entry behind = cache.create("SELECT * FROM orders", NO_TYPES);
-        parameters.put("search_path", "t02, public");
-        cache.searchPathReported(switchWrittenAt);
-        parameters.put("search_path", "t01, public");
+        cache.searchPathReported(switchWrittenAt, "t02, public");
+        cache.searchPathReported(cache.mark(), "t01, public");
         assertThat(cache.get("SELECT * FROM items", NO_TYPES)).isSameAs(before);
         assertThat(cache.get("SELECT * FROM orders", NO_TYPES)).as("parsed under t02, filed under t01").isNull();
         assertThat(cache.drainToClose()).containsExactly(behind.name());

@@ -19,7 +19,12 @@ final class EmbeddedSession implements AutoCloseable {
     final EmbeddedChannel channel;
 
     EmbeddedSession(int statementCacheSize) {
-        this.session = new PipelinedSession("db:5432", Map.of(), statementCacheSize, TextValueCodecs.INSTANCE);
+        this(statementCacheSize, Map.of());
+    }
+
+    /** {@code parameters}: the session's ParameterStatus map (mutable, for a test whose server reports more). */
+    EmbeddedSession(int statementCacheSize, Map<String, String> parameters) {
+        this.session = new PipelinedSession("db:5432", parameters, statementCacheSize, TextValueCodecs.INSTANCE);
         this.channel = new EmbeddedChannel(new SessionHandler(session));
     }
 

@@ -170,4 +170,26 @@ class WithdrawnStatementTest {
                 .isEqualTo("ROLLBACK");
         assertThat(cancelled.handle((ok, e) -> e).join()).isInstanceOf(CancellationException.class);
     }
+
+    /**
+     * REVIEW-27 R27-1: the first statement of a transaction begun with it ({@code beginWithFirstStatement}) carries the
+     * BEGIN in its Sync group; cancelled while described, it stands inside the block the server opened although the last
+     * ReadyForQuery said idle — a bare Sync left the block healthy, and the COMMIT behind committed without it.
+     */
+    @Test
+    void describedWhileCarryingItsTransactionsBeginItEndsWithAStatementTheServerRejects() {
+        session.deferredTransactions().begin("BEGIN").join();
+        CompletableFuture<RowSet> cancelled = DefaultPgStatement.query(session, "SELECT 'described'");
+        assertThat(written()).containsExactly("Parse BEGIN", "B", "E", "Parse SELECT 'described'", "D", "H");
+        cancelled.cancel(true);
+        channel.runPendingTasks();
+
+        channel.writeInbound(ParseComplete.INSTANCE, BindComplete.INSTANCE, new CommandComplete("BEGIN"),
+                ParseComplete.INSTANCE, NoData.INSTANCE);
+        List<String> wire = written();
+        assertThat(wire).as("the server ran the BEGIN: a bare Sync would leave its transaction healthy").isNotEmpty();
+        assertThat(wire.get(0)).startsWith("Parse pgconn_statement_withdrawn");
+        assertThat(wire).containsExactly(wire.get(0), "S");
+        assertThat(cancelled.handle((ok, e) -> e).join()).isInstanceOf(CancellationException.class);
+    }
 }

@@ -5,17 +5,15 @@ import io.pgconn.ServerRole;
 import io.pgconn.config.HostSpec;
 import io.pgconn.config.TargetSessionAttrs;
 import io.pgconn.spring.boot.autoconfigure.FailoverTracker;
+import io.pgconn.testing.MutableClock;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
 
 import java.net.ConnectException;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -39,24 +37,7 @@ class BalancedLabelTest {
 
     private static final ServerIdentity STANDBY = new ServerIdentity("10.0.0.3:5432", "2026-12-07 01:00:05.7+00");
 
-    private Instant now = Instant.parse("2026-12-07T02:00:00Z");
-
-    private final Clock clock = new Clock() {
-        @Override
-        public Instant instant() {
-            return BalancedLabelTest.this.now;
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-    };
+    private final MutableClock clock = new MutableClock(Instant.parse("2026-12-07T02:00:00Z"));
 
     private final FailoverTracker tracker = new FailoverTracker(this.clock);
 
@@ -119,7 +100,7 @@ class BalancedLabelTest {
     /** A new probe login reached {@code server}, which answered {@code role}; the clock one relogin interval on. */
     private void answers(ServerIdentity server, ServerRole role) {
         this.reports.probing(server);
-        this.reports.up(role, "18.1", this.now, null);
-        this.now = this.now.plus(Duration.ofSeconds(10));
+        this.reports.up(role, "18.1", this.clock.instant(), null);
+        this.clock.advance(Duration.ofSeconds(10));
     }
 }

@@ -8,14 +8,13 @@ import io.pgconn.ServerErrorFields;
 import io.pgconn.ServerRole;
 import io.pgconn.config.ConnConfig;
 import io.pgconn.config.HostSpec;
+import io.pgconn.testing.MutableClock;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.net.ConnectException;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -38,7 +37,7 @@ class HostMonitorAuthBackoffTest {
 
     private static final Duration INTERVAL = Duration.ofSeconds(1);
 
-    private final MutableClock clock = new MutableClock();
+    private final MutableClock clock = new MutableClock(Instant.parse("2026-12-03T12:00:00Z"));
 
     private final AtomicInteger logins = new AtomicInteger();
 
@@ -136,29 +135,5 @@ class HostMonitorAuthBackoffTest {
         when(connection.simpleQuery(ServerIdentity.QUERY)).thenReturn(CompletableFuture.failedFuture(new UnsupportedOperationException(
                 "a stand-in session tells no server identity")));
         return connection;
-    }
-
-    private static final class MutableClock extends Clock {
-
-        private Instant now = Instant.parse("2026-12-03T12:00:00Z");
-
-        void advance(Duration d) {
-            this.now = this.now.plus(d);
-        }
-
-        @Override
-        public Instant instant() {
-            return this.now;
-        }
-
-        @Override
-        public java.time.ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
     }
 }

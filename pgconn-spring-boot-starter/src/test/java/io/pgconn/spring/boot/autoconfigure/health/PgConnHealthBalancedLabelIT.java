@@ -12,7 +12,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthContributor;
-import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.system.CapturedOutput;
@@ -21,9 +20,9 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 import java.time.Duration;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
+import static io.pgconn.spring.boot.autoconfigure.health.HealthDetails.host;
 import static io.pgconn.testing.Conditions.awaitCondition;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -47,27 +46,16 @@ class PgConnHealthBalancedLabelIT {
     @RegisterExtension
     static final PgClusterExtension PG = StarterCluster.withStandbys("starter-balanced-label", 1);
 
-    private static LoopbackForwarder forwarder;
-
-    private static synchronized LoopbackForwarder forwarder() {
-        if (forwarder == null) {
-            forwarder = LoopbackForwarder.to(PG.primary().port());
-        }
-        return forwarder;
-    }
+    private static final ForwardedLabel LABEL = new ForwardedLabel(() -> PG.primary().port());
 
     @DynamicPropertySource
     static void pgConn(DynamicPropertyRegistry registry) {
-        registry.add("pg.conn.hosts", () -> "127.0.0.1:" + forwarder().port());
-        registry.add("pg.conn.username", () -> StarterCluster.USER);
-        registry.add("pg.conn.password", () -> StarterCluster.PASSWORD);
+        LABEL.register(registry);
     }
 
     @AfterAll
     static void closeForwarder() {
-        if (forwarder != null) {
-            forwarder.close();
-        }
+        LABEL.close();
     }
 
     @Autowired
@@ -76,14 +64,14 @@ class PgConnHealthBalancedLabelIT {
     @Test
     @Timeout(value = 2, unit = TimeUnit.MINUTES)
     void reloginsThatLandOnTheStandbyThenOnTheSamePrimaryAreNoFailover(CapturedOutput output) {
-        String label = "127.0.0.1:" + forwarder().port();
+        String label = LABEL.label();
         for (int flip = 0; flip < 3; flip++) {
-            forwarder().repoint(PG.primary().port());
+            LABEL.forwarder().repoint(PG.primary().port());
             awaitRole(label, "primary");
-            forwarder().repoint(PG.standby(0).port());
+            LABEL.forwarder().repoint(PG.standby(0).port());
             awaitRole(label, "standby");
         }
-        forwarder().repoint(PG.primary().port());
+        LABEL.forwarder().repoint(PG.primary().port());
         awaitRole(label, "primary");
 
         assertThat(health().getDetails()).as("the same primary each time behind a balancing label: no failover")
@@ -96,12 +84,6 @@ class PgConnHealthBalancedLabelIT {
     }
 
     private Health health() {
-        return ((HealthIndicator) this.pgConnHealthContributor).health(true);
-    }
-
-    @SuppressWarnings("unchecked")
-    private static Map<String, Object> host(Health health, String host) {
-        Map<String, Map<String, Object>> hosts = (Map<String, Map<String, Object>>) health.getDetails().get("hosts");
-        return hosts == null || hosts.get(host) == null ? Map.of() : hosts.get(host);
+        return HealthDetails.of(this.pgConnHealthContributor);
     }
 }

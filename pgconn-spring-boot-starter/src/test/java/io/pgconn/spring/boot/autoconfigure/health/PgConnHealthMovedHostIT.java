@@ -13,7 +13,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthContributor;
-import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.boot.health.contributor.Status;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
@@ -22,10 +21,10 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 import java.time.Duration;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
+import static io.pgconn.spring.boot.autoconfigure.health.HealthDetails.host;
 import static io.pgconn.testing.Conditions.awaitCondition;
 
 /**
@@ -55,28 +54,17 @@ class PgConnHealthMovedHostIT {
     @RegisterExtension
     static final PgClusterExtension PG = StarterCluster.withStandbys("starter-moved-host", 1);
 
-    private static LoopbackForwarder forwarder;
-
-    /** The label's server: the standby first (the name not yet moved after the switchover). */
-    private static synchronized LoopbackForwarder forwarder() {
-        if (forwarder == null) {
-            forwarder = LoopbackForwarder.to(PG.standby(0).port());
-        }
-        return forwarder;
-    }
+    /** The label; its server: the standby first (the name not yet moved after the switchover). */
+    private static final ForwardedLabel LABEL = new ForwardedLabel(() -> PG.standby(0).port());
 
     @DynamicPropertySource
     static void pgConn(DynamicPropertyRegistry registry) {
-        registry.add("pg.conn.hosts", () -> "127.0.0.1:" + forwarder().port());
-        registry.add("pg.conn.username", () -> StarterCluster.USER);
-        registry.add("pg.conn.password", () -> StarterCluster.PASSWORD);
+        LABEL.register(registry);
     }
 
     @AfterAll
     static void closeForwarder() {
-        if (forwarder != null) {
-            forwarder.close();
-        }
+        LABEL.close();
     }
 
     @Autowired
@@ -91,12 +79,12 @@ class PgConnHealthMovedHostIT {
     @Test
     @Timeout(value = 2, unit = TimeUnit.MINUTES)
     void theLabelMovedToThePrimaryIsSeenAtTheNextChecksAndItsSessionsThereAreNotEvictedForTheirRole() {
-        String label = "127.0.0.1:" + forwarder().port();
+        String label = LABEL.label();
         int primaryPort = PG.primary().port();
         awaitHealth("the label up as a standby, no host for read-write", h -> h.getStatus().equals(Status.DOWN)
                 && "up".equals(host(h, label).get("status")) && "standby".equals(host(h, label).get("role")));
 
-        forwarder().repoint(primaryPort); // the operator moves the name to the new primary
+        LABEL.forwarder().repoint(primaryPort); // the operator moves the name to the new primary
         SoftAssertions soft = new SoftAssertions();
         long[] writes = new long[1];
         soft.check(() -> awaitCondition("health UP with the label a primary, within a few checks of the move", MOVE_SEEN, () -> {
@@ -121,16 +109,10 @@ class PgConnHealthMovedHostIT {
     }
 
     private Health health() {
-        return ((HealthIndicator) this.pgConnHealthContributor).health(true);
+        return HealthDetails.of(this.pgConnHealthContributor);
     }
 
     private void awaitHealth(String what, Predicate<Health> condition) {
         awaitCondition(what, STEP, () -> condition.test(health()));
-    }
-
-    @SuppressWarnings("unchecked")
-    private static Map<String, Object> host(Health health, String host) {
-        Map<String, Map<String, Object>> hosts = (Map<String, Map<String, Object>>) health.getDetails().get("hosts");
-        return hosts == null || hosts.get(host) == null ? Map.of() : hosts.get(host);
     }
 }

@@ -14,7 +14,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthContributor;
-import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.boot.health.contributor.Status;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
@@ -25,10 +24,10 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
 import java.time.Duration;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
+import static io.pgconn.spring.boot.autoconfigure.health.HealthDetails.host;
 import static io.pgconn.testing.Conditions.awaitCondition;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -53,28 +52,17 @@ class PgConnHealthSwitchoverBehindOneLabelIT {
     @RegisterExtension
     static final PgClusterExtension PG = StarterCluster.withStandbys("starter-switchover-one-label", 1);
 
-    private static LoopbackForwarder forwarder;
-
-    /** The label's server: the primary first. */
-    private static synchronized LoopbackForwarder forwarder() {
-        if (forwarder == null) {
-            forwarder = LoopbackForwarder.to(PG.primary().port());
-        }
-        return forwarder;
-    }
+    /** The label; its server: the primary first. */
+    private static final ForwardedLabel LABEL = new ForwardedLabel(() -> PG.primary().port());
 
     @DynamicPropertySource
     static void pgConn(DynamicPropertyRegistry registry) {
-        registry.add("pg.conn.hosts", () -> "127.0.0.1:" + forwarder().port());
-        registry.add("pg.conn.username", () -> StarterCluster.USER);
-        registry.add("pg.conn.password", () -> StarterCluster.PASSWORD);
+        LABEL.register(registry);
     }
 
     @AfterAll
     static void closeForwarder() {
-        if (forwarder != null) {
-            forwarder.close();
-        }
+        LABEL.close();
     }
 
     @Autowired
@@ -89,13 +77,13 @@ class PgConnHealthSwitchoverBehindOneLabelIT {
     @Test
     @Timeout(value = 2, unit = TimeUnit.MINUTES)
     void aSwitchoverBehindTheLabelIsOneFailoverAndTheHostSaysWhenItsServerChanged(CapturedOutput output) {
-        String label = "127.0.0.1:" + forwarder().port();
+        String label = LABEL.label();
         awaitHealth("the label up as the primary", h -> h.getStatus().equals(Status.UP) && "primary".equals(host(h, label).get("role")));
         assertThat(writeLandsOn()).isEqualTo(PG.primary().port());
         assertThat(health().getDetails()).containsEntry("activeHost", label).containsEntry("failovers", 0L);
 
         // the switchover: the operator moves the label to the standby and stops the old primary (its sessions end)
-        forwarder().repoint(PG.standby(0).port());
+        LABEL.forwarder().repoint(PG.standby(0).port());
         PG.primary().stop(StopMode.FAST);
         awaitHealth("the label's new probe session on the standby", h -> "up".equals(host(h, label).get("status"))
                 && "standby".equals(host(h, label).get("role")));
@@ -128,16 +116,10 @@ class PgConnHealthSwitchoverBehindOneLabelIT {
     }
 
     private Health health() {
-        return ((HealthIndicator) this.pgConnHealthContributor).health(true);
+        return HealthDetails.of(this.pgConnHealthContributor);
     }
 
     private void awaitHealth(String what, Predicate<Health> condition) {
         awaitCondition(what, STEP, () -> condition.test(health()));
-    }
-
-    @SuppressWarnings("unchecked")
-    private static Map<String, Object> host(Health health, String host) {
-        Map<String, Map<String, Object>> hosts = (Map<String, Map<String, Object>>) health.getDetails().get("hosts");
-        return hosts == null || hosts.get(host) == null ? Map.of() : hosts.get(host);
     }
 }

@@ -8,12 +8,10 @@ import io.pgconn.config.ConnConfig;
 import io.pgconn.config.HostSpec;
 import io.pgconn.config.TargetSessionAttrs;
 import io.pgconn.spring.boot.autoconfigure.PgConnAutoConfiguration;
+import io.pgconn.testing.MutableClock;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -59,26 +57,9 @@ final class ScriptedMonitor {
     /** What the application factory's host memory holds for the label (its own connects, between probes). */
     volatile HostStatus memory;
 
-    private volatile Instant now;
-
     private final ConnConfig config;
 
-    private final Clock clock = new Clock() {
-        @Override
-        public Instant instant() {
-            return ScriptedMonitor.this.now;
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-    };
+    private final MutableClock clock;
 
     /** {@code host} under the default {@code target_session_attrs} ({@code any}), the clock at {@code start}. */
     ScriptedMonitor(HostSpec host, Instant start) {
@@ -88,7 +69,7 @@ final class ScriptedMonitor {
     /** {@code target}: the application factory's {@code target_session_attrs}; {@code null} for the default. */
     ScriptedMonitor(HostSpec host, TargetSessionAttrs target, Instant start) {
         this.host = host;
-        this.now = start;
+        this.clock = new MutableClock(start);
         ConnConfig.Builder config = ConnConfig.builder().hosts(host).user("app").password("Secret-pw");
         this.config = (target == null ? config : config.targetSessionAttrs(target)).build();
     }
@@ -127,14 +108,14 @@ final class ScriptedMonitor {
 
     /** The clock now. */
     Instant now() {
-        return this.now;
+        return this.clock.instant();
     }
 
     /** {@code probes} probes of {@code monitor}, the clock one {@link #INTERVAL} later after each. */
     void probeFor(HostMonitor monitor, int probes) {
         for (int i = 0; i < probes; i++) {
             monitor.probe().join();
-            this.now = this.now.plus(INTERVAL);
+            this.clock.advance(INTERVAL);
         }
     }
 }

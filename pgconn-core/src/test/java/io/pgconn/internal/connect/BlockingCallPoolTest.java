@@ -25,14 +25,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * The look-up pool never runs a look-up on the thread that asked (an event loop), bounds how many
  * wait, refuses the next one cleanly, and fails the waiting ones when the factory closes.
  */
-class HostNameLookupsTest {
+class BlockingCallPoolTest {
 
     private final CountDownLatch release = new CountDownLatch(1);
     private final Set<Thread> lookupThreads = ConcurrentHashMap.newKeySet();
     private final EventLoop loop = new DefaultEventLoop();
-    private HostNameLookups lookups;
+    private BlockingCallPool lookups;
 
-    private HostNameLookups.Lookup slowLookup() {
+    private BlockingCallPool.Lookup slowLookup() {
         return host -> {
             lookupThreads.add(Thread.currentThread());
             try {
@@ -65,7 +65,7 @@ class HostNameLookupsTest {
 
     @Test
     void moreLookupsThanThreadsWaitInsteadOfRunningOnTheEventLoop() throws Exception {
-        lookups = new HostNameLookups(slowLookup(), 2, 8);
+        lookups = new BlockingCallPool(slowLookup(), 2, 8);
         Thread loopThread = loop.submit(Thread::currentThread).get(5, TimeUnit.SECONDS);
         List<CompletableFuture<InetAddress[]>> futures = lookUpFromTheLoop(6);
         release.countDown();
@@ -78,7 +78,7 @@ class HostNameLookupsTest {
 
     @Test
     void aLookupBeyondTheQueueFailsAtOnceNamingTheHost() throws Exception {
-        lookups = new HostNameLookups(slowLookup(), 1, 1);
+        lookups = new BlockingCallPool(slowLookup(), 1, 1);
         List<CompletableFuture<InetAddress[]>> futures = lookUpFromTheLoop(3);
         assertThatThrownBy(() -> futures.get(2).getNow(null))
                 .cause().isInstanceOf(PgConnectException.class)
@@ -90,7 +90,7 @@ class HostNameLookupsTest {
 
     @Test
     void closingFailsTheWaitingLookupsWithTheFactoryWasClosed() throws Exception {
-        lookups = new HostNameLookups(slowLookup(), 1, 4);
+        lookups = new BlockingCallPool(slowLookup(), 1, 4);
         List<CompletableFuture<InetAddress[]>> futures = lookUpFromTheLoop(3);
         lookups.close();
         for (CompletableFuture<InetAddress[]> waiting : futures.subList(1, 3)) {
@@ -107,7 +107,7 @@ class HostNameLookupsTest {
      */
     @Test
     void aFailedLookupSaysTheReasonOnceAndWhatABareAnswerMeans() throws Exception {
-        lookups = new HostNameLookups(host -> {
+        lookups = new BlockingCallPool(host -> {
             throw new java.net.UnknownHostException(host.startsWith("cached") ? host : host + ": Name or service not known");
         }, 1, 4);
         assertThatThrownBy(() -> lookups.lookUp(HostSpec.of("db.invalid", 5432)).get(5, TimeUnit.SECONDS)).cause()
@@ -121,7 +121,7 @@ class HostNameLookupsTest {
     /** The pool is made at the first look-up: a factory whose hosts are addresses never builds one (docs/lifecycle.md §8). */
     @Test
     void noPoolIsMadeUntilTheFirstLookup() throws Exception {
-        lookups = new HostNameLookups(slowLookup(), 1, 4);
+        lookups = new BlockingCallPool(slowLookup(), 1, 4);
         assertThat(lookups.started()).isFalse();
         CompletableFuture<InetAddress[]> first = lookups.lookUp(HostSpec.of("db.example", 5432));
         assertThat(lookups.started()).isTrue();
@@ -132,7 +132,7 @@ class HostNameLookupsTest {
     /** Closed before any look-up ran: nothing to stop, and a later look-up fails as after any close, without making a pool. */
     @Test
     void aLookupAfterACloseThatCameFirstFailsWithTheFactoryWasClosedAndMakesNoPool() {
-        lookups = new HostNameLookups(slowLookup(), 1, 4);
+        lookups = new BlockingCallPool(slowLookup(), 1, 4);
         lookups.close();
         CompletableFuture<InetAddress[]> late = lookups.lookUp(HostSpec.of("late.example", 5432));
         assertThatThrownBy(() -> late.getNow(null)).cause().isInstanceOf(PgClosedException.class)
@@ -144,7 +144,7 @@ class HostNameLookupsTest {
     /** A look-up that throws an Error (a class of the name service that would not load) fails its connect, not hangs it. */
     @Test
     void aLookupThatThrowsAnErrorFailsItsFutureInsteadOfLeavingItWaiting() throws Exception {
-        lookups = new HostNameLookups(host -> {
+        lookups = new BlockingCallPool(host -> {
             throw new NoClassDefFoundError("sun/net/spi/nameservice/Broken");
         }, 1, 4);
         CompletableFuture<InetAddress[]> lookup = lookups.lookUp(HostSpec.of("db.example", 5432));

@@ -18,9 +18,12 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Host-name look-ups ({@code getaddrinfo} through {@link InetAddress#getAllByName}, as libpq does, so
- * {@code /etc/hosts}, nsswitch and search domains behave the same) on a small pool of their own —
- * never on an event loop, which they could block for seconds when a DNS server is slow. The other
+ * A small bounded pool of its own for the calls a connect makes that may block — never on an event loop, which they
+ * could block for seconds: one for the system's name services, one for the files a connect reads ({@link #forFiles}).
+ * Until session 27 it was named {@code HostNameLookups}, for its first use.
+ *
+ * <p>Host-name look-ups ({@code getaddrinfo} through {@link InetAddress#getAllByName}, as libpq does, so
+ * {@code /etc/hosts}, nsswitch and search domains behave the same) run on the first ({@link #lookUp}). The other
  * look-up a connect makes in the system's name services, requirepeer's user name ({@link RequirePeer}:
  * NSS, which may ask LDAP or sssd), runs here too ({@link #run}). The files a connect reads before it dials
  * ({@link ConnectFiles}: {@code .pgpass}, the TLS material) run on a second pool of the same kind ({@link #forFiles}).
@@ -36,7 +39,7 @@ import java.util.concurrent.TimeUnit;
  * to its next host, as after any DNS failure). {@link #close()} fails the waiting ones with
  * {@link PgClosedException}, so no connect waits for a look-up that will never run.
  */
-final class HostNameLookups {
+final class BlockingCallPool {
 
     /** The blocking call; a seam for tests. */
     @FunctionalInterface
@@ -62,16 +65,16 @@ final class HostNameLookups {
     private ThreadPoolExecutor pool;
     private boolean closed;
 
-    HostNameLookups() {
+    BlockingCallPool() {
         this(InetAddress::getAllByName, THREADS, QUEUED);
     }
 
-    HostNameLookups(Lookup lookup, int threads, int queued) {
+    BlockingCallPool(Lookup lookup, int threads, int queued) {
         this(lookup, threads, queued, "pgconn-dns", "lookups are already waiting (is the DNS server or another name service slow or"
                 + " unreachable?)");
     }
 
-    private HostNameLookups(Lookup lookup, int threads, int queued, String threadName, String whenFull) {
+    private BlockingCallPool(Lookup lookup, int threads, int queued, String threadName, String whenFull) {
         this.lookup = lookup;
         this.threads = threads;
         this.queued = queued;
@@ -85,8 +88,8 @@ final class HostNameLookups {
      * must not leave the name look-ups of the factory's other hosts waiting behind it (REVIEW-26 R26-3). Its
      * {@link #lookUp} is not used.
      */
-    static HostNameLookups forFiles() {
-        return new HostNameLookups(InetAddress::getAllByName, THREADS, QUEUED, "pgconn-files",
+    static BlockingCallPool forFiles() {
+        return new BlockingCallPool(InetAddress::getAllByName, THREADS, QUEUED, "pgconn-files",
                 "file reads are already waiting (does a file system, or a FIFO a connect reads, not answer?)");
     }
 

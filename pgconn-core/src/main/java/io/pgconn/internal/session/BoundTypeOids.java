@@ -1,0 +1,57 @@
+package io.pgconn.internal.session;
+
+import io.pgconn.codec.CodecRegistry;
+import io.pgconn.internal.query.RegistryValueCodecs;
+
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalInt;
+
+/**
+ * The type OIDs a connection's codecs are bound to: the {@code extensionTypes} the connect path looked up, and each
+ * answer the session's lookup after type DDL gives ({@link SessionTypeOids}). Each answer binds the factory's registry
+ * afresh (a recreated type has a new OID), and when a type known before has gone or has another OID, the prepared
+ * statements are dropped. Written by the connect path and then on the event loop; read from any thread.
+ */
+final class BoundTypeOids {
+
+    private final PipelinedSession session;
+    /** The factory's registry, before any OIDs were bound: each answer is bound to it afresh; null for other codecs. */
+    private final CodecRegistry unboundCodecs;
+    private volatile Map<String, Integer> oids = Map.of();
+
+    BoundTypeOids(PipelinedSession session) {
+        this.session = session;
+        this.unboundCodecs = session.codecs() instanceof RegistryValueCodecs registry ? registry.registry() : null;
+    }
+
+    /**
+     * The type OIDs found (by the connect path, and again on the event loop after type DDL): the codecs are the
+     * factory's registry bound to them, and when a type known before has gone or has another OID, the prepared
+     * statements are dropped.
+     */
+    void bind(Map<String, Integer> typeOids) {
+        Map<String, Integer> before = this.oids;
+        this.oids = Map.copyOf(typeOids);
+        if (before.entrySet().stream().anyMatch(known -> !known.getValue().equals(typeOids.get(known.getKey())))) {
+            session.statementCache().dropAll(); // a type dropped (or created again): statements prepared against it go
+        }
+        if (unboundCodecs != null) {
+            session.codecs(new RegistryValueCodecs(unboundCodecs.bind(this.oids)));
+        }
+    }
+
+    /** Set once by the connect path with the answer's epoch: type DDL is watched, and the names looked up again after it. */
+    void watch(List<String> names, TypeOidEpoch epoch, long knownEpoch) {
+        SessionTypeOids watched = new SessionTypeOids(names, epoch, knownEpoch, session.serverReports().reported("search_path"),
+                this::bind);
+        assert watched.belongsTo(session::mayTouchState);
+        session.serverReports().typeOids(watched);
+    }
+
+    /** The OID {@code typeName} is bound to, if it was looked up and found. */
+    OptionalInt oid(String typeName) {
+        Integer oid = oids.get(typeName);
+        return oid == null ? OptionalInt.empty() : OptionalInt.of(oid);
+    }
+}
