@@ -7,9 +7,14 @@ import io.r2dbc.spi.ConnectionFactory;
 import org.springframework.data.r2dbc.core.R2dbcEntityTemplate;
 import org.springframework.data.r2dbc.dialect.PostgresDialect;
 import org.springframework.data.r2dbc.repository.support.R2dbcRepositoryFactory;
+import org.springframework.r2dbc.connection.R2dbcTransactionManager;
 import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.transaction.reactive.TransactionalOperator;
+import reactor.core.publisher.Mono;
 
+import java.math.BigDecimal;
 import java.time.Duration;
+import java.time.OffsetDateTime;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -18,29 +23,33 @@ import java.util.concurrent.CompletableFuture;
  * r2dbc-pool's defaults, the same for every driver) over the driver's factory from
  * {@link ConnectionFactories#get(String)}, a {@link DatabaseClient} with the {@link PostgresDialect}'s
  * bind markers, an {@link R2dbcEntityTemplate} and a {@link BenchEntityRepository} from
- * {@link R2dbcRepositoryFactory}. Runs only the Spring Data scenarios.
+ * {@link R2dbcRepositoryFactory}; for {@link Scenario#DATA_TX} a {@link TransactionalOperator} over an
+ * {@link R2dbcTransactionManager} of the pool around three {@link DatabaseClient} statements
+ * ({@link TransactionalWork}). Runs only the Spring Data scenarios.
  *
  * <ul>
  *   <li>{@code pgconn-r2dbc-data}: {@code r2dbc:pgconn://...} (pgconn-r2dbc, defaults);</li>
  *   <li>{@code r2dbc-data}: {@code r2dbc:postgresql://...} (r2dbc-postgresql, defaults), the anchor.</li>
  * </ul>
  */
-final class SpringDataClient implements Client, SpringDataWork {
+final class SpringDataClient extends ApplicationClient implements SpringDataWork, TransactionalWork {
 
-    private final String name;
     private final String url;
     private final ConnectionPool pool;
     private final BenchEntityRepository repository;
+    private final DatabaseClient databaseClient;
+    private final TransactionalOperator transactions;
 
     private SpringDataClient(String name, String url) {
-        this.name = name;
+        super(name);
         this.url = url;
         ConnectionFactory driver = ConnectionFactories.get(url);
         this.pool = new ConnectionPool(ConnectionPoolConfiguration.builder(driver)
                 .initialSize(CONCURRENT).maxSize(CONCURRENT).build());
         pool.warmup().block(Duration.ofSeconds(30));
-        DatabaseClient databaseClient = DatabaseClient.builder().connectionFactory(pool)
+        this.databaseClient = DatabaseClient.builder().connectionFactory(pool)
                 .bindMarkers(PostgresDialect.INSTANCE.getBindMarkersFactory()).build();
+        this.transactions = TransactionalOperator.create(new R2dbcTransactionManager(pool));
         R2dbcEntityTemplate template = new R2dbcEntityTemplate(databaseClient, PostgresDialect.INSTANCE);
         this.repository = new R2dbcRepositoryFactory(template).getRepository(BenchEntityRepository.class);
     }
@@ -56,24 +65,14 @@ final class SpringDataClient implements Client, SpringDataWork {
     }
 
     @Override
-    public String name() {
-        return name;
-    }
-
-    @Override
     public boolean supports(Scenario scenario) {
         return scenario.springData();
     }
 
     @Override
-    public boolean supports(Target target) {
-        return false;
-    }
-
-    @Override
     public CompletableFuture<BenchEntity> findById(long id) {
         return repository.findById(id)
-                .switchIfEmpty(reactor.core.publisher.Mono.error(() -> new IllegalStateException("no " + TABLE + " row with id " + id)))
+                .switchIfEmpty(Mono.error(() -> new IllegalStateException("no " + TABLE + " row with id " + id)))
                 .toFuture();
     }
 
@@ -83,9 +82,27 @@ final class SpringDataClient implements Client, SpringDataWork {
     }
 
     @Override
+    public CompletableFuture<BigDecimal> selectUpdateSelect(long id) {
+        Mono<BigDecimal> unit = databaseClient.sql(SELECT_ROW).bind("id", id)
+                .map((row, meta) -> new BenchEntity(row.get("id", Long.class), row.get("name", String.class),
+                        row.get("amount", BigDecimal.class), row.get("created", OffsetDateTime.class)))
+                .one()
+                .switchIfEmpty(Mono.error(() -> new IllegalStateException("no " + TABLE + " row with id " + id)))
+                .flatMap(entity -> {
+                    BigDecimal written = entity.getAmount().add(CENT);
+                    return databaseClient.sql(UPDATE_AMOUNT).bind("amount", written).bind("id", id).fetch().rowsUpdated()
+                            .then(databaseClient.sql(SELECT_AMOUNT).bind("id", id)
+                                    .map((row, meta) -> row.get("amount", BigDecimal.class)).one())
+                            .map(read -> TransactionalWork.readBack(id, written, read));
+                });
+        return transactions.transactional(unit).toFuture();
+    }
+
+    @Override
     public String settings() {
         return "Spring Data R2DBC " + R2dbcEntityTemplate.class.getPackage().getImplementationVersion()
-                + " repository (R2dbcRepositoryFactory over R2dbcEntityTemplate, DatabaseClient with PostgresDialect) on r2dbc-pool "
+                + " repository (R2dbcRepositoryFactory over R2dbcEntityTemplate, DatabaseClient with PostgresDialect;"
+                + " DATA_TX: TransactionalOperator over R2dbcTransactionManager, the same DatabaseClient) on r2dbc-pool "
                 + ConnectionPool.class.getPackage().getImplementationVersion() + " (initialSize=maxSize=" + CONCURRENT
                 + ", other settings r2dbc-pool's defaults) over ConnectionFactories.get(\"" + url + "\"), the driver's defaults";
     }
@@ -93,56 +110,5 @@ final class SpringDataClient implements Client, SpringDataWork {
     @Override
     public void close() {
         pool.disposeLater().block(Duration.ofSeconds(30));
-    }
-
-    // ------------------------------------------------------------------ not a connection-level client
-
-    @Override
-    public boolean blocking() {
-        return false;
-    }
-
-    @Override
-    public Source source(Target target, boolean fresh) {
-        throw unsupported();
-    }
-
-    @Override
-    public CompletableFuture<Void> selectOne(Object connection) {
-        throw unsupported();
-    }
-
-    @Override
-    public CompletableFuture<Integer> backendPid(Object connection) {
-        throw unsupported();
-    }
-
-    @Override
-    public CompletableFuture<Void> close(Object connection) {
-        throw unsupported();
-    }
-
-    @Override
-    public CompletableFuture<Void> selectByPk(Object connection, int id) {
-        throw unsupported();
-    }
-
-    @Override
-    public CompletableFuture<Integer> selectRows(Object connection) {
-        throw unsupported();
-    }
-
-    @Override
-    public CompletableFuture<Void> insertPipelined(Object connection, int count, int inFlight) {
-        throw unsupported();
-    }
-
-    @Override
-    public CompletableFuture<Integer> streamRows(Object connection, Runnable midway) {
-        throw unsupported();
-    }
-
-    private UnsupportedOperationException unsupported() {
-        return new UnsupportedOperationException(name + " runs only the Spring Data scenarios");
     }
 }
