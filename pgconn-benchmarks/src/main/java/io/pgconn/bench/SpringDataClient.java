@@ -1,5 +1,10 @@
 package io.pgconn.bench;
 
+import io.pgconn.PgConnectionFactory;
+import io.pgconn.config.ConnConfig;
+import io.pgconn.config.EnvironmentSource;
+import io.pgconn.r2dbc.PgConnConnectionPool;
+import io.pgconn.r2dbc.PgConnPools;
 import io.r2dbc.pool.ConnectionPool;
 import io.r2dbc.pool.ConnectionPoolConfiguration;
 import io.r2dbc.spi.ConnectionFactories;
@@ -15,6 +20,7 @@ import reactor.core.publisher.Mono;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.OffsetDateTime;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -29,23 +35,27 @@ import java.util.concurrent.CompletableFuture;
  *
  * <ul>
  *   <li>{@code pgconn-r2dbc-data}: {@code r2dbc:pgconn://...} (pgconn-r2dbc, defaults);</li>
- *   <li>{@code r2dbc-data}: {@code r2dbc:postgresql://...} (r2dbc-postgresql, defaults), the anchor.</li>
+ *   <li>{@code r2dbc-data}: {@code r2dbc:postgresql://...} (r2dbc-postgresql, defaults), the anchor;</li>
+ *   <li>{@code pgconn-r2dbc-pools-data}: pgconn-r2dbc through its own pool ({@link PgConnPools}, what the starter
+ *   builds) instead of a plain r2dbc-pool over the URL's factory.</li>
  * </ul>
  */
 final class SpringDataClient extends ApplicationClient implements SpringDataWork, TransactionalWork {
 
-    private final String url;
+    /** How the pool and driver were made, for the results file. */
+    private final String poolSettings;
     private final ConnectionPool pool;
+    /** What closes after the pool (the core factory a {@link PgConnPools} pool does not own). */
+    private final Runnable afterPool;
     private final BenchEntityRepository repository;
     private final DatabaseClient databaseClient;
     private final TransactionalOperator transactions;
 
-    private SpringDataClient(String name, String url) {
+    private SpringDataClient(String name, ConnectionPool pool, String poolSettings, Runnable afterPool) {
         super(name);
-        this.url = url;
-        ConnectionFactory driver = ConnectionFactories.get(url);
-        this.pool = new ConnectionPool(ConnectionPoolConfiguration.builder(driver)
-                .initialSize(CONCURRENT).maxSize(CONCURRENT).build());
+        this.poolSettings = poolSettings;
+        this.pool = pool;
+        this.afterPool = afterPool;
         pool.warmup().block(Duration.ofSeconds(30));
         this.databaseClient = DatabaseClient.builder().connectionFactory(pool)
                 .bindMarkers(PostgresDialect.INSTANCE.getBindMarkersFactory()).build();
@@ -55,13 +65,47 @@ final class SpringDataClient extends ApplicationClient implements SpringDataWork
     }
 
     static SpringDataClient pgconn(Endpoints e) {
-        return new SpringDataClient("pgconn-r2dbc-data", "r2dbc:pgconn://" + e.trustUser() + "@" + e.host() + ":" + e.primaryPort()
+        return pgconn(e, "pgconn-r2dbc-data");
+    }
+
+    /** {@link #pgconn(Endpoints)} under another name (a client on another pgconn-r2dbc build, {@code --r2dbc-build}). */
+    static SpringDataClient pgconn(Endpoints e, String name) {
+        return overUrl(name, "r2dbc:pgconn://" + e.trustUser() + "@" + e.host() + ":" + e.primaryPort()
                 + "/" + e.database() + "?sslmode=disable");
     }
 
     static SpringDataClient r2dbcPostgresql(Endpoints e) {
-        return new SpringDataClient("r2dbc-data", "r2dbc:postgresql://" + e.trustUser() + "@" + e.host() + ":" + e.primaryPort()
+        return overUrl("r2dbc-data", "r2dbc:postgresql://" + e.trustUser() + "@" + e.host() + ":" + e.primaryPort()
                 + "/" + e.database() + "?sslMode=disable");
+    }
+
+    /**
+     * pgconn-r2dbc's own pool, as the starter builds it ({@link PgConnPools}: the release clean-up, the lease that
+     * finds dropped connections, create retry, eviction), initial and maximum size {@value SpringDataWork#CONCURRENT},
+     * its defaults otherwise.
+     */
+    static SpringDataClient pgconnPools(Endpoints e) {
+        return pgconnPools(e, "pgconn-r2dbc-pools-data");
+    }
+
+    /** {@link #pgconnPools(Endpoints)} under another name ({@code --r2dbc-build}). */
+    static SpringDataClient pgconnPools(Endpoints e, String name) {
+        String config = "host=" + e.host() + " port=" + e.primaryPort() + " dbname=" + e.database() + " user=" + e.trustUser()
+                + " sslmode=disable";
+        PgConnectionFactory factory = PgConnectionFactory.create(ConnConfig.parse(config, EnvironmentSource.of(Map.of())));
+        PgConnConnectionPool pool = PgConnPools.over(factory).initialSize(CONCURRENT).maxSize(CONCURRENT).build();
+        return new SpringDataClient(name, pool, "pgconn-r2dbc's PgConnPools (PgConnConnectionPool over r2dbc-pool "
+                + ConnectionPool.class.getPackage().getImplementationVersion() + ", initialSize=maxSize=" + CONCURRENT
+                + ", its defaults otherwise; the starter's pool) over PgConnectionFactory.create(\"" + config + "\")", factory::close);
+    }
+
+    /** r2dbc-pool over the driver of an R2DBC URL, the same settings for every driver. */
+    private static SpringDataClient overUrl(String name, String url) {
+        ConnectionFactory driver = ConnectionFactories.get(url);
+        ConnectionPool pool = new ConnectionPool(ConnectionPoolConfiguration.builder(driver).initialSize(CONCURRENT).maxSize(CONCURRENT).build());
+        return new SpringDataClient(name, pool, "r2dbc-pool " + ConnectionPool.class.getPackage().getImplementationVersion()
+                + " (initialSize=maxSize=" + CONCURRENT + ", other settings r2dbc-pool's defaults) over ConnectionFactories.get(\""
+                + url + "\"), the driver's defaults", () -> { });
     }
 
     @Override
@@ -102,13 +146,12 @@ final class SpringDataClient extends ApplicationClient implements SpringDataWork
     public String settings() {
         return "Spring Data R2DBC " + R2dbcEntityTemplate.class.getPackage().getImplementationVersion()
                 + " repository (R2dbcRepositoryFactory over R2dbcEntityTemplate, DatabaseClient with PostgresDialect;"
-                + " DATA_TX: TransactionalOperator over R2dbcTransactionManager, the same DatabaseClient) on r2dbc-pool "
-                + ConnectionPool.class.getPackage().getImplementationVersion() + " (initialSize=maxSize=" + CONCURRENT
-                + ", other settings r2dbc-pool's defaults) over ConnectionFactories.get(\"" + url + "\"), the driver's defaults";
+                + " DATA_TX: TransactionalOperator over R2dbcTransactionManager, the same DatabaseClient) on " + poolSettings;
     }
 
     @Override
     public void close() {
         pool.disposeLater().block(Duration.ofSeconds(30));
+        afterPool.run();
     }
 }

@@ -42,6 +42,8 @@ public final class WorkerMain {
      */
     static final String PGCONN_BUILD_PROPERTY = "bench.pgconnBuild";
     static final String PGCONN_BUILD_PREFIX = "pgconn-";
+    /** A Spring Data client on another pgconn-r2dbc build ({@code run.sh --r2dbc-build NAME=PATH}): its name, then {@code -NAME}. */
+    static final java.util.regex.Pattern R2DBC_BUILD_CLIENT = java.util.regex.Pattern.compile("(pgconn-r2dbc-data|pgconn-r2dbc-pools-data)-([a-z0-9]+)");
 
     private final Client client;
     private final Measure measure;
@@ -282,6 +284,11 @@ public final class WorkerMain {
         if (build != null && name.equals(PGCONN_BUILD_PREFIX + build)) {
             return new PgconnClient(endpoints, SslProviderKind.AUTO, name); // `pgconn` on another pgconn-core (WorkerProcess)
         }
+        java.util.regex.Matcher otherR2dbc = R2DBC_BUILD_CLIENT.matcher(name);
+        if (otherR2dbc.matches()) { // the class path has the other pgconn-r2dbc build (WorkerProcess)
+            return otherR2dbc.group(1).equals("pgconn-r2dbc-data") ? SpringDataClient.pgconn(endpoints, name)
+                    : SpringDataClient.pgconnPools(endpoints, name);
+        }
         return switch (name) {
             case "pgconn" -> new PgconnClient(endpoints, SslProviderKind.AUTO);
             case "pgconn-jdk" -> new PgconnClient(endpoints, SslProviderKind.JDK);
@@ -293,8 +300,9 @@ public final class WorkerMain {
             case "pgconn-r2dbc-data" -> SpringDataClient.pgconn(endpoints);
             case "r2dbc-data" -> SpringDataClient.r2dbcPostgresql(endpoints);
             case "pgjdbc-data" -> new JdbcDataClient(endpoints);
+            case "pgconn-r2dbc-pools-data" -> SpringDataClient.pgconnPools(endpoints);
             default -> throw new IllegalArgumentException("unknown client " + name
-                    + " (expected pgconn, pgconn-jdk, pgconn-openssl, pgjdbc, r2dbc, vertx, pgconn-r2dbc-data, r2dbc-data or pgjdbc-data)");
+                    + " (expected pgconn, pgconn-jdk, pgconn-openssl, pgjdbc, r2dbc, vertx, pgconn-r2dbc-data, pgconn-r2dbc-pools-data, r2dbc-data or pgjdbc-data)");
         };
     }
 }
