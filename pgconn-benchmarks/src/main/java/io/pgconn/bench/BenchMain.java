@@ -20,8 +20,9 @@ import java.util.stream.Collectors;
 public final class BenchMain {
 
     private static final List<String> CLIENTS = java.nio.file.Files.isExecutable(WorkerProcess.NATIVE_LIBPQ_BINARY)
-            ? List.of("pgconn", "pgconn-jdk", "pgjdbc", "r2dbc", "vertx", WorkerProcess.NATIVE_LIBPQ, "pgconn-r2dbc-data", "r2dbc-data")
-            : List.of("pgconn", "pgconn-jdk", "pgjdbc", "r2dbc", "vertx", "pgconn-r2dbc-data", "r2dbc-data");
+            ? List.of("pgconn", "pgconn-jdk", "pgjdbc", "r2dbc", "vertx", WorkerProcess.NATIVE_LIBPQ, "pgconn-r2dbc-data", "r2dbc-data",
+            "pgjdbc-data")
+            : List.of("pgconn", "pgconn-jdk", "pgjdbc", "r2dbc", "vertx", "pgconn-r2dbc-data", "r2dbc-data", "pgjdbc-data");
 
     private BenchMain() {
     }
@@ -29,7 +30,7 @@ public final class BenchMain {
     /** Command-line options. */
     record Options(Path results, long pauseMs, long warmupMs, long measureMs, int rounds, int maxIterations, int heapConnections,
                    List<String> clients, String pgbench, List<Scenario> scenarios, String command, int pkRounds, int pkTurn,
-                   boolean queriesWithStandby, Map<String, Path> pgconnBuilds, CpuPinning pinning) {
+                   boolean queriesWithStandby, Map<String, Path> pgconnBuilds, Map<String, Path> r2dbcBuilds, CpuPinning pinning) {
 
         static Options parse(String[] args) {
             Path results = null;
@@ -46,6 +47,7 @@ public final class BenchMain {
             int pkTurn = 500;
             boolean queriesWithStandby = false;
             Map<String, Path> pgconnBuilds = new LinkedHashMap<>();
+            Map<String, Path> r2dbcBuilds = new LinkedHashMap<>();
             CpuPinning pinning = null;
             for (int i = 0; i < args.length; i++) {
                 String a = args[i];
@@ -76,6 +78,15 @@ public final class BenchMain {
                         }
                         pgconnBuilds.put(nameAndPath[0], Path.of(nameAndPath[1]));
                     }
+                    case "--r2dbc-build" -> {
+                        String[] nameAndPath = args[++i].split("=", 2);
+                        if (nameAndPath.length != 2 || !nameAndPath[0].matches("[a-z0-9]+") || nameAndPath[1].isEmpty()) {
+                            throw new IllegalArgumentException("--r2dbc-build " + args[i] + ": expected NAME=PATH, NAME in [a-z0-9]+"
+                                    + " (the clients are pgconn-r2dbc-data-NAME and pgconn-r2dbc-pools-data-NAME, named with --clients),"
+                                    + " PATH a pgconn-r2dbc jar or classes directory");
+                        }
+                        r2dbcBuilds.put(nameAndPath[0], Path.of(nameAndPath[1]));
+                    }
                     case "--pin-cpus" -> pinning = CpuPinning.parse(args[++i]);
                     case "--quick" -> {
                         warmup = 1000;
@@ -88,7 +99,8 @@ public final class BenchMain {
                     default -> throw new IllegalArgumentException("unknown option " + a + " (options: --results FILE, --pause-ms N,"
                             + " --warmup-ms N, --measure-ms N, --rounds N, --max-iterations N, --heap-connections N,"
                             + " --clients a,b, --pgbench PATH, --scenarios A,B (names of Scenario, e.g. QUERY_PK), --pk-rounds N,"
-                            + " --pk-turn N, --query-server primary-only|with-standby, --pgconn-build NAME=PATH, --pin-cpus CLIENT:SERVER, --quick)");
+                            + " --pk-turn N, --query-server primary-only|with-standby, --pgconn-build NAME=PATH, --r2dbc-build NAME=PATH, --pin-cpus CLIENT:SERVER,"
+                            + " --quick)");
                 }
             }
             List<String> all = new ArrayList<>(clients);
@@ -104,12 +116,28 @@ public final class BenchMain {
             clients = List.copyOf(all);
             return new Options(results, pause, warmup, measure, rounds, maxIterations, heap, clients, pgbench, scenarios,
                     "pgconn-benchmarks/run.sh " + String.join(" ", args), pkRounds, pkTurn,
-                    queriesWithStandby, Map.copyOf(pgconnBuilds), pinning);
+                    queriesWithStandby, Map.copyOf(pgconnBuilds), Map.copyOf(r2dbcBuilds), pinning);
         }
 
         /** The command a client process is started through: {@code taskset -c CLIENT} with {@code --pin-cpus}, else nothing. */
         List<String> clientPrefix() {
             return pinning == null ? List.of() : pinning.clientPrefix();
+        }
+
+        /**
+         * The other pgconn-r2dbc build a Spring Data client runs on ({@code --r2dbc-build NAME=PATH}: clients
+         * {@code pgconn-r2dbc-data-NAME}, {@code pgconn-r2dbc-pools-data-NAME}), or null.
+         */
+        Path r2dbcBuild(String client) {
+            java.util.regex.Matcher m = WorkerMain.R2DBC_BUILD_CLIENT.matcher(client);
+            if (!m.matches()) {
+                return null;
+            }
+            Path build = r2dbcBuilds.get(m.group(2));
+            if (build == null) {
+                throw new IllegalArgumentException("client " + client + ": no --r2dbc-build " + m.group(2) + "=PATH");
+            }
+            return build;
         }
 
         /** The other pgconn-core build a client runs on ({@code --pgconn-build NAME=PATH}: client pgconn-NAME), or null. */
@@ -131,7 +159,8 @@ public final class BenchMain {
     private static final List<Scenario> TIMED = List.of(Scenario.TRUST, Scenario.SCRAM, Scenario.SCRAM_REQUIRE, Scenario.SCRAM_VERIFY_FULL,
             Scenario.FAILOVER_FIRST, Scenario.FAILOVER_REPEAT, Scenario.FAILOVER_DIRECT, Scenario.SELECT_ONE, Scenario.IN_FLIGHT_8,
             Scenario.QUERY_PK, Scenario.QUERY_PK_CHAINED, Scenario.QUERY_ROWS, Scenario.PIPELINED_INSERTS, Scenario.STREAM_ROWS,
-            Scenario.COPY_IN, Scenario.COPY_OUT, Scenario.DATA_FIND_BY_ID_ONE, Scenario.DATA_FIND_BY_ID, Scenario.DATA_SAVE);
+            Scenario.COPY_IN, Scenario.COPY_OUT, Scenario.DATA_FIND_BY_ID_ONE, Scenario.DATA_FIND_BY_ID, Scenario.DATA_SAVE,
+            Scenario.DATA_TX);
     /**
      * Sub-millisecond latencies whose p50 on this shared 2-core machine is bimodal by turn (a wake-up
      * that finds a CPU idle or not, sticky for a while): five turns of 1,000 queries in separate JVMs
@@ -183,7 +212,7 @@ public final class BenchMain {
             try {
                 for (String client : options.clients()) {
                     WorkerProcess w = new WorkerProcess(client, endpoints, options.pauseMs(), extraJvmArgs, logDir, errors,
-                            options.pgconnBuild(client), options.clientPrefix());
+                            options.pgconnBuild(client), options.r2dbcBuild(client), options.clientPrefix());
                     workers.add(w);
                     settings.put(client, w.settings());
                 }
@@ -293,6 +322,9 @@ public final class BenchMain {
         o.pgconnBuilds().forEach((name, path) -> sb.append("- client ").append(WorkerMain.PGCONN_BUILD_PREFIX).append(name)
                 .append(": pgconn (as client pgconn) on another pgconn-core build, `").append(path.toAbsolutePath())
                 .append("` (`--pgconn-build`)\n"));
+        o.r2dbcBuilds().forEach((name, path) -> sb.append("- clients pgconn-r2dbc-data-").append(name).append(", pgconn-r2dbc-pools-data-")
+                .append(name).append(": as pgconn-r2dbc-data, pgconn-r2dbc-pools-data on another pgconn-r2dbc build, `")
+                .append(path.toAbsolutePath()).append("` (`--r2dbc-build`)\n"));
         sb.append("- machine: ").append(Machine.describe()).append("\n");
         sb.append("- JVM: ").append(System.getProperty("java.vm.name")).append(' ').append(System.getProperty("java.runtime.version"))
                 .append("; workers: one JVM per client, -Xms1g -Xmx1g G1, Netty leak detection off")

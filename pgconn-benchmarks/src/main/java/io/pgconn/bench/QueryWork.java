@@ -128,6 +128,7 @@ interface QueryWork {
         server.execute("GRANT SELECT, INSERT, TRUNCATE ON " + COPY_TABLE + " TO PUBLIC");
         server.execute("GRANT SELECT ON bench_copy_src TO PUBLIC");
         server.execute("GRANT SELECT, INSERT ON bench_pk, bench_wide, bench_insert, " + SpringDataWork.TABLE + " TO PUBLIC");
+        server.execute("GRANT UPDATE ON " + SpringDataWork.TABLE + " TO PUBLIC"); // DATA_TX's unit (TransactionalWork)
         server.execute("GRANT USAGE ON SEQUENCE " + SpringDataWork.TABLE + "_id_seq TO PUBLIC");
         server.execute("VACUUM ANALYZE");
     }

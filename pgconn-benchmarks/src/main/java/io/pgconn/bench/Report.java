@@ -55,7 +55,9 @@ final class Report {
                     sb.append(row(s.title(), r.client(), "", "", "", "", "**failed** (see Errors)", "", 0));
                 } else if (s.springData()) {
                     sb.append(row(s.title(), r.client(), ms(r.p50()), ms(r.p90()), ms(r.p99()), ms(r.mean()),
-                            String.format(Locale.ROOT, "%,.0f %s/s", r.throughput(), s == Scenario.DATA_SAVE ? "saves" : "requests"),
+                            String.format(Locale.ROOT, "%,.0f %s/s; %,.0f B allocated/%s", r.throughput(),
+                                    s == Scenario.DATA_SAVE ? "saves" : s == Scenario.DATA_TX ? "units" : "requests", r.value(),
+                                    s == Scenario.DATA_TX ? "unit" : "request"),
                             ms(r.cpuMs()), r.n()));
                 } else if (s == Scenario.HEAP_PER_IDLE) {
                     sb.append(row(s.title(), r.client(), "", "", "", "", String.format(Locale.ROOT, "%,.0f B", r.value()), "", r.n()));
@@ -136,6 +138,14 @@ final class Report {
                 PGCONN_DATA, Scenario.DATA_FIND_BY_ID_ONE, List.of(R2DBC_DATA), 0.8);
         higherIsBetter(checks, "Spring Data saves/s, 16 concurrent, vs r2dbc-postgresql", PGCONN_DATA, Scenario.DATA_SAVE,
                 List.of(R2DBC_DATA), Result::throughput, 1.25);
+        higherIsBetter(checks, "Spring transaction units/s (3 statements), 16 concurrent, vs r2dbc-postgresql (no issue goal; 1.0 shown)",
+                PGCONN_DATA, Scenario.DATA_TX, List.of(R2DBC_DATA), Result::throughput, 1.0);
+        find(PGCONN_DATA, Scenario.DATA_TX).ifPresent(mine -> find(R2DBC_DATA, Scenario.DATA_TX).ifPresent(peer -> {
+            checks.add(new Check(PGCONN_DATA, "Spring transaction client CPU per unit vs r2dbc-postgresql (no issue goal; 1.0 shown)",
+                    mine.cpuMs() / peer.cpuMs(), 1.0, R2DBC_DATA, true));
+            checks.add(new Check(PGCONN_DATA, "Spring transaction bytes allocated per unit vs r2dbc-postgresql (no issue goal; 1.0 shown)",
+                    mine.value() / peer.value(), 1.0, R2DBC_DATA, true));
+        }));
         Optional<Result> heap = find(PGCONN, Scenario.HEAP_PER_IDLE);
         Optional<Result> smallest = PEERS.stream().map(p -> find(p, Scenario.HEAP_PER_IDLE)).flatMap(Optional::stream)
                 .min(Comparator.comparingDouble(Result::value));

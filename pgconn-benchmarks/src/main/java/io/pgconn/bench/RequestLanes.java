@@ -30,9 +30,10 @@ final class RequestLanes {
     /**
      * Runs the lanes for {@code time}: every request's latency to {@code times} and, unless warming up
      * ({@code done} null), requests and wall-clock nanoseconds (from the first start to the last end) added to
-     * {@code done}; returns the process CPU the batch took.
+     * {@code done}, and the bytes every thread allocated meanwhile ({@code done[2]}); returns the process CPU the batch took.
      */
     long run(Duration time, Samples times, long[] done) throws InterruptedException {
+        long allocated0 = Measure.allocatedBytes();
         long cpu0 = Measure.processCpuNanos();
         long t0 = System.nanoTime();
         long end = t0 + time.toNanos();
@@ -46,6 +47,8 @@ final class RequestLanes {
             throw new IllegalStateException(clientName + ": requests still running 30 s after the end of the batch (a hang)");
         }
         long t1 = System.nanoTime();
+        long cpu = Measure.processCpuNanos() - cpu0;
+        long allocated = Measure.allocatedBytes() - allocated0;
         if (failure.get() != null) {
             Throwable cause = FutureFailures.unwrap(failure.get());
             throw new IllegalStateException(clientName + ": a request failed: " + cause, cause);
@@ -54,9 +57,10 @@ final class RequestLanes {
             synchronized (times) {
                 done[0] += sequence.get();
                 done[1] += t1 - t0;
+                done[2] += allocated;
             }
         }
-        return Measure.processCpuNanos() - cpu0;
+        return cpu;
     }
 
     private static void requestLane(LongFunction<CompletableFuture<?>> request, long end, AtomicLong sequence,

@@ -42,7 +42,14 @@ enum Scenario {
     PIPELINED_PK_256("one-row selects by primary key, 256 in flight on one connection", Target.TRUST),
     DATA_FIND_BY_ID_ONE("Spring Data R2DBC findById, one request in flight, r2dbc-pool of 16", Target.TRUST),
     DATA_FIND_BY_ID("Spring Data R2DBC findById, 16 concurrent requests, r2dbc-pool of 16", Target.TRUST),
-    DATA_SAVE("Spring Data R2DBC save (insert), 16 concurrent requests, r2dbc-pool of 16", Target.TRUST);
+    DATA_SAVE("Spring Data R2DBC save (insert), 16 concurrent requests, r2dbc-pool of 16", Target.TRUST),
+    /**
+     * A {@code @Transactional}-style unit of three statements ({@link TransactionalWork}): select by id, update,
+     * select, in one transaction through Spring's transaction management, 16 concurrent, a pool of 16. The R2DBC
+     * drivers through {@code TransactionalOperator}, pgjdbc ({@code pgjdbc-data}) through {@code TransactionTemplate}
+     * on 16 request threads. Reported: units/s, p50 of a unit, client CPU and bytes allocated per unit.
+     */
+    DATA_TX("Spring transaction: select by id + update + select, 16 concurrent units, pool of 16", Target.TRUST);
 
     private final String title;
     private final Target target;
@@ -121,10 +128,10 @@ enum Scenario {
     }
 
     /**
-     * The Spring Data R2DBC scenarios: run only by the {@code *-data} clients (a repository over an
-     * r2dbc-pool, see SpringDataClient), which run nothing else.
+     * The Spring Data scenarios: run only by the {@code *-data} clients (a repository over an r2dbc-pool, see
+     * SpringDataClient; {@code pgjdbc-data}, JdbcDataClient, {@link #DATA_TX} only), which run nothing else.
      */
     boolean springData() {
-        return this == DATA_FIND_BY_ID_ONE || this == DATA_FIND_BY_ID || this == DATA_SAVE;
+        return this == DATA_FIND_BY_ID_ONE || this == DATA_FIND_BY_ID || this == DATA_SAVE || this == DATA_TX;
     }
 }

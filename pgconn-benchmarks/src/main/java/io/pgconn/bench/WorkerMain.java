@@ -42,6 +42,8 @@ public final class WorkerMain {
      */
     static final String PGCONN_BUILD_PROPERTY = "bench.pgconnBuild";
     static final String PGCONN_BUILD_PREFIX = "pgconn-";
+    /** A Spring Data client on another pgconn-r2dbc build ({@code run.sh --r2dbc-build NAME=PATH}): its name, then {@code -NAME}. */
+    static final java.util.regex.Pattern R2DBC_BUILD_CLIENT = java.util.regex.Pattern.compile("(pgconn-r2dbc-data|pgconn-r2dbc-pools-data)-([a-z0-9]+)");
 
     private final Client client;
     private final Measure measure;
@@ -57,7 +59,7 @@ public final class WorkerMain {
     private CopyTableCheck copyCheck;
     private final Samples closes = new Samples();
     private final Map<Scenario, long[]> cpu = new EnumMap<>(Scenario.class);
-    /** Per query scenario: QUERY_ROWS {bytes allocated, rows}; PIPELINED_* {statements, nanos}; STREAM_ROWS {peak live heap, rows, nanos}; COPY_* {bytes allocated, rows, nanos}. */
+    /** Per query scenario: QUERY_ROWS {bytes allocated, rows}; PIPELINED_* {statements, nanos}; STREAM_ROWS {peak live heap, rows, nanos}; COPY_* {bytes allocated, rows, nanos}; DATA_* {requests, nanos, bytes allocated}. */
     private final Map<Scenario, long[]> allocated = new EnumMap<>(Scenario.class);
     private long inFlightCycles;
     private long inFlightNanos;
@@ -183,7 +185,7 @@ public final class WorkerMain {
                 yield cpuOfTurn;
             }
             case STREAM_ROWS -> queries().streamLoop(time, timed ? allocated.computeIfAbsent(scenario, x -> new long[3]) : null);
-            case DATA_FIND_BY_ID_ONE, DATA_FIND_BY_ID, DATA_SAVE -> measure.concurrentLoop(time,
+            case DATA_FIND_BY_ID_ONE, DATA_FIND_BY_ID, DATA_SAVE, DATA_TX -> measure.concurrentLoop(time,
                     scenario == Scenario.DATA_FIND_BY_ID_ONE ? 1 : SpringDataWork.CONCURRENT, springDataRequest(scenario),
                     samples, timed ? allocated.computeIfAbsent(scenario, x -> new long[3]) : null);
             case CLOSE, HEAP_PER_IDLE -> throw new IllegalArgumentException(scenario + " is not run on its own");
@@ -234,11 +236,13 @@ public final class WorkerMain {
                         .withCpu(acc[0] / 1e6 / Math.max(1, q[0])));
                 return results;
             }
-            case DATA_FIND_BY_ID_ONE, DATA_FIND_BY_ID, DATA_SAVE -> {
-                // latencies of single requests (16 in flight); throughput: requests per second of wall-clock time
+            case DATA_FIND_BY_ID_ONE, DATA_FIND_BY_ID, DATA_SAVE, DATA_TX -> {
+                // latencies of single requests (16 in flight); throughput: requests per second of wall-clock time;
+                // value: bytes allocated per request by every thread of the worker
                 Result r = Result.ofLatencies(client.name(), scenario, primary.getOrDefault(scenario, new Samples()).toArray());
                 results.add(new Result(r.client(), scenario, r.n(), r.mean(), r.p50(), r.p90(), r.p99(),
-                        q[1] == 0 ? Double.NaN : q[0] * 1e9 / q[1], Double.NaN, acc[0] / 1e6 / Math.max(1, acc[1])));
+                        q[1] == 0 ? Double.NaN : q[0] * 1e9 / q[1], q[0] == 0 ? Double.NaN : (double) q[2] / q[0],
+                        acc[0] / 1e6 / Math.max(1, acc[1])));
                 return results;
             }
             case STREAM_ROWS -> {
@@ -258,8 +262,15 @@ public final class WorkerMain {
         return results;
     }
 
-    /** findById of a pseudo-random existing row, or save of a new entity; {@code n} numbers the request. */
+    /**
+     * findById of a pseudo-random existing row, save of a new entity, or DATA_TX's transaction on a pseudo-random row;
+     * {@code n} numbers the request.
+     */
     private java.util.function.LongFunction<java.util.concurrent.CompletableFuture<?>> springDataRequest(Scenario scenario) {
+        if (scenario == Scenario.DATA_TX) {
+            TransactionalWork work = (TransactionalWork) client;
+            return n -> work.selectUpdateSelect(1 + Math.floorMod(n * 7919L, SpringDataWork.ROWS));
+        }
         SpringDataWork work = (SpringDataWork) client;
         if (scenario != Scenario.DATA_SAVE) {
             return n -> work.findById(1 + Math.floorMod(n * 7919L, SpringDataWork.ROWS));
@@ -273,6 +284,11 @@ public final class WorkerMain {
         if (build != null && name.equals(PGCONN_BUILD_PREFIX + build)) {
             return new PgconnClient(endpoints, SslProviderKind.AUTO, name); // `pgconn` on another pgconn-core (WorkerProcess)
         }
+        java.util.regex.Matcher otherR2dbc = R2DBC_BUILD_CLIENT.matcher(name);
+        if (otherR2dbc.matches()) { // the class path has the other pgconn-r2dbc build (WorkerProcess)
+            return otherR2dbc.group(1).equals("pgconn-r2dbc-data") ? SpringDataClient.pgconn(endpoints, name)
+                    : SpringDataClient.pgconnPools(endpoints, name);
+        }
         return switch (name) {
             case "pgconn" -> new PgconnClient(endpoints, SslProviderKind.AUTO);
             case "pgconn-jdk" -> new PgconnClient(endpoints, SslProviderKind.JDK);
@@ -283,8 +299,10 @@ public final class WorkerMain {
             case "vertx" -> new VertxClient(endpoints);
             case "pgconn-r2dbc-data" -> SpringDataClient.pgconn(endpoints);
             case "r2dbc-data" -> SpringDataClient.r2dbcPostgresql(endpoints);
+            case "pgjdbc-data" -> new JdbcDataClient(endpoints);
+            case "pgconn-r2dbc-pools-data" -> SpringDataClient.pgconnPools(endpoints);
             default -> throw new IllegalArgumentException("unknown client " + name
-                    + " (expected pgconn, pgconn-jdk, pgconn-openssl, pgjdbc, r2dbc, vertx, pgconn-r2dbc-data or r2dbc-data)");
+                    + " (expected pgconn, pgconn-jdk, pgconn-openssl, pgjdbc, r2dbc, vertx, pgconn-r2dbc-data, pgconn-r2dbc-pools-data, r2dbc-data or pgjdbc-data)");
         };
     }
 }

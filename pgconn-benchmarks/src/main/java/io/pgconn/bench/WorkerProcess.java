@@ -29,10 +29,12 @@ final class WorkerProcess implements AutoCloseable {
     /**
      * @param pgconnBuild for a second build of pgconn in the run ({@code --pgconn-build NAME=PATH}, client {@code pgconn-NAME}):
      *                    PATH, a pgconn-core jar or classes directory put in place of this run's pgconn-core; else null
+     * @param r2dbcBuild  for a second build of pgconn-r2dbc ({@code --r2dbc-build NAME=PATH}, clients {@code pgconn-r2dbc-*-data-NAME}):
+     *                    PATH, a pgconn-r2dbc jar or classes directory put in place of this run's pgconn-r2dbc; else null
      * @param prefix      the command the worker is started through (empty; {@code taskset -c CPUS} with {@code --pin-cpus})
      */
     WorkerProcess(String client, Endpoints endpoints, long pauseMs, List<String> extraJvmArgs, Path logDir, List<String> errors,
-                  Path pgconnBuild, List<String> prefix) throws IOException {
+                  Path pgconnBuild, Path r2dbcBuild, List<String> prefix) throws IOException {
         this.client = client;
         this.errors = errors;
         List<String> cmd;
@@ -42,6 +44,9 @@ final class WorkerProcess implements AutoCloseable {
             List<String> args = new ArrayList<>(extraJvmArgs);
             args.add("-D" + WorkerMain.PGCONN_BUILD_PROPERTY + "=" + client.substring(WorkerMain.PGCONN_BUILD_PREFIX.length()));
             cmd = jvmCommand(client, endpoints, pauseMs, args, withPgconnCore(System.getProperty("java.class.path"), pgconnBuild));
+        } else if (r2dbcBuild != null) {
+            cmd = jvmCommand(client, endpoints, pauseMs, extraJvmArgs, withModule(System.getProperty("java.class.path"), r2dbcBuild,
+                    "pgconn-r2dbc", "--r2dbc-build"));
         } else {
             cmd = jvmCommand(client, endpoints, pauseMs, extraJvmArgs, System.getProperty("java.class.path"));
         }
@@ -70,7 +75,9 @@ final class WorkerProcess implements AutoCloseable {
     private static List<String> jvmCommand(String client, Endpoints endpoints, long pauseMs, List<String> extraJvmArgs, String classPath) {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xms1g", "-Xmx1g", "-XX:+UseG1GC", "-Dio.netty.leakDetection.level=disabled"));
-        cmd.addAll(extraJvmArgs);
+        for (String arg : extraJvmArgs) { // "{client}" names the worker's client: a JFR file per worker (JDK 17 knows no %p)
+            cmd.add(arg.replace("{client}", client));
+        }
         cmd.addAll(List.of("-cp", classPath));
         cmd.addAll(endpoints.asJvmArguments());
         cmd.addAll(List.of(WorkerMain.class.getName(), client, Long.toString(pauseMs)));
@@ -82,23 +89,29 @@ final class WorkerProcess implements AutoCloseable {
      * {@code pgconn-core-*.jar}): the worker loads every pgconn-core class from the other build, nothing else changes.
      */
     static String withPgconnCore(String classPath, Path build) throws IOException {
+        return withModule(classPath, build, "pgconn-core", "--pgconn-build");
+    }
+
+    /** {@code classPath} with {@code build} where the reactor module {@code module} was (its {@code target/classes} or jar). */
+    static String withModule(String classPath, Path build, String module, String option) throws IOException {
         if (!Files.exists(build)) {
-            throw new IOException("--pgconn-build: " + build + " does not exist (expected a pgconn-core jar or classes directory)");
+            throw new IOException(option + ": " + build + " does not exist (expected a " + module + " jar or classes directory)");
         }
         List<String> entries = new ArrayList<>();
         int replaced = 0;
         for (String entry : classPath.split(java.io.File.pathSeparator)) {
             Path p = Path.of(entry);
             String file = p.getFileName() == null ? "" : p.getFileName().toString();
-            boolean core = (file.startsWith("pgconn-core-") && file.endsWith(".jar") && !file.endsWith("-tests.jar"))
-                    || p.endsWith(Path.of("pgconn-core", "target", "classes"));
+            boolean core = (file.startsWith(module + "-") && file.endsWith(".jar") && !file.endsWith("-tests.jar")
+                    && Character.isDigit(file.charAt(module.length() + 1)))
+                    || p.endsWith(Path.of(module, "target", "classes"));
             if (core) {
                 replaced++;
             }
             entries.add(core ? build.toAbsolutePath().toString() : entry);
         }
         if (replaced != 1) {
-            throw new IOException("--pgconn-build: expected one pgconn-core entry in the class path, found " + replaced + ": " + classPath);
+            throw new IOException(option + ": expected one " + module + " entry in the class path, found " + replaced + ": " + classPath);
         }
         return String.join(java.io.File.pathSeparator, entries);
     }

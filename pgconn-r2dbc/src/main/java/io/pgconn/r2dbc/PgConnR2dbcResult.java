@@ -25,8 +25,9 @@ import java.util.function.Predicate;
  * The outcome of one statement: its rows and its update count, as R2DBC segments, streamed from
  * the session with the consumer's demand. A result is read once; one that is never read is drained
  * by its connection before the connection's next operation, so the session never waits on it.
- * {@link #map} (what Spring's DatabaseClient reads with) maps the session's parts in one subscriber;
- * the other ways of reading go through Reactor operators.
+ * {@link #map} (what Spring's DatabaseClient reads with) maps the session's parts in one subscriber, and
+ * {@link #getRowsUpdated} sums their counts in one; the other ways of reading, and a filtered result's, go
+ * through Reactor operators.
  */
 final class PgConnR2dbcResult implements Result {
 
@@ -90,8 +91,16 @@ final class PgConnR2dbcResult implements Result {
         return new IllegalStateException("this result has already been read (a result can be read once)");
     }
 
+    /**
+     * The sum of the statement's update counts, empty when its completion carries none. Unfiltered (what Spring's
+     * DatabaseClient asks for an UPDATE's {@code rowsUpdated()}) in one subscriber on the session's parts
+     * ({@link RowsUpdated}); filtered through the segments.
+     */
     @Override
     public Mono<Long> getRowsUpdated() {
+        if (filter == null) {
+            return new RowsUpdated(this);
+        }
         return segments(false).ofType(UpdateCount.class).map(UpdateCount::value).reduce(Long::sum);
     }
 
@@ -163,6 +172,86 @@ final class PgConnR2dbcResult implements Result {
                 return;
             }
             result.parts.subscribe(new MappingSubscriber<>(actual, mapper));
+        }
+    }
+
+    /**
+     * The update counts of a result summed in one subscriber on the session's parts — what {@code segments(false)},
+     * {@code ofType}, {@code map}, {@code reduce} and {@code onErrorMap} did, without their five operators and
+     * subscribers per statement: rows are passed over unread (no row objects), dropped rows too (only the count is
+     * asked for), every part is asked for at once, and the sum waits for the reader's request.
+     */
+    private static final class RowsUpdated extends Mono<Long> {
+        private final PgConnR2dbcResult result;
+
+        RowsUpdated(PgConnR2dbcResult result) {
+            this.result = result;
+        }
+
+        @Override
+        public void subscribe(CoreSubscriber<? super Long> actual) {
+            if (!result.subscribed.compareAndSet(false, true)) {
+                Operators.error(actual, alreadyRead());
+                return;
+            }
+            result.parts.subscribe(new SummingSubscriber(actual));
+        }
+    }
+
+    /** Sums completions' row counts (-1: none); the reader's request and the end may come in either order ({@link Operators.MonoSubscriber}). */
+    private static final class SummingSubscriber extends Operators.MonoSubscriber<ResultPart, Long> {
+        private Subscription upstream;
+        private long sum;
+        private boolean counted;
+        private boolean done;
+
+        SummingSubscriber(CoreSubscriber<? super Long> actual) {
+            super(actual);
+        }
+
+        @Override
+        public void onSubscribe(Subscription subscription) {
+            if (Operators.validate(upstream, subscription)) {
+                upstream = subscription;
+                actual.onSubscribe(this);
+                subscription.request(Long.MAX_VALUE);
+            }
+        }
+
+        @Override
+        public void onNext(ResultPart part) {
+            if (!done && part instanceof ResultPart.Completion completion && completion.rows() >= 0) {
+                sum += completion.rows();
+                counted = true;
+            }
+        }
+
+        @Override
+        public void onError(Throwable error) {
+            if (done) {
+                return;
+            }
+            done = true;
+            actual.onError(R2dbcErrors.translate(error));
+        }
+
+        @Override
+        public void onComplete() {
+            if (done) {
+                return;
+            }
+            done = true;
+            if (counted) {
+                complete(sum);
+            } else {
+                actual.onComplete();
+            }
+        }
+
+        @Override
+        public void cancel() {
+            super.cancel();
+            upstream.cancel();
         }
     }
 

@@ -128,18 +128,18 @@ final class PgConnR2dbcStatement implements Statement {
 
     @Override
     public Flux<Result> execute() {
+        int parameterCount = parameterCount(); // once: every set is fitted to the same count
         List<Object[]> all = new ArrayList<>(bindings.size() + 1);
         for (Object[] saved : bindings) {
-            all.add(fit(saved, "execute()"));
+            all.add(fit(saved, parameterCount, "execute()"));
         }
-        int parameterCount = parameterCount();
         if (currentTouched) {
-            all.add(fit(current, "execute()"));
+            all.add(fit(current, parameterCount, "execute()"));
         } else if (!bindings.isEmpty()) {
             throw new IllegalStateException("add() was called after the last bindings and nothing was bound since:"
                     + " remove the trailing add()");
         } else if (parameterCount > 0) {
-            fit(current, "execute()");
+            fit(current, parameterCount, "execute()");
         }
         String text = withReturning(sql);
         if (parameterCount == 0 && all.isEmpty() && generatedColumns == null && connection.pgConnection().sqlShape(sql).statementCount() > 1) {
@@ -241,7 +241,10 @@ final class PgConnR2dbcStatement implements Statement {
      * (bound before a {@code SET standard_conforming_strings} moved a literal's end).
      */
     private Object[] fit(Object[] values, String operation) {
-        int parameterCount = parameterCount();
+        return fit(values, parameterCount(), operation);
+    }
+
+    private Object[] fit(Object[] values, int parameterCount, String operation) {
         for (int i = values.length - 1; i >= parameterCount; i--) {
             if (values[i] != null) {
                 throw new IllegalStateException("$" + (i + 1) + " is bound, but the statement has " + parameterCount

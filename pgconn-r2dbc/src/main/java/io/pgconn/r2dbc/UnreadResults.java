@@ -30,14 +30,26 @@ final class UnreadResults {
         }
     }
 
-    /** The results handed out so far, those nobody read run and discarded one after the other, then empty. */
+    /**
+     * The results handed out so far, those nobody read run and discarded one after the other, then empty. Those read
+     * already (a transaction's statements before its COMMIT, the usual case) need no wait: when every one was read,
+     * nothing is chained at all.
+     */
     Mono<Void> discarded() {
-        List<PgConnR2dbcResult> earlier = new ArrayList<>();
+        List<PgConnR2dbcResult> unreadEarlier = null;
         PgConnR2dbcResult previous;
         while ((previous = handedOut.poll()) != null) {
-            earlier.add(previous);
+            if (previous.unread()) {
+                if (unreadEarlier == null) {
+                    unreadEarlier = new ArrayList<>();
+                }
+                unreadEarlier.add(previous);
+            }
         }
-        return Flux.fromIterable(earlier).concatMap(PgConnR2dbcResult::drainedIfUnread).then();
+        if (unreadEarlier == null) {
+            return Mono.empty();
+        }
+        return Flux.fromIterable(unreadEarlier).concatMap(PgConnR2dbcResult::drainedIfUnread).then();
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.pgconn.r2dbc;
 
+import org.assertj.core.api.InstanceOfAssertFactories;
 import org.junit.jupiter.api.Test;
 import org.reactivestreams.Publisher;
 import org.reactivestreams.Subscriber;
@@ -17,7 +18,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * {@code Result.map}'s one subscriber on the session's parts, driven by hand: parts the session had in
- * flight when the reader cancelled, and rows queued for a reader that cancelled, are let go.
+ * flight when the reader cancelled, and rows queued for a reader that cancelled, are let go. And
+ * {@code getRowsUpdated()}'s one subscriber (session 27, in place of five operators): the counts summed, the sum
+ * held for the reader's request, none for a statement without a count, a second read refused, a cancel passed on.
  */
 class PgConnR2dbcResultTest {
 
@@ -41,6 +44,12 @@ class PgConnR2dbcResultTest {
                     cancelled.set(true);
                 }
             });
+        }
+
+        /** The statement's completion with its command tag, then the end of its parts. */
+        void completed(String commandTag) {
+            subscriber.onNext(ResultPart.Completion.of(commandTag));
+            subscriber.onComplete();
         }
 
         /** One row, within the demand (Reactive Streams §1.1, even for rows in flight at a cancel). */
@@ -131,5 +140,62 @@ class PgConnR2dbcResultTest {
             return notHandedOn.stream().allMatch(ref -> ref.get() == null);
         });
         assertThat(reader.received).hasValue(10);
+    }
+
+    @Test
+    void rowsUpdatedPassesRowsOverAndHoldsTheSumForTheReadersRequest() {
+        Parts parts = new Parts();
+        List<Long> counts = new ArrayList<>();
+        AtomicBoolean completed = new AtomicBoolean();
+        BaseSubscriber<Long> reader = new BaseSubscriber<>() {
+            @Override
+            protected void hookOnSubscribe(Subscription subscription) {
+                // nothing asked for yet
+            }
+
+            @Override
+            protected void hookOnNext(Long value) {
+                counts.add(value);
+            }
+
+            @Override
+            protected void hookOnComplete() {
+                completed.set(true);
+            }
+        };
+        new PgConnR2dbcResult(parts).getRowsUpdated().subscribe(reader);
+        assertThat(parts.requested).as("every part asked for at once: the rows are passed over").isEqualTo(Long.MAX_VALUE);
+        parts.row();
+        parts.row();
+        parts.completed("UPDATE 2");
+        assertThat(counts).as("no sum before the reader asks").isEmpty();
+        reader.request(1);
+        assertThat(counts).containsExactly(2L);
+        assertThat(completed).isTrue();
+    }
+
+    @Test
+    void rowsUpdatedOfAStatementWithoutACountIsEmpty() {
+        Parts parts = new Parts();
+        AtomicInteger values = new AtomicInteger();
+        AtomicBoolean completed = new AtomicBoolean();
+        new PgConnR2dbcResult(parts).getRowsUpdated().subscribe(value -> values.incrementAndGet(), error -> { },
+                () -> completed.set(true));
+        parts.completed("BEGIN");
+        assertThat(values).hasValue(0);
+        assertThat(completed).isTrue();
+    }
+
+    @Test
+    void rowsUpdatedOfAResultReadAlreadyFailsAndACancelReachesTheSession() {
+        Parts parts = new Parts();
+        PgConnR2dbcResult result = new PgConnR2dbcResult(parts);
+        reactor.core.Disposable first = result.getRowsUpdated().subscribe();
+        List<Throwable> errors = new ArrayList<>();
+        result.getRowsUpdated().subscribe(value -> { }, errors::add);
+        assertThat(errors).singleElement(InstanceOfAssertFactories.THROWABLE).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("already been read");
+        first.dispose();
+        assertThat(parts.cancelled).isTrue();
     }
 }
