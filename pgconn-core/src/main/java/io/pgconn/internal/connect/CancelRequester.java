@@ -85,8 +85,13 @@ final class CancelRequester {
             dial(facts, null, tlsSettings, loop, deadline, dialled, result);
             return result;
         }
+        PreparedTls fresh = resources.freshTls(tlsSettings);
+        if (fresh != null) { // looked at less than TLS_FILES_RECHECK ago: no hop
+            dial(facts, fresh, tlsSettings, loop, deadline, dialled, result);
+            return result;
+        }
         // the TLS files are looked at (and read when they changed) off the event loop, as for a connect (ConnectFiles)
-        resources.fileReads().run(host, "look at the TLS files for a cancel request", () -> resources.tls(tlsSettings, label, reading -> { }))
+        resources.tls(tlsSettings, host)
                 .whenComplete((tls, error) -> {
                     if (error != null) {
                         result.completeExceptionally(FutureFailures.unwrap(error));

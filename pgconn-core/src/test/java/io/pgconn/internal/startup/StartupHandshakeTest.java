@@ -40,7 +40,8 @@ class StartupHandshakeTest {
         ConnConfig config = ConnConfig.parse("host=db user=alice dbname=app", EnvironmentSource.of(Map.of()));
         HostSpec host = HostSpec.of("db", 5432);
         BackendMessageDecoder decoder = new BackendMessageDecoder(host.label(), config.maxMessageSize(), config.preAuthMaxMessageSize());
-        StartupHandshake handshake = Startup.handshake(config, host, null, decoder, new SaltedPasswordCache(), PgTracer.noop());
+        StartupHandshake handshake = Startup.handshake(config, host, null, decoder, new SaltedPasswordCache(), PgTracer.noop(),
+                Startup.startupMessage(config), new ServerParameterSets(), PasswordLookup.given(null));
         EmbeddedChannel channel = new EmbeddedChannel(new FailingWrites(systemWords), decoder, FrontendMessageEncoder.INSTANCE);
         try {
             channel.pipeline().addLast(handshake);
@@ -88,7 +89,7 @@ class StartupHandshakeTest {
         HostSpec host = HostSpec.of("db", 5432);
         BackendMessageDecoder decoder = new BackendMessageDecoder(host.label(), config.maxMessageSize(), config.preAuthMaxMessageSize());
         StartupHandshake handshake = Startup.handshake(config, host, null, decoder, new SaltedPasswordCache(), PgTracer.noop(),
-                Startup.startupMessage(config), sets, null);
+                Startup.startupMessage(config), sets, PasswordLookup.given(null));
         EmbeddedChannel channel = new EmbeddedChannel(decoder, FrontendMessageEncoder.INSTANCE);
         try {
             channel.pipeline().addLast(handshake);
