@@ -32,7 +32,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * TLS gets the request in plaintext only under sslmode prefer/allow).
  *
  * <p>One deadline covers the whole request — the TLS files (looked at, and read when they changed, on the factory's
- * file-read pool before the dial, as a connect's: {@link ConnectFiles}), dial, TLS, send, and the wait for the server to close
+ * file-read pool before the dial when the last look is {@link ConnectResources#TLS_FILES_RECHECK} old, as a connect's:
+ * {@link ConnectFiles}), dial, TLS, send, and the wait for the server to close
  * the connection (it does once it has read the request). When it passes, the future fails with a
  * {@link PgTimeoutException} and the socket is closed: a server that accepts the connection and then
  * says nothing (a stopped postmaster) must not hold a socket, or the caller, forever. Completing or

@@ -109,7 +109,7 @@ public final class ConnectResources {
         return lookups;
     }
 
-    /** The bounded pool, of its own, for the files a connect reads before it dials ({@link ConnectFiles}). */
+    /** The bounded pool, of its own, for the files a connect reads ({@link ConnectFiles}). */
     BlockingCallPool fileReads() {
         return fileReads;
     }
