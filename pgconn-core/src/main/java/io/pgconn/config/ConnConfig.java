@@ -287,9 +287,15 @@ public final class ConnConfig {
     /**
      * The password to use with {@code host}: the configured password if any, else the first
      * matching {@code .pgpass} line (host or socket directory, port, database, user), else
-     * {@code null}. Reads the password file on each call (blocking file I/O), as libpq does per
-     * connection, so edits take effect without a restart. A connect calls it once per host before it dials, on the
-     * factory's file-read pool, never on an event loop (docs/lifecycle.md §1.6).
+     * {@code null}. Reads the password file on each call, as libpq does per connection, so edits take
+     * effect without a restart.
+     *
+     * <p><b>Blocking:</b> when no password is configured this reads {@link #passwordFile()} on the calling thread —
+     * file I/O that waits as long as the file system does (a home directory on a hung NFS mount, a FIFO nobody writes).
+     * Call it from a thread that may wait — start-up code, a tool handing the password to another driver (the
+     * starter's pgjdbc migrations) — never from an event loop or a reactive operator. A connect does not call it: its
+     * factory reads the file on its own file-read pool, and only when the server asks for a password
+     * (docs/lifecycle.md §1.6).
      */
     public String passwordFor(HostSpec host) {
         String password = password();

@@ -45,7 +45,8 @@ final class StartupHarness implements AutoCloseable {
         channel = new EmbeddedChannel();
         channel.config().setAllocator(allocator);
         BackendMessageDecoder decoder = new BackendMessageDecoder(host, config.maxMessageSize(), config.preAuthMaxMessageSize());
-        StartupHandshake handshake = Startup.handshake(config, hostSpec, null, decoder, null, PgTracer.noop());
+        StartupHandshake handshake = Startup.handshake(config, hostSpec, null, decoder, null, PgTracer.noop(), Startup.startupMessage(config),
+                new io.pgconn.internal.session.ServerParameterSets(), io.pgconn.internal.startup.PasswordLookup.given(config.password()));
         channel.pipeline().addLast("decoder", decoder);
         channel.pipeline().addLast("encoder", FrontendMessageEncoder.INSTANCE);
         channel.pipeline().addLast("startup", handshake);

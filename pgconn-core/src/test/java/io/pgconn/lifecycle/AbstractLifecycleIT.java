@@ -25,6 +25,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
@@ -32,6 +33,7 @@ import java.util.logging.Logger;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
+import static io.pgconn.testing.Conditions.awaitCondition;
 import static io.pgconn.testing.Connect.await;
 import static io.pgconn.testing.Connect.failure;
 import static io.pgconn.testing.Connect.value;
@@ -64,6 +66,38 @@ abstract class AbstractLifecycleIT {
 
     Throwable refusal(String user, String password, String extra) {
         return failure(FACTORY.factory().connect(config(user, password, extra)));
+    }
+
+    /**
+     * The failure of type {@code expected} of a connect with {@code config} once the factory looks at the TLS files
+     * again: a context serves the connects of its settings for a second after a look without another
+     * (ConnectResources.TLS_FILES_RECHECK), so the connects right after a file changed may still use the old one. Connects
+     * until one fails so, closing those that succeed.
+     */
+    static Throwable refusedOnceTheFilesAreLookedAtAgain(ConnConfig config, Class<? extends Throwable> expected) {
+        AtomicReference<Throwable> refused = new AtomicReference<>();
+        awaitCondition("a connect refused with " + expected.getSimpleName() + " once the TLS files are looked at again", () -> {
+            try {
+                await(await(FACTORY.factory().connect(config)).close());
+                return false;
+            } catch (RuntimeException e) {
+                refused.set(e);
+                return expected.isInstance(e);
+            }
+        });
+        return refused.get();
+    }
+
+    /** As {@link #refusedOnceTheFilesAreLookedAtAgain}, until a connect succeeds (and is closed). */
+    static void connectsOnceTheFilesAreLookedAtAgain(ConnConfig config) {
+        awaitCondition("a connect succeeds once the TLS files are looked at again", () -> {
+            try {
+                await(await(FACTORY.factory().connect(config)).close());
+                return true;
+            } catch (RuntimeException e) {
+                return false;
+            }
+        });
     }
 
     String tlsOptions(String mode) {
@@ -356,7 +390,7 @@ abstract class AbstractLifecycleIT {
         assertThat(((PgException) noFiles).sqlState()).contains("28000");
 
         Files.copy(cert.certificate(), dotPostgresql.resolve("postgresql.crt"));
-        Throwable noKey = failure(FACTORY.factory().connect(config));
+        Throwable noKey = refusedOnceTheFilesAreLookedAtAgain(config, io.pgconn.PgConfigException.class);
         assertThat(noKey).isInstanceOf(io.pgconn.PgConfigException.class)
                 .hasMessageContaining("certificate present, but not private key file")
                 .hasMessageContaining(dotPostgresql.resolve("postgresql.key").toString());
@@ -408,19 +442,20 @@ abstract class AbstractLifecycleIT {
 
     /**
      * libpq reads the revocation lists at every connect: a list updated in place (the server's certificate
-     * revoked since) fails the next connect of the same factory; a hashed file added to an sslcrldir, or
-     * replaced there, is read likewise. The factory's cached TLS context was built once per settings, so
+     * revoked since) fails a later connect of the same factory — once the factory looks at the files again, a second
+     * after its last look at most (ConnectResources.TLS_FILES_RECHECK); a hashed file added to an sslcrldir, or
+     * replaced there, is read likewise. The factory's cached TLS context was built once per settings until session 26, so
      * the update was never seen until a new factory.
      */
     @Test
-    void anUpdatedRevocationListIsReadByTheNextConnect(@TempDir Path dir) throws Exception {
+    void anUpdatedRevocationListIsReadByALaterConnect(@TempDir Path dir) throws Exception {
         Path crl = dir.resolve("root.crl");
         Files.copy(pg().tls().revocationList(false), crl);
         String options = tlsOptions("verify-full") + " sslcrl=" + crl;
         await(connect("scram_u", PASSWORD, options).close());
         Files.copy(pg().tls().revocationList(true), crl, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         Files.setLastModifiedTime(crl, java.nio.file.attribute.FileTime.fromMillis(Files.getLastModifiedTime(crl).toMillis() + 2_000));
-        assertThat(refusal("scram_u", PASSWORD, options)).isInstanceOf(io.pgconn.PgTlsException.class);
+        refusedOnceTheFilesAreLookedAtAgain(config("scram_u", PASSWORD, options), io.pgconn.PgTlsException.class);
 
         // a directory without a list for the server's issuer refuses it (every certificate needs one); a list
         // added to it is read by the next connect, and so is one replaced in place
@@ -429,10 +464,10 @@ abstract class AbstractLifecycleIT {
         assertThat(refusal("scram_u", PASSWORD, dirOptions)).isInstanceOf(io.pgconn.PgTlsException.class);
         Path listed = crlDir.resolve("0a1b2c3d.r0");
         Files.copy(pg().tls().revocationList(false), listed);
-        await(connect("scram_u", PASSWORD, dirOptions).close());
+        connectsOnceTheFilesAreLookedAtAgain(config("scram_u", PASSWORD, dirOptions));
         Files.copy(pg().tls().revocationList(true), listed, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         Files.setLastModifiedTime(listed, java.nio.file.attribute.FileTime.fromMillis(Files.getLastModifiedTime(listed).toMillis() + 2_000));
-        assertThat(refusal("scram_u", PASSWORD, dirOptions)).isInstanceOf(io.pgconn.PgTlsException.class);
+        refusedOnceTheFilesAreLookedAtAgain(config("scram_u", PASSWORD, dirOptions), io.pgconn.PgTlsException.class);
     }
 
     /**

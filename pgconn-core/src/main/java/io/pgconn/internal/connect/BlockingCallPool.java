@@ -25,7 +25,7 @@ import java.util.concurrent.TimeUnit;
  * <p>Host-name look-ups ({@code getaddrinfo} through {@link InetAddress#getAllByName}, as libpq does, so
  * {@code /etc/hosts}, nsswitch and search domains behave the same) run on the first ({@link #lookUp}). The other
  * look-up a connect makes in the system's name services, requirepeer's user name ({@link RequirePeer}:
- * NSS, which may ask LDAP or sssd), runs here too ({@link #run}). The files a connect reads before it dials
+ * NSS, which may ask LDAP or sssd), runs here too ({@link #run}). The files a connect reads
  * ({@link ConnectFiles}: {@code .pgpass}, the TLS material) run on a second pool of the same kind ({@link #forFiles}).
  *
  * <p>The JDK keeps each answer for {@code networkaddress.cache.ttl} (30 s by default), where libpq asks again at every
@@ -83,7 +83,8 @@ final class BlockingCallPool {
     }
 
     /**
-     * A pool of the same shape for the files a connect reads before it dials ({@link ConnectFiles}), apart from the
+     * A pool of the same shape for the files a connect reads ({@link ConnectFiles}: the TLS files before it dials, the
+     * password file when the server asks for a password), apart from the
      * look-ups: a file that never answers (a FIFO nobody writes, a hung NFS mount) parks its thread until it does, and
      * must not leave the name look-ups of the factory's other hosts waiting behind it (REVIEW-26 R26-3). Its
      * {@link #lookUp} is not used.

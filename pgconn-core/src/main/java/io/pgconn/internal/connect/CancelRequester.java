@@ -32,7 +32,8 @@ import java.util.concurrent.atomic.AtomicReference;
  * TLS gets the request in plaintext only under sslmode prefer/allow).
  *
  * <p>One deadline covers the whole request — the TLS files (looked at, and read when they changed, on the factory's
- * file-read pool before the dial, as a connect's: {@link ConnectFiles}), dial, TLS, send, and the wait for the server to close
+ * file-read pool before the dial when the last look is {@link ConnectResources#TLS_FILES_RECHECK} old, as a connect's:
+ * {@link ConnectFiles}), dial, TLS, send, and the wait for the server to close
  * the connection (it does once it has read the request). When it passes, the future fails with a
  * {@link PgTimeoutException} and the socket is closed: a server that accepts the connection and then
  * says nothing (a stopped postmaster) must not hold a socket, or the caller, forever. Completing or
@@ -85,8 +86,13 @@ final class CancelRequester {
             dial(facts, null, tlsSettings, loop, deadline, dialled, result);
             return result;
         }
+        PreparedTls fresh = resources.freshTls(tlsSettings);
+        if (fresh != null) { // looked at less than TLS_FILES_RECHECK ago: no hop
+            dial(facts, fresh, tlsSettings, loop, deadline, dialled, result);
+            return result;
+        }
         // the TLS files are looked at (and read when they changed) off the event loop, as for a connect (ConnectFiles)
-        resources.fileReads().run(host, "look at the TLS files for a cancel request", () -> resources.tls(tlsSettings, label, reading -> { }))
+        resources.tls(tlsSettings, host)
                 .whenComplete((tls, error) -> {
                     if (error != null) {
                         result.completeExceptionally(FutureFailures.unwrap(error));

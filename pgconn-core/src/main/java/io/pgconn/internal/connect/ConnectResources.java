@@ -2,6 +2,8 @@ package io.pgconn.internal.connect;
 
 import io.pgconn.codec.CodecRegistry;
 import io.netty.channel.EventLoopGroup;
+import io.pgconn.config.HostSpec;
+import io.pgconn.config.PgPassFile;
 import io.pgconn.internal.auth.SaltedPasswordCache;
 import io.pgconn.internal.session.ServerParameterSets;
 import io.pgconn.internal.tls.SslContextFactory;
@@ -13,10 +15,15 @@ import io.pgconn.internal.transport.SocketPeer;
 import io.pgconn.Transport;
 
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 
 /**
  * What every connect of one factory shares: the event loops, the dialer, TLS contexts (building
@@ -32,6 +39,14 @@ public final class ConnectResources {
     private final SaltedPasswordCache saltedPasswords = new SaltedPasswordCache(64);
     private final ServerParameterSets parameterSets = new ServerParameterSets();
     private final Map<TlsSettings, Built> sslContexts = new ConcurrentHashMap<>();
+    /** The pending look at each settings' TLS files: a connect that needs them while one is under way joins it. */
+    private final SingleFlight<TlsSettings, PreparedTls> tlsChecks = new SingleFlight<>();
+    /** What each pending look at TLS files is doing now ("read sslrootcert file ..."), for the timeouts of its joiners. */
+    private final Map<TlsSettings, String> tlsReading = new ConcurrentHashMap<>();
+    /** {@link System#nanoTime}, or a test's clock, for {@link #TLS_FILES_RECHECK}. */
+    private volatile LongSupplier nanoClock = System::nanoTime;
+    /** The pending read of each password file: a connect that needs it while one is under way joins it. */
+    private final SingleFlight<Path, Optional<PgPassFile>> passwordFileReads = new SingleFlight<>();
     private final SslContextFactory sslContextFactory;
     private final PgTracer tracer;
     private final BlockingCallPool lookups = new BlockingCallPool();
@@ -94,7 +109,7 @@ public final class ConnectResources {
         return lookups;
     }
 
-    /** The bounded pool, of its own, for the files a connect reads before it dials ({@link ConnectFiles}). */
+    /** The bounded pool, of its own, for the files a connect reads ({@link ConnectFiles}). */
     BlockingCallPool fileReads() {
         return fileReads;
     }
@@ -126,35 +141,98 @@ public final class ConnectResources {
     }
 
     /**
+     * How long a TLS context stays good for the connects of its settings without a new look at its files: one second.
+     * libpq reads the files at every connect; a factory stats them (on its file-read pool, a thread hop each way,
+     * docs/lifecycle.md §1.6) and reuses its context while they are unchanged — but a stat on the event loop could
+     * stall every session there on a hung NFS or FUSE mount, so within this window after a look the files are not
+     * looked at again and the connect goes on on its own thread. A connect burst (a pool filling or refilling, every
+     * session of a failover re-logging in) pays one look per second instead of a hop per connect, and a file rotated
+     * on disk is used by the connects that start at most this long after the rotation (certificate rotations are
+     * announced days ahead and propagate to a secret volume in tens of seconds; a second more goes unnoticed).
+     */
+    static final Duration TLS_FILES_RECHECK = Duration.ofSeconds(1);
+
+    /**
+     * The TLS context for these settings when its files were looked at less than {@link #TLS_FILES_RECHECK} ago (and
+     * found as when it was built); null otherwise: then {@link #tls} looks. No file I/O: callable on an event loop.
+     */
+    PreparedTls freshTls(TlsSettings settings) {
+        Built built = sslContexts.get(settings);
+        return built != null && nanoClock.getAsLong() - built.checkedNanos() < TLS_FILES_RECHECK.toNanos() ? built.tls() : null;
+    }
+
+    /** For tests: the clock {@link #freshTls} measures {@link #TLS_FILES_RECHECK} with. */
+    void nanoClock(LongSupplier clock) {
+        nanoClock = clock;
+    }
+
+    /**
+     * What the TLS step of a connect or cancel request to {@code host} with these settings is being held up by, on the
+     * file-read pool: "look at the TLS files", or the files it is reading; null when nothing is pending for them.
+     */
+    String tlsReading(TlsSettings settings) {
+        return tlsReading.get(settings);
+    }
+
+    /**
      * The TLS context for these settings and what verifies the server's chain, built once per state of the files libpq
      * reads at every connect ({@link TlsFileState}: each file's identity, size, modification time and permissions): a
      * root or client certificate rotated on disk, a client certificate that appears (or goes), revocation lists that
-     * appear, go or change (a certificate revoked since) are used from the next connect on, not only by a new
-     * factory. One context per settings: a new state replaces the old; a state with a FIFO or device is never reused.
+     * appear, go or change (a certificate revoked since) are used from the next look at the files on (after
+     * {@link #TLS_FILES_RECHECK} at most), not only by a new factory. One context per settings: a new state replaces the
+     * old; a state with a FIFO or device is never reused.
      *
-     * <p>Stats the files, and reads them when the state changed: blocking file I/O, so called on the file-read pool
-     * before the dial ({@link ConnectFiles}), never on an event loop (docs/lifecycle.md §1.6).
+     * <p>Stats the files, and reads them when the state changed: blocking file I/O, so run on the file-read pool
+     * (docs/lifecycle.md §1.6), never on an event loop; completes there (or at once when the pool refuses it). A connect
+     * that needs the same settings' files while a look is pending joins it ({@link SingleFlight}): a file that never
+     * answers keeps one file-read thread, not one per connect.
      *
-     * @param reading told, before a context is built, which files are being read (for a timeout's message)
+     * @param host the host whose connect (or cancel request) asks first, as a refusal names it
      */
-    PreparedTls tls(TlsSettings settings, String hostLabel, Consumer<String> reading) {
+    CompletableFuture<PreparedTls> tls(TlsSettings settings, HostSpec host) {
+        return tlsChecks.join(settings, () -> {
+            tlsReading.put(settings, STAT_TLS_FILES);
+            return fileReads.run(host, STAT_TLS_FILES, () -> checkedTls(settings, host.label(), reading -> tlsReading.put(settings, reading)))
+                    .whenComplete((tls, error) -> tlsReading.remove(settings)); // before the flight ends: a next look starts afresh
+        });
+    }
+
+    /** What a connect waits for while the TLS files are stat'ed (the read that may follow names the files). */
+    static final String STAT_TLS_FILES = "look at the TLS files (sslrootcert, sslcert, sslkey, sslcrl, sslcrldir)";
+
+    private PreparedTls checkedTls(TlsSettings settings, String hostLabel, Consumer<String> reading) {
+        long now = nanoClock.getAsLong();
         TlsFileState state = TlsFileState.of(settings);
         Built existing = sslContexts.get(settings);
         if (existing != null && state.reusable() && existing.state().equals(state)) {
+            sslContexts.put(settings, new Built(state, existing.tls(), now)); // looked at now: good for another window
             return existing.tls();
         }
         String files = state.presentFiles();
         reading.accept(files.isEmpty() ? "build the TLS context" : "read " + files);
         PreparedTls built = new PreparedTls(sslContextFactory.create(settings, hostLabel), sslContextFactory.chainVerifier(settings));
         if (state.reusable()) {
-            sslContexts.put(settings, new Built(state, built));
+            sslContexts.put(settings, new Built(state, built, now));
         } else {
             sslContexts.remove(settings);
         }
         return built;
     }
 
-    private record Built(TlsFileState state, PreparedTls tls) {
+    /** A context, the file state it was built from, and when ({@link System#nanoTime}) the files were last looked at. */
+    private record Built(TlsFileState state, PreparedTls tls, long checkedNanos) {
+    }
+
+    /**
+     * The password file {@code file}, read (with libpq's checks: permissions, a regular file; a missing file is empty)
+     * on the file-read pool, never on an event loop; completes there, or at once when the pool refuses it. A connect
+     * that needs the same file while a read is pending joins it ({@link SingleFlight}); each connect matches its own
+     * host, port, database and user against the lines read.
+     *
+     * @param what the read as a refusal or a timeout names it ("read the password file ...")
+     */
+    CompletableFuture<Optional<PgPassFile>> passwordFile(Path file, HostSpec host, String what) {
+        return passwordFileReads.join(file, () -> fileReads.run(host, what, () -> PgPassFile.read(file)));
     }
 
     /** Releases what this object owns (not the event loop group, which its owner shuts down). */

@@ -17,6 +17,7 @@ import io.pgconn.internal.session.ConnectionControl;
 import io.pgconn.internal.session.SessionFacts;
 import io.pgconn.internal.session.PipelinedSession;
 import io.pgconn.internal.session.SessionHandler;
+import io.pgconn.internal.startup.PasswordLookup;
 import io.pgconn.internal.startup.Startup;
 import io.pgconn.internal.startup.StartupHandshake;
 import io.pgconn.internal.protocol.frontend.StartupMessage;
@@ -121,8 +122,8 @@ public final class HostConnector {
      * wrapped so the caller may try the other encryption. One future, completed from the file read's, the dial's,
      * the TLS negotiation's and the handshake's callbacks on the attempt's loop: a plaintext attempt with its
      * password given goes from the open socket straight to the startup, with no stage to chain through.
-     * What the attempt reads from files (.pgpass, the TLS material) is read before the dial, off the loop
-     * ({@link ConnectFiles}).
+     * What the attempt reads from files is read off the loop ({@link ConnectFiles}): the TLS material before the dial
+     * (unless looked at just before), the password file only if the server asks for a password.
      */
     private CompletableFuture<ConnectionControl> attempt(ConnConfig config, HostSpec host, SocketAddress address, Duration budget,
                                                            AttemptScope scope, boolean tls, boolean fallback, ConnectFiles files) {
@@ -134,14 +135,19 @@ public final class HostConnector {
             return CompletableFuture.failedFuture(e);
         }
         CompletableFuture<ConnectionControl> result = new CompletableFuture<>();
-        files.read(tls, scope, (prepared, readError) -> {
+        PasswordLookup passwords = files.passwords(scope);
+        if (!tls) {
+            dial(config, derived, host, address, budget, scope, null, passwords, fallback, result);
+            return result;
+        }
+        files.tls(scope, (prepared, readError) -> {
             if (readError != null) {
                 // a TLS file that is missing, unreadable or malformed: no socket, not retried without TLS
                 result.completeExceptionally(FutureFailures.unwrap(readError));
             } else if (scope.isAborted()) {
                 result.completeExceptionally(new PgTimeoutException(label, "attempt on " + label + " was abandoned"));
             } else {
-                dial(config, derived, host, address, budget, scope, prepared, files.password(), fallback, result);
+                dial(config, derived, host, address, budget, scope, prepared, passwords, fallback, result);
             }
         });
         return result;
@@ -149,7 +155,7 @@ public final class HostConnector {
 
     /** Dials, checks requirepeer on a Unix-domain socket, then goes on to {@link #opened}; {@code tls} null: plaintext. */
     private void dial(ConnConfig config, PerConfig derived, HostSpec host, SocketAddress address, Duration budget, AttemptScope scope,
-                      PreparedTls tls, String password, boolean fallback, CompletableFuture<ConnectionControl> result) {
+                      PreparedTls tls, PasswordLookup password, boolean fallback, CompletableFuture<ConnectionControl> result) {
         String label = host.label();
         resources.dialer().dial(scope.eventLoop(), address, host.isUnixSocket(), derived.keepalive(), budget, label).whenComplete((channel, dialError) -> {
             if (dialError != null) {
@@ -190,7 +196,7 @@ public final class HostConnector {
 
     /** The socket is open (and its peer checked): plaintext ({@code tls} null) straight to the startup, or TLS first. */
     private void opened(ConnConfig config, PerConfig derived, HostSpec host, SocketAddress address, Channel channel, PreparedTls tls,
-                        String password, boolean fallback, CompletableFuture<ConnectionControl> result) {
+                        PasswordLookup password, boolean fallback, CompletableFuture<ConnectionControl> result) {
         if (tls == null) {
             startup(config, derived, host, address, channel, null, password,
                     (connection, error) -> settle(result, channel, null, fallback, connection, error));
@@ -276,7 +282,7 @@ public final class HostConnector {
      * is none — also a failure thrown while setting the pipeline up, so that the attempt closes the channel.
      */
     private void startup(ConnConfig config, PerConfig derived, HostSpec host, SocketAddress address, Channel channel,
-                         TlsOutcome.Encrypted tls, String password, BiConsumer<ConnectionControl, Throwable> done) {
+                         TlsOutcome.Encrypted tls, PasswordLookup password, BiConsumer<ConnectionControl, Throwable> done) {
         String label = host.label();
         StartupHandshake handshake;
         PipelinedSession session;

@@ -50,8 +50,8 @@ final class WalkDeadline {
      * The walk's failure when the deadline passed.
      *
      * @param label      the host being looked up or tried, or null when none was (between two attempts)
-     * @param waiting    what the host's attempt was still waiting for before its dial ({@code AttemptScope.stillWaiting}:
-     *                   a file read), or ""
+     * @param waiting    what the host's attempt was still waiting for on the file-read pool ({@code AttemptScope.stillWaiting}:
+     *                   the TLS files before its dial, the password file the server asked for), or ""
      * @param lateNanos  how long after its due time the timer that called ran
      * @param triedSoFar the hosts that failed before ({@link WalkFailures#triedSoFar})
      */

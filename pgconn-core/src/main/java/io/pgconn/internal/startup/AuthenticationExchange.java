@@ -32,7 +32,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
-import java.util.function.Supplier;
+import java.util.function.Function;
 
 /**
  * The authentication loop of one handshake (docs/lifecycle.md §1.4): answers each authentication
@@ -42,14 +42,31 @@ import java.util.function.Supplier;
 final class AuthenticationExchange {
 
     /**
-     * Everything the loop needs from the configuration; the password is fetched only when asked for (a connect has
-     * read it before the dial, off the event loop: docs/lifecycle.md §1.6). {@code passwordFile} is the {@code .pgpass}
-     * file a password is looked up in when none was given (null when one was: the file is not read), for the line libpq
-     * adds to a refused password ({@link #passwordFileUsed}).
+     * Everything the loop needs from the configuration; the password is not among it: an {@link Answer.WithPassword}
+     * takes it once the handshake has it ({@link PasswordLookup}: a {@code .pgpass} line is read off the event loop,
+     * docs/lifecycle.md §1.6). {@code passwordFile} is the {@code .pgpass} file a password is looked up in when none was
+     * given (null when one was: the file is not read), for the line libpq adds to a refused password
+     * ({@link #passwordFileUsed}).
      */
-    record Settings(String user, Supplier<String> password, Path passwordFile, String passwordSources, RequireAuth requireAuth,
+    record Settings(String user, Path passwordFile, String passwordSources, RequireAuth requireAuth,
                     ChannelBindingMode channelBinding,
                     SaltedPasswordCache saltedPasswords, int minScramIterations, int maxScramIterations) {
+    }
+
+    /**
+     * How to answer one authentication request: {@link Now}, or {@link WithPassword} once the password is in hand — the
+     * policy ({@code require_auth}, {@code channel_binding}, the SASL mechanism) already checked, so a request the
+     * client refuses never makes it read the password file.
+     */
+    sealed interface Answer permits Answer.Now, Answer.WithPassword {
+
+        /** The reply to send; null when there is none (AuthenticationOk, SASLFinal). */
+        record Now(FrontendMessage reply) implements Answer {
+        }
+
+        /** The reply made from the password (null or empty: none, which fails naming where a password may be set). */
+        record WithPassword(Function<String, FrontendMessage> reply) implements Answer {
+        }
     }
 
     private final String host;
@@ -82,31 +99,34 @@ final class AuthenticationExchange {
     }
 
     /**
-     * Answers one authentication request.
+     * Answers one authentication request, or says how once the password is known.
      *
-     * @return the message to send, or {@code null} when authentication is complete
+     * @return the answer: {@link Answer.Now} with the message to send ({@code null} when authentication is complete or
+     *         nothing is to be sent), or {@link Answer.WithPassword}
      */
-    FrontendMessage answer(AuthenticationRequest request) {
+    Answer answer(AuthenticationRequest request) {
         if (request instanceof AuthenticationOk) {
             finish();
-            return null;
+            return new Answer.Now(null);
         }
         if (request instanceof AuthenticationCleartextPassword) {
             begin(AuthMethod.PASSWORD, "");
             if (tls == null) {
                 warn(AuthMethod.PASSWORD, "cleartext password sent over an unencrypted connection");
             }
-            return new PasswordMessage(passwordBytes(AuthMethod.PASSWORD));
+            return new Answer.WithPassword(password -> new PasswordMessage(passwordBytes(password, AuthMethod.PASSWORD)));
         }
         if (request instanceof AuthenticationMd5Password md5) {
             begin(AuthMethod.MD5, "");
             warn(AuthMethod.MD5, "MD5 password authentication is deprecated; use SCRAM-SHA-256");
-            byte[] password = passwordBytes(AuthMethod.MD5);
-            try {
-                return new PasswordMessage(Md5Password.encode(settings.user().getBytes(StandardCharsets.UTF_8), password, md5.salt()));
-            } finally {
-                Arrays.fill(password, (byte) 0);
-            }
+            return new Answer.WithPassword(given -> {
+                byte[] password = passwordBytes(given, AuthMethod.MD5);
+                try {
+                    return new PasswordMessage(Md5Password.encode(settings.user().getBytes(StandardCharsets.UTF_8), password, md5.salt()));
+                } finally {
+                    Arrays.fill(password, (byte) 0);
+                }
+            });
         }
         if (request instanceof AuthenticationSasl sasl) {
             return startSasl(sasl.mechanisms());
@@ -115,21 +135,21 @@ final class AuthenticationExchange {
             if (scram == null) {
                 throw new PgProtocolException(host, "server " + host + " sent SASLContinue without starting SASL authentication");
             }
-            return new SaslResponse(scram.clientFinalMessage(cont.data()));
+            return new Answer.Now(new SaslResponse(scram.clientFinalMessage(cont.data())));
         }
         if (request instanceof AuthenticationSaslFinal fin) {
             if (scram == null) {
                 throw new PgProtocolException(host, "server " + host + " sent SASLFinal without starting SASL authentication");
             }
             scram.verifyServerFinal(fin.data());
-            return null;
+            return new Answer.Now(null);
         }
         AuthenticationUnsupported unsupported = (AuthenticationUnsupported) request;
         throw new PgAuthenticationException(host, "server " + host + " asked for unsupported authentication method "
                 + unsupported.methodName());
     }
 
-    private FrontendMessage startSasl(List<String> offered) {
+    private Answer startSasl(List<String> offered) {
         if (method != null) {
             throw new PgProtocolException(host, "server " + host + " started SASL authentication after " + method.requireAuthName());
         }
@@ -137,14 +157,16 @@ final class AuthenticationExchange {
         ScramSelection selection = AuthPolicy.selectScramMechanism(tlsActive, tlsActive ? tls.peerLeafDer() : null, offered,
                 settings.requireAuth(), settings.channelBinding(), host);
         begin(selection.authMethod(), String.join(",", offered));
-        byte[] password = SaslPrep.normalize(requirePassword(selection.authMethod()));
-        try {
-            scram = new ScramSession(host, selection, password, settings.saltedPasswords(),
-                    settings.minScramIterations(), settings.maxScramIterations());
-        } finally {
-            Arrays.fill(password, (byte) 0);
-        }
-        return new SaslInitialResponse(selection.mechanism(), scram.clientFirstMessage());
+        return new Answer.WithPassword(given -> {
+            byte[] password = SaslPrep.normalize(requirePassword(given, selection.authMethod()));
+            try {
+                scram = new ScramSession(host, selection, password, settings.saltedPasswords(),
+                        settings.minScramIterations(), settings.maxScramIterations());
+            } finally {
+                Arrays.fill(password, (byte) 0);
+            }
+            return new SaslInitialResponse(selection.mechanism(), scram.clientFirstMessage());
+        });
     }
 
     private void begin(AuthMethod asked, String offered) {
@@ -162,12 +184,11 @@ final class AuthenticationExchange {
         }
     }
 
-    private byte[] passwordBytes(AuthMethod asked) {
-        return requirePassword(asked).getBytes(StandardCharsets.UTF_8);
+    private byte[] passwordBytes(String password, AuthMethod asked) {
+        return requirePassword(password, asked).getBytes(StandardCharsets.UTF_8);
     }
 
-    private String requirePassword(AuthMethod asked) {
-        String password = settings.password().get();
+    private String requirePassword(String password, AuthMethod asked) {
         if (password == null || password.isEmpty()) {
             throw new PgAuthenticationException(host, "server " + host + " asked for " + asked.requireAuthName()
                     + " authentication of user \"" + settings.user() + "\" but no password was supplied (" + settings.passwordSources() + ")");

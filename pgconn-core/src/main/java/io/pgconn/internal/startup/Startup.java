@@ -18,28 +18,22 @@ public final class Startup {
     private Startup() {
     }
 
-    /** The handshake with the password of {@link ConnConfig#passwordFor}, read now: for a caller that is no event loop. */
-    public static StartupHandshake handshake(ConnConfig config, HostSpec host, TlsOutcome.Encrypted tls, BackendMessageDecoder decoder,
-                                             SaltedPasswordCache saltedPasswords, PgTracer tracer) {
-        return handshake(config, host, tls, decoder, saltedPasswords, tracer, startupMessage(config), new ServerParameterSets(),
-                config.passwordFor(host));
-    }
-
     /**
      * The handshake sending {@code startupMessage}, which must be {@link #startupMessage(ConnConfig)} of {@code config};
      * the session's ParameterStatus map is shared through {@code parameterSets} (its factory's).
      *
-     * @param password {@link ConnConfig#passwordFor} of this host — read before the dial, off the event loop (the
-     *                 {@code .pgpass} file is blocking I/O: docs/lifecycle.md §1.6); null: none
+     * @param passwords where the password comes from when the server asks for one: {@link PasswordLookup#given} of
+     *                  the configured one, or the {@code .pgpass} line of this host read then, off the event loop (the
+     *                  file is blocking I/O: docs/lifecycle.md §1.6)
      */
     public static StartupHandshake handshake(ConnConfig config, HostSpec host, TlsOutcome.Encrypted tls, BackendMessageDecoder decoder,
                                              SaltedPasswordCache saltedPasswords, PgTracer tracer, StartupMessage startupMessage,
-                                             ServerParameterSets parameterSets, String password) {
-        AuthenticationExchange.Settings auth = new AuthenticationExchange.Settings(config.user(), () -> password,
+                                             ServerParameterSets parameterSets, PasswordLookup passwords) {
+        AuthenticationExchange.Settings auth = new AuthenticationExchange.Settings(config.user(),
                 config.password() == null ? config.passwordFile() : null, config.passwordSources(), config.requireAuth(), config.channelBinding(), saltedPasswords, config.minScramIterations(),
                 config.maxScramIterations());
-        return new StartupHandshake(host.label(), startupMessage,
-                new AuthenticationExchange(host.label(), auth, tls, tracer), config.minProtocolVersion(), decoder, parameterSets);
+        return new StartupHandshake(host.label(), startupMessage, new AuthenticationExchange(host.label(), auth, tls, tracer), passwords,
+                config.minProtocolVersion(), decoder, parameterSets);
     }
 
     /** user, database, application_name, options, client_encoding=UTF8, then the configured extras (libpq's order). */

@@ -6,6 +6,7 @@ import io.netty.util.ReferenceCountUtil;
 import io.pgconn.PgConnectException;
 import io.pgconn.PgErrors;
 import io.pgconn.PgException;
+import io.pgconn.PgFactoryClosedException;
 import io.pgconn.PgProtocolException;
 import io.pgconn.internal.protocol.BackendMessageDecoder;
 import io.pgconn.ProtocolVersion;
@@ -20,19 +21,25 @@ import io.pgconn.internal.session.ClientEncodingCheck;
 import io.pgconn.internal.session.ServerParameterSets;
 import io.pgconn.internal.session.ServerParameters;
 import io.pgconn.internal.protocol.backend.ReadyForQuery;
-import io.pgconn.internal.protocol.frontend.FrontendMessage;
 import io.pgconn.internal.protocol.frontend.StartupMessage;
 import io.pgconn.internal.transport.SocketErrorText;
 
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.RejectedExecutionException;
 
 /**
  * The handshake of one host after the transport (and TLS) is up: StartupMessage, the
  * authentication loop, ParameterStatus / BackendKeyData, up to the first ReadyForQuery.
  * One future, completed once; on failure the channel is closed before the future fails.
  * The handler removes itself when the handshake succeeds.
+ *
+ * <p>When the server asks for a password that is not known yet — no password given, so the {@code .pgpass} line of
+ * this host is wanted — the handshake pauses: the file is read on the factory's file-read pool ({@link PasswordLookup})
+ * and the answer is sent from the channel's loop once it is in hand (docs/lifecycle.md §1.6). The server says nothing
+ * until it has the answer; a message other than an error or a notice meanwhile breaks the protocol.
  */
 public final class StartupHandshake extends ChannelInboundHandlerAdapter {
 
@@ -41,6 +48,7 @@ public final class StartupHandshake extends ChannelInboundHandlerAdapter {
     private final String host;
     private final StartupMessage startupMessage;
     private final AuthenticationExchange authentication;
+    private final PasswordLookup passwords;
     private final ProtocolNegotiation negotiation;
     private final BackendMessageDecoder decoder;
     private final CompletableFuture<StartupResult> result = new CompletableFuture<>();
@@ -52,12 +60,15 @@ public final class StartupHandshake extends ChannelInboundHandlerAdapter {
     private boolean finished;
     /** Set once the handshake failed: whatever still arrives belongs to a dead connection and goes nowhere. */
     private boolean failed;
+    /** Set while the password the server asked for is being read off the loop: its answer is not sent yet. */
+    private boolean awaitingPassword;
     private int processId;
     private byte[] secretKey;
 
-    StartupHandshake(String host, StartupMessage startupMessage, AuthenticationExchange authentication,
+    StartupHandshake(String host, StartupMessage startupMessage, AuthenticationExchange authentication, PasswordLookup passwords,
                      ProtocolVersion minProtocol, BackendMessageDecoder decoder, ServerParameterSets parameterSets) {
         this.host = host;
+        this.passwords = passwords;
         this.parameters = new ServerParameters(parameterSets);
         this.startupMessage = startupMessage;
         this.authentication = authentication;
@@ -114,6 +125,10 @@ public final class StartupHandshake extends ChannelInboundHandlerAdapter {
         if (msg instanceof ErrorResponse error) {
             throw PasswordFileHint.added(PgErrors.fromServer(host, error.fields(), true), authentication.passwordFileUsed());
         }
+        if (awaitingPassword && !(msg instanceof NoticeResponse)) {
+            throw new PgProtocolException(host, "server " + host + " sent " + describe(msg)
+                    + " before the client answered its password request");
+        }
         if (state == State.AWAIT_FIRST && !(msg instanceof AuthenticationRequest) && !(msg instanceof NegotiateProtocolVersion)) {
             throw new PgProtocolException(host, "server " + host + " answered StartupMessage with " + describe(msg)
                     + "; expected an authentication request, NegotiateProtocolVersion or an error");
@@ -128,9 +143,11 @@ public final class StartupHandshake extends ChannelInboundHandlerAdapter {
                 throw new PgProtocolException(host, "server " + host + " sent " + describe(msg) + " after AuthenticationOk");
             }
             state = State.AUTHENTICATING;
-            FrontendMessage reply = authentication.answer(request);
-            if (reply != null) {
-                ctx.writeAndFlush(reply);
+            AuthenticationExchange.Answer answer = authentication.answer(request);
+            if (answer instanceof AuthenticationExchange.Answer.WithPassword withPassword) {
+                answerWithPassword(ctx, withPassword);
+            } else if (answer instanceof AuthenticationExchange.Answer.Now now && now.reply() != null) {
+                ctx.writeAndFlush(now.reply());
             } else if (request instanceof AuthenticationOk) {
                 state = State.AWAIT_READY;
                 decoder.authenticationComplete();
@@ -152,6 +169,46 @@ public final class StartupHandshake extends ChannelInboundHandlerAdapter {
             result.complete(new StartupResult(parameters, processId, secretKey, negotiation.current(), authentication.method()));
         } else if (!(msg instanceof NoticeResponse)) {
             throw new PgProtocolException(host, "server " + host + " sent unexpected " + describe(msg) + " during startup");
+        }
+    }
+
+    /**
+     * Sends the answer made from the password: at once when it is known (given, or read by this host's earlier attempt),
+     * else once it is read — off the loop — back on the channel's loop, unless the handshake ended meanwhile (the
+     * attempt's budget ran out, the server went away).
+     */
+    private void answerWithPassword(ChannelHandlerContext ctx, AuthenticationExchange.Answer.WithPassword answer) {
+        CompletableFuture<String> password = passwords.password();
+        if (password.isDone()) {
+            passwordKnown(ctx, answer, password);
+            return;
+        }
+        awaitingPassword = true;
+        password.whenComplete((ignored, error) -> {
+            try {
+                ctx.executor().execute(() -> passwordKnown(ctx, answer, password));
+            } catch (RejectedExecutionException e) { // the loop is shutting down with its factory: it closes the channel
+                result.completeExceptionally(new PgFactoryClosedException(host, "connect to " + host
+                        + " failed: the connection factory was closed", e));
+                ctx.channel().close();
+            }
+        });
+    }
+
+    private void passwordKnown(ChannelHandlerContext ctx, AuthenticationExchange.Answer.WithPassword answer, CompletableFuture<String> password) {
+        awaitingPassword = false;
+        if (failed || finished) {
+            return; // the handshake ended while the password was read: nobody waits for its answer
+        }
+        try {
+            ctx.writeAndFlush(answer.reply().apply(password.join()));
+        } catch (CompletionException e) {
+            fail(ctx, e.getCause() instanceof PgException pg ? pg
+                    : new PgConnectException(host, "could not get the password for " + host + ": " + e.getCause(), e.getCause()));
+        } catch (PgException e) {
+            fail(ctx, e);
+        } catch (RuntimeException e) {
+            fail(ctx, new PgProtocolException(host, "handshake with " + host + " failed: " + e, e));
         }
     }
 

@@ -2,6 +2,7 @@ package io.pgconn.internal.startup;
 
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.pgconn.PgConnectException;
+import io.pgconn.PgProtocolException;
 import io.pgconn.config.ConnConfig;
 import io.pgconn.config.EnvironmentSource;
 import io.pgconn.config.HostSpec;
@@ -22,6 +23,8 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -40,7 +43,8 @@ class StartupHandshakeTest {
         ConnConfig config = ConnConfig.parse("host=db user=alice dbname=app", EnvironmentSource.of(Map.of()));
         HostSpec host = HostSpec.of("db", 5432);
         BackendMessageDecoder decoder = new BackendMessageDecoder(host.label(), config.maxMessageSize(), config.preAuthMaxMessageSize());
-        StartupHandshake handshake = Startup.handshake(config, host, null, decoder, new SaltedPasswordCache(), PgTracer.noop());
+        StartupHandshake handshake = Startup.handshake(config, host, null, decoder, new SaltedPasswordCache(), PgTracer.noop(),
+                Startup.startupMessage(config), new ServerParameterSets(), PasswordLookup.given(null));
         EmbeddedChannel channel = new EmbeddedChannel(new FailingWrites(systemWords), decoder, FrontendMessageEncoder.INSTANCE);
         try {
             channel.pipeline().addLast(handshake);
@@ -88,7 +92,7 @@ class StartupHandshakeTest {
         HostSpec host = HostSpec.of("db", 5432);
         BackendMessageDecoder decoder = new BackendMessageDecoder(host.label(), config.maxMessageSize(), config.preAuthMaxMessageSize());
         StartupHandshake handshake = Startup.handshake(config, host, null, decoder, new SaltedPasswordCache(), PgTracer.noop(),
-                Startup.startupMessage(config), sets, null);
+                Startup.startupMessage(config), sets, PasswordLookup.given(null));
         EmbeddedChannel channel = new EmbeddedChannel(decoder, FrontendMessageEncoder.INSTANCE);
         try {
             channel.pipeline().addLast(handshake);
@@ -107,6 +111,109 @@ class StartupHandshakeTest {
         } finally {
             channel.finishAndReleaseAll();
         }
+    }
+
+    /**
+     * A password request whose password is not known yet (a {@code .pgpass} line, read off the loop): nothing is sent
+     * until the password is in hand, then the answer goes from the channel's loop; a trust login never asks for it.
+     */
+    @Test
+    void aPasswordRequestIsAnsweredOnceThePasswordIsReadAndATrustLoginNeverAsks() {
+        AtomicInteger asked = new AtomicInteger();
+        CompletableFuture<String> password = new CompletableFuture<>();
+        Started trustLogin = handshakeChannel(() -> {
+            asked.incrementAndGet();
+            return password;
+        });
+        EmbeddedChannel trust = trustLogin.channel();
+        try {
+            ByteBuf in = Unpooled.buffer();
+            message(in, 'R', Unpooled.buffer().writeInt(0)); // AuthenticationOk: a trust login
+            message(in, 'Z', Unpooled.buffer().writeByte('I'));
+            trust.writeInbound(in);
+            assertThat(trustLogin.handshake().result()).isCompleted();
+            assertThat(asked).as("a trust login asks for no password").hasValue(0);
+        } finally {
+            trust.finishAndReleaseAll();
+        }
+
+        Started passwordLogin = handshakeChannel(() -> {
+            asked.incrementAndGet();
+            return password;
+        });
+        EmbeddedChannel channel = passwordLogin.channel();
+        try {
+            StartupHandshake handshake = passwordLogin.handshake();
+            channel.writeInbound(message('R', Unpooled.buffer().writeInt(3))); // AuthenticationCleartextPassword
+            assertThat(asked).hasValue(1);
+            assertThat((Object) channel.readOutbound()).as("no answer before the password is read").isNull();
+
+            password.complete("from-the-passfile");
+            channel.runPendingTasks(); // the answer goes from the channel's loop
+            ByteBuf answer = channel.readOutbound();
+            try {
+                assertThat(answer.readByte()).isEqualTo((byte) 'p');
+                answer.skipBytes(4);
+                assertThat(answer.toString(StandardCharsets.UTF_8)).isEqualTo("from-the-passfile\0");
+            } finally {
+                answer.release();
+            }
+            channel.writeInbound(message('R', Unpooled.buffer().writeInt(0)));
+            channel.writeInbound(message('Z', Unpooled.buffer().writeByte('I')));
+            assertThat(handshake.result()).isCompleted();
+        } finally {
+            channel.finishAndReleaseAll();
+        }
+    }
+
+    /**
+     * While the password is read, the server has nothing to say: another message than an error or a notice breaks the
+     * protocol, and the password read after the handshake failed is dropped (nothing is written on the closed channel).
+     */
+    @Test
+    void aServerThatSpeaksWhileThePasswordIsReadBreaksTheProtocolAndTheLatePasswordIsDropped() {
+        CompletableFuture<String> password = new CompletableFuture<>();
+        Started started = handshakeChannel(() -> password);
+        EmbeddedChannel channel = started.channel();
+        try {
+            StartupHandshake handshake = started.handshake();
+            channel.writeInbound(message('R', Unpooled.buffer().writeInt(3)));
+            channel.writeInbound(message('Z', Unpooled.buffer().writeByte('I')));
+            channel.runPendingTasks();
+            assertThat(handshake.result()).isCompletedExceptionally();
+            assertThatThrownBy(() -> handshake.result().getNow(null)).cause().isInstanceOf(PgProtocolException.class)
+                    .hasMessage("server db:5432 sent ReadyForQuery before the client answered its password request");
+
+            password.complete("late");
+            channel.runPendingTasks();
+            assertThat((Object) channel.readOutbound()).isNull();
+        } finally {
+            channel.finishAndReleaseAll();
+        }
+    }
+
+    /** A channel whose handshake (user alice, no password given) has sent its StartupMessage; the message is dropped. */
+    private static Started handshakeChannel(PasswordLookup passwords) {
+        ConnConfig config = ConnConfig.parse("host=db user=alice dbname=app", EnvironmentSource.of(Map.of()));
+        HostSpec host = HostSpec.of("db", 5432);
+        BackendMessageDecoder decoder = new BackendMessageDecoder(host.label(), config.maxMessageSize(), config.preAuthMaxMessageSize());
+        StartupHandshake handshake = Startup.handshake(config, host, null, decoder, new SaltedPasswordCache(), PgTracer.noop(),
+                Startup.startupMessage(config), new ServerParameterSets(), passwords);
+        EmbeddedChannel channel = new EmbeddedChannel(decoder, FrontendMessageEncoder.INSTANCE);
+        channel.pipeline().addLast("startup", handshake);
+        ByteBuf startup = channel.readOutbound();
+        startup.release();
+        return new Started(channel, handshake);
+    }
+
+    /** A handshake on its channel. */
+    private record Started(EmbeddedChannel channel, StartupHandshake handshake) {
+    }
+
+    private static ByteBuf message(char type, ByteBuf body) {
+        ByteBuf out = Unpooled.buffer();
+        message(out, type, body);
+        return out;
     }
 
     private static void message(ByteBuf out, char type, ByteBuf body) {
