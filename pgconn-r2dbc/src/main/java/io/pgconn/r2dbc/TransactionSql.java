@@ -1,5 +1,6 @@
 package io.pgconn.r2dbc;
 
+import io.pgconn.query.TransactionOptions;
 import io.r2dbc.spi.IsolationLevel;
 import io.r2dbc.spi.Option;
 import io.r2dbc.spi.TransactionDefinition;
@@ -8,37 +9,59 @@ import java.time.Duration;
 import java.util.Locale;
 import java.util.StringJoiner;
 
-/** The SQL of R2DBC transaction control: BEGIN with its modes, savepoints, isolation level. */
+/** The SQL of R2DBC transaction control: BEGIN's options, the lock wait timeout, savepoints, isolation level. */
 final class TransactionSql {
 
     /** PostgreSQL's {@code DEFERRABLE} (with serializable read-only), not an R2DBC standard attribute. */
     static final Option<Boolean> DEFERRABLE = Option.valueOf("deferrable");
 
+    /**
+     * The transaction's {@code lock_timeout}, as an extended-protocol statement (its value a parameter) so that it can
+     * carry the transaction's {@code BEGIN} in its Sync group, which a simple {@code SET LOCAL} cannot (docs/r2dbc.md §3).
+     */
+    static final String SET_LOCK_TIMEOUT = "SELECT set_config('lock_timeout', $1, true)";
+
     private TransactionSql() {
     }
 
-    static String begin(TransactionDefinition definition) {
-        StringBuilder sql = new StringBuilder("BEGIN");
+    /**
+     * The {@code BEGIN} options of {@code definition} — isolation level, read-only, deferrable — for the core's
+     * {@code beginWithFirstStatement}; an isolation level PostgreSQL does not have is an {@link IllegalArgumentException}.
+     */
+    static TransactionOptions options(TransactionDefinition definition) {
         if (definition == null) {
-            return sql.toString();
+            return TransactionOptions.DEFAULT;
         }
         IsolationLevel isolation = definition.getAttribute(TransactionDefinition.ISOLATION_LEVEL);
-        if (isolation != null) {
-            sql.append(" ISOLATION LEVEL ").append(isolationSql(isolation));
-        }
+        TransactionOptions options = isolation == null ? TransactionOptions.DEFAULT
+                : TransactionOptions.isolation(coreIsolation(isolation));
         Boolean readOnly = definition.getAttribute(TransactionDefinition.READ_ONLY);
         if (readOnly != null) {
-            sql.append(readOnly ? " READ ONLY" : " READ WRITE");
+            options = options.readOnly(readOnly);
         }
         Boolean deferrable = definition.getAttribute(DEFERRABLE);
         if (deferrable != null) {
-            sql.append(deferrable ? " DEFERRABLE" : " NOT DEFERRABLE");
+            options = options.deferrable(deferrable);
         }
-        Duration lockWaitTimeout = definition.getAttribute(TransactionDefinition.LOCK_WAIT_TIMEOUT);
-        if (lockWaitTimeout != null) {
-            sql.append("; SET LOCAL lock_timeout = ").append(OptionDuration.timeoutMillis("lock wait timeout", lockWaitTimeout));
-        }
-        return sql.toString();
+        return options;
+    }
+
+    /**
+     * The definition's lock wait timeout as the value of {@code lock_timeout} (whole milliseconds, rounded up), or
+     * null when it has none; a negative one is an {@link IllegalArgumentException} naming it.
+     */
+    static String lockTimeout(TransactionDefinition definition) {
+        Duration lockWaitTimeout = definition == null ? null : definition.getAttribute(TransactionDefinition.LOCK_WAIT_TIMEOUT);
+        return lockWaitTimeout == null ? null : Long.toString(OptionDuration.timeoutMillis("lock wait timeout", lockWaitTimeout));
+    }
+
+    private static io.pgconn.query.IsolationLevel coreIsolation(IsolationLevel level) {
+        return switch (isolationSql(level)) {
+            case "READ UNCOMMITTED" -> io.pgconn.query.IsolationLevel.READ_UNCOMMITTED;
+            case "REPEATABLE READ" -> io.pgconn.query.IsolationLevel.REPEATABLE_READ;
+            case "SERIALIZABLE" -> io.pgconn.query.IsolationLevel.SERIALIZABLE;
+            default -> io.pgconn.query.IsolationLevel.READ_COMMITTED;
+        };
     }
 
     /**
