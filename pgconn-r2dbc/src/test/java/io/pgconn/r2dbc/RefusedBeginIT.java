@@ -31,8 +31,8 @@ import static org.assertj.core.api.Assertions.catchThrowable;
  * statement of the transaction, unsent (nothing of it runs autocommitted). The transaction stays open (failed) until
  * its rollback, which sends nothing and completes; a commit fails with the BEGIN's error. A pooled connection released
  * so is clean for the next borrower. Under Spring's R2dbcTransactionManager, which passes {@code READ_ONLY} false in
- * every definition, it is the statement's error (it was the begin's CannotCreateTransactionException). On the code
- * before, every case here failed at beginTransaction() itself.
+ * every definition, it is the statement's error (it was the begin's CannotCreateTransactionException): on the code
+ * before, beginTransaction() sent the BEGIN on its own and failed itself.
  */
 class RefusedBeginIT {
 

@@ -226,7 +226,7 @@ class TransactionControlIT {
      * Session 26's plan (NEW-USER-26 F4): beginTransaction()'s BEGIN rides in the Sync group of the transaction's first
      * statement (the core's beginWithFirstStatement), so a one-row read under Spring's TransactionalOperator over
      * R2dbcTransactionManager is two round trips — BEGIN with the SELECT, then COMMIT — as pgjdbc's with auto-commit
-     * off; it was three, the BEGIN awaited on its own (seen so on the code before). A unit that runs nothing sends
+     * off; it was three, the BEGIN awaited on its own. A unit that runs nothing sends
      * nothing (it was BEGIN and COMMIT: 2). Spring's {@code timeout} is the definition's lock wait timeout: its
      * set_config carries the BEGIN, then the read, then the COMMIT (3, as the BEGIN; SET LOCAL before). Counted as the
      * ReadyForQuery messages the session reads; the read ran inside the transaction (it sees the definition's level).

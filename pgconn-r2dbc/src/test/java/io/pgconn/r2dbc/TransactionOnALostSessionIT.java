@@ -134,7 +134,7 @@ class TransactionOnALostSessionIT {
      * and the client had not noticed yet (repeated: read before the statement or not). beginTransaction() sends nothing
      * (its BEGIN rides with the first statement), so the first statement meets the end and the caller gets its
      * transient error — Spring's TransientDataAccessResourceException, which a retry policy on transient exceptions
-     * retries; it was the BEGIN's CannotCreateTransactionException (seen so on the code before), which it does not.
+     * retries; it was the BEGIN's CannotCreateTransactionException (LostBeginIT asserted that before), which it does not.
      */
     @RepeatedTest(5)
     void aTransactionOnASessionTheServerEndedWhileIdleFailsAtItsFirstStatementAsTransient() {
