@@ -21,6 +21,9 @@ final class TransactionSql {
      */
     static final String SET_LOCK_TIMEOUT = "SELECT set_config('lock_timeout', $1, true)";
 
+    /** The largest {@code lock_timeout} PostgreSQL takes (an int of milliseconds). */
+    private static final Duration MAX_LOCK_TIMEOUT = Duration.ofMillis(Integer.MAX_VALUE);
+
     private TransactionSql() {
     }
 
@@ -48,11 +51,20 @@ final class TransactionSql {
 
     /**
      * The definition's lock wait timeout as the value of {@code lock_timeout} (whole milliseconds, rounded up), or
-     * null when it has none; a negative one is an {@link IllegalArgumentException} naming it.
+     * null when it has none; a negative one, or one past what PostgreSQL takes (2147483647 ms, some 24.8 days), is an
+     * {@link IllegalArgumentException} naming it — its {@code set_config} is not awaited, so the server's 22023 would
+     * only have failed the transaction, and the first statement with a bare 25P02 (REVIEW-27 R27-4).
      */
     static String lockTimeout(TransactionDefinition definition) {
         Duration lockWaitTimeout = definition == null ? null : definition.getAttribute(TransactionDefinition.LOCK_WAIT_TIMEOUT);
-        return lockWaitTimeout == null ? null : Long.toString(OptionDuration.timeoutMillis("lock wait timeout", lockWaitTimeout));
+        if (lockWaitTimeout == null) {
+            return null;
+        }
+        if (lockWaitTimeout.compareTo(MAX_LOCK_TIMEOUT) > 0) {
+            throw new IllegalArgumentException("invalid lock wait timeout \"" + lockWaitTimeout
+                    + "\": PostgreSQL's lock_timeout takes at most " + MAX_LOCK_TIMEOUT.toMillis() + " ms (zero: no timeout)");
+        }
+        return Long.toString(OptionDuration.timeoutMillis("lock wait timeout", lockWaitTimeout));
     }
 
     private static io.pgconn.query.IsolationLevel coreIsolation(IsolationLevel level) {

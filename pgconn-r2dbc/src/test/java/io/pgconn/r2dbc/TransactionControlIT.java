@@ -205,6 +205,10 @@ class TransactionControlIT {
                     .hasMessageContaining("PT-1S");
             assertThatThrownBy(() -> Mono.from(c.beginTransaction(definition(Map.of(TransactionDefinition.LOCK_WAIT_TIMEOUT,
                     Duration.ofMillis(-1))))).block(STEP)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("PT-0.001S");
+            // REVIEW-27 R27-4: past PostgreSQL's 2147483647 ms the unawaited set_config would fail the transaction unseen
+            assertThatThrownBy(() -> Mono.from(c.beginTransaction(definition(Map.of(TransactionDefinition.LOCK_WAIT_TIMEOUT,
+                    Duration.ofDays(30))))).block(STEP)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("PT720H")
+                    .hasMessageContaining("2147483647");
             assertThat(c.isAutoCommit()).isTrue();
 
             // a statement timeout rounded up where it cannot fire on the statements after it (REVIEW-20 R10: 1 ms
