@@ -1,10 +1,14 @@
 package io.pgconn.r2dbc;
 
 import io.pgconn.PgTransactionRolledBackException;
+import io.pgconn.query.TransactionOptions;
 import io.r2dbc.spi.IsolationLevel;
 import io.r2dbc.spi.TransactionDefinition;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * The transaction control of one {@link PgConnR2dbcConnection}: auto-commit (off, the next statement outside a
@@ -43,11 +47,16 @@ final class ConnectionTransactions {
     }
 
     /**
-     * {@code BEGIN} with the definition's isolation level, read-only, deferrable ({@code Option.valueOf("deferrable")})
-     * and lock wait timeout ({@code SET LOCAL lock_timeout}). With a transaction already open a plain begin is a no-op;
-     * a definition carrying any of those attributes fails with {@link IllegalStateException}, as they cannot apply to
-     * it (REVIEW-20 R4: they were dropped without a word, the work ran at the session's defaults). A negative lock wait
-     * timeout is an {@link IllegalArgumentException}.
+     * {@code BEGIN} with the definition's isolation level, read-only and deferrable ({@code Option.valueOf("deferrable")}),
+     * riding in the Sync group of the transaction's first statement (the core's {@code beginWithFirstStatement},
+     * docs/r2dbc.md §3): the transaction costs no round trip of its own, and is open from this call on. A refused
+     * {@code BEGIN} ({@code READ WRITE} on a standby, the session gone) fails that first statement and every later one
+     * with its error, unsent — nothing runs autocommitted; a transaction that ran nothing sends neither {@code BEGIN}
+     * nor {@code COMMIT}. A lock wait timeout is {@code SELECT set_config('lock_timeout', $1, true)}, sent now as the
+     * statement that carries the {@code BEGIN}, its answer not awaited. With a transaction already open a plain begin
+     * is a no-op; a definition carrying any of those attributes fails with {@link IllegalStateException}, as they
+     * cannot apply to it (REVIEW-20 R4: they were dropped without a word, the work ran at the session's defaults). A
+     * negative lock wait timeout is an {@link IllegalArgumentException}.
      */
     Mono<Void> begin(TransactionDefinition definition) {
         return Mono.defer(() -> {
@@ -57,12 +66,24 @@ final class ConnectionTransactions {
                         + "): a transaction is already open — auto-commit off begins one with the first statement, a BEGIN"
                         + " run as SQL opens one — so " + applied + " cannot apply to it: commit or roll back first"));
             }
-            IsolationLevel level = definition == null ? null : definition.getAttribute(TransactionDefinition.ISOLATION_LEVEL);
-            return connection.control(TransactionSql.begin(definition)).doOnSuccess(ignored -> {
-                if (level != null) {
-                    transaction.begunAt(level);
+            TransactionOptions options = TransactionSql.options(definition);
+            String lockTimeout = TransactionSql.lockTimeout(definition);
+            unread.discardNow(); // results handed out before run before the BEGIN, outside the transaction
+            transaction.begunWithFirstStatement(definition == null ? null : definition.getAttribute(TransactionDefinition.ISOLATION_LEVEL));
+            // told before the caller goes on (a dependent of the core's future could run first, and an empty
+            // transaction's commit then found the BEGIN still counted unplaced: open after the commit)
+            CompletableFuture<Void> placed = session.connection().beginWithFirstStatement(options).whenComplete((ignored, error) -> {
+                transaction.beginPlaced();
+                if (error != null) {
+                    tracker.onError(error); // not placed: the session ended
                 }
             });
+            // the lock timeout is submitted once the BEGIN is in place and before the caller goes on (a statement the
+            // caller submits from the code the placement completes would overtake one submitted here meanwhile); it
+            // carries the BEGIN, and a failure of it reaches the next statement
+            CompletableFuture<Void> ready = lockTimeout == null ? placed : placed.thenRun(() -> Flux.from(session.execute(
+                    TransactionSql.SET_LOCK_TIMEOUT, List.of(SessionPort.BoundValue.of(lockTimeout)), 0, tracker)).subscribe(part -> { }, error -> { }));
+            return CoreFutures.untilDone(() -> ready).onErrorMap(R2dbcErrors::translate);
         });
     }
 
@@ -95,7 +116,7 @@ final class ConnectionTransactions {
             if (!transaction.isActive()) {
                 return Mono.empty();
             }
-            return connection.afterReadsInProgress("rollbackTransaction()").then(connection.sent("ROLLBACK"))
+            return connection.afterReadsInProgress("rollbackTransaction()").then(connection.rolledBack())
                     .onErrorResume(this::endedTheSession, error -> Mono.empty()) // the tracker saw the session end
                     .onErrorMap(R2dbcErrors::translate);
         });

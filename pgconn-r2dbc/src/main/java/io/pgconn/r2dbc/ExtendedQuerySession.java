@@ -194,6 +194,15 @@ final class ExtendedQuerySession implements SessionPort {
                 .doOnError(observer::onError);
     }
 
+    @Override
+    public Publisher<ResultPart> rollback(Observer observer) {
+        return CoreFutures.untilDone(connection::rollback)
+                .then(Mono.<ResultPart>fromSupplier(() -> ResultPart.Completion.of("ROLLBACK")))
+                .doOnNext(part -> observer.onCompletion((ResultPart.Completion) part))
+                .doOnSuccess(part -> observer.onEnd())
+                .doOnError(observer::onError);
+    }
+
     /**
      * The R2DBC metadata of a core description. The core keeps one {@link RowMetadata} per cached
      * prepared statement, so this builds it once per statement rather than once per execution.

@@ -181,6 +181,14 @@ final class PgConnR2dbcConnection implements Connection, Wrapped<PgConnection>, 
     }
 
     /**
+     * {@code ROLLBACK} through the core's rollback (SessionPort#rollback): nothing is sent for a transaction begun with
+     * its first statement that none joined or whose {@code BEGIN} failed; its failure left as the core reported it.
+     */
+    Mono<Void> rolledBack() {
+        return Mono.defer(() -> unread.discarded().then(Flux.from(session.rollback(tracker)).then()));
+    }
+
+    /**
      * Before a rollback is written (r2dbc.md §3): a statement of the transaction whose reader is cancelling
      * (a Kotlin Flow, a subscription cancelled on another thread) ends first — written first, the rollback
      * would keep the cancel from reaching the server, and the statement would run to its end (new user 10's

@@ -19,7 +19,9 @@ import java.util.concurrent.TimeoutException;
  * gave up before its answer: AUDIT-14 M1) — asked of the session, which answers on its event loop; with something
  * in flight, a ROLLBACK goes out only when the server's status after it is not idle (NEW-USER-13 F9: never "just in
  * case", which drew a server WARNING per release). Auto-commit is
- * put back on for the next borrower, after the rollback decision (AUDIT-14 M2). Bounded: the reads' grace plus
+ * put back on for the next borrower, after the rollback decision (AUDIT-14 M2). The {@code ROLLBACK} is the core's
+ * ({@link PgConnR2dbcConnection#rolledBack()}): a transaction {@code beginTransaction()} began that ran nothing, or
+ * whose {@code BEGIN} (riding with its first statement) failed, sends nothing. Bounded: the reads' grace plus
  * the {@code validate(REMOTE)} timeout. A session that cannot be cleaned up (in time) is closed (which ends the server's
  * session at once) and the clean-up fails, which makes r2dbc-pool invalidate the connection rather than keep it idle.
  */
@@ -57,7 +59,7 @@ final class ReleaseCleanUp {
             // (the loop reads the socket before it runs the question), and then nothing is in flight but a
             // transaction is open
             cleanUp = answeredAll().flatMap(answered -> !answered ? bounded(rollbackIfLeftOpen())
-                    : leftInATransaction() ? bounded(connection.sent("ROLLBACK")) : Mono.<Void>empty());
+                    : leftInATransaction() ? bounded(connection.rolledBack()) : Mono.<Void>empty());
         } else {
             cleanUp = cleanUp();
         }
@@ -74,7 +76,7 @@ final class ReleaseCleanUp {
         return bounded(connection.afterReadsInProgress("preRelease() (the connection going back to its pool)")
                 .then(Mono.defer(this::answeredAll))
                 .flatMap(answered -> !answered ? rollbackIfLeftOpen()
-                        : leftInATransaction() ? connection.sent("ROLLBACK") : Mono.<Void>empty()));
+                        : leftInATransaction() ? connection.rolledBack() : Mono.<Void>empty()));
     }
 
     /**
@@ -86,7 +88,7 @@ final class ReleaseCleanUp {
     private Mono<Void> rollbackIfLeftOpen() {
         return Mono.fromFuture(session.connection().transactionStatusAfterInFlight())
                 .flatMap(status -> status != TransactionStatus.IDLE || tracksATransaction()
-                        ? connection.sent("ROLLBACK") : Mono.<Void>empty());
+                        ? connection.rolledBack() : Mono.<Void>empty());
     }
 
     /**

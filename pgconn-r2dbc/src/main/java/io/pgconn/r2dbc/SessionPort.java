@@ -47,6 +47,14 @@ interface SessionPort {
     Publisher<ResultPart> commit(Observer observer);
 
     /**
+     * {@code ROLLBACK} through the core's {@link PgConnection#rollback()}, which sends nothing for a transaction begun
+     * with its first statement that no statement joined or whose {@code BEGIN} failed (docs/query.md §5) — a
+     * {@code ROLLBACK} sent as text would belong to that transaction, and be refused with its {@code BEGIN}'s error.
+     * One completion.
+     */
+    Publisher<ResultPart> rollback(Observer observer);
+
+    /**
      * {@code COPY ... FROM STDIN} with the bytes {@code data} publishes (the core's {@code copyIn}): the row count.
      * Cancelling fails the COPY (CopyFail). A read in progress until its end ({@link #readsInProgressEnded}).
      */

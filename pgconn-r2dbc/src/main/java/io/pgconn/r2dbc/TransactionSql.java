@@ -1,5 +1,6 @@
 package io.pgconn.r2dbc;
 
+import io.pgconn.query.TransactionOptions;
 import io.r2dbc.spi.IsolationLevel;
 import io.r2dbc.spi.Option;
 import io.r2dbc.spi.TransactionDefinition;
@@ -8,37 +9,71 @@ import java.time.Duration;
 import java.util.Locale;
 import java.util.StringJoiner;
 
-/** The SQL of R2DBC transaction control: BEGIN with its modes, savepoints, isolation level. */
+/** The SQL of R2DBC transaction control: BEGIN's options, the lock wait timeout, savepoints, isolation level. */
 final class TransactionSql {
 
     /** PostgreSQL's {@code DEFERRABLE} (with serializable read-only), not an R2DBC standard attribute. */
     static final Option<Boolean> DEFERRABLE = Option.valueOf("deferrable");
 
+    /**
+     * The transaction's {@code lock_timeout}, as an extended-protocol statement (its value a parameter) so that it can
+     * carry the transaction's {@code BEGIN} in its Sync group, which a simple {@code SET LOCAL} cannot (docs/r2dbc.md §3).
+     */
+    static final String SET_LOCK_TIMEOUT = "SELECT set_config('lock_timeout', $1, true)";
+
+    /** The largest {@code lock_timeout} PostgreSQL takes (an int of milliseconds). */
+    private static final Duration MAX_LOCK_TIMEOUT = Duration.ofMillis(Integer.MAX_VALUE);
+
     private TransactionSql() {
     }
 
-    static String begin(TransactionDefinition definition) {
-        StringBuilder sql = new StringBuilder("BEGIN");
+    /**
+     * The {@code BEGIN} options of {@code definition} — isolation level, read-only, deferrable — for the core's
+     * {@code beginWithFirstStatement}; an isolation level PostgreSQL does not have is an {@link IllegalArgumentException}.
+     */
+    static TransactionOptions options(TransactionDefinition definition) {
         if (definition == null) {
-            return sql.toString();
+            return TransactionOptions.DEFAULT;
         }
         IsolationLevel isolation = definition.getAttribute(TransactionDefinition.ISOLATION_LEVEL);
-        if (isolation != null) {
-            sql.append(" ISOLATION LEVEL ").append(isolationSql(isolation));
-        }
+        TransactionOptions options = isolation == null ? TransactionOptions.DEFAULT
+                : TransactionOptions.isolation(coreIsolation(isolation));
         Boolean readOnly = definition.getAttribute(TransactionDefinition.READ_ONLY);
         if (readOnly != null) {
-            sql.append(readOnly ? " READ ONLY" : " READ WRITE");
+            options = options.readOnly(readOnly);
         }
         Boolean deferrable = definition.getAttribute(DEFERRABLE);
         if (deferrable != null) {
-            sql.append(deferrable ? " DEFERRABLE" : " NOT DEFERRABLE");
+            options = options.deferrable(deferrable);
         }
-        Duration lockWaitTimeout = definition.getAttribute(TransactionDefinition.LOCK_WAIT_TIMEOUT);
-        if (lockWaitTimeout != null) {
-            sql.append("; SET LOCAL lock_timeout = ").append(OptionDuration.timeoutMillis("lock wait timeout", lockWaitTimeout));
+        return options;
+    }
+
+    /**
+     * The definition's lock wait timeout as the value of {@code lock_timeout} (whole milliseconds, rounded up), or
+     * null when it has none; a negative one, or one past what PostgreSQL takes (2147483647 ms, some 24.8 days), is an
+     * {@link IllegalArgumentException} naming it — its {@code set_config} is not awaited, so the server's 22023 would
+     * only have failed the transaction, and the first statement with a bare 25P02 (REVIEW-27 R27-4).
+     */
+    static String lockTimeout(TransactionDefinition definition) {
+        Duration lockWaitTimeout = definition == null ? null : definition.getAttribute(TransactionDefinition.LOCK_WAIT_TIMEOUT);
+        if (lockWaitTimeout == null) {
+            return null;
         }
-        return sql.toString();
+        if (lockWaitTimeout.compareTo(MAX_LOCK_TIMEOUT) > 0) {
+            throw new IllegalArgumentException("invalid lock wait timeout \"" + lockWaitTimeout
+                    + "\": PostgreSQL's lock_timeout takes at most " + MAX_LOCK_TIMEOUT.toMillis() + " ms (zero: no timeout)");
+        }
+        return Long.toString(OptionDuration.timeoutMillis("lock wait timeout", lockWaitTimeout));
+    }
+
+    private static io.pgconn.query.IsolationLevel coreIsolation(IsolationLevel level) {
+        return switch (isolationSql(level)) {
+            case "READ UNCOMMITTED" -> io.pgconn.query.IsolationLevel.READ_UNCOMMITTED;
+            case "REPEATABLE READ" -> io.pgconn.query.IsolationLevel.REPEATABLE_READ;
+            case "SERIALIZABLE" -> io.pgconn.query.IsolationLevel.SERIALIZABLE;
+            default -> io.pgconn.query.IsolationLevel.READ_COMMITTED;
+        };
     }
 
     /**

@@ -14,7 +14,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@code PREPARE TRANSACTION}, while {@code COMMIT AND CHAIN} keeps one open under the tag
  * {@code COMMIT} (REVIEW-9 F1). Tags still stand in for an end nobody waits for (a reader that cancels
  * after the command's completion), and a {@code BEGIN} sent ahead of a statement (auto-commit off)
- * counts as open until it is answered, so an earlier exchange's end does not undo it meanwhile.
+ * counts as open until it is answered, so an earlier exchange's end does not undo it meanwhile; so does
+ * {@code beginTransaction()}'s, which rides with the transaction's first statement (the core's
+ * {@code beginWithFirstStatement}), from the call until the core has it in place — from then on the core's
+ * status says the transaction is open until its {@code BEGIN} is answered, or its commit or rollback.
  *
  * <p>It also keeps the isolation level {@code getTransactionIsolationLevel()} reports without a round trip: the
  * open transaction's, and the session's default as {@code setTransactionIsolationLevel} left it — applied when the
@@ -25,6 +28,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class TransactionState {
 
     private volatile boolean active;
+    /**
+     * {@code BEGIN}s the session's status may not show yet: one sent ahead until its answer, one riding with the first
+     * statement until the core placed it ({@link #follow} keeps the transaction open meanwhile).
+     */
     private final AtomicInteger beginsUnanswered = new AtomicInteger();
     /**
      * The transaction block as the isolation bookkeeping follows it: opened as {@link #active}, closed only by an
@@ -83,6 +90,24 @@ final class TransactionState {
         beginsUnanswered.decrementAndGet();
     }
 
+    /**
+     * {@code beginTransaction()}: its {@code BEGIN} rides with the first statement, and the transaction is open from
+     * this call on, at {@code level} (null: the session's) — until the core has placed the {@code BEGIN}
+     * ({@link #beginPlaced}), whatever an earlier exchange's end says.
+     */
+    synchronized void begunWithFirstStatement(IsolationLevel level) {
+        beginsUnanswered.incrementAndGet();
+        opened();
+        if (level != null) {
+            transactionIsolation = level;
+        }
+    }
+
+    /** The core placed (or could not place) {@link #begunWithFirstStatement}'s {@code BEGIN}: its status says it now. */
+    void beginPlaced() {
+        beginsUnanswered.decrementAndGet();
+    }
+
     /** The server answered an exchange: {@code status} is that of its ReadyForQuery (or a later one). */
     synchronized void follow(TransactionStatus status) {
         if (status != TransactionStatus.IDLE || beginsUnanswered.get() > 0) {
@@ -105,13 +130,6 @@ final class TransactionState {
     IsolationLevel isolationLevel() {
         IsolationLevel open = transactionIsolation;
         return active && open != null ? open : sessionIsolation;
-    }
-
-    /** {@code beginTransaction(definition)} began the open transaction at {@code level}. */
-    synchronized void begunAt(IsolationLevel level) {
-        if (blockOpen) {
-            transactionIsolation = level;
-        }
     }
 
     /**

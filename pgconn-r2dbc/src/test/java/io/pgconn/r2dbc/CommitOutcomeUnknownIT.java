@@ -40,14 +40,14 @@ class CommitOutcomeUnknownIT {
                     c.close(); // received, maybe committed, the answer lost (crash, network cut, terminate)
                     return;
                 }
-                String tag = sql.startsWith("BEGIN") ? "BEGIN" : "SELECT 0"; // simple queries only (BEGIN, COMMIT)
+                String tag = sql.startsWith("BEGIN") ? "BEGIN" : "SELECT 0"; // simple queries only (BEGIN, SAVEPOINT, COMMIT)
                 c.send(Backend.message('C', Backend.cstring(tag)), Backend.message('Z', new byte[] {'T'}));
             }
         });
              PgConnR2dbcConnectionFactory factory = (PgConnR2dbcConnectionFactory) ConnectionFactories.get(
                      "r2dbc:pgconn://alice:pw@127.0.0.1:" + server.port() + "/app?sslmode=disable&extensionTypes=")) {
             Connection connection = Mono.from(factory.create()).block(STEP);
-            Mono.from(connection.beginTransaction()).block(STEP);
+            begun(connection);
             Throwable error = catchThrowable(() -> Mono.from(connection.commitTransaction()).block(STEP));
             assertThat(error).as("the commit's outcome is unknown: not retryable")
                     .isInstanceOf(R2dbcNonTransientResourceException.class)
@@ -76,14 +76,14 @@ class CommitOutcomeUnknownIT {
                     c.awaitClientClose();
                     return;
                 }
-                String tag = sql.startsWith("BEGIN") ? "BEGIN" : "SELECT 0"; // simple queries only (BEGIN, COMMIT)
+                String tag = sql.startsWith("BEGIN") ? "BEGIN" : "SELECT 0"; // simple queries only (BEGIN, SAVEPOINT, COMMIT)
                 c.send(Backend.message('C', Backend.cstring(tag)), Backend.message('Z', new byte[] {'T'}));
             }
         });
              PgConnR2dbcConnectionFactory factory = (PgConnR2dbcConnectionFactory) ConnectionFactories.get(
                      "r2dbc:pgconn://alice:pw@127.0.0.1:" + server.port() + "/app?sslmode=disable&extensionTypes=")) {
             Connection connection = Mono.from(factory.create()).block(STEP);
-            Mono.from(connection.beginTransaction()).block(STEP);
+            begun(connection);
             Throwable error = catchThrowable(() -> Mono.from(connection.commitTransaction()).block(STEP));
             assertThat(error).as("a FATAL answering COMMIT: not committed, retryable")
                     .isInstanceOf(R2dbcTransientResourceException.class).hasMessageNotContaining("may or may not")
@@ -126,7 +126,7 @@ class CommitOutcomeUnknownIT {
              PgConnR2dbcConnectionFactory factory = (PgConnR2dbcConnectionFactory) ConnectionFactories.get(
                      "r2dbc:pgconn://alice:pw@127.0.0.1:" + server.port() + "/app?sslmode=disable&extensionTypes=")) {
             Connection connection = Mono.from(factory.create()).block(STEP);
-            Mono.from(connection.beginTransaction()).block(STEP);
+            begun(connection);
             Throwable error = catchThrowable(() -> Mono.from(connection.createStatement("COMMIT").execute())
                     .flatMap(result -> Mono.from(result.getRowsUpdated())).block(STEP));
             assertThat(error).isInstanceOf(R2dbcNonTransientResourceException.class)
@@ -134,6 +134,16 @@ class CommitOutcomeUnknownIT {
                     .hasCauseInstanceOf(PgCommitOutcomeUnknownException.class);
             Mono.from(connection.close()).block(STEP);
         }
+    }
+
+    /**
+     * A transaction begun that did some work, so that its COMMIT is sent: beginTransaction()'s BEGIN rides with the
+     * first statement, and a transaction that ran nothing sends no COMMIT (docs/r2dbc.md §3). The work is a SAVEPOINT,
+     * a simple query, which gets a BEGIN of its own in front (both answered by these servers as simple queries).
+     */
+    private static void begun(Connection connection) {
+        Mono.from(connection.beginTransaction()).block(STEP);
+        Mono.from(connection.createSavepoint("work")).block(STEP);
     }
 
     /**
@@ -160,7 +170,7 @@ class CommitOutcomeUnknownIT {
              PgConnR2dbcConnectionFactory factory = (PgConnR2dbcConnectionFactory) ConnectionFactories.get(
                      "r2dbc:pgconn://alice:pw@127.0.0.1:" + server.port() + "/app?sslmode=disable&extensionTypes=")) {
             Connection connection = Mono.from(factory.create()).block(STEP);
-            Mono.from(connection.beginTransaction()).block(STEP);
+            begun(connection);
             Mono.from(connection.commitTransaction()).block(STEP);
             assertThat(connection.isAutoCommit()).as("no transaction open on the ended session").isTrue();
             Mono.from(connection.close()).block(STEP);

@@ -1,5 +1,6 @@
 package io.pgconn.r2dbc;
 
+import io.pgconn.internal.session.RoundTrips;
 import io.pgconn.query.TransactionStatus;
 import io.pgconn.r2dbc.StuckReaders.StuckReader;
 import io.pgconn.testkit.PgClusterExtension;
@@ -96,6 +97,37 @@ class ReleasedWithWorkUnderWayIT {
             Connection next = pool.nextBorrowerOfTheSession(first.pid());
             assertThat(next.isAutoCommit()).as("no transaction of the last borrower").isTrue();
             release(next);
+        });
+    }
+
+    /**
+     * beginTransaction()'s BEGIN rides with the transaction's first statement (r2dbc.md §3): a borrower that begins and
+     * releases without running anything costs the session nothing — no BEGIN, no ROLLBACK, neither the pool's nor the
+     * clean-up's (it was 2 round trips: the BEGIN awaited, the ROLLBACK) — and the next borrower is outside any
+     * transaction; one that took a lock in it has it rolled back and the lock released.
+     */
+    @Test
+    void aTransactionBegunThroughTheSpiIsRolledBackAtTheReleaseAndOneThatRanNothingSendsNothing() {
+        inPoolOfOne(pool -> {
+            Borrower first = pool.borrow();
+            RoundTrips roundTrips = RoundTrips.on(PgConnUnwrap.pgConnection(first.connection()));
+            Mono.from(first.connection().beginTransaction()).block(STEP);
+            first.release();
+            assertThat(roundTrips.take()).as("no BEGIN, no ROLLBACK").isZero();
+
+            Connection next = pool.nextBorrowerOfTheSession(first.pid());
+            assertThat(next.isAutoCommit()).isTrue();
+            assertNoTransactionOfTheLastBorrower(next);
+            Mono.from(next.beginTransaction()).block(STEP);
+            run(next, "SELECT pg_advisory_xact_lock(4646)");
+            assertThat(STUCK.advisoryLocksOf(first.pid())).isEqualTo("1");
+            release(next);
+
+            assertThat(STUCK.advisoryLocksOf(first.pid())).as("the lock is released with the connection").isEqualTo("0");
+            Connection third = pool.nextBorrowerOfTheSession(first.pid());
+            assertThat(third.isAutoCommit()).isTrue();
+            assertNoTransactionOfTheLastBorrower(third);
+            release(third);
         });
     }
 

@@ -1,5 +1,6 @@
 package io.pgconn.r2dbc;
 
+import io.pgconn.internal.session.RoundTrips;
 import io.pgconn.testkit.PgClusterExtension;
 import io.r2dbc.spi.Connection;
 import io.r2dbc.spi.ConnectionFactories;
@@ -13,6 +14,11 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.springframework.r2dbc.connection.R2dbcTransactionManager;
+import org.springframework.r2dbc.connection.SingleConnectionFactory;
+import org.springframework.r2dbc.core.DatabaseClient;
+import org.springframework.transaction.reactive.TransactionalOperator;
+import org.springframework.transaction.support.DefaultTransactionDefinition;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
@@ -199,6 +205,10 @@ class TransactionControlIT {
                     .hasMessageContaining("PT-1S");
             assertThatThrownBy(() -> Mono.from(c.beginTransaction(definition(Map.of(TransactionDefinition.LOCK_WAIT_TIMEOUT,
                     Duration.ofMillis(-1))))).block(STEP)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("PT-0.001S");
+            // REVIEW-27 R27-4: past PostgreSQL's 2147483647 ms the unawaited set_config would fail the transaction unseen
+            assertThatThrownBy(() -> Mono.from(c.beginTransaction(definition(Map.of(TransactionDefinition.LOCK_WAIT_TIMEOUT,
+                    Duration.ofDays(30))))).block(STEP)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("PT720H")
+                    .hasMessageContaining("2147483647");
             assertThat(c.isAutoCommit()).isTrue();
 
             // a statement timeout rounded up where it cannot fire on the statements after it (REVIEW-20 R10: 1 ms
@@ -213,6 +223,43 @@ class TransactionControlIT {
             Mono.from(c.beginTransaction(definition(Map.of(TransactionDefinition.LOCK_WAIT_TIMEOUT, Duration.ofNanos(10))))).block(STEP);
             assertThat(setting(c, "lock_timeout")).isEqualTo("1ms");
             Mono.from(c.rollbackTransaction()).block(STEP);
+        });
+    }
+
+    /**
+     * Session 26's plan (NEW-USER-26 F4): beginTransaction()'s BEGIN rides in the Sync group of the transaction's first
+     * statement (the core's beginWithFirstStatement), so a one-row read under Spring's TransactionalOperator over
+     * R2dbcTransactionManager is two round trips — BEGIN with the SELECT, then COMMIT — as pgjdbc's with auto-commit
+     * off; it was three, the BEGIN awaited on its own. A unit that runs nothing sends
+     * nothing (it was BEGIN and COMMIT: 2). Spring's {@code timeout} is the definition's lock wait timeout: its
+     * set_config carries the BEGIN, then the read, then the COMMIT (3, as the BEGIN; SET LOCAL before). Counted as the
+     * ReadyForQuery messages the session reads; the read ran inside the transaction (it sees the definition's level).
+     */
+    @Test
+    void aOneRowReadUnderSpringsTransactionalOperatorIsTwoRoundTrips() {
+        withConnection(c -> {
+            RoundTrips roundTrips = RoundTrips.on(((PgConnR2dbcConnection) c).pgConnection());
+            SingleConnectionFactory single = new SingleConnectionFactory(c, factory.getMetadata(), true);
+            R2dbcTransactionManager manager = new R2dbcTransactionManager(single);
+            DatabaseClient db = DatabaseClient.create(single);
+            DefaultTransactionDefinition serializable = new DefaultTransactionDefinition();
+            serializable.setIsolationLevel(org.springframework.transaction.TransactionDefinition.ISOLATION_SERIALIZABLE);
+            String level = db.sql("SELECT current_setting('transaction_isolation')").map(row -> row.get(0, String.class)).one()
+                    .as(TransactionalOperator.create(manager, serializable)::transactional).block(STEP);
+            assertThat(level).as("the read ran in the transaction its BEGIN opened").isEqualTo("serializable");
+            assertThat(roundTrips.take()).as("BEGIN+SELECT, COMMIT").isEqualTo(2);
+
+            TransactionalOperator transactional = TransactionalOperator.create(manager);
+            assertThat(transactional.transactional(Mono.just("nothing run")).block(STEP)).isEqualTo("nothing run");
+            assertThat(roundTrips.take()).as("neither BEGIN nor COMMIT").isZero();
+
+            DefaultTransactionDefinition timed = new DefaultTransactionDefinition();
+            timed.setTimeout(7);
+            String lockTimeout = db.sql("SELECT current_setting('lock_timeout')").map(row -> row.get(0, String.class)).one()
+                    .as(TransactionalOperator.create(manager, timed)::transactional).block(STEP);
+            assertThat(lockTimeout).isEqualTo("7s");
+            assertThat(roundTrips.take()).as("BEGIN+set_config, SELECT, COMMIT").isEqualTo(3);
+            assertThat(setting(c, "lock_timeout")).as("set_config(..., true): the transaction's only").isEqualTo("0");
         });
     }
 

@@ -3,12 +3,15 @@ package io.pgconn.r2dbc;
 import io.pgconn.testkit.PgClusterExtension;
 import io.r2dbc.spi.Connection;
 import io.r2dbc.spi.ConnectionFactories;
+import io.r2dbc.spi.ConnectionFactory;
+import io.r2dbc.spi.ConnectionFactoryMetadata;
 import io.r2dbc.spi.R2dbcTransientResourceException;
 import io.r2dbc.spi.ValidationDepth;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.reactivestreams.Publisher;
 import org.springframework.dao.TransientDataAccessResourceException;
 import org.springframework.r2dbc.connection.R2dbcTransactionManager;
 import org.springframework.r2dbc.core.DatabaseClient;
@@ -73,6 +76,7 @@ class TransactionOnALostSessionIT {
         try (PgConnR2dbcConnectionFactory factory = factory()) {
             Connection connection = Mono.from(factory.create()).block(STEP);
             Mono.from(connection.beginTransaction()).block(STEP);
+            rowsOf(connection, "SELECT 1"); // the BEGIN went with it: the ROLLBACK is sent
             terminate(connection);
             assertThat(Mono.from(connection.rollbackTransaction()).materialize().block(STEP).isOnComplete()).isTrue();
             Mono.from(connection.close()).block(STEP);
@@ -120,6 +124,39 @@ class TransactionOnALostSessionIT {
             assertThat(error).isInstanceOf(TransientDataAccessResourceException.class)
                     .hasMessageContaining("INSERT INTO lost_work VALUES (4)")
                     .hasMessageNotContaining("rollback")
+                    .hasCauseInstanceOf(R2dbcTransientResourceException.class);
+            assertThat(committedRows()).isZero();
+        }
+    }
+
+    /**
+     * NEW-USER-26 F5: a session the server ended while it was idle (pg_terminate_backend of pooled sessions, a restart)
+     * and the client had not noticed yet (repeated: read before the statement or not). beginTransaction() sends nothing
+     * (its BEGIN rides with the first statement), so the first statement meets the end and the caller gets its
+     * transient error — Spring's TransientDataAccessResourceException, which a retry policy on transient exceptions
+     * retries; it was the BEGIN's CannotCreateTransactionException (LostBeginIT asserted that before), which it does not.
+     */
+    @RepeatedTest(5)
+    void aTransactionOnASessionTheServerEndedWhileIdleFailsAtItsFirstStatementAsTransient() {
+        try (PgConnR2dbcConnectionFactory factory = factory()) {
+            ConnectionFactory endedWhileIdle = new ConnectionFactory() {
+                @Override
+                public Publisher<? extends Connection> create() {
+                    return Mono.from(factory.create()).flatMap(c -> Mono.fromRunnable(() -> terminateAndAwaitItsEnd(
+                            ((PgConnR2dbcConnection) c).pgConnection().processId())).subscribeOn(Schedulers.boundedElastic()).thenReturn(c));
+                }
+
+                @Override
+                public ConnectionFactoryMetadata getMetadata() {
+                    return factory.getMetadata();
+                }
+            };
+            Mono<Long> work = DatabaseClient.create(endedWhileIdle).sql("INSERT INTO lost_work VALUES (5)").fetch().rowsUpdated()
+                    .as(TransactionalOperator.create(new R2dbcTransactionManager(endedWhileIdle))::transactional);
+
+            Throwable error = catchThrowable(() -> work.block(STEP));
+            assertThat(error).as("not a CannotCreateTransactionException").isInstanceOf(TransientDataAccessResourceException.class)
+                    .hasMessageContaining("INSERT INTO lost_work VALUES (5)")
                     .hasCauseInstanceOf(R2dbcTransientResourceException.class);
             assertThat(committedRows()).isZero();
         }
