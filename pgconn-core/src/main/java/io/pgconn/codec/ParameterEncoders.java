@@ -176,6 +176,22 @@ final class ParameterEncoders {
                         + " connection's extensionTypes)";
             }
         }
-        return "";
+        return enumHint(type);
+    }
+
+    /**
+     * The ways out for a Java enum no codec writes (NEW-USER-27 F2: an application moved from r2dbc-postgresql keeps
+     * Spring Data's {@code EnumWriteSupport}, whose enum then reaches the driver as itself), or nothing for another
+     * class: its name as text (a PostgreSQL enum parameter takes it; an array of them needs a cast), or a codec for the
+     * PostgreSQL type. docs/r2dbc.md §5, codecs.md.
+     */
+    private static String enumHint(Class<?> type) {
+        Class<?> element = type.isArray() ? type.getComponentType() : type;
+        if (!Enum.class.isAssignableFrom(element)) {
+            return "";
+        }
+        return "; it is a Java enum: bind its name() (an array of them: the names, with a cast such as $1::my_enum[];"
+                + " Spring Data writes the name unless an EnumWriteSupport converter hands it the enum), or register a codec"
+                + " for the PostgreSQL type and name the type in extensionTypes (docs/r2dbc.md §5)";
     }
 }

@@ -112,6 +112,25 @@ class CodecRegistryTest {
         assertThat(CodecRegistry.defaults().encoder("abc").oid()).isEqualTo(Oids.TEXT);
     }
 
+    private enum OrderStatus { NEW, PAID { } }
+
+    private record NoCodecForIt() { }
+
+    /** NEW-USER-27 F2: a Java enum no codec writes is refused with the ways out (its name, or a codec for the type). */
+    @Test
+    void aJavaEnumNoCodecWritesIsRefusedWithTheWaysOut() {
+        for (Object value : new Object[] {OrderStatus.NEW, OrderStatus.PAID, new OrderStatus[] {OrderStatus.NEW},
+                List.of(OrderStatus.NEW)}) {
+            assertThatThrownBy(() -> CodecRegistry.defaults().encoder(value)).as(value.getClass().getName())
+                    .isInstanceOf(PgConversionException.class)
+                    .hasMessageContaining("no codec writes")
+                    .hasMessageContaining("Java enum: bind its name()")
+                    .hasMessageContaining("register a codec for the PostgreSQL type");
+        }
+        assertThatThrownBy(() -> CodecRegistry.defaults().encoder(new NoCodecForIt()))
+                .isInstanceOf(PgConversionException.class).hasMessageNotContaining("enum");
+    }
+
     @Test
     void namedTypesAreUsableOnlyWhereBound() {
         CodecRegistry registry = CodecRegistry.builder().register(new LtreeCodec()).build();

@@ -37,15 +37,17 @@ final class ServerReports {
     }
 
     /**
-     * A ParameterStatus: the server's setting changed (the statement cache and SQL scanning read the map).
-     * A client_encoding other than UTF-8 ends the session ({@link ClientEncodingCheck}).
+     * A ParameterStatus, in {@code current}'s answer (null: with nothing answering, as {@link ServerRoleChanges} takes
+     * it too): the server's setting changed (the statement cache and SQL scanning read the map). A client_encoding other
+     * than UTF-8 ends the session ({@link ClientEncodingCheck}).
      */
     void parameterChanged(String name, String value, Exchange current) {
         ClientEncodingCheck.requireUtf8(host, name, value);
         parameters.put(name, value);
         if ("search_path".equals(name)) {
             typeOids.searchPathChanged(value);
-            statementCache.searchPathReported(current.statementCacheMark(), value);
+            // with nothing answering, nothing was written behind a change: every entry was made under the path before
+            statementCache.searchPathReported(current == null ? statementCache.mark() : current.statementCacheMark(), value);
         }
         ServerRoleChanges roles = roleChanges;
         if (roles != null) {

@@ -76,6 +76,17 @@ class ServerReportsSearchPathTest {
         assertThat(session.statementCache().size()).as("the report says when it changed").isEqualTo(2);
     }
 
+    /** A report with nothing answering (the handler passes no exchange, as for the role's reports) is taken, not a failure. */
+    @Test
+    void aSearchPathReportedWithNothingInFlightIsTaken() {
+        run("SELECT 1", "SELECT 1", 'I');
+        channel.writeInbound(new ParameterStatus("search_path", "tenant_2, public"));
+        assertThat(channel.isActive()).as("the session goes on").isTrue();
+        assertThat(session.statementCache().size()).as("made under the path before: kept, filed under it").isEqualTo(1);
+        run("SELECT 1", "SELECT 1", 'I');
+        assertThat(session.statementCache().size()).as("the same text under the reported path: another entry").isEqualTo(2);
+    }
+
     /**
      * Runs {@code sql} as a new statement to its end: {@code tag}, then what the server {@code reports} (ParameterStatus),
      * then ReadyForQuery with {@code status}.
