@@ -1,5 +1,7 @@
 package io.pgconn.internal.connect;
 
+import io.pgconn.FutureFailures;
+import io.pgconn.PgException;
 import io.pgconn.codec.CodecRegistry;
 import io.netty.channel.EventLoopGroup;
 import io.pgconn.config.HostSpec;
@@ -185,16 +187,28 @@ public final class ConnectResources {
      * <p>Stats the files, and reads them when the state changed: blocking file I/O, so run on the file-read pool
      * (docs/lifecycle.md §1.6), never on an event loop; completes there (or at once when the pool refuses it). A connect
      * that needs the same settings' files while a look is pending joins it ({@link SingleFlight}): a file that never
-     * answers keeps one file-read thread, not one per connect.
+     * answers keeps one file-read thread, not one per connect. A joined look that failed naming another host is taken
+     * again by the joiner once the files have answered, so that its error names its own host.
      *
      * @param host the host whose connect (or cancel request) asks first, as a refusal names it
      */
     CompletableFuture<PreparedTls> tls(TlsSettings settings, HostSpec host) {
-        return tlsChecks.join(settings, () -> {
+        boolean[] started = {false};
+        CompletableFuture<PreparedTls> flight = tlsChecks.join(settings, () -> {
+            started[0] = true;
             tlsReading.put(settings, STAT_TLS_FILES);
             return fileReads.run(host, STAT_TLS_FILES, () -> checkedTls(settings, host.label(), reading -> tlsReading.put(settings, reading)))
                     .whenComplete((tls, error) -> tlsReading.remove(settings)); // before the flight ends: a next look starts afresh
         });
+        if (started[0]) {
+            return flight;
+        }
+        // joined: a failure is in the words of the connect that started the look, naming its host; a connect to another
+        // host looks again for itself once the files have answered — its own error, naming its host (REVIEW-27 R27-3)
+        return flight.handle((tls, error) -> error == null || !(FutureFailures.unwrap(error) instanceof PgException failure)
+                || host.label().equals(failure.host()) ? flight
+                : fileReads.run(host, STAT_TLS_FILES, () -> checkedTls(settings, host.label(), reading -> { })))
+                .thenCompose(outcome -> outcome);
     }
 
     /** What a connect waits for while the TLS files are stat'ed (the read that may follow names the files). */

@@ -1,6 +1,7 @@
 package io.pgconn.internal.connect;
 
 import io.netty.channel.EventLoopGroup;
+import io.pgconn.PgException;
 import io.pgconn.Transport;
 import io.pgconn.config.ConnConfig;
 import io.pgconn.config.EnvironmentSource;
@@ -12,11 +13,15 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
 import java.nio.channels.FileChannel;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -84,14 +89,60 @@ class ConnectResourcesTlsTest {
         assertThat(threadsReadingTlsFiles()).as("the later connects joined the pending read").isEqualTo(1);
         assertThat(resources.freshTls(verify)).isNull();
 
-        try (FileChannel writer = FileChannel.open(fifo, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
-            assertThat(writer.isOpen()).isTrue(); // opened and closed: the reader reads an empty file
-        }
+        writeTo(fifo, new byte[0]); // the reader reads an empty file; the joined connects (same host) share its answer
         for (CompletableFuture<PreparedTls> waiting : java.util.List.of(first, second, third)) {
             assertThatThrownBy(() -> waiting.get(10, TimeUnit.SECONDS)).hasMessageContaining("sslrootcert");
         }
         assertThat(resources.tlsReading(verify)).isNull();
         awaitCondition("the file-read thread left the FIFO", () -> threadsReadingTlsFiles() == 0);
+    }
+
+    /**
+     * REVIEW-27 R27-3: a connect to another host that joined a look which failed gets an error of its own, naming its
+     * host — not the first asker's, nor the same exception instance: it looks at the files again for itself.
+     */
+    @Test
+    void aJoinedLookThatFailsGivesEachHostItsOwnError(@TempDir Path home) throws Exception {
+        Path fifo = home.resolve("root.crt");
+        Process mkfifo = new ProcessBuilder("mkfifo", fifo.toString()).redirectErrorStream(true).start();
+        assertThat(mkfifo.waitFor(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(mkfifo.exitValue()).isZero();
+        Path notACertificate = Files.writeString(home.resolve("garbage.crt"), "not a certificate");
+        TlsSettings verify = settings(home, "sslmode=verify-ca sslrootcert=" + fifo);
+        HostSpec other = HostSpec.of("db2", 5433);
+
+        CompletableFuture<PreparedTls> first = resources.tls(verify, HOST);
+        awaitCondition("a file-read thread opens the FIFO", () -> threadsReadingTlsFiles() == 1);
+        CompletableFuture<PreparedTls> joined = resources.tls(verify, other);
+        writeTo(fifo, Files.readAllBytes(notACertificate));
+        Throwable firstError = failureOf(first);
+        awaitCondition("the joined connect looks at the files again, for its own host", () -> threadsReadingTlsFiles() == 1);
+        writeTo(fifo, Files.readAllBytes(notACertificate));
+        Throwable joinedError = failureOf(joined);
+        assertThat(firstError).isInstanceOf(PgException.class).hasMessageContaining(HOST.label());
+        assertThat(((PgException) firstError).host()).isEqualTo(HOST.label());
+        assertThat(joinedError).isInstanceOf(PgException.class).isNotSameAs(firstError).hasMessageNotContaining(HOST.label());
+        assertThat(((PgException) joinedError).host()).isEqualTo(other.label());
+        awaitCondition("no file-read thread left at the FIFO", () -> threadsReadingTlsFiles() == 0);
+    }
+
+    /** Writes {@code content} to the FIFO without waiting for a reader (opened for reading and writing: never blocks). */
+    private static void writeTo(Path fifo, byte[] content) throws IOException {
+        try (FileChannel writer = FileChannel.open(fifo, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            java.nio.ByteBuffer buffer = java.nio.ByteBuffer.wrap(content);
+            while (buffer.hasRemaining()) {
+                writer.write(buffer);
+            }
+        }
+    }
+
+    private static Throwable failureOf(CompletableFuture<PreparedTls> future) throws InterruptedException, TimeoutException {
+        try {
+            future.get(10, TimeUnit.SECONDS);
+            throw new AssertionError("expected a failure");
+        } catch (ExecutionException e) {
+            return e.getCause();
+        }
     }
 
     /** Threads of this JVM in the TLS files' reader (blocked opening a FIFO). */
