@@ -1,6 +1,9 @@
 package io.pgconn.testkit;
 
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -11,9 +14,13 @@ import java.util.List;
  * first, so no backend is forked after its children are listed and the list is complete. A backend that
  * exits between the listing and its signal (a session ending as the freeze begins) is no failure: the
  * signal goes to the ones still there. A freeze that cannot stop them all thaws what it stopped before it
- * throws, so a failed freeze never leaves the server stopped for the tests after it.
+ * throws, so a failed freeze never leaves the server stopped for the tests after it. {@link #of} returns once every
+ * process is stopped (a SIGSTOP takes effect when its process next enters the kernel, not when {@code kill} returns).
  */
 public final class ServerFreeze implements AutoCloseable {
+
+    /** How long the processes may take to stop after their SIGSTOP. */
+    private static final Duration STOP_TIMEOUT = Duration.ofSeconds(5);
 
     private final List<Long> pids = new ArrayList<>();
 
@@ -27,6 +34,7 @@ public final class ServerFreeze implements AutoCloseable {
             signal("-STOP");
             postmaster.descendants().forEach(p -> pids.add(p.pid()));
             signal("-STOP");
+            awaitStopped();
         } catch (RuntimeException e) {
             close();
             throw e;
@@ -44,6 +52,34 @@ public final class ServerFreeze implements AutoCloseable {
         if (!thawed) {
             thawed = true;
             signal("-CONT");
+        }
+    }
+
+    /**
+     * Waits until every listed process is stopped (or gone): a SIGSTOP takes effect when the process next runs in the
+     * kernel, so one running on the other CPU may still be running when {@code kill} returns.
+     */
+    private void awaitStopped() {
+        long deadline = System.nanoTime() + STOP_TIMEOUT.toNanos();
+        for (long pid : pids) {
+            char state;
+            while ((state = state(pid)) != 'T' && state != 't' && state != 'Z' && state != ' ') {
+                if (System.nanoTime() - deadline > 0) {
+                    throw new IllegalStateException("process " + pid + " is still in state " + state + " "
+                            + STOP_TIMEOUT.toMillis() + " ms after SIGSTOP");
+                }
+                Thread.onSpinWait();
+            }
+        }
+    }
+
+    /** The process's state letter from /proc (T: stopped, Z: a zombie); ' ' when it has gone. */
+    static char state(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+            return stat.charAt(stat.lastIndexOf(')') + 2);
+        } catch (IOException gone) {
+            return ' ';
         }
     }
 

@@ -2,9 +2,6 @@ package io.pgconn.testkit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.List;
@@ -38,9 +35,9 @@ class ServerFreezeIT {
         try (Connection session = Jdbc.connect(server, Jdbc.props(USER, PASSWORD))) {
             List<Long> processes = processesOf(server);
             try (ServerFreeze freeze = ServerFreeze.of(server)) {
-                assertThat(processes).as("the postmaster and its children").allSatisfy(pid -> assertThat(state(pid)).isEqualTo('T'));
+                assertThat(processes).as("the postmaster and its children").allSatisfy(pid -> assertThat(ServerFreeze.state(pid)).isEqualTo('T'));
             }
-            assertThat(processes).allSatisfy(pid -> assertThat(state(pid)).isNotEqualTo('T'));
+            assertThat(processes).allSatisfy(pid -> assertThat(ServerFreeze.state(pid)).isNotEqualTo('T'));
             assertThat(Jdbc.value(session, "SELECT 1")).isEqualTo("1");
         }
     }
@@ -69,7 +66,7 @@ class ServerFreezeIT {
                     Thread.onSpinWait(); // sessions came and went since the last thaw
                 }
                 ServerFreeze.of(server).close();
-                assertThat(processesOf(server)).as("freeze %d thawed", i).allSatisfy(pid -> assertThat(state(pid)).isNotEqualTo('T'));
+                assertThat(processesOf(server)).as("freeze %d thawed", i).allSatisfy(pid -> assertThat(ServerFreeze.state(pid)).isNotEqualTo('T'));
             }
         } finally {
             stop.set(true);
@@ -84,13 +81,4 @@ class ServerFreezeIT {
                 .map(ProcessHandle::pid).toList();
     }
 
-    /** The process's state letter from /proc (T: stopped); ' ' when it has gone. */
-    private static char state(long pid) {
-        try {
-            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
-            return stat.charAt(stat.lastIndexOf(')') + 2);
-        } catch (IOException gone) {
-            return ' ';
-        }
-    }
 }
