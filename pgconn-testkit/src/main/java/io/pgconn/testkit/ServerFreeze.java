@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * A test server frozen with SIGSTOP — its postmaster and every backend, each by process id — until
@@ -13,7 +14,8 @@ import java.util.List;
  * sees nothing wrong), but nothing answers: a hung host, not a crashed one. The postmaster is stopped
  * first, so no backend is forked after its children are listed and the list is complete. A backend that
  * exits between the listing and its signal (a session ending as the freeze begins) is no failure: the
- * signal goes to the ones still there. A freeze that cannot stop them all thaws what it stopped before it
+ * signal still reaches the ones still there (as does a thaw's, when the postmaster reaps a backend the moment it runs
+ * again). A freeze that cannot stop them all thaws what it stopped before it
  * throws, so a failed freeze never leaves the server stopped for the tests after it. {@link #of} returns once every
  * process is stopped (a SIGSTOP takes effect when its process next enters the kernel, not when {@code kill} returns).
  */
@@ -21,6 +23,9 @@ public final class ServerFreeze implements AutoCloseable {
 
     /** How long the processes may take to stop after their SIGSTOP. */
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(5);
+
+    /** How often a process's state is read while waiting for it to stop. */
+    private static final Duration STOP_POLL = Duration.ofNanos(200_000);
 
     private final List<Long> pids = new ArrayList<>();
 
@@ -36,7 +41,11 @@ public final class ServerFreeze implements AutoCloseable {
             signal("-STOP");
             awaitStopped();
         } catch (RuntimeException e) {
-            close();
+            try {
+                close();
+            } catch (RuntimeException thawFailed) {
+                e.addSuppressed(thawFailed);
+            }
             throw e;
         }
     }
@@ -52,6 +61,7 @@ public final class ServerFreeze implements AutoCloseable {
         if (!thawed) {
             thawed = true;
             signal("-CONT");
+            checkThawed();
         }
     }
 
@@ -68,7 +78,7 @@ public final class ServerFreeze implements AutoCloseable {
                     throw new IllegalStateException("process " + pid + " is still in state " + state + " "
                             + STOP_TIMEOUT.toMillis() + " ms after SIGSTOP");
                 }
-                Thread.onSpinWait();
+                LockSupport.parkNanos(STOP_POLL.toNanos());
             }
         }
     }
@@ -83,18 +93,22 @@ public final class ServerFreeze implements AutoCloseable {
         }
     }
 
-    /** Sends {@code signal} to every listed process; when one has gone meanwhile, again to the ones still there. */
+    /**
+     * Sends {@code signal} to every listed process. {@code kill} goes on past a pid that has gone and then exits 1: a
+     * backend that exited (a session ending as the freeze begins, or one reaped by the postmaster the moment a thaw lets it
+     * run) is no failure; a postmaster that has gone is.
+     */
     private void signal(String signal) {
-        if (kill(signal, pids) == 0) {
-            return;
-        }
-        List<Long> alive = pids.stream().filter(pid -> ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).toList();
-        if (!alive.contains(pids.get(0))) {
+        if (kill(signal, pids) != 0 && state(pids.get(0)) == ' ') {
             throw new IllegalStateException("kill " + signal + ": the postmaster (pid " + pids.get(0) + ") is not running");
         }
-        int exit = kill(signal, alive);
-        if (exit != 0) {
-            throw new IllegalStateException("kill " + signal + " " + alive + " exited with " + exit);
+    }
+
+    /** After the SIGCONT: a listed process still stopped is a failed thaw, named here rather than by a hung test later. */
+    private void checkThawed() {
+        List<Long> stopped = pids.stream().filter(pid -> state(pid) == 'T').toList();
+        if (!stopped.isEmpty()) {
+            throw new IllegalStateException("processes " + stopped + " are still stopped after SIGCONT");
         }
     }
 
