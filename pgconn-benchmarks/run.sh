@@ -5,7 +5,7 @@
 #   pgconn-benchmarks/run.sh [--results FILE] [--pause-ms N] [--warmup-ms N] [--measure-ms N] [--rounds N]
 #                            [--max-iterations N] [--heap-connections N] [--clients a,b,...] [--scenarios A,B,...]
 #                            [--pk-rounds N] [--pk-turn N] [--query-server primary-only|with-standby]
-#                            [--pgbench PATH] [--pgconn-build NAME=PATH]... [--r2dbc-build NAME=PATH]... [--quick]
+#                            [--pgbench PATH] [--pgconn-build NAME=PATH]... [--r2dbc-build NAME=PATH]... [--starter-build NAME=PATH]... [--quick]
 #
 # (the options: pgconn-benchmarks/README.md). Builds the module first (the Maven wrapper, or `pgmvn` when on PATH;
 # offline first). Takes about 18 minutes on 2 cores.

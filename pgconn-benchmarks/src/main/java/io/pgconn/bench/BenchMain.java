@@ -30,7 +30,8 @@ public final class BenchMain {
     /** Command-line options. */
     record Options(Path results, long pauseMs, long warmupMs, long measureMs, int rounds, int maxIterations, int heapConnections,
                    List<String> clients, String pgbench, List<Scenario> scenarios, String command, int pkRounds, int pkTurn,
-                   boolean queriesWithStandby, Map<String, Path> pgconnBuilds, Map<String, Path> r2dbcBuilds, CpuPinning pinning) {
+                   boolean queriesWithStandby, Map<String, Path> pgconnBuilds, Map<String, Path> r2dbcBuilds, Map<String, Path> starterBuilds,
+                   CpuPinning pinning) {
 
         static Options parse(String[] args) {
             Path results = null;
@@ -48,6 +49,7 @@ public final class BenchMain {
             boolean queriesWithStandby = false;
             Map<String, Path> pgconnBuilds = new LinkedHashMap<>();
             Map<String, Path> r2dbcBuilds = new LinkedHashMap<>();
+            Map<String, Path> starterBuilds = new LinkedHashMap<>();
             CpuPinning pinning = null;
             for (int i = 0; i < args.length; i++) {
                 String a = args[i];
@@ -87,6 +89,15 @@ public final class BenchMain {
                         }
                         r2dbcBuilds.put(nameAndPath[0], Path.of(nameAndPath[1]));
                     }
+                    case "--starter-build" -> {
+                        String[] nameAndPath = args[++i].split("=", 2);
+                        if (nameAndPath.length != 2 || !nameAndPath[0].matches("[a-z0-9]+") || nameAndPath[1].isEmpty()) {
+                            throw new IllegalArgumentException("--starter-build " + args[i] + ": expected NAME=PATH, NAME in [a-z0-9]+"
+                                    + " (the clients are pgconn-boot-data-NAME and pgconn-boot-noobs-data-NAME, named with --clients),"
+                                    + " PATH a pgconn-spring-boot-starter jar or classes directory");
+                        }
+                        starterBuilds.put(nameAndPath[0], Path.of(nameAndPath[1]));
+                    }
                     case "--pin-cpus" -> pinning = CpuPinning.parse(args[++i]);
                     case "--quick" -> {
                         warmup = 1000;
@@ -99,7 +110,7 @@ public final class BenchMain {
                     default -> throw new IllegalArgumentException("unknown option " + a + " (options: --results FILE, --pause-ms N,"
                             + " --warmup-ms N, --measure-ms N, --rounds N, --max-iterations N, --heap-connections N,"
                             + " --clients a,b, --pgbench PATH, --scenarios A,B (names of Scenario, e.g. QUERY_PK), --pk-rounds N,"
-                            + " --pk-turn N, --query-server primary-only|with-standby, --pgconn-build NAME=PATH, --r2dbc-build NAME=PATH, --pin-cpus CLIENT:SERVER,"
+                            + " --pk-turn N, --query-server primary-only|with-standby, --pgconn-build NAME=PATH, --r2dbc-build NAME=PATH, --starter-build NAME=PATH, --pin-cpus CLIENT:SERVER,"
                             + " --quick)");
                 }
             }
@@ -116,7 +127,8 @@ public final class BenchMain {
             clients = List.copyOf(all);
             return new Options(results, pause, warmup, measure, rounds, maxIterations, heap, clients, pgbench, scenarios,
                     "pgconn-benchmarks/run.sh " + String.join(" ", args), pkRounds, pkTurn,
-                    queriesWithStandby, Map.copyOf(pgconnBuilds), Map.copyOf(r2dbcBuilds), pinning);
+                    queriesWithStandby, Map.copyOf(pgconnBuilds), Map.copyOf(r2dbcBuilds),
+                    Map.copyOf(starterBuilds), pinning);
         }
 
         /** The command a client process is started through: {@code taskset -c CLIENT} with {@code --pin-cpus}, else nothing. */
@@ -136,6 +148,22 @@ public final class BenchMain {
             Path build = r2dbcBuilds.get(m.group(2));
             if (build == null) {
                 throw new IllegalArgumentException("client " + client + ": no --r2dbc-build " + m.group(2) + "=PATH");
+            }
+            return build;
+        }
+
+        /**
+         * The other starter build a Boot client runs on ({@code --starter-build NAME=PATH}: clients
+         * {@code pgconn-boot-data-NAME}, {@code pgconn-boot-noobs-data-NAME}), or null.
+         */
+        Path starterBuild(String client) {
+            java.util.regex.Matcher m = WorkerMain.STARTER_BUILD_CLIENT.matcher(client);
+            if (!m.matches()) {
+                return null;
+            }
+            Path build = starterBuilds.get(m.group(2));
+            if (build == null) {
+                throw new IllegalArgumentException("client " + client + ": no --starter-build " + m.group(2) + "=PATH");
             }
             return build;
         }
@@ -212,7 +240,7 @@ public final class BenchMain {
             try {
                 for (String client : options.clients()) {
                     WorkerProcess w = new WorkerProcess(client, endpoints, options.pauseMs(), extraJvmArgs, logDir, errors,
-                            options.pgconnBuild(client), options.r2dbcBuild(client), options.clientPrefix());
+                            options.pgconnBuild(client), options.r2dbcBuild(client), options.starterBuild(client), options.clientPrefix());
                     workers.add(w);
                     settings.put(client, w.settings());
                 }
@@ -325,6 +353,9 @@ public final class BenchMain {
         o.r2dbcBuilds().forEach((name, path) -> sb.append("- clients pgconn-r2dbc-data-").append(name).append(", pgconn-r2dbc-pools-data-")
                 .append(name).append(": as pgconn-r2dbc-data, pgconn-r2dbc-pools-data on another pgconn-r2dbc build, `")
                 .append(path.toAbsolutePath()).append("` (`--r2dbc-build`)\n"));
+        o.starterBuilds().forEach((name, path) -> sb.append("- clients pgconn-boot-data-").append(name).append(", pgconn-boot-noobs-data-")
+                .append(name).append(": as pgconn-boot-data, pgconn-boot-noobs-data on another pgconn-spring-boot-starter build, `")
+                .append(path.toAbsolutePath()).append("` (`--starter-build`)\n"));
         sb.append("- machine: ").append(Machine.describe()).append("\n");
         sb.append("- JVM: ").append(System.getProperty("java.vm.name")).append(' ').append(System.getProperty("java.runtime.version"))
                 .append("; workers: one JVM per client, -Xms1g -Xmx1g G1, Netty leak detection off")

@@ -44,6 +44,8 @@ public final class WorkerMain {
     static final String PGCONN_BUILD_PREFIX = "pgconn-";
     /** A Spring Data client on another pgconn-r2dbc build ({@code run.sh --r2dbc-build NAME=PATH}): its name, then {@code -NAME}. */
     static final java.util.regex.Pattern R2DBC_BUILD_CLIENT = java.util.regex.Pattern.compile("(pgconn-r2dbc-data|pgconn-r2dbc-pools-data)-([a-z0-9]+)");
+    /** A Boot client on another starter build ({@code run.sh --starter-build NAME=PATH}): its name, then {@code -NAME}. */
+    static final java.util.regex.Pattern STARTER_BUILD_CLIENT = java.util.regex.Pattern.compile("(pgconn-boot-data|pgconn-boot-noobs-data)-([a-z0-9]+)");
 
     private final Client client;
     private final Measure measure;
@@ -289,6 +291,10 @@ public final class WorkerMain {
             return otherR2dbc.group(1).equals("pgconn-r2dbc-data") ? SpringDataClient.pgconn(endpoints, name)
                     : SpringDataClient.pgconnPools(endpoints, name);
         }
+        java.util.regex.Matcher otherStarter = STARTER_BUILD_CLIENT.matcher(name);
+        if (otherStarter.matches()) { // the class path has the other starter build (WorkerProcess)
+            return BootDataClient.create(name, otherStarter.group(1), endpoints);
+        }
         return switch (name) {
             case "pgconn" -> new PgconnClient(endpoints, SslProviderKind.AUTO);
             case "pgconn-jdk" -> new PgconnClient(endpoints, SslProviderKind.JDK);
@@ -301,8 +307,10 @@ public final class WorkerMain {
             case "r2dbc-data" -> SpringDataClient.r2dbcPostgresql(endpoints);
             case "pgjdbc-data" -> new JdbcDataClient(endpoints);
             case "pgconn-r2dbc-pools-data" -> SpringDataClient.pgconnPools(endpoints);
+            case "pgconn-boot-data", "pgconn-boot-noobs-data", "pgconn-bootr2dbc-data", "r2dbc-boot-data" -> BootDataClient.create(name, name, endpoints);
             default -> throw new IllegalArgumentException("unknown client " + name
-                    + " (expected pgconn, pgconn-jdk, pgconn-openssl, pgjdbc, r2dbc, vertx, pgconn-r2dbc-data, pgconn-r2dbc-pools-data, r2dbc-data or pgjdbc-data)");
+                    + " (expected pgconn, pgconn-jdk, pgconn-openssl, pgjdbc, r2dbc, vertx, pgconn-r2dbc-data, pgconn-r2dbc-pools-data, r2dbc-data, pgjdbc-data,"
+                    + " pgconn-boot-data, pgconn-boot-noobs-data, pgconn-bootr2dbc-data or r2dbc-boot-data)");
         };
     }
 }

@@ -31,10 +31,12 @@ final class WorkerProcess implements AutoCloseable {
      *                    PATH, a pgconn-core jar or classes directory put in place of this run's pgconn-core; else null
      * @param r2dbcBuild  for a second build of pgconn-r2dbc ({@code --r2dbc-build NAME=PATH}, clients {@code pgconn-r2dbc-*-data-NAME}):
      *                    PATH, a pgconn-r2dbc jar or classes directory put in place of this run's pgconn-r2dbc; else null
+     * @param starterBuild for a second build of pgconn-spring-boot-starter ({@code --starter-build NAME=PATH}, clients
+     *                    {@code pgconn-boot-*-data-NAME}): PATH, a starter jar or classes directory put in place of this run's; else null
      * @param prefix      the command the worker is started through (empty; {@code taskset -c CPUS} with {@code --pin-cpus})
      */
     WorkerProcess(String client, Endpoints endpoints, long pauseMs, List<String> extraJvmArgs, Path logDir, List<String> errors,
-                  Path pgconnBuild, Path r2dbcBuild, List<String> prefix) throws IOException {
+                  Path pgconnBuild, Path r2dbcBuild, Path starterBuild, List<String> prefix) throws IOException {
         this.client = client;
         this.errors = errors;
         List<String> cmd;
@@ -47,6 +49,9 @@ final class WorkerProcess implements AutoCloseable {
         } else if (r2dbcBuild != null) {
             cmd = jvmCommand(client, endpoints, pauseMs, extraJvmArgs, withModule(System.getProperty("java.class.path"), r2dbcBuild,
                     "pgconn-r2dbc", "--r2dbc-build"));
+        } else if (starterBuild != null) {
+            cmd = jvmCommand(client, endpoints, pauseMs, extraJvmArgs, withModule(System.getProperty("java.class.path"), starterBuild,
+                    "pgconn-spring-boot-starter", "--starter-build"));
         } else {
             cmd = jvmCommand(client, endpoints, pauseMs, extraJvmArgs, System.getProperty("java.class.path"));
         }
