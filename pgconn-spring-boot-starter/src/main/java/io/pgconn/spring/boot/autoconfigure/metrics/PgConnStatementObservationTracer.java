@@ -1,5 +1,7 @@
 package io.pgconn.spring.boot.autoconfigure.metrics;
 
+import io.micrometer.common.KeyValue;
+import io.micrometer.common.KeyValues;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;
 import io.pgconn.config.HostSpec;
@@ -8,6 +10,7 @@ import io.pgconn.trace.PgTracer;
 import org.jspecify.annotations.Nullable;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -28,10 +31,20 @@ public final class PgConnStatementObservationTracer implements PgTracer {
     private static final List<String> METERS = List.of(STATEMENT, STATEMENT + ".active");
 
     private static final String R2DBC = "r2dbc";
+    private static final String LAYER = "layer";
+    private static final KeyValue R2DBC_LAYER = KeyValue.of(LAYER, R2DBC);
+    private static final String OPERATION = "db.operation.name";
+    /** {@code db.operation.name} of a statement whose keyword is no SQL command. */
+    private static final KeyValue NO_OPERATION = KeyValue.of(OPERATION, "");
+    /** At most this many databases × servers have their keys kept ({@link #serverKeys}). */
+    private static final int SERVER_KEYS_KEPT = 64;
     /** {@code db.response.status_code} of a statement that succeeded: PostgreSQL's SQLSTATE {@code successful_completion}. */
     static final String SUCCESS_STATUS = "00000";
     /** {@code db.response.status_code} of a statement that ended without a status from the server. */
     static final String CLIENT_STATUS = "client";
+    /** The end keys of a statement that succeeded ({@link #stop}). */
+    private static final KeyValues SUCCEEDED = KeyValues.of("outcome", StatementOutcome.SUCCESS.label(),
+            "db.response.status_code", SUCCESS_STATUS, "error.type", "none");
 
     private final ObservationRegistry registry;
 
@@ -48,6 +61,9 @@ public final class PgConnStatementObservationTracer implements PgTracer {
 
     /** The timers' groups this tracer's factory has fed (claimed with {@link #meterOwners} once each). */
     private final Set<PgConnMeterOwners.Group> fed = ConcurrentHashMap.newKeySet();
+
+    /** The keys of each database and server this factory's statements ran on ({@link #serverKeys}). */
+    private final Map<ServerKeys.Of, ServerKeys> serverKeys = new ConcurrentHashMap<>();
 
     /**
      * The factory closed: its statements are observed no more, and one that was running at the close gives its timers
@@ -81,29 +97,30 @@ public final class PgConnStatementObservationTracer implements PgTracer {
         this.meterOwners = meterOwners;
     }
 
+    /**
+     * The observation is made first, with no key: when the registry would record nothing of it — no handler, or an
+     * {@code ObservationPredicate} refusing it, as Boot's {@code management.observations.enable.pg.conn.statement=false}
+     * — the statement is not followed and none of its keys is built (until session 28 they were built, on every
+     * statement, for a no-op observation). The keys a statement's database and server give ({@link ServerKeys}) are
+     * made once and reused.
+     */
     @Override
     public @Nullable StatementSpan statementStarted(StatementStarted event) {
         if (this.closed || this.registry.isNoop() || (this.r2dbcObservedElsewhere && R2DBC.equals(event.layer()))) {
             return null;
         }
+        Observation observation = Observation.createNotStarted(STATEMENT, this.registry);
+        if (observation.isNoop()) {
+            return null;
+        }
+        ServerKeys server = serverKeys(event);
         String operation = operationName(event);
-        String namespace = nonNull(event.database());
-        String address = serverAddress(event.hostSpec());
-        String port = Integer.toString(event.port());
-        Observation observation = Observation.createNotStarted(STATEMENT, this.registry)
-                .contextualName(contextualName(operation, event.database()))
-                .lowCardinalityKeyValue("db.system.name", "postgresql")
-                .lowCardinalityKeyValue(PgConnObservationTracer.FACTORY_NAME, this.factoryName)
-                .lowCardinalityKeyValue("db.operation.name", operation == null ? "" : operation)
-                .lowCardinalityKeyValue("server.address", address)
-                .lowCardinalityKeyValue("server.port", port)
-                .lowCardinalityKeyValue("layer", event.layer());
-        PgConnMeterOwners.Group group = null;
-        if (this.namespaceAsTag) {
-            observation.lowCardinalityKeyValue("db.namespace", namespace);
-            group = claim(namespace, address, port);
-        } else {
-            observation.highCardinalityKeyValue("db.namespace", namespace);
+        observation.contextualName(server.contextualName(operation))
+                .lowCardinalityKeyValues(server.low)
+                .lowCardinalityKeyValue(server.operation(operation))
+                .lowCardinalityKeyValue(R2DBC.equals(event.layer()) ? R2DBC_LAYER : KeyValue.of(LAYER, event.layer()));
+        if (server.namespaceHigh != null) {
+            observation.highCardinalityKeyValue(server.namespaceHigh);
         }
         if (event.batchSize() > 1) {
             observation.highCardinalityKeyValue("db.operation.batch.size", Integer.toString(event.batchSize()));
@@ -112,7 +129,7 @@ public final class PgConnStatementObservationTracer implements PgTracer {
             observation.highCardinalityKeyValue("db.query.text", event.sql());
         }
         Observation started = observation.start();
-        PgConnMeterOwners.Group fedGroup = group;
+        PgConnMeterOwners.Group fedGroup = server.group;
         return ended -> {
             stop(started, ended);
             if (this.closed && fedGroup != null && this.meterOwners != null) {
@@ -121,19 +138,74 @@ public final class PgConnStatementObservationTracer implements PgTracer {
         };
     }
 
-    /** The factory's timers of one database on one server, fed until it closes; their group, or null. */
-    private PgConnMeterOwners.@Nullable Group claim(String namespace, String address, String port) {
+    /**
+     * The keys of the statements of one database on one server, and their timers' group, claimed when first fed (once
+     * per tracer, as {@link #fed} records); at most {@value #SERVER_KEYS_KEPT} kept (a factory's hosts × databases; past
+     * that they are made per statement).
+     */
+    private ServerKeys serverKeys(StatementStarted event) {
+        ServerKeys.Of of = new ServerKeys.Of(event.hostSpec(), event.database());
+        ServerKeys keys = this.serverKeys.get(of);
+        if (keys == null) {
+            keys = new ServerKeys(of, this.factoryName, this.namespaceAsTag, this.meterOwners != null);
+            if (this.serverKeys.size() < SERVER_KEYS_KEPT) {
+                this.serverKeys.putIfAbsent(of, keys);
+            }
+        }
         PgConnMeterOwners owners = this.meterOwners;
-        if (owners == null) {
-            return null;
+        if (keys.group != null && owners != null && !keys.claimed && this.fed.add(keys.group)) {
+            owners.claim(keys.group, this);
         }
-        PgConnMeterOwners.Group group = new PgConnMeterOwners.Group(METERS,
-                List.of(PgConnObservationTracer.FACTORY_NAME, this.factoryName, "db.namespace", namespace, "server.address", address,
-                        "server.port", port));
-        if (this.fed.add(group)) {
-            owners.claim(group, this);
+        keys.claimed = true;
+        return keys;
+    }
+
+    /**
+     * What every statement of one database on one server carries: {@code db.system.name}, {@code name},
+     * {@code server.address}, {@code server.port} and {@code db.namespace} (a low-cardinality key, or a high one with
+     * {@code db-namespace-as-tag=false}); the group of timers they feed (null when {@code db.namespace} is not a tag or
+     * nothing claims groups); the span names and {@code db.operation.name} keys of their operations.
+     */
+    private static final class ServerKeys {
+
+        /** Where statements run: the host as configured and the database. */
+        record Of(HostSpec host, @Nullable String database) {
         }
-        return group;
+
+        final KeyValues low;
+        final @Nullable KeyValue namespaceHigh;
+        final PgConnMeterOwners.@Nullable Group group;
+        /** The group is in the tracer's {@link #fed} (claimed); a race of two first statements claims at most once. */
+        volatile boolean claimed;
+        private final @Nullable String database;
+        /** Per operation keyword: a bounded set, {@link SqlOperationName}'s commands and their {@code BATCH} forms. */
+        private final Map<String, KeyValue> operations = new ConcurrentHashMap<>();
+        private final Map<String, String> contextualNames = new ConcurrentHashMap<>();
+
+        ServerKeys(Of of, String factoryName, boolean namespaceAsTag, boolean grouped) {
+            String namespace = nonNull(of.database());
+            String address = serverAddress(of.host());
+            String port = Integer.toString(of.host().port());
+            KeyValues keys = KeyValues.of("db.system.name", "postgresql", PgConnObservationTracer.FACTORY_NAME, factoryName,
+                    "server.address", address, "server.port", port);
+            this.low = namespaceAsTag ? keys.and("db.namespace", namespace) : keys;
+            this.namespaceHigh = namespaceAsTag ? null : KeyValue.of("db.namespace", namespace);
+            this.group = namespaceAsTag && grouped ? new PgConnMeterOwners.Group(METERS, List.of(PgConnObservationTracer.FACTORY_NAME,
+                    factoryName, "db.namespace", namespace, "server.address", address, "server.port", port)) : null;
+            this.database = of.database();
+        }
+
+        KeyValue operation(@Nullable String operation) {
+            return operation == null ? NO_OPERATION : this.operations.computeIfAbsent(operation, op -> KeyValue.of(OPERATION, op));
+        }
+
+        /** OpenTelemetry's span name: {@code {db.operation.name} {db.namespace}}, or what of it is known. */
+        String contextualName(@Nullable String operation) {
+            if (operation == null) {
+                return this.database == null ? "postgresql" : this.database;
+            }
+            return this.database == null ? operation : this.contextualNames.computeIfAbsent(operation, op -> op + " " + this.database);
+        }
     }
 
     /** The factory closed: its statement timers go (new user 23 F2), unless a live factory of the same name feeds them. */
@@ -146,9 +218,13 @@ public final class PgConnStatementObservationTracer implements PgTracer {
     }
 
     private void stop(Observation observation, StatementEnded ended) {
-        observation.lowCardinalityKeyValue("outcome", ended.outcome().label());
-        observation.lowCardinalityKeyValue("db.response.status_code", statusCode(ended));
-        observation.lowCardinalityKeyValue("error.type", errorType(ended));
+        if (ended.outcome() == StatementOutcome.SUCCESS) {
+            observation.lowCardinalityKeyValues(SUCCEEDED);
+        } else {
+            observation.lowCardinalityKeyValue("outcome", ended.outcome().label());
+            observation.lowCardinalityKeyValue("db.response.status_code", statusCode(ended));
+            observation.lowCardinalityKeyValue("error.type", errorType(ended));
+        }
         if (ended.rows() >= 0) {
             observation.highCardinalityKeyValue("db.response.returned_rows", Long.toString(ended.rows()));
         }
@@ -168,14 +244,6 @@ public final class PgConnStatementObservationTracer implements PgTracer {
             return "BATCH " + command;
         }
         return command;
-    }
-
-    /** OpenTelemetry's span name: {@code {db.operation.name} {db.namespace}}, or what of it is known. */
-    private static String contextualName(@Nullable String operation, @Nullable String database) {
-        if (operation == null) {
-            return database == null ? "postgresql" : database;
-        }
-        return database == null ? operation : operation + " " + database;
     }
 
     /**

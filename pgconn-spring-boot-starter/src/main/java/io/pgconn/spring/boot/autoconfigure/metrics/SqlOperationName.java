@@ -3,7 +3,7 @@ package io.pgconn.spring.boot.autoconfigure.metrics;
 import io.pgconn.query.SqlTokens;
 import org.jspecify.annotations.Nullable;
 
-import java.util.List;
+import java.util.Set;
 
 /**
  * OpenTelemetry's {@code db.operation.name} of a statement: the keyword of the statement that runs, when it is one of
@@ -15,7 +15,7 @@ import java.util.List;
  */
 final class SqlOperationName {
 
-    private static final List<String> COMMANDS = List.of("SELECT", "INSERT", "UPDATE", "DELETE", "MERGE", "WITH", "VALUES",
+    private static final Set<String> COMMANDS = Set.of("SELECT", "INSERT", "UPDATE", "DELETE", "MERGE", "WITH", "VALUES",
             "TABLE", "BEGIN", "START", "COMMIT", "END", "ROLLBACK", "ABORT", "SAVEPOINT", "RELEASE", "PREPARE", "SET", "RESET",
             "SHOW", "CREATE", "ALTER", "DROP", "TRUNCATE", "COMMENT", "GRANT", "REVOKE", "CALL", "DO", "LISTEN", "UNLISTEN",
             "NOTIFY", "EXPLAIN", "ANALYZE", "VACUUM", "REINDEX", "CLUSTER", "REFRESH", "LOCK", "COPY", "DECLARE", "FETCH",
@@ -27,6 +27,6 @@ final class SqlOperationName {
     /** The command's keyword in upper case, or null when it is none of {@link #COMMANDS}. */
     static @Nullable String of(String sql) {
         String keyword = SqlTokens.mainKeyword(sql);
-        return COMMANDS.contains(keyword) ? keyword : null;
+        return keyword != null && COMMANDS.contains(keyword) ? keyword : null;
     }
 }
