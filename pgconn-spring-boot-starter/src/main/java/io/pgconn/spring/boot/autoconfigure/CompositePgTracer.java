@@ -64,14 +64,27 @@ final class CompositePgTracer implements PgTracer {
         each(t -> t.factoryClosed(event));
     }
 
-    /** Each tracer that follows the statement gets its end; one whose start or end throws does not silence the others. */
+    /**
+     * Each tracer that follows the statement gets its end; one whose start or end throws does not silence the others.
+     * One tracer following it (the common case: the statement observation) is handed back as it is, with no list.
+     */
     @Override
     public StatementSpan statementStarted(StatementStarted event) {
-        List<StatementSpan> spans = new ArrayList<>(tracers.size());
+        StatementSpan first = null;
+        List<StatementSpan> spans = null;
         for (PgTracer tracer : tracers) {
             try {
                 StatementSpan span = tracer.statementStarted(event);
-                if (span != null) {
+                if (span == null) {
+                    continue;
+                }
+                if (first == null) {
+                    first = span;
+                } else {
+                    if (spans == null) {
+                        spans = new ArrayList<>(tracers.size());
+                        spans.add(first);
+                    }
                     spans.add(span);
                 }
             } catch (VirtualMachineError fatal) {
@@ -80,18 +93,18 @@ final class CompositePgTracer implements PgTracer {
                 // as SafeTracer: a tracer must not change the outcome of a statement
             }
         }
-        return switch (spans.size()) {
-            case 0 -> null;
-            case 1 -> spans.get(0);
-            default -> ended -> spans.forEach(span -> {
-                try {
-                    span.ended(ended);
-                } catch (VirtualMachineError fatal) {
-                    FatalErrors.handToTheThread(fatal);
-                } catch (Throwable ignored) {
-                    // the next span still hears the end
-                }
-            });
-        };
+        if (spans == null) {
+            return first;
+        }
+        List<StatementSpan> all = spans;
+        return ended -> all.forEach(span -> {
+            try {
+                span.ended(ended);
+            } catch (VirtualMachineError fatal) {
+                FatalErrors.handToTheThread(fatal);
+            } catch (Throwable ignored) {
+                // the next span still hears the end
+            }
+        });
     }
 }
