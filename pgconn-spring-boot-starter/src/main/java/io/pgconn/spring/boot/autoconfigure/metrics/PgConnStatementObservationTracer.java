@@ -196,7 +196,11 @@ public final class PgConnStatementObservationTracer implements PgTracer {
         }
 
         KeyValue operation(@Nullable String operation) {
-            return operation == null ? NO_OPERATION : this.operations.computeIfAbsent(operation, op -> KeyValue.of(OPERATION, op));
+            if (operation == null) {
+                return NO_OPERATION;
+            }
+            KeyValue key = this.operations.get(operation);
+            return key != null ? key : kept(this.operations, operation, KeyValue.of(OPERATION, operation));
         }
 
         /** OpenTelemetry's span name: {@code {db.operation.name} {db.namespace}}, or what of it is known. */
@@ -204,7 +208,21 @@ public final class PgConnStatementObservationTracer implements PgTracer {
             if (operation == null) {
                 return this.database == null ? "postgresql" : this.database;
             }
-            return this.database == null ? operation : this.contextualNames.computeIfAbsent(operation, op -> op + " " + this.database);
+            if (this.database == null) {
+                return operation;
+            }
+            String name = this.contextualNames.get(operation);
+            return name != null ? name : kept(this.contextualNames, operation, operation + " " + this.database);
+        }
+
+        /**
+         * {@code value}, kept under {@code key} unless another thread was first (then that one's). A plain {@code get}
+         * first and {@code putIfAbsent} only on a miss: {@code ConcurrentHashMap.computeIfAbsent} locks the bin when the
+         * key is not its first node, and every statement would take that lock.
+         */
+        private static <V> V kept(Map<String, V> map, String key, V value) {
+            V earlier = map.putIfAbsent(key, value);
+            return earlier != null ? earlier : value;
         }
     }
 
