@@ -10,6 +10,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 import javax.net.ssl.KeyManagerFactory;
@@ -56,6 +57,20 @@ public interface PgConnectionFactory extends AutoCloseable {
             }
         }
         return HostStatus.unknown(hostLabel);
+    }
+
+    /**
+     * The host ({@link io.pgconn.config.HostSpec#label() label}) this factory's {@code read-write} and {@code primary}
+     * connects go to first now — its sticky primary (docs/lifecycle.md §2.4): the host the last such connect reached,
+     * while host memory holds it up in a role the target accepts. Empty for the other targets, with
+     * {@code load_balance_hosts=random} or {@code hostRecheckInterval=0} (no host is preferred then), and while no such
+     * host is known. A pool on this factory drops its unlent sessions to any other host (pgconn-r2dbc's eviction,
+     * {@code other-primary}), so in a split brain — an old primary answering as one again beside the promoted standby —
+     * its writes go to one primary, the one its new connects reach. This default knows none (a factory that wraps
+     * another should ask it).
+     */
+    default Optional<String> stickyPrimary() {
+        return Optional.empty();
     }
 
     /**

@@ -13,6 +13,7 @@ import io.pgconn.ServerRole;
 import io.pgconn.Transport;
 import io.pgconn.config.ConnConfig;
 import io.pgconn.config.HostSpec;
+import io.pgconn.config.LoadBalanceHosts;
 import io.pgconn.internal.connect.ConnectResources;
 import io.pgconn.internal.connect.HostConnector;
 import io.pgconn.internal.failover.HostStatusRegistry;
@@ -30,6 +31,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -280,6 +282,15 @@ public final class DefaultPgConnectionFactory implements PgConnectionFactory {
     @Override
     public HostStatus hostStatus(String hostLabel) {
         return connector.registry().status(hostLabel);
+    }
+
+    /** One map lookup or two (host memory's status of the sticky host): a pool asks on every acquire. */
+    @Override
+    public Optional<String> stickyPrimary() {
+        if (config.loadBalanceHosts() == LoadBalanceHosts.RANDOM || config.hostRecheckInterval().isZero()) {
+            return Optional.empty(); // no preferred host (HostOrder)
+        }
+        return Optional.ofNullable(connector.registry().stickyHost(config.targetSessionAttrs()));
     }
 
     /**

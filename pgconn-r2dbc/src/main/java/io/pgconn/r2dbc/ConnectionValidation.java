@@ -1,6 +1,7 @@
 package io.pgconn.r2dbc;
 
 import io.pgconn.HostStatus;
+import io.pgconn.config.TargetSessionAttrs;
 import io.r2dbc.spi.ValidationDepth;
 import reactor.core.publisher.Mono;
 
@@ -53,12 +54,19 @@ final class ConnectionValidation {
         return SessionValidity.check(session.connection(), factory.targetSessionAttrs(), factory.hostStatus(hostLabel));
     }
 
-    /** {@link #usability()}, or that a prefer-standby session sits on a primary while a standby is up: for a pool's eviction of unlent sessions. */
+    /**
+     * {@link #usability()}, or that a prefer-standby session sits on a primary while a standby is up, or that a
+     * read-write/primary session sits on another host than the factory's sticky primary (a split brain): for a pool's
+     * eviction of unlent sessions.
+     */
     SessionValidity.Verdict evictionVerdict() {
         HostStatus memory = factory.hostStatus(hostLabel);
-        SessionValidity.Verdict usable = SessionValidity.check(session.connection(), factory.targetSessionAttrs(), memory);
-        return SessionValidity.preferredRole(usable, factory.targetSessionAttrs(),
-                SessionValidity.sessionRole(session.connection(), memory), hostLabel, factory::hostStatuses,
-                factory::isRefusingLogins);
+        TargetSessionAttrs target = factory.targetSessionAttrs();
+        SessionValidity.Verdict usable = SessionValidity.check(session.connection(), target, memory);
+        if (target.sticksToLastHost()) {
+            return SessionValidity.otherPrimary(usable, hostLabel, factory.stickyPrimary());
+        }
+        return SessionValidity.preferredRole(usable, target, SessionValidity.sessionRole(session.connection(), memory),
+                hostLabel, factory::hostStatuses, factory::isRefusingLogins);
     }
 }

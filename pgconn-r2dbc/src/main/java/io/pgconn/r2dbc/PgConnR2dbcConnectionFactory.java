@@ -166,6 +166,11 @@ public final class PgConnR2dbcConnectionFactory implements ConnectionFactory, Au
         return hostLabel == null ? null : core.hostStatus(hostLabel);
     }
 
+    /** The core factory's sticky primary ({@link PgConnectionFactory#stickyPrimary()}): where its read-write connects go first. */
+    java.util.Optional<String> stickyPrimary() {
+        return core.stickyPrimary();
+    }
+
     /** What the core factory remembers of every configured host, in configuration order. */
     java.util.List<HostStatus> hostStatuses() {
         return core.hostStatuses();

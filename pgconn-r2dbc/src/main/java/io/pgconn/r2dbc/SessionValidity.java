@@ -41,7 +41,12 @@ final class SessionValidity {
     enum Verdict {
         USABLE(null), CLOSED("closed"), WRONG_ROLE("role"), HOST_DOWN("host-down"),
         /** Usable, but a {@code prefer-standby} session on a primary while a standby is known up: evicted unlent only. */
-        NOT_PREFERRED_ROLE("preferred-role");
+        NOT_PREFERRED_ROLE("preferred-role"),
+        /**
+         * Usable, but a {@code read-write}/{@code primary} session on another host than the factory's sticky primary (a
+         * split brain: both answer as primary): evicted unlent only.
+         */
+        OTHER_PRIMARY("other-primary");
 
         private final String label;
 
@@ -49,7 +54,10 @@ final class SessionValidity {
             this.label = label;
         }
 
-        /** A short label for meters ({@code closed}, {@code role}, {@code host-down}, {@code preferred-role}); null when usable. */
+        /**
+         * A short label for meters ({@code closed}, {@code role}, {@code host-down}, {@code preferred-role},
+         * {@code other-primary}); null when usable.
+         */
         String label() {
             return label;
         }
@@ -107,6 +115,24 @@ final class SessionValidity {
             }
         }
         return usable;
+    }
+
+    /**
+     * {@code usable}, or {@link Verdict#OTHER_PRIMARY} when it was usable and {@code stickyPrimary} — the host the
+     * factory's {@code read-write}/{@code primary} connects go to first now, while it is up as one
+     * ({@code PgConnectionFactory.stickyPrimary()}; empty for other targets) — is another host than the session's.
+     * Two hosts that both satisfy such a target are a split brain (an old primary answering as one again, e.g. thawed
+     * after a hang, beside the promoted standby): the pool's writes must go to one of them, and the one its new
+     * connects reach is the one its health reports as {@code activeHost}. NEW-USER-28 F8: after a primary hung for
+     * 15 s and a standby was promoted meanwhile, the pool kept lending its sessions to the old primary once it answered
+     * again — 478 writes acknowledged there in 8 s, none on the promoted one, while health said {@code activeHost} was
+     * the promoted one. A session under a borrower is not taken from it (its transaction stays on one server).
+     */
+    static Verdict otherPrimary(Verdict usable, String ownHost, java.util.Optional<String> stickyPrimary) {
+        if (usable != Verdict.USABLE || ownHost == null || stickyPrimary.isEmpty() || stickyPrimary.get().equals(ownHost)) {
+            return usable;
+        }
+        return Verdict.OTHER_PRIMARY;
     }
 
     /** The session's server role: its own ParameterStatus (PostgreSQL 14+), else what host memory holds. */

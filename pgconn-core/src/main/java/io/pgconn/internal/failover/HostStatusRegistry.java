@@ -86,6 +86,15 @@ public final class HostStatusRegistry {
         recordUp(host, role);
     }
 
+    /**
+     * The host connects for {@code target} try first now ({@link StickyPrimary}): the one the last such connect
+     * reached, while the memory holds it up in a role {@code target} accepts; {@code null} when there is none.
+     */
+    public String stickyHost(TargetSessionAttrs target) {
+        String host = sticky.host(target);
+        return host != null && sticky.holds(status(host), target) ? host : null;
+    }
+
     /** Whether connects for {@code target} try this host first ({@link StickyPrimary#holds}). */
     boolean isSticky(HostStatus status, TargetSessionAttrs target) {
         return sticky.holds(status, target);

@@ -28,6 +28,11 @@ final class StickyPrimary {
         }
     }
 
+    /** The host the last connect for {@code target} reached, or {@code null} when none did (or the target does not stick). */
+    String host(TargetSessionAttrs target) {
+        return lastConnected.get(target);
+    }
+
     /**
      * Whether {@code status} is of the host the last connect for {@code target} reached, and the memory's latest
      * word on it is that it is up in a role {@code target} accepts — however old that word: no time makes a host

@@ -10,13 +10,14 @@ import java.util.stream.Collectors;
  * How many connections one pgconn R2DBC pool evicted as unusable since start, by reason:
  * {@code closed}, {@code role} (its server no longer satisfies {@code target_session_attrs}),
  * {@code host-down}, or {@code preferred-role} (a {@code prefer-standby} session on a primary, dropped
- * unlent while a standby is up; not unusable, but not where the factory puts reads). One count, read by both the {@code pg.conn.pool.evictions} meter and the
+ * unlent while a standby is up; not unusable, but not where the factory puts reads), or {@code other-primary} (a
+ * {@code read-write} session on another primary than the one new connects reach — a split brain —, dropped unlent). One count, read by both the {@code pg.conn.pool.evictions} meter and the
  * {@code pgConn} health, so the two always agree.
  */
 public final class PgConnPoolEvictions implements PgConnPoolEvictionListener {
 
     /** Every reason {@code io.pgconn.r2dbc.PgConnPoolEviction} reports, in a stable order. */
-    public static final List<String> REASONS = List.of("role", "host-down", "closed", "preferred-role");
+    public static final List<String> REASONS = List.of("role", "host-down", "closed", "preferred-role", "other-primary");
 
     private final String poolName;
 
