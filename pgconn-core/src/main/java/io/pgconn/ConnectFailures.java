@@ -1,6 +1,7 @@
 package io.pgconn;
 
 import java.util.List;
+import java.util.Map;
 
 /**
  * What a failed connect ({@link PgConnectionFactory#connect()}'s failure) says about trying again: the one place
@@ -90,32 +91,22 @@ public final class ConnectFailures {
                 && error.host() == null && error.getSuppressed().length > 0;
     }
 
-    /** What a walk's report starts with, before its host count ({@link #walkHeader}). */
-    private static final String HEADER_START = "could not connect to any of ";
-    /** What follows the host count in it. */
-    private static final String HEADER_HOSTS = " hosts";
-
     /**
-     * The first line of a walk's report: how many hosts the walk had and the {@code target_session_attrs} it looked for
-     * ({@code targetName}, libpq's spelling). {@link #withHostLine} counts the host it adds.
+     * A walk's report: the first line — how many hosts the walk had, {@code hostCount}, and the
+     * {@code target_session_attrs} it looked for, {@code targetName} (libpq's spelling) — and one
+     * {@link ErrorMessageLines#hostLine} per failure of {@code hostFailures} (its host's label, its message), of the last
+     * host failure's kind — a {@link PgAuthenticationException} with its server fields, else a
+     * {@link PgConnectException} — carrying the failures as suppressed in the order given, the last one
+     * {@link #deciding} it. The one place a report's shape is made; the report keeps its host count and lines as state
+     * ({@code WalkReport}), so {@link #withHostLine} counts the host it adds without reading the message back. Made by
+     * the core's multi-host walk ({@code internal.failover.WalkFailures}); public because the walk is not in this
+     * package.
      */
-    public static String walkHeader(int hostCount, String targetName) {
-        return HEADER_START + hostCount + HEADER_HOSTS + " (target_session_attrs=" + targetName + "):";
-    }
-
-    /**
-     * A walk's report: {@code message} ({@link #walkHeader} and its list made of {@link ErrorMessageLines#hostLine}s), of the last host
-     * failure's kind — a {@link PgAuthenticationException} with its server fields, else a {@link PgConnectException} —
-     * carrying {@code hostFailures} as suppressed in the order given, the last one {@link #deciding} it. The one place
-     * a report's shape is made: the walk's ({@code internal.failover.WalkFailures}) and {@link #withHostLine}.
-     */
-    public static PgException walkReport(String message, List<? extends Throwable> hostFailures) {
-        Throwable last = hostFailures.isEmpty() ? null : hostFailures.get(hostFailures.size() - 1);
-        PgException report = last instanceof PgAuthenticationException auth
-                ? new PgAuthenticationException(null, message, auth.serverFields(), null)
-                : new PgConnectException(null, message);
-        hostFailures.forEach(report::addSuppressed);
-        return report;
+    public static PgException walkReport(int hostCount, String targetName, List<Map.Entry<String, PgException>> hostFailures) {
+        StringBuilder lines = new StringBuilder();
+        hostFailures.forEach(f -> lines.append(ErrorMessageLines.hostLine(f.getKey(), String.valueOf(f.getValue().getMessage()))));
+        return report(new WalkReport(hostCount, targetName, lines.toString()),
+                hostFailures.stream().map(Map.Entry::getValue).toList());
     }
 
     /**
@@ -123,29 +114,30 @@ public final class ConnectFailures {
      * {@code host: reason}, laid out as the hosts' lines — and the same hosts' failures, so the same one decides it;
      * for a host the caller left out of the walk, which has no failure of its own in it (the R2DBC driver's
      * prefer-standby fallback names the standby refusing its logins, docs/r2dbc.md), and which its first line counts
-     * now (REVIEW-26: "any of 2 hosts" stood above three host lines). Anything else is returned as it is.
+     * now (REVIEW-26: "any of 2 hosts" stood above three host lines). A report pgconn did not make (no state: built by
+     * a caller with the exceptions' constructors) gets the line, its first line as it was. Anything else is returned as
+     * it is.
      */
     public static PgException withHostLine(PgException report, String host, String reason) {
         if (!isWalkReport(report)) {
             return report;
         }
-        return walkReport(countedOneMore(report.getMessage()) + ErrorMessageLines.hostLine(host, reason),
-                List.of(report.getSuppressed()));
+        WalkReport walk = report.walkReport();
+        List<Throwable> hostFailures = List.of(report.getSuppressed());
+        return walk == null ? report(report.getMessage() + ErrorMessageLines.hostLine(host, reason), null, hostFailures)
+                : report(walk.withHostLine(host, reason), hostFailures);
     }
 
-    /** {@code message} with its {@link #walkHeader}'s host count one higher; as it is when it does not start with one. */
-    private static String countedOneMore(String message) {
-        if (message == null || !message.startsWith(HEADER_START)) {
-            return message;
-        }
-        int digits = HEADER_START.length();
-        int end = digits;
-        while (end < message.length() && Character.isDigit(message.charAt(end))) {
-            end++;
-        }
-        if (end == digits || end - digits > 9 || !message.startsWith(HEADER_HOSTS, end)) {
-            return message;
-        }
-        return HEADER_START + (Integer.parseInt(message, digits, end, 10) + 1) + message.substring(end);
+    private static PgException report(WalkReport walk, List<? extends Throwable> hostFailures) {
+        return report(walk.message(), walk, hostFailures);
+    }
+
+    private static PgException report(String message, WalkReport walk, List<? extends Throwable> hostFailures) {
+        Throwable last = hostFailures.isEmpty() ? null : hostFailures.get(hostFailures.size() - 1);
+        PgException report = last instanceof PgAuthenticationException auth
+                ? new PgAuthenticationException(message, auth.serverFields(), walk)
+                : new PgConnectException(message, walk);
+        hostFailures.forEach(report::addSuppressed);
+        return report;
     }
 }

@@ -16,4 +16,12 @@ public class PgAuthenticationException extends PgException {
     public PgAuthenticationException(String host, String message, ServerErrorFields serverFields, Throwable cause) {
         super(host, message, serverFields, cause);
     }
+
+    /**
+     * A multi-host walk's report, made by {@link ConnectFailures}, with its deciding host's server fields; {@code walk}
+     * may be {@code null}.
+     */
+    PgAuthenticationException(String message, ServerErrorFields serverFields, WalkReport walk) {
+        super(message, serverFields, walk);
+    }
 }

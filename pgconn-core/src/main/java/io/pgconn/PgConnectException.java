@@ -16,4 +16,9 @@ public class PgConnectException extends PgException {
     public PgConnectException(String host, String message, ServerErrorFields serverFields, Throwable cause) {
         super(host, message, serverFields, cause);
     }
+
+    /** A multi-host walk's report, made by {@link ConnectFailures}; {@code walk} may be {@code null}. */
+    PgConnectException(String message, WalkReport walk) {
+        super(message, ServerErrorFields.NONE, walk);
+    }
 }

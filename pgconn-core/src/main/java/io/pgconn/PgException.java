@@ -16,6 +16,8 @@ public class PgException extends RuntimeException {
     private final String host;
     /** Transient: its map is not serializable; a deserialized exception reports no server fields. */
     private final transient ServerErrorFields serverFields;
+    /** A multi-host walk's report: its host count and lines, of which its message is made ({@link ConnectFailures}). */
+    private final WalkReport walkReport;
 
     public PgException(String host, String message) {
         this(host, message, ServerErrorFields.NONE, null);
@@ -29,6 +31,15 @@ public class PgException extends RuntimeException {
         super(message, cause);
         this.host = host;
         this.serverFields = serverFields == null ? ServerErrorFields.NONE : serverFields;
+        this.walkReport = null;
+    }
+
+    /** A multi-host walk's report ({@link ConnectFailures#walkReport}): no host of its own, no cause. */
+    PgException(String message, ServerErrorFields serverFields, WalkReport walkReport) {
+        super(message);
+        this.host = null;
+        this.serverFields = serverFields == null ? ServerErrorFields.NONE : serverFields;
+        this.walkReport = walkReport;
     }
 
     /** The host ({@code host:port}, or a socket path) the failure happened on; {@code null} when none. */
@@ -58,6 +69,11 @@ public class PgException extends RuntimeException {
      */
     public boolean endsSession() {
         return serverFields().endsSession();
+    }
+
+    /** Its state when this is a walk's report {@link ConnectFailures} made; {@code null} otherwise. */
+    WalkReport walkReport() {
+        return walkReport;
     }
 
     /** Convenience: the raw field map keyed by the protocol's field type byte. */

@@ -213,6 +213,56 @@ class TypeNameResolutionRefreshIT {
         }
     }
 
+    /**
+     * NEW-USER-26 F2: a schema-per-tenant application sets its tenant's path for the session on each request
+     * ({@code SET search_path}); each set made the session's answer stale, and a lookup ran in front of the request's
+     * statement — one statement more per request. A path the session was answered under before, at the same epoch,
+     * binds that answer again: one lookup per path, then none. A type created through the factory on a path already
+     * answered (the epoch moves, as after {@code CREATE EXTENSION}) is looked up again and found. Counted in the
+     * server's statement log: 5 lookups where there were 10.
+     */
+    @Test
+    void aTenantsSearchPathSetPerRequestIsLookedUpOncePerPath() throws Exception {
+        PG18.primary().execute("CREATE SCHEMA IF NOT EXISTS tenant_c AUTHORIZATION " + USER);
+        PG18.primary().execute("ALTER ROLE " + USER + " SET log_statement = 'all'");
+        try {
+            PgConnectionFactory factory = factory(new MoodCodec("tenant_mood"));
+            PgConnection c = connect(factory, 18, "tenant_mood");
+            PgConnection ddl = connect(factory, 18, "tenant_mood");
+            long logStart = Files.size(PG18.primary().logFile());
+            for (int request = 0; request < 6; request++) {
+                String tenant = request % 2 == 0 ? "tenant_a" : "tenant_b";
+                await(c.simpleQuery("SET search_path TO " + tenant));
+                Row row = await(c.query("SELECT 'ok'::tenant_mood")).row(0);
+                assertThat(row.get(0)).as(tenant).isEqualTo(Mood.OK);
+                assertThat(c.typeOid("tenant_mood")).as(tenant).hasValue(oid(18, tenant + ".tenant_mood"));
+            }
+            await(c.simpleQuery("SET search_path TO tenant_c"));
+            assertThat(await(c.query("SELECT 1")).row(0).getInt(0)).isEqualTo(1);
+            assertThat(c.typeOid("tenant_mood")).as("not on tenant_c yet").isEmpty();
+            await(c.simpleQuery("SET search_path TO tenant_a"));
+            assertThat(await(c.query("SELECT 'sad'::tenant_mood")).row(0).get(0)).isEqualTo(Mood.SAD);
+
+            await(ddl.simpleQuery("CREATE TYPE tenant_c.tenant_mood AS ENUM ('sad', 'ok', 'happy')"));
+            await(c.simpleQuery("SET search_path TO tenant_c"));
+            assertThat(await(c.query("SELECT 'happy'::tenant_mood")).row(0).get(0)).as("created on a path answered before")
+                    .isEqualTo(Mood.HAPPY);
+            assertThat(c.typeOid("tenant_mood")).hasValue(oid(18, "tenant_c.tenant_mood"));
+
+            String marker = "tenants-done-" + System.nanoTime();
+            await(c.query("SELECT $1::text", marker));
+            awaitCondition("the server's log to show the last statement", Duration.ofSeconds(10),
+                    () -> logSince(logStart).contains(marker));
+            assertThat(logSince(logStart).split("statement: SELECT pg_catalog.to_regtype\\(", -1))
+                    .as("one lookup each for tenant_a, tenant_b and tenant_c; after the type was created one in front of the"
+                            + " SET (the epoch moved, under tenant_a) and one under tenant_c")
+                    .hasSize(5 + 1);
+        } finally {
+            PG18.primary().execute("ALTER ROLE " + USER + " RESET log_statement");
+            PG18.primary().execute("DROP SCHEMA tenant_c CASCADE");
+        }
+    }
+
     private static String logSince(long offset) {
         try {
             byte[] all = Files.readAllBytes(PG18.primary().logFile());

@@ -171,22 +171,15 @@ class ConnectFilesIT {
         Path passfile = dir.resolve("pgpass");
         Files.writeString(passfile, "*:*:*:scram_u:" + PASSWORD + "\n");
         Files.setPosixFilePermissions(passfile, PosixFilePermissions.fromString("rw-r-----"));
-        List<String> warnedOn = new CopyOnWriteArrayList<>();
-        Handler capture = passwordFileWarnings(warnedOn);
-        try (PgConnectionFactory factory = oneLoop()) {
-            ConnConfig fromFile = config("scram_u", null, "sslmode=disable passfile='" + passfile + "'");
-
-            assertThat(failure(factory.connect(fromFile))).isInstanceOf(PgAuthenticationException.class)
-                    .hasMessageContaining("no password was supplied");
-            assertThat(warnedOn).hasSize(1);
-            assertThat(warnedOn.get(0)).startsWith("pgconn-files").doesNotContain("(event loop)");
+        try (PasswordFileWarnings warnings = new PasswordFileWarnings(); PgConnectionFactory factory = oneLoop()) {
+            assertNoPasswordSupplied(factory, passfile);
+            assertThat(warnings.threads).hasSize(1);
+            assertThat(warnings.threads.get(0)).startsWith("pgconn-files").doesNotContain("(event loop)");
 
             Files.setPosixFilePermissions(passfile, PosixFilePermissions.fromString("rw-------"));
-            PgConnection connection = await(factory.connect(fromFile));
+            PgConnection connection = await(factory.connect(scramLogin(passfile)));
             await(connection.close());
-            assertThat(warnedOn).hasSize(1);
-        } finally {
-            stopCapturing(capture);
+            assertThat(warnings.threads).hasSize(1);
         }
     }
 
@@ -205,9 +198,7 @@ class ConnectFilesIT {
         ClientCertificate cert = PG.tls().clientCertificate("cert_u");
         Path key = Files.copy(cert.keyPkcs8Pem(), dir.resolve("cert_u.key"));
         Files.setPosixFilePermissions(key, PosixFilePermissions.fromString("rw-------"));
-        List<String> warnedOn = new CopyOnWriteArrayList<>();
-        Handler capture = passwordFileWarnings(warnedOn);
-        try (PgConnectionFactory factory = oneLoop()) {
+        try (PasswordFileWarnings warnings = new PasswordFileWarnings(); PgConnectionFactory factory = oneLoop()) {
             for (Path passfile : List.of(groupReadable, fifo)) {
                 PgConnection trust = await(factory.connect(config("trust_u", null, "sslmode=disable passfile='" + passfile + "'")));
                 assertThat(trust.authMethod()).isEqualTo(AuthMethod.NONE);
@@ -217,14 +208,10 @@ class ConnectFilesIT {
                 assertThat(value(certificate, "SELECT current_user")).isEqualTo("cert_u");
                 await(certificate.close());
             }
-            assertThat(warnedOn).as("no password file was read").isEmpty();
+            assertThat(warnings.threads).as("no password file was read").isEmpty();
 
-            assertThat(failure(factory.connect(config("scram_u", null, "sslmode=disable passfile='" + groupReadable + "'"))))
-                    .as("a password login reads it (and ignores it: group-readable)")
-                    .isInstanceOf(PgAuthenticationException.class).hasMessageContaining("no password was supplied");
-            assertThat(warnedOn).hasSize(1);
-        } finally {
-            stopCapturing(capture);
+            assertNoPasswordSupplied(factory, groupReadable); // a password login reads it, and ignores it: group-readable
+            assertThat(warnings.threads).hasSize(1);
         }
     }
 
@@ -297,30 +284,41 @@ class ConnectFilesIT {
         return body.substring(0, body.indexOf('\0'));
     }
 
-    /** Captures the password file's warnings, each as the name of the thread it was logged on. */
-    private static Handler passwordFileWarnings(List<String> warnedOn) {
-        Handler capture = new Handler() {
-            @Override
-            public void publish(LogRecord record) {
-                if (record.getMessage().contains("password file")) {
-                    warnedOn.add(Thread.currentThread().getName() + (ThreadExecutorMap.currentExecutor() == null ? "" : " (event loop)"));
-                }
-            }
-
-            @Override
-            public void flush() {
-            }
-
-            @Override
-            public void close() {
-            }
-        };
-        PASSWORD_FILE_LOG.addHandler(capture);
-        return capture;
+    /** A login as scram_u with no password given: {@code passfile}'s line is its password. */
+    private static ConnConfig scramLogin(Path passfile) {
+        return config("scram_u", null, "sslmode=disable passfile='" + passfile + "'");
     }
 
-    private static void stopCapturing(Handler capture) {
-        PASSWORD_FILE_LOG.removeHandler(capture);
+    /** {@link #scramLogin} is refused: the file was ignored (group-readable), so no password was sent. */
+    private static void assertNoPasswordSupplied(PgConnectionFactory factory, Path passfile) {
+        assertThat(failure(factory.connect(scramLogin(passfile)))).isInstanceOf(PgAuthenticationException.class)
+                .hasMessageContaining("no password was supplied");
+    }
+
+    /** The password file's warnings while it is open, each as the name of the thread it was logged on. */
+    private static final class PasswordFileWarnings extends Handler implements AutoCloseable {
+
+        final List<String> threads = new CopyOnWriteArrayList<>();
+
+        PasswordFileWarnings() {
+            PASSWORD_FILE_LOG.addHandler(this);
+        }
+
+        @Override
+        public void publish(LogRecord record) {
+            if (record.getMessage().contains("password file")) {
+                threads.add(Thread.currentThread().getName() + (ThreadExecutorMap.currentExecutor() == null ? "" : " (event loop)"));
+            }
+        }
+
+        @Override
+        public void flush() {
+        }
+
+        @Override
+        public void close() {
+            PASSWORD_FILE_LOG.removeHandler(this);
+        }
     }
 
     /**

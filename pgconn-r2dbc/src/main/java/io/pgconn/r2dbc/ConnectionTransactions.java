@@ -80,9 +80,10 @@ final class ConnectionTransactions {
             });
             // the lock timeout is submitted once the BEGIN is in place and before the caller goes on (a statement the
             // caller submits from the code the placement completes would overtake one submitted here meanwhile); it
-            // carries the BEGIN, and a failure of it reaches the next statement
+            // carries the BEGIN, and a failure of it reaches the next statement: its 25P02 carries it (TransactionState)
             CompletableFuture<Void> ready = lockTimeout == null ? placed : placed.thenRun(() -> Flux.from(session.execute(
-                    TransactionSql.SET_LOCK_TIMEOUT, List.of(SessionPort.BoundValue.of(lockTimeout)), 0, tracker)).subscribe(part -> { }, error -> { }));
+                    TransactionSql.SET_LOCK_TIMEOUT, List.of(SessionPort.BoundValue.of(lockTimeout)), 0, tracker))
+                    .subscribe(part -> { }, transaction::settingFailed));
             return CoreFutures.untilDone(() -> ready).onErrorMap(R2dbcErrors::translate);
         });
     }

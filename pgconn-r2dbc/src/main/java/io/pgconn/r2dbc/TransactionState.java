@@ -1,5 +1,8 @@
 package io.pgconn.r2dbc;
 
+import io.pgconn.FutureFailures;
+import io.pgconn.PgException;
+import io.pgconn.PgTransactionRolledBackException;
 import io.pgconn.query.TransactionStatus;
 import io.r2dbc.spi.IsolationLevel;
 
@@ -47,6 +50,11 @@ final class TransactionState {
     private volatile IsolationLevel transactionIsolation;
     /** Whether the open transaction's last end command was a {@code COMMIT} (a failed one's is {@code ROLLBACK}). */
     private boolean committed;
+    /**
+     * Why the open transaction failed before its first statement: the error of the lock timeout's {@code set_config}
+     * that {@code beginTransaction} sent unawaited ({@link #settingFailed}); null when none.
+     */
+    private volatile Throwable settingFailure;
 
     TransactionState(IsolationLevel sessionIsolation) {
         this.sessionIsolation = sessionIsolation;
@@ -108,6 +116,29 @@ final class TransactionState {
         beginsUnanswered.decrementAndGet();
     }
 
+    /**
+     * The {@code set_config} that {@code beginTransaction} sent for the definition's lock wait timeout, its answer not
+     * awaited, failed with {@code error}: the transaction failed with it, and its later statements' 25P02
+     * ({@link #explained}) carry it.
+     */
+    void settingFailed(Throwable error) {
+        settingFailure = error;
+    }
+
+    /**
+     * A statement of the open transaction failed with {@code error}: when it is the server's 25P02 ("current transaction
+     * is aborted", or a commit answered ROLLBACK) in a transaction whose lock-timeout {@code set_config} failed, that
+     * failure is added to it as suppressed — the server's 25P02 alone did not say why (closing note 27); the core's
+     * exception is made with its cause, so this is where it can go.
+     */
+    void explained(Throwable error) {
+        Throwable setting = settingFailure;
+        if (setting != null && FutureFailures.unwrap(error) instanceof PgException pg && pg != setting
+                && pg.sqlState().filter(PgTransactionRolledBackException.SQL_STATE::equals).isPresent()) {
+            pg.addSuppressed(setting);
+        }
+    }
+
     /** The server answered an exchange: {@code status} is that of its ReadyForQuery (or a later one). */
     synchronized void follow(TransactionStatus status) {
         if (status != TransactionStatus.IDLE || beginsUnanswered.get() > 0) {
@@ -155,6 +186,7 @@ final class TransactionState {
 
     private void closed() {
         active = false;
+        settingFailure = null;
         if (blockOpen) {
             blockOpen = false;
             if (committed && sessionIsolationAtCommit != null) {

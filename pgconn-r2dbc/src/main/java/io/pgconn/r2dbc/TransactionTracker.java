@@ -41,6 +41,7 @@ class TransactionTracker implements SessionPort.Observer {
 
     @Override
     public void onError(Throwable error) {
+        transaction.explained(error);
         if (endedTheSession(session, error)) {
             transaction.onSessionEnd();
         } else if (error instanceof PgServerException) {

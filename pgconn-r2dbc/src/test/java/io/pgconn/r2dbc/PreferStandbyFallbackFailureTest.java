@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.util.Map;
+import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -41,12 +42,11 @@ class PreferStandbyFallbackFailureTest {
     @Test
     void aWalkReportKeepsItsHostsAndItsDecidingHostAndNamesTheStandbyLeftOut() {
         PgException refused = failure(STANDBY, "28000");
-        PgException walk = new PgConnectException(null, "could not connect to any of 2 hosts (target_session_attrs=prefer-standby):"
-                + "\n  standby2:5432: connection refused\n  primary:5432: FATAL: 53300");
         PgException down = new PgConnectException("standby2:5432", "connection refused");
-        walk.addSuppressed(down);
         PgException full = failure(PRIMARY, "53300");
-        walk.addSuppressed(full);
+        PgException walk = walk(2, down, full);
+        assertThat(walk.getMessage()).isEqualTo("could not connect to any of 2 hosts (target_session_attrs=prefer-standby):"
+                + "\n  standby2:5432: connection refused\n  primary:5432: FATAL: 53300");
 
         Throwable thrown = PgConnR2dbcConnectionFactory.fallbackFailure(refused, walk);
 
@@ -67,16 +67,10 @@ class PreferStandbyFallbackFailureTest {
     void aFirstWalkReportNamesTheStandbyThatStoppedItOnceUnderTheRetrysHostsEachOnce() {
         PgException standby2Down = new PgConnectException("standby2:5432", "connection refused");
         PgException refusedLogin = failure(STANDBY, "28000");
-        PgException first = new PgConnectException(null, "could not connect to any of 3 hosts (target_session_attrs=prefer-standby):"
-                + "\n  standby2:5432: connection refused\n  standby:5432: FATAL: 28000");
-        first.addSuppressed(standby2Down);
-        first.addSuppressed(refusedLogin);
+        PgException first = walk(3, standby2Down, refusedLogin);
         PgException standby2DownAgain = new PgConnectException("standby2:5432", "connection refused");
         PgException full = failure(PRIMARY, "53300");
-        PgException walk = new PgConnectException(null, "could not connect to any of 2 hosts (target_session_attrs=prefer-standby):"
-                + "\n  standby2:5432: connection refused\n  primary:5432: FATAL: 53300");
-        walk.addSuppressed(standby2DownAgain);
-        walk.addSuppressed(full);
+        PgException walk = walk(2, standby2DownAgain, full);
 
         Throwable thrown = PgConnR2dbcConnectionFactory.fallbackFailure(first, walk);
 
@@ -99,6 +93,11 @@ class PreferStandbyFallbackFailureTest {
                 .as("nothing left: no second connect").isNull();
         ConnConfig unbounded = ConnConfig.parse("host=primary port=5432 user=u connectTimeout=0", EnvironmentSource.none());
         assertThat(PgConnR2dbcConnectionFactory.withWhatIsLeft(unbounded, Duration.ofMinutes(5).toNanos())).isSameAs(unbounded);
+    }
+
+    /** The core's report of a prefer-standby walk over {@code hostCount} hosts, which failed with {@code hosts}, in order. */
+    private static PgException walk(int hostCount, PgException... hosts) {
+        return ConnectFailures.walkReport(hostCount, "prefer-standby", Stream.of(hosts).map(h -> Map.entry(h.host(), h)).toList());
     }
 
     private static PgException failure(String host, String sqlState) {

@@ -7,6 +7,7 @@ import io.pgconn.config.TargetSessionAttrs;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The failures of one multi-host walk, in order, and the single exception that reports them:
@@ -33,8 +34,8 @@ final class WalkFailures {
         if (failures.size() == 1) {
             return failures.get(0).error();
         }
-        String message = ConnectFailures.walkHeader(hostCount, target.libpqName()) + list();
-        return ConnectFailures.walkReport(message, failures.stream().map(Failure::error).toList());
+        return ConnectFailures.walkReport(hostCount, target.libpqName(),
+                failures.stream().map(f -> Map.entry(f.host(), f.error())).toList());
     }
 
     /** "; tried:" and the list, or nothing when no host has failed yet. */
@@ -45,7 +46,7 @@ final class WalkFailures {
     /**
      * One line per host, indented by two spaces: {@code host: message}, the message's further lines (a server
      * error's HINT) indented by four, so they read as the host's and not as the next host
-     * ({@link ErrorMessageLines#hostLine}).
+     * ({@link ErrorMessageLines#hostLine}, as the report's list).
      */
     private String list() {
         StringBuilder sb = new StringBuilder();

@@ -19,6 +19,8 @@ final class BoundTypeOids {
     /** The factory's registry, before any OIDs were bound: each answer is bound to it afresh; null for other codecs. */
     private final CodecRegistry unboundCodecs;
     private volatile Map<String, Integer> oids = Map.of();
+    /** Whether an answer was bound (the connect path's lookup may have failed): the session keeps it by search path. */
+    private volatile boolean answered;
 
     BoundTypeOids(PipelinedSession session) {
         this.session = session;
@@ -33,6 +35,7 @@ final class BoundTypeOids {
     void bind(Map<String, Integer> typeOids) {
         Map<String, Integer> before = this.oids;
         this.oids = Map.copyOf(typeOids);
+        this.answered = true;
         if (before.entrySet().stream().anyMatch(known -> !known.getValue().equals(typeOids.get(known.getKey())))) {
             session.statementCache().dropAll(); // a type dropped (or created again): statements prepared against it go
         }
@@ -44,7 +47,7 @@ final class BoundTypeOids {
     /** Set once by the connect path with the answer's epoch: type DDL is watched, and the names looked up again after it. */
     void watch(List<String> names, TypeOidEpoch epoch, long knownEpoch) {
         SessionTypeOids watched = new SessionTypeOids(names, epoch, knownEpoch, session.serverReports().reported("search_path"),
-                this::bind);
+                answered ? oids : null, this::bind);
         assert watched.belongsTo(session::mayTouchState);
         session.serverReports().typeOids(watched);
     }

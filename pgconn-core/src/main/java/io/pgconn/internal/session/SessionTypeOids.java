@@ -60,6 +60,8 @@ public final class SessionTypeOids {
     /** {@link #searchPathChanges} when the answer the session holds was given. */
     private volatile int searchPathChangesAnswered;
     private Lookup lookup = Lookup.NONE;
+    /** PostgreSQL 18+: the answers given under each search path seen, so going back to one sends no lookup. */
+    private final SearchPathAnswers answers = new SearchPathAnswers();
     /**
      * Whether this thread may touch the session's state now (assertions only, {@link #belongsTo}; REVIEW-18-START L6):
      * the loop inside one of the session's doors, or the caller that owns the session. Always, for one on its own.
@@ -90,15 +92,23 @@ public final class SessionTypeOids {
         return new SessionTypeOids(List.of(), UNWATCHED_EPOCH, 0, null, oids -> { });
     }
 
+    /** A session whose connect path has no answer for it (it failed, and {@code extensionTypesRequired} is off). */
+    public SessionTypeOids(List<String> names, TypeOidEpoch epoch, long knownEpoch, String searchPath,
+                           Consumer<Map<String, Integer>> apply) {
+        this(names, epoch, knownEpoch, searchPath, null, apply);
+    }
+
     /**
      * @param names      the session's {@code extensionTypes} (may be empty: it still reports type changes)
      * @param knownEpoch the factory's epoch read before the answer the session holds was asked for
      * @param searchPath the {@code search_path} the server reported when the answer the session holds was given
      *                   (ParameterStatus, PostgreSQL 18+), or {@code null} when it does not report it
+     * @param answer     the answer the session holds (the connect path's), or {@code null} when it has none: kept as
+     *                   the answer under {@code searchPath} ({@link SearchPathAnswers})
      * @param apply      binds the session's codecs to a new answer
      */
     public SessionTypeOids(List<String> names, TypeOidEpoch epoch, long knownEpoch, String searchPath,
-                           Consumer<Map<String, Integer>> apply) {
+                           Map<String, Integer> answer, Consumer<Map<String, Integer>> apply) {
         this.names = TypeOidQuery.withArrayTypes(names.toArray(String[]::new));
         this.epoch = epoch;
         this.knownEpoch = knownEpoch;
@@ -106,6 +116,9 @@ public final class SessionTypeOids {
         this.searchPath = searchPath;
         this.searchPathAnswered = searchPath;
         this.apply = apply;
+        if (searchPath != null && answer != null) {
+            answers.remember(searchPath, knownEpoch, answer);
+        }
     }
 
     /**
@@ -131,10 +144,14 @@ public final class SessionTypeOids {
      * A statement of the session, {@code current}, completed with {@code tag}: type DDL (and DDL of a table, view
      * or foreign table whose text names a looked-up type: its row type) moves the factory's epoch once the
      * transaction ends ({@link TypeChangingCommands}). A search path set on a server that does not report it is
-     * {@link ServerReports}' to see ({@link #searchPathSetUnreported}).
+     * {@link ServerReports}' to see ({@link #searchPathSetUnreported}). A {@code DISCARD ALL} forgets the answers kept
+     * by search path ({@link SearchPathAnswers}): the application's way to start the session afresh.
      */
     void commandCompleted(String tag, Exchange current) {
         assert mayTouchState.getAsBoolean() : "the session's state touched outside its doors";
+        if ("DISCARD ALL".equals(tag)) {
+            answers.forget();
+        }
         TypeChangingCommands.Change change = TypeChangingCommands.of(tag);
         if (change == null) {
             return;
@@ -257,14 +274,43 @@ public final class SessionTypeOids {
         lookup = Lookup.NONE;
     }
 
-    /** The lookup asked at {@code askedAt} answered: the session's codecs use it. */
+    /**
+     * At the queued lookup's turn, with no transaction open and the answer stale: whether this session was answered
+     * under the search path in force now, at the factory's current epoch ({@link SearchPathAnswers}, PostgreSQL 18+);
+     * then the codecs are bound to that answer again, the answer is current, and the lookup leaves unwritten.
+     */
+    boolean answeredBeforeUnderThisPath() {
+        assert mayTouchState.getAsBoolean() : "the session's state touched outside its doors";
+        if (!searchPathReported) {
+            return false;
+        }
+        long now = epoch.current();
+        Map<String, Integer> known = answers.answer(searchPath, now);
+        if (known == null) {
+            return false;
+        }
+        knownEpoch = now;
+        searchPathAnswered = searchPath;
+        apply.accept(known);
+        return true;
+    }
+
+    /** The lookup asked at {@code askedAt} answered: the session's codecs use it, and it is kept under its search path. */
     void refreshed(long askedAt, Map<String, Integer> oids) {
         assert mayTouchState.getAsBoolean() : "the session's state touched outside its doors";
         lookup = Lookup.NONE;
         knownEpoch = askedAt;
         searchPathChangesAnswered = searchPathChanges; // every change before the lookup was answered before it
         searchPathAnswered = searchPath; // the path in force while it ran: it was written with nothing in flight
+        if (searchPathReported) {
+            answers.remember(searchPath, askedAt, oids);
+        }
         apply.accept(oids);
+    }
+
+    /** How many search paths' answers this session keeps (tests). */
+    int pathsAnswered() {
+        return answers.size();
     }
 
     /** The lookup failed (or the session ended): the codecs stay; the next statement asks again. */

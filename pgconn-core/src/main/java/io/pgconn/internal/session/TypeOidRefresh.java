@@ -58,12 +58,13 @@ final class TypeOidRefresh extends Exchange {
      * Not inside a transaction (a repeatable-read snapshot, SET TRANSACTION's "before any query"); nor when the answer
      * the session holds is current again by its turn: a search path set for the transaction just ended is back
      * (NEW-USER-26: a multi-tenant application's {@code set_config('search_path', ..., true)} per transaction made one
-     * lookup after each).
+     * lookup after each); nor when the session was answered under the path in force before, at the same epoch: that
+     * answer is bound again (NEW-USER-26 F2: a tenant's path set per request made one lookup per request).
      */
     @Override
     public boolean leavesUnwritten(char transactionStatus) {
         transactionOpen = transactionStatus != 'I';
-        return transactionOpen || !owner.stale();
+        return transactionOpen || !owner.stale() || owner.answeredBeforeUnderThisPath();
     }
 
     @Override

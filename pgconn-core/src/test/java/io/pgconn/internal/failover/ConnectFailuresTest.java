@@ -161,6 +161,14 @@ class ConnectFailuresTest {
         assertThat(ConnectFailures.deciding(added)).isSameAs(password);
         assertThat(added.sqlState()).isEqualTo(report.sqlState()).contains("28P01");
         assertThat(ConnectFailures.isWalkReport(added)).isTrue();
+        assertThat(ConnectFailures.withHostLine(added, "db4:5432", "left out").getMessage()).as("counted from the report's state")
+                .startsWith("could not connect to any of 4 hosts (target_session_attrs=read-write):")
+                .endsWith("\n  db3:5432: left out: it refused this login\n    HINT: a second line\n  db4:5432: left out");
+        PgException callersOwn = new PgConnectException(null, "no host answered:");
+        callersOwn.addSuppressed(down);
+        assertThat(ConnectFailures.withHostLine(callersOwn, "db3:5432", "left out").getMessage())
+                .as("a report pgconn did not make: the line, its first line as it was")
+                .isEqualTo("no host answered:\n  db3:5432: left out");
 
         assertThat(ConnectFailures.withHostLine(down, "db3:5432", "left out")).as("one host's failure").isSameAs(down);
         assertThat(ConnectFailures.isWalkReport(down)).isFalse();

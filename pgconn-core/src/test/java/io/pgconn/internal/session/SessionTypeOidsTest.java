@@ -177,6 +177,82 @@ class SessionTypeOidsTest {
         assertThat(reported.stale()).as("the answer was given under tenant_3 now").isTrue();
     }
 
+    /**
+     * NEW-USER-26 F2: a tenant's path set for the session per request. A path this session was answered under before,
+     * at the same epoch, binds that answer again at the lookup's turn, which leaves unwritten; a path not seen, an
+     * epoch moved (type DDL, {@code forgetTypeOids()}) and a {@code DISCARD ALL} send the lookup; at most
+     * {@value SearchPathAnswers#PATHS} paths are kept, the least recently used forgotten.
+     */
+    @Test
+    void aSearchPathAnsweredBeforeAtTheSameEpochNeedsNoLookup() {
+        SessionTypeOids reported = new SessionTypeOids(List.of("mood"), epoch, 0, "public", Map.of("mood", 1), applied::add);
+        assertThat(lookupAtItsTurn(reported, "tenant_a")).as("not seen: written").isFalse();
+        reported.refreshed(0, Map.of("mood", 2));
+        assertThat(lookupAtItsTurn(reported, "public")).as("the connect path's answer").isTrue();
+        assertThat(applied).containsExactly(Map.of("mood", 2), Map.of("mood", 1));
+        assertThat(reported.stale()).isFalse();
+        assertThat(lookupAtItsTurn(reported, "tenant_a")).isTrue();
+        assertThat(applied).last().isEqualTo(Map.of("mood", 2));
+        assertThat(reported.mayQueueLookup()).as("none queued, none due").isFalse();
+
+        TypeOidRefresh inTransaction = lookup(reported, "public");
+        assertThat(inTransaction.leavesUnwritten('T')).as("a transaction open at its turn").isTrue();
+        inTransaction.leftUnwritten();
+        TypeOidRefresh afterCommit = (TypeOidRefresh) reported.refreshAfter(statement("COMMIT", true), "db:5432");
+        assertThat(afterCommit.leavesUnwritten('I')).as("behind the COMMIT: the path's answer again").isTrue();
+        afterCommit.leftUnwritten();
+        assertThat(applied).last().isEqualTo(Map.of("mood", 1));
+
+        epoch.advance();
+        reported.refreshed(0, Map.of("mood", 2)); // asked before the epoch moved
+        assertThat(lookupAtItsTurn(reported, "public")).as("an answer of an older epoch").isFalse();
+        reported.refreshed(1, Map.of("mood", 3));
+        assertThat(lookupAtItsTurn(reported, "tenant_a")).as("answers of the older epoch forgotten").isFalse();
+        reported.refreshed(1, Map.of("mood", 4));
+        assertThat(reported.pathsAnswered()).isEqualTo(2);
+
+        reported.commandCompleted("DISCARD ALL", statement("DISCARD ALL", false));
+        assertThat(reported.pathsAnswered()).isZero();
+        assertThat(lookupAtItsTurn(reported, "public")).as("after DISCARD ALL").isFalse();
+        reported.refreshed(1, Map.of("mood", 3));
+
+        for (int tenant = 0; tenant < SearchPathAnswers.PATHS; tenant++) {
+            assertThat(lookupAtItsTurn(reported, "tenant_" + tenant)).isFalse();
+            reported.refreshed(1, Map.of("mood", 100 + tenant));
+        }
+        assertThat(reported.pathsAnswered()).isEqualTo(SearchPathAnswers.PATHS);
+        assertThat(lookupAtItsTurn(reported, "tenant_1")).isTrue();
+        assertThat(lookupAtItsTurn(reported, "public")).as("the least recently used, forgotten").isFalse();
+        reported.refreshed(1, Map.of("mood", 3));
+        assertThat(lookupAtItsTurn(reported, "tenant_1")).as("used since").isTrue();
+        assertThat(lookupAtItsTurn(reported, "tenant_0")).as("the least recently used now, forgotten").isFalse();
+    }
+
+    @Test
+    void beforePostgreSql18NoAnswerIsKeptByPath() {
+        watched.refreshed(0, Map.of("mood", 2));
+        watched.searchPathSetUnreported();
+        assertThat(watched.refreshBefore(true, 'I', "db:5432").leavesUnwritten('I')).as("the path's value is not known").isFalse();
+        assertThat(watched.pathsAnswered()).isZero();
+    }
+
+    /** The path changes to {@code path}, a statement is submitted, and its lookup comes to its turn: whether it leaves unwritten. */
+    private static boolean lookupAtItsTurn(SessionTypeOids oids, String path) {
+        TypeOidRefresh lookup = lookup(oids, path);
+        boolean unwritten = lookup.leavesUnwritten('I');
+        if (unwritten) {
+            lookup.leftUnwritten();
+        }
+        return unwritten;
+    }
+
+    private static TypeOidRefresh lookup(SessionTypeOids oids, String path) {
+        oids.searchPathChanged(path);
+        TypeOidRefresh lookup = (TypeOidRefresh) oids.refreshBefore(true, 'I', "db:5432");
+        assertThat(lookup).as("a lookup queued for " + path).isNotNull();
+        return lookup;
+    }
+
     @Test
     void anUnwatchedSessionIsNeverStaleQueuesNothingAndItsTypeDdlMovesNothing() {
         SessionTypeOids unwatched = SessionTypeOids.unwatched();

@@ -11,7 +11,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthContributor;
-import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
@@ -21,11 +20,10 @@ import org.springframework.test.context.DynamicPropertySource;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Predicate;
 
+import static io.pgconn.spring.boot.autoconfigure.health.HealthDetails.host;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
 
 /**
  * New user 7's F2 against a real primary and standby with {@code target-session-attrs=read-write}:
@@ -112,22 +110,8 @@ class PgConnFailoverLogIT {
         server.execute("SELECT pg_reload_conf()");
     }
 
-    private Health awaitHealth(String what, Predicate<Health> condition) {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        Health last = null;
-        while (System.nanoTime() < deadline) {
-            last = ((HealthIndicator) this.pgConnHealthContributor).health(true);
-            if (condition.test(last)) {
-                return last;
-            }
-            Thread.onSpinWait();
-        }
-        return fail("not within " + WAIT + ": " + what + "; last health: " + last);
-    }
-
-    @SuppressWarnings("unchecked")
-    private static Map<String, Object> host(Health health, String host) {
-        return ((Map<String, Map<String, Object>>) health.getDetails().get("hosts")).get(host);
+    private void awaitHealth(String what, Predicate<Health> condition) {
+        HealthDetails.await(this.pgConnHealthContributor, what, WAIT, condition);
     }
 
     private static void assertOnce(String log, String line) {

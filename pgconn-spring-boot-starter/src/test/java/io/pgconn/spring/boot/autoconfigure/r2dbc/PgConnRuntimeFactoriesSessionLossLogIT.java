@@ -6,6 +6,7 @@ import io.pgconn.spring.boot.autoconfigure.PgConnFactoryBuilders;
 import io.pgconn.spring.boot.autoconfigure.PgConnRuntimeFactories;
 import io.pgconn.spring.boot.autoconfigure.StarterCluster;
 import io.pgconn.spring.boot.autoconfigure.TestApplication;
+import io.pgconn.spring.boot.autoconfigure.health.HealthDetails;
 import io.pgconn.spring.boot.autoconfigure.health.PgConnRuntimeHealthIndicator;
 import io.pgconn.testkit.PgClusterExtension;
 import io.pgconn.testkit.PgServer;
@@ -17,7 +18,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthContributor;
-import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.system.CapturedOutput;
@@ -35,6 +35,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
 
+import static io.pgconn.spring.boot.autoconfigure.health.HealthDetails.host;
 import static io.pgconn.testing.Conditions.awaitCondition;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -161,15 +162,7 @@ class PgConnRuntimeFactoriesSessionLossLogIT {
     }
 
     private Health awaitHealth(String what, Predicate<Health> condition) {
-        Health[] last = new Health[1];
-        awaitCondition(what, STEP, () -> condition.test(last[0] = ((HealthIndicator) pgConnHealthContributor).health(true)));
-        return last[0];
-    }
-
-    @SuppressWarnings("unchecked")
-    private static Map<String, Object> host(Health health, String host) {
-        Map<String, Map<String, Object>> hosts = (Map<String, Map<String, Object>>) health.getDetails().get("hosts");
-        return hosts == null || hosts.get(host) == null ? Map.of() : hosts.get(host);
+        return HealthDetails.await(pgConnHealthContributor, what, STEP, condition);
     }
 
     /** The session-loss log's lines holding {@code text} (health's own "is up again as standby" line is another logger's). */

@@ -3,6 +3,7 @@ package io.pgconn.spring.boot.autoconfigure.r2dbc;
 import io.pgconn.PgConnectionFactory;
 import io.pgconn.spring.boot.autoconfigure.StarterCluster;
 import io.pgconn.spring.boot.autoconfigure.TestApplication;
+import io.pgconn.spring.boot.autoconfigure.health.HealthDetails;
 import io.pgconn.testkit.PgClusterExtension;
 import io.pgconn.testkit.PgServer;
 import io.r2dbc.pool.ConnectionPool;
@@ -12,7 +13,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthContributor;
-import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.system.CapturedOutput;
@@ -26,9 +26,9 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Predicate;
 
+import static io.pgconn.spring.boot.autoconfigure.health.HealthDetails.host;
 import static io.pgconn.testing.Conditions.awaitCondition;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -132,15 +132,7 @@ class PgConnSwitchoverSessionLossLogIT {
     }
 
     private Health awaitHealth(String what, Predicate<Health> condition) {
-        Health[] last = new Health[1];
-        awaitCondition(what, STEP, () -> condition.test(last[0] = ((HealthIndicator) pgConnHealthContributor).health(true)));
-        return last[0];
-    }
-
-    @SuppressWarnings("unchecked")
-    private static Map<String, Object> host(Health health, String host) {
-        Map<String, Map<String, Object>> hosts = (Map<String, Map<String, Object>>) health.getDetails().get("hosts");
-        return hosts == null || hosts.get(host) == null ? Map.of() : hosts.get(host);
+        return HealthDetails.await(pgConnHealthContributor, what, STEP, condition);
     }
 
     private static List<String> lines(String log, String text) {
