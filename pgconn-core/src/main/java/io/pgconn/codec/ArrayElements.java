@@ -77,6 +77,19 @@ final class ArrayElements {
         return item;
     }
 
+    /**
+     * The class every element read as {@code Object} has, so that the array read as {@code Object} is an array of it
+     * ({@link #shape}), or {@code null} when elements may come in different classes (the array is an {@code Object[]}).
+     */
+    Class<?> commonReadClass() {
+        Codec<?> codec = reading(Object.class);
+        if (codec == null) {
+            return null;
+        }
+        Class<?> declared = codec.javaType();
+        return ReadClasses.of(codec) == declared ? declared : null;
+    }
+
     private Codec<?> reading(Class<?> component) {
         for (Codec<?> codec : codecs) {
             if (codec.decodes(format, component)) {
