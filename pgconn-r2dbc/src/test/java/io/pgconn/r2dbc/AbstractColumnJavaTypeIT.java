@@ -1,10 +1,10 @@
 package io.pgconn.r2dbc;
 
-import io.pgconn.ConnConfig;
 import io.pgconn.PgConnectionFactory;
 import io.pgconn.codec.Cidr;
 import io.pgconn.codec.CodecRegistry;
 import io.pgconn.codec.PgInterval;
+import io.pgconn.config.ConnConfig;
 import io.pgconn.testkit.PgClusterExtension;
 import io.r2dbc.spi.ColumnMetadata;
 import io.r2dbc.spi.Connection;
