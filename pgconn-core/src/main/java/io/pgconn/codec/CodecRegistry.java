@@ -241,7 +241,8 @@ public final class CodecRegistry {
      * user codec's included; a type without a codec: {@code String}, its text), an array's is the array of its
      * elements' class ({@code int4[]}: {@code Integer[]}); where one type's values come in more than one class it is
      * their common supertype: {@code numeric} {@code Number} (NaN and ±Infinity read as {@code Double}),
-     * {@code numeric[]} {@code Object[]}. {@code Object} when nothing reads the type in that format.
+     * {@code inet} {@code Object} (a host reads as {@code InetAddress}, a network as {@link Cidr}), their arrays
+     * {@code Object[]}. {@code Object} when nothing reads the type in that format.
      */
     public Class<?> javaType(int oid, Format format) {
         Decoder decoder;

@@ -544,6 +544,8 @@ class CodecRegistryTest {
         assertThat(registry.javaType(Oids.INT4_ARRAY, Format.BINARY)).isEqualTo(Integer[].class);
         assertThat(registry.javaType(Oids.TEXT_ARRAY, Format.BINARY)).isEqualTo(String[].class);
         assertThat(registry.javaType(Oids.NUMERIC_ARRAY, Format.BINARY)).isEqualTo(Object[].class);
+        assertThat(registry.javaType(Oids.INET, Format.BINARY)).as("InetAddress or Cidr").isEqualTo(Object.class);
+        assertThat(registry.javaType(Oids.CIDR, Format.BINARY)).isEqualTo(Cidr.class);
         assertThat(registry.javaType(HSTORE_OID, Format.BINARY)).isEqualTo(Map.class);
         assertThat(registry.javaType(HSTORE_OID + 1, Format.BINARY)).isEqualTo(Map[].class);
         assertThat(registry.javaType(50_000, Format.TEXT)).isEqualTo(Ltree.class);
