@@ -381,8 +381,10 @@ class CodecRegistryTest {
         // int4[] with 2 dimensions [[1],[2]]
         ByteBuf twoDims = bytes(b -> b.writeInt(2).writeInt(0).writeInt(Oids.INT4).writeInt(2).writeInt(1).writeInt(1).writeInt(1)
                 .writeInt(4).writeInt(1).writeInt(4).writeInt(2));
-        assertThatThrownBy(() -> r.decode(Oids.INT4_ARRAY, Format.BINARY, twoDims, Object.class))
-                .isInstanceOf(PgConversionException.class).hasMessageContaining("2-dimensional");
+        assertThat(r.decode(Oids.INT4_ARRAY, Format.BINARY, twoDims, Object.class)).isEqualTo(new Integer[][] {{1}, {2}});
+        assertThat(r.decode(Oids.INT4_ARRAY, Format.BINARY, twoDims.resetReaderIndex(), int[][].class)).isEqualTo(new int[][] {{1}, {2}});
+        assertThatThrownBy(() -> r.decode(Oids.INT4_ARRAY, Format.BINARY, twoDims.resetReaderIndex(), Integer[].class))
+                .isInstanceOf(PgConversionException.class).hasMessageContaining("2-dimensional int4[] value as Integer[]");
         ByteBuf withNull = bytes(b -> b.writeInt(1).writeInt(1).writeInt(Oids.INT4).writeInt(2).writeInt(1).writeInt(-1).writeInt(4).writeInt(7));
         assertThatThrownBy(() -> r.decode(Oids.INT4_ARRAY, Format.BINARY, withNull, int[].class))
                 .isInstanceOf(PgConversionException.class).hasMessageContaining("NULL");
