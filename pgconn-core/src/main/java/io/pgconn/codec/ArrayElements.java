@@ -232,7 +232,6 @@ final class ArrayElements {
         return typed;
     }
 
-    /** A parameter's elements: a {@code List}, or a Java array (primitive ones boxed). */
     /** A multi-dimensional array's elements in row-major order, the order of {@code array_send}'s and {@code array_out}'s. */
     private void flatten(Object array, List<Object> into) {
         boolean deeper = nested(array.getClass(), null);
@@ -304,6 +303,7 @@ final class ArrayElements {
         }
     }
 
+    /** A parameter's elements: a {@code List}, or a Java array (primitive ones boxed; an array of arrays flattened, {@link #nested}). */
     List<?> asList(Object value) {
         if (value instanceof List<?> list) {
             return list;
