@@ -2,10 +2,12 @@ package io.pgconn.codec;
 
 import io.netty.buffer.ByteBuf;
 
+import java.lang.reflect.Array;
+import java.util.Collection;
 import java.util.List;
 
 /**
- * One-dimensional arrays of a binary element type, in {@code array_send}'s format: {@code int32 ndim},
+ * Arrays of a binary element type, in {@code array_send}'s format: {@code int32 ndim},
  * {@code int32 flags} (1 when there are NULLs), {@code int32 element oid}, per dimension
  * {@code int32 size, int32 lower bound}, then per element {@code int32 length} ({@code -1} for NULL)
  * and the element's binary bytes.
@@ -13,8 +15,10 @@ import java.util.List;
  * <p>Read as {@code Object} it gives a Java array of the element codec's class (an {@code Object[]}
  * when elements come back as different classes, e.g. numeric NaN among BigDecimals), as {@code X[]}
  * an array of {@code X}, as a primitive array when there are no NULLs, and as {@code List} an
- * unmodifiable list. Lower bounds other than 1 are dropped (Java arrays start at 0); arrays of more than
- * one dimension are a {@link PgConversionException}.
+ * unmodifiable list. Lower bounds other than 1 are dropped (Java arrays start at 0). A value of several
+ * dimensions reads as nested arrays ({@code Integer[][]} as {@code Object}, {@code int[][]}, {@code String[][]} …
+ * when asked with as many levels) or nested lists, and is written from a rectangular array of arrays
+ * ({@link ArrayElements#dimensions}); asked for with another number of levels it is a {@link PgConversionException}.
  */
 final class ArrayCodec extends ElementArrayCodec {
 
@@ -60,8 +64,10 @@ final class ArrayCodec extends ElementArrayCodec {
             throw elements.malformed(ndim + " dimensions need " + 8 * ndim + " bytes, " + value.readableBytes() + " left");
         }
         long count = ndim == 0 ? 0 : 1;
+        int[] dims = new int[ndim];
         for (int d = 0; d < ndim; d++) {
             int size = value.readInt();
+            dims[d] = size;
             int lowerBound = value.readInt();
             if (size < 0) {
                 throw elements.malformed("negative dimension size " + size);
@@ -75,12 +81,19 @@ final class ArrayCodec extends ElementArrayCodec {
                 throw elements.malformed(count + " elements cannot fit in " + value.readableBytes() + " bytes");
             }
         }
-        if (ndim > 1) {
-            throw new PgConversionException("cannot read a " + ndim + "-dimensional " + type.name()
-                    + " value: only one-dimensional arrays are supported");
+        boolean anyShape = target == Object.class || target == Object[].class || target == List.class
+                || target == Collection.class || target == Iterable.class;
+        int wanted = anyShape ? ndim : elements.dimensionsOf(target);
+        if (ndim == 0 && wanted > 1) {
+            return Array.newInstance(target.getComponentType(), 0);
+        }
+        if (ndim > 0 && wanted != ndim) {
+            throw new PgConversionException("cannot read a " + ndim + "-dimensional " + type.name() + " value as "
+                    + target.getSimpleName() + ": read it as an array of " + ndim + " dimension" + (ndim == 1 ? "" : "s")
+                    + ", as Object or as List");
         }
         int n = (int) count;
-        Class<?> component = ArrayElements.componentOf(target);
+        Class<?> component = ndim > 1 && !anyShape ? elements.elementOf(target) : ArrayElements.componentOf(target);
         Codec<?> codec = elements.readerFor(component);
         Object[] items = new Object[n];
         for (int i = 0; i < n; i++) {
@@ -99,12 +112,12 @@ final class ArrayCodec extends ElementArrayCodec {
         if (value.isReadable()) {
             throw elements.malformed(value.readableBytes() + " bytes after the last element");
         }
-        return elements.shape(items, target, component);
+        return ndim > 1 ? elements.shape(items, dims, target, component) : elements.shape(items, target, component);
     }
 
     // ---------------------------------------------------------------- encode
 
-    /** ndim, flags and element oid; one dimension's size and lower bound when there are elements. */
+    /** ndim, flags and element oid; one dimension's size and lower bound when there are elements (at least: more dimensions take 8 bytes each). */
     @Override
     long formBytes(long n) {
         return n == 0 ? 12 : 20;
@@ -134,11 +147,16 @@ final class ArrayCodec extends ElementArrayCodec {
                 break;
             }
         }
-        out.writeInt(n == 0 ? 0 : 1);
+        int[] dims = n == 0 ? new int[0] : elements.nested(value.getClass(), null) ? elements.dimensions(value) : new int[] {n};
+        if (dims.length > MAX_DIMENSIONS) {
+            throw new PgConversionException("cannot write a " + dims.length + "-dimensional " + type.name()
+                    + " parameter: PostgreSQL's arrays have at most " + MAX_DIMENSIONS + " dimensions");
+        }
+        out.writeInt(dims.length);
         out.writeInt(hasNull ? 1 : 0);
         out.writeInt(elementOid);
-        if (n > 0) {
-            out.writeInt(n);
+        for (int size : dims) {
+            out.writeInt(size);
             out.writeInt(1);
         }
         Class<?> lastClass = null;

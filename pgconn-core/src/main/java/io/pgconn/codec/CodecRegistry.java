@@ -234,6 +234,27 @@ public final class CodecRegistry {
         return decoder(oid, format, Object.class).decode(value);
     }
 
+    /**
+     * The class of every non-null value {@link #decode(int, Format, io.netty.buffer.ByteBuf)} returns for type
+     * {@code oid} in {@code format} — what {@code Row.get(i)} gives — so that column metadata can say it before a row
+     * is read (R2DBC's {@code ColumnMetadata.getJavaType()}). It is the default codec's {@link Codec#javaType()} (a
+     * user codec's included; a type without a codec: {@code String}, its text), an array's is the array of its
+     * elements' class ({@code int4[]}: {@code Integer[]}; a value of several dimensions reads as nested arrays,
+     * {@code Integer[][]}, which the column's type cannot announce); where one type's values come in more than one class it is
+     * their common supertype: {@code numeric} {@code Number} (NaN and ±Infinity read as {@code Double}),
+     * {@code inet} {@code Object} (a host reads as {@code InetAddress}, a network as {@link Cidr}), their arrays
+     * {@code Object[]}. {@code Object} when nothing reads the type in that format.
+     */
+    public Class<?> javaType(int oid, Format format) {
+        Decoder decoder;
+        try {
+            decoder = decoder(oid, format, Object.class);
+        } catch (PgConversionException e) {
+            return Object.class;
+        }
+        return ReadClasses.of(decoder.codec());
+    }
+
     /** The type's name for messages: the codec's type name, or {@code "type oid N"} for an unknown one. */
     public String typeName(int oid) {
         Codec<?>[] codecs = codecs(oid);

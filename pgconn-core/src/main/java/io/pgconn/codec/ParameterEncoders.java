@@ -48,6 +48,9 @@ final class ParameterEncoders {
         if (found == null && type.isArray() && type.getComponentType() != Object.class) {
             found = arrayEncoder(Primitives.wrap(type.getComponentType()), type);
         }
+        if (found == null && type.isArray() && type.getComponentType().isArray()) {
+            found = arrayEncoder(innermostElement(type), type);
+        }
         if (found == null && type == Object[].class) {
             return listEncoder(Arrays.asList((Object[]) value));
         }
@@ -56,6 +59,18 @@ final class ParameterEncoders {
         }
         encoderCache.putIfAbsent(type, found);
         return found;
+    }
+
+    /**
+     * The element class of a multi-dimensional array parameter ({@code int[][]}: {@code Integer}): its component types down
+     * to the first a codec writes, or to the last level ({@code byte[][]} stops at {@code byte[]}, a bytea).
+     */
+    private Class<?> innermostElement(Class<?> type) {
+        Class<?> element = type.getComponentType();
+        while (element.isArray() && resolveCached(Primitives.wrap(element)) == null) {
+            element = element.getComponentType();
+        }
+        return Primitives.wrap(element);
     }
 
     private Encoder listEncoder(List<?> list) {

@@ -197,6 +197,10 @@ final class TextArrayCodec extends ElementArrayCodec {
     @Override
     @SuppressWarnings("unchecked")
     public void encode(Object value, ByteBuf out) {
+        if (elements.nested(value.getClass(), null)) {
+            throw new PgConversionException("cannot write a multi-dimensional " + type.name() + " parameter: arrays of"
+                    + " a text-format element type are one-dimensional here (arrays of binary element types are not)");
+        }
         List<?> list = elements.asList(value);
         out.writeByte('{');
         Class<?> lastClass = null;

@@ -66,6 +66,8 @@ final class TextForms {
             }
             if (items[i] == null) {
                 sb.append("NULL");
+            } else if (items[i] instanceof Object[] level) {
+                sb.append(renderArray(level, element)); // a sub-array of a multi-dimensional value: {{1,2},{3,4}}
             } else {
                 quoteElement(sb, element.apply(items[i]));
             }

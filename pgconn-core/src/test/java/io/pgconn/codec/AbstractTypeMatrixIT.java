@@ -46,6 +46,7 @@ import java.util.stream.Stream;
 
 import static io.pgconn.testing.Connect.await;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The type matrix: for every type with a built-in codec, values (edge values included) and NULL go
@@ -59,6 +60,10 @@ abstract class AbstractTypeMatrixIT {
 
     @RegisterExtension
     static final FactoryExtension FACTORY = new FactoryExtension();
+
+    /** Classes {@code CodecRegistry.javaType} announces for types whose values are of subclasses (or of several classes). */
+    private static final java.util.Set<Class<?>> ANNOUNCED_SUPERTYPES = java.util.Set.of(Map.class, Object.class,
+            Number.class, Object[].class);
 
     private PgConnection pgconn;
     private Connection jdbc;
@@ -135,7 +140,13 @@ abstract class AbstractTypeMatrixIT {
                 }
                 Object read = row.get(1, c.readAs());
                 assertThat(deep(read)).as(what + " read by pgconn").isEqualTo(deep(c.expected().apply(sent)));
-                assertThat(row.get(1)).as(what + " read as Object").isNotNull();
+                Object readAsObject = row.get(1);
+                assertThat(readAsObject).as(what + " read as Object").isNotNull();
+                // the class the registry announces for the column (R2DBC's ColumnMetadata.getJavaType(), NEW-USER-27 F4)
+                Class<?> announced = pgconn.codecs().javaType(row.getOid(1), Format.ofCode(row.metadata().column(1).format()));
+                assertThat(readAsObject).as(what + " read as Object, against the announced class").isInstanceOf(announced);
+                assertThat(announced == readAsObject.getClass() || ANNOUNCED_SUPERTYPES.contains(announced))
+                        .as(what + ": announced " + announced.getName() + ", read " + readAsObject.getClass().getName()).isTrue();
                 assertThat(row.get(1, String.class)).as(what + " read as String").isEqualTo(rs.getString(2));
                 if (c.element() == null) {
                     assertThat(c.jdbc().read(rs, 2)).as(what + " read by pgjdbc").isEqualTo(read);
@@ -164,6 +175,44 @@ abstract class AbstractTypeMatrixIT {
     /** Lists as arrays, so that AssertJ compares byte[] elements by content. */
     private static Object deep(Object value) {
         return value instanceof List<?> list ? list.toArray() : value;
+    }
+
+    /**
+     * Two-dimensional arrays (session 28; they were refused, "only one-dimensional arrays"): read as nested arrays of the
+     * element class ({@code Integer[][]}, as pgjdbc's {@code getArray()} gives them), as {@code int[][]}/{@code String[][]}
+     * or nested lists when asked, and written from rectangular arrays of arrays; the server sees their dimensions.
+     */
+    @Test
+    void twoDimensionalArraysReadAndWriteAsNestedArrays() throws SQLException {
+        Row literal = await(pgconn.query("SELECT '{{1,2,3},{4,NULL,6}}'::int4[] AS a, '{{a,\"b c\"},{NULL,\"{}\"}}'::text[] AS t")).row(0);
+        assertThat(literal.get("a")).isEqualTo(new Integer[][] {{1, 2, 3}, {4, null, 6}});
+        assertThat(literal.get("a", Integer[][].class)).isEqualTo(new Integer[][] {{1, 2, 3}, {4, null, 6}});
+        assertThat(literal.get("a", List.class)).isEqualTo(List.of(List.of(1, 2, 3), java.util.Arrays.asList(4, null, 6)));
+        assertThat(literal.get("t", String[][].class)).isEqualTo(new String[][] {{"a", "b c"}, {null, "{}"}});
+        assertThatThrownBy(() -> literal.get("a", int[][].class)).isInstanceOf(PgConversionException.class)
+                .hasMessageContaining("NULL elements");
+        assertThatThrownBy(() -> literal.get("a", Integer[].class)).isInstanceOf(PgConversionException.class)
+                .hasMessageContaining("2-dimensional int4[] value as Integer[]");
+        try (PreparedStatement ps = jdbc.prepareStatement("SELECT '{{1,2,3},{4,NULL,6}}'::int4[]"); ResultSet rs = ps.executeQuery()) {
+            assertThat(rs.next()).isTrue();
+            assertThat(rs.getArray(1).getArray()).as("pgjdbc").isEqualTo(literal.get("a"));
+        }
+
+        Row sent = await(pgconn.query("SELECT $1::int4[] AS a, array_dims($1::int4[]) AS d, $2::text[] AS t, array_dims($2::text[]) AS td,"
+                        + " $3::float8[] AS f, ($2::text[])[2][1] AS cell",
+                new int[][] {{1, 2}, {3, 4}, {5, 6}}, new String[][] {{"x", null}, {"y \"z\"", "{,}"}}, new Double[][][] {{{1.5}, {2.5}}})).row(0);
+        assertThat(sent.get("a", int[][].class)).isEqualTo(new int[][] {{1, 2}, {3, 4}, {5, 6}});
+        assertThat(sent.get("d", String.class)).isEqualTo("[1:3][1:2]");
+        assertThat(sent.get("t")).isEqualTo(new String[][] {{"x", null}, {"y \"z\"", "{,}"}});
+        assertThat(sent.get("td", String.class)).isEqualTo("[1:2][1:2]");
+        assertThat(sent.get("cell", String.class)).isEqualTo("y \"z\"");
+        assertThat(sent.get("f")).isEqualTo(new Double[][][] {{{1.5}, {2.5}}});
+        assertThat(sent.get("a", String.class)).isEqualTo("{{1,2},{3,4},{5,6}}");
+
+        assertThatThrownBy(() -> await(pgconn.query("SELECT $1::int4[]", (Object) new int[][] {{1, 2}, {3}})))
+                .isInstanceOf(PgConversionException.class).hasMessageContaining("rectangular");
+        assertThat(await(pgconn.query("SELECT $1::int4[] AS e", (Object) new int[][] {{}, {}})).row(0).get("e", int[][].class))
+                .as("no elements: the empty array").isEqualTo(new int[0][]);
     }
 
     /** A typed NULL of every built-in type, and every type's OID as pgconn reports it. */

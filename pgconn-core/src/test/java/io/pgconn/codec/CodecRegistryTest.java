@@ -381,8 +381,10 @@ class CodecRegistryTest {
         // int4[] with 2 dimensions [[1],[2]]
         ByteBuf twoDims = bytes(b -> b.writeInt(2).writeInt(0).writeInt(Oids.INT4).writeInt(2).writeInt(1).writeInt(1).writeInt(1)
                 .writeInt(4).writeInt(1).writeInt(4).writeInt(2));
-        assertThatThrownBy(() -> r.decode(Oids.INT4_ARRAY, Format.BINARY, twoDims, Object.class))
-                .isInstanceOf(PgConversionException.class).hasMessageContaining("2-dimensional");
+        assertThat(r.decode(Oids.INT4_ARRAY, Format.BINARY, twoDims, Object.class)).isEqualTo(new Integer[][] {{1}, {2}});
+        assertThat(r.decode(Oids.INT4_ARRAY, Format.BINARY, twoDims.resetReaderIndex(), int[][].class)).isEqualTo(new int[][] {{1}, {2}});
+        assertThatThrownBy(() -> r.decode(Oids.INT4_ARRAY, Format.BINARY, twoDims.resetReaderIndex(), Integer[].class))
+                .isInstanceOf(PgConversionException.class).hasMessageContaining("2-dimensional int4[] value as Integer[]");
         ByteBuf withNull = bytes(b -> b.writeInt(1).writeInt(1).writeInt(Oids.INT4).writeInt(2).writeInt(1).writeInt(-1).writeInt(4).writeInt(7));
         assertThatThrownBy(() -> r.decode(Oids.INT4_ARRAY, Format.BINARY, withNull, int[].class))
                 .isInstanceOf(PgConversionException.class).hasMessageContaining("NULL");
@@ -526,5 +528,29 @@ class CodecRegistryTest {
         ByteBuf out = Unpooled.buffer();
         encoder.encode(value, out);
         return ByteBufUtil.getBytes(out);
+    }
+
+    /**
+     * The class a column's values read as by default, said before a row is read (R2DBC's ColumnMetadata.getJavaType(),
+     * NEW-USER-27 F4): the codec's class, an array's element class as an array, a supertype where values vary, a
+     * user codec's class for its bound type, text for a type without a codec. Checked against read values in the
+     * type matrix (TypeMatrix14IT/18IT).
+     */
+    @Test
+    void javaTypeIsTheClassOfWhatAReadAsObjectGives() {
+        CodecRegistry registry = CodecRegistry.builder().register(new LtreeCodec()).build()
+                .bind(Map.of("ltree", 50_000, "hstore", HSTORE_OID, "hstore[]", HSTORE_OID + 1));
+        assertThat(registry.javaType(Oids.INT4, Format.BINARY)).isEqualTo(Integer.class);
+        assertThat(registry.javaType(Oids.INTERVAL, Format.BINARY)).isEqualTo(PgInterval.class);
+        assertThat(registry.javaType(Oids.NUMERIC, Format.BINARY)).isEqualTo(Number.class);
+        assertThat(registry.javaType(Oids.INT4_ARRAY, Format.BINARY)).isEqualTo(Integer[].class);
+        assertThat(registry.javaType(Oids.TEXT_ARRAY, Format.BINARY)).isEqualTo(String[].class);
+        assertThat(registry.javaType(Oids.NUMERIC_ARRAY, Format.BINARY)).isEqualTo(Object[].class);
+        assertThat(registry.javaType(Oids.INET, Format.BINARY)).as("InetAddress or Cidr").isEqualTo(Object.class);
+        assertThat(registry.javaType(Oids.CIDR, Format.BINARY)).isEqualTo(Cidr.class);
+        assertThat(registry.javaType(HSTORE_OID, Format.BINARY)).isEqualTo(Map.class);
+        assertThat(registry.javaType(HSTORE_OID + 1, Format.BINARY)).isEqualTo(Map[].class);
+        assertThat(registry.javaType(50_000, Format.TEXT)).isEqualTo(Ltree.class);
+        assertThat(registry.javaType(70_000, Format.TEXT)).as("a type without a codec: its text").isEqualTo(String.class);
     }
 }

@@ -1,6 +1,8 @@
 package io.pgconn.r2dbc;
 
 import io.pgconn.PgConnection;
+import io.pgconn.codec.CodecRegistry;
+import io.pgconn.codec.Format;
 import io.pgconn.codec.PgConversionException;
 import io.pgconn.query.ColumnMetadata;
 import io.pgconn.query.CommandResult;
@@ -214,8 +216,11 @@ final class ExtendedQuerySession implements SessionPort {
                 metadata.clear(); // uncached statements bring a new description each time: stay bounded
             }
             List<RowData.ColumnInfo> infos = new ArrayList<>(description.size());
+            CodecRegistry codecs = connection.codecs();
             for (ColumnMetadata column : description.columns()) {
-                infos.add(new RowData.ColumnInfo(column.name(), column.typeOid(), column.typeModifier()));
+                int oid = column.typeOid();
+                infos.add(new RowData.ColumnInfo(column.name(), oid, column.typeModifier(),
+                        codecs.javaType(oid, Format.ofCode(column.format())), codecs.knows(oid) ? codecs.typeName(oid) : "unknown"));
             }
             known = new PgConnR2dbcRowMetadata(infos);
             metadata.put(description, known);

@@ -6,16 +6,22 @@ import io.r2dbc.spi.Type;
 
 /**
  * One result column: its label, its PostgreSQL type ({@link #getNativeTypeMetadata()} is the type
- * OID) and the Java type its values read as by default. Nullability is not known from a result.
+ * OID) and the Java type its values read as by default — the class of what {@code Row.get(i)} returns:
+ * {@link PgType}'s for the types it lists, otherwise the connection's codecs' ({@code String[]} for
+ * {@code text[]}, {@code PgInterval}, {@code InetAddress}, {@code String} for an enum, a user codec's class;
+ * NEW-USER-27 F4: it was {@code Object} for all of these). Nullability is not known from a result.
  */
 final class PgConnR2dbcColumnMetadata implements ColumnMetadata {
 
     private final RowData.ColumnInfo column;
     private final PgType type;
+    /** {@link #type}, or for a type it does not list, the type as the codecs name and read it. */
+    private final Type announced;
 
     PgConnR2dbcColumnMetadata(RowData.ColumnInfo column) {
         this.column = column;
         this.type = PgType.ofOid(column.typeOid());
+        this.announced = type == PgType.UNKNOWN ? new CodecType(column.codecTypeName(), column.codecJavaType()) : type;
     }
 
     @Override
@@ -25,12 +31,12 @@ final class PgConnR2dbcColumnMetadata implements ColumnMetadata {
 
     @Override
     public Type getType() {
-        return type;
+        return announced;
     }
 
     @Override
     public Class<?> getJavaType() {
-        return type.getJavaType();
+        return announced.getJavaType();
     }
 
     /** The column's type OID. */
@@ -66,6 +72,6 @@ final class PgConnR2dbcColumnMetadata implements ColumnMetadata {
 
     @Override
     public String toString() {
-        return "Column[" + column.name() + " " + type.getName() + "]";
+        return "Column[" + column.name() + " " + announced.getName() + "]";
     }
 }

@@ -13,7 +13,11 @@ interface RowData {
      */
     <T> T get(int index, Class<T> type);
 
-    /** One column: its label and its server type. */
-    record ColumnInfo(String name, int typeOid, int typeModifier) {
+    /**
+     * One column: its label, its server type, and the class the connection's codecs read its values as by default
+     * ({@code CodecRegistry.javaType}: what the core's {@code Row.get(i)} gives, a user codec's class included) and
+     * name the type by ({@code "unknown"} for a type without a codec).
+     */
+    record ColumnInfo(String name, int typeOid, int typeModifier, Class<?> codecJavaType, String codecTypeName) {
     }
 }

@@ -1,5 +1,6 @@
 package io.pgconn.spring.boot.autoconfigure;
 
+import io.pgconn.spring.boot.autoconfigure.data.PgConnDataR2dbcAutoConfiguration;
 import io.pgconn.spring.boot.autoconfigure.r2dbc.PgConnR2dbcAutoConfiguration;
 import io.pgconn.spring.boot.autoconfigure.r2dbc.PgConnR2dbcPoolDetailsAutoConfiguration;
 import io.pgconn.spring.boot.autoconfigure.r2dbc.PgConnSessionsAutoConfiguration;
@@ -26,7 +27,7 @@ class StarterBeanReplaceabilityTest {
 
     private static final List<Class<?>> CONFIGURATIONS = List.of(PgConnAutoConfiguration.class, PgConnR2dbcAutoConfiguration.class,
             PgConnR2dbcPoolDetailsAutoConfiguration.class, PgConnSessionsAutoConfiguration.class,
-            PgConnRuntimeFactoriesAutoConfiguration.class);
+            PgConnRuntimeFactoriesAutoConfiguration.class, PgConnDataR2dbcAutoConfiguration.class);
 
     @Test
     void everyBeanOfTheTableIsConditionalOnMissingBeanButTheOnesTheDocNames() {
@@ -37,7 +38,7 @@ class StarterBeanReplaceabilityTest {
         }
         assertThat(all).contains("pgConnectionFactory", "pgConnFailoverTracker", "pgConnFailoverTrackers", "connectionFactory",
                 "pgConnSessions", "pgConnPoolDetails", "pgConnSanitizingFunction",
-                "pgConnRuntimeFactories", "pgConnRuntimeFactoryMeters", "pgConnRuntimeHealthIndicator");
+                "pgConnRuntimeFactories", "pgConnRuntimeFactoryMeters", "pgConnRuntimeHealthIndicator", "pgConnJsonTextReading");
         assertThat(notReplaceable).containsExactly("pgConnR2dbcDecorators", "pgConnStartupCheck", "pgConnectionFactoryShutdown");
     }
 
