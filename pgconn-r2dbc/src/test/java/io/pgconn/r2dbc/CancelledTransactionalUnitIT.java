@@ -1,0 +1,68 @@
+package io.pgconn.r2dbc;
+
+import io.pgconn.PgConnectionFactory;
+import io.pgconn.config.ConnConfig;
+import io.pgconn.config.EnvironmentSource;
+import io.pgconn.testkit.PgClusterExtension;
+import io.r2dbc.spi.Connection;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.springframework.r2dbc.connection.R2dbcTransactionManager;
+import org.springframework.transaction.reactive.TransactionalOperator;
+import reactor.core.Disposable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.locks.LockSupport;
+
+import static io.pgconn.testing.Conditions.awaitCondition;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * NEW-USER-27 F0 (spring-framework#36344): a {@code TransactionalOperator} unit cancelled right after it started — a
+ * WebFlux client that disconnects — may be cancelled inside {@code R2dbcTransactionManager.doBegin}, between the pool's
+ * {@code create()} and {@code beginTransaction()}'s completion, and Spring then drops the connection without releasing
+ * it. The units here are {@code Mono.never()} under {@code TransactionalOperator} on {@link PgConnPools}' pool of 3,
+ * each disposed after a random delay of up to 3 ms (the delay picks the cancel point; it waits for nothing): every
+ * session must come back to the pool within seconds — without a GC finding a lease — and none may stay idle in a
+ * transaction on the server; the pool then still serves.
+ */
+class CancelledTransactionalUnitIT {
+
+    private static final Duration STEP = Duration.ofSeconds(30);
+
+    @RegisterExtension
+    static final PgClusterExtension PG = R2dbcTestServer.builder("r2dbc-cancelled-unit", 0).build();
+
+    @Test
+    void unitsCancelledRightAfterTheyStartGiveTheirSessionsBack() {
+        ConnConfig config = ConnConfig.parse("host=127.0.0.1 port=" + PG.primary().port() + " user=" + R2dbcTestServer.USER
+                + " password=" + R2dbcTestServer.PASSWORD + " dbname=" + R2dbcTestServer.DATABASE + " sslmode=disable extensionTypes=''",
+                EnvironmentSource.of(Map.of()));
+        try (PgConnectionFactory core = PgConnectionFactory.builder(config).build()) {
+            PgConnConnectionPool pool = PgConnPools.over(core).initialSize(0).maxSize(3).build();
+            try {
+                TransactionalOperator transactional = TransactionalOperator.create(new R2dbcTransactionManager(pool));
+                Random random = new Random(36344);
+                for (int i = 0; i < 100; i++) {
+                    Disposable unit = Mono.never().as(transactional::transactional).subscribe();
+                    LockSupport.parkNanos(random.nextInt(3_000_000));
+                    unit.dispose();
+                }
+                awaitCondition("every session back in the pool (no GC asked for)", Duration.ofSeconds(10),
+                        () -> pool.getMetrics().orElseThrow().acquiredSize() == 0);
+                assertThat(PG.primary().queryValue("SELECT count(*) FROM pg_stat_activity WHERE usename = '" + R2dbcTestServer.USER
+                        + "' AND state LIKE 'idle in transaction%'")).as("sessions left idle in a transaction").isEqualTo("0");
+                Connection connection = pool.create().block(STEP);
+                assertThat(Flux.from(connection.createStatement("SELECT 1").execute()).flatMap(r -> r.getRowsUpdated())
+                        .blockLast(STEP)).isEqualTo(1L);
+                Mono.from(connection.close()).block(STEP);
+            } finally {
+                pool.disposeLater().block(STEP);
+            }
+        }
+    }
+}
