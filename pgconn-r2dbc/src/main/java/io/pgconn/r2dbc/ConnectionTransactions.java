@@ -53,7 +53,11 @@ final class ConnectionTransactions {
      * {@code BEGIN} ({@code READ WRITE} on a standby, the session gone) fails that first statement and every later one
      * with its error, unsent — nothing runs autocommitted; a transaction that ran nothing sends neither {@code BEGIN}
      * nor {@code COMMIT}. A lock wait timeout is {@code SELECT set_config('lock_timeout', $1, true)}, sent now as the
-     * statement that carries the {@code BEGIN}, its answer not awaited. With a transaction already open a plain begin
+     * statement that carries the {@code BEGIN}, its answer not awaited. Completes at once, on the caller's thread: the
+     * core has the {@code BEGIN}'s placement queued ahead of anything submitted after this call, from any thread, and the
+     * transaction counts as open meanwhile (NEW-USER-27 F0: completing after the hop to the session's event loop left
+     * Spring's {@code R2dbcTransactionManager} a window where a cancel dropped the connection unclosed). With a
+     * transaction already open a plain begin
      * is a no-op; a definition carrying any of those attributes fails with {@link IllegalStateException}, as they
      * cannot apply to it (REVIEW-20 R4: they were dropped without a word, the work ran at the session's defaults). A
      * negative lock wait timeout is an {@link IllegalArgumentException}.
@@ -70,21 +74,28 @@ final class ConnectionTransactions {
             String lockTimeout = TransactionSql.lockTimeout(definition);
             unread.discardNow(); // results handed out before run before the BEGIN, outside the transaction
             transaction.begunWithFirstStatement(definition == null ? null : definition.getAttribute(TransactionDefinition.ISOLATION_LEVEL));
-            // told before the caller goes on (a dependent of the core's future could run first, and an empty
-            // transaction's commit then found the BEGIN still counted unplaced: open after the commit)
+            // the core places the BEGIN in a task queued now, before any later request of the session (from any
+            // thread: its gate holds later starts behind that task); placed, the core's status says the transaction
+            // is open, and the count above is given back in that task, before any later request's end is seen
             CompletableFuture<Void> placed = session.connection().beginWithFirstStatement(options).whenComplete((ignored, error) -> {
                 transaction.beginPlaced();
                 if (error != null) {
                     tracker.onError(error); // not placed: the session ended
                 }
             });
-            // the lock timeout is submitted once the BEGIN is in place and before the caller goes on (a statement the
-            // caller submits from the code the placement completes would overtake one submitted here meanwhile); it
-            // carries the BEGIN, and a failure of it reaches the next statement: its 25P02 carries it (TransactionState)
-            CompletableFuture<Void> ready = lockTimeout == null ? placed : placed.thenRun(() -> Flux.from(session.execute(
-                    TransactionSql.SET_LOCK_TIMEOUT, List.of(SessionPort.BoundValue.of(lockTimeout)), 0, tracker))
-                    .subscribe(part -> { }, transaction::settingFailed));
-            return CoreFutures.untilDone(() -> ready).onErrorMap(R2dbcErrors::translate);
+            if (placed.isCompletedExceptionally()) { // refused at once: the session's event loop is shut down
+                return CoreFutures.untilDone(() -> placed).onErrorMap(R2dbcErrors::translate);
+            }
+            if (lockTimeout != null) {
+                // queued behind the BEGIN's task, ahead of whatever the caller submits next: it carries the BEGIN, and
+                // a failure of it reaches the next statement: its 25P02 carries it (TransactionState)
+                Flux.from(session.execute(TransactionSql.SET_LOCK_TIMEOUT, List.of(SessionPort.BoundValue.of(lockTimeout)),
+                        0, tracker)).subscribe(part -> { }, transaction::settingFailed);
+            }
+            // complete now, not once the loop placed it (NEW-USER-27 F0, spring-framework#36344): a caller off the loop
+            // went on only after a hop to it, and Spring's transaction manager, cancelled in that window, dropped the
+            // connection without closing it
+            return Mono.empty();
         });
     }
 

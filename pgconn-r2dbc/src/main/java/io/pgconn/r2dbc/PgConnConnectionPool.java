@@ -38,7 +38,10 @@ import java.util.stream.Collectors;
  * borrower meanwhile (jOOQ 3.19). The connection handed out is a wrapper of r2dbc-pool's
  * ({@link io.r2dbc.spi.Wrapped#unwrap()} gives what r2dbc-pool's gives): its {@code close()} releases once and completes
  * when that release ended; one dropped without {@code close()} (a timeout that fired while it was handed over, a chain
- * cancelled before its close) is released with the same clean-up once the garbage collector found it unreachable.
+ * cancelled before its close) is released with the same clean-up once the garbage collector found it unreachable — or,
+ * when its borrower had cancelled the acquire after it came and made no call on it since, after the abandoned-lease
+ * timeout (default 5 s, {@link PoolAbandonedLeaseWatch}: Spring's transaction manager, cancelled while its transaction begins,
+ * lets go of its connection so — spring-framework#36344 — and a quiet application may see no collection for minutes).
  *
  * <p>Built by {@link PgConnPools#over} (or {@link #builder}, the same), a borrower whose connect a full server refused
  * (53300) is not tied to that connect: the connect gives it back ({@link PoolHandBack}) and this pool acquires again for
@@ -59,6 +62,8 @@ public class PgConnConnectionPool extends ConnectionPool {
     private final String name;
     /** A borrower's whole wait, when its connects may give it back to the queue ({@link PoolHandBack}); else null. */
     private final Duration wholeWait;
+    /** How long a lease cancelled after it came may go without a call before it is taken back; null: never. */
+    private final Duration abandonedLeaseTimeout;
     private final PoolIdleSessions sessions;
     /**
      * r2dbc-pool's metrics, looked up at the first {@link #create()}, not in the constructor: a constructor of this
@@ -73,21 +78,24 @@ public class PgConnConnectionPool extends ConnectionPool {
      * connects at a full server give their borrowers back to the queue — build with it.
      */
     public PgConnConnectionPool(ConnectionPoolConfiguration configuration, PgConnectionFactory factory) {
-        this(configuration, factory, null, null);
+        this(configuration, factory, null, null, PgConnPools.DEFAULT_ABANDONED_LEASE_TIMEOUT);
     }
 
     /**
      * {@code wholeWait} ({@code maxAcquireTime} × (1 + {@code acquireRetry}), when the configuration's connection factory
      * is a {@link PgConnPoolCreateRetry}; null otherwise): a connect refused at a full server gives its borrower back to
      * the pool's queue, and the borrower acquires again, within that wait. {@code name}: the pool's (r2dbc-pool's name),
-     * for its timeout's message; null when not named.
+     * for its timeout's message; null when not named. {@code abandonedLeaseTimeout}: how long a connection whose
+     * borrower cancelled its acquire after it came may go without a call since before the pool takes it back
+     * ({@link PoolAbandonedLeaseWatch}); zero, negative or null: never (only its Cleaner releases it).
      */
     PgConnConnectionPool(ConnectionPoolConfiguration configuration, PgConnectionFactory factory, Duration wholeWait,
-                         String name) {
+                         String name, Duration abandonedLeaseTimeout) {
         super(configuration);
         this.factory = Objects.requireNonNull(factory, "factory");
         this.name = name;
         this.wholeWait = wholeWait;
+        this.abandonedLeaseTimeout = PoolAbandonedLeaseWatch.checked(abandonedLeaseTimeout);
         AtomicReference<PoolMetrics> pool = this.metrics;
         this.sessions = new PoolIdleSessions(() -> {
             PoolMetrics figures = pool.get();
@@ -125,7 +133,7 @@ public class PgConnConnectionPool extends ConnectionPool {
 
     /** r2dbc-pool's acquire {@code acquire}, its late cancel guarded and its connection lent as a lease. */
     private Mono<Connection> guarded(Mono<Connection> acquire) {
-        return new PoolLateCancelGuard(acquire, this.sessions::released);
+        return new PoolLateCancelGuard(acquire, this.sessions::released, this.abandonedLeaseTimeout);
     }
 
     /**

@@ -28,15 +28,20 @@ import java.util.function.UnaryOperator;
  * free slot: other acquires wait for a session a borrower releases, and a connect the server refuses gives its borrower
  * back to that wait); {@link PgConnPoolRelease} (clean on release, under
  * a proxy too); {@link PgConnPoolEviction} (unusable sessions evicted: closed, wrong role, host down, preferred role);
- * {@link PgConnConnectionPool} (its acquire timeout names the pool's figures and the hosts; a late cancel guarded).
+ * {@link PgConnConnectionPool} (its acquire timeout names the pool's figures and the hosts; a late cancel guarded, and
+ * a connection with no call after one taken back after {@link Builder#abandonedLeaseTimeout}).
  * Without a {@code maxAcquireTime} there is no retry and no hold on growth: a connect's failure fails its acquire at
  * once (new user 23 F5: a tenant pool built by hand without the two, at its database's {@code CONNECTION LIMIT}, failed
  * 858 requests and drew 2,567 refused logins in 20 s; with them 1 and 86). Defaults are r2dbc-pool's and the starter's
  * {@code pg.conn.pool.*}: {@code initialSize} min(10, {@code maxSize}), {@code maxSize} 10, {@code maxIdleTime} 30 min,
- * no life or acquire-time limit, {@code acquireRetry} 1, {@code validationDepth} {@code LOCAL}. Dispose the pool before
+ * no life or acquire-time limit, {@code acquireRetry} 1, {@code validationDepth} {@code LOCAL},
+ * {@code abandonedLeaseTimeout} 5 s. Dispose the pool before
  * closing the factory.
  */
 public final class PgConnPools {
+
+    /** The default of {@link Builder#abandonedLeaseTimeout}. */
+    public static final Duration DEFAULT_ABANDONED_LEASE_TIMEOUT = Duration.ofSeconds(5);
 
     private PgConnPools() {
     }
@@ -61,6 +66,7 @@ public final class PgConnPools {
         private Duration maxAcquireTime = NO_LIMIT;
         private int acquireRetry = 1;
         private ValidationDepth validationDepth = ValidationDepth.LOCAL;
+        private Duration abandonedLeaseTimeout = DEFAULT_ABANDONED_LEASE_TIMEOUT;
         private UnaryOperator<ConnectionFactory> decorate = UnaryOperator.identity();
         private Consumer<String> evicted = reason -> { };
         private Consumer<ConnectionPoolConfiguration.Builder> configure = builder -> { };
@@ -121,6 +127,22 @@ public final class PgConnPools {
         /** What r2dbc-pool validates on acquire (default {@code LOCAL}: no round trip). */
         public Builder validationDepth(ValidationDepth validationDepth) {
             this.validationDepth = Objects.requireNonNull(validationDepth, "validationDepth");
+            return this;
+        }
+
+        /**
+         * How long a connection whose borrower cancelled its acquire after the connection came, and made no call on it
+         * since (but those made while it was being delivered), may stay so, with nothing under way on its session, before
+         * the pool takes it back with its clean-up (an open transaction rolled back) — default 5 s; zero or negative:
+         * never, only the garbage collector finds it (docs/r2dbc.md §4). Spring's {@code R2dbcTransactionManager},
+         * cancelled while its transaction begins (spring-framework#36344), lets go of its connection so, and held the
+         * slot, its session in a transaction, until a collection. Borrowers that cancel their acquire and go on using
+         * the connection (jOOQ, {@code take(1)}, {@code next()}) call on it after their cancel, which ends the watch:
+         * they keep it whatever their think time. One whose first call after the cancel comes later than this finds it
+         * taken back: that call fails with an {@link IllegalStateException} that says so.
+         */
+        public Builder abandonedLeaseTimeout(Duration abandonedLeaseTimeout) {
+            this.abandonedLeaseTimeout = Objects.requireNonNull(abandonedLeaseTimeout, "abandonedLeaseTimeout");
             return this;
         }
 
@@ -191,7 +213,7 @@ public final class PgConnPools {
                     ? this.maxAcquireTime.multipliedBy(1L + this.acquireRetry) : null;
             return new PgConnConnectionPool(PgConnPoolEviction.apply(builder, this.maxIdleTime, this.maxLifeTime, this.evicted,
                     PgConnPoolCreateRetry.growthAtAFullServer(poolFactory, initial, this.maxSize)).build(), this.factory,
-                    wholeWait, this.name);
+                    wholeWait, this.name, this.abandonedLeaseTimeout);
         }
 
         private static Duration orNoLimit(Duration duration, String what) {

@@ -14,10 +14,13 @@ import java.util.List;
 final class PgConnR2dbcBatch implements Batch {
 
     private final PgConnR2dbcConnection connection;
+    /** The connection's lend this batch was made in: it fails once the connection went back to its pool since. */
+    private final int lend;
     private final List<String> statements = new ArrayList<>();
 
     PgConnR2dbcBatch(PgConnR2dbcConnection connection) {
         this.connection = connection;
+        this.lend = connection.lend();
     }
 
     @Override
@@ -34,6 +37,6 @@ final class PgConnR2dbcBatch implements Batch {
         if (statements.isEmpty()) {
             return Flux.empty();
         }
-        return connection.executeScript(List.copyOf(statements));
+        return connection.executeScript(List.copyOf(statements), lend);
     }
 }

@@ -71,6 +71,43 @@ final class PgConnR2dbcConnection implements Connection, Wrapped<PgConnection>, 
         return session.connection();
     }
 
+    /**
+     * The lend this connection is in: a pool's release ({@link #preRelease()}) begins the next. Statements and batches
+     * keep the lend they were made in, and transaction control the lend it was asked in, and fail at subscription once
+     * it is over ({@link #requireLend}): what a borrower made before its release — its {@code close()}, or the pool taking
+     * back a lease let go of ({@link PoolAbandonedLeaseWatch}) — never reaches the session the pool may have lent to
+     * another borrower (REVIEW-28 R28-2). One int read and compared per operation; nothing allocated for a statement.
+     */
+    private volatile int lend;
+
+    /** The lend this connection is in now ({@link #lend}). */
+    int lend() {
+        return lend;
+    }
+
+    /**
+     * Fails when the connection was released to its pool since {@code madeIn} ({@link #lend}).
+     *
+     * @throws IllegalStateException naming the connection's host and what happened
+     */
+    void requireLend(int madeIn) {
+        if (madeIn != lend) {
+            throw new IllegalStateException("this statement or transaction call was made on a pooled connection (" + this
+                    + ") that went back to its pool since — closed, or taken back by the pool after its borrower let go"
+                    + " of it (docs/r2dbc.md §4): it no longer reaches the session, which may be another borrower's now;"
+                    + " run it on a connection you hold");
+        }
+    }
+
+    /** {@code operation}, subscribed only while this connection is still in the lend it was asked in ({@link #lend}). */
+    private <T> Mono<T> inThisLend(Mono<T> operation) {
+        int madeIn = lend;
+        return Mono.defer(() -> {
+            requireLend(madeIn);
+            return operation;
+        });
+    }
+
     // --- statements -----------------------------------------------------------------------------
 
     @Override
@@ -112,8 +149,9 @@ final class PgConnR2dbcConnection implements Connection, Wrapped<PgConnection>, 
      * the one stream as a script's are ({@link ScriptResults}: the failing set's result signals the error, none come
      * after it; once subscribed, every set runs, whether or not the reader takes all results).
      */
-    Flux<Result> executeSets(String sql, List<List<SessionPort.BoundValue>> sets) {
+    Flux<Result> executeSets(String sql, List<List<SessionPort.BoundValue>> sets, int madeIn) {
         return Flux.defer(() -> {
+            requireLend(madeIn);
             beginOperation();
             return new ScriptResults(session.executeSets(sql, sets, tracker), sets.size(), unread::add).publisher();
         });
@@ -123,12 +161,14 @@ final class PgConnR2dbcConnection implements Connection, Wrapped<PgConnection>, 
      * Several statements without parameters (split at top-level semicolons): one result each. Once
      * subscribed, every statement runs, whether or not the reader takes all results ({@link ScriptResults}).
      */
-    Flux<Result> executeScript(String sql) {
-        return executeScript(List.of(sql));
+    Flux<Result> executeScript(String sql, int madeIn) {
+        return executeScript(List.of(sql), madeIn);
     }
 
-    Flux<Result> executeScript(List<String> scripts) {
+    /** {@link #executeScript(String, int)} of several scripts, as one. */
+    Flux<Result> executeScript(List<String> scripts, int madeIn) {
         return Flux.defer(() -> {
+            requireLend(madeIn);
             List<String> statements = new ArrayList<>();
             for (String script : scripts) {
                 statements.addAll(session.connection().statements(script));
@@ -152,7 +192,9 @@ final class PgConnR2dbcConnection implements Connection, Wrapped<PgConnection>, 
     @Override
     public Mono<Long> copyIn(String sql, Publisher<ByteBuffer> data) {
         requireArgument(data, "data");
+        int madeIn = lend;
         return Mono.defer(() -> {
+            requireLend(madeIn);
             beginOperation();
             return Mono.from(session.copyIn(sql, data));
         }).doOnSuccess(rows -> tracker.onEnd()).doOnError(tracker::onError).onErrorMap(R2dbcErrors::translate);
@@ -164,7 +206,9 @@ final class PgConnR2dbcConnection implements Connection, Wrapped<PgConnection>, 
      */
     @Override
     public Flux<ByteBuffer> copyOut(String sql) {
+        int madeIn = lend;
         return Flux.defer(() -> {
+            requireLend(madeIn);
             beginOperation();
             return Flux.from(session.copyOut(sql));
         }).doOnComplete(tracker::onEnd).doOnError(tracker::onError).onErrorMap(R2dbcErrors::translate);
@@ -211,35 +255,35 @@ final class PgConnR2dbcConnection implements Connection, Wrapped<PgConnection>, 
     /** {@code BEGIN} with the definition's attributes ({@link ConnectionTransactions#begin}). */
     @Override
     public Mono<Void> beginTransaction(TransactionDefinition definition) {
-        return transactions.begin(definition);
+        return inThisLend(transactions.begin(definition));
     }
 
     /** {@code COMMIT} through the core's commit, when a transaction is open ({@link ConnectionTransactions#commitIfActive}). */
     @Override
     public Mono<Void> commitTransaction() {
-        return transactions.commitIfActive();
+        return inThisLend(transactions.commitIfActive());
     }
 
     /** {@code ROLLBACK}, which holds on a session that ended ({@link ConnectionTransactions#rollback}). */
     @Override
     public Mono<Void> rollbackTransaction() {
-        return transactions.rollback();
+        return inThisLend(transactions.rollback());
     }
 
     @Override
     public Mono<Void> createSavepoint(String name) {
-        return transactions.createSavepoint(name);
+        return inThisLend(transactions.createSavepoint(name));
     }
 
     @Override
     public Mono<Void> releaseSavepoint(String name) {
-        return transactions.releaseSavepoint(name);
+        return inThisLend(transactions.releaseSavepoint(name));
     }
 
     /** {@code ROLLBACK TO SAVEPOINT}, after the reads in progress as {@link #rollbackTransaction()} (AUDIT-13 L2). */
     @Override
     public Mono<Void> rollbackTransactionToSavepoint(String name) {
-        return transactions.rollbackToSavepoint(name);
+        return inThisLend(transactions.rollbackToSavepoint(name));
     }
 
     @Override
@@ -250,7 +294,7 @@ final class PgConnR2dbcConnection implements Connection, Wrapped<PgConnection>, 
     /** Turning auto-commit on commits a transaction in progress; turning it off begins one with the next statement. */
     @Override
     public Mono<Void> setAutoCommit(boolean autoCommit) {
-        return transactions.setAutoCommit(autoCommit);
+        return inThisLend(transactions.setAutoCommit(autoCommit));
     }
 
     /** The open transaction's isolation level, else the session's default ({@link ConnectionTransactions#isolationLevel}). */
@@ -262,7 +306,7 @@ final class PgConnR2dbcConnection implements Connection, Wrapped<PgConnection>, 
     /** The level of the transactions begun after it ({@link ConnectionTransactions#setSessionIsolationLevel}). */
     @Override
     public Mono<Void> setTransactionIsolationLevel(IsolationLevel level) {
-        return transactions.setSessionIsolationLevel(level);
+        return inThisLend(transactions.setSessionIsolationLevel(level));
     }
 
     /**
@@ -274,7 +318,7 @@ final class PgConnR2dbcConnection implements Connection, Wrapped<PgConnection>, 
      */
     @Override
     public Mono<Void> setLockWaitTimeout(Duration timeout) {
-        return control("SET lock_timeout = " + OptionDuration.timeoutMillis("lock wait timeout", requireArgument(timeout, "timeout")));
+        return inThisLend(control("SET lock_timeout = " + OptionDuration.timeoutMillis("lock wait timeout", requireArgument(timeout, "timeout"))));
     }
 
     /**
@@ -283,7 +327,7 @@ final class PgConnR2dbcConnection implements Connection, Wrapped<PgConnection>, 
      */
     @Override
     public Mono<Void> setStatementTimeout(Duration timeout) {
-        return control("SET statement_timeout = " + OptionDuration.timeoutMillis("statement timeout", requireArgument(timeout, "timeout")));
+        return inThisLend(control("SET statement_timeout = " + OptionDuration.timeoutMillis("statement timeout", requireArgument(timeout, "timeout"))));
     }
 
     private static <T> T requireArgument(T value, String name) {
@@ -338,10 +382,16 @@ final class PgConnR2dbcConnection implements Connection, Wrapped<PgConnection>, 
         return Mono.empty();
     }
 
-    /** What the borrower left under way is ended before the pool takes the connection back: {@link ReleaseCleanUp}. */
+    /**
+     * What the borrower left under way is ended before the pool takes the connection back: {@link ReleaseCleanUp}; the
+     * borrower's lend is over first ({@link #lend}).
+     */
     @Override
     public Mono<Void> preRelease() {
-        return releaseCleanUp.beforeRelease();
+        return Mono.defer(() -> {
+            lend++; // the borrower's lend is over: what it made fails from now on (written by the releasing pool only)
+            return releaseCleanUp.beforeRelease();
+        });
     }
 
     /**
@@ -350,6 +400,19 @@ final class PgConnR2dbcConnection implements Connection, Wrapped<PgConnection>, 
      */
     boolean resultsUnread() {
         return unread.anyUnread();
+    }
+
+    /**
+     * Whether nothing its borrower began is under way — no results handed out unread, no read in progress, every
+     * request answered (the core's {@code nothingInFlight()}; true on a closed session) — while a transaction may be
+     * open: for the pool's take-back of a lease its borrower let go of after a cancelled acquire
+     * ({@link PoolAbandonedLeaseWatch}), which must not take a session a statement still runs on.
+     */
+    Mono<Boolean> nothingUnderWay() {
+        if (resultsUnread() || session.readsInProgress()) {
+            return Mono.just(false);
+        }
+        return Mono.fromFuture(() -> session.connection().nothingInFlight());
     }
 
     /** Auto-commit on, the R2DBC default ({@link ReleaseCleanUp}: for the next borrower). */

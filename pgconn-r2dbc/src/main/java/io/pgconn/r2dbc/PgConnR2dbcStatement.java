@@ -25,6 +25,8 @@ import java.util.NoSuchElementException;
 final class PgConnR2dbcStatement implements Statement {
 
     private final PgConnR2dbcConnection connection;
+    /** The connection's lend this statement was made in: it fails once the connection went back to its pool since. */
+    private final int lend;
     private final String sql;
     private final List<Object[]> bindings = new ArrayList<>();
     private Object[] current;
@@ -34,6 +36,7 @@ final class PgConnR2dbcStatement implements Statement {
 
     PgConnR2dbcStatement(PgConnR2dbcConnection connection, String sql) {
         this.connection = connection;
+        this.lend = connection.lend();
         this.sql = sql;
         this.current = new Object[parameterCount()];
     }
@@ -143,7 +146,7 @@ final class PgConnR2dbcStatement implements Statement {
         }
         String text = withReturning(sql);
         if (parameterCount == 0 && all.isEmpty() && generatedColumns == null && connection.pgConnection().sqlShape(sql).statementCount() > 1) {
-            return connection.executeScript(text);
+            return connection.executeScript(text, lend);
         }
         if (all.isEmpty()) {
             all.add(new Object[0]);
@@ -153,13 +156,15 @@ final class PgConnR2dbcStatement implements Statement {
             // the common case (one parameter set, no Blob/Clob to read first): no operator chain
             List<SessionPort.BoundValue> parameters = boundValues(all.get(0));
             return Mono.fromSupplier(() -> {
+                connection.requireLend(lend);
                 connection.beginOperation();
                 return connection.execute(text, parameters, rows);
             }).flux();
         }
         // Blob/Clob values read first; then one set as above, several in one exchange under one Sync (all or nothing)
         return Flux.fromIterable(all).concatMap(PgConnR2dbcStatement::resolve, 1).collectList()
-                .flatMapMany(sets -> sets.size() > 1 ? connection.executeSets(text, sets) : Mono.fromSupplier(() -> {
+                .flatMapMany(sets -> sets.size() > 1 ? connection.executeSets(text, sets, lend) : Mono.fromSupplier(() -> {
+                    connection.requireLend(lend);
                     connection.beginOperation();
                     return connection.execute(text, sets.get(0), rows);
                 }).flux());

@@ -8,6 +8,7 @@ import reactor.core.publisher.Mono;
 import reactor.core.publisher.Operators;
 import reactor.util.context.Context;
 
+import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -32,27 +33,36 @@ import java.util.concurrent.atomic.AtomicInteger;
  * {@code create().timeout(d)} firing while the connection was handed over, which cancels and then drops it; a chain
  * cancelled before its close), the lease's {@code Cleaner} releases it, with the clean-up, once the garbage collector
  * found it unreachable. This subscriber refers to the lease, so a borrower whose chain still holds its subscription
- * keeps it.</li>
+ * keeps it. With a bound set, the lease whose acquire was so cancelled is watched, and taken back once it went that
+ * long without a call after the cancel, with nothing under way ({@link PoolAbandonedLeaseWatch}): Spring's
+ * {@code R2dbcTransactionManager}, cancelled while its transaction begins, lets go of its connection so
+ * (spring-framework#36344), and on a quiet application no garbage collection may come for minutes.</li>
  * </ul>
  */
 final class PoolLateCancelGuard extends Mono<Connection> {
 
     private final Publisher<Connection> acquire;
     private final Runnable afterRelease;
+    private final Duration abandonedAfter;
 
     PoolLateCancelGuard(Publisher<Connection> acquire) {
-        this(acquire, () -> { });
+        this(acquire, () -> { }, null);
     }
 
-    /** {@code afterRelease}: run when a lease's release ended (the pool's sessions may then have one idle). */
-    PoolLateCancelGuard(Publisher<Connection> acquire, Runnable afterRelease) {
+    /**
+     * {@code afterRelease}: run when a lease's release ended (the pool's sessions may then have one idle).
+     * {@code abandonedAfter}: how long a lease cancelled after it came may go without a call before it is taken back
+     * ({@link PoolAbandonedLeaseWatch}); null: only its Cleaner releases it.
+     */
+    PoolLateCancelGuard(Publisher<Connection> acquire, Runnable afterRelease, Duration abandonedAfter) {
         this.acquire = acquire;
         this.afterRelease = afterRelease;
+        this.abandonedAfter = abandonedAfter;
     }
 
     @Override
     public void subscribe(CoreSubscriber<? super Connection> actual) {
-        acquire.subscribe(new GuardSubscriber(actual, afterRelease));
+        acquire.subscribe(new GuardSubscriber(actual, afterRelease, abandonedAfter));
     }
 
     private static final class GuardSubscriber implements CoreSubscriber<Connection>, Subscription {
@@ -63,14 +73,16 @@ final class PoolLateCancelGuard extends Mono<Connection> {
         private final AtomicInteger state = new AtomicInteger(WAITING);
         private final CoreSubscriber<? super Connection> actual;
         private final Runnable afterRelease;
+        private final Duration abandonedAfter;
         private Subscription upstream;
-        @SuppressWarnings("unused") // kept: the lease stays reachable while the borrower holds this subscription
+        /** Kept: the lease stays reachable while the borrower holds this subscription; told of a cancel after it came. */
         private volatile PoolLeasedConnection lease;
         private volatile boolean cancelled;
 
-        GuardSubscriber(CoreSubscriber<? super Connection> actual, Runnable afterRelease) {
+        GuardSubscriber(CoreSubscriber<? super Connection> actual, Runnable afterRelease, Duration abandonedAfter) {
             this.actual = actual;
             this.afterRelease = afterRelease;
+            this.abandonedAfter = abandonedAfter;
         }
 
         @Override
@@ -89,9 +101,17 @@ final class PoolLateCancelGuard extends Mono<Connection> {
         @Override
         public void onNext(Connection connection) {
             if (state.compareAndSet(WAITING, LENT)) {
-                PoolLeasedConnection leased = new PoolLeasedConnection(connection, afterRelease);
+                PoolLeasedConnection leased = new PoolLeasedConnection(connection, afterRelease, abandonedAfter);
                 lease = leased; // reachable while the borrower's chain holds this subscription
-                actual.onNext(leased);
+                if (cancelled) {
+                    leased.acquireCancelled(); // a cancel that came between the lend and the line above
+                }
+                leased.delivering(true);
+                try {
+                    actual.onNext(leased);
+                } finally {
+                    leased.delivering(false);
+                }
             } else {
                 // cancelled while it came: that cancel reached r2dbc-pool, which releases this connection itself
                 Operators.onDiscard(connection, actual.currentContext());
@@ -122,8 +142,14 @@ final class PoolLateCancelGuard extends Mono<Connection> {
             cancelled = true;
             if (state.compareAndSet(WAITING, CANCELLED_WAITING)) {
                 upstream.cancel();
+                return;
             }
-            // lent: the borrower's close() or, once it is unreachable, the lease's Cleaner releases it
+            // lent: the borrower's close() releases it — or, if the borrower let go of it, the lease's watch once it
+            // had no call for its bound, or its Cleaner once it is unreachable
+            PoolLeasedConnection leased = lease;
+            if (leased != null) {
+                leased.acquireCancelled();
+            }
         }
     }
 }

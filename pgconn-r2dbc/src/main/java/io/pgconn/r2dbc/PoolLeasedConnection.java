@@ -16,6 +16,7 @@ import java.lang.ref.Cleaner;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 
 /**
  * What {@link PgConnConnectionPool#create()} hands a borrower: r2dbc-pool's pooled connection, whose release — r2dbc-pool's
@@ -31,6 +32,12 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * (before, a cancelled close stopped the clean-up halfway and the pool never got the connection back). Everything else
  * is the pooled connection's; {@link #unwrap()} is what the pooled connection unwraps to (the driver's connection, or a
  * proxy under the pool), so the levels of {@code Wrapped} are r2dbc-pool's.
+ *
+ * <p>A lease whose borrower cancelled its acquire after the connection came ({@link #acquireCancelled()}) is watched,
+ * when the pool sets a bound: one that then gets no call for that long (but those made while it was being delivered)
+ * and has no work under way is taken back before any garbage collection ({@link PoolAbandonedLeaseWatch}; Spring's
+ * transaction manager drops connections so, spring-framework#36344), and the calls on it fail from then on. Without
+ * the cancel, or with a call after it, a lease is never taken back.
  */
 final class PoolLeasedConnection implements Connection, Wrapped<Connection> {
 
@@ -50,12 +57,76 @@ final class PoolLeasedConnection implements Connection, Wrapped<Connection> {
     private final Connection pooled;
     private final Release release;
     private final Cleaner.Cleanable unreachable;
+    /** How long a lease whose acquire was cancelled after it came may go without a call before it is taken back; null: never. */
+    private final Duration abandonedAfter;
+    /** The watch begun by {@link #acquireCancelled()}; null before (and always without {@link #abandonedAfter}). */
+    private volatile PoolAbandonedLeaseWatch watch;
+    /** The thread delivering this lease to its borrower, while it does ({@link #delivering}); else null. */
+    private volatile Thread deliveredBy;
+    /** {@link #unwrap()} was called: what is under the lease is out of the watch's sight, so it is never taken back. */
+    private volatile boolean unwrapped;
 
     /** {@code afterRelease}: run when the release ended, either way (the pool may have the session idle then). */
     PoolLeasedConnection(Connection pooled, Runnable afterRelease) {
+        this(pooled, afterRelease, null);
+    }
+
+    /**
+     * {@code abandonedAfter}: a lease whose borrower cancelled its acquire after the connection came and that then goes
+     * this long without a call, with nothing under way, is taken back ({@link PoolAbandonedLeaseWatch}); null: it never is.
+     */
+    PoolLeasedConnection(Connection pooled, Runnable afterRelease, Duration abandonedAfter) {
         this.pooled = pooled;
         this.release = new Release(pooled, System.nanoTime(), afterRelease);
         this.unreachable = UNREACHABLE.register(this, release);
+        this.abandonedAfter = PoolAbandonedLeaseWatch.checked(abandonedAfter);
+    }
+
+    /**
+     * The borrower cancelled its acquire after this lease was handed to it ({@link PoolLateCancelGuard}): it may go on
+     * using it, or have let go of it; the watch tells them apart ({@link PoolAbandonedLeaseWatch}). Once per lease.
+     */
+    synchronized void acquireCancelled() {
+        if (abandonedAfter != null && watch == null && !unwrapped && !release.begun.get()) {
+            PoolAbandonedLeaseWatch begun = new PoolAbandonedLeaseWatch(pooled, abandonedAfter, release.begun::get,
+                    takeBack(release, unreachable));
+            watch = begun;
+            begun.start();
+        }
+    }
+
+    /** Whether a watch over this lease goes on ({@link PoolAbandonedLeaseWatch}): it may yet be taken back. */
+    boolean watched() {
+        PoolAbandonedLeaseWatch watching = watch;
+        return watching != null && watching.watching();
+    }
+
+    /**
+     * What the watch runs when it found the lease abandoned for its bound: the release begins, as close() begins it —
+     * made here, of the release and its cleanable only, so that the watch does not refer to the lease.
+     */
+    private static Consumer<Duration> takeBack(Release release, Cleaner.Cleanable unreachable) {
+        return bound -> {
+            release.takenBackAfter = bound;
+            unreachable.clean();
+        };
+    }
+
+    /**
+     * This lease is being handed to its borrower on this thread (the guard's {@code onNext}), or no longer: calls the
+     * borrower makes inside the delivery, on this thread, are part of taking the connection (Spring's begin), not a use
+     * after a cancel.
+     */
+    void delivering(boolean delivering) {
+        deliveredBy = delivering ? Thread.currentThread() : null;
+    }
+
+    /** A call on the lease: told to its watch, if any — which fails it once the lease was taken back. */
+    private void use() {
+        PoolAbandonedLeaseWatch watching = watch;
+        if (watching != null) {
+            watching.used(deliveredBy == Thread.currentThread());
+        }
     }
 
     /** The borrower's release: the first subscription begins it; every subscription completes when it ended. */
@@ -63,6 +134,10 @@ final class PoolLeasedConnection implements Connection, Wrapped<Connection> {
     public Publisher<Void> close() {
         return Mono.defer(() -> {
             release.byBorrower = true;
+            PoolAbandonedLeaseWatch watching = watch;
+            if (watching != null) {
+                watching.stop();
+            }
             unreachable.clean();
             return release.released.asMono();
         });
@@ -82,6 +157,8 @@ final class PoolLeasedConnection implements Connection, Wrapped<Connection> {
         private final Sinks.Empty<Void> released = Sinks.empty();
         /** The borrower's {@code close()} was subscribed: the release is not a leak. */
         private volatile boolean byBorrower;
+        /** Taken back by its {@link PoolAbandonedLeaseWatch}, without a call this long after a cancelled acquire; null: not. */
+        private volatile Duration takenBackAfter;
 
         Release(Connection pooled, long lentAtNanos, Runnable afterRelease) {
             this.pooled = pooled;
@@ -92,7 +169,17 @@ final class PoolLeasedConnection implements Connection, Wrapped<Connection> {
         @Override
         public void run() {
             if (begun.compareAndSet(false, true)) {
-                if (!byBorrower) {
+                Duration unused = takenBackAfter;
+                if (!byBorrower && unused != null) {
+                    LOG.log(System.Logger.Level.WARNING, "a pooled connection lent "
+                            + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - lentAtNanos) + " ms ago was taken back by"
+                            + " its pool, with its clean-up (an open transaction rolled back): its borrower cancelled the"
+                            + " acquire after the connection was handed over, then left it " + unused.toMillis() + " ms"
+                            + " without a call and without closing it — as Spring's R2dbcTransactionManager does when a"
+                            + " transactional unit is cancelled while its transaction begins (spring-framework#36344: a"
+                            + " client that disconnects); otherwise close every connection taken from the pool"
+                            + " (docs/r2dbc.md §4)");
+                } else if (!byBorrower) {
                     LOG.log(System.Logger.Level.WARNING, "a pooled connection lent "
                             + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - lentAtNanos) + " ms ago was let go of"
                             + " without close(); it goes back to the pool now, with its clean-up, found unreachable by the"
@@ -110,93 +197,120 @@ final class PoolLeasedConnection implements Connection, Wrapped<Connection> {
         }
     }
 
+    /** Also ends a watch for good (and keeps one from starting): what is under the lease is used out of its sight. */
     @Override
     public Connection unwrap() {
+        unwrapped = true;
+        PoolAbandonedLeaseWatch watching = watch;
+        if (watching != null) {
+            watching.used(false);
+        }
         return pooled instanceof Wrapped<?> wrapped && wrapped.unwrap() instanceof Connection inner ? inner : pooled;
     }
 
     @Override
     public Publisher<Void> beginTransaction() {
+        use();
         return pooled.beginTransaction();
     }
 
     @Override
     public Publisher<Void> beginTransaction(TransactionDefinition definition) {
+        use();
         return pooled.beginTransaction(definition);
     }
 
     @Override
     public Publisher<Void> commitTransaction() {
+        use();
         return pooled.commitTransaction();
     }
 
     @Override
     public Batch createBatch() {
+        use();
         return pooled.createBatch();
     }
 
     @Override
     public Publisher<Void> createSavepoint(String name) {
+        use();
         return pooled.createSavepoint(name);
     }
 
     @Override
     public Statement createStatement(String sql) {
+        use();
         return pooled.createStatement(sql);
     }
 
     @Override
     public boolean isAutoCommit() {
+        use();
         return pooled.isAutoCommit();
     }
 
     @Override
     public ConnectionMetadata getMetadata() {
+        use();
         return pooled.getMetadata();
     }
 
     @Override
     public IsolationLevel getTransactionIsolationLevel() {
+        use();
         return pooled.getTransactionIsolationLevel();
     }
 
     @Override
     public Publisher<Void> releaseSavepoint(String name) {
+        use();
         return pooled.releaseSavepoint(name);
     }
 
+    /** Also on a lease taken back ({@link PoolAbandonedLeaseWatch}): nothing to do, its transaction was rolled back then. */
     @Override
     public Publisher<Void> rollbackTransaction() {
+        if (release.takenBackAfter != null) {
+            return Mono.empty();
+        }
+        use();
         return pooled.rollbackTransaction();
     }
 
     @Override
     public Publisher<Void> rollbackTransactionToSavepoint(String name) {
+        use();
         return pooled.rollbackTransactionToSavepoint(name);
     }
 
     @Override
     public Publisher<Void> setAutoCommit(boolean autoCommit) {
+        use();
         return pooled.setAutoCommit(autoCommit);
     }
 
     @Override
     public Publisher<Void> setLockWaitTimeout(Duration timeout) {
+        use();
         return pooled.setLockWaitTimeout(timeout);
     }
 
     @Override
     public Publisher<Void> setStatementTimeout(Duration timeout) {
+        use();
         return pooled.setStatementTimeout(timeout);
     }
 
     @Override
     public Publisher<Void> setTransactionIsolationLevel(IsolationLevel isolationLevel) {
+        use();
         return pooled.setTransactionIsolationLevel(isolationLevel);
     }
 
     @Override
     public Publisher<Boolean> validate(ValidationDepth depth) {
+        use();
         return pooled.validate(depth);
     }
 

@@ -128,7 +128,7 @@ class PoolHandBackTest {
         ConnectionPoolConfiguration configuration = ConnectionPoolConfiguration.builder(poolFactory)
                 .initialSize(0).maxSize(2).acquireRetry(0).maxAcquireTime(MAX_ACQUIRE)
                 .customizer(PgConnPoolCreateRetry.growthAtAFullServer(poolFactory, 0, 2)).build();
-        return new PgConnConnectionPool(configuration, pg, MAX_ACQUIRE, "one-slot");
+        return new PgConnConnectionPool(configuration, pg, MAX_ACQUIRE, "one-slot", PgConnPools.DEFAULT_ABANDONED_LEASE_TIMEOUT);
     }
 
     private static ConnConfig config() {

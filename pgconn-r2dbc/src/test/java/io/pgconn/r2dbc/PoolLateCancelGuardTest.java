@@ -18,6 +18,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import static io.pgconn.testing.Conditions.awaitCondition;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * {@link PoolLateCancelGuard}'s interleavings against a stand-in for r2dbc-pool's acquire: a cancel before a connection
@@ -28,6 +29,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class PoolLateCancelGuardTest {
 
     private static final Duration STEP = Duration.ofSeconds(5);
+    /** The abandoned-lease timeout of the watched leases here. */
+    private static final Duration ABANDONED = Duration.ofMillis(50);
 
     private final AtomicInteger releases = new AtomicInteger();
     private final Sinks.Empty<Void> releaseEnd = Sinks.empty();
@@ -42,6 +45,7 @@ class PoolLateCancelGuardTest {
                     return releaseEnd.asMono();
                 });
                 case "unwrap" -> args == null ? driverConnection : null;
+                case "isAutoCommit" -> true;
                 case "toString" -> "pooled";
                 case "equals" -> proxy == args[0];
                 case "hashCode" -> System.identityHashCode(proxy);
@@ -121,6 +125,81 @@ class PoolLateCancelGuardTest {
         releaseEnd.tryEmitEmpty();
         Mono.from(connection.close()).block(STEP);
         assertThat(releases).hasValue(1);
+    }
+
+    /** A lease of {@link #acquire} whose watch takes it back after {@link #ABANDONED} without a call after a cancel. */
+    private PoolLeasedConnection watchedLease(BaseSubscriber<Connection> subscriber) {
+        new PoolLateCancelGuard(acquire, () -> { }, ABANDONED).subscribe(subscriber);
+        acquire.next(pooled);
+        assertThat(lent).hasSize(1);
+        return (PoolLeasedConnection) lent.get(0);
+    }
+
+    @Test
+    void aLeaseWithNoCallAfterItsAcquireWasCancelledIsTakenBackAndItsCallsFailFromThenOn() {
+        PoolLeasedConnection lease = watchedLease(borrower); // held here: no collection can be what releases it
+        assertThat(lease.isAutoCommit()).isTrue(); // a call before the cancel changes nothing
+        assertThat(lease.watched()).as("no cancel, no watch").isFalse();
+        borrower.cancel(); // as Spring's transaction manager, cancelled while its transaction begins
+        assertThat(lease.watched()).isTrue();
+        awaitCondition("the lease taken back", STEP, () -> releases.get() == 1);
+        assertThatThrownBy(lease::isAutoCommit).isInstanceOf(IllegalStateException.class).hasMessageContaining("taken back by its pool");
+        assertThatThrownBy(lease::unwrap).isInstanceOf(IllegalStateException.class);
+        assertThat(Mono.from(lease.rollbackTransaction()).block(STEP)).as("nothing left to roll back").isNull();
+        releaseEnd.tryEmitEmpty();
+        Mono.from(lease.close()).block(STEP);
+        assertThat(releases).as("released once").hasValue(1);
+    }
+
+    @Test
+    void callsInsideTheDeliveryDoNotKeepALeaseWhoseAcquireWasCancelledThere() {
+        // Spring's begin makes its calls while the connection is delivered, and a cancel from another thread can land
+        // among them: here the cancel comes first, inside the delivery, then the calls
+        PoolLeasedConnection lease = watchedLease(new BaseSubscriber<>() {
+            @Override
+            protected void hookOnSubscribe(Subscription subscription) {
+                subscription.request(1);
+            }
+
+            @Override
+            protected void hookOnNext(Connection connection) {
+                lent.add(connection);
+                cancel();
+                connection.isAutoCommit();
+            }
+        });
+        assertThat(lease.watched()).isTrue();
+        awaitCondition("the lease taken back", STEP, () -> releases.get() == 1);
+    }
+
+    @Test
+    void aCallAfterTheCancelOrAnUnwrapEndsTheWatchForGood() {
+        // take(1), next(), awaitFirst(), jOOQ: the borrower calls on the connection after its cancel and keeps it,
+        // whatever its think time; an unwrap() puts the connection out of the watch's sight
+        PoolLeasedConnection lease = watchedLease(borrower);
+        borrower.cancel();
+        assertThat(lease.watched()).isTrue();
+        lease.isAutoCommit();
+        assertThat(lease.watched()).as("in use after its cancel").isFalse();
+
+        lent.clear();
+        BaseSubscriber<Connection> unwrapping = new BaseSubscriber<>() {
+            @Override
+            protected void hookOnSubscribe(Subscription subscription) {
+                subscription.request(1);
+            }
+
+            @Override
+            protected void hookOnNext(Connection connection) {
+                lent.add(connection);
+            }
+        };
+        new PoolLateCancelGuard(Mono.just(pooled), () -> { }, ABANDONED).subscribe(unwrapping);
+        PoolLeasedConnection unwrapped = (PoolLeasedConnection) lent.get(0);
+        assertThat(unwrapped.unwrap()).isSameAs(driverConnection);
+        unwrapping.cancel();
+        assertThat(unwrapped.watched()).as("never watched once unwrapped").isFalse();
+        assertThat(releases).hasValue(0);
     }
 
     @Test

@@ -1,0 +1,243 @@
+package io.pgconn.r2dbc;
+
+import io.pgconn.PgConnectionFactory;
+import io.pgconn.config.ConnConfig;
+import io.pgconn.config.EnvironmentSource;
+import io.pgconn.testkit.PgClusterExtension;
+import io.r2dbc.pool.PoolMetrics;
+import io.r2dbc.spi.Connection;
+import io.r2dbc.spi.Result;
+import io.r2dbc.spi.Statement;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.reactivestreams.Publisher;
+import org.reactivestreams.Subscription;
+import reactor.core.publisher.BaseSubscriber;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+import java.util.logging.Handler;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+
+import static io.pgconn.testing.Conditions.awaitCondition;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * A connection whose borrower cancelled its acquire after the connection came, and then left it unused and unclosed —
+ * as Spring's {@code R2dbcTransactionManager} does when a unit is cancelled while its transaction begins
+ * (spring-framework#36344, NEW-USER-27 F0) — is taken back by {@link PgConnPools}' pool once it went the
+ * abandoned-lease timeout (default 5 s) without a call after its cancel and without work under way: rolled back, lent
+ * again, and the old lease's calls fail. The test keeps a strong reference to the lease throughout, so no garbage collection can be
+ * what gave the session back (before, only the lease's Cleaner did, at a collection that found it unreachable: with
+ * the lease held, never). A borrower that cancels its acquire and goes on using the connection keeps it, also across
+ * a pause longer than the timeout. The pool has one session, so a lost slot shows as a borrower not served.
+ */
+@Timeout(value = 120, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+class PoolAbandonedLeaseIT {
+
+    private static final Duration STEP = Duration.ofSeconds(30);
+
+    @RegisterExtension
+    static final PgClusterExtension PG = R2dbcTestServer.builder("r2dbc-abandoned-lease", 0).build();
+
+    private PgConnectionFactory core;
+    private PgConnConnectionPool pool;
+
+    @BeforeEach
+    void openPool() {
+        core = PgConnectionFactory.create(ConnConfig.parse("host=127.0.0.1 port=" + PG.primary().port()
+                + " dbname=" + R2dbcTestServer.DATABASE + " user=" + R2dbcTestServer.USER + " password=" + R2dbcTestServer.PASSWORD
+                + " sslmode=disable extensionTypes=''", EnvironmentSource.of(Map.of())));
+        pool = PgConnPools.over(core).initialSize(0).maxSize(1).maxAcquireTime(STEP).build();
+        Connection setup = Mono.from(pool.create()).block(STEP);
+        run(setup, "CREATE TABLE IF NOT EXISTS abandoned_lease (id int)");
+        run(setup, "TRUNCATE abandoned_lease");
+        Mono.from(setup.close()).block(STEP);
+    }
+
+    @AfterEach
+    void closePool() {
+        try {
+            pool.disposeLater().block(STEP);
+        } finally {
+            core.close();
+        }
+    }
+
+    @Test
+    void aLeaseLetGoOfInItsTransactionAfterACancelledAcquireIsTakenBackRolledBackAndLentAgain() {
+        AtomicReference<Subscription> acquire = new AtomicReference<>();
+        Connection abandoned = lent(acquire);
+        Mono.from(abandoned.beginTransaction()).block(STEP);
+        run(abandoned, "INSERT INTO abandoned_lease VALUES (1)");
+        assertThat(PG.primary().queryValue("SELECT count(*) FROM pg_stat_activity WHERE usename = '" + R2dbcTestServer.USER
+                + "' AND state = 'idle in transaction'")).as("the borrower's transaction is open on the server").isEqualTo("1");
+
+        List<LogRecord> warnings = captureWarnings(() -> {
+            acquire.get().cancel(); // Spring's chain, cancelled while its transaction began: it never closes the connection
+            PoolMetrics metrics = pool.getMetrics().orElseThrow();
+            awaitCondition("the abandoned session back in the pool, the lease still held (no GC can free it)", STEP,
+                    () -> metrics.acquiredSize() == 0 && metrics.idleSize() == 1);
+        });
+
+        assertThat(warnings).as("the take-back is told, once, naming the known cause").singleElement()
+                .satisfies(r -> assertThat(r.getMessage()).contains("taken back").contains("spring-framework#36344")
+                        .doesNotContain("abandoned_lease"));
+        assertThat(PG.primary().queryValue("SELECT count(*) FROM pg_stat_activity WHERE usename = '" + R2dbcTestServer.USER
+                + "' AND state LIKE 'idle in transaction%'")).as("sessions left in a transaction").isEqualTo("0");
+        assertThat(PG.primary().queryValue(R2dbcTestServer.DATABASE, "SELECT count(*) FROM abandoned_lease")).as("its transaction rolled back").isEqualTo("0");
+        assertThatThrownBy(() -> abandoned.createStatement("SELECT 1"))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("taken back by its pool");
+        assertThat(Mono.from(abandoned.rollbackTransaction()).block(STEP)).as("a rollback of it has nothing left to do").isNull();
+
+        Connection next = Mono.from(pool.create()).block(STEP);
+        assertThat(next.isAutoCommit()).as("the next borrower is not lent the transaction").isTrue();
+        assertThat(selectOne(next)).isEqualTo(1);
+        Mono.from(next.close()).block(STEP);
+        assertThat(Mono.from(abandoned.close()).block(STEP)).as("a late close of the taken-back lease releases nothing again").isNull();
+        PoolMetrics metrics = pool.getMetrics().orElseThrow();
+        assertThat(metrics.acquiredSize()).isZero();
+        assertThat(metrics.idleSize()).isEqualTo(1);
+    }
+
+    @Test
+    void aBorrowerThatCancelsItsAcquireAndGoesOnUsingTheConnectionKeepsItWhateverItsPauses() {
+        // next() cancels the acquire once the connection came, as take(1), awaitFirst() and jOOQ's transactions do; the
+        // borrower's calls after it end the watch: a statement made now and run after a pause longer than the timeout
+        // (here a 7-s statement on the same connection) still runs on this borrower's session, in its transaction
+        Connection taken = Flux.from(pool.create()).next().block(STEP);
+        Mono.from(taken.beginTransaction()).block(STEP);
+        Publisher<? extends Result> late = taken.createStatement("INSERT INTO abandoned_lease VALUES (2)").execute();
+        Integer slept = Flux.from(taken.createStatement("SELECT 1 FROM pg_sleep(7)").execute())
+                .flatMap(result -> result.map(row -> row.get(0, Integer.class))).blockLast(STEP);
+        assertThat(slept).isEqualTo(1);
+        assertThat(Flux.from(late).flatMap(Result::getRowsUpdated).blockLast(STEP)).isEqualTo(1L);
+        assertThat(captureWarnings(() -> {
+            Mono.from(taken.commitTransaction()).block(STEP);
+            Mono.from(taken.close()).block(STEP);
+        })).as("a borrower that closes is no leak").isEmpty();
+        assertThat(PG.primary().queryValue(R2dbcTestServer.DATABASE, "SELECT count(*) FROM abandoned_lease")).as("its transaction committed").isEqualTo("1");
+        PoolMetrics metrics = pool.getMetrics().orElseThrow();
+        awaitCondition("the session idle after the borrower's close", STEP, () -> metrics.acquiredSize() == 0 && metrics.idleSize() == 1);
+    }
+
+    @Test
+    void whatABorrowerMadeBeforeItsConnectionWentBackFailsInsteadOfReachingTheNextBorrowersSession() {
+        // REVIEW-28 R28-2: a statement and a commit made while the connection was delivered (as Spring's begin makes its
+        // calls), the acquire cancelled, the lease taken back and the session lent to the next borrower, who opens a
+        // transaction: the old statement and commit, subscribed now, must not run inside it
+        AtomicReference<Subscription> acquire = new AtomicReference<>();
+        AtomicReference<Publisher<? extends Result>> lateInsert = new AtomicReference<>();
+        AtomicReference<Publisher<Void>> lateCommit = new AtomicReference<>();
+        Connection abandoned = lent(acquire, connection -> {
+            lateInsert.set(connection.createStatement("INSERT INTO abandoned_lease VALUES (3)").execute());
+            lateCommit.set(connection.commitTransaction());
+        });
+        acquire.get().cancel();
+        PoolMetrics metrics = pool.getMetrics().orElseThrow();
+        awaitCondition("the abandoned session back in the pool", STEP, () -> metrics.acquiredSize() == 0 && metrics.idleSize() == 1);
+
+        Connection next = Mono.from(pool.create()).block(STEP);
+        Mono.from(next.beginTransaction()).block(STEP);
+        run(next, "INSERT INTO abandoned_lease VALUES (4)");
+        assertThatThrownBy(() -> Flux.from(lateInsert.get()).flatMap(Result::getRowsUpdated).blockLast(STEP))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("went back to its pool");
+        assertThatThrownBy(() -> Mono.from(lateCommit.get()).block(STEP))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("went back to its pool");
+        Mono.from(next.rollbackTransaction()).block(STEP);
+        assertThat(PG.primary().queryValue(R2dbcTestServer.DATABASE, "SELECT count(*) FROM abandoned_lease"))
+                .as("neither the old borrower's insert nor its commit reached the next borrower's transaction").isEqualTo("0");
+
+        // the same fence after a plain close(): a statement made before it fails instead of running on the session
+        Statement afterClose = next.createStatement("INSERT INTO abandoned_lease VALUES (5)");
+        Mono.from(next.close()).block(STEP);
+        assertThatThrownBy(() -> Flux.from(afterClose.execute()).flatMap(Result::getRowsUpdated).blockLast(STEP))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("went back to its pool");
+        assertThat(PG.primary().queryValue(R2dbcTestServer.DATABASE, "SELECT count(*) FROM abandoned_lease")).isEqualTo("0");
+    }
+
+    /** The pool's connection, its acquire's subscription left in {@code acquire} (not cancelled yet). */
+    private Connection lent(AtomicReference<Subscription> acquire) {
+        return lent(acquire, connection -> { });
+    }
+
+    /** {@link #lent(AtomicReference)}, {@code inDelivery} run with the connection while it is delivered. */
+    private Connection lent(AtomicReference<Subscription> acquire, Consumer<Connection> inDelivery) {
+        CompletableFuture<Connection> lent = new CompletableFuture<>();
+        pool.create().subscribe(new BaseSubscriber<Connection>() {
+            @Override
+            protected void hookOnSubscribe(Subscription subscription) {
+                acquire.set(subscription);
+                subscription.request(1);
+            }
+
+            @Override
+            protected void hookOnNext(Connection connection) {
+                inDelivery.accept(connection);
+                lent.complete(connection);
+            }
+
+            @Override
+            protected void hookOnError(Throwable error) {
+                lent.completeExceptionally(error);
+            }
+        });
+        try {
+            return lent.get(STEP.toSeconds(), TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new AssertionError("no connection from the pool", e);
+        }
+    }
+
+    private static void run(Connection connection, String sql) {
+        Flux.from(connection.createStatement(sql).execute()).flatMap(result -> result.getRowsUpdated()).blockLast(STEP);
+    }
+
+    private static Integer selectOne(Connection connection) {
+        return Flux.from(connection.createStatement("SELECT 1").execute())
+                .flatMap(result -> result.map(row -> row.get(0, Integer.class))).blockLast(STEP);
+    }
+
+    /** The WARNING records of the lease's logger while {@code action} ran (System.Logger's default backend: JUL). */
+    private static List<LogRecord> captureWarnings(Runnable action) {
+        List<LogRecord> records = new CopyOnWriteArrayList<>();
+        Handler capture = new Handler() {
+            @Override
+            public void publish(LogRecord record) {
+                if (record.getLevel() == Level.WARNING) {
+                    records.add(record);
+                }
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        Logger logger = Logger.getLogger(PoolLeasedConnection.class.getName());
+        logger.addHandler(capture);
+        try {
+            action.run();
+        } finally {
+            logger.removeHandler(capture);
+        }
+        return records;
+    }
+}
