@@ -207,22 +207,24 @@ final class ExtendedQuerySession implements SessionPort {
 
     /**
      * The R2DBC metadata of a core description. The core keeps one {@link RowMetadata} per cached
-     * prepared statement, so this builds it once per statement rather than once per execution.
+     * prepared statement, so this builds it once per statement rather than once per execution — and again when
+     * the connection's codecs were rebound since (a type found later, e.g. {@code CREATE EXTENSION hstore} after the
+     * statement was prepared, changes the class its columns read as while the description stays the same).
      */
     PgConnR2dbcRowMetadata metadataOf(RowMetadata description) {
         PgConnR2dbcRowMetadata known = metadata.get(description);
-        if (known == null) {
+        CodecRegistry codecs = connection.codecs();
+        if (known == null || known.codecs() != codecs) {
             if (metadata.size() >= METADATA_LIMIT) {
                 metadata.clear(); // uncached statements bring a new description each time: stay bounded
             }
             List<RowData.ColumnInfo> infos = new ArrayList<>(description.size());
-            CodecRegistry codecs = connection.codecs();
             for (ColumnMetadata column : description.columns()) {
                 int oid = column.typeOid();
                 infos.add(new RowData.ColumnInfo(column.name(), oid, column.typeModifier(),
                         codecs.javaType(oid, Format.ofCode(column.format())), codecs.knows(oid) ? codecs.typeName(oid) : "unknown"));
             }
-            known = new PgConnR2dbcRowMetadata(infos);
+            known = new PgConnR2dbcRowMetadata(infos, codecs);
             metadata.put(description, known);
         }
         return known;

@@ -1,5 +1,6 @@
 package io.pgconn.r2dbc;
 
+import io.pgconn.codec.CodecRegistry;
 import io.r2dbc.spi.ColumnMetadata;
 import io.r2dbc.spi.RowMetadata;
 
@@ -15,16 +16,23 @@ import java.util.NoSuchElementException;
 final class PgConnR2dbcRowMetadata implements RowMetadata {
 
     private final List<PgConnR2dbcColumnMetadata> columns;
+    private final CodecRegistry codecs;
     /** Per column, the Java type {@code get(i, Object.class)} reads (the announced one); null: the core codec's default. */
     private final Class<?>[] readTypes;
 
-    PgConnR2dbcRowMetadata(List<RowData.ColumnInfo> source) {
+    PgConnR2dbcRowMetadata(List<RowData.ColumnInfo> source, CodecRegistry codecs) {
+        this.codecs = codecs;
         this.columns = source.stream().map(PgConnR2dbcColumnMetadata::new).toList();
         this.readTypes = new Class<?>[columns.size()];
         for (int i = 0; i < readTypes.length; i++) {
             PgType type = PgType.ofOid(source.get(i).typeOid());
             readTypes[i] = type == PgType.UNKNOWN ? null : type.getJavaType();
         }
+    }
+
+    /** The connection's codecs the columns' classes were taken from. */
+    CodecRegistry codecs() {
+        return codecs;
     }
 
     int size() {
