@@ -82,8 +82,23 @@ public final class HostStatusRegistry {
      * host the next connects for {@code target} stick to ({@link StickyPrimary}).
      */
     void recordConnected(String host, ServerRole role, TargetSessionAttrs target) {
-        sticky.connected(host, target);
+        recordConnected(host, role, target, connectBegins());
+    }
+
+    /**
+     * As {@link #recordConnected(String, ServerRole, TargetSessionAttrs)} for a connect that began as
+     * {@code connectBegun} ({@link #connectBegins()}): a connect begun before the one that set the sticky host does not
+     * move it while that host holds ({@link StickyPrimary#connected}).
+     */
+    void recordConnected(String host, ServerRole role, TargetSessionAttrs target, long connectBegun) {
+        String current = sticky.host(target);
+        sticky.connected(host, target, connectBegun, current != null && sticky.holds(status(current), target));
         recordUp(host, role);
+    }
+
+    /** A connect begins: its number, for {@link #recordConnected(String, ServerRole, TargetSessionAttrs, long)}. */
+    long connectBegins() {
+        return sticky.begin();
     }
 
     /**

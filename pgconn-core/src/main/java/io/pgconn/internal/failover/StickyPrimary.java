@@ -5,6 +5,7 @@ import io.pgconn.config.TargetSessionAttrs;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The host the factory's most recent successful connect for {@code read-write} or {@code primary} reached,
@@ -19,18 +20,38 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 final class StickyPrimary {
 
-    private final Map<TargetSessionAttrs, String> lastConnected = new ConcurrentHashMap<>();
+    /** The host a connect for a target reached, and when that connect began ({@link #begin}'s number). */
+    private record Reached(String host, long begun) {
+    }
 
-    /** A connect for {@code target} handed out a session on {@code host}. */
-    void connected(String host, TargetSessionAttrs target) {
+    private final Map<TargetSessionAttrs, Reached> lastConnected = new ConcurrentHashMap<>();
+
+    private final AtomicLong begun = new AtomicLong();
+
+    /** A connect begins: its number orders its success against the others' ({@link #connected}). */
+    long begin() {
+        return begun.incrementAndGet();
+    }
+
+    /**
+     * A connect for {@code target}, begun as {@code connectBegun}, handed out a session on {@code host}. It becomes the
+     * sticky host unless a connect begun later already reached another host that still {@code holds}: a connect that
+     * began before a failover and hung on the old primary completes when that one answers again — after a later
+     * connect reached the promoted one — and must not take the sticky place back (REVIEW-28 R28-11: by completion order
+     * it did, and a pool's eviction then dropped its sessions on the promoted primary for the one about to be fenced).
+     */
+    void connected(String host, TargetSessionAttrs target, long connectBegun, boolean currentHolds) {
         if (target.sticksToLastHost()) {
-            lastConnected.put(target, host);
+            lastConnected.compute(target, (t, current) -> current == null || !currentHolds || connectBegun > current.begun()
+                    || current.host().equals(host) ? new Reached(host, Math.max(connectBegun, current == null ? 0 : current.begun()))
+                    : current);
         }
     }
 
     /** The host the last connect for {@code target} reached, or {@code null} when none did (or the target does not stick). */
     String host(TargetSessionAttrs target) {
-        return lastConnected.get(target);
+        Reached reached = lastConnected.get(target);
+        return reached == null ? null : reached.host();
     }
 
     /**
@@ -39,7 +60,7 @@ final class StickyPrimary {
      * that came back as a second primary a better place for writes.
      */
     boolean holds(HostStatus status, TargetSessionAttrs target) {
-        return target.sticksToLastHost() && status.host().equals(lastConnected.get(target))
+        return target.sticksToLastHost() && status.host().equals(host(target))
                 && status.state() == HostStatus.State.UP && target.accepts(status.role(), false);
     }
 }

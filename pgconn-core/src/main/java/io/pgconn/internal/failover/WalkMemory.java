@@ -15,15 +15,18 @@ final class WalkMemory {
 
     private final HostStatusRegistry registry;
     private final TargetSessionAttrs target;
+    /** When the walk began, in the order of the factory's connects: a straggler does not move the sticky primary. */
+    private final long begun;
 
     WalkMemory(HostStatusRegistry registry, TargetSessionAttrs target) {
         this.registry = registry;
         this.target = target;
+        this.begun = registry.connectBegins();
     }
 
     /** The walk hands out a session to {@code label} in {@code role}. */
     void connected(String label, ServerRole role) {
-        registry.recordConnected(label, role, target);
+        registry.recordConnected(label, role, target, begun);
     }
 
     /**
