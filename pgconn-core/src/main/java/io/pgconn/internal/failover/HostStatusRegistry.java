@@ -62,6 +62,7 @@ public final class HostStatusRegistry {
     public void recordUp(String host, ServerRole role) {
         HostStatus up = new HostStatus(host, HostStatus.State.UP, role, clock.instant(), null);
         statuses.put(host, up);
+        sticky.foundUp(host, role, this::status);
         VirtualMachineError fatal = null;
         for (Consumer<HostStatus> listener : upListeners) {
             try {

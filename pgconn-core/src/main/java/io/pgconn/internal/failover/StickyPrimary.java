@@ -1,11 +1,13 @@
 package io.pgconn.internal.failover;
 
 import io.pgconn.HostStatus;
+import io.pgconn.ServerRole;
 import io.pgconn.config.TargetSessionAttrs;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 
 /**
  * The host the factory's most recent successful connect for {@code read-write} or {@code primary} reached,
@@ -45,6 +47,25 @@ final class StickyPrimary {
             lastConnected.compute(target, (t, current) -> current == null || !currentHolds || connectBegun > current.begun()
                     || current.host().equals(host) ? new Reached(host, Math.max(connectBegun, current == null ? 0 : current.begun()))
                     : current);
+        }
+    }
+
+    /**
+     * {@code host} was found up in {@code role} (a connect's attempt, a health probe's report, a session that heard a
+     * promotion): for each target that has a sticky host which no longer {@code holds} by {@code statuses} (found down,
+     * full, demoted) while {@code host} is of a role the target accepts, {@code host} becomes the sticky one — as the
+     * next connect, ranking by the memory, would make it. NEW-USER-28 F8 (d3): a primary hung, the factory's health found
+     * it down and the promoted standby up, but every pool slot was held by work hung on the old one, so no connect
+     * reached the promoted one; when the old one answered again it was the sticky host still, and the pool stayed on it.
+     * Now the promoted one is sticky from the report on, and connects begun before it do not take the place back.
+     */
+    void foundUp(String host, ServerRole role, Function<String, HostStatus> statuses) {
+        for (Map.Entry<TargetSessionAttrs, Reached> entry : lastConnected.entrySet()) {
+            TargetSessionAttrs target = entry.getKey();
+            Reached current = entry.getValue();
+            if (!current.host().equals(host) && target.accepts(role, false) && !holds(statuses.apply(current.host()), target)) {
+                lastConnected.replace(target, current, new Reached(host, begin()));
+            }
         }
     }
 

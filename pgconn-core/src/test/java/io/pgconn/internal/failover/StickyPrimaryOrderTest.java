@@ -53,4 +53,25 @@ class StickyPrimaryOrderTest {
         registry.recordConnected(OLD, ServerRole.STANDBY, TargetSessionAttrs.PREFER_STANDBY);
         assertThat(registry.stickyHost(TargetSessionAttrs.PREFER_STANDBY)).isNull();
     }
+
+    @Test
+    void aHostFoundUpInAnAcceptedRoleWhileTheStickyOneIsDownBecomesStickyAndTheOldOneAnsweringAgainDoesNotTakeItBack() {
+        registry.recordConnected(OLD, ServerRole.PRIMARY, RW);
+        long straggler = registry.connectBegins(); // began toward the old primary before it was known down
+        registry.recordDown(OLD, "no answer within 10 s"); // the health's probe: it hangs
+        registry.recordUp("db3:5432", ServerRole.STANDBY);
+        assertThat(registry.stickyHost(RW)).as("a standby does not take read-write connects").isNull();
+        registry.recordUp(PROMOTED, ServerRole.PRIMARY); // the health's probe of the promoted standby
+        assertThat(registry.stickyHost(RW)).as("no connect reached it yet (every pool slot hung on the old one)").isEqualTo(PROMOTED);
+
+        registry.recordUp(OLD, ServerRole.PRIMARY); // thawed: the probe finds it a primary again
+        registry.recordConnected(OLD, ServerRole.PRIMARY, RW, straggler);
+        assertThat(registry.stickyHost(RW)).as("a split brain: the pool stays with the promoted one").isEqualTo(PROMOTED);
+    }
+
+    @Test
+    void beforeAnyConnectForATargetNothingIsSticky() {
+        registry.recordUp(PROMOTED, ServerRole.PRIMARY);
+        assertThat(registry.stickyHost(RW)).isNull();
+    }
 }
