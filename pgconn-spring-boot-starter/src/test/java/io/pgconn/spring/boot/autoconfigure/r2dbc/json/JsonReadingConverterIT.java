@@ -52,7 +52,7 @@ class JsonReadingConverterIT {
     }
 
     @Autowired
-    private ShipmentRepository shipments;
+    private JsonShipmentRepository shipments;
 
     @Autowired
     private R2dbcEntityTemplate template;

@@ -4,7 +4,7 @@ import org.springframework.data.r2dbc.repository.Query;
 import org.springframework.data.repository.reactive.ReactiveCrudRepository;
 import reactor.core.publisher.Flux;
 
-public interface ShipmentRepository extends ReactiveCrudRepository<Shipment, Long> {
+public interface JsonShipmentRepository extends ReactiveCrudRepository<Shipment, Long> {
 
     Flux<Shipment> findByName(String name);
 
