@@ -65,6 +65,13 @@ public final class PgConnAutoConfiguration {
         return new FailoverTrackers();
     }
 
+    /** Each standby's replay lag, measured by its factory's health monitor, read by health and the meters. */
+    @Bean
+    @ConditionalOnMissingBean
+    ReplicaLags pgConnReplicaLags() {
+        return new ReplicaLags();
+    }
+
     @Configuration(proxyBeanMethods = false)
     @ConditionalOnClass(SanitizingFunction.class)
     static class SanitizingConfiguration {

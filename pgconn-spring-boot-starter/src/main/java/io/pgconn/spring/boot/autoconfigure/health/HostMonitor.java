@@ -10,6 +10,7 @@ import io.pgconn.PgException;
 import io.pgconn.ServerRole;
 import io.pgconn.config.HostSpec;
 import io.pgconn.spring.boot.autoconfigure.PgConnAutoConfiguration;
+import io.pgconn.spring.boot.autoconfigure.ReplicaLags;
 import io.pgconn.spring.boot.autoconfigure.health.ProbeLogin.Answer;
 import org.jspecify.annotations.Nullable;
 
@@ -50,6 +51,10 @@ import java.util.function.Consumer;
  * that answers in another role is replaced by a new login before its relogin interval, backed off
  * ({@link WrongRoleRelogin}): the host may be a name or a virtual IP moved to the new primary while the probe session
  * stays on the old address, now a standby (NEW-USER-24 F1).
+ *
+ * <p>A host that answered as a standby is asked how far its replay is behind, on the same session, after the probe's
+ * answer ({@link ReplicaLagProbe}, NEW-USER-28 F1); the lag goes to {@link ReplicaLags}, which health and the
+ * {@code pg.conn.replica.lag} gauges read. It is shown, not acted on: a lag changes no host's status.
  */
 final class HostMonitor {
 
@@ -89,6 +94,14 @@ final class HostMonitor {
 
     private volatile boolean closed;
 
+    /** The factory whose host this is: the key of its lags. */
+    private final PgConnectionFactory applicationFactory;
+
+    /** Where the lag of this host is kept while it answers as a standby. */
+    private final ReplicaLags lags;
+
+    private final ReplicaLagProbe lagProbe;
+
     /** When the running probe began (one at a time: {@link #probing}); an answer to it shows the host there since. */
     private volatile Instant probeStartedAt = Instant.EPOCH;
 
@@ -126,7 +139,19 @@ final class HostMonitor {
     HostMonitor(HostSpec host, PgConnectionFactory monitorFactory, PgConnectionFactory applicationFactory,
             Duration interval, Duration probeTimeout, Clock clock, Consumer<HostView> published,
             boolean closeWhenUnresponsive, Duration reloginInterval, String factoryName, BooleanSupplier noAcceptableHost) {
+        this(host, monitorFactory, applicationFactory, interval, probeTimeout, clock, published, closeWhenUnresponsive,
+                reloginInterval, factoryName, noAcceptableHost, new ReplicaLags());
+    }
+
+    /** {@code lags}: where the lag of a host answering as a standby is kept for health and the meters. */
+    HostMonitor(HostSpec host, PgConnectionFactory monitorFactory, PgConnectionFactory applicationFactory,
+            Duration interval, Duration probeTimeout, Clock clock, Consumer<HostView> published,
+            boolean closeWhenUnresponsive, Duration reloginInterval, String factoryName, BooleanSupplier noAcceptableHost,
+            ReplicaLags lags) {
         this.host = host;
+        this.applicationFactory = applicationFactory;
+        this.lags = lags;
+        this.lagProbe = new ReplicaLagProbe(probeTimeout, clock);
         this.login = new ProbeLogin(host, monitorFactory, applicationFactory.config(), probeTimeout);
         this.backoff = new RefusedLoginBackoff(interval, clock);
         this.unanswered = new UnansweredProbes(host, applicationFactory, probeTimeout, closeWhenUnresponsive, factoryName);
@@ -172,7 +197,7 @@ final class HostMonitor {
                 return null;
             });
         }
-        return probed.whenComplete((ignored, failure) -> this.probing.set(false));
+        return probed.thenCompose(ignored -> measureLag()).whenComplete((ignored, failure) -> this.probing.set(false));
     }
 
     /** The role now, not at session start (a promoted standby answers differently), with the probe core's connect path uses. */
@@ -213,6 +238,29 @@ final class HostMonitor {
                 return (Void) null;
             });
         }).thenCompose(next -> next);
+    }
+
+    /**
+     * After a probe: the replay lag of a host that answered as a standby on the open probe session, else none. A lag
+     * query that fails or gets no answer leaves the lag unknown and the host as the probe left it: the next probe's
+     * role question tells whether the host still answers.
+     */
+    private CompletableFuture<Void> measureLag() {
+        HostView view = this.reports.view();
+        PgConnection session = this.connection;
+        if (this.closed || view.state() != HostStatus.State.UP || view.role() != ServerRole.STANDBY || session == null
+                || session.isClosed()) {
+            this.lags.unknown(this.applicationFactory, this.host.label());
+            return CompletableFuture.completedFuture(null);
+        }
+        return this.lagProbe.measure(session).handle((lag, failure) -> {
+            if (lag != null && !this.closed) {
+                this.lags.measured(this.applicationFactory, this.host.label(), lag);
+            } else {
+                this.lags.unknown(this.applicationFactory, this.host.label());
+            }
+            return null;
+        });
     }
 
     /** Whether the server refused the login for want of a free slot (53300): up, its sessions fine. */
@@ -365,6 +413,7 @@ final class HostMonitor {
 
     void close() {
         this.closed = true;
+        this.lags.unknown(this.applicationFactory, this.host.label());
         PgConnection current = this.connection;
         this.connection = null;
         if (current != null) {

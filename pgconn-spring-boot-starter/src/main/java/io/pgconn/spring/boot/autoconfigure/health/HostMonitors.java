@@ -5,6 +5,10 @@ import io.pgconn.config.ConnConfig;
 import io.pgconn.config.HostSpec;
 import io.pgconn.config.LoadBalanceHosts;
 import io.pgconn.spring.boot.autoconfigure.FailoverTracker;
+import io.pgconn.spring.boot.autoconfigure.ReplicaLag;
+import io.pgconn.spring.boot.autoconfigure.ReplicaLags;
+
+import org.jspecify.annotations.Nullable;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -26,6 +30,10 @@ import java.util.concurrent.TimeUnit;
 final class HostMonitors implements AutoCloseable {
 
     private final ConnConfig config;
+
+    private final PgConnectionFactory factory;
+
+    private final ReplicaLags lags;
 
     private final PgConnectionFactory monitorFactory;
 
@@ -51,6 +59,14 @@ final class HostMonitors implements AutoCloseable {
     /** {@code reloginInterval}: age at which a monitor's probe session is replaced by a new login (zero: never). */
     HostMonitors(PgConnectionFactory factory, FailoverTracker failoverTracker, Duration interval, Duration probeTimeout,
             String name, boolean closeWhenUnresponsive, Duration reloginInterval) {
+        this(factory, failoverTracker, interval, probeTimeout, name, closeWhenUnresponsive, reloginInterval, new ReplicaLags());
+    }
+
+    /** {@code lags}: where each standby's replay lag is kept, read by health and the {@code pg.conn.replica.lag} gauges. */
+    HostMonitors(PgConnectionFactory factory, FailoverTracker failoverTracker, Duration interval, Duration probeTimeout,
+            String name, boolean closeWhenUnresponsive, Duration reloginInterval, ReplicaLags lags) {
+        this.factory = factory;
+        this.lags = lags;
         this.config = factory.config();
         List<HostSpec> hosts = this.config.hosts();
         this.views = new HostViews(hosts.stream().map(HostSpec::label).toList(), this.config.targetSessionAttrs(),
@@ -62,7 +78,7 @@ final class HostMonitors implements AutoCloseable {
             int index = i;
             monitors.add(new HostMonitor(hosts.get(i), this.monitorFactory, factory, interval, probeTimeout, clock,
                     view -> this.views.update(index, view), closeWhenUnresponsive, reloginInterval, name,
-                    this.views::noAcceptableHost));
+                    this.views::noAcceptableHost, lags));
         }
         this.monitors = List.copyOf(monitors);
         this.scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
@@ -91,6 +107,11 @@ final class HostMonitors implements AutoCloseable {
         }
     }
 
+    /** The replay lag {@code host} showed at its last probe as a standby; {@code null} when it is none now or unknown. */
+    @Nullable ReplicaLag lag(String host) {
+        return this.lags.of(this.factory, host);
+    }
+
     /** Every host's view, the active host and the failover count, as of one moment. */
     HostViews.Snapshot snapshot() {
         return this.views.snapshot();
@@ -100,6 +121,7 @@ final class HostMonitors implements AutoCloseable {
     public void close() {
         this.scheduler.shutdownNow();
         this.monitors.forEach(HostMonitor::close);
+        this.lags.forget(this.factory);
         this.monitorFactory.closeAsync(Duration.ofSeconds(2));
     }
 }

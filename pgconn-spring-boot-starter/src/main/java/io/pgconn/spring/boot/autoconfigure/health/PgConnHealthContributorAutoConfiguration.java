@@ -5,6 +5,7 @@ import io.pgconn.spring.boot.autoconfigure.FailoverTrackers;
 import io.pgconn.spring.boot.autoconfigure.PgConnAutoConfiguration;
 import io.pgconn.spring.boot.autoconfigure.PgConnHostHealthProperties;
 import io.pgconn.spring.boot.autoconfigure.PgConnProperties;
+import io.pgconn.spring.boot.autoconfigure.ReplicaLags;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -40,16 +41,18 @@ public final class PgConnHealthContributorAutoConfiguration {
     @ConditionalOnMissingBean(name = { "pgConnHealthIndicator", "pgConnHealthContributor" })
     HealthContributor pgConnHealthContributor(ConfigurableListableBeanFactory beanFactory,
             ObjectProvider<FailoverTrackers> pgConnFailoverTrackers, PgConnHealthProperties properties,
-            ObjectProvider<PgConnProperties> pgConnProperties, ObjectProvider<PgConnPoolDetails> pgConnPoolDetails) {
+            ObjectProvider<PgConnProperties> pgConnProperties, ObjectProvider<PgConnPoolDetails> pgConnPoolDetails,
+            ObjectProvider<ReplicaLags> pgConnReplicaLags) {
         FailoverTrackers trackers = pgConnFailoverTrackers.getIfAvailable(FailoverTrackers::new);
         PgConnHostHealthProperties health = pgConnProperties.getIfAvailable(PgConnProperties::new).getHealth();
         Duration interval = health.getHostCheckInterval();
         PgConnPoolDetails pools = pgConnPoolDetails.getIfAvailable(() -> factory -> Map.of());
         PgConnSubscriberDetails subscribers = PgConnSubscriberDetails.beansOf(beanFactory);
+        ReplicaLags lags = pgConnReplicaLags.getIfAvailable(ReplicaLags::new);
         Map<String, PgConnHealthIndicator> indicators = new LinkedHashMap<>();
         beanFactory.getBeansOfType(PgConnectionFactory.class).forEach((name, factory) -> indicators.put(name,
                 new PgConnHealthIndicator(factory, trackers.of(name, factory), properties, interval, name, pools,
-                        health.isCloseConnectionsWhenUnresponsive(), health.getReloginInterval(), subscribers)));
+                        health.isCloseConnectionsWhenUnresponsive(), health.getReloginInterval(), subscribers, lags)));
         return indicators.size() == 1 ? indicators.values().iterator().next() : new PgConnHealthIndicators(indicators);
     }
 }

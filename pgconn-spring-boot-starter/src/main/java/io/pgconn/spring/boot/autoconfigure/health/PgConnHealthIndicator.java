@@ -3,6 +3,9 @@ package io.pgconn.spring.boot.autoconfigure.health;
 import io.pgconn.PgConnectionFactory;
 import io.pgconn.config.ConnConfig;
 import io.pgconn.spring.boot.autoconfigure.FailoverTracker;
+import io.pgconn.spring.boot.autoconfigure.ReplicaLag;
+import io.pgconn.spring.boot.autoconfigure.ReplicaLags;
+import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.boot.health.contributor.AbstractHealthIndicator;
 import org.springframework.boot.health.contributor.Health;
@@ -13,6 +16,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * Health of a {@link PgConnectionFactory}, from a live view of every configured host kept by
@@ -93,6 +97,18 @@ public class PgConnHealthIndicator extends AbstractHealthIndicator implements Di
     public PgConnHealthIndicator(PgConnectionFactory factory, FailoverTracker failoverTracker,
             PgConnHealthProperties properties, Duration interval, String name, PgConnPoolDetails pools,
             boolean closeWhenUnresponsive, Duration reloginInterval, PgConnSubscriberDetails subscribers) {
+        this(factory, failoverTracker, properties, interval, name, pools, closeWhenUnresponsive, reloginInterval, subscribers,
+                new ReplicaLags());
+    }
+
+    /**
+     * As {@link #PgConnHealthIndicator(PgConnectionFactory, FailoverTracker, PgConnHealthProperties, Duration, String, PgConnPoolDetails, boolean, Duration, PgConnSubscriberDetails)};
+     * {@code lags}: where the monitors keep each standby's replay lag, shown as its host's {@code replicaLag} and read
+     * by the {@code pg.conn.replica.lag} gauges (the {@code pgConnReplicaLags} bean).
+     */
+    public PgConnHealthIndicator(PgConnectionFactory factory, FailoverTracker failoverTracker,
+            PgConnHealthProperties properties, Duration interval, String name, PgConnPoolDetails pools,
+            boolean closeWhenUnresponsive, Duration reloginInterval, PgConnSubscriberDetails subscribers, ReplicaLags lags) {
         super("pgconn health check failed");
         this.factory = factory;
         this.pools = pools;
@@ -103,7 +119,7 @@ public class PgConnHealthIndicator extends AbstractHealthIndicator implements Di
         // a probe must end even with host-connect-timeout=0 (none): a frozen server would hang it
         Duration probeTimeout = hostTimeout.isZero() ? this.timeout : hostTimeout;
         this.monitors = new HostMonitors(factory, failoverTracker, interval, probeTimeout, name, closeWhenUnresponsive,
-                reloginInterval);
+                reloginInterval, lags);
     }
 
     @Override
@@ -141,7 +157,7 @@ public class PgConnHealthIndicator extends AbstractHealthIndicator implements Di
         if (!warnings.isEmpty()) {
             builder.withDetail("warning", String.join("; ", warnings));
         }
-        builder.withDetail("hosts", hosts(views));
+        builder.withDetail("hosts", hosts(views, this.monitors::lag));
         Map<String, Map<String, Object>> pools = this.pools.of(this.factory);
         if (!pools.isEmpty()) {
             builder.withDetail("pools", pools);
@@ -156,8 +172,13 @@ public class PgConnHealthIndicator extends AbstractHealthIndicator implements Di
         }
     }
 
-    /** The {@code hosts} detail: each host's view, by {@code host:port}. */
+    /** The {@code hosts} detail: each host's view, by {@code host:port}, without replay lags. */
     static Map<String, Object> hosts(List<HostView> views) {
+        return hosts(views, host -> null);
+    }
+
+    /** The {@code hosts} detail: each host's view and a standby's replay lag ({@code lags}), by {@code host:port}. */
+    static Map<String, Object> hosts(List<HostView> views, Function<String, @Nullable ReplicaLag> lags) {
         Map<String, Object> hosts = new LinkedHashMap<>();
         for (HostView view : views) {
             Map<String, Object> host = new LinkedHashMap<>();
@@ -179,9 +200,30 @@ public class PgConnHealthIndicator extends AbstractHealthIndicator implements Di
                 // endpoint (HostFailureReason), the failover's log line names them
                 host.put("serverChangedAt", view.serverChange().at().toString());
             }
+            ReplicaLag lag = lags.apply(view.host());
+            if (lag != null) {
+                host.put("replicaLag", replicaLag(lag));
+            }
             hosts.put(view.host(), host);
         }
         return hosts;
+    }
+
+    /**
+     * A standby's {@code replicaLag}: {@code bytes} and {@code seconds} behind (each left out when the standby cannot
+     * tell, {@link ReplicaLag}), {@code replayPaused}, and when it was measured.
+     */
+    private static Map<String, Object> replicaLag(ReplicaLag lag) {
+        Map<String, Object> shown = new LinkedHashMap<>();
+        if (lag.bytes() != null) {
+            shown.put("bytes", lag.bytes());
+        }
+        if (lag.seconds() != null) {
+            shown.put("seconds", lag.seconds());
+        }
+        shown.put("replayPaused", lag.replayPaused());
+        shown.put("measuredAt", lag.measuredAt().toString());
+        return shown;
     }
 
     @Override

@@ -10,6 +10,10 @@ import io.pgconn.PgConnectionFactory;
 import io.pgconn.ServerRole;
 import io.pgconn.spring.boot.autoconfigure.FailoverTracker;
 import io.pgconn.spring.boot.autoconfigure.FailoverTrackers;
+import io.pgconn.spring.boot.autoconfigure.ReplicaLag;
+import io.pgconn.spring.boot.autoconfigure.ReplicaLags;
+
+import org.jspecify.annotations.Nullable;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -23,7 +27,10 @@ import java.util.Map;
  * {@code host:port} label), one gauge per status ({@code up}, {@code down}, {@code full}, {@code unknown}) and per
  * role ({@code primary}, {@code read-only}, {@code standby}, {@code unknown}) reading 1 for the one the factory's
  * host memory holds now and 0 for the others — what health's {@code hosts} shows, for alerts on a scrape
- * ("primary down for 20 s", "the standby used for reads is down").
+ * ("primary down for 20 s", "the standby used for reads is down");
+ * {@code pg.conn.replica.lag} (seconds) and {@code pg.conn.replica.lag.bytes}, per configured host (tag {@code host}):
+ * how far a standby's replay was behind at its last health probe ({@link ReplicaLag}, what health's {@code replicaLag}
+ * shows), NaN while the host is no standby, down, or has no health monitor (NEW-USER-28 F1).
  */
 public final class PgConnMeterBinder implements MeterBinder {
 
@@ -31,9 +38,18 @@ public final class PgConnMeterBinder implements MeterBinder {
 
     private final FailoverTrackers failoverTrackers;
 
+    private final ReplicaLags replicaLags;
+
     public PgConnMeterBinder(Map<String, PgConnectionFactory> factories, FailoverTrackers failoverTrackers) {
+        this(factories, failoverTrackers, new ReplicaLags());
+    }
+
+    /** {@code replicaLags}: where the health monitors keep each standby's lag (the {@code pgConnReplicaLags} bean). */
+    public PgConnMeterBinder(Map<String, PgConnectionFactory> factories, FailoverTrackers failoverTrackers,
+            ReplicaLags replicaLags) {
         this.factories = Map.copyOf(factories);
         this.failoverTrackers = failoverTrackers;
+        this.replicaLags = replicaLags;
     }
 
     @Override
@@ -43,6 +59,35 @@ public final class PgConnMeterBinder implements MeterBinder {
 
     private void bind(MeterRegistry registry, String name, PgConnectionFactory factory) {
         bindFactory(registry, name, factory, this.failoverTrackers.of(name, factory));
+        for (HostStatus host : factory.hostStatuses()) {
+            bindReplicaLag(registry, name, factory, host.host());
+        }
+    }
+
+    /** A factory bean's hosts' lags: its health monitor measures them (a factory registered at runtime has none). */
+    private void bindReplicaLag(MeterRegistry registry, String name, PgConnectionFactory factory, String host) {
+        Gauge.builder("pg.conn.replica.lag", this.replicaLags, lags -> seconds(lags.of(factory, host)))
+                .description("How far the standby's replay was behind at its last health probe; NaN unless a standby")
+                .baseUnit("seconds")
+                .tag("db.system.name", "postgresql")
+                .tag("name", name)
+                .tag("host", host)
+                .register(registry);
+        Gauge.builder("pg.conn.replica.lag.bytes", this.replicaLags, lags -> bytes(lags.of(factory, host)))
+                .description("WAL the standby received and had not replayed at its last health probe; NaN unless a standby")
+                .baseUnit("bytes")
+                .tag("db.system.name", "postgresql")
+                .tag("name", name)
+                .tag("host", host)
+                .register(registry);
+    }
+
+    private static double seconds(@Nullable ReplicaLag lag) {
+        return lag == null || lag.seconds() == null ? Double.NaN : lag.seconds();
+    }
+
+    private static double bytes(@Nullable ReplicaLag lag) {
+        return lag == null || lag.bytes() == null ? Double.NaN : lag.bytes();
     }
 
     /**

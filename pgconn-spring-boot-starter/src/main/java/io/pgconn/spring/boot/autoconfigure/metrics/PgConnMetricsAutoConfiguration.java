@@ -6,6 +6,7 @@ import io.pgconn.PgConnectionFactory;
 import io.pgconn.spring.boot.autoconfigure.FailoverTrackers;
 import io.pgconn.spring.boot.autoconfigure.PgConnAutoConfiguration;
 import io.pgconn.spring.boot.autoconfigure.PgConnFactoryTracerSource;
+import io.pgconn.spring.boot.autoconfigure.ReplicaLags;
 import io.r2dbc.proxy.observation.QueryObservationConvention;
 import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
@@ -145,11 +146,12 @@ public final class PgConnMetricsAutoConfiguration {
         @Bean
         @ConditionalOnMissingBean
         @ConditionalOnBean(PgConnectionFactory.class)
-        PgConnMeterBinder pgConnMeterBinder(ListableBeanFactory beanFactory, ObjectProvider<FailoverTrackers> pgConnFailoverTrackers) {
+        PgConnMeterBinder pgConnMeterBinder(ListableBeanFactory beanFactory, ObjectProvider<FailoverTrackers> pgConnFailoverTrackers,
+                ObjectProvider<ReplicaLags> pgConnReplicaLags) {
             // every factory bean, as health lists them: an injected Map<String, PgConnectionFactory> leaves out the
             // beans that are not default candidates, as the "reads on the standby" recipe's (new user 20 F8)
             return new PgConnMeterBinder(beanFactory.getBeansOfType(PgConnectionFactory.class),
-                    pgConnFailoverTrackers.getIfAvailable(FailoverTrackers::new));
+                    pgConnFailoverTrackers.getIfAvailable(FailoverTrackers::new), pgConnReplicaLags.getIfAvailable(ReplicaLags::new));
         }
     }
 }

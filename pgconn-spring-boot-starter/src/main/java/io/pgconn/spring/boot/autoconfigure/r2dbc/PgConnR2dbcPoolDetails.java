@@ -19,8 +19,8 @@ import java.util.Map;
  * The r2dbc-pool {@link ConnectionPool} beans over a {@link PgConnectionFactory}, from the pool's
  * own {@link PoolMetrics} (the figures Boot's {@code r2dbc.pool.*} meters show): {@code acquired},
  * {@code idle}, {@code pending}, {@code allocated}, {@code max}, and, for a pool the starter
- * built, {@code evictions} by reason and {@code sessionsByHost} (its open sessions per host label:
- * {@link PgConnPoolSessionHosts}). A pool is over a factory when it pools a
+ * built — its own, or one of the application's built by {@link PgConnPoolBuilders} —, {@code evictions} by reason
+ * and {@code sessionsByHost} (its open sessions per host label: {@link PgConnPoolSessionHosts}). A pool is over a factory when it pools a
  * {@link PgConnR2dbcConnectionFactory} on that very factory, directly or through decorators between
  * the pool and the driver (Boot's {@code ConnectionFactoryDecorator}, e.g. r2dbc-proxy).
  */
@@ -35,9 +35,18 @@ final class PgConnR2dbcPoolDetails implements PgConnPoolDetails {
     /** Looked up at the first health check: every ConnectionFactory bean exists by then. */
     private volatile @Nullable Map<String, ConnectionPool> pools;
 
+    /** The pools {@link PgConnPoolBuilders} built: their counts, when no bean of the pool's name holds them. */
+    private final @Nullable PgConnPoolBuilders builders;
+
     PgConnR2dbcPoolDetails(ListableBeanFactory beans, List<PgConnPoolEvictions> evictions,
             List<PgConnPoolSessionHosts> sessionHosts) {
+        this(beans, evictions, sessionHosts, null);
+    }
+
+    PgConnR2dbcPoolDetails(ListableBeanFactory beans, List<PgConnPoolEvictions> evictions,
+            List<PgConnPoolSessionHosts> sessionHosts, @Nullable PgConnPoolBuilders builders) {
         this.beans = beans;
+        this.builders = builders;
         evictions.forEach(counted -> this.evictions.put(counted.poolName(), counted));
         sessionHosts.forEach(counted -> this.sessionHosts.put(counted.poolName(), counted));
     }
@@ -47,10 +56,20 @@ final class PgConnR2dbcPoolDetails implements PgConnPoolDetails {
         Map<String, Map<String, Object>> details = new LinkedHashMap<>();
         pools().forEach((name, pool) -> {
             if (PgConnUnwrap.driverFactory(pool.unwrap()).filter(pooled -> pooled.pgConnectionFactory() == factory).isPresent()) {
-                details.put(name, describe(pool, this.evictions.get(name), this.sessionHosts.get(name)));
+                details.put(name, describe(pool, evictions(name), sessionHosts(name)));
             }
         });
         return details;
+    }
+
+    private @Nullable PgConnPoolEvictions evictions(String poolName) {
+        PgConnPoolEvictions bean = this.evictions.get(poolName);
+        return bean != null || this.builders == null ? bean : this.builders.evictions(poolName);
+    }
+
+    private @Nullable PgConnPoolSessionHosts sessionHosts(String poolName) {
+        PgConnPoolSessionHosts bean = this.sessionHosts.get(poolName);
+        return bean != null || this.builders == null ? bean : this.builders.sessionHosts(poolName);
     }
 
     private static Map<String, Object> describe(ConnectionPool pool, @Nullable PgConnPoolEvictions evictions,

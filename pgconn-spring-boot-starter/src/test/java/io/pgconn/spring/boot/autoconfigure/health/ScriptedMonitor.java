@@ -101,6 +101,8 @@ final class ScriptedMonitor {
         when(session.serverVersion()).thenReturn("18.0");
         when(session.simpleQuery(ServerIdentity.QUERY)).thenReturn(CompletableFuture.failedFuture(new UnsupportedOperationException(
                 "a stand-in session tells no server identity")));
+        when(session.simpleQuery(ReplicaLagProbe.SQL)).thenReturn(CompletableFuture.failedFuture(new UnsupportedOperationException(
+                "a stand-in session tells no replica lag")));
         when(session.close()).thenReturn(CompletableFuture.completedFuture(null));
         this.sessions.add(session);
         return CompletableFuture.completedFuture(session);

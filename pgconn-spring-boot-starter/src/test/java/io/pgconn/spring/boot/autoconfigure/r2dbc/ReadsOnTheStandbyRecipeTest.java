@@ -1,13 +1,16 @@
 package io.pgconn.spring.boot.autoconfigure.r2dbc;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.MeterBinder;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.pgconn.PgConnectionFactory;
 import io.pgconn.config.ConnConfig;
 import io.pgconn.config.TargetSessionAttrs;
 import io.pgconn.r2dbc.PgConnConnectionPool;
 import io.pgconn.r2dbc.PgConnPoolCreateRetry;
-import io.pgconn.r2dbc.PgConnPools;
 import io.pgconn.spring.boot.autoconfigure.PgConnAutoConfiguration;
 import io.pgconn.spring.boot.autoconfigure.PgConnFactoryBuilders;
+import io.pgconn.spring.boot.autoconfigure.health.PgConnPoolDetails;
 import io.r2dbc.pool.ConnectionPool;
 import io.r2dbc.spi.ConnectionFactory;
 import org.junit.jupiter.api.Test;
@@ -19,8 +22,10 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.r2dbc.core.DatabaseClient;
 
 import java.time.Duration;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * NEW-USER-19 F14: the starter README's recipe "reads on the standby, writes on the primary" over the same
@@ -64,7 +69,38 @@ class ReadsOnTheStandbyRecipeTest {
         });
     }
 
-    /** The recipe as the starter README shows it. */
+    /**
+     * NEW-USER-28 F2: the recipe's pool, built by {@link PgConnPoolBuilders}, shows {@code evictions} and
+     * {@code sessionsByHost} in the reads factory's health and has {@code pg.conn.pool.evictions} under its bean name, as
+     * the starter's pool does (built with {@code PgConnPools} alone it had neither).
+     */
+    @Test
+    void theRecipesPoolReportsItsEvictionsAndSessionHostsAsTheStartersPoolDoes() {
+        runner.run(context -> {
+            assertThat(context).hasNotFailed();
+            PgConnectionFactory readsPg = context.getBean("readsPg", PgConnectionFactory.class);
+            Map<String, Map<String, Object>> pools = context.getBean(PgConnPoolDetails.class).of(readsPg);
+            assertThat(pools).containsOnlyKeys("readsPool");
+            assertThat(pools.get("readsPool")).containsEntry("sessionsByHost", Map.of())
+                    .containsEntry("evictions", Map.of("role", 0L, "host-down", 0L, "closed", 0L, "preferred-role", 0L,
+                            "other-primary", 0L));
+            assertThat(context.getBean(PgConnPoolDetails.class).of(context.getBean(PgConnectionFactory.class)))
+                    .as("the writes factory's health shows the starter's pool only").containsOnlyKeys("connectionFactory");
+
+            MeterRegistry registry = new SimpleMeterRegistry();
+            context.getBeansOfType(MeterBinder.class).values().forEach(binder -> binder.bindTo(registry));
+            for (String reason : PgConnPoolEvictions.REASONS) {
+                assertThat(registry.get("pg.conn.pool.evictions").tag("name", "readsPool").tag("reason", reason)
+                        .functionCounter().count()).isZero();
+                assertThat(registry.get("pg.conn.pool.evictions").tag("name", "connectionFactory").tag("reason", reason)
+                        .functionCounter().count()).isZero();
+            }
+            assertThatThrownBy(() -> context.getBean(PgConnPoolBuilders.class).over("readsPool", readsPg))
+                    .isInstanceOf(IllegalStateException.class).hasMessageContaining("readsPool");
+        });
+    }
+
+    /** The recipe as the starter README shows it: the pool from {@link PgConnPoolBuilders}, named after its bean. */
     @Configuration(proxyBeanMethods = false)
     static class ReadsOnTheStandby {
 
@@ -77,8 +113,8 @@ class ReadsOnTheStandbyRecipeTest {
 
         @Bean(defaultCandidate = false, destroyMethod = "dispose")
         @Qualifier("reads")
-        ConnectionPool readsPool(@Qualifier("reads") PgConnectionFactory readsPg) {
-            return PgConnPools.over(readsPg).initialSize(0).maxSize(4).maxAcquireTime(Duration.ofSeconds(5)).build();
+        ConnectionPool readsPool(@Qualifier("reads") PgConnectionFactory readsPg, PgConnPoolBuilders pools) {
+            return pools.over("readsPool", readsPg).initialSize(0).maxSize(4).maxAcquireTime(Duration.ofSeconds(5)).build();
         }
 
         @Bean(defaultCandidate = false)

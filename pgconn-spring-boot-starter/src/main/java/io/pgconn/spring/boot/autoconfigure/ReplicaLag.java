@@ -1,0 +1,24 @@
+package io.pgconn.spring.boot.autoconfigure;
+
+import org.jspecify.annotations.Nullable;
+
+import java.time.Instant;
+
+/**
+ * How far a standby's replay was behind, as its health probe last measured it on the standby itself
+ * ({@code health.ReplicaLagProbe}), with functions any role may call — no {@code pg_monitor}, no connection to the
+ * primary needed.
+ *
+ * @param bytes        WAL the standby received and has not replayed yet
+ *                     ({@code pg_wal_lsn_diff(pg_last_wal_receive_lsn(), pg_last_wal_replay_lsn())}); {@code null}
+ *                     when the standby received nothing by streaming (restoring from an archive only)
+ * @param seconds      0 when replay has caught up with what the standby received, else the age of the last transaction
+ *                     it replayed ({@code now() - pg_last_xact_replay_timestamp()}): how stale a read there can be.
+ *                     {@code null} when it replayed no transaction since it started. Not the age of the data while the
+ *                     primary writes nothing (then there is nothing to replay, and it reads 0)
+ * @param replayPaused whether replay is paused ({@code pg_wal_replay_pause()}): the lag then grows with every write on
+ *                     the primary until someone resumes it
+ * @param measuredAt   when the probe that measured it ended
+ */
+public record ReplicaLag(@Nullable Long bytes, @Nullable Double seconds, boolean replayPaused, Instant measuredAt) {
+}
