@@ -7,7 +7,6 @@ import io.pgconn.config.LoadBalanceHosts;
 import io.pgconn.spring.boot.autoconfigure.FailoverTracker;
 import io.pgconn.spring.boot.autoconfigure.ReplicaLag;
 import io.pgconn.spring.boot.autoconfigure.ReplicaLags;
-
 import org.jspecify.annotations.Nullable;
 
 import java.time.Clock;
