@@ -19,9 +19,10 @@ import java.util.function.Supplier;
  * before the monitors' views stop showing the crashed one as up, so interleaving the two fed it
  * old, new, old, new for one promotion (3 failovers counted for 1). With
  * {@code load-balance-hosts=random} the landing host changes by design, so the count is meaningful
- * only with a fixed host order. Connects are always remembered as {@link #lastConnectedHost()}: under
- * {@code read-write}/{@code primary} new connections stick to that host while it answers so (core's sticky
- * primary), and the monitors' active host is computed with it.
+ * only with a fixed host order. Connects are always remembered as {@link #lastConnectedHost()}; the monitors' active
+ * host under {@code read-write}/{@code primary} follows the factory's own sticky primary instead
+ * ({@link io.pgconn.PgConnectionFactory#stickyPrimary()}): a connect begun before a failover can complete on the old
+ * primary after it (closing-note-28 F8), and core does not move new connections there for it.
  *
  * <p>Each change is logged once at INFO, from → to with the failover number and why (new user 7
  * F2), naming the factory bean (new user 10 F4: two factories on one server could not be told apart):
@@ -206,9 +207,9 @@ public final class FailoverTracker implements PgTracer {
 
     /**
      * {@code host:port} where the factory's last successful connect landed, or {@code null} before the first —
-     * also while the health monitors feed {@link #activeHost}: core keeps {@code read-write} and {@code primary}
-     * connects on that host while it answers in an accepted role (docs/lifecycle.md §2.4), and the monitors'
-     * view of the active host follows the same rule ({@code HostViews}).
+     * also while the health monitors feed {@link #activeHost}. Not always where new connections go: that is the
+     * factory's {@link io.pgconn.PgConnectionFactory#stickyPrimary()} under {@code read-write}/{@code primary}, which a
+     * connect begun before the one that set it does not move (docs/lifecycle.md §2.4) — the monitors follow that.
      */
     public synchronized @Nullable String lastConnectedHost() {
         return this.lastConnectedHost;

@@ -3,7 +3,6 @@ package io.pgconn.spring.boot.autoconfigure.health;
 import io.pgconn.PgConnectionFactory;
 import io.pgconn.config.ConnConfig;
 import io.pgconn.config.HostSpec;
-import io.pgconn.config.LoadBalanceHosts;
 import io.pgconn.spring.boot.autoconfigure.FailoverTracker;
 
 import java.time.Clock;
@@ -54,7 +53,7 @@ final class HostMonitors implements AutoCloseable {
         this.config = factory.config();
         List<HostSpec> hosts = this.config.hosts();
         this.views = new HostViews(hosts.stream().map(HostSpec::label).toList(), this.config.targetSessionAttrs(),
-                failoverTracker, this.config.loadBalanceHosts() != LoadBalanceHosts.RANDOM);
+                failoverTracker, factory::stickyPrimary);
         this.monitorFactory = factory.builderWithSameTls(this.config).threads(1).build();
         Clock clock = Clock.systemUTC();
         List<HostMonitor> monitors = new ArrayList<>(hosts.size());
