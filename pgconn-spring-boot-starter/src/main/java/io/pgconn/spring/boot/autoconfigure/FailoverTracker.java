@@ -24,6 +24,12 @@ import java.util.function.Supplier;
  * ({@link io.pgconn.PgConnectionFactory#stickyPrimary()}): a connect begun before a failover can complete on the old
  * primary after it (closing-note-28 F8), and core does not move new connections there for it.
  *
+ * <p>A move from one standby to another is no failover (NEW-USER-28 F5: a reads factory's count rose with every standby
+ * restart and every promotion elsewhere, while an on-call pages on {@code increase(pg_conn_failovers_total[5m]) > 0}):
+ * {@code activeHost} follows and the move is logged, but neither the count nor {@link #lastFailoverAt()} moves. A move
+ * into or out of a standby (a {@code prefer-standby} factory falling back to the primary, or back) and every move of a
+ * {@code read-write}/{@code primary} factory still count.
+ *
  * <p>Each change is logged once at INFO, from → to with the failover number and why (new user 7
  * F2), naming the factory bean (new user 10 F4: two factories on one server could not be told apart):
  * "pgconn [pgConnectionFactory]: active host changed from db1:5432 to db2:5432 (failover 1): db1:5432 is
@@ -57,6 +63,9 @@ public final class FailoverTracker implements PgTracer {
     private final ClientSessionEndLog clientSessionEnds;
 
     private @Nullable String activeHost;
+
+    /** The role {@link #activeHost} was in when connections moved to it ({@link ServerRole#UNKNOWN} when not told). */
+    private ServerRole activeRole = ServerRole.UNKNOWN;
 
     /** Where the factory's last successful connect landed, whatever feeds {@link #activeHost}. */
     private @Nullable String lastConnectedHost;
@@ -104,7 +113,7 @@ public final class FailoverTracker implements PgTracer {
     @Override
     public void connectEnded(ConnectEnded event) {
         if (event.error() == null && event.host() != null) {
-            connectLandedOn(event.host());
+            connectLandedOn(event.host(), event.role() == null ? ServerRole.UNKNOWN : event.role());
         }
     }
 
@@ -143,10 +152,10 @@ public final class FailoverTracker implements PgTracer {
         this.sessionLosses.hostAnswered(this.factoryName, host, role, askedAt);
     }
 
-    private synchronized void connectLandedOn(String host) {
+    private synchronized void connectLandedOn(String host, ServerRole role) {
         this.lastConnectedHost = host;
         if (!this.followsHealthMonitor) {
-            landedOn(host, () -> LANDED_BY_CONNECT);
+            landedOn(host, role, () -> LANDED_BY_CONNECT);
         }
     }
 
@@ -172,9 +181,23 @@ public final class FailoverTracker implements PgTracer {
      * new view of the hosts.
      */
     public synchronized void landedOn(String host, Supplier<String> reason) {
+        landedOn(host, ServerRole.UNKNOWN, reason);
+    }
+
+    /**
+     * As {@link #landedOn(String, Supplier)}, {@code host} answering in {@code role}: a move from a standby to another
+     * standby is logged at INFO — "active host changed from db2:5432 to db3:5432 (standby to standby, no failover):
+     * ..." — and not counted (NEW-USER-28 F5).
+     */
+    public synchronized void landedOn(String host, ServerRole role, Supplier<String> reason) {
         String previous = this.activeHost;
+        ServerRole previousRole = this.activeRole;
         this.activeHost = host;
-        if (previous != null && !previous.equals(host)) {
+        this.activeRole = role;
+        if (previous != null && !previous.equals(host) && previousRole == ServerRole.STANDBY && role == ServerRole.STANDBY) {
+            logger.info("pgconn [" + this.factoryName + "]: active host changed from " + previous + " to " + host
+                    + " (standby to standby, no failover): " + reason.get());
+        } else if (previous != null && !previous.equals(host)) {
             long count = this.failovers.incrementAndGet();
             this.lastFailoverAt = this.clock.instant();
             logger.info("pgconn [" + this.factoryName + "]: active host changed from " + previous + " to " + host + " (failover " + count + "): "

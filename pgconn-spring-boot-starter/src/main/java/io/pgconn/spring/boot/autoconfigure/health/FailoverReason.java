@@ -5,6 +5,8 @@ import io.pgconn.config.TargetSessionAttrs;
 import org.jspecify.annotations.Nullable;
 
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 
 /**
  * Why the active host moved from {@code previous} to {@code next}, in the monitors' words, for the
@@ -17,6 +19,21 @@ import java.util.List;
 final class FailoverReason {
 
     private FailoverReason() {
+    }
+
+    /**
+     * Why the active host moved from {@code previous} to {@code next} when a split brain's timelines were read
+     * ({@code timelines}, by host): "db2:5432 writes on timeline 2, db1:5432 on 1: ..."; empty when they do not say so.
+     */
+    static Optional<String> newerTimeline(@Nullable String previous, HostView next, Map<String, Long> timelines) {
+        Long nextTimeline = timelines.get(next.host());
+        Long previousTimeline = previous == null ? null : timelines.get(previous);
+        if (nextTimeline == null || previousTimeline == null || nextTimeline <= previousTimeline) {
+            return Optional.empty();
+        }
+        return Optional.of(next.host() + " writes on timeline " + nextTimeline + ", " + previous + " on " + previousTimeline
+                + ": two hosts answer as primary, and the newer one (a promoted standby) is the factory's sticky primary, where new "
+                + "connections go");
     }
 
     /** {@code sticky}: the factory's sticky primary (core sends new read-write/primary connects there), or null. */

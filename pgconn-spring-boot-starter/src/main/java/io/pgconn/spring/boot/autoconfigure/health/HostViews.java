@@ -8,6 +8,7 @@ import org.jspecify.annotations.Nullable;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
@@ -75,7 +76,7 @@ final class HostViews {
      */
     synchronized void update(int index, HostView view) {
         HostView before = this.views.set(index, view);
-        String sticky = this.targetSessionAttrs.sticksToLastHost() ? this.stickyPrimary.get().orElse(null) : null;
+        String sticky = sticky();
         HostView active = active(this.views, this.targetSessionAttrs, sticky);
         this.active = active;
         // no acceptable host (the window before a promotion) is no host change: the next one decides; nor is an
@@ -88,7 +89,7 @@ final class HostViews {
                 // the active label stays, the server behind it changed: a failover all the same (NEW-USER-24 F4)
                 this.failoverTracker.serverChanged(view.host(), moved::why);
             } else {
-                this.failoverTracker.landedOn(active.host(),
+                this.failoverTracker.landedOn(active.host(), active.role(),
                         () -> FailoverReason.of(this.views, String.valueOf(previous), active, this.targetSessionAttrs, sticky));
             }
         }
@@ -101,12 +102,35 @@ final class HostViews {
     }
 
     /**
+     * Core's sticky primary may have moved without a new view of a host — a split brain's timelines were told to the
+     * factory ({@link SplitBrainTimelines}): the active host follows now, counted and logged as by {@link #update}, and
+     * the split-brain WARN names where new connections go now; not a probe interval later. {@code timelines}: what was
+     * read, by host, for the failover line's why.
+     */
+    synchronized void stickyPrimaryMayHaveMoved(Map<String, Long> timelines) {
+        String sticky = sticky();
+        HostView active = active(this.views, this.targetSessionAttrs, sticky);
+        this.active = active;
+        if (active != null && settled(this.views, this.targetSessionAttrs, sticky, active)) {
+            String previous = this.failoverTracker.activeHost();
+            this.failoverTracker.landedOn(active.host(), active.role(), () -> FailoverReason.newerTimeline(previous, active, timelines)
+                    .orElseGet(() -> FailoverReason.of(this.views, String.valueOf(previous), active, this.targetSessionAttrs, sticky)));
+        }
+        this.splitBrainLog.viewsChanged(this.views, active);
+    }
+
+    /**
      * Whether no host answers in a role the target accepts now (no active host: the window before a promotion, or a
      * moved name's probe session still on the old server); a monitor then logs in anew early, backed off
      * ({@link WrongRoleRelogin}).
      */
     synchronized boolean noAcceptableHost() {
         return this.active == null;
+    }
+
+    /** Core's sticky primary now, or {@code null} (none, or a target that does not stick). */
+    private @Nullable String sticky() {
+        return this.targetSessionAttrs.sticksToLastHost() ? this.stickyPrimary.get().orElse(null) : null;
     }
 
     /** Every host's view, the active host and the failover count, as of one moment. */

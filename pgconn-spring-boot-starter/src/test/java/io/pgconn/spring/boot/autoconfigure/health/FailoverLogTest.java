@@ -167,6 +167,31 @@ class FailoverLogTest {
     }
 
     /**
+     * A split brain's timelines told core that db2 is the newer primary (SplitBrainTimelines): without a new view the
+     * active host follows core's sticky primary at once — one failover saying so — and the WARN names db2 as where new
+     * connections go.
+     */
+    @Test
+    void theStickyPrimaryMovedByATimelineIsFollowedWithoutANewView(CapturedOutput output) {
+        connectLandedOn(DB1);
+        probeRound(up(DB1, ServerRole.PRIMARY), up(DB2, ServerRole.STANDBY));
+        probeRound(up(DB1, ServerRole.PRIMARY), up(DB2, ServerRole.PRIMARY));
+        probeRound(up(DB1, ServerRole.PRIMARY), up(DB2, ServerRole.PRIMARY));
+        this.sticky = DB2;
+        this.views.stickyPrimaryMayHaveMoved(Map.of(DB1, 1L, DB2, 2L));
+        this.views.stickyPrimaryMayHaveMoved(Map.of(DB1, 1L, DB2, 2L));
+        String warning = "2 hosts answer as primary: " + DB1 + ", " + DB2 + " (split brain? e.g. an old primary back after a failover "
+                + "without pg_rewind); new connections (target_session_attrs=read-write) go to ";
+        assertThat(pgconnLines(output)).containsExactly(
+                "WARN pgconn health [pgConnectionFactory]: " + warning + DB1,
+                "INFO pgconn [pgConnectionFactory]: active host changed from " + DB1 + " to " + DB2 + " (failover 1): " + DB2
+                        + " writes on timeline 2, " + DB1 + " on 1: two hosts answer as primary, and the newer one (a promoted standby) is "
+                        + "the factory's sticky primary, where new connections go",
+                "WARN pgconn health [pgConnectionFactory]: " + warning + DB2);
+        assertThat(this.views.snapshot().active().host()).isEqualTo(DB2);
+    }
+
+    /**
      * NEW-USER-22 F5, in the order the log showed it: db2's probe found it promoted first, but db1's answer (back as a
      * standby, 4 ms later) was published first. The views then briefly showed no writable host with db2's view of the
      * round before; that was no window without one (it logged a WARN naming db2 a standby 6 ms after "db2 is now

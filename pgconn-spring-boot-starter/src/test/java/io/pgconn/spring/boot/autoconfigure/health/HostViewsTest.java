@@ -24,6 +24,8 @@ class HostViewsTest {
 
     private static final String DB2 = "db2:5432";
 
+    private static final String DB3 = "db3:5432";
+
     private final Instant at = Instant.parse("2026-12-03T12:00:00Z");
 
     private final FailoverTracker tracker = new FailoverTracker();
@@ -130,6 +132,36 @@ class HostViewsTest {
         assertActive(DB2, 1);
         this.views.update(1, up(DB2, ServerRole.PRIMARY));
         assertActive(DB2, 1);
+    }
+
+    /**
+     * NEW-USER-28 F5: pg.conn.failovers{name=readsPg} rose with every move of the reads between standbys (a standby
+     * restart counted 2, a promotion elsewhere 1). Between standbys the active host moves and nothing is counted; to the
+     * primary (no standby up) and back to a standby counts.
+     */
+    @Test
+    void readsMovingBetweenStandbysAreNoFailoverButFallingBackToThePrimaryIs() {
+        FailoverTracker readsTracker = new FailoverTracker("readsPg");
+        HostViews reads = new HostViews(List.of(DB1, DB2, DB3), TargetSessionAttrs.PREFER_STANDBY, readsTracker);
+        reads.update(0, up(DB1, ServerRole.PRIMARY));
+        reads.update(1, up(DB2, ServerRole.STANDBY));
+        reads.update(2, up(DB3, ServerRole.STANDBY));
+        assertThat(reads.snapshot().active().host()).isEqualTo(DB2);
+        reads.update(1, down(DB2, "connection refused (db2:5432)")); // a standby restart
+        assertThat(reads.snapshot().active().host()).isEqualTo(DB3);
+        reads.update(1, up(DB2, ServerRole.STANDBY));
+        assertThat(reads.snapshot().active().host()).isEqualTo(DB2);
+        reads.update(1, up(DB2, ServerRole.PRIMARY)); // promoted (the old primary gone elsewhere): reads go to db3
+        reads.update(0, down(DB1, "connection refused (db1:5432)"));
+        assertThat(reads.snapshot().active().host()).isEqualTo(DB3);
+        assertThat(reads.snapshot().failovers()).as("every move between standbys").isZero();
+        assertThat(reads.snapshot().lastFailoverAt()).isNull();
+
+        reads.update(2, down(DB3, "connection refused (db3:5432)")); // no standby left: prefer-standby takes the primary
+        assertThat(reads.snapshot().active().host()).isEqualTo(DB2);
+        reads.update(2, up(DB3, ServerRole.STANDBY));
+        assertThat(reads.snapshot().active().host()).isEqualTo(DB3);
+        assertThat(reads.snapshot().failovers()).isEqualTo(2);
     }
 
     @Test
