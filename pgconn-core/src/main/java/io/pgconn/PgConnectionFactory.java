@@ -81,6 +81,17 @@ public interface PgConnectionFactory extends AutoCloseable {
     void reportHostUp(HostSpec host, ServerRole role);
 
     /**
+     * Tells this factory's host memory the WAL timeline {@code host} writes on, as a watcher just read it while the host
+     * answered as primary ({@link PrimaryTimeline#read}; the starter's health reads it on each host answering as primary
+     * while two do). When two hosts answer as primary — a split brain: an old primary answering again beside the promoted
+     * standby — the one on the higher timeline, the promoted one, becomes the {@link #stickyPrimary()} once both
+     * timelines are known, even if nothing saw the old one down (docs/lifecycle.md §2.4): new read-write connects go to
+     * it, and a pool drops its unlent sessions on the other ({@code other-primary}). This default ignores it.
+     */
+    default void reportPrimaryTimeline(HostSpec host, long timeline) {
+    }
+
+    /**
      * Tells this factory's host memory that {@code host} just failed a watcher's probe: the next
      * {@code connect()} tries it last, for {@code hostRecheckInterval}. {@code reason} must hold no secret.
      * A pool on this factory drops its sessions to a host the memory holds {@code down} (pgconn-r2dbc's eviction,

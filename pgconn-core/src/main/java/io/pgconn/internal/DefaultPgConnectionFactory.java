@@ -123,6 +123,14 @@ public final class DefaultPgConnectionFactory implements PgConnectionFactory {
     }
 
     @Override
+    public void reportPrimaryTimeline(HostSpec host, long timeline) {
+        if (timeline < 1) {
+            throw new IllegalArgumentException("timeline of " + host.label() + " must be 1 or more (PostgreSQL's first is 1): " + timeline);
+        }
+        connector.registry().recordTimeline(host.label(), timeline);
+    }
+
+    @Override
     public void reportHostDown(HostSpec host, String reason) {
         connector.registry().recordDown(host.label(), Objects.requireNonNull(reason, "reason"));
     }

@@ -16,7 +16,9 @@ import java.util.function.Function;
  * writable primary (started again after a failover without pg_rewind: a split brain) does not take new
  * connects by host order while the pool's sessions write to the promoted one — two diverged primaries must
  * not both take writes. When the host is found down, of another role (a planned switchback demoted it) or
- * cut short by a connect's deadline, the usual order decides again (docs/lifecycle.md §2.4, §9).
+ * cut short by a connect's deadline, the usual order decides again (docs/lifecycle.md §2.4, §9). When two hosts answer
+ * as primary and a watcher read both their WAL timelines, the one on the higher timeline — the promoted standby — is
+ * sticky ({@link #newerTimeline}), even when nothing saw the other one down.
  * {@code any}, {@code read-only}, {@code standby} and {@code prefer-standby} keep libpq's host order
  * ({@link TargetSessionAttrs#sticksToLastHost()}).
  */
@@ -69,6 +71,36 @@ final class StickyPrimary {
         }
     }
 
+    /**
+     * A timeline was read on a host ({@code timelines}): for each target whose sticky host has a timeline read, a host
+     * on a higher one that {@code statuses} holds up in a role the target accepts becomes the sticky one (the highest,
+     * if several). The promoted standby of a split brain writes on a timeline one higher than the old primary's; before,
+     * when the old primary answered again before anything found it down (a freeze shorter than the health's close, a
+     * watcher-less factory), it stayed sticky and the pool stayed on the primary about to be fenced (closing-note-28
+     * F8). Both timelines must be known: one read alone decides nothing.
+     */
+    void newerTimeline(PrimaryTimelines timelines, Function<String, HostStatus> statuses) {
+        for (Map.Entry<TargetSessionAttrs, Reached> entry : lastConnected.entrySet()) {
+            TargetSessionAttrs target = entry.getKey();
+            Reached current = entry.getValue();
+            long best = timelines.of(current.host());
+            if (best == PrimaryTimelines.UNKNOWN) {
+                continue;
+            }
+            String newer = null;
+            for (String host : timelines.hosts()) {
+                long timeline = timelines.of(host);
+                if (timeline > best && holdsUp(statuses.apply(host), target)) {
+                    best = timeline;
+                    newer = host;
+                }
+            }
+            if (newer != null) {
+                lastConnected.replace(target, current, new Reached(newer, begin()));
+            }
+        }
+    }
+
     /** The host the last connect for {@code target} reached, or {@code null} when none did (or the target does not stick). */
     String host(TargetSessionAttrs target) {
         Reached reached = lastConnected.get(target);
@@ -81,7 +113,11 @@ final class StickyPrimary {
      * that came back as a second primary a better place for writes.
      */
     boolean holds(HostStatus status, TargetSessionAttrs target) {
-        return target.sticksToLastHost() && status.host().equals(host(target))
-                && status.state() == HostStatus.State.UP && target.accepts(status.role(), false);
+        return target.sticksToLastHost() && status.host().equals(host(target)) && holdsUp(status, target);
+    }
+
+    /** Whether {@code status} is up in a role {@code target} accepts. */
+    private static boolean holdsUp(HostStatus status, TargetSessionAttrs target) {
+        return status.state() == HostStatus.State.UP && target.accepts(status.role(), false);
     }
 }

@@ -19,9 +19,16 @@ import java.util.function.Supplier;
  * before the monitors' views stop showing the crashed one as up, so interleaving the two fed it
  * old, new, old, new for one promotion (3 failovers counted for 1). With
  * {@code load-balance-hosts=random} the landing host changes by design, so the count is meaningful
- * only with a fixed host order. Connects are always remembered as {@link #lastConnectedHost()}: under
- * {@code read-write}/{@code primary} new connections stick to that host while it answers so (core's sticky
- * primary), and the monitors' active host is computed with it.
+ * only with a fixed host order. Connects are always remembered as {@link #lastConnectedHost()}; the monitors' active
+ * host under {@code read-write}/{@code primary} follows the factory's own sticky primary instead
+ * ({@link io.pgconn.PgConnectionFactory#stickyPrimary()}): a connect begun before a failover can complete on the old
+ * primary after it (closing-note-28 F8), and core does not move new connections there for it.
+ *
+ * <p>A move from one standby to another is no failover (NEW-USER-28 F5: a reads factory's count rose with every standby
+ * restart and every promotion elsewhere, while an on-call pages on {@code increase(pg_conn_failovers_total[5m]) > 0}):
+ * {@code activeHost} follows and the move is logged, but neither the count nor {@link #lastFailoverAt()} moves. A move
+ * into or out of a standby (a {@code prefer-standby} factory falling back to the primary, or back) and every move of a
+ * {@code read-write}/{@code primary} factory still count.
  *
  * <p>Each change is logged once at INFO, from → to with the failover number and why (new user 7
  * F2), naming the factory bean (new user 10 F4: two factories on one server could not be told apart):
@@ -56,6 +63,9 @@ public final class FailoverTracker implements PgTracer {
     private final ClientSessionEndLog clientSessionEnds;
 
     private @Nullable String activeHost;
+
+    /** The role {@link #activeHost} was in when connections moved to it ({@link ServerRole#UNKNOWN} when not told). */
+    private ServerRole activeRole = ServerRole.UNKNOWN;
 
     /** Where the factory's last successful connect landed, whatever feeds {@link #activeHost}. */
     private @Nullable String lastConnectedHost;
@@ -103,7 +113,7 @@ public final class FailoverTracker implements PgTracer {
     @Override
     public void connectEnded(ConnectEnded event) {
         if (event.error() == null && event.host() != null) {
-            connectLandedOn(event.host());
+            connectLandedOn(event.host(), event.role() == null ? ServerRole.UNKNOWN : event.role());
         }
     }
 
@@ -142,10 +152,10 @@ public final class FailoverTracker implements PgTracer {
         this.sessionLosses.hostAnswered(this.factoryName, host, role, askedAt);
     }
 
-    private synchronized void connectLandedOn(String host) {
+    private synchronized void connectLandedOn(String host, ServerRole role) {
         this.lastConnectedHost = host;
         if (!this.followsHealthMonitor) {
-            landedOn(host, () -> LANDED_BY_CONNECT);
+            landedOn(host, role, () -> LANDED_BY_CONNECT);
         }
     }
 
@@ -171,9 +181,23 @@ public final class FailoverTracker implements PgTracer {
      * new view of the hosts.
      */
     public synchronized void landedOn(String host, Supplier<String> reason) {
+        landedOn(host, ServerRole.UNKNOWN, reason);
+    }
+
+    /**
+     * As {@link #landedOn(String, Supplier)}, {@code host} answering in {@code role}: a move from a standby to another
+     * standby is logged at INFO — "active host changed from db2:5432 to db3:5432 (standby to standby, no failover):
+     * ..." — and not counted (NEW-USER-28 F5).
+     */
+    public synchronized void landedOn(String host, ServerRole role, Supplier<String> reason) {
         String previous = this.activeHost;
+        ServerRole previousRole = this.activeRole;
         this.activeHost = host;
-        if (previous != null && !previous.equals(host)) {
+        this.activeRole = role;
+        if (previous != null && !previous.equals(host) && previousRole == ServerRole.STANDBY && role == ServerRole.STANDBY) {
+            logger.info("pgconn [" + this.factoryName + "]: active host changed from " + previous + " to " + host
+                    + " (standby to standby, no failover): " + reason.get());
+        } else if (previous != null && !previous.equals(host)) {
             long count = this.failovers.incrementAndGet();
             this.lastFailoverAt = this.clock.instant();
             logger.info("pgconn [" + this.factoryName + "]: active host changed from " + previous + " to " + host + " (failover " + count + "): "
@@ -206,9 +230,9 @@ public final class FailoverTracker implements PgTracer {
 
     /**
      * {@code host:port} where the factory's last successful connect landed, or {@code null} before the first —
-     * also while the health monitors feed {@link #activeHost}: core keeps {@code read-write} and {@code primary}
-     * connects on that host while it answers in an accepted role (docs/lifecycle.md §2.4), and the monitors'
-     * view of the active host follows the same rule ({@code HostViews}).
+     * also while the health monitors feed {@link #activeHost}. Not always where new connections go: that is the
+     * factory's {@link io.pgconn.PgConnectionFactory#stickyPrimary()} under {@code read-write}/{@code primary}, which a
+     * connect begun before the one that set it does not move (docs/lifecycle.md §2.4) — the monitors follow that.
      */
     public synchronized @Nullable String lastConnectedHost() {
         return this.lastConnectedHost;

@@ -35,6 +35,22 @@ class FailoverTrackerTest {
         assertThat(this.tracker.lastFailoverAt()).isEqualTo(this.now);
     }
 
+    /**
+     * NEW-USER-28 F5, without health: a reads factory's connects moving from one standby to another move the active
+     * host and count nothing; moving to the primary (no standby up) and back count.
+     */
+    @Test
+    void connectsMovingBetweenStandbysAreNoFailover() {
+        this.tracker.connectEnded(new ConnectEnded(1, "db2:5432", ServerRole.STANDBY, 1, null, Duration.ofMillis(2)));
+        this.tracker.connectEnded(new ConnectEnded(2, "db3:5432", ServerRole.STANDBY, 2, null, Duration.ofMillis(2)));
+        assertThat(this.tracker.activeHost()).isEqualTo("db3:5432");
+        assertThat(this.tracker.failovers()).isZero();
+        assertThat(this.tracker.lastFailoverAt()).isNull();
+        this.tracker.connectEnded(new ConnectEnded(3, "db1:5432", ServerRole.PRIMARY, 3, null, Duration.ofMillis(2)));
+        this.tracker.connectEnded(new ConnectEnded(4, "db2:5432", ServerRole.STANDBY, 2, null, Duration.ofMillis(2)));
+        assertThat(this.tracker.failovers()).isEqualTo(2);
+    }
+
     @Test
     void failedConnectsChangeNothing() {
         this.tracker.landedOn("db1:5432");

@@ -406,6 +406,19 @@ final class HostMonitor {
         this.reports.full(HostFailureReason.unansweredLogin(this.host, this.probeTimeout), cause, role, null);
     }
 
+    HostSpec host() {
+        return this.host;
+    }
+
+    /**
+     * The open probe session, or {@code null}: for the health's one other statement on it, the split-brain timeline
+     * read ({@link SplitBrainTimelines}), run between probe rounds.
+     */
+    @Nullable PgConnection openSession() {
+        PgConnection current = this.connection;
+        return this.closed || current == null || current.isClosed() ? null : current;
+    }
+
     /** When the next login may be tried after refused ones; {@code null} when not backing off. For tests. */
     @Nullable Instant nextLoginAt() {
         return this.backoff.nextLoginAt();

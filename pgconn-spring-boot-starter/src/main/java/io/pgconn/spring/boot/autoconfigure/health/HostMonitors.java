@@ -3,7 +3,6 @@ package io.pgconn.spring.boot.autoconfigure.health;
 import io.pgconn.PgConnectionFactory;
 import io.pgconn.config.ConnConfig;
 import io.pgconn.config.HostSpec;
-import io.pgconn.config.LoadBalanceHosts;
 import io.pgconn.spring.boot.autoconfigure.FailoverTracker;
 import io.pgconn.spring.boot.autoconfigure.ReplicaLag;
 import io.pgconn.spring.boot.autoconfigure.ReplicaLags;
@@ -40,6 +39,8 @@ final class HostMonitors implements AutoCloseable {
 
     private final HostViews views;
 
+    private final SplitBrainTimelines splitBrainTimelines;
+
     private final ScheduledExecutorService scheduler;
 
     private final CompletableFuture<Void> firstRound = new CompletableFuture<>();
@@ -69,7 +70,8 @@ final class HostMonitors implements AutoCloseable {
         this.config = factory.config();
         List<HostSpec> hosts = this.config.hosts();
         this.views = new HostViews(hosts.stream().map(HostSpec::label).toList(), this.config.targetSessionAttrs(),
-                failoverTracker, this.config.loadBalanceHosts() != LoadBalanceHosts.RANDOM);
+                failoverTracker, factory::stickyPrimary);
+        this.splitBrainTimelines = new SplitBrainTimelines(factory, this.config.targetSessionAttrs(), probeTimeout, this.views);
         this.monitorFactory = factory.builderWithSameTls(this.config).threads(1).build();
         Clock clock = Clock.systemUTC();
         List<HostMonitor> monitors = new ArrayList<>(hosts.size());
@@ -92,7 +94,10 @@ final class HostMonitors implements AutoCloseable {
         List<CompletableFuture<Void>> probes = this.monitors.stream().map(HostMonitor::probe).toList();
         // a change of the active host is counted as each probe ends (HostViews), not here: a frozen
         // host's probe holds the round for its timeout
-        CompletableFuture.allOf(probes.toArray(new CompletableFuture<?>[0])).thenRun(() -> this.firstRound.complete(null));
+        // while two hosts answer as primary, their timelines tell core which is the newer (SplitBrainTimelines)
+        CompletableFuture.allOf(probes.toArray(new CompletableFuture<?>[0]))
+                .thenCompose(ignored -> this.splitBrainTimelines.roundEnded(this.views.snapshot(), this.monitors))
+                .thenRun(() -> this.firstRound.complete(null));
     }
 
     /** Waits, at most {@code timeout}, until every host has been probed once; later calls return at once. */

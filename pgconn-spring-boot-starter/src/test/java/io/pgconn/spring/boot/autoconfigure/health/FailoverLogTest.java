@@ -6,6 +6,7 @@ import io.pgconn.PgConnectionFactory;
 import io.pgconn.spring.boot.autoconfigure.FailoverTracker;
 import io.pgconn.spring.boot.autoconfigure.FailoverTrackers;
 import io.pgconn.trace.PgTracer.ConnectEnded;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.boot.test.system.CapturedOutput;
@@ -16,6 +17,7 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.mockito.Mockito.mock;
@@ -37,7 +39,11 @@ class FailoverLogTest {
 
     private final FailoverTracker tracker = new FailoverTracker();
 
-    private final HostViews views = new HostViews(List.of(DB1, DB2), TargetSessionAttrs.READ_WRITE, this.tracker);
+    /** The application factory's sticky primary ({@code PgConnectionFactory.stickyPrimary()}), as core would say it. */
+    private @Nullable String sticky;
+
+    private final HostViews views = new HostViews(List.of(DB1, DB2), TargetSessionAttrs.READ_WRITE, this.tracker,
+            () -> Optional.ofNullable(this.sticky));
 
     /** Each host's view of the last probe round. */
     private final Map<String, HostView> last = new HashMap<>();
@@ -137,6 +143,55 @@ class FailoverLogTest {
     }
 
     /**
+     * Closing-note-28 F8 (user28b): db1 frozen, db2 promoted and sticky, db1 thawed with a connect begun before the
+     * failover completing on it. One failover line and the split-brain WARN naming db2 — session 28 logged "active host
+     * changed from db2 to db1 (failover 2): a connect landed on db1" and back (failover 3) while core kept db2.
+     */
+    @Test
+    void aStragglerConnectAtAThawLogsNoFailoverBackToTheOldPrimary(CapturedOutput output) {
+        connectLandedOn(DB1);
+        probeRound(up(DB1, ServerRole.PRIMARY), up(DB2, ServerRole.STANDBY));
+        this.sticky = null; // db1 found down: core's sticky primary does not hold
+        probeRound(down(DB1, "no answer within 10000 ms (" + DB1 + ")"), up(DB2, ServerRole.PRIMARY));
+        this.sticky = DB2; // the report of db2 up as primary made it sticky
+        this.tracker.connectEnded(new ConnectEnded(2, DB1, ServerRole.PRIMARY, 1, null, Duration.ofMillis(9000)));
+        for (int i = 0; i < 3; i++) {
+            probeRound(up(DB1, ServerRole.PRIMARY), up(DB2, ServerRole.PRIMARY));
+        }
+        assertThat(pgconnLines(output)).containsExactly(
+                "INFO pgconn [pgConnectionFactory]: active host changed from " + DB1 + " to " + DB2 + " (failover 1): " + DB1
+                        + " is down: no answer within 10000 ms (" + DB1 + ")",
+                "WARN pgconn health [pgConnectionFactory]: 2 hosts answer as primary: " + DB1 + ", " + DB2 + " (split brain? e.g. an old "
+                        + "primary back after a failover without pg_rewind); new connections (target_session_attrs=read-write) go to " + DB2);
+        assertThat(this.tracker.failovers()).isEqualTo(1);
+    }
+
+    /**
+     * A split brain's timelines told core that db2 is the newer primary (SplitBrainTimelines): without a new view the
+     * active host follows core's sticky primary at once — one failover saying so — and the WARN names db2 as where new
+     * connections go.
+     */
+    @Test
+    void theStickyPrimaryMovedByATimelineIsFollowedWithoutANewView(CapturedOutput output) {
+        connectLandedOn(DB1);
+        probeRound(up(DB1, ServerRole.PRIMARY), up(DB2, ServerRole.STANDBY));
+        probeRound(up(DB1, ServerRole.PRIMARY), up(DB2, ServerRole.PRIMARY));
+        probeRound(up(DB1, ServerRole.PRIMARY), up(DB2, ServerRole.PRIMARY));
+        this.sticky = DB2;
+        this.views.stickyPrimaryMayHaveMoved(Map.of(DB1, 1L, DB2, 2L));
+        this.views.stickyPrimaryMayHaveMoved(Map.of(DB1, 1L, DB2, 2L));
+        String warning = "2 hosts answer as primary: " + DB1 + ", " + DB2 + " (split brain? e.g. an old primary back after a failover "
+                + "without pg_rewind); new connections (target_session_attrs=read-write) go to ";
+        assertThat(pgconnLines(output)).containsExactly(
+                "WARN pgconn health [pgConnectionFactory]: " + warning + DB1,
+                "INFO pgconn [pgConnectionFactory]: active host changed from " + DB1 + " to " + DB2 + " (failover 1): " + DB2
+                        + " writes on timeline 2, " + DB1 + " on 1: two hosts answer as primary, and the newer one (a promoted standby) is "
+                        + "the factory's sticky primary, where new connections go",
+                "WARN pgconn health [pgConnectionFactory]: " + warning + DB2);
+        assertThat(this.views.snapshot().active().host()).isEqualTo(DB2);
+    }
+
+    /**
      * NEW-USER-22 F5, in the order the log showed it: db2's probe found it promoted first, but db1's answer (back as a
      * standby, 4 ms later) was published first. The views then briefly showed no writable host with db2's view of the
      * round before; that was no window without one (it logged a WARN naming db2 a standby 6 ms after "db2 is now
@@ -214,8 +269,10 @@ class FailoverLogTest {
                         + DB2 + " is up as standby, which target_session_attrs=prefer-standby prefers");
     }
 
+    /** A connect landed on {@code host}: core's sticky primary is there now. */
     private void connectLandedOn(String host) {
         this.tracker.connectEnded(new ConnectEnded(1, host, ServerRole.PRIMARY, 1, null, Duration.ofMillis(2)));
+        this.sticky = host;
     }
 
     @Test

@@ -4,11 +4,13 @@ import io.pgconn.ServerRole;
 import io.pgconn.config.TargetSessionAttrs;
 import io.pgconn.spring.boot.autoconfigure.FailoverTracker;
 import io.pgconn.trace.PgTracer.ConnectEnded;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -22,11 +24,17 @@ class HostViewsTest {
 
     private static final String DB2 = "db2:5432";
 
+    private static final String DB3 = "db3:5432";
+
     private final Instant at = Instant.parse("2026-12-03T12:00:00Z");
 
     private final FailoverTracker tracker = new FailoverTracker();
 
-    private final HostViews views = new HostViews(List.of(DB1, DB2), TargetSessionAttrs.READ_WRITE, this.tracker);
+    /** The application factory's sticky primary, as core would say it at each step ({@code PgConnectionFactory.stickyPrimary()}). */
+    private @Nullable String sticky;
+
+    private final HostViews views = new HostViews(List.of(DB1, DB2), TargetSessionAttrs.READ_WRITE, this.tracker,
+            () -> Optional.ofNullable(this.sticky));
 
     @Test
     void aFrozenPrimaryWhoseProbeTimesOutAfterThePromotionCountsWhenActiveHostMoves() {
@@ -79,6 +87,81 @@ class HostViewsTest {
         this.views.update(0, down(DB1, "connection refused (db1:5432)"));
         this.views.update(0, up(DB1, ServerRole.PRIMARY));
         assertActive(DB1, 0);
+    }
+
+    /**
+     * Closing-note-28 F8 (user28b's drills): db1 frozen, db2 promoted and found up (core's sticky primary moves to db2),
+     * db1 thawed — a connect begun before the failover completes on db1 there. Core keeps new connects on db2 (the
+     * straggler does not take the sticky place back), so the active host stays db2: session 28's health followed the
+     * last connect and logged "active host changed from db2 to db1 (failover 2)" and back (failover 3).
+     */
+    @Test
+    void aStragglerConnectCompletingOnTheThawedOldPrimaryMovesNeitherTheActiveHostNorTheCount() {
+        this.sticky = DB1;
+        this.tracker.connectEnded(new ConnectEnded(1, DB1, ServerRole.PRIMARY, 1, null, Duration.ofMillis(2)));
+        this.views.update(0, up(DB1, ServerRole.PRIMARY));
+        this.views.update(1, up(DB2, ServerRole.STANDBY));
+        assertActive(DB1, 0);
+        // db1 frozen: its probe times out; core's memory has it down, so no sticky host holds
+        this.sticky = null;
+        this.views.update(0, down(DB1, "no answer within 10000 ms (db1:5432)"));
+        this.views.update(1, up(DB2, ServerRole.PRIMARY));
+        assertActive(DB2, 1);
+        this.sticky = DB2; // the probe's report made db2 sticky (StickyPrimary.foundUp)
+        // the thaw: a connect begun before the failover completes on db1; db1 answers as primary again
+        this.tracker.connectEnded(new ConnectEnded(2, DB1, ServerRole.PRIMARY, 1, null, Duration.ofMillis(9000)));
+        this.views.update(0, up(DB1, ServerRole.PRIMARY));
+        assertActive(DB2, 1);
+        this.views.update(1, up(DB2, ServerRole.PRIMARY));
+        this.views.update(0, up(DB1, ServerRole.PRIMARY));
+        assertActive(DB2, 1);
+    }
+
+    /**
+     * Core may move its sticky primary while both hosts answer as primaries (a newer timeline wins, docs/lifecycle.md
+     * §2.4): the active host follows at the next view, one failover, saying where new connections go now.
+     */
+    @Test
+    void theActiveHostFollowsTheStickyPrimaryWhileBothAnswerAsPrimaries() {
+        this.sticky = DB1;
+        this.views.update(0, up(DB1, ServerRole.PRIMARY));
+        this.views.update(1, up(DB2, ServerRole.PRIMARY));
+        assertActive(DB1, 0);
+        this.sticky = DB2;
+        this.views.update(0, up(DB1, ServerRole.PRIMARY));
+        assertActive(DB2, 1);
+        this.views.update(1, up(DB2, ServerRole.PRIMARY));
+        assertActive(DB2, 1);
+    }
+
+    /**
+     * NEW-USER-28 F5: pg.conn.failovers{name=readsPg} rose with every move of the reads between standbys (a standby
+     * restart counted 2, a promotion elsewhere 1). Between standbys the active host moves and nothing is counted; to the
+     * primary (no standby up) and back to a standby counts.
+     */
+    @Test
+    void readsMovingBetweenStandbysAreNoFailoverButFallingBackToThePrimaryIs() {
+        FailoverTracker readsTracker = new FailoverTracker("readsPg");
+        HostViews reads = new HostViews(List.of(DB1, DB2, DB3), TargetSessionAttrs.PREFER_STANDBY, readsTracker);
+        reads.update(0, up(DB1, ServerRole.PRIMARY));
+        reads.update(1, up(DB2, ServerRole.STANDBY));
+        reads.update(2, up(DB3, ServerRole.STANDBY));
+        assertThat(reads.snapshot().active().host()).isEqualTo(DB2);
+        reads.update(1, down(DB2, "connection refused (db2:5432)")); // a standby restart
+        assertThat(reads.snapshot().active().host()).isEqualTo(DB3);
+        reads.update(1, up(DB2, ServerRole.STANDBY));
+        assertThat(reads.snapshot().active().host()).isEqualTo(DB2);
+        reads.update(1, up(DB2, ServerRole.PRIMARY)); // promoted (the old primary gone elsewhere): reads go to db3
+        reads.update(0, down(DB1, "connection refused (db1:5432)"));
+        assertThat(reads.snapshot().active().host()).isEqualTo(DB3);
+        assertThat(reads.snapshot().failovers()).as("every move between standbys").isZero();
+        assertThat(reads.snapshot().lastFailoverAt()).isNull();
+
+        reads.update(2, down(DB3, "connection refused (db3:5432)")); // no standby left: prefer-standby takes the primary
+        assertThat(reads.snapshot().active().host()).isEqualTo(DB2);
+        reads.update(2, up(DB3, ServerRole.STANDBY));
+        assertThat(reads.snapshot().active().host()).isEqualTo(DB3);
+        assertThat(reads.snapshot().failovers()).isEqualTo(2);
     }
 
     @Test

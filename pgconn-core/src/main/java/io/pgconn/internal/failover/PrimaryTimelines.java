@@ -1,0 +1,45 @@
+package io.pgconn.internal.failover;
+
+import io.pgconn.ServerRole;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The WAL timeline each host was last read on while it answered as primary ({@link io.pgconn.PrimaryTimeline}, told by
+ * a watcher), for {@link StickyPrimary}'s split-brain tie-break: a promoted standby writes on a higher timeline than the
+ * primary it followed. A host found down or in recovery since is forgotten — it may come back rewound and promoted on a
+ * newer one — so only what was read of the hosts as they answer now is weighed.
+ */
+final class PrimaryTimelines {
+
+    /** No timeline known. */
+    static final long UNKNOWN = -1;
+
+    private final Map<String, Long> read = new ConcurrentHashMap<>();
+
+    void read(String host, long timeline) {
+        read.put(host, timeline);
+    }
+
+    /** {@code host} was found in {@code role}: a standby has no timeline of its own, its last one is no longer its. */
+    void foundIn(String host, ServerRole role) {
+        if (role == ServerRole.STANDBY || role == ServerRole.UNKNOWN) {
+            read.remove(host);
+        }
+    }
+
+    void foundDown(String host) {
+        read.remove(host);
+    }
+
+    /** The timeline last read on {@code host}, or {@link #UNKNOWN}. */
+    long of(String host) {
+        return read.getOrDefault(host, UNKNOWN);
+    }
+
+    /** The hosts with a timeline read. */
+    Iterable<String> hosts() {
+        return read.keySet();
+    }
+}
