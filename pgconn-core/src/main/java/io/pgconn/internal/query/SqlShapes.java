@@ -15,9 +15,13 @@ import java.util.concurrent.ConcurrentHashMap;
  * ParameterStatus map, and a shape scanned under the other setting is scanned again. Bounded: past
  * {@link #CAPACITY} texts the memo starts over (an application's distinct statements are far fewer;
  * one that builds SQL with literals inline pays a scan per text, as it pays a Parse). A text longer
- * than {@link #LONGEST_KEPT} characters is scanned each time and not kept: such texts are mostly
- * generated (bulk {@code VALUES} lists), scanning one costs about what sending it does, and 1,024 of
- * them per pooled connection would hold megabytes each.
+ * than {@link #LONGEST_KEPT} characters is not kept in the memo: such texts are mostly generated
+ * (bulk {@code VALUES} lists, {@code IN ($1, …, $n)} lists), and 1,024 of them per pooled connection
+ * would hold megabytes each. Only the last one is kept, in one slot found by identity, not by
+ * {@code equals}: a statement's text asked again — an R2DBC {@code Statement} checks each
+ * {@code bind(i)} against the text's parameter count — is not scanned again, so binding the n
+ * parameters of an n-parameter text costs O(n), not O(n²) (NEW-USER-29: 16,000 binds of a jOOQ
+ * {@code IN} list took 10 s of an event loop's CPU rescanning the text).
  */
 public final class SqlShapes {
 
@@ -26,6 +30,10 @@ public final class SqlShapes {
 
     /** A shape and the setting it was scanned under. */
     private record Scanned(SqlShape shape, boolean standardConformingStrings) {
+    }
+
+    /** The last text longer than {@link #LONGEST_KEPT} and its shape (the text compared by identity). */
+    private record LastLong(String sql, Scanned scanned) {
     }
 
     private static final VarHandle SCANNED;
@@ -46,6 +54,9 @@ public final class SqlShapes {
      */
     private volatile ConcurrentHashMap<String, Scanned> scanned;
 
+    /** The last long text scanned, or {@code null} ({@link #LONGEST_KEPT}). */
+    private volatile LastLong lastLong;
+
     /** @param serverParameters the session's ParameterStatus map, kept current by the session */
     public SqlShapes(Map<String, String> serverParameters) {
         this.serverParameters = serverParameters;
@@ -63,16 +74,27 @@ public final class SqlShapes {
         if (known != null && known.standardConformingStrings == standard) {
             return known.shape;
         }
-        Scanned fresh = new Scanned(SqlScanner.shape(sql, standard), standard);
         if (sql.length() > LONGEST_KEPT) {
-            return fresh.shape;
+            return ofLong(sql, standard);
         }
+        Scanned fresh = new Scanned(SqlScanner.shape(sql, standard), standard);
         if (memo == null) {
             memo = memo();
         } else if (memo.size() >= CAPACITY) {
             memo.clear();
         }
         memo.put(sql, fresh);
+        return fresh.shape;
+    }
+
+    /** The shape of a text too long for the memo: from the one slot when it is the same String, else scanned into it. */
+    private SqlShape ofLong(String sql, boolean standard) {
+        LastLong last = lastLong;
+        if (last != null && last.sql == sql && last.scanned.standardConformingStrings == standard) {
+            return last.scanned.shape;
+        }
+        Scanned fresh = new Scanned(SqlScanner.shape(sql, standard), standard);
+        lastLong = new LastLong(sql, fresh);
         return fresh.shape;
     }
 

@@ -23,11 +23,42 @@ class SqlShapesTest {
     }
 
     @Test
-    void aLongTextIsScannedEachTimeButNotKept() {
+    void aLongTextIsNotKeptInTheMemo() {
         String bulk = "INSERT INTO t VALUES " + ("('" + "x".repeat(100) + "'),").repeat(100) + "($1)";
         assertThat(bulk.length()).isGreaterThan(SqlShapes.LONGEST_KEPT);
         assertThat(shapes.of(bulk).parameterCount()).isEqualTo(1);
         assertThat(shapes.kept()).isZero();
+    }
+
+    /**
+     * NEW-USER-29: an R2DBC statement asks the shape of its text at every {@code bind(i)}; a long text (an {@code IN}
+     * list of n parameters) scanned at each ask made n binds cost O(n²). The same String asked again is not scanned
+     * again; another String with equal text is (the slot compares by identity, never the whole text), and so is the
+     * same one under the other setting.
+     */
+    @Test
+    void theSameLongTextAskedAgainIsNotScannedAgain() {
+        String inList = inList(2000);
+        assertThat(inList.length()).isGreaterThan(SqlShapes.LONGEST_KEPT);
+        SqlShape first = shapes.of(inList);
+        assertThat(first.parameterCount()).isEqualTo(2000);
+        assertThat(shapes.of(inList)).isSameAs(first);
+        String equalCopy = new String(inList.toCharArray());
+        SqlShape ofCopy = shapes.of(equalCopy);
+        assertThat(ofCopy).isNotSameAs(first);
+        assertThat(ofCopy.parameterCount()).isEqualTo(2000);
+        assertThat(shapes.of(equalCopy)).isSameAs(ofCopy);
+        parameters.put("standard_conforming_strings", "off");
+        assertThat(shapes.of(equalCopy)).isNotSameAs(ofCopy);
+        assertThat(shapes.kept()).isZero();
+    }
+
+    private static String inList(int n) {
+        StringBuilder sql = new StringBuilder("SELECT id FROM t WHERE id IN (");
+        for (int i = 1; i <= n; i++) {
+            sql.append(i == 1 ? "$" : ", $").append(i);
+        }
+        return sql.append(')').toString();
     }
 
     @Test
