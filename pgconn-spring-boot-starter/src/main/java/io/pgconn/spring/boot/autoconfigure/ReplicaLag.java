@@ -18,7 +18,12 @@ import java.time.Instant;
  *                     primary writes nothing (then there is nothing to replay, and it reads 0)
  * @param replayPaused whether replay is paused ({@code pg_wal_replay_pause()}): the lag then grows with every write on
  *                     the primary until someone resumes it
+ * @param receiving    whether a WAL receiver runs on the standby ({@code pg_stat_wal_receiver} has a row; its
+ *                     {@code pid} is shown to any role): {@code false} while it is cut off from its upstream (or restores
+ *                     from an archive only) — then {@code bytes} and {@code seconds} count only what it has not replayed
+ *                     of what it got, and say nothing of how far the primary is ahead
  * @param measuredAt   when the probe that measured it ended
  */
-public record ReplicaLag(@Nullable Long bytes, @Nullable Double seconds, boolean replayPaused, Instant measuredAt) {
+public record ReplicaLag(@Nullable Long bytes, @Nullable Double seconds, boolean replayPaused, boolean receiving,
+                         Instant measuredAt) {
 }

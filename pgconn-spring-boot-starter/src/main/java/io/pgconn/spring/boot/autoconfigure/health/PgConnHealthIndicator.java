@@ -211,7 +211,8 @@ public class PgConnHealthIndicator extends AbstractHealthIndicator implements Di
 
     /**
      * A standby's {@code replicaLag}: {@code bytes} and {@code seconds} behind (each left out when the standby cannot
-     * tell, {@link ReplicaLag}), {@code replayPaused}, and when it was measured.
+     * tell, {@link ReplicaLag}), {@code replayPaused}, {@code receiving} (whether a WAL receiver runs), and when it was
+     * measured.
      */
     private static Map<String, Object> replicaLag(ReplicaLag lag) {
         Map<String, Object> shown = new LinkedHashMap<>();
@@ -222,6 +223,7 @@ public class PgConnHealthIndicator extends AbstractHealthIndicator implements Di
             shown.put("seconds", lag.seconds());
         }
         shown.put("replayPaused", lag.replayPaused());
+        shown.put("receiving", lag.receiving());
         shown.put("measuredAt", lag.measuredAt().toString());
         return shown;
     }

@@ -21,7 +21,8 @@ import java.util.concurrent.TimeUnit;
  * it: comparing with the primary's {@code pg_current_wal_lsn()} would need a session on the primary and a moment
  * common to both, and {@code pg_stat_replication} on the primary shows other roles' rows only to
  * {@code pg_read_all_stats}. What it cannot see: WAL the standby has not received (its WAL receiver cut off from the
- * primary) — the lag then reads what it replayed of what it got, usually 0.
+ * primary) — the lag then reads what it replayed of what it got, usually 0; so it also tells whether a WAL receiver
+ * runs ({@code pg_stat_wal_receiver} has a row: its {@code pid}, the one column shown to any role, is never null there).
  */
 final class ReplicaLagProbe {
 
@@ -31,7 +32,8 @@ final class ReplicaLagProbe {
             + "CASE WHEN pg_catalog.pg_last_wal_receive_lsn() IS NULL "
             + "OR pg_catalog.pg_last_wal_receive_lsn() > pg_catalog.pg_last_wal_replay_lsn() "
             + "THEN extract(epoch FROM pg_catalog.now() - pg_catalog.pg_last_xact_replay_timestamp()) ELSE 0 END, "
-            + "pg_catalog.pg_is_wal_replay_paused()";
+            + "pg_catalog.pg_is_wal_replay_paused(), "
+            + "EXISTS (SELECT FROM pg_catalog.pg_stat_wal_receiver)";
 
     private final Duration timeout;
 
@@ -50,14 +52,15 @@ final class ReplicaLagProbe {
                 .thenApply(result -> parse(session.host(), result));
     }
 
-    /** The lag in the answer; an {@code IllegalStateException} naming {@code host} when it is not three columns. */
+    /** The lag in the answer; an {@code IllegalStateException} naming {@code host} when it is not four columns. */
     ReplicaLag parse(String host, QueryResult result) {
-        if (result.rows().size() != 1 || result.rows().get(0).size() != 3) {
+        if (result.rows().size() != 1 || result.rows().get(0).size() != 4) {
             throw new IllegalStateException("replica lag query on " + host + " returned " + result.rows().size()
-                    + " row(s), expected 1 of 3 columns");
+                    + " row(s), expected 1 of 4 columns");
         }
         List<String> row = result.rows().get(0);
-        return new ReplicaLag(bytes(row.get(0)), seconds(row.get(1)), "t".equals(row.get(2)), this.clock.instant());
+        return new ReplicaLag(bytes(row.get(0)), seconds(row.get(1)), "t".equals(row.get(2)), "t".equals(row.get(3)),
+                this.clock.instant());
     }
 
     /** Never below 0: just after the standby started, what it received may start before what it replayed. */

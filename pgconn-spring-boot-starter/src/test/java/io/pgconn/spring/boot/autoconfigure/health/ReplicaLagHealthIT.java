@@ -29,7 +29,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * no {@code pg_monitor}): the standby's {@code hosts} entry shows {@code replicaLag} (0 bytes and seconds while it keeps
  * up), then, with replay paused by the testkit's superuser and rows written on the primary, the bytes and seconds it is
  * behind and {@code replayPaused}; {@code pg.conn.replica.lag} and {@code pg.conn.replica.lag.bytes} (tags name, host)
- * read the same, the primary's NaN; after the resume both go back to 0.
+ * read the same, the primary's NaN; after the resume both go back to 0. With the primary stopped, the standby shows
+ * {@code receiving: false}: its lag no longer says how far the primary is ahead.
  */
 @SpringBootTest(classes = TestApplication.class, webEnvironment = WebEnvironment.NONE, properties = {
         "pg.conn.ssl.mode=disable", "pg.conn.database=postgres", "pg.conn.extension-types=",
@@ -70,7 +71,8 @@ class ReplicaLagHealthIT {
 
         Health caughtUp = HealthDetails.await(this.pgConnHealthContributor, "the standby's lag 0", STEP,
                 h -> Long.valueOf(0).equals(lag(h, ls).get("bytes")) && Double.valueOf(0).equals(lag(h, ls).get("seconds")));
-        assertThat(lag(caughtUp, ls)).containsEntry("replayPaused", false).containsKey("measuredAt");
+        assertThat(lag(caughtUp, ls)).containsEntry("replayPaused", false).containsEntry("receiving", true)
+                .containsKey("measuredAt");
         assertThat(HealthDetails.host(caughtUp, lp)).doesNotContainKey("replicaLag");
 
         standby.execute("SELECT pg_catalog.pg_wal_replay_pause()");
@@ -94,6 +96,11 @@ class ReplicaLagHealthIT {
         awaitCondition("the lag gauges of the standby at 0", STEP,
                 () -> gauge("pg.conn.replica.lag.bytes", ls) == 0 && gauge("pg.conn.replica.lag", ls) == 0);
         assertThat(standby.queryValue("SELECT count(*) FROM lag_drill")).isEqualTo(primary.queryValue("SELECT count(*) FROM lag_drill"));
+
+        primary.stop(); // the standby's WAL receiver loses its upstream: what it has not received, no lag can count
+        Health cutOff = HealthDetails.await(this.pgConnHealthContributor, "the standby without a WAL receiver", STEP,
+                h -> Boolean.FALSE.equals(lag(h, ls).get("receiving")));
+        assertThat(HealthDetails.host(cutOff, ls)).containsEntry("status", "up").containsEntry("role", "standby");
     }
 
     @SuppressWarnings("unchecked")

@@ -22,8 +22,8 @@ import static org.mockito.Mockito.when;
 /**
  * What the replica lag query's answer becomes ({@link ReplicaLagProbe}): a standby that streams and replayed a
  * transaction tells bytes and seconds; one restoring from an archive only (no received LSN) or that replayed nothing
- * since start leaves them out ({@code null}), never a made-up 0; the few negative values clock skew or a fresh start
- * give are 0; an answer of another shape fails naming the host; and the query calls only schema-qualified functions.
+ * since start leaves them out ({@code null}), never a made-up 0; whether a WAL receiver runs is told apart; the few
+ * negative values clock skew or a fresh start give are 0; an answer of another shape fails naming the host; and the query calls only schema-qualified functions.
  */
 class ReplicaLagProbeTest {
 
@@ -33,27 +33,27 @@ class ReplicaLagProbeTest {
 
     @Test
     void aStreamingStandbyBehindTellsBytesSecondsAndWhetherReplayIsPaused() {
-        assertThat(this.probe.parse("db2:5432", answer("81920", "4.217391", "t")))
-                .isEqualTo(new ReplicaLag(81920L, 4.217391, true, NOW));
-        assertThat(this.probe.parse("db2:5432", answer("0", "0", "f"))).isEqualTo(new ReplicaLag(0L, 0.0, false, NOW));
+        assertThat(this.probe.parse("db2:5432", answer("81920", "4.217391", "t", "t")))
+                .isEqualTo(new ReplicaLag(81920L, 4.217391, true, true, NOW));
+        assertThat(this.probe.parse("db2:5432", answer("0", "0", "f", "t"))).isEqualTo(new ReplicaLag(0L, 0.0, false, true, NOW));
     }
 
     @Test
     void whatTheStandbyCannotTellIsLeftOutNotZero() {
-        assertThat(this.probe.parse("db2:5432", answer(null, "12.5", "f"))).isEqualTo(new ReplicaLag(null, 12.5, false, NOW));
-        assertThat(this.probe.parse("db2:5432", answer("0", null, "f"))).isEqualTo(new ReplicaLag(0L, null, false, NOW));
+        assertThat(this.probe.parse("db2:5432", answer(null, "12.5", "f", "f"))).isEqualTo(new ReplicaLag(null, 12.5, false, false, NOW));
+        assertThat(this.probe.parse("db2:5432", answer("0", null, "f", "t"))).isEqualTo(new ReplicaLag(0L, null, false, true, NOW));
     }
 
     @Test
     void negativeValuesFromClockSkewOrAFreshStartAreZero() {
-        assertThat(this.probe.parse("db2:5432", answer("-8192", "-0.003", "f"))).isEqualTo(new ReplicaLag(0L, 0.0, false, NOW));
+        assertThat(this.probe.parse("db2:5432", answer("-8192", "-0.003", "f", "t"))).isEqualTo(new ReplicaLag(0L, 0.0, false, true, NOW));
     }
 
     @Test
     void anAnswerOfAnotherShapeFailsNamingTheHost() {
-        QueryResult twoColumns = new QueryResult(List.of("a", "b"), List.of(List.of("0", "0")), "SELECT 1");
-        assertThatThrownBy(() -> this.probe.parse("db2:5432", twoColumns)).isInstanceOf(IllegalStateException.class)
-                .hasMessageContaining("db2:5432").hasMessageContaining("expected 1 of 3 columns");
+        QueryResult threeColumns = new QueryResult(List.of("a", "b", "c"), List.of(List.of("0", "0", "f")), "SELECT 1");
+        assertThatThrownBy(() -> this.probe.parse("db2:5432", threeColumns)).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("db2:5432").hasMessageContaining("expected 1 of 4 columns");
     }
 
     @Test
@@ -71,8 +71,8 @@ class ReplicaLagProbeTest {
         assertThat(unqualified).doesNotContainPattern("[a-z_]+\\(");
     }
 
-    private static QueryResult answer(String bytes, String seconds, String paused) {
-        return new QueryResult(List.of("pg_wal_lsn_diff", "case", "pg_is_wal_replay_paused"),
-                List.of(Arrays.asList(bytes, seconds, paused)), "SELECT 1");
+    private static QueryResult answer(String bytes, String seconds, String paused, String receiving) {
+        return new QueryResult(List.of("pg_wal_lsn_diff", "case", "pg_is_wal_replay_paused", "exists"),
+                List.of(Arrays.asList(bytes, seconds, paused, receiving)), "SELECT 1");
     }
 }
