@@ -13,9 +13,13 @@ import java.time.Instant;
  *                     ({@code pg_wal_lsn_diff(pg_last_wal_receive_lsn(), pg_last_wal_replay_lsn())}); {@code null}
  *                     when the standby received nothing by streaming (restoring from an archive only)
  * @param seconds      0 when replay has caught up with what the standby received, else the age of the last transaction
- *                     it replayed ({@code now() - pg_last_xact_replay_timestamp()}): how stale a read there can be.
- *                     {@code null} when it replayed no transaction since it started. Not the age of the data while the
- *                     primary writes nothing (then there is nothing to replay, and it reads 0)
+ *                     it replayed ({@code now() - pg_last_xact_replay_timestamp()}): at most this stale is a read there.
+ *                     An upper bound, not the delay: on a primary that commits rarely, a probe that finds a record
+ *                     other than a commit received and not yet replayed (a checkpoint, a standby snapshot), or replay
+ *                     waiting out a recovery conflict, reads the age of the last commit, though the standby may miss
+ *                     only milliseconds of data — alert on it with a duration ({@code for: 1m}) or on {@code bytes}.
+ *                     {@code null} when it replayed no transaction since it started. While the primary writes nothing
+ *                     (nothing to replay) it reads 0
  * @param replayPaused whether replay is paused ({@code pg_wal_replay_pause()}): the lag then grows with every write on
  *                     the primary until someone resumes it
  * @param receiving    whether a WAL receiver runs on the standby ({@code pg_stat_wal_receiver} has a row; its

@@ -30,7 +30,9 @@ import java.util.function.Consumer;
  * Calling {@code decorate} or {@code evicted} on the builder again replaces the starter's counting (each replaces the
  * one set before): wrap the pool's factory in a decorator by {@code configure}, or count evictions in the pool's
  * {@code pg.conn.pool.evictions} meter instead. A bean, also when the application defines pools of its own (then the
- * starter's pool backs off, this stays).
+ * starter's pool backs off, this stays). One pool per name for the context's life: the counts of every pool built here
+ * stay until the context closes, and a pool re-created under its name is refused — pools made and dropped at run time
+ * (a tenant each) belong to {@code PgConnRuntimeFactories}.
  */
 public final class PgConnPoolBuilders {
 

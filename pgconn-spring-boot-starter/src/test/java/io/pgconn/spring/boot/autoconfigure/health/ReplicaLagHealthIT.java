@@ -68,6 +68,9 @@ class ReplicaLagHealthIT {
         assertThat(primary.queryValue("SELECT rolsuper FROM pg_roles WHERE rolname = '" + StarterCluster.USER + "'"))
                 .as("the probes log in as a role without privileges").isEqualTo("f");
         primary.execute("CREATE TABLE IF NOT EXISTS lag_drill (id serial PRIMARY KEY, note text)");
+        // a commit replayed since the standby started: seconds behind needs pg_last_xact_replay_timestamp() (R29-6)
+        awaitCondition("the table replayed on the standby", STEP,
+                () -> "t".equals(standby.queryValue("SELECT pg_catalog.to_regclass('lag_drill') IS NOT NULL")));
 
         Health caughtUp = HealthDetails.await(this.pgConnHealthContributor, "the standby's lag 0", STEP,
                 h -> Long.valueOf(0).equals(lag(h, ls).get("bytes")) && Double.valueOf(0).equals(lag(h, ls).get("seconds")));
