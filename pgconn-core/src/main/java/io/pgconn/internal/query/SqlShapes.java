@@ -3,6 +3,7 @@ package io.pgconn.internal.query;
 import io.pgconn.query.SqlShape;
 
 import java.lang.invoke.MethodHandles;
+import java.lang.ref.SoftReference;
 import java.lang.invoke.VarHandle;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -18,7 +19,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * than {@link #LONGEST_KEPT} characters is not kept in the memo: such texts are mostly generated
  * (bulk {@code VALUES} lists, {@code IN ($1, …, $n)} lists), and 1,024 of them per pooled connection
  * would hold megabytes each. Only the last one is kept, in one slot found by identity, not by
- * {@code equals}: a statement's text asked again — an R2DBC {@code Statement} checks each
+ * {@code equals}, and softly: a statement's text asked again — an R2DBC {@code Statement} checks each
  * {@code bind(i)} against the text's parameter count — is not scanned again, so binding the n
  * parameters of an n-parameter text costs O(n), not O(n²) (NEW-USER-29: 16,000 binds of a jOOQ
  * {@code IN} list took 10 s of an event loop's CPU rescanning the text).
@@ -54,8 +55,13 @@ public final class SqlShapes {
      */
     private volatile ConcurrentHashMap<String, Scanned> scanned;
 
-    /** The last long text scanned, or {@code null} ({@link #LONGEST_KEPT}). */
-    private volatile LastLong lastLong;
+    /**
+     * The last long text scanned, or {@code null} ({@link #LONGEST_KEPT}); softly held, so a pooled connection that once
+     * ran a 65,535-parameter insert does not keep its text (megabytes) and shape for good while idle: the collector
+     * drops a soft reference not read for a while (HotSpot: about a second per free MiB of heap) or when memory runs
+     * short, and a statement asking after that pays one more scan.
+     */
+    private volatile SoftReference<LastLong> lastLong;
 
     /** @param serverParameters the session's ParameterStatus map, kept current by the session */
     public SqlShapes(Map<String, String> serverParameters) {
@@ -89,12 +95,13 @@ public final class SqlShapes {
 
     /** The shape of a text too long for the memo: from the one slot when it is the same String, else scanned into it. */
     private SqlShape ofLong(String sql, boolean standard) {
-        LastLong last = lastLong;
+        SoftReference<LastLong> kept = lastLong;
+        LastLong last = kept == null ? null : kept.get();
         if (last != null && last.sql == sql && last.scanned.standardConformingStrings == standard) {
             return last.scanned.shape;
         }
         Scanned fresh = new Scanned(SqlScanner.shape(sql, standard), standard);
-        lastLong = new LastLong(sql, fresh);
+        lastLong = new SoftReference<>(new LastLong(sql, fresh));
         return fresh.shape;
     }
 
