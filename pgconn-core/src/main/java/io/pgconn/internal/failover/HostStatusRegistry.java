@@ -31,7 +31,6 @@ public final class HostStatusRegistry {
      */
     private final Map<String, Instant> cutOff = new ConcurrentHashMap<>();
     private final StickyPrimary sticky = new StickyPrimary();
-    private final PrimaryTimelines timelines = new PrimaryTimelines();
     private final Clock clock;
     /** How many sessions the factory has open to a host (its label): handed out and not closed. */
     private final ToIntFunction<String> openSessions;
@@ -63,7 +62,6 @@ public final class HostStatusRegistry {
     public void recordUp(String host, ServerRole role) {
         HostStatus up = new HostStatus(host, HostStatus.State.UP, role, clock.instant(), null);
         statuses.put(host, up);
-        timelines.foundIn(host, role);
         sticky.foundUp(host, role, this::status);
         VirtualMachineError fatal = null;
         for (Consumer<HostStatus> listener : upListeners) {
@@ -94,8 +92,7 @@ public final class HostStatusRegistry {
      * move it while that host holds ({@link StickyPrimary#connected}).
      */
     void recordConnected(String host, ServerRole role, TargetSessionAttrs target, long connectBegun) {
-        String current = sticky.host(target);
-        sticky.connected(host, target, connectBegun, current != null && sticky.holds(status(current), target));
+        sticky.connected(host, target, connectBegun, this::status);
         recordUp(host, role);
     }
 
@@ -141,7 +138,6 @@ public final class HostStatusRegistry {
     }
 
     public void recordDown(String host, String error) {
-        timelines.foundDown(host);
         HostStatus previous = statuses.get(host);
         ServerRole role = previous == null ? ServerRole.UNKNOWN : previous.role();
         statuses.put(host, new HostStatus(host, HostStatus.State.DOWN, role, clock.instant(), error));
@@ -150,11 +146,10 @@ public final class HostStatusRegistry {
     /**
      * A watcher read {@code host}'s WAL timeline while it answered as primary ({@link io.pgconn.PrimaryTimeline}): when
      * the host connects stick to is on a lower one read too, the host on the highest becomes sticky
-     * ({@link StickyPrimary#newerTimeline}) — a split brain's promoted standby over the old primary.
+     * ({@link StickyPrimary#timelineRead}) — a split brain's promoted standby over the old primary.
      */
     public void recordTimeline(String host, long timeline) {
-        timelines.read(host, timeline);
-        sticky.newerTimeline(timelines, this::status);
+        sticky.timelineRead(host, timeline, this::status);
     }
 
     /**

@@ -8,8 +8,9 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * The WAL timeline each host was last read on while it answered as primary ({@link io.pgconn.PrimaryTimeline}, told by
  * a watcher), for {@link StickyPrimary}'s split-brain tie-break: a promoted standby writes on a higher timeline than the
- * primary it followed. A host found down or in recovery since is forgotten — it may come back rewound and promoted on a
- * newer one — so only what was read of the hosts as they answer now is weighed.
+ * primary it followed. A host found in recovery since is forgotten — rewound and promoted again it writes on a newer one.
+ * A host found down keeps its read (REVIEW-29 R29-2: one probe timeout of the promoted primary must not hand a split
+ * brain to the old one); the next read replaces it.
  */
 final class PrimaryTimelines {
 
@@ -29,8 +30,11 @@ final class PrimaryTimelines {
         }
     }
 
-    void foundDown(String host) {
-        read.remove(host);
+    /** Whether {@code host} was read on a lower timeline than {@code other} (both read). */
+    boolean older(String host, String other) {
+        long timeline = of(host);
+        long otherTimeline = of(other);
+        return timeline != UNKNOWN && otherTimeline != UNKNOWN && timeline < otherTimeline;
     }
 
     /** The timeline last read on {@code host}, or {@link #UNKNOWN}. */

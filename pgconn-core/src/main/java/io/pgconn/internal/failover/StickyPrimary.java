@@ -18,7 +18,7 @@ import java.util.function.Function;
  * not both take writes. When the host is found down, of another role (a planned switchback demoted it) or
  * cut short by a connect's deadline, the usual order decides again (docs/lifecycle.md §2.4, §9). When two hosts answer
  * as primary and a watcher read both their WAL timelines, the one on the higher timeline — the promoted standby — is
- * sticky ({@link #newerTimeline}), even when nothing saw the other one down.
+ * sticky ({@link #timelineRead}), even when nothing saw the other one down.
  * {@code any}, {@code read-only}, {@code standby} and {@code prefer-standby} keep libpq's host order
  * ({@link TargetSessionAttrs#sticksToLastHost()}).
  */
@@ -32,6 +32,9 @@ final class StickyPrimary {
 
     private final AtomicLong begun = new AtomicLong();
 
+    /** The WAL timelines watchers read on the hosts answering as primary ({@link #timelineRead}). */
+    private final PrimaryTimelines timelines = new PrimaryTimelines();
+
     /** A connect begins: its number orders its success against the others' ({@link #connected}). */
     long begin() {
         return begun.incrementAndGet();
@@ -43,12 +46,25 @@ final class StickyPrimary {
      * began before a failover and hung on the old primary completes when that one answers again — after a later
      * connect reached the promoted one — and must not take the sticky place back (REVIEW-28 R28-11: by completion order
      * it did, and a pool's eviction then dropped its sessions on the promoted primary for the one about to be fenced).
+     * Whether the current one holds is decided by {@code statuses} for the sticky host the update finds, not one read
+     * before it (REVIEW-29 R29-1: a concurrent {@link #foundUp} in between was overruled with a stale "does not hold").
+     * Nor does a host on a lower timeline than the current one's (both read, {@link #timelineRead}) take it, holding or
+     * not (REVIEW-29 R29-2: one 53300 or probe timeout of the promoted primary in a split brain handed the sticky place,
+     * and with it every pooled session, to the old one).
      */
-    void connected(String host, TargetSessionAttrs target, long connectBegun, boolean currentHolds) {
+    void connected(String host, TargetSessionAttrs target, long connectBegun, Function<String, HostStatus> statuses) {
         if (target.sticksToLastHost()) {
-            lastConnected.compute(target, (t, current) -> current == null || !currentHolds || connectBegun > current.begun()
-                    || current.host().equals(host) ? new Reached(host, Math.max(connectBegun, current == null ? 0 : current.begun()))
-                    : current);
+            lastConnected.compute(target, (t, current) -> {
+                if (current == null || current.host().equals(host)) {
+                    return new Reached(host, Math.max(connectBegun, current == null ? 0 : current.begun()));
+                }
+                if (timelines.older(host, current.host())) {
+                    return current;
+                }
+                boolean currentHolds = holdsUp(statuses.apply(current.host()), target);
+                return !currentHolds || connectBegun > current.begun() ? new Reached(host, Math.max(connectBegun, current.begun()))
+                        : current;
+            });
         }
     }
 
@@ -62,10 +78,12 @@ final class StickyPrimary {
      * Now the promoted one is sticky from the report on, and connects begun before it do not take the place back.
      */
     void foundUp(String host, ServerRole role, Function<String, HostStatus> statuses) {
+        timelines.foundIn(host, role);
         for (Map.Entry<TargetSessionAttrs, Reached> entry : lastConnected.entrySet()) {
             TargetSessionAttrs target = entry.getKey();
             Reached current = entry.getValue();
-            if (!current.host().equals(host) && target.accepts(role, false) && !holds(statuses.apply(current.host()), target)) {
+            if (!current.host().equals(host) && target.accepts(role, false) && !timelines.older(host, current.host())
+                    && !holds(statuses.apply(current.host()), target)) {
                 lastConnected.replace(target, current, new Reached(host, begin()));
             }
         }
@@ -79,7 +97,8 @@ final class StickyPrimary {
      * watcher-less factory), it stayed sticky and the pool stayed on the primary about to be fenced (closing-note-28
      * F8). Both timelines must be known: one read alone decides nothing.
      */
-    void newerTimeline(PrimaryTimelines timelines, Function<String, HostStatus> statuses) {
+    void timelineRead(String readHost, long readTimeline, Function<String, HostStatus> statuses) {
+        timelines.read(readHost, readTimeline);
         for (Map.Entry<TargetSessionAttrs, Reached> entry : lastConnected.entrySet()) {
             TargetSessionAttrs target = entry.getKey();
             Reached current = entry.getValue();

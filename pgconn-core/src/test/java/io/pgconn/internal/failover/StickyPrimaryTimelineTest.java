@@ -58,15 +58,46 @@ class StickyPrimaryTimelineTest {
         assertThat(registry.stickyHost(RW)).isEqualTo(OLD);
     }
 
+    /**
+     * REVIEW-29 R29-2: in a split brain one 53300 or one probe timeout of the promoted primary handed the sticky place —
+     * and, through the pool's other-primary eviction, every pooled session — to the old one: a connect then landed on
+     * the old one, or a probe report found it up while the sticky host did not hold. A host on a lower timeline never
+     * takes the place from one on a higher; while the promoted one does not hold no host is sticky (nothing evicted as
+     * other-primary), and it is sticky again as soon as it answers.
+     */
     @Test
-    void aTimelineReadBeforeTheHostWasFoundDownIsWeighedNoMore() {
+    void anOlderPrimaryDoesNotTakeTheStickyPlaceWhileTheNewerIsFullOrDown() {
+        splitBrainDecidedForThePromoted();
+        registry.recordFull(PROMOTED, "too many connections");
+        registry.recordConnected(OLD, ServerRole.PRIMARY, RW, registry.connectBegins()); // the next connect lands on OLD
+        registry.recordUp(OLD, ServerRole.PRIMARY); // and a probe report of it
+        assertThat(registry.stickyHost(RW)).as("the promoted one full: none, not the old one").isNull();
+        registry.recordUp(PROMOTED, ServerRole.PRIMARY);
+        assertThat(registry.stickyHost(RW)).isEqualTo(PROMOTED);
+
+        registry.recordDown(PROMOTED, "no answer within 10 s"); // one probe timeout
+        registry.recordConnected(OLD, ServerRole.PRIMARY, RW, registry.connectBegins());
+        registry.recordUp(OLD, ServerRole.PRIMARY);
+        assertThat(registry.stickyHost(RW)).isNull();
+        registry.recordUp(PROMOTED, ServerRole.PRIMARY);
+        assertThat(registry.stickyHost(RW)).as("its timeline kept through the timeout").isEqualTo(PROMOTED);
+    }
+
+    /** Rewound and started as a standby, the promoted one's read is forgotten: the old one, still primary, may take it. */
+    @Test
+    void aNewerPrimaryFoundInRecoveryNoLongerHoldsTheOldOneOff() {
+        splitBrainDecidedForThePromoted();
+        registry.recordUp(PROMOTED, ServerRole.STANDBY);
+        registry.recordConnected(OLD, ServerRole.PRIMARY, RW, registry.connectBegins());
+        assertThat(registry.stickyHost(RW)).isEqualTo(OLD);
+    }
+
+    private void splitBrainDecidedForThePromoted() {
         registry.recordConnected(OLD, ServerRole.PRIMARY, RW);
         registry.recordUp(PROMOTED, ServerRole.PRIMARY);
-        registry.recordTimeline(PROMOTED, 3);
-        registry.recordDown(PROMOTED, "connection refused");
-        registry.recordUp(PROMOTED, ServerRole.PRIMARY); // back: rewound, who knows on which timeline
-        registry.recordTimeline(OLD, 2);
-        assertThat(registry.stickyHost(RW)).as("the promoted one's old read is forgotten").isEqualTo(OLD);
+        registry.recordTimeline(OLD, 1);
+        registry.recordTimeline(PROMOTED, 2);
+        assertThat(registry.stickyHost(RW)).isEqualTo(PROMOTED);
     }
 
     @Test
