@@ -1,0 +1,136 @@
+package io.pgconn.internal.connect;
+
+import io.netty.channel.EventLoopGroup;
+import io.pgconn.PgException;
+import io.pgconn.PgFactoryClosedException;
+import io.pgconn.Transport;
+import io.pgconn.config.ConnConfig;
+import io.pgconn.config.EnvironmentSource;
+import io.pgconn.config.HostSpec;
+import io.pgconn.config.PgPassFile;
+import io.pgconn.internal.tls.TlsSettings;
+import io.pgconn.trace.PgTracer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+
+import static io.pgconn.testing.Conditions.awaitCondition;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * REVIEW-28 R28-1: the password file's read is joined by every connect that needs it while it is pending; when the
+ * file-read pool refuses it (full, or the factory closed) the refusal names the host of the connect that asked first.
+ * A joined connect to another host gets an error of its own, naming its host.
+ */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class ConnectResourcesPasswordFileTest {
+
+    private static final HostSpec FIRST = HostSpec.of("db1", 5432);
+    private static final HostSpec OTHER = HostSpec.of("db2", 5433);
+
+    private final EventLoopGroup group = Transport.NIO.newEventLoopGroup(1);
+    private final ConnectResources resources = new ConnectResources(group, Transport.NIO, PgTracer.noop());
+    private final List<Path> fifos = new ArrayList<>();
+
+    @AfterEach
+    void close() throws Exception {
+        resources.close();
+        for (Path fifo : fifos) {
+            writeTo(fifo); // lets the file-read thread parked in open() go
+        }
+        awaitCondition("no file-read thread left at a FIFO", () -> threadsReadingTlsFiles() == 0);
+        group.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
+    }
+
+    @Test
+    void aJoinedReadRefusedByAClosingFactoryNamesEachConnectsOwnHost(@TempDir Path home) throws Exception {
+        for (int i = 0; i < BlockingCallPool.THREADS; i++) { // every file-read thread parked in a root certificate nobody writes
+            Path dir = Files.createDirectory(home.resolve("h" + i));
+            Path fifo = mkfifo(dir.resolve("root.crt"));
+            resources.tls(settings(dir, "sslmode=verify-ca sslrootcert=" + fifo), FIRST);
+        }
+        awaitCondition("every file-read thread opens a FIFO", () -> threadsReadingTlsFiles() == BlockingCallPool.THREADS);
+        Path passfile = Files.writeString(home.resolve("pgpass"), "*:*:*:*:secret\n");
+        String what = "read the password file \"" + passfile + "\" (passfile) to answer the server's password request";
+
+        CompletableFuture<Optional<PgPassFile>> first = resources.passwordFile(passfile, FIRST, what); // queued
+        CompletableFuture<Optional<PgPassFile>> joined = resources.passwordFile(passfile, OTHER, what);
+        resources.close(); // the queued read is refused: the factory was closed
+
+        Throwable firstError = failureOf(first);
+        Throwable joinedError = failureOf(joined);
+        assertThat(firstError).isInstanceOf(PgFactoryClosedException.class).hasMessageContaining(what);
+        assertThat(((PgException) firstError).host()).isEqualTo(FIRST.label());
+        assertThat(joinedError).isInstanceOf(PgFactoryClosedException.class).isNotSameAs(firstError).hasMessageContaining(what);
+        assertThat(((PgException) joinedError).host()).isEqualTo(OTHER.label());
+        assertThat(joinedError.getMessage()).doesNotContain(FIRST.label());
+    }
+
+    @Test
+    void aJoinedReadRefusedForTheSameHostIsSharedAsIs(@TempDir Path home) throws Exception {
+        for (int i = 0; i < BlockingCallPool.THREADS; i++) {
+            Path dir = Files.createDirectory(home.resolve("h" + i));
+            Path fifo = mkfifo(dir.resolve("root.crt"));
+            resources.tls(settings(dir, "sslmode=verify-ca sslrootcert=" + fifo), FIRST);
+        }
+        awaitCondition("every file-read thread opens a FIFO", () -> threadsReadingTlsFiles() == BlockingCallPool.THREADS);
+        Path passfile = Files.writeString(home.resolve("pgpass"), "*:*:*:*:secret\n");
+        String what = "read the password file \"" + passfile + "\"";
+
+        CompletableFuture<Optional<PgPassFile>> first = resources.passwordFile(passfile, FIRST, what);
+        CompletableFuture<Optional<PgPassFile>> joined = resources.passwordFile(passfile, FIRST, what);
+        resources.close();
+
+        assertThat(failureOf(joined)).as("the same host: one refusal, shared").isSameAs(failureOf(first));
+    }
+
+    private Path mkfifo(Path path) throws IOException, InterruptedException {
+        Process mkfifo = new ProcessBuilder("mkfifo", path.toString()).redirectErrorStream(true).start();
+        assertThat(mkfifo.waitFor(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(mkfifo.exitValue()).isZero();
+        fifos.add(path);
+        return path;
+    }
+
+    private static TlsSettings settings(Path home, String options) {
+        return TlsSettingsOf.config(ConnConfig.parse("host=db " + options, EnvironmentSource.of(Map.of("HOME", home.toString()))));
+    }
+
+    /** Opens the FIFO for reading and writing (never blocks) and closes it: a reader parked in open() reads an empty file. */
+    private static void writeTo(Path fifo) throws IOException {
+        try (FileChannel writer = FileChannel.open(fifo, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            writer.write(ByteBuffer.allocate(0));
+        }
+    }
+
+    private static Throwable failureOf(CompletableFuture<?> future) throws Exception {
+        try {
+            future.get(10, TimeUnit.SECONDS);
+            throw new AssertionError("expected a failure");
+        } catch (ExecutionException e) {
+            return e.getCause();
+        }
+    }
+
+    /** Threads of this JVM in the TLS files' reader (parked opening a FIFO). */
+    private static long threadsReadingTlsFiles() {
+        return Thread.getAllStackTraces().values().stream().filter(stack -> Arrays.stream(stack).anyMatch(frame ->
+                frame.getClassName().equals("io.pgconn.internal.tls.PemFiles") && frame.getMethodName().equals("read"))).count();
+    }
+}
