@@ -16,20 +16,19 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
+import static io.pgconn.internal.connect.TlsFileFifos.failureOf;
+import static io.pgconn.internal.connect.TlsFileFifos.mkfifo;
+import static io.pgconn.internal.connect.TlsFileFifos.threadsReadingTlsFiles;
+import static io.pgconn.internal.connect.TlsFileFifos.writeTo;
 import static io.pgconn.testing.Conditions.awaitCondition;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -52,7 +51,7 @@ class ConnectResourcesPasswordFileTest {
     void close() throws Exception {
         resources.close();
         for (Path fifo : fifos) {
-            writeTo(fifo); // lets the file-read thread parked in open() go
+            writeTo(fifo, new byte[0]); // lets the file-read thread parked in open() go
         }
         awaitCondition("no file-read thread left at a FIFO", () -> threadsReadingTlsFiles() == 0);
         group.shutdownGracefully(0, 1, TimeUnit.SECONDS).sync();
@@ -62,7 +61,7 @@ class ConnectResourcesPasswordFileTest {
     void aJoinedReadRefusedByAClosingFactoryNamesEachConnectsOwnHost(@TempDir Path home) throws Exception {
         for (int i = 0; i < BlockingCallPool.THREADS; i++) { // every file-read thread parked in a root certificate nobody writes
             Path dir = Files.createDirectory(home.resolve("h" + i));
-            Path fifo = mkfifo(dir.resolve("root.crt"));
+            Path fifo = fifo(dir.resolve("root.crt"));
             resources.tls(settings(dir, "sslmode=verify-ca sslrootcert=" + fifo), FIRST);
         }
         awaitCondition("every file-read thread opens a FIFO", () -> threadsReadingTlsFiles() == BlockingCallPool.THREADS);
@@ -86,7 +85,7 @@ class ConnectResourcesPasswordFileTest {
     void aJoinedReadRefusedForTheSameHostIsSharedAsIs(@TempDir Path home) throws Exception {
         for (int i = 0; i < BlockingCallPool.THREADS; i++) {
             Path dir = Files.createDirectory(home.resolve("h" + i));
-            Path fifo = mkfifo(dir.resolve("root.crt"));
+            Path fifo = fifo(dir.resolve("root.crt"));
             resources.tls(settings(dir, "sslmode=verify-ca sslrootcert=" + fifo), FIRST);
         }
         awaitCondition("every file-read thread opens a FIFO", () -> threadsReadingTlsFiles() == BlockingCallPool.THREADS);
@@ -100,37 +99,12 @@ class ConnectResourcesPasswordFileTest {
         assertThat(failureOf(joined)).as("the same host: one refusal, shared").isSameAs(failureOf(first));
     }
 
-    private Path mkfifo(Path path) throws IOException, InterruptedException {
-        Process mkfifo = new ProcessBuilder("mkfifo", path.toString()).redirectErrorStream(true).start();
-        assertThat(mkfifo.waitFor(10, TimeUnit.SECONDS)).isTrue();
-        assertThat(mkfifo.exitValue()).isZero();
-        fifos.add(path);
+    private Path fifo(Path path) throws IOException, InterruptedException {
+        fifos.add(mkfifo(path));
         return path;
     }
 
     private static TlsSettings settings(Path home, String options) {
         return TlsSettingsOf.config(ConnConfig.parse("host=db " + options, EnvironmentSource.of(Map.of("HOME", home.toString()))));
-    }
-
-    /** Opens the FIFO for reading and writing (never blocks) and closes it: a reader parked in open() reads an empty file. */
-    private static void writeTo(Path fifo) throws IOException {
-        try (FileChannel writer = FileChannel.open(fifo, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
-            writer.write(ByteBuffer.allocate(0));
-        }
-    }
-
-    private static Throwable failureOf(CompletableFuture<?> future) throws Exception {
-        try {
-            future.get(10, TimeUnit.SECONDS);
-            throw new AssertionError("expected a failure");
-        } catch (ExecutionException e) {
-            return e.getCause();
-        }
-    }
-
-    /** Threads of this JVM in the TLS files' reader (parked opening a FIFO). */
-    private static long threadsReadingTlsFiles() {
-        return Thread.getAllStackTraces().values().stream().filter(stack -> Arrays.stream(stack).anyMatch(frame ->
-                frame.getClassName().equals("io.pgconn.internal.tls.PemFiles") && frame.getMethodName().equals("read"))).count();
     }
 }
