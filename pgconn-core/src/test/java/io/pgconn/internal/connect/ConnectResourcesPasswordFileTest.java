@@ -59,12 +59,7 @@ class ConnectResourcesPasswordFileTest {
 
     @Test
     void aJoinedReadRefusedByAClosingFactoryNamesEachConnectsOwnHost(@TempDir Path home) throws Exception {
-        for (int i = 0; i < BlockingCallPool.THREADS; i++) { // every file-read thread parked in a root certificate nobody writes
-            Path dir = Files.createDirectory(home.resolve("h" + i));
-            Path fifo = fifo(dir.resolve("root.crt"));
-            resources.tls(settings(dir, "sslmode=verify-ca sslrootcert=" + fifo), FIRST);
-        }
-        awaitCondition("every file-read thread opens a FIFO", () -> threadsReadingTlsFiles() == BlockingCallPool.THREADS);
+        parkEveryFileReadThread(home);
         Path passfile = Files.writeString(home.resolve("pgpass"), "*:*:*:*:secret\n");
         String what = "read the password file \"" + passfile + "\" (passfile) to answer the server's password request";
 
@@ -83,12 +78,7 @@ class ConnectResourcesPasswordFileTest {
 
     @Test
     void aJoinedReadRefusedForTheSameHostIsSharedAsIs(@TempDir Path home) throws Exception {
-        for (int i = 0; i < BlockingCallPool.THREADS; i++) {
-            Path dir = Files.createDirectory(home.resolve("h" + i));
-            Path fifo = fifo(dir.resolve("root.crt"));
-            resources.tls(settings(dir, "sslmode=verify-ca sslrootcert=" + fifo), FIRST);
-        }
-        awaitCondition("every file-read thread opens a FIFO", () -> threadsReadingTlsFiles() == BlockingCallPool.THREADS);
+        parkEveryFileReadThread(home);
         Path passfile = Files.writeString(home.resolve("pgpass"), "*:*:*:*:secret\n");
         String what = "read the password file \"" + passfile + "\"";
 
@@ -97,6 +87,16 @@ class ConnectResourcesPasswordFileTest {
         resources.close();
 
         assertThat(failureOf(joined)).as("the same host: one refusal, shared").isSameAs(failureOf(first));
+    }
+
+    /** Every file-read thread parked in a root certificate nobody writes: a read asked for now is queued. */
+    private void parkEveryFileReadThread(Path home) throws Exception {
+        for (int i = 0; i < BlockingCallPool.THREADS; i++) {
+            Path dir = Files.createDirectory(home.resolve("h" + i));
+            Path fifo = fifo(dir.resolve("root.crt"));
+            resources.tls(settings(dir, "sslmode=verify-ca sslrootcert=" + fifo), FIRST);
+        }
+        awaitCondition("every file-read thread opens a FIFO", () -> threadsReadingTlsFiles() == BlockingCallPool.THREADS);
     }
 
     private Path fifo(Path path) throws IOException, InterruptedException {
