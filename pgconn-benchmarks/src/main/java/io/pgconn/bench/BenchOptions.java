@@ -131,15 +131,7 @@ record BenchOptions(Path results, long pauseMs, long warmupMs, long measureMs, i
      * {@code pgconn-r2dbc-data-NAME}, {@code pgconn-r2dbc-pools-data-NAME}), or null.
      */
     Path r2dbcBuild(String client) {
-        java.util.regex.Matcher m = WorkerMain.R2DBC_BUILD_CLIENT.matcher(client);
-        if (!m.matches()) {
-            return null;
-        }
-        Path build = r2dbcBuilds.get(m.group(2));
-        if (build == null) {
-            throw new IllegalArgumentException("client " + client + ": no --r2dbc-build " + m.group(2) + "=PATH");
-        }
-        return build;
+        return namedBuild(WorkerMain.R2DBC_BUILD_CLIENT, r2dbcBuilds, "--r2dbc-build", client);
     }
 
     /**
@@ -147,13 +139,21 @@ record BenchOptions(Path results, long pauseMs, long warmupMs, long measureMs, i
      * {@code pgconn-boot-data-NAME}, {@code pgconn-boot-noobs-data-NAME}), or null.
      */
     Path starterBuild(String client) {
-        java.util.regex.Matcher m = WorkerMain.STARTER_BUILD_CLIENT.matcher(client);
+        return namedBuild(WorkerMain.STARTER_BUILD_CLIENT, starterBuilds, "--starter-build", client);
+    }
+
+    /**
+     * The build of {@code builds} a client named by {@code clients} (its second group: the build's NAME) runs on, or null
+     * for a client of another name; a NAME no {@code option} gave is an {@link IllegalArgumentException}.
+     */
+    private static Path namedBuild(java.util.regex.Pattern clients, Map<String, Path> builds, String option, String client) {
+        java.util.regex.Matcher m = clients.matcher(client);
         if (!m.matches()) {
             return null;
         }
-        Path build = starterBuilds.get(m.group(2));
+        Path build = builds.get(m.group(2));
         if (build == null) {
-            throw new IllegalArgumentException("client " + client + ": no --starter-build " + m.group(2) + "=PATH");
+            throw new IllegalArgumentException("client " + client + ": no " + option + " " + m.group(2) + "=PATH");
         }
         return build;
     }
