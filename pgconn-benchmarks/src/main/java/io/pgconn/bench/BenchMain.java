@@ -3,8 +3,6 @@ package io.pgconn.bench;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.LocalDate;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
@@ -19,176 +17,9 @@ import java.util.stream.Collectors;
  */
 public final class BenchMain {
 
-    private static final List<String> CLIENTS = java.nio.file.Files.isExecutable(WorkerProcess.NATIVE_LIBPQ_BINARY)
-            ? List.of("pgconn", "pgconn-jdk", "pgjdbc", "r2dbc", "vertx", WorkerProcess.NATIVE_LIBPQ, "pgconn-r2dbc-data", "r2dbc-data",
-            "pgjdbc-data")
-            : List.of("pgconn", "pgconn-jdk", "pgjdbc", "r2dbc", "vertx", "pgconn-r2dbc-data", "r2dbc-data", "pgjdbc-data");
-
     private BenchMain() {
     }
 
-    /** Command-line options. */
-    record Options(Path results, long pauseMs, long warmupMs, long measureMs, int rounds, int maxIterations, int heapConnections,
-                   List<String> clients, String pgbench, List<Scenario> scenarios, String command, int pkRounds, int pkTurn,
-                   boolean queriesWithStandby, Map<String, Path> pgconnBuilds, Map<String, Path> r2dbcBuilds, Map<String, Path> starterBuilds,
-                   CpuPinning pinning) {
-
-        static Options parse(String[] args) {
-            Path results = null;
-            long pause = 0;
-            long warmup = 3000;
-            long measure = 5000;
-            int rounds = 5;
-            int maxIterations = 5000;
-            int heap = 1000;
-            List<String> clients = CLIENTS;
-            String pgbench = "/usr/bin/pgbench";
-            List<Scenario> scenarios = TIMED;
-            int pkRounds = 20;
-            int pkTurn = 500;
-            boolean queriesWithStandby = false;
-            Map<String, Path> pgconnBuilds = new LinkedHashMap<>();
-            Map<String, Path> r2dbcBuilds = new LinkedHashMap<>();
-            Map<String, Path> starterBuilds = new LinkedHashMap<>();
-            CpuPinning pinning = null;
-            for (int i = 0; i < args.length; i++) {
-                String a = args[i];
-                switch (a) {
-                    case "--results" -> results = Path.of(args[++i]);
-                    case "--pause-ms" -> pause = Long.parseLong(args[++i]);
-                    case "--warmup-ms" -> warmup = Long.parseLong(args[++i]);
-                    case "--measure-ms" -> measure = Long.parseLong(args[++i]);
-                    case "--rounds" -> rounds = Integer.parseInt(args[++i]);
-                    case "--max-iterations" -> maxIterations = Integer.parseInt(args[++i]);
-                    case "--heap-connections" -> heap = Integer.parseInt(args[++i]);
-                    case "--clients" -> clients = List.of(args[++i].split(","));
-                    case "--pgbench" -> pgbench = args[++i];
-                    case "--scenarios" -> scenarios = java.util.Arrays.stream(args[++i].split(",")).map(Scenario::valueOf).toList();
-                    case "--pk-rounds" -> pkRounds = Integer.parseInt(args[++i]);
-                    case "--pk-turn" -> pkTurn = Integer.parseInt(args[++i]);
-                    case "--query-server" -> queriesWithStandby = switch (args[++i]) {
-                        case "primary-only" -> false;
-                        case "with-standby" -> true;
-                        default -> throw new IllegalArgumentException("--query-server " + args[i] + ": expected primary-only (default)"
-                                + " or with-standby (the query scenarios on the primary that has the standby, as before session 7)");
-                    };
-                    case "--pgconn-build" -> {
-                        String[] nameAndPath = args[++i].split("=", 2);
-                        if (nameAndPath.length != 2 || !nameAndPath[0].matches("[a-z0-9]+") || nameAndPath[1].isEmpty()) {
-                            throw new IllegalArgumentException("--pgconn-build " + args[i] + ": expected NAME=PATH, NAME in [a-z0-9]+"
-                                    + " (the client is pgconn-NAME), PATH a pgconn-core jar or classes directory");
-                        }
-                        pgconnBuilds.put(nameAndPath[0], Path.of(nameAndPath[1]));
-                    }
-                    case "--r2dbc-build" -> {
-                        String[] nameAndPath = args[++i].split("=", 2);
-                        if (nameAndPath.length != 2 || !nameAndPath[0].matches("[a-z0-9]+") || nameAndPath[1].isEmpty()) {
-                            throw new IllegalArgumentException("--r2dbc-build " + args[i] + ": expected NAME=PATH, NAME in [a-z0-9]+"
-                                    + " (the clients are pgconn-r2dbc-data-NAME and pgconn-r2dbc-pools-data-NAME, named with --clients),"
-                                    + " PATH a pgconn-r2dbc jar or classes directory");
-                        }
-                        r2dbcBuilds.put(nameAndPath[0], Path.of(nameAndPath[1]));
-                    }
-                    case "--starter-build" -> {
-                        String[] nameAndPath = args[++i].split("=", 2);
-                        if (nameAndPath.length != 2 || !nameAndPath[0].matches("[a-z0-9]+") || nameAndPath[1].isEmpty()) {
-                            throw new IllegalArgumentException("--starter-build " + args[i] + ": expected NAME=PATH, NAME in [a-z0-9]+"
-                                    + " (the clients are pgconn-boot-data-NAME and pgconn-boot-noobs-data-NAME, named with --clients),"
-                                    + " PATH a pgconn-spring-boot-starter jar or classes directory");
-                        }
-                        starterBuilds.put(nameAndPath[0], Path.of(nameAndPath[1]));
-                    }
-                    case "--pin-cpus" -> pinning = CpuPinning.parse(args[++i]);
-                    case "--quick" -> {
-                        warmup = 1000;
-                        measure = 2000;
-                        rounds = 2;
-                        heap = 200;
-                        pkRounds = 6;
-                        pkTurn = 250;
-                    }
-                    default -> throw new IllegalArgumentException("unknown option " + a + " (options: --results FILE, --pause-ms N,"
-                            + " --warmup-ms N, --measure-ms N, --rounds N, --max-iterations N, --heap-connections N,"
-                            + " --clients a,b, --pgbench PATH, --scenarios A,B (names of Scenario, e.g. QUERY_PK), --pk-rounds N,"
-                            + " --pk-turn N, --query-server primary-only|with-standby, --pgconn-build NAME=PATH, --r2dbc-build NAME=PATH, --starter-build NAME=PATH, --pin-cpus CLIENT:SERVER,"
-                            + " --quick)");
-                }
-            }
-            List<String> all = new ArrayList<>(clients);
-            for (String name : pgconnBuilds.keySet()) {
-                String client = WorkerMain.PGCONN_BUILD_PREFIX + name;
-                if (List.of("jdk", "openssl").contains(name)) { // pgconn-jdk, pgconn-openssl: clients of their own
-                    throw new IllegalArgumentException("--pgconn-build " + name + ": pgconn-" + name + " is a client of its own; choose another NAME");
-                }
-                if (!all.contains(client)) {
-                    all.add(all.contains(Report.PGCONN) ? all.indexOf(Report.PGCONN) + 1 : all.size(), client);
-                }
-            }
-            clients = List.copyOf(all);
-            return new Options(results, pause, warmup, measure, rounds, maxIterations, heap, clients, pgbench, scenarios,
-                    "pgconn-benchmarks/run.sh " + String.join(" ", args), pkRounds, pkTurn,
-                    queriesWithStandby, Map.copyOf(pgconnBuilds), Map.copyOf(r2dbcBuilds),
-                    Map.copyOf(starterBuilds), pinning);
-        }
-
-        /** The command a client process is started through: {@code taskset -c CLIENT} with {@code --pin-cpus}, else nothing. */
-        List<String> clientPrefix() {
-            return pinning == null ? List.of() : pinning.clientPrefix();
-        }
-
-        /**
-         * The other pgconn-r2dbc build a Spring Data client runs on ({@code --r2dbc-build NAME=PATH}: clients
-         * {@code pgconn-r2dbc-data-NAME}, {@code pgconn-r2dbc-pools-data-NAME}), or null.
-         */
-        Path r2dbcBuild(String client) {
-            java.util.regex.Matcher m = WorkerMain.R2DBC_BUILD_CLIENT.matcher(client);
-            if (!m.matches()) {
-                return null;
-            }
-            Path build = r2dbcBuilds.get(m.group(2));
-            if (build == null) {
-                throw new IllegalArgumentException("client " + client + ": no --r2dbc-build " + m.group(2) + "=PATH");
-            }
-            return build;
-        }
-
-        /**
-         * The other starter build a Boot client runs on ({@code --starter-build NAME=PATH}: clients
-         * {@code pgconn-boot-data-NAME}, {@code pgconn-boot-noobs-data-NAME}), or null.
-         */
-        Path starterBuild(String client) {
-            java.util.regex.Matcher m = WorkerMain.STARTER_BUILD_CLIENT.matcher(client);
-            if (!m.matches()) {
-                return null;
-            }
-            Path build = starterBuilds.get(m.group(2));
-            if (build == null) {
-                throw new IllegalArgumentException("client " + client + ": no --starter-build " + m.group(2) + "=PATH");
-            }
-            return build;
-        }
-
-        /** The other pgconn-core build a client runs on ({@code --pgconn-build NAME=PATH}: client pgconn-NAME), or null. */
-        Path pgconnBuild(String client) {
-            return client.startsWith(WorkerMain.PGCONN_BUILD_PREFIX)
-                    ? pgconnBuilds.get(client.substring(WorkerMain.PGCONN_BUILD_PREFIX.length())) : null;
-        }
-
-        /** The primary-key select scenarios: more and shorter turns, read as per-round ratios (see PK_ROUNDS). */
-        int rounds(Scenario s) {
-            return PK_ROUNDS.contains(s) ? pkRounds : rounds;
-        }
-
-        int turnIterations(Scenario s) {
-            return PK_ROUNDS.contains(s) ? pkTurn : Math.max(1, maxIterations / rounds);
-        }
-    }
-
-    private static final List<Scenario> TIMED = List.of(Scenario.TRUST, Scenario.SCRAM, Scenario.SCRAM_REQUIRE, Scenario.SCRAM_VERIFY_FULL,
-            Scenario.FAILOVER_FIRST, Scenario.FAILOVER_REPEAT, Scenario.FAILOVER_DIRECT, Scenario.SELECT_ONE, Scenario.IN_FLIGHT_8,
-            Scenario.QUERY_PK, Scenario.QUERY_PK_CHAINED, Scenario.QUERY_ROWS, Scenario.PIPELINED_INSERTS, Scenario.STREAM_ROWS,
-            Scenario.COPY_IN, Scenario.COPY_OUT, Scenario.DATA_FIND_BY_ID_ONE, Scenario.DATA_FIND_BY_ID, Scenario.DATA_SAVE,
-            Scenario.DATA_TX);
     /**
      * Sub-millisecond latencies whose p50 on this shared 2-core machine is bimodal by turn (a wake-up
      * that finds a CPU idle or not, sticky for a while): five turns of 1,000 queries in separate JVMs
@@ -205,7 +36,7 @@ public final class BenchMain {
             serve(args.length > 1 ? Integer.parseInt(args[1]) : 1100);
             return;
         }
-        Options options = Options.parse(args);
+        BenchOptions options = BenchOptions.parse(args);
         String loadBefore = loadAverage();
         List<Result> results = new ArrayList<>();
         Map<String, String> settings = new LinkedHashMap<>();
@@ -224,7 +55,7 @@ public final class BenchMain {
         try (BenchServers servers = new BenchServers(options.heapConnections() + 100)) {
             serverVersion = servers.primary().version();
             Endpoints endpoints = options.queriesWithStandby() ? servers.endpoints().queriesOnPrimaryWithStandby() : servers.endpoints();
-            topology = topology(options.scenarios(), endpoints);
+            topology = ResultsDocument.topology(options.scenarios(), endpoints);
             System.err.println("servers up: " + servers.endpoints().asMap().entrySet().stream().filter(e -> !e.getKey().contains("assword"))
                     .map(Map.Entry::toString).collect(Collectors.joining(", ")));
             if (options.pinning() != null) {
@@ -255,7 +86,7 @@ public final class BenchMain {
                         }
                     }
                 }
-                cpus = cpuPlacement(options, workers, servers);
+                cpus = ResultsDocument.cpuPlacement(options, workers, servers);
                 for (Scenario scenario : options.scenarios()) {
                     if (scenario == Scenario.HEAP_PER_IDLE) {
                         continue; // after the timed scenarios
@@ -318,7 +149,7 @@ public final class BenchMain {
                     }
                 }
                 workers.forEach(w -> turnP50s.addAll(w.turns()));
-                if (options.scenarios().equals(TIMED) || options.scenarios().contains(Scenario.HEAP_PER_IDLE)) {
+                if (options.scenarios().equals(BenchOptions.TIMED) || options.scenarios().contains(Scenario.HEAP_PER_IDLE)) {
                     loads.add("HEAP: " + loadAverage());
                     heapPerIdleConnection(workers, options.heapConnections(), results);
                 } else {
@@ -329,7 +160,7 @@ public final class BenchMain {
             }
         }
         Report report = new Report(results, pgbenchLatency, pgbenchInFlight, turnP50s);
-        String text = document(options, report, settings, errors, loads, loadBefore, serverVersion, topology, pgbenchVersion,
+        String text = ResultsDocument.of(options, report, settings, errors, loads, loadBefore, serverVersion, topology, pgbenchVersion,
                 pgbenchLatency, pgbenchInFlight, cpus);
         System.out.println(text);
         if (options.results() != null) {
@@ -338,70 +169,6 @@ public final class BenchMain {
             Files.writeString(file, text);
             System.err.println("written: " + file);
         }
-    }
-
-    private static String document(Options o, Report report, Map<String, String> settings, List<String> errors, List<String> loads,
-                                   String loadBefore, String serverVersion, String topology, String pgbenchVersion,
-                                   Map<Target, Pgbench.Run> pgbenchLatency, Pgbench.Run inFlight, String cpus) {
-        StringBuilder sb = new StringBuilder();
-        sb.append("# pgconn connect benchmarks — ").append(LocalDate.now(ZoneOffset.UTC)).append("\n\n");
-        sb.append("- command: `").append(o.command()).append("`\n");
-        sb.append("- code: ").append(Machine.sourceRevision()).append("\n");
-        o.pgconnBuilds().forEach((name, path) -> sb.append("- client ").append(WorkerMain.PGCONN_BUILD_PREFIX).append(name)
-                .append(": pgconn (as client pgconn) on another pgconn-core build, `").append(path.toAbsolutePath())
-                .append("` (`--pgconn-build`)\n"));
-        o.r2dbcBuilds().forEach((name, path) -> sb.append("- clients pgconn-r2dbc-data-").append(name).append(", pgconn-r2dbc-pools-data-")
-                .append(name).append(": as pgconn-r2dbc-data, pgconn-r2dbc-pools-data on another pgconn-r2dbc build, `")
-                .append(path.toAbsolutePath()).append("` (`--r2dbc-build`)\n"));
-        o.starterBuilds().forEach((name, path) -> sb.append("- clients pgconn-boot-data-").append(name).append(", pgconn-boot-noobs-data-")
-                .append(name).append(": as pgconn-boot-data, pgconn-boot-noobs-data on another pgconn-spring-boot-starter build, `")
-                .append(path.toAbsolutePath()).append("` (`--starter-build`)\n"));
-        sb.append("- machine: ").append(Machine.describe()).append("\n");
-        sb.append("- JVM: ").append(System.getProperty("java.vm.name")).append(' ').append(System.getProperty("java.runtime.version"))
-                .append("; workers: one JVM per client, -Xms1g -Xmx1g G1, Netty leak detection off")
-                .append(System.getenv("BENCH_WORKER_JVM_ARGS") == null ? "" : ", BENCH_WORKER_JVM_ARGS=`" + System.getenv("BENCH_WORKER_JVM_ARGS") + "`")
-                .append('\n');
-        sb.append("- servers: PostgreSQL ").append(serverVersion).append(", two pgconn-testkit clusters with the same settings (TLS with")
-                .append(" the testkit CA, fsync=off, wal_level=replica, max_connections=").append(o.heapConnections() + 100)
-                .append("), on the same machine; per scenario: ").append(topology).append('\n');
-        sb.append("- CPUs: ").append(cpus).append('\n');
-        sb.append("- baseline: ").append(pgbenchVersion).append(" `-C`, script `SELECT 1;`\n");
-        sb.append("- loop: first every client runs each of its scenarios for the warm-up time; then per scenario, each client warms up ").append(o.warmupMs()).append(" ms (TLS: twice), then ")
-                .append(o.rounds()).append(" rounds in which the clients (and pgbench) take turns, each turn ")
-                .append(o.measureMs() / o.rounds()).append(" ms or ").append(o.maxIterations() / o.rounds())
-                .append(" iterations (pgbench: whole seconds); ").append(String.join(", ", PK_ROUNDS.stream().map(Enum::name).toList()))
-                .append(": ").append(o.pkRounds()).append(" rounds of ").append(o.pkTurn()).append("-query turns, target read as the median of")
-                .append(" per-round p50 ratios; query scenarios: one connection per client and scenario, opened by the warm-up and")
-                .append(" measured in every turn; after each connect+close the loop waits until the server backend has exited, plus ").append(o.pauseMs())
-                .append(" ms; heap: ").append(o.heapConnections()).append(" idle connections\n");
-        sb.append("- load average (1/5/15 min): before ").append(loadBefore).append("; at the start of each scenario: ").append(String.join("; ", loads))
-                .append("; after ").append(loadAverage()).append("\n\n");
-        sb.append("## Measurements\n\n").append(report.measurements()).append('\n');
-        sb.append("## Targets (pgconn / best peer, same run)\n\n").append(report.checksTable()).append('\n');
-        String perRound = report.perRoundTable();
-        if (!perRound.isEmpty()) {
-            sb.append("## Per-round p50 (primary-key selects)\n").append(perRound).append('\n');
-        }
-        String copies = report.copyTable();
-        if (!copies.isEmpty()) {
-            sb.append("## COPY (pgconn / each client, same run; rows/s per client turn in the per-round table below)\n").append(copies).append('\n');
-        }
-        String perRoundRates = report.perRoundThroughputTable();
-        if (!perRoundRates.isEmpty()) {
-            sb.append("## Per-round statements/s (pipelined scenarios), rows/s (COPY; with --pgconn-build, primary-key p50s too), ratios to pgconn\n").append(perRoundRates).append('\n');
-        }
-        sb.append("## Client settings\n\n");
-        settings.forEach((k, v) -> sb.append("- **").append(k).append("**: ").append(v).append('\n'));
-        sb.append("\n## pgbench commands\n\n");
-        pgbenchLatency.forEach((t, r) -> sb.append("- ").append(t).append(": `").append(r.command()).append("`\n"));
-        if (inFlight != null) {
-            sb.append("- 8 in flight: `").append(inFlight.command()).append("`\n");
-        }
-        if (!errors.isEmpty()) {
-            sb.append("\n## Errors\n\n");
-            errors.forEach(e -> sb.append("- ").append(e).append('\n'));
-        }
-        return sb.toString();
     }
 
     private static void heapPerIdleConnection(List<WorkerProcess> workers, int connections, List<Result> results) throws IOException {
@@ -414,38 +181,6 @@ public final class BenchMain {
                 }
             }
         }
-    }
-
-    /**
-     * Where the processes may run, read after the first warm-up (so the query server's backends of the kept query
-     * connections, forked after any pinning, are among them): {@code Cpus_allowed_list} of each worker and the set of the
-     * query server's processes'.
-     */
-    private static String cpuPlacement(Options o, List<WorkerProcess> workers, BenchServers servers) throws IOException {
-        String workerCpus = workers.stream().map(w -> w.client() + " " + CpuPinning.allowedCpus(w.pid())).collect(Collectors.joining(", "));
-        List<Long> server = servers.queryServerProcesses();
-        String serverCpus = server.stream().map(CpuPinning::allowedCpus).distinct().collect(Collectors.joining(" | "));
-        return (o.pinning() == null ? "not pinned (the scheduler places every process; default)"
-                : "--pin-cpus " + o.pinning().clientCpus() + ":" + o.pinning().serverCpus() + " (taskset: clients, pgbench and the"
-                        + " coordinator on CPUs " + o.pinning().clientCpus() + ", every postgres process on CPUs " + o.pinning().serverCpus() + ")")
-                + "; allowed CPUs after the warm-up — workers: " + workerCpus + "; the query server's " + server.size()
-                + " processes: " + serverCpus;
-    }
-
-    /** Which server each selected scenario ran against, for the results header. */
-    private static String topology(List<Scenario> scenarios, Endpoints e) {
-        Map<Scenario.Topology, List<String>> by = new EnumMap<>(Scenario.Topology.class);
-        for (Scenario s : scenarios) {
-            by.computeIfAbsent(s.topology(), t -> new ArrayList<>()).add(s.name());
-        }
-        List<String> parts = new ArrayList<>();
-        by.forEach((t, names) -> {
-            boolean alone = t == Scenario.Topology.PRIMARY_ONLY && e.queryPort() != e.primaryPort();
-            parts.add(String.join(", ", names) + " → " + (alone ? t.description() : Scenario.Topology.PRIMARY_WITH_STANDBY.description()
-                    + (t == Scenario.Topology.PRIMARY_ONLY ? " (--query-server with-standby: the method before session 7)" : ""))
-                    + " (port " + (alone ? e.queryPort() : e.primaryPort()) + ")");
-        });
-        return String.join("; ", parts);
     }
 
     /** Only the servers, for profiling by hand: prints the endpoints as -Dbench.* arguments, stops on end of input. */

@@ -15,7 +15,6 @@ import org.springframework.transaction.reactive.TransactionalOperator;
 import reactor.core.publisher.Mono;
 
 import java.math.BigDecimal;
-import java.time.OffsetDateTime;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -63,9 +62,8 @@ final class BootDataClient extends ApplicationClient implements SpringDataWork, 
 
     private final String properties;
     private final ConfigurableApplicationContext context;
-    private final BenchEntityRepository repository;
-    private final DatabaseClient databaseClient;
-    private final TransactionalOperator transactions;
+    /** The repository, DatabaseClient and TransactionalOperator the units run through. */
+    private final R2dbcDataUnits units;
 
     private BootDataClient(String name, Map<String, Object> properties) {
         super(name);
@@ -76,9 +74,9 @@ final class BootDataClient extends ApplicationClient implements SpringDataWork, 
         application.setLogStartupInfo(false);
         application.setDefaultProperties(properties);
         this.context = application.run();
-        this.databaseClient = context.getBean(DatabaseClient.class);
-        this.transactions = TransactionalOperator.create(context.getBean(ReactiveTransactionManager.class));
-        this.repository = new R2dbcRepositoryFactory(context.getBean(R2dbcEntityTemplate.class)).getRepository(BenchEntityRepository.class);
+        this.units = new R2dbcDataUnits(
+                new R2dbcRepositoryFactory(context.getBean(R2dbcEntityTemplate.class)).getRepository(BenchEntityRepository.class),
+                context.getBean(DatabaseClient.class), TransactionalOperator.create(context.getBean(ReactiveTransactionManager.class)));
         // the pool's connections open before the first turn, as SpringDataClient's warmup()
         Mono.from(context.getBean(ConnectionFactory.class).create()).flatMap(c -> Mono.from(c.close())).block(java.time.Duration.ofSeconds(30));
     }
@@ -122,31 +120,17 @@ final class BootDataClient extends ApplicationClient implements SpringDataWork, 
 
     @Override
     public CompletableFuture<BenchEntity> findById(long id) {
-        return repository.findById(id)
-                .switchIfEmpty(Mono.error(() -> new IllegalStateException("no " + TABLE + " row with id " + id)))
-                .toFuture();
+        return units.findById(id);
     }
 
     @Override
     public CompletableFuture<BenchEntity> save(BenchEntity entity) {
-        return repository.save(entity).toFuture();
+        return units.save(entity);
     }
 
     @Override
     public CompletableFuture<BigDecimal> selectUpdateSelect(long id) {
-        Mono<BigDecimal> unit = databaseClient.sql(SELECT_ROW).bind("id", id)
-                .map((row, meta) -> new BenchEntity(row.get("id", Long.class), row.get("name", String.class),
-                        row.get("amount", BigDecimal.class), row.get("created", OffsetDateTime.class)))
-                .one()
-                .switchIfEmpty(Mono.error(() -> new IllegalStateException("no " + TABLE + " row with id " + id)))
-                .flatMap(entity -> {
-                    BigDecimal written = entity.getAmount().add(CENT);
-                    return databaseClient.sql(UPDATE_AMOUNT).bind("amount", written).bind("id", id).fetch().rowsUpdated()
-                            .then(databaseClient.sql(SELECT_AMOUNT).bind("id", id)
-                                    .map((row, meta) -> row.get("amount", BigDecimal.class)).one())
-                            .map(read -> TransactionalWork.readBack(id, written, read));
-                });
-        return transactions.transactional(unit).toFuture();
+        return units.selectUpdateSelect(id);
     }
 
     @Override

@@ -15,11 +15,9 @@ import org.springframework.data.r2dbc.repository.support.R2dbcRepositoryFactory;
 import org.springframework.r2dbc.connection.R2dbcTransactionManager;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.transaction.reactive.TransactionalOperator;
-import reactor.core.publisher.Mono;
 
 import java.math.BigDecimal;
 import java.time.Duration;
-import java.time.OffsetDateTime;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
@@ -47,9 +45,8 @@ final class SpringDataClient extends ApplicationClient implements SpringDataWork
     private final ConnectionPool pool;
     /** What closes after the pool (the core factory a {@link PgConnPools} pool does not own). */
     private final Runnable afterPool;
-    private final BenchEntityRepository repository;
-    private final DatabaseClient databaseClient;
-    private final TransactionalOperator transactions;
+    /** The repository, DatabaseClient and TransactionalOperator the units run through. */
+    private final R2dbcDataUnits units;
 
     private SpringDataClient(String name, ConnectionPool pool, String poolSettings, Runnable afterPool) {
         super(name);
@@ -57,11 +54,11 @@ final class SpringDataClient extends ApplicationClient implements SpringDataWork
         this.pool = pool;
         this.afterPool = afterPool;
         pool.warmup().block(Duration.ofSeconds(30));
-        this.databaseClient = DatabaseClient.builder().connectionFactory(pool)
+        DatabaseClient databaseClient = DatabaseClient.builder().connectionFactory(pool)
                 .bindMarkers(PostgresDialect.INSTANCE.getBindMarkersFactory()).build();
-        this.transactions = TransactionalOperator.create(new R2dbcTransactionManager(pool));
         R2dbcEntityTemplate template = new R2dbcEntityTemplate(databaseClient, PostgresDialect.INSTANCE);
-        this.repository = new R2dbcRepositoryFactory(template).getRepository(BenchEntityRepository.class);
+        this.units = new R2dbcDataUnits(new R2dbcRepositoryFactory(template).getRepository(BenchEntityRepository.class),
+                databaseClient, TransactionalOperator.create(new R2dbcTransactionManager(pool)));
     }
 
     static SpringDataClient pgconn(Endpoints e) {
@@ -115,31 +112,17 @@ final class SpringDataClient extends ApplicationClient implements SpringDataWork
 
     @Override
     public CompletableFuture<BenchEntity> findById(long id) {
-        return repository.findById(id)
-                .switchIfEmpty(Mono.error(() -> new IllegalStateException("no " + TABLE + " row with id " + id)))
-                .toFuture();
+        return units.findById(id);
     }
 
     @Override
     public CompletableFuture<BenchEntity> save(BenchEntity entity) {
-        return repository.save(entity).toFuture();
+        return units.save(entity);
     }
 
     @Override
     public CompletableFuture<BigDecimal> selectUpdateSelect(long id) {
-        Mono<BigDecimal> unit = databaseClient.sql(SELECT_ROW).bind("id", id)
-                .map((row, meta) -> new BenchEntity(row.get("id", Long.class), row.get("name", String.class),
-                        row.get("amount", BigDecimal.class), row.get("created", OffsetDateTime.class)))
-                .one()
-                .switchIfEmpty(Mono.error(() -> new IllegalStateException("no " + TABLE + " row with id " + id)))
-                .flatMap(entity -> {
-                    BigDecimal written = entity.getAmount().add(CENT);
-                    return databaseClient.sql(UPDATE_AMOUNT).bind("amount", written).bind("id", id).fetch().rowsUpdated()
-                            .then(databaseClient.sql(SELECT_AMOUNT).bind("id", id)
-                                    .map((row, meta) -> row.get("amount", BigDecimal.class)).one())
-                            .map(read -> TransactionalWork.readBack(id, written, read));
-                });
-        return transactions.transactional(unit).toFuture();
+        return units.selectUpdateSelect(id);
     }
 
     @Override

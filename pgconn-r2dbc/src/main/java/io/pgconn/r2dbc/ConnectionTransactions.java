@@ -52,7 +52,7 @@ final class ConnectionTransactions {
      * docs/r2dbc.md §3): the transaction costs no round trip of its own, and is open from this call on. A refused
      * {@code BEGIN} ({@code READ WRITE} on a standby, the session gone) fails that first statement and every later one
      * with its error, unsent — nothing runs autocommitted; a transaction that ran nothing sends neither {@code BEGIN}
-     * nor {@code COMMIT}. A lock wait timeout is {@code SELECT set_config('lock_timeout', $1, true)}, sent now as the
+     * nor {@code COMMIT}. A lock wait timeout is {@code SELECT pg_catalog.set_config('lock_timeout', $1, true)}, sent now as the
      * statement that carries the {@code BEGIN}, its answer not awaited. Completes at once, on the caller's thread: the
      * core has the {@code BEGIN}'s placement queued ahead of anything submitted after this call, from any thread, and the
      * transaction counts as open meanwhile (NEW-USER-27 F0: completing after the hop to the session's event loop left

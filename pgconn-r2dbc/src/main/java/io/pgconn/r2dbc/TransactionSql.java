@@ -18,8 +18,10 @@ final class TransactionSql {
     /**
      * The transaction's {@code lock_timeout}, as an extended-protocol statement (its value a parameter) so that it can
      * carry the transaction's {@code BEGIN} in its Sync group, which a simple {@code SET LOCAL} cannot (docs/r2dbc.md §3).
+     * The function is named with its schema: a {@code set_config} of a schema ahead of {@code pg_catalog} in the
+     * session's search path (a tenant's, or anyone's with CREATE there) is never called in its place.
      */
-    static final String SET_LOCK_TIMEOUT = "SELECT set_config('lock_timeout', $1, true)";
+    static final String SET_LOCK_TIMEOUT = "SELECT pg_catalog.set_config('lock_timeout', $1, true)";
 
     /** The largest {@code lock_timeout} PostgreSQL takes (an int of milliseconds). */
     private static final Duration MAX_LOCK_TIMEOUT = Duration.ofMillis(Integer.MAX_VALUE);

@@ -23,15 +23,13 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
-import java.util.logging.Handler;
-import java.util.logging.Level;
 import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 
+import static io.pgconn.r2dbc.PoolLeaseChecks.captureWarnings;
+import static io.pgconn.r2dbc.PoolLeaseChecks.selectOne;
 import static io.pgconn.testing.Conditions.awaitCondition;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -106,7 +104,7 @@ class PoolAbandonedLeaseIT {
 
         Connection next = Mono.from(pool.create()).block(STEP);
         assertThat(next.isAutoCommit()).as("the next borrower is not lent the transaction").isTrue();
-        assertThat(selectOne(next)).isEqualTo(1);
+        assertThat(selectOne(next, STEP)).isEqualTo(1);
         Mono.from(next.close()).block(STEP);
         assertThat(Mono.from(abandoned.close()).block(STEP)).as("a late close of the taken-back lease releases nothing again").isNull();
         PoolMetrics metrics = pool.getMetrics().orElseThrow();
@@ -205,39 +203,5 @@ class PoolAbandonedLeaseIT {
 
     private static void run(Connection connection, String sql) {
         Flux.from(connection.createStatement(sql).execute()).flatMap(result -> result.getRowsUpdated()).blockLast(STEP);
-    }
-
-    private static Integer selectOne(Connection connection) {
-        return Flux.from(connection.createStatement("SELECT 1").execute())
-                .flatMap(result -> result.map(row -> row.get(0, Integer.class))).blockLast(STEP);
-    }
-
-    /** The WARNING records of the lease's logger while {@code action} ran (System.Logger's default backend: JUL). */
-    private static List<LogRecord> captureWarnings(Runnable action) {
-        List<LogRecord> records = new CopyOnWriteArrayList<>();
-        Handler capture = new Handler() {
-            @Override
-            public void publish(LogRecord record) {
-                if (record.getLevel() == Level.WARNING) {
-                    records.add(record);
-                }
-            }
-
-            @Override
-            public void flush() {
-            }
-
-            @Override
-            public void close() {
-            }
-        };
-        Logger logger = Logger.getLogger(PoolLeasedConnection.class.getName());
-        logger.addHandler(capture);
-        try {
-            action.run();
-        } finally {
-            logger.removeHandler(capture);
-        }
-        return records;
     }
 }

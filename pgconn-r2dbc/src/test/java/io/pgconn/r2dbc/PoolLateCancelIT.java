@@ -31,11 +31,10 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.logging.Handler;
-import java.util.logging.Level;
 import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 
+import static io.pgconn.r2dbc.PoolLeaseChecks.captureWarnings;
+import static io.pgconn.r2dbc.PoolLeaseChecks.selectOne;
 import static io.pgconn.testing.Conditions.awaitCondition;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -153,7 +152,7 @@ class PoolLateCancelIT {
         awaitIdle("after the holder's close");
         assertThat(lentToTheCancelled).isEmpty();
         Connection next = Mono.from(pool.create()).block(STEP);
-        assertThat(selectOne(next)).isEqualTo(1);
+        assertThat(selectOne(next, STEP)).isEqualTo(1);
         Mono.from(next.close()).block(STEP);
     }
 
@@ -170,9 +169,9 @@ class PoolLateCancelIT {
         awaitIdle("after usingWhen's close");
 
         Connection taken = Flux.from(pool.create()).hide().take(1).blockLast(STEP);
-        assertThat(selectOne(taken)).isEqualTo(1);
+        assertThat(selectOne(taken, STEP)).isEqualTo(1);
         assertOnlyTheHolderIsServed();
-        assertThat(selectOne(taken)).isEqualTo(1);
+        assertThat(selectOne(taken, STEP)).isEqualTo(1);
         assertThat(captureWarnings(() -> {
             Mono.from(taken.close()).block(STEP);
             awaitIdle("after the taker's close");
@@ -192,7 +191,7 @@ class PoolLateCancelIT {
         assertThat(warnings).as("the leak is told, once").singleElement().satisfies(r -> assertThat(r.getMessage())
                 .contains("without close()").contains(" ms ago").doesNotContain("generate_series"));
         Connection next = Mono.from(pool.create()).block(STEP);
-        assertThat(selectOne(next)).as("the next borrower's statement runs on a session cleaned of the endless read (its cancel reached the server)")
+        assertThat(selectOne(next, STEP)).as("the next borrower's statement runs on a session cleaned of the endless read (its cancel reached the server)")
                 .isEqualTo(1);
         Mono.from(next.close()).block(STEP);
     }
@@ -212,7 +211,7 @@ class PoolLateCancelIT {
 
         awaitIdleOnceUnreachable("after the timeout dropped the connection it was handed");
         Connection next = Mono.from(pool.create()).block(STEP);
-        assertThat(selectOne(next)).isEqualTo(1);
+        assertThat(selectOne(next, STEP)).isEqualTo(1);
         Mono.from(next.close()).block(STEP);
     }
 
@@ -246,7 +245,7 @@ class PoolLateCancelIT {
             PoolMetrics metrics = plain.getMetrics().orElseThrow();
             awaitCondition("the pool to hold its session idle", STEP, () -> metrics.acquiredSize() == 0 && metrics.idleSize() == 1);
             Connection holder = Mono.from(plain.create()).block(STEP);
-            assertThat(selectOne(holder)).isEqualTo(1);
+            assertThat(selectOne(holder, STEP)).isEqualTo(1);
             Object second = Mono.from(plain.create()).map(connection -> (Object) connection).onErrorResume(Mono::just).block(STEP);
             assertThat(second).as("the session is lent once").isInstanceOf(R2dbcTimeoutException.class);
             Mono.from(holder.close()).block(STEP);
@@ -289,7 +288,7 @@ class PoolLateCancelIT {
         }
         assertThat(lent + timedOut).isEqualTo(200);
         Connection next = Mono.from(pool.create()).block(STEP);
-        assertThat(selectOne(next)).isEqualTo(1);
+        assertThat(selectOne(next, STEP)).isEqualTo(1);
         Mono.from(next.close()).block(STEP);
     }
 
@@ -297,35 +296,6 @@ class PoolLateCancelIT {
         PoolMetrics metrics = pool.getMetrics().orElseThrow();
         awaitCondition("the pool's one session to be idle " + when, STEP,
                 () -> metrics.acquiredSize() == 0 && metrics.idleSize() == 1);
-    }
-
-    /** The WARNING records of the lease's logger while {@code action} ran (System.Logger's default backend: JUL). */
-    private static List<LogRecord> captureWarnings(Runnable action) {
-        List<LogRecord> records = new CopyOnWriteArrayList<>();
-        Handler capture = new Handler() {
-            @Override
-            public void publish(LogRecord record) {
-                if (record.getLevel() == Level.WARNING) {
-                    records.add(record);
-                }
-            }
-
-            @Override
-            public void flush() {
-            }
-
-            @Override
-            public void close() {
-            }
-        };
-        Logger logger = Logger.getLogger(PoolLeasedConnection.class.getName());
-        logger.addHandler(capture);
-        try {
-            action.run();
-        } finally {
-            logger.removeHandler(capture);
-        }
-        return records;
     }
 
     /** Polls with a garbage collection each time: a connection dropped without its close() goes back by its Cleaner. */
@@ -350,11 +320,6 @@ class PoolLateCancelIT {
     private static Flux<Object> selectOneLater(Connection connection) {
         return Flux.defer(() -> Flux.from(connection.createStatement("SELECT 1").execute())
                 .flatMap(result -> result.map(row -> row.get(0, Integer.class))));
-    }
-
-    private static Integer selectOne(Connection connection) {
-        return Flux.from(connection.createStatement("SELECT 1").execute())
-                .flatMap(result -> result.map(row -> row.get(0, Integer.class))).blockLast(STEP);
     }
 
     /** A read of one row of the endless read, then no more demand and no cancel: a stalled reader. */

@@ -3,11 +3,9 @@ package io.pgconn.r2dbc;
 import io.pgconn.PgConnection;
 import io.pgconn.PgConnectionFactory;
 import io.pgconn.config.ConnConfig;
-import io.pgconn.config.EnvironmentSource;
 import io.pgconn.testkit.PgClusterExtension;
 import io.pgconn.testkit.PgServer;
 import io.r2dbc.pool.ConnectionPool;
-import io.r2dbc.pool.ConnectionPoolConfiguration;
 import io.r2dbc.spi.Connection;
 import io.r2dbc.spi.ValidationDepth;
 import org.junit.jupiter.api.Test;
@@ -17,9 +15,9 @@ import reactor.core.publisher.Mono;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 
+import static io.pgconn.r2dbc.EvictingPools.serverPort;
 import static io.pgconn.testing.Connect.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -40,20 +38,11 @@ class PreferStandbyPoolEvictionIT {
     void sessionsOnThePrimaryMoveToTheStandbyWhenItIsUpAgainAtReleaseOrWhenIdle() {
         PgServer primary = PG.primary();
         PgServer standby = PG.standby(0);
-        ConnConfig config = ConnConfig.parse("host=127.0.0.1,127.0.0.1 port=" + standby.port() + "," + primary.port()
-                + " dbname=" + R2dbcTestServer.DATABASE + " user=" + R2dbcTestServer.USER
-                + " password=" + R2dbcTestServer.PASSWORD
-                + " sslmode=disable extensionTypes='' hostRecheckInterval=0 target_session_attrs=prefer-standby",
-                EnvironmentSource.of(Map.of()));
+        ConnConfig config = EvictingPools.twoHosts(standby, primary, "hostRecheckInterval=0 target_session_attrs=prefer-standby");
         standby.stop();
         try (PgConnectionFactory core = PgConnectionFactory.create(config)) {
-            Duration maxIdle = Duration.ofMinutes(30);
-            Duration maxLife = Duration.ofMinutes(-1);
             List<String> evicted = new CopyOnWriteArrayList<>();
-            ConnectionPool pool = new ConnectionPool(PgConnPoolEviction.apply(
-                    ConnectionPoolConfiguration.builder(PgConnR2dbcConnectionFactory.of(core))
-                            .initialSize(0).maxSize(3).maxIdleTime(maxIdle).maxLifeTime(maxLife)
-                            .validationDepth(ValidationDepth.LOCAL), maxIdle, maxLife, evicted::add).build());
+            ConnectionPool pool = EvictingPools.of(core, evicted);
             try {
                 List<Connection> first = Flux.range(0, 3).flatMap(i -> pool.create()).collectList().block(STEP);
                 assertThat(first).hasSize(3).allSatisfy(c -> assertThat(portOf(c)).as("no standby up: the primary")
@@ -102,11 +91,5 @@ class PreferStandbyPoolEvictionIT {
 
     private static int portOf(Connection connection) {
         return PgConnUnwrap.pgConnection(connection).hostSpec().port();
-    }
-
-    /** The port the server answers with, read by a statement on the connection. */
-    private static int serverPort(Connection connection) {
-        return Mono.from(connection.createStatement("SELECT inet_server_port()").execute())
-                .flatMap(r -> Mono.from(r.map((row, meta) -> row.get(0, Integer.class)))).block(STEP);
     }
 }

@@ -4,13 +4,11 @@ import io.pgconn.PgConnection;
 import io.pgconn.PgConnectionFactory;
 import io.pgconn.ServerRole;
 import io.pgconn.config.ConnConfig;
-import io.pgconn.config.EnvironmentSource;
 import io.pgconn.config.HostSpec;
 import io.pgconn.testkit.PgClusterExtension;
 import io.pgconn.testkit.PgServer;
 import io.pgconn.testkit.ServerFreeze;
 import io.r2dbc.pool.ConnectionPool;
-import io.r2dbc.pool.ConnectionPoolConfiguration;
 import io.r2dbc.spi.Connection;
 import io.r2dbc.spi.ValidationDepth;
 import org.junit.jupiter.api.Test;
@@ -20,9 +18,9 @@ import reactor.core.publisher.Mono;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 
+import static io.pgconn.r2dbc.EvictingPools.serverPort;
 import static io.pgconn.testing.Connect.await;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -49,21 +47,12 @@ class SplitBrainPoolEvictionIT {
     void idleSessionsOnAnOldPrimaryAnsweringAgainAreEvictedForTheOneNewConnectsReachAndALentOneAtItsRelease() {
         PgServer oldPrimary = OLD_PRIMARY.primary();
         PgServer promoted = PROMOTED.primary();
-        ConnConfig config = ConnConfig.parse("host=127.0.0.1,127.0.0.1 port=" + oldPrimary.port() + "," + promoted.port()
-                + " dbname=" + R2dbcTestServer.DATABASE + " user=" + R2dbcTestServer.USER
-                + " password=" + R2dbcTestServer.PASSWORD
-                + " sslmode=disable extensionTypes='' hostConnectTimeout=2s target_session_attrs=read-write",
-                EnvironmentSource.of(Map.of()));
+        ConnConfig config = EvictingPools.twoHosts(oldPrimary, promoted, "hostConnectTimeout=2s target_session_attrs=read-write");
         HostSpec oldHost = config.hosts().get(0);
         HostSpec promotedHost = config.hosts().get(1);
         try (PgConnectionFactory core = PgConnectionFactory.create(config)) {
-            Duration maxIdle = Duration.ofMinutes(30);
-            Duration maxLife = Duration.ofMinutes(-1);
             List<String> evicted = new CopyOnWriteArrayList<>();
-            ConnectionPool pool = new ConnectionPool(PgConnPoolEviction.apply(
-                    ConnectionPoolConfiguration.builder(PgConnR2dbcConnectionFactory.of(core))
-                            .initialSize(0).maxSize(3).maxIdleTime(maxIdle).maxLifeTime(maxLife)
-                            .validationDepth(ValidationDepth.LOCAL), maxIdle, maxLife, evicted::add).build());
+            ConnectionPool pool = EvictingPools.of(core, evicted);
             try {
                 List<Connection> first = Flux.range(0, 3).flatMap(i -> pool.create()).collectList().block(STEP);
                 assertThat(first).hasSize(3).allSatisfy(c -> assertThat(serverPort(c)).isEqualTo(oldPrimary.port()));
@@ -104,11 +93,5 @@ class SplitBrainPoolEvictionIT {
                 pool.disposeLater().block(STEP);
             }
         }
-    }
-
-    /** The port the server answers with, read by a statement on the connection. */
-    private static int serverPort(Connection connection) {
-        return Mono.from(connection.createStatement("SELECT inet_server_port()").execute())
-                .flatMap(r -> Mono.from(r.map((row, meta) -> row.get(0, Integer.class)))).block(STEP);
     }
 }

@@ -26,6 +26,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 
 /**
  * What every connect of one factory shares: the event loops, the dialer, TLS contexts (building
@@ -193,21 +194,33 @@ public final class ConnectResources {
      * @param host the host whose connect (or cancel request) asks first, as a refusal names it
      */
     CompletableFuture<PreparedTls> tls(TlsSettings settings, HostSpec host) {
-        boolean[] started = {false};
-        CompletableFuture<PreparedTls> flight = tlsChecks.join(settings, () -> {
-            started[0] = true;
+        return joinInOwnWords(tlsChecks, settings, host, () -> {
             tlsReading.put(settings, STAT_TLS_FILES);
             return fileReads.run(host, STAT_TLS_FILES, () -> checkedTls(settings, host.label(), reading -> tlsReading.put(settings, reading)))
                     .whenComplete((tls, error) -> tlsReading.remove(settings)); // before the flight ends: a next look starts afresh
+        }, () -> fileReads.run(host, STAT_TLS_FILES, () -> checkedTls(settings, host.label(), reading -> { })));
+    }
+
+    /**
+     * The pending read of {@code key} in {@code flights}, or a new one by {@code read}, for a connect to {@code host}.
+     * A joined read fails in the words of the connect that started it, naming its host; a connect to another host whose
+     * joined read failed so runs {@code again} for itself once the joined read has ended — its own error, naming its
+     * host (REVIEW-27 R27-3 for the TLS look, REVIEW-28 R28-1 for the password file). {@code again} is not joined by
+     * others: it is the rare path (a bad file, a full or closed file-read pool).
+     */
+    private static <K, V> CompletableFuture<V> joinInOwnWords(SingleFlight<K, V> flights, K key, HostSpec host,
+                                                           Supplier<CompletableFuture<V>> read,
+                                                           Supplier<CompletableFuture<V>> again) {
+        boolean[] started = {false};
+        CompletableFuture<V> flight = flights.join(key, () -> {
+            started[0] = true;
+            return read.get();
         });
         if (started[0]) {
             return flight;
         }
-        // joined: a failure is in the words of the connect that started the look, naming its host; a connect to another
-        // host looks again for itself once the files have answered — its own error, naming its host (REVIEW-27 R27-3)
-        return flight.handle((tls, error) -> error == null || !(FutureFailures.unwrap(error) instanceof PgException failure)
-                || host.label().equals(failure.host()) ? flight
-                : fileReads.run(host, STAT_TLS_FILES, () -> checkedTls(settings, host.label(), reading -> { })))
+        return flight.handle((value, error) -> error == null || !(FutureFailures.unwrap(error) instanceof PgException failure)
+                || host.label().equals(failure.host()) ? flight : again.get())
                 .thenCompose(outcome -> outcome);
     }
 
@@ -241,12 +254,16 @@ public final class ConnectResources {
      * The password file {@code file}, read (with libpq's checks: permissions, a regular file; a missing file is empty)
      * on the file-read pool, never on an event loop; completes there, or at once when the pool refuses it. A connect
      * that needs the same file while a read is pending joins it ({@link SingleFlight}); each connect matches its own
-     * host, port, database and user against the lines read.
+     * host, port, database and user against the lines read. A read cannot fail ({@link PgPassFile#read} warns and
+     * answers empty), but the pool can refuse it (full, or the factory closed), naming the host of the connect that
+     * asked first: a joined connect to another host asks the pool again for itself then, so that its error names its
+     * own host (REVIEW-28 R28-1).
      *
      * @param what the read as a refusal or a timeout names it ("read the password file ...")
      */
     CompletableFuture<Optional<PgPassFile>> passwordFile(Path file, HostSpec host, String what) {
-        return passwordFileReads.join(file, () -> fileReads.run(host, what, () -> PgPassFile.read(file)));
+        return joinInOwnWords(passwordFileReads, file, host, () -> fileReads.run(host, what, () -> PgPassFile.read(file)),
+                () -> fileReads.run(host, what, () -> PgPassFile.read(file)));
     }
 
     /** Releases what this object owns (not the event loop group, which its owner shuts down). */

@@ -8,6 +8,7 @@ import java.util.Arrays;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.BooleanSupplier;
@@ -182,11 +183,7 @@ public final class StatementCache {
         }
     }
 
-    /**
-     * Drops every entry (each closed, with the next exchange): also when a type the session looks up by
-     * name was dropped or created again — a statement prepared against its old OID fails with "cache
-     * lookup failed for type" (the server's plan cache does not track types), so it is parsed anew.
-     */
+    /** Drops every entry (each closed, with the next exchange). */
     public void dropAll() {
         assert mayTouchState.getAsBoolean() : "the session's state touched outside its doors";
         lastUsed = null;
@@ -194,6 +191,68 @@ public final class StatementCache {
             toClose.add(entry.name);
         }
         entries.clear();
+    }
+
+    /**
+     * Drops the entries that use one of {@code typeOids}' types (each closed, with the next exchange): a type the
+     * session looks up by name was dropped or created again, or resolves to another type now — a statement prepared
+     * against its old OID fails with "cache lookup failed for type" (the server's plan cache does not track types), so
+     * it is parsed anew. An entry uses a type when the type's OID is one of its parameter types or (once described) its
+     * result column types, or its text names the type (a cast: {@code 'ok'::mood}); one not described yet goes too.
+     * Statements that use none of them stay prepared (a tenant's other statements, when its path's type differs).
+     * Runs once per changed answer, never per statement.
+     *
+     * @param typeOids the old OIDs, each with the name it was looked up by ({@code mood}, {@code app.mood},
+     *                 {@code mood[]})
+     */
+    public void dropUsing(Map<Integer, String> typeOids) {
+        assert mayTouchState.getAsBoolean() : "the session's state touched outside its doors";
+        List<String> names = new ArrayList<>(typeOids.size());
+        for (String name : typeOids.values()) {
+            names.add(bareName(name));
+        }
+        lastUsed = null;
+        entries.values().removeIf(entry -> {
+            if (!uses(entry, typeOids, names)) {
+                return false;
+            }
+            toClose.add(entry.name);
+            return true;
+        });
+    }
+
+    private static boolean uses(Entry entry, Map<Integer, String> typeOids, List<String> names) {
+        for (int oid : entry.typeOids) {
+            if (typeOids.containsKey(oid)) {
+                return true;
+            }
+        }
+        RowDescription description = entry.description;
+        if (description == null) {
+            return true;
+        }
+        for (RowDescription.Column column : description.columns()) {
+            if (typeOids.containsKey(column.typeOid())) {
+                return true;
+            }
+        }
+        String text = entry.sql.toLowerCase(Locale.ROOT);
+        for (String name : names) {
+            if (text.contains(name)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** A looked-up name as a statement's text may name it: without schema, quotes and {@code []}, in lower case. */
+    private static String bareName(String name) {
+        String bare = name.endsWith("[]") ? name.substring(0, name.length() - 2) : name;
+        int dot = bare.lastIndexOf('.');
+        if (dot >= 0) {
+            bare = bare.substring(dot + 1);
+        }
+        return bare.replace("\"", "").toLowerCase(Locale.ROOT);
     }
 
     public boolean enabled() {

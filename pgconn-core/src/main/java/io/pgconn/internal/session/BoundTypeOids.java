@@ -3,6 +3,9 @@ package io.pgconn.internal.session;
 import io.pgconn.codec.CodecRegistry;
 import io.pgconn.internal.query.RegistryValueCodecs;
 
+import io.pgconn.internal.query.StatementCache;
+
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
@@ -11,7 +14,7 @@ import java.util.OptionalInt;
  * The type OIDs a connection's codecs are bound to: the {@code extensionTypes} the connect path looked up, and each
  * answer the session's lookup after type DDL gives ({@link SessionTypeOids}). Each answer binds the factory's registry
  * afresh (a recreated type has a new OID), and when a type known before has gone or has another OID, the prepared
- * statements are dropped. Written by the connect path and then on the event loop; read from any thread.
+ * statements that use it are dropped. Written by the connect path and then on the event loop; read from any thread.
  */
 final class BoundTypeOids {
 
@@ -28,16 +31,30 @@ final class BoundTypeOids {
     }
 
     /**
-     * The type OIDs found (by the connect path, and again on the event loop after type DDL): the codecs are the
-     * factory's registry bound to them, and when a type known before has gone or has another OID, the prepared
-     * statements are dropped.
+     * The type OIDs found (by the connect path, and again on the event loop after type DDL, or an answer kept for the
+     * search path in force again): the codecs are the factory's registry bound to them. An answer equal to the one
+     * bound changes nothing — the codecs stay the same object, so each cached statement keeps its result formats and
+     * row decoder (a tenant's path set back binds its kept answer on every request). When a type known before has gone
+     * or has another OID, the prepared statements that use its old OID are dropped ({@link StatementCache#dropUsing});
+     * the others stay.
      */
     void bind(Map<String, Integer> typeOids) {
         Map<String, Integer> before = this.oids;
+        if (answered && before.equals(typeOids)) {
+            return;
+        }
         this.oids = Map.copyOf(typeOids);
         this.answered = true;
-        if (before.entrySet().stream().anyMatch(known -> !known.getValue().equals(typeOids.get(known.getKey())))) {
-            session.statementCache().dropAll(); // a type dropped (or created again): statements prepared against it go
+        Map<Integer, String> gone = new HashMap<>();
+        before.forEach((name, oid) -> {
+            if (!oid.equals(typeOids.get(name))) {
+                gone.put(oid, name);
+            }
+        });
+        if (!gone.isEmpty()) {
+            // a type dropped (or created again, or another one under this search path): statements prepared against its
+            // old OID go — the server's plan cache does not track types, and such a statement fails "cache lookup failed"
+            session.statementCache().dropUsing(gone);
         }
         if (unboundCodecs != null) {
             session.codecs(new RegistryValueCodecs(unboundCodecs.bind(this.oids)));

@@ -13,18 +13,17 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.IOException;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
+import static io.pgconn.internal.connect.TlsFileFifos.failureOf;
+import static io.pgconn.internal.connect.TlsFileFifos.mkfifo;
+import static io.pgconn.internal.connect.TlsFileFifos.threadsReadingTlsFiles;
+import static io.pgconn.internal.connect.TlsFileFifos.writeTo;
 import static io.pgconn.testing.Conditions.awaitCondition;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -75,10 +74,7 @@ class ConnectResourcesTlsTest {
 
     @Test
     void connectsWaitingForARootCertificateNobodyWritesJoinOneRead(@TempDir Path home) throws Exception {
-        Path fifo = home.resolve("root.crt");
-        Process mkfifo = new ProcessBuilder("mkfifo", fifo.toString()).redirectErrorStream(true).start();
-        assertThat(mkfifo.waitFor(10, TimeUnit.SECONDS)).isTrue();
-        assertThat(mkfifo.exitValue()).isZero();
+        Path fifo = mkfifo(home.resolve("root.crt"));
         TlsSettings verify = settings(home, "sslmode=verify-ca sslrootcert=" + fifo);
 
         CompletableFuture<PreparedTls> first = resources.tls(verify, HOST);
@@ -103,10 +99,7 @@ class ConnectResourcesTlsTest {
      */
     @Test
     void aJoinedLookThatFailsGivesEachHostItsOwnError(@TempDir Path home) throws Exception {
-        Path fifo = home.resolve("root.crt");
-        Process mkfifo = new ProcessBuilder("mkfifo", fifo.toString()).redirectErrorStream(true).start();
-        assertThat(mkfifo.waitFor(10, TimeUnit.SECONDS)).isTrue();
-        assertThat(mkfifo.exitValue()).isZero();
+        Path fifo = mkfifo(home.resolve("root.crt"));
         Path notACertificate = Files.writeString(home.resolve("garbage.crt"), "not a certificate");
         TlsSettings verify = settings(home, "sslmode=verify-ca sslrootcert=" + fifo);
         HostSpec other = HostSpec.of("db2", 5433);
@@ -124,30 +117,5 @@ class ConnectResourcesTlsTest {
         assertThat(joinedError).isInstanceOf(PgException.class).isNotSameAs(firstError).hasMessageNotContaining(HOST.label());
         assertThat(((PgException) joinedError).host()).isEqualTo(other.label());
         awaitCondition("no file-read thread left at the FIFO", () -> threadsReadingTlsFiles() == 0);
-    }
-
-    /** Writes {@code content} to the FIFO without waiting for a reader (opened for reading and writing: never blocks). */
-    private static void writeTo(Path fifo, byte[] content) throws IOException {
-        try (FileChannel writer = FileChannel.open(fifo, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
-            java.nio.ByteBuffer buffer = java.nio.ByteBuffer.wrap(content);
-            while (buffer.hasRemaining()) {
-                writer.write(buffer);
-            }
-        }
-    }
-
-    private static Throwable failureOf(CompletableFuture<PreparedTls> future) throws InterruptedException, TimeoutException {
-        try {
-            future.get(10, TimeUnit.SECONDS);
-            throw new AssertionError("expected a failure");
-        } catch (ExecutionException e) {
-            return e.getCause();
-        }
-    }
-
-    /** Threads of this JVM in the TLS files' reader (blocked opening a FIFO). */
-    private static long threadsReadingTlsFiles() {
-        return Thread.getAllStackTraces().values().stream().filter(stack -> java.util.Arrays.stream(stack).anyMatch(frame ->
-                frame.getClassName().equals("io.pgconn.internal.tls.PemFiles") && frame.getMethodName().equals("read"))).count();
     }
 }

@@ -135,4 +135,35 @@ class StatementCacheTest {
         assertThat(cache.mayHaveBeenDeallocated(after)).isFalse();
         assertThat(cache.enabled()).as("a DEALLOCATE leaves the cache on").isTrue();
     }
+
+    /**
+     * A type lookup's answer moved a type to another OID (dropped and created again, or another schema's under a new
+     * search path): only the statements that use the old OID go, each closed — by a parameter type, a result column
+     * type, a text naming the type — and those not described yet (their columns are not known); the rest stay.
+     */
+    @Test
+    void dropUsingDropsOnlyTheStatementsThatUseTheTypesOldOid() {
+        StatementCache cache = new StatementCache(10);
+        StatementCache.Entry byParameter = cache.create("SELECT $1", new int[]{70001});
+        StatementCache.Entry byColumn = described(cache.create("SELECT f()", NO_TYPES), 70001);
+        StatementCache.Entry byArrayColumn = described(cache.create("SELECT g()", NO_TYPES), 70002);
+        StatementCache.Entry byText = described(cache.create("SELECT 'ok'::App.Mood::text", NO_TYPES), 25);
+        StatementCache.Entry undescribed = cache.create("SELECT h()", NO_TYPES);
+        StatementCache.Entry other = described(cache.create("SELECT $1::int + 1", new int[]{23}), 23);
+        StatementCache.Entry likeNamed = described(cache.create("SELECT 'x'::moods", NO_TYPES), 70003);
+
+        cache.dropUsing(Map.of(70001, "app.mood", 70002, "app.mood[]"));
+
+        assertThat(cache.drainToClose()).as("the name is matched as a substring: a longer name containing it goes too (a parse"
+                + " more, never a stale statement)").containsExactlyInAnyOrder(byParameter.name(), byColumn.name(),
+                byArrayColumn.name(), byText.name(), undescribed.name(), likeNamed.name());
+        assertThat(cache.get("SELECT $1::int + 1", new int[]{23})).isSameAs(other);
+        assertThat(cache.size()).isEqualTo(1);
+    }
+
+    private static StatementCache.Entry described(StatementCache.Entry entry, int columnType) {
+        entry.description = new io.pgconn.internal.protocol.backend.RowDescription(java.util.List.of(
+                new io.pgconn.internal.protocol.backend.RowDescription.Column("c", 0, (short) 0, columnType, (short) -1, -1, (short) 0)));
+        return entry;
+    }
 }

@@ -17,6 +17,11 @@ public final class SessionAccess {
         return ((DefaultPgConnection) connection).channel();
     }
 
+    /** The codecs {@code connection}'s session reads and writes with now (a new object each time they are bound). */
+    public static Object codecs(PgConnection connection) {
+        return channel(connection).pipeline().get(SessionHandler.class).session().codecs();
+    }
+
     /** Whether {@code connection}'s close was made on the caller's thread (docs/lifecycle.md §4), not handed to its event loop. */
     public static boolean closedOnCaller(PgConnection connection) {
         return ((DefaultPgConnection) connection).closedOnCaller();

@@ -22,11 +22,19 @@ public final class StarterCluster {
     }
 
     public static PgClusterExtension withStandbys(String name, int standbys) {
+        return builder(name).standbys(standbys).build();
+    }
+
+    /** A server named {@code name} with {@link #USER} (SCRAM over TCP), for the test to add its schema ({@code initSql}). */
+    public static PgClusterExtension.Builder builder(String name) {
         return PgClusterExtension.builder()
                 .name(name)
-                .standbys(standbys)
-                .user(PgUser.scram(USER, PASSWORD).allow(ConnectionType.HOST, AuthMethod.SCRAM_SHA_256))
-                .build();
+                .user(PgUser.scram(USER, PASSWORD).allow(ConnectionType.HOST, AuthMethod.SCRAM_SHA_256));
+    }
+
+    /** For a {@code @DynamicPropertySource}: {@code pg.conn.hosts} naming {@code pg}'s primary (looked up when the context starts). */
+    public static void primaryOf(DynamicPropertyRegistry registry, PgClusterExtension pg) {
+        registry.add("pg.conn.hosts", () -> label(pg.primary()));
     }
 
     /** One TLS-enabled server (testkit CA) whose user may log in only over TLS, with SCRAM. */

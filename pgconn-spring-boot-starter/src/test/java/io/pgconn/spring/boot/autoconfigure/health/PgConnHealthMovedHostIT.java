@@ -112,7 +112,7 @@ class PgConnHealthMovedHostIT {
         return HealthDetails.of(this.pgConnHealthContributor);
     }
 
-    private void awaitHealth(String what, Predicate<Health> condition) {
-        awaitCondition(what, STEP, () -> condition.test(health()));
+    private Health awaitHealth(String what, Predicate<Health> condition) {
+        return HealthDetails.await(pgConnHealthContributor, what, STEP, condition);
     }
 }

@@ -2,6 +2,7 @@ package io.pgconn.spring.boot.autoconfigure.r2dbc;
 
 import io.pgconn.spring.boot.autoconfigure.StarterCluster;
 import io.pgconn.spring.boot.autoconfigure.TestApplication;
+import io.pgconn.spring.boot.autoconfigure.health.HealthDetails;
 import io.pgconn.testkit.PgClusterExtension;
 import io.pgconn.testkit.PgServer;
 import io.r2dbc.pool.ConnectionPool;
@@ -10,7 +11,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthContributor;
-import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.r2dbc.core.DatabaseClient;
@@ -23,7 +23,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.Predicate;
 
-import static io.pgconn.testing.Conditions.awaitCondition;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -88,8 +87,6 @@ class PgConnPoolSessionHostsHealthIT {
     }
 
     private Health awaitHealth(String what, Predicate<Health> condition) {
-        Health[] last = new Health[1];
-        awaitCondition(what, STEP, () -> condition.test(last[0] = ((HealthIndicator) pgConnHealthContributor).health(true)));
-        return last[0];
+        return HealthDetails.await(pgConnHealthContributor, what, STEP, condition);
     }
 }

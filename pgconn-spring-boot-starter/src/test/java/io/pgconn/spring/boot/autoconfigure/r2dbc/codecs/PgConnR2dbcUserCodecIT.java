@@ -1,10 +1,7 @@
 package io.pgconn.spring.boot.autoconfigure.r2dbc.codecs;
 
 import io.pgconn.spring.boot.autoconfigure.StarterCluster;
-import io.pgconn.testkit.AuthMethod;
-import io.pgconn.testkit.ConnectionType;
 import io.pgconn.testkit.PgClusterExtension;
-import io.pgconn.testkit.PgUser;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -34,8 +31,7 @@ class PgConnR2dbcUserCodecIT {
     private static final Duration STEP = Duration.ofSeconds(30);
 
     @RegisterExtension
-    static final PgClusterExtension PG = PgClusterExtension.builder().name("starter-r2dbc-codecs")
-            .user(PgUser.scram(StarterCluster.USER, StarterCluster.PASSWORD).allow(ConnectionType.HOST, AuthMethod.SCRAM_SHA_256))
+    static final PgClusterExtension PG = StarterCluster.builder("starter-r2dbc-codecs")
             .initSql("CREATE TYPE order_status AS ENUM ('new', 'paid', 'shipped')")
             .initSql("CREATE TABLE shipment (id BIGSERIAL PRIMARY KEY, status order_status NOT NULL, allowed order_status[])")
             .initSql("GRANT ALL ON shipment, shipment_id_seq TO " + StarterCluster.USER)
@@ -43,7 +39,7 @@ class PgConnR2dbcUserCodecIT {
 
     @DynamicPropertySource
     static void pgConn(DynamicPropertyRegistry registry) {
-        registry.add("pg.conn.hosts", () -> "127.0.0.1:" + PG.primary().port());
+        StarterCluster.primaryOf(registry, PG);
     }
 
     @Autowired

@@ -1,10 +1,7 @@
 package io.pgconn.spring.boot.autoconfigure.r2dbc.json;
 
 import io.pgconn.spring.boot.autoconfigure.StarterCluster;
-import io.pgconn.testkit.AuthMethod;
-import io.pgconn.testkit.ConnectionType;
 import io.pgconn.testkit.PgClusterExtension;
-import io.pgconn.testkit.PgUser;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -40,15 +37,14 @@ class JsonReadingConverterIT {
     static final Duration STEP = Duration.ofSeconds(30);
 
     @RegisterExtension
-    static final PgClusterExtension PG = PgClusterExtension.builder().name("starter-json-converters")
-            .user(PgUser.scram(StarterCluster.USER, StarterCluster.PASSWORD).allow(ConnectionType.HOST, AuthMethod.SCRAM_SHA_256))
+    static final PgClusterExtension PG = StarterCluster.builder("starter-json-converters")
             .initSql("CREATE TABLE shipment (id BIGSERIAL PRIMARY KEY, name text NOT NULL, address jsonb, raw json)")
             .initSql("GRANT ALL ON shipment, shipment_id_seq TO " + StarterCluster.USER)
             .build();
 
     @DynamicPropertySource
     static void pgConn(DynamicPropertyRegistry registry) {
-        registry.add("pg.conn.hosts", () -> "127.0.0.1:" + PG.primary().port());
+        StarterCluster.primaryOf(registry, PG);
     }
 
     @Autowired
