@@ -3,6 +3,7 @@ package io.pgconn.internal.session;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.pgconn.internal.query.Exchange;
+import io.pgconn.internal.query.SpinThenParkFuture;
 import io.pgconn.internal.transport.CallerCloseGuard;
 
 import java.nio.ByteBuffer;
@@ -26,6 +27,15 @@ final class CallerStart {
 
     /** How long a caller starting a statement waits for the loop to leave the session's code (the completion that woke it). */
     private static final long SPIN_NANOS = TimeUnit.MICROSECONDS.toNanos(20);
+    /**
+     * What that wait does between its looks: offers the caller's CPU ({@link Thread#yield()}) rather than keeping it
+     * ({@link Thread#onSpinWait()}). The loop it waits for is often queued on that very CPU — the completion that woke
+     * the caller handed it the CPU the loop was using, or the client has one CPU (a container's limit, {@code taskset})
+     * — and a spin there only kept the loop from finishing: with the client on one vCPU, about one blocked statement in
+     * ten ran the 20 µs out and took the loop's way (pgconn-benchmarks/results/2026-12-07-session29-pk.md). With
+     * nothing else to run the yield returns at once, and the loop's exit is seen as before.
+     */
+    static final Runnable WAIT_FOR_THE_LOOP = SpinThenParkFuture.YIELD;
 
     private final PipelinedSession session;
     private final Channel channel;
@@ -87,7 +97,7 @@ final class CallerStart {
             }
             guard = sendGuard;
         }
-        if (closeAsked || !idle.own(SPIN_NANOS)) {
+        if (closeAsked || !idle.own(SPIN_NANOS, WAIT_FOR_THE_LOOP)) {
             return false;
         }
         boolean loopHasWork = false;
