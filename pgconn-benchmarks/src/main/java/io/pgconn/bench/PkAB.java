@@ -41,6 +41,8 @@ import java.util.Map;
  * ({@code pgconn-nospin-rows}, {@code vertx-rows}, {@code pgjdbc-rows}) runs {@link Measure#queryRowsLoop} instead, the
  * 1,000-row read of {@code QUERY_ROWS} (pgconn without the spin, as there): bytes allocated per row and rows/s are printed
  * too, and with a {@code -rows} peer each round's mean over the peer's (rows/s is 1 / mean).
+ * With {@code -Dpkab.pin=CLIENT:SERVER} (two taskset CPU lists, e.g. {@code 0:1}) the servers and this JVM are pinned as
+ * {@code run.sh --pin-cpus} pins them ({@link CpuPinning}), before any connection is opened.
  * With {@code -Dpkab.marks=true} each measured turn's span and query count go to stderr
  * ({@code mark variant round startEpoch endEpoch queries}), to cut a system-call trace of the JVM
  * ({@code strace -f -ttt -y}) into turns.
@@ -121,6 +123,14 @@ public final class PkAB {
         List<String> variants = List.of(Arrays.copyOfRange(args, 2, args.length));
         try (BenchServers servers = new BenchServers(20)) {
             Endpoints endpoints = servers.endpoints().forQueries(); // the query scenarios' server (no standby)
+            String pin = System.getProperty("pkab.pin");
+            if (pin != null) { // run.sh's --pin-cpus: servers on their CPUs, this JVM (every thread) on the client's
+                CpuPinning pinning = CpuPinning.parse(pin);
+                int moved = pinning.pinServers(servers.servers());
+                pinning.pinThisProcess();
+                System.out.println("pinned: this JVM to CPUs " + pinning.clientCpus() + ", " + moved + " postgres processes to CPUs "
+                        + pinning.serverCpus());
+            }
             // by variant prefix, the longest first: a variant runs the first client whose prefix it starts with
             Map<String, Client> byPrefix = new LinkedHashMap<>();
             byPrefix.put("pgconn-loopclose", new LoopCloseClient(endpoints));

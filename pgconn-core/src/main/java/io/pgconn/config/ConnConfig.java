@@ -256,8 +256,9 @@ public final class ConnConfig {
     public int preparedStatementCacheSize() { return values.getOrDefault(Setting.PREPARED_STATEMENT_CACHE_SIZE); }
 
     /**
-     * How long a thread blocked on a statement's future ({@code join()}, {@code get()}) spins with
-     * {@code Thread.onSpinWait()} before it parks; zero (the default): it parks at once. Never on an
+     * How long a thread blocked on a statement's future ({@code join()}, {@code get()}) spins before it parks,
+     * offering its CPU at each turn ({@code Thread.yield()}: the event loop that completes the future may be queued on
+     * that CPU); zero (the default): it parks at once. Never on an
      * event loop thread. Trades CPU for one caller's latency; several callers per core lose throughput
      * (docs/query.md §1). Spins that keep failing (outside load, long statements) back off per connection.
      */

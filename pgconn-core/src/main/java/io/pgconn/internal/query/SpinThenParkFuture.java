@@ -20,17 +20,21 @@ import java.util.concurrent.atomic.AtomicIntegerFieldUpdater;
  *     {@code join()} inside a callback pgconn runs — would never end and would freeze every connection
  *     sharing the loop (new user 7 F2); on another loop it stalls that loop's connections. The same rule
  *     as a stream's blocking read ({@code BlockingRows}) and Reactor's {@code block()};</li>
- * <li>spin with {@link Thread#onSpinWait()} for up to {@code spinNanos} before parking as a plain future
- *     does — the {@code blockingWaitSpin} setting (docs/query.md §1), backing off while the connection's spins keep
- *     failing ({@link WaitSpinBackoff}) — or, for a connect's and a close()'s
- *     future, yield the CPU with {@link Thread#yield()} for up to {@link #HAND_OFF_YIELD_NANOS}
- *     ({@link #yieldingFirst()}; docs/lifecycle.md §4). The spin ends as soon as the future
+ * <li>spin for up to {@code spinNanos} before parking as a plain future does, yielding the CPU with
+ *     {@link Thread#yield()} at each turn — a statement's future for the {@code blockingWaitSpin} setting
+ *     (docs/query.md §1), backing off while the connection's spins keep failing ({@link WaitSpinBackoff}); a
+ *     connect's and a close()'s future for {@link #HAND_OFF_YIELD_NANOS} ({@link #yieldingFirst()};
+ *     docs/lifecycle.md §4) — or with {@link Thread#onSpinWait()}, keeping the CPU ({@link #ON_SPIN_WAIT}, the
+ *     spin-only constructors). The spin ends as soon as the future
  *     is done, the thread is interrupted, or a {@code get} timeout would pass. Zero spins not at all.</li>
  * </ul>
  */
 public class SpinThenParkFuture<T> extends CompletableFuture<T> {
 
-    /** A spin's pause: the CPU's spin-wait hint; the thread keeps its CPU (the {@code blockingWaitSpin} setting). */
+    /**
+     * A spin's pause: the CPU's spin-wait hint; the thread keeps its CPU. Not a statement's any more (session 29): on a
+     * CPU the event loop was queued on it only kept the loop from completing the future it waited for.
+     */
     public static final Runnable ON_SPIN_WAIT = Thread::onSpinWait;
     /**
      * A spin's pause that offers the thread's CPU to any other runnable thread ({@link Thread#yield()}): an event
@@ -65,11 +69,14 @@ public class SpinThenParkFuture<T> extends CompletableFuture<T> {
     }
 
     /**
-     * A statement's future: a blocked wait spins with {@link #ON_SPIN_WAIT} for the connection's {@code blockingWaitSpin},
-     * unless {@code backoff} is backing off after spins that failed ({@link WaitSpinBackoff}).
+     * A statement's future: a blocked wait spins with {@link #YIELD} for the connection's {@code blockingWaitSpin},
+     * unless {@code backoff} is backing off after spins that failed ({@link WaitSpinBackoff}). A yield rather than a
+     * spin-wait hint: the event loop that completes the future is often queued on the waiter's own CPU (a client with
+     * one CPU; the scheduler placing the woken caller where the loop ran), and a spin there held the loop off until the
+     * scheduler took the CPU away (pgconn-benchmarks/results/2026-12-07-session29-pk.md).
      */
     public SpinThenParkFuture(WaitSpinBackoff backoff) {
-        this(backoff.spinNanos(), ON_SPIN_WAIT, backoff.spinNanos() > 0 ? backoff : null);
+        this(backoff.spinNanos(), YIELD, backoff.spinNanos() > 0 ? backoff : null);
     }
 
     /** With {@code backoff} (null: none) and its own {@code pause} (tests count the spin's turns with it). */

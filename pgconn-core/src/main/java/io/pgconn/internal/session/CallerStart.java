@@ -3,6 +3,7 @@ package io.pgconn.internal.session;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.pgconn.internal.query.Exchange;
+import io.pgconn.internal.query.SpinThenParkFuture;
 import io.pgconn.internal.transport.CallerCloseGuard;
 
 import java.nio.ByteBuffer;
@@ -26,6 +27,22 @@ final class CallerStart {
 
     /** How long a caller starting a statement waits for the loop to leave the session's code (the completion that woke it). */
     private static final long SPIN_NANOS = TimeUnit.MICROSECONDS.toNanos(20);
+    /**
+     * What that wait does between its looks ({@link #waitForTheLoop(int)} for the CPUs this JVM may use).
+     */
+    static final Runnable WAIT_FOR_THE_LOOP = waitForTheLoop(Runtime.getRuntime().availableProcessors());
+
+    /**
+     * With one CPU (a container's limit, {@code taskset}) the wait offers it ({@link Thread#yield()}): the loop it waits
+     * for can only leave the session's code on that CPU, and a {@link Thread#onSpinWait()} spin there only kept it from
+     * finishing — with the client on one vCPU, about one blocked statement in ten ran the 20 µs out and took the loop's
+     * way (pgconn-benchmarks/results/2026-12-07-session29-pk.md: per-round p50 0.91–0.97× base). With more CPUs the
+     * loop runs beside the caller, and the wait keeps its CPU: a yield where other threads are runnable gives them a
+     * whole time slice (REVIEW-29 R29-11: one yield beside one busy thread p90 3.9 ms, against the spin's 20 µs at most).
+     */
+    static Runnable waitForTheLoop(int cpus) {
+        return cpus == 1 ? SpinThenParkFuture.YIELD : SpinThenParkFuture.ON_SPIN_WAIT;
+    }
 
     private final PipelinedSession session;
     private final Channel channel;
@@ -87,7 +104,7 @@ final class CallerStart {
             }
             guard = sendGuard;
         }
-        if (closeAsked || !idle.own(SPIN_NANOS)) {
+        if (closeAsked || !idle.own(SPIN_NANOS, WAIT_FOR_THE_LOOP)) {
             return false;
         }
         boolean loopHasWork = false;

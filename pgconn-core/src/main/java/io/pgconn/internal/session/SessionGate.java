@@ -319,12 +319,19 @@ final class SessionGate {
         return (state.get() & CLOSED) != 0;
     }
 
+    /** {@link #own(long, Runnable)} waiting as a caller's start does ({@link CallerStart#WAIT_FOR_THE_LOOP}; tests). */
+    boolean own(long spinNanos) {
+        return own(spinNanos, CallerStart.WAIT_FOR_THE_LOOP);
+    }
+
     /**
      * A thread that is not the loop: owns the session when nothing is counted, the loop is outside the session's code
      * and no close was taken. While the loop is only finishing a door (the completion that woke this caller, most
-     * often), waits for it up to {@code spinNanos}; false at once otherwise (the statement takes the loop's way).
+     * often), waits for it up to {@code spinNanos}, running {@code pause} between looks (the caller's choice: the
+     * loop it waits for may need this thread's CPU, {@link CallerStart}); false at once otherwise (the statement
+     * takes the loop's way).
      */
-    boolean own(long spinNanos) {
+    boolean own(long spinNanos, Runnable pause) {
         long deadline = 0;
         for (;;) {
             int s = state.get();
@@ -344,7 +351,7 @@ final class SessionGate {
             } else if (now - deadline >= 0) {
                 return false;
             }
-            Thread.onSpinWait();
+            pause.run();
         }
     }
 

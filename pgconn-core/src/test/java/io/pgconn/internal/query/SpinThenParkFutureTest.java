@@ -176,9 +176,22 @@ class SpinThenParkFutureTest {
     }
 
     /**
+     * A statement's future under {@code blockingWaitSpin} yields its CPU at each turn of the spin, and so do the stages
+     * made from it (the futures a caller joins: {@code query(...).thenApply(...)}): the loop that completes it may be
+     * queued on that CPU. Without the setting it neither spins nor yields.
+     */
+    @Test
+    void aStatementsBlockingWaitSpinYieldsTheCpuAndSoDoItsStages() {
+        SpinThenParkFuture<String> statement = new SpinThenParkFuture<>(new WaitSpinBackoff(HOUR));
+        assertThat(statement.yieldsFirst()).isTrue();
+        assertThat(((SpinThenParkFuture<String>) statement.thenApply(v -> v)).yieldsFirst()).isTrue();
+        assertThat(new SpinThenParkFuture<String>(WaitSpinBackoff.NONE).yieldsFirst()).isFalse();
+    }
+
+    /**
      * The wait for work handed to an event loop (connect, close) yields the CPU for a moment only: a value that does
      * not come then finds the caller parked as on a plain future (a yield without end would keep the waiter
-     * RUNNABLE and this test would hit its timeout); the spin of {@code blockingWaitSpin} does not yield.
+     * RUNNABLE and this test would hit its timeout); a plain spin ({@link SpinThenParkFuture#ON_SPIN_WAIT}) does not yield.
      */
     @Test
     void aHandOffWaitYieldsForAMomentThenParks() throws Exception {

@@ -91,6 +91,23 @@ class SessionGateTest {
     }
 
     @Test
+    void aCallerWaitingForTheLoopToLeaveItsDoorRunsItsPauseBetweenLooksAndOwnsOnceTheLoopLeft() {
+        gate.submitting();
+        assertThat(gate.tryEnter()).isTrue();
+        gate.queued();
+        gate.quiet(); // inside the answer's read, its count gone: what a caller woken by the completion finds
+        int[] pauses = {0};
+        boolean owned = gate.own(TimeUnit.SECONDS.toNanos(30), () -> {
+            if (++pauses[0] == 3) {
+                gate.exit(); // the loop leaves the completion in the third pause: the CPU the pause offered it
+            }
+        });
+        assertThat(owned).isTrue();
+        assertThat(pauses[0]).as("the wait runs the caller's pause between its looks, and only until the loop left").isEqualTo(3);
+        assertThat(gate.state()).isEqualTo(SessionGate.OWNED);
+    }
+
+    @Test
     void aCallersCloseNeedsOnlyNothingToAnswerEvenWithTheLoopStillInside() {
         gate.submitting();
         assertThat(gate.tryEnter()).isTrue();
