@@ -182,7 +182,7 @@ final class PoolLeasedConnection implements Connection, Wrapped<Connection> {
                             + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - lentAtNanos) + " ms ago was taken back by"
                             + " its pool, with its clean-up (an open transaction rolled back): its borrower cancelled the"
                             + " acquire after the connection was handed over, then left it " + unused.toMillis() + " ms"
-                            + " without a call and without closing it — as Spring's R2dbcTransactionManager does when a"
+                            + " without a call, without starting anything on it and without closing it — as Spring's R2dbcTransactionManager does when a"
                             + " transactional unit is cancelled while its transaction begins (spring-framework#36344: a"
                             + " client that disconnects); otherwise close every connection taken from the pool"
                             + " (docs/r2dbc.md §4)");
