@@ -30,13 +30,15 @@ import java.util.function.Supplier;
  * operations started at all ({@link #operationsStarted()}) and whether one of them was the borrower's own work — a
  * statement, batch, script or copy other than a {@code SET} — rather than the transaction control and settings all a
  * borrower like Spring's transaction manager, cancelled while it begins, leaves ({@link #workStarted()}). No lock is
- * held while an operation's signals run; nothing is allocated per statement.
+ * held while an operation's signals run; a statement costs one volatile read when made and two uncontended
+ * monitor holds when executed, and allocates nothing here.
  */
 final class LendFence {
 
     /** Guards the fields below; held for a few field updates only. */
     private final Object lock = new Object();
-    private int lend;
+    /** Written under {@link #lock} only; read without it where only the current value matters (a statement made). */
+    private volatile int lend;
     /** Operations of the current lend entered and not yet placed. */
     private int placing;
     /** The release waiting for {@link #placing} to reach zero; null when none waits. */
@@ -44,11 +46,9 @@ final class LendFence {
     private long operationsStarted;
     private boolean workStarted;
 
-    /** The lend the connection is in now. */
+    /** The lend the connection is in now: one volatile read (every statement made asks). */
     int current() {
-        synchronized (lock) {
-            return lend;
-        }
+        return lend;
     }
 
     /**
