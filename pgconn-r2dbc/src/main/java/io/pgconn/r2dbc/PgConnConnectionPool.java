@@ -16,6 +16,7 @@ import reactor.util.context.Context;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
@@ -39,7 +40,7 @@ import java.util.stream.Collectors;
  * ({@link io.r2dbc.spi.Wrapped#unwrap()} gives what r2dbc-pool's gives): its {@code close()} releases once and completes
  * when that release ended; one dropped without {@code close()} (a timeout that fired while it was handed over, a chain
  * cancelled before its close) is released with the same clean-up once the garbage collector found it unreachable — or,
- * when its borrower had cancelled the acquire after it came and made no call on it since, after the abandoned-lease
+ * when its borrower had cancelled the acquire after it came and made no use of it since, after the abandoned-lease
  * timeout (default 5 s, {@link PoolAbandonedLeaseWatch}: Spring's transaction manager, cancelled while its transaction begins,
  * lets go of its connection so — spring-framework#36344 — and a quiet application may see no collection for minutes).
  *
@@ -86,7 +87,7 @@ public class PgConnConnectionPool extends ConnectionPool {
      * is a {@link PgConnPoolCreateRetry}; null otherwise): a connect refused at a full server gives its borrower back to
      * the pool's queue, and the borrower acquires again, within that wait. {@code name}: the pool's (r2dbc-pool's name),
      * for its timeout's message; null when not named. {@code abandonedLeaseTimeout}: how long a connection whose
-     * borrower cancelled its acquire after it came may go without a call since before the pool takes it back
+     * borrower cancelled its acquire after it came may go without a use since before the pool takes it back
      * ({@link PoolAbandonedLeaseWatch}); zero, negative or null: never (only its Cleaner releases it).
      */
     PgConnConnectionPool(ConnectionPoolConfiguration configuration, PgConnectionFactory factory, Duration wholeWait,
@@ -129,6 +130,14 @@ public class PgConnConnectionPool extends ConnectionPool {
                     .contextWrite(Context.of(PoolHandBack.Borrower.KEY, borrower))
                     .onErrorMap(R2dbcTimeoutException.class, timeout -> explained(timeout, borrower.lastRefusal()));
         });
+    }
+
+    /**
+     * How long a connection whose borrower cancelled its acquire after it came may go unused before this pool takes it
+     * back ({@link PgConnPools.Builder#abandonedLeaseTimeout}); empty: never (zero or negative was set).
+     */
+    public Optional<Duration> abandonedLeaseTimeout() {
+        return Optional.ofNullable(this.abandonedLeaseTimeout);
     }
 
     /** r2dbc-pool's acquire {@code acquire}, its late cancel guarded and its connection lent as a lease. */

@@ -29,7 +29,7 @@ import java.util.function.UnaryOperator;
  * back to that wait); {@link PgConnPoolRelease} (clean on release, under
  * a proxy too); {@link PgConnPoolEviction} (unusable sessions evicted: closed, wrong role, host down, preferred role);
  * {@link PgConnConnectionPool} (its acquire timeout names the pool's figures and the hosts; a late cancel guarded, and
- * a connection with no call after one taken back after {@link Builder#abandonedLeaseTimeout}).
+ * a connection with no use after one taken back after {@link Builder#abandonedLeaseTimeout}).
  * Without a {@code maxAcquireTime} there is no retry and no hold on growth: a connect's failure fails its acquire at
  * once (new user 23 F5: a tenant pool built by hand without the two, at its database's {@code CONNECTION LIMIT}, failed
  * 858 requests and drew 2,567 refused logins in 20 s; with them 1 and 86). Defaults are r2dbc-pool's and the starter's
@@ -132,14 +132,17 @@ public final class PgConnPools {
 
         /**
          * How long a connection whose borrower cancelled its acquire after the connection came, and made no call on it
-         * since (but those made while it was being delivered), may stay so, with nothing under way on its session, before
-         * the pool takes it back with its clean-up (an open transaction rolled back) — default 5 s; zero or negative:
-         * never, only the garbage collector finds it (docs/r2dbc.md §4). Spring's {@code R2dbcTransactionManager},
-         * cancelled while its transaction begins (spring-framework#36344), lets go of its connection so, and held the
-         * slot, its session in a transaction, until a collection. Borrowers that cancel their acquire and go on using
-         * the connection (jOOQ, {@code take(1)}, {@code next()}) call on it after their cancel, which ends the watch:
-         * they keep it whatever their think time. One whose first call after the cancel comes later than this finds it
-         * taken back: that call fails with an {@link IllegalStateException} that says so.
+         * and started nothing on it since (but transaction control and settings while it was being delivered), may stay
+         * so, with nothing under way on its session, before the pool takes it back with its clean-up (an open
+         * transaction rolled back) — default 5 s; zero or negative: never, only the garbage collector finds it
+         * (docs/r2dbc.md §4). Spring's {@code R2dbcTransactionManager}, cancelled while its transaction begins
+         * (spring-framework#36344), lets go of its connection so, and held the slot, its session in a transaction,
+         * until a collection. Borrowers that cancel their acquire and go on using the connection (jOOQ,
+         * {@code take(1)}, {@code next()}, {@code usingWhen} over {@code Flux.from(create())}) call on it, start an
+         * operation after the delivery, or ran a statement of their own, which ends the watch: they keep it whatever
+         * their think time ({@link PoolAbandonedLeaseWatch}). One that ran only transaction control and whose next
+         * operation comes later than this finds it taken back: that operation fails with an
+         * {@link IllegalStateException} that says so.
          */
         public Builder abandonedLeaseTimeout(Duration abandonedLeaseTimeout) {
             this.abandonedLeaseTimeout = Objects.requireNonNull(abandonedLeaseTimeout, "abandonedLeaseTimeout");

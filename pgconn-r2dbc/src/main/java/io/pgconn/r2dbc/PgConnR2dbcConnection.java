@@ -49,6 +49,8 @@ final class PgConnR2dbcConnection implements Connection, Wrapped<PgConnection>, 
     private final ConnectionTransactions transactions;
     private final ConnectionValidation validation;
     private final ReleaseCleanUp releaseCleanUp;
+    /** How long a release's clean-up may take ({@link ReleaseCleanUp}); also its wait for operations being placed. */
+    private final Duration releaseBound;
 
     PgConnR2dbcConnection(SessionPort session, PgConnR2dbcConnectionFactory factory, IsolationLevel isolationLevel) {
         this.session = session;
@@ -57,7 +59,8 @@ final class PgConnR2dbcConnection implements Connection, Wrapped<PgConnection>, 
         this.tracker = new TransactionTracker(session, transaction);
         this.transactions = new ConnectionTransactions(this, session, transaction, unread, tracker);
         this.validation = new ConnectionValidation(this, session, factory);
-        this.releaseCleanUp = new ReleaseCleanUp(this, session, transaction, READS_GRACE.plus(factory.remoteValidationTimeout()));
+        this.releaseBound = READS_GRACE.plus(factory.remoteValidationTimeout());
+        this.releaseCleanUp = new ReleaseCleanUp(this, session, transaction, releaseBound);
     }
 
     /** The pgconn session under this connection (host, role, server parameters). */
@@ -72,40 +75,25 @@ final class PgConnR2dbcConnection implements Connection, Wrapped<PgConnection>, 
     }
 
     /**
-     * The lend this connection is in: a pool's release ({@link #preRelease()}) begins the next. Statements and batches
-     * keep the lend they were made in, and transaction control the lend it was asked in, and fail at subscription once
-     * it is over ({@link #requireLend}): what a borrower made before its release — its {@code close()}, or the pool taking
-     * back a lease let go of ({@link PoolAbandonedLeaseWatch}) — never reaches the session the pool may have lent to
-     * another borrower (REVIEW-28 R28-2). One int read and compared per operation; nothing allocated for a statement.
+     * The lend this connection is in and the operations each lend started ({@link LendFence}): statements, batches,
+     * copies and transaction calls keep the lend they were made in and fail at subscription once it is over (REVIEW-28
+     * R28-2), the check and the placing one step against a release (R28-7).
      */
-    private volatile int lend;
+    private final LendFence lends = new LendFence();
 
-    /** The lend this connection is in now ({@link #lend}). */
+    /** The lend this connection is in now ({@link LendFence}). */
     int lend() {
-        return lend;
+        return lends.current();
     }
 
-    /**
-     * Fails when the connection was released to its pool since {@code madeIn} ({@link #lend}).
-     *
-     * @throws IllegalStateException naming the connection's host and what happened
-     */
-    void requireLend(int madeIn) {
-        if (madeIn != lend) {
-            throw new IllegalStateException("this statement or transaction call was made on a pooled connection (" + this
-                    + ") that went back to its pool since — closed, or taken back by the pool after its borrower let go"
-                    + " of it (docs/r2dbc.md §4): it no longer reaches the session, which may be another borrower's now;"
-                    + " run it on a connection you hold");
-        }
+    /** What each lend started: for the abandoned-lease watch ({@link PoolAbandonedLeaseWatch}). */
+    LendFence lends() {
+        return lends;
     }
 
-    /** {@code operation}, subscribed only while this connection is still in the lend it was asked in ({@link #lend}). */
+    /** {@code operation}, subscribed only while this connection is still in the lend it was asked in ({@link LendFence}). */
     private <T> Mono<T> inThisLend(Mono<T> operation) {
-        int madeIn = lend;
-        return Mono.defer(() -> {
-            requireLend(madeIn);
-            return operation;
-        });
+        return lends.heldUntilDone(lends.current(), this, operation);
     }
 
     // --- statements -----------------------------------------------------------------------------
@@ -134,13 +122,21 @@ final class PgConnR2dbcConnection implements Connection, Wrapped<PgConnection>, 
     }
 
     /**
-     * One statement's result; the statement is submitted when the result is read (or drained by the
-     * next operation), so results are answered in the order they are read.
+     * One statement's result, made in lend {@code madeIn} ({@link LendFence}: refused once that lend is over, and
+     * handed out before a release of it looks at what is left); the statement is submitted when the result is read (or
+     * drained by the next operation), so results are answered in the order they are read. {@code work}: not a
+     * {@code SET} (the abandoned-lease watch tells the borrower's work from settings).
      */
-    Result execute(String sql, List<SessionPort.BoundValue> parameters, int fetchSize) {
-        PgConnR2dbcResult result = new PgConnR2dbcResult(session.execute(sql, parameters, fetchSize, tracker));
-        unread.add(result);
-        return result;
+    Result execute(int madeIn, boolean work, String sql, List<SessionPort.BoundValue> parameters, int fetchSize) {
+        lends.enter(madeIn, work, this);
+        try {
+            beginOperation();
+            PgConnR2dbcResult result = new PgConnR2dbcResult(session.execute(sql, parameters, fetchSize, tracker));
+            unread.add(result);
+            return result;
+        } finally {
+            lends.exit();
+        }
     }
 
     /**
@@ -150,8 +146,7 @@ final class PgConnR2dbcConnection implements Connection, Wrapped<PgConnection>, 
      * after it; once subscribed, every set runs, whether or not the reader takes all results).
      */
     Flux<Result> executeSets(String sql, List<List<SessionPort.BoundValue>> sets, int madeIn) {
-        return Flux.defer(() -> {
-            requireLend(madeIn);
+        return lends.placedOnSubscribe(madeIn, true, this, () -> {
             beginOperation();
             return new ScriptResults(session.executeSets(sql, sets, tracker), sets.size(), unread::add).publisher();
         });
@@ -167,8 +162,7 @@ final class PgConnR2dbcConnection implements Connection, Wrapped<PgConnection>, 
 
     /** {@link #executeScript(String, int)} of several scripts, as one. */
     Flux<Result> executeScript(List<String> scripts, int madeIn) {
-        return Flux.defer(() -> {
-            requireLend(madeIn);
+        return lends.placedOnSubscribe(madeIn, true, this, () -> {
             List<String> statements = new ArrayList<>();
             for (String script : scripts) {
                 statements.addAll(session.connection().statements(script));
@@ -192,12 +186,10 @@ final class PgConnR2dbcConnection implements Connection, Wrapped<PgConnection>, 
     @Override
     public Mono<Long> copyIn(String sql, Publisher<ByteBuffer> data) {
         requireArgument(data, "data");
-        int madeIn = lend;
-        return Mono.defer(() -> {
-            requireLend(madeIn);
+        return lends.placedOnSubscribe(lends.current(), true, this, () -> {
             beginOperation();
-            return Mono.from(session.copyIn(sql, data));
-        }).doOnSuccess(rows -> tracker.onEnd()).doOnError(tracker::onError).onErrorMap(R2dbcErrors::translate);
+            return session.copyIn(sql, data);
+        }).next().doOnSuccess(rows -> tracker.onEnd()).doOnError(tracker::onError).onErrorMap(R2dbcErrors::translate);
     }
 
     /**
@@ -206,11 +198,9 @@ final class PgConnR2dbcConnection implements Connection, Wrapped<PgConnection>, 
      */
     @Override
     public Flux<ByteBuffer> copyOut(String sql) {
-        int madeIn = lend;
-        return Flux.defer(() -> {
-            requireLend(madeIn);
+        return lends.placedOnSubscribe(lends.current(), true, this, () -> {
             beginOperation();
-            return Flux.from(session.copyOut(sql));
+            return session.copyOut(sql);
         }).doOnComplete(tracker::onEnd).doOnError(tracker::onError).onErrorMap(R2dbcErrors::translate);
     }
 
@@ -384,14 +374,12 @@ final class PgConnR2dbcConnection implements Connection, Wrapped<PgConnection>, 
 
     /**
      * What the borrower left under way is ended before the pool takes the connection back: {@link ReleaseCleanUp}; the
-     * borrower's lend is over first ({@link #lend}).
+     * borrower's lend is over first, and what it was placing is placed ({@link LendFence#next}: within the clean-up's
+     * bound), so the clean-up finds it.
      */
     @Override
     public Mono<Void> preRelease() {
-        return Mono.defer(() -> {
-            lend++; // the borrower's lend is over: what it made fails from now on (written by the releasing pool only)
-            return releaseCleanUp.beforeRelease();
-        });
+        return Mono.defer(() -> lends.next(releaseBound).then(releaseCleanUp.beforeRelease()));
     }
 
     /**

@@ -34,7 +34,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * cancelled before its close), the lease's {@code Cleaner} releases it, with the clean-up, once the garbage collector
  * found it unreachable. This subscriber refers to the lease, so a borrower whose chain still holds its subscription
  * keeps it. With a bound set, the lease whose acquire was so cancelled is watched, and taken back once it went that
- * long without a call after the cancel, with nothing under way ({@link PoolAbandonedLeaseWatch}): Spring's
+ * long without a use after the cancel, with nothing under way ({@link PoolAbandonedLeaseWatch}): Spring's
  * {@code R2dbcTransactionManager}, cancelled while its transaction begins, lets go of its connection so
  * (spring-framework#36344), and on a quiet application no garbage collection may come for minutes.</li>
  * </ul>
@@ -103,10 +103,10 @@ final class PoolLateCancelGuard extends Mono<Connection> {
             if (state.compareAndSet(WAITING, LENT)) {
                 PoolLeasedConnection leased = new PoolLeasedConnection(connection, afterRelease, abandonedAfter);
                 lease = leased; // reachable while the borrower's chain holds this subscription
+                leased.delivering(true); // first: a cancel told below or from now on comes inside the delivery
                 if (cancelled) {
                     leased.acquireCancelled(); // a cancel that came between the lend and the line above
                 }
-                leased.delivering(true);
                 try {
                     actual.onNext(leased);
                 } finally {

@@ -11,6 +11,7 @@ import io.r2dbc.spi.Wrapped;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
+import reactor.core.scheduler.Schedulers;
 
 import java.lang.ref.Cleaner;
 import java.time.Duration;
@@ -34,10 +35,11 @@ import java.util.function.Consumer;
  * proxy under the pool), so the levels of {@code Wrapped} are r2dbc-pool's.
  *
  * <p>A lease whose borrower cancelled its acquire after the connection came ({@link #acquireCancelled()}) is watched,
- * when the pool sets a bound: one that then gets no call for that long (but those made while it was being delivered)
- * and has no work under way is taken back before any garbage collection ({@link PoolAbandonedLeaseWatch}; Spring's
- * transaction manager drops connections so, spring-framework#36344), and the calls on it fail from then on. Without
- * the cancel, or with a call after it, a lease is never taken back.
+ * when the pool sets a bound: one that then gets no call and starts nothing on its session for that long (but what was
+ * done while it was being delivered: transaction control and settings), ran no statement of its own, and has no work
+ * under way is taken back before any garbage collection ({@link PoolAbandonedLeaseWatch}; Spring's transaction
+ * manager drops connections so, spring-framework#36344), and the calls on it fail from then on. Without the cancel,
+ * or with a use after it, a lease is never taken back.
  */
 final class PoolLeasedConnection implements Connection, Wrapped<Connection> {
 
@@ -88,8 +90,9 @@ final class PoolLeasedConnection implements Connection, Wrapped<Connection> {
      */
     synchronized void acquireCancelled() {
         if (abandonedAfter != null && watch == null && !unwrapped && !release.begun.get()) {
-            PoolAbandonedLeaseWatch begun = new PoolAbandonedLeaseWatch(pooled, abandonedAfter, release.begun::get,
-                    takeBack(release, unreachable));
+            PoolAbandonedLeaseWatch begun = new PoolAbandonedLeaseWatch(PoolAbandonedLeaseWatch.Lend.of(pooled),
+                    abandonedAfter, release.begun::get, takeBack(release, unreachable), Schedulers.parallel(),
+                    deliveredBy != null);
             watch = begun;
             begun.start();
         }
@@ -115,10 +118,14 @@ final class PoolLeasedConnection implements Connection, Wrapped<Connection> {
     /**
      * This lease is being handed to its borrower on this thread (the guard's {@code onNext}), or no longer: calls the
      * borrower makes inside the delivery, on this thread, are part of taking the connection (Spring's begin), not a use
-     * after a cancel.
+     * after a cancel; operations started after it are ({@link PoolAbandonedLeaseWatch#deliveryEnded()}).
      */
-    void delivering(boolean delivering) {
+    synchronized void delivering(boolean delivering) {
         deliveredBy = delivering ? Thread.currentThread() : null;
+        PoolAbandonedLeaseWatch watching = watch;
+        if (!delivering && watching != null) {
+            watching.deliveryEnded();
+        }
     }
 
     /** A call on the lease: told to its watch, if any — which fails it once the lease was taken back. */
@@ -175,7 +182,7 @@ final class PoolLeasedConnection implements Connection, Wrapped<Connection> {
                             + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - lentAtNanos) + " ms ago was taken back by"
                             + " its pool, with its clean-up (an open transaction rolled back): its borrower cancelled the"
                             + " acquire after the connection was handed over, then left it " + unused.toMillis() + " ms"
-                            + " without a call and without closing it — as Spring's R2dbcTransactionManager does when a"
+                            + " without a call, without starting anything on it and without closing it — as Spring's R2dbcTransactionManager does when a"
                             + " transactional unit is cancelled while its transaction begins (spring-framework#36344: a"
                             + " client that disconnects); otherwise close every connection taken from the pool"
                             + " (docs/r2dbc.md §4)");

@@ -65,10 +65,11 @@ public class PgConnPoolProperties {
 
     /**
      * How long a connection whose borrower cancelled its acquire after the connection came may go
-     * without a call, with nothing under way on its session, before the pool takes it back with its
+     * without a call or an operation started on it, with nothing under way on its session (and no
+     * statement of its own run in it), before the pool takes it back with its
      * clean-up (an open transaction rolled back): Spring's R2dbcTransactionManager, cancelled while
      * its transaction begins (a client that disconnects; spring-framework#36344), lets go of its
-     * connection so. Zero: never (only a garbage collection that finds it gives it back).
+     * connection so. Zero or negative: never (only a garbage collection that finds it gives it back).
      */
     private Duration abandonedLeaseTimeout = Duration.ofSeconds(5); // PgConnPools' default (pgconn-r2dbc may be absent)
 
