@@ -85,6 +85,12 @@ public final class CodecRegistry {
      */
     public CodecRegistry bind(Map<String, Integer> typeOids) {
         Objects.requireNonNull(typeOids, "typeOids");
+        List<Integer> enumArrays = new ArrayList<>();
+        for (Map.Entry<String, Integer> e : typeOids.entrySet()) {
+            if (e.getKey().startsWith(ENUM_ARRAY_KEY) && e.getValue() != null && e.getValue() != 0) {
+                enumArrays.add(e.getValue());
+            }
+        }
         Map<String, Integer> bound = new HashMap<>();
         Map<Integer, List<Codec<?>>> added = new LinkedHashMap<>();
         Map<String, List<Codec<?>>> boundByName = new LinkedHashMap<>();
@@ -96,7 +102,7 @@ public final class CodecRegistry {
                 boundByName.computeIfAbsent(codec.type().name(), n -> new ArrayList<>()).add(codec);
             }
         }
-        if (bound.isEmpty() && boundOids.isEmpty()) {
+        if (bound.isEmpty() && boundOids.isEmpty() && enumArrays.isEmpty()) {
             return this;
         }
         Map<Integer, ElementArrayCodec> arrays = new HashMap<>(arraysByElementOid);
@@ -110,7 +116,38 @@ public final class CodecRegistry {
             }
         }
         // the named codecs come first: they are what the user configured for this type
-        return new CodecRegistry(byOid.withFirst(added), byClass, Map.copyOf(arrays), Map.copyOf(bound), named);
+        CodecsByOid table = byOid.withFirst(added);
+        Map<Integer, List<Codec<?>>> labelArrays = new LinkedHashMap<>();
+        for (int oid : enumArrays) {
+            if (table.get(oid).length == 0) { // a codec of the enum's own (bound by name) reads its arrays instead
+                labelArrays.put(oid, List.of(new TextArrayCodec(PgType.of(oid, ENUM_ARRAY_NAME), 0, LABELS)));
+            }
+        }
+        return new CodecRegistry(labelArrays.isEmpty() ? table : table.withFirst(labelArrays), byClass, Map.copyOf(arrays),
+                Map.copyOf(bound), named);
+    }
+
+    /**
+     * The prefix of the {@link #bind} keys that name arrays of enums: {@code enumArrayKey(oid)}, the OID as value. The
+     * connection's type lookup finds every enum's array type ({@code pg_type.typarray} of each {@code typtype = 'e'}) in
+     * the same query as its {@code extensionTypes}.
+     */
+    private static final String ENUM_ARRAY_KEY = "enum[]#";
+
+    /** The type name of an enum's array type read through its labels (messages, R2DBC's type name). */
+    private static final String ENUM_ARRAY_NAME = "enum[]";
+
+    /** The element codec of such arrays: each label as its text. */
+    private static final Codec<?>[] LABELS = {TextFallbackCodec.INSTANCE};
+
+    /**
+     * The {@link #bind} key under which an array type whose elements are an enum's labels is given ({@code typeOids}
+     * value: that OID): without a codec of the enum's own, its values read as {@code String[]} ({@code Object},
+     * {@code String[]}, {@code List}, nested arrays for several dimensions), not as one {@code String} of the array's
+     * text (session 29; as {@code String} they still read as the text).
+     */
+    public static String enumArrayKey(int arrayOid) {
+        return ENUM_ARRAY_KEY + Integer.toUnsignedString(arrayOid);
     }
 
     /**
