@@ -262,8 +262,10 @@ final class TextArrayCodec extends ElementArrayCodec {
     @Override
     public void encode(Object value, ByteBuf out) {
         List<?> list = elements.asList(value);
-        int[] dims = list.isEmpty() ? new int[0] : elements.nested(value.getClass(), null) ? elements.dimensions(value)
-                : new int[] {list.size()};
+        int[] dims = elements.nested(value.getClass(), null) ? elements.dimensions(value) : new int[] {list.size()};
+        if (list.isEmpty()) {
+            dims = new int[0];
+        }
         if (dims.length > MAX_DIMENSIONS) {
             throw new PgConversionException("cannot write a " + dims.length + "-dimensional " + type.name()
                     + " parameter: PostgreSQL's arrays have at most " + MAX_DIMENSIONS + " dimensions");

@@ -157,6 +157,11 @@ class CodecRegistryTest {
         assertThat(registry.encoder(new String[][] {{"a"}}).oid()).isEqualTo(1009);
         assertThat(registry.encoder(new int[] {1}).oid()).isEqualTo(1007);
         assertThat(registry.parameterOid(int[].class)).isEqualTo(0);
+        // REVIEW-29 R29-10: a null first sub-array is refused naming its level, not sent as a header without elements
+        for (Object nulls : new Object[] {new int[][] {null, {1}}, new Integer[][] {null, null}}) {
+            assertThatThrownBy(() -> encode(registry.encoder(nulls), nulls)).isInstanceOf(PgConversionException.class)
+                    .hasMessageContaining("null sub-array at level 2");
+        }
     }
 
     /** A codec of its own for the enum's class wins; one for a named type not bound here refuses it, saying so. */

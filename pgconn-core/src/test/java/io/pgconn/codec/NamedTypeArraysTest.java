@@ -106,6 +106,11 @@ class NamedTypeArraysTest {
                 .hasMessageContaining("rectangular");
         assertThatThrownBy(() -> encode(encoder, new Ltree[1][1][1][1][1][1][1])).isInstanceOf(PgConversionException.class)
                 .hasMessageContaining("at most 6 dimensions");
+        // REVIEW-29 R29-10: a null first sub-array was taken for a level of no size ({null, null} written as {})
+        for (Ltree[][] nulls : List.of(new Ltree[][] {null, {new Ltree("a")}}, new Ltree[][] {null, null})) {
+            assertThatThrownBy(() -> encode(encoder, nulls)).isInstanceOf(PgConversionException.class)
+                    .hasMessageContaining("null sub-array at level 2");
+        }
     }
 
     /**

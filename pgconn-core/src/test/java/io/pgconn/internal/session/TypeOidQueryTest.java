@@ -65,7 +65,8 @@ class TypeOidQueryTest {
     void theSessionsLookupAddsTheEnumArrayTypesInTheSameQuery() {
         assertThat(TypeOidQuery.sessionSql("hstore")).isEqualTo("SELECT pg_catalog.to_regtype('hstore')::pg_catalog.oid,"
                 + " (SELECT pg_catalog.string_agg(t.typarray::pg_catalog.text, ',') FROM pg_catalog.pg_type t"
-                + " WHERE t.typtype OPERATOR(pg_catalog.=) 'e' AND t.typarray OPERATOR(pg_catalog.<>) 0)");
+                + " WHERE t.oid OPERATOR(pg_catalog.=) ANY (SELECT e.enumtypid FROM pg_catalog.pg_enum e)"
+                + " AND t.typarray OPERATOR(pg_catalog.<>) 0)");
         QueryResult result = new QueryResult(List.of("to_regtype", "string_agg"), List.of(Arrays.asList("16385", "16389,4294967295")), "SELECT 1");
         assertThat(TypeOidQuery.parseSession(result, "hstore")).containsExactly(Map.entry("hstore", 16_385),
                 Map.entry(CodecRegistry.enumArrayKey(16_389), 16_389), Map.entry(CodecRegistry.enumArrayKey(-1), -1));
