@@ -26,12 +26,14 @@ import java.util.Set;
  * <p><b>Unknown types</b> (no codec for the OID) are read as {@code String} in text format — their OID
  * stays visible in the row description — and as {@code byte[]} in binary format;
  * {@link #resultFormat(int)} asks for text for them. So is an array of a type without a codec: one
- * {@code String}, the array's literal as the server prints it — {@code {ok,NULL,"a b"}} for an enum
- * array — not a Java array (asking for {@code String[]} is a {@link PgConversionException}).
+ * {@code String}, the array's literal as the server prints it, not a Java array (asking for {@code String[]} is a
+ * {@link PgConversionException}) — except an enum's array, which the connection's lookup gives ({@link #enumArrayKey}):
+ * {@code String[]} of its labels.
  *
  * <p><b>Arrays.</b> Every codec whose {@link PgType#arrayOid()} is set and whose format is binary gets
- * an array codec for one-dimensional arrays (with NULL elements): Java arrays (boxed, or primitive when
- * there are no NULLs) and {@code List}s. An empty or all-NULL {@code List} is sent as a text array
+ * an array codec (NULL elements; several dimensions as nested arrays): Java arrays (boxed, or primitive when
+ * there are no NULLs) and {@code List}s. A Java {@code enum} no codec writes is sent as its name, untyped, and arrays
+ * of them as an untyped text array ({@code EnumLabelCodec}). An empty or all-NULL {@code List} is sent as a text array
  * literal with an unspecified type, so the server takes the type from the statement. A named type's
  * array type is bound with it ({@link #bind}, key {@code name[]}): in the binary array form through a
  * binary codec, in {@code array_out}'s text form through a text one.
