@@ -147,7 +147,10 @@ final class ArrayCodec extends ElementArrayCodec {
                 break;
             }
         }
-        int[] dims = n == 0 ? new int[0] : elements.nested(value.getClass(), null) ? elements.dimensions(value) : new int[] {n};
+        int[] dims = elements.nested(value.getClass(), null) ? elements.dimensions(value) : new int[] {n};
+        if (n == 0) {
+            dims = new int[0];
+        }
         if (dims.length > MAX_DIMENSIONS) {
             throw new PgConversionException("cannot write a " + dims.length + "-dimensional " + type.name()
                     + " parameter: PostgreSQL's arrays have at most " + MAX_DIMENSIONS + " dimensions");

@@ -71,12 +71,18 @@ final class ArrayElements {
         }
         List<Integer> sizes = new ArrayList<>();
         Object level = value;
-        while (level != null && nested(level.getClass(), null)) {
-            sizes.add(Array.getLength(level));
-            level = Array.getLength(level) == 0 ? null : Array.get(level, 0);
-        }
-        if (level != null) {
-            sizes.add(Array.getLength(level));
+        while (true) {
+            int n = Array.getLength(level);
+            sizes.add(n);
+            if (n == 0 || !nested(level.getClass(), null)) {
+                break;
+            }
+            Object first = Array.get(level, 0);
+            if (first == null) { // a null first sub-array: no size for its level (REVIEW-29 R29-10: it was taken for none)
+                throw new PgConversionException("cannot write a null sub-array at level " + (sizes.size() + 1)
+                        + " of a multi-dimensional " + arrayTypeName + " parameter: PostgreSQL's arrays are rectangular");
+            }
+            level = first;
         }
         int[] dims = sizes.stream().mapToInt(Integer::intValue).toArray();
         checkRectangular(value, dims, 0);

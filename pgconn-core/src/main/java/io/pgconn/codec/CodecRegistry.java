@@ -26,12 +26,14 @@ import java.util.Set;
  * <p><b>Unknown types</b> (no codec for the OID) are read as {@code String} in text format — their OID
  * stays visible in the row description — and as {@code byte[]} in binary format;
  * {@link #resultFormat(int)} asks for text for them. So is an array of a type without a codec: one
- * {@code String}, the array's literal as the server prints it — {@code {ok,NULL,"a b"}} for an enum
- * array — not a Java array (asking for {@code String[]} is a {@link PgConversionException}).
+ * {@code String}, the array's literal as the server prints it, not a Java array (asking for {@code String[]} is a
+ * {@link PgConversionException}) — except an enum's array, which the connection's lookup gives ({@link #enumArrayKey}):
+ * {@code String[]} of its labels.
  *
  * <p><b>Arrays.</b> Every codec whose {@link PgType#arrayOid()} is set and whose format is binary gets
- * an array codec for one-dimensional arrays (with NULL elements): Java arrays (boxed, or primitive when
- * there are no NULLs) and {@code List}s. An empty or all-NULL {@code List} is sent as a text array
+ * an array codec (NULL elements; several dimensions as nested arrays): Java arrays (boxed, or primitive when
+ * there are no NULLs) and {@code List}s. A Java {@code enum} no codec writes is sent as its name, untyped, and arrays
+ * of them as an untyped text array ({@code EnumLabelCodec}). An empty or all-NULL {@code List} is sent as a text array
  * literal with an unspecified type, so the server takes the type from the statement. A named type's
  * array type is bound with it ({@link #bind}, key {@code name[]}): in the binary array form through a
  * binary codec, in {@code array_out}'s text form through a text one.
@@ -85,6 +87,12 @@ public final class CodecRegistry {
      */
     public CodecRegistry bind(Map<String, Integer> typeOids) {
         Objects.requireNonNull(typeOids, "typeOids");
+        List<Integer> enumArrays = new ArrayList<>();
+        for (Map.Entry<String, Integer> e : typeOids.entrySet()) {
+            if (e.getKey().startsWith(ENUM_ARRAY_KEY) && e.getValue() != null && e.getValue() != 0) {
+                enumArrays.add(e.getValue());
+            }
+        }
         Map<String, Integer> bound = new HashMap<>();
         Map<Integer, List<Codec<?>>> added = new LinkedHashMap<>();
         Map<String, List<Codec<?>>> boundByName = new LinkedHashMap<>();
@@ -96,7 +104,7 @@ public final class CodecRegistry {
                 boundByName.computeIfAbsent(codec.type().name(), n -> new ArrayList<>()).add(codec);
             }
         }
-        if (bound.isEmpty() && boundOids.isEmpty()) {
+        if (bound.isEmpty() && boundOids.isEmpty() && enumArrays.isEmpty()) {
             return this;
         }
         Map<Integer, ElementArrayCodec> arrays = new HashMap<>(arraysByElementOid);
@@ -110,7 +118,38 @@ public final class CodecRegistry {
             }
         }
         // the named codecs come first: they are what the user configured for this type
-        return new CodecRegistry(byOid.withFirst(added), byClass, Map.copyOf(arrays), Map.copyOf(bound), named);
+        CodecsByOid table = byOid.withFirst(added);
+        Map<Integer, List<Codec<?>>> labelArrays = new LinkedHashMap<>();
+        for (int oid : enumArrays) {
+            if (table.get(oid).length == 0) { // a codec of the enum's own (bound by name) reads its arrays instead
+                labelArrays.put(oid, List.of(new TextArrayCodec(PgType.of(oid, ENUM_ARRAY_NAME), 0, LABELS)));
+            }
+        }
+        return new CodecRegistry(labelArrays.isEmpty() ? table : table.withFirst(labelArrays), byClass, Map.copyOf(arrays),
+                Map.copyOf(bound), named);
+    }
+
+    /**
+     * The prefix of the {@link #bind} keys that name arrays of enums: {@code enumArrayKey(oid)}, the OID as value. The
+     * connection's type lookup finds every enum's array type ({@code pg_type.typarray} of each {@code typtype = 'e'}) in
+     * the same query as its {@code extensionTypes}.
+     */
+    private static final String ENUM_ARRAY_KEY = "enum[]#";
+
+    /** The type name of an enum's array type read through its labels (messages, R2DBC's type name). */
+    private static final String ENUM_ARRAY_NAME = "enum[]";
+
+    /** The element codec of such arrays: each label as its text. */
+    private static final Codec<?>[] LABELS = {TextFallbackCodec.INSTANCE};
+
+    /**
+     * The {@link #bind} key under which an array type whose elements are an enum's labels is given ({@code typeOids}
+     * value: that OID): without a codec of the enum's own, its values read as {@code String[]} ({@code Object},
+     * {@code String[]}, {@code List}, nested arrays for several dimensions), not as one {@code String} of the array's
+     * text (session 29; as {@code String} they still read as the text).
+     */
+    public static String enumArrayKey(int arrayOid) {
+        return ENUM_ARRAY_KEY + Integer.toUnsignedString(arrayOid);
     }
 
     /**

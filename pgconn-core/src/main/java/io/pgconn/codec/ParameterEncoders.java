@@ -21,7 +21,15 @@ final class ParameterEncoders {
     private final Map<Integer, ElementArrayCodec> arraysByElementOid;
     private final Map<String, Integer> boundOids;
     private final List<Codec<?>> named;
+    /** {@link #encoder}'s answers by class: one lookup per parameter once resolved. */
     private final ConcurrentHashMap<Class<?>, Encoder> encoderCache = new ConcurrentHashMap<>();
+    /**
+     * The encoders of the classes a codec writes as one value (what {@link #resolve} finds), apart from
+     * {@link #encoderCache}: an array encoder cached there for {@code int[]} was taken for the element codec of
+     * {@code int[][]} (session 28's 2-D arrays: {@code int[][]} was refused, "no array codec for int4[] elements", once
+     * an {@code int[]} had been bound through the same registry).
+     */
+    private final ConcurrentHashMap<Class<?>, Encoder> valueCache = new ConcurrentHashMap<>();
     /** Array encoders by element class (a List parameter's class says nothing about its elements). */
     private final ConcurrentHashMap<Class<?>, Encoder> arrayEncoderCache = new ConcurrentHashMap<>();
 
@@ -44,7 +52,7 @@ final class ParameterEncoders {
         if (cached != null) {
             return cached;
         }
-        Encoder found = resolve(type);
+        Encoder found = resolveCached(type);
         if (found == null && type.isArray() && type.getComponentType() != Object.class) {
             found = arrayEncoder(Primitives.wrap(type.getComponentType()), type);
         }
@@ -112,6 +120,9 @@ final class ParameterEncoders {
         if (element == null) {
             return null;
         }
+        if (element == EnumLabelCodec.ENCODER) {
+            return EnumLabelCodec.ARRAY_ENCODER; // labels of an enum no codec writes: an untyped text array
+        }
         // by the OID the element is sent as: a named type's is the one this connection discovered
         ElementArrayCodec arrays = arraysByElementOid.get(element.oid());
         if (arrays == null) {
@@ -130,13 +141,13 @@ final class ParameterEncoders {
     }
 
     private Encoder resolveCached(Class<?> type) {
-        Encoder cached = encoderCache.get(type);
+        Encoder cached = valueCache.get(type);
         if (cached != null) {
             return cached;
         }
         Encoder found = resolve(type);
         if (found != null) {
-            encoderCache.putIfAbsent(type, found);
+            valueCache.putIfAbsent(type, found);
         }
         return found;
     }
@@ -165,7 +176,17 @@ final class ParameterEncoders {
             }
             queue.addAll(Arrays.asList(i.getInterfaces()));
         }
-        return null;
+        return Enum.class.isAssignableFrom(type) && !namedCodecWrites(type) ? EnumLabelCodec.ENCODER : null;
+    }
+
+    /** Whether a named type's codec writes this class (bound or not: an unbound one's parameter is refused, saying why). */
+    private boolean namedCodecWrites(Class<?> type) {
+        for (Codec<?> codec : named) {
+            if (codec.encodes(type)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private Encoder usable(Codec<?>[] codecs) {
@@ -184,29 +205,18 @@ final class ParameterEncoders {
         return null;
     }
 
+    /** Why a named type's codec that writes {@code type} (or an array's innermost element class) was not used here. */
     private String unboundHint(Class<?> type) {
+        Class<?> element = type;
+        while (element.isArray()) {
+            element = element.getComponentType();
+        }
         for (Codec<?> codec : named) {
-            if (codec.encodes(type) && !boundOids.containsKey(codec.type().name())) {
+            if ((codec.encodes(type) || codec.encodes(Primitives.wrap(element))) && !boundOids.containsKey(codec.type().name())) {
                 return "; type " + codec.type().name() + " is not installed in this database (or not among the"
                         + " connection's extensionTypes)";
             }
         }
-        return enumHint(type);
-    }
-
-    /**
-     * The ways out for a Java enum no codec writes (NEW-USER-27 F2: an application moved from r2dbc-postgresql keeps
-     * Spring Data's {@code EnumWriteSupport}, whose enum then reaches the driver as itself), or nothing for another
-     * class: its name as text (a PostgreSQL enum parameter takes it; an array of them needs a cast), or a codec for the
-     * PostgreSQL type. docs/r2dbc.md §5, codecs.md.
-     */
-    private static String enumHint(Class<?> type) {
-        Class<?> element = type.isArray() ? type.getComponentType() : type;
-        if (!Enum.class.isAssignableFrom(element)) {
-            return "";
-        }
-        return "; it is a Java enum: bind its name() (an array of them: the names, with a cast such as $1::my_enum[];"
-                + " Spring Data writes the name unless an EnumWriteSupport converter hands it the enum), or register a codec"
-                + " for the PostgreSQL type and name the type in extensionTypes (docs/r2dbc.md §5)";
+        return "";
     }
 }

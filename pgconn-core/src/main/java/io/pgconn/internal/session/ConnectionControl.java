@@ -152,10 +152,11 @@ public final class ConnectionControl {
 
     /**
      * The connect path's type lookup (docs/lifecycle.md §1.5): each name's OID and, under
-     * {@code name[]}, its array type's, so arrays of a named type get a codec when the registry is bound.
+     * {@code name[]}, its array type's, so arrays of a named type get a codec when the registry is bound;
+     * and the database's enum array types ({@link TypeOidQuery#sessionSql}), read as {@code String[]}.
      */
     public CompletableFuture<Map<String, Integer>> lookupTypeOids(String... typeNames) {
-        return connection.lookupTypeOids(TypeOidQuery.withArrayTypes(typeNames));
+        return connection.lookupSessionTypeOids(TypeOidQuery.withArrayTypes(typeNames));
     }
 
     @Override

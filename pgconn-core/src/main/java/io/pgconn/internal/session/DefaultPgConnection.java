@@ -190,6 +190,15 @@ final class DefaultPgConnection implements PgConnection {
         }
     }
 
+    /** The connect path's lookup: {@link #lookupTypeOids} and the database's enum array types ({@link TypeOidQuery#sessionSql}). */
+    CompletableFuture<Map<String, Integer>> lookupSessionTypeOids(String... typeNames) {
+        try {
+            return simpleQuery(TypeOidQuery.sessionSql(typeNames)).thenApply(result -> TypeOidQuery.parseSession(result, typeNames));
+        } catch (PgConfigException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
     @Override
     public CompletableFuture<QueryResult> simpleQuery(String sql) {
         return session.simpleQuery(sql);

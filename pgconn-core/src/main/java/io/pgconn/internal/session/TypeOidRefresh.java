@@ -34,7 +34,7 @@ final class TypeOidRefresh extends Exchange {
         this.owner = owner;
         this.askedAt = askedAt;
         this.names = names;
-        this.query = new SimpleQuery(TypeOidQuery.sql(names), host);
+        this.query = new SimpleQuery(TypeOidQuery.sessionSql(names), host);
     }
 
     @Override
@@ -93,7 +93,7 @@ final class TypeOidRefresh extends Exchange {
         query.onReady(status);
         try {
             QueryResult result = query.result.getNow(null);
-            owner.refreshed(askedAt, TypeOidQuery.parse(result, names));
+            owner.refreshed(askedAt, TypeOidQuery.parseSession(result, names));
         } catch (RuntimeException e) { // a server error (CompletionException), or an answer of another shape
             owner.refreshFailed();
             LOG.log(System.Logger.Level.DEBUG, () -> "type OID lookup on " + session.host() + " failed; the codecs stay as they were: " + e);

@@ -2,6 +2,7 @@ package io.pgconn.internal.session;
 
 import io.pgconn.PgConfigException;
 import io.pgconn.QueryResult;
+import io.pgconn.codec.CodecRegistry;
 import org.junit.jupiter.api.Test;
 
 import java.util.Arrays;
@@ -58,5 +59,19 @@ class TypeOidQueryTest {
         assertThatThrownBy(() -> TypeOidQuery.parse(twoRows, "hstore")).hasMessageContaining("expected 1 row of 1 columns, got 2 rows");
         QueryResult oneColumn = new QueryResult(List.of("a"), List.of(List.of("1")), "SELECT 1");
         assertThatThrownBy(() -> TypeOidQuery.parse(oneColumn, "hstore", "vector")).hasMessageContaining("got 1 rows of 1 columns");
+    }
+    /** The session's lookup adds one column: the database's enum array types, kept under CodecRegistry.enumArrayKey. */
+    @Test
+    void theSessionsLookupAddsTheEnumArrayTypesInTheSameQuery() {
+        assertThat(TypeOidQuery.sessionSql("hstore")).isEqualTo("SELECT pg_catalog.to_regtype('hstore')::pg_catalog.oid,"
+                + " (SELECT pg_catalog.string_agg(t.typarray::pg_catalog.text, ',') FROM pg_catalog.pg_type t"
+                + " WHERE t.oid OPERATOR(pg_catalog.=) ANY (SELECT e.enumtypid FROM pg_catalog.pg_enum e)"
+                + " AND t.typarray OPERATOR(pg_catalog.<>) 0)");
+        QueryResult result = new QueryResult(List.of("to_regtype", "string_agg"), List.of(Arrays.asList("16385", "16389,4294967295")), "SELECT 1");
+        assertThat(TypeOidQuery.parseSession(result, "hstore")).containsExactly(Map.entry("hstore", 16_385),
+                Map.entry(CodecRegistry.enumArrayKey(16_389), 16_389), Map.entry(CodecRegistry.enumArrayKey(-1), -1));
+        QueryResult noEnums = new QueryResult(List.of("to_regtype", "string_agg"), List.of(Arrays.asList(null, null)), "SELECT 1");
+        assertThat(TypeOidQuery.parseSession(noEnums, "hstore")).isEmpty();
+        assertThatThrownBy(() -> TypeOidQuery.parseSession(noEnums, "hstore", "vector")).hasMessageContaining("expected 1 row of 3 columns");
     }
 }
