@@ -125,7 +125,9 @@ async function pollMeters() {
 }
 
 function formatMeasurement(measurement, baseUnit) {
-  const value = Number.isInteger(measurement.value) ? measurement.value : measurement.value.toFixed(3);
+  // a gauge with no value (pg.conn.replica.lag of a host that is no standby) reads NaN, which the endpoint writes as "NaN"
+  const value = typeof measurement.value !== "number" ? String(measurement.value)
+    : Number.isInteger(measurement.value) ? measurement.value : measurement.value.toFixed(3);
   // counts (COUNT, ACTIVE_TASKS) have no unit; times and values are in the meter's base unit
   const counted = measurement.statistic === "COUNT" || measurement.statistic === "ACTIVE_TASKS";
   return counted || !baseUnit ? String(value) : value + " " + baseUnit;
