@@ -1,6 +1,5 @@
 package io.pgconn.codec;
 
-
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
@@ -40,6 +39,9 @@ import java.util.Set;
  *
  * <p><b>Hot path.</b> Lookups by OID below 10,000 index an array ({@code CodecsByOid}); parameter encoders are
  * cached per class. Resolve a {@link Decoder} once per column and reuse it for every row.
+ *
+ * <p><b>Its parts.</b> This class keeps the registration ({@link Builder}) and the public face; results are looked up by
+ * {@code ResultDecoders}, parameters by {@code ParameterEncoders}, and {@link #bind} is {@code NamedTypeBinding}'s.
  */
 public final class CodecRegistry {
 
@@ -53,6 +55,8 @@ public final class CodecRegistry {
     private final List<Codec<?>> named;
     /** Parameter encoders by Java class, resolved once per class. */
     private final ParameterEncoders parameters;
+    /** Result decoders by type OID. */
+    private final ResultDecoders results;
 
     private CodecRegistry(CodecsByOid byOid, Map<Class<?>, Codec<?>[]> byClass,
                           Map<Integer, ElementArrayCodec> arraysByElementOid, Map<String, Integer> boundOids,
@@ -63,6 +67,7 @@ public final class CodecRegistry {
         this.boundOids = boundOids;
         this.named = named;
         this.parameters = new ParameterEncoders(byClass, arraysByElementOid, boundOids, named);
+        this.results = new ResultDecoders(byOid);
     }
 
     /** pgconn's built-in codecs only, unbound (extension types are not usable until {@link #bind}). */
@@ -87,84 +92,20 @@ public final class CodecRegistry {
      */
     public CodecRegistry bind(Map<String, Integer> typeOids) {
         Objects.requireNonNull(typeOids, "typeOids");
-        List<Integer> enumArrays = new ArrayList<>();
-        for (Map.Entry<String, Integer> e : typeOids.entrySet()) {
-            if (e.getKey().startsWith(ENUM_ARRAY_KEY) && e.getValue() != null && e.getValue() != 0) {
-                enumArrays.add(e.getValue());
-            }
-        }
-        Map<String, Integer> bound = new HashMap<>();
-        Map<Integer, List<Codec<?>>> added = new LinkedHashMap<>();
-        Map<String, List<Codec<?>>> boundByName = new LinkedHashMap<>();
-        for (Codec<?> codec : named) {
-            Integer oid = typeOids.get(codec.type().name());
-            if (oid != null && oid != 0) {
-                bound.put(codec.type().name(), oid);
-                added.computeIfAbsent(oid, o -> new ArrayList<>()).add(codec);
-                boundByName.computeIfAbsent(codec.type().name(), n -> new ArrayList<>()).add(codec);
-            }
-        }
-        if (bound.isEmpty() && boundOids.isEmpty() && enumArrays.isEmpty()) {
-            return this;
-        }
-        Map<Integer, ElementArrayCodec> arrays = new HashMap<>(arraysByElementOid);
-        for (Map.Entry<String, List<Codec<?>>> e : boundByName.entrySet()) {
-            Integer arrayOid = typeOids.get(e.getKey() + "[]");
-            if (arrayOid != null && arrayOid != 0) {
-                ElementArrayCodec array = namedArray(e.getKey(), bound.get(e.getKey()), arrayOid, e.getValue());
-                arrays.put(array.elementOid(), array);
-                added.computeIfAbsent(arrayOid, o -> new ArrayList<>()); // after any codec of the array OID itself
-                added.get(arrayOid).add(array);
-            }
-        }
-        // the named codecs come first: they are what the user configured for this type
-        CodecsByOid table = byOid.withFirst(added);
-        Map<Integer, List<Codec<?>>> labelArrays = new LinkedHashMap<>();
-        for (int oid : enumArrays) {
-            if (table.get(oid).length == 0) { // a codec of the enum's own (bound by name) reads its arrays instead
-                labelArrays.put(oid, List.of(new TextArrayCodec(PgType.of(oid, ENUM_ARRAY_NAME), 0, LABELS)));
-            }
-        }
-        return new CodecRegistry(labelArrays.isEmpty() ? table : table.withFirst(labelArrays), byClass, Map.copyOf(arrays),
-                Map.copyOf(bound), named);
+        NamedTypeBinding.Bound bound = NamedTypeBinding.bind(typeOids, byOid, arraysByElementOid, boundOids, named);
+        return bound == null ? this
+                : new CodecRegistry(bound.byOid(), byClass, bound.arraysByElementOid(), bound.boundOids(), named);
     }
-
-    /**
-     * The prefix of the {@link #bind} keys that name arrays of enums: {@code enumArrayKey(oid)}, the OID as value. The
-     * connection's type lookup finds every enum's array type ({@code pg_type.typarray} of each {@code typtype = 'e'}) in
-     * the same query as its {@code extensionTypes}.
-     */
-    private static final String ENUM_ARRAY_KEY = "enum[]#";
-
-    /** The type name of an enum's array type read through its labels (messages, R2DBC's type name). */
-    private static final String ENUM_ARRAY_NAME = "enum[]";
-
-    /** The element codec of such arrays: each label as its text. */
-    private static final Codec<?>[] LABELS = {TextFallbackCodec.INSTANCE};
 
     /**
      * The {@link #bind} key under which an array type whose elements are an enum's labels is given ({@code typeOids}
      * value: that OID): without a codec of the enum's own, its values read as {@code String[]} ({@code Object},
      * {@code String[]}, {@code List}, nested arrays for several dimensions), not as one {@code String} of the array's
-     * text (session 29; as {@code String} they still read as the text).
+     * text (session 29; as {@code String} they still read as the text). The connection's type lookup finds every enum's
+     * array type in the same query as its {@code extensionTypes}.
      */
     public static String enumArrayKey(int arrayOid) {
-        return ENUM_ARRAY_KEY + Integer.toUnsignedString(arrayOid);
-    }
-
-    /**
-     * The codec of a named type's array type ({@code typeOids} key {@code name[]}, its
-     * {@code pg_type.typarray}): binary arrays ({@code array_send}) through the element's binary
-     * codecs; where it has only text codecs (an enum, a domain or a composite read as text), text
-     * arrays ({@code array_out}), since a binary array carries its elements in binary.
-     */
-    private static ElementArrayCodec namedArray(String name, int elementOid, int arrayOid, List<Codec<?>> codecs) {
-        PgType arrayType = PgType.of(arrayOid, name + "[]");
-        List<Codec<?>> binary = codecs.stream().filter(c -> c.format() == Format.BINARY).toList();
-        if (!binary.isEmpty()) {
-            return new ArrayCodec(arrayType, elementOid, binary.toArray(NONE));
-        }
-        return new TextArrayCodec(arrayType, elementOid, codecs.toArray(NONE));
+        return NamedTypeBinding.enumArrayKey(arrayOid);
     }
 
     /** The type names whose OIDs {@link #bind} needs (the named types of registered codecs). */
@@ -188,18 +129,8 @@ public final class CodecRegistry {
      * text otherwise (unknown types, text-only codecs).
      */
     public Format resultFormat(int oid) {
-        for (Codec<?> codec : codecs(oid)) {
-            if (codec.format() == Format.BINARY) {
-                return Format.BINARY;
-            }
-        }
-        return Format.TEXT;
+        return results.resultFormat(oid);
     }
-
-    /** What a read of a type without a codec as anything but String is told. */
-    private static final String WITHOUT_CODEC = "; a type without a codec (an extension's such as pgvector's halfvec"
-            + " or sparsevec, an enum) reads as String, its text: read it as String, or cast it in the SQL to a type"
-            + " pgconn reads (::vector, ::real[], ::text)";
 
     /**
      * The decoder for a column of type {@code oid} in {@code format} read as {@code target}
@@ -208,57 +139,7 @@ public final class CodecRegistry {
      * @throws PgConversionException when no codec reads that type as that class
      */
     public Decoder decoder(int oid, Format format, Class<?> target) {
-        Objects.requireNonNull(format, "format");
-        Class<?> wanted = Primitives.wrap(Objects.requireNonNull(target, "target"));
-        Codec<?>[] codecs = codecs(oid);
-        for (Codec<?> codec : codecs) {
-            if (codec.decodes(format, wanted)) {
-                return new Decoder(codec, oid, format, wanted, codec.type().name());
-            }
-        }
-        String typeName = typeName(oid);
-        if (format == Format.BINARY && (wanted == String.class || wanted == CharSequence.class)) {
-            Codec<?> textForm = textForm(oid, codecs);
-            if (textForm != null) {
-                return new Decoder(textForm, oid, format, wanted, typeName);
-            }
-        }
-        if (codecs.length == 0 || format == Format.TEXT) {
-            if (format == Format.TEXT && TextFallbackCodec.INSTANCE.decodes(format, wanted)) {
-                return new Decoder(TextFallbackCodec.INSTANCE, oid, format, wanted, typeName);
-            }
-            if (format == Format.BINARY && RawBytesCodec.INSTANCE.decodes(format, wanted)) {
-                return new Decoder(RawBytesCodec.INSTANCE, oid, format, wanted, typeName);
-            }
-        }
-        throw new PgConversionException("no codec reads " + typeName + " (" + format.name().toLowerCase()
-                + " format) as " + wanted.getName()
-                + (codecs.length == 0 ? format == Format.BINARY ? "; request text format for this type" : WITHOUT_CODEC : ""));
-    }
-
-    /**
-     * A binary built-in type asked for as String: its value rendered as the server's text output (see
-     * TextForms), when there is a rendering for it; user codecs' types are not rendered. (A scalar
-     * vector reads String itself, VectorCodec; arrays of vector are rendered here.)
-     */
-    private Codec<?> textForm(int oid, Codec<?>[] codecs) {
-        for (Codec<?> codec : codecs) {
-            if (!codec.decodes(Format.BINARY, Object.class)) {
-                continue;
-            }
-            if (codec instanceof ArrayCodec array) {
-                int element = array.elementOid();
-                Codec<?>[] elementCodecs = codecs(element);
-                boolean renders = TextForms.supports(element)
-                        || elementCodecs.length > 0 && (elementCodecs[0] instanceof HstoreCodec || elementCodecs[0] instanceof VectorCodec);
-                return renders ? new TextFormCodec(codec, oid, element) : null;
-            }
-            if (codec instanceof HstoreCodec) {
-                return new TextFormCodec(codec, oid, 0);
-            }
-            return codec instanceof BaseCodec<?> && TextForms.supports(codec.type().oid()) ? new TextFormCodec(codec, codec.type().oid(), 0) : null;
-        }
-        return null;
+        return results.decoder(oid, format, target);
     }
 
     /** Reads one non-null value: {@code decoder(oid, format, target).decode(value)}. */
@@ -285,28 +166,17 @@ public final class CodecRegistry {
      * {@code Object[]}. {@code Object} when nothing reads the type in that format.
      */
     public Class<?> javaType(int oid, Format format) {
-        Decoder decoder;
-        try {
-            decoder = decoder(oid, format, Object.class);
-        } catch (PgConversionException e) {
-            return Object.class;
-        }
-        return ReadClasses.of(decoder.codec());
+        return results.javaType(oid, format);
     }
 
     /** The type's name for messages: the codec's type name, or {@code "type oid N"} for an unknown one. */
     public String typeName(int oid) {
-        Codec<?>[] codecs = codecs(oid);
-        return codecs.length > 0 ? codecs[0].type().name() : "type oid " + Integer.toUnsignedString(oid);
+        return results.typeName(oid);
     }
 
     /** Whether any codec handles this OID (otherwise its values are read as text). */
     public boolean knows(int oid) {
-        return codecs(oid).length > 0;
-    }
-
-    private Codec<?>[] codecs(int oid) {
-        return byOid.get(oid);
+        return results.codecs(oid).length > 0;
     }
 
     // ---------------------------------------------------------------- parameters
@@ -329,7 +199,7 @@ public final class CodecRegistry {
     public Encoder encoder(int oid, Object value) {
         Objects.requireNonNull(value, "value (a NULL parameter needs no encoder)");
         Class<?> type = value.getClass();
-        for (Codec<?> codec : codecs(oid)) {
+        for (Codec<?> codec : results.codecs(oid)) {
             if (codec.encodes(type)) {
                 return new Encoder(codec, oid, codec.format());
             }

@@ -10,33 +10,12 @@ import java.util.List;
  * it goes as the text literal {@code {}} / {@code {NULL,NULL}} with an unspecified type, and the
  * server takes the type from the statement (a column, a cast).
  */
-final class EmptyArrayCodec implements Codec<Object> {
+final class EmptyArrayCodec extends WriteOnlyTextCodec<Object> {
 
     public static final EmptyArrayCodec INSTANCE = new EmptyArrayCodec();
 
-    private static final PgType TYPE = PgType.of(Oids.UNKNOWN, "array of unspecified type");
-
     private EmptyArrayCodec() {
-    }
-
-    @Override
-    public PgType type() {
-        return TYPE;
-    }
-
-    @Override
-    public Class<?> javaType() {
-        return List.class;
-    }
-
-    @Override
-    public Format format() {
-        return Format.TEXT;
-    }
-
-    @Override
-    public boolean decodes(Format format, Class<?> target) {
-        return false;
+        super(PgType.of(Oids.UNKNOWN, "array of unspecified type"), List.class, "arrays of unspecified type are never read");
     }
 
     @Override
@@ -47,10 +26,5 @@ final class EmptyArrayCodec implements Codec<Object> {
             literal.append(i == 0 ? "NULL" : ",NULL");
         }
         out.writeCharSequence(literal.append('}'), StandardCharsets.US_ASCII);
-    }
-
-    @Override
-    public Object decode(ByteBuf value, Format format, Class<?> target) {
-        throw new PgConversionException("arrays of unspecified type are never read");
     }
 }

@@ -17,11 +17,9 @@ import io.netty.buffer.ByteBuf;
  * (CodecRegistry's lookup order); where a named codec writes the class but its type is not bound, the parameter is
  * refused saying so, not sent by name. Never reads.
  */
-final class EnumLabelCodec implements Codec<Enum<?>> {
+final class EnumLabelCodec extends WriteOnlyTextCodec<Enum<?>> {
 
     static final EnumLabelCodec INSTANCE = new EnumLabelCodec();
-
-    private static final PgType TYPE = PgType.of(Oids.UNKNOWN, "enum label");
 
     /** The scalar's encoder: untyped text. */
     static final Encoder ENCODER = new Encoder(INSTANCE, Oids.UNSPECIFIED, Format.TEXT);
@@ -30,37 +28,13 @@ final class EnumLabelCodec implements Codec<Enum<?>> {
     static final Encoder ARRAY_ENCODER = new Encoder(new TextArrayCodec(PgType.of(Oids.UNKNOWN, "enum label[]"),
             Oids.UNSPECIFIED, new Codec<?>[] {INSTANCE}), Oids.UNSPECIFIED, Format.TEXT);
 
-    private EnumLabelCodec() {
-    }
-
-    @Override
-    public PgType type() {
-        return TYPE;
-    }
-
-    @Override
     @SuppressWarnings({"unchecked", "rawtypes"})
-    public Class<? extends Enum<?>> javaType() {
-        return (Class) Enum.class;
-    }
-
-    @Override
-    public Format format() {
-        return Format.TEXT;
-    }
-
-    @Override
-    public boolean decodes(Format format, Class<?> target) {
-        return false;
+    private EnumLabelCodec() {
+        super(PgType.of(Oids.UNKNOWN, "enum label"), (Class) Enum.class, "an enum label is only written");
     }
 
     @Override
     public void encode(Enum<?> value, ByteBuf out) {
         SendableText.writeUtf8(out, value.name());
-    }
-
-    @Override
-    public Object decode(ByteBuf value, Format format, Class<?> target) {
-        throw new PgConversionException("an enum label is only written");
     }
 }
