@@ -44,7 +44,7 @@ import java.util.function.Consumer;
  * work, so the open probe session is kept (closing it freed a slot the next probe's login took, and the
  * host flipped down/up every relogin interval: NEW-USER-13 F2), the next login is tried a relogin interval
  * later — also when no session is open (none yet, or it failed too): not at every probe, each refused login being a
- * fork on the full server (REVIEW-18 L8) — and the application's factory is told {@code reportHostFull}, on which no
+ * fork on the full server (REVIEW-18 L8) — and the application's factory's host memory is told {@code full}, on which no
  * pool evicts (F1).
  *
  * <p>While no configured host answers in a role the factory's {@code target_session_attrs} accepts, a probe session
@@ -158,7 +158,7 @@ final class HostMonitor {
         this.probeTimeout = probeTimeout;
         this.clock = clock;
         this.reloginInterval = reloginInterval;
-        this.reports = new HostReports(host, applicationFactory, clock, published, factoryName);
+        this.reports = new HostReports(host, applicationFactory.hostObservations(), clock, published, factoryName);
         this.wrongRoleRelogin = new WrongRoleRelogin(host, applicationFactory, noAcceptableHost, interval, fullLoginWait(),
                 clock);
     }
@@ -354,7 +354,7 @@ final class HostMonitor {
 
     /**
      * The server refused a new login for want of a free slot (53300): {@code full}, told to the application's
-     * factory ({@code reportHostFull}: its pools keep their sessions), logged once per change. {@code answered}: the
+     * factory's host memory ({@code full}: its pools keep their sessions), logged once per change. {@code answered}: the
      * role the open probe session just answered, which is kept and asked again until the next login a relogin
      * interval later; {@code null} when there is no such session (none open, or it failed too: then it is dropped),
      * and the next login waits a relogin interval all the same ({@link #fullLoginWait()}), the host shown full meanwhile.
