@@ -1,8 +1,8 @@
 /**
  * pgconn-core: an asynchronous PostgreSQL connection on Netty. Exports only the API: the
  * connection and its factory, exceptions and value types ({@code io.pgconn}), the configuration
- * ({@code io.pgconn.config}), the tracer SPI ({@code io.pgconn.trace}) and the re-connecting LISTEN
- * subscriber ({@code io.pgconn.notify}). Everything under {@code io.pgconn.internal} may change
+ * ({@code io.pgconn.config}), the tracer SPI ({@code io.pgconn.trace}), the re-connecting LISTEN
+ * subscriber ({@code io.pgconn.notify}) and the host watcher's hooks ({@code io.pgconn.spi}). Everything under {@code io.pgconn.internal} may change
  * without notice; the import check test keeps the API free of imports of it.
  */
 module io.pgconn.core {
@@ -12,6 +12,7 @@ module io.pgconn.core {
     exports io.pgconn.notify;
     exports io.pgconn.query;
     exports io.pgconn.codec;
+    exports io.pgconn.spi;
 
     // the API names EventLoopGroup (PgConnectionFactory.Builder) and Netty channel types (Transport)
     requires transitive io.netty.transport;

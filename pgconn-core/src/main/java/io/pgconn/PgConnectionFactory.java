@@ -4,6 +4,7 @@ import io.pgconn.codec.CodecRegistry;
 import io.netty.channel.EventLoopGroup;
 import io.pgconn.config.ConnConfig;
 import io.pgconn.config.HostSpec;
+import io.pgconn.spi.HostObservations;
 import io.pgconn.trace.PgTracer;
 
 import java.time.Clock;
@@ -74,45 +75,17 @@ public interface PgConnectionFactory extends AutoCloseable {
     }
 
     /**
-     * Tells this factory's host memory what a watcher outside it (e.g. a health monitor's probe)
-     * just saw: {@code host} answered in {@code role}. The next {@code connect()} orders hosts by it
-     * as if one of its own attempts had found it so.
+     * Where a watcher outside this factory — a health monitor probing each configured host on sessions of its own, as the
+     * Spring Boot starter's does — tells its host memory what it saw: a host up in a role, down, full, a primary's WAL
+     * timeline (docs/lifecycle.md §2.4). Kept off this interface's own methods because an application that connects
+     * through the factory has no business changing where every other caller's connects go. A factory that wraps another
+     * (a decorator, a test double) hands out the wrapped one's; the same object on every call.
      */
-    void reportHostUp(HostSpec host, ServerRole role);
-
-    /**
-     * Tells this factory's host memory the WAL timeline {@code host} writes on, as a watcher just read it while the host
-     * answered as primary ({@link PrimaryTimeline#read}; the starter's health reads it on each host answering as primary
-     * while two do). When two hosts answer as primary — a split brain: an old primary answering again beside the promoted
-     * standby — the one on the higher timeline, the promoted one, becomes the {@link #stickyPrimary()} once both
-     * timelines are known, even if nothing saw the old one down (docs/lifecycle.md §2.4): new read-write connects go to
-     * it, and a pool drops its unlent sessions on the other ({@code other-primary}). This default ignores it.
-     */
-    default void reportPrimaryTimeline(HostSpec host, long timeline) {
-    }
-
-    /**
-     * Tells this factory's host memory that {@code host} just failed a watcher's probe: the next
-     * {@code connect()} tries it last, for {@code hostRecheckInterval}. {@code reason} must hold no secret.
-     * A pool on this factory drops its sessions to a host the memory holds {@code down} (pgconn-r2dbc's eviction,
-     * {@code host-down}), so a login refused only for want of a free slot (SQLSTATE 53300) is
-     * {@link #reportHostFull}'s, not this.
-     */
-    void reportHostDown(HostSpec host, String reason);
-
-    /**
-     * Tells this factory's host memory that {@code host} just refused a watcher's new login because it has no
-     * free slot (SQLSTATE 53300, {@link PgErrors#isNoFreeSlot}), or left it unanswered while the watcher's open
-     * session to it answered (a pooler's queue) — {@link HostStatus.State#FULL}: the server is
-     * up and the sessions open to it are fine (a pool keeps them), the next {@code connect()} tries it last,
-     * for {@code hostRecheckInterval}, as after {@link #reportHostDown}. Keeps the last known role.
-     * {@code reason} must hold no secret.
-     */
-    void reportHostFull(HostSpec host, String reason);
+    HostObservations hostObservations();
 
     /**
      * Calls {@code listener} each time this factory's host memory learns that a host is up — one of its
-     * connects reached it (also one that refused the server's role), or {@link #reportHostUp} was told so —
+     * connects reached it (also one that refused the server's role), or a watcher told {@link HostObservations#up} so —
      * with what the memory now holds, until the returned registration is closed. For a client that waits to
      * re-connect (a {@link io.pgconn.notify.NotificationSubscriber} in its backoff) and should try at once.
      * Called on the thread that learned it, often an event loop: the listener must be quick and must not
@@ -131,7 +104,7 @@ public interface PgConnectionFactory extends AutoCloseable {
      * within 2 s (a frozen server's full receive window) is closed without it. For a watcher that
      * found the host stopped answering (a frozen or cut-off server still ACKs TCP, so nothing else
      * ends statements waiting on it; docs/lifecycle.md §4): pools then drop the closed connections and
-     * open new ones, which {@link #reportHostDown} has ordered away from the host.
+     * open new ones, which the watcher's {@link HostObservations#down} has ordered away from the host.
      *
      * @param reason why, for the callers' errors; must hold no secret
      * @return how many connections were closed; completes when their sockets are closed

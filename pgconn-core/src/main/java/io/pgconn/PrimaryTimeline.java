@@ -5,7 +5,7 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * Reads the WAL timeline a primary writes on, for a watcher to tell the factory
- * ({@link PgConnectionFactory#reportPrimaryTimeline}): a standby promoted to primary starts a new timeline, one higher
+ * ({@link io.pgconn.spi.HostObservations#primaryTimeline}): a standby promoted to primary starts a new timeline, one higher
  * than the one it followed, so when two hosts answer as primary — an old primary answering again beside the promoted
  * standby, a split brain — the one on the higher timeline is the newer primary (docs/lifecycle.md §2.4). Read from the
  * name of the current WAL file ({@code pg_walfile_name(pg_current_wal_lsn())}, its first 8 hex digits), which any role may

@@ -72,6 +72,51 @@ class ModuleBoundaryTest {
                         .contains("does not export"));
     }
 
+    /**
+     * What a host watcher tells a factory's host memory is no method of the factory an application queries through: it
+     * is reached through {@code hostObservations()}, in the exported {@code io.pgconn.spi} package.
+     */
+    @Test
+    void aWatcherTellsTheHostMemoryThroughHostObservationsOnly() throws IOException {
+        List<Diagnostic<? extends JavaFileObject>> watcher = compileApp("""
+                package app;
+
+                import io.pgconn.PgConnectionFactory;
+                import io.pgconn.ServerRole;
+                import io.pgconn.config.HostSpec;
+                import io.pgconn.spi.HostObservations;
+
+                public class App {
+                    static void probed(PgConnectionFactory factory, HostSpec host) {
+                        HostObservations memory = factory.hostObservations();
+                        memory.up(host, ServerRole.PRIMARY);
+                        memory.full(host, "too many connections");
+                        memory.down(host, "connection refused");
+                        memory.primaryTimeline(host, 2);
+                    }
+                }
+                """);
+        assertThat(watcher).isEmpty();
+
+        List<Diagnostic<? extends JavaFileObject>> onTheFactory = compileApp("""
+                package app;
+
+                import io.pgconn.PgConnectionFactory;
+                import io.pgconn.ServerRole;
+                import io.pgconn.config.HostSpec;
+
+                public class App {
+                    static void probed(PgConnectionFactory factory, HostSpec host) {
+                        factory.reportHostUp(host, ServerRole.PRIMARY);
+                    }
+                }
+                """);
+        assertThat(onTheFactory).extracting(d -> d.getMessage(Locale.ROOT))
+                .anySatisfy(message -> assertThat(message).contains("cannot find symbol").contains("reportHostUp"));
+        assertThat(PgConnectionFactory.class.getMethods()).extracting(java.lang.reflect.Method::getName)
+                .noneMatch(name -> name.startsWith("report"));
+    }
+
     private List<Diagnostic<? extends JavaFileObject>> compileApp(String appSource) throws IOException {
         Path src = Files.createDirectories(work.resolve("src/app"));
         Files.writeString(work.resolve("src/module-info.java"), "module app { requires io.pgconn.core; }");

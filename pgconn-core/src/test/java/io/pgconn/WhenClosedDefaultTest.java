@@ -2,6 +2,7 @@ package io.pgconn;
 
 import io.pgconn.config.ConnConfig;
 import io.pgconn.config.HostSpec;
+import io.pgconn.spi.HostObservations;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -51,15 +52,8 @@ class WhenClosedDefaultTest {
         }
 
         @Override
-        public void reportHostUp(HostSpec host, ServerRole role) {
-        }
-
-        @Override
-        public void reportHostDown(HostSpec host, String reason) {
-        }
-
-        @Override
-        public void reportHostFull(HostSpec host, String reason) {
+        public HostObservations hostObservations() {
+            throw new UnsupportedOperationException();
         }
 
         @Override

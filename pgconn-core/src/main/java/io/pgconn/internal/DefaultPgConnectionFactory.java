@@ -20,9 +20,11 @@ import io.pgconn.internal.failover.HostStatusRegistry;
 import io.pgconn.internal.failover.MultiHostConnector;
 import io.pgconn.internal.failover.RoleCheck;
 import io.pgconn.internal.failover.TypeOidCache;
+import io.pgconn.internal.failover.WatcherObservations;
 import io.pgconn.internal.query.SpinThenParkFuture;
 import io.pgconn.internal.tls.SslContextFactory;
 import io.pgconn.internal.session.ConnectionControl;
+import io.pgconn.spi.HostObservations;
 import io.pgconn.trace.PgTracer;
 import io.pgconn.trace.SafeTracer;
 
@@ -52,8 +54,6 @@ import javax.net.ssl.TrustManagerFactory;
  */
 public final class DefaultPgConnectionFactory implements PgConnectionFactory {
 
-    /** How long {@link #closeConnections} lets a connection try to send Terminate before its socket is closed. */
-
     private final ConnConfig config;
     /** The builder's name, or null: in the event loop threads' names and the tracer's FactoryClosed. */
     private final String name;
@@ -63,6 +63,8 @@ public final class DefaultPgConnectionFactory implements PgConnectionFactory {
     private final boolean ownsGroup;
     private final ConnectResources resources;
     private final MultiHostConnector connector;
+    /** What a watcher outside tells the host memory: {@link #hostObservations()}. */
+    private final HostObservations observations;
     private final PgTracer tracer;
     private final TrustManagerFactory trustManagerFactory;
     private final String trustSource;
@@ -95,6 +97,7 @@ public final class DefaultPgConnectionFactory implements PgConnectionFactory {
         this.resources = new ConnectResources(group, transport, tracer, new SslContextFactory(trust, keys, trustSource), codecs);
         this.connector = new MultiHostConnector(resources, new HostStatusRegistry(clock, this::openSessionsTo), new TypeOidCache(clock),
                 HostShuffle.RANDOM);
+        this.observations = new WatcherObservations(connector.registry());
     }
 
     /**
@@ -118,26 +121,8 @@ public final class DefaultPgConnectionFactory implements PgConnectionFactory {
     }
 
     @Override
-    public void reportHostUp(HostSpec host, ServerRole role) {
-        connector.registry().recordUp(host.label(), Objects.requireNonNull(role, "role"));
-    }
-
-    @Override
-    public void reportPrimaryTimeline(HostSpec host, long timeline) {
-        if (timeline < 1) {
-            throw new IllegalArgumentException("timeline of " + host.label() + " must be 1 or more (PostgreSQL's first is 1): " + timeline);
-        }
-        connector.registry().recordTimeline(host.label(), timeline);
-    }
-
-    @Override
-    public void reportHostDown(HostSpec host, String reason) {
-        connector.registry().recordDown(host.label(), Objects.requireNonNull(reason, "reason"));
-    }
-
-    @Override
-    public void reportHostFull(HostSpec host, String reason) {
-        connector.registry().recordFull(host.label(), Objects.requireNonNull(reason, "reason"));
+    public HostObservations hostObservations() {
+        return observations;
     }
 
     @Override

@@ -4,9 +4,9 @@ import io.pgconn.HostStatus;
 import io.pgconn.HostUpRegistration;
 import io.pgconn.PgConnection;
 import io.pgconn.PgConnectionFactory;
-import io.pgconn.ServerRole;
 import io.pgconn.config.ConnConfig;
 import io.pgconn.config.HostSpec;
+import io.pgconn.spi.HostObservations;
 
 import java.time.Duration;
 import java.util.List;
@@ -60,18 +60,8 @@ final class InterceptingFactory implements PgConnectionFactory {
     }
 
     @Override
-    public void reportHostUp(HostSpec host, ServerRole role) {
-        real.reportHostUp(host, role);
-    }
-
-    @Override
-    public void reportHostDown(HostSpec host, String reason) {
-        real.reportHostDown(host, reason);
-    }
-
-    @Override
-    public void reportHostFull(HostSpec host, String reason) {
-        real.reportHostFull(host, reason);
+    public HostObservations hostObservations() {
+        return real.hostObservations();
     }
 
     @Override

@@ -201,7 +201,7 @@ class NotificationSubscriberIT {
             await(subscriber.listen("events", received));
             PgConnection first = subscriber.connection();
 
-            factory.reportHostUp(first.hostSpec(), io.pgconn.ServerRole.READ_ONLY_PRIMARY);
+            factory.hostObservations().up(first.hostSpec(), io.pgconn.ServerRole.READ_ONLY_PRIMARY);
             Conditions.awaitCondition("re-connected", () -> !events.reconnected.isEmpty());
             assertThat(events.reconnecting.get(0)).isInstanceOf(WrongRoleException.class);
             assertThat(((WrongRoleException) events.reconnecting.get(0)).role()).isEqualTo(io.pgconn.ServerRole.READ_ONLY_PRIMARY);

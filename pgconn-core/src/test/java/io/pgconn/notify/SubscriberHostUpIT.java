@@ -80,7 +80,7 @@ class SubscriberHostUpIT {
             HostSpec host = subscriber.connection().hostSpec();
             CompletableFuture<Void> backoff = subscribedThroughARestart(subscriber);
 
-            factory.reportHostUp(host, ServerRole.PRIMARY);
+            factory.hostObservations().up(host, ServerRole.PRIMARY);
 
             Conditions.awaitCondition("re-connected", () -> !events.reconnected.isEmpty());
             assertThat(backoff).as("ended by the report, not cancelled").isCompleted().isNotCancelled();
@@ -123,7 +123,7 @@ class SubscriberHostUpIT {
             PG.primary().stop();
             CompletableFuture<Void> first = backoffs.awaitPending();
 
-            factory.reportHostUp(host, ServerRole.PRIMARY); // wrong: the server is stopped
+            factory.hostObservations().up(host, ServerRole.PRIMARY); // wrong: the server is stopped
 
             Conditions.awaitCondition("the early attempt failed", () -> events.reconnecting.size() == 2);
             assertThat(first).isCompleted().isNotCancelled();
@@ -132,7 +132,7 @@ class SubscriberHostUpIT {
             assertThat(subscriber.state().attempt()).isEqualTo(2);
 
             PG.primary().start();
-            factory.reportHostUp(host, ServerRole.PRIMARY);
+            factory.hostObservations().up(host, ServerRole.PRIMARY);
 
             Conditions.awaitCondition("re-connected", () -> !events.reconnected.isEmpty());
             assertThat(backoffs.requested).containsExactly(first, second);

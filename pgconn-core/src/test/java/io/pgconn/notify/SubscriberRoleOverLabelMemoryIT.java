@@ -51,7 +51,7 @@ class SubscriberRoleOverLabelMemoryIT {
 
             // what the health monitor reports while its probe session still answers from the label's old address
             HostSpec label = listening.hostSpec();
-            real.reportHostUp(label, ServerRole.STANDBY);
+            real.hostObservations().up(label, ServerRole.STANDBY);
             assertThat(real.hostStatus(label.label()).role()).isEqualTo(ServerRole.STANDBY);
             int readsAtTheReport = factory.memoryReads.get();
             Conditions.awaitCondition("three role checks read the label's memory",
@@ -76,7 +76,7 @@ class SubscriberRoleOverLabelMemoryIT {
             await(subscriber.listen("jobs", received));
             PgConnection listening = subscriber.connection();
 
-            factory.reportHostUp(listening.hostSpec(), ServerRole.READ_ONLY_PRIMARY);
+            factory.hostObservations().up(listening.hostSpec(), ServerRole.READ_ONLY_PRIMARY);
             Conditions.awaitCondition("the subscriber re-connected", () -> !events.reconnected.isEmpty());
 
             assertThat(events.reconnecting.get(0)).isInstanceOf(WrongRoleException.class);

@@ -65,7 +65,7 @@ class SessionRoleOverLabelMemoryIT {
                 assertThat(backends).hasSize(SESSIONS);
 
                 HostSpec label = core.config().hosts().get(0);
-                core.reportHostUp(label, ServerRole.STANDBY); // a probe on the label's old address, now a standby
+                core.hostObservations().up(label, ServerRole.STANDBY); // a probe on the label's old address, now a standby
 
                 Set<Integer> lent = new HashSet<>();
                 for (int i = 0; i < 2 * SESSIONS; i++) {

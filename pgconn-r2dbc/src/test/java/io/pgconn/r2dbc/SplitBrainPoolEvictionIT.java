@@ -66,7 +66,7 @@ class SplitBrainPoolEvictionIT {
                     await(failedOver.close());
                 }
                 assertThat(serverPort(lent)).as("the old primary answers again").isEqualTo(oldPrimary.port());
-                core.reportHostUp(oldHost, ServerRole.PRIMARY); // what a health probe of it would now tell
+                core.hostObservations().up(oldHost, ServerRole.PRIMARY); // what a health probe of it would now tell
                 assertThat(core.stickyPrimary()).as("where new read-write connects go").contains(promotedHost.label());
                 assertThat(Mono.from(lent.validate(ValidationDepth.LOCAL)).block(STEP))
                         .as("a lent session stays valid for its borrower").isTrue();

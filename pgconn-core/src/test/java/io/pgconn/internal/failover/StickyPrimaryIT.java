@@ -51,7 +51,7 @@ class StickyPrimaryIT {
                 oldPrimary.start();
             }
             // the old primary is back as a primary; a health monitor tells the factory so
-            factory.reportHostUp(oldHost, ServerRole.PRIMARY);
+            factory.hostObservations().up(oldHost, ServerRole.PRIMARY);
             assertThat(portOfNewConnect(factory)).as("a new connect while both answer as primary").isEqualTo(promoted.port());
             clock.advance(RECHECK.plusSeconds(1)); // nothing learned for a while: the memory is stale
             assertThat(portOfNewConnect(factory)).as("after the memory went stale").isEqualTo(promoted.port());

@@ -3,9 +3,9 @@ package io.pgconn.spring.boot.autoconfigure.health;
 import io.pgconn.ErrorMessageLines;
 import io.pgconn.HostStatus;
 import io.pgconn.JvmDnsCache;
-import io.pgconn.PgConnectionFactory;
 import io.pgconn.ServerRole;
 import io.pgconn.config.HostSpec;
+import io.pgconn.spi.HostObservations;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -17,8 +17,8 @@ import java.util.function.Consumer;
 /**
  * What one {@link HostMonitor} found out about its host, made known: the host's {@link HostView} (shown by health and
  * told to the monitors' {@link HostViews} at once), a log line once per change (under {@code HostMonitor}'s logger,
- * which the starter's README names), and the application's factory's host memory ({@code reportHostUp},
- * {@code reportHostFull}, {@code reportHostDown}). The monitor decides what it found; this says it — also that an
+ * which the starter's README names), and the application's factory's host memory (its {@link HostObservations}: {@code up},
+ * {@code full}, {@code down}). The monitor decides what it found; this says it — also that an
  * answer came from another server than the last one behind the same label ({@link ServerBehindLabel}, NEW-USER-24 F4).
  */
 final class HostReports {
@@ -28,7 +28,8 @@ final class HostReports {
 
     private final HostSpec host;
 
-    private final PgConnectionFactory applicationFactory;
+    /** The application factory's host memory ({@code PgConnectionFactory.hostObservations()}). */
+    private final HostObservations applicationMemory;
 
     private final Clock clock;
 
@@ -46,10 +47,10 @@ final class HostReports {
     /** The server the monitor's probe session reached, as it told at login ({@code null}: it did not tell). */
     private volatile @Nullable ServerIdentity probedServer;
 
-    HostReports(HostSpec host, PgConnectionFactory applicationFactory, Clock clock, Consumer<HostView> published,
+    HostReports(HostSpec host, HostObservations applicationMemory, Clock clock, Consumer<HostView> published,
             String factoryName) {
         this.host = host;
-        this.applicationFactory = applicationFactory;
+        this.applicationMemory = applicationMemory;
         this.clock = clock;
         this.published = published;
         this.logPrefix = HealthLogPrefix.of(factoryName);
@@ -78,7 +79,7 @@ final class HostReports {
             logger.info(this.logPrefix + "host " + this.host.label() + " " + change);
         }
         this.published.accept(this.view);
-        this.applicationFactory.reportHostUp(this.host, role);
+        this.applicationMemory.up(this.host, role);
     }
 
     /**
@@ -86,7 +87,7 @@ final class HostReports {
      * (a pooler's login queue): {@code full} with {@code reason}, in the role
      * {@code answered} (the open probe session's answer; {@code null}: the last known role, never counted as an answer
      * as primary for a split brain, {@link HostView#fullWithoutAnswer}), logged once per change
-     * and told to the application's factory ({@code reportHostFull}: its pools keep their sessions).
+     * and told to the application's factory ({@code full}: its pools keep their sessions).
      * {@code nextCheckAt}: when the next login comes, put off past the next probes ({@link HostView}), or {@code null}.
      */
     void full(String reason, Throwable cause, @Nullable ServerRole answered, @Nullable Instant nextCheckAt) {
@@ -99,7 +100,7 @@ final class HostReports {
                     + logged(reason, cause.getMessage()) + "; the sessions open to it keep working");
         }
         this.published.accept(this.view);
-        this.applicationFactory.reportHostFull(this.host, reason);
+        this.applicationMemory.full(this.host, reason);
     }
 
     /** The open probe session of a full host answered: still full, in the role it answered (not told to the factory as up). */
@@ -131,7 +132,7 @@ final class HostReports {
                     + logged(reason, UnansweredProbes.stoppedAnswering(cause) ? null : cause.getMessage()));
         }
         this.published.accept(this.view);
-        this.applicationFactory.reportHostDown(this.host, reason);
+        this.applicationMemory.down(this.host, reason);
     }
 
     /**

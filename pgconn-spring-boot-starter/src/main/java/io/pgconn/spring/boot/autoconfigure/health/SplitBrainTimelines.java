@@ -1,9 +1,9 @@
 package io.pgconn.spring.boot.autoconfigure.health;
 
 import io.pgconn.PgConnection;
-import io.pgconn.PgConnectionFactory;
 import io.pgconn.PrimaryTimeline;
 import io.pgconn.config.TargetSessionAttrs;
+import io.pgconn.spi.HostObservations;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 
@@ -18,7 +18,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * While two or more hosts answer as primary under {@code read-write}/{@code primary} — a split brain — reads each one's
  * WAL timeline on its monitor's probe session after a probe round ({@link PrimaryTimeline}) and tells the application
- * factory ({@link PgConnectionFactory#reportPrimaryTimeline}): core makes the one on the higher timeline, the promoted
+ * factory's host memory ({@link HostObservations#primaryTimeline}): core makes the one on the higher timeline, the promoted
  * standby, its sticky primary even when nothing found the old one down (closing-note-28 F8: a freeze shorter than the
  * monitor's close left the old primary sticky, and the pool on it), and the health's {@code activeHost} follows
  * at once ({@link HostViews#stickyPrimaryMayHaveMoved}). One statement per such host per round, and only while the views show two: no probe and no
@@ -29,7 +29,8 @@ final class SplitBrainTimelines {
 
     private static final Log logger = LogFactory.getLog(SplitBrainTimelines.class);
 
-    private final PgConnectionFactory applicationFactory;
+    /** The application factory's host memory ({@code PgConnectionFactory.hostObservations()}). */
+    private final HostObservations applicationMemory;
 
     private final TargetSessionAttrs target;
 
@@ -37,8 +38,8 @@ final class SplitBrainTimelines {
 
     private final HostViews views;
 
-    SplitBrainTimelines(PgConnectionFactory applicationFactory, TargetSessionAttrs target, Duration timeout, HostViews views) {
-        this.applicationFactory = applicationFactory;
+    SplitBrainTimelines(HostObservations applicationMemory, TargetSessionAttrs target, Duration timeout, HostViews views) {
+        this.applicationMemory = applicationMemory;
         this.target = target;
         this.timeout = timeout;
         this.views = views;
@@ -77,7 +78,7 @@ final class SplitBrainTimelines {
                 logger.debug("pgconn health: could not read the timeline of " + monitor.host().label() + ": " + failure.getMessage());
             } else if (timeline.isPresent()) {
                 timelines.put(monitor.host().label(), timeline.getAsLong());
-                this.applicationFactory.reportPrimaryTimeline(monitor.host(), timeline.getAsLong());
+                this.applicationMemory.primaryTimeline(monitor.host(), timeline.getAsLong());
             }
             return null;
         });

@@ -65,7 +65,7 @@ final class UnansweredProbes {
     }
 
     /**
-     * A failed probe (after {@code reportHostDown}, so that a pool counts the connections it closes as
+     * A failed probe (after the host memory is told {@code down}, so that a pool counts the connections it closes as
      * {@code host-down} and its new connections go elsewhere): counts silence, and closes the
      * application's connections once per silence, at the {@link #TO_CLOSE}th in a row.
      */

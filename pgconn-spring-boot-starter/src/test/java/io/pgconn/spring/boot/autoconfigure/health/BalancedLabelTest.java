@@ -1,9 +1,9 @@
 package io.pgconn.spring.boot.autoconfigure.health;
 
-import io.pgconn.PgConnectionFactory;
 import io.pgconn.ServerRole;
 import io.pgconn.config.HostSpec;
 import io.pgconn.config.TargetSessionAttrs;
+import io.pgconn.spi.HostObservations;
 import io.pgconn.spring.boot.autoconfigure.FailoverTracker;
 import io.pgconn.testing.MutableClock;
 import org.junit.jupiter.api.Test;
@@ -43,7 +43,7 @@ class BalancedLabelTest {
 
     private final HostViews views = new HostViews(List.of(LABEL.label()), TargetSessionAttrs.ANY, this.tracker);
 
-    private final HostReports reports = new HostReports(LABEL, mock(PgConnectionFactory.class), this.clock,
+    private final HostReports reports = new HostReports(LABEL, mock(HostObservations.class), this.clock,
             view -> this.views.update(0, view), "pgConnectionFactory");
 
     @Test

@@ -8,6 +8,7 @@ import io.pgconn.ServerErrorFields;
 import io.pgconn.ServerRole;
 import io.pgconn.config.ConnConfig;
 import io.pgconn.config.HostSpec;
+import io.pgconn.spi.HostObservations;
 import io.pgconn.testing.MutableClock;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -51,6 +52,7 @@ class HostMonitorAuthBackoffTest {
     @BeforeEach
     void monitor() {
         PgConnectionFactory application = mock(PgConnectionFactory.class);
+        when(application.hostObservations()).thenReturn(mock(HostObservations.class));
         when(application.config()).thenReturn(ConnConfig.builder().hosts(HOST).user("app").password("Secret-pw").build());
         PgConnectionFactory monitorFactory = mock(PgConnectionFactory.class);
         when(monitorFactory.connect(any(ConnConfig.class))).thenAnswer(invocation -> {

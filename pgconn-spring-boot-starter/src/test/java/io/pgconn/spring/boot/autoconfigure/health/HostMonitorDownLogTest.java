@@ -6,6 +6,7 @@ import io.pgconn.PgConnectionFactory;
 import io.pgconn.ServerErrorFields;
 import io.pgconn.config.ConnConfig;
 import io.pgconn.config.HostSpec;
+import io.pgconn.spi.HostObservations;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.boot.test.system.CapturedOutput;
@@ -82,6 +83,7 @@ class HostMonitorDownLogTest {
 
     private static void probeFailingWith(Throwable failure, String factoryName) {
         PgConnectionFactory application = mock(PgConnectionFactory.class);
+        when(application.hostObservations()).thenReturn(mock(HostObservations.class));
         when(application.config()).thenReturn(ConnConfig.builder().hosts(HOST).user("app").password("Secret-pw").build());
         PgConnectionFactory monitorFactory = mock(PgConnectionFactory.class);
         when(monitorFactory.connect(any(ConnConfig.class))).thenReturn(CompletableFuture.failedFuture(failure));

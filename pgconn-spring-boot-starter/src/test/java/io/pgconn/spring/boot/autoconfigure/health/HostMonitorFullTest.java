@@ -3,10 +3,10 @@ package io.pgconn.spring.boot.autoconfigure.health;
 import io.pgconn.HostStatus;
 import io.pgconn.PgConnectException;
 import io.pgconn.PgConnection;
-import io.pgconn.PgConnectionFactory;
 import io.pgconn.ServerErrorFields;
 import io.pgconn.ServerRole;
 import io.pgconn.config.HostSpec;
+import io.pgconn.spi.HostObservations;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.boot.test.system.CapturedOutput;
@@ -29,7 +29,7 @@ import static org.mockito.Mockito.verify;
  * NEW-USER-13 F2: a server that refuses the monitor's re-login with 53300 (too many connections) is full, not down:
  * the monitor keeps its open probe session, shows the host {@code full} on every probe until a login succeeds (no
  * down/up flip each relogin interval), logs in again only once per relogin interval, tells the application's
- * factory {@code reportHostFull} (never {@code reportHostDown}, on which a pool evicts), and logs the change once
+ * factory's host memory {@code full} (never {@code down}, on which a pool evicts), and logs the change once
  * each way. Driven probe by probe on the {@link ScriptedMonitor}'s clock; the factories are stand-ins.
  */
 @ExtendWith(OutputCaptureExtension.class)
@@ -43,7 +43,7 @@ class HostMonitorFullTest {
 
     private final AtomicInteger logins = this.scripted.logins;
 
-    private final PgConnectionFactory application = this.scripted.application;
+    private final HostObservations observations = this.scripted.observations;
 
     /** A login refused for want of a free slot (53300): the role's connection limit reached. */
     private final PgConnectException tooMany = new PgConnectException(HOST.label(),
@@ -87,8 +87,8 @@ class HostMonitorFullTest {
         assertThat(this.logins.get() - loginsWhenFull).as("refused logins in 25 s").isBetween(2, 3);
         assertThat(this.sessions).hasSize(1);
         verify(this.sessions.get(0), never()).close(); // the probe session that answers is kept
-        verify(this.application, atLeastOnce()).reportHostFull(HOST, "too many connections, SQLSTATE 53300 (db.test:5432)");
-        verify(this.application, never()).reportHostDown(any(HostSpec.class), anyString());
+        verify(this.observations, atLeastOnce()).full(HOST, "too many connections, SQLSTATE 53300 (db.test:5432)");
+        verify(this.observations, never()).down(any(HostSpec.class), anyString());
 
         full(false); // a slot frees
         probes = 0;
@@ -111,7 +111,7 @@ class HostMonitorFullTest {
         HostMonitor monitor = monitor();
         probeFor(monitor, 3);
         assertThat(monitor.view().state()).isEqualTo(HostStatus.State.FULL);
-        verify(this.application, never()).reportHostDown(any(HostSpec.class), anyString());
+        verify(this.observations, never()).down(any(HostSpec.class), anyString());
         full(false);
         probeFor(monitor, 7); // 3 s to 9 s
         assertThat(monitor.view().state()).as("the next login a relogin interval after the refused one").isEqualTo(HostStatus.State.FULL);
@@ -135,7 +135,7 @@ class HostMonitorFullTest {
             assertThat(monitor.view().error()).isEqualTo("too many connections, SQLSTATE 53300 (db.test:5432)");
         }
         assertThat(this.logins.get()).as("refused logins in 25 s (at 0, 10 and 20 s)").isEqualTo(3);
-        verify(this.application, never()).reportHostDown(any(HostSpec.class), anyString());
+        verify(this.observations, never()).down(any(HostSpec.class), anyString());
 
         this.logins.set(0);
         HostMonitor neverRelogin = monitor(Duration.ZERO);

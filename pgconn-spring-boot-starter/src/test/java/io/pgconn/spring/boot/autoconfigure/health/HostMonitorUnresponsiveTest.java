@@ -5,6 +5,7 @@ import io.pgconn.PgConnectionFactory;
 import io.pgconn.ServerRole;
 import io.pgconn.config.ConnConfig;
 import io.pgconn.config.HostSpec;
+import io.pgconn.spi.HostObservations;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -44,6 +45,7 @@ class HostMonitorUnresponsiveTest {
     @BeforeEach
     void monitor() {
         PgConnectionFactory application = mock(PgConnectionFactory.class);
+        when(application.hostObservations()).thenReturn(mock(HostObservations.class));
         when(application.config()).thenReturn(ConnConfig.builder().hosts(HOST).user("app").build());
         when(application.closeConnections(any(HostSpec.class), anyString())).thenAnswer(invocation -> {
             this.closes.add(invocation.getArgument(1));

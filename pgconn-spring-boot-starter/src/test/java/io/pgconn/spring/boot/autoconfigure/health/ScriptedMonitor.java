@@ -7,6 +7,7 @@ import io.pgconn.ServerRole;
 import io.pgconn.config.ConnConfig;
 import io.pgconn.config.HostSpec;
 import io.pgconn.config.TargetSessionAttrs;
+import io.pgconn.spi.HostObservations;
 import io.pgconn.spring.boot.autoconfigure.PgConnAutoConfiguration;
 import io.pgconn.testing.MutableClock;
 
@@ -41,6 +42,9 @@ final class ScriptedMonitor {
 
     /** The application's factory: its configuration, its host memory of the label ({@link #memory}); verify on it. */
     final PgConnectionFactory application = mock(PgConnectionFactory.class);
+
+    /** What the monitor told the application factory's host memory ({@code application.hostObservations()}); verify on it. */
+    final HostObservations observations = mock(HostObservations.class);
 
     /** Every session a login got, in order. */
     final List<PgConnection> sessions = new CopyOnWriteArrayList<>();
@@ -82,6 +86,7 @@ final class ScriptedMonitor {
     /** A monitor with {@code reloginInterval}; {@code noAcceptableHost}: the monitors' {@link HostViews} stand-in. */
     HostMonitor monitor(Duration reloginInterval, BooleanSupplier noAcceptableHost) {
         when(this.application.config()).thenReturn(this.config);
+        when(this.application.hostObservations()).thenReturn(this.observations);
         when(this.application.hostStatus(this.host.label())).thenAnswer(invocation -> this.memory);
         PgConnectionFactory monitorFactory = mock(PgConnectionFactory.class);
         when(monitorFactory.connect(any(ConnConfig.class))).thenAnswer(invocation -> login());

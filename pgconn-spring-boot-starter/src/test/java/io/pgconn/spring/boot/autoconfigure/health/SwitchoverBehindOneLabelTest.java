@@ -1,10 +1,10 @@
 package io.pgconn.spring.boot.autoconfigure.health;
 
 import io.pgconn.JvmDnsCache;
-import io.pgconn.PgConnectionFactory;
 import io.pgconn.ServerRole;
 import io.pgconn.config.HostSpec;
 import io.pgconn.config.TargetSessionAttrs;
+import io.pgconn.spi.HostObservations;
 import io.pgconn.spring.boot.autoconfigure.FailoverTracker;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -41,7 +41,7 @@ class SwitchoverBehindOneLabelTest {
 
     private HostReports reports(HostSpec host) {
         this.views = new HostViews(List.of(host.label()), TargetSessionAttrs.READ_WRITE, this.tracker);
-        return new HostReports(host, mock(PgConnectionFactory.class), Clock.fixed(AT, ZoneOffset.UTC),
+        return new HostReports(host, mock(HostObservations.class), Clock.fixed(AT, ZoneOffset.UTC),
                 view -> this.views.update(0, view), "pgConnectionFactory");
     }
 

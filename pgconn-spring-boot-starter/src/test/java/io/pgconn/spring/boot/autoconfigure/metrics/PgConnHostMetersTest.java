@@ -29,8 +29,8 @@ class PgConnHostMetersTest {
             assertThat(status(registry, FIRST, "up")).isZero();
             assertThat(role(registry, SECOND, "unknown")).isEqualTo(1.0);
 
-            factory.reportHostUp(FIRST, ServerRole.PRIMARY);
-            factory.reportHostDown(SECOND, "refused");
+            factory.hostObservations().up(FIRST, ServerRole.PRIMARY);
+            factory.hostObservations().down(SECOND, "refused");
             assertThat(status(registry, FIRST, "up")).isEqualTo(1.0);
             assertThat(status(registry, FIRST, "unknown")).isZero();
             assertThat(role(registry, FIRST, "primary")).isEqualTo(1.0);
@@ -38,7 +38,7 @@ class PgConnHostMetersTest {
             assertThat(status(registry, SECOND, "down")).isEqualTo(1.0);
             assertThat(status(registry, SECOND, "up")).isZero();
 
-            factory.reportHostFull(FIRST, "too many clients");
+            factory.hostObservations().full(FIRST, "too many clients");
             assertThat(status(registry, FIRST, "full")).isEqualTo(1.0);
             assertThat(status(registry, FIRST, "up")).isZero();
             assertThat(registry.find("pg.conn.host.status").tag("name", "ordersPg").gauges())
