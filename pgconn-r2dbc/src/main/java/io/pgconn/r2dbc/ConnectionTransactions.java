@@ -15,11 +15,12 @@ import java.util.concurrent.CompletableFuture;
  * transaction begins one first), {@code BEGIN} with a definition's attributes, {@code COMMIT} through the core's
  * commit, a {@code ROLLBACK} that holds on a session that ended, savepoints, and the session's isolation level. What
  * the session's answers say about the transaction is {@link TransactionState}, followed by {@link TransactionTracker};
- * the statements go out through the connection, after the results handed out before them ({@link UnreadResults}).
+ * the statements go out as the connection's control SQL ({@link ControlSql}), after the results handed out before them
+ * ({@link UnreadResults}).
  */
 final class ConnectionTransactions {
 
-    private final PgConnR2dbcConnection connection;
+    private final ControlSql control;
     private final SessionPort session;
     private final TransactionState transaction;
     private final UnreadResults unread;
@@ -28,9 +29,9 @@ final class ConnectionTransactions {
     private final SessionPort.Observer beginAheadTracker;
     private volatile boolean autoCommit = true;
 
-    ConnectionTransactions(PgConnR2dbcConnection connection, SessionPort session, TransactionState transaction,
+    ConnectionTransactions(ControlSql control, SessionPort session, TransactionState transaction,
                            UnreadResults unread, SessionPort.Observer tracker) {
-        this.connection = connection;
+        this.control = control;
         this.session = session;
         this.transaction = transaction;
         this.unread = unread;
@@ -128,7 +129,7 @@ final class ConnectionTransactions {
             if (!transaction.isActive()) {
                 return Mono.empty();
             }
-            return connection.afterReadsInProgress("rollbackTransaction()").then(connection.rolledBack())
+            return control.afterReadsInProgress("rollbackTransaction()").then(control.rolledBack())
                     .onErrorResume(this::endedTheSession, error -> Mono.empty()) // the tracker saw the session end
                     .onErrorMap(R2dbcErrors::translate);
         });
@@ -140,20 +141,20 @@ final class ConnectionTransactions {
 
     Mono<Void> createSavepoint(String name) {
         String savepoint = TransactionSql.savepointName(name);
-        return Mono.defer(() -> transaction.isActive() ? connection.control("SAVEPOINT " + savepoint)
-                : connection.control("BEGIN; SAVEPOINT " + savepoint));
+        return Mono.defer(() -> transaction.isActive() ? control.control("SAVEPOINT " + savepoint)
+                : control.control("BEGIN; SAVEPOINT " + savepoint));
     }
 
     Mono<Void> releaseSavepoint(String name) {
         String savepoint = TransactionSql.savepointName(name);
-        return connection.control("RELEASE SAVEPOINT " + savepoint);
+        return control.control("RELEASE SAVEPOINT " + savepoint);
     }
 
     /** {@code ROLLBACK TO SAVEPOINT}, after the reads in progress as {@link #rollback()} (AUDIT-13 L2). */
     Mono<Void> rollbackToSavepoint(String name) {
         String savepoint = TransactionSql.savepointName(name);
-        return Mono.defer(() -> connection.afterReadsInProgress("rollbackTransactionToSavepoint()")
-                .then(connection.sent("ROLLBACK TO SAVEPOINT " + savepoint))).onErrorMap(R2dbcErrors::translate);
+        return Mono.defer(() -> control.afterReadsInProgress("rollbackTransactionToSavepoint()")
+                .then(control.sent("ROLLBACK TO SAVEPOINT " + savepoint))).onErrorMap(R2dbcErrors::translate);
     }
 
     boolean isAutoCommit() {
@@ -195,7 +196,7 @@ final class ConnectionTransactions {
             throw new IllegalArgumentException("isolationLevel must not be null");
         }
         String sql = TransactionSql.isolationSql(level);
-        return connection.control("SET SESSION CHARACTERISTICS AS TRANSACTION ISOLATION LEVEL " + sql)
+        return control.control("SET SESSION CHARACTERISTICS AS TRANSACTION ISOLATION LEVEL " + sql)
                 .doOnSuccess(ignored -> transaction.sessionIsolationSet(level));
     }
 }

@@ -20,7 +20,7 @@ import java.util.concurrent.TimeoutException;
  * in flight, a ROLLBACK goes out only when the server's status after it is not idle (NEW-USER-13 F9: never "just in
  * case", which drew a server WARNING per release). Auto-commit is
  * put back on for the next borrower, after the rollback decision (AUDIT-14 M2). The {@code ROLLBACK} is the core's
- * ({@link PgConnR2dbcConnection#rolledBack()}): a transaction {@code beginTransaction()} began that ran nothing, or
+ * ({@link ControlSql#rolledBack()}): a transaction {@code beginTransaction()} began that ran nothing, or
  * whose {@code BEGIN} (riding with its first statement) failed, sends nothing. Bounded: the reads' grace plus
  * the {@code validate(REMOTE)} timeout. A session that cannot be cleaned up (in time) is closed (which ends the server's
  * session at once) and the clean-up fails, which makes r2dbc-pool invalidate the connection rather than keep it idle.
@@ -28,13 +28,16 @@ import java.util.concurrent.TimeoutException;
 final class ReleaseCleanUp {
 
     private final PgConnR2dbcConnection connection;
+    private final ControlSql control;
     private final SessionPort session;
     private final TransactionState transaction;
     /** How long the clean-up may take: the reads' grace, then as long as {@code validate(REMOTE)}. */
     private final Duration bound;
 
-    ReleaseCleanUp(PgConnR2dbcConnection connection, SessionPort session, TransactionState transaction, Duration bound) {
+    ReleaseCleanUp(PgConnR2dbcConnection connection, ControlSql control, SessionPort session, TransactionState transaction,
+            Duration bound) {
         this.connection = connection;
+        this.control = control;
         this.session = session;
         this.transaction = transaction;
         this.bound = bound;
@@ -59,7 +62,7 @@ final class ReleaseCleanUp {
             // (the loop reads the socket before it runs the question), and then nothing is in flight but a
             // transaction is open
             cleanUp = answeredAll().flatMap(answered -> !answered ? bounded(rollbackIfLeftOpen())
-                    : leftInATransaction() ? bounded(connection.rolledBack()) : Mono.<Void>empty());
+                    : leftInATransaction() ? bounded(control.rolledBack()) : Mono.<Void>empty());
         } else {
             cleanUp = cleanUp();
         }
@@ -73,10 +76,10 @@ final class ReleaseCleanUp {
      * pipelined behind them), whose answer may yet open one, when the status after it is not idle.
      */
     private Mono<Void> cleanUp() {
-        return bounded(connection.afterReadsInProgress("preRelease() (the connection going back to its pool)")
+        return bounded(control.afterReadsInProgress("preRelease() (the connection going back to its pool)")
                 .then(Mono.defer(this::answeredAll))
                 .flatMap(answered -> !answered ? rollbackIfLeftOpen()
-                        : leftInATransaction() ? connection.rolledBack() : Mono.<Void>empty()));
+                        : leftInATransaction() ? control.rolledBack() : Mono.<Void>empty()));
     }
 
     /**
@@ -88,7 +91,7 @@ final class ReleaseCleanUp {
     private Mono<Void> rollbackIfLeftOpen() {
         return Mono.fromFuture(session.connection().transactionStatusAfterInFlight())
                 .flatMap(status -> status != TransactionStatus.IDLE || tracksATransaction()
-                        ? connection.rolledBack() : Mono.<Void>empty());
+                        ? control.rolledBack() : Mono.<Void>empty());
     }
 
     /**

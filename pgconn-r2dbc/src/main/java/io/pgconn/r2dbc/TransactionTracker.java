@@ -49,7 +49,7 @@ class TransactionTracker implements SessionPort.Observer {
         }
     }
 
-    /** The tracker of a {@code BEGIN} sent ahead of a statement ({@link PgConnR2dbcConnection#beginOperation}). */
+    /** The tracker of a {@code BEGIN} sent ahead of a statement ({@link ConnectionOperations#beginOperation}). */
     static final class BeginAhead extends TransactionTracker {
 
         BeginAhead(SessionPort session, TransactionState transaction) {

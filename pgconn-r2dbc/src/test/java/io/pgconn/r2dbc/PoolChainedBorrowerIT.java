@@ -1,8 +1,6 @@
 package io.pgconn.r2dbc;
 
 import io.pgconn.PgConnectionFactory;
-import io.pgconn.config.ConnConfig;
-import io.pgconn.config.EnvironmentSource;
 import io.pgconn.testkit.PgClusterExtension;
 import io.r2dbc.pool.PoolMetrics;
 import io.r2dbc.spi.Connection;
@@ -17,7 +15,6 @@ import reactor.core.publisher.Mono;
 import reactor.test.StepVerifier;
 
 import java.time.Duration;
-import java.util.Map;
 
 import static io.pgconn.testing.Conditions.awaitCondition;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -47,23 +44,14 @@ class PoolChainedBorrowerIT {
 
     @BeforeEach
     void openPool() {
-        core = PgConnectionFactory.create(ConnConfig.parse("host=127.0.0.1 port=" + PG.primary().port()
-                + " dbname=" + R2dbcTestServer.DATABASE + " user=" + R2dbcTestServer.USER + " password=" + R2dbcTestServer.PASSWORD
-                + " sslmode=disable extensionTypes=''", EnvironmentSource.of(Map.of())));
+        core = PoolLeaseChecks.coreFactory(PG);
         pool = PgConnPools.over(core).initialSize(0).maxSize(1).maxAcquireTime(STEP).abandonedLeaseTimeout(ABANDONED).build();
-        Connection setup = Mono.from(pool.create()).block(STEP);
-        Flux.from(setup.createStatement("CREATE TABLE IF NOT EXISTS chained (id int)").execute()).flatMap(Result::getRowsUpdated).blockLast(STEP);
-        Flux.from(setup.createStatement("TRUNCATE chained").execute()).flatMap(Result::getRowsUpdated).blockLast(STEP);
-        Mono.from(setup.close()).block(STEP);
+        PoolLeaseChecks.emptyTable(pool, "chained", STEP);
     }
 
     @AfterEach
     void closePool() {
-        try {
-            pool.disposeLater().block(STEP);
-        } finally {
-            core.close();
-        }
+        PoolLeaseChecks.dispose(pool, core, STEP);
     }
 
     /** begin, INSERT first, think, INSERT second, commit — every publisher made now, while the chain is assembled. */
