@@ -152,25 +152,33 @@ public final class PgConnPools {
         /**
          * Wraps the driver's factory before pooling (e.g. r2dbc-proxy; Spring Boot's {@code ConnectionFactoryDecorator}s
          * in their order): the pool holds the wrapper's connections, the clean-up and eviction find the driver's under it.
+         * Calls combine: each wraps what the earlier ones made (the first call's is nearest the driver), so a decorator
+         * set before — the starter's {@code PgConnPoolBuilders} counts sessions by host with one — stays under the next
+         * (before session 30 a later call replaced it, and the pool's sessions went uncounted).
          */
         public Builder decorate(UnaryOperator<ConnectionFactory> decorate) {
-            this.decorate = Objects.requireNonNull(decorate, "decorate");
+            Objects.requireNonNull(decorate, "decorate");
+            UnaryOperator<ConnectionFactory> earlier = this.decorate;
+            this.decorate = driver -> decorate.apply(Objects.requireNonNull(earlier.apply(driver), "decorate returned null"));
             return this;
         }
 
-        /** Told the reason of each eviction of an unusable connection ({@code closed}, {@code role}, ...), e.g. for a meter. */
+        /**
+         * Told the reason of each eviction of an unusable connection ({@code closed}, {@code role}, ...), e.g. for a meter.
+         * Calls combine: each consumer is told, in the order they were given.
+         */
         public Builder evicted(Consumer<String> evicted) {
-            this.evicted = Objects.requireNonNull(evicted, "evicted");
+            this.evicted = this.evicted.andThen(Objects.requireNonNull(evicted, "evicted"));
             return this;
         }
 
         /**
          * r2dbc-pool's other options ({@code minIdle}, {@code maxPendingAcquire}, {@code maxCreateConnectionTime},
          * {@code registerJmx}, ...), set on its builder before this one's: a {@code preRelease} or {@code customizer}
-         * set there is replaced by pgconn's.
+         * set there is replaced by pgconn's. Calls combine: each is applied, in the order they were given.
          */
         public Builder configure(Consumer<ConnectionPoolConfiguration.Builder> configure) {
-            this.configure = Objects.requireNonNull(configure, "configure");
+            this.configure = this.configure.andThen(Objects.requireNonNull(configure, "configure"));
             return this;
         }
 
