@@ -60,7 +60,7 @@ final class PgConnR2dbcConnection implements Connection, Wrapped<PgConnection>, 
         this.operations = new ConnectionOperations(this, session, lends, unread, tracker, transactions);
         this.validation = new ConnectionValidation(control, session, factory);
         this.releaseBound = ControlSql.READS_GRACE.plus(factory.remoteValidationTimeout());
-        this.releaseCleanUp = new ReleaseCleanUp(this, control, session, transaction, releaseBound);
+        this.releaseCleanUp = new ReleaseCleanUp(this, control, session, transaction, releaseBound, factory.resetOnRelease());
     }
 
     /** The pgconn session under this connection (host, role, server parameters). */

@@ -44,6 +44,8 @@ final class TransactionState {
     private boolean blockOpen;
     /** The session's default isolation level (what {@code setTransactionIsolationLevel} set outside a transaction). */
     private volatile IsolationLevel sessionIsolation;
+    /** The session's default isolation level when it connected: what a reset of every setting goes back to. */
+    private final IsolationLevel connectIsolation;
     /** Set inside the open transaction: the server keeps it if the transaction commits and undoes it if not. */
     private IsolationLevel sessionIsolationAtCommit;
     /** The open transaction's level: a definition's, or the session's when it began. */
@@ -57,6 +59,7 @@ final class TransactionState {
     private volatile Throwable settingFailure;
 
     TransactionState(IsolationLevel sessionIsolation) {
+        this.connectIsolation = sessionIsolation;
         this.sessionIsolation = sessionIsolation;
     }
 
@@ -167,6 +170,15 @@ final class TransactionState {
      * {@code SET SESSION CHARACTERISTICS} was answered: the session's level from now on — or, set inside a transaction,
      * from its COMMIT on; a rollback undoes it, as the server does (REVIEW-20 R5).
      */
+    /**
+     * Every setting of the session was reset outside a transaction ({@code DISCARD ALL}, {@code RESET ALL}: the reset on
+     * release): its default isolation level is the one it connected with again.
+     */
+    synchronized void sessionIsolationReset() {
+        sessionIsolation = connectIsolation;
+        sessionIsolationAtCommit = null;
+    }
+
     synchronized void sessionIsolationSet(IsolationLevel level) {
         if (blockOpen) {
             sessionIsolationAtCommit = level;
