@@ -13,7 +13,8 @@ import java.util.List;
  * The borrower's work on one {@link PgConnR2dbcConnection} — statements, parameter sets, scripts and batches, COPY —
  * placed on the session in the order it runs, each within the lend it was made in ({@link LendFence}). Every operation
  * begins the same way ({@link #beginOperation}): results handed out earlier that nobody read are run and discarded
- * first, and with auto-commit off and no transaction open a {@code BEGIN} goes ahead of it.
+ * first, and with auto-commit off and no transaction open a transaction begins with it
+ * ({@link ConnectionTransactions#beginIfAutoCommitOff}).
  */
 final class ConnectionOperations {
 
@@ -37,11 +38,11 @@ final class ConnectionOperations {
     /**
      * Starts an operation (a statement's or batch's execution, transaction control): results of
      * earlier operations that nobody read are run and discarded first, so the session never waits
-     * on them; with auto-commit off and no transaction open, BEGIN goes next.
+     * on them; with auto-commit off and no transaction open, a transaction begins with it.
      */
     void beginOperation() {
         unread.discardNow();
-        transactions.beginAheadIfAutoCommitOff();
+        transactions.beginIfAutoCommitOff();
     }
 
     /**

@@ -26,7 +26,6 @@ final class ConnectionTransactions {
     private final UnreadResults unread;
     /** Follows the transaction state from the session's answers ({@link TransactionTracker}). */
     private final SessionPort.Observer tracker;
-    private final SessionPort.Observer beginAheadTracker;
     private volatile boolean autoCommit = true;
 
     ConnectionTransactions(ControlSql control, SessionPort session, TransactionState transaction,
@@ -36,15 +35,37 @@ final class ConnectionTransactions {
         this.transaction = transaction;
         this.unread = unread;
         this.tracker = tracker;
-        this.beginAheadTracker = new TransactionTracker.BeginAhead(session, transaction);
     }
 
-    /** An operation begins: with auto-commit off and no transaction open, BEGIN goes ahead of it. */
-    void beginAheadIfAutoCommitOff() {
+    /**
+     * An operation begins: with auto-commit off and no transaction open, a transaction begins with it — its
+     * {@code BEGIN} riding in the operation's Sync group as {@link #begin}'s does (the core's
+     * {@code beginWithFirstStatement}): one round trip, and a refused {@code BEGIN} fails the operation, unsent, instead
+     * of letting it run autocommitted. Before session 30 a {@code BEGIN} went ahead with a Sync of its own, its answer
+     * not looked at: one ReadyForQuery more per transaction, and the statement would have run outside a transaction
+     * whose {@code BEGIN} failed.
+     */
+    void beginIfAutoCommitOff() {
         if (!autoCommit && !transaction.isActive()) {
-            transaction.beginSentAhead();
-            Flux.from(session.executeScript("BEGIN", beginAheadTracker)).subscribe(part -> { }, error -> { });
+            placeBegin(TransactionOptions.DEFAULT, null);
         }
+    }
+
+    /**
+     * The {@code BEGIN} placed by the core to ride with the next statement ({@code beginWithFirstStatement}); the
+     * transaction is open from now on, at {@code level} (null: the session's).
+     */
+    private CompletableFuture<Void> placeBegin(TransactionOptions options, IsolationLevel level) {
+        transaction.begunWithFirstStatement(level);
+        // the core places the BEGIN in a task queued now, before any later request of the session (from any
+        // thread: its gate holds later starts behind that task); placed, the core's status says the transaction
+        // is open, and the count above is given back in that task, before any later request's end is seen
+        return session.connection().beginWithFirstStatement(options).whenComplete((ignored, error) -> {
+            transaction.beginPlaced();
+            if (error != null) {
+                tracker.onError(error); // not placed: the session ended
+            }
+        });
     }
 
     /**
@@ -74,16 +95,8 @@ final class ConnectionTransactions {
             TransactionOptions options = TransactionSql.options(definition);
             String lockTimeout = TransactionSql.lockTimeout(definition);
             unread.discardNow(); // results handed out before run before the BEGIN, outside the transaction
-            transaction.begunWithFirstStatement(definition == null ? null : definition.getAttribute(TransactionDefinition.ISOLATION_LEVEL));
-            // the core places the BEGIN in a task queued now, before any later request of the session (from any
-            // thread: its gate holds later starts behind that task); placed, the core's status says the transaction
-            // is open, and the count above is given back in that task, before any later request's end is seen
-            CompletableFuture<Void> placed = session.connection().beginWithFirstStatement(options).whenComplete((ignored, error) -> {
-                transaction.beginPlaced();
-                if (error != null) {
-                    tracker.onError(error); // not placed: the session ended
-                }
-            });
+            CompletableFuture<Void> placed = placeBegin(options,
+                    definition == null ? null : definition.getAttribute(TransactionDefinition.ISOLATION_LEVEL));
             if (placed.isCompletedExceptionally()) { // refused at once: the session's event loop is shut down
                 return CoreFutures.untilDone(() -> placed).onErrorMap(R2dbcErrors::translate);
             }

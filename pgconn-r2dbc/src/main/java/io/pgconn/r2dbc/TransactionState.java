@@ -32,8 +32,8 @@ final class TransactionState {
 
     private volatile boolean active;
     /**
-     * {@code BEGIN}s the session's status may not show yet: one sent ahead until its answer, one riding with the first
-     * statement until the core placed it ({@link #follow} keeps the transaction open meanwhile).
+     * {@code BEGIN}s the session's status may not show yet: one riding with the first statement until the core placed it
+     * ({@link #follow} keeps the transaction open meanwhile).
      */
     private final AtomicInteger beginsUnanswered = new AtomicInteger();
     /**
@@ -90,19 +90,8 @@ final class TransactionState {
         }
     }
 
-    /** A {@code BEGIN} went to the session ahead of a statement; the transaction is open from now on. */
-    synchronized void beginSentAhead() {
-        beginsUnanswered.incrementAndGet();
-        opened();
-    }
-
-    /** The server answered a {@code BEGIN} sent ahead (or the session ended under it). */
-    void beginAnswered() {
-        beginsUnanswered.decrementAndGet();
-    }
-
     /**
-     * {@code beginTransaction()}: its {@code BEGIN} rides with the first statement, and the transaction is open from
+     * {@code beginTransaction()}, or an operation with auto-commit off: its {@code BEGIN} rides with the first statement, and the transaction is open from
      * this call on, at {@code level} (null: the session's) — until the core has placed the {@code BEGIN}
      * ({@link #beginPlaced}), whatever an earlier exchange's end says.
      */
