@@ -156,10 +156,6 @@ final class TransactionState {
     }
 
     /**
-     * {@code SET SESSION CHARACTERISTICS} was answered: the session's level from now on — or, set inside a transaction,
-     * from its COMMIT on; a rollback undoes it, as the server does (REVIEW-20 R5).
-     */
-    /**
      * Every setting of the session was reset outside a transaction ({@code DISCARD ALL}, {@code RESET ALL}: the reset on
      * release): its default isolation level is the one it connected with again.
      */
@@ -168,6 +164,10 @@ final class TransactionState {
         sessionIsolationAtCommit = null;
     }
 
+    /**
+     * {@code SET SESSION CHARACTERISTICS} was answered: the session's level from now on — or, set inside a transaction,
+     * from its COMMIT on; a rollback undoes it, as the server does (REVIEW-20 R5).
+     */
     synchronized void sessionIsolationSet(IsolationLevel level) {
         if (blockOpen) {
             sessionIsolationAtCommit = level;
