@@ -15,35 +15,57 @@ import java.util.concurrent.CompletableFuture;
  * transaction begins one first), {@code BEGIN} with a definition's attributes, {@code COMMIT} through the core's
  * commit, a {@code ROLLBACK} that holds on a session that ended, savepoints, and the session's isolation level. What
  * the session's answers say about the transaction is {@link TransactionState}, followed by {@link TransactionTracker};
- * the statements go out through the connection, after the results handed out before them ({@link UnreadResults}).
+ * the statements go out as the connection's control SQL ({@link ControlSql}), after the results handed out before them
+ * ({@link UnreadResults}).
  */
 final class ConnectionTransactions {
 
-    private final PgConnR2dbcConnection connection;
+    private final ControlSql control;
     private final SessionPort session;
     private final TransactionState transaction;
     private final UnreadResults unread;
     /** Follows the transaction state from the session's answers ({@link TransactionTracker}). */
     private final SessionPort.Observer tracker;
-    private final SessionPort.Observer beginAheadTracker;
     private volatile boolean autoCommit = true;
 
-    ConnectionTransactions(PgConnR2dbcConnection connection, SessionPort session, TransactionState transaction,
+    ConnectionTransactions(ControlSql control, SessionPort session, TransactionState transaction,
                            UnreadResults unread, SessionPort.Observer tracker) {
-        this.connection = connection;
+        this.control = control;
         this.session = session;
         this.transaction = transaction;
         this.unread = unread;
         this.tracker = tracker;
-        this.beginAheadTracker = new TransactionTracker.BeginAhead(session, transaction);
     }
 
-    /** An operation begins: with auto-commit off and no transaction open, BEGIN goes ahead of it. */
-    void beginAheadIfAutoCommitOff() {
+    /**
+     * An operation begins: with auto-commit off and no transaction open, a transaction begins with it — its
+     * {@code BEGIN} riding in the operation's Sync group as {@link #begin}'s does (the core's
+     * {@code beginWithFirstStatement}): one round trip, and a refused {@code BEGIN} fails the operation, unsent, instead
+     * of letting it run autocommitted. Before session 30 a {@code BEGIN} went ahead with a Sync of its own, its answer
+     * not looked at: one ReadyForQuery more per transaction, and the statement would have run outside a transaction
+     * whose {@code BEGIN} failed.
+     */
+    void beginIfAutoCommitOff() {
         if (!autoCommit && !transaction.isActive()) {
-            transaction.beginSentAhead();
-            Flux.from(session.executeScript("BEGIN", beginAheadTracker)).subscribe(part -> { }, error -> { });
+            placeBegin(TransactionOptions.DEFAULT, null);
         }
+    }
+
+    /**
+     * The {@code BEGIN} placed by the core to ride with the next statement ({@code beginWithFirstStatement}); the
+     * transaction is open from now on, at {@code level} (null: the session's).
+     */
+    private CompletableFuture<Void> placeBegin(TransactionOptions options, IsolationLevel level) {
+        transaction.begunWithFirstStatement(level);
+        // the core places the BEGIN in a task queued now, before any later request of the session (from any
+        // thread: its gate holds later starts behind that task); placed, the core's status says the transaction
+        // is open, and the count above is given back in that task, before any later request's end is seen
+        return session.connection().beginWithFirstStatement(options).whenComplete((ignored, error) -> {
+            transaction.beginPlaced();
+            if (error != null) {
+                tracker.onError(error); // not placed: the session ended
+            }
+        });
     }
 
     /**
@@ -73,16 +95,8 @@ final class ConnectionTransactions {
             TransactionOptions options = TransactionSql.options(definition);
             String lockTimeout = TransactionSql.lockTimeout(definition);
             unread.discardNow(); // results handed out before run before the BEGIN, outside the transaction
-            transaction.begunWithFirstStatement(definition == null ? null : definition.getAttribute(TransactionDefinition.ISOLATION_LEVEL));
-            // the core places the BEGIN in a task queued now, before any later request of the session (from any
-            // thread: its gate holds later starts behind that task); placed, the core's status says the transaction
-            // is open, and the count above is given back in that task, before any later request's end is seen
-            CompletableFuture<Void> placed = session.connection().beginWithFirstStatement(options).whenComplete((ignored, error) -> {
-                transaction.beginPlaced();
-                if (error != null) {
-                    tracker.onError(error); // not placed: the session ended
-                }
-            });
+            CompletableFuture<Void> placed = placeBegin(options,
+                    definition == null ? null : definition.getAttribute(TransactionDefinition.ISOLATION_LEVEL));
             if (placed.isCompletedExceptionally()) { // refused at once: the session's event loop is shut down
                 return CoreFutures.untilDone(() -> placed).onErrorMap(R2dbcErrors::translate);
             }
@@ -128,7 +142,7 @@ final class ConnectionTransactions {
             if (!transaction.isActive()) {
                 return Mono.empty();
             }
-            return connection.afterReadsInProgress("rollbackTransaction()").then(connection.rolledBack())
+            return control.afterReadsInProgress("rollbackTransaction()").then(control.rolledBack())
                     .onErrorResume(this::endedTheSession, error -> Mono.empty()) // the tracker saw the session end
                     .onErrorMap(R2dbcErrors::translate);
         });
@@ -140,20 +154,20 @@ final class ConnectionTransactions {
 
     Mono<Void> createSavepoint(String name) {
         String savepoint = TransactionSql.savepointName(name);
-        return Mono.defer(() -> transaction.isActive() ? connection.control("SAVEPOINT " + savepoint)
-                : connection.control("BEGIN; SAVEPOINT " + savepoint));
+        return Mono.defer(() -> transaction.isActive() ? control.control("SAVEPOINT " + savepoint)
+                : control.control("BEGIN; SAVEPOINT " + savepoint));
     }
 
     Mono<Void> releaseSavepoint(String name) {
         String savepoint = TransactionSql.savepointName(name);
-        return connection.control("RELEASE SAVEPOINT " + savepoint);
+        return control.control("RELEASE SAVEPOINT " + savepoint);
     }
 
     /** {@code ROLLBACK TO SAVEPOINT}, after the reads in progress as {@link #rollback()} (AUDIT-13 L2). */
     Mono<Void> rollbackToSavepoint(String name) {
         String savepoint = TransactionSql.savepointName(name);
-        return Mono.defer(() -> connection.afterReadsInProgress("rollbackTransactionToSavepoint()")
-                .then(connection.sent("ROLLBACK TO SAVEPOINT " + savepoint))).onErrorMap(R2dbcErrors::translate);
+        return Mono.defer(() -> control.afterReadsInProgress("rollbackTransactionToSavepoint()")
+                .then(control.sent("ROLLBACK TO SAVEPOINT " + savepoint))).onErrorMap(R2dbcErrors::translate);
     }
 
     boolean isAutoCommit() {
@@ -195,7 +209,7 @@ final class ConnectionTransactions {
             throw new IllegalArgumentException("isolationLevel must not be null");
         }
         String sql = TransactionSql.isolationSql(level);
-        return connection.control("SET SESSION CHARACTERISTICS AS TRANSACTION ISOLATION LEVEL " + sql)
+        return control.control("SET SESSION CHARACTERISTICS AS TRANSACTION ISOLATION LEVEL " + sql)
                 .doOnSuccess(ignored -> transaction.sessionIsolationSet(level));
     }
 }

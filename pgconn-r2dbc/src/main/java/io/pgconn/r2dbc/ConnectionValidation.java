@@ -12,14 +12,14 @@ import reactor.core.publisher.Mono;
  */
 final class ConnectionValidation {
 
-    private final PgConnR2dbcConnection connection;
+    private final ControlSql control;
     private final SessionPort session;
     private final PgConnR2dbcConnectionFactory factory;
     /** The session's host as host memory names it; fixed for the session's life, so computed once. */
     private final String hostLabel;
 
-    ConnectionValidation(PgConnR2dbcConnection connection, SessionPort session, PgConnR2dbcConnectionFactory factory) {
-        this.connection = connection;
+    ConnectionValidation(ControlSql control, SessionPort session, PgConnR2dbcConnectionFactory factory) {
+        this.control = control;
         this.session = session;
         this.factory = factory;
         this.hostLabel = SessionValidity.hostLabel(session.connection());
@@ -40,7 +40,7 @@ final class ConnectionValidation {
                 return Mono.just(usable);
             }
             // bounded: a frozen server never answers; past the deadline the statement is cancelled and the answer is false
-            return connection.control("SELECT 1").thenReturn(true).timeout(factory.remoteValidationTimeout())
+            return control.control("SELECT 1").thenReturn(true).timeout(factory.remoteValidationTimeout())
                     .onErrorReturn(false).map(answered -> answered && isUsable());
         });
     }

@@ -27,7 +27,10 @@ import java.util.function.Supplier;
  * leaves the clean-up to its own bound.
  *
  * <p>It also counts what each lend started, for the abandoned-lease watch ({@link PoolAbandonedLeaseWatch}): how many
- * operations started at all ({@link #operationsStarted()}) and whether one of them was the borrower's own work — a
+ * operations started other than inside the connection's delivery to its borrower — on the thread handing it over, while
+ * it does ({@link #deliveryBegins}; REVIEW-29 R29-7: counted by time, an operation a borrower hopping threads started on
+ * another thread during the delivery passed for part of it) — ({@link #operationsStartedOutsideTheDelivery()}), and
+ * whether one of them was the borrower's own work — a
  * statement, batch, script or copy other than a {@code SET} — rather than the transaction control and settings all a
  * borrower like Spring's transaction manager, cancelled while it begins, leaves ({@link #workStarted()}). No lock is
  * held while an operation's signals run; a statement costs one volatile read when made and two uncontended
@@ -45,6 +48,10 @@ final class LendFence {
     private Sinks.Empty<Void> settled;
     private long operationsStarted;
     private boolean workStarted;
+    /** The thread handing the connection to its borrower in the current lend, while it does; else null. */
+    private Thread deliveredBy;
+    /** Operations the current lend started on {@link #deliveredBy} while it delivered: part of taking the connection. */
+    private long startedInDelivery;
 
     /** The lend the connection is in now: one volatile read (every statement made asks). */
     int current() {
@@ -67,6 +74,9 @@ final class LendFence {
             }
             placing++;
             operationsStarted++;
+            if (deliveredBy == Thread.currentThread()) {
+                startedInDelivery++;
+            }
             workStarted |= work;
         }
     }
@@ -96,6 +106,8 @@ final class LendFence {
             lend++;
             operationsStarted = 0;
             workStarted = false;
+            deliveredBy = null;
+            startedInDelivery = 0;
             if (placing == 0) {
                 return Mono.empty();
             }
@@ -109,6 +121,38 @@ final class LendFence {
     long operationsStarted() {
         synchronized (lock) {
             return operationsStarted;
+        }
+    }
+
+    /**
+     * Lend {@code madeIn} is being handed to its borrower on this thread (the pool's delivery): operations entered on it
+     * until {@link #deliveryEnded} are part of taking the connection; those entered on any other thread are not.
+     * Nothing when that lend is over already.
+     *
+     * @return the operations the lend started outside a delivery so far
+     */
+    long deliveryBegins(int madeIn) {
+        synchronized (lock) {
+            if (madeIn == lend) {
+                deliveredBy = Thread.currentThread();
+            }
+            return operationsStarted - startedInDelivery;
+        }
+    }
+
+    /** Lend {@code madeIn}'s delivery ended ({@link #deliveryBegins}); nothing when that lend is over already. */
+    void deliveryEnded(int madeIn) {
+        synchronized (lock) {
+            if (madeIn == lend) {
+                deliveredBy = null;
+            }
+        }
+    }
+
+    /** Operations the current lend started other than on the delivering thread inside its delivery ({@link #deliveryBegins}). */
+    long operationsStartedOutsideTheDelivery() {
+        synchronized (lock) {
+            return operationsStarted - startedInDelivery;
         }
     }
 

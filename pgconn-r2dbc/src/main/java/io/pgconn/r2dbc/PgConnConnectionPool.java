@@ -65,6 +65,8 @@ public class PgConnConnectionPool extends ConnectionPool {
     private final Duration wholeWait;
     /** How long a lease cancelled after it came may go without a call before it is taken back; null: never. */
     private final Duration abandonedLeaseTimeout;
+    /** What its connections run on every release ({@link PgConnPools.Builder#resetOnRelease}); null: nothing. */
+    private final String resetOnRelease;
     private final PoolIdleSessions sessions;
     /**
      * r2dbc-pool's metrics, looked up at the first {@link #create()}, not in the constructor: a constructor of this
@@ -92,7 +94,14 @@ public class PgConnConnectionPool extends ConnectionPool {
      */
     PgConnConnectionPool(ConnectionPoolConfiguration configuration, PgConnectionFactory factory, Duration wholeWait,
                          String name, Duration abandonedLeaseTimeout) {
+        this(configuration, factory, wholeWait, name, abandonedLeaseTimeout, null);
+    }
+
+    /** As above; {@code resetOnRelease}: the SQL its driver factory's connections run on release, for {@link #resetOnRelease()}. */
+    PgConnConnectionPool(ConnectionPoolConfiguration configuration, PgConnectionFactory factory, Duration wholeWait,
+                         String name, Duration abandonedLeaseTimeout, String resetOnRelease) {
         super(configuration);
+        this.resetOnRelease = resetOnRelease;
         this.factory = Objects.requireNonNull(factory, "factory");
         this.name = name;
         this.wholeWait = wholeWait;
@@ -138,6 +147,11 @@ public class PgConnConnectionPool extends ConnectionPool {
      */
     public Optional<Duration> abandonedLeaseTimeout() {
         return Optional.ofNullable(this.abandonedLeaseTimeout);
+    }
+
+    /** The SQL its connections run on every release ({@link PgConnPools.Builder#resetOnRelease}); empty: none. */
+    public Optional<String> resetOnRelease() {
+        return Optional.ofNullable(this.resetOnRelease);
     }
 
     /** r2dbc-pool's acquire {@code acquire}, its late cancel guarded and its connection lent as a lease. */

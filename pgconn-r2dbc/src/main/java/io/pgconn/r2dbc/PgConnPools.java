@@ -40,6 +40,11 @@ import java.util.function.UnaryOperator;
  */
 public final class PgConnPools {
 
+    /** For {@link Builder#resetOnRelease}: every piece of session state back to a new session's. */
+    public static final String DISCARD_ALL = "DISCARD ALL";
+    /** For {@link Builder#resetOnRelease}: every setting back to its default; prepared statements, temporary tables kept. */
+    public static final String RESET_ALL = "RESET ALL";
+
     /** The default of {@link Builder#abandonedLeaseTimeout}. */
     public static final Duration DEFAULT_ABANDONED_LEASE_TIMEOUT = Duration.ofSeconds(5);
 
@@ -68,6 +73,7 @@ public final class PgConnPools {
         private ValidationDepth validationDepth = ValidationDepth.LOCAL;
         private Duration abandonedLeaseTimeout = DEFAULT_ABANDONED_LEASE_TIMEOUT;
         private UnaryOperator<ConnectionFactory> decorate = UnaryOperator.identity();
+        private String resetOnRelease;
         private Consumer<String> evicted = reason -> { };
         private Consumer<ConnectionPoolConfiguration.Builder> configure = builder -> { };
 
@@ -150,27 +156,50 @@ public final class PgConnPools {
         }
 
         /**
-         * Wraps the driver's factory before pooling (e.g. r2dbc-proxy; Spring Boot's {@code ConnectionFactoryDecorator}s
-         * in their order): the pool holds the wrapper's connections, the clean-up and eviction find the driver's under it.
+         * SQL each connection runs on every release to the pool, after the clean-up rolled back what its borrower left:
+         * session state one borrower set is then not the next one's (NEW-USER-26 F3: a tenant's {@code set_config(...,
+         * false)} read by the next request). {@link #DISCARD_ALL} resets everything — settings, role, temporary tables,
+         * {@code LISTEN}, advisory locks, prepared statements (the core's statement cache prepares again after it);
+         * {@link #RESET_ALL} only the settings, keeping prepared statements; or an application's own SQL (e.g.
+         * {@code RESET app.tenant}). One round trip more per release, which the borrower's {@code close()} waits for;
+         * bounded as the clean-up, and a reset that fails closes its session (the pool drops it). Null or blank: none,
+         * the default — as r2dbc-pool and pgjdbc pools, session state then passes to the next borrower (docs/r2dbc.md §4).
          */
-        public Builder decorate(UnaryOperator<ConnectionFactory> decorate) {
-            this.decorate = Objects.requireNonNull(decorate, "decorate");
+        public Builder resetOnRelease(String sql) {
+            this.resetOnRelease = sql == null || sql.isBlank() ? null : sql.strip();
             return this;
         }
 
-        /** Told the reason of each eviction of an unusable connection ({@code closed}, {@code role}, ...), e.g. for a meter. */
+        /**
+         * Wraps the driver's factory before pooling (e.g. r2dbc-proxy; Spring Boot's {@code ConnectionFactoryDecorator}s
+         * in their order): the pool holds the wrapper's connections, the clean-up and eviction find the driver's under it.
+         * Calls combine: each wraps what the earlier ones made (the first call's is nearest the driver), so a decorator
+         * set before — the starter's {@code PgConnPoolBuilders} counts sessions by host with one — stays under the next
+         * (before session 30 a later call replaced it, and the pool's sessions went uncounted).
+         */
+        public Builder decorate(UnaryOperator<ConnectionFactory> decorate) {
+            Objects.requireNonNull(decorate, "decorate");
+            UnaryOperator<ConnectionFactory> earlier = this.decorate;
+            this.decorate = driver -> decorate.apply(Objects.requireNonNull(earlier.apply(driver), "decorate returned null"));
+            return this;
+        }
+
+        /**
+         * Told the reason of each eviction of an unusable connection ({@code closed}, {@code role}, ...), e.g. for a meter.
+         * Calls combine: each consumer is told, in the order they were given.
+         */
         public Builder evicted(Consumer<String> evicted) {
-            this.evicted = Objects.requireNonNull(evicted, "evicted");
+            this.evicted = this.evicted.andThen(Objects.requireNonNull(evicted, "evicted"));
             return this;
         }
 
         /**
          * r2dbc-pool's other options ({@code minIdle}, {@code maxPendingAcquire}, {@code maxCreateConnectionTime},
          * {@code registerJmx}, ...), set on its builder before this one's: a {@code preRelease} or {@code customizer}
-         * set there is replaced by pgconn's.
+         * set there is replaced by pgconn's. Calls combine: each is applied, in the order they were given.
          */
         public Builder configure(Consumer<ConnectionPoolConfiguration.Builder> configure) {
-            this.configure = Objects.requireNonNull(configure, "configure");
+            this.configure = this.configure.andThen(Objects.requireNonNull(configure, "configure"));
             return this;
         }
 
@@ -191,8 +220,9 @@ public final class PgConnPools {
             if (this.acquireRetry < 0) {
                 throw new IllegalArgumentException("acquireRetry " + this.acquireRetry + ": expected 0 or more");
             }
-            ConnectionFactory pooled = Objects.requireNonNull(this.decorate.apply(PgConnR2dbcConnectionFactory.of(this.factory)),
-                    "decorate returned null");
+            PgConnR2dbcConnectionFactory driver = this.resetOnRelease == null ? PgConnR2dbcConnectionFactory.of(this.factory)
+                    : PgConnR2dbcConnectionFactory.resettingOnRelease(this.factory, this.resetOnRelease);
+            ConnectionFactory pooled = Objects.requireNonNull(this.decorate.apply(driver), "decorate returned null");
             // a connect that failed for a reason that passes (a restart, a full server) is tried again until the deadline
             ConnectionFactory poolFactory = PgConnPoolCreateRetry.within(pooled, this.maxAcquireTime);
             ConnectionPoolConfiguration.Builder builder = ConnectionPoolConfiguration.builder(poolFactory);
@@ -216,7 +246,7 @@ public final class PgConnPools {
                     ? this.maxAcquireTime.multipliedBy(1L + this.acquireRetry) : null;
             return new PgConnConnectionPool(PgConnPoolEviction.apply(builder, this.maxIdleTime, this.maxLifeTime, this.evicted,
                     PgConnPoolCreateRetry.growthAtAFullServer(poolFactory, initial, this.maxSize)).build(), this.factory,
-                    wholeWait, this.name, this.abandonedLeaseTimeout);
+                    wholeWait, this.name, this.abandonedLeaseTimeout, this.resetOnRelease);
         }
 
         private static Duration orNoLimit(Duration duration, String what) {

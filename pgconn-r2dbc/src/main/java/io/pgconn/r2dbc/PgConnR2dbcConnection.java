@@ -18,7 +18,6 @@ import reactor.core.publisher.Mono;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.List;
-import java.util.ArrayList;
 
 /**
  * An R2DBC connection over one pgconn session. Operations are submitted to the session in the
@@ -35,18 +34,17 @@ import java.util.ArrayList;
  */
 final class PgConnR2dbcConnection implements Connection, Wrapped<PgConnection>, Lifecycle, PgConnR2dbcCopy {
 
-    /**
-     * How long a rollback waits for reads in progress to end before it cuts them off: enough for a reader's
-     * cancel already on its way (F1), short enough that a stuck reader does not hold the transaction's locks.
-     */
-    static final Duration READS_GRACE = Duration.ofSeconds(1);
-
     private final SessionPort session;
-    private final PgConnR2dbcConnectionFactory factory;
     private final UnreadResults unread = new UnreadResults();
-    /** Follows the transaction state from the session's answers ({@link TransactionTracker}). */
-    private final SessionPort.Observer tracker;
+    /**
+     * The lend this connection is in and the operations each lend started ({@link LendFence}): statements, batches,
+     * copies and transaction calls keep the lend they were made in and fail at subscription once it is over (REVIEW-28
+     * R28-2), the check and the placing one step against a release (R28-7).
+     */
+    private final LendFence lends = new LendFence();
+    private final ControlSql control;
     private final ConnectionTransactions transactions;
+    private final ConnectionOperations operations;
     private final ConnectionValidation validation;
     private final ReleaseCleanUp releaseCleanUp;
     /** How long a release's clean-up may take ({@link ReleaseCleanUp}); also its wait for operations being placed. */
@@ -54,13 +52,15 @@ final class PgConnR2dbcConnection implements Connection, Wrapped<PgConnection>, 
 
     PgConnR2dbcConnection(SessionPort session, PgConnR2dbcConnectionFactory factory, IsolationLevel isolationLevel) {
         this.session = session;
-        this.factory = factory;
         TransactionState transaction = new TransactionState(isolationLevel);
-        this.tracker = new TransactionTracker(session, transaction);
-        this.transactions = new ConnectionTransactions(this, session, transaction, unread, tracker);
-        this.validation = new ConnectionValidation(this, session, factory);
-        this.releaseBound = READS_GRACE.plus(factory.remoteValidationTimeout());
-        this.releaseCleanUp = new ReleaseCleanUp(this, session, transaction, releaseBound);
+        // follows the transaction state from the session's answers
+        SessionPort.Observer tracker = new TransactionTracker(session, transaction);
+        this.control = new ControlSql(session, unread, tracker);
+        this.transactions = new ConnectionTransactions(control, session, transaction, unread, tracker);
+        this.operations = new ConnectionOperations(this, session, lends, unread, tracker, transactions);
+        this.validation = new ConnectionValidation(control, session, factory);
+        this.releaseBound = ControlSql.READS_GRACE.plus(factory.remoteValidationTimeout());
+        this.releaseCleanUp = new ReleaseCleanUp(this, control, session, transaction, releaseBound, factory.resetOnRelease());
     }
 
     /** The pgconn session under this connection (host, role, server parameters). */
@@ -73,13 +73,6 @@ final class PgConnR2dbcConnection implements Connection, Wrapped<PgConnection>, 
     public PgConnection unwrap() {
         return session.connection();
     }
-
-    /**
-     * The lend this connection is in and the operations each lend started ({@link LendFence}): statements, batches,
-     * copies and transaction calls keep the lend they were made in and fail at subscription once it is over (REVIEW-28
-     * R28-2), the check and the placing one step against a release (R28-7).
-     */
-    private final LendFence lends = new LendFence();
 
     /** The lend this connection is in now ({@link LendFence}). */
     int lend() {
@@ -111,45 +104,14 @@ final class PgConnR2dbcConnection implements Connection, Wrapped<PgConnection>, 
         return new PgConnR2dbcBatch(this);
     }
 
-    /**
-     * Starts an operation (a statement's or batch's execution, transaction control): results of
-     * earlier operations that nobody read are run and discarded first, so the session never waits
-     * on them; with auto-commit off and no transaction open, BEGIN goes next.
-     */
-    void beginOperation() {
-        unread.discardNow();
-        transactions.beginAheadIfAutoCommitOff();
-    }
-
-    /**
-     * One statement's result, made in lend {@code madeIn} ({@link LendFence}: refused once that lend is over, and
-     * handed out before a release of it looks at what is left); the statement is submitted when the result is read (or
-     * drained by the next operation), so results are answered in the order they are read. {@code work}: not a
-     * {@code SET} (the abandoned-lease watch tells the borrower's work from settings).
-     */
+    /** One statement's result, made in lend {@code madeIn} ({@link ConnectionOperations#execute}). */
     Result execute(int madeIn, boolean work, String sql, List<SessionPort.BoundValue> parameters, int fetchSize) {
-        lends.enter(madeIn, work, this);
-        try {
-            beginOperation();
-            PgConnR2dbcResult result = new PgConnR2dbcResult(session.execute(sql, parameters, fetchSize, tracker));
-            unread.add(result);
-            return result;
-        } finally {
-            lends.exit();
-        }
+        return operations.execute(madeIn, work, sql, parameters, fetchSize);
     }
 
-    /**
-     * One statement run once per parameter set, every set in one exchange under one Sync (the core's
-     * {@code PgStatement.add()}): all or nothing outside a transaction, as a script; one result per set, split from
-     * the one stream as a script's are ({@link ScriptResults}: the failing set's result signals the error, none come
-     * after it; once subscribed, every set runs, whether or not the reader takes all results).
-     */
+    /** One statement run once per parameter set, in one exchange ({@link ConnectionOperations#executeSets}). */
     Flux<Result> executeSets(String sql, List<List<SessionPort.BoundValue>> sets, int madeIn) {
-        return lends.placedOnSubscribe(madeIn, true, this, () -> {
-            beginOperation();
-            return new ScriptResults(session.executeSets(sql, sets, tracker), sets.size(), unread::add).publisher();
-        });
+        return operations.executeSets(sql, sets, madeIn);
     }
 
     /**
@@ -157,82 +119,27 @@ final class PgConnR2dbcConnection implements Connection, Wrapped<PgConnection>, 
      * subscribed, every statement runs, whether or not the reader takes all results ({@link ScriptResults}).
      */
     Flux<Result> executeScript(String sql, int madeIn) {
-        return executeScript(List.of(sql), madeIn);
+        return operations.executeScript(List.of(sql), madeIn);
     }
 
     /** {@link #executeScript(String, int)} of several scripts, as one. */
     Flux<Result> executeScript(List<String> scripts, int madeIn) {
-        return lends.placedOnSubscribe(madeIn, true, this, () -> {
-            List<String> statements = new ArrayList<>();
-            for (String script : scripts) {
-                statements.addAll(session.connection().statements(script));
-            }
-            if (statements.isEmpty()) {
-                return Flux.empty();
-            }
-            beginOperation();
-            // one exchange under one Sync: PostgreSQL's script semantics, split into one result per statement
-            return new ScriptResults(session.runScript(statements, tracker), statements.size(), unread::add).publisher();
-        });
+        return operations.executeScript(scripts, madeIn);
     }
 
     // --- COPY (PgConnR2dbcCopy) ------------------------------------------------------------------
 
-    /**
-     * The core's copyIn as an operation of this connection ({@link #beginOperation}); its end or failure tells the
-     * transaction tracker what the session's status is now. Cancelling the Mono cancels the core's future (CopyFail).
-     * A read in progress for a rollback and the release: cut off after {@link #READS_GRACE} (REVIEW-20 Y5).
-     */
+    /** The core's copyIn as an operation of this connection ({@link ConnectionOperations#copyIn}). */
     @Override
     public Mono<Long> copyIn(String sql, Publisher<ByteBuffer> data) {
         requireArgument(data, "data");
-        return lends.placedOnSubscribe(lends.current(), true, this, () -> {
-            beginOperation();
-            return session.copyIn(sql, data);
-        }).next().doOnSuccess(rows -> tracker.onEnd()).doOnError(tracker::onError).onErrorMap(R2dbcErrors::translate);
+        return operations.copyIn(sql, data);
     }
 
-    /**
-     * The core's copyOut as an operation of this connection, its chunks as they come with the reader's demand; a read
-     * in progress for a rollback and the release, as a statement's (REVIEW-20 Y5).
-     */
+    /** The core's copyOut as an operation of this connection ({@link ConnectionOperations#copyOut}). */
     @Override
     public Flux<ByteBuffer> copyOut(String sql) {
-        return lends.placedOnSubscribe(lends.current(), true, this, () -> {
-            beginOperation();
-            return session.copyOut(sql);
-        }).doOnComplete(tracker::onEnd).doOnError(tracker::onError).onErrorMap(R2dbcErrors::translate);
-    }
-
-    /** Runs control SQL (transactions, settings) and completes when the server has answered. */
-    Mono<Void> control(String sql) {
-        return sent(sql).onErrorMap(R2dbcErrors::translate);
-    }
-
-    /** {@link #control}, its failure left as the core reported it. */
-    Mono<Void> sent(String sql) {
-        return Mono.defer(() -> unread.discarded().then(Flux.from(session.executeScript(sql, tracker)).then()));
-    }
-
-    /**
-     * {@code ROLLBACK} through the core's rollback (SessionPort#rollback): nothing is sent for a transaction begun with
-     * its first statement that none joined or whose {@code BEGIN} failed; its failure left as the core reported it.
-     */
-    Mono<Void> rolledBack() {
-        return Mono.defer(() -> unread.discarded().then(Flux.from(session.rollback(tracker)).then()));
-    }
-
-    /**
-     * Before a rollback is written (r2dbc.md §3): a statement of the transaction whose reader is cancelling
-     * (a Kotlin Flow, a subscription cancelled on another thread) ends first — written first, the rollback
-     * would keep the cancel from reaching the server, and the statement would run to its end (new user 10's
-     * F1). Unread results are discarded before the wait: a script whose handed-out result nobody reads ends
-     * its read only once that result is discarded (AUDIT-13 M1). A read that has not ended after
-     * {@link #READS_GRACE} (its reader neither reads nor cancels) is cut off, so the rollback runs and the
-     * transaction's locks are released instead of being held as long as the reader (AUDIT-13 L2).
-     */
-    Mono<Void> afterReadsInProgress(String rollback) {
-        return unread.discarded().then(Mono.from(session.readsInProgressEnded(READS_GRACE, rollback)));
+        return operations.copyOut(sql);
     }
 
     // --- transactions ---------------------------------------------------------------------------
@@ -308,7 +215,7 @@ final class PgConnR2dbcConnection implements Connection, Wrapped<PgConnection>, 
      */
     @Override
     public Mono<Void> setLockWaitTimeout(Duration timeout) {
-        return inThisLend(control("SET lock_timeout = " + OptionDuration.timeoutMillis("lock wait timeout", requireArgument(timeout, "timeout"))));
+        return inThisLend(control.control("SET lock_timeout = " + OptionDuration.timeoutMillis("lock wait timeout", requireArgument(timeout, "timeout"))));
     }
 
     /**
@@ -317,7 +224,7 @@ final class PgConnR2dbcConnection implements Connection, Wrapped<PgConnection>, 
      */
     @Override
     public Mono<Void> setStatementTimeout(Duration timeout) {
-        return inThisLend(control("SET statement_timeout = " + OptionDuration.timeoutMillis("statement timeout", requireArgument(timeout, "timeout"))));
+        return inThisLend(control.control("SET statement_timeout = " + OptionDuration.timeoutMillis("statement timeout", requireArgument(timeout, "timeout"))));
     }
 
     private static <T> T requireArgument(T value, String name) {

@@ -27,10 +27,13 @@ public final class PgConnR2dbcConnectionFactory implements ConnectionFactory, Au
     private final boolean ownsCore;
     /** Standbys whose pg_hba.conf rejected this factory's prefer-standby login (session 24's eviction-churn drill). */
     private final RefusingStandbys refusingStandbys = new RefusingStandbys();
+    /** The SQL its connections run on every release to a pool, after the clean-up ({@link ReleaseCleanUp}); null: none. */
+    private final String resetOnRelease;
 
-    private PgConnR2dbcConnectionFactory(PgConnectionFactory core, boolean ownsCore) {
+    private PgConnR2dbcConnectionFactory(PgConnectionFactory core, boolean ownsCore, String resetOnRelease) {
         this.core = Objects.requireNonNull(core, "core");
         this.ownsCore = ownsCore;
+        this.resetOnRelease = resetOnRelease;
     }
 
     /**
@@ -38,12 +41,20 @@ public final class PgConnR2dbcConnectionFactory implements ConnectionFactory, Au
      * R2DBC and direct pgconn use, so both see one host memory.
      */
     public static PgConnR2dbcConnectionFactory of(PgConnectionFactory core) {
-        return new PgConnR2dbcConnectionFactory(core, false);
+        return new PgConnR2dbcConnectionFactory(core, false, null);
+    }
+
+    /**
+     * A factory over a core factory the caller keeps whose connections run {@code sql} on every release to their pool,
+     * after the clean-up ({@link PgConnPools.Builder#resetOnRelease}).
+     */
+    static PgConnR2dbcConnectionFactory resettingOnRelease(PgConnectionFactory core, String sql) {
+        return new PgConnR2dbcConnectionFactory(core, false, Objects.requireNonNull(sql, "sql"));
     }
 
     /** A factory that closes {@code core} when it is closed (the driver's URL route). */
     static PgConnR2dbcConnectionFactory owning(PgConnectionFactory core) {
-        return new PgConnR2dbcConnectionFactory(core, true);
+        return new PgConnR2dbcConnectionFactory(core, true, null);
     }
 
     /** The core factory behind this one. */
@@ -155,6 +166,11 @@ public final class PgConnR2dbcConnectionFactory implements ConnectionFactory, Au
         }
         java.time.Duration total = core.config().connectTimeout();
         return total != null && !total.isZero() ? total : java.time.Duration.ofSeconds(10);
+    }
+
+    /** The SQL its connections run on every release to a pool ({@link ReleaseCleanUp}); null: none. */
+    String resetOnRelease() {
+        return resetOnRelease;
     }
 
     TargetSessionAttrs targetSessionAttrs() {

@@ -27,7 +27,9 @@ import java.util.function.Consumer;
  * <li>a call on the lease after the cancel made anywhere but inside that delivery on the delivering thread
  * ({@link #used});</li>
  * <li>an operation started on the session after the delivery ended — also one made before, inside the delivery, and
- * subscribed now (a chain assembled in the delivery: {@code usingWhen}'s closure, {@code take(1).flatMap(...)}) —
+ * subscribed now (a chain assembled in the delivery: {@code usingWhen}'s closure, {@code take(1).flatMap(...)}) —, one
+ * started during the delivery on another thread than the delivering one (a borrower hopping threads,
+ * {@code take(1).publishOn(x).flatMap(...)}: REVIEW-29 R29-7, told by thread as calls are, not by time),
  * or, at any time in this lend, inside the delivery too, a statement, batch, script or copy other than a {@code SET}:
  * work of the borrower's own, which a cancelled begin never leaves (REVIEW-28 R28-6: the watch ended on calls only,
  * and took back such a chain's transaction after a think time; {@link LendFence});</li>
@@ -50,8 +52,11 @@ final class PoolAbandonedLeaseWatch implements Runnable {
      * {@code nothingUnderWay()}).
      */
     interface Lend {
-        /** Operations the lend started so far. */
-        long operationsStarted();
+        /**
+         * Operations the lend started so far other than on the delivering thread inside the delivery
+         * ({@link LendFence#operationsStartedOutsideTheDelivery()}).
+         */
+        long startedOutsideTheDelivery();
 
         /** Whether the lend started a statement, batch, script or copy other than a {@code SET}. */
         boolean workStarted();
@@ -60,14 +65,26 @@ final class PoolAbandonedLeaseWatch implements Runnable {
         Mono<Boolean> nothingUnderWay();
 
         /**
-         * The lend of the pgconn connection under {@code pooled} ({@link PgConnUnwrap#driverConnection}); with none
-         * there (another driver), one that started nothing and has nothing under way: only calls end the watch.
+         * The connection is being delivered to its borrower on this thread ({@link LendFence#deliveryBegins}).
+         *
+         * @return {@link #startedOutsideTheDelivery()} now
+         */
+        long deliveryBegins();
+
+        /** The delivery {@link #deliveryBegins} told of ended. */
+        void deliveryEnded();
+
+        /**
+         * The current lend of the pgconn connection under {@code pooled} ({@link PgConnUnwrap#driverConnection}); with
+         * none there (another driver), one that started nothing and has nothing under way: only calls end the watch.
          */
         static Lend of(Connection pooled) {
             return PgConnUnwrap.driverConnection(pooled).<Lend>map(driver -> new Lend() {
+                private final int lend = driver.lend();
+
                 @Override
-                public long operationsStarted() {
-                    return driver.lends().operationsStarted();
+                public long startedOutsideTheDelivery() {
+                    return driver.lends().operationsStartedOutsideTheDelivery();
                 }
 
                 @Override
@@ -79,13 +96,23 @@ final class PoolAbandonedLeaseWatch implements Runnable {
                 public Mono<Boolean> nothingUnderWay() {
                     return driver.nothingUnderWay();
                 }
+
+                @Override
+                public long deliveryBegins() {
+                    return driver.lends().deliveryBegins(lend);
+                }
+
+                @Override
+                public void deliveryEnded() {
+                    driver.lends().deliveryEnded(lend);
+                }
             }).orElse(NONE);
         }
     }
 
     private static final Lend NONE = new Lend() {
         @Override
-        public long operationsStarted() {
+        public long startedOutsideTheDelivery() {
             return 0;
         }
 
@@ -98,14 +125,21 @@ final class PoolAbandonedLeaseWatch implements Runnable {
         public Mono<Boolean> nothingUnderWay() {
             return Mono.just(true);
         }
+
+        @Override
+        public long deliveryBegins() {
+            return 0;
+        }
+
+        @Override
+        public void deliveryEnded() {
+        }
     };
 
     private static final int WATCHING = 0;
     /** The borrower uses the connection: the watch has ended. */
     private static final int IN_USE = 1;
     private static final int TAKEN_BACK = 2;
-    /** {@link #deliveredAt} while the connection is still being delivered. */
-    private static final long DELIVERING = -1;
 
     /** The lend on the session under the lease — never the lease itself, which stays free to become unreachable. */
     private final Lend lend;
@@ -117,10 +151,12 @@ final class PoolAbandonedLeaseWatch implements Runnable {
     private final Scheduler scheduler;
     private final AtomicInteger state = new AtomicInteger(WATCHING);
     /**
-     * The lend's operation count when the delivery had ended (or when the watch began after it): an operation started
-     * after it ends the watch; {@link #DELIVERING} before.
+     * The lend's count of operations started outside the delivery ({@link Lend#startedOutsideTheDelivery()}) when the
+     * delivery began, or when the watch began after it: one started since ends the watch.
      */
-    private volatile long deliveredAt;
+    private final long startedBefore;
+    /** The connection is still being delivered to its borrower. */
+    private volatile boolean delivering;
     /** The next look; null when none is scheduled. */
     private volatile Disposable nextLook;
 
@@ -128,16 +164,18 @@ final class PoolAbandonedLeaseWatch implements Runnable {
      * The watch of a lease over {@code lend}: it refers to what the lease's release refers to, never to the lease, so
      * a lease its borrower dropped is still found unreachable by the garbage collector (and released by its Cleaner)
      * if that comes first. {@code delivering}: the cancel came while the connection was being delivered
-     * ({@link #deliveryEnded()} follows).
+     * ({@link #deliveryEnded()} follows); {@code startedBefore}: the lend's {@link Lend#startedOutsideTheDelivery()}
+     * when that delivery began, else now.
      */
     PoolAbandonedLeaseWatch(Lend lend, Duration bound, BooleanSupplier released, Consumer<Duration> takeBack,
-                            Scheduler scheduler, boolean delivering) {
+                            Scheduler scheduler, boolean delivering, long startedBefore) {
         this.lend = lend;
         this.bound = bound;
         this.released = released;
         this.takeBack = takeBack;
         this.scheduler = scheduler;
-        this.deliveredAt = delivering ? DELIVERING : lend.operationsStarted();
+        this.delivering = delivering;
+        this.startedBefore = startedBefore;
     }
 
     /** Begins the watch: the first look after {@code bound}. */
@@ -145,11 +183,9 @@ final class PoolAbandonedLeaseWatch implements Runnable {
         lookAfterBound();
     }
 
-    /** The connection's delivery to the borrower ended: operations started from now on end the watch. */
+    /** The connection's delivery to the borrower ended: operations started from now on, on any thread, end the watch. */
     void deliveryEnded() {
-        if (deliveredAt == DELIVERING) {
-            deliveredAt = lend.operationsStarted();
-        }
+        delivering = false;
     }
 
     /**
@@ -197,7 +233,7 @@ final class PoolAbandonedLeaseWatch implements Runnable {
             stop();
             return;
         }
-        if (deliveredAt == DELIVERING) {
+        if (delivering) {
             lookAfterBound(); // a delivery still running (its borrower's work inside it): not let go of yet
             return;
         }
@@ -210,10 +246,9 @@ final class PoolAbandonedLeaseWatch implements Runnable {
         });
     }
 
-    /** Work of the borrower's own in this lend, or an operation started after the delivery. */
+    /** Work of the borrower's own in this lend, or an operation started outside the delivery since the watch's start. */
     private boolean startedWork() {
-        long delivered = deliveredAt;
-        return lend.workStarted() || delivered != DELIVERING && lend.operationsStarted() > delivered;
+        return lend.workStarted() || lend.startedOutsideTheDelivery() > startedBefore;
     }
 
     private void lookAfterBound() {

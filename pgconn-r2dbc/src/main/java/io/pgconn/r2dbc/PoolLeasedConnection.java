@@ -65,6 +65,10 @@ final class PoolLeasedConnection implements Connection, Wrapped<Connection> {
     private volatile PoolAbandonedLeaseWatch watch;
     /** The thread delivering this lease to its borrower, while it does ({@link #delivering}); else null. */
     private volatile Thread deliveredBy;
+    /** The lend under this lease, told of its delivery for the watch; null without {@link #abandonedAfter}. */
+    private final PoolAbandonedLeaseWatch.Lend lend;
+    /** The lend's operations started outside a delivery when this lease's delivery began ({@link #delivering}). */
+    private long startedBeforeDelivery;
     /** {@link #unwrap()} was called: what is under the lease is out of the watch's sight, so it is never taken back. */
     private volatile boolean unwrapped;
 
@@ -82,6 +86,7 @@ final class PoolLeasedConnection implements Connection, Wrapped<Connection> {
         this.release = new Release(pooled, System.nanoTime(), afterRelease);
         this.unreachable = UNREACHABLE.register(this, release);
         this.abandonedAfter = PoolAbandonedLeaseWatch.checked(abandonedAfter);
+        this.lend = this.abandonedAfter == null ? null : PoolAbandonedLeaseWatch.Lend.of(pooled);
     }
 
     /**
@@ -90,9 +95,10 @@ final class PoolLeasedConnection implements Connection, Wrapped<Connection> {
      */
     synchronized void acquireCancelled() {
         if (abandonedAfter != null && watch == null && !unwrapped && !release.begun.get()) {
-            PoolAbandonedLeaseWatch begun = new PoolAbandonedLeaseWatch(PoolAbandonedLeaseWatch.Lend.of(pooled),
-                    abandonedAfter, release.begun::get, takeBack(release, unreachable), Schedulers.parallel(),
-                    deliveredBy != null);
+            boolean inDelivery = deliveredBy != null;
+            PoolAbandonedLeaseWatch begun = new PoolAbandonedLeaseWatch(lend, abandonedAfter, release.begun::get,
+                    takeBack(release, unreachable), Schedulers.parallel(), inDelivery,
+                    inDelivery ? startedBeforeDelivery : lend.startedOutsideTheDelivery());
             watch = begun;
             begun.start();
         }
@@ -118,10 +124,16 @@ final class PoolLeasedConnection implements Connection, Wrapped<Connection> {
     /**
      * This lease is being handed to its borrower on this thread (the guard's {@code onNext}), or no longer: calls the
      * borrower makes inside the delivery, on this thread, are part of taking the connection (Spring's begin), not a use
-     * after a cancel; operations started after it are ({@link PoolAbandonedLeaseWatch#deliveryEnded()}).
+     * after a cancel; operations started after it, or during it on another thread, are
+     * ({@link PoolAbandonedLeaseWatch#deliveryEnded()}, {@link LendFence#deliveryBegins}).
      */
     synchronized void delivering(boolean delivering) {
         deliveredBy = delivering ? Thread.currentThread() : null;
+        if (lend != null && delivering) {
+            startedBeforeDelivery = lend.deliveryBegins();
+        } else if (lend != null) {
+            lend.deliveryEnded();
+        }
         PoolAbandonedLeaseWatch watching = watch;
         if (!delivering && watching != null) {
             watching.deliveryEnded();

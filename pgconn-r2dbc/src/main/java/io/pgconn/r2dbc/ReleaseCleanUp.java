@@ -5,6 +5,7 @@ import io.r2dbc.spi.R2dbcNonTransientResourceException;
 import reactor.core.publisher.Mono;
 
 import java.time.Duration;
+import java.util.Locale;
 import java.util.concurrent.TimeoutException;
 
 /**
@@ -20,24 +21,36 @@ import java.util.concurrent.TimeoutException;
  * in flight, a ROLLBACK goes out only when the server's status after it is not idle (NEW-USER-13 F9: never "just in
  * case", which drew a server WARNING per release). Auto-commit is
  * put back on for the next borrower, after the rollback decision (AUDIT-14 M2). The {@code ROLLBACK} is the core's
- * ({@link PgConnR2dbcConnection#rolledBack()}): a transaction {@code beginTransaction()} began that ran nothing, or
+ * ({@link ControlSql#rolledBack()}): a transaction {@code beginTransaction()} began that ran nothing, or
  * whose {@code BEGIN} (riding with its first statement) failed, sends nothing. Bounded: the reads' grace plus
  * the {@code validate(REMOTE)} timeout. A session that cannot be cleaned up (in time) is closed (which ends the server's
  * session at once) and the clean-up fails, which makes r2dbc-pool invalidate the connection rather than keep it idle.
+ *
+ * <p>With a reset on release ({@code PgConnPools.Builder#resetOnRelease}: {@code DISCARD ALL}, {@code RESET ALL} or an
+ * application's SQL), that SQL runs last, on every release of a session still open, once the rollback left it outside a
+ * transaction: session state a borrower set ({@code SET}, {@code set_config(..., false)}, with {@code DISCARD ALL} also
+ * temporary tables, {@code LISTEN}, advisory locks, prepared statements) is not the next borrower's (NEW-USER-26 F3). It is
+ * bounded as the clean-up, and one that fails closes the session as a failed clean-up does: the pool drops it.
  */
 final class ReleaseCleanUp {
 
     private final PgConnR2dbcConnection connection;
+    private final ControlSql control;
     private final SessionPort session;
     private final TransactionState transaction;
     /** How long the clean-up may take: the reads' grace, then as long as {@code validate(REMOTE)}. */
     private final Duration bound;
+    /** The reset on release; null: none. */
+    private final String reset;
 
-    ReleaseCleanUp(PgConnR2dbcConnection connection, SessionPort session, TransactionState transaction, Duration bound) {
+    ReleaseCleanUp(PgConnR2dbcConnection connection, ControlSql control, SessionPort session, TransactionState transaction,
+            Duration bound, String reset) {
         this.connection = connection;
+        this.control = control;
         this.session = session;
         this.transaction = transaction;
         this.bound = bound;
+        this.reset = reset;
     }
 
     /**
@@ -59,12 +72,31 @@ final class ReleaseCleanUp {
             // (the loop reads the socket before it runs the question), and then nothing is in flight but a
             // transaction is open
             cleanUp = answeredAll().flatMap(answered -> !answered ? bounded(rollbackIfLeftOpen())
-                    : leftInATransaction() ? bounded(connection.rolledBack()) : Mono.<Void>empty());
+                    : leftInATransaction() ? bounded(control.rolledBack()) : Mono.<Void>empty());
         } else {
             cleanUp = cleanUp();
         }
         // the R2DBC default for the next borrower, after the rollback decision (AUDIT-14 M2)
-        return cleanUp.then(Mono.fromRunnable(connection::autoCommitBackOn));
+        return cleanUp.then(resetSession()).then(Mono.fromRunnable(connection::autoCommitBackOn));
+    }
+
+    /**
+     * The reset on release, on a session still open (the rollback before it left it outside a transaction, where
+     * {@code DISCARD ALL} may run). A reset of every setting ({@code DISCARD ALL}, {@code RESET ALL}) also puts the
+     * session's default isolation level back to the one it connected with, as the server did.
+     */
+    private Mono<Void> resetSession() {
+        if (reset == null) {
+            return Mono.empty();
+        }
+        return Mono.defer(() -> session.connection().isClosed() ? Mono.<Void>empty()
+                : bounded(control.sent(reset).onErrorMap(error -> new R2dbcNonTransientResourceException("the reset on release ("
+                        + reset + ") failed on " + connection + ": " + error.getMessage(), error))
+                        .doOnSuccess(ignored -> {
+                            if (resetsEverySetting(reset)) {
+                                transaction.sessionIsolationReset();
+                            }
+                        })));
     }
 
     /**
@@ -73,10 +105,10 @@ final class ReleaseCleanUp {
      * pipelined behind them), whose answer may yet open one, when the status after it is not idle.
      */
     private Mono<Void> cleanUp() {
-        return bounded(connection.afterReadsInProgress("preRelease() (the connection going back to its pool)")
+        return bounded(control.afterReadsInProgress("preRelease() (the connection going back to its pool)")
                 .then(Mono.defer(this::answeredAll))
                 .flatMap(answered -> !answered ? rollbackIfLeftOpen()
-                        : leftInATransaction() ? connection.rolledBack() : Mono.<Void>empty()));
+                        : leftInATransaction() ? control.rolledBack() : Mono.<Void>empty()));
     }
 
     /**
@@ -88,7 +120,13 @@ final class ReleaseCleanUp {
     private Mono<Void> rollbackIfLeftOpen() {
         return Mono.fromFuture(session.connection().transactionStatusAfterInFlight())
                 .flatMap(status -> status != TransactionStatus.IDLE || tracksATransaction()
-                        ? connection.rolledBack() : Mono.<Void>empty());
+                        ? control.rolledBack() : Mono.<Void>empty());
+    }
+
+    /** Whether {@code sql} is {@code DISCARD ALL} or {@code RESET ALL} (any case and spacing, a {@code ;} after it). */
+    static boolean resetsEverySetting(String sql) {
+        String words = sql.strip().replaceFirst(";$", "").strip().replaceAll("\\s+", " ").toUpperCase(Locale.ROOT);
+        return words.equals("DISCARD ALL") || words.equals("RESET ALL");
     }
 
     /**

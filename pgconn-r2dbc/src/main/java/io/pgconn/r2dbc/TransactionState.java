@@ -32,8 +32,8 @@ final class TransactionState {
 
     private volatile boolean active;
     /**
-     * {@code BEGIN}s the session's status may not show yet: one sent ahead until its answer, one riding with the first
-     * statement until the core placed it ({@link #follow} keeps the transaction open meanwhile).
+     * {@code BEGIN}s the session's status may not show yet: one riding with the first statement until the core placed it
+     * ({@link #follow} keeps the transaction open meanwhile).
      */
     private final AtomicInteger beginsUnanswered = new AtomicInteger();
     /**
@@ -44,6 +44,8 @@ final class TransactionState {
     private boolean blockOpen;
     /** The session's default isolation level (what {@code setTransactionIsolationLevel} set outside a transaction). */
     private volatile IsolationLevel sessionIsolation;
+    /** The session's default isolation level when it connected: what a reset of every setting goes back to. */
+    private final IsolationLevel connectIsolation;
     /** Set inside the open transaction: the server keeps it if the transaction commits and undoes it if not. */
     private IsolationLevel sessionIsolationAtCommit;
     /** The open transaction's level: a definition's, or the session's when it began. */
@@ -57,6 +59,7 @@ final class TransactionState {
     private volatile Throwable settingFailure;
 
     TransactionState(IsolationLevel sessionIsolation) {
+        this.connectIsolation = sessionIsolation;
         this.sessionIsolation = sessionIsolation;
     }
 
@@ -87,19 +90,8 @@ final class TransactionState {
         }
     }
 
-    /** A {@code BEGIN} went to the session ahead of a statement; the transaction is open from now on. */
-    synchronized void beginSentAhead() {
-        beginsUnanswered.incrementAndGet();
-        opened();
-    }
-
-    /** The server answered a {@code BEGIN} sent ahead (or the session ended under it). */
-    void beginAnswered() {
-        beginsUnanswered.decrementAndGet();
-    }
-
     /**
-     * {@code beginTransaction()}: its {@code BEGIN} rides with the first statement, and the transaction is open from
+     * {@code beginTransaction()}, or an operation with auto-commit off: its {@code BEGIN} rides with the first statement, and the transaction is open from
      * this call on, at {@code level} (null: the session's) — until the core has placed the {@code BEGIN}
      * ({@link #beginPlaced}), whatever an earlier exchange's end says.
      */
@@ -161,6 +153,15 @@ final class TransactionState {
     IsolationLevel isolationLevel() {
         IsolationLevel open = transactionIsolation;
         return active && open != null ? open : sessionIsolation;
+    }
+
+    /**
+     * Every setting of the session was reset outside a transaction ({@code DISCARD ALL}, {@code RESET ALL}: the reset on
+     * release): its default isolation level is the one it connected with again.
+     */
+    synchronized void sessionIsolationReset() {
+        sessionIsolation = connectIsolation;
+        sessionIsolationAtCommit = null;
     }
 
     /**

@@ -7,10 +7,9 @@ import io.pgconn.PgServerException;
  * exchange the server answered — completed, or failed with the server's error — from the status of its
  * ReadyForQuery; a session that ended has none open (also when the exchange completed without its ReadyForQuery: a
  * COMMIT answered before the session ended, docs/query.md §5); a failure before anything reached the server (a value
- * no codec writes, a COPY refused) changed nothing. {@link BeginAhead} is the tracker of a {@code BEGIN} sent ahead
- * of a statement with auto-commit off.
+ * no codec writes, a COPY refused) changed nothing.
  */
-class TransactionTracker implements SessionPort.Observer {
+final class TransactionTracker implements SessionPort.Observer {
 
     private final SessionPort session;
     final TransactionState transaction;
@@ -46,26 +45,6 @@ class TransactionTracker implements SessionPort.Observer {
             transaction.onSessionEnd();
         } else if (error instanceof PgServerException) {
             transaction.follow(session.connection().transactionStatus());
-        }
-    }
-
-    /** The tracker of a {@code BEGIN} sent ahead of a statement ({@link PgConnR2dbcConnection#beginOperation}). */
-    static final class BeginAhead extends TransactionTracker {
-
-        BeginAhead(SessionPort session, TransactionState transaction) {
-            super(session, transaction);
-        }
-
-        @Override
-        public void onEnd() {
-            transaction.beginAnswered();
-            super.onEnd();
-        }
-
-        @Override
-        public void onError(Throwable error) {
-            transaction.beginAnswered();
-            super.onError(error);
         }
     }
 }

@@ -117,4 +117,47 @@ class LendFenceTest {
         assertThat(fence.operationsStarted()).as("the next lend starts from nothing").isZero();
         assertThat(fence.workStarted()).isFalse();
     }
+
+    @Test
+    void onlyOperationsOnTheDeliveringThreadInsideTheDeliveryArePartOfIt() throws InterruptedException {
+        // REVIEW-29 R29-7: a borrower hopping threads inside the delivery (take(1).publishOn(x).flatMap(...)) starts
+        // its begin on x while the delivering thread has not returned yet: that is no part of taking the connection
+        int lend = fence.current();
+        assertThat(fence.deliveryBegins(lend)).isZero();
+        fence.enter(lend, false, "conn"); // Spring's begin, on the delivering thread
+        fence.exit();
+        assertThat(fence.operationsStartedOutsideTheDelivery()).isZero();
+        Thread other = new Thread(() -> {
+            fence.enter(lend, false, "conn");
+            fence.exit();
+        });
+        other.start();
+        other.join();
+        assertThat(fence.operationsStartedOutsideTheDelivery()).as("the begin on another thread").isEqualTo(1);
+        fence.deliveryEnded(lend);
+        fence.enter(lend, false, "conn"); // the delivering thread again, after the delivery
+        fence.exit();
+        assertThat(fence.operationsStartedOutsideTheDelivery()).isEqualTo(2);
+        assertThat(fence.operationsStarted()).isEqualTo(3);
+    }
+
+    @Test
+    void aDeliveryOfALendThatIsOverDoesNotTouchTheNextLendsDelivery() {
+        // a borrower that closes inside its delivery (jOOQ): the pool may lend the session again before the first
+        // delivery's end is told
+        int first = fence.current();
+        fence.deliveryBegins(first);
+        fence.next(BOUND).block(STEP);
+        int second = fence.current();
+        fence.deliveryBegins(second);
+        fence.deliveryEnded(first); // late: changes nothing
+        fence.enter(second, false, "conn");
+        fence.exit();
+        assertThat(fence.operationsStartedOutsideTheDelivery()).as("still inside the second delivery").isZero();
+        fence.deliveryBegins(first); // late too: the second delivery stays this thread's
+        fence.deliveryEnded(second);
+        fence.enter(second, false, "conn");
+        fence.exit();
+        assertThat(fence.operationsStartedOutsideTheDelivery()).isEqualTo(1);
+    }
 }

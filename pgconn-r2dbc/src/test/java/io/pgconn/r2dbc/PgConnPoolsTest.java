@@ -8,6 +8,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -42,6 +44,46 @@ class PgConnPoolsTest {
         } finally {
             pool.dispose();
         }
+    }
+
+    @Test
+    void decoratorsEvictionListenersAndConfigurationsGivenTwiceCombineInTheirOrder() {
+        // the starter's PgConnPoolBuilders sets a session-counting decorator and an eviction counter; an application's
+        // r2dbc-proxy or meter given on the same builder replaced them before (closing-note-29)
+        List<String> order = new ArrayList<>();
+        AtomicReference<ConnectionFactory> first = new AtomicReference<>();
+        AtomicReference<ConnectionFactory> second = new AtomicReference<>();
+        PgConnConnectionPool pool = PgConnPools.over(core).maxAcquireTime(Duration.ZERO).initialSize(0)
+                .decorate(driver -> {
+                    order.add("decorate 1");
+                    first.set(WrappingProxies.around(driver));
+                    return first.get();
+                })
+                .decorate(firstWrapped -> {
+                    order.add("decorate 2");
+                    assertThat(firstWrapped).as("the second decorator wraps the first's").isSameAs(first.get());
+                    second.set(WrappingProxies.around(firstWrapped));
+                    return second.get();
+                })
+                .evicted(reason -> order.add("evicted 1 " + reason))
+                .evicted(reason -> order.add("evicted 2 " + reason))
+                .configure(builder -> order.add("configure 1"))
+                .configure(builder -> order.add("configure 2"))
+                .build();
+        try {
+            assertThat(pool.unwrap()).as("the pool creates through both").isSameAs(second.get());
+            assertThat(((Wrapped<?>) second.get()).unwrap()).isSameAs(first.get());
+            assertThat(((Wrapped<?>) first.get()).unwrap()).isInstanceOf(PgConnR2dbcConnectionFactory.class);
+            assertThat(order).containsExactly("decorate 1", "decorate 2", "configure 1", "configure 2");
+        } finally {
+            pool.dispose();
+        }
+    }
+
+    @Test
+    void aDecoratorReturningNullIsRefused() {
+        assertThatThrownBy(() -> PgConnPools.over(core).decorate(driver -> null).decorate(driver -> driver).build())
+                .isInstanceOf(NullPointerException.class).hasMessageContaining("decorate returned null");
     }
 
     @Test

@@ -1,8 +1,6 @@
 package io.pgconn.r2dbc;
 
 import io.pgconn.PgConnectionFactory;
-import io.pgconn.config.ConnConfig;
-import io.pgconn.config.EnvironmentSource;
 import io.pgconn.testkit.PgClusterExtension;
 import io.r2dbc.pool.PoolMetrics;
 import io.r2dbc.spi.Connection;
@@ -23,7 +21,6 @@ import reactor.core.publisher.Mono;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -67,23 +64,14 @@ class PoolAbandonedLeaseIT {
 
     @BeforeEach
     void openPool() {
-        core = PgConnectionFactory.create(ConnConfig.parse("host=127.0.0.1 port=" + PG.primary().port()
-                + " dbname=" + R2dbcTestServer.DATABASE + " user=" + R2dbcTestServer.USER + " password=" + R2dbcTestServer.PASSWORD
-                + " sslmode=disable extensionTypes=''", EnvironmentSource.of(Map.of())));
+        core = PoolLeaseChecks.coreFactory(PG);
         pool = PgConnPools.over(core).initialSize(0).maxSize(1).maxAcquireTime(STEP).build();
-        Connection setup = Mono.from(pool.create()).block(STEP);
-        run(setup, "CREATE TABLE IF NOT EXISTS abandoned_lease (id int)");
-        run(setup, "TRUNCATE abandoned_lease");
-        Mono.from(setup.close()).block(STEP);
+        PoolLeaseChecks.emptyTable(pool, "abandoned_lease", STEP);
     }
 
     @AfterEach
     void closePool() {
-        try {
-            pool.disposeLater().block(STEP);
-        } finally {
-            core.close();
-        }
+        PoolLeaseChecks.dispose(pool, core, STEP);
     }
 
     @Test
@@ -212,6 +200,6 @@ class PoolAbandonedLeaseIT {
     }
 
     private static void run(Connection connection, String sql) {
-        Flux.from(connection.createStatement(sql).execute()).flatMap(result -> result.getRowsUpdated()).blockLast(STEP);
+        PoolLeaseChecks.run(connection, sql, STEP);
     }
 }

@@ -1,8 +1,6 @@
 package io.pgconn.r2dbc;
 
 import io.pgconn.PgConnectionFactory;
-import io.pgconn.config.ConnConfig;
-import io.pgconn.config.EnvironmentSource;
 import io.pgconn.testkit.PgClusterExtension;
 import io.r2dbc.pool.PoolMetrics;
 import io.r2dbc.spi.Connection;
@@ -12,12 +10,15 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.reactivestreams.Subscription;
+import reactor.core.publisher.BaseSubscriber;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.test.StepVerifier;
 
 import java.time.Duration;
-import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicReference;
 
 import static io.pgconn.testing.Conditions.awaitCondition;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -28,7 +29,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  * {@code take(1).flatMap(...)} — make every call on the connection inside the delivery; later steps only subscribe
  * publishers made then. The abandoned-lease watch must not take such a borrower's connection back across a think
  * time longer than its timeout: its transaction commits both rows. With the watch of session 28 (calls only), the
- * second statement failed "taken back"/"went back to its pool" and the first row was rolled back.
+ * second statement failed "taken back"/"went back to its pool" and the first row was rolled back. REVIEW-29 R29-7: a
+ * borrower that hops threads inside the delivery ({@code take(1).publishOn(x).flatMap(...)}) and begins there, before
+ * the delivering thread returned, keeps its transaction too; counted by time, its begin passed for part of the
+ * delivery and the think time took the lease back.
  */
 @Timeout(value = 120, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class PoolChainedBorrowerIT {
@@ -47,23 +51,14 @@ class PoolChainedBorrowerIT {
 
     @BeforeEach
     void openPool() {
-        core = PgConnectionFactory.create(ConnConfig.parse("host=127.0.0.1 port=" + PG.primary().port()
-                + " dbname=" + R2dbcTestServer.DATABASE + " user=" + R2dbcTestServer.USER + " password=" + R2dbcTestServer.PASSWORD
-                + " sslmode=disable extensionTypes=''", EnvironmentSource.of(Map.of())));
+        core = PoolLeaseChecks.coreFactory(PG);
         pool = PgConnPools.over(core).initialSize(0).maxSize(1).maxAcquireTime(STEP).abandonedLeaseTimeout(ABANDONED).build();
-        Connection setup = Mono.from(pool.create()).block(STEP);
-        Flux.from(setup.createStatement("CREATE TABLE IF NOT EXISTS chained (id int)").execute()).flatMap(Result::getRowsUpdated).blockLast(STEP);
-        Flux.from(setup.createStatement("TRUNCATE chained").execute()).flatMap(Result::getRowsUpdated).blockLast(STEP);
-        Mono.from(setup.close()).block(STEP);
+        PoolLeaseChecks.emptyTable(pool, "chained", STEP);
     }
 
     @AfterEach
     void closePool() {
-        try {
-            pool.disposeLater().block(STEP);
-        } finally {
-            core.close();
-        }
+        PoolLeaseChecks.dispose(pool, core, STEP);
     }
 
     /** begin, INSERT first, think, INSERT second, commit — every publisher made now, while the chain is assembled. */
@@ -89,6 +84,42 @@ class PoolChainedBorrowerIT {
                         .flatMap(c -> transactionWithThinkTime(c, 3, 4).then(Mono.from(c.close()))))
                 .expectComplete().verify(STEP);
         assertThat(rows()).as("both rows committed").isEqualTo("2");
+        idleAgain();
+    }
+
+    @Test
+    void aBorrowerThatBeganOnAnotherThreadInsideTheDeliveryKeepsItsTransactionAcrossTheWatchsLook() {
+        // take(1).publishOn(x).flatMap(c -> begin, think, INSERT, commit): x makes and subscribes the begin while the
+        // delivering thread is still in onNext, then take(1) cancels the acquire there — here in that order, each step
+        // waited for, so no race decides it
+        AtomicReference<Subscription> acquire = new AtomicReference<>();
+        CompletableFuture<Connection> delivered = new CompletableFuture<>();
+        pool.create().subscribe(new BaseSubscriber<Connection>() {
+            @Override
+            protected void hookOnSubscribe(Subscription subscription) {
+                acquire.set(subscription);
+                subscription.request(1);
+            }
+
+            @Override
+            protected void hookOnNext(Connection connection) {
+                CompletableFuture.runAsync(() -> Mono.from(connection.beginTransaction()).block(STEP)).join(); // on x
+                acquire.get().cancel(); // take(1), after its downstream's onNext
+                delivered.complete(connection);
+            }
+
+            @Override
+            protected void hookOnError(Throwable error) {
+                delivered.completeExceptionally(error);
+            }
+        });
+        Connection c = delivered.join();
+        PoolLeasedConnection lease = (PoolLeasedConnection) c;
+        awaitCondition("the watch's first look (after the abandoned-lease timeout)", STEP, () -> !lease.watched());
+        Flux.from(c.createStatement("INSERT INTO chained VALUES (5)").execute()).flatMap(Result::getRowsUpdated).blockLast(STEP);
+        Mono.from(c.commitTransaction()).block(STEP);
+        Mono.from(c.close()).block(STEP);
+        assertThat(rows()).as("the row committed: the lease was not taken back").isEqualTo("1");
         idleAgain();
     }
 

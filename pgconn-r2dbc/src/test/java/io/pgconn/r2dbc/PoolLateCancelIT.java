@@ -1,8 +1,6 @@
 package io.pgconn.r2dbc;
 
 import io.pgconn.PgConnectionFactory;
-import io.pgconn.config.ConnConfig;
-import io.pgconn.config.EnvironmentSource;
 import io.pgconn.testkit.PgClusterExtension;
 import io.r2dbc.pool.ConnectionPool;
 import io.r2dbc.pool.ConnectionPoolConfiguration;
@@ -25,7 +23,6 @@ import reactor.util.retry.Retry;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -72,9 +69,7 @@ class PoolLateCancelIT {
 
     @BeforeEach
     void openPool() {
-        core = PgConnectionFactory.create(ConnConfig.parse("host=127.0.0.1 port=" + PG.primary().port()
-                + " dbname=" + R2dbcTestServer.DATABASE + " user=" + R2dbcTestServer.USER + " password=" + R2dbcTestServer.PASSWORD
-                + " sslmode=disable extensionTypes=''", EnvironmentSource.of(Map.of())));
+        core = PoolLeaseChecks.coreFactory(PG);
         pool = new PgConnConnectionPool(configuration().build(), core);
     }
 
@@ -85,11 +80,7 @@ class PoolLateCancelIT {
 
     @AfterEach
     void closePool() {
-        try {
-            pool.disposeLater().block(STEP);
-        } finally {
-            core.close();
-        }
+        PoolLeaseChecks.dispose(pool, core, STEP);
     }
 
     @Test

@@ -1,10 +1,18 @@
 package io.pgconn.r2dbc;
 
+import io.pgconn.PgConnectionFactory;
+import io.pgconn.config.ConnConfig;
+import io.pgconn.config.EnvironmentSource;
+import io.pgconn.testkit.PgClusterExtension;
+import io.r2dbc.pool.ConnectionPool;
 import io.r2dbc.spi.Connection;
+import io.r2dbc.spi.ConnectionFactory;
 import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.logging.Handler;
 import java.util.logging.Level;
@@ -12,12 +20,42 @@ import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 
 /**
- * What the pool lease ITs ({@code PoolAbandonedLeaseIT}, {@code PoolLateCancelIT}) check a lease with: the WARNINGs
- * its logger wrote, and that a lent session still answers a statement.
+ * What the pool lease ITs ({@code PoolAbandonedLeaseIT}, {@code PoolLateCancelIT}, {@code PoolChainedBorrowerIT}) set
+ * up and check a lease with: the core factory over the test server and the pool's end, a fresh table, the WARNINGs the
+ * lease's logger wrote, and that a lent session still answers a statement.
  */
 final class PoolLeaseChecks {
 
     private PoolLeaseChecks() {
+    }
+
+    /** A core factory over {@code pg}'s primary, as the test user, without the extension type lookup. */
+    static PgConnectionFactory coreFactory(PgClusterExtension pg) {
+        return PgConnectionFactory.create(ConnConfig.parse("host=127.0.0.1 port=" + pg.primary().port()
+                + " dbname=" + R2dbcTestServer.DATABASE + " user=" + R2dbcTestServer.USER + " password=" + R2dbcTestServer.PASSWORD
+                + " sslmode=disable extensionTypes=''", EnvironmentSource.of(Map.of())));
+    }
+
+    /** The table {@code table (id int)}, created if missing and emptied, through a connection of {@code pool}. */
+    static void emptyTable(ConnectionFactory pool, String table, Duration step) {
+        Connection setup = Mono.from(pool.create()).block(step);
+        run(setup, "CREATE TABLE IF NOT EXISTS " + table + " (id int)", step);
+        run(setup, "TRUNCATE " + table, step);
+        Mono.from(setup.close()).block(step);
+    }
+
+    /** {@code pool} disposed, then {@code core} closed (also when the dispose failed). */
+    static void dispose(ConnectionPool pool, PgConnectionFactory core, Duration step) {
+        try {
+            pool.disposeLater().block(step);
+        } finally {
+            core.close();
+        }
+    }
+
+    /** {@code sql} run on {@code connection}, its update counts read, awaited up to {@code step}. */
+    static void run(Connection connection, String sql, Duration step) {
+        Flux.from(connection.createStatement(sql).execute()).flatMap(result -> result.getRowsUpdated()).blockLast(step);
     }
 
     /** The WARNING records of the lease's logger while {@code action} ran (System.Logger's default backend: JUL). */

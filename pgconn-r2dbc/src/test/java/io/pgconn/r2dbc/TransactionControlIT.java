@@ -263,6 +263,46 @@ class TransactionControlIT {
         });
     }
 
+    /**
+     * Auto-commit off (JDBC-style code, jOOQ's R2DBC transactions; Spring's R2dbcTransactionManager 7.0.x never turns it
+     * off): each transaction begins with its first statement, the BEGIN in that statement's Sync group as
+     * beginTransaction()'s — one round trip; before session 30 a BEGIN went ahead with its own Sync (two ReadyForQuery),
+     * its failure unseen. Rollback and commit end it, the next statement begins the next, and auto-commit back on commits
+     * the one open.
+     */
+    @Test
+    void withAutoCommitOffEachTransactionBeginsWithItsFirstStatementInOneRoundTrip() {
+        withConnection(c -> {
+            run(c, "CREATE TEMP TABLE auto_commit_off (id int)");
+            RoundTrips roundTrips = RoundTrips.on(((PgConnR2dbcConnection) c).pgConnection());
+            Mono.from(c.setAutoCommit(false)).block(STEP);
+            assertThat(c.isAutoCommit()).isFalse();
+            assertThat(roundTrips.take()).as("setAutoCommit(false) sends nothing").isZero();
+
+            run(c, "INSERT INTO auto_commit_off VALUES (1)");
+            assertThat(roundTrips.take()).as("BEGIN+INSERT in one Sync group").isEqualTo(1);
+            assertThat(text(c, "SELECT count(*)::text FROM auto_commit_off")).isEqualTo("1");
+            Mono.from(c.rollbackTransaction()).block(STEP);
+            assertThat(roundTrips.take()).as("the INSERT's transaction: SELECT, ROLLBACK").isEqualTo(2);
+            assertThat(c.isAutoCommit()).isFalse();
+
+            assertThat(text(c, "SELECT count(*)::text FROM auto_commit_off")).as("the insert rolled back").isEqualTo("0");
+            run(c, "INSERT INTO auto_commit_off VALUES (2)");
+            Mono.from(c.commitTransaction()).block(STEP);
+            assertThat(roundTrips.take()).as("BEGIN+SELECT, INSERT, COMMIT").isEqualTo(3);
+
+            run(c, "INSERT INTO auto_commit_off VALUES (3)");
+            assertThat(setting(c, "transaction_isolation")).isEqualTo("read committed");
+            Mono.from(c.setAutoCommit(true)).block(STEP);
+            assertThat(c.isAutoCommit()).isTrue();
+            assertThat(roundTrips.take()).as("BEGIN+INSERT, SELECT, COMMIT").isEqualTo(3);
+            run(c, "INSERT INTO auto_commit_off VALUES (4)");
+            Mono.from(c.rollbackTransaction()).block(STEP); // auto-commit on, nothing open: a no-op
+            assertThat(text(c, "SELECT string_agg(id::text, ',' ORDER BY id) FROM auto_commit_off"))
+                    .as("2 and 3 committed, 4 autocommitted").isEqualTo("2,3,4");
+        });
+    }
+
     private interface ConnectionWork {
         void run(Connection c);
     }

@@ -73,6 +73,22 @@ public class PgConnPoolProperties {
      */
     private Duration abandonedLeaseTimeout = Duration.ofSeconds(5); // PgConnPools' default (pgconn-r2dbc may be absent)
 
+    /**
+     * SQL each pooled connection runs on every release, after the clean-up: DISCARD ALL (every piece
+     * of session state, prepared statements too), RESET ALL (settings only) or an application's own
+     * (e.g. RESET app.tenant), so that session state one borrower set is not the next one's. One round
+     * trip more per release. Unset: none (session state passes to the next borrower).
+     */
+    private @Nullable String resetOnRelease;
+
+    public @Nullable String getResetOnRelease() {
+        return this.resetOnRelease;
+    }
+
+    public void setResetOnRelease(@Nullable String resetOnRelease) {
+        this.resetOnRelease = resetOnRelease;
+    }
+
     public Duration getAbandonedLeaseTimeout() {
         return this.abandonedLeaseTimeout;
     }

@@ -27,9 +27,8 @@ import java.util.function.Consumer;
  * counting each session it creates on its host until it closes ({@link PgConnPoolSessionHosts}) and each eviction by
  * reason ({@link PgConnPoolEvictions}): the {@code pgConn} health of the factory shows them under the pool's bean name
  * in {@code pools} ({@link PgConnR2dbcPoolDetails}), and {@code pg.conn.pool.evictions} is tagged {@code name} with it.
- * Calling {@code decorate} or {@code evicted} on the builder again replaces the starter's counting (each replaces the
- * one set before): wrap the pool's factory in a decorator by {@code configure}, or count evictions in the pool's
- * {@code pg.conn.pool.evictions} meter instead. A bean, also when the application defines pools of its own (then the
+ * Calling {@code decorate} or {@code evicted} on the builder again keeps the starter's counting (PgConnPools' setters
+ * combine: your decorator wraps the counting one, both eviction consumers are told). A bean, also when the application defines pools of its own (then the
  * starter's pool backs off, this stays). One pool per name for the context's life: the counts of every pool built here
  * stay until the context closes, and a pool re-created under its name is refused — pools made and dropped at run time
  * (a tenant each) belong to {@code PgConnRuntimeFactories}.

@@ -96,6 +96,7 @@ public final class PgConnR2dbcAutoConfiguration {
                     .maxAcquireTime(pool.getMaxAcquireTime())
                     .acquireRetry(pool.getAcquireRetry())
                     .abandonedLeaseTimeout(pool.getAbandonedLeaseTimeout())
+                    .resetOnRelease(pool.getResetOnRelease())
                     .validationDepth(ValidationDepth.valueOf(pool.getValidationDepth().name()))
                     // Boot's decorators wrap the driver's factory and the pool wraps them, as in Boot's own configuration;
                     // each session it creates counted on its host until it closes (the health's sessionsByHost)
