@@ -198,7 +198,8 @@ public final class StatementCache {
      * session looks up by name was dropped or created again, or resolves to another type now — a statement prepared
      * against its old OID fails with "cache lookup failed for type" (the server's plan cache does not track types), so
      * it is parsed anew. An entry uses a type when the type's OID is one of its parameter types or (once described) its
-     * result column types, or its text names the type (a cast: {@code 'ok'::mood}); one not described yet goes too.
+     * result column types, or its text names the type as a word (a cast: {@code 'ok'::mood}, {@code "Mood"[]}, not
+     * {@code moods} nor {@code bad_mood}); one not described yet goes too.
      * Statements that use none of them stay prepared (a tenant's other statements, when its path's type differs).
      * Runs once per changed answer, never per statement.
      *
@@ -238,7 +239,7 @@ public final class StatementCache {
         }
         String text = entry.sql.toLowerCase(Locale.ROOT);
         for (String name : names) {
-            if (text.contains(name)) {
+            if (SqlScanner.containsWord(text, name)) { // as a word: a type named mood leaves '::moods' prepared
                 return true;
             }
         }

@@ -74,14 +74,16 @@ public final class TypeOidQuery {
     }
 
     /**
-     * The column the session's lookup ({@link #sessionSql}) adds: the array type of every enum in the database, as
-     * {@code oid,oid,...} (NULL when there is none). Enums are database-wide (their OIDs do not depend on the search
-     * path), and {@code pg_enum} and {@code pg_type} are readable by every user. Found through {@code pg_enum} (its
+     * The column the session's lookup ({@link #sessionSql}) adds: the array type of every enum in the database with the
+     * enum's name, as {@code oid:length:name,...} (NULL when there is none; the name's length in characters, since a
+     * quoted name may hold any character; the name so that its arrays show {@code mood[]}, REVIEW-29 R29-14). Enums are
+     * database-wide (their OIDs do not depend on the search path), and {@code pg_enum} and {@code pg_type} are readable by every user. Found through {@code pg_enum} (its
      * enums' OIDs, then {@code pg_type} by its OID index), not by {@code pg_type.typtype}, which has no index: every
      * table adds two {@code pg_type} rows, and that scan took 21 ms at 20,000 tables against 0.25 ms this way
      * (REVIEW-29 R29-8, PostgreSQL 18).
      */
-    private static final String ENUM_ARRAYS = "(SELECT pg_catalog.string_agg(t.typarray::pg_catalog.text, ',') FROM"
+    private static final String ENUM_ARRAYS = "(SELECT pg_catalog.string_agg(pg_catalog.concat(t.typarray, ':',"
+            + " pg_catalog.length(t.typname::pg_catalog.text), ':', t.typname), ',') FROM"
             + " pg_catalog.pg_type t WHERE t.oid OPERATOR(pg_catalog.=) ANY (SELECT e.enumtypid FROM pg_catalog.pg_enum e)"
             + " AND t.typarray OPERATOR(pg_catalog.<>) 0)";
 
@@ -105,7 +107,7 @@ public final class TypeOidQuery {
 
     /**
      * The answer to {@link #sessionSql} for the same names: {@link #parse}'s entries, and each enum array type's OID under
-     * {@code CodecRegistry.enumArrayKey(oid)}.
+     * {@code CodecRegistry.enumArrayKey(oid, enumName)}.
      */
     public static Map<String, Integer> parseSession(QueryResult result, String... typeNames) {
         List<List<String>> rows = result.rows();
@@ -115,13 +117,38 @@ public final class TypeOidQuery {
         }
         Map<String, Integer> oids = names(rows.get(0), typeNames);
         String enumArrays = rows.get(0).get(typeNames.length);
-        if (enumArrays != null && !enumArrays.isEmpty()) {
-            for (String oid : enumArrays.split(",")) {
-                int arrayOid = Integer.parseUnsignedInt(oid);
-                oids.put(CodecRegistry.enumArrayKey(arrayOid), arrayOid);
-            }
+        if (enumArrays != null) {
+            enumArrays(enumArrays, oids);
         }
         return oids;
+    }
+
+    /**
+     * {@link #ENUM_ARRAYS}' column, {@code oid:length:name,...}, into {@code oids} as
+     * {@code CodecRegistry.enumArrayKey(oid, name)}.
+     */
+    static void enumArrays(String column, Map<String, Integer> oids) {
+        int i = 0;
+        while (i < column.length()) {
+            int colon = column.indexOf(':', i);
+            int colon2 = colon < 0 ? -1 : column.indexOf(':', colon + 1);
+            if (colon2 < 0) {
+                throw new IllegalStateException("type OID query: enum arrays column malformed at character " + i);
+            }
+            int arrayOid = Integer.parseUnsignedInt(column, i, colon, 10);
+            int length = Integer.parseInt(column, colon + 1, colon2, 10);
+            int end;
+            try {
+                end = column.offsetByCodePoints(colon2 + 1, length);
+            } catch (IndexOutOfBoundsException e) {
+                throw new IllegalStateException("type OID query: enum arrays column malformed at character " + colon2, e);
+            }
+            oids.put(CodecRegistry.enumArrayKey(arrayOid, column.substring(colon2 + 1, end)), arrayOid);
+            if (end < column.length() && column.charAt(end) != ',') {
+                throw new IllegalStateException("type OID query: enum arrays column malformed at character " + end);
+            }
+            i = end + 1;
+        }
     }
 
     /** The answer to {@link #sql(String...)} for the same names: column {@code i} is {@code typeNames[i]}. */
