@@ -75,15 +75,17 @@ public final class TypeOidQuery {
 
     /**
      * The column the session's lookup ({@link #sessionSql}) adds: the array type of every enum in the database with the
-     * enum's name, as {@code oid:length:name,...} (NULL when there is none; the name's length in characters, since a
-     * quoted name may hold any character; the name so that its arrays show {@code mood[]}, REVIEW-29 R29-14). Enums are
-     * database-wide (their OIDs do not depend on the search path), and {@code pg_enum} and {@code pg_type} are readable by every user. Found through {@code pg_enum} (its
-     * enums' OIDs, then {@code pg_type} by its OID index), not by {@code pg_type.typtype}, which has no index: every
-     * table adds two {@code pg_type} rows, and that scan took 21 ms at 20,000 tables against 0.25 ms this way
-     * (REVIEW-29 R29-8, PostgreSQL 18).
+     * enum's name, as {@code oid:hex,...} (NULL when there is none): the name so that its arrays show {@code mood[]}
+     * (REVIEW-29 R29-14), as the hex of its UTF-8 bytes, which no separator can occur in and which reads the same
+     * whatever the server's encoding (a length in characters did not: on a {@code SQL_ASCII} database {@code length}
+     * counts bytes, REVIEW-30 R30-2). Enums are database-wide (their OIDs do not depend on the search path), and
+     * {@code pg_enum} and {@code pg_type} are readable by every user. Found through {@code pg_enum} (its enums' OIDs,
+     * then {@code pg_type} by its OID index), not by {@code pg_type.typtype}, which has no index: every table adds two
+     * {@code pg_type} rows, and that scan took 21 ms at 20,000 tables against 0.25 ms this way (REVIEW-29 R29-8,
+     * PostgreSQL 18).
      */
     private static final String ENUM_ARRAYS = "(SELECT pg_catalog.string_agg(pg_catalog.concat(t.typarray, ':',"
-            + " pg_catalog.length(t.typname::pg_catalog.text), ':', t.typname), ',') FROM"
+            + " pg_catalog.encode(pg_catalog.convert_to(t.typname::pg_catalog.text, 'UTF8'), 'hex')), ',') FROM"
             + " pg_catalog.pg_type t WHERE t.oid OPERATOR(pg_catalog.=) ANY (SELECT e.enumtypid FROM pg_catalog.pg_enum e)"
             + " AND t.typarray OPERATOR(pg_catalog.<>) 0)";
 
@@ -124,30 +126,35 @@ public final class TypeOidQuery {
     }
 
     /**
-     * {@link #ENUM_ARRAYS}' column, {@code oid:length:name,...}, into {@code oids} as
-     * {@code CodecRegistry.enumArrayKey(oid, name)}.
+     * {@link #ENUM_ARRAYS}' column, {@code oid:hex,...}, into {@code oids} as {@code CodecRegistry.enumArrayKey(oid, name)}.
+     * The name only names the type in messages and metadata: one that does not decode leaves the array unnamed
+     * ({@code enum[]}), and never fails the lookup its codecs hang on.
      */
     static void enumArrays(String column, Map<String, Integer> oids) {
-        int i = 0;
-        while (i < column.length()) {
-            int colon = column.indexOf(':', i);
-            int colon2 = colon < 0 ? -1 : column.indexOf(':', colon + 1);
-            if (colon2 < 0) {
-                throw new IllegalStateException("type OID query: enum arrays column malformed at character " + i);
-            }
-            int arrayOid = Integer.parseUnsignedInt(column, i, colon, 10);
-            int length = Integer.parseInt(column, colon + 1, colon2, 10);
-            int end;
-            try {
-                end = column.offsetByCodePoints(colon2 + 1, length);
-            } catch (IndexOutOfBoundsException e) {
-                throw new IllegalStateException("type OID query: enum arrays column malformed at character " + colon2, e);
-            }
-            oids.put(CodecRegistry.enumArrayKey(arrayOid, column.substring(colon2 + 1, end)), arrayOid);
-            if (end < column.length() && column.charAt(end) != ',') {
-                throw new IllegalStateException("type OID query: enum arrays column malformed at character " + end);
-            }
-            i = end + 1;
+        for (String entry : column.split(",")) {
+            int colon = entry.indexOf(':');
+            int arrayOid = Integer.parseUnsignedInt(colon < 0 ? entry : entry.substring(0, colon));
+            String name = colon < 0 ? null : utf8Hex(entry.substring(colon + 1));
+            oids.put(name == null || name.isEmpty() ? CodecRegistry.enumArrayKey(arrayOid) : CodecRegistry.enumArrayKey(arrayOid, name),
+                    arrayOid);
+        }
+    }
+
+    /** The text whose UTF-8 bytes {@code hex} spells, or null when it spells none. */
+    private static String utf8Hex(String hex) {
+        if (hex.length() % 2 != 0) {
+            return null;
+        }
+        byte[] bytes;
+        try {
+            bytes = java.util.HexFormat.of().parseHex(hex);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+        try {
+            return java.nio.charset.StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(bytes)).toString();
+        } catch (java.nio.charset.CharacterCodingException e) {
+            return null;
         }
     }
 

@@ -153,12 +153,13 @@ class StatementCacheTest {
         StatementCache.Entry other = described(cache.create("SELECT $1::int + 1", new int[]{23}), 23);
         StatementCache.Entry likeNamed = described(cache.create("SELECT 'x'::moods, 'y'::bad_mood, 'z'::mood_ring", NO_TYPES), 70003);
         StatementCache.Entry byQuotedArray = described(cache.create("SELECT $1::\"Mood\"[]", NO_TYPES), 25);
+        StatementCache.Entry byArrayTypeName = described(cache.create("SELECT '{a}'::_mood::text", NO_TYPES), 25);
 
         cache.dropUsing(Map.of(70001, "app.mood", 70002, "app.mood[]"));
 
         assertThat(cache.drainToClose()).as("the name is matched as a word: a longer name containing it stays prepared")
                 .containsExactlyInAnyOrder(byParameter.name(), byColumn.name(), byArrayColumn.name(), byText.name(),
-                        undescribed.name(), byQuotedArray.name());
+                        undescribed.name(), byQuotedArray.name(), byArrayTypeName.name());
         assertThat(cache.get("SELECT $1::int + 1", new int[]{23})).isSameAs(other);
         assertThat(cache.get("SELECT 'x'::moods, 'y'::bad_mood, 'z'::mood_ring", NO_TYPES)).isSameAs(likeNamed);
         assertThat(cache.size()).isEqualTo(2);
