@@ -108,6 +108,23 @@ public final class CodecRegistry {
         return NamedTypeBinding.enumArrayKey(arrayOid);
     }
 
+    /**
+     * {@link #enumArrayKey(int)} with the enum's name ({@code pg_type.typname}, {@code mood}): its arrays then show the
+     * type name {@code mood[]} (messages, R2DBC's {@code getType().getName()}), not {@code enum[]}. The connection's
+     * lookup gives these keys.
+     */
+    public static String enumArrayKey(int arrayOid, String enumName) {
+        return NamedTypeBinding.enumArrayKey(arrayOid, Objects.requireNonNull(enumName, "enumName"));
+    }
+
+    /**
+     * Whether {@code key} is one of {@link #enumArrayKey}'s: the database's enums, not a name resolved through the search
+     * path (a session's answers kept by search path take the latest lookup's enum arrays, REVIEW-29 R29-9).
+     */
+    public static boolean isEnumArrayKey(String key) {
+        return NamedTypeBinding.isEnumArrayKey(key);
+    }
+
     /** The type names whose OIDs {@link #bind} needs (the named types of registered codecs). */
     public Set<String> namedTypes() {
         Set<String> names = new LinkedHashSet<>();

@@ -22,7 +22,7 @@ final class NamedTypeBinding {
      */
     private static final String ENUM_ARRAY_KEY = "enum[]#";
 
-    /** The type name of an enum's array type read through its labels (messages, R2DBC's type name). */
+    /** The type name of an enum's array type read through its labels when its key has no name ({@link #enumArrayName}). */
     private static final String ENUM_ARRAY_NAME = "enum[]";
 
     /** The element codec of such arrays: each label as its text. */
@@ -40,6 +40,29 @@ final class NamedTypeBinding {
         return ENUM_ARRAY_KEY + Integer.toUnsignedString(arrayOid);
     }
 
+    /** See {@link CodecRegistry#isEnumArrayKey(String)}. */
+    static boolean isEnumArrayKey(String key) {
+        return key.startsWith(ENUM_ARRAY_KEY);
+    }
+
+    /** See {@link CodecRegistry#enumArrayKey(int, String)}. */
+    static String enumArrayKey(int arrayOid, String enumName) {
+        return enumArrayKey(arrayOid) + NAME_SEPARATOR + enumName;
+    }
+
+    /** Between the OID and the enum's name in a key that has one. */
+    private static final char NAME_SEPARATOR = '#';
+
+    /**
+     * The type name an enum's array read through its labels shows (messages, R2DBC's {@code getType().getName()}): the
+     * enum's {@code name[]} when the key has it (REVIEW-29 R29-14: until then {@code enum[]} for every enum), else
+     * {@code enum[]}.
+     */
+    private static String enumArrayName(String key) {
+        int separator = key.indexOf(NAME_SEPARATOR, ENUM_ARRAY_KEY.length());
+        return separator < 0 || separator == key.length() - 1 ? ENUM_ARRAY_NAME : key.substring(separator + 1) + "[]";
+    }
+
     /**
      * The registry's pieces bound to {@code typeOids}, or {@code null} when there is nothing to bind and nothing was
      * bound before (the registry stays as it is).
@@ -51,10 +74,10 @@ final class NamedTypeBinding {
      */
     static Bound bind(Map<String, Integer> typeOids, CodecsByOid byOid, Map<Integer, ElementArrayCodec> arraysByElementOid,
                       Map<String, Integer> boundOids, List<Codec<?>> named) {
-        List<Integer> enumArrays = new ArrayList<>();
+        Map<Integer, String> enumArrays = new LinkedHashMap<>();
         for (Map.Entry<String, Integer> e : typeOids.entrySet()) {
-            if (e.getKey().startsWith(ENUM_ARRAY_KEY) && e.getValue() != null && e.getValue() != 0) {
-                enumArrays.add(e.getValue());
+            if (isEnumArrayKey(e.getKey()) && e.getValue() != null && e.getValue() != 0) {
+                enumArrays.put(e.getValue(), enumArrayName(e.getKey()));
             }
         }
         Map<String, Integer> bound = new HashMap<>();
@@ -84,11 +107,11 @@ final class NamedTypeBinding {
         // the named codecs come first: they are what the user configured for this type
         CodecsByOid table = byOid.withFirst(added);
         Map<Integer, List<Codec<?>>> labelArrays = new LinkedHashMap<>();
-        for (int oid : enumArrays) {
+        enumArrays.forEach((oid, name) -> {
             if (table.get(oid).length == 0) { // a codec of the enum's own (bound by name) reads its arrays instead
-                labelArrays.put(oid, List.of(new TextArrayCodec(PgType.of(oid, ENUM_ARRAY_NAME), 0, LABELS)));
+                labelArrays.put(oid, List.of(new TextArrayCodec(PgType.of(oid, name), 0, LABELS)));
             }
-        }
+        });
         return new Bound(labelArrays.isEmpty() ? table : table.withFirst(labelArrays), Map.copyOf(arrays), Map.copyOf(bound));
     }
 

@@ -54,6 +54,7 @@ abstract class AbstractEnumArraysIT {
                 .user(PgUser.named(USER).allow(ConnectionType.HOST, AuthMethod.TRUST))
                 .initSql("CREATE TYPE level AS ENUM ('LOW', 'HIGH', '" + ODD.replace("'", "''") + "')")
                 .initSql("CREATE TYPE mood AS ENUM ('sad', 'ok', 'happy')")
+                .initSql("CREATE TYPE \"Odd, na:me\" AS ENUM ('x', 'y')") // the lookup's list of names must keep it whole
                 .initSql("CREATE TABLE levels (id int PRIMARY KEY, ls level[], l level)")
                 .initSql("GRANT ALL ON levels TO " + USER)
                 .initSql("GRANT CREATE ON SCHEMA public TO " + USER)
@@ -104,6 +105,10 @@ abstract class AbstractEnumArraysIT {
             assertThat(row.get("e")).isEqualTo(new String[0]);
             assertThat(row.get("d")).isEqualTo(new String[] {"HIGH", "LOW"});
             assertThat(c.codecs().javaType(row.getOid(0), Format.TEXT)).isEqualTo(String[].class);
+            assertThat(c.codecs().typeName(row.getOid(0))).as("R29-14: the enum's own array name, not enum[]").isEqualTo("level[]");
+            Row odd = await(c.query("SELECT '{y,x}'::\"Odd, na:me\"[] AS o")).row(0);
+            assertThat(odd.get("o")).isEqualTo(new String[] {"y", "x"});
+            assertThat(c.codecs().typeName(odd.getOid(0))).isEqualTo("Odd, na:me[]");
             try (PreparedStatement ps = jdbc.prepareStatement(ARRAYS); ResultSet rs = ps.executeQuery()) {
                 assertThat(rs.next()).isTrue();
                 for (String column : List.of("a", "b", "e", "d")) {

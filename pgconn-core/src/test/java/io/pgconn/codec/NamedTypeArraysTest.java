@@ -125,6 +125,8 @@ class NamedTypeArraysTest {
         assertThat(bound.resultFormat(moodArray)).isEqualTo(Format.TEXT);
         assertThat(bound.javaType(moodArray, Format.TEXT)).isEqualTo(String[].class);
         assertThat(bound.typeName(moodArray)).isEqualTo("enum[]");
+        assertThat(CodecRegistry.defaults().bind(Map.of(CodecRegistry.enumArrayKey(moodArray, "mood"), moodArray)).typeName(moodArray))
+                .as("R29-14: with the enum's name, its own array name").isEqualTo("mood[]");
         String text = "{ok,NULL,\"a b\",\"NULL\"}";
         assertThat(read(bound, moodArray, text, Object.class)).isEqualTo(new String[] {"ok", null, "a b", "NULL"});
         assertThat(read(bound, moodArray, text, List.class)).isEqualTo(Arrays.asList("ok", null, "a b", "NULL"));

@@ -198,7 +198,8 @@ public final class StatementCache {
      * session looks up by name was dropped or created again, or resolves to another type now — a statement prepared
      * against its old OID fails with "cache lookup failed for type" (the server's plan cache does not track types), so
      * it is parsed anew. An entry uses a type when the type's OID is one of its parameter types or (once described) its
-     * result column types, or its text names the type (a cast: {@code 'ok'::mood}); one not described yet goes too.
+     * result column types, or its text names the type as a word (a cast: {@code 'ok'::mood}, {@code "Mood"[]}, the
+     * array type's {@code _mood}; not {@code moods} nor {@code bad_mood}); one not described yet goes too.
      * Statements that use none of them stay prepared (a tenant's other statements, when its path's type differs).
      * Runs once per changed answer, never per statement.
      *
@@ -207,9 +208,10 @@ public final class StatementCache {
      */
     public void dropUsing(Map<Integer, String> typeOids) {
         assert mayTouchState.getAsBoolean() : "the session's state touched outside its doors";
-        List<String> names = new ArrayList<>(typeOids.size());
+        List<String> names = new ArrayList<>(2 * typeOids.size());
         for (String name : typeOids.values()) {
             names.add(bareName(name));
+            names.add("_" + bareName(name)); // its array type's own name: '{a}'::_mood
         }
         lastUsed = null;
         entries.values().removeIf(entry -> {
@@ -238,7 +240,7 @@ public final class StatementCache {
         }
         String text = entry.sql.toLowerCase(Locale.ROOT);
         for (String name : names) {
-            if (text.contains(name)) {
+            if (SqlScanner.containsWord(text, name)) { // as a word: a type named mood leaves '::moods' prepared
                 return true;
             }
         }

@@ -1,7 +1,9 @@
 package io.pgconn.internal.session;
 
+import io.pgconn.codec.CodecRegistry;
 import io.pgconn.internal.query.Exchange;
 
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
@@ -63,6 +65,13 @@ public final class SessionTypeOids {
     /** PostgreSQL 18+: the answers given under each search path seen, so going back to one sends no lookup. */
     private final SearchPathAnswers answers = new SearchPathAnswers();
     /**
+     * The enum array types of the latest answer ({@code CodecRegistry.isEnumArrayKey}): an answer kept under a search
+     * path is bound with these instead of its own, since they are the database's, not the path's — an enum created
+     * elsewhere (which moves no epoch) after a path's answer made each switch to and from that path bind other codecs
+     * (REVIEW-29 R29-9's residual).
+     */
+    private Map<String, Integer> latestEnumArrays = Map.of();
+    /**
      * Whether this thread may touch the session's state now (assertions only, {@link #belongsTo}; REVIEW-18-START L6):
      * the loop inside one of the session's doors, or the caller that owns the session. Always, for one on its own.
      */
@@ -118,6 +127,9 @@ public final class SessionTypeOids {
         this.apply = apply;
         if (searchPath != null && answer != null) {
             answers.remember(searchPath, knownEpoch, answer);
+        }
+        if (answer != null) {
+            latestEnumArrays = enumArrays(answer);
         }
     }
 
@@ -291,8 +303,27 @@ public final class SessionTypeOids {
         }
         knownEpoch = now;
         searchPathAnswered = searchPath;
-        apply.accept(known);
+        apply.accept(withLatestEnumArrays(known));
         return true;
+    }
+
+    /** {@code answer}'s enum array types. */
+    private static Map<String, Integer> enumArrays(Map<String, Integer> answer) {
+        Map<String, Integer> enums = new HashMap<>();
+        answer.forEach((key, oid) -> {
+            if (CodecRegistry.isEnumArrayKey(key)) {
+                enums.put(key, oid);
+            }
+        });
+        return enums;
+    }
+
+    /** A kept {@code answer} with the latest answer's enum array types in place of its own. */
+    private Map<String, Integer> withLatestEnumArrays(Map<String, Integer> answer) {
+        Map<String, Integer> merged = new HashMap<>(answer);
+        merged.keySet().removeIf(CodecRegistry::isEnumArrayKey);
+        merged.putAll(latestEnumArrays);
+        return merged;
     }
 
     /** The lookup asked at {@code askedAt} answered: the session's codecs use it, and it is kept under its search path. */
@@ -305,6 +336,7 @@ public final class SessionTypeOids {
         if (searchPathReported) {
             answers.remember(searchPath, askedAt, oids);
         }
+        latestEnumArrays = enumArrays(oids);
         apply.accept(oids);
     }
 

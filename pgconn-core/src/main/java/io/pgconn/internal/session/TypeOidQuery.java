@@ -74,14 +74,18 @@ public final class TypeOidQuery {
     }
 
     /**
-     * The column the session's lookup ({@link #sessionSql}) adds: the array type of every enum in the database, as
-     * {@code oid,oid,...} (NULL when there is none). Enums are database-wide (their OIDs do not depend on the search
-     * path), and {@code pg_enum} and {@code pg_type} are readable by every user. Found through {@code pg_enum} (its
-     * enums' OIDs, then {@code pg_type} by its OID index), not by {@code pg_type.typtype}, which has no index: every
-     * table adds two {@code pg_type} rows, and that scan took 21 ms at 20,000 tables against 0.25 ms this way
-     * (REVIEW-29 R29-8, PostgreSQL 18).
+     * The column the session's lookup ({@link #sessionSql}) adds: the array type of every enum in the database with the
+     * enum's name, as {@code oid:hex,...} (NULL when there is none): the name so that its arrays show {@code mood[]}
+     * (REVIEW-29 R29-14), as the hex of its UTF-8 bytes, which no separator can occur in and which reads the same
+     * whatever the server's encoding (a length in characters did not: on a {@code SQL_ASCII} database {@code length}
+     * counts bytes, REVIEW-30 R30-2). Enums are database-wide (their OIDs do not depend on the search path), and
+     * {@code pg_enum} and {@code pg_type} are readable by every user. Found through {@code pg_enum} (its enums' OIDs,
+     * then {@code pg_type} by its OID index), not by {@code pg_type.typtype}, which has no index: every table adds two
+     * {@code pg_type} rows, and that scan took 21 ms at 20,000 tables against 0.25 ms this way (REVIEW-29 R29-8,
+     * PostgreSQL 18).
      */
-    private static final String ENUM_ARRAYS = "(SELECT pg_catalog.string_agg(t.typarray::pg_catalog.text, ',') FROM"
+    private static final String ENUM_ARRAYS = "(SELECT pg_catalog.string_agg(pg_catalog.concat(t.typarray, ':',"
+            + " pg_catalog.encode(pg_catalog.convert_to(t.typname::pg_catalog.text, 'UTF8'), 'hex')), ',') FROM"
             + " pg_catalog.pg_type t WHERE t.oid OPERATOR(pg_catalog.=) ANY (SELECT e.enumtypid FROM pg_catalog.pg_enum e)"
             + " AND t.typarray OPERATOR(pg_catalog.<>) 0)";
 
@@ -105,7 +109,7 @@ public final class TypeOidQuery {
 
     /**
      * The answer to {@link #sessionSql} for the same names: {@link #parse}'s entries, and each enum array type's OID under
-     * {@code CodecRegistry.enumArrayKey(oid)}.
+     * {@code CodecRegistry.enumArrayKey(oid, enumName)}.
      */
     public static Map<String, Integer> parseSession(QueryResult result, String... typeNames) {
         List<List<String>> rows = result.rows();
@@ -115,13 +119,43 @@ public final class TypeOidQuery {
         }
         Map<String, Integer> oids = names(rows.get(0), typeNames);
         String enumArrays = rows.get(0).get(typeNames.length);
-        if (enumArrays != null && !enumArrays.isEmpty()) {
-            for (String oid : enumArrays.split(",")) {
-                int arrayOid = Integer.parseUnsignedInt(oid);
-                oids.put(CodecRegistry.enumArrayKey(arrayOid), arrayOid);
-            }
+        if (enumArrays != null) {
+            enumArrays(enumArrays, oids);
         }
         return oids;
+    }
+
+    /**
+     * {@link #ENUM_ARRAYS}' column, {@code oid:hex,...}, into {@code oids} as {@code CodecRegistry.enumArrayKey(oid, name)}.
+     * The name only names the type in messages and metadata: one that does not decode leaves the array unnamed
+     * ({@code enum[]}), and never fails the lookup its codecs hang on.
+     */
+    static void enumArrays(String column, Map<String, Integer> oids) {
+        for (String entry : column.split(",")) {
+            int colon = entry.indexOf(':');
+            int arrayOid = Integer.parseUnsignedInt(colon < 0 ? entry : entry.substring(0, colon));
+            String name = colon < 0 ? null : utf8Hex(entry.substring(colon + 1));
+            oids.put(name == null || name.isEmpty() ? CodecRegistry.enumArrayKey(arrayOid) : CodecRegistry.enumArrayKey(arrayOid, name),
+                    arrayOid);
+        }
+    }
+
+    /** The text whose UTF-8 bytes {@code hex} spells, or null when it spells none. */
+    private static String utf8Hex(String hex) {
+        if (hex.length() % 2 != 0) {
+            return null;
+        }
+        byte[] bytes;
+        try {
+            bytes = java.util.HexFormat.of().parseHex(hex);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+        try {
+            return java.nio.charset.StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(bytes)).toString();
+        } catch (java.nio.charset.CharacterCodingException e) {
+            return null;
+        }
     }
 
     /** The answer to {@link #sql(String...)} for the same names: column {@code i} is {@code typeNames[i]}. */

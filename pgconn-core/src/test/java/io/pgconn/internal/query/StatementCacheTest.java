@@ -139,7 +139,8 @@ class StatementCacheTest {
     /**
      * A type lookup's answer moved a type to another OID (dropped and created again, or another schema's under a new
      * search path): only the statements that use the old OID go, each closed — by a parameter type, a result column
-     * type, a text naming the type — and those not described yet (their columns are not known); the rest stay.
+     * type, a text naming the type as a word — and those not described yet (their columns are not known); the rest stay,
+     * also a text naming a longer type that contains the name ({@code moods}, {@code bad_mood}: session 29 dropped those).
      */
     @Test
     void dropUsingDropsOnlyTheStatementsThatUseTheTypesOldOid() {
@@ -150,15 +151,18 @@ class StatementCacheTest {
         StatementCache.Entry byText = described(cache.create("SELECT 'ok'::App.Mood::text", NO_TYPES), 25);
         StatementCache.Entry undescribed = cache.create("SELECT h()", NO_TYPES);
         StatementCache.Entry other = described(cache.create("SELECT $1::int + 1", new int[]{23}), 23);
-        StatementCache.Entry likeNamed = described(cache.create("SELECT 'x'::moods", NO_TYPES), 70003);
+        StatementCache.Entry likeNamed = described(cache.create("SELECT 'x'::moods, 'y'::bad_mood, 'z'::mood_ring", NO_TYPES), 70003);
+        StatementCache.Entry byQuotedArray = described(cache.create("SELECT $1::\"Mood\"[]", NO_TYPES), 25);
+        StatementCache.Entry byArrayTypeName = described(cache.create("SELECT '{a}'::_mood::text", NO_TYPES), 25);
 
         cache.dropUsing(Map.of(70001, "app.mood", 70002, "app.mood[]"));
 
-        assertThat(cache.drainToClose()).as("the name is matched as a substring: a longer name containing it goes too (a parse"
-                + " more, never a stale statement)").containsExactlyInAnyOrder(byParameter.name(), byColumn.name(),
-                byArrayColumn.name(), byText.name(), undescribed.name(), likeNamed.name());
+        assertThat(cache.drainToClose()).as("the name is matched as a word: a longer name containing it stays prepared")
+                .containsExactlyInAnyOrder(byParameter.name(), byColumn.name(), byArrayColumn.name(), byText.name(),
+                        undescribed.name(), byQuotedArray.name(), byArrayTypeName.name());
         assertThat(cache.get("SELECT $1::int + 1", new int[]{23})).isSameAs(other);
-        assertThat(cache.size()).isEqualTo(1);
+        assertThat(cache.get("SELECT 'x'::moods, 'y'::bad_mood, 'z'::mood_ring", NO_TYPES)).isSameAs(likeNamed);
+        assertThat(cache.size()).isEqualTo(2);
     }
 
     private static StatementCache.Entry described(StatementCache.Entry entry, int columnType) {

@@ -228,6 +228,26 @@ class SessionTypeOidsTest {
         assertThat(lookupAtItsTurn(reported, "tenant_0")).as("the least recently used now, forgotten").isFalse();
     }
 
+    /**
+     * REVIEW-29 R29-9's residual: an enum created elsewhere (no epoch moves) between the answers of two paths. The enum
+     * arrays are the database's: a path's kept answer is bound with the latest lookup's, so a switch back to it binds an
+     * answer equal to the one bound when its names resolve alike (BoundTypeOids then changes nothing), not the older list.
+     */
+    @Test
+    void aPathsKeptAnswerIsBoundWithTheLatestEnumArrays() {
+        String before = io.pgconn.codec.CodecRegistry.enumArrayKey(16_400);
+        String created = io.pgconn.codec.CodecRegistry.enumArrayKey(16_500);
+        SessionTypeOids reported = new SessionTypeOids(List.of("mood"), epoch, 0, "public", Map.of("mood", 1, before, 16_400),
+                applied::add);
+        assertThat(lookupAtItsTurn(reported, "tenant_a")).isFalse();
+        reported.refreshed(0, Map.of("mood", 1, before, 16_400, created, 16_500));
+        assertThat(lookupAtItsTurn(reported, "public")).isTrue();
+        assertThat(applied).last().as("public's kept answer with the enums the latest lookup found")
+                .isEqualTo(Map.of("mood", 1, before, 16_400, created, 16_500));
+        assertThat(lookupAtItsTurn(reported, "tenant_a")).isTrue();
+        assertThat(applied).last().isEqualTo(Map.of("mood", 1, before, 16_400, created, 16_500));
+    }
+
     @Test
     void beforePostgreSql18NoAnswerIsKeptByPath() {
         watched.refreshed(0, Map.of("mood", 2));

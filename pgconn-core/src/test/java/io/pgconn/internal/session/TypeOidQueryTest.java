@@ -60,18 +60,38 @@ class TypeOidQueryTest {
         QueryResult oneColumn = new QueryResult(List.of("a"), List.of(List.of("1")), "SELECT 1");
         assertThatThrownBy(() -> TypeOidQuery.parse(oneColumn, "hstore", "vector")).hasMessageContaining("got 1 rows of 1 columns");
     }
-    /** The session's lookup adds one column: the database's enum array types, kept under CodecRegistry.enumArrayKey. */
+    /**
+     * The session's lookup adds one column: the database's enum array types with each enum's name as the hex of its UTF-8
+     * bytes (REVIEW-29 R29-14: its arrays show {@code mood[]}), kept under CodecRegistry.enumArrayKey(oid, name). A name
+     * that does not decode leaves the array unnamed and the lookup whole (REVIEW-30 R30-2: a length in server characters
+     * failed the whole lookup on a SQL_ASCII database).
+     */
     @Test
     void theSessionsLookupAddsTheEnumArrayTypesInTheSameQuery() {
         assertThat(TypeOidQuery.sessionSql("hstore")).isEqualTo("SELECT pg_catalog.to_regtype('hstore')::pg_catalog.oid,"
-                + " (SELECT pg_catalog.string_agg(t.typarray::pg_catalog.text, ',') FROM pg_catalog.pg_type t"
+                + " (SELECT pg_catalog.string_agg(pg_catalog.concat(t.typarray, ':',"
+                + " pg_catalog.encode(pg_catalog.convert_to(t.typname::pg_catalog.text, 'UTF8'), 'hex')), ',') FROM pg_catalog.pg_type t"
                 + " WHERE t.oid OPERATOR(pg_catalog.=) ANY (SELECT e.enumtypid FROM pg_catalog.pg_enum e)"
                 + " AND t.typarray OPERATOR(pg_catalog.<>) 0)");
-        QueryResult result = new QueryResult(List.of("to_regtype", "string_agg"), List.of(Arrays.asList("16385", "16389,4294967295")), "SELECT 1");
+        String odd = "a,b:c\uD834\uDD1E\"d é";
+        QueryResult result = new QueryResult(List.of("to_regtype", "string_agg"), List.of(Arrays.asList("16385",
+                "16389:" + hex("mood") + ",4294967295:" + hex(odd) + ",1:78")), "SELECT 1");
         assertThat(TypeOidQuery.parseSession(result, "hstore")).containsExactly(Map.entry("hstore", 16_385),
-                Map.entry(CodecRegistry.enumArrayKey(16_389), 16_389), Map.entry(CodecRegistry.enumArrayKey(-1), -1));
+                Map.entry(CodecRegistry.enumArrayKey(16_389, "mood"), 16_389), Map.entry(CodecRegistry.enumArrayKey(-1, odd), -1),
+                Map.entry(CodecRegistry.enumArrayKey(1, "x"), 1));
         QueryResult noEnums = new QueryResult(List.of("to_regtype", "string_agg"), List.of(Arrays.asList(null, null)), "SELECT 1");
         assertThat(TypeOidQuery.parseSession(noEnums, "hstore")).isEmpty();
         assertThatThrownBy(() -> TypeOidQuery.parseSession(noEnums, "hstore", "vector")).hasMessageContaining("expected 1 row of 3 columns");
+        // not UTF-8 (a SQL_ASCII database's Latin-1 byte), odd length, not hex, empty: unnamed, the rest bound
+        QueryResult badNames = new QueryResult(List.of("to_regtype", "string_agg"),
+                List.of(Arrays.asList("16385", "16389:e9,16390:6d6,16391:zz,16392:,16393:" + hex("ok"))), "SELECT 1");
+        assertThat(TypeOidQuery.parseSession(badNames, "hstore")).containsExactly(Map.entry("hstore", 16_385),
+                Map.entry(CodecRegistry.enumArrayKey(16_389), 16_389), Map.entry(CodecRegistry.enumArrayKey(16_390), 16_390),
+                Map.entry(CodecRegistry.enumArrayKey(16_391), 16_391), Map.entry(CodecRegistry.enumArrayKey(16_392), 16_392),
+                Map.entry(CodecRegistry.enumArrayKey(16_393, "ok"), 16_393));
+    }
+
+    private static String hex(String text) {
+        return java.util.HexFormat.of().formatHex(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
 }
