@@ -162,7 +162,11 @@ public final class PgConnPools {
          * {@code LISTEN}, advisory locks, prepared statements (the core's statement cache prepares again after it);
          * {@link #RESET_ALL} only the settings, keeping prepared statements; or an application's own SQL (e.g.
          * {@code RESET app.tenant}). One round trip more per release, which the borrower's {@code close()} waits for;
-         * bounded as the clean-up, and a reset that fails closes its session (the pool drops it). Null or blank: none,
+         * bounded as the clean-up, and a reset that fails closes its session (the pool drops it). After
+         * {@code DISCARD ALL}/{@code RESET ALL} {@code getTransactionIsolationLevel()} reports the level the session
+         * connected with; an application's SQL that resets the isolation level too ({@code RESET
+         * default_transaction_isolation}) is not recognised, and the level set before is reported until the next
+         * {@code setTransactionIsolationLevel}. Null or blank: none,
          * the default — as r2dbc-pool and pgjdbc pools, session state then passes to the next borrower (docs/r2dbc.md §4).
          */
         public Builder resetOnRelease(String sql) {

@@ -30,7 +30,9 @@ import java.util.concurrent.TimeoutException;
  * application's SQL), that SQL runs last, on every release of a session still open, once the rollback left it outside a
  * transaction: session state a borrower set ({@code SET}, {@code set_config(..., false)}, with {@code DISCARD ALL} also
  * temporary tables, {@code LISTEN}, advisory locks, prepared statements) is not the next borrower's (NEW-USER-26 F3). It is
- * bounded as the clean-up, and one that fails closes the session as a failed clean-up does: the pool drops it.
+ * bounded as the clean-up, and one that fails closes the session as a failed clean-up does: the pool drops it. Its error
+ * names an application's own SQL only as "the configured SQL" (it may carry a value, as {@code SET ROLE ...} does); the
+ * server's message follows.
  */
 final class ReleaseCleanUp {
 
@@ -91,7 +93,8 @@ final class ReleaseCleanUp {
         }
         return Mono.defer(() -> session.connection().isClosed() ? Mono.<Void>empty()
                 : bounded(control.sent(reset).onErrorMap(error -> new R2dbcNonTransientResourceException("the reset on release ("
-                        + reset + ") failed on " + connection + ": " + error.getMessage(), error))
+                        + (resetsEverySetting(reset) ? reset : "the configured SQL") + ") failed on " + connection + ": "
+                        + error.getMessage(), error))
                         .doOnSuccess(ignored -> {
                             if (resetsEverySetting(reset)) {
                                 transaction.sessionIsolationReset();
