@@ -14,21 +14,25 @@ import java.util.concurrent.Flow;
 
 /**
  * Gathers a statement's segments into one {@link RowSet} per execution ({@link #all()}), or keeps
- * only the first execution's ({@link #first()}, what {@code PgConnection.query} returns).
- * Cancelling the future cancels the subscription, which cancels the statement on the server.
- * Built per statement, so it allocates no more than the result needs: no row list for a result of
- * none or one row, no list of row sets for the first one alone.
+ * only the first execution's ({@link #first()}, what {@code PgConnection.query} returns), and is itself
+ * the caller's future: one object per statement where the subscriber and its future were two (issue 13's
+ * per-statement objects). Cancelling the future cancels the subscription, which cancels the statement on
+ * the server. Built per statement, so it allocates no more than the result needs: no row list for a result of
+ * none or one row, no list of row sets for the first one alone. The subscriber's methods run on the event loop;
+ * the future's on any thread. Stages made from it are plain {@link SpinThenParkFuture}s: they do not cancel the
+ * statement.
  */
-final class RowSetCollector<R> implements Flow.Subscriber<Segment> {
+final class RowSetCollector<R> extends SpinThenParkFuture<R> implements Flow.Subscriber<Segment> {
 
     private static final RowMetadata NO_COLUMNS = new RowMetadata(List.of());
     /** What {@link #first()} completes with when the statement had no execution at all. */
     private static final RowSet NONE = new RowSet(NO_COLUMNS, List.of(), "", OptionalLong.empty());
 
-    private final Result<R> result;
     private final boolean firstOnly;
     /** Every execution's rows ({@link #all()} only). */
     private final List<RowSet> sets;
+    /** Set in onSubscribe, before the future is handed out. */
+    private volatile Flow.Subscription subscription;
     private RowSet firstSet;
     private RowMetadata metadata = NO_COLUMNS;
     /** The execution's rows: its only row in {@code oneRow} until a second one makes the list. */
@@ -36,7 +40,7 @@ final class RowSetCollector<R> implements Flow.Subscriber<Segment> {
     private List<Row> rows;
 
     private RowSetCollector(boolean firstOnly, WaitSpinBackoff blockingWaitSpin) {
-        this.result = new Result<>(blockingWaitSpin);
+        super(blockingWaitSpin);
         this.firstOnly = firstOnly;
         this.sets = firstOnly ? null : new ArrayList<>(1);
     }
@@ -54,13 +58,14 @@ final class RowSetCollector<R> implements Flow.Subscriber<Segment> {
         return new RowSetCollector<>(true, blockingWaitSpin);
     }
 
+    /** The caller's future: this collector. */
     CompletableFuture<R> result() {
-        return result;
+        return this;
     }
 
     @Override
     public void onSubscribe(Flow.Subscription subscription) {
-        result.subscription = subscription;
+        this.subscription = subscription;
         subscription.request(Long.MAX_VALUE);
     }
 
@@ -98,50 +103,39 @@ final class RowSetCollector<R> implements Flow.Subscriber<Segment> {
 
     @Override
     public void onError(Throwable error) {
-        result.completeExceptionally(error);
+        completeExceptionally(error);
     }
 
     @Override
     @SuppressWarnings("unchecked")
     public void onComplete() {
-        result.complete((R) (firstOnly ? (firstSet != null ? firstSet : NONE) : List.copyOf(sets)));
+        complete((R) (firstOnly ? (firstSet != null ? firstSet : NONE) : List.copyOf(sets)));
     }
 
     /**
-     * The caller's future: its cancellation (by {@code cancel}, or a {@code CancellationException}
-     * completion) cancels the subscription. An override rather than a {@code whenComplete} stage,
-     * which would cost two objects per statement. Stages made from it do not cancel the statement.
+     * Cancelling the future (by {@code cancel}, or a {@code CancellationException} completion) cancels the
+     * subscription. An override rather than a {@code whenComplete} stage, which would cost two objects per statement.
      */
-    private static final class Result<R> extends SpinThenParkFuture<R> {
+    @Override
+    public boolean cancel(boolean mayInterruptIfRunning) {
+        boolean cancelled = super.cancel(mayInterruptIfRunning);
+        cancelSubscriptionIfCancelled();
+        return cancelled;
+    }
 
-        /** Set in onSubscribe, before the future is handed out. */
-        private volatile Flow.Subscription subscription;
-
-        Result(WaitSpinBackoff blockingWaitSpin) {
-            super(blockingWaitSpin);
-        }
-
-        @Override
-        public boolean cancel(boolean mayInterruptIfRunning) {
-            boolean cancelled = super.cancel(mayInterruptIfRunning);
+    @Override
+    public boolean completeExceptionally(Throwable error) {
+        boolean completed = super.completeExceptionally(error);
+        if (completed) {
             cancelSubscriptionIfCancelled();
-            return cancelled;
         }
+        return completed;
+    }
 
-        @Override
-        public boolean completeExceptionally(Throwable error) {
-            boolean completed = super.completeExceptionally(error);
-            if (completed) {
-                cancelSubscriptionIfCancelled();
-            }
-            return completed;
-        }
-
-        private void cancelSubscriptionIfCancelled() {
-            Flow.Subscription s = subscription;
-            if (s != null && isCancelled()) {
-                s.cancel(); // idempotent: a second cancel, or one after the end, does nothing
-            }
+    private void cancelSubscriptionIfCancelled() {
+        Flow.Subscription s = subscription;
+        if (s != null && isCancelled()) {
+            s.cancel(); // idempotent: a second cancel, or one after the end, does nothing
         }
     }
 }
