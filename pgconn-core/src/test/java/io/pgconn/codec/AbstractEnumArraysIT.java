@@ -58,6 +58,7 @@ abstract class AbstractEnumArraysIT {
                 .initSql("CREATE TABLE levels (id int PRIMARY KEY, ls level[], l level)")
                 .initSql("GRANT ALL ON levels TO " + USER)
                 .initSql("GRANT CREATE ON SCHEMA public TO " + USER)
+                .initSql("CREATE DATABASE legacy OWNER " + USER + " ENCODING 'SQL_ASCII' TEMPLATE template0 LC_COLLATE 'C' LC_CTYPE 'C'")
                 .build();
     }
 
@@ -115,6 +116,38 @@ abstract class AbstractEnumArraysIT {
                     assertThat(row.get(column)).as(column + " as pgjdbc reads it").isEqualTo(rs.getArray(column).getArray());
                 }
             }
+        } finally {
+            await(c.close());
+        }
+    }
+
+    /**
+     * REVIEW-30 R30-2: on a {@code SQL_ASCII} database (a legacy one, names in Latin-1 bytes) the lookup once failed as a
+     * whole — first on a length in characters, then on a conversion to UTF-8 that validates the bytes — so no enum array
+     * was found and every named codec stayed unbound. Its enum arrays read as {@code String[]}: a UTF-8 name and one with a
+     * backslash by their names, the Latin-1 one (no UTF-8) as {@code enum[]}.
+     */
+    @Test
+    void onASqlAsciiDatabaseANameThatIsNoUtf8LeavesItsArrayUnnamedAndTheLookupWhole() {
+        PgConnection ddl = await(factory.connect(Connect.config(pg().primary(), USER, null, "sslmode=disable dbname=legacy")));
+        try {
+            await(ddl.simpleQuery("DO $$ DECLARE n text := 'latin_' || pg_catalog.convert_from('\\xe9'::bytea, 'SQL_ASCII');"
+                    + " BEGIN EXECUTE format('CREATE TYPE %I AS ENUM (''a'', ''b'')', n);"
+                    + " EXECUTE format('CREATE TABLE latin_t AS SELECT ''{b,a}''::%I[] AS ls', n); END $$;"
+                    + " CREATE TYPE humeur_\u00e9 AS ENUM ('x'); CREATE TYPE \"back\\slash\" AS ENUM ('y')"));
+        } finally {
+            await(ddl.close());
+        }
+        PgConnection c = await(factory.connect(Connect.config(pg().primary(), USER, null,
+                "sslmode=disable dbname=legacy extensionTypes=hstore,vector")));
+        try {
+            Row row = await(c.query("SELECT '{x}'::humeur_\u00e9[] AS u, '{y}'::\"back\\slash\"[] AS s, ls FROM latin_t")).row(0);
+            assertThat(row.get("u")).isEqualTo(new String[] {"x"});
+            assertThat(c.codecs().typeName(row.getOid(0))).isEqualTo("humeur_\u00e9[]");
+            assertThat(row.get("s")).isEqualTo(new String[] {"y"});
+            assertThat(c.codecs().typeName(row.getOid(1))).isEqualTo("back\\slash[]");
+            assertThat(row.get("ls")).isEqualTo(new String[] {"b", "a"});
+            assertThat(c.codecs().typeName(row.getOid(2))).isEqualTo("enum[]");
         } finally {
             await(c.close());
         }

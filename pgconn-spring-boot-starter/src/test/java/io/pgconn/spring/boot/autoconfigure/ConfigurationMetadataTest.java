@@ -61,7 +61,8 @@ class ConfigurationMetadataTest {
             "pg.conn.username", "pg.conn.password", "pg.conn.application-name", "pg.conn.require-auth",
             "pg.conn.ssl.root-cert", "pg.conn.ssl.cert", "pg.conn.ssl.key", "pg.conn.ssl.key-password",
             "pg.conn.ssl.bundle", "pg.conn.keepalive.idle", "pg.conn.keepalive.interval", "pg.conn.keepalive.count",
-            "pg.conn.startup-parameters", "pg.conn.pool.initial-size", "pg.conn.tcp-user-timeout");
+            "pg.conn.startup-parameters", "pg.conn.pool.initial-size", "pg.conn.tcp-user-timeout",
+            "pg.conn.pool.reset-on-release");
 
     @Test
     void everyPropertyWithADefaultDocumentsIt() throws IOException {
