@@ -100,8 +100,11 @@ async function pollMeters() {
   try {
     const names = (await (await fetch("actuator/metrics", { cache: "no-store" })).json()).names
       .filter((n) => n.startsWith("pg.conn.") || n.startsWith("r2dbc.pool.")).sort();
-    const meters = await Promise.all(names.map(async (name) =>
-      (await fetch("actuator/metrics/" + encodeURIComponent(name), { cache: "no-store" })).json()));
+    // a meter can go between the list and its read (pg.conn.replica.lag when the last standby is promoted): 404, skipped
+    const meters = (await Promise.all(names.map(async (name) => {
+      const response = await fetch("actuator/metrics/" + encodeURIComponent(name), { cache: "no-store" });
+      return response.status === 404 ? null : response.json();
+    }))).filter((m) => m !== null);
     const rows = meters.map((m) => {
       const row = document.createElement("tr");
       row.className = "meter";
@@ -125,7 +128,8 @@ async function pollMeters() {
 }
 
 function formatMeasurement(measurement, baseUnit) {
-  // a gauge with no value (pg.conn.replica.lag of a host that is no standby) reads NaN, which the endpoint writes as "NaN"
+  // a gauge with no value reads NaN, which the endpoint writes as "NaN" (pg.conn.replica.lag of a standby whose lag
+  // just went, before its gauge is removed)
   const value = typeof measurement.value !== "number" ? String(measurement.value)
     : Number.isInteger(measurement.value) ? measurement.value : measurement.value.toFixed(3);
   // counts (COUNT, ACTIVE_TASKS) have no unit; times and values are in the meter's base unit

@@ -3,8 +3,11 @@ package io.pgconn.spring.boot.autoconfigure;
 import io.pgconn.PgConnectionFactory;
 import org.jspecify.annotations.Nullable;
 
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * The last {@link ReplicaLag} of each standby of each {@link PgConnectionFactory} bean, by host label
@@ -12,23 +15,43 @@ import java.util.concurrent.ConcurrentHashMap;
  * and writes it here; the {@code pgConn} health's {@code hosts} and the {@code pg.conn.replica.lag} gauges read it,
  * so the two always agree (NEW-USER-28 F1). A host that is not a standby now (a primary, down, not probed yet) has
  * none. One bean ({@code pgConnReplicaLags}), shared like {@link FailoverTrackers}; without the {@code pgConn} health
- * nothing measures, and the gauges read NaN.
+ * nothing measures, and there are no lag gauges. Whoever shows one gauge per standby (the meter binder) hears when the
+ * set of a factory's hosts with a lag changes ({@link #onStandbysChanged}), not every new measurement.
  */
 public final class ReplicaLags {
 
     // PgConnectionFactory keeps Object's identity equality: one entry per instance
     private final Map<PgConnectionFactory, Map<String, ReplicaLag>> byFactory = new ConcurrentHashMap<>();
 
+    private final Map<PgConnectionFactory, List<Runnable>> listeners = new ConcurrentHashMap<>();
+
+    /**
+     * Calls {@code listener} each time a host of {@code factory} gets a lag where it had none, or loses it (no standby
+     * now, its lag unknown, the monitor closed), after the change; on the thread that measured (a health monitor's
+     * event loop): it must be quick and must not block. What it throws is not caught.
+     */
+    public void onStandbysChanged(PgConnectionFactory factory, Runnable listener) {
+        this.listeners.computeIfAbsent(factory, f -> new CopyOnWriteArrayList<>()).add(listener);
+    }
+
+    /** The hosts of {@code factory} that have a lag now (standbys at their last probe), in no particular order. */
+    public Set<String> standbys(PgConnectionFactory factory) {
+        Map<String, ReplicaLag> hosts = this.byFactory.get(factory);
+        return hosts == null ? Set.of() : Set.copyOf(hosts.keySet());
+    }
+
     /** {@code host} of {@code factory} answered as a standby, {@code lag} behind. */
     public void measured(PgConnectionFactory factory, String host, ReplicaLag lag) {
-        this.byFactory.computeIfAbsent(factory, f -> new ConcurrentHashMap<>()).put(host, lag);
+        if (this.byFactory.computeIfAbsent(factory, f -> new ConcurrentHashMap<>()).put(host, lag) == null) {
+            changed(factory);
+        }
     }
 
     /** {@code host} of {@code factory} is no standby now, or its lag is unknown (down, the lag query failed). */
     public void unknown(PgConnectionFactory factory, String host) {
         Map<String, ReplicaLag> hosts = this.byFactory.get(factory);
-        if (hosts != null) {
-            hosts.remove(host);
+        if (hosts != null && hosts.remove(host) != null) {
+            changed(factory);
         }
     }
 
@@ -40,6 +63,13 @@ public final class ReplicaLags {
 
     /** {@code factory}'s monitor closed: nothing it measured stays. */
     public void forget(PgConnectionFactory factory) {
-        this.byFactory.remove(factory);
+        Map<String, ReplicaLag> hosts = this.byFactory.remove(factory);
+        if (hosts != null && !hosts.isEmpty()) {
+            changed(factory);
+        }
+    }
+
+    private void changed(PgConnectionFactory factory) {
+        this.listeners.getOrDefault(factory, List.of()).forEach(Runnable::run);
     }
 }

@@ -10,10 +10,7 @@ import io.pgconn.PgConnectionFactory;
 import io.pgconn.ServerRole;
 import io.pgconn.spring.boot.autoconfigure.FailoverTracker;
 import io.pgconn.spring.boot.autoconfigure.FailoverTrackers;
-import io.pgconn.spring.boot.autoconfigure.ReplicaLag;
 import io.pgconn.spring.boot.autoconfigure.ReplicaLags;
-
-import org.jspecify.annotations.Nullable;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -28,9 +25,9 @@ import java.util.Map;
  * role ({@code primary}, {@code read-only}, {@code standby}, {@code unknown}) reading 1 for the one the factory's
  * host memory holds now and 0 for the others — what health's {@code hosts} shows, for alerts on a scrape
  * ("primary down for 20 s", "the standby used for reads is down");
- * {@code pg.conn.replica.lag} (seconds) and {@code pg.conn.replica.lag.bytes}, per configured host (tag {@code host}):
- * how far a standby's replay was behind at its last health probe ({@link ReplicaLag}, what health's {@code replicaLag}
- * shows), NaN while the host is no standby, down, or has no health monitor (NEW-USER-28 F1).
+ * {@code pg.conn.replica.lag} (seconds) and {@code pg.conn.replica.lag.bytes}, per standby (tag {@code host}):
+ * how far its replay was behind at its last health probe ({@link io.pgconn.spring.boot.autoconfigure.ReplicaLag}, what health's {@code replicaLag}
+ * shows; NEW-USER-28 F1), registered only while the host is a standby with a measured lag ({@link ReplicaLagGauges}).
  */
 public final class PgConnMeterBinder implements MeterBinder {
 
@@ -59,35 +56,8 @@ public final class PgConnMeterBinder implements MeterBinder {
 
     private void bind(MeterRegistry registry, String name, PgConnectionFactory factory) {
         bindFactory(registry, name, factory, this.failoverTrackers.of(name, factory));
-        for (HostStatus host : factory.hostStatuses()) {
-            bindReplicaLag(registry, name, factory, host.host());
-        }
-    }
-
-    /** A factory bean's hosts' lags: its health monitor measures them (a factory registered at runtime has none). */
-    private void bindReplicaLag(MeterRegistry registry, String name, PgConnectionFactory factory, String host) {
-        Gauge.builder("pg.conn.replica.lag", this.replicaLags, lags -> seconds(lags.of(factory, host)))
-                .description("How far the standby's replay was behind at its last health probe; NaN unless a standby")
-                .baseUnit("seconds")
-                .tag("db.system.name", "postgresql")
-                .tag("name", name)
-                .tag("host", host)
-                .register(registry);
-        Gauge.builder("pg.conn.replica.lag.bytes", this.replicaLags, lags -> bytes(lags.of(factory, host)))
-                .description("WAL the standby received and had not replayed at its last health probe; NaN unless a standby")
-                .baseUnit("bytes")
-                .tag("db.system.name", "postgresql")
-                .tag("name", name)
-                .tag("host", host)
-                .register(registry);
-    }
-
-    private static double seconds(@Nullable ReplicaLag lag) {
-        return lag == null || lag.seconds() == null ? Double.NaN : lag.seconds();
-    }
-
-    private static double bytes(@Nullable ReplicaLag lag) {
-        return lag == null || lag.bytes() == null ? Double.NaN : lag.bytes();
+        // a factory bean's standbys' lags: its health monitor measures them (a factory registered at runtime has none)
+        ReplicaLagGauges.bind(registry, name, factory, this.replicaLags);
     }
 
     /**
