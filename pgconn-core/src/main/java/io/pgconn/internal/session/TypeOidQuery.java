@@ -78,14 +78,18 @@ public final class TypeOidQuery {
      * enum's name, as {@code oid:hex,...} (NULL when there is none): the name so that its arrays show {@code mood[]}
      * (REVIEW-29 R29-14), as the hex of its UTF-8 bytes, which no separator can occur in and which reads the same
      * whatever the server's encoding (a length in characters did not: on a {@code SQL_ASCII} database {@code length}
-     * counts bytes, REVIEW-30 R30-2). Enums are database-wide (their OIDs do not depend on the search path), and
+     * counts bytes, REVIEW-30 R30-2). On a {@code SQL_ASCII} database the name's own bytes are sent, unconverted: a
+     * conversion to UTF-8 there validates them and fails the whole lookup on a byte that is no UTF-8 (a Latin-1
+     * {@code é}), and {@code text::bytea} parses backslashes; such a name then leaves its array unnamed. Enums are database-wide (their OIDs do not depend on the search path), and
      * {@code pg_enum} and {@code pg_type} are readable by every user. Found through {@code pg_enum} (its enums' OIDs,
      * then {@code pg_type} by its OID index), not by {@code pg_type.typtype}, which has no index: every table adds two
      * {@code pg_type} rows, and that scan took 21 ms at 20,000 tables against 0.25 ms this way (REVIEW-29 R29-8,
      * PostgreSQL 18).
      */
     private static final String ENUM_ARRAYS = "(SELECT pg_catalog.string_agg(pg_catalog.concat(t.typarray, ':',"
-            + " pg_catalog.encode(pg_catalog.convert_to(t.typname::pg_catalog.text, 'UTF8'), 'hex')), ',') FROM"
+            + " pg_catalog.encode(CASE WHEN pg_catalog.getdatabaseencoding() OPERATOR(pg_catalog.=) 'SQL_ASCII'"
+            + " THEN pg_catalog.convert_to(t.typname::pg_catalog.text, 'SQL_ASCII')"
+            + " ELSE pg_catalog.convert_to(t.typname::pg_catalog.text, 'UTF8') END, 'hex')), ',') FROM"
             + " pg_catalog.pg_type t WHERE t.oid OPERATOR(pg_catalog.=) ANY (SELECT e.enumtypid FROM pg_catalog.pg_enum e)"
             + " AND t.typarray OPERATOR(pg_catalog.<>) 0)";
 
