@@ -64,13 +64,16 @@ class TypeOidQueryTest {
      * The session's lookup adds one column: the database's enum array types with each enum's name as the hex of its UTF-8
      * bytes (REVIEW-29 R29-14: its arrays show {@code mood[]}), kept under CodecRegistry.enumArrayKey(oid, name). A name
      * that does not decode leaves the array unnamed and the lookup whole (REVIEW-30 R30-2: a length in server characters
-     * failed the whole lookup on a SQL_ASCII database).
+     * failed the whole lookup on a SQL_ASCII database; there the name's own bytes are sent, since a conversion to UTF-8
+     * validates them and failed on a Latin-1 byte).
      */
     @Test
     void theSessionsLookupAddsTheEnumArrayTypesInTheSameQuery() {
         assertThat(TypeOidQuery.sessionSql("hstore")).isEqualTo("SELECT pg_catalog.to_regtype('hstore')::pg_catalog.oid,"
                 + " (SELECT pg_catalog.string_agg(pg_catalog.concat(t.typarray, ':',"
-                + " pg_catalog.encode(pg_catalog.convert_to(t.typname::pg_catalog.text, 'UTF8'), 'hex')), ',') FROM pg_catalog.pg_type t"
+                + " pg_catalog.encode(CASE WHEN pg_catalog.getdatabaseencoding() OPERATOR(pg_catalog.=) 'SQL_ASCII'"
+                + " THEN pg_catalog.convert_to(t.typname::pg_catalog.text, 'SQL_ASCII')"
+                + " ELSE pg_catalog.convert_to(t.typname::pg_catalog.text, 'UTF8') END, 'hex')), ',') FROM pg_catalog.pg_type t"
                 + " WHERE t.oid OPERATOR(pg_catalog.=) ANY (SELECT e.enumtypid FROM pg_catalog.pg_enum e)"
                 + " AND t.typarray OPERATOR(pg_catalog.<>) 0)");
         String odd = "a,b:c\uD834\uDD1E\"d é";
