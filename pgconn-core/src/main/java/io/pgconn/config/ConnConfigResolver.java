@@ -108,6 +108,12 @@ final class ConnConfigResolver {
                 binding.apply(given, value);
             }
         }
+        // libpq 18: the deprecated PGREQUIRESSL, read after PGSSLMODE (which wins): a value starting with 1 is
+        // sslmode=require, any other is ignored (REVIEW-31 R31-1)
+        String requireSsl = env.get("PGREQUIRESSL");
+        if (!given.has(Setting.SSL_MODE) && requireSsl != null && requireSsl.startsWith("1")) {
+            given.put(Setting.SSL_MODE, SslMode.REQUIRE);
+        }
     }
 
     /**

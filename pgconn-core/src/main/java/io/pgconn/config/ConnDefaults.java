@@ -36,6 +36,13 @@ public final class ConnDefaults {
     /** libpq's default {@code sslkey}, under the home directory; read only when a client certificate is sent. */
     public static final String CLIENT_KEY_FILE = ".postgresql/postgresql.key";
     public static final String SYSTEM_SERVICE_FILE_NAME = "pg_service.conf";
+    /**
+     * Where the system-wide {@code pg_service.conf} is looked for when {@code PGSYSCONFDIR} is unset. libpq reads its
+     * compiled-in {@code SYSCONFDIR}, which a JVM cannot know; these are the directories the common builds compile
+     * in: Debian/Ubuntu's libpq5, the PostgreSQL RPMs (PGDG), a source build's default prefix (REVIEW-31 R31-9).
+     */
+    public static final java.util.List<String> SYSTEM_SERVICE_FILE_DIRS =
+            java.util.List.of("/etc/postgresql-common", "/etc/sysconfig/pgsql", "/usr/local/pgsql/etc");
 
     public static final SslMode SSL_MODE = SslMode.PREFER;
     /** The mode implied by {@code sslrootcert=system} (libpq). */

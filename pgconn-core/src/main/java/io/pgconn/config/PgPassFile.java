@@ -2,7 +2,6 @@ package io.pgconn.config;
 
 import java.io.IOException;
 import java.lang.System.Logger.Level;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
@@ -17,6 +16,9 @@ import java.util.Set;
  * matching line wins; lines starting with {@code #} and empty lines are skipped. Matching follows
  * libpq's {@code passwordFromFile} character by character (an unescaped {@code :} inside a value such
  * as {@code ::1} still matches; the password ends at its first unescaped {@code :}).
+ *
+ * <p>The file is read as bytes, line by line, as libpq reads it: a line that is no UTF-8 (a comment written in
+ * Latin-1) matters only when it is the matching line and its password is not text ({@link ByteLines}).
  *
  * <p>As libpq does, a file that grants any access to group or others (POSIX permissions beyond
  * {@code 0600}) is ignored with a warning, since its passwords may already be exposed; on file
@@ -36,21 +38,38 @@ public final class PgPassFile {
     private static final Set<String> DEFAULT_SOCKET_DIRS = Set.of("/tmp", "/var/run/postgresql", "/run/postgresql");
 
     /** The lines that may match: comments ({@code #} as the first character, as libpq) and empty lines dropped. */
-    private final List<String> lines;
+    private final List<ByteLines.Line> lines;
+    /** The file, for a warning about one of its lines; {@code null} for lines given as text. */
+    private final Path file;
 
-    private PgPassFile(List<String> lines) {
+    private PgPassFile(List<ByteLines.Line> lines, Path file) {
         this.lines = lines;
+        this.file = file;
     }
 
     /** Parses the lines of a password file (no permission check). */
     public static PgPassFile parse(List<String> lines) {
-        List<String> kept = new ArrayList<>();
-        for (String line : lines) {
-            if (!line.isEmpty() && !line.startsWith("#")) {
-                kept.add(line);
+        return parse(ByteLines.of(lines), null);
+    }
+
+    private static PgPassFile parse(List<ByteLines.Line> lines, Path file) {
+        List<ByteLines.Line> kept = new ArrayList<>();
+        for (ByteLines.Line line : lines) {
+            // libpq strips the line's trailing CR/LF (a file written on Windows)
+            String text = stripCarriageReturns(line.text());
+            if (!text.isEmpty() && !text.startsWith("#")) {
+                kept.add(new ByteLines.Line(line.number(), text, line.utf8()));
             }
         }
-        return new PgPassFile(List.copyOf(kept));
+        return new PgPassFile(List.copyOf(kept), file);
+    }
+
+    private static String stripCarriageReturns(String line) {
+        int end = line.length();
+        while (end > 0 && line.charAt(end - 1) == '\r') {
+            end--;
+        }
+        return line.substring(0, end);
     }
 
     /**
@@ -80,7 +99,8 @@ public final class PgPassFile {
             return Optional.empty();
         }
         try {
-            return Optional.of(parse(Files.readAllLines(file, StandardCharsets.UTF_8)));
+            // as bytes, as libpq: a line that is no UTF-8 (a Latin-1 comment) no longer makes the whole file unreadable
+            return Optional.of(parse(ByteLines.read(file), file));
         } catch (IOException e) {
             LOG.log(Level.WARNING, "cannot read password file \"{0}\": {1}; ignored", file, e.toString());
             return Optional.empty();
@@ -100,7 +120,8 @@ public final class PgPassFile {
     /** The password of the first line matching this host, or {@code null}. */
     public String find(HostSpec host, String database, String user) {
         String port = Integer.toString(host.port());
-        for (String line : lines) {
+        for (ByteLines.Line numbered : lines) {
+            String line = numbered.text();
             int rest = -1;
             for (String hostName : hostNames(host)) {
                 rest = matchField(line, 0, hostName);
@@ -112,7 +133,14 @@ public final class PgPassFile {
             rest = matchField(line, rest, database);
             rest = matchField(line, rest, user);
             if (rest >= 0) {
-                return password(line, rest);
+                String password = password(line, rest);
+                if (!numbered.utf8() && password.indexOf('\uFFFD') >= 0) {
+                    // libpq would send the raw bytes; a Java password is text, and a guess would be a wrong password
+                    LOG.log(Level.WARNING, "password file \"{0}\", line {1}: the matching line''s password is not valid UTF-8;"
+                            + " no password taken from the file", file, numbered.number());
+                    return null;
+                }
+                return password;
             }
         }
         return null;

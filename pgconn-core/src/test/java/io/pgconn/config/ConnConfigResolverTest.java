@@ -88,6 +88,25 @@ class ConnConfigResolverTest {
         assertThat(ConnConfig.builder().build().startupParameters()).as("no environment source, no variables").isEmpty();
     }
 
+    /**
+     * libpq 18's deprecated PGREQUIRESSL: a value starting with 1 is sslmode=require when nothing else set sslmode;
+     * PGSSLMODE, the service file and an explicit sslmode win (REVIEW-31 R31-1: it was ignored, sslmode stayed prefer).
+     */
+    @Test
+    void pgRequireSslIsSslModeRequireUnlessSomethingElseSetsIt() throws IOException {
+        assertThat(withEnv("host=h", Map.of("PGREQUIRESSL", "1")).sslMode()).isEqualTo(SslMode.REQUIRE);
+        assertThat(withEnv("host=h", Map.of("PGREQUIRESSL", "1", "PGSSLMODE", "disable")).sslMode()).isEqualTo(SslMode.DISABLE);
+        assertThat(withEnv("host=h", Map.of("PGREQUIRESSL", "0")).sslMode()).isEqualTo(SslMode.PREFER);
+        assertThat(withEnv("host=h", Map.of("PGREQUIRESSL", "yes")).sslMode()).isEqualTo(SslMode.PREFER);
+        assertThat(withEnv("host=h sslmode=allow", Map.of("PGREQUIRESSL", "1")).sslMode()).isEqualTo(SslMode.ALLOW);
+        Path services = Files.writeString(dir.resolve("svc.conf"), "[s]\nsslmode=disable\n");
+        assertThat(withEnv("service=s", Map.of("PGREQUIRESSL", "1", "PGSERVICEFILE", services.toString())).sslMode())
+                .isEqualTo(SslMode.DISABLE);
+        // as libpq: with sslrootcert=system a sslmode that came from the environment is "weak", not replaced
+        assertThatThrownBy(() -> withEnv("host=h sslrootcert=system", Map.of("PGREQUIRESSL", "1")))
+                .isInstanceOf(PgConfigException.class).hasMessageContaining("sslmode");
+    }
+
     @Test
     void sslNegotiationFromEnvironment() {
         ConnConfig config = withEnv("", Map.of("PGSSLNEGOTIATION", "direct", "PGSSLMODE", "require"));

@@ -9,6 +9,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.IOException;
 import java.nio.file.FileSystems;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -141,6 +142,34 @@ class PgPassFileTest {
         Path file = write("/srv/pg:5432:*:*:sock-pw", "rw-------");
         ConnConfig config = ConnConfig.parse("host=/srv/pg passfile=" + file, EnvironmentSource.none());
         assertThat(config.passwordFor(config.hosts().get(0))).isEqualTo("sock-pw");
+    }
+
+    /**
+     * libpq reads the file as bytes: a Latin-1 comment changes nothing (REVIEW-31 R31-5: the whole file was ignored
+     * with a MalformedInputException warning); a CRLF line ends as libpq strips it.
+     */
+    @Test
+    void aLineThatIsNoUtf8DoesNotDisableTheFile() throws IOException {
+        assumeTrue(FileSystems.getDefault().supportedFileAttributeViews().contains("posix"));
+        Path file = dir.resolve(".pgpass");
+        Files.write(file, "# M\u00fcller laptop\nother:*:*:*:x\r\n127.0.0.1:5432:*:*:s3cretpw\r\n".getBytes(StandardCharsets.ISO_8859_1));
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+        assertThat(PgPassFile.read(file)).hasValueSatisfying(
+                f -> assertThat(f.find(HostSpec.of("127.0.0.1", 5432), "d", "u")).isEqualTo("s3cretpw"));
+    }
+
+    /** A matching line whose password is no UTF-8 gives no password (a Java password is text; a guess would be wrong). */
+    @Test
+    void aMatchingLineWhosePasswordIsNoUtf8GivesNone() throws IOException {
+        assumeTrue(FileSystems.getDefault().supportedFileAttributeViews().contains("posix"));
+        Path file = dir.resolve(".pgpass");
+        Files.write(file, "h:5432:*:*:p\u00e4ss\n*:*:*:*:later\nok:*:*:*:fine:\u00e4\n".getBytes(StandardCharsets.ISO_8859_1));
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+        assertThat(PgPassFile.read(file)).hasValueSatisfying(f -> {
+            assertThat(f.find(HostSpec.of("h", 5432), "d", "u")).isNull();
+            // bad bytes after the password's end are ignored, as libpq ignores what follows it
+            assertThat(f.find(HostSpec.of("ok", 5432), "d", "u")).isEqualTo("later");
+        });
     }
 
     private Path write(String content, String perms) throws IOException {

@@ -7,6 +7,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -148,5 +149,75 @@ class ServiceFileTest {
         List<String> lines = List.of("\t[a]\u000B", " dbname=one\u3000\f", "user=u\u001F");
         assertThat(ServiceFile.parseSection(lines, "a", "f"))
                 .containsExactly(Map.entry("dbname", "one\u3000"), Map.entry("user", "u\u001F"));
+    }
+
+    /** libpq opens a section at "[name]" and ignores what follows the ']' (REVIEW-31 R31-2: "[prod] # primary" was not found). */
+    @Test
+    void aSectionHeaderIgnoresWhatFollowsItsBracket() {
+        assertThat(ServiceFile.parseSection(List.of("[prod] # the primary", "dbname=app"), "prod", "f"))
+                .containsExactly(Map.entry("dbname", "app"));
+        assertThat(ServiceFile.parseSection(List.of("[prod]junk", "dbname=app"), "prod", "f"))
+                .containsExactly(Map.entry("dbname", "app"));
+        assertThat(ServiceFile.parseSection(List.of("[prod", "dbname=app"), "prod", "f")).isNull();
+        assertThat(ServiceFile.parseSection(List.of("[ prod ]", "dbname=app"), "prod", "f")).isNull();
+        assertThat(ServiceFile.parseSection(List.of("[prodx]", "dbname=app"), "prod", "f")).isNull();
+    }
+
+    /**
+     * libpq reads the file as bytes: a Latin-1 comment or another section in Latin-1 changes nothing; pgconn read it
+     * as UTF-8 and failed on the first such byte for every service (REVIEW-31 R31-5). A line of the wanted section
+     * that is no UTF-8 is an error naming the file and line, never its text.
+     */
+    @Test
+    void bytesThatAreNoUtf8MatterOnlyWhereTheyAreUsed() throws IOException {
+        byte[] latin1 = "# Z\u00fcrich office\n[other]\nuser=M\u00fcller\n[x] # prod\nport=1\nhost=127.0.0.1\n"
+                .getBytes(StandardCharsets.ISO_8859_1);
+        Path file = Files.write(dir.resolve("latin1.conf"), latin1);
+        ConnConfig config = ConnConfig.builder().service("x").serviceFile(file).build();
+        assertThat(config.hosts()).extracting(HostSpec::label).containsExactly("127.0.0.1:1");
+
+        byte[] usedLine = "[x]\nhost=127.0.0.1\nuser=M\u00fcller\n".getBytes(StandardCharsets.ISO_8859_1);
+        Path bad = Files.write(dir.resolve("used.conf"), usedLine);
+        assertThatThrownBy(() -> ConnConfig.builder().service("x").serviceFile(bad).build())
+                .isInstanceOf(PgConfigException.class)
+                .hasMessageContaining("service file \"" + bad + "\", line 3: not valid UTF-8")
+                .hasMessageNotContaining("ller");
+    }
+
+    /** libpq reads requiressl in connection strings only: in a service file it is "syntax error" (libpq 18, R31-8). */
+    @Test
+    void requiresslIsNoServiceFileOption() throws IOException {
+        Path file = Files.writeString(dir.resolve("rs.conf"), "[x]\nhost=h\nrequiressl=1\n");
+        assertThatThrownBy(() -> ConnConfig.builder().service("x").serviceFile(file).build())
+                .isInstanceOf(PgConfigException.class)
+                .hasMessageContaining("line 3: invalid connection option \"requiressl\"");
+        assertThat(ConnConfig.parse("host=h requiressl=1", EnvironmentSource.none()).sslMode()).isEqualTo(SslMode.REQUIRE);
+    }
+
+    /**
+     * Without PGSYSCONFDIR libpq reads its compiled-in SYSCONFDIR's file (Debian's libpq5: /etc/postgresql-common);
+     * pgconn, which cannot know the build, looks in the common builds' directories in turn, and a service found nowhere
+     * says so (REVIEW-31 R31-9: the system file was never read).
+     */
+    @Test
+    void withoutPgSysConfDirTheCommonSystemDirectoriesAreSearched() throws IOException {
+        Path debian = Files.createDirectories(dir.resolve("postgresql-common"));
+        Path rpm = Files.createDirectories(dir.resolve("sysconfig-pgsql"));
+        Files.writeString(rpm.resolve("pg_service.conf"), "[sys]\ndbname=from-rpm-dir\n");
+        List<String> systemDirs = List.of(debian.toString(), rpm.toString());
+        assertThat(ServiceFile.lookup("sys", null, dir.resolve("home"), null, systemDirs))
+                .containsExactly(Map.entry("dbname", "from-rpm-dir"));
+        Files.writeString(debian.resolve("pg_service.conf"), "[sys]\ndbname=from-debian-dir\n");
+        assertThat(ServiceFile.lookup("sys", null, dir.resolve("home"), "", systemDirs))
+                .containsExactly(Map.entry("dbname", "from-debian-dir"));
+        // PGSYSCONFDIR names the one directory, as in libpq
+        assertThatThrownBy(() -> ServiceFile.lookup("sys", null, dir.resolve("home"), dir.resolve("etc").toString(), systemDirs))
+                .hasMessageContaining("definition of service \"sys\" not found")
+                .hasMessageNotContaining(debian.toString());
+        assertThatThrownBy(() -> ServiceFile.lookup("ghost", null, dir.resolve("home"), null, systemDirs))
+                .hasMessageContaining(debian.resolve("pg_service.conf").toString())
+                .hasMessageContaining(rpm.resolve("pg_service.conf").toString())
+                .hasMessageContaining("PGSYSCONFDIR is unset");
+        assertThat(ConnDefaults.SYSTEM_SERVICE_FILE_DIRS).startsWith("/etc/postgresql-common");
     }
 }
