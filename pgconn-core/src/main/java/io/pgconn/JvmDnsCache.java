@@ -6,6 +6,7 @@ import io.pgconn.config.HostSpec;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.security.Security;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.function.UnaryOperator;
 
@@ -43,15 +44,25 @@ public final class JvmDnsCache {
 
     /**
      * {@code host}'s name and the address dialled for it, when pgconn looked the name up (AddressResolver): empty for
-     * an IP address, a {@code hostaddr}, a Unix socket, or a {@code dialled} that is no IP socket address.
+     * an IP address, a {@code hostaddr}, a Unix socket, a {@code dialled} that is no IP socket address, and for
+     * {@code localhost} and names under {@code .localhost}, which never go to DNS (RFC 6761 §6.3: they are the loopback
+     * address, and no switchover repoints them) — NEW-USER-30 F2: the hint was logged at every re-connect to
+     * {@code localhost}.
      */
     public static Optional<LookedUp> lookedUp(HostSpec host, SocketAddress dialled) {
         boolean name = !host.isUnixSocket() && (host.hostaddr() == null || host.hostaddr().isEmpty())
-                && NetUtil.createByteArrayFromIpAddressString(host.host()) == null;
+                && NetUtil.createByteArrayFromIpAddressString(host.host()) == null && !isLocalhost(host.host());
         if (!name || !(dialled instanceof InetSocketAddress inet) || inet.getAddress() == null) {
             return Optional.empty();
         }
         return Optional.of(new LookedUp(host.host(), NetUtil.toAddressString(inet.getAddress())));
+    }
+
+    /** {@code localhost}, {@code localhost.} or a name under {@code .localhost} (RFC 6761 §6.3), in any case. */
+    static boolean isLocalhost(String name) {
+        String lower = name.toLowerCase(Locale.ROOT);
+        String bare = lower.endsWith(".") ? lower.substring(0, lower.length() - 1) : lower;
+        return bare.equals("localhost") || bare.endsWith(".localhost");
     }
 
     /**

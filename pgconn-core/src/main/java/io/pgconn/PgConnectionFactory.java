@@ -3,7 +3,6 @@ package io.pgconn;
 import io.pgconn.codec.CodecRegistry;
 import io.netty.channel.EventLoopGroup;
 import io.pgconn.config.ConnConfig;
-import io.pgconn.config.HostSpec;
 import io.pgconn.spi.HostObservations;
 import io.pgconn.trace.PgTracer;
 
@@ -77,9 +76,10 @@ public interface PgConnectionFactory extends AutoCloseable {
     /**
      * Where a watcher outside this factory — a health monitor probing each configured host on sessions of its own, as the
      * Spring Boot starter's does — tells its host memory what it saw: a host up in a role, down, full, a primary's WAL
-     * timeline (docs/lifecycle.md §2.4). Kept off this interface's own methods because an application that connects
-     * through the factory has no business changing where every other caller's connects go. A factory that wraps another
-     * (a decorator, a test double) hands out the wrapped one's; the same object on every call.
+     * timeline (docs/lifecycle.md §2.4), and closes the connections to a host that stopped answering (§4). Kept off this
+     * interface's own methods because an application that connects through the factory has no business changing where
+     * every other caller's connects go, or closing their connections. A factory that wraps another (a decorator, a test
+     * double) hands out the wrapped one's; the same object on every call.
      */
     HostObservations hostObservations();
 
@@ -91,25 +91,11 @@ public interface PgConnectionFactory extends AutoCloseable {
      * Called on the thread that learned it, often an event loop: the listener must be quick and must not
      * block; what it throws, an {@link Error} too, is logged and does not fail that connect or report (a
      * {@link VirtualMachineError} goes to the thread's uncaught-exception handler, {@link io.pgconn.FatalErrors}).
+     * A method of the factory, not of {@link #hostObservations()}: it only listens to the memory, as
+     * {@link #hostStatuses()} reads it, and changes nothing for other callers; an application's own re-connect loop
+     * uses it as the subscriber's does.
      */
     HostUpRegistration onHostUp(Consumer<HostStatus> listener);
-
-    /**
-     * Closes every connection this factory handed out to {@code host} (matched by
-     * {@link HostSpec#label()}) that is still open, as {@link #closeAsync} closes them all: Terminate
-     * sent (and a CancelRequest to a running statement's backend, which this close does not wait for: the socket is
-     * closed at once), and work in flight — and every
-     * later call on those connections — fails with {@link PgClosedException}
-     * "connection to host:port closed: {@code reason}". A socket whose Terminate cannot be written
-     * within 2 s (a frozen server's full receive window) is closed without it. For a watcher that
-     * found the host stopped answering (a frozen or cut-off server still ACKs TCP, so nothing else
-     * ends statements waiting on it; docs/lifecycle.md §4): pools then drop the closed connections and
-     * open new ones, which the watcher's {@link HostObservations#down} has ordered away from the host.
-     *
-     * @param reason why, for the callers' errors; must hold no secret
-     * @return how many connections were closed; completes when their sockets are closed
-     */
-    CompletableFuture<Integer> closeConnections(HostSpec host, String reason);
 
     /**
      * A builder for another factory with {@code config} and this factory's in-memory TLS material

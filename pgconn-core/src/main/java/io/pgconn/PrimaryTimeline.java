@@ -1,5 +1,8 @@
 package io.pgconn;
 
+import io.pgconn.query.RowSet;
+
+import java.time.Duration;
 import java.util.OptionalLong;
 import java.util.concurrent.CompletableFuture;
 
@@ -31,15 +34,37 @@ public final class PrimaryTimeline {
         return connection.simpleQuery(SQL).thenApply(result -> parse(connection.host(), result));
     }
 
+    /**
+     * As {@link #read(PgConnection)}, bounded by the statement's own {@code timeout} (docs/query.md §5): when it passes
+     * while the read runs, the server is asked to cancel this statement and no other, and the future fails with a
+     * {@link PgStatementTimeoutException} — a watcher's read on its probe session does not run on into the next probe.
+     * A {@link PgConnection#cancel()} after a timeout of the caller's own would hit whatever the session runs when the
+     * request arrives, that next probe included.
+     */
+    public static CompletableFuture<OptionalLong> read(PgConnection connection, Duration timeout) {
+        return connection.statement(SQL).timeout(timeout).collect()
+                .thenApply(results -> parse(connection.host(), results.get(0)));
+    }
+
     /** The timeline in {@code result} (8 hex digits), empty for a server in recovery. */
     static OptionalLong parse(String host, QueryResult result) {
         String value = result.rows().size() == 1 && result.rows().get(0).size() == 1 ? result.rows().get(0).get(0) : null;
+        return parse(host, value, result.rows().size());
+    }
+
+    /** As {@link #parse(String, QueryResult)}, for a statement's rows. */
+    static OptionalLong parse(String host, RowSet result) {
+        String value = result.size() == 1 && result.row(0).size() == 1 ? result.row(0).getString(0) : null;
+        return parse(host, value, result.size());
+    }
+
+    private static OptionalLong parse(String host, String value, int rows) {
         if (value != null && value.isEmpty()) {
             return OptionalLong.empty();
         }
         if (value == null || value.length() != 8 || !value.chars().allMatch(c -> Character.digit(c, 16) >= 0)) {
             throw new PgProtocolException(host, "the timeline read on " + host + " is no timeline (8 hex digits expected): "
-                    + (value == null ? result.rows().size() + " row(s)" : "'" + value + "'"));
+                    + (value == null ? rows + " row(s)" : "'" + value + "'"));
         }
         return OptionalLong.of(Long.parseLong(value, 16));
     }

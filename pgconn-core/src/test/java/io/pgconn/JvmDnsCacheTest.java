@@ -56,6 +56,21 @@ class JvmDnsCacheTest {
                         + " keep an old address after a switchover repointed the name)");
     }
 
+    /**
+     * NEW-USER-30 F2: every re-connect to {@code localhost} logged the hint. {@code localhost} and names under
+     * {@code .localhost} never go to DNS (RFC 6761): nothing to repoint, no hint; a name that only starts so does.
+     */
+    @Test
+    void localhostNamesAreNoLookedUpName() {
+        InetSocketAddress loopback = new InetSocketAddress(address("127.0.0.1"), 5432);
+        assertThat(JvmDnsCache.lookedUp(HostSpec.of("localhost", 5432), loopback)).isEmpty();
+        assertThat(JvmDnsCache.lookedUp(HostSpec.of("LocalHost.", 5432), loopback)).isEmpty();
+        assertThat(JvmDnsCache.lookedUp(HostSpec.of("db1.localhost", 5432), loopback)).isEmpty();
+        assertThat(JvmDnsCache.wrongRoleHint(HostSpec.of("localhost", 5432), loopback)).isEmpty();
+        assertThat(JvmDnsCache.lookedUp(HostSpec.of("localhost.example.com", 5432), loopback)).isPresent();
+        assertThat(JvmDnsCache.lookedUp(HostSpec.of("mylocalhost", 5432), loopback)).isPresent();
+    }
+
     @Test
     void noHintWhereNoNameWasLookedUp() {
         assertThat(JvmDnsCache.lookedUp(HostSpec.of("10.0.0.2", 5432), DIALLED)).isEmpty();

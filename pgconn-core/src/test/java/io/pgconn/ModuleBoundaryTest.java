@@ -73,8 +73,10 @@ class ModuleBoundaryTest {
     }
 
     /**
-     * What a host watcher tells a factory's host memory is no method of the factory an application queries through: it
-     * is reached through {@code hostObservations()}, in the exported {@code io.pgconn.spi} package.
+     * What a host watcher tells a factory's host memory, and its closing of every connection to a host that stopped
+     * answering, are no methods of the factory an application queries through: they are reached through
+     * {@code hostObservations()}, in the exported {@code io.pgconn.spi} package. Listening for a host found up stays on
+     * the factory: it changes nothing for other callers, and an application's own re-connect loop needs it.
      */
     @Test
     void aWatcherTellsTheHostMemoryThroughHostObservationsOnly() throws IOException {
@@ -93,6 +95,8 @@ class ModuleBoundaryTest {
                         memory.full(host, "too many connections");
                         memory.down(host, "connection refused");
                         memory.primaryTimeline(host, 2);
+                        int closed = memory.closeConnections(host, "the server stopped answering").join();
+                        factory.onHostUp(status -> { }).close();
                     }
                 }
                 """);
@@ -108,13 +112,16 @@ class ModuleBoundaryTest {
                 public class App {
                     static void probed(PgConnectionFactory factory, HostSpec host) {
                         factory.reportHostUp(host, ServerRole.PRIMARY);
+                        factory.closeConnections(host, "the server stopped answering");
                     }
                 }
                 """);
         assertThat(onTheFactory).extracting(d -> d.getMessage(Locale.ROOT))
-                .anySatisfy(message -> assertThat(message).contains("cannot find symbol").contains("reportHostUp"));
+                .anySatisfy(message -> assertThat(message).contains("cannot find symbol").contains("reportHostUp"))
+                .anySatisfy(message -> assertThat(message).contains("cannot find symbol").contains("closeConnections"));
         assertThat(PgConnectionFactory.class.getMethods()).extracting(java.lang.reflect.Method::getName)
-                .noneMatch(name -> name.startsWith("report"));
+                .noneMatch(name -> name.startsWith("report") || name.equals("closeConnections"))
+                .contains("onHostUp");
     }
 
     private List<Diagnostic<? extends JavaFileObject>> compileApp(String appSource) throws IOException {

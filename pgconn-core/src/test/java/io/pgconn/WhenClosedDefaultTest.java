@@ -1,7 +1,6 @@
 package io.pgconn;
 
 import io.pgconn.config.ConnConfig;
-import io.pgconn.config.HostSpec;
 import io.pgconn.spi.HostObservations;
 import org.junit.jupiter.api.Test;
 
@@ -59,11 +58,6 @@ class WhenClosedDefaultTest {
         @Override
         public HostUpRegistration onHostUp(Consumer<HostStatus> listener) {
             throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public CompletableFuture<Integer> closeConnections(HostSpec host, String reason) {
-            return CompletableFuture.completedFuture(0);
         }
 
         @Override

@@ -24,6 +24,7 @@ import io.pgconn.internal.failover.WatcherObservations;
 import io.pgconn.internal.query.SpinThenParkFuture;
 import io.pgconn.internal.tls.SslContextFactory;
 import io.pgconn.internal.session.ConnectionControl;
+import io.pgconn.internal.session.OpenConnections;
 import io.pgconn.spi.HostObservations;
 import io.pgconn.trace.PgTracer;
 import io.pgconn.trace.SafeTracer;
@@ -70,7 +71,7 @@ public final class DefaultPgConnectionFactory implements PgConnectionFactory {
     private final String trustSource;
     private final KeyManagerFactory keyManagerFactory;
     private final CodecRegistry codecs;
-    private final Set<ConnectionControl> open = ConcurrentHashMap.newKeySet();
+    private final OpenConnections open = new OpenConnections();
     private final AtomicBoolean closed = new AtomicBoolean();
     /** Connect walks not finished yet: closeAsync ends them, so they fail as "the connection factory was closed". */
     private final Set<CompletableFuture<ConnectionControl>> connecting = ConcurrentHashMap.newKeySet();
@@ -97,7 +98,7 @@ public final class DefaultPgConnectionFactory implements PgConnectionFactory {
         this.resources = new ConnectResources(group, transport, tracer, new SslContextFactory(trust, keys, trustSource), codecs);
         this.connector = new MultiHostConnector(resources, new HostStatusRegistry(clock, this::openSessionsTo), new TypeOidCache(clock),
                 HostShuffle.RANDOM);
-        this.observations = new WatcherObservations(connector.registry());
+        this.observations = new WatcherObservations(connector.registry(), open);
     }
 
     /**
@@ -128,23 +129,6 @@ public final class DefaultPgConnectionFactory implements PgConnectionFactory {
     @Override
     public HostUpRegistration onHostUp(Consumer<HostStatus> listener) {
         return connector.registry().onUp(listener);
-    }
-
-    @Override
-    public CompletableFuture<Integer> closeConnections(HostSpec host, String reason) {
-        String label = Objects.requireNonNull(host, "host").label();
-        String closeReason = "closed: " + Objects.requireNonNull(reason, "reason");
-        List<ConnectionControl> toClose = open.stream()
-                .filter(c -> c.hostSpec() != null && label.equals(c.hostSpec().label())).toList();
-        // each close ends with its socket closed, also when the server never reads the Terminate
-        // (the connection closes its socket anyway after a bound: SessionEnd.FORCED_CLOSE_AFTER)
-        CompletableFuture<?>[] sockets = toClose.stream().map(c -> {
-            c.closeUnanswered(closeReason); // no cancel-first wait: the host stopped answering
-            CompletableFuture<Void> socketClosed = new CompletableFuture<>();
-            c.channel().closeFuture().addListener(f -> socketClosed.complete(null));
-            return socketClosed;
-        }).toArray(CompletableFuture[]::new);
-        return CompletableFuture.allOf(sockets).thenApply(ignored -> toClose.size());
     }
 
     @Override
@@ -298,7 +282,7 @@ public final class DefaultPgConnectionFactory implements PgConnectionFactory {
 
     /** Connections handed out and still open to the host labelled {@code hostLabel} (a scan: asked after a connect timed out). */
     private int openSessionsTo(String hostLabel) {
-        return (int) open.stream().filter(c -> c.hostSpec() != null && hostLabel.equals(c.hostSpec().label())).count();
+        return open.to(hostLabel).size();
     }
 
     /** Connections handed out and still open. */
@@ -325,7 +309,7 @@ public final class DefaultPgConnectionFactory implements PgConnectionFactory {
         long deadline = System.nanoTime() + timeout.toNanos();
         // connects in flight end now, not when the stopping event loops refuse their next step
         List.copyOf(connecting).forEach(walk -> walk.cancel(false));
-        List<ConnectionControl> toClose = List.copyOf(open);
+        List<ConnectionControl> toClose = open.snapshot();
         CompletableFuture<Void> connectionsClosed = CompletableFuture.allOf(toClose.stream()
                 .map(c -> c.close("closed: the connection factory was closed")).toArray(CompletableFuture[]::new));
         connectionsClosed

@@ -5,7 +5,6 @@ import io.pgconn.HostUpRegistration;
 import io.pgconn.PgConnection;
 import io.pgconn.PgConnectionFactory;
 import io.pgconn.config.ConnConfig;
-import io.pgconn.config.HostSpec;
 import io.pgconn.spi.HostObservations;
 
 import java.time.Duration;
@@ -75,11 +74,6 @@ final class InterceptingFactory implements PgConnectionFactory {
             }
             registration.close();
         };
-    }
-
-    @Override
-    public CompletableFuture<Integer> closeConnections(HostSpec host, String reason) {
-        return real.closeConnections(host, reason);
     }
 
     @Override

@@ -78,7 +78,7 @@ class StickyPrimaryTimelineIT {
     private static OptionalLong timeline(PgConnectionFactory watcher, int port) {
         PgConnection connection = await(watcher.connect(FailoverCluster.config("", port)));
         try {
-            return await(PrimaryTimeline.read(connection));
+            return await(PrimaryTimeline.read(connection, java.time.Duration.ofSeconds(10)));
         } finally {
             await(connection.close());
         }

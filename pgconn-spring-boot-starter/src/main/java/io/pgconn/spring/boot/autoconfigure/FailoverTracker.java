@@ -28,7 +28,9 @@ import java.util.function.Supplier;
  * restart and every promotion elsewhere, while an on-call pages on {@code increase(pg_conn_failovers_total[5m]) > 0}):
  * {@code activeHost} follows and the move is logged, but neither the count nor {@link #lastFailoverAt()} moves. A move
  * into or out of a standby (a {@code prefer-standby} factory falling back to the primary, or back) and every move of a
- * {@code read-write}/{@code primary} factory still count.
+ * {@code read-write}/{@code primary} factory still count. Moves between standbys are counted apart
+ * ({@link #standbyMoves()}, {@code pg.conn.standby.moves}): a reads factory whose standbys restart or get promoted
+ * often is worth a look, but no page.
  *
  * <p>Each change is logged once at INFO, from → to with the failover number and why (new user 7
  * F2), naming the factory bean (new user 10 F4: two factories on one server could not be told apart):
@@ -52,6 +54,9 @@ public final class FailoverTracker implements PgTracer {
     private final Clock clock;
 
     private final AtomicLong failovers = new AtomicLong();
+
+    /** Moves of the active host from one standby to another: no failover, counted apart. */
+    private final AtomicLong standbyMoves = new AtomicLong();
 
     /**
      * Logs a host's ending of sessions once per event, and its return ({@link HostSessionLossLog}): shared by the
@@ -187,7 +192,7 @@ public final class FailoverTracker implements PgTracer {
     /**
      * As {@link #landedOn(String, Supplier)}, {@code host} answering in {@code role}: a move from a standby to another
      * standby is logged at INFO — "active host changed from db2:5432 to db3:5432 (standby to standby, no failover):
-     * ..." — and not counted (NEW-USER-28 F5).
+     * ..." — and counted as a standby move ({@link #standbyMoves()}), not as a failover (NEW-USER-28 F5).
      */
     public synchronized void landedOn(String host, ServerRole role, Supplier<String> reason) {
         String previous = this.activeHost;
@@ -195,6 +200,7 @@ public final class FailoverTracker implements PgTracer {
         this.activeHost = host;
         this.activeRole = role;
         if (previous != null && !previous.equals(host) && previousRole == ServerRole.STANDBY && role == ServerRole.STANDBY) {
+            this.standbyMoves.incrementAndGet();
             logger.info("pgconn [" + this.factoryName + "]: active host changed from " + previous + " to " + host
                     + " (standby to standby, no failover): " + reason.get());
         } else if (previous != null && !previous.equals(host)) {
@@ -241,6 +247,15 @@ public final class FailoverTracker implements PgTracer {
     /** Changes of the active host since start. */
     public long failovers() {
         return this.failovers.get();
+    }
+
+    /**
+     * Moves of the active host from one standby to another since start ({@code pg.conn.standby.moves}): none is a
+     * failover ({@link #failovers()} leaves them out); each is a standby that went down, was promoted, or gave way to one
+     * ahead of it in host order.
+     */
+    public long standbyMoves() {
+        return this.standbyMoves.get();
     }
 
     /** When the active host last changed, or {@code null} if it never did. */

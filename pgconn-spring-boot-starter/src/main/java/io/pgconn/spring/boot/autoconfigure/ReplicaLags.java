@@ -28,7 +28,8 @@ public final class ReplicaLags {
     /**
      * Calls {@code listener} each time a host of {@code factory} gets a lag where it had none, or loses it (no standby
      * now, its lag unknown, the monitor closed), after the change; on the thread that measured (a health monitor's
-     * event loop): it must be quick and must not block. What it throws is not caught.
+     * event loop): it must be quick and must not block. What it throws is not caught. Until {@link #forget}: a closed
+     * monitor's factory is held by nothing here.
      */
     public void onStandbysChanged(PgConnectionFactory factory, Runnable listener) {
         this.listeners.computeIfAbsent(factory, f -> new CopyOnWriteArrayList<>()).add(listener);
@@ -61,11 +62,15 @@ public final class ReplicaLags {
         return hosts == null ? null : hosts.get(host);
     }
 
-    /** {@code factory}'s monitor closed: nothing it measured stays. */
+    /**
+     * {@code factory}'s monitor closed: nothing it measured stays, and its listeners, told that its standbys are gone,
+     * are dropped — the map held the factory and its gauges for the application's life (closing-note-30).
+     */
     public void forget(PgConnectionFactory factory) {
         Map<String, ReplicaLag> hosts = this.byFactory.remove(factory);
-        if (hosts != null && !hosts.isEmpty()) {
-            changed(factory);
+        List<Runnable> told = this.listeners.remove(factory);
+        if (hosts != null && !hosts.isEmpty() && told != null) {
+            told.forEach(Runnable::run);
         }
     }
 

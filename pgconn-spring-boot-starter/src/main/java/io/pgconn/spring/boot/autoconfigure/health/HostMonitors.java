@@ -91,12 +91,17 @@ final class HostMonitors implements AutoCloseable {
     }
 
     private void probeAll() {
-        List<CompletableFuture<Void>> probes = this.monitors.stream().map(HostMonitor::probe).toList();
         // a change of the active host is counted as each probe ends (HostViews), not here: a frozen
-        // host's probe holds the round for its timeout
-        // while two hosts answer as primary, their timelines tell core which is the newer (SplitBrainTimelines)
+        // host's probe holds the round for its timeout; so, while two hosts answer as primary, their
+        // timelines are read as their probes end, not after the round (SplitBrainTimelines)
+        SplitBrainTimelines.Round timelines = this.splitBrainTimelines.round(this.monitors);
+        List<CompletableFuture<Void>> probes = new ArrayList<>(this.monitors.size());
+        for (int i = 0; i < this.monitors.size(); i++) {
+            int index = i;
+            probes.add(this.monitors.get(i).probe().thenRun(() -> timelines.probeEnded(index, this.views.snapshot())));
+        }
         CompletableFuture.allOf(probes.toArray(new CompletableFuture<?>[0]))
-                .thenCompose(ignored -> this.splitBrainTimelines.roundEnded(this.views.snapshot(), this.monitors))
+                .thenCompose(ignored -> timelines.ended())
                 .thenRun(() -> this.firstRound.complete(null));
     }
 

@@ -19,7 +19,8 @@ import java.util.Map;
 /**
  * For each {@link PgConnectionFactory} bean, tagged {@code name} with its bean name:
  * {@code pg.conn.connections.active}, connections the factory handed out that are still open;
- * {@code pg.conn.failovers}, changes of the host connections land on since start;
+ * {@code pg.conn.failovers}, changes of the host connections land on since start, and {@code pg.conn.standby.moves}, the
+ * moves from one standby to another that it leaves out ({@link FailoverTracker#standbyMoves()});
  * {@code pg.conn.host.status} and {@code pg.conn.host.role}, per configured host (tag {@code host}, its
  * {@code host:port} label), one gauge per status ({@code up}, {@code down}, {@code full}, {@code unknown}) and per
  * role ({@code primary}, {@code read-only}, {@code standby}, {@code unknown}) reading 1 for the one the factory's
@@ -73,6 +74,11 @@ public final class PgConnMeterBinder implements MeterBinder {
                 .register(registry));
         meters.add(FunctionCounter.builder("pg.conn.failovers", failovers, FailoverTracker::failovers)
                 .description("Changes of the host connections land on since start")
+                .tag("db.system.name", "postgresql")
+                .tag("name", name)
+                .register(registry));
+        meters.add(FunctionCounter.builder("pg.conn.standby.moves", failovers, FailoverTracker::standbyMoves)
+                .description("Moves of the host connections land on from one standby to another since start (no failover)")
                 .tag("db.system.name", "postgresql")
                 .tag("name", name)
                 .register(registry));

@@ -45,9 +45,10 @@ class HostMonitorUnresponsiveTest {
     @BeforeEach
     void monitor() {
         PgConnectionFactory application = mock(PgConnectionFactory.class);
-        when(application.hostObservations()).thenReturn(mock(HostObservations.class));
+        HostObservations observations = mock(HostObservations.class);
+        when(application.hostObservations()).thenReturn(observations);
         when(application.config()).thenReturn(ConnConfig.builder().hosts(HOST).user("app").build());
-        when(application.closeConnections(any(HostSpec.class), anyString())).thenAnswer(invocation -> {
+        when(observations.closeConnections(any(HostSpec.class), anyString())).thenAnswer(invocation -> {
             this.closes.add(invocation.getArgument(1));
             return CompletableFuture.completedFuture(3);
         });

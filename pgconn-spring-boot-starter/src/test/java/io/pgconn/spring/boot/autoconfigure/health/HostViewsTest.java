@@ -156,12 +156,14 @@ class HostViewsTest {
         assertThat(reads.snapshot().active().host()).isEqualTo(DB3);
         assertThat(reads.snapshot().failovers()).as("every move between standbys").isZero();
         assertThat(reads.snapshot().lastFailoverAt()).isNull();
+        assertThat(readsTracker.standbyMoves()).as("db2 -> db3, db3 -> db2, db2 -> db3").isEqualTo(3);
 
         reads.update(2, down(DB3, "connection refused (db3:5432)")); // no standby left: prefer-standby takes the primary
         assertThat(reads.snapshot().active().host()).isEqualTo(DB2);
         reads.update(2, up(DB3, ServerRole.STANDBY));
         assertThat(reads.snapshot().active().host()).isEqualTo(DB3);
         assertThat(reads.snapshot().failovers()).isEqualTo(2);
+        assertThat(readsTracker.standbyMoves()).as("to the primary and back are failovers, no standby move").isEqualTo(3);
     }
 
     @Test

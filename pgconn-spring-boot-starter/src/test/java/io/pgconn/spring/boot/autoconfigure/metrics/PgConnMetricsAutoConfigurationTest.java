@@ -45,6 +45,7 @@ class PgConnMetricsAutoConfigurationTest {
             context.getBean(PgConnMeterBinder.class).bindTo(registry);
             assertThat(registry.get("pg.conn.connections.active").tag("name", "pgConnectionFactory").gauge().value()).isZero();
             assertThat(registry.get("pg.conn.failovers").tag("name", "pgConnectionFactory").functionCounter().count()).isZero();
+            assertThat(registry.get("pg.conn.standby.moves").tag("name", "pgConnectionFactory").functionCounter().count()).isZero();
         });
     }
 
