@@ -1,0 +1,23 @@
+package io.pgconn.internal.query;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class TypeNameWordsTest {
+
+    /** A looked-up name counts as a word of the text, without schema, quotes and {@code []}, and as its array's {@code _name}. */
+    @Test
+    void aTypeIsNamedByItsBareNameOrItsArrayTypesNameAsAWord() {
+        TypeNameWords words = TypeNameWords.of(List.of("app.mood", "mood[]"));
+
+        assertThat(words.namedIn("SELECT 'ok'::App.Mood::text")).isTrue();
+        assertThat(words.namedIn("SELECT $1::\"Mood\"[]")).isTrue();
+        assertThat(words.namedIn("SELECT '{a}'::_mood::text")).isTrue();
+        assertThat(words.namedIn("SELECT 1 -- mood")).as("anywhere, a comment too").isTrue();
+        assertThat(words.namedIn("SELECT 'x'::moods, 'y'::bad_mood, 'z'::mood_ring, 'w'::mood$1")).isFalse();
+        assertThat(TypeNameWords.of(List.of()).namedIn("SELECT 'ok'::mood")).isFalse();
+    }
+}
