@@ -41,8 +41,14 @@ final class TypeNameWords {
         return false;
     }
 
-    /** A looked-up name as a statement's text may name it: without schema, quotes and {@code []}, in lower case. */
-    private static String bareName(String name) {
+    /**
+     * A looked-up name as a statement's text may name it: without schema, quotes and {@code []}, in lower case. A binding
+     * key that carries a name ({@code CodecRegistry.enumArrayKey(oid, "mood")}, {@code domainKey("posint", 23)}: the
+     * same OID as the name's own entry, which it may stand in for) counts as that name, after its last {@code #} (an
+     * identifier has none).
+     */
+    private static String bareName(String key) {
+        String name = key.substring(key.lastIndexOf('#') + 1);
         String bare = name.endsWith("[]") ? name.substring(0, name.length() - 2) : name;
         int dot = bare.lastIndexOf('.');
         if (dot >= 0) {

@@ -20,4 +20,17 @@ class TypeNameWordsTest {
         assertThat(words.namedIn("SELECT 'x'::moods, 'y'::bad_mood, 'z'::mood_ring, 'w'::mood$1")).isFalse();
         assertThat(TypeNameWords.of(List.of()).namedIn("SELECT 'ok'::mood")).isFalse();
     }
+
+    /**
+     * A dropped type's OID may come with a binding key in place of its name (BoundTypeOids keeps one name per OID: an
+     * enum's array under "mood[]" and its enum array key, a listed domain under "posint" and its domain key): the key's
+     * name still counts, so a statement naming the type only in its text ({@code $1::posint}: the server describes its
+     * column as int4) is dropped too.
+     */
+    @Test
+    void aBindingKeyCountsAsTheNameItCarries() {
+        assertThat(TypeNameWords.of(List.of("domain#23#posint")).namedIn("SELECT $1::posint")).isTrue();
+        assertThat(TypeNameWords.of(List.of("enum[]#16389#mood")).namedIn("SELECT '{ok}'::mood[]")).isTrue();
+        assertThat(TypeNameWords.of(List.of("domain#23#posint")).namedIn("SELECT $1::int4")).isFalse();
+    }
 }
