@@ -33,6 +33,11 @@ final class ArrayElements {
         this.codecs = codecs.clone();
     }
 
+    /** The first element codec (a domain's array: its base type's), or null when there is none. */
+    Codec<?> first() {
+        return codecs.length == 0 ? null : codecs[0];
+    }
+
     /** Whether a parameter of this class is written as this array: a {@code List}, or a Java array whose elements a codec writes. */
     boolean encodes(Class<?> valueClass, Codec<?> writer) {
         if (List.class.isAssignableFrom(valueClass)) {

@@ -24,10 +24,11 @@ import java.util.Set;
  *
  * <p><b>Unknown types</b> (no codec for the OID) are read as {@code String} in text format — their OID
  * stays visible in the row description — and as {@code byte[]} in binary format;
- * {@link #resultFormat(int)} asks for text for them. So is an array of a type without a codec: one
- * {@code String}, the array's literal as the server prints it, not a Java array (asking for {@code String[]} is a
- * {@link PgConversionException}) — except an enum's array, which the connection's lookup gives ({@link #enumArrayKey}):
- * {@code String[]} of its labels.
+ * {@link #resultFormat(int)} asks for text for them. An array of a type without a codec reads as {@code String[]} of its
+ * elements' text where the array type is known: the built-in ones ({@code point[]}, {@code box[]}, the ranges',
+ * {@code record[]} ...: {@code BuiltinTextArrays}), an enum's ({@link #enumArrayKey}), a looked-up domain's (through its
+ * base type's codec, {@link #domainKey}) or composite's ({@link #compositeKey}). Any other is one {@code String}, the
+ * array's literal as the server prints it (asking for {@code String[]} is a {@link PgConversionException}).
  *
  * <p><b>Arrays.</b> Every codec whose {@link PgType#arrayOid()} is set and whose format is binary gets
  * an array codec (NULL elements; several dimensions as nested arrays): Java arrays (boxed, or primitive when
@@ -123,6 +124,27 @@ public final class CodecRegistry {
      */
     public static boolean isEnumArrayKey(String key) {
         return NamedTypeBinding.isEnumArrayKey(key);
+    }
+
+    /**
+     * The {@link #bind} key saying that the looked-up name {@code name} (its OID under {@code name}, its array type's under
+     * {@code name[]}) is a domain over the type {@code baseOid} ({@code typeOids} value: the domain's OID): without a codec
+     * of the domain's own, its arrays read through the base type's codecs ({@code posint[]} as {@code Integer[]}); a
+     * column of the domain itself reads as its base type already (the server describes it so). The connection's lookup
+     * gives these keys for the names in its {@code extensionTypes}.
+     */
+    public static String domainKey(String name, int baseOid) {
+        return NamedTypeBinding.domainKey(Objects.requireNonNull(name, "name"), baseOid);
+    }
+
+    /**
+     * The {@link #bind} key saying that the looked-up name {@code name} is a composite type ({@code typeOids} value: its
+     * OID): without a codec of its own, its arrays read as {@code String[]} of each row's text ({@code (1,"a b")}), as a
+     * value of the composite reads as its text. The connection's lookup gives these keys for the names in its
+     * {@code extensionTypes}.
+     */
+    public static String compositeKey(String name) {
+        return NamedTypeBinding.compositeKey(Objects.requireNonNull(name, "name"));
     }
 
     /** The type names whose OIDs {@link #bind} needs (the named types of registered codecs). */
@@ -298,6 +320,7 @@ public final class CodecRegistry {
                 // after any codec registered for the array OID itself
                 byOid.computeIfAbsent(elementType.arrayOid(), o -> new ArrayList<>()).add(array);
             }
+            BuiltinTextArrays.addTo(byOid); // point[], box[], ...: String[] of their elements' text
             Map<Class<?>, Codec<?>[]> classArrays = new HashMap<>();
             byClass.forEach((c, list) -> classArrays.put(c, list.toArray(NONE)));
             return new CodecRegistry(CodecsByOid.of(byOid), Map.copyOf(classArrays), Map.copyOf(arrays),

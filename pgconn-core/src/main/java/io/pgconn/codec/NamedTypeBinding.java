@@ -50,6 +50,20 @@ final class NamedTypeBinding {
         return enumArrayKey(arrayOid) + NAME_SEPARATOR + enumName;
     }
 
+    /** The prefixes of the keys saying what kind of type a looked-up name is ({@link #domainKey}, {@link #compositeKey}). */
+    private static final String DOMAIN_KEY = "domain#";
+    private static final String COMPOSITE_KEY = "composite#";
+
+    /** See {@link CodecRegistry#domainKey}: {@code domain#<base oid>#<name>}. */
+    static String domainKey(String name, int baseOid) {
+        return DOMAIN_KEY + Integer.toUnsignedString(baseOid) + NAME_SEPARATOR + name;
+    }
+
+    /** See {@link CodecRegistry#compositeKey}: {@code composite#<name>}. */
+    static String compositeKey(String name) {
+        return COMPOSITE_KEY + name;
+    }
+
     /** Between the OID and the enum's name in a key that has one. */
     private static final char NAME_SEPARATOR = '#';
 
@@ -91,7 +105,8 @@ final class NamedTypeBinding {
                 boundByName.computeIfAbsent(codec.type().name(), n -> new ArrayList<>()).add(codec);
             }
         }
-        if (bound.isEmpty() && boundOids.isEmpty() && enumArrays.isEmpty()) {
+        boolean kinds = typeOids.keySet().stream().anyMatch(key -> key.startsWith(DOMAIN_KEY) || key.startsWith(COMPOSITE_KEY));
+        if (bound.isEmpty() && boundOids.isEmpty() && enumArrays.isEmpty() && !kinds) {
             return null;
         }
         Map<Integer, ElementArrayCodec> arrays = new HashMap<>(arraysByElementOid);
@@ -112,7 +127,65 @@ final class NamedTypeBinding {
                 labelArrays.put(oid, List.of(new TextArrayCodec(PgType.of(oid, name), 0, LABELS)));
             }
         });
+        if (kinds) {
+            kindArrays(typeOids, table, boundByName.keySet(), labelArrays);
+        }
         return new Bound(labelArrays.isEmpty() ? table : table.withFirst(labelArrays), Map.copyOf(arrays), Map.copyOf(bound));
+    }
+
+    /**
+     * Into {@code arraysByOid}: the array codecs of the looked-up names that are domains or composites ({@link #domainKey},
+     * {@link #compositeKey}) and have no codec of their own ({@code named}), where the array type was found
+     * ({@code name[]}) and nothing reads it yet. A domain's array reads through its base type's codecs — in the binary
+     * array form when one is binary (its elements carry the domain's OID, in the base type's binary form), else in the
+     * text form, and as {@code String[]} of the elements' text when the base type has none; a composite's as
+     * {@code String[]} of each row's text.
+     */
+    private static void kindArrays(Map<String, Integer> typeOids, CodecsByOid table, java.util.Set<String> named,
+                                   Map<Integer, List<Codec<?>>> arraysByOid) {
+        Map<Integer, Integer> domainBases = new HashMap<>(); // a domain over a listed domain reads through the latter's base
+        typeOids.forEach((key, oid) -> {
+            if (key.startsWith(DOMAIN_KEY) && oid != null) {
+                domainBases.put(oid, Integer.parseUnsignedInt(key.substring(DOMAIN_KEY.length(), key.indexOf(NAME_SEPARATOR, DOMAIN_KEY.length()))));
+            }
+        });
+        for (Map.Entry<String, Integer> e : typeOids.entrySet()) {
+            String key = e.getKey();
+            boolean domain = key.startsWith(DOMAIN_KEY);
+            if (!domain && !key.startsWith(COMPOSITE_KEY) || e.getValue() == null || e.getValue() == 0) {
+                continue;
+            }
+            int separator = domain ? key.indexOf(NAME_SEPARATOR, DOMAIN_KEY.length()) : -1;
+            String name = domain ? key.substring(separator + 1) : key.substring(COMPOSITE_KEY.length());
+            Integer arrayOid = typeOids.get(name + "[]");
+            if (named.contains(name) || arrayOid == null || arrayOid == 0 || table.get(arrayOid).length > 0) {
+                continue;
+            }
+            PgType arrayType = PgType.of(arrayOid, name + "[]");
+            int elementOid = e.getValue();
+            List<Codec<?>> base = domain ? baseCodecs(table, baseOf(elementOid, domainBases)) : List.of();
+            List<Codec<?>> binary = base.stream().filter(c -> c.format() == Format.BINARY).toList();
+            ElementArrayCodec array = !binary.isEmpty() ? new ArrayCodec(arrayType, elementOid, binary.toArray(CodecsByOid.NONE))
+                    : new TextArrayCodec(arrayType, elementOid, base.isEmpty() ? LABELS : base.toArray(CodecsByOid.NONE));
+            arraysByOid.put(arrayOid, List.of(array));
+        }
+    }
+
+    /** The type a domain is over at last, through the listed domains it is over (at most as many steps as there are). */
+    private static int baseOf(int domainOid, Map<Integer, Integer> domainBases) {
+        int base = domainBases.get(domainOid);
+        for (int steps = 0; domainBases.containsKey(base) && steps < domainBases.size(); steps++) {
+            base = domainBases.get(base);
+        }
+        return base;
+    }
+
+    /**
+     * The codecs of a domain's base type, its array codecs left out: the arrays of a domain over an array type read as
+     * {@code String[]} of their elements' text ({@code {"{1,2}","{3}"}}).
+     */
+    private static List<Codec<?>> baseCodecs(CodecsByOid table, int baseOid) {
+        return java.util.Arrays.stream(table.get(baseOid)).filter(c -> !(c instanceof ElementArrayCodec)).toList();
     }
 
     /**

@@ -74,10 +74,12 @@ final class ResultDecoders {
             }
             if (codec instanceof ArrayCodec array) {
                 int element = array.elementOid();
-                Codec<?>[] elementCodecs = codecs(element);
-                boolean renders = TextForms.supports(element)
-                        || elementCodecs.length > 0 && (elementCodecs[0] instanceof HstoreCodec || elementCodecs[0] instanceof VectorCodec);
-                return renders ? new TextFormCodec(codec, oid, element) : null;
+                Codec<?> first = array.elements.first();
+                // a domain's array: its elements carry the domain's OID and are rendered as its base type's
+                int rendered = TextForms.supports(element) || first == null || !TextForms.supports(first.type().oid()) ? element
+                        : first.type().oid();
+                boolean renders = TextForms.supports(rendered) || first instanceof HstoreCodec || first instanceof VectorCodec;
+                return renders ? new TextFormCodec(codec, oid, rendered) : null;
             }
             if (codec instanceof HstoreCodec) {
                 return new TextFormCodec(codec, oid, 0);

@@ -20,8 +20,8 @@ import java.util.List;
  * <p>Written with every element double-quoted ({@code "} and {@code \} escaped by a backslash) and NULL as
  * {@code NULL}, a rectangular array of arrays as nested braces; read as {@code array_out} writes it (elements quoted when
  * they need it, an unquoted {@code NULL} is NULL), whitespace around elements and a leading dimension decoration
- * ({@code [0:1]=}, lower bounds other than 1) are passed over. Elements are separated by {@code ,}, the delimiter of
- * every type except {@code box}. The shapes read are {@link ArrayCodec}'s ({@link ArrayElements}): a value of several
+ * ({@code [0:1]=}, lower bounds other than 1) are passed over. Elements are separated by the element type's delimiter,
+ * {@code ,} for every type except {@code box} ({@code ;}). The shapes read are {@link ArrayCodec}'s ({@link ArrayElements}): a value of several
  * dimensions (up to PostgreSQL's 6) as nested arrays or lists, a jagged literal is malformed (session 29; until then
  * a {@link PgConversionException} both ways).
  */
@@ -30,20 +30,29 @@ final class TextArrayCodec extends ElementArrayCodec {
     /** PostgreSQL's MAXDIM. */
     private static final int MAX_DIMENSIONS = 6;
 
+    /** Between elements: the element type's {@code typdelim}, {@code ,} for every type but {@code box} ({@code ;}). */
+    private final byte delimiter;
+
     /**
      * @param elements the element type's codecs, in lookup order (all text)
      */
     TextArrayCodec(PgType type, int elementOid, Codec<?>[] elements) {
-        this(type, elementOid, new ArrayElements(type.name(), Format.TEXT, elements), null);
+        this(type, elementOid, elements, (byte) ',');
     }
 
-    private TextArrayCodec(PgType type, int elementOid, ArrayElements elements, Codec<?> writer) {
+    /** @param delimiter the element type's {@code typdelim} */
+    TextArrayCodec(PgType type, int elementOid, Codec<?>[] elements, byte delimiter) {
+        this(type, elementOid, new ArrayElements(type.name(), Format.TEXT, elements), null, delimiter);
+    }
+
+    private TextArrayCodec(PgType type, int elementOid, ArrayElements elements, Codec<?> writer, byte delimiter) {
         super(type, elementOid, Format.TEXT, elements, writer);
+        this.delimiter = delimiter;
     }
 
     @Override
     public TextArrayCodec writingWith(Codec<?> element) {
-        return new TextArrayCodec(type, elementOid, elements, element);
+        return new TextArrayCodec(type, elementOid, elements, element, delimiter);
     }
 
     // ---------------------------------------------------------------- decode
@@ -143,7 +152,7 @@ final class TextArrayCodec extends ElementArrayCodec {
             if (next == '}') {
                 break;
             }
-            if (next != ',') {
+            if (next != delimiter) {
                 throw elements.malformed("unexpected '" + (char) next + "' after element " + items.size());
             }
             i = skipSpaces(value, i, end);
@@ -183,7 +192,7 @@ final class TextArrayCodec extends ElementArrayCodec {
         boolean escaped = false;
         while (i < end) {
             byte b = value.getByte(i);
-            if (b == ',' || b == '}' || b == '{' || b == '"') {
+            if (b == delimiter || b == '}' || b == '{' || b == '"') {
                 break;
             }
             if (b == '\\') {
@@ -287,7 +296,7 @@ final class TextArrayCodec extends ElementArrayCodec {
         out.writeByte('{');
         for (int j = 0; j < dims[depth]; j++) {
             if (j > 0) {
-                out.writeByte(',');
+                out.writeByte(delimiter);
             }
             if (depth + 1 < dims.length) {
                 writeLevel(items, dims, depth + 1, out, lastCodec, lastClass);

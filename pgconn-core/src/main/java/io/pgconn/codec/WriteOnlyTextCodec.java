@@ -1,36 +1,20 @@
 package io.pgconn.codec;
 
+import io.netty.buffer.ByteBuf;
+
 /**
  * A codec that only writes, in text, a value the server takes with an unspecified type: it never reads (its
  * {@link #decodes} is false for every format and class, so no result lookup finds it). What {@link EnumLabelCodec} and
- * {@link EmptyArrayCodec} share; each says what it writes.
+ * {@link EmptyArrayCodec} share; each says what it writes. Its type, class and format are {@link BaseCodec}'s.
  */
-abstract class WriteOnlyTextCodec<T> implements Codec<T> {
+abstract class WriteOnlyTextCodec<T> extends BaseCodec<T> {
 
-    private final PgType type;
-    private final Class<? extends T> javaType;
     /** What a read is told (never asked: nothing looks it up for a result). */
     private final String neverRead;
 
     WriteOnlyTextCodec(PgType type, Class<? extends T> javaType, String neverRead) {
-        this.type = type;
-        this.javaType = javaType;
+        super(type, javaType, Format.TEXT, false);
         this.neverRead = neverRead;
-    }
-
-    @Override
-    public final PgType type() {
-        return type;
-    }
-
-    @Override
-    public final Class<? extends T> javaType() {
-        return javaType;
-    }
-
-    @Override
-    public final Format format() {
-        return Format.TEXT;
     }
 
     @Override
@@ -39,7 +23,12 @@ abstract class WriteOnlyTextCodec<T> implements Codec<T> {
     }
 
     @Override
-    public final Object decode(io.netty.buffer.ByteBuf value, Format format, Class<?> target) {
+    final Object decodeBinary(ByteBuf value, Class<?> target) {
+        throw new PgConversionException(neverRead);
+    }
+
+    @Override
+    final Object decodeText(ByteBuf value, Class<?> target) {
         throw new PgConversionException(neverRead);
     }
 }

@@ -47,6 +47,7 @@ import java.util.stream.Stream;
 import static io.pgconn.testing.Connect.await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 /**
  * The type matrix: for every type with a built-in codec, values (edge values included) and NULL go
@@ -76,6 +77,11 @@ abstract class AbstractTypeMatrixIT {
                 .majorVersion(major)
                 .user(PgUser.named(USER).allow(ConnectionType.HOST, AuthMethod.TRUST))
                 .initSql("CREATE EXTENSION hstore")
+                .initSql("CREATE DOMAIN posint AS int4 CHECK (VALUE > 0)")
+                .initSql("CREATE DOMAIN smallpos AS posint CHECK (VALUE < 100)")
+                .initSql("CREATE DOMAIN label AS text")
+                .initSql("CREATE DOMAIN spot AS point")
+                .initSql("CREATE TYPE pair AS (a int4, b text)")
                 .initSql("GRANT CREATE ON SCHEMA public TO " + USER)
                 .build();
     }
@@ -280,6 +286,94 @@ abstract class AbstractTypeMatrixIT {
         assertThat(row.getOid(0)).isEqualTo(600);
         assertThat(row.get("r", String.class)).isEqualTo("[1,5)");
         assertThat(row.getOid(1)).isEqualTo(3904);
+    }
+
+    /**
+     * Session 31: an array of a built-in type without a codec reads as {@code String[]} of its elements' text — each as
+     * the server prints the element ({@code unnest(a)::text}), NULL elements as null, {@code box[]} split at its
+     * {@code ;} — and as {@code String} still as the server's text; until then one {@code String}, and
+     * {@code String[]} was refused. A {@code String[]} goes into such a column with a cast ({@code $1::point[]}), as
+     * into an enum array: it is a {@code text[]}.
+     */
+    @Test
+    void builtInArraysOfTypesWithoutACodecReadAsStringArraysOfTheirElementsText() {
+        List<String[]> arrays = List.of( // type name, an array of it
+                new String[] {"point[]", "ARRAY[point(1, 2), NULL, point(-1.5, 3)]"},
+                new String[] {"point[]", "'{}'::point[]"},
+                new String[] {"box[]", "ARRAY[box(point(1, 2), point(3, 4)), NULL, box(point(0, 0), point(-1, -1))]"},
+                new String[] {"int4range[]", "ARRAY['[1,5)'::int4range, 'empty', NULL]"},
+                new String[] {"int4multirange[]", "ARRAY['{[1,2), [5,9)}'::int4multirange]"},
+                new String[] {"tsvector[]", "ARRAY['a b'::tsvector, 'it''s \"q\"'::tsvector]"},
+                new String[] {"record[]", "ARRAY[row(1, 'a, \"b\" {c}'), row(2, NULL)]"},
+                new String[] {"bit[]", "ARRAY[B'101', B'0']"},
+                new String[] {"macaddr[]", "ARRAY['08:00:2b:01:02:03'::macaddr]"},
+                new String[] {"regclass[]", "ARRAY['pg_class'::regclass]"});
+        for (String[] typeAndArray : arrays) {
+            String name = typeAndArray[0];
+            String array = typeAndArray[1];
+            Row row = await(pgconn.query("SELECT " + array + " AS a, ARRAY(SELECT unnest(" + array + ")::text) AS e, ("
+                    + array + ")::text AS t")).row(0);
+            assertThat(row.get("a")).as(array).isEqualTo(row.get("e", String[].class));
+            assertThat(row.get("a", String[].class)).as(array).isEqualTo(row.get("e", String[].class));
+            assertThat(row.get("a", String.class)).as(array + " as String").isEqualTo(row.get("t"));
+            assertThat(pgconn.codecs().typeName(row.getOid(0))).isEqualTo(name);
+            assertThat(pgconn.codecs().javaType(row.getOid(0), Format.TEXT)).isEqualTo(String[].class);
+        }
+        Row twoDimensional = await(pgconn.query("SELECT ARRAY[ARRAY[point(1, 2), NULL], ARRAY[point(3, 4), point(5, 6)]] AS a")).row(0);
+        assertThat(twoDimensional.get("a")).isEqualTo(new String[][] {{"(1,2)", null}, {"(3,4)", "(5,6)"}});
+
+        await(pgconn.query("CREATE TEMP TABLE shapes (pts point[])"));
+        String[] points = {"(1,2)", null};
+        await(pgconn.query("INSERT INTO shapes VALUES ($1::point[])", (Object) points));
+        assertThat(await(pgconn.query("SELECT pts FROM shapes")).row(0).get(0)).isEqualTo(points);
+    }
+
+    /**
+     * Session 31: a domain reads as its base type (the server describes a domain's column as its base type), and the
+     * arrays of a domain listed in {@code extensionTypes} read through the base type's codec — {@code posint[]} as
+     * {@code Integer[]} (binary), {@code label[]} as {@code String[]}, {@code spot[]} (over {@code point}, which has no
+     * codec) as {@code String[]} of each point's text — and a listed composite's arrays as {@code String[]} of each
+     * row's text; they were one {@code String}. The base type's Java arrays are written into such columns as they are
+     * ({@code Integer[]} into {@code posint[]}: the server's assignment cast checks the domain). Unlisted, a domain's
+     * or a composite's array stays one {@code String} (finding every domain of a database is a catalog scan).
+     */
+    @Test
+    void listedDomainsAndCompositesArraysReadThroughTheBaseTypeOrAsTheirRowsText() {
+        PgConnection listed = await(FACTORY.factory().connect(Connect.config(pg().primary(), USER, null,
+                "sslmode=disable extensionTypes=hstore,posint,smallpos,label,spot,pair")));
+        try {
+            String sql = "SELECT 7::posint AS d, ARRAY[1, NULL, 3]::posint[] AS ds, ARRAY['a b', NULL]::label[] AS ls,"
+                    + " ARRAY[point(1, 2)]::spot[] AS ps, ARRAY[row(1, 'x, \"y\"'), NULL]::pair[] AS cs,"
+                    + " ARRAY[ARRAY[1, 2], ARRAY[3, 4]]::posint[] AS d2, '{}'::posint[] AS de, ARRAY[5]::smallpos[] AS dd";
+            Row row = await(listed.query(sql)).row(0);
+            assertThat(row.get("d")).isEqualTo(7);
+            assertThat(row.get("ds")).isEqualTo(new Integer[] {1, null, 3});
+            assertThat(row.get("ds", List.class)).isEqualTo(Arrays.asList(1, null, 3));
+            assertThat(row.get("ds", String.class)).isEqualTo("{1,NULL,3}");
+            assertThat(row.get("ls")).isEqualTo(new String[] {"a b", null});
+            assertThat(row.get("ps")).isEqualTo(new String[] {"(1,2)"});
+            assertThat(row.get("cs")).isEqualTo(new String[] {"(1,\"x, \"\"y\"\"\")", null});
+            assertThat(row.get("d2")).isEqualTo(new Integer[][] {{1, 2}, {3, 4}});
+            assertThat(row.get("de")).isEqualTo(new Integer[0]);
+            assertThat(row.get("dd")).as("a domain over a listed domain").isEqualTo(new Integer[] {5});
+            assertThat(listed.codecs().typeName(row.getOid(1))).isEqualTo("posint[]");
+            assertThat(listed.codecs().javaType(row.getOid(1), Format.BINARY)).isEqualTo(Integer[].class);
+            assertThat(listed.codecs().typeName(row.getOid(4))).isEqualTo("pair[]");
+
+            await(listed.query("CREATE TEMP TABLE domained (ds posint[], cs pair[])"));
+            await(listed.query("INSERT INTO domained VALUES ($1, $2::pair[])", new Integer[] {5, null}, new String[] {"(2,z)"}));
+            Row back = await(listed.query("SELECT ds, cs FROM domained")).row(0);
+            assertThat(back.get("ds")).isEqualTo(new Integer[] {5, null});
+            assertThat(back.get("cs")).isEqualTo(new String[] {"(2,z)"});
+            assertThat(catchThrowable(() -> await(listed.query("INSERT INTO domained (ds) VALUES ($1)", (Object) new Integer[] {-1}))))
+                    .as("the domain's check, on the server").hasMessageContaining("posint");
+
+            Row unlisted = await(pgconn.query("SELECT ARRAY[1, 2]::posint[] AS ds, ARRAY[row(1, 'x')]::pair[] AS cs")).row(0);
+            assertThat(unlisted.get("ds")).as("not listed: the array's text").isEqualTo("{1,2}");
+            assertThat(unlisted.get("cs")).isEqualTo("{\"(1,x)\"}");
+        } finally {
+            await(listed.close());
+        }
     }
 
     // ------------------------------------------------------------------ pgjdbc readers, in pgconn's terms

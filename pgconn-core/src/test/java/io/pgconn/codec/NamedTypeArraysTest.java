@@ -139,6 +139,44 @@ class NamedTypeArraysTest {
         assertThat(read(named, LTREE_ARRAY, "{a}", Object.class)).isEqualTo(new Ltree[] {new Ltree("a")});
     }
 
+    /**
+     * Session 31: a looked-up domain ({@code domainKey}) without a codec of its own has its arrays read through its base
+     * type's codecs — binary for {@code int4}, its elements carrying the domain's OID; as {@code String[]} of the text
+     * for a base type without a codec — and a composite ({@code compositeKey}) its arrays as {@code String[]} of each
+     * row's text; a codec of the type's own comes first, and without the array type's OID nothing is bound.
+     */
+    @Test
+    void aDomainsArraysReadThroughItsBaseTypeAndACompositesAsItsRowsText() {
+        int posint = 60_010;
+        int posintArray = 60_011;
+        int spotArray = 60_013;
+        int pairArray = 60_015;
+        CodecRegistry bound = CodecRegistry.defaults().bind(Map.of("posint", posint, "posint[]", posintArray,
+                CodecRegistry.domainKey("posint", Oids.INT4), posint, "spot", 60_012, "spot[]", spotArray,
+                CodecRegistry.domainKey("spot", 600), 60_012, "pair", 60_014, "pair[]", pairArray,
+                CodecRegistry.compositeKey("pair"), 60_014, CodecRegistry.domainKey("lonely", Oids.INT4), 60_016));
+        assertThat(bound.resultFormat(posintArray)).isEqualTo(Format.BINARY);
+        assertThat(bound.javaType(posintArray, Format.BINARY)).isEqualTo(Integer[].class);
+        assertThat(bound.typeName(posintArray)).isEqualTo("posint[]");
+        io.netty.buffer.ByteBuf bytes = io.netty.buffer.Unpooled.buffer().writeInt(1).writeInt(1).writeInt(posint).writeInt(2).writeInt(1)
+                .writeInt(4).writeInt(7).writeInt(-1);
+        try {
+            assertThat(bound.decode(posintArray, Format.BINARY, bytes)).isEqualTo(new Integer[] {7, null});
+        } finally {
+            bytes.release();
+        }
+        assertThat(read(bound, spotArray, "{\"(1,2)\",NULL}", Object.class)).isEqualTo(new String[] {"(1,2)", null});
+        assertThat(read(bound, pairArray, "{\"(1,\\\"a b\\\")\",\"(2,)\"}", Object.class))
+                .isEqualTo(new String[] {"(1,\"a b\")", "(2,)"});
+        assertThat(bound.typeName(pairArray)).isEqualTo("pair[]");
+        assertThat(CodecRegistry.defaults().bind(Map.of("posint", posint, CodecRegistry.domainKey("posint", Oids.INT4), posint))
+                .knows(posintArray)).as("no array type found: nothing bound").isFalse();
+        CodecRegistry withCodec = CodecRegistry.builder().register(new LtreeCodec()).build().bind(Map.of("ltree", 60_020,
+                "ltree[]", 60_021, CodecRegistry.compositeKey("ltree"), 60_020));
+        assertThat(withCodec.typeName(60_021)).as("the type's own codec reads its arrays").isEqualTo("ltree[]");
+        assertThat(read(withCodec, 60_021, "{a.b}", Object.class)).isInstanceOf(Ltree[].class);
+    }
+
     private static Object read(CodecRegistry registry, int oid, String text, Class<?> target) {
         byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
         Decoder decoder = registry.decoder(oid, Format.TEXT, target);

@@ -148,6 +148,8 @@ abstract class AbstractColumnJavaTypeIT {
         columns.put("ARRAY['\\x01'::bytea]", byte[][].class);
         columns.put("ARRAY['a=>b'::hstore]", Map[].class);
         columns.put("ARRAY['paid'::order_status]", OrderStatus[].class);
+        columns.put("ARRAY[point(1, 2)]", String[].class); // built-in arrays of a type without a codec (session 31)
+        columns.put("ARRAY[row(1, 'a')]", String[].class);
         return columns;
     }
 

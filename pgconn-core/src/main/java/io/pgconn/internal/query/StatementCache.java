@@ -8,7 +8,6 @@ import java.util.Arrays;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.BooleanSupplier;
@@ -208,11 +207,7 @@ public final class StatementCache {
      */
     public void dropUsing(Map<Integer, String> typeOids) {
         assert mayTouchState.getAsBoolean() : "the session's state touched outside its doors";
-        List<String> names = new ArrayList<>(2 * typeOids.size());
-        for (String name : typeOids.values()) {
-            names.add(bareName(name));
-            names.add("_" + bareName(name)); // its array type's own name: '{a}'::_mood
-        }
+        TypeNameWords names = TypeNameWords.of(typeOids.values());
         lastUsed = null;
         entries.values().removeIf(entry -> {
             if (!uses(entry, typeOids, names)) {
@@ -223,7 +218,7 @@ public final class StatementCache {
         });
     }
 
-    private static boolean uses(Entry entry, Map<Integer, String> typeOids, List<String> names) {
+    private static boolean uses(Entry entry, Map<Integer, String> typeOids, TypeNameWords names) {
         for (int oid : entry.typeOids) {
             if (typeOids.containsKey(oid)) {
                 return true;
@@ -238,23 +233,7 @@ public final class StatementCache {
                 return true;
             }
         }
-        String text = entry.sql.toLowerCase(Locale.ROOT);
-        for (String name : names) {
-            if (SqlScanner.containsWord(text, name)) { // as a word: a type named mood leaves '::moods' prepared
-                return true;
-            }
-        }
-        return false;
-    }
-
-    /** A looked-up name as a statement's text may name it: without schema, quotes and {@code []}, in lower case. */
-    private static String bareName(String name) {
-        String bare = name.endsWith("[]") ? name.substring(0, name.length() - 2) : name;
-        int dot = bare.lastIndexOf('.');
-        if (dot >= 0) {
-            bare = bare.substring(dot + 1);
-        }
-        return bare.replace("\"", "").toLowerCase(Locale.ROOT);
+        return names.namedIn(entry.sql);
     }
 
     public boolean enabled() {

@@ -75,23 +75,43 @@ class TypeOidQueryTest {
                 + " THEN pg_catalog.convert_to(t.typname::pg_catalog.text, 'SQL_ASCII')"
                 + " ELSE pg_catalog.convert_to(t.typname::pg_catalog.text, 'UTF8') END, 'hex')), ',') FROM pg_catalog.pg_type t"
                 + " WHERE t.oid OPERATOR(pg_catalog.=) ANY (SELECT e.enumtypid FROM pg_catalog.pg_enum e)"
-                + " AND t.typarray OPERATOR(pg_catalog.<>) 0)");
+                + " AND t.typarray OPERATOR(pg_catalog.<>) 0),"
+                + " (SELECT pg_catalog.string_agg(pg_catalog.concat(t.oid, ':', t.typtype, ':', t.typbasetype), ',')"
+                + " FROM pg_catalog.pg_type t WHERE t.oid OPERATOR(pg_catalog.=) ANY (ARRAY[pg_catalog.to_regtype('hstore')]::pg_catalog.oid[])"
+                + " AND t.typtype OPERATOR(pg_catalog.=) ANY ('{c,d}'::pg_catalog.\"char\"[]))");
         String odd = "a,b:c\uD834\uDD1E\"d é";
-        QueryResult result = new QueryResult(List.of("to_regtype", "string_agg"), List.of(Arrays.asList("16385",
-                "16389:" + hex("mood") + ",4294967295:" + hex(odd) + ",1:78")), "SELECT 1");
+        QueryResult result = new QueryResult(List.of("to_regtype", "string_agg", "string_agg"), List.of(Arrays.asList("16385",
+                "16389:" + hex("mood") + ",4294967295:" + hex(odd) + ",1:78", null)), "SELECT 1");
         assertThat(TypeOidQuery.parseSession(result, "hstore")).containsExactly(Map.entry("hstore", 16_385),
                 Map.entry(CodecRegistry.enumArrayKey(16_389, "mood"), 16_389), Map.entry(CodecRegistry.enumArrayKey(-1, odd), -1),
                 Map.entry(CodecRegistry.enumArrayKey(1, "x"), 1));
-        QueryResult noEnums = new QueryResult(List.of("to_regtype", "string_agg"), List.of(Arrays.asList(null, null)), "SELECT 1");
+        QueryResult noEnums = new QueryResult(List.of("to_regtype", "string_agg", "string_agg"), List.of(Arrays.asList(null, null, null)), "SELECT 1");
         assertThat(TypeOidQuery.parseSession(noEnums, "hstore")).isEmpty();
-        assertThatThrownBy(() -> TypeOidQuery.parseSession(noEnums, "hstore", "vector")).hasMessageContaining("expected 1 row of 3 columns");
+        assertThatThrownBy(() -> TypeOidQuery.parseSession(noEnums, "hstore", "vector")).hasMessageContaining("expected 1 row of 4 columns");
         // not UTF-8 (a SQL_ASCII database's Latin-1 byte), odd length, not hex, empty: unnamed, the rest bound
-        QueryResult badNames = new QueryResult(List.of("to_regtype", "string_agg"),
-                List.of(Arrays.asList("16385", "16389:e9,16390:6d6,16391:zz,16392:,16393:" + hex("ok"))), "SELECT 1");
+        QueryResult badNames = new QueryResult(List.of("to_regtype", "string_agg", "string_agg"),
+                List.of(Arrays.asList("16385", "16389:e9,16390:6d6,16391:zz,16392:,16393:" + hex("ok"), null)), "SELECT 1");
         assertThat(TypeOidQuery.parseSession(badNames, "hstore")).containsExactly(Map.entry("hstore", 16_385),
                 Map.entry(CodecRegistry.enumArrayKey(16_389), 16_389), Map.entry(CodecRegistry.enumArrayKey(16_390), 16_390),
                 Map.entry(CodecRegistry.enumArrayKey(16_391), 16_391), Map.entry(CodecRegistry.enumArrayKey(16_392), 16_392),
                 Map.entry(CodecRegistry.enumArrayKey(16_393, "ok"), 16_393));
+    }
+
+    /**
+     * Session 31: the session's lookup's last column says which looked-up names are domains (with their base type) and
+     * composites, kept under CodecRegistry.domainKey / compositeKey with the type's OID; array names and OIDs no name was
+     * found for are passed over.
+     */
+    @Test
+    void theSessionsLookupSaysWhichNamesAreDomainsAndComposites() {
+        String[] names = TypeOidQuery.withArrayTypes("posint", "pair", "hstore");
+        assertThat(TypeOidQuery.sessionSql(names)).endsWith("ANY (ARRAY[pg_catalog.to_regtype('posint'), pg_catalog.to_regtype('pair'),"
+                + " pg_catalog.to_regtype('hstore')]::pg_catalog.oid[]) AND t.typtype OPERATOR(pg_catalog.=) ANY ('{c,d}'::pg_catalog.\"char\"[]))");
+        QueryResult result = new QueryResult(List.of("a", "b", "c", "d", "e", "f", "g", "h"), List.of(Arrays.asList("16385", "16384",
+                "16389", "16388", "16400", "16399", null, "16385:d:23,16389:c:0,70000:d:25")), "SELECT 1");
+        assertThat(TypeOidQuery.parseSession(result, names)).containsOnly(Map.entry("posint", 16_385), Map.entry("posint[]", 16_384),
+                Map.entry("pair", 16_389), Map.entry("pair[]", 16_388), Map.entry("hstore", 16_400), Map.entry("hstore[]", 16_399),
+                Map.entry(CodecRegistry.domainKey("posint", 23), 16_385), Map.entry(CodecRegistry.compositeKey("pair"), 16_389));
     }
 
     private static String hex(String text) {

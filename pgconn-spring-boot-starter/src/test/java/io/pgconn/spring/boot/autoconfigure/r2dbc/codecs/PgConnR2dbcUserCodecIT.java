@@ -1,16 +1,16 @@
 package io.pgconn.spring.boot.autoconfigure.r2dbc.codecs;
 
 import io.pgconn.spring.boot.autoconfigure.StarterCluster;
+import io.pgconn.spring.boot.autoconfigure.r2dbc.SpringDataAppTest;
 import io.pgconn.testkit.PgClusterExtension;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.context.TestPropertySource;
 
 import java.time.Duration;
 
@@ -23,9 +23,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * it (they were refused at {@code bind}: "no codec writes a parameter of class ...", though reading
  * worked).
  */
-@SpringBootTest(classes = CodecsTestApplication.class, webEnvironment = WebEnvironment.NONE, properties = {
-        "pg.conn.database=postgres", "pg.conn.username=" + StarterCluster.USER, "pg.conn.password=" + StarterCluster.PASSWORD,
-        "pg.conn.ssl.mode=disable", "pg.conn.extension-types=order_status", "pg.conn.pool.initial-size=1", "pg.conn.pool.max-size=2" })
+@SpringDataAppTest(CodecsTestApplication.class)
+@TestPropertySource(properties = "pg.conn.extension-types=order_status")
 class PgConnR2dbcUserCodecIT {
 
     private static final Duration STEP = Duration.ofSeconds(30);

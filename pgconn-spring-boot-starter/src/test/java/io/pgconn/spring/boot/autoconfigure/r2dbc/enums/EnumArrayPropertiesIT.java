@@ -1,13 +1,12 @@
 package io.pgconn.spring.boot.autoconfigure.r2dbc.enums;
 
 import io.pgconn.spring.boot.autoconfigure.StarterCluster;
+import io.pgconn.spring.boot.autoconfigure.r2dbc.SpringDataAppTest;
 import io.pgconn.spring.boot.autoconfigure.r2dbc.enums.Ticket.Mood;
 import io.pgconn.testkit.PgClusterExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -24,9 +23,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * — a {@code text[]}, which the column refused (42804, "column "moods" is of type mood[] but expression is of type
  * text[]") — and the docs said to cast in the SQL, which a repository save cannot.
  */
-@SpringBootTest(classes = EnumsTestApplication.class, webEnvironment = WebEnvironment.NONE, properties = {
-        "pg.conn.database=postgres", "pg.conn.username=" + StarterCluster.USER, "pg.conn.password=" + StarterCluster.PASSWORD,
-        "pg.conn.ssl.mode=disable", "pg.conn.pool.initial-size=1", "pg.conn.pool.max-size=2" })
+@SpringDataAppTest(EnumsTestApplication.class)
 class EnumArrayPropertiesIT {
 
     static final Duration STEP = Duration.ofSeconds(30);

@@ -1,13 +1,12 @@
 package io.pgconn.spring.boot.autoconfigure.r2dbc.json;
 
 import io.pgconn.spring.boot.autoconfigure.StarterCluster;
+import io.pgconn.spring.boot.autoconfigure.r2dbc.SpringDataAppTest;
 import io.pgconn.testkit.PgClusterExtension;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.data.r2dbc.core.R2dbcEntityTemplate;
 import org.springframework.data.relational.core.query.Criteria;
 import org.springframework.data.relational.core.query.Query;
@@ -29,9 +28,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * {@code R2dbcCustomConversions} is built with Spring Data's {@code PostgresDialect}, as it was on r2dbc-postgresql;
  * {@link JsonReadingConverterPgConnDialectIT} with pgconn's dialect.
  */
-@SpringBootTest(classes = JsonConvertersTestApplication.class, webEnvironment = WebEnvironment.NONE, properties = {
-        "pg.conn.database=postgres", "pg.conn.username=" + StarterCluster.USER, "pg.conn.password=" + StarterCluster.PASSWORD,
-        "pg.conn.ssl.mode=disable", "pg.conn.pool.initial-size=1", "pg.conn.pool.max-size=2" })
+@SpringDataAppTest(JsonConvertersTestApplication.class)
 class JsonReadingConverterIT {
 
     static final Duration STEP = Duration.ofSeconds(30);
