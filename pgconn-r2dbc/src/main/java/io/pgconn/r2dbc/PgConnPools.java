@@ -6,6 +6,8 @@ import io.r2dbc.spi.ConnectionFactory;
 import io.r2dbc.spi.ValidationDepth;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
@@ -74,7 +76,7 @@ public final class PgConnPools {
         private Duration abandonedLeaseTimeout = DEFAULT_ABANDONED_LEASE_TIMEOUT;
         private UnaryOperator<ConnectionFactory> decorate = UnaryOperator.identity();
         private String resetOnRelease;
-        private Consumer<String> evicted = reason -> { };
+        private final List<Consumer<String>> evicted = new ArrayList<>();
         private Consumer<ConnectionPoolConfiguration.Builder> configure = builder -> { };
 
         private Builder(PgConnectionFactory factory) {
@@ -190,10 +192,12 @@ public final class PgConnPools {
 
         /**
          * Told the reason of each eviction of an unusable connection ({@code closed}, {@code role}, ...), e.g. for a meter.
-         * Calls combine: each consumer is told, in the order they were given.
+         * Calls combine: each consumer is told, in the order they were given, each on its own — one that throws keeps
+         * neither the later ones from being told nor the session from being closed, and its first failure is logged
+         * once (session 31: it stopped both).
          */
         public Builder evicted(Consumer<String> evicted) {
-            this.evicted = this.evicted.andThen(Objects.requireNonNull(evicted, "evicted"));
+            this.evicted.add(Objects.requireNonNull(evicted, "evicted"));
             return this;
         }
 
@@ -248,7 +252,8 @@ public final class PgConnPools {
             // and a connect it refuses gives its borrower back to the pool's queue, within the borrower's whole wait
             Duration wholeWait = poolFactory instanceof PgConnPoolCreateRetry
                     ? this.maxAcquireTime.multipliedBy(1L + this.acquireRetry) : null;
-            return new PgConnConnectionPool(PgConnPoolEviction.apply(builder, this.maxIdleTime, this.maxLifeTime, this.evicted,
+            return new PgConnConnectionPool(PgConnPoolEviction.apply(builder, this.maxIdleTime, this.maxLifeTime,
+                    EvictionConsumers.of(this.name, this.evicted),
                     PgConnPoolCreateRetry.growthAtAFullServer(poolFactory, initial, this.maxSize)).build(), this.factory,
                     wholeWait, this.name, this.abandonedLeaseTimeout, this.resetOnRelease);
         }
