@@ -158,7 +158,7 @@ public final class PgConnPools {
         }
 
         /**
-         * SQL each connection runs on every release to the pool, after the clean-up rolled back what its borrower left:
+         * SQL each connection runs on a release to the pool, after the clean-up rolled back what its borrower left:
          * session state one borrower set is then not the next one's (NEW-USER-26 F3: a tenant's {@code set_config(...,
          * false)} read by the next request). {@link #DISCARD_ALL} resets everything — settings, role, temporary tables,
          * {@code LISTEN}, advisory locks, prepared statements (the core's statement cache prepares again after it);
@@ -168,11 +168,15 @@ public final class PgConnPools {
          * {@code DISCARD ALL}/{@code RESET ALL} {@code getTransactionIsolationLevel()} reports the level the session
          * connected with; an application's SQL that resets the isolation level too ({@code RESET
          * default_transaction_isolation}) is not recognised, and the level set before is reported until the next
-         * {@code setTransactionIsolationLevel}. Null or blank: none,
+         * {@code setTransactionIsolationLevel}. {@code DISCARD_ALL} and {@code RESET_ALL} name the two constants (the
+         * R2DBC option {@code resetOnRelease}'s spelling). Runs only on a release after which the session was used since
+         * its last reset — a statement, batch, copy, transaction call or setting run, the core connection handed out
+         * ({@code unwrap()}, {@code PgConnUnwrap.pgConnection}); a lend that sent the server nothing left nothing to
+         * reset (session 31). Null or blank: none,
          * the default — as r2dbc-pool and pgjdbc pools, session state then passes to the next borrower (docs/r2dbc.md §4).
          */
         public Builder resetOnRelease(String sql) {
-            this.resetOnRelease = sql == null || sql.isBlank() ? null : sql.strip();
+            this.resetOnRelease = ResetOnReleaseSql.of(sql);
             return this;
         }
 
