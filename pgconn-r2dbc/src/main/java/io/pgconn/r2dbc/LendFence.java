@@ -35,6 +35,12 @@ import java.util.function.Supplier;
  * borrower like Spring's transaction manager, cancelled while it begins, leaves ({@link #workStarted()}). No lock is
  * held while an operation's signals run; a statement costs one volatile read when made and two uncontended
  * monitor holds when executed, and allocates nothing here.
+ *
+ * <p>And whether the session may hold state a borrower set since its last reset on release ({@link #sessionUsed}):
+ * the server changes a session's state only for what the session sends it, and everything a borrower sends through
+ * this connection is an operation entered here; the core connection handed out by {@code unwrap()} sends out of sight,
+ * so handing it out counts as use ({@link #handedOut}). So a lend that entered nothing and unwrapped nothing left
+ * nothing to reset (docs/r2dbc.md §4, "Reset on release").
  */
 final class LendFence {
 
@@ -52,6 +58,11 @@ final class LendFence {
     private Thread deliveredBy;
     /** Operations the current lend started on {@link #deliveredBy} while it delivered: part of taking the connection. */
     private long startedInDelivery;
+    /**
+     * Whether an operation was entered, or the core connection handed out, since the last reset on release
+     * ({@link #sessionUsed}); not cleared by {@link #next}: a lend without a reset leaves it for the next one's release.
+     */
+    private boolean usedSinceReset;
 
     /** The lend the connection is in now: one volatile read (every statement made asks). */
     int current() {
@@ -74,6 +85,7 @@ final class LendFence {
             }
             placing++;
             operationsStarted++;
+            usedSinceReset = true;
             if (deliveredBy == Thread.currentThread()) {
                 startedInDelivery++;
             }
@@ -115,6 +127,29 @@ final class LendFence {
             settled = waiting;
         }
         return waiting.asMono().timeout(bound, Mono.empty());
+    }
+
+    /**
+     * The core connection was handed out ({@code unwrap()}): what is sent through it is out of this fence's sight, so
+     * the session counts as used for the reset on release ({@link #sessionUsed}).
+     */
+    void handedOut() {
+        synchronized (lock) {
+            usedSinceReset = true;
+        }
+    }
+
+    /**
+     * Whether the session was used — an operation entered, the core connection handed out — since the last call that
+     * answered true: a reset on release asks it once per release, and runs only when it says true (a session nothing
+     * was sent to since its last reset holds no state to reset). Clears what it answers.
+     */
+    boolean sessionUsed() {
+        synchronized (lock) {
+            boolean used = usedSinceReset;
+            usedSinceReset = false;
+            return used;
+        }
     }
 
     /** How many operations the current lend started (entered). */

@@ -65,7 +65,7 @@ public class PgConnConnectionPool extends ConnectionPool {
     private final Duration wholeWait;
     /** How long a lease cancelled after it came may go without a call before it is taken back; null: never. */
     private final Duration abandonedLeaseTimeout;
-    /** What its connections run on every release ({@link PgConnPools.Builder#resetOnRelease}); null: nothing. */
+    /** What its connections run on a release after use ({@link PgConnPools.Builder#resetOnRelease}); null: nothing. */
     private final String resetOnRelease;
     private final PoolIdleSessions sessions;
     /**
@@ -149,7 +149,7 @@ public class PgConnConnectionPool extends ConnectionPool {
         return Optional.ofNullable(this.abandonedLeaseTimeout);
     }
 
-    /** The SQL its connections run on every release ({@link PgConnPools.Builder#resetOnRelease}); empty: none. */
+    /** The SQL its connections run on a release after use ({@link PgConnPools.Builder#resetOnRelease}); empty: none. */
     public Optional<String> resetOnRelease() {
         return Optional.ofNullable(this.resetOnRelease);
     }

@@ -47,7 +47,8 @@ public final class PgConnPoolEviction {
      * <p>Told when the pool destroys the connection, not by the eviction predicate: r2dbc-pool also
      * drops a connection without asking the predicate, when {@code validate(LOCAL)} fails as it is
      * released (e.g. its statement failed because the server terminated the session) or acquired
-     * (it then invalidates it), and those evictions must be counted too, each once.
+     * (it then invalidates it), and those evictions must be counted too, each once. An {@code evicted} that throws
+     * does not keep the session from being closed; its first failure is logged once.
      */
     public static ConnectionPoolConfiguration.Builder apply(ConnectionPoolConfiguration.Builder builder,
                                                             Duration maxIdleTime, Duration maxLifeTime,
@@ -63,12 +64,13 @@ public final class PgConnPoolEviction {
                                                             Duration maxIdleTime, Duration maxLifeTime,
                                                             Consumer<String> evicted,
                                                             Consumer<PoolBuilder<Connection, ? extends PoolConfig<? extends Connection>>> alsoCustomize) {
-        Objects.requireNonNull(evicted, "evicted");
+        // a consumer that throws never keeps the session from being closed (EvictionConsumers)
+        Consumer<String> told = EvictionConsumers.guarding(evicted);
         Objects.requireNonNull(alsoCustomize, "alsoCustomize");
         BiPredicate<Connection, PooledRefMetadata> predicate = predicate(maxIdleTime, maxLifeTime, reason -> { });
         Consumer<PoolBuilder<Connection, ? extends PoolConfig<? extends Connection>>> customizer =
                 poolBuilder -> poolBuilder.evictionPredicate(predicate).destroyHandler(connection -> {
-                    PgConnUnwrap.driverConnection(connection).map(pg -> pg.evictionVerdict().label()).ifPresent(evicted);
+                    PgConnUnwrap.driverConnection(connection).map(pg -> pg.evictionVerdict().label()).ifPresent(told);
                     return connection.close(); // what r2dbc-pool's own destroy handler does
                 });
         return builder.customizer(customizer.andThen(alsoCustomize));
@@ -83,7 +85,7 @@ public final class PgConnPoolEviction {
                                                                        Consumer<String> evicted) {
         Objects.requireNonNull(maxIdleTime, "maxIdleTime");
         Objects.requireNonNull(maxLifeTime, "maxLifeTime");
-        Objects.requireNonNull(evicted, "evicted");
+        Consumer<String> told = EvictionConsumers.guarding(evicted);
         return (connection, metadata) -> {
             if (maxIdleTime.isZero() || maxLifeTime.isZero()) {
                 return true;
@@ -97,7 +99,7 @@ public final class PgConnPoolEviction {
             SessionValidity.Verdict verdict = PgConnUnwrap.driverConnection(connection)
                     .map(PgConnR2dbcConnection::evictionVerdict).orElse(SessionValidity.Verdict.USABLE);
             if (verdict != SessionValidity.Verdict.USABLE) {
-                evicted.accept(verdict.label());
+                told.accept(verdict.label());
                 return true;
             }
             return false;

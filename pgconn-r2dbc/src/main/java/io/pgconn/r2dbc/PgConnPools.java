@@ -6,6 +6,8 @@ import io.r2dbc.spi.ConnectionFactory;
 import io.r2dbc.spi.ValidationDepth;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
@@ -74,7 +76,7 @@ public final class PgConnPools {
         private Duration abandonedLeaseTimeout = DEFAULT_ABANDONED_LEASE_TIMEOUT;
         private UnaryOperator<ConnectionFactory> decorate = UnaryOperator.identity();
         private String resetOnRelease;
-        private Consumer<String> evicted = reason -> { };
+        private final List<Consumer<String>> evicted = new ArrayList<>();
         private Consumer<ConnectionPoolConfiguration.Builder> configure = builder -> { };
 
         private Builder(PgConnectionFactory factory) {
@@ -156,7 +158,7 @@ public final class PgConnPools {
         }
 
         /**
-         * SQL each connection runs on every release to the pool, after the clean-up rolled back what its borrower left:
+         * SQL each connection runs on a release to the pool, after the clean-up rolled back what its borrower left:
          * session state one borrower set is then not the next one's (NEW-USER-26 F3: a tenant's {@code set_config(...,
          * false)} read by the next request). {@link #DISCARD_ALL} resets everything — settings, role, temporary tables,
          * {@code LISTEN}, advisory locks, prepared statements (the core's statement cache prepares again after it);
@@ -166,11 +168,15 @@ public final class PgConnPools {
          * {@code DISCARD ALL}/{@code RESET ALL} {@code getTransactionIsolationLevel()} reports the level the session
          * connected with; an application's SQL that resets the isolation level too ({@code RESET
          * default_transaction_isolation}) is not recognised, and the level set before is reported until the next
-         * {@code setTransactionIsolationLevel}. Null or blank: none,
+         * {@code setTransactionIsolationLevel}. {@code DISCARD_ALL} and {@code RESET_ALL} name the two constants (the
+         * R2DBC option {@code resetOnRelease}'s spelling). Runs only on a release after which the session was used since
+         * its last reset — a statement, batch, copy, transaction call or setting run, the core connection handed out
+         * ({@code unwrap()}, {@code PgConnUnwrap.pgConnection}); a lend that sent the server nothing left nothing to
+         * reset (session 31). Null or blank: none,
          * the default — as r2dbc-pool and pgjdbc pools, session state then passes to the next borrower (docs/r2dbc.md §4).
          */
         public Builder resetOnRelease(String sql) {
-            this.resetOnRelease = sql == null || sql.isBlank() ? null : sql.strip();
+            this.resetOnRelease = ResetOnReleaseSql.of(sql);
             return this;
         }
 
@@ -190,10 +196,12 @@ public final class PgConnPools {
 
         /**
          * Told the reason of each eviction of an unusable connection ({@code closed}, {@code role}, ...), e.g. for a meter.
-         * Calls combine: each consumer is told, in the order they were given.
+         * Calls combine: each consumer is told, in the order they were given, each on its own — one that throws keeps
+         * neither the later ones from being told nor the session from being closed, and its first failure is logged
+         * once (session 31: it stopped both).
          */
         public Builder evicted(Consumer<String> evicted) {
-            this.evicted = this.evicted.andThen(Objects.requireNonNull(evicted, "evicted"));
+            this.evicted.add(Objects.requireNonNull(evicted, "evicted"));
             return this;
         }
 
@@ -248,7 +256,8 @@ public final class PgConnPools {
             // and a connect it refuses gives its borrower back to the pool's queue, within the borrower's whole wait
             Duration wholeWait = poolFactory instanceof PgConnPoolCreateRetry
                     ? this.maxAcquireTime.multipliedBy(1L + this.acquireRetry) : null;
-            return new PgConnConnectionPool(PgConnPoolEviction.apply(builder, this.maxIdleTime, this.maxLifeTime, this.evicted,
+            return new PgConnConnectionPool(PgConnPoolEviction.apply(builder, this.maxIdleTime, this.maxLifeTime,
+                    EvictionConsumers.of(this.name, this.evicted),
                     PgConnPoolCreateRetry.growthAtAFullServer(poolFactory, initial, this.maxSize)).build(), this.factory,
                     wholeWait, this.name, this.abandonedLeaseTimeout, this.resetOnRelease);
         }

@@ -60,7 +60,8 @@ final class PgConnR2dbcConnection implements Connection, Wrapped<PgConnection>, 
         this.operations = new ConnectionOperations(this, session, lends, unread, tracker, transactions);
         this.validation = new ConnectionValidation(control, session, factory);
         this.releaseBound = ControlSql.READS_GRACE.plus(factory.remoteValidationTimeout());
-        this.releaseCleanUp = new ReleaseCleanUp(this, control, session, transaction, releaseBound, factory.resetOnRelease());
+        this.releaseCleanUp = new ReleaseCleanUp(this, control, session, transaction, lends, releaseBound,
+                factory.resetOnRelease());
     }
 
     /** The pgconn session under this connection (host, role, server parameters). */
@@ -68,10 +69,33 @@ final class PgConnR2dbcConnection implements Connection, Wrapped<PgConnection>, 
         return session.connection();
     }
 
-    /** The pgconn session under this connection, lent for as long as this connection is held (class javadoc). */
+    /**
+     * The pgconn session under this connection, lent for as long as this connection is held (class javadoc). What is
+     * sent through it is out of the lend fence's sight: the session counts as used for the reset on release
+     * ({@link LendFence#handedOut}).
+     */
     @Override
     public PgConnection unwrap() {
+        lends.handedOut();
         return session.connection();
+    }
+
+    /**
+     * This connection or the session under it when {@code targetClass} is one of theirs, else null — Wrapped's own
+     * answer, without its call of {@link #unwrap()} when the session is not asked for: r2dbc-pool asks every connection
+     * it lends for a {@code Scheduler} and an {@code Executor} this way, which counted every lend as a use of the
+     * session, so the reset on release ran after lends that sent nothing.
+     */
+    @Override
+    public <E> E unwrap(Class<E> targetClass) {
+        if (targetClass == null) {
+            throw new IllegalArgumentException("targetClass must not be null");
+        }
+        if (targetClass.isInstance(this)) {
+            return targetClass.cast(this);
+        }
+        PgConnection connection = session.connection();
+        return targetClass.isInstance(connection) ? targetClass.cast(unwrap()) : null;
     }
 
     /** The lend this connection is in now ({@link LendFence}). */

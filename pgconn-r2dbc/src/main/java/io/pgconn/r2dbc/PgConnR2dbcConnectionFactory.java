@@ -27,7 +27,7 @@ public final class PgConnR2dbcConnectionFactory implements ConnectionFactory, Au
     private final boolean ownsCore;
     /** Standbys whose pg_hba.conf rejected this factory's prefer-standby login (session 24's eviction-churn drill). */
     private final RefusingStandbys refusingStandbys = new RefusingStandbys();
-    /** The SQL its connections run on every release to a pool, after the clean-up ({@link ReleaseCleanUp}); null: none. */
+    /** The SQL its connections run on a release to a pool after use, after the clean-up ({@link ReleaseCleanUp}); null: none. */
     private final String resetOnRelease;
 
     private PgConnR2dbcConnectionFactory(PgConnectionFactory core, boolean ownsCore, String resetOnRelease) {
@@ -45,16 +45,19 @@ public final class PgConnR2dbcConnectionFactory implements ConnectionFactory, Au
     }
 
     /**
-     * A factory over a core factory the caller keeps whose connections run {@code sql} on every release to their pool,
+     * A factory over a core factory the caller keeps whose connections run {@code sql} on a release to their pool after use,
      * after the clean-up ({@link PgConnPools.Builder#resetOnRelease}).
      */
     static PgConnR2dbcConnectionFactory resettingOnRelease(PgConnectionFactory core, String sql) {
         return new PgConnR2dbcConnectionFactory(core, false, Objects.requireNonNull(sql, "sql"));
     }
 
-    /** A factory that closes {@code core} when it is closed (the driver's URL route). */
-    static PgConnR2dbcConnectionFactory owning(PgConnectionFactory core) {
-        return new PgConnR2dbcConnectionFactory(core, true, null);
+    /**
+     * A factory that closes {@code core} when it is closed (the driver's URL route), its connections running
+     * {@code resetOnRelease} on release to their pool (null: nothing).
+     */
+    static PgConnR2dbcConnectionFactory owning(PgConnectionFactory core, String resetOnRelease) {
+        return new PgConnR2dbcConnectionFactory(core, true, resetOnRelease);
     }
 
     /** The core factory behind this one. */
@@ -168,7 +171,7 @@ public final class PgConnR2dbcConnectionFactory implements ConnectionFactory, Au
         return total != null && !total.isZero() ? total : java.time.Duration.ofSeconds(10);
     }
 
-    /** The SQL its connections run on every release to a pool ({@link ReleaseCleanUp}); null: none. */
+    /** The SQL its connections run on a release to a pool after use ({@link ReleaseCleanUp}); null: none. */
     String resetOnRelease() {
         return resetOnRelease;
     }

@@ -8,7 +8,8 @@ import io.r2dbc.spi.ConnectionFactoryProvider;
  * The R2DBC driver {@code pgconn}: {@code ConnectionFactories.get("r2dbc:pgconn://app@db1,db2/orders?target_session_attrs=read-write")}.
  * Standard options (host, port, user, password, database, connectTimeout, ssl, statementTimeout,
  * lockWaitTimeout) map to their libpq counterparts, and every libpq keyword pgconn knows is accepted
- * as an option. Each factory created here owns its own {@link PgConnectionFactory}, with its own
+ * as an option; {@code resetOnRelease} ({@link PgConnR2dbcOptions#RESET_ON_RELEASE}) is the pool's reset on release.
+ * Each factory created here owns its own {@link PgConnectionFactory}, with its own
  * event loops and host memory; to share one, build {@link PgConnR2dbcConnectionFactory} directly.
  */
 public final class PgConnR2dbcConnectionFactoryProvider implements ConnectionFactoryProvider {
@@ -36,7 +37,10 @@ public final class PgConnR2dbcConnectionFactoryProvider implements ConnectionFac
             throw new IllegalArgumentException("protocol \"" + protocol + "\" in r2dbc:" + DRIVER
                     + ":" + protocol + "://...: the pgconn driver has none, expected r2dbc:" + DRIVER + "://...");
         }
-        return PgConnR2dbcConnectionFactory.owning(PgConnectionFactory.create(ConnConfigFromOptions.toConnConfig(options)));
+        // checked before the core factory (its event loops) exists: a bad value leaves nothing to close
+        String reset = ResetOnReleaseSql.ofOption(PgConnR2dbcOptions.RESET_ON_RELEASE.name(),
+                options.getValue(PgConnR2dbcOptions.RESET_ON_RELEASE));
+        return PgConnR2dbcConnectionFactory.owning(PgConnectionFactory.create(ConnConfigFromOptions.toConnConfig(options)), reset);
     }
 
     @Override

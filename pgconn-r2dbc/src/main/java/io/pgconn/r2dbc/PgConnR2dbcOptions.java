@@ -28,6 +28,14 @@ public final class PgConnR2dbcOptions {
     /** {@code oauth_client_secret}: the OAuth client's secret. Sensitive. */
     public static final Option<CharSequence> OAUTH_CLIENT_SECRET = Option.sensitiveValueOf("oauth_client_secret");
 
+    /**
+     * {@code resetOnRelease}: SQL a pool's connections run on every release after which their session was used
+     * ({@link PgConnPools.Builder#resetOnRelease}) — {@code DISCARD_ALL}, {@code RESET_ALL} or SQL of one's own, e.g.
+     * {@code r2dbc:pool:pgconn://app@db1/orders?resetOnRelease=DISCARD_ALL} (r2dbc-pool's URL). A one-word value that is
+     * neither name is refused (docs/r2dbc.md §1).
+     */
+    public static final Option<CharSequence> RESET_ON_RELEASE = Option.valueOf("resetOnRelease");
+
     static {
         for (String keyword : ConnConfig.keywords()) {
             option(keyword);

@@ -26,13 +26,14 @@ public final class PgConnUnwrap {
 
     /**
      * The pgconn session under {@code connection}, lent for as long as {@code connection} is held:
-     * begin, commit, roll back and close through R2DBC (docs/r2dbc.md §4).
+     * begin, commit, roll back and close through R2DBC (docs/r2dbc.md §4). Handed out as the driver connection's
+     * {@code unwrap()} hands it out: what is sent through it counts as use for the reset on release.
      *
      * @throws IllegalArgumentException naming each wrapper's class when no pgconn connection is under it
      */
     public static PgConnection pgConnection(Connection connection) {
         Objects.requireNonNull(connection, "connection");
-        return driverConnection(connection).map(PgConnR2dbcConnection::pgConnection).orElseThrow(() ->
+        return driverConnection(connection).map(PgConnR2dbcConnection::unwrap).orElseThrow(() ->
                 new IllegalArgumentException("not a pgconn R2DBC connection: " + chain(connection)
                         + " wraps no pgconn connection (expected a connection from pgconn-r2dbc's ConnectionFactory, "
                         + "directly or through wrappers that implement io.r2dbc.spi.Wrapped)"));

@@ -27,7 +27,9 @@ import java.util.concurrent.TimeoutException;
  * session at once) and the clean-up fails, which makes r2dbc-pool invalidate the connection rather than keep it idle.
  *
  * <p>With a reset on release ({@code PgConnPools.Builder#resetOnRelease}: {@code DISCARD ALL}, {@code RESET ALL} or an
- * application's SQL), that SQL runs last, on every release of a session still open, once the rollback left it outside a
+ * application's SQL), that SQL runs last, on a release of a session still open that was used since its last reset
+ * ({@link LendFence#sessionUsed}: an operation run, the core connection handed out — the server changes a session's state
+ * only for what is sent to it, so a lend that sent nothing left nothing to reset), once the rollback left it outside a
  * transaction: session state a borrower set ({@code SET}, {@code set_config(..., false)}, with {@code DISCARD ALL} also
  * temporary tables, {@code LISTEN}, advisory locks, prepared statements) is not the next borrower's (NEW-USER-26 F3). It is
  * bounded as the clean-up, and one that fails closes the session as a failed clean-up does: the pool drops it. Its error
@@ -40,17 +42,20 @@ final class ReleaseCleanUp {
     private final ControlSql control;
     private final SessionPort session;
     private final TransactionState transaction;
+    /** The connection's lends: whether the session was used since its last reset. */
+    private final LendFence lends;
     /** How long the clean-up may take: the reads' grace, then as long as {@code validate(REMOTE)}. */
     private final Duration bound;
     /** The reset on release; null: none. */
     private final String reset;
 
     ReleaseCleanUp(PgConnR2dbcConnection connection, ControlSql control, SessionPort session, TransactionState transaction,
-            Duration bound, String reset) {
+            LendFence lends, Duration bound, String reset) {
         this.connection = connection;
         this.control = control;
         this.session = session;
         this.transaction = transaction;
+        this.lends = lends;
         this.bound = bound;
         this.reset = reset;
     }
@@ -84,14 +89,16 @@ final class ReleaseCleanUp {
 
     /**
      * The reset on release, on a session still open (the rollback before it left it outside a transaction, where
-     * {@code DISCARD ALL} may run). A reset of every setting ({@code DISCARD ALL}, {@code RESET ALL}) also puts the
-     * session's default isolation level back to the one it connected with, as the server did.
+     * {@code DISCARD ALL} may run) that was used since its last reset ({@link LendFence#sessionUsed}; session 31: it ran
+     * on every release, also after a lend that sent nothing). A reset of every setting ({@code DISCARD ALL},
+     * {@code RESET ALL}) also puts the session's default isolation level back to the one it connected with, as the
+     * server did.
      */
     private Mono<Void> resetSession() {
         if (reset == null) {
             return Mono.empty();
         }
-        return Mono.defer(() -> session.connection().isClosed() ? Mono.<Void>empty()
+        return Mono.defer(() -> session.connection().isClosed() || !lends.sessionUsed() ? Mono.<Void>empty()
                 : bounded(control.sent(reset).onErrorMap(error -> new R2dbcNonTransientResourceException("the reset on release ("
                         + (resetsEverySetting(reset) ? reset : "the configured SQL") + ") failed on " + connection + ": "
                         + error.getMessage(), error))

@@ -38,6 +38,23 @@ class LendFenceTest {
     }
 
     @Test
+    void theSessionCountsAsUsedAfterAnOperationOrAHandOutUntilAResetAskedAndAcrossLendsWithoutOne() {
+        assertThat(fence.sessionUsed()).as("a new session: nothing sent").isFalse();
+        fence.next(BOUND).block(STEP);
+        assertThat(fence.sessionUsed()).as("a lend that entered nothing").isFalse();
+        fence.enter(fence.current(), false, "conn"); // transaction control, a setting: sent too
+        fence.exit();
+        fence.next(BOUND).block(STEP);
+        fence.next(BOUND).block(STEP);
+        assertThat(fence.sessionUsed()).as("an earlier lend's operation, not reset yet").isTrue();
+        assertThat(fence.sessionUsed()).as("asked once per reset").isFalse();
+        fence.handedOut(); // unwrap(): the core connection sends out of the fence's sight
+        assertThat(fence.sessionUsed()).isTrue();
+        assertThatThrownBy(() -> fence.enter(fence.current() - 1, true, "conn")).isInstanceOf(IllegalStateException.class);
+        assertThat(fence.sessionUsed()).as("a refused operation sent nothing").isFalse();
+    }
+
+    @Test
     void aReleaseBetweenTheCheckAndThePlacingWaitsUntilTheOperationIsPlaced() {
         // R28-7: the borrower's thread passed the check (enter) and is about to queue its result; the pool's release
         // runs now on another thread: it must not look at what is left before the result is queued

@@ -15,14 +15,11 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.reactivestreams.Publisher;
 import org.reactivestreams.Subscription;
-import reactor.core.publisher.BaseSubscriber;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.logging.LogRecord;
@@ -168,35 +165,9 @@ class PoolAbandonedLeaseIT {
         assertThat(PG.primary().queryValue(R2dbcTestServer.DATABASE, "SELECT count(*) FROM abandoned_lease")).isEqualTo("0");
     }
 
-    /**
-     * The pool's connection, its acquire's subscription left in {@code acquire} (not cancelled yet), {@code inDelivery}
-     * run with the connection while it is delivered.
-     */
+    /** {@link PoolLeaseChecks#lent} of this test's pool. */
     private Connection lent(AtomicReference<Subscription> acquire, Consumer<Connection> inDelivery) {
-        CompletableFuture<Connection> lent = new CompletableFuture<>();
-        pool.create().subscribe(new BaseSubscriber<Connection>() {
-            @Override
-            protected void hookOnSubscribe(Subscription subscription) {
-                acquire.set(subscription);
-                subscription.request(1);
-            }
-
-            @Override
-            protected void hookOnNext(Connection connection) {
-                inDelivery.accept(connection);
-                lent.complete(connection);
-            }
-
-            @Override
-            protected void hookOnError(Throwable error) {
-                lent.completeExceptionally(error);
-            }
-        });
-        try {
-            return lent.get(STEP.toSeconds(), TimeUnit.SECONDS);
-        } catch (Exception e) {
-            throw new AssertionError("no connection from the pool", e);
-        }
+        return PoolLeaseChecks.lent(pool, acquire, inDelivery, STEP);
     }
 
     private static void run(Connection connection, String sql) {

@@ -11,7 +11,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.reactivestreams.Subscription;
-import reactor.core.publisher.BaseSubscriber;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.test.StepVerifier;
@@ -93,27 +92,10 @@ class PoolChainedBorrowerIT {
         // delivering thread is still in onNext, then take(1) cancels the acquire there — here in that order, each step
         // waited for, so no race decides it
         AtomicReference<Subscription> acquire = new AtomicReference<>();
-        CompletableFuture<Connection> delivered = new CompletableFuture<>();
-        pool.create().subscribe(new BaseSubscriber<Connection>() {
-            @Override
-            protected void hookOnSubscribe(Subscription subscription) {
-                acquire.set(subscription);
-                subscription.request(1);
-            }
-
-            @Override
-            protected void hookOnNext(Connection connection) {
-                CompletableFuture.runAsync(() -> Mono.from(connection.beginTransaction()).block(STEP)).join(); // on x
-                acquire.get().cancel(); // take(1), after its downstream's onNext
-                delivered.complete(connection);
-            }
-
-            @Override
-            protected void hookOnError(Throwable error) {
-                delivered.completeExceptionally(error);
-            }
-        });
-        Connection c = delivered.join();
+        Connection c = PoolLeaseChecks.lent(pool, acquire, connection -> {
+            CompletableFuture.runAsync(() -> Mono.from(connection.beginTransaction()).block(STEP)).join(); // on x
+            acquire.get().cancel(); // take(1), after its downstream's onNext
+        }, STEP);
         PoolLeasedConnection lease = (PoolLeasedConnection) c;
         awaitCondition("the watch's first look (after the abandoned-lease timeout)", STEP, () -> !lease.watched());
         Flux.from(c.createStatement("INSERT INTO chained VALUES (5)").execute()).flatMap(Result::getRowsUpdated).blockLast(STEP);

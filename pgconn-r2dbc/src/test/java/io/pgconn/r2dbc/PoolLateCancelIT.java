@@ -12,7 +12,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.reactivestreams.Subscriber;
 import org.reactivestreams.Subscription;
 import reactor.core.Disposable;
 import reactor.core.publisher.BaseSubscriber;
@@ -25,7 +24,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.logging.LogRecord;
@@ -90,32 +88,11 @@ class PoolLateCancelIT {
         // to create() — inside onNext, while the close's release waits the reads' grace for the stalled read
         AtomicReference<Subscription> acquire = new AtomicReference<>();
         CompletableFuture<Throwable> readEnded = new CompletableFuture<>();
-        CompletableFuture<Connection> lent = new CompletableFuture<>();
-        pool.create().subscribe(new Subscriber<Connection>() {
-            @Override
-            public void onSubscribe(Subscription subscription) {
-                acquire.set(subscription);
-                subscription.request(1);
-            }
-
-            @Override
-            public void onNext(Connection connection) {
-                stalledRead(connection, readEnded);
-                Mono.from(connection.close()).subscribe();
-                acquire.get().cancel();
-                lent.complete(connection);
-            }
-
-            @Override
-            public void onError(Throwable error) {
-                lent.completeExceptionally(error);
-            }
-
-            @Override
-            public void onComplete() {
-            }
-        });
-        lent.get(STEP.toMillis(), TimeUnit.MILLISECONDS);
+        PoolLeaseChecks.lent(pool, acquire, connection -> {
+            stalledRead(connection, readEnded);
+            Mono.from(connection.close()).subscribe();
+            acquire.get().cancel();
+        }, STEP);
 
         // the session comes back after the release clean-up (the 1-s grace, then the cut-off of the endless read),
         // which can outlast the pool's 4-s maxAcquireTime on a loaded machine: the holder asks again rather than fail on

@@ -2,8 +2,12 @@ package io.pgconn.r2dbc;
 
 import io.pgconn.PgConnectionFactory;
 import io.pgconn.testkit.PgClusterExtension;
+import io.r2dbc.pool.ConnectionPool;
 import io.r2dbc.spi.Connection;
+import io.r2dbc.spi.ConnectionFactories;
+import io.r2dbc.spi.ConnectionFactory;
 import io.r2dbc.spi.IsolationLevel;
+import io.r2dbc.spi.ValidationDepth;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -114,6 +118,51 @@ class PoolResetOnReleaseIT {
     }
 
     @Test
+    void onlyALendThatSentSomethingIsReset() {
+        // the reset clears the tenant and counts itself in a setting it leaves in place: how many releases ran it
+        PgConnConnectionPool pool = pool("SELECT set_config('app.tenant', '', false), set_config('app.resets',"
+                + " (coalesce(nullif(current_setting('app.resets', true), ''), '0')::int + 1)::text, false)");
+        String pid = borrow(pool, c -> value(c, "SELECT pg_backend_pid()::text")); // a statement: reset (1)
+        borrow(pool, c -> { // nothing sent for the borrower: local answers and the pool's kind of validation
+            assertThat(c.isAutoCommit()).isTrue();
+            assertThat(c.getTransactionIsolationLevel()).isEqualTo(IsolationLevel.READ_COMMITTED);
+            assertThat(Mono.from(c.validate(ValidationDepth.REMOTE)).block(STEP)).isTrue();
+            return null;
+        });
+        borrow(pool, c -> null); // borrowed and closed
+        borrow(pool, c -> { // a setting through the SPI: reset (2)
+            Mono.from(c.setStatementTimeout(Duration.ofSeconds(5))).block(STEP);
+            return null;
+        });
+        borrow(pool, c -> { // the core connection handed out, used out of the connection's sight: reset (3)
+            PgConnUnwrap.pgConnection(c).query("SELECT set_config('app.tenant', 't03', false)").join();
+            return null;
+        });
+        assertThat(borrow(pool, c -> value(c, "SELECT pg_backend_pid()::text || ' ' || current_setting('app.resets', true)"
+                + " || ' ' || coalesce(current_setting('app.tenant', true), '')")))
+                .as("the same session, reset after the three lends that sent something (the last one's tenant reset)")
+                .isEqualTo(pid + " 3 ");
+    }
+
+    @Test
+    void theUrlOptionResetsAPoolMadeFromR2dbcPoolsUrl() {
+        // r2dbc-pool's own URL route: ConnectionFactories makes its pool over the driver factory the URL's options make
+        ConnectionPool pool = (ConnectionPool) ConnectionFactories.get("r2dbc:pool:pgconn://" + R2dbcTestServer.USER + ":"
+                + R2dbcTestServer.PASSWORD + "@127.0.0.1:" + PG.primary().port() + "/" + R2dbcTestServer.DATABASE
+                + "?sslmode=disable&initialSize=1&maxSize=1&resetOnRelease=RESET_ALL");
+        try {
+            String pid = borrow(pool, c -> {
+                value(c, "SELECT set_config('app.tenant', 't04', false)");
+                return value(c, "SELECT pg_backend_pid()::text");
+            });
+            assertThat(borrow(pool, c -> value(c, "SELECT pg_backend_pid()::text || ' ' || coalesce(current_setting('app.tenant', true), '')")))
+                    .as("the same session, its tenant reset").isEqualTo(pid + " ");
+        } finally {
+            pool.disposeLater().block(STEP);
+        }
+    }
+
+    @Test
     void aResetThatFailsClosesItsSessionAndThePoolLendsAnother() {
         PgConnConnectionPool pool = pool("RESET no_such_setting_f3");
         String pid = borrow(pool, c -> value(c, "SELECT pg_backend_pid()::text"));
@@ -125,7 +174,7 @@ class PoolResetOnReleaseIT {
     }
 
     /** {@code work} on a connection of {@code pool}, closed after it (a failed release's error is the pool's). */
-    private static String borrow(PgConnConnectionPool pool, Work work) {
+    private static String borrow(ConnectionFactory pool, Work work) {
         Connection connection = Mono.from(pool.create()).block(STEP);
         try {
             return work.run(connection);

@@ -74,10 +74,12 @@ public class PgConnPoolProperties {
     private Duration abandonedLeaseTimeout = Duration.ofSeconds(5); // PgConnPools' default (pgconn-r2dbc may be absent)
 
     /**
-     * SQL each pooled connection runs on every release, after the clean-up: DISCARD ALL (every piece
-     * of session state, prepared statements too), RESET ALL (settings only) or an application's own
-     * (e.g. RESET app.tenant), so that session state one borrower set is not the next one's. One round
-     * trip more per release. Unset: none (session state passes to the next borrower).
+     * SQL each pooled connection runs on a release after its session was used (a statement, a setting,
+     * a transaction call, the core connection unwrapped), after the clean-up: DISCARD ALL (every piece
+     * of session state, prepared statements too), RESET ALL (settings only), their names DISCARD_ALL and
+     * RESET_ALL, or an application's own (e.g. RESET app.tenant), so that session state one borrower set
+     * is not the next one's. One round trip more per such release. Unset: none (session state passes to
+     * the next borrower).
      */
     private @Nullable String resetOnRelease;
 

@@ -87,7 +87,7 @@ public final class PgConnR2dbcAutoConfiguration {
                     .filter(listener -> listener != pgConnPoolEvictions).toList();
             // PgConnPools: the code that builds an application's own pools (new user 23 F5) — create retry within the
             // acquire time, growth held at a full server, release clean-up, eviction, PgConnConnectionPool (r2dbc.md §4)
-            return PgConnPools.over(pgConnectionFactory)
+            PgConnPools.Builder builder = PgConnPools.over(pgConnectionFactory)
                     .name("pgConn")
                     .initialSize(sizes.initialSize())
                     .maxSize(sizes.maxSize())
@@ -102,11 +102,10 @@ public final class PgConnR2dbcAutoConfiguration {
                     // each session it creates counted on its host until it closes (the health's sessionsByHost)
                     .decorate(driver -> pgConnPoolSessionHosts.counting(
                             decorators.getIfAvailable(PgConnR2dbcDecorators::none).decorate(driver)))
-                    .evicted(reason -> {
-                        pgConnPoolEvictions.evicted(reason);
-                        listeners.forEach(listener -> listener.evicted(reason));
-                    })
-                    .build();
+                    .evicted(pgConnPoolEvictions::evicted);
+            // each listener told on its own: one that throws does not keep the later ones from being told (r2dbc.md §4)
+            listeners.forEach(listener -> builder.evicted(listener::evicted));
+            return builder.build();
         }
     }
 

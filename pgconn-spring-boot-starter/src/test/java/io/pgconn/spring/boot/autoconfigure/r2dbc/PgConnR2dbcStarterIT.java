@@ -14,6 +14,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.context.annotation.Import;
+import org.springframework.core.annotation.Order;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.r2dbc.core.DatabaseClient;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -46,7 +47,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
         "pg.conn.ssl.mode=disable", "pg.conn.extension-types=", "pg.conn.pool.initial-size=1", "pg.conn.pool.max-size=4",
         // as an application without r2dbc-proxy (the other R2DBC tests run with it: it is on the test class path)
         "spring.autoconfigure.exclude=org.springframework.boot.r2dbc.autoconfigure.R2dbcProxyAutoConfiguration" })
-@Import(PgConnR2dbcStarterIT.CountingEvictionListener.class)
+@Import({PgConnR2dbcStarterIT.ThrowingEvictionListener.class, PgConnR2dbcStarterIT.CountingEvictionListener.class})
 class PgConnR2dbcStarterIT {
 
     private static final Duration STEP = Duration.ofSeconds(30);
@@ -142,13 +143,27 @@ class PgConnR2dbcStarterIT {
             return evictions("closed") > before;
         });
         assertThat(client.sql("SELECT 1").fetch().rowsUpdated().block(STEP)).isNotNull();
-        // an application's listener hears each eviction once; the meter counts each once too (it counted twice)
+        // an application's listener hears each eviction once, also after another listener threw; the meter counts each
+        // once too (it counted twice)
         int heard = listener.closed.get() - heardBefore;
         assertThat(heard).isPositive();
         assertThat(evictions("closed") - before).isEqualTo(heard);
     }
 
+    /**
+     * An application's listener that throws, ordered before the counting one: each listener is told on its own (session
+     * 31: the starter told them in one loop, and this one's exception kept the counting one from hearing anything).
+     */
+    @Order(1)
+    static final class ThrowingEvictionListener implements PgConnPoolEvictionListener {
+        @Override
+        public void evicted(String reason) {
+            throw new IllegalStateException("an application's listener that fails");
+        }
+    }
+
     /** An application's own eviction listener, next to the starter's count. */
+    @Order(2)
     static final class CountingEvictionListener implements PgConnPoolEvictionListener {
         final AtomicInteger closed = new AtomicInteger();
 
