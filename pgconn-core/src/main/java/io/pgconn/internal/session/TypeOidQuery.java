@@ -165,13 +165,14 @@ public final class TypeOidQuery {
             if (parts.length != 3 || parts[1].length() != 1) {
                 continue;
             }
-            int oid = Integer.parseUnsignedInt(parts[0]);
-            String name = names.get(oid);
-            if (name == null) {
+            Integer oid = oidOrNull(parts[0]);
+            Integer baseOid = oidOrNull(parts[2]);
+            String name = oid == null ? null : names.get(oid);
+            if (name == null || baseOid == null) {
                 continue;
             }
             switch (parts[1].charAt(0)) {
-                case 'd' -> oids.put(CodecRegistry.domainKey(name, Integer.parseUnsignedInt(parts[2])), oid);
+                case 'd' -> oids.put(CodecRegistry.domainKey(name, baseOid), oid);
                 case 'c' -> oids.put(CodecRegistry.compositeKey(name), oid);
                 default -> { }
             }
@@ -186,10 +187,26 @@ public final class TypeOidQuery {
     static void enumArrays(String column, Map<String, Integer> oids) {
         for (String entry : column.split(",")) {
             int colon = entry.indexOf(':');
-            int arrayOid = Integer.parseUnsignedInt(colon < 0 ? entry : entry.substring(0, colon));
+            Integer arrayOid = oidOrNull(colon < 0 ? entry : entry.substring(0, colon));
+            if (arrayOid == null) {
+                continue; // not from a server (an empty column, a proxy's mangling): the entry binds nothing
+            }
             String name = colon < 0 ? null : utf8Hex(entry.substring(colon + 1));
             oids.put(name == null || name.isEmpty() ? CodecRegistry.enumArrayKey(arrayOid) : CodecRegistry.enumArrayKey(arrayOid, name),
                     arrayOid);
+        }
+    }
+
+    /**
+     * An OID of the enum-array and kinds columns, or null when {@code text} is none: these columns only add names and
+     * kinds to the lookup's OIDs and never fail it (REVIEW-31 R31-11: an empty or malformed entry threw a
+     * NumberFormatException that named no host out of the session's type lookup).
+     */
+    private static Integer oidOrNull(String text) {
+        try {
+            return Integer.parseUnsignedInt(text);
+        } catch (NumberFormatException notAnOid) {
+            return null;
         }
     }
 

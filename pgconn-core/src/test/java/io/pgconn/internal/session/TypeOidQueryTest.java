@@ -114,6 +114,22 @@ class TypeOidQueryTest {
                 Map.entry(CodecRegistry.domainKey("posint", 23), 16_385), Map.entry(CodecRegistry.compositeKey("pair"), 16_389));
     }
 
+    /**
+     * The enum-array and kinds columns only add to the lookup: an empty column or an entry whose OID is none (a proxy,
+     * a hostile server) is passed over, the names' OIDs still bound (REVIEW-31 R31-11: a NumberFormatException naming
+     * no host failed the whole lookup).
+     */
+    @Test
+    void anEnumArrayOrKindsEntryThatIsNoOidIsPassedOver() {
+        String[] names = TypeOidQuery.withArrayTypes("posint");
+        QueryResult result = new QueryResult(List.of("a", "b", "c", "d"), List.of(Arrays.asList("16385", "16384",
+                ",x:6d6f6f64,16389:" + hex("mood") + ",:00", "16385:d:,16385:d:x1,:d:23,y:c:0")), "SELECT 1");
+        assertThat(TypeOidQuery.parseSession(result, names)).containsOnly(Map.entry("posint", 16_385), Map.entry("posint[]", 16_384),
+                Map.entry(CodecRegistry.enumArrayKey(16_389, "mood"), 16_389));
+        QueryResult empty = new QueryResult(List.of("a", "b", "c", "d"), List.of(Arrays.asList("16385", "16384", "", "")), "SELECT 1");
+        assertThat(TypeOidQuery.parseSession(empty, names)).containsOnly(Map.entry("posint", 16_385), Map.entry("posint[]", 16_384));
+    }
+
     private static String hex(String text) {
         return java.util.HexFormat.of().formatHex(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
