@@ -174,9 +174,12 @@ public final class PgConnPools {
          * ({@code unwrap()}, {@code PgConnUnwrap.pgConnection}); a lend that sent the server nothing left nothing to
          * reset (session 31). Null or blank: none,
          * the default — as r2dbc-pool and pgjdbc pools, session state then passes to the next borrower (docs/r2dbc.md §4).
+         *
+         * @throws IllegalArgumentException for one word that names neither reset ({@code DISCARD_AL}): sent as SQL it
+         *                                  would fail every release and close every session (REVIEW-31 R31-13)
          */
         public Builder resetOnRelease(String sql) {
-            this.resetOnRelease = ResetOnReleaseSql.of(sql);
+            this.resetOnRelease = ResetOnReleaseSql.ofOption("resetOnRelease", sql);
             return this;
         }
 

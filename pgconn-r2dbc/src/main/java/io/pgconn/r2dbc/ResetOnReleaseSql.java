@@ -27,7 +27,7 @@ final class ResetOnReleaseSql {
     }
 
     /**
-     * {@link #of} for the R2DBC option {@code option}: a value of one word that names neither reset is refused with an
+     * {@link #of} for the setting {@code option} (the R2DBC option, the builder): a value of one word that names neither reset is refused with an
      * {@link IllegalArgumentException} naming the option, the value and the forms expected — sent as SQL, a misspelt
      * {@code DISCARD_AL} would fail every release, and every release would close its session. No SQL statement that
      * resets a session is one word.

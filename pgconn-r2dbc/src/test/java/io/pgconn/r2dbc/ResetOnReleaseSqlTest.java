@@ -50,4 +50,19 @@ class ResetOnReleaseSqlTest {
         assertThatThrownBy(() -> ConnectionFactories.get("r2dbc:pgconn://app@127.0.0.1:1/orders?resetOnRelease=DISCARD"))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("invalid resetOnRelease \"DISCARD\"");
     }
+
+    /** The builder refuses a misspelt name as the R2DBC option does (REVIEW-31 R31-13: it sent it as SQL). */
+    @Test
+    void theBuilderRefusesOneWordThatNamesNeitherReset() {
+        io.pgconn.PgConnectionFactory core = io.pgconn.PgConnectionFactory.builder(io.pgconn.config.ConnConfig.builder().build())
+                .threads(1).build();
+        try {
+            PgConnPools.Builder builder = PgConnPools.over(core);
+            assertThatThrownBy(() -> builder.resetOnRelease("DISCARD_AL"))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("invalid resetOnRelease \"DISCARD_AL\"");
+            builder.resetOnRelease("discard_all");
+        } finally {
+            core.close();
+        }
+    }
 }

@@ -96,7 +96,6 @@ public final class PgConnR2dbcAutoConfiguration {
                     .maxAcquireTime(pool.getMaxAcquireTime())
                     .acquireRetry(pool.getAcquireRetry())
                     .abandonedLeaseTimeout(pool.getAbandonedLeaseTimeout())
-                    .resetOnRelease(pool.getResetOnRelease())
                     .validationDepth(ValidationDepth.valueOf(pool.getValidationDepth().name()))
                     // Boot's decorators wrap the driver's factory and the pool wraps them, as in Boot's own configuration;
                     // each session it creates counted on its host until it closes (the health's sessionsByHost)
@@ -105,6 +104,12 @@ public final class PgConnR2dbcAutoConfiguration {
                     .evicted(pgConnPoolEvictions::evicted);
             // each listener told on its own: one that throws does not keep the later ones from being told (r2dbc.md §4)
             listeners.forEach(listener -> builder.evicted(listener::evicted));
+            try {
+                builder.resetOnRelease(pool.getResetOnRelease());
+            } catch (IllegalArgumentException misspelt) {
+                // the builder names its own setting; a user of the starter wrote the property
+                throw new IllegalArgumentException("pg.conn.pool.reset-on-release: " + misspelt.getMessage(), misspelt);
+            }
             return builder.build();
         }
     }

@@ -34,4 +34,12 @@ class PgConnPoolResetOnReleaseTest {
         runner.withPropertyValues("pg.conn.pool.reset-on-release= ")
                 .run(context -> assertThat(context.getBean(PgConnConnectionPool.class).resetOnRelease()).isEmpty());
     }
+
+    /** A misspelt name (one word, neither reset) fails the start naming the property (REVIEW-31 R31-13: it was sent as SQL). */
+    @Test
+    void aMisspeltNameFailsTheStartNamingTheProperty() {
+        runner.withPropertyValues("pg.conn.pool.reset-on-release=DISCARD_AL")
+                .run(context -> assertThat(context).getFailure().rootCause()
+                        .hasMessageContaining("pg.conn.pool.reset-on-release: invalid resetOnRelease \"DISCARD_AL\""));
+    }
 }
