@@ -152,7 +152,7 @@ final class LendFence {
         }
     }
 
-    /** How many operations the current lend started (entered). */
+    /** How many operations the current lend started (entered); for tests, which read what a lend counted through it. */
     long operationsStarted() {
         synchronized (lock) {
             return operationsStarted;

@@ -164,7 +164,7 @@ public final class PgConnPools {
          * {@code LISTEN}, advisory locks, prepared statements (the core's statement cache prepares again after it);
          * {@link #RESET_ALL} only the settings, keeping prepared statements; or an application's own SQL (e.g.
          * {@code RESET app.tenant}). One round trip more per release, which the borrower's {@code close()} waits for;
-         * bounded as the clean-up, and a reset that fails closes its session (the pool drops it). After
+         * bounded on its own as long as the clean-up (a {@code close()} waits up to both bounds), and a reset that fails closes its session (the pool drops it). After
          * {@code DISCARD ALL}/{@code RESET ALL} {@code getTransactionIsolationLevel()} reports the level the session
          * connected with; an application's SQL that resets the isolation level too ({@code RESET
          * default_transaction_isolation}) is not recognised, and the level set before is reported until the next

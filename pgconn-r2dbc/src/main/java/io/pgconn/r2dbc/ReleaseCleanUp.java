@@ -32,7 +32,7 @@ import java.util.concurrent.TimeoutException;
  * only for what is sent to it, so a lend that sent nothing left nothing to reset), once the rollback left it outside a
  * transaction: session state a borrower set ({@code SET}, {@code set_config(..., false)}, with {@code DISCARD ALL} also
  * temporary tables, {@code LISTEN}, advisory locks, prepared statements) is not the next borrower's (NEW-USER-26 F3). It is
- * bounded as the clean-up, and one that fails closes the session as a failed clean-up does: the pool drops it. Its error
+ * bounded on its own as long as the clean-up (a close() waits up to both bounds), and one that fails closes the session as a failed clean-up does: the pool drops it. Its error
  * names an application's own SQL only as "the configured SQL" (it may carry a value, as {@code SET ROLE ...} does); the
  * server's message follows.
  */
