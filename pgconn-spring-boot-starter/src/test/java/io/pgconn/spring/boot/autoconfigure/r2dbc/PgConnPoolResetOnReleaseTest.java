@@ -39,7 +39,7 @@ class PgConnPoolResetOnReleaseTest {
     @Test
     void aMisspeltNameFailsTheStartNamingTheProperty() {
         runner.withPropertyValues("pg.conn.pool.reset-on-release=DISCARD_AL")
-                .run(context -> assertThat(context).getFailure().rootCause()
-                        .hasMessageContaining("pg.conn.pool.reset-on-release: invalid resetOnRelease \"DISCARD_AL\""));
+                .run(context -> assertThat(context).getFailure()
+                        .hasStackTraceContaining("pg.conn.pool.reset-on-release: invalid resetOnRelease \"DISCARD_AL\""));
     }
 }
