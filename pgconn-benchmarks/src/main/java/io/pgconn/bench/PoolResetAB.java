@@ -13,9 +13,6 @@ import io.r2dbc.spi.Connection;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -71,19 +68,7 @@ public final class PoolResetAB {
     }
 
     private static String turn(String classpath, String conninfo, String measureMs) throws Exception {
-        Process worker = new ProcessBuilder("java", "-Xms1g", "-Xmx1g", "-XX:+UseG1GC", "-Dio.netty.leakDetection.level=disabled",
-                "-cp", classpath, PoolResetAB.class.getName(), "worker", conninfo, measureMs)
-                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
-        String last = "";
-        try (BufferedReader out = new BufferedReader(new InputStreamReader(worker.getInputStream(), StandardCharsets.UTF_8))) {
-            for (String line = out.readLine(); line != null; line = out.readLine()) {
-                last = line;
-            }
-        }
-        if (worker.waitFor() != 0) {
-            throw new IllegalStateException("worker failed: " + last);
-        }
-        return last;
+        return AbTurn.lastLine(PoolResetAB.class, classpath, "worker", conninfo, measureMs);
     }
 
     private static void worker(String conninfo, long measureMs) {

@@ -11,9 +11,6 @@ import io.r2dbc.spi.ConnectionFactories;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -65,19 +62,7 @@ public final class R2dbcReleaseAB {
     }
 
     private static String turn(String classpath, String url, String measureMs) throws Exception {
-        Process worker = new ProcessBuilder("java", "-Xms1g", "-Xmx1g", "-XX:+UseG1GC", "-Dio.netty.leakDetection.level=disabled",
-                "-cp", classpath, R2dbcReleaseAB.class.getName(), "worker", url, measureMs)
-                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
-        String last = "";
-        try (BufferedReader out = new BufferedReader(new InputStreamReader(worker.getInputStream(), StandardCharsets.UTF_8))) {
-            for (String line = out.readLine(); line != null; line = out.readLine()) {
-                last = line;
-            }
-        }
-        if (worker.waitFor() != 0) {
-            throw new IllegalStateException("worker failed: " + last);
-        }
-        return last;
+        return AbTurn.lastLine(R2dbcReleaseAB.class, classpath, "worker", url, measureMs);
     }
 
     private static void worker(String url, long measureMs) {

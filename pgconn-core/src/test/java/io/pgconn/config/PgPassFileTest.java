@@ -151,9 +151,7 @@ class PgPassFileTest {
     @Test
     void aLineThatIsNoUtf8DoesNotDisableTheFile() throws IOException {
         assumeTrue(FileSystems.getDefault().supportedFileAttributeViews().contains("posix"));
-        Path file = dir.resolve(".pgpass");
-        Files.write(file, "# M\u00fcller laptop\nother:*:*:*:x\r\n127.0.0.1:5432:*:*:s3cretpw\r\n".getBytes(StandardCharsets.ISO_8859_1));
-        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+        Path file = ownerOnlyLatin1("# M\u00fcller laptop\nother:*:*:*:x\r\n127.0.0.1:5432:*:*:s3cretpw\r\n");
         assertThat(PgPassFile.read(file)).hasValueSatisfying(
                 f -> assertThat(f.find(HostSpec.of("127.0.0.1", 5432), "d", "u")).isEqualTo("s3cretpw"));
     }
@@ -162,14 +160,19 @@ class PgPassFileTest {
     @Test
     void aMatchingLineWhosePasswordIsNoUtf8GivesNone() throws IOException {
         assumeTrue(FileSystems.getDefault().supportedFileAttributeViews().contains("posix"));
-        Path file = dir.resolve(".pgpass");
-        Files.write(file, "h:5432:*:*:p\u00e4ss\n*:*:*:*:later\nok:*:*:*:fine:\u00e4\n".getBytes(StandardCharsets.ISO_8859_1));
-        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+        Path file = ownerOnlyLatin1("h:5432:*:*:p\u00e4ss\n*:*:*:*:later\nok:*:*:*:fine:\u00e4\n");
         assertThat(PgPassFile.read(file)).hasValueSatisfying(f -> {
             assertThat(f.find(HostSpec.of("h", 5432), "d", "u")).isNull();
             // bad bytes after the password's end are ignored, as libpq ignores what follows it
             assertThat(f.find(HostSpec.of("ok", 5432), "d", "u")).isEqualTo("later");
         });
+    }
+
+    /** A password file of {@code content}'s Latin-1 bytes (not UTF-8), readable by its owner only. */
+    private Path ownerOnlyLatin1(String content) throws IOException {
+        Path file = Files.write(dir.resolve(".pgpass"), content.getBytes(StandardCharsets.ISO_8859_1));
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+        return file;
     }
 
     private Path write(String content, String perms) throws IOException {
