@@ -101,7 +101,7 @@ final class HostAttempt implements BiConsumer<ConnectionControl, Throwable>, Run
         loggedIn = true;
         step(connection, () -> {
             TargetSessionAttrs target = walk.target();
-            ServerRole known = RoleCheck.fromParameters(connection.parameters());
+            ServerRole known = RoleCheck.fromParameters(connection.parameters(), target);
             if (known != ServerRole.UNKNOWN || !target.needsRole()) {
                 roleKnown(connection, known);
                 return;

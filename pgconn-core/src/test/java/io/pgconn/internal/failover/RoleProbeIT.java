@@ -87,6 +87,87 @@ class RoleProbeIT {
         }, "any", ServerRole.UNKNOWN);
     }
 
+    /**
+     * REVIEW-31 R31-10: as libpq 18, {@code primary}, {@code standby} and {@code prefer-standby} decide from
+     * {@code in_hot_standby} alone when {@code default_transaction_read_only} was not reported (a proxy that forwards
+     * the one), and a standby is read-only for every target: no probe. The server answers a query as such a proxy did
+     * in the review — EmptyQueryResponse, nothing decisive —, so a probe fails the connect; and the script fails on it.
+     */
+    @ParameterizedTest(name = "in_hot_standby={0}, target_session_attrs={1} → {2}, no probe")
+    @CsvSource({
+            "off, primary,        PRIMARY",
+            "on,  standby,        STANDBY",
+            "on,  prefer-standby, STANDBY",
+            "off, prefer-standby, PRIMARY",
+            "on,  read-only,      STANDBY",
+    })
+    void inHotStandbyAloneDecidesWithoutAProbe(String inHotStandby, String target, ServerRole expected) throws Exception {
+        connectsAs(notProbed(inHotStandby), target, expected);
+    }
+
+    @ParameterizedTest(name = "in_hot_standby={0}, target_session_attrs={1}: refused, no probe")
+    @CsvSource({
+            "on,  primary,    standby",
+            "off, standby,    primary",
+            "on,  read-write, standby",
+    })
+    void inHotStandbyAloneRefusesWithoutAProbe(String inHotStandby, String target, String role) {
+        try (ScriptedServer server = ScriptedServer.start(notProbed(inHotStandby))) {
+            Refusal.expect(server, "sslmode=disable target_session_attrs=" + target, PgRoleMismatchException.class,
+                    "is " + role + ", not acceptable for target_session_attrs=" + target);
+            server.awaitConnectionsEnded(Duration.ofSeconds(5));
+            server.assertScriptsPassed();
+        }
+    }
+
+    /** {@code read-write} needs {@code default_transaction_read_only} too: with {@code in_hot_standby=off} alone it probes. */
+    @ParameterizedTest(name = "in_hot_standby=off, read-only {0}: read-write → {1}")
+    @CsvSource({
+            "off, PRIMARY",
+            "on,  READ_ONLY_PRIMARY",
+    })
+    void readWriteProbesForWhatIsMissing(String readOnly, ServerRole probed) throws Exception {
+        ScriptedServer.Script script = c -> {
+            c.readStartupRefusingTls();
+            c.send(loginReportingOnly("off"));
+            Conversation.Message query = c.readMessage();
+            assertThat(query.type()).isEqualTo('Q');
+            assertThat(query.bodyText()).contains("pg_is_in_recovery()").contains("transaction_read_only");
+            c.send(Backend.oneRow(PROBE_COLUMNS, new String[]{"f", readOnly}));
+            c.awaitClientClose();
+        };
+        if (probed == ServerRole.PRIMARY) {
+            connectsAs(script, "read-write", probed);
+        } else {
+            try (ScriptedServer server = ScriptedServer.start(script)) {
+                Refusal.expect(server, "sslmode=disable target_session_attrs=read-write", PgRoleMismatchException.class,
+                        "is read-only, not acceptable for target_session_attrs=read-write");
+            }
+        }
+    }
+
+    /**
+     * Logs in reporting {@code in_hot_standby} but not {@code default_transaction_read_only}; the next message must be
+     * the client's Terminate. A query (the probe) is answered with EmptyQueryResponse and fails the script.
+     */
+    private static ScriptedServer.Script notProbed(String inHotStandby) {
+        return c -> {
+            c.readStartupRefusingTls();
+            c.send(loginReportingOnly(inHotStandby));
+            Conversation.Message next = c.readMessage();
+            if (next.type() == 'Q') {
+                c.send(Backend.message('I', new byte[0]), Backend.readyForQuery());
+            }
+            assertThat(next.type()).as("the client's next message (Q: a probe, %s)", next.bodyText()).isEqualTo('X');
+        };
+    }
+
+    private static byte[] loginReportingOnly(String inHotStandby) {
+        return concat(concat(concat(Backend.authenticationOk(), Backend.parameterStatus("server_version", "18.0")),
+                Backend.parameterStatus("in_hot_standby", inHotStandby)),
+                concat(Backend.backendKeyData(4242, new byte[]{1, 2, 3, 4}), Backend.readyForQuery()));
+    }
+
     /** Connects with {@code target} to a server playing {@code script}; the connection has {@code role}, and the script passed. */
     private static void connectsAs(ScriptedServer.Script script, String target, ServerRole role) throws Exception {
         try (ScriptedServer server = ScriptedServer.start(script);

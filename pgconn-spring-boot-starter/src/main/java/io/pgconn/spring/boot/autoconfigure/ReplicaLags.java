@@ -16,7 +16,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * so the two always agree (NEW-USER-28 F1). A host that is not a standby now (a primary, down, not probed yet) has
  * none. One bean ({@code pgConnReplicaLags}), shared like {@link FailoverTrackers}; without the {@code pgConn} health
  * nothing measures, and there are no lag gauges. Whoever shows one gauge per standby (the meter binder) hears when the
- * set of a factory's hosts with a lag changes ({@link #onStandbysChanged}), not every new measurement.
+ * set of a factory's hosts with a lag changes, or which of its values a lag has ({@link #onStandbysChanged}), not every
+ * new measurement.
  */
 public final class ReplicaLags {
 
@@ -27,7 +28,9 @@ public final class ReplicaLags {
 
     /**
      * Calls {@code listener} each time a host of {@code factory} gets a lag where it had none, or loses it (no standby
-     * now, its lag unknown, the monitor closed), after the change; on the thread that measured (a health monitor's
+     * now, its lag unknown, the monitor closed), or its lag gains or loses its {@code bytes} or its {@code seconds}
+     * (a standby that starts or stops streaming, or replays its first transaction: a gauge of a value that is
+     * {@code null} would read NaN, REVIEW-31 R31-3), after the change; on the thread that measured (a health monitor's
      * event loop): it must be quick and must not block. What it throws is not caught. Until {@link #forget}: a closed
      * monitor's factory is held by nothing here.
      */
@@ -43,7 +46,9 @@ public final class ReplicaLags {
 
     /** {@code host} of {@code factory} answered as a standby, {@code lag} behind. */
     public void measured(PgConnectionFactory factory, String host, ReplicaLag lag) {
-        if (this.byFactory.computeIfAbsent(factory, f -> new ConcurrentHashMap<>()).put(host, lag) == null) {
+        ReplicaLag before = this.byFactory.computeIfAbsent(factory, f -> new ConcurrentHashMap<>()).put(host, lag);
+        if (before == null || (before.bytes() == null) != (lag.bytes() == null)
+                || (before.seconds() == null) != (lag.seconds() == null)) {
             changed(factory);
         }
     }

@@ -42,6 +42,29 @@ class ReplicaLagsTest {
         }
     }
 
+    /**
+     * REVIEW-31 R31-3: the gauges show a meter only for a lag that has its value, so they hear when a value appears or
+     * goes — a standby that starts streaming, replays its first transaction — and not when it merely changes.
+     */
+    @Test
+    void listenersHearALagGainOrLoseAValueNotANewValue() {
+        try (PgConnectionFactory factory = PgConnectionFactory.builder(ConnConfig.builder().hosts(STANDBY).user("app").build())
+                .threads(1).build()) {
+            AtomicInteger told = new AtomicInteger();
+            this.lags.onStandbysChanged(factory, told::incrementAndGet);
+            this.lags.measured(factory, STANDBY.label(), new ReplicaLag(null, null, false, false, Instant.EPOCH));
+            assertThat(told).hasValue(1);
+            this.lags.measured(factory, STANDBY.label(), new ReplicaLag(null, 3.0, false, false, Instant.EPOCH));
+            assertThat(told).as("seconds known now").hasValue(2);
+            this.lags.measured(factory, STANDBY.label(), new ReplicaLag(16L, 3.0, false, true, Instant.EPOCH));
+            assertThat(told).as("bytes known now").hasValue(3);
+            this.lags.measured(factory, STANDBY.label(), new ReplicaLag(32L, 4.0, true, true, Instant.EPOCH));
+            assertThat(told).as("new values, none gained or lost").hasValue(3);
+            this.lags.measured(factory, STANDBY.label(), new ReplicaLag(null, 4.0, false, false, Instant.EPOCH));
+            assertThat(told).as("bytes gone").hasValue(4);
+        }
+    }
+
     @Test
     void aFactoryForgottenWithoutAStandbyTellsNothing() {
         try (PgConnectionFactory factory = PgConnectionFactory.builder(ConnConfig.builder().hosts(STANDBY).user("app").build())

@@ -9,16 +9,19 @@ import io.pgconn.spring.boot.autoconfigure.ReplicaLags;
 import org.jspecify.annotations.Nullable;
 
 import java.util.List;
-import java.util.function.ToDoubleFunction;
+import java.util.function.Function;
 
 /**
  * {@code pg.conn.replica.lag} (seconds) and {@code pg.conn.replica.lag.bytes} of one factory bean: one gauge per host
- * (tag {@code host}) while it has a lag in {@link ReplicaLags} — a standby at its last health probe —, none for a primary,
- * a host that is down or not probed yet. A gauge per configured host read NaN for each host that is no standby, and
+ * (tag {@code host}) while it has a lag in {@link ReplicaLags} — a standby at its last health probe — with that meter's
+ * value, none for a primary, a host that is down or not probed yet, and none of a meter whose value the lag lacks
+ * ({@code bytes} of a standby restoring from an archive only, {@code seconds} of one that replayed no transaction since
+ * it started: REVIEW-31 R31-3). A gauge per configured host read NaN for each host that is no standby, and
  * {@code /actuator/metrics/pg.conn.replica.lag} without a {@code host} tag, the sum over the hosts, then always read
  * "NaN" (closing-note-29). Micrometer's {@link MultiGauge} keeps the rows: {@link ReplicaLags} says when the set of
- * standbys changes, and the rows are registered anew from it, those of hosts no longer in it removed. A gauge reads the
- * lag live; between a standby's promotion and its row's removal (the same thread, right after) it may read NaN once.
+ * standbys, or which values their lags have, changes, and the rows are registered anew from it, the others removed. A
+ * gauge reads the lag live; between a standby's promotion (or its value going {@code null}) and its row's removal (the
+ * same thread, right after) it may read NaN once.
  */
 final class ReplicaLagGauges {
 
@@ -60,20 +63,21 @@ final class ReplicaLagGauges {
      */
     private synchronized void standbysChanged() {
         List<String> standbys = this.lags.standbys(this.factory).stream().sorted().toList();
-        this.seconds.register(rows(standbys, ReplicaLagGauges::seconds), false);
-        this.bytes.register(rows(standbys, ReplicaLagGauges::bytes), false);
+        this.seconds.register(rows(standbys, ReplicaLag::seconds), false);
+        this.bytes.register(rows(standbys, ReplicaLag::bytes), false);
     }
 
-    private List<MultiGauge.Row<?>> rows(List<String> standbys, ToDoubleFunction<@Nullable ReplicaLag> value) {
-        return standbys.stream().<MultiGauge.Row<?>>map(host -> MultiGauge.Row.of(Tags.of("host", host), this.lags,
-                lags -> value.applyAsDouble(lags.of(this.factory, host)))).toList();
+    /** A row per standby whose lag has {@code value} now; it reads the lag live, NaN once the lag or value is gone. */
+    private List<MultiGauge.Row<?>> rows(List<String> standbys, Function<ReplicaLag, @Nullable Number> value) {
+        return standbys.stream().filter(host -> valueOf(host, value) != null)
+                .<MultiGauge.Row<?>>map(host -> MultiGauge.Row.of(Tags.of("host", host), this.lags, lags -> {
+                    Number now = valueOf(host, value);
+                    return now == null ? Double.NaN : now.doubleValue();
+                })).toList();
     }
 
-    private static double seconds(@Nullable ReplicaLag lag) {
-        return lag == null || lag.seconds() == null ? Double.NaN : lag.seconds();
-    }
-
-    private static double bytes(@Nullable ReplicaLag lag) {
-        return lag == null || lag.bytes() == null ? Double.NaN : lag.bytes();
+    private @Nullable Number valueOf(String host, Function<ReplicaLag, @Nullable Number> value) {
+        ReplicaLag lag = this.lags.of(this.factory, host);
+        return lag == null ? null : value.apply(lag);
     }
 }

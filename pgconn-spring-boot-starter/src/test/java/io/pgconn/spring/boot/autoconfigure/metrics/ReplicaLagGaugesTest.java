@@ -75,6 +75,40 @@ class ReplicaLagGaugesTest {
         }
     }
 
+    /**
+     * REVIEW-31 R31-3: a standby restoring from an archive only has no {@code bytes}, one that replayed no transaction
+     * since it started no {@code seconds}; a row for it read NaN, and so did the tagless aggregate. Each meter has a row
+     * only where its value is known, and follows the value appearing and going.
+     */
+    @Test
+    void aMeterHasNoGaugeForAStandbyWhoseLagLacksItsValue() {
+        try (PgConnectionFactory factory = PgConnectionFactory.builder(ConnConfig.builder().hosts(PRIMARY, STANDBY)
+                .user("app").build()).threads(1).build()) {
+            new PgConnMeterBinder(Map.of("ordersPg", factory), new FailoverTrackers(), this.lags).bindTo(this.registry);
+
+            this.lags.measured(factory, STANDBY.label(), new ReplicaLag(null, 2.0, false, false, Instant.EPOCH)); // archive only
+            assertThat(this.registry.find("pg.conn.replica.lag.bytes").gauges()).as("no streaming: no bytes").isEmpty();
+            assertThat(sum("pg.conn.replica.lag")).isEqualTo(2.0);
+
+            this.lags.measured(factory, STANDBY.label(), new ReplicaLag(64L, null, false, true, Instant.EPOCH)); // streams now
+            assertThat(this.registry.find("pg.conn.replica.lag.bytes").gauges()).singleElement()
+                    .satisfies(gauge -> assertThat(gauge.getId().getTag("host")).isEqualTo(STANDBY.label()));
+            assertThat(sum("pg.conn.replica.lag.bytes")).isEqualTo(64.0);
+            assertThat(this.registry.find("pg.conn.replica.lag").gauges()).as("no transaction replayed: no seconds")
+                    .isEmpty();
+
+            this.lags.measured(factory, PRIMARY.label(), new ReplicaLag(null, null, false, false, Instant.EPOCH));
+            assertThat(this.registry.find("pg.conn.replica.lag").gauges()).isEmpty();
+            assertThat(this.registry.find("pg.conn.replica.lag.bytes").gauges()).singleElement()
+                    .satisfies(gauge -> assertThat(gauge.getId().getTag("host")).isEqualTo(STANDBY.label()));
+
+            this.lags.measured(factory, STANDBY.label(), new ReplicaLag(0L, 0.0, false, true, Instant.EPOCH));
+            assertThat(sum("pg.conn.replica.lag")).isZero();
+            assertThat(sum("pg.conn.replica.lag.bytes")).isZero();
+            assertThat(this.registry.find("pg.conn.replica.lag").gauges()).hasSize(1);
+        }
+    }
+
     /** What {@code /actuator/metrics/<name>} without a tag shows for gauges: their values summed. */
     private double sum(String name) {
         return this.registry.find(name).gauges().stream().mapToDouble(Gauge::value).sum();
