@@ -47,9 +47,11 @@ class PgConnPoolsTest {
     }
 
     @Test
-    void decoratorsEvictionListenersAndConfigurationsGivenTwiceCombineInTheirOrder() {
+    void decoratorsAndConfigurationsGivenTwiceCombineInTheirOrder() {
         // the starter's PgConnPoolBuilders sets a session-counting decorator and an eviction counter; an application's
-        // r2dbc-proxy or meter given on the same builder replaced them before (closing-note-29)
+        // r2dbc-proxy or meter given on the same builder replaced them before (closing-note-29). Eviction consumers given
+        // twice are built in here too; that both are told, in order, is PoolEvictionConsumersIT's (an eviction needs a
+        // server; REVIEW-31 R31-4)
         List<String> order = new ArrayList<>();
         AtomicReference<ConnectionFactory> first = new AtomicReference<>();
         AtomicReference<ConnectionFactory> second = new AtomicReference<>();
