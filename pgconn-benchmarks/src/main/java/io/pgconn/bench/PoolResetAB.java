@@ -5,10 +5,7 @@ import io.pgconn.config.ConnConfig;
 import io.pgconn.config.EnvironmentSource;
 import io.pgconn.r2dbc.PgConnConnectionPool;
 import io.pgconn.r2dbc.PgConnPools;
-import io.pgconn.testkit.AuthMethod;
-import io.pgconn.testkit.ConnectionType;
 import io.pgconn.testkit.PgCluster;
-import io.pgconn.testkit.PgUser;
 import io.r2dbc.spi.Connection;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -48,27 +45,13 @@ public final class PoolResetAB {
         }
         int rounds = Integer.parseInt(args[1]);
         String measureMs = args[2];
-        List<String[]> variants = new ArrayList<>();
-        for (int i = 3; i < args.length; i++) {
-            variants.add(args[i].split("=", 2));
-        }
-        try (PgCluster cluster = PgCluster.builder().name("poolreset").majorVersion(18)
-                .user(PgUser.named(BenchServers.TRUST_USER).allow(ConnectionType.HOST, AuthMethod.TRUST))
-                .standbys(0).start()) {
+        List<String[]> builds = AbTurn.builds(args, 3);
+        try (PgCluster cluster = AbTurn.trustServer("poolreset")) {
             String conninfo = "host=127.0.0.1 port=" + cluster.primary().port() + " dbname=" + cluster.primary().database()
                     + " user=" + BenchServers.TRUST_USER + " sslmode=disable extensionTypes=''";
             System.out.println("variant | nothing ns, B | nothing + reset ns, B | SELECT 1 ns, B | SELECT 1 + reset ns, B");
-            for (int round = 0; round < rounds; round++) {
-                for (int k = 0; k < variants.size(); k++) {
-                    String[] variant = variants.get(round % 2 == 0 ? k : variants.size() - 1 - k);
-                    System.out.println(variant[0] + " | " + turn(variant[1], conninfo, measureMs));
-                }
-            }
+            AbTurn.alternate(PoolResetAB.class, rounds, builds, "worker", conninfo, measureMs);
         }
-    }
-
-    private static String turn(String classpath, String conninfo, String measureMs) throws Exception {
-        return AbTurn.lastLine(PoolResetAB.class, classpath, "worker", conninfo, measureMs);
     }
 
     private static void worker(String conninfo, long measureMs) {

@@ -1,9 +1,6 @@
 package io.pgconn.bench;
 
-import io.pgconn.testkit.AuthMethod;
-import io.pgconn.testkit.ConnectionType;
 import io.pgconn.testkit.PgCluster;
-import io.pgconn.testkit.PgUser;
 import io.r2dbc.pool.ConnectionPool;
 import io.r2dbc.pool.ConnectionPoolConfiguration;
 import io.r2dbc.spi.Connection;
@@ -12,7 +9,6 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
@@ -41,28 +37,14 @@ public final class R2dbcReleaseAB {
         }
         int rounds = Integer.parseInt(args[1]);
         String measureMs = args[2];
-        List<String[]> variants = new ArrayList<>();
-        for (int i = 3; i < args.length; i++) {
-            variants.add(args[i].split("=", 2));
-        }
-        try (PgCluster cluster = PgCluster.builder().name("r2ab").majorVersion(18)
-                .user(PgUser.named(BenchServers.TRUST_USER).allow(ConnectionType.HOST, AuthMethod.TRUST))
-                .standbys(0).start()) {
+        List<String[]> builds = AbTurn.builds(args, 3);
+        try (PgCluster cluster = AbTurn.trustServer("r2ab")) {
             QueryWork.createTables(cluster.primary());
             String url = "r2dbc:pgconn://" + BenchServers.TRUST_USER + "@127.0.0.1:" + cluster.primary().port() + "/"
                     + cluster.primary().database() + "?sslmode=disable";
             System.out.println("variant | rows/s | bytes/row | borrow+release ns");
-            for (int round = 0; round < rounds; round++) {
-                for (int k = 0; k < variants.size(); k++) {
-                    String[] variant = variants.get(round % 2 == 0 ? k : variants.size() - 1 - k);
-                    System.out.println(variant[0] + " | " + turn(variant[1], url, measureMs));
-                }
-            }
+            AbTurn.alternate(R2dbcReleaseAB.class, rounds, builds, "worker", url, measureMs);
         }
-    }
-
-    private static String turn(String classpath, String url, String measureMs) throws Exception {
-        return AbTurn.lastLine(R2dbcReleaseAB.class, classpath, "worker", url, measureMs);
     }
 
     private static void worker(String url, long measureMs) {
