@@ -111,8 +111,9 @@ final class ServiceFile {
                 if (pairs != null) {
                     break; // the next section ends ours
                 }
-                // libpq: the name followed by ']' opens the section; what follows the ']' is ignored ("[prod] # primary")
-                if (numbered.utf8() && line.startsWith("[" + service + "]")) {
+                // libpq: the name followed by ']' opens the section; what follows the ']' is ignored ("[prod] # primary"),
+                // even bytes that are no UTF-8 there (decoded as U+FFFD, which no name holds; REVIEW-32 R32-1)
+                if (line.startsWith("[" + service + "]")) {
                     pairs = new LinkedHashMap<>();
                 }
                 continue;

@@ -184,6 +184,21 @@ class ServiceFileTest {
                 .hasMessageNotContaining("ller");
     }
 
+    /**
+     * What follows a header's {@code ]} is ignored, bytes that are no UTF-8 too: libpq compares only the name and the
+     * {@code ]}; pgconn called such a header no header, and the service "not found" (REVIEW-32 R32-1).
+     */
+    @Test
+    void aHeaderWhoseCommentIsNoUtf8StillOpensItsSection() throws IOException {
+        byte[] latin1 = "[prod] # caf\u00e9 primary\nhost=127.0.0.1\nport=5433\n[pr\u00e9d]\nport=1\n".getBytes(StandardCharsets.ISO_8859_1);
+        Path file = Files.write(dir.resolve("header.conf"), latin1);
+        assertThat(ConnConfig.builder().service("prod").serviceFile(file).build().hosts()).extracting(HostSpec::label)
+                .containsExactly("127.0.0.1:5433");
+        assertThatThrownBy(() -> ConnConfig.builder().service("pr\u00e9d").serviceFile(file).build())
+                .isInstanceOf(PgConfigException.class)
+                .hasMessageContaining("definition of service \"pr\u00e9d\" not found");
+    }
+
     /** libpq reads requiressl in connection strings only: in a service file it is "syntax error" (libpq 18, R31-8). */
     @Test
     void requiresslIsNoServiceFileOption() throws IOException {
