@@ -1,19 +1,14 @@
 package io.pgconn.config;
 
 import io.pgconn.PgConfigException;
-import io.pgconn.testkit.PgBinaries;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -22,14 +17,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
-import static org.junit.jupiter.api.Assumptions.abort;
 
 /**
  * Differential test against the real libpq: every connection string of {@code differential-corpus.txt}
@@ -40,14 +31,11 @@ import static org.junit.jupiter.api.Assumptions.abort;
  * {@link ConnConfig#parse} (where it accepts the values) must carry them. The differences pgconn makes on purpose
  * are listed in {@link Known}, each naming its row of docs/lifecycle.md §9; each must still occur in the corpus.
  *
- * <p>Without gcc or {@code libpq-fe.h} the test is skipped, except under {@code CI=true} (.ci/run installs both).
+ * <p>Without gcc or {@code libpq-fe.h} the test is skipped, except under {@code CI=true} ({@link LibpqPrograms}).
  */
 class ConnectionStringDifferentialIT {
 
     private static final String CORPUS = "/libpq-conformance/differential-corpus.txt";
-    private static final Path SOURCE = Path.of(System.getProperty("basedir", "."), "src/test/c/conninfo_verdict.c");
-    private static final List<Path> HEADER_DIRS = List.of(Path.of("/usr/include/postgresql"), Path.of("/usr/include"),
-            Path.of("/usr/local/include"), Path.of("/usr/local/pgsql/include"), Path.of("/opt/homebrew/include/postgresql"));
     private static final Pattern ESCAPE = Pattern.compile("\\{U\\+([0-9A-F]{4,6})}");
     /** A password shorter than this may appear in a message as an ordinary word. */
     private static final int MIN_CHECKED_PASSWORD = 6;
@@ -93,7 +81,7 @@ class ConnectionStringDifferentialIT {
 
     @Test
     void pgconnReadsTheCorpusAsLibpqDoes(@TempDir Path dir) throws Exception {
-        Path verdict = compileAgainstLibpq(dir);
+        Path verdict = LibpqPrograms.compile("conninfo_verdict", dir);
         List<String> corpus = corpus();
         List<String> asked = new ArrayList<>(corpus);
         corpus.stream().filter(s -> Known.URI_TRAILING_WHITESPACE.rule.matches(s, null, null)).map(ConnectionStringDifferentialIT::stripSpace)
@@ -279,65 +267,11 @@ class ConnectionStringDifferentialIT {
         return corpus;
     }
 
-    /** conninfo_verdict.c compiled against libpq-fe.h and the testkit's libpq (the libpq 18 pgconn follows). */
-    private static Path compileAgainstLibpq(Path dir) throws Exception {
-        Path gcc = onPath("gcc");
-        Path headers = HEADER_DIRS.stream().filter(d -> Files.isRegularFile(d.resolve("libpq-fe.h"))).findFirst().orElse(null);
-        if (gcc == null || headers == null) {
-            String why = (gcc == null ? "gcc is not on the PATH" : "libpq-fe.h is not in " + HEADER_DIRS)
-                    + ": cannot compile src/test/c/conninfo_verdict.c to compare connection-string parsing with libpq"
-                    + " (Debian/Ubuntu: apt-get install gcc libpq-dev)";
-            if ("true".equals(System.getenv("CI"))) {
-                fail(why + " — CI=true, where .ci/run installs both");
-            }
-            abort(why);
-        }
-        Path lib = PgBinaries.forMajor(PgBinaries.DEFAULT_MAJOR).home().resolve("lib");
-        Path exe = dir.resolve("conninfo_verdict");
-        Process gccRun = new ProcessBuilder(gcc.toString(), "-O1", "-Wall", "-Werror", "-o", exe.toString(), SOURCE.toAbsolutePath().toString(),
-                "-I" + headers, "-L" + lib, "-Wl,-rpath," + lib, "-lpq").redirectErrorStream(true).start();
-        String output = new String(gccRun.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(gccRun.waitFor(60, TimeUnit.SECONDS)).as("gcc finished").isTrue();
-        assertThat(gccRun.exitValue()).as("gcc: %s", output).isZero();
-        return exe;
-    }
-
-    private static Path onPath(String tool) {
-        for (String d : String.valueOf(System.getenv("PATH")).split(java.io.File.pathSeparator)) {
-            Path p = Path.of(d.isEmpty() ? "." : d, tool);
-            if (Files.isExecutable(p)) {
-                return p;
-            }
-        }
-        return null;
-    }
-
     private static Map<String, Verdict> askLibpq(Path exe, List<String> strings) throws Exception {
-        Process p = new ProcessBuilder(exe.toString()).redirectError(ProcessBuilder.Redirect.INHERIT).start();
-        CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> {
-            try (OutputStream out = p.getOutputStream()) {
-                for (String s : strings) {
-                    out.write((hex(s.getBytes(StandardCharsets.UTF_8)) + "\n").getBytes(StandardCharsets.US_ASCII));
-                }
-            } catch (IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
-        });
-        List<String> lines = new ArrayList<>();
-        try (BufferedReader in = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.US_ASCII))) {
-            for (String line = in.readLine(); line != null; line = in.readLine()) {
-                lines.add(line);
-            }
-        }
-        writer.get(60, TimeUnit.SECONDS);
-        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        assertThat(p.exitValue()).as("conninfo_verdict's exit status").isZero();
-        assertThat(lines).hasSize(strings.size() + 1);
-        int version = Integer.parseInt(lines.get(0).split("\t")[1]);
-        assertThat(version).as("PQlibVersion() of the testkit's libpq").isGreaterThanOrEqualTo(180000);
+        List<String> answers = LibpqPrograms.ask(exe, strings.stream().map(s -> LibpqPrograms.hex(s.getBytes(StandardCharsets.UTF_8))).toList());
         Map<String, Verdict> verdicts = new HashMap<>();
         for (int i = 0; i < strings.size(); i++) {
-            verdicts.put(strings.get(i), verdict(lines.get(i + 1)));
+            verdicts.put(strings.get(i), verdict(answers.get(i)));
         }
         return verdicts;
     }
@@ -345,14 +279,14 @@ class ConnectionStringDifferentialIT {
     private static Verdict verdict(String line) {
         String[] f = line.split("\t", -1);
         if (f[0].equals("PARSE_ERR")) {
-            return new Verdict(Map.of(), f.length > 1 ? new String(unhex(f[1]), StandardCharsets.UTF_8) : "", false);
+            return new Verdict(Map.of(), f.length > 1 ? new String(LibpqPrograms.unhex(f[1]), StandardCharsets.UTF_8) : "", false);
         }
         assertThat(f[0]).isEqualTo("PARSED");
         Map<String, String> values = new TreeMap<>();
         boolean notUtf8 = false;
         for (int i = 1; i < f.length; i++) {
             int eq = f[i].indexOf('=');
-            byte[] bytes = unhex(f[i].substring(eq + 1));
+            byte[] bytes = LibpqPrograms.unhex(f[i].substring(eq + 1));
             try {
                 values.put(f[i].substring(0, eq), StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(bytes)).toString());
             } catch (CharacterCodingException e) {
@@ -361,21 +295,5 @@ class ConnectionStringDifferentialIT {
             }
         }
         return new Verdict(values, null, notUtf8);
-    }
-
-    private static String hex(byte[] bytes) {
-        StringBuilder out = new StringBuilder(bytes.length * 2);
-        for (byte b : bytes) {
-            out.append(Character.forDigit((b >> 4) & 0xf, 16)).append(Character.forDigit(b & 0xf, 16));
-        }
-        return out.toString();
-    }
-
-    private static byte[] unhex(String hex) {
-        byte[] out = new byte[hex.length() / 2];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = (byte) Integer.parseInt(hex, 2 * i, 2 * i + 2, 16);
-        }
-        return out;
     }
 }
