@@ -12,6 +12,7 @@ import io.pgconn.PgConnectionFactory;
 import io.pgconn.ServerRole;
 import io.pgconn.Transport;
 import io.pgconn.config.ConnConfig;
+import io.pgconn.config.TargetSessionAttrs;
 import io.pgconn.config.HostSpec;
 import io.pgconn.config.LoadBalanceHosts;
 import io.pgconn.internal.connect.ConnectResources;
@@ -231,7 +232,7 @@ public final class DefaultPgConnectionFactory implements PgConnectionFactory {
 
     /**
      * From now on, when the session hears its server change role (a promotion, {@code default_transaction_read_only}
-     * reloaded), the host memory learns it at once: r2dbc-pool's eviction then drops every other idle session to that
+     * reloaded; behind a proxy that forwards only {@code in_hot_standby}, a promotion or demotion), the host memory learns it at once: r2dbc-pool's eviction then drops every other idle session to that
      * server, which would each have been lent once more and failed (NEW-USER-12 M1; docs/r2dbc.md §4).
      */
     private void reportRoleChanges(ConnectionControl connection) {
@@ -242,7 +243,9 @@ public final class DefaultPgConnectionFactory implements PgConnectionFactory {
         String label = host.label();
         HostStatusRegistry registry = connector.registry();
         connection.reportRoleChanges(parameters -> {
-            ServerRole role = RoleCheck.fromParameters(parameters);
+            // read as a connect for target_session_attrs=primary reads it: in_hot_standby alone tells standby or
+            // primary (a proxy that forwards only it), both values tell a read-only primary too (REVIEW-31 R31-10)
+            ServerRole role = RoleCheck.fromParameters(parameters, TargetSessionAttrs.PRIMARY);
             if (role != ServerRole.UNKNOWN) {
                 registry.recordRoleHeard(label, role);
             }

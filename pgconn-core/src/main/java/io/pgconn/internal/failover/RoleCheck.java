@@ -37,7 +37,7 @@ public final class RoleCheck {
      * is read-only whatever {@code default_transaction_read_only} says. {@code read-write} and {@code read-only} still
      * need both to tell a primary from a read-only one, and probe without them; {@code any} takes what both tell.
      */
-    static ServerRole fromParameters(Map<String, String> parameters, TargetSessionAttrs target) {
+    public static ServerRole fromParameters(Map<String, String> parameters, TargetSessionAttrs target) {
         String hotStandby = parameters.get("in_hot_standby");
         if ("on".equals(hotStandby)) {
             return ServerRole.STANDBY;

@@ -162,6 +162,37 @@ class RoleProbeIT {
         };
     }
 
+    /**
+     * An established session behind a proxy that forwards only {@code in_hot_standby} hears its server's demotion
+     * and promotion and tells the host memory, as a connect for {@code primary} decides (docs/lifecycle.md §2.2):
+     * with both values needed, the host memory kept the role of the connect (session 31's leftover).
+     */
+    @Test
+    void aSessionHearingInHotStandbyAloneTellsTheHostMemory() throws Exception {
+        String[] columns = {"?column?"};
+        ScriptedServer.Script script = c -> {
+            c.readStartupRefusingTls();
+            c.send(loginReportingOnly("off"));
+            for (String heard : new String[]{"on", "off"}) {
+                assertThat(c.readMessage().type()).isEqualTo('Q');
+                c.send(concat(Backend.parameterStatus("in_hot_standby", heard), Backend.oneRow(columns, new String[]{"1"})));
+            }
+            c.awaitClientClose();
+        };
+        try (ScriptedServer server = ScriptedServer.start(script);
+             HostileClient client = new HostileClient(server, "sslmode=disable target_session_attrs=primary")) {
+            PgConnection connection = client.connect();
+            assertThat(client.factory().hostStatuses().get(0).role()).isEqualTo(ServerRole.PRIMARY);
+            connection.simpleQuery("SELECT 1").get(5, TimeUnit.SECONDS);
+            assertThat(client.factory().hostStatuses().get(0).role()).as("demoted: in_hot_standby=on heard").isEqualTo(ServerRole.STANDBY);
+            connection.simpleQuery("SELECT 1").get(5, TimeUnit.SECONDS);
+            assertThat(client.factory().hostStatuses().get(0).role()).as("promoted: in_hot_standby=off heard").isEqualTo(ServerRole.PRIMARY);
+            connection.close().get(5, TimeUnit.SECONDS);
+            server.awaitConnectionsEnded(Duration.ofSeconds(5));
+            server.assertScriptsPassed();
+        }
+    }
+
     private static byte[] loginReportingOnly(String inHotStandby) {
         return concat(concat(concat(Backend.authenticationOk(), Backend.parameterStatus("server_version", "18.0")),
                 Backend.parameterStatus("in_hot_standby", inHotStandby)),
