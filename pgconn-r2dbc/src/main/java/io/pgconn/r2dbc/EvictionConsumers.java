@@ -21,7 +21,7 @@ final class EvictionConsumers implements Consumer<String> {
     private final String pool;
     private final List<Consumer<String>> consumers;
     /** The consumers whose failure was logged already. */
-    private final List<Consumer<String>> failed = new CopyOnWriteArrayList<>();
+    private final CopyOnWriteArrayList<Consumer<String>> failed = new CopyOnWriteArrayList<>();
 
     private EvictionConsumers(String pool, List<Consumer<String>> consumers) {
         this.pool = pool;
@@ -48,8 +48,7 @@ final class EvictionConsumers implements Consumer<String> {
             } catch (VirtualMachineError fatal) {
                 throw fatal;
             } catch (RuntimeException | Error failure) {
-                if (!failed.contains(consumer)) {
-                    failed.add(consumer);
+                if (failed.addIfAbsent(consumer)) { // one check and add: two evictions failing at once log it once (R32-3)
                     LOG.log(System.Logger.Level.WARNING, "eviction consumer " + (i + 1) + " of " + consumers.size()
                             + (pool == null ? "" : " of pool " + pool) + " threw " + failure.getClass().getName()
                             + thrownAt(failure) + " when told the eviction reason '" + reason + "'; the other consumers"

@@ -277,7 +277,7 @@ final class HostMonitor {
 
     /**
      * The open probe session, or {@code null}: for the health's one other statement on it, the split-brain timeline
-     * read ({@link SplitBrainTimelines}), run between probe rounds.
+     * read ({@link SplitBrainTimelines}), started within a probe round as soon as two hosts answer primary.
      */
     @Nullable PgConnection openSession() {
         return this.closed ? null : this.session.open();
