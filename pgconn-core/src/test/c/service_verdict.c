@@ -15,19 +15,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <libpq-fe.h>
+#include "verdict_hex.h"
 
 extern char **environ;
-
-static int nibble(int c) {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-}
-
-static void put_hex(const char *s) {
-    for (const unsigned char *p = (const unsigned char *) s; *p; p++) printf("%02x", *p);
-}
 
 /* Decodes hex in place into a NUL-terminated string; returns 0 when the field is not hex. */
 static int unhex(char *field) {
