@@ -6,6 +6,7 @@ import io.pgconn.config.ConnConfig;
 import io.pgconn.spi.HostObservations;
 import io.pgconn.trace.PgTracer;
 
+import java.lang.invoke.MethodHandles;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -74,14 +75,19 @@ public interface PgConnectionFactory extends AutoCloseable {
     }
 
     /**
-     * Where a watcher outside this factory — a health monitor probing each configured host on sessions of its own, as the
-     * Spring Boot starter's does — tells its host memory what it saw: a host up in a role, down, full, a primary's WAL
-     * timeline (docs/lifecycle.md §2.4), and closes the connections to a host that stopped answering (§4). Kept off this
-     * interface's own methods because an application that connects through the factory has no business changing where
-     * every other caller's connects go, or closing their connections. A factory that wraps another (a decorator, a test
-     * double) hands out the wrapped one's; the same object on every call.
+     * Where a host watcher outside this factory — a health monitor probing each configured host on sessions of its own,
+     * as the Spring Boot starter's does — tells its host memory what it saw: a host up in a role, down, full, a primary's
+     * WAL timeline (docs/lifecycle.md §2.4), and closes the connections to a host that stopped answering (§4). A
+     * capability of the watcher's class, not of whoever holds the factory: an application that connects through the
+     * factory has no business changing where every other caller's connects go, or closing their connections. So it is
+     * handed only to the bearer of {@code watcher}, a lookup with full privilege access — {@code MethodHandles.lookup()}
+     * made in the watcher's own class — on a class that implements {@link io.pgconn.spi.HostWatcher}. A factory that
+     * wraps another (a decorator, a test double) passes {@code watcher} on to the wrapped one's; the same object on
+     * every call.
+     *
+     * @throws IllegalCallerException when {@code watcher} is no such lookup, naming its class
      */
-    HostObservations hostObservations();
+    HostObservations hostObservations(MethodHandles.Lookup watcher);
 
     /**
      * Calls {@code listener} each time this factory's host memory learns that a host is up — one of its
@@ -91,7 +97,7 @@ public interface PgConnectionFactory extends AutoCloseable {
      * Called on the thread that learned it, often an event loop: the listener must be quick and must not
      * block; what it throws, an {@link Error} too, is logged and does not fail that connect or report (a
      * {@link VirtualMachineError} goes to the thread's uncaught-exception handler, {@link io.pgconn.FatalErrors}).
-     * A method of the factory, not of {@link #hostObservations()}: it only listens to the memory, as
+     * A method of the factory, not of {@link #hostObservations(MethodHandles.Lookup)}: it only listens to the memory, as
      * {@link #hostStatuses()} reads it, and changes nothing for other callers; an application's own re-connect loop
      * uses it as the subscriber's does.
      */

@@ -75,8 +75,10 @@ class ModuleBoundaryTest {
     /**
      * What a host watcher tells a factory's host memory, and its closing of every connection to a host that stopped
      * answering, are no methods of the factory an application queries through: they are reached through
-     * {@code hostObservations()}, in the exported {@code io.pgconn.spi} package. Listening for a host found up stays on
-     * the factory: it changes nothing for other callers, and an application's own re-connect loop needs it.
+     * {@code hostObservations(lookup)}, in the exported {@code io.pgconn.spi} package, with the lookup of a class that
+     * implements {@code HostWatcher} (a capability of the watcher's class: {@code HostWatcherLookupTest} pins the refusal
+     * of any other lookup). Listening for a host found up stays on the factory: it changes nothing for other callers,
+     * and an application's own re-connect loop needs it. There is no {@code hostObservations()} without the lookup.
      */
     @Test
     void aWatcherTellsTheHostMemoryThroughHostObservationsOnly() throws IOException {
@@ -87,10 +89,12 @@ class ModuleBoundaryTest {
                 import io.pgconn.ServerRole;
                 import io.pgconn.config.HostSpec;
                 import io.pgconn.spi.HostObservations;
+                import io.pgconn.spi.HostWatcher;
+                import java.lang.invoke.MethodHandles;
 
-                public class App {
+                final class App implements HostWatcher {
                     static void probed(PgConnectionFactory factory, HostSpec host) {
-                        HostObservations memory = factory.hostObservations();
+                        HostObservations memory = factory.hostObservations(MethodHandles.lookup());
                         memory.up(host, ServerRole.PRIMARY);
                         memory.full(host, "too many connections");
                         memory.down(host, "connection refused");
@@ -113,15 +117,21 @@ class ModuleBoundaryTest {
                     static void probed(PgConnectionFactory factory, HostSpec host) {
                         factory.reportHostUp(host, ServerRole.PRIMARY);
                         factory.closeConnections(host, "the server stopped answering");
+                        factory.hostObservations().down(host, "connection refused");
                     }
                 }
                 """);
         assertThat(onTheFactory).extracting(d -> d.getMessage(Locale.ROOT))
                 .anySatisfy(message -> assertThat(message).contains("cannot find symbol").contains("reportHostUp"))
-                .anySatisfy(message -> assertThat(message).contains("cannot find symbol").contains("closeConnections"));
+                .anySatisfy(message -> assertThat(message).contains("cannot find symbol").contains("closeConnections"))
+                .anySatisfy(message -> assertThat(message).contains("hostObservations").contains("cannot be applied"));
         assertThat(PgConnectionFactory.class.getMethods()).extracting(java.lang.reflect.Method::getName)
                 .noneMatch(name -> name.startsWith("report") || name.equals("closeConnections"))
                 .contains("onHostUp");
+        assertThat(PgConnectionFactory.class.getMethods())
+                .filteredOn(method -> method.getName().equals("hostObservations"))
+                .singleElement().satisfies(method -> assertThat(method.getParameterTypes())
+                        .as("only with the watcher's lookup").containsExactly(java.lang.invoke.MethodHandles.Lookup.class));
     }
 
     private List<Diagnostic<? extends JavaFileObject>> compileApp(String appSource) throws IOException {

@@ -51,7 +51,7 @@ class WhenClosedDefaultTest {
         }
 
         @Override
-        public HostObservations hostObservations() {
+        public HostObservations hostObservations(java.lang.invoke.MethodHandles.Lookup watcher) {
             throw new UnsupportedOperationException();
         }
 

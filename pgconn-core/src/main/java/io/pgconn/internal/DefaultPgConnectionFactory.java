@@ -21,6 +21,7 @@ import io.pgconn.internal.failover.HostStatusRegistry;
 import io.pgconn.internal.failover.MultiHostConnector;
 import io.pgconn.internal.failover.RoleCheck;
 import io.pgconn.internal.failover.TypeOidCache;
+import io.pgconn.internal.failover.WatcherLookup;
 import io.pgconn.internal.failover.WatcherObservations;
 import io.pgconn.internal.query.SpinThenParkFuture;
 import io.pgconn.internal.tls.SslContextFactory;
@@ -30,6 +31,7 @@ import io.pgconn.spi.HostObservations;
 import io.pgconn.trace.PgTracer;
 import io.pgconn.trace.SafeTracer;
 
+import java.lang.invoke.MethodHandles;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
@@ -65,7 +67,7 @@ public final class DefaultPgConnectionFactory implements PgConnectionFactory {
     private final boolean ownsGroup;
     private final ConnectResources resources;
     private final MultiHostConnector connector;
-    /** What a watcher outside tells the host memory: {@link #hostObservations()}. */
+    /** What a watcher outside tells the host memory: {@link #hostObservations(MethodHandles.Lookup)}. */
     private final HostObservations observations;
     private final PgTracer tracer;
     private final TrustManagerFactory trustManagerFactory;
@@ -123,7 +125,8 @@ public final class DefaultPgConnectionFactory implements PgConnectionFactory {
     }
 
     @Override
-    public HostObservations hostObservations() {
+    public HostObservations hostObservations(MethodHandles.Lookup watcher) {
+        WatcherLookup.check(watcher);
         return observations;
     }
 

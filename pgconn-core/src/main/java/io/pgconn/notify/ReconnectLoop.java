@@ -16,7 +16,7 @@ import java.util.concurrent.CompletableFuture;
  *
  * <p>A backoff ends early when the factory's host memory learns that one of its hosts is up in a role
  * its {@code target_session_attrs} accepts ({@link PgConnectionFactory#onHostUp}: a health monitor's
- * {@code hostObservations().up}, or another connect of the factory that reached the server — the application
+ * {@code hostObservations(lookup).up}, or another connect of the factory that reached the server — the application
  * writes again): the next attempt starts at once instead of leaving a restarted primary without a
  * listener for up to the policy's longest backoff (new user 9, F2). Only a backoff then waiting ends: a
  * report made while an attempt is in flight (the subscriber's own connect records one) changes nothing,

@@ -15,7 +15,8 @@ import java.util.concurrent.CompletableFuture;
  * factory's host memory it just saw (docs/lifecycle.md §2.4), as if one of the factory's own connects had seen it: the
  * next {@code connect()} orders hosts by it, and a pool on the factory evicts by it; and what it does about a host that
  * stopped answering: {@link #closeConnections} (docs/lifecycle.md §4). Reached with
- * {@link PgConnectionFactory#hostObservations()}; kept off the factory's own interface so that code that queries through
+ * {@link PgConnectionFactory#hostObservations(java.lang.invoke.MethodHandles.Lookup)} by a {@link HostWatcher}'s class only;
+ * kept off the factory's own interface so that code that queries through
  * a factory does not see calls that change where every other caller's connects go, or close every other caller's
  * connections. Thread-safe; each call is quick and does not block (an event loop may make it). Reasons hold no secret:
  * they reach health details and errors.

@@ -59,8 +59,8 @@ final class InterceptingFactory implements PgConnectionFactory {
     }
 
     @Override
-    public HostObservations hostObservations() {
-        return real.hostObservations();
+    public HostObservations hostObservations(java.lang.invoke.MethodHandles.Lookup watcher) {
+        return real.hostObservations(watcher);
     }
 
     @Override

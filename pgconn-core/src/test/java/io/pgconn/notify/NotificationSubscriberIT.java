@@ -1,5 +1,6 @@
 package io.pgconn.notify;
 
+import io.pgconn.testing.TestHostWatcher;
 import io.pgconn.PgClosedException;
 import io.pgconn.PgConfigException;
 import io.pgconn.PgConnectException;
@@ -201,7 +202,7 @@ class NotificationSubscriberIT {
             await(subscriber.listen("events", received));
             PgConnection first = subscriber.connection();
 
-            factory.hostObservations().up(first.hostSpec(), io.pgconn.ServerRole.READ_ONLY_PRIMARY);
+            TestHostWatcher.of(factory).up(first.hostSpec(), io.pgconn.ServerRole.READ_ONLY_PRIMARY);
             Conditions.awaitCondition("re-connected", () -> !events.reconnected.isEmpty());
             assertThat(events.reconnecting.get(0)).isInstanceOf(WrongRoleException.class);
             assertThat(((WrongRoleException) events.reconnecting.get(0)).role()).isEqualTo(io.pgconn.ServerRole.READ_ONLY_PRIMARY);

@@ -1,5 +1,6 @@
 package io.pgconn.notify;
 
+import io.pgconn.testing.TestHostWatcher;
 import io.pgconn.PgConnectException;
 import io.pgconn.PgConnection;
 import io.pgconn.PgConnectionFactory;
@@ -80,7 +81,7 @@ class SubscriberHostUpIT {
             HostSpec host = subscriber.connection().hostSpec();
             CompletableFuture<Void> backoff = subscribedThroughARestart(subscriber);
 
-            factory.hostObservations().up(host, ServerRole.PRIMARY);
+            TestHostWatcher.of(factory).up(host, ServerRole.PRIMARY);
 
             Conditions.awaitCondition("re-connected", () -> !events.reconnected.isEmpty());
             assertThat(backoff).as("ended by the report, not cancelled").isCompleted().isNotCancelled();
@@ -123,7 +124,7 @@ class SubscriberHostUpIT {
             PG.primary().stop();
             CompletableFuture<Void> first = backoffs.awaitPending();
 
-            factory.hostObservations().up(host, ServerRole.PRIMARY); // wrong: the server is stopped
+            TestHostWatcher.of(factory).up(host, ServerRole.PRIMARY); // wrong: the server is stopped
 
             Conditions.awaitCondition("the early attempt failed", () -> events.reconnecting.size() == 2);
             assertThat(first).isCompleted().isNotCancelled();
@@ -132,7 +133,7 @@ class SubscriberHostUpIT {
             assertThat(subscriber.state().attempt()).isEqualTo(2);
 
             PG.primary().start();
-            factory.hostObservations().up(host, ServerRole.PRIMARY);
+            TestHostWatcher.of(factory).up(host, ServerRole.PRIMARY);
 
             Conditions.awaitCondition("re-connected", () -> !events.reconnected.isEmpty());
             assertThat(backoffs.requested).containsExactly(first, second);

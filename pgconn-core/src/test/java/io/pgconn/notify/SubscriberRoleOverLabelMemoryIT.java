@@ -1,5 +1,6 @@
 package io.pgconn.notify;
 
+import io.pgconn.testing.TestHostWatcher;
 import io.pgconn.PgConnection;
 import io.pgconn.PgConnectionFactory;
 import io.pgconn.ServerRole;
@@ -51,7 +52,7 @@ class SubscriberRoleOverLabelMemoryIT {
 
             // what the health monitor reports while its probe session still answers from the label's old address
             HostSpec label = listening.hostSpec();
-            real.hostObservations().up(label, ServerRole.STANDBY);
+            TestHostWatcher.of(real).up(label, ServerRole.STANDBY);
             assertThat(real.hostStatus(label.label()).role()).isEqualTo(ServerRole.STANDBY);
             int readsAtTheReport = factory.memoryReads.get();
             Conditions.awaitCondition("three role checks read the label's memory",
@@ -76,7 +77,7 @@ class SubscriberRoleOverLabelMemoryIT {
             await(subscriber.listen("jobs", received));
             PgConnection listening = subscriber.connection();
 
-            factory.hostObservations().up(listening.hostSpec(), ServerRole.READ_ONLY_PRIMARY);
+            TestHostWatcher.of(factory).up(listening.hostSpec(), ServerRole.READ_ONLY_PRIMARY);
             Conditions.awaitCondition("the subscriber re-connected", () -> !events.reconnected.isEmpty());
 
             assertThat(events.reconnecting.get(0)).isInstanceOf(WrongRoleException.class);

@@ -40,6 +40,22 @@ public final class PgConnUnwrap {
     }
 
     /**
+     * Where the pgconn session under {@code connection} is and when it closes, read without lending the session: unlike
+     * {@link #pgConnection}, which hands out the core connection (what is sent through it counts as use), this sends
+     * nothing and counts as no use, so a lend that sent nothing else is not reset on release (docs/r2dbc.md §4). For code
+     * that watches a pool's sessions, such as the Spring Boot starter's per-host counts. Empty when no pgconn connection
+     * is under {@code connection}.
+     */
+    public static Optional<PgConnSessionHost> sessionHost(Connection connection) {
+        Objects.requireNonNull(connection, "connection");
+        return driverConnection(connection).map(driver -> {
+            PgConnection session = driver.pgConnection();
+            String label = session.hostSpec() != null ? session.hostSpec().label() : session.host();
+            return new PgConnSessionHost(label, session.closeFuture().minimalCompletionStage());
+        });
+    }
+
+    /**
      * COPY on the pgconn connection under {@code connection} (r2dbc-pool's, a proxy's ...): its
      * {@link PgConnR2dbcCopy} side, an operation of that connection (docs/r2dbc.md §6).
      *

@@ -224,7 +224,36 @@ final class PoolLeasedConnection implements Connection, Wrapped<Connection> {
         if (watching != null) {
             watching.used(false);
         }
+        return under();
+    }
+
+    /** What the pooled connection unwraps to (the driver's connection, or a proxy under the pool), ending nothing. */
+    private Connection under() {
         return pooled instanceof Wrapped<?> wrapped && wrapped.unwrap() instanceof Connection inner ? inner : pooled;
+    }
+
+    /**
+     * This lease, or what is under it when {@code targetClass} is one of theirs, else null — Wrapped's own answer, but
+     * only an object found under the lease is handed out as {@link #unwrap()} hands it out (the watch ends for good): the
+     * SPI's default called {@link #unwrap()} first, so a question answered null (a {@code Scheduler}, an
+     * {@code Executor}, as r2dbc-pool asks the driver's connections) from whoever holds the lease ended its watch for
+     * good (noticed in session 31).
+     */
+    @Override
+    public <E> E unwrap(Class<E> targetClass) {
+        if (targetClass == null) {
+            throw new IllegalArgumentException("targetClass must not be null");
+        }
+        if (targetClass.isInstance(this)) {
+            return targetClass.cast(this);
+        }
+        Connection under = under();
+        E found = under instanceof Wrapped<?> wrapped ? wrapped.unwrap(targetClass)
+                : targetClass.isInstance(under) ? targetClass.cast(under) : null;
+        if (found != null) {
+            unwrap(); // handed out: used out of the watch's sight
+        }
+        return found;
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.pgconn.r2dbc;
 
+import io.pgconn.PgConnection;
 import io.pgconn.PgConnectionFactory;
 import io.pgconn.testkit.PgClusterExtension;
 import io.r2dbc.pool.PoolMetrics;
@@ -8,6 +9,7 @@ import io.r2dbc.spi.Result;
 import io.r2dbc.spi.Option;
 import io.r2dbc.spi.Statement;
 import io.r2dbc.spi.TransactionDefinition;
+import io.r2dbc.spi.Wrapped;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -17,9 +19,11 @@ import org.reactivestreams.Publisher;
 import org.reactivestreams.Subscription;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.logging.LogRecord;
@@ -107,6 +111,35 @@ class PoolAbandonedLeaseIT {
         PoolMetrics metrics = pool.getMetrics().orElseThrow();
         assertThat(metrics.acquiredSize()).isZero();
         assertThat(metrics.idleSize()).isEqualTo(1);
+    }
+
+    /**
+     * A question about what is under the lease that finds nothing ({@code unwrap(Class)} of a {@code Scheduler} or an
+     * {@code Executor}, as r2dbc-pool asks the connections it lends) hands nothing out, so the lease stays watched and is
+     * taken back. With Wrapped's default {@code unwrap(Class)}, which calls {@code unwrap()} first, it counted as handing
+     * the session out: that lease was never taken back (session 31). What it does find is handed out, as by {@code unwrap()}.
+     */
+    @Test
+    void aQuestionAnsweredNullOnTheLeaseKeepsItsWatch() {
+        AtomicReference<Subscription> acquire = new AtomicReference<>();
+        Connection abandoned = lent(acquire, connection -> {
+            assertThat(((Wrapped<?>) connection).unwrap(Scheduler.class)).isNull();
+            assertThat(((Wrapped<?>) connection).unwrap(Executor.class)).isNull();
+            assertThat(((Wrapped<?>) connection).unwrap(Connection.class)).as("the lease itself").isSameAs(connection);
+        });
+        acquire.get().cancel();
+        PoolMetrics metrics = pool.getMetrics().orElseThrow();
+        awaitCondition("the lease taken back after the abandoned-lease timeout, the lease still held", STEP,
+                () -> metrics.acquiredSize() == 0 && metrics.idleSize() == 1);
+        assertThatThrownBy(() -> abandoned.createStatement("SELECT 1"))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("taken back by its pool");
+
+        Connection kept = lent(acquire, connection ->
+                assertThat(((Wrapped<?>) connection).unwrap(PgConnection.class)).as("the session, handed out").isNotNull());
+        acquire.get().cancel();
+        assertThat(((PoolLeasedConnection) kept).watched()).as("a lease that handed its session out is never watched").isFalse();
+        assertThat(selectOne(kept, STEP)).isEqualTo(1);
+        Mono.from(kept.close()).block(STEP);
     }
 
     @Test

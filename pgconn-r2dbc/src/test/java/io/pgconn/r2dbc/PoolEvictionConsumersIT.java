@@ -1,5 +1,6 @@
 package io.pgconn.r2dbc;
 
+import io.pgconn.testing.TestHostWatcher;
 import io.pgconn.PgConnectionFactory;
 import io.pgconn.config.HostSpec;
 import io.pgconn.testkit.PgClusterExtension;
@@ -56,7 +57,7 @@ class PoolEvictionConsumersIT {
 
             HostSpec host = core.config().hosts().get(0);
             List<LogRecord> warnings = PoolLeaseChecks.captureWarnings(EvictionConsumers.class, () -> {
-                core.hostObservations().down(host, "a health check's verdict (test)"); // both sessions now unusable
+                TestHostWatcher.of(core).down(host, "a health check's verdict (test)"); // both sessions now unusable
                 // the acquire picks the idle sessions, evicting each, then connects (the connect still tries the host)
                 Mono.usingWhen(pool.create(), c -> Flux.from(c.createStatement("SELECT 1").execute())
                         .flatMap(result -> result.map(row -> row.get(0, Integer.class))).last(), Connection::close)

@@ -127,6 +127,8 @@ class PoolResetOnReleaseIT {
             assertThat(c.isAutoCommit()).isTrue();
             assertThat(c.getTransactionIsolationLevel()).isEqualTo(IsolationLevel.READ_COMMITTED);
             assertThat(Mono.from(c.validate(ValidationDepth.REMOTE)).block(STEP)).isTrue();
+            assertThat(PgConnUnwrap.sessionHost(c)).as("where the session is, read without using it")
+                    .hasValueSatisfying(host -> assertThat(host.label()).isEqualTo("127.0.0.1:" + PG.primary().port()));
             return null;
         });
         borrow(pool, c -> null); // borrowed and closed

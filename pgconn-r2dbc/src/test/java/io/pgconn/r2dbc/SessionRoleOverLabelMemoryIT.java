@@ -1,5 +1,6 @@
 package io.pgconn.r2dbc;
 
+import io.pgconn.testing.TestHostWatcher;
 import io.pgconn.PgConnectionFactory;
 import io.pgconn.ServerRole;
 import io.pgconn.config.ConnConfig;
@@ -65,7 +66,7 @@ class SessionRoleOverLabelMemoryIT {
                 assertThat(backends).hasSize(SESSIONS);
 
                 HostSpec label = core.config().hosts().get(0);
-                core.hostObservations().up(label, ServerRole.STANDBY); // a probe on the label's old address, now a standby
+                TestHostWatcher.of(core).up(label, ServerRole.STANDBY); // a probe on the label's old address, now a standby
 
                 Set<Integer> lent = new HashSet<>();
                 for (int i = 0; i < 2 * SESSIONS; i++) {

@@ -1,5 +1,6 @@
 package io.pgconn.r2dbc;
 
+import io.pgconn.testing.TestHostWatcher;
 import io.pgconn.PgConnection;
 import io.pgconn.PgConnectionFactory;
 import io.pgconn.ServerRole;
@@ -66,7 +67,7 @@ class SplitBrainPoolEvictionIT {
                     await(failedOver.close());
                 }
                 assertThat(serverPort(lent)).as("the old primary answers again").isEqualTo(oldPrimary.port());
-                core.hostObservations().up(oldHost, ServerRole.PRIMARY); // what a health probe of it would now tell
+                TestHostWatcher.of(core).up(oldHost, ServerRole.PRIMARY); // what a health probe of it would now tell
                 assertThat(core.stickyPrimary()).as("where new read-write connects go").contains(promotedHost.label());
                 assertThat(Mono.from(lent.validate(ValidationDepth.LOCAL)).block(STEP))
                         .as("a lent session stays valid for its borrower").isTrue();

@@ -113,6 +113,11 @@ class EmbeddedFailoverIT {
                 .expectStatus().isOk()
                 .expectBody()
                 .jsonPath("$.measurements[0].value").isEqualTo(1.0);
+        // what moved: the writes, from the old primary to the promoted one (NEW-USER-31 F4)
+        http.get().uri("/actuator/metrics/pg.conn.failovers?tag=name:pgConnectionFactory&tag=kind:primary-to-primary").exchange()
+                .expectStatus().isOk()
+                .expectBody()
+                .jsonPath("$.measurements[0].value").isEqualTo(1.0);
         http.get().uri("/api/server").exchange()
                 .expectStatus().isOk()
                 .expectBody()

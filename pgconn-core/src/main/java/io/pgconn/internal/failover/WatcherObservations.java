@@ -9,7 +9,7 @@ import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * What a watcher outside the factory tells its host memory ({@code PgConnectionFactory.hostObservations()}), written
+ * What a watcher outside the factory tells its host memory ({@code PgConnectionFactory.hostObservations(Lookup)}), written
  * into the factory's {@link HostStatusRegistry} by the host's label, as its own connects' findings are, and the one
  * thing it does to the factory's connections: closing those to a host that stopped answering, among the factory's
  * {@link OpenConnections}. The checks a watcher's input gets (no null host, role or reason, a timeline of 1 or more)

@@ -12,7 +12,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * The connections a factory handed out and that are still open, by the host label they reached: what its
  * {@code openConnections()} counts and its close ends, what the host memory asks after a connect timed out (a session
  * open to the host tells a pooler's queue from a dead server, docs/lifecycle.md §2.4), and what a watcher's
- * {@code hostObservations().closeConnections} closes (docs/lifecycle.md §4). Thread-safe.
+ * {@code hostObservations(lookup).closeConnections} closes (docs/lifecycle.md §4). Thread-safe.
  */
 public final class OpenConnections {
 

@@ -1,5 +1,6 @@
 package io.pgconn.internal.failover;
 
+import io.pgconn.testing.TestHostWatcher;
 import io.pgconn.PgClosedException;
 import io.pgconn.PgConnection;
 import io.pgconn.PgConnectionFactory;
@@ -23,7 +24,7 @@ import static io.pgconn.testing.Connect.value;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * {@code PgConnectionFactory.hostObservations().closeConnections(host, reason)} against a SIGSTOPped primary: statements
+ * {@code PgConnectionFactory.hostObservations(lookup).closeConnections(host, reason)} against a SIGSTOPped primary: statements
  * in flight there never get an answer (the frozen server's kernel still ACKs, so no TCP setting ends
  * them); closing the host's connections fails them at once with the reason, and leaves the
  * connections to the other host alone (docs/lifecycle.md §4).
@@ -57,7 +58,7 @@ class CloseConnectionsToHostIT {
                         .completeOnTimeout("none", 300, TimeUnit.MILLISECONDS).get()).isEqualTo("none");
 
                 long start = System.nanoTime();
-                int closed = await(factory.hostObservations().closeConnections(frozenSide.get(0).hostSpec(),
+                int closed = await(TestHostWatcher.of(factory).closeConnections(frozenSide.get(0).hostSpec(),
                         "the server stopped answering (test)"));
                 for (CompletableFuture<QueryResult> statement : inFlight) {
                     Throwable error = failure(statement);
@@ -77,7 +78,7 @@ class CloseConnectionsToHostIT {
                 assertThat(other.isClosed()).isFalse();
                 assertThat(value(other, "SELECT 'still here'")).isEqualTo("still here");
                 assertThat(factory.openConnections()).isEqualTo(1);
-                assertThat(await(factory.hostObservations().closeConnections(frozenSide.get(0).hostSpec(), "again"))).isZero();
+                assertThat(await(TestHostWatcher.of(factory).closeConnections(frozenSide.get(0).hostSpec(), "again"))).isZero();
             }
         } finally {
             await(other.close());

@@ -1,5 +1,6 @@
 package io.pgconn.internal.failover;
 
+import io.pgconn.testing.TestHostWatcher;
 import io.pgconn.PgConnection;
 import io.pgconn.PgConnectionFactory;
 import io.pgconn.ServerRole;
@@ -51,7 +52,7 @@ class StickyPrimaryIT {
                 oldPrimary.start();
             }
             // the old primary is back as a primary; a health monitor tells the factory so
-            factory.hostObservations().up(oldHost, ServerRole.PRIMARY);
+            TestHostWatcher.of(factory).up(oldHost, ServerRole.PRIMARY);
             assertThat(portOfNewConnect(factory)).as("a new connect while both answer as primary").isEqualTo(promoted.port());
             clock.advance(RECHECK.plusSeconds(1)); // nothing learned for a while: the memory is stale
             assertThat(portOfNewConnect(factory)).as("after the memory went stale").isEqualTo(promoted.port());

@@ -1,5 +1,6 @@
 package io.pgconn.internal.failover;
 
+import io.pgconn.testing.TestHostWatcher;
 import io.pgconn.PgConnection;
 import io.pgconn.PgConnectionFactory;
 import io.pgconn.PrimaryTimeline;
@@ -54,7 +55,7 @@ class StickyPrimaryTimelineIT {
             assertThat(timeline(watcher, standby.port())).as("a standby has no timeline of its own").isEmpty();
 
             standby.promote();
-            factory.hostObservations().up(promotedHost, ServerRole.PRIMARY); // what the health's probe of it tells
+            TestHostWatcher.of(factory).up(promotedHost, ServerRole.PRIMARY); // what the health's probe of it tells
             assertThat(factory.stickyPrimary()).as("nothing found the old one down").contains(oldHost.label());
             assertThat(portOfNewConnect(factory)).isEqualTo(oldPrimary.port());
 
@@ -62,14 +63,14 @@ class StickyPrimaryTimelineIT {
             OptionalLong oldTimeline = timeline(watcher, oldPrimary.port());
             assertThat(promotedTimeline).hasValue(2);
             assertThat(oldTimeline).hasValue(1);
-            factory.hostObservations().primaryTimeline(promotedHost, promotedTimeline.getAsLong());
+            TestHostWatcher.of(factory).primaryTimeline(promotedHost, promotedTimeline.getAsLong());
             assertThat(factory.stickyPrimary()).as("one timeline alone decides nothing").contains(oldHost.label());
-            factory.hostObservations().primaryTimeline(oldHost, oldTimeline.getAsLong());
+            TestHostWatcher.of(factory).primaryTimeline(oldHost, oldTimeline.getAsLong());
             assertThat(factory.stickyPrimary()).contains(promotedHost.label());
             assertThat(portOfNewConnect(factory)).as("new read-write connects go to the newer primary").isEqualTo(standby.port());
 
-            factory.hostObservations().up(oldHost, ServerRole.PRIMARY); // the old one answers on
-            factory.hostObservations().primaryTimeline(oldHost, oldTimeline.getAsLong());
+            TestHostWatcher.of(factory).up(oldHost, ServerRole.PRIMARY); // the old one answers on
+            TestHostWatcher.of(factory).primaryTimeline(oldHost, oldTimeline.getAsLong());
             assertThat(portOfNewConnect(factory)).isEqualTo(standby.port());
         }
     }

@@ -8,6 +8,8 @@ import org.jspecify.annotations.Nullable;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.util.EnumMap;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
@@ -30,7 +32,10 @@ import java.util.function.Supplier;
  * into or out of a standby (a {@code prefer-standby} factory falling back to the primary, or back) and every move of a
  * {@code read-write}/{@code primary} factory still count. Moves between standbys are counted apart
  * ({@link #standbyMoves()}, {@code pg.conn.standby.moves}): a reads factory whose standbys restart or get promoted
- * often is worth a look, but no page.
+ * often is worth a look, but no page. Each failover has a {@link FailoverKind} — {@code primary-to-primary},
+ * {@code standby-to-primary}, {@code primary-to-standby}, {@code role-unknown} — the {@code kind} tag of
+ * {@code pg.conn.failovers} ({@link #failovers(FailoverKind)}; NEW-USER-31 F4: a page on the count fired for a reads
+ * factory's standby restart, which is {@code standby-to-primary} then {@code primary-to-standby}).
  *
  * <p>Each change is logged once at INFO, from → to with the failover number and why (new user 7
  * F2), naming the factory bean (new user 10 F4: two factories on one server could not be told apart):
@@ -54,6 +59,9 @@ public final class FailoverTracker implements PgTracer {
     private final Clock clock;
 
     private final AtomicLong failovers = new AtomicLong();
+
+    /** {@link #failovers} by what moved ({@link FailoverKind}, the meter's {@code kind} tag); they sum to it. */
+    private final Map<FailoverKind, AtomicLong> failoversByKind = new EnumMap<>(FailoverKind.class);
 
     /** Moves of the active host from one standby to another: no failover, counted apart. */
     private final AtomicLong standbyMoves = new AtomicLong();
@@ -108,6 +116,9 @@ public final class FailoverTracker implements PgTracer {
         this.clock = clock;
         this.sessionLosses = sessionLosses;
         this.clientSessionEnds = new ClientSessionEndLog(factoryName);
+        for (FailoverKind kind : FailoverKind.values()) {
+            this.failoversByKind.put(kind, new AtomicLong());
+        }
     }
 
     /** The bean name of the factory whose active host this tracks. */
@@ -204,11 +215,17 @@ public final class FailoverTracker implements PgTracer {
             logger.info("pgconn [" + this.factoryName + "]: active host changed from " + previous + " to " + host
                     + " (standby to standby, no failover): " + reason.get());
         } else if (previous != null && !previous.equals(host)) {
-            long count = this.failovers.incrementAndGet();
-            this.lastFailoverAt = this.clock.instant();
+            FailoverKind kind = FailoverKind.of(previousRole, role);
+            long count = countFailover(kind);
             logger.info("pgconn [" + this.factoryName + "]: active host changed from " + previous + " to " + host + " (failover " + count + "): "
                     + reason.get());
         }
+    }
+
+    private long countFailover(FailoverKind kind) {
+        this.failoversByKind.get(kind).incrementAndGet();
+        this.lastFailoverAt = this.clock.instant();
+        return this.failovers.incrementAndGet();
     }
 
     /**
@@ -216,15 +233,33 @@ public final class FailoverTracker implements PgTracer {
      * Kubernetes Service or virtual IP that the operator moved to the promoted server, seen by the health monitors
      * (NEW-USER-24 F4: the label being the same, no failover was counted): a failover when {@code host} is the active
      * host, counted and logged once at INFO with {@code reason} — "active host db:5432 reaches another server now
-     * (failover 2): ..."; else as {@link #landedOn(String, Supplier)}.
+     * (failover 2): ..."; else as {@link #landedOn(String, Supplier)}. The new server's role not being told, its
+     * kind is {@link FailoverKind#ROLE_UNKNOWN}: the health monitors call {@link #serverChanged(String, ServerRole, Supplier)}.
      */
     public synchronized void serverChanged(String host, Supplier<String> reason) {
+        serverChanged(host, ServerRole.UNKNOWN, reason);
+    }
+
+    /**
+     * As {@link #serverChanged(String, Supplier)}, the server behind {@code host} now answering in {@code role}: its
+     * {@link FailoverKind} is told from the roles before and after, as a move between two labels is; a standby behind
+     * the label replaced by another standby is a standby move, no failover, as between two labels (NEW-USER-28 F5).
+     */
+    public synchronized void serverChanged(String host, ServerRole role, Supplier<String> reason) {
         if (!host.equals(this.activeHost)) {
-            landedOn(host, reason);
+            landedOn(host, role, reason);
             return;
         }
-        long count = this.failovers.incrementAndGet();
-        this.lastFailoverAt = this.clock.instant();
+        ServerRole previousRole = this.activeRole;
+        this.activeRole = role;
+        if (previousRole == ServerRole.STANDBY && role == ServerRole.STANDBY) {
+            this.standbyMoves.incrementAndGet();
+            logger.info("pgconn [" + this.factoryName + "]: active host " + host + " reaches another server now"
+                    + " (standby to standby, no failover): " + reason.get());
+            return;
+        }
+        FailoverKind kind = FailoverKind.of(previousRole, role);
+        long count = countFailover(kind);
         logger.info("pgconn [" + this.factoryName + "]: active host " + host + " reaches another server now (failover " + count
                 + "): " + reason.get());
     }
@@ -247,6 +282,14 @@ public final class FailoverTracker implements PgTracer {
     /** Changes of the active host since start. */
     public long failovers() {
         return this.failovers.get();
+    }
+
+    /**
+     * The {@link #failovers()} of one {@code kind} ({@code pg.conn.failovers{kind=...}}): writes moving
+     * ({@link FailoverKind#PRIMARY_TO_PRIMARY}) told from reads falling back to the primary and back (NEW-USER-31 F4).
+     */
+    public long failovers(FailoverKind kind) {
+        return this.failoversByKind.get(kind).get();
     }
 
     /**

@@ -51,6 +51,42 @@ class FailoverTrackerTest {
         assertThat(this.tracker.failovers()).isEqualTo(2);
     }
 
+    /**
+     * NEW-USER-31 F4: each failover is counted under what moved — writes (primary to primary) told from a reads
+     * factory falling back to the primary and back; a role not known is told as such. The kinds sum to the count.
+     */
+    @Test
+    void eachFailoverIsCountedUnderItsKind() {
+        this.tracker.landedOn("db1:5432", ServerRole.PRIMARY, () -> "first");
+        this.tracker.landedOn("db2:5432", ServerRole.READ_ONLY_PRIMARY, () -> "writes moved");
+        this.tracker.landedOn("db3:5432", ServerRole.STANDBY, () -> "no primary left");
+        this.tracker.landedOn("db1:5432", ServerRole.PRIMARY, () -> "no standby left");
+        this.tracker.landedOn("db4:5432", () -> "a connect said nothing of its role");
+        assertThat(this.tracker.failovers(FailoverKind.PRIMARY_TO_PRIMARY)).isEqualTo(1);
+        assertThat(this.tracker.failovers(FailoverKind.PRIMARY_TO_STANDBY)).isEqualTo(1);
+        assertThat(this.tracker.failovers(FailoverKind.STANDBY_TO_PRIMARY)).isEqualTo(1);
+        assertThat(this.tracker.failovers(FailoverKind.ROLE_UNKNOWN)).isEqualTo(1);
+        assertThat(this.tracker.failovers()).isEqualTo(4);
+    }
+
+    /**
+     * The server behind the active label changed: its kind is told from the roles before and after, as between two
+     * labels — a promoted standby behind a reads label is a fallback to a primary; a standby behind it replaced by
+     * another standby is a standby move, no failover (NEW-USER-28 F5).
+     */
+    @Test
+    void theServerBehindTheActiveLabelChangingIsCountedByItsRoles() {
+        this.tracker.landedOn("pg-ro.svc:5432", ServerRole.STANDBY, () -> "first");
+        this.tracker.serverChanged("pg-ro.svc:5432", ServerRole.STANDBY, () -> "another standby behind the name");
+        assertThat(this.tracker.failovers()).isZero();
+        assertThat(this.tracker.standbyMoves()).isEqualTo(1);
+        this.tracker.serverChanged("pg-ro.svc:5432", ServerRole.PRIMARY, () -> "promoted");
+        assertThat(this.tracker.failovers(FailoverKind.STANDBY_TO_PRIMARY)).isEqualTo(1);
+        this.tracker.serverChanged("pg-ro.svc:5432", () -> "the role not told");
+        assertThat(this.tracker.failovers(FailoverKind.ROLE_UNKNOWN)).isEqualTo(1);
+        assertThat(this.tracker.failovers()).isEqualTo(2);
+    }
+
     @Test
     void failedConnectsChangeNothing() {
         this.tracker.landedOn("db1:5432");

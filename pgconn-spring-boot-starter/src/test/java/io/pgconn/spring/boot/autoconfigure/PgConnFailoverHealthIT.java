@@ -121,7 +121,7 @@ class PgConnFailoverHealthIT {
         List<String> names = JsonPath.parse(get("/actuator/metrics").body()).read("$.names");
         assertThat(names).contains("pg.conn.connect", "pg.conn.connect.attempt", "pg.conn.connections.active",
                 "pg.conn.failovers", "pg.conn.host.attempts");
-        DocumentContext failovers = JsonPath.parse(get("/actuator/metrics/pg.conn.failovers").body());
+        DocumentContext failovers = JsonPath.parse(get("/actuator/metrics/pg.conn.failovers?tag=kind:primary-to-primary").body());
         assertThat(failovers.read("$.measurements[0].value", Double.class)).isEqualTo(1.0);
         DocumentContext refused = JsonPath.parse(get("/actuator/metrics/pg.conn.host.attempts?tag=host:"
                 + StarterCluster.label(primary)).body());

@@ -139,7 +139,7 @@ final class HostMonitor {
         this.unanswered = new UnansweredProbes(host, applicationFactory, probeTimeout, closeWhenUnresponsive, factoryName);
         this.probeTimeout = probeTimeout;
         this.clock = clock;
-        this.reports = new HostReports(host, applicationFactory.hostObservations(), clock, published, factoryName);
+        this.reports = new HostReports(host, HealthHostWatcher.of(applicationFactory), clock, published, factoryName);
         this.wrongRoleRelogin = new WrongRoleRelogin(host, applicationFactory, noAcceptableHost, interval,
                 FullHost.loginWait(reloginInterval), clock);
         this.fullHost = new FullHost(host, this.session, this.backoff, this.unanswered, this.reports, probeTimeout, reloginInterval);

@@ -23,7 +23,7 @@ import java.util.concurrent.TimeUnit;
  * themselves are asynchronous). The monitor connections come from a factory of their own (same
  * settings and TLS material, one event loop thread), so they count neither in the application
  * factory's open connections nor in its traces and meters; what they learn reaches its host memory
- * through {@link PgConnectionFactory#hostObservations()}.
+ * through {@link PgConnectionFactory#hostObservations}, held by {@link HealthHostWatcher}.
  */
 final class HostMonitors implements AutoCloseable {
 
@@ -71,7 +71,7 @@ final class HostMonitors implements AutoCloseable {
         List<HostSpec> hosts = this.config.hosts();
         this.views = new HostViews(hosts.stream().map(HostSpec::label).toList(), this.config.targetSessionAttrs(),
                 failoverTracker, factory::stickyPrimary);
-        this.splitBrainTimelines = new SplitBrainTimelines(factory.hostObservations(), this.config.targetSessionAttrs(), probeTimeout, this.views);
+        this.splitBrainTimelines = new SplitBrainTimelines(HealthHostWatcher.of(factory), this.config.targetSessionAttrs(), probeTimeout, this.views);
         this.monitorFactory = factory.builderWithSameTls(this.config).threads(1).build();
         Clock clock = Clock.systemUTC();
         List<HostMonitor> monitors = new ArrayList<>(hosts.size());

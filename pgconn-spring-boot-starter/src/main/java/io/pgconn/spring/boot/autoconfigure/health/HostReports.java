@@ -28,7 +28,7 @@ final class HostReports {
 
     private final HostSpec host;
 
-    /** The application factory's host memory ({@code PgConnectionFactory.hostObservations()}). */
+    /** The application factory's host memory ({@code PgConnectionFactory.hostObservations(lookup)}, {@link HealthHostWatcher}). */
     private final HostObservations applicationMemory;
 
     private final Clock clock;

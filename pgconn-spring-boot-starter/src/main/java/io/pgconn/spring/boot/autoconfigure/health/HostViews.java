@@ -87,7 +87,7 @@ final class HostViews {
             if (moved != null && !moved.equals(before.serverChange()) && view.host().equals(active.host())
                     && view.host().equals(previous)) {
                 // the active label stays, the server behind it changed: a failover all the same (NEW-USER-24 F4)
-                this.failoverTracker.serverChanged(view.host(), moved::why);
+                this.failoverTracker.serverChanged(view.host(), view.role(), moved::why);
             } else {
                 this.failoverTracker.landedOn(active.host(), active.role(),
                         () -> FailoverReason.of(this.views, String.valueOf(previous), active, this.targetSessionAttrs, sticky));

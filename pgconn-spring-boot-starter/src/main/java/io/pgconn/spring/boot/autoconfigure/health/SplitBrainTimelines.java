@@ -37,7 +37,7 @@ final class SplitBrainTimelines {
 
     private static final Log logger = LogFactory.getLog(SplitBrainTimelines.class);
 
-    /** The application factory's host memory ({@code PgConnectionFactory.hostObservations()}). */
+    /** The application factory's host memory ({@code PgConnectionFactory.hostObservations(lookup)}, {@link HealthHostWatcher}). */
     private final HostObservations applicationMemory;
 
     private final TargetSessionAttrs target;

@@ -79,7 +79,7 @@ final class UnansweredProbes {
     private void closeApplicationConnections() {
         String why = "the server stopped answering (no answer to " + TO_CLOSE
                 + " pgconn health checks in a row, " + this.probeTimeout.toMillis() + " ms each)";
-        this.applicationFactory.hostObservations().closeConnections(this.host, why).thenAccept(closed -> {
+        HealthHostWatcher.of(this.applicationFactory).closeConnections(this.host, why).thenAccept(closed -> {
             if (closed > 0) {
                 logger.warn(this.logPrefix + "closed " + closed + " connection(s) to " + this.host.label() + ": " + why
                         + "; their work in flight failed (pg.conn.health.close-connections-when-unresponsive=false keeps them waiting)");

@@ -8,6 +8,7 @@ import io.micrometer.core.instrument.binder.MeterBinder;
 import io.pgconn.HostStatus;
 import io.pgconn.PgConnectionFactory;
 import io.pgconn.ServerRole;
+import io.pgconn.spring.boot.autoconfigure.FailoverKind;
 import io.pgconn.spring.boot.autoconfigure.FailoverTracker;
 import io.pgconn.spring.boot.autoconfigure.FailoverTrackers;
 import io.pgconn.spring.boot.autoconfigure.ReplicaLags;
@@ -19,7 +20,9 @@ import java.util.Map;
 /**
  * For each {@link PgConnectionFactory} bean, tagged {@code name} with its bean name:
  * {@code pg.conn.connections.active}, connections the factory handed out that are still open;
- * {@code pg.conn.failovers}, changes of the host connections land on since start, and {@code pg.conn.standby.moves}, the
+ * {@code pg.conn.failovers}, changes of the host connections land on since start, tagged {@code kind} with what moved
+ * ({@link FailoverKind}: {@code primary-to-primary}, {@code standby-to-primary}, {@code primary-to-standby},
+ * {@code role-unknown}; NEW-USER-31 F4), and {@code pg.conn.standby.moves}, the
  * moves from one standby to another that it leaves out ({@link FailoverTracker#standbyMoves()});
  * {@code pg.conn.host.status} and {@code pg.conn.host.role}, per configured host (tag {@code host}, its
  * {@code host:port} label), one gauge per status ({@code up}, {@code down}, {@code full}, {@code unknown}) and per
@@ -72,11 +75,14 @@ public final class PgConnMeterBinder implements MeterBinder {
                 .tag("db.system.name", "postgresql")
                 .tag("name", name)
                 .register(registry));
-        meters.add(FunctionCounter.builder("pg.conn.failovers", failovers, FailoverTracker::failovers)
-                .description("Changes of the host connections land on since start")
-                .tag("db.system.name", "postgresql")
-                .tag("name", name)
-                .register(registry));
+        for (FailoverKind kind : FailoverKind.values()) {
+            meters.add(FunctionCounter.builder("pg.conn.failovers", failovers, tracker -> tracker.failovers(kind))
+                    .description("Changes of the host connections land on since start, by what moved (kind)")
+                    .tag("db.system.name", "postgresql")
+                    .tag("name", name)
+                    .tag("kind", kind.tag())
+                    .register(registry));
+        }
         meters.add(FunctionCounter.builder("pg.conn.standby.moves", failovers, FailoverTracker::standbyMoves)
                 .description("Moves of the host connections land on from one standby to another since start (no failover)")
                 .tag("db.system.name", "postgresql")

@@ -1,6 +1,6 @@
 package io.pgconn.spring.boot.autoconfigure.r2dbc;
 
-import io.pgconn.PgConnection;
+import io.pgconn.r2dbc.PgConnSessionHost;
 import io.pgconn.r2dbc.PgConnUnwrap;
 import io.r2dbc.spi.Connection;
 import io.r2dbc.spi.ConnectionFactory;
@@ -52,16 +52,19 @@ final class PgConnPoolSessionHosts {
         return new TreeMap<>(this.open);
     }
 
+    /**
+     * Counts {@code connection}'s session on its host until it closes. Read without lending the session
+     * ({@link PgConnUnwrap#sessionHost}): counting is no use of it — with {@code PgConnUnwrap.pgConnection} it was, so
+     * each new session's first release ran the pool's reset on release though its borrower sent nothing (session 31).
+     */
     private void opened(Connection connection) {
-        PgConnection session;
-        try {
-            session = PgConnUnwrap.pgConnection(connection);
-        } catch (IllegalArgumentException notPgConn) {
+        PgConnSessionHost session = PgConnUnwrap.sessionHost(connection).orElse(null);
+        if (session == null) {
             return; // a factory of the application's that is no pgconn one: nothing to show
         }
-        String host = session.hostSpec() != null ? session.hostSpec().label() : session.host();
+        String host = session.label();
         this.open.merge(host, 1, Integer::sum);
-        session.closeFuture().whenComplete((ignored, failure) ->
+        session.closed().whenComplete((ignored, failure) ->
                 this.open.computeIfPresent(host, (label, count) -> count > 1 ? count - 1 : null));
     }
 

@@ -52,7 +52,7 @@ class HostMonitorAuthBackoffTest {
     @BeforeEach
     void monitor() {
         PgConnectionFactory application = mock(PgConnectionFactory.class);
-        when(application.hostObservations()).thenReturn(mock(HostObservations.class));
+        when(application.hostObservations(org.mockito.ArgumentMatchers.any())).thenReturn(mock(HostObservations.class));
         when(application.config()).thenReturn(ConnConfig.builder().hosts(HOST).user("app").password("Secret-pw").build());
         PgConnectionFactory monitorFactory = mock(PgConnectionFactory.class);
         when(monitorFactory.connect(any(ConnConfig.class))).thenAnswer(invocation -> {

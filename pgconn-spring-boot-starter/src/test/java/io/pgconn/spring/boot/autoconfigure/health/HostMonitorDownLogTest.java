@@ -83,7 +83,7 @@ class HostMonitorDownLogTest {
 
     private static void probeFailingWith(Throwable failure, String factoryName) {
         PgConnectionFactory application = mock(PgConnectionFactory.class);
-        when(application.hostObservations()).thenReturn(mock(HostObservations.class));
+        when(application.hostObservations(org.mockito.ArgumentMatchers.any())).thenReturn(mock(HostObservations.class));
         when(application.config()).thenReturn(ConnConfig.builder().hosts(HOST).user("app").password("Secret-pw").build());
         PgConnectionFactory monitorFactory = mock(PgConnectionFactory.class);
         when(monitorFactory.connect(any(ConnConfig.class))).thenReturn(CompletableFuture.failedFuture(failure));

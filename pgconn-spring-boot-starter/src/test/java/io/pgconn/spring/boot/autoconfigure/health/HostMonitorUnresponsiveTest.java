@@ -46,7 +46,7 @@ class HostMonitorUnresponsiveTest {
     void monitor() {
         PgConnectionFactory application = mock(PgConnectionFactory.class);
         HostObservations observations = mock(HostObservations.class);
-        when(application.hostObservations()).thenReturn(observations);
+        when(application.hostObservations(org.mockito.ArgumentMatchers.any())).thenReturn(observations);
         when(application.config()).thenReturn(ConnConfig.builder().hosts(HOST).user("app").build());
         when(observations.closeConnections(any(HostSpec.class), anyString())).thenAnswer(invocation -> {
             this.closes.add(invocation.getArgument(1));

@@ -2,6 +2,7 @@ package io.pgconn.spring.boot.autoconfigure.health;
 
 import io.pgconn.ServerRole;
 import io.pgconn.config.TargetSessionAttrs;
+import io.pgconn.spring.boot.autoconfigure.FailoverKind;
 import io.pgconn.spring.boot.autoconfigure.FailoverTracker;
 import io.pgconn.trace.PgTracer.ConnectEnded;
 import org.jspecify.annotations.Nullable;
@@ -164,6 +165,11 @@ class HostViewsTest {
         assertThat(reads.snapshot().active().host()).isEqualTo(DB3);
         assertThat(reads.snapshot().failovers()).isEqualTo(2);
         assertThat(readsTracker.standbyMoves()).as("to the primary and back are failovers, no standby move").isEqualTo(3);
+        // NEW-USER-31 F4: told apart from writes moving by their kind
+        assertThat(readsTracker.failovers(FailoverKind.STANDBY_TO_PRIMARY)).as("db3 -> db2 (the primary)").isEqualTo(1);
+        assertThat(readsTracker.failovers(FailoverKind.PRIMARY_TO_STANDBY)).as("db2 -> db3").isEqualTo(1);
+        assertThat(readsTracker.failovers(FailoverKind.PRIMARY_TO_PRIMARY)).isZero();
+        assertThat(readsTracker.failovers(FailoverKind.ROLE_UNKNOWN)).isZero();
     }
 
     @Test

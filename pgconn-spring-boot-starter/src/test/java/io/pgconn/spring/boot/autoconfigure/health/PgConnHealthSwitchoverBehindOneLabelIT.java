@@ -95,7 +95,8 @@ class PgConnHealthSwitchoverBehindOneLabelIT {
         assertThat(after.getDetails()).as("the active label reaches another server: a failover")
                 .containsEntry("activeHost", label).containsEntry("failovers", 1L).containsKey("lastFailoverAt");
         assertThat(host(after, label)).containsKey("serverChangedAt");
-        assertThat(this.meters.get("pg.conn.failovers").tag("name", "pgConnectionFactory").functionCounter().count())
+        assertThat(this.meters.get("pg.conn.failovers").tag("name", "pgConnectionFactory").tag("kind", "primary-to-primary")
+                .functionCounter().count())
                 .as("the meter reads the same count").isEqualTo(1.0);
         assertThat(output.getOut()).containsOnlyOnce("active host " + label + " reaches another server now (failover 1): it"
                 + " answered as standby and answers as primary now");

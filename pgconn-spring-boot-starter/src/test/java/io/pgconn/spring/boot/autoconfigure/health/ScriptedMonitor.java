@@ -43,7 +43,7 @@ final class ScriptedMonitor {
     /** The application's factory: its configuration, its host memory of the label ({@link #memory}); verify on it. */
     final PgConnectionFactory application = mock(PgConnectionFactory.class);
 
-    /** What the monitor told the application factory's host memory ({@code application.hostObservations()}); verify on it. */
+    /** What the monitor told the application factory's host memory ({@code application.hostObservations(lookup)}); verify on it. */
     final HostObservations observations = mock(HostObservations.class);
 
     /** Every session a login got, in order. */
@@ -86,7 +86,7 @@ final class ScriptedMonitor {
     /** A monitor with {@code reloginInterval}; {@code noAcceptableHost}: the monitors' {@link HostViews} stand-in. */
     HostMonitor monitor(Duration reloginInterval, BooleanSupplier noAcceptableHost) {
         when(this.application.config()).thenReturn(this.config);
-        when(this.application.hostObservations()).thenReturn(this.observations);
+        when(this.application.hostObservations(org.mockito.ArgumentMatchers.any())).thenReturn(this.observations);
         when(this.application.hostStatus(this.host.label())).thenAnswer(invocation -> this.memory);
         PgConnectionFactory monitorFactory = mock(PgConnectionFactory.class);
         when(monitorFactory.connect(any(ConnConfig.class))).thenAnswer(invocation -> login());

@@ -1,5 +1,6 @@
 package io.pgconn.spring.boot.autoconfigure.metrics;
 
+import io.pgconn.testing.TestHostWatcher;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.pgconn.PgConnectionFactory;
 import io.pgconn.ServerRole;
@@ -29,8 +30,8 @@ class PgConnHostMetersTest {
             assertThat(status(registry, FIRST, "up")).isZero();
             assertThat(role(registry, SECOND, "unknown")).isEqualTo(1.0);
 
-            factory.hostObservations().up(FIRST, ServerRole.PRIMARY);
-            factory.hostObservations().down(SECOND, "refused");
+            TestHostWatcher.of(factory).up(FIRST, ServerRole.PRIMARY);
+            TestHostWatcher.of(factory).down(SECOND, "refused");
             assertThat(status(registry, FIRST, "up")).isEqualTo(1.0);
             assertThat(status(registry, FIRST, "unknown")).isZero();
             assertThat(role(registry, FIRST, "primary")).isEqualTo(1.0);
@@ -38,7 +39,7 @@ class PgConnHostMetersTest {
             assertThat(status(registry, SECOND, "down")).isEqualTo(1.0);
             assertThat(status(registry, SECOND, "up")).isZero();
 
-            factory.hostObservations().full(FIRST, "too many clients");
+            TestHostWatcher.of(factory).full(FIRST, "too many clients");
             assertThat(status(registry, FIRST, "full")).isEqualTo(1.0);
             assertThat(status(registry, FIRST, "up")).isZero();
             assertThat(registry.find("pg.conn.host.status").tag("name", "ordersPg").gauges())
