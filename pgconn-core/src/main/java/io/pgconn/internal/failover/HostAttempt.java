@@ -119,6 +119,7 @@ final class HostAttempt implements BiConsumer<ConnectionControl, Throwable>, Run
 
     private void roleKnown(ConnectionControl connection, ServerRole role) {
         connection.role(role);
+        connection.target(walk.target());
         PgRoleMismatchException mismatch = walk.holdIfNotWanted(connection, role);
         if (mismatch != null) {
             end(null, mismatch, false);

@@ -2,6 +2,7 @@ package io.pgconn.internal.query;
 
 import io.pgconn.PgException;
 import io.pgconn.PgProtocolException;
+import io.pgconn.PgTransactionRolledBackException;
 import io.pgconn.internal.protocol.backend.BackendMessage;
 import io.pgconn.internal.protocol.backend.BindComplete;
 import io.pgconn.internal.protocol.backend.CommandComplete;
@@ -45,8 +46,17 @@ public final class DeferredBegin {
     /** The BEGIN's three answers read (ParseComplete, BindComplete, CommandComplete), when carried in front. */
     private int answersRead;
     private boolean begun;
+    /** The carrier's ReadyForQuery came: the outcome is known ({@link #settle}). */
+    private boolean settled;
     /** The BEGIN's error, once it failed; read by callers for the status they see. */
     private volatile PgException failure;
+    /**
+     * The session's host, set when the server reported {@code default_transaction_read_only=on} in the carrier's answer
+     * while this {@code BEGIN READ WRITE} was unanswered ({@link #serverTurnedReadOnly}); null otherwise.
+     */
+    private String turnedReadOnlyOn;
+    /** The COMMIT or ROLLBACK that ends the transaction, once submitted ({@link #endedBy}). */
+    private Exchange end;
 
     /** {@code sql}: the BEGIN, with the transaction's options ({@code TransactionOptions.beginSql()}). */
     public DeferredBegin(String sql) {
@@ -76,6 +86,37 @@ public final class DeferredBegin {
     /** Whether the BEGIN failed: what belongs to the transaction is refused ({@link #refusal}). Any thread. */
     public boolean failed() {
         return failure != null;
+    }
+
+    /** Whether the BEGIN was answered with success and nothing of the transaction may run: {@link #serverTurnedReadOnly}. */
+    public boolean begunButRefused() {
+        return begun && failure != null;
+    }
+
+    /**
+     * Event loop, in the carrier's answer (before its ReadyForQuery): the server reported {@code
+     * default_transaction_read_only=on}, its own change (a reload: docs/r2dbc.md §4), and the session's target is
+     * {@code read-write}. PostgreSQL applies a reload when the session's next message arrives, so this BEGIN may have run
+     * after it: a {@code BEGIN READ WRITE} overrides that default, and the server takes the transaction's writes although
+     * it turned read-only (NEW-USER-31 F3). Such a transaction is not committed: once the BEGIN is answered nothing more
+     * of it is written, each later exchange of it fails with {@link #refusal}, and its end is a ROLLBACK — a commit fails
+     * after it. A BEGIN without {@code READ WRITE} needs none of this: the server runs it read-only. Ignored once the
+     * BEGIN's answer came.
+     */
+    public void serverTurnedReadOnly(String host) {
+        if (carrier != null && !settled && sql.contains("READ WRITE")) {
+            turnedReadOnlyOn = host;
+        }
+    }
+
+    /** {@code end} ends the transaction ({@code COMMIT} or {@code ROLLBACK}): one refused by the client is rolled back. */
+    public void endedBy(Exchange end) {
+        this.end = end;
+    }
+
+    /** Whether {@code exchange} is the transaction's end ({@link #endedBy}). */
+    public boolean isEnd(Exchange exchange) {
+        return end == exchange;
     }
 
     /** {@code exchange} belongs to the transaction; the first one is its carrier (or goes behind a BEGIN of its own). */
@@ -152,9 +193,10 @@ public final class DeferredBegin {
      * was read, else failed with the carrier's error (the BEGIN's: the server skipped the rest). A BEGIN of its own:
      * begun when the transaction is open after it.
      *
-     * @return whether the transaction began
+     * @return whether the transaction began and may go on (not so when {@link #serverTurnedReadOnly})
      */
     public boolean settle(Exchange carrier, char status, String host) {
+        settled = true;
         if (!carrier.carriesBegin()) {
             begun = status != 'I' && carrier.failedOnServer() == null;
         }
@@ -162,8 +204,18 @@ public final class DeferredBegin {
             PgException error = carrier.failedOnServer();
             failure = error != null ? error : new PgProtocolException(host, "server " + host
                     + " answered the transaction's BEGIN neither with success nor with an error");
+        } else if (turnedReadOnlyOn != null) {
+            failure = turnedReadOnly();
         }
-        return begun;
+        return failure == null;
+    }
+
+    private PgTransactionRolledBackException turnedReadOnly() {
+        return new PgTransactionRolledBackException(turnedReadOnlyOn, "transaction on " + turnedReadOnlyOn
+                + " not committed: the server turned read-only (it reported default_transaction_read_only=on with the"
+                + " answer to the transaction's BEGIN READ WRITE, which overrides that default) and target_session_attrs"
+                + "=read-write asks for a read-write server; nothing more of it is sent and it is rolled back, so none of"
+                + " its changes are kept");
     }
 
     /**
@@ -171,6 +223,9 @@ public final class DeferredBegin {
      * would have answered it had it been sent behind the BEGIN (a fresh exception each: callers may add to it).
      */
     public PgException refusal(QuerySession session) {
+        if (begunButRefused()) {
+            return turnedReadOnly();
+        }
         PgException error = failure;
         return error.serverFields() != null ? session.serverError(error.serverFields(), false) : error;
     }

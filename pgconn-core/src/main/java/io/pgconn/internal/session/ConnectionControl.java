@@ -7,6 +7,7 @@ import io.pgconn.PgException;
 import io.pgconn.QueryResult;
 import io.pgconn.ServerRole;
 import io.pgconn.config.HostSpec;
+import io.pgconn.config.TargetSessionAttrs;
 
 import java.net.SocketAddress;
 import java.util.Map;
@@ -46,6 +47,15 @@ public final class ConnectionControl {
     /** Set once by the connect path before the connection is handed out. */
     public void role(ServerRole role) {
         connection.role(role);
+    }
+
+    /**
+     * Set once by the connect path before the connection is handed out: the connect's {@code target_session_attrs}.
+     * Under {@code read-write}, a transaction whose {@code BEGIN READ WRITE} the server answered while it turned
+     * read-only is not committed (docs/r2dbc.md §4, {@code DeferredBegin.serverTurnedReadOnly}).
+     */
+    public void target(TargetSessionAttrs target) {
+        connection.target(target);
     }
 
     /** Set by the connect path before the connection is handed out. */

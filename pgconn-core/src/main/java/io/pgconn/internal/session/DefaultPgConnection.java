@@ -11,6 +11,7 @@ import io.pgconn.QueryResult;
 import io.pgconn.ServerRole;
 import io.pgconn.codec.CodecRegistry;
 import io.pgconn.config.HostSpec;
+import io.pgconn.config.TargetSessionAttrs;
 import io.pgconn.internal.copy.CopyInExchange;
 import io.pgconn.internal.copy.CopyOutExchange;
 import io.pgconn.internal.query.DefaultPgStatement;
@@ -87,6 +88,11 @@ final class DefaultPgConnection implements PgConnection {
     /** Set once by the connect path before the connection is handed out. */
     void role(ServerRole role) {
         this.role = role;
+    }
+
+    /** Set once by the connect path before the connection is handed out ({@link ServerReports#readWriteTarget}). */
+    void target(TargetSessionAttrs target) {
+        session.serverReports().readWriteTarget(target == TargetSessionAttrs.READ_WRITE);
     }
 
     /** The type OIDs found by the connect path: the codecs are bound to them ({@link BoundTypeOids#bind}). */

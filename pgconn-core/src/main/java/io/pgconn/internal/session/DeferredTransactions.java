@@ -84,13 +84,33 @@ final class DeferredTransactions {
             DeferredBegin begin = fifo.transaction();
             if (begin == null || (commit && begin.joined() && !begin.failed())) {
                 // begun (or none): sent as usual; a commit still belongs to the transaction, so it waits for the BEGIN's
-                // outcome and is refused with its error when it failed
+                // outcome and is refused with its error when it failed (rolled back when it began: ExchangeFifo)
+                if (begin != null) {
+                    begin.endedBy(query);
+                }
                 session.submit(query);
                 fifo.endTransaction();
                 query.result.whenComplete((result, failure) -> complete(answer, result, failure));
                 return;
             }
             fifo.endTransaction();
+            if (begin.begunButRefused()) {
+                // open on the server, refused by the client (DeferredBegin.serverTurnedReadOnly): rolled back either way
+                SimpleQuery rollback = commit ? new SimpleQuery("ROLLBACK", session.host()) : query;
+                PgException refused = commit ? begin.refusal(session) : null;
+                if (commit) {
+                    query.notSent(refused);
+                }
+                session.submit(rollback);
+                rollback.result.whenComplete((result, failure) -> {
+                    if (commit) {
+                        answer.completeExceptionally(refused); // rolled back, or the session ended: nothing committed
+                    } else {
+                        complete(answer, result, failure);
+                    }
+                });
+                return;
+            }
             if (commit && begin.failed()) {
                 PgException refused = begin.refusal(session);
                 query.notSent(refused);

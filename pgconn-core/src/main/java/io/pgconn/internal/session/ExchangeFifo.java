@@ -108,7 +108,10 @@ final class ExchangeFifo {
     private void write(Exchange exchange) {
         DeferredBegin begin = exchange.transaction();
         if (begin != null && begin.failed()) {
-            refuse(exchange, begin.refusal(session)); // its transaction never began: nothing of it may run outside
+            if (begin.begunButRefused() && begin.isEnd(exchange)) {
+                rollbackInPlaceOf(exchange); // its COMMIT, sent before the BEGIN's answer: the server's transaction ends
+            }
+            refuse(exchange, begin.refusal(session)); // its transaction never began, or may not go on: nothing of it runs
             return;
         }
         FrontendMessage message;
@@ -153,6 +156,25 @@ final class ExchangeFifo {
         inFlight.clear();
         inFlight.addAll(order);
         write(own);
+    }
+
+    /**
+     * {@code commit} ends a transaction that began on the server but may not be committed ({@link
+     * DeferredBegin#serverTurnedReadOnly}): a ROLLBACK takes its place in the FIFO and is written now — the commit itself
+     * is refused — so that the session does not stay in that transaction.
+     */
+    private void rollbackInPlaceOf(Exchange commit) {
+        SimpleQuery rollback = new SimpleQuery("ROLLBACK", session.host());
+        ArrayDeque<Exchange> order = new ArrayDeque<>(inFlight.size() + 1);
+        for (Exchange e : inFlight) {
+            if (e == commit) {
+                order.add(rollback);
+            }
+            order.add(e);
+        }
+        inFlight.clear();
+        inFlight.addAll(order);
+        write(rollback);
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.pgconn.internal.session;
 
+import io.pgconn.internal.query.DeferredBegin;
 import io.pgconn.internal.query.Exchange;
 import io.pgconn.internal.query.StatementCache;
 
@@ -23,6 +24,8 @@ final class ServerReports {
     /** Null until the factory asks for them ({@link #roleChanges}). */
     private volatile ServerRoleChanges roleChanges;
     private volatile char transactionStatus = 'I';
+    /** {@link #readWriteTarget}; written by the connect path before the session is handed out. */
+    private volatile boolean readWriteTarget;
     /**
      * Before PostgreSQL 18: a SET or RESET that may change search_path ran since the last ReadyForQuery outside a
      * transaction; the path is told changed again there (a {@code SET LOCAL}'s path ends with the transaction, unreported).
@@ -50,9 +53,22 @@ final class ServerReports {
             statementCache.searchPathReported(current == null ? statementCache.mark() : current.statementCacheMark(), value);
         }
         ServerRoleChanges roles = roleChanges;
-        if (roles != null) {
-            roles.parameterChanged(name, parameters, current);
+        if (roles != null && roles.parameterChanged(name, parameters, current) && readWriteTarget && current != null
+                && "default_transaction_read_only".equals(name) && "on".equals(value)) {
+            DeferredBegin begin = current.transaction();
+            if (begin != null && begin.carrier(current)) {
+                begin.serverTurnedReadOnly(host); // not committed there (docs/r2dbc.md §4)
+            }
         }
+    }
+
+    /**
+     * Set once by the connect path: the session was opened for {@code target_session_attrs=read-write}, so a transaction
+     * whose {@code BEGIN READ WRITE} the server answered together with turning read-only is not committed
+     * ({@link DeferredBegin#serverTurnedReadOnly}).
+     */
+    void readWriteTarget(boolean readWriteTarget) {
+        this.readWriteTarget = readWriteTarget;
     }
 
     /** What the server last reported of {@code name} (at the start, or since), or null: PostgreSQL 18+ reports search_path. */

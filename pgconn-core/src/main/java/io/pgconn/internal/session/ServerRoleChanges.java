@@ -35,17 +35,23 @@ final class ServerRoleChanges {
         this.hostMemory = hostMemory;
     }
 
-    /** The server reported {@code name} changed during {@code current}'s answer (null: none); {@code parameters} is already updated. */
-    void parameterChanged(String name, Map<String, String> parameters, Exchange current) {
+    /**
+     * The server reported {@code name} changed during {@code current}'s answer (null: none); {@code parameters} is already
+     * updated.
+     *
+     * @return whether it is a role parameter the server changed (host memory was told), not the session's own setting
+     */
+    boolean parameterChanged(String name, Map<String, String> parameters, Exchange current) {
         if (READ_ONLY.equals(name)) {
             readOnlySetBySession |= mayBeTheSessionsOwn(current);
             if (readOnlySetBySession) {
-                return;
+                return false;
             }
         } else if (!HOT_STANDBY.equals(name)) {
-            return;
+            return false;
         }
         hostMemory.accept(parameters);
+        return true;
     }
 
     /** Whether {@code current}'s SQL may itself have set {@code default_transaction_read_only} (unknown text: may). */
