@@ -58,6 +58,25 @@ final class Implementation {
         }
     }
 
+    /** A group of caller-run event loops ({@link Transport#newCallerRunEventLoopGroup(String, int, Duration)}). */
+    static EventLoopGroup callerRunGroup(int threads, java.util.concurrent.ThreadFactory threadFactory,
+                                         io.netty.channel.IoHandlerFactory factory, Duration linger) {
+        try {
+            return (EventLoopGroup) CallerRunGroups.NEW_GROUP.invokeExact(threads, threadFactory, factory, linger);
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable e) {
+            throw new IllegalStateException("creating the caller-run event loop group failed", e);
+        }
+    }
+
+    /** Looked up on first use only. */
+    private static final class CallerRunGroups {
+        static final MethodHandle NEW_GROUP = findStatic("io.pgconn.internal.loop.CallerRunEventLoopGroup", "create",
+                MethodType.methodType(EventLoopGroup.class, int.class, java.util.concurrent.ThreadFactory.class,
+                        io.netty.channel.IoHandlerFactory.class, Duration.class));
+    }
+
     /** Looked up on first use only: a group without busy-poll never loads the strategy. */
     private static final class BusyPollStrategies {
         static final MethodHandle NEW_STRATEGIES = findStatic(BUSY_POLL, "factory",
