@@ -95,7 +95,7 @@ final class CallerRunLoopClient implements Client {
 
     @Override
     public String name() {
-        return "pgconn-callerrun" + (uring ? "-uring" : "") + (spinNanos > 0 ? "-spin" : tasksFirst ? "-tf" : "");
+        return "pgconn-manualrun" + (uring ? "-uring" : "") + (spinNanos > 0 ? "-spin" : tasksFirst ? "-tf" : "");
     }
 
     @Override
