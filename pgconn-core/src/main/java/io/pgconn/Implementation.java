@@ -27,7 +27,7 @@ final class Implementation {
     private static final String FACTORY = "io.pgconn.internal.DefaultPgConnectionFactory";
     private static final String BUSY_POLL = "io.pgconn.internal.transport.BusyPollStrategy";
     private static final MethodHandle NEW_FACTORY = findStatic(FACTORY, "create", MethodType.methodType(
-            PgConnectionFactory.class, ConnConfig.class, String.class, EventLoopGroup.class, Transport.class, int.class,
+            PgConnectionFactory.class, ConnConfig.class, String.class, EventLoopGroup.class, Transport.class, int.class, boolean.class,
             PgTracer.class, Clock.class, TrustManagerFactory.class, String.class, KeyManagerFactory.class,
             CodecRegistry.class));
 
@@ -35,10 +35,10 @@ final class Implementation {
     }
 
     static PgConnectionFactory newFactory(ConnConfig config, String name, EventLoopGroup group, Transport transport, int threads,
-                                          PgTracer tracer, Clock clock, TrustManagerFactory trust, String trustSource,
+                                          boolean callerRun, PgTracer tracer, Clock clock, TrustManagerFactory trust, String trustSource,
                                           KeyManagerFactory keys, CodecRegistry codecs) {
         try {
-            return (PgConnectionFactory) NEW_FACTORY.invokeExact(config, name, group, transport, threads, tracer, clock, trust,
+            return (PgConnectionFactory) NEW_FACTORY.invokeExact(config, name, group, transport, threads, callerRun, tracer, clock, trust,
                     trustSource, keys, codecs);
         } catch (RuntimeException | Error e) {
             throw e;

@@ -110,6 +110,34 @@ class CallerRunEventLoopIT {
     }
 
     @Test
+    void aFactoryThatOwnsItsCallerRunGroupRunsItAndEndsItsThreadsWhenClosed() {
+        PgConnectionFactory owning = PgConnectionFactory.builder(ConnConfig.builder().build()).name("crunown").threads(1)
+                .callerRunEventLoops(true).build();
+        PgConnection c = await(owning.connect(Connect.config(PG.primary(), QueryCluster.USER, null,
+                "sslmode=disable extensionTypes='' blockingWaitSpin=100us")));
+        Thread me = Thread.currentThread();
+        int onCaller = 0;
+        for (int i = 0; i < 200; i++) {
+            if (c.query("SELECT $1::int", i).thenApply(r -> Thread.currentThread()).join() == me) {
+                onCaller++;
+            }
+        }
+        assertThat(onCaller).as("answers read on the waiting caller's thread").isGreaterThanOrEqualTo(190);
+        await(c.close());
+        owning.close();
+        awaitCondition("the factory's caller-run loop thread ended", () -> Thread.getAllStackTraces().keySet().stream()
+                .noneMatch(t -> t.getName().startsWith("pgconn-crunown-")));
+        EventLoopGroup given = Transport.EPOLL.newEventLoopGroup(1);
+        try {
+            assertThatThrownBy(() -> PgConnectionFactory.builder(ConnConfig.builder().build()).eventLoopGroup(given)
+                    .callerRunEventLoops(true).build()).isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("Transport.newCallerRunEventLoopGroup");
+        } finally {
+            given.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS).syncUninterruptibly();
+        }
+    }
+
+    @Test
     void threadsBlockedOnDifferentConnectionsOfOneLoopFollowEachOther() throws Exception {
         start(Transport.DEFAULT_CALLER_RUN_LINGER);
         List<CompletableFuture<Void>> threads = new ArrayList<>();
