@@ -27,7 +27,7 @@ final class Implementation {
     private static final String FACTORY = "io.pgconn.internal.DefaultPgConnectionFactory";
     private static final String BUSY_POLL = "io.pgconn.internal.transport.BusyPollStrategy";
     private static final MethodHandle NEW_FACTORY = findStatic(FACTORY, "create", MethodType.methodType(
-            PgConnectionFactory.class, ConnConfig.class, String.class, EventLoopGroup.class, Transport.class, int.class,
+            PgConnectionFactory.class, ConnConfig.class, String.class, EventLoopGroup.class, Transport.class, int.class, boolean.class,
             PgTracer.class, Clock.class, TrustManagerFactory.class, String.class, KeyManagerFactory.class,
             CodecRegistry.class));
 
@@ -35,10 +35,10 @@ final class Implementation {
     }
 
     static PgConnectionFactory newFactory(ConnConfig config, String name, EventLoopGroup group, Transport transport, int threads,
-                                          PgTracer tracer, Clock clock, TrustManagerFactory trust, String trustSource,
+                                          boolean callerRun, PgTracer tracer, Clock clock, TrustManagerFactory trust, String trustSource,
                                           KeyManagerFactory keys, CodecRegistry codecs) {
         try {
-            return (PgConnectionFactory) NEW_FACTORY.invokeExact(config, name, group, transport, threads, tracer, clock, trust,
+            return (PgConnectionFactory) NEW_FACTORY.invokeExact(config, name, group, transport, threads, callerRun, tracer, clock, trust,
                     trustSource, keys, codecs);
         } catch (RuntimeException | Error e) {
             throw e;
@@ -56,6 +56,25 @@ final class Implementation {
         } catch (Throwable e) {
             throw new IllegalStateException("creating the busy-poll select strategy failed", e);
         }
+    }
+
+    /** A group of caller-run event loops ({@link Transport#newCallerRunEventLoopGroup(String, int, Duration)}). */
+    static EventLoopGroup callerRunGroup(int threads, java.util.concurrent.ThreadFactory threadFactory,
+                                         io.netty.channel.IoHandlerFactory factory, Duration linger) {
+        try {
+            return (EventLoopGroup) CallerRunGroups.NEW_GROUP.invokeExact(threads, threadFactory, factory, linger);
+        } catch (RuntimeException | Error e) {
+            throw e;
+        } catch (Throwable e) {
+            throw new IllegalStateException("creating the caller-run event loop group failed", e);
+        }
+    }
+
+    /** Looked up on first use only. */
+    private static final class CallerRunGroups {
+        static final MethodHandle NEW_GROUP = findStatic("io.pgconn.internal.loop.CallerRunEventLoopGroup", "create",
+                MethodType.methodType(EventLoopGroup.class, int.class, java.util.concurrent.ThreadFactory.class,
+                        io.netty.channel.IoHandlerFactory.class, Duration.class));
     }
 
     /** Looked up on first use only: a group without busy-poll never loads the strategy. */

@@ -170,6 +170,7 @@ public interface PgConnectionFactory extends AutoCloseable {
         private EventLoopGroup group;
         private Transport transport;
         private int threads = Math.max(1, Runtime.getRuntime().availableProcessors());
+        private boolean callerRun;
         private PgTracer tracer = PgTracer.noop();
         private Clock clock = Clock.systemUTC();
         private TrustManagerFactory trustManagerFactory;
@@ -208,6 +209,17 @@ public interface PgConnectionFactory extends AutoCloseable {
                 throw new IllegalArgumentException("transport " + transport.name().toLowerCase() + " is not available here");
             }
             this.transport = transport;
+            return this;
+        }
+
+        /**
+         * Whether the group the factory creates (and shuts down) is one of caller-run event loops
+         * ({@link Transport#newCallerRunEventLoopGroup(String, int)}, docs/query.md §1): a thread blocked on a statement's
+         * future runs the connection's loop while it waits. Default false. Not with {@link #eventLoopGroup} (refused by
+         * {@link #build()}): hand in such a group instead. Epoll or NIO only.
+         */
+        public Builder callerRunEventLoops(boolean callerRun) {
+            this.callerRun = callerRun;
             return this;
         }
 
@@ -273,7 +285,11 @@ public interface PgConnectionFactory extends AutoCloseable {
         }
 
         public PgConnectionFactory build() {
-            return Implementation.newFactory(config, name, group, transport, threads, tracer, clock, trustManagerFactory,
+            if (callerRun && group != null) {
+                throw new IllegalStateException("callerRunEventLoops(true) is for the group the factory creates; an event loop"
+                        + " group was given (eventLoopGroup): give a Transport.newCallerRunEventLoopGroup(...) group instead");
+            }
+            return Implementation.newFactory(config, name, group, transport, threads, callerRun, tracer, clock, trustManagerFactory,
                     trustSource, keyManagerFactory, codecs);
         }
     }

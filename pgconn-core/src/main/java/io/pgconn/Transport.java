@@ -111,6 +111,45 @@ public enum Transport {
         return new MultiThreadIoEventLoopGroup(threads, new DefaultThreadFactory(FactoryName.threadPrefix(name, this), true), factory);
     }
 
+    /**
+     * A new group of caller-run event loops for this transport (docs/query.md §1, "caller-run event loops"): a thread
+     * blocked on a statement's future ({@code join()}, {@code get()}) of a connection on it runs the connection's loop
+     * itself while it waits — the request is sent and the answer read on that thread, one context switch per round
+     * trip as with a blocking driver — and each loop has one background thread ({@code pgconn-<name>-epoll-N-M},
+     * daemon) that runs it while no caller waits: notifications, the server's close, timers and asynchronous use are
+     * served as on a plain group. The background thread takes the loop back once no caller has run it for
+     * {@code linger} ({@link #DEFAULT_CALLER_RUN_LINGER} by the two-argument form), checking once per linger meanwhile.
+     * For threads that block on each statement (a JDBC-style loop), best with {@code blockingWaitSpin} (the caller polls
+     * the loop for it before it blocks); not for reactive or R2DBC use, where no caller waits and it is a plain group
+     * with a linger's delay before the background thread takes a loop back. Epoll (where a caller also sends its own
+     * request) and NIO; shut it down as any group ({@code shutdownGracefully}) when the factory does not own it.
+     *
+     * @throws IllegalArgumentException on io_uring, or a linger outside 10 µs to 1 s
+     */
+    public EventLoopGroup newCallerRunEventLoopGroup(String name, int threads, Duration linger) {
+        if (this == IO_URING) {
+            throw new IllegalArgumentException("caller-run event loops are not available on the io_uring transport; use epoll or NIO");
+        }
+        if (linger.compareTo(Duration.ofNanos(10_000)) < 0 || linger.compareTo(Duration.ofSeconds(1)) > 0) {
+            throw new IllegalArgumentException("invalid caller-run linger: " + linger.toNanos() + " ns; expected 10 µs to 1 s");
+        }
+        if (!isAvailable()) {
+            throw new IllegalStateException("the " + name().toLowerCase() + " transport is not available here"
+                    + " (netty-transport-native-epoll missing or not loadable)");
+        }
+        IoHandlerFactory factory = this == EPOLL ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
+        return Implementation.callerRunGroup(threads, new DefaultThreadFactory(FactoryName.threadPrefix(name, this), true), factory,
+                linger);
+    }
+
+    /** {@link #newCallerRunEventLoopGroup(String, int, Duration)} with the {@link #DEFAULT_CALLER_RUN_LINGER}. */
+    public EventLoopGroup newCallerRunEventLoopGroup(String name, int threads) {
+        return newCallerRunEventLoopGroup(name, threads, DEFAULT_CALLER_RUN_LINGER);
+    }
+
+    /** How long a caller-run loop stays unled after a caller ran it before its background thread takes it: 1 ms. */
+    public static final Duration DEFAULT_CALLER_RUN_LINGER = Duration.ofMillis(1);
+
     /** Isolates the optional epoll classes: touching them fails when netty-transport-native-epoll is absent. */
     private static final class EpollSupport {
         static final boolean AVAILABLE = loads(() -> Epoll.isAvailable());

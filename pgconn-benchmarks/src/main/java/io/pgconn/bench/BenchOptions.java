@@ -18,9 +18,9 @@ record BenchOptions(Path results, long pauseMs, long warmupMs, long measureMs, i
 
     /** The clients of a run without --clients (the native libpq client when its binary was built). */
     static final List<String> CLIENTS = java.nio.file.Files.isExecutable(WorkerProcess.NATIVE_LIBPQ_BINARY)
-            ? List.of("pgconn", "pgconn-jdk", "pgjdbc", "r2dbc", "vertx", WorkerProcess.NATIVE_LIBPQ, "pgconn-r2dbc-data", "r2dbc-data",
-            "pgjdbc-data")
-            : List.of("pgconn", "pgconn-jdk", "pgjdbc", "r2dbc", "vertx", "pgconn-r2dbc-data", "r2dbc-data", "pgjdbc-data");
+            ? List.of("pgconn", "pgconn-callerrun", "pgconn-jdk", "pgjdbc", "r2dbc", "vertx", WorkerProcess.NATIVE_LIBPQ, "pgconn-r2dbc-data",
+            "r2dbc-data", "pgjdbc-data")
+            : List.of("pgconn", "pgconn-callerrun", "pgconn-jdk", "pgjdbc", "r2dbc", "vertx", "pgconn-r2dbc-data", "r2dbc-data", "pgjdbc-data");
 
     /** The scenarios a run without --scenarios times, in this order (the heap per idle connection after them). */
     static final List<Scenario> TIMED = List.of(Scenario.TRUST, Scenario.SCRAM, Scenario.SCRAM_REQUIRE, Scenario.SCRAM_VERIFY_FULL,

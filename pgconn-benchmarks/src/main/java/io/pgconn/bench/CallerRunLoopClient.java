@@ -14,7 +14,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A measuring prototype, not a pgconn mode (results/2026-12-04-session10-perf.md): pgconn with its connections on a
+ * A measuring prototype ({@link PkAB}'s {@code pgconn-manualrun} variants; results/2026-12-04-session10-perf.md), which
+ * pgconn's caller-run event loops ({@code Transport.newCallerRunEventLoopGroup}, docs/query.md §1; {@code pgconn-callerrun})
+ * made a mode in session 32: pgconn with its connections on a
  * Netty {@link ManualIoEventLoop} (epoll) owned by the calling thread, which runs the loop itself while it waits for a
  * future ({@code loop.run(wait)} until the future is done), so that the request is written and the answer read on the
  * caller's thread, with no event loop thread at all — a blocking driver's shape. Each calling thread has its own loop
@@ -95,7 +97,7 @@ final class CallerRunLoopClient implements Client {
 
     @Override
     public String name() {
-        return "pgconn-callerrun" + (uring ? "-uring" : "") + (spinNanos > 0 ? "-spin" : tasksFirst ? "-tf" : "");
+        return "pgconn-manualrun" + (uring ? "-uring" : "") + (spinNanos > 0 ? "-spin" : tasksFirst ? "-tf" : "");
     }
 
     @Override

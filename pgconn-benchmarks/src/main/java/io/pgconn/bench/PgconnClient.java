@@ -75,8 +75,37 @@ class PgconnClient implements Client {
     /** @param transport the event loop groups' transport ({@link Transport#best()}, epoll here, but for PkAB's io_uring variants) */
     PgconnClient(Endpoints endpoints, SslProviderKind provider, boolean typeDiscovery, Duration blockedCallerSpin, Duration loopBusyPoll,
             Transport transport) {
+        this(endpoints, provider, typeDiscovery, blockedCallerSpin, loopBusyPoll, transport, null);
+    }
+
+    /**
+     * pgconn on caller-run event loops ({@code Transport.newCallerRunEventLoopGroup}, docs/query.md §1): a caller blocked
+     * on a query runs its connection's loop while it waits; {@code pgconn-callerrun} with {@code blockingWaitSpin}
+     * {@code blockedCallerSpin} (polling the loop first), {@code pgconn-callerrun-nospin} without.
+     */
+    static PgconnClient callerRun(Endpoints endpoints, Duration blockedCallerSpin) {
+        return callerRun(endpoints, blockedCallerSpin, Transport.DEFAULT_CALLER_RUN_LINGER);
+    }
+
+    /** {@link #callerRun(Endpoints, Duration)} with another linger: {@code pgconn-callerrun-linger<ms>} (PkAB). */
+    static PgconnClient callerRun(Endpoints endpoints, Duration blockedCallerSpin, Duration linger) {
+        PgconnClient c = new PgconnClient(endpoints, SslProviderKind.AUTO, true, blockedCallerSpin, Duration.ZERO, Transport.best(), linger);
+        c.label = (blockedCallerSpin.isZero() ? "pgconn-callerrun-nospin" : "pgconn-callerrun")
+                + (linger.equals(Transport.DEFAULT_CALLER_RUN_LINGER) ? "" : "-linger" + linger.toMillis());
+        return c;
+    }
+
+    private final boolean callerRun;
+    private final Duration linger;
+
+    /** @param linger non-null: on a caller-run event loop group with that linger */
+    private PgconnClient(Endpoints endpoints, SslProviderKind provider, boolean typeDiscovery, Duration blockedCallerSpin, Duration loopBusyPoll,
+            Transport transport, Duration linger) {
         this.transport = transport;
-        this.group = transport.newEventLoopGroup(Runtime.getRuntime().availableProcessors());
+        this.callerRun = linger != null;
+        this.linger = linger;
+        this.group = callerRun ? transport.newCallerRunEventLoopGroup(null, Runtime.getRuntime().availableProcessors(), linger)
+                : transport.newEventLoopGroup(Runtime.getRuntime().availableProcessors());
         this.loopBusyPoll = loopBusyPoll;
         this.blockedCallerSpin = blockedCallerSpin;
         this.endpoints = endpoints;
@@ -99,6 +128,12 @@ class PgconnClient implements Client {
     public boolean supports(Target target) {
         // the provider matters only with TLS: a variant with an explicit provider runs the TLS scenarios alone
         return provider == SslProviderKind.AUTO || target.tls();
+    }
+
+    /** {@code pgconn-callerrun} runs QUERY_PK alone: the blocked caller's shape the mode is for (docs/query.md §1). */
+    @Override
+    public boolean supports(Scenario scenario) {
+        return callerRun ? scenario == Scenario.QUERY_PK : Client.super.supports(scenario);
     }
 
     @Override
@@ -273,8 +308,9 @@ class PgconnClient implements Client {
 
     @Override
     public String settings() {
-        return "pgconn (" + (label == null ? "this build" : "another build") + ", pgconn-core from " + coreLocation() + "): PgConnectionFactory per target on one "
-                + transport.name().toLowerCase() + " event loop group (" + Runtime.getRuntime().availableProcessors()
+ return "pgconn (" + (label == null || callerRun ? "this build" : "another build") + ", pgconn-core from " + coreLocation() + "): PgConnectionFactory per target on one "
+                + transport.name().toLowerCase() + (callerRun ? " caller-run event loop group (a blocked caller runs its connection's loop"
+                        + " while it waits; Transport.newCallerRunEventLoopGroup, linger " + (callerRun ? linger.toNanos() / 1000 : 0) + " us; " : " event loop group (") + Runtime.getRuntime().availableProcessors()
                 + " threads); sslProvider=" + provider.libpqName()
                 + (provider == SslProviderKind.AUTO ? " (default; resolves to " + (io.netty.handler.ssl.OpenSsl.isAvailable() ? "OpenSSL "
                         + io.netty.handler.ssl.OpenSsl.versionString() : "JDK") + ")" : "")

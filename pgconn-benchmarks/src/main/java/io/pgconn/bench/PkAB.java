@@ -18,15 +18,18 @@ import java.util.Map;
  * (caller blocked on each query; {@code pgconn} with the benchmark's {@code blockingWaitSpin=100us},
  * {@code pgconn-nospin} with the default, no spin; {@code pgconn-poll}: no spin, its connection on an event loop group
  * with a 100-µs busy-poll, {@code Transport.newEventLoopGroup(threads, busyPoll)}; {@code pgconn-pollspin}: both;
- * {@code pgconn-callerrun}: the measuring prototype {@link CallerRunLoopClient}, the connection on a Netty
- * {@code ManualIoEventLoop} that the waiting caller runs, {@code pgconn-callerrun-spin} polling 100 µs first,
- * {@code pgconn-callerrun-tf} running the write before the first poll; {@code pgconn-callerrun-uring} and
+ * {@code pgconn-callerrun}: pgconn's caller-run event loops ({@code Transport.newCallerRunEventLoopGroup}, docs/query.md
+ * §1) with {@code blockingWaitSpin=100us}, {@code pgconn-callerrun-nospin} without the spin, {@code pgconn-callerrun-linger5}
+ * with a 5-ms linger instead of 1 ms;
+ * {@code pgconn-manualrun}: the measuring prototype {@link CallerRunLoopClient}, the connection on a Netty
+ * {@code ManualIoEventLoop} that the waiting caller runs, {@code pgconn-manualrun-spin} polling 100 µs first,
+ * {@code pgconn-manualrun-tf} running the write before the first poll; {@code pgconn-manualrun-uring} and
  * {@code -uring-spin} the same on an io_uring {@code ManualIoEventLoop}; {@code pgconn-uring} and
  * {@code pgconn-uring-nospin}: {@code pgconn} and {@code pgconn-nospin} on an io_uring event loop group), {@code pgconn-chained} or
  * {@code vertx-chained} (each query issued from the previous one's completion), or {@code pgconn-x4},
  * {@code pgconn-nospin-x4}, {@code pgjdbc-x4}, {@code vertx-x4} (four callers, each blocked on its own connection; also
- * {@code pgconn-poll-x4}, {@code pgconn-callerrun-x4}). A variant ending in {@code -connect} ({@code pgjdbc-connect},
- * {@code pgconn-connect}, {@code pgconn-callerrun-connect}, ...) runs {@link Measure#connectLoop} on TRUST instead
+ * {@code pgconn-poll-x4}, {@code pgconn-callerrun-x4}, {@code pgconn-manualrun-x4}). A variant ending in {@code -connect} ({@code pgjdbc-connect},
+ * {@code pgconn-connect}, {@code pgconn-manualrun-connect}, ...) runs {@link Measure#connectLoop} on TRUST instead
  * (connect, then close, timed apart; the backend's exit awaited between); {@code pgconn-loopclose-connect} asks pgconn's
  * close on the connection's event loop ({@link LoopCloseClient}: the loop's way, against {@code pgconn-connect}'s close
  * on the caller's thread). Two warm-up rounds of three turns' length
@@ -134,15 +137,18 @@ public final class PkAB {
             // by variant prefix, the longest first: a variant runs the first client whose prefix it starts with
             Map<String, Client> byPrefix = new LinkedHashMap<>();
             byPrefix.put("pgconn-loopclose", new LoopCloseClient(endpoints));
-            byPrefix.put("pgconn-callerrun-uring-spin", new CallerRunLoopClient(endpoints, 100_000, false, true));
-            byPrefix.put("pgconn-callerrun-uring", new CallerRunLoopClient(endpoints, 0, false, true));
+            byPrefix.put("pgconn-manualrun-uring-spin", new CallerRunLoopClient(endpoints, 100_000, false, true));
+            byPrefix.put("pgconn-manualrun-uring", new CallerRunLoopClient(endpoints, 0, false, true));
             byPrefix.put("pgconn-uring-nospin", new PgconnClient(endpoints, SslProviderKind.AUTO, true, Duration.ZERO, Duration.ZERO,
                     Transport.IO_URING));
             byPrefix.put("pgconn-uring", new PgconnClient(endpoints, SslProviderKind.AUTO, true, PgconnClient.BLOCKED_CALLER_SPIN,
                     Duration.ZERO, Transport.IO_URING));
-            byPrefix.put("pgconn-callerrun-tf", new CallerRunLoopClient(endpoints, 0, true));
-            byPrefix.put("pgconn-callerrun-spin", new CallerRunLoopClient(endpoints, 100_000, false));
-            byPrefix.put("pgconn-callerrun", new CallerRunLoopClient(endpoints, 0, false));
+            byPrefix.put("pgconn-manualrun-tf", new CallerRunLoopClient(endpoints, 0, true));
+            byPrefix.put("pgconn-manualrun-spin", new CallerRunLoopClient(endpoints, 100_000, false));
+            byPrefix.put("pgconn-manualrun", new CallerRunLoopClient(endpoints, 0, false));
+            byPrefix.put("pgconn-callerrun-nospin", PgconnClient.callerRun(endpoints, Duration.ZERO));
+            byPrefix.put("pgconn-callerrun-linger5", PgconnClient.callerRun(endpoints, PgconnClient.BLOCKED_CALLER_SPIN, Duration.ofMillis(5)));
+            byPrefix.put("pgconn-callerrun", PgconnClient.callerRun(endpoints, PgconnClient.BLOCKED_CALLER_SPIN));
             byPrefix.put("pgconn-nio", new PgconnClient(endpoints, SslProviderKind.AUTO, true, Duration.ZERO, Duration.ZERO, Transport.NIO));
             byPrefix.put("pgconn-nospin", new PgconnClient(endpoints, SslProviderKind.AUTO, true, Duration.ZERO));
             byPrefix.put("pgconn-pollspin", new PgconnClient(endpoints, SslProviderKind.AUTO, true, PgconnClient.BLOCKED_CALLER_SPIN,

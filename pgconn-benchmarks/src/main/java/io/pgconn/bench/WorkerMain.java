@@ -300,6 +300,7 @@ public final class WorkerMain {
             case "pgconn-jdk" -> new PgconnClient(endpoints, SslProviderKind.JDK);
             case "pgconn-no-types" -> new PgconnClient(endpoints, SslProviderKind.AUTO, false);
             case "pgconn-openssl" -> new PgconnClient(endpoints, SslProviderKind.OPENSSL);
+            case "pgconn-callerrun" -> PgconnClient.callerRun(endpoints, PgconnClient.BLOCKED_CALLER_SPIN);
             case "pgjdbc" -> new PgjdbcClient(endpoints);
             case "r2dbc" -> new R2dbcClient(endpoints);
             case "vertx" -> new VertxClient(endpoints);
@@ -309,7 +310,7 @@ public final class WorkerMain {
             case "pgconn-r2dbc-pools-data" -> SpringDataClient.pgconnPools(endpoints);
             case "pgconn-boot-data", "pgconn-boot-noobs-data", "pgconn-bootr2dbc-data", "r2dbc-boot-data" -> BootDataClient.create(name, name, endpoints);
             default -> throw new IllegalArgumentException("unknown client " + name
-                    + " (expected pgconn, pgconn-jdk, pgconn-openssl, pgjdbc, r2dbc, vertx, pgconn-r2dbc-data, pgconn-r2dbc-pools-data, r2dbc-data, pgjdbc-data,"
+                    + " (expected pgconn, pgconn-jdk, pgconn-openssl, pgconn-callerrun, pgjdbc, r2dbc, vertx, pgconn-r2dbc-data, pgconn-r2dbc-pools-data, r2dbc-data, pgjdbc-data,"
                     + " pgconn-boot-data, pgconn-boot-noobs-data, pgconn-bootr2dbc-data or r2dbc-boot-data)");
         };
     }

@@ -83,7 +83,8 @@ public final class DefaultPgConnectionFactory implements PgConnectionFactory {
     /** Completed just before {@link #closeFuture}: what {@link #whenClosed()} hands out runs before a close's caller wakes. */
     private final CompletableFuture<Void> closeEnded = new CompletableFuture<>();
 
-    private DefaultPgConnectionFactory(ConnConfig config, String name, EventLoopGroup userGroup, Transport chosen, int threads, PgTracer tracer,
+    private DefaultPgConnectionFactory(ConnConfig config, String name, EventLoopGroup userGroup, Transport chosen, int threads,
+                                       boolean callerRun, PgTracer tracer,
                                        Clock clock, TrustManagerFactory trust, String trustSource, KeyManagerFactory keys,
                                        CodecRegistry codecs) {
         this.config = Objects.requireNonNull(config, "config");
@@ -92,7 +93,8 @@ public final class DefaultPgConnectionFactory implements PgConnectionFactory {
         this.ownsGroup = userGroup == null;
         Transport transport = userGroup != null ? Transport.of(userGroup)
                 : chosen != null ? chosen : Transport.best();
-        this.group = ownsGroup ? transport.newEventLoopGroup(name, threads, Duration.ZERO) : userGroup;
+        this.group = !ownsGroup ? userGroup : callerRun ? transport.newCallerRunEventLoopGroup(name, threads)
+                : transport.newEventLoopGroup(name, threads, Duration.ZERO);
         this.tracer = tracer;
         this.trustManagerFactory = trust;
         this.trustSource = trustSource;
@@ -118,9 +120,9 @@ public final class DefaultPgConnectionFactory implements PgConnectionFactory {
      * signature {@code io.pgconn.Implementation} looks up.
      */
     public static PgConnectionFactory create(ConnConfig config, String name, EventLoopGroup userGroup, Transport transport,
-                                             int threads, PgTracer tracer, Clock clock, TrustManagerFactory trust,
+                                             int threads, boolean callerRun, PgTracer tracer, Clock clock, TrustManagerFactory trust,
                                              String trustSource, KeyManagerFactory keys, CodecRegistry codecs) {
-        return new DefaultPgConnectionFactory(config, name, userGroup, transport, threads, tracer, clock, trust, trustSource, keys,
+        return new DefaultPgConnectionFactory(config, name, userGroup, transport, threads, callerRun, tracer, clock, trust, trustSource, keys,
                 codecs);
     }
 

@@ -1,6 +1,7 @@
 package io.pgconn.internal.query;
 
 import io.pgconn.EventLoops;
+import io.pgconn.internal.loop.CallerRunEventLoop;
 
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -58,6 +59,11 @@ public class SpinThenParkFuture<T> extends CompletableFuture<T> {
             AtomicIntegerFieldUpdater.newUpdater(SpinThenParkFuture.class, "blockedWaiters");
     /** Threads in a blocking wait on this future now, entered while it was not done ({@link #hasBlockedWaiter()}). */
     private volatile int blockedWaiters;
+    /**
+     * The connection's caller-run event loop (null: none): a blocked caller runs it while it waits, polling it for the
+     * spin instead of yielding ({@link CallerRunEventLoop#awaitDone}; docs/query.md §1, caller-run event loops).
+     */
+    private final CallerRunEventLoop loop;
 
     public SpinThenParkFuture(long spinNanos) {
         this(spinNanos, ON_SPIN_WAIT);
@@ -76,14 +82,19 @@ public class SpinThenParkFuture<T> extends CompletableFuture<T> {
      * scheduler took the CPU away (pgconn-benchmarks/results/2026-12-07-session29-pk.md).
      */
     public SpinThenParkFuture(WaitSpinBackoff backoff) {
-        this(backoff.spinNanos(), YIELD, backoff.spinNanos() > 0 ? backoff : null);
+        this(backoff.spinNanos(), YIELD, backoff.spinNanos() > 0 ? backoff : null, backoff.loop());
     }
 
     /** With {@code backoff} (null: none) and its own {@code pause} (tests count the spin's turns with it). */
     SpinThenParkFuture(long spinNanos, Runnable pause, WaitSpinBackoff backoff) {
+        this(spinNanos, pause, backoff, null);
+    }
+
+    private SpinThenParkFuture(long spinNanos, Runnable pause, WaitSpinBackoff backoff, CallerRunEventLoop loop) {
         this.spinNanos = spinNanos;
         this.pause = pause;
         this.backoff = backoff;
+        this.loop = loop;
     }
 
     /** A future of work just handed to an event loop (a close, a connect): a blocked caller yields for {@link #HAND_OFF_YIELD_NANOS} first. */
@@ -115,6 +126,14 @@ public class SpinThenParkFuture<T> extends CompletableFuture<T> {
         }
         WAITERS.incrementAndGet(this);
         try {
+            if (loop != null) {
+                Object follower = runLoop(spinNanos, 0, false);
+                try {
+                    return super.join();
+                } finally {
+                    loop.followed(follower);
+                }
+            }
             spin(spinNanos);
             return super.join();
         } finally {
@@ -130,6 +149,14 @@ public class SpinThenParkFuture<T> extends CompletableFuture<T> {
         }
         WAITERS.incrementAndGet(this);
         try {
+            if (loop != null) {
+                Object follower = runLoop(spinNanos, 0, true);
+                try {
+                    return super.get();
+                } finally {
+                    loop.followed(follower);
+                }
+            }
             spin(spinNanos);
             return super.get();
         } finally {
@@ -147,6 +174,14 @@ public class SpinThenParkFuture<T> extends CompletableFuture<T> {
         WAITERS.incrementAndGet(this);
         try {
             long start = System.nanoTime();
+            if (loop != null) {
+                Object follower = runLoop(Math.min(spinNanos, budget), start + budget, true);
+                try {
+                    return super.get(budget - (System.nanoTime() - start), TimeUnit.NANOSECONDS);
+                } finally {
+                    loop.followed(follower);
+                }
+            }
             spin(Math.min(spinNanos, budget));
             return super.get(budget - (System.nanoTime() - start), TimeUnit.NANOSECONDS);
         } finally {
@@ -157,7 +192,7 @@ public class SpinThenParkFuture<T> extends CompletableFuture<T> {
     /** Stages made from this future are ones too: the refusal and the spin hold for them. */
     @Override
     public <U> CompletableFuture<U> newIncompleteFuture() {
-        return new SpinThenParkFuture<>(spinNanos, pause, backoff);
+        return new SpinThenParkFuture<>(spinNanos, pause, backoff, loop);
     }
 
     /** Whether a blocking wait on this thread would spin (a spin is set and this is no event loop). */
@@ -181,6 +216,22 @@ public class SpinThenParkFuture<T> extends CompletableFuture<T> {
                     + " compose with thenCompose/thenApply (or Mono.fromFuture) instead, or wait on another thread"
                     + " (Schedulers.boundedElastic())");
         }
+    }
+
+    /**
+     * A caller-run loop's wait: runs the loop on this thread until the future is done (polling for {@code nanos} first,
+     * unless the back-off says not to), or follows another thread leading it ({@link CallerRunEventLoop#awaitDone}: the
+     * follower's mark is returned, for after the plain wait).
+     */
+    private Object runLoop(long nanos, long deadlineNanos, boolean interruptible) {
+        boolean full = nanos == spinNanos;
+        long poll = nanos <= 0 ? 0 : backoff != null ? Math.min(nanos, backoff.nextSpin()) : nanos;
+        long start = poll > 0 ? System.nanoTime() : 0;
+        Object follower = loop.awaitDone(this, poll, deadlineNanos, interruptible);
+        if (backoff != null && poll > 0 && full && follower == null && isDone()) {
+            backoff.spun(System.nanoTime() - start <= poll); // answered within the poll, or it ran out
+        }
+        return follower;
     }
 
     private void spin(long nanos) {

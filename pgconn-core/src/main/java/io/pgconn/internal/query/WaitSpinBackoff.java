@@ -1,5 +1,7 @@
 package io.pgconn.internal.query;
 
+import io.pgconn.internal.loop.CallerRunEventLoop;
+
 /**
  * One connection's {@code blockingWaitSpin} (docs/query.md §1), backing off while its spins keep failing. A spin that
  * runs to its end without the answer (the event loop that would complete the future waits for a CPU taken by other
@@ -24,6 +26,8 @@ public final class WaitSpinBackoff {
     public static final WaitSpinBackoff NONE = new WaitSpinBackoff(0);
 
     private final long spinNanos;
+    /** The connection's caller-run event loop, which a blocked caller runs while it waits (docs/query.md §1); else null. */
+    private final CallerRunEventLoop loop;
     /** Failed spins since the last that saw the answer. */
     private int failuresInARow;
     /** Waits left that park without spinning. */
@@ -31,7 +35,21 @@ public final class WaitSpinBackoff {
 
     /** @param spinNanos the {@code blockingWaitSpin} setting, in nanoseconds (0: no spin) */
     public WaitSpinBackoff(long spinNanos) {
+        this(spinNanos, null);
+    }
+
+    /**
+     * A connection on a caller-run event loop: a caller blocked on its statements runs {@code loop}, polling it for
+     * the spin's length first ({@link SpinThenParkFuture}).
+     */
+    public WaitSpinBackoff(long spinNanos, CallerRunEventLoop loop) {
         this.spinNanos = spinNanos;
+        this.loop = loop;
+    }
+
+    /** The connection's caller-run event loop, or null when its loop runs on a thread of its own. */
+    CallerRunEventLoop loop() {
+        return loop;
     }
 
     /** The setting: how long a wait spins when not backing off. */

@@ -13,6 +13,7 @@ import io.pgconn.internal.query.SqlShapes;
 import io.pgconn.internal.query.StatementCache;
 import io.pgconn.internal.query.StatementTrace;
 import io.pgconn.internal.query.ValueCodecs;
+import io.pgconn.internal.loop.CallerRunEventLoop;
 import io.pgconn.internal.query.WaitSpinBackoff;
 import io.pgconn.internal.protocol.frontend.FrontendMessage;
 
@@ -49,7 +50,7 @@ public final class PipelinedSession implements QuerySession {
     private final ExchangeFifo fifo;
     private final StatementCache statementCache;
     /** The {@code blockingWaitSpin} setting and its back-off, shared by the session's statement futures. */
-    private final WaitSpinBackoff blockingWaitSpin;
+    private volatile WaitSpinBackoff blockingWaitSpin;
     /** The {@code cancelGrace} setting, in nanoseconds. */
     private final long cancelGraceNanos;
     /** The {@code serverErrorDetail} setting: a server error's DETAIL goes into the exception's message. */
@@ -114,6 +115,10 @@ public final class PipelinedSession implements QuerySession {
     /** Binds the session to its channel, when {@code inbound} joined the channel's pipeline. */
     void attach(Channel channel, SessionHandler inbound) {
         this.channel = channel;
+        if (channel.eventLoop() instanceof CallerRunEventLoop callerRun) {
+            // its blocked callers run the loop while they wait (docs/query.md §1): its statement futures know it
+            blockingWaitSpin = new WaitSpinBackoff(blockingWaitSpin.spinNanos(), callerRun);
+        }
         this.writes = new SessionWrites(channel);
         this.doors = new SessionDoors(channel, gate, closeCause, this::queueSubmitted);
         this.callerStart = new CallerStart(this, channel, writes, gate, fifo, cancels);
