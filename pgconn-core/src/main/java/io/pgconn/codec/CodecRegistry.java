@@ -147,6 +147,19 @@ public final class CodecRegistry {
         return NamedTypeBinding.compositeKey(Objects.requireNonNull(name, "name"));
     }
 
+    /**
+     * The {@link #bind} key saying that the elements of the looked-up name {@code name}'s arrays are separated by
+     * {@code delimiter} ({@code pg_type.typdelim}; {@code typeOids} value: the type's OID), where it is not {@code ,}: a
+     * domain over {@code box} has {@code box}'s {@code ;}, PostGIS' types {@code :}. The arrays read in the text form (a
+     * text codec's, a domain's over a type without a binary codec) are split there; without the key, at {@code ,}. A
+     * delimiter that is no printable ASCII character, or one of the array syntax's own ({@code "}, {@code \}, braces),
+     * leaves such an array type without a codec: it reads as one {@code String}, the server's text. The connection's
+     * lookup gives these keys for the names in its {@code extensionTypes} (REVIEW-32 R32-5).
+     */
+    public static String delimiterKey(String name, char delimiter) {
+        return NamedTypeBinding.delimiterKey(Objects.requireNonNull(name, "name"), delimiter);
+    }
+
     /** The type names whose OIDs {@link #bind} needs (the named types of registered codecs). */
     public Set<String> namedTypes() {
         Set<String> names = new LinkedHashSet<>();

@@ -64,6 +64,47 @@ final class NamedTypeBinding {
         return COMPOSITE_KEY + name;
     }
 
+    /** The prefix of the keys giving a looked-up type's array delimiter ({@link #delimiterKey}). */
+    private static final String DELIMITER_KEY = "delimiter#";
+
+    /**
+     * See {@link CodecRegistry#delimiterKey}: {@code delimiter#<code>#<name>}, the delimiter as its number, so that no
+     * {@code #} can occur before the name (TypeNameWords takes a key's name after its last {@code #}).
+     */
+    static String delimiterKey(String name, char delimiter) {
+        return DELIMITER_KEY + (int) delimiter + NAME_SEPARATOR + name;
+    }
+
+    /** The delimiter of a type's arrays, {@code typdelim}, when none is given: every type's but {@code box}'s and a few extensions'. */
+    private static final char DEFAULT_DELIMITER = ',';
+
+    /**
+     * The array delimiters given ({@link #delimiterKey}) by the type's OID; a key that is no delimiter key's form gives none.
+     */
+    private static Map<Integer, Character> delimiters(Map<String, Integer> typeOids) {
+        Map<Integer, Character> delimiters = new HashMap<>();
+        typeOids.forEach((key, oid) -> {
+            int separator = key.indexOf(NAME_SEPARATOR, DELIMITER_KEY.length());
+            if (key.startsWith(DELIMITER_KEY) && oid != null && oid != 0 && separator > 0) {
+                try {
+                    delimiters.put(oid, (char) Integer.parseInt(key.substring(DELIMITER_KEY.length(), separator)));
+                } catch (NumberFormatException notANumber) {
+                    // not one of delimiterKey's: gives nothing
+                }
+            }
+        });
+        return delimiters;
+    }
+
+    /**
+     * Whether {@link TextArrayCodec} can read arrays whose elements are separated by {@code delimiter}: a printable ASCII
+     * character that is not one of the array syntax's own ({@code "}, {@code \}, braces). Any other leaves the array
+     * type without a codec (read as one {@code String}, the server's text) rather than read at the wrong places.
+     */
+    private static boolean readable(char delimiter) {
+        return delimiter > ' ' && delimiter < 0x7F && delimiter != '"' && delimiter != '\\' && delimiter != '{' && delimiter != '}';
+    }
+
     /** Between the OID and the enum's name in a key that has one. */
     private static final char NAME_SEPARATOR = '#';
 
@@ -109,11 +150,17 @@ final class NamedTypeBinding {
         if (bound.isEmpty() && boundOids.isEmpty() && enumArrays.isEmpty() && !kinds) {
             return null;
         }
+        Map<Integer, Character> delimiters = delimiters(typeOids);
         Map<Integer, ElementArrayCodec> arrays = new HashMap<>(arraysByElementOid);
         for (Map.Entry<String, List<Codec<?>>> e : boundByName.entrySet()) {
             Integer arrayOid = typeOids.get(e.getKey() + "[]");
+            int elementOid = bound.get(e.getKey());
             if (arrayOid != null && arrayOid != 0) {
-                ElementArrayCodec array = namedArray(e.getKey(), bound.get(e.getKey()), arrayOid, e.getValue());
+                ElementArrayCodec array = namedArray(e.getKey(), elementOid, arrayOid, e.getValue(),
+                        delimiters.getOrDefault(elementOid, DEFAULT_DELIMITER));
+                if (array == null) {
+                    continue;
+                }
                 arrays.put(array.elementOid(), array);
                 added.computeIfAbsent(arrayOid, o -> new ArrayList<>()); // after any codec of the array OID itself
                 added.get(arrayOid).add(array);
@@ -128,7 +175,7 @@ final class NamedTypeBinding {
             }
         });
         if (kinds) {
-            kindArrays(typeOids, table, boundByName.keySet(), labelArrays);
+            kindArrays(typeOids, table, boundByName.keySet(), delimiters, labelArrays);
         }
         return new Bound(labelArrays.isEmpty() ? table : table.withFirst(labelArrays), Map.copyOf(arrays), Map.copyOf(bound));
     }
@@ -139,10 +186,12 @@ final class NamedTypeBinding {
      * ({@code name[]}) and nothing reads it yet. A domain's array reads through its base type's codecs — in the binary
      * array form when one is binary (its elements carry the domain's OID, in the base type's binary form), else in the
      * text form, and as {@code String[]} of the elements' text when the base type has none; a composite's as
-     * {@code String[]} of each row's text.
+     * {@code String[]} of each row's text. The text form is split at the type's delimiter ({@code delimiters}, by OID):
+     * a domain has its base type's, {@code ;} over {@code box} (REVIEW-32 R32-5: split at {@code ,}, two boxes read as
+     * seven strings), {@code :} over PostGIS' types.
      */
     private static void kindArrays(Map<String, Integer> typeOids, CodecsByOid table, java.util.Set<String> named,
-                                   Map<Integer, List<Codec<?>>> arraysByOid) {
+                                   Map<Integer, Character> delimiters, Map<Integer, List<Codec<?>>> arraysByOid) {
         Map<Integer, Integer> domainBases = new HashMap<>(); // a domain over a listed domain reads through the latter's base
         typeOids.forEach((key, oid) -> {
             if (key.startsWith(DOMAIN_KEY) && oid != null) {
@@ -165,9 +214,13 @@ final class NamedTypeBinding {
             int elementOid = e.getValue();
             List<Codec<?>> base = domain ? baseCodecs(table, baseOf(elementOid, domainBases)) : List.of();
             List<Codec<?>> binary = base.stream().filter(c -> c.format() == Format.BINARY).toList();
-            ElementArrayCodec array = !binary.isEmpty() ? new ArrayCodec(arrayType, elementOid, binary.toArray(CodecsByOid.NONE))
-                    : new TextArrayCodec(arrayType, elementOid, base.isEmpty() ? LABELS : base.toArray(CodecsByOid.NONE));
-            arraysByOid.put(arrayOid, List.of(array));
+            char delimiter = delimiters.getOrDefault(elementOid, DEFAULT_DELIMITER);
+            if (!binary.isEmpty()) {
+                arraysByOid.put(arrayOid, List.of(new ArrayCodec(arrayType, elementOid, binary.toArray(CodecsByOid.NONE))));
+            } else if (readable(delimiter)) {
+                arraysByOid.put(arrayOid, List.of(new TextArrayCodec(arrayType, elementOid,
+                        base.isEmpty() ? LABELS : base.toArray(CodecsByOid.NONE), (byte) delimiter)));
+            }
         }
     }
 
@@ -192,14 +245,16 @@ final class NamedTypeBinding {
      * The codec of a named type's array type ({@code typeOids} key {@code name[]}, its
      * {@code pg_type.typarray}): binary arrays ({@code array_send}) through the element's binary
      * codecs; where it has only text codecs (an enum, a domain or a composite read as text), text
-     * arrays ({@code array_out}), since a binary array carries its elements in binary.
+     * arrays ({@code array_out}), since a binary array carries its elements in binary, split at the type's
+     * {@code delimiter} (PostGIS' {@code :}; REVIEW-32 R32-5: always {@code ,}); null when that is none
+     * {@link #readable} (no array codec: the array reads as the server's text).
      */
-    private static ElementArrayCodec namedArray(String name, int elementOid, int arrayOid, List<Codec<?>> codecs) {
+    private static ElementArrayCodec namedArray(String name, int elementOid, int arrayOid, List<Codec<?>> codecs, char delimiter) {
         PgType arrayType = PgType.of(arrayOid, name + "[]");
         List<Codec<?>> binary = codecs.stream().filter(c -> c.format() == Format.BINARY).toList();
         if (!binary.isEmpty()) {
             return new ArrayCodec(arrayType, elementOid, binary.toArray(CodecsByOid.NONE));
         }
-        return new TextArrayCodec(arrayType, elementOid, codecs.toArray(CodecsByOid.NONE));
+        return readable(delimiter) ? new TextArrayCodec(arrayType, elementOid, codecs.toArray(CodecsByOid.NONE), (byte) delimiter) : null;
     }
 }

@@ -21,7 +21,9 @@ import java.util.List;
  * {@code NULL}, a rectangular array of arrays as nested braces; read as {@code array_out} writes it (elements quoted when
  * they need it, an unquoted {@code NULL} is NULL), whitespace around elements and a leading dimension decoration
  * ({@code [0:1]=}, lower bounds other than 1) are passed over. Elements are separated by the element type's delimiter,
- * {@code ,} for every type except {@code box} ({@code ;}). The shapes read are {@link ArrayCodec}'s ({@link ArrayElements}): a value of several
+ * {@code ,} for every built-in type except {@code box} ({@code ;}); a domain has its base type's, and a type created with
+ * {@code DELIMITER} its own (PostGIS' {@code :}), which the session's lookup gives ({@code CodecRegistry.delimiterKey}).
+ * The shapes read are {@link ArrayCodec}'s ({@link ArrayElements}): a value of several
  * dimensions (up to PostgreSQL's 6) as nested arrays or lists, a jagged literal is malformed (session 29; until then
  * a {@link PgConversionException} both ways).
  */
@@ -30,7 +32,7 @@ final class TextArrayCodec extends ElementArrayCodec {
     /** PostgreSQL's MAXDIM. */
     private static final int MAX_DIMENSIONS = 6;
 
-    /** Between elements: the element type's {@code typdelim}, {@code ,} for every type but {@code box} ({@code ;}). */
+    /** Between elements: the element type's {@code typdelim}, {@code ,} for every built-in type but {@code box} ({@code ;}). */
     private final byte delimiter;
 
     /**

@@ -1,6 +1,7 @@
 package io.pgconn.codec;
 
 import io.pgconn.PgConnection;
+import io.pgconn.PgConnectionFactory;
 import io.pgconn.query.Row;
 import io.pgconn.query.RowSet;
 import io.pgconn.testing.Connect;
@@ -82,8 +83,58 @@ abstract class AbstractTypeMatrixIT {
                 .initSql("CREATE DOMAIN label AS text")
                 .initSql("CREATE DOMAIN spot AS point")
                 .initSql("CREATE TYPE pair AS (a int4, b text)")
+                .initSql("CREATE DOMAIN dbox AS box")
+                .initSql("CREATE DOMAIN ddbox AS dbox")
+                .initSql(COLON_DELIMITED_TYPE)
                 .initSql("GRANT CREATE ON SCHEMA public TO " + USER)
                 .build();
+    }
+
+    /**
+     * A base type whose array elements are separated by {@code :}, as PostGIS declares {@code geometry} and
+     * {@code geography} ({@code DELIMITER = ':'}), and a domain over it: its I/O functions are {@code text}'s (built-in
+     * functions declared again with {@code LANGUAGE internal}, as {@code PgvectorStandIn} does), so its text may hold
+     * commas ({@code a,b}), which its arrays do not quote ({@code {a,b:c}}). Run by the cluster's superuser.
+     */
+    static final String COLON_DELIMITED_TYPE = """
+            CREATE TYPE geotext;
+            CREATE FUNCTION geotext_in(cstring) RETURNS geotext LANGUAGE internal IMMUTABLE STRICT AS 'textin';
+            CREATE FUNCTION geotext_out(geotext) RETURNS cstring LANGUAGE internal IMMUTABLE STRICT AS 'textout';
+            CREATE TYPE geotext (INPUT = geotext_in, OUTPUT = geotext_out, INTERNALLENGTH = VARIABLE, STORAGE = extended,
+                DELIMITER = ':');
+            CREATE DOMAIN dgeo AS geotext;
+            """;
+
+    /** A value of {@link #COLON_DELIMITED_TYPE}: its text. */
+    record Geo(String text) {
+    }
+
+    /** A user's text codec for {@link #COLON_DELIMITED_TYPE}, as one for PostGIS' text form would be. */
+    static final class GeoCodec implements Codec<Geo> {
+        @Override
+        public PgType type() {
+            return PgType.named("geotext");
+        }
+
+        @Override
+        public Class<Geo> javaType() {
+            return Geo.class;
+        }
+
+        @Override
+        public Format format() {
+            return Format.TEXT;
+        }
+
+        @Override
+        public void encode(Geo value, io.netty.buffer.ByteBuf out) {
+            out.writeCharSequence(value.text(), java.nio.charset.StandardCharsets.UTF_8);
+        }
+
+        @Override
+        public Object decode(io.netty.buffer.ByteBuf value, Format format, Class<?> target) {
+            return new Geo(value.toString(java.nio.charset.StandardCharsets.UTF_8));
+        }
     }
 
     int major() {
@@ -373,6 +424,60 @@ abstract class AbstractTypeMatrixIT {
             assertThat(unlisted.get("cs")).isEqualTo("{\"(1,x)\"}");
         } finally {
             await(listed.close());
+        }
+    }
+
+    /**
+     * REVIEW-32 R32-5: a listed domain takes its base type's array delimiter — over {@code box} (or over a domain over
+     * it) {@code ;} — and a type created with {@code DELIMITER = ':'} (PostGIS') has its own: their arrays read as the
+     * server's elements ({@code unnest(a)::text}), each array as {@code String} still the server's text. Until then
+     * they were split at {@code ,}: two boxes read as seven strings. With a text codec of one's own for the
+     * {@code :} type, its arrays (and a listed domain's over it) read as the codec's class and are written with
+     * {@code :} between elements (with {@code ,} the server refused them as malformed).
+     */
+    @Test
+    void listedTypesArraysAreSplitAtTheirOwnDelimiter() {
+        PgConnection listed = await(FACTORY.factory().connect(Connect.config(pg().primary(), USER, null,
+                "sslmode=disable extensionTypes=dbox,ddbox,dgeo")));
+        try {
+            List<String> arrays = List.of(
+                    "ARRAY[box(point(1, 2), point(3, 4)), NULL, box(point(0, 0), point(1, 1))]::dbox[]",
+                    "ARRAY[box(point(1, 2), point(3, 4)), box(point(0, 0), point(-1, -1))]::ddbox[]",
+                    "ARRAY[ARRAY[box(point(1, 2), point(3, 4))], ARRAY[box(point(5, 6), point(7, 8))]]::dbox[]",
+                    "ARRAY['a,b', NULL, 'c:d', 'e f', '']::dgeo[]");
+            for (String array : arrays) {
+                Row row = await(listed.query("SELECT " + array + " AS a, ARRAY(SELECT unnest(" + array + ")::text) AS e, ("
+                        + array + ")::text AS t")).row(0);
+                String[] elements = row.get("e", String[].class);
+                Object read = row.get("a");
+                Object flat = read instanceof String[][] nested ? Stream.of(nested).flatMap(Stream::of).toArray(String[]::new) : read;
+                assertThat(flat).as(array).isEqualTo(elements);
+                assertThat(row.get("a", List.class)).as(array).hasSize(read instanceof String[][] nested ? nested.length : elements.length);
+                assertThat(row.get("a", String.class)).as(array + " as String").isEqualTo(row.get("t"));
+            }
+        } finally {
+            await(listed.close());
+        }
+
+        CodecRegistry codecs = CodecRegistry.builder().register(new GeoCodec()).build();
+        try (PgConnectionFactory factory = PgConnectionFactory.builder(io.pgconn.config.ConnConfig.builder().build()).threads(1)
+                .codecs(codecs).build()) {
+            PgConnection geo = await(factory.connect(Connect.config(pg().primary(), USER, null,
+                    "sslmode=disable extensionTypes=geotext,dgeo")));
+            try {
+                Row row = await(geo.query("SELECT ARRAY['a,b', NULL, 'c:d']::geotext[] AS g, ARRAY['x,y', 'z']::dgeo[] AS d")).row(0);
+                assertThat(row.get("g")).isEqualTo(new Geo[] {new Geo("a,b"), null, new Geo("c:d")});
+                assertThat(row.get("d")).as("a listed domain over it, through its codec").isEqualTo(new Geo[] {new Geo("x,y"), new Geo("z")});
+
+                await(geo.query("CREATE TEMP TABLE geos (g geotext[])"));
+                Geo[] written = {new Geo("p,q"), null, new Geo("r:s"), new Geo("t")};
+                await(geo.query("INSERT INTO geos VALUES ($1)", (Object) written));
+                Row back = await(geo.query("SELECT g, ARRAY(SELECT unnest(g)::text) AS e FROM geos")).row(0);
+                assertThat(back.get("e", String[].class)).as("the server's elements").isEqualTo(new String[] {"p,q", null, "r:s", "t"});
+                assertThat(back.get("g")).isEqualTo(written);
+            } finally {
+                await(geo.close());
+            }
         }
     }
 

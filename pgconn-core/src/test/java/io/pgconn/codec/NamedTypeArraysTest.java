@@ -177,6 +177,49 @@ class NamedTypeArraysTest {
         assertThat(read(withCodec, 60_021, "{a.b}", Object.class)).isInstanceOf(Ltree[].class);
     }
 
+    /**
+     * REVIEW-32 R32-5: the text arrays of a looked-up type are split at its delimiter ({@code delimiterKey}): a listed
+     * domain over {@code box} at {@code ;} (split at {@code ,}, two boxes read as seven strings), a text codec's type
+     * created with {@code DELIMITER = ':'} (PostGIS') at {@code :}, both ways; a delimiter the array syntax cannot take
+     * leaves the array type without a codec (one {@code String}) rather than split it at the wrong places.
+     */
+    @Test
+    void aLookedUpTypesTextArraysAreSplitAtItsDelimiter() {
+        int dbox = 60_030;
+        int dboxArray = 60_031;
+        int ddbox = 60_032;
+        int ddboxArray = 60_033;
+        CodecRegistry bound = CodecRegistry.defaults().bind(Map.of("dbox", dbox, "dbox[]", dboxArray,
+                CodecRegistry.domainKey("dbox", 603), dbox, CodecRegistry.delimiterKey("dbox", ';'), dbox,
+                "ddbox", ddbox, "ddbox[]", ddboxArray, CodecRegistry.domainKey("ddbox", dbox), ddbox,
+                CodecRegistry.delimiterKey("ddbox", ';'), ddbox));
+        String boxes = "{(3,4),(1,2);NULL;(1,1),(0,0)}";
+        assertThat(read(bound, dboxArray, boxes, Object.class)).isEqualTo(new String[] {"(3,4),(1,2)", null, "(1,1),(0,0)"});
+        assertThat(read(bound, ddboxArray, boxes, String[].class)).as("a domain over a listed domain over box")
+                .isEqualTo(new String[] {"(3,4),(1,2)", null, "(1,1),(0,0)"});
+        assertThat(read(bound, dboxArray, boxes, String.class)).isEqualTo(boxes);
+
+        CodecRegistry colon = CodecRegistry.builder().register(new LtreeCodec()).build().bind(Map.of("ltree", LTREE,
+                "ltree[]", LTREE_ARRAY, CodecRegistry.delimiterKey("ltree", ':'), LTREE));
+        assertThat(read(colon, LTREE_ARRAY, "{a,b:\"c:d\":NULL}", Object.class))
+                .isEqualTo(new Ltree[] {new Ltree("a,b"), new Ltree("c:d"), null});
+        Ltree[] value = {new Ltree("a,b"), null, new Ltree("c")};
+        assertThat(new String(encode(colon.encoder(value), value), StandardCharsets.UTF_8)).isEqualTo("{\"a,b\":NULL:\"c\"}");
+        assertThat(read(colon, LTREE_ARRAY, "{{a:b}:{c:d}}", Object.class))
+                .isEqualTo(new Ltree[][] {{new Ltree("a"), new Ltree("b")}, {new Ltree("c"), new Ltree("d")}});
+
+        for (char unreadable : new char[] {' ', '"', '{', '}', '\\', (char) 0xA7, '\t'}) {
+            CodecRegistry odd = CodecRegistry.defaults().bind(Map.of("dbox", dbox, "dbox[]", dboxArray,
+                    CodecRegistry.domainKey("dbox", 603), dbox, CodecRegistry.delimiterKey("dbox", unreadable), dbox));
+            assertThat(odd.knows(dboxArray)).as("delimiter %d: no array codec", (int) unreadable).isFalse();
+            assertThat(read(odd, dboxArray, boxes, Object.class)).isEqualTo(boxes);
+        }
+        CodecRegistry oddCodec = CodecRegistry.builder().register(new LtreeCodec()).build().bind(Map.of("ltree", LTREE,
+                "ltree[]", LTREE_ARRAY, CodecRegistry.delimiterKey("ltree", '{'), LTREE));
+        assertThat(oddCodec.knows(LTREE_ARRAY)).as("a text codec's array with a delimiter it cannot read").isFalse();
+        assertThat(oddCodec.knows(LTREE)).isTrue();
+    }
+
     private static Object read(CodecRegistry registry, int oid, String text, Class<?> target) {
         byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
         Decoder decoder = registry.decoder(oid, Format.TEXT, target);

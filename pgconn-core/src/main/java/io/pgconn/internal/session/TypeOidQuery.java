@@ -110,17 +110,23 @@ public final class TypeOidQuery {
 
     /**
      * The column after {@link #ENUM_ARRAYS} (its own): which of the looked-up names (those without {@code []}) are domains and
-     * composites, as {@code oid:typtype:typbasetype,...} (NULL when none), so that a listed domain's arrays read through
-     * its base type's codec and a listed composite's as {@code String[]} of its rows' text ({@link #kinds(String, Map)}).
-     * By OID, through {@code pg_type}'s OID index: a scan of {@code pg_type} for every domain and composite of the
-     * database took 30 and 200 ms at 18,000 tables (PostgreSQL 18), which is why only listed names are asked about.
+     * composites, and which have an array delimiter other than {@code ,}, as {@code oid:typtype:typbasetype:typdelim,...}
+     * (NULL when none), so that a listed domain's arrays read through its base type's codec and a listed composite's as
+     * {@code String[]} of its rows' text, each split at the type's delimiter ({@link #kinds(String, Map)}). The delimiter
+     * as its number ({@code "char"} to {@code int4}: no separator can occur in it, and no encoding matters): a domain
+     * takes its base type's, {@code ;} over {@code box}, and a type created with {@code DELIMITER} (PostGIS' {@code :})
+     * has its own; a text array split at {@code ,} read two boxes as seven strings (REVIEW-32 R32-5). By OID, through
+     * {@code pg_type}'s OID index: a scan of {@code pg_type} for every domain and composite of the database took 30 and
+     * 200 ms at 18,000 tables (PostgreSQL 18), which is why only listed names are asked about.
      */
     private static String kindsColumn(String... typeNames) {
         return Stream.of(typeNames).filter(name -> !name.endsWith("[]"))
                 .map(name -> "pg_catalog.to_regtype(" + Identifiers.literal(name) + ")")
                 .collect(Collectors.joining(", ", "(SELECT pg_catalog.string_agg(pg_catalog.concat(t.oid, ':', t.typtype, ':',"
-                        + " t.typbasetype), ',') FROM pg_catalog.pg_type t WHERE t.oid OPERATOR(pg_catalog.=) ANY (ARRAY[",
-                        "]::pg_catalog.oid[]) AND t.typtype OPERATOR(pg_catalog.=) ANY ('{c,d}'::pg_catalog.\"char\"[]))"));
+                        + " t.typbasetype, ':', t.typdelim::pg_catalog.int4), ',') FROM pg_catalog.pg_type t"
+                        + " WHERE t.oid OPERATOR(pg_catalog.=) ANY (ARRAY[",
+                        "]::pg_catalog.oid[]) AND (t.typtype OPERATOR(pg_catalog.=) ANY ('{c,d}'::pg_catalog.\"char\"[])"
+                        + " OR t.typdelim OPERATOR(pg_catalog.<>) ','::pg_catalog.\"char\"))"));
     }
 
     /** The last {@link #sessionSql} made, as {@link #last}. */
@@ -150,8 +156,9 @@ public final class TypeOidQuery {
 
     /**
      * {@link #kindsColumn}'s column into {@code oids}: each listed name that is a domain under
-     * {@code CodecRegistry.domainKey(name, baseOid)}, each composite under {@code CodecRegistry.compositeKey(name)}, with
-     * the type's OID as value.
+     * {@code CodecRegistry.domainKey(name, baseOid)}, each composite under {@code CodecRegistry.compositeKey(name)}, and
+     * each whose array delimiter is not {@code ,} under {@code CodecRegistry.delimiterKey(name, delimiter)}, with the
+     * type's OID as value. An entry that is not of the column's form binds nothing.
      */
     static void kinds(String column, Map<String, Integer> oids) {
         Map<Integer, String> names = new java.util.HashMap<>();
@@ -162,13 +169,14 @@ public final class TypeOidQuery {
         });
         for (String entry : column.split(",")) {
             String[] parts = entry.split(":");
-            if (parts.length != 3 || parts[1].length() != 1) {
+            if (parts.length != 4 || parts[1].length() != 1) {
                 continue;
             }
             Integer oid = oidOrNull(parts[0]);
             Integer baseOid = oidOrNull(parts[2]);
+            Character delimiter = delimiterOrNull(parts[3]);
             String name = oid == null ? null : names.get(oid);
-            if (name == null || baseOid == null) {
+            if (name == null || baseOid == null || delimiter == null) {
                 continue;
             }
             switch (parts[1].charAt(0)) {
@@ -176,6 +184,22 @@ public final class TypeOidQuery {
                 case 'c' -> oids.put(CodecRegistry.compositeKey(name), oid);
                 default -> { }
             }
+            if (delimiter != ',') {
+                oids.put(CodecRegistry.delimiterKey(name, delimiter), oid);
+            }
+        }
+    }
+
+    /**
+     * The delimiter of a kinds entry, {@code typdelim} as {@code int4} ({@code "char"} is signed: a byte above 127 is
+     * negative), as the byte it is; null when {@code text} is no such number.
+     */
+    private static Character delimiterOrNull(String text) {
+        try {
+            int code = Integer.parseInt(text);
+            return code < Byte.MIN_VALUE || code > 0xFF || code == 0 ? null : (char) (code & 0xFF);
+        } catch (NumberFormatException notANumber) {
+            return null;
         }
     }
 

@@ -32,5 +32,8 @@ class TypeNameWordsTest {
         assertThat(TypeNameWords.of(List.of("domain#23#posint")).namedIn("SELECT $1::posint")).isTrue();
         assertThat(TypeNameWords.of(List.of("enum[]#16389#mood")).namedIn("SELECT '{ok}'::mood[]")).isTrue();
         assertThat(TypeNameWords.of(List.of("domain#23#posint")).namedIn("SELECT $1::int4")).isFalse();
+        // REVIEW-32 R32-5: a delimiter key carries the name after its last '#', its delimiter as a number before it
+        assertThat(TypeNameWords.of(List.of(io.pgconn.codec.CodecRegistry.delimiterKey("dbox", ';'))).namedIn("SELECT $1::dbox[]")).isTrue();
+        assertThat(TypeNameWords.of(List.of(io.pgconn.codec.CodecRegistry.delimiterKey("geo", '#'))).namedIn("SELECT $1::geo")).isTrue();
     }
 }

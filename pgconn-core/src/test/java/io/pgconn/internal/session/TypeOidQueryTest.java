@@ -76,9 +76,11 @@ class TypeOidQueryTest {
                 + " ELSE pg_catalog.convert_to(t.typname::pg_catalog.text, 'UTF8') END, 'hex')), ',') FROM pg_catalog.pg_type t"
                 + " WHERE t.oid OPERATOR(pg_catalog.=) ANY (SELECT e.enumtypid FROM pg_catalog.pg_enum e)"
                 + " AND t.typarray OPERATOR(pg_catalog.<>) 0),"
-                + " (SELECT pg_catalog.string_agg(pg_catalog.concat(t.oid, ':', t.typtype, ':', t.typbasetype), ',')"
-                + " FROM pg_catalog.pg_type t WHERE t.oid OPERATOR(pg_catalog.=) ANY (ARRAY[pg_catalog.to_regtype('hstore')]::pg_catalog.oid[])"
-                + " AND t.typtype OPERATOR(pg_catalog.=) ANY ('{c,d}'::pg_catalog.\"char\"[]))");
+                + " (SELECT pg_catalog.string_agg(pg_catalog.concat(t.oid, ':', t.typtype, ':', t.typbasetype, ':',"
+                + " t.typdelim::pg_catalog.int4), ',') FROM pg_catalog.pg_type t"
+                + " WHERE t.oid OPERATOR(pg_catalog.=) ANY (ARRAY[pg_catalog.to_regtype('hstore')]::pg_catalog.oid[])"
+                + " AND (t.typtype OPERATOR(pg_catalog.=) ANY ('{c,d}'::pg_catalog.\"char\"[])"
+                + " OR t.typdelim OPERATOR(pg_catalog.<>) ','::pg_catalog.\"char\"))");
         String odd = "a,b:c\uD834\uDD1E\"d é";
         QueryResult result = new QueryResult(List.of("to_regtype", "string_agg", "string_agg"), List.of(Arrays.asList("16385",
                 "16389:" + hex("mood") + ",4294967295:" + hex(odd) + ",1:78", null)), "SELECT 1");
@@ -106,12 +108,41 @@ class TypeOidQueryTest {
     void theSessionsLookupSaysWhichNamesAreDomainsAndComposites() {
         String[] names = TypeOidQuery.withArrayTypes("posint", "pair", "hstore");
         assertThat(TypeOidQuery.sessionSql(names)).endsWith("ANY (ARRAY[pg_catalog.to_regtype('posint'), pg_catalog.to_regtype('pair'),"
-                + " pg_catalog.to_regtype('hstore')]::pg_catalog.oid[]) AND t.typtype OPERATOR(pg_catalog.=) ANY ('{c,d}'::pg_catalog.\"char\"[]))");
+                + " pg_catalog.to_regtype('hstore')]::pg_catalog.oid[]) AND (t.typtype OPERATOR(pg_catalog.=) ANY ('{c,d}'::pg_catalog.\"char\"[])"
+                + " OR t.typdelim OPERATOR(pg_catalog.<>) ','::pg_catalog.\"char\"))");
         QueryResult result = new QueryResult(List.of("a", "b", "c", "d", "e", "f", "g", "h"), List.of(Arrays.asList("16385", "16384",
-                "16389", "16388", "16400", "16399", null, "16385:d:23,16389:c:0,70000:d:25")), "SELECT 1");
+                "16389", "16388", "16400", "16399", null, "16385:d:23:44,16389:c:0:44,70000:d:25:44")), "SELECT 1");
         assertThat(TypeOidQuery.parseSession(result, names)).containsOnly(Map.entry("posint", 16_385), Map.entry("posint[]", 16_384),
                 Map.entry("pair", 16_389), Map.entry("pair[]", 16_388), Map.entry("hstore", 16_400), Map.entry("hstore[]", 16_399),
                 Map.entry(CodecRegistry.domainKey("posint", 23), 16_385), Map.entry(CodecRegistry.compositeKey("pair"), 16_389));
+    }
+
+    /**
+     * REVIEW-32 R32-5: the kinds column gives each listed name's array delimiter ({@code typdelim} as a number) where it is
+     * not {@code ,}, for every kind of type — a domain over {@code box} has {@code ;}, a base type created with
+     * {@code DELIMITER = ':'} (PostGIS') and a domain over it {@code :} — kept under CodecRegistry.delimiterKey with the
+     * type's OID, besides the domain's key; a {@code ,} gives no key. Until then the column had no delimiter, and a listed
+     * domain over {@code box} read its arrays split at {@code ,} (two boxes as seven strings).
+     */
+    @Test
+    void theSessionsLookupGivesEachNamesArrayDelimiterWhereItIsNotAComma() {
+        String[] names = TypeOidQuery.withArrayTypes("dbox", "geotext", "dgeo", "posint");
+        QueryResult result = new QueryResult(List.of("a", "b", "c", "d", "e", "f", "g", "h", "i", "j"), List.of(Arrays.asList(
+                "16385", "16384", "16388", "16387", "16393", "16392", "16400", "16399", null,
+                "16385:d:603:59,16388:b:0:58,16393:d:16388:58,16400:d:23:44")), "SELECT 1");
+        assertThat(TypeOidQuery.parseSession(result, names)).containsOnly(Map.entry("dbox", 16_385), Map.entry("dbox[]", 16_384),
+                Map.entry("geotext", 16_388), Map.entry("geotext[]", 16_387), Map.entry("dgeo", 16_393), Map.entry("dgeo[]", 16_392),
+                Map.entry("posint", 16_400), Map.entry("posint[]", 16_399),
+                Map.entry(CodecRegistry.domainKey("dbox", 603), 16_385), Map.entry(CodecRegistry.delimiterKey("dbox", ';'), 16_385),
+                Map.entry(CodecRegistry.delimiterKey("geotext", ':'), 16_388),
+                Map.entry(CodecRegistry.domainKey("dgeo", 16_388), 16_393), Map.entry(CodecRegistry.delimiterKey("dgeo", ':'), 16_393),
+                Map.entry(CodecRegistry.domainKey("posint", 23), 16_400));
+        assertThat(CodecRegistry.delimiterKey("dbox", ';')).as("the name after the key's last '#' (TypeNameWords)").endsWith("#dbox");
+        // "char" is signed: a byte above 127 comes as a negative number, and stays that byte
+        QueryResult high = new QueryResult(List.of("a", "b", "c", "d"), List.of(Arrays.asList("16388", "16387", null, "16388:b:0:-89")),
+                "SELECT 1");
+        assertThat(TypeOidQuery.parseSession(high, TypeOidQuery.withArrayTypes("geotext")))
+                .containsEntry(CodecRegistry.delimiterKey("geotext", (char) 0xA7), 16_388);
     }
 
     /**
@@ -123,7 +154,8 @@ class TypeOidQueryTest {
     void anEnumArrayOrKindsEntryThatIsNoOidIsPassedOver() {
         String[] names = TypeOidQuery.withArrayTypes("posint");
         QueryResult result = new QueryResult(List.of("a", "b", "c", "d"), List.of(Arrays.asList("16385", "16384",
-                ",x:6d6f6f64,16389:" + hex("mood") + ",:00", "16385:d:,16385:d:x1,:d:23,y:c:0")), "SELECT 1");
+                ",x:6d6f6f64,16389:" + hex("mood") + ",:00", "16385:d:,16385:d:x1:44,:d:23:44,y:c:0:44,16385:d:23,16385:d:23:x,"
+                + "16385:d:23:,16385:d:23:0,16385:d:23:256,16385:d:23:-129,16385:d:23:59:1")), "SELECT 1");
         assertThat(TypeOidQuery.parseSession(result, names)).containsOnly(Map.entry("posint", 16_385), Map.entry("posint[]", 16_384),
                 Map.entry(CodecRegistry.enumArrayKey(16_389, "mood"), 16_389));
         QueryResult empty = new QueryResult(List.of("a", "b", "c", "d"), List.of(Arrays.asList("16385", "16384", "", "")), "SELECT 1");
