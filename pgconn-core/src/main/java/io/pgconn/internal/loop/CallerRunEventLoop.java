@@ -82,6 +82,23 @@ public final class CallerRunEventLoop extends AbstractScheduledEventExecutor imp
     private volatile boolean callerWants;
     /** How many times a caller took the lead (written by leaders only): the background thread's "no caller led" check. */
     private volatile long callerLeads;
+    /**
+     * A leaving caller woke the background thread because work cannot wait for a linger (a timer due within it, tasks,
+     * a follower): it must lead at once, not count the caller's lead as a reason to linger again (REVIEW C32-4).
+     */
+    private volatile boolean driverNeeded;
+    /**
+     * Completes a leading caller's wait when another thread completes its future ({@code orTimeout}, a cancel, a stage of
+     * another future): the handler, blocked in {@code epoll_wait}, is woken, or the caller would wait for the next I/O
+     * (REVIEW C32-1). Captures nothing: one object for the loop's life.
+     */
+    private final java.util.function.BiConsumer<Object, Throwable> wakeIfCompletedOutside = this::wakeIfCompletedOutside;
+    /**
+     * The longest the handler is told it may block without a timer or a deadline: Netty's NIO handler adds the delay to
+     * the current time, and {@code Long.MAX_VALUE} overflowed into a negative timeout, a {@code selectNow} spin on an
+     * idle loop (REVIEW C32-2); Netty's own loops bound it the same way (their scheduled-task purge interval).
+     */
+    static final long MAX_BLOCK_NANOS = TimeUnit.SECONDS.toNanos(1);
 
     private final IoHandlerContext nonBlocking = new Context(-1);
     private final Context blocking = new Context(Long.MAX_VALUE);
@@ -195,6 +212,9 @@ public final class CallerRunEventLoop extends AbstractScheduledEventExecutor imp
                     runOnce(nonBlocking);
                 }
             }
+            if (!future.isDone()) {
+                future.whenComplete(wakeIfCompletedOutside); // only past the spin: a blocking wait is the rare path
+            }
             while (!future.isDone()) {
                 if (isShuttingDown()) {
                     return false;
@@ -219,11 +239,19 @@ public final class CallerRunEventLoop extends AbstractScheduledEventExecutor imp
         }
     }
 
+    /** A leading caller's future completed: on another thread than the leader, the leader's handler is woken. */
+    private void wakeIfCompletedOutside(Object result, Throwable error) {
+        if (!inEventLoop()) {
+            handler.wakeup();
+        }
+    }
+
     /** The leader (a caller): sets the lead FREE; wakes the background thread only if work cannot wait for its linger. */
     private void leave() {
         boolean timerSoon = timerDueWithin(lingerNanos);
         lead.set(null);
         if (timerSoon || !tasks.isEmpty() || followerPending() || isShuttingDown()) {
+            driverNeeded = true;
             LockSupport.unpark(background);
         }
     }
@@ -250,7 +278,8 @@ public final class CallerRunEventLoop extends AbstractScheduledEventExecutor imp
                         seen = callerLeads;
                         continue;
                     }
-                    if (isShuttingDown() || !tasks.isEmpty() || followerPending() || callerLeads == seen) {
+                    if (driverNeeded || isShuttingDown() || !tasks.isEmpty() || followerPending() || callerLeads == seen) {
+                        driverNeeded = false;
                         break;
                     }
                     seen = callerLeads;
@@ -563,7 +592,7 @@ public final class CallerRunEventLoop extends AbstractScheduledEventExecutor imp
             if (maxBlockingNanos < 0) {
                 return 0;
             }
-            return Math.min(maxBlockingNanos, CallerRunEventLoop.this.delayNanos(currentTimeNanos, maxBlockingNanos));
+            return Math.min(Math.min(maxBlockingNanos, MAX_BLOCK_NANOS), CallerRunEventLoop.this.delayNanos(currentTimeNanos, MAX_BLOCK_NANOS));
         }
 
         @Override

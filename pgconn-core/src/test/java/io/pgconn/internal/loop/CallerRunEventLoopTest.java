@@ -243,6 +243,62 @@ class CallerRunEventLoopTest {
         assertThat(wait.get(10, TimeUnit.SECONDS)).isEqualTo("refused");
     }
 
+    /**
+     * A leading caller blocked in the handler with no I/O to come returns once another thread completes its future
+     * (an {@code orTimeout}, a cancel, a stage of another future): the completion wakes the handler (REVIEW C32-1; it
+     * waited for the next I/O, here for ever).
+     */
+    @Test
+    void aLeadingCallersFutureCompletedByAnotherThreadEndsItsWaitWithoutIo() throws Exception {
+        CallerRunEventLoop loop = leadFreed();
+        CompletableFuture<String> future = new CompletableFuture<>();
+        AtomicReference<Thread> caller = new AtomicReference<>();
+        Future<String> wait = callers.submit(() -> {
+            caller.set(Thread.currentThread());
+            return await(loop, future, 0);
+        });
+        awaitCondition("the caller leads, blocked in the handler", () -> caller.get() != null && loop.leader() == caller.get()
+                && caller.get().getState() == Thread.State.TIMED_WAITING);
+        future.complete("from outside");
+        assertThat(wait.get(10, TimeUnit.SECONDS)).isEqualTo("from outside");
+        awaitCondition("the caller left the lead FREE", () -> loop.leader() == null);
+    }
+
+    /**
+     * With no timer and no deadline the handler is told to block at most a second: Netty's NIO handler adds the delay to
+     * the current time, and the unbounded one overflowed into a {@code selectNow} spin on an idle loop (REVIEW C32-2).
+     */
+    @Test
+    void theHandlerIsNeverToldToBlockLongerThanASecond() {
+        start(LONG_LINGER);
+        awaitCondition("the idle loop's background thread blocked in the handler", () -> handler.longestDelayNanos() > 0);
+        assertThat(handler.longestDelayNanos()).isLessThanOrEqualTo(CallerRunEventLoop.MAX_BLOCK_NANOS);
+    }
+
+    /**
+     * A caller leaving with a timer due within the linger wakes the background thread, which leads at once: the timer
+     * runs when due, not a linger later (REVIEW C32-4: the wake-up read as "a caller led", and it lingered again).
+     */
+    @Test
+    void aTimerDueWithinTheLingerWhenTheCallerLeftRunsWithoutWaitingForALinger() throws Exception {
+        CallerRunEventLoop loop = leadFreed(); // linger 30 s
+        CompletableFuture<String> future = new CompletableFuture<>();
+        CompletableFuture<String> timer = new CompletableFuture<>();
+        AtomicReference<Thread> caller = new AtomicReference<>();
+        Future<String> wait = callers.submit(() -> {
+            caller.set(Thread.currentThread());
+            return await(loop, future, 0);
+        });
+        awaitCondition("the caller leads", () -> caller.get() != null && loop.leader() == caller.get());
+        handler.deliver(() -> { // on the leading caller: a timer 100 ms ahead, then the caller's answer
+            loop.schedule(() -> timer.complete(Thread.currentThread().getName()), 100, TimeUnit.MILLISECONDS);
+            future.complete("answer");
+        });
+        assertThat(wait.get(10, TimeUnit.SECONDS)).isEqualTo("answer");
+        assertThat(timer.get(10, TimeUnit.SECONDS)).as("run by the background thread, well within the 30 s linger")
+                .startsWith("callerrun-test");
+    }
+
     /** A loop whose background thread handed the lead to a caller once, which then left it FREE (linger 30 s). */
     private CallerRunEventLoop leadFreed() {
         CallerRunEventLoop loop = start(LONG_LINGER);
@@ -291,6 +347,7 @@ class CallerRunEventLoopTest {
         private volatile Runnable onDestroy = () -> { };
         private volatile String destroyedBy;
         private volatile long runs;
+        private volatile long longestDelayNanos;
 
         void deliver(Runnable event) {
             events.add(event);
@@ -305,6 +362,11 @@ class CallerRunEventLoopTest {
             return runs;
         }
 
+        /** The longest block a blocking turn was allowed ({@code context.delayNanos}). */
+        long longestDelayNanos() {
+            return longestDelayNanos;
+        }
+
         String destroyedBy() {
             return destroyedBy;
         }
@@ -315,6 +377,7 @@ class CallerRunEventLoopTest {
             if (events.isEmpty() && context.canBlock()) {
                 try {
                     long delay = context.delayNanos(System.nanoTime());
+                    longestDelayNanos = Math.max(longestDelayNanos, delay);
                     ready.tryAcquire(delay == Long.MAX_VALUE ? Long.MAX_VALUE : Math.max(delay, 0), TimeUnit.NANOSECONDS);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
