@@ -45,13 +45,15 @@ import java.util.concurrent.locks.LockSupport;
  * <ul>
  * <li>a waiting caller ({@link #awaitDone}) takes the lead when it is FREE, polls for its spin, then blocks in the
  *     handler until its future is done, and sets the lead FREE again with a plain volatile write — no system call,
- *     no wake-up — unless someone needs a driver now (tasks queued, followers whose futures are not done, a timer due
- *     within the linger, a shutdown): then it unparks the background thread;</li>
+ *     no wake-up — unless someone needs a driver now (tasks queued, followers whose futures are not done, a shutdown):
+ *     then it unparks the background thread; it publishes the next timer's deadline, and unparks the background thread
+ *     only to shorten its park when that comes first;</li>
  * <li>a caller that finds the lead held follows: it waits for its future as a plain future's waiter, woken by its
  *     completion. When the background thread leads, the follower marks that a caller wants the lead; the background
  *     thread gives it up (FREE) after the loop turn that woke it, once no follower's future is pending;</li>
- * <li>the background thread, not leading, parks for the linger and takes the lead when it finds it FREE with no caller
- *     having led during a whole linger, or at once when work is waiting ({@link #execute} while FREE unparks it).</li>
+ * <li>the background thread, not leading, parks for the linger (or until the published timer is due) and takes the lead
+ *     when it finds it FREE with no caller having led during a whole linger, or a timer due, or at once when work is
+ *     waiting ({@link #execute} while FREE unparks it).</li>
  * </ul>
  * So a thread that blocks on one statement after another leads through each wait, and the background thread only
  * wakes once per linger to see that; an idle loop is led by the background thread, blocked in {@code epoll_wait}.
@@ -66,6 +68,8 @@ public final class CallerRunEventLoop extends AbstractScheduledEventExecutor imp
     private static final int SHUTDOWN = 2;
     private static final int TERMINATED = 3;
 
+    private static final System.Logger LOG = System.getLogger(CallerRunEventLoop.class.getName());
+
     private final IoEventLoopGroup parent;
     private final IoHandler handler;
     private final long lingerNanos;
@@ -73,6 +77,8 @@ public final class CallerRunEventLoop extends AbstractScheduledEventExecutor imp
     /** The thread that may run the handler, the tasks and the timers now; null: FREE. */
     private final AtomicReference<Thread> lead = new AtomicReference<>();
     private final AtomicInteger state = new AtomicInteger(STARTED);
+    /** Adds from outside the loop under way: the shutdown's last drain waits for them (they saw the loop running). */
+    private final AtomicInteger outsideAdds = new AtomicInteger();
     private final Promise<Void> terminationFuture = new DefaultPromise<>(GlobalEventExecutor.INSTANCE);
     /** Callers waiting for a future while another thread leads (identity: one entry per wait). */
     private final Set<Follower> followers = ConcurrentHashMap.newKeySet();
@@ -83,10 +89,21 @@ public final class CallerRunEventLoop extends AbstractScheduledEventExecutor imp
     /** How many times a caller took the lead (written by leaders only): the background thread's "no caller led" check. */
     private volatile long callerLeads;
     /**
-     * A leaving caller woke the background thread because work cannot wait for a linger (a timer due within it, tasks,
+     * A leaving caller woke the background thread because work cannot wait for a linger (tasks,
      * a follower): it must lead at once, not count the caller's lead as a reason to linger again (REVIEW C32-4).
      */
     private volatile boolean driverNeeded;
+    /**
+     * The next timer's deadline ({@link #ticker()} time; -1: none) as the last leader to leave saw it: the background
+     * thread, not leading, parks no longer than until then, so a timer runs when due while nobody leads. A timer is no
+     * reason to keep or take the lead while callers lead: their turns run due timers (the handler blocks no longer than
+     * the next one). Holding the lead for every timer within the linger kept the background thread leading against
+     * waiting callers while any timer was near (a session's 100 ms slow-owner check, a long linger): a CI run read
+     * 1,709 of 2,000 blocked callers' answers on the background thread.
+     */
+    private volatile long timerDeadline = -1;
+    /** When the background thread's current park ends ({@link #ticker()} time): a leaver with an earlier timer unparks it. */
+    private volatile long backgroundWakeAt = Long.MAX_VALUE;
     /**
      * Completes a leading caller's wait when another thread completes its future ({@code orTimeout}, a cancel, a stage of
      * another future): the handler, blocked in {@code epoll_wait}, is woken, or the caller would wait for the next I/O
@@ -246,20 +263,27 @@ public final class CallerRunEventLoop extends AbstractScheduledEventExecutor imp
         }
     }
 
-    /** The leader (a caller): sets the lead FREE; wakes the background thread only if work cannot wait for its linger. */
+    /**
+     * The leader (a caller): sets the lead FREE; wakes the background thread to lead only if work cannot wait for its
+     * linger (tasks, a follower's pending future, a shutdown), or to park again no longer than the next timer's deadline
+     * when that comes before its park ends.
+     */
     private void leave() {
-        boolean timerSoon = timerDueWithin(lingerNanos);
+        long timer = publishTimerDeadline();
         lead.set(null);
-        if (timerSoon || !tasks.isEmpty() || followerPending() || isShuttingDown()) {
+        if (!tasks.isEmpty() || followerPending() || isShuttingDown()) {
             driverNeeded = true;
+            LockSupport.unpark(background);
+        } else if (timer != -1 && timer - backgroundWakeAt < 0) {
             LockSupport.unpark(background);
         }
     }
 
-    /** The leader: whether a scheduled task is due within {@code nanos}. */
-    private boolean timerDueWithin(long nanos) {
+    /** The leader, leaving: publishes the next timer's deadline for the background thread's park (-1: none). */
+    private long publishTimerDeadline() {
         long deadline = nextScheduledTaskDeadlineNanos();
-        return deadline != -1 && deadline - ticker().nanoTime() <= nanos;
+        timerDeadline = deadline;
+        return deadline;
     }
 
     /** The background thread's life: leads while no caller does, lingers while callers lead, ends the loop at shutdown. */
@@ -268,29 +292,93 @@ public final class CallerRunEventLoop extends AbstractScheduledEventExecutor imp
         background = me;
         try {
             for (;;) {
-                if (lead.compareAndSet(null, me) && leadInBackground(me)) {
-                    return;
-                }
-                long seen = callerLeads;
-                for (;;) {
-                    LockSupport.parkNanos(this, lingerNanos);
-                    if (lead.get() != null) {
-                        seen = callerLeads;
-                        continue;
+                if (lead.compareAndSet(null, me)) {
+                    callerWants = false; // a follower's mark from before a caller led: not a wish for this lead (C32-10)
+                    if (leadInBackground(me)) {
+                        return;
                     }
-                    if (driverNeeded || isShuttingDown() || !tasks.isEmpty() || followerPending() || callerLeads == seen) {
-                        driverNeeded = false;
-                        break;
-                    }
-                    seen = callerLeads;
                 }
+                lingerWhileCallersLead();
             }
         } catch (Throwable t) {
-            if (!terminationFuture.isDone()) {
-                state.set(TERMINATED);
-                terminationFuture.tryFailure(t);
+            endAfter(t, me);
+        }
+    }
+
+    /**
+     * The background thread, not leading: parks until it must lead — work that cannot wait (tasks, a follower, a
+     * shutdown), a timer due, or a whole linger with the lead FREE and no caller having taken it.
+     */
+    private void lingerWhileCallersLead() {
+        long seen = callerLeads;
+        long seenAt = ticker().nanoTime();
+        for (;;) {
+            parkUntilLingerOrTimer();
+            long now = ticker().nanoTime();
+            if (lead.get() != null) {
+                seen = callerLeads;
+                seenAt = now;
+                continue;
             }
-            throw t;
+            long timer = timerDeadline;
+            if (driverNeeded || isShuttingDown() || !tasks.isEmpty() || followerPending() || (timer != -1 && timer - now <= 0)
+                    || (callerLeads == seen && now - seenAt >= lingerNanos)) {
+                driverNeeded = false;
+                return;
+            }
+            if (callerLeads != seen) {
+                seen = callerLeads;
+                seenAt = now;
+            }
+        }
+    }
+
+    /**
+     * Parks for the linger, or until the published timer's deadline when that is sooner and still ahead (a timer already
+     * due was the leader's then: its leaving publishes the next). {@link #backgroundWakeAt} is written before the deadline
+     * is read and {@link #leave} writes the deadline before it reads the wake time: one of the two sees the other's.
+     */
+    private void parkUntilLingerOrTimer() {
+        long now = ticker().nanoTime();
+        long wakeAt = now + lingerNanos;
+        backgroundWakeAt = wakeAt;
+        long timer = timerDeadline;
+        if (timer != -1 && timer - now > 0 && timer - wakeAt < 0) {
+            wakeAt = timer;
+            backgroundWakeAt = wakeAt;
+        }
+        LockSupport.parkNanos(this, wakeAt - now);
+        backgroundWakeAt = Long.MAX_VALUE;
+    }
+
+    /**
+     * The background thread after a Throwable escaped its loop (REVIEW C32-5): logged; the loop ends as a shutdown
+     * ends — the handler destroyed (its channels closed, their close tasks run), the lead set FREE, the termination
+     * future failed — so that no follower waits on a lead held by a dead thread and no descriptor leaks.
+     */
+    private void endAfter(Throwable t, Thread me) {
+        LOG.log(System.Logger.Level.ERROR, "caller-run event loop " + me.getName() + " failed; it shuts down", t);
+        state.set(SHUTDOWN);
+        Thread leader = lead.get();
+        if (leader == me || (leader == null && lead.compareAndSet(null, me))) {
+            EventExecutor old = ThreadExecutorMap.setCurrentExecutor(this);
+            try {
+                handler.prepareToDestroy();
+                handler.destroy();
+                while (runAllTasks() > 0) {
+                    // the close tasks the destroy queued
+                }
+            } catch (Throwable again) {
+                t.addSuppressed(again);
+            } finally {
+                ThreadExecutorMap.setCurrentExecutor(old);
+            }
+        }
+        state.set(TERMINATED);
+        lead.set(null);
+        terminationFuture.tryFailure(t);
+        for (Follower f : followers) {
+            f.future.completeExceptionally(new IllegalStateException("the event loop " + me.getName() + " failed", t));
         }
     }
 
@@ -312,9 +400,9 @@ public final class CallerRunEventLoop extends AbstractScheduledEventExecutor imp
                 runOnce(blocking);
                 if (callerWants && tasks.isEmpty() && !followerPending() && !isShuttingDown()) {
                     callerWants = false;
-                    boolean timerSoon = timerDueWithin(lingerNanos);
+                    publishTimerDeadline(); // a timer is the callers' to run while they lead, or this thread's when due
                     lead.set(null);
-                    if (!(timerSoon || !tasks.isEmpty() || followerPending() || isShuttingDown()) || !lead.compareAndSet(null, me)) {
+                    if (!(!tasks.isEmpty() || followerPending() || isShuttingDown()) || !lead.compareAndSet(null, me)) {
                         return false;
                     }
                 }
@@ -352,10 +440,19 @@ public final class CallerRunEventLoop extends AbstractScheduledEventExecutor imp
 
     /** The background thread at shutdown: one step of a graceful shutdown; true when the loop terminated. */
     private boolean shutdownStep() {
-        runAllTasks();
+        runOnce(nonBlocking); // the quiet period still serves I/O: a close's last write, a channel's end (C32-9)
         handler.prepareToDestroy();
         if (!confirmShutdown()) {
             return false;
+        }
+        if (state.get() < SHUTDOWN) {
+            state.set(SHUTDOWN); // from here on, a task from outside is refused, not left in the queue (C32-8)
+        }
+        while (outsideAdds.get() != 0) {
+            Thread.onSpinWait(); // an add that saw the loop running: its task is in the queue when the count drops
+        }
+        while (runAllTasks() > 0) {
+            // tasks queued before the refusal began
         }
         try {
             handler.destroy();
@@ -389,32 +486,32 @@ public final class CallerRunEventLoop extends AbstractScheduledEventExecutor imp
         return true;
     }
 
-    /** Any thread: queues {@code command}; wakes whoever drives the loop (the leader's handler, or the background thread when FREE). */
+    /**
+     * Any thread: queues {@code command}; wakes whoever drives the loop (the leader's handler, or the background thread
+     * when FREE). From outside the loop a task is refused once the loop is shut down ({@link #shutdownStep} counts the
+     * adds under way, so a task is either refused or run: REVIEW C32-8); the loop's own tasks are taken until it
+     * terminates (the handler's destroy queues the channels' closes).
+     */
     @Override
     public void execute(Runnable command) {
         Objects.requireNonNull(command, "command");
-        if (isTerminated()) {
-            throw new RejectedExecutionException("event executor terminated");
-        }
-        boolean inLoop = inEventLoop();
-        if (inLoop && isShutdown()) {
-            throw new RejectedExecutionException("event executor terminated");
-        }
-        tasks.add(command);
-        if (!inLoop) {
-            if (isShutdown()) {
-                boolean reject = false;
-                try {
-                    reject = tasks.remove(command);
-                } catch (UnsupportedOperationException e) {
-                    // the queue cannot remove: the task may still run before the end
-                }
-                if (reject) {
-                    throw new RejectedExecutionException("event executor terminated");
-                }
+        if (inEventLoop()) {
+            if (isTerminated()) {
+                throw new RejectedExecutionException("event executor terminated");
             }
-            wakeUp();
+            tasks.add(command);
+            return;
         }
+        outsideAdds.incrementAndGet();
+        try {
+            if (isShutdown()) {
+                throw new RejectedExecutionException("event executor shut down");
+            }
+            tasks.add(command);
+        } finally {
+            outsideAdds.decrementAndGet();
+        }
+        wakeUp();
     }
 
     /** Not the leader: the leader's handler is woken; while FREE, the background thread (it leads at once: a task waits). */
@@ -584,7 +681,8 @@ public final class CallerRunEventLoop extends AbstractScheduledEventExecutor imp
 
         @Override
         public boolean canBlock() {
-            return maxBlockingNanos >= 0 && tasks.isEmpty() && !hasScheduledTasks();
+            // the state is read after the handler marked itself about to block: a shutdown's wake-up is never lost (C32-7)
+            return maxBlockingNanos >= 0 && tasks.isEmpty() && !hasScheduledTasks() && !isShuttingDown();
         }
 
         @Override
