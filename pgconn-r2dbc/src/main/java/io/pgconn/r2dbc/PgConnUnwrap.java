@@ -48,7 +48,7 @@ public final class PgConnUnwrap {
      */
     public static Optional<PgConnSessionHost> sessionHost(Connection connection) {
         Objects.requireNonNull(connection, "connection");
-        return driverConnection(connection).map(driver -> {
+        return find(connection, PgConnR2dbcConnection.class, false).map(driver -> {
             PgConnection session = driver.pgConnection();
             String label = session.hostSpec() != null ? session.hostSpec().label() : session.host();
             return new PgConnSessionHost(label, session.closeFuture().minimalCompletionStage());
@@ -80,6 +80,15 @@ public final class PgConnUnwrap {
     }
 
     private static <T> Optional<T> find(Object candidate, Class<T> type) {
+        return find(candidate, type, true);
+    }
+
+    /**
+     * The first {@code type} under {@code candidate}, each wrapper asked {@link Wrapped#unwrap()}; with
+     * {@code handsOut} false a pool's lease is walked through without its {@code unwrap()}, which hands the session out
+     * and ends the lease's abandoned-lease watch for good (REVIEW R33-4: {@link #sessionHost} did).
+     */
+    private static <T> Optional<T> find(Object candidate, Class<T> type, boolean handsOut) {
         Object current = candidate;
         for (int level = 0; level < MAX_LEVELS && current != null; level++) {
             if (type.isInstance(current)) {
@@ -88,7 +97,7 @@ public final class PgConnUnwrap {
             if (!(current instanceof Wrapped<?> wrapped)) {
                 return Optional.empty();
             }
-            Object inner = wrapped.unwrap();
+            Object inner = !handsOut && current instanceof PoolLeasedConnection lease ? lease.under() : wrapped.unwrap();
             if (inner == current) {
                 return Optional.empty();
             }

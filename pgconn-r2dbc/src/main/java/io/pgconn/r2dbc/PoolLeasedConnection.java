@@ -228,7 +228,7 @@ final class PoolLeasedConnection implements Connection, Wrapped<Connection> {
     }
 
     /** What the pooled connection unwraps to (the driver's connection, or a proxy under the pool), ending nothing. */
-    private Connection under() {
+    Connection under() {
         return pooled instanceof Wrapped<?> wrapped && wrapped.unwrap() instanceof Connection inner ? inner : pooled;
     }
 

@@ -117,7 +117,8 @@ class PoolAbandonedLeaseIT {
      * A question about what is under the lease that finds nothing ({@code unwrap(Class)} of a {@code Scheduler} or an
      * {@code Executor}, as r2dbc-pool asks the connections it lends) hands nothing out, so the lease stays watched and is
      * taken back. With Wrapped's default {@code unwrap(Class)}, which calls {@code unwrap()} first, it counted as handing
-     * the session out: that lease was never taken back (session 31). What it does find is handed out, as by {@code unwrap()}.
+     * the session out: that lease was never taken back (session 31); so did {@code PgConnUnwrap.sessionHost} (session 33).
+     * What it does find is handed out, as by {@code unwrap()}.
      */
     @Test
     void aQuestionAnsweredNullOnTheLeaseKeepsItsWatch() {
@@ -126,6 +127,8 @@ class PoolAbandonedLeaseIT {
             assertThat(((Wrapped<?>) connection).unwrap(Scheduler.class)).isNull();
             assertThat(((Wrapped<?>) connection).unwrap(Executor.class)).isNull();
             assertThat(((Wrapped<?>) connection).unwrap(Connection.class)).as("the lease itself").isSameAs(connection);
+            // where the session is, read without lending it (r2dbc.md §4: no use): it ended the watch (REVIEW R33-4)
+            assertThat(PgConnUnwrap.sessionHost(connection)).hasValueSatisfying(host -> assertThat(host.label()).isNotBlank());
         });
         acquire.get().cancel();
         PoolMetrics metrics = pool.getMetrics().orElseThrow();
