@@ -166,12 +166,15 @@ public final class CallerRunEventLoop extends AbstractScheduledEventExecutor imp
      */
     public Object awaitDone(CompletableFuture<?> future, long spinNanos, long deadlineNanos, boolean interruptible) {
         Thread me = Thread.currentThread();
+        // a virtual thread never leads: blocked in epoll_wait, a native call, it would pin its carrier (with as many
+        // loops as carriers, every carrier; docs/query.md §1). It follows, and the background thread leads for it.
+        boolean mayLead = !VirtualThreads.isVirtual(me);
         for (;;) {
             if (future.isDone()) {
                 return null;
             }
             Thread leader = lead.get();
-            if (leader == null) {
+            if (leader == null && mayLead) {
                 if (!isShuttingDown() && lead.compareAndSet(null, me)) {
                     if (leadUntilDone(future, spinNanos, deadlineNanos, interruptible)) {
                         return null;
@@ -186,12 +189,16 @@ public final class CallerRunEventLoop extends AbstractScheduledEventExecutor imp
             }
             Follower follower = new Follower(future);
             followers.add(follower);
-            if (leader != null && leader == background) {
+            if (mayLead && leader != null && leader == background) {
                 callerWants = true;
             }
             if (lead.get() == null && !isShuttingDown()) {
-                followers.remove(follower); // the leader left meanwhile: lead instead
-                continue;
+                if (mayLead) {
+                    followers.remove(follower); // the leader left meanwhile: lead instead
+                    continue;
+                }
+                driverNeeded = true; // nobody leads: the background thread does, for this follower
+                LockSupport.unpark(background);
             }
             return follower;
         }

@@ -401,6 +401,40 @@ class CallerRunEventLoopTest {
         }
     }
 
+    /**
+     * A virtual thread never leads: blocked in the handler's {@code epoll_wait}, a native call, it would pin its carrier
+     * (with as many loops as carriers, all of them). It follows, the background thread leads for it at once (no linger)
+     * and reads its answer. Runs where virtual threads exist: the Java 25 pass of {@code .ci/run}.
+     */
+    @Test
+    @org.junit.jupiter.api.condition.EnabledForJreRange(min = org.junit.jupiter.api.condition.JRE.JAVA_21)
+    void aVirtualThreadNeverLeadsItFollowsAndTheBackgroundThreadReadsItsAnswer() throws Exception {
+        CallerRunEventLoop loop = leadFreed(); // the lead FREE, linger 30 s
+        CompletableFuture<String> answered = new CompletableFuture<>();
+        CompletableFuture<String> waited = new CompletableFuture<>();
+        Thread virtual = virtualThread(() -> {
+            try {
+                waited.complete(await(loop, answered, TimeUnit.MICROSECONDS.toNanos(50)));
+            } catch (Throwable e) {
+                waited.completeExceptionally(e);
+            }
+        });
+        assertThat(VirtualThreads.isVirtual(virtual)).isTrue();
+        virtual.start();
+        awaitCondition("the virtual thread follows, the background thread leading for it", () -> loop.followersWaiting() == 1
+                && loop.leader() != null && loop.isBackgroundThread(loop.leader()));
+        answer(answered);
+        assertThat(waited.get(10, TimeUnit.SECONDS)).as("read by the background thread").startsWith("callerrun-test");
+        assertThat(VirtualThreads.isVirtual(Thread.currentThread())).isFalse();
+    }
+
+    /** {@code Thread.ofVirtual().unstarted(task)}, called reflectively: the tests compile for Java 17. */
+    private static Thread virtualThread(Runnable task) throws Exception {
+        Object builder = Thread.class.getMethod("ofVirtual").invoke(null);
+        java.lang.reflect.Method unstarted = Class.forName("java.lang.Thread$Builder").getMethod("unstarted", Runnable.class);
+        return (Thread) unstarted.invoke(builder, task);
+    }
+
     /** A loop whose background thread handed the lead to a caller once, which then left it FREE (linger 30 s). */
     private CallerRunEventLoop leadFreed() {
         CallerRunEventLoop loop = start(LONG_LINGER);
