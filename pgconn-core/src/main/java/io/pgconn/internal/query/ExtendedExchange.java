@@ -365,10 +365,14 @@ final class ExtendedExchange extends ExtendedRequest implements Consumer<Segment
         }
         if (!syncSent) {
             if (describing) {
-                // nothing ran yet and the Bind phase is never written; how the exchange ends (a bare
-                // Sync, or a rejected statement failing the transaction) is decided when the
-                // description comes (described). Its writes stay held until then
-                return true;
+                // the Bind phase is never written; how the exchange ends (a bare Sync, or a rejected statement
+                // failing the transaction) is decided when the description comes (described), its writes held until
+                // then. As the head the server may be busy with its Parse: parse analysis locks the tables, so it
+                // waits behind an ALTER TABLE, LOCK TABLE, TRUNCATE ... — asked to stop like any statement it runs
+                // (its 57014 ends the exchange: serverError writes the Sync; unasked, it waited on in the lock queue
+                // and the run's silence rule closed the connection: INVESTIGATE-32). Queued behind another, the
+                // statement ahead keeps the server busy and would take the signal: none (docs/query.md §5)
+                return !session.isHead(this) || cancelIfAlone();
             }
             // paging: closing the portal ends the server's work with the page in progress, so a
             // page still running (a sort, a lock wait ...) is cancelled as well — asked before the
