@@ -114,6 +114,43 @@ abstract class AbstractParseLockWaitCancelIT {
     }
 
     /**
+     * Cancelled while described behind a statement the server runs (it waits for an advisory lock): no CancelRequest
+     * then, it would hit that one. When that one ends the cancelled statement's Parse runs and waits for the table's
+     * lock: asked to stop at its turn, its description not having come. Before, it waited until the lock was free,
+     * and everything queued behind it with it.
+     */
+    @Test
+    void aQueryCancelledWhileDescribedBehindAnotherIsAskedToStopWhenItsParseWaitsForALockAtItsTurn() {
+        PgConnection c = connect("cancelGrace=10s");
+        PgConnection locker = connect("");
+        try {
+            await(c.simpleQuery("CREATE TABLE plw_queued (n int)"));
+            await(locker.simpleQuery("BEGIN; LOCK TABLE plw_queued IN ACCESS EXCLUSIVE MODE; SELECT pg_advisory_lock(33)"));
+            CompletableFuture<RowSet> ahead = c.query("SELECT pg_advisory_lock(33)");
+            // written behind it once its description came (Parse/Describe): the server reads it only after it
+            CompletableFuture<RowSet> cancelled = c.query("SELECT n FROM plw_queued");
+            Conditions.awaitCondition("the statement ahead waits for the advisory lock", LIMIT, () -> "active/Lock/advisory".equals(
+                    pg().primary().queryValue("SELECT state || '/' || coalesce(wait_event_type, '') || '/' || coalesce(wait_event, '')"
+                            + " FROM pg_stat_activity WHERE pid = " + c.processId())));
+            cancelled.cancel(true);
+            assertThat(await(c.nothingInFlight())).as("the cancel reached the event loop before this answer").isFalse();
+            CompletableFuture<RowSet> behind = c.query("SELECT count(*)::int FROM pg_class WHERE relname = 'plw_queued'");
+
+            await(locker.query("SELECT pg_advisory_unlock(33)"));
+            await(ahead);
+            // only a cancel can have ended the cancelled statement's lock wait, the lock still held
+            assertThat(await(behind).single(Integer.class)).as("the statement behind runs while the lock is still held").isEqualTo(1);
+            awaitBackendIdleOrClosed(c, "idle");
+            assertThat(c.isClosed()).isFalse();
+            assertThat(cancelled).isCancelled();
+            await(locker.simpleQuery("COMMIT"));
+        } finally {
+            await(c.close());
+            await(locker.close());
+        }
+    }
+
+    /**
      * A script whose second statement's Parse waits for the lock, its first (an INSERT) run: the cancel stops the
      * Parse, the script's implicit transaction rolls the INSERT back, and the statement behind runs.
      */

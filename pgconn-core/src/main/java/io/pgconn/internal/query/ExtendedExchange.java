@@ -63,6 +63,8 @@ final class ExtendedExchange extends ExtendedRequest implements Consumer<Segment
     private boolean copyRefused;
     /** Waiting for the statement's RowDescription/NoData before writing the Bind phase. */
     private boolean describing;
+    /** Aborted while described behind another exchange: a CancelRequest may be due at its turn ({@link #abortedAtHead}). */
+    private boolean cancelIfParseWaits;
     /** The rows and results handed to the run; from the first write on. */
     private ResultSegments segments;
     private int expectedCloses;
@@ -371,8 +373,13 @@ final class ExtendedExchange extends ExtendedRequest implements Consumer<Segment
                 // waits behind an ALTER TABLE, LOCK TABLE, TRUNCATE ... — asked to stop like any statement it runs
                 // (its 57014 ends the exchange: serverError writes the Sync; unasked, it waited on in the lock queue
                 // and the run's silence rule closed the connection: INVESTIGATE-32). Queued behind another, the
-                // statement ahead keeps the server busy and would take the signal: none (docs/query.md §5)
-                return !session.isHead(this) || cancelIfAlone();
+                // statement ahead keeps the server busy and would take the signal: none now, perhaps one at its turn
+                // (docs/query.md §5)
+                if (session.isHead(this)) {
+                    return cancelIfAlone();
+                }
+                cancelIfParseWaits = true; // at its turn (abortedAtHead)
+                return true;
             }
             // paging: closing the portal ends the server's work with the page in progress, so a
             // page still running (a sort, a lock wait ...) is cancelled as well — asked before the
@@ -398,6 +405,33 @@ final class ExtendedExchange extends ExtendedRequest implements Consumer<Segment
             return true;
         }
         return cancelNowOrAtHead();
+    }
+
+    /**
+     * Aborted while described behind another exchange, it is now the one the server runs: its Parse is normally
+     * answered at once, but may wait for a lock. Asked to stop when its description has not come within
+     * {@link DeferredCancel#DELAY_NANOS} (a CancelRequest for every such statement would cost a connection where almost
+     * all need none); nothing is written behind it meanwhile (its writes are held while it is described), so the
+     * CancelRequest can hit only it (docs/query.md §5).
+     */
+    @Override
+    void abortedAtHead() {
+        if (cancelIfParseWaits) {
+            cancelIfParseWaits = false;
+            session.schedule(this::cancelIfStillDescribed, DeferredCancel.DELAY_NANOS);
+        }
+    }
+
+    private void cancelIfStillDescribed() {
+        if (!describing || done || serverDone) {
+            return; // the description came: it ends unrun without the server's help (described)
+        }
+        if (session.readingPaused()) {
+            // the description may wait unread in the socket (another run's subscriber has no demand): judged again later
+            session.schedule(this::cancelIfStillDescribed, DeferredCancel.DELAY_NANOS);
+            return;
+        }
+        cancelIfAlone();
     }
 
     /**

@@ -8,8 +8,12 @@ import io.pgconn.internal.protocol.backend.ErrorResponse;
 import io.pgconn.internal.protocol.backend.NoData;
 import io.pgconn.internal.protocol.backend.ParseComplete;
 import io.pgconn.internal.protocol.backend.ReadyForQuery;
+import io.pgconn.internal.protocol.frontend.FrontendMessage;
+import io.pgconn.internal.protocol.frontend.Query;
 import io.pgconn.internal.query.DefaultPgStatement;
+import io.pgconn.internal.query.QuerySession;
 import io.pgconn.internal.query.ScriptPublisher;
+import io.pgconn.internal.query.StubExchange;
 import io.pgconn.query.RowSet;
 import io.pgconn.query.Segment;
 import org.junit.jupiter.api.AfterEach;
@@ -20,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Flow;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -28,7 +33,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * busy with its Parse — parse analysis locks the tables, so it waits behind an ALTER TABLE or LOCK TABLE — so it is
  * asked to stop, and the requests behind it wait for that cancel as behind any other (docs/query.md §5). Before, no
  * CancelRequest went out: the Parse waited on in the lock queue, and the silence after the cancel closed the connection.
- * Behind another statement it gets none ({@code WithdrawnStatementTest}): that one keeps the server busy.
+ * Behind another statement it gets none while that one runs (it would take the signal), and at its own turn only when
+ * its description does not follow soon.
  */
 class CancelWhileDescribingTest {
 
@@ -129,6 +135,69 @@ class CancelWhileDescribingTest {
         channel.writeInbound(BindComplete.INSTANCE, new CommandComplete("SELECT 0"), new ReadyForQuery('I'));
         assertThat(behind.join().commandTag()).isEqualTo("SELECT 0");
         assertThat(script.seen).as("nothing after the cancel reaches the subscriber").isEmpty();
+    }
+
+    /** A simple Query ahead: the statement the server runs first. */
+    private static final class Ahead extends StubExchange {
+        @Override
+        public FrontendMessage messages(QuerySession s) {
+            return new Query("SELECT 'ahead'");
+        }
+
+        @Override
+        public void onReady(char status) {
+        }
+    }
+
+    private CompletableFuture<RowSet> cancelledWhileDescribedBehindAnother() {
+        session.submit(new Ahead());
+        CompletableFuture<RowSet> cancelled = DefaultPgStatement.query(session, "SELECT n FROM locked");
+        assertThat(written()).containsExactly("Query SELECT 'ahead'", "Parse SELECT n FROM locked", "D", "H");
+        cancelled.cancel(true);
+        channel.runPendingTasks();
+        assertThat(cancels.sent()).as("the statement ahead keeps the server busy: a CancelRequest would hit it").isEmpty();
+        return cancelled;
+    }
+
+    private void timePasses() {
+        channel.advanceTimeBy(1, TimeUnit.SECONDS);
+        channel.runScheduledPendingTasks();
+    }
+
+    /**
+     * Cancelled while described behind another statement, it becomes the one the server runs when that one ends; its
+     * description does not come (its Parse waits for a lock): asked to stop then. Nothing is written behind it meanwhile.
+     */
+    @Test
+    void aStatementCancelledWhileDescribedBehindAnotherIsAskedToStopWhenItsParseStillWaitsAtItsTurn() {
+        cancelledWhileDescribedBehindAnother();
+        CompletableFuture<RowSet> behind = DefaultPgStatement.query(session, "SELECT 'behind'");
+        channel.writeInbound(new ReadyForQuery('I')); // the statement ahead ended
+        assertThat(cancels.sent()).as("not at once: its description normally follows").isEmpty();
+        assertThat(written()).isEmpty();
+
+        timePasses();
+        assertThat(cancels.sent()).as("its description did not come: its Parse may wait for a lock").hasSize(1);
+        channel.writeInbound(new ErrorResponse(CANCELLED));
+        assertThat(written()).containsExactly("S");
+        channel.writeInbound(new ReadyForQuery('I'));
+        cancels.sent().get(0).complete(null);
+        assertThat(written()).containsExactly("Parse SELECT 'behind'", "D", "H");
+        channel.writeInbound(ParseComplete.INSTANCE, NoData.INSTANCE);
+        assertThat(written()).containsExactly("B", "E", "S");
+        channel.writeInbound(BindComplete.INSTANCE, new CommandComplete("SELECT 0"), new ReadyForQuery('I'));
+        assertThat(behind.join().commandTag()).isEqualTo("SELECT 0");
+    }
+
+    /** Its description came at its turn, as it nearly always does: it ends unrun with a bare Sync, and no CancelRequest. */
+    @Test
+    void aStatementCancelledWhileDescribedBehindAnotherWhoseDescriptionComesAtItsTurnSendsNoCancelRequest() {
+        cancelledWhileDescribedBehindAnother();
+        channel.writeInbound(new ReadyForQuery('I'), ParseComplete.INSTANCE, NoData.INSTANCE);
+        assertThat(written()).containsExactly("S");
+        channel.writeInbound(new ReadyForQuery('I'));
+        timePasses();
+        assertThat(cancels.sent()).isEmpty();
     }
 
     /** A subscriber that keeps its subscription, asks for everything and records what it gets. */
