@@ -116,6 +116,12 @@ abstract class DrivenExchange extends Exchange {
         if (cancelWhenHead && !done) {
             cancelWhenHead = false;
             cancelIfAlone(); // set only once the exchange's work (and its Sync) was written
+        } else if (aborted && !done) {
+            abortedAtHead();
         }
+    }
+
+    /** Aborted while queued, it became the head with no CancelRequest due: its own work may still need one. */
+    void abortedAtHead() {
     }
 }

@@ -63,6 +63,8 @@ final class ExtendedExchange extends ExtendedRequest implements Consumer<Segment
     private boolean copyRefused;
     /** Waiting for the statement's RowDescription/NoData before writing the Bind phase. */
     private boolean describing;
+    /** Aborted while described behind another exchange: a CancelRequest may be due at its turn ({@link #abortedAtHead}). */
+    private boolean cancelIfParseWaits;
     /** The rows and results handed to the run; from the first write on. */
     private ResultSegments segments;
     private int expectedCloses;
@@ -365,9 +367,18 @@ final class ExtendedExchange extends ExtendedRequest implements Consumer<Segment
         }
         if (!syncSent) {
             if (describing) {
-                // nothing ran yet and the Bind phase is never written; how the exchange ends (a bare
-                // Sync, or a rejected statement failing the transaction) is decided when the
-                // description comes (described). Its writes stay held until then
+                // the Bind phase is never written; how the exchange ends (a bare Sync, or a rejected statement
+                // failing the transaction) is decided when the description comes (described), its writes held until
+                // then. As the head the server may be busy with its Parse: parse analysis locks the tables, so it
+                // waits behind an ALTER TABLE, LOCK TABLE, TRUNCATE ... — asked to stop like any statement it runs
+                // (its 57014 ends the exchange: serverError writes the Sync; unasked, it waited on in the lock queue
+                // and the run's silence rule closed the connection: INVESTIGATE-32). Queued behind another, the
+                // statement ahead keeps the server busy and would take the signal: none now, perhaps one at its turn
+                // (docs/query.md §5)
+                if (session.isHead(this)) {
+                    return cancelIfAlone();
+                }
+                cancelIfParseWaits = true; // at its turn (abortedAtHead)
                 return true;
             }
             // paging: closing the portal ends the server's work with the page in progress, so a
@@ -394,6 +405,33 @@ final class ExtendedExchange extends ExtendedRequest implements Consumer<Segment
             return true;
         }
         return cancelNowOrAtHead();
+    }
+
+    /**
+     * Aborted while described behind another exchange, it is now the one the server runs: its Parse is normally
+     * answered at once, but may wait for a lock. Asked to stop when its description has not come within
+     * {@link DeferredCancel#DELAY_NANOS} (a CancelRequest for every such statement would cost a connection where almost
+     * all need none); nothing is written behind it meanwhile (its writes are held while it is described), so the
+     * CancelRequest can hit only it (docs/query.md §5).
+     */
+    @Override
+    void abortedAtHead() {
+        if (cancelIfParseWaits) {
+            cancelIfParseWaits = false;
+            session.schedule(this::cancelIfStillDescribed, DeferredCancel.DELAY_NANOS);
+        }
+    }
+
+    private void cancelIfStillDescribed() {
+        if (!describing || done || serverDone) {
+            return; // the description came: it ends unrun without the server's help (described)
+        }
+        if (session.readingPaused()) {
+            // the description may wait unread in the socket (another run's subscriber has no demand): judged again later
+            session.schedule(this::cancelIfStillDescribed, DeferredCancel.DELAY_NANOS);
+            return;
+        }
+        cancelIfAlone();
     }
 
     /**

@@ -246,8 +246,9 @@ final class ScriptExchange extends DrivenExchange {
     /**
      * Cancel: outside {@code BEGIN} the script's changes are rolled back. Written up to a statement
      * description: the rest is never written, a statement the server rejects goes before the Sync
-     * instead (so the implicit transaction fails rather than commits the statements before). Sync
-     * written: a CancelRequest under {@link ExtendedExchange}'s rule (only while this is the exchange
+     * instead (so the implicit transaction fails rather than commits the statements before), and as the
+     * head it is also asked to stop what it runs now (a Parse waiting for a lock would wait on, silent).
+     * Sync written: a CancelRequest under {@link ExtendedExchange}'s rule (only while this is the exchange
      * the server runs and nothing of ours was written after it).
      */
     @Override
@@ -263,7 +264,13 @@ final class ScriptExchange extends DrivenExchange {
             return true;
         }
         if (!syncSent) {
-            // a description still awaited is ignored when it comes (described)
+            // as the head the server may be busy with what was written — a Parse waiting for a lock (parse analysis
+            // locks the tables), a statement running — and is asked to stop first, so that the CancelRequest's hold
+            // covers the exchanges the release below lets through (docs/query.md §5). A description still awaited is
+            // ignored when it comes (described)
+            if (session.isHead(this)) {
+                cancelIfAlone();
+            }
             syncSent = true;
             session.write(WithdrawnStatement.failingTheTransaction());
             releaseWritesIfFree();

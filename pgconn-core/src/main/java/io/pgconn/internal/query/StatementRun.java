@@ -196,7 +196,9 @@ class StatementRun extends DownstreamSignals implements Flow.Subscription {
     /**
      * Aborts the current exchange; true when the server's answer must follow soon: the exchange was
      * the head of the session's FIFO (nothing ahead of it could keep the server busy: a Sync or a
-     * CancelRequest is answered at once by a live server), or its abort sent a CancelRequest. An
+     * CancelRequest is answered at once by a live server; a head whose own work may keep it busy — a
+     * statement running, or still described with its Parse waiting for a lock — sends a CancelRequest), or its
+     * abort sent a CancelRequest. An
      * exchange queued behind another that the server is busy with, aborted without a CancelRequest, is
      * answered only when the statement ahead ends: the server's silence says nothing then.
      */

@@ -130,6 +130,7 @@ class WithdrawnStatementTest {
         assertThat(written()).containsExactly("Query SELECT 'holder'", "Parse SELECT 'described'", "D", "H");
         cancelled.cancel(true);
         channel.runPendingTasks();
+        assertThat(session.cancelRequestsSent()).as("the holder keeps the server busy: a CancelRequest would hit it").isZero();
         return cancelled;
     }
 
