@@ -65,7 +65,7 @@ final class ServerReports {
 
     /**
      * Set once by the connect path: the session was opened for {@code target_session_attrs=read-write}, so a transaction
-     * whose {@code BEGIN READ WRITE} the server answered together with turning read-only is not committed
+     * whose {@code BEGIN READ WRITE} the server answered after reporting it turned read-only is not committed
      * ({@link DeferredBegin#serverTurnedReadOnly}).
      */
     void readWriteTarget(boolean readWriteTarget) {
