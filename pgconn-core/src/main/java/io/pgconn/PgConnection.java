@@ -283,7 +283,12 @@ public interface PgConnection {
         return begin(TransactionOptions.DEFAULT);
     }
 
-    /** {@code BEGIN ISOLATION LEVEL ..., READ ONLY|READ WRITE, [NOT] DEFERRABLE} as {@code options} say. */
+    /**
+     * {@code BEGIN ISOLATION LEVEL ..., READ ONLY|READ WRITE, [NOT] DEFERRABLE} as {@code options} say. With {@code
+     * READ WRITE} on a {@code target_session_attrs=read-write} connection whose server reported turning read-only (a
+     * reload) by the BEGIN's answer, it fails with {@link PgServerTurnedReadOnlyException}, the transaction rolled back
+     * (docs/query.md §5).
+     */
     CompletableFuture<Void> begin(TransactionOptions options);
 
     /**

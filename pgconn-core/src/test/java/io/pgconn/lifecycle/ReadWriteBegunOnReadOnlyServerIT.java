@@ -2,6 +2,7 @@ package io.pgconn.lifecycle;
 
 import io.pgconn.PgConnection;
 import io.pgconn.PgServerException;
+import io.pgconn.PgServerTurnedReadOnlyException;
 import io.pgconn.PgTransactionRolledBackException;
 import io.pgconn.query.TransactionOptions;
 import io.pgconn.query.TransactionStatus;
@@ -33,7 +34,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * {@code target_session_attrs=read-write} that transaction is not committed (docs/r2dbc.md §4, NEW-USER-31 F3): what
  * follows the first statement is refused unsent, the commit fails with {@link PgTransactionRolledBackException} after a
  * ROLLBACK, and the session goes on idle. Under {@code any} PostgreSQL's answer stands. A plain {@code BEGIN} is the
- * server's to refuse (25006).
+ * server's to refuse (25006). Session 33: the same for a session that heard the reload before the BEGIN, and a {@code BEGIN
+ * READ WRITE} sent on its own — the core's awaited {@code begin}, the application's SQL — is rolled back at once
+ * ({@link PgServerTurnedReadOnlyException}).
  */
 class ReadWriteBegunOnReadOnlyServerIT {
 
@@ -141,6 +144,135 @@ class ReadWriteBegunOnReadOnlyServerIT {
         assertThat(((PgServerException) refused).sqlState()).hasValue("25006");
         await(readWrite.rollback());
         assertThat(PG.primary().queryValue("SELECT count(*) FROM rw_rows")).isEqualTo("1");
+    }
+
+    /**
+     * Session 33: the core's awaited {@code begin(options)} with {@code READ WRITE} sends its BEGIN as a query of its
+     * own; answered with the report, it fails with {@link PgServerTurnedReadOnlyException} once rolled back, the session
+     * idle, and a write after it meets the server's read-only default (25006). Before: begun, the write committed.
+     */
+    @Test
+    void anAwaitedReadWriteBeginIsRolledBackAtOnce() {
+        PgConnection session = connect("read-write");
+        try {
+            PG.primary().setConfig("default_transaction_read_only", "on");
+
+            Throwable refused = failure(session.begin(READ_WRITE));
+            assertThat(refused).isInstanceOf(PgServerTurnedReadOnlyException.class).hasMessageContaining(session.host())
+                    .hasMessageContaining("default_transaction_read_only=on").hasMessageContaining("target_session_attrs=read-write");
+            assertThat(((PgServerException) refused).sqlState()).hasValue(PgTransactionRolledBackException.SQL_STATE);
+            assertThat(session.transactionStatus()).as("rolled back before the failure was told").isEqualTo(TransactionStatus.IDLE);
+            assertServersReadOnlyDefault(session);
+        } finally {
+            await(session.close());
+        }
+    }
+
+    /**
+     * Session 33: the application's own {@code BEGIN READ WRITE} / {@code START TRANSACTION READ WRITE} text, through
+     * {@code query} (extended protocol) and {@code simpleQuery}, each on a session idle while the server was reloaded:
+     * rolled back at once, as the core's {@code begin}. Before: begun, and the write after it committed.
+     */
+    @Test
+    void anApplicationsOwnReadWriteBeginTextIsRolledBackAtOnce() {
+        PgConnection extended = connect("read-write");
+        PgConnection simple = connect("read-write");
+        try {
+            PG.primary().setConfig("default_transaction_read_only", "on");
+
+            assertThat(failure(extended.query("/* app */ BEGIN ISOLATION LEVEL READ COMMITTED, READ WRITE")))
+                    .isInstanceOf(PgServerTurnedReadOnlyException.class).hasMessageContaining(extended.host());
+            assertThat(extended.transactionStatus()).isEqualTo(TransactionStatus.IDLE);
+            assertServersReadOnlyDefault(extended);
+
+            assertThat(failure(simple.simpleQuery("start transaction read write")))
+                    .isInstanceOf(PgServerTurnedReadOnlyException.class).hasMessageContaining(simple.host());
+            assertServersReadOnlyDefault(simple);
+        } finally {
+            await(extended.close());
+            await(simple.close());
+        }
+    }
+
+    /**
+     * Session 33: the application's BEGIN READ WRITE, a write and a COMMIT pipelined without waiting: what follows the
+     * BEGIN waits for its answer, so the ROLLBACK goes before the write, which meets the read-only default (25006), and
+     * the COMMIT commits nothing. Before: all three ran and the row was committed on the read-only server.
+     */
+    @Test
+    void writesPipelinedBehindTheApplicationsBeginWaitForItsAnswer() {
+        PgConnection session = connect("read-write");
+        try {
+            PG.primary().setConfig("default_transaction_read_only", "on");
+
+            CompletableFuture<?> begin = session.simpleQuery("BEGIN READ WRITE");
+            CompletableFuture<?> insert = session.query("INSERT INTO rw_rows VALUES (1)");
+            CompletableFuture<?> commit = session.simpleQuery("COMMIT");
+            assertThat(failure(begin)).isInstanceOf(PgServerTurnedReadOnlyException.class);
+            assertThat(((PgServerException) failure(insert)).sqlState()).hasValue("25006");
+            await(commit); // no transaction left to commit: the server's WARNING, nothing kept
+            assertThat(PG.primary().queryValue("SELECT count(*) FROM rw_rows")).isEqualTo("0");
+            assertThat(value(session, "SELECT 1")).isEqualTo("1");
+        } finally {
+            await(session.close());
+        }
+    }
+
+    /**
+     * Session 33: a session that heard the reload with an earlier statement's answer (not with its BEGIN's) refuses a
+     * transaction begun READ WRITE after it too, begun with its first statement as Spring's. Before: committed there.
+     */
+    @Test
+    void aSessionThatHeardTheReloadEarlierRefusesALaterReadWriteTransaction() {
+        PgConnection session = connect("read-write");
+        try {
+            PG.primary().setConfig("default_transaction_read_only", "on");
+            assertThat(value(session, "SELECT 1")).isEqualTo("1");
+            assertThat(session.parameters()).containsEntry("default_transaction_read_only", "on");
+
+            await(session.beginWithFirstStatement(READ_WRITE));
+            await(session.query("INSERT INTO rw_rows VALUES (1)"));
+            assertThat(failure(session.commit())).isInstanceOf(PgServerTurnedReadOnlyException.class)
+                    .hasMessageContaining("not committed");
+            assertThat(PG.primary().queryValue("SELECT count(*) FROM rw_rows")).isEqualTo("0");
+
+            assertThat(failure(session.begin(READ_WRITE))).isInstanceOf(PgServerTurnedReadOnlyException.class);
+            assertServersReadOnlyDefault(session);
+        } finally {
+            await(session.close());
+        }
+    }
+
+    /**
+     * A transaction begun READ WRITE (awaited, and as the application's text) before the reload is under way when the
+     * change is reported: it commits, as PostgreSQL lets it; a BEGIN READ WRITE inside it (the server's WARNING) does
+     * not end it either.
+     */
+    @Test
+    void aTransactionBegunBeforeTheReloadCommits() {
+        PgConnection session = connect("read-write");
+        try {
+            await(session.begin(READ_WRITE));
+            PG.primary().setConfig("default_transaction_read_only", "on");
+            await(session.query("INSERT INTO rw_rows VALUES (1)"));
+            assertThat(session.parameters()).containsEntry("default_transaction_read_only", "on");
+            await(session.simpleQuery("BEGIN READ WRITE")); // already in a transaction: a WARNING, still open
+            await(session.query("INSERT INTO rw_rows VALUES (2)"));
+            await(session.commit());
+            assertThat(PG.primary().queryValue("SELECT count(*) FROM rw_rows")).isEqualTo("2");
+        } finally {
+            await(session.close());
+        }
+    }
+
+    /** The session is idle, outside any transaction, and the server refuses a write under its read-only default. */
+    private static void assertServersReadOnlyDefault(PgConnection session) {
+        assertThat(value(session, "SELECT current_setting('transaction_read_only')")).isEqualTo("on");
+        Throwable write = failure(session.query("INSERT INTO rw_rows VALUES (9)"));
+        assertThat(write).isInstanceOf(PgServerException.class);
+        assertThat(((PgServerException) write).sqlState()).hasValue("25006");
+        assertThat(session.transactionStatus()).isEqualTo(TransactionStatus.IDLE);
+        assertThat(PG.primary().queryValue("SELECT count(*) FROM rw_rows")).as("nothing on the read-only server").isEqualTo("0");
     }
 
     private static PgConnection connect(String target) {

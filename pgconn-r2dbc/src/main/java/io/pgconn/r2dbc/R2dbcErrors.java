@@ -10,6 +10,7 @@ import io.pgconn.PgFactoryClosedException;
 import io.pgconn.PgFailedThenClosedException;
 import io.pgconn.PgOutcomeUnknownException;
 import io.pgconn.PgServerException;
+import io.pgconn.PgServerTurnedReadOnlyException;
 import io.pgconn.PgStaleStatementException;
 import io.pgconn.PgTimeoutException;
 import io.pgconn.PgTransactionRolledBackException;
@@ -26,7 +27,9 @@ import java.util.concurrent.CancellationException;
 
 /**
  * The one place core errors become R2DBC exceptions, so Spring's exception translation sees the usual
- * hierarchy (integrity violation, bad grammar, ...): a statement (a COMMIT among them) whose outcome is unknown
+ * hierarchy (integrity violation, bad grammar, ...): a transaction rolled back because its server turned read-only
+ * ({@link PgServerTurnedReadOnlyException}: transient), a COMMIT answered ROLLBACK ({@link TransactionRolledBackException}),
+ * a statement (a COMMIT among them) whose outcome is unknown
  * first (never transient: it may have committed; {@link PgOutcomeUnknownException}), then a statement the server had
  * failed before its connection was lost ({@link PgFailedThenClosedException}: its server error's exception), then a
  * connect on a closed factory ({@link PgFactoryClosedException}: non-transient, it never connects again), then an
@@ -48,6 +51,15 @@ final class R2dbcErrors {
         }
         if (!(cause instanceof PgException pg)) {
             return cause;
+        }
+        if (cause instanceof PgServerTurnedReadOnlyException) {
+            // a READ WRITE transaction pgconn rolled back because its server turned read-only under
+            // target_session_attrs=read-write (docs/r2dbc.md §4): the work was sound, only the server was wrong — a
+            // failover-like condition, the write belongs on the new primary, which a new session reaches (this host is
+            // remembered read-only, its idle sessions evicted). Transient, as a lost server is: Spring's
+            // TransientDataAccessResourceException, which retry policies retry. Before the general 25P02 below: a
+            // COMMIT the server answered ROLLBACK (an earlier error of the transaction) stays non-transient
+            return new R2dbcTransientResourceException(pg.getMessage(), pg.sqlState().orElse(null), cause);
         }
         if (cause instanceof PgTransactionRolledBackException) {
             return new TransactionRolledBackException(pg.getMessage(), pg.sqlState().orElse(null), cause);

@@ -127,6 +127,29 @@ class R2dbcErrorsTest {
     }
 
     /**
+     * A READ WRITE transaction rolled back because its server turned read-only under target_session_attrs=read-write
+     * (docs/r2dbc.md §4): the work belongs on the new primary, so transient (Spring's
+     * TransientDataAccessResourceException), its 25P02 kept; the server's own 25P02 and a COMMIT answered ROLLBACK stay
+     * non-transient.
+     */
+    @Test
+    void aTransactionRolledBackBecauseItsServerTurnedReadOnlyIsTransient() {
+        for (io.pgconn.PgServerTurnedReadOnlyException turned : java.util.List.of(
+                io.pgconn.PgServerTurnedReadOnlyException.notCommitted("db1:5432"),
+                io.pgconn.PgServerTurnedReadOnlyException.rolledBackAtBegin("db1:5432"))) {
+            Throwable error = R2dbcErrors.translate(new CompletionException(turned));
+            assertThat(error).isInstanceOf(R2dbcTransientResourceException.class).hasCause(turned)
+                    .hasMessageContaining("db1:5432").hasMessageContaining("default_transaction_read_only=on");
+            assertThat(((R2dbcException) error).getSqlState()).isEqualTo("25P02");
+            assertThat(ConnectionFactoryUtils.convertR2dbcException("COMMIT", null, (R2dbcException) error))
+                    .as("Spring's translation").isInstanceOf(org.springframework.dao.TransientDataAccessResourceException.class);
+        }
+        assertThat(translated("25P02")).isNotInstanceOf(io.r2dbc.spi.R2dbcTransientException.class);
+        assertThat(R2dbcErrors.translate(io.pgconn.PgTransactionRolledBackException.ofCommit("db1:5432")))
+                .isNotInstanceOf(io.r2dbc.spi.R2dbcTransientException.class);
+    }
+
+    /**
      * user4's F6: losing the server is transient however it was lost — a closed socket, a host closed
      * by health, a multi-host connect where no host was usable (refused, standby only, 53300) — as
      * 08/53/57 are; a connect that a retry does not cure (login refused, TLS, configuration, unknown

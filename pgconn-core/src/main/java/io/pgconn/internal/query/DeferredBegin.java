@@ -2,7 +2,7 @@ package io.pgconn.internal.query;
 
 import io.pgconn.PgException;
 import io.pgconn.PgProtocolException;
-import io.pgconn.PgTransactionRolledBackException;
+import io.pgconn.PgServerTurnedReadOnlyException;
 import io.pgconn.internal.protocol.backend.BackendMessage;
 import io.pgconn.internal.protocol.backend.BindComplete;
 import io.pgconn.internal.protocol.backend.CommandComplete;
@@ -39,6 +39,8 @@ public final class DeferredBegin {
     private static final byte[][] NO_VALUES = new byte[0][];
 
     private final String sql;
+    /** The options said {@code READ WRITE} ({@code TransactionOptions.readOnly(false)}): {@link #serverTurnedReadOnly} applies. */
+    private final boolean readWrite;
     /** Some exchange belongs to it: ending the transaction then sends its COMMIT or ROLLBACK. */
     private boolean joined;
     /** The exchange that writes the BEGIN (itself or a BEGIN of its own in front of it), once chosen. */
@@ -51,16 +53,20 @@ public final class DeferredBegin {
     /** The BEGIN's error, once it failed; read by callers for the status they see. */
     private volatile PgException failure;
     /**
-     * The session's host, set when the server reported {@code default_transaction_read_only=on} in the carrier's answer
-     * while this {@code BEGIN READ WRITE} was unanswered ({@link #serverTurnedReadOnly}); null otherwise.
+     * The session's host, set when the server had reported {@code default_transaction_read_only=on} by the time this
+     * {@code BEGIN READ WRITE} was answered ({@link #serverTurnedReadOnly}); null otherwise.
      */
     private String turnedReadOnlyOn;
     /** The COMMIT or ROLLBACK that ends the transaction, once submitted ({@link #endedBy}). */
     private Exchange end;
 
-    /** {@code sql}: the BEGIN, with the transaction's options ({@code TransactionOptions.beginSql()}). */
-    public DeferredBegin(String sql) {
+    /**
+     * {@code sql}: the BEGIN, with the transaction's options ({@code TransactionOptions.beginSql()}); {@code readWrite}:
+     * those options said {@code READ WRITE} — carried, not read from the text.
+     */
+    public DeferredBegin(String sql, boolean readWrite) {
         this.sql = sql;
+        this.readWrite = readWrite;
     }
 
     /** The BEGIN text, for a BEGIN of its own in front of an exchange that cannot carry it. */
@@ -94,17 +100,17 @@ public final class DeferredBegin {
     }
 
     /**
-     * Event loop, in the carrier's answer (before its ReadyForQuery): the server reported {@code
-     * default_transaction_read_only=on}, its own change (a reload: docs/r2dbc.md §4), and the session's target is
-     * {@code read-write}. PostgreSQL applies a reload when the session's next message arrives, so this BEGIN may have run
-     * after it: a {@code BEGIN READ WRITE} overrides that default, and the server takes the transaction's writes although
-     * it turned read-only (NEW-USER-31 F3). Such a transaction is not committed: once the BEGIN is answered nothing more
-     * of it is written, each later exchange of it fails with {@link #refusal}, and its end is a ROLLBACK — a commit fails
-     * after it. A BEGIN without {@code READ WRITE} needs none of this: the server runs it read-only. Ignored once the
-     * BEGIN's answer came.
+     * Event loop, when the carrier's ReadyForQuery came and before {@link #settle}: the server had reported {@code
+     * default_transaction_read_only=on} by then — in the carrier's answer or earlier, its own change (a reload:
+     * docs/r2dbc.md §4), and none back to off since — and the session's target is {@code read-write}. PostgreSQL applies a
+     * reload when the session's next message arrives, so this BEGIN may have run after it: a {@code BEGIN READ WRITE}
+     * overrides that default, and the server takes the transaction's writes although it turned read-only (NEW-USER-31 F3).
+     * Such a transaction is not committed: once the BEGIN is answered nothing more of it is written, each later exchange
+     * of it fails with {@link #refusal}, and its end is a ROLLBACK — a commit fails after it. A BEGIN without {@code READ
+     * WRITE} in its options needs none of this: the server runs it read-only. Ignored once the BEGIN's answer came.
      */
     public void serverTurnedReadOnly(String host) {
-        if (carrier != null && !settled && sql.contains("READ WRITE")) {
+        if (carrier != null && !settled && readWrite) {
             turnedReadOnlyOn = host;
         }
     }
@@ -210,12 +216,8 @@ public final class DeferredBegin {
         return failure == null;
     }
 
-    private PgTransactionRolledBackException turnedReadOnly() {
-        return new PgTransactionRolledBackException(turnedReadOnlyOn, "transaction on " + turnedReadOnlyOn
-                + " not committed: the server turned read-only (it reported default_transaction_read_only=on with the"
-                + " answer to the transaction's BEGIN READ WRITE, which overrides that default) and target_session_attrs"
-                + "=read-write asks for a read-write server; nothing more of it is sent and it is rolled back, so none of"
-                + " its changes are kept");
+    private PgServerTurnedReadOnlyException turnedReadOnly() {
+        return PgServerTurnedReadOnlyException.notCommitted(turnedReadOnlyOn);
     }
 
     /**

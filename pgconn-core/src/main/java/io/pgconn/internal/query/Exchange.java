@@ -225,6 +225,16 @@ public abstract class Exchange {
     }
 
     /**
+     * Whether it opens a transaction block {@code READ WRITE} on its own (not a {@link DeferredBegin}'s): on a {@code
+     * target_session_attrs=read-write} session what is behind it waits for its answer, and a transaction the server
+     * opened after turning read-only is rolled back at once ({@code ExchangeFifo}, docs/query.md §5). Read from the text
+     * ({@link ReadWriteBeginText}) unless an exchange knows better.
+     */
+    public boolean opensReadWriteTransaction() {
+        return ReadWriteBeginText.opensReadWrite(text());
+    }
+
+    /**
      * Whether the BEGIN of a transaction begun with its first statement can ride in front of its messages, in its Sync
      * group ({@link DeferredBegin}): a statement of the extended protocol. A simple Query cannot follow a failed
      * extended-protocol message (the server skips everything up to a Sync), so a simple query, a script or a COPY

@@ -31,12 +31,12 @@ final class DeferredTransactions {
 
     /**
      * Any thread: the statements submitted from now on begin a transaction with the first of them, {@code beginSql}
-     * riding in its Sync group ({@link DeferredBegin}, docs/query.md §5). In order with what this thread submitted
+     * ({@code readWrite}: its options say {@code READ WRITE}, {@link DeferredBegin#serverTurnedReadOnly}) riding in its Sync group ({@link DeferredBegin}, docs/query.md §5). In order with what this thread submitted
      * before: on the loop in the session's code, at once there, else in a start task counted in the gate (a caller's
      * own start of its next statement waits for it). The future completes once it is in place, with no round trip.
      */
-    CompletableFuture<Void> begin(String beginSql) {
-        DeferredBegin begin = new DeferredBegin(beginSql);
+    CompletableFuture<Void> begin(String beginSql, boolean readWrite) {
+        DeferredBegin begin = new DeferredBegin(beginSql, readWrite);
         CompletableFuture<Void> placed = new CompletableFuture<>();
         beingPlaced.incrementAndGet(); // before the task: a caller that does not wait sees it (REVIEW-26 R26-7)
         if (!inOrder(() -> {

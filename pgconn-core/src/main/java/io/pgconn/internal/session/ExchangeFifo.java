@@ -3,6 +3,7 @@ package io.pgconn.internal.session;
 import io.pgconn.FatalErrors;
 import io.pgconn.PgException;
 import io.pgconn.PgProtocolException;
+import io.pgconn.PgServerTurnedReadOnlyException;
 import io.pgconn.internal.query.DeferredBegin;
 import io.pgconn.internal.query.Exchange;
 import io.pgconn.internal.protocol.frontend.FrontendMessage;
@@ -41,6 +42,11 @@ final class ExchangeFifo {
      * until then, when the BEGIN's outcome is known ({@link #settleBegin}).
      */
     private Exchange beginUnanswered;
+    /**
+     * The transaction status of the last ReadyForQuery {@link #answered} handled: the one before the head's own, so
+     * {@link #answeredOwnBegin} knows the head opened its transaction (not one open before it).
+     */
+    private char statusBeforeHead = 'I';
     /** The exchange whose messages were written last (a cancel is safe only while it is the head). */
     private Exchange lastWritten;
     /**
@@ -132,9 +138,18 @@ final class ExchangeFifo {
         if (exchange.holdsWrites()) {
             writeHolder = exchange;
         }
-        if (begin != null && begin.carrier(exchange)) {
+        if (begin != null ? begin.carrier(exchange) : opensReadWriteOnAReadWriteSession(exchange)) {
             beginUnanswered = exchange;
         }
+    }
+
+    /**
+     * Whether {@code exchange}, belonging to no transaction begun with its first statement, opens one {@code READ WRITE}
+     * on a {@code target_session_attrs=read-write} session ({@link Exchange#opensReadWriteTransaction}): what is behind it
+     * then waits for its answer ({@link #answeredOwnBegin}). Read only there: other sessions do not pay for the text.
+     */
+    private boolean opensReadWriteOnAReadWriteSession(Exchange exchange) {
+        return session.serverReports().readWriteTarget() && exchange.opensReadWriteTransaction();
     }
 
     /**
@@ -219,9 +234,41 @@ final class ExchangeFifo {
     private void settleBegin(Exchange carrier, char transactionStatus) {
         beginUnanswered = null;
         DeferredBegin begin = carrier.transaction();
+        if (session.serverReports().serverReadOnly()) {
+            begin.serverTurnedReadOnly(session.host()); // reported by now: a BEGIN READ WRITE may not go on (r2dbc.md §4)
+        }
         if (begin.settle(carrier, transactionStatus, session.host()) && transaction == begin) {
             transaction = null; // begun: what comes next is written as inside any transaction
         }
+    }
+
+    /**
+     * The ReadyForQuery of {@code begin}, an exchange that opened a transaction {@code READ WRITE} on its own ({@link
+     * #opensReadWriteOnAReadWriteSession}: the core's {@code begin(options)}, or the application's SQL), with nothing
+     * behind it written yet. When it opened a transaction (idle before it, open after it) and the server had reported
+     * turning read-only by then ({@link ServerReports#serverReadOnly}), the server took that transaction although it is
+     * no longer the read-write server the session asked for (its {@code READ WRITE} overrides the new default: NEW-USER-31 F3): a ROLLBACK goes
+     * first, ahead of what waited behind it, and {@code begin} fails with {@link PgServerTurnedReadOnlyException} once
+     * the ROLLBACK is answered (the caller then sees the session idle). What waited runs after the ROLLBACK, outside any
+     * transaction, under the server's read-only default: a write fails there with the server's 25006. A text that
+     * opened and ended its transaction itself (status idle) is answered after the fact: nothing to undo.
+     *
+     * @return whether {@code begin} was refused: it completes with the ROLLBACK, not now
+     */
+    private boolean answeredOwnBegin(Exchange begin, char statusBefore, char transactionStatus) {
+        beginUnanswered = null;
+        if (statusBefore != 'I' || transactionStatus != 'T' || !session.serverReports().serverReadOnly()) {
+            return false;
+        }
+        PgServerTurnedReadOnlyException refusal = PgServerTurnedReadOnlyException.rolledBackAtBegin(session.host());
+        if (writeHolder == begin) {
+            writeHolder = null; // answered: nothing of it is written any more, and the ROLLBACK must not wait for it
+        }
+        SimpleQuery rollback = new SimpleQuery("ROLLBACK", session.host());
+        inFlight.addFirst(rollback); // everything in flight is behind begin and unwritten (beginUnanswered held it)
+        unwritten.addFirst(rollback);
+        rollback.result.whenComplete((result, failure) -> begin.fail(refusal)); // written by writeUnwritten (answered)
+        return true;
     }
 
     /**
@@ -356,15 +403,24 @@ final class ExchangeFifo {
         assert session.mayTouchState() : "the session's state touched outside its doors";
         inFlight.poll();
         boolean beginAnswered = head == beginUnanswered;
+        boolean refused = false;
+        char statusBefore = statusBeforeHead;
+        statusBeforeHead = transactionStatus;
         if (beginAnswered) {
-            settleBegin(head, transactionStatus); // before its completion: the status its caller sees is known
+            if (head.transaction() != null) {
+                settleBegin(head, transactionStatus); // before its completion: the status its caller sees is known
+            } else {
+                refused = answeredOwnBegin(head, statusBefore, transactionStatus);
+            }
         }
         if (inFlight.isEmpty()) {
             // idle before the completion: onReady writes nothing more once the FIFO is empty (what it submits counts
             // itself in again), and a caller it wakes may close at once on its own thread (SessionGate)
             session.quietWhenIdle();
         }
-        head.onReady(transactionStatus);
+        if (!refused) {
+            head.onReady(transactionStatus);
+        }
         if (beginAnswered) {
             writeUnwritten(); // what waited for the BEGIN's outcome: written, or refused when it failed
         }

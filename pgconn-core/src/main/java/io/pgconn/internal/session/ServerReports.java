@@ -27,6 +27,11 @@ final class ServerReports {
     /** {@link #readWriteTarget}; written by the connect path before the session is handed out. */
     private volatile boolean readWriteTarget;
     /**
+     * On a {@link #readWriteTarget} session: the server's last own report of {@code default_transaction_read_only} said
+     * {@code on} (a reload turned it read-only; not the session's own setting: {@link ServerRoleChanges}). Event loop.
+     */
+    private boolean serverReadOnly;
+    /**
      * Before PostgreSQL 18: a SET or RESET that may change search_path ran since the last ReadyForQuery outside a
      * transaction; the path is told changed again there (a {@code SET LOCAL}'s path ends with the transaction, unreported).
      */
@@ -53,22 +58,32 @@ final class ServerReports {
             statementCache.searchPathReported(current == null ? statementCache.mark() : current.statementCacheMark(), value);
         }
         ServerRoleChanges roles = roleChanges;
-        if (roles != null && roles.parameterChanged(name, parameters, current) && readWriteTarget && current != null
-                && "default_transaction_read_only".equals(name) && "on".equals(value)) {
-            DeferredBegin begin = current.transaction();
-            if (begin != null && begin.carrier(current)) {
-                begin.serverTurnedReadOnly(host); // not committed there (docs/r2dbc.md §4)
-            }
+        if (roles != null && roles.parameterChanged(name, parameters, current) && "default_transaction_read_only".equals(name)) {
+            serverReadOnly = readWriteTarget && "on".equals(value); // the server's own change (docs/r2dbc.md §4)
         }
     }
 
     /**
      * Set once by the connect path: the session was opened for {@code target_session_attrs=read-write}, so a transaction
-     * whose {@code BEGIN READ WRITE} the server answered together with turning read-only is not committed
+     * whose {@code BEGIN READ WRITE} the server answered after reporting it turned read-only is not committed
      * ({@link DeferredBegin#serverTurnedReadOnly}).
      */
     void readWriteTarget(boolean readWriteTarget) {
         this.readWriteTarget = readWriteTarget;
+    }
+
+    /** Whether the session was opened for {@code target_session_attrs=read-write} ({@link #readWriteTarget(boolean)}). */
+    boolean readWriteTarget() {
+        return readWriteTarget;
+    }
+
+    /**
+     * Event loop: on a {@code read-write} session, the server turned read-only by its own change, as reported so far: a
+     * transaction whose {@code BEGIN READ WRITE} is answered now may not go on ({@link DeferredBegin#serverTurnedReadOnly},
+     * {@code ExchangeFifo}).
+     */
+    boolean serverReadOnly() {
+        return serverReadOnly;
     }
 
     /** What the server last reported of {@code name} (at the start, or since), or null: PostgreSQL 18+ reports search_path. */

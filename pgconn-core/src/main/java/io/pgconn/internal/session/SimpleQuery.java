@@ -53,6 +53,8 @@ class SimpleQuery extends Exchange {
     private final boolean mayCopy;
     private boolean copyRefused;
     private boolean done;
+    /** The core's {@code begin(options)} with {@code READ WRITE} ({@link #readWriteBegin}): known, not read from the text. */
+    private boolean readWriteBegin;
     private QuerySession session;
 
     /** @throws PgException if the SQL cannot be sent (contains NUL) */
@@ -130,6 +132,17 @@ class SimpleQuery extends Exchange {
     @Override
     public String text() {
         return sql;
+    }
+
+    /** It is the core's {@code begin(options)} whose options say {@code READ WRITE}; call before it is submitted. */
+    SimpleQuery readWriteBegin() {
+        readWriteBegin = true;
+        return this;
+    }
+
+    @Override
+    public boolean opensReadWriteTransaction() {
+        return readWriteBegin || super.opensReadWriteTransaction();
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.pgconn.internal.session;
 
 import io.pgconn.PgConfigException;
+import io.pgconn.PgException;
 import io.pgconn.PgTransactionRolledBackException;
 import io.pgconn.query.TransactionOptions;
 
@@ -23,9 +24,23 @@ final class TransactionCommands {
         this.host = host;
     }
 
-    /** {@code BEGIN} with the isolation level, access mode and deferrability of {@code options}. */
+    /**
+     * {@code BEGIN} with the isolation level, access mode and deferrability of {@code options}. With {@code READ WRITE}
+     * the query says so ({@link SimpleQuery#readWriteBegin}): on a {@code target_session_attrs=read-write} session whose
+     * server turned read-only it fails with {@code PgServerTurnedReadOnlyException}, rolled back (docs/query.md §5).
+     */
     CompletableFuture<Void> begin(TransactionOptions options) {
-        return command(options.beginSql());
+        if (!Boolean.FALSE.equals(options.readOnly())) {
+            return command(options.beginSql());
+        }
+        SimpleQuery query;
+        try {
+            query = SimpleQuery.of(options.beginSql(), host, session.statementTrace()).readWriteBegin();
+        } catch (PgException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        session.submit(query);
+        return query.result.thenApply(result -> null);
     }
 
     /**
@@ -33,7 +48,7 @@ final class TransactionCommands {
      * {@code DeferredBegin}): nothing is sent now.
      */
     CompletableFuture<Void> beginWithFirstStatement(TransactionOptions options) {
-        return session.deferredTransactions().begin(options.beginSql());
+        return session.deferredTransactions().begin(options.beginSql(), Boolean.FALSE.equals(options.readOnly()));
     }
 
     /**

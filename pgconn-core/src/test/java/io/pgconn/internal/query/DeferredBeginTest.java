@@ -20,7 +20,7 @@ class DeferredBeginTest {
 
     @Test
     void aReadWriteBeginAnsweredWithTheServerTurnedReadOnlyBeganButIsRefused() {
-        DeferredBegin begin = new DeferredBegin("BEGIN READ WRITE");
+        DeferredBegin begin = new DeferredBegin("BEGIN READ WRITE", true);
         Exchange carrier = carrier(begin);
         answered(begin);
         begin.serverTurnedReadOnly(HOST);
@@ -39,7 +39,7 @@ class DeferredBeginTest {
 
     @Test
     void aPlainBeginIsTheServersToRefuse() {
-        DeferredBegin begin = new DeferredBegin("BEGIN");
+        DeferredBegin begin = new DeferredBegin("BEGIN", false);
         Exchange carrier = carrier(begin);
         answered(begin);
         begin.serverTurnedReadOnly(HOST);
@@ -49,9 +49,27 @@ class DeferredBeginTest {
         assertThat(begin.begunButRefused()).isFalse();
     }
 
+    /** The options' access mode decides, carried from {@code TransactionOptions}: the text is not read (item 1, session 33). */
+    @Test
+    void theCarriedAccessModeDecidesNotTheText() {
+        DeferredBegin notSaid = new DeferredBegin("BEGIN READ WRITE", false);
+        Exchange carrier = carrier(notSaid);
+        answered(notSaid);
+        notSaid.serverTurnedReadOnly(HOST);
+        assertThat(notSaid.settle(carrier, 'T', HOST)).isTrue();
+        assertThat(notSaid.begunButRefused()).isFalse();
+
+        DeferredBegin said = new DeferredBegin("BEGIN ISOLATION LEVEL SERIALIZABLE, READ  WRITE", true);
+        Exchange other = carrier(said);
+        answered(said);
+        said.serverTurnedReadOnly(HOST);
+        assertThat(said.settle(other, 'T', HOST)).isFalse();
+        assertThat(said.refusal(null)).isInstanceOf(io.pgconn.PgServerTurnedReadOnlyException.class);
+    }
+
     @Test
     void aReportAfterTheBeginWasSettledChangesNothing() {
-        DeferredBegin begin = new DeferredBegin("BEGIN ISOLATION LEVEL SERIALIZABLE, READ WRITE");
+        DeferredBegin begin = new DeferredBegin("BEGIN ISOLATION LEVEL SERIALIZABLE, READ WRITE", true);
         Exchange carrier = carrier(begin);
         answered(begin);
         assertThat(begin.settle(carrier, 'T', HOST)).isTrue();
@@ -63,7 +81,7 @@ class DeferredBeginTest {
 
     @Test
     void theTransactionsEndIsKnown() {
-        DeferredBegin begin = new DeferredBegin("BEGIN READ WRITE");
+        DeferredBegin begin = new DeferredBegin("BEGIN READ WRITE", true);
         Exchange commit = new StubExchange() { };
         assertThat(begin.isEnd(commit)).isFalse();
         begin.endedBy(commit);

@@ -302,7 +302,7 @@ class LostExchangesTest {
     @Test
     void aStatementThatCarriedItsBeginWasRolledBackWithTheBlock() {
         Exchange carrier = sentIn(1);
-        new DeferredBegin("BEGIN").carriedBy(carrier, true);
+        new DeferredBegin("BEGIN", false).carriedBy(carrier, true);
 
         PgException[] told = LostExchanges.tell(RESET, new Exchange[] {carrier, unwritten()}, 'I', UP_TO_3);
 

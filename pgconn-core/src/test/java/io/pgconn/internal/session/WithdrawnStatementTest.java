@@ -179,7 +179,7 @@ class WithdrawnStatementTest {
      */
     @Test
     void describedWhileCarryingItsTransactionsBeginItEndsWithAStatementTheServerRejects() {
-        session.deferredTransactions().begin("BEGIN").join();
+        session.deferredTransactions().begin("BEGIN", false).join();
         CompletableFuture<RowSet> cancelled = DefaultPgStatement.query(session, "SELECT 'described'");
         assertThat(written()).containsExactly("Parse BEGIN", "B", "E", "Parse SELECT 'described'", "D", "H");
         cancelled.cancel(true);

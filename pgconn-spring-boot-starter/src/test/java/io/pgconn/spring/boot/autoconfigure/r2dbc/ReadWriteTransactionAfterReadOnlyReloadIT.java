@@ -136,7 +136,9 @@ class ReadWriteTransactionAfterReadOnlyReloadIT {
 
     private void assertNotCommittedThere(PgServer primary, Throwable unitFailure) {
         assertThat(unitFailure).as("the unit fails: its transaction was rolled back").isNotNull();
-        assertThat(rootCause(unitFailure)).isInstanceOf(io.pgconn.PgTransactionRolledBackException.class)
+        assertThat(unitFailure).as("a failover-like condition: retryable (session 33)")
+                .isInstanceOf(org.springframework.dao.TransientDataAccessResourceException.class);
+        assertThat(rootCause(unitFailure)).isInstanceOf(io.pgconn.PgServerTurnedReadOnlyException.class)
                 .hasMessageContaining("default_transaction_read_only").hasMessageContaining(StarterCluster.label(primary));
         assertThat(primary.queryValue(StarterCluster.USER, "SELECT count(*) FROM orders"))
                 .as("nothing committed on the read-only server").isEqualTo("0");

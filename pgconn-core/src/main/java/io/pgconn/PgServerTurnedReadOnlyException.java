@@ -1,0 +1,44 @@
+package io.pgconn;
+
+/**
+ * A transaction opened {@code READ WRITE} that pgconn rolled back because its server turned read-only: under {@code
+ * target_session_attrs=read-write}, the server reported {@code default_transaction_read_only=on} (its own change, a
+ * reload) before the transaction's {@code BEGIN READ WRITE} was answered. {@code READ WRITE} overrides that default, so
+ * PostgreSQL would take the transaction's writes although the server is no longer the read-write one the connection asked
+ * for; the write belongs on the new primary (docs/query.md §5, docs/r2dbc.md §4).
+ *
+ * <p>A {@link PgTransactionRolledBackException} (SQLSTATE {@code 25P02}; nothing of the transaction is kept), and unlike
+ * one caused by an earlier error of the transaction itself, the same work on a read-write server may succeed:
+ * pgconn-r2dbc reports it as a transient resource failure, the server's own 25P02 stays non-transient. The session
+ * stays open and idle after it.
+ */
+public class PgServerTurnedReadOnlyException extends PgTransactionRolledBackException {
+
+    private static final long serialVersionUID = 1L;
+
+    public PgServerTurnedReadOnlyException(String host, String message) {
+        super(host, message);
+    }
+
+    /**
+     * A transaction begun with its first statement ({@code beginWithFirstStatement}): the first statement ran, nothing
+     * after it is sent, and its end is a ROLLBACK.
+     */
+    public static PgServerTurnedReadOnlyException notCommitted(String host) {
+        return new PgServerTurnedReadOnlyException(host, "transaction on " + host + " not committed: " + why()
+                + "; nothing more of it is sent and it is rolled back, so none of its changes are kept");
+    }
+
+    /** A {@code BEGIN READ WRITE} sent on its own ({@code begin(options)}, or the application's SQL): rolled back at once. */
+    public static PgServerTurnedReadOnlyException rolledBackAtBegin(String host) {
+        return new PgServerTurnedReadOnlyException(host, "transaction on " + host + " rolled back as soon as its BEGIN"
+                + " READ WRITE was answered: " + why() + "; the session is outside any transaction again, so what"
+                + " follows runs under the server's read-only default");
+    }
+
+    private static String why() {
+        return "the server turned read-only (it reported default_transaction_read_only=on before the transaction's"
+                + " BEGIN READ WRITE, which overrides that default, was answered) and target_session_attrs=read-write asks"
+                + " for a read-write server";
+    }
+}
