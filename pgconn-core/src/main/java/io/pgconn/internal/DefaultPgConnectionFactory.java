@@ -95,6 +95,9 @@ public final class DefaultPgConnectionFactory implements PgConnectionFactory {
                 : chosen != null ? chosen : Transport.best();
         this.group = !ownsGroup ? userGroup : callerRun ? transport.newCallerRunEventLoopGroup(name, threads)
                 : transport.newEventLoopGroup(name, threads, Duration.ZERO);
+        if (ownsGroup) {
+            TransportReport.madeLoops(name, transport, threads, callerRun);
+        }
         this.tracer = tracer;
         this.trustManagerFactory = trust;
         this.trustSource = trustSource;

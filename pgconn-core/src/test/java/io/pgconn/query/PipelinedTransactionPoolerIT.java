@@ -91,31 +91,49 @@ class PipelinedTransactionPoolerIT {
 
     /**
      * The failure this setting exists for, through the same pooler and relay: without a limit PgBouncer before 1.21
-     * releases the server session at the first statement's ReadyForQuery, the second statement's description reaches
-     * it after that, and it logs and drops it: the statement is never answered (until the connection is closed, which
+     * releases the server session at the first statement's ReadyForQuery, the second statement's answer reaches it
+     * after that, and it logs and drops it: the statement is never answered (until the connection is closed, which
      * fails it). PgBouncer 1.21+ keeps the session while the Parse/Describe it forwarded is unanswered: both answered.
+     * The drop is a race the pooler loses only when it reads the server's answers apart: on a loaded machine (a CI run)
+     * it may read both at once and pass both, so pairs are sent, on fresh connections, until one is dropped.
      */
     @Test
     void withoutALimitPgBouncerBefore121DropsTheAnswerBehindTheFirstReadyForQuery() throws Exception {
-        int logBefore = POOLER.log().length();
-        PgConnection c = connect(0);
-        boolean dropped = TransactionPoolerProcess.countsOnlySyncs();
-        List<CompletableFuture<RowSet>> answers;
-        try {
-            answers = submit(c, 2);
-            assertThat(answers.get(0).get(10, TimeUnit.SECONDS).row(0).get("v", Integer.class)).isEqualTo(0);
-            if (dropped) {
-                awaitCondition("PgBouncer dropping the second statement's answer", Duration.ofSeconds(10),
-                        () -> poolerLogged("got packet '1' from server when not linked", logBefore));
-                assertThat(answers.get(1)).as("the answer the pooler dropped can never come").isNotDone();
-            } else {
+        if (!TransactionPoolerProcess.countsOnlySyncs()) {
+            PgConnection c = connect(0);
+            try {
+                List<CompletableFuture<RowSet>> answers = submit(c, 2);
+                assertThat(answers.get(0).get(10, TimeUnit.SECONDS).row(0).get("v", Integer.class)).isEqualTo(0);
                 assertThat(answers.get(1).get(10, TimeUnit.SECONDS).row(0).get("v", Integer.class)).isEqualTo(1);
+            } finally {
+                await(c.close());
             }
-        } finally {
-            await(c.close());
+            return;
         }
-        if (dropped) {
-            assertThat(answers.get(1)).as("failed by the close").isCompletedExceptionally();
+        for (int attempt = 1; ; attempt++) {
+            int logBefore = POOLER.log().length();
+            PgConnection c = connect(0);
+            List<CompletableFuture<RowSet>> answers;
+            boolean dropped;
+            try {
+                answers = submit(c, 2);
+                assertThat(answers.get(0).get(10, TimeUnit.SECONDS).row(0).get("v", Integer.class)).isEqualTo(0);
+                awaitCondition("PgBouncer dropping the second statement's answer, or passing it", Duration.ofSeconds(10),
+                        () -> poolerLogged("got packet '1' from server when not linked", logBefore) || answers.get(1).isDone());
+                dropped = poolerLogged("got packet '1' from server when not linked", logBefore);
+                if (dropped) {
+                    assertThat(answers.get(1)).as("the answer the pooler dropped can never come").isNotDone();
+                } else {
+                    assertThat(answers.get(1).join().row(0).get("v", Integer.class)).isEqualTo(1);
+                }
+            } finally {
+                await(c.close());
+            }
+            if (dropped) {
+                assertThat(answers.get(1)).as("failed by the close").isCompletedExceptionally();
+                return;
+            }
+            assertThat(attempt).as("pairs the pooler passed whole (it read both answers at once)").isLessThan(20);
         }
     }
 }

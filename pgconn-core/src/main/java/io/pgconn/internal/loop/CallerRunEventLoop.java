@@ -365,11 +365,21 @@ public final class CallerRunEventLoop extends AbstractScheduledEventExecutor imp
      */
     private void endAfter(Throwable t, Thread me) {
         LOG.log(System.Logger.Level.ERROR, "caller-run event loop " + me.getName() + " failed; it shuts down", t);
-        state.set(SHUTDOWN);
+        if (terminationFuture.isDone()) {
+            return; // the shutdown's own destroy threw after it terminated the loop: nothing left to end (REVIEW R33b-4)
+        }
+        if (state.get() < SHUTDOWN) {
+            state.set(SHUTDOWN); // tasks from outside refused from here on
+        }
         Thread leader = lead.get();
-        if (leader == me || (leader == null && lead.compareAndSet(null, me))) {
+        boolean mine = leader == me || (leader == null && lead.compareAndSet(null, me));
+        if (mine) {
             EventExecutor old = ThreadExecutorMap.setCurrentExecutor(this);
             try {
+                while (outsideAdds.get() != 0) {
+                    Thread.onSpinWait(); // as the shutdown's last drain: every accepted task runs (C32-8)
+                }
+                cancelScheduledTasks();
                 handler.prepareToDestroy();
                 handler.destroy();
                 while (runAllTasks() > 0) {
@@ -382,7 +392,9 @@ public final class CallerRunEventLoop extends AbstractScheduledEventExecutor imp
             }
         }
         state.set(TERMINATED);
-        lead.set(null);
+        if (mine) {
+            lead.set(null); // a caller leading now keeps its lead: it sees the state and leaves
+        }
         terminationFuture.tryFailure(t);
         for (Follower f : followers) {
             f.future.completeExceptionally(new IllegalStateException("the event loop " + me.getName() + " failed", t));
