@@ -32,8 +32,17 @@ public class PgServerTurnedReadOnlyException extends PgTransactionRolledBackExce
     /** A {@code BEGIN READ WRITE} sent on its own ({@code begin(options)}, or the application's SQL): rolled back at once. */
     public static PgServerTurnedReadOnlyException rolledBackAtBegin(String host) {
         return new PgServerTurnedReadOnlyException(host, "transaction on " + host + " rolled back as soon as its BEGIN"
-                + " READ WRITE was answered: " + why() + "; the session is outside any transaction again, so what"
-                + " follows runs under the server's read-only default");
+                + " READ WRITE was answered: " + why() + "; what was sent behind it up to the transaction's end is refused"
+                + " unsent, and what follows that runs under the server's read-only default");
+    }
+
+    /**
+     * A request pipelined behind such a {@code BEGIN READ WRITE}, up to and including the transaction's end (a COMMIT):
+     * refused unsent, so that nothing of the rolled-back transaction runs outside it and no COMMIT reports it committed.
+     */
+    public static PgServerTurnedReadOnlyException notSentAfterRolledBackBegin(String host) {
+        return new PgServerTurnedReadOnlyException(host, "not sent to " + host + ": its transaction was rolled back as soon"
+                + " as its BEGIN READ WRITE was answered (" + why() + "), so nothing of it ran and nothing was committed");
     }
 
     private static String why() {

@@ -196,11 +196,13 @@ class ReadWriteBegunOnReadOnlyServerIT {
 
     /**
      * Session 33: the application's BEGIN READ WRITE, a write and a COMMIT pipelined without waiting: what follows the
-     * BEGIN waits for its answer, so the ROLLBACK goes before the write, which meets the read-only default (25006), and
-     * the COMMIT commits nothing. Before: all three ran and the row was committed on the read-only server.
+     * BEGIN waits for its answer; the ROLLBACK goes first; the write is refused unsent (queued behind the BEGIN) or by the
+     * server's read-only default (submitted as its answer was read), and the COMMIT fails either way (REVIEW R33b-1: it
+     * succeeded with the server's warning). What comes after the COMMIT runs under the read-only default. Before session
+     * 33: all three ran and the row was committed.
      */
     @Test
-    void writesPipelinedBehindTheApplicationsBeginWaitForItsAnswer() {
+    void whatIsPipelinedBehindTheApplicationsBeginUpToItsCommitIsRefusedUnsent() {
         PgConnection session = connect("read-write");
         try {
             PG.primary().setConfig("default_transaction_read_only", "on");
@@ -208,11 +210,46 @@ class ReadWriteBegunOnReadOnlyServerIT {
             CompletableFuture<?> begin = session.simpleQuery("BEGIN READ WRITE");
             CompletableFuture<?> insert = session.query("INSERT INTO rw_rows VALUES (1)");
             CompletableFuture<?> commit = session.simpleQuery("COMMIT");
+            CompletableFuture<?> after = session.query("SELECT current_setting('transaction_read_only')");
             assertThat(failure(begin)).isInstanceOf(PgServerTurnedReadOnlyException.class);
-            assertThat(((PgServerException) failure(insert)).sqlState()).hasValue("25006");
-            await(commit); // no transaction left to commit: the server's WARNING, nothing kept
+            // refused unsent when it was queued behind the BEGIN before its answer was read, else the server's 25006
+            assertThat(((PgServerException) failure(insert)).sqlState().orElseThrow()).isIn("25P02", "25006");
+            assertThat(failure(commit)).as("the COMMIT reports nothing committed").isInstanceOf(PgServerTurnedReadOnlyException.class)
+                    .hasMessageContaining("nothing was committed");
+            assertThat(await(after)).isNotNull();
             assertThat(PG.primary().queryValue("SELECT count(*) FROM rw_rows")).isEqualTo("0");
-            assertThat(value(session, "SELECT 1")).isEqualTo("1");
+            assertServersReadOnlyDefault(session);
+        } finally {
+            await(session.close());
+        }
+    }
+
+    /**
+     * The core API pipelined the same way (REVIEW R33b-1's case): {@code begin(READ WRITE)}, an insert and
+     * {@code commit()}, none awaited but the commit: the insert fails (unsent, or by the read-only default) and the
+     * commit does not report success. A {@code rollback()} as the end instead completes (rolled back, as asked).
+     */
+    @Test
+    void theCoreApisPipelinedCommitFailsAndItsRollbackCompletes() {
+        PgConnection session = connect("read-write");
+        try {
+            PG.primary().setConfig("default_transaction_read_only", "on");
+
+            CompletableFuture<?> begin = session.begin(READ_WRITE);
+            CompletableFuture<?> insert = session.query("INSERT INTO rw_rows VALUES (1)");
+            CompletableFuture<?> commit = session.commit();
+            assertThat(failure(commit)).isInstanceOf(PgServerTurnedReadOnlyException.class);
+            assertThat(((PgServerException) failure(insert)).sqlState().orElseThrow()).isIn("25P02", "25006");
+            assertThat(failure(begin)).isInstanceOf(PgServerTurnedReadOnlyException.class);
+
+            CompletableFuture<?> again = session.begin(READ_WRITE);
+            CompletableFuture<?> second = session.query("INSERT INTO rw_rows VALUES (2)");
+            CompletableFuture<?> rollback = session.rollback();
+            await(rollback);
+            assertThat(((PgServerException) failure(second)).sqlState().orElseThrow()).isIn("25P02", "25006");
+            assertThat(failure(again)).isInstanceOf(PgServerTurnedReadOnlyException.class);
+            assertThat(PG.primary().queryValue("SELECT count(*) FROM rw_rows")).isEqualTo("0");
+            assertServersReadOnlyDefault(session);
         } finally {
             await(session.close());
         }

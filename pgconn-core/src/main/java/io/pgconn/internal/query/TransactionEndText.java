@@ -19,6 +19,29 @@ public final class TransactionEndText {
     private TransactionEndText() {
     }
 
+    /** {@code ROLLBACK} or {@code ABORT} alone, as one statement (optionally {@code WORK}/{@code TRANSACTION}, a {@code ;}). */
+    private static final java.util.regex.Pattern PLAIN_ROLLBACK = java.util.regex.Pattern.compile(
+            "\\s*(rollback|abort)(\\s+(work|transaction))?\\s*;?\\s*", java.util.regex.Pattern.CASE_INSENSITIVE);
+
+    /**
+     * Whether {@code sql} is a plain rollback ({@code ROLLBACK}, {@code ABORT}, with {@code WORK} or {@code TRANSACTION},
+     * nothing else): one that ends whatever transaction is open and, outside one, only warns. Not {@code ROLLBACK TO
+     * SAVEPOINT}, {@code ROLLBACK PREPARED} or {@code ROLLBACK AND CHAIN} (which begins another); null (a script) is not.
+     */
+    public static boolean isPlainRollback(String sql) {
+        return sql != null && PLAIN_ROLLBACK.matcher(sql).matches();
+    }
+
+    /** Whether {@code sql}'s first keyword is {@code COMMIT} or {@code END}: a commit of the open transaction (null: no). */
+    public static boolean isCommit(String sql) {
+        return sql != null && SqlScanner.firstKeywordIsOneOf(sql, new String[]{"commit", "end"});
+    }
+
+    /** Whether {@code sql}'s first keyword is {@code BEGIN} or {@code START}: it opens a transaction (null: no). */
+    public static boolean isBegin(String sql) {
+        return sql != null && SqlScanner.firstKeywordIsOneOf(sql, new String[]{"begin", "start"});
+    }
+
     /** One statement's text (the extended protocol's): its first keyword. */
     static boolean mayEnd(String sql) {
         return SqlScanner.firstKeywordIsOneOf(sql, ENDING);

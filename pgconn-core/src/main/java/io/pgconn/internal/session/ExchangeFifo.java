@@ -6,6 +6,7 @@ import io.pgconn.PgProtocolException;
 import io.pgconn.PgServerTurnedReadOnlyException;
 import io.pgconn.internal.query.DeferredBegin;
 import io.pgconn.internal.query.Exchange;
+import io.pgconn.internal.query.TransactionEndText;
 import io.pgconn.internal.protocol.frontend.FrontendMessage;
 
 import java.util.ArrayDeque;
@@ -43,6 +44,11 @@ final class ExchangeFifo {
      */
     private Exchange beginUnanswered;
     /**
+     * An own {@code BEGIN READ WRITE} was refused ({@link #answeredOwnBegin}) and no request has ended or begun a
+     * transaction since: a COMMIT now would end the rolled-back transaction ({@link #refusedAfterRefusedOwnBegin}).
+     */
+    private boolean ownBeginRefused;
+    /**
      * The transaction status of the last ReadyForQuery {@link #answered} handled: the one before the head's own, so
      * {@link #answeredOwnBegin} knows the head opened its transaction (not one open before it).
      */
@@ -64,6 +70,9 @@ final class ExchangeFifo {
     /** Appends {@code exchange}: written now unless something before it holds the writes. */
     void add(Exchange exchange) {
         assert session.mayTouchState() : "the session's state touched outside its doors";
+        if (ownBeginRefused && exchange.runsAStatement() && refusedAfterRefusedOwnBegin(exchange)) {
+            return;
+        }
         DeferredBegin begin = transaction;
         if (begin != null && exchange.runsAStatement()) {
             if (!begin.claimed() && !begin.failed()) {
@@ -249,7 +258,8 @@ final class ExchangeFifo {
      * turning read-only by then ({@link ServerReports#serverReadOnly}), the server took that transaction although it is
      * no longer the read-write server the session asked for (its {@code READ WRITE} overrides the new default: NEW-USER-31 F3): a ROLLBACK goes
      * first, ahead of what waited behind it, and {@code begin} fails with {@link PgServerTurnedReadOnlyException} once
-     * the ROLLBACK is answered (the caller then sees the session idle). What waited runs after the ROLLBACK, outside any
+     * the ROLLBACK is answered (the caller then sees the session idle). What waited behind it up to the transaction's end
+     * is refused unsent ({@link #takeUpToTheTransactionEnd}); what follows that runs after the ROLLBACK, outside any
      * transaction, under the server's read-only default: a write fails there with the server's 25006. A text that
      * opened and ended its transaction itself (status idle) is answered after the fact: nothing to undo.
      *
@@ -265,10 +275,66 @@ final class ExchangeFifo {
             writeHolder = null; // answered: nothing of it is written any more, and the ROLLBACK must not wait for it
         }
         SimpleQuery rollback = new SimpleQuery("ROLLBACK", session.host());
-        inFlight.addFirst(rollback); // everything in flight is behind begin and unwritten (beginUnanswered held it)
+        List<Exchange> refused = takeUpToTheTransactionEnd(); // all in flight is behind begin, unwritten (beginUnanswered held it)
+        ownBeginRefused = refused.isEmpty() || !refused.get(refused.size() - 1).mayEndTransaction(); // its end not queued yet
+        inFlight.addFirst(rollback);
         unwritten.addFirst(rollback);
+        for (Exchange held : refused) {
+            refuse(held, PgServerTurnedReadOnlyException.notSentAfterRolledBackBegin(session.host()));
+        }
         rollback.result.whenComplete((result, failure) -> begin.fail(refusal)); // written by writeUnwritten (answered)
         return true;
+    }
+
+    /**
+     * A request submitted after a refused own {@code BEGIN READ WRITE}'s answer was read, before anything ended or began a
+     * transaction: a COMMIT ({@code COMMIT}/{@code END} text, {@code commit()}) is refused unsent — the transaction it
+     * would end was rolled back, and sent it would succeed with the server's warning (REVIEW-33b R33b-1: a pipelined
+     * {@code commit()} submitted while the answer was being read) —; a rollback or a BEGIN ends the mark and goes on, and
+     * other statements run under the server's read-only default.
+     *
+     * @return whether {@code exchange} was refused
+     */
+    private boolean refusedAfterRefusedOwnBegin(Exchange exchange) {
+        String text = exchange.text();
+        if (TransactionEndText.isCommit(text)) {
+            ownBeginRefused = false;
+            inFlight.add(exchange); // refused as write() refuses a failed transaction's statement: in, then out
+            refuse(exchange, PgServerTurnedReadOnlyException.notSentAfterRolledBackBegin(session.host()));
+            return true;
+        }
+        if (exchange.mayEndTransaction() || TransactionEndText.isBegin(text) || transaction != null) {
+            ownBeginRefused = false;
+        }
+        return false;
+    }
+
+    /**
+     * What waited behind a refused own {@code BEGIN READ WRITE} belonged to the transaction it opened: taken out, to be refused unsent,
+     * up to the first exchange that may end it, that end included — unless it is a plain rollback, which then runs after
+     * the ROLLBACK written in front (the server only warns) and completes as asked. So nothing of the rolled-back
+     * transaction runs outside it, and a pipelined COMMIT or {@code commit()} fails instead of reporting committed work
+     * that never ran (REVIEW R33b-1: it ran the statements in autocommit and the COMMIT succeeded with the server's
+     * warning). An exchange that runs no statement (the in-flight end a blocking caller waits on) keeps its place.
+     */
+    private List<Exchange> takeUpToTheTransactionEnd() {
+        List<Exchange> refused = new ArrayList<>();
+        for (java.util.Iterator<Exchange> behind = unwritten.iterator(); behind.hasNext(); ) {
+            Exchange held = behind.next();
+            if (!held.runsAStatement()) {
+                continue;
+            }
+            boolean end = held.mayEndTransaction();
+            if (end && TransactionEndText.isPlainRollback(held.text())) {
+                break;
+            }
+            behind.remove();
+            refused.add(held);
+            if (end) {
+                break;
+            }
+        }
+        return refused;
     }
 
     /**

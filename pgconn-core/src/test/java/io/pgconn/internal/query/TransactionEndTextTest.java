@@ -39,4 +39,17 @@ class TransactionEndTextTest {
         assertThat(TransactionEndText.mayEndAny(List.of("SELECT CASE WHEN true THEN 1 END", "SAVEPOINT s1",
                 "UPDATE t SET note = 'commit'"))).isFalse();
     }
+
+    /** The end that may run after a refused BEGIN READ WRITE's ROLLBACK (ExchangeFifo, REVIEW-33b R33b-1). */
+    @Test
+    void aPlainRollbackIsRollbackOrAbortAlone() {
+        for (String sql : new String[]{"ROLLBACK", "rollback;", " Abort work ", "ROLLBACK TRANSACTION", "abort\n;"}) {
+            assertThat(TransactionEndText.isPlainRollback(sql)).as(sql).isTrue();
+        }
+        for (String sql : new String[]{"ROLLBACK TO SAVEPOINT s1", "ROLLBACK PREPARED 'x'", "ROLLBACK AND CHAIN", "COMMIT",
+                "ROLLBACK; INSERT INTO t VALUES (1)", "/* x */ ROLLBACK", "END"}) {
+            assertThat(TransactionEndText.isPlainRollback(sql)).as(sql).isFalse();
+        }
+        assertThat(TransactionEndText.isPlainRollback(null)).isFalse();
+    }
 }
