@@ -273,7 +273,8 @@ public interface PgConnection {
      * written only once it completed (it holds their place). Completes on the session's event loop (at once when
      * called there with nothing in flight, also while a CancelRequest sent for one of them still holds later requests
      * back: it writes nothing, so it does not wait for the cancel connection to end); fails with {@link io.pgconn.PgClosedException} when the session ends
-     * first; safe from any thread. pgconn-r2dbc's release clean-up rolls back only when it is not
+     * first, saying, as a request submitted after the end does, that nothing more was sent ("…; the statement was not
+     * sent, so it did not run": what the caller sends next never runs; docs/query.md §5); safe from any thread. pgconn-r2dbc's release clean-up rolls back only when it is not
      * {@link TransactionStatus#IDLE} (r2dbc.md §4).
      */
     CompletableFuture<TransactionStatus> transactionStatusAfterInFlight();

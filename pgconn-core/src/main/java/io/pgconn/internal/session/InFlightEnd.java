@@ -17,11 +17,13 @@ import java.util.concurrent.RejectedExecutionException;
  * with the transaction status after them ({@code PgConnection.transactionStatusAfterInFlight()}), also while a
  * CancelRequest holds the writes (it writes nothing: {@code ExchangeFifo.writeUnwritten}). Exchanges
  * submitted after it wait unwritten behind it meanwhile. The session's end fails it, and so does a close begun before it
- * took its place (the channel may stay open a moment longer: {@link CancelFirstClose}). Event loop only.
+ * took its place (the channel may stay open a moment longer: {@link CancelFirstClose}): always saying that what its
+ * caller would send next was not sent ({@link LostExchanges#submittedAfterTheEnd}; NEW-USER-33 F2: a bare "connection ...
+ * closed" before a COMMIT read like a COMMIT the server may have run). Event loop only.
  */
 final class InFlightEnd extends Exchange {
 
-    /** The transaction status after everything before it; fails when the session ends first. */
+    /** The transaction status after everything before it; fails, saying nothing more was sent, when the session ends first. */
     final CompletableFuture<Character> status = new CompletableFuture<>();
     private char statusAtItsTurn = 'I';
     /** The session it waits in, once it took its place. */
@@ -29,7 +31,7 @@ final class InFlightEnd extends Exchange {
 
     /**
      * Completes with {@code session}'s transaction status once every exchange submitted before the call is answered (or
-     * left); fails with the closed error when the session ends first. Safe from any thread: from another, it takes its
+     * left); fails with the closed error, saying it was not sent, when the session ends first. Safe from any thread: from another, it takes its
      * place in the FIFO in a task queued behind theirs, as {@link PipelinedSession#submit} does, and is counted in the
      * gate as a submit meanwhile (a caller's close or start waits for it).
      */
@@ -86,9 +88,13 @@ final class InFlightEnd extends Exchange {
         status.complete(transactionStatus);
     }
 
+    /**
+     * The session ended before its turn, or it came after the end: the session's closed error (also as {@link
+     * LostExchanges} tells one that runs no statement) with the "not sent" note — nothing was sent after it.
+     */
     @Override
     public void fail(PgException error) {
-        status.completeExceptionally(error);
+        status.completeExceptionally(LostExchanges.submittedAfterTheEnd(error));
     }
 
     @Override
@@ -107,7 +113,7 @@ final class InFlightEnd extends Exchange {
         status.complete(statusAtItsTurn);
     }
 
-    /** It runs nothing: the session's end reaches it as it is, with no word of a statement (LostExchanges). */
+    /** It runs nothing: {@link LostExchanges} tells it the session's end as it is; {@link #fail} says nothing more was sent. */
     @Override
     public boolean runsAStatement() {
         return false;

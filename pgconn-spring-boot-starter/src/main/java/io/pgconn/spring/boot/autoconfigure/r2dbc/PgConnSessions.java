@@ -61,7 +61,12 @@ import java.util.function.Function;
  *     {@code commit()}, {@code rollback()}), so its failures are the core's {@link io.pgconn.PgException}s,
  *     as the work's own: a commit PostgreSQL answered with {@code ROLLBACK} is a
  *     {@link io.pgconn.PgTransactionRolledBackException}, a serialization failure at commit a
- *     {@link io.pgconn.PgServerException} with SQLSTATE 40001.</li>
+ *     {@link io.pgconn.PgServerException} with SQLSTATE 40001. A session lost before the {@code COMMIT} was sent is a
+ *     plain {@link io.pgconn.PgClosedException} "…; the COMMIT was not sent: the transaction did not commit"; one lost
+ *     after, before its answer, a {@link io.pgconn.PgCommitOutcomeUnknownException}. Any {@code PgClosedException} that
+ *     is no {@link io.pgconn.PgOutcomeUnknownException} did not take effect: {@code inTransaction} committed nothing,
+ *     and the call may be repeated. Nothing is retried here: the work is the application's, run again from its start
+ *     (the starter README's PgConnSessions section).</li>
  * <li>A borrow the pool cannot serve throws a core {@link io.pgconn.PgException} too, never r2dbc-pool's R2DBC
  *     exception: the connect's own failure as the core threw it ({@link io.pgconn.PgConnectException},
  *     {@link io.pgconn.PgTlsException}, {@link io.pgconn.PgAuthenticationException} ...), or, when the acquire timed
@@ -278,13 +283,18 @@ public final class PgConnSessions {
     /**
      * Bounded by {@code commitWait}: a statement the work left running, or a stream it left open and unread (for
      * ever), holds the COMMIT back. Unanswered, the session is closed — the lend then hands it back without a
-     * ROLLBACK, which would wait behind the same — and whether the transaction committed is unknown.
+     * ROLLBACK, which would wait behind the same — and whether the transaction committed is unknown. A session that
+     * ended before the COMMIT was sent fails with a {@link io.pgconn.PgClosedException} saying "the COMMIT was not
+     * sent: the transaction did not commit" ({@link CommitNotSent}).
      */
     private void commit(PgConnection session) {
         // the work's statements answered first (a commit() it did not wait for too, REVIEW-20 R11): a session they left
-        // outside a transaction is the work's ending of it (NEW-USER-20 F15), not a COMMIT to send
-        CompletableFuture<Void> commit = session.transactionStatusAfterInFlight().thenCompose(status ->
-                status == TransactionStatus.IDLE ? CompletableFuture.<Void>failedFuture(workEndedTheTransaction(session, "returned"))
+        // outside a transaction is the work's ending of it (NEW-USER-20 F15), not a COMMIT to send; a session that ended
+        // meanwhile is a COMMIT never sent (NEW-USER-33 F2)
+        CompletableFuture<Void> commit = session.transactionStatusAfterInFlight()
+                .exceptionallyCompose(ended -> CompletableFuture.failedFuture(CommitNotSent.told(ended)))
+                .thenCompose(status -> status == TransactionStatus.IDLE
+                        ? CompletableFuture.<Void>failedFuture(workEndedTheTransaction(session, "returned"))
                         : session.commit());
         CoreFutureWait.awaitAtMost(commit, this.commitWait, () -> "COMMIT on " + session
                 + " (a statement of the work still running, or a stream it left open and unread?)",
