@@ -122,6 +122,8 @@ class ReadWriteBegunOnReadOnlyServerIT {
         await(insert);
         assertThat(failure(commit)).isInstanceOf(PgTransactionRolledBackException.class)
                 .hasMessageContaining("default_transaction_read_only=on");
+        assertThat(session.transactionStatus()).as("the commit fails once its ROLLBACK is answered (R33-3)")
+                .isEqualTo(TransactionStatus.IDLE);
 
         assertThat(value(session, "SELECT count(*) FROM rw_rows")).as("rolled back, not left open").isEqualTo("0");
         assertThat(session.transactionStatus()).isEqualTo(TransactionStatus.IDLE);
