@@ -10,7 +10,21 @@ import java.util.Optional;
  *
  * <p>The server sent no ErrorResponse, so {@link #serverFields()} is empty; {@link #sqlState()} is
  * {@code 25P02} (in_failed_sql_transaction), the state the transaction was in, as pgjdbc reports it.
- * After it the session is idle (no transaction) and usable.
+ * After a {@code COMMIT} that threw it the session is idle (no transaction) and usable.
+ *
+ * <p>Also thrown, as its subclass {@link PgServerTurnedReadOnlyException}, for a transaction pgconn does not let go
+ * on because its server turned read-only ({@code default_transaction_read_only=on}, under {@code
+ * target_session_attrs=read-write}; docs/query.md §5), and then where it is thrown says the session's state:
+ * <ul>
+ * <li>by a statement of such a transaction (refused unsent; begun with {@code beginWithFirstStatement}, every
+ * statement after its first): the transaction is still open, {@code transactionStatus()} is {@code FAILED}, and every
+ * later statement is refused the same way until the application ends it — {@code rollback()} (or {@code commit()},
+ * which rolls it back and throws this again); code that goes on without ending it gets nothing done;</li>
+ * <li>by that transaction's {@code commit()}: it was rolled back, and the session is idle once the exception is
+ * thrown;</li>
+ * <li>by a {@code BEGIN READ WRITE} sent on its own (the awaited {@code begin(options)}, the application's SQL): rolled
+ * back at once, the session idle, and what follows runs outside any transaction.</li>
+ * </ul>
  */
 public class PgTransactionRolledBackException extends PgServerException {
 

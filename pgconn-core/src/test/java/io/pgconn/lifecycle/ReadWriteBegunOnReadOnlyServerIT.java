@@ -51,6 +51,16 @@ class ReadWriteBegunOnReadOnlyServerIT {
             .initSql("GRANT ALL ON rw_rows TO " + USER)
             .build();
 
+    /** PostgreSQL 14, the first to report {@code default_transaction_read_only} (R33-1's case on both). */
+    @RegisterExtension
+    static final PgClusterExtension PG14 = PgClusterExtension.builder()
+            .name("rw-begun-on-ro-14")
+            .majorVersion(14)
+            .user(PgUser.named(USER).allow(ConnectionType.HOST, AuthMethod.TRUST))
+            .initSql("CREATE TABLE rw_rows (n int)")
+            .initSql("GRANT ALL ON rw_rows TO " + USER)
+            .build();
+
     @RegisterExtension
     static final FactoryExtension FACTORY = new FactoryExtension();
 
@@ -112,6 +122,8 @@ class ReadWriteBegunOnReadOnlyServerIT {
         await(insert);
         assertThat(failure(commit)).isInstanceOf(PgTransactionRolledBackException.class)
                 .hasMessageContaining("default_transaction_read_only=on");
+        assertThat(session.transactionStatus()).as("the commit fails once its ROLLBACK is answered (R33-3)")
+                .isEqualTo(TransactionStatus.IDLE);
 
         assertThat(value(session, "SELECT count(*) FROM rw_rows")).as("rolled back, not left open").isEqualTo("0");
         assertThat(session.transactionStatus()).isEqualTo(TransactionStatus.IDLE);
@@ -302,6 +314,56 @@ class ReadWriteBegunOnReadOnlyServerIT {
         }
     }
 
+    /**
+     * REVIEW-33 R33-1: the transaction's first statement is a {@code set_config} naming another setting by a literal —
+     * a tenant's {@code set_config('app.tenant', $1, true)} (row-level security), pgconn-r2dbc's lock wait timeout — on
+     * PostgreSQL 18 and 14: the report in its answer is the server's, so the transaction is refused as for any first
+     * statement. Before, any {@code set_config} made the report the session's own: the write committed on the read-only
+     * server. A session that heard the reload with such a statement, autocommitted, refuses a later one as well.
+     */
+    @Test
+    void aFirstStatementSettingAnotherSettingWithSetConfigDoesNotKeepTheWriteOnTheReadOnlyServer() {
+        for (PgServer server : new PgServer[] {PG.primary(), PG14.primary()}) {
+            server.execute("TRUNCATE rw_rows");
+            PgConnection tenant = connect(server, "read-write");
+            PgConnection lockTimeout = connect(server, "read-write");
+            PgConnection heard = connect(server, "read-write");
+            try {
+                server.setConfig("default_transaction_read_only", "on"); // each session idle: it hears with its next message
+                setConfigFirst(server, tenant, "SELECT set_config('app.tenant', $1, true)", "t42");
+                setConfigFirst(server, lockTimeout, "SELECT pg_catalog.set_config('lock_timeout', $1, true)", "5s");
+                heardWithASetConfig(server, heard);
+            } finally {
+                server.setConfig("default_transaction_read_only", "off");
+                await(tenant.close());
+                await(lockTimeout.close());
+                await(heard.close());
+            }
+        }
+    }
+
+    private static void setConfigFirst(PgServer server, PgConnection session, String setConfig, String value) {
+        await(session.beginWithFirstStatement(READ_WRITE));
+        await(session.query(setConfig, value));
+        assertThat(session.parameters()).containsEntry("default_transaction_read_only", "on");
+        Throwable insert = failure(session.query("INSERT INTO rw_rows VALUES (1)"));
+        assertThat(insert).as(setConfig).isInstanceOf(PgServerTurnedReadOnlyException.class)
+                .hasMessageContaining(session.host());
+        assertThat(session.transactionStatus()).as("still to be ended").isEqualTo(TransactionStatus.FAILED);
+        assertThat(failure(session.commit())).isInstanceOf(PgServerTurnedReadOnlyException.class);
+        assertThat(session.transactionStatus()).isEqualTo(TransactionStatus.IDLE);
+        assertThat(server.queryValue("SELECT count(*) FROM rw_rows")).as(setConfig).isEqualTo("0");
+    }
+
+    private static void heardWithASetConfig(PgServer server, PgConnection session) {
+        await(session.query("SELECT set_config('app.tenant', 't7', false)"));
+        assertThat(session.parameters()).containsEntry("default_transaction_read_only", "on");
+        await(session.beginWithFirstStatement(READ_WRITE));
+        await(session.query("INSERT INTO rw_rows VALUES (2)"));
+        assertThat(failure(session.commit())).isInstanceOf(PgServerTurnedReadOnlyException.class);
+        assertThat(server.queryValue("SELECT count(*) FROM rw_rows")).isEqualTo("0");
+    }
+
     /** The session is idle, outside any transaction, and the server refuses a write under its read-only default. */
     private static void assertServersReadOnlyDefault(PgConnection session) {
         assertThat(value(session, "SELECT current_setting('transaction_read_only')")).isEqualTo("on");
@@ -313,7 +375,10 @@ class ReadWriteBegunOnReadOnlyServerIT {
     }
 
     private static PgConnection connect(String target) {
-        PgServer server = PG.primary();
+        return connect(PG.primary(), target);
+    }
+
+    private static PgConnection connect(PgServer server, String target) {
         return await(FACTORY.factory().connect(Connect.config(server, USER, null,
                 "sslmode=disable extensionTypes='' target_session_attrs=" + target)));
     }

@@ -74,6 +74,39 @@ class ReadWriteTransactionOnReadOnlyServerIT {
         }
     }
 
+    /**
+     * REVIEW-33 R33-1: with a lock wait timeout (Spring's {@code @Transactional(timeout = ...)}) the statement that
+     * carries the {@code BEGIN} is pgconn-r2dbc's own {@code pg_catalog.set_config('lock_timeout', $1, true)}; the report
+     * in its answer is the server's, so the unit's write is refused as a transient failure and nothing is kept. Before,
+     * the {@code set_config} made the report look like the session's own setting: the write committed on the read-only
+     * server.
+     */
+    @Test
+    void aTransactionWithALockWaitTimeoutIsRefusedToo() {
+        PgServer primary = PG.primary();
+        try (PgConnR2dbcConnectionFactory factory = (PgConnR2dbcConnectionFactory) ConnectionFactories.get(
+                R2dbcTestServer.url(primary, "target_session_attrs=read-write"))) {
+            Connection connection = Mono.from(factory.create()).block(STEP);
+            try {
+                run(connection, "CREATE TABLE IF NOT EXISTS rw_orders (n int)");
+                run(connection, "TRUNCATE rw_orders");
+                primary.setConfig("default_transaction_read_only", "on");
+
+                Mono.from(connection.beginTransaction(TransactionControlIT.definition(Map.of(TransactionDefinition.READ_ONLY,
+                        false, TransactionDefinition.LOCK_WAIT_TIMEOUT, Duration.ofSeconds(5))))).block(STEP);
+                Throwable insert = catchThrowable(() -> run(connection, "INSERT INTO rw_orders VALUES (1)"));
+                assertThat(insert).isInstanceOf(R2dbcTransientResourceException.class)
+                        .hasCauseInstanceOf(PgServerTurnedReadOnlyException.class);
+                Throwable commit = catchThrowable(() -> Mono.from(connection.commitTransaction()).block(STEP));
+                assertThat(commit).isInstanceOf(R2dbcTransientResourceException.class);
+                assertThat(primary.queryValue(R2dbcTestServer.DATABASE, "SELECT count(*) FROM rw_orders"))
+                        .as("nothing committed on the read-only server").isEqualTo("0");
+            } finally {
+                Mono.from(connection.close()).block(STEP);
+            }
+        }
+    }
+
     private static void run(Connection connection, String sql) {
         Mono.from(connection.createStatement(sql).execute()).flatMap(r -> Mono.from(r.getRowsUpdated())).block(STEP);
     }

@@ -124,7 +124,8 @@ final class ExchangeFifo {
         DeferredBegin begin = exchange.transaction();
         if (begin != null && begin.failed()) {
             if (begin.begunButRefused() && begin.isEnd(exchange)) {
-                rollbackInPlaceOf(exchange); // its COMMIT, sent before the BEGIN's answer: the server's transaction ends
+                rollbackInPlaceOf(exchange, begin.refusal(session)); // its COMMIT, sent before the BEGIN's answer
+                return;
             }
             refuse(exchange, begin.refusal(session)); // its transaction never began, or may not go on: nothing of it runs
             return;
@@ -184,20 +185,21 @@ final class ExchangeFifo {
 
     /**
      * {@code commit} ends a transaction that began on the server but may not be committed ({@link
-     * DeferredBegin#serverTurnedReadOnly}): a ROLLBACK takes its place in the FIFO and is written now — the commit itself
-     * is refused — so that the session does not stay in that transaction.
+     * DeferredBegin#serverTurnedReadOnly}): a ROLLBACK takes its place in the FIFO and is written now, so that the
+     * session does not stay in that transaction; the commit itself is never written and fails with {@code refusal} once
+     * the ROLLBACK is answered (or the session ended under it), as a commit made after the BEGIN's answer does
+     * ({@code DeferredTransactions.end}): the caller then sees the session idle, and a release that rolls back a status
+     * not idle sends no second ROLLBACK (REVIEW-33 R33-3: it failed first, the session still {@code IN_TRANSACTION}).
      */
-    private void rollbackInPlaceOf(Exchange commit) {
+    private void rollbackInPlaceOf(Exchange commit, PgException refusal) {
         SimpleQuery rollback = new SimpleQuery("ROLLBACK", session.host());
-        ArrayDeque<Exchange> order = new ArrayDeque<>(inFlight.size() + 1);
+        ArrayDeque<Exchange> order = new ArrayDeque<>(inFlight.size());
         for (Exchange e : inFlight) {
-            if (e == commit) {
-                order.add(rollback);
-            }
-            order.add(e);
+            order.add(e == commit ? rollback : e);
         }
         inFlight.clear();
         inFlight.addAll(order);
+        rollback.result.whenComplete((result, failure) -> commit.fail(refusal)); // as answeredOwnBegin's refusal
         write(rollback);
     }
 

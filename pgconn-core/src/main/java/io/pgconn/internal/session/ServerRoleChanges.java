@@ -2,7 +2,6 @@ package io.pgconn.internal.session;
 
 import io.pgconn.internal.query.Exchange;
 
-import java.util.Locale;
 import java.util.Map;
 import java.util.function.Consumer;
 
@@ -14,9 +13,12 @@ import java.util.function.Consumer;
  * eviction drops them all at once (docs/r2dbc.md §4).
  *
  * <p>{@code default_transaction_read_only} is also a session setting: a change the session's own SQL may have made
- * ({@code SET default_transaction_read_only}, {@code SET SESSION CHARACTERISTICS}, {@code set_config(...)}, or a
- * script, whose text is not known) says nothing about the server, and from then on this session reports no
- * change of it (a later {@code RESET} or {@code COMMIT} may restore the session's value, not the server's).
+ * ({@code SET default_transaction_read_only}, {@code SET SESSION CHARACTERISTICS}, a {@code set_config} that may name
+ * it, or a script, whose text is not known: {@link ReadOnlyDefaultText}) says nothing about the server, and from then on
+ * this session reports no change of it (a later {@code RESET} or {@code COMMIT} may restore the session's value, not the
+ * server's). A {@code set_config} naming another setting by a literal ({@code set_config('app.tenant', $1, true)}, the
+ * first statement of many a row-level-security transaction) is not one (REVIEW-33 R33-1: the refusal of a {@code BEGIN
+ * READ WRITE} on a server turned read-only was skipped for it, and the session heard no role change again).
  * {@code in_hot_standby} is the server's alone. A 25006 error is never taken as a sign: a transaction the
  * application made read-only causes it too. Runs on the event loop.
  */
@@ -24,8 +26,6 @@ final class ServerRoleChanges {
 
     private static final String HOT_STANDBY = "in_hot_standby";
     private static final String READ_ONLY = "default_transaction_read_only";
-    /** Words a statement that changes the session's {@code default_transaction_read_only} must contain (lower case). */
-    private static final String[] OWN_CHANGE_WORDS = {READ_ONLY, "characteristics", "set_config"};
 
     private final Consumer<Map<String, String>> hostMemory;
     private boolean readOnlySetBySession;
@@ -56,16 +56,6 @@ final class ServerRoleChanges {
 
     /** Whether {@code current}'s SQL may itself have set {@code default_transaction_read_only} (unknown text: may). */
     static boolean mayBeTheSessionsOwn(Exchange current) {
-        String text = current == null ? null : current.text();
-        if (text == null) {
-            return true;
-        }
-        String lower = text.toLowerCase(Locale.ROOT);
-        for (String word : OWN_CHANGE_WORDS) {
-            if (lower.contains(word)) {
-                return true;
-            }
-        }
-        return false;
+        return ReadOnlyDefaultText.maySet(current == null ? null : current.text());
     }
 }
