@@ -18,7 +18,7 @@ final class TransportReport {
     private TransportReport() {
     }
 
-    /** The factory {@code name} made {@code threads} loops of {@code transport} (caller-run ones when {@code callerRun}). */
+    /** The factory {@code name} (null: unnamed, as the starter's) made {@code threads} loops of {@code transport} (caller-run ones when {@code callerRun}). */
     static void madeLoops(String name, Transport transport, int threads, boolean callerRun) {
         System.Logger.Level level = REPORTED.compareAndSet(false, true) ? System.Logger.Level.INFO : System.Logger.Level.DEBUG;
         if (LOG.isLoggable(level)) {
@@ -28,7 +28,7 @@ final class TransportReport {
 
     /** The line: the factory, its loops and, for NIO on Linux, what the native transport would give and its artifact. */
     static String line(String name, Transport transport, int threads, boolean callerRun, String osName) {
-        String line = "pgconn factory " + name + ": " + threads + (callerRun ? " caller-run" : "") + " event loop thread"
+        String line = "pgconn factory" + (name == null ? "" : " " + name) + ": " + threads + (callerRun ? " caller-run" : "") + " event loop thread"
                 + (threads == 1 ? "" : "s") + " on the " + transport.name().toLowerCase(Locale.ROOT) + " transport";
         if (transport == Transport.NIO && osName.toLowerCase(Locale.ROOT).contains("linux")) {
             line += " (no native transport on the class path: add io.netty:netty-transport-native-epoll, classifier"

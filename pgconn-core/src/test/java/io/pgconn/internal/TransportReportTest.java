@@ -22,5 +22,8 @@ class TransportReportTest {
                 .isEqualTo("pgconn factory pgconn: 1 caller-run event loop thread on the epoll transport");
         assertThat(TransportReport.line("pgconn", Transport.NIO, 4, false, "Mac OS X"))
                 .isEqualTo("pgconn factory pgconn: 4 event loop threads on the nio transport");
+        assertThat(TransportReport.line(null, Transport.EPOLL, 2, false, "Linux"))
+                .as("an unnamed factory (the sample app's log read 'pgconn factory null')")
+                .isEqualTo("pgconn factory: 2 event loop threads on the epoll transport");
     }
 }
