@@ -80,7 +80,7 @@ public final class BusyPollStrategy implements SelectStrategy {
      * With one CPU (a container's limit, {@code taskset}) a polling loop offers it between two looks that found nothing
      * ({@link Thread#yield()}): the caller it polls for — woken by the answer the loop just completed — can only run,
      * and submit, on that CPU, and a loop polling on without yielding kept it off until the window ended or the
-     * scheduler took the CPU away (pinned, one blocked caller's p50 4.1× pgjdbc's, 1.07× with the yield:
+     * scheduler took the CPU away (pinned, one blocked caller's p50 3.5–4.1× pgjdbc's, 1.06–1.18× with the yield:
      * pgconn-benchmarks/results/2026-12-08-session34-perf.md). With more CPUs the caller runs beside the loop, and the
      * poll keeps its CPU: a yield where other threads are runnable would give them a whole time slice (as CallerStart's
      * wait, REVIEW-29 R29-11).
