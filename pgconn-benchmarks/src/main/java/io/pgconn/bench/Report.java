@@ -13,6 +13,8 @@ final class Report {
 
     static final String PGCONN = "pgconn";
     static final String PGCONN_JDK = "pgconn-jdk";
+    /** pgconn on caller-run event loops (docs/query.md §1): runs QUERY_PK only, rated there next to {@link #PGCONN}. */
+    static final String PGCONN_CALLERRUN = "pgconn-callerrun";
     static final List<String> PEERS = List.of("pgjdbc", "r2dbc", "vertx");
     /** The Spring Data scenarios' pair: pgconn-r2dbc and its anchor r2dbc-postgresql, both under Spring Data R2DBC + r2dbc-pool. */
     static final String PGCONN_DATA = "pgconn-r2dbc-data";
@@ -114,10 +116,12 @@ final class Report {
         });
         find(PGCONN, Scenario.CLOSE).ifPresent(r ->
                 checks.add(new Check(PGCONN, "close() mean, ms (absolute)", r.mean(), 0.3, "-", true)));
-        perRound(checks, "PK select p50 vs fastest peer (caller blocked on each), median of per-round ratios", Scenario.QUERY_PK, 1.0);
-        lowerIsBetter(checks, "PK select p50 vs fastest peer (caller blocked on each), pooled p50s", PGCONN, Scenario.QUERY_PK, PEERS, 1.0);
+        for (String client : List.of(PGCONN, PGCONN_CALLERRUN)) { // the default loops, and the caller-run loops (opt-in)
+            perRound(checks, "PK select p50 vs fastest peer (caller blocked on each), median of per-round ratios", client, Scenario.QUERY_PK, 1.0);
+            lowerIsBetter(checks, "PK select p50 vs fastest peer (caller blocked on each), pooled p50s", client, Scenario.QUERY_PK, PEERS, 1.0);
+        }
         perRound(checks, "PK select p50 vs fastest peer (chained from completions; pgjdbc: its blocking loop), median of per-round ratios",
-                Scenario.QUERY_PK_CHAINED, 1.0);
+                PGCONN, Scenario.QUERY_PK_CHAINED, 1.0);
         lowerIsBetter(checks, "PK select p50 vs fastest peer (chained from completions; pgjdbc: its blocking loop), pooled p50s", PGCONN,
                 Scenario.QUERY_PK_CHAINED, PEERS, 1.0);
         higherIsBetter(checks, "1,000-row read rows/s vs fastest peer", Scenario.QUERY_ROWS, PEERS, Result::throughput, 1.0);
@@ -176,13 +180,13 @@ final class Report {
     }
 
     /**
-     * pgconn's p50 in round k over the fastest peer's p50 in the same round, the median over the rounds
+     * {@code client}'s p50 in round k over the fastest peer's p50 in the same round, the median over the rounds
      * (rounds every client took part in); {@code against} says which peer was fastest how often.
      */
-    private void perRound(List<Check> checks, String what, Scenario s, double goal) {
+    private void perRound(List<Check> checks, String what, String client, Scenario s, double goal) {
         List<Double> ratios = new ArrayList<>();
         Map<String, Integer> fastest = new LinkedHashMap<>();
-        for (Round r : rounds(s)) {
+        for (Round r : rounds(s, client)) {
             ratios.add(r.ratio());
             fastest.merge(r.fastestPeer(), 1, Integer::sum);
         }
@@ -190,23 +194,29 @@ final class Report {
             return;
         }
         long met = ratios.stream().filter(x -> x <= goal).count();
-        checks.add(new Check(PGCONN, what + " (" + ratios.size() + " rounds, ≤ goal in " + met + ")", median(ratios), goal,
+        checks.add(new Check(client, what + " (" + ratios.size() + " rounds, ≤ goal in " + met + ")", median(ratios), goal,
                 "fastest peer of each round: " + fastest.entrySet().stream().map(e -> e.getKey() + " " + e.getValue() + "×")
                         .collect(java.util.stream.Collectors.joining(", ")), true));
     }
 
-    /** One round of a per-round scenario: every client's p50 of its turn in it, and pgconn's over the fastest peer's. */
+    /** One round of a per-round scenario: every client's p50 of its turn in it, and one pgconn client's over the fastest peer's. */
     record Round(int index, Map<String, Double> p50, String fastestPeer, double ratio) {
     }
 
+    /** The rounds of {@code s} with {@link #PGCONN}'s ratio. */
     List<Round> rounds(Scenario s) {
+        return rounds(s, PGCONN);
+    }
+
+    /** The rounds of {@code s} with {@code client}'s ratio (none when {@code client} did not run it). */
+    List<Round> rounds(Scenario s, String client) {
         Map<String, List<Double>> byClient = new LinkedHashMap<>();
         for (TurnP50s t : turns) {
             if (t.scenario() == s) {
                 byClient.put(t.client(), t.p50Ms());
             }
         }
-        List<Double> mine = byClient.get(PGCONN);
+        List<Double> mine = byClient.get(client);
         List<String> peers = PEERS.stream().filter(byClient::containsKey).toList();
         List<Round> rounds = new ArrayList<>();
         if (mine == null || peers.isEmpty()) {
@@ -286,7 +296,10 @@ final class Report {
         return sb.toString();
     }
 
-    /** The per-round p50s of the per-round scenarios (empty when none ran). */
+    /**
+     * The per-round p50s of the per-round scenarios (empty when none ran), with pgconn's — and, where it ran,
+     * pgconn-callerrun's — p50 over the fastest peer's in each round.
+     */
     String perRoundTable() {
         StringBuilder sb = new StringBuilder();
         for (Scenario s : BenchMain.PK_ROUNDS) {
@@ -294,23 +307,33 @@ final class Report {
             if (rounds.isEmpty()) {
                 continue;
             }
+            List<Round> callerRun = rounds(s, PGCONN_CALLERRUN);
             List<String> clients = new ArrayList<>(rounds.get(0).p50().keySet());
             sb.append("\n").append(s.name()).append(" (").append(s.title()).append("), p50 ms of each client's turn in each round:\n\n");
-            sb.append("| round | ").append(String.join(" | ", clients)).append(" | pgconn / fastest peer |\n|---:|");
-            sb.append("---:|".repeat(clients.size())).append("---:|\n");
-            for (Round r : rounds) {
+            sb.append("| round | ").append(String.join(" | ", clients)).append(" | pgconn / fastest peer |")
+                    .append(callerRun.isEmpty() ? "" : " pgconn-callerrun / fastest peer |").append("\n|---:|");
+            sb.append("---:|".repeat(clients.size() + (callerRun.isEmpty() ? 1 : 2))).append('\n');
+            for (int k = 0; k < rounds.size(); k++) {
+                Round r = rounds.get(k);
                 sb.append("| ").append(r.index()).append(" | ");
                 for (String c : clients) {
                     sb.append(ms(r.p50().get(c))).append(" | ");
                 }
-                sb.append(String.format(Locale.ROOT, "%.2f× (%s)", r.ratio(), r.fastestPeer())).append(" |\n");
+                sb.append(String.format(Locale.ROOT, "%.2f× (%s)", r.ratio(), r.fastestPeer())).append(" |");
+                if (!callerRun.isEmpty()) {
+                    Round cr = callerRun.get(k);
+                    sb.append(String.format(Locale.ROOT, " %.2f× (%s) |", cr.ratio(), cr.fastestPeer()));
+                }
+                sb.append('\n');
             }
             sb.append("\nMedian of per-round ratios against each peer: ");
             List<String> each = new ArrayList<>();
-            for (String peer : PEERS) {
-                if (rounds.get(0).p50().containsKey(peer)) {
-                    each.add(String.format(Locale.ROOT, "pgconn / %s %.2f×", peer,
-                            median(rounds.stream().map(r -> r.p50().get(PGCONN) / r.p50().get(peer)).toList())));
+            for (String client : callerRun.isEmpty() ? List.of(PGCONN) : List.of(PGCONN, PGCONN_CALLERRUN)) {
+                for (String peer : PEERS) {
+                    if (rounds.get(0).p50().containsKey(peer)) {
+                        each.add(String.format(Locale.ROOT, "%s / %s %.2f×", client, peer,
+                                median(rounds.stream().map(r -> r.p50().get(client) / r.p50().get(peer)).toList())));
+                    }
                 }
             }
             sb.append(String.join(", ", each)).append(".\n");

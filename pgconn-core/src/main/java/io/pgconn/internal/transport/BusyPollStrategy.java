@@ -54,15 +54,39 @@ public final class BusyPollStrategy implements SelectStrategy {
     private long pollUntil;
     private long pollWindows;
 
+    /** What the loop does between two looks that found nothing ({@link #betweenLooks(int)}). */
+    private final Runnable betweenLooks;
+
     BusyPollStrategy(long windowNanos, LongSupplier clock) {
+        this(windowNanos, clock, NOTHING);
+    }
+
+    BusyPollStrategy(long windowNanos, LongSupplier clock, Runnable betweenLooks) {
         this.windowNanos = windowNanos;
         this.clock = clock;
+        this.betweenLooks = betweenLooks;
     }
+
+    private static final Runnable NOTHING = () -> { };
 
     /** Strategies for the loops of a group that busy-polls for {@code window}, one per loop. */
     public static SelectStrategyFactory factory(Duration window) {
         long nanos = window.toNanos();
-        return () -> new BusyPollStrategy(nanos, System::nanoTime);
+        Runnable between = betweenLooks(Runtime.getRuntime().availableProcessors());
+        return () -> new BusyPollStrategy(nanos, System::nanoTime, between);
+    }
+
+    /**
+     * With one CPU (a container's limit, {@code taskset}) a polling loop offers it between two looks that found nothing
+     * ({@link Thread#yield()}): the caller it polls for — woken by the answer the loop just completed — can only run,
+     * and submit, on that CPU, and a loop polling on without yielding kept it off until the window ended or the
+     * scheduler took the CPU away (pinned, one blocked caller's p50 3.5–4.1× pgjdbc's, 1.06–1.18× with the yield:
+     * pgconn-benchmarks/results/2026-12-08-session34-perf.md). With more CPUs the caller runs beside the loop, and the
+     * poll keeps its CPU: a yield where other threads are runnable would give them a whole time slice (as CallerStart's
+     * wait, REVIEW-29 R29-11).
+     */
+    static Runnable betweenLooks(int cpus) {
+        return cpus == 1 ? Thread::yield : NOTHING;
     }
 
     /**
@@ -140,6 +164,7 @@ public final class BusyPollStrategy implements SelectStrategy {
                 return ready;
             }
             if (clock.getAsLong() - pollUntil < 0) {
+                betweenLooks.run(); // one CPU: the caller's turn to run
                 return 0; // nothing ready: the loop looks at its (empty) task queue and asks again
             }
             polling = false;

@@ -154,6 +154,39 @@ class BusyPollStrategyTest {
         assertThat(BusyPollStrategy.pollWindowsOnThisLoop()).isZero(); // this test's loop: none opened
     }
 
+    @Test
+    void betweenTwoLooksThatFoundNothingThePollRunsItsPauseAndOnOneCpuOffersTheCpu() throws Exception {
+        AtomicLong pauses = new AtomicLong();
+        BusyPollStrategy counted = new BusyPollStrategy(100_000, () -> now, pauses::incrementAndGet);
+        IntSupplierOf selectNow = new IntSupplierOf();
+        assertThat(counted.calculateStrategy(selectNow, false)).isEqualTo(SelectStrategy.SELECT); // registers on this thread
+        BusyPollStrategy.answerRead(CONNECTION);
+        assertThat(counted.calculateStrategy(selectNow, false)).isZero();
+        assertThat(counted.calculateStrategy(selectNow, false)).isZero();
+        assertThat(pauses).hasValue(2); // after each look that found nothing
+        selectNow.next = 1;
+        assertThat(counted.calculateStrategy(selectNow, false)).isEqualTo(1); // a look that found something: no pause
+        assertThat(pauses).hasValue(2);
+        selectNow.next = 0;
+        now += 100_000;
+        assertThat(counted.calculateStrategy(selectNow, false)).isEqualTo(SelectStrategy.SELECT); // the window's end: no pause
+        assertThat(pauses).hasValue(2);
+
+        // the pause: Thread.yield with one CPU, nothing with more
+        assertThat(BusyPollStrategy.betweenLooks(1)).isNotSameAs(BusyPollStrategy.betweenLooks(2));
+        assertThat(BusyPollStrategy.betweenLooks(2)).isSameAs(BusyPollStrategy.betweenLooks(32));
+    }
+
+    /** A scripted {@code epoll_wait(0)} answering {@link #next} each time. */
+    private static final class IntSupplierOf implements io.netty.util.IntSupplier {
+        int next;
+
+        @Override
+        public int get() {
+            return next;
+        }
+    }
+
     /** ReadyForQuery 'I': an answer's last message. */
     private static final byte[] READY = {'Z', 0, 0, 0, 5, 'I'};
 
