@@ -152,6 +152,10 @@ class SqlTokenWalkerTest {
             // walked again for complete()
         }
         assertThat(walker.complete()).as(sql.toString()).isTrue();
+        String first = expected.stream().filter(token -> token.kind() != Kind.OPEN).findFirst()
+                .filter(token -> token.kind() == Kind.WORD).map(token -> token.text().toUpperCase(java.util.Locale.ROOT)).orElse("");
+        assertThat(SqlTokens.firstKeyword(sql.toString())).as("SqlTokens' own walk reads the same first word in %s", sql)
+                .isEqualTo(first);
     }
 
     /** Any prefix of such a text walks without failing, every token inside the text. */
