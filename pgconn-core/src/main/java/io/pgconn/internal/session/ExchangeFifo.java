@@ -444,6 +444,14 @@ final class ExchangeFifo {
         return n;
     }
 
+    /**
+     * Whether {@code exchange} was answered and left the FIFO, and fails once the ROLLBACK written for it is answered (a
+     * refused own {@code BEGIN READ WRITE}: {@link OwnReadWriteBegins#awaitsItsRollback}).
+     */
+    boolean awaitsItsRollback(Exchange exchange) {
+        return ownBegins.awaitsItsRollback(exchange);
+    }
+
     boolean isHead(Exchange exchange) {
         return inFlight.peek() == exchange;
     }

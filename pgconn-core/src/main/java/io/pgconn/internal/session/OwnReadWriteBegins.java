@@ -23,6 +23,8 @@ final class OwnReadWriteBegins {
     private char statusBeforeHead = 'I';
     /** The last refused transaction while its end is still to be submitted ({@link RefusedOwnBegin#refusesAdded}), else null. */
     private RefusedOwnBegin endToCome;
+    /** The last refused transaction, until its ROLLBACK is answered ({@link #awaitsItsRollback}); null when none. */
+    private RefusedOwnBegin rollingBack;
 
     OwnReadWriteBegins(PipelinedSession session) {
         this.session = session;
@@ -62,7 +64,14 @@ final class OwnReadWriteBegins {
         RefusedOwnBegin refused = new RefusedOwnBegin(session.host(), begin);
         refused.takeTheTransaction(behind);
         endToCome = refused.endToCome() ? refused : null;
+        rollingBack = refused;
         return refused;
+    }
+
+    /** Whether {@code exchange} is a refused BEGIN that fails once pgconn's ROLLBACK is answered ({@link RefusedOwnBegin#awaitsItsRollback}). */
+    boolean awaitsItsRollback(Exchange exchange) {
+        RefusedOwnBegin refused = rollingBack;
+        return refused != null && refused.awaitsItsRollback(exchange);
     }
 
     /**

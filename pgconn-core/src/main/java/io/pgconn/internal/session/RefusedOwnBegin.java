@@ -24,6 +24,8 @@ final class RefusedOwnBegin {
     private final List<Exchange> taken = new ArrayList<>();
     /** The transaction's end was not among what was taken: a COMMIT added now would end it. */
     private boolean endToCome = true;
+    /** {@link #rolledBackBy}'s ROLLBACK is not answered yet. */
+    private boolean rollbackPending;
 
     RefusedOwnBegin(String host, Exchange begin) {
         this.host = host;
@@ -94,9 +96,26 @@ final class RefusedOwnBegin {
         return PgServerTurnedReadOnlyException.notSentAfterRolledBackBegin(host);
     }
 
-    /** {@code rollback}, written first, ends the transaction: the BEGIN fails once it is answered (or the session ended). */
+    /**
+     * {@code rollback}, written first, ends the transaction: the BEGIN fails once it is answered, or once the session
+     * ended before that, in words that do not call the session idle (REVIEW-33b R33b-3). Meanwhile the BEGIN {@link
+     * #awaitsItsRollback awaits it}.
+     */
     void rolledBackBy(SimpleQuery rollback) {
-        PgServerTurnedReadOnlyException refusal = PgServerTurnedReadOnlyException.rolledBackAtBegin(host);
-        rollback.result.whenComplete((result, failure) -> begin.fail(refusal));
+        rollbackPending = true;
+        rollback.result.whenComplete((result, failure) -> {
+            rollbackPending = false;
+            begin.fail(failure == null ? PgServerTurnedReadOnlyException.rolledBackAtBegin(host)
+                    : PgServerTurnedReadOnlyException.endedBeforeItsRollback(host, failure));
+        });
+    }
+
+    /**
+     * Whether {@code exchange} is the refused BEGIN, answered by the server and failed only once pgconn's ROLLBACK is
+     * answered: a timeout then has nothing to stop, and its caller gets the refusal (REVIEW-33b R33b-3: "timed out while
+     * queued behind 1 request", the ROLLBACK).
+     */
+    boolean awaitsItsRollback(Exchange exchange) {
+        return exchange == begin && rollbackPending;
     }
 }
