@@ -62,7 +62,7 @@ final class ExchangeFifo {
     void add(Exchange exchange) {
         assert session.mayTouchState() : "the session's state touched outside its doors";
         PgException refusal;
-        if (exchange.runsAStatement() && (refusal = ownBegins.refusal(exchange, transaction != null)) != null) {
+        if ((refusal = ownBegins.refusal(exchange, transaction != null)) != null) {
             inFlight.add(exchange); // refused as write() refuses a failed transaction's statement: in, then out
             refuse(exchange, refusal);
             return;

@@ -41,6 +41,9 @@ final class OwnReadWriteBegins {
 
     /** The head's ReadyForQuery, with {@code status}: returns the status before it. */
     char headAnswered(char status) {
+        if (rollingBack != null && !rollingBack.awaitsItsRollback()) {
+            rollingBack = null; // failed by now: the FIFO keeps no answered exchange
+        }
         char before = statusBeforeHead;
         statusBeforeHead = status;
         return before;
@@ -75,14 +78,14 @@ final class OwnReadWriteBegins {
     }
 
     /**
-     * {@code added}, a request that runs a statement, is being queued ({@code deferredOpen}: a transaction begun with its
-     * first statement is open): the refusal it meets while a refused transaction's end is still to come ({@link
+     * {@code added} is being queued ({@code deferredOpen}: a transaction begun with its
+     * first statement is open): a request that runs a statement meets this refusal while a refused transaction's end is still to come ({@link
      * RefusedOwnBegin#refusesAdded}), else null.
      */
     PgServerTurnedReadOnlyException refusal(Exchange added, boolean deferredOpen) {
         RefusedOwnBegin refused = endToCome;
-        if (refused == null) {
-            return null;
+        if (refused == null || !added.runsAStatement()) {
+            return null; // the usual case: one field read
         }
         boolean refuses = refused.refusesAdded(added, deferredOpen);
         if (!refused.endToCome()) {

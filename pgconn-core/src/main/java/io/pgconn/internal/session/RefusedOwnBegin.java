@@ -118,4 +118,9 @@ final class RefusedOwnBegin {
     boolean awaitsItsRollback(Exchange exchange) {
         return exchange == begin && rollbackPending;
     }
+
+    /** Whether the BEGIN still awaits pgconn's ROLLBACK ({@link #awaitsItsRollback(Exchange)}). */
+    boolean awaitsItsRollback() {
+        return rollbackPending;
+    }
 }
