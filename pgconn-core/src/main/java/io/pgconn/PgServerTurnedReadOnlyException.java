@@ -9,8 +9,13 @@ package io.pgconn;
  *
  * <p>A {@link PgTransactionRolledBackException} (SQLSTATE {@code 25P02}; nothing of the transaction is kept), and unlike
  * one caused by an earlier error of the transaction itself, the same work on a read-write server may succeed:
- * pgconn-r2dbc reports it as a transient resource failure, the server's own 25P02 stays non-transient. The session
- * stays open and idle after it.
+ * pgconn-r2dbc reports it as a transient resource failure, the server's own 25P02 stays non-transient. What the
+ * session is in after it depends on what failed: after the failure of the {@code BEGIN} itself ({@link
+ * #rolledBackAtBegin}) or of the transaction's commit, idle (pgconn's {@code ROLLBACK} was answered first), unless the
+ * session ended before that answer ({@link #endedBeforeItsRollback}: closed, and the server rolled the transaction
+ * back); after the refusal of a statement inside the transaction ({@link #notCommitted}, {@link
+ * #notSentAfterRolledBackBegin} of one begun with its first statement), the transaction is still open and failed ({@code
+ * FAILED}) until {@code rollback()} or {@code commit()} ends it (REVIEW-33b R33b-3: this said "open and idle" for all).
  */
 public class PgServerTurnedReadOnlyException extends PgTransactionRolledBackException {
 
@@ -34,6 +39,19 @@ public class PgServerTurnedReadOnlyException extends PgTransactionRolledBackExce
         return new PgServerTurnedReadOnlyException(host, "transaction on " + host + " rolled back as soon as its BEGIN"
                 + " READ WRITE was answered: " + why() + "; what was sent behind it up to the transaction's end is refused"
                 + " unsent, and what follows that runs under the server's read-only default");
+    }
+
+    /**
+     * As {@link #rolledBackAtBegin}, but the session ended before pgconn's {@code ROLLBACK} was answered: the server rolls
+     * back the transaction of a session that ends, so nothing of it is kept either, and the session is closed, not idle
+     * ({@code sessionEnd}, the ROLLBACK's failure, is added as suppressed).
+     */
+    public static PgServerTurnedReadOnlyException endedBeforeItsRollback(String host, Throwable sessionEnd) {
+        PgServerTurnedReadOnlyException e = new PgServerTurnedReadOnlyException(host, "transaction on " + host
+                + " not committed: " + why() + "; the session ended before pgconn's ROLLBACK of it was answered, and the"
+                + " server rolls back the transaction of a session that ends, so none of its changes are kept");
+        e.addSuppressed(sessionEnd);
+        return e;
     }
 
     /**

@@ -404,6 +404,36 @@ class ReadWriteBegunOnReadOnlyServerIT {
         assertThat(server.queryValue("SELECT count(*) FROM rw_rows")).isEqualTo("0");
     }
 
+    /**
+     * REVIEW-33b R33b-2: the session hears the reload with an ordinary statement; the operator undoes it, and the
+     * session hears {@code off} with a statement that may set the setting itself (a {@code set_config} whose name is a
+     * parameter). That {@code off} lifts what the {@code on} set: a {@code BEGIN READ WRITE} after it, awaited or begun
+     * with its first statement, commits. Before: the flag stuck for the session's life (every read-write transaction
+     * refused) while its parameter map said {@code off}, so a pool's validation kept the session.
+     */
+    @Test
+    void anOffHeardWithATextThatMaySetTheSettingLiftsTheServersReadOnly() {
+        PgConnection session = connect("read-write");
+        try {
+            PG.primary().setConfig("default_transaction_read_only", "on");
+            assertThat(value(session, "SELECT 1")).isEqualTo("1");
+            assertThat(session.parameters()).containsEntry("default_transaction_read_only", "on");
+            PG.primary().setConfig("default_transaction_read_only", "off");
+            await(session.query("SELECT set_config($1, $2, false)", "app.tenant", "t1"));
+            assertThat(session.parameters()).containsEntry("default_transaction_read_only", "off");
+
+            await(session.begin(READ_WRITE));
+            await(session.query("INSERT INTO rw_rows VALUES (1)"));
+            await(session.commit());
+            await(session.beginWithFirstStatement(READ_WRITE));
+            await(session.query("INSERT INTO rw_rows VALUES (2)"));
+            await(session.commit());
+            assertThat(PG.primary().queryValue("SELECT count(*) FROM rw_rows")).isEqualTo("2");
+        } finally {
+            await(session.close());
+        }
+    }
+
     /** The session is idle, outside any transaction, and the server refuses a write under its read-only default. */
     private static void assertServersReadOnlyDefault(PgConnection session) {
         assertThat(value(session, "SELECT current_setting('transaction_read_only')")).isEqualTo("on");

@@ -1,10 +1,15 @@
 package io.pgconn.query;
 
+import io.netty.channel.EventLoopGroup;
+import io.pgconn.PgClosedException;
 import io.pgconn.PgConnection;
+import io.pgconn.PgConnectionFactory;
+import io.pgconn.config.ConnConfig;
 import io.pgconn.codec.PgConversionException;
 import io.pgconn.PgServerException;
 import io.pgconn.PgStatementTimeoutException;
 import io.pgconn.PgTransactionRolledBackException;
+import io.pgconn.Transport;
 import io.pgconn.internal.session.RoundTrips;
 import io.pgconn.testing.Connect;
 import io.pgconn.testing.FactoryExtension;
@@ -20,6 +25,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import static io.pgconn.testing.Connect.await;
 import static io.pgconn.testing.Connect.failure;
@@ -57,6 +63,30 @@ class BeginWithFirstStatementIT {
 
     private static PgConnection connect(PgServer server, String extra) {
         return await(FACTORY.factory().connect(Connect.config(server, USER, null, "sslmode=disable " + extra)));
+    }
+
+    /**
+     * The factory's event loops were shut down under an open session: a transaction begun with its first statement and
+     * the wait for what is in flight fail saying why and that nothing was sent, as a statement submitted after the
+     * session's end does (before: the bare "connection to ... closed", which reads like one the server may have run).
+     */
+    @Test
+    void aBeginRefusedByAShutDownEventLoopSaysWhyAndThatNothingWasSent() throws Exception {
+        EventLoopGroup group = Transport.NIO.newEventLoopGroup(1);
+        PgConnectionFactory factory = PgConnectionFactory.builder(ConnConfig.builder().build()).eventLoopGroup(group).build();
+        try {
+            PgConnection c = await(factory.connect(Connect.config(PG.primary(), USER, null, "sslmode=disable extensionTypes=''")));
+            assertThat(group.shutdownGracefully(0, 0, TimeUnit.SECONDS).await(10, TimeUnit.SECONDS)).isTrue();
+
+            assertThat(failure(c.beginWithFirstStatement(READ_WRITE))).isInstanceOf(PgClosedException.class)
+                    .hasMessageStartingWith("connection to " + c.host() + " closed")
+                    .hasMessageContaining("event loop is shut down")
+                    .hasMessageEndingWith("; the statement was not sent, so it did not run");
+            assertThat(failure(c.transactionStatusAfterInFlight())).isInstanceOf(PgClosedException.class)
+                    .hasMessageEndingWith("; the statement was not sent, so it did not run");
+        } finally {
+            factory.close();
+        }
     }
 
     @Test

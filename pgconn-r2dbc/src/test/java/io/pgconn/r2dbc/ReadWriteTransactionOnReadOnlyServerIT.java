@@ -17,6 +17,7 @@ import reactor.core.publisher.Mono;
 
 import java.time.Duration;
 import java.util.Map;
+import java.util.function.BiConsumer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
@@ -46,32 +47,19 @@ class ReadWriteTransactionOnReadOnlyServerIT {
 
     @Test
     void aRolledBackReadWriteTransactionIsATransientFailureWithItsCommit() {
-        PgServer primary = PG.primary();
-        try (PgConnR2dbcConnectionFactory factory = (PgConnR2dbcConnectionFactory) ConnectionFactories.get(
-                R2dbcTestServer.url(primary, "target_session_attrs=read-write"))) {
-            Connection connection = Mono.from(factory.create()).block(STEP);
-            try {
-                run(connection, "CREATE TABLE IF NOT EXISTS rw_orders (n int)");
-                run(connection, "TRUNCATE rw_orders");
-                primary.setConfig("default_transaction_read_only", "on");
+        onAServerTurnedReadOnly((connection, host) -> {
+            Mono.from(connection.beginTransaction(READ_WRITE)).block(STEP);
+            run(connection, "INSERT INTO rw_orders VALUES (1)"); // the first statement: it ran, the server took it
+            Throwable error = catchThrowable(() -> Mono.from(connection.commitTransaction()).block(STEP));
 
-                Mono.from(connection.beginTransaction(READ_WRITE)).block(STEP);
-                run(connection, "INSERT INTO rw_orders VALUES (1)"); // the first statement: it ran, the server took it
-                Throwable error = catchThrowable(() -> Mono.from(connection.commitTransaction()).block(STEP));
-
-                assertThat(error).isInstanceOf(R2dbcTransientResourceException.class)
-                        .hasMessageContaining("default_transaction_read_only=on").hasMessageContaining("127.0.0.1:" + primary.port())
-                        .hasCauseInstanceOf(PgServerTurnedReadOnlyException.class);
-                assertThat(((R2dbcException) error).getSqlState()).isEqualTo("25P02");
-                assertThat(ConnectionFactoryUtils.convertR2dbcException("R2DBC commit", null, (R2dbcException) error))
-                        .as("what Spring's R2dbcTransactionManager throws: retryable")
-                        .isInstanceOf(TransientDataAccessResourceException.class);
-                assertThat(primary.queryValue(R2dbcTestServer.DATABASE, "SELECT count(*) FROM rw_orders"))
-                        .as("nothing committed on the read-only server").isEqualTo("0");
-            } finally {
-                Mono.from(connection.close()).block(STEP);
-            }
-        }
+            assertThat(error).isInstanceOf(R2dbcTransientResourceException.class)
+                    .hasMessageContaining("default_transaction_read_only=on").hasMessageContaining(host)
+                    .hasCauseInstanceOf(PgServerTurnedReadOnlyException.class);
+            assertThat(((R2dbcException) error).getSqlState()).isEqualTo("25P02");
+            assertThat(ConnectionFactoryUtils.convertR2dbcException("R2DBC commit", null, (R2dbcException) error))
+                    .as("what Spring's R2dbcTransactionManager throws: retryable")
+                    .isInstanceOf(TransientDataAccessResourceException.class);
+        });
     }
 
     /**
@@ -83,6 +71,22 @@ class ReadWriteTransactionOnReadOnlyServerIT {
      */
     @Test
     void aTransactionWithALockWaitTimeoutIsRefusedToo() {
+        onAServerTurnedReadOnly((connection, host) -> {
+            Mono.from(connection.beginTransaction(TransactionControlIT.definition(Map.of(TransactionDefinition.READ_ONLY,
+                    false, TransactionDefinition.LOCK_WAIT_TIMEOUT, Duration.ofSeconds(5))))).block(STEP);
+            Throwable insert = catchThrowable(() -> run(connection, "INSERT INTO rw_orders VALUES (1)"));
+            assertThat(insert).isInstanceOf(R2dbcTransientResourceException.class)
+                    .hasCauseInstanceOf(PgServerTurnedReadOnlyException.class);
+            Throwable commit = catchThrowable(() -> Mono.from(connection.commitTransaction()).block(STEP));
+            assertThat(commit).isInstanceOf(R2dbcTransientResourceException.class);
+        });
+    }
+
+    /**
+     * Runs {@code unit} on a {@code target_session_attrs=read-write} connection, idle while its primary was turned
+     * read-only by a reload (an empty {@code rw_orders} table), and checks that nothing was committed on that server.
+     */
+    private static void onAServerTurnedReadOnly(BiConsumer<Connection, String> unit) {
         PgServer primary = PG.primary();
         try (PgConnR2dbcConnectionFactory factory = (PgConnR2dbcConnectionFactory) ConnectionFactories.get(
                 R2dbcTestServer.url(primary, "target_session_attrs=read-write"))) {
@@ -92,13 +96,8 @@ class ReadWriteTransactionOnReadOnlyServerIT {
                 run(connection, "TRUNCATE rw_orders");
                 primary.setConfig("default_transaction_read_only", "on");
 
-                Mono.from(connection.beginTransaction(TransactionControlIT.definition(Map.of(TransactionDefinition.READ_ONLY,
-                        false, TransactionDefinition.LOCK_WAIT_TIMEOUT, Duration.ofSeconds(5))))).block(STEP);
-                Throwable insert = catchThrowable(() -> run(connection, "INSERT INTO rw_orders VALUES (1)"));
-                assertThat(insert).isInstanceOf(R2dbcTransientResourceException.class)
-                        .hasCauseInstanceOf(PgServerTurnedReadOnlyException.class);
-                Throwable commit = catchThrowable(() -> Mono.from(connection.commitTransaction()).block(STEP));
-                assertThat(commit).isInstanceOf(R2dbcTransientResourceException.class);
+                unit.accept(connection, "127.0.0.1:" + primary.port());
+
                 assertThat(primary.queryValue(R2dbcTestServer.DATABASE, "SELECT count(*) FROM rw_orders"))
                         .as("nothing committed on the read-only server").isEqualTo("0");
             } finally {

@@ -119,6 +119,13 @@ public interface QuerySession {
     /** How many exchanges are ahead of {@code exchange} in the FIFO (0: it is the head), for messages. */
     int exchangesAhead(Exchange exchange);
 
+    /**
+     * Whether the server answered {@code exchange} and the session fails it only once a ROLLBACK written for it is
+     * answered (a {@code BEGIN READ WRITE} refused on a server turned read-only, docs/query.md §5): a timeout has nothing
+     * to stop then.
+     */
+    boolean awaitsItsRollback(Exchange exchange);
+
     /** Whether {@code exchange} is the first in the FIFO, i.e. the one the server is working on. */
     boolean isHead(Exchange exchange);
 

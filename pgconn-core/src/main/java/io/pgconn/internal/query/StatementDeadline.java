@@ -108,6 +108,10 @@ final class StatementDeadline {
         if (run.over()) {
             return;
         }
+        DrivenExchange answered = run.current();
+        if (answered != null && session.awaitsItsRollback(answered)) {
+            return; // its work on the server is done: it fails with its refusal once the ROLLBACK is answered (REVIEW-33b R33b-3)
+        }
         timedOut = true;
         run.dropHeld();
         DrivenExchange current = run.current();

@@ -90,6 +90,17 @@ final class CloseCause {
     }
 
     /**
+     * The failure of a request the session's event loop refused because it is shut down (the factory's loops, the
+     * session with them), before the session may have heard of its own end: the closed error of a session that ended
+     * for a reason of its own, else one that says the loop is shut down. Not yet "not sent": {@link
+     * LostExchanges#submittedAfterTheEnd} adds that.
+     */
+    PgException loopShutDownError() {
+        return cause != null || !"closed".equals(reason) ? closedError()
+                : new PgClosedException(host, "connection to " + host + " closed: its event loop is shut down");
+    }
+
+    /**
      * A message with no query in flight ends the connection. Also an ErrorResponse that does not end the
      * session (REVIEW-8 F6): PostgreSQL follows an ERROR raised between commands with a ReadyForQuery
      * (a pooler's own ERROR may come without one), so an exchange written meanwhile could take that

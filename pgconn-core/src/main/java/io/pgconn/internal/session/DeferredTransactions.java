@@ -136,7 +136,9 @@ final class DeferredTransactions {
 
     /**
      * Runs {@code task} in order with what this thread submitted: on the loop in the session's code at once (as a submit
-     * there is), else in a start task counted in the gate; a loop that refuses it fails {@code outcome}.
+     * there is), else in a start task counted in the gate; a loop that refuses it (shut down) fails {@code outcome} as a
+     * request submitted after the session's end is failed: why, and that nothing of it was sent ({@link
+     * CloseCause#loopShutDownError}; it was the bare closed error).
      *
      * @return false when the loop refused it
      */
@@ -149,7 +151,7 @@ final class DeferredTransactions {
             session.executeStart(task);
             return true;
         } catch (RejectedExecutionException e) { // the event loops are shut down, the session with them
-            outcome.completeExceptionally(session.whyEnded().closedError());
+            outcome.completeExceptionally(LostExchanges.submittedAfterTheEnd(session.whyEnded().loopShutDownError()));
             return false;
         }
     }

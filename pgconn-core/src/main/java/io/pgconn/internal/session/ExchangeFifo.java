@@ -3,10 +3,8 @@ package io.pgconn.internal.session;
 import io.pgconn.FatalErrors;
 import io.pgconn.PgException;
 import io.pgconn.PgProtocolException;
-import io.pgconn.PgServerTurnedReadOnlyException;
 import io.pgconn.internal.query.DeferredBegin;
 import io.pgconn.internal.query.Exchange;
-import io.pgconn.internal.query.TransactionEndText;
 import io.pgconn.internal.protocol.frontend.FrontendMessage;
 
 import java.util.ArrayDeque;
@@ -43,16 +41,8 @@ final class ExchangeFifo {
      * until then, when the BEGIN's outcome is known ({@link #settleBegin}).
      */
     private Exchange beginUnanswered;
-    /**
-     * An own {@code BEGIN READ WRITE} was refused ({@link #answeredOwnBegin}) and no request has ended or begun a
-     * transaction since: a COMMIT now would end the rolled-back transaction ({@link #refusedAfterRefusedOwnBegin}).
-     */
-    private boolean ownBeginRefused;
-    /**
-     * The transaction status of the last ReadyForQuery {@link #answered} handled: the one before the head's own, so
-     * {@link #answeredOwnBegin} knows the head opened its transaction (not one open before it).
-     */
-    private char statusBeforeHead = 'I';
+    /** The session's own {@code BEGIN READ WRITE}s on a read-write session, and the transactions of them refused. */
+    private final OwnReadWriteBegins ownBegins;
     /** The exchange whose messages were written last (a cancel is safe only while it is the head). */
     private Exchange lastWritten;
     /**
@@ -65,12 +55,16 @@ final class ExchangeFifo {
         this.session = session;
         this.cancels = cancels;
         this.pipeliningLimit = pipeliningLimit == 0 ? Integer.MAX_VALUE : pipeliningLimit;
+        this.ownBegins = new OwnReadWriteBegins(session);
     }
 
     /** Appends {@code exchange}: written now unless something before it holds the writes. */
     void add(Exchange exchange) {
         assert session.mayTouchState() : "the session's state touched outside its doors";
-        if (ownBeginRefused && exchange.runsAStatement() && refusedAfterRefusedOwnBegin(exchange)) {
+        PgException refusal;
+        if ((refusal = ownBegins.refusal(exchange, transaction != null)) != null) {
+            inFlight.add(exchange); // refused as write() refuses a failed transaction's statement: in, then out
+            refuse(exchange, refusal);
             return;
         }
         DeferredBegin begin = transaction;
@@ -148,18 +142,9 @@ final class ExchangeFifo {
         if (exchange.holdsWrites()) {
             writeHolder = exchange;
         }
-        if (begin != null ? begin.carrier(exchange) : opensReadWriteOnAReadWriteSession(exchange)) {
+        if (begin != null ? begin.carrier(exchange) : ownBegins.opensOne(exchange)) {
             beginUnanswered = exchange;
         }
-    }
-
-    /**
-     * Whether {@code exchange}, belonging to no transaction begun with its first statement, opens one {@code READ WRITE}
-     * on a {@code target_session_attrs=read-write} session ({@link Exchange#opensReadWriteTransaction}): what is behind it
-     * then waits for its answer ({@link #answeredOwnBegin}). Read only there: other sessions do not pay for the text.
-     */
-    private boolean opensReadWriteOnAReadWriteSession(Exchange exchange) {
-        return session.serverReports().readWriteTarget() && exchange.opensReadWriteTransaction();
     }
 
     /**
@@ -254,89 +239,32 @@ final class ExchangeFifo {
     }
 
     /**
-     * The ReadyForQuery of {@code begin}, an exchange that opened a transaction {@code READ WRITE} on its own ({@link
-     * #opensReadWriteOnAReadWriteSession}: the core's {@code begin(options)}, or the application's SQL), with nothing
-     * behind it written yet. When it opened a transaction (idle before it, open after it) and the server had reported
-     * turning read-only by then ({@link ServerReports#serverReadOnly}), the server took that transaction although it is
-     * no longer the read-write server the session asked for (its {@code READ WRITE} overrides the new default: NEW-USER-31 F3): a ROLLBACK goes
-     * first, ahead of what waited behind it, and {@code begin} fails with {@link PgServerTurnedReadOnlyException} once
-     * the ROLLBACK is answered (the caller then sees the session idle). What waited behind it up to the transaction's end
-     * is refused unsent ({@link #takeUpToTheTransactionEnd}); what follows that runs after the ROLLBACK, outside any
-     * transaction, under the server's read-only default: a write fails there with the server's 25006. A text that
-     * opened and ended its transaction itself (status idle) is answered after the fact: nothing to undo.
+     * The ReadyForQuery of {@code begin}, an own {@code BEGIN READ WRITE} ({@link OwnReadWriteBegins#opensOne}) with
+     * nothing behind it written yet. When its transaction is refused ({@link OwnReadWriteBegins#refused}) a ROLLBACK
+     * goes first, ahead of what waited behind it, what was the transaction's is refused unsent, and {@code begin} fails
+     * once the ROLLBACK is answered (the caller then sees the session idle); what follows runs after the ROLLBACK,
+     * outside any transaction, under the server's read-only default: a write fails there with the server's 25006.
      *
      * @return whether {@code begin} was refused: it completes with the ROLLBACK, not now
      */
     private boolean answeredOwnBegin(Exchange begin, char statusBefore, char transactionStatus) {
         beginUnanswered = null;
-        if (statusBefore != 'I' || transactionStatus != 'T' || !session.serverReports().serverReadOnly()) {
+        // all in flight is behind begin, unwritten (beginUnanswered held it)
+        RefusedOwnBegin refused = ownBegins.refused(begin, statusBefore, transactionStatus, unwritten.iterator());
+        if (refused == null) {
             return false;
         }
-        PgServerTurnedReadOnlyException refusal = PgServerTurnedReadOnlyException.rolledBackAtBegin(session.host());
         if (writeHolder == begin) {
             writeHolder = null; // answered: nothing of it is written any more, and the ROLLBACK must not wait for it
         }
         SimpleQuery rollback = new SimpleQuery("ROLLBACK", session.host());
-        List<Exchange> refused = takeUpToTheTransactionEnd(); // all in flight is behind begin, unwritten (beginUnanswered held it)
-        ownBeginRefused = refused.isEmpty() || !refused.get(refused.size() - 1).mayEndTransaction(); // its end not queued yet
         inFlight.addFirst(rollback);
         unwritten.addFirst(rollback);
-        for (Exchange held : refused) {
-            refuse(held, PgServerTurnedReadOnlyException.notSentAfterRolledBackBegin(session.host()));
+        for (Exchange held : refused.taken()) {
+            refuse(held, refused.notSent());
         }
-        rollback.result.whenComplete((result, failure) -> begin.fail(refusal)); // written by writeUnwritten (answered)
+        refused.rolledBackBy(rollback); // written by writeUnwritten (answered)
         return true;
-    }
-
-    /**
-     * A request submitted after a refused own {@code BEGIN READ WRITE}'s answer was read, before anything ended or began a
-     * transaction: a COMMIT ({@code COMMIT}/{@code END} text, {@code commit()}) is refused unsent — the transaction it
-     * would end was rolled back, and sent it would succeed with the server's warning (REVIEW-33b R33b-1: a pipelined
-     * {@code commit()} submitted while the answer was being read) —; a rollback or a BEGIN ends the mark and goes on, and
-     * other statements run under the server's read-only default.
-     *
-     * @return whether {@code exchange} was refused
-     */
-    private boolean refusedAfterRefusedOwnBegin(Exchange exchange) {
-        String text = exchange.text();
-        if (TransactionEndText.isCommit(text)) {
-            ownBeginRefused = false;
-            inFlight.add(exchange); // refused as write() refuses a failed transaction's statement: in, then out
-            refuse(exchange, PgServerTurnedReadOnlyException.notSentAfterRolledBackBegin(session.host()));
-            return true;
-        }
-        if (exchange.mayEndTransaction() || TransactionEndText.isBegin(text) || transaction != null) {
-            ownBeginRefused = false;
-        }
-        return false;
-    }
-
-    /**
-     * What waited behind a refused own {@code BEGIN READ WRITE} belonged to the transaction it opened: taken out, to be refused unsent,
-     * up to the first exchange that may end it, that end included — unless it is a plain rollback, which then runs after
-     * the ROLLBACK written in front (the server only warns) and completes as asked. So nothing of the rolled-back
-     * transaction runs outside it, and a pipelined COMMIT or {@code commit()} fails instead of reporting committed work
-     * that never ran (REVIEW R33b-1: it ran the statements in autocommit and the COMMIT succeeded with the server's
-     * warning). An exchange that runs no statement (the in-flight end a blocking caller waits on) keeps its place.
-     */
-    private List<Exchange> takeUpToTheTransactionEnd() {
-        List<Exchange> refused = new ArrayList<>();
-        for (java.util.Iterator<Exchange> behind = unwritten.iterator(); behind.hasNext(); ) {
-            Exchange held = behind.next();
-            if (!held.runsAStatement()) {
-                continue;
-            }
-            boolean end = held.mayEndTransaction();
-            if (end && TransactionEndText.isPlainRollback(held.text())) {
-                break;
-            }
-            behind.remove();
-            refused.add(held);
-            if (end) {
-                break;
-            }
-        }
-        return refused;
     }
 
     /**
@@ -472,8 +400,7 @@ final class ExchangeFifo {
         inFlight.poll();
         boolean beginAnswered = head == beginUnanswered;
         boolean refused = false;
-        char statusBefore = statusBeforeHead;
-        statusBeforeHead = transactionStatus;
+        char statusBefore = ownBegins.headAnswered(transactionStatus);
         if (beginAnswered) {
             if (head.transaction() != null) {
                 settleBegin(head, transactionStatus); // before its completion: the status its caller sees is known
@@ -515,6 +442,14 @@ final class ExchangeFifo {
             n++;
         }
         return n;
+    }
+
+    /**
+     * Whether {@code exchange} was answered and left the FIFO, and fails once the ROLLBACK written for it is answered (a
+     * refused own {@code BEGIN READ WRITE}: {@link OwnReadWriteBegins#awaitsItsRollback}).
+     */
+    boolean awaitsItsRollback(Exchange exchange) {
+        return ownBegins.awaitsItsRollback(exchange);
     }
 
     boolean isHead(Exchange exchange) {

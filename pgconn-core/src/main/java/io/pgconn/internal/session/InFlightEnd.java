@@ -48,7 +48,7 @@ final class InFlightEnd extends Exchange {
             try {
                 loop.execute(() -> end.queueIn(session));
             } catch (RejectedExecutionException e) { // the event loops are shut down, and the session with them
-                end.fail(session.whyEnded().closedError());
+                end.fail(session.whyEnded().loopShutDownError());
             }
         }
         return end.status;

@@ -279,6 +279,11 @@ public final class PipelinedSession implements QuerySession {
     }
 
     @Override
+    public boolean awaitsItsRollback(Exchange exchange) {
+        return fifo.awaitsItsRollback(exchange);
+    }
+
+    @Override
     public boolean isHead(Exchange exchange) {
         return fifo.isHead(exchange);
     }

@@ -27,8 +27,13 @@ final class ServerReports {
     /** {@link #readWriteTarget}; written by the connect path before the session is handed out. */
     private volatile boolean readWriteTarget;
     /**
-     * On a {@link #readWriteTarget} session: the server's last own report of {@code default_transaction_read_only} said
-     * {@code on} (a reload turned it read-only; not the session's own setting: {@link ServerRoleChanges}). Event loop.
+     * On a {@link #readWriteTarget} session: the server turned read-only, as reported so far. Set by a report of {@code
+     * default_transaction_read_only=on} that is the server's own change (a reload; not the session's own setting: {@link
+     * ServerRoleChanges}); lifted by any report of {@code off}, the session's own included: a session whose own default is
+     * {@code off} runs a plain BEGIN's writes on that server anyway, so refusing its {@code BEGIN READ WRITE} would protect
+     * nothing, and the parameter map a pool's validation reads says {@code off} too (REVIEW-33b R33b-2: an {@code off} in
+     * the answer of a text that may set the setting, {@code set_config($1, ...)}, left it set for the session's life, and
+     * every later {@code BEGIN READ WRITE} was refused). Event loop.
      */
     private boolean serverReadOnly;
     /**
@@ -58,8 +63,9 @@ final class ServerReports {
             statementCache.searchPathReported(current == null ? statementCache.mark() : current.statementCacheMark(), value);
         }
         ServerRoleChanges roles = roleChanges;
-        if (roles != null && roles.parameterChanged(name, parameters, current) && "default_transaction_read_only".equals(name)) {
-            serverReadOnly = readWriteTarget && "on".equals(value); // the server's own change (docs/r2dbc.md §4)
+        boolean serversOwn = roles != null && roles.parameterChanged(name, parameters, current);
+        if ("default_transaction_read_only".equals(name)) {
+            serverReadOnly = readWriteTarget && "on".equals(value) && (serversOwn || serverReadOnly);
         }
     }
 
