@@ -1,7 +1,5 @@
 package io.pgconn.query;
 
-import java.util.Locale;
-
 /**
  * Reads a SQL text's tokens as PostgreSQL's lexer
  * (<a href="https://www.postgresql.org/docs/current/sql-syntax-lexical.html">SQL syntax, lexical structure</a>)
@@ -12,8 +10,9 @@ import java.util.Locale;
  * <p>
  * Two uses: {@link #firstKeyword(String)} and {@link #mainKeyword(String)} name the command a statement runs (the
  * Spring Boot starter's {@code db.operation.name}, an application's own metrics or routing), and the skip methods
- * are the lexing the connection's own scanner (placeholders, statement splitting; {@link SqlShape}) is built on: one
- * lexer for the project. Static, thread-safe, no allocation but the keywords returned.
+ * are the lexing the connection's own scanner (placeholders, statement splitting; {@link SqlShape}) and the
+ * token-by-token {@link SqlTokenWalker} are built on: one lexer for the project. Static, thread-safe; the skips
+ * allocate nothing, the keyword methods one walker and the keyword returned.
  */
 public final class SqlTokens {
 
@@ -29,8 +28,8 @@ public final class SqlTokens {
      * anything else — a literal, a quoted name, nothing. Any word: whether it is a command is the caller's to judge.
      */
     public static String firstKeyword(String sql) {
-        int at = firstWordStart(sql);
-        return at < 0 ? "" : sql.substring(at, wordEnd(sql, at)).toUpperCase(Locale.ROOT);
+        String word = firstWord(new SqlTokenWalker(sql, true)).word();
+        return word == null ? "" : word;
     }
 
     /**
@@ -42,44 +41,30 @@ public final class SqlTokens {
      * found. Literals are read with {@code standard_conforming_strings} on, the server's default.
      */
     public static String mainKeyword(String sql) {
-        int first = firstWordStart(sql);
-        if (first < 0 || !isWord(sql, first, wordEnd(sql, first), "WITH")) {
-            return firstKeyword(sql);
+        SqlTokenWalker walker = firstWord(new SqlTokenWalker(sql, true));
+        if (!walker.isWord("WITH")) {
+            String word = walker.word();
+            return word == null ? "" : word;
         }
-        int at = first + 4;
-        int depth = 0;
         boolean nameExpected = true; // after WITH, RECURSIVE or a top-level comma comes a query's name
-        while (at < sql.length()) {
-            char c = sql.charAt(at);
-            if (isIdentifierStart(c)) {
-                int end = wordEnd(sql, at);
-                if (depth == 0) {
-                    String main = nameExpected ? null : keywordAt(sql, at, end, MAIN_STATEMENTS);
-                    if (main != null) {
-                        return main;
+        int withLevel = walker.depth(); // (WITH ... INSERT ...) is read inside its parentheses
+        for (SqlTokenWalker.Kind kind = walker.next(); kind != SqlTokenWalker.Kind.END; kind = walker.next()) {
+            boolean topLevel = walker.depth() <= withLevel;
+            switch (kind) {
+                case WORD -> {
+                    if (topLevel) {
+                        String main = nameExpected ? null : keyword(walker, MAIN_STATEMENTS);
+                        if (main != null) {
+                            return main;
+                        }
+                        nameExpected = walker.isWord("RECURSIVE");
                     }
-                    nameExpected = isWord(sql, at, end, "RECURSIVE");
                 }
-                at = end;
-            } else if (c == '(') {
-                depth++;
-                at++;
-            } else if (c == ')') {
-                depth = Math.max(0, depth - 1);
-                nameExpected = false;
-                at++;
-            } else if (c == ',' && depth == 0) {
-                nameExpected = true;
-                at++;
-            } else if (c == '\'' || c == '"') {
-                nameExpected &= depth > 0; // a quoted query name
-                at = orEnd(sql, skipQuoted(sql, at, true));
-            } else if (c == '$') {
-                at = orEnd(sql, skipDollarQuoted(sql, at));
-            } else if (sql.startsWith("--", at) || sql.startsWith("/*", at)) {
-                at = skipBlanksAndComments(sql, at);
-            } else {
-                at++;
+                case CLOSE -> nameExpected = false;
+                case OTHER -> nameExpected |= topLevel && sql.charAt(walker.start()) == ',';
+                case STRING, QUOTED_NAME -> nameExpected &= !topLevel; // a quoted query name
+                default -> {
+                }
             }
         }
         return "WITH";
@@ -248,33 +233,21 @@ public final class SqlTokens {
         return end < 0 ? sql.length() : end;
     }
 
-    private static int wordEnd(String sql, int start) {
-        int end = start;
-        while (end < sql.length() && isIdentifierPart(sql.charAt(end))) {
-            end++;
+    /** The walker at the first token past opening parentheses: the statement's first word when it is one. */
+    private static SqlTokenWalker firstWord(SqlTokenWalker walker) {
+        SqlTokenWalker.Kind kind = walker.next();
+        while (kind == SqlTokenWalker.Kind.OPEN) {
+            kind = walker.next();
         }
-        return end;
+        return walker;
     }
 
-    /** Where the first word starts past white space, comments and opening parentheses; -1 when something else is first. */
-    private static int firstWordStart(String sql) {
-        int at = skipBlanksAndComments(sql, 0);
-        while (at < sql.length() && sql.charAt(at) == '(') {
-            at = skipBlanksAndComments(sql, at + 1);
-        }
-        return at < sql.length() && isIdentifierStart(sql.charAt(at)) ? at : -1;
-    }
-
-    private static String keywordAt(String sql, int start, int end, String[] keywords) {
+    private static String keyword(SqlTokenWalker walker, String[] keywords) {
         for (String keyword : keywords) {
-            if (isWord(sql, start, end, keyword)) {
+            if (walker.isWord(keyword)) {
                 return keyword;
             }
         }
         return null;
-    }
-
-    private static boolean isWord(String sql, int start, int end, String keyword) {
-        return end - start == keyword.length() && sql.regionMatches(true, start, keyword, 0, keyword.length());
     }
 }

@@ -342,6 +342,46 @@ class ReadWriteBegunOnReadOnlyServerIT {
         }
     }
 
+    /**
+     * REVIEW-34 R34-8: the application's rollback behind its refused BEGIN READ WRITE carries a sqlcommenter-style tag:
+     * it is still a plain rollback, so it runs after pgconn's ROLLBACK and completes. Before, it was refused as the
+     * transaction's end ("not sent ... nothing was committed") as a COMMIT is.
+     */
+    @Test
+    void aTaggedRollbackPipelinedBehindTheApplicationsRefusedBeginCompletes() {
+        PgConnection session = connect("read-write");
+        try {
+            PG.primary().setConfig("default_transaction_read_only", "on");
+
+            CompletableFuture<?> begin = session.simpleQuery("BEGIN READ WRITE");
+            CompletableFuture<?> insert = session.query("INSERT INTO rw_rows VALUES (1)");
+            CompletableFuture<?> rollback = session.simpleQuery("/* app=orders,route=checkout */ ROLLBACK -- done");
+            assertThat(failure(begin)).isInstanceOf(PgServerTurnedReadOnlyException.class);
+            assertThat(((PgServerException) failure(insert)).sqlState().orElseThrow()).isIn("25P02", "25006");
+            assertThat(await(rollback)).as("rolled back, as asked").isNotNull();
+            assertThat(PG.primary().queryValue("SELECT count(*) FROM rw_rows")).isEqualTo("0");
+            assertServersReadOnlyDefault(session);
+        } finally {
+            await(session.close());
+        }
+    }
+
+    /**
+     * REVIEW-34 R34-8: a first statement reading a column named {@code characteristics} is no {@code SET SESSION
+     * CHARACTERISTICS}: the report in its answer is the server's, and the write is refused as for any first statement.
+     * Before, the word anywhere made the report the session's own and the write committed on the read-only server.
+     */
+    @Test
+    void aFirstStatementReadingACharacteristicsColumnDoesNotKeepTheWriteOnTheReadOnlyServer() {
+        PgConnection session = connect("read-write");
+        try {
+            PG.primary().setConfig("default_transaction_read_only", "on"); // the session is idle: it hears with its next message
+            setConfigFirst(PG.primary(), session, "SELECT p.characteristics FROM (SELECT $1::text AS characteristics) p", "gold");
+        } finally {
+            await(session.close());
+        }
+    }
+
     private static void setConfigFirst(PgServer server, PgConnection session, String setConfig, String value) {
         await(session.beginWithFirstStatement(READ_WRITE));
         await(session.query(setConfig, value));

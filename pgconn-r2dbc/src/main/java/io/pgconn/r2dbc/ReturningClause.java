@@ -1,17 +1,17 @@
 package io.pgconn.r2dbc;
 
+import io.pgconn.query.SqlTokenWalker;
 import io.pgconn.query.SqlTokens;
 
-import java.util.Locale;
 import java.util.Set;
 
 /**
  * Whether {@code RETURNING} may be appended to a statement ({@code Statement.returnGeneratedValues}): its main
  * command is an {@code INSERT}, {@code UPDATE}, {@code DELETE} or {@code MERGE} (the core's
  * {@link SqlTokens#mainKeyword}: a {@code WITH} statement by its main statement) and it has no top-level
- * {@code RETURNING} of its own — outside parentheses, literals, quoted names and comments, read with the core's
- * lexer. Anything else would reach the server as a 42601 "syntax error at or near RETURNING" about text the
- * application never wrote (REVIEW-20 R7).
+ * {@code RETURNING} of its own — outside parentheses, literals, quoted names and comments, walked with the core's
+ * {@link SqlTokenWalker}. Anything else would reach the server as a 42601 "syntax error at or near RETURNING" about
+ * text the application never wrote (REVIEW-20 R7).
  */
 final class ReturningClause {
 
@@ -35,39 +35,12 @@ final class ReturningClause {
     }
 
     private static boolean hasTopLevelReturning(String sql, boolean standardConformingStrings) {
-        int depth = 0;
-        int at = 0;
-        while (at < sql.length()) {
-            char c = sql.charAt(at);
-            if (SqlTokens.isIdentifierStart(c)) {
-                int end = at;
-                while (end < sql.length() && SqlTokens.isIdentifierPart(sql.charAt(end))) {
-                    end++;
-                }
-                if (depth == 0 && sql.substring(at, end).toUpperCase(Locale.ROOT).equals("RETURNING")) {
-                    return true;
-                }
-                at = end;
-            } else if (c == '(') {
-                depth++;
-                at++;
-            } else if (c == ')') {
-                depth = Math.max(0, depth - 1);
-                at++;
-            } else if (c == '\'' || c == '"') {
-                at = orEnd(sql, SqlTokens.skipQuoted(sql, at, standardConformingStrings));
-            } else if (c == '$') {
-                at = orEnd(sql, SqlTokens.skipDollarQuoted(sql, at));
-            } else if (sql.startsWith("--", at) || sql.startsWith("/*", at)) {
-                at = SqlTokens.skipBlanksAndComments(sql, at);
-            } else {
-                at++;
+        SqlTokenWalker walker = new SqlTokenWalker(sql, standardConformingStrings);
+        for (SqlTokenWalker.Kind kind = walker.next(); kind != SqlTokenWalker.Kind.END; kind = walker.next()) {
+            if (walker.depth() == 0 && walker.isWord("RETURNING")) {
+                return true;
             }
         }
         return false;
-    }
-
-    private static int orEnd(String sql, int end) {
-        return end < 0 ? sql.length() : end;
     }
 }

@@ -1,5 +1,8 @@
 package io.pgconn.internal.query;
 
+import io.pgconn.query.SqlTokenWalker;
+import io.pgconn.query.SqlTokenWalker.Kind;
+
 import java.util.List;
 import java.util.Locale;
 
@@ -19,17 +22,30 @@ public final class TransactionEndText {
     private TransactionEndText() {
     }
 
-    /** {@code ROLLBACK} or {@code ABORT} alone, as one statement (optionally {@code WORK}/{@code TRANSACTION}, a {@code ;}). */
-    private static final java.util.regex.Pattern PLAIN_ROLLBACK = java.util.regex.Pattern.compile(
-            "\\s*(rollback|abort)(\\s+(work|transaction))?\\s*;?\\s*", java.util.regex.Pattern.CASE_INSENSITIVE);
-
     /**
      * Whether {@code sql} is a plain rollback ({@code ROLLBACK}, {@code ABORT}, with {@code WORK} or {@code TRANSACTION},
-     * nothing else): one that ends whatever transaction is open and, outside one, only warns. Not {@code ROLLBACK TO
-     * SAVEPOINT}, {@code ROLLBACK PREPARED} or {@code ROLLBACK AND CHAIN} (which begins another); null (a script) is not.
+     * a {@code ;}, nothing else but blanks and comments — a {@code /* app=orders *}{@code /} tag too: REVIEW-34 R34-8):
+     * one that ends whatever transaction is open and, outside one, only warns. Not {@code ROLLBACK TO SAVEPOINT},
+     * {@code ROLLBACK PREPARED} or {@code ROLLBACK AND CHAIN} (which begins another), nor a text ending inside a
+     * comment; null (a script) is not.
      */
     public static boolean isPlainRollback(String sql) {
-        return sql != null && PLAIN_ROLLBACK.matcher(sql).matches();
+        if (sql == null) {
+            return false;
+        }
+        SqlTokenWalker walker = new SqlTokenWalker(sql, true);
+        walker.next();
+        if (!walker.isWord("rollback") && !walker.isWord("abort")) {
+            return false;
+        }
+        Kind kind = walker.next();
+        if (walker.isWord("work") || walker.isWord("transaction")) {
+            kind = walker.next();
+        }
+        if (kind == Kind.SEMICOLON) {
+            kind = walker.next();
+        }
+        return kind == Kind.END && walker.complete();
     }
 
     /** Whether {@code sql}'s first keyword is {@code COMMIT} or {@code END}: a commit of the open transaction (null: no). */

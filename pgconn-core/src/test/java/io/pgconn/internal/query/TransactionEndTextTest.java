@@ -43,11 +43,14 @@ class TransactionEndTextTest {
     /** The end that may run after a refused BEGIN READ WRITE's ROLLBACK (ExchangeFifo, REVIEW-33b R33b-1). */
     @Test
     void aPlainRollbackIsRollbackOrAbortAlone() {
-        for (String sql : new String[]{"ROLLBACK", "rollback;", " Abort work ", "ROLLBACK TRANSACTION", "abort\n;"}) {
+        for (String sql : new String[]{"ROLLBACK", "rollback;", " Abort work ", "ROLLBACK TRANSACTION", "abort\n;",
+                "/* app=orders,route=checkout */ ROLLBACK", "ROLLBACK -- done", "rollback /* a /* nested */ tag */ work;",
+                "-- why\rABORT"}) { // sqlcommenter-style tags and comments (REVIEW-34 R34-8)
             assertThat(TransactionEndText.isPlainRollback(sql)).as(sql).isTrue();
         }
         for (String sql : new String[]{"ROLLBACK TO SAVEPOINT s1", "ROLLBACK PREPARED 'x'", "ROLLBACK AND CHAIN", "COMMIT",
-                "ROLLBACK; INSERT INTO t VALUES (1)", "/* x */ ROLLBACK", "END"}) {
+                "ROLLBACK; INSERT INTO t VALUES (1)", "END", "ROLLBACK /* never closed", "ROLLBACK WORK WORK",
+                "ROLLBACK;;", "\"ROLLBACK\"", "rollbacks", "ROLLBACK 'x'", "-- ROLLBACK", ""}) {
             assertThat(TransactionEndText.isPlainRollback(sql)).as(sql).isFalse();
         }
         assertThat(TransactionEndText.isPlainRollback(null)).isFalse();

@@ -55,29 +55,55 @@ class CancelWhileDescribingTest {
         return embedded.written();
     }
 
-    @Test
-    void aStatementCancelledWhileItsDescriptionIsAwaitedAtTheHeadAsksTheServerToStop() {
-        CompletableFuture<RowSet> first = DefaultPgStatement.query(session, "SELECT n FROM locked");
-        CompletableFuture<RowSet> behind = DefaultPgStatement.query(session, "SELECT 'behind'");
-        assertThat(written()).as("described first; the statement behind waits for its Bind phase")
-                .containsExactly("Parse SELECT n FROM locked", "D", "H");
+    /** {@code sql} submitted while nothing is ahead of it: described first, its Bind phase waiting for the description. */
+    private CompletableFuture<RowSet> describedAtTheHead(String sql) {
+        CompletableFuture<RowSet> statement = DefaultPgStatement.query(session, sql);
+        assertThat(written()).as("described first").containsExactly("Parse " + sql, "D", "H");
+        return statement;
+    }
 
-        first.cancel(true);
+    /** The statement at the head is cancelled while its description is awaited: one CancelRequest goes out. */
+    private void cancelledAtTheHead(CompletableFuture<RowSet> statement) {
+        statement.cancel(true);
         channel.runPendingTasks();
         assertThat(cancels.sent()).as("the server may be waiting in its Parse: asked to stop").hasSize(1);
-        assertThat(written()).as("no Bind phase, nothing behind it yet").isEmpty();
+    }
 
+    /** The server stops the cancelled statement: its error, the Sync it skips to, its ReadyForQuery. */
+    private void theServerStopsIt() {
         channel.writeInbound(new ErrorResponse(CANCELLED));
         assertThat(written()).as("the Sync the server skips to").containsExactly("S");
         channel.writeInbound(new ReadyForQuery('I'));
-        assertThat(written()).as("the statement behind waits until the server took the cancel").isEmpty();
+    }
 
+    /** The CancelRequest's connection ended: the server took the cancel, and what waited behind it may go. */
+    private void theCancelWasTaken() {
         cancels.sent().get(0).complete(null);
-        assertThat(written()).containsExactly("Parse SELECT 'behind'", "D", "H");
+    }
+
+    /** {@code sql}, queued behind, is written now and runs as any statement: described, bound, executed. */
+    private void runsNow(CompletableFuture<RowSet> statement, String sql) {
+        assertThat(written()).containsExactly("Parse " + sql, "D", "H");
         channel.writeInbound(ParseComplete.INSTANCE, NoData.INSTANCE);
         assertThat(written()).containsExactly("B", "E", "S");
         channel.writeInbound(BindComplete.INSTANCE, new CommandComplete("SELECT 0"), new ReadyForQuery('I'));
-        assertThat(behind.join().commandTag()).isEqualTo("SELECT 0");
+        assertThat(statement.join().commandTag()).isEqualTo("SELECT 0");
+    }
+
+    @Test
+    void aStatementCancelledWhileItsDescriptionIsAwaitedAtTheHeadAsksTheServerToStop() {
+        CompletableFuture<RowSet> first = describedAtTheHead("SELECT n FROM locked");
+        CompletableFuture<RowSet> behind = DefaultPgStatement.query(session, "SELECT 'behind'");
+        assertThat(written()).as("the statement behind waits for the first one's Bind phase").isEmpty();
+
+        cancelledAtTheHead(first);
+        assertThat(written()).as("no Bind phase, nothing behind it yet").isEmpty();
+
+        theServerStopsIt();
+        assertThat(written()).as("the statement behind waits until the server took the cancel").isEmpty();
+
+        theCancelWasTaken();
+        runsNow(behind, "SELECT 'behind'");
     }
 
     /**
@@ -86,22 +112,13 @@ class CancelWhileDescribingTest {
      */
     @Test
     void aDescriptionThatComesAfterTheCancelStillEndsTheStatementUnrun() {
-        CompletableFuture<RowSet> first = DefaultPgStatement.query(session, "SELECT n FROM locked");
-        assertThat(written()).containsExactly("Parse SELECT n FROM locked", "D", "H");
-        first.cancel(true);
-        channel.runPendingTasks();
-        assertThat(cancels.sent()).hasSize(1);
+        cancelledAtTheHead(describedAtTheHead("SELECT n FROM locked"));
 
         channel.writeInbound(ParseComplete.INSTANCE, NoData.INSTANCE);
         assertThat(written()).as("no Bind phase: the statement never runs").containsExactly("S");
         channel.writeInbound(new ReadyForQuery('I'));
-        cancels.sent().get(0).complete(null);
-        CompletableFuture<RowSet> next = DefaultPgStatement.query(session, "SELECT 'next'");
-        assertThat(written()).containsExactly("Parse SELECT 'next'", "D", "H");
-        channel.writeInbound(ParseComplete.INSTANCE, NoData.INSTANCE);
-        assertThat(written()).containsExactly("B", "E", "S");
-        channel.writeInbound(BindComplete.INSTANCE, new CommandComplete("SELECT 0"), new ReadyForQuery('I'));
-        assertThat(next.join().commandTag()).isEqualTo("SELECT 0");
+        theCancelWasTaken();
+        runsNow(DefaultPgStatement.query(session, "SELECT 'next'"), "SELECT 'next'");
     }
 
     /**
@@ -128,12 +145,8 @@ class CancelWhileDescribingTest {
         channel.writeInbound(ParseComplete.INSTANCE, BindComplete.INSTANCE, NoData.INSTANCE, new CommandComplete("INSERT 0 1"),
                 new ErrorResponse(CANCELLED), new ReadyForQuery('I'));
         assertThat(written()).as("the statement behind waits until the server took the cancel").isEmpty();
-        cancels.sent().get(0).complete(null);
-        assertThat(written()).containsExactly("Parse SELECT 'behind'", "D", "H");
-        channel.writeInbound(ParseComplete.INSTANCE, NoData.INSTANCE);
-        assertThat(written()).containsExactly("B", "E", "S");
-        channel.writeInbound(BindComplete.INSTANCE, new CommandComplete("SELECT 0"), new ReadyForQuery('I'));
-        assertThat(behind.join().commandTag()).isEqualTo("SELECT 0");
+        theCancelWasTaken();
+        runsNow(behind, "SELECT 'behind'");
         assertThat(script.seen).as("nothing after the cancel reaches the subscriber").isEmpty();
     }
 
@@ -178,15 +191,9 @@ class CancelWhileDescribingTest {
 
         timePasses();
         assertThat(cancels.sent()).as("its description did not come: its Parse may wait for a lock").hasSize(1);
-        channel.writeInbound(new ErrorResponse(CANCELLED));
-        assertThat(written()).containsExactly("S");
-        channel.writeInbound(new ReadyForQuery('I'));
-        cancels.sent().get(0).complete(null);
-        assertThat(written()).containsExactly("Parse SELECT 'behind'", "D", "H");
-        channel.writeInbound(ParseComplete.INSTANCE, NoData.INSTANCE);
-        assertThat(written()).containsExactly("B", "E", "S");
-        channel.writeInbound(BindComplete.INSTANCE, new CommandComplete("SELECT 0"), new ReadyForQuery('I'));
-        assertThat(behind.join().commandTag()).isEqualTo("SELECT 0");
+        theServerStopsIt();
+        theCancelWasTaken();
+        runsNow(behind, "SELECT 'behind'");
     }
 
     /** Its description came at its turn, as it nearly always does: it ends unrun with a bare Sync, and no CancelRequest. */

@@ -19,7 +19,12 @@ class ReadOnlyDefaultTextTest {
                 "SELECT set_config('app.tenant', $1, true), set_config('app.user', $2, true)",
                 "SELECT set_config('it''s', 'x', true)",
                 "SELECT 1",
-                "INSERT INTO t VALUES ('read only')"}) {
+                "INSERT INTO t VALUES ('read only')",
+                // a column or name that is no SET SESSION CHARACTERISTICS, and a comment, which never runs (REVIEW-34 R34-8)
+                "SELECT p.characteristics FROM products p WHERE p.id = $1",
+                "UPDATE products SET characteristics = $1 WHERE id = $2",
+                "SELECT session_id, characteristics FROM sessions",
+                "/* reads characteristics */ SELECT 1"}) {
             assertThat(ReadOnlyDefaultText.maySet(sql)).as(sql).isFalse();
         }
     }
@@ -31,6 +36,10 @@ class ReadOnlyDefaultTextTest {
                 "SET LOCAL Default_Transaction_Read_Only TO off",
                 "RESET default_transaction_read_only",
                 "SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY",
+                "set session /* default */ characteristics as transaction read write",
+                "DO $$BEGIN EXECUTE 'SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY'; END$$",
+                "DO $$BEGIN EXECUTE format('SET SESSION %s', 'Characteristics AS TRANSACTION READ ONLY'); END$$",
+                "SELECT 'SET SESSION ' || 'characteristics'",
                 "SELECT set_config('default_transaction_read_only', 'on', false)",
                 "SELECT set_config('DEFAULT_TRANSACTION_READ_ONLY', 'on', false)",
                 "SELECT set_config($1, $2, false)",
