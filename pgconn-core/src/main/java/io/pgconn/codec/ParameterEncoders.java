@@ -137,6 +137,15 @@ final class ParameterEncoders {
     /** See {@link CodecRegistry#parameterOid(Class)}. */
     int parameterOid(Class<?> type) {
         Encoder encoder = resolveCached(type);
+        if (encoder == null && type.isArray() && type.getComponentType() != Object.class && !type.getComponentType().isArray()) {
+            // a typed NULL of an array class is the array type its values go as (String[]: text[]); NEW-USER-34 F2: it
+            // was untyped, so ($1 IS NULL OR tags && $1) failed with 42P08 on the NULL and passed with a value
+            try {
+                encoder = arrayEncoder(Primitives.wrap(type.getComponentType()), type);
+            } catch (PgConversionException noArrayType) {
+                return 0; // no array codec for the element here: the NULL stays untyped, as before
+            }
+        }
         return encoder == null ? 0 : encoder.oid();
     }
 

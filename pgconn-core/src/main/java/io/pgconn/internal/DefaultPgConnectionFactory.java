@@ -96,7 +96,7 @@ public final class DefaultPgConnectionFactory implements PgConnectionFactory {
         this.group = !ownsGroup ? userGroup : callerRun ? transport.newCallerRunEventLoopGroup(name, threads)
                 : transport.newEventLoopGroup(name, threads, Duration.ZERO);
         if (ownsGroup) {
-            TransportReport.madeLoops(name, transport, threads, callerRun);
+            TransportReport.madeLoops(name, transport, threads, callerRun, chosen != null);
         }
         this.tracer = tracer;
         this.trustManagerFactory = trust;

@@ -156,7 +156,11 @@ class CodecRegistryTest {
         assertThat(registry.encoder(new Integer[][] {{1}}).oid()).isEqualTo(1007);
         assertThat(registry.encoder(new String[][] {{"a"}}).oid()).isEqualTo(1009);
         assertThat(registry.encoder(new int[] {1}).oid()).isEqualTo(1007);
-        assertThat(registry.parameterOid(int[].class)).isEqualTo(0);
+        // NEW-USER-34 F2: a typed NULL of an array class is its values' array type (it was 0, untyped)
+        assertThat(registry.parameterOid(int[].class)).isEqualTo(1007);
+        assertThat(registry.parameterOid(String[].class)).isEqualTo(1009);
+        assertThat(registry.parameterOid(Object[].class)).as("no element class: untyped").isEqualTo(0);
+        assertThat(registry.parameterOid(int[][].class)).as("several dimensions: untyped as before").isEqualTo(0);
         // REVIEW-29 R29-10: a null first sub-array is refused naming its level, not sent as a header without elements
         for (Object nulls : new Object[] {new int[][] {null, {1}}, new Integer[][] {null, null}}) {
             assertThatThrownBy(() -> encode(registry.encoder(nulls), nulls)).isInstanceOf(PgConversionException.class)

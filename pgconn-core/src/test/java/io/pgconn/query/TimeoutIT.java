@@ -98,8 +98,10 @@ class TimeoutIT {
             assertThat(error).isInstanceOf(PgStatementTimeoutException.class)
                     .hasMessageContaining("timed out while queued behind 1 earlier statement (its timeout of 500 ms")
                     .hasMessageContaining("already been sent (pipelined)");
-            assertThat(Duration.ofNanos(System.nanoTime() - submitted)).isLessThan(Duration.ofMillis(1400));
-            assertThat(longOne).isNotDone();
+            assertThat(Duration.ofNanos(System.nanoTime() - submitted))
+                    .as("timed out at its own 500 ms, well before the 3 s statement ahead of it ends (room for a loaded machine)")
+                    .isLessThan(Duration.ofMillis(2500));
+            assertThat(longOne).as("the statement ahead still runs: the timeout did not wait for it").isNotDone();
             await(longOne);
             assertThat(await(c.query("SELECT $1::int", 8)).single(Integer.class)).as("the connection stays usable").isEqualTo(8);
         } finally {

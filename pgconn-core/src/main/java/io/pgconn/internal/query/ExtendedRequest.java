@@ -91,7 +91,8 @@ abstract class ExtendedRequest extends DrivenExchange {
             out[n++] = Close.statement(staleNames.get(i));
         }
         if (parse) {
-            out[n++] = new Parse(statement, requestPlan.sql(), requestPlan.typeOids());
+            out[n++] = new Parse(statement, requestPlan.sql(), NullTestedParameters.declared(requestPlan.sql(), requestPlan.typeOids(),
+                    session.sqlShapes().standardConformingStrings()));
         }
         if (description == null) {
             out[n++] = Describe.statement(statement);

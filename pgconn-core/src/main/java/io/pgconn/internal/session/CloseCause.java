@@ -3,6 +3,7 @@ package io.pgconn.internal.session;
 import io.pgconn.PgClosedException;
 import io.pgconn.PgErrors;
 import io.pgconn.PgException;
+import io.pgconn.PgOutcomeUnknownException;
 import io.pgconn.PgProtocolException;
 import io.pgconn.ServerErrorFields;
 import io.pgconn.internal.protocol.backend.ErrorResponse;
@@ -25,6 +26,8 @@ final class CloseCause {
     private volatile String reason = "closed";
     /** The loop began its close: nothing more is queued, even while the channel is still open ({@link #closeBegun}). */
     private volatile boolean closeBegun;
+    /** An exchange in flight at the end was told an unknown outcome ({@link #leftUnknown}). */
+    private volatile PgOutcomeUnknownException leftUnknown;
 
     CloseCause(String host, boolean serverErrorDetail) {
         this.host = host;
@@ -98,6 +101,28 @@ final class CloseCause {
     PgException loopShutDownError() {
         return cause != null || !"closed".equals(reason) ? closedError()
                 : new PgClosedException(host, "connection to " + host + " closed: its event loop is shut down");
+    }
+
+    /**
+     * An exchange in flight at the end was told {@code unknown} (written on the event loop before the exchanges hear
+     * the end): a wait for what was in flight made after the end has that outcome, not "nothing was sent" (REVIEW-34 R34-4).
+     */
+    void leftUnknown(PgOutcomeUnknownException unknown) {
+        leftUnknown = unknown;
+    }
+
+    /**
+     * The failure of a wait for what is in flight ({@code transactionStatusAfterInFlight()}) made after the end: the
+     * unknown outcome an exchange in flight was left with, else {@link #closedError()}.
+     */
+    PgException inFlightWaitError() {
+        return leftUnknownOr(closedError());
+    }
+
+    /** The unknown outcome an exchange in flight was left with ({@link #leftUnknown}), else {@code otherwise}. */
+    PgException leftUnknownOr(PgException otherwise) {
+        PgOutcomeUnknownException unknown = leftUnknown;
+        return unknown != null ? unknown : otherwise;
     }
 
     /**

@@ -536,6 +536,11 @@ final class ExchangeFifo {
         PgException failure = error.get();
         Exchange[] lost = inFlight.toArray(new Exchange[0]);
         PgException[] told = LostExchanges.tell(failure, lost, session.transactionStatus(), this::mayHaveLeft);
+        for (PgException one : told) {
+            if (one instanceof io.pgconn.PgOutcomeUnknownException unknown) {
+                session.whyEnded().leftUnknown(unknown); // before anyone hears the end: a later in-flight wait has it too
+            }
+        }
         inFlight.clear();
         for (int i = 0; i < lost.length; i++) {
             try {

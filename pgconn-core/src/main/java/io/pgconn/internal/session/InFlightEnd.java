@@ -38,7 +38,7 @@ final class InFlightEnd extends Exchange {
     static CompletableFuture<Character> queue(PipelinedSession session) {
         InFlightEnd end = new InFlightEnd();
         if (!session.gate().submitting()) {
-            end.fail(session.whyEnded().closedError());
+            end.fail(session.whyEnded().inFlightWaitError());
             return end.status;
         }
         EventLoop loop = session.eventLoop();
@@ -48,7 +48,7 @@ final class InFlightEnd extends Exchange {
             try {
                 loop.execute(() -> end.queueIn(session));
             } catch (RejectedExecutionException e) { // the event loops are shut down, and the session with them
-                end.fail(session.whyEnded().loopShutDownError());
+                end.fail(session.whyEnded().leftUnknownOr(session.whyEnded().loopShutDownError()));
             }
         }
         return end.status;
@@ -63,7 +63,7 @@ final class InFlightEnd extends Exchange {
             gate.queued();
             if (!session.channelActive() || session.whyEnded().closeBegun()) {
                 // also while a busy session's close keeps the channel open (CancelFirstClose): closing, not queued
-                fail(session.whyEnded().closedError());
+                fail(session.whyEnded().inFlightWaitError());
                 return;
             }
             this.session = session;
@@ -90,7 +90,9 @@ final class InFlightEnd extends Exchange {
 
     /**
      * The session ended before its turn, or it came after the end: the session's closed error (also as {@link
-     * LostExchanges} tells one that runs no statement) with the "not sent" note — nothing was sent after it.
+     * LostExchanges} tells one that runs no statement) with the "not sent" note — nothing was sent after it; or the
+     * unknown outcome of a statement ahead of it, as it is ({@link io.pgconn.PgOutcomeUnknownException}: what is in
+     * flight may have committed).
      */
     @Override
     public void fail(PgException error) {

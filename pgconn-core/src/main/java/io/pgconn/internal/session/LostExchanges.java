@@ -36,8 +36,11 @@ import java.util.function.LongPredicate;
  *   <li>else unknown ({@link PgOutcomeUnknownException}): the server may have run it, and committed it outside a
  *       transaction block, and lost only the answer — a reset connection drops the answers the client had not read.</li>
  * </ul>
- * An exchange that runs no statement ({@link Exchange#runsAStatement()}) hears the session's end as it is. Each kind
- * is one exception for the whole FIFO, made when an exchange needs it. Event loop only.
+ * An exchange that runs no statement ({@link Exchange#runsAStatement()}: {@link InFlightEnd}, a caller's wait for what
+ * is in flight) hears the session's end as it is — unless an exchange ahead of it has an unknown outcome: then that
+ * unknown outcome is its too (what is in flight may have committed: the work's own {@code commit()} left unawaited and
+ * lost after it was sent is no "nothing committed", REVIEW-34 R34-4). Each kind is one exception for the whole FIFO,
+ * made when an exchange needs it. Event loop only.
  */
 final class LostExchanges {
 
@@ -77,6 +80,7 @@ final class LostExchanges {
         boolean serverReadNoMore = fields.endsSession() && fields.code() != null && !connectionException(fields);
         boolean statusKnown = true;
         char status = transactionStatus;
+        boolean unknownAhead = false;
         for (int i = 0; i < inFlight.length; i++) {
             Exchange exchange = inFlight[i];
             // a statement that carried its transaction's BEGIN in front (DeferredBegin) ran, if at all, inside the block
@@ -89,7 +93,7 @@ final class LostExchanges {
             }
             PgException serverFailed = sent[i] ? exchange.failedOnServer() : null;
             if (!exchange.runsAStatement()) {
-                told[i] = ended;
+                told[i] = unknownAhead ? kinds.unknown() : ended;
             } else if (!sent[i]) {
                 told[i] = kinds.notSent();
             } else if (serverFailed != null && !(statusAtIt == 'I' && exchange.mayCommitInside())) {
@@ -104,6 +108,7 @@ final class LostExchanges {
             } else {
                 told[i] = kinds.unknown();
             }
+            unknownAhead |= told[i] instanceof PgOutcomeUnknownException;
         }
         return told;
     }
@@ -111,10 +116,12 @@ final class LostExchanges {
     /**
      * The failure of a request submitted after the session ended ({@code closed}: the session's closed error, as
      * {@link #tell} gets it): it was never sent, and says so as one still queued at the end does — a plain
-     * "connection ... closed: ... FATAL ..." would not tell it from one the server may have run.
+     * "connection ... closed: ... FATAL ..." would not tell it from one the server may have run. An unknown outcome
+     * ({@link #tell} gives one to a place behind a statement that has one) stays as it is.
      */
     static PgException submittedAfterTheEnd(PgException closed) {
-        return closed instanceof PgClosedException ? new LostExchanges(closed).notSent() : closed;
+        return closed instanceof PgClosedException && !(closed instanceof PgOutcomeUnknownException)
+                ? new LostExchanges(closed).notSent() : closed;
     }
 
     /**

@@ -201,13 +201,35 @@ class LostExchangesTest {
         assertThat(pooler).allSatisfy(e -> assertThat(e).isInstanceOf(PgOutcomeUnknownException.class));
     }
 
-    /** A place in the FIFO that runs nothing (InFlightEnd, a caller's wait for what is in flight) hears the end as it is. */
+    /**
+     * A place in the FIFO that runs nothing (InFlightEnd, a caller's wait for what is in flight) hears the end as it is
+     * when nothing ahead of it has an unknown outcome (here: a statement rolled back with its block).
+     */
     @Test
     void anExchangeThatRunsNoStatementHearsTheEndAsItIs() {
-        PgException[] told = LostExchanges.tell(RESET, new Exchange[] {sentIn(1), new InFlightEnd(), unwritten()}, 'I', UP_TO_3);
+        PgException[] told = LostExchanges.tell(RESET, new Exchange[] {sentIn(1), new InFlightEnd(), unwritten()}, 'T', UP_TO_3);
 
+        assertThat(told[0]).hasMessageContaining("inside a transaction block");
         assertThat(told[1]).isSameAs(RESET);
         assertThat(told[2]).hasMessageContaining("was not sent");
+    }
+
+    /**
+     * REVIEW-34 R34-4: behind a statement whose outcome is unknown — the work's own COMMIT left unawaited, sent, its
+     * answer lost — the wait for what is in flight has that unknown outcome too, not the bare end (which the starter's
+     * PgConnSessions told as "the COMMIT was not sent: the transaction did not commit", a retry then applying the work
+     * twice). An InFlightEnd passes it on as it is.
+     */
+    @Test
+    void aPlaceBehindAnUnknownOutcomeHasThatUnknownOutcome() {
+        InFlightEnd end = new InFlightEnd();
+        PgException[] told = LostExchanges.tell(RESET, new Exchange[] {sentIn(1), endSentIn(2), end}, 'T', UP_TO_3);
+
+        assertThat(told[1]).isInstanceOf(PgOutcomeUnknownException.class);
+        assertThat(told[2]).isSameAs(told[1]);
+        end.fail(told[2]);
+        assertThat(end.status).isCompletedExceptionally();
+        assertThat(end.status.handle((status, e) -> e).join()).isSameAs(told[1]);
     }
 
     /** An error without a SQLSTATE ends the session as a pooler's or proxy's word would: nothing known of what ran. */

@@ -63,9 +63,11 @@ import java.util.function.Function;
  *     {@link io.pgconn.PgTransactionRolledBackException}, a serialization failure at commit a
  *     {@link io.pgconn.PgServerException} with SQLSTATE 40001. A session lost before the {@code COMMIT} was sent is a
  *     plain {@link io.pgconn.PgClosedException} "…; the COMMIT was not sent: the transaction did not commit"; one lost
- *     after, before its answer, a {@link io.pgconn.PgCommitOutcomeUnknownException}. Any {@code PgClosedException} that
- *     is no {@link io.pgconn.PgOutcomeUnknownException} did not take effect: {@code inTransaction} committed nothing,
- *     and the call may be repeated. Nothing is retried here: the work is the application's, run again from its start
+ *     after, before its answer, a {@link io.pgconn.PgCommitOutcomeUnknownException}; one lost while a statement the work
+ *     left unawaited may have committed (its own {@code commit()} sent, its answer lost) an {@link
+ *     io.pgconn.PgOutcomeUnknownException}. Any {@code PgClosedException} that is no {@code PgOutcomeUnknownException}
+ *     did not take effect: {@code inTransaction} committed nothing (but what the work committed itself, awaited: its
+ *     own {@code commit()}, a {@link #withOwnSession} inside it), and the call may be repeated. Nothing is retried here: the work is the application's, run again from its start
  *     (the starter README's PgConnSessions section).</li>
  * <li>A borrow the pool cannot serve throws a core {@link io.pgconn.PgException} too, never r2dbc-pool's R2DBC
  *     exception: the connect's own failure as the core threw it ({@link io.pgconn.PgConnectException},
@@ -285,7 +287,8 @@ public final class PgConnSessions {
      * ever), holds the COMMIT back. Unanswered, the session is closed — the lend then hands it back without a
      * ROLLBACK, which would wait behind the same — and whether the transaction committed is unknown. A session that
      * ended before the COMMIT was sent fails with a {@link io.pgconn.PgClosedException} saying "the COMMIT was not
-     * sent: the transaction did not commit" ({@link CommitNotSent}).
+     * sent: the transaction did not commit" ({@link CommitNotSent}) — unless a statement the work left unawaited (its
+     * own {@code commit()}) had been sent and may have committed: then with that unknown outcome, as the core tells it.
      */
     private void commit(PgConnection session) {
         // the work's statements answered first (a commit() it did not wait for too, REVIEW-20 R11): a session they left
