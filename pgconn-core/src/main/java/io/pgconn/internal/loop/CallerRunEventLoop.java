@@ -12,25 +12,20 @@ import io.netty.channel.IoHandlerContext;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.IoRegistration;
 import io.netty.util.concurrent.AbstractScheduledEventExecutor;
-import io.netty.util.concurrent.DefaultPromise;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.Future;
-import io.netty.util.concurrent.GlobalEventExecutor;
 import io.netty.util.concurrent.Promise;
 import io.netty.util.internal.PlatformDependent;
 import io.netty.util.internal.ThreadExecutorMap;
 
 import java.util.Objects;
 import java.util.Queue;
-import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
-import java.util.concurrent.locks.LockSupport;
+import java.util.function.BiConsumer;
+import java.util.function.BooleanSupplier;
 
 /**
  * An event loop whose thread is whoever holds its lead (docs/query.md §1, "caller-run event loops"): a caller blocked
@@ -60,56 +55,14 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <p>Shutdown ({@link #shutdownGracefully}) is finished by the background thread: a leading caller hands the lead back
  * and follows, the background thread runs the remaining tasks, closes the registrations and destroys the handler.
+ *
+ * <p>Its parts: {@link Lead} (the lead, the followers, a follower's wish for the lead), {@link BackgroundLinger} (when
+ * the background thread, not leading, takes the lead), {@link LoopShutdown} (the state, the graceful shutdown, the end
+ * after a failure) and {@link HandlerContext} (what the handler may block for); this class runs the loop's turns, hands
+ * the lead over and queues tasks.
  */
 public final class CallerRunEventLoop extends AbstractScheduledEventExecutor implements IoEventLoop {
 
-    private static final int STARTED = 0;
-    private static final int SHUTTING_DOWN = 1;
-    private static final int SHUTDOWN = 2;
-    private static final int TERMINATED = 3;
-
-    private static final System.Logger LOG = System.getLogger(CallerRunEventLoop.class.getName());
-
-    private final IoEventLoopGroup parent;
-    private final IoHandler handler;
-    private final long lingerNanos;
-    private final Queue<Runnable> tasks = PlatformDependent.newMpscQueue();
-    /** The thread that may run the handler, the tasks and the timers now; null: FREE. */
-    private final AtomicReference<Thread> lead = new AtomicReference<>();
-    private final AtomicInteger state = new AtomicInteger(STARTED);
-    /** Adds from outside the loop under way: the shutdown's last drain waits for them (they saw the loop running). */
-    private final AtomicInteger outsideAdds = new AtomicInteger();
-    private final Promise<Void> terminationFuture = new DefaultPromise<>(GlobalEventExecutor.INSTANCE);
-    /** Callers waiting for a future while another thread leads (identity: one entry per wait). */
-    private final Set<Follower> followers = ConcurrentHashMap.newKeySet();
-    /** The background thread, set when it starts. */
-    private volatile Thread background;
-    /** A caller followed while the background thread led: it gives the lead up after its loop turn. */
-    private volatile boolean callerWants;
-    /** How many times a caller took the lead (written by leaders only): the background thread's "no caller led" check. */
-    private volatile long callerLeads;
-    /**
-     * A leaving caller woke the background thread because work cannot wait for a linger (tasks,
-     * a follower): it must lead at once, not count the caller's lead as a reason to linger again (REVIEW C32-4).
-     */
-    private volatile boolean driverNeeded;
-    /**
-     * The next timer's deadline ({@link #ticker()} time; -1: none) as the last leader to leave saw it: the background
-     * thread, not leading, parks no longer than until then, so a timer runs when due while nobody leads. A timer is no
-     * reason to keep or take the lead while callers lead: their turns run due timers (the handler blocks no longer than
-     * the next one). Holding the lead for every timer within the linger kept the background thread leading against
-     * waiting callers while any timer was near (a session's 100 ms slow-owner check, a long linger): a CI run read
-     * 1,709 of 2,000 blocked callers' answers on the background thread.
-     */
-    private volatile long timerDeadline = -1;
-    /** When the background thread's current park ends ({@link #ticker()} time): a leaver with an earlier timer unparks it. */
-    private volatile long backgroundWakeAt = Long.MAX_VALUE;
-    /**
-     * Completes a leading caller's wait when another thread completes its future ({@code orTimeout}, a cancel, a stage of
-     * another future): the handler, blocked in {@code epoll_wait}, is woken, or the caller would wait for the next I/O
-     * (REVIEW C32-1). Captures nothing: one object for the loop's life.
-     */
-    private final java.util.function.BiConsumer<Object, Throwable> wakeIfCompletedOutside = this::wakeIfCompletedOutside;
     /**
      * The longest the handler is told it may block without a timer or a deadline: Netty's NIO handler adds the delay to
      * the current time, and {@code Long.MAX_VALUE} overflowed into a negative timeout, a {@code selectNow} spin on an
@@ -117,15 +70,27 @@ public final class CallerRunEventLoop extends AbstractScheduledEventExecutor imp
      */
     static final long MAX_BLOCK_NANOS = TimeUnit.SECONDS.toNanos(1);
 
-    private final IoHandlerContext nonBlocking = new Context(-1);
-    private final Context blocking = new Context(Long.MAX_VALUE);
+    private final IoEventLoopGroup parent;
+    private final BackgroundLinger linger;
+    private final IoHandler handler;
+    private final Queue<Runnable> tasks = PlatformDependent.newMpscQueue();
+    private final Lead lead = new Lead();
+    private final LoopShutdown shutdown;
+    /** Work a leader must not leave undriven, the background thread must lead at once for: tasks, a follower, a shutdown. */
+    private final BooleanSupplier driverWanted = this::driverWanted;
+    /**
+     * Completes a leading caller's wait when another thread completes its future ({@code orTimeout}, a cancel, a stage of
+     * another future): the handler, blocked in {@code epoll_wait}, is woken, or the caller would wait for the next I/O
+     * (REVIEW C32-1). Captures nothing: one object for the loop's life.
+     */
+    private final BiConsumer<Object, Throwable> wakeIfCompletedOutside = this::wakeIfCompletedOutside;
+
+    private final HandlerContext nonBlocking = new HandlerContext(this, -1);
+    private final HandlerContext blocking = new HandlerContext(this, Long.MAX_VALUE);
 
     /* the leader's own state: passed with the lead */
     private boolean initialized;
     private long lastExecutionTime;
-    private long gracefulShutdownStartTime;
-    private volatile long gracefulShutdownQuietPeriod;
-    private volatile long gracefulShutdownTimeout;
 
     /**
      * A loop of {@code parent} on {@code factory}'s handler, whose background thread {@code executor} starts (one thread
@@ -135,22 +100,11 @@ public final class CallerRunEventLoop extends AbstractScheduledEventExecutor imp
      */
     public CallerRunEventLoop(IoEventLoopGroup parent, Executor executor, IoHandlerFactory factory, long lingerNanos) {
         super(parent);
-        if (lingerNanos <= 0) {
-            throw new IllegalArgumentException("invalid caller-run linger: " + lingerNanos + " ns; expected more than 0");
-        }
+        this.linger = new BackgroundLinger(lingerNanos, ticker());
         this.parent = parent;
-        this.lingerNanos = lingerNanos;
         this.handler = factory.newHandler(this);
+        this.shutdown = new LoopShutdown(this, handler, lead);
         executor.execute(this::runInBackground);
-    }
-
-    /** One caller's wait while another thread leads: its future, so that a leader knows whether it is still pending. */
-    private static final class Follower {
-        final CompletableFuture<?> future;
-
-        Follower(CompletableFuture<?> future) {
-            this.future = future;
-        }
     }
 
     /**
@@ -173,9 +127,9 @@ public final class CallerRunEventLoop extends AbstractScheduledEventExecutor imp
             if (future.isDone()) {
                 return null;
             }
-            Thread leader = lead.get();
+            Thread leader = lead.holder();
             if (leader == null && mayLead) {
-                if (!isShuttingDown() && lead.compareAndSet(null, me)) {
+                if (!isShuttingDown() && lead.take(me)) {
                     if (leadUntilDone(future, spinNanos, deadlineNanos, interruptible)) {
                         return null;
                     }
@@ -187,18 +141,16 @@ public final class CallerRunEventLoop extends AbstractScheduledEventExecutor imp
             } else if (leader == me) {
                 throw new IllegalStateException("a wait on " + me.getName() + " while it runs this event loop");
             }
-            Follower follower = new Follower(future);
-            followers.add(follower);
-            if (mayLead && leader != null && leader == background) {
-                callerWants = true;
+            Object follower = lead.follow(future);
+            if (mayLead && leader != null && leader == linger.thread()) {
+                lead.callerWants();
             }
-            if (lead.get() == null && !isShuttingDown()) {
+            if (lead.holder() == null && !isShuttingDown()) {
                 if (mayLead) {
-                    followers.remove(follower); // the leader left meanwhile: lead instead
+                    lead.unfollow(follower); // the leader left meanwhile: lead instead
                     continue;
                 }
-                driverNeeded = true; // nobody leads: the background thread does, for this follower
-                LockSupport.unpark(background);
+                linger.driverNeeded(); // nobody leads: the background thread does, for this follower
             }
             return follower;
         }
@@ -206,28 +158,13 @@ public final class CallerRunEventLoop extends AbstractScheduledEventExecutor imp
 
     /** After a follower's wait (the mark {@link #awaitDone} returned; null: nothing to do). */
     public void followed(Object mark) {
-        if (mark != null) {
-            followers.remove(mark);
-        }
-    }
-
-    /** Whether a follower's future is still pending (a leader leaving must leave a driver behind for it). */
-    private boolean followerPending() {
-        if (followers.isEmpty()) {
-            return false;
-        }
-        for (Follower f : followers) {
-            if (!f.future.isDone()) {
-                return true;
-            }
-        }
-        return false;
+        lead.unfollow(mark);
     }
 
     /** The leader: runs the loop until {@code future} is done (true) or the loop shuts down (false); then leaves. */
     private boolean leadUntilDone(CompletableFuture<?> future, long spinNanos, long deadlineNanos, boolean interruptible) {
         Thread me = Thread.currentThread();
-        callerLeads = callerLeads + 1; // the leader's own counter
+        linger.callerLed();
         EventExecutor old = ThreadExecutorMap.setCurrentExecutor(this);
         try {
             if (spinNanos > 0) {
@@ -276,128 +213,36 @@ public final class CallerRunEventLoop extends AbstractScheduledEventExecutor imp
      * when that comes before its park ends.
      */
     private void leave() {
-        long timer = publishTimerDeadline();
-        lead.set(null);
-        if (!tasks.isEmpty() || followerPending() || isShuttingDown()) {
-            driverNeeded = true;
-            LockSupport.unpark(background);
-        } else if (timer != -1 && timer - backgroundWakeAt < 0) {
-            LockSupport.unpark(background);
+        long timer = linger.publishTimer(nextScheduledTaskDeadlineNanos());
+        lead.free();
+        if (driverWanted()) {
+            linger.driverNeeded();
+        } else {
+            linger.wakeIfTimerSooner(timer);
         }
     }
 
-    /** The leader, leaving: publishes the next timer's deadline for the background thread's park (-1: none). */
-    private long publishTimerDeadline() {
-        long deadline = nextScheduledTaskDeadlineNanos();
-        timerDeadline = deadline;
-        return deadline;
+    /** Whether work waits that needs a driver now: tasks queued, a follower's future pending, a shutdown. */
+    private boolean driverWanted() {
+        return !tasks.isEmpty() || lead.followerPending() || isShuttingDown();
     }
 
     /** The background thread's life: leads while no caller does, lingers while callers lead, ends the loop at shutdown. */
     private void runInBackground() {
         Thread me = Thread.currentThread();
-        background = me;
+        linger.started(me);
         try {
             for (;;) {
-                if (lead.compareAndSet(null, me)) {
-                    callerWants = false; // a follower's mark from before a caller led: not a wish for this lead (C32-10)
+                if (lead.take(me)) {
+                    lead.clearWanted(); // a follower's mark from before a caller led: not a wish for this lead (C32-10)
                     if (leadInBackground(me)) {
                         return;
                     }
                 }
-                lingerWhileCallersLead();
+                linger.lingerWhileCallersLead(lead, driverWanted);
             }
         } catch (Throwable t) {
-            endAfter(t, me);
-        }
-    }
-
-    /**
-     * The background thread, not leading: parks until it must lead — work that cannot wait (tasks, a follower, a
-     * shutdown), a timer due, or a whole linger with the lead FREE and no caller having taken it.
-     */
-    private void lingerWhileCallersLead() {
-        long seen = callerLeads;
-        long seenAt = ticker().nanoTime();
-        for (;;) {
-            parkUntilLingerOrTimer();
-            long now = ticker().nanoTime();
-            if (lead.get() != null) {
-                seen = callerLeads;
-                seenAt = now;
-                continue;
-            }
-            long timer = timerDeadline;
-            if (driverNeeded || isShuttingDown() || !tasks.isEmpty() || followerPending() || (timer != -1 && timer - now <= 0)
-                    || (callerLeads == seen && now - seenAt >= lingerNanos)) {
-                driverNeeded = false;
-                return;
-            }
-            if (callerLeads != seen) {
-                seen = callerLeads;
-                seenAt = now;
-            }
-        }
-    }
-
-    /**
-     * Parks for the linger, or until the published timer's deadline when that is sooner and still ahead (a timer already
-     * due was the leader's then: its leaving publishes the next). {@link #backgroundWakeAt} is written before the deadline
-     * is read and {@link #leave} writes the deadline before it reads the wake time: one of the two sees the other's.
-     */
-    private void parkUntilLingerOrTimer() {
-        long now = ticker().nanoTime();
-        long wakeAt = now + lingerNanos;
-        backgroundWakeAt = wakeAt;
-        long timer = timerDeadline;
-        if (timer != -1 && timer - now > 0 && timer - wakeAt < 0) {
-            wakeAt = timer;
-            backgroundWakeAt = wakeAt;
-        }
-        LockSupport.parkNanos(this, wakeAt - now);
-        backgroundWakeAt = Long.MAX_VALUE;
-    }
-
-    /**
-     * The background thread after a Throwable escaped its loop (REVIEW C32-5): logged; the loop ends as a shutdown
-     * ends — the handler destroyed (its channels closed, their close tasks run), the lead set FREE, the termination
-     * future failed — so that no follower waits on a lead held by a dead thread and no descriptor leaks.
-     */
-    private void endAfter(Throwable t, Thread me) {
-        LOG.log(System.Logger.Level.ERROR, "caller-run event loop " + me.getName() + " failed; it shuts down", t);
-        if (terminationFuture.isDone()) {
-            return; // the shutdown's own destroy threw after it terminated the loop: nothing left to end (REVIEW R33b-4)
-        }
-        if (state.get() < SHUTDOWN) {
-            state.set(SHUTDOWN); // tasks from outside refused from here on
-        }
-        Thread leader = lead.get();
-        boolean mine = leader == me || (leader == null && lead.compareAndSet(null, me));
-        if (mine) {
-            EventExecutor old = ThreadExecutorMap.setCurrentExecutor(this);
-            try {
-                while (outsideAdds.get() != 0) {
-                    Thread.onSpinWait(); // as the shutdown's last drain: every accepted task runs (C32-8)
-                }
-                cancelScheduledTasks();
-                handler.prepareToDestroy();
-                handler.destroy();
-                while (runAllTasks() > 0) {
-                    // the close tasks the destroy queued
-                }
-            } catch (Throwable again) {
-                t.addSuppressed(again);
-            } finally {
-                ThreadExecutorMap.setCurrentExecutor(old);
-            }
-        }
-        state.set(TERMINATED);
-        if (mine) {
-            lead.set(null); // a caller leading now keeps its lead: it sees the state and leaves
-        }
-        terminationFuture.tryFailure(t);
-        for (Follower f : followers) {
-            f.future.completeExceptionally(new IllegalStateException("the event loop " + me.getName() + " failed", t));
+            shutdown.endAfter(t, me);
         }
     }
 
@@ -410,18 +255,18 @@ public final class CallerRunEventLoop extends AbstractScheduledEventExecutor imp
         try {
             for (;;) {
                 if (isShuttingDown()) {
-                    if (shutdownStep()) {
+                    if (shutdown.step()) {
                         return true;
                     }
                     continue;
                 }
                 blocking.maxBlockingNanos = Long.MAX_VALUE;
                 runOnce(blocking);
-                if (callerWants && tasks.isEmpty() && !followerPending() && !isShuttingDown()) {
-                    callerWants = false;
-                    publishTimerDeadline(); // a timer is the callers' to run while they lead, or this thread's when due
-                    lead.set(null);
-                    if (!(!tasks.isEmpty() || followerPending() || isShuttingDown()) || !lead.compareAndSet(null, me)) {
+                if (lead.isWanted() && !driverWanted()) {
+                    lead.clearWanted();
+                    linger.publishTimer(nextScheduledTaskDeadlineNanos()); // a timer is the callers' to run while they lead, or this thread's when due
+                    lead.free();
+                    if (!driverWanted() || !lead.take(me)) {
                         return false;
                     }
                 }
@@ -440,8 +285,13 @@ public final class CallerRunEventLoop extends AbstractScheduledEventExecutor imp
         return handler.run(context) + runAllTasks();
     }
 
+    /** The leader (the background thread, shutting down): one turn that does not block. */
+    void runNonBlocking() {
+        runOnce(nonBlocking);
+    }
+
     /** The leader: runs the queued tasks and the due timers. */
-    private int runAllTasks() {
+    int runAllTasks() {
         fetchFromScheduledTaskQueue(tasks);
         Runnable task = tasks.poll();
         if (task == null) {
@@ -457,59 +307,36 @@ public final class CallerRunEventLoop extends AbstractScheduledEventExecutor imp
         return ran;
     }
 
-    /** The background thread at shutdown: one step of a graceful shutdown; true when the loop terminated. */
-    private boolean shutdownStep() {
-        runOnce(nonBlocking); // the quiet period still serves I/O: a close's last write, a channel's end (C32-9)
-        handler.prepareToDestroy();
-        if (!confirmShutdown()) {
-            return false;
-        }
-        if (state.get() < SHUTDOWN) {
-            state.set(SHUTDOWN); // from here on, a task from outside is refused, not left in the queue (C32-8)
-        }
-        while (outsideAdds.get() != 0) {
-            Thread.onSpinWait(); // an add that saw the loop running: its task is in the queue when the count drops
-        }
-        while (runAllTasks() > 0) {
-            // tasks queued before the refusal began
-        }
-        try {
-            handler.destroy();
-            while (runAllTasks() > 0) {
-                // tasks the destroy queued
-            }
-        } finally {
-            state.set(TERMINATED);
-            lead.set(null);
-            terminationFuture.setSuccess(null);
-        }
-        return true;
+    /** When the leader last ran a task ({@link #ticker()} time; the shutdown's quiet period). */
+    long lastExecutionTime() {
+        return lastExecutionTime;
     }
 
-    private boolean confirmShutdown() {
+    /** The leader, ending the loop: every timer cancelled. */
+    void cancelTimers() {
         cancelScheduledTasks();
-        if (gracefulShutdownStartTime == 0) {
-            gracefulShutdownStartTime = ticker().nanoTime();
-        }
-        if (runAllTasks() > 0) {
-            return isShutdown() || gracefulShutdownQuietPeriod == 0;
-        }
-        long now = ticker().nanoTime();
-        if (isShutdown() || now - gracefulShutdownStartTime > gracefulShutdownTimeout) {
-            return true;
-        }
-        if (now - lastExecutionTime <= gracefulShutdownQuietPeriod) {
-            LockSupport.parkNanos(this, TimeUnit.MILLISECONDS.toNanos(10)); // the quiet period: tasks may still come
-            return false;
-        }
-        return true;
+    }
+
+    /** The handler's "may I block": no task, no timer queued, no shutdown. */
+    boolean nothingToRun() {
+        return tasks.isEmpty() && !hasScheduledTasks() && !isShuttingDown();
+    }
+
+    /** The delay until the next timer, from {@code currentTimeNanos}, at most {@link #MAX_BLOCK_NANOS}. */
+    long timerDelayNanos(long currentTimeNanos) {
+        return delayNanos(currentTimeNanos, MAX_BLOCK_NANOS);
+    }
+
+    /** The next timer's deadline ({@link #ticker()} time), -1 for none. */
+    long nextTimerDeadlineNanos() {
+        return nextScheduledTaskDeadlineNanos();
     }
 
     /**
      * Any thread: queues {@code command}; wakes whoever drives the loop (the leader's handler, or the background thread
-     * when FREE). From outside the loop a task is refused once the loop is shut down ({@link #shutdownStep} counts the
-     * adds under way, so a task is either refused or run: REVIEW C32-8); the loop's own tasks are taken until it
-     * terminates (the handler's destroy queues the channels' closes).
+     * when FREE). From outside the loop a task is refused once the loop is shut down (the shutdown counts the adds under
+     * way, so a task is either refused or run: REVIEW C32-8); the loop's own tasks are taken until it terminates (the
+     * handler's destroy queues the channels' closes).
      */
     @Override
     public void execute(Runnable command) {
@@ -521,23 +348,15 @@ public final class CallerRunEventLoop extends AbstractScheduledEventExecutor imp
             tasks.add(command);
             return;
         }
-        outsideAdds.incrementAndGet();
-        try {
-            if (isShutdown()) {
-                throw new RejectedExecutionException("event executor shut down");
-            }
-            tasks.add(command);
-        } finally {
-            outsideAdds.decrementAndGet();
-        }
+        shutdown.addFromOutside(tasks, command);
         wakeUp();
     }
 
     /** Not the leader: the leader's handler is woken; while FREE, the background thread (it leads at once: a task waits). */
     private void wakeUp() {
-        Thread leader = lead.get();
+        Thread leader = lead.holder();
         if (leader == null) {
-            LockSupport.unpark(background);
+            linger.wake();
         } else {
             handler.wakeup();
         }
@@ -545,22 +364,22 @@ public final class CallerRunEventLoop extends AbstractScheduledEventExecutor imp
 
     @Override
     public boolean inEventLoop(Thread thread) {
-        return lead.get() == thread;
+        return lead.holder() == thread;
     }
 
     /** Whether {@code thread} is this loop's background thread (tests, thread checks). */
     public boolean isBackgroundThread(Thread thread) {
-        return background == thread;
+        return linger.thread() == thread;
     }
 
     /** Callers following now (tests). */
     int followersWaiting() {
-        return followers.size();
+        return lead.followersWaiting();
     }
 
     /** The thread leading now, or null when FREE (tests). */
     Thread leader() {
-        return lead.get();
+        return lead.holder();
     }
 
     @Override
@@ -634,95 +453,48 @@ public final class CallerRunEventLoop extends AbstractScheduledEventExecutor imp
             throw new IllegalArgumentException("invalid shutdown: quiet period " + quietPeriod + ", timeout " + timeout
                     + "; expected 0 <= quiet period <= timeout");
         }
-        shutdown0(unit.toNanos(quietPeriod), unit.toNanos(timeout), SHUTTING_DOWN);
-        return terminationFuture;
+        if (shutdown.beginGracefully(unit.toNanos(quietPeriod), unit.toNanos(timeout))) {
+            wakeForShutdown();
+        }
+        return shutdown.terminationFuture();
     }
 
     @Deprecated
     @Override
     public void shutdown() {
-        shutdown0(-1, -1, SHUTDOWN);
+        if (shutdown.beginNow()) {
+            wakeForShutdown();
+        }
     }
 
-    private void shutdown0(long quietPeriod, long timeout, int shutdownState) {
-        for (;;) {
-            int s = state.get();
-            if (s >= shutdownState) {
-                return;
-            }
-            if (state.compareAndSet(s, shutdownState)) {
-                break;
-            }
-        }
-        if (quietPeriod != -1) {
-            gracefulShutdownQuietPeriod = quietPeriod;
-        }
-        if (timeout != -1) {
-            gracefulShutdownTimeout = timeout;
-        }
+    /** A shutdown began: the leader's handler and the background thread are woken (the background thread finishes it). */
+    private void wakeForShutdown() {
         handler.wakeup();
-        LockSupport.unpark(background);
+        linger.wake();
     }
 
     @Override
     public Future<?> terminationFuture() {
-        return terminationFuture;
+        return shutdown.terminationFuture();
     }
 
     @Override
     public boolean isShuttingDown() {
-        return state.get() >= SHUTTING_DOWN;
+        return shutdown.isShuttingDown();
     }
 
     @Override
     public boolean isShutdown() {
-        return state.get() >= SHUTDOWN;
+        return shutdown.isShutdown();
     }
 
     @Override
     public boolean isTerminated() {
-        return state.get() == TERMINATED;
+        return shutdown.isTerminated();
     }
 
     @Override
     public boolean awaitTermination(long timeout, TimeUnit unit) throws InterruptedException {
-        return terminationFuture.await(timeout, unit);
-    }
-
-    /** What the handler asks of the loop it runs in: whether it may block, and until when (the next timer, a wait's deadline). */
-    private final class Context implements IoHandlerContext {
-        /** The longest the handler may block (-1: not at all); set by the leader before each turn. */
-        long maxBlockingNanos;
-
-        Context(long maxBlockingNanos) {
-            this.maxBlockingNanos = maxBlockingNanos;
-        }
-
-        @Override
-        public boolean canBlock() {
-            // the state is read after the handler marked itself about to block: a shutdown's wake-up is never lost (C32-7)
-            return maxBlockingNanos >= 0 && tasks.isEmpty() && !hasScheduledTasks() && !isShuttingDown();
-        }
-
-        @Override
-        public long delayNanos(long currentTimeNanos) {
-            if (maxBlockingNanos < 0) {
-                return 0;
-            }
-            return Math.min(Math.min(maxBlockingNanos, MAX_BLOCK_NANOS), CallerRunEventLoop.this.delayNanos(currentTimeNanos, MAX_BLOCK_NANOS));
-        }
-
-        @Override
-        public long deadlineNanos() {
-            if (maxBlockingNanos < 0) {
-                return -1;
-            }
-            long next = nextScheduledTaskDeadlineNanos();
-            if (maxBlockingNanos == Long.MAX_VALUE) {
-                return next;
-            }
-            long max = ticker().nanoTime() + maxBlockingNanos;
-            return next == -1 ? max : Math.min(next, max);
-        }
+        return shutdown.terminationFuture().await(timeout, unit);
     }
 }
