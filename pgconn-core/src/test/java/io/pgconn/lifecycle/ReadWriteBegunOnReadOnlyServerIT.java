@@ -240,7 +240,7 @@ class ReadWriteBegunOnReadOnlyServerIT {
     /**
      * The core API pipelined the same way (REVIEW R33b-1's case): {@code begin(READ WRITE)}, an insert and
      * {@code commit()}, none awaited but the commit: the insert fails (unsent, or by the read-only default) and the
-     * commit does not report success. A {@code rollback()} as the end instead completes (rolled back, as asked).
+     * commit does not report success, failing once pgconn's ROLLBACK is answered (the session idle then: REVIEW-34 R34-2). A {@code rollback()} as the end instead completes (rolled back, as asked).
      */
     @Test
     void theCoreApisPipelinedCommitFailsAndItsRollbackCompletes() {
@@ -252,6 +252,8 @@ class ReadWriteBegunOnReadOnlyServerIT {
             CompletableFuture<?> insert = session.query("INSERT INTO rw_rows VALUES (1)");
             CompletableFuture<?> commit = session.commit();
             assertThat(failure(commit)).isInstanceOf(PgServerTurnedReadOnlyException.class);
+            assertThat(session.transactionStatus()).as("REVIEW-34 R34-2: failed once pgconn's ROLLBACK was answered")
+                    .isEqualTo(TransactionStatus.IDLE);
             assertThat(((PgServerException) failure(insert)).sqlState().orElseThrow()).isIn("25P02", "25006");
             assertThat(failure(begin)).isInstanceOf(PgServerTurnedReadOnlyException.class);
 
@@ -454,6 +456,8 @@ class ReadWriteBegunOnReadOnlyServerIT {
             CompletableFuture<?> commit = session.commit();
             assertThat(failure(commit)).as("nothing committed").isInstanceOf(PgServerTurnedReadOnlyException.class)
                     .hasMessageContaining(session.host());
+            assertThat(session.transactionStatus()).as("REVIEW-34 R34-2: failed once pgconn's ROLLBACK was answered")
+                    .isEqualTo(TransactionStatus.IDLE);
             assertThat(failure(begin)).isInstanceOf(PgServerTurnedReadOnlyException.class);
             for (CompletableFuture<?> refused : List.of(update, note, insert)) {
                 assertThat(((PgServerException) failure(refused)).sqlState().orElseThrow()).isIn("25P02", "25006");

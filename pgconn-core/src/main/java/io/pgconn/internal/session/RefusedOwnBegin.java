@@ -64,7 +64,7 @@ final class RefusedOwnBegin {
         }
     }
 
-    /** What {@link #takeTheTransaction} took, in order: each is refused unsent ({@link #notSent}). */
+    /** What {@link #takeTheTransaction} took, in order: each is refused unsent ({@link #notSent}) with the BEGIN ({@link #rolledBackBy}). */
     List<Exchange> taken() {
         return taken;
     }
@@ -108,9 +108,11 @@ final class RefusedOwnBegin {
     }
 
     /**
-     * {@code rollback}, written first, ends the transaction: the BEGIN fails once it is answered, or once the session
-     * ended before that, in words that do not call the session idle (REVIEW-33b R33b-3). Meanwhile the BEGIN {@link
-     * #awaitsItsRollback awaits it}.
+     * {@code rollback}, written first, ends the transaction: the BEGIN, then what was {@link #taken}, fail once it is
+     * answered — the caller then sees the session idle (REVIEW-34 R34-2: a refused {@code commit()} failed while
+     * {@code transactionStatus()} still said {@code IN_TRANSACTION}, and a rollback of that sent a second ROLLBACK) —
+     * or once the session ended before that, in words that do not call the session idle (REVIEW-33b R33b-3). Meanwhile
+     * the BEGIN {@link #awaitsItsRollback awaits it}.
      */
     void rolledBackBy(SimpleQuery rollback) {
         rollbackPending = true;
@@ -118,16 +120,19 @@ final class RefusedOwnBegin {
             rollbackPending = false;
             begin.fail(failure == null ? PgServerTurnedReadOnlyException.rolledBackAtBegin(host)
                     : PgServerTurnedReadOnlyException.endedBeforeItsRollback(host, failure));
+            for (Exchange held : taken) {
+                held.fail(notSent()); // not sent, whether the ROLLBACK was answered or the session ended first
+            }
         });
     }
 
     /**
-     * Whether {@code exchange} is the refused BEGIN, answered by the server and failed only once pgconn's ROLLBACK is
-     * answered: a timeout then has nothing to stop, and its caller gets the refusal (REVIEW-33b R33b-3: "timed out while
+     * Whether {@code exchange} is the refused BEGIN, answered by the server, or one {@link #taken} unsent, each failed
+     * only once pgconn's ROLLBACK is answered: a timeout then has nothing to stop, and its caller gets the refusal (REVIEW-33b R33b-3: "timed out while
      * queued behind 1 request", the ROLLBACK).
      */
     boolean awaitsItsRollback(Exchange exchange) {
-        return exchange == begin && rollbackPending;
+        return rollbackPending && (exchange == begin || taken.contains(exchange));
     }
 
     /** Whether the BEGIN still awaits pgconn's ROLLBACK ({@link #awaitsItsRollback(Exchange)}). */
