@@ -40,7 +40,6 @@ class TransactionEndTextTest {
                 "UPDATE t SET note = 'commit'"))).isFalse();
     }
 
-    /** The end that may run after a refused BEGIN READ WRITE's ROLLBACK (ExchangeFifo, REVIEW-33b R33b-1). */
     /** REVIEW-34 R34-1: what ends a refused own BEGIN READ WRITE's transaction is a definite end, not a word anywhere. */
     @Test
     void aDefiniteEndIsAStatementStartingWithCommitEndRollbackOrAbort() {
@@ -58,6 +57,7 @@ class TransactionEndTextTest {
         assertThat(TransactionEndText.endsTransaction(null)).isFalse();
     }
 
+    /** The end that may run after a refused BEGIN READ WRITE's ROLLBACK (ExchangeFifo, REVIEW-33b R33b-1). */
     @Test
     void aPlainRollbackIsRollbackOrAbortAlone() {
         for (String sql : new String[]{"ROLLBACK", "rollback;", " Abort work ", "ROLLBACK TRANSACTION", "abort\n;",
